@@ -1,0 +1,129 @@
+# chousa: one plain Makefile.  Dependencies come from Debian through
+# pkg-config; scripts/install-deps.sh installs what is missing.
+#
+#   make            build ./chousa
+#   make check      install missing deps, build, run every test
+#   make check SANITIZE=address,undefined
+#   make demo       install missing deps, build, run the worked example
+#   make fuzz FUZZTIME=600   run every libFuzzer target (clang)
+#   make bench      benchmarks, appended to bench/RESULTS.md
+#   make lint       clang-format check and cppcheck
+#   make install    PREFIX=/usr/local
+
+PKG_CONFIG ?= pkg-config
+CC         ?= cc
+PREFIX     ?= /usr/local
+DEPS        = libpsl libidn2 sqlite3 libcurl yajl zlib libarchive libpcap
+HS_DEP     := $(shell $(PKG_CONFIG) --exists libhs 2>/dev/null && echo libhs)
+WERROR     ?= -Werror
+
+CFLAGS     ?= -O2 -g
+CFLAGS     += -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+              -Wmissing-prototypes -Wwrite-strings -Wvla -Wformat=2 \
+              -Wno-format-nonliteral $(WERROR)
+CPPFLAGS   += -D_GNU_SOURCE -Iinclude -Isrc \
+              $(shell $(PKG_CONFIG) --cflags $(DEPS) $(HS_DEP) 2>/dev/null)
+LDLIBS     += $(shell $(PKG_CONFIG) --libs $(DEPS) $(HS_DEP) 2>/dev/null) -lpthread -lm
+ifneq ($(HS_DEP),)
+CPPFLAGS   += -DCHOUSA_HAVE_HYPERSCAN
+endif
+
+BUILD      ?= build
+ifdef SANITIZE
+BUILD      := build-san
+CFLAGS     += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS    += -fsanitize=$(SANITIZE)
+endif
+ifdef INJECT
+BUILD      := $(BUILD)-inject
+CPPFLAGS   += -DCHOUSA_INJECT
+endif
+
+LIB_SRC    := $(sort $(wildcard src/*.c src/*/*.c))
+CLI_SRC    := $(sort $(wildcard cli/*.c))
+UNIT_SRC   := $(sort $(wildcard tests/unit/test-*.c))
+FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
+LIB        := $(BUILD)/libchousa.a
+BIN        := $(BUILD)/chousa
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/replay/%)
+HEADERS    := $(wildcard include/*.h include/chousa/*.h src/*.h src/*/*.h cli/*.h)
+
+.PHONY: all check deps deps-test lint fuzz bench demo install golden-update clean man
+
+all: chousa docs/chousa.1
+
+$(BUILD)/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+# ./chousa is the build of the current flavour, so tests and users run one
+# path whatever SANITIZE says.
+chousa: $(BIN)
+	ln -sf $(BIN) chousa
+
+docs/chousa.1: $(BIN)
+	$(BIN) help --man > $@.tmp && mv $@.tmp $@
+man: docs/chousa.1
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# Fuzz targets built with a plain main() that replays their corpus.
+$(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(LDLIBS)
+
+deps:
+	@scripts/install-deps.sh build
+
+deps-test:
+	@scripts/install-deps.sh test
+
+check: deps-test
+	@$(MAKE) --no-print-directory all-tests
+	@tests/run.sh $(BUILD)
+
+.PHONY: all-tests
+all-tests: chousa $(UNIT_BIN) $(REPLAY_BIN)
+
+demo: deps
+	@$(MAKE) --no-print-directory chousa
+	@scripts/demo.sh
+
+# libFuzzer builds need clang; each target runs FUZZTIME seconds.
+FUZZTIME ?= 60
+fuzz: deps-test
+	@scripts/fuzz.sh $(FUZZTIME) $(FUZZ_SRC)
+
+bench: deps-test
+	@$(MAKE) --no-print-directory chousa
+	@bench/run.sh
+
+lint:
+	@scripts/lint.sh
+
+golden-update: chousa
+	@tests/run.sh $(BUILD) --update-golden
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/chousa
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/chousa
+	install -m 644 docs/chousa.1 $(DESTDIR)$(PREFIX)/share/man/man1/chousa.1
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libchousa.a
+	install -m 644 include/chousa.h $(DESTDIR)$(PREFIX)/include/chousa.h
+	install -m 644 include/chousa/*.h $(DESTDIR)$(PREFIX)/include/chousa/
+
+clean:
+	rm -rf build build-san build-inject build-san-inject build-fuzz chousa

@@ -1,0 +1,314 @@
+/*
+ * util.c: what every command shares: diagnostics, exit statuses, colour,
+ * the progress bar, opening the store and config, reading input files and
+ * writing output.  Only cli/ may print or exit.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void
+vmsg(const char *fmt, va_list ap)
+{
+	struct chousa_buf raw, safe;
+
+	/* Messages quote input: strip escapes before they reach a TTY. */
+	chousa_buf_init(&raw, 8192);
+	chousa_buf_init(&safe, 16384);
+	chousa_buf_vaddf(&raw, fmt, ap);
+	chousa_esc_text(&safe, raw.data, raw.len);
+	fprintf(stderr, "chousa: %s\n", safe.data);
+	chousa_buf_release(&raw);
+	chousa_buf_release(&safe);
+}
+
+void
+cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (g_opt.quiet)
+		return;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (g_opt.verbose == 0)
+		return;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void
+cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	if (cmd != NULL)
+		fprintf(stderr, "usage: chousa %s %s\n"
+		    "Try 'chousa %s --help'.\n", cmd->name, cmd->usage,
+		    cmd->name);
+	else
+		fprintf(stderr, "Try 'chousa --help'.\n");
+	exit(EXIT_USAGE);
+}
+
+int
+cli_exit_for_rc(int rc)
+{
+	switch (rc) {
+	case CHOUSA_OK:
+		return EXIT_CLEAN;
+	case CHOUSA_EINVAL:
+		return EXIT_USAGE;
+	case CHOUSA_EPARSE:
+	case CHOUSA_EIO:
+	case CHOUSA_ELIMIT:
+	case CHOUSA_ENOTFOUND:
+	case CHOUSA_EFORMAT:
+	case CHOUSA_EPERM:
+		return EXIT_BADINPUT;
+	case CHOUSA_EHTTP:
+	case CHOUSA_EAUTH:
+	case CHOUSA_EQUOTA:
+	case CHOUSA_ETIMEOUT:
+		return EXIT_SOURCE;
+	default:
+		return EXIT_INTERNAL;
+	}
+}
+
+void
+cli_die_err(const struct chousa_err *err)
+{
+	cli_die(cli_exit_for_rc(err->code), "%s",
+	    err->msg[0] ? err->msg : chousa_rc_name(err->code));
+}
+
+int
+cli_use_color(FILE *fp)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (g_opt.color >= 0)
+		return g_opt.color;
+	if (nc != NULL && nc[0] != '\0')
+		return 0;
+	return isatty(fileno(fp));
+}
+
+/* ---- progress ---- */
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+cli_progress_init(struct cli_progress *p, const char *label)
+{
+	p->label = label;
+	p->active = !g_opt.quiet && isatty(STDERR_FILENO);
+	p->last_permille = -1;
+	p->last_time = 0;
+}
+
+void
+cli_progress_update(void *arg, uint64_t done, uint64_t total)
+{
+	struct cli_progress *p = arg;
+	double t;
+	int permille, bars, i;
+	char bar[41];
+
+	if (!p->active)
+		return;
+	t = now_seconds();
+	if (t - p->last_time < 0.1)
+		return;
+	p->last_time = t;
+	if (total == 0) {
+		fprintf(stderr, "\r%s: %.1f MB", p->label, (double)done / 1e6);
+		return;
+	}
+	permille = (int)(done * 1000 / (total ? total : 1));
+	if (permille > 1000)
+		permille = 1000;
+	if (permille == p->last_permille)
+		return;
+	p->last_permille = permille;
+	bars = permille * 40 / 1000;
+	for (i = 0; i < 40; i++)
+		bar[i] = i < bars ? '#' : '.';
+	bar[40] = '\0';
+	fprintf(stderr, "\r%s [%s] %3d%%", p->label, bar, permille / 10);
+}
+
+void
+cli_progress_end(struct cli_progress *p)
+{
+	if (p->active && p->last_time > 0)
+		fprintf(stderr, "\r\033[K");
+}
+
+/* ---- store and config ---- */
+
+const char *
+cli_db_path(void)
+{
+	static struct chousa_buf path;
+	static int done;
+	struct chousa_err err = { 0 };
+	const char *env = getenv("CHOUSA_DB");
+
+	if (g_opt.db != NULL)
+		return g_opt.db;
+	if (env != NULL && env[0] != '\0')
+		return env;
+	if (!done) {
+		chousa_buf_init(&path, 4096);
+		if (chousa_default_db_path(&path, &err) != CHOUSA_OK)
+			cli_die_err(&err);
+		done = 1;
+	}
+	return path.data;
+}
+
+struct chousa_config *
+cli_load_config(void)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_config *c;
+
+	if (chousa_config_load(&c, g_opt.config, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	return c;
+}
+
+/* ---- memory ---- */
+
+void *
+xmalloc(size_t size)
+{
+	void *p = calloc(1, size ? size : 1);
+
+	if (p == NULL)
+		cli_die(EXIT_INTERNAL, "out of memory");
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t size)
+{
+	p = realloc(p, size ? size : 1);
+	if (p == NULL)
+		cli_die(EXIT_INTERNAL, "out of memory");
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = xmalloc(n);
+
+	memcpy(d, s, n);
+	return d;
+}
+
+/* ---- input and output ---- */
+
+void
+cli_write(const struct chousa_buf *b)
+{
+	if (b->len > 0 && fwrite(b->data, 1, b->len, stdout) != b->len) {
+		if (errno == EPIPE)
+			exit(EXIT_CLEAN);
+		cli_die(EXIT_INTERNAL, "cannot write output: %s",
+		    strerror(errno));
+	}
+}
+
+void
+cli_flush(void)
+{
+	if (fflush(stdout) != 0) {
+		if (errno == EPIPE)
+			exit(EXIT_CLEAN);
+		cli_die(EXIT_INTERNAL, "cannot write output: %s",
+		    strerror(errno));
+	}
+}
+
+void
+cli_read_file(const char *path, struct chousa_buf *out, size_t max)
+{
+	FILE *fp = stdin;
+	struct stat sb;
+	char chunk[65536];
+	size_t n;
+
+	if (strcmp(path, "-") != 0) {
+		fp = fopen(path, "r");
+		if (fp == NULL)
+			cli_die(EXIT_BADINPUT, "cannot open '%s': %s", path,
+			    strerror(errno));
+		if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode))
+			cli_die(EXIT_BADINPUT, "'%s' is a directory, not a "
+			    "file", path);
+	}
+	chousa_buf_init(out, max);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		chousa_buf_add(out, chunk, n);
+	if (ferror(fp))
+		cli_die(EXIT_BADINPUT, "cannot read '%s': %s", path,
+		    strerror(errno));
+	if (out->failed == CHOUSA_ELIMIT)
+		cli_die(EXIT_BADINPUT, "'%s' is over the limit of %zu bytes",
+		    path, max);
+	if (out->failed != CHOUSA_OK)
+		cli_die(EXIT_INTERNAL, "out of memory reading '%s'", path);
+	if (fp != stdin)
+		fclose(fp);
+}

@@ -1,0 +1,181 @@
+/*
+ * chousa/base.h: errors, string views, growable buffers, arenas, escaping
+ * for untrusted strings, and the INI config.  Part of chousa.h; do not
+ * include on its own.
+ */
+#ifndef CHOUSA_BASE_H
+#define CHOUSA_BASE_H
+
+/* ---- errors ---- */
+
+/* Return codes of every fallible function.  Append only, never renumber. */
+enum chousa_rc {
+	CHOUSA_OK = 0,
+	CHOUSA_ENOMEM,		/* an allocation failed */
+	CHOUSA_EINVAL,		/* a bad argument from the caller */
+	CHOUSA_EPARSE,		/* input that does not parse */
+	CHOUSA_EIO,		/* a read or write failed */
+	CHOUSA_EHTTP,		/* a network or HTTP failure */
+	CHOUSA_ELIMIT,		/* a documented cap was reached */
+	CHOUSA_EDB,		/* the SQLite store failed */
+	CHOUSA_ENOTFOUND,	/* nothing by that name */
+	CHOUSA_EFORMAT,		/* a file of the wrong format */
+	CHOUSA_EAUTH,		/* a key was refused */
+	CHOUSA_EQUOTA,		/* a quota is spent */
+	CHOUSA_ETIMEOUT,	/* a time-out */
+	CHOUSA_EPERM,		/* unsafe permissions (config with keys) */
+	CHOUSA_EINTERNAL	/* a bug: an invariant did not hold */
+};
+
+/* Where a failing function puts its one-line message. */
+struct chousa_err {
+	int	code;
+	char	msg[256];
+};
+
+/*
+ * Fill err (when not NULL) with code and a printf-style message, and return
+ * code, so that a caller can write `return chousa_errf(err, ...)`.  Messages
+ * are lowercase, name the problem first, quote the subject, and end without
+ * a period.
+ */
+int	chousa_errf(struct chousa_err *err, int code, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* A short constant name for a code ("ENOMEM"). */
+const char *chousa_rc_name(int code);
+
+/* ---- string views and buffers ---- */
+
+/* A borrowed view of bytes, not NUL-terminated. */
+struct chousa_str {
+	const char	*p;
+	size_t		 len;
+};
+
+#define CHOUSA_STR(lit)	((struct chousa_str){ (lit), sizeof(lit) - 1 })
+
+/*
+ * A growable byte buffer.  data always has a NUL after len (and may hold
+ * NULs inside).  It never grows past max (0 means 64 MiB); once an append
+ * fails, failed is set and further appends do nothing, so a writer can
+ * append freely and check once with chousa_buf_rc().
+ */
+struct chousa_buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+	size_t	 max;
+	int	 failed;	/* CHOUSA_OK, CHOUSA_ENOMEM or CHOUSA_ELIMIT */
+};
+
+#define CHOUSA_BUF_DEFAULT_MAX	((size_t)64 << 20)
+
+void	chousa_buf_init(struct chousa_buf *b, size_t max);
+void	chousa_buf_release(struct chousa_buf *b);
+void	chousa_buf_reset(struct chousa_buf *b);	/* len = 0, keeps memory */
+void	chousa_buf_add(struct chousa_buf *b, const void *p, size_t len);
+void	chousa_buf_adds(struct chousa_buf *b, const char *s);
+void	chousa_buf_addch(struct chousa_buf *b, int c);
+void	chousa_buf_addf(struct chousa_buf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	chousa_buf_vaddf(struct chousa_buf *b, const char *fmt, va_list ap);
+/* Returns failed as an rc, with a message naming what was being built. */
+int	chousa_buf_rc(const struct chousa_buf *b, const char *what,
+	    struct chousa_err *err);
+
+/* ---- arenas ---- */
+
+/*
+ * One arena per unit of work (a lookup, an investigation, a report).  What
+ * comes from it is freed all at once by chousa_arena_free(); no single
+ * object is ever freed.  max caps the total (0 means 256 MiB).
+ */
+struct chousa_arena;
+
+int	chousa_arena_new(struct chousa_arena **out, size_t max,
+	    struct chousa_err *err);
+void	chousa_arena_free(struct chousa_arena *a);
+/* Returns zeroed memory, or NULL when out of memory or over max. */
+void	*chousa_arena_alloc(struct chousa_arena *a, size_t size);
+/* Copies len bytes and adds a NUL; NULL on failure. */
+char	*chousa_arena_strndup(struct chousa_arena *a, const char *s, size_t len);
+char	*chousa_arena_strdup(struct chousa_arena *a, const char *s);
+char	*chousa_arena_printf(struct chousa_arena *a, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+size_t	 chousa_arena_used(const struct chousa_arena *a);
+
+/* ---- escaping untrusted strings (src/esc.c) ---- */
+
+/*
+ * Every string that comes from a feed, an API or a log is untrusted.  These
+ * append it to b made safe for one kind of output.  All of them replace
+ * invalid UTF-8 with U+FFFD, so their output is always valid UTF-8.
+ */
+/* Terminal text: drops C0/C1 controls and escape sequences, keeps \t. */
+void	chousa_esc_text(struct chousa_buf *b, const char *s, size_t len);
+/* The inside of a JSON string (no quotes added). */
+void	chousa_esc_json(struct chousa_buf *b, const char *s, size_t len);
+/* A JSON string with its quotes; NULL s writes null. */
+void	chousa_esc_json_str(struct chousa_buf *b, const char *s);
+/* HTML text or attribute value: & < > " ' escaped, controls dropped. */
+void	chousa_esc_html(struct chousa_buf *b, const char *s, size_t len);
+/* Markdown inline text: every punctuation that Markdown reads is escaped. */
+void	chousa_esc_md(struct chousa_buf *b, const char *s, size_t len);
+/* One CSV cell, quoted; a cell starting with = + - @ \t \r gets a ' first. */
+void	chousa_esc_csv(struct chousa_buf *b, const char *s, size_t len);
+/* Length of the longest valid UTF-8 prefix of s. */
+size_t	chousa_utf8_valid_prefix(const char *s, size_t len);
+
+/* ---- the INI config (src/config.c) ---- */
+
+/*
+ * The user's config, an INI file: [section] lines and key = value lines,
+ * '#' and ';' comments.  Sections are source names ("virustotal") and
+ * "feeds", "http", "investigate".  Environment variables
+ * CHOUSA_<SECTION>_<KEY> (upper case) override the file.
+ */
+struct chousa_config;
+
+/*
+ * Read path (NULL: $CHOUSA_CONFIG, else $XDG_CONFIG_HOME/chousa/config,
+ * else ~/.config/chousa/config).  A missing file at the default path is an
+ * empty config; a missing file named explicitly is CHOUSA_EIO.  A file that
+ * holds an api_key and can be read by group or others is CHOUSA_EPERM, with
+ * the chmod that fixes it in the message.  Caller frees with
+ * chousa_config_free().
+ */
+int	chousa_config_load(struct chousa_config **out, const char *path,
+	    struct chousa_err *err);
+/* Parse text already in memory (tests, fuzzing); name is for messages. */
+int	chousa_config_parse(struct chousa_config **out, const char *text,
+	    size_t len, const char *name, struct chousa_err *err);
+void	chousa_config_free(struct chousa_config *c);
+/* The value, env first; borrowed; NULL when unset. */
+const char *chousa_config_get(const struct chousa_config *c,
+	    const char *section, const char *key);
+/* Integer value or def when unset or not a number. */
+long	chousa_config_get_long(const struct chousa_config *c,
+	    const char *section, const char *key, long def);
+/* The path that was read, or NULL; borrowed. */
+const char *chousa_config_path(const struct chousa_config *c);
+
+/* ---- paths and time ---- */
+
+/*
+ * $XDG_DATA_HOME/chousa/chousa.db, else ~/.local/share/chousa/chousa.db,
+ * written into b.  CHOUSA_DB is the caller's business (cli/).
+ */
+int	chousa_default_db_path(struct chousa_buf *b, struct chousa_err *err);
+
+/*
+ * Parse a time as feeds and users write it: "2024-03-13 18:49:10",
+ * "... UTC", "2024-03-13T18:49:10Z", "+00:00" offsets, a date alone,
+ * RFC 1123 ("Wed, 16 Oct 2019 16:55:16 GMT") or Unix seconds.  Returns
+ * CHOUSA_EPARSE when it is none of these.
+ */
+int	chousa_time_parse(const char *s, size_t len, int64_t *out);
+/* Format t as "YYYY-MM-DDTHH:MM:SSZ" into out (at least 21 bytes). */
+void	chousa_time_format(int64_t t, char *out, size_t out_size);
+
+#endif /* CHOUSA_BASE_H */

@@ -1,0 +1,207 @@
+/*
+ * chousa/store.h: the local intel store, SQLite in WAL mode.  Feeds are
+ * imported into it (one transaction per import), and the investigation and
+ * the sweep read it.  The schema is in docs/schema.md.  Part of chousa.h.
+ */
+#ifndef CHOUSA_STORE_H
+#define CHOUSA_STORE_H
+
+struct chousa_store;
+
+#define CHOUSA_STORE_READONLY	0x1u	/* never writes, never creates */
+
+/*
+ * Open (and create, unless READONLY) the store at path, migrating an older
+ * schema forward.  A file that is not a chousa store, or one from a newer
+ * schema, is CHOUSA_EFORMAT and is left untouched.  Caller frees with
+ * chousa_store_close().
+ */
+int	chousa_store_open(struct chousa_store **out, const char *path,
+	    unsigned flags, struct chousa_err *err);
+void	chousa_store_close(struct chousa_store *st);
+/* The path it was opened with; borrowed. */
+const char *chousa_store_path(const struct chousa_store *st);
+
+/* ---- what the store holds ---- */
+
+/* How a record matched a look-up. */
+enum chousa_match {
+	CHOUSA_MATCH_EXACT = 0,
+	CHOUSA_MATCH_HOST,	/* a URL's host is listed */
+	CHOUSA_MATCH_REGDOMAIN,	/* a URL's or domain's registrable domain */
+	CHOUSA_MATCH_PARENT,	/* a parent domain is listed */
+	CHOUSA_MATCH_CIDR,	/* the IP is inside a listed range */
+	CHOUSA_MATCH_URL_HOST	/* an IP or domain is the host of listed URLs */
+};
+const char *chousa_match_name(int match);	/* "exact", "host", ... */
+
+/* One feed record about an indicator. */
+struct chousa_record {
+	int		 match;		/* enum chousa_match */
+	int		 type;		/* type of the stored indicator */
+	const char	*value;		/* the stored indicator */
+	const char	*source;	/* "urlhaus", "threatfox", ... */
+	const char	*source_id;	/* the feed's record id, or NULL */
+	int64_t		 first_seen;	/* Unix seconds, 0 unknown */
+	int64_t		 last_seen;
+	const char	*status;	/* "online", "offline", or NULL */
+	const char	*threat;	/* "malware_download", "botnet_cc" */
+	const char	*family;	/* Malpedia id, or the raw label */
+	const char	*tags;		/* comma-separated, or NULL */
+	int		 confidence;	/* 0-100, -1 unknown */
+	const char	*reference;	/* a link, or NULL */
+};
+
+/* A file sample. */
+struct chousa_sample {
+	const char	*sha256;
+	const char	*md5;
+	const char	*sha1;
+	const char	*file_type;
+	const char	*file_name;
+	const char	*family;	/* Malpedia id, or the raw label */
+	const char	*tags;
+	int64_t		 first_seen;
+	const char	*source;
+};
+
+/* Relation kinds, between an indicator and a sample or two samples. */
+enum chousa_rel {
+	CHOUSA_REL_DELIVERED = 1,	/* the URL delivered this payload */
+	CHOUSA_REL_CONTACTED,		/* the sample contacted this host/URL */
+	CHOUSA_REL_REFERRER,		/* the sample refers to this host/URL */
+	CHOUSA_REL_DROPPED,		/* sample dropped sample */
+	CHOUSA_REL_RESOLVES,		/* passive DNS: domain resolved to IP */
+	CHOUSA_REL_C2,			/* the sample's C2 is this host */
+	CHOUSA_REL_EMBEDDED		/* the sample embeds this indicator */
+};
+const char *chousa_rel_name(int rel);	/* "delivered", "contacted", ... */
+
+struct chousa_relation {
+	int		 rel;		/* enum chousa_rel */
+	int		 from_type;	/* indicator type of from */
+	const char	*from;		/* URL, host or sample sha256 */
+	int		 to_type;
+	const char	*to;
+	const char	*source;
+	int64_t		 seen;
+};
+
+/* A malware family from Malpedia (or a label no catalogue knows). */
+struct chousa_family {
+	const char	*id;		/* "win.emotet" */
+	const char	*name;		/* "Emotet" */
+	const char	*aliases;	/* comma-separated */
+	const char	*description;
+	const char	*actors;	/* comma-separated */
+	const char	*refs;		/* newline-separated URLs */
+};
+
+/* A known-benign list entry that covers an indicator. */
+struct chousa_benign {
+	const char	*list;		/* the warninglist's name */
+	const char	*kind;		/* "cdn", "cloud", "top", "resolver" ... */
+	const char	*entry;		/* the entry that matched */
+};
+
+/* ---- reading ---- */
+
+/*
+ * Every record that matches ind exactly or through its parts: a URL's host,
+ * registrable domain and IP host; a domain's parents; an IP inside a listed
+ * CIDR; a host that is the host of listed URLs.  Records come from the arena.
+ * *n_out may be 0.
+ */
+int	chousa_store_lookup(struct chousa_store *st, struct chousa_arena *a,
+	    const struct chousa_indicator *ind, struct chousa_record **out,
+	    size_t *n_out, struct chousa_err *err);
+
+/* The sample with this md5, sha1 or sha256; CHOUSA_ENOTFOUND if none. */
+int	chousa_store_sample(struct chousa_store *st, struct chousa_arena *a,
+	    const char *hash, struct chousa_sample *out, struct chousa_err *err);
+
+/* Relations with value at either end (sha256 for samples). */
+int	chousa_store_relations(struct chousa_store *st, struct chousa_arena *a,
+	    const char *value, struct chousa_relation **out, size_t *n_out,
+	    struct chousa_err *err);
+
+/*
+ * The family a label names, through ids, names and aliases, ignoring case
+ * and punctuation ("Heodo", "emotet", "win.emotet").  CHOUSA_ENOTFOUND when
+ * no catalogue knows it.
+ */
+int	chousa_store_family(struct chousa_store *st, struct chousa_arena *a,
+	    const char *label, struct chousa_family *out,
+	    struct chousa_err *err);
+
+/* The known-benign entries that cover ind. */
+int	chousa_store_benign(struct chousa_store *st, struct chousa_arena *a,
+	    const struct chousa_indicator *ind, struct chousa_benign **out,
+	    size_t *n_out, struct chousa_err *err);
+
+/* One indicator row, for building matchers; strings borrowed for the call. */
+struct chousa_store_row {
+	int		 type;
+	const char	*value;
+	const char	*source;
+	const char	*family;
+	int64_t		 first_seen;
+	int64_t		 last_seen;
+};
+typedef int (*chousa_store_row_fn)(void *arg,
+	    const struct chousa_store_row *row);
+
+/* Call fn for every indicator of the types in mask (0: all). */
+int	chousa_store_foreach(struct chousa_store *st, unsigned types,
+	    chousa_store_row_fn fn, void *arg, struct chousa_err *err);
+
+/* Call fn for every known-benign entry (row.source = list name). */
+int	chousa_store_foreach_benign(struct chousa_store *st,
+	    chousa_store_row_fn fn, void *arg, struct chousa_err *err);
+
+/* ---- importing ---- */
+
+/* Progress: bytes read so far of total (0 when unknown). */
+typedef void (*chousa_progress_fn)(void *arg, uint64_t done, uint64_t total);
+
+struct chousa_import_opts {
+	int			 strict;	/* a bad row fails the file */
+	const char		*tag;		/* list: tag to add */
+	const char		*family;	/* list: family to set */
+	const char		*source_name;	/* list: source to record */
+	chousa_progress_fn	 progress;
+	void			*progress_arg;
+};
+
+#define CHOUSA_IMPORT_MAX_REJECTS 10
+
+/* What one import did; the same row goes into the imports table. */
+struct chousa_import_report {
+	char		source[32];	/* the importer that ran */
+	char		format[32];	/* "csv", "json", "text", ... */
+	char		sha256[65];	/* of the file as given */
+	uint64_t	rows_read;
+	uint64_t	added;
+	uint64_t	updated;
+	uint64_t	rejected;
+	size_t		n_rejects;	/* the first rejects, for the report */
+	struct {
+		uint64_t	line;
+		char		msg[120];
+	} rejects[CHOUSA_IMPORT_MAX_REJECTS];
+};
+
+/*
+ * Import one file (gzip and zip read directly) with the importer named
+ * source, or "auto" to detect it from the content.  One transaction: on any
+ * failure nothing is written.  A file of the wrong format is CHOUSA_EFORMAT
+ * before anything is written.
+ */
+int	chousa_store_import(struct chousa_store *st, const char *source,
+	    const char *path, const struct chousa_import_opts *opts,
+	    struct chousa_import_report *rep, struct chousa_err *err);
+
+/* The importers' names, NULL-terminated; borrowed. */
+const char *const *chousa_importer_names(void);
+
+#endif /* CHOUSA_STORE_H */

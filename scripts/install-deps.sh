@@ -1,0 +1,48 @@
+#!/bin/sh
+# install-deps.sh GROUP: install the Debian packages chousa needs that are
+# missing, and nothing else.  GROUP is "build" (what `make demo` needs) or
+# "test" (build plus what `make check` needs).  Works as root or via sudo;
+# runs apt-get only when something is missing.
+set -eu
+
+group=${1:-build}
+build_pkgs="make gcc pkg-config libc6-dev libpsl-dev libidn2-dev libsqlite3-dev
+libcurl4-openssl-dev libyajl-dev libarchive-dev zlib1g-dev libpcap-dev"
+# Hyperscan is x86-64 only; chousa builds without it elsewhere.
+case "$(dpkg --print-architecture 2>/dev/null || echo unknown)" in
+amd64) build_pkgs="$build_pkgs libhyperscan-dev" ;;
+esac
+test_pkgs="$build_pkgs clang python3 sqlite3 ripgrep gzip zip unzip
+libclang-rt-14-dev iproute2 util-linux chromium"
+
+case "$group" in
+build) want=$build_pkgs ;;
+test) want=$test_pkgs ;;
+*) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "chousa: installing missing packages:$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then
+	sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+	sudo="sudo"
+else
+	echo "chousa: need root or sudo to install:$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+# Update the package lists once if they are empty or older than a day.
+if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -n 1)" ]; then
+	$sudo apt-get update -q >&2
+fi
+# shellcheck disable=SC2086
+$sudo apt-get install -y -q --no-install-recommends $missing >&2

@@ -1,0 +1,52 @@
+# lib.sh: helpers for the CLI tests (sourced).  Each check prints "ok - NAME"
+# or "not ok - NAME: why", which tests/run.sh counts.
+#   $CHOUSA   the binary under test      $SAMPLES  real format samples
+#   $TESTS    the tests/ directory       $TMPDIR   a fresh directory
+set -u
+T=$(mktemp -d "$TMPDIR/t.XXXXXX")
+
+ok() { echo "ok - $1"; }
+not_ok() { echo "not ok - $1: $2"; }
+
+# check NAME WANT_STATUS CMD...: run CMD, compare the exit status; the
+# output is left in $T/out and $T/err.
+check() {
+	name=$1 want=$2
+	shift 2
+	"$@" > "$T/out" 2> "$T/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then
+		ok "$name"
+	else
+		not_ok "$name" "exit $got, want $want; stderr: $(head -c 300 "$T/err")"
+	fi
+}
+
+# expect NAME PATTERN FILE: FILE has a line matching the grep -E PATTERN.
+expect() {
+	if grep -Eq -- "$2" "$3"; then ok "$1"; else
+		not_ok "$1" "no line matches '$2' in $(basename "$3"): $(head -c 300 "$3")"
+	fi
+}
+
+# refute NAME PATTERN FILE: no line of FILE matches.
+refute() {
+	if grep -Eq -- "$2" "$3"; then
+		not_ok "$1" "a line matches '$2': $(grep -E -m1 -- "$2" "$3" | head -c 200)"
+	else ok "$1"; fi
+}
+
+# same NAME GOT_FILE WANT_FILE: byte for byte; CHOUSA_UPDATE_GOLDEN=1
+# rewrites WANT_FILE (make golden-update).  A missing golden is an error.
+same() {
+	if [ "${CHOUSA_UPDATE_GOLDEN:-}" = 1 ]; then
+		cp "$2" "$3"
+		ok "$1 (updated)"
+	elif [ ! -f "$3" ]; then
+		not_ok "$1" "golden file $3 is missing (make golden-update)"
+	elif cmp -s "$2" "$3"; then
+		ok "$1"
+	else
+		not_ok "$1" "differs from $3: $(diff "$3" "$2" | head -n 6 | tr '\n' '|')"
+	fi
+}

@@ -1,0 +1,148 @@
+/*
+ * test-base.c: buffers, arenas, escaping of hostile strings, the config
+ * and time parsing.
+ */
+#include <stdlib.h>
+
+#include "chousa.h"
+#include "t.h"
+
+static void
+test_buf(void)
+{
+	struct chousa_buf b;
+	int i;
+
+	chousa_buf_init(&b, 16);
+	chousa_buf_adds(&b, "hello");
+	chousa_buf_addf(&b, " %d", 42);
+	T_STREQ("buf_appends", b.data, "hello 42");
+	chousa_buf_adds(&b, "0123456789");
+	T_INTEQ("buf_cap_sets_failed", b.failed, CHOUSA_ELIMIT);
+	T_STREQ("buf_keeps_data_on_failure", b.data, "hello 42");
+	chousa_buf_add(&b, "x", 1);
+	T_INTEQ("buf_failure_is_sticky", b.len, 8);
+	chousa_buf_release(&b);
+	chousa_buf_init(&b, 0);
+	for (i = 0; i < 10000; i++)
+		chousa_buf_addch(&b, 'a');
+	T_INTEQ("buf_grows", b.len, 10000);
+	chousa_buf_add(&b, "\0z", 2);
+	T_INTEQ("buf_keeps_nul_inside", b.data[10001], 'z');
+	chousa_buf_release(&b);
+}
+
+static void
+test_arena(void)
+{
+	struct chousa_arena *a;
+	char *s, *big;
+
+	T_INTEQ("arena_new", chousa_arena_new(&a, 1 << 20, NULL), CHOUSA_OK);
+	s = chousa_arena_strndup(a, "abcdef", 3);
+	T_STREQ("arena_strndup", s, "abc");
+	big = chousa_arena_alloc(a, 200000);
+	T_OK("arena_big_alloc", big != NULL && big[199999] == 0);
+	T_STREQ("arena_small_after_big", chousa_arena_printf(a, "%d-%s", 7,
+	    "x"), "7-x");
+	T_OK("arena_cap", chousa_arena_alloc(a, 2 << 20) == NULL);
+	chousa_arena_free(a);
+	chousa_arena_free(NULL);
+}
+
+static const char *
+esc(void (*fn)(struct chousa_buf *, const char *, size_t), const char *s)
+{
+	static struct chousa_buf b;
+
+	chousa_buf_release(&b);
+	chousa_buf_init(&b, 0);
+	fn(&b, s, strlen(s));
+	return b.data;
+}
+
+static void
+test_esc(void)
+{
+	T_STREQ("text_strips_escape_sequences",
+	    esc(chousa_esc_text, "a\033[31mred\033]0;title\007b"),
+	    "a[31mred]0;titleb");
+	T_STREQ("text_replaces_invalid_utf8", esc(chousa_esc_text, "a\xff\xc0z"),
+	    "a\xef\xbf\xbd\xef\xbf\xbdz");
+	T_STREQ("text_keeps_japanese", esc(chousa_esc_text, "調査"), "調査");
+	T_STREQ("text_drops_bidi_override",
+	    esc(chousa_esc_text, "exe\xe2\x80\xaetxt"), "exetxt");
+	T_STREQ("json_escapes", esc(chousa_esc_json, "q\"b\\\n\001"),
+	    "q\\\"b\\\\\\n\\u0001");
+	T_STREQ("json_rejects_surrogates", esc(chousa_esc_json, "\xed\xa0\x80"),
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	T_STREQ("html_escapes_script",
+	    esc(chousa_esc_html, "<script>alert('x')</script>&"),
+	    "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;");
+	T_STREQ("md_escapes_links", esc(chousa_esc_md, "[a](http://x)"),
+	    "\\[a\\]\\(http://x\\)");
+	T_STREQ("csv_guards_formula", esc(chousa_esc_csv, "=cmd|' /C calc'!A0"),
+	    "\"'=cmd|' /C calc'!A0\"");
+	T_STREQ("csv_quotes", esc(chousa_esc_csv, "a\"b"), "\"a\"\"b\"");
+	T_STREQ("csv_guards_at", esc(chousa_esc_csv, "@SUM(1)"), "\"'@SUM(1)\"");
+}
+
+static void
+test_config(void)
+{
+	struct chousa_config *c = NULL;
+	struct chousa_err err = { 0 };
+	const char *text = "# keys\n[virustotal]\napi_key = \"abc\"\n"
+	    "rate=4\n\n[feeds]\nurlhaus_url = http://127.0.0.1:1/x\n";
+
+	T_INTEQ("config_parses", chousa_config_parse(&c, text, strlen(text),
+	    "t", &err), CHOUSA_OK);
+	T_STREQ("config_unquotes", chousa_config_get(c, "virustotal",
+	    "api_key"), "abc");
+	T_INTEQ("config_long", chousa_config_get_long(c, "virustotal", "rate",
+	    0), 4);
+	setenv("CHOUSA_VIRUSTOTAL_KEY", "envkey", 1);
+	T_STREQ("config_env_short_form_wins", chousa_config_get(c,
+	    "virustotal", "api_key"), "envkey");
+	unsetenv("CHOUSA_VIRUSTOTAL_KEY");
+	T_STREQ("config_missing_is_null", chousa_config_get(c, "otx",
+	    "api_key"), NULL);
+	chousa_config_free(c);
+	T_INTEQ("config_rejects_garbage", chousa_config_parse(&c, "[x\n", 3,
+	    "t", &err), CHOUSA_EPARSE);
+	T_INTEQ("config_rejects_no_equals", chousa_config_parse(&c,
+	    "[a]\nfoo\n", 8, "t", &err), CHOUSA_EPARSE);
+}
+
+static void
+test_time(void)
+{
+	int64_t t = 0;
+
+	T_INTEQ("time_csv", chousa_time_parse("2019-01-19 01:33:26", 19, &t),
+	    CHOUSA_OK);
+	T_INTEQ("time_csv_value", t, 1547861606);
+	chousa_time_parse("2019-01-19 01:33:26 UTC", 23, &t);
+	T_INTEQ("time_utc_suffix", t, 1547861606);
+	chousa_time_parse("2019-01-19T03:33:26+02:00", 25, &t);
+	T_INTEQ("time_offset", t, 1547861606);
+	chousa_time_parse("2025-06-18", 10, &t);
+	T_INTEQ("time_date_only", t, 1750204800);
+	chousa_time_parse("Wed, 16 Oct 2019 16:55:16 GMT", 29, &t);
+	T_INTEQ("time_rfc1123", t, 1571244916);
+	chousa_time_parse("1547861606", 10, &t);
+	T_INTEQ("time_unix", t, 1547861606);
+	T_INTEQ("time_rejects_garbage", chousa_time_parse("2019-13-01", 10,
+	    &t), CHOUSA_EPARSE);
+}
+
+int
+main(void)
+{
+	test_buf();
+	test_arena();
+	test_esc();
+	test_config();
+	test_time();
+	return T_DONE();
+}
