@@ -30,7 +30,7 @@ endif
 
 BUILD      ?= build
 ifdef SANITIZE
-BUILD      := build-san
+BUILD      := $(BUILD)-san
 CFLAGS     += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS    += -fsanitize=$(SANITIZE)
 endif
