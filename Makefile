@@ -30,12 +30,12 @@ endif
 
 BUILD      ?= build
 ifdef SANITIZE
-BUILD      := $(BUILD)-san
+override BUILD := $(BUILD)-san
 CFLAGS     += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS    += -fsanitize=$(SANITIZE)
 endif
 ifdef INJECT
-BUILD      := $(BUILD)-inject
+override BUILD := $(BUILD)-inject
 CPPFLAGS   += -DCHOUSA_INJECT
 endif
 
@@ -96,6 +96,13 @@ check: deps-test
 
 .PHONY: all-tests
 all-tests: chousa $(UNIT_BIN) $(REPLAY_BIN)
+ifndef INJECT
+	@$(MAKE) --no-print-directory INJECT=1 inject-tests
+endif
+
+# The failure-injection flavour that tests/cli/test-robust-inject.sh runs.
+.PHONY: inject-tests
+inject-tests: $(BIN) $(UNIT_BIN)
 
 demo: deps
 	@$(MAKE) --no-print-directory chousa

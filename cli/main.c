@@ -10,11 +10,28 @@
 #include "cli.h"
 
 extern const struct cli_cmd cmd_help, cmd_version;
+extern const struct cli_cmd cmd_extract, cmd_parse, cmd_refang, cmd_defang;
+extern const struct cli_cmd cmd_investigate;
+extern const struct cli_cmd cmd_import, cmd_lookup, cmd_db, cmd_update;
+extern const struct cli_cmd cmd_sources, cmd_cache;
+extern const struct cli_cmd cmd_sweep;
 
 /* Every command, in the order --help lists them. */
 const struct cli_cmd *const cli_commands[] = {
 	&cmd_help,
 	&cmd_version,
+	&cmd_extract,
+	&cmd_parse,
+	&cmd_refang,
+	&cmd_defang,
+	&cmd_investigate,
+	&cmd_import,
+	&cmd_lookup,
+	&cmd_db,
+	&cmd_update,
+	&cmd_sources,
+	&cmd_cache,
+	&cmd_sweep,
 	NULL
 };
 

@@ -3,7 +3,9 @@
  * libcurl).  Many requests are in flight at once through the curl multi
  * interface; the layer owns time-outs, the body cap, gzip, proxies from the
  * environment, TLS verification, the user agent and bounded redirects that
- * never downgrade to plain HTTP.  Part of chousa.h.
+ * never downgrade to plain HTTP.  Proxies come from the environment as
+ * libcurl reads them: https_proxy/HTTPS_PROXY for https URLs,
+ * http_proxy for http, NO_PROXY for exceptions.  Part of chousa.h.
  */
 #ifndef CHOUSA_HTTP_H
 #define CHOUSA_HTTP_H
@@ -68,6 +70,18 @@ int	chousa_http_submit(struct chousa_http *h,
 int	chousa_http_run(struct chousa_http *h, struct chousa_err *err);
 
 /*
+ * Call fn(arg) from chousa_http_run() once delay_ms have passed; the run
+ * does not return while a timer is armed.  Sources use it to release
+ * queued requests when a rate limit allows, instead of sleeping.
+ */
+typedef void (*chousa_http_timer_fn)(void *arg);
+int	chousa_http_after(struct chousa_http *h, long delay_ms,
+	    chousa_http_timer_fn fn, void *arg, struct chousa_err *err);
+
+/* Requests handed to the network so far (tests check offline runs). */
+unsigned long chousa_http_n_requests(const struct chousa_http *h);
+
+/*
  * Download url to path (written to path.part, renamed on success).  With
  * an ETag or date from an earlier download, a 304 leaves path alone and
  * sets *not_modified.  Used by `chousa update`.
@@ -77,5 +91,42 @@ int	chousa_http_download(struct chousa_http *h,
 	    int *not_modified, struct chousa_http_resp *meta,
 	    chousa_progress_fn progress, void *progress_arg,
 	    struct chousa_err *err);
+
+/* ---- the online sources' cache, quotas and state (src/cache.c) ---- */
+
+/* One source's share of the response cache. */
+struct chousa_cache_stat {
+	const char	*source;	/* borrowed for the callback */
+	uint64_t	 entries;
+	uint64_t	 bytes;
+	uint64_t	 expired;	/* still stored, no longer used */
+	int64_t		 oldest;	/* fetched_at, Unix seconds */
+	int64_t		 newest;
+};
+typedef int (*chousa_cache_stat_fn)(void *arg,
+	    const struct chousa_cache_stat *cs);
+
+/* Call fn once per source that has cached answers, by name. */
+int	chousa_cache_stats(struct chousa_store *st, chousa_cache_stat_fn fn,
+	    void *arg, struct chousa_err *err);
+/* Drop the cached answers of source (NULL: all); OUT: *n_removed. */
+int	chousa_cache_clear(struct chousa_store *st, const char *source,
+	    uint64_t *n_removed, struct chousa_err *err);
+
+/* What `chousa sources` shows about one source. */
+struct chousa_source_info {
+	long		 daily;		/* limit per day in force, 0: none */
+	long		 used_today;	/* requests made today (UTC) */
+	long		 quota_left;	/* -1: unlimited */
+	const char	*last_error;	/* arena, or NULL */
+	int64_t		 last_error_at;
+	uint64_t	 cache_entries;
+	uint64_t	 cache_bytes;
+};
+
+/* Fill out for src from the store (may be NULL) and the config. */
+int	chousa_source_state(struct chousa_store *st, struct chousa_arena *a,
+	    const struct chousa_source *src, const struct chousa_config *cfg,
+	    struct chousa_source_info *out, struct chousa_err *err);
 
 #endif /* CHOUSA_HTTP_H */

@@ -75,6 +75,11 @@ struct chousa_finding {
 	const char	*file_name;
 	int		 from_cache;	/* answered from the cache */
 	int64_t		 cached_at;	/* when the cached answer was fetched */
+	/* Set by the investigation, not by sources: */
+	const char	*subject;	/* the value that was asked about */
+	int		 subject_type;	/* its ioc type */
+	int		 depth;		/* hops from the input, 0 = itself */
+	double		 elapsed;	/* seconds the look-up took, or 0 */
 };
 
 struct chousa_ctx;	/* one run: store, config, http, arena, options */
@@ -83,6 +88,13 @@ struct chousa_ctx;	/* one run: store, config, http, arena, options */
 #define CHOUSA_SRC_LOCAL	0x1u	/* reads the store only */
 #define CHOUSA_SRC_NEEDS_KEY	0x2u	/* skipped (no key) without one */
 #define CHOUSA_SRC_KEY_OPTIONAL	0x4u	/* works better with a key */
+/*
+ * Answers family look-ups (enrichment): the query's ind has type
+ * CHOUSA_IOC_NONE and value the family id or label ("win.emotet").
+ */
+#define CHOUSA_SRC_FAMILY	0x8u
+/* A judge of benign infrastructure: its hits make a verdict benign. */
+#define CHOUSA_SRC_BENIGN	0x10u
 
 /* A pending look-up handed to a source's start hook. */
 struct chousa_query {
@@ -133,5 +145,224 @@ const char *chousa_ctx_base_url(struct chousa_ctx *ctx,
 	    const struct chousa_source *s);
 /* Mark the query done (online sources call this from their callbacks). */
 void	chousa_query_done(struct chousa_query *q);
+/* Whether the run may not touch the network / must bypass the cache. */
+int	chousa_ctx_offline(const struct chousa_ctx *ctx);
+int	chousa_ctx_refresh(const struct chousa_ctx *ctx);
+
+/* ---- running an investigation ---- */
+
+/* Options of a run.  Zero means the default everywhere. */
+struct chousa_investigate_opts {
+	int		 offline;	/* no http handle at all: no socket */
+	int		 refresh;	/* bypass the response cache */
+	int		 exhaustive;	/* ask costly sources after a settled
+					 * verdict too */
+	int		 depth;		/* pivot hops; 0: 2, max 5 */
+	int		 max_samples;	/* samples to enrich; 0: 5 */
+	int		 budget;	/* look-ups per input; 0: 200 */
+	int64_t		 at;		/* time of the observed traffic, or 0 */
+	const char	*sources;	/* comma-separated names, or NULL: all */
+	const struct chousa_http_opts *http;	/* NULL: defaults */
+};
+
+/*
+ * A run context: the store (borrowed, may be NULL for online-only runs),
+ * the config (borrowed, may be NULL), an http handle (created here unless
+ * offline) and the run arena.  Fails with CHOUSA_ENOTFOUND on an unknown
+ * name in opts->sources.  Caller frees with chousa_ctx_free().
+ */
+int	chousa_ctx_new(struct chousa_ctx **out, struct chousa_store *st,
+	    const struct chousa_config *cfg,
+	    const struct chousa_investigate_opts *opts, struct chousa_err *err);
+void	chousa_ctx_free(struct chousa_ctx *ctx);
+/* Free everything in the run arena (reports of earlier batches too). */
+int	chousa_ctx_reset(struct chousa_ctx *ctx, struct chousa_err *err);
+
+/* ---- the report model: what a finished investigation is ---- */
+
+/*
+ * Everything below lives in the run arena (chousa_ctx_arena) until
+ * chousa_ctx_reset() or chousa_ctx_free().  Strings from feeds and APIs
+ * are untrusted: renderers escape them.  Arrays may be empty (n_x == 0,
+ * x may then be NULL).
+ */
+
+/* A sample the evidence ties to the indicator. */
+struct chousa_report_sample {
+	const char	*sha256;	/* or md5/sha1 when no sha256 known */
+	const char	*family;	/* Malpedia id when known, else the
+					 * label, or NULL */
+	int		 rel;		/* enum chousa_rel, from the
+					 * indicator's side (CONTACTED: the
+					 * sample contacted it) */
+	const char	*via;		/* the value the relation was found on
+					 * (the input, its host...) */
+	const char	**sources;	/* sources that support it */
+	size_t		 n_sources;
+	const char	*file_type;	/* "doc", "exe"..., or NULL */
+	const char	*file_name;
+	int64_t		 first_seen;	/* 0 unknown */
+	int		 score;		/* ranking: strength and recency */
+	int		 enriched;	/* asked about in enrichment */
+};
+
+/* One stage and the findings of every look-up it made. */
+struct chousa_report_stage {
+	const char		*name;	/* "reputation", "identification",
+					 * "enrichment" */
+	struct chousa_finding	*findings;	/* in ask order */
+	size_t			 n_findings;
+};
+
+/* One edge of the evidence graph; every edge names its source. */
+struct chousa_edge {
+	const char	*from;		/* a value (indicator, sha256, family
+					 * id) */
+	int		 from_type;	/* ioc type, or 0 for a family */
+	const char	*to;
+	int		 to_type;	/* ioc type, or 0 for a family */
+	const char	*kind;		/* "listed" (to is the listing
+					 * source's name, to_type 0),
+					 * "host-of", "regdomain-of",
+					 * "delivered", "contacted", "c2",
+					 * "resolves", "dropped", "family",
+					 * ... (chousa_rel_name or these) */
+	const char	*source;	/* who supports it */
+};
+
+/* One candidate family and the votes behind it. */
+struct chousa_family_vote {
+	const char	*id;		/* Malpedia id, or the raw label */
+	const char	*name;		/* display name */
+	double		 weight;	/* summed vote weight */
+	const char	**sources;	/* distinct sources that voted */
+	size_t		 n_sources;
+};
+
+/* The family behind the indicator. */
+struct chousa_report_family {
+	const char	*id;		/* "win.emotet", or the label */
+	const char	*name;		/* "Emotet" */
+	int		 confidence;	/* 0-100 */
+	const char	*aliases;	/* comma-separated, or NULL */
+	const char	*description;	/* Malpedia's, or NULL */
+	const char	*refs;		/* newline-separated URLs, or NULL */
+	int		 known;		/* in the Malpedia catalogue */
+	/* Every candidate, winner first; conflict when n_votes > 1. */
+	struct chousa_family_vote *votes;
+	size_t		 n_votes;
+	/* Why the confidence was lowered (shared infrastructure...). */
+	const char	**caveats;
+	size_t		 n_caveats;
+};
+
+/* --at TIME: was the indicator listed and online then? */
+struct chousa_time_check {
+	int64_t		 at;		/* 0: not asked */
+	int		 listed;	/* 1 yes, 0 no, -1 cannot tell */
+	int		 online;	/* 1 yes, 0 no, -1 cannot tell */
+	int64_t		 first_seen;	/* earliest listing, 0 unknown */
+	int64_t		 last_seen;	/* latest sighting, 0 unknown */
+	const char	*text;		/* one sentence for the report */
+};
+
+/* The investigation of one input. */
+struct chousa_report {
+	const char	*input;		/* as given (untrusted) */
+	int		 parse_rc;	/* CHOUSA_OK, or why it is not an
+					 * indicator (then only input and
+					 * parse_error are set) */
+	const char	*parse_error;
+	struct chousa_indicator ind;	/* the parsed indicator */
+	int		 verdict;	/* enum chousa_verdict */
+	const char	*verdict_reason;	/* one clause: "listed by
+						 * URLhaus and ThreatFox" */
+	int		 match;		/* enum chousa_match of the best
+					 * listing (a URL's host...), -1 n/a */
+	const char	*matched;	/* the value that was listed */
+	struct chousa_report_family *family;	/* NULL when none */
+	struct chousa_report_sample *samples;	/* ranked, best first */
+	size_t		 n_samples;
+	struct chousa_report_stage stages[3];	/* in stage order */
+	size_t		 n_stages;
+	struct chousa_edge *edges;
+	size_t		 n_edges;
+	const char	**conclusion;	/* plain sentences */
+	size_t		 n_conclusion;
+	struct chousa_time_check at;
+	struct chousa_benign *benign;	/* benign lists that cover it */
+	size_t		 n_benign;
+	const char	**notes;	/* cache ages, budget, skipped... */
+	size_t		 n_notes;
+	/* Counts over every finding, for exit codes and summaries. */
+	int		 n_hits;
+	int		 n_misses;
+	int		 n_skipped;
+	int		 n_errors;
+	int		 lookups;	/* look-ups made, against the budget */
+};
+
+/*
+ * Investigate n inputs (indicators as written, maybe defanged) in one
+ * batch: each stage starts every look-up for every input, then drives the
+ * online ones together.  *out gets n reports in input order (arena).  A
+ * malformed input gives a report with parse_rc set; a failing source gives
+ * findings with status error; neither fails the call.  Fails only on
+ * memory or store-wide errors.
+ */
+int	chousa_investigate(struct chousa_ctx *ctx, const char *const *inputs,
+	    size_t n, struct chousa_report **out, struct chousa_err *err);
+
+/* ---- renderers (src/render/) ---- */
+
+/* What the caller decides for a rendering. */
+struct chousa_render_opts {
+	int		 color;		/* ANSI colour (text), caller decides
+					 * by TTY */
+	int		 defang;	/* defang indicators in text, md, html */
+	int64_t		 now;		/* report time (0: time(NULL)); tests
+					 * pin it for golden files */
+};
+
+/* One rendering: begin, item per report, end, into out. */
+struct chousa_render {
+	const struct chousa_renderer	*renderer;
+	struct chousa_render_opts	 opts;
+	struct chousa_buf		*out;	/* borrowed; caller writes
+						 * it out between items */
+	struct chousa_arena		*arena;	/* scratch for the renderer,
+						 * lives until end */
+	void				*state;	/* the renderer's */
+	size_t				 n_items;	/* items so far */
+};
+
+/* A renderer formats the report model and never queries anything. */
+struct chousa_renderer {
+	const char	*name;		/* "text", "json", ... */
+	const char	*title;		/* one line for --help */
+	int		(*begin)(struct chousa_render *r, struct chousa_err *err);
+	int		(*item)(struct chousa_render *r,
+			    const struct chousa_report *rep,
+			    struct chousa_err *err);
+	int		(*end)(struct chousa_render *r, struct chousa_err *err);
+};
+
+/* The renderers, NULL-terminated; borrowed. */
+const struct chousa_renderer *const *chousa_renderers(void);
+const struct chousa_renderer *chousa_renderer_find(const char *name);
+
+/*
+ * Start a rendering into out (borrowed until chousa_render_end).  Fails
+ * only on memory.  Each call appends to out; the caller may flush and
+ * chousa_buf_reset(out) between calls.
+ */
+int	chousa_render_begin(struct chousa_render *r,
+	    const struct chousa_renderer *renderer,
+	    const struct chousa_render_opts *opts, struct chousa_buf *out,
+	    struct chousa_err *err);
+int	chousa_render_item(struct chousa_render *r,
+	    const struct chousa_report *rep, struct chousa_err *err);
+/* Ends the rendering and frees its scratch arena, also after a failure. */
+int	chousa_render_end(struct chousa_render *r, struct chousa_err *err);
 
 #endif /* CHOUSA_INVESTIGATE_H */

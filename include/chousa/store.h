@@ -204,4 +204,62 @@ int	chousa_store_import(struct chousa_store *st, const char *source,
 /* The importers' names, NULL-terminated; borrowed. */
 const char *const *chousa_importer_names(void);
 
+/* ---- maintenance ---- */
+
+/* Rows of one source and type (or one benign list, type 0). */
+struct chousa_stat_count {
+	const char	*source;
+	int		 type;
+	uint64_t	 n;
+};
+
+/* The last successful import of one source. */
+struct chousa_stat_import {
+	const char	*source;
+	const char	*file;
+	const char	*sha256;
+	int64_t		 finished_at;	/* Unix seconds */
+	uint64_t	 rows_read;
+	uint64_t	 added;
+	uint64_t	 updated;
+	uint64_t	 rejected;
+};
+
+/* What chousa_store_stats() reports; arrays and strings are arena. */
+struct chousa_store_stats {
+	struct chousa_stat_count	*counts;
+	size_t				 n_counts;
+	struct chousa_stat_count	*benign;
+	size_t				 n_benign;
+	struct chousa_stat_import	*imports;
+	size_t				 n_imports;
+	uint64_t			 indicators;
+	uint64_t			 samples;
+	uint64_t			 relations;
+	uint64_t			 families;
+	uint64_t			 failed_imports;
+	uint64_t			 file_size;	/* database + WAL */
+	int				 schema;
+};
+
+/* Counts per source and type, last imports, size.  Scans the tables. */
+int	chousa_store_stats(struct chousa_store *st, struct chousa_arena *a,
+	    struct chousa_store_stats *out, struct chousa_err *err);
+/*
+ * PRAGMA integrity_check; CHOUSA_EDB with the first problem in err when
+ * the file is damaged.
+ */
+int	chousa_store_check(struct chousa_store *st, struct chousa_err *err);
+
+/*
+ * The conditional-request state of a feed download (`chousa update`):
+ * the ETag and Last-Modified of the last download, arena strings or NULL.
+ */
+int	chousa_store_feed_state(struct chousa_store *st,
+	    struct chousa_arena *a, const char *source, const char **etag,
+	    const char **last_modified, struct chousa_err *err);
+int	chousa_store_set_feed_state(struct chousa_store *st,
+	    const char *source, const char *url, const char *etag,
+	    const char *last_modified, struct chousa_err *err);
+
 #endif /* CHOUSA_STORE_H */

@@ -1,0 +1,424 @@
+/*
+ * cmd-extract.c: `chousa extract [FILE...|-]`: every indicator in free
+ * text, defanged or not, as TSV or JSON lines.  Input is read in chunks
+ * cut at line ends, so a file of any size streams in bounded memory; the
+ * chunks of a batch are scanned by one thread each and written in order,
+ * so the output is the same whatever the number of threads.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+enum { OPT_PUBLIC = 256, OPT_DEFANG, OPT_THREADS };
+
+#define CHUNK		((size_t)4 << 20)	/* bytes per thread per batch */
+#define MAX_LINE	((size_t)16 << 20)	/* longest line kept whole */
+#define MAX_THREADS	16
+
+static const struct cli_opt extract_opts[] = {
+	{ 'j', "json", NULL, "Print JSON lines with the keys type, value "
+	    "(the normal form), raw (the text as written) and offset (its "
+	    "byte offset in the file), and file when several files are "
+	    "read." },
+	{ 't', "types", "LIST", "Report only these types, comma separated: "
+	    "ipv4, ipv6, cidr, ip (all three), domain, url, email, md5, "
+	    "sha1, sha256, sha512, hash (all four), asn." },
+	{ 'u', "unique", NULL, "Report each indicator once, the first time "
+	    "its normal form is seen (across all files)." },
+	{ OPT_PUBLIC, "public-only", NULL, "Leave out IP addresses and "
+	    "networks that are not on the public internet (private, "
+	    "loopback, CGNAT, link-local, documentation, multicast, "
+	    "reserved).  By default they are reported, because an alert's "
+	    "10.x source is part of the story." },
+	{ OPT_DEFANG, "defang", NULL, "Print values defanged (hxxp, [.]), "
+	    "safe to paste into a report or a chat." },
+	{ OPT_THREADS, "threads", "N", "Scan with N threads (default: the "
+	    "number of CPUs, at most 4).  The output does not depend on N." },
+	{ 0 }
+};
+
+/* One indicator printed into a chunk's output, for --unique. */
+struct rec {
+	uint64_t	hash;
+	size_t		start, len;
+};
+
+/* A chunk of input and what its thread printed. */
+struct job {
+	struct chousa_extractor	*x;
+	const char		*text;
+	size_t			 len;
+	uint64_t		 base;
+	const char		*file;	/* for --json with several files */
+	int			 json, defang;
+	struct chousa_buf	 out;
+	struct rec		*recs;
+	size_t			 n_recs, cap_recs;
+	struct chousa_err	 err;
+	int			 rc;
+};
+
+/* Normal forms are printable ASCII but for an email's local part. */
+static int
+printable(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+static uint64_t
+hash_ioc(int type, const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)type;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h ? h : 1;
+}
+
+static int
+on_ioc(void *arg, const struct chousa_indicator *ind)
+{
+	struct job *j = arg;
+	struct chousa_buf *b = &j->out;
+	struct chousa_buf d;
+	size_t start = b->len;
+
+	chousa_buf_init(&d, 0);
+	if (j->defang)
+		chousa_ioc_defang(&d, ind->value, ind->value_len);
+	else {
+		/* Borrow the value: no copy per indicator. */
+		d.data = (char *)(uintptr_t)ind->value;
+		d.len = ind->value_len;
+	}
+	if (j->json) {
+		chousa_buf_adds(b, "{\"type\":\"");
+		chousa_buf_adds(b, chousa_ioc_type_name(ind->type));
+		chousa_buf_adds(b, "\",\"value\":\"");
+		chousa_esc_json(b, d.data, d.len);
+		chousa_buf_adds(b, "\",\"raw\":\"");
+		chousa_esc_json(b, ind->raw, ind->raw_len);
+		chousa_buf_addf(b, "\",\"offset\":%zu", ind->offset);
+		if (j->file != NULL) {
+			chousa_buf_adds(b, ",\"file\":");
+			chousa_esc_json_str(b, j->file);
+		}
+		chousa_buf_adds(b, "}\n");
+	} else {
+		chousa_buf_adds(b, chousa_ioc_type_name(ind->type));
+		chousa_buf_addch(b, '\t');
+		if (printable(d.data, d.len))
+			chousa_buf_add(b, d.data, d.len);
+		else
+			chousa_esc_text(b, d.data, d.len);
+		chousa_buf_addch(b, '\n');
+	}
+	if (j->defang)
+		chousa_buf_release(&d);
+	if (j->n_recs == j->cap_recs) {
+		j->cap_recs = j->cap_recs ? j->cap_recs * 2 : 1024;
+		j->recs = xrealloc(j->recs, j->cap_recs * sizeof(*j->recs));
+	}
+	j->recs[j->n_recs].hash = hash_ioc(ind->type, ind->value,
+	    ind->value_len);
+	j->recs[j->n_recs].start = start;
+	j->recs[j->n_recs].len = b->len - start;
+	j->n_recs++;
+	return 0;
+}
+
+static void *
+run_job(void *arg)
+{
+	struct job *j = arg;
+
+	j->rc = chousa_extract(j->x, j->text, j->len, j->base, on_ioc, j,
+	    &j->err);
+	return NULL;
+}
+
+/* ---- --unique across threads: a set of 64-bit hashes ---- */
+
+struct seen {
+	uint64_t	*h;
+	size_t		 n, cap;
+};
+
+static int
+seen_add(struct seen *s, uint64_t h)
+{
+	size_t i, k;
+
+	if (s->n * 2 >= s->cap) {
+		struct seen ns = { NULL, 0, s->cap ? s->cap * 2 : 4096 };
+
+		ns.h = xmalloc(ns.cap * sizeof(*ns.h));
+		memset(ns.h, 0, ns.cap * sizeof(*ns.h));
+		for (k = 0; k < s->cap; k++)
+			if (s->h[k] != 0)
+				(void)seen_add(&ns, s->h[k]);
+		free(s->h);
+		*s = ns;
+	}
+	for (i = h & (s->cap - 1); s->h[i] != 0; i = (i + 1) & (s->cap - 1))
+		if (s->h[i] == h)
+			return 0;
+	s->h[i] = h;
+	s->n++;
+	return 1;
+}
+
+struct run {
+	struct job	 job[MAX_THREADS];
+	int		 n_threads;
+	int		 unique;
+	struct seen	 seen;
+};
+
+/* Write a chunk's output, dropping what was seen with --unique. */
+static void
+emit(struct run *r, struct job *j)
+{
+	struct chousa_buf part;
+	size_t i;
+
+	if (j->out.failed != CHOUSA_OK)
+		cli_die(EXIT_INTERNAL, "out of memory for output");
+	if (!r->unique) {
+		cli_write(&j->out);
+	} else {
+		for (i = 0; i < j->n_recs; i++) {
+			if (!seen_add(&r->seen, j->recs[i].hash))
+				continue;
+			part.data = j->out.data + j->recs[i].start;
+			part.len = j->recs[i].len;
+			cli_write(&part);
+		}
+	}
+	chousa_buf_reset(&j->out);
+	j->n_recs = 0;
+}
+
+/* Scan the n chunks set up in r->job, in threads, and write in order. */
+static void
+run_batch(struct run *r, int n)
+{
+	pthread_t tid[MAX_THREADS];
+	int started[MAX_THREADS] = { 0 };
+	int i;
+
+	for (i = 1; i < n; i++)
+		started[i] = pthread_create(&tid[i], NULL, run_job,
+		    &r->job[i]) == 0;
+	for (i = 0; i < n; i++)
+		if (!started[i])
+			run_job(&r->job[i]);
+	for (i = 1; i < n; i++)
+		if (started[i])
+			pthread_join(tid[i], NULL);
+	for (i = 0; i < n; i++) {
+		if (r->job[i].rc != CHOUSA_OK)
+			cli_die_err(&r->job[i].err);
+		emit(r, &r->job[i]);
+	}
+}
+
+/*
+ * Where the chunk starting at pos ends: after the first line end past
+ * CHUNK bytes, else after the last line end, else (a line longer than the
+ * buffer, or the end of the input) where the data ends.  pos means "wait
+ * for more input".
+ */
+static size_t
+chunk_end(const char *buf, size_t pos, size_t have, int eof)
+{
+	const char *nl;
+
+	if (have - pos > CHUNK) {
+		nl = memchr(buf + pos + CHUNK, '\n', have - pos - CHUNK);
+		if (nl != NULL)
+			return (size_t)(nl - buf) + 1;
+	} else if (eof)
+		return have;
+	nl = memrchr(buf + pos, '\n', have - pos);
+	if (nl != NULL)
+		return (size_t)(nl - buf) + 1;
+	return eof || pos == 0 ? have : pos;
+}
+
+/*
+ * Stream one file: read up to n_threads chunks (each cut after a line
+ * end), scan them together, repeat.
+ */
+static void
+extract_file(struct run *r, const char *path, const char *label)
+{
+	char *buf;
+	size_t cap, have = 0, pos, cut;
+	uint64_t base = 0;
+	ssize_t got;
+	int fd = 0, eof = 0, n, i, is_reg;
+	struct stat sb;
+
+	if (strcmp(path, "-") != 0) {
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			cli_die(EXIT_BADINPUT, "cannot open '%s': %s", path,
+			    strerror(errno));
+	}
+	is_reg = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+	cap = CHUNK * (size_t)r->n_threads + MAX_LINE;
+	buf = xmalloc(cap);
+	while (!eof || have > 0) {
+		/* Fill the buffer. */
+		while (!eof && have < cap) {
+			got = read(fd, buf + have, cap - have);
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got < 0)
+				cli_die(EXIT_BADINPUT, "cannot read '%s': %s",
+				    path, strerror(errno));
+			if (got == 0)
+				eof = 1;
+			have += (size_t)got;
+			/* From a pipe, go on as soon as a line is whole, so
+			 * that `tail -f log | chousa extract` streams. */
+			if (!is_reg && got > 0 && memchr(buf + have -
+			    (size_t)got, '\n', (size_t)got) != NULL)
+				break;
+		}
+		/* Cut it into chunks on line ends. */
+		pos = 0;
+		for (n = 0; n < r->n_threads && pos < have; n++) {
+			cut = chunk_end(buf, pos, have, eof);
+			if (cut <= pos)
+				break;
+			r->job[n].text = buf + pos;
+			r->job[n].len = cut - pos;
+			r->job[n].base = base + pos;
+			r->job[n].file = label;
+			pos = cut;
+		}
+		if (n > 0)
+			run_batch(r, n);
+		for (i = 0; i < n; i++)
+			r->job[i].text = NULL;
+		memmove(buf, buf + pos, have - pos);
+		have -= pos;
+		base += pos;
+	}
+	free(buf);
+	if (fd != 0)
+		close(fd);
+}
+
+static int
+default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 4 ? 4 : (int)n;
+}
+
+static int
+run_extract(const struct cli_cmd *self, int argc, char **argv)
+{
+	struct chousa_extract_opts xo = { 0, 0, 1 };
+	struct chousa_err err;
+	struct run *r;
+	const char *arg;
+	int c, i, json = 0, defang = 0, threads = default_threads();
+	char *end;
+
+	r = xmalloc(sizeof(*r));
+	memset(r, 0, sizeof(*r));
+	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
+		switch (c) {
+		case 'j':
+			json = 1;
+			break;
+		case 't':
+			if (chousa_ioc_types_parse(arg, &xo.types, &err) !=
+			    CHOUSA_OK)
+				cli_usage_error(self, "%s", err.msg);
+			break;
+		case 'u':
+			r->unique = 1;
+			break;
+		case OPT_PUBLIC:
+			xo.keep_private = 0;
+			break;
+		case OPT_DEFANG:
+			defang = 1;
+			break;
+		case OPT_THREADS:
+			threads = (int)strtol(arg, &end, 10);
+			if (*end != '\0' || threads < 1 ||
+			    threads > MAX_THREADS)
+				cli_usage_error(self, "--threads takes 1 to "
+				    "%d", MAX_THREADS);
+			break;
+		}
+	}
+	r->n_threads = threads;
+	for (i = 0; i < threads; i++) {
+		if (chousa_extractor_new(&r->job[i].x, &xo, &err) !=
+		    CHOUSA_OK)
+			cli_die_err(&err);
+		r->job[i].json = json;
+		r->job[i].defang = defang;
+		chousa_buf_init(&r->job[i].out, 0);
+	}
+	if (cli_optind >= argc)
+		extract_file(r, "-", NULL);
+	for (i = cli_optind; i < argc; i++)
+		extract_file(r, argv[i], argc - cli_optind > 1 ? argv[i] :
+		    NULL);
+	cli_flush();
+	for (i = 0; i < threads; i++) {
+		chousa_extractor_free(r->job[i].x);
+		chousa_buf_release(&r->job[i].out);
+		free(r->job[i].recs);
+	}
+	free(r->seen.h);
+	free(r);
+	return EXIT_CLEAN;
+}
+
+const struct cli_cmd cmd_extract = {
+	"extract", "Find every indicator in text, defanged or not",
+	"[--json] [--types LIST] [--unique] [FILE...|-]",
+	"Read FILEs (or standard input) and print every indicator in them: "
+	"IPv4 and IPv6 addresses, CIDR networks, domains, URLs, email "
+	"addresses, MD5, SHA-1, SHA-256 and SHA-512 hashes and AS numbers.  "
+	"Defanged forms are read too (hxxp, [.], (dot), [:], [@], \\., "
+	"47.]244.189.]73, and the full-width ．。：／＠ of Japanese text), "
+	"as are indicators inside Markdown links, HTML and Japanese prose "
+	"without spaces.  Each is printed as its normal form: lower-case "
+	"host, punycode, RFC 5952 IPv6, WHATWG URL.\n\n"
+	"A host is a domain only under a known public suffix, so file names "
+	"such as setup.exe or config.json are not reported; names under a "
+	"suffix that is also a common file extension (.zip .mov .py .sh "
+	".md .rs .so .pm .ps .tf .ml) are reported only when defanged or in "
+	"a URL or email.  A hex string is a hash only as a whole token of 32, "
+	"40, 64 or 128 digits.  Private, loopback and other non-public "
+	"addresses are reported unless --public-only is given.\n\n"
+	"The output is TSV, type and value, one per line, in the order "
+	"found; exit 0 whether or not anything was found.",
+	extract_opts, run_extract,
+	"chousa extract report.txt\n"
+	"chousa extract --json --unique --types url,domain alert.eml\n"
+	"pbpaste | chousa extract --types ip --public-only"
+};

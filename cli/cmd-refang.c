@@ -1,0 +1,135 @@
+/*
+ * cmd-refang.c: `chousa refang` and `chousa defang`, text filters.  Refang
+ * undoes every defang style, but only inside what reads as an indicator;
+ * defang writes each indicator of the text in the hxxp/[.] style that is
+ * safe to share.  Both take their text as arguments (one line each) or
+ * read standard input line by line.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct cli_opt no_opts[] = {
+	{ 0 }
+};
+
+struct defang_ctx {
+	struct chousa_buf	*out;
+	const char		*line;
+	size_t			 copied;
+};
+
+static int
+on_defang(void *arg, const struct chousa_indicator *ind)
+{
+	struct defang_ctx *d = arg;
+
+	if (ind->offset < d->copied)
+		return 0;
+	chousa_buf_add(d->out, d->line + d->copied, ind->offset - d->copied);
+	chousa_ioc_defang(d->out, ind->value, ind->value_len);
+	d->copied = ind->offset + ind->raw_len;
+	return 0;
+}
+
+static void
+one_line(struct chousa_extractor *x, const char *s, size_t len,
+    struct chousa_buf *out)
+{
+	struct chousa_err err;
+	struct defang_ctx d;
+
+	if (x == NULL) {
+		if (chousa_ioc_refang(out, s, len, &err) != CHOUSA_OK)
+			cli_die_err(&err);
+		return;
+	}
+	d.out = out;
+	d.line = s;
+	d.copied = 0;
+	if (chousa_extract(x, s, len, 0, on_defang, &d, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	chousa_buf_add(out, s + d.copied, len - d.copied);
+}
+
+static int
+run_filter(const struct cli_cmd *self, int argc, char **argv, int defang)
+{
+	struct chousa_extract_opts xo = { 0, 0, 1 };
+	struct chousa_extractor *x = NULL;
+	struct chousa_err err;
+	struct chousa_buf out;
+	const char *arg;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int i;
+
+	while (cli_getopt(self, argc, argv, &arg) != -1)
+		;
+	if (defang && chousa_extractor_new(&x, &xo, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	chousa_buf_init(&out, 0);
+	for (i = cli_optind; i < argc; i++) {
+		one_line(x, argv[i], strlen(argv[i]), &out);
+		chousa_buf_addch(&out, '\n');
+	}
+	if (cli_optind >= argc) {
+		while ((n = getline(&line, &cap, stdin)) > 0) {
+			one_line(x, line, (size_t)n, &out);
+			if (out.len >= (1u << 16)) {
+				cli_write(&out);
+				chousa_buf_reset(&out);
+			}
+		}
+		free(line);
+	}
+	if (out.failed != CHOUSA_OK)
+		cli_die(EXIT_INTERNAL, "out of memory");
+	cli_write(&out);
+	cli_flush();
+	chousa_buf_release(&out);
+	chousa_extractor_free(x);
+	return EXIT_CLEAN;
+}
+
+static int
+run_refang(const struct cli_cmd *self, int argc, char **argv)
+{
+	return run_filter(self, argc, argv, 0);
+}
+
+static int
+run_defang(const struct cli_cmd *self, int argc, char **argv)
+{
+	return run_filter(self, argc, argv, 1);
+}
+
+const struct cli_cmd cmd_refang = {
+	"refang", "Undo defanging (hxxp, [.], full-width dots) in text",
+	"[TEXT...]",
+	"Write TEXT (each argument a line), or standard input, with every "
+	"defanged indicator made live again: hxxp, hXXps, fxp, h__p and "
+	"http[s] schemes; [.] (.) {.} [dot] (dot), \" dot \" before a known "
+	"top-level domain, \\.; [:] [://]; [@] [at] (at); brackets inside IP "
+	"addresses (47.]244.189.]73, 1.2.3[.]4); and the full-width and "
+	"ideographic ．。：／＠ of Japanese text.  Only sequences that form "
+	"an indicator change: prose stays prose.",
+	no_opts, run_refang,
+	"chousa refang 'hxxps://evil[.]com/a'\n"
+	"chousa refang < report.txt"
+};
+
+const struct cli_cmd cmd_defang = {
+	"defang", "Defang every indicator in text, safe to share",
+	"[TEXT...]",
+	"Write TEXT (each argument a line), or standard input, with every "
+	"URL, domain, IP address and email address replaced by its normal "
+	"form defanged: hxxp(s) and fxp schemes, [:]// after the scheme, "
+	"[.] for the dots of hosts and addresses, [@] in emails.  Hashes "
+	"and AS numbers are left as they are.  The inverse of refang.",
+	no_opts, run_defang,
+	"chousa defang https://evil.com/a\n"
+	"chousa defang < notes.txt > notes-safe.txt"
+};

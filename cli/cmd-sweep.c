@@ -1,0 +1,602 @@
+/*
+ * cmd-sweep.c: `chousa sweep FILE...`: find every line of logs and
+ * captures that names known-bad infrastructure in the local store.  Hits
+ * go to stdout one per line (text, JSON lines or CSV) so that they pipe;
+ * the summary by internal host and by family goes to stderr.  With
+ * --investigate the distinct indicators hit are investigated afterwards
+ * and their conclusions printed after the hits.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+enum {
+	OPT_FORMAT = 256, OPT_JSON, OPT_CSV, OPT_THREADS, OPT_INVESTIGATE,
+	OPT_AS_OF, OPT_WINDOW, OPT_NO_BENIGN, OPT_OFFLINE, OPT_MAX_LINE
+};
+
+static const struct cli_opt sweep_opts[] = {
+	{ OPT_FORMAT, "format", "NAME", "The log format: auto (the default: "
+	    "detected from the first lines), zeek, zeek-json, eve, squid, "
+	    "clf, bind, windns, pcap or text (any other lines, through the "
+	    "indicator extractor).  Gzip input is read transparently." },
+	{ OPT_JSON, "json", NULL, "Print hits as JSON lines with the keys "
+	    "time, file, line, src, dst, indicator, match, sources, family." },
+	{ OPT_CSV, "csv", NULL, "Print hits as CSV with a header row." },
+	{ OPT_THREADS, "threads", "N", "Sweep a plain file with N threads "
+	    "(default: the number of cores).  Standard input, gzip and "
+	    "captures are read on one thread." },
+	{ OPT_INVESTIGATE, "investigate", NULL, "After the sweep, "
+	    "investigate each distinct indicator that was hit and print its "
+	    "verdict and conclusion." },
+	{ OPT_OFFLINE, "offline", NULL, "With --investigate: use the local "
+	    "store only, make no network connection." },
+	{ OPT_AS_OF, "as-of-log-time", NULL, "Count a hit only if the "
+	    "indicator was listed around the time of the log line (see "
+	    "--window); indicators with no dates always count." },
+	{ OPT_WINDOW, "window", "DAYS", "With --as-of-log-time: how many "
+	    "days before the first and after the last sighting still count "
+	    "(default 30)." },
+	{ OPT_NO_BENIGN, "no-benign-filter", NULL, "Report hits on domains "
+	    "and addresses that a known-benign list covers (CDNs, cloud, "
+	    "resolvers); they are suppressed by default." },
+	{ OPT_MAX_LINE, "max-line", "BYTES", "Skip lines longer than BYTES "
+	    "as malformed (default 16 MiB)." },
+	{ 0 }
+};
+
+enum { OUT_TEXT, OUT_JSON, OUT_CSV };
+
+/* A count per name, for the summary and the distinct indicators. */
+struct tally {
+	char		**name;
+	uint64_t	 *count;
+	size_t		  n, cap;	/* cap is a power of two */
+};
+
+static uint64_t
+hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static void
+tally_add(struct tally *t, const char *s, size_t len)
+{
+	char key[512];
+	size_t i;
+
+	if (len >= sizeof(key))
+		len = sizeof(key) - 1;
+	memcpy(key, s, len);
+	key[len] = '\0';
+	if ((t->n + 1) * 2 > t->cap) {
+		struct tally nt = { NULL, NULL, 0, t->cap ? t->cap * 2 : 64 };
+
+		nt.name = xmalloc(nt.cap * sizeof(*nt.name));
+		nt.count = xmalloc(nt.cap * sizeof(*nt.count));
+		memset(nt.name, 0, nt.cap * sizeof(*nt.name));
+		for (i = 0; i < t->cap; i++) {
+			size_t j;
+
+			if (t->name[i] == NULL)
+				continue;
+			for (j = hash_str(t->name[i]) & (nt.cap - 1);
+			    nt.name[j] != NULL; j = (j + 1) & (nt.cap - 1))
+				;
+			nt.name[j] = t->name[i];
+			nt.count[j] = t->count[i];
+		}
+		nt.n = t->n;
+		free(t->name);
+		free(t->count);
+		*t = nt;
+	}
+	for (i = hash_str(key) & (t->cap - 1); t->name[i] != NULL;
+	    i = (i + 1) & (t->cap - 1))
+		if (strcmp(t->name[i], key) == 0) {
+			t->count[i]++;
+			return;
+		}
+	t->name[i] = xstrdup(key);
+	t->count[i] = 1;
+	t->n++;
+}
+
+static void
+tally_free(struct tally *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->cap; i++)
+		free(t->name[i]);
+	free(t->name);
+	free(t->count);
+}
+
+static const struct tally *sort_tally;
+
+static int
+by_count(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	if (sort_tally->count[x] != sort_tally->count[y])
+		return sort_tally->count[x] > sort_tally->count[y] ? -1 : 1;
+	return strcmp(sort_tally->name[x], sort_tally->name[y]);
+}
+
+/* The slots in use, most counted first; caller frees. */
+static size_t *
+tally_sorted(const struct tally *t)
+{
+	size_t *idx = xmalloc((t->n + 1) * sizeof(*idx)), i, n = 0;
+
+	for (i = 0; i < t->cap; i++)
+		if (t->name[i] != NULL)
+			idx[n++] = i;
+	sort_tally = t;
+	qsort(idx, n, sizeof(*idx), by_count);
+	return idx;
+}
+
+struct sweep_out {
+	int			 mode;
+	struct chousa_buf	 b;
+	struct tally		 hosts, families, indicators;
+	uint64_t		 hits;
+};
+
+static void
+add_time(struct chousa_buf *b, const struct chousa_hit *h, int mode)
+{
+	char t[32];
+
+	if (h->time != 0) {
+		chousa_time_format(h->time, t, sizeof(t));
+		if (mode == OUT_JSON)
+			chousa_esc_json(b, t, strlen(t));
+		else
+			chousa_buf_adds(b, t);
+	} else if (mode == OUT_JSON)
+		chousa_esc_json(b, h->time_text.p, h->time_text.len);
+	else if (mode == OUT_CSV || h->time_text.len > 0)
+		chousa_esc_text(b, h->time_text.p, h->time_text.len);
+	else
+		chousa_buf_addch(b, '-');
+}
+
+/* A text field: escaped, "-" when empty, tabs made spaces. */
+static void
+add_text(struct chousa_buf *b, const char *s, size_t len)
+{
+	size_t start = b->len, i;
+
+	if (len == 0) {
+		chousa_buf_addch(b, '-');
+		return;
+	}
+	chousa_esc_text(b, s, len);
+	for (i = start; i < b->len; i++)
+		if (b->data[i] == '\t')
+			b->data[i] = ' ';
+}
+
+static int
+on_hit(void *arg, const struct chousa_hit *h)
+{
+	struct sweep_out *o = arg;
+	struct chousa_buf *b = &o->b;
+	const char *match = chousa_sweep_match_name(h->match);
+	char line[24];
+
+	o->hits++;
+	snprintf(line, sizeof(line), "%llu", (unsigned long long)h->line);
+	switch (o->mode) {
+	case OUT_JSON:
+		chousa_buf_adds(b, "{\"time\":\"");
+		add_time(b, h, OUT_JSON);
+		chousa_buf_adds(b, "\",\"file\":");
+		chousa_esc_json_str(b, h->file);
+		chousa_buf_addf(b, ",\"line\":%s,\"src\":\"", line);
+		chousa_esc_json(b, h->src.p, h->src.len);
+		chousa_buf_adds(b, "\",\"dst\":\"");
+		chousa_esc_json(b, h->dst.p, h->dst.len);
+		chousa_buf_adds(b, "\",\"indicator\":");
+		chousa_esc_json_str(b, h->indicator);
+		chousa_buf_addf(b, ",\"type\":\"%s\",\"match\":\"%s\","
+		    "\"observed\":\"", chousa_ioc_type_name(h->type), match);
+		chousa_esc_json(b, h->observed.p, h->observed.len);
+		chousa_buf_adds(b, "\",\"sources\":");
+		chousa_esc_json_str(b, h->sources);
+		chousa_buf_adds(b, ",\"family\":");
+		chousa_esc_json_str(b, h->family);
+		chousa_buf_adds(b, "}\n");
+		break;
+	case OUT_CSV:
+		{
+			struct chousa_buf t;
+
+			chousa_buf_init(&t, 0);
+			add_time(&t, h, OUT_CSV);
+			chousa_esc_csv(b, t.data, t.len);
+			chousa_buf_release(&t);
+		}
+		chousa_buf_addch(b, ',');
+		chousa_esc_csv(b, h->file, strlen(h->file));
+		chousa_buf_addf(b, ",%s,", line);
+		chousa_esc_csv(b, h->src.p, h->src.len);
+		chousa_buf_addch(b, ',');
+		chousa_esc_csv(b, h->dst.p, h->dst.len);
+		chousa_buf_addch(b, ',');
+		chousa_esc_csv(b, h->indicator, strlen(h->indicator));
+		chousa_buf_addf(b, ",%s,%s,", chousa_ioc_type_name(h->type),
+		    match);
+		chousa_esc_csv(b, h->sources, strlen(h->sources));
+		chousa_buf_addch(b, ',');
+		chousa_esc_csv(b, h->family, strlen(h->family));
+		chousa_buf_addch(b, '\n');
+		break;
+	default:
+		add_time(b, h, OUT_TEXT);
+		chousa_buf_addch(b, '\t');
+		add_text(b, h->file, strlen(h->file));
+		chousa_buf_addf(b, ":%s\t", line);
+		add_text(b, h->src.p, h->src.len);
+		chousa_buf_adds(b, "\t");
+		add_text(b, h->dst.p, h->dst.len);
+		chousa_buf_addch(b, '\t');
+		add_text(b, h->indicator, strlen(h->indicator));
+		chousa_buf_addf(b, "\t%s\t", match);
+		add_text(b, h->sources, strlen(h->sources));
+		chousa_buf_addch(b, '\t');
+		add_text(b, h->family, strlen(h->family));
+		chousa_buf_addch(b, '\n');
+		break;
+	}
+	if (b->len > (1 << 16)) {
+		cli_write(b);
+		chousa_buf_reset(b);
+	}
+	tally_add(&o->hosts, h->src.p, h->src.len);
+	tally_add(&o->families, h->family[0] ? h->family : "(unknown)",
+	    strlen(h->family[0] ? h->family : "(unknown)"));
+	tally_add(&o->indicators, h->indicator, strlen(h->indicator));
+	return 0;
+}
+
+static void
+on_malformed(void *arg, const char *file, uint64_t line, const char *why,
+    const char *text, size_t len)
+{
+	struct chousa_buf b;
+
+	(void)arg;
+	chousa_buf_init(&b, 4096);
+	chousa_esc_text(&b, text, len);
+	cli_warn("%s:%llu: %s: %s", file, (unsigned long long)line, why,
+	    b.data);
+	chousa_buf_release(&b);
+}
+
+static void
+print_summary(struct sweep_out *o, uint64_t lines, uint64_t bytes,
+    double secs)
+{
+	static const struct {
+		const char	*label;
+		size_t		 off;
+	} parts[] = {
+		{ "by internal host", offsetof(struct sweep_out, hosts) },
+		{ "by family", offsetof(struct sweep_out, families) },
+	};
+	size_t p, i, *idx;
+
+	if (g_opt.quiet)
+		return;
+	fprintf(stderr, "chousa: sweep: %llu hits, %llu lines, %.1f MB in "
+	    "%.3f s (%.0f MB/s)\n", (unsigned long long)o->hits,
+	    (unsigned long long)lines, (double)bytes / 1e6, secs,
+	    secs > 0 ? (double)bytes / 1e6 / secs : 0.0);
+	if (o->hits == 0)
+		return;
+	for (p = 0; p < 2; p++) {
+		const struct tally *t = (const struct tally *)
+		    ((const char *)o + parts[p].off);
+		struct chousa_buf b;
+
+		idx = tally_sorted(t);
+		fprintf(stderr, "%s:\n", parts[p].label);
+		chousa_buf_init(&b, 0);
+		for (i = 0; i < t->n && i < 20; i++) {
+			chousa_buf_reset(&b);
+			chousa_esc_text(&b, t->name[idx[i]][0] ?
+			    t->name[idx[i]] : "-", t->name[idx[i]][0] ?
+			    strlen(t->name[idx[i]]) : 1);
+			fprintf(stderr, "  %8llu  %s\n",
+			    (unsigned long long)t->count[idx[i]], b.data);
+		}
+		if (t->n > 20)
+			fprintf(stderr, "  ... and %zu more\n", t->n - 20);
+		chousa_buf_release(&b);
+		free(idx);
+	}
+}
+
+static void
+investigate_hits(struct chousa_store *st, struct sweep_out *o, int offline)
+{
+	struct chousa_investigate_opts io;
+	struct chousa_ctx *ctx = NULL;
+	struct chousa_report *reps = NULL;
+	struct chousa_config *cfg;
+	struct chousa_err err;
+	struct chousa_buf b;
+	const char **in;
+	size_t *idx, i, j;
+
+	if (o->indicators.n == 0)
+		return;
+	memset(&io, 0, sizeof(io));
+	io.offline = offline;
+	cfg = cli_load_config();
+	if (chousa_ctx_new(&ctx, st, cfg, &io, &err) != CHOUSA_OK) {
+		chousa_config_free(cfg);
+		cli_die_err(&err);
+	}
+	idx = tally_sorted(&o->indicators);
+	in = xmalloc(o->indicators.n * sizeof(*in));
+	for (i = 0; i < o->indicators.n; i++)
+		in[i] = o->indicators.name[idx[i]];
+	if (chousa_investigate(ctx, in, o->indicators.n, &reps, &err) !=
+	    CHOUSA_OK) {
+		chousa_ctx_free(ctx);
+		chousa_config_free(cfg);
+		cli_die_err(&err);
+	}
+	chousa_buf_init(&b, 0);
+	for (i = 0; i < o->indicators.n; i++) {
+		const struct chousa_report *r = &reps[i];
+
+		if (o->mode == OUT_JSON) {
+			chousa_buf_adds(&b, "{\"investigation\":");
+			chousa_esc_json_str(&b, r->input);
+			chousa_buf_addf(&b, ",\"hits\":%llu,\"verdict\":\"%s\","
+			    "\"family\":", (unsigned long long)
+			    o->indicators.count[idx[i]],
+			    chousa_verdict_name(r->verdict));
+			chousa_esc_json_str(&b, r->family ? r->family->id :
+			    NULL);
+			chousa_buf_adds(&b, ",\"conclusion\":[");
+			for (j = 0; j < r->n_conclusion; j++) {
+				if (j > 0)
+					chousa_buf_addch(&b, ',');
+				chousa_esc_json_str(&b, r->conclusion[j]);
+			}
+			chousa_buf_adds(&b, "]}\n");
+			continue;
+		}
+		chousa_buf_adds(&b, o->mode == OUT_CSV ? "# " : "\n");
+		chousa_buf_adds(&b, "investigation of ");
+		chousa_esc_text(&b, r->input, strlen(r->input));
+		chousa_buf_addf(&b, " (%llu hits): %s",
+		    (unsigned long long)o->indicators.count[idx[i]],
+		    chousa_verdict_name(r->verdict));
+		if (r->family != NULL && r->family->name != NULL) {
+			chousa_buf_adds(&b, ", ");
+			chousa_esc_text(&b, r->family->name,
+			    strlen(r->family->name));
+		}
+		chousa_buf_addch(&b, '\n');
+		for (j = 0; j < r->n_conclusion; j++) {
+			chousa_buf_adds(&b, o->mode == OUT_CSV ? "#   " :
+			    "  ");
+			chousa_esc_text(&b, r->conclusion[j],
+			    strlen(r->conclusion[j]));
+			chousa_buf_addch(&b, '\n');
+		}
+	}
+	cli_write(&b);
+	chousa_buf_release(&b);
+	free(in);
+	free(idx);
+	chousa_ctx_free(ctx);
+	chousa_config_free(cfg);
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+run_sweep(const struct cli_cmd *self, int argc, char **argv)
+{
+	struct chousa_sweep_opts so;
+	struct chousa_matcher *m = NULL;
+	struct chousa_matcher_stats ms;
+	struct chousa_store *st;
+	struct chousa_err err;
+	struct sweep_out out;
+	const char *arg;
+	char *end;
+	uint64_t lines = 0, bytes = 0;
+	int c, investigate = 0, offline = 0, unreadable = 0, i;
+	long window = 30;
+	double t0;
+
+	memset(&so, 0, sizeof(so));
+	memset(&out, 0, sizeof(out));
+	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
+		switch (c) {
+		case OPT_FORMAT:
+			so.format = arg;
+			break;
+		case OPT_JSON:
+			out.mode = OUT_JSON;
+			break;
+		case OPT_CSV:
+			out.mode = OUT_CSV;
+			break;
+		case OPT_THREADS:
+			so.threads = (int)strtol(arg, &end, 10);
+			if (*end != '\0' || so.threads < 1 || so.threads > 64)
+				cli_usage_error(self, "--threads needs a "
+				    "number from 1 to 64");
+			break;
+		case OPT_INVESTIGATE:
+			investigate = 1;
+			break;
+		case OPT_OFFLINE:
+			offline = 1;
+			break;
+		case OPT_AS_OF:
+			so.as_of_log_time = 1;
+			break;
+		case OPT_WINDOW:
+			window = strtol(arg, &end, 10);
+			if (*end != '\0' || window < 0 || window > 36500)
+				cli_usage_error(self, "--window needs a number "
+				    "of days");
+			break;
+		case OPT_NO_BENIGN:
+			so.no_benign_filter = 1;
+			break;
+		case OPT_MAX_LINE:
+			so.max_line = (size_t)strtoull(arg, &end, 10);
+			if (*end != '\0' || so.max_line < 64)
+				cli_usage_error(self, "--max-line needs a "
+				    "number of bytes (at least 64)");
+			break;
+		}
+	}
+	if (cli_optind >= argc)
+		cli_usage_error(self, "no file to sweep (use - for stdin)");
+	if (so.format != NULL && strcmp(so.format, "auto") != 0) {
+		const char *const *names = chousa_sweep_format_names();
+
+		for (i = 0; names[i] != NULL; i++)
+			if (strcmp(names[i], so.format) == 0)
+				break;
+		if (names[i] == NULL)
+			cli_usage_error(self, "unknown format '%s'", so.format);
+	}
+	so.window = (int64_t)window * 86400;
+	if (g_opt.verbose) {
+		so.malformed = on_malformed;
+		so.max_malformed = 5;
+	}
+	st = cli_open_store(CHOUSA_STORE_READONLY);
+	t0 = now();
+	if (chousa_matcher_from_store(&m, st, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	chousa_matcher_stats(m, &ms);
+	if (g_opt.verbose)
+		cli_info("matcher: %llu ipv4, %llu ipv6, %llu cidr, %llu "
+		    "domains, %llu urls, %llu hashes, %llu benign, %.1f MB, "
+		    "built in %.2f s", (unsigned long long)ms.n_ipv4,
+		    (unsigned long long)ms.n_ipv6,
+		    (unsigned long long)ms.n_cidr,
+		    (unsigned long long)ms.n_domain,
+		    (unsigned long long)ms.n_url,
+		    (unsigned long long)ms.n_hash,
+		    (unsigned long long)ms.n_benign,
+		    (double)ms.memory / 1e6, ms.build_seconds);
+	chousa_buf_init(&out.b, 0);
+	if (out.mode == OUT_CSV) {
+		chousa_buf_adds(&out.b, "time,file,line,src,dst,indicator,"
+		    "type,match,sources,family\n");
+	}
+	t0 = now();
+	for (i = cli_optind; i < argc; i++) {
+		struct chousa_sweep_stats ss;
+		struct cli_progress prog;
+		int rc;
+
+		cli_progress_init(&prog, argv[i]);
+		so.progress = cli_progress_update;
+		so.progress_arg = &prog;
+		rc = chousa_sweep_file(m, argv[i], &so, on_hit, &out, &ss,
+		    &err);
+		cli_progress_end(&prog);
+		lines += ss.lines;
+		bytes += ss.bytes;
+		if (rc != CHOUSA_OK) {
+			cli_warn("%s", err.msg);
+			unreadable = 1;
+			continue;
+		}
+		if (ss.truncated)
+			cli_warn("%s: %s; the %llu %s read were swept",
+			    argv[i], ss.warning,
+			    (unsigned long long)ss.lines,
+			    strcmp(ss.format, "pcap") == 0 ? "packets" :
+			    "lines");
+		if (ss.malformed > 0 && !g_opt.quiet)
+			cli_warn("%s: %llu malformed lines skipped%s", argv[i],
+			    (unsigned long long)ss.malformed,
+			    g_opt.verbose ? "" : " (-v shows the first)");
+		if (g_opt.verbose)
+			cli_info("%s: format %s, %llu lines, %llu records, "
+			    "%llu hits on %llu lines, %llu benign suppressed, "
+			    "%llu outside the time window, %d threads",
+			    argv[i], ss.format, (unsigned long long)ss.lines,
+			    (unsigned long long)ss.records,
+			    (unsigned long long)ss.hits,
+			    (unsigned long long)ss.hit_lines,
+			    (unsigned long long)ss.benign_suppressed,
+			    (unsigned long long)ss.time_suppressed,
+			    ss.threads);
+	}
+	cli_write(&out.b);
+	chousa_buf_reset(&out.b);
+	cli_flush();
+	print_summary(&out, lines, bytes, now() - t0);
+	if (investigate)
+		investigate_hits(st, &out, offline);
+	cli_flush();
+	chousa_buf_release(&out.b);
+	tally_free(&out.hosts);
+	tally_free(&out.families);
+	tally_free(&out.indicators);
+	chousa_matcher_free(m);
+	chousa_store_close(st);
+	if (unreadable)
+		return EXIT_BADINPUT;
+	return out.hits > 0 ? EXIT_FOUND : EXIT_CLEAN;
+}
+
+const struct cli_cmd cmd_sweep = {
+	"sweep", "Find known-bad infrastructure in logs and captures",
+	"[--format NAME] [--json|--csv] [--investigate] FILE...|-",
+	"Sweep logs and captures against the local store: every line's "
+	"addresses, domains, URLs and file hashes are looked up where the "
+	"format really shows them (a Zeek http.log URL is rebuilt from host "
+	"and uri), exactly and by parent domain, CIDR range or URL host.  "
+	"Formats: Zeek TSV and JSON, Suricata EVE, Squid, common/combined web "
+	"logs, BIND query logs, Windows DNS debug logs, pcap and pcapng, and "
+	"any text.  Gzip input is read transparently.\n\n"
+	"Each hit is one line on stdout: time, file:line, internal host, "
+	"remote side, indicator, match kind (exact, parent, cidr, url, host), "
+	"sources and family, tab separated.  A summary by internal host and "
+	"by family follows on stderr.  Malformed lines are counted and "
+	"skipped; a truncated gzip or capture is reported and what was read "
+	"is kept.  Exit status: 1 when anything matched, 0 when nothing did, "
+	"3 when an input cannot be read.",
+	sweep_opts, run_sweep,
+	"chousa sweep /var/log/zeek/current/*.log\n"
+	"chousa sweep --json eve.json.gz | jq .indicator\n"
+	"chousa sweep --investigate --offline http.log"
+};

@@ -1,0 +1,237 @@
+/*
+ * cmd-update.c: `chousa update [SOURCE...]`: download each feed from its
+ * official location (or the [feeds] <source>_url of the config), with the
+ * abuse.ch Auth-Key and a conditional request, then import it.  A failed
+ * download or import leaves the previous data in place.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* The feeds update knows, in the order it fetches them. */
+static const struct feed {
+	const char	*name;		/* importer and source name */
+	const char	*url;		/* official location */
+	const char	*file;		/* kept beside the store */
+	int		 abusech;	/* sends the abuse.ch Auth-Key */
+	int		 by_default;
+} feeds[] = {
+	/* The catalogue first, so labels map to ids as they come in. */
+	{ "malpedia", "https://malpedia.caad.fkie.fraunhofer.de/api/get/"
+	    "families", "malpedia.json", 0, 1 },
+	{ "urlhaus", "https://urlhaus.abuse.ch/downloads/csv_recent/",
+	    "urlhaus.csv", 1, 1 },
+	{ "threatfox", "https://threatfox.abuse.ch/export/csv/recent/",
+	    "threatfox.csv", 1, 1 },
+	{ "feodo", "https://feodotracker.abuse.ch/downloads/ipblocklist.csv",
+	    "feodo.csv", 1, 1 },
+	{ "malwarebazaar", "https://bazaar.abuse.ch/export/csv/recent/",
+	    "malwarebazaar.csv", 1, 1 },
+	/* No single official file: only when [feeds] warninglist_url is set. */
+	{ "warninglist", NULL, "warninglist.json", 0, 0 },
+	{ NULL, NULL, NULL, 0, 0 }
+};
+
+static const struct cli_opt update_opts[] = {
+	{ 0 }
+};
+
+static char *
+feed_dir(void)
+{
+	const char *db = cli_db_path();
+	const char *slash = strrchr(db, '/');
+	size_t n = slash != NULL ? (size_t)(slash - db) : 1;
+	char *dir = xmalloc(n + 16);
+
+	if (slash != NULL)
+		memcpy(dir, db, n);
+	else
+		dir[0] = '.';
+	memcpy(dir + n, "/feeds", 7);
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		cli_die(EXIT_BADINPUT, "cannot create '%s': %s", dir,
+		    strerror(errno));
+	return dir;
+}
+
+/* Download and import one feed; returns its exit status. */
+static int
+update_one(struct chousa_store *st, struct chousa_http *h,
+    const struct chousa_config *cfg, const struct feed *f, const char *dir)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_arena *a = NULL;
+	struct chousa_http_req req;
+	struct chousa_http_resp meta;
+	struct chousa_import_report rep;
+	struct cli_progress prog;
+	const char *url, *key, *etag = NULL, *lastmod = NULL;
+	const char *headers[2] = { NULL, NULL };
+	char keyname[64], *path, *hdr = NULL;
+	int not_modified = 0, rc, status = EXIT_CLEAN;
+
+	snprintf(keyname, sizeof(keyname), "%s_url", f->name);
+	url = chousa_config_get(cfg, "feeds", keyname);
+	if (url == NULL)
+		url = f->url;
+	if (url == NULL) {
+		cli_warn("%s: no location; set [feeds] %s in the config",
+		    f->name, keyname);
+		return EXIT_USAGE;
+	}
+	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	path = chousa_arena_printf(a, "%s/%s", dir, f->file);
+	key = f->abusech ? chousa_config_get(cfg, "abusech", "auth_key") :
+	    NULL;
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.url = url;
+	if (key != NULL && key[0] != '\0') {
+		hdr = chousa_arena_printf(a, "Auth-Key: %s", key);
+		headers[0] = hdr;
+		req.headers = headers;
+	}
+	/* Conditional only when the last file is still there to fall back on. */
+	if (access(path, R_OK) == 0 &&
+	    chousa_store_feed_state(st, a, f->name, &etag, &lastmod, &err) ==
+	    CHOUSA_OK) {
+		req.if_none_match = etag;
+		req.if_modified_since = lastmod;
+	}
+	cli_progress_init(&prog, f->name);
+	memset(&meta, 0, sizeof(meta));
+	rc = chousa_http_download(h, &req, path, &not_modified, &meta,
+	    cli_progress_update, &prog, &err);
+	cli_progress_end(&prog);
+	if (rc != CHOUSA_OK) {
+		/* The URL may carry a key: name the feed, not the URL. */
+		cli_warn("%s: %s (previous data kept)", f->name, err.msg);
+		status = EXIT_SOURCE;
+		goto out;
+	}
+	if (not_modified) {
+		if (!g_opt.quiet)
+			fprintf(stderr, "%s: not modified since the last "
+			    "update\n", f->name);
+		goto out;
+	}
+	etag = meta.etag != NULL ? chousa_arena_strdup(a, meta.etag) : NULL;
+	lastmod = meta.last_modified != NULL ?
+	    chousa_arena_strdup(a, meta.last_modified) : NULL;
+	memset(&rep, 0, sizeof(rep));
+	{
+		struct chousa_import_opts o;
+
+		memset(&o, 0, sizeof(o));
+		cli_progress_init(&prog, f->name);
+		o.progress = cli_progress_update;
+		o.progress_arg = &prog;
+		rc = chousa_store_import(st, f->name, path, &o, &rep, &err);
+		cli_progress_end(&prog);
+	}
+	if (rc != CHOUSA_OK) {
+		cli_warn("%s: %s (previous data kept)", f->name, err.msg);
+		status = cli_exit_for_rc(rc) == EXIT_BADINPUT ? EXIT_SOURCE :
+		    cli_exit_for_rc(rc);
+		goto out;
+	}
+	if (chousa_store_set_feed_state(st, f->name, url, etag, lastmod,
+	    &err) != CHOUSA_OK)
+		cli_warn("%s: %s", f->name, err.msg);
+	if (!g_opt.quiet)
+		fprintf(stderr, "%s: updated (%s): read %llu, added %llu, "
+		    "updated %llu, rejected %llu\n", f->name, rep.format,
+		    (unsigned long long)rep.rows_read,
+		    (unsigned long long)rep.added,
+		    (unsigned long long)rep.updated,
+		    (unsigned long long)rep.rejected);
+out:
+	chousa_arena_free(a);
+	return status;
+}
+
+static int
+run_update(const struct cli_cmd *self, int argc, char **argv)
+{
+	struct chousa_http_opts hopts;
+	struct chousa_err err = { 0 };
+	struct chousa_config *cfg;
+	struct chousa_store *st;
+	struct chousa_http *h;
+	const char *arg;
+	char *dir;
+	int i, k, status = EXIT_CLEAN, rc;
+
+	while (cli_getopt(self, argc, argv, &arg) != -1)
+		;
+	for (i = cli_optind; i < argc; i++) {
+		for (k = 0; feeds[k].name != NULL; k++)
+			if (strcmp(feeds[k].name, argv[i]) == 0)
+				break;
+		if (feeds[k].name == NULL)
+			cli_usage_error(self, "no feed named '%s'", argv[i]);
+	}
+	cfg = cli_load_config();
+	memset(&hopts, 0, sizeof(hopts));
+	hopts.timeout_ms = chousa_config_get_long(cfg, "feeds", "timeout",
+	    600) * 1000;
+	hopts.connect_timeout_ms = 15000;
+	hopts.max_body = (size_t)4 << 30;
+	if (chousa_http_new(&h, &hopts, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	st = cli_open_store(0);
+	dir = feed_dir();
+	for (k = 0; feeds[k].name != NULL; k++) {
+		int wanted = cli_optind >= argc && feeds[k].by_default;
+
+		for (i = cli_optind; i < argc && !wanted; i++)
+			wanted = strcmp(feeds[k].name, argv[i]) == 0;
+		/* The optional feeds also run by default once configured. */
+		if (!wanted && cli_optind >= argc && !feeds[k].by_default) {
+			char keyname[64];
+
+			snprintf(keyname, sizeof(keyname), "%s_url",
+			    feeds[k].name);
+			wanted = chousa_config_get(cfg, "feeds", keyname) !=
+			    NULL;
+		}
+		if (!wanted)
+			continue;
+		rc = update_one(st, h, cfg, &feeds[k], dir);
+		if (rc > status)
+			status = rc;
+	}
+	free(dir);
+	chousa_store_close(st);
+	chousa_http_free(h);
+	chousa_config_free(cfg);
+	return status;
+}
+
+const struct cli_cmd cmd_update = {
+	"update", "Download the open feeds and import them",
+	"[SOURCE...]",
+	"Download each SOURCE (default: malpedia, urlhaus, threatfox, feodo, "
+	"malwarebazaar, and warninglist when [feeds] warninglist_url is set) "
+	"and import it into the store.  Each feed comes from its official "
+	"location unless the config names another ([feeds] urlhaus_url = ..., "
+	"threatfox_url, feodo_url, malwarebazaar_url, malpedia_url, "
+	"warninglist_url), so a mirror or a local server can stand in.  The "
+	"abuse.ch Auth-Key ([abusech] auth_key) is sent to abuse.ch feeds.  "
+	"Requests are conditional (ETag, If-Modified-Since): an unchanged feed "
+	"is not downloaded again.  HTTPS_PROXY is honoured; [feeds] timeout "
+	"sets the time-out in seconds (default 600).\n\n"
+	"The downloaded files are kept in a feeds/ directory beside the store.  "
+	"A failed download or import leaves the previous data in place; the "
+	"status is then 4.",
+	update_opts, run_update,
+	"chousa update\n"
+	"chousa update urlhaus feodo\n"
+	"CHOUSA_ABUSECH_AUTH_KEY=... chousa update threatfox"
+};

@@ -1,0 +1,44 @@
+/*
+ * store.c: opening the store for a command: the path from --db, CHOUSA_DB
+ * or the default, its directory made when the command writes, and any
+ * failure turned into one line and the right exit status.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* mkdir -p of the directory that holds path. */
+static void
+make_parent_dirs(const char *path)
+{
+	char *dir = xstrdup(path), *p;
+
+	for (p = dir + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			cli_die(EXIT_BADINPUT, "cannot create '%s': %s", dir,
+			    strerror(errno));
+		*p = '/';
+	}
+	free(dir);
+}
+
+struct chousa_store *
+cli_open_store(unsigned flags)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_store *st;
+	const char *path = cli_db_path();
+
+	if (!(flags & CHOUSA_STORE_READONLY))
+		make_parent_dirs(path);
+	if (chousa_store_open(&st, path, flags, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	return st;
+}

@@ -1,0 +1,56 @@
+/*
+ * input.h: the importers' streaming reader.  A path or "-" is read through
+ * libarchive, so gzip, bzip2, xz and the first member of a zip are
+ * decompressed on the fly, with no unpacked copy on disk.  Lines and the
+ * total are capped (see below); the SHA-256 of the bytes as given is
+ * computed on the way.
+ */
+#ifndef CHOUSA_INPUT_H
+#define CHOUSA_INPUT_H
+
+#include "chousa.h"
+
+/* A line longer than this is a rejected row, skipped whole. */
+#define INPUT_LINE_MAX		((size_t)1 << 20)
+/* What input_peek() can show of the start of the content. */
+#define INPUT_PEEK_MAX		((size_t)64 << 10)
+/* Decompressed bytes at most, and at most this many per compressed byte. */
+#define INPUT_MAX_BYTES		((uint64_t)64 << 30)
+#define INPUT_MAX_RATIO		1000
+
+struct input;
+
+/* Open path ("-" is stdin).  Caller frees with input_free(). */
+int	input_open(struct input **out, const char *path,
+	    struct chousa_err *err);
+/* The same over bytes in memory (borrowed until input_free). */
+int	input_open_mem(struct input **out, const void *p, size_t len,
+	    const char *name, struct chousa_err *err);
+void	input_free(struct input *in);
+
+/* The first bytes of the content (up to INPUT_PEEK_MAX), not consumed. */
+int	input_peek(struct input *in, const char **p, size_t *len,
+	    struct chousa_err *err);
+/* The next bytes of the content; *len is 0 at the end. */
+int	input_read(struct input *in, const char **p, size_t *len,
+	    struct chousa_err *err);
+/*
+ * The next line, without its \n or \r\n, NUL-terminated and writable until
+ * the next call; *line is NULL at the end.  A line over INPUT_LINE_MAX is
+ * skipped and CHOUSA_ELIMIT returned (the caller counts a reject and goes
+ * on).
+ */
+int	input_line(struct input *in, char **line, size_t *len,
+	    struct chousa_err *err);
+/* The number of the line input_line() returned last (1-based). */
+uint64_t input_lineno(const struct input *in);
+
+/* Bytes of the file read so far, and its size (0 unknown). */
+void	input_progress(const struct input *in, uint64_t *done,
+	    uint64_t *total);
+/* Read the rest of the file and give the SHA-256 of all of it. */
+int	input_finish(struct input *in, char out[65], struct chousa_err *err);
+/* The name of what is read: "path" or "path:member". */
+const char *input_name(const struct input *in);
+
+#endif /* CHOUSA_INPUT_H */

@@ -1,0 +1,97 @@
+/*
+ * investigate.h: what the investigation's files share inside the library:
+ * the run context, the per-input working state the stages fill, and the
+ * helpers that turn findings into a verdict, a family and a conclusion.
+ * Not exported; sources use only the accessors in chousa/investigate.h.
+ */
+#ifndef CHOUSA_SRC_INVESTIGATE_H
+#define CHOUSA_SRC_INVESTIGATE_H
+
+#include "chousa.h"
+
+#define INV_MAX_DEPTH		5
+#define INV_DEFAULT_DEPTH	2
+#define INV_DEFAULT_SAMPLES	5
+#define INV_DEFAULT_BUDGET	200
+#define INV_MAX_SOURCES		64
+
+struct chousa_ctx {
+	struct chousa_store		*store;		/* borrowed, may be NULL */
+	const struct chousa_config	*cfg;		/* borrowed or own_cfg */
+	struct chousa_config		*own_cfg;
+	struct chousa_http		*http;		/* NULL when offline */
+	struct chousa_arena		*arena;		/* the run's */
+	struct chousa_investigate_opts	 opts;
+	/* The selected sources, in ask order. */
+	const struct chousa_source	*sources[INV_MAX_SOURCES];
+	size_t				 n_sources;
+	/*
+	 * The last store look-up, so the per-feed local sources share one
+	 * query for the same subject.
+	 */
+	const char			*memo_value;
+	struct chousa_record		*memo_recs;
+	size_t				 memo_n;
+};
+
+/* A subject to ask about: the input, its host, a sample, a family... */
+struct inv_subject {
+	const char			*value;
+	int				 type;
+	int				 depth;
+	int				 match;	/* how it relates to the input:
+						 * EXACT, HOST, REGDOMAIN */
+	struct chousa_indicator		 ind;
+};
+
+/* The working state of one input while the stages run. */
+struct inv_item {
+	struct chousa_report		*rep;
+	struct inv_subject		*subjects;
+	size_t				 n_subjects;
+	size_t				 cap_subjects;
+	/* findings per stage, growing */
+	struct chousa_finding		**found[3];
+	size_t				 n_found[3];
+	size_t				 cap_found[3];
+	size_t				 cap_samples;
+	size_t				 cap_edges;
+	size_t				 cap_notes;
+	size_t				 cap_conclusion;
+	int				 settled;	/* verdict settled */
+	int				 family_settled;
+	const char			*listers;	/* "URLhaus and ThreatFox" */
+	const char			*benign_lists;	/* covering lists */
+};
+
+/* investigate.c */
+int	inv_add_subject(struct chousa_ctx *ctx, struct inv_item *it,
+	    const char *value, int type, int depth, int match);
+int	inv_add_edge(struct chousa_ctx *ctx, struct inv_item *it,
+	    const char *from, int from_type, const char *to, int to_type,
+	    const char *kind, const char *source);
+int	inv_add_note(struct chousa_ctx *ctx, struct inv_item *it,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int	inv_add_sentence(struct chousa_ctx *ctx, struct inv_item *it,
+	    const char *s);
+/* Whether value is already a subject of it. */
+int	inv_has_subject(const struct inv_item *it, const char *value);
+
+/* investigate_verdict.c: verdict, family votes, samples, --at. */
+int	inv_verdict(struct chousa_ctx *ctx, struct inv_item *it);
+int	inv_family(struct chousa_ctx *ctx, struct inv_item *it);
+int	inv_collect_samples(struct chousa_ctx *ctx, struct inv_item *it);
+void	inv_rank_samples(struct chousa_report *rep, int64_t now);
+int	inv_time_check(struct chousa_ctx *ctx, struct inv_item *it);
+/* A source's display title from its name (the registry's, else name). */
+const char *inv_source_title(const char *name);
+
+/* investigate_conclude.c: the sentences. */
+int	inv_conclude(struct chousa_ctx *ctx, struct inv_item *it);
+
+/* ctx.c: the shared store look-up of the local sources. */
+int	ctx_store_lookup(struct chousa_ctx *ctx,
+	    const struct chousa_indicator *ind, struct chousa_record **out,
+	    size_t *n_out, struct chousa_err *err);
+
+#endif /* CHOUSA_SRC_INVESTIGATE_H */

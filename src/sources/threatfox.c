@@ -1,0 +1,205 @@
+/*
+ * threatfox.c: the ThreatFox API (abuse.ch), header Auth-Key, JSON bodies:
+ * search_ioc for hosts and URLs, search_hash for samples.  An IOC record
+ * names the family (malware, a Malpedia id, and malware_printable), the
+ * threat type and a confidence; search_ioc also lists the samples using
+ * the IOC as C2 (malware_samples [3RD]).  A miss is query_status
+ * "no_result" with data a string [3RD, UNCONFIRMED]; both "no_result" and
+ * "no_results" are read as a miss.  No real response body was available.
+ */
+#include <string.h>
+
+#include "mem.h"
+#include "online.h"
+
+static char *
+dup200(struct chousa_arena *a, const char *s)
+{
+	return s ? chousa_arena_strndup(a, s, strnlen(s, 200)) : NULL;
+}
+
+/* The ioc value as a related indicator: "1.2.3.4:443" loses its port. */
+static void
+add_ioc(struct chousa_finding *f, struct chousa_arena *a, yajl_val it)
+{
+	const char *v = jt_str(it, "ioc"), *t = jt_str(it, "ioc_type");
+	const char *fam = jt_str(it, "malware");
+	int type = CHOUSA_IOC_NONE;
+	char *val;
+
+	if (v == NULL || t == NULL)
+		return;
+	val = chousa_arena_strndup(a, v, strnlen(v, 2048));
+	if (val == NULL)
+		return;
+	if (strcmp(t, "ip:port") == 0) {
+		char *c = strrchr(val, ':');
+
+		if (c != NULL)
+			*c = '\0';
+		if (val[0] == '[') {
+			val++;
+			if ((c = strchr(val, ']')) != NULL)
+				*c = '\0';
+		}
+		type = strchr(val, ':') ? CHOUSA_IOC_IPV6 : CHOUSA_IOC_IPV4;
+	} else if (strcmp(t, "domain") == 0)
+		type = CHOUSA_IOC_DOMAIN;
+	else if (strcmp(t, "url") == 0)
+		type = CHOUSA_IOC_URL;
+	else if (strcmp(t, "sha256_hash") == 0)
+		type = CHOUSA_IOC_SHA256;
+	else if (strcmp(t, "md5_hash") == 0)
+		type = CHOUSA_IOC_MD5;
+	if (type == CHOUSA_IOC_NONE)
+		return;
+	online_add_related(f, a, type == CHOUSA_IOC_SHA256 ||
+	    type == CHOUSA_IOC_MD5 ? CHOUSA_REL_EMBEDDED : CHOUSA_REL_C2, type,
+	    val, fam, online_time(jt_str(it, "first_seen")));
+}
+
+/* arg: 0 for search_ioc, 1 for search_hash. */
+static int
+on_answer(struct online_q *oq, void *arg, const struct online_result *r)
+{
+	struct chousa_finding *f = online_query(oq)->finding;
+	struct chousa_arena *a = online_arena(oq);
+	const char *qs = jt_str(r->json, "query_status");
+	yajl_val data = jt_get(r->json, "data");
+	int by_hash = arg != NULL;
+	size_t i, n;
+
+	if (qs == NULL || strcmp(qs, "ok") != 0) {
+		if (r->status == 404 || (qs != NULL &&
+		    (strcmp(qs, "no_result") == 0 ||
+		    strcmp(qs, "no_results") == 0))) {
+			online_miss(f);
+			f->detail = "not listed by ThreatFox";
+			return ONLINE_CACHE_MISS;
+		}
+		if (qs != NULL && strstr(qs, "auth") != NULL)
+			online_error(oq, "key refused (%.40s)", qs);
+		else
+			online_error(oq, "ThreatFox answered '%.40s'",
+			    qs ? qs : "no query_status");
+		return ONLINE_NO_CACHE;
+	}
+	n = jt_len(data);
+	if (n == 0) {
+		online_miss(f);
+		f->detail = "not listed by ThreatFox";
+		return ONLINE_CACHE_MISS;
+	}
+	online_hit(f, a);
+	f->verdict = CHOUSA_V_MALICIOUS;
+	for (i = 0; i < n && i < 200; i++) {
+		yajl_val it = jt_at(data, i), ms;
+		int64_t conf = jt_int(it, -1, "confidence_level");
+		size_t k;
+
+		online_add_label(f, a, jt_str(it, "malware_printable"));
+		if (f->family == NULL)
+			f->family = dup200(a, jt_str(it, "malware"));
+		if (f->threat == NULL)
+			f->threat = dup200(a, jt_str(it, "threat_type"));
+		if (conf >= 0 && conf <= 100 && conf > f->score)
+			f->score = (int)conf;
+		if (f->first_seen == 0)
+			f->first_seen = online_time(jt_str(it, "first_seen"));
+		if (f->last_seen == 0)
+			f->last_seen = online_time(jt_str(it, "last_seen"));
+		if (f->reference == NULL && jt_str(it, "id") != NULL)
+			f->reference = chousa_arena_printf(a,
+			    "https://threatfox.abuse.ch/ioc/%.20s/",
+			    jt_str(it, "id"));
+		if (by_hash) {
+			add_ioc(f, a, it);
+			continue;
+		}
+		ms = jt_get(it, "malware_samples");
+		for (k = 0; k < jt_len(ms) && k < 50; k++)
+			online_add_related(f, a, CHOUSA_REL_C2,
+			    CHOUSA_IOC_SHA256,
+			    jt_str(jt_at(ms, k), "sha256_hash"),
+			    jt_str(it, "malware"),
+			    online_time(jt_str(jt_at(ms, k), "time_stamp")));
+	}
+	f->detail = chousa_arena_printf(a, "%zu IOC record%s%s%s", n,
+	    n == 1 ? "" : "s", f->threat ? ", " : "",
+	    f->threat ? f->threat : "");
+	return ONLINE_CACHE_HIT;
+}
+
+static void
+tf_req(struct online_req *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->method = "POST";
+	req->path = "/";
+	req->body_type = "application/json";
+	req->key_in = ONLINE_KEY_HEADER;
+	req->key_name = "Auth-Key: ";
+}
+
+static int
+tf_start(struct chousa_query *q, struct chousa_err *err)
+{
+	struct online_q *oq = online_begin(q);
+	struct chousa_arena *a;
+	struct online_req req;
+	int by_hash;
+	char *v;
+
+	if (oq == NULL)
+		return CHOUSA_OK;
+	a = online_arena(oq);
+	v = online_jsonstr(a, q->ind->value);
+	if (v == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	by_hash = q->ind->type == CHOUSA_IOC_MD5 ||
+	    q->ind->type == CHOUSA_IOC_SHA256;
+	tf_req(&req);
+	req.body = by_hash ?
+	    chousa_arena_printf(a, "{\"query\": \"search_hash\", \"hash\": %s}",
+	    v) : chousa_arena_printf(a, "{\"query\": \"search_ioc\","
+	    " \"search_term\": %s, \"exact_match\": true}", v);
+	online_call(oq, &req, on_answer, by_hash ? (void *)1 : NULL);
+	return online_started(oq);
+}
+
+static int
+tf_check(struct chousa_query *q, struct chousa_err *err)
+{
+	struct online_req req;
+
+	(void)err;
+	tf_req(&req);
+	req.body = "{\"query\": \"search_ioc\", \"search_term\": \"example.com\"}";
+	return online_check(q, &req);
+}
+
+int
+threatfox_parse(const char *body, size_t len, int kind, struct chousa_arena *a,
+    struct chousa_finding *f)
+{
+	return online_parse_buffer(on_answer, kind ? (void *)1 : NULL, body,
+	    len, a, f);
+}
+
+const struct chousa_source chousa_source_threatfox = {
+	.name = "threatfox",
+	.title = "ThreatFox API (abuse.ch)",
+	.types = CHOUSA_IOC_IPS | CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN) |
+	    CHOUSA_IOC_BIT(CHOUSA_IOC_URL) | CHOUSA_IOC_BIT(CHOUSA_IOC_MD5) |
+	    CHOUSA_IOC_BIT(CHOUSA_IOC_SHA256),
+	.stages = CHOUSA_STAGE_REPUTATION | CHOUSA_STAGE_IDENTIFICATION |
+	    CHOUSA_STAGE_ENRICHMENT,
+	.flags = CHOUSA_SRC_NEEDS_KEY,
+	.cost = 20,
+	.rate_per_min = 60,
+	.daily = 0,
+	.ttl = 43200,
+	.default_url = "https://threatfox-api.abuse.ch/api/v1",
+	.start = tf_start,
+	.check = tf_check,
+};

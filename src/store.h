@@ -1,0 +1,109 @@
+/*
+ * store.h: the store's internals, shared by src/store*.c, the importers
+ * (src/import/) and the online-source cache (src/cache.c).  The SQLite
+ * handle and the prepared statements live on struct chousa_store; the
+ * importers write through store_put_* so that every feed goes through one
+ * normalising path.  Never exported.
+ */
+#ifndef CHOUSA_STORE_INTERNAL_H
+#define CHOUSA_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "chousa.h"
+
+/* PRAGMA application_id of a chousa store: "CHSA". */
+#define STORE_APP_ID		0x43485341
+/* The schema version this build writes (PRAGMA user_version). */
+#define STORE_SCHEMA_VERSION	1
+/* At most this many records per match kind in one look-up. */
+#define STORE_LOOKUP_CAP	500
+
+/* Prepared statements kept on the store, prepared on first use. */
+enum store_stmt {
+	Q_BEGIN, Q_COMMIT, Q_BY_VALUE, Q_BY_HOST, Q_BY_REGDOMAIN, Q_BY_NET, Q_NET_PREFIXES,
+	Q_SAMPLE_SHA256, Q_SAMPLE_MD5, Q_SAMPLE_SHA1, Q_RELATIONS,
+	Q_FAMILY_KEY, Q_FAMILY_GET, Q_BENIGN_VALUE, Q_BENIGN_NET,
+	Q_BENIGN_PREFIXES, Q_BENIGN_SUBSTR,
+	Q_PUT_IND, Q_PUT_SAMPLE, Q_PUT_REL, Q_PUT_FAMILY, Q_PUT_ALIAS,
+	Q_PUT_BENIGN,
+	Q_COUNT
+};
+
+struct chousa_store {
+	sqlite3		*db;
+	char		*path;
+	unsigned	 flags;
+	sqlite3_stmt	*q[Q_COUNT];
+	/* Distinct CIDR prefixes stored (bit p of v4/v6), -1 unknown. */
+	int		 prefixes_known;
+	uint8_t		 v4_prefixes[33];
+	uint8_t		 v6_prefixes[129];
+	int		 benign_known;
+	uint8_t		 bv4_prefixes[33];
+	uint8_t		 bv6_prefixes[129];
+	/* Family label -> id cache for imports (direct-mapped). */
+	struct {
+		char	*label;
+		char	*id;		/* NULL: no catalogue knows it */
+	}		 fcache[256];
+};
+
+/* The SQLite handle, for src/cache.c (online answers, quotas). */
+sqlite3	*store_db(struct chousa_store *st);
+
+/* Statement i, prepared once and reset; NULL with err set on failure. */
+sqlite3_stmt *store_stmt(struct chousa_store *st, int i,
+	    struct chousa_err *err);
+/* An EDB error naming what failed, with SQLite's message. */
+int	store_dberr(struct chousa_store *st, struct chousa_err *err,
+	    const char *what);
+/* Run SQL without results. */
+int	store_exec(struct chousa_store *st, const char *sql,
+	    struct chousa_err *err);
+
+/* Schema: create or migrate forward (store_schema.c). */
+int	store_schema_apply(struct chousa_store *st, struct chousa_err *err);
+/* Secondary indexes on indicators, dropped for a bulk load. */
+int	store_schema_drop_bulk_indexes(struct chousa_store *st,
+	    struct chousa_err *err);
+int	store_schema_create_bulk_indexes(struct chousa_store *st,
+	    struct chousa_err *err);
+
+/*
+ * A family label's normal key: lower-case letters and digits only, at most
+ * out_size - 1 bytes.  "Win.Emotet" and "win_emotet" give "winemotet".
+ */
+void	store_family_key(const char *label, size_t len, char *out,
+	    size_t out_size);
+/* The Malpedia id a label maps to, or NULL (borrowed until next call). */
+const char *store_family_resolve(struct chousa_store *st, const char *label,
+	    size_t len);
+/* Forget cached label mappings (after a catalogue import). */
+void	store_family_cache_clear(struct chousa_store *st);
+void	store_prefix_cache_clear(struct chousa_store *st);
+
+/* The 64-bit key of a value, host or registrable domain in the indexes. */
+int64_t	store_hash(const char *s, size_t len);
+/* A network's key: 4 or 16 bytes of addr masked to prefix. */
+void	store_net_key(const uint8_t *addr, int is_v6, int prefix,
+	    uint8_t *out);
+
+/* chousa_store_import over bytes in memory (the fuzz targets). */
+int	store_import_mem(struct chousa_store *st, const char *source,
+	    const void *p, size_t len, const struct chousa_import_opts *opts,
+	    struct chousa_import_report *rep, struct chousa_err *err);
+
+/* ---- SHA-256 of imported files (store_sha256.c) ---- */
+
+struct store_sha256 {
+	uint32_t	h[8];
+	uint64_t	n;
+	uint8_t		buf[64];
+	size_t		buf_len;
+};
+void	store_sha256_init(struct store_sha256 *c);
+void	store_sha256_update(struct store_sha256 *c, const void *p, size_t len);
+void	store_sha256_hex(struct store_sha256 *c, char out[65]);
+
+#endif /* CHOUSA_STORE_INTERNAL_H */

@@ -1,0 +1,147 @@
+# test-import.sh: `chousa import` over every real sample and every
+# hand-written feed format, compressed input, idempotency, rejected rows,
+# refusing the wrong format, and a kill -9 in the middle of an import.
+. "$TESTS/cli/lib.sh"
+
+A=$SAMPLES/abusech
+F=$TESTS/data/feeds
+export CHOUSA_DB="$T/store.db"
+
+# count SQL: one number from the store (the sqlite3 shell is a test dep).
+count() { sqlite3 "$CHOUSA_DB" "$1"; }
+# summary FILE: the added/updated/rejected of the summary line.
+summary() { grep -Eo 'added [0-9]+, updated [0-9]+, rejected [0-9]+' "$1" | head -n1; }
+
+# Every real sample, as it is.
+check urlhaus_csv_sample 0 "$CHOUSA" import urlhaus "$A"/urlhaus/csv_online_*.csv
+expect urlhaus_csv_counts "read 12, added 12, updated 0, rejected 0" "$T/err"
+check urlhaus_csv_again 0 "$CHOUSA" import urlhaus "$A"/urlhaus/csv_online_*.csv
+expect urlhaus_reimport_adds_nothing "added 0, updated 0, rejected 0" "$T/err"
+sed 's/$/\r/' "$A"/urlhaus/csv_online_*.csv > "$T/urlhaus-crlf.csv"
+check urlhaus_crlf 0 "$CHOUSA" import urlhaus "$T/urlhaus-crlf.csv"
+expect urlhaus_crlf_same_rows "read 12, added 0, updated 0, rejected 0" "$T/err"
+for f in "$A"/feodo/*; do
+	check "feodo_sample_$(basename "$f")" 0 "$CHOUSA" import feodo "$f"
+	refute "feodo_no_rejects_$(basename "$f")" "rejected [1-9]" "$T/err"
+done
+expect feodo_recommended_rows "read 244" "$T/err"
+cp "$A"/malwarebazaar/*.csv "$T/mb.csv"
+printf '# Number of entries: 3\r\n' >> "$T/mb.csv"
+check malwarebazaar_with_footer 0 "$CHOUSA" import malwarebazaar "$T/mb.csv"
+expect malwarebazaar_counts "read 3, added 3, updated 0, rejected 0" "$T/err"
+[ "$(count "SELECT count(*) FROM samples")" = 3 ] && ok samples_stored ||
+	not_ok samples_stored "$(count "SELECT count(*) FROM samples")"
+
+# Compressed input, read directly.
+gzip -c "$A"/feodo/ipblocklist_2021-12-20.csv > "$T/feodo.csv.gz"
+check gzip_input 0 "$CHOUSA" import feodo "$T/feodo.csv.gz"
+expect gzip_rows_read "read 750, added 0" "$T/err"
+(cd "$T" && cp "$A"/urlhaus/csv_online_*.csv csv.txt && zip -q urlhaus.zip csv.txt)
+check zip_input 0 "$CHOUSA" import --source auto "$T/urlhaus.zip"
+expect zip_detected_as_urlhaus "^urlhaus: .*read 12" "$T/err"
+
+# Every other format, from files written after REFERENCE.md.
+check malpedia_families 0 "$CHOUSA" import malpedia "$F/malpedia.json"
+expect malpedia_counts "read 3, added 3" "$T/err"
+check malpedia_galaxy 0 "$CHOUSA" import malpedia "$F/malpedia-galaxy.json"
+expect malpedia_galaxy_counts "read 2, added 2" "$T/err"
+check urlhaus_json 0 "$CHOUSA" import urlhaus "$F/urlhaus.json"
+expect urlhaus_json_counts "read 2, added 2" "$T/err"
+check urlhaus_2019_layout 0 "$CHOUSA" import urlhaus "$F/urlhaus-2019.csv"
+expect urlhaus_2019_counts "read 2, added 2, updated 0, rejected 0" "$T/err"
+check threatfox_csv 0 "$CHOUSA" import threatfox "$F/threatfox.csv"
+expect threatfox_csv_counts "read 6, added 6, updated 0, rejected 0" "$T/err"
+check threatfox_csv_14_columns 0 "$CHOUSA" import threatfox "$F/threatfox-2024.csv"
+expect threatfox_14_counts "read 2, added 2" "$T/err"
+check threatfox_json 0 "$CHOUSA" import threatfox "$F/threatfox.json"
+expect threatfox_json_counts "read 2, added 2" "$T/err"
+[ "$(count "SELECT port FROM indicators WHERE value = '2001:db8::7'")" = 80 ] &&
+	ok threatfox_v6_port_kept || not_ok threatfox_v6_port_kept "no port 80"
+check feodo_json 0 "$CHOUSA" import feodo "$F/feodo.json"
+expect feodo_json_counts "read 2, added 2" "$T/err"
+check warninglist_cidr 0 "$CHOUSA" import warninglist "$F/warninglist-cdn.json"
+check warninglist_hostname 0 "$CHOUSA" import warninglist "$F/warninglist-top.json"
+expect warninglist_counts "read 3, added 3" "$T/err"
+check stix_bundle 0 "$CHOUSA" -v import stix "$F/stix.json"
+expect stix_counts "read 3, added 5, updated 0, rejected 1" "$T/err"
+expect stix_reject_says_why "holds no equality" "$T/err"
+check misp_event 0 "$CHOUSA" import misp "$F/misp-event.json"
+expect misp_event_counts "read 8, added 8" "$T/err"
+check misp_feed_dir 0 "$CHOUSA" import misp "$F/misp-feed"
+expect misp_feed_counts "read 2, added 2" "$T/err"
+check misp_feed_manifest 0 "$CHOUSA" import --source auto "$F/misp-feed/manifest.json"
+expect misp_manifest_same "read 2, added 0" "$T/err"
+[ "$(count "SELECT count(*) FROM relations")" = 3 ] && ok relations_stored ||
+	not_ok relations_stored "$(count "SELECT count(*) FROM relations")"
+check malwarebazaar_emotet 0 "$CHOUSA" import malwarebazaar "$F/malwarebazaar-emotet.csv"
+check urlhaus_emotet_tag 0 "$CHOUSA" import urlhaus "$F/urlhaus-emotet.csv"
+check list_import 0 "$CHOUSA" import list --tag case7 --family QBot \
+	--source-name case7 "$F/../feeds/README.md"
+expect list_uses_source_name "^case7: " "$T/err"
+
+# auto detection, every format.
+for f in "$F"/*.json "$F"/threatfox.csv "$F"/urlhaus-2019.csv; do
+	check "auto_$(basename "$f")" 0 "$CHOUSA" import --source auto "$f"
+	expect "auto_reimport_adds_nothing_$(basename "$f")" "added 0" "$T/err"
+done
+
+# Rejected rows: counted with their line numbers; --strict fails the file.
+check rejects_counted 0 "$CHOUSA" -v import urlhaus "$F/bad-rows.csv"
+expect rejects_count "read 4, added 2, updated 0, rejected 2" "$T/err"
+expect rejects_line_numbers "rejected line 3: " "$T/err"
+before=$(count "SELECT count(*) FROM indicators")
+check strict_fails 3 "$CHOUSA" import --strict urlhaus "$F/bad-rows.csv"
+expect strict_names_line "line 3" "$T/err"
+# The wrong format is refused before anything is written.
+check wrong_format_refused 3 "$CHOUSA" import threatfox "$A"/feodo/ipblocklist_2025-06-25.csv
+expect wrong_format_names_expected "is not a ThreatFox CSV or JSON export" "$T/err"
+check not_json_refused 3 "$CHOUSA" import stix "$A"/urlhaus/csv_online_*.csv
+[ "$(count "SELECT count(*) FROM indicators")" = "$before" ] &&
+	ok refused_files_write_nothing || not_ok refused_files_write_nothing "count changed"
+check unknown_source_is_usage 2 "$CHOUSA" import nosuchfeed "$F/feodo.json"
+check missing_file 3 "$CHOUSA" import feodo "$T/nonexistent.csv"
+printf 'not json at all {' > "$T/broken.json"
+check broken_json 3 "$CHOUSA" import urlhaus "$T/broken.json"
+
+# One family id for the same indicator from three sources.
+check same_indicator_three_sources 1 "$CHOUSA" lookup --json \
+	http://dl.emotet-example.com/invoice.doc \
+	3f1ba0b4bfe1b1b7d2f0e0fd1d8cf3ef6c1f3a40b0a2e1f3e1d0c0b0a0908070
+python3 - "$T/out" > "$T/fam" <<'PY'
+import json, sys
+res = json.load(open(sys.argv[1]))
+print(" ".join(sorted({(r["source"]) for x in res for r in x["records"]})))
+print(" ".join(sorted({r["family"] for x in res for r in x["records"]})))
+PY
+expect three_sources_seen "^malwarebazaar threatfox urlhaus$" "$T/fam"
+expect one_family_id "^win\.emotet$" "$T/fam"
+
+# db stats and check.
+check db_stats 0 "$CHOUSA" db stats
+expect db_stats_sources "^  urlhaus  url  " "$T/out"
+expect db_stats_last_import "^  feodo  [0-9-]+T" "$T/out"
+check db_stats_json 0 "$CHOUSA" db stats --json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["indicators"] > 900' "$T/out" &&
+	ok db_stats_json_parses || not_ok db_stats_json_parses "bad JSON"
+check db_check 0 "$CHOUSA" db check
+
+# kill -9 in the middle of an import leaves the store as it was.
+python3 - "$T/big.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("# id,dateadded,url,url_status,last_online,threat,tags,urlhaus_link,reporter\n")
+    for i in range(300000):
+        f.write('"%d","2026-01-01 00:00:00","http://h%d.kill-test-example.com/p/%d","online","","malware_download","None","https://urlhaus.abuse.ch/url/%d/","t"\n' % (i, i % 5000, i, i))
+PY
+before=$(count "SELECT count(*) FROM indicators")
+"$CHOUSA" -q import urlhaus "$T/big.csv" > /dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -9 "$pid" 2> /dev/null
+wait "$pid" 2> /dev/null
+[ "$(count "PRAGMA integrity_check")" = ok ] && ok kill9_integrity_ok ||
+	not_ok kill9_integrity_ok "integrity_check failed"
+[ "$(count "SELECT count(*) FROM indicators")" = "$before" ] &&
+	ok kill9_earlier_data_intact || not_ok kill9_earlier_data_intact \
+	"$before before, $(count "SELECT count(*) FROM indicators") after"
+check after_kill9_store_usable 1 "$CHOUSA" lookup 162.243.103.246

@@ -1,0 +1,51 @@
+# test-lookup.sh: `chousa lookup` output, match kinds, defanged input,
+# JSON, and its exit statuses.
+. "$TESTS/cli/lib.sh"
+
+A=$SAMPLES/abusech
+F=$TESTS/data/feeds
+export CHOUSA_DB="$T/store.db"
+
+check lookup_without_store 3 "$CHOUSA" lookup 8.8.8.8
+"$CHOUSA" -q import malpedia "$F/malpedia.json"
+"$CHOUSA" -q import feodo "$A"/feodo/ipblocklist_2025-06-25.csv
+"$CHOUSA" -q import urlhaus "$A"/urlhaus/csv_online_*.csv
+"$CHOUSA" -q import warninglist "$F/warninglist-cdn.json"
+"$CHOUSA" -q import warninglist "$F/warninglist-top.json"
+printf 'bad.example.com\n203.0.113.0/24\n' > "$T/list.txt"
+"$CHOUSA" -q import list "$T/list.txt"
+
+check found_exits_1 1 "$CHOUSA" lookup 162.243.103.246
+expect feodo_record "exact +feodo +offline +2022-06-04 2025-06-18 win\.emotet \(Emotet\)" "$T/out"
+check clean_exits_0 0 "$CHOUSA" lookup 192.0.2.1
+expect clean_says_not_in_store "not in the store" "$T/out"
+expect clean_shows_benign "known benign: List of known Example CDN" "$T/out"
+check malformed_exits_3 3 "$CHOUSA" lookup 'not an indicator!'
+check defanged_accepted 1 "$CHOUSA" lookup 'hxxp://176.65.139[.]212/eclipse.sh4'
+expect defanged_exact "^  exact +urlhaus" "$T/out"
+check ip_hosting_urls 1 "$CHOUSA" lookup 176.65.139.212
+expect url_host_kind "^  url_host +urlhaus" "$T/out"
+check parent_domain 1 "$CHOUSA" lookup deep.sub.bad.example.com
+expect parent_kind "^  parent +list" "$T/out"
+check ip_in_cidr 1 "$CHOUSA" lookup 203.0.113.77
+expect cidr_kind "^  cidr +list" "$T/out"
+check url_host_listed 1 "$CHOUSA" lookup 'https://bad.example.com/login'
+expect host_kind "^  host +list" "$T/out"
+check regdomain_under_benign 0 "$CHOUSA" lookup example.com
+expect regdomain_kind "^  regdomain +list" "$T/out"
+check json_output 1 "$CHOUSA" lookup --json 162.243.103.246 192.0.2.1
+python3 - "$T/out" <<'PY' && ok json_shape || not_ok json_shape "unexpected JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d) == 2 and d[0]["malicious"] and not d[1]["malicious"]
+r = d[0]["records"][0]
+assert r["match"] == "exact" and r["source"] == "feodo"
+assert r["family"] == "win.emotet" and r["family_name"] == "Emotet"
+assert r["first_seen"] == "2022-06-04T21:24:53Z" and r["status"] == "offline"
+assert d[1]["benign"][0]["kind"] == "cdn"
+PY
+printf '162.243.103.246\n# comment\n192.0.2.1\n' > "$T/in.txt"
+check stdin_input 1 sh -c "\"$CHOUSA\" lookup - < \"$T/in.txt\""
+expect stdin_both_looked_up "ipv4 192.0.2.1" "$T/out"
+check mixed_bad_and_found 3 "$CHOUSA" lookup 162.243.103.246 'x y z'
+check readonly_store_not_written 0 sh -c "chmod a-w \"$CHOUSA_DB\"; \"$CHOUSA\" lookup 192.0.2.9; s=\$?; chmod u+w \"$CHOUSA_DB\"; exit \$s"

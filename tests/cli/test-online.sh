@@ -1,0 +1,251 @@
+#!/bin/sh
+# test-online.sh: the online sources against the loopback replay server
+# (tests/http/server.py), never the internet.  Each failure mode runs once
+# for every module at the same time: the mode is put in each source's
+# CHOUSA_<NAME>_URL, so one investigation shows every module's status for
+# it, and a source left healthy shows that the others go on.
+. "$TESTS/cli/lib.sh"
+
+DOC=d7e61d7d1f31426d1c59eeab4e60fdd433b6889a548b94129e0ae34fb766a7cf
+MODS="virustotal hybridanalysis triage urlhaus threatfox malwarebazaar malpedia otx abuseipdb inquest joesandbox anyrun"
+KEY="PLANTED-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+# One hit indicator per module (malpedia answers the family look-up).
+HITS="www.dnautik.com $DOC 118.25.6.39 jppost-tu.top vektorex.com 51.75.33.120"
+
+python3 "$TESTS/http/server.py" --lifetime 240 --log "$T/server.log" \
+    --port-file "$T/port" > /dev/null 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null' EXIT INT TERM
+i=0
+while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+PORT=$(cat "$T/port")
+
+export CHOUSA_DB="$T/db" CHOUSA_CONFIG="$T/config"
+: > "$T/config"
+chmod 600 "$T/config"
+"$CHOUSA" import feodo "$SAMPLES/abusech/feodo/ipblocklist_2025-06-25.csv" \
+    > /dev/null 2>&1
+FEODO_IP=$(grep -v '^#' "$SAMPLES/abusech/feodo/ipblocklist_2025-06-25.csv" |
+    grep -v first_seen | head -n 1 | cut -d, -f2 | tr -d '"')
+export CHOUSA_HTTP_TIMEOUT=2 CHOUSA_HTTP_BACKOFF_MS=20 CHOUSA_HTTP_RETRIES=2
+
+upper() { echo "$1" | tr a-z A-Z; }
+
+# point MODE [EXCEPT]: every module at the server with MODE (none: plain),
+# EXCEPT healthy; no rate limits, keys planted.
+point() {
+	for m in $MODS; do
+		u=$(upper "$m")
+		if [ -n "$1" ] && [ "$m" != "${2:-}" ]; then
+			export CHOUSA_${u}_URL="http://127.0.0.1:$PORT/$m/@$1"
+		else
+			export CHOUSA_${u}_URL="http://127.0.0.1:$PORT/$m"
+		fi
+		export CHOUSA_${u}_KEY="$KEY" CHOUSA_${u}_RATE=0
+	done
+}
+
+# Findings as "source subject status reason|from_cache" lines.
+findings() {
+	python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if not line:
+        continue
+    o = json.loads(line)
+    for st in o.get("stages") or []:
+        for f in st.get("findings") or []:
+            print(f["source"], f.get("subject"), f["status"],
+                  (f.get("reason") or "-").replace(" ", "_"),
+                  "cached" if f.get("from_cache") else "fresh",
+                  ",".join(f.get("labels") or []))
+' "$1"
+}
+
+# run NAME ARGS...: an investigation as JSON lines into $T/NAME.json.
+run() {
+	name=$1
+	shift
+	[ -n "${TIMING:-}" ] && date +"%s.%N $name" >&2
+	"$CHOUSA" investigate --format json --exhaustive "$@" \
+	    > "$T/$name.json" 2> "$T/$name.err"
+	findings "$T/$name.json" > "$T/$name.f"
+}
+
+# ---- hits and misses, every module ----
+point ""
+run hit --refresh $HITS
+for m in $MODS; do
+	expect "${m}_hit" "^$m [^ ]+ hit " "$T/hit.f"
+done
+expect worked_example_vt_11 '"detections": ?11' "$T/hit.json"
+expect worked_example_doc_listed "$DOC" "$T/hit.json"
+expect worked_example_ha_terms "^hybridanalysis www.dnautik.com hit" "$T/hit.f"
+expect worked_example_vt_emotet "^virustotal $DOC hit .* .*emotet" "$T/hit.f"
+expect worked_example_triage_emotet "^triage $DOC hit .* .*emotet" "$T/hit.f"
+python3 -c '
+import json, sys
+o = json.loads(open(sys.argv[1]).readline())
+fam = (o.get("family") or {}).get("name") or ""
+c = o.get("conclusion") or ""
+c = c if isinstance(c, str) else " ".join(c)
+ok = "emotet" in fam.lower() and "emotet" in c.lower() and "VirusTotal" in c
+print("ok - worked_example_conclusion_emotet" if ok else
+      "not ok - worked_example_conclusion_emotet: family %r conclusion %r" % (fam, c[:300]))
+' "$T/hit.json"
+
+run miss --refresh unknown-host-4711.com 0123456789abcdef0123456789abcdef01234567 \
+    203.0.113.77
+for m in virustotal hybridanalysis triage urlhaus threatfox otx inquest \
+    joesandbox anyrun malwarebazaar; do
+	expect "${m}_miss" "^$m [^ ]+ miss " "$T/miss.f"
+done
+refute misses_are_not_errors " error " "$T/miss.f"
+
+# ---- the cache: the same run again makes no request ----
+before=$(wc -l < "$T/server.log")
+run cached $HITS
+after=$(wc -l < "$T/server.log")
+if [ "$before" -eq "$after" ]; then ok cache_answers_without_requests; else
+	not_ok cache_answers_without_requests "$((after - before)) requests made: $(tail -n $((after - before)) "$T/server.log" | tr '\n' '|')"
+fi
+expect cache_marks_findings "^virustotal www.dnautik.com hit - cached" \
+    "$T/cached.f"
+expect cache_has_time '"cached_at": ?"20' "$T/cached.json"
+run refreshed --refresh www.dnautik.com
+expect refresh_bypasses_cache "^virustotal www.dnautik.com hit - fresh" \
+    "$T/refreshed.f"
+
+# ---- failure modes: every module but VirusTotal fails, VirusTotal goes on
+mode() {
+	name=$1 mode=$2 want=$3
+	point "$mode" virustotal
+	run "$name" --refresh --depth 1 www.dnautik.com "$DOC" "$FEODO_IP"
+	for m in $MODS; do
+		[ "$m" = virustotal ] && continue
+		[ "$m" = malpedia ] && continue	# asked only after a family
+		expect "${m}_$name" "^$m [^ ]+ $want" "$T/$name.f"
+	done
+	expect "${name}_others_go_on" "^virustotal www.dnautik.com hit " \
+	    "$T/$name.f"
+	expect "${name}_local_goes_on" "^local-feodo $FEODO_IP hit " "$T/$name.f"
+}
+mode bad_key 401 "error key_refused_\(HTTP_401\)"
+mode rate_429_retry_after 429ra "skipped quota"
+mode rate_429 429 "skipped quota"
+mode server_500 500 "error server_error_\(HTTP_500\)"
+export CHOUSA_HTTP_TIMEOUT_MS=300
+mode timeout delay=1500 "error timed_out_after_1_s"
+mode slow_drip drip "error timed_out_after_1_s"
+unset CHOUSA_HTTP_TIMEOUT_MS
+mode truncated_json truncated "error truncated_JSON"
+mode cut_transfer cut "error network_error"
+mode wrong_content_type html "error not_a_JSON_answer_\(content_type_text/html\)"
+mode oversized big "error response_over_[0-9]+_bytes"
+expect retry_after_honoured "virustotal|hybridanalysis" "$T/server.log"
+n=$(grep -c '^urlhaus POST /host/' "$T/server.log")
+if [ "$n" -ge 2 ]; then ok retries_are_bounded_but_happen; else
+	not_ok retries_are_bounded_but_happen "$n urlhaus host requests"
+fi
+
+# VirusTotal fails, the others answer.
+point 500 triage
+run vt_fails --refresh www.dnautik.com "$DOC"
+expect vt_500_is_error "^virustotal [^ ]+ error server_error" "$T/vt_fails.f"
+expect vt_500_triage_goes_on "^triage $DOC hit " "$T/vt_fails.f"
+# Malpedia's own failure modes, after a family is known.
+point ""
+export CHOUSA_MALPEDIA_URL="http://127.0.0.1:$PORT/malpedia/@500"
+run malpedia_fails --refresh "$DOC"
+expect malpedia_500 "^malpedia [^ ]+ error server_error" "$T/malpedia_fails.f"
+export CHOUSA_MALPEDIA_URL="http://127.0.0.1:$PORT/malpedia/@truncated"
+run malpedia_trunc --refresh "$DOC"
+expect malpedia_truncated "^malpedia [^ ]+ error truncated" \
+    "$T/malpedia_trunc.f"
+
+# ---- quotas: a spent daily quota is skipped (quota), never a miss ----
+point ""
+export CHOUSA_VIRUSTOTAL_DAILY=1
+run quota1 --refresh www.dnautik.com
+run quota2 --refresh github.com
+expect daily_quota_is_skipped "^virustotal github.com skipped quota" \
+    "$T/quota2.f"
+expect daily_quota_has_reset '"reset_at": ?"20' "$T/quota2.json"
+unset CHOUSA_VIRUSTOTAL_DAILY
+export CHOUSA_VIRUSTOTAL_RATE=1 CHOUSA_HTTP_MAX_WAIT=0
+run rate --refresh www.dnautik.com github.com ninoseki.github.io
+expect rate_limit_is_skipped "^virustotal [^ ]+ skipped quota_\(rate" \
+    "$T/rate.f"
+unset CHOUSA_HTTP_MAX_WAIT
+export CHOUSA_VIRUSTOTAL_RATE=0
+
+# ---- keys ----
+unset CHOUSA_VIRUSTOTAL_KEY
+run nokey --refresh www.dnautik.com
+expect missing_key_is_skipped "^virustotal [^ ]+ skipped no_key" "$T/nokey.f"
+export CHOUSA_VIRUSTOTAL_KEY="$KEY"
+printf '[virustotal]\nenabled = no\n' > "$T/config"
+run disabled --refresh www.dnautik.com
+expect disabled_source_is_skipped "^virustotal [^ ]+ skipped" "$T/disabled.f"
+: > "$T/config"
+if grep -rqa -- "$KEY" "$T"/*.json "$T"/*.err "$T"/*.f "$T/server.log" \
+    "$CHOUSA_DB" "$CHOUSA_DB"-wal 2>/dev/null; then
+	not_ok key_never_written "the planted key appears in an output or the store"
+else
+	ok key_never_written
+fi
+expect server_saw_auth_headers " auth$" "$T/server.log"
+refute server_never_saw_missing_auth " noauth$" "$T/server.log"
+
+# ---- no keys at all: offline answers, says what it skipped ----
+(
+	for m in $MODS; do unset "CHOUSA_$(upper "$m")_KEY"; done
+	run nokeys www.dnautik.com "$FEODO_IP"
+)
+findings "$T/nokeys.json" > "$T/nokeys.f"
+expect no_keys_skips_virustotal "^virustotal [^ ]+ skipped no_key" "$T/nokeys.f"
+expect no_keys_local_still_hits "^local-feodo $FEODO_IP hit" "$T/nokeys.f"
+
+# ---- --offline opens no socket ----
+before=$(wc -l < "$T/server.log")
+"$CHOUSA" investigate --offline --format json --refresh www.dnautik.com \
+    > "$T/offline.json" 2> "$T/offline.err"
+after=$(wc -l < "$T/server.log")
+if [ "$before" -eq "$after" ]; then ok offline_makes_no_request; else
+	not_ok offline_makes_no_request "$((after - before)) requests"
+fi
+findings "$T/offline.json" > "$T/offline.f"
+expect offline_says_skipped "^virustotal [^ ]+ skipped offline" "$T/offline.f"
+if command -v unshare > /dev/null 2>&1 && unshare -n true 2> /dev/null; then
+	unshare -n "$CHOUSA" investigate --offline --format json \
+	    www.dnautik.com > "$T/unshare.json" 2> "$T/unshare.err"
+	findings "$T/unshare.json" > "$T/unshare.f"
+	expect offline_in_empty_netns "^virustotal [^ ]+ skipped offline" \
+	    "$T/unshare.f"
+else
+	ok "offline_in_empty_netns # SKIP unshare -n not permitted"
+fi
+
+# ---- chousa sources and chousa cache ----
+check sources_lists 0 "$CHOUSA" sources
+expect sources_lists_virustotal "^virustotal +online" "$T/out"
+expect sources_lists_local "^local-feodo +local" "$T/out"
+check sources_json 0 "$CHOUSA" sources --json
+expect sources_json_quota '"used_today": ?[0-9]' "$T/out"
+expect sources_json_last_error '"last_error": ?"' "$T/out"
+refute sources_never_print_key "$KEY" "$T/out"
+point ""
+check sources_check 0 "$CHOUSA" sources --check
+expect sources_check_accepted "^virustotal .*key accepted" "$T/out"
+point 401
+check sources_check_bad_key 4 "$CHOUSA" sources --check
+expect sources_check_refused "^virustotal .*key refused" "$T/out"
+check cache_stats 0 "$CHOUSA" cache stats
+expect cache_stats_lists "^virustotal +[0-9]+" "$T/out"
+check cache_clear_one 0 "$CHOUSA" cache clear virustotal
+check cache_stats_after 0 "$CHOUSA" cache stats
+refute cache_clear_one_removed "^virustotal " "$T/out"
+expect cache_clear_one_kept_others "^triage " "$T/out"
+check cache_clear_all 0 "$CHOUSA" cache clear
+check cache_clear_unknown 2 "$CHOUSA" cache clear nosuchsource

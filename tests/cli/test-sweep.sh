@@ -1,0 +1,183 @@
+# test-sweep.sh: `chousa sweep` over real-format samples of every log
+# format (tests/data/logs/), captures made by mkpcap.py, gzip, hostile
+# input, and the benchmark generator's corpus, whose manifest says exactly
+# how many lines must hit and truth.tsv which ones.
+. "$TESTS/cli/lib.sh"
+
+L="$TESTS/data/logs"
+export CHOUSA_DB="$T/sweep.db"
+export CHOUSA_CONFIG="$T/config"
+: > "$CHOUSA_CONFIG"
+
+"$CHOUSA" -q import list --family emotet --source-name testfeed \
+    "$L/iocs.txt" > /dev/null 2>&1
+
+# hits NAME WANT_LINES FILE [OPTIONS...]: the distinct hit lines.
+hits() {
+	name=$1 want=$2 file=$3
+	shift 3
+	"$CHOUSA" sweep "$@" "$file" > "$T/out" 2> "$T/err"
+	got=$(cut -f2 "$T/out" | sort -u | wc -l | tr -d ' ')
+	if [ "$got" = "$want" ]; then ok "$name"; else
+		not_ok "$name" "$got hit lines, want $want: $(head -c 300 "$T/out") $(head -c 200 "$T/err")"
+	fi
+}
+
+hits sweep_zeek_conn 2 "$L/zeek-conn.log"
+expect sweep_zeek_conn_ipv6 'zeek-conn.log:12	2001:db8:10::5	2a0e:1c80:1:1:45:15:158:1	2a0e:1c80:1:1:45:15:158:1	exact	testfeed	emotet' "$T/out"
+expect sweep_zeek_conn_malformed_counted '1 malformed lines' "$T/err"
+hits sweep_zeek_dns 4 "$L/zeek-dns.log"
+expect sweep_zeek_dns_parent 'zeek-dns.log:10	.*	evilcorp.xyz	parent' "$T/out"
+expect sweep_zeek_dns_answer_set 'zeek-dns.log:11	.*	185.244.25.10	exact' "$T/out"
+hits sweep_zeek_http_reordered_fields 3 "$L/zeek-http.log"
+expect sweep_zeek_http_url_rebuilt 'zeek-http.log:9	.*http://185.244.25.10:8080/bins/mozi.m	url' "$T/out"
+expect sweep_zeek_http_query_kept 'zeek-http.log:12	.*gate.php\?id=7	url' "$T/out"
+refute sweep_zeek_http_no_substring 'zeek-http.log:13' "$T/out"
+hits sweep_zeek_ssl_sni_parent 1 "$L/zeek-ssl.log"
+hits sweep_zeek_files_hashes 1 "$L/zeek-files.log"
+expect sweep_zeek_files_md5_uppercase 'zeek-files.log:9	.*5d41402abc4b2a76b9719d911017c592	exact' "$T/out"
+check sweep_zeek_x509_nothing 0 "$CHOUSA" sweep "$L/zeek-x509.log"
+hits sweep_zeek_json 3 "$L/zeek-http.json"
+expect sweep_zeek_json_nested_id 'zeek-http.json:2	10.0.0.24	104.21.7.9	http://malware-drop.top/wp-content/plugins/x.exe	url' "$T/out"
+hits sweep_eve 9 "$L/eve.json"
+expect sweep_eve_escaped_slash 'eve.json:5	.*http://malware-drop.top/wp-content/plugins/x.exe	url' "$T/out"
+expect sweep_eve_http_port 'eve.json:6	.*http://185.244.25.10:8080/bins/mozi.m	url' "$T/out"
+expect sweep_eve_dns_v1_rdata 'eve.json:4	.*185.244.25.10	exact' "$T/out"
+expect sweep_eve_dns_v2_answers 'eve.json:3	.*45.133.1.20	exact' "$T/out"
+expect sweep_eve_fileinfo 'eve.json:8	.*9f2b1c0d8e7a6b5c' "$T/out"
+expect sweep_eve_alert 'eve.json:9	' "$T/out"
+hits sweep_squid 5 "$L/squid-access.log"
+expect sweep_squid_connect 'squid-access.log:2	10.0.0.24	104.21.7.9	malware-drop.top	exact' "$T/out"
+expect sweep_squid_url_normalised 'squid-access.log:4	.*http://cdn.stage-two.icu/gate.php\?id=7	exact' "$T/out"
+expect sweep_squid_peer_ip 'squid-access.log:7	.*45.133.1.20	exact' "$T/out"
+hits sweep_clf_combined 3 "$L/access-combined.log"
+refute sweep_clf_no_match_inside_target 'access-combined.log:2	.*mozi' "$T/out"
+hits sweep_clf_vhost 2 "$L/access-vhost.log"
+expect sweep_clf_vhost_https 'access-vhost.log:2	.*https://paste-bin.click/raw/abc123	url' "$T/out"
+hits sweep_bind 3 "$L/bind-query.log"
+expect sweep_bind_uppercase 'bind-query.log:3	10.0.0.45	.*malware-drop.top	exact' "$T/out"
+hits sweep_windns 3 "$L/windns-debug.log"
+expect sweep_windns_labels 'windns-debug.log:8	10.0.0.31	.*evilcorp.xyz	parent' "$T/out"
+hits sweep_text 4 "$L/text.log" --format text
+expect sweep_text_defanged_url 'text.log:4	.*http://malware-drop.top/wp-content/plugins/x.exe	exact' "$T/out"
+
+# Captures, made here: pcap, pcapng and one cut in its last packet.
+python3 "$L/mkpcap.py" "$T/c.pcap"
+python3 "$L/mkpcap.py" "$T/c.pcapng" --ng
+python3 "$L/mkpcap.py" "$T/cut.pcap" --truncate
+hits sweep_pcap 6 "$T/c.pcap"
+expect sweep_pcap_dns_query "c.pcap:1	10.0.0.31	10.0.0.53	evilcorp.xyz	parent" "$T/out"
+expect sweep_pcap_dns_answer "c.pcap:2	.*45.133.1.20	exact" "$T/out"
+expect sweep_pcap_http_host "c.pcap:3	.*http://185.244.25.10:8080/bins/mozi.m	url" "$T/out"
+expect sweep_pcap_tls_sni "c.pcap:4	10.0.0.17	104.21.55.3	evilcorp.xyz	parent" "$T/out"
+expect sweep_pcap_ipv6 "c.pcap:5	2001:db8:10::5	" "$T/out"
+hits sweep_pcapng 6 "$T/c.pcapng"
+check sweep_pcap_truncated_still_found 1 "$CHOUSA" sweep "$T/cut.pcap"
+expect sweep_pcap_truncated_reported 'cut.pcap: capture cut short' "$T/err"
+expect sweep_pcap_truncated_keeps_packets 'cut.pcap:5' "$T/out"
+
+# Gzip, read transparently; a truncated gzip keeps what was read.
+gzip -c "$L/eve.json" > "$T/eve.json.gz"
+hits sweep_gzip 9 "$T/eve.json.gz"
+head -c 900 "$T/eve.json.gz" > "$T/cut.json.gz"
+check sweep_gzip_truncated 1 "$CHOUSA" sweep "$T/cut.json.gz"
+expect sweep_gzip_truncated_reported 'gzip stream is truncated' "$T/err"
+expect sweep_gzip_truncated_keeps_lines 'cut.json.gz:1	' "$T/out"
+hits sweep_stdin 5 - < "$L/squid-access.log"
+gzip -c "$L/squid-access.log" | "$CHOUSA" sweep - > "$T/out" 2> "$T/err"
+expect sweep_stdin_gzip '^.*	-:7	' "$T/out"
+
+# Exit statuses and output forms.
+check sweep_exit_found 1 "$CHOUSA" sweep "$L/zeek-conn.log"
+check sweep_exit_clean 0 "$CHOUSA" sweep "$L/zeek-x509.log"
+check sweep_exit_unreadable 3 "$CHOUSA" sweep "$T/missing.log"
+check sweep_bad_format_is_usage 2 "$CHOUSA" sweep --format nope "$L/eve.json"
+check sweep_json 1 "$CHOUSA" sweep --json "$L/squid-access.log"
+expect sweep_json_keys '^\{"time":"2024-03-13T18:09:10Z","file":"[^"]*squid-access.log","line":1,"src":"10.0.0.23","dst":"185.244.25.10","indicator":"http://185.244.25.10:8080/bins/mozi.m",.*"match":"exact",.*"sources":"testfeed","family":"emotet"\}$' "$T/out"
+if python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/out" 2>/dev/null; then
+	ok sweep_json_parses; else not_ok sweep_json_parses "invalid JSON"; fi
+check sweep_csv 1 "$CHOUSA" sweep --csv "$L/squid-access.log"
+expect sweep_csv_header '^time,file,line,src,dst,indicator,type,match,sources,family$' "$T/out"
+check sweep_summary 1 "$CHOUSA" sweep "$L/zeek-dns.log"
+expect sweep_summary_hosts '^by internal host:' "$T/err"
+expect sweep_summary_family '^ +[0-9]+  emotet$' "$T/err"
+check sweep_verbose_malformed 1 "$CHOUSA" -v sweep "$L/eve.json"
+expect sweep_verbose_shows_line 'eve.json:11: not a JSON object' "$T/err"
+check sweep_threads_one 1 "$CHOUSA" sweep --threads 1 "$L/eve.json"
+# Listed today; a 2024 log is outside a 30-day window.
+check sweep_as_of_log_time 0 "$CHOUSA" sweep --as-of-log-time "$L/zeek-conn.log"
+check sweep_window_wide 1 "$CHOUSA" sweep --as-of-log-time --window 36500 "$L/zeek-conn.log"
+
+# Hostile lines: a 2 MiB line, NUL bytes, invalid UTF-8 and escapes.
+{
+	printf '1710353350.1 1 10.0.0.1 TCP_MISS/200 1 GET http://x\000y/ - HIER_DIRECT/185.244.25.10 -\n'
+	printf '\377\376\303\050 \033[31mred\n'
+	head -c 2097152 /dev/zero | tr '\0' 'A'
+	printf '\n1710353351.1 1 10.0.0.2 TCP_MISS/200 1 GET http://185.244.25.10:8080/bins/mozi.m - HIER_DIRECT/1.2.3.4 -\n'
+} > "$T/hostile.log"
+check sweep_hostile 1 "$CHOUSA" sweep --format squid --max-line 1048576 "$T/hostile.log"
+expect sweep_hostile_nul_line 'hostile.log:1	' "$T/out"
+expect sweep_hostile_after_long_line 'hostile.log:4	' "$T/out"
+expect sweep_hostile_malformed_counted '2 malformed lines' "$T/err"
+refute sweep_hostile_no_escape "$(printf '\033')" "$T/out"
+
+# The benign filter: microsoft.com is on the demo warninglist.
+if "$CHOUSA" -q import warninglist "$TESTS/../demo/warninglist.json" > /dev/null 2>&1; then
+	hits sweep_benign_suppressed 2 "$L/bind-query.log"
+	refute sweep_benign_not_reported 'download.microsoft.com' "$T/out"
+	hits sweep_no_benign_filter 3 "$L/bind-query.log" --no-benign-filter
+else
+	ok "sweep_benign_suppressed # SKIP warninglist importer missing"
+fi
+
+# The generator's corpus: exactly `planted` hit lines per file, and the
+# lines of truth.tsv.
+GEN="$TESTS/../../shared/bench/gen_corpus.py"
+[ -f "$GEN" ] || GEN=${GEN_CORPUS:-/work/shared/bench/gen_corpus.py}
+if [ -f "$GEN" ] && python3 "$GEN" --out "$T/corpus" --n 2000 --log-mb 1 \
+    --formats all --truth --seed 7 > /dev/null 2>&1; then
+	export CHOUSA_DB="$T/corpus.db"
+	"$CHOUSA" -q import urlhaus "$T/corpus/indicators.urlhaus.csv"
+	"$CHOUSA" -q import threatfox "$T/corpus/indicators.threatfox.csv"
+	for f in conn.log dns.log http.log ssl.log eve.json access.log text.log; do
+		want=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print([l["planted"] for l in m["logs"] if l["file"]==sys.argv[2]][0])' "$T/corpus/manifest.json" "$f")
+		fmt=auto
+		[ "$f" = text.log ] && fmt=text
+		(cd "$T/corpus" && "$CHOUSA" sweep --format $fmt "$f") > "$T/out" 2> "$T/err"
+		cut -f2 "$T/out" | sed 's/.*://' | sort -un > "$T/got"
+		awk -F'\t' -v f="$f" '$1 == f { print $2 }' "$T/corpus/truth.tsv" | sort -n > "$T/want"
+		got=$(wc -l < "$T/got" | tr -d ' ')
+		if [ "$got" = "$want" ]; then ok "corpus_${f}_planted_$want"; else
+			not_ok "corpus_${f}_planted" "$got hit lines, manifest planted $want"; fi
+		if cmp -s "$T/got" "$T/want"; then ok "corpus_${f}_truth_lines"; else
+			not_ok "corpus_${f}_truth_lines" "$(diff "$T/want" "$T/got" | head -5 | tr '\n' ' ')"; fi
+	done
+	# Slashes escaped as jansson-built Suricata writes them.
+	python3 "$GEN" --out "$T/esc" --n 2000 --log-mb 1 --formats eve \
+	    --eve-escape-slash --truth --seed 7 > /dev/null 2>&1
+	want=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["logs"][0]["planted"])' "$T/esc/manifest.json")
+	CHOUSA_DB="$T/corpus.db" "$CHOUSA" sweep "$T/esc/eve.json" > "$T/out" 2> /dev/null
+	got=$(cut -f2 "$T/out" | sort -u | wc -l | tr -d ' ')
+	if [ "$got" = "$want" ]; then ok corpus_eve_escaped_slash; else
+		not_ok corpus_eve_escaped_slash "$got hit lines, want $want"; fi
+else
+	ok "corpus_checks # SKIP gen_corpus.py not found"
+fi
+
+# The worked example: a proxy log line that visited www.dnautik.com ends
+# with the Emotet conclusion.
+export CHOUSA_DB="$T/demo.db"
+for pair in urlhaus:urlhaus.csv threatfox:threatfox.csv \
+    malwarebazaar:malwarebazaar.csv feodo:feodo.csv malpedia:malpedia.json \
+    warninglist:warninglist.json misp:sandbox-report.misp.json; do
+	"$CHOUSA" -q import "${pair%%:*}" "$TESTS/../demo/${pair#*:}" > /dev/null 2>&1
+done
+printf '%s\n' \
+    '1606478400.1 12 10.1.2.3 TCP_MISS/200 5120 GET http://www.dnautik.com/wp-admin/n/ - HIER_DIRECT/104.21.1.1 text/html' \
+    '1606478401.1 12 10.1.2.4 TCP_MISS/200 5120 GET http://www.example.com/ - HIER_DIRECT/93.184.216.34 text/html' \
+    > "$T/proxy.log"
+check sweep_investigate 1 "$CHOUSA" sweep --investigate --offline "$T/proxy.log"
+expect sweep_investigate_hit 'proxy.log:1	10.1.2.3	.*www.dnautik.com' "$T/out"
+expect sweep_investigate_verdict 'investigation of www.dnautik.com.*malicious' "$T/out"
+if tail -n 3 "$T/out" | grep -q Emotet; then ok sweep_investigate_ends_emotet
+else not_ok sweep_investigate_ends_emotet "$(tail -n 3 "$T/out")"; fi

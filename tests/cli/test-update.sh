@@ -1,0 +1,87 @@
+# test-update.sh: `chousa update` against a feed server on 127.0.0.1 that
+# serves the real samples: the Auth-Key is sent, a second run is answered
+# 304 and imports nothing, a failing feed keeps the previous data.
+. "$TESTS/cli/lib.sh"
+
+A=$SAMPLES/abusech
+F=$TESTS/data/feeds
+export CHOUSA_DB="$T/data/store.db"
+mkdir -p "$T/www" "$T/data"
+cp "$A"/feodo/ipblocklist_2021-12-20.csv "$T/www/feodo.csv"
+cp "$A"/urlhaus/csv_online_*.csv "$T/www/urlhaus.csv"
+cp "$F/malpedia.json" "$T/www/malpedia.json"
+
+cat > "$T/server.py" <<'PY'
+import hashlib, http.server, os, sys
+root, log = sys.argv[1], sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+    def do_GET(self):
+        with open(log, "a") as f:
+            f.write("%s auth=%s inm=%s\n" % (self.path,
+                    self.headers.get("Auth-Key"),
+                    self.headers.get("If-None-Match")))
+        p = os.path.join(root, self.path.lstrip("/"))
+        if self.path == "/broken" or not os.path.isfile(p):
+            self.send_response(500 if self.path == "/broken" else 404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = open(p, "rb").read()
+        tag = '"%s"' % hashlib.md5(body).hexdigest()
+        if self.headers.get("If-None-Match") == tag:
+            self.send_response(304)
+            self.send_header("ETag", tag)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("ETag", tag)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+PY
+python3 "$T/server.py" "$T/www" "$T/requests.log" > "$T/port" &
+server=$!
+trap 'kill $server 2>/dev/null' EXIT
+i=0
+while [ ! -s "$T/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+port=$(cat "$T/port")
+base="http://127.0.0.1:$port"
+mkdir -p "$T/config"
+cat > "$T/config/config" <<EOF2
+[feeds]
+urlhaus_url = $base/urlhaus.csv
+feodo_url = $base/feodo.csv
+malpedia_url = $base/malpedia.json
+threatfox_url = $base/broken
+malwarebazaar_url = $base/missing.csv
+[abusech]
+auth_key = test-key-not-real
+EOF2
+chmod 600 "$T/config/config"
+export CHOUSA_CONFIG="$T/config/config"
+
+check update_named_feeds 0 "$CHOUSA" update malpedia feodo urlhaus
+expect update_feodo_summary "^feodo: updated \(csv\): read 750, added 728" "$T/err"
+expect update_urlhaus_summary "^urlhaus: updated \(csv\): read 12, added 12" "$T/err"
+expect auth_key_sent "^/feodo.csv auth=test-key-not-real" "$T/requests.log"
+expect auth_key_not_sent_to_malpedia "^/malpedia.json auth=None" "$T/requests.log"
+check lookup_after_update 1 "$CHOUSA" lookup 59.6.7.83
+expect updated_family_mapped "QakBot|win\.qakbot" "$T/out"
+check update_again 0 "$CHOUSA" update feodo
+expect second_run_conditional "^/feodo.csv auth=test-key-not-real inm=\"" "$T/requests.log"
+expect second_run_not_modified "^feodo: not modified" "$T/err"
+before=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
+check failed_download_exit_4 4 "$CHOUSA" update threatfox malwarebazaar
+expect failed_download_says_kept "threatfox: .*previous data kept" "$T/err"
+refute failed_download_no_key_in_message "test-key-not-real" "$T/err"
+[ "$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")" = "$before" ] &&
+	ok failed_download_keeps_data || not_ok failed_download_keeps_data "count changed"
+check update_unknown_feed 2 "$CHOUSA" update nosuchfeed
+printf 'not a feodo file\n' > "$T/www/feodo.csv"
+check bad_feed_content_exit_4 4 "$CHOUSA" update feodo
+check data_kept_after_bad_content 1 "$CHOUSA" lookup 59.6.7.83

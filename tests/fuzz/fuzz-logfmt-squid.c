@@ -1,0 +1,3 @@
+/* fuzz-logfmt-squid.c: the squid log format (see fuzz-logfmt.h). */
+#define LOGFMT "squid"
+#include "fuzz-logfmt.h"

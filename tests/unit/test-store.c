@@ -1,0 +1,331 @@
+/*
+ * test-store.c: the store: schema and migrations, refusing files that are
+ * not ours or are newer, every look-up kind, family aliases, idempotent
+ * imports and the read helpers the investigation and the sweep use.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "chousa.h"
+#include "t.h"
+
+static char dir[256];
+
+static const char *
+tmp_path(const char *name)
+{
+	static char p[4][512];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(p[i], sizeof(p[i]), "%s/%s", dir, name);
+	return p[i];
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static int
+pragma(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int v = -1;
+
+	sqlite3_open(path, &db);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+static void
+exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	sqlite3_open(path, &db);
+	sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+}
+
+static long
+file_size(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	long n;
+
+	if (fp == NULL)
+		return -1;
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	fclose(fp);
+	return n;
+}
+
+static void
+test_schema(void)
+{
+	struct chousa_store *st = NULL;
+	struct chousa_err err = { 0 };
+	const char *p = tmp_path("new.db"), *q;
+	int rc;
+
+	rc = chousa_store_open(&st, p, 0, &err);
+	T_OK("open_creates_store", rc == CHOUSA_OK);
+	chousa_store_close(st);
+	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 1);
+	T_INTEQ("application_id_set", pragma(p, "PRAGMA application_id"),
+	    0x43485341);
+	T_INTEQ("wal_mode", pragma(p, "PRAGMA journal_mode = WAL") >= 0, 1);
+
+	/* A foreign SQLite file is refused and left as it was. */
+	q = tmp_path("foreign.db");
+	exec(q, "CREATE TABLE t(x); INSERT INTO t VALUES (1);");
+	{
+		long before = file_size(q);
+
+		rc = chousa_store_open(&st, q, 0, &err);
+		T_INTEQ("foreign_db_refused", rc, CHOUSA_EFORMAT);
+		T_INTEQ("foreign_db_untouched", file_size(q), before);
+		T_INTEQ("foreign_db_still_foreign",
+		    pragma(q, "PRAGMA application_id"), 0);
+		T_OK("foreign_db_no_wal", access(tmp_path("foreign.db-wal"),
+		    F_OK) != 0);
+	}
+	/* A text file is not a store either. */
+	q = tmp_path("text.db");
+	write_file(q, "this is not a database, just some text that is long "
+	    "enough to have a header's worth of bytes in it............\n");
+	rc = chousa_store_open(&st, q, 0, &err);
+	T_INTEQ("text_file_refused", rc, CHOUSA_EFORMAT);
+	/* A newer schema is refused. */
+	exec(p, "PRAGMA user_version = 99");
+	rc = chousa_store_open(&st, p, 0, &err);
+	T_INTEQ("newer_schema_refused", rc, CHOUSA_EFORMAT);
+	T_OK("newer_schema_message", strstr(err.msg, "newer") != NULL);
+	T_INTEQ("newer_schema_untouched", pragma(p, "PRAGMA user_version"),
+	    99);
+	/* An empty database stamped as ours at version 0 migrates. */
+	q = tmp_path("v0.db");
+	exec(q, "PRAGMA application_id = 1128813377");
+	rc = chousa_store_open(&st, q, 0, &err);
+	T_OK("v0_store_migrates", rc == CHOUSA_OK);
+	chousa_store_close(st);
+	T_INTEQ("v0_store_now_v1", pragma(q, "PRAGMA user_version"), 1);
+	/* Read-only never creates. */
+	rc = chousa_store_open(&st, tmp_path("missing.db"),
+	    CHOUSA_STORE_READONLY, &err);
+	T_OK("readonly_does_not_create", rc != CHOUSA_OK &&
+	    access(tmp_path("missing.db"), F_OK) != 0);
+}
+
+static int
+has_match(const struct chousa_record *r, size_t n, int match,
+    const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (r[i].match == match && strcmp(r[i].value, value) == 0)
+			return 1;
+	return 0;
+}
+
+static size_t
+lookup(struct chousa_store *st, struct chousa_arena *a, const char *text,
+    struct chousa_record **r)
+{
+	struct chousa_indicator ind;
+	struct chousa_err err = { 0 };
+	size_t n = 0;
+
+	if (chousa_ioc_parse(a, text, strlen(text), CHOUSA_IOC_ALL, &ind,
+	    &err) != CHOUSA_OK ||
+	    chousa_store_lookup(st, a, &ind, r, &n, &err) != CHOUSA_OK) {
+		printf("# lookup %s: %s\n", text, err.msg);
+		return 0;
+	}
+	return n;
+}
+
+static int
+count_row(void *arg, const struct chousa_store_row *row)
+{
+	(void)row;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+test_lookups(void)
+{
+	struct chousa_store *st = NULL;
+	struct chousa_err err = { 0 };
+	struct chousa_arena *a = NULL;
+	struct chousa_import_report rep;
+	struct chousa_import_opts opts;
+	struct chousa_record *r;
+	struct chousa_family f;
+	struct chousa_sample smp;
+	struct chousa_benign *bn;
+	size_t n;
+	int rc, rows;
+	const char *list = tmp_path("list.txt");
+
+	write_file(list, "# a plain list\nevil.example.com\n"
+	    "http://sub.bad.example.org/x.exe\n198.51.100.0/24\n"
+	    "hxxps://defanged[.]example[.]net/p\nnot an indicator line here\n"
+	    "bogus!token\n");
+	rc = chousa_store_open(&st, tmp_path("look.db"), 0, &err);
+	T_OK("lookup_store_open", rc == CHOUSA_OK);
+	if (rc != CHOUSA_OK)
+		return;
+	chousa_arena_new(&a, 0, &err);
+	memset(&opts, 0, sizeof(opts));
+	opts.family = "Heodo";
+	opts.tag = "case-1";
+	rc = chousa_store_import(st, "list", list, &opts, &rep, &err);
+	T_OK("list_import_ok", rc == CHOUSA_OK);
+	T_INTEQ("list_import_added", rep.added, 4);
+	T_INTEQ("list_import_rejected", rep.rejected, 1);
+	T_INTEQ("list_reject_line", rep.n_rejects ? rep.rejects[0].line : 0,
+	    7);
+	rc = chousa_store_import(st, "list", list, &opts, &rep, &err);
+	T_INTEQ("list_reimport_adds_nothing", rep.added, 0);
+	rc = chousa_store_import(st, "malpedia", "tests/data/feeds/malpedia.json",
+	    NULL, &rep, &err);
+	T_OK("malpedia_import_ok", rc == CHOUSA_OK);
+
+	n = lookup(st, a, "evil.example.com", &r);
+	T_OK("lookup_exact_domain", has_match(r, n, CHOUSA_MATCH_EXACT,
+	    "evil.example.com"));
+	n = lookup(st, a, "a.b.evil.example.com", &r);
+	T_OK("lookup_parent_domain", has_match(r, n, CHOUSA_MATCH_PARENT,
+	    "evil.example.com"));
+	n = lookup(st, a, "http://evil.example.com/z", &r);
+	T_OK("lookup_url_host", has_match(r, n, CHOUSA_MATCH_HOST,
+	    "evil.example.com"));
+	n = lookup(st, a, "sub.bad.example.org", &r);
+	T_OK("lookup_url_host_of_listed_urls", has_match(r, n,
+	    CHOUSA_MATCH_URL_HOST, "http://sub.bad.example.org/x.exe"));
+	n = lookup(st, a, "example.org", &r);
+	T_OK("lookup_regdomain_of_listed_urls", has_match(r, n,
+	    CHOUSA_MATCH_REGDOMAIN, "http://sub.bad.example.org/x.exe"));
+	n = lookup(st, a, "198.51.100.77", &r);
+	T_OK("lookup_ip_in_cidr", has_match(r, n, CHOUSA_MATCH_CIDR,
+	    "198.51.100.0/24"));
+	n = lookup(st, a, "http://198.51.100.78:8080/x", &r);
+	T_OK("lookup_url_ip_host_in_cidr", has_match(r, n, CHOUSA_MATCH_CIDR,
+	    "198.51.100.0/24"));
+	n = lookup(st, a, "198.51.101.1", &r);
+	T_INTEQ("lookup_ip_outside_cidr", n, 0);
+	n = lookup(st, a, "https://defanged.example.net/p", &r);
+	T_OK("lookup_defanged_was_stored_refanged", has_match(r, n,
+	    CHOUSA_MATCH_EXACT, "https://defanged.example.net/p"));
+	T_STREQ("lookup_family_mapped", n ? r[0].family : NULL, "win.emotet");
+	T_STREQ("lookup_tag_kept", n ? r[0].tags : NULL, "case-1");
+
+	rc = chousa_store_family(st, a, "Heodo", &f, &err);
+	T_STREQ("family_alias_heodo", rc == CHOUSA_OK ? f.id : NULL,
+	    "win.emotet");
+	rc = chousa_store_family(st, a, "EMOTET", &f, &err);
+	T_STREQ("family_case_insensitive", rc == CHOUSA_OK ? f.id : NULL,
+	    "win.emotet");
+	rc = chousa_store_family(st, a, "win_emotet", &f, &err);
+	T_STREQ("family_punctuation_insensitive",
+	    rc == CHOUSA_OK ? f.id : NULL, "win.emotet");
+	T_STREQ("family_name", rc == CHOUSA_OK ? f.name : NULL, "Emotet");
+	rc = chousa_store_family(st, a, "Pinkslipbot", &f, &err);
+	T_STREQ("family_alias_qakbot", rc == CHOUSA_OK ? f.id : NULL,
+	    "win.qakbot");
+	rc = chousa_store_family(st, a, "NoSuchFamily", &f, &err);
+	T_INTEQ("family_unknown", rc, CHOUSA_ENOTFOUND);
+
+	rc = chousa_store_import(st, "malwarebazaar",
+	    "tests/data/feeds/malwarebazaar-emotet.csv", NULL, &rep, &err);
+	T_INTEQ("mb_import_counts_one_per_row", rep.added, 1);
+	rc = chousa_store_sample(st, a, "0123456789ABCDEF0123456789ABCDEF",
+	    &smp, &err);
+	T_STREQ("sample_by_md5", rc == CHOUSA_OK ? smp.sha256 : NULL,
+	    "3f1ba0b4bfe1b1b7d2f0e0fd1d8cf3ef6c1f3a40b0a2e1f3e1d0c0b0a0908070");
+	T_STREQ("sample_family_id", rc == CHOUSA_OK ? smp.family : NULL,
+	    "win.emotet");
+	n = lookup(st, a, "0123456789abcdef0123456789abcdef01234567", &r);
+	T_OK("lookup_sha1_finds_sample_sha256", n == 1 &&
+	    r[0].type == CHOUSA_IOC_SHA256);
+
+	rc = chousa_store_import(st, "warninglist",
+	    "tests/data/feeds/warninglist-cdn.json", NULL, &rep, &err);
+	T_OK("warninglist_import_ok", rc == CHOUSA_OK && rep.added == 3);
+	{
+		struct chousa_indicator ind;
+
+		chousa_ioc_parse(a, "192.0.2.200", 11, CHOUSA_IOC_ALL, &ind,
+		    &err);
+		rc = chousa_store_benign(st, a, &ind, &bn, &n, &err);
+		T_OK("benign_cidr_covers_ip", rc == CHOUSA_OK && n == 1 &&
+		    strcmp(bn[0].kind, "cdn") == 0);
+	}
+	rows = 0;
+	chousa_store_foreach(st, 0, count_row, &rows, &err);
+	T_INTEQ("foreach_all_rows", rows, 5);
+	rows = 0;
+	chousa_store_foreach(st, CHOUSA_IOC_BIT(CHOUSA_IOC_URL), count_row,
+	    &rows, &err);
+	T_INTEQ("foreach_type_mask", rows, 2);
+	rows = 0;
+	chousa_store_foreach_benign(st, count_row, &rows, &err);
+	T_INTEQ("foreach_benign_rows", rows, 3);
+
+	/* The wrong format is refused with nothing written. */
+	rc = chousa_store_import(st, "threatfox",
+	    "tests/data/feeds/feodo.json", NULL, &rep, &err);
+	T_INTEQ("wrong_format_refused", rc, CHOUSA_EFORMAT);
+	T_OK("wrong_format_names_expected", strstr(err.msg, "ThreatFox") !=
+	    NULL);
+	/* --strict fails the file and keeps nothing of it. */
+	memset(&opts, 0, sizeof(opts));
+	opts.strict = 1;
+	rc = chousa_store_import(st, "urlhaus", "tests/data/feeds/bad-rows.csv",
+	    &opts, &rep, &err);
+	T_INTEQ("strict_fails_file", rc, CHOUSA_EPARSE);
+	n = lookup(st, a, "http://good.example.com/a", &r);
+	T_INTEQ("strict_failure_writes_nothing", n, 0);
+	T_OK("check_ok", chousa_store_check(st, &err) == CHOUSA_OK);
+	T_STREQ("match_name", chousa_match_name(CHOUSA_MATCH_URL_HOST),
+	    "url_host");
+	T_STREQ("rel_name", chousa_rel_name(CHOUSA_REL_DELIVERED),
+	    "delivered");
+	chousa_arena_free(a);
+	chousa_store_close(st);
+}
+
+int
+main(void)
+{
+	char cmd[300];
+
+	snprintf(dir, sizeof(dir), "%s/chousa-test-store.XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	test_schema();
+	test_lookups();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# cannot remove %s\n", dir);
+	return T_DONE();
+}
