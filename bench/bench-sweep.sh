@@ -8,7 +8,8 @@
 # about 90 s per GB with 1M indicators).  Then a generated capture of
 # BENCH_SWEEP_PCAP_MB, against tshark when it is installed.
 # Overrides: BENCH_SWEEP_MB (default 1024), BENCH_SWEEP_N (1000000),
-# BENCH_SWEEP_PEER_MB (256), BENCH_SWEEP_PCAP_MB (1024).
+# BENCH_SWEEP_PEER_MB (256), BENCH_SWEEP_PCAP_MB (1024),
+# BENCH_SWEEP_TSHARK_PKTS (1000000: tshark reads only that many packets).
 set -eu
 MB=${BENCH_SWEEP_MB:-1024}
 N=${BENCH_SWEEP_N:-1000000}
@@ -63,7 +64,7 @@ def load():
 def timed(cmd, stdout=subprocess.DEVNULL, timeout=900):
     """Run cmd under /usr/bin/time; (seconds, max RSS MB, stderr)."""
     t0 = time.time()
-    p = subprocess.run(["/usr/bin/time", "-f", "TIME %e %M"] + cmd,
+    p = subprocess.run(["/usr/bin/time", "-f", "TIME %e %M %U %S"] + cmd,
                        stdout=stdout, stderr=subprocess.PIPE, timeout=timeout)
     wall = time.time() - t0
     err = p.stderr.decode(errors="replace")
@@ -79,8 +80,10 @@ def warm(path):
 
 
 def sweep(path, threads, reps=2):
-    """Best sweep time of reps (from the summary), and the hit lines."""
-    best, lines = None, set()
+    """Best sweep time of reps (from the summary), and the hit lines.
+    Also the least CPU time of the process minus the matcher's."""
+    global best_cpu
+    best, lines, best_cpu = None, set(), None
     for _ in range(reps):
         _, rss, err, p = timed([chousa, "sweep", "--threads", str(threads),
                                 path], stdout=subprocess.PIPE)
@@ -88,6 +91,11 @@ def sweep(path, threads, reps=2):
         s = float(m.group(1)) if m else None
         if s is not None and (best is None or s < best):
             best = s
+        c = re.search(r"TIME [\d.]+ \d+ ([\d.]+) ([\d.]+)", err)
+        if c:
+            cpu = float(c.group(1)) + float(c.group(2)) - matcher_cpu
+            if best_cpu is None or cpu < best_cpu:
+                best_cpu = cpu
         lines = set()
         for out in p.stdout.decode(errors="replace").splitlines():
             f = out.split("\t")
@@ -118,14 +126,22 @@ empty = os.path.join(work, "empty.log")
 open(empty, "w").close()
 _, rss, err, _ = timed([chousa, "-v", "sweep", empty])
 m = re.search(r"([\d.]+) MB, built in ([\d.]+) s", err)
-print("\nMatcher from the store: built in %s s, %s MB held, process peak RSS "
-      "%.0f MB (targets: < 2 s, < 300 MB).\n"
-      % (m.group(2) if m else "?", m.group(1) if m else "?", rss))
+cpu = re.search(r"TIME [\d.]+ \d+ ([\d.]+) ([\d.]+)", err)
+matcher_cpu = (float(cpu.group(1)) + float(cpu.group(2))) if cpu else 0.0
+print("\nMatcher from the store: built in %s s wall (the whole process used "
+      "%s s of CPU), %s MB held, process peak RSS %.0f MB (targets: < 2 s, "
+      "< 300 MB).\n"
+      % (m.group(2) if m else "?",
+         "%.2f" % (float(cpu.group(1)) + float(cpu.group(2))) if cpu else "?",
+         m.group(1) if m else "?", rss))
 
+print("MB/s is wall-clock time of the sweep alone (from its summary line); "
+      "on a loaded machine the MB per CPU-second (the process's user+sys "
+      "time less the matcher build's) says more about the code.\n")
 print("| file | format | planted | hit lines | truth lines | 1 core MB/s "
-      "| 2 cores MB/s | scaling | floor 1 core MB/s | of floor | floor 2 cores "
-      "MB/s |")
-print("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+      "| 1 core MB per CPU-s | 2 cores MB/s | scaling | floor 1 core MB/s "
+      "| of floor | floor 2 cores MB/s |")
+print("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|")
 results = {}
 for log in manifest["logs"]:
     path = os.path.join(corpus, log["file"])
@@ -134,15 +150,17 @@ for log in manifest["logs"]:
     f1 = floor_mbs(path, 1)
     f2 = floor_mbs(path, 2)
     s1, lines, _ = sweep(path, 1)
+    cpu1 = best_cpu
     s2, lines2, _ = sweep(path, 2)
     mb1 = size / s1 if s1 else 0
     mb2 = size / s2 if s2 else 0
     results[log["file"]] = mb1
     ok = "yes" if lines == truth.get(log["file"], set()) else "NO"
-    print("| %s | %s | %d | %d%s | %s | %.0f | %.0f | %.2fx | %.0f | %.0f%% "
-          "| %.0f |" % (log["file"], log["format"], log["planted"],
+    print("| %s | %s | %d | %d%s | %s | %.0f | %.0f | %.0f | %.2fx | %.0f "
+          "| %.0f%% | %.0f |" % (log["file"], log["format"], log["planted"],
                         len(lines), "" if lines == lines2 else " (2 cores: %d)"
-                        % len(lines2), ok, mb1, mb2,
+                        % len(lines2), ok, mb1,
+                        size / cpu1 if cpu1 and cpu1 > 0 else 0, mb2,
                         mb2 / mb1 if mb1 else 0, f1,
                         100 * mb1 / f1 if f1 else 0, f2))
 
@@ -268,6 +286,7 @@ planted, packets = map(int, open(meta).read().split())
 warm(cap)
 size = os.path.getsize(cap) / 1e6
 secs, rss, err, p = timed([chousa, "sweep", cap], stdout=subprocess.PIPE)
+csecs = secs
 hits = len({l.split("\t")[1] for l in p.stdout.decode(errors="replace")
             .splitlines() if "\t" in l})
 print("\nCapture: %.0f MB, %d packets (DNS queries, HTTP requests, TLS "
@@ -278,13 +297,23 @@ print("| chousa sweep (pcap) | %.2f | %.0f | %.0f | %d packets (%s) |"
       % (secs, size / secs, packets / secs, hits,
          "= planted" if hits == planted else "planted %d" % planted))
 if shutil.which("tshark"):
-    secs, rss, _, _ = timed(["tshark", "-r", cap, "-T", "fields", "-e",
-                             "ip.src", "-e", "ip.dst", "-e", "dns.qry.name",
-                             "-e", "http.host", "-e", "http.request.uri",
-                             "-e", "tls.handshake.extensions_server_name"],
+    # tshark is slow: its first TSHARK_PKTS packets, with TCP sequence
+    # analysis and reassembly off (single-packet fields, as chousa reads).
+    limit = min(packets, int(os.environ.get("BENCH_SWEEP_TSHARK_PKTS",
+                                            "1000000")))
+    secs, rss, _, _ = timed(["tshark", "-r", cap, "-c", str(limit),
+                             "-o", "tcp.analyze_sequence_numbers:FALSE",
+                             "-o", "tcp.desegment_tcp_streams:FALSE",
+                             "-T", "fields", "-e", "ip.src", "-e", "ip.dst",
+                             "-e", "dns.qry.name", "-e", "http.host", "-e",
+                             "http.request.uri", "-e",
+                             "tls.handshake.extensions_server_name"],
                             timeout=3600)
-    print("| tshark -T fields (same fields) | %.1f | %.0f | %.0f | - |"
-          % (secs, size / secs, packets / secs))
+    rate = limit / secs
+    print("| tshark -T fields, same fields, first %d packets | %.1f | %.0f "
+          "| %.0f | - (chousa is %.0fx faster per packet) |"
+          % (limit, secs, size * limit / packets / secs, rate,
+             (packets / float(csecs)) / rate))
 else:
     print("| tshark | not installed here | | | |")
 print("\nLoad average at the end: %.2f.\n" % load())

@@ -17,7 +17,7 @@
 
 enum { OPT_PUBLIC = 256, OPT_DEFANG, OPT_THREADS };
 
-#define CHUNK		((size_t)4 << 20)	/* bytes per thread per batch */
+#define CHUNK		((size_t)4 << 20)	/* per thread per batch */
 #define MAX_LINE	((size_t)16 << 20)	/* longest line kept whole */
 #define MAX_THREADS	16
 
@@ -55,8 +55,8 @@ struct job {
 	const char		*text;
 	size_t			 len;
 	uint64_t		 base;
-	const char		*file;	/* for --json with several files */
-	int			 json, defang;
+	const char		*file;	/* several files, --json */
+	int			 json, defang, unique;
 	struct chousa_buf	 out;
 	struct rec		*recs;
 	size_t			 n_recs, cap_recs;
@@ -116,17 +116,34 @@ on_ioc(void *arg, const struct chousa_indicator *ind)
 			chousa_esc_json_str(b, j->file);
 		}
 		chousa_buf_adds(b, "}\n");
+	} else if (printable(d.data, d.len)) {
+		const char *tn = chousa_ioc_type_name(ind->type);
+		size_t tl = strlen(tn);
+		char line[512];
+
+		/* One append per line when it fits: most do. */
+		if (tl + d.len + 2 <= sizeof(line)) {
+			memcpy(line, tn, tl);
+			line[tl] = '\t';
+			memcpy(line + tl + 1, d.data, d.len);
+			line[tl + 1 + d.len] = '\n';
+			chousa_buf_add(b, line, tl + d.len + 2);
+		} else {
+			chousa_buf_add(b, tn, tl);
+			chousa_buf_addch(b, '\t');
+			chousa_buf_add(b, d.data, d.len);
+			chousa_buf_addch(b, '\n');
+		}
 	} else {
 		chousa_buf_adds(b, chousa_ioc_type_name(ind->type));
 		chousa_buf_addch(b, '\t');
-		if (printable(d.data, d.len))
-			chousa_buf_add(b, d.data, d.len);
-		else
-			chousa_esc_text(b, d.data, d.len);
+		chousa_esc_text(b, d.data, d.len);
 		chousa_buf_addch(b, '\n');
 	}
 	if (j->defang)
 		chousa_buf_release(&d);
+	if (!j->unique)
+		return 0;
 	if (j->n_recs == j->cap_recs) {
 		j->cap_recs = j->cap_recs ? j->cap_recs * 2 : 1024;
 		j->recs = xrealloc(j->recs, j->cap_recs * sizeof(*j->recs));
@@ -379,6 +396,7 @@ run_extract(const struct cli_cmd *self, int argc, char **argv)
 			cli_die_err(&err);
 		r->job[i].json = json;
 		r->job[i].defang = defang;
+		r->job[i].unique = r->unique;
 		chousa_buf_init(&r->job[i].out, 0);
 	}
 	if (cli_optind >= argc)
@@ -404,7 +422,8 @@ const struct cli_cmd cmd_extract = {
 	"IPv4 and IPv6 addresses, CIDR networks, domains, URLs, email "
 	"addresses, MD5, SHA-1, SHA-256 and SHA-512 hashes and AS numbers.  "
 	"Defanged forms are read too (hxxp, [.], (dot), [:], [@], \\., "
-	"47.]244.189.]73, and the full-width ．。：／＠ of Japanese text), "
+	"47.]244.189.]73, and the full-width ．。：／＠ of Japanese "
+	"text), "
 	"as are indicators inside Markdown links, HTML and Japanese prose "
 	"without spaces.  Each is printed as its normal form: lower-case "
 	"host, punycode, RFC 5952 IPv6, WHATWG URL.\n\n"

@@ -107,8 +107,10 @@ run_import(const struct cli_cmd *self, int argc, char **argv)
 		for (k = 0; names[k] != NULL; k++)
 			if (strcmp(names[k], source) == 0)
 				break;
+		/* Bad input, not usage: the name may come from a script. */
 		if (names[k] == NULL)
-			cli_usage_error(self, "unknown source '%s'", source);
+			cli_die(EXIT_BADINPUT, "unknown source '%s' (try "
+			    "'chousa import --help' for the list)", source);
 	}
 	if (i >= argc)
 		cli_usage_error(self, "name a file to import");

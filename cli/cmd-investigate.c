@@ -236,6 +236,8 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 		cli_die(EXIT_BADINPUT, "no indicator to investigate");
 
 	cfg = cli_load_config();
+	if (!io.offline && chousa_http_insecure(cfg))
+		cli_warn("warning: TLS verification is off");
 	/*
 	 * The store: a missing one leaves the online sources (the local
 	 * ones then say error, never miss); one that cannot be read is an
@@ -247,8 +249,6 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 	else if (chousa_store_open(&st, cli_db_path(), CHOUSA_STORE_READONLY,
 	    &err) != CHOUSA_OK)
 		cli_die_err(&err);
-	if (io.depth < 0)
-		io.depth = 0;
 	if (chousa_ctx_new(&ctx, st, cfg, &io, &err) != CHOUSA_OK) {
 		if (err.code == CHOUSA_ENOTFOUND)
 			cli_die(EXIT_BADINPUT, "%s", err.msg);

@@ -114,7 +114,8 @@ const struct cli_cmd cmd_refang = {
 	"http[s] schemes; [.] (.) {.} [dot] (dot), \" dot \" before a known "
 	"top-level domain, \\.; [:] [://]; [@] [at] (at); brackets inside IP "
 	"addresses (47.]244.189.]73, 1.2.3[.]4); and the full-width and "
-	"ideographic ．。：／＠ of Japanese text.  Only sequences that form "
+	"ideographic ．。：／＠ of Japanese text.  Only sequences that "
+	"form "
 	"an indicator change: prose stays prose.",
 	no_opts, run_refang,
 	"chousa refang 'hxxps://evil[.]com/a'\n"

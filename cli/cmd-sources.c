@@ -109,7 +109,7 @@ list(const struct chousa_config *cfg, struct chousa_store *st, int json)
 	if (json)
 		chousa_buf_adds(&b, "{\"sources\":[");
 	else
-		chousa_buf_addf(&b, "%-16s %-7s %-18s %-10s %-11s %-8s %s\n",
+		chousa_buf_addf(&b, "%-20s %-7s %-18s %-10s %-11s %-8s %s\n",
 		    "SOURCE", "KIND", "STAGES", "CONFIG", "QUOTA LEFT",
 		    "CACHED", "LAST ERROR");
 	for (i = 0; all[i] != NULL; i++) {
@@ -159,7 +159,7 @@ list(const struct chousa_config *cfg, struct chousa_store *st, int json)
 			chousa_buf_adds(&b, "}");
 			continue;
 		}
-		chousa_buf_addf(&b, "%-16s %-7s ", s->name,
+		chousa_buf_addf(&b, "%-20s %-7s ", s->name,
 		    is_online(s) ? "online" : "local");
 		stages(&t, s->stages);
 		chousa_buf_addf(&b, "%-18s %-10s ", t.data, configured(cfg, s));
@@ -293,6 +293,8 @@ run_sources(const struct cli_cmd *self, int argc, char **argv)
 		cli_usage_error(self, "unexpected argument '%s'",
 		    argv[cli_optind]);
 	cfg = cli_load_config();
+	if (chousa_http_insecure(cfg))
+		cli_warn("warning: TLS verification is off");
 	/* No store yet: list without quotas and cache. */
 	if (chousa_store_open(&st, cli_db_path(), CHOUSA_STORE_READONLY,
 	    &err) != CHOUSA_OK)
@@ -319,7 +321,8 @@ const struct cli_cmd cmd_sources = {
 	"printed.\n\n"
 	"Online sources are configured in the config file, one section per "
 	"source: api_key, base_url, rate (requests a minute), daily, ttl "
-	"(cache seconds for answers, miss_ttl for misses) and enabled = no; "
+	"(cache seconds for answers, miss_ttl for misses) and enabled = no "
+	"(virustotal also takes relationships, the pages worth a request); "
 	"CHOUSA_<SOURCE>_KEY and CHOUSA_<SOURCE>_URL override it.  The [http] "
 	"section sets timeout and connect_timeout (seconds), max_body, "
 	"max_parallel, retries, backoff_ms and max_wait (the longest a "

@@ -534,6 +534,10 @@ run_sweep(const struct cli_cmd *self, int argc, char **argv)
 		lines += ss.lines;
 		bytes += ss.bytes;
 		if (rc != CHOUSA_OK) {
+			/* A file that cannot be read does not stop the
+			 * others; running out of memory does. */
+			if (rc != CHOUSA_EIO && rc != CHOUSA_EFORMAT)
+				cli_die_err(&err);
 			cli_warn("%s", err.msg);
 			unreadable = 1;
 			continue;

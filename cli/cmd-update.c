@@ -87,6 +87,8 @@ update_one(struct chousa_store *st, struct chousa_http *h,
 	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK)
 		cli_die_err(&err);
 	path = chousa_arena_printf(a, "%s/%s", dir, f->file);
+	if (path == NULL)
+		cli_die(EXIT_INTERNAL, "out of memory");
 	key = f->abusech ? chousa_config_get(cfg, "abusech", "auth_key") :
 	    NULL;
 	memset(&req, 0, sizeof(req));
@@ -94,10 +96,12 @@ update_one(struct chousa_store *st, struct chousa_http *h,
 	req.url = url;
 	if (key != NULL && key[0] != '\0') {
 		hdr = chousa_arena_printf(a, "Auth-Key: %s", key);
+		if (hdr == NULL)
+			cli_die(EXIT_INTERNAL, "out of memory");
 		headers[0] = hdr;
 		req.headers = headers;
 	}
-	/* Conditional only when the last file is still there to fall back on. */
+	/* Conditional only when the last file is there to fall back on. */
 	if (access(path, R_OK) == 0 &&
 	    chousa_store_feed_state(st, a, f->name, &etag, &lastmod, &err) ==
 	    CHOUSA_OK) {
@@ -185,6 +189,9 @@ run_update(const struct cli_cmd *self, int argc, char **argv)
 	hopts.max_body = (size_t)4 << 30;
 	if (chousa_http_new(&h, &hopts, &err) != CHOUSA_OK)
 		cli_die_err(&err);
+	chousa_http_use_config(h, cfg);
+	if (chousa_http_insecure(cfg))
+		cli_warn("warning: TLS verification is off");
 	st = cli_open_store(0);
 	dir = feed_dir();
 	for (k = 0; feeds[k].name != NULL; k++) {
@@ -227,7 +234,8 @@ const struct cli_cmd cmd_update = {
 	"Requests are conditional (ETag, If-Modified-Since): an unchanged feed "
 	"is not downloaded again.  HTTPS_PROXY is honoured; [feeds] timeout "
 	"sets the time-out in seconds (default 600).\n\n"
-	"The downloaded files are kept in a feeds/ directory beside the store.  "
+	"The downloaded files are kept in a feeds/ directory beside the "
+	"store.  "
 	"A failed download or import leaves the previous data in place; the "
 	"status is then 4.",
 	update_opts, run_update,

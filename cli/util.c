@@ -16,16 +16,22 @@
 static void
 vmsg(const char *fmt, va_list ap)
 {
-	struct chousa_buf raw, safe;
+	char raw[2048], storage[4096];
+	struct chousa_buf safe;
+	int n;
 
-	/* Messages quote input: strip escapes before they reach a TTY. */
-	chousa_buf_init(&raw, 8192);
-	chousa_buf_init(&safe, 16384);
-	chousa_buf_vaddf(&raw, fmt, ap);
-	chousa_esc_text(&safe, raw.data, raw.len);
+	/*
+	 * Messages quote input: strip escapes before they reach a TTY.  Stack
+	 * storage only, so that "out of memory" can still be said.
+	 */
+	n = vsnprintf(raw, sizeof(raw), fmt, ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(raw))
+		n = sizeof(raw) - 1;
+	chousa_buf_init_fixed(&safe, storage, sizeof(storage));
+	chousa_esc_text(&safe, raw, (size_t)n);
 	fprintf(stderr, "chousa: %s\n", safe.data);
-	chousa_buf_release(&raw);
-	chousa_buf_release(&safe);
 }
 
 void

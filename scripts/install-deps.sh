@@ -12,8 +12,8 @@ libcurl4-openssl-dev libyajl-dev libarchive-dev zlib1g-dev libpcap-dev"
 case "$(dpkg --print-architecture 2>/dev/null || echo unknown)" in
 amd64) build_pkgs="$build_pkgs libhyperscan-dev" ;;
 esac
-test_pkgs="$build_pkgs clang python3 sqlite3 ripgrep gzip zip unzip
-libclang-rt-14-dev iproute2 util-linux chromium"
+test_pkgs="$build_pkgs clang python3 sqlite3 ripgrep gzip zip unzip openssl
+libclang-rt-14-dev iproute2 util-linux chromium graphviz tshark"
 
 case "$group" in
 build) want=$build_pkgs ;;

@@ -21,6 +21,18 @@ chousa_buf_init(struct chousa_buf *b, size_t max)
 }
 
 void
+chousa_buf_init_fixed(struct chousa_buf *b, char *storage, size_t size)
+{
+	/* With max = cap - 1, buf_grow refuses before it would realloc. */
+	b->data = storage;
+	b->len = 0;
+	b->cap = size;
+	b->max = size - 1;
+	b->failed = CHOUSA_OK;
+	storage[0] = '\0';
+}
+
+void
 chousa_buf_release(struct chousa_buf *b)
 {
 	if (b->cap > 0)

@@ -40,14 +40,16 @@ db_of(struct chousa_store *st)
 	writer.st = NULL;
 	writer.path = NULL;
 	writer.db = NULL;
-	if (sqlite3_open_v2(st->path, &writer.db, SQLITE_OPEN_READWRITE, NULL) !=
-	    SQLITE_OK) {
+	if (sqlite3_open_v2(st->path, &writer.db, SQLITE_OPEN_READWRITE,
+	    NULL) != SQLITE_OK) {
 		/* Cannot write: read through the store's own handle. */
 		sqlite3_close(writer.db);
 		writer.db = NULL;
 		return store_db(st);
 	}
 	sqlite3_busy_timeout(writer.db, 2000);
+	/* As the store's own handle: WAL is durable enough at NORMAL. */
+	sqlite3_exec(writer.db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
 	writer.st = st;
 	writer.path = mem_strdup(st->path);
 	return writer.db;
@@ -172,8 +174,9 @@ cache_quota_add(struct chousa_store *st, const char *source, int64_t now,
 	char day[16];
 	int rc;
 
-	rc = prep(st, "INSERT INTO quota (source, day, used) VALUES (?1, ?2, ?3)"
-	    " ON CONFLICT(source, day) DO UPDATE SET used = used + ?3", &s, err);
+	rc = prep(st, "INSERT INTO quota (source, day, used)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT(source, day)"
+	    " DO UPDATE SET used = used + ?3", &s, err);
 	if (rc != CHOUSA_OK)
 		return rc;
 	day_of(now, day, sizeof(day));
@@ -197,6 +200,19 @@ cache_set_error(struct chousa_store *st, const char *source, const char *msg,
 	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, msg, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, now);
+	return step_done(st, s, err);
+}
+
+int
+cache_prune(struct chousa_store *st, int64_t now, struct chousa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = prep(st, "DELETE FROM cache WHERE expires_at <= ?1", &s, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, now);
 	return step_done(st, s, err);
 }
 

@@ -20,7 +20,7 @@ select_sources(struct chousa_ctx *ctx, const char *list,
 	const struct chousa_source *const *all = chousa_sources();
 	size_t i, n;
 
-	for (n = 0; all[n] != NULL && n < INV_MAX_SOURCES; n++)
+	for (n = 0; n < INV_MAX_SOURCES && all[n] != NULL; n++)
 		;
 	if (list == NULL || *list == '\0') {
 		for (i = 0; i < n; i++)
@@ -57,8 +57,11 @@ select_sources(struct chousa_ctx *ctx, const char *list,
 
 		for (i = 0; i < n && !found; i++)
 			if (strlen(all[i]->name) == len &&
-			    strncmp(all[i]->name, list, len) == 0)
+			    strncmp(all[i]->name, list, len) == 0) {
 				found = 1;
+				if (ctx->n_named < INV_MAX_SOURCES)
+					ctx->named[ctx->n_named++] = all[i];
+			}
 		if (!found)
 			return chousa_errf(err, CHOUSA_ENOTFOUND,
 			    "unknown source '%.*s' (see chousa sources)",
@@ -84,8 +87,10 @@ chousa_ctx_new(struct chousa_ctx **out, struct chousa_store *st,
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	if (opts != NULL)
 		ctx->opts = *opts;
-	if (ctx->opts.depth <= 0)
+	if (ctx->opts.depth == 0)
 		ctx->opts.depth = INV_DEFAULT_DEPTH;
+	else if (ctx->opts.depth < 0)
+		ctx->opts.depth = 0;
 	if (ctx->opts.depth > INV_MAX_DEPTH)
 		ctx->opts.depth = INV_MAX_DEPTH;
 	if (ctx->opts.max_samples <= 0)
@@ -150,6 +155,8 @@ chousa_ctx_reset(struct chousa_ctx *ctx, struct chousa_err *err)
 	ctx->memo_value = NULL;
 	ctx->memo_recs = NULL;
 	ctx->memo_n = 0;
+	memset(ctx->fam_memo, 0, sizeof(ctx->fam_memo));
+	ctx->fam_next = 0;
 	return CHOUSA_OK;
 }
 
@@ -241,5 +248,37 @@ ctx_store_lookup(struct chousa_ctx *ctx, const struct chousa_indicator *ind,
 	ctx->memo_value = chousa_arena_strdup(ctx->arena, ind->value);
 	ctx->memo_recs = *out;
 	ctx->memo_n = *n_out;
+	return CHOUSA_OK;
+}
+
+int
+ctx_family(struct chousa_ctx *ctx, const char *label, const char **id,
+    const char **name)
+{
+	struct chousa_family fam;
+	size_t i, slot;
+	int rc;
+
+	for (i = 0; i < sizeof(ctx->fam_memo) / sizeof(ctx->fam_memo[0]); i++)
+		if (ctx->fam_memo[i].label != NULL &&
+		    strcmp(ctx->fam_memo[i].label, label) == 0) {
+			*id = ctx->fam_memo[i].id;
+			*name = ctx->fam_memo[i].name;
+			return CHOUSA_OK;
+		}
+	*id = *name = NULL;
+	if (ctx->store == NULL)
+		return CHOUSA_OK;
+	rc = chousa_store_family(ctx->store, ctx->arena, label, &fam, NULL);
+	if (rc == CHOUSA_OK) {
+		*id = fam.id;
+		*name = fam.name != NULL ? fam.name : fam.id;
+	} else if (rc != CHOUSA_ENOTFOUND)
+		return rc;
+	slot = ctx->fam_next++ % (sizeof(ctx->fam_memo) /
+	    sizeof(ctx->fam_memo[0]));
+	ctx->fam_memo[slot].label = chousa_arena_strdup(ctx->arena, label);
+	ctx->fam_memo[slot].id = *id;
+	ctx->fam_memo[slot].name = *name;
 	return CHOUSA_OK;
 }

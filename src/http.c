@@ -22,6 +22,7 @@
 #include "mem.h"
 
 #define HTTP_MAX_HEADER	1024	/* longest header line we look at */
+#define HTTP_MAX_REDIRS	5L	/* redirects followed, never https to http */
 
 struct http_xfer {
 	struct chousa_http	*h;
@@ -64,6 +65,7 @@ struct chousa_http {
 	unsigned long		 n_requests;	/* sockets asked for */
 	char			*dl_etag;	/* of the last download */
 	char			*dl_last_modified;
+	char			*ca_file;	/* [http] ca_file, or NULL */
 	void			*user;
 	void			(*user_free)(void *);
 };
@@ -158,6 +160,7 @@ chousa_http_free(struct chousa_http *h)
 	curl_multi_cleanup(h->multi);
 	mem_free(h->dl_etag);
 	mem_free(h->dl_last_modified);
+	mem_free(h->ca_file);
 	mem_free(h);
 }
 
@@ -201,6 +204,35 @@ http_set_user(struct chousa_http *h, void *p, void (*free_fn)(void *))
 {
 	h->user = p;
 	h->user_free = free_fn;
+}
+
+void
+http_set_tls(struct chousa_http *h, const char *ca_file, int insecure)
+{
+	if (ca_file != NULL && *ca_file != '\0') {
+		mem_free(h->ca_file);
+		h->ca_file = mem_strdup(ca_file);
+	}
+	if (insecure)
+		h->opts.insecure = 1;
+}
+
+int
+chousa_http_insecure(const struct chousa_config *cfg)
+{
+	const char *v = cfg ? chousa_config_get(cfg, "http", "insecure") : NULL;
+
+	return v != NULL && (strcasecmp(v, "yes") == 0 ||
+	    strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
+	    strcasecmp(v, "on") == 0);
+}
+
+void
+chousa_http_use_config(struct chousa_http *h, const struct chousa_config *cfg)
+{
+	if (cfg != NULL)
+		http_set_tls(h, chousa_config_get(cfg, "http", "ca_file"),
+		    chousa_http_insecure(cfg));
 }
 
 /* ---- callbacks from libcurl ---- */
@@ -332,8 +364,8 @@ xfer_new(struct chousa_http *h, const struct chousa_http_req *req,
 		    "not an http or https url");
 	is_post = strcmp(method, "POST") == 0;
 	if (!is_post && strcmp(method, "GET") != 0)
-		return chousa_errf(err, CHOUSA_EINVAL, "method '%s' not supported",
-		    method);
+		return chousa_errf(err, CHOUSA_EINVAL,
+		    "method '%s' not supported", method);
 	x = mem_alloc(sizeof(*x));
 	if (x == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
@@ -378,7 +410,7 @@ xfer_new(struct chousa_http *h, const struct chousa_http_req *req,
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, HTTP_MAX_REDIRS);
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR,
 	    is_https ? "https" : "http,https");
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->opts.timeout_ms);
@@ -388,6 +420,9 @@ xfer_new(struct chousa_http *h, const struct chousa_http_req *req,
 	curl_easy_setopt(e, CURLOPT_USERAGENT, h->ua);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->opts.insecure ? 0L : 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->opts.insecure ? 0L : 2L);
+	/* libcurl reads neither CURL_CA_BUNDLE nor SSL_CERT_FILE itself. */
+	if (h->ca_file != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, h->ca_file);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)h->opts.max_body);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
@@ -423,8 +458,8 @@ xfer_result(struct http_xfer *x, CURLcode code, struct chousa_http_resp *resp)
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &resp->status);
 	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME, &secs);
 	resp->elapsed = secs;
-	if (curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK &&
-	    ct != NULL) {
+	if (curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct) ==
+	    CURLE_OK && ct != NULL) {
 		x->content_type = mem_strdup(ct);
 		resp->content_type = x->content_type;
 	}
@@ -440,6 +475,16 @@ xfer_result(struct http_xfer *x, CURLcode code, struct chousa_http_resp *resp)
 		    (x->h->opts.timeout_ms + 999) / 1000);
 	} else if (code == CURLE_OK) {
 		resp->rc = CHOUSA_OK;
+	} else if (code == CURLE_TOO_MANY_REDIRECTS) {
+		resp->rc = CHOUSA_EHTTP;
+		snprintf(resp->errmsg, sizeof(resp->errmsg),
+		    "too many redirects (over %ld)", HTTP_MAX_REDIRS);
+	} else if (code == CURLE_UNSUPPORTED_PROTOCOL &&
+	    strncasecmp(x->url, "https://", 8) == 0) {
+		/* Only a redirect leaves https: REDIR_PROTOCOLS refused it. */
+		resp->rc = CHOUSA_EHTTP;
+		snprintf(resp->errmsg, sizeof(resp->errmsg),
+		    "redirect refused: an https request may only go to https");
 	} else if (code == CURLE_OUT_OF_MEMORY || x->resp_body.failed ==
 	    CHOUSA_ENOMEM) {
 		resp->rc = CHOUSA_ENOMEM;
@@ -551,7 +596,8 @@ finish_done(struct chousa_http *h)
 
 		if (m->msg != CURLMSG_DONE)
 			continue;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
+		    (char **)&x);
 		CURLcode code = m->data.result;
 		curl_multi_remove_handle(h->multi, x->easy);
 		h->n_active--;
@@ -596,7 +642,8 @@ chousa_http_run(struct chousa_http *h, struct chousa_err *err)
 		if (h->timers != NULL) {
 			double wait = (h->timers->when - now_mono()) * 1000.0;
 
-			tmo = wait < 0 ? 0 : wait < 1000 ? (long)wait + 1 : 1000;
+			tmo = wait < 0 ? 0 : wait < 1000 ? (long)wait + 1 :
+			    1000;
 		}
 		if (curl_multi_poll(h->multi, NULL, 0, (int)tmo, NULL) !=
 		    CURLM_OK)
@@ -668,7 +715,7 @@ chousa_http_download(struct chousa_http *h, const struct chousa_http_req *req,
 		goto fail;
 	}
 	if (meta != NULL) {
-		/* The strings die with x: hand out the status and times only. */
+		/* x dies here: its strings move to h for the caller. */
 		*meta = resp;
 		memset(&meta->body, 0, sizeof(meta->body));
 		meta->content_type = NULL;

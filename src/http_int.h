@@ -22,4 +22,11 @@ void	http_tune(struct chousa_http *h, long timeout_ms,
 void	*http_user(const struct chousa_http *h);
 void	 http_set_user(struct chousa_http *h, void *p, void (*free_fn)(void *));
 
+/*
+ * TLS settings from the config ([http] ca_file, insecure): a CA bundle
+ * used instead of the system's (copied; NULL keeps the system's), and
+ * verification off when insecure (never turned back on for the handle).
+ */
+void	http_set_tls(struct chousa_http *h, const char *ca_file, int insecure);
+
 #endif /* CHOUSA_HTTP_INT_H */

@@ -9,6 +9,7 @@
  */
 #include <stdarg.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "mem.h"
@@ -222,6 +223,37 @@ answers(const struct chousa_source *src, const struct inv_subject *sub)
 	return (src->types & CHOUSA_IOC_BIT(sub->type)) != 0;
 }
 
+/* Whether a local feed listed the input itself (not through its parts). */
+static int
+listed_exactly(const struct inv_item *it)
+{
+	size_t i;
+
+	for (i = 0; i < it->n_found[0]; i++)
+		if (it->found[0][i]->status == CHOUSA_ST_HIT &&
+		    it->found[0][i]->match == CHOUSA_MATCH_EXACT &&
+		    it->found[0][i]->verdict >= CHOUSA_V_SUSPICIOUS &&
+		    it->found[0][i]->depth == 0 &&
+		    strncmp(it->found[0][i]->source, "local-", 6) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether the user asked for src by name or enabled it in the config. */
+static int
+wanted(struct chousa_ctx *ctx, const struct chousa_source *src)
+{
+	const char *v = chousa_config_get(ctx->cfg, src->name, "enabled");
+	size_t i;
+
+	for (i = 0; i < ctx->n_named; i++)
+		if (ctx->named[i] == src)
+			return 1;
+	return v != NULL && (strcasecmp(v, "yes") == 0 ||
+	    strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
+	    strcasecmp(v, "on") == 0);
+}
+
 /* Start one look-up; the finding records the outcome whatever happens. */
 static int
 ask(struct chousa_ctx *ctx, struct inv_item *it, unsigned stage,
@@ -235,6 +267,19 @@ ask(struct chousa_ctx *ctx, struct inv_item *it, unsigned stage,
 
 	if (!(src->stages & stage) || !answers(src, sub) ||
 	    already_asked(it, src, sub->value))
+		return CHOUSA_OK;
+	/*
+	 * The store's look-up of the input already matched its registrable
+	 * domain, and says so: asking a local feed about it again would only
+	 * repeat it, at a cost on shared domains with thousands of listings.
+	 * The host is asked only when no local feed lists the input itself:
+	 * then it finds the other listed URLs on it.
+	 */
+	if ((src->flags & CHOUSA_SRC_LOCAL) &&
+	    (src->stages & CHOUSA_STAGE_REPUTATION) && sub->depth == 0 &&
+	    (sub->match == CHOUSA_MATCH_REGDOMAIN || (sub->match ==
+	    CHOUSA_MATCH_HOST && listed_exactly(it))) &&
+	    answers(src, &it->subjects[0]))
 		return CHOUSA_OK;
 	if (it->rep->lookups >= ctx->opts.budget) {
 		inv_add_note(ctx, it, "the look-up budget (%d) was spent: "
@@ -267,6 +312,17 @@ ask(struct chousa_ctx *ctx, struct inv_item *it, unsigned stage,
 	    chousa_ctx_key(ctx, src) == NULL) {
 		f->status = CHOUSA_ST_SKIPPED;
 		f->reason = "no key";
+		return CHOUSA_OK;
+	}
+	/*
+	 * Offline by default: without keys chousa works from the store, so a
+	 * source that could go without one is asked only when the user says
+	 * so (enabled = yes, or its name in --sources).
+	 */
+	if ((src->flags & CHOUSA_SRC_KEY_OPTIONAL) &&
+	    chousa_ctx_key(ctx, src) == NULL && !wanted(ctx, src)) {
+		f->status = CHOUSA_ST_SKIPPED;
+		f->reason = "no key (enabled = yes uses it without one)";
 		return CHOUSA_OK;
 	}
 	if (src->cost >= COSTLY && !ctx->opts.exhaustive &&
@@ -471,6 +527,21 @@ stage_identification(struct chousa_ctx *ctx, struct inv_item *items,
 				    CHOUSA_IOC_DOMAIN, ind->host != NULL ?
 				    ind->host : ind->value, CHOUSA_IOC_DOMAIN,
 				    "regdomain-of", "chousa");
+		}
+		/* An md5 or sha1 the reputation stage resolved: its sha256,
+		 * which reports and relations are keyed by. */
+		if (rc == CHOUSA_OK && (ind->type == CHOUSA_IOC_MD5 ||
+		    ind->type == CHOUSA_IOC_SHA1)) {
+			size_t i;
+
+			for (i = 0; i < it->n_found[0] && rc == CHOUSA_OK; i++)
+				if (it->found[0][i]->status == CHOUSA_ST_HIT &&
+				    it->found[0][i]->matched != NULL &&
+				    strlen(it->found[0][i]->matched) == 64)
+					rc = inv_add_subject(ctx, it,
+					    it->found[0][i]->matched,
+					    CHOUSA_IOC_SHA256, 0,
+					    CHOUSA_MATCH_EXACT);
 		}
 		if (rc != CHOUSA_OK)
 			return rc;
@@ -705,8 +776,21 @@ chousa_investigate(struct chousa_ctx *ctx, const char *const *inputs,
 		if (rep->parse_rc == CHOUSA_ENOMEM)
 			return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 		if (rep->parse_rc != CHOUSA_OK) {
+			void *probe = mem_alloc(64);
+
+			/*
+			 * A parser may report a failed allocation as bad
+			 * input; when memory is out now, say memory.
+			 */
+			if (probe == NULL)
+				return chousa_errf(err, CHOUSA_ENOMEM,
+				    "out of memory");
+			mem_free(probe);
 			rep->parse_error = chousa_arena_strdup(ctx->arena,
 			    perr.msg);
+			if (rep->parse_error == NULL)
+				return chousa_errf(err, CHOUSA_ENOMEM,
+				    "out of memory");
 			continue;
 		}
 		rc = inv_add_subject(ctx, &items[k], rep->ind.value,

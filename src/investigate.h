@@ -16,8 +16,8 @@
 #define INV_MAX_SOURCES		64
 
 struct chousa_ctx {
-	struct chousa_store		*store;		/* borrowed, may be NULL */
-	const struct chousa_config	*cfg;		/* borrowed or own_cfg */
+	struct chousa_store		*store;		/* borrowed, or NULL */
+	const struct chousa_config	*cfg;		/* borrowed, own_cfg */
 	struct chousa_config		*own_cfg;
 	struct chousa_http		*http;		/* NULL when offline */
 	struct chousa_arena		*arena;		/* the run's */
@@ -25,10 +25,20 @@ struct chousa_ctx {
 	/* The selected sources, in ask order. */
 	const struct chousa_source	*sources[INV_MAX_SOURCES];
 	size_t				 n_sources;
+	/* Named one by one in --sources (not through a group). */
+	const struct chousa_source	*named[INV_MAX_SOURCES];
+	size_t				 n_named;
 	/*
 	 * The last store look-up, so the per-feed local sources share one
 	 * query for the same subject.
 	 */
+	/* Family look-ups by label, the same few labels again and again. */
+	struct {
+		const char	*label;		/* arena */
+		const char	*id;		/* NULL: no catalogue has it */
+		const char	*name;
+	}				 fam_memo[64];
+	size_t				 fam_next;
 	const char			*memo_value;
 	struct chousa_record		*memo_recs;
 	size_t				 memo_n;
@@ -60,7 +70,7 @@ struct inv_item {
 	size_t				 cap_conclusion;
 	int				 settled;	/* verdict settled */
 	int				 family_settled;
-	const char			*listers;	/* "URLhaus and ThreatFox" */
+	const char			*listers;	/* "URLhaus and X" */
 	const char			*benign_lists;	/* covering lists */
 };
 
@@ -88,6 +98,13 @@ const char *inv_source_title(const char *name);
 
 /* investigate_conclude.c: the sentences. */
 int	inv_conclude(struct chousa_ctx *ctx, struct inv_item *it);
+
+/*
+ * ctx.c: the family a label names (chousa_store_family), remembered for
+ * the run: *id and *name (arena) are NULL when no catalogue knows it.
+ */
+int	ctx_family(struct chousa_ctx *ctx, const char *label, const char **id,
+	    const char **name);
 
 /* ctx.c: the shared store look-up of the local sources. */
 int	ctx_store_lookup(struct chousa_ctx *ctx,

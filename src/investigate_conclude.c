@@ -134,7 +134,8 @@ labeller(const struct chousa_report *rep, const char *sha)
 			    &rep->stages[s].findings[i];
 
 			if (f->status == CHOUSA_ST_HIT && (f->family != NULL ||
-			    f->n_labels > 0) && strcasecmp(f->subject, sha) == 0)
+			    f->n_labels > 0) &&
+			    strcasecmp(f->subject, sha) == 0)
 				return inv_source_title(f->source);
 		}
 	return NULL;
@@ -206,6 +207,62 @@ sample_sentence(struct chousa_arena *a, const struct chousa_report *rep,
 	return chousa_arena_printf(a, "%s %s (sha256 %s%s) %s%s.",
 	    strcmp(article(kind), "an") == 0 ? "An" : "A", kind,
 	    short_hash(a, smp->sha256), label, what, evidence);
+}
+
+/* "It contacted a, b and 2 more (imported MISP report)." or NULL. */
+static const char *
+contacted(struct chousa_arena *a, const struct chousa_report *rep)
+{
+	struct chousa_buf b;
+	const char *seen[3], *who = NULL, *out;
+	size_t n = 0, more = 0, s, i, j, k;
+
+	for (s = 0; s < rep->n_stages; s++)
+		for (i = 0; i < rep->stages[s].n_findings; i++) {
+			const struct chousa_finding *f =
+			    &rep->stages[s].findings[i];
+
+			if (f->status != CHOUSA_ST_HIT || f->depth != 0 ||
+			    !(CHOUSA_IOC_BIT(f->subject_type) &
+			    CHOUSA_IOC_HASHES))
+				continue;
+			for (j = 0; j < f->n_related; j++) {
+				const struct chousa_related *r = &f->related[j];
+
+				if (r->value == NULL ||
+				    (CHOUSA_IOC_BIT(r->type) &
+				    CHOUSA_IOC_HASHES))
+					continue;
+				for (k = 0; k < n; k++)
+					if (strcmp(seen[k], r->value) == 0)
+						break;
+				if (k < n)
+					continue;
+				if (n < 3) {
+					seen[n++] = r->value;
+					if (who == NULL)
+						who = strcmp(f->source,
+						    "local-reports") == 0 &&
+						    f->detail != NULL ?
+						    chousa_arena_printf(a,
+						    "imported %s", f->detail) :
+						    inv_source_title(f->source);
+				} else
+					more++;
+			}
+		}
+	if (n == 0)
+		return NULL;
+	chousa_buf_init(&b, 4096);
+	for (k = 0; k < n; k++)
+		chousa_buf_addf(&b, "%s%s", k == 0 ? "" : k + 1 == n &&
+		    more == 0 ? " and " : ", ", seen[k]);
+	if (more > 0)
+		chousa_buf_addf(&b, " and %zu more", more);
+	out = chousa_arena_printf(a, "It contacted %s (%s).",
+	    b.data != NULL ? b.data : "", who != NULL ? who : "a source");
+	chousa_buf_release(&b);
+	return out;
 }
 
 /* The sources that failed, as one sentence, or NULL. */
@@ -303,9 +360,9 @@ inv_conclude(struct chousa_ctx *ctx, struct inv_item *it)
 		    it->benign_lists != NULL) {
 			t = chousa_arena_printf(a, "%s is on the known-benign "
 			    "list %s, but %s list%s it%s%s. It is most likely "
-			    "shared infrastructure, where a listing may concern "
-			    "another tenant: suspicious, not malicious.", v,
-			    it->benign_lists, it->listers,
+			    "shared infrastructure, where a listing may "
+			    "concern another tenant: suspicious, not "
+			    "malicious.", v, it->benign_lists, it->listers,
 			    strstr(it->listers, " and ") != NULL ? "" : "s",
 			    fam != NULL ? " as " : "", fam != NULL ? fam : "");
 		} else if (is_hash) {
@@ -336,6 +393,10 @@ inv_conclude(struct chousa_ctx *ctx, struct inv_item *it)
 		break;
 	}
 	if (rc != CHOUSA_OK)
+		return rc;
+	/* 2a. For a file: what it did, from reports and sandboxes. */
+	if (is_hash && (t = contacted(a, rep)) != NULL &&
+	    (rc = inv_add_sentence(ctx, it, t)) != CHOUSA_OK)
 		return rc;
 	/* 2. The samples that tie it to a family. */
 	for (i = 0; i < rep->n_samples && shown < 2; i++) {

@@ -106,6 +106,13 @@ inv_verdict(struct chousa_ctx *ctx, struct inv_item *it)
 			    !about_input(it, f, &level))
 				continue;
 			title = inv_source_title(f->source);
+			/* "11 vendors say so" is what an analyst quotes. */
+			if (f->n_detect > 0 && f->n_engines > 0)
+				title = chousa_arena_printf(ctx->arena,
+				    "%s (%d of %d engines)", title,
+				    f->n_detect, f->n_engines);
+			if (title == NULL)
+				return CHOUSA_ENOMEM;
 			if (f->verdict == CHOUSA_V_BENIGN) {
 				if (level == CHOUSA_MATCH_EXACT ||
 				    level == CHOUSA_MATCH_HOST) {
@@ -296,7 +303,7 @@ inv_rank_samples(struct chousa_report *rep, int64_t now)
 static const char *
 family_id(struct chousa_ctx *ctx, const char *label, const char **name)
 {
-	struct chousa_family fam;
+	const char *id;
 	static const char *const generic[] = { "unknown", "malware",
 	    "trojan", "generic", "none", "n/a", "null", "-", NULL };
 	size_t i;
@@ -304,11 +311,8 @@ family_id(struct chousa_ctx *ctx, const char *label, const char **name)
 	for (i = 0; generic[i] != NULL; i++)
 		if (strcasecmp(label, generic[i]) == 0)
 			return NULL;
-	if (ctx->store != NULL && chousa_store_family(ctx->store, ctx->arena,
-	    label, &fam, NULL) == CHOUSA_OK) {
-		*name = fam.name != NULL ? fam.name : fam.id;
-		return fam.id;
-	}
+	if (ctx_family(ctx, label, &id, name) == CHOUSA_OK && id != NULL)
+		return id;
 	*name = label;
 	return label;
 }
@@ -391,6 +395,16 @@ inv_collect_samples(struct chousa_ctx *ctx, struct inv_item *it)
 			if (f->status != CHOUSA_ST_HIT ||
 			    !is_hash_type(f->subject_type))
 				continue;
+			/* What the sample did is part of the graph. */
+			for (j = 0; j < f->n_related; j++)
+				if (f->related[j].value != NULL &&
+				    !is_hash_type(f->related[j].type))
+					inv_add_edge(ctx, it, f->subject,
+					    f->subject_type,
+					    f->related[j].value,
+					    f->related[j].type,
+					    chousa_rel_name(f->related[j].rel),
+					    f->source);
 			smp = find_sample(rep, f->subject);
 			if (smp == NULL && f->matched != NULL)
 				smp = find_sample(rep, f->matched);
@@ -480,6 +494,31 @@ struct vote_acc {
  * "win.emotet", "Emotet" and "EMOTET" agree (platform prefix, case and
  * punctuation aside).
  */
+/*
+ * The aliases analysts meet most, for when no Malpedia catalogue is in
+ * the store (online-only runs); the catalogue, when loaded, knows them all.
+ */
+static const char *const aliases[][2] = {
+	{ "heodo", "emotet" }, { "geodo", "emotet" },
+	{ "qbot", "qakbot" }, { "quakbot", "qakbot" },
+	{ "pinkslipbot", "qakbot" }, { "trickloader", "trickbot" },
+	{ "thetrick", "trickbot" }, { "cridex", "dridex" },
+	{ "bugat", "dridex" }, { "agenttesla", "agent_tesla" },
+	{ "cobaltstrike", "cobalt_strike" }, { "beacon", "cobalt_strike" },
+};
+
+/* The alias target of a bare name, or the name. */
+static const char *
+canonical(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strcasecmp(s, aliases[i][0]) == 0)
+			return aliases[i][1];
+	return s;
+}
+
 static int
 same_family(const char *a, const char *b)
 {
@@ -489,6 +528,8 @@ same_family(const char *a, const char *b)
 		a = da + 1;
 	if (db != NULL && db - b <= 5)
 		b = db + 1;
+	a = canonical(a);
+	b = canonical(b);
 	for (;;) {
 		while (*a != '\0' && !isalnum((unsigned char)*a))
 			a++;
@@ -514,15 +555,25 @@ vote(struct vote_acc *v, size_t *n, const char *id, const char *name,
 	for (i = 0; i < *n && a == NULL; i++)
 		if (same_family(v[i].id, id)) {
 			a = &v[i];
-			/* Keep the Malpedia-style id and the nicer name. */
-			if (strchr(a->id, '.') == NULL &&
-			    strchr(id, '.') != NULL) {
-				if (strcmp(a->name, a->id) != 0)
+			/* Keep the Malpedia-style id and the nicer name;
+			 * an alias ("Heodo") gives way to the name. */
+			if ((strchr(a->id, '.') == NULL &&
+			    strchr(id, '.') != NULL) ||
+			    (canonical(a->id) != a->id &&
+			    canonical(id) == id)) {
+				if (strcmp(a->name, a->id) != 0 &&
+				    canonical(a->name) == a->name)
 					name = a->name;
 				a->id = id;
 				a->name = name;
 			} else if (strcmp(a->name, a->id) == 0 &&
 			    strcmp(name, id) != 0)
+				a->name = name;
+			/* "Emotet" reads better than "emotet"; an alias
+			 * ("Heodo") never replaces the name. */
+			if (islower((unsigned char)a->name[0]) &&
+			    isupper((unsigned char)name[0]) &&
+			    canonical(name) == name)
 				a->name = name;
 		}
 	if (a == NULL) {
@@ -669,6 +720,17 @@ inv_family(struct chousa_ctx *ctx, struct inv_item *it)
 		    ctx->arena, "only its %s is listed, which other sites "
 		    "may share", chousa_match_name(rep->match));
 	}
+	/* Many families on one address: shared hosting, not one actor. */
+	if (n >= 3 && fam->n_caveats == 0) {
+		conf *= 0.7;
+		fam->caveats = chousa_arena_alloc(ctx->arena,
+		    sizeof(*fam->caveats));
+		if (fam->caveats == NULL)
+			return CHOUSA_ENOMEM;
+		fam->caveats[fam->n_caveats++] = chousa_arena_printf(
+		    ctx->arena, "%zu different families are tied to it, as "
+		    "on shared hosting", n);
+	}
 	fam->confidence = (int)(conf + 0.5);
 	if (fam->confidence > 100)
 		fam->confidence = 100;
@@ -680,6 +742,17 @@ inv_family(struct chousa_ctx *ctx, struct inv_item *it)
 		fam->aliases = cat.aliases;
 		fam->description = cat.description;
 		fam->refs = cat.refs;
+	}
+	/* No catalogue: "emotet" as a reader writes it, "Emotet". */
+	if (!fam->known && fam->name != NULL && islower((unsigned char)
+	    fam->name[0]) && strchr(fam->name, '.') == NULL) {
+		char *cap = chousa_arena_strdup(ctx->arena, fam->name);
+
+		if (cap == NULL)
+			return CHOUSA_ENOMEM;
+		cap[0] = (char)toupper((unsigned char)cap[0]);
+		fam->name = cap;
+		fam->votes[0].name = cap;
 	}
 	/* An online catalogue's answer (enrichment) fills what is missing. */
 	for (i = 0; i < it->n_found[2]; i++) {

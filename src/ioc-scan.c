@@ -8,6 +8,7 @@
  * reported or refanged, so prose stays prose.  Nothing is allocated per
  * run: the scratch buffers are reused.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "chousa.h"
@@ -23,13 +24,27 @@ enum { C_RUN = 1, C_ANCHOR = 2, C_WORD = 4, C_ALNUM = 8, C_HEX = 16,
 
 static unsigned short cls[256];
 
+/* One-character strings, for what a full-width character stands for. */
+static char ascii_str[128][2];
+static pthread_once_t cls_once = PTHREAD_ONCE_INIT;
+
+static void init_classes(void);
+
+/* The tables are built once, whichever thread comes first. */
+static void
+classes(void)
+{
+	pthread_once(&cls_once, init_classes);
+}
+
 static void
 init_classes(void)
 {
 	int c;
 
-	if (cls['a'] != 0)
-		return;
+	for (c = 1; c < 128; c++)
+		ascii_str[c][0] = (char)c;
+
 	for (c = 0x21; c < 0x7f; c++)
 		cls[c] = C_RUN;
 	/* Ends of a run: quotes, angle brackets, backticks, '|'. */
@@ -104,6 +119,12 @@ utf8_class(const unsigned char *s, size_t len, size_t *n)
 		*n = 3;
 		cp = (unsigned)(s[0] & 0x0f) << 12 |
 		    (unsigned)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+		/* Full-width digits, letters and hyphen, as typed in a
+		 * Japanese input method. */
+		if ((cp >= 0xff10 && cp <= 0xff19) || (cp >= 0xff21 &&
+		    cp <= 0xff3a) || (cp >= 0xff41 && cp <= 0xff5a) ||
+		    cp == 0xff0d)
+			return (int)(cp - 0xff00 + 0x20);
 		switch (cp) {
 		case 0xff0e:	/* FULLWIDTH FULL STOP */
 		case 0x3002:	/* IDEOGRAPHIC FULL STOP */
@@ -132,7 +153,7 @@ struct chousa_extractor {
 	struct chousa_extract_opts	 opts;
 	struct ioc_tld_cache		*tlds;
 	struct chousa_buf		 clean;	/* refanged run */
-	size_t				*map;	/* clean byte -> raw offset */
+	size_t				*map;	/* clean -> raw offset */
 	size_t				 map_cap;
 	struct chousa_buf		 work;	/* ioc_res strings */
 	struct uniq			 uniq;
@@ -157,7 +178,7 @@ chousa_extractor_new(struct chousa_extractor **out,
 {
 	struct chousa_extractor *x;
 
-	init_classes();
+	classes();
 	x = mem_alloc(sizeof(*x));
 	if (x == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory for an "
@@ -407,13 +428,8 @@ refang_run(struct chousa_extractor *x, const char *raw, size_t len)
 			    len - i, &ul);
 
 			if (m > 1) {
-				static char one[2];
-
-				one[0] = (char)m;
 				n = ul;
-				to = m == '.' ? "." : m == ':' ? ":" :
-				    m == '/' ? "/" : "@";
-				(void)one;
+				to = ascii_str[m];
 			}
 		}
 		if (n > 0) {
@@ -541,7 +557,15 @@ is_hexcolon(const char *s, size_t a, size_t b)
 		} else if (!(cls[(unsigned char)s[i]] & C_HEX) && s[i] != '.')
 			return 0;
 	}
-	return dbl || colons == 7;
+	if (dbl)
+		return 1;
+	if (colons != 7)
+		return 0;
+	/* Eight groups of two digits are bytes (a fingerprint, an EUI-64),
+	 * not an address anyone writes that way. */
+	for (i = a; i + 2 < b && s[i + 2] == ':'; i += 3)
+		;
+	return i + 2 != b;
 }
 
 /* Trim a word of what cannot start or end an indicator. */
@@ -605,6 +629,12 @@ do_word(struct chousa_extractor *x, const char *s, size_t n, size_t a,
 	trim_word(s, &a, &b);
 	if (b <= a || b - a < 2 || !plausible(s + a, b - a))
 		return 0;
+	if (types == 0)
+		types = ((1u << CHOUSA_IOC_TYPE_COUNT) - 1) & ~1u;
+	/* A name after a single '/' is a file in a path
+	 * ("/widgets/cart.9b0f3f75.cab"), not a host ("//evil.com"). */
+	if (a > 0 && s[a - 1] == '/' && (a < 2 || s[a - 2] != '/'))
+		types &= ~CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN);
 	/* A CIDR: an address, '/', 1-3 digits, and nothing word-like. */
 	if (b < n && s[b] == '/' && (types == 0 ||
 	    (types & CHOUSA_IOC_BIT(CHOUSA_IOC_CIDR)))) {
@@ -631,23 +661,27 @@ scan_words(struct chousa_extractor *x, const char *s, size_t n, size_t a,
     size_t b)
 {
 	size_t i = a, ws, we, k, p;
+	unsigned wf, c;
 	int rc;
 
 	while (i < b) {
 		while (i < b && !(cls[(unsigned char)s[i]] & C_WORD))
 			i++;
 		ws = i;
-		while (i < b && (cls[(unsigned char)s[i]] & C_WORD))
+		wf = 0;
+		while (i < b && ((c = cls[(unsigned char)s[i]]) & C_WORD)) {
+			wf |= c;
 			i++;
+		}
 		we = i;
 		if (we - ws < 3)
 			continue;
-		if (memchr(s + ws, ':', we - ws) == NULL) {
+		if (!(wf & C_COLON)) {
 			/* An email keeps its '@'; else '@' splits. */
 			rc = do_word(x, s, n, ws, we);
 			if (rc < 0)
 				return rc;
-			if (rc == 0 && memchr(s + ws, '@', we - ws) != NULL) {
+			if (rc == 0 && (wf & C_AT)) {
 				const char *at = memchr(s + ws, '@', we - ws);
 
 				rc = do_word(x, s, n, (size_t)(at - s) + 1,
@@ -991,7 +1025,6 @@ refang_emit(struct chousa_extractor *x, struct ioc_res *r, size_t rs,
 {
 	size_t cs, ce;
 
-	(void)r;
 	if (!(r->flags & CHOUSA_IOC_F_DEFANGED) || rs < x->copied)
 		return 0;
 	/* Find the clean span again from the raw span. */
@@ -1037,7 +1070,7 @@ ioc_refang_token(struct chousa_buf *out, const char *s, size_t len)
 	    "{}", "``", NULL };
 	int changed, k;
 
-	init_classes();
+	classes();
 	while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\n' ||
 	    s[a] == '\r'))
 		a++;
@@ -1059,8 +1092,9 @@ ioc_refang_token(struct chousa_buf *out, const char *s, size_t len)
 		a += 3;
 		b -= 3;
 	}
-	if (b - a > MAX_RUN)
-		b = a + MAX_RUN + 1;
+	/* Room for a defanged form of the longest normal form. */
+	if (b - a > 2 * MAX_RUN)
+		b = a + 2 * MAX_RUN + 1;
 	memset(&x, 0, sizeof(x));
 	x.map_cap = MAX_RUN * 2 + 64;
 	x.map = mem_alloc(x.map_cap * sizeof(*x.map));
@@ -1071,7 +1105,9 @@ ioc_refang_token(struct chousa_buf *out, const char *s, size_t len)
 	chousa_buf_init(&x.clean, MAX_RUN * 2 + 64);
 	changed = refang_run(&x, s + a, b - a);
 	m = x.clean.len;
-	if (x.map[m] < b - a)
+	if (x.clean.failed != CHOUSA_OK)
+		out->failed = x.clean.failed;
+	else if (x.map[m] < b - a)
 		out->failed = CHOUSA_ELIMIT;
 	chousa_buf_add(out, x.clean.data, m);
 	chousa_buf_release(&x.clean);

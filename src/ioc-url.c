@@ -163,7 +163,7 @@ ipv4_number(const char *s, size_t len, uint64_t *v)
 			return 0;
 		x = x * base + d;
 		if (x > 0xffffffffffull)
-			x = 0xffffffffffull;	/* saturate: too big anyway */
+			x = 0xffffffffffull;	/* too big anyway */
 	}
 	*v = x;
 	return 1;
@@ -345,7 +345,7 @@ url_host(struct ioc_res *r, const char *s, size_t len, struct chousa_buf *hb)
 		if (!ioc_idn_roundtrip(dec, &uni))
 			return (r->why = "invalid punycode label"), 0;
 		r->flags |= CHOUSA_IOC_F_IDN;
-		r->display = 0;	/* marks "has a Unicode form" for url() */
+		r->display = 0;	/* "has a Unicode form" */
 		chousa_buf_addch(hb, '\0');
 		chousa_buf_adds(hb, uni);
 		idn2_free(uni);
@@ -418,7 +418,7 @@ url_path(struct chousa_buf *b, const char *s, size_t len)
 int
 ioc_url(struct ioc_res *r, const char *in, size_t in_len)
 {
-	char s[IOC_MAX_TOKEN];
+	char s[IOC_MAX_TOKEN + 1];
 	struct chousa_buf hb;
 	size_t len = 0, i, sl, auth, auth_end, at, hs, he, ps, q, f;
 	const char *scheme;
@@ -553,6 +553,12 @@ ioc_url(struct ioc_res *r, const char *in, size_t in_len)
 	}
 	r->value = value_off;
 	r->value_len = r->b->len - value_off;
+	/* Percent-encoding can triple the text: keep the normal form
+	 * parseable on its own. */
+	if (r->value_len > IOC_MAX_TOKEN) {
+		r->why = "URL too long";
+		goto out;
+	}
 	chousa_buf_addch(r->b, '\0');
 	/* path, query and fragment, on their own */
 	r->path = r->b->len;

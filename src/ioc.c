@@ -669,8 +669,7 @@ set_ip(struct ioc_res *r, const uint8_t *a, int is_v6)
 	r->flags |= chousa_ioc_ip_flags(a, is_v6);
 	r->value = res_add(r, txt, strlen(txt));
 	r->value_len = strlen(txt);
-	r->host = r->value;
-	r->host_type = is_v6 ? CHOUSA_IOC_IPV6 : CHOUSA_IOC_IPV4;
+	/* host is for URLs, emails and domains (the header's contract). */
 	return r->type = is_v6 ? CHOUSA_IOC_IPV6 : CHOUSA_IOC_IPV4;
 }
 
@@ -720,7 +719,6 @@ static int
 classify_email(struct ioc_res *r, const char *s, size_t len, size_t at)
 {
 	size_t i, host, lp;
-	char *v;
 
 	if (at == 0 || at > 64 || at + 1 >= len)
 		return (r->why = "bad email address"), 0;
@@ -756,8 +754,6 @@ classify_email(struct ioc_res *r, const char *s, size_t len, size_t at)
 	r->host = host;
 	r->host_type = CHOUSA_IOC_DOMAIN;
 	ioc_set_regdomain(r, host);
-	v = r->b->data;
-	(void)v;
 	return r->type = CHOUSA_IOC_EMAIL;
 }
 
@@ -937,6 +933,11 @@ chousa_ioc_parse(struct chousa_arena *a, const char *s, size_t len,
 		len = 0;
 	changed = ioc_refang_token(&clean, s, len);
 	shown = len > 80 ? 80 : len;
+	if (clean.failed == CHOUSA_ENOMEM) {
+		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory parsing "
+		    "an indicator");
+		goto out;
+	}
 	if (clean.failed != CHOUSA_OK) {
 		rc = chousa_errf(err, CHOUSA_EPARSE, "indicator too long "
 		    "(over %d bytes)", IOC_MAX_TOKEN);

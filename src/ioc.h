@@ -10,7 +10,7 @@
 #include "chousa.h"
 
 #define IOC_NOOFF	((size_t)-1)
-#define IOC_MAX_TOKEN	8192	/* longest indicator considered, bytes */
+#define IOC_MAX_TOKEN	8192	/* longest indicator, bytes */
 
 /* A cache of top-level-domain answers for the extractor (NULL: none). */
 struct ioc_tld_cache;
@@ -20,15 +20,15 @@ struct ioc_res {
 	struct chousa_buf	*b;
 	struct ioc_tld_cache	*tlds;
 	int			 type;
-	size_t			 value, value_len, display, host, regdomain,
-				 path;
+	size_t			 value, value_len, display, host;
+	size_t			 regdomain, path;
 	int			 host_type;
 	unsigned		 port;
 	uint8_t			 addr[16];
 	int			 is_v6;
 	int			 prefix;
 	unsigned		 flags;
-	const char		*why;	/* static, when classification fails */
+	const char		*why;	/* static; set on failure */
 };
 
 /* Append b's own bytes [off, off + len) to b (which may move). */
@@ -61,8 +61,8 @@ void	ioc_ipv4_format(const uint8_t a[4], char *out);
  * trailing dot); sets r->display when the host has a Unicode form.  With
  * need_tld, the last label must be a public suffix.  1 on success.
  */
-int	ioc_domain(struct ioc_res *r, const char *s, size_t len, int need_tld,
-	    size_t *host_off);
+int	ioc_domain(struct ioc_res *r, const char *s, size_t len,
+	    int need_tld, size_t *host_off);
 /* Whether tld (lower case ASCII) is a public suffix on its own. */
 int	ioc_tld_known(struct ioc_res *r, const char *tld, size_t len);
 struct ioc_tld_cache *ioc_tld_cache_new(void);

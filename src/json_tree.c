@@ -128,7 +128,9 @@ jt_intv(yajl_val v, int64_t def, const char *const *path)
 	if (YAJL_IS_INTEGER(v))
 		return v->u.number.i;
 	if (YAJL_IS_DOUBLE(v))
-		return (int64_t)v->u.number.d;
+		/* Out of range (or NaN) would be undefined: absent. */
+		return v->u.number.d > -9.2e18 && v->u.number.d < 9.2e18 ?
+		    (int64_t)v->u.number.d : def;
 	if (!YAJL_IS_STRING(v))
 		return def;
 	s = v->u.string;

@@ -15,7 +15,8 @@
  * writes a short reason to why (which says "truncated" when the text ends
  * inside a value).
  */
-yajl_val	jt_parse(const char *body, size_t len, char *why, size_t why_size);
+yajl_val	jt_parse(const char *body, size_t len, char *why,
+		    size_t why_size);
 void		jt_free(yajl_val v);
 
 /* The value at a NULL-terminated path of object keys, or NULL. */
@@ -36,7 +37,8 @@ int64_t		jt_intv(yajl_val v, int64_t def, const char *const *path);
 
 /* true/false, also "true"/"false" strings; -1 when absent. */
 int		jt_boolv(yajl_val v, const char *const *path);
-#define jt_bool(v, ...)	jt_boolv((v), (const char *const[]){ __VA_ARGS__, NULL })
+#define jt_bool(v, ...) \
+	jt_boolv((v), (const char *const[]){ __VA_ARGS__, NULL })
 
 /* Array length and element (NULL past the end or for a non-array). */
 size_t		jt_len(yajl_val arr);

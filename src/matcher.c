@@ -27,10 +27,22 @@ struct slot {
 	uint32_t	idx;	/* entry index + 1; 0 is empty */
 };
 
+/*
+ * Each set has a Bloom filter, built by chousa_matcher_finish, whose keys
+ * set three bits in one 64-bit word: small enough to stay in the cache, so
+ * that most misses, which are nearly every look-up, never touch the slot
+ * array.
+ */
+struct bloom {
+	uint64_t	*words;
+	size_t		 mask;	/* words - 1 */
+};
+
 struct strset {
 	struct slot	*slots;
 	size_t		 mask;	/* size - 1, size a power of two */
 	size_t		 n;
+	struct bloom	 bloom;
 };
 
 struct v4slot {
@@ -42,6 +54,7 @@ struct v4set {
 	struct v4slot	*slots;
 	size_t		 mask;
 	size_t		 n;
+	struct bloom	 bloom;
 };
 
 struct range4 {
@@ -59,6 +72,7 @@ struct range6 {
  * (domains) stay small enough for the cache.
  */
 #define N_CLS	5
+#define N_NAMES	4096
 struct tables {
 	struct strset	 str[N_CLS];
 	struct v4set	 v4;
@@ -75,6 +89,9 @@ struct chousa_matcher {
 	struct tables			 bad;
 	struct tables			 benign;
 	int				 finished;
+	int				 has_private;	/* RFC 1918 */
+	int				 build_rc;	/* row callbacks */
+	const char			*names[N_NAMES];	/* interned */
 	struct chousa_matcher_stats	 stats;
 };
 
@@ -128,7 +145,50 @@ tag_of(uint64_t h)
 static inline uint64_t
 hash_v4(uint32_t ip)
 {
-	return mix((uint64_t)ip * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL);
+	return mix((uint64_t)ip * 0x9e3779b97f4a7c15ULL +
+	    0x632be59bd9b4e019ULL);
+}
+
+/* ---- Bloom filters ---- */
+
+static inline uint64_t
+bloom_bits(uint64_t h)
+{
+	return 1ULL << (h & 63) | 1ULL << ((h >> 6) & 63) |
+	    1ULL << ((h >> 12) & 63);
+}
+
+static inline int
+bloom_may_have(const struct bloom *b, uint64_t h)
+{
+	uint64_t bits;
+
+	if (b->words == NULL)
+		return 1;
+	bits = bloom_bits(h);
+	return (b->words[(h >> 24) & b->mask] & bits) == bits;
+}
+
+static int
+bloom_init(struct bloom *b, size_t n)
+{
+	size_t words = 64;
+
+	/* 16 bits per key: about 1% false positives, and the filters of a
+	 * million indicators still fit the L2 and L3 caches. */
+	while (words < n / 4 && words < ((size_t)1 << 26))
+		words *= 2;
+	b->words = mem_alloc(words * sizeof(*b->words));
+	if (b->words == NULL)
+		return CHOUSA_ENOMEM;
+	b->mask = words - 1;
+	return CHOUSA_OK;
+}
+
+static inline void
+bloom_add(struct bloom *b, uint64_t h)
+{
+	b->words[(h >> 24) & b->mask] |= bloom_bits(h);
 }
 
 /* ---- sets ---- */
@@ -167,17 +227,16 @@ entry_key(const struct matcher_entry *e, size_t *len)
 	return e->value;
 }
 
+/* Find a key whose hash h is known. */
 static int64_t
-strset_find(const struct chousa_matcher *m, const struct strset *s, int cls,
-    const char *p, size_t len)
+strset_find_h(const struct chousa_matcher *m, const struct strset *s,
+    int cls, const char *p, size_t len, uint64_t h)
 {
-	uint64_t h;
 	uint32_t tag;
 	size_t i;
 
-	if (s->n == 0)
+	if (s->n == 0 || !bloom_may_have(&s->bloom, h))
 		return -1;
-	h = hash_bytes(cls, p, len);
 	tag = tag_of(h);
 	for (i = (size_t)h & s->mask;; i = (i + 1) & s->mask) {
 		const struct slot *sl = &s->slots[i];
@@ -197,6 +256,15 @@ strset_find(const struct chousa_matcher *m, const struct strset *s, int cls,
 	}
 }
 
+static int64_t
+strset_find(const struct chousa_matcher *m, const struct strset *s, int cls,
+    const char *p, size_t len)
+{
+	if (s->n == 0)
+		return -1;
+	return strset_find_h(m, s, cls, p, len, hash_bytes(cls, p, len));
+}
+
 static int
 strset_grow(struct chousa_matcher *m, struct strset *s)
 {
@@ -207,15 +275,12 @@ strset_grow(struct chousa_matcher *m, struct strset *s)
 		return CHOUSA_ENOMEM;
 	for (i = 0; s->slots && i <= s->mask; i++) {
 		const struct matcher_entry *e;
-		const char *k;
-		size_t klen;
 		uint64_t h;
 
 		if (s->slots[i].idx == 0)
 			continue;
 		e = &m->ent[s->slots[i].idx - 1];
-		k = entry_key(e, &klen);
-		h = hash_bytes(key_class(e->type), k, klen);
+		h = e->hash;
 		for (j = (size_t)h & (size - 1); ns[j].idx != 0;
 		    j = (j + 1) & (size - 1))
 			;
@@ -227,17 +292,16 @@ strset_grow(struct chousa_matcher *m, struct strset *s)
 	return CHOUSA_OK;
 }
 
+/* Insert entry idx, whose key hash h is in the entry already. */
 static int
-strset_insert(struct chousa_matcher *m, struct strset *s, int cls,
-    const char *p, size_t len, size_t idx)
+strset_insert(struct chousa_matcher *m, struct strset *s, uint64_t h,
+    size_t idx)
 {
-	uint64_t h;
 	size_t i;
 
 	if (s->slots == NULL || (s->n + 1) * 2 > s->mask + 1)
 		if (strset_grow(m, s) != CHOUSA_OK)
 			return CHOUSA_ENOMEM;
-	h = hash_bytes(cls, p, len);
 	for (i = (size_t)h & s->mask; s->slots[i].idx != 0;
 	    i = (i + 1) & s->mask)
 		;
@@ -252,7 +316,7 @@ v4set_find(const struct v4set *s, uint32_t ip)
 {
 	size_t i;
 
-	if (s->n == 0)
+	if (s->n == 0 || !bloom_may_have(&s->bloom, hash_v4(ip)))
 		return -1;
 	for (i = (size_t)hash_v4(ip) & s->mask;; i = (i + 1) & s->mask) {
 		if (s->slots[i].idx == 0)
@@ -299,8 +363,11 @@ tables_release(struct tables *t)
 {
 	size_t i;
 
-	for (i = 0; i < N_CLS; i++)
+	for (i = 0; i < N_CLS; i++) {
 		mem_free(t->str[i].slots);
+		mem_free(t->str[i].bloom.words);
+	}
+	mem_free(t->v4.bloom.words);
 	mem_free(t->v4.slots);
 	mem_free(t->r4);
 	mem_free(t->r6);
@@ -311,9 +378,14 @@ tables_memory(const struct tables *t)
 {
 	size_t n = 0, i;
 
-	for (i = 0; i < N_CLS; i++)
+	for (i = 0; i < N_CLS; i++) {
 		if (t->str[i].slots)
 			n += (t->str[i].mask + 1) * sizeof(struct slot);
+		if (t->str[i].bloom.words)
+			n += (t->str[i].bloom.mask + 1) * sizeof(uint64_t);
+	}
+	if (t->v4.bloom.words)
+		n += (t->v4.bloom.mask + 1) * sizeof(uint64_t);
 	if (t->v4.slots)
 		n += (t->v4.mask + 1) * sizeof(struct v4slot);
 	return n + t->cap_r4 * sizeof(struct range4) +
@@ -399,6 +471,22 @@ be32(const uint8_t *b)
 	    (uint32_t)b[2] << 8 | b[3];
 }
 
+/* Whether [lo, hi] overlaps 10/8, 172.16/12 or 192.168/16. */
+static int
+private_v4(uint32_t lo, uint32_t hi)
+{
+	static const uint32_t r[3][2] = {
+		{ 0x0a000000, 0x0affffff }, { 0xac100000, 0xac1fffff },
+		{ 0xc0a80000, 0xc0a8ffff },
+	};
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (lo <= r[i][1] && hi >= r[i][0])
+			return 1;
+	return 0;
+}
+
 /* ---- building ---- */
 
 int
@@ -478,6 +566,27 @@ list_join(struct chousa_arena *a, const char **list, const char *item)
 	return CHOUSA_OK;
 }
 
+/*
+ * One copy of each source and family name: a million rows name a handful
+ * of sources and a few thousand families.  Returns "" for none, NULL when
+ * out of memory.
+ */
+static const char *
+intern(struct chousa_matcher *m, const char *s)
+{
+	uint64_t h;
+	const char **slot;
+
+	if (s == NULL || *s == '\0')
+		return "";
+	h = hash_bytes(0, s, strlen(s));
+	slot = &m->names[h & (N_NAMES - 1)];
+	if (*slot != NULL && strcmp(*slot, s) == 0)
+		return *slot;
+	*slot = chousa_arena_strdup(m->arena, s);
+	return *slot;
+}
+
 static int
 add_entry(struct chousa_matcher *m, int type, const char *value,
     size_t len, const uint8_t *v6key, const struct chousa_store_row *row,
@@ -510,12 +619,11 @@ add_entry(struct chousa_matcher *m, int type, const char *value,
 	e->value = v;
 	e->value_len = (uint32_t)len;
 	e->type = (uint8_t)type;
-	e->sources = "";
-	e->family = "";
 	e->first_seen = row->first_seen;
 	e->last_seen = row->last_seen;
-	if (list_join(m->arena, &e->sources, row->source) != CHOUSA_OK ||
-	    list_join(m->arena, &e->family, row->family) != CHOUSA_OK)
+	e->sources = intern(m, row->source);
+	e->family = intern(m, row->family);
+	if (e->sources == NULL || e->family == NULL)
 		return CHOUSA_ENOMEM;
 	*idx = m->n_ent++;
 	return CHOUSA_OK;
@@ -584,6 +692,7 @@ add_row(struct chousa_matcher *m, struct tables *t,
 	uint8_t lo[16], hi[16];
 	int type = row->type, cls, is_v6, rc;
 	int64_t found;
+	uint64_t h;
 	uint32_t ip;
 	int is_bad = t == &m->bad;
 
@@ -623,6 +732,8 @@ add_row(struct chousa_matcher *m, struct tables *t,
 		    &idx)) != CHOUSA_OK || (rc = v4set_insert(&t->v4, ip,
 		    idx)) != CHOUSA_OK)
 			goto fail;
+		if (is_bad && private_v4(ip, ip))
+			m->has_private = 1;
 		if (is_bad)
 			m->stats.n_ipv4++;
 		else
@@ -638,6 +749,8 @@ add_row(struct chousa_matcher *m, struct tables *t,
 		    &idx)) != CHOUSA_OK ||
 		    (rc = add_range(m, t, lo, hi, is_v6, idx)) != CHOUSA_OK)
 			goto fail;
+		if (is_bad && !is_v6 && private_v4(be32(lo), be32(hi)))
+			m->has_private = 1;
 		if (is_bad)
 			m->stats.n_cidr++;
 		else
@@ -659,12 +772,17 @@ add_row(struct chousa_matcher *m, struct tables *t,
 		memcpy(a6, buf, alen + 1);
 		if (inet_pton(AF_INET6, a6, lo) != 1)
 			goto skip;
-		found = strset_find(m, &t->str[CLS_IPV6], CLS_IPV6, (const char *)lo, 16);
+		h = hash_bytes(CLS_IPV6, (const char *)lo, 16);
+		found = strset_find_h(m, &t->str[CLS_IPV6], CLS_IPV6,
+		    (const char *)lo, 16, h);
 		if (found >= 0)
 			goto merge;
 		if ((rc = add_entry(m, type, buf, len, lo, row, &idx)) !=
-		    CHOUSA_OK || (rc = strset_insert(m, &t->str[CLS_IPV6], CLS_IPV6,
-		    (const char *)lo, 16, idx)) != CHOUSA_OK)
+		    CHOUSA_OK)
+			goto fail;
+		m->ent[idx].hash = h;
+		if ((rc = strset_insert(m, &t->str[CLS_IPV6], h, idx)) !=
+		    CHOUSA_OK)
 			goto fail;
 		if (is_bad)
 			m->stats.n_ipv6++;
@@ -675,11 +793,14 @@ add_row(struct chousa_matcher *m, struct tables *t,
 	cls = key_class(type);
 	if (cls == 0)
 		goto skip;
-	found = strset_find(m, &t->str[cls], cls, buf, len);
+	h = hash_bytes(cls, buf, len);
+	found = strset_find_h(m, &t->str[cls], cls, buf, len, h);
 	if (found >= 0)
 		goto merge;
-	if ((rc = add_entry(m, type, buf, len, NULL, row, &idx)) != CHOUSA_OK ||
-	    (rc = strset_insert(m, &t->str[cls], cls, buf, len, idx)) != CHOUSA_OK)
+	if ((rc = add_entry(m, type, buf, len, NULL, row, &idx)) != CHOUSA_OK)
+		goto fail;
+	m->ent[idx].hash = h;
+	if ((rc = strset_insert(m, &t->str[cls], h, idx)) != CHOUSA_OK)
 		goto fail;
 	if (!is_bad)
 		m->stats.n_benign++;
@@ -736,6 +857,38 @@ cmp_r6(const void *a, const void *b)
 	return c ? c : memcmp(x->hi, y->hi, 16);
 }
 
+static int
+blooms_build(struct chousa_matcher *m, struct tables *t)
+{
+	size_t c, i;
+
+	for (c = 0; c < N_CLS; c++) {
+		struct strset *s = &t->str[c];
+
+		if (s->n == 0)
+			continue;
+		if (bloom_init(&s->bloom, s->n) != CHOUSA_OK)
+			return CHOUSA_ENOMEM;
+		for (i = 0; i <= s->mask; i++) {
+			const struct matcher_entry *e;
+
+			if (s->slots[i].idx == 0)
+				continue;
+			e = &m->ent[s->slots[i].idx - 1];
+			bloom_add(&s->bloom, e->hash);
+		}
+	}
+	if (t->v4.n > 0) {
+		if (bloom_init(&t->v4.bloom, t->v4.n) != CHOUSA_OK)
+			return CHOUSA_ENOMEM;
+		for (i = 0; i <= t->v4.mask; i++)
+			if (t->v4.slots[i].idx != 0)
+				bloom_add(&t->v4.bloom,
+				    hash_v4(t->v4.slots[i].ip));
+	}
+	return CHOUSA_OK;
+}
+
 static void
 tables_finish(struct tables *t)
 {
@@ -757,10 +910,13 @@ tables_finish(struct tables *t)
 int
 chousa_matcher_finish(struct chousa_matcher *m, struct chousa_err *err)
 {
-	(void)err;
 	if (!m->finished) {
 		tables_finish(&m->bad);
 		tables_finish(&m->benign);
+		if (blooms_build(m, &m->bad) != CHOUSA_OK ||
+		    blooms_build(m, &m->benign) != CHOUSA_OK)
+			return chousa_errf(err, CHOUSA_ENOMEM,
+			    "out of memory building the matcher");
 		m->finished = 1;
 	}
 	return CHOUSA_OK;
@@ -771,7 +927,7 @@ row_bad(void *arg, const struct chousa_store_row *row)
 {
 	struct chousa_matcher *m = arg;
 
-	return add_row(m, &m->bad, row, NULL);
+	return m->build_rc = add_row(m, &m->bad, row, NULL);
 }
 
 static int
@@ -779,7 +935,7 @@ row_benign(void *arg, const struct chousa_store_row *row)
 {
 	struct chousa_matcher *m = arg;
 
-	return add_row(m, &m->benign, row, NULL);
+	return m->build_rc = add_row(m, &m->benign, row, NULL);
 }
 
 int
@@ -795,11 +951,16 @@ chousa_matcher_from_store(struct chousa_matcher **out,
 	if (rc != CHOUSA_OK)
 		return rc;
 	rc = chousa_store_foreach(st, 0, row_bad, m, err);
-	if (rc != CHOUSA_OK)
+	if (rc == CHOUSA_OK)
+		rc = chousa_store_foreach_benign(st, row_benign, m, err);
+	if (rc != CHOUSA_OK) {
+		/* The row callbacks fail without a message of their own. */
+		if (m->build_rc != CHOUSA_OK)
+			rc = chousa_errf(err, m->build_rc, m->build_rc ==
+			    CHOUSA_ELIMIT ? "too many indicators for the "
+			    "matcher" : "out of memory building the matcher");
 		goto out;
-	rc = chousa_store_foreach_benign(st, row_benign, m, err);
-	if (rc != CHOUSA_OK)
-		goto out;
+	}
 	rc = chousa_matcher_finish(m, err);
 	if (rc != CHOUSA_OK)
 		goto out;
@@ -829,6 +990,12 @@ int
 matcher_is_finished(const struct chousa_matcher *m)
 {
 	return m->finished;
+}
+
+int
+matcher_has_private(const struct chousa_matcher *m)
+{
+	return m->has_private;
 }
 
 int
@@ -900,8 +1067,8 @@ const struct matcher_entry *
 matcher_ipv6(const struct chousa_matcher *m, const uint8_t ip[16],
     int *match)
 {
-	int64_t i = strset_find(m, &m->bad.str[CLS_IPV6], CLS_IPV6, (const char *)ip,
-	    16);
+	int64_t i = strset_find(m, &m->bad.str[CLS_IPV6], CLS_IPV6,
+	    (const char *)ip, 16);
 
 	if (i >= 0) {
 		*match = CHOUSA_SWEEP_EXACT;
@@ -991,9 +1158,9 @@ matcher_benign_ip(const struct chousa_matcher *m, const uint8_t *ip,
 		return v4set_find(&m->benign.v4, v) >= 0 ||
 		    (m->benign.n_r4 > 0 && range4_find(&m->benign, v) >= 0);
 	}
-	return strset_find(m, &m->benign.str[CLS_IPV6], CLS_IPV6, (const char *)ip,
-	    16) >= 0 || (m->benign.n_r6 > 0 && range6_find(&m->benign, ip) >=
-	    0);
+	return strset_find(m, &m->benign.str[CLS_IPV6], CLS_IPV6,
+	    (const char *)ip, 16) >= 0 || (m->benign.n_r6 > 0 &&
+	    range6_find(&m->benign, ip) >= 0);
 }
 
 const char *

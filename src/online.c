@@ -39,7 +39,8 @@ struct online_state {
 	struct chousa_store	*store;
 	int			 txn;		/* a write group is open */
 	int			 txn_writes;
-	long			 n_calls;	/* calls in flight, all sources */
+	int			 pruned;	/* expired answers dropped */
+	long			 n_calls;	/* in flight, all sources */
 };
 
 struct online_q {
@@ -146,6 +147,7 @@ state_of(struct online_q *oq)
 		    http_long(oq, "connect_timeout", 0) * 1000,
 		    http_long(oq, "max_body", 0),
 		    (int)http_long(oq, "max_parallel", 0));
+		chousa_http_use_config(h, cfg_of(oq));
 	}
 	return s;
 }
@@ -199,6 +201,10 @@ state_write(struct online_q *oq)
 		return;
 	s->txn = 1;
 	s->txn_writes = 0;
+	if (!s->pruned) {
+		s->pruned = 1;
+		cache_prune(s->store, (int64_t)time(NULL), NULL);
+	}
 }
 
 static void
@@ -358,7 +364,10 @@ starts_like_json(const char *s, size_t len)
 	return i < len && (s[i] == '{' || s[i] == '[');
 }
 
-/* Give fn a parsed answer and cache it as fn says; 0 when not JSON. */
+/*
+ * Give fn a parsed answer and cache it as fn says; a body that is not JSON
+ * ends the call as an error instead (a 404 may have any body).
+ */
 static void
 deliver(struct online_call *c, long status, const char *body,
     size_t len, const char *ctype, int from_cache, int64_t fetched_at)
@@ -729,6 +738,20 @@ online_check(struct chousa_query *q, const struct online_req *req)
 	return online_started(oq);
 }
 
+int
+online_check_with(struct chousa_query *q, void (*init)(struct online_req *),
+    const char *path, const char *body)
+{
+	struct online_req req;
+
+	init(&req);
+	if (path != NULL)
+		req.path = path;
+	if (body != NULL)
+		req.body = body;
+	return online_check(q, &req);
+}
+
 /* ---- filling findings ---- */
 
 void
@@ -852,7 +875,144 @@ online_hash_type(const char *s)
 	    CHOUSA_IOC_NONE;
 }
 
+void
+online_req_init(struct online_req *req, int key_in, const char *key_name)
+{
+	memset(req, 0, sizeof(*req));
+	req->key_in = key_in;
+	req->key_name = key_name;
+}
+
+int
+online_ask(struct online_q *oq, const struct online_req *req, online_fn fn,
+    void *arg, struct chousa_err *err)
+{
+	if (req->path == NULL || (req->method != NULL &&
+	    strcmp(req->method, "POST") == 0 && req->body == NULL))
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	online_call(oq, req, fn, arg);
+	return online_started(oq);
+}
+
+int
+online_abusech(struct online_q *oq, const struct online_result *r,
+    const char *service, const char *miss_detail, const char *also_miss,
+    int need_data)
+{
+	struct chousa_finding *f = oq->q->finding;
+	const char *qs = jt_str(r->json, "query_status");
+	int ok = qs != NULL && strcmp(qs, "ok") == 0;
+
+	if (ok && (!need_data || jt_len(jt_get(r->json, "data")) > 0))
+		return ONLINE_CACHE_HIT;
+	if (ok || r->status == 404 || (qs != NULL &&
+	    (strcmp(qs, "no_result") == 0 || strcmp(qs, "no_results") == 0 ||
+	    (also_miss != NULL && strcmp(qs, also_miss) == 0)))) {
+		online_miss(f);
+		f->detail = miss_detail;
+		return ONLINE_CACHE_MISS;
+	}
+	if (qs != NULL && strstr(qs, "auth") != NULL)
+		online_error(oq, "key refused (%.40s)", qs);
+	else
+		online_error(oq, "%s answered '%.40s'", service,
+		    qs ? qs : "no query_status");
+	return ONLINE_NO_CACHE;
+}
+
+const char *
+online_type_word(const struct chousa_query *q, const char *domain,
+    const char *ip, const char *url)
+{
+	switch (q->ind->type) {
+	case CHOUSA_IOC_DOMAIN:
+		return domain;
+	case CHOUSA_IOC_IPV4:
+	case CHOUSA_IOC_IPV6:
+		return ip;
+	case CHOUSA_IOC_URL:
+		return url;
+	case CHOUSA_IOC_MD5:
+		return "md5";
+	case CHOUSA_IOC_SHA1:
+		return "sha1";
+	case CHOUSA_IOC_SHA512:
+		return "sha512";
+	default:
+		return "sha256";
+	}
+}
+
+void
+online_abusech_req(struct online_req *req)
+{
+	online_req_init(req, ONLINE_KEY_HEADER, "Auth-Key: ");
+	req->method = "POST";
+}
+
+int
+online_is_hash(const struct chousa_query *q)
+{
+	return q->ind != NULL && (q->ind->type == CHOUSA_IOC_MD5 ||
+	    q->ind->type == CHOUSA_IOC_SHA1 ||
+	    q->ind->type == CHOUSA_IOC_SHA256 ||
+	    q->ind->type == CHOUSA_IOC_SHA512);
+}
+
+int
+online_is_ip(const struct chousa_query *q)
+{
+	return q->ind != NULL && (q->ind->type == CHOUSA_IOC_IPV4 ||
+	    q->ind->type == CHOUSA_IOC_IPV6);
+}
+
+char *
+online_strn(struct chousa_arena *a, const char *s, size_t max)
+{
+	return s != NULL ? chousa_arena_strndup(a, s, strnlen(s, max)) : NULL;
+}
+
+int
+online_verdict_word(const char *s)
+{
+	if (s == NULL)
+		return CHOUSA_V_UNKNOWN;
+	if (strcmp(s, "malicious") == 0)
+		return CHOUSA_V_MALICIOUS;
+	if (strcmp(s, "suspicious") == 0)
+		return CHOUSA_V_SUSPICIOUS;
+	if (strcmp(s, "whitelisted") == 0)
+		return CHOUSA_V_BENIGN;
+	return CHOUSA_V_UNKNOWN;
+}
+
+void
+online_raise_verdict(struct chousa_finding *f, int v)
+{
+	/* UNKNOWN < BENIGN < SUSPICIOUS < MALICIOUS. */
+	if (v > f->verdict)
+		f->verdict = v;
+}
+
+int
+online_add_sample(struct chousa_finding *f, struct chousa_arena *a, int rel,
+    const char *sha, const char *family, int64_t seen)
+{
+	if (online_hash_type(sha) != CHOUSA_IOC_SHA256)
+		return 0;
+	online_add_related(f, a, rel, CHOUSA_IOC_SHA256, sha, family, seen);
+	return 1;
+}
+
 /* ---- escaping for requests ---- */
+
+char *
+online_form(struct chousa_arena *a, const char *prefix, const char *value)
+{
+	char *v = online_urlenc(a, value);
+
+	return v != NULL ? chousa_arena_printf(a, "%s%s", prefix, v) : NULL;
+}
 
 char *
 online_urlenc(struct chousa_arena *a, const char *s)

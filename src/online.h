@@ -86,6 +86,11 @@ int	online_started(struct online_q *oq);
  */
 int	online_check(struct chousa_query *q, const struct online_req *req);
 
+/* The same with the request made by init, then path and body when set. */
+int	online_check_with(struct chousa_query *q,
+	    void (*init)(struct online_req *), const char *path,
+	    const char *body);
+
 struct chousa_query *online_query(struct online_q *oq);
 struct chousa_arena *online_arena(struct online_q *oq);
 const char *online_key(struct online_q *oq);
@@ -108,7 +113,64 @@ int	online_verdict_counts(int malicious, int suspicious);
 /* The ioc type of a hash by its length (md5/sha1/sha256), else NONE. */
 int	online_hash_type(const char *s);
 
+/* Fresh request with the key put where key_in says. */
+void	online_req_init(struct online_req *req, int key_in,
+	    const char *key_name);
+/*
+ * Issue req and end start(): the usual tail of a module's start().  A
+ * NULL path, or a POST without a body, is what a failed arena printf
+ * left: CHOUSA_ENOMEM.
+ */
+int	online_ask(struct online_q *oq, const struct online_req *req,
+	    online_fn fn, void *arg, struct chousa_err *err);
+
+/*
+ * The abuse.ch envelope (URLhaus, ThreatFox, MalwareBazaar): returns
+ * ONLINE_CACHE_HIT when query_status is "ok" (and, with need_data, data
+ * is a non-empty array); else ends the answer as a miss (404, "no_result",
+ * "no_results", also_miss, or empty data) with miss_detail, or an error
+ * ("key refused" when the status names auth), and returns the keep value.
+ */
+int	online_abusech(struct online_q *oq, const struct online_result *r,
+	    const char *service, const char *miss_detail,
+	    const char *also_miss, int need_data);
+/* An abuse.ch request: a POST with the key in the Auth-Key header. */
+void	online_abusech_req(struct online_req *req);
+
+/* The indicator types most services take. */
+#define ONLINE_NET	(CHOUSA_IOC_IPS | CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN) | \
+			    CHOUSA_IOC_BIT(CHOUSA_IOC_URL))
+#define ONLINE_HASH3	(CHOUSA_IOC_BIT(CHOUSA_IOC_MD5) | \
+			    CHOUSA_IOC_BIT(CHOUSA_IOC_SHA1) | \
+			    CHOUSA_IOC_BIT(CHOUSA_IOC_SHA256))
+
+/*
+ * The service's word for the subject's type: domain, ip or url as given;
+ * for a hash its kind ("md5", "sha1", "sha512", else "sha256").
+ */
+const char *online_type_word(const struct chousa_query *q,
+	    const char *domain, const char *ip, const char *url);
+/* Whether the query's subject is a hash, or an IP address. */
+int	online_is_hash(const struct chousa_query *q);
+int	online_is_ip(const struct chousa_query *q);
+/* A copy of s of at most max bytes in the arena; NULL for NULL. */
+char	*online_strn(struct chousa_arena *a, const char *s, size_t max);
+/* Verdict from a sandbox's word: malicious, suspicious, whitelisted. */
+int	online_verdict_word(const char *s);
+/* Raise f's verdict to v when v is worse (unknown never lowers it). */
+void	online_raise_verdict(struct chousa_finding *f, int v);
+/*
+ * A sample relation (rel) to sha with its family label; returns 0 and
+ * adds nothing when sha is not a sha256.
+ */
+int	online_add_sample(struct chousa_finding *f, struct chousa_arena *a,
+	    int rel, const char *sha, const char *family, int64_t seen);
+
 /* ---- escaping for requests ---- */
+
+/* A form body "prefix<value percent-encoded>" ("url=..."); arena. */
+char	*online_form(struct chousa_arena *a, const char *prefix,
+	    const char *value);
 
 /* Percent-encode s for a URL path segment or form value; arena. */
 char	*online_urlenc(struct chousa_arena *a, const char *s);
@@ -174,6 +236,9 @@ int	cache_quota_add(struct chousa_store *st, const char *source,
 	    int64_t now, long n, struct chousa_err *err);
 int	cache_set_error(struct chousa_store *st, const char *source,
 	    const char *msg, int64_t now, struct chousa_err *err);
+/* Drop the answers that expired (once per run, so the cache stays small). */
+int	cache_prune(struct chousa_store *st, int64_t now,
+	    struct chousa_err *err);
 /* Group writes: begin when none is open; commit what begin opened. */
 int	cache_begin(struct chousa_store *st, int *opened);
 void	cache_commit(struct chousa_store *st);

@@ -21,7 +21,8 @@
 
 /* Prepared statements kept on the store, prepared on first use. */
 enum store_stmt {
-	Q_BEGIN, Q_COMMIT, Q_BY_VALUE, Q_BY_HOST, Q_BY_REGDOMAIN, Q_BY_NET, Q_NET_PREFIXES,
+	Q_BEGIN, Q_COMMIT, Q_BY_VALUE, Q_BY_HOST, Q_BY_REGDOMAIN, Q_BY_NET,
+	Q_NET_PREFIXES,
 	Q_SAMPLE_SHA256, Q_SAMPLE_MD5, Q_SAMPLE_SHA1, Q_RELATIONS,
 	Q_FAMILY_KEY, Q_FAMILY_GET, Q_BENIGN_VALUE, Q_BENIGN_NET,
 	Q_BENIGN_PREFIXES, Q_BENIGN_SUBSTR,
@@ -46,7 +47,7 @@ struct chousa_store {
 	struct {
 		char	*label;
 		char	*id;		/* NULL: no catalogue knows it */
-	}		 fcache[256];
+	}		 fcache[4096];
 };
 
 /* The SQLite handle, for src/cache.c (online answers, quotas). */

@@ -28,6 +28,12 @@ imp_reject(struct imp *imp, uint64_t line, const char *fmt, ...)
 	char msg[sizeof(rep->rejects[0].msg)];
 	va_list ap;
 
+	/*
+	 * Some parsers report a failed allocation as a parse error; in a
+	 * failure-injection build the row is then not bad, memory is.
+	 */
+	if (mem_inject_fired())
+		return chousa_errf(imp->err, CHOUSA_ENOMEM, "out of memory");
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -395,7 +401,7 @@ chousa_importer_names(void)
 	size_t i;
 
 	if (names[0] == NULL)
-		for (i = 0; importers[i] != NULL && i < 31; i++)
+		for (i = 0; i < 31 && importers[i] != NULL; i++)
 			names[i] = importers[i]->name;
 	return names;
 }
@@ -460,9 +466,11 @@ choose(const char *source, const char *path, struct input *in,
 			best_score = score;
 		}
 	}
-	if (best == NULL)
+	/* Below 10 is "text, if you say so": never a guess. */
+	if (best == NULL || best_score < 10)
 		return chousa_errf(err, CHOUSA_EFORMAT, "cannot tell the "
-		    "format of '%s' (name the source: urlhaus, threatfox, ...)",
+		    "format of '%s' (name the source: urlhaus, threatfox, ..., or "
+		    "list for any text)",
 		    path);
 	*out = best;
 	return CHOUSA_OK;
@@ -505,7 +513,8 @@ end_run(struct chousa_store *st, int64_t id, const struct imp *imp,
 	    " ?12, ?2)" :
 	    "UPDATE imports SET sha256 = ?1, finished_at = ?2,"
 	    " rows_read = ?3, added = ?4, updated = ?5, rejected = ?6,"
-	    " outcome = ?7, message = ?8 WHERE id = ?9", -1, &s, NULL) !=
+	    " outcome = ?7, message = ?8, format = ?11 WHERE id = ?9", -1, &s,
+	    NULL) !=
 	    SQLITE_OK)
 		return SQLITE_ERROR;
 	sqlite3_bind_text(s, 1, rep->sha256[0] ? rep->sha256 : NULL, -1,
@@ -521,8 +530,10 @@ end_run(struct chousa_store *st, int64_t id, const struct imp *imp,
 		sqlite3_bind_text(s, 10, imp->source, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 11, rep->format, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 12, imp->path, -1, SQLITE_STATIC);
-	} else
+	} else {
 		sqlite3_bind_int64(s, 9, id);
+		sqlite3_bind_text(s, 11, rep->format, -1, SQLITE_STATIC);
+	}
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;

@@ -37,7 +37,7 @@ struct src {
 	size_t		 mem_len, mem_off;
 	int		 gz;
 	z_stream	 z;
-	int		 z_end;		/* the last member ended cleanly */
+	int		 z_end;		/* the last member ended */
 	unsigned char	*in;		/* compressed input */
 	uint64_t	 raw_read;	/* bytes read before inflating */
 	int		 truncated;
@@ -158,7 +158,8 @@ worker_init(struct worker *w, const struct sweep_run *run)
 	memset(w, 0, sizeof(*w));
 	w->run = run;
 	w->rec.scratch = mem_alloc(REC_SCRATCH);
-	if (w->rec.scratch == NULL)
+	w->dcache = mem_alloc(DCACHE_SIZE * sizeof(*w->dcache));
+	if (w->rec.scratch == NULL || w->dcache == NULL)
 		return CHOUSA_ENOMEM;
 	chousa_buf_init(&w->text, (size_t)1 << 30);
 	if (run->fmt == &logfmt_text) {
@@ -176,6 +177,7 @@ static void
 worker_release(struct worker *w)
 {
 	mem_free(w->rec.scratch);
+	mem_free(w->dcache);
 	chousa_buf_release(&w->text);
 	mem_free(w->hits);
 	chousa_arena_free(w->slow);
@@ -488,8 +490,8 @@ sweep_stream(const struct sweep_run *run, struct worker *w, struct src *s,
 		}
 		n = src_read(s, buf + len, cap - len);
 		if (n < 0) {
-			rc = chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
-			    em->file, strerror(errno));
+			rc = chousa_errf(err, CHOUSA_EIO,
+			    "cannot read '%s': %s", em->file, strerror(errno));
 			break;
 		}
 		if (n == 0)
@@ -522,7 +524,8 @@ sweep_stream(const struct sweep_run *run, struct worker *w, struct src *s,
 		} else
 			continue;
 		if (w->rc != CHOUSA_OK && rc == CHOUSA_OK)
-			rc = chousa_errf(err, w->rc, "out of memory keeping hits");
+			rc = chousa_errf(err, w->rc,
+			    "out of memory keeping hits");
 		emit_worker(em, w);
 		if (o->progress != NULL)
 			o->progress(o->progress_arg, s->raw_read, total);
@@ -556,6 +559,31 @@ cookie_read(void *arg, char *buf, size_t size)
 		return (ssize_t)n;
 	}
 	return src_read(c->s, buf, size);
+}
+
+/* "1710353350.000123" into buf; its length.  No printf per packet. */
+static size_t
+epoch_text(char *buf, size_t size, int64_t sec, long usec)
+{
+	char tmp[32];
+	size_t n = 0, i;
+	uint64_t v = sec > 0 ? (uint64_t)sec : 0;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0 && n < 20);
+	if (size < n + 8)
+		return 0;
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n++] = '.';
+	if (usec < 0 || usec > 999999)
+		usec = 0;
+	for (i = 6; i > 0; i--) {
+		buf[n + i - 1] = (char)('0' + usec % 10);
+		usec /= 10;
+	}
+	return n + 6;
 }
 
 static int
@@ -598,10 +626,9 @@ sweep_pcap(const struct sweep_run *run, struct worker *w, struct src *s,
 		r->n_obs = 0;
 		r->scratch_len = 0;
 		r->src.len = r->dst.len = 0;
-		snprintf(tbuf, sizeof(tbuf), "%lld.%06ld",
-		    (long long)ph->ts.tv_sec, (long)ph->ts.tv_usec);
 		r->time.p = tbuf;
-		r->time.len = strlen(tbuf);
+		r->time.len = epoch_text(tbuf, sizeof(tbuf),
+		    (int64_t)ph->ts.tv_sec, (long)ph->ts.tv_usec);
 		r->time_kind = REC_TIME_EPOCH;
 		if (pcap_packet_parse(dlt, pkt, ph->caplen, r, addr,
 		    sizeof(addr)) < 0) {
@@ -616,12 +643,14 @@ sweep_pcap(const struct sweep_run *run, struct worker *w, struct src *s,
 			uint64_t lines = w->lines;
 
 			emit_worker(em, w);
-			em->line_base -= lines;	/* packet numbers go on */
+			/* Packet numbers go on across batches. */
+			em->line_base -= lines;
 			em->stats->lines -= lines;
 			worker_reset(w);
 			w->lines = lines;
 			if (o->progress != NULL)
-				o->progress(o->progress_arg, s->raw_read, total);
+				o->progress(o->progress_arg, s->raw_read,
+				    total);
 		}
 	}
 	if (n == PCAP_ERROR) {

@@ -185,6 +185,7 @@ const char *json_unescape(struct rec *r, const char *p, size_t len,
 /* ---- the matcher (src/matcher.c) ---- */
 
 struct matcher_entry {
+	uint64_t	 hash;		/* of the key, for the sets */
 	const char	*value;		/* NUL-terminated, in the arena */
 	const char	*sources;
 	const char	*family;
@@ -209,6 +210,8 @@ const struct matcher_entry *matcher_url(const struct chousa_matcher *m,
 const struct matcher_entry *matcher_hash(const struct chousa_matcher *m,
 	    const char *h, size_t len);
 int	matcher_has_urls(const struct chousa_matcher *m);
+/* Whether any listed IPv4 address or range is private (RFC 1918). */
+int	matcher_has_private(const struct chousa_matcher *m);
 int	matcher_benign_domain(const struct chousa_matcher *m, const char *d,
 	    size_t len);
 int	matcher_benign_ip(const struct chousa_matcher *m, const uint8_t *ip,
@@ -241,6 +244,20 @@ struct sweep_run {
 
 enum { PROBE_NONE = 0, PROBE_V4, PROBE_V6, PROBE_DOMAIN };
 
+/*
+ * A per-worker cache of domain look-ups: logs name the same few thousand
+ * hosts over and over, and a hit here saves the walk over the parents.
+ */
+#define DCACHE_SIZE	4096
+#define DCACHE_KEY	54
+struct dcache_slot {
+	uint64_t			 h;
+	const struct matcher_entry	*e;
+	uint8_t				 len;	/* 0: empty */
+	uint8_t				 match;
+	char				 key[DCACHE_KEY];
+};
+
 /* One thread's state: its record, its hits, its counts. */
 struct worker {
 	const struct sweep_run		*run;
@@ -262,6 +279,7 @@ struct worker {
 	size_t				 n_bad;
 	struct chousa_arena		*slow;	/* rare URL normalising */
 	struct chousa_extractor		*ext;	/* text format */
+	struct dcache_slot		*dcache;	/* DCACHE_SIZE */
 	int				 rc;
 	const char			*chunk;
 	size_t				 chunk_len;

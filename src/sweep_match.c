@@ -274,6 +274,36 @@ look_domain(struct worker *w, const char *p, size_t len, int *match)
 		w->probe_name[i] = lower(p[i]);
 	w->probe_len = len;
 	w->probe_kind = PROBE_DOMAIN;
+	if (len <= DCACHE_KEY) {
+		uint64_t h = 0xcbf29ce484222325ULL ^ len;
+		struct dcache_slot *c;
+		const struct matcher_entry *e;
+
+		for (i = 0; i + 8 <= len; i += 8) {
+			uint64_t v;
+
+			memcpy(&v, w->probe_name + i, 8);
+			h = (h ^ v) * 0x100000001b3ULL;
+			h ^= h >> 29;
+		}
+		for (; i < len; i++)
+			h = (h ^ (unsigned char)w->probe_name[i]) *
+			    0x100000001b3ULL;
+		h ^= h >> 32;
+		c = &w->dcache[h & (DCACHE_SIZE - 1)];
+		if (c->len == len && c->h == h &&
+		    memcmp(c->key, w->probe_name, len) == 0) {
+			*match = c->match;
+			return c->e;
+		}
+		e = matcher_domain(w->run->m, w->probe_name, len, match);
+		c->h = h;
+		c->e = e;
+		c->len = (uint8_t)len;
+		c->match = (uint8_t)(e ? *match : 0);
+		memcpy(c->key, w->probe_name, len);
+		return e;
+	}
 	return matcher_domain(w->run->m, w->probe_name, len, match);
 }
 
@@ -310,6 +340,18 @@ default_port(const char *scheme, size_t len, unsigned port)
 	    (len == 5 && memcmp(scheme, "https", 5) == 0 && port == 443) ||
 	    (len == 3 && memcmp(scheme, "ftp", 3) == 0 && port == 21);
 }
+
+/*
+ * Bytes after which a URL path is left to the full normaliser: controls,
+ * space, non-ASCII (IDN, raw UTF-8) and what WHATWG percent-encodes or
+ * keeps encoded ('%').
+ */
+static const uint64_t url_unusual_bits[4] = {
+	0x500000a5ffffffffULL, 0xa800000110000000ULL,
+	0xffffffffffffffffULL, 0xffffffffffffffffULL
+};
+#define url_unusual(c) \
+	((url_unusual_bits[(c) >> 6] >> ((c) & 63)) & 1)
 
 /*
  * The store's normal form of a plain URL, written to out: lower-case
@@ -380,16 +422,17 @@ url_fast(const char *u, size_t len, char *out, size_t cap, size_t *out_len,
 	ps = hend;
 	if (ps == end || *ps != '/')
 		out[n++] = '/';
-	for (p = ps; p < end; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' ||
-		    c == '>' || c == '`' || c == '{' || c == '}' ||
-		    c == '%' || c == '\\' || c == '\'')
+	for (p = ps; p < end; p++)
+		if (url_unusual((unsigned char)*p))
 			return 1;
-		if (c == '.' && p[-1] == '/' && (p + 1 == end || p[1] == '/' ||
-		    p[1] == '?' || p[1] == '#' || (p[1] == '.' &&
-		    (p + 2 == end || p[2] == '/' || p[2] == '?'))))
+	/* "/." starts every dot segment; most paths have none. */
+	for (p = ps; p < end && (p = memchr(p, '.', (size_t)(end - p))) !=
+	    NULL; p++) {
+		if (p[-1] != '/')
+			continue;
+		if (p + 1 == end || p[1] == '/' || p[1] == '?' || p[1] == '#' ||
+		    (p[1] == '.' && (p + 2 == end || p[2] == '/' ||
+		    p[2] == '?' || p[2] == '#')))
 			return 1;
 	}
 	if (n + (size_t)(end - ps) > cap)
@@ -470,6 +513,26 @@ look_hash(struct worker *w, const char *p, size_t len)
 		h[i] = lower(p[i]);
 	w->probe_kind = PROBE_NONE;
 	return matcher_hash(w->run->m, h, len);
+}
+
+/* An RFC 1918 address by its first octets ("10.", "192.168.", ...). */
+static int
+private_v4_text(const char *p, size_t len)
+{
+	if (len < 7)
+		return 0;
+	if (p[0] == '1' && p[1] == '0' && p[2] == '.')
+		return 1;
+	if (memcmp(p, "192.168.", 8 <= len ? 8 : len) == 0 && len > 8)
+		return 1;
+	if (memcmp(p, "172.", 4) == 0 && p[6] == '.' && p[4] >= '1' &&
+	    p[4] <= '3') {
+		int second = (p[4] - '0') * 10 + (p[5] - '0');
+
+		return p[5] >= '0' && p[5] <= '9' && second >= 16 &&
+		    second <= 31;
+	}
+	return 0;
 }
 
 /* ---- reporting ---- */
@@ -589,6 +652,10 @@ sweep_match_record(struct worker *w, const struct rec *r, uint64_t line)
 		match = CHOUSA_SWEEP_EXACT;
 		switch (o->kind) {
 		case OBS_IP:
+			/* Most lines name an internal address first. */
+			if (!matcher_has_private(w->run->m) &&
+			    private_v4_text(o->v.p, o->v.len))
+				break;
 			if (parse_ip(o->v.p, o->v.len, addr, &is_v6) == 0)
 				e = look_ip(w, addr, is_v6, &match);
 			break;

@@ -72,6 +72,12 @@ struct chousa_buf {
 #define CHOUSA_BUF_DEFAULT_MAX	((size_t)64 << 20)
 
 void	chousa_buf_init(struct chousa_buf *b, size_t max);
+/*
+ * A buffer over the caller's storage of size bytes: it never allocates, so
+ * it works when memory is short (error messages); appends that do not fit
+ * fail as over the cap.  Never release it.
+ */
+void	chousa_buf_init_fixed(struct chousa_buf *b, char *storage, size_t size);
 void	chousa_buf_release(struct chousa_buf *b);
 void	chousa_buf_reset(struct chousa_buf *b);	/* len = 0, keeps memory */
 void	chousa_buf_add(struct chousa_buf *b, const void *p, size_t len);

@@ -3,9 +3,12 @@
  * libcurl).  Many requests are in flight at once through the curl multi
  * interface; the layer owns time-outs, the body cap, gzip, proxies from the
  * environment, TLS verification, the user agent and bounded redirects that
- * never downgrade to plain HTTP.  Proxies come from the environment as
- * libcurl reads them: https_proxy/HTTPS_PROXY for https URLs,
- * http_proxy for http, NO_PROXY for exceptions.  Part of chousa.h.
+ * never downgrade to plain HTTP (an https request may only be redirected
+ * to https, at most 5 times).  Proxies come from the environment as
+ * libcurl reads them, since CURLOPT_PROXY is never set: https_proxy or
+ * HTTPS_PROXY for https URLs, http_proxy for http, NO_PROXY for
+ * exceptions.  TLS peers are always verified unless opts.insecure, which
+ * the caller must announce with a warning.  Part of chousa.h.
  */
 #ifndef CHOUSA_HTTP_H
 #define CHOUSA_HTTP_H
@@ -16,8 +19,8 @@ struct chousa_http_opts {
 	long		 timeout_ms;	/* whole request; 0: 30 s */
 	long		 connect_timeout_ms;	/* 0: 10 s */
 	size_t		 max_body;	/* 0: 32 MiB */
-	int		 max_parallel;	/* 0: 16 */
-	int		 insecure;	/* skip TLS verification (on-premises) */
+	int		 max_parallel;	/* transfers at once; 0: 16 */
+	int		 insecure;	/* no TLS verification (on-prem) */
 	int		 offline;	/* refuse every request: no socket */
 	const char	*user_agent;	/* NULL: "chousa/VERSION" */
 };
@@ -33,13 +36,20 @@ struct chousa_http_req {
 	const char	*if_modified_since;	/* HTTP date, or NULL */
 };
 
+/*
+ * rc is CHOUSA_OK when an HTTP answer came (whatever its status), else
+ * CHOUSA_ETIMEOUT ("timed out after N s"), CHOUSA_ELIMIT ("response over N
+ * bytes": the transfer is aborted at the cap), CHOUSA_ENOMEM or
+ * CHOUSA_EHTTP (libcurl's reason, which never holds a header).
+ */
 struct chousa_http_resp {
-	int		 rc;		/* CHOUSA_OK when an HTTP answer came */
-	char		 errmsg[200];	/* transport error when rc != OK */
+	int		 rc;
+	char		 errmsg[200];	/* why, when rc != OK */
 	long		 status;	/* HTTP status */
 	struct chousa_buf body;		/* borrowed for the callback */
 	const char	*content_type;	/* borrowed, or NULL */
-	long		 retry_after;	/* seconds, -1 when absent */
+	long		 retry_after;	/* seconds (delta or HTTP date), -1:
+					 * absent */
 	const char	*etag;		/* borrowed, or NULL */
 	const char	*last_modified;	/* borrowed, or NULL */
 	double		 elapsed;	/* seconds */
@@ -77,6 +87,23 @@ int	chousa_http_run(struct chousa_http *h, struct chousa_err *err);
 typedef void (*chousa_http_timer_fn)(void *arg);
 int	chousa_http_after(struct chousa_http *h, long delay_ms,
 	    chousa_http_timer_fn fn, void *arg, struct chousa_err *err);
+
+/*
+ * Whether cfg turns TLS verification off for the online sources ([http]
+ * insecure = yes, or CHOUSA_HTTP_INSECURE=yes), for on-premises services
+ * with private certificates; [http] ca_file = PATH trusts a private CA
+ * instead and keeps verification on.  The library never prints: a command
+ * that makes online calls warns "chousa: warning: TLS verification is
+ * off" when this is true.
+ */
+int	chousa_http_insecure(const struct chousa_config *cfg);
+
+/*
+ * Apply the TLS settings of cfg ([http] ca_file and insecure) to h.  Every
+ * command that makes its own handle calls this, so they all agree.
+ */
+void	chousa_http_use_config(struct chousa_http *h,
+	    const struct chousa_config *cfg);
 
 /* Requests handed to the network so far (tests check offline runs). */
 unsigned long chousa_http_n_requests(const struct chousa_http *h);

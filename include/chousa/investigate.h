@@ -157,7 +157,7 @@ struct chousa_investigate_opts {
 	int		 refresh;	/* bypass the response cache */
 	int		 exhaustive;	/* ask costly sources after a settled
 					 * verdict too */
-	int		 depth;		/* pivot hops; 0: 2, max 5 */
+	int		 depth;		/* pivot hops; 0: 2, < 0: none, max 5 */
 	int		 max_samples;	/* samples to enrich; 0: 5 */
 	int		 budget;	/* look-ups per input; 0: 200 */
 	int64_t		 at;		/* time of the observed traffic, or 0 */

@@ -19,8 +19,8 @@ csv_init(struct csv *c, const char *const *names, int min_match)
 	c->names = names;
 	c->min_match = min_match;
 	/* Without a header, the documented order. */
-	for (i = 0; i < CSV_MAX_COLS; i++)
-		c->idx[i] = names[i] != NULL ? i : -1;
+	for (i = 0; i < CSV_MAX_COLS && names[i] != NULL; i++)
+		c->idx[i] = i;
 	for (; i < CSV_MAX_COLS; i++)
 		c->idx[i] = -1;
 }
@@ -88,7 +88,7 @@ try_header(struct csv *c, char *line, size_t len)
 		return 0;
 	for (i = 0; i < CSV_MAX_COLS; i++)
 		idx[i] = -1;
-	for (i = 0; c->names[i] != NULL && i < CSV_MAX_COLS; i++)
+	for (i = 0; i < CSV_MAX_COLS && c->names[i] != NULL; i++)
 		for (j = 0; j < n; j++)
 			if (strlen(c->names[i]) == fl[j] &&
 			    memcmp(c->names[i], f[j], fl[j]) == 0) {

@@ -9,15 +9,28 @@
 #include "import.h"
 #include "mem.h"
 
+/*
+ * Any text will do when list is named; --source auto (which wants 10 or
+ * more) takes it only when the first line is one token, like a list.
+ */
 static int
 list_probe(const char *p, size_t len)
 {
-	size_t i, n = len < 4096 ? len : 4096;
+	size_t i, n = len < 4096 ? len : 4096, line_len;
+	const char *line;
 
-	/* Anything that is text; the last resort of --source auto. */
 	for (i = 0; i < n; i++)
 		if (p[i] == '\0')
 			return 0;
+	line = probe_first_data(p, n, &line_len);
+	while (line != NULL && line_len > 0 && (line[line_len - 1] == '\r' ||
+	    line[line_len - 1] == ' '))
+		line_len--;
+	if (line != NULL && line_len > 0 && line_len < 2048 &&
+	    memchr(line, ' ', line_len) == NULL &&
+	    memchr(line, '\t', line_len) == NULL &&
+	    memchr(line, '"', line_len) == NULL)
+		return 30;
 	return 5;
 }
 

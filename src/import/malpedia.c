@@ -40,7 +40,8 @@ want(void *arg, char path[][JSON_PATH_KEY], int depth)
 static const char *
 id_from_refs(struct imp *imp, const struct jnode *refs)
 {
-	static const char marker[] = "malpedia.caad.fkie.fraunhofer.de/details/";
+	static const char marker[] =
+	    "malpedia.caad.fkie.fraunhofer.de/details/";
 	size_t i;
 
 	if (refs == NULL || refs->type != J_ARR)

@@ -15,6 +15,7 @@
 #include "mem.h"
 
 #define FEED_MAX_EVENTS	100000
+#define IPS_CIDR	(CHOUSA_IOC_IPS | CHOUSA_IOC_BIT(CHOUSA_IOC_CIDR))
 
 static const char temp_sql[] =
 	"CREATE TEMP TABLE IF NOT EXISTS misp_attr (obj TEXT, uuid TEXT,"
@@ -229,8 +230,8 @@ attr_types(const char *t, unsigned *first, unsigned *second)
 	} map[] = {
 		{ "domain", CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN), 0 },
 		{ "hostname", CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN), 0 },
-		{ "ip-dst", CHOUSA_IOC_IPS | CHOUSA_IOC_BIT(CHOUSA_IOC_CIDR), 0 },
-		{ "ip-src", CHOUSA_IOC_IPS | CHOUSA_IOC_BIT(CHOUSA_IOC_CIDR), 0 },
+		{ "ip-dst", IPS_CIDR, 0 },
+		{ "ip-src", IPS_CIDR, 0 },
 		{ "url", CHOUSA_IOC_BIT(CHOUSA_IOC_URL), 0 },
 		{ "md5", CHOUSA_IOC_BIT(CHOUSA_IOC_MD5), 0 },
 		{ "sha1", CHOUSA_IOC_BIT(CHOUSA_IOC_SHA1), 0 },

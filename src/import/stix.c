@@ -322,7 +322,8 @@ resolve(struct stix *sx)
 		return store_dberr(imp->st, imp->err, "cannot read STIX");
 	while (rc == CHOUSA_OK && sqlite3_step(s) == SQLITE_ROW) {
 		int kind = rel_kind((const char *)sqlite3_column_text(s, 0));
-		int ta = sqlite3_column_int(s, 1), tb = sqlite3_column_int(s, 3);
+		int ta = sqlite3_column_int(s, 1);
+		int tb = sqlite3_column_int(s, 3);
 		const char *a, *b;
 
 		rc = imp_scratch(imp);

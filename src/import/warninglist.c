@@ -82,7 +82,8 @@ kind_of(const char *name, const char *desc)
 	} words[] = {
 		{ "resolver", "resolver" }, { "dns", "resolver" },
 		{ "cdn", "cdn" }, { "akamai", "cdn" }, { "cloudflare", "cdn" },
-		{ "fastly", "cdn" }, { "cloud", "cloud" }, { "amazon", "cloud" },
+		{ "fastly", "cdn" }, { "cloud", "cloud" },
+		{ "amazon", "cloud" },
 		{ "aws", "cloud" }, { "azure", "cloud" }, { "google", "cloud" },
 		{ "microsoft", "cloud" }, { "oracle", "cloud" },
 		{ "top", "top" }, { "alexa", "top" }, { "tranco", "top" },

@@ -208,11 +208,30 @@ parse_tls(const uint8_t *p, size_t len, struct rec *r)
 			unsigned nlen = be16(p + off + 3);
 
 			if (5 + nlen <= elen)
-				rec_add(r, OBS_DOMAIN, (const char *)p + off + 5,
-				    nlen, OBS_F_DST);
+				rec_add(r, OBS_DOMAIN,
+				    (const char *)p + off + 5, nlen,
+				    OBS_F_DST);
 			return;
 		}
 		off += elen;
+	}
+}
+
+/* Dotted IPv4 text without the printf machinery of inet_ntop. */
+static void
+ipv4_text(const uint8_t *a, char *out)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned v = a[i];
+
+		if (v >= 100)
+			*out++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*out++ = (char)('0' + v / 10 % 10);
+		*out++ = (char)('0' + v % 10);
+		*out++ = i < 3 ? '.' : '\0';
 	}
 }
 
@@ -284,9 +303,8 @@ pcap_packet_parse(int dlt, const uint8_t *pkt, size_t caplen,
 			l3len = tot;
 		proto = ip[9];
 		is_v6 = 0;
-		inet_ntop(AF_INET, ip + 12, addrbuf, INET6_ADDRSTRLEN);
-		inet_ntop(AF_INET, ip + 16, addrbuf + INET6_ADDRSTRLEN,
-		    INET6_ADDRSTRLEN);
+		ipv4_text(ip + 12, addrbuf);
+		ipv4_text(ip + 16, addrbuf + INET6_ADDRSTRLEN);
 		/* Only the first fragment has the transport header. */
 		if ((be16(ip + 6) & 0x1fff) != 0)
 			proto = 0;
@@ -315,7 +333,7 @@ pcap_packet_parse(int dlt, const uint8_t *pkt, size_t caplen,
 				return -1;
 			hlen = proto == 44 ? 8 : ((size_t)l4[1] + 1) * 8;
 			if (proto == 44 && (be16(l4 + 2) & 0xfff8) != 0)
-				proto = 0xff;	/* not the first fragment */
+				proto = 0xff;	/* a later fragment */
 			else
 				proto = l4[0];
 			if (hlen > l4len)

@@ -12,7 +12,10 @@
 
 #define SQUID_FIELDS	10
 
-/* Split on runs of spaces; returns the number of tokens found. */
+/*
+ * Split on runs of spaces (Squid pads the elapsed time with them); returns
+ * the number of tokens found.  Token ends are found with memchr.
+ */
 static int
 tokens(const char *p, size_t len, struct chousa_str *tok, int max)
 {
@@ -27,8 +30,9 @@ tokens(const char *p, size_t len, struct chousa_str *tok, int max)
 		if (p >= end)
 			break;
 		s = p;
-		while (p < end && *p != ' ' && *p != '\t')
-			p++;
+		p = memchr(s, ' ', (size_t)(end - s));
+		if (p == NULL)
+			p = end;
 		tok[n].p = s;
 		tok[n].len = (size_t)(p - s);
 		n++;

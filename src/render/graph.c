@@ -3,7 +3,8 @@
  * layout is the simplest one an analyst reads at a glance: columns by hops
  * from the input (a breadth-first walk over the edges, either direction),
  * rows in the order the investigation found things.  No force layout, no
- * randomness: the same report always gives the same picture.
+ * randomness: the same report always gives the same picture.  The file also
+ * holds the UUIDv5 helper that gives stix and misp their content ids.
  */
 #include <stdio.h>
 #include <string.h>
@@ -335,7 +336,8 @@ draw_node(const struct graph_node *n, struct chousa_buf *out,
 	    "stroke-width=\"%s\"/>", x, y, BOX_W, BOX_H, kind_fill[n->kind],
 	    kind_stroke[n->kind], n->kind == GRAPH_INPUT ? "2.5" : "1.2");
 	chousa_buf_addf(out, "<text x=\"%d\" y=\"%d\" "
-	    "font-family=\"monospace\" font-size=\"12\" fill=\"#111827\">", x + 8, y + BOX_H / 2 + 4);
+	    "font-family=\"monospace\" font-size=\"12\" fill=\"#111827\">",
+	    x + 8, y + BOX_H / 2 + 4);
 	add_short(out, tmp->data, tmp->len);
 	chousa_buf_adds(out, "</text></g>\n");
 }

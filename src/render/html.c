@@ -14,7 +14,11 @@
 
 struct html_state {
 	struct chousa_buf	tmp;	/* defanging, times */
+	struct chousa_buf	rows;	/* the overview, written at the end */
 };
+
+/* The overview lists at most this much; a note says when rows are left. */
+#define OVERVIEW_MAX	((size_t)4 << 20)
 
 static const char style[] =
     "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"
@@ -37,13 +41,16 @@ static const char style[] =
     "table{border-collapse:collapse;width:100%;font-size:13px}"
     "th,td{text-align:left;vertical-align:top;border-bottom:1px solid "
     "#e5e7eb;padding:4px 6px}th{background:#f3f4f6;font-weight:600}"
+    ".stage td:nth-child(2){width:24%}"
     ".st-hit{color:#b91c1c;font-weight:600}.st-miss{color:#6b7280}"
     ".st-skipped{color:#92400e}.st-error{color:#7f1d1d;font-weight:600}"
     "dl{display:grid;grid-template-columns:max-content auto;gap:2px 14px;"
     "margin:8px 0}dt{font-weight:600;color:#374151}dd{margin:0}"
     ".graph{overflow-x:auto}.graph svg{background:#fff;border:1px solid "
     "#e5e7eb;border-radius:6px}"
-    ".note{color:#6b7280;font-size:12px}";
+    ".note{color:#6b7280;font-size:12px}"
+    /* The overview is written last but shown first. */
+    "main{display:flex;flex-direction:column}.overview{order:-1}";
 
 /* ---- small writers ---- */
 
@@ -484,6 +491,7 @@ html_begin(struct chousa_render *r, struct chousa_err *err)
 	if (st == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	chousa_buf_init(&st->tmp, 1 << 20);
+	chousa_buf_init(&st->rows, OVERVIEW_MAX);
 	r->state = st;
 	chousa_time_format(r->opts.now != 0 ? r->opts.now :
 	    (int64_t)time(NULL), when, sizeof(when));
@@ -501,6 +509,34 @@ html_begin(struct chousa_render *r, struct chousa_err *err)
 	return CHOUSA_OK;
 }
 
+/* One line of the overview: a link to the section, verdict, family. */
+static void
+overview_row(struct chousa_render *r, const struct chousa_report *rep)
+{
+	struct html_state *st = r->state;
+	struct chousa_buf *o = &st->rows;
+	const char *v = rep->parse_rc == CHOUSA_OK ?
+	    chousa_verdict_name(rep->verdict) : "unknown";
+
+	chousa_buf_addf(o, "<tr><td><a href=\"#report-%zu\">%zu</a></td>"
+	    "<td><span class=\"badge v-%s\">%s</span></td><td><code>",
+	    r->n_items + 1, r->n_items + 1, v,
+	    rep->parse_rc == CHOUSA_OK ? v : "not an indicator");
+	chousa_buf_reset(&st->tmp);
+	if (rep->parse_rc == CHOUSA_OK)
+		render_indicator(r, &st->tmp, rep->ind.value);
+	else
+		chousa_buf_adds(&st->tmp, rep->input != NULL ? rep->input : "");
+	chousa_esc_html(o, st->tmp.data, st->tmp.len);
+	chousa_buf_adds(o, "</code></td><td>");
+	if (rep->family != NULL) {
+		esc(o, rep->family->name != NULL ? rep->family->name :
+		    rep->family->id);
+		chousa_buf_addf(o, " (%d%%)", rep->family->confidence);
+	}
+	chousa_buf_adds(o, "</td></tr>\n");
+}
+
 static int
 html_item(struct chousa_render *r, const struct chousa_report *rep,
     struct chousa_err *err)
@@ -511,6 +547,7 @@ html_item(struct chousa_render *r, const struct chousa_report *rep,
 	size_t i;
 	int rc;
 
+	overview_row(r, rep);
 	chousa_buf_addf(out, "<section class=\"report\" id=\"report-%zu\">"
 	    "<h2>", r->n_items + 1);
 	if (rep->parse_rc != CHOUSA_OK) {
@@ -597,12 +634,26 @@ html_end(struct chousa_render *r, struct chousa_err *err)
 	struct html_state *st = r->state;
 
 	(void)err;
+	if (st != NULL && r->n_items > 1) {
+		chousa_buf_adds(r->out, "<section class=\"overview\"><h2>"
+		    "Overview</h2><table><thead><tr><th>#</th><th>Verdict</th>"
+		    "<th>Indicator</th><th>Family</th></tr></thead><tbody>\n");
+		chousa_buf_add(r->out, st->rows.data, st->rows.len);
+		chousa_buf_adds(r->out, "</tbody></table>");
+		if (st->rows.failed != CHOUSA_OK)
+			chousa_buf_adds(r->out, "<p class=\"note\">The "
+			    "overview is cut short; every report is below."
+			    "</p>");
+		chousa_buf_adds(r->out, "</section>\n");
+	}
 	chousa_buf_addf(r->out, "</main>\n<footer><p>%zu indicator%s "
 	    "investigated. Strings from feeds and APIs are shown as data.</p>"
 	    "</footer>\n</body></html>\n", r->n_items,
 	    r->n_items == 1 ? "" : "s");
-	if (st != NULL)
+	if (st != NULL) {
 		chousa_buf_release(&st->tmp);
+		chousa_buf_release(&st->rows);
+	}
 	return CHOUSA_OK;
 }
 

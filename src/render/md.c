@@ -72,9 +72,11 @@ finding_row(struct chousa_render *r, const struct chousa_report_stage *s,
 	}
 	chousa_buf_adds(r->out, f->verdict != CHOUSA_V_UNKNOWN ?
 	    chousa_verdict_name(f->verdict) : "no verdict");
-	if (f->match != CHOUSA_MATCH_EXACT)
-		chousa_buf_addf(r->out, ", %s match",
+	if (f->match != CHOUSA_MATCH_EXACT && f->matched != NULL) {
+		chousa_buf_addf(r->out, ", %s match on ",
 		    chousa_match_name(f->match));
+		value(r, f->matched, CHOUSA_IOC_URL);
+	}
 	if (f->n_detect >= 0 && f->n_engines > 0)
 		chousa_buf_addf(r->out, ", %d/%d engines", f->n_detect,
 		    f->n_engines);

@@ -162,8 +162,8 @@ finding(struct chousa_render *r, const struct chousa_report *rep,
 		chousa_buf_adds(r->out, chousa_verdict_name(f->verdict));
 	}
 	if (f->match != CHOUSA_MATCH_EXACT && f->matched != NULL) {
-		sep(r, &any);
-		chousa_buf_addf(r->out, "(%s: ", match_phrase(f->match));
+		chousa_buf_addf(r->out, " (%s: ", match_phrase(f->match));
+		any = 1;
 		ind(r, f->matched);
 		chousa_buf_adds(r->out, ")");
 	}
@@ -404,7 +404,8 @@ text_item(struct chousa_render *r, const struct chousa_report *rep,
 	}
 	ind(r, rep->ind.value);
 	color(r, C_RESET);
-	chousa_buf_addf(r->out, "  (%s)\n", chousa_ioc_type_name(rep->ind.type));
+	chousa_buf_addf(r->out, "  (%s)\n",
+	    chousa_ioc_type_name(rep->ind.type));
 	chousa_buf_adds(r->out, "Verdict: ");
 	color(r, verdict_color(rep->verdict));
 	chousa_buf_adds(r->out, chousa_verdict_name(rep->verdict));

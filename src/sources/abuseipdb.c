@@ -54,9 +54,7 @@ on_check(struct online_q *oq, void *arg, const struct online_result *r)
 static void
 ab_req(struct online_req *req)
 {
-	memset(req, 0, sizeof(*req));
-	req->key_in = ONLINE_KEY_HEADER;
-	req->key_name = "Key: ";
+	online_req_init(req, ONLINE_KEY_HEADER, "Key: ");
 	req->headers[0] = "Accept: application/json";
 }
 
@@ -75,21 +73,15 @@ ab_start(struct chousa_query *q, struct chousa_err *err)
 	    "/check?ipAddress=%s&maxAgeInDays=%ld", v,
 	    chousa_config_get_long(chousa_ctx_config(q->ctx), "abuseipdb",
 	    "max_age_days", 90)) : NULL;
-	if (req.path == NULL)
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	online_call(oq, &req, on_check, NULL);
-	return online_started(oq);
+	return online_ask(oq, &req, on_check, NULL, err);
 }
 
 static int
 ab_keycheck(struct chousa_query *q, struct chousa_err *err)
 {
-	struct online_req req;
-
 	(void)err;
-	ab_req(&req);
-	req.path = "/check?ipAddress=127.0.0.1&maxAgeInDays=1";
-	return online_check(q, &req);
+	return online_check_with(q, ab_req,
+	    "/check?ipAddress=127.0.0.1&maxAgeInDays=1", NULL);
 }
 
 int

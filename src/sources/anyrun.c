@@ -7,20 +7,13 @@
  * [UNCONFIRMED] against a real answer: paths, query fields and the answer
  * shape follow ANY.RUN's official Python SDK (anyrun-sdk, LookupConnector
  * and LookupSummary), not a recorded response.
+ * The seeded rate (10 a minute) is a cautious guess.
  */
 #include <string.h>
 #include <time.h>
 
 #include "mem.h"
 #include "online.h"
-
-static int
-is_hash(const struct chousa_query *q)
-{
-	return q->ind != NULL && (q->ind->type == CHOUSA_IOC_MD5 ||
-	    q->ind->type == CHOUSA_IOC_SHA1 ||
-	    q->ind->type == CHOUSA_IOC_SHA256);
-}
 
 static int
 on_lookup(struct online_q *oq, void *arg, const struct online_result *r)
@@ -50,16 +43,10 @@ on_lookup(struct online_q *oq, void *arg, const struct online_result *r)
 		if (jt_is_str(jt_at(tags, i)))
 			online_add_label(f, a, jt_at(tags, i)->u.string);
 	f->last_seen = online_time(jt_str(r->json, "summary", "lastSeen"));
-	if (!is_hash(q))
-		for (i = 0; i < jt_len(files) && i < 50; i++) {
-			const char *sha = jt_str(jt_at(files, i), "hashes",
-			    "sha256");
-
-			if (online_hash_type(sha) == CHOUSA_IOC_SHA256)
-				online_add_related(f, a, CHOUSA_REL_CONTACTED,
-				    CHOUSA_IOC_SHA256, sha,
-				    f->n_labels ? f->labels[0] : NULL, 0);
-		}
+	for (i = 0; !online_is_hash(q) && i < jt_len(files) && i < 50; i++)
+		online_add_sample(f, a, CHOUSA_REL_CONTACTED,
+		    jt_str(jt_at(files, i), "hashes", "sha256"),
+		    f->n_labels ? f->labels[0] : NULL, 0);
 	f->detail = chousa_arena_printf(a, "threat level %lld in %zu"
 	    " sandbox task%s", (long long)level, jt_len(tasks),
 	    jt_len(tasks) == 1 ? "" : "s");
@@ -69,9 +56,7 @@ on_lookup(struct online_q *oq, void *arg, const struct online_result *r)
 static void
 ar_req(struct online_req *req)
 {
-	memset(req, 0, sizeof(*req));
-	req->key_in = ONLINE_KEY_HEADER;
-	req->key_name = "Authorization: API-Key ";
+	online_req_init(req, ONLINE_KEY_HEADER, "Authorization: API-Key ");
 }
 
 static int
@@ -88,27 +73,7 @@ ar_start(struct chousa_query *q, struct chousa_err *err)
 	if (oq == NULL)
 		return CHOUSA_OK;
 	a = online_arena(oq);
-	switch (q->ind->type) {
-	case CHOUSA_IOC_DOMAIN:
-		field = "domainName";
-		break;
-	case CHOUSA_IOC_IPV4:
-	case CHOUSA_IOC_IPV6:
-		field = "destinationIP";
-		break;
-	case CHOUSA_IOC_URL:
-		field = "url";
-		break;
-	case CHOUSA_IOC_MD5:
-		field = "md5";
-		break;
-	case CHOUSA_IOC_SHA1:
-		field = "sha1";
-		break;
-	default:
-		field = "sha256";
-		break;
-	}
+	field = online_type_word(q, "domainName", "destinationIP", "url");
 	gmtime_r(&t, &tm);
 	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 	/* The value sits inside a quoted query term: no quotes in it. */
@@ -125,21 +90,14 @@ ar_start(struct chousa_query *q, struct chousa_err *err)
 	req.body_type = "application/json";
 	req.body = js ? chousa_arena_printf(a, "{\"query\": %s,"
 	    " \"startDate\": \"%s\"}", js, day) : NULL;
-	if (req.body == NULL)
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	online_call(oq, &req, on_lookup, NULL);
-	return online_started(oq);
+	return online_ask(oq, &req, on_lookup, NULL, err);
 }
 
 static int
 ar_check(struct chousa_query *q, struct chousa_err *err)
 {
-	struct online_req req;
-
 	(void)err;
-	ar_req(&req);
-	req.path = "/intelligence/keycheck";
-	return online_check(q, &req);
+	return online_check_with(q, ar_req, "/intelligence/keycheck", NULL);
 }
 
 int
@@ -153,9 +111,7 @@ anyrun_parse(const char *body, size_t len, int kind, struct chousa_arena *a,
 const struct chousa_source chousa_source_anyrun = {
 	.name = "anyrun",
 	.title = "ANY.RUN TI Lookup",
-	.types = CHOUSA_IOC_IPS | CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN) |
-	    CHOUSA_IOC_BIT(CHOUSA_IOC_URL) | CHOUSA_IOC_BIT(CHOUSA_IOC_MD5) |
-	    CHOUSA_IOC_BIT(CHOUSA_IOC_SHA1) | CHOUSA_IOC_BIT(CHOUSA_IOC_SHA256),
+	.types = ONLINE_NET | ONLINE_HASH3,
 	.stages = CHOUSA_STAGE_IDENTIFICATION | CHOUSA_STAGE_ENRICHMENT,
 	.flags = CHOUSA_SRC_NEEDS_KEY,
 	.cost = 70,

@@ -7,6 +7,8 @@
  * item keys of search/terms results and the error bodies are
  * [UNCONFIRMED] (the only real sample is an empty result), and the API was
  * reworked in 2024-2025, so every key is read as optional.
+ * The seeded limits (5 a minute, 200 a day) are a cautious guess
+ * [UNCONFIRMED]; set rate and daily in the config.
  */
 #include <string.h>
 
@@ -15,35 +17,17 @@
 
 #define HA_GUI	"https://www.hybrid-analysis.com/sample/"
 
-static int
-ha_verdict(const char *v)
-{
-	if (v == NULL)
-		return CHOUSA_V_UNKNOWN;
-	if (strcmp(v, "malicious") == 0)
-		return CHOUSA_V_MALICIOUS;
-	if (strcmp(v, "suspicious") == 0)
-		return CHOUSA_V_SUSPICIOUS;
-	if (strcmp(v, "whitelisted") == 0)
-		return CHOUSA_V_BENIGN;
-	return CHOUSA_V_UNKNOWN;
-}
-
+/* The worst verdict of a report, raised into f. */
 static void
-worst(struct chousa_finding *f, int v)
+worst(struct chousa_finding *f, yajl_val report)
 {
-	/* BENIGN < SUSPICIOUS < MALICIOUS; unknown never overrides. */
-	if (v != CHOUSA_V_UNKNOWN && (f->verdict == CHOUSA_V_UNKNOWN ||
-	    v > f->verdict))
-		f->verdict = v;
+	online_raise_verdict(f, online_verdict_word(jt_str(report, "verdict")));
 }
 
 static void
 ha_req(struct online_req *req)
 {
-	memset(req, 0, sizeof(*req));
-	req->key_in = ONLINE_KEY_HEADER;
-	req->key_name = "api-key: ";
+	online_req_init(req, ONLINE_KEY_HEADER, "api-key: ");
 	req->headers[0] = "User-Agent: Falcon Sandbox";
 	req->headers[1] = "Accept: application/json";
 }
@@ -60,16 +44,14 @@ on_terms(struct online_q *oq, void *arg, const struct online_result *r)
 	(void)arg;
 	for (i = 0; i < jt_len(res) && i < 200; i++) {
 		yajl_val it = jt_at(res, i);
-		const char *sha = jt_str(it, "sha256");
 		const char *fam = jt_str(it, "vx_family");
 
-		if (sha == NULL || online_hash_type(sha) != CHOUSA_IOC_SHA256)
+		if (!online_add_sample(f, a, CHOUSA_REL_CONTACTED,
+		    jt_str(it, "sha256"), fam,
+		    online_time(jt_str(it, "analysis_start_time"))))
 			continue;
-		online_add_related(f, a, CHOUSA_REL_CONTACTED,
-		    CHOUSA_IOC_SHA256, sha, fam,
-		    online_time(jt_str(it, "analysis_start_time")));
 		online_add_label(f, a, fam);
-		worst(f, ha_verdict(jt_str(it, "verdict")));
+		worst(f, it);
 		n++;
 	}
 	if (n == 0) {
@@ -94,20 +76,18 @@ on_overview(struct online_q *oq, void *arg, const struct online_result *r)
 	(void)arg;
 	if (r->failed || r->status != 200 || !YAJL_IS_OBJECT(r->json))
 		return r->status == 404 ? ONLINE_CACHE_MISS : ONLINE_NO_CACHE;
-	worst(f, ha_verdict(jt_str(r->json, "verdict")));
+	worst(f, r->json);
 	ts = jt_int(r->json, -1, "threat_score");
 	ms = jt_int(r->json, -1, "multiscan_result");
 	if (ts >= 0 && ts <= 100)
 		f->score = (int)ts;
 	else if (ms >= 0 && ms <= 100)
 		f->score = (int)ms;
-	if (f->file_type == NULL && jt_str(r->json, "type") != NULL)
-		f->file_type = chousa_arena_strndup(a, jt_str(r->json, "type"),
-		    strnlen(jt_str(r->json, "type"), 200));
-	if (f->file_name == NULL && jt_str(r->json, "last_file_name") != NULL)
-		f->file_name = chousa_arena_strndup(a,
-		    jt_str(r->json, "last_file_name"),
-		    strnlen(jt_str(r->json, "last_file_name"), 200));
+	if (f->file_type == NULL)
+		f->file_type = online_strn(a, jt_str(r->json, "type"), 200);
+	if (f->file_name == NULL)
+		f->file_name = online_strn(a, jt_str(r->json,
+		    "last_file_name"), 200);
 	if (f->status == CHOUSA_ST_MISS && jt_str(r->json, "sha256") != NULL)
 		online_hit(f, a);
 	return ONLINE_CACHE_HIT;
@@ -130,20 +110,18 @@ on_hash(struct online_q *oq, void *arg, const struct online_result *r)
 		int64_t ts = jt_int(it, -1, "threat_score");
 
 		online_add_label(f, a, jt_str(it, "vx_family"));
-		worst(f, ha_verdict(jt_str(it, "verdict")));
+		worst(f, it);
 		if (ts >= 0 && ts <= 100 && ts > f->score)
 			f->score = (int)ts;
 		else if (f->score < 0 && av >= 0 && av <= 100)
 			f->score = (int)av;
 		if (sha256 == NULL)
 			sha256 = jt_str(it, "sha256");
-		if (f->file_type == NULL && jt_str(it, "type") != NULL)
-			f->file_type = chousa_arena_strndup(a,
-			    jt_str(it, "type"), strnlen(jt_str(it, "type"), 200));
-		if (f->file_name == NULL && jt_str(it, "submit_name") != NULL)
-			f->file_name = chousa_arena_strndup(a,
-			    jt_str(it, "submit_name"),
-			    strnlen(jt_str(it, "submit_name"), 200));
+		if (f->file_type == NULL)
+			f->file_type = online_strn(a, jt_str(it, "type"), 200);
+		if (f->file_name == NULL)
+			f->file_name = online_strn(a, jt_str(it,
+			    "submit_name"), 200);
 	}
 	if (n == 0 || sha256 == NULL ||
 	    online_hash_type(sha256) != CHOUSA_IOC_SHA256) {
@@ -171,48 +149,30 @@ static int
 ha_start(struct chousa_query *q, struct chousa_err *err)
 {
 	struct online_q *oq = online_begin(q);
-	struct chousa_arena *a;
 	struct online_req req;
 	const char *field;
-	char *v;
 
 	if (oq == NULL)
 		return CHOUSA_OK;
-	a = online_arena(oq);
 	ha_req(&req);
 	req.method = "POST";
-	v = online_urlenc(a, q->ind->value);
-	if (v == NULL)
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	switch (q->ind->type) {
-	case CHOUSA_IOC_DOMAIN:
-	case CHOUSA_IOC_IPV4:
-	case CHOUSA_IOC_IPV6:
-	case CHOUSA_IOC_URL:
-		field = q->ind->type == CHOUSA_IOC_DOMAIN ? "domain" :
-		    q->ind->type == CHOUSA_IOC_URL ? "url" : "host";
-		req.path = "/search/terms";
-		req.body = chousa_arena_printf(a, "%s=%s", field, v);
-		online_call(oq, &req, on_terms, NULL);
-		break;
-	default:
+	if (online_is_hash(q)) {
 		req.path = "/search/hash";
-		req.body = chousa_arena_printf(a, "hash=%s", v);
-		online_call(oq, &req, on_hash, NULL);
-		break;
+		req.body = online_form(online_arena(oq), "hash=",
+		    q->ind->value);
+		return online_ask(oq, &req, on_hash, NULL, err);
 	}
-	return online_started(oq);
+	field = online_type_word(q, "domain=", "host=", "url=");
+	req.path = "/search/terms";
+	req.body = online_form(online_arena(oq), field, q->ind->value);
+	return online_ask(oq, &req, on_terms, NULL, err);
 }
 
 static int
 ha_check(struct chousa_query *q, struct chousa_err *err)
 {
-	struct online_req req;
-
 	(void)err;
-	ha_req(&req);
-	req.path = "/key/current";
-	return online_check(q, &req);
+	return online_check_with(q, ha_req, "/key/current", NULL);
 }
 
 int
@@ -226,9 +186,7 @@ hybridanalysis_parse(const char *body, size_t len, int kind,
 const struct chousa_source chousa_source_hybridanalysis = {
 	.name = "hybridanalysis",
 	.title = "Hybrid Analysis",
-	.types = CHOUSA_IOC_IPS | CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN) |
-	    CHOUSA_IOC_BIT(CHOUSA_IOC_URL) | CHOUSA_IOC_BIT(CHOUSA_IOC_MD5) |
-	    CHOUSA_IOC_BIT(CHOUSA_IOC_SHA1) | CHOUSA_IOC_BIT(CHOUSA_IOC_SHA256),
+	.types = ONLINE_NET | ONLINE_HASH3,
 	.stages = CHOUSA_STAGE_IDENTIFICATION | CHOUSA_STAGE_ENRICHMENT,
 	.flags = CHOUSA_SRC_NEEDS_KEY,
 	.cost = 60,

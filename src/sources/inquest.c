@@ -7,6 +7,8 @@
  * parameters as a form body on a GET; the Swagger describes query
  * parameters, which is what we send.  Envelope {"success", "data",
  * "error"}; record keys are [3RD], no real body was available.
+ * The seeded rate (20 a minute) is a cautious guess for keyless use
+ * [UNCONFIRMED].
  */
 #include <string.h>
 
@@ -54,10 +56,9 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 
 			if (c != NULL && strcmp(c, "MALICIOUS") == 0)
 				f->verdict = CHOUSA_V_MALICIOUS;
-			if (f->file_type == NULL && jt_str(it, "file_type"))
-				f->file_type = chousa_arena_strndup(a,
-				    jt_str(it, "file_type"),
-				    strnlen(jt_str(it, "file_type"), 100));
+			if (f->file_type == NULL)
+				f->file_type = online_strn(a, jt_str(it,
+				    "file_type"), 100);
 			if (f->first_seen == 0)
 				f->first_seen = online_time(jt_str(it,
 				    "first_seen"));
@@ -75,9 +76,7 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 		const char *ref = jt_str(jt_at(data, 0), "reference_link");
 
 		f->verdict = CHOUSA_V_SUSPICIOUS;
-		if (ref != NULL)
-			f->reference = chousa_arena_strndup(a, ref,
-			    strnlen(ref, 500));
+		f->reference = online_strn(a, ref, 500);
 		f->detail = chousa_arena_printf(a, "in %zu IOC DB record%s", n,
 		    n == 1 ? "" : "s");
 	}
@@ -87,9 +86,7 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 static void
 iq_req(struct online_req *req)
 {
-	memset(req, 0, sizeof(*req));
-	req->key_in = ONLINE_KEY_HEADER;
-	req->key_name = "Authorization: Basic ";
+	online_req_init(req, ONLINE_KEY_HEADER, "Authorization: Basic ");
 }
 
 static int
@@ -98,7 +95,6 @@ iq_start(struct chousa_query *q, struct chousa_err *err)
 	struct online_q *oq = online_begin(q);
 	struct chousa_arena *a;
 	struct online_req req;
-	const char *kind;
 	char *v;
 
 	if (oq == NULL)
@@ -108,45 +104,30 @@ iq_start(struct chousa_query *q, struct chousa_err *err)
 	if (v == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	iq_req(&req);
-	switch (q->ind->type) {
-	case CHOUSA_IOC_MD5:
-	case CHOUSA_IOC_SHA1:
-	case CHOUSA_IOC_SHA256:
-	case CHOUSA_IOC_SHA512:
-		kind = q->ind->type == CHOUSA_IOC_MD5 ? "md5" :
-		    q->ind->type == CHOUSA_IOC_SHA1 ? "sha1" :
-		    q->ind->type == CHOUSA_IOC_SHA256 ? "sha256" : "sha512";
+	if (online_is_hash(q)) {
 		req.path = chousa_arena_printf(a, "/dfi/search/hash/%s?hash=%s",
-		    kind, v);
-		if (req.path == NULL)
-			return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-		online_call(oq, &req, on_answer, (void *)(intptr_t)IQ_DFI);
-		break;
-	default:
-		req.path = chousa_arena_printf(a, "/iocdb/search?keyword=%s", v);
-		if (req.path == NULL)
-			return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-		online_call(oq, &req, on_answer, (void *)(intptr_t)IQ_IOCDB);
-		iq_req(&req);
-		req.optional = 1;
-		req.path = chousa_arena_printf(a, "/repdb/search?keyword=%s", v);
-		if (req.path != NULL)
-			online_call(oq, &req, on_answer,
-			    (void *)(intptr_t)IQ_REPDB);
-		break;
+		    online_type_word(q, NULL, NULL, NULL), v);
+		return online_ask(oq, &req, on_answer, (void *)(intptr_t)IQ_DFI,
+		    err);
 	}
+	req.path = chousa_arena_printf(a, "/iocdb/search?keyword=%s", v);
+	if (req.path == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	online_call(oq, &req, on_answer, (void *)(intptr_t)IQ_IOCDB);
+	/* The reputation DB adds to the IOC DB's answer, never decides. */
+	req.optional = 1;
+	req.path = chousa_arena_printf(a, "/repdb/search?keyword=%s", v);
+	if (req.path != NULL)
+		online_call(oq, &req, on_answer, (void *)(intptr_t)IQ_REPDB);
 	return online_started(oq);
 }
 
 static int
 iq_check(struct chousa_query *q, struct chousa_err *err)
 {
-	struct online_req req;
-
 	(void)err;
-	iq_req(&req);
-	req.path = "/iocdb/search?keyword=example.com";
-	return online_check(q, &req);
+	return online_check_with(q, iq_req,
+	    "/iocdb/search?keyword=example.com", NULL);
 }
 
 int
@@ -160,8 +141,7 @@ inquest_parse(const char *body, size_t len, int kind, struct chousa_arena *a,
 const struct chousa_source chousa_source_inquest = {
 	.name = "inquest",
 	.title = "InQuest Labs",
-	.types = CHOUSA_IOC_IPS | CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN) |
-	    CHOUSA_IOC_BIT(CHOUSA_IOC_URL) | CHOUSA_IOC_HASHES,
+	.types = ONLINE_NET | CHOUSA_IOC_HASHES,
 	.stages = CHOUSA_STAGE_REPUTATION | CHOUSA_STAGE_ENRICHMENT,
 	.flags = CHOUSA_SRC_KEY_OPTIONAL,
 	.cost = 40,

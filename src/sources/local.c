@@ -30,6 +30,7 @@ static const char *const *const named_feeds[] = { urlhaus_names,
 	threatfox_names, feodo_names, bazaar_names, report_names, NULL };
 
 #define LABELS_MAX	32
+#define LABEL_RECORDS_MAX 32
 #define RELATED_MAX	256
 
 static int
@@ -96,7 +97,7 @@ static void
 add_tags(struct chousa_ctx *ctx, struct chousa_finding *f, const char *tags)
 {
 	struct chousa_arena *a = chousa_ctx_arena(ctx);
-	struct chousa_family fam;
+	const char *id, *name;
 	char tag[81];
 	size_t n = 0;
 
@@ -106,8 +107,8 @@ add_tags(struct chousa_ctx *ctx, struct chousa_finding *f, const char *tags)
 		if (len > 0 && len < sizeof(tag)) {
 			memcpy(tag, tags, len);
 			tag[len] = '\0';
-			if (chousa_store_family(chousa_ctx_store(ctx), a, tag,
-			    &fam, NULL) == CHOUSA_OK)
+			if (ctx_family(ctx, tag, &id, &name) == CHOUSA_OK &&
+			    id != NULL)
 				add_label(a, f, tag, len);
 		}
 		tags += len;
@@ -149,7 +150,7 @@ feed_start(struct chousa_query *q, const char *const *names, int others,
 	struct chousa_arena *a = chousa_ctx_arena(q->ctx);
 	struct chousa_finding *f = q->finding;
 	struct chousa_record *recs, *best = NULL;
-	size_t n, i, n_mine = 0;
+	size_t n, i, n_mine = 0, n_used;
 	int rc;
 
 	rc = ctx_store_lookup(q->ctx, q->ind, &recs, &n, err);
@@ -157,16 +158,32 @@ feed_start(struct chousa_query *q, const char *const *names, int others,
 		return rc;
 	for (i = 0; i < n; i++) {
 		struct chousa_record *r = &recs[i];
-		int mine = others ? !is_named_feed(r->source) :
-		    name_in(names, r->source);
 
-		if (!mine)
+		if (!(others ? !is_named_feed(r->source) :
+		    name_in(names, r->source)))
 			continue;
 		n_mine++;
 		if (best == NULL || match_rank(r->match) <
 		    match_rank(best->match) || (r->match == best->match &&
 		    r->last_seen > best->last_seen))
 			best = r;
+	}
+	if (best == NULL) {
+		f->status = CHOUSA_ST_MISS;
+		return CHOUSA_OK;
+	}
+	/*
+	 * Labels and dates from the records at the best level only, and a
+	 * bounded number of them: a registrable domain such as a code host
+	 * can have thousands of listed URLs.
+	 */
+	for (i = 0, n_used = 0; i < n && n_used < LABEL_RECORDS_MAX; i++) {
+		struct chousa_record *r = &recs[i];
+
+		if (r->match != best->match || !(others ?
+		    !is_named_feed(r->source) : name_in(names, r->source)))
+			continue;
+		n_used++;
 		if (r->family != NULL)
 			add_label(a, f, r->family, strlen(r->family));
 		add_tags(q->ctx, f, r->tags);
@@ -175,10 +192,6 @@ feed_start(struct chousa_query *q, const char *const *names, int others,
 			f->first_seen = r->first_seen;
 		if (r->last_seen > f->last_seen)
 			f->last_seen = r->last_seen;
-	}
-	if (best == NULL) {
-		f->status = CHOUSA_ST_MISS;
-		return CHOUSA_OK;
 	}
 	f->status = CHOUSA_ST_HIT;
 	f->verdict = match_verdict(best->match);
@@ -194,11 +207,11 @@ feed_start(struct chousa_query *q, const char *const *names, int others,
 	else if (n_mine > 1)
 		f->detail = chousa_arena_printf(a, "%zu records", n_mine);
 	if (best->family != NULL) {
-		struct chousa_family fam;
+		const char *id, *name;
 
-		if (chousa_store_family(chousa_ctx_store(q->ctx), a,
-		    best->family, &fam, NULL) == CHOUSA_OK)
-			f->family = fam.id;
+		if (ctx_family(q->ctx, best->family, &id, &name) ==
+		    CHOUSA_OK && id != NULL)
+			f->family = id;
 	}
 	return CHOUSA_OK;
 }
@@ -326,12 +339,15 @@ reports_start(struct chousa_query *q, struct chousa_err *err)
 
 	if (chousa_ctx_store(q->ctx) == NULL)
 		return chousa_errf(err, CHOUSA_ENOTFOUND, "no store is open");
-	rc = report_records(q, err);
-	if (rc != CHOUSA_OK)
-		return rc;
 	rc = chousa_store_relations(chousa_ctx_store(q->ctx), a, value,
 	    &rels, &n, err);
 	if (rc != CHOUSA_OK)
+		return rc;
+	/*
+	 * A report's labels matter with its relations; without any, the
+	 * (costly, on a shared host) record look-up would add nothing.
+	 */
+	if (n > 0 && (rc = report_records(q, err)) != CHOUSA_OK)
 		return rc;
 	if (n > RELATED_MAX)
 		n = RELATED_MAX;
@@ -362,7 +378,7 @@ reports_start(struct chousa_query *q, struct chousa_err *err)
 		if (f->detail == NULL && r->source != NULL)
 			f->detail = report_title(r->source);
 	}
-	if (f->n_related > 0 || f->n_labels > 0) {
+	if (f->n_related > 0) {
 		f->status = CHOUSA_ST_HIT;
 		f->match = CHOUSA_MATCH_EXACT;
 		f->matched = value;

@@ -5,6 +5,7 @@
  * name, aliases and description.  The family object's keys come from the
  * Go client Malpedia recommends [3RD]; what an unknown id returns is
  * [UNCONFIRMED], so 404 and an object without keys both read as a miss.
+ * Malpedia publishes no rate; 60 a minute is a courteous default.
  */
 #include <string.h>
 
@@ -65,13 +66,8 @@ on_family(struct online_q *oq, void *arg, const struct online_result *r)
 static void
 mp_req(struct online_req *req)
 {
-	memset(req, 0, sizeof(*req));
-	req->key_in = ONLINE_KEY_HEADER;
-	req->key_name = "Authorization: apitoken ";
+	online_req_init(req, ONLINE_KEY_HEADER, "Authorization: apitoken ");
 }
-
-static void
-mp_req(struct online_req *req);
 
 /* find/family/<needle>: [{"name": "win.emotet", "alt_names": [...]}]. */
 static int
@@ -88,8 +84,8 @@ on_find(struct online_q *oq, void *arg, const struct online_result *r)
 		const char *n = jt_str(jt_at(r->json, i), "name");
 
 		/* Prefer Windows when a name exists on several platforms. */
-		if (n != NULL && is_family_id(n) && (strncmp(n, "win.", 4) == 0 ||
-		    jt_len(r->json) == 1))
+		if (n != NULL && is_family_id(n) &&
+		    (strncmp(n, "win.", 4) == 0 || jt_len(r->json) == 1))
 			id = n;
 	}
 	if (id == NULL)
@@ -124,28 +120,18 @@ mp_start(struct chousa_query *q, struct chousa_err *err)
 		/* A label ("Emotet"): find its id first. */
 		req.path = v ? chousa_arena_printf(online_arena(oq),
 		    "/find/family/%s", v) : NULL;
-		if (req.path == NULL)
-			return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-		online_call(oq, &req, on_find, NULL);
-		return online_started(oq);
+		return online_ask(oq, &req, on_find, NULL, err);
 	}
 	req.path = chousa_arena_printf(online_arena(oq), "/get/family/%s",
 	    q->ind->value);
-	if (req.path == NULL)
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	online_call(oq, &req, on_family, NULL);
-	return online_started(oq);
+	return online_ask(oq, &req, on_family, NULL, err);
 }
 
 static int
 mp_check(struct chousa_query *q, struct chousa_err *err)
 {
-	struct online_req req;
-
 	(void)err;
-	mp_req(&req);
-	req.path = "/check/apikey";
-	return online_check(q, &req);
+	return online_check_with(q, mp_req, "/check/apikey", NULL);
 }
 
 int

@@ -6,6 +6,7 @@
  * (RESOLVES relations).  passive_dns is real [REAL samples]; the general
  * and malware shapes are [3RD]/[UNCONFIRMED], so families are read both
  * as strings and as {display_name} objects.
+ * The seeded rate (100 a minute) is a cautious guess [UNCONFIRMED].
  */
 #include <string.h>
 
@@ -30,19 +31,12 @@ add_families(struct chousa_finding *f, struct chousa_arena *a, yajl_val arr)
 }
 
 static int
-is_ip(const struct chousa_query *q)
-{
-	return q->ind != NULL && (q->ind->type == CHOUSA_IOC_IPV4 ||
-	    q->ind->type == CHOUSA_IOC_IPV6);
-}
-
-static int
 on_section(struct online_q *oq, void *arg, const struct online_result *r)
 {
 	struct chousa_query *q = online_query(oq);
 	struct chousa_finding *f = q->finding;
 	struct chousa_arena *a = online_arena(oq);
-	int kind = (int)(intptr_t)arg;
+	int kind = (int)(intptr_t)arg, ip = online_is_ip(q);
 	yajl_val pulses, list;
 	int64_t count;
 	size_t i, before = f->n_related;
@@ -80,14 +74,14 @@ on_section(struct online_q *oq, void *arg, const struct online_result *r)
 		for (i = 0; i < jt_len(list) && i < 200; i++) {
 			yajl_val it = jt_at(list, i);
 			const char *rt = jt_str(it, "record_type");
-			const char *v = is_ip(q) ? jt_str(it, "hostname") :
+			const char *v = ip ? jt_str(it, "hostname") :
 			    jt_str(it, "address");
 
 			if (rt != NULL && strcmp(rt, "A") != 0 &&
 			    strcmp(rt, "AAAA") != 0)
 				continue;
 			online_add_related(f, a, CHOUSA_REL_RESOLVES,
-			    is_ip(q) ? CHOUSA_IOC_DOMAIN : v && strchr(v, ':') ?
+			    ip ? CHOUSA_IOC_DOMAIN : v && strchr(v, ':') ?
 			    CHOUSA_IOC_IPV6 : CHOUSA_IOC_IPV4, v, NULL,
 			    online_time(jt_str(it, "last")));
 		}
@@ -98,8 +92,9 @@ on_section(struct online_q *oq, void *arg, const struct online_result *r)
 			int t = online_hash_type(h);
 
 			if (t != CHOUSA_IOC_NONE)
-				online_add_related(f, a, CHOUSA_REL_CONTACTED, t,
-				    h, NULL, jt_int(jt_at(list, i), 0,
+				online_add_related(f, a,
+				    CHOUSA_REL_CONTACTED, t, h, NULL,
+				    jt_int(jt_at(list, i), 0,
 				    "datetime_int"));
 		}
 	}
@@ -111,9 +106,7 @@ on_section(struct online_q *oq, void *arg, const struct online_result *r)
 static void
 otx_req(struct online_req *req)
 {
-	memset(req, 0, sizeof(*req));
-	req->key_in = ONLINE_KEY_HEADER;
-	req->key_name = "X-OTX-API-KEY: ";
+	online_req_init(req, ONLINE_KEY_HEADER, "X-OTX-API-KEY: ");
 }
 
 static int
@@ -173,12 +166,8 @@ otx_start(struct chousa_query *q, struct chousa_err *err)
 static int
 otx_check(struct chousa_query *q, struct chousa_err *err)
 {
-	struct online_req req;
-
 	(void)err;
-	otx_req(&req);
-	req.path = "/users/me";
-	return online_check(q, &req);
+	return online_check_with(q, otx_req, "/users/me", NULL);
 }
 
 int
@@ -192,9 +181,7 @@ otx_parse(const char *body, size_t len, int kind, struct chousa_arena *a,
 const struct chousa_source chousa_source_otx = {
 	.name = "otx",
 	.title = "AlienVault OTX",
-	.types = CHOUSA_IOC_IPS | CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN) |
-	    CHOUSA_IOC_BIT(CHOUSA_IOC_URL) | CHOUSA_IOC_BIT(CHOUSA_IOC_MD5) |
-	    CHOUSA_IOC_BIT(CHOUSA_IOC_SHA1) | CHOUSA_IOC_BIT(CHOUSA_IOC_SHA256),
+	.types = ONLINE_NET | ONLINE_HASH3,
 	.stages = CHOUSA_STAGE_REPUTATION | CHOUSA_STAGE_IDENTIFICATION,
 	.flags = CHOUSA_SRC_NEEDS_KEY,
 	.cost = 40,

@@ -6,17 +6,12 @@
  * the IOC as C2 (malware_samples [3RD]).  A miss is query_status
  * "no_result" with data a string [3RD, UNCONFIRMED]; both "no_result" and
  * "no_results" are read as a miss.  No real response body was available.
+ * abuse.ch publishes no rate; 60 a minute is a courteous default.
  */
 #include <string.h>
 
 #include "mem.h"
 #include "online.h"
-
-static char *
-dup200(struct chousa_arena *a, const char *s)
-{
-	return s ? chousa_arena_strndup(a, s, strnlen(s, 200)) : NULL;
-}
 
 /* The ioc value as a related indicator: "1.2.3.4:443" loses its port. */
 static void
@@ -29,7 +24,7 @@ add_ioc(struct chousa_finding *f, struct chousa_arena *a, yajl_val it)
 
 	if (v == NULL || t == NULL)
 		return;
-	val = chousa_arena_strndup(a, v, strnlen(v, 2048));
+	val = online_strn(a, v, 2048);
 	if (val == NULL)
 		return;
 	if (strcmp(t, "ip:port") == 0) {
@@ -64,32 +59,14 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 {
 	struct chousa_finding *f = online_query(oq)->finding;
 	struct chousa_arena *a = online_arena(oq);
-	const char *qs = jt_str(r->json, "query_status");
 	yajl_val data = jt_get(r->json, "data");
-	int by_hash = arg != NULL;
-	size_t i, n;
+	int by_hash = arg != NULL, keep;
+	size_t i, n = jt_len(data);
 
-	if (qs == NULL || strcmp(qs, "ok") != 0) {
-		if (r->status == 404 || (qs != NULL &&
-		    (strcmp(qs, "no_result") == 0 ||
-		    strcmp(qs, "no_results") == 0))) {
-			online_miss(f);
-			f->detail = "not listed by ThreatFox";
-			return ONLINE_CACHE_MISS;
-		}
-		if (qs != NULL && strstr(qs, "auth") != NULL)
-			online_error(oq, "key refused (%.40s)", qs);
-		else
-			online_error(oq, "ThreatFox answered '%.40s'",
-			    qs ? qs : "no query_status");
-		return ONLINE_NO_CACHE;
-	}
-	n = jt_len(data);
-	if (n == 0) {
-		online_miss(f);
-		f->detail = "not listed by ThreatFox";
-		return ONLINE_CACHE_MISS;
-	}
+	keep = online_abusech(oq, r, "ThreatFox", "not listed by ThreatFox",
+	    NULL, 1);
+	if (keep != ONLINE_CACHE_HIT)
+		return keep;
 	online_hit(f, a);
 	f->verdict = CHOUSA_V_MALICIOUS;
 	for (i = 0; i < n && i < 200; i++) {
@@ -99,9 +76,10 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 
 		online_add_label(f, a, jt_str(it, "malware_printable"));
 		if (f->family == NULL)
-			f->family = dup200(a, jt_str(it, "malware"));
+			f->family = online_strn(a, jt_str(it, "malware"), 200);
 		if (f->threat == NULL)
-			f->threat = dup200(a, jt_str(it, "threat_type"));
+			f->threat = online_strn(a, jt_str(it, "threat_type"),
+			    200);
 		if (conf >= 0 && conf <= 100 && conf > f->score)
 			f->score = (int)conf;
 		if (f->first_seen == 0)
@@ -133,12 +111,9 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 static void
 tf_req(struct online_req *req)
 {
-	memset(req, 0, sizeof(*req));
-	req->method = "POST";
+	online_abusech_req(req);
 	req->path = "/";
 	req->body_type = "application/json";
-	req->key_in = ONLINE_KEY_HEADER;
-	req->key_name = "Auth-Key: ";
 }
 
 static int
@@ -154,28 +129,23 @@ tf_start(struct chousa_query *q, struct chousa_err *err)
 		return CHOUSA_OK;
 	a = online_arena(oq);
 	v = online_jsonstr(a, q->ind->value);
-	if (v == NULL)
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	by_hash = q->ind->type == CHOUSA_IOC_MD5 ||
-	    q->ind->type == CHOUSA_IOC_SHA256;
+	by_hash = online_is_hash(q);
 	tf_req(&req);
-	req.body = by_hash ?
-	    chousa_arena_printf(a, "{\"query\": \"search_hash\", \"hash\": %s}",
-	    v) : chousa_arena_printf(a, "{\"query\": \"search_ioc\","
-	    " \"search_term\": %s, \"exact_match\": true}", v);
-	online_call(oq, &req, on_answer, by_hash ? (void *)1 : NULL);
-	return online_started(oq);
+	if (v != NULL)
+		req.body = by_hash ? chousa_arena_printf(a,
+		    "{\"query\": \"search_hash\", \"hash\": %s}", v) :
+		    chousa_arena_printf(a, "{\"query\": \"search_ioc\","
+		    " \"search_term\": %s, \"exact_match\": true}", v);
+	return online_ask(oq, &req, on_answer, by_hash ? (void *)1 : NULL,
+	    err);
 }
 
 static int
 tf_check(struct chousa_query *q, struct chousa_err *err)
 {
-	struct online_req req;
-
 	(void)err;
-	tf_req(&req);
-	req.body = "{\"query\": \"search_ioc\", \"search_term\": \"example.com\"}";
-	return online_check(q, &req);
+	return online_check_with(q, tf_req, NULL, "{\"query\": \"search_ioc\","
+	    " \"search_term\": \"example.com\"}");
 }
 
 int
@@ -189,8 +159,7 @@ threatfox_parse(const char *body, size_t len, int kind, struct chousa_arena *a,
 const struct chousa_source chousa_source_threatfox = {
 	.name = "threatfox",
 	.title = "ThreatFox API (abuse.ch)",
-	.types = CHOUSA_IOC_IPS | CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN) |
-	    CHOUSA_IOC_BIT(CHOUSA_IOC_URL) | CHOUSA_IOC_BIT(CHOUSA_IOC_MD5) |
+	.types = ONLINE_NET | CHOUSA_IOC_BIT(CHOUSA_IOC_MD5) |
 	    CHOUSA_IOC_BIT(CHOUSA_IOC_SHA256),
 	.stages = CHOUSA_STAGE_REPUTATION | CHOUSA_STAGE_IDENTIFICATION |
 	    CHOUSA_STAGE_ENRICHMENT,

@@ -5,6 +5,7 @@
  * else is an input or key error); numbers come as strings.  The content
  * type was text/html in 2019 and is not relied upon.  Payloads become
  * DELIVERED relations carrying their signature as the family.
+ * abuse.ch publishes no rate; 60 a minute is a courteous default.
  */
 #include <string.h>
 
@@ -12,35 +13,6 @@
 #include "online.h"
 
 enum { UH_URL, UH_HOST, UH_PAYLOAD };
-
-static char *
-dup200(struct chousa_arena *a, const char *s)
-{
-	return s ? chousa_arena_strndup(a, s, strnlen(s, 200)) : NULL;
-}
-
-/* Common to the three answers: query_status and the reference. */
-static int
-status_of(struct online_q *oq, const struct online_result *r)
-{
-	struct chousa_finding *f = online_query(oq)->finding;
-	const char *qs = jt_str(r->json, "query_status");
-
-	if (qs != NULL && strcmp(qs, "ok") == 0)
-		return 1;
-	if (r->status == 404 || (qs != NULL && (strcmp(qs, "no_results") == 0 ||
-	    strcmp(qs, "no_result") == 0))) {
-		online_miss(f);
-		f->detail = "not listed by URLhaus";
-		return 0;
-	}
-	if (qs != NULL && strstr(qs, "auth_key") != NULL)
-		online_error(oq, "key refused (%.40s)", qs);
-	else
-		online_error(oq, "URLhaus answered '%.40s'",
-		    qs ? qs : "no query_status");
-	return -1;
-}
 
 static void
 add_payloads(struct chousa_finding *f, struct chousa_arena *a, yajl_val p)
@@ -52,8 +24,9 @@ add_payloads(struct chousa_finding *f, struct chousa_arena *a, yajl_val p)
 		const char *sha = jt_str(it, "response_sha256");
 		const char *sig = jt_str(it, "signature");
 
-		online_add_related(f, a, CHOUSA_REL_DELIVERED, CHOUSA_IOC_SHA256,
-		    sha, sig, online_time(jt_str(it, "firstseen")));
+		online_add_related(f, a, CHOUSA_REL_DELIVERED,
+		    CHOUSA_IOC_SHA256, sha, sig,
+		    online_time(jt_str(it, "firstseen")));
 		online_add_label(f, a, sig);
 	}
 }
@@ -63,25 +36,27 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 {
 	struct chousa_finding *f = online_query(oq)->finding;
 	struct chousa_arena *a = online_arena(oq);
-	int kind = (int)(intptr_t)arg, st;
+	int kind = (int)(intptr_t)arg, keep;
 	yajl_val j = r->json;
 	size_t i;
 
-	st = status_of(oq, r);
-	if (st <= 0)
-		return st == 0 ? ONLINE_CACHE_MISS : ONLINE_NO_CACHE;
+	keep = online_abusech(oq, r, "URLhaus", "not listed by URLhaus", NULL,
+	    0);
+	if (keep != ONLINE_CACHE_HIT)
+		return keep;
 	online_hit(f, a);
 	f->verdict = CHOUSA_V_MALICIOUS;
-	f->reference = dup200(a, jt_str(j, "urlhaus_reference"));
+	f->reference = online_strn(a, jt_str(j, "urlhaus_reference"), 200);
 	switch (kind) {
 	case UH_URL:
 		f->online = jt_str(j, "url_status") && strcmp(jt_str(j,
 		    "url_status"), "online") == 0 ? "online" : "offline";
-		f->threat = dup200(a, jt_str(j, "threat"));
+		f->threat = online_strn(a, jt_str(j, "threat"), 200);
 		f->first_seen = online_time(jt_str(j, "date_added"));
 		f->last_seen = online_time(jt_str(j, "last_online"));
 		add_payloads(f, a, jt_get(j, "payloads"));
-		f->detail = chousa_arena_printf(a, "listed malware URL (%s, %s)",
+		f->detail = chousa_arena_printf(a,
+		    "listed malware URL (%s, %s)",
 		    f->threat ? f->threat : "no threat given", f->online);
 		break;
 	case UH_HOST: {
@@ -96,12 +71,14 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 			if (us != NULL && strcmp(us, "online") == 0)
 				online++;
 			if (f->threat == NULL)
-				f->threat = dup200(a, jt_str(u, "threat"));
+				f->threat = online_strn(a, jt_str(u,
+				    "threat"), 200);
 		}
 		f->online = online > 0 ? "online" : "offline";
+		int64_t n = jt_int(j, (int64_t)jt_len(urls), "url_count");
+
 		f->detail = chousa_arena_printf(a, "%lld malware URL%s on this"
-		    " host, %zu online", (long long)jt_int(j, (int64_t)jt_len(urls),
-		    "url_count"), jt_int(j, 0, "url_count") == 1 ? "" : "s",
+		    " host, %zu online", (long long)n, n == 1 ? "" : "s",
 		    online);
 		break;
 	}
@@ -109,7 +86,7 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 		yajl_val urls = jt_get(j, "urls");
 
 		online_add_label(f, a, jt_str(j, "signature"));
-		f->file_type = dup200(a, jt_str(j, "file_type"));
+		f->file_type = online_strn(a, jt_str(j, "file_type"), 200);
 		f->first_seen = online_time(jt_str(j, "firstseen"));
 		f->last_seen = online_time(jt_str(j, "lastseen"));
 		for (i = 0; i < jt_len(urls) && i < 100; i++)
@@ -126,82 +103,61 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 	return ONLINE_CACHE_HIT;
 }
 
-static void
-uh_req(struct online_req *req)
-{
-	memset(req, 0, sizeof(*req));
-	req->method = "POST";
-	req->key_in = ONLINE_KEY_HEADER;
-	req->key_name = "Auth-Key: ";
-}
-
 static int
 uh_start(struct chousa_query *q, struct chousa_err *err)
 {
 	struct online_q *oq = online_begin(q);
-	struct chousa_arena *a;
 	struct online_req req;
+	const char *field;
 	int kind;
-	char *v;
 
 	if (oq == NULL)
 		return CHOUSA_OK;
-	a = online_arena(oq);
-	v = online_urlenc(a, q->ind->type == CHOUSA_IOC_URL ? q->ind->value :
-	    q->ind->value);
-	if (v == NULL)
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	uh_req(&req);
+	online_abusech_req(&req);
 	switch (q->ind->type) {
 	case CHOUSA_IOC_URL:
 		kind = UH_URL;
 		req.path = "/url/";
-		req.body = chousa_arena_printf(a, "url=%s", v);
+		field = "url=";
 		break;
 	case CHOUSA_IOC_DOMAIN:
 	case CHOUSA_IOC_IPV4:
 	case CHOUSA_IOC_IPV6:
 		kind = UH_HOST;
 		req.path = "/host/";
-		req.body = chousa_arena_printf(a, "host=%s", v);
+		field = "host=";
 		break;
 	default:
 		kind = UH_PAYLOAD;
 		req.path = "/payload/";
-		req.body = chousa_arena_printf(a, "%s=%s",
-		    q->ind->type == CHOUSA_IOC_MD5 ? "md5_hash" : "sha256_hash",
-		    v);
+		field = q->ind->type == CHOUSA_IOC_MD5 ? "md5_hash=" :
+		    "sha256_hash=";
 		break;
 	}
-	online_call(oq, &req, on_answer, (void *)(intptr_t)kind);
-	return online_started(oq);
+	req.body = online_form(online_arena(oq), field, q->ind->value);
+	return online_ask(oq, &req, on_answer, (void *)(intptr_t)kind, err);
 }
 
 static int
 uh_check(struct chousa_query *q, struct chousa_err *err)
 {
-	struct online_req req;
-
 	(void)err;
-	uh_req(&req);
-	req.path = "/host/";
-	req.body = "host=example.com";
-	return online_check(q, &req);
+	return online_check_with(q, online_abusech_req, "/host/",
+	    "host=example.com");
 }
 
 int
 urlhaus_parse(const char *body, size_t len, int kind, struct chousa_arena *a,
     struct chousa_finding *f)
 {
-	return online_parse_buffer(on_answer, (void *)(intptr_t)(kind % 3), body,
-	    len, a, f);
+	return online_parse_buffer(on_answer, (void *)(intptr_t)(kind % 3),
+	    body, len, a, f);
 }
 
 const struct chousa_source chousa_source_urlhaus = {
 	.name = "urlhaus",
 	.title = "URLhaus API (abuse.ch)",
-	.types = CHOUSA_IOC_IPS | CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN) |
-	    CHOUSA_IOC_BIT(CHOUSA_IOC_URL) | CHOUSA_IOC_BIT(CHOUSA_IOC_MD5) |
+	.types = ONLINE_NET | CHOUSA_IOC_BIT(CHOUSA_IOC_MD5) |
 	    CHOUSA_IOC_BIT(CHOUSA_IOC_SHA256),
 	.stages = CHOUSA_STAGE_REPUTATION | CHOUSA_STAGE_IDENTIFICATION |
 	    CHOUSA_STAGE_ENRICHMENT,

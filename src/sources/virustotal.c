@@ -8,6 +8,8 @@
  * labels from popular_threat_classification.  The public-API quota
  * (4 a minute, 500 a day) is commonly cited but [UNCONFIRMED]; so is
  * whether 429 answers carry Retry-After (the framework copes with both).
+ * Relationship pages each cost a request: `relationships` in the config
+ * picks them (several are premium-only [DOC; list UNCONFIRMED]).
  */
 #include <string.h>
 
@@ -43,8 +45,7 @@ static const struct vt_rel rel_file[] = {
 	{ NULL, 0, 0 }
 };
 
-/* The label a file object gives: the most popular threat name, else the
- * suggested label. */
+/* The label of a related file: its top threat name, else the suggestion. */
 static const char *
 file_label(yajl_val attrs)
 {
@@ -97,7 +98,8 @@ add_labels(struct chousa_finding *f, struct chousa_arena *a, yajl_val attrs)
 
 	for (i = 0; i < jt_len(names) && i < 3; i++)
 		if (jt_int(jt_at(names, i), 0, "count") * 2 >= top)
-			online_add_label(f, a, jt_str(jt_at(names, i), "value"));
+			online_add_label(f, a, jt_str(jt_at(names, i),
+			    "value"));
 	if (f->n_labels == 0 && sug != NULL) {
 		const char *dot = strchr(sug, '.'), *end;
 
@@ -108,8 +110,35 @@ add_labels(struct chousa_finding *f, struct chousa_arena *a, yajl_val attrs)
 	}
 }
 
+static void
+vt_req(struct online_req *req)
+{
+	online_req_init(req, ONLINE_KEY_HEADER, "x-apikey: ");
+}
+
 static int on_rel(struct online_q *oq, void *arg,
 	    const struct online_result *r);
+
+/*
+ * Each relationship page costs a request of the quota: the config's
+ * relationships (comma separated, or "none") picks them; all by default.
+ */
+static int
+wanted(const struct chousa_query *q, const char *name)
+{
+	const char *list = chousa_config_get(chousa_ctx_config(q->ctx),
+	    "virustotal", "relationships");
+	size_t n = strlen(name);
+	const char *p;
+
+	if (list == NULL || *list == '\0')
+		return 1;
+	for (p = list; (p = strstr(p, name)) != NULL; p += n)
+		if ((p == list || p[-1] == ',' || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+			return 1;
+	return 0;
+}
 
 /* The object report; arg is the path asked (for relationship pages). */
 static int
@@ -141,14 +170,10 @@ on_object(struct online_q *oq, void *arg, const struct online_result *r)
 		f->detail = "known to VirusTotal, no detection counts";
 	if (type != NULL && strcmp(type, "file") == 0) {
 		add_labels(f, a, attrs);
-		f->file_type = jt_str(attrs, "type_description");
-		f->file_name = jt_str(attrs, "meaningful_name");
-		if (f->file_type != NULL)
-			f->file_type = chousa_arena_strndup(a, f->file_type,
-			    strnlen(f->file_type, 200));
-		if (f->file_name != NULL)
-			f->file_name = chousa_arena_strndup(a, f->file_name,
-			    strnlen(f->file_name, 200));
+		f->file_type = online_strn(a, jt_str(attrs,
+		    "type_description"), 200);
+		f->file_name = online_strn(a, jt_str(attrs, "meaningful_name"),
+		    200);
 		f->first_seen = jt_int(attrs, 0, "first_submission_date");
 		f->last_seen = jt_int(attrs, 0, "last_analysis_date");
 		gui = "file/";
@@ -175,9 +200,9 @@ on_object(struct online_q *oq, void *arg, const struct online_result *r)
 	    i++) {
 		struct online_req req;
 
-		memset(&req, 0, sizeof(req));
-		req.key_in = ONLINE_KEY_HEADER;
-		req.key_name = "x-apikey: ";
+		if (!wanted(q, rels[i].name))
+			continue;
+		vt_req(&req);
 		req.optional = 1;
 		req.path = chousa_arena_printf(a, "%s/%s?limit=20", path,
 		    rels[i].name);
@@ -228,9 +253,7 @@ on_rel(struct online_q *oq, void *arg, const struct online_result *r)
 			const char *ip = jt_str(attrs, "ip_address");
 			const char *host = jt_str(attrs, "host_name");
 			int64_t when = jt_int(attrs, 0, "date");
-			int ind_is_ip = q->ind != NULL &&
-			    (q->ind->type == CHOUSA_IOC_IPV4 ||
-			    q->ind->type == CHOUSA_IOC_IPV6);
+			int ind_is_ip = online_is_ip(q);
 
 			if (ind_is_ip && host != NULL)
 				online_add_related(f, a, CHOUSA_REL_RESOLVES,
@@ -316,14 +339,9 @@ vt_ask(struct chousa_query *q, const char *path, struct chousa_err *err)
 		return CHOUSA_OK;
 	if (path == NULL)
 		path = object_path(online_arena(oq), q->ind);
-	if (path == NULL)
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	memset(&req, 0, sizeof(req));
-	req.key_in = ONLINE_KEY_HEADER;
-	req.key_name = "x-apikey: ";
+	vt_req(&req);
 	req.path = path;
-	online_call(oq, &req, on_object, (void *)path);
-	return online_started(oq);
+	return online_ask(oq, &req, on_object, (void *)path, err);
 }
 
 static int
@@ -335,14 +353,8 @@ vt_start(struct chousa_query *q, struct chousa_err *err)
 static int
 vt_check(struct chousa_query *q, struct chousa_err *err)
 {
-	struct online_req req;
-
 	(void)err;
-	memset(&req, 0, sizeof(req));
-	req.key_in = ONLINE_KEY_HEADER;
-	req.key_name = "x-apikey: ";
-	req.path = "/ip_addresses/8.8.8.8";
-	return online_check(q, &req);
+	return online_check_with(q, vt_req, "/ip_addresses/8.8.8.8", NULL);
 }
 
 int
@@ -358,9 +370,7 @@ virustotal_parse(const char *body, size_t len, int rel,
 const struct chousa_source chousa_source_virustotal = {
 	.name = "virustotal",
 	.title = "VirusTotal",
-	.types = CHOUSA_IOC_IPS | CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN) |
-	    CHOUSA_IOC_BIT(CHOUSA_IOC_URL) | CHOUSA_IOC_BIT(CHOUSA_IOC_MD5) |
-	    CHOUSA_IOC_BIT(CHOUSA_IOC_SHA1) | CHOUSA_IOC_BIT(CHOUSA_IOC_SHA256),
+	.types = ONLINE_NET | ONLINE_HASH3,
 	.stages = CHOUSA_STAGE_REPUTATION | CHOUSA_STAGE_IDENTIFICATION |
 	    CHOUSA_STAGE_ENRICHMENT,
 	.flags = CHOUSA_SRC_NEEDS_KEY,

@@ -98,10 +98,21 @@ expect wrong_format_names_expected "is not a ThreatFox CSV or JSON export" "$T/e
 check not_json_refused 3 "$CHOUSA" import stix "$A"/urlhaus/csv_online_*.csv
 [ "$(count "SELECT count(*) FROM indicators")" = "$before" ] &&
 	ok refused_files_write_nothing || not_ok refused_files_write_nothing "count changed"
-check unknown_source_is_usage 2 "$CHOUSA" import nosuchfeed "$F/feodo.json"
+# A line over the 1 MiB cap is one rejected row, not unbounded memory.
+python3 -c 'print("http://ok.example.com/a"); print("x" * 2000000); print("http://ok.example.com/b")' > "$T/long.txt"
+check long_line_rejected 0 "$CHOUSA" -v import urlhaus "$T/long.txt"
+expect long_line_counts "read 3, added 2, updated 0, rejected 1" "$T/err"
+expect long_line_says_why "line 2 is longer than" "$T/err"
+check unknown_source_is_bad_input 3 "$CHOUSA" import nosuchfeed "$F/feodo.json"
 check missing_file 3 "$CHOUSA" import feodo "$T/nonexistent.csv"
 printf 'not json at all {' > "$T/broken.json"
 check broken_json 3 "$CHOUSA" import urlhaus "$T/broken.json"
+printf 'Some prose that mentions evil.example.com once.\n' > "$T/prose.txt"
+check auto_refuses_prose 3 "$CHOUSA" import --source auto "$T/prose.txt"
+expect auto_prose_says_list "or list for any text" "$T/err"
+printf 'evil-list.example.com\n198.51.100.99\n' > "$T/plain.txt"
+check auto_takes_plain_list 0 "$CHOUSA" import --source auto "$T/plain.txt"
+expect auto_plain_is_list "^list: .*read 2, added 2" "$T/err"
 
 # One family id for the same indicator from three sources.
 check same_indicator_three_sources 1 "$CHOUSA" lookup --json \

@@ -119,3 +119,58 @@ if "$CHOUSA" investigate --help > "$T/help" 2>&1; then
 else
 	echo "ok - investigate_help_lists_formats # SKIP no investigate command"
 fi
+
+# ---- end to end: the worked example from the demo data, through the CLI ----
+
+DEMO="$TESTS/../demo"
+if [ -f "$DEMO/urlhaus.csv" ] && "$CHOUSA" import --help > /dev/null 2>&1; then
+	db="$T/demo.db"
+	for pair in urlhaus:urlhaus.csv threatfox:threatfox.csv \
+	    malwarebazaar:malwarebazaar.csv feodo:feodo.csv \
+	    malpedia:malpedia.json warninglist:warninglist.json \
+	    misp:sandbox-report.misp.json; do
+		"$CHOUSA" --db "$db" -q import "${pair%%:*}" "$DEMO/${pair#*:}" \
+		    > /dev/null 2>&1
+	done
+	for fmt in html stix misp dot; do
+		"$CHOUSA" --db "$db" investigate --sources local --format "$fmt" \
+		    'www[.]dnautik[.]com' > "$T/cli.$fmt" 2> "$T/cli.err"
+		st=$?
+		if [ "$st" -eq 1 ] && [ -s "$T/cli.$fmt" ]; then
+			ok "cli_worked_example_$fmt"
+		else
+			not_ok "cli_worked_example_$fmt" "exit $st: $(head -c 200 "$T/cli.err")"
+		fi
+	done
+	expect cli_html_defanged '<code>www\[\.\]dnautik\[\.\]com</code>' "$T/cli.html"
+	refute cli_html_no_live_domain '>www\.dnautik\.com<' "$T/cli.html"
+	expect cli_html_draws_graph '<svg xmlns' "$T/cli.html"
+	expect cli_dot_names_family 'win\.emotet' "$T/cli.dot"
+	"$CHOUSA" --db "$db" investigate --sources local --format html \
+	    --no-defang 'www[.]dnautik[.]com' > "$T/nd.html" 2> /dev/null
+	expect cli_html_no_defang '<h2>.*<code>www\.dnautik\.com</code>' "$T/nd.html"
+	if python3 - "$T/cli.stix" "$T/cli.misp" > "$T/py.out" 2>&1 <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1], encoding="utf-8"))
+objs = {o["id"]: o for o in b["objects"]}
+mal = [o for o in objs.values() if o["type"] == "malware"]
+assert mal and mal[0]["name"] == "Emotet" and mal[0]["is_family"], mal
+ind = [o for o in objs.values() if o["type"] == "indicator"
+    and o["pattern"] == "[domain-name:value = 'www.dnautik.com']"]
+assert ind, "no indicator for the domain"
+rel = [o for o in objs.values() if o["type"] == "relationship"
+    and o["relationship_type"] == "indicates" and o["source_ref"] == ind[0]["id"]]
+assert rel and rel[0]["target_ref"] == mal[0]["id"], "no indicates"
+files = [o for o in objs.values() if o["type"] == "file"]
+assert any(f["hashes"].get("SHA-256", "").startswith("d7e61d7d") for f in files)
+e = json.load(open(sys.argv[2], encoding="utf-8"))["Event"]
+a = [x for x in e["Attribute"] if x["value"] == "www.dnautik.com"]
+assert a and a[0]["type"] == "domain" and a[0]["to_ids"], a
+assert {"name": 'misp-galaxy:malpedia="Emotet"'} in e["Tag"], e["Tag"]
+assert any(o["Attribute"][0]["value"].startswith("d7e61d7d") for o in e["Object"])
+PY
+	then ok cli_stix_misp_carry_the_chain; else
+		not_ok cli_stix_misp_carry_the_chain "$(tail -n 1 "$T/py.out")"; fi
+else
+	echo "ok - cli_worked_example # SKIP no demo data or no import command"
+fi

@@ -1,6 +1,7 @@
 /*
- * fuzz-import-warninglist.c: the warninglist importer over arbitrary bytes, into an
- * in-memory store.  Any input must end in a clean result or a clean error.
+ * fuzz-import-warninglist.c: the warninglist importer over arbitrary
+ * bytes, into an in-memory store.  Any input must end in a clean result or
+ * a clean error.
  */
 #include <stddef.h>
 #include <stdint.h>

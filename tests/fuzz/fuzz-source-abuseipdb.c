@@ -1,7 +1,7 @@
 /*
- * fuzz-source-abuseipdb.c: the abuseipdb module's answer parser over arbitrary
- * bytes, with no network: the check answer.  The first byte picks the
- * kind of answer; the rest is the body.  Any input must end in a clean
+ * fuzz-source-abuseipdb.c: the abuseipdb module's answer parser over
+ * arbitrary bytes, with no network: the check answer.  The first byte picks
+ * the kind of answer; the rest is the body.  Any input must end in a clean
  * status.
  */
 #include <stddef.h>
@@ -20,7 +20,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || chousa_arena_new(&a, 64 << 20, NULL) != CHOUSA_OK)
 		return 0;
 	f = (struct chousa_finding){ 0 };
-	abuseipdb_parse((const char *)data + 1, size - 1, data[0] % 1, a, &f);
+	abuseipdb_parse((const char *)data + 1, size - 1,
+	    data[0] % 1, a, &f);
 	chousa_arena_free(a);
 	return 0;
 }

@@ -20,7 +20,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || chousa_arena_new(&a, 64 << 20, NULL) != CHOUSA_OK)
 		return 0;
 	f = (struct chousa_finding){ 0 };
-	anyrun_parse((const char *)data + 1, size - 1, data[0] % 1, a, &f);
+	anyrun_parse((const char *)data + 1, size - 1,
+	    data[0] % 1, a, &f);
 	chousa_arena_free(a);
 	return 0;
 }

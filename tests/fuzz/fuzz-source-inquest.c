@@ -1,8 +1,8 @@
 /*
  * fuzz-source-inquest.c: the inquest module's answer parser over arbitrary
- * bytes, with no network: DFI (0), IOC DB (1) and reputation DB (2).  The first byte picks the
- * kind of answer; the rest is the body.  Any input must end in a clean
- * status.
+ * bytes, with no network: DFI (0), IOC DB (1) and reputation DB (2).  The
+ * first byte picks the kind of answer; the rest is the body.  Any input must
+ * end in a clean status.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -20,7 +20,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || chousa_arena_new(&a, 64 << 20, NULL) != CHOUSA_OK)
 		return 0;
 	f = (struct chousa_finding){ 0 };
-	inquest_parse((const char *)data + 1, size - 1, data[0] % 3, a, &f);
+	inquest_parse((const char *)data + 1, size - 1,
+	    data[0] % 3, a, &f);
 	chousa_arena_free(a);
 	return 0;
 }

@@ -1,8 +1,8 @@
 /*
  * fuzz-source-malpedia.c: the malpedia module's answer parser over arbitrary
- * bytes, with no network: get/family (0) and find/family (1).  The first byte picks the
- * kind of answer; the rest is the body.  Any input must end in a clean
- * status.
+ * bytes, with no network: get/family (0) and find/family (1).  The first
+ * byte picks the kind of answer; the rest is the body.  Any input must end
+ * in a clean status.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -20,7 +20,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || chousa_arena_new(&a, 64 << 20, NULL) != CHOUSA_OK)
 		return 0;
 	f = (struct chousa_finding){ 0 };
-	malpedia_parse((const char *)data + 1, size - 1, data[0] % 2, a, &f);
+	malpedia_parse((const char *)data + 1, size - 1,
+	    data[0] % 2, a, &f);
 	chousa_arena_free(a);
 	return 0;
 }

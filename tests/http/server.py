@@ -18,14 +18,20 @@ Modes, put in the path after the service, change one reply:
     @html         an HTML error page served as text/html
     @big          a 33 MiB body (over the client's cap)
     @429ra        429 with Retry-After: 1     @429   429 without it
+    @429date      429 with Retry-After as an HTTP date 1 s ahead
     @500          a 500                       @401   a 401
+    @goto=PORT    302 to the same path on http://127.0.0.1:PORT (plain)
+    @hops=N       N redirects to this server (same scheme), then the reply
+--tls CERT KEY serves HTTPS with that certificate (tests/cli/test-tls.sh).
 --delay-ms adds latency to every reply (the benchmark).  Each request is
-logged to --log as "service method path auth-header-present" (never a
-header value).
+logged to --log as "service method path auth|noauth [proxied]" (never a
+header value); a request sent to the server as a proxy (an absolute URI)
+is answered as if it came directly, and logged as proxied.
 """
 import argparse
 import fnmatch
 import os
+import ssl
 import sys
 import threading
 import time
@@ -96,7 +102,11 @@ class Handler(BaseHTTPRequestHandler):
     def handle_any(self, method):
         n = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(n).decode("utf-8", "replace") if n else ""
-        parts = self.path.split("/", 2)
+        path, proxied = self.path, False
+        if path.startswith("http://"):
+            # Sent to us as a proxy: an absolute URI (tests of http_proxy).
+            path, proxied = "/" + path[7:].partition("/")[2], True
+        parts = path.split("/", 2)
         service = parts[1] if len(parts) > 1 else ""
         rest = "/" + (parts[2] if len(parts) > 2 else "")
         mode = ""
@@ -110,16 +120,31 @@ class Handler(BaseHTTPRequestHandler):
             has_auth = (auth[5:] + "=") in body
         else:
             has_auth = not auth or self.has_header(auth)
-        self.server.log(service, method, rest, has_auth)
+        self.server.log(service, method, rest, has_auth, proxied)
         delay = self.server.delay_ms
         if mode.startswith("delay="):
             delay += int(mode[6:])
         if delay:
             time.sleep(delay / 1000.0)
+        if mode.startswith("goto="):
+            return self.reply(302, b"", extra=[
+                "Location: http://127.0.0.1:%d/%s%s" % (int(mode[5:]),
+                                                        service, rest)])
+        if mode.startswith("hops=") and int(mode[5:]) > 0:
+            scheme = "https" if self.server.tls else "http"
+            return self.reply(302, b"", extra=[
+                "Location: %s://127.0.0.1:%d/%s/@hops=%d%s" % (
+                    scheme, self.server.server_address[1], service,
+                    int(mode[5:]) - 1, rest)])
         if mode == "429ra":
             return self.reply(429, b'{"error": {"code": "QuotaExceededError",'
                               b' "message": "Quota exceeded"}}',
                               extra=["Retry-After: 1"])
+        if mode == "429date":
+            when = time.strftime("%a, %d %b %Y %H:%M:%S GMT",
+                                 time.gmtime(time.time() + 1))
+            return self.reply(429, b'{"error": "slow down"}',
+                              extra=["Retry-After: " + when])
         if mode == "429":
             return self.reply(429, b'{"error": "too many requests"}')
         if mode == "500":
@@ -223,14 +248,21 @@ class Server(ThreadingHTTPServer):
         self.delay_ms = delay_ms
         self.lock = threading.Lock()
         self.logfp = open(log_path, "a") if log_path else None
+        self.tls = False
 
-    def log(self, service, method, path, has_auth):
+    def use_tls(self, cert, key):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
+        self.socket = ctx.wrap_socket(self.socket, server_side=True)
+        self.tls = True
+
+    def log(self, service, method, path, has_auth, proxied=False):
         if self.logfp is None:
             return
         with self.lock:
-            self.logfp.write("%s %s %s %s\n" % (service, method, path,
-                                                "auth" if has_auth else
-                                                "noauth"))
+            self.logfp.write("%s %s %s %s%s\n" % (
+                service, method, path, "auth" if has_auth else "noauth",
+                " proxied" if proxied else ""))
             self.logfp.flush()
 
 
@@ -243,9 +275,12 @@ def main():
     ap.add_argument("--delay-ms", type=int, default=0)
     ap.add_argument("--log", default="")
     ap.add_argument("--port-file", default="")
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     a = ap.parse_args()
     srv = Server(("127.0.0.1", 0), load_cases(a.root, a.samples),
                  a.delay_ms, a.log)
+    if a.tls:
+        srv.use_tls(a.tls[0], a.tls[1])
     port = srv.server_address[1]
     if a.port_file:
         with open(a.port_file + ".tmp", "w") as fp:

@@ -138,6 +138,47 @@ main(void)
 	    r->parse_error != NULL);
 	chousa_ctx_free(ctx);
 
+	/* The budget bounds the walk, and the report says so. */
+	opts.budget = 3;
+	chousa_ctx_new(&ctx, st, NULL, &opts, &err);
+	r = one(ctx, "www.dnautik.com");
+	T_OK("budget_caps_lookups", r != NULL && r->lookups <= 3);
+	T_OK("budget_noted", r != NULL && r->n_notes > 0 &&
+	    strstr(r->notes[0], "budget") != NULL);
+	chousa_ctx_free(ctx);
+	opts.budget = 0;
+
+	/* "local" names the group; online sources are then not asked. */
+	opts.sources = "local";
+	chousa_ctx_new(&ctx, st, NULL, &opts, &err);
+	r = one(ctx, "www.dnautik.com");
+	T_OK("local_group_no_skips", r != NULL && r->n_skipped == 0);
+	chousa_ctx_free(ctx);
+	opts.sources = NULL;
+
+	/* A batch keeps input order; one bad input spoils nothing. */
+	chousa_ctx_new(&ctx, st, NULL, &opts, &err);
+	{
+		const char *in[3] = { "162.243.103.246", "%%%",
+		    "www.google.com" };
+		struct chousa_report *reps;
+
+		T_INTEQ("batch_runs", chousa_investigate(ctx, in, 3, &reps,
+		    &err), CHOUSA_OK);
+		T_OK("batch_order", strcmp(reps[0].ind.value,
+		    "162.243.103.246") == 0 && reps[1].parse_rc != CHOUSA_OK &&
+		    strcmp(reps[2].ind.value, "www.google.com") == 0);
+	}
+	T_STREQ("status_names", chousa_status_name(CHOUSA_ST_SKIPPED),
+	    "skipped");
+	T_STREQ("verdict_never_clean", chousa_verdict_name(CHOUSA_V_UNKNOWN),
+	    "unknown");
+	T_OK("renderers_listed", chousa_renderer_find("text") != NULL &&
+	    chousa_renderer_find("json") != NULL &&
+	    chousa_renderer_find("md") != NULL &&
+	    chousa_renderer_find("nope") == NULL);
+	chousa_ctx_free(ctx);
+
 	/* An unknown source name is refused. */
 	opts.sources = "local-urlhaus,nosuchsource";
 	T_INTEQ("unknown_source_refused", chousa_ctx_new(&ctx, st, NULL,

@@ -181,7 +181,12 @@ static const char *unknown_sentences[] = {
 	"No source knows 198.51.100.23: the verdict is unknown, not clean."
 };
 
-static struct chousa_report reports[4];
+static struct chousa_report reports[5];
+
+/* A report with far more edges than the graph draws. */
+#define MANY	500
+static char many_names[MANY][40];
+static struct chousa_edge many_edges[MANY];
 
 static void
 build_models(void)
@@ -266,6 +271,21 @@ build_models(void)
 	r->input = "not an indicator " H_SCRIPT H_TERM;
 	r->parse_rc = CHOUSA_EPARSE;
 	r->parse_error = "not an indicator: '" H_SCRIPT "'";
+
+	r = &reports[4];
+	r->input = r->ind.value = "hub.example.com";
+	r->ind.type = CHOUSA_IOC_DOMAIN;
+	r->ind.value_len = strlen(r->ind.value);
+	r->verdict = CHOUSA_V_SUSPICIOUS;
+	for (size_t i = 0; i < MANY; i++) {
+		snprintf(many_names[i], sizeof(many_names[i]),
+		    "h%zu.hub.example.com", i);
+		many_edges[i] = (struct chousa_edge){ "hub.example.com",
+		    CHOUSA_IOC_DOMAIN, many_names[i], CHOUSA_IOC_DOMAIN,
+		    "resolves", "otx" };
+	}
+	r->edges = many_edges;
+	r->n_edges = MANY;
 }
 
 /* Render reports[first..first+n) with renderer name into out. */
@@ -345,6 +365,31 @@ dot_quotes_escaped(const struct chousa_buf *b)
 		p = q + 1;
 	}
 	return 1;
+}
+
+/* The graph of a hub with 500 edges is capped and says so. */
+static void
+check_graph_cap(void)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_buf out;
+	const char *p;
+	size_t rects = 0;
+
+	chousa_buf_init(&out, 0);
+	T_OK("graph_cap_renders", render("html", 4, 1, 1, &out, &err) ==
+	    CHOUSA_OK);
+	for (p = out.data; (p = strstr(p, "<rect")) != NULL; p++)
+		rects++;
+	/* 120 node boxes and at most 8 legend swatches. */
+	T_OK("graph_cap_draws_at_most_the_cap", rects > 100 && rects <= 128);
+	T_OK("graph_cap_says_what_was_left", contains(&out,
+	    "edges not drawn"));
+	chousa_buf_release(&out);
+	chousa_buf_init(&out, 0);
+	T_OK("graph_cap_dot_renders", render("dot", 4, 1, 1, &out, &err) ==
+	    CHOUSA_OK && contains(&out, "over the cap"));
+	chousa_buf_release(&out);
 }
 
 static void
@@ -509,5 +554,6 @@ main(int argc, char **argv)
 			check_alloc_failures((*rr)->name);
 	for (rr = chousa_renderers(); *rr != NULL; rr++)
 		check_format((*rr)->name);
+	check_graph_cap();
 	return T_DONE();
 }

@@ -205,8 +205,8 @@ test_lookups(void)
 	    7);
 	rc = chousa_store_import(st, "list", list, &opts, &rep, &err);
 	T_INTEQ("list_reimport_adds_nothing", rep.added, 0);
-	rc = chousa_store_import(st, "malpedia", "tests/data/feeds/malpedia.json",
-	    NULL, &rep, &err);
+	rc = chousa_store_import(st, "malpedia",
+	    "tests/data/feeds/malpedia.json", NULL, &rep, &err);
 	T_OK("malpedia_import_ok", rc == CHOUSA_OK);
 
 	n = lookup(st, a, "evil.example.com", &r);

@@ -189,11 +189,12 @@ test_eve(struct chousa_matcher *m)
 	    "\"grouped\":{\"AAAA\":[\"2a0e:1c80:1:1:45:15:158:1\"]}}}\n"
 	    "{\"timestamp\":\"2024-03-13T18:49:16.000000+0000\","
 	    "\"event_type\":\"fileinfo\",\"src_ip\":\"1.1.1.1\",\"dest_ip\":"
-	    "\"10.0.0.24\",\"fileinfo\":{\"sha256\":\"9F2B1C0D8E7A6B5C4D3E2F1A"
-	    "0B9C8D7E6F5A4B3C2D1E0F9A8B7C6D5E4F3A2B1C\",\"nested\":{\"a\":[[[[1]"
-	    "]]]}}}\n"
+	    "\"10.0.0.24\",\"fileinfo\":{\"sha256\":"
+	    "\"9F2B1C0D8E7A6B5C4D3E2F1A0B9C8D7E"
+	    "6F5A4B3C2D1E0F9A8B7C6D5E4F3A2B1C\","
+	    "\"nested\":{\"a\":[[[[1]]]]}}}\n"
 	    "{\"event_type\":\"http\",\"src_ip\":\"10.0.0.1\" \"x\"}\n"
-	    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n";
+	    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n";
 
 	T_INTEQ("eve_ok", sweep(m, "eve", log, strlen(log), NULL, &g, &st),
 	    CHOUSA_OK);
