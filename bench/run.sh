@@ -16,7 +16,7 @@ if [ -z "${GEN:-}" ]; then
 fi
 export GEN="${GEN:-}"
 mkdir -p "$BENCH_WORK"
-[ -x "$CHOUSA" ] || make --no-print-directory chousa
+make --no-print-directory chousa >&2
 
 out=$(mktemp)
 {

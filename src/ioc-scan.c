@@ -1096,7 +1096,12 @@ ioc_refang_token(struct chousa_buf *out, const char *s, size_t len)
 	if (b - a > 2 * MAX_RUN)
 		b = a + 2 * MAX_RUN + 1;
 	memset(&x, 0, sizeof(x));
-	x.map_cap = MAX_RUN * 2 + 64;
+	/*
+	 * Refanging never lengthens text, so one map entry per input byte
+	 * does; sizing it to the token, not the longest token, matters
+	 * because every chousa_ioc_parse of a feed row comes here.
+	 */
+	x.map_cap = (b - a) + 64;
 	x.map = mem_alloc(x.map_cap * sizeof(*x.map));
 	if (x.map == NULL) {
 		out->failed = CHOUSA_ENOMEM;
