@@ -67,13 +67,9 @@ ind(struct chousa_render *r, const char *value)
 {
 	struct html_state *st = r->state;
 
-	chousa_buf_reset(&st->tmp);
-	render_indicator(r, &st->tmp, value);
 	chousa_buf_adds(r->out, "<code>");
-	chousa_esc_html(r->out, st->tmp.data, st->tmp.len);
+	render_esc_indicator(r, chousa_esc_html, &st->tmp, value);
 	chousa_buf_adds(r->out, "</code>");
-	if (st->tmp.failed != CHOUSA_OK && r->out->failed == CHOUSA_OK)
-		r->out->failed = st->tmp.failed;
 }
 
 static void

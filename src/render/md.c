@@ -20,37 +20,31 @@ esc(struct chousa_render *r, const char *s)
 		chousa_esc_md(r->out, s, strlen(s));
 }
 
-static void
-ind(struct chousa_render *r, const char *value)
+/* The scratch buffer of the shared writers (render.h). */
+static struct chousa_buf *
+scratch(struct chousa_render *r)
 {
-	struct md_state *st = r->state;
-
-	chousa_buf_reset(&st->tmp);
-	render_indicator(r, &st->tmp, value);
-	chousa_esc_md(r->out, st->tmp.data != NULL ? st->tmp.data : "",
-	    st->tmp.len);
+	return &((struct md_state *)r->state)->tmp;
 }
 
 static void
+ind(struct chousa_render *r, const char *value)
+{
+	render_esc_indicator(r, chousa_esc_md, scratch(r), value);
+}
+
+/* A value of any type: indicators defanged, hashes and families as is. */
+static void
 value(struct chousa_render *r, const char *v, int type)
 {
-	if (type == CHOUSA_IOC_NONE || (CHOUSA_IOC_BIT(type) &
-	    CHOUSA_IOC_HASHES))
-		esc(r, v);
-	else
-		ind(r, v);
+	render_esc_value(r, chousa_esc_md, scratch(r), v, type);
 }
 
 static void
 sentence(struct chousa_render *r, const struct chousa_report *rep,
     const char *s)
 {
-	struct md_state *st = r->state;
-
-	chousa_buf_reset(&st->tmp);
-	render_sentence(r, rep, &st->tmp, s);
-	chousa_esc_md(r->out, st->tmp.data != NULL ? st->tmp.data : "",
-	    st->tmp.len);
+	render_esc_sentence(r, chousa_esc_md, scratch(r), rep, s);
 }
 
 static void

@@ -225,3 +225,44 @@ render_finding_is_hit(const struct chousa_finding *f)
 {
 	return f->status == CHOUSA_ST_HIT;
 }
+
+/* Carry a scratch buffer's failure into the output, checked once at end. */
+static void
+keep_failure(struct chousa_render *r, const struct chousa_buf *tmp)
+{
+	if (tmp->failed != CHOUSA_OK && r->out->failed == CHOUSA_OK)
+		r->out->failed = tmp->failed;
+}
+
+void
+render_esc_indicator(struct chousa_render *r, render_esc_fn esc,
+    struct chousa_buf *tmp, const char *value)
+{
+	chousa_buf_reset(tmp);
+	render_indicator(r, tmp, value);
+	esc(r->out, tmp->data, tmp->len);
+	keep_failure(r, tmp);
+}
+
+void
+render_esc_value(struct chousa_render *r, render_esc_fn esc,
+    struct chousa_buf *tmp, const char *v, int type)
+{
+	if (v == NULL)
+		return;
+	if (type == CHOUSA_IOC_NONE || (CHOUSA_IOC_BIT(type) &
+	    CHOUSA_IOC_HASHES))
+		esc(r->out, v, strlen(v));
+	else
+		render_esc_indicator(r, esc, tmp, v);
+}
+
+void
+render_esc_sentence(struct chousa_render *r, render_esc_fn esc,
+    struct chousa_buf *tmp, const struct chousa_report *rep, const char *s)
+{
+	chousa_buf_reset(tmp);
+	render_sentence(r, rep, tmp, s);
+	esc(r->out, tmp->data, tmp->len);
+	keep_failure(r, tmp);
+}

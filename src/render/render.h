@@ -27,6 +27,24 @@ void	render_sentence(const struct chousa_render *r,
 	    const struct chousa_report *rep, struct chousa_buf *tmp,
 	    const char *s);
 
+/*
+ * The human formats (text, md, html) differ only in how they escape
+ * untrusted text; these write through the format's escaper, using tmp as
+ * scratch, so defanging and escaping happen in one order everywhere.
+ */
+typedef void (*render_esc_fn)(struct chousa_buf *b, const char *s,
+	    size_t len);
+/* An indicator value: render_indicator, then escaped. */
+void	render_esc_indicator(struct chousa_render *r, render_esc_fn esc,
+	    struct chousa_buf *tmp, const char *value);
+/* A value of any type: indicators defanged, hashes and families as is. */
+void	render_esc_value(struct chousa_render *r, render_esc_fn esc,
+	    struct chousa_buf *tmp, const char *v, int type);
+/* A report sentence: render_sentence, then escaped. */
+void	render_esc_sentence(struct chousa_render *r, render_esc_fn esc,
+	    struct chousa_buf *tmp, const struct chousa_report *rep,
+	    const char *s);
+
 /* "2024-03-13" (date only) or "" for 0, into out (>= 11 bytes). */
 void	render_date(int64_t t, char *out, size_t out_size);
 

@@ -36,39 +36,32 @@ esc(struct chousa_render *r, const char *s)
 		chousa_esc_text(r->out, s, strlen(s));
 }
 
+/* The scratch buffer of the shared writers (render.h). */
+static struct chousa_buf *
+scratch(struct chousa_render *r)
+{
+	return &((struct text_state *)r->state)->tmp;
+}
+
 /* An indicator, defanged unless asked not to, escaped. */
 static void
 ind(struct chousa_render *r, const char *value)
 {
-	struct text_state *st = r->state;
-
-	chousa_buf_reset(&st->tmp);
-	render_indicator(r, &st->tmp, value);
-	chousa_esc_text(r->out, st->tmp.data != NULL ? st->tmp.data : "",
-	    st->tmp.len);
+	render_esc_indicator(r, chousa_esc_text, scratch(r), value);
 }
 
 /* A value of any type: indicators defanged, hashes and families as is. */
 static void
 value(struct chousa_render *r, const char *v, int type)
 {
-	if (type == CHOUSA_IOC_NONE || (CHOUSA_IOC_BIT(type) &
-	    CHOUSA_IOC_HASHES))
-		esc(r, v);
-	else
-		ind(r, v);
+	render_esc_value(r, chousa_esc_text, scratch(r), v, type);
 }
 
 static void
 sentence(struct chousa_render *r, const struct chousa_report *rep,
     const char *s)
 {
-	struct text_state *st = r->state;
-
-	chousa_buf_reset(&st->tmp);
-	render_sentence(r, rep, &st->tmp, s);
-	chousa_esc_text(r->out, st->tmp.data != NULL ? st->tmp.data : "",
-	    st->tmp.len);
+	render_esc_sentence(r, chousa_esc_text, scratch(r), rep, s);
 }
 
 /* Drop the padding a short field leaves behind. */
