@@ -14,9 +14,13 @@
 #define INPUT_LINE_MAX		((size_t)1 << 20)
 /* What input_peek() can show of the start of the content. */
 #define INPUT_PEEK_MAX		((size_t)64 << 10)
-/* Decompressed bytes at most, and at most this many per compressed byte. */
+/*
+ * Decompressed bytes at most, and at most this many per compressed byte
+ * (past the first 64 MiB).  Feed exports compress 5-20x; deflate's own
+ * ceiling is about 1030x, so 1000 let a zero bomb run to the byte cap.
+ */
 #define INPUT_MAX_BYTES		((uint64_t)64 << 30)
-#define INPUT_MAX_RATIO		1000
+#define INPUT_MAX_RATIO		200
 
 struct input;
 

@@ -282,7 +282,7 @@ chousa_rel_name(int rel)
 {
 	static const char *const names[] = {
 		"unknown", "delivered", "contacted", "referrer", "dropped",
-		"resolves", "c2", "embedded"
+		"resolves", "c2", "embedded", "served"
 	};
 
 	if (rel < 0 || rel >= (int)(sizeof(names) / sizeof(names[0])))

@@ -73,7 +73,8 @@ enum chousa_rel {
 	CHOUSA_REL_DROPPED,		/* sample dropped sample */
 	CHOUSA_REL_RESOLVES,		/* passive DNS: domain resolved to IP */
 	CHOUSA_REL_C2,			/* the sample's C2 is this host */
-	CHOUSA_REL_EMBEDDED		/* the sample embeds this indicator */
+	CHOUSA_REL_EMBEDDED,		/* the sample embeds this indicator */
+	CHOUSA_REL_SERVED		/* the host served this URL */
 };
 const char *chousa_rel_name(int rel);	/* "delivered", "contacted", ... */
 

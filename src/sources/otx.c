@@ -3,17 +3,59 @@
  * general section gives pulse_info.count (the usual maliciousness signal)
  * and the malware families named by pulses; for hosts, the malware
  * section lists samples seen with it and passive_dns its resolutions
- * (RESOLVES relations).  passive_dns is real [REAL samples]; the general
- * and malware shapes are [3RD]/[UNCONFIRMED], so families are read both
- * as strings and as {display_name} objects.
+ * (RESOLVES relations).  For hosts and URLs, url_list gives the URLs
+ * seen on them (SERVED relations).  passive_dns is real [REAL samples];
+ * the general and malware shapes are [3RD]/[UNCONFIRMED], so families are
+ * read both as strings and as {display_name} objects; url_list
+ * ({"url_list": [{"url", "date", ...}], "has_next", ...}) is [3RD], from
+ * OTX's documentation, not confirmed by a real sample.
  * The seeded rate (100 a minute) is a cautious guess [UNCONFIRMED].
  */
 #include <string.h>
+#include <strings.h>
 
 #include "mem.h"
 #include "online.h"
 
-enum { OTX_GENERAL, OTX_MALWARE, OTX_PDNS, OTX_URLS };
+enum { OTX_GENERAL, OTX_MALWARE, OTX_PDNS, OTX_URLS, OTX_NKINDS };
+
+/* The sections asked for, in order; each type asks for the first n. */
+static const struct {
+	const char	*name;
+	int		 kind;
+} otx_sections[] = {
+	{ "general", OTX_GENERAL },
+	{ "url_list", OTX_URLS },
+	{ "malware", OTX_MALWARE },
+	{ "passive_dns", OTX_PDNS },
+};
+#define OTX_N_FILE	1	/* general */
+#define OTX_N_URL	2	/* general, url_list */
+#define OTX_N_NET	4	/* all */
+
+/* A URL worth keeping: http, https or ftp, bounded, no controls/spaces. */
+static int
+otx_url_ok(const char *u)
+{
+	static const char *const schemes[] = { "http://", "https://",
+	    "ftp://" };
+	size_t i, n;
+
+	if (u == NULL)
+		return 0;
+	for (i = 0; i < 3; i++) {
+		n = strlen(schemes[i]);
+		if (strncasecmp(u, schemes[i], n) == 0 && u[n] != '\0')
+			break;
+	}
+	if (i == 3)
+		return 0;
+	for (n = 0; u[n] != '\0'; n++)
+		if (n >= 2048 || (unsigned char)u[n] <= ' ' ||
+		    u[n] == 0x7f)
+			return 0;
+	return 1;
+}
 
 static void
 add_families(struct chousa_finding *f, struct chousa_arena *a, yajl_val arr)
@@ -85,6 +127,18 @@ on_section(struct online_q *oq, void *arg, const struct online_result *r)
 			    CHOUSA_IOC_IPV6 : CHOUSA_IOC_IPV4, v, NULL,
 			    online_time(jt_str(it, "last")));
 		}
+	} else if (kind == OTX_URLS) {
+		list = jt_get(r->json, "url_list");
+		for (i = 0; i < jt_len(list) && i < 100; i++) {
+			yajl_val it = jt_at(list, i);
+			const char *u = jt_str(it, "url");
+
+			if (otx_url_ok(u) && (q->ind == NULL ||
+			    strcmp(u, q->ind->value) != 0))
+				online_add_related(f, a, CHOUSA_REL_SERVED,
+				    CHOUSA_IOC_URL, u, NULL,
+				    online_time(jt_str(it, "date")));
+		}
 	} else if (kind == OTX_MALWARE) {
 		list = jt_get(r->json, "data");
 		for (i = 0; i < jt_len(list) && i < 100; i++) {
@@ -112,12 +166,10 @@ otx_req(struct online_req *req)
 static int
 otx_start(struct chousa_query *q, struct chousa_err *err)
 {
-	static const char *const sections[] = { "general", "malware",
-	    "passive_dns" };
 	struct online_q *oq = online_begin(q);
 	struct chousa_arena *a;
 	const char *slug;
-	size_t i, n = 1;
+	size_t i, n = OTX_N_FILE;
 	char *v;
 
 	if (oq == NULL)
@@ -126,20 +178,21 @@ otx_start(struct chousa_query *q, struct chousa_err *err)
 	switch (q->ind->type) {
 	case CHOUSA_IOC_IPV4:
 		slug = "IPv4";
-		n = 3;
+		n = OTX_N_NET;
 		break;
 	case CHOUSA_IOC_IPV6:
 		slug = "IPv6";
-		n = 3;
+		n = OTX_N_NET;
 		break;
 	case CHOUSA_IOC_DOMAIN:
 		slug = q->ind->regdomain != NULL &&
 		    strcmp(q->ind->regdomain, q->ind->value) != 0 ?
 		    "hostname" : "domain";
-		n = 3;
+		n = OTX_N_NET;
 		break;
 	case CHOUSA_IOC_URL:
 		slug = "url";
+		n = OTX_N_URL;
 		break;
 	default:
 		slug = "file";
@@ -154,11 +207,11 @@ otx_start(struct chousa_query *q, struct chousa_err *err)
 		otx_req(&req);
 		req.optional = i > 0;
 		req.path = chousa_arena_printf(a, "/indicators/%s/%s/%s", slug,
-		    v, sections[i]);
+		    v, otx_sections[i].name);
 		if (req.path == NULL)
 			return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-		online_call(oq, &req, on_section, (void *)(intptr_t)(i == 0 ?
-		    OTX_GENERAL : i == 1 ? OTX_MALWARE : OTX_PDNS));
+		online_call(oq, &req, on_section,
+		    (void *)(intptr_t)otx_sections[i].kind);
 	}
 	return online_started(oq);
 }
@@ -174,8 +227,8 @@ int
 otx_parse(const char *body, size_t len, int kind, struct chousa_arena *a,
     struct chousa_finding *f)
 {
-	return online_parse_buffer(on_section, (void *)(intptr_t)(kind % 3),
-	    body, len, a, f);
+	return online_parse_buffer(on_section,
+	    (void *)(intptr_t)((unsigned)kind % OTX_NKINDS), body, len, a, f);
 }
 
 const struct chousa_source chousa_source_otx = {

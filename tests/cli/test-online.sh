@@ -101,6 +101,30 @@ ok = "emotet" in fam.lower() and "emotet" in c.lower() and "VirusTotal" in c
 print("ok - worked_example_conclusion_emotet" if ok else
       "not ok - worked_example_conclusion_emotet: family %r conclusion %r" % (fam, c[:300]))
 ' "$T/hit.json"
+# OTX url_list: the host's URLs become SERVED related indicators; a
+# javascript: entry in the list is not a URL and is dropped.
+python3 -c '
+import json, sys
+rel = []
+for line in open(sys.argv[1]):
+    if not line.strip():
+        continue
+    for st in json.loads(line).get("stages") or []:
+        for f in st.get("findings") or []:
+            if f["source"] == "otx" and f.get("subject") == "jppost-tu.top":
+                rel += f.get("related") or []
+def has(v):
+    return any(r.get("relation") == "served" and r.get("type") == "url"
+               and r.get("value") == v for r in rel)
+print("ok - otx_url_list_served" if has("http://jppost-tu.top/jp/login.php")
+      else "not ok - otx_url_list_served: %r" % rel[:8])
+bad = [r for r in rel if "javascript" in (r.get("value") or "")]
+print("not ok - otx_url_list_only_urls: %r" % bad if bad
+      else "ok - otx_url_list_only_urls")
+pd = any(r.get("relation") == "resolves" for r in rel)
+print("ok - otx_pdns_still_resolves" if pd
+      else "not ok - otx_pdns_still_resolves: %r" % rel[:8])
+' "$T/hit.json"
 
 run miss --refresh unknown-host-4711.com 0123456789abcdef0123456789abcdef01234567 \
     203.0.113.77

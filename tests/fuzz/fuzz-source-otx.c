@@ -1,7 +1,8 @@
 /*
  * fuzz-source-otx.c: the otx module's answer parser over arbitrary bytes,
- * with no network: general (0), malware (1) and passive_dns (2).  The first
- * byte picks the kind of answer; the rest is the body.  Any input must end
+ * with no network: general (0), malware (1), passive_dns (2) and url_list
+ * (3).  The first byte picks the kind of answer (otx_parse takes it modulo
+ * the kind count); the rest is the body.  Any input must end
  * in a clean status.
  */
 #include <stddef.h>
@@ -21,7 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	f = (struct chousa_finding){ 0 };
 	otx_parse((const char *)data + 1, size - 1,
-	    data[0] % 3, a, &f);
+	    data[0], a, &f);
 	chousa_arena_free(a);
 	return 0;
 }
