@@ -80,7 +80,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(LIB)
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # Fuzz targets built with a plain main() that replays their corpus.
-$(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB)
+$(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(wildcard tests/fuzz/*.h) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(LDLIBS)
 

@@ -1,29 +1,5 @@
 /*
- * fuzz-import-threatfox.c: the threatfox importer over arbitrary bytes, into an
- * in-memory store.  Any input must end in a clean result or a clean error.
+ * fuzz-import-threatfox.c: the threatfox importer over arbitrary bytes (fuzz-import.h).
  */
-#include <stddef.h>
-#include <stdint.h>
-
-#include "store.h"
-
-int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	static struct chousa_store *st;
-	static unsigned runs;
-	struct chousa_import_report rep;
-
-	/* A fresh store now and then keeps memory flat over long runs. */
-	if (st != NULL && ++runs % 512 == 0) {
-		chousa_store_close(st);
-		st = NULL;
-	}
-	if (st == NULL && chousa_store_open(&st, ":memory:", 0, NULL) !=
-	    CHOUSA_OK)
-		return 0;
-	store_import_mem(st, "threatfox", data, size, NULL, &rep, NULL);
-	return 0;
-}
+#define IMPORTER "threatfox"
+#include "fuzz-import.h"
