@@ -265,8 +265,17 @@ ask(struct chousa_ctx *ctx, struct inv_item *it, unsigned stage,
 	struct chousa_err err;
 	int rc;
 
-	if (!(src->stages & stage) || !answers(src, sub) ||
-	    already_asked(it, src, sub->value))
+	int unsupported = !answers(src, sub);
+
+	if (!(src->stages & stage) || already_asked(it, src, sub->value))
+		return CHOUSA_OK;
+	/*
+	 * A source that cannot take the input's type says so once, so that
+	 * it is never silently absent from the report; pivots stay quiet.
+	 */
+	if (unsupported && (sub != &it->subjects[0] ||
+	    sub->type == CHOUSA_IOC_NONE || src->types == 0 ||
+	    (src->flags & CHOUSA_SRC_LOCAL)))
 		return CHOUSA_OK;
 	/*
 	 * The store's look-up of the input already matched its registrable
@@ -303,6 +312,11 @@ ask(struct chousa_ctx *ctx, struct inv_item *it, unsigned stage,
 	f->subject = sub->value;
 	f->subject_type = sub->type;
 	f->depth = sub->depth;
+	if (unsupported) {
+		f->status = CHOUSA_ST_SKIPPED;
+		f->reason = "type not supported";
+		return CHOUSA_OK;
+	}
 	if (!(src->flags & CHOUSA_SRC_LOCAL) && ctx->http == NULL) {
 		f->status = CHOUSA_ST_SKIPPED;
 		f->reason = "offline";

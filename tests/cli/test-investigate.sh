@@ -101,6 +101,12 @@ expect unknown_verdict '^Verdict: unknown' "$T/out"
 expect unknown_never_clean 'not the same as clean' "$T/out"
 refute unknown_no_family_claim 'Most likely' "$T/out"
 
+# A source that cannot take the input's type says so; it is never absent.
+check type_unsupported_exit_clean 0 inv "$demo" --offline AS13335
+expect type_unsupported_said 'skipped \(type not supported\): .*virustotal' "$T/out"
+check type_unsupported_json 0 inv "$demo" --offline --format json AS13335
+expect type_unsupported_json_reason '"source":"abuseipdb"[^}]*"status":"skipped","reason":"type not supported"' "$T/out"
+
 # ---- two sources disagree on the family ----
 cf="$T/conflict.db"
 imp "$cf" feodo "$DEMO/feodo.csv"
