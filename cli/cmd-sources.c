@@ -180,6 +180,10 @@ list(const struct chousa_config *cfg, struct chousa_store *st, int json)
 				chousa_buf_adds(&b, "-");
 			chousa_buf_addch(&b, '\n');
 		}
+		/* The types on a line of their own: a column would not fit. */
+		types(&t, s);
+		chousa_buf_addf(&b, "%-20s types: %s\n", "", t.data);
+		chousa_buf_reset(&t);
 	}
 	if (json)
 		chousa_buf_adds(&b, "]}\n");

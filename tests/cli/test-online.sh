@@ -301,6 +301,7 @@ expect proxy_was_used "^virustotal GET /domains/www.dnautik.com auth proxied" \
 # ---- chousa sources and chousa cache ----
 check sources_lists 0 "$CHOUSA" sources
 expect sources_lists_virustotal "^virustotal +online" "$T/out"
+expect sources_lists_types "^ +types: ipv4,ipv6,domain,url,md5,sha1,sha256$" "$T/out"
 expect sources_lists_local "^local-feodo +local" "$T/out"
 check sources_json 0 "$CHOUSA" sources --json
 expect sources_json_quota '"used_today": ?[0-9]' "$T/out"
