@@ -88,6 +88,10 @@ finding_row(struct chousa_render *r, const struct chousa_report_stage *s,
 	}
 	if (f->n_related > 0)
 		chousa_buf_addf(r->out, ", %zu related", f->n_related);
+	if (f->from_cache) {
+		render_date(f->cached_at, d, sizeof(d));
+		chousa_buf_addf(r->out, ", cached %s", d);
+	}
 	if (f->reference != NULL) {
 		chousa_buf_adds(r->out, ", ");
 		esc(r, f->reference);

@@ -145,6 +145,11 @@ fi
 expect cache_marks_findings "^virustotal www.dnautik.com hit - cached" \
     "$T/cached.f"
 expect cache_has_time '"cached_at": ?"20' "$T/cached.json"
+# The human reports say which answers came from the cache, and when.
+"$CHOUSA" investigate --exhaustive --depth 1 www.dnautik.com > "$T/cached.txt" 2>&1
+expect cache_said_in_text '^  VirusTotal .*cached 20' "$T/cached.txt"
+"$CHOUSA" investigate --exhaustive --depth 1 --format md www.dnautik.com > "$T/cached.md" 2>&1
+expect cache_said_in_md '^\| reputation \| VirusTotal .*cached 20' "$T/cached.md"
 run refreshed --refresh www.dnautik.com
 expect refresh_bypasses_cache "^virustotal www.dnautik.com hit - fresh" \
     "$T/refreshed.f"
