@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 secs=${1:?usage: fuzz.sh SECONDS TARGET.c...}
 shift
 CLANG=${CLANG:-clang}
-out=build-fuzz
+out=${FUZZ_BUILD:-build-fuzz}
 mkdir -p "$out/obj" "$out/new"
 command -v "$CLANG" > /dev/null || { echo "fuzz.sh: clang is needed" >&2; exit 2; }
 
