@@ -1042,6 +1042,22 @@ chousa_store_benign(struct chousa_store *st, struct chousa_arena *a,
 	return rc;
 }
 
+/*
+ * The end of a row loop over s: finalize it, and report a step that failed
+ * before the rows ran out (a callback that stopped early is no error).
+ */
+static int
+end_rows(struct chousa_store *st, sqlite3_stmt *s, int stopped, int step_rc,
+    struct chousa_err *err)
+{
+	int rc = CHOUSA_OK;
+
+	if (!stopped && step_rc != SQLITE_DONE)
+		rc = store_dberr(st, err, "cannot read the store");
+	sqlite3_finalize(s);
+	return rc;
+}
+
 /* ---- iteration ---- */
 
 int
@@ -1088,13 +1104,7 @@ chousa_store_foreach(struct chousa_store *st, unsigned types,
 			continue;
 		stop = fn(arg, &row);
 	}
-	if (!stop && rc != SQLITE_DONE) {
-		rc = store_dberr(st, err, "cannot read the store");
-		sqlite3_finalize(s);
-		return rc;
-	}
-	sqlite3_finalize(s);
-	return CHOUSA_OK;
+	return end_rows(st, s, stop, rc, err);
 }
 
 int
@@ -1130,11 +1140,5 @@ chousa_store_foreach_benign(struct chousa_store *st,
 			continue;
 		stop = fn(arg, &row);
 	}
-	if (!stop && rc != SQLITE_DONE) {
-		rc = store_dberr(st, err, "cannot read the store");
-		sqlite3_finalize(s);
-		return rc;
-	}
-	sqlite3_finalize(s);
-	return CHOUSA_OK;
+	return end_rows(st, s, stop, rc, err);
 }

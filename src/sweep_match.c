@@ -88,6 +88,37 @@ mk(long y, long mo, long d, long h, long mi, long s)
 	    h * 3600 + mi * 60 + s;
 }
 
+/*
+ * "10/Oct/2000:13:55:36" (CLF, sep '/') or "25-Nov-2026 10:00:00" (BIND,
+ * sep '-'): the day, a month name and the year, then any one character and
+ * the time.  Leaves *pp after the seconds; 0 when it does not parse.
+ */
+static int64_t
+day_month_year(const char **pp, const char *end, char sep)
+{
+	const char *p = *pp;
+	long d, mo, y, h, mi, s;
+
+	d = num(&p, end, 2);
+	if (p >= end || *p++ != sep)
+		return 0;
+	mo = month_of(p, end);
+	p += 3;
+	if (p >= end || *p++ != sep)
+		return 0;
+	y = num(&p, end, 4);
+	if (p >= end)
+		return 0;
+	p++;
+	h = num(&p, end, 2);
+	p++;
+	mi = num(&p, end, 2);
+	p++;
+	s = num(&p, end, 2);
+	*pp = p;
+	return mk(y, mo, d, h, mi, s);
+}
+
 /* "+0100", "-07:00", "Z"; seconds east of UTC. */
 static long
 tz_offset(const char *p, const char *end)
@@ -150,39 +181,10 @@ rec_time_parse(const struct rec *r)
 		t = mk(y, mo, d, h, mi, s);
 		return t ? t - tz_offset(p, end) : 0;
 	case REC_TIME_CLF:	/* 10/Oct/2000:13:55:36 -0700 */
-		d = num(&p, end, 2);
-		if (p >= end || *p++ != '/')
-			return 0;
-		mo = month_of(p, end);
-		p += 3;
-		if (p >= end || *p++ != '/')
-			return 0;
-		y = num(&p, end, 4);
-		if (p >= end || *p++ != ':')
-			return 0;
-		h = num(&p, end, 2);
-		p++;
-		mi = num(&p, end, 2);
-		p++;
-		s = num(&p, end, 2);
-		t = mk(y, mo, d, h, mi, s);
+		t = day_month_year(&p, end, '/');
 		return t ? t - tz_offset(p, end) : 0;
 	case REC_TIME_BIND:	/* 25-Nov-2026 10:00:00.000 */
-		d = num(&p, end, 2);
-		if (p >= end || *p++ != '-')
-			return 0;
-		mo = month_of(p, end);
-		p += 3;
-		if (p >= end || *p++ != '-')
-			return 0;
-		y = num(&p, end, 4);
-		p++;
-		h = num(&p, end, 2);
-		p++;
-		mi = num(&p, end, 2);
-		p++;
-		s = num(&p, end, 2);
-		return mk(y, mo, d, h, mi, s);
+		return day_month_year(&p, end, '-');
 	case REC_TIME_WINDNS:	/* 6/5/2013 10:20:58 AM */
 		mo = num(&p, end, 2);
 		if (p >= end || *p++ != '/')
