@@ -13,8 +13,11 @@
 PKG_CONFIG ?= pkg-config
 CC         ?= cc
 PREFIX     ?= /usr/local
-DEPS        = libpsl libidn2 sqlite3 libcurl yajl zlib libarchive libpcap
-HS_DEP     := $(shell $(PKG_CONFIG) --exists libhs 2>/dev/null && echo libhs)
+DEPS        = libpsl libidn2 sqlite3 yajl zlib
+# Loaded with dlopen on first use, not linked (src/dynlib.h): their headers
+# are needed, and the soname of the library the headers belong to.
+DLOPEN_DEPS = libcurl libarchive libpcap
+soname      = $(shell objdump -p $$($(CC) -print-file-name=lib$(1).so) 2>/dev/null | sed -n 's/^ *SONAME *//p')
 WERROR     ?= -Werror
 
 CFLAGS     ?= -O2 -g
@@ -22,11 +25,12 @@ CFLAGS     += -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
               -Wmissing-prototypes -Wwrite-strings -Wvla -Wformat=2 \
               -Wno-format-nonliteral $(WERROR)
 CPPFLAGS   += -D_GNU_SOURCE -Iinclude -Isrc \
-              $(shell $(PKG_CONFIG) --cflags $(DEPS) $(HS_DEP) 2>/dev/null)
-LDLIBS     += $(shell $(PKG_CONFIG) --libs $(DEPS) $(HS_DEP) 2>/dev/null) -lpthread -lm
-ifneq ($(HS_DEP),)
-CPPFLAGS   += -DCHOUSA_HAVE_HYPERSCAN
-endif
+              $(shell $(PKG_CONFIG) --cflags $(DEPS) $(DLOPEN_DEPS) 2>/dev/null)
+sodef       = $(if $(call soname,$(1)),-DCHOUSA_SONAME_$(2)='"$(call soname,$(1))"')
+SONAMES    := $(call sodef,curl,CURL) $(call sodef,archive,ARCHIVE) \
+              $(call sodef,pcap,PCAP)
+CPPFLAGS   += $(SONAMES)
+LDLIBS     += $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null) -ldl -lpthread -lm
 
 BUILD      ?= build
 ifdef SANITIZE
@@ -51,7 +55,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/replay/%)
 HEADERS    := $(wildcard include/*.h include/chousa/*.h src/*.h src/*/*.h cli/*.h)
 
-.PHONY: all check deps deps-test lint fuzz bench demo install golden-update clean man
+.PHONY: print-ldlibs all check deps deps-test lint fuzz bench demo install golden-update clean man
 
 all: chousa docs/chousa.1
 
@@ -131,6 +135,10 @@ install: all
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libchousa.a
 	install -m 644 include/chousa.h $(DESTDIR)$(PREFIX)/include/chousa.h
 	install -m 644 include/chousa/*.h $(DESTDIR)$(PREFIX)/include/chousa/
+
+# The link flags a program using libchousa.a needs (bench/bench-store.sh).
+print-ldlibs:
+	@echo $(LDLIBS)
 
 clean:
 	rm -rf build build-san build-inject build-san-inject build-fuzz chousa

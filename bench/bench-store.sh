@@ -138,9 +138,7 @@ lib=$(dirname "$CHOUSA")/libchousa.a
 lps="n/a"
 if [ -f "$lib" ]; then
 	cc -O2 -D_GNU_SOURCE -Iinclude -o "$W/lookup-bench" bench/lookup-bench.c \
-	    "$lib" $(pkg-config --libs libpsl libidn2 sqlite3 libcurl yajl zlib \
-	    libarchive libpcap $(pkg-config --exists libhs && echo libhs)) \
-	    -lpthread -lm $(pkg-config --exists libhs && echo -lstdc++)
+	    "$lib" $(make -s --no-print-directory print-ldlibs)
 	cut -d'"' -f6 "$uh" | grep -v '^$' | head -n 5000 > "$W/inproc.txt"
 	head -n 5000 "$W/values.txt" >> "$W/inproc.txt"
 	lps=$("$W/lookup-bench" "$db" "$W/inproc.txt" 5 |

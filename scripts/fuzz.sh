@@ -15,11 +15,11 @@ out=${FUZZ_BUILD:-build-fuzz}
 mkdir -p "$out/obj" "$out/new"
 command -v "$CLANG" > /dev/null || { echo "fuzz.sh: clang is needed" >&2; exit 2; }
 
-deps="libpsl libidn2 sqlite3 libcurl yajl zlib libarchive libpcap"
-pkg-config --exists libhs 2>/dev/null && deps="$deps libhs"
-cflags="-g -O1 -std=c11 -D_GNU_SOURCE -Iinclude -Isrc $(pkg-config --cflags $deps)"
-pkg-config --exists libhs 2>/dev/null && cflags="$cflags -DCHOUSA_HAVE_HYPERSCAN"
-libs="$(pkg-config --libs $deps) -lpthread -lm"
+# libcurl, libarchive and libpcap are loaded on first use (src/dynlib.h):
+# their headers are needed, not their link flags.
+deps="libpsl libidn2 sqlite3 yajl zlib"
+cflags="-g -O1 -std=c11 -D_GNU_SOURCE -Iinclude -Isrc $(pkg-config --cflags $deps libcurl libarchive libpcap)"
+libs="$(pkg-config --libs $deps) -ldl -lpthread -lm"
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 
 # The library, once, object by object (a file that does not build is left

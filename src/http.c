@@ -88,9 +88,13 @@ chousa_http_new(struct chousa_http **out, const struct chousa_http_opts *opts,
 	struct chousa_http *h;
 
 	if (!curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+
+		/* Also where a missing libcurl shows (src/dynlib-curl.c). */
+		if (rc != CURLE_OK)
 			return chousa_errf(err, CHOUSA_EHTTP,
-			    "cannot initialise libcurl");
+			    "cannot initialise libcurl: %s",
+			    curl_easy_strerror(rc));
 		curl_ready = 1;
 	}
 	h = mem_alloc(sizeof(*h));

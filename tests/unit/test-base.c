@@ -1,10 +1,11 @@
 /*
- * test-base.c: buffers, arenas, escaping of hostile strings, the config
- * and time parsing.
+ * test-base.c: buffers, arenas, escaping of hostile strings, the config,
+ * time parsing and libraries loaded on first use.
  */
 #include <stdlib.h>
 
 #include "chousa.h"
+#include "dynlib.h"
 #include "t.h"
 
 static void
@@ -136,9 +137,36 @@ test_time(void)
 	    &t), CHOUSA_EPARSE);
 }
 
+/* dynlib: what a missing library or symbol says (src/dynlib.h). */
+static void
+test_dynlib(void)
+{
+	static const char *const names[] = { "zlibVersion" };
+	static const char *const bad_names[] = { "zlibVersion", "no_such_fn" };
+	dynlib_fn syms[2];
+	struct dynlib ok = { "libz.so.1", names, syms, 1, 0, "" };
+	struct dynlib missing = { "libchousa-missing.so.0", names, syms, 1, 0,
+	    "" };
+	struct dynlib no_sym = { "libz.so.1", bad_names, syms, 2, 0, "" };
+
+	T_INTEQ("dynlib_loads", dynlib_load(&ok), 0);
+	T_OK("dynlib_resolves", syms[0] != NULL &&
+	    ((const char *(*)(void))syms[0])()[0] != '\0');
+	T_INTEQ("dynlib_loads_once", dynlib_load(&ok), 0);
+	T_INTEQ("dynlib_missing_library", dynlib_load(&missing), -1);
+	T_OK("dynlib_missing_says_what", strstr(dynlib_error(&missing),
+	    "cannot load libchousa-missing.so.0") != NULL &&
+	    strstr(dynlib_error(&missing), "install-deps") != NULL);
+	T_INTEQ("dynlib_missing_stays_failed", dynlib_load(&missing), -1);
+	T_INTEQ("dynlib_missing_symbol", dynlib_load(&no_sym), -1);
+	T_OK("dynlib_missing_symbol_named", strstr(dynlib_error(&no_sym),
+	    "no_such_fn") != NULL);
+}
+
 int
 main(void)
 {
+	test_dynlib();
 	test_buf();
 	test_arena();
 	test_esc();
