@@ -2,7 +2,8 @@
  * lookup-bench.c: in-process look-ups per second against a store, the
  * figure the sweep and the investigation live by.  Reads indicators (one
  * per line), parses each once, then looks them all up ROUNDS times with
- * one arena recycled every 1024 look-ups, as a bulk caller would.
+ * one arena and one snapshot (read transaction) per 1024 look-ups, as a
+ * bulk caller would.
  *
  *   lookup-bench STORE INDICATORS [ROUNDS]
  * prints: lookups=N seconds=S per_second=R hits=H
@@ -73,8 +74,11 @@ main(int argc, char **argv)
 			size_t n_rec = 0;
 
 			if (done++ % 1024 == 0) {
+				chousa_store_snapshot_end(st);
 				chousa_arena_free(a);
-				if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK)
+				if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK ||
+				    chousa_store_snapshot_begin(st, &err) !=
+				    CHOUSA_OK)
 					return 1;
 			}
 			if (chousa_store_lookup(st, a, &v[i], &rec, &n_rec,

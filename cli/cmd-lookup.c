@@ -222,10 +222,13 @@ lookup_one(struct chousa_store *st, const char *text, int json, int *first)
 		chousa_arena_free(a);
 		return EXIT_BADINPUT;
 	}
-	if (chousa_store_lookup(st, a, &ind, &r, &n, &err) != CHOUSA_OK ||
+	/* The records and the benign lists from the same state of the store. */
+	if (chousa_store_snapshot_begin(st, &err) != CHOUSA_OK ||
+	    chousa_store_lookup(st, a, &ind, &r, &n, &err) != CHOUSA_OK ||
 	    chousa_store_benign(st, a, &ind, &bn, &n_benign, &err) !=
 	    CHOUSA_OK)
 		cli_die_err(&err);
+	chousa_store_snapshot_end(st);
 	chousa_buf_init(&b, 0);
 	if (json) {
 		if (!*first)

@@ -254,6 +254,7 @@ chousa_store_close(struct chousa_store *st)
 
 	if (st == NULL)
 		return;
+	chousa_store_snapshot_end(st);
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(st->q[i]);
 	store_family_cache_clear(st);
@@ -736,6 +737,61 @@ by_sample_hashes(struct lookup *lk, const struct chousa_indicator *ind)
 	return lk->rc;
 }
 
+/*
+ * A read transaction, unless the caller is already in one (a snapshot, an
+ * import): 1 when this call began it and must end it with read_end().
+ */
+static int
+read_begin(struct chousa_store *st)
+{
+	sqlite3_stmt *b;
+	int rc;
+
+	if (!sqlite3_get_autocommit(st->db))
+		return 0;
+	b = store_stmt(st, Q_BEGIN, NULL);
+	if (b == NULL)
+		return 0;
+	rc = sqlite3_step(b);
+	sqlite3_reset(b);
+	return rc == SQLITE_DONE;
+}
+
+static void
+read_end(struct chousa_store *st)
+{
+	sqlite3_stmt *c = store_stmt(st, Q_COMMIT, NULL);
+
+	if (c == NULL || sqlite3_step(c) != SQLITE_DONE)
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	if (c != NULL)
+		sqlite3_reset(c);
+}
+
+int
+chousa_store_snapshot_begin(struct chousa_store *st, struct chousa_err *err)
+{
+	if (st->snapshot)
+		return chousa_errf(err, CHOUSA_EINVAL,
+		    "a snapshot is already open");
+	if (!sqlite3_get_autocommit(st->db))
+		return chousa_errf(err, CHOUSA_EINVAL,
+		    "a transaction is already open");
+	if (!read_begin(st))
+		return store_dberr(st, err, "cannot begin a snapshot");
+	st->snapshot = 1;
+	return CHOUSA_OK;
+}
+
+void
+chousa_store_snapshot_end(struct chousa_store *st)
+{
+	if (st != NULL && st->snapshot) {
+		read_end(st);
+		st->snapshot = 0;
+	}
+}
+
 int
 chousa_store_lookup(struct chousa_store *st, struct chousa_arena *a,
     const struct chousa_indicator *ind, struct chousa_record **out,
@@ -748,11 +804,7 @@ chousa_store_lookup(struct chousa_store *st, struct chousa_arena *a,
 	int own_txn = 0;
 
 	/* One read transaction for all the probes: one WAL lock, not ten. */
-	if (sqlite3_get_autocommit(st->db)) {
-		sqlite3_stmt *b = store_stmt(st, Q_BEGIN, NULL);
-
-		own_txn = b != NULL && sqlite3_step(b) == SQLITE_DONE;
-	}
+	own_txn = read_begin(st);
 	cand_add(&lk, ind->value, CHOUSA_MATCH_EXACT);
 	switch (ind->type) {
 	case CHOUSA_IOC_URL:
@@ -805,14 +857,8 @@ chousa_store_lookup(struct chousa_store *st, struct chousa_arena *a,
 		*out = NULL;
 	*n_out = lk.n;
 out:
-	if (own_txn) {
-		sqlite3_stmt *c = store_stmt(st, Q_COMMIT, NULL);
-
-		if (c == NULL || sqlite3_step(c) != SQLITE_DONE)
-			sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
-		if (c != NULL)
-			sqlite3_reset(c);
-	}
+	if (own_txn)
+		read_end(st);
 	mem_free(lk.v);
 	return lk.rc;
 }

@@ -35,6 +35,7 @@ struct chousa_store {
 	sqlite3		*db;
 	char		*path;
 	unsigned	 flags;
+	int		 snapshot;	/* chousa_store_snapshot_begin() */
 	sqlite3_stmt	*q[Q_COUNT];
 	/* Distinct CIDR prefixes stored (bit p of v4/v6), -1 unknown. */
 	int		 prefixes_known;

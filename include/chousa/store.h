@@ -117,6 +117,18 @@ int	chousa_store_lookup(struct chousa_store *st, struct chousa_arena *a,
 	    const struct chousa_indicator *ind, struct chousa_record **out,
 	    size_t *n_out, struct chousa_err *err);
 
+/*
+ * One consistent view of the store across many reads (one read
+ * transaction): what is read between begin and end is the store as it was
+ * at the first read, even while an import commits, and each look-up skips
+ * taking the WAL read lock again, which is most of its cost.  For bulk
+ * readers; keep it short, because a checkpoint cannot pass it.  Not
+ * nested, and no writes to the same handle meanwhile.
+ */
+int	chousa_store_snapshot_begin(struct chousa_store *st,
+	    struct chousa_err *err);
+void	chousa_store_snapshot_end(struct chousa_store *st);
+
 /* The sample with this md5, sha1 or sha256; CHOUSA_ENOTFOUND if none. */
 int	chousa_store_sample(struct chousa_store *st, struct chousa_arena *a,
 	    const char *hash, struct chousa_sample *out, struct chousa_err *err);

@@ -313,6 +313,51 @@ test_lookups(void)
 	chousa_store_close(st);
 }
 
+/* A snapshot keeps one view while another connection imports. */
+static void
+test_snapshot(void)
+{
+	struct chousa_store *reader = NULL, *writer = NULL;
+	struct chousa_err err = { 0 };
+	struct chousa_arena *a = NULL;
+	struct chousa_import_report rep;
+	struct chousa_record *r;
+	const char *db = tmp_path("snap.db"), *one = tmp_path("snap1.txt"),
+	    *two = tmp_path("snap2.txt");
+
+	write_file(one, "first.example.com\n");
+	write_file(two, "second.example.com\n");
+	if (chousa_store_open(&writer, db, 0, &err) != CHOUSA_OK ||
+	    chousa_store_import(writer, "list", one, NULL, &rep, &err) !=
+	    CHOUSA_OK || chousa_store_open(&reader, db,
+	    CHOUSA_STORE_READONLY, &err) != CHOUSA_OK ||
+	    chousa_arena_new(&a, 0, &err) != CHOUSA_OK) {
+		T_OK("snapshot_setup", 0);
+		printf("# %s\n", err.msg);
+		goto out;
+	}
+	T_INTEQ("snapshot_begin", chousa_store_snapshot_begin(reader, &err),
+	    CHOUSA_OK);
+	T_INTEQ("snapshot_not_nested", chousa_store_snapshot_begin(reader,
+	    &err), CHOUSA_EINVAL);
+	T_INTEQ("snapshot_sees_first", lookup(reader, a,
+	    "first.example.com", &r), 1);
+	T_INTEQ("snapshot_import_meanwhile", chousa_store_import(writer,
+	    "list", two, NULL, &rep, &err), CHOUSA_OK);
+	T_INTEQ("snapshot_keeps_its_view", lookup(reader, a,
+	    "second.example.com", &r), 0);
+	chousa_store_snapshot_end(reader);
+	T_INTEQ("snapshot_ended_sees_import", lookup(reader, a,
+	    "second.example.com", &r), 1);
+	chousa_store_snapshot_end(reader);	/* harmless twice */
+	T_INTEQ("snapshot_again", chousa_store_snapshot_begin(reader, &err),
+	    CHOUSA_OK);
+out:
+	chousa_arena_free(a);
+	chousa_store_close(reader);	/* ends an open snapshot */
+	chousa_store_close(writer);
+}
+
 int
 main(void)
 {
@@ -324,6 +369,7 @@ main(void)
 		return 1;
 	test_schema();
 	test_lookups();
+	test_snapshot();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		printf("# cannot remove %s\n", dir);
