@@ -217,6 +217,7 @@ input_free(struct input *in)
 		archive_read_free(in->ar);
 	if (in->fd >= 0)
 		close(in->fd);
+	store_sha256_free(&in->sha);
 	mem_free(in->name);
 	mem_free(in->raw);
 	mem_free(in->peek);

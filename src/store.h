@@ -99,12 +99,17 @@ int	store_import_mem(struct chousa_store *st, const char *source,
 /* ---- SHA-256 of imported files (store_sha256.c) ---- */
 
 struct store_sha256 {
+	void		*evp;		/* libcrypto's context, or NULL */
 	uint32_t	h[8];
 	uint64_t	n;
 	uint8_t		buf[64];
 	size_t		buf_len;
 };
 void	store_sha256_init(struct store_sha256 *c);
+/* use_libcrypto 0: the built-in code only (tests compare the two). */
+void	store_sha256_init_with(struct store_sha256 *c, int use_libcrypto);
+/* Frees what init took, unless store_sha256_hex() already did. */
+void	store_sha256_free(struct store_sha256 *c);
 void	store_sha256_update(struct store_sha256 *c, const void *p, size_t len);
 void	store_sha256_hex(struct store_sha256 *c, char out[65]);
 

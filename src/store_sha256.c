@@ -1,12 +1,60 @@
 /*
  * store_sha256.c: SHA-256 (FIPS 180-4) of imported files, for the imports
- * table, so an analyst can tell which dump a row came from.  No crypto
- * library is a dependency, and this is the only hash the store needs.
+ * table, so an analyst can tell which dump a row came from.
+ *
+ * libcrypto's SHA-256 uses the CPU's SHA extensions where there are some,
+ * several times the speed of the C below, which took a fifth of an
+ * import's instructions.  It is loaded on first use when it is installed
+ * (libcurl brings it); the C code is used when it is not.
  */
 #include <string.h>
 
+#include <openssl/evp.h>
+
+#include "dynlib.h"
 #include "store.h"
 #include "mem.h"
+
+#ifndef CHOUSA_SONAME_CRYPTO
+#define CHOUSA_SONAME_CRYPTO "libcrypto.so.3"
+#endif
+
+#define CRYPTO_FUNCS(X) \
+	X(EVP_MD_CTX *, EVP_MD_CTX_new, (void), (), NULL) \
+	X(const EVP_MD *, EVP_sha256, (void), (), NULL) \
+	X(int, EVP_DigestInit_ex, (EVP_MD_CTX *ctx, const EVP_MD *md, \
+	    ENGINE *engine), (ctx, md, engine), 0) \
+	X(int, EVP_DigestUpdate, (EVP_MD_CTX *ctx, const void *p, \
+	    size_t len), (ctx, p, len), 0) \
+	X(int, EVP_DigestFinal_ex, (EVP_MD_CTX *ctx, unsigned char *md, \
+	    unsigned int *len), (ctx, md, len), 0)
+
+enum {
+	CRYPTO_FUNCS(DYNLIB_ENUM) SYM_EVP_MD_CTX_free, N_CRYPTO_SYMS
+};
+static const char *const crypto_names[] = {
+	CRYPTO_FUNCS(DYNLIB_NAME) "EVP_MD_CTX_free"
+};
+static dynlib_fn crypto_syms[N_CRYPTO_SYMS];
+static struct dynlib crypto_lib = {
+	CHOUSA_SONAME_CRYPTO, crypto_names, crypto_syms, N_CRYPTO_SYMS, 0, ""
+};
+/* crypto_EVP_...(): each called only once crypto_lib has loaded. */
+#define CRYPTO_WRAP(ret, name, params, args, fail) \
+	static ret crypto_##name params \
+	{ \
+		return DYNLIB_CALL(crypto_lib, ret, name, params) args; \
+	}
+CRYPTO_FUNCS(CRYPTO_WRAP)
+
+static void
+crypto_free(struct store_sha256 *c)
+{
+	if (c->evp != NULL)
+		DYNLIB_CALL(crypto_lib, void, EVP_MD_CTX_free,
+		    (EVP_MD_CTX *))(c->evp);
+	c->evp = NULL;
+}
 
 static const uint32_t k256[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
@@ -52,16 +100,36 @@ block(struct store_sha256 *c, const uint8_t *p)
 }
 
 void
-store_sha256_init(struct store_sha256 *c)
+store_sha256_init_with(struct store_sha256 *c, int use_libcrypto)
 {
 	static const uint32_t iv[8] = {
 		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
 	};
 
+	c->evp = NULL;
+	if (use_libcrypto && dynlib_load(&crypto_lib) == 0) {
+		c->evp = crypto_EVP_MD_CTX_new();
+		if (c->evp != NULL && crypto_EVP_DigestInit_ex(c->evp,
+		    crypto_EVP_sha256(), NULL) == 1)
+			return;
+		crypto_free(c);
+	}
 	memcpy(c->h, iv, sizeof(iv));
 	c->n = 0;
 	c->buf_len = 0;
+}
+
+void
+store_sha256_init(struct store_sha256 *c)
+{
+	store_sha256_init_with(c, 1);
+}
+
+void
+store_sha256_free(struct store_sha256 *c)
+{
+	crypto_free(c);
 }
 
 void
@@ -69,6 +137,11 @@ store_sha256_update(struct store_sha256 *c, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 
+	if (c->evp != NULL) {
+		/* A failure here cannot happen with an initialised context. */
+		crypto_EVP_DigestUpdate(c->evp, data, len);
+		return;
+	}
 	c->n += len;
 	if (c->buf_len > 0) {
 		size_t take = 64 - c->buf_len;
@@ -95,10 +168,21 @@ store_sha256_hex(struct store_sha256 *c, char out[65])
 {
 	static const char hex[] = "0123456789abcdef";
 	uint64_t bits = c->n * 8;
-	uint8_t pad[72];
+	uint8_t pad[72], md[EVP_MAX_MD_SIZE];
 	size_t padlen = (c->buf_len < 56 ? 56 : 120) - c->buf_len;
+	unsigned md_len = 0;
 	int i;
 
+	if (c->evp != NULL) {
+		crypto_EVP_DigestFinal_ex(c->evp, md, &md_len);
+		crypto_free(c);
+		for (i = 0; i < 32; i++) {
+			out[i * 2] = hex[md[i] >> 4];
+			out[i * 2 + 1] = hex[md[i] & 15];
+		}
+		out[64] = '\0';
+		return;
+	}
 	memset(pad, 0, sizeof(pad));
 	pad[0] = 0x80;
 	for (i = 0; i < 8; i++)
