@@ -986,20 +986,35 @@ int
 chousa_ioc_each_parent(const char *domain,
     int (*fn)(void *arg, const char *parent), void *arg)
 {
-	const char *rd, *p;
-	int rc;
-
 	if (domain == NULL)
 		return 0;
-	rd = psl_registrable_domain(psl_builtin(), domain);
-	if (rd == NULL || rd == domain)
+	return ioc_each_parent_upto(domain, psl_registrable_domain(
+	    psl_builtin(), domain), fn, arg);
+}
+
+int
+ioc_each_parent_upto(const char *domain, const char *rd,
+    int (*fn)(void *arg, const char *parent), void *arg)
+{
+	size_t dl, rl;
+	const char *stop, *p;
+	int rc;
+
+	if (domain == NULL || rd == NULL)
 		return 0;
-	for (p = strchr(domain, '.'); p != NULL && p + 1 <= rd;
+	dl = strlen(domain);
+	rl = strlen(rd);
+	/* rd must end domain, after a dot: then it is a proper parent. */
+	if (rl >= dl || domain[dl - rl - 1] != '.' ||
+	    strcmp(domain + dl - rl, rd) != 0)
+		return 0;
+	stop = domain + dl - rl;
+	for (p = strchr(domain, '.'); p != NULL && p + 1 <= stop;
 	    p = strchr(p + 1, '.')) {
 		rc = fn(arg, p + 1);
 		if (rc != 0)
 			return rc;
-		if (p + 1 == rd)
+		if (p + 1 == stop)
 			break;
 	}
 	return 0;

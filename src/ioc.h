@@ -88,6 +88,14 @@ int	ioc_url(struct ioc_res *r, const char *s, size_t len);
  */
 int	ioc_refang_token(struct chousa_buf *out, const char *s, size_t len);
 
+/*
+ * chousa_ioc_each_parent() for a caller that knows the registrable domain
+ * rd already (an indicator's regdomain): the PSL look-up is most of its
+ * cost.  Parents of domain up to rd, nothing when rd is not a parent.
+ */
+int	ioc_each_parent_upto(const char *domain, const char *rd,
+	    int (*fn)(void *arg, const char *parent), void *arg);
+
 /* Length of a scheme like "http://" at s (after refanging), or 0. */
 size_t	ioc_url_scheme_len(const char *s, size_t len);
 

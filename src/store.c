@@ -6,9 +6,11 @@
  * hold it), which the importers stored as columns, so nothing scans.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ioc.h"
 #include "store.h"
 #include "mem.h"
 
@@ -187,6 +189,20 @@ store_stmt(struct chousa_store *st, int i, struct chousa_err *err)
 
 /* ---- open and close ---- */
 
+/*
+ * SQLite counts every allocation under a global mutex unless told not to;
+ * chousa never reads those counts, and look-ups allocate on every probe.
+ * It must be said before SQLite initialises, so the first open says it
+ * (SQLITE_MISUSE, harmless, if the embedding program already started it).
+ */
+static pthread_once_t sqlite_config_once = PTHREAD_ONCE_INIT;
+
+static void
+sqlite_config(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int
 chousa_store_open(struct chousa_store **out, const char *path,
     unsigned flags, struct chousa_err *err)
@@ -196,6 +212,7 @@ chousa_store_open(struct chousa_store **out, const char *path,
 
 	if (path == NULL || path[0] == '\0')
 		return chousa_errf(err, CHOUSA_EINVAL, "no store path given");
+	pthread_once(&sqlite_config_once, sqlite_config);
 	st = mem_alloc(sizeof(*st));
 	if (st == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
@@ -816,12 +833,14 @@ chousa_store_lookup(struct chousa_store *st, struct chousa_arena *a,
 		cand_add(&lk, host, CHOUSA_MATCH_HOST);
 		if (ind->host_type == CHOUSA_IOC_DOMAIN) {
 			if (lk.rc == CHOUSA_OK)
-				chousa_ioc_each_parent(host, parent_cb, &pa);
+				ioc_each_parent_upto(host, ind->regdomain,
+				    parent_cb, &pa);
 		} else
 			by_cidr(&lk, ind->addr, ind->is_v6);
 		break;
 	case CHOUSA_IOC_DOMAIN:
-		chousa_ioc_each_parent(ind->value, parent_cb, &pa);
+		ioc_each_parent_upto(ind->value, ind->regdomain, parent_cb,
+		    &pa);
 		cand_run(&lk);
 		by_text(&lk, Q_BY_HOST, ind->value, CHOUSA_MATCH_URL_HOST);
 		if (ind->regdomain != NULL &&
@@ -1070,7 +1089,8 @@ chousa_store_benign(struct chousa_store *st, struct chousa_arena *a,
 	else if (host != NULL) {
 		benign_text(b, Q_BENIGN_VALUE, host);
 		if (b->rc == CHOUSA_OK)
-			chousa_ioc_each_parent(host, benign_parent_cb, b);
+			ioc_each_parent_upto(host, ind->regdomain,
+			    benign_parent_cb, b);
 	}
 	if (ind->type == CHOUSA_IOC_DOMAIN || ind->type == CHOUSA_IOC_URL)
 		benign_text(b, Q_BENIGN_SUBSTR, ind->value);
