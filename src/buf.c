@@ -103,6 +103,13 @@ chousa_buf_addch(struct chousa_buf *b, int c)
 {
 	char ch = (char)c;
 
+	/* Room for the byte and its NUL: the parsers' byte-at-a-time case. */
+	if (b->len + 2 <= b->cap && b->len < b->max &&
+	    b->failed == CHOUSA_OK) {
+		b->data[b->len++] = ch;
+		b->data[b->len] = '\0';
+		return;
+	}
 	chousa_buf_add(b, &ch, 1);
 }
 

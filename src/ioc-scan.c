@@ -370,6 +370,19 @@ static const struct {
 };
 
 /*
+ * Whether a rule of refang_run() may start at byte c: a defanged scheme
+ * (at a word start), a bracketed or spaced marker, "\.", "47.]244" after a
+ * letter or digit, or a non-ASCII look-alike.  Erring towards yes is safe.
+ */
+static inline int
+rule_may_start(unsigned char c, int prev_alnum)
+{
+	return c >= 0x80 || c == '[' || c == '(' || c == '{' || c == ' ' ||
+	    c == '\\' || (prev_alnum && c == '.') || (!prev_alnum &&
+	    (c == 'h' || c == 'H' || c == 'f' || c == 'F'));
+}
+
+/*
  * Refang raw[0..len) into x->clean with x->map; returns whether anything
  * changed.  Every marker is undone here; whether the result is an
  * indicator is decided later, and only indicators are reported.
@@ -385,8 +398,25 @@ refang_run(struct chousa_extractor *x, const char *raw, size_t len)
 	chousa_buf_reset(b);
 	while (i < len && b->len + 8 < x->map_cap) {
 		unsigned char c = (unsigned char)raw[i];
-		size_t start = i;
+		size_t start = i, room;
 
+		/*
+		 * Bytes at which none of the rules below can start are copied
+		 * as a run, as the last lines of this loop would one by one
+		 * (most of a feed's URLs; refanging was a tenth of an import).
+		 */
+		if (!rule_may_start(c, prev_alnum)) {
+			room = x->map_cap - 8 - b->len;
+			while (i < len && i - start < room &&
+			    !rule_may_start((unsigned char)raw[i], prev_alnum)) {
+				x->map[b->len + (i - start)] = i;
+				prev_alnum = (cls[(unsigned char)raw[i]] &
+				    C_ALNUM) != 0;
+				i++;
+			}
+			chousa_buf_add(b, raw + start, i - start);
+			continue;
+		}
 		to = NULL;
 		n = 0;
 		if (!prev_alnum && (c == 'h' || c == 'H' || c == 'f' ||
