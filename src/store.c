@@ -398,13 +398,20 @@ store_family_resolve(struct chousa_store *st, const char *label, size_t len)
 static char *
 col_dup(struct chousa_arena *a, sqlite3_stmt *s, int i, int *failed)
 {
-	const unsigned char *t = sqlite3_column_text(s, i);
+	const void *t;
+	int n;
 	char *p;
 
-	if (t == NULL)
+	/*
+	 * The bytes as stored, not sqlite3_column_text(): that must add a
+	 * NUL, so it copies each value into memory it allocates and frees.
+	 * The copy here adds the NUL anyway.
+	 */
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
 		return NULL;
-	p = chousa_arena_strndup(a, (const char *)t,
-	    (size_t)sqlite3_column_bytes(s, i));
+	t = sqlite3_column_blob(s, i);
+	n = sqlite3_column_bytes(s, i);
+	p = chousa_arena_strndup(a, n > 0 ? (const char *)t : "", (size_t)n);
 	if (p == NULL)
 		*failed = 1;
 	return p;
