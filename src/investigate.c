@@ -622,17 +622,22 @@ stage_enrichment(struct chousa_ctx *ctx, struct inv_item *items, size_t n)
 		first = it->n_subjects;
 		for (i = 0; i < rep->n_samples &&
 		    i < (size_t)ctx->opts.max_samples; i++) {
-			struct chousa_indicator tmp;
-			int type = strlen(rep->samples[i].sha256) == 64 ?
-			    CHOUSA_IOC_SHA256 : strlen(rep->samples[i].sha256)
-			    == 40 ? CHOUSA_IOC_SHA1 : CHOUSA_IOC_MD5;
+			const char *h = rep->samples[i].sha256;
+			int type = strlen(h) == 64 ? CHOUSA_IOC_SHA256 :
+			    strlen(h) == 40 ? CHOUSA_IOC_SHA1 : CHOUSA_IOC_MD5;
+			size_t j;
 
-			(void)tmp;
-			rep->samples[i].enriched = 1;
-			rc = inv_add_subject(ctx, it, rep->samples[i].sha256,
-			    type, 1, CHOUSA_MATCH_EXACT);
+			rc = inv_add_subject(ctx, it, h, type, 1,
+			    CHOUSA_MATCH_EXACT);
 			if (rc != CHOUSA_OK)
 				return rc;
+			/*
+			 * Kept on the subject: the samples are collected
+			 * again from the findings after this stage.
+			 */
+			for (j = 0; j < it->n_subjects; j++)
+				if (strcmp(it->subjects[j].value, h) == 0)
+					it->subjects[j].enriched = 1;
 		}
 		/* A hash given as input is its own sample. */
 		rc = ask_all(ctx, it, CHOUSA_STAGE_ENRICHMENT, 0, 1);

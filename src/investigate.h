@@ -51,6 +51,8 @@ struct inv_subject {
 	int				 depth;
 	int				 match;	/* how it relates to the input:
 						 * EXACT, HOST, REGDOMAIN */
+	int				 enriched; /* a sample asked about
+						    * in the enrichment stage */
 	struct chousa_indicator		 ind;
 };
 

@@ -432,6 +432,12 @@ inv_collect_samples(struct chousa_ctx *ctx, struct inv_item *it)
 			    CHOUSA_OK)
 				return CHOUSA_ENOMEM;
 		}
+	for (i = 0; i < rep->n_samples; i++) {
+		const struct inv_subject *sub = subject_of(it,
+		    rep->samples[i].sha256);
+
+		rep->samples[i].enriched = sub != NULL && sub->enriched;
+	}
 	inv_rank_samples(rep, (int64_t)time(NULL));
 	return CHOUSA_OK;
 }

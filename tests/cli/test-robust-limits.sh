@@ -213,3 +213,49 @@ assert any("budget" in x for x in rep["notes"]), rep["notes"]
 EOF
 then ok pivots_budget_spent_is_noted; else
 	not_ok pivots_budget_spent_is_noted "$(head -c 300 "$T/out")"; fi
+
+# ---- samples enriched: the top --max-samples, the rest listed ----
+# A STIX bundle: one domain and seven samples that contacted it.
+python3 - "$T/many.json" <<'EOF'
+import json, sys
+objs = [{"type": "indicator", "spec_version": "2.1",
+         "id": "indicator--00000000-0000-4000-8000-0000000000aa",
+         "created": "2026-01-01T00:00:00.000Z",
+         "modified": "2026-01-01T00:00:00.000Z",
+         "pattern": "[domain-name:value = 'many-samples.example.net']",
+         "pattern_type": "stix", "valid_from": "2026-01-01T00:00:00Z"},
+        {"type": "domain-name", "spec_version": "2.1",
+         "id": "domain-name--00000000-0000-4000-8000-0000000000ab",
+         "value": "many-samples.example.net"}]
+for i in range(7):
+    objs.append({"type": "file", "spec_version": "2.1",
+                 "id": "file--00000000-0000-4000-8000-00000000010%d" % i,
+                 "hashes": {"SHA-256": ("%x" % (i + 1)) * 64}})
+    objs.append({"type": "relationship", "spec_version": "2.1",
+                 "id": "relationship--00000000-0000-4000-8000-00000000020%d" % i,
+                 "created": "2026-01-01T00:00:00.000Z",
+                 "modified": "2026-01-01T00:00:00.000Z",
+                 "relationship_type": "communicates-with",
+                 "source_ref": "file--00000000-0000-4000-8000-00000000010%d" % i,
+                 "target_ref": "domain-name--00000000-0000-4000-8000-0000000000ab"})
+json.dump({"type": "bundle",
+           "id": "bundle--00000000-0000-4000-8000-0000000000ff",
+           "objects": objs}, open(sys.argv[1], "w"))
+EOF
+"$CHOUSA" --db "$T/many.db" -q import stix "$T/many.json" > /dev/null 2>&1
+measure "$CHOUSA" --db "$T/many.db" investigate --offline --max-samples 3 \
+    --format json many-samples.example.net
+bounded samples_enriched
+if python3 - "$T/out" <<'EOF'
+import json, sys
+rep = json.loads(open(sys.argv[1]).readline())
+s = rep["samples"]
+assert len(s) == 7, len(s)
+assert sum(x["enriched"] for x in s) == 3, [x["enriched"] for x in s]
+EOF
+then ok samples_enriched_top_n_rest_listed; else
+	not_ok samples_enriched_top_n_rest_listed "$(head -c 300 "$T/out" "$T/err")"; fi
+check samples_enriched_over_max_is_an_error 2 "$CHOUSA" --db "$T/many.db" \
+    investigate --offline --max-samples 101 many-samples.example.net
+check samples_enriched_zero_is_an_error 2 "$CHOUSA" --db "$T/many.db" \
+    investigate --offline --max-samples 0 many-samples.example.net
