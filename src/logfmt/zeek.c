@@ -135,6 +135,41 @@ zeek_finish(struct rec *r, struct chousa_str host, struct chousa_str uri)
 /* ---- the TSV reader ---- */
 
 static int
+hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ?
+	    c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/*
+ * Zeek writes an unprintable byte, and its separators, as \xNN; a URI
+ * with a tab or a UTF-8 path, or a name with a stray byte, only matches
+ * the feed's value once that is undone.  Decoded into the record's
+ * scratch; the field as written when it does not fit.
+ */
+static struct chousa_str
+zeek_unescape(struct rec *r, const char *p, size_t n)
+{
+	struct chousa_str v = { p, n };
+	char *out;
+	size_t i, o = 0;
+	int hi, lo;
+
+	if (memchr(p, '\\', n) == NULL || (out = rec_scratch(r, p, n)) == NULL)
+		return v;
+	for (i = 0; i < n; i++)
+		if (p[i] == '\\' && i + 3 < n && p[i + 1] == 'x' &&
+		    (hi = hexval(p[i + 2])) >= 0 && (lo = hexval(p[i + 3])) >= 0) {
+			out[o++] = (char)(hi << 4 | lo);
+			i += 3;
+		} else
+			out[o++] = p[i];
+	v.p = out;
+	v.len = o;
+	return v;
+}
+
+static int
 zeek_probe(const char *p, size_t len)
 {
 	if (len >= 11 && memcmp(p, "#separator ", 11) == 0)
@@ -257,15 +292,14 @@ zeek_parse(struct lf_state *st, const char *line, size_t len,
 		if (role != ZR_NONE && n > 0 && !(n == ulen &&
 		    memcmp(p, st->unset, n) == 0) && !(n == elen &&
 		    memcmp(p, st->empty, n) == 0)) {
-			if (role == ZR_URI) {
-				uri.p = p;
-				uri.len = n;
-			} else {
-				if (role == ZR_HOST) {
-					host.p = p;
-					host.len = n;
-				}
-				zeek_value(r, role, p, n, st->set_sep);
+			struct chousa_str v = zeek_unescape(r, p, n);
+
+			if (role == ZR_URI)
+				uri = v;
+			else {
+				if (role == ZR_HOST)
+					host = v;
+				zeek_value(r, role, v.p, v.len, st->set_sep);
 			}
 		}
 		if (c == NULL) {

@@ -37,6 +37,18 @@ hits sweep_zeek_ssl_sni_parent 1 "$L/zeek-ssl.log"
 hits sweep_zeek_files_hashes 1 "$L/zeek-files.log"
 expect sweep_zeek_files_md5_uppercase 'zeek-files.log:9	.*5d41402abc4b2a76b9719d911017c592	exact' "$T/out"
 check sweep_zeek_x509_nothing 0 "$CHOUSA" sweep "$L/zeek-x509.log"
+# Zeek writes unprintable bytes and its separators as \xNN: a UTF-8 path and a
+# control byte in a URI match the listed URL only once that is undone; a backslash not
+# followed by two hex digits stays as it is.
+printf 'http://zeek-escape.example/\342\200\213pay.exe\nhttp://zeek-escape.example/a%%01b\n' > "$T/esc-iocs.txt"
+"$CHOUSA" -q --db "$T/esc.db" import list "$T/esc-iocs.txt" > /dev/null 2>&1
+printf '#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\thost\turi\n' > "$T/esc.log"
+printf '1600000000.0\tC1\t10.0.0.5\t50000\t192.0.2.7\t80\tzeek-escape.example\t/\\xe2\\x80\\x8bpay.exe\n' >> "$T/esc.log"
+printf '1600000001.0\tC2\t10.0.0.5\t50001\t192.0.2.7\t80\tzeek-escape.example\t/a\\x01b\n' >> "$T/esc.log"
+printf '1600000002.0\tC3\t10.0.0.5\t50002\t192.0.2.7\t80\tzeek-escape.example\t/\\xZZpay.exe\n' >> "$T/esc.log"
+CHOUSA_DB="$T/esc.db" hits sweep_zeek_escapes_decoded 2 "$T/esc.log"
+expect sweep_zeek_escape_utf8_path 'esc.log:6	.*pay.exe	url' "$T/out"
+expect sweep_zeek_escape_control_byte 'esc.log:7	.*a%01b	url' "$T/out"
 hits sweep_zeek_json 3 "$L/zeek-http.json"
 expect sweep_zeek_json_nested_id 'zeek-http.json:2	10.0.0.24	104.21.7.9	http://malware-drop.top/wp-content/plugins/x.exe	url' "$T/out"
 hits sweep_eve 9 "$L/eve.json"
