@@ -8,10 +8,6 @@ set -eu
 group=${1:-build}
 build_pkgs="make gcc pkg-config libc6-dev libpsl-dev libidn2-dev libsqlite3-dev
 libcurl4-openssl-dev libyajl-dev libarchive-dev zlib1g-dev libpcap-dev"
-# Hyperscan is x86-64 only; chousa builds without it elsewhere.
-case "$(dpkg --print-architecture 2>/dev/null || echo unknown)" in
-amd64) build_pkgs="$build_pkgs libhyperscan-dev" ;;
-esac
 test_pkgs="$build_pkgs clang python3 sqlite3 ripgrep gzip zip unzip openssl
 libclang-rt-14-dev iproute2 util-linux chromium graphviz tshark"
 

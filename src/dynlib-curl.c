@@ -86,35 +86,24 @@ CURL_VOID_FUNCS(FORWARD_VOID)
 	    fn(handle, opt, va_arg(ap, curl_off_t)) : \
 	    fn(handle, opt, va_arg(ap, void *)))
 
-CURLcode
-curl_easy_setopt(CURL *h, CURLoption opt, ...)
-{
-	va_list ap;
-	CURLcode rc;
-
-	if (dynlib_load(&curl_lib) != 0)
-		return CURLE_FAILED_INIT;
-	va_start(ap, opt);
-	rc = SETOPT_FORWARD(DYNLIB_CALL(curl_lib, CURLcode, curl_easy_setopt,
-	    (CURL *, CURLoption, ...)), h, opt, ap);
-	va_end(ap);
-	return rc;
-}
-
-CURLMcode
-curl_multi_setopt(CURLM *m, CURLMoption opt, ...)
-{
-	va_list ap;
-	CURLMcode rc;
-
-	if (dynlib_load(&curl_lib) != 0)
-		return CURLM_INTERNAL_ERROR;
-	va_start(ap, opt);
-	rc = SETOPT_FORWARD(DYNLIB_CALL(curl_lib, CURLMcode, curl_multi_setopt,
-	    (CURLM *, CURLMoption, ...)), m, opt, ap);
-	va_end(ap);
-	return rc;
-}
+/* curl_easy_setopt and curl_multi_setopt: the same, on their own types. */
+#define SETOPT(ret, name, handle_t, opt_t, fail) \
+	ret \
+	name(handle_t *h, opt_t opt, ...) \
+	{ \
+		va_list ap; \
+		ret rc; \
+ \
+		if (dynlib_load(&curl_lib) != 0) \
+			return fail; \
+		va_start(ap, opt); \
+		rc = SETOPT_FORWARD(DYNLIB_CALL(curl_lib, ret, name, \
+		    (handle_t *, opt_t, ...)), h, opt, ap); \
+		va_end(ap); \
+		return rc; \
+	}
+SETOPT(CURLcode, curl_easy_setopt, CURL, CURLoption, CURLE_FAILED_INIT)
+SETOPT(CURLMcode, curl_multi_setopt, CURLM, CURLMoption, CURLM_INTERNAL_ERROR)
 
 /* Every CURLINFO takes a pointer to where the answer goes. */
 CURLcode
