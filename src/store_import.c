@@ -109,6 +109,13 @@ imp_row(struct imp *imp)
 	}
 }
 
+int
+imp_record(struct imp *imp)
+{
+	imp_row(imp);
+	return imp_scratch(imp);
+}
+
 const char *
 imp_family(struct imp *imp, const char *label)
 {

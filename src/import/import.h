@@ -81,6 +81,8 @@ void	imp_row(struct imp *imp);
  * first allocation, never while a row's strings are in use.
  */
 int	imp_scratch(struct imp *imp);
+/* A JSON record begins: imp_row() and imp_scratch() in one. */
+int	imp_record(struct imp *imp);
 /* Whether a value is one of the feeds' ways of writing nothing. */
 int	imp_is_null(const char *s, size_t len);
 /* Case-insensitive search in the first len bytes. */

@@ -69,8 +69,7 @@ record(void *arg, char path[][JSON_PATH_KEY], int depth, struct jnode *o)
 	const struct jnode *meta;
 	int rc;
 
-	imp_row(imp);
-	rc = imp_scratch(imp);
+	rc = imp_record(imp);
 	if (rc != CHOUSA_OK)
 		return rc;
 	if (o->type != J_OBJ)

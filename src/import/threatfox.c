@@ -208,8 +208,7 @@ json_record(void *arg, char path[][JSON_PATH_KEY], int depth,
 	int rc;
 
 	(void)depth;
-	imp_row(imp);
-	rc = imp_scratch(imp);
+	rc = imp_record(imp);
 	if (rc != CHOUSA_OK)
 		return rc;
 	if (o->type != J_OBJ)
