@@ -73,3 +73,10 @@ archive_set_error(struct archive *ar, int err, const char *fmt, ...)
 	DYNLIB_CALL(archive_lib, void, archive_set_error,
 	    (struct archive *, int, const char *, ...))(ar, err, "%s", msg);
 }
+
+const char *
+dynlib_archive_missing(void)
+{
+	return __atomic_load_n(&archive_lib.state, __ATOMIC_ACQUIRE) < 0 ?
+	    dynlib_error(&archive_lib) : NULL;
+}

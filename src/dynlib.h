@@ -37,6 +37,12 @@ int dynlib_load(struct dynlib *lib);
 const char *dynlib_error(const struct dynlib *lib);
 
 /*
+ * Why archive_read_new() gave NULL when libarchive could not be loaded;
+ * NULL when it was (then it was memory).
+ */
+const char *dynlib_archive_missing(void);
+
+/*
  * The forwarding functions are written once per symbol through an X-macro
  * list:  X(return type, name, (parameters), (arguments), value on failure).
  * DYNLIB_ENUM makes the index names, DYNLIB_NAME the string table and

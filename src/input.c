@@ -15,6 +15,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "dynlib.h"
 #include "input.h"
 #include "store.h"
 #include "mem.h"
@@ -90,6 +91,9 @@ start(struct input *in, struct chousa_err *err)
 	int rc, i;
 
 	in->ar = archive_read_new();
+	if (in->ar == NULL && dynlib_archive_missing() != NULL)
+		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
+		    in->name, dynlib_archive_missing());
 	if (in->ar == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	archive_read_support_filter_all(in->ar);
