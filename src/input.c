@@ -258,7 +258,11 @@ pull(struct input *in, char *buf, size_t cap, size_t *got,
 	if (in->data_done > INPUT_MAX_BYTES || (in->compressed &&
 	    in->data_done > (uint64_t)INPUT_MAX_RATIO * in->raw_done +
 	    ((uint64_t)64 << 20)))
-		return chousa_errf(err, CHOUSA_ELIMIT, "'%s' decompresses to "
+		/*
+		 * Not CHOUSA_ELIMIT: importers take that for one line too
+		 * long and go on, and a bomb must end the import.
+		 */
+		return chousa_errf(err, CHOUSA_EIO, "'%s' decompresses to "
 		    "too much data (a decompression bomb?)", in->name);
 	*got = (size_t)n;
 	return CHOUSA_OK;

@@ -82,7 +82,7 @@ loop() {
 			break ;;
 		esac
 		if [ "$(grep -c . "$T/i.err")" -ne 1 ] ||
-		    ! grep -q '^chousa: ' "$T/i.err"; then
+		    ! grep -q '^chousa: [^ ]' "$T/i.err"; then
 			bad="N=$n: not one line: $(head -c 300 "$T/i.err" | tr '\n' '|')"
 			break
 		fi
