@@ -10,7 +10,8 @@
 
 enum { OPT_JSON = 256 };
 
-#define LINE_MAX_LEN	8192
+/* Longer than any indicator (8 KiB): a longer line is refused, not cut. */
+#define LINE_MAX_LEN	16384
 
 static const struct cli_opt lookup_opts[] = {
 	{ OPT_JSON, "json", NULL, "Print a JSON array, one object per "
@@ -260,6 +261,7 @@ run_lookup(const struct cli_cmd *self, int argc, char **argv)
 	const char *arg;
 	char line[LINE_MAX_LEN];
 	int c, i, json = 0, first = 1, status = EXIT_CLEAN;
+	unsigned long lineno = 0;
 
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
 		if (c == OPT_JSON)
@@ -277,6 +279,21 @@ run_lookup(const struct cli_cmd *self, int argc, char **argv)
 		}
 		while (fgets(line, sizeof(line), stdin) != NULL) {
 			size_t len = strlen(line);
+
+			lineno++;
+			if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
+				/* Cut in pieces, it would be looked up as
+				 * a wrong indicator and then as garbage. */
+				int ch;
+
+				while ((ch = getchar()) != EOF && ch != '\n')
+					;
+				cli_warn("line %lu of stdin is longer than "
+				    "%d bytes: skipped", lineno,
+				    LINE_MAX_LEN - 2);
+				status = worse(status, EXIT_BADINPUT);
+				continue;
+			}
 
 			while (len > 0 && (line[len - 1] == '\n' ||
 			    line[len - 1] == '\r' || line[len - 1] == ' '))

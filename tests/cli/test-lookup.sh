@@ -49,3 +49,10 @@ check stdin_input 1 sh -c "\"$CHOUSA\" lookup - < \"$T/in.txt\""
 expect stdin_both_looked_up "ipv4 192.0.2.1" "$T/out"
 check mixed_bad_and_found 3 "$CHOUSA" lookup 162.243.103.246 'x y z'
 check readonly_store_not_written 0 sh -c "chmod a-w \"$CHOUSA_DB\"; \"$CHOUSA\" lookup 192.0.2.9; s=\$?; chmod u+w \"$CHOUSA_DB\"; exit \$s"
+# A line longer than any indicator is refused whole, never cut in pieces
+# that would be looked up as a shorter (wrong) URL, then as garbage.
+python3 -c "print('http://evil.example/' + 'a' * 100000); print('162.243.103.246')" > "$T/long.txt"
+check stdin_long_line_refused 3 sh -c "\"$CHOUSA\" lookup - < \"$T/long.txt\""
+expect stdin_long_line_said 'line 1 of stdin is longer than' "$T/err"
+refute stdin_long_line_not_cut 'evil.example' "$T/out"
+expect stdin_after_long_line_looked_up 'ipv4 162.243.103.246' "$T/out"
