@@ -10,6 +10,10 @@
 
 #include "cli.h"
 
+/* A line of stdin longer than this is left out (exit 3), as the feed
+ * importers do (INPUT_LINE_MAX): memory stays bounded. */
+#define FILTER_LINE_MAX	(1 << 20)
+
 static const struct cli_opt no_opts[] = {
 	{ 0 }
 };
@@ -61,10 +65,10 @@ run_filter(const struct cli_cmd *self, int argc, char **argv, int defang)
 	struct chousa_err err;
 	struct chousa_buf out;
 	const char *arg;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int i;
+	char *line;
+	unsigned long lineno = 0;
+	size_t n;
+	int i, status = EXIT_CLEAN, ch;
 
 	while (cli_getopt(self, argc, argv, &arg) != -1)
 		;
@@ -76,8 +80,24 @@ run_filter(const struct cli_cmd *self, int argc, char **argv, int defang)
 		chousa_buf_addch(&out, '\n');
 	}
 	if (cli_optind >= argc) {
-		while ((n = getline(&line, &cap, stdin)) > 0) {
-			one_line(x, line, (size_t)n, &out);
+		line = malloc(FILTER_LINE_MAX + 2);
+		if (line == NULL)
+			cli_die(EXIT_INTERNAL, "out of memory");
+		while (fgets(line, FILTER_LINE_MAX + 2, stdin) != NULL) {
+			n = strlen(line);
+			lineno++;
+			if (n == FILTER_LINE_MAX + 1 && line[n - 1] != '\n') {
+				/* Memory stays bounded: the line is refused. */
+				while ((ch = getchar()) != EOF && ch != '\n')
+					;
+				cli_write(&out);
+				chousa_buf_reset(&out);
+				cli_warn("line %lu is longer than %d bytes: "
+				    "left out", lineno, FILTER_LINE_MAX);
+				status = EXIT_BADINPUT;
+				continue;
+			}
+			one_line(x, line, n, &out);
 			if (out.len >= (1u << 16)) {
 				cli_write(&out);
 				chousa_buf_reset(&out);
@@ -91,7 +111,7 @@ run_filter(const struct cli_cmd *self, int argc, char **argv, int defang)
 	cli_flush();
 	chousa_buf_release(&out);
 	chousa_extractor_free(x);
-	return EXIT_CLEAN;
+	return status;
 }
 
 static int
@@ -116,7 +136,8 @@ const struct cli_cmd cmd_refang = {
 	"addresses (47.]244.189.]73, 1.2.3[.]4); and the full-width and "
 	"ideographic ．。：／＠ of Japanese text.  Only sequences that "
 	"form "
-	"an indicator change: prose stays prose.",
+	"an indicator change: prose stays prose.  A line of standard input "
+	"over 1 MiB is left out with a warning, and the status is 3.",
 	no_opts, run_refang,
 	"chousa refang 'hxxps://evil[.]com/a'\n"
 	"chousa refang < report.txt"
@@ -129,7 +150,9 @@ const struct cli_cmd cmd_defang = {
 	"URL, domain, IP address and email address replaced by its normal "
 	"form defanged: hxxp(s) and fxp schemes, [:]// after the scheme, "
 	"[.] for the dots of hosts and addresses, [@] in emails.  Hashes "
-	"and AS numbers are left as they are.  The inverse of refang.",
+	"and AS numbers are left as they are.  The inverse of refang.  A "
+	"line of standard input over 1 MiB is left out with a warning, and "
+	"the status is 3.",
 	no_opts, run_defang,
 	"chousa defang https://evil.com/a\n"
 	"chousa defang < notes.txt > notes-safe.txt"

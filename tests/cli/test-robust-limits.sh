@@ -270,3 +270,23 @@ check samples_enriched_over_max_is_an_error 2 "$CHOUSA" --db "$T/many.db" \
     investigate --offline --max-samples 101 many-samples.example.net
 check samples_enriched_zero_is_an_error 2 "$CHOUSA" --db "$T/many.db" \
     investigate --offline --max-samples 0 many-samples.example.net
+
+# ---- refang / defang / lookup: a line of stdin over the cap ----
+python3 -c "
+import sys
+sys.stdout.write('hxxp://a[.]example/\n' + 'x' * (3 << 20) + '\nevil[.]com\n')" > "$T/longline.txt"
+measure sh -c "\"$CHOUSA\" refang < \"$T/longline.txt\""
+bounded refang_line
+if [ "$st" -eq 3 ] && grep -q 'line 2 is longer than 1048576 bytes' "$T/err" &&
+    [ "$(cat "$T/out")" = "$(printf 'http://a.example/\nevil.com')" ]; then
+	ok refang_line_left_out_rest_kept
+else
+	not_ok refang_line_left_out_rest_kept "exit $st: $(head -c 200 "$T/err")"
+fi
+measure sh -c "\"$CHOUSA\" --db \"$DB\" lookup - < \"$T/longline.txt\""
+bounded lookup_line
+if [ "$st" -eq 3 ] && grep -q 'line 2 of stdin is longer than' "$T/err"; then
+	ok lookup_line_refused
+else
+	not_ok lookup_line_refused "exit $st: $(head -c 200 "$T/err")"
+fi
