@@ -141,6 +141,9 @@ chousa_config_parse(struct chousa_config **out, const char *text, size_t len,
 	c = mem_alloc(sizeof(*c));
 	if (c == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	/* The UTF-8 byte order mark Windows editors put first. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;
 	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t end = nl ? (size_t)(nl - text) : len;

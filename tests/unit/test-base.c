@@ -113,6 +113,13 @@ test_config(void)
 	    "t", &err), CHOUSA_EPARSE);
 	T_INTEQ("config_rejects_no_equals", chousa_config_parse(&c,
 	    "[a]\nfoo\n", 8, "t", &err), CHOUSA_EPARSE);
+	/* As Notepad saves it: a byte order mark and CRLF. */
+	text = "\xef\xbb\xbf[otx]\r\napi_key = k1\r\n";
+	T_INTEQ("config_bom_crlf_parses", chousa_config_parse(&c, text,
+	    strlen(text), "t", &err), CHOUSA_OK);
+	T_STREQ("config_bom_crlf_value", chousa_config_get(c, "otx",
+	    "api_key"), "k1");
+	chousa_config_free(c);
 }
 
 static void
