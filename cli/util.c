@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -265,12 +266,26 @@ xstrdup(const char *s)
 
 /* ---- input and output ---- */
 
+/*
+ * The reader went away (chousa sweep ... | head): stop at once and end as
+ * a program killed by SIGPIPE does, quietly, with status 141 to a shell.
+ * Exiting 0 would tell a script "nothing malicious", which was not
+ * established.
+ */
+static void
+closed_pipe(void)
+{
+	signal(SIGPIPE, SIG_DFL);
+	raise(SIGPIPE);
+	_exit(128 + SIGPIPE);
+}
+
 void
 cli_write(const struct chousa_buf *b)
 {
 	if (b->len > 0 && fwrite(b->data, 1, b->len, stdout) != b->len) {
 		if (errno == EPIPE)
-			exit(EXIT_CLEAN);
+			closed_pipe();
 		cli_die(EXIT_INTERNAL, "cannot write output: %s",
 		    strerror(errno));
 	}
@@ -281,7 +296,7 @@ cli_flush(void)
 {
 	if (fflush(stdout) != 0) {
 		if (errno == EPIPE)
-			exit(EXIT_CLEAN);
+			closed_pipe();
 		cli_die(EXIT_INTERNAL, "cannot write output: %s",
 		    strerror(errno));
 	}

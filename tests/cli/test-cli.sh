@@ -15,3 +15,8 @@ expect command_help_usage "^usage: chousa help" "$T/out"
 check man_page 0 "$CHOUSA" help --man
 expect man_has_exit_status "^\.SH EXIT STATUS" "$T/out"
 check global_option_after_command 0 "$CHOUSA" version -q --db /nonexistent
+# A closed output pipe: stop, and never say 0 ("nothing malicious").
+printf 'hxxp://a[.]com/x\n%.0s' $(seq 1 20000) > "$T/many.txt"
+st=$(sh -c '"$1" refang < "$2"; echo $? > "$3"' sh "$CHOUSA" "$T/many.txt" "$T/pipe.st" | head -n 1 > /dev/null; cat "$T/pipe.st")
+if [ "$st" = 141 ]; then ok closed_pipe_is_sigpipe; else
+	not_ok closed_pipe_is_sigpipe "status $st, want 141"; fi
