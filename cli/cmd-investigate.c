@@ -6,6 +6,7 @@
  * text; they are investigated in batches so that a long list keeps memory
  * flat and online look-ups of one batch run together.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,8 +255,10 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 			cli_die(EXIT_BADINPUT, "%s", err.msg);
 		cli_die_err(&err);
 	}
+	/* A path that cannot be written is the user's to mend: status 3. */
 	if (output != NULL && freopen(output, "w", stdout) == NULL)
-		cli_die(EXIT_INTERNAL, "cannot write '%s'", output);
+		cli_die(EXIT_BADINPUT, "cannot write the report to '%s': %s",
+		    output, strerror(errno));
 	ro.color = output == NULL && strcmp(format, "text") == 0 &&
 	    cli_use_color(stdout);
 	chousa_buf_init(&out, 0);

@@ -41,6 +41,10 @@ mkdir -p "$T/adir"
 bad directory "$DB" "$CHOUSA" --db "$DB" import urlhaus "$T/adir"
 bad directory_as_indicator_file "$DB" "$CHOUSA" --db "$DB" investigate \
     --offline -f "$T/adir"
+bad directory_as_report_file "$DB" "$CHOUSA" --db "$DB" investigate \
+    --offline -o "$T/adir" 192.0.2.1
+bad report_file_in_missing_dir "$DB" "$CHOUSA" --db "$DB" investigate \
+    --offline -o "$T/no/such/dir/r.html" 192.0.2.1
 bad wrong_feed_type "$DB" "$CHOUSA" --db "$DB" import feodo "$URLHAUS"
 bad wrong_feed_type_strict "$DB" "$CHOUSA" --db "$DB" import --strict \
     malwarebazaar "$URLHAUS"
