@@ -5,6 +5,8 @@
  * its parts (host, parents, registrable domain, IP host and the CIDRs that
  * hold it), which the importers stored as columns, so nothing scans.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -208,6 +210,7 @@ chousa_store_open(struct chousa_store **out, const char *path,
     unsigned flags, struct chousa_err *err)
 {
 	struct chousa_store *st;
+	struct stat sb;
 	int oflags, rc;
 
 	if (path == NULL || path[0] == '\0')
@@ -220,6 +223,11 @@ chousa_store_open(struct chousa_store **out, const char *path,
 	st->path = mem_strdup(path);
 	if (st->path == NULL) {
 		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		rc = chousa_errf(err, CHOUSA_EIO, "'%s' is a directory, not a "
+		    "store", path);
 		goto fail;
 	}
 	oflags = (flags & CHOUSA_STORE_READONLY) ? SQLITE_OPEN_READONLY :

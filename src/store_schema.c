@@ -180,6 +180,11 @@ store_schema_apply(struct chousa_store *st, struct chousa_err *err)
 		    STORE_SCHEMA_VERSION);
 	if (version == STORE_SCHEMA_VERSION)
 		return CHOUSA_OK;
+	if ((st->flags & CHOUSA_STORE_READONLY) && version == 0 &&
+	    n_tables == 0)
+		return chousa_errf(err, CHOUSA_EIO, "'%s' is an empty store: "
+		    "import a feed first (chousa import, chousa update)",
+		    st->path);
 	if (st->flags & CHOUSA_STORE_READONLY)
 		return chousa_errf(err, CHOUSA_EFORMAT,
 		    "'%s' has schema %d and needs a migration; open it for "

@@ -41,6 +41,13 @@ mkdir -p "$T/adir"
 bad directory "$DB" "$CHOUSA" --db "$DB" import urlhaus "$T/adir"
 bad directory_as_indicator_file "$DB" "$CHOUSA" --db "$DB" investigate \
     --offline -f "$T/adir"
+bad directory_as_store "$DB" "$CHOUSA" --db "$T/adir" lookup 192.0.2.1
+expect directory_as_store_said "is a directory, not a store" "$T/err"
+: > "$T/empty.db"
+bad empty_file_as_store "$T/empty.db" "$CHOUSA" --db "$T/empty.db" lookup \
+    192.0.2.1
+expect empty_store_says_import_first "empty store: import a feed first" \
+    "$T/err"
 bad directory_as_report_file "$DB" "$CHOUSA" --db "$DB" investigate \
     --offline -o "$T/adir" 192.0.2.1
 bad report_file_in_missing_dir "$DB" "$CHOUSA" --db "$DB" investigate \
