@@ -63,6 +63,13 @@ import_one(struct chousa_store *st, const char *source, const char *path,
 			fprintf(stderr, "  rejected line %llu: %s\n",
 			    (unsigned long long)rep.rejects[i].line,
 			    rep.rejects[i].msg);
+	/* Detection fell back to a plain list and found nothing in it. */
+	if (!g_opt.quiet && (source == NULL || strcmp(source, "auto") == 0) &&
+	    strcmp(rep.source, "list") == 0 && rep.added + rep.updated == 0 &&
+	    rep.rejected > 0)
+		fprintf(stderr, "  no feed format was recognised and no line "
+		    "holds an indicator; if it is a feed, name it (chousa "
+		    "import --help lists them)\n");
 	return EXIT_CLEAN;
 }
 

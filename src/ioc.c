@@ -950,10 +950,15 @@ chousa_ioc_parse(struct chousa_arena *a, const char *s, size_t len,
 	ioc_res_init(&r, &work, NULL);
 	if (ioc_classify(&r, clean.data, clean.len, types) ==
 	    CHOUSA_IOC_NONE) {
+		const char *what = types == 0 ? "an indicator" :
+		    "a wanted indicator";
+		/* The reason only when it adds to "is not an indicator". */
+		int say = r.why != NULL &&
+		    strcmp(r.why, "not an indicator") != 0;
+
 		rc = chousa_errf(err, r.b->failed == CHOUSA_ENOMEM ?
-		    CHOUSA_ENOMEM : CHOUSA_EPARSE, "'%.*s' is not %s: %s",
-		    (int)shown, s, types == 0 ? "an indicator" :
-		    "a wanted indicator", r.why);
+		    CHOUSA_ENOMEM : CHOUSA_EPARSE, "'%.*s' is not %s%s%s",
+		    (int)shown, s, what, say ? ": " : "", say ? r.why : "");
 		goto out;
 	}
 	if (changed)
