@@ -9,6 +9,8 @@
  * functions chousa calls under the libraries' own names, checked against
  * the libraries' own headers, and forward each call to the real function
  * once dlopen has found it.  The callers stay plain library code.
+ * (src/store_sha256.c uses libcrypto the same way, and falls back to its
+ * own code when libcrypto is missing.)
  *
  * When a library cannot be loaded, each forwarding function returns the
  * failure its library documents (NULL, an error code), and dynlib_error()
