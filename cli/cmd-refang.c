@@ -80,9 +80,7 @@ run_filter(const struct cli_cmd *self, int argc, char **argv, int defang)
 		chousa_buf_addch(&out, '\n');
 	}
 	if (cli_optind >= argc) {
-		line = malloc(FILTER_LINE_MAX + 2);
-		if (line == NULL)
-			cli_die(EXIT_INTERNAL, "out of memory");
+		line = xmalloc(FILTER_LINE_MAX + 2);
 		while (fgets(line, FILTER_LINE_MAX + 2, stdin) != NULL) {
 			n = strlen(line);
 			lineno++;
