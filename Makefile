@@ -36,7 +36,11 @@ LDLIBS     += $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null) -ldl -lpthread -
 BUILD      ?= build
 ifdef SANITIZE
 override BUILD := $(BUILD)-san
-CFLAGS     += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+# -fno-builtin: memcmp, memcpy and friends go through the sanitizer's
+# checked versions instead of inline loads it may not see past a short
+# buffer (a fuzz finding in the capture reader got past it that way).
+CFLAGS     += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer \
+              -fno-builtin
 LDFLAGS    += -fsanitize=$(SANITIZE)
 endif
 ifdef INJECT

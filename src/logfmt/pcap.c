@@ -150,7 +150,8 @@ parse_http(const uint8_t *pl, size_t len, unsigned dport, struct rec *r)
 			he--;
 		break;
 	}
-	if (memcmp(pl, "CONNECT ", 8) == 0) {
+	/* The method that matched: the payload may be shorter than 8. */
+	if (strcmp(methods[i], "CONNECT ") == 0) {
 		rec_add(r, OBS_HOST, t, (size_t)(te - t), OBS_F_DST);
 		return;
 	}
