@@ -292,7 +292,13 @@ zeek_parse(struct lf_state *st, const char *line, size_t len,
 		if (role != ZR_NONE && n > 0 && !(n == ulen &&
 		    memcmp(p, st->unset, n) == 0) && !(n == elen &&
 		    memcmp(p, st->empty, n) == 0)) {
-			struct chousa_str v = zeek_unescape(r, p, n);
+			/* Names and URIs only: times, addresses and
+			 * hashes never hold an escape. */
+			struct chousa_str v = role == ZR_URI ||
+			    role == ZR_HOST || role == ZR_QUERY ||
+			    role == ZR_SERVER_NAME || role == ZR_ANSWERS ||
+			    role == ZR_SAN_DNS ? zeek_unescape(r, p, n) :
+			    (struct chousa_str){ p, n };
 
 			if (role == ZR_URI)
 				uri = v;
