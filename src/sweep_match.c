@@ -61,6 +61,20 @@ num(const char **p, const char *end, int max)
 	return n ? v : -1;
 }
 
+/* " 10:20:58" or ":10:20:58": one separator, then hours, minutes, seconds. */
+static void
+clock_of(const char **pp, const char *end, long *h, long *mi, long *s)
+{
+	const char *p = *pp + 1;
+
+	*h = num(&p, end, 2);
+	p++;
+	*mi = num(&p, end, 2);
+	p++;
+	*s = num(&p, end, 2);
+	*pp = p;
+}
+
 static int
 month_of(const char *p, const char *end)
 {
@@ -109,12 +123,7 @@ day_month_year(const char **pp, const char *end, char sep)
 	y = num(&p, end, 4);
 	if (p >= end)
 		return 0;
-	p++;
-	h = num(&p, end, 2);
-	p++;
-	mi = num(&p, end, 2);
-	p++;
-	s = num(&p, end, 2);
+	clock_of(&p, end, &h, &mi, &s);
 	*pp = p;
 	return mk(y, mo, d, h, mi, s);
 }
@@ -193,12 +202,7 @@ rec_time_parse(const struct rec *r)
 		if (p >= end || *p++ != '/')
 			return 0;
 		y = num(&p, end, 4);
-		p++;
-		h = num(&p, end, 2);
-		p++;
-		mi = num(&p, end, 2);
-		p++;
-		s = num(&p, end, 2);
+		clock_of(&p, end, &h, &mi, &s);
 		while (p < end && *p == ' ')
 			p++;
 		if (p < end && (*p == 'P' || *p == 'p') && h < 12)
