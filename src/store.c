@@ -135,6 +135,16 @@ static const char *const stmt_sql[Q_COUNT] = {
 	    " ON CONFLICT (list, entry) DO UPDATE SET kind = excluded.kind,"
 	    " match = excluded.match"
 	    " WHERE kind IS NOT excluded.kind OR match IS NOT excluded.match",
+	[Q_FILTER_META] = "SELECT log2_blocks, covers_id, keys"
+	    " FROM probe_filter_meta WHERE one = 1",
+	[Q_FILTER_MAX_ID] = "SELECT coalesce(max(id), 0) FROM indicators",
+	[Q_FILTER_CHUNK] = "SELECT bits FROM probe_filter WHERE chunk = ?1",
+	[Q_FILTER_ROWS] = "SELECT vhash, hhash, rhash FROM indicators"
+	    " WHERE id <= ?1",
+	[Q_FILTER_PUT] = "INSERT INTO probe_filter (chunk, bits)"
+	    " VALUES (?1, ?2)",
+	[Q_FILTER_PUT_META] = "INSERT OR REPLACE INTO probe_filter_meta"
+	    " (one, log2_blocks, covers_id, keys) VALUES (1, ?1, ?2, ?3)",
 };
 
 sqlite3 *
@@ -286,6 +296,7 @@ chousa_store_close(struct chousa_store *st)
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(st->q[i]);
 	store_family_cache_clear(st);
+	store_filter_forget(st);
 	if (st->db != NULL)
 		sqlite3_close_v2(st->db);
 	mem_free(st->path);
@@ -633,15 +644,20 @@ static int
 by_text(struct lookup *lk, int q, const char *value, int match)
 {
 	sqlite3_stmt *s;
+	int64_t h;
 
 	if (lk->rc != CHOUSA_OK || value == NULL)
 		return lk->rc;
+	h = store_hash(value, strlen(value));
+	if (!store_filter_may(lk->st, q == Q_BY_HOST ? FILTER_HOST :
+	    q == Q_BY_REGDOMAIN ? FILTER_REGDOMAIN : FILTER_VALUE, h))
+		return CHOUSA_OK;
 	s = store_stmt(lk->st, q, lk->err);
 	if (s == NULL)
 		return lk->rc = CHOUSA_EDB;
 	sqlite3_bind_text(s, 1, value, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, STORE_LOOKUP_CAP);
-	sqlite3_bind_int64(s, 3, store_hash(value, strlen(value)));
+	sqlite3_bind_int64(s, 3, h);
 	return collect(lk, s, match);
 }
 
@@ -715,15 +731,18 @@ cand_run(struct lookup *lk)
 	int k;
 
 	for (k = 0; k < lk->n_cand && lk->rc == CHOUSA_OK; k++) {
-		sqlite3_stmt *s = store_stmt(lk->st, Q_BY_VALUE, lk->err);
+		int64_t h = store_hash(lk->cand[k], strlen(lk->cand[k]));
+		sqlite3_stmt *s;
 
+		if (!store_filter_may(lk->st, FILTER_VALUE, h))
+			continue;
+		s = store_stmt(lk->st, Q_BY_VALUE, lk->err);
 		if (s == NULL)
 			return lk->rc = CHOUSA_EDB;
 		first = lk->n;
 		sqlite3_bind_text(s, 1, lk->cand[k], -1, SQLITE_STATIC);
 		sqlite3_bind_int(s, 2, STORE_LOOKUP_CAP);
-		sqlite3_bind_int64(s, 3, store_hash(lk->cand[k],
-		    strlen(lk->cand[k])));
+		sqlite3_bind_int64(s, 3, h);
 		if (collect(lk, s, lk->cand_match[k]) != CHOUSA_OK)
 			return lk->rc;
 		for (i = keep = first; i < lk->n; i++)
@@ -815,6 +834,8 @@ chousa_store_snapshot_begin(struct chousa_store *st, struct chousa_err *err)
 	if (!read_begin(st))
 		return store_dberr(st, err, "cannot begin a snapshot");
 	st->snapshot = 1;
+	/* Its first read fixes the view: now, not at the first look-up. */
+	store_filter_sync(st);
 	return CHOUSA_OK;
 }
 
@@ -840,6 +861,8 @@ chousa_store_lookup(struct chousa_store *st, struct chousa_arena *a,
 
 	/* One read transaction for all the probes: one WAL lock, not ten. */
 	own_txn = read_begin(st);
+	if (!st->snapshot)	/* a snapshot synced once, at its start */
+		store_filter_sync(st);
 	cand_add(&lk, ind->value, CHOUSA_MATCH_EXACT);
 	switch (ind->type) {
 	case CHOUSA_IOC_URL:

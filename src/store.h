@@ -15,7 +15,9 @@
 /* PRAGMA application_id of a chousa store: "CHSA". */
 #define STORE_APP_ID		0x43485341
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
+/* The oldest schema a read-only open reads as it is (2 only adds a filter). */
+#define STORE_SCHEMA_READABLE	1
 /* At most this many records per match kind in one look-up. */
 #define STORE_LOOKUP_CAP	500
 
@@ -28,7 +30,29 @@ enum store_stmt {
 	Q_BENIGN_PREFIXES, Q_BENIGN_SUBSTR,
 	Q_PUT_IND, Q_PUT_SAMPLE, Q_PUT_REL, Q_PUT_FAMILY, Q_PUT_ALIAS,
 	Q_PUT_BENIGN,
+	Q_FILTER_META, Q_FILTER_MAX_ID, Q_FILTER_CHUNK, Q_FILTER_ROWS,
+	Q_FILTER_PUT, Q_FILTER_PUT_META,
 	Q_COUNT
+};
+
+/* The probe filter's state on a handle (store_filter.c). */
+enum { FILTER_UNKNOWN, FILTER_NONE, FILTER_READY };
+/* The indexes it describes. */
+enum { FILTER_VALUE, FILTER_HOST, FILTER_REGDOMAIN };
+
+struct store_filter {
+	int		 state;
+	unsigned	 data_version;	/* SQLITE_FCNTL_DATA_VERSION seen */
+	unsigned	 log2;		/* 2^log2 blocks */
+	uint8_t		**chunk;	/* loaded on first use */
+	size_t		 n_chunks;
+	/* During an import: the working filter and what was stored. */
+	uint8_t		*work;
+	unsigned	 work_log2;
+	int		 work_has_old;	/* work started as the stored filter */
+	int		 old_valid;
+	unsigned	 old_log2;
+	int64_t		 old_max, old_keys;
 };
 
 struct chousa_store {
@@ -41,6 +65,7 @@ struct chousa_store {
 	int		 prefixes_known;
 	uint8_t		 v4_prefixes[33];
 	uint8_t		 v6_prefixes[129];
+	struct store_filter filter;
 	int		 benign_known;
 	uint8_t		 bv4_prefixes[33];
 	uint8_t		 bv6_prefixes[129];
@@ -90,6 +115,28 @@ int64_t	store_hash(const char *s, size_t len);
 /* A network's key: 4 or 16 bytes of addr masked to prefix. */
 void	store_net_key(const uint8_t *addr, int is_v6, int prefix,
 	    uint8_t *out);
+
+/* ---- the probe filter (store_filter.c) ---- */
+
+/*
+ * Check the handle's filter against the store once per read transaction
+ * (after it began): reloads when another connection committed.
+ */
+void	store_filter_sync(struct chousa_store *st);
+/* 0: no indicator row has this key (certain); 1: one may. */
+int	store_filter_may(struct chousa_store *st, int kind, int64_t hash);
+/* Drop what the handle holds of it. */
+void	store_filter_forget(struct chousa_store *st);
+/* An import: begin after BEGIN IMMEDIATE, add each row's keys, end before
+ * COMMIT, and done (always) after COMMIT or ROLLBACK. */
+int	store_filter_import_begin(struct chousa_store *st,
+	    struct chousa_err *err);
+void	store_filter_add(struct chousa_store *st, int kind, int64_t hash);
+int	store_filter_import_end(struct chousa_store *st,
+	    struct chousa_err *err);
+void	store_filter_import_done(struct chousa_store *st);
+/* Tests: the working filter's size (0: the default). */
+void	store_filter_set_work_log2(unsigned log2);
 
 /* chousa_store_import over bytes in memory (the fuzz targets). */
 int	store_import_mem(struct chousa_store *st, const char *source,

@@ -165,6 +165,17 @@ bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s, i);
 }
 
+/* Bind an index key, and add it to the probe filter. */
+static void
+put_key(struct chousa_store *st, sqlite3_stmt *s, int i, int kind,
+    const char *v, size_t len)
+{
+	int64_t h = store_hash(v, len);
+
+	sqlite3_bind_int64(s, i, h);
+	store_filter_add(st, kind, h);
+}
+
 int
 imp_put_indicator(struct imp *imp, const struct imp_ind *r, uint64_t line)
 {
@@ -204,17 +215,17 @@ imp_put_indicator(struct imp *imp, const struct imp_ind *r, uint64_t line)
 	port = r->port ? r->port : ind.port;
 	if (port)
 		sqlite3_bind_int(s, 13, (int)port);
-	sqlite3_bind_int64(s, 19, store_hash(ind.value, ind.value_len));
+	put_key(imp->st, s, 19, FILTER_VALUE, ind.value, ind.value_len);
 	if (ind.type == CHOUSA_IOC_URL && ind.host != NULL) {
 		bind_text(s, 14, ind.host);
-		sqlite3_bind_int64(s, 20, store_hash(ind.host,
-		    strlen(ind.host)));
+		put_key(imp->st, s, 20, FILTER_HOST, ind.host,
+		    strlen(ind.host));
 	}
 	if ((ind.type == CHOUSA_IOC_URL || ind.type == CHOUSA_IOC_DOMAIN) &&
 	    ind.regdomain != NULL) {
 		bind_text(s, 15, ind.regdomain);
-		sqlite3_bind_int64(s, 21, store_hash(ind.regdomain,
-		    strlen(ind.regdomain)));
+		put_key(imp->st, s, 21, FILTER_REGDOMAIN, ind.regdomain,
+		    strlen(ind.regdomain));
 	}
 	if (ind.type == CHOUSA_IOC_CIDR) {
 		store_net_key(ind.addr, ind.is_v6, ind.prefix, net);
@@ -609,6 +620,9 @@ import_input(struct chousa_store *st, const char *source, const char *path,
 		if (rc != CHOUSA_OK)
 			goto out;
 	}
+	rc = store_filter_import_begin(st, err);
+	if (rc != CHOUSA_OK)
+		goto out;
 	rc = imp_scratch(&imp);
 	if (rc == CHOUSA_OK)
 		rc = importer->run(&imp);
@@ -624,6 +638,9 @@ import_input(struct chousa_store *st, const char *source, const char *path,
 		if (rc != CHOUSA_OK)
 			goto out;
 	}
+	rc = store_filter_import_end(st, err);
+	if (rc != CHOUSA_OK)
+		goto out;
 	if (end_run(st, imp.import_id, &imp, "ok", NULL, 0) != SQLITE_OK) {
 		rc = store_dberr(st, err, "cannot record import");
 		goto out;
@@ -639,6 +656,7 @@ out:
 			end_run(st, 0, &imp, "failed",
 			    err != NULL ? err->msg : NULL, 1);
 	}
+	store_filter_import_done(st);
 	store_family_cache_clear(st);
 	store_prefix_cache_clear(st);
 	chousa_arena_free(imp.a);

@@ -93,6 +93,21 @@ static const char schema_v1[] =
 	"CREATE TABLE source_state (source TEXT PRIMARY KEY, last_error TEXT,"
 	" last_error_at INTEGER);";
 
+/*
+ * Version 1 -> 2: the probe filter (store_filter.c), a Bloom filter of the
+ * indexed keys that look-ups ask before probing.  The next import builds
+ * it; until then look-ups go without, so a reader takes version 1 as it is.
+ */
+static const char schema_v2[] =
+	"CREATE TABLE probe_filter ("
+	" chunk INTEGER PRIMARY KEY,"
+	" bits BLOB NOT NULL);"
+	"CREATE TABLE probe_filter_meta ("
+	" one INTEGER PRIMARY KEY CHECK (one = 1),"
+	" log2_blocks INTEGER NOT NULL,"
+	" covers_id INTEGER NOT NULL,"
+	" keys INTEGER NOT NULL);";
+
 /* The indexes a bulk load into an empty table builds at the end. */
 static const char bulk_indexes[] =
 	"CREATE INDEX IF NOT EXISTS indicators_host ON indicators(hhash)"
@@ -110,6 +125,7 @@ static const char drop_bulk_indexes[] =
 /* Forward steps: migrations[i] takes version i to i + 1. */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	schema_v1,
+	schema_v2,
 };
 
 int
@@ -178,7 +194,8 @@ store_schema_apply(struct chousa_store *st, struct chousa_err *err)
 		    "'%s' is from a newer chousa (schema %d, this build "
 		    "reads up to %d)", st->path, version,
 		    STORE_SCHEMA_VERSION);
-	if (version == STORE_SCHEMA_VERSION)
+	if (version == STORE_SCHEMA_VERSION || ((st->flags &
+	    CHOUSA_STORE_READONLY) && version >= STORE_SCHEMA_READABLE))
 		return CHOUSA_OK;
 	if ((st->flags & CHOUSA_STORE_READONLY) && version == 0 &&
 	    n_tables == 0)

@@ -47,6 +47,8 @@ pragma(const char *path, const char *sql)
 	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK &&
 	    sqlite3_step(s) == SQLITE_ROW)
 		v = sqlite3_column_int(s, 0);
+	else
+		printf("# %s: %s\n", sql, sqlite3_errmsg(db));
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	return v;
@@ -87,7 +89,7 @@ test_schema(void)
 	rc = chousa_store_open(&st, p, 0, &err);
 	T_OK("open_creates_store", rc == CHOUSA_OK);
 	chousa_store_close(st);
-	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 1);
+	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 2);
 	T_INTEQ("application_id_set", pragma(p, "PRAGMA application_id"),
 	    0x43485341);
 	T_INTEQ("wal_mode", pragma(p, "PRAGMA journal_mode = WAL") >= 0, 1);
@@ -125,7 +127,7 @@ test_schema(void)
 	rc = chousa_store_open(&st, q, 0, &err);
 	T_OK("v0_store_migrates", rc == CHOUSA_OK);
 	chousa_store_close(st);
-	T_INTEQ("v0_store_now_v1", pragma(q, "PRAGMA user_version"), 1);
+	T_INTEQ("v0_store_now_v2", pragma(q, "PRAGMA user_version"), 2);
 	/* Read-only never creates. */
 	rc = chousa_store_open(&st, tmp_path("missing.db"),
 	    CHOUSA_STORE_READONLY, &err);
@@ -143,6 +145,138 @@ has_match(const struct chousa_record *r, size_t n, int match,
 		if (r[i].match == match && strcmp(r[i].value, value) == 0)
 			return 1;
 	return 0;
+}
+
+static size_t lookup(struct chousa_store *st, struct chousa_arena *a,
+    const char *text, struct chousa_record **r);
+
+/* Write n URLs, from first, as a list file; return its path. */
+static const char *
+url_list(const char *name, int first, int n)
+{
+	const char *p = tmp_path(name);
+	FILE *fp = fopen(p, "w");
+	int i;
+
+	for (i = first; i < first + n; i++)
+		fprintf(fp, "http://h%d.zone%d.example.com/p/%d\n", i, i % 7, i);
+	fclose(fp);
+	return p;
+}
+
+/* How many of URLs first..first+n-1 (and their hosts) a look-up finds. */
+static int
+found_urls(struct chousa_store *st, int first, int n)
+{
+	struct chousa_arena *a = NULL;
+	struct chousa_err err = { 0 };
+	struct chousa_record *r;
+	char v[128];
+	int i, found = 0;
+
+	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK)
+		return -1;
+	for (i = first; i < first + n; i++) {
+		snprintf(v, sizeof(v), "http://h%d.zone%d.example.com/p/%d", i,
+		    i % 7, i);
+		if (lookup(st, a, v, &r) >= 1 && r[0].match ==
+		    CHOUSA_MATCH_EXACT) {
+			snprintf(v, sizeof(v), "h%d.zone%d.example.com", i,
+			    i % 7);
+			found += lookup(st, a, v, &r) >= 1;
+		}
+	}
+	chousa_arena_free(a);
+	return found;
+}
+
+static int
+filter_log2(const char *db)
+{
+	return pragma(db, "SELECT log2_blocks FROM probe_filter_meta");
+}
+
+/*
+ * The probe filter: built by imports, grown, merged, loaded in place, and
+ * never the reason a stored row is not found; absent keys are mostly
+ * refused without SQLite.
+ */
+static void
+test_filter(void)
+{
+	struct chousa_store *st = NULL;
+	struct chousa_err err = { 0 };
+	struct chousa_import_report rep;
+	struct chousa_arena *a = NULL;
+	struct chousa_record *r;
+	char db[512], sql[256];
+	int i, refused = 0, small, grown;
+
+	/* A copy: tmp_path() reuses its buffers. */
+	snprintf(db, sizeof(db), "%s", tmp_path("filter.db"));
+	if (chousa_store_open(&st, db, 0, &err) != CHOUSA_OK ||
+	    chousa_arena_new(&a, 0, &err) != CHOUSA_OK) {
+		T_OK("filter_setup", 0);
+		printf("# %s\n", err.msg);
+		goto out;
+	}
+	/* Small working filters, so a few thousand rows reach every path. */
+	store_filter_set_work_log2(8);
+	T_INTEQ("filter_import_small", chousa_store_import(st, "list",
+	    url_list("f1.txt", 0, 20), NULL, &rep, &err), CHOUSA_OK);
+	small = filter_log2(db);
+	T_INTEQ("filter_small_size", small, 4);
+	T_INTEQ("filter_small_finds_all", found_urls(st, 0, 20), 20);
+	chousa_store_snapshot_begin(st, &err);
+	for (i = 0; i < 1000; i++) {
+		char v[64];
+
+		snprintf(v, sizeof(v), "absent%d.example.net", i);
+		refused += !store_filter_may(st, FILTER_VALUE,
+		    store_hash(v, strlen(v)));
+	}
+	chousa_store_snapshot_end(st);
+	T_OK("filter_refuses_absent", refused >= 950);
+	/* 3000 more: past the stored filter, which grows from the rows. */
+	T_INTEQ("filter_import_grow", chousa_store_import(st, "list",
+	    url_list("f2.txt", 20, 3000), NULL, &rep, &err), CHOUSA_OK);
+	grown = filter_log2(db);
+	T_OK("filter_grew", grown > small && grown <= 8);
+	T_INTEQ("filter_grown_finds_all", found_urls(st, 0, 3020), 3020);
+	/* A few more: the stored filter is merged, same size. */
+	T_INTEQ("filter_import_merge", chousa_store_import(st, "list",
+	    url_list("f3.txt", 3020, 10), NULL, &rep, &err), CHOUSA_OK);
+	T_INTEQ("filter_merge_same_size", filter_log2(db), grown);
+	T_INTEQ("filter_merged_finds_all", found_urls(st, 0, 3030), 3030);
+	/* A working filter smaller than the stored one: loaded and added to,
+	 * then rebuilt bigger from the rows when it is too full. */
+	store_filter_set_work_log2(4);
+	T_INTEQ("filter_import_in_place", chousa_store_import(st, "list",
+	    url_list("f4.txt", 3030, 5), NULL, &rep, &err), CHOUSA_OK);
+	T_INTEQ("filter_in_place_same_size", filter_log2(db), grown);
+	T_INTEQ("filter_in_place_finds_all", found_urls(st, 0, 3035), 3035);
+	T_INTEQ("filter_import_rebuild", chousa_store_import(st, "list",
+	    url_list("f5.txt", 3035, 6000), NULL, &rep, &err), CHOUSA_OK);
+	T_OK("filter_rebuilt_bigger", filter_log2(db) > grown);
+	T_INTEQ("filter_rebuilt_finds_all", found_urls(st, 0, 9035), 9035);
+	store_filter_set_work_log2(0);
+	/* A row written behind chousa's back: the filter no longer covers
+	 * the newest row, so it is not asked. */
+	snprintf(sql, sizeof(sql), "INSERT INTO indicators (type, value,"
+	    " vhash, source) VALUES (4, 'sneaky.example.org', %lld, 'hand')",
+	    (long long)store_hash("sneaky.example.org", 18));
+	exec(db, sql);
+	T_INTEQ("filter_stale_not_trusted", lookup(st, a, "sneaky.example.org",
+	    &r), 1);
+	/* Nor when it is damaged. */
+	exec(db, "UPDATE probe_filter SET bits = x'00'");
+	exec(db, "UPDATE probe_filter_meta SET covers_id ="
+	    " (SELECT max(id) FROM indicators)");
+	T_INTEQ("filter_damaged_not_trusted", found_urls(st, 0, 50), 50);
+out:
+	store_filter_set_work_log2(0);
+	chousa_arena_free(a);
+	chousa_store_close(st);
 }
 
 static size_t
@@ -410,6 +544,7 @@ main(void)
 	test_schema();
 	test_lookups();
 	test_snapshot();
+	test_filter();
 	test_sha256();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
