@@ -40,6 +40,8 @@ enum { FILTER_UNKNOWN, FILTER_NONE, FILTER_READY };
 /* The indexes it describes. */
 enum { FILTER_VALUE, FILTER_HOST, FILTER_REGDOMAIN };
 
+#define FILTER_LAG	8	/* keys added, not yet set (store_filter_add) */
+
 struct store_filter {
 	int		 state;
 	unsigned	 data_version;	/* SQLITE_FCNTL_DATA_VERSION seen */
@@ -53,6 +55,8 @@ struct store_filter {
 	int		 old_valid;
 	unsigned	 old_log2;
 	int64_t		 old_max, old_keys;
+	uint64_t	 lag[FILTER_LAG];
+	unsigned	 n_lag;
 };
 
 struct chousa_store {
