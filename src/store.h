@@ -21,6 +21,39 @@
 /* At most this many records per match kind in one look-up. */
 #define STORE_LOOKUP_CAP	500
 
+/*
+ * An indicator row as the importers write it, and how a record about an
+ * indicator already stored (same value, type and source) updates it.  The
+ * bulk load's duplicate pass (store_schema.c) applies the same rule.
+ */
+#define PUT_IND_COLS "type, value, source, source_id, first_seen," \
+	" last_seen, status, threat, family, tags, confidence, reference," \
+	" port, host, regdomain, net, prefix, import_id, vhash, hhash, rhash"
+#define PUT_IND_UPSERT \
+	" ON CONFLICT (vhash, type, source) DO UPDATE SET" \
+	" first_seen = CASE WHEN excluded.first_seen > 0" \
+	"  AND (first_seen = 0 OR excluded.first_seen < first_seen)" \
+	"  THEN excluded.first_seen" \
+	"  ELSE first_seen END," \
+	" last_seen = max(last_seen, excluded.last_seen)," \
+	" status = CASE WHEN excluded.last_seen >= last_seen" \
+	"  THEN coalesce(excluded.status, status) ELSE status END," \
+	" threat = coalesce(excluded.threat, threat)," \
+	" family = coalesce(excluded.family, family)," \
+	" tags = coalesce(excluded.tags, tags)," \
+	" confidence = CASE WHEN excluded.confidence >= 0" \
+	"  THEN excluded.confidence ELSE confidence END," \
+	" reference = coalesce(excluded.reference, reference)," \
+	" source_id = coalesce(source_id, excluded.source_id)," \
+	" import_id = excluded.import_id" \
+	" WHERE value = excluded.value AND (excluded.last_seen > last_seen" \
+	" OR (excluded.last_seen = last_seen" \
+	"  AND excluded.status IS NOT NULL" \
+	"  AND excluded.status IS NOT status)" \
+	" OR (excluded.family IS NOT NULL AND family IS NULL)" \
+	" OR (excluded.first_seen > 0" \
+	"  AND excluded.first_seen < first_seen))"
+
 /* Prepared statements kept on the store, prepared on first use. */
 enum store_stmt {
 	Q_BEGIN, Q_COMMIT, Q_BY_VALUE, Q_BY_HOST, Q_BY_REGDOMAIN, Q_BY_NET,
@@ -28,8 +61,8 @@ enum store_stmt {
 	Q_SAMPLE_SHA256, Q_SAMPLE_MD5, Q_SAMPLE_SHA1, Q_RELATIONS,
 	Q_FAMILY_KEY, Q_FAMILY_GET, Q_BENIGN_VALUE, Q_BENIGN_NET,
 	Q_BENIGN_PREFIXES, Q_BENIGN_SUBSTR,
-	Q_PUT_IND, Q_PUT_SAMPLE, Q_PUT_REL, Q_PUT_FAMILY, Q_PUT_ALIAS,
-	Q_PUT_BENIGN,
+	Q_PUT_IND, Q_PUT_IND_BULK, Q_PUT_SAMPLE, Q_PUT_REL, Q_PUT_FAMILY,
+	Q_PUT_ALIAS, Q_PUT_BENIGN,
 	Q_FILTER_META, Q_FILTER_MAX_ID, Q_FILTER_CHUNK, Q_FILTER_ROWS,
 	Q_FILTER_PUT, Q_FILTER_PUT_META,
 	Q_COUNT
@@ -64,6 +97,7 @@ struct chousa_store {
 	char		*path;
 	unsigned	 flags;
 	int		 snapshot;	/* chousa_store_snapshot_begin() */
+	int		 bulk;		/* an import into an empty table */
 	sqlite3_stmt	*q[Q_COUNT];
 	/* Distinct CIDR prefixes stored (bit p of v4/v6), -1 unknown. */
 	int		 prefixes_known;
@@ -98,8 +132,14 @@ int	store_schema_apply(struct chousa_store *st, struct chousa_err *err);
 /* Secondary indexes on indicators, dropped for a bulk load. */
 int	store_schema_drop_bulk_indexes(struct chousa_store *st,
 	    struct chousa_err *err);
+/*
+ * After a bulk load: the indexes, with the unique key's duplicates (one
+ * file naming one indicator twice) merged as Q_PUT_IND would have merged
+ * them; *merged says how many rows were folded into an earlier one and
+ * *updated how many of those changed it.
+ */
 int	store_schema_create_bulk_indexes(struct chousa_store *st,
-	    struct chousa_err *err);
+	    int64_t *merged, int64_t *updated, struct chousa_err *err);
 
 /*
  * A family label's normal key: lower-case letters and digits only, at most

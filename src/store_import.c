@@ -196,7 +196,8 @@ imp_put_indicator(struct imp *imp, const struct imp_ind *r, uint64_t line)
 	if (rc != CHOUSA_OK)
 		return imp_reject(imp, line, "%s", perr.msg);
 	family = imp_family(imp, r->family);
-	s = store_stmt(imp->st, Q_PUT_IND, imp->err);
+	s = store_stmt(imp->st, imp->st->bulk ? Q_PUT_IND_BULK : Q_PUT_IND,
+	    imp->err);
 	if (s == NULL)
 		return CHOUSA_EDB;
 	sqlite3_bind_int(s, 1, ind.type);
@@ -619,6 +620,7 @@ import_input(struct chousa_store *st, const char *source, const char *path,
 		rc = store_schema_drop_bulk_indexes(st, err);
 		if (rc != CHOUSA_OK)
 			goto out;
+		st->bulk = 1;
 	}
 	rc = store_filter_import_begin(st, err);
 	if (rc != CHOUSA_OK)
@@ -634,9 +636,15 @@ import_input(struct chousa_store *st, const char *source, const char *path,
 			goto out;
 	}
 	if (bulk) {
-		rc = store_schema_create_bulk_indexes(st, err);
+		int64_t merged, updated;
+
+		st->bulk = 0;
+		rc = store_schema_create_bulk_indexes(st, &merged, &updated,
+		    err);
 		if (rc != CHOUSA_OK)
 			goto out;
+		r.added -= (uint64_t)merged;
+		r.updated += (uint64_t)updated;
 	}
 	rc = store_filter_import_end(st, err);
 	if (rc != CHOUSA_OK)
@@ -656,6 +664,7 @@ out:
 			end_run(st, 0, &imp, "failed",
 			    err != NULL ? err->msg : NULL, 1);
 	}
+	st->bulk = 0;
 	store_filter_import_done(st);
 	store_family_cache_clear(st);
 	store_prefix_cache_clear(st);

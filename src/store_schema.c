@@ -9,31 +9,34 @@
 #include "store.h"
 #include "mem.h"
 
+/* The indicators table's columns (frozen: later columns are migrations). */
+#define INDICATOR_COLUMNS \
+	" id INTEGER PRIMARY KEY," \
+	" type INTEGER NOT NULL," \
+	" value TEXT NOT NULL," \
+	" vhash INTEGER NOT NULL," \
+	" source TEXT NOT NULL," \
+	" source_id TEXT," \
+	" first_seen INTEGER NOT NULL DEFAULT 0," \
+	" last_seen INTEGER NOT NULL DEFAULT 0," \
+	" status TEXT," \
+	" threat TEXT," \
+	" family TEXT," \
+	" tags TEXT," \
+	" confidence INTEGER NOT NULL DEFAULT -1," \
+	" reference TEXT," \
+	" port INTEGER," \
+	" host TEXT," \
+	" hhash INTEGER," \
+	" regdomain TEXT," \
+	" rhash INTEGER," \
+	" net BLOB," \
+	" prefix INTEGER," \
+	" import_id INTEGER"
+
 /* Version 0 -> 1: the first schema. */
 static const char schema_v1[] =
-	"CREATE TABLE indicators ("
-	" id INTEGER PRIMARY KEY,"
-	" type INTEGER NOT NULL,"
-	" value TEXT NOT NULL,"
-	" vhash INTEGER NOT NULL,"
-	" source TEXT NOT NULL,"
-	" source_id TEXT,"
-	" first_seen INTEGER NOT NULL DEFAULT 0,"
-	" last_seen INTEGER NOT NULL DEFAULT 0,"
-	" status TEXT,"
-	" threat TEXT,"
-	" family TEXT,"
-	" tags TEXT,"
-	" confidence INTEGER NOT NULL DEFAULT -1,"
-	" reference TEXT,"
-	" port INTEGER,"
-	" host TEXT,"
-	" hhash INTEGER,"
-	" regdomain TEXT,"
-	" rhash INTEGER,"
-	" net BLOB,"
-	" prefix INTEGER,"
-	" import_id INTEGER,"
+	"CREATE TABLE indicators (" INDICATOR_COLUMNS ","
 	" UNIQUE (vhash, type, source));"
 	"CREATE TABLE samples ("
 	" id INTEGER PRIMARY KEY,"
@@ -94,11 +97,20 @@ static const char schema_v1[] =
 	" last_error_at INTEGER);";
 
 /*
- * Version 1 -> 2: the probe filter (store_filter.c), a Bloom filter of the
- * indexed keys that look-ups ask before probing.  The next import builds
- * it; until then look-ups go without, so a reader takes version 1 as it is.
+ * Version 1 -> 2.  The unique key becomes an index of its own
+ * (indicators_key), which a bulk load drops and builds once at the end: kept
+ * up row by row it was a third of a first import's time, and a table
+ * constraint cannot be dropped, so the table is copied once.  And the probe
+ * filter (store_filter.c), a Bloom filter of the indexed keys that look-ups
+ * ask before probing; the next import builds it, and until then look-ups go
+ * without, so a reader takes version 1 as it is.  The migration then builds
+ * bulk_indexes.
  */
 static const char schema_v2[] =
+	"CREATE TABLE indicators_v2 (" INDICATOR_COLUMNS ");"
+	"INSERT INTO indicators_v2 SELECT * FROM indicators;"
+	"DROP TABLE indicators;"
+	"ALTER TABLE indicators_v2 RENAME TO indicators;"
 	"CREATE TABLE probe_filter ("
 	" chunk INTEGER PRIMARY KEY,"
 	" bits BLOB NOT NULL);"
@@ -107,6 +119,10 @@ static const char schema_v2[] =
 	" log2_blocks INTEGER NOT NULL,"
 	" covers_id INTEGER NOT NULL,"
 	" keys INTEGER NOT NULL);";
+
+/* The unique key, which a bulk load drops with the others. */
+#define KEY_INDEX "CREATE UNIQUE INDEX IF NOT EXISTS indicators_key" \
+	" ON indicators(vhash, type, source);"
 
 /* The indexes a bulk load into an empty table builds at the end. */
 static const char bulk_indexes[] =
@@ -118,9 +134,58 @@ static const char bulk_indexes[] =
 	" WHERE net IS NOT NULL;";
 
 static const char drop_bulk_indexes[] =
+	"DROP INDEX IF EXISTS indicators_key;"
 	"DROP INDEX IF EXISTS indicators_host;"
 	"DROP INDEX IF EXISTS indicators_regdomain;"
 	"DROP INDEX IF EXISTS indicators_net;";
+
+/*
+ * A bulk load wrote every row as new, the same indicator twice included.
+ * Move the later copies aside, build the unique key, and write them again
+ * through the importers' own upsert, in their order.
+ */
+static const char dup_aside[] =
+	"CREATE INDEX indicators_key ON indicators(vhash, type, source);"
+	"CREATE TEMP TABLE bulk_dup AS SELECT * FROM indicators WHERE id IN"
+	" (SELECT i.id FROM indicators AS i JOIN"
+	"  (SELECT vhash, type, source, min(id) AS first FROM indicators"
+	"   GROUP BY vhash, type, source HAVING count(*) > 1) AS d"
+	"  ON i.vhash = d.vhash AND i.type = d.type AND i.source = d.source"
+	"  AND i.id > d.first);"
+	"DELETE FROM indicators WHERE id IN (SELECT id FROM temp.bulk_dup);"
+	"DROP INDEX indicators_key;"
+	KEY_INDEX;
+
+static const char dup_again[] =
+	"INSERT INTO indicators (" PUT_IND_COLS ") SELECT " PUT_IND_COLS
+	" FROM temp.bulk_dup WHERE true ORDER BY id" PUT_IND_UPSERT;
+
+static int
+merge_duplicates(struct chousa_store *st, int64_t *merged, int64_t *updated,
+    struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	rc = store_exec(st, dup_aside, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM temp.bulk_dup",
+	    -1, &s, NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return store_dberr(st, err, "cannot merge duplicate rows");
+	}
+	*merged = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(st->db, dup_again, -1, &s, NULL) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_finalize(s);
+		return store_dberr(st, err, "cannot merge duplicate rows");
+	}
+	*updated = sqlite3_changes(st->db);
+	sqlite3_finalize(s);
+	return store_exec(st, "DROP TABLE temp.bulk_dup", err);
+}
 
 /* Forward steps: migrations[i] takes version i to i + 1. */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
@@ -136,9 +201,20 @@ store_schema_drop_bulk_indexes(struct chousa_store *st,
 }
 
 int
-store_schema_create_bulk_indexes(struct chousa_store *st,
-    struct chousa_err *err)
+store_schema_create_bulk_indexes(struct chousa_store *st, int64_t *merged,
+    int64_t *updated, struct chousa_err *err)
 {
+	int rc;
+
+	*merged = *updated = 0;
+	if (sqlite3_exec(st->db, KEY_INDEX, NULL, NULL, NULL) != SQLITE_OK) {
+		if (sqlite3_extended_errcode(st->db) !=
+		    SQLITE_CONSTRAINT_UNIQUE)
+			return store_dberr(st, err, "cannot index the store");
+		rc = merge_duplicates(st, merged, updated, err);
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
 	return store_exec(st, bulk_indexes, err);
 }
 
@@ -213,6 +289,8 @@ store_schema_apply(struct chousa_store *st, struct chousa_err *err)
 	rc = pragma_int(st, "PRAGMA user_version", &version, err);
 	for (i = version; rc == CHOUSA_OK && i < STORE_SCHEMA_VERSION; i++)
 		rc = store_exec(st, migrations[i], err);
+	if (rc == CHOUSA_OK && version < STORE_SCHEMA_VERSION)
+		rc = store_exec(st, KEY_INDEX, err);
 	if (rc == CHOUSA_OK && version < STORE_SCHEMA_VERSION)
 		rc = store_exec(st, bulk_indexes, err);
 	if (rc == CHOUSA_OK) {

@@ -156,3 +156,56 @@ wait "$pid" 2> /dev/null
 	ok kill9_earlier_data_intact || not_ok kill9_earlier_data_intact \
 	"$before before, $(count "SELECT count(*) FROM indicators") after"
 check after_kill9_store_usable 1 "$CHOUSA" lookup 162.243.103.246
+
+# A first import (a bulk load: the unique key is built at the end) merges
+# an indicator the file names twice exactly as an import into a store that
+# already holds rows does, row by row.
+python3 - "$T/dups.csv" <<'PY'
+import sys
+rows = [
+    (1, "2026-01-01 00:00:00", "http://dup.bulk-example.com/a", "offline", "", "None"),
+    (2, "2026-01-02 00:00:00", "http://other.bulk-example.com/b", "online", "", "elf"),
+    (3, "2026-01-03 00:00:00", "http://dup.bulk-example.com/a", "online", "2026-01-03 00:00:00", "emotet"),
+    (4, "2025-12-30 00:00:00", "http://dup.bulk-example.com/a", "offline", "", "None"),
+    (5, "2026-01-04 00:00:00", "http://once.bulk-example.com/c", "online", "", "None"),
+    (6, "2026-01-04 00:00:00", "http://once.bulk-example.com/c", "online", "", "None"),
+]
+with open(sys.argv[1], "w") as f:
+    f.write("# id,dateadded,url,url_status,last_online,threat,tags,urlhaus_link,reporter\n")
+    for i, d, u, st, lo, tags in rows:
+        f.write('"%d","%s","%s","%s","%s","malware_download","%s","https://urlhaus.abuse.ch/url/%d/","t"\n' % (i, d, u, st, lo, tags, i))
+PY
+printf 'seed.bulk-example.net\n' > "$T/seed.txt"
+CHOUSA_DB="$T/bulk.db" "$CHOUSA" import urlhaus "$T/dups.csv" > "$T/bulk.out" 2>&1
+"$CHOUSA" --db "$T/rowwise.db" -q import list "$T/seed.txt"
+CHOUSA_DB="$T/rowwise.db" "$CHOUSA" import urlhaus "$T/dups.csv" > "$T/rowwise.out" 2>&1
+expect bulk_dups_counted "read 6, added 3, updated [0-9]+, rejected 0" "$T/bulk.out"
+rows_of() {
+	sqlite3 "$1" "SELECT value, source_id, first_seen, last_seen, status,
+	    family, tags, reference FROM indicators WHERE source = 'urlhaus'
+	    ORDER BY value"
+}
+if [ "$(rows_of "$T/bulk.db")" = "$(rows_of "$T/rowwise.db")" ] &&
+    [ "$(sed 's/.*added/added/' "$T/bulk.out")" = "$(sed 's/.*added/added/' "$T/rowwise.out")" ]; then
+	ok bulk_dups_merged_as_rowwise
+else
+	not_ok bulk_dups_merged_as_rowwise "$(rows_of "$T/bulk.db" | tr '\n' '|') vs $(rows_of "$T/rowwise.db" | tr '\n' '|'); $(cat "$T/bulk.out") vs $(cat "$T/rowwise.out")"
+fi
+[ "$(sqlite3 "$T/bulk.db" "SELECT count(*) FROM sqlite_master WHERE name = 'indicators_key'")" = 1 ] &&
+	[ "$(sqlite3 "$T/bulk.db" "PRAGMA integrity_check")" = ok ] &&
+	ok bulk_key_index_built || not_ok bulk_key_index_built "no unique key after a bulk load"
+check bulk_dup_one_record 1 "$CHOUSA" --db "$T/bulk.db" lookup http://dup.bulk-example.com/a
+expect bulk_dup_latest_state "exact +urlhaus +online" "$T/out"
+
+# A schema 1 store: read as it is, then migrated by the first import (the
+# table copied under its new unique index), nothing lost.
+sqlite3 "$T/v1.db" < "$TESTS/data/store-v1.sql"
+check v1_store_readable 1 "$CHOUSA" --db "$T/v1.db" lookup http://176.65.139.212/eclipse.sh4
+check v1_store_migrates 0 "$CHOUSA" --db "$T/v1.db" -q import list "$T/seed.txt"
+[ "$(sqlite3 "$T/v1.db" "PRAGMA user_version")" = 2 ] &&
+	[ "$(sqlite3 "$T/v1.db" "SELECT count(*) FROM indicators")" = 14 ] &&
+	[ "$(sqlite3 "$T/v1.db" "SELECT count(*) FROM sqlite_master WHERE name IN ('indicators_key', 'indicators_host', 'indicators_regdomain', 'indicators_net')")" = 4 ] &&
+	[ "$(sqlite3 "$T/v1.db" "PRAGMA integrity_check")" = ok ] &&
+	ok v1_migrated_intact || not_ok v1_migrated_intact "$(sqlite3 "$T/v1.db" "PRAGMA user_version; SELECT count(*) FROM indicators")"
+check v1_migrated_lookup 1 "$CHOUSA" --db "$T/v1.db" lookup 176.65.139.212
+expect v1_migrated_url_host "^  url_host +urlhaus" "$T/out"
