@@ -6,6 +6,7 @@
  * hold it), which the importers stored as columns, so nothing scans.
  */
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <errno.h>
 #include <pthread.h>
@@ -18,7 +19,7 @@
 
 /*
  * 64 MiB of page cache, and look-ups read pages straight from the OS page
- * cache through a mapping (scan_mode() sets both aside for full scans).
+ * cache through a mapping (store_io_mode() sets them aside for full scans and imports).
  */
 #define CACHE_PRAGMA	"PRAGMA cache_size = -65536"
 #define MMAP_PRAGMA	"PRAGMA mmap_size = 17179869184"
@@ -193,6 +194,32 @@ sqlite_config(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/*
+ * A first import runs under a rollback journal (store_import.c); killed,
+ * it leaves a hot journal that a read-only connection may not roll back.
+ * Rolling it back only restores the store as it was committed, which any
+ * writable connection does on its first read: open one for that.
+ */
+static int
+roll_back_journal(const char *path, struct chousa_err *err)
+{
+	sqlite3 *db = NULL;
+	int rc;
+
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(db, 10000);
+		rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master",
+		    NULL, NULL, NULL);
+	}
+	sqlite3_close_v2(db);
+	if (rc != SQLITE_OK)
+		return chousa_errf(err, CHOUSA_EIO, "'%s' holds the journal of "
+		    "an import that was cut short; open it for writing once "
+		    "(chousa db check) to roll it back", path);
+	return CHOUSA_OK;
+}
+
 int
 chousa_store_open(struct chousa_store **out, const char *path,
     unsigned flags, struct chousa_err *err)
@@ -238,6 +265,12 @@ chousa_store_open(struct chousa_store **out, const char *path,
 	sqlite3_busy_timeout(st->db, 10000);
 	/* Check the file is ours before writing anything, WAL included. */
 	rc = store_schema_apply(st, err);
+	if (rc != CHOUSA_OK && (flags & CHOUSA_STORE_READONLY) &&
+	    sqlite3_extended_errcode(st->db) == SQLITE_READONLY_ROLLBACK) {
+		rc = roll_back_journal(path, err);
+		if (rc == CHOUSA_OK)
+			rc = store_schema_apply(st, err);
+	}
 	if (rc != CHOUSA_OK)
 		goto fail;
 	if (!(flags & CHOUSA_STORE_READONLY)) {
@@ -1152,12 +1185,27 @@ end_rows(struct chousa_store *st, sqlite3_stmt *s, int stopped, int step_rc,
  * matcher build peak at 370 MB).  Read it through a small cache instead,
  * and put things back after.
  */
-static void
-scan_mode(struct chousa_store *st, int scanning)
+void
+store_io_mode(struct chousa_store *st, int mode)
 {
-	sqlite3_exec(st->db, scanning ? "PRAGMA mmap_size = 0;"
-	    "PRAGMA cache_size = -2048" : MMAP_PRAGMA ";" CACHE_PRAGMA, NULL,
-	    NULL, NULL);
+	static const char *const sql[] = {
+		[STORE_IO_LOOKUP] = MMAP_PRAGMA ";" CACHE_PRAGMA,
+		[STORE_IO_SCAN] = "PRAGMA mmap_size = 0; PRAGMA cache_size = -2048",
+		[STORE_IO_IMPORT] = "PRAGMA mmap_size = 0; PRAGMA threads = 0;"
+		    CACHE_PRAGMA,
+		[STORE_IO_INDEX] = "PRAGMA mmap_size = 0;"
+		    " PRAGMA cache_size = -2048",
+	};
+	char threads[32];
+
+	sqlite3_exec(st->db, sql[mode], NULL, NULL, NULL);
+	if (mode == STORE_IO_INDEX) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		snprintf(threads, sizeof(threads), "PRAGMA threads = %ld",
+		    n < 1 ? 1 : n > 4 ? 4 : n);
+		sqlite3_exec(st->db, threads, NULL, NULL, NULL);
+	}
 }
 
 int
@@ -1174,7 +1222,7 @@ chousa_store_foreach(struct chousa_store *st, unsigned types,
 	    SQLITE_OK)
 		return store_dberr(st, err, "cannot read the store");
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)types);
-	scan_mode(st, 1);
+	store_io_mode(st, STORE_IO_SCAN);
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *family = (const char *)sqlite3_column_text(s, 3);
 		const char *tags = (const char *)sqlite3_column_text(s, 6);
@@ -1206,7 +1254,7 @@ chousa_store_foreach(struct chousa_store *st, unsigned types,
 		stop = fn(arg, &row);
 	}
 	rc = end_rows(st, s, stop, rc, err);
-	scan_mode(st, 0);
+	store_io_mode(st, STORE_IO_LOOKUP);
 	return rc;
 }
 

@@ -571,6 +571,41 @@ table_empty(struct chousa_store *st)
 	return empty;
 }
 
+/*
+ * A first import into an empty store writes each page once, straight to
+ * the file, under a rollback journal.  In WAL mode every page went to the
+ * WAL, was read back from it to build the indexes, and was copied again by
+ * the checkpoint: 0.75 s of 5.6 s for a million URLhaus rows.  Only when
+ * this is the store's only connection (SQLite will not leave WAL mode
+ * otherwise) and the store is empty: a reader that comes meanwhile waits
+ * for the first data, as there is nothing to read before it.  1 when the
+ * journal was changed; journal_restore() puts WAL back.
+ */
+static int
+journal_for_first_load(struct chousa_store *st)
+{
+	sqlite3_stmt *s = NULL;
+	const char *mode;
+	int changed = 0;
+
+	if (!table_empty(st))
+		return 0;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = DELETE", -1,
+	    &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+		mode = (const char *)sqlite3_column_text(s, 0);
+		changed = mode != NULL && strcmp(mode, "delete") == 0;
+	}
+	sqlite3_finalize(s);
+	return changed;
+}
+
+static void
+journal_restore(struct chousa_store *st)
+{
+	/* On failure the next writer's open sets WAL again. */
+	sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+}
+
 /* One import of in (NULL: the directory path); takes in over. */
 static int
 import_input(struct chousa_store *st, const char *source, const char *path,
@@ -581,7 +616,7 @@ import_input(struct chousa_store *st, const char *source, const char *path,
 	const struct importer *importer = NULL;
 	struct chousa_import_report r;
 	struct imp imp;
-	int rc, in_txn = 0, bulk = 0;
+	int rc, in_txn = 0, bulk = 0, rollback_journal = 0;
 
 	memset(&r, 0, sizeof(r));
 	memset(&imp, 0, sizeof(imp));
@@ -607,6 +642,8 @@ import_input(struct chousa_store *st, const char *source, const char *path,
 	    imp.opts->source_name != NULL)
 		imp.source = imp.opts->source_name;
 	snprintf(r.source, sizeof(r.source), "%s", imp.source);
+	store_io_mode(st, STORE_IO_IMPORT);
+	rollback_journal = journal_for_first_load(st);
 	rc = store_exec(st, "BEGIN IMMEDIATE", err);
 	if (rc != CHOUSA_OK)
 		goto out;
@@ -639,8 +676,10 @@ import_input(struct chousa_store *st, const char *source, const char *path,
 		int64_t merged, updated;
 
 		st->bulk = 0;
+		store_io_mode(st, STORE_IO_INDEX);
 		rc = store_schema_create_bulk_indexes(st, &merged, &updated,
 		    err);
+		store_io_mode(st, STORE_IO_IMPORT);
 		if (rc != CHOUSA_OK)
 			goto out;
 		r.added -= (uint64_t)merged;
@@ -665,6 +704,9 @@ out:
 			    err != NULL ? err->msg : NULL, 1);
 	}
 	st->bulk = 0;
+	if (rollback_journal)
+		journal_restore(st);
+	store_io_mode(st, STORE_IO_LOOKUP);
 	store_filter_import_done(st);
 	store_family_cache_clear(st);
 	store_prefix_cache_clear(st);

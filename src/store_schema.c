@@ -133,11 +133,14 @@ static const char bulk_indexes[] =
 	"CREATE INDEX IF NOT EXISTS indicators_net ON indicators(net, prefix)"
 	" WHERE net IS NOT NULL;";
 
+/*
+ * indicators_net stays: only CIDR rows, a few, enter it, and building it
+ * afterwards would read the whole table for them.
+ */
 static const char drop_bulk_indexes[] =
 	"DROP INDEX IF EXISTS indicators_key;"
 	"DROP INDEX IF EXISTS indicators_host;"
-	"DROP INDEX IF EXISTS indicators_regdomain;"
-	"DROP INDEX IF EXISTS indicators_net;";
+	"DROP INDEX IF EXISTS indicators_regdomain;";
 
 /*
  * A bulk load wrote every row as new, the same indicator twice included.

@@ -209,3 +209,32 @@ check v1_store_migrates 0 "$CHOUSA" --db "$T/v1.db" -q import list "$T/seed.txt"
 	ok v1_migrated_intact || not_ok v1_migrated_intact "$(sqlite3 "$T/v1.db" "PRAGMA user_version; SELECT count(*) FROM indicators")"
 check v1_migrated_lookup 1 "$CHOUSA" --db "$T/v1.db" lookup 176.65.139.212
 expect v1_migrated_url_host "^  url_host +urlhaus" "$T/out"
+
+# kill -9 in the middle of a first import (a bulk load under a rollback
+# journal): the store is as it was, empty, and a read-only look-up rolls
+# the journal back instead of failing.
+"$CHOUSA" --db "$T/first.db" -q import list "$T/seed.txt"
+sqlite3 "$T/first.db" "DELETE FROM indicators"
+"$CHOUSA" --db "$T/first.db" -q import urlhaus "$T/big.csv" > /dev/null 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 400 ] && ! { [ -f "$T/first.db-journal" ] &&
+    [ "$(stat -c %s "$T/first.db")" -gt 4000000 ]; }; do
+	sleep 0.02
+	i=$((i + 1))
+done
+kill -9 "$pid" 2> /dev/null
+wait "$pid" 2> /dev/null
+if [ -f "$T/first.db-journal" ]; then
+	ok first_import_killed_mid_load
+	check first_import_kill_lookup 0 "$CHOUSA" --db "$T/first.db" lookup h1.kill-test-example.com
+	[ "$(sqlite3 "$T/first.db" "SELECT count(*) FROM indicators")" = 0 ] &&
+		[ "$(sqlite3 "$T/first.db" "PRAGMA integrity_check")" = ok ] &&
+		ok first_import_kill_store_as_before ||
+		not_ok first_import_kill_store_as_before "$(sqlite3 "$T/first.db" "SELECT count(*) FROM indicators; PRAGMA integrity_check")"
+	check first_import_after_kill 0 "$CHOUSA" --db "$T/first.db" -q import list "$T/seed.txt"
+	[ "$(sqlite3 "$T/first.db" "PRAGMA journal_mode")" = wal ] &&
+		ok first_import_back_to_wal || not_ok first_import_back_to_wal "journal $(sqlite3 "$T/first.db" "PRAGMA journal_mode")"
+else
+	not_ok first_import_killed_mid_load "the import ended before the kill (or never used a journal)"
+fi
