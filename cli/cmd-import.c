@@ -8,7 +8,7 @@
 #include "cli.h"
 
 enum { OPT_SOURCE = 's', OPT_STRICT = 256, OPT_TAG, OPT_FAMILY,
-	OPT_SOURCE_NAME };
+	OPT_SOURCE_NAME, OPT_THREADS };
 
 static const struct cli_opt import_opts[] = {
 	{ OPT_SOURCE, "source", "NAME", "Read every FILE as NAME (urlhaus, "
@@ -23,6 +23,10 @@ static const struct cli_opt import_opts[] = {
 	    "it)." },
 	{ OPT_SOURCE_NAME, "source-name", "NAME", "list: record the "
 	    "indicators under source NAME instead of \"list\"." },
+	{ OPT_THREADS, "threads", "N", "1: read and write on one thread.  "
+	    "By default a second thread writes to the store while the first "
+	    "reads, for files of 1 MB or more of the row feeds (urlhaus, "
+	    "threatfox, feodo, list); 2 does so for any size." },
 	{ 0 }
 };
 
@@ -99,6 +103,14 @@ run_import(const struct cli_cmd *self, int argc, char **argv)
 		case OPT_SOURCE_NAME:
 			o.source_name = arg;
 			break;
+		case OPT_THREADS: {
+			char *end;
+
+			o.threads = (int)strtol(arg, &end, 10);
+			if (*end != '\0' || o.threads < 1 || o.threads > 2)
+				cli_usage_error(self, "--threads needs 1 or 2");
+			break;
+		}
 		}
 	}
 	i = cli_optind;

@@ -18,6 +18,7 @@
 #include "mem.h"
 
 #define SCRATCH_MAX	((size_t)4 << 20)
+#define PIPE_MIN_BYTES	((uint64_t)1 << 20)
 
 /* ---- helpers for importers ---- */
 
@@ -134,7 +135,8 @@ imp_family(struct imp *imp, const char *label)
 
 /* Step an upsert and count it: a new rowid means added. */
 static int
-step_count(struct imp *imp, sqlite3_stmt *s, const char *what)
+step_count_err(struct imp *imp, sqlite3_stmt *s, const char *what,
+    struct chousa_err *err)
 {
 	int rc;
 
@@ -144,7 +146,7 @@ step_count(struct imp *imp, sqlite3_stmt *s, const char *what)
 
 	if (rc != SQLITE_DONE) {
 		sqlite3_reset(s);
-		return store_dberr(imp->st, imp->err, what);
+		return store_dberr(imp->st, err, what);
 	}
 	if (sqlite3_changes(imp->st->db) > 0) {
 		if (sqlite3_last_insert_rowid(imp->st->db) != 0)
@@ -156,6 +158,12 @@ step_count(struct imp *imp, sqlite3_stmt *s, const char *what)
 	return CHOUSA_OK;
 }
 
+static int
+step_count(struct imp *imp, sqlite3_stmt *s, const char *what)
+{
+	return step_count_err(imp, s, what, imp->err);
+}
+
 static void
 bind_text(sqlite3_stmt *s, int i, const char *v)
 {
@@ -165,28 +173,20 @@ bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s, i);
 }
 
-/* Bind an index key, and add it to the probe filter. */
-static void
-put_key(struct chousa_store *st, sqlite3_stmt *s, int i, int kind,
-    const char *v, size_t len)
-{
-	int64_t h = store_hash(v, len);
-
-	sqlite3_bind_int64(s, i, h);
-	store_filter_add(st, kind, h);
-}
-
-int
-imp_put_indicator(struct imp *imp, const struct imp_ind *r, uint64_t line)
+/*
+ * The normalising half of imp_put_indicator: parse the value and work out
+ * every column.  *skip is set when the row was rejected (rc is then what
+ * imp_reject said).
+ */
+static int
+row_build(struct imp *imp, const struct imp_ind *r, uint64_t line,
+    struct ind_row *row, int *skip)
 {
 	struct chousa_indicator ind;
 	struct chousa_err perr = { 0 };
-	sqlite3_stmt *s;
-	uint8_t net[16];
-	const char *family;
-	unsigned port;
 	int rc;
 
+	*skip = 1;
 	if (r->value == NULL || r->value_len == 0)
 		return imp_reject(imp, line, "no indicator value");
 	rc = chousa_ioc_parse(imp->a, r->value, r->value_len,
@@ -195,53 +195,172 @@ imp_put_indicator(struct imp *imp, const struct imp_ind *r, uint64_t line)
 		return chousa_errf(imp->err, rc, "%s", perr.msg);
 	if (rc != CHOUSA_OK)
 		return imp_reject(imp, line, "%s", perr.msg);
-	family = imp_family(imp, r->family);
-	s = store_stmt(imp->st, imp->st->bulk ? Q_PUT_IND_BULK : Q_PUT_IND,
-	    imp->err);
-	if (s == NULL)
-		return CHOUSA_EDB;
-	sqlite3_bind_int(s, 1, ind.type);
-	sqlite3_bind_text(s, 2, ind.value, (int)ind.value_len, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, imp->source, -1, SQLITE_STATIC);
-	bind_text(s, 4, r->source_id);
-	sqlite3_bind_int64(s, 5, r->first_seen);
-	sqlite3_bind_int64(s, 6, r->last_seen > r->first_seen ?
-	    r->last_seen : r->first_seen);
-	bind_text(s, 7, r->status);
-	bind_text(s, 8, r->threat);
-	bind_text(s, 9, family);
-	bind_text(s, 10, r->tags);
-	sqlite3_bind_int(s, 11, r->confidence);
-	bind_text(s, 12, r->reference);
-	port = r->port ? r->port : ind.port;
-	if (port)
-		sqlite3_bind_int(s, 13, (int)port);
-	put_key(imp->st, s, 19, FILTER_VALUE, ind.value, ind.value_len);
+	*skip = 0;
+	memset(row, 0, sizeof(*row));
+	row->type = ind.type;
+	row->value = ind.value;
+	row->value_len = ind.value_len;
+	row->vhash = store_hash(ind.value, ind.value_len);
+	row->source_id = r->source_id;
+	row->first_seen = r->first_seen;
+	row->last_seen = r->last_seen > r->first_seen ? r->last_seen :
+	    r->first_seen;
+	row->status = r->status;
+	row->threat = r->threat;
+	row->family = r->family;
+	row->family_alt = r->family_alt;
+	row->family_from_tags = r->family_from_tags;
+	row->tags = r->tags;
+	row->confidence = r->confidence;
+	row->reference = r->reference;
+	row->port = r->port ? r->port : ind.port;
 	if (ind.type == CHOUSA_IOC_URL && ind.host != NULL) {
-		bind_text(s, 14, ind.host);
-		put_key(imp->st, s, 20, FILTER_HOST, ind.host,
-		    strlen(ind.host));
+		row->host = ind.host;
+		row->hhash = store_hash(ind.host, strlen(ind.host));
 	}
 	if ((ind.type == CHOUSA_IOC_URL || ind.type == CHOUSA_IOC_DOMAIN) &&
 	    ind.regdomain != NULL) {
-		bind_text(s, 15, ind.regdomain);
-		put_key(imp->st, s, 21, FILTER_REGDOMAIN, ind.regdomain,
-		    strlen(ind.regdomain));
+		row->regdomain = ind.regdomain;
+		row->rhash = store_hash(ind.regdomain, strlen(ind.regdomain));
 	}
 	if (ind.type == CHOUSA_IOC_CIDR) {
-		store_net_key(ind.addr, ind.is_v6, ind.prefix, net);
-		sqlite3_bind_blob(s, 16, net, ind.is_v6 ? 16 : 4,
+		store_net_key(ind.addr, ind.is_v6, ind.prefix, row->net);
+		row->net_len = ind.is_v6 ? 16 : 4;
+		row->prefix = ind.prefix;
+	}
+	row->line = line;
+	return CHOUSA_OK;
+}
+
+/* A label's family id when the catalogue knows it, else NULL. */
+static const char *
+known_family(struct imp *imp, const char *label, size_t len)
+{
+	if (label == NULL || imp_is_null(label, len) ||
+	    (len == 7 && strncasecmp(label, "unknown", 7) == 0) ||
+	    (len == 15 && strncasecmp(label, "unknown malware", 15) == 0))
+		return NULL;
+	return store_family_resolve(imp->st, label, len);
+}
+
+/* The first of comma-separated tags the catalogue knows, or NULL. */
+static const char *
+family_of_tags(struct imp *imp, const char *tags)
+{
+	const char *p, *end, *id;
+
+	for (p = tags; p != NULL && *p != '\0'; p = end) {
+		end = strchr(p, ',');
+		if (end == NULL)
+			end = p + strlen(p);
+		if (end > p && (id = known_family(imp, p,
+		    (size_t)(end - p))) != NULL)
+			return id;
+		if (*end == ',')
+			end++;
+	}
+	return NULL;
+}
+
+/*
+ * A row's family: the id of its label, or of its other label, or of the
+ * first of its tags the catalogue knows (URLhaus names the family only
+ * among its tags); else the label as the feed gave it.  Here, on the
+ * writing side, because it reads the store.
+ */
+static const char *
+row_family(struct imp *imp, const struct ind_row *row)
+{
+	const char *id = NULL;
+
+	if (row->family != NULL)
+		id = known_family(imp, row->family, strlen(row->family));
+	if (id == NULL && row->family_alt != NULL)
+		id = known_family(imp, row->family_alt,
+		    strlen(row->family_alt));
+	if (id == NULL && row->family_from_tags)
+		id = family_of_tags(imp, row->tags);
+	return id != NULL ? id : imp_family(imp, row->family);
+}
+
+/* The writing half: map the family, upsert, count, and feed the filter. */
+int
+imp_write_row(struct imp *imp, const struct ind_row *row,
+    struct chousa_err *err)
+{
+	struct chousa_store *st = imp->st;
+	sqlite3_stmt *s;
+
+	s = store_stmt(st, st->bulk ? Q_PUT_IND_BULK : Q_PUT_IND, err);
+	if (s == NULL)
+		return CHOUSA_EDB;
+	sqlite3_bind_int(s, 1, row->type);
+	sqlite3_bind_text(s, 2, row->value, (int)row->value_len,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, imp->source, -1, SQLITE_STATIC);
+	bind_text(s, 4, row->source_id);
+	sqlite3_bind_int64(s, 5, row->first_seen);
+	sqlite3_bind_int64(s, 6, row->last_seen);
+	bind_text(s, 7, row->status);
+	bind_text(s, 8, row->threat);
+	bind_text(s, 9, row_family(imp, row));
+	bind_text(s, 10, row->tags);
+	sqlite3_bind_int(s, 11, row->confidence);
+	bind_text(s, 12, row->reference);
+	if (row->port)
+		sqlite3_bind_int(s, 13, (int)row->port);
+	sqlite3_bind_int64(s, 19, row->vhash);
+	store_filter_add(st, FILTER_VALUE, row->vhash);
+	if (row->host != NULL) {
+		bind_text(s, 14, row->host);
+		sqlite3_bind_int64(s, 20, row->hhash);
+		store_filter_add(st, FILTER_HOST, row->hhash);
+	}
+	if (row->regdomain != NULL) {
+		bind_text(s, 15, row->regdomain);
+		sqlite3_bind_int64(s, 21, row->rhash);
+		store_filter_add(st, FILTER_REGDOMAIN, row->rhash);
+	}
+	if (row->net_len > 0) {
+		sqlite3_bind_blob(s, 16, row->net, row->net_len,
 		    SQLITE_STATIC);
-		sqlite3_bind_int(s, 17, ind.prefix);
+		sqlite3_bind_int(s, 17, row->prefix);
 	}
 	sqlite3_bind_int64(s, 18, imp->import_id);
-	return step_count(imp, s, "cannot store an indicator");
+	return step_count_err(imp, s, "cannot store an indicator", err);
+}
+
+int
+imp_put_indicator(struct imp *imp, const struct imp_ind *r, uint64_t line)
+{
+	struct ind_row row;
+	int rc, skip;
+
+	rc = row_build(imp, r, line, &row, &skip);
+	if (rc != CHOUSA_OK || skip)
+		return rc;
+	if (imp->pipe != NULL)
+		return imp_pipe_push(imp, &row);
+	return imp_write_row(imp, &row, imp->err);
+}
+
+/*
+ * The statement for a write other than an indicator's, once the pipeline
+ * (if any) has written every row before it.  NULL on failure: return
+ * CHOUSA_EDB (the pipeline's own error is in imp->err).
+ */
+static sqlite3_stmt *
+put_stmt(struct imp *imp, int q)
+{
+	if (imp_pipe_drain(imp) != CHOUSA_OK)
+		return NULL;
+	return store_stmt(imp->st, q, imp->err);
 }
 
 int
 imp_put_sample(struct imp *imp, const struct chousa_sample *m)
 {
-	sqlite3_stmt *s = store_stmt(imp->st, Q_PUT_SAMPLE, imp->err);
+	sqlite3_stmt *s = put_stmt(imp, Q_PUT_SAMPLE);
 
 	if (s == NULL)
 		return CHOUSA_EDB;
@@ -261,7 +380,7 @@ int
 imp_put_relation(struct imp *imp, int rel, int from_type, const char *from,
     int to_type, const char *to, int64_t seen)
 {
-	sqlite3_stmt *s = store_stmt(imp->st, Q_PUT_REL, imp->err);
+	sqlite3_stmt *s = put_stmt(imp, Q_PUT_REL);
 
 	if (s == NULL)
 		return CHOUSA_EDB;
@@ -308,7 +427,7 @@ int
 imp_put_family(struct imp *imp, const struct chousa_family *f,
     const char *uuid)
 {
-	sqlite3_stmt *s = store_stmt(imp->st, Q_PUT_FAMILY, imp->err);
+	sqlite3_stmt *s = put_stmt(imp, Q_PUT_FAMILY);
 	const char *p, *end, *dot;
 	int rc;
 
@@ -396,7 +515,7 @@ imp_put_benign(struct imp *imp, const char *list, const char *kind,
 		return chousa_errf(imp->err, rc, "out of memory");
 	if (rc != CHOUSA_OK)
 		return imp_reject(imp, line, "%s", perr.msg);
-	s = store_stmt(imp->st, Q_PUT_BENIGN, imp->err);
+	s = put_stmt(imp, Q_PUT_BENIGN);
 	if (s == NULL)
 		return CHOUSA_EDB;
 	bind_text(s, 1, list);
@@ -606,6 +725,26 @@ journal_restore(struct chousa_store *st)
 	sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
 }
 
+/*
+ * Whether to write on a second thread (src/import/pipe.c): for the row
+ * importers, on files of a megabyte or more, unless the caller asked for
+ * one thread.  Not in builds that inject allocation failures, whose tests
+ * count allocations in one order.
+ */
+static int
+use_pipe(struct imp *imp, const struct importer *importer)
+{
+	uint64_t done, total;
+
+#ifdef CHOUSA_INJECT
+	return 0;
+#endif
+	if (!importer->pipelined || imp->opts->threads == 1 || imp->in == NULL)
+		return 0;
+	input_progress(imp->in, &done, &total);
+	return total >= PIPE_MIN_BYTES || imp->opts->threads > 1;
+}
+
 /* One import of in (NULL: the directory path); takes in over. */
 static int
 import_input(struct chousa_store *st, const char *source, const char *path,
@@ -663,8 +802,16 @@ import_input(struct chousa_store *st, const char *source, const char *path,
 	if (rc != CHOUSA_OK)
 		goto out;
 	rc = imp_scratch(&imp);
+	if (rc == CHOUSA_OK && use_pipe(&imp, importer))
+		rc = imp_pipe_start(&imp);
 	if (rc == CHOUSA_OK)
 		rc = importer->run(&imp);
+	{
+		int stop_rc = imp_pipe_stop(&imp);
+
+		if (rc == CHOUSA_OK)
+			rc = stop_rc;
+	}
 	if (rc != CHOUSA_OK)
 		goto out;
 	if (imp.in != NULL) {

@@ -184,6 +184,11 @@ struct chousa_import_opts {
 	const char		*source_name;	/* list: source to record */
 	chousa_progress_fn	 progress;
 	void			*progress_arg;
+	/*
+	 * 0: chousa decides (a second thread writes while the first reads,
+	 * for big files of the row feeds); 1: one thread; 2: two always.
+	 */
+	int			 threads;
 };
 
 #define CHOUSA_IMPORT_MAX_REJECTS 10

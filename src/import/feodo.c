@@ -131,5 +131,5 @@ feodo_run(struct imp *imp)
 
 const struct importer importer_feodo = {
 	"feodo", "a Feodo Tracker blocklist (CSV, JSON or text)",
-	feodo_probe, feodo_run
+	feodo_probe, feodo_run, 1
 };

@@ -12,6 +12,8 @@
 #include "store.h"
 #include "input.h"
 
+struct imp_pipe;
+
 struct imp {
 	struct chousa_store		*st;
 	struct input			*in;	/* NULL for a directory */
@@ -23,6 +25,7 @@ struct imp {
 	int64_t				 now;
 	struct chousa_arena		*a;	/* per-row scratch */
 	struct chousa_err		*err;
+	struct imp_pipe			*pipe;	/* NULL: write inline */
 };
 
 struct importer {
@@ -31,6 +34,8 @@ struct importer {
 	/* 0-100: how sure the first bytes are this importer's format. */
 	int		(*probe)(const char *p, size_t len);
 	int		(*run)(struct imp *imp);
+	/* Writes nothing but imp_put_indicator: may use the pipeline. */
+	int		 pipelined;
 };
 
 extern const struct importer *const importers[];
@@ -53,11 +58,43 @@ struct imp_ind {
 	const char	*status;
 	const char	*threat;
 	const char	*family;	/* a label, mapped to an id here */
+	const char	*family_alt;	/* tried when family is not known */
+	int		 family_from_tags; /* else the first tag known */
 	const char	*tags;
 	int		 confidence;
 	const char	*reference;
 	unsigned	 port;
 };
+
+/* An indicator row, normalised, as it is written. */
+struct ind_row {
+	const char	*value, *source_id, *status, *threat, *family,
+			*family_alt, *tags, *reference, *host, *regdomain;
+	size_t		 value_len;
+	int		 type, confidence, prefix, net_len, family_from_tags;
+	unsigned	 port;
+	int64_t		 first_seen, last_seen, vhash, hhash, rhash;
+	uint8_t		 net[16];
+	uint64_t	 line;
+};
+
+/* Write one row (family mapped here), counting it; errors go to err. */
+int	imp_write_row(struct imp *imp, const struct ind_row *row,
+	    struct chousa_err *err);
+
+/* ---- the write pipeline (pipe.c) ---- */
+
+/*
+ * Start a thread that writes the rows imp_put_indicator pushes, while the
+ * importer's thread reads and normalises the next ones.  imp_pipe_drain
+ * waits until every row pushed is written (the SQLite handle is then the
+ * caller's again); imp_pipe_stop drains, ends the thread, and gives the
+ * first error either side met.
+ */
+int	imp_pipe_start(struct imp *imp);
+int	imp_pipe_push(struct imp *imp, const struct ind_row *row);
+int	imp_pipe_drain(struct imp *imp);
+int	imp_pipe_stop(struct imp *imp);
 
 /* Normalise and upsert; a value that does not parse is a reject. */
 int	imp_put_indicator(struct imp *imp, const struct imp_ind *ind,

@@ -111,5 +111,5 @@ malpedia_run(struct imp *imp)
 
 const struct importer importer_malpedia = {
 	"malpedia", "a Malpedia families JSON or MISP malpedia galaxy",
-	malpedia_probe, malpedia_run
+	malpedia_probe, malpedia_run, 0
 };

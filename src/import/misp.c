@@ -588,5 +588,5 @@ out:
 
 const struct importer importer_misp = {
 	"misp", "a MISP event JSON or feed (manifest.json and events)",
-	misp_probe, misp_run
+	misp_probe, misp_run, 0
 };

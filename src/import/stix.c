@@ -367,5 +367,5 @@ out:
 }
 
 const struct importer importer_stix = {
-	"stix", "a STIX 2.1 bundle", stix_probe, stix_run
+	"stix", "a STIX 2.1 bundle", stix_probe, stix_run, 0
 };

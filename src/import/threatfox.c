@@ -93,28 +93,6 @@ split_port(const char *v, size_t *addr_off, size_t *addr_len,
 	return 0;
 }
 
-/* The family: fk_malware, else the printable name, else an alias. */
-static const char *
-pick_family(struct imp *imp, const char *malware, const char *printable,
-    const char *alias)
-{
-	const char *id;
-
-	if (malware != NULL && strcmp(malware, "unknown") != 0) {
-		id = store_family_resolve(imp->st, malware, strlen(malware));
-		if (id != NULL)
-			return id;
-	}
-	if (printable != NULL) {
-		id = store_family_resolve(imp->st, printable,
-		    strlen(printable));
-		if (id != NULL)
-			return id;
-	}
-	(void)alias;
-	return malware;
-}
-
 struct tf_row {
 	const char	*first, *id, *value, *type, *threat, *malware;
 	const char	*alias, *printable, *last, *confidence, *reference;
@@ -146,7 +124,9 @@ put_row(struct imp *imp, const struct tf_row *t, uint64_t line)
 	r.first_seen = imp_time(t->first);
 	r.last_seen = imp_time(t->last);
 	r.threat = t->threat;
-	r.family = pick_family(imp, t->malware, t->printable, t->alias);
+	/* fk_malware, else the printable name (the alias is not used). */
+	r.family = t->malware;
+	r.family_alt = t->printable;
 	r.tags = t->tags;
 	r.confidence = t->confidence != NULL ?
 	    (int)strtol(t->confidence, NULL, 10) : -1;
@@ -261,5 +241,5 @@ threatfox_run(struct imp *imp)
 
 const struct importer importer_threatfox = {
 	"threatfox", "a ThreatFox CSV or JSON export",
-	threatfox_probe, threatfox_run
+	threatfox_probe, threatfox_run, 1
 };

@@ -47,33 +47,6 @@ urlhaus_probe(const char *p, size_t len)
 	return 0;
 }
 
-/* The first tag a catalogue knows, or NULL. */
-static const char *
-family_from_tags(struct imp *imp, const char *tags)
-{
-	const char *p, *end, *id;
-	char one[128];
-
-	for (p = tags; p != NULL && *p != '\0'; p = end) {
-		size_t n;
-
-		end = strchr(p, ',');
-		if (end == NULL)
-			end = p + strlen(p);
-		n = (size_t)(end - p);
-		if (n > 0 && n < sizeof(one)) {
-			memcpy(one, p, n);
-			one[n] = '\0';
-			id = store_family_resolve(imp->st, one, n);
-			if (id != NULL)
-				return id;
-		}
-		if (*end == ',')
-			end++;
-	}
-	return NULL;
-}
-
 static int
 run_csv(struct imp *imp)
 {
@@ -110,7 +83,7 @@ run_csv(struct imp *imp)
 		r.tags = csv_get(&c, C_TAGS);
 		r.reference = csv_get(&c, C_LINK);
 		r.confidence = -1;
-		r.family = family_from_tags(imp, r.tags);
+		r.family_from_tags = 1;
 		rc = imp_put_indicator(imp, &r, c.line);
 		if (rc != CHOUSA_OK)
 			return rc;
@@ -227,7 +200,7 @@ json_record(void *arg, char path[][JSON_PATH_KEY], int depth,
 	r.tags = join_tags(imp, jget(o, "tags"));
 	r.reference = jstr(o, "urlhaus_link");
 	r.confidence = -1;
-	r.family = family_from_tags(imp, r.tags);
+	r.family_from_tags = 1;
 	return imp_put_indicator(imp, &r, 0);
 }
 
@@ -253,5 +226,5 @@ urlhaus_run(struct imp *imp)
 
 const struct importer importer_urlhaus = {
 	"urlhaus", "a URLhaus CSV, JSON dump or URL list",
-	urlhaus_probe, urlhaus_run
+	urlhaus_probe, urlhaus_run, 1
 };

@@ -148,5 +148,5 @@ out:
 
 const struct importer importer_warninglist = {
 	"warninglist", "a MISP warninglist (list.json)",
-	warninglist_probe, warninglist_run
+	warninglist_probe, warninglist_run, 0
 };
