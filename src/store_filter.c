@@ -118,15 +118,28 @@ log2_for(int64_t n)
 	return log2;
 }
 
+/* Set bits in a 64-bit word (no popcnt instruction assumed). */
+static unsigned
+bits_set(uint64_t x)
+{
+	x -= (x >> 1) & 0x5555555555555555ull;
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
+
 /* How many distinct keys a filter holds, from how many bits are set. */
 static int64_t
 keys_estimate(const uint8_t *f, unsigned log2)
 {
 	size_t i, len = filter_bytes(log2);
 	double m = (double)len * 8, set = 0, fill;
+	uint64_t w;
 
-	for (i = 0; i < len; i++)
-		set += __builtin_popcount(f[i]);
+	for (i = 0; i < len; i += 8) {
+		memcpy(&w, f + i, 8);
+		set += bits_set(w);
+	}
 	fill = set / m;
 	if (fill >= 1)
 		return INT64_MAX / 2;
