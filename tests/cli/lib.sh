@@ -50,3 +50,19 @@ same() {
 		not_ok "$1" "differs from $3: $(diff "$3" "$2" | head -n 6 | tr '\n' '|')"
 	fi
 }
+
+# kill_mid_read PID FILE: SIGKILL PID once it has read a third of FILE, so
+# in the middle of importing it however fast the build is (an import
+# commits only after reading its whole file).  1 if PID ended first.
+kill_mid_read() {
+	size=$(stat -c %s "$2")
+	n=0
+	while [ $n -lt 3000 ]; do
+		r=$(awk '/^rchar/ {print $2}' "/proc/$1/io" 2> /dev/null)
+		[ -n "$r" ] || return 1
+		[ "$r" -gt $((size / 3)) ] && break
+		sleep 0.01
+		n=$((n + 1))
+	done
+	kill -9 "$1" 2> /dev/null
+}

@@ -147,8 +147,7 @@ PY
 before=$(count "SELECT count(*) FROM indicators")
 "$CHOUSA" -q import urlhaus "$T/big.csv" > /dev/null 2>&1 &
 pid=$!
-sleep 1
-kill -9 "$pid" 2> /dev/null
+kill_mid_read "$pid" "$T/big.csv"
 wait "$pid" 2> /dev/null
 [ "$(count "PRAGMA integrity_check")" = ok ] && ok kill9_integrity_ok ||
 	not_ok kill9_integrity_ok "integrity_check failed"
@@ -217,13 +216,7 @@ expect v1_migrated_url_host "^  url_host +urlhaus" "$T/out"
 sqlite3 "$T/first.db" "DELETE FROM indicators"
 "$CHOUSA" --db "$T/first.db" -q import urlhaus "$T/big.csv" > /dev/null 2>&1 &
 pid=$!
-i=0
-while [ $i -lt 400 ] && ! { [ -f "$T/first.db-journal" ] &&
-    [ "$(stat -c %s "$T/first.db")" -gt 4000000 ]; }; do
-	sleep 0.02
-	i=$((i + 1))
-done
-kill -9 "$pid" 2> /dev/null
+kill_mid_read "$pid" "$T/big.csv"
 wait "$pid" 2> /dev/null
 if [ -f "$T/first.db-journal" ]; then
 	ok first_import_killed_mid_load
