@@ -149,6 +149,11 @@ store_dberr(struct chousa_store *st, struct chousa_err *err, const char *what)
 	if ((code & 0xff) == SQLITE_NOTADB)
 		return chousa_errf(err, CHOUSA_EFORMAT,
 		    "'%s' is not a chousa store", st->path);
+	/* The busy timeout ran out: not a fault of chousa's, say what to do. */
+	if ((code & 0xff) == SQLITE_BUSY)
+		return chousa_errf(err, CHOUSA_EIO, "%s: store '%s' is held by "
+		    "another chousa (an import?) for more than 10 s; try again "
+		    "when it is done", what, st->path);
 	return chousa_errf(err, CHOUSA_EDB, "%s: %s (store '%s')", what,
 	    sqlite3_errmsg(st->db), st->path);
 }

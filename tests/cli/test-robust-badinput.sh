@@ -98,3 +98,25 @@ sqlite3 "$T/newer.db" 'PRAGMA user_version=999'
 bad newer_schema_import "$T/newer.db" "$CHOUSA" --db "$T/newer.db" import urlhaus "$URLHAUS"
 bad newer_schema_lookup "$T/newer.db" "$CHOUSA" --db "$T/newer.db" lookup 192.0.2.1
 expect newer_schema_says_so "newer" "$T/err"
+
+# A store another process holds past the 10 s busy timeout (a first import
+# runs under a rollback journal, which keeps readers out): exit 3 and what
+# to do, not an internal error.
+cp "$DB" "$T/held.db"
+sqlite3 "$T/held.db" 'PRAGMA journal_mode=DELETE' > /dev/null
+python3 - "$T/held.db" "$T/held.ready" <<'PY' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+c.execute("INSERT INTO source_state VALUES ('held', NULL, 0)")
+open(sys.argv[2], "w").close()
+time.sleep(12)
+c.execute("ROLLBACK")
+PY
+holder=$!
+n=0
+while [ ! -f "$T/held.ready" ] && [ $n -lt 500 ]; do sleep 0.01; n=$((n + 1)); done
+check held_store_lookup 3 "$CHOUSA" --db "$T/held.db" lookup 192.0.2.1
+expect held_store_says_what "held by another chousa .* try again" "$T/err"
+kill "$holder" 2> /dev/null
+wait "$holder" 2> /dev/null
