@@ -182,9 +182,10 @@ void	store_filter_sync(struct chousa_store *st);
 int	store_filter_may(struct chousa_store *st, int kind, int64_t hash);
 /* Drop what the handle holds of it. */
 void	store_filter_forget(struct chousa_store *st);
-/* An import: begin after BEGIN IMMEDIATE, add each row's keys, end before
- * COMMIT, and done (always) after COMMIT or ROLLBACK. */
-int	store_filter_import_begin(struct chousa_store *st,
+/* An import: begin after BEGIN IMMEDIATE (size_hint: the file's bytes, 0
+ * unknown), add each row's keys, end before COMMIT, and done (always) after
+ * COMMIT or ROLLBACK. */
+int	store_filter_import_begin(struct chousa_store *st, uint64_t size_hint,
 	    struct chousa_err *err);
 void	store_filter_add(struct chousa_store *st, int kind, int64_t hash);
 int	store_filter_import_end(struct chousa_store *st,

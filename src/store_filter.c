@@ -347,10 +347,11 @@ filter_load(struct chousa_store *st, uint8_t *f, unsigned log2)
 }
 
 int
-store_filter_import_begin(struct chousa_store *st, struct chousa_err *err)
+store_filter_import_begin(struct chousa_store *st, uint64_t size_hint,
+    struct chousa_err *err)
 {
 	struct store_filter *pf = &st->filter;
-	unsigned log2;
+	unsigned log2, work = log2_work;
 	int64_t covers, keys;
 
 	store_filter_forget(st);
@@ -361,14 +362,26 @@ store_filter_import_begin(struct chousa_store *st, struct chousa_err *err)
 	    covers == pf->old_max;
 	pf->old_log2 = pf->old_valid ? log2 : 0;
 	pf->old_keys = pf->old_valid ? keys : 0;
+	/*
+	 * A file of n bytes holds at most 3n/4 keys (a 4-byte line, three
+	 * keys): a small file needs no 16 MiB working filter to zero and
+	 * count.  A compressed file may hold more than that; the filter then
+	 * turns out too full and is rebuilt from the rows at the end.
+	 */
+	if (size_hint > 0 && size_hint < ((uint64_t)1 << 40)) {
+		unsigned need = log2_for((int64_t)(size_hint / 4 * 3 + 16));
+
+		if (need < work)
+			work = need;
+	}
 	/* A big filter is added to in place; a small one is merged at the end. */
-	pf->work_log2 = pf->old_log2 > log2_work ? pf->old_log2 : log2_work;
+	pf->work_log2 = pf->old_log2 > work ? pf->old_log2 : work;
 	pf->work = filter_alloc(pf->work_log2);
 	if (pf->work == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	pf->work_has_old = 0;
 	pf->n_lag = 0;
-	if (pf->old_log2 > log2_work) {
+	if (pf->old_log2 > work) {
 		if (!filter_load(st, pf->work, pf->work_log2)) {
 			/* Unreadable: rebuild from the rows at the end. */
 			memset(pf->work, 0, filter_bytes(pf->work_log2));

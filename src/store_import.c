@@ -725,6 +725,17 @@ journal_restore(struct chousa_store *st)
 	sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
 }
 
+/* The file's size in bytes as read (compressed or not); 0 unknown. */
+static uint64_t
+input_size(struct input *in)
+{
+	uint64_t done, total = 0;
+
+	if (in != NULL)
+		input_progress(in, &done, &total);
+	return total;
+}
+
 /*
  * Whether to write on a second thread (src/import/pipe.c): for the row
  * importers, on files of a megabyte or more, unless the caller asked for
@@ -734,15 +745,12 @@ journal_restore(struct chousa_store *st)
 static int
 use_pipe(struct imp *imp, const struct importer *importer)
 {
-	uint64_t done, total;
-
 #ifdef CHOUSA_INJECT
 	return 0;
 #endif
 	if (!importer->pipelined || imp->opts->threads == 1 || imp->in == NULL)
 		return 0;
-	input_progress(imp->in, &done, &total);
-	return total >= PIPE_MIN_BYTES || imp->opts->threads > 1;
+	return input_size(imp->in) >= PIPE_MIN_BYTES || imp->opts->threads > 1;
 }
 
 /* One import of in (NULL: the directory path); takes in over. */
@@ -798,7 +806,7 @@ import_input(struct chousa_store *st, const char *source, const char *path,
 			goto out;
 		st->bulk = 1;
 	}
-	rc = store_filter_import_begin(st, err);
+	rc = store_filter_import_begin(st, input_size(imp.in), err);
 	if (rc != CHOUSA_OK)
 		goto out;
 	rc = imp_scratch(&imp);
