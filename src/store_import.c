@@ -117,19 +117,32 @@ imp_record(struct imp *imp)
 	return imp_scratch(imp);
 }
 
+/* Whether a label is a feed's way of naming no family. */
+static int
+no_family(const char *label, size_t len)
+{
+	return imp_is_null(label, len) ||
+	    (len == 7 && strncasecmp(label, "unknown", 7) == 0) ||
+	    (len == 15 && strncasecmp(label, "unknown malware", 15) == 0);
+}
+
+/* A label's family id when the catalogue knows it, else NULL. */
+static const char *
+known_family(struct imp *imp, const char *label, size_t len)
+{
+	if (label == NULL || no_family(label, len))
+		return NULL;
+	return store_family_resolve(imp->st, label, len);
+}
+
 const char *
 imp_family(struct imp *imp, const char *label)
 {
 	const char *id;
-	size_t len;
 
-	if (label == NULL)
+	if (label == NULL || no_family(label, strlen(label)))
 		return NULL;
-	len = strlen(label);
-	if (imp_is_null(label, len) || strcasecmp(label, "unknown") == 0 ||
-	    strcasecmp(label, "Unknown malware") == 0)
-		return NULL;
-	id = store_family_resolve(imp->st, label, len);
+	id = known_family(imp, label, strlen(label));
 	return id != NULL ? id : label;
 }
 
@@ -230,17 +243,6 @@ row_build(struct imp *imp, const struct imp_ind *r, uint64_t line,
 	}
 	row->line = line;
 	return CHOUSA_OK;
-}
-
-/* A label's family id when the catalogue knows it, else NULL. */
-static const char *
-known_family(struct imp *imp, const char *label, size_t len)
-{
-	if (label == NULL || imp_is_null(label, len) ||
-	    (len == 7 && strncasecmp(label, "unknown", 7) == 0) ||
-	    (len == 15 && strncasecmp(label, "unknown malware", 15) == 0))
-		return NULL;
-	return store_family_resolve(imp->st, label, len);
 }
 
 /* The first of comma-separated tags the catalogue knows, or NULL. */
