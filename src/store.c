@@ -19,13 +19,18 @@
 
 /*
  * 64 MiB of page cache, and look-ups read pages straight from the OS page
- * cache through a mapping (store_io_mode() sets them aside for full scans and imports).
+ * cache through a mapping (store_io_mode() sets them aside for full scans
+ * and imports).
  */
 #define CACHE_PRAGMA	"PRAGMA cache_size = -65536"
 #define MMAP_PRAGMA	"PRAGMA mmap_size = 17179869184"
 
 #define REC_COLS "type, value, source, source_id, first_seen, last_seen, " \
 	"status, threat, family, tags, confidence, reference"
+
+#define PUT_IND "INSERT INTO indicators (" PUT_IND_COLS ")" \
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13," \
+	" ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
 
 static const char *const stmt_sql[Q_COUNT] = {
 	[Q_BY_VALUE] = "SELECT " REC_COLS " FROM indicators"
@@ -64,13 +69,9 @@ static const char *const stmt_sql[Q_COUNT] = {
 	    " FROM benign WHERE net IS NOT NULL",
 	[Q_BENIGN_SUBSTR] = "SELECT list, kind, entry FROM benign"
 	    " WHERE match = 'substring' AND instr(?1, entry) > 0 LIMIT 50",
-	[Q_PUT_IND] = "INSERT INTO indicators (" PUT_IND_COLS ")"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-	    " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)" PUT_IND_UPSERT,
+	[Q_PUT_IND] = PUT_IND PUT_IND_UPSERT,
 	/* Into an empty table without its unique index (bulk load). */
-	[Q_PUT_IND_BULK] = "INSERT INTO indicators (" PUT_IND_COLS ")"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-	    " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+	[Q_PUT_IND_BULK] = PUT_IND,
 	[Q_PUT_SAMPLE] = "INSERT INTO samples (sha256, md5, sha1, file_type,"
 	    " file_name, family, tags, first_seen, source)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
