@@ -73,18 +73,19 @@ enum { FILTER_UNKNOWN, FILTER_NONE, FILTER_READY };
 /* The indexes it describes. */
 enum { FILTER_VALUE, FILTER_HOST, FILTER_REGDOMAIN };
 
-#define FILTER_LAG	8	/* keys added, not yet set (store_filter_add) */
+/* Keys added but not yet set (store_filter_add). */
+#define FILTER_LAG	8
 
 struct store_filter {
 	int		 state;
-	unsigned	 data_version;	/* SQLITE_FCNTL_DATA_VERSION seen */
+	unsigned	 data_version;	/* SQLITE_FCNTL_DATA_VERSION */
 	unsigned	 log2;		/* 2^log2 blocks */
 	uint8_t		**chunk;	/* loaded on first use */
 	size_t		 n_chunks;
 	/* During an import: the working filter and what was stored. */
 	uint8_t		*work;
 	unsigned	 work_log2;
-	int		 work_has_old;	/* work started as the stored filter */
+	int		 work_has_old;	/* began as the stored one */
 	int		 old_valid;
 	unsigned	 old_log2;
 	int64_t		 old_max, old_keys;
@@ -97,7 +98,7 @@ struct chousa_store {
 	char		*path;
 	unsigned	 flags;
 	int		 snapshot;	/* chousa_store_snapshot_begin() */
-	int		 bulk;		/* an import into an empty table */
+	int		 bulk;		/* loading an empty table */
 	sqlite3_stmt	*q[Q_COUNT];
 	/* Distinct CIDR prefixes stored (bit p of v4/v6), -1 unknown. */
 	int		 prefixes_known;
@@ -185,8 +186,8 @@ void	store_filter_forget(struct chousa_store *st);
 /* An import: begin after BEGIN IMMEDIATE (size_hint: the file's bytes, 0
  * unknown), add each row's keys, end before COMMIT, and done (always) after
  * COMMIT or ROLLBACK. */
-int	store_filter_import_begin(struct chousa_store *st, uint64_t size_hint,
-	    struct chousa_err *err);
+int	store_filter_import_begin(struct chousa_store *st,
+	    uint64_t size_hint, struct chousa_err *err);
 void	store_filter_add(struct chousa_store *st, int kind, int64_t hash);
 int	store_filter_import_end(struct chousa_store *st,
 	    struct chousa_err *err);

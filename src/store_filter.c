@@ -36,7 +36,7 @@
 #define BITS_PER_KEY	12		/* about 1% false positives */
 #define CHUNK_LOG2	8		/* blocks per stored row */
 #define LOG2_MIN	4		/* 1 KiB: the smallest filter */
-#define LOG2_WORK	18		/* 16 MiB working filter of an import */
+#define LOG2_WORK	18		/* an import's working filter, 16 MiB */
 #define LOG2_MAX	22		/* 256 MiB, 170M keys: beyond, none */
 
 /* LOG2_WORK, but the tests take it down to reach every path with few rows. */
@@ -374,7 +374,7 @@ store_filter_import_begin(struct chousa_store *st, uint64_t size_hint,
 		if (need < work)
 			work = need;
 	}
-	/* A big filter is added to in place; a small one is merged at the end. */
+	/* A big stored filter is added to in place, a small one merged. */
 	pf->work_log2 = pf->old_log2 > work ? pf->old_log2 : work;
 	pf->work = filter_alloc(pf->work_log2);
 	if (pf->work == NULL)

@@ -32,11 +32,11 @@ struct imp_pipe {
 	pthread_t		 thread;
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 work;		/* to the writer */
-	pthread_cond_t		 done;		/* to the importer */
+	pthread_cond_t		 done;	/* to the importer */
 	struct pipe_batch	*full, *full_tail, *free, *cur;
 	struct pipe_batch	 batches[PIPE_DEPTH];
 	int			 busy, stop;
-	int			 rc;		/* the writer's first error */
+	int			 rc;	/* the writer's first error */
 	struct chousa_err	 err;
 };
 
@@ -184,7 +184,8 @@ imp_pipe_push(struct imp *imp, const struct ind_row *row)
 
 	need = row->value_len + 1 + len_of(row->source_id) +
 	    len_of(row->status) + len_of(row->threat) + len_of(row->family) +
-	    len_of(row->family_alt) + len_of(row->tags) + len_of(row->reference) + len_of(row->host) +
+	    len_of(row->family_alt) + len_of(row->tags) +
+	    len_of(row->reference) + len_of(row->host) +
 	    len_of(row->regdomain);
 	if (need > PIPE_BYTES) {
 		/* A huge row: write it here once the writer is idle. */
