@@ -88,3 +88,18 @@ expect pipe_writer_error_named "refused by test" "$T/err"
 	[ "$(sqlite3 "$T/two.db" "PRAGMA integrity_check")" = ok ] &&
 	ok pipe_writer_error_nothing_kept || not_ok pipe_writer_error_nothing_kept "rows changed"
 check pipe_threads_bad 2 "$CHOUSA" --db "$T/two.db" import --threads 3 urlhaus "$T/uh.csv"
+
+# A row bigger than a whole batch (300 KB of tags) is written on the
+# reading thread once the writer is idle, in its place among the others.
+python3 - "$T/huge.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("# id,dateadded,url,url_status,last_online,threat,tags,urlhaus_link,reporter\n")
+    for i in range(3000):
+        tags = ("t" * 300000) if i == 1500 else "elf"
+        f.write('"%d","2026-02-01 00:00:00","http://huge%d.example.net/x","online","","malware_download","%s","https://urlhaus.abuse.ch/url/%d/","t"\n' % (i, i, tags, i))
+PY
+check pipe_huge_row 0 "$CHOUSA" --db "$T/huge.db" import --threads 2 urlhaus "$T/huge.csv"
+expect pipe_huge_row_counted "read 3000, added 3000" "$T/err"
+[ "$(sqlite3 "$T/huge.db" "SELECT length(tags) FROM indicators WHERE value = 'http://huge1500.example.net/x'")" = 300000 ] &&
+	ok pipe_huge_row_whole || not_ok pipe_huge_row_whole "the big row's tags were not kept whole"
