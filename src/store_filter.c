@@ -12,13 +12,14 @@
  * compares the text, so a false positive (about 1 in 100) only costs time.
  *
  * The filter is a shortcut and never the truth: when it is missing, or does
- * not cover the newest indicator row (a store written by an older chousa or
- * by hand), every probe goes to SQLite.
+ * not cover the newest indicator row (a row written by hand, a damaged
+ * chunk), every probe goes to SQLite.
  *
  * Layout: 2^log2 blocks of 64 bytes; a key sets FILTER_K bits in one block
  * (one cache line per test).  The block is the low bits of the mixed key,
  * so a filter folds to half its size by OR-ing its halves: an import fills
- * a fixed-size working filter and folds it to the size the keys need.  The
+ * a working filter sized for its file (16 MiB at most) and folds it to the
+ * size the keys need.  The
  * blocks are stored in chunks of 256 (16 KiB rows), which a reader loads on
  * first use: one look-up in a new process reads a few chunks, not the
  * whole filter.
@@ -34,7 +35,7 @@
 #define BLOCK		64		/* bytes: one cache line */
 #define FILTER_K	6		/* bits per key, 9 bits of hash each */
 #define BITS_PER_KEY	12		/* about 1% false positives */
-#define CHUNK_LOG2	8		/* blocks per stored row */
+#define CHUNK_LOG2	8		/* 2^8 blocks (16 KiB) a stored row */
 #define LOG2_MIN	4		/* 1 KiB: the smallest filter */
 #define LOG2_WORK	18		/* an import's working filter, 16 MiB */
 #define LOG2_MAX	22		/* 256 MiB, 170M keys: beyond, none */
