@@ -59,7 +59,12 @@ kill_mid_read() {
 	n=0
 	while [ $n -lt 3000 ]; do
 		r=$(awk '/^rchar/ {print $2}' "/proc/$1/io" 2> /dev/null)
-		[ -n "$r" ] || return 1
+		if [ -z "$r" ]; then
+			kill -0 "$1" 2> /dev/null || return 1
+			# No /proc/PID/io to read here: a short wait instead.
+			sleep 0.2
+			break
+		fi
 		[ "$r" -gt $((size / 3)) ] && break
 		sleep 0.01
 		n=$((n + 1))
