@@ -717,6 +717,13 @@ journal_for_first_load(struct chousa_store *st)
 		changed = mode != NULL && strcmp(mode, "delete") == 0;
 	}
 	sqlite3_finalize(s);
+	/*
+	 * NORMAL is safe from corruption in WAL mode only; under a rollback
+	 * journal a power cut at the wrong moment could damage the file.
+	 */
+	if (changed)
+		sqlite3_exec(st->db, "PRAGMA synchronous = FULL", NULL, NULL,
+		    NULL);
 	return changed;
 }
 
@@ -724,7 +731,8 @@ static void
 journal_restore(struct chousa_store *st)
 {
 	/* On failure the next writer's open sets WAL again. */
-	sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+	sqlite3_exec(st->db, "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
 }
 
 /* The file's size in bytes as read (compressed or not); 0 unknown. */
