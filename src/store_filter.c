@@ -147,6 +147,19 @@ keys_estimate(const uint8_t *f, unsigned log2)
 	return (int64_t)(-(m / FILTER_K) * log(1 - fill) + 0.5);
 }
 
+/*
+ * keys_estimate() of the working filter, but never more than the rows can
+ * hold (three keys a row): a working filter sized from a compressed file
+ * can fill up, and a full one says nothing of how many keys it saw.
+ */
+static int64_t
+work_keys(const struct store_filter *pf, int64_t rows)
+{
+	int64_t keys = keys_estimate(pf->work, pf->work_log2);
+
+	return keys < 3 * rows + 16 ? keys : 3 * rows + 16;
+}
+
 /* Halve a filter in place until it is to_log2 big. */
 static void
 fold(uint8_t *f, unsigned from_log2, unsigned to_log2)
@@ -268,24 +281,35 @@ store_filter_sync(struct chousa_store *st)
 	pf->state = FILTER_READY;
 }
 
+/* Stored chunk c into dst (len bytes); 0 when missing or the wrong size. */
+static int
+chunk_read(struct chousa_store *st, size_t c, uint8_t *dst, size_t len)
+{
+	sqlite3_stmt *s = store_stmt(st, Q_FILTER_CHUNK, NULL);
+	int ok;
+
+	if (s == NULL)
+		return 0;
+	sqlite3_bind_int64(s, 1, (int64_t)c);
+	ok = sqlite3_step(s) == SQLITE_ROW &&
+	    (size_t)sqlite3_column_bytes(s, 0) == len;
+	if (ok)
+		memcpy(dst, sqlite3_column_blob(s, 0), len);
+	sqlite3_reset(s);
+	return ok;
+}
+
 static const uint8_t *
 chunk_load(struct chousa_store *st, size_t c)
 {
 	struct store_filter *pf = &st->filter;
-	sqlite3_stmt *s = store_stmt(st, Q_FILTER_CHUNK, NULL);
 	size_t len = chunk_bytes(pf->log2);
-	uint8_t *copy = NULL;
+	uint8_t *copy = mem_alloc(len);
 
-	if (s == NULL)
-		return NULL;
-	sqlite3_bind_int64(s, 1, (int64_t)c);
-	if (sqlite3_step(s) == SQLITE_ROW &&
-	    (size_t)sqlite3_column_bytes(s, 0) == len) {
-		copy = mem_alloc(len);
-		if (copy != NULL)
-			memcpy(copy, sqlite3_column_blob(s, 0), len);
+	if (copy != NULL && !chunk_read(st, c, copy, len)) {
+		mem_free(copy);
+		copy = NULL;
 	}
-	sqlite3_reset(s);
 	pf->chunk[c] = copy;
 	return copy;
 }
@@ -330,21 +354,11 @@ static int
 filter_load(struct chousa_store *st, uint8_t *f, unsigned log2)
 {
 	size_t c, n = chunk_count(log2), len = chunk_bytes(log2);
-	sqlite3_stmt *s;
-	int ok = 1;
 
-	for (c = 0; c < n && ok; c++) {
-		s = store_stmt(st, Q_FILTER_CHUNK, NULL);
-		if (s == NULL)
+	for (c = 0; c < n; c++)
+		if (!chunk_read(st, c, f + c * len, len))
 			return 0;
-		sqlite3_bind_int64(s, 1, (int64_t)c);
-		ok = sqlite3_step(s) == SQLITE_ROW &&
-		    (size_t)sqlite3_column_bytes(s, 0) == len;
-		if (ok)
-			memcpy(f + c * len, sqlite3_column_blob(s, 0), len);
-		sqlite3_reset(s);
-	}
-	return ok;
+	return 1;
 }
 
 int
@@ -560,7 +574,7 @@ store_filter_import_end(struct chousa_store *st, struct chousa_err *err)
 		return store_dberr(st, err, "cannot read the store");
 	if (covers == pf->old_max && pf->old_valid)
 		return CHOUSA_OK;		/* no new row */
-	keys = keys_estimate(pf->work, pf->work_log2);
+	keys = work_keys(pf, covers);
 	if (pf->work_has_old) {
 		log2 = log2_for(keys);
 		if (log2 <= pf->work_log2)
@@ -583,7 +597,7 @@ store_filter_import_end(struct chousa_store *st, struct chousa_err *err)
 		rc = add_rows(st, pf->work, pf->work_log2, pf->old_max, err);
 		if (rc != CHOUSA_OK)
 			return rc;
-		keys = keys_estimate(pf->work, pf->work_log2);
+		keys = work_keys(pf, covers);
 	}
 	log2 = log2_for(keys);
 	if (log2 > LOG2_MAX)
