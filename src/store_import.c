@@ -139,10 +139,11 @@ const char *
 imp_family(struct imp *imp, const char *label)
 {
 	const char *id;
+	size_t len;
 
-	if (label == NULL || no_family(label, strlen(label)))
+	if (label == NULL || no_family(label, len = strlen(label)))
 		return NULL;
-	id = known_family(imp, label, strlen(label));
+	id = store_family_resolve(imp->st, label, len);
 	return id != NULL ? id : label;
 }
 
@@ -763,6 +764,21 @@ use_pipe(struct imp *imp, const struct importer *importer)
 	return input_size(imp->in) >= PIPE_MIN_BYTES || imp->opts->threads > 1;
 }
 
+/* The importer, with the pipeline when it pays; the first error. */
+static int
+run_importer(struct imp *imp, const struct importer *importer)
+{
+	int rc = CHOUSA_OK, stop_rc;
+
+	if (use_pipe(imp, importer))
+		rc = imp_pipe_start(imp);
+	if (rc == CHOUSA_OK)
+		rc = importer->run(imp);
+	/* The SQLite handle is this thread's again only after the stop. */
+	stop_rc = imp_pipe_stop(imp);
+	return rc != CHOUSA_OK ? rc : stop_rc;
+}
+
 /* One import of in (NULL: the directory path); takes in over. */
 static int
 import_input(struct chousa_store *st, const char *source, const char *path,
@@ -820,16 +836,8 @@ import_input(struct chousa_store *st, const char *source, const char *path,
 	if (rc != CHOUSA_OK)
 		goto out;
 	rc = imp_scratch(&imp);
-	if (rc == CHOUSA_OK && use_pipe(&imp, importer))
-		rc = imp_pipe_start(&imp);
 	if (rc == CHOUSA_OK)
-		rc = importer->run(&imp);
-	{
-		int stop_rc = imp_pipe_stop(&imp);
-
-		if (rc == CHOUSA_OK)
-			rc = stop_rc;
-	}
+		rc = run_importer(&imp, importer);
 	if (rc != CHOUSA_OK)
 		goto out;
 	if (imp.in != NULL) {
