@@ -657,25 +657,39 @@ collect(struct lookup *lk, sqlite3_stmt *s, int match)
 	return CHOUSA_OK;
 }
 
+/*
+ * Probe q (by value, host or registrable domain) bound to value, or NULL
+ * when the probe filter says no row has that key, or on failure (lk->rc).
+ */
+static sqlite3_stmt *
+probe(struct lookup *lk, int q, const char *value)
+{
+	int64_t h = store_hash(value, strlen(value));
+	sqlite3_stmt *s;
+
+	if (!store_filter_may(lk->st, q == Q_BY_HOST ? FILTER_HOST :
+	    q == Q_BY_REGDOMAIN ? FILTER_REGDOMAIN : FILTER_VALUE, h))
+		return NULL;
+	s = store_stmt(lk->st, q, lk->err);
+	if (s == NULL) {
+		lk->rc = CHOUSA_EDB;
+		return NULL;
+	}
+	sqlite3_bind_text(s, 1, value, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, STORE_LOOKUP_CAP);
+	sqlite3_bind_int64(s, 3, h);
+	return s;
+}
+
 static int
 by_text(struct lookup *lk, int q, const char *value, int match)
 {
 	sqlite3_stmt *s;
-	int64_t h;
 
 	if (lk->rc != CHOUSA_OK || value == NULL)
 		return lk->rc;
-	h = store_hash(value, strlen(value));
-	if (!store_filter_may(lk->st, q == Q_BY_HOST ? FILTER_HOST :
-	    q == Q_BY_REGDOMAIN ? FILTER_REGDOMAIN : FILTER_VALUE, h))
-		return CHOUSA_OK;
-	s = store_stmt(lk->st, q, lk->err);
-	if (s == NULL)
-		return lk->rc = CHOUSA_EDB;
-	sqlite3_bind_text(s, 1, value, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, STORE_LOOKUP_CAP);
-	sqlite3_bind_int64(s, 3, h);
-	return collect(lk, s, match);
+	s = probe(lk, q, value);
+	return s != NULL ? collect(lk, s, match) : lk->rc;
 }
 
 static int
@@ -748,18 +762,11 @@ cand_run(struct lookup *lk)
 	int k;
 
 	for (k = 0; k < lk->n_cand && lk->rc == CHOUSA_OK; k++) {
-		int64_t h = store_hash(lk->cand[k], strlen(lk->cand[k]));
-		sqlite3_stmt *s;
+		sqlite3_stmt *s = probe(lk, Q_BY_VALUE, lk->cand[k]);
 
-		if (!store_filter_may(lk->st, FILTER_VALUE, h))
-			continue;
-		s = store_stmt(lk->st, Q_BY_VALUE, lk->err);
 		if (s == NULL)
-			return lk->rc = CHOUSA_EDB;
+			continue;	/* filtered out, or lk->rc set */
 		first = lk->n;
-		sqlite3_bind_text(s, 1, lk->cand[k], -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 2, STORE_LOOKUP_CAP);
-		sqlite3_bind_int64(s, 3, h);
 		if (collect(lk, s, lk->cand_match[k]) != CHOUSA_OK)
 			return lk->rc;
 		for (i = keep = first; i < lk->n; i++)
