@@ -14,9 +14,9 @@ PKG_CONFIG ?= pkg-config
 CC         ?= cc
 PREFIX     ?= /usr/local
 DEPS        = libpsl libidn2 sqlite3 yajl zlib
-# Loaded with dlopen on first use, not linked (src/dynlib.h): their headers
+# Loaded with dlopen on first use, not linked (src/base/dynlib.h): their headers
 # are needed, and the soname of the library the headers belong to.  So is
-# libcrypto's, for SHA-256 when it is there (src/store_sha256.c).
+# libcrypto's, for SHA-256 when it is there (src/base/sha256.c).
 DLOPEN_DEPS = libcurl libarchive libpcap
 soname      = $(shell objdump -p $$($(CC) -print-file-name=lib$(1).so) 2>/dev/null | sed -n 's/^ *SONAME *//p')
 WERROR     ?= -Werror
@@ -48,7 +48,7 @@ override BUILD := $(BUILD)-inject
 CPPFLAGS   += -DCHOUSA_INJECT
 endif
 
-LIB_SRC    := $(sort $(wildcard src/*.c src/*/*.c))
+LIB_SRC    := $(sort $(wildcard src/*/*.c src/*/*/*.c))
 CLI_SRC    := $(sort $(wildcard cli/*.c))
 UNIT_SRC   := $(sort $(wildcard tests/unit/test-*.c))
 FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz-*.c))
@@ -58,7 +58,7 @@ LIB        := $(BUILD)/libchousa.a
 BIN        := $(BUILD)/chousa
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/replay/%)
-HEADERS    := $(wildcard include/*.h include/chousa/*.h src/*.h src/*/*.h cli/*.h)
+HEADERS    := $(wildcard include/*.h include/chousa/*.h src/*/*.h src/*/*/*.h cli/*.h)
 
 .PHONY: print-ldlibs all check deps deps-test lint fuzz bench demo install golden-update clean man
 

@@ -165,7 +165,7 @@ against the sqlite3 shell's \`.import\` of the same CSV into a bare table
 | ThreatFox CSV (gen_threatfox.py) | $rows_tf | ${ch_tf} s | ${fl_tf} s | $(ratio "$ch_tf" "$fl_tf")x | $(python3 -c "print('%.0f' % ($rows_tf / $ch_tf))") | ${ch_tf1} s | $(ratio "$ch_tf1" "$fl_tf")x |
 
 By default a second thread writes to SQLite while the first reads and
-normalises (src/import/pipe.c); \`--threads 1\` is the same import on one
+normalises (src/store/import/pipe.c); \`--threads 1\` is the same import on one
 core.  The ThreatFox floor reads the same rows as plain CSV (its \`", "\`
 separators made the shell warn on every row).
 

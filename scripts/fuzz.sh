@@ -15,7 +15,7 @@ out=${FUZZ_BUILD:-build-fuzz}
 mkdir -p "$out/obj" "$out/new"
 command -v "$CLANG" > /dev/null || { echo "fuzz.sh: clang is needed" >&2; exit 2; }
 
-# libcurl, libarchive and libpcap are loaded on first use (src/dynlib.h):
+# libcurl, libarchive and libpcap are loaded on first use (src/base/dynlib.h):
 # their headers are needed, not their link flags.
 deps="libpsl libidn2 sqlite3 yajl zlib"
 cflags="-g -O1 -std=c11 -D_GNU_SOURCE -Iinclude -Isrc $(pkg-config --cflags $deps libcurl libarchive libpcap)"
@@ -25,7 +25,7 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 # The library, once, object by object (a file that does not build is left
 # out with a warning, so one broken module does not stop every target).
 objs=""
-for f in src/*.c src/*/*.c; do
+for f in src/*/*.c src/*/*/*.c; do
 	[ -f "$f" ] || continue
 	o="$out/obj/$(echo "$f" | tr / _).o"
 	if [ ! -f "$o" ] || [ "$f" -nt "$o" ] || [ -n "$(find include src -name '*.h' -newer "$o" 2>/dev/null | head -1)" ]; then

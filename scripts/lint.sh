@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")/.."
 status=0
-files=$(ls src/*.c src/*/*.c cli/*.c 2>/dev/null)
+files=$(ls src/*/*.c src/*/*/*.c cli/*.c 2>/dev/null)
 if command -v cppcheck >/dev/null 2>&1; then
 	# shellcheck disable=SC2086
 	cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \

@@ -111,7 +111,7 @@ char	*chousa_arena_printf(struct chousa_arena *a, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 size_t	 chousa_arena_used(const struct chousa_arena *a);
 
-/* ---- escaping untrusted strings (src/esc.c) ---- */
+/* ---- escaping untrusted strings (src/base/esc.c) ---- */
 
 /*
  * Every string that comes from a feed, an API or a log is untrusted.  These
@@ -133,7 +133,7 @@ void	chousa_esc_csv(struct chousa_buf *b, const char *s, size_t len);
 /* Length of the longest valid UTF-8 prefix of s. */
 size_t	chousa_utf8_valid_prefix(const char *s, size_t len);
 
-/* ---- the INI config (src/config.c) ---- */
+/* ---- the INI config (src/base/config.c) ---- */
 
 /*
  * The user's config, an INI file: [section] lines and key = value lines,

@@ -119,7 +119,7 @@ int	chousa_http_download(struct chousa_http *h,
 	    chousa_progress_fn progress, void *progress_arg,
 	    struct chousa_err *err);
 
-/* ---- the online sources' cache, quotas and state (src/cache.c) ---- */
+/* ---- the online sources' cache, quotas and state (src/online/cache.c) ---- */
 
 /* One source's share of the response cache. */
 struct chousa_cache_stat {

@@ -3,8 +3,8 @@
  * identification, enrichment) over pluggable sources, and the report model
  * that the renderers format.  Part of chousa.h.
  *
- * A source is a const table of hooks (src/sources/<name>.c, listed in
- * src/sources/registry.c).  A look-up is started for one indicator and ends
+ * A source is a const table of hooks (src/investigate/sources/<name>.c, listed in
+ * src/investigate/sources/registry.c).  A look-up is started for one indicator and ends
  * by filling one finding with an explicit status; local sources end at once,
  * online sources queue HTTP requests on the run's chousa_http and end in
  * their callbacks, so many look-ups are in flight together.
@@ -313,7 +313,7 @@ struct chousa_report {
 int	chousa_investigate(struct chousa_ctx *ctx, const char *const *inputs,
 	    size_t n, struct chousa_report **out, struct chousa_err *err);
 
-/* ---- renderers (src/render/) ---- */
+/* ---- renderers (src/investigate/render/) ---- */
 
 /* What the caller decides for a rendering. */
 struct chousa_render_opts {

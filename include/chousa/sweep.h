@@ -5,7 +5,7 @@
  * A matcher is built once per run from the store: hash sets of exact
  * values (IPv4, IPv6, domains, URLs, file hashes), sorted CIDR intervals
  * and the known-benign entries.  A sweep reads one log or capture, parses
- * each line with a log format (src/logfmt/), looks up the fields where
+ * each line with a log format (src/sweep/logfmt/), looks up the fields where
  * that format really shows an indicator, and calls a hit callback.  The
  * sweep allocates nothing per line.
  */

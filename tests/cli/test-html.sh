@@ -93,7 +93,7 @@ EOF
 
 cat > "$T/check_png.py" <<'EOF'
 # check_png.py FILE: exit 1 unless the screenshot shows the evidence graph:
-# the input and another node kind's fill colours (src/render/graph.c) each
+# the input and another node kind's fill colours (src/investigate/render/graph.c) each
 # cover at least a box's worth of pixels, and the page is not blank.
 import struct, sys, zlib
 

@@ -1,4 +1,4 @@
-# test-import-threads.sh: the import's write pipeline (src/import/pipe.c).
+# test-import-threads.sh: the import's write pipeline (src/store/import/pipe.c).
 # A file imported with a second thread writing gives the same rows, counts
 # and rejects as with one thread, for a first import (bulk load) and for
 # an update of a store that holds rows (upserts); families map the same

@@ -1,4 +1,4 @@
-# test-lookup-filter.sh: the probe filter (src/store_filter.c) only ever
+# test-lookup-filter.sh: the probe filter (src/store/store_filter.c) only ever
 # saves work.  Every look-up answers the same with the filter as without
 # it: stored values, their hosts, registrable domains and parents, other
 # paths on the same hosts, sub-domains, and values not stored, over the

@@ -1,7 +1,7 @@
 # test-robust-inject.sh: out-of-memory paths through the whole program
 # (issue 7, part 2).  The failure-injection build (make INJECT=1, which
 # `make all-tests` also builds as $BUILD-inject) fails the Nth library
-# allocation and every later one (CHOUSA_FAIL_ALLOC=N, src/mem.c).  For an
+# allocation and every later one (CHOUSA_FAIL_ALLOC=N, src/base/mem.c).  For an
 # import, an investigation in every format and a sweep, N runs from 1 until
 # a run gets through untouched: every failing run must end with status 3 or
 # 5 and one "chousa: " line, never a signal; under ASan a leak fails the run

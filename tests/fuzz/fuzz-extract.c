@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "chousa.h"
-#include "ioc.h"
+#include "ioc/ioc.h"
 
 /*
  * Whether refang leaves s alone: a normal form may hold text that reads

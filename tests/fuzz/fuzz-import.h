@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store.h"
+#include "store/store.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "online.h"
+#include "investigate/sources/online.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "chousa.h"
-#include "dynlib.h"
+#include "base/dynlib.h"
 #include "t.h"
 
 static void
@@ -144,7 +144,7 @@ test_time(void)
 	    &t), CHOUSA_EPARSE);
 }
 
-/* dynlib: what a missing library or symbol says (src/dynlib.h). */
+/* dynlib: what a missing library or symbol says (src/base/dynlib.h). */
 static void
 test_dynlib(void)
 {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "t.h"
-#include "online.h"
+#include "investigate/sources/online.h"
 
 static char *
 slurp(const char *path, size_t *len)

@@ -11,8 +11,9 @@
 #include <sqlite3.h>
 
 #include "chousa.h"
-#include "store.h"
+#include "store/store.h"
 #include "t.h"
+#include "base/sha256.h"
 
 static char dir[256];
 

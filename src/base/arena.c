@@ -1,0 +1,135 @@
+/*
+ * arena.c: region allocation for one unit of work.  Blocks are chained and
+ * freed together; a request larger than a block gets a block of its own.
+ * The total is capped so that hostile input cannot grow a run without bound.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "chousa.h"
+#include "base/mem.h"
+
+#define ARENA_BLOCK	((size_t)64 << 10)
+#define ARENA_ALIGN	16
+
+struct arena_block {
+	struct arena_block	*next;
+	size_t			 size;
+	size_t			 used;
+	_Alignas(16) unsigned char data[];
+};
+
+struct chousa_arena {
+	struct arena_block	*head;
+	size_t			 total;
+	size_t			 max;
+};
+
+int
+chousa_arena_new(struct chousa_arena **out, size_t max,
+    struct chousa_err *err)
+{
+	struct chousa_arena *a = mem_alloc(sizeof(*a));
+
+	if (a == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	a->max = max ? max : ((size_t)256 << 20);
+	*out = a;
+	return CHOUSA_OK;
+}
+
+void
+chousa_arena_free(struct chousa_arena *a)
+{
+	struct arena_block *b, *next;
+
+	if (a == NULL)
+		return;
+	for (b = a->head; b != NULL; b = next) {
+		next = b->next;
+		mem_free(b);
+	}
+	mem_free(a);
+}
+
+void *
+chousa_arena_alloc(struct chousa_arena *a, size_t size)
+{
+	struct arena_block *b = a->head;
+	size_t need, bsize;
+	void *p;
+
+	if (size > a->max)
+		return NULL;
+	need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	if (need == 0)
+		need = ARENA_ALIGN;
+	if (b == NULL || b->size - b->used < need) {
+		bsize = need > ARENA_BLOCK / 4 ? need : ARENA_BLOCK;
+		if (a->total + bsize > a->max)
+			return NULL;
+		b = mem_alloc(sizeof(*b) + bsize);
+		if (b == NULL)
+			return NULL;
+		b->size = bsize;
+		a->total += bsize;
+		if (need > ARENA_BLOCK / 4 && a->head != NULL) {
+			/* A big block goes second, so the open one stays. */
+			b->next = a->head->next;
+			a->head->next = b;
+		} else {
+			b->next = a->head;
+			a->head = b;
+		}
+	}
+	p = b->data + b->used;
+	b->used += need;
+	memset(p, 0, size);
+	return p;
+}
+
+char *
+chousa_arena_strndup(struct chousa_arena *a, const char *s, size_t len)
+{
+	char *d = chousa_arena_alloc(a, len + 1);
+
+	if (d == NULL)
+		return NULL;
+	if (len > 0)
+		memcpy(d, s, len);
+	d[len] = '\0';
+	return d;
+}
+
+char *
+chousa_arena_strdup(struct chousa_arena *a, const char *s)
+{
+	return s ? chousa_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *
+chousa_arena_printf(struct chousa_arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *d;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	d = chousa_arena_alloc(a, (size_t)n + 1);
+	if (d == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(d, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return d;
+}
+
+size_t
+chousa_arena_used(const struct chousa_arena *a)
+{
+	return a->total;
+}

@@ -1,0 +1,263 @@
+/*
+ * esc.c: making untrusted strings safe for each kind of output.  Everything
+ * a feed, an API or a log says may hold escape sequences, invalid UTF-8,
+ * markup or spreadsheet formulas; every renderer passes such strings through
+ * one of these.  All of them decode UTF-8 strictly and write U+FFFD for a
+ * bad sequence, so the output is always valid UTF-8.
+ */
+#include <string.h>
+
+#include "chousa.h"
+#include "base/mem.h"
+
+static const char replacement[] = "\xef\xbf\xbd";
+
+/*
+ * Length of the valid UTF-8 sequence at s (1-4), or 0 when it is invalid
+ * (overlong forms, surrogates and values past U+10FFFF included).  *cp gets
+ * the code point.
+ */
+static size_t
+utf8_seq(const unsigned char *s, size_t len, unsigned *cp)
+{
+	unsigned c = s[0], min;
+	size_t n, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		c &= 0x1f;
+		min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		c &= 0x0f;
+		min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		c &= 0x07;
+		min = 0x10000;
+	} else
+		return 0;
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+size_t
+chousa_utf8_valid_prefix(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n;
+	unsigned cp;
+
+	while (i < len) {
+		n = utf8_seq(u + i, len - i, &cp);
+		if (n == 0)
+			break;
+		i += n;
+	}
+	return i;
+}
+
+/*
+ * Walk s by code point, calling emit for each valid one and writing U+FFFD
+ * for each invalid byte.  emit gets the bytes of the code point.
+ */
+typedef void (*emit_fn)(struct chousa_buf *b, unsigned cp, const char *p,
+    size_t n);
+
+static void
+walk(struct chousa_buf *b, const char *s, size_t len, emit_fn emit)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n;
+	unsigned cp;
+
+	if (s == NULL)
+		return;
+	while (i < len) {
+		n = utf8_seq(u + i, len - i, &cp);
+		if (n == 0) {
+			chousa_buf_add(b, replacement, 3);
+			i++;
+			continue;
+		}
+		emit(b, cp, s + i, n);
+		i += n;
+	}
+}
+
+/* C0, DEL and C1 controls, and the bidi overrides that disguise text. */
+static int
+is_control(unsigned cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static void
+emit_text(struct chousa_buf *b, unsigned cp, const char *p, size_t n)
+{
+	if (cp == '\t') {
+		chousa_buf_addch(b, ' ');
+		return;
+	}
+	if (is_control(cp))
+		return;	/* ESC included: an escape sequence loses its head */
+	chousa_buf_add(b, p, n);
+}
+
+void
+chousa_esc_text(struct chousa_buf *b, const char *s, size_t len)
+{
+	walk(b, s, len, emit_text);
+}
+
+static void
+emit_json(struct chousa_buf *b, unsigned cp, const char *p, size_t n)
+{
+	switch (cp) {
+	case '"':
+		chousa_buf_add(b, "\\\"", 2);
+		return;
+	case '\\':
+		chousa_buf_add(b, "\\\\", 2);
+		return;
+	case '\n':
+		chousa_buf_add(b, "\\n", 2);
+		return;
+	case '\r':
+		chousa_buf_add(b, "\\r", 2);
+		return;
+	case '\t':
+		chousa_buf_add(b, "\\t", 2);
+		return;
+	}
+	if (cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029)
+		chousa_buf_addf(b, "\\u%04x", cp);
+	else
+		chousa_buf_add(b, p, n);
+}
+
+void
+chousa_esc_json(struct chousa_buf *b, const char *s, size_t len)
+{
+	walk(b, s, len, emit_json);
+}
+
+void
+chousa_esc_json_str(struct chousa_buf *b, const char *s)
+{
+	if (s == NULL) {
+		chousa_buf_add(b, "null", 4);
+		return;
+	}
+	chousa_buf_addch(b, '"');
+	chousa_esc_json(b, s, strlen(s));
+	chousa_buf_addch(b, '"');
+}
+
+static void
+emit_html(struct chousa_buf *b, unsigned cp, const char *p, size_t n)
+{
+	switch (cp) {
+	case '&':
+		chousa_buf_add(b, "&amp;", 5);
+		return;
+	case '<':
+		chousa_buf_add(b, "&lt;", 4);
+		return;
+	case '>':
+		chousa_buf_add(b, "&gt;", 4);
+		return;
+	case '"':
+		chousa_buf_add(b, "&quot;", 6);
+		return;
+	case '\'':
+		chousa_buf_add(b, "&#39;", 5);
+		return;
+	case '\n':
+	case '\t':
+		chousa_buf_add(b, p, n);
+		return;
+	}
+	if (is_control(cp))
+		return;
+	chousa_buf_add(b, p, n);
+}
+
+void
+chousa_esc_html(struct chousa_buf *b, const char *s, size_t len)
+{
+	walk(b, s, len, emit_html);
+}
+
+static void
+emit_md(struct chousa_buf *b, unsigned cp, const char *p, size_t n)
+{
+	if (cp == '\n' || cp == '\r' || cp == '\t') {
+		chousa_buf_addch(b, ' ');
+		return;
+	}
+	if (is_control(cp))
+		return;
+	if (cp == '<') {
+		chousa_buf_add(b, "&lt;", 4);
+		return;
+	}
+	if (cp == '>') {
+		chousa_buf_add(b, "&gt;", 4);
+		return;
+	}
+	if (cp == '&') {
+		chousa_buf_add(b, "&amp;", 5);
+		return;
+	}
+	if (cp < 0x80 && strchr("\\`*_{}[]()#+-.!|~\"'", (int)cp) != NULL)
+		chousa_buf_addch(b, '\\');
+	chousa_buf_add(b, p, n);
+}
+
+void
+chousa_esc_md(struct chousa_buf *b, const char *s, size_t len)
+{
+	walk(b, s, len, emit_md);
+}
+
+static void
+emit_csv(struct chousa_buf *b, unsigned cp, const char *p, size_t n)
+{
+	if (cp == '"') {
+		chousa_buf_add(b, "\"\"", 2);
+		return;
+	}
+	if (cp == '\n' || cp == '\r' || cp == '\t') {
+		chousa_buf_addch(b, ' ');
+		return;
+	}
+	if (is_control(cp))
+		return;
+	chousa_buf_add(b, p, n);
+}
+
+void
+chousa_esc_csv(struct chousa_buf *b, const char *s, size_t len)
+{
+	chousa_buf_addch(b, '"');
+	/* A spreadsheet runs a cell that starts with one of these. */
+	if (s != NULL && len > 0 && strchr("=+-@\t\r", s[0]) != NULL)
+		chousa_buf_addch(b, '\'');
+	walk(b, s, len, emit_csv);
+	chousa_buf_addch(b, '"');
+}

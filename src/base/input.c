@@ -1,0 +1,441 @@
+/*
+ * input.c: one streaming reader for every importer.  libarchive does the
+ * decompression (any filter; zip or raw), fed by our own read callback so
+ * that the SHA-256 and the progress count see the bytes as given.  The
+ * first 64 KiB are kept for the importers' probes; after that data flows
+ * through one 256 KiB buffer, and lines are views into it when they can be.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "base/dynlib.h"
+#include "base/input.h"
+#include "base/mem.h"
+#include "base/sha256.h"
+
+#define RAW_CHUNK	((size_t)64 << 10)
+#define DATA_CHUNK	((size_t)256 << 10)
+
+struct input {
+	char			*name;
+	int			 fd;		/* -1 for memory */
+	const uint8_t		*mem;
+	size_t			 mem_len;
+	size_t			 mem_pos;
+	struct archive		*ar;
+	int			 started;	/* header read */
+	int			 eof;
+	int			 compressed;
+	uint8_t			*raw;
+	uint64_t		 raw_done;
+	uint64_t		 raw_total;
+	uint64_t		 data_done;
+	struct store_sha256	 sha;
+	/* The peeked start, served before anything else. */
+	char			*peek;
+	size_t			 peek_len;
+	size_t			 peek_pos;
+	int			 peeked;
+	/* The current chunk of content. */
+	char			*data;
+	size_t			 data_len;
+	size_t			 data_pos;
+	char			*chunk;
+	/* A line that spans chunks is assembled here. */
+	char			*line;
+	size_t			 line_len;
+	uint64_t		 lineno;
+};
+
+static la_ssize_t
+raw_read(struct archive *ar, void *arg, const void **buf)
+{
+	struct input *in = arg;
+	ssize_t n;
+
+	(void)ar;
+	if (in->fd < 0) {
+		size_t left = in->mem_len - in->mem_pos;
+
+		n = (ssize_t)(left < RAW_CHUNK ? left : RAW_CHUNK);
+		*buf = in->mem + in->mem_pos;
+		in->mem_pos += (size_t)n;
+	} else {
+		do
+			n = read(in->fd, in->raw, RAW_CHUNK);
+		while (n < 0 && errno == EINTR);
+		if (n < 0) {
+			if (ar != NULL)
+				archive_set_error(ar, errno,
+				    "read failed: %s", strerror(errno));
+			return -1;
+		}
+		*buf = in->raw;
+	}
+	store_sha256_update(&in->sha, *buf, (size_t)n);
+	in->raw_done += (uint64_t)n;
+	return n;
+}
+
+static int
+start(struct input *in, struct chousa_err *err)
+{
+	struct archive_entry *e;
+	int rc, i;
+
+	in->ar = archive_read_new();
+	if (in->ar == NULL && dynlib_archive_missing() != NULL)
+		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
+		    in->name, dynlib_archive_missing());
+	if (in->ar == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	archive_read_support_filter_all(in->ar);
+	archive_read_support_format_zip(in->ar);
+	archive_read_support_format_raw(in->ar);
+	archive_read_set_read_callback(in->ar, raw_read);
+	archive_read_set_callback_data(in->ar, in);
+	/* No seek callback: a seek would break the running hash. */
+	if (archive_read_open1(in->ar) != ARCHIVE_OK)
+		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
+		    in->name, archive_error_string(in->ar));
+	/* The first regular member of a zip; the only one of anything else. */
+	for (i = 0; i < 64; i++) {
+		rc = archive_read_next_header(in->ar, &e);
+		if (rc == ARCHIVE_EOF) {
+			in->eof = 1;
+			break;
+		}
+		if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
+			return chousa_errf(err, CHOUSA_EFORMAT,
+			    "cannot read '%s': %s", in->name,
+			    archive_error_string(in->ar));
+		if (archive_format(in->ar) == ARCHIVE_FORMAT_RAW ||
+		    archive_entry_filetype(e) == AE_IFREG)
+			break;
+	}
+	if (i == 64)
+		return chousa_errf(err, CHOUSA_EFORMAT,
+		    "no file found in archive '%s'", in->name);
+	in->compressed = archive_filter_count(in->ar) > 1 ||
+	    archive_format(in->ar) != ARCHIVE_FORMAT_RAW;
+	in->started = 1;
+	return CHOUSA_OK;
+}
+
+static int
+alloc_bufs(struct input *in, const char *name, struct chousa_err *err)
+{
+	in->name = mem_strdup(name);
+	in->peek = mem_alloc(INPUT_PEEK_MAX + 1);
+	in->chunk = mem_alloc(DATA_CHUNK + 1);
+	in->line = mem_alloc(INPUT_LINE_MAX + 1);
+	if (in->name == NULL || in->peek == NULL || in->chunk == NULL ||
+	    in->line == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	store_sha256_init(&in->sha);
+	return CHOUSA_OK;
+}
+
+int
+input_open(struct input **out, const char *path, struct chousa_err *err)
+{
+	struct input *in = mem_alloc(sizeof(*in));
+	struct stat sb;
+	int rc;
+
+	if (in == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	in->fd = -1;
+	rc = alloc_bufs(in, path, err);
+	if (rc != CHOUSA_OK)
+		goto fail;
+	in->raw = mem_alloc(RAW_CHUNK);
+	if (in->raw == NULL) {
+		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (strcmp(path, "-") == 0)
+		in->fd = dup(STDIN_FILENO);
+	else
+		in->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (in->fd < 0) {
+		rc = chousa_errf(err, CHOUSA_EIO, "cannot open '%s': %s", path,
+		    strerror(errno));
+		goto fail;
+	}
+	if (fstat(in->fd, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode)) {
+			rc = chousa_errf(err, CHOUSA_EIO,
+			    "'%s' is a directory", path);
+			goto fail;
+		}
+		if (S_ISREG(sb.st_mode))
+			in->raw_total = (uint64_t)sb.st_size;
+		if (S_ISREG(sb.st_mode) && sb.st_size == 0)
+			in->eof = in->started = 1;
+	}
+	*out = in;
+	return CHOUSA_OK;
+fail:
+	input_free(in);
+	return rc;
+}
+
+int
+input_open_mem(struct input **out, const void *p, size_t len,
+    const char *name, struct chousa_err *err)
+{
+	struct input *in = mem_alloc(sizeof(*in));
+	int rc;
+
+	if (in == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	in->fd = -1;
+	in->mem = p;
+	in->mem_len = len;
+	in->raw_total = len;
+	if (len == 0)
+		in->eof = in->started = 1;
+	rc = alloc_bufs(in, name, err);
+	if (rc != CHOUSA_OK) {
+		input_free(in);
+		return rc;
+	}
+	*out = in;
+	return CHOUSA_OK;
+}
+
+void
+input_free(struct input *in)
+{
+	if (in == NULL)
+		return;
+	if (in->ar != NULL)
+		archive_read_free(in->ar);
+	if (in->fd >= 0)
+		close(in->fd);
+	store_sha256_free(&in->sha);
+	mem_free(in->name);
+	mem_free(in->raw);
+	mem_free(in->peek);
+	mem_free(in->chunk);
+	mem_free(in->line);
+	mem_free(in);
+}
+
+/* Decompress up to cap bytes into buf; 0 at the end. */
+static int
+pull(struct input *in, char *buf, size_t cap, size_t *got,
+    struct chousa_err *err)
+{
+	la_ssize_t n;
+	int rc;
+
+	*got = 0;
+	if (!in->started) {
+		rc = start(in, err);
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
+	if (in->eof)
+		return CHOUSA_OK;
+	n = archive_read_data(in->ar, buf, cap);
+	if (n < 0)
+		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
+		    in->name, archive_error_string(in->ar));
+	if (n == 0) {
+		in->eof = 1;
+		return CHOUSA_OK;
+	}
+	in->data_done += (uint64_t)n;
+	if (in->data_done > INPUT_MAX_BYTES || (in->compressed &&
+	    in->data_done > (uint64_t)INPUT_MAX_RATIO * in->raw_done +
+	    ((uint64_t)64 << 20)))
+		/*
+		 * Not CHOUSA_ELIMIT: importers take that for one line too
+		 * long and go on, and a bomb must end the import.
+		 */
+		return chousa_errf(err, CHOUSA_EIO, "'%s' decompresses to "
+		    "too much data (a decompression bomb?)", in->name);
+	*got = (size_t)n;
+	return CHOUSA_OK;
+}
+
+int
+input_peek(struct input *in, const char **p, size_t *len,
+    struct chousa_err *err)
+{
+	size_t got;
+	int rc;
+
+	if (!in->peeked) {
+		in->peeked = 1;
+		while (in->peek_len < INPUT_PEEK_MAX) {
+			rc = pull(in, in->peek + in->peek_len,
+			    INPUT_PEEK_MAX - in->peek_len, &got, err);
+			if (rc != CHOUSA_OK)
+				return rc;
+			if (got == 0)
+				break;
+			in->peek_len += got;
+		}
+		in->peek[in->peek_len] = '\0';
+	}
+	*p = in->peek + in->peek_pos;
+	*len = in->peek_len - in->peek_pos;
+	return CHOUSA_OK;
+}
+
+/* Make data/data_len the next chunk; data_len 0 at the end. */
+static int
+next_chunk(struct input *in, struct chousa_err *err)
+{
+	size_t got;
+	int rc;
+
+	if (!in->peeked) {
+		const char *p;
+		size_t len;
+
+		rc = input_peek(in, &p, &len, err);
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
+	in->data_pos = 0;
+	if (in->peek_pos < in->peek_len) {
+		in->data = in->peek + in->peek_pos;
+		in->data_len = in->peek_len - in->peek_pos;
+		in->peek_pos = in->peek_len;
+		return CHOUSA_OK;
+	}
+	rc = pull(in, in->chunk, DATA_CHUNK, &got, err);
+	in->data = in->chunk;
+	in->data_len = rc == CHOUSA_OK ? got : 0;
+	return rc;
+}
+
+int
+input_read(struct input *in, const char **p, size_t *len,
+    struct chousa_err *err)
+{
+	int rc;
+
+	if (in->data_pos >= in->data_len) {
+		rc = next_chunk(in, err);
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
+	*p = in->data + in->data_pos;
+	*len = in->data_len - in->data_pos;
+	in->data_pos = in->data_len;
+	return CHOUSA_OK;
+}
+
+int
+input_line(struct input *in, char **line, size_t *len,
+    struct chousa_err *err)
+{
+	int toolong = 0, rc, any = 0;
+	char *nl, *s;
+	size_t n;
+
+	in->line_len = 0;
+	for (;;) {
+		if (in->data_pos >= in->data_len) {
+			rc = next_chunk(in, err);
+			if (rc != CHOUSA_OK)
+				return rc;
+			if (in->data_len == 0) {
+				if (!any) {
+					*line = NULL;
+					*len = 0;
+					return CHOUSA_OK;
+				}
+				s = in->line;
+				n = in->line_len;
+				break;
+			}
+		}
+		any = 1;
+		s = in->data + in->data_pos;
+		n = in->data_len - in->data_pos;
+		nl = memchr(s, '\n', n);
+		if (nl != NULL && in->line_len == 0 && !toolong) {
+			/* The common case: the whole line is in the chunk. */
+			n = (size_t)(nl - s);
+			in->data_pos += n + 1;
+			break;
+		}
+		if (nl != NULL)
+			n = (size_t)(nl - s);
+		if (!toolong && in->line_len + n > INPUT_LINE_MAX)
+			toolong = 1;
+		if (!toolong) {
+			memcpy(in->line + in->line_len, s, n);
+			in->line_len += n;
+		}
+		in->data_pos += n + (nl != NULL);
+		if (nl != NULL) {
+			s = in->line;
+			n = in->line_len;
+			break;
+		}
+	}
+	in->lineno++;
+	if (toolong)
+		return chousa_errf(err, CHOUSA_ELIMIT, "line %llu is longer "
+		    "than %zu bytes", (unsigned long long)in->lineno,
+		    INPUT_LINE_MAX);
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	s[n] = '\0';
+	*line = s;
+	*len = n;
+	return CHOUSA_OK;
+}
+
+uint64_t
+input_lineno(const struct input *in)
+{
+	return in->lineno;
+}
+
+void
+input_progress(const struct input *in, uint64_t *done, uint64_t *total)
+{
+	*done = in->raw_done;
+	*total = in->raw_total;
+}
+
+int
+input_finish(struct input *in, char out[65], struct chousa_err *err)
+{
+	const void *buf;
+	la_ssize_t n;
+
+	/* Hash what the decompressor has not asked for yet. */
+	if (in->fd >= 0 || in->mem != NULL)
+		for (;;) {
+			n = raw_read(in->ar, in, &buf);
+			if (n < 0)
+				return chousa_errf(err, CHOUSA_EIO,
+				    "cannot read '%s'", in->name);
+			if (n == 0)
+				break;
+		}
+	store_sha256_hex(&in->sha, out);
+	return CHOUSA_OK;
+}
+
+const char *
+input_name(const struct input *in)
+{
+	return in->name;
+}

@@ -1,0 +1,190 @@
+/*
+ * time.c: the time formats feeds and users write, to Unix seconds (UTC),
+ * and paths that depend on the environment.  Parsing is by hand, with
+ * every field bounded: strptime is locale-dependent and lenient.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "chousa.h"
+#include "base/mem.h"
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* Read exactly n digits at *p; -1 when they are not there. */
+static int
+digits(const char **p, const char *end, int n)
+{
+	int v = 0, i;
+
+	if (end - *p < n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return -1;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	return v;
+}
+
+static int
+month_from_name(const char *p)
+{
+	static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int i;
+
+	for (i = 0; i < 12; i++)
+		if (strncmp(names + 3 * i, p, 3) == 0)
+			return i + 1;
+	return -1;
+}
+
+/* "Wed, 16 Oct 2019 16:55:16 GMT" */
+static int
+parse_rfc1123(const char *p, const char *end, int64_t *out)
+{
+	int d, m, y, hh, mm, ss;
+
+	if (end - p < 29 || p[3] != ',' || p[4] != ' ')
+		return CHOUSA_EPARSE;
+	p += 5;
+	if ((d = digits(&p, end, 2)) < 0 || *p++ != ' ')
+		return CHOUSA_EPARSE;
+	if ((m = month_from_name(p)) < 0)
+		return CHOUSA_EPARSE;
+	p += 3;
+	if (*p++ != ' ' || (y = digits(&p, end, 4)) < 0 || *p++ != ' ')
+		return CHOUSA_EPARSE;
+	if ((hh = digits(&p, end, 2)) < 0 || *p++ != ':' ||
+	    (mm = digits(&p, end, 2)) < 0 || *p++ != ':' ||
+	    (ss = digits(&p, end, 2)) < 0)
+		return CHOUSA_EPARSE;
+	if (d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60)
+		return CHOUSA_EPARSE;
+	*out = days_from_civil(y, (unsigned)m, (unsigned)d) * 86400 +
+	    hh * 3600 + mm * 60 + ss;
+	return CHOUSA_OK;
+}
+
+int
+chousa_time_parse(const char *s, size_t len, int64_t *out)
+{
+	const char *p = s, *end = s + len;
+	int y, m, d, hh = 0, mm = 0, ss = 0, sign, oh, om;
+	int64_t t, offset = 0;
+
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	while (end > p && isspace((unsigned char)end[-1]))
+		end--;
+	if (p == end)
+		return CHOUSA_EPARSE;
+	if (isalpha((unsigned char)*p))
+		return parse_rfc1123(p, end, out);
+	if (end - p <= 12 && memchr(p, '-', (size_t)(end - p)) == NULL) {
+		/* Unix seconds, possibly with a fraction. */
+		t = 0;
+		while (p < end && isdigit((unsigned char)*p))
+			t = t * 10 + (*p++ - '0');
+		if (p < end && *p == '.')
+			for (p++; p < end && isdigit((unsigned char)*p); p++)
+				;
+		if (p != end)
+			return CHOUSA_EPARSE;
+		*out = t;
+		return CHOUSA_OK;
+	}
+	if ((y = digits(&p, end, 4)) < 0 || p >= end || *p++ != '-' ||
+	    (m = digits(&p, end, 2)) < 0 || p >= end || *p++ != '-' ||
+	    (d = digits(&p, end, 2)) < 0)
+		return CHOUSA_EPARSE;
+	if (m < 1 || m > 12 || d < 1 || d > 31)
+		return CHOUSA_EPARSE;
+	if (p < end && (*p == ' ' || *p == 'T' || *p == 't') &&
+	    end - p >= 6 && isdigit((unsigned char)p[1])) {
+		p++;
+		if ((hh = digits(&p, end, 2)) < 0 || p >= end ||
+		    *p++ != ':' || (mm = digits(&p, end, 2)) < 0)
+			return CHOUSA_EPARSE;
+		if (p < end && *p == ':') {
+			p++;
+			if ((ss = digits(&p, end, 2)) < 0)
+				return CHOUSA_EPARSE;
+			if (p < end && *p == '.')
+				for (p++; p < end &&
+				    isdigit((unsigned char)*p); p++)
+					;
+		}
+		if (hh > 23 || mm > 59 || ss > 60)
+			return CHOUSA_EPARSE;
+	}
+	while (p < end && *p == ' ')
+		p++;
+	if (p < end) {
+		if ((end - p == 1 && (*p == 'Z' || *p == 'z')) ||
+		    (end - p == 3 && memcmp(p, "UTC", 3) == 0) ||
+		    (end - p == 3 && memcmp(p, "GMT", 3) == 0))
+			p = end;
+		else if (*p == '+' || *p == '-') {
+			sign = *p++ == '-' ? -1 : 1;
+			if ((oh = digits(&p, end, 2)) < 0)
+				return CHOUSA_EPARSE;
+			if (p < end && *p == ':')
+				p++;
+			if ((om = digits(&p, end, 2)) < 0 || oh > 23 ||
+			    om > 59)
+				return CHOUSA_EPARSE;
+			offset = sign * (oh * 3600 + om * 60);
+		}
+		if (p != end)
+			return CHOUSA_EPARSE;
+	}
+	t = days_from_civil(y, (unsigned)m, (unsigned)d) * 86400 +
+	    hh * 3600 + mm * 60 + ss;
+	*out = t - offset;
+	return CHOUSA_OK;
+}
+
+void
+chousa_time_format(int64_t t, char *out, size_t out_size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, out_size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, out_size, "?");
+}
+
+int
+chousa_default_db_path(struct chousa_buf *b, struct chousa_err *err)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+
+	if (xdg != NULL && xdg[0] == '/')
+		chousa_buf_addf(b, "%s/chousa/chousa.db", xdg);
+	else if (home != NULL && home[0] != '\0')
+		chousa_buf_addf(b, "%s/.local/share/chousa/chousa.db", home);
+	else
+		return chousa_errf(err, CHOUSA_EINVAL,
+		    "no HOME or XDG_DATA_HOME: give the store with --db");
+	return chousa_buf_rc(b, "the database path", err);
+}

@@ -1,0 +1,843 @@
+/*
+ * investigate.c: the three stages as a table of rows, run in batches: a
+ * stage starts every look-up for every input of the batch, drives the
+ * online ones together with one chousa_http_run(), then reads what came
+ * back.  Identification walks a bounded graph (a URL's host and
+ * registrable domain, then what sources relate to them, --depth hops, a
+ * look-up budget); enrichment asks about the top samples and the family.
+ * The indicator itself is never contacted: no DNS, no fetching.
+ */
+#include <stdarg.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "base/mem.h"
+#include "investigate/investigate.h"
+
+/*
+ * Sources at or above this cost (the sandboxes and VirusTotal, with tight
+ * quotas) are not asked once the question of their stage is settled.
+ */
+#define COSTLY		50
+#define INPUT_MAX	8192
+
+static const char *const status_names[] = { "pending", "hit", "miss",
+	"skipped", "error" };
+static const char *const verdict_names[] = { "unknown", "benign",
+	"suspicious", "malicious" };
+
+const char *
+chousa_status_name(int st)
+{
+	if (st < 0 || st > CHOUSA_ST_ERROR)
+		return "?";
+	return status_names[st];
+}
+
+const char *
+chousa_verdict_name(int v)
+{
+	if (v < 0 || v > CHOUSA_V_MALICIOUS)
+		return "?";
+	return verdict_names[v];
+}
+
+/* Grow an arena array of n elements to hold one more. */
+static void *
+grow(struct chousa_arena *a, void *arr, size_t n, size_t *cap, size_t elem)
+{
+	void *p;
+	size_t ncap;
+
+	if (n < *cap)
+		return arr;
+	ncap = *cap ? *cap * 2 : 8;
+	p = chousa_arena_alloc(a, ncap * elem);
+	if (p == NULL)
+		return NULL;
+	if (n > 0)
+		memcpy(p, arr, n * elem);
+	*cap = ncap;
+	return p;
+}
+
+int
+inv_has_subject(const struct inv_item *it, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < it->n_subjects; i++)
+		if (strcmp(it->subjects[i].value, value) == 0)
+			return 1;
+	return 0;
+}
+
+int
+inv_add_subject(struct chousa_ctx *ctx, struct inv_item *it,
+    const char *value, int type, int depth, int match)
+{
+	struct inv_subject *s;
+	struct chousa_err err;
+
+	if (value == NULL || inv_has_subject(it, value))
+		return CHOUSA_OK;
+	s = grow(ctx->arena, it->subjects, it->n_subjects, &it->cap_subjects,
+	    sizeof(*s));
+	if (s == NULL)
+		return CHOUSA_ENOMEM;
+	it->subjects = s;
+	s = &it->subjects[it->n_subjects];
+	memset(s, 0, sizeof(*s));
+	if (type == CHOUSA_IOC_NONE) {
+		/* A family: not an indicator. */
+		s->ind.type = CHOUSA_IOC_NONE;
+		s->ind.value = chousa_arena_strdup(ctx->arena, value);
+		if (s->ind.value == NULL)
+			return CHOUSA_ENOMEM;
+		s->ind.value_len = strlen(value);
+		s->ind.display = s->ind.value;
+	} else if (chousa_ioc_parse(ctx->arena, value, strlen(value),
+	    CHOUSA_IOC_BIT(type), &s->ind, &err) != CHOUSA_OK) {
+		/* A related value no parser accepts is not worth a hop. */
+		return err.code == CHOUSA_ENOMEM ? CHOUSA_ENOMEM : CHOUSA_OK;
+	}
+	s->value = s->ind.value;
+	s->type = s->ind.type;
+	s->depth = depth;
+	s->match = match;
+	it->n_subjects++;
+	return CHOUSA_OK;
+}
+
+int
+inv_add_edge(struct chousa_ctx *ctx, struct inv_item *it, const char *from,
+    int from_type, const char *to, int to_type, const char *kind,
+    const char *source)
+{
+	struct chousa_report *rep = it->rep;
+	struct chousa_edge *e;
+	size_t i;
+
+	if (from == NULL || to == NULL)
+		return CHOUSA_OK;
+	for (i = 0; i < rep->n_edges; i++) {
+		e = &rep->edges[i];
+		if (strcmp(e->from, from) == 0 && strcmp(e->to, to) == 0 &&
+		    strcmp(e->kind, kind) == 0 && strcmp(e->source,
+		    source) == 0)
+			return CHOUSA_OK;
+	}
+	e = grow(ctx->arena, rep->edges, rep->n_edges, &it->cap_edges,
+	    sizeof(*e));
+	if (e == NULL)
+		return CHOUSA_ENOMEM;
+	rep->edges = e;
+	e = &rep->edges[rep->n_edges++];
+	e->from = from;
+	e->from_type = from_type;
+	e->to = to;
+	e->to_type = to_type;
+	e->kind = kind;
+	e->source = source;
+	return CHOUSA_OK;
+}
+
+int
+inv_add_note(struct chousa_ctx *ctx, struct inv_item *it, const char *fmt,
+    ...)
+{
+	struct chousa_report *rep = it->rep;
+	const char **n;
+	char line[512];
+	va_list ap;
+	size_t i;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	for (i = 0; i < rep->n_notes; i++)
+		if (strcmp(rep->notes[i], line) == 0)
+			return CHOUSA_OK;
+	n = grow(ctx->arena, rep->notes, rep->n_notes, &it->cap_notes,
+	    sizeof(*n));
+	if (n == NULL)
+		return CHOUSA_ENOMEM;
+	rep->notes = n;
+	rep->notes[rep->n_notes] = chousa_arena_strdup(ctx->arena, line);
+	if (rep->notes[rep->n_notes] == NULL)
+		return CHOUSA_ENOMEM;
+	rep->n_notes++;
+	return CHOUSA_OK;
+}
+
+int
+inv_add_sentence(struct chousa_ctx *ctx, struct inv_item *it, const char *s)
+{
+	struct chousa_report *rep = it->rep;
+	const char **c;
+
+	if (s == NULL)
+		return CHOUSA_ENOMEM;
+	c = grow(ctx->arena, rep->conclusion, rep->n_conclusion,
+	    &it->cap_conclusion, sizeof(*c));
+	if (c == NULL)
+		return CHOUSA_ENOMEM;
+	rep->conclusion = c;
+	rep->conclusion[rep->n_conclusion++] = s;
+	return CHOUSA_OK;
+}
+
+/* ---- asking sources ---- */
+
+static int
+stage_index(unsigned stage)
+{
+	return stage == CHOUSA_STAGE_REPUTATION ? 0 :
+	    stage == CHOUSA_STAGE_IDENTIFICATION ? 1 : 2;
+}
+
+/* Whether src was already asked about value in any stage. */
+static int
+already_asked(const struct inv_item *it, const struct chousa_source *src,
+    const char *value)
+{
+	size_t s, i;
+
+	for (s = 0; s < 3; s++)
+		for (i = 0; i < it->n_found[s]; i++) {
+			const struct chousa_finding *f = it->found[s][i];
+
+			if (strcmp(f->subject, value) == 0 &&
+			    strcmp(f->source, src->name) == 0)
+				return 1;
+		}
+	return 0;
+}
+
+static int
+answers(const struct chousa_source *src, const struct inv_subject *sub)
+{
+	if (sub->type == CHOUSA_IOC_NONE)
+		return (src->flags & CHOUSA_SRC_FAMILY) != 0;
+	return (src->types & CHOUSA_IOC_BIT(sub->type)) != 0;
+}
+
+/* Whether a local feed listed the input itself (not through its parts). */
+static int
+listed_exactly(const struct inv_item *it)
+{
+	size_t i;
+
+	for (i = 0; i < it->n_found[0]; i++)
+		if (it->found[0][i]->status == CHOUSA_ST_HIT &&
+		    it->found[0][i]->match == CHOUSA_MATCH_EXACT &&
+		    it->found[0][i]->verdict >= CHOUSA_V_SUSPICIOUS &&
+		    it->found[0][i]->depth == 0 &&
+		    strncmp(it->found[0][i]->source, "local-", 6) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether the user asked for src by name or enabled it in the config. */
+static int
+wanted(struct chousa_ctx *ctx, const struct chousa_source *src)
+{
+	const char *v = chousa_config_get(ctx->cfg, src->name, "enabled");
+	size_t i;
+
+	for (i = 0; i < ctx->n_named; i++)
+		if (ctx->named[i] == src)
+			return 1;
+	return v != NULL && (strcasecmp(v, "yes") == 0 ||
+	    strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
+	    strcasecmp(v, "on") == 0);
+}
+
+/* Start one look-up; the finding records the outcome whatever happens. */
+static int
+ask(struct chousa_ctx *ctx, struct inv_item *it, unsigned stage,
+    const struct chousa_source *src, const struct inv_subject *sub)
+{
+	int si = stage_index(stage);
+	struct chousa_finding *f, **fs;
+	struct chousa_query *q;
+	struct chousa_err err;
+	int rc;
+
+	int unsupported = !answers(src, sub);
+
+	if (!(src->stages & stage) || already_asked(it, src, sub->value))
+		return CHOUSA_OK;
+	/*
+	 * A source that cannot take the input's type says so once, so that
+	 * it is never silently absent from the report; pivots stay quiet.
+	 */
+	if (unsupported && (sub != &it->subjects[0] ||
+	    sub->type == CHOUSA_IOC_NONE || src->types == 0 ||
+	    (src->flags & CHOUSA_SRC_LOCAL)))
+		return CHOUSA_OK;
+	/*
+	 * The store's look-up of the input already matched its registrable
+	 * domain, and says so: asking a local feed about it again would only
+	 * repeat it, at a cost on shared domains with thousands of listings.
+	 * The host is asked only when no local feed lists the input itself:
+	 * then it finds the other listed URLs on it.
+	 */
+	if ((src->flags & CHOUSA_SRC_LOCAL) &&
+	    (src->stages & CHOUSA_STAGE_REPUTATION) && sub->depth == 0 &&
+	    (sub->match == CHOUSA_MATCH_REGDOMAIN || (sub->match ==
+	    CHOUSA_MATCH_HOST && listed_exactly(it))) &&
+	    answers(src, &it->subjects[0]))
+		return CHOUSA_OK;
+	if (it->rep->lookups >= ctx->opts.budget) {
+		inv_add_note(ctx, it, "the look-up budget (%d) was spent: "
+		    "some pivots were not followed", ctx->opts.budget);
+		return CHOUSA_OK;
+	}
+	f = chousa_arena_alloc(ctx->arena, sizeof(*f));
+	q = chousa_arena_alloc(ctx->arena, sizeof(*q));
+	fs = grow(ctx->arena, it->found[si], it->n_found[si],
+	    &it->cap_found[si], sizeof(*fs));
+	if (f == NULL || q == NULL || fs == NULL)
+		return CHOUSA_ENOMEM;
+	it->found[si] = fs;
+	it->found[si][it->n_found[si]++] = f;
+	f->source = src->name;
+	f->stage = stage;
+	f->n_detect = -1;
+	f->n_engines = -1;
+	f->score = -1;
+	f->match = CHOUSA_MATCH_EXACT;
+	f->subject = sub->value;
+	f->subject_type = sub->type;
+	f->depth = sub->depth;
+	if (unsupported) {
+		f->status = CHOUSA_ST_SKIPPED;
+		f->reason = "type not supported";
+		return CHOUSA_OK;
+	}
+	if (!(src->flags & CHOUSA_SRC_LOCAL) && ctx->http == NULL) {
+		f->status = CHOUSA_ST_SKIPPED;
+		f->reason = "offline";
+		return CHOUSA_OK;
+	}
+	if ((src->flags & CHOUSA_SRC_NEEDS_KEY) &&
+	    chousa_ctx_key(ctx, src) == NULL) {
+		f->status = CHOUSA_ST_SKIPPED;
+		f->reason = "no key";
+		return CHOUSA_OK;
+	}
+	/*
+	 * Offline by default: without keys chousa works from the store, so a
+	 * source that could go without one is asked only when the user says
+	 * so (enabled = yes, or its name in --sources).
+	 */
+	if ((src->flags & CHOUSA_SRC_KEY_OPTIONAL) &&
+	    chousa_ctx_key(ctx, src) == NULL && !wanted(ctx, src)) {
+		f->status = CHOUSA_ST_SKIPPED;
+		f->reason = "no key (enabled = yes uses it without one)";
+		return CHOUSA_OK;
+	}
+	if (src->cost >= COSTLY && !ctx->opts.exhaustive &&
+	    (stage == CHOUSA_STAGE_REPUTATION ? it->settled :
+	    it->family_settled)) {
+		f->status = CHOUSA_ST_SKIPPED;
+		f->reason = stage == CHOUSA_STAGE_REPUTATION ?
+		    "verdict already settled (--exhaustive asks)" :
+		    "family already settled (--exhaustive asks)";
+		return CHOUSA_OK;
+	}
+	it->rep->lookups++;
+	q->ctx = ctx;
+	q->source = src;
+	q->ind = &sub->ind;
+	q->finding = f;
+	memset(&err, 0, sizeof(err));
+	rc = src->start(q, &err);
+	if (rc != CHOUSA_OK) {
+		if (rc == CHOUSA_ENOMEM)
+			return rc;
+		f->status = CHOUSA_ST_ERROR;
+		f->reason = chousa_arena_strdup(ctx->arena, err.msg[0] ?
+		    err.msg : chousa_rc_name(rc));
+	}
+	return CHOUSA_OK;
+}
+
+/*
+ * What the cheap sources said so far: a verdict two sources agree on (or
+ * a benign listing), or a family well supported by a sample.
+ */
+static int
+settle(struct chousa_ctx *ctx, struct inv_item *it, unsigned stage)
+{
+	int rc;
+
+	if (stage == CHOUSA_STAGE_REPUTATION)
+		return inv_verdict(ctx, it);
+	rc = inv_collect_samples(ctx, it);
+	if (rc == CHOUSA_OK)
+		rc = inv_family(ctx, it);
+	it->family_settled = rc == CHOUSA_OK && it->rep->family != NULL &&
+	    it->rep->family->confidence >= 85 && it->rep->n_samples > 0 &&
+	    it->rep->family->n_votes == 1;
+	return rc;
+}
+
+/*
+ * Ask every selected source of the stage about subjects [from, to): the
+ * cheap ones first, subject by subject (so the local sources share one
+ * store look-up per subject), then, unless that settled the question, the
+ * costly ones.
+ */
+static int
+ask_all(struct chousa_ctx *ctx, struct inv_item *it, unsigned stage,
+    size_t from, size_t to)
+{
+	size_t s, i;
+	int rc, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		/* Offline, every costly source is skipped anyway. */
+		if (pass == 1 && !ctx->opts.exhaustive && ctx->http != NULL) {
+			rc = settle(ctx, it, stage);
+			if (rc != CHOUSA_OK)
+				return rc;
+		}
+		for (i = from; i < to && i < it->n_subjects; i++)
+			for (s = 0; s < ctx->n_sources; s++) {
+				if ((ctx->sources[s]->cost >= COSTLY) != pass)
+					continue;
+				rc = ask(ctx, it, stage, ctx->sources[s],
+				    &it->subjects[i]);
+				if (rc != CHOUSA_OK)
+					return rc;
+			}
+	}
+	return CHOUSA_OK;
+}
+
+/* Drive the online look-ups, then close the ones that never ended. */
+static int
+drive(struct chousa_ctx *ctx, struct inv_item *items, size_t n,
+    unsigned stage)
+{
+	int si = stage_index(stage);
+	struct chousa_err err;
+	const char *why = NULL;
+	size_t k, i;
+
+	if (ctx->http != NULL && chousa_http_run(ctx->http, &err) !=
+	    CHOUSA_OK)
+		why = chousa_arena_strdup(ctx->arena, err.msg);
+	for (k = 0; k < n; k++)
+		for (i = 0; i < items[k].n_found[si]; i++) {
+			struct chousa_finding *f = items[k].found[si][i];
+
+			if (f->status != CHOUSA_ST_PENDING)
+				continue;
+			f->status = CHOUSA_ST_ERROR;
+			f->reason = why != NULL ? why :
+			    "the source ended without an answer";
+		}
+	return CHOUSA_OK;
+}
+
+/* ---- the stages ---- */
+
+static int
+stage_reputation(struct chousa_ctx *ctx, struct inv_item *items, size_t n)
+{
+	size_t k;
+	int rc;
+
+	for (k = 0; k < n; k++) {
+		if (items[k].rep->parse_rc != CHOUSA_OK)
+			continue;
+		rc = ask_all(ctx, &items[k], CHOUSA_STAGE_REPUTATION, 0, 1);
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
+	drive(ctx, items, n, CHOUSA_STAGE_REPUTATION);
+	for (k = 0; k < n; k++)
+		if (items[k].rep->parse_rc == CHOUSA_OK) {
+			rc = inv_verdict(ctx, &items[k]);
+			if (rc != CHOUSA_OK)
+				return rc;
+		}
+	return CHOUSA_OK;
+}
+
+/* Related non-sample indicators of the findings of one stage: next hop. */
+static int
+pivot_related(struct chousa_ctx *ctx, struct inv_item *it, int si,
+    size_t first)
+{
+	size_t i, j;
+	int rc;
+
+	for (i = first; i < it->n_found[si]; i++) {
+		struct chousa_finding *f = it->found[si][i];
+
+		if (f->status != CHOUSA_ST_HIT || f->depth + 1 >
+		    ctx->opts.depth)
+			continue;
+		for (j = 0; j < f->n_related; j++) {
+			const struct chousa_related *r = &f->related[j];
+
+			if (r->value == NULL || (CHOUSA_IOC_BIT(r->type) &
+			    CHOUSA_IOC_HASHES))
+				continue;
+			/* Only what ties to infrastructure: not every
+			 * domain a sample looked up is evidence. */
+			if (f->subject_type == CHOUSA_IOC_SHA256 ||
+			    f->subject_type == CHOUSA_IOC_MD5 ||
+			    f->subject_type == CHOUSA_IOC_SHA1)
+				continue;
+			rc = inv_add_subject(ctx, it, r->value, r->type,
+			    f->depth + 1, CHOUSA_MATCH_EXACT);
+			if (rc != CHOUSA_OK)
+				return rc;
+		}
+	}
+	return CHOUSA_OK;
+}
+
+static int
+stage_identification(struct chousa_ctx *ctx, struct inv_item *items,
+    size_t n)
+{
+	size_t k, *from, *seen;
+	int rc = CHOUSA_OK, round;
+
+	from = chousa_arena_alloc(ctx->arena, (n ? n : 1) * sizeof(*from));
+	seen = chousa_arena_alloc(ctx->arena, (n ? n : 1) * sizeof(*seen));
+	if (from == NULL || seen == NULL)
+		return CHOUSA_ENOMEM;
+	/* The structural pivots: a URL's host, a registrable domain. */
+	for (k = 0; k < n; k++) {
+		struct inv_item *it = &items[k];
+		const struct chousa_indicator *ind = &it->rep->ind;
+
+		if (it->rep->parse_rc != CHOUSA_OK)
+			continue;
+		if (ind->type == CHOUSA_IOC_URL && ind->host != NULL) {
+			rc = inv_add_subject(ctx, it, ind->host,
+			    ind->host_type, 0, CHOUSA_MATCH_HOST);
+			if (rc == CHOUSA_OK)
+				rc = inv_add_edge(ctx, it, ind->host,
+				    ind->host_type, ind->value, ind->type,
+				    "host-of", "chousa");
+		}
+		if (rc == CHOUSA_OK && ind->regdomain != NULL &&
+		    (ind->type == CHOUSA_IOC_URL ||
+		    ind->type == CHOUSA_IOC_DOMAIN) &&
+		    !inv_has_subject(it, ind->regdomain)) {
+			rc = inv_add_subject(ctx, it, ind->regdomain,
+			    CHOUSA_IOC_DOMAIN, 0, CHOUSA_MATCH_REGDOMAIN);
+			if (rc == CHOUSA_OK)
+				rc = inv_add_edge(ctx, it, ind->regdomain,
+				    CHOUSA_IOC_DOMAIN, ind->host != NULL ?
+				    ind->host : ind->value, CHOUSA_IOC_DOMAIN,
+				    "regdomain-of", "chousa");
+		}
+		/* An md5 or sha1 the reputation stage resolved: its sha256,
+		 * which reports and relations are keyed by. */
+		if (rc == CHOUSA_OK && (ind->type == CHOUSA_IOC_MD5 ||
+		    ind->type == CHOUSA_IOC_SHA1)) {
+			size_t i;
+
+			for (i = 0; i < it->n_found[0] && rc == CHOUSA_OK; i++)
+				if (it->found[0][i]->status == CHOUSA_ST_HIT &&
+				    it->found[0][i]->matched != NULL &&
+				    strlen(it->found[0][i]->matched) == 64)
+					rc = inv_add_subject(ctx, it,
+					    it->found[0][i]->matched,
+					    CHOUSA_IOC_SHA256, 0,
+					    CHOUSA_MATCH_EXACT);
+		}
+		if (rc != CHOUSA_OK)
+			return rc;
+		from[k] = 0;
+		seen[k] = 0;
+		/* Reputation's findings on the input may relate things. */
+		rc = pivot_related(ctx, it, 0, 0);
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
+	/* The walk: each round asks about the subjects the last one found. */
+	for (round = 0; round <= ctx->opts.depth; round++) {
+		int more = 0;
+
+		for (k = 0; k < n; k++) {
+			struct inv_item *it = &items[k];
+			size_t to = it->n_subjects;
+
+			if (it->rep->parse_rc != CHOUSA_OK || from[k] >= to)
+				continue;
+			rc = ask_all(ctx, it, CHOUSA_STAGE_IDENTIFICATION,
+			    from[k], to);
+			if (rc != CHOUSA_OK)
+				return rc;
+			from[k] = to;
+			more = 1;
+		}
+		if (!more)
+			break;
+		drive(ctx, items, n, CHOUSA_STAGE_IDENTIFICATION);
+		for (k = 0; k < n; k++) {
+			if (items[k].rep->parse_rc != CHOUSA_OK)
+				continue;
+			rc = pivot_related(ctx, &items[k], 1, seen[k]);
+			seen[k] = items[k].n_found[1];
+			if (rc != CHOUSA_OK)
+				return rc;
+		}
+	}
+	for (k = 0; k < n; k++)
+		if (items[k].rep->parse_rc == CHOUSA_OK) {
+			rc = inv_verdict(ctx, &items[k]);
+			if (rc == CHOUSA_OK)
+				rc = inv_collect_samples(ctx, &items[k]);
+			if (rc != CHOUSA_OK)
+				return rc;
+		}
+	return CHOUSA_OK;
+}
+
+static int
+stage_enrichment(struct chousa_ctx *ctx, struct inv_item *items, size_t n)
+{
+	size_t k, i, first;
+	int rc;
+
+	/* The top samples. */
+	for (k = 0; k < n; k++) {
+		struct inv_item *it = &items[k];
+		struct chousa_report *rep = it->rep;
+
+		if (rep->parse_rc != CHOUSA_OK)
+			continue;
+		first = it->n_subjects;
+		for (i = 0; i < rep->n_samples &&
+		    i < (size_t)ctx->opts.max_samples; i++) {
+			const char *h = rep->samples[i].sha256;
+			int type = strlen(h) == 64 ? CHOUSA_IOC_SHA256 :
+			    strlen(h) == 40 ? CHOUSA_IOC_SHA1 : CHOUSA_IOC_MD5;
+			size_t j;
+
+			rc = inv_add_subject(ctx, it, h, type, 1,
+			    CHOUSA_MATCH_EXACT);
+			if (rc != CHOUSA_OK)
+				return rc;
+			/*
+			 * Kept on the subject: the samples are collected
+			 * again from the findings after this stage.
+			 */
+			for (j = 0; j < it->n_subjects; j++)
+				if (strcmp(it->subjects[j].value, h) == 0)
+					it->subjects[j].enriched = 1;
+		}
+		/* A hash given as input is its own sample. */
+		rc = ask_all(ctx, it, CHOUSA_STAGE_ENRICHMENT, 0, 1);
+		if (rc == CHOUSA_OK)
+			rc = ask_all(ctx, it, CHOUSA_STAGE_ENRICHMENT, first,
+			    it->n_subjects);
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
+	drive(ctx, items, n, CHOUSA_STAGE_ENRICHMENT);
+	/* The family: votes over everything, then its description. */
+	for (k = 0; k < n; k++) {
+		struct inv_item *it = &items[k];
+
+		if (it->rep->parse_rc != CHOUSA_OK)
+			continue;
+		rc = inv_collect_samples(ctx, it);
+		if (rc == CHOUSA_OK)
+			rc = inv_family(ctx, it);
+		if (rc != CHOUSA_OK)
+			return rc;
+		if (it->rep->family != NULL) {
+			first = it->n_subjects;
+			rc = inv_add_subject(ctx, it, it->rep->family->id,
+			    CHOUSA_IOC_NONE, 2, CHOUSA_MATCH_EXACT);
+			if (rc == CHOUSA_OK)
+				rc = ask_all(ctx, it, CHOUSA_STAGE_ENRICHMENT,
+				    first, it->n_subjects);
+			if (rc != CHOUSA_OK)
+				return rc;
+		}
+	}
+	drive(ctx, items, n, CHOUSA_STAGE_ENRICHMENT);
+	for (k = 0; k < n; k++) {
+		struct inv_item *it = &items[k];
+
+		if (it->rep->parse_rc != CHOUSA_OK)
+			continue;
+		rc = inv_family(ctx, it);
+		if (rc == CHOUSA_OK)
+			rc = inv_verdict(ctx, it);
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
+	return CHOUSA_OK;
+}
+
+/* The pipeline, in one place. */
+static const struct {
+	const char	*name;
+	unsigned	 stage;
+	int		(*run)(struct chousa_ctx *, struct inv_item *, size_t);
+} stages[] = {
+	{ "reputation", CHOUSA_STAGE_REPUTATION, stage_reputation },
+	{ "identification", CHOUSA_STAGE_IDENTIFICATION,
+	    stage_identification },
+	{ "enrichment", CHOUSA_STAGE_ENRICHMENT, stage_enrichment },
+};
+
+/* Stable order of sources by cost, cheap and local first. */
+static void
+sort_sources(struct chousa_ctx *ctx)
+{
+	size_t i, j;
+
+	for (i = 1; i < ctx->n_sources; i++) {
+		const struct chousa_source *s = ctx->sources[i];
+
+		for (j = i; j > 0 && ctx->sources[j - 1]->cost > s->cost; j--)
+			ctx->sources[j] = ctx->sources[j - 1];
+		ctx->sources[j] = s;
+	}
+}
+
+static void
+count(struct chousa_report *rep)
+{
+	size_t s, i;
+
+	for (s = 0; s < rep->n_stages; s++)
+		for (i = 0; i < rep->stages[s].n_findings; i++)
+			switch (rep->stages[s].findings[i].status) {
+			case CHOUSA_ST_HIT:	rep->n_hits++; break;
+			case CHOUSA_ST_MISS:	rep->n_misses++; break;
+			case CHOUSA_ST_SKIPPED:	rep->n_skipped++; break;
+			default:		rep->n_errors++; break;
+			}
+}
+
+/* Copy the working findings into the report's stages. */
+static int
+finish(struct chousa_ctx *ctx, struct inv_item *it)
+{
+	struct chousa_report *rep = it->rep;
+	size_t s, i;
+
+	rep->n_stages = 3;
+	for (s = 0; s < 3; s++) {
+		struct chousa_report_stage *st = &rep->stages[s];
+
+		st->name = stages[s].name;
+		st->n_findings = it->n_found[s];
+		if (st->n_findings == 0)
+			continue;
+		st->findings = chousa_arena_alloc(ctx->arena,
+		    st->n_findings * sizeof(*st->findings));
+		if (st->findings == NULL)
+			return CHOUSA_ENOMEM;
+		for (i = 0; i < st->n_findings; i++)
+			st->findings[i] = *it->found[s][i];
+	}
+	count(rep);
+	for (s = 0; s < 3; s++)
+		for (i = 0; i < rep->stages[s].n_findings; i++) {
+			const struct chousa_finding *f =
+			    &rep->stages[s].findings[i];
+			char when[32];
+
+			if (!f->from_cache || f->cached_at == 0)
+				continue;
+			chousa_time_format(f->cached_at, when, sizeof(when));
+			inv_add_note(ctx, it, "%s answered from the cache "
+			    "(fetched %s)", f->source, when);
+		}
+	return CHOUSA_OK;
+}
+
+int
+chousa_investigate(struct chousa_ctx *ctx, const char *const *inputs,
+    size_t n, struct chousa_report **out, struct chousa_err *err)
+{
+	struct chousa_report *reps;
+	struct inv_item *items;
+	size_t k, s;
+	int rc = CHOUSA_OK;
+
+	sort_sources(ctx);
+	reps = chousa_arena_alloc(ctx->arena, (n ? n : 1) * sizeof(*reps));
+	items = chousa_arena_alloc(ctx->arena, (n ? n : 1) * sizeof(*items));
+	if (reps == NULL || items == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	for (k = 0; k < n; k++) {
+		struct chousa_report *rep = &reps[k];
+		struct chousa_err perr;
+		size_t len = strlen(inputs[k]);
+
+		items[k].rep = rep;
+		rep->match = -1;
+		rep->input = chousa_arena_strndup(ctx->arena, inputs[k],
+		    len > INPUT_MAX ? INPUT_MAX : len);
+		if (rep->input == NULL)
+			return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+		rep->parse_rc = chousa_ioc_parse(ctx->arena, inputs[k], len,
+		    CHOUSA_IOC_ALL, &rep->ind, &perr);
+		if (rep->parse_rc == CHOUSA_ENOMEM)
+			return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+		if (rep->parse_rc != CHOUSA_OK) {
+			void *probe = mem_alloc(64);
+
+			/*
+			 * A parser may report a failed allocation as bad
+			 * input; when memory is out now, say memory.
+			 */
+			if (probe == NULL)
+				return chousa_errf(err, CHOUSA_ENOMEM,
+				    "out of memory");
+			mem_free(probe);
+			rep->parse_error = chousa_arena_strdup(ctx->arena,
+			    perr.msg);
+			if (rep->parse_error == NULL)
+				return chousa_errf(err, CHOUSA_ENOMEM,
+				    "out of memory");
+			continue;
+		}
+		rc = inv_add_subject(ctx, &items[k], rep->ind.value,
+		    rep->ind.type, 0, CHOUSA_MATCH_EXACT);
+		if (rc != CHOUSA_OK)
+			return chousa_errf(err, rc, "out of memory");
+		if (rep->ind.flags & CHOUSA_IOC_F_NONPUBLIC)
+			inv_add_note(ctx, &items[k], "%s is not a public "
+			    "address: no feed can know it", rep->ind.value);
+		rep->at.at = ctx->opts.at;
+	}
+	for (s = 0; s < sizeof(stages) / sizeof(stages[0]); s++) {
+		rc = stages[s].run(ctx, items, n);
+		if (rc != CHOUSA_OK)
+			return chousa_errf(err, rc, "out of memory during %s",
+			    stages[s].name);
+	}
+	for (k = 0; k < n; k++) {
+		if (reps[k].parse_rc != CHOUSA_OK)
+			continue;
+		rc = finish(ctx, &items[k]);
+		if (rc == CHOUSA_OK)
+			rc = inv_time_check(ctx, &items[k]);
+		if (rc == CHOUSA_OK)
+			rc = inv_conclude(ctx, &items[k]);
+		if (rc != CHOUSA_OK)
+			return chousa_errf(err, rc, "out of memory");
+	}
+	*out = reps;
+	return CHOUSA_OK;
+}

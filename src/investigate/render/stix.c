@@ -1,0 +1,483 @@
+/*
+ * stix.c: the reports as one STIX 2.1 bundle: chousa's identity, an
+ * observable for each investigated indicator and sample, indicators with
+ * STIX patterns for what is malicious or suspicious, the family as a
+ * malware object, the relationships between them, and the conclusion as a
+ * note.  Every id is a UUIDv5 of the object's content (observables use the
+ * STIX namespace and their id-contributing properties, as the spec says),
+ * so the same investigation always gives the same bundle and a TIP merges
+ * repeated imports instead of duplicating them.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/mem.h"
+#include "investigate/render/graph.h"
+#include "investigate/render/render.h"
+
+/* The STIX 2.1 namespace for observable ids (section 2.9). */
+static const unsigned char ns_stix[16] = { 0x00, 0xab, 0xed, 0xb4, 0xaa,
+    0x42, 0x58, 0x1e, 0x8e, 0x1c, 0x9c, 0x6b, 0x1e, 0x5f, 0x5a, 0x4b };
+/* chousa's own namespace for the other objects (a fixed random UUID). */
+static const unsigned char ns_chousa[16] = { 0x6c, 0x8a, 0x1f, 0x2e, 0x5b,
+    0x3d, 0x4e, 0x71, 0x9a, 0x0c, 0x2d, 0x7e, 0x41, 0xb8, 0x93, 0x5f };
+
+/* "type--uuid5(ns, name)" into id (at least ID_SIZE bytes). */
+static void
+make_id(char *id, size_t id_size, const char *type,
+    const unsigned char ns[16], const char *name, size_t name_len)
+{
+	char uuid[40];
+
+	render_uuid5(uuid, ns, name, name_len);
+	snprintf(id, id_size, "%s--%s", type, uuid);
+}
+
+/* ---- the bundle ---- */
+
+#define ID_SIZE		80
+/* Objects remembered for de-duplication across reports. */
+#define SEEN_MAX	((size_t)1 << 20)
+
+struct stix_state {
+	char		 now[32];	/* "2026-01-01T00:00:00.000Z" */
+	char		 identity[ID_SIZE];
+	size_t		 n_objects;
+	uint64_t	*seen;		/* open addressing, 0 = empty */
+	size_t		 seen_cap;
+	size_t		 n_seen;
+	struct chousa_buf name;		/* id content */
+	struct chousa_buf tmp;
+};
+
+static uint64_t
+id_key(const char *id)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *id != '\0'; id++)
+		h = (h ^ (unsigned char)*id) * 1099511628211ull;
+	return h ? h : 1;
+}
+
+/*
+ * Whether id was written already; remembers it when not.  Past the cap,
+ * objects may repeat, which STIX consumers merge by id: never unbounded.
+ */
+static int
+seen(struct stix_state *st, const char *id)
+{
+	uint64_t key = id_key(id);
+	size_t i;
+
+	if (st->n_seen * 2 >= st->seen_cap) {
+		size_t cap = st->seen_cap ? st->seen_cap * 2 : 1024, j;
+		uint64_t *t;
+
+		if (cap > SEEN_MAX)
+			return 0;
+		t = mem_alloc(cap * sizeof(*t));
+		if (t == NULL)
+			return 0;
+		for (j = 0; j < st->seen_cap; j++) {
+			if (st->seen[j] == 0)
+				continue;
+			for (i = st->seen[j] & (cap - 1); t[i] != 0;
+			    i = (i + 1) & (cap - 1))
+				;
+			t[i] = st->seen[j];
+		}
+		mem_free(st->seen);
+		st->seen = t;
+		st->seen_cap = cap;
+	}
+	for (i = key & (st->seen_cap - 1); st->seen[i] != 0;
+	    i = (i + 1) & (st->seen_cap - 1))
+		if (st->seen[i] == key)
+			return 1;
+	st->seen[i] = key;
+	st->n_seen++;
+	return 0;
+}
+
+/*
+ * Start an object: the comma before it, type, spec_version, id, and for
+ * domain objects created/modified/created_by_ref.
+ */
+static void
+obj_begin(struct chousa_render *r, const char *type, const char *id,
+    int sdo)
+{
+	struct stix_state *st = r->state;
+	struct chousa_buf *out = r->out;
+
+	if (st->n_objects++ > 0)
+		chousa_buf_adds(out, ",\n");
+	chousa_buf_addf(out, "{\"type\":\"%s\",\"spec_version\":\"2.1\","
+	    "\"id\":\"%s\"", type, id);
+	if (sdo)
+		chousa_buf_addf(out, ",\"created\":\"%s\",\"modified\":\"%s\","
+		    "\"created_by_ref\":\"%s\"", st->now, st->now,
+		    st->identity);
+}
+
+static void
+json_kv(struct chousa_buf *out, const char *key, const char *value)
+{
+	if (value == NULL)
+		return;
+	chousa_buf_addf(out, ",\"%s\":", key);
+	chousa_esc_json_str(out, value);
+}
+
+static const char *
+hash_name(const char *h)
+{
+	switch (strlen(h)) {
+	case 32:
+		return "MD5";
+	case 40:
+		return "SHA-1";
+	case 128:
+		return "SHA-512";
+	default:
+		return "SHA-256";
+	}
+}
+
+/* The observable type for an indicator type, or NULL. */
+static const char *
+sco_type(int type, const char *value)
+{
+	switch (type) {
+	case CHOUSA_IOC_IPV4:
+		return "ipv4-addr";
+	case CHOUSA_IOC_IPV6:
+		return "ipv6-addr";
+	case CHOUSA_IOC_CIDR:
+		return strchr(value, ':') != NULL ? "ipv6-addr" : "ipv4-addr";
+	case CHOUSA_IOC_DOMAIN:
+		return "domain-name";
+	case CHOUSA_IOC_URL:
+		return "url";
+	case CHOUSA_IOC_EMAIL:
+		return "email-addr";
+	case CHOUSA_IOC_MD5:
+	case CHOUSA_IOC_SHA1:
+	case CHOUSA_IOC_SHA256:
+	case CHOUSA_IOC_SHA512:
+		return "file";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Write the observable for value (once per bundle) and put its id in id.
+ * The id hashes the JSON of its id-contributing properties: value, or
+ * hashes for a file.  Returns 0 when the type has no observable.
+ */
+static int
+sco(struct chousa_render *r, int type, const char *value, char *id)
+{
+	struct stix_state *st = r->state;
+	struct chousa_buf *out = r->out;
+	const char *t = sco_type(type, value);
+	int is_file = t != NULL && strcmp(t, "file") == 0;
+
+	if (t == NULL || value == NULL)
+		return 0;
+	chousa_buf_reset(&st->name);
+	if (is_file) {
+		chousa_buf_addf(&st->name, "{\"hashes\":{\"%s\":",
+		    hash_name(value));
+		chousa_esc_json_str(&st->name, value);
+		chousa_buf_adds(&st->name, "}}");
+	} else {
+		chousa_buf_adds(&st->name, "{\"value\":");
+		chousa_esc_json_str(&st->name, value);
+		chousa_buf_adds(&st->name, "}");
+	}
+	make_id(id, ID_SIZE, t, ns_stix, st->name.data, st->name.len);
+	if (seen(st, id))
+		return 1;
+	obj_begin(r, t, id, 0);
+	if (is_file) {
+		chousa_buf_addf(out, ",\"hashes\":{\"%s\":", hash_name(value));
+		chousa_esc_json_str(out, value);
+		chousa_buf_adds(out, "}");
+	} else
+		json_kv(out, "value", value);
+	chousa_buf_adds(out, "}");
+	return 1;
+}
+
+/* A STIX pattern for value: quotes and backslashes escaped (4.1.2). */
+static void
+pattern(struct stix_state *st, int type, const char *value)
+{
+	const char *t = sco_type(type, value), *p;
+
+	chousa_buf_reset(&st->tmp);
+	if (strcmp(t, "file") == 0)
+		chousa_buf_addf(&st->tmp, "[file:hashes.'%s' = '",
+		    hash_name(value));
+	else
+		chousa_buf_addf(&st->tmp, "[%s:value = '", t);
+	for (p = value; *p != '\0'; p++) {
+		if (*p == '\'' || *p == '\\')
+			chousa_buf_addch(&st->tmp, '\\');
+		chousa_buf_addch(&st->tmp, *p);
+	}
+	chousa_buf_adds(&st->tmp, "']");
+}
+
+/* An indicator for value that indicates malware_id (or nothing). */
+static void
+indicator(struct chousa_render *r, int type, const char *value, int verdict,
+    const char *description, const char *malware_id)
+{
+	struct stix_state *st = r->state;
+	struct chousa_buf *out = r->out;
+	char id[ID_SIZE], rel[ID_SIZE];
+
+	if (sco_type(type, value) == NULL)
+		return;
+	pattern(st, type, value);
+	make_id(id, ID_SIZE, "indicator", ns_chousa, st->tmp.data,
+	    st->tmp.len);
+	if (!seen(st, id)) {
+		obj_begin(r, "indicator", id, 1);
+		chousa_buf_adds(out, ",\"name\":");
+		chousa_buf_reset(&st->name);
+		chousa_buf_addf(&st->name, "%s %s",
+		    chousa_verdict_name(verdict), chousa_ioc_type_name(type));
+		chousa_buf_adds(&st->name, " ");
+		chousa_buf_adds(&st->name, value);
+		chousa_esc_json_str(out, st->name.data);
+		json_kv(out, "description", description);
+		chousa_buf_addf(out, ",\"indicator_types\":[\"%s\"]",
+		    verdict == CHOUSA_V_MALICIOUS ? "malicious-activity" :
+		    "anomalous-activity");
+		json_kv(out, "pattern", st->tmp.data);
+		chousa_buf_addf(out, ",\"pattern_type\":\"stix\","
+		    "\"valid_from\":\"%s\"}", st->now);
+	}
+	if (malware_id == NULL)
+		return;
+	chousa_buf_reset(&st->name);
+	chousa_buf_addf(&st->name, "%s|indicates|%s", id, malware_id);
+	make_id(rel, ID_SIZE, "relationship", ns_chousa, st->name.data,
+	    st->name.len);
+	if (seen(st, rel))
+		return;
+	obj_begin(r, "relationship", rel, 1);
+	chousa_buf_addf(out, ",\"relationship_type\":\"indicates\","
+	    "\"source_ref\":\"%s\",\"target_ref\":\"%s\"}", id, malware_id);
+}
+
+static void
+relationship(struct chousa_render *r, const char *type, const char *from,
+    const char *to, const char *description)
+{
+	struct stix_state *st = r->state;
+	char id[ID_SIZE];
+
+	chousa_buf_reset(&st->name);
+	chousa_buf_addf(&st->name, "%s|%s|%s|", from, type, to);
+	if (description != NULL)
+		chousa_buf_adds(&st->name, description);
+	make_id(id, ID_SIZE, "relationship", ns_chousa, st->name.data,
+	    st->name.len);
+	if (seen(st, id))
+		return;
+	obj_begin(r, "relationship", id, 1);
+	chousa_buf_addf(r->out, ",\"relationship_type\":\"%s\","
+	    "\"source_ref\":\"%s\",\"target_ref\":\"%s\"", type, from, to);
+	json_kv(r->out, "description", description);
+	chousa_buf_adds(r->out, "}");
+}
+
+static int
+stix_begin(struct chousa_render *r, struct chousa_err *err)
+{
+	struct stix_state *st;
+	char when[32], bundle[ID_SIZE];
+
+	st = chousa_arena_alloc(r->arena, sizeof(*st));
+	if (st == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	chousa_buf_init(&st->name, 1 << 20);
+	chousa_buf_init(&st->tmp, 1 << 20);
+	r->state = st;
+	chousa_time_format(r->opts.now != 0 ? r->opts.now :
+	    (int64_t)time(NULL), when, sizeof(when));
+	/* STIX wants milliseconds in created and modified. */
+	snprintf(st->now, sizeof(st->now), "%.19s.000Z", when);
+	make_id(st->identity, ID_SIZE, "identity", ns_chousa, "chousa", 6);
+	make_id(bundle, ID_SIZE, "bundle", ns_chousa, st->now,
+	    strlen(st->now));
+	chousa_buf_addf(r->out, "{\"type\":\"bundle\",\"id\":\"%s\","
+	    "\"objects\":[\n", bundle);
+	seen(st, st->identity);
+	obj_begin(r, "identity", st->identity, 0);
+	chousa_buf_addf(r->out, ",\"created\":\"%s\",\"modified\":\"%s\","
+	    "\"name\":\"chousa\",\"identity_class\":\"system\","
+	    "\"description\":\"chousa %s, an investigation tool for security "
+	    "analysts\"}", st->now, st->now, CHOUSA_VERSION);
+	return CHOUSA_OK;
+}
+
+static int
+stix_item(struct chousa_render *r, const struct chousa_report *rep,
+    struct chousa_err *err)
+{
+	struct stix_state *st = r->state;
+	struct chousa_buf *out = r->out;
+	const struct chousa_report_family *f = rep->family;
+	char input_id[ID_SIZE], malware[ID_SIZE], file_id[ID_SIZE];
+	char note[ID_SIZE];
+	int has_input, bad;
+	size_t i;
+
+	(void)err;
+	if (rep->parse_rc != CHOUSA_OK)
+		return CHOUSA_OK;	/* nothing to describe */
+	bad = rep->verdict == CHOUSA_V_MALICIOUS ||
+	    rep->verdict == CHOUSA_V_SUSPICIOUS;
+	has_input = sco(r, rep->ind.type, rep->ind.value, input_id);
+
+	/* The family, with the samples that belong to it. */
+	malware[0] = '\0';
+	if (f != NULL && f->id != NULL && bad) {
+		make_id(malware, ID_SIZE, "malware", ns_chousa, f->id,
+		    strlen(f->id));
+		for (i = 0; i < rep->n_samples; i++)
+			sco(r, CHOUSA_IOC_SHA256, rep->samples[i].sha256,
+			    file_id);
+		if (!seen(st, malware)) {
+			obj_begin(r, "malware", malware, 1);
+			json_kv(out, "name", f->name != NULL ? f->name : f->id);
+			json_kv(out, "description", f->description);
+			chousa_buf_adds(out, ",\"malware_types\":[\"unknown\"],"
+			    "\"is_family\":true");
+			if (f->aliases != NULL && f->aliases[0] != '\0') {
+				const char *p = f->aliases, *c;
+
+				chousa_buf_adds(out, ",\"aliases\":[");
+				for (i = 0; i < 64; i++) {
+					c = strchr(p, ',');
+					if (i > 0)
+						chousa_buf_adds(out, ",");
+					chousa_buf_addch(out, '"');
+					while (*p == ' ')
+						p++;
+					chousa_esc_json(out, p, c != NULL ?
+					    (size_t)(c - p) : strlen(p));
+					chousa_buf_addch(out, '"');
+					if (c == NULL)
+						break;
+					p = c + 1;
+				}
+				chousa_buf_adds(out, "]");
+			}
+			if (rep->n_samples > 0) {
+				chousa_buf_adds(out, ",\"sample_refs\":[");
+				for (i = 0; i < rep->n_samples; i++) {
+					sco(r, CHOUSA_IOC_SHA256,
+					    rep->samples[i].sha256, file_id);
+					chousa_buf_addf(out, "%s\"%s\"",
+					    i > 0 ? "," : "", file_id);
+				}
+				chousa_buf_adds(out, "]");
+			}
+			chousa_buf_adds(out, "}");
+		}
+	}
+
+	/* What to detect: the indicator itself and its samples. */
+	if (bad) {
+		indicator(r, rep->ind.type, rep->ind.value, rep->verdict,
+		    rep->verdict_reason, malware[0] ? malware : NULL);
+		for (i = 0; i < rep->n_samples; i++)
+			indicator(r, CHOUSA_IOC_SHA256, rep->samples[i].sha256,
+			    CHOUSA_V_MALICIOUS, rep->samples[i].family,
+			    malware[0] ? malware : NULL);
+	}
+
+	/* How each sample relates to the indicator, as chousa saw it. */
+	for (i = 0; has_input && i < rep->n_samples; i++) {
+		const struct chousa_report_sample *s = &rep->samples[i];
+		int rel = s->rel;
+
+		if (!sco(r, CHOUSA_IOC_SHA256, s->sha256, file_id))
+			continue;
+		if (rel == CHOUSA_REL_DELIVERED)
+			relationship(r, "related-to", input_id, file_id,
+			    "delivered");
+		else
+			relationship(r, "related-to", file_id, input_id,
+			    chousa_rel_name(rel));
+		if (malware[0] != '\0' && (rel == CHOUSA_REL_CONTACTED ||
+		    rel == CHOUSA_REL_C2) && rep->ind.type != CHOUSA_IOC_SHA256)
+			relationship(r, "communicates-with", malware,
+			    input_id, NULL);
+		if (malware[0] != '\0' && rel == CHOUSA_REL_DROPPED)
+			relationship(r, "drops", malware, file_id, NULL);
+	}
+
+	/* The conclusion, as a note on the observable. */
+	if (has_input && rep->n_conclusion > 0) {
+		chousa_buf_reset(&st->tmp);
+		for (i = 0; i < rep->n_conclusion; i++) {
+			if (i > 0)
+				chousa_buf_addch(&st->tmp, ' ');
+			chousa_buf_adds(&st->tmp, rep->conclusion[i]);
+		}
+		chousa_buf_reset(&st->name);
+		chousa_buf_addf(&st->name, "note|%s|", input_id);
+		chousa_buf_add(&st->name, st->tmp.data, st->tmp.len);
+		make_id(note, ID_SIZE, "note", ns_chousa, st->name.data,
+		    st->name.len);
+		if (!seen(st, note)) {
+			obj_begin(r, "note", note, 1);
+			chousa_buf_reset(&st->name);
+			chousa_buf_addf(&st->name, "chousa: %s",
+			    chousa_verdict_name(rep->verdict));
+			json_kv(out, "abstract", st->name.data);
+			json_kv(out, "content", st->tmp.data);
+			chousa_buf_addf(out, ",\"object_refs\":[\"%s\"",
+			    input_id);
+			if (malware[0] != '\0')
+				chousa_buf_addf(out, ",\"%s\"", malware);
+			chousa_buf_adds(out, "]}");
+		}
+	}
+	if (st->tmp.failed != CHOUSA_OK && out->failed == CHOUSA_OK)
+		out->failed = st->tmp.failed;
+	if (st->name.failed != CHOUSA_OK && out->failed == CHOUSA_OK)
+		out->failed = st->name.failed;
+	return CHOUSA_OK;
+}
+
+static int
+stix_end(struct chousa_render *r, struct chousa_err *err)
+{
+	struct stix_state *st = r->state;
+
+	(void)err;
+	chousa_buf_adds(r->out, "\n]}\n");
+	if (st != NULL) {
+		chousa_buf_release(&st->name);
+		chousa_buf_release(&st->tmp);
+		mem_free(st->seen);
+		st->seen = NULL;
+	}
+	return CHOUSA_OK;
+}
+
+const struct chousa_renderer chousa_renderer_stix = {
+	"stix", "a STIX 2.1 bundle: indicators, malware, relationships",
+	stix_begin, stix_item, stix_end
+};

@@ -1,0 +1,154 @@
+/*
+ * inquest.c: InQuest Labs, optional header "Authorization: Basic <key>"
+ * (the raw key [DOC: python-inquestlabs]); keyless use is rate-limited.
+ * Hashes go to the DFI search (dfi/search/hash/<kind>?hash=), hosts and
+ * URLs to the IOC DB (iocdb/search?keyword=) and, optionally, the
+ * reputation DB (repdb/search?keyword=).  The official client sends the
+ * parameters as a form body on a GET; the Swagger describes query
+ * parameters, which is what we send.  Envelope {"success", "data",
+ * "error"}; record keys are [3RD], no real body was available.
+ * The seeded rate (20 a minute) is a cautious guess for keyless use
+ * [UNCONFIRMED].
+ */
+#include <string.h>
+
+#include "base/mem.h"
+#include "investigate/sources/online.h"
+
+enum { IQ_DFI, IQ_IOCDB, IQ_REPDB };
+
+static int
+on_answer(struct online_q *oq, void *arg, const struct online_result *r)
+{
+	struct chousa_finding *f = online_query(oq)->finding;
+	struct chousa_arena *a = online_arena(oq);
+	int kind = (int)(intptr_t)arg;
+	yajl_val data = jt_get(r->json, "data");
+	size_t i, n = jt_len(data);
+
+	if (kind == IQ_REPDB) {
+		if (r->failed || r->status != 200 || n == 0)
+			return r->failed ? ONLINE_NO_CACHE : ONLINE_CACHE_MISS;
+		online_hit(f, a);
+		if (f->verdict < CHOUSA_V_SUSPICIOUS)
+			f->verdict = CHOUSA_V_SUSPICIOUS;
+		if (f->detail == NULL)
+			f->detail = chousa_arena_printf(a, "on %zu reputation"
+			    " list entr%s", n, n == 1 ? "y" : "ies");
+		return ONLINE_CACHE_HIT;
+	}
+	if (r->status == 404 || jt_bool(r->json, "success") == 0 || n == 0) {
+		if (jt_bool(r->json, "success") == 0 &&
+		    jt_str(r->json, "error") != NULL) {
+			online_error(oq, "InQuest answered '%.80s'",
+			    jt_str(r->json, "error"));
+			return ONLINE_NO_CACHE;
+		}
+		online_miss(f);
+		f->detail = "not known to InQuest Labs";
+		return ONLINE_CACHE_MISS;
+	}
+	online_hit(f, a);
+	if (kind == IQ_DFI) {
+		for (i = 0; i < n && i < 50; i++) {
+			yajl_val it = jt_at(data, i);
+			const char *c = jt_str(it, "classification");
+
+			if (c != NULL && strcmp(c, "MALICIOUS") == 0)
+				f->verdict = CHOUSA_V_MALICIOUS;
+			if (f->file_type == NULL)
+				f->file_type = online_strn(a, jt_str(it,
+				    "file_type"), 100);
+			if (f->first_seen == 0)
+				f->first_seen = online_time(jt_str(it,
+				    "first_seen"));
+			if (f->reference == NULL && jt_str(it, "sha256") &&
+			    online_hash_type(jt_str(it, "sha256")) ==
+			    CHOUSA_IOC_SHA256)
+				f->reference = chousa_arena_printf(a,
+				    "https://labs.inquest.net/dfi/sha256/%s",
+				    jt_str(it, "sha256"));
+		}
+		f->detail = f->verdict == CHOUSA_V_MALICIOUS ?
+		    "classified malicious by InQuest DFI" :
+		    "analysed by InQuest DFI";
+	} else {
+		const char *ref = jt_str(jt_at(data, 0), "reference_link");
+
+		f->verdict = CHOUSA_V_SUSPICIOUS;
+		f->reference = online_strn(a, ref, 500);
+		f->detail = chousa_arena_printf(a, "in %zu IOC DB record%s", n,
+		    n == 1 ? "" : "s");
+	}
+	return ONLINE_CACHE_HIT;
+}
+
+static void
+iq_req(struct online_req *req)
+{
+	online_req_init(req, ONLINE_KEY_HEADER, "Authorization: Basic ");
+}
+
+static int
+iq_start(struct chousa_query *q, struct chousa_err *err)
+{
+	struct online_q *oq = online_begin(q);
+	struct chousa_arena *a;
+	struct online_req req;
+	char *v;
+
+	if (oq == NULL)
+		return CHOUSA_OK;
+	a = online_arena(oq);
+	v = online_urlenc(a, q->ind->value);
+	if (v == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	iq_req(&req);
+	if (online_is_hash(q)) {
+		req.path = chousa_arena_printf(a, "/dfi/search/hash/%s?hash=%s",
+		    online_type_word(q, NULL, NULL, NULL), v);
+		return online_ask(oq, &req, on_answer, (void *)(intptr_t)IQ_DFI,
+		    err);
+	}
+	req.path = chousa_arena_printf(a, "/iocdb/search?keyword=%s", v);
+	if (req.path == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	online_call(oq, &req, on_answer, (void *)(intptr_t)IQ_IOCDB);
+	/* The reputation DB adds to the IOC DB's answer, never decides. */
+	req.optional = 1;
+	req.path = chousa_arena_printf(a, "/repdb/search?keyword=%s", v);
+	if (req.path != NULL)
+		online_call(oq, &req, on_answer, (void *)(intptr_t)IQ_REPDB);
+	return online_started(oq);
+}
+
+static int
+iq_check(struct chousa_query *q, struct chousa_err *err)
+{
+	(void)err;
+	return online_check_with(q, iq_req,
+	    "/iocdb/search?keyword=example.com", NULL);
+}
+
+int
+inquest_parse(const char *body, size_t len, int kind, struct chousa_arena *a,
+    struct chousa_finding *f)
+{
+	return online_parse_buffer(on_answer, (void *)(intptr_t)(kind % 3),
+	    body, len, a, f);
+}
+
+const struct chousa_source chousa_source_inquest = {
+	.name = "inquest",
+	.title = "InQuest Labs",
+	.types = ONLINE_NET | CHOUSA_IOC_HASHES,
+	.stages = CHOUSA_STAGE_REPUTATION | CHOUSA_STAGE_ENRICHMENT,
+	.flags = CHOUSA_SRC_KEY_OPTIONAL,
+	.cost = 40,
+	.rate_per_min = 20,
+	.daily = 0,
+	.ttl = 86400,
+	.default_url = "https://labs.inquest.net/api",
+	.start = iq_start,
+	.check = iq_check,
+};

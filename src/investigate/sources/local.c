@@ -1,0 +1,502 @@
+/*
+ * local.c: the local sources, one per feed in the store (local-urlhaus,
+ * local-threatfox, local-feodo, local-malwarebazaar, local-lists for every
+ * other imported list), the imported reports' relations (local-reports),
+ * the known-benign lists (benign) and the Malpedia catalogue
+ * (local-malpedia).  They share one store look-up per subject (ctx.c) and
+ * differ only by the table row that says which records are theirs.  They
+ * are named apart from the online API sources (urlhaus, threatfox...),
+ * which answer the same questions live.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "base/mem.h"
+#include "investigate/investigate.h"
+
+/* Store `source` values that belong to each feed source. */
+static const char *const urlhaus_names[] = { "urlhaus", NULL };
+static const char *const threatfox_names[] = { "threatfox", NULL };
+static const char *const feodo_names[] = { "feodo", "feodotracker", NULL };
+static const char *const bazaar_names[] = { "malwarebazaar", "bazaar",
+	NULL };
+/*
+ * Imported reports (sandbox exports as MISP events, STIX bundles) name
+ * every host a sample touched, benign ones too: they are evidence for
+ * identification, never a listing that makes a verdict.
+ */
+static const char *const report_names[] = { "misp", "stix", NULL };
+static const char *const *const named_feeds[] = { urlhaus_names,
+	threatfox_names, feodo_names, bazaar_names, report_names, NULL };
+
+#define LABELS_MAX	32
+#define LABEL_RECORDS_MAX 32
+#define RELATED_MAX	256
+
+static int
+name_in(const char *const *names, const char *src)
+{
+	size_t i;
+
+	if (src == NULL)
+		return 0;
+	for (i = 0; names[i] != NULL; i++)
+		if (strcasecmp(names[i], src) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether a record's source is one of the named feeds. */
+static int
+is_named_feed(const char *src)
+{
+	size_t i;
+
+	for (i = 0; named_feeds[i] != NULL; i++)
+		if (name_in(named_feeds[i], src))
+			return 1;
+	return 0;
+}
+
+static void
+add_label(struct chousa_arena *a, struct chousa_finding *f, const char *s,
+    size_t len)
+{
+	const char **grown;
+	size_t i;
+
+	while (len > 0 && (*s == ' ' || *s == '"')) {
+		s++;
+		len--;
+	}
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '"'))
+		len--;
+	if (len == 0 || len > 80 || f->n_labels >= LABELS_MAX)
+		return;
+	for (i = 0; i < f->n_labels; i++)
+		if (strlen(f->labels[i]) == len &&
+		    strncasecmp(f->labels[i], s, len) == 0)
+			return;
+	grown = chousa_arena_alloc(a, (f->n_labels + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return;
+	if (f->n_labels > 0)
+		memcpy(grown, f->labels, f->n_labels * sizeof(*grown));
+	grown[f->n_labels] = chousa_arena_strndup(a, s, len);
+	if (grown[f->n_labels] == NULL)
+		return;
+	f->labels = grown;
+	f->n_labels++;
+}
+
+/*
+ * Tags mix family names with file types ("doc,emotet,heodo"): only a tag
+ * the family catalogue knows becomes a family label.
+ */
+static void
+add_tags(struct chousa_ctx *ctx, struct chousa_finding *f, const char *tags)
+{
+	struct chousa_arena *a = chousa_ctx_arena(ctx);
+	const char *id, *name;
+	char tag[81];
+	size_t n = 0;
+
+	while (tags != NULL && *tags != '\0' && n++ < LABELS_MAX) {
+		size_t len = strcspn(tags, ",");
+
+		if (len > 0 && len < sizeof(tag)) {
+			memcpy(tag, tags, len);
+			tag[len] = '\0';
+			if (ctx_family(ctx, tag, &id, &name) == CHOUSA_OK &&
+			    id != NULL)
+				add_label(a, f, tag, len);
+		}
+		tags += len;
+		if (*tags == ',')
+			tags++;
+	}
+}
+
+/* Strength of a match for picking the best record: lower is better. */
+static int
+match_rank(int match)
+{
+	switch (match) {
+	case CHOUSA_MATCH_EXACT:	return 0;
+	case CHOUSA_MATCH_HOST:		return 1;
+	case CHOUSA_MATCH_URL_HOST:	return 2;
+	case CHOUSA_MATCH_CIDR:		return 3;
+	case CHOUSA_MATCH_PARENT:	return 4;
+	default:			return 5;
+	}
+}
+
+/*
+ * The verdict a listing gives: the indicator itself, a URL's host or a
+ * host that served listed URLs is malicious; a parent domain, range or
+ * registrable domain only makes it suspicious (shared hosting).
+ */
+static int
+match_verdict(int match)
+{
+	return match_rank(match) <= 2 ? CHOUSA_V_MALICIOUS :
+	    CHOUSA_V_SUSPICIOUS;
+}
+
+static int
+feed_start(struct chousa_query *q, const char *const *names, int others,
+    struct chousa_err *err)
+{
+	struct chousa_arena *a = chousa_ctx_arena(q->ctx);
+	struct chousa_finding *f = q->finding;
+	struct chousa_record *recs, *best = NULL;
+	size_t n, i, n_mine = 0, n_used;
+	int rc;
+
+	rc = ctx_store_lookup(q->ctx, q->ind, &recs, &n, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		struct chousa_record *r = &recs[i];
+
+		if (!(others ? !is_named_feed(r->source) :
+		    name_in(names, r->source)))
+			continue;
+		n_mine++;
+		if (best == NULL || match_rank(r->match) <
+		    match_rank(best->match) || (r->match == best->match &&
+		    r->last_seen > best->last_seen))
+			best = r;
+	}
+	if (best == NULL) {
+		f->status = CHOUSA_ST_MISS;
+		return CHOUSA_OK;
+	}
+	/*
+	 * Labels and dates from the records at the best level only, and a
+	 * bounded number of them: a registrable domain such as a code host
+	 * can have thousands of listed URLs.
+	 */
+	for (i = 0, n_used = 0; i < n && n_used < LABEL_RECORDS_MAX; i++) {
+		struct chousa_record *r = &recs[i];
+
+		if (r->match != best->match || !(others ?
+		    !is_named_feed(r->source) : name_in(names, r->source)))
+			continue;
+		n_used++;
+		if (r->family != NULL)
+			add_label(a, f, r->family, strlen(r->family));
+		add_tags(q->ctx, f, r->tags);
+		if (r->first_seen != 0 && (f->first_seen == 0 ||
+		    r->first_seen < f->first_seen))
+			f->first_seen = r->first_seen;
+		if (r->last_seen > f->last_seen)
+			f->last_seen = r->last_seen;
+	}
+	f->status = CHOUSA_ST_HIT;
+	f->verdict = match_verdict(best->match);
+	f->match = best->match;
+	f->matched = best->value;
+	f->online = best->status;
+	f->threat = best->threat;
+	f->reference = best->reference;
+	f->score = best->confidence;
+	if (others && best->source != NULL)
+		f->detail = chousa_arena_printf(a, "%zu record%s from %s",
+		    n_mine, n_mine == 1 ? "" : "s", best->source);
+	else if (n_mine > 1)
+		f->detail = chousa_arena_printf(a, "%zu records", n_mine);
+	if (best->family != NULL) {
+		const char *id, *name;
+
+		if (ctx_family(q->ctx, best->family, &id, &name) ==
+		    CHOUSA_OK && id != NULL)
+			f->family = id;
+	}
+	return CHOUSA_OK;
+}
+
+/* MalwareBazaar: the sample table first, then any hash records. */
+static int
+bazaar_start(struct chousa_query *q, struct chousa_err *err)
+{
+	struct chousa_arena *a = chousa_ctx_arena(q->ctx);
+	struct chousa_finding *f = q->finding;
+	struct chousa_sample s;
+	struct chousa_family fam;
+	int rc;
+
+	if (chousa_ctx_store(q->ctx) == NULL)
+		return chousa_errf(err, CHOUSA_ENOTFOUND, "no store is open");
+	rc = chousa_store_sample(chousa_ctx_store(q->ctx), a, q->ind->value,
+	    &s, err);
+	if (rc == CHOUSA_ENOTFOUND || (rc == CHOUSA_OK && s.source != NULL &&
+	    !name_in(bazaar_names, s.source)))
+		return feed_start(q, bazaar_names, 0, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	f->status = CHOUSA_ST_HIT;
+	f->verdict = CHOUSA_V_MALICIOUS;
+	f->match = CHOUSA_MATCH_EXACT;
+	f->matched = s.sha256;
+	f->first_seen = s.first_seen;
+	f->last_seen = s.first_seen;
+	f->file_type = s.file_type;
+	f->file_name = s.file_name;
+	if (s.family != NULL) {
+		add_label(a, f, s.family, strlen(s.family));
+		if (chousa_store_family(chousa_ctx_store(q->ctx), a, s.family,
+		    &fam, NULL) == CHOUSA_OK)
+			f->family = fam.id;
+	}
+	add_tags(q->ctx, f, s.tags);
+	if (s.sha256 != NULL)
+		f->reference = chousa_arena_printf(a,
+		    "https://bazaar.abuse.ch/sample/%s/", s.sha256);
+	return CHOUSA_OK;
+}
+
+static int
+urlhaus_start(struct chousa_query *q, struct chousa_err *err)
+{
+	return feed_start(q, urlhaus_names, 0, err);
+}
+
+static int
+threatfox_start(struct chousa_query *q, struct chousa_err *err)
+{
+	return feed_start(q, threatfox_names, 0, err);
+}
+
+static int
+feodo_start(struct chousa_query *q, struct chousa_err *err)
+{
+	return feed_start(q, feodo_names, 0, err);
+}
+
+static int
+lists_start(struct chousa_query *q, struct chousa_err *err)
+{
+	return feed_start(q, NULL, 1, err);
+}
+
+/* ---- relations from imported reports (sandbox, MISP, STIX) ---- */
+
+static const char *
+report_title(const char *source)
+{
+	if (strcasecmp(source, "misp") == 0)
+		return "MISP report";
+	if (strcasecmp(source, "stix") == 0)
+		return "STIX report";
+	return source;
+}
+
+/* The family labels a report gives the subject, and its dates. */
+static int
+report_records(struct chousa_query *q, struct chousa_err *err)
+{
+	struct chousa_arena *a = chousa_ctx_arena(q->ctx);
+	struct chousa_finding *f = q->finding;
+	struct chousa_record *recs;
+	size_t n, i;
+	int rc;
+
+	if (q->ind->type == CHOUSA_IOC_NONE)
+		return CHOUSA_OK;
+	rc = ctx_store_lookup(q->ctx, q->ind, &recs, &n, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		struct chousa_record *r = &recs[i];
+
+		/* Only what the report says of the subject itself. */
+		if (!name_in(report_names, r->source) ||
+		    r->match != CHOUSA_MATCH_EXACT)
+			continue;
+		if (r->family != NULL)
+			add_label(a, f, r->family, strlen(r->family));
+		if (r->first_seen != 0 && (f->first_seen == 0 ||
+		    r->first_seen < f->first_seen))
+			f->first_seen = r->first_seen;
+		if (r->last_seen > f->last_seen)
+			f->last_seen = r->last_seen;
+		if (f->detail == NULL)
+			f->detail = report_title(r->source);
+	}
+	return CHOUSA_OK;
+}
+
+static int
+reports_start(struct chousa_query *q, struct chousa_err *err)
+{
+	struct chousa_arena *a = chousa_ctx_arena(q->ctx);
+	struct chousa_finding *f = q->finding;
+	struct chousa_relation *rels;
+	const char *value = q->ind->value;
+	size_t n, i;
+	int rc;
+
+	if (chousa_ctx_store(q->ctx) == NULL)
+		return chousa_errf(err, CHOUSA_ENOTFOUND, "no store is open");
+	rc = chousa_store_relations(chousa_ctx_store(q->ctx), a, value,
+	    &rels, &n, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	/*
+	 * A report's labels matter with its relations; without any, the
+	 * (costly, on a shared host) record look-up would add nothing.
+	 */
+	if (n > 0 && (rc = report_records(q, err)) != CHOUSA_OK)
+		return rc;
+	if (n > RELATED_MAX)
+		n = RELATED_MAX;
+	f->related = chousa_arena_alloc(a, (n ? n : 1) * sizeof(*f->related));
+	if (f->related == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		struct chousa_relation *r = &rels[i];
+		struct chousa_related *o = &f->related[f->n_related];
+		int at_to = strcmp(r->to, value) == 0;
+
+		/*
+		 * Seen from the subject: the other end, with the relation
+		 * kind; which end is the sample tells the direction.
+		 */
+		o->rel = r->rel;
+		o->type = at_to ? r->from_type : r->to_type;
+		o->value = at_to ? r->from : r->to;
+		o->seen = r->seen;
+		if (o->value == NULL || strcmp(o->value, value) == 0)
+			continue;
+		f->n_related++;
+		if (r->seen > f->last_seen)
+			f->last_seen = r->seen;
+		if (r->seen != 0 && (f->first_seen == 0 ||
+		    r->seen < f->first_seen))
+			f->first_seen = r->seen;
+		if (f->detail == NULL && r->source != NULL)
+			f->detail = report_title(r->source);
+	}
+	if (f->n_related > 0) {
+		f->status = CHOUSA_ST_HIT;
+		f->match = CHOUSA_MATCH_EXACT;
+		f->matched = value;
+	} else
+		f->status = CHOUSA_ST_MISS;
+	return CHOUSA_OK;
+}
+
+/* ---- known-benign lists ---- */
+
+static int
+benign_start(struct chousa_query *q, struct chousa_err *err)
+{
+	struct chousa_arena *a = chousa_ctx_arena(q->ctx);
+	struct chousa_finding *f = q->finding;
+	struct chousa_benign *b;
+	size_t n, i;
+	int rc;
+
+	if (chousa_ctx_store(q->ctx) == NULL)
+		return chousa_errf(err, CHOUSA_ENOTFOUND, "no store is open");
+	rc = chousa_store_benign(chousa_ctx_store(q->ctx), a, q->ind, &b, &n,
+	    err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	if (n == 0) {
+		f->status = CHOUSA_ST_MISS;
+		return CHOUSA_OK;
+	}
+	f->status = CHOUSA_ST_HIT;
+	f->verdict = CHOUSA_V_BENIGN;
+	f->matched = b[0].entry;
+	f->threat = b[0].kind;
+	for (i = 0; i < n; i++)
+		add_label(a, f, b[i].list, strlen(b[i].list));
+	f->detail = chousa_arena_printf(a, "%s (%s)", b[0].list,
+	    b[0].kind != NULL ? b[0].kind : "benign");
+	return CHOUSA_OK;
+}
+
+/* ---- Malpedia families ---- */
+
+static int
+malpedia_start(struct chousa_query *q, struct chousa_err *err)
+{
+	struct chousa_arena *a = chousa_ctx_arena(q->ctx);
+	struct chousa_finding *f = q->finding;
+	struct chousa_family fam;
+	int rc;
+
+	if (chousa_ctx_store(q->ctx) == NULL)
+		return chousa_errf(err, CHOUSA_ENOTFOUND, "no store is open");
+	rc = chousa_store_family(chousa_ctx_store(q->ctx), a, q->ind->value,
+	    &fam, err);
+	if (rc == CHOUSA_ENOTFOUND) {
+		f->status = CHOUSA_ST_MISS;
+		return CHOUSA_OK;
+	}
+	if (rc != CHOUSA_OK)
+		return rc;
+	f->status = CHOUSA_ST_HIT;
+	f->family = fam.id;
+	f->matched = fam.id;
+	if (fam.name != NULL)
+		add_label(a, f, fam.name, strlen(fam.name));
+	f->detail = fam.description;
+	f->reference = chousa_arena_printf(a,
+	    "https://malpedia.caad.fkie.fraunhofer.de/details/%s", fam.id);
+	return CHOUSA_OK;
+}
+
+#define HOST_TYPES	(CHOUSA_IOC_BIT(CHOUSA_IOC_URL) | \
+	CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN) | CHOUSA_IOC_IPS)
+#define FEED_STAGES	(CHOUSA_STAGE_REPUTATION | \
+	CHOUSA_STAGE_IDENTIFICATION | CHOUSA_STAGE_ENRICHMENT)
+
+const struct chousa_source chousa_source_benign = {
+	"benign", "Known-benign lists", HOST_TYPES | CHOUSA_IOC_BIT(
+	    CHOUSA_IOC_CIDR), CHOUSA_STAGE_REPUTATION,
+	CHOUSA_SRC_LOCAL | CHOUSA_SRC_BENIGN, 0, 0, 0, 0, NULL,
+	benign_start, NULL
+};
+
+const struct chousa_source chousa_source_local_urlhaus = {
+	"local-urlhaus", "URLhaus", HOST_TYPES, FEED_STAGES,
+	CHOUSA_SRC_LOCAL, 1, 0, 0, 0, NULL, urlhaus_start, NULL
+};
+
+const struct chousa_source chousa_source_local_threatfox = {
+	"local-threatfox", "ThreatFox", HOST_TYPES | CHOUSA_IOC_HASHES,
+	FEED_STAGES, CHOUSA_SRC_LOCAL, 1, 0, 0, 0, NULL, threatfox_start,
+	NULL
+};
+
+const struct chousa_source chousa_source_local_feodo = {
+	"local-feodo", "Feodo Tracker", CHOUSA_IOC_IPS, FEED_STAGES,
+	CHOUSA_SRC_LOCAL, 1, 0, 0, 0, NULL, feodo_start, NULL
+};
+
+const struct chousa_source chousa_source_local_malwarebazaar = {
+	"local-malwarebazaar", "MalwareBazaar", CHOUSA_IOC_HASHES,
+	FEED_STAGES, CHOUSA_SRC_LOCAL, 1, 0, 0, 0, NULL, bazaar_start, NULL
+};
+
+const struct chousa_source chousa_source_local_lists = {
+	"local-lists", "Imported lists", HOST_TYPES | CHOUSA_IOC_HASHES |
+	CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL), FEED_STAGES, CHOUSA_SRC_LOCAL, 2,
+	0, 0, 0, NULL, lists_start, NULL
+};
+
+const struct chousa_source chousa_source_local_reports = {
+	"local-reports", "Imported reports", HOST_TYPES | CHOUSA_IOC_HASHES,
+	CHOUSA_STAGE_IDENTIFICATION | CHOUSA_STAGE_ENRICHMENT,
+	CHOUSA_SRC_LOCAL, 2, 0, 0, 0, NULL, reports_start, NULL
+};
+
+const struct chousa_source chousa_source_local_malpedia = {
+	"local-malpedia", "Malpedia", 0, CHOUSA_STAGE_ENRICHMENT,
+	CHOUSA_SRC_LOCAL | CHOUSA_SRC_FAMILY, 2, 0, 0, 0, NULL,
+	malpedia_start, NULL
+};

@@ -1,0 +1,174 @@
+/*
+ * threatfox.c: the ThreatFox API (abuse.ch), header Auth-Key, JSON bodies:
+ * search_ioc for hosts and URLs, search_hash for samples.  An IOC record
+ * names the family (malware, a Malpedia id, and malware_printable), the
+ * threat type and a confidence; search_ioc also lists the samples using
+ * the IOC as C2 (malware_samples [3RD]).  A miss is query_status
+ * "no_result" with data a string [3RD, UNCONFIRMED]; both "no_result" and
+ * "no_results" are read as a miss.  No real response body was available.
+ * abuse.ch publishes no rate; 60 a minute is a courteous default.
+ */
+#include <string.h>
+
+#include "base/mem.h"
+#include "investigate/sources/online.h"
+
+/* The ioc value as a related indicator: "1.2.3.4:443" loses its port. */
+static void
+add_ioc(struct chousa_finding *f, struct chousa_arena *a, yajl_val it)
+{
+	const char *v = jt_str(it, "ioc"), *t = jt_str(it, "ioc_type");
+	const char *fam = jt_str(it, "malware");
+	int type = CHOUSA_IOC_NONE;
+	char *val;
+
+	if (v == NULL || t == NULL)
+		return;
+	val = online_strn(a, v, 2048);
+	if (val == NULL)
+		return;
+	if (strcmp(t, "ip:port") == 0) {
+		char *c = strrchr(val, ':');
+
+		if (c != NULL)
+			*c = '\0';
+		if (val[0] == '[') {
+			val++;
+			if ((c = strchr(val, ']')) != NULL)
+				*c = '\0';
+		}
+		type = strchr(val, ':') ? CHOUSA_IOC_IPV6 : CHOUSA_IOC_IPV4;
+	} else if (strcmp(t, "domain") == 0)
+		type = CHOUSA_IOC_DOMAIN;
+	else if (strcmp(t, "url") == 0)
+		type = CHOUSA_IOC_URL;
+	else if (strcmp(t, "sha256_hash") == 0)
+		type = CHOUSA_IOC_SHA256;
+	else if (strcmp(t, "md5_hash") == 0)
+		type = CHOUSA_IOC_MD5;
+	if (type == CHOUSA_IOC_NONE)
+		return;
+	online_add_related(f, a, type == CHOUSA_IOC_SHA256 ||
+	    type == CHOUSA_IOC_MD5 ? CHOUSA_REL_EMBEDDED : CHOUSA_REL_C2, type,
+	    val, fam, online_time(jt_str(it, "first_seen")));
+}
+
+/* arg: 0 for search_ioc, 1 for search_hash. */
+static int
+on_answer(struct online_q *oq, void *arg, const struct online_result *r)
+{
+	struct chousa_finding *f = online_query(oq)->finding;
+	struct chousa_arena *a = online_arena(oq);
+	yajl_val data = jt_get(r->json, "data");
+	int by_hash = arg != NULL, keep;
+	size_t i, n = jt_len(data);
+
+	keep = online_abusech(oq, r, "ThreatFox", "not listed by ThreatFox",
+	    NULL, 1);
+	if (keep != ONLINE_CACHE_HIT)
+		return keep;
+	online_hit(f, a);
+	f->verdict = CHOUSA_V_MALICIOUS;
+	for (i = 0; i < n && i < 200; i++) {
+		yajl_val it = jt_at(data, i), ms;
+		int64_t conf = jt_int(it, -1, "confidence_level");
+		size_t k;
+
+		online_add_label(f, a, jt_str(it, "malware_printable"));
+		if (f->family == NULL)
+			f->family = online_strn(a, jt_str(it, "malware"), 200);
+		if (f->threat == NULL)
+			f->threat = online_strn(a, jt_str(it, "threat_type"),
+			    200);
+		if (conf >= 0 && conf <= 100 && conf > f->score)
+			f->score = (int)conf;
+		if (f->first_seen == 0)
+			f->first_seen = online_time(jt_str(it, "first_seen"));
+		if (f->last_seen == 0)
+			f->last_seen = online_time(jt_str(it, "last_seen"));
+		if (f->reference == NULL && jt_str(it, "id") != NULL)
+			f->reference = chousa_arena_printf(a,
+			    "https://threatfox.abuse.ch/ioc/%.20s/",
+			    jt_str(it, "id"));
+		if (by_hash) {
+			add_ioc(f, a, it);
+			continue;
+		}
+		ms = jt_get(it, "malware_samples");
+		for (k = 0; k < jt_len(ms) && k < 50; k++)
+			online_add_related(f, a, CHOUSA_REL_C2,
+			    CHOUSA_IOC_SHA256,
+			    jt_str(jt_at(ms, k), "sha256_hash"),
+			    jt_str(it, "malware"),
+			    online_time(jt_str(jt_at(ms, k), "time_stamp")));
+	}
+	f->detail = chousa_arena_printf(a, "%zu IOC record%s%s%s", n,
+	    n == 1 ? "" : "s", f->threat ? ", " : "",
+	    f->threat ? f->threat : "");
+	return ONLINE_CACHE_HIT;
+}
+
+static void
+tf_req(struct online_req *req)
+{
+	online_abusech_req(req);
+	req->path = "/";
+	req->body_type = "application/json";
+}
+
+static int
+tf_start(struct chousa_query *q, struct chousa_err *err)
+{
+	struct online_q *oq = online_begin(q);
+	struct chousa_arena *a;
+	struct online_req req;
+	int by_hash;
+	char *v;
+
+	if (oq == NULL)
+		return CHOUSA_OK;
+	a = online_arena(oq);
+	v = online_jsonstr(a, q->ind->value);
+	by_hash = online_is_hash(q);
+	tf_req(&req);
+	if (v != NULL)
+		req.body = by_hash ? chousa_arena_printf(a,
+		    "{\"query\": \"search_hash\", \"hash\": %s}", v) :
+		    chousa_arena_printf(a, "{\"query\": \"search_ioc\","
+		    " \"search_term\": %s, \"exact_match\": true}", v);
+	return online_ask(oq, &req, on_answer, by_hash ? (void *)1 : NULL,
+	    err);
+}
+
+static int
+tf_check(struct chousa_query *q, struct chousa_err *err)
+{
+	(void)err;
+	return online_check_with(q, tf_req, NULL, "{\"query\": \"search_ioc\","
+	    " \"search_term\": \"example.com\"}");
+}
+
+int
+threatfox_parse(const char *body, size_t len, int kind, struct chousa_arena *a,
+    struct chousa_finding *f)
+{
+	return online_parse_buffer(on_answer, kind ? (void *)1 : NULL, body,
+	    len, a, f);
+}
+
+const struct chousa_source chousa_source_threatfox = {
+	.name = "threatfox",
+	.title = "ThreatFox API (abuse.ch)",
+	.types = ONLINE_NET | CHOUSA_IOC_BIT(CHOUSA_IOC_MD5) |
+	    CHOUSA_IOC_BIT(CHOUSA_IOC_SHA256),
+	.stages = CHOUSA_STAGE_REPUTATION | CHOUSA_STAGE_IDENTIFICATION |
+	    CHOUSA_STAGE_ENRICHMENT,
+	.flags = CHOUSA_SRC_NEEDS_KEY,
+	.cost = 20,
+	.rate_per_min = 60,
+	.daily = 0,
+	.ttl = 43200,
+	.default_url = "https://threatfox-api.abuse.ch/api/v1",
+	.start = tf_start,
+	.check = tf_check,
+};

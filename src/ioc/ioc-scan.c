@@ -1,0 +1,1151 @@
+/*
+ * ioc-scan.c: refang and extract indicators from free text in one pass.
+ * The text is cut into runs (bytes that can belong to an indicator; white
+ * space, quotes, angle brackets and CJK characters end a run).  A run that
+ * holds a defang marker is refanged into a scratch copy with a map back to
+ * the raw bytes; then URLs are found by their scheme and the rest is cut
+ * into words that are classified.  Only what classifies as an indicator is
+ * reported or refanged, so prose stays prose.  Nothing is allocated per
+ * run: the scratch buffers are reused.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "chousa.h"
+#include "ioc/ioc.h"
+#include "base/mem.h"
+
+#define MAX_RUN		IOC_MAX_TOKEN	/* longer runs are cut */
+#define UNIQUE_MAX	(1u << 26)	/* entries in the unique set */
+
+/* Byte classes of the scanner. */
+enum { C_RUN = 1, C_ANCHOR = 2, C_WORD = 4, C_ALNUM = 8, C_HEX = 16,
+	C_DEFANG = 32, C_COLON = 64, C_TRIM = 128, C_AT = 256, C_MARK2 = 512 };
+
+static unsigned short cls[256];
+
+/* One-character strings, for what a full-width character stands for. */
+static char ascii_str[128][2];
+static pthread_once_t cls_once = PTHREAD_ONCE_INIT;
+
+static void init_classes(void);
+
+/* The tables are built once, whichever thread comes first. */
+static void
+classes(void)
+{
+	pthread_once(&cls_once, init_classes);
+}
+
+static void
+init_classes(void)
+{
+	int c;
+
+	for (c = 1; c < 128; c++)
+		ascii_str[c][0] = (char)c;
+
+	for (c = 0x21; c < 0x7f; c++)
+		cls[c] = C_RUN;
+	/* Ends of a run: quotes, angle brackets, backticks, '|'. */
+	cls['"'] = cls['<'] = cls['>'] = cls['`'] = cls['|'] = 0;
+	cls['^'] = 0;
+	for (c = '0'; c <= '9'; c++)
+		cls[c] |= C_WORD | C_ALNUM | C_HEX;
+	for (c = 'a'; c <= 'z'; c++)
+		cls[c] |= C_WORD | C_ALNUM | (c <= 'f' ? C_HEX : 0);
+	for (c = 'A'; c <= 'Z'; c++)
+		cls[c] |= C_WORD | C_ALNUM | (c <= 'F' ? C_HEX : 0);
+	cls['.'] |= C_ANCHOR | C_WORD;
+	cls[':'] |= C_ANCHOR | C_WORD;
+	cls['@'] |= C_ANCHOR | C_WORD;
+	cls['-'] |= C_WORD;
+	cls['_'] |= C_WORD;
+	cls['+'] |= C_WORD;
+	cls['['] |= C_ANCHOR | C_DEFANG;
+	cls['('] |= C_ANCHOR | C_DEFANG;
+	cls['{'] |= C_ANCHOR | C_DEFANG;
+	cls['\\'] |= C_ANCHOR | C_DEFANG;
+	cls[']'] |= C_ANCHOR | C_DEFANG;
+	cls[':'] |= C_COLON;
+	cls['.'] |= C_TRIM;
+	cls['-'] |= C_TRIM;
+	cls['_'] |= C_TRIM;
+	cls['+'] |= C_TRIM;
+	cls['@'] |= C_TRIM;
+	cls[':'] |= C_TRIM;
+	cls['@'] |= C_AT;
+	/* Second bytes of the bracketed markers: "[.]", "(dot)", " [at] ". */
+	cls['.'] |= C_MARK2;
+	cls[':'] |= C_MARK2;
+	cls['/'] |= C_MARK2;
+	cls['@'] |= C_MARK2;
+	cls['d'] |= C_MARK2;
+	cls['D'] |= C_MARK2;
+	cls['a'] |= C_MARK2;
+	cls['A'] |= C_MARK2;
+	cls['['] |= C_MARK2;
+	cls['('] |= C_MARK2;
+	cls['{'] |= C_MARK2;
+	/* Bytes of UTF-8 letters stay in words; which ones is decided by
+	 * utf8_class(). */
+	for (c = 0x80; c < 0x100; c++)
+		cls[c] = C_WORD;
+}
+
+/*
+ * A non-ASCII character at s: its length in *n and what it means here:
+ * 0 ends a run, 1 is a letter of a host (Latin, Greek, Cyrillic), or the
+ * ASCII byte a full-width separator stands for ('.', ':', '/', '@').
+ */
+static int
+utf8_class(const unsigned char *s, size_t len, size_t *n)
+{
+	unsigned cp;
+
+	*n = 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf && len >= 2 &&
+	    (s[1] & 0xc0) == 0x80) {
+		*n = 2;
+		cp = (unsigned)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
+		if ((cp >= 0xc0 && cp <= 0x24f && cp != 0xd7 && cp != 0xf7) ||
+		    (cp >= 0x370 && cp <= 0x3ff && cp != 0x37e &&
+		    cp != 0x387) || (cp >= 0x400 && cp <= 0x4ff))
+			return 1;
+		return 0;
+	}
+	if (s[0] >= 0xe0 && s[0] <= 0xef && len >= 3 &&
+	    (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
+		*n = 3;
+		cp = (unsigned)(s[0] & 0x0f) << 12 |
+		    (unsigned)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+		/* Full-width digits, letters and hyphen, as typed in a
+		 * Japanese input method. */
+		if ((cp >= 0xff10 && cp <= 0xff19) || (cp >= 0xff21 &&
+		    cp <= 0xff3a) || (cp >= 0xff41 && cp <= 0xff5a) ||
+		    cp == 0xff0d)
+			return (int)(cp - 0xff00 + 0x20);
+		switch (cp) {
+		case 0xff0e:	/* FULLWIDTH FULL STOP */
+		case 0x3002:	/* IDEOGRAPHIC FULL STOP */
+		case 0xff61:	/* HALFWIDTH IDEOGRAPHIC FULL STOP */
+			return '.';
+		case 0xff1a:
+			return ':';
+		case 0xff0f:
+			return '/';
+		case 0xff20:
+			return '@';
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* ---- the extractor ---- */
+
+struct uniq {
+	uint64_t	*hash;		/* 0 = empty slot */
+	size_t		 n, cap;
+};
+
+struct chousa_extractor {
+	struct chousa_extract_opts	 opts;
+	struct ioc_tld_cache		*tlds;
+	struct chousa_buf		 clean;	/* refanged run */
+	size_t				*map;	/* clean -> raw offset */
+	size_t				 map_cap;
+	struct chousa_buf		 work;	/* ioc_res strings */
+	struct uniq			 uniq;
+	/* The current run and the caller's callback. */
+	const char			*text;
+	size_t				 text_len, base, run_start;
+	int				 run_changed;
+	int				(*emit)(struct chousa_extractor *,
+					    struct ioc_res *, size_t cs,
+					    size_t ce);
+	chousa_ioc_fn			 fn;
+	void				*arg;
+	int				 stop;
+	/* refang output */
+	struct chousa_buf		*out;
+	size_t				 copied;
+};
+
+int
+chousa_extractor_new(struct chousa_extractor **out,
+    const struct chousa_extract_opts *opts, struct chousa_err *err)
+{
+	struct chousa_extractor *x;
+
+	classes();
+	x = mem_alloc(sizeof(*x));
+	if (x == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory for an "
+		    "extractor");
+	if (opts != NULL)
+		x->opts = *opts;
+	x->tlds = ioc_tld_cache_new();
+	x->map_cap = MAX_RUN * 2 + 64;
+	x->map = mem_alloc(x->map_cap * sizeof(*x->map));
+	chousa_buf_init(&x->clean, MAX_RUN * 2 + 64);
+	chousa_buf_init(&x->work, MAX_RUN * 8);
+	if (x->tlds == NULL || x->map == NULL) {
+		chousa_extractor_free(x);
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory for an "
+		    "extractor");
+	}
+	*out = x;
+	return CHOUSA_OK;
+}
+
+void
+chousa_extractor_free(struct chousa_extractor *x)
+{
+	if (x == NULL)
+		return;
+	ioc_tld_cache_free(x->tlds);
+	mem_free(x->map);
+	mem_free(x->uniq.hash);
+	chousa_buf_release(&x->clean);
+	chousa_buf_release(&x->work);
+	mem_free(x);
+}
+
+static uint64_t
+hash64(int type, const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)type;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	h ^= h >> 29;
+	return h ? h : 1;
+}
+
+/*
+ * Whether (type, value) was seen; adds it.  A 64-bit hash stands for the
+ * value: a collision (about 1 in 10^10 at a million entries) would hide
+ * one indicator, which is acceptable for de-duplication.
+ */
+static int
+uniq_seen(struct uniq *u, int type, const char *s, size_t len)
+{
+	uint64_t h = hash64(type, s, len);
+	size_t i;
+
+	if (u->n * 2 >= u->cap) {
+		size_t ncap = u->cap ? u->cap * 2 : 1024, k;
+		uint64_t *nh;
+
+		if (ncap > UNIQUE_MAX)
+			return 0;	/* full: report, do not remember */
+		nh = mem_alloc(ncap * sizeof(*nh));
+		if (nh == NULL)
+			return 0;
+		for (k = 0; k < u->cap; k++) {
+			if (u->hash[k] == 0)
+				continue;
+			i = u->hash[k] & (ncap - 1);
+			while (nh[i] != 0)
+				i = (i + 1) & (ncap - 1);
+			nh[i] = u->hash[k];
+		}
+		mem_free(u->hash);
+		u->hash = nh;
+		u->cap = ncap;
+	}
+	i = h & (u->cap - 1);
+	while (u->hash[i] != 0) {
+		if (u->hash[i] == h)
+			return 1;
+		i = (i + 1) & (u->cap - 1);
+	}
+	u->hash[i] = h;
+	u->n++;
+	return 0;
+}
+
+/* ---- refanging a run ---- */
+
+/* strchr(set, c) that does not match the NUL. */
+static int
+in_set(const char *set, int c)
+{
+	return c != 0 && strchr(set, c) != NULL;
+}
+
+static int
+lc(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Whether s (of len) starts with the lower-case word w, any case. */
+static size_t
+match_ci(const char *s, size_t len, const char *w)
+{
+	size_t n = strlen(w), i;
+
+	if (n > len)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (lc((unsigned char)s[i]) != w[i])
+			return 0;
+	return n;
+}
+
+/*
+ * A defanged scheme at s ("hxxp", "hXXps", "h__p", "fxp", "http[s]"):
+ * returns the raw length and sets *to to the real scheme, or 0.  Only
+ * when a ':' (maybe bracketed) follows.
+ */
+static size_t
+defanged_scheme(const char *s, size_t len, const char **to)
+{
+	size_t n = 0, k;
+	int c1, c2;
+
+	if (len < 4)
+		return 0;
+	c1 = lc((unsigned char)s[1]);
+	c2 = lc((unsigned char)s[2]);
+	if (lc((unsigned char)s[0]) == 'h' && lc((unsigned char)s[3]) == 'p' &&
+	    in_set("xt_*-?", c1) && in_set("xt_*-?", c2) &&
+	    !(c1 == 't' && c2 == 't')) {
+		n = 4;
+		*to = "http";
+	} else if (lc((unsigned char)s[0]) == 'h' &&
+	    match_ci(s, len, "http") == 4) {
+		n = 4;
+		*to = "http";
+	} else if (lc((unsigned char)s[0]) == 'f' &&
+	    in_set("x_*", lc((unsigned char)s[1])) &&
+	    lc((unsigned char)s[2]) == 'p') {
+		n = 3;
+		*to = "ftp";
+	} else if (lc((unsigned char)s[0]) == 'f' &&
+	    in_set("x_*", lc((unsigned char)s[1])) &&
+	    in_set("x_*", lc((unsigned char)s[2])) &&
+	    lc((unsigned char)s[3]) == 'p') {
+		n = 4;
+		*to = "ftp";
+	}
+	if (n == 0)
+		return 0;
+	if (*to[0] == 'h') {
+		if ((k = match_ci(s + n, len - n, "[s]")) > 0 ||
+		    (k = match_ci(s + n, len - n, "(s)")) > 0) {
+			n += k;
+			*to = "https";
+		} else if (n < len && lc((unsigned char)s[n]) == 's') {
+			n++;
+			*to = "https";
+		}
+	}
+	if (n < len && (s[n] == ':' || ((s[n] == '[' || s[n] == '(' ||
+	    s[n] == '{') && n + 1 < len && s[n + 1] == ':')))
+		return n;
+	if (n + 2 < len && (unsigned char)s[n] == 0xef &&
+	    (unsigned char)s[n + 1] == 0xbc && (unsigned char)s[n + 2] == 0x9a)
+		return n;
+	return 0;
+}
+
+/* Bracketed markers: what they stand for. */
+static const struct {
+	const char	*raw;
+	const char	*to;
+} markers[] = {
+	{ "[://]", "://" }, { "[:]//", "://" }, { "[:/]/", "://" },
+	{ "[.]", "." }, { "(.)", "." }, { "{.}", "." }, { "[dot]", "." },
+	{ "(dot)", "." }, { "{dot}", "." }, { "[:]", ":" }, { "(:)", ":" },
+	{ "{:}", ":" }, { "[/]", "/" }, { "[@]", "@" }, { "(@)", "@" },
+	{ "{@}", "@" }, { "[at]", "@" }, { "(at)", "@" }, { "{at}", "@" },
+	{ " [.] ", "." }, { " (.) ", "." }, { " [dot] ", "." },
+	{ " (dot) ", "." }, { " {dot} ", "." }, { " dot ", "." },
+	{ " [at] ", "@" }, { " (at) ", "@" }, { " [@] ", "@" },
+	{ NULL, NULL }
+};
+
+/*
+ * Whether a rule of refang_run() may start at byte c: a defanged scheme
+ * (at a word start), a bracketed or spaced marker, "\.", "47.]244" after a
+ * letter or digit, or a non-ASCII look-alike.  Erring towards yes is safe.
+ */
+static inline int
+rule_may_start(unsigned char c, int prev_alnum)
+{
+	return c >= 0x80 || c == '[' || c == '(' || c == '{' || c == ' ' ||
+	    c == '\\' || (prev_alnum && c == '.') || (!prev_alnum &&
+	    (c == 'h' || c == 'H' || c == 'f' || c == 'F'));
+}
+
+/*
+ * Refang raw[0..len) into x->clean with x->map; returns whether anything
+ * changed.  Every marker is undone here; whether the result is an
+ * indicator is decided later, and only indicators are reported.
+ */
+static int
+refang_run(struct chousa_extractor *x, const char *raw, size_t len)
+{
+	struct chousa_buf *b = &x->clean;
+	size_t i = 0, k, n;
+	int changed = 0, prev_alnum = 0;
+	const char *to;
+
+	chousa_buf_reset(b);
+	while (i < len && b->len + 8 < x->map_cap) {
+		unsigned char c = (unsigned char)raw[i];
+		size_t start = i, room;
+
+		/*
+		 * Bytes at which none of the rules below can start are copied
+		 * as a run, as the last lines of this loop would one by one
+		 * (most of a feed's URLs; refanging was a tenth of an import).
+		 */
+		if (!rule_may_start(c, prev_alnum)) {
+			room = x->map_cap - 8 - b->len;
+			while (i < len && i - start < room &&
+			    !rule_may_start((unsigned char)raw[i], prev_alnum)) {
+				x->map[b->len + (i - start)] = i;
+				prev_alnum = (cls[(unsigned char)raw[i]] &
+				    C_ALNUM) != 0;
+				i++;
+			}
+			chousa_buf_add(b, raw + start, i - start);
+			continue;
+		}
+		to = NULL;
+		n = 0;
+		if (!prev_alnum && (c == 'h' || c == 'H' || c == 'f' ||
+		    c == 'F') && (n = defanged_scheme(raw + i, len - i,
+		    &to)) > 0) {
+			if (n != strlen(to) || match_ci(raw + i, n, to) == 0)
+				changed = 1;
+			else
+				to = NULL, n = 0;
+		}
+		if (n == 0 && (c == '[' || c == '(' || c == '{' || c == ' ') &&
+		    i + 2 < len && (cls[(unsigned char)raw[i + 1]] & C_MARK2)) {
+			for (k = 0; markers[k].raw != NULL; k++) {
+				size_t m = match_ci(raw + i, len - i,
+				    markers[k].raw);
+
+				if (m > 0) {
+					n = m;
+					to = markers[k].to;
+					break;
+				}
+			}
+		}
+		if (n == 0 && c == '\\' && i + 1 < len && raw[i + 1] == '.') {
+			n = 2;
+			to = ".";
+		}
+		/* "47.]244", "1[.2" */
+		if (n == 0 && prev_alnum && i + 2 < len &&
+		    ((c == '.' && raw[i + 1] == ']') || (c == '[' &&
+		    raw[i + 1] == '.')) && (cls[(unsigned char)raw[i + 2]] &
+		    C_ALNUM)) {
+			n = 2;
+			to = ".";
+		}
+		if (n == 0 && c >= 0x80) {
+			size_t ul;
+			int m = utf8_class((const unsigned char *)raw + i,
+			    len - i, &ul);
+
+			if (m > 1) {
+				n = ul;
+				to = ascii_str[m];
+			}
+		}
+		if (n > 0) {
+			for (k = 0; to[k] != '\0'; k++) {
+				x->map[b->len] = start;
+				chousa_buf_addch(b, to[k]);
+			}
+			changed = 1;
+			i += n;
+			prev_alnum = 0;
+			continue;
+		}
+		x->map[b->len] = i;
+		chousa_buf_addch(b, (char)c);
+		prev_alnum = (cls[c] & C_ALNUM) != 0 || c >= 0x80;
+		i++;
+	}
+	x->map[b->len] = i;
+	return changed;
+}
+
+/* ---- finding indicators in a (refanged) run ---- */
+
+/* Report clean[cs..ce) classified in r. */
+static int
+found(struct chousa_extractor *x, struct ioc_res *r, size_t cs, size_t ce)
+{
+	struct chousa_indicator ind;
+	size_t rs, re;
+
+	if (x->stop)
+		return x->stop;
+	if ((r->type == CHOUSA_IOC_IPV4 || r->type == CHOUSA_IOC_IPV6 ||
+	    r->type == CHOUSA_IOC_CIDR) && !x->opts.keep_private &&
+	    (r->flags & CHOUSA_IOC_F_NONPUBLIC) != 0)
+		return 0;
+	rs = x->run_changed ? x->map[cs] : cs;
+	re = x->run_changed ? x->map[ce] : ce;
+	if (x->run_changed) {
+		/* Defanged only when a marker falls inside the span. */
+		if (re - rs != ce - cs ||
+		    memcmp(x->clean.data + cs, x->text + x->run_start + rs,
+		    ce - cs) != 0)
+			r->flags |= CHOUSA_IOC_F_DEFANGED;
+	}
+	if (x->emit != NULL)
+		return x->stop = x->emit(x, r, x->run_start + rs,
+		    x->run_start + re);
+	if (x->opts.unique && uniq_seen(&x->uniq, r->type,
+	    r->b->data + r->value, r->value_len))
+		return 0;
+	memset(&ind, 0, sizeof(ind));
+	ioc_res_fill(r, &ind);
+	ind.raw = x->text + x->run_start + rs;
+	ind.raw_len = re - rs;
+	ind.offset = x->base + x->run_start + rs;
+	return x->stop = x->fn(x->arg, &ind);
+}
+
+/* Common file extensions that are also top-level domains. */
+static int
+file_like(const char *host)
+{
+	static const char *const ext[] = { "zip", "mov", "py", "sh", "md",
+	    "rs", "so", "pm", "ps", "tf", "ml", NULL };
+	const char *dot = strchr(host, '.');
+	size_t i;
+
+	if (dot == NULL || strchr(dot + 1, '.') != NULL)
+		return 0;
+	for (i = 0; ext[i] != NULL; i++)
+		if (strcmp(dot + 1, ext[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * "end of sentence.Next": a Title-case last label after a lower-case one
+ * is a sentence running on without a space, not a domain.
+ */
+static int
+sentence_end(const char *s, size_t len)
+{
+	size_t dot = len, i;
+
+	while (dot > 0 && s[dot - 1] != '.')
+		dot--;
+	if (dot < 2 || len - dot < 2 || !(s[dot] >= 'A' && s[dot] <= 'Z') ||
+	    !(s[dot - 2] >= 'a' && s[dot - 2] <= 'z'))
+		return 0;
+	for (i = dot + 1; i < len; i++)
+		if (!(s[i] >= 'a' && s[i] <= 'z'))
+			return 0;
+	return 1;
+}
+
+static int
+try_token(struct chousa_extractor *x, const char *s, size_t cs, size_t ce,
+    unsigned types)
+{
+	struct ioc_res r;
+
+	if (ce <= cs)
+		return 0;
+	ioc_res_init(&r, &x->work, x->tlds);
+	if (ioc_classify(&r, s + cs, ce - cs, types) == CHOUSA_IOC_NONE)
+		return 0;
+	if (r.type == CHOUSA_IOC_DOMAIN && !x->run_changed &&
+	    (file_like(r.b->data + r.value) || sentence_end(s + cs, ce - cs)))
+		return 0;
+	return found(x, &r, cs, ce) != 0 ? -1 : 1;
+}
+
+static int
+is_hexcolon(const char *s, size_t a, size_t b)
+{
+	size_t i;
+	int colons = 0, dbl = 0;
+
+	for (i = a; i < b; i++) {
+		if (s[i] == ':') {
+			colons++;
+			if (i + 1 < b && s[i + 1] == ':')
+				dbl = 1;
+		} else if (!(cls[(unsigned char)s[i]] & C_HEX) && s[i] != '.')
+			return 0;
+	}
+	if (dbl)
+		return 1;
+	if (colons != 7)
+		return 0;
+	/* Eight groups of two digits are bytes (a fingerprint, an EUI-64),
+	 * not an address anyone writes that way. */
+	for (i = a; i + 2 < b && s[i + 2] == ':'; i += 3)
+		;
+	return i + 2 != b;
+}
+
+/* Trim a word of what cannot start or end an indicator. */
+static void
+trim_word(const char *s, size_t *a, size_t *b)
+{
+	while (*a < *b && (cls[(unsigned char)s[*a]] & C_TRIM) &&
+	    !(s[*a] == ':' && *a + 1 < *b && s[*a + 1] == ':'))
+		(*a)++;
+	while (*b > *a && (cls[(unsigned char)s[*b - 1]] & C_TRIM) &&
+	    !(s[*b - 1] == ':' && *b - *a > 2 && s[*b - 2] == ':'))
+		(*b)--;
+}
+
+/*
+ * A cheap look before classifying: most words of a log are numbers, time
+ * stamps and names that can be no indicator.
+ */
+static int
+plausible(const char *s, size_t len)
+{
+	size_t i, dot = len;
+	unsigned f = 0, all = ~0u, c;
+
+	for (i = 0; i < len; i++) {
+		c = cls[(unsigned char)s[i]];
+		f |= c;
+		all &= c;
+		if (s[i] == '.')
+			dot = i;
+	}
+	if (f & (C_COLON | C_AT))
+		return 1;
+	if (dot == len) {
+		/* A hash or an AS number. */
+		if ((all & C_HEX) && (len == 32 || len == 40 || len == 64 ||
+		    len == 128))
+			return 1;
+		return len >= 3 && (s[0] | 0x20) == 'a' && (s[1] | 0x20) == 's';
+	}
+	/* A domain ends in a letter label; an IPv4 address is digits. */
+	c = (unsigned char)s[dot + 1];
+	if (dot + 1 < len && (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+	    c >= 0x80))
+		return 1;
+	for (i = 0; i < len; i++)
+		if (s[i] != '.' && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	return 1;
+}
+
+/* One word without ':' (or an IPv6 address), maybe followed by /N. */
+static int
+do_word(struct chousa_extractor *x, const char *s, size_t n, size_t a,
+    size_t b)
+{
+	unsigned types = x->opts.types;
+	size_t e;
+	int rc;
+
+	trim_word(s, &a, &b);
+	if (b <= a || b - a < 2 || !plausible(s + a, b - a))
+		return 0;
+	if (types == 0)
+		types = ((1u << CHOUSA_IOC_TYPE_COUNT) - 1) & ~1u;
+	/* A name after a single '/' is a file in a path
+	 * ("/widgets/cart.9b0f3f75.cab"), not a host ("//evil.com"). */
+	if (a > 0 && s[a - 1] == '/' && (a < 2 || s[a - 2] != '/'))
+		types &= ~CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN);
+	/* A CIDR: an address, '/', 1-3 digits, and nothing word-like. */
+	if (b < n && s[b] == '/' && (types == 0 ||
+	    (types & CHOUSA_IOC_BIT(CHOUSA_IOC_CIDR)))) {
+		for (e = b + 1; e < n && e - b <= 4 && s[e] >= '0' &&
+		    s[e] <= '9'; e++)
+			;
+		if (e > b + 1 && e - b <= 4 && (e == n ||
+		    !(cls[(unsigned char)s[e]] & C_WORD) ||
+		    (s[e] == '.' && (e + 1 == n ||
+		    !(cls[(unsigned char)s[e + 1]] & C_ALNUM))))) {
+			rc = try_token(x, s, a, e, CHOUSA_IOC_BIT(
+			    CHOUSA_IOC_CIDR));
+			if (rc != 0)
+				return rc;
+		}
+	}
+	return try_token(x, s, a, b, types & ~CHOUSA_IOC_BIT(
+	    CHOUSA_IOC_CIDR) & ~CHOUSA_IOC_BIT(CHOUSA_IOC_URL));
+}
+
+/* Words of s[a..b): runs of word bytes. */
+static int
+scan_words(struct chousa_extractor *x, const char *s, size_t n, size_t a,
+    size_t b)
+{
+	size_t i = a, ws, we, k, p;
+	unsigned wf, c;
+	int rc;
+
+	while (i < b) {
+		while (i < b && !(cls[(unsigned char)s[i]] & C_WORD))
+			i++;
+		ws = i;
+		wf = 0;
+		while (i < b && ((c = cls[(unsigned char)s[i]]) & C_WORD)) {
+			wf |= c;
+			i++;
+		}
+		we = i;
+		if (we - ws < 3)
+			continue;
+		if (!(wf & C_COLON)) {
+			/* An email keeps its '@'; else '@' splits. */
+			rc = do_word(x, s, n, ws, we);
+			if (rc < 0)
+				return rc;
+			if (rc == 0 && (wf & C_AT)) {
+				const char *at = memchr(s + ws, '@', we - ws);
+
+				rc = do_word(x, s, n, (size_t)(at - s) + 1,
+				    we);
+				if (rc < 0)
+					return rc;
+			}
+			continue;
+		}
+		{
+			size_t a2 = ws, b2 = we;
+
+			trim_word(s, &a2, &b2);
+			if (b2 > a2 && is_hexcolon(s, a2, b2)) {
+				rc = do_word(x, s, n, a2, b2);
+				if (rc != 0) {
+					if (rc < 0)
+						return rc;
+					continue;
+				}
+			}
+		}
+		/* host:port, md5:HASH, mailto:a@b.c: each part alone. */
+		for (p = ws, k = ws; k <= we; k++) {
+			if (k < we && s[k] != ':')
+				continue;
+			rc = do_word(x, s, n, p, k);
+			if (rc < 0)
+				return rc;
+			p = k + 1;
+		}
+	}
+	return 0;
+}
+
+/* Where a URL starting at us ends in s[..n), bracket balance kept. */
+static size_t
+url_end(const char *s, size_t n, size_t us, size_t after)
+{
+	int paren = 0, square = 0, curly = 0;
+	char opener = us > 0 ? s[us - 1] : 0;
+	size_t i;
+
+	for (i = after; i < n; i++) {
+		char c = s[i];
+
+		if (c == '(')
+			paren++;
+		else if (c == ')' && paren-- == 0)
+			break;
+		else if (c == '[')
+			square++;
+		else if (c == ']' && square-- == 0)
+			break;
+		else if (c == '{')
+			curly++;
+		else if (c == '}' && curly-- == 0)
+			break;
+		else if (c == '\'' && opener == '\'')
+			break;
+		else if (c == '*' && opener == '*')
+			break;
+		else if (c == ',' && i + 1 < n && s[i + 1] == 'h' &&
+		    ioc_url_scheme_len(s + i + 1, n - i - 1) > 0)
+			break;
+	}
+	while (i > after && in_set(".,;:!?'*", s[i - 1]))
+		i--;
+	return i;
+}
+
+static int scan_run_urls(struct chousa_extractor *, const char *, size_t);
+
+/* Find the indicators of one (refanged) run s[0..n). */
+static int
+scan_run(struct chousa_extractor *x, const char *s, size_t n)
+{
+	if (memchr(s, ':', n) == NULL)
+		return scan_words(x, s, n, 0, n);
+	return scan_run_urls(x, s, n);
+}
+
+static int
+scan_run_urls(struct chousa_extractor *x, const char *s, size_t n)
+{
+	size_t i = 0, k, us, ue;
+	unsigned types = x->opts.types;
+	int rc;
+
+	while (i < n) {
+		const char *p = i + 3 <= n ? memmem(s + i, n - i, "://", 3) :
+		    NULL;
+		size_t colon;
+
+		if (p == NULL)
+			return scan_words(x, s, n, i, n);
+		colon = (size_t)(p - s);
+		/* The scheme: letters before "://". */
+		us = colon;
+		while (us > i && colon - us < 5 &&
+		    (cls[(unsigned char)s[us - 1]] & C_ALNUM) &&
+		    !(s[us - 1] >= '0' && s[us - 1] <= '9'))
+			us--;
+		if (us == colon || ioc_url_scheme_len(s + us, n - us) !=
+		    colon - us + 1 || (us > i && (cls[(unsigned char)
+		    s[us - 1]] & C_ALNUM))) {
+			rc = scan_words(x, s, n, i, colon + 3 > n ? n :
+			    colon + 3);
+			if (rc < 0)
+				return rc;
+			i = colon + 3;
+			continue;
+		}
+		rc = scan_words(x, s, n, i, us);
+		if (rc < 0)
+			return rc;
+		ue = url_end(s, n, us, colon + 3);
+		if (ue > colon + 3 && (types == 0 ||
+		    (types & CHOUSA_IOC_BIT(CHOUSA_IOC_URL)))) {
+			rc = try_token(x, s, us, ue, CHOUSA_IOC_BIT(
+			    CHOUSA_IOC_URL));
+			if (rc < 0)
+				return rc;
+		}
+		k = ue > colon + 3 ? ue : colon + 3;
+		i = k;
+	}
+	return 0;
+}
+
+/* Words that do not start a spaced " dot " domain. */
+static int
+stop_word(const char *s, size_t len)
+{
+	static const char *const w[] = { "the", "a", "an", "this", "that",
+	    "of", "and", "or", "to", "in", "on", "at", "for", "with", "is",
+	    "was", "by", "as", "be", "it", "its", "dot", "no", "not", "one",
+	    "my", "our", "your", "from", "via", "per", NULL };
+	size_t i;
+
+	for (i = 0; w[i] != NULL; i++)
+		if (strlen(w[i]) == len && match_ci(s, len, w[i]) == len)
+			return 1;
+	return 0;
+}
+
+/*
+ * At text[i] a run ended at a space: the length of a spaced marker
+ * (" [.] ", " dot ") that joins it to the next label, or 0.
+ */
+static size_t
+spaced_join(const char *t, size_t len, size_t rs, size_t i)
+{
+	size_t k, m, ws;
+
+	if (i == rs || !(cls[(unsigned char)t[i - 1]] & C_ALNUM) ||
+	    i + 3 >= len || !(cls[(unsigned char)t[i + 1]] & C_MARK2))
+		return 0;
+	for (k = 0; markers[k].raw != NULL; k++) {
+		if (markers[k].raw[0] != ' ')
+			continue;
+		m = match_ci(t + i, len - i, markers[k].raw);
+		if (m == 0 || i + m >= len ||
+		    !(cls[(unsigned char)t[i + m]] & C_ALNUM))
+			continue;
+		for (ws = i; ws > rs && (cls[(unsigned char)t[ws - 1]] &
+		    C_ALNUM); ws--)
+			;
+		if (stop_word(t + ws, i - ws))
+			return 0;
+		if (strcmp(markers[k].raw, " dot ") == 0) {
+			/* A bare " dot " needs a known TLD after it. */
+			size_t te = i + m, tl;
+			struct ioc_res r;
+
+			while (te < len && (cls[(unsigned char)t[te]] &
+			    C_ALNUM))
+				te++;
+			tl = te - i - m;
+			memset(&r, 0, sizeof(r));
+			if (tl < 2 || tl > 20)
+				return 0;
+			{
+				char low[24];
+				size_t q;
+
+				for (q = 0; q < tl; q++)
+					low[q] = (char)lc((unsigned char)
+					    t[i + m + q]);
+				if (!ioc_tld_known(&r, low, tl))
+					return 0;
+			}
+		}
+		return m;
+	}
+	return 0;
+}
+
+/* Whether a "://" of the run follows something other than a scheme. */
+static int
+odd_scheme(const char *s, size_t n)
+{
+	const char *p = s, *e = s + n, *q;
+
+	while ((p = memmem(p, (size_t)(e - p), "://", 3)) != NULL) {
+		q = p;
+		while (q > s && (cls[(unsigned char)q[-1]] & C_ALNUM))
+			q--;
+		if (ioc_url_scheme_len(q, (size_t)(e - q)) != (size_t)(p - q) +
+		    1)
+			return 1;
+		p += 3;
+	}
+	return 0;
+}
+
+static int
+process_run(struct chousa_extractor *x, size_t rs, size_t re, unsigned flags)
+{
+	const char *raw = x->text + rs;
+	size_t n = re - rs;
+
+	x->run_start = rs;
+	if (!(flags & C_ANCHOR)) {
+		/* Only a hash or an ASN can be here. */
+		if (n < 32) {
+			size_t i;
+
+			for (i = 0; i + 2 < n; i++)
+				if (lc((unsigned char)raw[i]) == 'a' &&
+				    lc((unsigned char)raw[i + 1]) == 's')
+					break;
+			if (i + 2 >= n)
+				return 0;
+		}
+		x->run_changed = 0;
+		return scan_run(x, raw, n);
+	}
+	if (!(flags & C_DEFANG) && !((flags & C_COLON) &&
+	    odd_scheme(raw, n))) {
+		x->run_changed = 0;
+		return scan_run(x, raw, n);
+	}
+	x->run_changed = refang_run(x, raw, n);
+	if (!x->run_changed)
+		return scan_run(x, raw, n);
+	return scan_run(x, x->clean.data, x->clean.len);
+}
+
+/* The end of the ASCII part of a run from i; ORs the classes seen. */
+static size_t
+run_ascii(const unsigned char *u, size_t i, size_t lim, unsigned *flags)
+{
+	unsigned f = 0, c;
+
+	while (i < lim) {
+		c = cls[u[i]];
+		if (!(c & C_RUN))
+			break;
+		f |= c;
+		i++;
+	}
+	*flags |= f;
+	return i;
+}
+
+/* Scan text, calling process_run for each run. */
+static int
+scan_text(struct chousa_extractor *x, const char *t, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)t;
+	size_t i = 0, rs, ul, m, lim;
+	unsigned flags;
+	int rc;
+
+	x->text = t;
+	x->text_len = len;
+	x->stop = 0;
+	while (i < len) {
+		while (i < len && !(cls[(unsigned char)t[i]] & C_RUN)) {
+			if ((unsigned char)t[i] >= 0x80 && utf8_class(
+			    (const unsigned char *)t + i, len - i, &ul) != 0)
+				break;
+			i++;
+		}
+		if (i >= len)
+			break;
+		rs = i;
+		flags = 0;
+		lim = len - rs > MAX_RUN ? rs + MAX_RUN : len;
+		for (;;) {
+			unsigned char c;
+
+			i = run_ascii(u, i, lim, &flags);
+			if (i >= lim)
+				break;
+			c = (unsigned char)t[i];
+			if (c >= 0x80 && utf8_class((const unsigned char *)t +
+			    i, len - i, &ul) != 0) {
+				flags |= C_ANCHOR | C_DEFANG;
+				i += ul;
+				continue;
+			}
+			if (c == ' ' && (m = spaced_join(t, len, rs, i)) > 0) {
+				flags |= C_ANCHOR | C_DEFANG;
+				i += m;
+				continue;
+			}
+			break;
+		}
+		rc = process_run(x, rs, i, flags);
+		if (rc != 0)
+			return rc;
+		if (i == rs)
+			i++;
+	}
+	return 0;
+}
+
+int
+chousa_extract(struct chousa_extractor *x, const char *text, size_t len,
+    size_t base, chousa_ioc_fn fn, void *arg, struct chousa_err *err)
+{
+	int rc;
+
+	if (x == NULL || fn == NULL || (text == NULL && len > 0))
+		return chousa_errf(err, CHOUSA_EINVAL, "bad extract call");
+	x->fn = fn;
+	x->arg = arg;
+	x->base = base;
+	x->emit = NULL;
+	rc = scan_text(x, text, len);
+	return x->stop != 0 ? x->stop : rc;
+}
+
+/* ---- refang ---- */
+
+static int
+refang_emit(struct chousa_extractor *x, struct ioc_res *r, size_t rs,
+    size_t re)
+{
+	size_t cs, ce;
+
+	if (!(r->flags & CHOUSA_IOC_F_DEFANGED) || rs < x->copied)
+		return 0;
+	/* Find the clean span again from the raw span. */
+	for (cs = 0; cs < x->clean.len && x->run_start + x->map[cs] < rs;
+	    cs++)
+		;
+	for (ce = cs; ce < x->clean.len && x->run_start + x->map[ce] < re;
+	    ce++)
+		;
+	chousa_buf_add(x->out, x->text + x->copied, rs - x->copied);
+	chousa_buf_add(x->out, x->clean.data + cs, ce - cs);
+	x->copied = re;
+	return 0;
+}
+
+int
+chousa_ioc_refang(struct chousa_buf *out, const char *s, size_t len,
+    struct chousa_err *err)
+{
+	struct chousa_extractor *x;
+	struct chousa_extract_opts o = { 0, 0, 1 };
+	int rc;
+
+	rc = chousa_extractor_new(&x, &o, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	x->out = out;
+	x->copied = 0;
+	x->emit = refang_emit;
+	x->base = 0;
+	(void)scan_text(x, s, len);
+	chousa_buf_add(out, s + x->copied, len - x->copied);
+	chousa_extractor_free(x);
+	return chousa_buf_rc(out, "refanged text", err);
+}
+
+int
+ioc_refang_token(struct chousa_buf *out, const char *s, size_t len)
+{
+	struct chousa_extractor x;
+	size_t a = 0, b = len, m, ul;
+	static const char *const pairs[] = { "\"\"", "''", "<>", "()", "[]",
+	    "{}", "``", NULL };
+	int changed, k;
+
+	classes();
+	while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\n' ||
+	    s[a] == '\r'))
+		a++;
+	while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' ||
+	    s[b - 1] == '\n' || s[b - 1] == '\r'))
+		b--;
+	for (k = 0; pairs[k] != NULL && b - a >= 2; k++)
+		if (s[a] == pairs[k][0] && s[b - 1] == pairs[k][1] &&
+		    !(k == 4 && memchr(s + a + 1, ']', b - a - 2) == NULL &&
+		    memchr(s + a + 1, ':', b - a - 2) != NULL)) {
+			a++;
+			b--;
+			k = -1;
+		}
+	/* 「...」 and other CJK brackets around the indicator. */
+	if (b - a >= 6 && (unsigned char)s[a] == 0xe3 &&
+	    (unsigned char)s[b - 3] == 0xe3 && utf8_class(
+	    (const unsigned char *)s + a, b - a, &ul) == 0 && ul == 3) {
+		a += 3;
+		b -= 3;
+	}
+	/* Room for a defanged form of the longest normal form. */
+	if (b - a > 2 * MAX_RUN)
+		b = a + 2 * MAX_RUN + 1;
+	memset(&x, 0, sizeof(x));
+	/*
+	 * Refanging never lengthens text, so one map entry per input byte
+	 * does; sizing it to the token, not the longest token, matters
+	 * because every chousa_ioc_parse of a feed row comes here.
+	 */
+	x.map_cap = (b - a) + 64;
+	x.map = mem_alloc(x.map_cap * sizeof(*x.map));
+	if (x.map == NULL) {
+		out->failed = CHOUSA_ENOMEM;
+		return 0;
+	}
+	chousa_buf_init(&x.clean, MAX_RUN * 2 + 64);
+	changed = refang_run(&x, s + a, b - a);
+	m = x.clean.len;
+	if (x.clean.failed != CHOUSA_OK)
+		out->failed = x.clean.failed;
+	else if (x.map[m] < b - a)
+		out->failed = CHOUSA_ELIMIT;
+	chousa_buf_add(out, x.clean.data, m);
+	chousa_buf_release(&x.clean);
+	mem_free(x.map);
+	return changed;
+}

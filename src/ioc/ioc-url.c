@@ -1,0 +1,600 @@
+/*
+ * ioc-url.c: absolute http, https and ftp URLs as the WHATWG URL Standard
+ * parses them (no base URL): slashes and backslashes after the scheme,
+ * userinfo, IPv4 hosts in every form a browser accepts (0x7f.1,
+ * 2130706433), IPv6 hosts, default ports dropped, dot segments removed and
+ * the standard's percent-encode sets.  One deliberate difference: a
+ * trailing dot of the host is dropped, because the normal form is an
+ * identity and "evil.com." is "evil.com".
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <idn2.h>
+
+#include "chousa.h"
+#include "ioc/ioc.h"
+#include "base/mem.h"
+
+/* Percent-encode sets of the standard, as bits per ASCII byte. */
+enum { PE_FRAGMENT = 1, PE_QUERY = 2, PE_SQUERY = 4, PE_PATH = 8,
+	PE_USERINFO = 16 };
+
+static int
+pe_set(unsigned char c, int set)
+{
+	if (c < 0x20 || c > 0x7e)
+		return 1;
+	switch (set) {
+	case PE_USERINFO:
+		if (strchr("/:;=@[\\]^|", c) != NULL)
+			return 1;
+		/* FALLTHROUGH */
+	case PE_PATH:
+		if (c == '?' || c == '^' || c == '`' || c == '{' || c == '}')
+			return 1;
+		/* FALLTHROUGH */
+	case PE_QUERY:
+		return c == ' ' || c == '"' || c == '#' || c == '<' ||
+		    c == '>';
+	case PE_SQUERY:
+		return c == ' ' || c == '"' || c == '#' || c == '<' ||
+		    c == '>' || c == '\'';
+	case PE_FRAGMENT:
+		return c == ' ' || c == '"' || c == '<' || c == '>' ||
+		    c == '`';
+	}
+	return 0;
+}
+
+/* Length of a valid UTF-8 sequence at s, or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t len)
+{
+	size_t n, i;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (n > len)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+/* Append s percent-encoded with set; invalid UTF-8 becomes U+FFFD. */
+static void
+pe_add(struct chousa_buf *b, const char *s, size_t len, int set)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n, k;
+
+	while (i < len) {
+		if (u[i] < 0x80) {
+			if (pe_set(u[i], set)) {
+				chousa_buf_addch(b, '%');
+				chousa_buf_addch(b, hex[u[i] >> 4]);
+				chousa_buf_addch(b, hex[u[i] & 15]);
+			} else
+				chousa_buf_addch(b, u[i]);
+			i++;
+			continue;
+		}
+		n = utf8_len(u + i, len - i);
+		if (n == 0) {
+			chousa_buf_adds(b, "%EF%BF%BD");
+			i++;
+			continue;
+		}
+		for (k = 0; k < n; k++) {
+			chousa_buf_addch(b, '%');
+			chousa_buf_addch(b, hex[u[i + k] >> 4]);
+			chousa_buf_addch(b, hex[u[i + k] & 15]);
+		}
+		i += n;
+	}
+}
+
+size_t
+ioc_url_scheme_len(const char *s, size_t len)
+{
+	if (len < 4 || ((s[0] | 0x20) != 'h' && (s[0] | 0x20) != 'f'))
+		return 0;
+	if (len >= 5 && strncasecmp(s, "http:", 5) == 0)
+		return 5;
+	if (len >= 6 && strncasecmp(s, "https:", 6) == 0)
+		return 6;
+	if (len >= 4 && strncasecmp(s, "ftp:", 4) == 0)
+		return 4;
+	return 0;
+}
+
+/* ---- hosts ---- */
+
+/*
+ * The WHATWG IPv4 number parser for one part: 0x hex, leading-0 octal,
+ * decimal.  Returns 1 and *v, or 0 when not a number.
+ */
+static int
+ipv4_number(const char *s, size_t len, uint64_t *v)
+{
+	unsigned base = 10;
+	uint64_t x = 0;
+	size_t i;
+
+	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		len -= 2;
+	} else if (len >= 2 && s[0] == '0') {
+		base = 8;
+		s++;
+		len--;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned d;
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return 0;
+		if (d >= base)
+			return 0;
+		x = x * base + d;
+		if (x > 0xffffffffffull)
+			x = 0xffffffffffull;	/* too big anyway */
+	}
+	*v = x;
+	return 1;
+}
+
+/* Whether the host "ends in a number" (the standard's test). */
+static int
+ends_in_number(const char *h, size_t len)
+{
+	size_t end = len, start, i;
+
+	if (end > 0 && h[end - 1] == '.') {
+		if (end == 1)
+			return 0;
+		end--;
+	}
+	start = end;
+	while (start > 0 && h[start - 1] != '.')
+		start--;
+	if (start == end)
+		return 0;
+	for (i = start; i < end && h[i] >= '0' && h[i] <= '9'; i++)
+		;
+	if (i == end)
+		return 1;
+	if (end - start >= 2 && h[start] == '0' && (h[start + 1] == 'x' ||
+	    h[start + 1] == 'X')) {
+		for (i = start + 2; i < end; i++)
+			if (!((h[i] >= '0' && h[i] <= '9') ||
+			    (h[i] >= 'a' && h[i] <= 'f') ||
+			    (h[i] >= 'A' && h[i] <= 'F')))
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+whatwg_ipv4(const char *h, size_t len, uint8_t out[4])
+{
+	uint64_t part[4], v;
+	size_t start = 0, i, n = 0;
+
+	if (len > 0 && h[len - 1] == '.')
+		len--;
+	for (i = 0; i <= len; i++) {
+		if (i < len && h[i] != '.')
+			continue;
+		if (n >= 4)
+			return 0;
+		if (i == start || !ipv4_number(h + start, i - start,
+		    &part[n]))
+			return 0;
+		n++;
+		start = i + 1;
+	}
+	for (i = 0; i + 1 < n; i++)
+		if (part[i] > 255)
+			return 0;
+	if (part[n - 1] >= (1ull << (8 * (5 - n))))
+		return 0;
+	v = part[n - 1];
+	for (i = 0; i + 1 < n; i++)
+		v += part[i] << (8 * (3 - i));
+	out[0] = (uint8_t)(v >> 24);
+	out[1] = (uint8_t)(v >> 16);
+	out[2] = (uint8_t)(v >> 8);
+	out[3] = (uint8_t)v;
+	return 1;
+}
+
+static int
+hexdig(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int
+forbidden_domain(unsigned char c)
+{
+	return c <= 0x20 || c == 0x7f || strchr("#%/:<>?@[\\]^|", c) != NULL;
+}
+
+/*
+ * Parse the host of a special URL into r: sets host, host_type, addr and
+ * display (Unicode form).  host_txt receives the serialised host.
+ */
+static int
+url_host(struct ioc_res *r, const char *s, size_t len, struct chousa_buf *hb)
+{
+	char dec[1024], *ascii = NULL, *uni = NULL;
+	size_t n = 0, i;
+	int non_ascii = 0;
+	uint8_t a[16];
+	char txt[48];
+
+	if (len == 0)
+		return (r->why = "URL without a host"), 0;
+	if (s[0] == '[') {
+		if (len < 3 || s[len - 1] != ']' ||
+		    !ioc_ipv6_parse(s + 1, len - 2, a))
+			return (r->why = "bad IPv6 host"), 0;
+		memcpy(r->addr, a, 16);
+		r->is_v6 = 1;
+		r->host_type = CHOUSA_IOC_IPV6;
+		r->flags |= CHOUSA_IOC_F_IP_HOST;
+		ioc_ipv6_format(a, 0, txt);
+		chousa_buf_addch(hb, '[');
+		chousa_buf_adds(hb, txt);
+		chousa_buf_addch(hb, ']');
+		return 1;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int h1, h2;
+
+		if (n + 1 >= sizeof(dec))
+			return (r->why = "host too long"), 0;
+		if (c == '%' && i + 2 < len &&
+		    (h1 = hexdig(s[i + 1])) >= 0 &&
+		    (h2 = hexdig(s[i + 2])) >= 0) {
+			c = (unsigned char)(h1 << 4 | h2);
+			i += 2;
+		}
+		if (c >= 0x80)
+			non_ascii = 1;
+		else if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + 32);
+		dec[n++] = (char)c;
+	}
+	dec[n] = '\0';
+	if (memchr(dec, '\0', n) != NULL)
+		return (r->why = "NUL in host"), 0;
+	if (non_ascii) {
+		if (chousa_utf8_valid_prefix(dec, n) != n)
+			return (r->why = "host is not UTF-8"), 0;
+		if (idn2_to_ascii_8z(dec, &ascii, IDN2_NONTRANSITIONAL |
+		    IDN2_NFC_INPUT) != IDN2_OK)
+			return (r->why = "not a valid international domain "
+			    "name"), 0;
+		n = strlen(ascii);
+		if (n >= sizeof(dec)) {
+			idn2_free(ascii);
+			return (r->why = "host too long"), 0;
+		}
+		memcpy(dec, ascii, n + 1);
+		idn2_free(ascii);
+	}
+	for (i = 0; i < n; i++)
+		if (forbidden_domain((unsigned char)dec[i]))
+			return (r->why = "forbidden character in host"), 0;
+	/* Trailing dots are dropped from the normal form, so they cannot
+	 * decide whether the host is a number. */
+	while (n > 1 && dec[n - 1] == '.' && dec[n - 2] == '.')
+		dec[--n] = '\0';
+	if (ends_in_number(dec, n)) {
+		if (!whatwg_ipv4(dec, n, a))
+			return (r->why = "bad IPv4 host"), 0;
+		memcpy(r->addr, a, 4);
+		r->host_type = CHOUSA_IOC_IPV4;
+		r->flags |= CHOUSA_IOC_F_IP_HOST;
+		ioc_ipv4_format(a, txt);
+		chousa_buf_adds(hb, txt);
+		return 1;
+	}
+	while (n > 0 && dec[n - 1] == '.')
+		dec[--n] = '\0';
+	if (n == 0)
+		return (r->why = "URL without a host"), 0;
+	r->host_type = CHOUSA_IOC_DOMAIN;
+	chousa_buf_add(hb, dec, n);
+	if (strstr(dec, "xn--") != NULL) {
+		if (!ioc_idn_roundtrip(dec, &uni))
+			return (r->why = "invalid punycode label"), 0;
+		r->flags |= CHOUSA_IOC_F_IDN;
+		r->display = 0;	/* "has a Unicode form" */
+		chousa_buf_addch(hb, '\0');
+		chousa_buf_adds(hb, uni);
+		idn2_free(uni);
+	}
+	return 1;
+}
+
+/* ---- paths ---- */
+
+static int
+single_dot(const char *s, size_t n)
+{
+	return (n == 1 && s[0] == '.') || (n == 3 && strncasecmp(s, "%2e",
+	    3) == 0);
+}
+
+static int
+double_dot(const char *s, size_t n)
+{
+	return (n == 2 && s[0] == '.' && s[1] == '.') ||
+	    (n == 4 && (strncasecmp(s, ".%2e", 4) == 0 ||
+	    strncasecmp(s, "%2e.", 4) == 0)) ||
+	    (n == 6 && strncasecmp(s, "%2e%2e", 6) == 0);
+}
+
+/* Append the path of a special URL, dot segments resolved. */
+static void
+url_path(struct chousa_buf *b, const char *s, size_t len)
+{
+	size_t start = b->len, i = 0, seg, n;
+
+	/* s starts with '/' or '\' (or is empty). */
+	if (len == 0) {
+		chousa_buf_addch(b, '/');
+		return;
+	}
+	i = 1;
+	for (;;) {
+		seg = i;
+		while (i < len && s[i] != '/' && s[i] != '\\')
+			i++;
+		n = i - seg;
+		if (double_dot(s + seg, n)) {
+			/* Pop the last segment. */
+			while (b->len > start && b->data[b->len - 1] != '/')
+				b->len--;
+			if (b->len > start)
+				b->len--;
+			if (i >= len)
+				chousa_buf_addch(b, '/');
+		} else if (single_dot(s + seg, n)) {
+			if (i >= len)
+				chousa_buf_addch(b, '/');
+		} else {
+			chousa_buf_addch(b, '/');
+			pe_add(b, s + seg, n, PE_PATH);
+		}
+		if (i >= len)
+			break;
+		i++;
+	}
+	if (b->len == start)
+		chousa_buf_addch(b, '/');
+	if (b->failed == CHOUSA_OK)
+		b->data[b->len] = '\0';
+}
+
+/* ---- the URL ---- */
+
+int
+ioc_url(struct ioc_res *r, const char *in, size_t in_len)
+{
+	char s[IOC_MAX_TOKEN + 1];
+	struct chousa_buf hb;
+	size_t len = 0, i, sl, auth, auth_end, at, hs, he, ps, q, f;
+	const char *scheme;
+	unsigned def_port, port = 0;
+	size_t host_start, value_off, host_val, uni = IOC_NOOFF;
+	int ok = 0, has_port = 0;
+
+	/* Trim C0 controls and spaces, drop tabs and newlines. */
+	while (in_len > 0 && (unsigned char)in[0] <= 0x20) {
+		in++;
+		in_len--;
+	}
+	while (in_len > 0 && (unsigned char)in[in_len - 1] <= 0x20)
+		in_len--;
+	if (in_len >= sizeof(s))
+		return (r->why = "URL too long"), 0;
+	for (i = 0; i < in_len; i++)
+		if (in[i] != '\t' && in[i] != '\n' && in[i] != '\r')
+			s[len++] = in[i];
+	sl = ioc_url_scheme_len(s, len);
+	if (sl == 0)
+		return (r->why = "not an http, https or ftp URL"), 0;
+	if (sl == 6) {
+		scheme = "https";
+		def_port = 443;
+	} else if (s[0] == 'f' || s[0] == 'F') {
+		scheme = "ftp";
+		def_port = 21;
+	} else {
+		scheme = "http";
+		def_port = 80;
+	}
+	auth = sl;
+	while (auth < len && (s[auth] == '/' || s[auth] == '\\'))
+		auth++;
+	for (auth_end = auth; auth_end < len && s[auth_end] != '/' &&
+	    s[auth_end] != '\\' && s[auth_end] != '?' && s[auth_end] != '#';
+	    auth_end++)
+		;
+	at = IOC_NOOFF;
+	for (i = auth; i < auth_end; i++)
+		if (s[i] == '@')
+			at = i;
+	hs = at == IOC_NOOFF ? auth : at + 1;
+	/* The port starts at the first ':' outside brackets. */
+	he = auth_end;
+	{
+		int inb = 0;
+
+		for (i = hs; i < auth_end; i++) {
+			if (s[i] == '[')
+				inb = 1;
+			else if (s[i] == ']')
+				inb = 0;
+			else if (s[i] == ':' && !inb) {
+				he = i;
+				break;
+			}
+		}
+	}
+	if (he < auth_end) {
+		size_t k;
+
+		if (auth_end - he - 1 > 0)
+			has_port = 1;
+		for (k = he + 1; k < auth_end; k++) {
+			if (s[k] < '0' || s[k] > '9')
+				return (r->why = "bad port"), 0;
+			port = port * 10 + (unsigned)(s[k] - '0');
+			if (port > 65535)
+				return (r->why = "port out of range"), 0;
+		}
+		if (port == def_port)
+			has_port = 0;
+	}
+	if (at != IOC_NOOFF && hs == he)
+		return (r->why = "URL without a host"), 0;
+	chousa_buf_init(&hb, 4096);
+	if (!url_host(r, s + hs, he - hs, &hb))
+		goto out;
+	if (hb.failed != CHOUSA_OK) {
+		r->why = "host too long";
+		goto out;
+	}
+	if (r->display == 0)
+		uni = strlen(hb.data) + 1;
+	r->display = IOC_NOOFF;
+
+	/* value = scheme://[userinfo@]host[:port]path[?query][#frag] */
+	value_off = r->b->len;
+	chousa_buf_adds(r->b, scheme);
+	chousa_buf_adds(r->b, "://");
+	if (at != IOC_NOOFF && at > auth) {
+		size_t colon = auth;
+
+		while (colon < at && s[colon] != ':')
+			colon++;
+		pe_add(r->b, s + auth, colon - auth, PE_USERINFO);
+		if (colon + 1 < at) {
+			chousa_buf_addch(r->b, ':');
+			pe_add(r->b, s + colon + 1, at - colon - 1,
+			    PE_USERINFO);
+		}
+		/* "http://@host" and "http://:@host" have no userinfo. */
+		if (r->b->data[r->b->len - 1] == '/')
+			;
+		else
+			chousa_buf_addch(r->b, '@');
+	}
+	host_start = r->b->len;
+	chousa_buf_adds(r->b, hb.data);
+	if (has_port)
+		chousa_buf_addf(r->b, ":%u", port);
+	ps = r->b->len;
+	for (q = auth_end; q < len && s[q] != '?' && s[q] != '#'; q++)
+		;
+	url_path(r->b, s + auth_end, q - auth_end);
+	f = q;
+	if (q < len && s[q] == '?') {
+		for (f = q + 1; f < len && s[f] != '#'; f++)
+			;
+		chousa_buf_addch(r->b, '?');
+		pe_add(r->b, s + q + 1, f - q - 1, PE_SQUERY);
+	}
+	if (f < len && s[f] == '#') {
+		chousa_buf_addch(r->b, '#');
+		pe_add(r->b, s + f + 1, len - f - 1, PE_FRAGMENT);
+	}
+	if (r->b->failed != CHOUSA_OK) {
+		r->why = "URL too long";
+		goto out;
+	}
+	r->value = value_off;
+	r->value_len = r->b->len - value_off;
+	/* Percent-encoding can triple the text: keep the normal form
+	 * parseable on its own. */
+	if (r->value_len > IOC_MAX_TOKEN) {
+		r->why = "URL too long";
+		goto out;
+	}
+	chousa_buf_addch(r->b, '\0');
+	/* path, query and fragment, on their own */
+	r->path = r->b->len;
+	ioc_buf_add_self(r->b, ps, value_off + r->value_len - ps);
+	chousa_buf_addch(r->b, '\0');
+	/* the host on its own, IPv6 without brackets */
+	host_val = r->b->len;
+	if (hb.data[0] == '[')
+		chousa_buf_add(r->b, hb.data + 1, strlen(hb.data) - 2);
+	else
+		chousa_buf_adds(r->b, hb.data);
+	chousa_buf_addch(r->b, '\0');
+	r->host = host_val;
+	if (uni != IOC_NOOFF) {
+		size_t d = r->b->len;
+
+		ioc_buf_add_self(r->b, value_off, host_start - value_off);
+		chousa_buf_adds(r->b, hb.data + uni);
+		ioc_buf_add_self(r->b, host_start + strlen(hb.data),
+		    value_off + r->value_len - host_start - strlen(hb.data));
+		chousa_buf_addch(r->b, '\0');
+		r->display = d;
+	}
+	r->port = has_port ? port : 0;
+	if (r->host_type == CHOUSA_IOC_DOMAIN)
+		ioc_set_regdomain(r, host_val);
+	else
+		r->flags |= chousa_ioc_ip_flags(r->addr, r->is_v6);
+	r->prefix = 0;
+	if (r->b->failed != CHOUSA_OK) {
+		r->why = "URL too long";
+		goto out;
+	}
+	r->type = CHOUSA_IOC_URL;
+	ok = 1;
+out:
+	chousa_buf_release(&hb);
+	return ok;
+}

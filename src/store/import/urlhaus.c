@@ -1,0 +1,230 @@
+/*
+ * urlhaus.c: URLhaus dumps.  The CSV (full, recent, online; with or
+ * without last_online), the JSON dump (an object keyed by id, each an
+ * array of one record, tags an array or null) and the plain URL lists.
+ * URLhaus keeps the family among the tags; the first tag a catalogue knows
+ * becomes the family.
+ */
+#include <string.h>
+
+#include "store/import/import.h"
+#include "base/mem.h"
+
+enum { C_ID, C_DATEADDED, C_URL, C_STATUS, C_LAST_ONLINE, C_THREAT, C_TAGS,
+	C_LINK, C_REPORTER };
+
+static const char *const columns[] = {
+	"id", "dateadded", "url", "url_status", "last_online", "threat",
+	"tags", "urlhaus_link", "reporter", NULL
+};
+
+static int
+is_url_line(const char *p, size_t len)
+{
+	return (len > 7 && strncasecmp(p, "http://", 7) == 0) ||
+	    (len > 8 && strncasecmp(p, "https://", 8) == 0);
+}
+
+static int
+urlhaus_probe(const char *p, size_t len)
+{
+	const char *line;
+	size_t n;
+
+	if (probe_starts(p, len, '{'))
+		return imp_contains(p, len < 4096 ? len : 4096,
+		    "\"urlhaus_link\"") ? 90 : 0;
+	if (imp_contains(p, len < 1024 ? len : 1024, "URLhaus") &&
+	    imp_contains(p, len < 2048 ? len : 2048, "id,dateadded"))
+		return 100;
+	line = probe_first_data(p, len, &n);
+	if (line != NULL && n > 20 && line[0] == '"' &&
+	    imp_contains(line, n, "urlhaus.abuse.ch/url/"))
+		return 80;
+	if (line != NULL && is_url_line(line, n))
+		return imp_contains(p, len < 1024 ? len : 1024, "URLhaus") ?
+		    90 : 40;
+	return 0;
+}
+
+static int
+run_csv(struct imp *imp)
+{
+	struct csv c;
+	int rc, eof = 0;
+
+	snprintf(imp->rep->format, sizeof(imp->rep->format), "csv");
+	csv_init(&c, columns, 4);
+	for (;;) {
+		struct imp_ind r;
+		const char *url;
+		int64_t last;
+
+		rc = csv_next(imp, &c, &eof);
+		if (rc != CHOUSA_OK || eof)
+			return rc;
+		url = csv_get(&c, C_URL);
+		if (url == NULL) {
+			rc = imp_reject(imp, c.line, "no url column");
+			if (rc != CHOUSA_OK)
+				return rc;
+			continue;
+		}
+		memset(&r, 0, sizeof(r));
+		r.value = url;
+		r.value_len = strlen(url);
+		r.types = CHOUSA_IOC_BIT(CHOUSA_IOC_URL);
+		r.source_id = csv_get(&c, C_ID);
+		r.first_seen = imp_time(csv_get(&c, C_DATEADDED));
+		last = imp_time(csv_get(&c, C_LAST_ONLINE));
+		r.last_seen = last;
+		r.status = csv_get(&c, C_STATUS);
+		r.threat = csv_get(&c, C_THREAT);
+		r.tags = csv_get(&c, C_TAGS);
+		r.reference = csv_get(&c, C_LINK);
+		r.confidence = -1;
+		r.family_from_tags = 1;
+		rc = imp_put_indicator(imp, &r, c.line);
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
+}
+
+static int
+run_text(struct imp *imp)
+{
+	struct chousa_err lerr = { 0 };
+	char *line;
+	size_t len;
+	int rc;
+
+	snprintf(imp->rep->format, sizeof(imp->rep->format), "text");
+	for (;;) {
+		struct imp_ind r;
+
+		rc = input_line(imp->in, &line, &len, &lerr);
+		if (rc == CHOUSA_ELIMIT) {
+			imp_row(imp);
+			rc = imp_reject(imp, input_lineno(imp->in), "%s",
+			    lerr.msg);
+			if (rc != CHOUSA_OK)
+				return rc;
+			continue;
+		}
+		if (rc != CHOUSA_OK)
+			return chousa_errf(imp->err, rc, "%s", lerr.msg);
+		if (line == NULL)
+			return CHOUSA_OK;
+		rc = imp_scratch(imp);
+		if (rc != CHOUSA_OK)
+			return rc;
+		while (len > 0 && (*line == ' ' || *line == '\t')) {
+			line++;
+			len--;
+		}
+		if (len == 0 || *line == '#')
+			continue;
+		imp_row(imp);
+		memset(&r, 0, sizeof(r));
+		r.value = line;
+		r.value_len = len;
+		r.types = CHOUSA_IOC_BIT(CHOUSA_IOC_URL);
+		r.threat = "malware_download";
+		r.confidence = -1;
+		rc = imp_put_indicator(imp, &r, input_lineno(imp->in));
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
+}
+
+static int
+json_want(void *arg, char path[][JSON_PATH_KEY], int depth)
+{
+	(void)arg;
+	return depth == 2 && strcmp(path[1], "[]") == 0;
+}
+
+/* Join a JSON array of strings with commas into the scratch arena. */
+static const char *
+join_tags(struct imp *imp, const struct jnode *v)
+{
+	struct chousa_buf b;
+	const char *out;
+	size_t i;
+
+	if (v == NULL)
+		return NULL;
+	if (v->type == J_STR)
+		return v->len ? v->s : NULL;
+	if (v->type != J_ARR || v->n == 0)
+		return NULL;
+	chousa_buf_init(&b, 64 << 10);
+	for (i = 0; i < v->n; i++) {
+		if (v->v[i]->type != J_STR)
+			continue;
+		if (b.len > 0)
+			chousa_buf_addch(&b, ',');
+		chousa_buf_add(&b, v->v[i]->s, v->v[i]->len);
+	}
+	out = b.failed || b.len == 0 ? NULL :
+	    chousa_arena_strndup(imp->a, b.data, b.len);
+	chousa_buf_release(&b);
+	return out;
+}
+
+static int
+json_record(void *arg, char path[][JSON_PATH_KEY], int depth,
+    struct jnode *o)
+{
+	struct imp *imp = arg;
+	struct imp_ind r;
+	const char *url = jstr(o, "url");
+	int rc;
+
+	(void)depth;
+	rc = imp_record(imp);
+	if (rc != CHOUSA_OK)
+		return rc;
+	if (o->type != J_OBJ || url == NULL)
+		return imp_reject(imp, 0, "record '%.40s' has no url",
+		    path[0]);
+	memset(&r, 0, sizeof(r));
+	r.value = url;
+	r.value_len = strlen(url);
+	r.types = CHOUSA_IOC_BIT(CHOUSA_IOC_URL);
+	r.source_id = jstr(o, "id") != NULL ? jstr(o, "id") : path[0];
+	r.first_seen = imp_time(jstr(o, "dateadded"));
+	r.last_seen = imp_time(jstr(o, "last_online"));
+	r.status = jstr(o, "url_status");
+	r.threat = jstr(o, "threat");
+	r.tags = join_tags(imp, jget(o, "tags"));
+	r.reference = jstr(o, "urlhaus_link");
+	r.confidence = -1;
+	r.family_from_tags = 1;
+	return imp_put_indicator(imp, &r, 0);
+}
+
+static int
+urlhaus_run(struct imp *imp)
+{
+	const char *p, *line;
+	size_t len, n;
+	int rc;
+
+	rc = input_peek(imp->in, &p, &len, imp->err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	if (probe_starts(p, len, '{')) {
+		snprintf(imp->rep->format, sizeof(imp->rep->format), "json");
+		return json_stream(imp, json_want, json_record, imp);
+	}
+	line = probe_first_data(p, len, &n);
+	if (line != NULL && is_url_line(line, n))
+		return run_text(imp);
+	return run_csv(imp);
+}
+
+const struct importer importer_urlhaus = {
+	"urlhaus", "a URLhaus CSV, JSON dump or URL list",
+	urlhaus_probe, urlhaus_run, 1
+};

@@ -1,0 +1,225 @@
+/*
+ * store_stats.c: what `chousa db stats`, `db check` and `update` need of
+ * the store: counts per source and type, the last import of each source,
+ * the file size, an integrity check, and the ETag / Last-Modified state of
+ * each feed download.
+ */
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/store.h"
+#include "base/mem.h"
+
+static char *
+dup_col(struct chousa_arena *a, sqlite3_stmt *s, int i, int *failed)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	char *p;
+
+	if (t == NULL)
+		return NULL;
+	p = chousa_arena_strdup(a, (const char *)t);
+	if (p == NULL)
+		*failed = 1;
+	return p;
+}
+
+static int
+count_rows(struct chousa_store *st, struct chousa_arena *a, const char *sql,
+    struct chousa_stat_count **out, size_t *n_out, struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct chousa_stat_count *v = NULL, *nv;
+	size_t n = 0, cap = 0;
+	int rc, failed = 0;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return store_dberr(st, err, "cannot read the store");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < 4096) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			nv = chousa_arena_alloc(a, cap * sizeof(*nv));
+			if (nv == NULL) {
+				failed = 1;
+				break;
+			}
+			if (n)
+				memcpy(nv, v, n * sizeof(*nv));
+			v = nv;
+		}
+		v[n].source = dup_col(a, s, 0, &failed);
+		v[n].type = sqlite3_column_int(s, 1);
+		v[n].n = (uint64_t)sqlite3_column_int64(s, 2);
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (failed)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	*out = v;
+	*n_out = n;
+	return CHOUSA_OK;
+}
+
+static uint64_t
+scalar(struct chousa_store *st, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	uint64_t v = 0;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = (uint64_t)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+int
+chousa_store_stats(struct chousa_store *st, struct chousa_arena *a,
+    struct chousa_store_stats *out, struct chousa_err *err)
+{
+	struct chousa_store_stats r;
+	sqlite3_stmt *s = NULL;
+	struct stat sb;
+	char wal[4200];
+	size_t cap = 0;
+	int rc, failed = 0;
+
+	memset(&r, 0, sizeof(r));
+	rc = count_rows(st, a, "SELECT source, type, count(*) FROM indicators"
+	    " GROUP BY source, type ORDER BY source, type", &r.counts,
+	    &r.n_counts, err);
+	if (rc == CHOUSA_OK)
+		rc = count_rows(st, a, "SELECT list || ' (' || kind || ')', 0,"
+		    " count(*) FROM benign GROUP BY list, kind ORDER BY list",
+		    &r.benign, &r.n_benign, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	if (sqlite3_prepare_v2(st->db, "SELECT i.source, i.file, i.sha256,"
+	    " i.finished_at, i.rows_read, i.added, i.updated, i.rejected"
+	    " FROM imports i WHERE i.outcome = 'ok' AND i.id = (SELECT max(id)"
+	    " FROM imports j WHERE j.source = i.source AND j.outcome = 'ok')"
+	    " ORDER BY i.source", -1, &s, NULL) != SQLITE_OK)
+		return store_dberr(st, err, "cannot read the store");
+	while (sqlite3_step(s) == SQLITE_ROW && r.n_imports < 256) {
+		struct chousa_stat_import *im;
+
+		if (r.n_imports == cap) {
+			struct chousa_stat_import *nv;
+
+			cap = cap ? cap * 2 : 16;
+			nv = chousa_arena_alloc(a, cap * sizeof(*nv));
+			if (nv == NULL) {
+				failed = 1;
+				break;
+			}
+			if (r.n_imports)
+				memcpy(nv, r.imports,
+				    r.n_imports * sizeof(*nv));
+			r.imports = nv;
+		}
+		im = &r.imports[r.n_imports++];
+		im->source = dup_col(a, s, 0, &failed);
+		im->file = dup_col(a, s, 1, &failed);
+		im->sha256 = dup_col(a, s, 2, &failed);
+		im->finished_at = sqlite3_column_int64(s, 3);
+		im->rows_read = (uint64_t)sqlite3_column_int64(s, 4);
+		im->added = (uint64_t)sqlite3_column_int64(s, 5);
+		im->updated = (uint64_t)sqlite3_column_int64(s, 6);
+		im->rejected = (uint64_t)sqlite3_column_int64(s, 7);
+	}
+	sqlite3_finalize(s);
+	if (failed)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	r.indicators = scalar(st, "SELECT count(*) FROM indicators");
+	r.samples = scalar(st, "SELECT count(*) FROM samples");
+	r.relations = scalar(st, "SELECT count(*) FROM relations");
+	r.families = scalar(st, "SELECT count(*) FROM families");
+	r.failed_imports = scalar(st,
+	    "SELECT count(*) FROM imports WHERE outcome <> 'ok'");
+	r.schema = (int)scalar(st, "PRAGMA user_version");
+	if (stat(st->path, &sb) == 0)
+		r.file_size = (uint64_t)sb.st_size;
+	snprintf(wal, sizeof(wal), "%s-wal", st->path);
+	if (stat(wal, &sb) == 0)
+		r.file_size += (uint64_t)sb.st_size;
+	*out = r;
+	return CHOUSA_OK;
+}
+
+int
+chousa_store_check(struct chousa_store *st, struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	const char *msg;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &s,
+	    NULL) != SQLITE_OK)
+		return store_dberr(st, err, "cannot check the store");
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return store_dberr(st, err, "cannot check the store");
+	}
+	msg = (const char *)sqlite3_column_text(s, 0);
+	if (msg == NULL || strcmp(msg, "ok") != 0) {
+		rc = chousa_errf(err, CHOUSA_EDB, "store '%s' is damaged: %s",
+		    st->path, msg ? msg : "no answer");
+		sqlite3_finalize(s);
+		return rc;
+	}
+	sqlite3_finalize(s);
+	return CHOUSA_OK;
+}
+
+int
+chousa_store_feed_state(struct chousa_store *st, struct chousa_arena *a,
+    const char *source, const char **etag, const char **last_modified,
+    struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int failed = 0;
+
+	*etag = *last_modified = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT etag, last_modified FROM"
+	    " feed_state WHERE source = ?1", -1, &s, NULL) != SQLITE_OK)
+		return store_dberr(st, err, "cannot read feed state");
+	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*etag = dup_col(a, s, 0, &failed);
+		*last_modified = dup_col(a, s, 1, &failed);
+	}
+	sqlite3_finalize(s);
+	if (failed)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	return CHOUSA_OK;
+}
+
+int
+chousa_store_set_feed_state(struct chousa_store *st, const char *source,
+    const char *url, const char *etag, const char *last_modified,
+    struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO feed_state (source, url,"
+	    " etag, last_modified, checked_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+	    " ON CONFLICT (source) DO UPDATE SET url = excluded.url,"
+	    " etag = excluded.etag, last_modified = excluded.last_modified,"
+	    " checked_at = excluded.checked_at", -1, &s, NULL) != SQLITE_OK)
+		return store_dberr(st, err, "cannot save feed state");
+	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, url, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, etag, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, last_modified, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)time(NULL));
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_dberr(st, err, "cannot save feed state");
+	return CHOUSA_OK;
+}
