@@ -58,8 +58,17 @@ struct chousa_finding {
 	int		 n_detect;	/* engines saying malicious, -1 n/a */
 	int		 n_engines;	/* engines asked, -1 n/a */
 	int		 score;		/* 0-100 source score, -1 n/a */
-	const char	**labels;	/* family labels as written */
+	const char	**labels;	/* family labels and tags as written */
 	size_t		 n_labels;
+	/*
+	 * Anti-virus or sandbox detection names as the engines wrote them
+	 * ("Trojan.Generic", "Win32/Emotet.AB", "malicious_confidence_90%"):
+	 * never a family by themselves.  The investigation derives a family
+	 * from them only through label normalisation and agreement between
+	 * engines.
+	 */
+	const char	**detections;
+	size_t		 n_detections;
 	const char	*family;	/* Malpedia id when one is known */
 	struct chousa_related *related;
 	size_t		 n_related;

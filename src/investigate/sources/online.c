@@ -783,26 +783,40 @@ grow(struct chousa_arena *a, void *old, size_t n, size_t size)
 	return p;
 }
 
-void
-online_add_label(struct chousa_finding *f, struct chousa_arena *a,
-    const char *label)
+/* Append s to the list *v of *n strings, once (case-insensitively). */
+static void
+add_unique(const char ***v, size_t *n, struct chousa_arena *a, const char *s)
 {
 	const char **l;
 	size_t i;
 
-	if (label == NULL || *label == '\0' || f->n_labels >= ONLINE_MAX_LABELS)
+	if (s == NULL || *s == '\0' || *n >= ONLINE_MAX_LABELS)
 		return;
-	for (i = 0; i < f->n_labels; i++)
-		if (strcasecmp(f->labels[i], label) == 0)
+	for (i = 0; i < *n; i++)
+		if (strcasecmp((*v)[i], s) == 0)
 			return;
-	l = grow(a, (void *)f->labels, f->n_labels, sizeof(*l));
+	l = grow(a, (void *)*v, *n, sizeof(*l));
 	if (l == NULL)
 		return;
-	l[f->n_labels] = chousa_arena_strndup(a, label, strnlen(label, 200));
-	if (l[f->n_labels] == NULL)
+	l[*n] = chousa_arena_strndup(a, s, strnlen(s, 200));
+	if (l[*n] == NULL)
 		return;
-	f->labels = l;
-	f->n_labels++;
+	*v = l;
+	(*n)++;
+}
+
+void
+online_add_label(struct chousa_finding *f, struct chousa_arena *a,
+    const char *label)
+{
+	add_unique(&f->labels, &f->n_labels, a, label);
+}
+
+void
+online_add_detection(struct chousa_finding *f, struct chousa_arena *a,
+    const char *name)
+{
+	add_unique(&f->detections, &f->n_detections, a, name);
 }
 
 void

@@ -104,6 +104,9 @@ void	online_error(struct online_q *oq, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	online_add_label(struct chousa_finding *f, struct chousa_arena *a,
 	    const char *label);
+/* An AV or sandbox detection name (finding's detections), not a family. */
+void	online_add_detection(struct chousa_finding *f, struct chousa_arena *a,
+	    const char *name);
 void	online_add_related(struct chousa_finding *f, struct chousa_arena *a,
 	    int rel, int type, const char *value, const char *family,
 	    int64_t seen);
