@@ -34,10 +34,13 @@ static const char *const file_names[F_COUNT] = {
 };
 
 /* iprep categories: by what the address does (at most 60 ids). */
-static const char *const categories[][2] = {
-	{ "ChousaC2", "command and control of a malware family" },
-	{ "ChousaPayload", "delivers or hosts malware payloads" },
-	{ "ChousaMalware", "other malicious infrastructure" }
+static const char *const categories[][3] = {
+	{ "ChousaC2", "command and control of a malware family",
+	    "C2 address" },
+	{ "ChousaPayload", "delivers or hosts malware payloads",
+	    "malware delivery address" },
+	{ "ChousaMalware", "other malicious infrastructure",
+	    "malicious address" }
 };
 
 struct suricata {
@@ -143,7 +146,9 @@ enrichment(struct suricata *s, const struct export_item *it,
 		json_member(b, "family", it->family);
 		if (full)
 			json_member(b, "family_name", it->family_name);
-		chousa_buf_addf(b, ",\"confidence\":%d", it->score);
+		if (it->row->confidence >= 0)
+			chousa_buf_addf(b, ",\"confidence\":%d",
+			    it->row->confidence);
 		json_member(b, "first_seen", it->first);
 		json_member(b, "last_seen", it->last);
 		json_member(b, "sources", it->sources);
@@ -448,9 +453,9 @@ file_rules(struct export_run *r, struct chousa_buf *b, int base)
 		    base + (int)i);
 	for (i = 0; i < sizeof(categories) / sizeof(categories[0]); i++)
 		chousa_buf_addf(b, "alert ip any any -> any any (msg:\"chousa "
-		    "address of %s (iprep)\"; iprep:any,%s,>,0; "
+		    "%s (iprep)\"; iprep:any,%s,>,0; "
 		    "classtype:trojan-activity; sid:%d; rev:1; "
-		    "metadata:provider chousa;)\n", categories[i][1],
+		    "metadata:provider chousa;)\n", categories[i][2],
 		    categories[i][0], base + 3 + (int)i);
 }
 
@@ -507,7 +512,7 @@ rules7(struct export_run *r, struct chousa_buf *b)
 		rule(r, b, &rules[i]);
 	chousa_buf_adds(b, "alert dns any any -> any any (msg:\"chousa DNS "
 	    "query for a listed domain, confidence 75 or more\"; dns.query; "
-	    "datarep:chousa-domains-rep, >=, 75");
+	    "datarep:chousa-domains-rep, >, 74");
 	set_options(b, s->f[F_DOMAINS_REP], "string", "");
 	chousa_buf_adds(b, "; classtype:trojan-activity; sid:9170105; rev:1; "
 	    "metadata:provider chousa;)\n");
