@@ -18,7 +18,7 @@ enum {
 static const struct cli_opt export_opts[] = {
 	{ OPT_FORMAT, "format", "NAME", "The format (required): zeek-intel, "
 	    "suricata, ecs, splunk, clickhouse, rpz, misp-feed, stix, csv "
-	    "or txt.  Each is described below." },
+	    "or txt, as described above." },
 	{ 'o', "output", "PATH", "Where to write: a directory for suricata, "
 	    "ecs, splunk, clickhouse and misp-feed (created when missing); a "
 	    "file or a directory for the others (csv and txt write one file "

@@ -14,9 +14,10 @@
 /*
  * One indicator as the store knows it, every source's record of it merged:
  * the earliest first and latest last sighting, the highest known
- * confidence, "online" when any source says so, and the family, threat and
- * reference of the first source (by name) that gives one.  Strings are
- * borrowed for the callback only.
+ * confidence, "online" when any source says so, the family of the first
+ * source (by name) that names one a catalogue knows (else the first raw
+ * label), the first threat given, and the reference of the most confident
+ * record.  Strings are borrowed for the callback only.
  */
 struct chousa_export_row {
 	int		 type;		/* enum chousa_ioc_type */

@@ -96,13 +96,18 @@ digest_uuid5(char out[37], const unsigned char ns[16], const char *name,
 	sha1_add(&s, ns, 16);
 	sha1_add(&s, name, name_len);
 	bits = s.len * 8;
-	sha1_add(&s, &pad, 1);
-	pad = 0;
-	while (s.used != 56)
-		sha1_add(&s, &pad, 1);
+	/* The padding: 0x80, zeros to 56 bytes of a block, the length. */
+	s.block[s.used++] = pad;
+	if (s.used > 56) {
+		memset(s.block + s.used, 0, 64 - s.used);
+		sha1_block(&s, s.block);
+		s.used = 0;
+	}
+	memset(s.block + s.used, 0, 56 - s.used);
 	for (i = 0; i < 8; i++)
 		len_be[i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha1_add(&s, len_be, 8);
+	memcpy(s.block + 56, len_be, 8);
+	sha1_block(&s, s.block);
 	for (i = 0; i < 20; i++)
 		d[i] = (unsigned char)(s.h[i / 4] >> (24 - 8 * (i % 4)));
 	d[6] = (d[6] & 0x0f) | 0x50;	/* version 5 */

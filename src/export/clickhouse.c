@@ -184,13 +184,6 @@ ch_end(struct export_run *r, struct chousa_err *err)
 	return chousa_buf_rc(b, "dictionaries.sql", err);
 }
 
-static void
-ch_release(struct export_run *r)
-{
-	mem_free(r->state);
-	r->state = NULL;
-}
-
 const struct export_format export_clickhouse = {
 	"clickhouse",
 	"ClickHouse IP_TRIE and hashed dictionaries (TSV) with their CREATE "
@@ -199,5 +192,5 @@ const struct export_format export_clickhouse = {
 	    CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN) | CHOUSA_IOC_BIT(CHOUSA_IOC_URL) |
 	    CHOUSA_IOC_HASHES,
 	EXPORT_F_DIR, NULL,
-	ch_begin, ch_item, ch_end, NULL, NULL, ch_release
+	ch_begin, ch_item, ch_end, NULL, NULL, NULL
 };

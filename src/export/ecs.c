@@ -119,15 +119,6 @@ confidence_word(int confidence)
 	return "High";
 }
 
-static void
-kv(struct chousa_buf *b, const char *key, const char *value)
-{
-	if (value == NULL || value[0] == '\0')
-		return;
-	chousa_buf_addf(b, ",\"%s\":", key);
-	chousa_esc_json_str(b, value);
-}
-
 /* The indicator's own fields: type and where ECS puts its value. */
 static void
 indicator_value(struct chousa_buf *b, const struct chousa_export_row *row)
@@ -155,7 +146,7 @@ indicator_value(struct chousa_buf *b, const struct chousa_export_row *row)
 		chousa_esc_json_str(b, v);
 		chousa_buf_adds(b, ",\"original\":");
 		chousa_esc_json_str(b, v);
-		kv(b, "domain", row->host);
+		export_json_kv(b, "domain", row->host);
 		chousa_buf_addch(b, '}');
 		return;
 	case CHOUSA_IOC_EMAIL:
@@ -226,13 +217,13 @@ doc(struct export_run *r, struct export_file *f, const struct export_item *it,
 	    "\"chousa\"},\"indicator\":{", it->last[0] ? it->last :
 	    it->first[0] ? it->first : stamp);
 	indicator_value(b, row);
-	kv(b, "name", row->value);
-	kv(b, "description", it->desc);
-	kv(b, "first_seen", it->first);
-	kv(b, "last_seen", it->last);
-	kv(b, "confidence", confidence_word(row->confidence));
-	kv(b, "reference", it->reference);
-	kv(b, "provider", it->sources);
+	export_json_kv(b, "name", row->value);
+	export_json_kv(b, "description", it->desc);
+	export_json_kv(b, "first_seen", it->first);
+	export_json_kv(b, "last_seen", it->last);
+	export_json_kv(b, "confidence", confidence_word(row->confidence));
+	export_json_kv(b, "reference", it->reference);
+	export_json_kv(b, "provider", it->sources);
 	chousa_buf_addf(b, ",\"marking\":{\"tlp\":\"%s\"}}",
 	    export_tlp_upper(r));
 	if (it->family != NULL) {
@@ -252,10 +243,10 @@ doc(struct export_run *r, struct export_file *f, const struct export_item *it,
 	}
 	chousa_buf_adds(b, "},\"chousa\":{");
 	chousa_buf_addf(b, "\"confidence\":%d", row->confidence);
-	kv(b, "family_id", it->family);
+	export_json_kv(b, "family_id", it->family);
 	sources_array(b, it->sources);
-	kv(b, "status", row->status);
-	kv(b, "threat_type", it->threat);
+	export_json_kv(b, "status", row->status);
+	export_json_kv(b, "threat_type", it->threat);
 	chousa_buf_adds(b, "}}\n");
 	return export_entry(f, err);
 }
@@ -290,13 +281,6 @@ ecs_removed(struct export_run *r, int type, const char *value,
 	return export_entry(e->delta, err);
 }
 
-static void
-ecs_release(struct export_run *r)
-{
-	mem_free(r->state);
-	r->state = NULL;
-}
-
 const struct export_format export_ecs = {
 	"ecs",
 	"Elastic/OpenSearch _bulk NDJSON with the ECS threat fields, and "
@@ -305,5 +289,5 @@ const struct export_format export_ecs = {
 	    CHOUSA_IOC_BIT(CHOUSA_IOC_URL) | CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL) |
 	    CHOUSA_IOC_HASHES | CHOUSA_IOC_BIT(CHOUSA_IOC_ASN),
 	EXPORT_F_DIR | EXPORT_F_DELTA, NULL,
-	ecs_begin, ecs_item, NULL, ecs_added, ecs_removed, ecs_release
+	ecs_begin, ecs_item, NULL, ecs_added, ecs_removed, NULL
 };

@@ -207,6 +207,15 @@ export_map_release(struct export_map *m)
 	memset(m, 0, sizeof(*m));
 }
 
+void
+export_json_kv(struct chousa_buf *b, const char *key, const char *value)
+{
+	if (value == NULL || value[0] == '\0')
+		return;
+	chousa_buf_addf(b, ",\"%s\":", key);
+	chousa_esc_json_str(b, value);
+}
+
 /* ---- the run ---- */
 
 struct core {
@@ -220,6 +229,7 @@ struct core {
 	int64_t			 active_since;
 	/* --delta */
 	struct export_file	*state;
+	char			*line;		/* a state line */
 	struct delta_key {
 		uint64_t	key;
 		uint64_t	meta;
@@ -439,11 +449,24 @@ state_damaged(struct core *c, unsigned long lineno)
 	    c->run.opts->delta_state, lineno);
 }
 
+/* The old state, or *fp NULL when there is none: the first run. */
+static int
+state_open(struct core *c, FILE **fp)
+{
+	const char *path = c->run.opts->delta_state;
+
+	*fp = fopen(path, "r");
+	if (*fp != NULL || errno == ENOENT)
+		return CHOUSA_OK;
+	return chousa_errf(c->err, CHOUSA_EIO, "cannot read state file "
+	    "'%s': %s", path, strerror(errno));
+}
+
 static int
 delta_begin(struct core *c)
 {
 	const char *path = c->run.opts->delta_state;
-	char *line = NULL, want[128];
+	char *line, want[128];
 	FILE *fp;
 	size_t n = 0;
 	unsigned long lineno = 1;
@@ -452,23 +475,17 @@ delta_begin(struct core *c)
 	int type, got, rc;
 
 	rc = export_open_path(&c->run, path, &c->state, c->err);
+	if (rc == CHOUSA_OK && (c->line = mem_alloc(STATE_LINE_MAX)) == NULL)
+		rc = chousa_errf(c->err, CHOUSA_ENOMEM, "out of memory");
+	if (rc == CHOUSA_OK)
+		rc = state_open(c, &fp);
 	if (rc != CHOUSA_OK)
 		return rc;
-	chousa_buf_addf(&c->state->buf, STATE_HEADER "%s\n",
-	    c->run.fmt->name);
-	fp = fopen(path, "r");
-	if (fp == NULL) {
-		if (errno == ENOENT)
-			return CHOUSA_OK;	/* the first run: all is new */
-		return chousa_errf(c->err, CHOUSA_EIO, "cannot read state "
-		    "file '%s': %s", path, strerror(errno));
-	}
-	line = mem_alloc(STATE_LINE_MAX);
-	if (line == NULL) {
-		fclose(fp);
-		return chousa_errf(c->err, CHOUSA_ENOMEM, "out of memory");
-	}
+	line = c->line;
 	snprintf(want, sizeof(want), STATE_HEADER "%s\n", c->run.fmt->name);
+	chousa_buf_adds(&c->state->buf, want);
+	if (fp == NULL)
+		return CHOUSA_OK;
 	if (fgets(line, STATE_LINE_MAX, fp) == NULL ||
 	    strncmp(line, STATE_HEADER, strlen(STATE_HEADER)) != 0)
 		rc = state_damaged(c, 1);
@@ -490,7 +507,6 @@ delta_begin(struct core *c)
 		rc = chousa_errf(c->err, CHOUSA_EIO, "cannot read state "
 		    "file '%s'", path);
 	fclose(fp);
-	mem_free(line);
 	return rc;
 }
 
@@ -539,26 +555,19 @@ delta_item(struct core *c, const struct export_item *it)
 static int
 delta_end(struct core *c)
 {
-	const char *path = c->run.opts->delta_state;
 	struct export_run *r = &c->run;
 	uint64_t key, meta;
-	char *line, *value;
+	char *value;
 	FILE *fp;
-	int type, got, rc = CHOUSA_OK;
+	int type, rc;
 
 	if (c->keys_cap == 0)
 		return CHOUSA_OK;
-	fp = fopen(path, "r");
-	if (fp == NULL)
-		return chousa_errf(c->err, CHOUSA_EIO, "cannot read state "
-		    "file '%s': %s", path, strerror(errno));
-	line = mem_alloc(STATE_LINE_MAX);
-	if (line == NULL) {
-		fclose(fp);
-		return chousa_errf(c->err, CHOUSA_ENOMEM, "out of memory");
-	}
-	while (rc == CHOUSA_OK && (got = state_line(fp, line,
-	    STATE_LINE_MAX, &key, &meta, &type, &value)) > 0) {
+	rc = state_open(c, &fp);
+	if (rc != CHOUSA_OK || fp == NULL)
+		return rc;
+	while (rc == CHOUSA_OK && state_line(fp, c->line, STATE_LINE_MAX,
+	    &key, &meta, &type, &value) > 0) {
 		struct delta_key *k = key_find(c, key);
 
 		if (k != NULL && k->used && !k->seen) {
@@ -568,7 +577,6 @@ delta_end(struct core *c)
 		}
 	}
 	fclose(fp);
-	mem_free(line);
 	return rc;
 }
 
@@ -814,14 +822,16 @@ chousa_export(struct chousa_store *st, const struct chousa_export_opts *opts,
 	if (rc == CHOUSA_OK)
 		rc = export_commit(r, err);
 out:
-	if (r->fmt != NULL && r->fmt->release != NULL)
+	if (r->fmt != NULL && r->fmt->release != NULL && r->state != NULL)
 		r->fmt->release(r);
+	mem_free(r->state);
 	export_discard(r);
 	chousa_buf_release(&c->meta);
 	chousa_buf_release(&c->desc);
 	chousa_buf_release(&r->line);
 	chousa_arena_free(c->arena);
 	mem_free(c->keys);
+	mem_free(c->line);
 	mem_free(c);
 	return rc;
 }

@@ -68,7 +68,8 @@ struct export_format {
 			    struct chousa_err *err);
 	int		(*removed)(struct export_run *r, int type,
 			    const char *value, struct chousa_err *err);
-	/* Free the format's state (always called).  May be NULL. */
+	/* Free what the format's state holds; the core frees the state
+	 * itself (r->state, from mem_alloc).  May be NULL. */
 	void		(*release)(struct export_run *r);
 };
 
@@ -128,6 +129,9 @@ void	export_date(char *out, int64_t t);
 const char *export_tlp_upper(const struct export_run *r);
 /* A stable 64-bit key of an indicator (its type and value). */
 uint64_t export_key(int type, const char *value);
+/* ,"key":"value" escaped, when value is not NULL or empty. */
+void	export_json_kv(struct chousa_buf *b, const char *key,
+	    const char *value);
 /* Whether value is a host name an engine compares: LDH labels, dots. */
 int	export_is_hostname(const char *value);
 

@@ -320,15 +320,11 @@ misp_release(struct export_run *r)
 	struct misp *m = r->state;
 	size_t i;
 
-	if (m == NULL)
-		return;
 	for (i = 0; i < m->families.n && i < m->cap_events; i++)
 		mem_free(m->events[i].manifest);
 	export_map_release(&m->families);
 	mem_free(m->events);
 	chousa_buf_release(&m->tags);
-	mem_free(m);
-	r->state = NULL;
 }
 
 const struct export_format export_misp = {

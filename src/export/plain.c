@@ -165,13 +165,6 @@ plain_removed(struct export_run *r, int type, const char *value,
 	return export_entry(p->removed, err);
 }
 
-static void
-plain_release(struct export_run *r)
-{
-	mem_free(r->state);
-	r->state = NULL;
-}
-
 #define ALL_TYPES	(((1u << CHOUSA_IOC_TYPE_COUNT) - 1) & \
 	~CHOUSA_IOC_BIT(CHOUSA_IOC_NONE))
 
@@ -181,7 +174,7 @@ const struct export_format export_csv = {
 	"per type into a directory",
 	ALL_TYPES, EXPORT_F_DELTA | EXPORT_F_SPLIT, "chousa.csv",
 	plain_begin, plain_item, NULL, plain_added, plain_removed,
-	plain_release
+	NULL
 };
 
 const struct export_format export_txt = {
@@ -189,5 +182,5 @@ const struct export_format export_txt = {
 	"one indicator per line; one file per type into a directory",
 	ALL_TYPES, EXPORT_F_DELTA | EXPORT_F_SPLIT, "chousa.txt",
 	plain_begin, plain_item, NULL, plain_added, plain_removed,
-	plain_release
+	NULL
 };

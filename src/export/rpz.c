@@ -76,18 +76,11 @@ rpz_item(struct export_run *r, const struct export_item *it,
 	return export_entry(z->zone, err);
 }
 
-static void
-rpz_release(struct export_run *r)
-{
-	mem_free(r->state);
-	r->state = NULL;
-}
-
 const struct export_format export_rpz = {
 	"rpz",
 	"DNS response policy zone: NXDOMAIN for each domain and its "
 	"subdomains",
 	CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN),
 	0, "chousa.rpz",
-	rpz_begin, rpz_item, NULL, NULL, NULL, rpz_release
+	rpz_begin, rpz_item, NULL, NULL, NULL, NULL
 };

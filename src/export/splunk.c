@@ -135,13 +135,6 @@ splunk_item(struct export_run *r, const struct export_item *it,
 	return export_entry(f, err);
 }
 
-static void
-splunk_release(struct export_run *r)
-{
-	mem_free(r->state);
-	r->state = NULL;
-}
-
 const struct export_format export_splunk = {
 	"splunk",
 	"Splunk ES intel CSV lookups (ip, domain, http, file, email) and "
@@ -150,5 +143,5 @@ const struct export_format export_splunk = {
 	    CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN) | CHOUSA_IOC_BIT(CHOUSA_IOC_URL) |
 	    CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL) | CHOUSA_IOC_HASHES,
 	EXPORT_F_DIR, NULL,
-	splunk_begin, splunk_item, NULL, NULL, NULL, splunk_release
+	splunk_begin, splunk_item, NULL, NULL, NULL, NULL
 };

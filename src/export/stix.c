@@ -26,6 +26,7 @@ struct stix {
 	const char		*marking;	/* the TLP 1.0 definition's id */
 	struct export_map	 families;
 	char			**names;	/* by index: name or NULL */
+	char			(*ids)[80];	/* by index: the malware id */
 	size_t			 cap_names;
 	size_t			 n_objects;
 	struct chousa_buf	 tmp;
@@ -167,40 +168,46 @@ pattern(struct chousa_buf *b, const struct chousa_export_row *row)
 	chousa_buf_adds(b, "']");
 }
 
-static int
+/* The family's malware object, remembered for the end: its id. */
+static const char *
 malware_for(struct export_run *r, const struct export_item *it,
-    struct chousa_err *err)
+    struct chousa_err *err, int *rc)
 {
 	struct stix *s = r->state;
 	size_t i;
-	int added, rc;
+	int added;
 
-	rc = export_map_find(&s->families, it->family, &i, &added, err);
-	if (rc != CHOUSA_OK || !added)
-		return rc;
+	*rc = export_map_find(&s->families, it->family, &i, &added, err);
+	if (*rc != CHOUSA_OK)
+		return NULL;
+	if (!added)
+		return s->ids[i];
 	if (i == s->cap_names) {
 		size_t cap = s->cap_names ? s->cap_names * 2 : 16;
 		char **v = mem_realloc(s->names, cap * sizeof(*v));
+		char (*ids)[80];
 
-		if (v == NULL)
-			return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-		memset(v + s->cap_names, 0, (cap - s->cap_names) * sizeof(*v));
-		s->names = v;
+		if (v != NULL) {
+			memset(v + s->cap_names, 0,
+			    (cap - s->cap_names) * sizeof(*v));
+			s->names = v;
+		}
+		ids = v != NULL ? mem_realloc(s->ids, cap * sizeof(*ids)) :
+		    NULL;
+		if (ids == NULL) {
+			*rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+			return NULL;
+		}
+		s->ids = ids;
 		s->cap_names = cap;
 	}
+	make_id(s, s->ids[i], sizeof(s->ids[i]), "malware", it->family);
 	if (it->family_name != NULL &&
-	    (s->names[i] = mem_strdup(it->family_name)) == NULL)
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	return CHOUSA_OK;
-}
-
-static void
-kv(struct chousa_buf *b, const char *key, const char *value)
-{
-	if (value == NULL || value[0] == '\0')
-		return;
-	chousa_buf_addf(b, ",\"%s\":", key);
-	chousa_esc_json_str(b, value);
+	    (s->names[i] = mem_strdup(it->family_name)) == NULL) {
+		*rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+		return NULL;
+	}
+	return s->ids[i];
 }
 
 static int
@@ -210,7 +217,8 @@ stix_item(struct export_run *r, const struct export_item *it,
 	struct stix *s = r->state;
 	const struct chousa_export_row *row = it->row;
 	struct chousa_buf *b = &s->out->buf;
-	char id[80], mal[80], rel[80], created[32], modified[32];
+	char id[80], rel[80], created[32], modified[32];
+	const char *mal;
 	int64_t t1, t2;
 	int rc;
 
@@ -224,8 +232,8 @@ stix_item(struct export_run *r, const struct export_item *it,
 	chousa_buf_addf(b, "{\"type\":\"indicator\",\"spec_version\":\"2.1\","
 	    "\"id\":\"%s\",\"created_by_ref\":\"%s\",\"created\":\"%s\","
 	    "\"modified\":\"%s\"", id, s->identity, created, modified);
-	kv(b, "name", row->value);
-	kv(b, "description", it->desc);
+	export_json_kv(b, "name", row->value);
+	export_json_kv(b, "description", it->desc);
 	chousa_buf_adds(b, ",\"indicator_types\":[\"malicious-activity\"],"
 	    "\"pattern\":\"");
 	chousa_buf_reset(&s->tmp);
@@ -244,18 +252,18 @@ stix_item(struct export_run *r, const struct export_item *it,
 		chousa_buf_adds(b, ",\"external_references\":[{\"source_name\":");
 		chousa_esc_json_str(b, it->sources != NULL ? it->sources :
 		    "chousa");
-		kv(b, "url", it->reference);
+		export_json_kv(b, "url", it->reference);
 		chousa_buf_adds(b, "}]");
 	}
 	chousa_buf_addf(b, ",\"object_marking_refs\":[\"%s\"]}", s->marking);
 	if (it->family != NULL) {
-		rc = malware_for(r, it, err);
-		if (rc != CHOUSA_OK)
+		mal = malware_for(r, it, err, &rc);
+		if (mal == NULL)
 			return rc;
-		make_id(s, mal, sizeof(mal), "malware", it->family);
-		chousa_buf_reset(&s->tmp);
-		chousa_buf_addf(&s->tmp, "%s indicates %s", id, mal);
-		make_id(s, rel, sizeof(rel), "relationship", s->tmp.data);
+		/* Not in s->tmp: make_id builds its name there. */
+		chousa_buf_reset(&r->line);
+		chousa_buf_addf(&r->line, "%s indicates %s", id, mal);
+		make_id(s, rel, sizeof(rel), "relationship", r->line.data);
 		object_sep(s);
 		chousa_buf_addf(b, "{\"type\":\"relationship\",\"spec_version\":"
 		    "\"2.1\",\"id\":\"%s\",\"created_by_ref\":\"%s\","
@@ -272,18 +280,17 @@ stix_end(struct export_run *r, struct chousa_err *err)
 {
 	struct stix *s = r->state;
 	struct chousa_buf *b = &s->out->buf;
-	char id[80], stamp[32];
+	char stamp[32];
 	size_t i;
 
 	stix_time(stamp, r->stamp);
 	for (i = 0; i < s->families.n; i++) {
 		const char *family = s->families.keys[i];
 
-		make_id(s, id, sizeof(id), "malware", family);
 		object_sep(s);
 		chousa_buf_addf(b, "{\"type\":\"malware\",\"spec_version\":"
 		    "\"2.1\",\"id\":\"%s\",\"created_by_ref\":\"%s\","
-		    "\"created\":\"%s\",\"modified\":\"%s\",\"name\":", id,
+		    "\"created\":\"%s\",\"modified\":\"%s\",\"name\":", s->ids[i],
 		    s->identity, stamp, stamp);
 		chousa_esc_json_str(b, s->names[i] != NULL ? s->names[i] :
 		    family);
@@ -312,15 +319,12 @@ stix_release(struct export_run *r)
 	struct stix *s = r->state;
 	size_t i;
 
-	if (s == NULL)
-		return;
 	for (i = 0; i < s->families.n && i < s->cap_names; i++)
 		mem_free(s->names[i]);
 	mem_free(s->names);
+	mem_free(s->ids);
 	export_map_release(&s->families);
 	chousa_buf_release(&s->tmp);
-	mem_free(s);
-	r->state = NULL;
 }
 
 const struct export_format export_stix = {

@@ -118,15 +118,6 @@ text_line(struct export_file *f, const char *v, int score,
 	return export_entry(f, err);
 }
 
-static void
-json_member(struct chousa_buf *b, const char *key, const char *value)
-{
-	if (value == NULL || value[0] == '\0')
-		return;
-	chousa_buf_addf(b, ",\"%s\":", key);
-	chousa_esc_json_str(b, value);
-}
-
 /*
  * The enrichment object of one entry into s->json; 0 when it cannot fit
  * Suricata's line even without its optional members.
@@ -143,17 +134,17 @@ enrichment(struct suricata *s, const struct export_item *it,
 		chousa_buf_adds(b, "{\"value\":\"");
 		chousa_esc_json(b, v, len);
 		chousa_buf_addch(b, '"');
-		json_member(b, "family", it->family);
+		export_json_kv(b, "family", it->family);
 		if (full)
-			json_member(b, "family_name", it->family_name);
+			export_json_kv(b, "family_name", it->family_name);
 		if (it->row->confidence >= 0)
 			chousa_buf_addf(b, ",\"confidence\":%d",
 			    it->row->confidence);
-		json_member(b, "first_seen", it->first);
-		json_member(b, "last_seen", it->last);
-		json_member(b, "sources", it->sources);
+		export_json_kv(b, "first_seen", it->first);
+		export_json_kv(b, "last_seen", it->last);
+		export_json_kv(b, "sources", it->sources);
 		if (full)
-			json_member(b, "evidence", it->reference);
+			export_json_kv(b, "evidence", it->reference);
 		chousa_buf_addch(b, '}');
 		if (b->failed == CHOUSA_OK && b->len <= JSONL_MAX)
 			return 1;
@@ -577,10 +568,7 @@ sur_release(struct export_run *r)
 {
 	struct suricata *s = r->state;
 
-	if (s != NULL)
-		chousa_buf_release(&s->json);
-	mem_free(s);
-	r->state = NULL;
+	chousa_buf_release(&s->json);
 }
 
 const struct export_format export_suricata = {

@@ -213,13 +213,6 @@ zeek_end(struct export_run *r, struct chousa_err *err)
 	return CHOUSA_OK;
 }
 
-static void
-zeek_release(struct export_run *r)
-{
-	mem_free(r->state);
-	r->state = NULL;
-}
-
 const struct export_format export_zeek = {
 	"zeek-intel",
 	"Zeek Intel framework file (ADDR, SUBNET, DOMAIN, URL, FILE_HASH, "
@@ -230,5 +223,5 @@ const struct export_format export_zeek = {
 	EXPORT_F_DELTA,
 	"chousa.intel",
 	zeek_begin, zeek_item, zeek_end, zeek_added, zeek_removed,
-	zeek_release
+	NULL
 };

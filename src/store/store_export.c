@@ -101,6 +101,34 @@ shared_find(const struct shared_set *s, int64_t vhash, int type)
 	return s->v[i].type != 0 ? &s->v[i] : NULL;
 }
 
+/* ---- the known-benign lists' entries ---- */
+
+struct benign_str {
+	size_t		entry;		/* offsets into text */
+	size_t		list;
+	int		used;
+};
+
+struct benign_net {
+	uint8_t		addr[16];
+	uint8_t		prefix;
+	uint8_t		v6;
+	uint8_t		used;
+	size_t		list;
+};
+
+struct benign_set {
+	int			 loaded;	/* the table had rows */
+	struct benign_str	*str;		/* hostname and string */
+	size_t			 str_cap, n_str;
+	struct benign_net	*net;		/* cidr */
+	size_t			 net_cap, n_net;
+	uint8_t			 v4[33], v6[129];	/* prefixes held */
+	size_t			*sub;		/* substring: entry, list */
+	size_t			 n_sub;
+	struct chousa_buf	 text;		/* entries and list names */
+};
+
 /* ---- one walk ---- */
 
 #define NAME_SLOTS	1024
@@ -114,9 +142,7 @@ struct walk {
 	char				*source_list;	/* ",a,b," */
 	struct shared_set		 shared;
 	sqlite3_stmt			*group;
-	int				 benign;	/* the table has rows */
-	struct chousa_arena		*benign_arena;
-	size_t				 benign_hits;
+	struct benign_set		 benign;
 	/* Family id -> catalogue name (direct-mapped). */
 	struct {
 		char	*id;
@@ -215,72 +241,282 @@ family_name(struct walk *w, const char *id)
 	return w->names[i].name;
 }
 
+/* ---- the known-benign lists, held in memory ---- */
+
+/*
+ * `chousa lookup` asks the benign table a few indexed questions per
+ * indicator; a million indicators asking them took longer than the rest
+ * of the export.  The lists are read once instead (their size, not the
+ * store's, sets the memory) and the same questions answered here.
+ */
+static uint64_t
+text_hash(const char *s, size_t len)
+{
+	return (uint64_t)store_hash(s, len);
+}
+
+static size_t
+str_slot(const struct benign_set *b, const char *s, size_t len)
+{
+	size_t i = (size_t)(text_hash(s, len) >> 7) & (b->str_cap - 1);
+
+	while (b->str[i].used) {
+		const char *e = b->text.data + b->str[i].entry;
+
+		if (strlen(e) == len && memcmp(e, s, len) == 0)
+			break;
+		i = (i + 1) & (b->str_cap - 1);
+	}
+	return i;
+}
+
+static size_t
+net_slot(const struct benign_set *b, const uint8_t *net, int v6, int prefix)
+{
+	uint64_t h = text_hash((const char *)net, v6 ? 16 : 4) ^
+	    (uint64_t)(prefix * 2 + v6);
+	size_t i = (size_t)(h >> 7) & (b->net_cap - 1);
+
+	while (b->net[i].used && (b->net[i].v6 != v6 ||
+	    b->net[i].prefix != prefix ||
+	    memcmp(b->net[i].addr, net, v6 ? 16 : 4) != 0))
+		i = (i + 1) & (b->net_cap - 1);
+	return i;
+}
+
+/*
+ * Give a table of n entries of size bytes a new, empty array twice the
+ * size when it is half full: 1, and the caller moves the entries from the
+ * old array it kept and frees it; 0 when there is room; -1 out of memory.
+ */
+static int
+grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	void *t;
+
+	if ((n + 1) * 2 <= *cap)
+		return 0;
+	t = mem_alloc((*cap ? *cap * 2 : 1024) * size);
+	if (t == NULL)
+		return -1;
+	*v = t;
+	*cap = *cap ? *cap * 2 : 1024;
+	return 1;
+}
+
+static int
+benign_add(struct benign_set *b, const char *match, const char *entry,
+    const void *net, int net_len, int prefix, size_t list)
+{
+	size_t at = b->text.len, i;
+	int g;
+
+	if (net != NULL && (net_len == 4 || net_len == 16)) {
+		struct benign_net *old = b->net;
+		size_t old_cap = b->net_cap;
+
+		if ((g = grow((void **)&b->net, &b->net_cap, b->n_net,
+		    sizeof(*b->net))) < 0)
+			return CHOUSA_ENOMEM;
+		for (i = 0; g && i < old_cap; i++)
+			if (old[i].used)
+				b->net[net_slot(b, old[i].addr, old[i].v6,
+				    old[i].prefix)] = old[i];
+		if (g)
+			mem_free(old);
+		i = net_slot(b, net, net_len == 16, prefix);
+		if (!b->net[i].used) {
+			memcpy(b->net[i].addr, net, (size_t)net_len);
+			b->net[i].v6 = net_len == 16;
+			b->net[i].prefix = (uint8_t)prefix;
+			b->net[i].list = list;
+			b->net[i].used = 1;
+			b->n_net++;
+			if (net_len == 4 && prefix <= 32)
+				b->v4[prefix] = 1;
+			else if (net_len == 16 && prefix <= 128)
+				b->v6[prefix] = 1;
+		}
+		return CHOUSA_OK;
+	}
+	if (entry == NULL || match == NULL)
+		return CHOUSA_OK;
+	if (strcmp(match, "substring") == 0) {
+		size_t *v = mem_realloc(b->sub, (b->n_sub + 1) * 2 *
+		    sizeof(*v));
+
+		if (v == NULL)
+			return CHOUSA_ENOMEM;
+		b->sub = v;
+		chousa_buf_add(&b->text, entry, strlen(entry) + 1);
+		v[b->n_sub * 2] = at;
+		v[b->n_sub * 2 + 1] = list;
+		b->n_sub++;
+		return CHOUSA_OK;
+	}
+	if (strcmp(match, "string") != 0 && strcmp(match, "hostname") != 0)
+		return CHOUSA_OK;	/* regex: lookup ignores them too */
+	{
+		struct benign_str *old = b->str;
+		size_t old_cap = b->str_cap;
+
+		chousa_buf_add(&b->text, entry, strlen(entry) + 1);
+		if (b->text.failed)
+			return b->text.failed;
+		if ((g = grow((void **)&b->str, &b->str_cap, b->n_str,
+		    sizeof(*b->str))) < 0)
+			return CHOUSA_ENOMEM;
+		for (i = 0; g && i < old_cap; i++)
+			if (old[i].used) {
+				const char *e = b->text.data + old[i].entry;
+
+				b->str[str_slot(b, e, strlen(e))] = old[i];
+			}
+		if (g)
+			mem_free(old);
+		i = str_slot(b, entry, strlen(entry));
+		if (!b->str[i].used) {
+			b->str[i].entry = at;
+			b->str[i].list = list;
+			b->str[i].used = 1;
+			b->n_str++;
+		}
+	}
+	return CHOUSA_OK;
+}
+
+static int
+benign_load(struct walk *w)
+{
+	struct benign_set *b = &w->benign;
+	sqlite3_stmt *s = NULL;
+	size_t list = 0;
+	int step, rc = CHOUSA_OK;
+
+	chousa_buf_init(&b->text, (size_t)1 << 30);
+	if (sqlite3_prepare_v2(w->st->db, "SELECT list, match, entry, net,"
+	    " prefix FROM benign ORDER BY list", -1, &s, NULL) != SQLITE_OK)
+		return store_dberr(w->st, w->err, "cannot read the store");
+	while (rc == CHOUSA_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *name = col_text(s, 0);
+
+		if (name == NULL)
+			continue;
+		if (list == 0 || strcmp(b->text.data + list, name) != 0) {
+			list = b->text.len;
+			chousa_buf_add(&b->text, name, strlen(name) + 1);
+		}
+		rc = benign_add(b, col_text(s, 1), col_text(s, 2),
+		    sqlite3_column_blob(s, 3), sqlite3_column_bytes(s, 3),
+		    sqlite3_column_int(s, 4), list);
+		b->loaded = 1;
+	}
+	if (rc == CHOUSA_OK && step != SQLITE_DONE)
+		rc = store_dberr(w->st, w->err, "cannot read the store");
+	else if (rc == CHOUSA_OK && b->text.failed)
+		rc = b->text.failed;
+	if (rc == CHOUSA_ENOMEM || rc == CHOUSA_ELIMIT)
+		rc = chousa_errf(w->err, rc, "the known-benign lists do not "
+		    "fit in memory");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static void
+benign_release(struct benign_set *b)
+{
+	mem_free(b->str);
+	mem_free(b->net);
+	mem_free(b->sub);
+	chousa_buf_release(&b->text);
+}
+
+static const char *
+benign_text(const struct benign_set *b, const char *s)
+{
+	size_t i;
+
+	if (b->n_str == 0)
+		return NULL;
+	i = str_slot(b, s, strlen(s));
+	return b->str[i].used ? b->text.data + b->str[i].list : NULL;
+}
+
+static const char *
+benign_ip(const struct benign_set *b, const char *value)
+{
+	uint8_t addr[16], key[16];
+	const uint8_t *have;
+	char text[64];
+	size_t len = strcspn(value, "/");
+	int v6, p;
+
+	if (b->n_net == 0 || len >= sizeof(text))
+		return NULL;
+	memcpy(text, value, len);
+	text[len] = '\0';
+	v6 = strchr(text, ':') != NULL;
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, text, addr) != 1)
+		return NULL;
+	/* A range is judged by its network address, as lookup does. */
+	have = v6 ? b->v6 : b->v4;
+	for (p = v6 ? 128 : 32; p >= 0; p--) {
+		size_t i;
+
+		if (!have[p])
+			continue;
+		store_net_key(addr, v6, p, key);
+		i = net_slot(b, key, v6, p);
+		if (b->net[i].used)
+			return b->text.data + b->net[i].list;
+	}
+	return NULL;
+}
+
 /*
  * The known-benign list that covers row, as `chousa lookup` finds them:
  * an IP inside a listed range, a domain listed or under a listed
- * hostname, a domain or URL holding a listed substring.  A URL is not
- * benign because its host is: it names one malicious resource on a
- * shared host (a file on a code-hosting site), which engines match
- * exactly.
+ * hostname (its parents up to the registrable domain), a domain or URL
+ * holding a listed substring.  A URL is not benign because its host is:
+ * it names one malicious resource on a shared host (a file on a
+ * code-hosting site), which engines match exactly.
  */
-static int
-row_benign(struct walk *w, struct chousa_export_row *row,
+static const char *
+row_benign(const struct benign_set *b, const struct chousa_export_row *row,
     const char *regdomain)
 {
-	struct chousa_indicator ind;
-	struct chousa_benign *bn;
-	size_t n = 0;
-	char addr[64];
-	const char *slash;
-	int rc;
+	const char *hit = NULL, *p;
+	size_t i, rl;
 
-	if (!w->benign)
-		return CHOUSA_OK;
-	memset(&ind, 0, sizeof(ind));
-	ind.type = row->type;
-	ind.value = row->value;
 	switch (row->type) {
 	case CHOUSA_IOC_IPV4:
 	case CHOUSA_IOC_IPV6:
 	case CHOUSA_IOC_CIDR:
-		slash = strchr(row->value, '/');
-		if (strlen(row->value) >= sizeof(addr))
-			return CHOUSA_OK;
-		memcpy(addr, row->value, strlen(row->value) + 1);
-		if (slash != NULL)
-			addr[slash - row->value] = '\0';
-		ind.is_v6 = strchr(addr, ':') != NULL;
-		if (inet_pton(ind.is_v6 ? AF_INET6 : AF_INET, addr,
-		    ind.addr) != 1)
-			return CHOUSA_OK;
-		/* A range is judged by its network address. */
-		ind.type = ind.is_v6 ? CHOUSA_IOC_IPV6 : CHOUSA_IOC_IPV4;
-		break;
+		return benign_ip(b, row->value);
 	case CHOUSA_IOC_DOMAIN:
-		ind.host = row->value;
-		ind.host_type = CHOUSA_IOC_DOMAIN;
-		ind.regdomain = regdomain;
+		hit = benign_text(b, row->value);
+		rl = regdomain != NULL ? strlen(regdomain) : 0;
+		/* Parents only when the registrable domain is one. */
+		if (hit == NULL && rl > 0 && rl < strlen(row->value) &&
+		    row->value[strlen(row->value) - rl - 1] == '.' &&
+		    strcmp(row->value + strlen(row->value) - rl,
+		    regdomain) == 0)
+			for (p = strchr(row->value, '.'); p != NULL &&
+			    hit == NULL; p = strchr(p + 1, '.')) {
+				hit = benign_text(b, p + 1);
+				if (strcmp(p + 1, regdomain) == 0)
+					break;
+			}
 		break;
 	case CHOUSA_IOC_URL:
 		break;
 	default:
-		return CHOUSA_OK;
+		return NULL;
 	}
-	if (w->benign_arena == NULL || w->benign_hits > 4096) {
-		chousa_arena_free(w->benign_arena);
-		w->benign_arena = NULL;
-		w->benign_hits = 0;
-		rc = chousa_arena_new(&w->benign_arena, 0, w->err);
-		if (rc != CHOUSA_OK)
-			return rc;
-	}
-	rc = chousa_store_benign(w->st, w->benign_arena, &ind, &bn, &n,
-	    w->err);
-	if (rc == CHOUSA_OK && n > 0) {
-		row->benign_list = bn[0].list;
-		w->benign_hits++;
-	}
-	return rc;
+	for (i = 0; hit == NULL && i < b->n_sub; i++)
+		if (strstr(row->value, b->text.data + b->sub[i * 2]) != NULL)
+			hit = b->text.data + b->sub[i * 2 + 1];
+	return hit;
 }
 
 /* A record passed on as it is: the indicator has only this one. */
@@ -289,7 +525,7 @@ emit_single(struct walk *w, sqlite3_stmt *s)
 {
 	struct chousa_export_row row;
 	char idbuf[128];
-	int known, rc;
+	int known;
 
 	memset(&row, 0, sizeof(row));
 	row.type = sqlite3_column_int(s, C_TYPE);
@@ -308,11 +544,9 @@ emit_single(struct walk *w, sqlite3_stmt *s)
 	row.family = record_family(w->st, s, idbuf, sizeof(idbuf), &known);
 	if (known)
 		row.family_name = family_name(w, row.family);
-	if (w->q->check_benign) {
-		rc = row_benign(w, &row, col_text(s, C_REGDOMAIN));
-		if (rc != CHOUSA_OK)
-			return rc;
-	}
+	if (w->benign.loaded)
+		row.benign_list = row_benign(&w->benign, &row,
+		    col_text(s, C_REGDOMAIN));
 	return w->fn(w->arg, &row);
 }
 
@@ -374,11 +608,9 @@ emit_merged(struct walk *w, struct merged *m)
 	row.confidence = m->confidence;
 	row.first_seen = m->first_seen;
 	row.last_seen = m->last_seen;
-	if (w->q->check_benign) {
-		rc = row_benign(w, &row, kept(b, m->regdomain));
-		if (rc != CHOUSA_OK)
-			return rc;
-	}
+	if (w->benign.loaded)
+		row.benign_list = row_benign(&w->benign, &row,
+		    kept(b, m->regdomain));
 	return w->fn(w->arg, &row);
 }
 
@@ -511,23 +743,6 @@ find_shared(struct walk *w)
 }
 
 static int
-has_benign(struct walk *w)
-{
-	sqlite3_stmt *s = NULL;
-	int step;
-
-	if (sqlite3_prepare_v2(w->st->db, "SELECT 1 FROM benign LIMIT 1",
-	    -1, &s, NULL) != SQLITE_OK)
-		return store_dberr(w->st, w->err, "cannot read the store");
-	step = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return store_dberr(w->st, w->err, "cannot read the store");
-	w->benign = step == SQLITE_ROW;
-	return CHOUSA_OK;
-}
-
-static int
 scan(struct walk *w)
 {
 	sqlite3_stmt *s = NULL;
@@ -602,7 +817,7 @@ chousa_store_foreach_indicator(struct chousa_store *st,
 	store_io_mode(st, STORE_IO_SCAN);
 	rc = find_shared(w);
 	if (rc == CHOUSA_OK && q->check_benign)
-		rc = has_benign(w);
+		rc = benign_load(w);
 	if (rc == CHOUSA_OK)
 		rc = scan(w);
 	store_io_mode(st, STORE_IO_LOOKUP);
@@ -614,7 +829,7 @@ out:
 		mem_free(w->names[i].id);
 		mem_free(w->names[i].name);
 	}
-	chousa_arena_free(w->benign_arena);
+	benign_release(&w->benign);
 	chousa_buf_release(&w->group_buf);
 	chousa_buf_release(&w->group_sources);
 	mem_free(w->shared.v);
