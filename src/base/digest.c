@@ -12,6 +12,8 @@
 #include "base/digest.h"
 #include "base/mem.h"
 
+static const char hex[] = "0123456789abcdef";
+
 /* ---- SHA-1 ---- */
 
 struct sha1 {
@@ -112,9 +114,13 @@ digest_uuid5(char out[37], const unsigned char ns[16], const char *name,
 		d[i] = (unsigned char)(s.h[i / 4] >> (24 - 8 * (i % 4)));
 	d[6] = (d[6] & 0x0f) | 0x50;	/* version 5 */
 	d[8] = (d[8] & 0x3f) | 0x80;	/* the RFC 4122 variant */
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-	    "%02x%02x%02x%02x%02x%02x", d[0], d[1], d[2], d[3], d[4], d[5],
-	    d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15]);
+	for (i = 0; i < 16; i++) {
+		*out++ = hex[d[i] >> 4];
+		*out++ = hex[d[i] & 15];
+		if (i == 3 || i == 5 || i == 7 || i == 9)
+			*out++ = '-';
+	}
+	*out = '\0';
 }
 
 /* ---- MD5 ---- */
@@ -193,9 +199,13 @@ digest_md5_hex(char out[33], const void *data, size_t len)
 		tail[n_tail - 8 + i] = (unsigned char)(bits >> (8 * i));
 	for (i = 0; i < n_tail; i += 64)
 		md5_block(h, tail + i);
-	for (i = 0; i < 16; i++)
-		snprintf(out + 2 * i, 3, "%02x",
-		    (unsigned)(h[i / 4] >> (8 * (i % 4))) & 0xffu);
+	for (i = 0; i < 16; i++) {
+		unsigned byte = (h[i / 4] >> (8 * (i % 4))) & 0xffu;
+
+		out[2 * i] = hex[byte >> 4];
+		out[2 * i + 1] = hex[byte & 15];
+	}
+	out[32] = '\0';
 }
 
 /* ---- base64 ---- */

@@ -204,18 +204,17 @@ doc(struct export_run *r, struct export_file *f, const struct export_item *it,
 {
 	const struct chousa_export_row *row = it->row;
 	struct chousa_buf *b = &f->buf;
-	char stamp[24];
+	char stamp[24], id[17];
 
 	export_date(stamp, r->stamp);
-	chousa_buf_addf(b, "{\"index\":{\"_index\":\"" ECS_INDEX "\","
-	    "\"_id\":\"%016llx\"}}\n", (unsigned long long)export_key(
-	    row->type, row->value));
-	chousa_buf_addf(b, "{\"@timestamp\":\"%s\",\"ecs\":{\"version\":\""
+	export_hex64(id, export_key(row->type, row->value));
+	export_cat(b, "{\"index\":{\"_index\":\"" ECS_INDEX "\",\"_id\":\"",
+	    id, "\"}}\n{\"@timestamp\":\"", it->last[0] ? it->last :
+	    it->first[0] ? it->first : stamp, "\",\"ecs\":{\"version\":\""
 	    ECS_VERSION "\"},\"event\":{\"kind\":\"enrichment\","
 	    "\"category\":[\"threat\"],\"type\":[\"indicator\"],"
 	    "\"dataset\":\"chousa.intel\"},\"threat\":{\"feed\":{\"name\":"
-	    "\"chousa\"},\"indicator\":{", it->last[0] ? it->last :
-	    it->first[0] ? it->first : stamp);
+	    "\"chousa\"},\"indicator\":{", (char *)NULL);
 	indicator_value(b, row);
 	export_json_kv(b, "name", row->value);
 	export_json_kv(b, "description", it->desc);
@@ -224,8 +223,8 @@ doc(struct export_run *r, struct export_file *f, const struct export_item *it,
 	export_json_kv(b, "confidence", confidence_word(row->confidence));
 	export_json_kv(b, "reference", it->reference);
 	export_json_kv(b, "provider", it->sources);
-	chousa_buf_addf(b, ",\"marking\":{\"tlp\":\"%s\"}}",
-	    export_tlp_upper(r));
+	export_cat(b, ",\"marking\":{\"tlp\":\"", export_tlp_upper(r), "\"}}",
+	    (char *)NULL);
 	if (it->family != NULL) {
 		chousa_buf_adds(b, ",\"software\":{\"type\":\"Malware\","
 		    "\"name\":");

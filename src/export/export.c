@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -205,6 +206,29 @@ export_map_release(struct export_map *m)
 	mem_free(m->keys);
 	mem_free(m->slots);
 	memset(m, 0, sizeof(*m));
+}
+
+void
+export_cat(struct chousa_buf *b, ...)
+{
+	const char *s;
+	va_list ap;
+
+	va_start(ap, b);
+	while ((s = va_arg(ap, const char *)) != NULL)
+		chousa_buf_add(b, s, strlen(s));
+	va_end(ap);
+}
+
+void
+export_hex64(char out[17], uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	int i;
+
+	for (i = 15; i >= 0; i--, v >>= 4)
+		out[i] = hex[v & 15];
+	out[16] = '\0';
 }
 
 void

@@ -129,6 +129,13 @@ void	export_date(char *out, int64_t t);
 const char *export_tlp_upper(const struct export_run *r);
 /* A stable 64-bit key of an indicator (its type and value). */
 uint64_t export_key(int type, const char *value);
+/*
+ * Append each string up to a NULL: the hot paths' printf without the
+ * format parsing (which took most of a JSON export's time).
+ */
+void	export_cat(struct chousa_buf *b, ...);
+/* 16 lower-case hex digits of v and a NUL. */
+void	export_hex64(char out[17], uint64_t v);
 /* ,"key":"value" escaped, when value is not NULL or empty. */
 void	export_json_kv(struct chousa_buf *b, const char *key,
 	    const char *value);

@@ -64,9 +64,9 @@ static void
 family_tag(struct chousa_buf *b, const char *family, const char *name)
 {
 	if (name != NULL)
-		chousa_buf_addf(b, "misp-galaxy:malpedia=\"%s\"", name);
+		export_cat(b, "misp-galaxy:malpedia=\"", name, "\"", (char *)NULL);
 	else
-		chousa_buf_addf(b, "chousa:family=\"%s\"", family);
+		export_cat(b, "chousa:family=\"", family, "\"", (char *)NULL);
 }
 
 static void
@@ -213,7 +213,7 @@ hash_line(struct misp *m, const char *value, size_t len, const char *uuid,
 	char md5[33];
 
 	digest_md5_hex(md5, value, len);
-	chousa_buf_addf(&m->hashes->buf, "%s,%s\n", md5, uuid);
+	export_cat(&m->hashes->buf, md5, ",", uuid, "\n", (char *)NULL);
 	return export_entry(m->hashes, err);
 }
 
@@ -236,11 +236,11 @@ misp_item(struct export_run *r, const struct export_item *it,
 	attr_type(row, &type, &category);
 	snprintf(port, sizeof(port), "%u", row->port);
 	chousa_buf_reset(&m->tags);
-	chousa_buf_addf(&m->tags, "attribute:%s:%s", type, row->value);
+	export_cat(&m->tags, "attribute:", type, ":", row->value, (char *)NULL);
 	digest_uuid5(uuid, ns_misp, m->tags.data, m->tags.len);
-	chousa_buf_addf(b, "%s{\"uuid\":\"%s\",\"type\":\"%s\",\"category\":"
-	    "\"%s\",\"value\":", e->n > 0 ? ",\n" : "", uuid, type, category);
-	chousa_buf_addch(b, '"');
+	export_cat(b, e->n > 0 ? ",\n" : "", "{\"uuid\":\"", uuid,
+	    "\",\"type\":\"", type, "\",\"category\":\"", category,
+	    "\",\"value\":\"", (char *)NULL);
 	chousa_esc_json(b, row->value, strlen(row->value));
 	if (strchr(type, '|') != NULL)
 		chousa_buf_addf(b, "|%s", port);
@@ -255,11 +255,10 @@ misp_item(struct export_run *r, const struct export_item *it,
 	chousa_buf_addf(b, ",\"timestamp\":\"%lld\"", (long long)(
 	    row->last_seen > 0 ? row->last_seen : row->first_seen > 0 ?
 	    row->first_seen : r->stamp));
-	if (it->first[0] != '\0')
-		chousa_buf_addf(b, ",\"first_seen\":\"%s\"", it->first);
+	export_json_kv(b, "first_seen", it->first);
 	/* MISP refuses a last sighting before the first. */
-	if (it->last[0] != '\0' && row->last_seen >= row->first_seen)
-		chousa_buf_addf(b, ",\"last_seen\":\"%s\"", it->last);
+	if (row->last_seen >= row->first_seen)
+		export_json_kv(b, "last_seen", it->last);
 	chousa_buf_adds(b, ",\"Tag\":[");
 	snprintf(tlp, sizeof(tlp), "tlp:%s", r->tlp);
 	tag(b, 1, tlp);
@@ -276,8 +275,8 @@ misp_item(struct export_run *r, const struct export_item *it,
 	}
 	if (it->sources != NULL) {
 		chousa_buf_reset(&m->tags);
-		chousa_buf_addf(&m->tags, "chousa:sources=\"%s\"",
-		    it->sources);
+		export_cat(&m->tags, "chousa:sources=\"", it->sources, "\"",
+		    (char *)NULL);
 		tag(b, 0, m->tags.data);
 	}
 	chousa_buf_adds(b, "]}");

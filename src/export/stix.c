@@ -59,7 +59,7 @@ make_id(struct stix *s, char *out, size_t size, const char *type,
 	char uuid[37];
 
 	chousa_buf_reset(&s->tmp);
-	chousa_buf_addf(&s->tmp, "%s:%s", type, name);
+	export_cat(&s->tmp, type, ":", name, (char *)NULL);
 	digest_uuid5(uuid, ns_export, s->tmp.data, s->tmp.len);
 	snprintf(out, size, "%s--%s", type, uuid);
 }
@@ -229,9 +229,10 @@ stix_item(struct export_run *r, const struct export_item *it,
 	stix_time(modified, t2);
 	make_id(s, id, sizeof(id), "indicator", row->value);
 	object_sep(s);
-	chousa_buf_addf(b, "{\"type\":\"indicator\",\"spec_version\":\"2.1\","
-	    "\"id\":\"%s\",\"created_by_ref\":\"%s\",\"created\":\"%s\","
-	    "\"modified\":\"%s\"", id, s->identity, created, modified);
+	export_cat(b, "{\"type\":\"indicator\",\"spec_version\":\"2.1\","
+	    "\"id\":\"", id, "\",\"created_by_ref\":\"", s->identity,
+	    "\",\"created\":\"", created, "\",\"modified\":\"", modified, "\"",
+	    (char *)NULL);
 	export_json_kv(b, "name", row->value);
 	export_json_kv(b, "description", it->desc);
 	chousa_buf_adds(b, ",\"indicator_types\":[\"malicious-activity\"],"
@@ -239,8 +240,8 @@ stix_item(struct export_run *r, const struct export_item *it,
 	chousa_buf_reset(&s->tmp);
 	pattern(&s->tmp, row);
 	chousa_esc_json(b, s->tmp.data, s->tmp.len);
-	chousa_buf_addf(b, "\",\"pattern_type\":\"stix\",\"pattern_version\":"
-	    "\"2.1\",\"valid_from\":\"%s\"", created);
+	export_cat(b, "\",\"pattern_type\":\"stix\",\"pattern_version\":"
+	    "\"2.1\",\"valid_from\":\"", created, "\"", (char *)NULL);
 	if (row->confidence >= 0)
 		chousa_buf_addf(b, ",\"confidence\":%d", row->confidence);
 	if (it->family != NULL) {
@@ -255,22 +256,24 @@ stix_item(struct export_run *r, const struct export_item *it,
 		export_json_kv(b, "url", it->reference);
 		chousa_buf_adds(b, "}]");
 	}
-	chousa_buf_addf(b, ",\"object_marking_refs\":[\"%s\"]}", s->marking);
+	export_cat(b, ",\"object_marking_refs\":[\"", s->marking, "\"]}",
+	    (char *)NULL);
 	if (it->family != NULL) {
 		mal = malware_for(r, it, err, &rc);
 		if (mal == NULL)
 			return rc;
 		/* Not in s->tmp: make_id builds its name there. */
 		chousa_buf_reset(&r->line);
-		chousa_buf_addf(&r->line, "%s indicates %s", id, mal);
+		export_cat(&r->line, id, " indicates ", mal, (char *)NULL);
 		make_id(s, rel, sizeof(rel), "relationship", r->line.data);
 		object_sep(s);
-		chousa_buf_addf(b, "{\"type\":\"relationship\",\"spec_version\":"
-		    "\"2.1\",\"id\":\"%s\",\"created_by_ref\":\"%s\","
-		    "\"created\":\"%s\",\"modified\":\"%s\","
-		    "\"relationship_type\":\"indicates\",\"source_ref\":\"%s\","
-		    "\"target_ref\":\"%s\",\"object_marking_refs\":[\"%s\"]}",
-		    rel, s->identity, created, modified, id, mal, s->marking);
+		export_cat(b, "{\"type\":\"relationship\",\"spec_version\":"
+		    "\"2.1\",\"id\":\"", rel, "\",\"created_by_ref\":\"",
+		    s->identity, "\",\"created\":\"", created,
+		    "\",\"modified\":\"", modified, "\",\"relationship_type\":"
+		    "\"indicates\",\"source_ref\":\"", id, "\",\"target_ref\":\"",
+		    mal, "\",\"object_marking_refs\":[\"", s->marking, "\"]}",
+		    (char *)NULL);
 	}
 	return export_entry(s->out, err);
 }
