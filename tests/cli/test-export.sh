@@ -296,4 +296,45 @@ else
 	ok no_temporary_files_left
 fi
 chmod 755 ro
+
+# ---- failure injection: every failed allocation or write is a clean error
+# that leaves the files of the last export as they were ----
+
+ICHOUSA="${BUILD:-$(dirname "$CHOUSA")}-inject/chousa"
+if [ -x "$ICHOUSA" ]; then
+	for mode in ALLOC WRITE; do
+		for fmt in stix suricata; do
+			rm -rf inj && mkdir inj
+			"$CHOUSA" -q --db "$db" export --format "$fmt" -o inj/x
+			cp -r inj/x inj.before 2> /dev/null || cp inj/x inj.before
+			bad= n=1
+			while [ "$n" -lt 100000 ]; do
+				env "CHOUSA_FAIL_$mode=$n" "$ICHOUSA" -q --db "$db" \
+				    export --format "$fmt" -o inj/x > /dev/null \
+				    2> inj.err
+				st=$?
+				[ "$st" -eq 0 ] && break
+				if [ "$st" -ne 3 ] && [ "$st" -ne 5 ] ||
+				    [ "$(grep -c '^chousa: ' inj.err)" -ne 1 ]; then
+					bad="N=$n: status $st: $(head -c 200 inj.err)"
+					break
+				fi
+				if ls -A inj inj/x 2> /dev/null | grep -q '\.tmp\.' ||
+				    ! diff -r inj.before inj/x > /dev/null; then
+					bad="N=$n: files changed or left behind"
+					break
+				fi
+				n=$((n < 30 ? n + 1 : n * 4 / 3))
+			done
+			rm -rf inj.before
+			if [ -z "$bad" ]; then
+				ok "inject_${mode}_$fmt"
+			else
+				not_ok "inject_${mode}_$fmt" "$bad"
+			fi
+		done
+	done
+else
+	echo "ok - inject_export # SKIP $ICHOUSA not built"
+fi
 exit 0
