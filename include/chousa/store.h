@@ -269,6 +269,31 @@ int	chousa_store_stats(struct chousa_store *st, struct chousa_arena *a,
  */
 int	chousa_store_check(struct chousa_store *st, struct chousa_err *err);
 
+/* How recent one feed's data is (the imports and feed_state tables). */
+struct chousa_feed_age {
+	const char	*source;	/* as imported: "urlhaus", "feodo" */
+	int64_t		 updated_at;	/* its last successful import, or a
+					 * later download that found it
+					 * unchanged; Unix seconds */
+	uint64_t	 rows;		/* rows its last import read */
+	int		 downloaded;	/* that import came through `chousa
+					 * update`, from upstream */
+};
+
+/* Every feed the store imported, one entry per source, in the arena. */
+int	chousa_store_feed_ages(struct chousa_store *st, struct chousa_arena *a,
+	    struct chousa_feed_age **out, size_t *n_out,
+	    struct chousa_err *err);
+/* The newest first or last seen date among a source's rows, 0 none. */
+int	chousa_store_source_newest(struct chousa_store *st,
+	    const char *source, int64_t *out, struct chousa_err *err);
+/*
+ * Whether the store holds a family catalogue and known-benign entries:
+ * 1 or 0 each, without counting the tables.
+ */
+int	chousa_store_reference(struct chousa_store *st, uint64_t *families,
+	    uint64_t *benign, struct chousa_err *err);
+
 /*
  * The conditional-request state of a feed download (`chousa update`):
  * the ETag and Last-Modified of the last download, arena strings or NULL.

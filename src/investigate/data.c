@@ -25,3 +25,9 @@ data_shared_platforms(void)
 {
 	return list_shared_platforms;
 }
+
+const char *const *
+data_public_resolvers(void)
+{
+	return list_public_resolvers;
+}

@@ -136,8 +136,9 @@ labels_family(struct chousa_arena *a, const char *label,
 				*known = 1;
 			return id;
 		}
+		/* As the source wrote it: "RustyStealer", not "rustystealer". */
 		if (first == NULL)
-			first = chousa_arena_strdup(a, buf);
+			first = chousa_arena_strndup(a, p, len);
 	}
 	return first;
 }
@@ -312,4 +313,10 @@ labels_shared_platform(const char *host)
 			return 1;
 	}
 	return 0;
+}
+
+int
+labels_public_resolver(const char *ip)
+{
+	return ip != NULL && in_list(data_public_resolvers(), ip, strlen(ip));
 }

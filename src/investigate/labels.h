@@ -41,7 +41,7 @@ int	labels_is_generic(const char *word, size_t len);
  * that is not generic.  *known (may be NULL) says whether resolve knew
  * it.  NULL when the label holds only generic words ("Trojan.Generic",
  * "virus.eicar/test").  The result is resolve's id or an arena copy of
- * the word in lower case.
+ * the word as the label writes it.
  */
 const char *labels_family(struct chousa_arena *a, const char *label,
 	    labels_resolve_fn resolve, void *arg, int *known);
@@ -72,9 +72,14 @@ const char *labels_builtin_family(struct chousa_arena *a, const char *label,
  * (data/shared-platforms.txt: github.com, dropbox.com...). */
 int	labels_shared_platform(const char *host);
 
+/* Whether an address (normal form) is a big public DNS resolver
+ * (data/public-resolvers.txt: 8.8.8.8, 1.1.1.1...). */
+int	labels_public_resolver(const char *ip);
+
 /* data.c: the compiled-in data files, NULL-terminated. */
 const char *const *data_generic_words(void);
 const char *const *data_family_aliases(void);
 const char *const *data_shared_platforms(void);
+const char *const *data_public_resolvers(void);
 
 #endif /* CHOUSA_LABELS_H */

@@ -139,7 +139,7 @@ main(void)
 	    "win.agent_tesla");
 	T_STREQ("label_malpedia_id", fam("win.qakbot"), "win.qakbot");
 	T_STREQ("label_unknown_family_kept", fam("RustyStealer"),
-	    "rustystealer");
+	    "RustyStealer");
 
 	/* VirusTotal's suggested label: the family part, generic dropped. */
 	T_STREQ("suggested_emotet_heodo", fam("trojan.emotet/heodo"),
