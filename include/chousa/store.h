@@ -219,6 +219,39 @@ int	chousa_store_import(struct chousa_store *st, const char *source,
 	    const char *path, const struct chousa_import_opts *opts,
 	    struct chousa_import_report *rep, struct chousa_err *err);
 
+/* What importing a bundle of lists did. */
+struct chousa_bundle_report {
+	unsigned	lists;		/* lists imported */
+	unsigned	failed;		/* lists the importer refused */
+	uint64_t	rows;		/* rows read over every list */
+	uint64_t	added;
+	uint64_t	rejected;	/* rows refused within lists */
+	uint64_t	skipped;	/* entries of no kind a list holds */
+	char		first_failure[200];	/* "name: why", or "" */
+};
+
+/*
+ * Import every lists/<name>/list.json of a MISP warninglists archive (the
+ * repository's tar.gz, read through libarchive) with the warninglist
+ * importer, one transaction per list, so a list it refuses is counted in
+ * rep and the others still go in.  CHOUSA_EFORMAT when the archive holds
+ * no list.json; CHOUSA_ENOMEM stops the walk.
+ */
+int	chousa_store_import_warninglists(struct chousa_store *st,
+	    const char *path, const struct chousa_import_opts *opts,
+	    struct chousa_bundle_report *rep, struct chousa_err *err);
+
+/*
+ * abuse.ch's false-positive list (the Hunting API's get_fplist answer in
+ * JSON: an object of entries keyed by removal id, or {"data": [...]},
+ * each with entry_type and entry_value) as two known-benign lists, "abuse.ch
+ * false positives (ip)" and "(domain)", through the warninglist importer.
+ * Entries of other types are counted in rep->skipped.
+ */
+int	chousa_store_import_fplist(struct chousa_store *st, const char *path,
+	    const struct chousa_import_opts *opts,
+	    struct chousa_bundle_report *rep, struct chousa_err *err);
+
 /* The importers' names, NULL-terminated; borrowed. */
 const char *const *chousa_importer_names(void);
 

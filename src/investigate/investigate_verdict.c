@@ -411,7 +411,12 @@ inv_verdict(struct chousa_ctx *ctx, struct inv_item *it)
 		    " (%s)", join_names(a, e.hosted_fams, e.n_hosted_fams)) :
 		    "";
 
-		if (it->shared != NULL || e.n_hosted_fams >= 3 ||
+		if (rep->ind.type == CHOUSA_IOC_URL && it->shared != NULL)
+			/* Other tenants' listings say nothing of this URL. */
+			set_verdict(rep, CHOUSA_V_UNKNOWN, chousa_arena_printf(
+			    a, "not listed; %s, where %s list%s other URLs",
+			    it->shared, mal_names, e.n_hosted > 1 ? "" : "s"));
+		else if (it->shared != NULL || e.n_hosted_fams >= 3 ||
 		    rep->ind.type == CHOUSA_IOC_URL) {
 			it->hosts_listed = 1;
 			set_verdict(rep, CHOUSA_V_SUSPICIOUS,
