@@ -109,11 +109,12 @@ update_one(struct chousa_store *st, struct chousa_http *h,
 	/* The Hunting API answers nobody without a key. */
 	if (f->kind == FEED_FPLIST && (key == NULL || key[0] == '\0')) {
 		if (named)
-			cli_warn("%s: abuse.ch's false-positive list needs a key: "
-			    "set [abusech] auth_key", f->name);
+			cli_warn("%s: abuse.ch's false-positive list needs a "
+			    "key: set [abusech] auth_key", f->name);
 		else if (!g_opt.quiet)
-			fprintf(stderr, "%s: skipped: abuse.ch's false-positive "
-			    "list needs [abusech] auth_key\n", f->name);
+			fprintf(stderr, "%s: skipped: abuse.ch's "
+			    "false-positive list needs [abusech] auth_key\n",
+			    f->name);
 		chousa_arena_free(a);
 		return named ? EXIT_USAGE : EXIT_CLEAN;
 	}
@@ -206,8 +207,8 @@ update_one(struct chousa_store *st, struct chousa_http *h,
 			    (unsigned long long)bundle.skipped);
 		/* The others are in: a refused list is a warning. */
 		if (bundle.failed > 0)
-			cli_warn("%s: %u list%s refused by the importer (first: "
-			    "%s)", f->name, bundle.failed, bundle.failed == 1 ?
+			cli_warn("%s: %u list%s refused by the importer "
+			    "(first: %s)", f->name, bundle.failed, bundle.failed == 1 ?
 			    "" : "s", bundle.first_failure);
 	} else if (!g_opt.quiet)
 		fprintf(stderr, "%s: updated (%s): read %llu, added %llu, "

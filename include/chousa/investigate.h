@@ -72,7 +72,13 @@ struct chousa_finding {
 	const char	*family;	/* Malpedia id when one is known */
 	struct chousa_related *related;
 	size_t		 n_related;
-	int		 match;		/* enum chousa_match of the level */
+	/*
+	 * enum chousa_match of the level: EXACT when the source lists the
+	 * subject itself; URL_HOST when it only lists URLs hosted on it
+	 * (URLhaus host/, a url_list): the verdict takes those as hosted
+	 * content (docs/verdict-policy.md), never as a listing of the host.
+	 */
+	int		 match;
 	const char	*matched;	/* the value that matched, or NULL */
 	int64_t		 first_seen;
 	int64_t		 last_seen;
@@ -176,8 +182,9 @@ int	chousa_ctx_refresh(const struct chousa_ctx *ctx);
 
 /* ---- how fresh a local source's data is ---- */
 
-#define CHOUSA_FRESH_MAX_AGE_DAYS	7	/* [freshness] max_age_days */
-#define CHOUSA_FRESH_HISTORICAL_ROWS	10	/* [freshness] historical_rows */
+/* The defaults of [freshness] max_age_days and historical_rows. */
+#define CHOUSA_FRESH_MAX_AGE_DAYS	7
+#define CHOUSA_FRESH_HISTORICAL_ROWS	10
 
 struct chousa_freshness {
 	int		 known;		/* the source has a feed behind it */

@@ -740,6 +740,29 @@ age_words(struct chousa_arena *a, int64_t secs)
 	    secs / 3600 == 1 ? "" : "s");
 }
 
+/* The note that names a stale or historical feed. */
+static int
+stale_note(struct chousa_ctx *ctx, struct inv_item *it, const char *source,
+    const struct chousa_freshness *fr, int64_t now)
+{
+	char when[32], until[32];
+
+	chousa_time_format(fr->updated_at, when, sizeof(when));
+	chousa_time_format(fr->data_until, until, sizeof(until));
+	if (fr->historical)
+		return inv_add_note(ctx, it, "%s is historical: its last "
+		    "update (%.10s) held %llu row%s, as upstream has emptied "
+		    "or retired it; its data ends %.10s, and its \"not "
+		    "listed\" is no evidence", inv_source_title(source), when,
+		    (unsigned long long)fr->rows, fr->rows == 1 ? "" : "s",
+		    fr->data_until ? until : "at an unknown date");
+	return inv_add_note(ctx, it, "%s data is %s old (updated %.10s; "
+	    "[freshness] max_age_days is %ld): its \"not listed\" is no "
+	    "evidence; run chousa update", inv_source_title(source),
+	    age_words(ctx->arena, now - fr->updated_at), when,
+	    fr->max_age / 86400);
+}
+
 /*
  * The age of every finding's data, and the notes a reader needs about
  * it: a stale or historical feed, whose "not listed" is no evidence, and
@@ -748,7 +771,6 @@ age_words(struct chousa_arena *a, int64_t secs)
 static int
 freshness_notes(struct chousa_ctx *ctx, struct inv_item *it, int64_t now)
 {
-	struct chousa_report *rep = it->rep;
 	size_t s, i;
 	int rc;
 
@@ -756,7 +778,6 @@ freshness_notes(struct chousa_ctx *ctx, struct inv_item *it, int64_t now)
 		for (i = 0; i < it->n_found[s]; i++) {
 			struct chousa_finding *f = it->found[s][i];
 			struct chousa_freshness fr;
-			char when[32], until[32];
 
 			if (f->status == CHOUSA_ST_SKIPPED ||
 			    f->status == CHOUSA_ST_ERROR)
@@ -781,25 +802,7 @@ freshness_notes(struct chousa_ctx *ctx, struct inv_item *it, int64_t now)
 				f->reason = fr.historical ? "historical feed: "
 				    "not listed is no evidence" : "stale data: "
 				    "not listed is no evidence";
-			chousa_time_format(fr.updated_at, when, sizeof(when));
-			chousa_time_format(fr.data_until, until,
-			    sizeof(until));
-			if (fr.historical)
-				rc = inv_add_note(ctx, it, "%s is historical: its "
-				    "last update (%.10s) held %llu row%s, as "
-				    "upstream has emptied or retired it; its data "
-				    "ends %.10s, and its \"not listed\" is no "
-				    "evidence", inv_source_title(f->source), when,
-				    (unsigned long long)fr.rows, fr.rows == 1 ?
-				    "" : "s", fr.data_until ? until : "at an "
-				    "unknown date");
-			else
-				rc = inv_add_note(ctx, it, "%s data is %s old "
-				    "(updated %.10s; [freshness] max_age_days is "
-				    "%ld): its \"not listed\" is no evidence; run "
-				    "chousa update", inv_source_title(f->source),
-				    age_words(ctx->arena, now - fr.updated_at),
-				    when, fr.max_age / 86400);
+			rc = stale_note(ctx, it, f->source, &fr, now);
 			if (rc != CHOUSA_OK)
 				return rc;
 		}
@@ -816,7 +819,6 @@ freshness_notes(struct chousa_ctx *ctx, struct inv_item *it, int64_t now)
 			    "resolvers are known only from chousa's short "
 			    "built-in lists: run chousa update warninglist");
 	}
-	(void)rep;
 	return CHOUSA_OK;
 }
 

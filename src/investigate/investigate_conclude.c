@@ -453,9 +453,9 @@ inv_conclude(struct chousa_ctx *ctx, struct inv_item *it)
 		    rep->ind.type == CHOUSA_IOC_IPV6;
 
 		if (it->usage_tor)
-			t = "It is a Tor exit node: reports against it concern "
-			    "the traffic of Tor users, not malware on it; judge "
-			    "the connection by what went through it.";
+			t = "It is a Tor exit node: reports against it "
+			    "concern the traffic of Tor users, not malware on "
+			    "it; judge the connection by what went through it.";
 		else if (it->hosts_listed)
 			t = "Traffic to it is most likely legitimate: it hosts "
 			    "content others published. Look at the full URLs a "

@@ -180,7 +180,8 @@ gather(struct chousa_ctx *ctx, struct inv_item *it, struct evidence *e)
 				continue;
 			if (f->usage != NULL && strcmp(f->usage, "tor") == 0)
 				it->usage_tor = 1;
-			if (f->usage != NULL && strcmp(f->usage, "hosting") == 0)
+			if (f->usage != NULL && strcmp(f->usage,
+			    "hosting") == 0)
 				it->usage_hosting = 1;
 			title = inv_source_title(f->source);
 			/* "11 vendors say so" is what an analyst quotes. */
@@ -397,8 +398,8 @@ inv_verdict(struct chousa_ctx *ctx, struct inv_item *it)
 	} else if (e.n_host > 0) {
 		if (it->shared != NULL)
 			set_verdict(rep, CHOUSA_V_SUSPICIOUS,
-			    chousa_arena_printf(a, "listed through its host, by "
-			    "%s, but %s", mal_names, it->shared));
+			    chousa_arena_printf(a, "listed through its host, "
+			    "by %s, but %s", mal_names, it->shared));
 		else
 			set_verdict(rep, CHOUSA_V_MALICIOUS,
 			    chousa_arena_printf(a, "listed by %s", mal_names));

@@ -136,7 +136,7 @@ labels_family(struct chousa_arena *a, const char *label,
 				*known = 1;
 			return id;
 		}
-		/* As the source wrote it: "RustyStealer", not "rustystealer". */
+		/* As the source wrote it: "RustyStealer". */
 		if (first == NULL)
 			first = chousa_arena_strndup(a, p, len);
 	}
@@ -264,7 +264,8 @@ labels_builtin_family(struct chousa_arena *a, const char *label,
 		hit = strcmp(k, want) == 0;
 		dot = memchr(l, '.', (size_t)(colon - l));
 		if (!hit && dot != NULL) {
-			key_of(dot + 1, (size_t)(colon - dot - 1), k, sizeof(k));
+			key_of(dot + 1, (size_t)(colon - dot - 1), k,
+			    sizeof(k));
 			hit = strcmp(k, want) == 0;
 		}
 		for (p = colon + 1; *p != '\0';) {
