@@ -47,6 +47,27 @@ import_one(struct chousa_store *st, const char *source, const char *path,
 	memset(&rep, 0, sizeof(rep));
 	rc = chousa_store_import(st, source, path, &opts, &rep, &err);
 	cli_progress_end(&prog);
+	/* The warninglists repository archive: every list in it. */
+	if (rc == CHOUSA_EFORMAT && source != NULL &&
+	    strcmp(source, "warninglist") == 0) {
+		struct chousa_bundle_report b;
+		struct chousa_err berr = { 0 };
+
+		if (chousa_store_import_warninglists(st, path, &opts, &b,
+		    &berr) == CHOUSA_OK) {
+			if (!g_opt.quiet)
+				fprintf(stderr, "warninglist: %s (%u lists): "
+				    "read %llu, added %llu, rejected %llu\n",
+				    path, b.lists, (unsigned long long)b.rows,
+				    (unsigned long long)b.added,
+				    (unsigned long long)b.rejected);
+			if (b.failed > 0)
+				cli_warn("%u list%s refused by the importer "
+				    "(first: %s)", b.failed, b.failed == 1 ?
+				    "" : "s", b.first_failure);
+			return EXIT_CLEAN;
+		}
+	}
 	if (rc != CHOUSA_OK) {
 		cli_warn("%s", err.msg);
 		for (i = 0; g_opt.verbose && i < rep.n_rejects; i++)
