@@ -117,6 +117,8 @@ cli_exit_for_rc(int rc)
 	case CHOUSA_EQUOTA:
 	case CHOUSA_ETIMEOUT:
 		return EXIT_SOURCE;
+	case CHOUSA_EBUSY:
+		return EXIT_BUSY;
 	default:
 		return EXIT_INTERNAL;
 	}
@@ -125,6 +127,9 @@ cli_exit_for_rc(int rc)
 void
 cli_die_err(const struct chousa_err *err)
 {
+	if (err->code == CHOUSA_EBUSY)
+		cli_die(EXIT_BUSY, "%s (chousa --wait SECONDS waits longer)",
+		    err->msg);
 	cli_die(cli_exit_for_rc(err->code), "%s",
 	    err->msg[0] ? err->msg : chousa_rc_name(err->code));
 }
@@ -141,6 +146,59 @@ cli_use_color(FILE *fp)
 	return isatty(fileno(fp));
 }
 
+/* ---- Ctrl-C ---- */
+
+static volatile sig_atomic_t interrupted;
+/* The first job a progress bar showed: its interruption changed nothing. */
+static char first_label[256];
+
+static void
+on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+void
+cli_interrupt_arm(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	/* The second Ctrl-C ends the run at once, as it always did. */
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+int
+cli_interrupted(void)
+{
+	return interrupted;
+}
+
+/*
+ * Called from a progress callback, which the library calls only while it
+ * reads, before it commits: ending the process here leaves the open
+ * transaction uncommitted, and SQLite takes the store back to the last
+ * commit.  _exit: no stdio flush, no atexit, while a writer thread may
+ * still be in SQLite.
+ */
+static _Noreturn void
+stop_interrupted(const char *label)
+{
+	/* Over the progress bar, when there is one. */
+	if (isatty(STDERR_FILENO))
+		fputs("\r\033[K", stderr);
+	if (first_label[0] == '\0' || strcmp(first_label, label) == 0)
+		cli_warn("interrupted: the store is unchanged");
+	else
+		cli_warn("interrupted: nothing of %s was stored; what was "
+		    "done before it stays, as reported above", label);
+	_exit(EXIT_INTERRUPTED);
+}
+
 /* ---- progress ---- */
 
 static double
@@ -155,6 +213,8 @@ now_seconds(void)
 void
 cli_progress_init(struct cli_progress *p, const char *label)
 {
+	if (first_label[0] == '\0')
+		snprintf(first_label, sizeof(first_label), "%s", label);
 	p->label = label;
 	p->active = !g_opt.quiet && isatty(STDERR_FILENO);
 	p->last_permille = -1;
@@ -169,6 +229,8 @@ cli_progress_update(void *arg, uint64_t done, uint64_t total)
 	int permille, bars, i;
 	char bar[41];
 
+	if (interrupted)
+		stop_interrupted(p->label);
 	if (!p->active)
 		return;
 	t = now_seconds();
@@ -222,6 +284,29 @@ cli_db_path(void)
 	return path.data;
 }
 
+const char *const *
+cli_source_sections(void)
+{
+	static const char *names[128];
+	const struct chousa_source *const *all = chousa_sources();
+	size_t i, n = 0;
+
+	if (names[0] != NULL)
+		return names;
+	for (i = 0; all[i] != NULL && n + 1 < 128; i++)
+		if (!(all[i]->flags & CHOUSA_SRC_LOCAL))
+			names[n++] = all[i]->name;
+	names[n] = NULL;
+	return names;
+}
+
+static void
+config_warning(void *arg, const char *where, const char *message)
+{
+	(void)arg;
+	cli_warn("%s: %s", where, message);
+}
+
 struct chousa_config *
 cli_load_config(void)
 {
@@ -230,6 +315,8 @@ cli_load_config(void)
 
 	if (chousa_config_load(&c, g_opt.config, &err) != CHOUSA_OK)
 		cli_die_err(&err);
+	chousa_config_check(c, cli_source_sections(), 0, config_warning,
+	    NULL);
 	return c;
 }
 

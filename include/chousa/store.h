@@ -18,6 +18,14 @@ struct chousa_store;
  */
 int	chousa_store_open(struct chousa_store **out, const char *path,
 	    unsigned flags, struct chousa_err *err);
+/*
+ * How long chousa_store_open() waits for another process that holds the
+ * store (an import) before a statement fails with CHOUSA_EBUSY.
+ */
+#define CHOUSA_STORE_WAIT_MS	10000
+/* chousa_store_open() waiting up to wait_ms instead (0: fail at once). */
+int	chousa_store_open_wait(struct chousa_store **out, const char *path,
+	    unsigned flags, int wait_ms, struct chousa_err *err);
 void	chousa_store_close(struct chousa_store *st);
 /* The path it was opened with; borrowed. */
 const char *chousa_store_path(const struct chousa_store *st);
