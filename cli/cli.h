@@ -120,7 +120,9 @@ _Noreturn void cli_usage_error(const struct cli_cmd *cmd, const char *fmt,
 	    ...) __attribute__((format(printf, 2, 3)));
 /* Exit status for a library rc (EPARSE -> 3, EHTTP -> 4, ENOMEM -> 5...). */
 int	cli_exit_for_rc(int rc);
-/* Print err's message and exit with the status its code maps to. */
+/* Print err's message (and for a busy store, --wait). */
+void	cli_warn_err(const struct chousa_err *err);
+/* cli_warn_err(), then exit with the status its code maps to. */
 _Noreturn void cli_die_err(const struct chousa_err *err);
 
 /* Whether to colour fp: a TTY, NO_COLOR unset, or --color=always. */
@@ -154,6 +156,13 @@ int	cli_store_wait_ms(void);
  * problem chousa_config_check() finds is a warning on stderr.
  */
 struct chousa_config *cli_load_config(void);
+/*
+ * After a source's "key refused ..." (reason), append to b the likely
+ * cause: quotes, blanks or a comment in the key, a wrong length, a
+ * variable over the file (chousa_config_key_problem()).
+ */
+void	cli_key_hint(struct chousa_buf *b, const struct chousa_config *cfg,
+	    const char *source, const char *reason);
 /* The online sources' names (the config's source sections); static. */
 const char *const *cli_source_sections(void);
 
@@ -180,5 +189,16 @@ void	cli_flush(void);
 
 /* Read a whole file ("-" is stdin) up to max bytes; dies with status 3. */
 void	cli_read_file(const char *path, struct chousa_buf *out, size_t max);
+
+/*
+ * --json for the commands whose result is text or lines on stderr: one
+ * JSON object per imported file (state "imported", "not_modified",
+ * "failed" with err), and each line appended to b since from made a JSON
+ * string (refang, defang).
+ */
+void	cli_json_import(const char *source, const char *file,
+	    const char *state, const struct chousa_import_report *rep,
+	    const struct chousa_err *err);
+void	cli_json_lines(struct chousa_buf *b, size_t from);
 
 #endif /* CHOUSA_CLI_H */

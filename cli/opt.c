@@ -45,8 +45,12 @@ const struct cli_opt cli_global_opts[] = {
 	{ OPT_WAIT, "wait", "SECONDS", "When another chousa is writing to "
 	    "the store, wait up to SECONDS for it (default 10; 0 fails at "
 	    "once); then give up with status 6." },
-	{ OPT_JSON, "json", NULL, "Print the result as JSON on stdout; each "
-	    "command says what it prints." },
+	{ OPT_JSON, "json", NULL, "Print the result as JSON on stdout.  A "
+	    "command with a --json of its own says what it prints; import and "
+	    "update print one object per file (source, file, state: "
+	    "imported, not_modified or failed, the counts or the error), "
+	    "refang and defang one JSON string per line, help and version "
+	    "one object." },
 	{ 'q', "quiet", NULL, "Print no progress and no summaries on "
 	    "stderr; errors and warnings still go there." },
 	{ 'v', "verbose", NULL, "Say more on stderr: skipped rows, sources "

@@ -125,13 +125,20 @@ cli_exit_for_rc(int rc)
 }
 
 void
-cli_die_err(const struct chousa_err *err)
+cli_warn_err(const struct chousa_err *err)
 {
 	if (err->code == CHOUSA_EBUSY)
-		cli_die(EXIT_BUSY, "%s (chousa --wait SECONDS waits longer)",
-		    err->msg);
-	cli_die(cli_exit_for_rc(err->code), "%s",
-	    err->msg[0] ? err->msg : chousa_rc_name(err->code));
+		cli_warn("%s (chousa --wait SECONDS waits longer)", err->msg);
+	else
+		cli_warn("%s", err->msg[0] ? err->msg :
+		    chousa_rc_name(err->code));
+}
+
+void
+cli_die_err(const struct chousa_err *err)
+{
+	cli_warn_err(err);
+	exit(cli_exit_for_rc(err->code));
 }
 
 int
@@ -300,6 +307,23 @@ cli_source_sections(void)
 	return names;
 }
 
+void
+cli_key_hint(struct chousa_buf *b, const struct chousa_config *cfg,
+    const char *source, const char *reason)
+{
+	char why[400];
+
+	if (reason == NULL || strncmp(reason, "key refused", 11) != 0)
+		return;
+	if (chousa_config_key_problem(cfg, source, why, sizeof(why)) != NULL)
+		chousa_buf_adds(b, "; likely cause: ");
+	else
+		snprintf(why, sizeof(why), "; the key looks well formed: check "
+		    "it at the service (revoked, or for another of its "
+		    "products?)");
+	chousa_esc_text(b, why, strlen(why));
+}
+
 static void
 config_warning(void *arg, const char *where, const char *message)
 {
@@ -419,4 +443,67 @@ cli_read_file(const char *path, struct chousa_buf *out, size_t max)
 		cli_die(EXIT_INTERNAL, "out of memory reading '%s'", path);
 	if (fp != stdin)
 		fclose(fp);
+}
+
+/* ---- JSON for the commands that print text ---- */
+
+void
+cli_json_import(const char *source, const char *file, const char *state,
+    const struct chousa_import_report *rep, const struct chousa_err *err)
+{
+	struct chousa_buf b;
+
+	chousa_buf_init(&b, 0);
+	chousa_buf_adds(&b, "{\"source\":");
+	chousa_esc_json_str(&b, source);
+	chousa_buf_adds(&b, ",\"file\":");
+	chousa_esc_json_str(&b, file);
+	chousa_buf_adds(&b, ",\"state\":");
+	chousa_esc_json_str(&b, state);
+	if (rep != NULL && rep->format[0] != '\0') {
+		chousa_buf_adds(&b, ",\"format\":");
+		chousa_esc_json_str(&b, rep->format);
+	}
+	if (rep != NULL && rep->sha256[0] != '\0')
+		chousa_buf_addf(&b, ",\"sha256\":\"%s\"", rep->sha256);
+	if (rep != NULL && err == NULL)
+		chousa_buf_addf(&b, ",\"rows_read\":%llu,\"added\":%llu,"
+		    "\"updated\":%llu,\"rejected\":%llu",
+		    (unsigned long long)rep->rows_read,
+		    (unsigned long long)rep->added,
+		    (unsigned long long)rep->updated,
+		    (unsigned long long)rep->rejected);
+	if (err != NULL) {
+		chousa_buf_addf(&b, ",\"exit_status\":%d,\"error\":",
+		    cli_exit_for_rc(err->code));
+		chousa_esc_json_str(&b, err->msg);
+	}
+	chousa_buf_adds(&b, "}\n");
+	cli_write(&b);
+	cli_flush();
+	chousa_buf_release(&b);
+}
+
+void
+cli_json_lines(struct chousa_buf *b, size_t from)
+{
+	struct chousa_buf lines;
+	const char *p, *end;
+
+	if (b->len <= from)
+		return;
+	chousa_buf_init(&lines, 0);
+	chousa_buf_add(&lines, b->data + from, b->len - from);
+	b->len = from;
+	b->data[from] = '\0';
+	for (p = lines.data, end = lines.data + lines.len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+
+		chousa_buf_addch(b, '"');
+		chousa_esc_json(b, p, len);
+		chousa_buf_adds(b, "\"\n");
+		p += len + 1;
+	}
+	chousa_buf_release(&lines);
 }

@@ -251,6 +251,18 @@ struct chousa_stat_import {
 	uint64_t	 rejected;
 };
 
+/* A failed import, as recorded: nothing of it was written. */
+struct chousa_stat_failure {
+	const char	*source;
+	const char	*file;
+	int64_t		 finished_at;	/* Unix seconds */
+	const char	*message;	/* the error it ended with, or NULL */
+	int		 since_ok;	/* a later import of source succeeded */
+};
+
+/* At most this many failures are listed, the latest first. */
+#define CHOUSA_STATS_MAX_FAILURES	20
+
 /* What chousa_store_stats() reports; arrays and strings are arena. */
 struct chousa_store_stats {
 	struct chousa_stat_count	*counts;
@@ -264,6 +276,8 @@ struct chousa_store_stats {
 	uint64_t			 relations;
 	uint64_t			 families;
 	uint64_t			 failed_imports;
+	struct chousa_stat_failure	*failures;	/* the latest */
+	size_t				 n_failures;
 	uint64_t			 file_size;	/* database + WAL */
 	int				 schema;
 };
