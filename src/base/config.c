@@ -33,6 +33,7 @@ struct config_entry {
 	char		*key;
 	char		*value;
 	size_t		 line;
+	size_t		 section_line;	/* of its [section], 0 none */
 	const char	*problem;	/* from parsing, or NULL */
 };
 
@@ -285,8 +286,8 @@ value_of(struct chousa_str v, const char **problem)
 
 static int
 add_entry(struct chousa_config *c, struct chousa_str section,
-    struct chousa_str key, struct chousa_str raw, const char *name,
-    size_t line, struct chousa_err *err)
+    size_t section_line, struct chousa_str key, struct chousa_str raw,
+    const char *name, size_t line, struct chousa_err *err)
 {
 	struct config_entry *e;
 	struct chousa_str value;
@@ -309,6 +310,7 @@ add_entry(struct chousa_config *c, struct chousa_str section,
 	e->key = lower_dup(key);
 	e->value = mem_strndup(value.p, value.len);
 	e->line = line;
+	e->section_line = section_line;
 	e->problem = problem;
 	if (e->section == NULL || e->key == NULL || e->value == NULL) {
 		mem_free(e->section);
@@ -326,7 +328,7 @@ chousa_config_parse(struct chousa_config **out, const char *text, size_t len,
 {
 	struct chousa_config *c;
 	struct chousa_str section = CHOUSA_STR("");
-	size_t pos = 0, line = 0;
+	size_t pos = 0, line = 0, section_line = 0;
 	int rc = CHOUSA_OK;
 
 	if (len > CONFIG_MAX_SIZE)
@@ -372,6 +374,7 @@ chousa_config_parse(struct chousa_config **out, const char *text, size_t len,
 			rest = trim(close + 1, l.len - (size_t)(close + 1 -
 			    l.p));
 			section = trim(l.p + 1, (size_t)(close - l.p - 1));
+			section_line = line;
 			if (!valid_name(section) || (rest.len > 0 &&
 			    rest.p[0] != '#' && rest.p[0] != ';')) {
 				rc = chousa_errf(err, CHOUSA_EPARSE,
@@ -399,8 +402,8 @@ chousa_config_parse(struct chousa_config **out, const char *text, size_t len,
 				    line);
 				goto out;
 			}
-			rc = add_entry(c, section, key, value, name, line,
-			    err);
+			rc = add_entry(c, section, section_line, key, value,
+			    name, line, err);
 			if (rc != CHOUSA_OK)
 				goto out;
 		}
@@ -895,10 +898,12 @@ check_entry(struct check *ck, size_t idx)
 		return;
 	}
 	if (!section_known(ck, e->section)) {
-		/* One warning per unknown section, at its first key. */
+		/* One warning per unknown section, at its [section] line. */
 		for (j = 0; j < idx; j++)
 			if (strcmp(ck->c->entries[j].section, e->section) == 0)
 				return;
+		snprintf(where, sizeof(where), "%s:%zu", ck->c->name,
+		    e->section_line);
 		names = known_names(ck, NULL, 0);
 		near = chousa_suggest(e->section, names);
 		if (near != NULL)
