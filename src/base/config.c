@@ -929,8 +929,11 @@ check_entry(struct check *ck, size_t idx)
 		mem_free(names);
 		return;
 	}
-	if (e->problem != NULL)
+	/* One warning a line: the value's own check would say it again. */
+	if (e->problem != NULL) {
 		issue(ck, where, "%s: %s", label, e->problem);
+		return;
+	}
 	for (j = idx + 1; j < ck->c->n_entries; j++)
 		if (strcmp(ck->c->entries[j].section, e->section) == 0 &&
 		    strcmp(ck->c->entries[j].key, e->key) == 0) {
