@@ -94,6 +94,8 @@ void	cli_man(FILE *fp);
 void	cli_roff(FILE *fp, const char *s);
 /* The command named name, or NULL. */
 const struct cli_cmd *cli_find_command(const char *name);
+/* The commands' names, NULL-terminated; static. */
+const char *const *cli_command_names(void);
 /* The man page's configuration reference (cmd-config.c). */
 void	cli_config_man(FILE *fp);
 

@@ -67,12 +67,8 @@ value_kind(const struct cli_cmd *cmd, const struct cli_opt *o,
 static int
 operand_kind(const struct cli_cmd *cmd, struct chousa_buf *w)
 {
-	size_t i;
-
 	if (strcmp(cmd->name, "help") == 0) {
-		for (i = 0; cli_commands[i] != NULL; i++)
-			chousa_buf_addf(w, "%s%s", i ? " " : "",
-			    cli_commands[i]->name);
+		add_names(w, cli_command_names());
 		return V_WORDS;
 	}
 	if (strcmp(cmd->name, "db") == 0) {

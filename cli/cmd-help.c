@@ -95,9 +95,8 @@ static int
 run_help(const struct cli_cmd *self, int argc, char **argv)
 {
 	const struct cli_cmd *cmd = NULL;
-	const char *arg, *names[64];
+	const char *arg;
 	int c, man = 0;
-	size_t i;
 
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
 		if (c == OPT_MAN)
@@ -108,13 +107,9 @@ run_help(const struct cli_cmd *self, int argc, char **argv)
 	}
 	if (cli_optind < argc) {
 		cmd = cli_find_command(argv[cli_optind]);
-		if (cmd == NULL) {
-			for (i = 0; cli_commands[i] != NULL && i < 63; i++)
-				names[i] = cli_commands[i]->name;
-			names[i] = NULL;
+		if (cmd == NULL)
 			cli_unknown_name(self, "command", argv[cli_optind],
-			    names);
-		}
+			    cli_command_names());
 	}
 	if (g_opt.json)
 		help_json(cmd);

@@ -183,13 +183,13 @@ run_update(const struct cli_cmd *self, int argc, char **argv)
 	while (cli_getopt(self, argc, argv, &arg) != -1)
 		;
 	for (i = cli_optind; i < argc; i++) {
-		const char *names[16];
+		const char *names[sizeof(feeds) / sizeof(feeds[0])];
 
 		for (k = 0; feeds[k].name != NULL; k++)
 			if (strcmp(feeds[k].name, argv[i]) == 0)
 				break;
 		if (feeds[k].name == NULL) {
-			for (k = 0; feeds[k].name != NULL && k < 15; k++)
+			for (k = 0; feeds[k].name != NULL; k++)
 				names[k] = feeds[k].name;
 			names[k] = NULL;
 			cli_unknown_name(self, "source", argv[i], names);

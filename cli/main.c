@@ -41,8 +41,6 @@ int
 main(int argc, char **argv)
 {
 	const struct cli_cmd *cmd;
-	const char *names[64];
-	size_t n = 0;
 	int i, status;
 
 	/* A closed pipe (chousa ... | head) ends output quietly. */
@@ -53,14 +51,9 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cmd = cli_find_command(argv[i]);
-	if (cmd == NULL) {
-		while (cli_commands[n] != NULL && n + 1 < 64) {
-			names[n] = cli_commands[n]->name;
-			n++;
-		}
-		names[n] = NULL;
-		cli_unknown_name(NULL, "command", argv[i], names);
-	}
+	if (cmd == NULL)
+		cli_unknown_name(NULL, "command", argv[i],
+		    cli_command_names());
 	status = cmd->run(cmd, argc - i, argv + i);
 	/* Ctrl-C came while the last step committed: it was kept. */
 	if (cli_interrupted()) {

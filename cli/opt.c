@@ -456,6 +456,18 @@ cli_find_command(const char *name)
 	return NULL;
 }
 
+const char *const *
+cli_command_names(void)
+{
+	static const char *names[64];
+	size_t i;
+
+	if (names[0] == NULL)
+		for (i = 0; i + 1 < 64 && cli_commands[i] != NULL; i++)
+			names[i] = cli_commands[i]->name;
+	return names;
+}
+
 void
 cli_unknown_name(const struct cli_cmd *cmd, const char *what,
     const char *word, const char *const *names)
