@@ -122,20 +122,32 @@ each_opt(const struct cli_cmd *cmd, void (*fn)(const struct cli_cmd *,
 }
 
 /*
- * The first sentence of text, short and without the characters the
- * shells' quoting would trip on.
+ * The first sentence of text, cut at a word, without the characters the
+ * shells' quoting would trip on: [ ] become ( ), : and the rest go.
  */
 static void
 describe(struct chousa_buf *b, const char *text)
 {
-	size_t i, start = b->len;
+	size_t i, start = b->len, cut = 0;
 
-	for (i = 0; text[i] != '\0' && b->len - start < 72; i++) {
+	for (i = 0; text[i] != '\0'; i++) {
 		if (text[i] == '.' && (text[i + 1] == ' ' || text[i + 1] == '\0'))
-			break;
-		if (strchr("[]:'\"`$\\\n", text[i]) != NULL)
-			chousa_buf_addch(b, text[i] == '\n' ? ' ' : ',');
-		else
+			return;
+		if (b->len - start >= 60) {
+			/* Back to the last blank, and say that more follows. */
+			if (cut > 0)
+				b->len = start + cut;
+			b->data[b->len] = '\0';
+			chousa_buf_adds(b, "...");
+			return;
+		}
+		if (text[i] == ' ' || text[i] == '\n')
+			cut = b->len - start;
+		if (text[i] == '[' || text[i] == ']')
+			chousa_buf_addch(b, text[i] == '[' ? '(' : ')');
+		else if (text[i] == '\n')
+			chousa_buf_addch(b, ' ');
+		else if (strchr(":'\"`$\\", text[i]) == NULL)
 			chousa_buf_addch(b, text[i]);
 	}
 }
@@ -154,20 +166,22 @@ bash_opt_words(const struct cli_cmd *cmd, const struct cli_opt *o,
 	chousa_buf_addf(b, " --%s", o->name);
 }
 
+/* The case of the option o of cmd (NULL: a global one, after any). */
 static void
 bash_value_case(const struct cli_cmd *cmd, const struct cli_opt *o,
-    void *arg)
+    struct chousa_buf *b)
 {
-	struct chousa_buf *b = arg, w;
+	const char *name = cmd != NULL ? cmd->name : "*";
+	struct chousa_buf w;
 	int kind;
 
 	if (o->arg == NULL)
 		return;
 	chousa_buf_init(&w, 0);
 	kind = value_kind(cmd, o, &w);
-	chousa_buf_addf(b, "\t%s:--%s", cmd->name, o->name);
+	chousa_buf_addf(b, "\t%s:--%s", name, o->name);
 	if (o->id < 256)
-		chousa_buf_addf(b, "|%s:-%c", cmd->name, o->id);
+		chousa_buf_addf(b, "|%s:-%c", name, o->id);
 	if (kind == V_FILES)
 		chousa_buf_adds(b, ")\n\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))"
 		    "\n\t\treturn ;;\n");
@@ -210,26 +224,15 @@ bash(struct chousa_buf *b)
 	    "\t\t*) cmd=$w; break ;;\n"
 	    "\t\tesac\n\tdone\n"
 	    "\tcase \"$cmd:$prev\" in\n");
-	for (i = 0; cli_commands[i] != NULL; i++)
-		each_opt(cli_commands[i], bash_value_case, b);
-	/* Before the command: its global options. */
-	for (i = 0; cli_global_opts[i].id != 0; i++) {
-		const struct cli_opt *o = &cli_global_opts[i];
+	/* A command's own options first: the first case that fits wins. */
+	for (i = 0; cli_commands[i] != NULL; i++) {
+		const struct cli_opt *o = cli_commands[i]->opts;
 
-		if (o->arg == NULL)
-			continue;
-		chousa_buf_init(&w, 0);
-		chousa_buf_addf(b, "\t:--%s)", o->name);
-		if (value_kind(NULL, o, &w) == V_FILES)
-			chousa_buf_adds(b, "\n\t\tCOMPREPLY=($(compgen -f -- "
-			    "\"$cur\"))\n\t\treturn ;;\n");
-		else if (w.len > 0)
-			chousa_buf_addf(b, "\n\t\tCOMPREPLY=($(compgen -W '%s' "
-			    "-- \"$cur\"))\n\t\treturn ;;\n", w.data);
-		else
-			chousa_buf_adds(b, "\n\t\treturn ;;\n");
-		chousa_buf_release(&w);
+		for (; o != NULL && o->id != 0; o++)
+			bash_value_case(cli_commands[i], o, b);
 	}
+	for (i = 0; cli_global_opts[i].id != 0; i++)
+		bash_value_case(NULL, &cli_global_opts[i], b);
 	chousa_buf_adds(b, "\tesac\n\tcase $cmd in\n\t'')\n"
 	    "\t\tif [[ $cur == -* ]]; then\n\t\t\tCOMPREPLY=($(compgen -W '");
 	for (i = 0; cli_global_opts[i].id != 0; i++)
