@@ -30,10 +30,7 @@ is_online(const struct chousa_source *s)
 static int
 is_enabled(const struct chousa_config *cfg, const struct chousa_source *s)
 {
-	const char *v = chousa_config_get(cfg, s->name, "enabled");
-
-	return v == NULL || !(strcmp(v, "no") == 0 || strcmp(v, "false") == 0 ||
-	    strcmp(v, "0") == 0 || strcmp(v, "off") == 0);
+	return chousa_config_get_bool(cfg, s->name, "enabled", 1);
 }
 
 /* "key", "no key", "keyless", "key optional (none)" */
@@ -314,6 +311,7 @@ check(const struct chousa_config *cfg, struct chousa_store *st)
 		    chousa_status_name(f[i].status == CHOUSA_ST_MISS ?
 		    CHOUSA_ST_HIT : f[i].status));
 		chousa_esc_text(&b, what, strnlen(what, 200));
+		cli_key_hint(&b, cfg, s->name, what);
 		chousa_buf_addch(&b, '\n');
 	}
 	cli_write(&b);
