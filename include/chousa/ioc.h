@@ -141,6 +141,16 @@ int	chousa_ioc_refang(struct chousa_buf *out, const char *s, size_t len,
 void	chousa_ioc_defang(struct chousa_buf *out, const char *value,
 	    size_t len);
 
+/*
+ * Defang free text: every indicator extract finds is replaced by its
+ * normal form defanged (chousa_ioc_defang); the rest is copied.  x is an
+ * extractor to reuse (private addresses kept), or NULL for one of its own.
+ */
+struct chousa_extractor;
+int	chousa_ioc_defang_text(struct chousa_extractor *x,
+	    struct chousa_buf *out, const char *s, size_t len,
+	    struct chousa_err *err);
+
 /* The address class flags of an IP (4 or 16 bytes). */
 unsigned chousa_ioc_ip_flags(const uint8_t *addr, int is_v6);
 

@@ -240,6 +240,19 @@ decoded_label_is_ace(const char *u, size_t len)
 	return 0;
 }
 
+/* Whether a label of s starts "xn--" (any case). */
+static int
+has_ace_label(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 4 <= len; i++)
+		if ((i == 0 || s[i - 1] == '.') && strncasecmp(s + i, "xn--",
+		    4) == 0)
+			return 1;
+	return 0;
+}
+
 /* Run one ICU conversion into out; 1 on success, 0 with *why. */
 static int
 icu_convert(int to_ascii, const char *s, size_t len, struct chousa_buf *out,
@@ -292,8 +305,20 @@ ioc_idna_uts46(const char *s, size_t len, struct chousa_buf *out,
 	char *ascii = NULL, tmp[1024];
 	int ok;
 
-	if (idna() != NULL)
-		return icu_convert(1, s, len, out, why);
+	if (idna() != NULL) {
+		struct chousa_buf uni;
+
+		if (!icu_convert(1, s, len, out, why))
+			return 0;
+		if (!has_ace_label(s, len))
+			return 1;
+		/* Unicode 16's V4 on the decoded labels (ICU 72 predates
+		 * it): icu_convert(0) checks it. */
+		chousa_buf_init(&uni, IOC_MAX_TOKEN * 4);
+		ok = icu_convert(0, s, len, &uni, why);
+		chousa_buf_release(&uni);
+		return ok;
+	}
 	/* No ICU: libidn2's IDNA2008 refuses more (symbols, emoji). */
 	if (len >= sizeof(tmp)) {
 		*why = "host name too long";
