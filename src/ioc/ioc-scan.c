@@ -66,6 +66,8 @@ init_classes(void)
 	cls['['] |= C_ANCHOR | C_DEFANG;
 	cls['('] |= C_ANCHOR | C_DEFANG;
 	cls['{'] |= C_ANCHOR | C_DEFANG;
+	cls['}'] |= C_ANCHOR | C_DEFANG;
+	cls[')'] |= C_DEFANG;
 	cls['\\'] |= C_ANCHOR | C_DEFANG;
 	cls[']'] |= C_ANCHOR | C_DEFANG;
 	cls[':'] |= C_COLON;
@@ -364,37 +366,46 @@ match_ci(const char *s, size_t len, const char *w)
 }
 
 /*
- * What may stand between a scheme of n bytes at s and its "//": ':' (maybe
+ * What may stand between a scheme of n bytes at s and its host: ':' (maybe
  * bracketed, or full-width), "]" or ")" closing "[http", a space or two
- * ("http ://"), or nothing at all ("http//").  Returns the length to
- * replace with *to, which gains the ':' when it was left out; 0 when no
- * separator follows.
+ * ("http :// evil.com"), no ':' at all ("http//"), a third slash.
+ * Returns the length to replace with *to (the scheme, or the scheme and
+ * "://" when the separator itself was defanged); 0 when none follows.
  */
 static size_t
 scheme_sep(const char *s, size_t len, size_t n, const char **to)
 {
-	static const char *const with_colon[] = { "http:", "https:", "ftp:" };
-	size_t k = n;
-	int i;
+	static const char *const full[] = { "http://", "https://", "ftp://",
+	    NULL };
+	size_t k = n, j, e;
+	int i, colon;
 
 	if (k < len && (s[k] == ']' || s[k] == ')'))
 		k++;
 	while (k < len && k - n < 3 && s[k] == ' ')
 		k++;
-	if (k < len && (s[k] == ':' || ((s[k] == '[' || s[k] == '(' ||
-	    s[k] == '{') && k + 1 < len && s[k + 1] == ':')))
+	if (k < len && (s[k] == '[' || s[k] == '(' || s[k] == '{') &&
+	    k + 1 < len && s[k + 1] == ':')
 		return k;
 	if (k + 2 < len && (unsigned char)s[k] == 0xef &&
 	    (unsigned char)s[k + 1] == 0xbc && (unsigned char)s[k + 2] == 0x9a)
 		return k;
-	if (k + 1 < len && s[k] == '/' && s[k + 1] == '/') {
-		for (i = 0; i < 3; i++)
-			if (strncmp(with_colon[i], *to, strlen(*to)) == 0 &&
-			    with_colon[i][strlen(*to)] == ':')
-				*to = with_colon[i];
-		return k;
-	}
-	return 0;
+	colon = k < len && s[k] == ':';
+	for (j = k + colon; j < len && j - k - colon < 4 && (s[j] == '/' ||
+	    s[j] == '\\'); j++)
+		;
+	for (e = j; e < len && e - j < 3 && s[e] == ' '; e++)
+		;
+	if (colon && j - k - 1 <= 2 && e == j)
+		return k;	/* "http://" or a bracketed form: as it is */
+	if (j - k - colon < 2 || e >= len ||
+	    !(cls[(unsigned char)s[e]] & C_ALNUM))
+		return 0;
+	for (i = 0; full[i] != NULL; i++)
+		if (strncmp(full[i], *to, strlen(*to)) == 0 &&
+		    full[i][strlen(*to)] == ':')
+			*to = full[i];
+	return e;
 }
 
 /*
@@ -475,6 +486,7 @@ static const struct {
 	/* seen in the peers' tests: */
 	{ "].[", "." }, { "[.[", "." }, { "].]", "." }, { "}.{", "." },
 	{ "{.{", "." }, { "}.}", "." }, { "<.>", "." }, { "\\(.\\)", "." },
+	{ "\\(.)", "." }, { "(/)", "/" }, { "{/}", "/" },
 	{ "[,]", "." }, { "(,)", "." }, { "[-]", "-" }, { "\\/", "/" },
 	{ "[http]", "http" }, { "(http)", "http" }, { "[https]", "https" },
 	{ "(https)", "https" }, { "[www]", "www" }, { "(www)", "www" },
@@ -635,6 +647,21 @@ refang_run(struct chousa_extractor *x, const char *raw, size_t len)
 		if (n == 0 && c == '\\' && i + 1 < len && raw[i + 1] == '.') {
 			n = 2;
 			to = ".";
+		}
+		/* Between two digits, one dot among brackets and backslashes
+		 * is a dot: "10.)))10", "10[[[.10", "10\\\\.10". */
+		if (n == 0 && prev_alnum && i > 0 && raw[i - 1] >= '0' &&
+		    raw[i - 1] <= '9' && in_set(".[](){}\\", c)) {
+			int dots = 0;
+
+			for (k = i; k < len && k - i < 10 &&
+			    in_set(".[](){}\\", raw[k]); k++)
+				dots += raw[k] == '.';
+			if (dots == 1 && k - i > 1 && k < len && raw[k] >= '0' &&
+			    raw[k] <= '9') {
+				n = k - i;
+				to = ".";
+			}
 		}
 		/* "47.]244", "10.]]]10", "1[.2", "10(.10", "example^.com" */
 		if (n == 0 && prev_alnum) {
@@ -815,10 +842,15 @@ trim_word(const char *s, size_t *a, size_t *b)
 	 * Markdown emphasis. */
 	int keep_underscore = *b - *a > 2 && s[*a] == '_' &&
 	    s[*b - 1] != '_' && (cls[(unsigned char)s[*a + 1]] & C_ALNUM);
+	size_t a0 = *a;
 
 	while (*a < *b && (cls[(unsigned char)s[*a]] & C_TRIM) &&
 	    !(s[*a] == ':' && *a + 1 < *b && s[*a + 1] == ':') &&
-	    !(keep_underscore && s[*a] == '_'))
+	    !(keep_underscore && s[*a] == '_') &&
+	    /* ".1.1.1.1" is not 1.1.1.1: the dot stays, and spoils it
+	     * ("..1.1.1.1" is punctuation, then an address). */
+	    !(s[*a] == '.' && *a + 1 < *b && s[*a + 1] >= '0' &&
+	    s[*a + 1] <= '9' && (*a == a0 || s[*a - 1] != '.')))
 		(*a)++;
 	while (*b > *a && (cls[(unsigned char)s[*b - 1]] & C_TRIM) &&
 	    !(s[*b - 1] == ':' && *b - *a > 2 && s[*b - 2] == ':'))
@@ -1043,6 +1075,27 @@ scan_words(struct chousa_extractor *x, const char *s, size_t n, size_t a,
 				}
 			}
 		}
+		/* "user@[192.0.2.7]", "user@[IPv6:2001:db8::1]" */
+		if ((wf & C_AT) && we + 2 < b && s[we - 1] == '@' &&
+		    s[we] == '[') {
+			const char *close = memchr(s + we, ']', b - we < 48 ?
+			    b - we : 48);
+
+			if (close != NULL) {
+				k = (size_t)(close - s) + 1;
+				for (p = we; p > ws && (cls[(unsigned char)
+				    s[p - 1]] & C_TRIM) && s[p - 1] != '@'; p--)
+					;
+				rc = try_token(x, s, ws, k, CHOUSA_IOC_BIT(
+				    CHOUSA_IOC_EMAIL));
+				if (rc < 0)
+					return rc;
+				if (rc > 0) {
+					i = k;
+					continue;
+				}
+			}
+		}
 		if (we - ws < 3)
 			continue;
 		if (!(wf & C_COLON)) {
@@ -1249,9 +1302,14 @@ spaced_defang(const char *t, size_t len, size_t rs, size_t i)
 	if (k + 1 < len && t[k] == ':' && t[k + 1] == '/' &&
 	    word_in(t + ws, i - ws, schemes))
 		return k - i;
-	if (i - rs >= 3 && memcmp(t + i - 3, "://", 3) == 0 &&
-	    (cls[(unsigned char)t[k]] & C_ALNUM))
-		return k - i;
+	if (i - rs >= 3 && t[i - 1] == '/' && t[i - 2] == '/' &&
+	    (cls[(unsigned char)t[k]] & C_ALNUM)) {
+		for (q = i - 2; q > rs && t[q - 1] == '/'; q--)
+			;
+		if (q > rs && (t[q - 1] == ':' || (cls[(unsigned char)
+		    t[q - 1]] & C_ALNUM)))
+			return k - i;
+	}
 	if (!(cls[(unsigned char)t[i - 1]] & C_ALNUM))
 		return 0;
 	if (t[k] == '@') {

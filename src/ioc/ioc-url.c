@@ -335,7 +335,8 @@ url_host(struct ioc_res *r, const char *s, size_t len, struct chousa_buf *hb)
 			return (r->why = "forbidden character in host"), 0;
 	/* Trailing dots are dropped from the normal form, so they cannot
 	 * decide whether the host is a number. */
-	while (n > 1 && dec[n - 1] == '.' && dec[n - 2] == '.')
+	while (n > 1 && dec[n - 1] == '.' && dec[n - 2] == '.' &&
+	    strspn(dec, ".") != n)
 		dec[--n] = '\0';
 	if (ends_in_number(dec, n)) {
 		if (!whatwg_ipv4(dec, n, a))
@@ -347,8 +348,11 @@ url_host(struct ioc_res *r, const char *s, size_t len, struct chousa_buf *hb)
 		chousa_buf_adds(hb, txt);
 		return 1;
 	}
-	while (n > 0 && dec[n - 1] == '.')
-		dec[--n] = '\0';
+	/* A host of dots alone ("http://./") stays as it is: dropping its
+	 * trailing dots would leave none. */
+	if (strspn(dec, ".") != n)
+		while (n > 0 && dec[n - 1] == '.')
+			dec[--n] = '\0';
 	if (n == 0)
 		return (r->why = "URL without a host"), 0;
 	r->host_type = CHOUSA_IOC_DOMAIN;
