@@ -159,7 +159,10 @@ static const struct {
 	{ 0x10a0, 0x10ff, U_LETTER }, { 0x1100, 0x11ff, U_CJK },
 	{ 0x1e00, 0x1fbc, U_LETTER }, { 0x1fc2, 0x1fcc, U_LETTER },
 	{ 0x1fd0, 0x1fdb, U_LETTER }, { 0x1fe0, 0x1fec, U_LETTER },
-	{ 0x1ff2, 0x1ffc, U_LETTER }, { 0x3005, 0x3007, U_CJK },
+	{ 0x1ff2, 0x1ffc, U_LETTER },
+	{ 0x200c, 0x200d, U_LETTER },	/* joiners, inside Indic and Arabic
+					 * words; IDNA judges them */
+	{ 0x3005, 0x3007, U_CJK },
 	{ 0x3041, 0x3096, U_HIRA }, { 0x309d, 0x309f, U_HIRA },
 	{ 0x30a1, 0x30fa, U_CJK }, { 0x30fc, 0x30ff, U_CJK },
 	{ 0x3131, 0x318e, U_CJK }, { 0x31f0, 0x31ff, U_CJK },
@@ -1040,6 +1043,13 @@ do_piece(struct chousa_extractor *x, const char *s, size_t n, size_t a,
 	    CHOUSA_IOC_CIDR) & ~CHOUSA_IOC_BIT(CHOUSA_IOC_URL));
 }
 
+/* Whether the extractor reports type t. */
+static int
+wanted(const struct chousa_extractor *x, int t)
+{
+	return x->opts.types == 0 || (x->opts.types & CHOUSA_IOC_BIT(t));
+}
+
 /* Words of s[a..b): runs of word bytes. */
 static int
 scan_words(struct chousa_extractor *x, const char *s, size_t n, size_t a,
@@ -1059,7 +1069,8 @@ scan_words(struct chousa_extractor *x, const char *s, size_t n, size_t a,
 			i++;
 		}
 		we = i;
-		if (we < b && s[we] == ' ' && asn_word(s, ws, we)) {
+		if (we < b && s[we] == ' ' && asn_word(s, ws, we) &&
+		    wanted(x, CHOUSA_IOC_ASN)) {
 			/* "AS 13335": the two words are one indicator. */
 			for (k = we + 1; k < b && s[k] >= '0' && s[k] <= '9';
 			    k++)
@@ -1077,7 +1088,7 @@ scan_words(struct chousa_extractor *x, const char *s, size_t n, size_t a,
 		}
 		/* "user@[192.0.2.7]", "user@[IPv6:2001:db8::1]" */
 		if ((wf & C_AT) && we + 2 < b && s[we - 1] == '@' &&
-		    s[we] == '[') {
+		    s[we] == '[' && wanted(x, CHOUSA_IOC_EMAIL)) {
 			const char *close = memchr(s + we, ']', b - we < 48 ?
 			    b - we : 48);
 
@@ -1518,9 +1529,9 @@ class_before(const unsigned char *u, size_t rs, size_t i)
  * after Latin letters or digits it is a dot ("evil。com").
  */
 static int
-cjk_sentence_stop(const unsigned char *u, size_t rs, size_t i)
+cjk_sentence_stop(const unsigned char *u, size_t i)
 {
-	int before = class_before(u, rs, i);
+	int before = class_before(u, 0, i);
 
 	return before == U_CJK || before == U_HIRA;
 }
@@ -1558,7 +1569,7 @@ scan_text(struct chousa_extractor *x, const char *t, size_t len)
 			c = (unsigned char)t[i];
 			if (c >= 0x80 && (k = utf8_class(u + i, len - i,
 			    &ul)) != U_END) {
-				if (k == '.' && cjk_sentence_stop(u, rs, i))
+				if (k == '.' && cjk_sentence_stop(u, i))
 					break;
 				if (k == U_CJK || k == U_HIRA)
 					flags |= C_CJK;
