@@ -57,52 +57,70 @@ ioc_psl(void)
  * last label of every rule.  Read once, on the first TLD libpsl does not
  * know (most text names .com and friends only).
  */
+#define TLD_SET_SLOTS	4096	/* the list names about 1500 TLDs */
+#define TLD_NAME_MAX	32	/* the longest TLD has 24 bytes */
+
+/* An open-addressing set: a slot is a NUL-terminated name, or empty. */
 struct tld_set {
-	char	(*name)[64];	/* sorted, NUL-terminated */
+	char	(*slot)[TLD_NAME_MAX];
 	size_t	  n;
 };
 
 static struct tld_set tld_set;
 static pthread_once_t tld_once = PTHREAD_ONCE_INIT;
 
-static int
-cmp_name(const void *a, const void *b)
+static uint32_t
+tld_hash(const char *s, size_t len)
 {
-	return strcmp(a, b);
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)(s[i] | 0x20)) * 16777619u;
+	return h;
+}
+
+/* The slot of name (lower case), or of the empty place it would take. */
+static char *
+tld_slot(const char *name, size_t len)
+{
+	uint32_t i = tld_hash(name, len) & (TLD_SET_SLOTS - 1);
+
+	while (tld_set.slot[i][0] != '\0' &&
+	    !(strncmp(tld_set.slot[i], name, len) == 0 &&
+	    tld_set.slot[i][len] == '\0'))
+		i = (i + 1) & (TLD_SET_SLOTS - 1);
+	return tld_set.slot[i];
 }
 
 static void
-tld_add(struct tld_set *t, size_t *cap, const char *s, size_t len)
+tld_add(const char *s, size_t len)
 {
+	char low[TLD_NAME_MAX], *sl;
 	size_t i;
 
-	if (len == 0 || len > 63)
+	if (len == 0 || len >= TLD_NAME_MAX ||
+	    tld_set.n >= TLD_SET_SLOTS / 2)
 		return;
-	for (i = 0; i < len; i++)
+	for (i = 0; i < len; i++) {
 		if ((unsigned char)s[i] >= 0x80)
 			return;	/* Unicode TLDs are rules of their own */
-	if (t->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 2048;
-		char (*nn)[64] = mem_realloc(t->name, ncap * sizeof(*nn));
-
-		if (nn == NULL)
-			return;
-		t->name = nn;
-		*cap = ncap;
+		low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
 	}
-	for (i = 0; i < len; i++)
-		t->name[t->n][i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ?
-		    s[i] + 32 : s[i]);
-	t->name[t->n][len] = '\0';
-	t->n++;
+	sl = tld_slot(low, len);
+	if (sl[0] == '\0') {
+		memcpy(sl, low, len);
+		sl[len] = '\0';
+		tld_set.n++;
+	}
 }
 
 static void
 tld_load(void)
 {
-	const char *env = getenv("CHOUSA_PSL"), *path;
-	char line[512];
-	size_t cap = 0, len, i, k;
+	const char *env = getenv("CHOUSA_PSL"), *path, *p, *end, *nl;
+	size_t len, i, got;
+	char *text;
 	FILE *fp = NULL;
 
 	path = env != NULL && *env != '\0' ? env : psl_builtin_filename();
@@ -112,29 +130,41 @@ tld_load(void)
 		fp = fopen(psl_dist_filename(), "r");
 	if (fp == NULL)
 		return;
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		len = strcspn(line, " \t\r\n");
-		if (len == 0 || (len >= 2 && line[0] == '/' && line[1] == '/'))
-			continue;
-		for (i = len; i > 0 && line[i - 1] != '.'; i--)
-			;
-		tld_add(&tld_set, &cap, line + i, len - i);
-	}
+	/* One read: the list is some 300 KB, and this runs once. */
+	text = mem_alloc((size_t)4 << 20);
+	tld_set.slot = mem_alloc(TLD_SET_SLOTS * sizeof(*tld_set.slot));
+	got = text != NULL ? fread(text, 1, ((size_t)4 << 20) - 1, fp) : 0;
 	fclose(fp);
-	qsort(tld_set.name, tld_set.n, sizeof(*tld_set.name), cmp_name);
-	for (i = k = 0; i < tld_set.n; i++)
-		if (k == 0 || strcmp(tld_set.name[k - 1], tld_set.name[i]) != 0)
-			memmove(tld_set.name[k++], tld_set.name[i],
-			    sizeof(*tld_set.name));
-	tld_set.n = k;
+	if (text == NULL || tld_set.slot == NULL) {
+		mem_free(text);
+		mem_free(tld_set.slot);
+		tld_set.slot = NULL;
+		return;
+	}
+	for (p = text, end = text + got; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		len = strcspn(p, " \t\r\n");
+		if (len > (size_t)(nl - p))
+			len = (size_t)(nl - p);
+		if (len == 0 || (len >= 2 && p[0] == '/' && p[1] == '/'))
+			continue;
+		for (i = len; i > 0 && p[i - 1] != '.'; i--)
+			;
+		tld_add(p + i, len - i);
+	}
+	mem_free(text);
 }
 
 static int
 tld_in_set(const char *name)
 {
+	size_t len = strlen(name);
+
 	pthread_once(&tld_once, tld_load);
-	return tld_set.n > 0 && bsearch(name, tld_set.name, tld_set.n,
-	    sizeof(*tld_set.name), cmp_name) != NULL;
+	return tld_set.slot != NULL && len < TLD_NAME_MAX &&
+	    tld_slot(name, len)[0] != '\0';
 }
 
 /* ---- caches of the extractor ---- */
