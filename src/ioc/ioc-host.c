@@ -351,17 +351,6 @@ good_suffix(const char *s, size_t len, struct chousa_buf *out)
 	return n;
 }
 
-/* Append s and a NUL to r->b; returns its offset. */
-static size_t
-res_add(struct ioc_res *r, const char *s, size_t len)
-{
-	size_t off = r->b->len;
-
-	chousa_buf_add(r->b, s, len);
-	chousa_buf_addch(r->b, '\0');
-	return off;
-}
-
 void
 ioc_host_invalid(struct ioc_res *r, const char *why)
 {
@@ -452,11 +441,11 @@ ioc_domain(struct ioc_res *r, const char *s, size_t len, int need_tld,
 
 		if (p != NULL)
 			ioc_host_invalid(r, p);
-		off = res_add(r, ascii.data, ascii.len);
+		off = ioc_res_add(r, ascii.data, ascii.len);
 		d = ioc_host_display(ascii.data, ascii.len, &uni, &why);
 		if (d > 0) {
 			r->flags |= CHOUSA_IOC_F_IDN;
-			r->display = res_add(r, uni.data, uni.len);
+			r->display = ioc_res_add(r, uni.data, uni.len);
 		} else if (d < 0)
 			ioc_host_invalid(r, why);
 		ioc_set_regdomain(r, off);
@@ -505,7 +494,7 @@ ioc_set_regdomain_of(struct ioc_res *r, const char *host, size_t len)
 	tmp[len] = '\0';
 	rd = psl_registrable_domain(ioc_psl(), tmp);
 	if (rd != NULL)
-		r->regdomain = res_add(r, rd, len - (size_t)(rd - tmp));
+		r->regdomain = ioc_res_add(r, rd, len - (size_t)(rd - tmp));
 }
 
 void

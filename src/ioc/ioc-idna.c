@@ -100,40 +100,6 @@ static const struct {
 	{ 0x2f95f, 0x2f95f, 0x7aee }, { 0x2f9bf, 0x2f9bf, 0x45d7 },
 };
 
-/* Decode one UTF-8 character at s; its length in *n, or 0 if invalid. */
-static uint32_t
-utf8_cp(const unsigned char *s, size_t len, size_t *n)
-{
-	uint32_t cp;
-	size_t k, i;
-
-	*n = 0;
-	if (s[0] < 0x80) {
-		*n = 1;
-		return s[0];
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		k = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		k = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		k = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (k > len)
-		return 0;
-	for (i = 1; i < k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((k == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (k == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	*n = k;
-	return cp;
-}
-
 static void
 utf8_put(struct chousa_buf *b, uint32_t cp)
 {
@@ -177,7 +143,7 @@ bridged(const char *s, size_t len, struct chousa_buf *b)
 			i++;
 			continue;
 		}
-		cp = utf8_cp(u + i, len - i, &n);
+		cp = ioc_utf8_decode(u + i, len - i, &n);
 		if (n == 0)
 			return 0;
 		for (k = 0; k < sizeof(bridge) / sizeof(bridge[0]); k++)

@@ -107,33 +107,6 @@ enum {
 	/* 0x21..0x7e: the ASCII character a full-width form stands for */
 };
 
-/* Decode the character at s (len > 0, s[0] >= 0x80): 0 if invalid. */
-static unsigned
-utf8_decode(const unsigned char *s, size_t len, size_t *n)
-{
-	*n = 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf && len >= 2 &&
-	    (s[1] & 0xc0) == 0x80) {
-		*n = 2;
-		return (unsigned)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
-	}
-	if (s[0] >= 0xe0 && s[0] <= 0xef && len >= 3 &&
-	    (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
-		*n = 3;
-		return (unsigned)(s[0] & 0x0f) << 12 |
-		    (unsigned)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
-	}
-	if (s[0] >= 0xf0 && s[0] <= 0xf4 && len >= 4 &&
-	    (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
-	    (s[3] & 0xc0) == 0x80) {
-		*n = 4;
-		return (unsigned)(s[0] & 0x07) << 18 |
-		    (unsigned)(s[1] & 0x3f) << 12 |
-		    (unsigned)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
-	}
-	return 0;
-}
-
 /* Ranges of code points that are letters (or marks) of a host label. */
 static const struct {
 	unsigned	first, last;
@@ -180,11 +153,13 @@ static const struct {
 static int
 utf8_class(const unsigned char *s, size_t len, size_t *n)
 {
-	unsigned cp = utf8_decode(s, len, n);
+	unsigned cp = ioc_utf8_decode(s, len, n);
 	size_t lo = 0, hi = sizeof(letters) / sizeof(letters[0]), mid;
 
-	if (cp == 0)
+	if (*n == 0) {
+		*n = 1;
 		return U_END;
+	}
 	/* Full-width digits, letters and hyphen, as typed in a Japanese
 	 * input method. */
 	if ((cp >= 0xff10 && cp <= 0xff19) || (cp >= 0xff21 &&

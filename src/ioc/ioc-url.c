@@ -45,36 +45,6 @@ pe_set(unsigned char c, int set)
 	return 0;
 }
 
-/* Length of a valid UTF-8 sequence at s, or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t len)
-{
-	size_t n, i;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n > len)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
 /* Append s percent-encoded with set; invalid UTF-8 becomes U+FFFD. */
 static void
 pe_add(struct chousa_buf *b, const char *s, size_t len, int set)
@@ -94,7 +64,7 @@ pe_add(struct chousa_buf *b, const char *s, size_t len, int set)
 			i++;
 			continue;
 		}
-		n = utf8_len(u + i, len - i);
+		(void)ioc_utf8_decode(u + i, len - i, &n);
 		if (n == 0) {
 			chousa_buf_adds(b, "%EF%BF%BD");
 			i++;

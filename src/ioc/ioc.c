@@ -151,15 +151,49 @@ ioc_buf_add_self(struct chousa_buf *b, size_t off, size_t len)
 	}
 }
 
-/* Append s and a NUL; returns its offset. */
-static size_t
-res_add(struct ioc_res *r, const char *s, size_t len)
+size_t
+ioc_res_add(struct ioc_res *r, const char *s, size_t len)
 {
 	size_t off = r->b->len;
 
 	chousa_buf_add(r->b, s, len);
 	chousa_buf_addch(r->b, '\0');
 	return off;
+}
+
+uint32_t
+ioc_utf8_decode(const unsigned char *s, size_t len, size_t *n)
+{
+	uint32_t cp;
+	size_t k, i;
+
+	*n = 0;
+	if (len == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*n = 1;
+		return s[0];
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		k = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		k = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		k = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (k > len)
+		return 0;
+	for (i = 1; i < k; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((k == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (k == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	*n = k;
+	return cp;
 }
 
 /* ---- IP addresses ---- */
@@ -440,7 +474,7 @@ set_ip(struct ioc_res *r, const uint8_t *a, int is_v6)
 	r->is_v6 = is_v6;
 	r->prefix = is_v6 ? 128 : 32;
 	r->flags |= chousa_ioc_ip_flags(a, is_v6);
-	r->value = res_add(r, txt, strlen(txt));
+	r->value = ioc_res_add(r, txt, strlen(txt));
 	r->value_len = strlen(txt);
 	/* host is for URLs, emails and domains (the header's contract). */
 	return r->type = is_v6 ? CHOUSA_IOC_IPV6 : CHOUSA_IOC_IPV4;
@@ -483,7 +517,7 @@ classify_cidr(struct ioc_res *r, const char *s, size_t len, size_t slash)
 		ioc_ipv4_format(a, txt);
 	k = strlen(txt);
 	snprintf(txt + k, sizeof(txt) - k, "/%d", bits);
-	r->value = res_add(r, txt, strlen(txt));
+	r->value = ioc_res_add(r, txt, strlen(txt));
 	r->value_len = strlen(txt);
 	return r->type = CHOUSA_IOC_CIDR;
 }
@@ -512,7 +546,7 @@ address_literal(struct ioc_res *r, const char *s, size_t len)
 		return 0;
 	memcpy(r->addr, a, 16);
 	r->flags |= CHOUSA_IOC_F_IP_HOST | chousa_ioc_ip_flags(a, r->is_v6);
-	r->host = res_add(r, txt, strlen(txt));
+	r->host = ioc_res_add(r, txt, strlen(txt));
 	return 1;
 }
 
@@ -600,7 +634,7 @@ classify_hash(struct ioc_res *r, const char *s, size_t len)
 			return 0;
 		h[i] = (char)tolower((unsigned char)s[i]);
 	}
-	r->value = res_add(r, h, len);
+	r->value = ioc_res_add(r, h, len);
 	r->value_len = len;
 	return r->type = t;
 }
@@ -628,7 +662,7 @@ classify_asn(struct ioc_res *r, const char *s, size_t len)
 	if (nd == 0 || v > 4294967295ull)
 		return 0;
 	snprintf(txt, sizeof(txt), "AS%llu", v);
-	r->value = res_add(r, txt, strlen(txt));
+	r->value = ioc_res_add(r, txt, strlen(txt));
 	r->value_len = strlen(txt);
 	return r->type = CHOUSA_IOC_ASN;
 }

@@ -38,6 +38,13 @@ struct ioc_res {
 /* Append b's own bytes [off, off + len) to b (which may move). */
 void	ioc_buf_add_self(struct chousa_buf *b, size_t off, size_t len);
 
+/* Append s and a NUL to r->b; returns its offset. */
+size_t	ioc_res_add(struct ioc_res *r, const char *s, size_t len);
+
+/* The code point of the UTF-8 character at s and its length in *n; *n is
+ * 0 when it is not valid UTF-8 (overlong, surrogate, cut short). */
+uint32_t ioc_utf8_decode(const unsigned char *s, size_t len, size_t *n);
+
 /* Reset r to hold a new result in b (which is emptied). */
 void	ioc_res_init(struct ioc_res *r, struct chousa_buf *b,
 	    struct ioc_tld_cache *tlds);
