@@ -379,6 +379,18 @@ scheme_sep(const char *s, size_t len, size_t n, const char **to)
 	if (j - k - colon < 2 || e >= len ||
 	    !(cls[(unsigned char)s[e]] & C_ALNUM))
 		return 0;
+	/*
+	 * Refanging never lengthens text (the scanner's buffers rely on
+	 * it): "http//evil.com" becomes "http:/evil.com", which the URL
+	 * Standard reads as http://evil.com/.
+	 */
+	if (!colon && e == j) {
+		if (j - k != 2 || k != n)
+			return 0;
+		*to = strcmp(*to, "https") == 0 ? "https:" :
+		    strcmp(*to, "ftp") == 0 ? "ftp:" : "http:";
+		return k + 1;
+	}
 	for (i = 0; full[i] != NULL; i++)
 		if (strncmp(full[i], *to, strlen(*to)) == 0 &&
 		    full[i][strlen(*to)] == ':')
@@ -1203,19 +1215,22 @@ scan_run(struct chousa_extractor *x, const char *s, size_t n)
 static int
 scan_run_urls(struct chousa_extractor *x, const char *s, size_t n)
 {
-	size_t i = 0, k, us, ue;
+	size_t i = 0, k, us, ue, after;
 	unsigned types = x->opts.types;
 	int rc;
 
 	while (i < n) {
-		const char *p = i + 3 <= n ? memmem(s + i, n - i, "://", 3) :
+		const char *p = i + 2 <= n ? memmem(s + i, n - i, ":/", 2) :
 		    NULL;
 		size_t colon;
 
 		if (p == NULL)
 			return scan_words(x, s, n, i, n);
 		colon = (size_t)(p - s);
-		/* The scheme: letters before "://". */
+		/* "://", or the "http:/" refang makes of "http//". */
+		after = colon + 2 < n && s[colon + 2] == '/' ? colon + 3 :
+		    colon + 2;
+		/* The scheme: letters before ":/". */
 		us = colon;
 		while (us > i && colon - us < 5 &&
 		    (cls[(unsigned char)s[us - 1]] & C_ALNUM) &&
@@ -1223,26 +1238,27 @@ scan_run_urls(struct chousa_extractor *x, const char *s, size_t n)
 			us--;
 		if (us == colon || ioc_url_scheme_len(s + us, n - us) !=
 		    colon - us + 1 || (us > i && (cls[(unsigned char)
-		    s[us - 1]] & C_ALNUM))) {
-			rc = scan_words(x, s, n, i, colon + 3 > n ? n :
-			    colon + 3);
+		    s[us - 1]] & C_ALNUM)) || (after == colon + 2 &&
+		    (after >= n || !(cls[(unsigned char)s[after]] & C_ALNUM) ||
+		    !x->run_changed))) {
+			rc = scan_words(x, s, n, i, after > n ? n : after);
 			if (rc < 0)
 				return rc;
-			i = colon + 3;
+			i = after;
 			continue;
 		}
 		rc = scan_words(x, s, n, i, us);
 		if (rc < 0)
 			return rc;
-		ue = url_end(s, n, us, colon + 3);
-		if (ue > colon + 3 && (types == 0 ||
+		ue = url_end(s, n, us, after);
+		if (ue > after && (types == 0 ||
 		    (types & CHOUSA_IOC_BIT(CHOUSA_IOC_URL)))) {
 			rc = try_token(x, s, us, ue, CHOUSA_IOC_BIT(
 			    CHOUSA_IOC_URL));
 			if (rc < 0)
 				return rc;
 		}
-		k = ue > colon + 3 ? ue : colon + 3;
+		k = ue > after ? ue : after;
 		i = k;
 	}
 	return 0;
