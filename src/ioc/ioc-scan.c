@@ -1,10 +1,12 @@
 /*
  * ioc-scan.c: refang and extract indicators from free text in one pass.
- * The text is cut into runs (bytes that can belong to an indicator; white
- * space, quotes, angle brackets and CJK characters end a run).  A run that
+ * The text is cut into runs (bytes that can belong to an indicator:
+ * letters of any script, digits and ASCII punctuation; white space,
+ * quotes, angle brackets and CJK punctuation end a run).  A run that
  * holds a defang marker is refanged into a scratch copy with a map back to
  * the raw bytes; then URLs are found by their scheme and the rest is cut
- * into words that are classified.  Only what classifies as an indicator is
+ * into words, and words where CJK prose meets an indicator (cjk_cut()),
+ * and the pieces are classified.  Only what classifies as an indicator is
  * reported or refanged, so prose stays prose.  Nothing is allocated per
  * run: the scratch buffers are reused.
  */

@@ -1,9 +1,10 @@
 /*
- * ioc.h: what the indicator files share (src/ioc/ioc.c classifies and
- * normalises one token, src/ioc/ioc-url.c parses WHATWG URLs, src/ioc/ioc-scan.c
- * refangs and extracts, src/ioc/ioc-host.c judges host names and the public
- * suffix list, src/ioc/ioc-idna.c runs UTS #46).  Results are built in a reusable scratch buffer
- * as offsets, so that extraction allocates nothing per indicator.
+ * ioc.h: what the indicator files share.  src/ioc/ioc.c classifies and
+ * normalises one token, ioc-url.c parses WHATWG URLs, ioc-host.c judges
+ * host names and the public suffix list, ioc-idna.c runs UTS #46, and
+ * ioc-scan.c refangs and extracts.  Results are built in a reusable
+ * scratch buffer as offsets, so that extraction allocates nothing per
+ * indicator.
  */
 #ifndef CHOUSA_IOC_INTERNAL_H
 #define CHOUSA_IOC_INTERNAL_H
