@@ -51,16 +51,30 @@ for v in ["evil.example.com", "日本語.jp", "www.gov.za"]:
 print(" ".join(out))
 PY
 }
+# Instructions a whole `chousa lookup` runs (valgrind), which load from
+# other jobs does not change.
+instr() {
+	command -v valgrind > /dev/null || { echo "- - -"; return; }
+	for v in evil.example.com 日本語.jp www.gov.za; do
+		valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" \
+		    --db "$db" lookup "$v" 2>&1 > /dev/null |
+		    sed -n 's/.*Collected : \([0-9]*\).*/\1/p' |
+		    awk '{ printf "%.2fM ", $1 / 1e6 }'
+	done
+	echo
+}
 parse_lines() {
 	/usr/bin/time -f "%e" -o "$W/time" sh -c "'$1' parse - < '$W/parse-in.txt' > /dev/null 2>&1" || true
 	cat "$W/time"
 }
 
 after=$(lookups "$CHOUSA")
+after_i=$(instr "$CHOUSA")
 after_parse=$(parse_lines "$CHOUSA")
 before=""
 if [ -n "${CHOUSA_BEFORE:-}" ]; then
 	before=$(lookups "$CHOUSA_BEFORE")
+	before_i=$(instr "$CHOUSA_BEFORE")
 fi
 
 echo
@@ -84,6 +98,17 @@ echo "| this commit | $1 | $2 | $3 |"
 if [ -n "$before" ]; then
 	set -- $before
 	echo "| before (CHOUSA_BEFORE) | $1 | $2 | $3 (refused: unknown TLD) |"
+fi
+echo
+echo "The same look-ups in instructions (valgrind; steady under load):"
+echo
+echo "| binary | evil.example.com | 日本語.jp | www.gov.za |"
+echo "|---|---:|---:|---:|"
+set -- $after_i
+echo "| this commit | $1 | $2 | $3 |"
+if [ -n "$before" ]; then
+	set -- $before_i
+	echo "| before | $1 | $2 | $3 (refused) |"
 fi
 echo
 echo "\`chousa parse -\` over 11,000 lines (a quarter each: domain, defanged"

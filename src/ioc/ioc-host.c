@@ -234,14 +234,6 @@ ioc_tld_known(struct ioc_res *r, const char *tld, size_t len)
 
 /* ---- domain to ASCII ---- */
 
-/* The URL Standard's forbidden domain code points, and space. */
-int
-ioc_forbidden_host_byte(unsigned char c)
-{
-	return c <= 0x20 || c == 0x7f || (c < 0x80 &&
-	    strchr("#%/:<>?@[\\]^|", c) != NULL);
-}
-
 int
 ioc_host_to_ascii(const char *s, size_t len, struct chousa_buf *out,
     const char **why)
@@ -257,9 +249,14 @@ ioc_host_to_ascii(const char *s, size_t len, struct chousa_buf *out,
 		 * an "xn--" label that is not valid punycode, because that is
 		 * the host a browser contacts.
 		 */
-		for (i = 0; i < len; i++)
-			chousa_buf_addch(out, (char)(s[i] >= 'A' &&
-			    s[i] <= 'Z' ? s[i] + 32 : s[i]));
+		size_t at = out->len;
+
+		chousa_buf_add(out, s, len);
+		if (out->failed != CHOUSA_OK)
+			return 1;
+		for (i = at; i < at + len; i++)
+			if (out->data[i] >= 'A' && out->data[i] <= 'Z')
+				out->data[i] = (char)(out->data[i] + 32);
 		return 1;
 	}
 	return ioc_idna_uts46(s, len, out, why);
@@ -402,6 +399,7 @@ ioc_domain(struct ioc_res *r, const char *s, size_t len, int need_tld,
     size_t *host_off)
 {
 	struct chousa_buf ascii, uni;
+	char ascii_mem[HOST_MAX * 4 + 8], uni_mem[HOST_MAX * 4 + 8];
 	const char *why = NULL;
 	size_t i, off;
 	int idna_ok, ok = 0, d;
@@ -419,8 +417,9 @@ ioc_domain(struct ioc_res *r, const char *s, size_t len, int need_tld,
 		if (s[i] == '.' && (i == 0 || s[i - 1] == '.'))
 			return (r->why = "empty label"), 0;
 	}
-	chousa_buf_init(&ascii, HOST_MAX * 8);
-	chousa_buf_init(&uni, HOST_MAX * 8);
+	/* On the stack: extraction calls this for every candidate. */
+	chousa_buf_init_fixed(&ascii, ascii_mem, sizeof(ascii_mem));
+	chousa_buf_init_fixed(&uni, uni_mem, sizeof(uni_mem));
 	idna_ok = ioc_host_to_ascii(s, len, &ascii, &why) &&
 	    ascii.failed == CHOUSA_OK && ascii.len > 0;
 	while (idna_ok && ascii.len > 0 && ascii.data[ascii.len - 1] == '.')
@@ -464,8 +463,7 @@ ioc_domain(struct ioc_res *r, const char *s, size_t len, int need_tld,
 	if (!ok)
 		r->why = "out of memory";
 out:
-	chousa_buf_release(&ascii);
-	chousa_buf_release(&uni);
+	/* ascii and uni are on the stack: nothing to release. */
 	return ok;
 }
 

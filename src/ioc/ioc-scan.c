@@ -23,7 +23,7 @@
 /* Byte classes of the scanner. */
 enum { C_RUN = 1, C_ANCHOR = 2, C_WORD = 4, C_ALNUM = 8, C_HEX = 16,
 	C_DEFANG = 32, C_COLON = 64, C_TRIM = 128, C_AT = 256, C_MARK2 = 512,
-	C_CJK = 1024 /* of a run only: it has CJK letters */ };
+	C_CJK = 1024 /* of a run only: it has CJK letters */, C_SLASH = 2048 };
 
 static unsigned short cls[256];
 
@@ -70,6 +70,7 @@ init_classes(void)
 	cls['{'] |= C_ANCHOR | C_DEFANG;
 	cls['}'] |= C_ANCHOR | C_DEFANG;
 	cls[')'] |= C_DEFANG;
+	cls['/'] |= C_SLASH;
 	cls['\\'] |= C_ANCHOR | C_DEFANG;
 	cls[']'] |= C_ANCHOR | C_DEFANG;
 	cls[':'] |= C_COLON;
@@ -1222,8 +1223,10 @@ scan_run_urls(struct chousa_extractor *x, const char *s, size_t n)
 	int rc;
 
 	while (i < n) {
-		const char *p = i + 2 <= n ? memmem(s + i, n - i, ":/", 2) :
-		    NULL;
+		/* Only refanged text holds "http:/" (from "http//"). */
+		const char *p = i + 2 > n ? NULL : x->run_changed ?
+		    memmem(s + i, n - i, ":/", 2) : memmem(s + i, n - i,
+		    "://", 3);
 		size_t colon;
 
 		if (p == NULL)
@@ -1473,7 +1476,8 @@ process_run(struct chousa_extractor *x, size_t rs, size_t re, unsigned flags)
 		return scan_run(x, raw, n);
 	}
 	if (!(flags & C_DEFANG) && !((flags & C_COLON) &&
-	    odd_scheme(raw, n)) && !colonless_scheme(raw, n)) {
+	    odd_scheme(raw, n)) && !(!(flags & C_COLON) &&
+	    (flags & C_SLASH) && colonless_scheme(raw, n))) {
 		x->run_changed = 0;
 		return scan_run(x, raw, n);
 	}

@@ -86,8 +86,19 @@ void	ioc_tld_cache_free(struct ioc_tld_cache *c);
 /* The public suffix list in use (CHOUSA_PSL, else libpsl's own). */
 const struct psl_ctx_st *ioc_psl(void);
 
-/* The URL Standard's forbidden domain code points, space and C0. */
-int	ioc_forbidden_host_byte(unsigned char c);
+/* The URL Standard's forbidden domain code points, space and C0 (inline:
+ * every byte of every candidate host comes here). */
+static inline int
+ioc_forbidden_host_byte(unsigned char c)
+{
+	switch (c) {
+	case '#': case '%': case '/': case ':': case '<': case '>': case '?':
+	case '@': case '[': case '\\': case ']': case '^': case '|':
+	case 0x7f:
+		return 1;
+	}
+	return c <= 0x20;
+}
 /*
  * WHATWG domain to ASCII of s, appended to out: ASCII text lower-cased as
  * it is, other text through UTS #46.  1, or 0 with *why (static).
