@@ -18,43 +18,19 @@ static const struct cli_opt no_opts[] = {
 	{ 0 }
 };
 
-struct defang_ctx {
-	struct chousa_buf	*out;
-	const char		*line;
-	size_t			 copied;
-};
-
-static int
-on_defang(void *arg, const struct chousa_indicator *ind)
-{
-	struct defang_ctx *d = arg;
-
-	if (ind->offset < d->copied)
-		return 0;
-	chousa_buf_add(d->out, d->line + d->copied, ind->offset - d->copied);
-	chousa_ioc_defang(d->out, ind->value, ind->value_len);
-	d->copied = ind->offset + ind->raw_len;
-	return 0;
-}
-
 static void
 one_line(struct chousa_extractor *x, const char *s, size_t len,
     struct chousa_buf *out)
 {
 	struct chousa_err err;
-	struct defang_ctx d;
+	int rc;
 
-	if (x == NULL) {
-		if (chousa_ioc_refang(out, s, len, &err) != CHOUSA_OK)
-			cli_die_err(&err);
-		return;
-	}
-	d.out = out;
-	d.line = s;
-	d.copied = 0;
-	if (chousa_extract(x, s, len, 0, on_defang, &d, &err) != CHOUSA_OK)
+	if (x == NULL)
+		rc = chousa_ioc_refang(out, s, len, &err);
+	else
+		rc = chousa_ioc_defang_text(x, out, s, len, &err);
+	if (rc != CHOUSA_OK)
 		cli_die_err(&err);
-	chousa_buf_add(out, s + d.copied, len - d.copied);
 }
 
 static int
