@@ -40,8 +40,7 @@ is_enabled(const struct chousa_config *cfg, const struct chousa_source *s)
 static const char *
 configured(const struct chousa_config *cfg, const struct chousa_source *s)
 {
-	const char *k = chousa_config_get(cfg, s->name, "api_key");
-	int has = k != NULL && *k != '\0';
+	int has = chousa_source_key(cfg, s) != NULL;
 
 	if (!is_online(s))
 		return "local";
