@@ -22,7 +22,8 @@ static const struct cli_opt global_opts[] = {
 	{ 'q', "quiet", NULL, "Print no progress and no summaries on "
 	    "stderr; errors still go there." },
 	{ 'v', "verbose", NULL, "Say more on stderr: skipped rows, sources "
-	    "asked, timings.  Give twice for more." },
+	    "asked, the first bytes of an answer a source could not read, "
+	    "timings.  Give twice for more." },
 	{ OPT_COLOR, "color", "WHEN", "Colour output: auto (on a TTY, unless "
 	    "NO_COLOR is set), always or never." },
 	{ OPT_NO_COLOR, "no-color", NULL, "The same as --color=never." },
@@ -358,6 +359,9 @@ cli_man(FILE *fp)
 	    ".TP\nCHOUSA_CONFIG\nThe config file, as \\-\\-config.\n"
 	    ".TP\nCHOUSA_\\fISOURCE\\fR_KEY, CHOUSA_\\fISOURCE\\fR_URL\n"
 	    "A source's API key and base URL, over the config.\n"
+	    ".TP\nCHOUSA_ABUSECH_AUTH_KEY\nThe abuse.ch Auth-Key ([abusech] "
+	    "auth_key): feeds, and the URLhaus, ThreatFox and MalwareBazaar "
+	    "APIs.\n"
 	    ".TP\nNO_COLOR\nNever colour output.\n"
 	    ".TP\nHTTPS_PROXY\nThe proxy for online sources and updates.\n"
 	    ".SH FILES\n"

@@ -16,7 +16,7 @@
  * Relies on (a missing one is "unexpected answer", never a miss):
  * search/hash's sha256s (array) and reports (array) with reports[].id,
  * reports[].state and reports[].verdict (null until analysed), or, in
- * the older array, each item's sha256 and verdict; search/terms' result
+ * the older array, [].sha256 and [].verdict; search/terms' result
  * (array) and result[].sha256.  A report summary that fails or lacks a
  * field only adds less.  The seeded limits (5 a minute, 200 a day) are a
  * cautious guess [UNCONFIRMED]; set rate and daily in the config.

@@ -11,9 +11,10 @@
  * {"errors": [{code, message}]} [DOC: jbxapi]; code 4 is a refused key.
  *
  * Relies on (a missing one is "unexpected answer", never a miss): the
- * search's data (array) and data[].webid; an info answer's data (object)
- * with detection, flat or under data.analysis.  Genuine 2024 search and
- * info answers replay in the tests.  The seeded rate (10 a minute) is a
+ * search's data (array) and data[].webid.  An info answer without data
+ * (object) with detection, flat or under data.analysis, adds nothing to
+ * what the search said (the source's last error says why).  Genuine 2024
+ * search and info answers replay in the tests.  The seeded rate (10 a minute) is a
  * cautious guess [UNCONFIRMED].
  */
 #include <string.h>

@@ -11,10 +11,11 @@
  *
  * Relies on (a missing one is "unexpected answer", never a miss):
  * general's pulse_info (object), pulse_info.count and pulse_info.pulses
- * (array); url_list's url_list (array) and url_list[].url; passive_dns's
- * passive_dns (array); malware's data (array).  A 404 with a JSON body is
- * a miss (OTX's answer for an indicator it cannot take); any other 404 is
- * unexpected.  Families are read both as strings and as {display_name}
+ * (array).  A 404 with a JSON body is a miss (OTX's answer for an
+ * indicator it cannot take); any other 404 is unexpected.  The other
+ * sections only add: one without url_list (array) and url_list[].url,
+ * passive_dns (array) or data (array, malware) adds nothing and the
+ * source's last error says why.  Families are read both as strings and as {display_name}
  * objects (no genuine pulse-rich answer was found).  The seeded rate (100
  * a minute) is a cautious guess [UNCONFIRMED].
  */

@@ -7,9 +7,9 @@
  *
  * Relies on (a missing one is "unexpected answer", never a miss): the
  * object answer's data (object), data.type, data.id and data.attributes
- * (object); a 404's error.code NotFoundError (the only miss); a
- * relationship page's data (array) and each item's data[].type and
- * data[].id.  Read when present: last_analysis_stats (absent on objects
+ * (object); a 404's error.code NotFoundError (the only miss).  A
+ * relationship page without data (array), data[].type or data[].id adds
+ * nothing (the source's last error says why).  Read when present: last_analysis_stats (absent on objects
  * before 2020), last_analysis_results (each engine's category and result:
  * detection names), popular_threat_classification (suggested_threat_label
  * and popular_threat_name values: labels as written; the investigation
