@@ -80,6 +80,32 @@ for line in open(sys.argv[1]):
               "ok - %s" % name)
 PY
 
+# ---- what the genuine answers say, through the whole investigation ----
+"$CHOUSA" investigate --format json --refresh --depth 0 \
+    --sources hybridanalysis \
+    4c740b7f0bdc728daf9fca05241e85d921a54a6e17ae47ed1577a2b30792cf5c \
+    > "$T/ha.json" 2> "$T/ha.err"
+expect ha_2025_report_summary_followed '"file_name": ?"gs901w32.exe"' "$T/ha.json"
+expect ha_2025_summary_asked \
+    "^hybridanalysis GET /report/6231490aa298763373515933/summary auth" \
+    "$T/server.log"
+"$CHOUSA" investigate --format json --refresh --depth 0 --sources threatfox \
+    139.180.203.104 > "$T/tf.json" 2> "$T/tf.err"
+findings "$T/tf.json" > "$T/tf.f"
+expect threatfox_bare_ip_finds_ip_port_ioc \
+    "^threatfox 139.180.203.104 hit .*Cobalt Strike" "$T/tf.f"
+"$CHOUSA" investigate --format json --refresh --depth 0 --sources inquest \
+    sample.com > "$T/iq.json" 2> "$T/iq.err"
+findings "$T/iq.json" > "$T/iq.f"
+expect inquest_keyword_substring_is_a_miss "^inquest sample.com miss" \
+    "$T/iq.f"
+"$CHOUSA" investigate --format json --refresh --depth 0 --sources otx,abuseipdb \
+    1.1.1.1 > "$T/one.json" 2> "$T/one.err"
+findings "$T/one.json" > "$T/one.f"
+expect otx_whitelisted_ip_is_benign "^otx 1.1.1.1 hit" "$T/one.f"
+expect otx_whitelisted_ip_benign_verdict '"source": ?"otx".*"verdict": ?"benign"' \
+    "$T/one.json"
+
 # ---- never cached, and -v shows the first bytes ----
 export CHOUSA_ABUSEIPDB_URL="http://127.0.0.1:$PORT/abuseipdb/@drop=data.totalReports"
 before=$(grep -c '^abuseipdb ' "$T/server.log")

@@ -35,7 +35,7 @@ on_check(struct online_q *oq, void *arg, const struct online_result *r)
 
 	(void)arg;
 	if (r->status != 200)
-		return online_unexpected(oq, r, "HTTP 404");
+		return online_unexpected(oq, r, NULL);
 	if (d == NULL || !YAJL_IS_OBJECT(d))
 		return online_unexpected(oq, r, "no data object");
 	if (score < 0 || score > 100)

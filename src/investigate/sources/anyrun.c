@@ -33,7 +33,7 @@ on_lookup(struct online_q *oq, void *arg, const struct online_result *r)
 
 	(void)arg;
 	if (r->status != 200)
-		return online_unexpected(oq, r, "HTTP 404");
+		return online_unexpected(oq, r, NULL);
 	if (!YAJL_IS_OBJECT(jt_get(r->json, "summary")))
 		return online_unexpected(oq, r, "no summary object");
 	if (jt_get(r->json, "summary", "threatLevel") == NULL)

@@ -100,7 +100,7 @@ on_terms(struct online_q *oq, void *arg, const struct online_result *r)
 
 	(void)arg;
 	if (r->status != 200)
-		return online_unexpected(oq, r, "HTTP 404");
+		return online_unexpected(oq, r, NULL);
 	if (res == NULL || !YAJL_IS_ARRAY(res))
 		return online_unexpected(oq, r, "no result list");
 	for (i = 0; i < jt_len(res); i++)
@@ -213,7 +213,7 @@ on_hash(struct online_q *oq, void *arg, const struct online_result *r)
 
 	(void)arg;
 	if (r->status != 200)
-		return online_unexpected(oq, r, "HTTP 404");
+		return online_unexpected(oq, r, NULL);
 	if (YAJL_IS_ARRAY(r->json))
 		return on_hash_array(oq, r);
 	if (shas == NULL || !YAJL_IS_ARRAY(shas))

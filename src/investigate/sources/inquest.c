@@ -73,7 +73,7 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 		return ONLINE_NO_CACHE;
 	}
 	if (r->status != 200)
-		return online_unexpected(oq, r, "HTTP 404");
+		return online_unexpected(oq, r, NULL);
 	if (jt_bool(r->json, "success") < 0)
 		return online_unexpected(oq, r, "no success");
 	if (data == NULL || !YAJL_IS_ARRAY(data))

@@ -131,7 +131,7 @@ on_search(struct online_q *oq, void *arg, const struct online_result *r)
 	if (jt_len(jt_get(r->json, "errors")) > 0)
 		return on_errors(oq, r);
 	if (r->status != 200)
-		return online_unexpected(oq, r, "HTTP 404");
+		return online_unexpected(oq, r, NULL);
 	if (d == NULL || !YAJL_IS_ARRAY(d))
 		return online_unexpected(oq, r, "no data list");
 	for (i = 0; i < n; i++)

@@ -352,11 +352,16 @@ online_unexpected(struct online_q *oq, const struct online_result *r,
 	struct chousa_finding *f = oq->q->finding;
 	const char *title = oq->q->source != NULL ? oq->q->source->title :
 	    "the service";
+	char status[32];
 
 	if (f->answer_head == NULL && r != NULL && r->body != NULL)
 		f->answer_head = answer_head(oq->a, r->body, r->body_len);
-	online_error(oq, "unexpected answer from %s: %s", title,
-	    what != NULL ? what : "not the shape expected");
+	if (what == NULL) {
+		snprintf(status, sizeof(status), "HTTP %ld",
+		    r != NULL ? r->status : 0L);
+		what = status;
+	}
+	online_error(oq, "unexpected answer from %s: %s", title, what);
 	return ONLINE_NO_CACHE;
 }
 
@@ -1109,7 +1114,7 @@ online_abusech(struct online_q *oq, const struct online_result *r,
 
 	/* abuse.ch answers 200 with a query_status, found or not. */
 	if (r->status != 200)
-		return online_unexpected(oq, r, "HTTP 404");
+		return online_unexpected(oq, r, NULL);
 	if (qs == NULL)
 		return online_unexpected(oq, r, "no query_status");
 	if (strcmp(qs, "ok") == 0) {

@@ -108,7 +108,8 @@ void	online_error(struct online_q *oq, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /*
  * An answer without the shape the module relies on (what: the field that
- * is missing or of another type): status error "unexpected answer from
+ * is missing or of another type; NULL: the HTTP status was not the one
+ * the service answers with): status error "unexpected answer from
  * <title>: <what>", never a miss, and the first bytes of the body kept in
  * the finding's answer_head for -v.  Returns ONLINE_NO_CACHE, so that it
  * is never cached.

@@ -133,7 +133,7 @@ on_search(struct online_q *oq, void *arg, const struct online_result *r)
 
 	(void)arg;
 	if (r->status != 200)
-		return online_unexpected(oq, r, "HTTP 404");
+		return online_unexpected(oq, r, NULL);
 	if (data == NULL || !YAJL_IS_ARRAY(data))
 		return online_unexpected(oq, r, "no data list");
 	for (i = 0; i < n; i++)
