@@ -48,6 +48,12 @@ override BUILD := $(BUILD)-inject
 CPPFLAGS   += -DCHOUSA_INJECT
 endif
 
+# The data files under data/ (token lists, aliases) become C arrays that
+# src/investigate/data.c includes, so the tool needs no file at run time.
+DATA_TXT   := $(sort $(wildcard data/*.txt data/*/*.txt))
+DATA_H     := $(BUILD)/gen/chousa-data.h
+CPPFLAGS   += -I$(BUILD)/gen
+
 LIB_SRC    := $(sort $(wildcard src/*/*.c src/*/*/*.c))
 CLI_SRC    := $(sort $(wildcard cli/*.c))
 UNIT_SRC   := $(sort $(wildcard tests/unit/test-*.c))
@@ -67,6 +73,12 @@ all: chousa docs/chousa.1
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(DATA_H): $(DATA_TXT) scripts/gen-data.sh
+	@mkdir -p $(dir $@)
+	scripts/gen-data.sh $(DATA_TXT) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/src/investigate/data.o: $(DATA_H)
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@

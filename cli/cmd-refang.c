@@ -67,7 +67,7 @@ run_filter(const struct cli_cmd *self, int argc, char **argv, int defang)
 	const char *arg;
 	char *line;
 	unsigned long lineno = 0;
-	size_t n;
+	size_t n, mark;
 	int i, status = EXIT_CLEAN, ch;
 
 	while (cli_getopt(self, argc, argv, &arg) != -1)
@@ -76,8 +76,11 @@ run_filter(const struct cli_cmd *self, int argc, char **argv, int defang)
 		cli_die_err(&err);
 	chousa_buf_init(&out, 0);
 	for (i = cli_optind; i < argc; i++) {
+		mark = out.len;
 		one_line(x, argv[i], strlen(argv[i]), &out);
 		chousa_buf_addch(&out, '\n');
+		if (g_opt.json)
+			cli_json_lines(&out, mark);
 	}
 	if (cli_optind >= argc) {
 		line = xmalloc(FILTER_LINE_MAX + 2);
@@ -95,7 +98,10 @@ run_filter(const struct cli_cmd *self, int argc, char **argv, int defang)
 				status = EXIT_BADINPUT;
 				continue;
 			}
+			mark = out.len;
 			one_line(x, line, n, &out);
+			if (g_opt.json)
+				cli_json_lines(&out, mark);
 			if (out.len >= (1u << 16)) {
 				cli_write(&out);
 				chousa_buf_reset(&out);

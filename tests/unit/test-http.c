@@ -411,18 +411,24 @@ test_genuine_answers(void)
 	    "abuseipdb/check_1.1.1.1_2024-03.json", 0, 0, a, &f);
 	T_OK("abuseipdb_whitelisted_is_benign", f.status == CHOUSA_ST_HIT &&
 	    f.verdict == CHOUSA_V_BENIGN && f.usage != NULL &&
-	    strcmp(f.usage, "Content Delivery Network") == 0);
+	    strcmp(f.usage, "allowlisted") == 0 &&
+	    strstr(f.detail, "Content Delivery Network") != NULL);
 	parse_file(abuseipdb_parse, "1.2.3.4",
 	    "abuseipdb/check_1.2.3.4_2024-03.json", 0, 0, a, &f);
 	T_OK("abuseipdb_low_score_hit_unknown", f.status == CHOUSA_ST_HIT &&
 	    f.verdict == CHOUSA_V_UNKNOWN && f.score == 9 &&
-	    strcmp(f.usage, "Data Center/Web Hosting/Transit") == 0);
+	    strcmp(f.usage, "hosting") == 0);
 	parse_file(abuseipdb_parse, "4.4.4.4",
 	    "abuseipdb/check_4.4.4.4_2024-03.json", 0, 0, a, &f);
 	T_OK("abuseipdb_no_reports_miss", f.status == CHOUSA_ST_MISS);
 	parse_file(abuseipdb_parse, "82.65.137.201",
 	    "abuseipdb/check_82.65.137.201_compact.json", 0, 0, a, &f);
-	T_OK("abuseipdb_whitelisted_null_read", f.status == CHOUSA_ST_MISS);
+	T_OK("abuseipdb_whitelisted_null_read", f.status == CHOUSA_ST_MISS &&
+	    f.usage == NULL);
+	parse_file(abuseipdb_parse, "2.2.2.2",
+	    "abuseipdb/check_2.2.2.2_2024-03.json", 0, 0, a, &f);
+	T_OK("abuseipdb_usage_type_null_read", f.status == CHOUSA_ST_HIT &&
+	    f.usage == NULL && f.verdict == CHOUSA_V_UNKNOWN);
 	rc = parse_file(abuseipdb_parse, NULL, "abuseipdb/"
 	    "check_2019-05-13_purevpn_TRANSCRIBED_ip-anonymized.json", 0, 0, a,
 	    &f);
@@ -440,7 +446,7 @@ test_genuine_answers(void)
 	    "100,\"usageType\":\"Data Center\\/Web Hosting\\/Transit\","
 	    "\"isTor\":true,\"totalReports\":900}}", 0, a, &f);
 	T_OK("abuseipdb_tor_exit_not_malware", f.verdict ==
-	    CHOUSA_V_SUSPICIOUS && strcmp(f.threat, "tor_exit") == 0 &&
+	    CHOUSA_V_SUSPICIOUS && strcmp(f.usage, "tor") == 0 &&
 	    strstr(f.detail, "Tor exit node") != NULL);
 	rc = parse_text(abuseipdb_parse, "203.0.113.5", "{\"data\":{"
 	    "\"abuseConfidenceScore\":0,\"totalReports\":0}}", 0, a, &f);

@@ -2,11 +2,12 @@
  * abuseipdb.c: AbuseIPDB API v2 check, headers Key and Accept.  Reports
  * to AbuseIPDB are about abuse (scanning, brute force, spam), not about
  * malware, so this source alone never makes an address malicious: a
- * confidence score of 25 and over is suspicious (threat "reported_abuse",
- * or "tor_exit" for a Tor exit node), with the usage type on the finding
- * (a CDN or a hosting range with reports is shared infrastructure, not
- * one infected host).  isWhitelisted true makes the finding benign; an
- * address never reported is a miss (AbuseIPDB answers every address).
+ * confidence score of 25 and over is suspicious (threat
+ * "reported_abuse").  The finding's usage says what the address is:
+ * "tor" (isTor), "hosting" (a usageType of data centres, hosting or
+ * CDNs: reports may concern any tenant) or "allowlisted" (isWhitelisted
+ * true, which also makes the finding benign).  An address never reported
+ * is a miss (AbuseIPDB answers every address).
  *
  * Relies on (a missing one is "unexpected answer", never a miss): data
  * (object), data.abuseConfidenceScore (0-100), data.totalReports and the
@@ -20,6 +21,27 @@
 
 #include "base/mem.h"
 #include "investigate/sources/online.h"
+
+/* usageType words of shared infrastructure (AbuseIPDB's own values). */
+static const char *const shared_usage[] = {
+	"Data Center", "Hosting", "Content Delivery Network", NULL
+};
+
+/* The finding's usage: what the address is, as AbuseIPDB knows it. */
+static const char *
+usage_of(int white, int tor, const char *usage_type)
+{
+	size_t i;
+
+	if (white == 1)
+		return "allowlisted";
+	if (tor)
+		return "tor";
+	for (i = 0; usage_type != NULL && shared_usage[i] != NULL; i++)
+		if (strstr(usage_type, shared_usage[i]) != NULL)
+			return "hosting";
+	return NULL;
+}
 
 static int
 on_check(struct online_q *oq, void *arg, const struct online_result *r)
@@ -46,9 +68,7 @@ on_check(struct online_q *oq, void *arg, const struct online_result *r)
 		return online_unexpected(oq, r, "no isWhitelisted");
 	f->score = (int)score;
 	f->last_seen = online_time(jt_str(d, "lastReportedAt"));
-	f->usage = online_strn(a, usage, 100);
-	if (tor)
-		f->threat = "tor_exit";
+	f->usage = usage_of(white, tor, usage);
 	if (jt_str(d, "ipAddress") != NULL)
 		f->reference = chousa_arena_printf(a,
 		    "https://www.abuseipdb.com/check/%.64s",
@@ -68,8 +88,7 @@ on_check(struct online_q *oq, void *arg, const struct online_result *r)
 	}
 	online_hit(f, a);
 	f->verdict = score >= 25 ? CHOUSA_V_SUSPICIOUS : CHOUSA_V_UNKNOWN;
-	if (f->threat == NULL)
-		f->threat = "reported_abuse";
+	f->threat = "reported_abuse";
 	f->detail = chousa_arena_printf(a, "%sreported for abuse: confidence "
 	    "%d%%, %lld report%s%s%.100s%s", tor ? "Tor exit node, " : "",
 	    f->score, (long long)reports, reports == 1 ? "" : "s",
