@@ -162,7 +162,7 @@ for s in json.load(open(sys.argv[1]))["settings"]:
     seen.add(key)
     if not re.search(r"^\.TP\n%s " % re.escape(key), man, re.M):
         print("no entry for", key)
-    if "_%s" % key.upper() not in man:
+    if "_%s" % key.upper().replace("-", "_") not in man:
         print("no variable for", key)
 for section in ("[http]", "[feeds]", "[abusech]", "[virustotal]"):
     if section not in man:
