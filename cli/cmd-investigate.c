@@ -194,6 +194,25 @@ number(const struct cli_cmd *self, const char *name, const char *arg,
 	return v;
 }
 
+/* -v: the first bytes of every answer a source could not read. */
+static void
+say_unreadable(const struct chousa_report *rep)
+{
+	size_t s, i;
+
+	for (s = 0; s < rep->n_stages; s++)
+		for (i = 0; i < rep->stages[s].n_findings; i++) {
+			const struct chousa_finding *f =
+			    &rep->stages[s].findings[i];
+
+			if (f->answer_head != NULL)
+				cli_debug("%s about '%s': %s; the answer began: "
+				    "%s", f->source, f->subject ? f->subject :
+				    "", f->reason ? f->reason : "unreadable",
+				    f->answer_head);
+		}
+}
+
 static int
 run_investigate(const struct cli_cmd *self, int argc, char **argv)
 {
@@ -349,6 +368,8 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 		for (k = 0; k < n; k++) {
 			const struct chousa_report *rep = &reps[k];
 
+			if (g_opt.verbose)
+				say_unreadable(rep);
 			if (rep->parse_rc != CHOUSA_OK) {
 				cli_warn("%s", rep->parse_error);
 				bad = 1;

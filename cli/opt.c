@@ -54,7 +54,8 @@ const struct cli_opt cli_global_opts[] = {
 	{ 'q', "quiet", NULL, "Print no progress and no summaries on "
 	    "stderr; errors and warnings still go there." },
 	{ 'v', "verbose", NULL, "Say more on stderr: skipped rows, sources "
-	    "asked, timings.  Give twice (-vv) for more." },
+	    "asked, the first bytes of an answer a source could not read, "
+	    "timings.  Give twice (-vv) for more." },
 	{ OPT_COLOR, "color", "WHEN", "Colour output: auto (on a TTY, unless "
 	    "NO_COLOR is set), always or never." },
 	{ OPT_NO_COLOR, "no-color", NULL, "The same as --color=never." },

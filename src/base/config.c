@@ -80,11 +80,16 @@ static const struct chousa_config_key keys[] = {
 	S("virustotal", "relationships", CHOUSA_CFG_LIST, NULL, "The "
 	    "relationship pages to ask for (comma-separated, or none); each "
 	    "costs a request of the quota.  Default all."),
+	N("virustotal", "malicious_min", 1, 1000, "5", "Engines that must "
+	    "flag an object before VirusTotal's finding says malicious; "
+	    "fewer make it suspicious."),
 	N("abuseipdb", "max_age_days", 1, 365, "90", "How many days back "
 	    "reports count."),
 	S("abusech", "auth_key", CHOUSA_CFG_SECRET, NULL, "The abuse.ch "
 	    "Auth-Key, sent with chousa update's downloads from URLhaus, "
-	    "ThreatFox, Feodo Tracker and MalwareBazaar."),
+	    "ThreatFox, Feodo Tracker and MalwareBazaar, and to the URLhaus, "
+	    "ThreatFox and MalwareBazaar APIs when their own api_key is "
+	    "unset.  A key refused there stops all three for the run."),
 	FEED_URL("malpedia", "the Malpedia family catalogue"),
 	FEED_URL("urlhaus", "the URLhaus dump"),
 	FEED_URL("threatfox", "the ThreatFox export"),
