@@ -30,6 +30,21 @@ static const struct cli_opt import_opts[] = {
 	{ 0 }
 };
 
+/* "  rejected line 3: ..." or "  rejected objects[12]: ...". */
+static void
+print_reject(const struct chousa_import_report *rep, size_t i)
+{
+	if (rep->rejects[i].where[0] != '\0')
+		fprintf(stderr, "  rejected %s: %s\n", rep->rejects[i].where,
+		    rep->rejects[i].msg);
+	else if (rep->rejects[i].line > 0)
+		fprintf(stderr, "  rejected line %llu: %s\n",
+		    (unsigned long long)rep->rejects[i].line,
+		    rep->rejects[i].msg);
+	else
+		fprintf(stderr, "  rejected: %s\n", rep->rejects[i].msg);
+}
+
 static int
 import_one(struct chousa_store *st, const char *source, const char *path,
     const struct chousa_import_opts *o)
@@ -50,27 +65,31 @@ import_one(struct chousa_store *st, const char *source, const char *path,
 	if (rc != CHOUSA_OK) {
 		cli_warn("%s", err.msg);
 		for (i = 0; g_opt.verbose && i < rep.n_rejects; i++)
-			cli_warn("  line %llu: %s",
-			    (unsigned long long)rep.rejects[i].line,
-			    rep.rejects[i].msg);
+			print_reject(&rep, i);
 		return cli_exit_for_rc(rc);
 	}
-	if (!g_opt.quiet)
-		fprintf(stderr, "%s: %s (%s): read %llu, added %llu, "
-		    "updated %llu, rejected %llu\n", rep.source, path,
-		    rep.format, (unsigned long long)rep.rows_read,
-		    (unsigned long long)rep.added,
-		    (unsigned long long)rep.updated,
-		    (unsigned long long)rep.rejected);
+	if (g_opt.quiet)
+		return EXIT_CLEAN;
+	fprintf(stderr, "%s: %s (%s): read %llu, added %llu, updated %llu, "
+	    "unchanged %llu, rejected %llu\n", rep.source, path, rep.format,
+	    (unsigned long long)rep.rows_read, (unsigned long long)rep.added,
+	    (unsigned long long)rep.updated,
+	    (unsigned long long)rep.unchanged,
+	    (unsigned long long)rep.rejected);
 	for (i = 0; i < rep.n_rejects && (g_opt.verbose || i < 3); i++)
-		if (!g_opt.quiet)
-			fprintf(stderr, "  rejected line %llu: %s\n",
-			    (unsigned long long)rep.rejects[i].line,
-			    rep.rejects[i].msg);
-	/* Detection fell back to a plain list and found nothing in it. */
-	if (!g_opt.quiet && (source == NULL || strcmp(source, "auto") == 0) &&
-	    strcmp(rep.source, "list") == 0 && rep.added + rep.updated == 0 &&
-	    rep.rejected > 0)
+		print_reject(&rep, i);
+	if (rep.rejected > rep.n_rejects && g_opt.verbose)
+		fprintf(stderr, "  (%llu more rejected)\n",
+		    (unsigned long long)(rep.rejected - rep.n_rejects));
+	if (rep.skipped > 0)
+		fprintf(stderr, "  skipped %llu not kept: %s\n",
+		    (unsigned long long)rep.skipped, rep.skipped_kinds);
+	if (rep.note[0] != '\0')
+		fprintf(stderr, "  nothing to import: %s\n", rep.note);
+	/* A list read by auto that found nothing in it. */
+	if ((source == NULL || strcmp(source, "auto") == 0) &&
+	    strcmp(rep.source, "list") == 0 && rep.added + rep.updated +
+	    rep.unchanged == 0 && rep.rejected > 0)
 		fprintf(stderr, "  no feed format was recognised and no line "
 		    "holds an indicator; if it is a feed, name it (chousa "
 		    "import --help lists them)\n");
