@@ -897,6 +897,7 @@ import_input(struct chousa_store *st, const char *source,
 	if (rc != CHOUSA_OK)
 		goto out;
 	imp.shape = shape;
+	imp.from_memory = src->mem != NULL;
 	imp.source = importer->name;
 	if (importer->names_source && imp.opts->source_name != NULL)
 		imp.source = imp.opts->source_name;

@@ -476,33 +476,31 @@ known_other(struct chousa_buf *b, const struct jshape *sh)
 	    (shape_has(root, "category", -1) ||
 	    shape_has(root, "authors", -1))) {
 		chousa_buf_addf(b, "a MISP galaxy cluster of type '%.40s', "
-		    "which names no indicators (of the galaxies chousa reads "
-		    "only malpedia's, for its families)", type);
+		    "with no indicators (of galaxies, malpedia's is read)",
+		    type);
 		return 1;
 	}
 	if (sh->root == J_OBJ && shape_has(root, "GalaxyCluster", J_ARR)) {
 		chousa_buf_addf(b, "a MISP galaxy of type '%.40s' with its "
-		    "clusters, which names no indicators", type != NULL ?
-		    type : "?");
+		    "clusters, with no indicators", type != NULL ? type : "?");
 		return 1;
 	}
 	if (sh->root == J_OBJ && shape_has(root, "namespace", -1) &&
 	    shape_has(root, "icon", -1) && type != NULL) {
-		chousa_buf_addf(b, "a MISP galaxy definition, which holds no "
-		    "clusters (they are in clusters/%.40s.json)", type);
+		chousa_buf_addf(b, "a MISP galaxy definition, with no "
+		    "clusters (see clusters/%.40s.json)", type);
 		return 1;
 	}
 	if (sh->root == J_OBJ && shape_has(root, "meta-category", -1) &&
 	    shape_has(root, "attributes", -1)) {
-		chousa_buf_adds(b, "a MISP object template, which describes "
-		    "an object and holds no data");
+		chousa_buf_adds(b, "a MISP object template, with no data");
 		return 1;
 	}
 	if (sh->root == J_ARR && elem != NULL && shape_has(elem, "info", -1) &&
 	    shape_has(elem, "uuid", -1) && !shape_has(elem, "Attribute", -1) &&
 	    !shape_has(elem, "Object", -1) && !shape_has(elem, "Event", -1)) {
-		chousa_buf_adds(b, "a MISP event index, which lists events "
-		    "without their attributes (export the events themselves)");
+		chousa_buf_adds(b, "a MISP event index, events without their "
+		    "attributes");
 		return 1;
 	}
 	if (sh->root == J_OBJ && shape_has(root, "$schema", -1)) {

@@ -32,6 +32,7 @@ struct imp {
 	/* Where in a JSON document the record at hand is ("objects[3]"). */
 	char				 where[96];
 	uint64_t			 n_rows;	/* rows begun */
+	int				 from_memory;	/* no file beside */
 };
 
 struct importer {

@@ -891,9 +891,13 @@ out:
 static int
 feed_dir(struct misp *m)
 {
-	char *dir = mem_strdup(m->imp->path), *slash;
+	char *dir, *slash;
 	int rc;
 
+	if (m->imp->from_memory)
+		return chousa_errf(m->imp->err, CHOUSA_EFORMAT, "a MISP feed's "
+		    "index read from memory has no event files beside it");
+	dir = mem_strdup(m->imp->path);
 	if (dir == NULL)
 		return chousa_errf(m->imp->err, CHOUSA_ENOMEM,
 		    "out of memory");
