@@ -216,7 +216,7 @@ struct chousa_import_report {
 	uint64_t	unchanged;	/* already stored as they are */
 	uint64_t	rejected;
 	uint64_t	skipped;
-	char		skipped_kinds[96];	/* "file:name, comment", or "" */
+	char		skipped_kinds[96];	/* "file:name, comment" */
 	/* What the file held when it held nothing to import, or "". */
 	char		note[160];
 	size_t		n_rejects;	/* the first rejects, for the report */

@@ -53,6 +53,12 @@ done
 check benign_names_not_malicious 0 "$CHOUSA" lookup google.com 8.8.8.8 \
 	twitter.com attack.mitre.org 1.1.1.1
 
+# The Feodo Tracker blocklist names some addresses twice: 750 rows read
+# are 728 added, 6 updated by a later row and 16 already as they were.
+check feodo_counts_add_up 0 "$CHOUSA" --db "$T/feodo.db" import feodo \
+	"$SAMPLES/abusech/feodo/ipblocklist_2021-12-20.csv"
+expect feodo_counts_sum "read 750, added 728, updated 6, unchanged 16, rejected 0" "$T/err"
+
 # ---- detection: refusals say what the file is, before any write ----
 
 export CHOUSA_DB="$T/one.db"

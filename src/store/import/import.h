@@ -263,13 +263,13 @@ int	probe_starts(const char *p, size_t len, int c);
 struct shape_key {
 	char	name[SHAPE_NAME];
 	int	type;			/* J_* of its value */
-	int	elem;			/* arrays: J_* of the first element, -1 */
+	int	elem;			/* arrays: the first element's J_* */
 	char	value[SHAPE_VALUE];	/* scalars: the start of the text */
 };
 
 /* The first object met at one place of the document. */
 struct shape_obj {
-	char		 path[SHAPE_PATH];	/* "", "objects[]", "Event.Tag[]" */
+	char		 path[SHAPE_PATH];	/* "", "objects[]", "Tag[]" */
 	char		 gpath[SHAPE_PATH];	/* root members' keys as "*" */
 	struct shape_key keys[SHAPE_KEYS];
 	int		 n_keys;
@@ -284,7 +284,7 @@ struct jshape {
 	int		 n_obj;
 	uint64_t	 n_members;	/* of the root, so far */
 	int		 complete;	/* read to its end, valid */
-	int		 partial;	/* only the start could be read (stdin) */
+	int		 partial;	/* only its start was read (stdin) */
 	char		 error[128];	/* not valid JSON: why */
 };
 

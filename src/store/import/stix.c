@@ -33,11 +33,11 @@ struct stix {
 	struct imp	*imp;
 	sqlite3_stmt	*put_obj;
 	sqlite3_stmt	*put_rel;
-	int		 form;		/* J_OBJ bundle, J_ARR array, J_STR one */
+	int		 form;	/* J_OBJ bundle, J_ARR array, J_STR one */
 	int		 is_21;		/* an object says spec_version 2.1 */
 	uint64_t	 n_objects;
 	uint64_t	 n_indicators;
-	char		 kinds[96];	/* the object types seen, for the note */
+	char		 kinds[96];	/* object types seen, for the note */
 };
 
 /* A STIX id: "<type>--<uuid>", whose type is the object's. */
@@ -644,7 +644,8 @@ stix_run(struct imp *imp)
 	    imp->rep->unchanged + imp->rep->rejected == 0 && sx.n_objects > 0)
 		snprintf(imp->rep->note, sizeof(imp->rep->note), "no "
 		    "indicator or observable chousa keeps among its %llu "
-		    "objects (%.60s)", (unsigned long long)sx.n_objects, sx.kinds);
+		    "objects (%.60s)", (unsigned long long)sx.n_objects,
+		    sx.kinds);
 out:
 	sqlite3_finalize(sx.put_obj);
 	sqlite3_finalize(sx.put_rel);

@@ -270,7 +270,8 @@ warninglist_run(struct imp *imp)
 		goto out;
 	if (sqlite3_prepare_v2(imp->st->db, "INSERT INTO wl_entry VALUES"
 	    " (?1, ?2)", -1, &wl->hold, NULL) != SQLITE_OK) {
-		rc = store_dberr(imp->st, imp->err, "cannot hold a warninglist");
+		rc = store_dberr(imp->st, imp->err,
+		    "cannot hold a warninglist");
 		goto out;
 	}
 	rc = json_stream(imp, want, record, wl);
