@@ -82,7 +82,9 @@ add_label(struct chousa_arena *a, struct chousa_finding *f, const char *s,
 		s++;
 		len--;
 	}
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '"'))
+	/* A machine tag's closing quote stays: misp-galaxy:malpedia="Emotet". */
+	while (len > 0 && (s[len - 1] == ' ' || (s[len - 1] == '"' &&
+	    memchr(s, '"', len - 1) == NULL)))
 		len--;
 	if (len == 0 || len > 80 || f->n_labels >= LABELS_MAX)
 		return;
