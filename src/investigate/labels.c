@@ -133,7 +133,7 @@ machine_tag(const char *label, const char **v, size_t *vlen)
 	colon = p;
 	ns = (size_t)(colon - label);
 	for (p = colon + 1; isalnum((unsigned char)*p) || *p == '-' ||
-	    *p == '_' || *p == '.'; p++)
+	    *p == '_' || *p == '.' || *p == '+'; p++)
 		;
 	if (p == colon + 1)
 		return 0;
