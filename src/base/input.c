@@ -5,6 +5,7 @@
  * first 64 KiB are kept for the importers' probes; after that data flows
  * through one 256 KiB buffer, and lines are views into it when they can be.
  */
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -25,7 +26,13 @@
 
 struct input {
 	char			*name;
+	unsigned		 flags;		/* INPUT_NO_* */
 	int			 fd;		/* -1 for memory */
+	int			 is_stdin;
+	int			 read_error;	/* the last error was a read */
+	int			 damaged;	/* the decompressor failed */
+	void			*map;		/* input_map() of a file */
+	size_t			 map_len;
 	const uint8_t		*mem;
 	size_t			 mem_len;
 	size_t			 mem_pos;
@@ -72,6 +79,7 @@ raw_read(struct archive *ar, void *arg, const void **buf)
 			n = read(in->fd, in->raw, RAW_CHUNK);
 		while (n < 0 && errno == EINTR);
 		if (n < 0) {
+			in->read_error = 1;
 			if (ar != NULL)
 				archive_set_error(ar, errno,
 				    "read failed: %s", strerror(errno));
@@ -79,7 +87,8 @@ raw_read(struct archive *ar, void *arg, const void **buf)
 		}
 		*buf = in->raw;
 	}
-	store_sha256_update(&in->sha, *buf, (size_t)n);
+	if (!(in->flags & INPUT_NO_HASH))
+		store_sha256_update(&in->sha, *buf, (size_t)n);
 	in->raw_done += (uint64_t)n;
 	return n;
 }
@@ -102,9 +111,11 @@ start(struct input *in, struct chousa_err *err)
 	archive_read_set_read_callback(in->ar, raw_read);
 	archive_read_set_callback_data(in->ar, in);
 	/* No seek callback: a seek would break the running hash. */
-	if (archive_read_open1(in->ar) != ARCHIVE_OK)
+	if (archive_read_open1(in->ar) != ARCHIVE_OK) {
+		in->damaged = !in->read_error;
 		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
 		    in->name, archive_error_string(in->ar));
+	}
 	/* The first regular member of a zip; the only one of anything else. */
 	for (i = 0; i < 64; i++) {
 		rc = archive_read_next_header(in->ar, &e);
@@ -112,10 +123,12 @@ start(struct input *in, struct chousa_err *err)
 			in->eof = 1;
 			break;
 		}
-		if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
+		if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+			in->damaged = !in->read_error;
 			return chousa_errf(err, CHOUSA_EFORMAT,
 			    "cannot read '%s': %s", in->name,
 			    archive_error_string(in->ar));
+		}
 		if (archive_format(in->ar) == ARCHIVE_FORMAT_RAW ||
 		    archive_entry_filetype(e) == AE_IFREG)
 			break;
@@ -161,7 +174,8 @@ input_open(struct input **out, const char *path, struct chousa_err *err)
 		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if (strcmp(path, "-") == 0)
+	in->is_stdin = strcmp(path, "-") == 0;
+	if (in->is_stdin)
 		in->fd = dup(STDIN_FILENO);
 	else
 		in->fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -221,6 +235,8 @@ input_free(struct input *in)
 		archive_read_free(in->ar);
 	if (in->fd >= 0)
 		close(in->fd);
+	if (in->map != NULL)
+		munmap(in->map, in->map_len);
 	store_sha256_free(&in->sha);
 	mem_free(in->name);
 	mem_free(in->raw);
@@ -247,15 +263,18 @@ pull(struct input *in, char *buf, size_t cap, size_t *got,
 	if (in->eof)
 		return CHOUSA_OK;
 	n = archive_read_data(in->ar, buf, cap);
-	if (n < 0)
+	if (n < 0) {
+		in->damaged = !in->read_error;
 		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
 		    in->name, archive_error_string(in->ar));
+	}
 	if (n == 0) {
 		in->eof = 1;
 		return CHOUSA_OK;
 	}
 	in->data_done += (uint64_t)n;
-	if (in->data_done > INPUT_MAX_BYTES || (in->compressed &&
+	if ((!(in->flags & INPUT_NO_SIZE_CAP) &&
+	    in->data_done > INPUT_MAX_BYTES) || (in->compressed &&
 	    in->data_done > (uint64_t)INPUT_MAX_RATIO * in->raw_done +
 	    ((uint64_t)64 << 20)))
 		/*
@@ -291,6 +310,59 @@ input_peek(struct input *in, const char **p, size_t *len,
 	*p = in->peek + in->peek_pos;
 	*len = in->peek_len - in->peek_pos;
 	return CHOUSA_OK;
+}
+
+void
+input_set_flags(struct input *in, unsigned flags)
+{
+	in->flags = flags;
+}
+
+int
+input_map(struct input *in, const char **p, size_t *len,
+    struct chousa_err *err)
+{
+	struct stat sb;
+	int rc;
+
+	*p = NULL;
+	*len = 0;
+	if (in->peeked || in->data_len > 0)
+		return CHOUSA_OK;	/* reading has begun */
+	if (!in->started) {
+		rc = start(in, err);
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
+	if (in->compressed)
+		return CHOUSA_OK;
+	if (in->fd < 0) {
+		*p = (const char *)in->mem;
+		*len = in->mem_len;
+		return CHOUSA_OK;
+	}
+	/* Standard input may not start at its beginning: read, never map. */
+	if (in->is_stdin || fstat(in->fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_size <= 0)
+		return CHOUSA_OK;
+	in->map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE,
+	    in->fd, 0);
+	if (in->map == MAP_FAILED) {
+		in->map = NULL;
+		return CHOUSA_OK;	/* read it instead */
+	}
+	in->map_len = (size_t)sb.st_size;
+	madvise(in->map, in->map_len, MADV_SEQUENTIAL);
+	in->raw_done = in->raw_total = in->map_len;
+	*p = in->map;
+	*len = in->map_len;
+	return CHOUSA_OK;
+}
+
+int
+input_damaged(const struct input *in)
+{
+	return in->damaged;
 }
 
 /* Make data/data_len the next chunk; data_len 0 at the end. */
@@ -420,6 +492,10 @@ input_finish(struct input *in, char out[65], struct chousa_err *err)
 	const void *buf;
 	la_ssize_t n;
 
+	if (in->flags & INPUT_NO_HASH) {
+		out[0] = '\0';
+		return CHOUSA_OK;
+	}
 	/* Hash what the decompressor has not asked for yet. */
 	if (in->fd >= 0 || in->mem != NULL)
 		for (;;) {

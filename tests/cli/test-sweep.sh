@@ -88,13 +88,25 @@ check sweep_pcap_truncated_still_found 1 "$CHOUSA" sweep "$T/cut.pcap"
 expect sweep_pcap_truncated_reported 'cut.pcap: capture cut short' "$T/err"
 expect sweep_pcap_truncated_keeps_packets 'cut.pcap:5' "$T/out"
 
-# Gzip, read transparently; a truncated gzip keeps what was read.
+# Compressed input, read as import reads it; a truncated gzip keeps the
+# lines of the whole blocks before the cut, and one with none is an error.
 gzip -c "$L/eve.json" > "$T/eve.json.gz"
 hits sweep_gzip 9 "$T/eve.json.gz"
-head -c 900 "$T/eve.json.gz" > "$T/cut.json.gz"
+bzip2 -c "$L/eve.json" > "$T/eve.json.bz2"
+hits sweep_bzip2 9 "$T/eve.json.bz2"
+xz -c "$L/eve.json" > "$T/eve.json.xz"
+hits sweep_xz 9 "$T/eve.json.xz"
+(cd "$L" && zip -q "$T/eve.zip" eve.json)
+hits sweep_zip 9 "$T/eve.zip"
+i=0
+while [ $i -lt 400 ]; do cat "$L/eve.json"; i=$((i + 1)); done | gzip -c > "$T/big.json.gz"
+head -c $(($(stat -c %s "$T/big.json.gz") / 2)) "$T/big.json.gz" > "$T/cut.json.gz"
 check sweep_gzip_truncated 1 "$CHOUSA" sweep "$T/cut.json.gz"
-expect sweep_gzip_truncated_reported 'gzip stream is truncated' "$T/err"
+expect sweep_gzip_truncated_reported 'truncated or damaged' "$T/err"
 expect sweep_gzip_truncated_keeps_lines 'cut.json.gz:1	' "$T/out"
+head -c 300 "$T/eve.json.gz" > "$T/tiny-cut.json.gz"
+check sweep_gzip_truncated_nothing_read 3 "$CHOUSA" sweep "$T/tiny-cut.json.gz"
+expect sweep_gzip_truncated_nothing_read_says 'truncated gzip' "$T/err"
 hits sweep_stdin 5 - < "$L/squid-access.log"
 gzip -c "$L/squid-access.log" | "$CHOUSA" sweep - > "$T/out" 2> "$T/err"
 expect sweep_stdin_gzip '^.*	-:7	' "$T/out"

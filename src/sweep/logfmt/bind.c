@@ -7,7 +7,8 @@
 
 #include "chousa.h"
 #include "base/mem.h"
-#include "sweep/sweep.h"
+#include "sweep/logfmt.h"
+#include "sweep/logtime.h"
 
 static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 
@@ -20,6 +21,19 @@ is_month(const char *p)
 		if (memcmp(months + i, p, 3) == 0)
 			return 1;
 	return 0;
+}
+
+/* "25-Nov-2026 10:00:00.000", in the server's zone: taken as UTC. */
+static int64_t
+bind_time(const char *p, size_t len)
+{
+	const char *end = p + len;
+	int d, mo, y, h, mi, s;
+
+	if (logtime_dmy(&p, end, '-', &d, &mo, &y) != 0 ||
+	    logtime_clock(&p, end, &h, &mi, &s) != 0)
+		return 0;
+	return logtime_fields(y, mo, d, h, mi, s, 0);
 }
 
 /* Whether the line holds a query, and where its parts are. */
@@ -76,12 +90,6 @@ bind_probe(const char *p, size_t len)
 	return 80;
 }
 
-static void
-bind_init(struct lf_state *st)
-{
-	memset(st, 0, sizeof(*st));
-}
-
 static int
 bind_parse(struct lf_state *st, const char *line, size_t len,
     struct rec *r, const char **why)
@@ -96,11 +104,10 @@ bind_parse(struct lf_state *st, const char *line, size_t len,
 	    is_month(line + 3)) {
 		r->time.p = line;
 		r->time.len = 24;
-		r->time_kind = REC_TIME_BIND;
+		r->time_fn = bind_time;
 	} else if (len >= 15 && is_month(line) && line[3] == ' ') {
 		r->time.p = line;
-		r->time.len = 15;
-		r->time_kind = REC_TIME_SYSLOG;
+		r->time.len = 15;	/* syslog's: no year, never compared */
 	}
 	r->src = client;
 	rec_add(r, OBS_IP, client.p, client.len, OBS_F_SRC);
@@ -109,5 +116,7 @@ bind_parse(struct lf_state *st, const char *line, size_t len,
 }
 
 const struct chousa_logfmt logfmt_bind = {
-	"bind", 0, bind_probe, bind_init, bind_parse
+	.name = "bind",
+	.probe = bind_probe,
+	.parse = bind_parse,
 };

@@ -6,7 +6,7 @@
 
 #include "chousa.h"
 #include "base/mem.h"
-#include "sweep/sweep.h"
+#include "sweep/logfmt.h"
 
 const struct chousa_logfmt *const logfmt_registry[] = {
 	&logfmt_pcap,

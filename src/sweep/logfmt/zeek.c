@@ -1,16 +1,19 @@
 /*
- * zeek.c: Zeek TSV logs (conn, dns, http, ssl, files, x509 and any other
- * path).  Columns are found through the #fields header, never by
- * position, so a log with extra or reordered fields reads the same; the
- * header also gives the separator (#separator \x09), the set separator
- * and the unset and empty markers.  A line is split only up to the last
- * column worth reading.
+ * zeek.c: Zeek TSV logs (conn, dns, http, ssl, files, x509, notice, dhcp,
+ * intel, known_hosts, software and any other path).  Columns are found
+ * through the #fields header, never by position, so a log with extra or
+ * reordered fields reads the same; #types marks every other address
+ * column.  The header also gives the separator (#separator \x09, or
+ * several bytes), the set separator and the unset and empty markers.  A
+ * line is split only up to the last column worth reading.
  */
 #include <string.h>
 
 #include "chousa.h"
 #include "base/mem.h"
-#include "sweep/sweep.h"
+#include "sweep/logfmt.h"
+#include "sweep/logfmt/zeek.h"
+#include "sweep/logtime.h"
 
 static const struct {
 	const char	*name;
@@ -19,11 +22,17 @@ static const struct {
 	{ "ts", ZR_TS },
 	{ "id.orig_h", ZR_ORIG_H },
 	{ "id.resp_h", ZR_RESP_H },
-	{ "id.resp_p", ZR_RESP_P },
+	{ "src", ZR_SRC },
+	{ "dst", ZR_DST },
+	{ "client_addr", ZR_CLIENT_ADDR },
+	{ "server_addr", ZR_SERVER_ADDR },
+	{ "assigned_addr", ZR_ADDR },
+	{ "requested_addr", ZR_ADDR },
 	{ "query", ZR_QUERY },
 	{ "answers", ZR_ANSWERS },
 	{ "host", ZR_HOST },
 	{ "uri", ZR_URI },
+	{ "referrer", ZR_REFERRER },
 	{ "server_name", ZR_SERVER_NAME },
 	{ "md5", ZR_MD5 },
 	{ "sha1", ZR_SHA1 },
@@ -32,6 +41,9 @@ static const struct {
 	{ "rx_hosts", ZR_RX_HOSTS },
 	{ "san.dns", ZR_SAN_DNS },
 	{ "san.ip", ZR_SAN_IP },
+	{ "seen.indicator", ZR_INTEL },
+	{ "seen.indicator_type", ZR_INTEL_TYPE },
+	{ "x_originating_ip", ZR_ADDR },
 };
 
 int
@@ -44,6 +56,36 @@ zeek_role(const char *name, size_t len)
 		    memcmp(roles[i].name, name, len) == 0)
 			return roles[i].role;
 	return ZR_NONE;
+}
+
+static int
+ends_with(const char *p, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return len > n && memcmp(p + len - n, suffix, n) == 0;
+}
+
+int
+zeek_addr_name(const char *name, size_t len)
+{
+	return ends_with(name, len, "_h") || ends_with(name, len, "_addr") ||
+	    ends_with(name, len, "_ip");
+}
+
+/* Unix seconds with a fraction, milliseconds (JSON::TS_MILLIS) or ISO. */
+static int64_t
+zeek_time(const char *p, size_t len)
+{
+	const char *end = p + len, *q = p;
+
+	if (memchr(p, '-', len) != NULL)
+		return logtime_iso(p, len);
+	while (q < end && *q >= '0' && *q <= '9')
+		q++;
+	if (q == end && len >= 13)
+		return logtime_epoch(p, len - 3);
+	return logtime_epoch(p, len);
 }
 
 /* Add each element of a set or vector value. */
@@ -64,25 +106,43 @@ add_set(struct rec *r, int kind, const char *p, size_t len, char sep,
 	}
 }
 
+/* An end of the flow: the first value of its side sets it. */
+static void
+add_end(struct rec *r, struct chousa_str *end, const char *p, size_t len,
+    unsigned flag)
+{
+	if (end->len == 0) {
+		end->p = p;
+		end->len = len;
+	}
+	rec_add(r, OBS_IP, p, len, flag);
+}
+
 void
-zeek_value(struct rec *r, int role, const char *p, size_t len, char set_sep)
+zeek_value(struct rec *r, struct zeek_fields *f, int role, const char *p,
+    size_t len, char set_sep)
 {
 	switch (role) {
 	case ZR_TS:
 		r->time.p = p;
 		r->time.len = len;
-		r->time_kind = memchr(p, '-', len) ? REC_TIME_ISO :
-		    REC_TIME_EPOCH;
+		r->time_fn = zeek_time;
 		break;
 	case ZR_ORIG_H:
-		r->src.p = p;
-		r->src.len = len;
-		rec_add(r, OBS_IP, p, len, OBS_F_SRC);
+	case ZR_SRC:
+	case ZR_CLIENT_ADDR:
+		add_end(r, &r->src, p, len, OBS_F_SRC);
 		break;
 	case ZR_RESP_H:
-		r->dst.p = p;
-		r->dst.len = len;
-		rec_add(r, OBS_IP, p, len, OBS_F_DST);
+	case ZR_DST:
+	case ZR_SERVER_ADDR:
+		add_end(r, &r->dst, p, len, OBS_F_DST);
+		break;
+	case ZR_ADDR:
+		if (memchr(p, set_sep, len) != NULL)
+			add_set(r, OBS_IP, p, len, set_sep, 0);
+		else
+			rec_add(r, OBS_IP, p, len, 0);
 		break;
 	case ZR_QUERY:
 	case ZR_SERVER_NAME:
@@ -93,7 +153,17 @@ zeek_value(struct rec *r, int role, const char *p, size_t len, char set_sep)
 		add_set(r, OBS_HOST, p, len, set_sep, 0);
 		break;
 	case ZR_HOST:
+		f->host.p = p;
+		f->host.len = len;
 		rec_add(r, OBS_HOST, p, len, 0);
+		break;
+	case ZR_URI:
+		f->uri.p = p;
+		f->uri.len = len;
+		break;
+	case ZR_REFERRER:
+		if (memmem(p, len, "://", 3) != NULL)
+			rec_add(r, OBS_URL, p, len, 0);
 		break;
 	case ZR_MD5:
 	case ZR_SHA1:
@@ -109,27 +179,71 @@ zeek_value(struct rec *r, int role, const char *p, size_t len, char set_sep)
 	case ZR_SAN_IP:
 		add_set(r, OBS_IP, p, len, set_sep, 0);
 		break;
+	case ZR_INTEL:
+		f->intel.p = p;
+		f->intel.len = len;
+		break;
+	case ZR_INTEL_TYPE:
+		f->intel_type.p = p;
+		f->intel_type.len = len;
+		break;
 	}
 }
 
+/* An intel.log indicator, by the type Zeek gives it. */
+static void
+intel_finish(struct rec *r, const struct zeek_fields *f)
+{
+	static const struct {
+		const char	*type;
+		int		 kind;
+	} kinds[] = {
+		{ "Intel::ADDR", OBS_IP }, { "Intel::DOMAIN", OBS_DOMAIN },
+		{ "Intel::URL", OBS_URL }, { "Intel::FILE_HASH", OBS_HASH },
+		{ "Intel::CERT_HASH", OBS_HASH },
+	};
+	const char *v = f->intel.p;
+	size_t i, len = f->intel.len;
+	int kind = OBS_HOST;
+
+	if (len == 0)
+		return;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (f->intel_type.len == strlen(kinds[i].type) &&
+		    memcmp(f->intel_type.p, kinds[i].type,
+		    f->intel_type.len) == 0)
+			kind = kinds[i].kind;
+	/* Zeek's intel URLs have no scheme ("example.com/path"). */
+	if (kind == OBS_URL && memmem(v, len, "://", 3) == NULL) {
+		char *u = rec_scratch(r, "http://", 7);
+
+		if (u == NULL || rec_scratch(r, v, len) == NULL)
+			return;
+		v = u;
+		len += 7;
+	}
+	rec_add(r, kind, v, len, 0);
+}
+
 void
-zeek_finish(struct rec *r, struct chousa_str host, struct chousa_str uri)
+zeek_finish(struct rec *r, const struct zeek_fields *f)
 {
 	struct obs *o;
 
-	if (uri.len == 0)
+	intel_finish(r, f);
+	if (f->uri.len == 0)
 		return;
 	/* A proxied request carries the whole URL as its target. */
-	if (uri.len > 7 && (memcmp(uri.p, "http://", 7) == 0 ||
-	    memcmp(uri.p, "https://", 8) == 0)) {
-		rec_add(r, OBS_URL, uri.p, uri.len, 0);
+	if (f->uri.len > 7 && (memcmp(f->uri.p, "http://", 7) == 0 ||
+	    memcmp(f->uri.p, "https://", 8) == 0)) {
+		rec_add(r, OBS_URL, f->uri.p, f->uri.len, 0);
 		return;
 	}
-	if (host.len == 0 || uri.p[0] != '/')
+	if (f->host.len == 0 || f->uri.p[0] != '/')
 		return;
-	o = rec_add(r, OBS_URLPART, host.p, host.len, 0);
+	o = rec_add(r, OBS_URLPART, f->host.p, f->host.len, 0);
 	if (o != NULL)
-		o->path = uri;
+		o->path = f->uri;
 }
 
 /* ---- the TSV reader ---- */
@@ -182,89 +296,153 @@ zeek_probe(const char *p, size_t len)
 static void
 zeek_init(struct lf_state *st)
 {
-	memset(st, 0, sizeof(*st));
-	st->sep = '\t';
+	st->sep[0] = '\t';
+	st->sep_len = 1;
 	st->set_sep = ',';
 	memcpy(st->empty, "(empty)", 8);
 	memcpy(st->unset, "-", 2);
 }
 
-/* "\x09" or a literal character. */
-static int
-header_char(const char *p, size_t len, char *out)
+/*
+ * A header value: "\x09", "\x7c\x7c" or literal characters, into out (at
+ * most max bytes); its length, 0 when it is not one.
+ */
+static size_t
+header_bytes(const char *p, size_t len, char *out, size_t max)
 {
-	if (len == 4 && p[0] == '\\' && p[1] == 'x') {
-		static const char hex[] = "0123456789abcdef";
-		const char *a = memchr(hex, p[2] | 0x20, 16);
-		const char *b = memchr(hex, p[3] | 0x20, 16);
+	size_t n = 0;
+	int hi, lo;
 
-		if (a == NULL || b == NULL)
-			return -1;
-		*out = (char)((a - hex) << 4 | (b - hex));
-		return 0;
+	while (len > 0 && n < max) {
+		if (len >= 4 && p[0] == '\\' && p[1] == 'x') {
+			hi = hexval(p[2]);
+			lo = hexval(p[3]);
+			if (hi < 0 || lo < 0)
+				return 0;
+			out[n++] = (char)(hi << 4 | lo);
+			p += 4;
+			len -= 4;
+		} else {
+			out[n++] = *p++;
+			len--;
+		}
 	}
-	if (len == 1) {
-		*out = p[0];
-		return 0;
+	return len == 0 ? n : 0;
+}
+
+/* The next field of [p, end): its end, or NULL at the last one. */
+static inline const char *
+next_sep(const struct lf_state *st, const char *p, const char *end)
+{
+	if (st->sep_len == 1)
+		return memchr(p, st->sep[0], (size_t)(end - p));
+	return memmem(p, (size_t)(end - p), st->sep, st->sep_len);
+}
+
+/* Keep role for column col, and how far a line needs splitting. */
+static void
+set_role(struct lf_state *st, unsigned col, int role)
+{
+	st->col_role[col] = (uint8_t)role;
+	if (role != ZR_NONE && col > st->last_col)
+		st->last_col = (uint16_t)col;
+}
+
+/* "#fields ts uid id.orig_h ...": the role of each column. */
+static void
+header_fields(struct lf_state *st, const char *v, const char *end)
+{
+	unsigned col = 0;
+
+	memset(st->col_role, 0, sizeof(st->col_role));
+	st->last_col = 0;
+	while (v <= end && col < LF_MAX_COLS) {
+		const char *c = next_sep(st, v, end);
+		size_t n = c ? (size_t)(c - v) : (size_t)(end - v);
+
+		set_role(st, col, zeek_role(v, n));
+		col++;
+		if (c == NULL)
+			break;
+		v = c + st->sep_len;
 	}
-	return -1;
+	st->n_cols = (uint16_t)col;
+}
+
+/* "#types time string addr ...": every other address column is read. */
+static void
+header_types(struct lf_state *st, const char *v, const char *end)
+{
+	unsigned col = 0;
+
+	while (v <= end && col < st->n_cols) {
+		const char *c = next_sep(st, v, end);
+		size_t n = c ? (size_t)(c - v) : (size_t)(end - v);
+
+		if (st->col_role[col] == ZR_NONE && ((n == 4 &&
+		    memcmp(v, "addr", 4) == 0) || (n == 9 &&
+		    memcmp(v, "set[addr]", 9) == 0) || (n == 12 &&
+		    memcmp(v, "vector[addr]", 12) == 0)))
+			set_role(st, col, ZR_ADDR);
+		col++;
+		if (c == NULL)
+			break;
+		v = c + st->sep_len;
+	}
 }
 
 static int
 header(struct lf_state *st, const char *line, size_t len, const char **why)
 {
 	const char *p, *end = line + len, *v;
-	size_t vlen;
-	uint16_t col = 0;
+	size_t vlen, nlen;
+	char sep[LF_MAX_SEP];
 
 	if (len > 11 && memcmp(line, "#separator ", 11) == 0) {
-		if (header_char(line + 11, len - 11, &st->sep) != 0) {
+		nlen = header_bytes(line + 11, len - 11, sep, sizeof(sep));
+		if (nlen == 0) {
 			*why = "bad #separator";
 			return LF_MALFORMED;
 		}
+		memcpy(st->sep, sep, nlen);
+		st->sep_len = (uint8_t)nlen;
 		return LF_SKIP;
 	}
 	/* The other headers are "#name<sep>value". */
-	p = memchr(line, st->sep, len);
+	p = next_sep(st, line, end);
 	if (p == NULL)
 		return LF_SKIP;
-	v = p + 1;
+	nlen = (size_t)(p - line);
+	v = p + st->sep_len;
 	vlen = (size_t)(end - v);
-	if ((size_t)(p - line) == 14 && memcmp(line, "#set_separator", 14) ==
-	    0) {
-		if (header_char(v, vlen, &st->set_sep) != 0)
-			st->set_sep = ',';
-	} else if ((size_t)(p - line) == 12 &&
-	    memcmp(line, "#empty_field", 12) == 0) {
+	if (nlen == 14 && memcmp(line, "#set_separator", 14) == 0) {
+		if (header_bytes(v, vlen, sep, 1) != 1)
+			sep[0] = ',';
+		st->set_sep = sep[0];
+	} else if (nlen == 12 && memcmp(line, "#empty_field", 12) == 0) {
 		if (vlen < sizeof(st->empty)) {
 			memset(st->empty, 0, sizeof(st->empty));
 			memcpy(st->empty, v, vlen);
 		}
-	} else if ((size_t)(p - line) == 12 &&
-	    memcmp(line, "#unset_field", 12) == 0) {
+	} else if (nlen == 12 && memcmp(line, "#unset_field", 12) == 0) {
 		if (vlen < sizeof(st->unset)) {
 			memset(st->unset, 0, sizeof(st->unset));
 			memcpy(st->unset, v, vlen);
 		}
-	} else if ((size_t)(p - line) == 7 && memcmp(line, "#fields", 7) ==
-	    0) {
-		memset(st->col_role, 0, sizeof(st->col_role));
-		st->last_col = 0;
-		while (v <= end && col < LF_MAX_COLS) {
-			const char *c = memchr(v, st->sep, (size_t)(end - v));
-			size_t n = c ? (size_t)(c - v) : (size_t)(end - v);
-
-			st->col_role[col] = (uint8_t)zeek_role(v, n);
-			if (st->col_role[col] != ZR_NONE)
-				st->last_col = col;
-			col++;
-			if (c == NULL)
-				break;
-			v = c + 1;
-		}
-		st->n_cols = col;
-	}
+	} else if (nlen == 7 && memcmp(line, "#fields", 7) == 0)
+		header_fields(st, v, end);
+	else if (nlen == 6 && memcmp(line, "#types", 6) == 0)
+		header_types(st, v, end);
 	return LF_SKIP;
+}
+
+/* Names and URIs only: times, addresses and hashes never hold an escape. */
+static int
+may_escape(int role)
+{
+	return role == ZR_URI || role == ZR_HOST || role == ZR_QUERY ||
+	    role == ZR_SERVER_NAME || role == ZR_ANSWERS ||
+	    role == ZR_SAN_DNS || role == ZR_REFERRER || role == ZR_INTEL;
 }
 
 static int
@@ -272,7 +450,7 @@ zeek_parse(struct lf_state *st, const char *line, size_t len,
     struct rec *r, const char **why)
 {
 	const char *p = line, *end = line + len;
-	struct chousa_str host = { NULL, 0 }, uri = { NULL, 0 };
+	struct zeek_fields f;
 	size_t ulen = strlen(st->unset), elen = strlen(st->empty);
 	unsigned col;
 
@@ -284,29 +462,20 @@ zeek_parse(struct lf_state *st, const char *line, size_t len,
 		*why = "a Zeek line before any #fields header";
 		return LF_MALFORMED;
 	}
+	memset(&f, 0, sizeof(f));
 	for (col = 0; col <= st->last_col; col++) {
-		const char *c = memchr(p, st->sep, (size_t)(end - p));
+		const char *c = next_sep(st, p, end);
 		size_t n = c ? (size_t)(c - p) : (size_t)(end - p);
 		int role = st->col_role[col];
 
 		if (role != ZR_NONE && n > 0 && !(n == ulen &&
 		    memcmp(p, st->unset, n) == 0) && !(n == elen &&
 		    memcmp(p, st->empty, n) == 0)) {
-			/* Names and URIs only: times, addresses and
-			 * hashes never hold an escape. */
-			struct chousa_str v = role == ZR_URI ||
-			    role == ZR_HOST || role == ZR_QUERY ||
-			    role == ZR_SERVER_NAME || role == ZR_ANSWERS ||
-			    role == ZR_SAN_DNS ? zeek_unescape(r, p, n) :
+			struct chousa_str v = may_escape(role) ?
+			    zeek_unescape(r, p, n) :
 			    (struct chousa_str){ p, n };
 
-			if (role == ZR_URI)
-				uri = v;
-			else {
-				if (role == ZR_HOST)
-					host = v;
-				zeek_value(r, role, v.p, v.len, st->set_sep);
-			}
+			zeek_value(r, &f, role, v.p, v.len, st->set_sep);
 		}
 		if (c == NULL) {
 			if (col < st->last_col) {
@@ -315,12 +484,15 @@ zeek_parse(struct lf_state *st, const char *line, size_t len,
 			}
 			break;
 		}
-		p = c + 1;
+		p = c + st->sep_len;
 	}
-	zeek_finish(r, host, uri);
+	zeek_finish(r, &f);
 	return LF_RECORD;
 }
 
 const struct chousa_logfmt logfmt_zeek = {
-	"zeek", 0, zeek_probe, zeek_init, zeek_parse
+	.name = "zeek",
+	.probe = zeek_probe,
+	.init = zeek_init,
+	.parse = zeek_parse,
 };
