@@ -23,7 +23,8 @@ struct lf_state {
 	int		 kind;		/* format specific */
 	char		 sep[LF_MAX_SEP];	/* Zeek: field separator */
 	uint8_t		 sep_len;
-	char		 set_sep;	/* Zeek: set separator */
+	char		 set_sep[LF_MAX_SEP];	/* Zeek: set separator */
+	uint8_t		 set_sep_len;
 	uint16_t	 n_cols;
 	uint8_t		 col_role[LF_MAX_COLS];	/* Zeek: role of each column */
 	uint16_t	 last_col;	/* Zeek: last column worth reading */

@@ -128,9 +128,23 @@ expect sweep_summary_family '^ +[0-9]+  emotet$' "$T/err"
 check sweep_verbose_malformed 1 "$CHOUSA" -v sweep "$L/eve.json"
 expect sweep_verbose_shows_line 'eve.json:11: not a JSON object' "$T/err"
 check sweep_threads_one 1 "$CHOUSA" sweep --threads 1 "$L/eve.json"
-# Listed today; a 2024 log is outside a 30-day window.
-check sweep_as_of_log_time 0 "$CHOUSA" sweep --as-of-log-time "$L/zeek-conn.log"
-check sweep_window_wide 1 "$CHOUSA" sweep --as-of-log-time --window 36500 "$L/zeek-conn.log"
+# A list has no dates: its indicators count whatever the log's time.
+check sweep_as_of_log_time_undated_count 1 "$CHOUSA" sweep --as-of-log-time "$L/zeek-conn.log"
+expect sweep_as_of_log_time_summary '0 outside the time window' "$T/err"
+# ThreatFox says 198.51.100.90 was first seen on 2024-07-16: a 2020 line
+# is outside a 30-day window, a 2024-07-20 one inside.
+CHOUSA_DB="$T/dated.db" "$CHOUSA" -q import threatfox "$TESTS/data/feeds/threatfox-2024.csv" > /dev/null 2>&1
+{
+	head -n 8 "$L/zeek-conn.log"
+	printf '1600000000.0\tC1\t10.0.0.5\t50000\t198.51.100.90\t7777\ttcp\n'
+	printf '1721460000.0\tC2\t10.0.0.5\t50001\t198.51.100.90\t7777\ttcp\n'
+} > "$T/dated.log"
+CHOUSA_DB="$T/dated.db" check sweep_as_of_log_time_dated 1 "$CHOUSA" sweep --as-of-log-time "$T/dated.log"
+refute sweep_as_of_log_time_old_line_out 'dated.log:9	' "$T/out"
+expect sweep_as_of_log_time_new_line_in 'dated.log:10	' "$T/out"
+expect sweep_as_of_log_time_counted '1 outside the time window' "$T/err"
+CHOUSA_DB="$T/dated.db" check sweep_window_wide 1 "$CHOUSA" sweep --as-of-log-time --window 36500 "$T/dated.log"
+expect sweep_window_wide_both 'dated.log:9	' "$T/out"
 
 # Hostile lines: a 2 MiB line, NUL bytes, invalid UTF-8 and escapes.
 {

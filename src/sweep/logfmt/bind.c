@@ -67,12 +67,16 @@ bind_split(const char *line, size_t len, struct chousa_str *client,
 	return name->len > 0 ? 0 : -1;
 }
 
+/*
+ * Most of the first lines are queries, or some are and every line starts
+ * with BIND's own date (a debug log mixes in other categories).
+ */
 static int
 bind_probe(const char *p, size_t len)
 {
 	struct chousa_str client, name;
 	const char *end = p + len;
-	int lines = 0, hits = 0;
+	int lines = 0, hits = 0, dated = 0;
 
 	while (p < end && lines < 20) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -83,11 +87,15 @@ bind_probe(const char *p, size_t len)
 		lines++;
 		if (bind_split(p, n, &client, &name) == 0)
 			hits++;
+		if (n >= 24 && p[2] == '-' && p[6] == '-' && is_month(p + 3))
+			dated++;
 		p += n + 1;
 	}
-	if (lines == 0 || hits * 10 < lines * 9)
+	if (lines == 0 || hits == 0)
 		return 0;
-	return 80;
+	if (hits * 10 >= lines * 9)
+		return 80;
+	return dated == lines ? 70 : 0;
 }
 
 static int

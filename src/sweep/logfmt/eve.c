@@ -24,7 +24,9 @@ struct eve_ctx {
 	struct chousa_str	 hostname;
 	struct chousa_str	 url;
 	unsigned		 port;
+	unsigned		 src_port, dest_port;
 	int			 reversed;	/* src_ip is the server */
+	int			 told;		/* the event says its direction */
 };
 
 #define KEY(k, lit) JSON_KEY(k, lit)
@@ -69,9 +71,14 @@ eve_top(struct eve_ctx *c, const struct chousa_str *k, const char *val,
 	} else if (KEY(*k, "dest_ip")) {
 		c->dest_ip.p = val;
 		c->dest_ip.len = len;
-	} else if (KEY(*k, "direction") && len == 9 &&
-	    memcmp(val, "to_client", 9) == 0)
-		c->reversed = 1;
+	} else if (KEY(*k, "src_port"))
+		c->src_port = parse_port(val, len);
+	else if (KEY(*k, "dest_port"))
+		c->dest_port = parse_port(val, len);
+	else if (KEY(*k, "direction")) {
+		c->told = 1;
+		c->reversed = len == 9 && memcmp(val, "to_client", 9) == 0;
+	}
 }
 
 static void
@@ -88,13 +95,16 @@ eve_dns(struct eve_ctx *c, const struct chousa_str *keys, int depth,
 			rec_add(r, OBS_HOST, val, len, 0);
 		else if (KEY(*k, "type") && ((len == 6 &&
 		    memcmp(val, "answer", 6) == 0) || (len == 8 &&
-		    memcmp(val, "response", 8) == 0)))
+		    memcmp(val, "response", 8) == 0))) {
+			c->told = 1;
 			c->reversed = 1;
+		}
 		return;
 	}
-	/* v2 alerts: query[]; v3: queries[]; v2 and v3: answers[]. */
+	/* v2 alerts: query[] and answer; v3: queries[]; answers[]. */
 	if ((KEY(keys[1], "query") || KEY(keys[1], "queries") ||
-	    KEY(keys[1], "answers")) && KEY(*k, "rrname"))
+	    KEY(keys[1], "answers") || KEY(keys[1], "answer")) &&
+	    KEY(*k, "rrname"))
 		rec_add(r, OBS_DOMAIN, val, len, 0);
 	else if (KEY(keys[1], "answers") && KEY(*k, "rdata"))
 		rec_add(r, OBS_HOST, val, len, 0);
@@ -112,7 +122,8 @@ eve_value(void *arg, const struct chousa_str *keys, int depth,
 
 	if (depth < 1 || depth > 3)
 		return;
-	if (!is_string && !(depth == 2 && KEY(*k, "http_port")))
+	if (!is_string && !(depth == 2 && KEY(*k, "http_port")) &&
+	    !(depth == 1 && (KEY(*k, "src_port") || KEY(*k, "dest_port"))))
 		return;
 	if (has_esc) {
 		val = json_unescape(r, val, len, &len);
@@ -185,7 +196,9 @@ eve_ends(struct eve_ctx *c)
 	if (c->flow_src.len > 0 && c->flow_dst.len > 0) {
 		r->src = c->flow_src;
 		r->dst = c->flow_dst;
-	} else if (c->reversed) {
+	} else if (c->reversed || (!c->told && c->src_port != 0 &&
+	    c->src_port < 1024 && c->dest_port >= 1024)) {
+		/* Told so, or else a packet from a server's well-known port. */
 		r->src = c->dest_ip;
 		r->dst = c->src_ip;
 	} else {

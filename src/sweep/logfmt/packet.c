@@ -16,7 +16,7 @@
 #include "chousa.h"
 #include "sweep/logfmt/packet.h"
 
-#define MAX_ANSWERS	32
+#define MAX_RECORDS	64		/* DNS resource records read */
 #define MAX_DEPTH	8		/* encapsulations within one packet */
 
 /* ---- link types ---- */
@@ -205,25 +205,30 @@ add_name(struct rec *r, const char *name, size_t len)
 		rec_add(r, OBS_DOMAIN, s, len, 0);
 }
 
+/*
+ * The questions, then the records of all three sections (answers,
+ * authority, additional: glue addresses count too): their A and AAAA
+ * addresses and CNAME targets.
+ */
 static void
 parse_dns(const uint8_t *m, size_t len, struct rec *r)
 {
 	char name[256], ip[INET6_ADDRSTRLEN];
 	size_t off = 12, nlen, i;
-	unsigned qd, an;
+	unsigned qd, rr;
 	const char *s;
 
 	if (len < 12)
 		return;
 	qd = be16(m + 4);
-	an = be16(m + 6);
+	rr = be16(m + 6) + be16(m + 8) + be16(m + 10);
 	for (i = 0; i < qd && i < 4; i++) {
 		if (dns_name(m, len, &off, name, &nlen) != 0 || off + 4 > len)
 			return;
 		off += 4;
 		add_name(r, name, nlen);
 	}
-	for (i = 0; i < an && i < MAX_ANSWERS; i++) {
+	for (i = 0; i < rr && i < MAX_RECORDS; i++) {
 		unsigned type, rdlen;
 
 		if (dns_name(m, len, &off, name, &nlen) != 0 ||
@@ -586,7 +591,9 @@ udp(struct dec *d, const uint8_t *p, size_t len)
 	p += 8;
 	len -= 8;
 	d->swap = sport < 1024 && dport >= 1024;
-	if (sport == 53 || dport == 53 || sport == 5353 || dport == 5353) {
+	/* DNS, multicast DNS and LLMNR share the message format. */
+	if (sport == 53 || dport == 53 || sport == 5353 || dport == 5353 ||
+	    sport == 5355 || dport == 5355) {
 		parse_dns(p, len, d->r);
 		return;
 	}
@@ -636,21 +643,19 @@ tcp(struct dec *d, const uint8_t *p, size_t len)
 		parse_http(p, len, dport, d->r);
 }
 
-/* An ICMP error quotes the packet it is about: its addresses count too. */
+/*
+ * An ICMP error quotes the packet it is about: what that packet names
+ * counts too, but the flow's ends stay those of the ICMP packet.
+ */
 static void
 icmp_quote(struct dec *d, const uint8_t *p, size_t len)
 {
-	if (len < 8 + 20)
+	struct dec q = *d;
+
+	if (len <= 8 || d->depth >= MAX_DEPTH)
 		return;
-	p += 8;
-	len -= 8;
-	if ((p[0] >> 4) == 4 && len >= 20) {
-		add_addr(d, p + 12, 0);
-		add_addr(d, p + 16, 0);
-	} else if ((p[0] >> 4) == 6 && len >= 40) {
-		add_addr(d, p + 8, 1);
-		add_addr(d, p + 24, 1);
-	}
+	q.depth++;
+	ip_any(&q, p + 8, len - 8);
 }
 
 static void

@@ -88,166 +88,6 @@ zeek_time(const char *p, size_t len)
 	return logtime_epoch(p, len);
 }
 
-/* Add each element of a set or vector value. */
-static void
-add_set(struct rec *r, int kind, const char *p, size_t len, char sep,
-    unsigned flags)
-{
-	const char *end = p + len;
-
-	while (p < end) {
-		const char *c = memchr(p, sep, (size_t)(end - p));
-		size_t n = c ? (size_t)(c - p) : (size_t)(end - p);
-
-		rec_add(r, kind, p, n, flags);
-		if (c == NULL)
-			break;
-		p = c + 1;
-	}
-}
-
-/* An end of the flow: the first value of its side sets it. */
-static void
-add_end(struct rec *r, struct chousa_str *end, const char *p, size_t len,
-    unsigned flag)
-{
-	if (end->len == 0) {
-		end->p = p;
-		end->len = len;
-	}
-	rec_add(r, OBS_IP, p, len, flag);
-}
-
-void
-zeek_value(struct rec *r, struct zeek_fields *f, int role, const char *p,
-    size_t len, char set_sep)
-{
-	switch (role) {
-	case ZR_TS:
-		r->time.p = p;
-		r->time.len = len;
-		r->time_fn = zeek_time;
-		break;
-	case ZR_ORIG_H:
-	case ZR_SRC:
-	case ZR_CLIENT_ADDR:
-		add_end(r, &r->src, p, len, OBS_F_SRC);
-		break;
-	case ZR_RESP_H:
-	case ZR_DST:
-	case ZR_SERVER_ADDR:
-		add_end(r, &r->dst, p, len, OBS_F_DST);
-		break;
-	case ZR_ADDR:
-		if (memchr(p, set_sep, len) != NULL)
-			add_set(r, OBS_IP, p, len, set_sep, 0);
-		else
-			rec_add(r, OBS_IP, p, len, 0);
-		break;
-	case ZR_QUERY:
-	case ZR_SERVER_NAME:
-		rec_add(r, OBS_DOMAIN, p, len, 0);
-		break;
-	case ZR_ANSWERS:
-	case ZR_SAN_DNS:
-		add_set(r, OBS_HOST, p, len, set_sep, 0);
-		break;
-	case ZR_HOST:
-		f->host.p = p;
-		f->host.len = len;
-		rec_add(r, OBS_HOST, p, len, 0);
-		break;
-	case ZR_URI:
-		f->uri.p = p;
-		f->uri.len = len;
-		break;
-	case ZR_REFERRER:
-		if (memmem(p, len, "://", 3) != NULL)
-			rec_add(r, OBS_URL, p, len, 0);
-		break;
-	case ZR_MD5:
-	case ZR_SHA1:
-	case ZR_SHA256:
-		rec_add(r, OBS_HASH, p, len, 0);
-		break;
-	case ZR_TX_HOSTS:
-		add_set(r, OBS_IP, p, len, set_sep, OBS_F_DST);
-		break;
-	case ZR_RX_HOSTS:
-		add_set(r, OBS_IP, p, len, set_sep, OBS_F_SRC);
-		break;
-	case ZR_SAN_IP:
-		add_set(r, OBS_IP, p, len, set_sep, 0);
-		break;
-	case ZR_INTEL:
-		f->intel.p = p;
-		f->intel.len = len;
-		break;
-	case ZR_INTEL_TYPE:
-		f->intel_type.p = p;
-		f->intel_type.len = len;
-		break;
-	}
-}
-
-/* An intel.log indicator, by the type Zeek gives it. */
-static void
-intel_finish(struct rec *r, const struct zeek_fields *f)
-{
-	static const struct {
-		const char	*type;
-		int		 kind;
-	} kinds[] = {
-		{ "Intel::ADDR", OBS_IP }, { "Intel::DOMAIN", OBS_DOMAIN },
-		{ "Intel::URL", OBS_URL }, { "Intel::FILE_HASH", OBS_HASH },
-		{ "Intel::CERT_HASH", OBS_HASH },
-	};
-	const char *v = f->intel.p;
-	size_t i, len = f->intel.len;
-	int kind = OBS_HOST;
-
-	if (len == 0)
-		return;
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (f->intel_type.len == strlen(kinds[i].type) &&
-		    memcmp(f->intel_type.p, kinds[i].type,
-		    f->intel_type.len) == 0)
-			kind = kinds[i].kind;
-	/* Zeek's intel URLs have no scheme ("example.com/path"). */
-	if (kind == OBS_URL && memmem(v, len, "://", 3) == NULL) {
-		char *u = rec_scratch(r, "http://", 7);
-
-		if (u == NULL || rec_scratch(r, v, len) == NULL)
-			return;
-		v = u;
-		len += 7;
-	}
-	rec_add(r, kind, v, len, 0);
-}
-
-void
-zeek_finish(struct rec *r, const struct zeek_fields *f)
-{
-	struct obs *o;
-
-	intel_finish(r, f);
-	if (f->uri.len == 0)
-		return;
-	/* A proxied request carries the whole URL as its target. */
-	if (f->uri.len > 7 && (memcmp(f->uri.p, "http://", 7) == 0 ||
-	    memcmp(f->uri.p, "https://", 8) == 0)) {
-		rec_add(r, OBS_URL, f->uri.p, f->uri.len, 0);
-		return;
-	}
-	if (f->host.len == 0 || f->uri.p[0] != '/')
-		return;
-	o = rec_add(r, OBS_URLPART, f->host.p, f->host.len, 0);
-	if (o != NULL)
-		o->path = f->uri;
-}
-
-/* ---- the TSV reader ---- */
-
 static int
 hexval(char c)
 {
@@ -283,13 +123,206 @@ zeek_unescape(struct rec *r, const char *p, size_t n)
 	return v;
 }
 
+/* Add each element of a set or vector value. */
+static void
+add_set(struct rec *r, int kind, const char *p, size_t len, const char *sep,
+    size_t sep_len, unsigned flags)
+{
+	const char *end = p + len;
+
+	while (p < end) {
+		const char *c = sep_len == 0 ? NULL : sep_len == 1 ?
+		    memchr(p, sep[0], (size_t)(end - p)) :
+		    memmem(p, (size_t)(end - p), sep, sep_len);
+		size_t n = c ? (size_t)(c - p) : (size_t)(end - p);
+		/* An element holds its separator escaped: undo it after. */
+		struct chousa_str v = sep_len > 0 && kind != OBS_IP ?
+		    zeek_unescape(r, p, n) : (struct chousa_str){ p, n };
+
+		rec_add(r, kind, v.p, v.len, flags);
+		if (c == NULL)
+			break;
+		p = c + sep_len;
+	}
+}
+
+/* An end of the flow: the first value of its side sets it. */
+static void
+add_end(struct rec *r, struct chousa_str *end, const char *p, size_t len,
+    unsigned flag)
+{
+	if (end->len == 0) {
+		end->p = p;
+		end->len = len;
+	}
+	rec_add(r, OBS_IP, p, len, flag);
+}
+
+void
+zeek_value(struct rec *r, struct zeek_fields *f, int role, const char *p,
+    size_t len, const char *set_sep, size_t set_sep_len)
+{
+	/* TSV: names and URIs may hold \xNN; times and addresses never. */
+	if (set_sep_len > 0 && (role == ZR_URI || role == ZR_HOST ||
+	    role == ZR_QUERY || role == ZR_SERVER_NAME ||
+	    role == ZR_REFERRER || role == ZR_INTEL)) {
+		struct chousa_str v = zeek_unescape(r, p, len);
+
+		p = v.p;
+		len = v.len;
+	}
+	switch (role) {
+	case ZR_TS:
+		r->time.p = p;
+		r->time.len = len;
+		r->time_fn = zeek_time;
+		break;
+	case ZR_ORIG_H:
+	case ZR_SRC:
+	case ZR_CLIENT_ADDR:
+		add_end(r, &r->src, p, len, OBS_F_SRC);
+		break;
+	case ZR_RESP_H:
+	case ZR_DST:
+	case ZR_SERVER_ADDR:
+		add_end(r, &r->dst, p, len, OBS_F_DST);
+		break;
+	case ZR_ADDR:
+		add_set(r, OBS_IP, p, len, set_sep, set_sep_len, 0);
+		break;
+	case ZR_QUERY:
+	case ZR_SERVER_NAME:
+		rec_add(r, OBS_DOMAIN, p, len, 0);
+		break;
+	case ZR_ANSWERS:
+	case ZR_SAN_DNS:
+		add_set(r, OBS_HOST, p, len, set_sep, set_sep_len, 0);
+		break;
+	case ZR_HOST:
+		f->host.p = p;
+		f->host.len = len;
+		rec_add(r, OBS_HOST, p, len, 0);
+		break;
+	case ZR_URI:
+		f->uri.p = p;
+		f->uri.len = len;
+		break;
+	case ZR_REFERRER:
+		if (memmem(p, len, "://", 3) != NULL)
+			rec_add(r, OBS_URL, p, len, 0);
+		break;
+	case ZR_MD5:
+	case ZR_SHA1:
+	case ZR_SHA256:
+		rec_add(r, OBS_HASH, p, len, 0);
+		break;
+	case ZR_TX_HOSTS:
+		add_set(r, OBS_IP, p, len, set_sep, set_sep_len,
+		    OBS_F_DST);
+		break;
+	case ZR_RX_HOSTS:
+		add_set(r, OBS_IP, p, len, set_sep, set_sep_len,
+		    OBS_F_SRC);
+		break;
+	case ZR_SAN_IP:
+		add_set(r, OBS_IP, p, len, set_sep, set_sep_len, 0);
+		break;
+	case ZR_INTEL:
+		f->intel.p = p;
+		f->intel.len = len;
+		break;
+	case ZR_INTEL_TYPE:
+		f->intel_type.p = p;
+		f->intel_type.len = len;
+		break;
+	}
+}
+
+/*
+ * An intel.log indicator, by the type Zeek gives it: addresses, domains,
+ * URLs and hashes are looked up; e-mail addresses, user and file names
+ * and software cannot be, and an unknown type is taken as a host.
+ */
+static void
+intel_finish(struct rec *r, const struct zeek_fields *f)
+{
+	static const struct {
+		const char	*type;
+		int		 kind;
+	} kinds[] = {
+		{ "Intel::ADDR", OBS_IP }, { "Intel::DOMAIN", OBS_DOMAIN },
+		{ "Intel::URL", OBS_URL }, { "Intel::FILE_HASH", OBS_HASH },
+		{ "Intel::CERT_HASH", OBS_HASH }, { "Intel::EMAIL", 0 },
+		{ "Intel::USER_NAME", 0 }, { "Intel::FILE_NAME", 0 },
+		{ "Intel::SOFTWARE", 0 }, { "Intel::SUBNET", 0 },
+		{ "Intel::PUBKEY_HASH", 0 },
+	};
+	const char *v = f->intel.p;
+	size_t i, len = f->intel.len;
+	int kind = OBS_HOST;
+
+	if (len == 0)
+		return;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (f->intel_type.len == strlen(kinds[i].type) &&
+		    memcmp(f->intel_type.p, kinds[i].type,
+		    f->intel_type.len) == 0)
+			kind = kinds[i].kind;
+	if (kind == 0)
+		return;
+	/* Zeek's intel URLs have no scheme ("example.com/path"). */
+	if (kind == OBS_URL && memmem(v, len, "://", 3) == NULL) {
+		char *u = rec_scratch(r, "http://", 7);
+
+		if (u == NULL || rec_scratch(r, v, len) == NULL)
+			return;
+		v = u;
+		len += 7;
+	}
+	rec_add(r, kind, v, len, 0);
+}
+
+void
+zeek_finish(struct rec *r, const struct zeek_fields *f)
+{
+	struct obs *o;
+
+	intel_finish(r, f);
+	if (f->uri.len == 0)
+		return;
+	/* A proxied request carries the whole URL as its target. */
+	if (f->uri.len > 7 && (memcmp(f->uri.p, "http://", 7) == 0 ||
+	    memcmp(f->uri.p, "https://", 8) == 0)) {
+		rec_add(r, OBS_URL, f->uri.p, f->uri.len, 0);
+		return;
+	}
+	if (f->host.len == 0 || f->uri.p[0] != '/')
+		return;
+	o = rec_add(r, OBS_URLPART, f->host.p, f->host.len, 0);
+	if (o != NULL)
+		o->path = f->uri;
+}
+
+/* ---- the TSV reader ---- */
+
+/* A Zeek header among the leading comment lines. */
 static int
 zeek_probe(const char *p, size_t len)
 {
-	if (len >= 11 && memcmp(p, "#separator ", 11) == 0)
-		return 100;
-	if (len >= 8 && memcmp(p, "#fields\t", 8) == 0)
-		return 90;
+	const char *end = p + len;
+	int lines;
+
+	for (lines = 0; lines < 16 && p < end && *p == '#'; lines++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (end - p >= 11 && memcmp(p, "#separator ", 11) == 0)
+			return 100;
+		if (end - p >= 8 && memcmp(p, "#fields\t", 8) == 0)
+			return 90;
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
 	return 0;
 }
 
@@ -298,7 +331,8 @@ zeek_init(struct lf_state *st)
 {
 	st->sep[0] = '\t';
 	st->sep_len = 1;
-	st->set_sep = ',';
+	st->set_sep[0] = ',';
+	st->set_sep_len = 1;
 	memcpy(st->empty, "(empty)", 8);
 	memcpy(st->unset, "-", 2);
 }
@@ -416,9 +450,11 @@ header(struct lf_state *st, const char *line, size_t len, const char **why)
 	v = p + st->sep_len;
 	vlen = (size_t)(end - v);
 	if (nlen == 14 && memcmp(line, "#set_separator", 14) == 0) {
-		if (header_bytes(v, vlen, sep, 1) != 1)
-			sep[0] = ',';
-		st->set_sep = sep[0];
+		nlen = header_bytes(v, vlen, sep, sizeof(sep));
+		if (nlen > 0) {
+			memcpy(st->set_sep, sep, nlen);
+			st->set_sep_len = (uint8_t)nlen;
+		}
 	} else if (nlen == 12 && memcmp(line, "#empty_field", 12) == 0) {
 		if (vlen < sizeof(st->empty)) {
 			memset(st->empty, 0, sizeof(st->empty));
@@ -434,15 +470,6 @@ header(struct lf_state *st, const char *line, size_t len, const char **why)
 	else if (nlen == 6 && memcmp(line, "#types", 6) == 0)
 		header_types(st, v, end);
 	return LF_SKIP;
-}
-
-/* Names and URIs only: times, addresses and hashes never hold an escape. */
-static int
-may_escape(int role)
-{
-	return role == ZR_URI || role == ZR_HOST || role == ZR_QUERY ||
-	    role == ZR_SERVER_NAME || role == ZR_ANSWERS ||
-	    role == ZR_SAN_DNS || role == ZR_REFERRER || role == ZR_INTEL;
 }
 
 static int
@@ -470,13 +497,9 @@ zeek_parse(struct lf_state *st, const char *line, size_t len,
 
 		if (role != ZR_NONE && n > 0 && !(n == ulen &&
 		    memcmp(p, st->unset, n) == 0) && !(n == elen &&
-		    memcmp(p, st->empty, n) == 0)) {
-			struct chousa_str v = may_escape(role) ?
-			    zeek_unescape(r, p, n) :
-			    (struct chousa_str){ p, n };
-
-			zeek_value(r, &f, role, v.p, v.len, st->set_sep);
-		}
+		    memcmp(p, st->empty, n) == 0))
+			zeek_value(r, &f, role, p, n, st->set_sep,
+			    st->set_sep_len);
 		if (c == NULL) {
 			if (col < st->last_col) {
 				*why = "fewer columns than #fields names";

@@ -37,11 +37,14 @@ int	zeek_role(const char *name, size_t len);
 /* Whether a field name looks like an address ("*_h", "*_addr", "*_ip"). */
 int	zeek_addr_name(const char *name, size_t len);
 /*
- * Turn one value of a role into observables; set_sep splits sets.  Host,
- * uri and the intel fields are kept in f for zeek_finish.
+ * Turn one value of a role into observables.  From TSV, set_sep
+ * (set_sep_len bytes) splits sets and values are \xNN-escaped; from JSON
+ * set_sep is NULL and set_sep_len 0.  Host, uri and the intel fields are
+ * kept in f for zeek_finish.
  */
 void	zeek_value(struct rec *r, struct zeek_fields *f, int role,
-	    const char *p, size_t len, char set_sep);
+	    const char *p, size_t len, const char *set_sep,
+	    size_t set_sep_len);
 /* After all values: the URL of host and uri, the intel indicator. */
 void	zeek_finish(struct rec *r, const struct zeek_fields *f);
 

@@ -48,15 +48,28 @@ zj_value(void *arg, const struct chousa_str *keys, int depth,
 		if (val == NULL)
 			return;
 	}
-	zeek_value(c->r, &c->f, role, val, len, ',');
+	/* A set is an array: each element comes on its own. */
+	zeek_value(c->r, &c->f, role, val, len, NULL, 0);
 }
 
 static int
 zj_probe(const char *p, size_t len)
 {
-	const char *nl = memchr(p, '\n', len), *q = p;
-	size_t n = nl ? (size_t)(nl - p) : len;
+	const char *nl, *q;
+	size_t n;
+	int skip;
 
+	/* Comment lines before the first record (a test baseline's). */
+	for (skip = 0; skip < 4 && len > 0 && p[0] == '#'; skip++) {
+		nl = memchr(p, '\n', len);
+		if (nl == NULL)
+			return 0;
+		len -= (size_t)(nl + 1 - p);
+		p = nl + 1;
+	}
+	nl = memchr(p, '\n', len);
+	n = nl ? (size_t)(nl - p) : len;
+	q = p;
 	if (n < 2 || p[0] != '{' || memmem(p, n, "\"event_type\"", 12))
 		return 0;
 	if (memmem(p, n, "\"ts\"", 4) == NULL)
