@@ -60,7 +60,10 @@ struct lf_feed {
 			    struct chousa_err *err);
 	/* rec holds the next record; non-zero stops the reading. */
 	int		(*record)(struct lf_feed *f);
-	/* One unit that could not be decoded, counted as a malformed line. */
+	/*
+	 * One unit that could not be decoded, counted as a malformed line;
+	 * why is a string constant (it is kept, not copied).
+	 */
 	void		(*malformed)(struct lf_feed *f, const char *why);
 	struct rec	*rec;		/* the record to fill, per worker */
 	void		*arg;		/* the sweep's */
@@ -98,12 +101,9 @@ struct chousa_logfmt {
 			    struct chousa_err *err);
 };
 
+/* Every format, NULL-terminated (logfmt/registry.c). */
 extern const struct chousa_logfmt *const logfmt_registry[];
 /* The format of that name, or NULL. */
 const struct chousa_logfmt *logfmt_find(const char *name);
-
-extern const struct chousa_logfmt logfmt_zeek, logfmt_zeek_json,
-	logfmt_eve, logfmt_squid, logfmt_clf, logfmt_bind, logfmt_windns,
-	logfmt_text, logfmt_pcap;
 
 #endif /* CHOUSA_SWEEP_LOGFMT_H */

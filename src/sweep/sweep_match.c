@@ -566,5 +566,6 @@ sweep_match_record(struct worker *w, const struct rec *r, uint64_t line)
 		if (e != NULL)
 			report(w, r, o, e, match, line);
 	}
-	sides_orient(w, r, first);
+	if (w->n_hits > first)
+		sides_orient(w, r, first);
 }

@@ -31,7 +31,7 @@ hit() {
 # the packet's sides are the inner flow's.
 printf '%s\n' 192.168.56.11 10.0.0.2 66.59.111.190 www.gleeble.org \
     172.27.1.66 www.wireshark.org 2001:4860:0:2001::68 \
-    2a00:6020:ad0b:8381:fd70:e2f9:f031:9dc4 > "$T/iocs.txt"
+    2a00:6020:ad0b:8381:fd70:e2f9:f031:9dc4 api.cirrus-ci.com > "$T/iocs.txt"
 "$CHOUSA" -q import list "$T/iocs.txt" > /dev/null 2>&1
 hit sweep_vxlan_outer_address "$P/vxlan.pcap" \
     "vxlan.pcap:3	10.0.0.1	10.0.0.2	192.168.56.11	exact"
@@ -40,6 +40,9 @@ hit sweep_gre_inner_dns_query "$P/gre-sample.pcap" \
     'gre-sample.pcap:33	172.28.2.3	66.59.111.190	www.gleeble.org	exact'
 expect sweep_gre_outer_address 'gre-sample.pcap:33	.*	172.27.1.66	exact' "$T/out"
 hit sweep_teredo_http_host "$P/teredo.pcap" 'teredo.pcap:67	.*	www.wireshark.org	exact'
+# QUIC: the server name of Chromium's Initial, decrypted.
+hit sweep_quic_initial_sni "$P/quic-chromium-api-cirrus-com.pcap" \
+    'cirrus-com.pcap:1	82.239.54.117	.*	api.cirrus-ci.com	exact'
 
 # A pcapng whose 126 interfaces differ in snap length: libpcap 1.10
 # refused it after its first block, and the sweep said 0 packets, exit 0.

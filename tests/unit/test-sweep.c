@@ -341,6 +341,60 @@ test_detect(void)
 	    "host");
 }
 
+/*
+ * Sides: the internal host is the private end whatever the direction, a
+ * resolver's address is never one, and every hit of a line has the same.
+ */
+static void
+test_sides(void)
+{
+	struct chousa_matcher *m = NULL;
+	struct chousa_sweep_opts o;
+	struct chousa_sweep_stats st;
+	struct got g;
+	const char *eve =
+	    "{\"timestamp\":\"2024-03-13T18:00:00.0+0000\",\"event_type\":"
+	    "\"dns\",\"src_ip\":\"8.8.8.8\",\"src_port\":53,\"dest_ip\":"
+	    "\"10.0.0.5\",\"dest_port\":40000,\"dns\":{\"version\":3,"
+	    "\"type\":\"response\",\"queries\":[{\"rrname\":"
+	    "\"evilcorp.xyz\"}],\"answers\":[{\"rdata\":"
+	    "\"185.244.25.10\"}]}}\n"
+	    "{\"timestamp\":\"2024-03-13T18:00:01.0+0000\",\"event_type\":"
+	    "\"flow\",\"src_ip\":\"203.0.113.9\",\"src_port\":443,"
+	    "\"dest_ip\":\"185.244.25.10\",\"dest_port\":51000}\n";
+	int i;
+
+	if (chousa_matcher_new(&m, NULL) != CHOUSA_OK)
+		return;
+	add(m, CHOUSA_IOC_IPV4, "8.8.8.8", 0, 0);
+	add(m, CHOUSA_IOC_IPV4, "185.244.25.10", 0, 0);
+	add(m, CHOUSA_IOC_IPV4, "203.0.113.9", 0, 0);
+	add(m, CHOUSA_IOC_DOMAIN, "evilcorp.xyz", 0, 0);
+	chousa_matcher_finish(m, NULL);
+	T_INTEQ("sides_ok", sweep(m, "eve", eve, strlen(eve), NULL, &g, &st),
+	    CHOUSA_OK);
+	T_INTEQ("sides_hits", g.n, 5);
+	for (i = 0; i < 3 && i < g.n; i++)
+		T_STREQ("sides_resolver_never_internal", g.src[i], "10.0.0.5");
+	/* Two public ends, both listed: the client, by its port. */
+	T_STREQ("sides_both_listed_client", g.src[3], "185.244.25.10");
+	T_STREQ("sides_both_listed_same_line", g.src[4], "185.244.25.10");
+	memset(&o, 0, sizeof(o));
+	o.internal = "203.0.113.0/24";
+	T_INTEQ("sides_internal_ok", sweep(m, "eve", eve, strlen(eve), &o, &g,
+	    &st), CHOUSA_OK);
+	T_STREQ("sides_internal_range", g.src[3], "203.0.113.9");
+	T_STREQ("sides_internal_range_same_line", g.src[4], "203.0.113.9");
+	o.internal = "203.0.113.0/33";
+	T_INTEQ("sides_internal_bad", sweep(m, "eve", eve, strlen(eve), &o,
+	    &g, &st), CHOUSA_EINVAL);
+	T_INTEQ("sides_check_bad", chousa_sweep_check_internal("a.b/8", NULL),
+	    CHOUSA_EINVAL);
+	T_INTEQ("sides_check_good", chousa_sweep_check_internal(
+	    "10.1.0.0/16, 2001:db8::/32,192.0.2.7", NULL), CHOUSA_OK);
+	chousa_matcher_free(m);
+}
+
 int
 main(void)
 {
@@ -355,6 +409,7 @@ main(void)
 	test_gzip(m);
 	test_threads(m);
 	test_detect();
+	test_sides();
 	chousa_matcher_free(m);
 	return T_DONE();
 }

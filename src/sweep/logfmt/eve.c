@@ -153,9 +153,6 @@ eve_value(void *arg, const struct chousa_str *keys, int depth,
 			c->url.len = len;
 		} else if (KEY(*k, "http_port"))
 			c->port = parse_port(val, len);
-		else if ((KEY(*k, "http_refer") || KEY(*k, "redirect")) &&
-		    is_url(val, len))
-			rec_add(r, OBS_URL, val, len, 0);
 	} else if ((KEY(keys[0], "tls") || KEY(keys[0], "quic")) &&
 	    depth == 2) {
 		if (KEY(*k, "sni"))

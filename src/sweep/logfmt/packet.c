@@ -5,9 +5,9 @@
  * that both the tunnel's and the inner flow's addresses are looked up;
  * then the DNS questions and answers (UDP, and TCP with its length
  * prefix), the HTTP request target and Host header, and the TLS
- * ClientHello's server name.  No stream is reassembled: what a sensor
- * would log from one packet is what is looked up.  QUIC's server name is
- * encrypted in its Initial packets and is not read.
+ * ClientHello's server name, over TCP and in QUIC's Initial packets
+ * (quic.c).  No stream is reassembled: what a sensor would log from one
+ * packet is what is looked up.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -15,6 +15,7 @@
 
 #include "chousa.h"
 #include "sweep/logfmt/packet.h"
+#include "sweep/logfmt/quic.h"
 
 #define MAX_RECORDS	64		/* DNS resource records read */
 #define MAX_DEPTH	8		/* encapsulations within one packet */
@@ -336,18 +337,22 @@ parse_http(const uint8_t *pl, size_t len, unsigned dport, struct rec *r)
 	}
 }
 
+/*
+ * A TLS ClientHello handshake message (type, length, body), maybe cut
+ * short: its server name.  copy: the bytes do not outlive the call.
+ */
 static void
-parse_tls(const uint8_t *p, size_t len, struct rec *r)
+client_hello(const uint8_t *p, size_t len, struct rec *r, int copy)
 {
 	size_t off, end, ext_end;
+	const char *name;
 
-	/* handshake record, ClientHello */
-	if (len < 43 || p[0] != 0x16 || p[1] != 3 || p[5] != 1)
+	if (len < 38 || p[0] != 1)
 		return;
-	end = 5 + be16(p + 3);
+	end = 4 + ((size_t)p[1] << 16 | (size_t)be16(p + 2));
 	if (end > len)
-		end = len;	/* a ClientHello cut by the snap length */
-	off = 5 + 4 + 2 + 32;
+		end = len;	/* cut by the snap length or the packet */
+	off = 4 + 2 + 32;
 	if (off + 1 > end)
 		return;
 	off += 1 + p[off];			/* session id */
@@ -372,13 +377,40 @@ parse_tls(const uint8_t *p, size_t len, struct rec *r)
 		if (type == 0 && elen >= 5 && p[off + 2] == 0) {
 			unsigned nlen = be16(p + off + 3);
 
-			if (5 + nlen <= elen)
-				rec_add(r, OBS_DOMAIN,
-				    (const char *)p + off + 5, nlen, 0);
+			if (5 + nlen > elen)
+				return;
+			name = (const char *)p + off + 5;
+			if (copy)
+				name = rec_scratch(r, name, nlen);
+			if (name != NULL)
+				rec_add(r, OBS_DOMAIN, name, nlen, 0);
 			return;
 		}
 		off += elen;
 	}
+}
+
+/* A TLS handshake record that holds a ClientHello. */
+static void
+parse_tls(const uint8_t *p, size_t len, struct rec *r)
+{
+	size_t end;
+
+	if (len < 9 || p[0] != 0x16 || p[1] != 3)
+		return;
+	end = 5 + be16(p + 3);
+	client_hello(p + 5, (end < len ? end : len) - 5, r, 0);
+}
+
+/* QUIC: a client Initial's ClientHello, decrypted. */
+static void
+parse_quic(const uint8_t *p, size_t len, struct rec *r)
+{
+	uint8_t hello[4096];
+	size_t n = quic_client_hello(p, len, hello, sizeof(hello));
+
+	if (n > 0)
+		client_hello(hello, n, r, 1);
 }
 
 /* ---- tunnels ---- */
@@ -595,6 +627,11 @@ udp(struct dec *d, const uint8_t *p, size_t len)
 	if (sport == 53 || dport == 53 || sport == 5353 || dport == 5353 ||
 	    sport == 5355 || dport == 5355) {
 		parse_dns(p, len, d->r);
+		return;
+	}
+	/* A client's Initial is padded to 1200 bytes at least (RFC 9000). */
+	if (len >= 1200 && (p[0] & 0xc0) == 0xc0) {
+		parse_quic(p, len, d->r);
 		return;
 	}
 	if (d->depth >= MAX_DEPTH)

@@ -161,11 +161,11 @@ deliver(struct capture *c, struct lf_feed *f, const struct iface *ifc,
 {
 	struct rec *r = f->rec;
 	uint64_t sec = ts / ifc->units, frac = ts % ifc->units, usec;
-	char what[64];
 
 	if (!packet_decodable(ifc->lt)) {
+		/* Named at the end if no packet could be decoded. */
 		c->bad_lt = ifc->lt;
-		f->malformed(f, packet_link_name(ifc->lt, what, sizeof(what)));
+		f->malformed(f, "a packet of a link type chousa cannot decode");
 		return 0;
 	}
 	c->decoded++;

@@ -18,7 +18,7 @@ enum zeek_role {
 	ZR_CLIENT_ADDR,	/* dhcp: the client end */
 	ZR_SERVER_ADDR,	/* dhcp: the server end */
 	ZR_ADDR,	/* any other address (by #types or name) */
-	ZR_QUERY, ZR_ANSWERS, ZR_HOST, ZR_URI, ZR_REFERRER, ZR_SERVER_NAME,
+	ZR_QUERY, ZR_ANSWERS, ZR_HOST, ZR_URI, ZR_SERVER_NAME,
 	ZR_MD5, ZR_SHA1, ZR_SHA256,
 	ZR_TX_HOSTS, ZR_RX_HOSTS, ZR_SAN_DNS, ZR_SAN_IP,
 	ZR_INTEL,	/* intel seen.indicator */
