@@ -45,6 +45,7 @@ struct input {
 	uint64_t		 raw_total;
 	uint64_t		 data_done;
 	struct store_sha256	 sha;
+	int			 sha_on;	/* sha initialised */
 	/* The peeked start, served before anything else. */
 	char			*peek;
 	size_t			 peek_len;
@@ -75,6 +76,14 @@ raw_read(struct archive *ar, void *arg, const void **buf)
 		*buf = in->mem + in->mem_pos;
 		in->mem_pos += (size_t)n;
 	} else {
+		if (in->raw == NULL)
+			in->raw = mem_alloc(RAW_CHUNK);
+		if (in->raw == NULL) {
+			in->read_error = 1;
+			if (ar != NULL)
+				archive_set_error(ar, ENOMEM, "out of memory");
+			return -1;
+		}
 		do
 			n = read(in->fd, in->raw, RAW_CHUNK);
 		while (n < 0 && errno == EINTR);
@@ -87,8 +96,13 @@ raw_read(struct archive *ar, void *arg, const void **buf)
 		}
 		*buf = in->raw;
 	}
-	if (!(in->flags & INPUT_NO_HASH))
+	if (!(in->flags & INPUT_NO_HASH)) {
+		if (!in->sha_on) {
+			store_sha256_init(&in->sha);
+			in->sha_on = 1;
+		}
 		store_sha256_update(&in->sha, *buf, (size_t)n);
+	}
 	in->raw_done += (uint64_t)n;
 	return n;
 }
@@ -142,17 +156,28 @@ start(struct input *in, struct chousa_err *err)
 	return CHOUSA_OK;
 }
 
+/*
+ * The buffers are taken when first needed: a mapped sweep needs none, and
+ * a sweep of many small logs (or a fuzzer) would otherwise clear 1.3 MB
+ * for each.
+ */
 static int
 alloc_bufs(struct input *in, const char *name, struct chousa_err *err)
 {
 	in->name = mem_strdup(name);
-	in->peek = mem_alloc(INPUT_PEEK_MAX + 1);
-	in->chunk = mem_alloc(DATA_CHUNK + 1);
-	in->line = mem_alloc(INPUT_LINE_MAX + 1);
-	if (in->name == NULL || in->peek == NULL || in->chunk == NULL ||
-	    in->line == NULL)
+	if (in->name == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	store_sha256_init(&in->sha);
+	return CHOUSA_OK;
+}
+
+/* *buf, of size bytes, taken if it is not yet. */
+static int
+need(char **buf, size_t size, struct chousa_err *err)
+{
+	if (*buf == NULL)
+		*buf = mem_alloc(size);
+	if (*buf == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	return CHOUSA_OK;
 }
 
@@ -169,11 +194,6 @@ input_open(struct input **out, const char *path, struct chousa_err *err)
 	rc = alloc_bufs(in, path, err);
 	if (rc != CHOUSA_OK)
 		goto fail;
-	in->raw = mem_alloc(RAW_CHUNK);
-	if (in->raw == NULL) {
-		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-		goto fail;
-	}
 	in->is_stdin = strcmp(path, "-") == 0;
 	if (in->is_stdin)
 		in->fd = dup(STDIN_FILENO);
@@ -237,7 +257,8 @@ input_free(struct input *in)
 		close(in->fd);
 	if (in->map != NULL)
 		munmap(in->map, in->map_len);
-	store_sha256_free(&in->sha);
+	if (in->sha_on)
+		store_sha256_free(&in->sha);
 	mem_free(in->name);
 	mem_free(in->raw);
 	mem_free(in->peek);
@@ -295,6 +316,9 @@ input_peek(struct input *in, const char **p, size_t *len,
 	int rc;
 
 	if (!in->peeked) {
+		rc = need(&in->peek, INPUT_PEEK_MAX + 1, err);
+		if (rc != CHOUSA_OK)
+			return rc;
 		in->peeked = 1;
 		while (in->peek_len < INPUT_PEEK_MAX) {
 			rc = pull(in, in->peek + in->peek_len,
@@ -318,25 +342,60 @@ input_set_flags(struct input *in, unsigned flags)
 	in->flags = flags;
 }
 
+/*
+ * Whether the first bytes can start something libarchive unpacks: a
+ * compressed stream or a zip.  When they cannot, the content is the bytes
+ * as they are, and libarchive (a dlopen and a round of bidding, several
+ * milliseconds) is not needed for them.  Any doubt goes to libarchive.
+ */
+static int
+maybe_packed(const uint8_t *b, size_t n)
+{
+	static const struct {
+		uint8_t		 len;
+		const char	*magic;
+	} magics[] = {
+		{ 2, "\x1f\x8b" },		/* gzip */
+		{ 2, "\x1f\x9d" },		/* compress */
+		{ 3, "BZh" },			/* bzip2 */
+		{ 6, "\xfd" "7zXZ\x00" },	/* xz */
+		{ 3, "\x5d\x00\x00" },		/* lzma */
+		{ 4, "\x28\xb5\x2f\xfd" },	/* zstd */
+		{ 4, "\x04\x22\x4d\x18" },	/* lz4 */
+		{ 4, "\x02\x21\x4c\x18" },	/* lz4, legacy */
+		{ 4, "LZIP" }, { 4, "LRZI" }, { 7, "GRZipII" },
+		{ 4, "\x89LZO" },		/* lzop */
+		{ 6, "begin " },		/* uuencoded */
+		{ 2, "PK" },			/* zip */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+		if (n >= magics[i].len &&
+		    memcmp(b, magics[i].magic, magics[i].len) == 0)
+			return 1;
+	return 0;
+}
+
 int
 input_map(struct input *in, const char **p, size_t *len,
     struct chousa_err *err)
 {
+	uint8_t head[8];
 	struct stat sb;
+	ssize_t n;
 	int rc;
 
 	*p = NULL;
 	*len = 0;
-	if (in->peeked || in->data_len > 0)
+	if (in->peeked || in->data_len > 0 || in->map != NULL)
 		return CHOUSA_OK;	/* reading has begun */
-	if (!in->started) {
-		rc = start(in, err);
-		if (rc != CHOUSA_OK)
-			return rc;
-	}
-	if (in->compressed)
-		return CHOUSA_OK;
 	if (in->fd < 0) {
+		if (maybe_packed(in->mem, in->mem_len) && !in->started) {
+			rc = start(in, err);
+			if (rc != CHOUSA_OK || in->compressed)
+				return rc;
+		}
 		*p = (const char *)in->mem;
 		*len = in->mem_len;
 		return CHOUSA_OK;
@@ -345,6 +404,9 @@ input_map(struct input *in, const char **p, size_t *len,
 	if (in->is_stdin || fstat(in->fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
 	    sb.st_size <= 0)
 		return CHOUSA_OK;
+	n = pread(in->fd, head, sizeof(head), 0);
+	if (n < 0 || maybe_packed(head, (size_t)n))
+		return CHOUSA_OK;	/* read it through libarchive */
 	in->map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE,
 	    in->fd, 0);
 	if (in->map == MAP_FAILED) {
@@ -387,6 +449,9 @@ next_chunk(struct input *in, struct chousa_err *err)
 		in->peek_pos = in->peek_len;
 		return CHOUSA_OK;
 	}
+	rc = need(&in->chunk, DATA_CHUNK + 1, err);
+	if (rc != CHOUSA_OK)
+		return rc;
 	rc = pull(in, in->chunk, DATA_CHUNK, &got, err);
 	in->data = in->chunk;
 	in->data_len = rc == CHOUSA_OK ? got : 0;
@@ -418,6 +483,9 @@ input_line(struct input *in, char **line, size_t *len,
 	char *nl, *s;
 	size_t n;
 
+	rc = need(&in->line, INPUT_LINE_MAX + 1, err);
+	if (rc != CHOUSA_OK)
+		return rc;
 	in->line_len = 0;
 	for (;;) {
 		if (in->data_pos >= in->data_len) {
@@ -495,6 +563,10 @@ input_finish(struct input *in, char out[65], struct chousa_err *err)
 	if (in->flags & INPUT_NO_HASH) {
 		out[0] = '\0';
 		return CHOUSA_OK;
+	}
+	if (!in->sha_on) {
+		store_sha256_init(&in->sha);
+		in->sha_on = 1;
 	}
 	/* Hash what the decompressor has not asked for yet. */
 	if (in->fd >= 0 || in->mem != NULL)

@@ -44,7 +44,8 @@ void	input_set_flags(struct input *in, unsigned flags);
  * The whole content in memory when it is not compressed and is a regular
  * file (mapped, borrowed until input_free) or memory: *p and *len.  *p is
  * NULL when it is not so, or reading has begun: read it with input_read.
- * Call it before any other read.
+ * Call it before any other read.  Content whose first bytes are no known
+ * compression or zip is mapped without loading libarchive at all.
  */
 int	input_map(struct input *in, const char **p, size_t *len,
 	    struct chousa_err *err);

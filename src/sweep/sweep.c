@@ -84,7 +84,8 @@ note_bad(struct worker *w, const char *why, const char *p, size_t len)
 	w->n_bad++;
 }
 
-static void
+/* Inlined into do_lines' loop: a call a line showed in the profile. */
+static inline __attribute__((always_inline)) void
 do_line(struct worker *w, const char *p, size_t len)
 {
 	struct rec *r = &w->rec;

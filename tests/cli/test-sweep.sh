@@ -189,6 +189,10 @@ if [ -f "$GEN" ] && python3 "$GEN" --out "$T/corpus" --n 2000 --log-mb 1 \
 			not_ok "corpus_${f}_planted" "$got hit lines, manifest planted $want"; fi
 		if cmp -s "$T/got" "$T/want"; then ok "corpus_${f}_truth_lines"; else
 			not_ok "corpus_${f}_truth_lines" "$(diff "$T/want" "$T/got" | head -5 | tr '\n' ' ')"; fi
+		# A public resolver is never the internal host.
+		if cut -f3 "$T/out" | grep -qx '8.8.8.8'; then
+			not_ok "corpus_${f}_resolver_not_internal" "$(grep -m1 '	8.8.8.8	' "$T/out")"
+		else ok "corpus_${f}_resolver_not_internal"; fi
 	done
 	# Slashes escaped as jansson-built Suricata writes them.
 	python3 "$GEN" --out "$T/esc" --n 2000 --log-mb 1 --formats eve \
