@@ -181,6 +181,7 @@ const char *chousa_sweep_detect(const void *data, size_t len);
 const char *const *chousa_sweep_format_names(void);
 
 /* Check a list of internal ranges (opts.internal); CHOUSA_EINVAL if bad. */
-int	chousa_sweep_check_internal(const char *list, struct chousa_err *err);
+int	chousa_sweep_check_internal(const char *list,
+	    struct chousa_err *err);
 
 #endif /* CHOUSA_SWEEP_H */
