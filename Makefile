@@ -16,8 +16,9 @@ PREFIX     ?= /usr/local
 DEPS        = libpsl libidn2 sqlite3 yajl zlib
 # Loaded with dlopen on first use, not linked (src/base/dynlib.h): their headers
 # are needed, and the soname of the library the headers belong to.  So is
-# libcrypto's, for SHA-256 when it is there (src/base/sha256.c).
-DLOPEN_DEPS = libcurl libarchive
+# libcrypto's, for SHA-256 when it is there (src/base/sha256.c), and ICU's,
+# for international host names (src/ioc/ioc-idna.c).
+DLOPEN_DEPS = libcurl libarchive icu-uc
 soname      = $(shell objdump -p $$($(CC) -print-file-name=lib$(1).so) 2>/dev/null | sed -n 's/^ *SONAME *//p')
 WERROR     ?= -Werror
 
@@ -29,7 +30,7 @@ CPPFLAGS   += -D_GNU_SOURCE -Iinclude -Isrc \
               $(shell $(PKG_CONFIG) --cflags $(DEPS) $(DLOPEN_DEPS) 2>/dev/null)
 sodef       = $(if $(call soname,$(1)),-DCHOUSA_SONAME_$(2)='"$(call soname,$(1))"')
 SONAMES    := $(call sodef,curl,CURL) $(call sodef,archive,ARCHIVE) \
-              $(call sodef,crypto,CRYPTO)
+              $(call sodef,crypto,CRYPTO) $(call sodef,icuuc,ICUUC)
 CPPFLAGS   += $(SONAMES)
 LDLIBS     += $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null) -ldl -lpthread -lm
 
@@ -47,6 +48,12 @@ ifdef INJECT
 override BUILD := $(BUILD)-inject
 CPPFLAGS   += -DCHOUSA_INJECT
 endif
+
+# The data files under data/ (token lists, aliases) become C arrays that
+# src/investigate/data.c includes, so the tool needs no file at run time.
+DATA_TXT   := $(sort $(wildcard data/*.txt data/*/*.txt))
+DATA_H     := $(BUILD)/gen/chousa-data.h
+CPPFLAGS   += -I$(BUILD)/gen
 
 LIB_SRC    := $(sort $(wildcard src/*/*.c src/*/*/*.c))
 CLI_SRC    := $(sort $(wildcard cli/*.c))
@@ -67,6 +74,12 @@ all: chousa docs/chousa.1
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(DATA_H): $(DATA_TXT) scripts/gen-data.sh
+	@mkdir -p $(dir $@)
+	scripts/gen-data.sh $(DATA_TXT) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/src/investigate/data.o: $(DATA_H)
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@

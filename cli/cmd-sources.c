@@ -30,18 +30,14 @@ is_online(const struct chousa_source *s)
 static int
 is_enabled(const struct chousa_config *cfg, const struct chousa_source *s)
 {
-	const char *v = chousa_config_get(cfg, s->name, "enabled");
-
-	return v == NULL || !(strcmp(v, "no") == 0 || strcmp(v, "false") == 0 ||
-	    strcmp(v, "0") == 0 || strcmp(v, "off") == 0);
+	return chousa_config_get_bool(cfg, s->name, "enabled", 1);
 }
 
 /* "key", "no key", "keyless", "key optional (none)" */
 static const char *
 configured(const struct chousa_config *cfg, const struct chousa_source *s)
 {
-	const char *k = chousa_config_get(cfg, s->name, "api_key");
-	int has = k != NULL && *k != '\0';
+	int has = chousa_source_key(cfg, s) != NULL;
 
 	if (!is_online(s))
 		return "local";
@@ -93,6 +89,41 @@ json_str_buf(struct chousa_buf *out, struct chousa_buf *tmp)
 	chousa_buf_reset(tmp);
 }
 
+/* A local source's data: its last update, how old, stale or historical. */
+static void
+freshness(struct chousa_buf *b, const struct chousa_freshness *fr,
+    int64_t now, int json)
+{
+	char when[32], until[32];
+
+	chousa_time_format(fr->updated_at, when, sizeof(when));
+	chousa_time_format(fr->data_until, until, sizeof(until));
+	if (json) {
+		chousa_buf_addf(b, ",\"updated_at\":%lld,\"stale\":%s,"
+		    "\"historical\":%s,\"data_until\":%lld,"
+		    "\"max_age_days\":%ld", (long long)fr->updated_at,
+		    fr->stale ? "true" : "false", fr->historical ? "true" :
+		    "false", (long long)fr->data_until, fr->max_age / 86400);
+		return;
+	}
+	chousa_buf_addf(b, "%-20s data: ", "");
+	if (fr->updated_at == 0)
+		chousa_buf_adds(b, "none (chousa update, or chousa import)\n");
+	else if (fr->historical)
+		chousa_buf_addf(b, "HISTORICAL: its last update (%.10s) held "
+		    "%llu row%s, upstream emptied or retired it; data ends "
+		    "%.10s\n", when, (unsigned long long)fr->rows,
+		    fr->rows == 1 ? "" : "s", fr->data_until ? until :
+		    "at an unknown date");
+	else
+		chousa_buf_addf(b, "%supdated %.10s, %lld day%s old%s\n",
+		    fr->stale ? "STALE: " : "", when,
+		    (long long)((now - fr->updated_at) / 86400),
+		    (now - fr->updated_at) / 86400 == 1 ? "" : "s", fr->stale ?
+		    " ([freshness] max_age_days is exceeded: chousa update)" :
+		    "");
+}
+
 static void
 list(const struct chousa_config *cfg, struct chousa_store *st, int json)
 {
@@ -100,6 +131,7 @@ list(const struct chousa_config *cfg, struct chousa_store *st, int json)
 	struct chousa_err err = { 0 };
 	struct chousa_arena *a;
 	struct chousa_buf b, t;
+	int64_t now = (int64_t)time(NULL);
 	size_t i;
 
 	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK)
@@ -116,8 +148,14 @@ list(const struct chousa_config *cfg, struct chousa_store *st, int json)
 		const struct chousa_source *s = all[i];
 		struct chousa_source_info info;
 
+		struct chousa_freshness fr;
+
 		memset(&info, 0, sizeof(info));
+		memset(&fr, 0, sizeof(fr));
 		info.quota_left = -1;
+		if (!is_online(s) && chousa_source_freshness(st, a, cfg, s, now,
+		    &fr, &err) != CHOUSA_OK)
+			cli_warn("%s", err.msg);
 		if (is_online(s) && chousa_source_state(st, a, s, cfg, &info,
 		    &err) != CHOUSA_OK)
 			cli_warn("%s", err.msg);
@@ -156,6 +194,8 @@ list(const struct chousa_config *cfg, struct chousa_store *st, int json)
 				    (unsigned long long)info.cache_entries,
 				    (unsigned long long)info.cache_bytes);
 			}
+			if (fr.known)
+				freshness(&b, &fr, now, 1);
 			chousa_buf_adds(&b, "}");
 			continue;
 		}
@@ -184,6 +224,8 @@ list(const struct chousa_config *cfg, struct chousa_store *st, int json)
 		types(&t, s);
 		chousa_buf_addf(&b, "%-20s types: %s\n", "", t.data);
 		chousa_buf_reset(&t);
+		if (fr.known && st != NULL)
+			freshness(&b, &fr, now, 0);
 	}
 	if (json)
 		chousa_buf_adds(&b, "]}\n");
@@ -192,6 +234,17 @@ list(const struct chousa_config *cfg, struct chousa_store *st, int json)
 	chousa_buf_release(&t);
 	chousa_buf_release(&b);
 	chousa_arena_free(a);
+}
+
+/* The config section a source's key comes from ([abusech] for siblings). */
+static const char *
+key_section(const struct chousa_config *cfg, const struct chousa_source *s)
+{
+	const char *k = chousa_config_get(cfg, s->name, "api_key");
+
+	if ((s->flags & CHOUSA_SRC_ABUSECH_KEY) && (k == NULL || *k == '\0'))
+		return "abusech";
+	return s->name;
 }
 
 /* One key test per configured online source, all in flight together. */
@@ -268,6 +321,7 @@ check(const struct chousa_config *cfg, struct chousa_store *st)
 		    chousa_status_name(f[i].status == CHOUSA_ST_MISS ?
 		    CHOUSA_ST_HIT : f[i].status));
 		chousa_esc_text(&b, what, strnlen(what, 200));
+		cli_key_hint(&b, cfg, key_section(cfg, s), what);
 		chousa_buf_addch(&b, '\n');
 	}
 	cli_write(&b);
@@ -322,12 +376,29 @@ const struct cli_cmd cmd_sources = {
 	"stages it serves, whether it is configured, the quota left today "
 	"(daily counters are shared by every run through the store), the "
 	"answers it has in the cache, and its last error.  Keys are never "
-	"printed.\n\n"
+	"printed.  For a local source, how old its data is: the date of its "
+	"feed's last update (an import, or a download that found it "
+	"unchanged), STALE past [freshness] max_age_days (default 7), and "
+	"HISTORICAL when the last download of the feed held fewer than "
+	"[freshness] historical_rows rows (default 10: upstream emptied or "
+	"retired it), with the date its data ends.  An investigation names "
+	"such feeds in its notes, and their \"not listed\" is no evidence.\n\n"
 	"Online sources are configured in the config file, one section per "
 	"source: api_key, base_url, rate (requests a minute), daily, ttl "
 	"(cache seconds for answers, miss_ttl for misses) and enabled = no "
-	"(virustotal also takes relationships, the pages worth a request); "
-	"CHOUSA_<SOURCE>_KEY and CHOUSA_<SOURCE>_URL override it.  The [http] "
+	"(virustotal also takes relationships, the pages worth a request, and "
+	"malicious_min, the engines that make an object malicious, 5 by "
+	"default; fewer make it suspicious); CHOUSA_<SOURCE>_KEY and "
+	"CHOUSA_<SOURCE>_URL override it.  abuse.ch requires an Auth-Key on "
+	"its APIs: urlhaus, threatfox and malwarebazaar take [abusech] "
+	"auth_key (CHOUSA_ABUSECH_AUTH_KEY) when they have no api_key of "
+	"their own.  A key the service refuses (HTTP 401 or 403) is not sent "
+	"again in that run: the source, and its abuse.ch siblings, are "
+	"skipped with the reason.  The daily count (used_today) counts only "
+	"the calls the service answered; refused and failed calls are not "
+	"counted.  An answer that does not have the shape the source relies "
+	"on is an error ('unexpected answer from ...', never 'not found', "
+	"never cached); -v shows its first bytes.  The [http] "
 	"section sets timeout and connect_timeout (seconds), max_body, "
 	"max_parallel, retries, backoff_ms and max_wait (the longest a "
 	"request waits for its rate limit before it is skipped as quota).  "
