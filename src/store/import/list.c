@@ -148,5 +148,6 @@ list_run(struct imp *imp)
 }
 
 const struct importer importer_list = {
-	"list", "a list of indicators or text", list_probe, list_run, 1
+	"list", "a list of indicators or text", list_probe, list_run, 1, NULL,
+	1
 };
