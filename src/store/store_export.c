@@ -22,8 +22,13 @@ enum {
 	C_FAMILY, C_TAGS, C_CONFIDENCE, C_REFERENCE, C_PORT, C_HOST,
 	C_REGDOMAIN, C_VHASH
 };
-/* ?1 the type mask, ?2 ",src1,src2," or NULL. */
-#define ROW_FILTER " (?1 = 0 OR ((1 << type) & ?1) <> 0)" \
+/*
+ * Listings only: an observation (what a sandbox report saw, benign hosts
+ * included) is no indicator to alert on (docs/schema.md).  ?1 the type
+ * mask, ?2 ",src1,src2," or NULL.
+ */
+#define ROW_FILTER " observation = 0" \
+	" AND (?1 = 0 OR ((1 << type) & ?1) <> 0)" \
 	" AND (?2 IS NULL OR instr(?2, ',' || source || ',') > 0)"
 
 static const char scan_sql[] = "SELECT " ROW_COLS " FROM indicators"
