@@ -175,6 +175,20 @@ col_text(sqlite3_stmt *s, int i)
 }
 
 /*
+ * A record's reference as an evidence link: a web address only.  Some
+ * imports keep a description there (a MISP event's uuid and title),
+ * which no engine's URL field may carry.
+ */
+static const char *
+col_link(sqlite3_stmt *s, int col)
+{
+	const char *v = col_text(s, col);
+
+	return v != NULL && (strncmp(v, "https://", 8) == 0 ||
+	    strncmp(v, "http://", 7) == 0) ? v : NULL;
+}
+
+/*
  * The family a record names: its family label, else the first of its
  * tags a catalogue knows (URLhaus keeps the family among its tags),
  * mapped to the Malpedia id when a catalogue knows it.  *known says it
@@ -545,7 +559,7 @@ emit_single(struct walk *w, sqlite3_stmt *s)
 	row.status = col_text(s, C_STATUS);
 	row.threat = col_text(s, C_THREAT);
 	row.confidence = sqlite3_column_int(s, C_CONFIDENCE);
-	row.reference = col_text(s, C_REFERENCE);
+	row.reference = col_link(s, C_REFERENCE);
 	row.family = record_family(w->st, s, idbuf, sizeof(idbuf), &known);
 	if (known)
 		row.family_name = family_name(w, row.family);
@@ -642,9 +656,9 @@ merge_record(struct walk *w, struct merged *m, sqlite3_stmt *s)
 	if (confidence > m->confidence)
 		m->confidence = confidence;
 	/* The most confident record's link is the best evidence. */
-	if (col_text(s, C_REFERENCE) != NULL && (m->reference == 0 ||
+	if (col_link(s, C_REFERENCE) != NULL && (m->reference == 0 ||
 	    confidence > m->ref_confidence)) {
-		m->reference = keep(b, col_text(s, C_REFERENCE));
+		m->reference = keep(b, col_link(s, C_REFERENCE));
 		m->ref_confidence = confidence;
 	}
 	if (m->port == 0)
@@ -700,7 +714,7 @@ emit_group(struct walk *w, int64_t vhash, int type)
 		m.regdomain = keep(b, col_text(s, C_REGDOMAIN));
 		m.status = keep(b, col_text(s, C_STATUS));
 		m.threat = keep(b, col_text(s, C_THREAT));
-		m.reference = keep(b, col_text(s, C_REFERENCE));
+		m.reference = keep(b, col_link(s, C_REFERENCE));
 		family = record_family(w->st, s, idbuf, sizeof(idbuf),
 		    &m.known);
 		m.family = keep(b, family);

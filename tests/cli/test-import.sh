@@ -62,6 +62,8 @@ expect feodo_json_counts "read 2, added 2" "$T/err"
 check warninglist_cidr 0 "$CHOUSA" import warninglist "$F/warninglist-cdn.json"
 check warninglist_hostname 0 "$CHOUSA" import warninglist "$F/warninglist-top.json"
 expect warninglist_counts "read 3, added 3" "$T/err"
+check warninglist_public_dns 0 "$CHOUSA" import warninglist "$F/warninglist-public-dns.json"
+expect warninglist_public_dns_counts "read 2, added 2" "$T/err"
 check stix_bundle 0 "$CHOUSA" -v import stix "$F/stix.json"
 # 4 pattern values and 1 relation added; the file observable added as an
 # observation, the domain observable already listed; process:name skipped.
