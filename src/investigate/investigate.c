@@ -530,6 +530,21 @@ stage_identification(struct chousa_ctx *ctx, struct inv_item *items,
 				    ind->host_type, ind->value, ind->type,
 				    "host-of", "chousa");
 		}
+		/*
+		 * An e-mail address's domain: a sender at a listed domain is
+		 * the first thing an analyst checks.
+		 */
+		if (rc == CHOUSA_OK && ind->type == CHOUSA_IOC_EMAIL &&
+		    ind->host != NULL) {
+			rc = inv_add_subject(ctx, it, ind->host,
+			    ind->host_type, 0, CHOUSA_MATCH_HOST);
+			if (rc == CHOUSA_OK)
+				rc = inv_add_edge(ctx, it, ind->host,
+				    ind->host_type, ind->value, ind->type,
+				    "host-of", "chousa");
+		}
+		if (rc == CHOUSA_OK)
+			rc = inv_listings(ctx, it);
 		if (rc == CHOUSA_OK && ind->regdomain != NULL &&
 		    (ind->type == CHOUSA_IOC_URL ||
 		    ind->type == CHOUSA_IOC_DOMAIN) &&
@@ -941,6 +956,8 @@ chousa_investigate(struct chousa_ctx *ctx, const char *const *inputs,
 			rc = inv_time_check(ctx, &items[k]);
 		if (rc == CHOUSA_OK)
 			rc = inv_conclude(ctx, &items[k]);
+		if (rc == CHOUSA_OK)
+			rc = inv_next_steps(ctx, &items[k]);
 		if (rc != CHOUSA_OK)
 			return chousa_errf(err, rc, "out of memory");
 	}
