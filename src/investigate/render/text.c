@@ -165,12 +165,14 @@ line_end_hang(struct chousa_render *r, size_t hang)
 		wcols = display_width(p + w0, w1 - w0);
 		if (gap0 < w0 && col > hang && col + (w0 - gap0) + wcols >
 		    width) {
-			size_t k;
+			/* A word too long for the hang starts nearer. */
+			size_t k, ind = hang + wcols > width && hang > 6 ? 6 :
+			    hang;
 
 			chousa_buf_addch(out, '\n');
-			for (k = 0; k < hang; k++)
+			for (k = 0; k < ind; k++)
 				chousa_buf_addch(out, ' ');
-			col = hang;
+			col = ind;
 		} else {
 			chousa_buf_add(out, p + gap0, w0 - gap0);
 			col += display_width(p + gap0, w0 - gap0);
