@@ -281,13 +281,15 @@ ask(struct chousa_ctx *ctx, struct inv_item *it, unsigned stage,
 	 * The store's look-up of the input already matched its registrable
 	 * domain, and says so: asking a local feed about it again would only
 	 * repeat it, at a cost on shared domains with thousands of listings.
-	 * The host is asked only when no local feed lists the input itself:
-	 * then it finds the other listed URLs on it.
+	 * A URL's look-up also matched its host and the other URLs listed on
+	 * it; another input's host is asked only when no local feed lists the
+	 * input itself.
 	 */
 	if ((src->flags & CHOUSA_SRC_LOCAL) &&
 	    (src->stages & CHOUSA_STAGE_REPUTATION) && sub->depth == 0 &&
 	    (sub->match == CHOUSA_MATCH_REGDOMAIN || (sub->match ==
-	    CHOUSA_MATCH_HOST && listed_exactly(it))) &&
+	    CHOUSA_MATCH_HOST && (listed_exactly(it) ||
+	    it->subjects[0].type == CHOUSA_IOC_URL))) &&
 	    answers(src, &it->subjects[0]))
 		return CHOUSA_OK;
 	if (it->rep->lookups >= ctx->opts.budget) {

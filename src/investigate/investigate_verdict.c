@@ -125,6 +125,13 @@ struct evidence {
 	const char	*hosted_fams[16]; /* families of that content */
 	size_t		 n_hosted_fams;
 	int		 hosted_records;
+	/*
+	 * The records each origin lists on the host: a URL's own look-up
+	 * and its host's find the same ones, which count once.
+	 */
+	const char	*hosted_origins[16];
+	int		 hosted_counts[16];
+	size_t		 n_hosted_origins;
 	const char	*listers[16];	/* all three above, in ask order */
 	size_t		 n_listers;
 	const char	*weak[16];	/* its domain, a parent, a range, or
@@ -156,7 +163,9 @@ static void
 hosted_families(struct chousa_ctx *ctx, struct evidence *e,
     const struct chousa_finding *f)
 {
+	const char *origin;
 	size_t i;
+	int n;
 
 	for (i = 0; i < f->n_labels; i++) {
 		const char *fam = inv_label_family(ctx, f->labels[i], NULL);
@@ -164,7 +173,21 @@ hosted_families(struct chousa_ctx *ctx, struct evidence *e,
 		if (fam != NULL)
 			add_name(e->hosted_fams, &e->n_hosted_fams, 16, fam);
 	}
-	e->hosted_records += f->n_records > 0 ? f->n_records : 1;
+	n = f->n_records > 0 ? f->n_records : 1;
+	origin = origin_of(f->source);
+	for (i = 0; i < e->n_hosted_origins; i++)
+		if (strcmp(e->hosted_origins[i], origin) == 0)
+			break;
+	if (i == e->n_hosted_origins) {
+		if (i == 16)
+			return;
+		e->hosted_origins[e->n_hosted_origins] = origin;
+		e->hosted_counts[e->n_hosted_origins++] = 0;
+	}
+	if (n > e->hosted_counts[i]) {
+		e->hosted_records += n - e->hosted_counts[i];
+		e->hosted_counts[i] = n;
+	}
 }
 
 static int

@@ -332,7 +332,10 @@ finding(struct chousa_render *r, const struct chousa_report *rep,
 		chousa_buf_adds(r->out, chousa_verdict_name(f->verdict));
 	}
 	if (f->match != CHOUSA_MATCH_EXACT && f->matched != NULL) {
-		chousa_buf_addf(r->out, " (%s: ", match_phrase(f->match));
+		chousa_buf_addf(r->out, " (%s: ", f->match ==
+		    CHOUSA_MATCH_URL_HOST && f->subject_type == CHOUSA_IOC_URL ?
+		    "other URLs on its host are listed" :
+		    match_phrase(f->match));
 		any = 1;
 		ind(r, f->matched);
 		chousa_buf_adds(r->out, ")");
