@@ -24,8 +24,8 @@ enum { OPT_PUBLIC = 256, OPT_DEFANG, OPT_THREADS };
 static const struct cli_opt extract_opts[] = {
 	{ 'j', "json", NULL, "Print JSON lines with the keys type, value "
 	    "(the normal form), raw (the text as written) and offset (its "
-	    "byte offset in the file), and file when several files are "
-	    "read." },
+	    "byte offset in the file), file when several files are read, and "
+	    "host_error when the host is kept but invalid." },
 	{ 't', "types", "LIST", "Report only these types, comma separated: "
 	    "ipv4, ipv6, cidr, ip (all three), domain, url, email, md5, "
 	    "sha1, sha256, sha512, hash (all four), asn." },
@@ -111,11 +111,23 @@ on_ioc(void *arg, const struct chousa_indicator *ind)
 		chousa_buf_adds(b, "\",\"raw\":\"");
 		chousa_esc_json(b, ind->raw, ind->raw_len);
 		chousa_buf_addf(b, "\",\"offset\":%zu", ind->offset);
+		if (ind->host_error != NULL) {
+			chousa_buf_adds(b, ",\"host_error\":");
+			chousa_esc_json_str(b, ind->host_error);
+		}
 		if (j->file != NULL) {
 			chousa_buf_adds(b, ",\"file\":");
 			chousa_esc_json_str(b, j->file);
 		}
 		chousa_buf_adds(b, "}\n");
+	} else if (ind->host_error != NULL) {
+		/* A kept but invalid host says so in a third column. */
+		chousa_buf_adds(b, chousa_ioc_type_name(ind->type));
+		chousa_buf_addch(b, '\t');
+		chousa_esc_text(b, d.data, d.len);
+		chousa_buf_adds(b, "\tinvalid-host: ");
+		chousa_buf_adds(b, ind->host_error);
+		chousa_buf_addch(b, '\n');
 	} else if (printable(d.data, d.len)) {
 		const char *tn = chousa_ioc_type_name(ind->type);
 		size_t tl = strlen(tn);
@@ -420,20 +432,26 @@ const struct cli_cmd cmd_extract = {
 	"[--json] [--types LIST] [--unique] [FILE...|-]",
 	"Read FILEs (or standard input) and print every indicator in them: "
 	"IPv4 and IPv6 addresses, CIDR networks, domains, URLs, email "
-	"addresses, MD5, SHA-1, SHA-256 and SHA-512 hashes and AS numbers.  "
-	"Defanged forms are read too (hxxp, [.], (dot), [:], [@], \\., "
-	"47.]244.189.]73, and the full-width ．。：／＠ of Japanese "
-	"text), "
-	"as are indicators inside Markdown links, HTML and Japanese prose "
-	"without spaces.  Each is printed as its normal form: lower-case "
-	"host, punycode, RFC 5952 IPv6, WHATWG URL.\n\n"
-	"A host is a domain only under a known public suffix, so file names "
-	"such as setup.exe or config.json are not reported; names under a "
-	"suffix that is also a common file extension (.zip .mov .py .sh "
-	".md .rs .so .pm .ps .tf .ml) are reported only when defanged or in "
-	"a URL or email.  A hex string is a hash only as a whole token of 32, "
-	"40, 64 or 128 digits.  Private, loopback and other non-public "
-	"addresses are reported unless --public-only is given.\n\n"
+	"addresses (also user@[192.0.2.7]), MD5, SHA-1, SHA-256 and SHA-512 "
+	"hashes and AS numbers (AS13335, AS 13335, ASN 13335).  Defanged forms "
+	"are read too (hxxp, hxxp ://, [http]://, [.], (.), ].[, (dot), [:], "
+	"[@], foo @ bar.com, \\., 47.]244.189.]73, 10.10.10.]]]10, and the "
+	"full-width ．。：／＠ of Japanese text), as are indicators inside "
+	"Markdown links, HTML and Japanese, Chinese or Korean prose without "
+	"spaces: a domain such as 日本語.jp is found in 通信先は日本語.jpです "
+	"(docs/indicators.md has the rules).  Each is printed as its normal "
+	"form: lower-case host, punycode (UTS #46, as browsers convert), RFC "
+	"5952 IPv6, WHATWG URL.\n\n"
+	"A host is a domain only under a top-level domain of the public suffix "
+	"list, so file names such as setup.exe or config.json are not "
+	"reported; names under a suffix that is also a common file extension "
+	"(.zip .mov .py .sh .md .rs .so .pm .ps .tf .ml) are reported only "
+	"when defanged or in a URL or email.  A host with a label that is not "
+	"valid IDNA or DNS syntax is reported as written, with "
+	"\"invalid-host: REASON\" in a third column (host_error in JSON).  "
+	"A hex string is a hash only as a whole token of 32, 40, 64 or 128 "
+	"digits.  Private, loopback and other non-public addresses are "
+	"reported unless --public-only is given.\n\n"
 	"The output is TSV, type and value, one per line, in the order "
 	"found; exit 0 whether or not anything was found.",
 	extract_opts, run_extract,

@@ -147,6 +147,8 @@ update_one(struct chousa_store *st, struct chousa_http *h,
 	if (rc != CHOUSA_OK) {
 		/* The URL may carry a key: name the feed, not the URL. */
 		cli_warn("%s: %s (previous data kept)", f->name, err.msg);
+		if (g_opt.json)
+			cli_json_import(f->name, path, "failed", NULL, &err);
 		status = EXIT_SOURCE;
 		goto out;
 	}
@@ -155,6 +157,9 @@ update_one(struct chousa_store *st, struct chousa_http *h,
 		if (chousa_store_set_feed_state(st, f->name, url, etag,
 		    lastmod, &err) != CHOUSA_OK)
 			cli_warn("%s: %s", f->name, err.msg);
+		if (g_opt.json)
+			cli_json_import(f->name, path, "not_modified", NULL,
+			    NULL);
 		if (!g_opt.quiet)
 			fprintf(stderr, "%s: not modified since the last "
 			    "update\n", f->name);
@@ -187,6 +192,9 @@ update_one(struct chousa_store *st, struct chousa_http *h,
 			    &err);
 		cli_progress_end(&prog);
 	}
+	if (g_opt.json)
+		cli_json_import(f->name, path, rc == CHOUSA_OK ? "imported" :
+		    "failed", &rep, rc == CHOUSA_OK ? NULL : &err);
 	if (rc != CHOUSA_OK) {
 		cli_warn("%s: %s (previous data kept)", f->name, err.msg);
 		status = cli_exit_for_rc(rc) == EXIT_BADINPUT ? EXIT_SOURCE :
@@ -237,11 +245,17 @@ run_update(const struct cli_cmd *self, int argc, char **argv)
 	while (cli_getopt(self, argc, argv, &arg) != -1)
 		;
 	for (i = cli_optind; i < argc; i++) {
+		const char *names[sizeof(feeds) / sizeof(feeds[0])];
+
 		for (k = 0; feeds[k].name != NULL; k++)
 			if (strcmp(feeds[k].name, argv[i]) == 0)
 				break;
-		if (feeds[k].name == NULL)
-			cli_usage_error(self, "no feed named '%s'", argv[i]);
+		if (feeds[k].name == NULL) {
+			for (k = 0; feeds[k].name != NULL; k++)
+				names[k] = feeds[k].name;
+			names[k] = NULL;
+			cli_unknown_name(self, "source", argv[i], names);
+		}
 	}
 	cfg = cli_load_config();
 	memset(&hopts, 0, sizeof(hopts));

@@ -83,7 +83,10 @@ struct chousa_finding {
 	int64_t		 first_seen;
 	int64_t		 last_seen;
 	const char	*online;	/* "online", "offline", or NULL */
-	const char	*threat;	/* "botnet_cc", "malware_download" */
+	const char	*threat;	/* "botnet_cc", "malware_download";
+					 * "reported_abuse" (an address
+					 * reported for abuse: not evidence
+					 * of malware) */
 	const char	*detail;	/* one line for the report, or NULL */
 	const char	*reference;	/* a link, or NULL */
 	const char	*file_type;	/* for samples */
@@ -99,6 +102,12 @@ struct chousa_finding {
 	 * such an address never make it malware by themselves.
 	 */
 	const char	*usage;
+	/*
+	 * An answer the source could not read (status error, "unexpected
+	 * answer from ..."): its first bytes, escaped and bounded, for -v;
+	 * else NULL.
+	 */
+	const char	*answer_head;
 	/* Set by the investigation, not by sources: */
 	int64_t		 data_at;	/* when the data behind the answer was
 					 * fetched: the feed's last import, or
@@ -126,6 +135,12 @@ struct chousa_ctx;	/* one run: store, config, http, arena, options */
 #define CHOUSA_SRC_FAMILY	0x8u
 /* A judge of benign infrastructure: its hits make a verdict benign. */
 #define CHOUSA_SRC_BENIGN	0x10u
+/*
+ * Takes the abuse.ch Auth-Key ([abusech] auth_key) when its own api_key is
+ * unset.  Such siblings share a refusal too: a key refused by one is not
+ * sent again by any of them in that run.
+ */
+#define CHOUSA_SRC_ABUSECH_KEY	0x100u
 
 /* A pending look-up handed to a source's start hook. */
 struct chousa_query {
@@ -162,6 +177,14 @@ struct chousa_source {
 /* The sources in ask order; NULL-terminated; borrowed. */
 const struct chousa_source *const *chousa_sources(void);
 const struct chousa_source *chousa_source_find(const char *name);
+/*
+ * A source's key in cfg (may be NULL): its api_key (CHOUSA_<NAME>_KEY),
+ * else, with CHOUSA_SRC_ABUSECH_KEY, [abusech] auth_key
+ * (CHOUSA_ABUSECH_AUTH_KEY); an empty setting counts as unset.  NULL when
+ * none; borrowed from cfg.
+ */
+const char *chousa_source_key(const struct chousa_config *cfg,
+	    const struct chousa_source *s);
 
 /* ---- what a run gives a source ---- */
 

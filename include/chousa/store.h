@@ -18,6 +18,14 @@ struct chousa_store;
  */
 int	chousa_store_open(struct chousa_store **out, const char *path,
 	    unsigned flags, struct chousa_err *err);
+/*
+ * How long chousa_store_open() waits for another process that holds the
+ * store (an import) before a statement fails with CHOUSA_EBUSY.
+ */
+#define CHOUSA_STORE_WAIT_MS	10000
+/* chousa_store_open() waiting up to wait_ms instead (0: fail at once). */
+int	chousa_store_open_wait(struct chousa_store **out, const char *path,
+	    unsigned flags, int wait_ms, struct chousa_err *err);
 void	chousa_store_close(struct chousa_store *st);
 /* The path it was opened with; borrowed. */
 const char *chousa_store_path(const struct chousa_store *st);
@@ -307,6 +315,18 @@ struct chousa_stat_import {
 	uint64_t	 rejected;
 };
 
+/* A failed import, as recorded: nothing of it was written. */
+struct chousa_stat_failure {
+	const char	*source;
+	const char	*file;
+	int64_t		 finished_at;	/* Unix seconds */
+	const char	*message;	/* the error it ended with, or NULL */
+	int		 since_ok;	/* a later import of source succeeded */
+};
+
+/* At most this many failures are listed, the latest first. */
+#define CHOUSA_STATS_MAX_FAILURES	20
+
 /* What chousa_store_stats() reports; arrays and strings are arena. */
 struct chousa_store_stats {
 	struct chousa_stat_count	*counts;
@@ -320,6 +340,8 @@ struct chousa_store_stats {
 	uint64_t			 relations;
 	uint64_t			 families;
 	uint64_t			 failed_imports;
+	struct chousa_stat_failure	*failures;	/* the latest */
+	size_t				 n_failures;
 	uint64_t			 file_size;	/* database + WAL */
 	int				 schema;
 };

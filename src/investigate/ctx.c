@@ -214,7 +214,7 @@ nonempty(const char *s)
 const char *
 chousa_ctx_key(struct chousa_ctx *ctx, const struct chousa_source *s)
 {
-	return nonempty(chousa_config_get(ctx->cfg, s->name, "api_key"));
+	return chousa_source_key(ctx->cfg, s);
 }
 
 const char *

@@ -97,6 +97,7 @@ struct chousa_store {
 	sqlite3		*db;
 	char		*path;
 	unsigned	 flags;
+	int		 wait_ms;	/* the busy timeout */
 	int		 snapshot;	/* chousa_store_snapshot_begin() */
 	int		 bulk;		/* loading an empty table */
 	sqlite3_stmt	*q[Q_COUNT];

@@ -1,8 +1,8 @@
 /*
  * store_stats.c: what `chousa db stats`, `db check` and `update` need of
  * the store: counts per source and type, the last import of each source,
- * the file size, an integrity check, and the ETag / Last-Modified state of
- * each feed download.
+ * the latest failed imports and why, the file size, an integrity check,
+ * and the ETag / Last-Modified state of each feed download.
  */
 #include <sys/stat.h>
 
@@ -91,6 +91,40 @@ scalar(struct chousa_store *st, const char *sql)
 	return v;
 }
 
+/* The latest failed imports, each with whether its source did better. */
+static int
+failures(struct chousa_store *st, struct chousa_arena *a,
+    struct chousa_store_stats *r, struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int failed = 0;
+
+	r->failures = chousa_arena_alloc(a, CHOUSA_STATS_MAX_FAILURES *
+	    sizeof(*r->failures));
+	if (r->failures == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	if (sqlite3_prepare_v2(st->db, "SELECT f.source, f.file,"
+	    " f.finished_at, f.message, EXISTS (SELECT 1 FROM imports o"
+	    " WHERE o.source = f.source AND o.outcome = 'ok' AND o.id > f.id)"
+	    " FROM imports f WHERE f.outcome <> 'ok' ORDER BY f.id DESC"
+	    " LIMIT ?1", -1, &s, NULL) != SQLITE_OK)
+		return store_dberr(st, err, "cannot read the store");
+	sqlite3_bind_int(s, 1, CHOUSA_STATS_MAX_FAILURES);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct chousa_stat_failure *f = &r->failures[r->n_failures++];
+
+		f->source = dup_col(a, s, 0, &failed);
+		f->file = dup_col(a, s, 1, &failed);
+		f->finished_at = sqlite3_column_int64(s, 2);
+		f->message = dup_col(a, s, 3, &failed);
+		f->since_ok = sqlite3_column_int(s, 4);
+	}
+	sqlite3_finalize(s);
+	if (failed)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	return CHOUSA_OK;
+}
+
 int
 chousa_store_stats(struct chousa_store *st, struct chousa_arena *a,
     struct chousa_store_stats *out, struct chousa_err *err)
@@ -146,6 +180,11 @@ chousa_store_stats(struct chousa_store *st, struct chousa_arena *a,
 	r.families = scalar(st, "SELECT count(*) FROM families");
 	r.failed_imports = scalar(st,
 	    "SELECT count(*) FROM imports WHERE outcome <> 'ok'");
+	if (r.failed_imports > 0) {
+		rc = failures(st, a, &r, err);
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
 	r.schema = (int)scalar(st, "PRAGMA user_version");
 	if (stat(st->path, &sb) == 0)
 		r.file_size = (uint64_t)sb.st_size;

@@ -151,7 +151,7 @@ check extract_input 1 inv "$demo" --sources local --format json --extract -f "$T
 expect extract_finds_url '"input":"http://www.dnautik.com/wp-admin/n/"' "$T/out"
 expect extract_finds_ip '"input":"162.243.103.246"' "$T/out"
 check unknown_format_usage 2 inv "$demo" --format pdf www.dnautik.com
-check unknown_source_bad_input 3 inv "$demo" --sources nosuch www.dnautik.com
+check unknown_source_is_usage 2 inv "$demo" --sources nosuch www.dnautik.com
 check output_file 1 inv "$demo" --sources local --format md -o "$T/report.md" www.dnautik.com
 expect output_file_written '^## `www\[\.\]dnautik\[\.\]com` \(domain\)' "$T/report.md"
 
