@@ -31,6 +31,9 @@ is_malicious(const struct chousa_record *r, size_t n, size_t n_benign)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		/* What a report only saw is no listing. */
+		if (r[i].is_observation)
+			continue;
 		if (r[i].match == CHOUSA_MATCH_EXACT ||
 		    r[i].match == CHOUSA_MATCH_HOST ||
 		    r[i].match == CHOUSA_MATCH_PARENT ||
@@ -105,7 +108,8 @@ print_text(struct chousa_buf *b, struct chousa_store *st,
 		chousa_buf_adds(b, "  ");
 		text_cell(b, chousa_match_name(r[i].match), 9);
 		text_cell(b, r[i].source, 13);
-		text_cell(b, r[i].status, 8);
+		text_cell(b, r[i].is_observation ? "observed" : r[i].status,
+		    8);
 		date(b, r[i].first_seen);
 		chousa_buf_addch(b, ' ');
 		date(b, r[i].last_seen);
@@ -189,6 +193,8 @@ print_json(struct chousa_buf *b, struct chousa_store *st,
 		else
 			chousa_buf_adds(b, ",\"confidence\":null");
 		json_kv(b, "reference", r[i].reference, 1);
+		chousa_buf_addf(b, ",\"observation\":%s",
+		    r[i].is_observation ? "true" : "false");
 		chousa_buf_adds(b, "}");
 	}
 	chousa_buf_adds(b, "],\"benign\":[");
@@ -321,8 +327,10 @@ const struct cli_cmd cmd_lookup = {
 	"listed ranges that hold an IP; the listed URLs hosted on a domain or "
 	"IP.  Each record shows how it matched (exact, host, regdomain, "
 	"parent, cidr, url_host), its source, dates, status and family "
-	"(Malpedia id and name).  Known-benign lists that cover the indicator "
-	"are shown too.  With - the indicators are read from stdin, one per "
+	"(Malpedia id and name).  A record that an imported report only saw "
+	"(a MISP attribute not for IDS, a STIX observable) shows the status "
+	"observed: evidence to identify, never a listing.  Known-benign lists "
+	"that cover the indicator are shown too.  With - the indicators are read from stdin, one per "
 	"line.\n\n"
 	"Only the store is read: nothing leaves the machine.  The status is "
 	"1 when anything malicious matched, 0 when nothing did, 3 when an "

@@ -58,6 +58,12 @@ struct chousa_record {
 	const char	*tags;		/* comma-separated, or NULL */
 	int		 confidence;	/* 0-100, -1 unknown */
 	const char	*reference;	/* a link, or NULL */
+	/*
+	 * 1: the source only saw it (a MISP attribute not for IDS, a STIX
+	 * observable): evidence to identify, never a listing that makes a
+	 * verdict or a sweep hit.  0: listed.
+	 */
+	int		 is_observation;
 };
 
 /* A file sample. */
@@ -232,7 +238,13 @@ struct chousa_import_opts {
 
 #define CHOUSA_IMPORT_MAX_REJECTS 10
 
-/* What one import did; the same row goes into the imports table. */
+/*
+ * What one import did; the same row goes into the imports table.  Every
+ * record read (an indicator, a list entry, a relation, a sample, a family)
+ * is added, updated, unchanged or rejected: rows_read is their sum.
+ * Records an importer leaves out by design (a MISP comment, a STIX pattern
+ * on a file name) are not read: skipped counts them.
+ */
 struct chousa_import_report {
 	char		source[32];	/* the importer that ran */
 	char		format[32];	/* "csv", "json", "text", ... */
@@ -240,10 +252,16 @@ struct chousa_import_report {
 	uint64_t	rows_read;
 	uint64_t	added;
 	uint64_t	updated;
+	uint64_t	unchanged;	/* already stored as they are */
 	uint64_t	rejected;
+	uint64_t	skipped;
+	char		skipped_kinds[96];	/* "file:name, comment" */
+	/* What the file held when it held nothing to import, or "". */
+	char		note[160];
 	size_t		n_rejects;	/* the first rejects, for the report */
 	struct {
-		uint64_t	line;
+		uint64_t	line;		/* 0: not a line of text */
+		char		where[96];	/* JSON: "objects[12]", or "" */
 		char		msg[120];
 	} rejects[CHOUSA_IMPORT_MAX_REJECTS];
 };

@@ -348,11 +348,12 @@ sample_tie(const struct chousa_report *rep, int *contacted)
 	for (i = 0; i < rep->n_samples; i++) {
 		const struct chousa_report_sample *smp = &rep->samples[i];
 
-		if (smp->family == NULL || smp->rel == 0)
+		if (smp->rel == 0)
 			continue;
-		if (smp->rel == CHOUSA_REL_C2 ||
-		    smp->rel == CHOUSA_REL_DELIVERED)
+		if (smp->family != NULL && (smp->rel == CHOUSA_REL_C2 ||
+		    smp->rel == CHOUSA_REL_DELIVERED))
 			return (int)i + 1;
+		/* A sample of no known family contacting it says as little. */
 		*contacted = 1;
 	}
 	return 0;

@@ -26,11 +26,11 @@
 #define MMAP_PRAGMA	"PRAGMA mmap_size = 17179869184"
 
 #define REC_COLS "type, value, source, source_id, first_seen, last_seen, " \
-	"status, threat, family, tags, confidence, reference"
+	"status, threat, family, tags, confidence, reference, observation"
 
 #define PUT_IND "INSERT INTO indicators (" PUT_IND_COLS ")" \
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13," \
-	" ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
+	" ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
 
 static const char *const stmt_sql[Q_COUNT] = {
 	[Q_BY_VALUE] = "SELECT " REC_COLS " FROM indicators"
@@ -654,6 +654,7 @@ collect(struct lookup *lk, sqlite3_stmt *s, int match)
 		r->tags = col_dup(lk->a, s, 9, &failed);
 		r->confidence = sqlite3_column_int(s, 10);
 		r->reference = col_dup(lk->a, s, 11, &failed);
+		r->is_observation = sqlite3_column_int(s, 12) != 0;
 		if (failed) {
 			sqlite3_reset(s);
 			return lk->rc = chousa_errf(lk->err, CHOUSA_ENOMEM,
@@ -1278,10 +1279,11 @@ chousa_store_foreach(struct chousa_store *st, unsigned types,
 	struct chousa_store_row row;
 	int rc, stop = 0;
 
+	/* Listings only: an observation makes no hit (docs/schema.md). */
 	if (sqlite3_prepare_v2(st->db, "SELECT type, value, source, family,"
 	    " first_seen, last_seen, tags FROM indicators"
-	    " WHERE ?1 = 0 OR ((1 << type) & ?1) <> 0", -1, &s, NULL) !=
-	    SQLITE_OK)
+	    " WHERE observation = 0 AND (?1 = 0 OR ((1 << type) & ?1) <> 0)",
+	    -1, &s, NULL) != SQLITE_OK)
 		return store_dberr(st, err, "cannot read the store");
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)types);
 	store_io_mode(st, STORE_IO_SCAN);

@@ -15,8 +15,11 @@
 /* PRAGMA application_id of a chousa store: "CHSA". */
 #define STORE_APP_ID		0x43485341
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	2
-/* The oldest schema a read-only open reads as it is (2 only adds a filter). */
+#define STORE_SCHEMA_VERSION	3
+/*
+ * The oldest schema a read-only open reads as it is: 2 only adds a filter,
+ * and 3's column a read-only open of an older store sees through a view.
+ */
 #define STORE_SCHEMA_READABLE	1
 /* At most this many records per match kind in one look-up. */
 #define STORE_LOOKUP_CAP	500
@@ -28,7 +31,8 @@
  */
 #define PUT_IND_COLS "type, value, source, source_id, first_seen," \
 	" last_seen, status, threat, family, tags, confidence, reference," \
-	" port, host, regdomain, net, prefix, import_id, vhash, hhash, rhash"
+	" port, host, regdomain, net, prefix, import_id, vhash, hhash, rhash," \
+	" observation"
 #define PUT_IND_UPSERT \
 	" ON CONFLICT (vhash, type, source) DO UPDATE SET" \
 	" first_seen = CASE WHEN excluded.first_seen > 0" \
@@ -45,12 +49,14 @@
 	"  THEN excluded.confidence ELSE confidence END," \
 	" reference = coalesce(excluded.reference, reference)," \
 	" source_id = coalesce(source_id, excluded.source_id)," \
+	" observation = min(observation, excluded.observation)," \
 	" import_id = excluded.import_id" \
 	" WHERE value = excluded.value AND (excluded.last_seen > last_seen" \
 	" OR (excluded.last_seen = last_seen" \
 	"  AND excluded.status IS NOT NULL" \
 	"  AND excluded.status IS NOT status)" \
 	" OR (excluded.family IS NOT NULL AND family IS NULL)" \
+	" OR excluded.observation < observation" \
 	" OR (excluded.first_seen > 0" \
 	"  AND excluded.first_seen < first_seen))"
 

@@ -28,7 +28,7 @@ imp "$demo" misp "$DEMO/sandbox-report.misp.json" || full=0
 
 check worked_example_found 1 inv "$demo" --sources local 'www[.]dnautik[.]com'
 expect worked_example_malicious '^Verdict: malicious' "$T/out"
-expect worked_example_both_feeds 'listed by URLhaus and ThreatFox' "$T/out"
+expect worked_example_both_feeds 'listed by URLhaus, ThreatFox and Imported lists' "$T/out"
 expect worked_example_defanged '^www\[\.\]dnautik\[\.\]com' "$T/out"
 refute worked_example_no_raw_domain 'www\.dnautik\.com' "$T/out"
 if [ "$full" = 1 ]; then
