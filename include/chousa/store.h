@@ -123,13 +123,44 @@ struct chousa_benign {
 
 /*
  * Every record that matches ind exactly or through its parts: a URL's host,
- * registrable domain and IP host; a domain's parents; an IP inside a listed
- * CIDR; a host that is the host of listed URLs.  Records come from the arena.
- * *n_out may be 0.
+ * registrable domain and IP host, and the other URLs listed on its host
+ * (URL_HOST); a domain's parents; an IP inside a listed CIDR; a host that
+ * is the host of listed URLs.  Each record's reference is its own page at
+ * the source (Feodo Tracker's with the address, ThreatFox's with the IOC
+ * id).  Records come from the arena.  *n_out may be 0.
  */
 int	chousa_store_lookup(struct chousa_store *st, struct chousa_arena *a,
 	    const struct chousa_indicator *ind, struct chousa_record **out,
 	    size_t *n_out, struct chousa_err *err);
+
+/* A record listed on a host or inside a range, with what its feed adds. */
+struct chousa_listing {
+	/*
+	 * rec.match says where it is: EXACT (the host or address itself),
+	 * URL_HOST (a URL on the host or on an address of the range), CIDR
+	 * (an address or a narrower range inside the range).
+	 */
+	struct chousa_record	 rec;
+	unsigned		 port;		/* the feed's port, 0 unknown */
+	const char		*external;	/* the reporter's own reference
+						 * (ThreatFox), or NULL */
+};
+
+/* Ranges wider than this many addresses are read by a scan of the table. */
+#define CHOUSA_LISTINGS_PROBE_MAX	65536
+
+/*
+ * What the store lists on a host or inside a range: for a domain, an IP,
+ * a URL or an e-mail address, its host's own records and every URL listed
+ * on that host; for a CIDR, the addresses, the URLs on them and the
+ * narrower ranges inside it.  At most max listings, the most recently seen
+ * first; *total counts them all.  Arrays and strings come from the arena;
+ * *n_out may be 0.  Other types give nothing.
+ */
+int	chousa_store_listings(struct chousa_store *st, struct chousa_arena *a,
+	    const struct chousa_indicator *ind, size_t max,
+	    struct chousa_listing **out, size_t *n_out, uint64_t *total,
+	    struct chousa_err *err);
 
 /*
  * One consistent view of the store across many reads (one read

@@ -220,36 +220,53 @@ chousa_esc_html(struct chousa_buf *b, const char *s, size_t len)
 	walk_plain(b, s, len, emit_html, "&<>\"'");
 }
 
-static void
-emit_md(struct chousa_buf *b, unsigned cp, const char *p, size_t n)
+static int
+is_alnum_cp(unsigned cp)
 {
-	if (cp == '\n' || cp == '\r' || cp == '\t') {
-		chousa_buf_addch(b, ' ');
-		return;
-	}
-	if (is_control(cp))
-		return;
-	if (cp == '<') {
-		chousa_buf_add(b, "&lt;", 4);
-		return;
-	}
-	if (cp == '>') {
-		chousa_buf_add(b, "&gt;", 4);
-		return;
-	}
-	if (cp == '&') {
-		chousa_buf_add(b, "&amp;", 5);
-		return;
-	}
-	if (cp < 0x80 && strchr("\\`*_{}[]()#+-.!|~\"'", (int)cp) != NULL)
-		chousa_buf_addch(b, '\\');
-	chousa_buf_add(b, p, n);
+	return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
+	    (cp >= 'A' && cp <= 'Z') || cp >= 0x80;
 }
 
+/*
+ * Only what can start markup is escaped, so the text reads as written:
+ * backslash, backtick, * [ ] < > & | ~ always, and _ where it could open
+ * or close emphasis (not inside a word: "malware_download" stays).
+ */
 void
 chousa_esc_md(struct chousa_buf *b, const char *s, size_t len)
 {
-	walk_plain(b, s, len, emit_md, "\\`*_{}[]()#+-.!|~\"'<>&");
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned cp, prev = ' ', next = ' ';
+	size_t i = 0, n, m;
+
+	if (s == NULL)
+		return;
+	while (i < len) {
+		n = utf8_seq(u + i, len - i, &cp);
+		if (n == 0) {
+			chousa_buf_add(b, replacement, 3);
+			i++;
+			prev = 0xfffd;
+			continue;
+		}
+		if (cp == '\n' || cp == '\r' || cp == '\t')
+			chousa_buf_addch(b, ' ');
+		else if (is_control(cp))
+			;
+		else if (cp == '_') {
+			m = i + n < len ? utf8_seq(u + i + n, len - i - n,
+			    &next) : 0;
+			if (m == 0 || !is_alnum_cp(prev) || !is_alnum_cp(next))
+				chousa_buf_addch(b, '\\');
+			chousa_buf_addch(b, '_');
+		} else {
+			if (cp < 0x80 && strchr("\\`*[]<>&|~", (int)cp) != NULL)
+				chousa_buf_addch(b, '\\');
+			chousa_buf_add(b, s + i, n);
+		}
+		prev = cp;
+		i += n;
+	}
 }
 
 static void

@@ -352,9 +352,8 @@ labels_builtin_family(struct chousa_arena *a, const char *label,
 }
 
 int
-labels_shared_platform(const char *host)
+labels_host_in(const char *const *list, const char *host)
 {
-	const char *const *list = data_shared_platforms();
 	size_t i, hl;
 
 	if (host == NULL)
@@ -370,6 +369,12 @@ labels_shared_platform(const char *host)
 			return 1;
 	}
 	return 0;
+}
+
+int
+labels_shared_platform(const char *host)
+{
+	return labels_host_in(data_shared_platforms(), host);
 }
 
 int

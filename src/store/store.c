@@ -858,6 +858,31 @@ read_end(struct chousa_store *st)
 }
 
 int
+store_read_begin(struct chousa_store *st)
+{
+	return read_begin(st);
+}
+
+void
+store_read_end(struct chousa_store *st)
+{
+	read_end(st);
+}
+
+char *
+store_col_dup(struct chousa_arena *a, sqlite3_stmt *s, int i, int *failed)
+{
+	return col_dup(a, s, i, failed);
+}
+
+void
+store_record_family(struct chousa_store *st, struct chousa_arena *a,
+    struct chousa_record *r)
+{
+	record_family(st, a, r);
+}
+
+int
 chousa_store_snapshot_begin(struct chousa_store *st, struct chousa_err *err)
 {
 	if (st->snapshot)
@@ -891,7 +916,7 @@ chousa_store_lookup(struct chousa_store *st, struct chousa_arena *a,
 	struct lookup lk = { .st = st, .a = a, .rc = CHOUSA_OK, .err = err };
 	struct parent_arg pa = { &lk, ind->regdomain };
 	const char *host = ind->host;
-	size_t i;
+	size_t i, first, keep;
 	int own_txn = 0;
 
 	/* One read transaction for all the probes: one WAL lock, not ten. */
@@ -910,6 +935,18 @@ chousa_store_lookup(struct chousa_store *st, struct chousa_arena *a,
 				    parent_cb, &pa);
 		} else
 			by_cidr(&lk, ind->addr, ind->is_v6);
+		/*
+		 * The other URLs listed on its host, as the host's own look-up
+		 * finds them: a URL on a host that serves listed URLs is not
+		 * "not in the store".  The URL itself comes from the exact
+		 * probe, so its row here is dropped.
+		 */
+		first = lk.n;
+		by_text(&lk, Q_BY_HOST, host, CHOUSA_MATCH_URL_HOST);
+		for (i = keep = first; i < lk.n; i++)
+			if (strcmp(lk.v[i].value, ind->value) != 0)
+				lk.v[keep++] = lk.v[i];
+		lk.n = keep;
 		break;
 	case CHOUSA_IOC_DOMAIN:
 		ioc_each_parent_upto(ind->value, ind->regdomain, parent_cb,
@@ -938,8 +975,10 @@ chousa_store_lookup(struct chousa_store *st, struct chousa_arena *a,
 	cand_run(&lk);
 	if (lk.rc != CHOUSA_OK)
 		goto out;
-	for (i = 0; i < lk.n; i++)
+	for (i = 0; i < lk.n; i++) {
 		record_family(st, a, &lk.v[i]);
+		store_record_link(a, &lk.v[i]);
+	}
 	if (lk.n > 0) {
 		*out = chousa_arena_alloc(a, lk.n * sizeof(**out));
 		if (*out == NULL) {

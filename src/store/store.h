@@ -146,6 +146,25 @@ int	store_dberr(struct chousa_store *st, struct chousa_err *err,
 int	store_exec(struct chousa_store *st, const char *sql,
 	    struct chousa_err *err);
 
+/*
+ * A read transaction unless one is open (a snapshot, an import): 1 when
+ * this call began it and store_read_end() must end it.
+ */
+int	store_read_begin(struct chousa_store *st);
+void	store_read_end(struct chousa_store *st);
+/* Column i of s, NUL-terminated, in the arena (NULL for SQL NULL). */
+char	*store_col_dup(struct chousa_arena *a, sqlite3_stmt *s, int i,
+	    int *failed);
+/* A record's family label as its Malpedia id, when the catalogue knows. */
+void	store_record_family(struct chousa_store *st, struct chousa_arena *a,
+	    struct chousa_record *r);
+/*
+ * A record's own page at its source (store_listing.c): Feodo Tracker's
+ * host page with the address, ThreatFox's IOC page from its id, URLhaus's
+ * URL page from its id.  Other references are kept.
+ */
+void	store_record_link(struct chousa_arena *a, struct chousa_record *r);
+
 /* Schema: create or migrate forward (store_schema.c). */
 int	store_schema_apply(struct chousa_store *st, struct chousa_err *err);
 /* Secondary indexes on indicators, dropped for a bulk load. */
