@@ -229,8 +229,10 @@ is_alnum_cp(unsigned cp)
 
 /*
  * Only what can start markup is escaped, so the text reads as written:
- * backslash, backtick, * [ ] < > & | ~ always, and _ where it could open
- * or close emphasis (not inside a word: "malware_download" stays).
+ * backslash, backtick, * [ ] | ~ always, < > & as entities (an HTML tag
+ * must not come alive in a renderer that ignores a backslash there), and _
+ * where it could open or close emphasis (not inside a word:
+ * "malware_download" stays).
  */
 void
 chousa_esc_md(struct chousa_buf *b, const char *s, size_t len)
@@ -259,8 +261,16 @@ chousa_esc_md(struct chousa_buf *b, const char *s, size_t len)
 			if (m == 0 || !is_alnum_cp(prev) || !is_alnum_cp(next))
 				chousa_buf_addch(b, '\\');
 			chousa_buf_addch(b, '_');
-		} else {
-			if (cp < 0x80 && strchr("\\`*[]<>&|~", (int)cp) != NULL)
+		} else if (cp == '<')
+			chousa_buf_add(b, "&lt;", 4);
+		else if (cp == '>')
+			chousa_buf_add(b, "&gt;", 4);
+		else if (cp == '&')
+			chousa_buf_add(b, "&amp;", 5);
+		else {
+			/* "](" would open a link's target, whatever came before. */
+			if ((cp < 0x80 && strchr("\\`*[]|~", (int)cp) != NULL) ||
+			    (cp == '(' && prev == ']'))
 				chousa_buf_addch(b, '\\');
 			chousa_buf_add(b, s + i, n);
 		}

@@ -20,7 +20,7 @@ inv() { "$CHOUSA" investigate --offline "$@"; }
 
 # ---- an e-mail address: its domain's evidence ----
 check email_domain_found 1 inv billing@www.dnautik.com
-expect email_domain_verdict '^Verdict: suspicious: its domain www\[\.\]dnautik\[\.\]com is listed by URLhaus and ThreatFox' "$T/out"
+expect email_domain_verdict '^Verdict: suspicious: its domain www\[\.\]dnautik\[\.\]com is listed by URLhaus, ThreatFox and Imported lists' "$T/out"
 expect email_domain_family '^Family: +Emotet \(win\.emotet\)' "$T/out"
 expect email_domain_asked '^  ThreatFox +hit +about www\[\.\]dnautik\[\.\]com' "$T/out"
 expect email_conclusion 'billing\[@\]www\[\.\]dnautik\[\.\]com itself is not listed, but its domain' "$T/out"

@@ -49,7 +49,7 @@ else ok defang_checker_catches_live; fi
 expect html_conclusion_defanged '<section class="conclusion"><h3>Conclusion</h3><p><code>|<p>www\[\.\]dnautik\[\.\]com is listed' "$T/r.html"
 refute html_conclusion_no_live 'class="conclusion".*[^[]www\.dnautik\.com' "$T/r.html"
 # A reference site named in a sentence stays as written.
-expect text_sentence_defanged '^  www\[\.\]dnautik\[\.\]com is listed by URLhaus and ThreatFox' "$T/r.text"
+expect text_sentence_defanged '^  www\[\.\]dnautik\[\.\]com is listed by URLhaus, ThreatFox and Imported lists' "$T/r.text"
 
 # ---- Markdown, raw and rendered ----
 refute md_raw_no_escaped_dots '\\\.' "$T/r.md"

@@ -28,7 +28,7 @@ grep -E '^  (malicious|suspicious|unknown) ' "$T/out" | head -n 3 |
     awk '{print $1}' | tr '\n' ' ' > "$T/order"
 [ "$(cat "$T/order")" = "malicious suspicious unknown " ] &&
 	ok triage_sorted_by_severity || not_ok triage_sorted_by_severity "$(cat "$T/order")"
-expect triage_row_evidence '^  malicious +www\[\.\]dnautik\[\.\]com +Emotet 9[0-9]% +listed by URLhaus and ThreatFox' "$T/out"
+expect triage_row_evidence '^  malicious +www\[\.\]dnautik\[\.\]com +Emotet 9[0-9]% +listed by URLhaus, ThreatFox and Imported lists' "$T/out"
 # The details follow in the table's order.
 grep -n -E '^(www\[\.\]dnautik\[\.\]com|162\[\.\]243\[\.\]103\[\.\]0/24|unknown-host-4821\[\.\]example\[\.\]net)  \(' "$T/out" |
     cut -d: -f2 | awk '{print $1}' | tr '\n' ' ' > "$T/details"
@@ -98,7 +98,7 @@ then ok phish_header_context; else not_ok phish_header_context "$(tail -n 2 "$T/
 
 # ---- the table in the other formats ----
 check md_triage 1 inv --format md www.dnautik.com 162.243.103.0/24
-expect md_triage_table '^\| malicious \| `www\[\.\]dnautik\[\.\]com` \| Emotet \| 9[0-9]% \| listed by URLhaus and ThreatFox \|$' "$T/out"
+expect md_triage_table '^\| malicious \| `www\[\.\]dnautik\[\.\]com` \| Emotet \| 9[0-9]% \| listed by URLhaus, ThreatFox and Imported lists \|$' "$T/out"
 check html_triage 1 inv --format html www.dnautik.com 162.243.103.0/24
 expect html_triage_section '<section class="triage"><h2>Triage of 2 inputs</h2>' "$T/out"
 expect html_triage_links '<a href="#report-1"><code>www\[\.\]dnautik\[\.\]com</code></a>' "$T/out"

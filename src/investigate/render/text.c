@@ -207,6 +207,13 @@ esc(struct chousa_render *r, const char *s)
 }
 
 /* A link: escaped, never defanged (it points at the source's page). */
+/* Whether a reference is a web address, printed whole so it pastes. */
+static int
+is_link(const char *s)
+{
+	return strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0;
+}
+
 static void
 esc_link(struct chousa_render *r, const char *s)
 {
@@ -396,7 +403,13 @@ finding(struct chousa_render *r, const struct chousa_report *rep,
 		esc(r, f->detail);
 		line_end(r);
 	}
-	if (f->reference != NULL) {
+	if (f->reference != NULL && !is_link(f->reference)) {
+		/* A description (a MISP event's title) reads as prose. */
+		line_begin(r);
+		chousa_buf_adds(r->out, "      ");
+		sentence(r, rep, f->reference);
+		line_end(r);
+	} else if (f->reference != NULL) {
 		chousa_buf_adds(r->out, "      ");
 		color(r, C_DIM);
 		esc_link(r, f->reference);
