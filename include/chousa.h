@@ -38,5 +38,6 @@
 #include "chousa/investigate.h"
 #include "chousa/http.h"
 #include "chousa/sweep.h"
+#include "chousa/render.h"
 
 #endif /* CHOUSA_H */
