@@ -15,6 +15,7 @@ extern const struct cli_cmd cmd_investigate;
 extern const struct cli_cmd cmd_import, cmd_lookup, cmd_db, cmd_update;
 extern const struct cli_cmd cmd_sources, cmd_cache;
 extern const struct cli_cmd cmd_sweep;
+extern const struct cli_cmd cmd_serve, cmd_token;
 
 /* Every command, in the order --help lists them. */
 const struct cli_cmd *const cli_commands[] = {
@@ -32,6 +33,8 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_sources,
 	&cmd_cache,
 	&cmd_sweep,
+	&cmd_serve,
+	&cmd_token,
 	NULL
 };
 

@@ -39,5 +39,6 @@
 #include "chousa/http.h"
 #include "chousa/sweep.h"
 #include "chousa/render.h"
+#include "chousa/serve.h"
 
 #endif /* CHOUSA_H */

@@ -7,9 +7,11 @@ set -eu
 
 group=${1:-build}
 build_pkgs="make gcc pkg-config libc6-dev libpsl-dev libidn2-dev libsqlite3-dev
-libcurl4-openssl-dev libyajl-dev libarchive-dev zlib1g-dev libpcap-dev libssl-dev"
+libcurl4-openssl-dev libyajl-dev libarchive-dev zlib1g-dev libpcap-dev libssl-dev
+libmicrohttpd-dev"
 test_pkgs="$build_pkgs clang python3 sqlite3 ripgrep gzip zip unzip openssl
-libclang-rt-14-dev iproute2 util-linux chromium graphviz tshark"
+libclang-rt-14-dev iproute2 util-linux chromium graphviz tshark
+chromium-driver python3-selenium nodejs wrk"
 
 case "$group" in
 build) want=$build_pkgs ;;
@@ -18,6 +20,11 @@ test) want=$test_pkgs ;;
 esac
 
 missing=""
+# npm comes with NodeSource's nodejs, and as a package of its own with
+# Debian's: ask for it only when there is no npm at all.
+if [ "$group" = test ] && ! command -v npm >/dev/null 2>&1; then
+	missing=" npm"
+fi
 for p in $want; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 	    grep -q "install ok installed"; then

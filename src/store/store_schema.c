@@ -120,6 +120,20 @@ static const char schema_v2[] =
 	" covers_id INTEGER NOT NULL,"
 	" keys INTEGER NOT NULL);";
 
+/*
+ * Version 2 -> 3: the team server's API tokens (src/store/store_tokens.c).
+ * Only a token's SHA-256 is kept; the token itself is shown once.
+ */
+static const char schema_v3[] =
+	"CREATE TABLE tokens ("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL,"
+	" role TEXT NOT NULL,"
+	" hash TEXT NOT NULL UNIQUE,"
+	" created_at INTEGER NOT NULL,"
+	" revoked_at INTEGER);"
+	"CREATE INDEX tokens_name ON tokens(name);";
+
 /* The unique key, which a bulk load drops with the others. */
 #define KEY_INDEX "CREATE UNIQUE INDEX IF NOT EXISTS indicators_key" \
 	" ON indicators(vhash, type, source);"
@@ -194,6 +208,7 @@ merge_duplicates(struct chousa_store *st, int64_t *merged, int64_t *updated,
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	schema_v1,
 	schema_v2,
+	schema_v3,
 };
 
 int

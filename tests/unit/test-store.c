@@ -90,7 +90,7 @@ test_schema(void)
 	rc = chousa_store_open(&st, p, 0, &err);
 	T_OK("open_creates_store", rc == CHOUSA_OK);
 	chousa_store_close(st);
-	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 2);
+	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 3);
 	T_INTEQ("application_id_set", pragma(p, "PRAGMA application_id"),
 	    0x43485341);
 	T_INTEQ("wal_mode", pragma(p, "PRAGMA journal_mode = WAL") >= 0, 1);
@@ -128,7 +128,7 @@ test_schema(void)
 	rc = chousa_store_open(&st, q, 0, &err);
 	T_OK("v0_store_migrates", rc == CHOUSA_OK);
 	chousa_store_close(st);
-	T_INTEQ("v0_store_now_v2", pragma(q, "PRAGMA user_version"), 2);
+	T_INTEQ("v0_store_now_current", pragma(q, "PRAGMA user_version"), 3);
 	/* Read-only never creates. */
 	rc = chousa_store_open(&st, tmp_path("missing.db"),
 	    CHOUSA_STORE_READONLY, &err);
