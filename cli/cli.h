@@ -47,6 +47,7 @@ struct cli_global {
 	int		 quiet;
 	int		 verbose;
 	int		 color;		/* -1 auto, 0 never, 1 always */
+	const char	*server;	/* --server URL, or NULL */
 };
 extern struct cli_global g_opt;
 
@@ -103,6 +104,14 @@ const char *cli_db_path(void);
 struct chousa_store *cli_open_store(unsigned flags);
 /* Load the config from --config/CHOUSA_CONFIG/default, or exit. */
 struct chousa_config *cli_load_config(void);
+
+/*
+ * The team server to ask (--server, [server] url, CHOUSA_SERVER_URL), or
+ * NULL to work locally; and running cmd there (cli/client.c), which
+ * returns the exit status the server says.
+ */
+const char *cli_server_url(int argc, char **argv);
+int	cli_remote(const struct cli_cmd *cmd, int argc, char **argv);
 
 /* Die-on-failure allocation; only cli/ may use these (tmux xmalloc). */
 void	*xmalloc(size_t size);

@@ -314,6 +314,9 @@ run_extract(const struct cli_cmd *self, int argc, char **argv)
 	int c, i, json = 0, defang = 0, threads = default_threads();
 	char *end;
 
+	if (cli_server_url(argc, argv) != NULL)
+		return cli_remote(self, argc, argv);
+
 	r = xmalloc(sizeof(*r));
 	memset(r, 0, sizeof(*r));
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {

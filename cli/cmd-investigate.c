@@ -153,6 +153,9 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 	int c, extract = 0, found = 0, bad = 0, failed = 0, answered = 0;
 	size_t i, k;
 
+	if (cli_server_url(argc, argv) != NULL)
+		return cli_remote(self, argc, argv);
+
 	memset(&io, 0, sizeof(io));
 	memset(&ro, 0, sizeof(ro));
 	ro.defang = 1;

@@ -72,6 +72,9 @@ run_lookup(const struct cli_cmd *self, int argc, char **argv)
 	int c, i, json = 0, first = 1, status = EXIT_CLEAN;
 	unsigned long lineno = 0;
 
+	if (cli_server_url(argc, argv) != NULL)
+		return cli_remote(self, argc, argv);
+
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
 		if (c == OPT_JSON)
 			json = 1;

@@ -147,6 +147,9 @@ run_sources(const struct cli_cmd *self, int argc, char **argv)
 	const char *arg;
 	int c, json = 0, do_check = 0, status;
 
+	if (cli_server_url(argc, argv) != NULL)
+		return cli_remote(self, argc, argv);
+
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
 		if (c == OPT_JSON)
 			json = 1;

@@ -80,6 +80,9 @@ take_global(int argc, char **argv, int *i)
 	} else if (strncmp(a, "--config", 8) == 0) {
 		slot = &g_opt.config;
 		n = 8;
+	} else if (strncmp(a, "--server", 8) == 0) {
+		slot = &g_opt.server;
+		n = 8;
 	}
 	if (slot == NULL)
 		return 0;

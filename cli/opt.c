@@ -9,10 +9,10 @@
 
 #include "cli.h"
 
-struct cli_global g_opt = { NULL, NULL, 0, 0, -1 };
+struct cli_global g_opt = { NULL, NULL, 0, 0, -1, NULL };
 int cli_optind = 1;
 
-enum { OPT_DB = 1000, OPT_CONFIG, OPT_COLOR, OPT_NO_COLOR, OPT_HELP };
+enum { OPT_DB = 1000, OPT_CONFIG, OPT_COLOR, OPT_NO_COLOR, OPT_HELP, OPT_SERVER };
 
 static const struct cli_opt global_opts[] = {
 	{ OPT_DB, "db", "PATH", "Use the store at PATH (default "
@@ -26,6 +26,11 @@ static const struct cli_opt global_opts[] = {
 	{ OPT_COLOR, "color", "WHEN", "Colour output: auto (on a TTY, unless "
 	    "NO_COLOR is set), always or never." },
 	{ OPT_NO_COLOR, "no-color", NULL, "The same as --color=never." },
+	{ OPT_SERVER, "server", "URL", "Ask the team server at URL (chousa "
+	    "serve) instead of the local store and keys: investigate, lookup, "
+	    "extract and sources print the same output and end with the same "
+	    "status.  Also [server] url or CHOUSA_SERVER_URL; the token is "
+	    "[server] api_key or CHOUSA_SERVER_KEY." },
 	{ OPT_HELP, "help", NULL, "Print this help and exit." },
 	{ 0 }
 };
@@ -121,6 +126,9 @@ cli_getopt(const struct cli_cmd *cmd, int argc, char **argv,
 			continue;
 		case OPT_CONFIG:
 			g_opt.config = optarg;
+			continue;
+		case OPT_SERVER:
+			g_opt.server = optarg;
 			continue;
 		case 'q':
 			if (find_opt(cmd, 'q') != NULL)

@@ -461,9 +461,12 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 		struct extract_req x;
 		struct chousa_err err = { 0 };
 
+		/* As investigate --extract: public addresses, each once. */
 		memset(&x, 0, sizeof(x));
 		x.text = text;
 		x.len = strlen(text);
+		x.public_only = 1;
+		x.unique = 1;
 		x.a = r->a;
 		if (op_extract(&x, NULL, &err) != CHOUSA_OK) {
 			internal(r, &err);

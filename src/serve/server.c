@@ -341,11 +341,59 @@ header_safe(struct chousa_arena *a, const char *s)
 	return out;
 }
 
+/* The exit status the CLI gives an answer with this HTTP status. */
+static int
+exit_for_status(int status)
+{
+	if (status == 400 || status == 405)
+		return 2;		/* usage */
+	if (status == 404 || status == 413 || status == 415)
+		return 3;		/* bad input */
+	if (status >= 500 && status != 503)
+		return 5;		/* internal */
+	return 4;			/* refused, rate limit, unavailable */
+}
+
+/*
+ * `chousa --server` asks with cli=1: the answer is then framed as
+ * "chousa/1 EXIT\n", a "W warning" or "E error" line each, an empty line
+ * and the output, so the CLI prints what it would locally and ends the
+ * same way without reading any header.
+ */
+static void
+cli_frame(struct sreq *r)
+{
+	struct chousa_buf b;
+	size_t i;
+
+	chousa_buf_init(&b, SERVE_MAX_OUTPUT + 65536);
+	chousa_buf_addf(&b, "chousa/1 %d\n", r->status < 400 &&
+	    r->exit_status >= 0 ? r->exit_status : exit_for_status(r->status));
+	for (i = 0; i < r->warn.n && i < 8; i++) {
+		chousa_buf_adds(&b, "W ");
+		chousa_esc_text(&b, r->warn.msg[i], strcspn(r->warn.msg[i],
+		    "\n"));
+		chousa_buf_addch(&b, '\n');
+	}
+	if (r->status >= 400 && r->refusal != NULL) {
+		chousa_buf_adds(&b, "E ");
+		chousa_esc_text(&b, r->refusal, strcspn(r->refusal, "\n"));
+		chousa_buf_addch(&b, '\n');
+	}
+	chousa_buf_addch(&b, '\n');
+	if (r->status < 400)
+		chousa_buf_add(&b, r->out.data, r->out.len);
+	chousa_buf_release(&r->out);
+	r->out = b;
+	r->ctype = "application/vnd.chousa.cli";
+}
+
 static enum MHD_Result
 respond(struct sreq *r)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ok;
+	const char *cli;
 	char num[16];
 	size_t i;
 
@@ -361,6 +409,10 @@ respond(struct sreq *r)
 	}
 	if (r->out.len == 0 && r->status >= 400)
 		req_error(r, r->status, "%s", reason_phrase(r->status));
+	cli = req_arg(r, "cli");
+	if (cli != NULL && strcmp(cli, "1") == 0 && r->route != NULL &&
+	    !(r->route->flags & ROUTE_WEB))
+		cli_frame(r);
 	resp = MHD_create_response_from_buffer(r->out.len, r->out.data,
 	    MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
