@@ -11,7 +11,7 @@ libcurl4-openssl-dev libyajl-dev libarchive-dev zlib1g-dev libpcap-dev libssl-de
 libmicrohttpd-dev"
 test_pkgs="$build_pkgs clang python3 sqlite3 ripgrep gzip zip unzip openssl
 libclang-rt-14-dev iproute2 util-linux chromium graphviz tshark
-chromium-driver python3-selenium nodejs wrk"
+chromium-driver python3-selenium nodejs wrk curl"
 
 case "$group" in
 build) want=$build_pkgs ;;

@@ -21,7 +21,7 @@ const char *chousa_role_name(int role);		/* "read", ... */
 /* The role named s; CHOUSA_ROLE_NONE when it is no role. */
 int	chousa_role_parse(const char *s);
 
-/* A token's text: "chousa_" and 43 characters of base64url. */
+/* A token's text: "chousa_" and 45 characters of base64url (270 bits). */
 #define CHOUSA_TOKEN_SIZE	52
 
 /*

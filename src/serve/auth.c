@@ -73,7 +73,7 @@ auth_random(char *out, size_t n)
 			return -1;
 		got += (size_t)k;
 	}
-	/* 6 random bits per character: 43 characters hold 258. */
+	/* 6 random bits per character: a token's 45 hold 270. */
 	for (i = 0; i < n; i++)
 		out[i] = b64[raw[i] & 63];
 	out[n] = '\0';
@@ -102,7 +102,7 @@ token_hash(const char *token, char hex[65])
 	store_sha256_hex(&c, hex);
 }
 
-/* "chousa_" and 43 base64url characters, nothing else. */
+/* "chousa_" and 45 base64url characters, nothing else. */
 static int
 token_well_formed(const char *t)
 {
