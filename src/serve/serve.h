@@ -268,6 +268,7 @@ struct sreq {
 	const char		*hdr_value[8];
 	size_t			 n_hdr;
 	int			 exit_status;	/* -1: no Chousa-Exit header */
+	int			 csp_set;	/* the handler set its own CSP */
 	struct warnings		 warn;
 	/* An investigation in flight, and what to do when it is done. */
 	struct invjob		*job;
