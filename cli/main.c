@@ -15,7 +15,7 @@ extern const struct cli_cmd cmd_investigate;
 extern const struct cli_cmd cmd_import, cmd_lookup, cmd_db, cmd_update;
 extern const struct cli_cmd cmd_sources, cmd_cache;
 extern const struct cli_cmd cmd_sweep;
-extern const struct cli_cmd cmd_serve, cmd_token;
+extern const struct cli_cmd cmd_serve, cmd_token, cmd_mcp;
 
 /* Every command, in the order --help lists them. */
 const struct cli_cmd *const cli_commands[] = {
@@ -35,6 +35,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_sweep,
 	&cmd_serve,
 	&cmd_token,
+	&cmd_mcp,
 	NULL
 };
 

@@ -31,7 +31,24 @@ for p in $want; do
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
+# The MCP test's reference client (tests/mcp/package-lock.json) from the
+# npm registry.  Without it the test cannot run: fail, never skip.
+npm_deps() {
+	[ "$group" = test ] || return 0
+	mcp="$(dirname "$0")/../tests/mcp"
+	[ -d "$mcp/node_modules/@modelcontextprotocol/sdk" ] && return 0
+	echo "chousa: installing the MCP test client (npm ci in tests/mcp)" >&2
+	if ! (cd "$mcp" && npm ci --no-audit --no-fund >&2); then
+		echo "chousa: npm could not install tests/mcp from its registry" \
+		    "(offline?); the MCP test needs it" >&2
+		exit 1
+	fi
+}
+
+if [ -z "$missing" ]; then
+	npm_deps
+	exit 0
+fi
 
 echo "chousa: installing missing packages:$missing" >&2
 if [ "$(id -u)" -eq 0 ]; then
@@ -49,3 +66,4 @@ if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/d
 fi
 # shellcheck disable=SC2086
 $sudo apt-get install -y -q --no-install-recommends $missing >&2
+npm_deps
