@@ -202,6 +202,7 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	} else
 		so.update_exe = argv[0];
 	so.log = log_line;
+	so.verbose = g_opt.verbose;
 	/* Signals are taken by sigwait below, not by the server's threads. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);

@@ -51,6 +51,7 @@ struct chousa_serve_opts {
 	const char	*update_exe;	/* the chousa binary to run updates */
 	chousa_serve_log_fn log;
 	void		*log_arg;
+	int		 verbose;	/* also log clients' protocol errors */
 };
 
 struct chousa_server;

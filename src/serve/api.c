@@ -15,9 +15,45 @@
 
 /* ---- request bodies ---- */
 
+/*
+ * The members each request body may have: anything else is a mistake
+ * worth a 400 (a misspelt "ofline" must not run online).
+ */
+static const char *const lookup_keys[] = {
+	"indicator", "indicators", "format", NULL
+};
+static const char *const extract_keys[] = {
+	"text", "types", "unique", "public_only", "defang", "format", NULL
+};
+static const char *const investigate_keys[] = {
+	"indicator", "indicators", "text", "format", "offline", "refresh",
+	"exhaustive", "no_defang", "color", "depth", "max_samples", "budget",
+	"sources", "at", NULL
+};
+static const char *const token_keys[] = { "name", "role", NULL };
+
+/* 1 when every member of v is in keys; else 0 with a 400 set. */
+static int
+known_members(struct sreq *r, yajl_val v, const char *const *keys)
+{
+	size_t i, k;
+
+	for (i = 0; i < v->u.object.len; i++) {
+		for (k = 0; keys[k] != NULL; k++)
+			if (strcmp(v->u.object.keys[i], keys[k]) == 0)
+				break;
+		if (keys[k] == NULL) {
+			req_error(r, 400, "unknown member '%.40s'",
+			    v->u.object.keys[i]);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /* The body as a JSON object, or NULL with a 400 answer set. */
 static yajl_val
-body_object(struct sreq *r)
+body_object(struct sreq *r, const char *const *keys)
 {
 	char why[128];
 	yajl_val v;
@@ -34,6 +70,10 @@ body_object(struct sreq *r)
 	if (!YAJL_IS_OBJECT(v)) {
 		jt_free(v);
 		req_error(r, 400, "the body must be a JSON object");
+		return NULL;
+	}
+	if (!known_members(r, v, keys)) {
+		jt_free(v);
 		return NULL;
 	}
 	return v;
@@ -263,7 +303,7 @@ h_lookup(struct sreq *r)
 	int json, status, rc;
 
 	if (r->method == M_POST) {
-		v = body_object(r);
+		v = body_object(r, lookup_keys);
 		if (v == NULL)
 			return 0;
 	}
@@ -324,7 +364,7 @@ h_extract(struct sreq *r)
 	if (is_json_body(r)) {
 		yajl_val t;
 
-		v = body_object(r);
+		v = body_object(r, extract_keys);
 		if (v == NULL)
 			return 0;
 		t = jt_get(v, "text");
@@ -552,7 +592,7 @@ h_investigate(struct sreq *r)
 	if (j == NULL)
 		return req_error(r, 500, "out of memory");
 	if (r->method == M_POST) {
-		v = body_object(r);
+		v = body_object(r, investigate_keys);
 		if (v == NULL)
 			return 0;
 	}
@@ -601,7 +641,7 @@ h_tokens_create(struct sreq *r)
 	struct chousa_err err = { 0 };
 	char token[CHOUSA_TOKEN_SIZE + 1];
 	const char *name, *role;
-	yajl_val v = body_object(r);
+	yajl_val v = body_object(r, token_keys);
 	int bad = 0, rl;
 
 	if (v == NULL)

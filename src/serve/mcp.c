@@ -601,8 +601,9 @@ h_mcp(struct sreq *r)
 	if (rc != ROUTE_PENDING) {
 		if (r->out.len == 0)
 			r->status = 202;	/* a notification */
-		else if (strstr(r->out.data, "\"code\":-32700") != NULL)
-			r->status = 400;
+		else if (strstr(r->out.data, "\"code\":-32700") != NULL ||
+		    strstr(r->out.data, "\"code\":-32600") != NULL)
+			r->status = 400;	/* not JSON-RPC at all */
 		return 0;
 	}
 	for (i = 0; i < j->n_inputs; i++)

@@ -57,11 +57,17 @@ mhd_log(void *arg, const char *fmt, va_list ap)
 	char msg[512];
 	size_t n;
 
+	/*
+	 * Once it runs, what the library says is about clients' mistakes,
+	 * which are answered and audited: logging each would let anyone
+	 * fill the log.  Before, it says why the server cannot start.
+	 */
+	if (s->d != NULL && !s->opts.verbose)
+		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
 		msg[--n] = '\0';
-	/* Client mistakes are answered and audited, not logged twice. */
 	if (s->opts.log != NULL)
 		s->opts.log(s->opts.log_arg, msg);
 }
@@ -596,7 +602,7 @@ admit(struct sreq *r)
 	r->body.max = rt->max_body > 0 ? rt->max_body : 1;
 	auth_identify(r->srv, r, &refusal);
 	if (r->who.role < rt->role) {
-		if (rt->flags & ROUTE_WEB) {
+		if ((rt->flags & ROUTE_WEB) && r->method != M_POST) {
 			/* A page: to the sign-in form, not a bare 401. */
 			r->refusal = refusal != NULL ? refusal : "no session";
 			r->status = 303;
