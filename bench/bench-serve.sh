@@ -68,15 +68,16 @@ done = function(summary, latency, requests)
     summary.errors.status, latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
 end
 EOF2
-sed -e 's|return wrk.format("GET", "/api/v1/lookup?indicator=" .. enc(iocs\[n % #iocs + 1\]))|return wrk.format("POST", "/api/v1/investigate", {["Content-Type"] = "application/json"}, "{\\"indicator\\":\\"" .. iocs[n % #iocs + 1] .. "\\",\\"offline\\":true,\\"format\\":\\"json\\"}")|' \
+sed -e 's|return wrk.format("GET", "/api/v1/lookup?indicator=" .. enc(iocs\[n % #iocs + 1\]))|return wrk.format("POST", "/api/v1/investigate", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer '"$TOKEN"'"}, "{\\"indicator\\":\\"" .. iocs[n % #iocs + 1] .. "\\",\\"offline\\":true,\\"format\\":\\"json\\"}")|' \
     "$W/lookup.lua" > "$W/investigate.lua"
 
+rm -f "$W/port"
 "$CHOUSA" serve --listen 127.0.0.1:0 --port-file "$W/port" --audit-log "$W/audit.log" 2> "$W/serve.log" &
 srv=$!
 trap 'kill $srv 2>/dev/null' EXIT INT TERM
 i=0
 while [ ! -s "$W/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-rm -f "$W/port.read"
+
 URL="http://127.0.0.1:$(cat "$W/port")"
 # Warm the store's pages, as a server that has run a while has them.
 wrk -t 1 -c 4 -d 5 -s "$W/lookup.lua" "$URL" > /dev/null 2>&1 || true
