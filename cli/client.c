@@ -143,7 +143,7 @@ exchange(struct remote *rm, const char *method, const char *path)
 	if (a.body.len < 11 || strncmp(p, "chousa/1 ", 9) != 0)
 		cli_die(EXIT_SOURCE, "'%s' answered HTTP %ld, not as a chousa "
 		    "server", rm->url, a.status);
-	status = atoi(p + 9);
+	status = (int)strtol(p + 9, NULL, 10);
 	nl = memchr(p, '\n', (size_t)(end - p));
 	p = nl != NULL ? nl + 1 : end;
 	while (p < end && *p != '\n') {

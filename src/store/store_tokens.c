@@ -74,6 +74,7 @@ chousa_store_token_find(struct chousa_store *st, struct chousa_arena *a,
 	sqlite3_stmt *s = NULL;
 	int rc;
 
+	memset(&t, 0, sizeof(t));
 	if (sqlite3_prepare_v2(store_db(st), "SELECT id, name, role,"
 	    " created_at, coalesce(revoked_at, 0) FROM tokens WHERE hash = ?1",
 	    -1, &s, NULL) != SQLITE_OK) {
