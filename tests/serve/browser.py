@@ -18,6 +18,7 @@ import zlib
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 URL, TOKEN, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3]
 EMAIL = open(os.path.join(os.path.dirname(__file__), "..", "..", "demo",
@@ -92,6 +93,17 @@ def png_pixels(data):
     return w, h, rows
 
 
+def wait_for(d, css):
+    """Until the page that the last click loads shows css (a loaded
+    machine may take a while); False when it never does."""
+    try:
+        WebDriverWait(d, 90).until(
+            lambda x: x.find_elements(By.CSS_SELECTOR, css))
+        return True
+    except Exception:
+        return False
+
+
 def console_errors(d):
     return [e for e in d.get_log("browser") if e.get("level") == "SEVERE"]
 
@@ -102,14 +114,18 @@ def sign_in(d):
           d.current_url)
     d.find_element(By.ID, "token").send_keys(TOKEN)
     d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(d, "#triage-form")
 
 
 def triage(d, tag):
     d.find_element(By.ID, "text").send_keys(EMAIL + "\nalso " + HOSTILE +
                                              "\n")
     d.find_element(By.CSS_SELECTOR, "#triage-form button[type=submit]").click()
+    wait_for(d, "#triage tbody tr")
     rows = d.find_elements(By.CSS_SELECTOR, "#triage tbody tr")
     check(tag + "triage_table_has_rows", len(rows) >= 3, len(rows))
+    if not rows:
+        return rows
     verdicts = [r.find_element(By.CSS_SELECTOR, ".badge").text.lower()
                 for r in rows]
     order = {"malicious": 0, "suspicious": 1, "unknown": 2, "benign": 3,
@@ -133,10 +149,13 @@ try:
           c.get("httpOnly") and c.get("sameSite") == "Strict", c)
     check("token_not_in_cookie", TOKEN not in str(d.get_cookies()), "")
     rows = triage(d, "")
+    if not rows:
+        sys.exit(1)
     check("filter_box_shown_by_script",
           d.find_element(By.ID, "triage-filter").is_displayed(), "hidden")
     link = rows[0].find_element(By.CSS_SELECTOR, "a")
     link.click()
+    wait_for(d, "svg")
     check("report_opens", "investigation report" in d.title, d.title)
     check("report_names_family", "Emotet" in d.page_source, "")
     svgs = d.find_elements(By.CSS_SELECTOR, "svg")
@@ -176,7 +195,8 @@ d = browser(js=False)
 try:
     sign_in(d)
     rows = triage(d, "nojs_")
-    rows[0].find_element(By.CSS_SELECTOR, "a").click()
+    rows and rows[0].find_element(By.CSS_SELECTOR, "a").click()
+    wait_for(d, "svg")
     check("nojs_report_opens", "investigation report" in d.title and
           d.find_elements(By.CSS_SELECTOR, "svg"), d.title)
 finally:
