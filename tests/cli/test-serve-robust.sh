@@ -133,7 +133,9 @@ malpedia_url = http://127.0.0.1:$WP/malpedia.json
 EOF2
 chmod 600 "$T/uconfig"
 TOKEN=$("$CHOUSA" -q token create --role read watcher)
-count() { sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators WHERE source = 'urlhaus'" 2> /dev/null; }
+# (The busy timeout: a killed first import leaves a hot journal that the
+# next reader rolls back under a lock the others then wait for.)
+count() { sqlite3 -cmd ".timeout 5000" "$CHOUSA_DB" "SELECT count(*) FROM indicators WHERE source = 'urlhaus'" 2> /dev/null; }
 # A reader that records every count it sees, as any request would.
 ( while :; do count; sleep 0.02; done ) > "$T/seen" 2> /dev/null &
 READER=$!
@@ -165,8 +167,8 @@ if [ -n "$child" ] && [ -n "$st" ] && [ "$st" != Z ]; then
 	not_ok update_child_dies_with_server "pid $child still runs"
 	kill -9 "$child" 2> /dev/null
 else ok update_child_dies_with_server; fi
-[ "$(sqlite3 "$CHOUSA_DB" 'PRAGMA integrity_check')" = ok ] && ok store_intact_after_kill ||
-	not_ok store_intact_after_kill "$(sqlite3 "$CHOUSA_DB" 'PRAGMA integrity_check' 2>&1 | head -n 2)"
+[ "$(sqlite3 -cmd ".timeout 5000" "$CHOUSA_DB" 'PRAGMA integrity_check')" = ok ] && ok store_intact_after_kill ||
+	not_ok store_intact_after_kill "$(sqlite3 -cmd ".timeout 5000" "$CHOUSA_DB" 'PRAGMA integrity_check' 2>&1 | head -n 2)"
 c=$(count)
 [ "$c" = 0 ] || [ "$c" = $N ] && ok "no_half_feed_after_kill ($c)" || not_ok no_half_feed_after_kill "$c rows"
 [ ! -f "$CHOUSA_DB.last-update" ] && ok killed_update_not_recorded || not_ok killed_update_not_recorded "recorded"
