@@ -16,8 +16,10 @@ PREFIX     ?= /usr/local
 DEPS        = libpsl libidn2 sqlite3 yajl zlib
 # Loaded with dlopen on first use, not linked (src/base/dynlib.h): their headers
 # are needed, and the soname of the library the headers belong to.  So is
-# libcrypto's, for SHA-256 when it is there (src/base/sha256.c).
-DLOPEN_DEPS = libcurl libarchive libpcap libmicrohttpd
+# libcrypto's, for SHA-256 when it is there (src/base/sha256.c), ICU's,
+# for international host names (src/ioc/ioc-idna.c), and libmicrohttpd, for
+# the team server (src/serve/).
+DLOPEN_DEPS = libcurl libarchive libpcap icu-uc libmicrohttpd
 soname      = $(shell objdump -p $$($(CC) -print-file-name=lib$(1).so) 2>/dev/null | sed -n 's/^ *SONAME *//p')
 WERROR     ?= -Werror
 
@@ -30,7 +32,7 @@ CPPFLAGS   += -D_GNU_SOURCE -Iinclude -Isrc \
 sodef       = $(if $(call soname,$(1)),-DCHOUSA_SONAME_$(2)='"$(call soname,$(1))"')
 SONAMES    := $(call sodef,curl,CURL) $(call sodef,archive,ARCHIVE) \
               $(call sodef,pcap,PCAP) $(call sodef,crypto,CRYPTO) \
-              $(call sodef,microhttpd,MHD)
+              $(call sodef,icuuc,ICUUC) $(call sodef,microhttpd,MHD)
 CPPFLAGS   += $(SONAMES)
 LDLIBS     += $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null) -ldl -lpthread -lm
 
@@ -48,6 +50,12 @@ ifdef INJECT
 override BUILD := $(BUILD)-inject
 CPPFLAGS   += -DCHOUSA_INJECT
 endif
+
+# The data files under data/ (token lists, aliases) become C arrays that
+# src/investigate/data.c includes, so the tool needs no file at run time.
+DATA_TXT   := $(sort $(wildcard data/*.txt data/*/*.txt))
+DATA_H     := $(BUILD)/gen/chousa-data.h
+CPPFLAGS   += -I$(BUILD)/gen
 
 LIB_SRC    := $(sort $(wildcard src/*/*.c src/*/*/*.c))
 CLI_SRC    := $(sort $(wildcard cli/*.c))
@@ -68,6 +76,12 @@ all: chousa docs/chousa.1
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(DATA_H): $(DATA_TXT) scripts/gen-data.sh
+	@mkdir -p $(dir $@)
+	scripts/gen-data.sh $(DATA_TXT) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/src/investigate/data.o: $(DATA_H)
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@

@@ -9,6 +9,7 @@
 #   BENCH_EXTRACT_MB  corpus size in MiB (default 1024)
 #   GEN               gen_corpus.py when ../shared/bench/ has none
 #   BENCH_GEN_ONLY=1  only build the corpus
+#   CHOUSA_BEFORE     an older binary, timed in the same run when set
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -84,6 +85,12 @@ t_cat=$(secs "cat '$corpus' > /dev/null")
 t_ch=$(secs "'$CHOUSA' extract '$corpus' | wc -l")
 t_ch1=$(secs "'$CHOUSA' extract --threads 1 '$corpus' | wc -l")
 t_rg=$(secs "rg -o -e '$RE' '$corpus' | wc -l")
+before_row=""
+if [ -n "${CHOUSA_BEFORE:-}" ]; then
+	t_b=$(secs "'$CHOUSA_BEFORE' extract '$corpus' | wc -l")
+	n_b=$("$CHOUSA_BEFORE" extract "$corpus" | wc -l)
+	before_row=$(row "chousa extract, before (CHOUSA_BEFORE) — $n_b lines" "$t_b")
+fi
 t_rga=$(secs "rg --no-unicode -o -e '$RE' '$corpus' | wc -l")
 n_ch=$("$CHOUSA" extract "$corpus" | wc -l)
 n_rg=$(rg --no-unicode -o -e "$RE" "$corpus" | wc -l)
@@ -105,6 +112,7 @@ end), so CPU seconds (user + sys) are given beside wall seconds.
 $(row "cat FILE > /dev/null (read floor)" "$t_cat")
 $(row "chousa extract (default threads) — $n_ch lines" "$t_ch")
 $(row "chousa extract --threads 1" "$t_ch1")
+$before_row
 $(row "rg -o REGEX (Unicode, the default)" "$t_rg")
 $(row "rg --no-unicode -o REGEX — $n_rg lines" "$t_rga")
 

@@ -11,15 +11,28 @@
 
 #include "chousa.h"
 
-/* Exit statuses: one stable table, documented in the man page and README. */
+/*
+ * Exit statuses: one stable table.  cli_exit_statuses[] (cli/opt.c) says
+ * what each means; --help and the man page print it, and a test holds the
+ * README's table to it.
+ */
 enum cli_exit {
 	EXIT_CLEAN = 0,		/* done, nothing malicious */
 	EXIT_FOUND = 1,		/* done, something malicious or suspicious */
 	EXIT_USAGE = 2,		/* usage error */
 	EXIT_BADINPUT = 3,	/* bad input */
 	EXIT_SOURCE = 4,	/* a network or source failure left no result */
-	EXIT_INTERNAL = 5	/* internal error */
+	EXIT_INTERNAL = 5,	/* internal error */
+	EXIT_BUSY = 6,		/* the store stayed busy past --wait */
+	EXIT_INTERRUPTED = 130	/* Ctrl-C: 128 + SIGINT, as shells say */
 };
+
+struct cli_exit_status {
+	int		 status;
+	const char	*meaning;	/* a sentence without its period */
+};
+/* The table, ending with a NULL meaning. */
+extern const struct cli_exit_status cli_exit_statuses[];
 
 /* One option.  id is the short letter, or a number >= 256 for long only. */
 struct cli_opt {
@@ -45,8 +58,10 @@ struct cli_global {
 	const char	*db;		/* --db or CHOUSA_DB, or NULL: default */
 	const char	*config;	/* --config or CHOUSA_CONFIG, or NULL */
 	int		 quiet;
-	int		 verbose;
+	int		 verbose;	/* -v counted: -vv is 2 */
 	int		 color;		/* -1 auto, 0 never, 1 always */
+	int		 json;		/* --json, for a command without its own */
+	int		 wait;		/* --wait seconds, -1: the default */
 	const char	*server;	/* --server URL, or NULL */
 };
 extern struct cli_global g_opt;
@@ -56,16 +71,47 @@ extern const struct cli_cmd *const cli_commands[];
 
 /*
  * Parse the next option of cmd (global ones included and handled here, and
- * --help, which prints and exits 0).  Returns the option id with *arg set,
- * or -1 at the end, with *optind_out the first operand.  A bad option
- * prints a usage error and exits EXIT_USAGE.
+ * -h/--help, which prints and exits 0).  Returns the option id with *arg
+ * set, or -1 at the end, with cli_optind the first operand.  A bad option
+ * ("--fromat", "-format" for --format) prints a usage error, with the
+ * option meant when it can tell, and exits EXIT_USAGE.  A --json given
+ * before the command name comes back as the command's own --json.
  */
 int	cli_getopt(const struct cli_cmd *cmd, int argc, char **argv,
 	    const char **arg);
 extern int cli_optind;
+/*
+ * Parse the global options before the command name (main.c); returns the
+ * index of the command name, argc when there is none.  --help and
+ * --version print and exit.
+ */
+int	cli_global_options(int argc, char **argv);
+/* The global options' table, for completion; ends with { 0 }. */
+extern const struct cli_opt cli_global_opts[];
 
 void	cli_help(const struct cli_cmd *cmd, FILE *fp);
 void	cli_man(FILE *fp);
+/* Roff-escape s for the man page: backslashes, dashes, leading dots. */
+void	cli_roff(FILE *fp, const char *s);
+/* The command named name, or NULL. */
+const struct cli_cmd *cli_find_command(const char *name);
+/* The commands' names, NULL-terminated; static. */
+const char *const *cli_command_names(void);
+/* The man page's configuration reference (cmd-config.c). */
+void	cli_config_man(FILE *fp);
+
+/*
+ * A name that names nothing: "unknown WHAT 'word'", with the closest of
+ * names (NULL-terminated) when one is close, as a usage error (exit 2).
+ */
+_Noreturn void cli_unknown_name(const struct cli_cmd *cmd, const char *what,
+	    const char *word, const char *const *names);
+/*
+ * No input was given and standard input is a terminal: print why and the
+ * usage, exit 2.  cli_getopt() does it for the commands that read
+ * standard input when given no operand; others call it themselves.
+ */
+_Noreturn void cli_no_input(const struct cli_cmd *cmd);
 
 /* Diagnostics on stderr as "chousa: message".  die* exit with status. */
 void	cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -77,7 +123,9 @@ _Noreturn void cli_usage_error(const struct cli_cmd *cmd, const char *fmt,
 	    ...) __attribute__((format(printf, 2, 3)));
 /* Exit status for a library rc (EPARSE -> 3, EHTTP -> 4, ENOMEM -> 5...). */
 int	cli_exit_for_rc(int rc);
-/* Print err's message and exit with the status its code maps to. */
+/* Print err's message (and for a busy store, --wait). */
+void	cli_warn_err(const struct chousa_err *err);
+/* cli_warn_err(), then exit with the status its code maps to. */
 _Noreturn void cli_die_err(const struct chousa_err *err);
 
 /* Whether to colour fp: a TTY, NO_COLOR unset, or --color=always. */
@@ -102,8 +150,36 @@ const char *cli_db_path(void);
  * one-line error and the right status.
  */
 struct chousa_store *cli_open_store(unsigned flags);
-/* Load the config from --config/CHOUSA_CONFIG/default, or exit. */
+/* mkdir -p, mode 0700, of the directory that holds path; or exit 3. */
+void	cli_make_parent_dirs(const char *path);
+/* How long to wait for a busy store: --wait, else the library's default. */
+int	cli_store_wait_ms(void);
+/*
+ * Load the config from --config/CHOUSA_CONFIG/default, or exit; each
+ * problem chousa_config_check() finds is a warning on stderr.
+ */
 struct chousa_config *cli_load_config(void);
+/*
+ * After a source's "key refused ..." (reason), append to b the likely
+ * cause: quotes, blanks or a comment in the key, a wrong length, a
+ * variable over the file (chousa_config_key_problem()).
+ */
+void	cli_key_hint(struct chousa_buf *b, const struct chousa_config *cfg,
+	    const char *source, const char *reason);
+/* The online sources' names (the config's source sections); static. */
+const char *const *cli_source_sections(void);
+
+/*
+ * Ctrl-C while a command writes to the store: the store's transaction is
+ * never committed, so it stays as it was.  cli_open_store() arms this for
+ * writing commands; the progress callback (called only while a file is
+ * read, before anything commits) then ends the run with
+ * "interrupted: the store is unchanged" and status 130.  A second Ctrl-C
+ * ends it at once.
+ */
+void	cli_interrupt_arm(void);
+/* Whether Ctrl-C was pressed since cli_interrupt_arm(). */
+int	cli_interrupted(void);
 
 /*
  * The team server to ask (--server, [server] url, CHOUSA_SERVER_URL), or
@@ -124,5 +200,16 @@ void	cli_flush(void);
 
 /* Read a whole file ("-" is stdin) up to max bytes; dies with status 3. */
 void	cli_read_file(const char *path, struct chousa_buf *out, size_t max);
+
+/*
+ * --json for the commands whose result is text or lines on stderr: one
+ * JSON object per imported file (state "imported", "not_modified",
+ * "failed" with err), and each line appended to b since from made a JSON
+ * string (refang, defang).
+ */
+void	cli_json_import(const char *source, const char *file,
+	    const char *state, const struct chousa_import_report *rep,
+	    const struct chousa_err *err);
+void	cli_json_lines(struct chousa_buf *b, size_t from);
 
 #endif /* CHOUSA_CLI_H */

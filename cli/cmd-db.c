@@ -85,8 +85,30 @@ stats_text(struct chousa_buf *b, const char *path,
 		chousa_buf_addch(b, '\n');
 	}
 	if (s->failed_imports > 0)
-		chousa_buf_addf(b, "\n%llu failed import(s) recorded\n",
+		chousa_buf_addf(b, "\nfailed imports (%llu recorded, nothing of "
+		    "them stored; the latest first):\n",
 		    (unsigned long long)s->failed_imports);
+	for (i = 0; i < s->n_failures; i++) {
+		const struct chousa_stat_failure *f = &s->failures[i];
+
+		chousa_time_format(f->finished_at, when, sizeof(when));
+		chousa_buf_adds(b, "  ");
+		chousa_esc_text(b, f->source, strlen(f->source));
+		chousa_buf_addf(b, "  %s (", when);
+		age(b, f->finished_at);
+		chousa_buf_adds(b, ")  ");
+		if (f->file != NULL)
+			chousa_esc_text(b, f->file, strlen(f->file));
+		chousa_buf_adds(b, ": ");
+		if (f->message != NULL)
+			chousa_esc_text(b, f->message, strnlen(f->message,
+			    300));
+		else
+			chousa_buf_adds(b, "no reason was recorded");
+		if (f->since_ok)
+			chousa_buf_adds(b, "  [imported fine since]");
+		chousa_buf_addch(b, '\n');
+	}
 }
 
 static void
@@ -139,6 +161,20 @@ stats_json(struct chousa_buf *b, const char *path,
 		    (unsigned long long)im->updated,
 		    (unsigned long long)im->rejected);
 	}
+	chousa_buf_adds(b, "],\"failures\":[");
+	for (i = 0; i < s->n_failures; i++) {
+		const struct chousa_stat_failure *f = &s->failures[i];
+
+		chousa_time_format(f->finished_at, when, sizeof(when));
+		chousa_buf_adds(b, i ? ",{\"source\":" : "{\"source\":");
+		chousa_esc_json_str(b, f->source);
+		chousa_buf_adds(b, ",\"file\":");
+		chousa_esc_json_str(b, f->file);
+		chousa_buf_addf(b, ",\"finished_at\":\"%s\",\"message\":", when);
+		chousa_esc_json_str(b, f->message);
+		chousa_buf_addf(b, ",\"imported_fine_since\":%s}",
+		    f->since_ok ? "true" : "false");
+	}
 	chousa_buf_adds(b, "]}\n");
 }
 
@@ -190,8 +226,10 @@ const struct cli_cmd cmd_db = {
 	"db", "Show what the local store holds, or check it",
 	"stats [--json] | check",
 	"stats prints the rows per source and indicator type, the known-benign "
-	"lists, the last import of each source with its age and counts, and "
-	"the size of the store (database and write-ahead log).\n\n"
+	"lists, the last import of each source with its age and counts, the "
+	"latest failed imports with the file and the reason each failed (and "
+	"whether the source was imported fine since), and the size of the "
+	"store (database and write-ahead log).\n\n"
 	"check runs SQLite's integrity check and exits 3 when the file is "
 	"damaged.",
 	db_opts, run_db,

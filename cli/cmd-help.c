@@ -20,12 +20,83 @@ static const struct cli_opt help_opts[] = {
 	{ 0 }
 };
 
+static void
+json_opts(struct chousa_buf *b, const struct cli_opt *o)
+{
+	size_t i;
+
+	chousa_buf_addch(b, '[');
+	for (i = 0; o != NULL && o[i].id != 0; i++) {
+		chousa_buf_adds(b, i ? ",{\"name\":" : "{\"name\":");
+		chousa_esc_json_str(b, o[i].name);
+		if (o[i].id < 256)
+			chousa_buf_addf(b, ",\"short\":\"%c\"", o[i].id);
+		chousa_buf_adds(b, ",\"arg\":");
+		chousa_esc_json_str(b, o[i].arg);
+		chousa_buf_adds(b, ",\"help\":");
+		chousa_esc_json_str(b, o[i].help);
+		chousa_buf_addch(b, '}');
+	}
+	chousa_buf_addch(b, ']');
+}
+
+static void
+json_command(struct chousa_buf *b, const struct cli_cmd *c)
+{
+	chousa_buf_adds(b, "{\"name\":");
+	chousa_esc_json_str(b, c->name);
+	chousa_buf_adds(b, ",\"summary\":");
+	chousa_esc_json_str(b, c->summary);
+	chousa_buf_adds(b, ",\"usage\":");
+	chousa_esc_json_str(b, c->usage);
+	chousa_buf_adds(b, ",\"description\":");
+	chousa_esc_json_str(b, c->description);
+	chousa_buf_adds(b, ",\"options\":");
+	json_opts(b, c->opts);
+	chousa_buf_addch(b, '}');
+}
+
+/* The tables --help prints, for tools: one object. */
+static void
+help_json(const struct cli_cmd *only)
+{
+	struct chousa_buf b;
+	size_t i;
+
+	chousa_buf_init(&b, 0);
+	if (only != NULL)
+		json_command(&b, only);
+	else {
+		chousa_buf_adds(&b, "{\"commands\":[");
+		for (i = 0; cli_commands[i] != NULL; i++) {
+			if (i)
+				chousa_buf_addch(&b, ',');
+			json_command(&b, cli_commands[i]);
+		}
+		chousa_buf_adds(&b, "],\"global_options\":");
+		json_opts(&b, cli_global_opts);
+		chousa_buf_adds(&b, ",\"exit_statuses\":[");
+		for (i = 0; cli_exit_statuses[i].meaning != NULL; i++) {
+			chousa_buf_addf(&b, "%s{\"status\":%d,\"meaning\":",
+			    i ? "," : "", cli_exit_statuses[i].status);
+			chousa_esc_json_str(&b, cli_exit_statuses[i].meaning);
+			chousa_buf_addch(&b, '}');
+		}
+		chousa_buf_addch(&b, ']');
+		chousa_buf_addch(&b, '}');
+	}
+	chousa_buf_addch(&b, '\n');
+	cli_write(&b);
+	cli_flush();
+	chousa_buf_release(&b);
+}
+
 static int
 run_help(const struct cli_cmd *self, int argc, char **argv)
 {
+	const struct cli_cmd *cmd = NULL;
 	const char *arg;
 	int c, man = 0;
-	size_t i;
 
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
 		if (c == OPT_MAN)
@@ -34,16 +105,17 @@ run_help(const struct cli_cmd *self, int argc, char **argv)
 		cli_man(stdout);
 		return EXIT_CLEAN;
 	}
-	if (cli_optind >= argc) {
-		cli_help(NULL, stdout);
-		return EXIT_CLEAN;
+	if (cli_optind < argc) {
+		cmd = cli_find_command(argv[cli_optind]);
+		if (cmd == NULL)
+			cli_unknown_name(self, "command", argv[cli_optind],
+			    cli_command_names());
 	}
-	for (i = 0; cli_commands[i] != NULL; i++)
-		if (strcmp(cli_commands[i]->name, argv[cli_optind]) == 0) {
-			cli_help(cli_commands[i], stdout);
-			return EXIT_CLEAN;
-		}
-	cli_usage_error(self, "unknown command '%s'", argv[cli_optind]);
+	if (g_opt.json)
+		help_json(cmd);
+	else
+		cli_help(cmd, stdout);
+	return EXIT_CLEAN;
 }
 
 const struct cli_cmd cmd_help = {
@@ -62,6 +134,26 @@ run_version(const struct cli_cmd *self, int argc, char **argv)
 	if (argc > 1)
 		while (cli_getopt(self, argc, argv, &arg) != -1)
 			;
+	if (g_opt.json) {
+		struct chousa_buf b;
+
+		chousa_buf_init(&b, 0);
+		chousa_buf_adds(&b, "{\"version\":");
+		chousa_esc_json_str(&b, CHOUSA_VERSION);
+		chousa_buf_adds(&b, ",\"sqlite\":");
+		chousa_esc_json_str(&b, sqlite3_libversion());
+		chousa_buf_adds(&b, ",\"curl\":");
+		chousa_esc_json_str(&b, curl_version());
+		chousa_buf_adds(&b, ",\"libpsl\":");
+		chousa_esc_json_str(&b, psl_get_version());
+		chousa_buf_adds(&b, ",\"libidn2\":");
+		chousa_esc_json_str(&b, idn2_check_version(NULL));
+		chousa_buf_adds(&b, "}\n");
+		cli_write(&b);
+		cli_flush();
+		chousa_buf_release(&b);
+		return EXIT_CLEAN;
+	}
 	printf("chousa %s\n", CHOUSA_VERSION);
 	if (g_opt.verbose || argc <= 1) {
 		printf("sqlite %s, %s, libpsl %s, libidn2 %s\n",

@@ -47,8 +47,33 @@ import_one(struct chousa_store *st, const char *source, const char *path,
 	memset(&rep, 0, sizeof(rep));
 	rc = chousa_store_import(st, source, path, &opts, &rep, &err);
 	cli_progress_end(&prog);
+	/* The warninglists repository archive: every list in it. */
+	if (rc == CHOUSA_EFORMAT && source != NULL &&
+	    strcmp(source, "warninglist") == 0) {
+		struct chousa_bundle_report b;
+		struct chousa_err berr = { 0 };
+
+		if (chousa_store_import_warninglists(st, path, &opts, &b,
+		    &berr) == CHOUSA_OK) {
+			if (!g_opt.quiet)
+				fprintf(stderr, "warninglist: %s (%u lists): "
+				    "read %llu, added %llu, rejected %llu\n",
+				    path, b.lists, (unsigned long long)b.rows,
+				    (unsigned long long)b.added,
+				    (unsigned long long)b.rejected);
+			if (b.failed > 0)
+				cli_warn("%u list%s refused by the importer "
+				    "(first: %s)", b.failed, b.failed == 1 ?
+				    "" : "s", b.first_failure);
+			return EXIT_CLEAN;
+		}
+	}
+	if (g_opt.json)
+		cli_json_import(rep.source[0] ? rep.source : source, path,
+		    rc == CHOUSA_OK ? "imported" : "failed", &rep,
+		    rc == CHOUSA_OK ? NULL : &err);
 	if (rc != CHOUSA_OK) {
-		cli_warn("%s", err.msg);
+		cli_warn_err(&err);
 		for (i = 0; g_opt.verbose && i < rep.n_rejects; i++)
 			cli_warn("  line %llu: %s",
 			    (unsigned long long)rep.rejects[i].line,
@@ -126,10 +151,8 @@ run_import(const struct cli_cmd *self, int argc, char **argv)
 		for (k = 0; names[k] != NULL; k++)
 			if (strcmp(names[k], source) == 0)
 				break;
-		/* Bad input, not usage: the name may come from a script. */
 		if (names[k] == NULL)
-			cli_die(EXIT_BADINPUT, "unknown source '%s' (try "
-			    "'chousa import --help' for the list)", source);
+			cli_unknown_name(self, "source", source, names);
 	}
 	if (i >= argc)
 		cli_usage_error(self, "name a file to import");

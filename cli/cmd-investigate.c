@@ -6,6 +6,8 @@
  * text; they are investigated in batches so that a long list keeps memory
  * flat and online look-ups of one batch run together.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +19,7 @@
 enum {
 	OPT_FORMAT = 256, OPT_NO_DEFANG, OPT_DEPTH, OPT_MAX_SAMPLES, OPT_AT,
 	OPT_OFFLINE, OPT_SOURCES, OPT_EXHAUSTIVE, OPT_REFRESH, OPT_EXTRACT,
-	OPT_BUDGET
+	OPT_BUDGET, OPT_JSON
 };
 
 #define BATCH		256
@@ -29,10 +31,13 @@ static const struct cli_opt investigate_opts[] = {
 	    "skipped." },
 	{ OPT_EXTRACT, "extract", NULL, "Treat the input as free text (an "
 	    "e-mail, a report, a ticket) and investigate every indicator "
-	    "found in it." },
+	    "found in it.  Each operand that names a file is read (as "
+	    "chousa extract reads it); '-' is stdin; any other operand is "
+	    "text itself." },
 	{ OPT_FORMAT, "format", "FORMAT", "Report format: text (the "
 	    "default), json (JSON lines, one object per indicator), md, html, "
 	    "stix, misp or dot." },
+	{ OPT_JSON, "json", NULL, "The same as --format json." },
 	{ 'o', "output", "FILE", "Write the report to FILE instead of "
 	    "stdout." },
 	{ OPT_NO_DEFANG, "no-defang", NULL, "Print indicators as they are; "
@@ -122,6 +127,60 @@ extract_into(struct inputs *in, const struct chousa_buf *text)
 	chousa_extractor_free(x);
 }
 
+/* Whether an operand of --extract names a file rather than being text. */
+static int
+is_file(const char *arg)
+{
+	struct stat sb;
+
+	return strchr(arg, '\n') == NULL && stat(arg, &sb) == 0 &&
+	    !S_ISDIR(sb.st_mode);
+}
+
+static _Noreturn void
+unknown_format(const struct cli_cmd *self, const char *format)
+{
+	const struct chousa_renderer *const *r = chousa_renderers();
+	const char *names[32];
+	size_t i;
+
+	for (i = 0; r[i] != NULL && i + 1 < 32; i++)
+		names[i] = r[i]->name;
+	names[i] = NULL;
+	cli_unknown_name(self, "format", format, names);
+}
+
+/* Every name of --sources must be a source or a group: else usage. */
+static void
+check_sources(const struct cli_cmd *self, const char *list)
+{
+	const struct chousa_source *const *all = chousa_sources();
+	const char *names[128];
+	char word[64];
+	size_t i, n = 0, len;
+
+	for (i = 0; all[i] != NULL && n + 3 < 128; i++)
+		names[n++] = all[i]->name;
+	names[n++] = "local";
+	names[n++] = "online";
+	names[n] = NULL;
+	for (; *list != '\0'; list += len) {
+		len = strcspn(list, ", ");
+		if (len > 0) {
+			snprintf(word, sizeof(word), "%.*s",
+			    (int)(len < sizeof(word) ? len : sizeof(word) - 1),
+			    list);
+			for (i = 0; names[i] != NULL; i++)
+				if (strcmp(names[i], word) == 0)
+					break;
+			if (names[i] == NULL)
+				cli_unknown_name(self, "source", word, names);
+		}
+		while (list[len] == ',' || list[len] == ' ')
+			len++;
+	}
+}
+
 static long
 number(const struct cli_cmd *self, const char *name, const char *arg,
     long lo, long hi)
@@ -133,6 +192,25 @@ number(const struct cli_cmd *self, const char *name, const char *arg,
 		cli_usage_error(self, "--%s needs a number from %ld to %ld",
 		    name, lo, hi);
 	return v;
+}
+
+/* -v: the first bytes of every answer a source could not read. */
+static void
+say_unreadable(const struct chousa_report *rep)
+{
+	size_t s, i;
+
+	for (s = 0; s < rep->n_stages; s++)
+		for (i = 0; i < rep->stages[s].n_findings; i++) {
+			const struct chousa_finding *f =
+			    &rep->stages[s].findings[i];
+
+			if (f->answer_head != NULL)
+				cli_debug("%s about '%s': %s; the answer began: "
+				    "%s", f->source, f->subject ? f->subject :
+				    "", f->reason ? f->reason : "unreadable",
+				    f->answer_head);
+		}
 }
 
 static int
@@ -150,6 +228,7 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 	struct inputs in = { 0 };
 	const struct chousa_renderer *renderer;
 	const char *arg, *file = NULL, *format = "text", *output = NULL;
+	const char *not_a_file = NULL;
 	int c, extract = 0, found = 0, bad = 0, failed = 0, answered = 0;
 	size_t i, k;
 
@@ -165,6 +244,7 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 		case 'o':		output = arg; break;
 		case OPT_EXTRACT:	extract = 1; break;
 		case OPT_FORMAT:	format = arg; break;
+		case OPT_JSON:		format = "json"; break;
 		case OPT_NO_DEFANG:	ro.defang = 0; break;
 		case OPT_DEPTH:
 			io.depth = (int)number(self, "depth", arg, 0, 5);
@@ -193,7 +273,11 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 	}
 	renderer = chousa_renderer_find(format);
 	if (renderer == NULL)
-		cli_usage_error(self, "unknown format '%s'", format);
+		unknown_format(self, format);
+	if (io.sources != NULL)
+		check_sources(self, io.sources);
+	if (file == NULL && cli_optind >= argc && isatty(STDIN_FILENO))
+		cli_no_input(self);
 
 	/* The inputs. */
 	chousa_buf_init(&text, INPUT_FILE_MAX);
@@ -217,7 +301,15 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 			else
 				push_lines(&in, &b);
 			chousa_buf_release(&b);
+		} else if (extract && is_file(argv[i])) {
+			struct chousa_buf b;
+
+			cli_read_file(argv[i], &b, INPUT_FILE_MAX);
+			extract_into(&in, &b);
+			chousa_buf_release(&b);
 		} else if (extract) {
+			if (strpbrk(argv[i], " \t\n") == NULL)
+				not_a_file = argv[i];
 			chousa_buf_adds(&text, argv[i]);
 			chousa_buf_addch(&text, '\n');
 		} else
@@ -236,6 +328,9 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 	if (text.len > 0)
 		extract_into(&in, &text);
 	chousa_buf_release(&text);
+	if (in.n == 0 && not_a_file != NULL)
+		cli_die(EXIT_BADINPUT, "no indicator to investigate: there is "
+		    "no file '%s', so it was read as text", not_a_file);
 	if (in.n == 0)
 		cli_die(EXIT_BADINPUT, "no indicator to investigate");
 
@@ -250,8 +345,8 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 	if (access(cli_db_path(), F_OK) != 0)
 		cli_warn("no store at '%s': local sources will fail (run "
 		    "chousa update or chousa import)", cli_db_path());
-	else if (chousa_store_open(&st, cli_db_path(), CHOUSA_STORE_READONLY,
-	    &err) != CHOUSA_OK)
+	else if (chousa_store_open_wait(&st, cli_db_path(),
+	    CHOUSA_STORE_READONLY, cli_store_wait_ms(), &err) != CHOUSA_OK)
 		cli_die_err(&err);
 	if (chousa_ctx_new(&ctx, st, cfg, &io, &err) != CHOUSA_OK) {
 		if (err.code == CHOUSA_ENOTFOUND)
@@ -276,6 +371,8 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 		for (k = 0; k < n; k++) {
 			const struct chousa_report *rep = &reps[k];
 
+			if (g_opt.verbose)
+				say_unreadable(rep);
 			if (rep->parse_rc != CHOUSA_OK) {
 				cli_warn("%s", rep->parse_error);
 				bad = 1;
@@ -330,16 +427,31 @@ const struct cli_cmd cmd_investigate = {
 	"the family with a confidence, and a conclusion that names the "
 	"evidence of every hop.\n\n"
 	"Without arguments or -f, indicators are read from stdin, one per "
-	"line.  Every look-up has a status: hit, miss, skipped (with why) "
+	"line (on a terminal, the usage is printed instead).  Every look-up has a status: hit, miss, skipped (with why) "
 	"or error (with the message); a failing source never stops the "
 	"investigation.  chousa never contacts the indicator itself: no DNS "
 	"look-up, no fetch.\n\n"
+	"The verdict follows docs/verdict-policy.md: an exact listing wins "
+	"over a benign list; a shared platform, public resolver, CDN or cloud "
+	"range that only hosts listed content is 'suspicious (hosts listed "
+	"content)'; samples that merely contacted a host are identification "
+	"evidence, never a verdict.  Families come from labels with generic "
+	"words dropped, aliases merged and, for anti-virus detection names, "
+	"agreement between engines.  The notes name every feed older than "
+	"[freshness] max_age_days (default 7) or retired upstream, whose "
+	"'not listed' is no evidence, and a store with no known-benign list.  "
+	"When the store has no Malpedia catalogue and the run is online (a "
+	"source has a key), Malpedia's public family list is fetched once "
+	"([feeds] malpedia_url, else the malpedia base URL) and cached for a "
+	"week, and the notes say so; offline, a built-in alias list stands "
+	"in.\n\n"
 	"Exit status: 0 when nothing is malicious or suspicious, 1 when "
-	"something is, 3 when an input is not an indicator, 4 when sources "
-	"failed and no answer could be given.",
+	"something is, 2 for an unknown format or source name, 3 when an "
+	"input is not an indicator, 4 when sources failed and no answer "
+	"could be given.",
 	investigate_opts, run_investigate,
 	"chousa investigate 'www[.]dnautik[.]com'\n"
 	"chousa investigate --format json -f iocs.txt > report.jsonl\n"
-	"chousa investigate --extract < phishing-mail.eml\n"
+	"chousa investigate --extract phishing-mail.eml\n"
 	"chousa investigate --at '2024-03-13 18:49' 162.243.103.246"
 };

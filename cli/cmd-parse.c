@@ -1,35 +1,47 @@
 /*
- * cmd-parse.c: `chousa parse INDICATOR`: refang, classify and normalise
- * one indicator and print what chousa makes of it, so that an analyst can
- * see why a value is or is not matched.
+ * cmd-parse.c: `chousa parse INDICATOR` and `chousa parse -`: refang,
+ * classify and normalise indicators and print what chousa makes of them,
+ * so that an analyst can see why a value is or is not matched.  With "-"
+ * every line of standard input is one indicator, in one process.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
-enum { OPT_JSON = 256, OPT_TYPES };
+enum { OPT_JSON = 256, OPT_TYPES, OPT_URL };
+
+/* A line of stdin longer than this is refused, as refang does. */
+#define PARSE_LINE_MAX	(1 << 20)
 
 static const struct cli_opt parse_opts[] = {
 	{ OPT_JSON, "json", NULL, "Print one JSON object instead of "
-	    "key: value lines." },
+	    "key: value lines; with -, JSON lines." },
 	{ OPT_TYPES, "types", "LIST", "Accept only these types, comma "
 	    "separated: ipv4, ipv6, cidr, ip, domain, url, email, md5, sha1, "
 	    "sha256, sha512, hash, asn." },
+	{ OPT_URL, "url", NULL, "The values are URLs, as in a URL field of a "
+	    "feed: a value without a scheme (evil.com, host/path.exe) is an "
+	    "http URL, and a host under a top-level domain the public suffix "
+	    "list does not name yet is accepted (flag unlisted-tld)." },
 	{ 0 }
 };
 
+/* Indexed by bit: CHOUSA_IOC_F_PRIVATE is bit 0. */
 static const char *const flag_names[] = {
 	"private", "loopback", "cgnat", "link-local", "documentation",
-	"multicast", "reserved", NULL, "defanged", "idn", "ip-host", NULL
+	"multicast", "reserved", NULL, "defanged", "idn", "ip-host",
+	"invalid-host", "no-scheme", "unlisted-tld", NULL
 };
+
+#define N_FLAG_BITS	((int)(sizeof(flag_names) / sizeof(flag_names[0])))
 
 static void
 add_flags(struct chousa_buf *b, unsigned flags, int json)
 {
 	int i, n = 0;
 
-	for (i = 0; i < 11; i++) {
+	for (i = 0; i < N_FLAG_BITS; i++) {
 		if (flag_names[i] == NULL || !(flags & (1u << i)))
 			continue;
 		if (n++ > 0)
@@ -61,6 +73,143 @@ kv(struct chousa_buf *b, const char *k, const char *v, int json, int *first)
 	*first = 0;
 }
 
+/* One indicator as key: value lines, or one JSON object (with input). */
+static void
+print_one(struct chousa_buf *b, const struct chousa_indicator *ind,
+    const char *input, int json)
+{
+	char num[16];
+	int first = 1;
+
+	if (input != NULL)
+		kv(b, "input", input, json, &first);
+	kv(b, "type", chousa_ioc_type_name(ind->type), json, &first);
+	kv(b, "value", ind->value, json, &first);
+	kv(b, "display", ind->display, json, &first);
+	if (ind->host != NULL && ind->type != CHOUSA_IOC_DOMAIN &&
+	    ind->type != CHOUSA_IOC_IPV4 && ind->type != CHOUSA_IOC_IPV6) {
+		kv(b, "host", ind->host, json, &first);
+		kv(b, "host_type", chousa_ioc_type_name(ind->host_type), json,
+		    &first);
+	}
+	kv(b, "regdomain", ind->regdomain, json, &first);
+	if (ind->port != 0) {
+		snprintf(num, sizeof(num), "%u", ind->port);
+		kv(b, "port", num, json, &first);
+	}
+	kv(b, "path", ind->path, json, &first);
+	if (ind->type == CHOUSA_IOC_CIDR) {
+		snprintf(num, sizeof(num), "%d", ind->prefix);
+		kv(b, "prefix", num, json, &first);
+	}
+	kv(b, "host_error", ind->host_error, json, &first);
+	if (json) {
+		chousa_buf_adds(b, ",\"flags\":[");
+		add_flags(b, ind->flags, 1);
+		chousa_buf_adds(b, "]}\n");
+	} else {
+		chousa_buf_adds(b, "flags: ");
+		add_flags(b, ind->flags, 0);
+		chousa_buf_addch(b, '\n');
+	}
+}
+
+/*
+ * One line of `parse -` as TSV: type, value, registrable domain, flags,
+ * and what is wrong (the host's fault, or why the line is no indicator),
+ * "-" for what is empty.  Every input line gives one output line.
+ */
+static void
+print_tsv(struct chousa_buf *b, const struct chousa_indicator *ind,
+    const char *why)
+{
+	const char *v = ind != NULL ? ind->value : "-";
+	const char *rd = ind != NULL && ind->regdomain != NULL ?
+	    ind->regdomain : "-";
+
+	chousa_buf_adds(b, ind != NULL ? chousa_ioc_type_name(ind->type) :
+	    "none");
+	chousa_buf_addch(b, '\t');
+	chousa_esc_text(b, v, strlen(v));
+	chousa_buf_addch(b, '\t');
+	chousa_buf_adds(b, rd);
+	chousa_buf_addch(b, '\t');
+	add_flags(b, ind != NULL ? ind->flags : 0, 0);
+	chousa_buf_addch(b, '\t');
+	if (ind != NULL && ind->host_error != NULL)
+		why = ind->host_error;
+	if (why != NULL)
+		chousa_esc_text(b, why, strlen(why));
+	else
+		chousa_buf_addch(b, '-');
+	chousa_buf_addch(b, '\n');
+}
+
+/* parse -: returns EXIT_CLEAN, or EXIT_BADINPUT when a line was none. */
+static int
+parse_lines(unsigned types, unsigned context, int json)
+{
+	struct chousa_arena *a = NULL;
+	struct chousa_indicator ind;
+	struct chousa_err err;
+	struct chousa_buf b;
+	char *line = xmalloc(PARSE_LINE_MAX + 2);
+	size_t n;
+	unsigned long lineno = 0;
+	int status = EXIT_CLEAN, ch, rc, first;
+
+	chousa_buf_init(&b, 0);
+	while (fgets(line, PARSE_LINE_MAX + 2, stdin) != NULL) {
+		n = strlen(line);
+		lineno++;
+		if (n == PARSE_LINE_MAX + 1 && line[n - 1] != '\n') {
+			while ((ch = getchar()) != EOF && ch != '\n')
+				;
+			n = 0;
+			rc = chousa_errf(&err, CHOUSA_EPARSE, "line %lu is "
+			    "longer than %d bytes", lineno, PARSE_LINE_MAX);
+		} else {
+			while (n > 0 && (line[n - 1] == '\n' ||
+			    line[n - 1] == '\r'))
+				line[--n] = '\0';
+			/* An arena a line: memory stays that of one line. */
+			if (a != NULL)
+				chousa_arena_free(a);
+			if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK)
+				cli_die_err(&err);
+			rc = chousa_ioc_parse_context(a, line, n, types,
+			    context, &ind, &err);
+		}
+		if (rc == CHOUSA_ENOMEM)
+			cli_die_err(&err);
+		if (rc != CHOUSA_OK)
+			status = EXIT_BADINPUT;
+		if (json && rc == CHOUSA_OK) {
+			print_one(&b, &ind, line, 1);
+		} else if (json) {
+			first = 1;
+			kv(&b, "input", line, 1, &first);
+			chousa_buf_adds(&b, ",\"error\":");
+			chousa_esc_json_str(&b, err.msg);
+			chousa_buf_adds(&b, "}\n");
+		} else
+			print_tsv(&b, rc == CHOUSA_OK ? &ind : NULL,
+			    rc == CHOUSA_OK ? NULL : err.msg);
+		if (b.len >= (1u << 16)) {
+			cli_write(&b);
+			chousa_buf_reset(&b);
+		}
+	}
+	if (b.failed != CHOUSA_OK)
+		cli_die(EXIT_INTERNAL, "out of memory");
+	cli_write(&b);
+	cli_flush();
+	chousa_buf_release(&b);
+	chousa_arena_free(a);
+	free(line);
+	return status;
+}
+
 static int
 run_parse(const struct cli_cmd *self, int argc, char **argv)
 {
@@ -69,56 +218,36 @@ run_parse(const struct cli_cmd *self, int argc, char **argv)
 	struct chousa_err err;
 	struct chousa_buf b;
 	const char *arg, *in;
-	unsigned types = 0;
-	int c, json = 0, first = 1, rc;
-	char num[16];
+	unsigned types = 0, context = 0;
+	int c, json = 0, rc;
 
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
 		if (c == OPT_JSON)
 			json = 1;
+		else if (c == OPT_URL)
+			context = CHOUSA_IOC_CTX_URL | CHOUSA_IOC_CTX_TYPED;
 		else if (c == OPT_TYPES &&
 		    chousa_ioc_types_parse(arg, &types, &err) != CHOUSA_OK)
 			cli_usage_error(self, "%s", err.msg);
 	}
 	if (cli_optind + 1 != argc)
-		cli_usage_error(self, "give exactly one indicator");
+		cli_usage_error(self, "give exactly one indicator, or - to "
+		    "read them from standard input");
+	if (context != 0 && types == 0)
+		types = CHOUSA_IOC_BIT(CHOUSA_IOC_URL);
 	in = argv[cli_optind];
+	if (strcmp(in, "-") == 0)
+		return parse_lines(types, context, json);
 	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK)
 		cli_die_err(&err);
-	rc = chousa_ioc_parse(a, in, strlen(in), types, &ind, &err);
+	rc = chousa_ioc_parse_context(a, in, strlen(in), types, context, &ind,
+	    &err);
 	if (rc != CHOUSA_OK) {
 		chousa_arena_free(a);
 		cli_die_err(&err);
 	}
 	chousa_buf_init(&b, 0);
-	kv(&b, "type", chousa_ioc_type_name(ind.type), json, &first);
-	kv(&b, "value", ind.value, json, &first);
-	kv(&b, "display", ind.display, json, &first);
-	if (ind.host != NULL && ind.type != CHOUSA_IOC_DOMAIN &&
-	    ind.type != CHOUSA_IOC_IPV4 && ind.type != CHOUSA_IOC_IPV6) {
-		kv(&b, "host", ind.host, json, &first);
-		kv(&b, "host_type", chousa_ioc_type_name(ind.host_type), json,
-		    &first);
-	}
-	kv(&b, "regdomain", ind.regdomain, json, &first);
-	if (ind.port != 0) {
-		snprintf(num, sizeof(num), "%u", ind.port);
-		kv(&b, "port", num, json, &first);
-	}
-	kv(&b, "path", ind.path, json, &first);
-	if (ind.type == CHOUSA_IOC_CIDR) {
-		snprintf(num, sizeof(num), "%d", ind.prefix);
-		kv(&b, "prefix", num, json, &first);
-	}
-	if (json) {
-		chousa_buf_adds(&b, ",\"flags\":[");
-		add_flags(&b, ind.flags, 1);
-		chousa_buf_adds(&b, "]}\n");
-	} else {
-		chousa_buf_adds(&b, "flags: ");
-		add_flags(&b, ind.flags, 0);
-		chousa_buf_addch(&b, '\n');
-	}
+	print_one(&b, &ind, NULL, json);
 	cli_write(&b);
 	cli_flush();
 	chousa_buf_release(&b);
@@ -127,17 +256,32 @@ run_parse(const struct cli_cmd *self, int argc, char **argv)
 }
 
 const struct cli_cmd cmd_parse = {
-	"parse", "Classify and normalise one indicator", "[--json] INDICATOR",
+	"parse", "Classify and normalise indicators",
+	"[--json] [--types LIST] [--url] INDICATOR|-",
 	"Refang INDICATOR (hxxp, [.], full-width forms...), decide its type "
 	"(ipv4, ipv6, cidr, domain, url, email, md5, sha1, sha256, sha512, "
 	"asn) and print its normal form, its Unicode display form, its host, "
 	"registrable domain (public suffix list), port, path and flags "
 	"(private, loopback, cgnat, link-local, documentation, multicast, "
-	"reserved, defanged, idn, ip-host) as key: value lines.\n\n"
-	"A host is a domain only under a known public suffix, so setup.exe "
-	"is not one.  Text that is no indicator exits 3 with a message "
-	"saying why.",
+	"reserved, defanged, idn, ip-host, invalid-host, no-scheme, "
+	"unlisted-tld) as key: value lines.\n\n"
+	"A host is a domain only under a top-level domain of the public "
+	"suffix list (CHOUSA_PSL names a newer public_suffix_list.dat than "
+	"the system's), so setup.exe is not one.  Host names are converted "
+	"as browsers do (UTS #46 as the WHATWG URL Standard applies it).  A "
+	"host whose labels are not valid IDNA or DNS syntax is kept as "
+	"written, flagged invalid-host, and host_error says what is wrong.  "
+	"evil.com/gate.php is an http URL (flag no-scheme).  Text that is no "
+	"indicator exits 3 with a message saying why.\n\n"
+	"With - instead of INDICATOR, each line of standard input is one "
+	"indicator, and each gives one line of output: type, value, "
+	"registrable domain, flags and what is wrong, tab-separated, with - "
+	"for an empty field and type none for a line that is no indicator "
+	"(JSON lines with --json, the error under \"error\").  The status is "
+	"3 when a line was no indicator.",
 	parse_opts, run_parse,
 	"chousa parse 'hxxps://www[.]Example[.]co[.]uk:443/a/../b'\n"
-	"chousa parse --json 2001:DB8:0:0:0:0:0:1"
+	"chousa parse --json 2001:DB8:0:0:0:0:0:1\n"
+	"chousa parse --url 'files.example.net/a.exe'\n"
+	"cut -f2 iocs.tsv | chousa parse --json - > parsed.jsonl"
 };

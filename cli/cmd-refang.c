@@ -18,43 +18,19 @@ static const struct cli_opt no_opts[] = {
 	{ 0 }
 };
 
-struct defang_ctx {
-	struct chousa_buf	*out;
-	const char		*line;
-	size_t			 copied;
-};
-
-static int
-on_defang(void *arg, const struct chousa_indicator *ind)
-{
-	struct defang_ctx *d = arg;
-
-	if (ind->offset < d->copied)
-		return 0;
-	chousa_buf_add(d->out, d->line + d->copied, ind->offset - d->copied);
-	chousa_ioc_defang(d->out, ind->value, ind->value_len);
-	d->copied = ind->offset + ind->raw_len;
-	return 0;
-}
-
 static void
 one_line(struct chousa_extractor *x, const char *s, size_t len,
     struct chousa_buf *out)
 {
 	struct chousa_err err;
-	struct defang_ctx d;
+	int rc;
 
-	if (x == NULL) {
-		if (chousa_ioc_refang(out, s, len, &err) != CHOUSA_OK)
-			cli_die_err(&err);
-		return;
-	}
-	d.out = out;
-	d.line = s;
-	d.copied = 0;
-	if (chousa_extract(x, s, len, 0, on_defang, &d, &err) != CHOUSA_OK)
+	if (x == NULL)
+		rc = chousa_ioc_refang(out, s, len, &err);
+	else
+		rc = chousa_ioc_defang_text(x, out, s, len, &err);
+	if (rc != CHOUSA_OK)
 		cli_die_err(&err);
-	chousa_buf_add(out, s + d.copied, len - d.copied);
 }
 
 static int
@@ -67,7 +43,7 @@ run_filter(const struct cli_cmd *self, int argc, char **argv, int defang)
 	const char *arg;
 	char *line;
 	unsigned long lineno = 0;
-	size_t n;
+	size_t n, mark;
 	int i, status = EXIT_CLEAN, ch;
 
 	while (cli_getopt(self, argc, argv, &arg) != -1)
@@ -76,8 +52,11 @@ run_filter(const struct cli_cmd *self, int argc, char **argv, int defang)
 		cli_die_err(&err);
 	chousa_buf_init(&out, 0);
 	for (i = cli_optind; i < argc; i++) {
+		mark = out.len;
 		one_line(x, argv[i], strlen(argv[i]), &out);
 		chousa_buf_addch(&out, '\n');
+		if (g_opt.json)
+			cli_json_lines(&out, mark);
 	}
 	if (cli_optind >= argc) {
 		line = xmalloc(FILTER_LINE_MAX + 2);
@@ -95,7 +74,10 @@ run_filter(const struct cli_cmd *self, int argc, char **argv, int defang)
 				status = EXIT_BADINPUT;
 				continue;
 			}
+			mark = out.len;
 			one_line(x, line, n, &out);
+			if (g_opt.json)
+				cli_json_lines(&out, mark);
 			if (out.len >= (1u << 16)) {
 				cli_write(&out);
 				chousa_buf_reset(&out);

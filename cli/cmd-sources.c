@@ -53,6 +53,17 @@ list(const struct chousa_config *cfg, struct chousa_store *st, int json)
 	chousa_arena_free(a);
 }
 
+/* The config section a source's key comes from ([abusech] for siblings). */
+static const char *
+key_section(const struct chousa_config *cfg, const struct chousa_source *s)
+{
+	const char *k = chousa_config_get(cfg, s->name, "api_key");
+
+	if ((s->flags & CHOUSA_SRC_ABUSECH_KEY) && (k == NULL || *k == '\0'))
+		return "abusech";
+	return s->name;
+}
+
 /* One key test per configured online source, all in flight together. */
 static int
 check(const struct chousa_config *cfg, struct chousa_store *st)
@@ -127,6 +138,7 @@ check(const struct chousa_config *cfg, struct chousa_store *st)
 		    chousa_status_name(f[i].status == CHOUSA_ST_MISS ?
 		    CHOUSA_ST_HIT : f[i].status));
 		chousa_esc_text(&b, what, strnlen(what, 200));
+		cli_key_hint(&b, cfg, key_section(cfg, s), what);
 		chousa_buf_addch(&b, '\n');
 	}
 	cli_write(&b);
@@ -184,12 +196,29 @@ const struct cli_cmd cmd_sources = {
 	"stages it serves, whether it is configured, the quota left today "
 	"(daily counters are shared by every run through the store), the "
 	"answers it has in the cache, and its last error.  Keys are never "
-	"printed.\n\n"
+	"printed.  For a local source, how old its data is: the date of its "
+	"feed's last update (an import, or a download that found it "
+	"unchanged), STALE past [freshness] max_age_days (default 7), and "
+	"HISTORICAL when the last download of the feed held fewer than "
+	"[freshness] historical_rows rows (default 10: upstream emptied or "
+	"retired it), with the date its data ends.  An investigation names "
+	"such feeds in its notes, and their \"not listed\" is no evidence.\n\n"
 	"Online sources are configured in the config file, one section per "
 	"source: api_key, base_url, rate (requests a minute), daily, ttl "
 	"(cache seconds for answers, miss_ttl for misses) and enabled = no "
-	"(virustotal also takes relationships, the pages worth a request); "
-	"CHOUSA_<SOURCE>_KEY and CHOUSA_<SOURCE>_URL override it.  The [http] "
+	"(virustotal also takes relationships, the pages worth a request, and "
+	"malicious_min, the engines that make an object malicious, 5 by "
+	"default; fewer make it suspicious); CHOUSA_<SOURCE>_KEY and "
+	"CHOUSA_<SOURCE>_URL override it.  abuse.ch requires an Auth-Key on "
+	"its APIs: urlhaus, threatfox and malwarebazaar take [abusech] "
+	"auth_key (CHOUSA_ABUSECH_AUTH_KEY) when they have no api_key of "
+	"their own.  A key the service refuses (HTTP 401 or 403) is not sent "
+	"again in that run: the source, and its abuse.ch siblings, are "
+	"skipped with the reason.  The daily count (used_today) counts only "
+	"the calls the service answered; refused and failed calls are not "
+	"counted.  An answer that does not have the shape the source relies "
+	"on is an error ('unexpected answer from ...', never 'not found', "
+	"never cached); -v shows its first bytes.  The [http] "
 	"section sets timeout and connect_timeout (seconds), max_body, "
 	"max_parallel, retries, backoff_ms and max_wait (the longest a "
 	"request waits for its rate limit before it is skipped as quota).  "

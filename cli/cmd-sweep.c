@@ -491,7 +491,7 @@ run_sweep(const struct cli_cmd *self, int argc, char **argv)
 			if (strcmp(names[i], so.format) == 0)
 				break;
 		if (names[i] == NULL)
-			cli_usage_error(self, "unknown format '%s'", so.format);
+			cli_unknown_name(self, "format", so.format, names);
 	}
 	so.window = (int64_t)window * 86400;
 	if (g_opt.verbose) {

@@ -12,28 +12,41 @@
 
 #include "cli.h"
 
+/* How a downloaded feed goes into the store. */
+enum feed_kind {
+	FEED_FILE,		/* one file, the importer of its name */
+	FEED_WARNINGLISTS,	/* the MISP warninglists archive */
+	FEED_FPLIST		/* abuse.ch's false-positive list */
+};
+
 /* The feeds update knows, in the order it fetches them. */
 static const struct feed {
 	const char	*name;		/* importer and source name */
 	const char	*url;		/* official location */
 	const char	*file;		/* kept beside the store */
 	int		 abusech;	/* sends the abuse.ch Auth-Key */
-	int		 by_default;
+	int		 kind;		/* enum feed_kind */
+	const char	*post;		/* POST body, or NULL for GET */
 } feeds[] = {
 	/* The catalogue first, so labels map to ids as they come in. */
 	{ "malpedia", "https://malpedia.caad.fkie.fraunhofer.de/api/get/"
-	    "families", "malpedia.json", 0, 1 },
+	    "families", "malpedia.json", 0, FEED_FILE, NULL },
+	/* Then what is known to be benign, which no verdict may ignore. */
+	{ "warninglist", "https://github.com/MISP/misp-warninglists/archive/"
+	    "refs/heads/main.tar.gz", "misp-warninglists.tar.gz", 0,
+	    FEED_WARNINGLISTS, NULL },
+	{ "abusech-fp", "https://hunting-api.abuse.ch/api/v1/",
+	    "abusech-fp.json", 1, FEED_FPLIST,
+	    "{\"query\": \"get_fplist\", \"format\": \"json\"}" },
 	{ "urlhaus", "https://urlhaus.abuse.ch/downloads/csv_recent/",
-	    "urlhaus.csv", 1, 1 },
+	    "urlhaus.csv", 1, FEED_FILE, NULL },
 	{ "threatfox", "https://threatfox.abuse.ch/export/csv/recent/",
-	    "threatfox.csv", 1, 1 },
+	    "threatfox.csv", 1, FEED_FILE, NULL },
 	{ "feodo", "https://feodotracker.abuse.ch/downloads/ipblocklist.csv",
-	    "feodo.csv", 1, 1 },
+	    "feodo.csv", 1, FEED_FILE, NULL },
 	{ "malwarebazaar", "https://bazaar.abuse.ch/export/csv/recent/",
-	    "malwarebazaar.csv", 1, 1 },
-	/* No single official file: only when [feeds] warninglist_url is set. */
-	{ "warninglist", NULL, "warninglist.json", 0, 0 },
-	{ NULL, NULL, NULL, 0, 0 }
+	    "malwarebazaar.csv", 1, FEED_FILE, NULL },
+	{ NULL, NULL, NULL, 0, 0, NULL }
 };
 
 static const struct cli_opt update_opts[] = {
@@ -62,13 +75,15 @@ feed_dir(void)
 /* Download and import one feed; returns its exit status. */
 static int
 update_one(struct chousa_store *st, struct chousa_http *h,
-    const struct chousa_config *cfg, const struct feed *f, const char *dir)
+    const struct chousa_config *cfg, const struct feed *f, const char *dir,
+    int named)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_arena *a = NULL;
 	struct chousa_http_req req;
 	struct chousa_http_resp meta;
 	struct chousa_import_report rep;
+	struct chousa_bundle_report bundle;
 	struct cli_progress prog;
 	const char *url, *key, *etag = NULL, *lastmod = NULL;
 	const char *headers[2] = { NULL, NULL };
@@ -91,9 +106,25 @@ update_one(struct chousa_store *st, struct chousa_http *h,
 		cli_die(EXIT_INTERNAL, "out of memory");
 	key = f->abusech ? chousa_config_get(cfg, "abusech", "auth_key") :
 	    NULL;
+	/* The Hunting API answers nobody without a key. */
+	if (f->kind == FEED_FPLIST && (key == NULL || key[0] == '\0')) {
+		if (named)
+			cli_warn("%s: abuse.ch's false-positive list needs a "
+			    "key: set [abusech] auth_key", f->name);
+		else if (!g_opt.quiet)
+			fprintf(stderr, "%s: skipped: abuse.ch's "
+			    "false-positive list needs [abusech] auth_key\n",
+			    f->name);
+		chousa_arena_free(a);
+		return named ? EXIT_USAGE : EXIT_CLEAN;
+	}
 	memset(&req, 0, sizeof(req));
-	req.method = "GET";
+	req.method = f->post != NULL ? "POST" : "GET";
 	req.url = url;
+	if (f->post != NULL) {
+		req.body = f->post;
+		req.body_len = strlen(f->post);
+	}
 	if (key != NULL && key[0] != '\0') {
 		hdr = chousa_arena_printf(a, "Auth-Key: %s", key);
 		if (hdr == NULL)
@@ -102,7 +133,7 @@ update_one(struct chousa_store *st, struct chousa_http *h,
 		req.headers = headers;
 	}
 	/* Conditional only when the last file is there to fall back on. */
-	if (access(path, R_OK) == 0 &&
+	if (f->post == NULL && access(path, R_OK) == 0 &&
 	    chousa_store_feed_state(st, a, f->name, &etag, &lastmod, &err) ==
 	    CHOUSA_OK) {
 		req.if_none_match = etag;
@@ -116,10 +147,19 @@ update_one(struct chousa_store *st, struct chousa_http *h,
 	if (rc != CHOUSA_OK) {
 		/* The URL may carry a key: name the feed, not the URL. */
 		cli_warn("%s: %s (previous data kept)", f->name, err.msg);
+		if (g_opt.json)
+			cli_json_import(f->name, path, "failed", NULL, &err);
 		status = EXIT_SOURCE;
 		goto out;
 	}
 	if (not_modified) {
+		/* Unchanged upstream is fresh: the check is dated. */
+		if (chousa_store_set_feed_state(st, f->name, url, etag,
+		    lastmod, &err) != CHOUSA_OK)
+			cli_warn("%s: %s", f->name, err.msg);
+		if (g_opt.json)
+			cli_json_import(f->name, path, "not_modified", NULL,
+			    NULL);
 		if (!g_opt.quiet)
 			fprintf(stderr, "%s: not modified since the last "
 			    "update\n", f->name);
@@ -129,6 +169,7 @@ update_one(struct chousa_store *st, struct chousa_http *h,
 	lastmod = meta.last_modified != NULL ?
 	    chousa_arena_strdup(a, meta.last_modified) : NULL;
 	memset(&rep, 0, sizeof(rep));
+	memset(&bundle, 0, sizeof(bundle));
 	{
 		struct chousa_import_opts o;
 
@@ -136,9 +177,24 @@ update_one(struct chousa_store *st, struct chousa_http *h,
 		cli_progress_init(&prog, f->name);
 		o.progress = cli_progress_update;
 		o.progress_arg = &prog;
-		rc = chousa_store_import(st, f->name, path, &o, &rep, &err);
+		if (f->kind == FEED_WARNINGLISTS) {
+			rc = chousa_store_import_warninglists(st, path, &o,
+			    &bundle, &err);
+			/* [feeds] warninglist_url may name one list.json. */
+			if (rc == CHOUSA_EFORMAT)
+				rc = chousa_store_import(st, "warninglist",
+				    path, &o, &rep, &err);
+		} else if (f->kind == FEED_FPLIST)
+			rc = chousa_store_import_fplist(st, path, &o, &bundle,
+			    &err);
+		else
+			rc = chousa_store_import(st, f->name, path, &o, &rep,
+			    &err);
 		cli_progress_end(&prog);
 	}
+	if (g_opt.json)
+		cli_json_import(f->name, path, rc == CHOUSA_OK ? "imported" :
+		    "failed", &rep, rc == CHOUSA_OK ? NULL : &err);
 	if (rc != CHOUSA_OK) {
 		cli_warn("%s: %s (previous data kept)", f->name, err.msg);
 		status = cli_exit_for_rc(rc) == EXIT_BADINPUT ? EXIT_SOURCE :
@@ -148,7 +204,21 @@ update_one(struct chousa_store *st, struct chousa_http *h,
 	if (chousa_store_set_feed_state(st, f->name, url, etag, lastmod,
 	    &err) != CHOUSA_OK)
 		cli_warn("%s: %s", f->name, err.msg);
-	if (!g_opt.quiet)
+	if (bundle.lists + bundle.failed > 0) {
+		if (!g_opt.quiet)
+			fprintf(stderr, "%s: updated (%u list%s): read %llu, "
+			    "added %llu, rejected %llu, skipped %llu\n",
+			    f->name, bundle.lists, bundle.lists == 1 ? "" : "s",
+			    (unsigned long long)bundle.rows,
+			    (unsigned long long)bundle.added,
+			    (unsigned long long)bundle.rejected,
+			    (unsigned long long)bundle.skipped);
+		/* The others are in: a refused list is a warning. */
+		if (bundle.failed > 0)
+			cli_warn("%s: %u list%s refused by the importer "
+			    "(first: %s)", f->name, bundle.failed, bundle.failed == 1 ?
+			    "" : "s", bundle.first_failure);
+	} else if (!g_opt.quiet)
 		fprintf(stderr, "%s: updated (%s): read %llu, added %llu, "
 		    "updated %llu, rejected %llu\n", f->name, rep.format,
 		    (unsigned long long)rep.rows_read,
@@ -175,11 +245,17 @@ run_update(const struct cli_cmd *self, int argc, char **argv)
 	while (cli_getopt(self, argc, argv, &arg) != -1)
 		;
 	for (i = cli_optind; i < argc; i++) {
+		const char *names[sizeof(feeds) / sizeof(feeds[0])];
+
 		for (k = 0; feeds[k].name != NULL; k++)
 			if (strcmp(feeds[k].name, argv[i]) == 0)
 				break;
-		if (feeds[k].name == NULL)
-			cli_usage_error(self, "no feed named '%s'", argv[i]);
+		if (feeds[k].name == NULL) {
+			for (k = 0; feeds[k].name != NULL; k++)
+				names[k] = feeds[k].name;
+			names[k] = NULL;
+			cli_unknown_name(self, "source", argv[i], names);
+		}
 	}
 	cfg = cli_load_config();
 	memset(&hopts, 0, sizeof(hopts));
@@ -195,22 +271,13 @@ run_update(const struct cli_cmd *self, int argc, char **argv)
 	st = cli_open_store(0);
 	dir = feed_dir();
 	for (k = 0; feeds[k].name != NULL; k++) {
-		int wanted = cli_optind >= argc && feeds[k].by_default;
+		int wanted = cli_optind >= argc, named = 0;
 
-		for (i = cli_optind; i < argc && !wanted; i++)
-			wanted = strcmp(feeds[k].name, argv[i]) == 0;
-		/* The optional feeds also run by default once configured. */
-		if (!wanted && cli_optind >= argc && !feeds[k].by_default) {
-			char keyname[64];
-
-			snprintf(keyname, sizeof(keyname), "%s_url",
-			    feeds[k].name);
-			wanted = chousa_config_get(cfg, "feeds", keyname) !=
-			    NULL;
-		}
-		if (!wanted)
+		for (i = cli_optind; i < argc && !named; i++)
+			named = strcmp(feeds[k].name, argv[i]) == 0;
+		if (!wanted && !named)
 			continue;
-		rc = update_one(st, h, cfg, &feeds[k], dir);
+		rc = update_one(st, h, cfg, &feeds[k], dir, named);
 		if (rc > status)
 			status = rc;
 	}
@@ -224,13 +291,18 @@ run_update(const struct cli_cmd *self, int argc, char **argv)
 const struct cli_cmd cmd_update = {
 	"update", "Download the open feeds and import them",
 	"[SOURCE...]",
-	"Download each SOURCE (default: malpedia, urlhaus, threatfox, feodo, "
-	"malwarebazaar, and warninglist when [feeds] warninglist_url is set) "
-	"and import it into the store.  Each feed comes from its official "
+	"Download each SOURCE (default: all of malpedia, warninglist, "
+	"abusech-fp, urlhaus, threatfox, feodo, malwarebazaar) and import it "
+	"into the store.  warninglist is the MISP warninglists repository "
+	"archive (every lists/*/list.json in it: CDNs, cloud ranges, public "
+	"resolvers, popular domains, shared platforms), so a new store knows "
+	"what is benign; abusech-fp is abuse.ch's false-positive list, fetched "
+	"only with an [abusech] auth_key.  Each feed comes from its official "
 	"location unless the config names another ([feeds] urlhaus_url = ..., "
 	"threatfox_url, feodo_url, malwarebazaar_url, malpedia_url, "
-	"warninglist_url), so a mirror or a local server can stand in.  The "
-	"abuse.ch Auth-Key ([abusech] auth_key) is sent to abuse.ch feeds.  "
+	"warninglist_url (an archive or one list.json), abusech-fp_url), so a "
+	"mirror or a local server can stand in.  The abuse.ch Auth-Key "
+	"([abusech] auth_key) is sent to abuse.ch feeds.  "
 	"Requests are conditional (ETag, If-Modified-Since): an unchanged feed "
 	"is not downloaded again.  HTTPS_PROXY is honoured; [feeds] timeout "
 	"sets the time-out in seconds (default 600).\n\n"

@@ -1,28 +1,61 @@
 /*
  * opt.c: one option table per command makes the getopt_long parser, the
- * --help text and the man page.  Global options (--db, --config, -q, -v,
- * --color) are accepted before or after the command name.
+ * --help text, the man page and the shell completions.  Global options
+ * (--db, --config, --wait, --json, -q, -v, --color, -h) are accepted
+ * before or after the command name; what goes wrong is said the same way
+ * for every command, with the option meant when it can be told.
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
-struct cli_global g_opt = { NULL, NULL, 0, 0, -1, NULL };
+struct cli_global g_opt = { NULL, NULL, 0, 0, -1, 0, -1, NULL };
 int cli_optind = 1;
 
-enum { OPT_DB = 1000, OPT_CONFIG, OPT_COLOR, OPT_NO_COLOR, OPT_HELP, OPT_SERVER };
+enum {
+	OPT_DB = 1000, OPT_CONFIG, OPT_COLOR, OPT_NO_COLOR, OPT_JSON,
+	OPT_WAIT, OPT_SERVER, OPT_HELP = 'h', OPT_VERSION = 'V'
+};
 
-static const struct cli_opt global_opts[] = {
+const struct cli_exit_status cli_exit_statuses[] = {
+	{ EXIT_CLEAN, "done, and nothing malicious was found" },
+	{ EXIT_FOUND, "done, and something malicious or suspicious was "
+	    "found (investigate, lookup, sweep)" },
+	{ EXIT_USAGE, "usage error: an unknown command, option, format or "
+	    "source name, or a missing argument" },
+	{ EXIT_BADINPUT, "bad input: a file, feed, indicator or config that "
+	    "cannot be read" },
+	{ EXIT_SOURCE, "a network or source failure left no result" },
+	{ EXIT_INTERNAL, "internal error" },
+	{ EXIT_BUSY, "the store stayed busy (another chousa was writing to "
+	    "it) for longer than --wait" },
+	{ EXIT_INTERRUPTED, "interrupted (Ctrl-C); a store being written to "
+	    "is left as it was" },
+	{ 0, NULL }
+};
+
+const struct cli_opt cli_global_opts[] = {
 	{ OPT_DB, "db", "PATH", "Use the store at PATH (default "
 	    "$CHOUSA_DB, else $XDG_DATA_HOME/chousa/chousa.db)." },
 	{ OPT_CONFIG, "config", "PATH", "Read the config from PATH "
 	    "(default $CHOUSA_CONFIG, else $XDG_CONFIG_HOME/chousa/config)." },
+	{ OPT_WAIT, "wait", "SECONDS", "When another chousa is writing to "
+	    "the store, wait up to SECONDS for it (default 10; 0 fails at "
+	    "once); then give up with status 6." },
+	{ OPT_JSON, "json", NULL, "Print the result as JSON on stdout.  A "
+	    "command with a --json of its own says what it prints; import and "
+	    "update print one object per file (source, file, state: "
+	    "imported, not_modified or failed, the counts or the error), "
+	    "refang and defang one JSON string per line, help and version "
+	    "one object." },
 	{ 'q', "quiet", NULL, "Print no progress and no summaries on "
-	    "stderr; errors still go there." },
+	    "stderr; errors and warnings still go there." },
 	{ 'v', "verbose", NULL, "Say more on stderr: skipped rows, sources "
-	    "asked, timings.  Give twice for more." },
+	    "asked, the first bytes of an answer a source could not read, "
+	    "timings.  Give twice (-vv) for more." },
 	{ OPT_COLOR, "color", "WHEN", "Colour output: auto (on a TTY, unless "
 	    "NO_COLOR is set), always or never." },
 	{ OPT_NO_COLOR, "no-color", NULL, "The same as --color=never." },
@@ -31,7 +64,14 @@ static const struct cli_opt global_opts[] = {
 	    "extract and sources print the same output and end with the same "
 	    "status.  Also [server] url or CHOUSA_SERVER_URL; the token is "
 	    "[server] api_key or CHOUSA_SERVER_KEY." },
-	{ OPT_HELP, "help", NULL, "Print this help and exit." },
+	{ OPT_HELP, "help", NULL, "Print the help of chousa or of the "
+	    "command, and exit." },
+	{ 0 }
+};
+
+/* Before the command name only. */
+static const struct cli_opt main_opts[] = {
+	{ OPT_VERSION, "version", NULL, "Print the version and exit." },
 	{ 0 }
 };
 
@@ -46,121 +86,414 @@ count_opts(const struct cli_opt *o)
 }
 
 static const struct cli_opt *
-find_opt(const struct cli_cmd *cmd, int id)
+find_opt(const struct cli_opt *o, int id)
 {
 	size_t i;
 
-	for (i = 0; cmd->opts != NULL && cmd->opts[i].id != 0; i++)
-		if (cmd->opts[i].id == id)
-			return &cmd->opts[i];
+	for (i = 0; o != NULL && o[i].id != 0; i++)
+		if (o[i].id == id)
+			return &o[i];
 	return NULL;
 }
 
-/* Append the options of o to the long table and the short string. */
+static const struct cli_opt *
+find_long(const struct cli_opt *o, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; o != NULL && o[i].id != 0; i++)
+		if (strlen(o[i].name) == len &&
+		    strncmp(o[i].name, name, len) == 0)
+			return &o[i];
+	return NULL;
+}
+
+/*
+ * The parser's tables for one command: its options, then the global ones
+ * it does not define itself (a command's own --json wins).
+ */
+struct parser {
+	const struct cli_cmd	*cmd;
+	const struct cli_opt	*own;
+	const struct cli_opt	*extra;		/* main_opts, or NULL */
+	struct option		*lo;
+	const char		**names;	/* "--name", for suggestions */
+	char			*so;
+};
+
+static int
+shadowed(const struct parser *p, const struct cli_opt *o)
+{
+	return p->own != cli_global_opts &&
+	    (find_long(p->own, o->name, strlen(o->name)) != NULL ||
+	    (o->id < 256 && find_opt(p->own, o->id) != NULL));
+}
+
 static void
-add_opts(const struct cli_opt *o, struct option *lo, size_t *n_lo,
-    char *so, size_t *n_so)
+add_opts(struct parser *p, const struct cli_opt *o, size_t *n_lo,
+    size_t *n_so, int is_global)
 {
 	size_t i;
 
 	for (i = 0; o != NULL && o[i].id != 0; i++) {
-		lo[*n_lo].name = o[i].name;
-		lo[*n_lo].has_arg = o[i].arg ? required_argument : no_argument;
-		lo[*n_lo].flag = NULL;
-		lo[*n_lo].val = o[i].id;
+		if (is_global && shadowed(p, &o[i]))
+			continue;
+		p->lo[*n_lo].name = o[i].name;
+		p->lo[*n_lo].has_arg = o[i].arg ? required_argument :
+		    no_argument;
+		p->lo[*n_lo].flag = NULL;
+		p->lo[*n_lo].val = o[i].id;
+		p->names[*n_lo] = o[i].name;
 		(*n_lo)++;
 		if (o[i].id < 256) {
-			so[(*n_so)++] = (char)o[i].id;
+			p->so[(*n_so)++] = (char)o[i].id;
 			if (o[i].arg)
-				so[(*n_so)++] = ':';
+				p->so[(*n_so)++] = ':';
 		}
 	}
 }
 
-int
-cli_getopt(const struct cli_cmd *cmd, int argc, char **argv,
-    const char **arg)
+/* The tables for cmd (NULL: before the command); freed by the next. */
+static void
+parser_build(struct parser *p, const struct cli_cmd *cmd)
 {
-	static const struct cli_cmd *built_for;
-	static struct option *lo;
-	static char *so;
+	size_t n, n_lo = 0, n_so = 0;
+
+	free(p->lo);
+	free(p->so);
+	free(p->names);
+	p->cmd = cmd;
+	p->own = cmd != NULL ? cmd->opts : cli_global_opts;
+	p->extra = cmd != NULL ? NULL : main_opts;
+	n = count_opts(p->own) + count_opts(cli_global_opts) +
+	    count_opts(p->extra) + 1;
+	p->lo = xmalloc(n * sizeof(*p->lo));
+	p->names = xmalloc(n * sizeof(*p->names));
+	p->so = xmalloc(3 * n + 3);
+	/*
+	 * ':' first: report a missing value apart from a bad option.  Before
+	 * the command, '+' stops at its name; after it, GNU permutation lets
+	 * options follow operands.
+	 */
+	if (cmd == NULL)
+		p->so[n_so++] = '+';
+	p->so[n_so++] = ':';
+	add_opts(p, p->own, &n_lo, &n_so, 0);
+	if (cmd != NULL)
+		add_opts(p, cli_global_opts, &n_lo, &n_so, 1);
+	add_opts(p, p->extra, &n_lo, &n_so, 0);
+	memset(&p->lo[n_lo], 0, sizeof(p->lo[n_lo]));
+	p->names[n_lo] = NULL;
+	p->so[n_so] = '\0';
+}
+
+static const struct option *
+parser_long(const struct parser *p, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; p->lo[i].name != NULL; i++)
+		if (strlen(p->lo[i].name) == len &&
+		    strncmp(p->lo[i].name, name, len) == 0)
+			return &p->lo[i];
+	return NULL;
+}
+
+static const struct option *
+parser_short(const struct parser *p, int c)
+{
+	size_t i;
+
+	for (i = 0; p->lo[i].name != NULL; i++)
+		if (p->lo[i].val == c)
+			return &p->lo[i];
+	return NULL;
+}
+
+/* "unknown option" with what was meant, or "ambiguous" with the choices. */
+static _Noreturn void
+bad_long_option(const struct parser *p, const char *arg)
+{
+	const char *name = arg + 2, *eq = strchr(name, '='), *near;
+	size_t len = eq != NULL ? (size_t)(eq - name) : strlen(name), i, n = 0;
+	char word[64], choices[256] = "";
+
+	if (len >= sizeof(word))
+		len = sizeof(word) - 1;
+	memcpy(word, name, len);
+	word[len] = '\0';
+	for (i = 0; p->names[i] != NULL; i++)
+		if (len > 0 && strncmp(p->names[i], word, len) == 0) {
+			size_t used = strlen(choices);
+
+			snprintf(choices + used, sizeof(choices) - used,
+			    "%s--%s", n++ ? ", " : "", p->names[i]);
+		}
+	if (n > 1)
+		cli_usage_error(p->cmd, "option '--%s' is ambiguous: %s", word,
+		    choices);
+	near = chousa_suggest(word, p->names);
+	if (near != NULL)
+		cli_usage_error(p->cmd, "unknown option '--%s'; did you mean "
+		    "'--%s'?", word, near);
+	cli_usage_error(p->cmd, "unknown option '--%s'", word);
+}
+
+/*
+ * "-format json" would be read as -f with the value "ormat": refuse a
+ * single-dash word that names a long option (or nearly does, where its
+ * first letter takes a value), and say which was meant.
+ */
+static void
+refuse_single_dash(const struct parser *p, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *eq, *near;
+		const struct option *o;
+		size_t len;
+
+		if (strcmp(a, "--") == 0)
+			return;
+		if (p->cmd == NULL && a[0] != '-')
+			return;		/* the command name */
+		if (a[0] != '-' || a[1] == '\0')
+			continue;
+		if (a[1] == '-') {
+			o = parser_long(p, a + 2, strcspn(a + 2, "="));
+			if (o != NULL && o->has_arg && strchr(a, '=') == NULL)
+				i++;	/* its value */
+			continue;
+		}
+		eq = strchr(a + 1, '=');
+		len = eq != NULL ? (size_t)(eq - a - 1) : strlen(a + 1);
+		o = parser_short(p, (unsigned char)a[1]);
+		if (len >= 2 && parser_long(p, a + 1, len) != NULL)
+			cli_usage_error(p->cmd, "unknown option '%.*s'; did "
+			    "you mean '--%.*s'?", (int)len + 1, a, (int)len,
+			    a + 1);
+		if (len >= 3 && o != NULL && o->has_arg && eq == NULL) {
+			char word[64];
+
+			snprintf(word, sizeof(word), "%s", a + 1);
+			near = chousa_suggest(word, p->names);
+			if (near != NULL && strlen(near) >= 3)
+				cli_usage_error(p->cmd, "unknown option '%s'; "
+				    "did you mean '--%s'?  (for -%c with a "
+				    "value, write '-%c %s')", a, near, a[1],
+				    a[1], a + 2);
+		}
+		/* A short option with its value apart: skip the value. */
+		if (o != NULL && o->has_arg && a[2] == '\0')
+			i++;
+	}
+}
+
+/* Take one global option; 0 when c is not one. */
+static int
+take_global(const struct parser *p, int c, const char *optarg_)
+{
+	char *end;
+	long n;
+
+	switch (c) {
+	case OPT_DB:
+		g_opt.db = optarg_;
+		return 1;
+	case OPT_CONFIG:
+		g_opt.config = optarg_;
+		return 1;
+	case OPT_SERVER:
+		g_opt.server = optarg_;
+		return 1;
+	case OPT_WAIT:
+		n = strtol(optarg_, &end, 10);
+		if (*optarg_ == '\0' || *end != '\0' || n < 0 || n > 86400)
+			cli_usage_error(p->cmd, "--wait takes a number of "
+			    "seconds from 0 to 86400, not '%s'", optarg_);
+		g_opt.wait = (int)n;
+		return 1;
+	case OPT_JSON:
+		g_opt.json = 1;
+		return 1;
+	case 'q':
+		g_opt.quiet = 1;
+		return 1;
+	case 'v':
+		g_opt.verbose++;
+		return 1;
+	case OPT_COLOR:
+		if (strcmp(optarg_, "always") == 0)
+			g_opt.color = 1;
+		else if (strcmp(optarg_, "never") == 0)
+			g_opt.color = 0;
+		else if (strcmp(optarg_, "auto") == 0)
+			g_opt.color = -1;
+		else {
+			static const char *const whens[] = { "auto", "always",
+			    "never", NULL };
+
+			cli_unknown_name(p->cmd, "--color value", optarg_,
+			    whens);
+		}
+		return 1;
+	case OPT_NO_COLOR:
+		g_opt.color = 0;
+		return 1;
+	case OPT_HELP:
+		cli_help(p->cmd, stdout);
+		exit(EXIT_CLEAN);
+	default:
+		return 0;
+	}
+}
+
+/* The next option from p's tables: its id, or -1; errors exit. */
+static int
+next_option(struct parser *p, int argc, char **argv, const char **arg)
+{
 	int c;
 
-	if (built_for != cmd) {
-		size_t n = count_opts(cmd->opts) + count_opts(global_opts) + 1;
-		size_t n_lo = 0, n_so = 0;
-
-		free(lo);
-		free(so);
-		lo = xmalloc(n * sizeof(*lo));
-		so = xmalloc(3 * n + 2);
-		/* ':' first: report a missing value apart from a bad
-		 * option.  GNU permutation lets options follow operands. */
-		so[n_so++] = ':';
-		add_opts(cmd->opts, lo, &n_lo, so, &n_so);
-		add_opts(global_opts, lo, &n_lo, so, &n_so);
-		memset(&lo[n_lo], 0, sizeof(lo[n_lo]));
-		so[n_so] = '\0';
-		built_for = cmd;
-		optind = 1;
-		opterr = 0;
-	}
 	for (;;) {
-		c = getopt_long(argc, argv, so, lo, NULL);
+		c = getopt_long(argc, argv, p->so, p->lo, NULL);
 		cli_optind = optind;
 		*arg = optarg;
 		switch (c) {
 		case -1:
 			return -1;
 		case ':':
-			cli_usage_error(cmd, "option '%s' needs a value",
+			cli_usage_error(p->cmd, "option '%s' needs a value",
 			    argv[optind - 1]);
 		case '?':
-			if (optopt != 0 && optopt < 256)
-				cli_usage_error(cmd, "unknown option '-%c'",
+			if (optopt != 0)
+				cli_usage_error(p->cmd, "unknown option '-%c'",
 				    optopt);
-			cli_usage_error(cmd, "unknown option '%s'",
+			if (strncmp(argv[optind - 1], "--", 2) == 0)
+				bad_long_option(p, argv[optind - 1]);
+			cli_usage_error(p->cmd, "unknown option '%s'",
 			    argv[optind - 1]);
-		case OPT_DB:
-			g_opt.db = optarg;
-			continue;
-		case OPT_CONFIG:
-			g_opt.config = optarg;
-			continue;
-		case OPT_SERVER:
-			g_opt.server = optarg;
-			continue;
-		case 'q':
-			if (find_opt(cmd, 'q') != NULL)
-				return c;
-			g_opt.quiet = 1;
-			continue;
-		case 'v':
-			if (find_opt(cmd, 'v') != NULL)
-				return c;
-			g_opt.verbose++;
-			continue;
-		case OPT_COLOR:
-			if (strcmp(optarg, "always") == 0)
-				g_opt.color = 1;
-			else if (strcmp(optarg, "never") == 0)
-				g_opt.color = 0;
-			else if (strcmp(optarg, "auto") == 0)
-				g_opt.color = -1;
-			else
-				cli_usage_error(cmd, "--color takes auto, "
-				    "always or never, not '%s'", optarg);
-			continue;
-		case OPT_NO_COLOR:
-			g_opt.color = 0;
-			continue;
-		case OPT_HELP:
-			cli_help(cmd, stdout);
-			exit(EXIT_CLEAN);
 		default:
+			/* A command's own -q or -v is its own business. */
+			if (p->cmd != NULL && find_opt(p->own, c) != NULL)
+				return c;
+			if (take_global(p, c, optarg))
+				continue;
 			return c;
 		}
 	}
+}
+
+int
+cli_global_options(int argc, char **argv)
+{
+	static struct parser p;
+	const char *arg;
+	int c;
+
+	parser_build(&p, NULL);
+	refuse_single_dash(&p, argc, argv);
+	optind = 0;
+	opterr = 0;
+	while ((c = next_option(&p, argc, argv, &arg)) != -1)
+		if (c == OPT_VERSION)
+			exit(cli_find_command("version")->run(
+			    cli_find_command("version"), 1, argv));
+	return cli_optind;
+}
+
+/*
+ * The commands that read standard input when given no operand: on a
+ * terminal they print the usage instead of waiting for text no one is
+ * going to type.  (investigate, whose -f also gives input, asks itself.)
+ */
+static int
+reads_stdin(const struct cli_cmd *cmd)
+{
+	static const char *const names[] = { "extract", "refang", "defang",
+	    NULL };
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(cmd->name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+cli_getopt(const struct cli_cmd *cmd, int argc, char **argv,
+    const char **arg)
+{
+	static struct parser p;
+	static int json_pending;
+	const struct cli_opt *own_json;
+	int c;
+
+	if (p.cmd != cmd || p.lo == NULL) {
+		parser_build(&p, cmd);
+		refuse_single_dash(&p, argc, argv);
+		/* GNU getopt starts afresh, permutation mode included. */
+		optind = 0;
+		opterr = 0;
+		own_json = find_long(cmd->opts, "json", 4);
+		json_pending = g_opt.json && own_json != NULL ?
+		    own_json->id : 0;
+		if (own_json != NULL)
+			g_opt.json = 0;
+	}
+	if (json_pending) {
+		c = json_pending;
+		json_pending = 0;
+		*arg = NULL;
+		return c;
+	}
+	c = next_option(&p, argc, argv, arg);
+	if (c == -1 && cli_optind >= argc && reads_stdin(cmd) &&
+	    isatty(STDIN_FILENO))
+		cli_no_input(cmd);
+	return c;
+}
+
+const struct cli_cmd *
+cli_find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; cli_commands[i] != NULL; i++)
+		if (strcmp(cli_commands[i]->name, name) == 0)
+			return cli_commands[i];
+	return NULL;
+}
+
+const char *const *
+cli_command_names(void)
+{
+	static const char *names[64];
+	size_t i;
+
+	if (names[0] == NULL)
+		for (i = 0; i + 1 < 64 && cli_commands[i] != NULL; i++)
+			names[i] = cli_commands[i]->name;
+	return names;
+}
+
+void
+cli_unknown_name(const struct cli_cmd *cmd, const char *what,
+    const char *word, const char *const *names)
+{
+	const char *near = chousa_suggest(word, names);
+
+	if (near != NULL)
+		cli_usage_error(cmd, "unknown %s '%s'; did you mean '%s'?",
+		    what, word, near);
+	cli_usage_error(cmd, "unknown %s '%s'", what, word);
+}
+
+void
+cli_no_input(const struct cli_cmd *cmd)
+{
+	cli_usage_error(cmd, "no input: give it as arguments or pipe it in "
+	    "(standard input is a terminal)");
 }
 
 /* ---- help ---- */
@@ -242,11 +575,18 @@ cli_help(const struct cli_cmd *cmd, FILE *fp)
 			fprintf(fp, "  %-12s %s\n", cli_commands[i]->name,
 			    cli_commands[i]->summary);
 		fprintf(fp, "\nGlobal options:\n");
-		help_opts(fp, global_opts);
-		fprintf(fp, "\nExit status: 0 nothing malicious, 1 "
-		    "malicious or suspicious found, 2 usage,\n3 bad input, "
-		    "4 network or source failure, 5 internal error.\n"
-		    "\n'chousa <command> --help' describes a command; "
+		help_opts(fp, cli_global_opts);
+		help_opts(fp, main_opts);
+		fprintf(fp, "\nExit status:\n");
+		for (i = 0; cli_exit_statuses[i].meaning != NULL; i++) {
+			char line[256];
+
+			snprintf(line, sizeof(line), "%3d  %s",
+			    cli_exit_statuses[i].status,
+			    cli_exit_statuses[i].meaning);
+			wrap(fp, line, 2, 79);
+		}
+		fprintf(fp, "\n'chousa <command> --help' describes a command; "
 		    "'man chousa' has it all.\n");
 		return;
 	}
@@ -260,15 +600,21 @@ cli_help(const struct cli_cmd *cmd, FILE *fp)
 		fprintf(fp, "\nExamples:\n");
 		wrap(fp, cmd->examples, 2, 200);
 	}
-	fprintf(fp, "\nGlobal options (--db, --config, -q, -v, --color) "
-	    "also apply; see 'chousa --help'.\n");
+	fprintf(fp, "\nGlobal options (");
+	for (i = 0; cli_global_opts[i].id != 0; i++)
+		if (cli_global_opts[i].id < 256)
+			fprintf(fp, "%s-%c", i ? ", " : "",
+			    cli_global_opts[i].id);
+		else
+			fprintf(fp, "%s--%s", i ? ", " : "",
+			    cli_global_opts[i].name);
+	fprintf(fp, ") also apply; see 'chousa --help'.\n");
 }
 
 /* ---- man page ---- */
 
-/* Roff-escape: backslashes, and a leading dot or quote. */
-static void
-roff(FILE *fp, const char *s)
+void
+cli_roff(FILE *fp, const char *s)
 {
 	int bol = 1;
 
@@ -299,15 +645,15 @@ man_opts(FILE *fp, const struct cli_opt *o)
 		if (o[i].id < 256)
 			fprintf(fp, "\\fB\\-%c\\fR, ", o[i].id);
 		fputs("\\fB\\-\\-", fp);
-		roff(fp, o[i].name);
+		cli_roff(fp, o[i].name);
 		fputs("\\fR", fp);
 		if (o[i].arg) {
 			fputs(" \\fI", fp);
-			roff(fp, o[i].arg);
+			cli_roff(fp, o[i].arg);
 			fputs("\\fR", fp);
 		}
 		fputc('\n', fp);
-		roff(fp, o[i].help);
+		cli_roff(fp, o[i].help);
 		fputc('\n', fp);
 	}
 }
@@ -336,43 +682,43 @@ cli_man(FILE *fp)
 		const struct cli_cmd *c = cli_commands[i];
 
 		fprintf(fp, ".SS \"chousa %s ", c->name);
-		roff(fp, c->usage);
+		cli_roff(fp, c->usage);
 		fputs("\"\n", fp);
-		roff(fp, c->description);
+		cli_roff(fp, c->description);
 		fputc('\n', fp);
 		man_opts(fp, c->opts);
 		if (c->examples != NULL) {
 			fputs(".PP\nExamples:\n.nf\n", fp);
-			roff(fp, c->examples);
+			cli_roff(fp, c->examples);
 			fputs("\n.fi\n", fp);
 		}
 	}
 	fputs(".SH GLOBAL OPTIONS\n", fp);
-	man_opts(fp, global_opts);
-	fputs(".SH EXIT STATUS\n"
-	    ".TP\n0\nDone, and nothing malicious was found.\n"
-	    ".TP\n1\nDone, and something malicious or suspicious was found "
-	    "(investigate, lookup, sweep).\n"
-	    ".TP\n2\nUsage error.\n"
-	    ".TP\n3\nBad input: a file, feed or indicator that cannot be "
-	    "read.\n"
-	    ".TP\n4\nA network or source failure left no result.\n"
-	    ".TP\n5\nInternal error.\n"
-	    ".PP\nWhen the reader of standard output goes away (chousa ... | "
+	man_opts(fp, cli_global_opts);
+	man_opts(fp, main_opts);
+	cli_config_man(fp);
+	fputs(".SH EXIT STATUS\n", fp);
+	for (i = 0; cli_exit_statuses[i].meaning != NULL; i++) {
+		fprintf(fp, ".TP\n%d\n", cli_exit_statuses[i].status);
+		cli_roff(fp, cli_exit_statuses[i].meaning);
+		fputs(".\n", fp);
+	}
+	fputs(".PP\nWhen the reader of standard output goes away (chousa ... | "
 	    "head), chousa stops and ends as SIGPIPE ends a program, quietly: "
 	    "status 141 in a shell, never 0.\n"
 	    ".SH ENVIRONMENT\n"
 	    ".TP\nCHOUSA_DB\nThe store, as \\-\\-db.\n"
 	    ".TP\nCHOUSA_CONFIG\nThe config file, as \\-\\-config.\n"
-	    ".TP\nCHOUSA_\\fISOURCE\\fR_KEY, CHOUSA_\\fISOURCE\\fR_URL\n"
-	    "A source's API key and base URL, over the config.\n"
+	    ".TP\nCHOUSA_\\fISECTION\\fR_\\fIKEY\\fR\n"
+	    "Any setting of the config, over the file: CONFIGURATION "
+	    "names each one's variable.\n"
 	    ".TP\nNO_COLOR\nNever colour output.\n"
 	    ".TP\nHTTPS_PROXY\nThe proxy for online sources and updates.\n"
 	    ".SH FILES\n"
 	    ".TP\n$XDG_DATA_HOME/chousa/chousa.db\nThe store.\n"
-	    ".TP\n$XDG_CONFIG_HOME/chousa/config\nThe INI config: one "
-	    "section per source with api_key, base_url, rate, daily, ttl, "
-	    "enabled; [feeds] with each feed's location.  It must not be "
-	    "readable by others when it holds keys.\n"
+	    ".TP\n$XDG_CONFIG_HOME/chousa/config\nThe INI config "
+	    "(~/.config/chousa/config without XDG_CONFIG_HOME), described "
+	    "under CONFIGURATION; chousa config init writes a commented "
+	    "one.  It must not be readable by others when it holds keys.\n"
 	    ".SH SEE ALSO\nsqlite3(1)\n", fp);
 }

@@ -1,7 +1,8 @@
 /*
  * store.c: opening the store for a command: the path from --db, CHOUSA_DB
- * or the default, its directory made when the command writes, and any
- * failure turned into one line and the right exit status.
+ * or the default, its directory made when the command writes, the time to
+ * wait for another writer (--wait), Ctrl-C armed to leave the store as it
+ * was, and any failure turned into one line and the right exit status.
  */
 #include <sys/stat.h>
 
@@ -11,9 +12,8 @@
 
 #include "cli.h"
 
-/* mkdir -p of the directory that holds path. */
-static void
-make_parent_dirs(const char *path)
+void
+cli_make_parent_dirs(const char *path)
 {
 	char *dir = xstrdup(path), *p;
 
@@ -29,6 +29,12 @@ make_parent_dirs(const char *path)
 	free(dir);
 }
 
+int
+cli_store_wait_ms(void)
+{
+	return g_opt.wait >= 0 ? g_opt.wait * 1000 : CHOUSA_STORE_WAIT_MS;
+}
+
 struct chousa_store *
 cli_open_store(unsigned flags)
 {
@@ -36,9 +42,12 @@ cli_open_store(unsigned flags)
 	struct chousa_store *st;
 	const char *path = cli_db_path();
 
-	if (!(flags & CHOUSA_STORE_READONLY))
-		make_parent_dirs(path);
-	if (chousa_store_open(&st, path, flags, &err) != CHOUSA_OK)
+	if (!(flags & CHOUSA_STORE_READONLY)) {
+		cli_make_parent_dirs(path);
+		cli_interrupt_arm();
+	}
+	if (chousa_store_open_wait(&st, path, flags, cli_store_wait_ms(),
+	    &err) != CHOUSA_OK)
 		cli_die_err(&err);
 	return st;
 }

@@ -117,16 +117,28 @@ cli_exit_for_rc(int rc)
 	case CHOUSA_EQUOTA:
 	case CHOUSA_ETIMEOUT:
 		return EXIT_SOURCE;
+	case CHOUSA_EBUSY:
+		return EXIT_BUSY;
 	default:
 		return EXIT_INTERNAL;
 	}
 }
 
 void
+cli_warn_err(const struct chousa_err *err)
+{
+	if (err->code == CHOUSA_EBUSY)
+		cli_warn("%s (chousa --wait SECONDS waits longer)", err->msg);
+	else
+		cli_warn("%s", err->msg[0] ? err->msg :
+		    chousa_rc_name(err->code));
+}
+
+void
 cli_die_err(const struct chousa_err *err)
 {
-	cli_die(cli_exit_for_rc(err->code), "%s",
-	    err->msg[0] ? err->msg : chousa_rc_name(err->code));
+	cli_warn_err(err);
+	exit(cli_exit_for_rc(err->code));
 }
 
 int
@@ -139,6 +151,59 @@ cli_use_color(FILE *fp)
 	if (nc != NULL && nc[0] != '\0')
 		return 0;
 	return isatty(fileno(fp));
+}
+
+/* ---- Ctrl-C ---- */
+
+static volatile sig_atomic_t interrupted;
+/* The first job a progress bar showed: its interruption changed nothing. */
+static char first_label[256];
+
+static void
+on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+void
+cli_interrupt_arm(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	/* The second Ctrl-C ends the run at once, as it always did. */
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+int
+cli_interrupted(void)
+{
+	return interrupted;
+}
+
+/*
+ * Called from a progress callback, which the library calls only while it
+ * reads, before it commits: ending the process here leaves the open
+ * transaction uncommitted, and SQLite takes the store back to the last
+ * commit.  _exit: no stdio flush, no atexit, while a writer thread may
+ * still be in SQLite.
+ */
+static _Noreturn void
+stop_interrupted(const char *label)
+{
+	/* Over the progress bar, when there is one. */
+	if (isatty(STDERR_FILENO))
+		fputs("\r\033[K", stderr);
+	if (first_label[0] == '\0' || strcmp(first_label, label) == 0)
+		cli_warn("interrupted: the store is unchanged");
+	else
+		cli_warn("interrupted: nothing of %s was stored; what was "
+		    "done before it stays, as reported above", label);
+	_exit(EXIT_INTERRUPTED);
 }
 
 /* ---- progress ---- */
@@ -155,6 +220,8 @@ now_seconds(void)
 void
 cli_progress_init(struct cli_progress *p, const char *label)
 {
+	if (first_label[0] == '\0')
+		snprintf(first_label, sizeof(first_label), "%s", label);
 	p->label = label;
 	p->active = !g_opt.quiet && isatty(STDERR_FILENO);
 	p->last_permille = -1;
@@ -169,6 +236,8 @@ cli_progress_update(void *arg, uint64_t done, uint64_t total)
 	int permille, bars, i;
 	char bar[41];
 
+	if (interrupted)
+		stop_interrupted(p->label);
 	if (!p->active)
 		return;
 	t = now_seconds();
@@ -222,6 +291,46 @@ cli_db_path(void)
 	return path.data;
 }
 
+const char *const *
+cli_source_sections(void)
+{
+	static const char *names[128];
+	const struct chousa_source *const *all = chousa_sources();
+	size_t i, n = 0;
+
+	if (names[0] != NULL)
+		return names;
+	for (i = 0; all[i] != NULL && n + 1 < 128; i++)
+		if (!(all[i]->flags & CHOUSA_SRC_LOCAL))
+			names[n++] = all[i]->name;
+	names[n] = NULL;
+	return names;
+}
+
+void
+cli_key_hint(struct chousa_buf *b, const struct chousa_config *cfg,
+    const char *source, const char *reason)
+{
+	char why[400];
+
+	if (reason == NULL || strncmp(reason, "key refused", 11) != 0)
+		return;
+	if (chousa_config_key_problem(cfg, source, why, sizeof(why)) != NULL)
+		chousa_buf_adds(b, "; likely cause: ");
+	else
+		snprintf(why, sizeof(why), "; the key looks well formed: check "
+		    "it at the service (revoked, or for another of its "
+		    "products?)");
+	chousa_esc_text(b, why, strlen(why));
+}
+
+static void
+config_warning(void *arg, const char *where, const char *message)
+{
+	(void)arg;
+	cli_warn("%s: %s", where, message);
+}
+
 struct chousa_config *
 cli_load_config(void)
 {
@@ -230,6 +339,8 @@ cli_load_config(void)
 
 	if (chousa_config_load(&c, g_opt.config, &err) != CHOUSA_OK)
 		cli_die_err(&err);
+	chousa_config_check(c, cli_source_sections(), 0, config_warning,
+	    NULL);
 	return c;
 }
 
@@ -332,4 +443,67 @@ cli_read_file(const char *path, struct chousa_buf *out, size_t max)
 		cli_die(EXIT_INTERNAL, "out of memory reading '%s'", path);
 	if (fp != stdin)
 		fclose(fp);
+}
+
+/* ---- JSON for the commands that print text ---- */
+
+void
+cli_json_import(const char *source, const char *file, const char *state,
+    const struct chousa_import_report *rep, const struct chousa_err *err)
+{
+	struct chousa_buf b;
+
+	chousa_buf_init(&b, 0);
+	chousa_buf_adds(&b, "{\"source\":");
+	chousa_esc_json_str(&b, source);
+	chousa_buf_adds(&b, ",\"file\":");
+	chousa_esc_json_str(&b, file);
+	chousa_buf_adds(&b, ",\"state\":");
+	chousa_esc_json_str(&b, state);
+	if (rep != NULL && rep->format[0] != '\0') {
+		chousa_buf_adds(&b, ",\"format\":");
+		chousa_esc_json_str(&b, rep->format);
+	}
+	if (rep != NULL && rep->sha256[0] != '\0')
+		chousa_buf_addf(&b, ",\"sha256\":\"%s\"", rep->sha256);
+	if (rep != NULL && err == NULL)
+		chousa_buf_addf(&b, ",\"rows_read\":%llu,\"added\":%llu,"
+		    "\"updated\":%llu,\"rejected\":%llu",
+		    (unsigned long long)rep->rows_read,
+		    (unsigned long long)rep->added,
+		    (unsigned long long)rep->updated,
+		    (unsigned long long)rep->rejected);
+	if (err != NULL) {
+		chousa_buf_addf(&b, ",\"exit_status\":%d,\"error\":",
+		    cli_exit_for_rc(err->code));
+		chousa_esc_json_str(&b, err->msg);
+	}
+	chousa_buf_adds(&b, "}\n");
+	cli_write(&b);
+	cli_flush();
+	chousa_buf_release(&b);
+}
+
+void
+cli_json_lines(struct chousa_buf *b, size_t from)
+{
+	struct chousa_buf lines;
+	const char *p, *end;
+
+	if (b->len <= from)
+		return;
+	chousa_buf_init(&lines, 0);
+	chousa_buf_add(&lines, b->data + from, b->len - from);
+	b->len = from;
+	b->data[from] = '\0';
+	for (p = lines.data, end = lines.data + lines.len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+
+		chousa_buf_addch(b, '"');
+		chousa_esc_json(b, p, len);
+		chousa_buf_adds(b, "\"\n");
+		p += len + 1;
+	}
+	chousa_buf_release(&lines);
 }

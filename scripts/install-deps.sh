@@ -8,9 +8,9 @@ set -eu
 group=${1:-build}
 build_pkgs="make gcc pkg-config libc6-dev libpsl-dev libidn2-dev libsqlite3-dev
 libcurl4-openssl-dev libyajl-dev libarchive-dev zlib1g-dev libpcap-dev libssl-dev
-libmicrohttpd-dev"
+libicu-dev publicsuffix libmicrohttpd-dev"
 test_pkgs="$build_pkgs clang python3 sqlite3 ripgrep gzip zip unzip openssl
-libclang-rt-14-dev iproute2 util-linux chromium graphviz tshark
+libclang-rt-14-dev iproute2 util-linux chromium graphviz tshark zsh fish
 chromium-driver python3-selenium nodejs wrk curl"
 
 case "$group" in

@@ -24,7 +24,8 @@ enum chousa_rc {
 	CHOUSA_EQUOTA,		/* a quota is spent */
 	CHOUSA_ETIMEOUT,	/* a time-out */
 	CHOUSA_EPERM,		/* unsafe permissions (config with keys) */
-	CHOUSA_EINTERNAL	/* a bug: an invariant did not hold */
+	CHOUSA_EINTERNAL,	/* a bug: an invariant did not hold */
+	CHOUSA_EBUSY		/* another process holds the store */
 };
 
 /* Where a failing function puts its one-line message. */
@@ -137,9 +138,12 @@ size_t	chousa_utf8_valid_prefix(const char *s, size_t len);
 
 /*
  * The user's config, an INI file: [section] lines and key = value lines,
- * '#' and ';' comments.  Sections are source names ("virustotal") and
- * "feeds", "http", "investigate".  Environment variables
- * CHOUSA_<SECTION>_<KEY> (upper case) override the file.
+ * '#' and ';' comment lines.  A value may be quoted ("..." or '...'), and a
+ * '#' or ';' after a space ends an unquoted value, as INI users expect.
+ * Sections are the online sources' names ("virustotal"), "abusech",
+ * "feeds" and "http"; chousa_config_keys() lists every setting.
+ * Environment variables CHOUSA_<SECTION>_<KEY> (upper case) override the
+ * file.
  */
 struct chousa_config;
 
@@ -160,11 +164,117 @@ void	chousa_config_free(struct chousa_config *c);
 /* The value, env first; borrowed; NULL when unset. */
 const char *chousa_config_get(const struct chousa_config *c,
 	    const char *section, const char *key);
-/* Integer value or def when unset or not a number. */
+/*
+ * Integer value, or def when unset, not a whole number, or outside the
+ * range chousa_config_keys() gives the key (chousa_config_check() says
+ * which).
+ */
 long	chousa_config_get_long(const struct chousa_config *c,
 	    const char *section, const char *key, long def);
+/*
+ * The one rule for yes and no: yes, true, on and 1 are 1; no, false, off
+ * and 0 are 0, in any case.  Anything else, or unset, is def.
+ */
+int	chousa_config_get_bool(const struct chousa_config *c,
+	    const char *section, const char *key, int def);
+/* The same rule on a value: CHOUSA_OK with *out set, else CHOUSA_EPARSE. */
+int	chousa_config_parse_bool(const char *value, int *out);
 /* The path that was read, or NULL; borrowed. */
 const char *chousa_config_path(const struct chousa_config *c);
+
+/* Where the value chousa_config_get() returns comes from. */
+struct chousa_config_origin {
+	char		 env[96];	/* the variable that set it, or "" */
+	const char	*file;		/* or the file, borrowed; NULL */
+	size_t		 line;		/* and its line */
+};
+/*
+ * The value as chousa_config_get() returns it, and into *out where it came
+ * from; NULL (with env "" and file NULL) when unset.
+ */
+const char *chousa_config_get_origin(const struct chousa_config *c,
+	    const char *section, const char *key,
+	    struct chousa_config_origin *out);
+
+/* What a setting holds. */
+enum chousa_config_type {
+	CHOUSA_CFG_TEXT = 1,	/* free text */
+	CHOUSA_CFG_SECRET,	/* a key: never printed whole */
+	CHOUSA_CFG_URL,		/* http:// or https:// */
+	CHOUSA_CFG_PATH,	/* a file that must be readable */
+	CHOUSA_CFG_BOOL,	/* chousa_config_parse_bool() */
+	CHOUSA_CFG_NUMBER,	/* a whole number from min to max */
+	CHOUSA_CFG_LIST		/* comma-separated names */
+};
+
+/* The section name of the settings every online source's section takes. */
+#define CHOUSA_CONFIG_SOURCE	"SOURCE"
+
+/*
+ * One setting chousa reads.  This table is the only list: the config check,
+ * `chousa config`, its template and the man page's reference are made from
+ * it.
+ */
+struct chousa_config_key {
+	const char	*section;	/* "http", or CHOUSA_CONFIG_SOURCE */
+	const char	*key;		/* "timeout" */
+	int		 type;		/* enum chousa_config_type */
+	long		 min, max;	/* NUMBER: the range allowed */
+	const char	*def;		/* the default as text, or NULL: none,
+					 * or for SOURCE rows the source's own */
+	const char	*help;		/* sentences, for the man page */
+};
+/* Every setting, sections in a fixed order; ends with a NULL section. */
+const struct chousa_config_key *chousa_config_keys(void);
+/*
+ * The row for section and key: the section's own, else for a section in
+ * sources (NULL-terminated, or NULL) the SOURCE row; NULL when none.
+ */
+const struct chousa_config_key *chousa_config_key_find(const char *section,
+	    const char *key, const char *const *sources);
+
+/*
+ * One problem found in the config: where ("/path/config:3" or "CHOUSA_X
+ * in the environment") and what, with the closest known name when a name
+ * is unknown.  Secret values are never quoted.
+ */
+typedef void (*chousa_config_issue_fn)(void *arg, const char *where,
+	    const char *message);
+
+/* What chousa_config_check() also looks at. */
+#define CHOUSA_CONFIG_CHECK_ENV_NAMES	0x1u	/* unknown CHOUSA_* variables */
+
+/*
+ * Check every setting of the file and the environment against
+ * chousa_config_keys(): unknown sections and keys (with "did you mean"),
+ * values not of their type or range (and what is used instead), quotes
+ * never closed or text after them, a key set twice, keys with blanks,
+ * quotes or a wrong length.  sources are the names of the source
+ * sections, NULL-terminated.  Calls fn for each problem and returns how
+ * many there were.
+ */
+size_t	chousa_config_check(const struct chousa_config *c,
+	    const char *const *sources, unsigned flags,
+	    chousa_config_issue_fn fn, void *arg);
+
+/*
+ * Why a service may refuse the key of section (its api_key, or [abusech]
+ * auth_key): quotes, blanks or a comment in it, a length the service never
+ * issues, an environment variable that overrides the file.  Writes one
+ * sentence into buf and returns buf, or returns NULL when nothing looks
+ * wrong.
+ */
+const char *chousa_config_key_problem(const struct chousa_config *c,
+	    const char *section, char *buf, size_t size);
+
+/* ---- names ---- */
+
+/*
+ * The name of names (NULL-terminated) closest to word, ignoring case, when
+ * it is close enough to be a slip of the keyboard ("investiagte",
+ * "jsno", "virustotl"); else NULL.  Borrowed from names.
+ */
+const char *chousa_suggest(const char *word, const char *const *names);
 
 /* ---- paths and time ---- */
 

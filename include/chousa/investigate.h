@@ -72,19 +72,50 @@ struct chousa_finding {
 	const char	*family;	/* Malpedia id when one is known */
 	struct chousa_related *related;
 	size_t		 n_related;
-	int		 match;		/* enum chousa_match of the level */
+	/*
+	 * enum chousa_match of the level: EXACT when the source lists the
+	 * subject itself; URL_HOST when it only lists URLs hosted on it
+	 * (URLhaus host/, a url_list): the verdict takes those as hosted
+	 * content (docs/verdict-policy.md), never as a listing of the host.
+	 */
+	int		 match;
 	const char	*matched;	/* the value that matched, or NULL */
 	int64_t		 first_seen;
 	int64_t		 last_seen;
 	const char	*online;	/* "online", "offline", or NULL */
-	const char	*threat;	/* "botnet_cc", "malware_download" */
+	const char	*threat;	/* "botnet_cc", "malware_download";
+					 * "reported_abuse" (an address
+					 * reported for abuse: not evidence
+					 * of malware) */
 	const char	*detail;	/* one line for the report, or NULL */
 	const char	*reference;	/* a link, or NULL */
 	const char	*file_type;	/* for samples */
 	const char	*file_name;
 	int		 from_cache;	/* answered from the cache */
 	int64_t		 cached_at;	/* when the cached answer was fetched */
+	int		 n_records;	/* listings behind a local hit, or 0 */
+	/*
+	 * What the address is, as the source knows it: "tor" (a Tor exit
+	 * node), "hosting" (a data centre or hosting provider),
+	 * "allowlisted" (on the source's own allow list), or NULL
+	 * (AbuseIPDB's isTor, usageType, isWhitelisted).  Reports against
+	 * such an address never make it malware by themselves.
+	 */
+	const char	*usage;
+	/*
+	 * An answer the source could not read (status error, "unexpected
+	 * answer from ..."): its first bytes, escaped and bounded, for -v;
+	 * else NULL.
+	 */
+	const char	*answer_head;
 	/* Set by the investigation, not by sources: */
+	int64_t		 data_at;	/* when the data behind the answer was
+					 * fetched: the feed's last import, or
+					 * the online answer's download; 0
+					 * unknown */
+	int		 stale;		/* from a feed older than [freshness]
+					 * max_age, or historical: its "not
+					 * listed" is no evidence */
 	const char	*subject;	/* the value that was asked about */
 	int		 subject_type;	/* its ioc type */
 	int		 depth;		/* hops from the input, 0 = itself */
@@ -104,6 +135,12 @@ struct chousa_ctx;	/* one run: store, config, http, arena, options */
 #define CHOUSA_SRC_FAMILY	0x8u
 /* A judge of benign infrastructure: its hits make a verdict benign. */
 #define CHOUSA_SRC_BENIGN	0x10u
+/*
+ * Takes the abuse.ch Auth-Key ([abusech] auth_key) when its own api_key is
+ * unset.  Such siblings share a refusal too: a key refused by one is not
+ * sent again by any of them in that run.
+ */
+#define CHOUSA_SRC_ABUSECH_KEY	0x100u
 
 /* A pending look-up handed to a source's start hook. */
 struct chousa_query {
@@ -140,6 +177,14 @@ struct chousa_source {
 /* The sources in ask order; NULL-terminated; borrowed. */
 const struct chousa_source *const *chousa_sources(void);
 const struct chousa_source *chousa_source_find(const char *name);
+/*
+ * A source's key in cfg (may be NULL): its api_key (CHOUSA_<NAME>_KEY),
+ * else, with CHOUSA_SRC_ABUSECH_KEY, [abusech] auth_key
+ * (CHOUSA_ABUSECH_AUTH_KEY); an empty setting counts as unset.  NULL when
+ * none; borrowed from cfg.
+ */
+const char *chousa_source_key(const struct chousa_config *cfg,
+	    const struct chousa_source *s);
 
 /* ---- what a run gives a source ---- */
 
@@ -157,6 +202,39 @@ void	chousa_query_done(struct chousa_query *q);
 /* Whether the run may not touch the network / must bypass the cache. */
 int	chousa_ctx_offline(const struct chousa_ctx *ctx);
 int	chousa_ctx_refresh(const struct chousa_ctx *ctx);
+
+/* ---- how fresh a local source's data is ---- */
+
+/* The defaults of [freshness] max_age_days and historical_rows. */
+#define CHOUSA_FRESH_MAX_AGE_DAYS	7
+#define CHOUSA_FRESH_HISTORICAL_ROWS	10
+
+struct chousa_freshness {
+	int		 known;		/* the source has a feed behind it */
+	int64_t		 updated_at;	/* its last update, 0: never */
+	long		 max_age;	/* the limit in force, seconds */
+	int		 stale;		/* never updated, or older than
+					 * max_age */
+	/*
+	 * Upstream retired or emptied it: its last update read fewer than
+	 * [freshness] historical_rows rows.  data_until is the newest date
+	 * in what the store keeps of it, 0 unknown.
+	 */
+	int		 historical;
+	uint64_t	 rows;		/* rows of its last update */
+	int64_t		 data_until;
+	const char	*feed;		/* the feed's import name, arena */
+};
+
+/*
+ * How fresh the data behind a local source is ([freshness] in cfg: the
+ * limit max_age_days, default 7, and historical_rows, default 10), at
+ * time now.  Sources with no feed (online ones) give known = 0.
+ */
+int	chousa_source_freshness(struct chousa_store *st,
+	    struct chousa_arena *a, const struct chousa_config *cfg,
+	    const struct chousa_source *src, int64_t now,
+	    struct chousa_freshness *out, struct chousa_err *err);
 
 /* ---- running an investigation ---- */
 

@@ -54,6 +54,12 @@ int	chousa_ioc_types_parse(const char *list, unsigned *mask,
 #define CHOUSA_IOC_F_DEFANGED	0x0100u	/* the raw text was defanged */
 #define CHOUSA_IOC_F_IDN	0x0200u	/* the host has a Unicode form */
 #define CHOUSA_IOC_F_IP_HOST	0x0400u	/* a URL or email whose host is an IP */
+/* The host fails IDNA (UTS #46) or DNS syntax in a label; it is kept as
+ * written, host_error says why, regdomain comes from the sound labels. */
+#define CHOUSA_IOC_F_INVALID_HOST 0x0800u
+#define CHOUSA_IOC_F_NO_SCHEME	0x1000u	/* a URL written without "http://" */
+#define CHOUSA_IOC_F_UNLISTED_TLD 0x2000u /* a TLD the list does not name,
+					 * accepted from a typed field */
 /* Any flag of an address that is not on the public internet. */
 #define CHOUSA_IOC_F_NONPUBLIC	0x007fu
 
@@ -82,6 +88,9 @@ struct chousa_indicator {
 	const char	*raw;		/* the text as written */
 	size_t		 raw_len;
 	size_t		 offset;	/* byte offset of raw in the input */
+	/* Why the host is flagged CHOUSA_IOC_F_INVALID_HOST (static), or
+	 * NULL. */
+	const char	*host_error;
 };
 
 /*
@@ -93,6 +102,28 @@ struct chousa_indicator {
 int	chousa_ioc_parse(struct chousa_arena *a, const char *s, size_t len,
 	    unsigned types, struct chousa_indicator *out,
 	    struct chousa_err *err);
+
+/* What the caller knows about a value (chousa_ioc_parse_context). */
+#define CHOUSA_IOC_CTX_URL	0x1u	/* the field holds a URL: "host/path"
+					 * and "host" are URLs, http assumed
+					 * (flag no-scheme) */
+#define CHOUSA_IOC_CTX_TYPED	0x2u	/* the field names its type: a domain
+					 * under a TLD the list does not name
+					 * yet is accepted (unlisted-tld) */
+
+/*
+ * chousa_ioc_parse for a value whose field says what it is, as importers
+ * and log readers know (a STIX url:value, a MISP "url" attribute, a "url"
+ * column).  context is CHOUSA_IOC_CTX_*; 0 is chousa_ioc_parse.
+ */
+int	chousa_ioc_parse_context(struct chousa_arena *a, const char *s,
+	    size_t len, unsigned types, unsigned context,
+	    struct chousa_indicator *out, struct chousa_err *err);
+
+/* A URL field: chousa_ioc_parse_context(..., CHOUSA_IOC_BIT(URL),
+ * CHOUSA_IOC_CTX_URL | CHOUSA_IOC_CTX_TYPED, ...). */
+int	chousa_ioc_parse_url_context(struct chousa_arena *a, const char *s,
+	    size_t len, struct chousa_indicator *out, struct chousa_err *err);
 
 /*
  * Refang free text: hxxp, [.], (dot), [:], [@], \., http[s], full-width
@@ -109,6 +140,16 @@ int	chousa_ioc_refang(struct chousa_buf *out, const char *s, size_t len,
  */
 void	chousa_ioc_defang(struct chousa_buf *out, const char *value,
 	    size_t len);
+
+/*
+ * Defang free text: every indicator extract finds is replaced by its
+ * normal form defanged (chousa_ioc_defang); the rest is copied.  x is an
+ * extractor to reuse (private addresses kept), or NULL for one of its own.
+ */
+struct chousa_extractor;
+int	chousa_ioc_defang_text(struct chousa_extractor *x,
+	    struct chousa_buf *out, const char *s, size_t len,
+	    struct chousa_err *err);
 
 /* The address class flags of an IP (4 or 16 bytes). */
 unsigned chousa_ioc_ip_flags(const uint8_t *addr, int is_v6);

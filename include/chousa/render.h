@@ -72,6 +72,10 @@ struct chousa_source_row {
 							 * the key */
 	long				 rate_per_min;
 	struct chousa_source_info	 info;		/* online only */
+	struct chousa_freshness		 fresh;		/* local only: how
+							 * old its data is */
+	int64_t				 now;		/* when fresh was
+							 * judged */
 	const char			*warning;	/* why info is
 							 * partial, or NULL */
 };

@@ -18,6 +18,14 @@ struct chousa_store;
  */
 int	chousa_store_open(struct chousa_store **out, const char *path,
 	    unsigned flags, struct chousa_err *err);
+/*
+ * How long chousa_store_open() waits for another process that holds the
+ * store (an import) before a statement fails with CHOUSA_EBUSY.
+ */
+#define CHOUSA_STORE_WAIT_MS	10000
+/* chousa_store_open() waiting up to wait_ms instead (0: fail at once). */
+int	chousa_store_open_wait(struct chousa_store **out, const char *path,
+	    unsigned flags, int wait_ms, struct chousa_err *err);
 void	chousa_store_close(struct chousa_store *st);
 /* The path it was opened with; borrowed. */
 const char *chousa_store_path(const struct chousa_store *st);
@@ -219,6 +227,39 @@ int	chousa_store_import(struct chousa_store *st, const char *source,
 	    const char *path, const struct chousa_import_opts *opts,
 	    struct chousa_import_report *rep, struct chousa_err *err);
 
+/* What importing a bundle of lists did. */
+struct chousa_bundle_report {
+	unsigned	lists;		/* lists imported */
+	unsigned	failed;		/* lists the importer refused */
+	uint64_t	rows;		/* rows read over every list */
+	uint64_t	added;
+	uint64_t	rejected;	/* rows refused within lists */
+	uint64_t	skipped;	/* entries of no kind a list holds */
+	char		first_failure[200];	/* "name: why", or "" */
+};
+
+/*
+ * Import every lists/<name>/list.json of a MISP warninglists archive (the
+ * repository's tar.gz, read through libarchive) with the warninglist
+ * importer, one transaction per list, so a list it refuses is counted in
+ * rep and the others still go in.  CHOUSA_EFORMAT when the archive holds
+ * no list.json; CHOUSA_ENOMEM stops the walk.
+ */
+int	chousa_store_import_warninglists(struct chousa_store *st,
+	    const char *path, const struct chousa_import_opts *opts,
+	    struct chousa_bundle_report *rep, struct chousa_err *err);
+
+/*
+ * abuse.ch's false-positive list (the Hunting API's get_fplist answer in
+ * JSON: an object of entries keyed by removal id, or {"data": [...]},
+ * each with entry_type and entry_value) as two known-benign lists, "abuse.ch
+ * false positives (ip)" and "(domain)", through the warninglist importer.
+ * Entries of other types are counted in rep->skipped.
+ */
+int	chousa_store_import_fplist(struct chousa_store *st, const char *path,
+	    const struct chousa_import_opts *opts,
+	    struct chousa_bundle_report *rep, struct chousa_err *err);
+
 /* The importers' names, NULL-terminated; borrowed. */
 const char *const *chousa_importer_names(void);
 
@@ -243,6 +284,18 @@ struct chousa_stat_import {
 	uint64_t	 rejected;
 };
 
+/* A failed import, as recorded: nothing of it was written. */
+struct chousa_stat_failure {
+	const char	*source;
+	const char	*file;
+	int64_t		 finished_at;	/* Unix seconds */
+	const char	*message;	/* the error it ended with, or NULL */
+	int		 since_ok;	/* a later import of source succeeded */
+};
+
+/* At most this many failures are listed, the latest first. */
+#define CHOUSA_STATS_MAX_FAILURES	20
+
 /* What chousa_store_stats() reports; arrays and strings are arena. */
 struct chousa_store_stats {
 	struct chousa_stat_count	*counts;
@@ -256,6 +309,8 @@ struct chousa_store_stats {
 	uint64_t			 relations;
 	uint64_t			 families;
 	uint64_t			 failed_imports;
+	struct chousa_stat_failure	*failures;	/* the latest */
+	size_t				 n_failures;
 	uint64_t			 file_size;	/* database + WAL */
 	int				 schema;
 };
@@ -268,6 +323,31 @@ int	chousa_store_stats(struct chousa_store *st, struct chousa_arena *a,
  * the file is damaged.
  */
 int	chousa_store_check(struct chousa_store *st, struct chousa_err *err);
+
+/* How recent one feed's data is (the imports and feed_state tables). */
+struct chousa_feed_age {
+	const char	*source;	/* as imported: "urlhaus", "feodo" */
+	int64_t		 updated_at;	/* its last successful import, or a
+					 * later download that found it
+					 * unchanged; Unix seconds */
+	uint64_t	 rows;		/* rows its last import read */
+	int		 downloaded;	/* that import came through `chousa
+					 * update`, from upstream */
+};
+
+/* Every feed the store imported, one entry per source, in the arena. */
+int	chousa_store_feed_ages(struct chousa_store *st, struct chousa_arena *a,
+	    struct chousa_feed_age **out, size_t *n_out,
+	    struct chousa_err *err);
+/* The newest first or last seen date among a source's rows, 0 none. */
+int	chousa_store_source_newest(struct chousa_store *st,
+	    const char *source, int64_t *out, struct chousa_err *err);
+/*
+ * Whether the store holds a family catalogue and known-benign entries:
+ * 1 or 0 each, without counting the tables.
+ */
+int	chousa_store_reference(struct chousa_store *st, uint64_t *families,
+	    uint64_t *benign, struct chousa_err *err);
 
 /*
  * The conditional-request state of a feed download (`chousa update`):

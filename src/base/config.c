@@ -1,17 +1,23 @@
 /*
  * config.c: the INI config.  [section] and key = value lines, '#' and ';'
- * comments; values may be quoted.  Environment variables
- * CHOUSA_<SECTION>_<KEY> win over the file, so CI and one-off runs need no
- * file.  A file that holds API keys must not be readable by others: that is
- * checked here, before any key is used.
+ * comments (also after a value, as INI users write them); values may be
+ * quoted.  Environment variables CHOUSA_<SECTION>_<KEY> win over the file,
+ * so CI and one-off runs need no file.  A file that holds API keys must not
+ * be readable by others: that is checked here, before any key is used.
+ *
+ * One table, keys[], lists every setting: chousa_config_check() warns of
+ * anything outside it, chousa_config_get_long() keeps to its ranges, and
+ * the CLI makes `chousa config`, the template and the man page from it.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "chousa.h"
 #include "base/mem.h"
@@ -20,18 +26,216 @@
 #define CONFIG_MAX_ENTRIES	4096
 #define CONFIG_MAX_TOKEN	4096
 
+extern char **environ;
+
 struct config_entry {
-	char	*section;
-	char	*key;
-	char	*value;
+	char		*section;
+	char		*key;
+	char		*value;
+	size_t		 line;
+	size_t		 section_line;	/* of its [section], 0 none */
+	const char	*problem;	/* from parsing, or NULL */
 };
 
 struct chousa_config {
 	struct config_entry	*entries;
 	size_t			 n_entries;
-	char			*path;
-	char			 env_name[160];	/* scratch for get() */
+	char			*path;		/* the file read, or NULL */
+	char			*name;		/* for origins: path or label */
+	char			 env_name[96];	/* scratch for get() */
 };
+
+/* ---- the settings ---- */
+
+#define N(s, k, lo, hi, def, help) \
+	{ s, k, CHOUSA_CFG_NUMBER, lo, hi, def, help }
+#define S(s, k, type, def, help) \
+	{ s, k, type, 0, 0, def, help }
+#define SRC CHOUSA_CONFIG_SOURCE
+#define FEED_URL(name, title) \
+	S("feeds", name "_url", CHOUSA_CFG_URL, NULL, "Where chousa update " \
+	    "downloads " title " from, instead of its official location: " \
+	    "a mirror or a local server.")
+
+static const struct chousa_config_key keys[] = {
+	S(SRC, "api_key", CHOUSA_CFG_SECRET, NULL, "The service's API key.  "
+	    "A source that needs one is skipped without it, and says so."),
+	S(SRC, "base_url", CHOUSA_CFG_URL, NULL, "Where the service "
+	    "answers, for a mirror or a test server; default the service's "
+	    "own."),
+	S(SRC, "enabled", CHOUSA_CFG_BOOL, "yes", "no: never ask this "
+	    "source.  yes: also ask a source whose key is optional when no "
+	    "key is set."),
+	N(SRC, "rate", 0, 1000000, NULL, "Requests a minute (0: no limit); "
+	    "default the service's free tier."),
+	N(SRC, "burst", 1, 1000000, NULL, "Requests that may go at once "
+	    "before the rate applies; default the rate."),
+	N(SRC, "daily", 0, 100000000, NULL, "Requests a day (0: no limit), "
+	    "counted in the store across runs; default the free tier."),
+	N(SRC, "ttl", 0, 31536000, NULL, "Seconds an answer that found "
+	    "something stays in the cache (0: not cached); default the "
+	    "source's, else 86400."),
+	N(SRC, "miss_ttl", 0, 31536000, "3600", "Seconds an answer that "
+	    "found nothing stays in the cache (0: not cached)."),
+	S("virustotal", "relationships", CHOUSA_CFG_LIST, NULL, "The "
+	    "relationship pages to ask for (comma-separated, or none); each "
+	    "costs a request of the quota.  Default all."),
+	N("virustotal", "malicious_min", 1, 1000, "5", "Engines that must "
+	    "flag an object before VirusTotal's finding says malicious; "
+	    "fewer make it suspicious."),
+	N("abuseipdb", "max_age_days", 1, 365, "90", "How many days back "
+	    "reports count."),
+	S("abusech", "auth_key", CHOUSA_CFG_SECRET, NULL, "The abuse.ch "
+	    "Auth-Key, sent with chousa update's downloads from URLhaus, "
+	    "ThreatFox, Feodo Tracker and MalwareBazaar, and to the URLhaus, "
+	    "ThreatFox and MalwareBazaar APIs when their own api_key is "
+	    "unset.  A key refused there stops all three for the run."),
+	S("server", "url", CHOUSA_CFG_URL, NULL, "The team server (chousa "
+	    "serve) that investigate, lookup, extract and sources ask instead "
+	    "of the local store and keys; --server overrides it."),
+	S("server", "api_key", CHOUSA_CFG_SECRET, NULL, "The token (chousa "
+	    "token create) sent to the team server at url."),
+	S("server", "listen", CHOUSA_CFG_TEXT, "127.0.0.1:8080", "chousa "
+	    "serve: the address and port to listen on."),
+	S("server", "update_every", CHOUSA_CFG_TEXT, NULL, "chousa serve: "
+	    "run chousa update this often (30m, 6h, 1d); default never."),
+	S("server", "tls_cert", CHOUSA_CFG_PATH, NULL, "chousa serve: the "
+	    "certificate chain (PEM) for HTTPS."),
+	S("server", "tls_key", CHOUSA_CFG_PATH, NULL, "chousa serve: the "
+	    "private key (PEM) of tls_cert."),
+	S("server", "audit_log", CHOUSA_CFG_TEXT, NULL, "chousa serve: the "
+	    "audit log, one JSON line per request; default beside the store."),
+	N("server", "audit_max", 0, 1099511627776LL, NULL, "chousa serve: "
+	    "bytes after which the audit log is rotated."),
+	N("server", "audit_keep", 0, 1000, NULL, "chousa serve: rotated "
+	    "audit logs kept."),
+	N("server", "threads", 0, 256, NULL, "chousa serve: worker threads; "
+	    "default one per core."),
+	N("server", "rate", 0, 1000000, "600", "chousa serve: requests a "
+	    "minute each token may make."),
+	N("server", "burst", 1, 1000000, "120", "chousa serve: requests a "
+	    "token may make at once before the rate applies."),
+	N("server", "idle_timeout", 1, 3600, "15", "chousa serve: seconds "
+	    "after which an idle connection is closed."),
+	N("server", "max_connections", 1, 1000000, "1024", "chousa serve: "
+	    "connections at once."),
+	N("server", "max_per_ip", 1, 1000000, "512", "chousa serve: "
+	    "connections at once from one address."),
+	FEED_URL("malpedia", "the Malpedia family catalogue"),
+	FEED_URL("urlhaus", "the URLhaus dump"),
+	FEED_URL("threatfox", "the ThreatFox export"),
+	FEED_URL("feodo", "the Feodo Tracker block list"),
+	FEED_URL("malwarebazaar", "the MalwareBazaar export"),
+	S("feeds", "warninglist_url", CHOUSA_CFG_URL, NULL, "Where chousa "
+	    "update downloads the MISP warninglists from: the repository's "
+	    "archive (the default is GitHub's), or one list.json."),
+	FEED_URL("abusech-fp", "abuse.ch's false-positive list (with an "
+	    "Auth-Key)"),
+	N("freshness", "max_age_days", 1, 3650, "7", "Days after which a "
+	    "feed's data is stale: reports and chousa sources name it, and "
+	    "its \"not listed\" is no evidence."),
+	N("freshness", "historical_rows", 0, 100000000, "10", "A feed whose "
+	    "last download held fewer rows is historical (retired or emptied "
+	    "upstream), shown with the date its data ends; 0 turns this "
+	    "off."),
+	N("feeds", "timeout", 1, 86400, "600", "Seconds a feed download may "
+	    "take."),
+	N("http", "timeout", 1, 3600, "30", "Seconds an online request may "
+	    "take."),
+	N("http", "timeout_ms", 1, 3600000, NULL, "The same in milliseconds; "
+	    "wins over timeout."),
+	N("http", "connect_timeout", 1, 600, "10", "Seconds a connection may "
+	    "take to open."),
+	N("http", "max_body", 1, 2147483647L, "33554432", "Bytes an answer "
+	    "may have; a longer one is an error."),
+	N("http", "max_parallel", 1, 256, "16", "Requests in flight at "
+	    "once."),
+	N("http", "retries", 1, 20, "3", "Tries of a request that met a "
+	    "server error or a rate limit, the first included."),
+	N("http", "backoff_ms", 0, 600000, "1000", "The first wait before a "
+	    "retry, in milliseconds; it doubles with each try."),
+	N("http", "max_wait", 0, 3600, "20", "Seconds a request may wait for "
+	    "its rate limit or a retry before it is skipped as quota."),
+	S("http", "ca_file", CHOUSA_CFG_PATH, NULL, "A CA bundle (PEM) to "
+	    "trust, for an on-premises proxy or mirror; verification stays "
+	    "on."),
+	S("http", "insecure", CHOUSA_CFG_BOOL, "no", "yes turns TLS "
+	    "verification off; every run then warns."),
+	{ NULL, NULL, 0, 0, 0, NULL, NULL }
+};
+
+#undef N
+#undef S
+#undef SRC
+#undef FEED_URL
+
+/*
+ * Key lengths as the services issue them (their keys are hex strings of
+ * this many digits), for a likely reason when one is refused.
+ */
+static const struct {
+	const char	*section;
+	size_t		 len;
+} key_lengths[] = {
+	{ "virustotal", 64 },
+	{ "abuseipdb", 80 },
+	{ "otx", 64 },
+	{ NULL, 0 }
+};
+
+/* Variables that are not settings but are chousa's all the same. */
+static const char *const other_env[] = {
+	"CHOUSA_DB", "CHOUSA_CONFIG",
+	/* The failure-injection build's knobs (src/base/mem.c). */
+	"CHOUSA_FAIL_ALLOC", "CHOUSA_FAIL_WRITE",
+	NULL
+};
+
+const struct chousa_config_key *
+chousa_config_keys(void)
+{
+	return keys;
+}
+
+static int
+in_list(const char *name, const char *const *list)
+{
+	size_t i;
+
+	for (i = 0; list != NULL && list[i] != NULL; i++)
+		if (strcasecmp(list[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+const struct chousa_config_key *
+chousa_config_key_find(const char *section, const char *key,
+    const char *const *sources)
+{
+	const struct chousa_config_key *k;
+	int is_source = in_list(section, sources);
+
+	for (k = keys; k->section != NULL; k++)
+		if (strcasecmp(k->section, section) == 0 &&
+		    strcasecmp(k->key, key) == 0)
+			return k;
+	for (k = keys; is_source && k->section != NULL; k++)
+		if (strcmp(k->section, CHOUSA_CONFIG_SOURCE) == 0 &&
+		    strcasecmp(k->key, key) == 0)
+			return k;
+	return NULL;
+}
+
+/* The row without knowing the sources: any section may be a source's. */
+static const struct chousa_config_key *
+find_any(const char *section, const char *key)
+{
+	const char *any[2] = { section, NULL };
+
+	return chousa_config_key_find(section, key, any);
+}
+
+/* ---- parsing ---- */
 
 void
 chousa_config_free(struct chousa_config *c)
@@ -47,6 +251,7 @@ chousa_config_free(struct chousa_config *c)
 	}
 	mem_free(c->entries);
 	mem_free(c->path);
+	mem_free(c->name);
 	mem_free(c);
 }
 
@@ -89,22 +294,55 @@ valid_name(struct chousa_str s)
 	return 1;
 }
 
+/*
+ * The value part of a line, trimmed.  Quoted, it is what stands between
+ * the quotes, '#' and ';' included; a comment may follow.  Unquoted, a '#'
+ * or ';' after a blank starts a comment ("rate = 4   # a minute"), while
+ * one inside a word stays ("https://host/#x").  *problem names what was
+ * odd, for chousa_config_check().
+ */
+static struct chousa_str
+value_of(struct chousa_str v, const char **problem)
+{
+	size_t i;
+
+	*problem = NULL;
+	if (v.len > 0 && (v.p[0] == '"' || v.p[0] == '\'')) {
+		const char *close = memchr(v.p + 1, v.p[0], v.len - 1);
+		struct chousa_str rest;
+
+		if (close == NULL) {
+			*problem = "its quote is never closed; the value is "
+			    "read as written, quote included";
+			return v;
+		}
+		rest = trim(close + 1, v.len - (size_t)(close + 1 - v.p));
+		if (rest.len > 0 && rest.p[0] != '#' && rest.p[0] != ';')
+			*problem = "text after the closing quote is ignored";
+		return (struct chousa_str){ v.p + 1,
+		    (size_t)(close - v.p - 1) };
+	}
+	for (i = 0; i < v.len; i++)
+		if ((v.p[i] == '#' || v.p[i] == ';') &&
+		    (i == 0 || v.p[i - 1] == ' ' || v.p[i - 1] == '\t'))
+			return trim(v.p, i);
+	return v;
+}
+
 static int
 add_entry(struct chousa_config *c, struct chousa_str section,
-    struct chousa_str key, struct chousa_str value, const char *name,
-    size_t line, struct chousa_err *err)
+    size_t section_line, struct chousa_str key, struct chousa_str raw,
+    const char *name, size_t line, struct chousa_err *err)
 {
 	struct config_entry *e;
+	struct chousa_str value;
+	const char *problem;
 
 	if (c->n_entries >= CONFIG_MAX_ENTRIES)
 		return chousa_errf(err, CHOUSA_ELIMIT,
 		    "too many settings in '%s' (limit %d)", name,
 		    CONFIG_MAX_ENTRIES);
-	if (value.len >= 2 && (value.p[0] == '"' || value.p[0] == '\'') &&
-	    value.p[value.len - 1] == value.p[0]) {
-		value.p++;
-		value.len -= 2;
-	}
+	value = value_of(raw, &problem);
 	if (memchr(value.p, '\0', value.len) != NULL)
 		return chousa_errf(err, CHOUSA_EPARSE,
 		    "NUL byte in '%s' line %zu", name, line);
@@ -116,6 +354,9 @@ add_entry(struct chousa_config *c, struct chousa_str section,
 	e->section = lower_dup(section);
 	e->key = lower_dup(key);
 	e->value = mem_strndup(value.p, value.len);
+	e->line = line;
+	e->section_line = section_line;
+	e->problem = problem;
 	if (e->section == NULL || e->key == NULL || e->value == NULL) {
 		mem_free(e->section);
 		mem_free(e->key);
@@ -132,7 +373,7 @@ chousa_config_parse(struct chousa_config **out, const char *text, size_t len,
 {
 	struct chousa_config *c;
 	struct chousa_str section = CHOUSA_STR("");
-	size_t pos = 0, line = 0;
+	size_t pos = 0, line = 0, section_line = 0;
 	int rc = CHOUSA_OK;
 
 	if (len > CONFIG_MAX_SIZE)
@@ -141,6 +382,11 @@ chousa_config_parse(struct chousa_config **out, const char *text, size_t len,
 	c = mem_alloc(sizeof(*c));
 	if (c == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	c->name = mem_strdup(name);
+	if (c->name == NULL) {
+		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+		goto out;
+	}
 	/* The UTF-8 byte order mark Windows editors put first. */
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		pos = 3;
@@ -160,14 +406,22 @@ chousa_config_parse(struct chousa_config **out, const char *text, size_t len,
 		if (l.len == 0 || l.p[0] == '#' || l.p[0] == ';')
 			continue;
 		if (l.p[0] == '[') {
-			if (l.p[l.len - 1] != ']') {
+			const char *close = memchr(l.p, ']', l.len);
+			struct chousa_str rest;
+
+			if (close == NULL) {
 				rc = chousa_errf(err, CHOUSA_EPARSE,
 				    "unclosed section in '%s' line %zu",
 				    name, line);
 				goto out;
 			}
-			section = trim(l.p + 1, l.len - 2);
-			if (!valid_name(section)) {
+			/* "[http]   # proxies" */
+			rest = trim(close + 1, l.len - (size_t)(close + 1 -
+			    l.p));
+			section = trim(l.p + 1, (size_t)(close - l.p - 1));
+			section_line = line;
+			if (!valid_name(section) || (rest.len > 0 &&
+			    rest.p[0] != '#' && rest.p[0] != ';')) {
 				rc = chousa_errf(err, CHOUSA_EPARSE,
 				    "bad section name in '%s' line %zu",
 				    name, line);
@@ -193,8 +447,8 @@ chousa_config_parse(struct chousa_config **out, const char *text, size_t len,
 				    line);
 				goto out;
 			}
-			rc = add_entry(c, section, key, value, name, line,
-			    err);
+			rc = add_entry(c, section, section_line, key, value,
+			    name, line, err);
 			if (rc != CHOUSA_OK)
 				goto out;
 		}
@@ -207,6 +461,8 @@ out:
 	*out = c;
 	return CHOUSA_OK;
 }
+
+/* ---- loading ---- */
 
 static int
 has_api_key(const struct chousa_config *c)
@@ -318,24 +574,87 @@ out:
 	return rc;
 }
 
-/* getenv("CHOUSA_<SECTION>_<SUFFIX>"), upper-cased, '-' and '.' as '_'. */
-static const char *
-env_lookup(struct chousa_config *c, const char *section, const char *suffix)
+/* ---- reading a setting ---- */
+
+/* "CHOUSA_<SECTION>_<SUFFIX>" into out: upper case, '-' and '.' as '_'. */
+static int
+env_name(char *out, size_t size, const char *section, const char *suffix)
 {
 	size_t j;
 	int n;
 
-	n = snprintf(c->env_name, sizeof(c->env_name), "CHOUSA_%s_%s",
-	    section, suffix);
-	if (n < 0 || (size_t)n >= sizeof(c->env_name))
-		return NULL;
-	for (j = 0; c->env_name[j] != '\0'; j++) {
-		char ch = c->env_name[j];
+	n = snprintf(out, size, "CHOUSA_%s_%s", section, suffix);
+	if (n < 0 || (size_t)n >= size)
+		return 0;
+	for (j = 0; out[j] != '\0'; j++) {
+		char ch = out[j];
 
-		c->env_name[j] = (ch == '-' || ch == '.') ? '_' :
+		out[j] = (ch == '-' || ch == '.') ? '_' :
 		    (char)toupper((unsigned char)ch);
 	}
-	return getenv(c->env_name);
+	return 1;
+}
+
+/* getenv of the variable for section and suffix; its name into name. */
+static const char *
+env_lookup(char *name, size_t size, const char *section, const char *suffix)
+{
+	if (!env_name(name, size, section, suffix))
+		return NULL;
+	return getenv(name);
+}
+
+/*
+ * The environment's value for section and key: CHOUSA_<SECTION>_<KEY>, or
+ * the documented short forms CHOUSA_VIRUSTOTAL_KEY and ..._URL.
+ */
+static const char *
+env_value(char *name, size_t size, const char *section, const char *key)
+{
+	const char *env = env_lookup(name, size, section, key);
+
+	if (env == NULL && strcmp(key, "api_key") == 0)
+		env = env_lookup(name, size, section, "key");
+	if (env == NULL && strcmp(key, "base_url") == 0)
+		env = env_lookup(name, size, section, "url");
+	return env;
+}
+
+static const struct config_entry *
+file_entry(const struct chousa_config *c, const char *section,
+    const char *key)
+{
+	size_t i;
+
+	/* The last one wins, as in every INI reader. */
+	for (i = c->n_entries; i > 0; i--) {
+		const struct config_entry *e = &c->entries[i - 1];
+
+		if (strcasecmp(e->section, section) == 0 &&
+		    strcasecmp(e->key, key) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+const char *
+chousa_config_get_origin(const struct chousa_config *c, const char *section,
+    const char *key, struct chousa_config_origin *out)
+{
+	const struct config_entry *e;
+	const char *env;
+
+	memset(out, 0, sizeof(*out));
+	env = env_value(out->env, sizeof(out->env), section, key);
+	if (env != NULL)
+		return env;
+	out->env[0] = '\0';
+	e = file_entry(c, section, key);
+	if (e == NULL)
+		return NULL;
+	out->file = c->name;
+	out->line = e->line;
+	return e->value;
 }
 
 const char *
@@ -344,24 +663,36 @@ chousa_config_get(const struct chousa_config *c, const char *section,
 {
 	struct chousa_config *mc = (struct chousa_config *)c;
 	const char *env;
-	size_t i;
+	const struct config_entry *e;
 
-	env = env_lookup(mc, section, key);
-	/* The documented short forms: CHOUSA_VIRUSTOTAL_KEY, ..._URL. */
-	if (env == NULL && strcmp(key, "api_key") == 0)
-		env = env_lookup(mc, section, "key");
-	if (env == NULL && strcmp(key, "base_url") == 0)
-		env = env_lookup(mc, section, "url");
+	env = env_value(mc->env_name, sizeof(mc->env_name), section, key);
 	if (env != NULL)
 		return env;
-	for (i = c->n_entries; i > 0; i--) {
-		const struct config_entry *e = &c->entries[i - 1];
+	e = file_entry(c, section, key);
+	return e != NULL ? e->value : NULL;
+}
 
-		if (strcasecmp(e->section, section) == 0 &&
-		    strcasecmp(e->key, key) == 0)
-			return e->value;
+/* A whole number in the key's range: CHOUSA_OK, else why not in *why. */
+static int
+parse_number(const struct chousa_config_key *k, const char *v, long *out,
+    const char **why)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*v == '\0' || errno != 0 || *end != '\0' ||
+	    isspace((unsigned char)*v)) {
+		*why = "not a whole number";
+		return CHOUSA_EPARSE;
 	}
-	return NULL;
+	if (k != NULL && (n < k->min || n > k->max)) {
+		*why = "out of range";
+		return CHOUSA_ELIMIT;
+	}
+	*out = n;
+	return CHOUSA_OK;
 }
 
 long
@@ -369,20 +700,463 @@ chousa_config_get_long(const struct chousa_config *c, const char *section,
     const char *key, long def)
 {
 	const char *v = chousa_config_get(c, section, key);
-	char *end;
+	const struct chousa_config_key *k = find_any(section, key);
+	const char *why;
 	long n;
 
 	if (v == NULL || *v == '\0')
 		return def;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || *end != '\0')
+	if (k != NULL && k->type != CHOUSA_CFG_NUMBER)
+		k = NULL;
+	return parse_number(k, v, &n, &why) == CHOUSA_OK ? n : def;
+}
+
+int
+chousa_config_parse_bool(const char *value, int *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1", NULL };
+	static const char *const no[] = { "no", "false", "off", "0", NULL };
+
+	if (value == NULL)
+		return CHOUSA_EPARSE;
+	if (in_list(value, yes)) {
+		*out = 1;
+		return CHOUSA_OK;
+	}
+	if (in_list(value, no)) {
+		*out = 0;
+		return CHOUSA_OK;
+	}
+	return CHOUSA_EPARSE;
+}
+
+int
+chousa_config_get_bool(const struct chousa_config *c, const char *section,
+    const char *key, int def)
+{
+	int v;
+
+	if (chousa_config_parse_bool(chousa_config_get(c, section, key), &v) !=
+	    CHOUSA_OK)
 		return def;
-	return n;
+	return v;
 }
 
 const char *
 chousa_config_path(const struct chousa_config *c)
 {
 	return c->path;
+}
+
+/* ---- checking ---- */
+
+struct check {
+	const struct chousa_config	*c;
+	const char *const		*sources;
+	chousa_config_issue_fn		 fn;
+	void				*arg;
+	size_t				 n;
+};
+
+static void
+issue(struct check *ck, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+issue(struct check *ck, const char *where, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ck->n++;
+	if (ck->fn != NULL)
+		ck->fn(ck->arg, where, msg);
+}
+
+/*
+ * Names for chousa_suggest(): the sections (want_keys 0) or the keys of
+ * section, into a NULL-terminated array the caller frees; NULL when out
+ * of memory.
+ */
+static const char **
+known_names(const struct check *ck, const char *section, int want_keys)
+{
+	size_t n_rows = sizeof(keys) / sizeof(keys[0]), n_src = 0, n = 0, i;
+	const struct chousa_config_key *k;
+	const char **v;
+
+	while (ck->sources != NULL && ck->sources[n_src] != NULL)
+		n_src++;
+	v = mem_alloc((n_rows + n_src + 1) * sizeof(*v));
+	if (v == NULL)
+		return NULL;
+	if (!want_keys)
+		for (i = 0; i < n_src; i++)
+			v[n++] = ck->sources[i];
+	v[n] = NULL;
+	for (k = keys; k->section != NULL; k++) {
+		if (want_keys) {
+			if (chousa_config_key_find(section, k->key,
+			    ck->sources) == k)
+				v[n++] = k->key;
+		} else if (strcmp(k->section, CHOUSA_CONFIG_SOURCE) != 0 &&
+		    !in_list(k->section, v))
+			v[n++] = k->section;
+		v[n] = NULL;
+	}
+	return v;
+}
+
+static int
+section_known(const struct check *ck, const char *section)
+{
+	const struct chousa_config_key *k;
+
+	if (in_list(section, ck->sources))
+		return 1;
+	for (k = keys; k->section != NULL; k++)
+		if (strcmp(k->section, CHOUSA_CONFIG_SOURCE) != 0 &&
+		    strcasecmp(k->section, section) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether a key's value has what a pasted key should not. */
+static const char *
+secret_flaw(const char *section, const char *v)
+{
+	size_t len = strlen(v), i;
+
+	if (len == 0)
+		return NULL;
+	if (v[0] == '"' || v[0] == '\'' || v[len - 1] == '"' ||
+	    v[len - 1] == '\'')
+		return "it has quotes in it";
+	for (i = 0; i < len; i++)
+		if (isspace((unsigned char)v[i]))
+			return v[i] == '\r' ? "it ends in a carriage return "
+			    "(a file saved with Windows line ends)" :
+			    "it has blanks in it";
+	if (strchr(v, '#') != NULL || strchr(v, ';') != NULL)
+		return "it has a '#' or ';' in it, as if a comment were part "
+		    "of it";
+	for (i = 0; key_lengths[i].section != NULL; i++)
+		if (strcasecmp(key_lengths[i].section, section) == 0 &&
+		    len != key_lengths[i].len)
+			return "its length is not the one the service issues";
+	return NULL;
+}
+
+static size_t
+key_length(const char *section)
+{
+	size_t i;
+
+	for (i = 0; key_lengths[i].section != NULL; i++)
+		if (strcasecmp(key_lengths[i].section, section) == 0)
+			return key_lengths[i].len;
+	return 0;
+}
+
+/* What a bad value of k means: the default that stands in for it. */
+static const char *
+fallback(const struct chousa_config_key *k)
+{
+	if (k->def != NULL)
+		return k->def;
+	return strcmp(k->section, CHOUSA_CONFIG_SOURCE) == 0 ?
+	    "the source's own" : "none";
+}
+
+/* Check one value of k; label is "[section] key". */
+static void
+check_value(struct check *ck, const char *where, const char *label,
+    const char *section, const struct chousa_config_key *k, const char *v)
+{
+	const char *why, *flaw;
+	long n;
+	int b;
+
+	switch (k->type) {
+	case CHOUSA_CFG_NUMBER:
+		if (parse_number(k, v, &n, &why) == CHOUSA_OK)
+			break;
+		issue(ck, where, "%s = '%.40s' is %s: it takes a whole number "
+		    "from %ld to %ld; %s is used instead", label, v, why,
+		    k->min, k->max, fallback(k));
+		break;
+	case CHOUSA_CFG_BOOL:
+		if (chousa_config_parse_bool(v, &b) == CHOUSA_OK)
+			break;
+		issue(ck, where, "%s = '%.40s' is neither yes nor no (true/"
+		    "false, on/off and 1/0 are read too); %s is used instead",
+		    label, v, fallback(k));
+		break;
+	case CHOUSA_CFG_URL:
+		if ((strncasecmp(v, "http://", 7) == 0 ||
+		    strncasecmp(v, "https://", 8) == 0) &&
+		    strpbrk(v, " \t\"'") == NULL)
+			break;
+		issue(ck, where, "%s = '%.80s' is not an http:// or https:// "
+		    "URL", label, v);
+		break;
+	case CHOUSA_CFG_PATH:
+		if (*v != '\0' && access(v, R_OK) == 0)
+			break;
+		issue(ck, where, "%s: cannot read '%.200s'", label, v);
+		break;
+	case CHOUSA_CFG_SECRET:
+		flaw = secret_flaw(section, v);
+		if (flaw == NULL)
+			break;
+		if (key_length(section) != 0 && strlen(v) !=
+		    key_length(section) && strcmp(flaw, "its length is not "
+		    "the one the service issues") == 0)
+			issue(ck, where, "%s has %zu characters; %s issues "
+			    "keys of %zu", label, strlen(v), section,
+			    key_length(section));
+		else
+			issue(ck, where, "%s looks wrong: %s", label, flaw);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+check_entry(struct check *ck, size_t idx)
+{
+	const struct config_entry *e = &ck->c->entries[idx];
+	const struct chousa_config_key *k;
+	const char *near, **names;
+	char where[4200], label[160];
+	size_t j;
+
+	snprintf(where, sizeof(where), "%s:%zu", ck->c->name, e->line);
+	snprintf(label, sizeof(label), "[%s] %s", e->section, e->key);
+	if (e->section[0] == '\0') {
+		issue(ck, where, "'%s' stands before any [section]; it is "
+		    "ignored", e->key);
+		return;
+	}
+	if (!section_known(ck, e->section)) {
+		/* One warning per unknown section, at its [section] line. */
+		for (j = 0; j < idx; j++)
+			if (strcmp(ck->c->entries[j].section, e->section) == 0)
+				return;
+		snprintf(where, sizeof(where), "%s:%zu", ck->c->name,
+		    e->section_line);
+		names = known_names(ck, NULL, 0);
+		near = chousa_suggest(e->section, names);
+		if (near != NULL)
+			issue(ck, where, "unknown section [%s]; did you mean "
+			    "[%s]?", e->section, near);
+		else
+			issue(ck, where, "unknown section [%s]; it is ignored "
+			    "(chousa config --help lists the sections)",
+			    e->section);
+		mem_free(names);
+		return;
+	}
+	k = chousa_config_key_find(e->section, e->key, ck->sources);
+	if (k == NULL) {
+		names = known_names(ck, e->section, 1);
+		near = chousa_suggest(e->key, names);
+		if (near != NULL)
+			issue(ck, where, "unknown key '%s' in [%s]; did you "
+			    "mean '%s'?", e->key, e->section, near);
+		else
+			issue(ck, where, "unknown key '%s' in [%s]; it is "
+			    "ignored", e->key, e->section);
+		mem_free(names);
+		return;
+	}
+	/* One warning a line: the value's own check would say it again. */
+	if (e->problem != NULL) {
+		issue(ck, where, "%s: %s", label, e->problem);
+		return;
+	}
+	for (j = idx + 1; j < ck->c->n_entries; j++)
+		if (strcmp(ck->c->entries[j].section, e->section) == 0 &&
+		    strcmp(ck->c->entries[j].key, e->key) == 0) {
+			issue(ck, where, "%s is set again on line %zu, which "
+			    "wins", label, ck->c->entries[j].line);
+			return;
+		}
+	check_value(ck, where, label, e->section, k, e->value);
+}
+
+/* The environment's values for the settings of section. */
+static void
+check_env_section(struct check *ck, const char *section, int is_source)
+{
+	const struct chousa_config_key *k;
+	char name[96], where[160], label[160];
+	const char *v;
+
+	for (k = keys; k->section != NULL; k++) {
+		if (is_source ? strcmp(k->section, CHOUSA_CONFIG_SOURCE) != 0 :
+		    strcasecmp(k->section, section) != 0)
+			continue;
+		v = env_value(name, sizeof(name), section, k->key);
+		if (v == NULL)
+			continue;
+		snprintf(where, sizeof(where), "%s in the environment", name);
+		snprintf(label, sizeof(label), "[%s] %s", section, k->key);
+		check_value(ck, where, label, section, k, v);
+	}
+}
+
+/* Whether name is a variable some setting reads. */
+static int
+env_known(const char *name, char **all, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(all[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every variable name a setting reads, into a NULL-terminated array. */
+static char **
+env_names(const struct check *ck, size_t *n_out)
+{
+	const struct chousa_config_key *k;
+	size_t n_src = 0, cap, n = 0, i;
+	char **v, buf[96];
+
+	while (ck->sources != NULL && ck->sources[n_src] != NULL)
+		n_src++;
+	cap = (n_src + 2) * (sizeof(keys) / sizeof(keys[0]) + 2) + 8;
+	v = mem_alloc(cap * sizeof(*v));
+	if (v == NULL)
+		return NULL;
+	for (k = keys; k->section != NULL; k++) {
+		if (strcmp(k->section, CHOUSA_CONFIG_SOURCE) != 0) {
+			if (env_name(buf, sizeof(buf), k->section, k->key))
+				v[n++] = mem_strdup(buf);
+			continue;
+		}
+		for (i = 0; i < n_src; i++) {
+			if (env_name(buf, sizeof(buf), ck->sources[i], k->key))
+				v[n++] = mem_strdup(buf);
+			if (strcmp(k->key, "api_key") == 0 &&
+			    env_name(buf, sizeof(buf), ck->sources[i], "key"))
+				v[n++] = mem_strdup(buf);
+			if (strcmp(k->key, "base_url") == 0 &&
+			    env_name(buf, sizeof(buf), ck->sources[i], "url"))
+				v[n++] = mem_strdup(buf);
+		}
+	}
+	for (i = 0; other_env[i] != NULL; i++)
+		v[n++] = mem_strdup(other_env[i]);
+	v[n] = NULL;
+	for (i = 0; i < n; i++)
+		if (v[i] == NULL) {
+			while (n > 0)
+				mem_free(v[--n]);
+			mem_free(v);
+			return NULL;
+		}
+	*n_out = n;
+	return v;
+}
+
+static void
+check_env_names(struct check *ck)
+{
+	size_t n = 0, i;
+	char **all = env_names(ck, &n);
+	char **e;
+
+	if (all == NULL)
+		return;
+	for (e = environ; e != NULL && *e != NULL; e++) {
+		char name[96];
+		const char *eq = strchr(*e, '='), *near;
+		size_t len = eq != NULL ? (size_t)(eq - *e) : strlen(*e);
+
+		if (strncmp(*e, "CHOUSA_", 7) != 0 || len >= sizeof(name))
+			continue;
+		memcpy(name, *e, len);
+		name[len] = '\0';
+		if (env_known(name, all, n))
+			continue;
+		near = chousa_suggest(name, (const char *const *)all);
+		if (near != NULL)
+			issue(ck, "the environment", "%s is not a setting "
+			    "chousa reads; did you mean %s?", name, near);
+		else
+			issue(ck, "the environment", "%s is not a setting "
+			    "chousa reads", name);
+	}
+	for (i = 0; i < n; i++)
+		mem_free(all[i]);
+	mem_free(all);
+}
+
+size_t
+chousa_config_check(const struct chousa_config *c,
+    const char *const *sources, unsigned flags, chousa_config_issue_fn fn,
+    void *arg)
+{
+	struct check ck = { c, sources, fn, arg, 0 };
+	const struct chousa_config_key *k;
+	size_t i;
+
+	for (i = 0; i < c->n_entries; i++)
+		check_entry(&ck, i);
+	for (i = 0; sources != NULL && sources[i] != NULL; i++)
+		check_env_section(&ck, sources[i], 1);
+	for (k = keys; k->section != NULL; k++)
+		if (strcmp(k->section, CHOUSA_CONFIG_SOURCE) != 0 &&
+		    (k == keys || strcmp(k[-1].section, k->section) != 0))
+			check_env_section(&ck, k->section, 0);
+	if (flags & CHOUSA_CONFIG_CHECK_ENV_NAMES)
+		check_env_names(&ck);
+	return ck.n;
+}
+
+/* ---- a refused key ---- */
+
+const char *
+chousa_config_key_problem(const struct chousa_config *c, const char *section,
+    char *buf, size_t size)
+{
+	const char *key = strcasecmp(section, "abusech") == 0 ? "auth_key" :
+	    "api_key";
+	struct chousa_config_origin o;
+	const struct config_entry *e;
+	const char *v, *flaw;
+	size_t want;
+
+	v = chousa_config_get_origin(c, section, key, &o);
+	if (v == NULL || *v == '\0')
+		return NULL;
+	flaw = secret_flaw(section, v);
+	want = key_length(section);
+	e = file_entry(c, section, key);
+	if (flaw != NULL && want != 0 && strlen(v) != want &&
+	    strncmp(flaw, "its length", 10) == 0)
+		snprintf(buf, size, "the key has %zu characters, and %s "
+		    "issues keys of %zu", strlen(v), section, want);
+	else if (flaw != NULL)
+		snprintf(buf, size, "the key looks wrong: %s", flaw);
+	else if (o.env[0] != '\0' && e != NULL && strcmp(e->value, v) != 0)
+		snprintf(buf, size, "%s in the environment overrides the key "
+		    "on line %zu of %s", o.env, e->line, c->name);
+	else
+		return NULL;
+	if (flaw != NULL && o.env[0] != '\0')
+		snprintf(buf + strlen(buf), size - strlen(buf), " (it comes "
+		    "from %s)", o.env);
+	else if (flaw != NULL && o.file != NULL)
+		snprintf(buf + strlen(buf), size - strlen(buf), " (%s line "
+		    "%zu)", o.file, o.line);
+	return buf;
 }

@@ -1,6 +1,7 @@
 /*
  * libarchive, loaded on first use (see dynlib.h): the functions
- * src/base/input.c calls to read zip and gzip feeds, under their own names.
+ * src/base/input.c calls to read zip and gzip feeds, and the tar walk of
+ * src/store/store_bundle.c, under their own names.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,7 +36,13 @@
 	X(const char *, archive_error_string, (A), (ar), \
 	    dynlib_error(&archive_lib)) \
 	X(__LA_MODE_T, archive_entry_filetype, (struct archive_entry *e), \
-	    (e), 0)
+	    (e), 0) \
+	X(int, archive_read_support_format_tar, (A), (ar), ARCHIVE_FATAL) \
+	X(int, archive_read_open_filename, (A, const char *name, \
+	    size_t block), (ar, name, block), ARCHIVE_FATAL) \
+	X(const char *, archive_entry_pathname, (struct archive_entry *e), \
+	    (e), NULL) \
+	X(la_int64_t, archive_entry_size, (struct archive_entry *e), (e), 0)
 
 /* The variadic one, forwarded by hand below. */
 #define ARCHIVE_VARIADIC(X) \

@@ -27,7 +27,7 @@ chousa_rc_name(int code)
 	static const char *const names[] = {
 		"OK", "ENOMEM", "EINVAL", "EPARSE", "EIO", "EHTTP", "ELIMIT",
 		"EDB", "ENOTFOUND", "EFORMAT", "EAUTH", "EQUOTA", "ETIMEOUT",
-		"EPERM", "EINTERNAL"
+		"EPERM", "EINTERNAL", "EBUSY"
 	};
 
 	if (code < 0 || (size_t)code >= sizeof(names) / sizeof(names[0]))

@@ -9,6 +9,7 @@
 
 #include "base/mem.h"
 #include "investigate/investigate.h"
+#include "investigate/labels.h"
 
 #define CTX_ARENA_MAX	((size_t)1 << 30)
 
@@ -111,6 +112,8 @@ chousa_ctx_new(struct chousa_ctx **out, struct chousa_store *st,
 	if (rc != CHOUSA_OK)
 		goto out;
 	rc = chousa_arena_new(&ctx->arena, CTX_ARENA_MAX, err);
+	if (rc == CHOUSA_OK)
+		rc = chousa_arena_new(&ctx->keep, CTX_ARENA_MAX, err);
 	if (rc != CHOUSA_OK)
 		goto out;
 	if (!ctx->opts.offline && ctx->opts.shared_http != NULL)
@@ -139,6 +142,8 @@ chousa_ctx_free(struct chousa_ctx *ctx)
 		return;
 	if (ctx->http != ctx->opts.shared_http)
 		chousa_http_free(ctx->http);
+	families_free(ctx);
+	chousa_arena_free(ctx->keep);
 	chousa_arena_free(ctx->arena);
 	chousa_config_free(ctx->own_cfg);
 	mem_free(ctx);
@@ -158,6 +163,9 @@ chousa_ctx_reset(struct chousa_ctx *ctx, struct chousa_err *err)
 	ctx->memo_value = NULL;
 	ctx->memo_recs = NULL;
 	ctx->memo_n = 0;
+	ctx->ages = NULL;
+	ctx->n_ages = 0;
+	ctx->ages_read = 0;
 	memset(ctx->fam_memo, 0, sizeof(ctx->fam_memo));
 	ctx->fam_next = 0;
 	return CHOUSA_OK;
@@ -209,7 +217,7 @@ nonempty(const char *s)
 const char *
 chousa_ctx_key(struct chousa_ctx *ctx, const struct chousa_source *s)
 {
-	return nonempty(chousa_config_get(ctx->cfg, s->name, "api_key"));
+	return chousa_source_key(ctx->cfg, s);
 }
 
 const char *
@@ -270,14 +278,23 @@ ctx_family(struct chousa_ctx *ctx, const char *label, const char **id,
 			return CHOUSA_OK;
 		}
 	*id = *name = NULL;
-	if (ctx->store == NULL)
-		return CHOUSA_OK;
-	rc = chousa_store_family(ctx->store, ctx->arena, label, &fam, NULL);
+	rc = ctx->store == NULL ? CHOUSA_ENOTFOUND :
+	    chousa_store_family(ctx->store, ctx->arena, label, &fam, NULL);
 	if (rc == CHOUSA_OK) {
 		*id = fam.id;
 		*name = fam.name != NULL ? fam.name : fam.id;
 	} else if (rc != CHOUSA_ENOTFOUND)
 		return rc;
+	/*
+	 * Without a catalogue in the store: Malpedia's family list when the
+	 * run fetched it, else the aliases compiled in (data/labels/).
+	 */
+	if (*id == NULL)
+		*id = families_find(ctx, label, name);
+	if (*id == NULL)
+		*id = labels_builtin_family(ctx->arena, label, name);
+	if (*id != NULL && *name == NULL)
+		*name = *id;
 	slot = ctx->fam_next++ % (sizeof(ctx->fam_memo) /
 	    sizeof(ctx->fam_memo[0]));
 	ctx->fam_memo[slot].label = chousa_arena_strdup(ctx->arena, label);

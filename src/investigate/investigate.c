@@ -727,13 +727,112 @@ count(struct chousa_report *rep)
 			}
 }
 
+/* "3 days", "1 day", "5 hours" */
+static const char *
+age_words(struct chousa_arena *a, int64_t secs)
+{
+	if (secs >= 2 * 86400)
+		return chousa_arena_printf(a, "%lld days",
+		    (long long)(secs / 86400));
+	if (secs >= 86400)
+		return "1 day";
+	return chousa_arena_printf(a, "%lld hour%s", (long long)(secs / 3600),
+	    secs / 3600 == 1 ? "" : "s");
+}
+
+/* The note that names a stale or historical feed. */
+static int
+stale_note(struct chousa_ctx *ctx, struct inv_item *it, const char *source,
+    const struct chousa_freshness *fr, int64_t now)
+{
+	char when[32], until[32];
+
+	chousa_time_format(fr->updated_at, when, sizeof(when));
+	chousa_time_format(fr->data_until, until, sizeof(until));
+	if (fr->historical)
+		return inv_add_note(ctx, it, "%s is historical: its last "
+		    "update (%.10s) held %llu row%s, as upstream has emptied "
+		    "or retired it; its data ends %.10s, and its \"not "
+		    "listed\" is no evidence", inv_source_title(source), when,
+		    (unsigned long long)fr->rows, fr->rows == 1 ? "" : "s",
+		    fr->data_until ? until : "at an unknown date");
+	return inv_add_note(ctx, it, "%s data is %s old (updated %.10s; "
+	    "[freshness] max_age_days is %ld): its \"not listed\" is no "
+	    "evidence; run chousa update", inv_source_title(source),
+	    age_words(ctx->arena, now - fr->updated_at), when,
+	    fr->max_age / 86400);
+}
+
+/*
+ * The age of every finding's data, and the notes a reader needs about
+ * it: a stale or historical feed, whose "not listed" is no evidence, and
+ * a store with no known-benign list.
+ */
+static int
+freshness_notes(struct chousa_ctx *ctx, struct inv_item *it, int64_t now)
+{
+	size_t s, i;
+	int rc;
+
+	for (s = 0; s < 3; s++)
+		for (i = 0; i < it->n_found[s]; i++) {
+			struct chousa_finding *f = it->found[s][i];
+			struct chousa_freshness fr;
+
+			if (f->status == CHOUSA_ST_SKIPPED ||
+			    f->status == CHOUSA_ST_ERROR)
+				continue;
+			if (!(chousa_source_find(f->source) != NULL &&
+			    (chousa_source_find(f->source)->flags &
+			    CHOUSA_SRC_LOCAL))) {
+				f->data_at = f->from_cache && f->cached_at ?
+				    f->cached_at : now;
+				continue;
+			}
+			rc = ctx_freshness(ctx, f->source, now, &fr);
+			if (rc != CHOUSA_OK)
+				return rc;
+			if (!fr.known)
+				continue;
+			f->data_at = fr.updated_at;
+			f->stale = fr.stale;
+			if (!fr.stale || fr.updated_at == 0)
+				continue;
+			if (f->status == CHOUSA_ST_MISS)
+				f->reason = fr.historical ? "historical feed: "
+				    "not listed is no evidence" : "stale data: "
+				    "not listed is no evidence";
+			rc = stale_note(ctx, it, f->source, &fr, now);
+			if (rc != CHOUSA_OK)
+				return rc;
+		}
+	/* Shared platforms and resolvers need a benign list to be seen. */
+	if (ctx->store != NULL) {
+		struct chousa_freshness fr;
+
+		rc = ctx_freshness(ctx, "benign", now, &fr);
+		if (rc != CHOUSA_OK)
+			return rc;
+		if (fr.updated_at == 0)
+			return inv_add_note(ctx, it, "the store has no "
+			    "known-benign list, so shared platforms, CDNs and "
+			    "resolvers are known only from chousa's short "
+			    "built-in lists: run chousa update warninglist");
+	}
+	return CHOUSA_OK;
+}
+
 /* Copy the working findings into the report's stages. */
 static int
 finish(struct chousa_ctx *ctx, struct inv_item *it)
 {
 	struct chousa_report *rep = it->rep;
 	size_t s, i;
+	int rc;
 
+	rc = freshness_notes(ctx, it, ctx->now);
+	if (rc != CHOUSA_OK)
+		return rc;
 	rep->n_stages = 3;
 	for (s = 0; s < 3; s++) {
 		struct chousa_report_stage *st = &rep->stages[s];
@@ -771,10 +870,15 @@ chousa_investigate(struct chousa_ctx *ctx, const char *const *inputs,
 {
 	struct chousa_report *reps;
 	struct inv_item *items;
+	const char *fam_note = NULL;
 	size_t k, s;
 	int rc = CHOUSA_OK;
 
 	sort_sources(ctx);
+	ctx->now = (int64_t)time(NULL);
+	rc = families_prepare(ctx, &fam_note);
+	if (rc != CHOUSA_OK)
+		return chousa_errf(err, rc, "out of memory");
 	reps = chousa_arena_alloc(ctx->arena, (n ? n : 1) * sizeof(*reps));
 	items = chousa_arena_alloc(ctx->arena, (n ? n : 1) * sizeof(*items));
 	if (reps == NULL || items == NULL)
@@ -819,6 +923,8 @@ chousa_investigate(struct chousa_ctx *ctx, const char *const *inputs,
 		if (rep->ind.flags & CHOUSA_IOC_F_NONPUBLIC)
 			inv_add_note(ctx, &items[k], "%s is not a public "
 			    "address: no feed can know it", rep->ind.value);
+		if (fam_note != NULL)
+			inv_add_note(ctx, &items[k], "%s", fam_note);
 		rep->at.at = ctx->opts.at;
 	}
 	for (s = 0; s < sizeof(stages) / sizeof(stages[0]); s++) {

@@ -42,6 +42,16 @@ struct chousa_ctx {
 	const char			*memo_value;
 	struct chousa_record		*memo_recs;
 	size_t				 memo_n;
+	/* What outlives a batch (chousa_ctx_reset): the family list. */
+	struct chousa_arena		*keep;
+	struct families			*families;
+	int				 fam_tried;
+	const char			*fam_note;
+	int64_t				 now;	/* the batch's start */
+	/* The feeds' ages, read once per batch (run arena). */
+	struct chousa_feed_age		*ages;
+	size_t				 n_ages;
+	int				 ages_read;
 };
 
 /* A subject to ask about: the input, its host, a sample, a family... */
@@ -74,6 +84,18 @@ struct inv_item {
 	int				 family_settled;
 	const char			*listers;	/* "URLhaus and X" */
 	const char			*benign_lists;	/* covering lists */
+	/*
+	 * Why the input is shared infrastructure (a publishing platform,
+	 * a public resolver, a CDN or cloud range), or NULL: listings near
+	 * it then say little about it.
+	 */
+	const char			*shared;
+	int				 hosts_listed;	/* it only hosts
+							 * listed content */
+	int				 contacted_only; /* samples only
+							  * contacted it */
+	int				 usage_tor;	/* a Tor exit node */
+	int				 usage_hosting;	/* a hosting provider */
 };
 
 /* investigate.c */
@@ -98,6 +120,17 @@ int	inv_time_check(struct chousa_ctx *ctx, struct inv_item *it);
 /* A source's display title from its name (the registry's, else name). */
 const char *inv_source_title(const char *name);
 
+/*
+ * The family a label names (labels.c over the run's catalogue chain):
+ * its Malpedia id, or the label's family word; NULL when the label holds
+ * only generic words.  *name (may be NULL) gets a display name.
+ */
+const char *inv_label_family(struct chousa_ctx *ctx, const char *label,
+	    const char **name);
+/* The family a finding's detection names agree on, or NULL. */
+const char *inv_detection_family(struct chousa_ctx *ctx,
+	    const struct chousa_finding *f, const char **name, int *engines);
+
 /* investigate_conclude.c: the sentences. */
 int	inv_conclude(struct chousa_ctx *ctx, struct inv_item *it);
 
@@ -107,6 +140,31 @@ int	inv_conclude(struct chousa_ctx *ctx, struct inv_item *it);
  */
 int	ctx_family(struct chousa_ctx *ctx, const char *label, const char **id,
 	    const char **name);
+
+/* freshness.c: the limits in cfg, and one source's freshness from the
+ * store's feed ages. */
+int	fresh_limits(const struct chousa_config *cfg, long *max_age,
+	    uint64_t *historical_rows);
+int	fresh_of(struct chousa_store *st, const struct chousa_feed_age *ages,
+	    size_t n_ages, const char *source, long max_age,
+	    uint64_t historical_rows, int64_t now,
+	    struct chousa_freshness *out, struct chousa_err *err);
+
+/* The freshness of a source's data for the run (feed ages read once). */
+int	ctx_freshness(struct chousa_ctx *ctx, const char *source, int64_t now,
+	    struct chousa_freshness *out);
+
+/*
+ * families.c: Malpedia's family list for a run whose store has no
+ * catalogue: fetched once (then cached in the store for 7 days) when the
+ * run is online, so that aliases meet under one id.  families_prepare
+ * notes what it did in *note (arena, or NULL); families_find is the
+ * look-up (NULL when the list is not there or does not know the label).
+ */
+int	families_prepare(struct chousa_ctx *ctx, const char **note);
+const char *families_find(struct chousa_ctx *ctx, const char *label,
+	    const char **name);
+void	families_free(struct chousa_ctx *ctx);
 
 /* ctx.c: the shared store look-up of the local sources. */
 int	ctx_store_lookup(struct chousa_ctx *ctx,

@@ -357,7 +357,8 @@ inv_conclude(struct chousa_ctx *ctx, struct inv_item *it)
 		break;
 	default:
 		if (rep->n_benign > 0 && it->listers != NULL &&
-		    it->benign_lists != NULL) {
+		    it->benign_lists != NULL && !it->hosts_listed &&
+		    rep->verdict == CHOUSA_V_SUSPICIOUS) {
 			t = chousa_arena_printf(a, "%s is on the known-benign "
 			    "list %s, but %s list%s it%s%s. It is most likely "
 			    "shared infrastructure, where a listing may "
@@ -377,7 +378,11 @@ inv_conclude(struct chousa_ctx *ctx, struct inv_item *it)
 			    "") : "", "", rep->verdict_reason,
 			    fam != NULL ? chousa_arena_printf(a, " as %s",
 			    fam) : "");
-		} else if (rep->match == CHOUSA_MATCH_HOST) {
+		} else if (it->hosts_listed) {
+			t = chousa_arena_printf(a, "%s %s.", v,
+			    rep->verdict_reason);
+		} else if (rep->match == CHOUSA_MATCH_HOST &&
+		    rep->verdict == CHOUSA_V_MALICIOUS) {
 			t = chousa_arena_printf(a, "%s itself is not listed, "
 			    "but its host %s is: %s%s%s%s.", v, rep->ind.host,
 			    rep->verdict_reason, fam || threat ? " as " : "",
@@ -417,6 +422,26 @@ inv_conclude(struct chousa_ctx *ctx, struct inv_item *it)
 		if (rc != CHOUSA_OK)
 			return rc;
 	}
+	/* 2b. Shared infrastructure, said once, before any cause. */
+	if (it->shared != NULL && rep->verdict == CHOUSA_V_MALICIOUS &&
+	    rep->ind.type == CHOUSA_IOC_URL) {
+		rc = inv_add_sentence(ctx, it, chousa_arena_printf(a, "Its "
+		    "host is shared: %s; the listing concerns this URL, not "
+		    "the host.", it->shared));
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
+	if (it->contacted_only && rep->verdict == CHOUSA_V_UNKNOWN) {
+		rc = inv_add_sentence(ctx, it, chousa_arena_printf(a,
+		    "Samples contacted it in a sandbox; samples contact many "
+		    "hosts (check-IP services, search engines, CDNs), so this "
+		    "is identification evidence only, never a verdict%s.",
+		    rep->family != NULL ? chousa_arena_printf(a, " (family "
+		    "%s, confidence %s)", rep->family->name,
+		    rep->family->confidence >= 50 ? "medium" : "low") : ""));
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
 	/* 3. The most likely cause. */
 	t = NULL;
 	if (rep->verdict == CHOUSA_V_MALICIOUS ||
@@ -424,8 +449,29 @@ inv_conclude(struct chousa_ctx *ctx, struct inv_item *it)
 		const char *f = fam != NULL ? fam : "unidentified";
 		const char *how = rep->verdict == CHOUSA_V_MALICIOUS ?
 		    "Most likely" : "Possibly";
+		int addr = rep->ind.type == CHOUSA_IOC_IPV4 ||
+		    rep->ind.type == CHOUSA_IOC_IPV6;
 
-		if (rep->n_benign > 0)
+		if (it->usage_tor)
+			t = "It is a Tor exit node: reports against it "
+			    "concern the traffic of Tor users, not malware on "
+			    "it; judge the connection by what went through it.";
+		else if (it->hosts_listed)
+			t = "Traffic to it is most likely legitimate: it hosts "
+			    "content others published. Look at the full URLs a "
+			    "host here fetched before acting on it.";
+		else if (it->shared != NULL && addr &&
+		    rep->verdict != CHOUSA_V_MALICIOUS)
+			t = chousa_arena_printf(a, "Many unrelated hosts share "
+			    "this address (%s), so a listing is weak evidence "
+			    "that a host here is infected: check which names "
+			    "the traffic was for.", it->shared);
+		else if (it->usage_hosting && rep->verdict !=
+		    CHOUSA_V_MALICIOUS)
+			t = "It belongs to a hosting provider: reports against "
+			    "it may concern any of its tenants.";
+		else if (rep->n_benign > 0 && rep->ind.type !=
+		    CHOUSA_IOC_URL)
 			t = "Traffic to it is most likely legitimate: look at "
 			    "what else the host did before acting on the "
 			    "listing.";

@@ -14,6 +14,7 @@
 
 #include "base/mem.h"
 #include "investigate/investigate.h"
+#include "investigate/labels.h"
 
 #define VOTES_MAX	32
 
@@ -37,7 +38,12 @@ subject_of(const struct inv_item *it, const char *value)
 	return NULL;
 }
 
-/* Is the finding about the input (itself, its host or its domain)? */
+/*
+ * Is the finding about the input (itself, its host or its domain)?  The
+ * level says how: a finding about a URL's host that found the host
+ * itself listed is HOST; one that found only other listed URLs on it is
+ * URL_HOST, as for a domain that is the host of listed URLs.
+ */
 static int
 about_input(const struct inv_item *it, const struct chousa_finding *f,
     int *level)
@@ -46,7 +52,14 @@ about_input(const struct inv_item *it, const struct chousa_finding *f,
 
 	if (s == NULL || s->depth != 0 || s->type == CHOUSA_IOC_NONE)
 		return 0;
-	*level = s->match != CHOUSA_MATCH_EXACT ? s->match : f->match;
+	if (s->match == CHOUSA_MATCH_EXACT)
+		*level = f->match;
+	else if (s->match == CHOUSA_MATCH_HOST)
+		*level = f->match == CHOUSA_MATCH_EXACT ? CHOUSA_MATCH_HOST :
+		    f->match == CHOUSA_MATCH_URL_HOST ? CHOUSA_MATCH_URL_HOST :
+		    f->match;
+	else
+		*level = s->match;
 	return 1;
 }
 
@@ -88,15 +101,75 @@ join_names(struct chousa_arena *a, const char *const *names, size_t n)
 	return s;
 }
 
-int
-inv_verdict(struct chousa_ctx *ctx, struct inv_item *it)
+/*
+ * One source's word counts once: local-urlhaus and the urlhaus API are
+ * the same source asked two ways.
+ */
+static const char *
+origin_of(const char *source)
 {
-	struct chousa_report *rep = it->rep;
-	const char *mal[16], *sus[16], *ben[8];
-	size_t n_mal = 0, n_sus = 0, n_ben = 0, s, i;
-	int best = -1, level;
-	const char *matched = NULL, *benign_kind = NULL;
+	return strncmp(source, "local-", 6) == 0 ? source + 6 : source;
+}
 
+/* The evidence about the input, sorted by how it ties to it. */
+struct evidence {
+	const char	*exact[16];	/* list the indicator itself */
+	size_t		 n_exact;
+	const char	*origins[16];	/* their distinct origins */
+	size_t		 n_origins;
+	const char	*host[16];	/* list a URL's host itself */
+	size_t		 n_host;
+	const char	*hosted[16];	/* list content it hosts */
+	size_t		 n_hosted;
+	const char	*hosted_fams[16]; /* families of that content */
+	size_t		 n_hosted_fams;
+	int		 hosted_records;
+	const char	*listers[16];	/* all three above, in ask order */
+	size_t		 n_listers;
+	const char	*weak[16];	/* its domain, a parent, a range, or
+					 * a suspicious word */
+	size_t		 n_weak;
+	const char	*ben[8];	/* known-benign lists */
+	size_t		 n_ben;
+	int		 best;		/* best level, -1 none */
+	const char	*matched;
+};
+
+static void
+evidence_add(struct evidence *e, const char **arr, size_t *n,
+    const char *title, const struct chousa_finding *f, int level)
+{
+	add_name(arr, n, 16, title);
+	if (e->best < 0 || level < e->best) {
+		e->best = level;
+		e->matched = f->matched != NULL ? f->matched : f->subject;
+	}
+}
+
+/* The families the labels of content hosted on the input name. */
+static void
+hosted_families(struct chousa_ctx *ctx, struct evidence *e,
+    const struct chousa_finding *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n_labels; i++) {
+		const char *fam = inv_label_family(ctx, f->labels[i], NULL);
+
+		if (fam != NULL)
+			add_name(e->hosted_fams, &e->n_hosted_fams, 16, fam);
+	}
+	e->hosted_records += f->n_records > 0 ? f->n_records : 1;
+}
+
+static int
+gather(struct chousa_ctx *ctx, struct inv_item *it, struct evidence *e)
+{
+	size_t s, i;
+	int level;
+
+	memset(e, 0, sizeof(*e));
+	e->best = -1;
 	for (s = 0; s < 3; s++)
 		for (i = 0; i < it->n_found[s]; i++) {
 			const struct chousa_finding *f = it->found[s][i];
@@ -105,6 +178,11 @@ inv_verdict(struct chousa_ctx *ctx, struct inv_item *it)
 			if (f->status != CHOUSA_ST_HIT ||
 			    !about_input(it, f, &level))
 				continue;
+			if (f->usage != NULL && strcmp(f->usage, "tor") == 0)
+				it->usage_tor = 1;
+			if (f->usage != NULL && strcmp(f->usage,
+			    "hosting") == 0)
+				it->usage_hosting = 1;
 			title = inv_source_title(f->source);
 			/* "11 vendors say so" is what an analyst quotes. */
 			if (f->n_detect > 0 && f->n_engines > 0)
@@ -113,81 +191,273 @@ inv_verdict(struct chousa_ctx *ctx, struct inv_item *it)
 				    f->n_detect, f->n_engines);
 			if (title == NULL)
 				return CHOUSA_ENOMEM;
-			if (f->verdict == CHOUSA_V_BENIGN) {
+			if (f->verdict == CHOUSA_V_BENIGN ||
+			    (f->usage != NULL && strcmp(f->usage,
+			    "allowlisted") == 0)) {
 				if (level == CHOUSA_MATCH_EXACT ||
-				    level == CHOUSA_MATCH_HOST) {
-					add_name(ben, &n_ben, 8,
+				    level == CHOUSA_MATCH_HOST)
+					add_name(e->ben, &e->n_ben, 8,
 					    f->detail != NULL ? f->detail :
 					    title);
-					benign_kind = f->threat;
-				}
 				continue;
 			}
+			if (f->verdict < CHOUSA_V_SUSPICIOUS)
+				continue;
+			/*
+			 * Reports against a Tor exit or a hosting provider are
+			 * about its users: weak, whatever the score.
+			 */
+			if (f->usage != NULL && (strcmp(f->usage, "tor") == 0 ||
+			    strcmp(f->usage, "hosting") == 0)) {
+				evidence_add(e, e->weak, &e->n_weak, title, f,
+				    level);
+				continue;
+			}
+			if ((f->verdict == CHOUSA_V_MALICIOUS &&
+			    (level == CHOUSA_MATCH_EXACT ||
+			    level == CHOUSA_MATCH_HOST)) ||
+			    level == CHOUSA_MATCH_URL_HOST)
+				add_name(e->listers, &e->n_listers, 16, title);
 			if (f->verdict == CHOUSA_V_MALICIOUS &&
-			    level != CHOUSA_MATCH_REGDOMAIN &&
-			    level != CHOUSA_MATCH_PARENT)
-				add_name(mal, &n_mal, 16, title);
-			else if (f->verdict >= CHOUSA_V_SUSPICIOUS)
-				add_name(sus, &n_sus, 16, title);
-			else
-				continue;
-			if (best < 0 || level < best) {
-				best = level;
-				matched = f->matched != NULL ? f->matched :
-				    f->subject;
-			}
+			    level == CHOUSA_MATCH_EXACT) {
+				evidence_add(e, e->exact, &e->n_exact, title, f,
+				    level);
+				add_name(e->origins, &e->n_origins, 16,
+				    origin_of(f->source));
+			} else if (f->verdict == CHOUSA_V_MALICIOUS &&
+			    level == CHOUSA_MATCH_HOST)
+				evidence_add(e, e->host, &e->n_host, title, f,
+				    level);
+			else if (level == CHOUSA_MATCH_URL_HOST) {
+				evidence_add(e, e->hosted, &e->n_hosted, title,
+				    f, level);
+				hosted_families(ctx, e, f);
+			} else
+				evidence_add(e, e->weak, &e->n_weak, title, f,
+				    level);
 		}
-	rep->match = best;
-	rep->matched = matched;
-	it->listers = n_mal + n_sus == 0 ? NULL : join_names(ctx->arena,
-	    n_mal ? mal : sus, n_mal ? n_mal : n_sus);
-	it->benign_lists = n_ben == 0 ? NULL : join_names(ctx->arena, ben,
-	    n_ben);
-	if (n_ben > 0 && (n_mal > 0 || n_sus > 0)) {
-		rep->verdict = CHOUSA_V_SUSPICIOUS;
-		rep->verdict_reason = chousa_arena_printf(ctx->arena,
-		    "listed by %s, but on the known-benign list %s: shared "
-		    "infrastructure", join_names(ctx->arena, n_mal ? mal : sus,
-		    n_mal ? n_mal : n_sus), join_names(ctx->arena, ben,
-		    n_ben));
-	} else if (n_ben > 0) {
-		rep->verdict = CHOUSA_V_BENIGN;
-		rep->verdict_reason = chousa_arena_printf(ctx->arena,
-		    "on the known-benign list %s", join_names(ctx->arena,
-		    ben, n_ben));
-	} else if (n_mal > 0) {
-		rep->verdict = CHOUSA_V_MALICIOUS;
-		rep->verdict_reason = chousa_arena_printf(ctx->arena,
-		    "listed by %s", join_names(ctx->arena, mal, n_mal));
-	} else if (n_sus > 0) {
-		rep->verdict = CHOUSA_V_SUSPICIOUS;
-		rep->verdict_reason = chousa_arena_printf(ctx->arena,
-		    "only its %s is listed, by %s", best ==
-		    CHOUSA_MATCH_REGDOMAIN ? "registrable domain" :
-		    best == CHOUSA_MATCH_PARENT ? "parent domain" :
-		    best == CHOUSA_MATCH_CIDR ? "network range" : "related "
-		    "infrastructure", join_names(ctx->arena, sus, n_sus));
-	} else {
-		rep->verdict = CHOUSA_V_UNKNOWN;
-		rep->verdict_reason = NULL;
-		/* A malicious sample that contacted it is still evidence. */
-		for (i = 0; i < rep->n_samples; i++)
-			if (rep->samples[i].family != NULL &&
-			    !is_hash_type(rep->ind.type)) {
-				rep->verdict = CHOUSA_V_SUSPICIOUS;
-				rep->verdict_reason = chousa_arena_printf(
-				    ctx->arena, "not listed, but a %s sample "
-				    "is related to it", rep->samples[i].family);
-				break;
-			}
+	return CHOUSA_OK;
+}
+
+/* Whether a benign entry names the indicator itself, not a range. */
+static int
+benign_is_itself(const struct chousa_benign *b, const char *value)
+{
+	size_t n = strlen(value);
+
+	return b->entry != NULL && strncmp(b->entry, value, n) == 0 &&
+	    (b->entry[n] == '\0' || strcmp(b->entry + n, "/32") == 0 ||
+	    strcmp(b->entry + n, "/128") == 0);
+}
+
+static int
+kind_is(const char *kind, const char *want)
+{
+	return kind != NULL && strcmp(kind, want) == 0;
+}
+
+/*
+ * Why the input is shared infrastructure, from the benign lists that
+ * cover it and the compiled-in lists of platforms and resolvers; NULL when
+ * it is not.  *cdn_or_resolver says whether many unrelated hosts share
+ * the address itself.
+ */
+static const char *
+shared_reason(struct chousa_ctx *ctx, const struct chousa_report *rep,
+    int *cdn_or_resolver)
+{
+	const struct chousa_indicator *ind = &rep->ind;
+	const char *host = ind->type == CHOUSA_IOC_URL ? ind->host :
+	    ind->value;
+	size_t i;
+
+	*cdn_or_resolver = 0;
+	if (is_hash_type(ind->type))
+		return NULL;
+	if (labels_public_resolver(host)) {
+		*cdn_or_resolver = 1;
+		return chousa_arena_printf(ctx->arena, "%s is a public DNS "
+		    "resolver", host);
 	}
-	it->settled = rep->verdict == CHOUSA_V_BENIGN || n_mal >= 2;
+	for (i = 0; i < rep->n_benign; i++) {
+		const struct chousa_benign *b = &rep->benign[i];
+
+		if (kind_is(b->kind, "resolver") || kind_is(b->kind, "cdn")) {
+			*cdn_or_resolver = 1;
+			return chousa_arena_printf(ctx->arena, "%s is on %s "
+			    "(%s)", host, b->list, kind_is(b->kind,
+			    "resolver") ? "public resolvers" : "a CDN");
+		}
+	}
+	if (labels_shared_platform(host))
+		return chousa_arena_printf(ctx->arena, "%s is a shared "
+		    "platform where anyone can publish", host);
+	for (i = 0; i < rep->n_benign; i++) {
+		const struct chousa_benign *b = &rep->benign[i];
+
+		return chousa_arena_printf(ctx->arena, "%s is on the "
+		    "known-benign list %s (%s)", host, b->list,
+		    b->kind != NULL ? b->kind : "benign");
+	}
+	return NULL;
+}
+
+/* Whether a sample ties to the input more closely than by contacting it. */
+static int
+sample_tie(const struct chousa_report *rep, int *contacted)
+{
+	size_t i;
+
+	*contacted = 0;
+	for (i = 0; i < rep->n_samples; i++) {
+		const struct chousa_report_sample *smp = &rep->samples[i];
+
+		if (smp->family == NULL || smp->rel == 0)
+			continue;
+		if (smp->rel == CHOUSA_REL_C2 ||
+		    smp->rel == CHOUSA_REL_DELIVERED)
+			return (int)i + 1;
+		*contacted = 1;
+	}
+	return 0;
+}
+
+static void
+set_verdict(struct chousa_report *rep, int v, const char *reason)
+{
+	rep->verdict = v;
+	rep->verdict_reason = reason;
+}
+
+/*
+ * The verdict policy, in the order of docs/verdict-policy.md: an exact
+ * listing first (it wins over a benign list that covers only the host,
+ * a parent or a range), then a listed host, then hosted content, then
+ * weaker ties, then the benign lists, then samples.
+ */
+int
+inv_verdict(struct chousa_ctx *ctx, struct inv_item *it)
+{
+	struct chousa_report *rep = it->rep;
+	struct chousa_arena *a = ctx->arena;
+	const char *v = rep->ind.value, *benign_same = NULL, *mal_names;
+	struct evidence e;
+	int rc, wide = 0, contacted, tie;
+	size_t i;
+
+	it->usage_tor = it->usage_hosting = 0;
+	rc = gather(ctx, it, &e);
+	if (rc != CHOUSA_OK)
+		return rc;
 	rep->benign = NULL;
 	rep->n_benign = 0;
-	if (n_ben > 0 && ctx->store != NULL)
-		chousa_store_benign(ctx->store, ctx->arena, &rep->ind,
-		    &rep->benign, &rep->n_benign, NULL);
-	(void)benign_kind;
+	if (e.n_ben > 0 && ctx->store != NULL)
+		chousa_store_benign(ctx->store, a, &rep->ind, &rep->benign,
+		    &rep->n_benign, NULL);
+	for (i = 0; i < rep->n_benign && benign_same == NULL; i++)
+		if (benign_is_itself(&rep->benign[i], v))
+			benign_same = rep->benign[i].list;
+	it->shared = shared_reason(ctx, rep, &wide);
+	it->hosts_listed = 0;
+	it->contacted_only = 0;
+	rep->match = e.best;
+	rep->matched = e.matched;
+	/* A listing of the input or its host names the others that agree. */
+	mal_names = e.n_exact > 0 || e.n_host > 0 ? join_names(a, e.listers,
+	    e.n_listers) :
+	    e.n_hosted > 0 ? join_names(a, e.hosted, e.n_hosted) :
+	    e.n_weak > 0 ? join_names(a, e.weak, e.n_weak) : NULL;
+	it->listers = mal_names;
+	it->benign_lists = e.n_ben == 0 ? NULL : join_names(a, e.ben,
+	    e.n_ben);
+	if (e.n_exact > 0) {
+		int url = rep->ind.type == CHOUSA_IOC_URL;
+
+		if (!url && benign_same != NULL)
+			set_verdict(rep, CHOUSA_V_SUSPICIOUS,
+			    chousa_arena_printf(a, "listed by %s, but on the "
+			    "known-benign list %s: likely a false positive or "
+			    "shared infrastructure", mal_names,
+			    it->benign_lists != NULL ? it->benign_lists :
+			    benign_same));
+		else if (!url && wide && e.n_origins < 3)
+			set_verdict(rep, CHOUSA_V_SUSPICIOUS,
+			    chousa_arena_printf(a, "listed by %s, but %s: "
+			    "many unrelated hosts share it", mal_names,
+			    it->shared));
+		else if (!url && it->shared != NULL &&
+		    (rep->ind.type == CHOUSA_IOC_IPV4 ||
+		    rep->ind.type == CHOUSA_IOC_IPV6) && e.n_origins < 2)
+			set_verdict(rep, CHOUSA_V_SUSPICIOUS,
+			    chousa_arena_printf(a, "listed by %s only, and %s: "
+			    "its addresses change hands", mal_names,
+			    it->shared));
+		else
+			set_verdict(rep, CHOUSA_V_MALICIOUS,
+			    chousa_arena_printf(a, "listed by %s", mal_names));
+	} else if (e.n_host > 0) {
+		if (it->shared != NULL)
+			set_verdict(rep, CHOUSA_V_SUSPICIOUS,
+			    chousa_arena_printf(a, "listed through its host, "
+			    "by %s, but %s", mal_names, it->shared));
+		else
+			set_verdict(rep, CHOUSA_V_MALICIOUS,
+			    chousa_arena_printf(a, "listed by %s", mal_names));
+	} else if (e.n_hosted > 0) {
+		/*
+		 * Hosting listed content makes a host malicious only when it
+		 * is no shared platform and what it hosts is one threat.
+		 */
+		const char *fams = e.n_hosted_fams > 0 ? chousa_arena_printf(a,
+		    " (%s)", join_names(a, e.hosted_fams, e.n_hosted_fams)) :
+		    "";
+
+		if (rep->ind.type == CHOUSA_IOC_URL && it->shared != NULL)
+			/* Other tenants' listings say nothing of this URL. */
+			set_verdict(rep, CHOUSA_V_UNKNOWN, chousa_arena_printf(
+			    a, "not listed; %s, where %s list%s other URLs",
+			    it->shared, mal_names, e.n_hosted > 1 ? "" : "s"));
+		else if (it->shared != NULL || e.n_hosted_fams >= 3 ||
+		    rep->ind.type == CHOUSA_IOC_URL) {
+			it->hosts_listed = 1;
+			set_verdict(rep, CHOUSA_V_SUSPICIOUS,
+			    chousa_arena_printf(a, "hosts listed content: %s "
+			    "list%s %d URL%s on %s%s%s%s", mal_names,
+			    e.n_hosted > 1 ? "" : "s", e.hosted_records,
+			    e.hosted_records == 1 ? "" : "s",
+			    rep->ind.type == CHOUSA_IOC_URL ? "its host" :
+			    "it", fams, it->shared != NULL ? "; " : "",
+			    it->shared != NULL ? it->shared : ""));
+		} else
+			set_verdict(rep, CHOUSA_V_MALICIOUS,
+			    chousa_arena_printf(a, "listed by %s", mal_names));
+	} else if (e.n_weak > 0 && e.n_ben == 0) {
+		set_verdict(rep, CHOUSA_V_SUSPICIOUS, chousa_arena_printf(a,
+		    "only its %s is listed, by %s", e.best ==
+		    CHOUSA_MATCH_REGDOMAIN ? "registrable domain" :
+		    e.best == CHOUSA_MATCH_PARENT ? "parent domain" :
+		    e.best == CHOUSA_MATCH_CIDR ? "network range" :
+		    e.best == CHOUSA_MATCH_EXACT ? "reputation (reports, not "
+		    "a listing)" : "related infrastructure", mal_names));
+	} else if (e.n_ben > 0) {
+		set_verdict(rep, CHOUSA_V_BENIGN, chousa_arena_printf(a,
+		    "on the known-benign list %s", it->benign_lists));
+	} else if ((tie = sample_tie(rep, &contacted)) > 0 &&
+	    !is_hash_type(rep->ind.type) && it->shared == NULL) {
+		const struct chousa_report_sample *smp =
+		    &rep->samples[tie - 1];
+
+		set_verdict(rep, CHOUSA_V_SUSPICIOUS, chousa_arena_printf(a,
+		    "not listed, but a %s sample %s it", smp->family,
+		    smp->rel == CHOUSA_REL_C2 ? "uses as its C2 server" :
+		    "was delivered by"));
+	} else {
+		set_verdict(rep, CHOUSA_V_UNKNOWN, NULL);
+		/* Contacted in a sandbox: identification, never a verdict. */
+		if (!is_hash_type(rep->ind.type))
+			(void)sample_tie(rep, &it->contacted_only);
+	}
+	it->settled = rep->verdict == CHOUSA_V_BENIGN || e.n_origins >= 2;
 	return CHOUSA_OK;
 }
 
@@ -299,25 +569,57 @@ inv_rank_samples(struct chousa_report *rep, int64_t now)
 		    cmp_sample);
 }
 
-/* A family id for a label through the catalogue, else the label. */
+/* labels.c's catalogue: the run's chain of family look-ups. */
 static const char *
-family_id(struct chousa_ctx *ctx, const char *label, const char **name)
+resolve_family(void *arg, const char *label)
 {
-	const char *id;
-	static const char *const generic[] = { "unknown", "malware",
-	    "trojan", "generic", "none", "n/a", "null", "-", NULL };
-	size_t i;
+	struct chousa_ctx *ctx = arg;
+	const char *id, *name;
 
-	for (i = 0; generic[i] != NULL; i++)
-		if (strcasecmp(label, generic[i]) == 0)
-			return NULL;
-	if (ctx_family(ctx, label, &id, name) == CHOUSA_OK && id != NULL)
-		return id;
-	*name = label;
-	return label;
+	if (ctx_family(ctx, label, &id, &name) != CHOUSA_OK)
+		return NULL;
+	return id;
 }
 
-/* The family a finding names: its Malpedia id, else its first label. */
+const char *
+inv_label_family(struct chousa_ctx *ctx, const char *label,
+    const char **name)
+{
+	const char *id, *cat_id, *cat_name;
+	int known;
+
+	id = labels_family(ctx->arena, label, resolve_family, ctx, &known);
+	if (name != NULL)
+		*name = id;
+	if (id != NULL && known && name != NULL &&
+	    ctx_family(ctx, id, &cat_id, &cat_name) == CHOUSA_OK &&
+	    cat_name != NULL)
+		*name = cat_name;
+	return id;
+}
+
+const char *
+inv_detection_family(struct chousa_ctx *ctx, const struct chousa_finding *f,
+    const char **name, int *engines)
+{
+	const char *id, *cat_id, *cat_name;
+	int known;
+
+	id = labels_from_detections(ctx->arena, f->detections,
+	    f->n_detections, resolve_family, ctx, engines, &known);
+	if (name != NULL)
+		*name = id;
+	if (id != NULL && known && name != NULL &&
+	    ctx_family(ctx, id, &cat_id, &cat_name) == CHOUSA_OK &&
+	    cat_name != NULL)
+		*name = cat_name;
+	return id;
+}
+
+/*
+ * The family a finding names: its Malpedia id, else its first label
+ * that names one, else what its engines' detection names agree on.
+ */
 static const char *
 finding_family(struct chousa_ctx *ctx, const struct chousa_finding *f,
     const char **name)
@@ -325,14 +627,16 @@ finding_family(struct chousa_ctx *ctx, const struct chousa_finding *f,
 	size_t i;
 	const char *id;
 
-	if (f->family != NULL)
-		return family_id(ctx, f->family, name);
+	if (f->family != NULL &&
+	    (id = inv_label_family(ctx, f->family, name)) != NULL)
+		return id;
 	for (i = 0; i < f->n_labels; i++) {
-		id = family_id(ctx, f->labels[i], name);
+		id = inv_label_family(ctx, f->labels[i], name);
 		if (id != NULL)
 			return id;
 	}
-	return NULL;
+	return f->n_detections > 0 ? inv_detection_family(ctx, f, name,
+	    NULL) : NULL;
 }
 
 int
@@ -373,8 +677,8 @@ inv_collect_samples(struct chousa_ctx *ctx, struct inv_item *it)
 					smp->via = f->subject;
 				}
 				if (smp->family == NULL && r->family != NULL)
-					smp->family = family_id(ctx, r->family,
-					    &name);
+					smp->family = inv_label_family(ctx,
+					    r->family, &name);
 				if (r->seen != 0 && (smp->first_seen == 0 ||
 				    r->seen < smp->first_seen))
 					smp->first_seen = r->seen;
@@ -444,16 +748,6 @@ inv_collect_samples(struct chousa_ctx *ctx, struct inv_item *it)
 
 /* ---- the family vote ---- */
 
-/*
- * One source's word counts once per family: local-urlhaus and the urlhaus
- * API are the same source asked two ways.
- */
-static const char *
-origin_of(const char *source)
-{
-	return strncmp(source, "local-", 6) == 0 ? source + 6 : source;
-}
-
 /* How much a finding's subject says about the input. */
 static double
 subject_weight(const struct inv_item *it, const struct chousa_finding *f)
@@ -496,35 +790,11 @@ struct vote_acc {
 };
 
 /*
- * Whether two labels name the same family when no catalogue could tell:
+ * Whether two family ids are one when no catalogue could tell:
  * "win.emotet", "Emotet" and "EMOTET" agree (platform prefix, case and
- * punctuation aside).
+ * punctuation aside).  Aliases ("Heodo") were mapped to ids before, by
+ * the catalogue chain (ctx_family).
  */
-/*
- * The aliases analysts meet most, for when no Malpedia catalogue is in
- * the store (online-only runs); the catalogue, when loaded, knows them all.
- */
-static const char *const aliases[][2] = {
-	{ "heodo", "emotet" }, { "geodo", "emotet" },
-	{ "qbot", "qakbot" }, { "quakbot", "qakbot" },
-	{ "pinkslipbot", "qakbot" }, { "trickloader", "trickbot" },
-	{ "thetrick", "trickbot" }, { "cridex", "dridex" },
-	{ "bugat", "dridex" }, { "agenttesla", "agent_tesla" },
-	{ "cobaltstrike", "cobalt_strike" }, { "beacon", "cobalt_strike" },
-};
-
-/* The alias target of a bare name, or the name. */
-static const char *
-canonical(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
-		if (strcasecmp(s, aliases[i][0]) == 0)
-			return aliases[i][1];
-	return s;
-}
-
 static int
 same_family(const char *a, const char *b)
 {
@@ -534,8 +804,6 @@ same_family(const char *a, const char *b)
 		a = da + 1;
 	if (db != NULL && db - b <= 5)
 		b = db + 1;
-	a = canonical(a);
-	b = canonical(b);
 	for (;;) {
 		while (*a != '\0' && !isalnum((unsigned char)*a))
 			a++;
@@ -561,25 +829,13 @@ vote(struct vote_acc *v, size_t *n, const char *id, const char *name,
 	for (i = 0; i < *n && a == NULL; i++)
 		if (same_family(v[i].id, id)) {
 			a = &v[i];
-			/* Keep the Malpedia-style id and the nicer name;
-			 * an alias ("Heodo") gives way to the name. */
-			if ((strchr(a->id, '.') == NULL &&
-			    strchr(id, '.') != NULL) ||
-			    (canonical(a->id) != a->id &&
-			    canonical(id) == id)) {
-				if (strcmp(a->name, a->id) != 0 &&
-				    canonical(a->name) == a->name)
-					name = a->name;
+			/* Keep the Malpedia-style id and the nicer name. */
+			if (strchr(a->id, '.') == NULL &&
+			    strchr(id, '.') != NULL) {
 				a->id = id;
 				a->name = name;
-			} else if (strcmp(a->name, a->id) == 0 &&
-			    strcmp(name, id) != 0)
-				a->name = name;
-			/* "Emotet" reads better than "emotet"; an alias
-			 * ("Heodo") never replaces the name. */
-			if (islower((unsigned char)a->name[0]) &&
-			    isupper((unsigned char)name[0]) &&
-			    canonical(name) == name)
+			} else if (islower((unsigned char)a->name[0]) &&
+			    isupper((unsigned char)name[0]))
 				a->name = name;
 		}
 	if (a == NULL) {
@@ -606,6 +862,77 @@ vote(struct vote_acc *v, size_t *n, const char *id, const char *name,
 	a->weight += w;
 }
 
+/* How the sample a finding is about ties to the input, or -1. */
+static int
+sample_rel(const struct inv_item *it, const struct chousa_finding *f)
+{
+	size_t i;
+
+	if (!is_hash_type(f->subject_type))
+		return -1;
+	for (i = 0; i < it->rep->n_samples; i++) {
+		const struct chousa_report_sample *smp = &it->rep->samples[i];
+
+		if (strcasecmp(smp->sha256, f->subject) == 0 ||
+		    (f->matched != NULL && strcasecmp(smp->sha256,
+		    f->matched) == 0))
+			return smp->rel;
+	}
+	return -1;
+}
+
+/*
+ * Whether a finding's families say anything about the input.  Not on a
+ * shared platform or a known-benign host: there the content other
+ * tenants published, and the samples that merely contacted it, belong to
+ * someone else.
+ */
+static int
+votes_for_input(const struct inv_item *it, const struct chousa_finding *f)
+{
+	int level, rel;
+
+	if (it->shared == NULL && it->rep->n_benign == 0 &&
+	    !it->hosts_listed)
+		return 1;
+	if (about_input(it, f, &level))
+		return level == CHOUSA_MATCH_EXACT ||
+		    (level == CHOUSA_MATCH_HOST && !it->hosts_listed &&
+		    it->shared == NULL);
+	rel = sample_rel(it, f);
+	return rel == 0 || rel == CHOUSA_REL_DELIVERED;
+}
+
+/* Each family of a finding once: its id, labels, then detections. */
+static void
+vote_finding(struct chousa_ctx *ctx, struct vote_acc *votes, size_t *n,
+    const struct chousa_finding *f, double w)
+{
+	const char *seen_ids[8], *id, *name;
+	size_t n_seen = 0, j, k;
+
+	for (j = 0; j <= f->n_labels + 1; j++) {
+		const char *label = j == 0 ? f->family : j <= f->n_labels ?
+		    f->labels[j - 1] : NULL;
+
+		if (j == f->n_labels + 1)
+			id = f->n_detections > 0 ? inv_detection_family(ctx, f,
+			    &name, NULL) : NULL;
+		else
+			id = label != NULL ? inv_label_family(ctx, label,
+			    &name) : NULL;
+		if (id == NULL)
+			continue;
+		for (k = 0; k < n_seen; k++)
+			if (same_family(seen_ids[k], id))
+				break;
+		if (k < n_seen || n_seen >= 8)
+			continue;
+		seen_ids[n_seen++] = id;
+		vote(votes, n, id, name != NULL ? name : id, f->source, w);
+	}
+}
+
 static int
 cmp_vote(const void *pa, const void *pb)
 {
@@ -625,40 +952,18 @@ inv_family(struct chousa_ctx *ctx, struct inv_item *it)
 	struct chousa_family cat;
 	size_t n = 0, s, i, j;
 	double total = 0, support, conf;
-	const char *name;
 
 	rep->family = NULL;
 	for (s = 0; s < 3; s++)
 		for (i = 0; i < it->n_found[s]; i++) {
 			const struct chousa_finding *f = it->found[s][i];
-			double w;
-			const char *seen_ids[8];
-			size_t n_seen = 0, k;
 
 			if (f->status != CHOUSA_ST_HIT ||
 			    f->subject_type == CHOUSA_IOC_NONE ||
-			    f->verdict == CHOUSA_V_BENIGN)
+			    f->verdict == CHOUSA_V_BENIGN ||
+			    !votes_for_input(it, f))
 				continue;
-			w = subject_weight(it, f);
-			/* The Malpedia id and every label, each once. */
-			for (j = 0; j <= f->n_labels; j++) {
-				const char *label = j == 0 ? f->family :
-				    f->labels[j - 1];
-				const char *id;
-
-				if (label == NULL)
-					continue;
-				id = family_id(ctx, label, &name);
-				if (id == NULL)
-					continue;
-				for (k = 0; k < n_seen; k++)
-					if (strcasecmp(seen_ids[k], id) == 0)
-						break;
-				if (k < n_seen || n_seen >= 8)
-					continue;
-				seen_ids[n_seen++] = id;
-				vote(votes, &n, id, name, f->source, w);
-			}
+			vote_finding(ctx, votes, &n, f, subject_weight(it, f));
 		}
 	if (n == 0)
 		return CHOUSA_OK;
@@ -703,17 +1008,15 @@ inv_family(struct chousa_ctx *ctx, struct inv_item *it)
 		support = 1.0 - half;
 	}
 	conf = 100.0 * (votes[0].weight / total) * (0.4 + 0.6 * support);
-	if (rep->verdict == CHOUSA_V_SUSPICIOUS && rep->n_benign > 0) {
+	if (rep->verdict != CHOUSA_V_MALICIOUS && it->shared != NULL) {
 		conf *= 0.5;
 		fam->caveats = chousa_arena_alloc(ctx->arena,
 		    2 * sizeof(*fam->caveats));
 		if (fam->caveats == NULL)
 			return CHOUSA_ENOMEM;
 		fam->caveats[fam->n_caveats++] = chousa_arena_printf(
-		    ctx->arena, "it is shared infrastructure (%s, %s): the "
-		    "family may belong to another tenant",
-		    rep->benign[0].list, rep->benign[0].kind != NULL ?
-		    rep->benign[0].kind : "benign list");
+		    ctx->arena, "it is shared infrastructure (%s): the "
+		    "family may belong to another tenant", it->shared);
 	} else if (rep->match == CHOUSA_MATCH_REGDOMAIN ||
 	    rep->match == CHOUSA_MATCH_PARENT || rep->match ==
 	    CHOUSA_MATCH_CIDR) {
@@ -726,8 +1029,11 @@ inv_family(struct chousa_ctx *ctx, struct inv_item *it)
 		    ctx->arena, "only its %s is listed, which other sites "
 		    "may share", chousa_match_name(rep->match));
 	}
-	/* Many families on one address: shared hosting, not one actor. */
-	if (n >= 3 && fam->n_caveats == 0) {
+	/*
+	 * Many families on one address: shared hosting, not one actor.  A
+	 * file has one author: there it is the sources that disagree.
+	 */
+	if (n >= 3 && fam->n_caveats == 0 && !is_hash_type(rep->ind.type)) {
 		conf *= 0.7;
 		fam->caveats = chousa_arena_alloc(ctx->arena,
 		    sizeof(*fam->caveats));
@@ -748,6 +1054,16 @@ inv_family(struct chousa_ctx *ctx, struct inv_item *it)
 		fam->aliases = cat.aliases;
 		fam->description = cat.description;
 		fam->refs = cat.refs;
+	} else {
+		const char *cat_id, *cat_name;
+
+		/* A Malpedia id from the run's other catalogues. */
+		if (ctx_family(ctx, fam->id, &cat_id, &cat_name) ==
+		    CHOUSA_OK && cat_id != NULL) {
+			fam->known = 1;
+			fam->id = cat_id;
+			fam->name = cat_name != NULL ? cat_name : cat_id;
+		}
 	}
 	/* No catalogue: "emotet" as a reader writes it, "Emotet". */
 	if (!fam->known && fam->name != NULL && islower((unsigned char)

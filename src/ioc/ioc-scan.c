@@ -1,10 +1,12 @@
 /*
  * ioc-scan.c: refang and extract indicators from free text in one pass.
- * The text is cut into runs (bytes that can belong to an indicator; white
- * space, quotes, angle brackets and CJK characters end a run).  A run that
+ * The text is cut into runs (bytes that can belong to an indicator:
+ * letters of any script, digits and ASCII punctuation; white space,
+ * quotes, angle brackets and CJK punctuation end a run).  A run that
  * holds a defang marker is refanged into a scratch copy with a map back to
  * the raw bytes; then URLs are found by their scheme and the rest is cut
- * into words that are classified.  Only what classifies as an indicator is
+ * into words, and words where CJK prose meets an indicator (cjk_cut()),
+ * and the pieces are classified.  Only what classifies as an indicator is
  * reported or refanged, so prose stays prose.  Nothing is allocated per
  * run: the scratch buffers are reused.
  */
@@ -20,7 +22,8 @@
 
 /* Byte classes of the scanner. */
 enum { C_RUN = 1, C_ANCHOR = 2, C_WORD = 4, C_ALNUM = 8, C_HEX = 16,
-	C_DEFANG = 32, C_COLON = 64, C_TRIM = 128, C_AT = 256, C_MARK2 = 512 };
+	C_DEFANG = 32, C_COLON = 64, C_TRIM = 128, C_AT = 256, C_MARK2 = 512,
+	C_CJK = 1024 /* of a run only: it has CJK letters */, C_SLASH = 2048 };
 
 static unsigned short cls[256];
 
@@ -65,6 +68,9 @@ init_classes(void)
 	cls['['] |= C_ANCHOR | C_DEFANG;
 	cls['('] |= C_ANCHOR | C_DEFANG;
 	cls['{'] |= C_ANCHOR | C_DEFANG;
+	cls['}'] |= C_ANCHOR | C_DEFANG;
+	cls[')'] |= C_DEFANG;
+	cls['/'] |= C_SLASH;
 	cls['\\'] |= C_ANCHOR | C_DEFANG;
 	cls[']'] |= C_ANCHOR | C_DEFANG;
 	cls[':'] |= C_COLON;
@@ -87,59 +93,103 @@ init_classes(void)
 	cls['['] |= C_MARK2;
 	cls['('] |= C_MARK2;
 	cls['{'] |= C_MARK2;
+	for (c = 0; "\\,-<>pPeEwWhH]}^"[c] != '\0'; c++)
+		cls[(unsigned char)"\\,-<>pPeEwWhH]}^"[c]] |= C_MARK2;
 	/* Bytes of UTF-8 letters stay in words; which ones is decided by
 	 * utf8_class(). */
 	for (c = 0x80; c < 0x100; c++)
 		cls[c] = C_WORD;
 }
 
+/* What utf8_class() says a non-ASCII character is. */
+enum {
+	U_END = 0,	/* not part of an indicator: ends a run */
+	U_LETTER = 1,	/* a letter of a script written with spaces */
+	U_CJK = 2,	/* Han, kana or Hangul: written without spaces */
+	U_HIRA = 3	/* hiragana, which CJK prose uses for particles */
+	/* 0x21..0x7e: the ASCII character a full-width form stands for */
+};
+
+/* Ranges of code points that are letters (or marks) of a host label. */
+static const struct {
+	unsigned	first, last;
+	int		kind;
+} letters[] = {
+	{ 0x00aa, 0x00aa, U_LETTER }, { 0x00b5, 0x00b5, U_LETTER },
+	{ 0x00ba, 0x00ba, U_LETTER }, { 0x00c0, 0x00d6, U_LETTER },
+	{ 0x00d8, 0x00f6, U_LETTER }, { 0x00f8, 0x02af, U_LETTER },
+	{ 0x0300, 0x036f, U_LETTER },	/* combining marks */
+	{ 0x0370, 0x037d, U_LETTER }, { 0x037f, 0x0386, U_LETTER },
+	{ 0x0388, 0x03ff, U_LETTER }, { 0x0400, 0x0482, U_LETTER },
+	{ 0x0483, 0x052f, U_LETTER }, { 0x0531, 0x0556, U_LETTER },
+	{ 0x0561, 0x0587, U_LETTER }, { 0x0591, 0x05bd, U_LETTER },
+	{ 0x05bf, 0x05bf, U_LETTER }, { 0x05c1, 0x05c2, U_LETTER },
+	{ 0x05c4, 0x05c5, U_LETTER }, { 0x05c7, 0x05c7, U_LETTER },
+	{ 0x05d0, 0x05ea, U_LETTER }, { 0x0610, 0x061a, U_LETTER },
+	{ 0x0620, 0x0669, U_LETTER }, { 0x066e, 0x06d3, U_LETTER },
+	{ 0x06d5, 0x06dc, U_LETTER }, { 0x06df, 0x06e8, U_LETTER },
+	{ 0x06ea, 0x06ff, U_LETTER }, { 0x0900, 0x0963, U_LETTER },
+	{ 0x0966, 0x0d7f, U_LETTER },	/* Indic scripts */
+	{ 0x0e01, 0x0e3a, U_LETTER }, { 0x0e40, 0x0e4e, U_LETTER },
+	{ 0x0e50, 0x0e59, U_LETTER }, { 0x0e81, 0x0edf, U_LETTER },
+	{ 0x10a0, 0x10ff, U_LETTER }, { 0x1100, 0x11ff, U_CJK },
+	{ 0x1e00, 0x1fbc, U_LETTER }, { 0x1fc2, 0x1fcc, U_LETTER },
+	{ 0x1fd0, 0x1fdb, U_LETTER }, { 0x1fe0, 0x1fec, U_LETTER },
+	{ 0x1ff2, 0x1ffc, U_LETTER },
+	{ 0x200c, 0x200d, U_LETTER },	/* joiners, inside Indic and Arabic
+					 * words; IDNA judges them */
+	{ 0x3005, 0x3007, U_CJK },
+	{ 0x3041, 0x3096, U_HIRA }, { 0x309d, 0x309f, U_HIRA },
+	{ 0x30a1, 0x30fa, U_CJK }, { 0x30fc, 0x30ff, U_CJK },
+	{ 0x3131, 0x318e, U_CJK }, { 0x31f0, 0x31ff, U_CJK },
+	{ 0x3400, 0x4dbf, U_CJK }, { 0x4e00, 0x9fff, U_CJK },
+	{ 0xac00, 0xd7a3, U_CJK }, { 0xf900, 0xfaff, U_CJK },
+	{ 0xff66, 0xff9f, U_CJK },	/* half-width katakana */
+	{ 0x20000, 0x3134f, U_CJK },
+};
+
 /*
  * A non-ASCII character at s: its length in *n and what it means here:
- * 0 ends a run, 1 is a letter of a host (Latin, Greek, Cyrillic), or the
- * ASCII byte a full-width separator stands for ('.', ':', '/', '@').
+ * U_END, U_LETTER, U_CJK, U_HIRA, or the ASCII byte a full-width form
+ * stands for ('.', ':', '/', '@', digits, letters, '-').
  */
 static int
 utf8_class(const unsigned char *s, size_t len, size_t *n)
 {
-	unsigned cp;
+	unsigned cp = ioc_utf8_decode(s, len, n);
+	size_t lo = 0, hi = sizeof(letters) / sizeof(letters[0]), mid;
 
-	*n = 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf && len >= 2 &&
-	    (s[1] & 0xc0) == 0x80) {
-		*n = 2;
-		cp = (unsigned)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
-		if ((cp >= 0xc0 && cp <= 0x24f && cp != 0xd7 && cp != 0xf7) ||
-		    (cp >= 0x370 && cp <= 0x3ff && cp != 0x37e &&
-		    cp != 0x387) || (cp >= 0x400 && cp <= 0x4ff))
-			return 1;
-		return 0;
+	if (*n == 0) {
+		*n = 1;
+		return U_END;
 	}
-	if (s[0] >= 0xe0 && s[0] <= 0xef && len >= 3 &&
-	    (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
-		*n = 3;
-		cp = (unsigned)(s[0] & 0x0f) << 12 |
-		    (unsigned)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
-		/* Full-width digits, letters and hyphen, as typed in a
-		 * Japanese input method. */
-		if ((cp >= 0xff10 && cp <= 0xff19) || (cp >= 0xff21 &&
-		    cp <= 0xff3a) || (cp >= 0xff41 && cp <= 0xff5a) ||
-		    cp == 0xff0d)
-			return (int)(cp - 0xff00 + 0x20);
-		switch (cp) {
-		case 0xff0e:	/* FULLWIDTH FULL STOP */
-		case 0x3002:	/* IDEOGRAPHIC FULL STOP */
-		case 0xff61:	/* HALFWIDTH IDEOGRAPHIC FULL STOP */
-			return '.';
-		case 0xff1a:
-			return ':';
-		case 0xff0f:
-			return '/';
-		case 0xff20:
-			return '@';
-		}
-		return 0;
+	/* Full-width digits, letters and hyphen, as typed in a Japanese
+	 * input method. */
+	if ((cp >= 0xff10 && cp <= 0xff19) || (cp >= 0xff21 &&
+	    cp <= 0xff3a) || (cp >= 0xff41 && cp <= 0xff5a) || cp == 0xff0d)
+		return (int)(cp - 0xff00 + 0x20);
+	switch (cp) {
+	case 0xff0e:	/* FULLWIDTH FULL STOP */
+	case 0x3002:	/* IDEOGRAPHIC FULL STOP */
+	case 0xff61:	/* HALFWIDTH IDEOGRAPHIC FULL STOP */
+		return '.';
+	case 0xff1a:
+		return ':';
+	case 0xff0f:
+		return '/';
+	case 0xff20:
+		return '@';
 	}
-	return 0;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (cp < letters[mid].first)
+			hi = mid;
+		else if (cp > letters[mid].last)
+			lo = mid + 1;
+		else
+			return letters[mid].kind;
+	}
+	return U_END;
 }
 
 /* ---- the extractor ---- */
@@ -297,6 +347,61 @@ match_ci(const char *s, size_t len, const char *w)
 }
 
 /*
+ * What may stand between a scheme of n bytes at s and its host: ':' (maybe
+ * bracketed, or full-width), "]" or ")" closing "[http", a space or two
+ * ("http :// evil.com"), no ':' at all ("http//"), a third slash.
+ * Returns the length to replace with *to (the scheme, or the scheme and
+ * "://" when the separator itself was defanged); 0 when none follows.
+ */
+static size_t
+scheme_sep(const char *s, size_t len, size_t n, const char **to)
+{
+	static const char *const full[] = { "http://", "https://", "ftp://",
+	    NULL };
+	size_t k = n, j, e;
+	int i, colon;
+
+	if (k < len && (s[k] == ']' || s[k] == ')'))
+		k++;
+	while (k < len && k - n < 3 && s[k] == ' ')
+		k++;
+	if (k < len && (s[k] == '[' || s[k] == '(' || s[k] == '{') &&
+	    k + 1 < len && s[k + 1] == ':')
+		return k;
+	if (k + 2 < len && (unsigned char)s[k] == 0xef &&
+	    (unsigned char)s[k + 1] == 0xbc && (unsigned char)s[k + 2] == 0x9a)
+		return k;
+	colon = k < len && s[k] == ':';
+	for (j = k + colon; j < len && j - k - colon < 4 && (s[j] == '/' ||
+	    s[j] == '\\'); j++)
+		;
+	for (e = j; e < len && e - j < 3 && s[e] == ' '; e++)
+		;
+	if (colon && j - k - 1 <= 2 && e == j)
+		return k;	/* "http://" or a bracketed form: as it is */
+	if (j - k - colon < 2 || e >= len ||
+	    !(cls[(unsigned char)s[e]] & C_ALNUM))
+		return 0;
+	/*
+	 * Refanging never lengthens text (the scanner's buffers rely on
+	 * it): "http//evil.com" becomes "http:/evil.com", which the URL
+	 * Standard reads as http://evil.com/.
+	 */
+	if (!colon && e == j) {
+		if (j - k != 2 || k != n)
+			return 0;
+		*to = strcmp(*to, "https") == 0 ? "https:" :
+		    strcmp(*to, "ftp") == 0 ? "ftp:" : "http:";
+		return k + 1;
+	}
+	for (i = 0; full[i] != NULL; i++)
+		if (strncmp(full[i], *to, strlen(*to)) == 0 &&
+		    full[i][strlen(*to)] == ':')
+			*to = full[i];
+	return e;
+}
+
+/*
  * A defanged scheme at s ("hxxp", "hXXps", "h__p", "fxp", "http[s]"):
  * returns the raw length and sets *to to the real scheme, or 0.  Only
  * when a ':' (maybe bracketed) follows.
@@ -311,6 +416,17 @@ defanged_scheme(const char *s, size_t len, const char **to)
 		return 0;
 	c1 = lc((unsigned char)s[1]);
 	c2 = lc((unsigned char)s[2]);
+	/* "xxxx://" for http, "xxxxs://" and "xxxxx://" for https. */
+	if (match_ci(s, len, "xxxx") == 4) {
+		n = 4;
+		*to = "http";
+		if (n < len && (lc((unsigned char)s[n]) == 's' ||
+		    lc((unsigned char)s[n]) == 'x')) {
+			n++;
+			*to = "https";
+		}
+		return scheme_sep(s, len, n, to);
+	}
 	if (lc((unsigned char)s[0]) == 'h' && lc((unsigned char)s[3]) == 'p' &&
 	    in_set("xt_*-?", c1) && in_set("xt_*-?", c2) &&
 	    !(c1 == 't' && c2 == 't')) {
@@ -344,13 +460,7 @@ defanged_scheme(const char *s, size_t len, const char **to)
 			*to = "https";
 		}
 	}
-	if (n < len && (s[n] == ':' || ((s[n] == '[' || s[n] == '(' ||
-	    s[n] == '{') && n + 1 < len && s[n + 1] == ':')))
-		return n;
-	if (n + 2 < len && (unsigned char)s[n] == 0xef &&
-	    (unsigned char)s[n + 1] == 0xbc && (unsigned char)s[n + 2] == 0x9a)
-		return n;
-	return 0;
+	return scheme_sep(s, len, n, to);
 }
 
 /* Bracketed markers: what they stand for. */
@@ -366,6 +476,20 @@ static const struct {
 	{ " [.] ", "." }, { " (.) ", "." }, { " [dot] ", "." },
 	{ " (dot) ", "." }, { " {dot} ", "." }, { " dot ", "." },
 	{ " [at] ", "@" }, { " (at) ", "@" }, { " [@] ", "@" },
+	/* seen in the peers' tests: */
+	{ "].[", "." }, { "[.[", "." }, { "].]", "." }, { "}.{", "." },
+	{ "{.{", "." }, { "}.}", "." }, { "<.>", "." }, { "\\(.\\)", "." },
+	{ "\\(.)", "." }, { "(/)", "/" }, { "{/}", "/" },
+	{ "[,]", "." }, { "(,)", "." }, { "[-]", "-" }, { "\\/", "/" },
+	{ "[http]", "http" }, { "(http)", "http" }, { "[https]", "https" },
+	{ "(https)", "https" }, { "[www]", "www" }, { "(www)", "www" },
+	{ "[punto]", "." }, { "(punto)", "." }, { "[punkt]", "." },
+	{ "(punkt)", "." }, { "{punkt}", "." }, { "[arroba]", "@" },
+	{ "(arroba)", "@" }, { "{arroba}", "@" }, { "[et]", "@" },
+	{ "(et)", "@" }, { "{et}", "@" },
+	{ " [punto] ", "." }, { " (punto) ", "." }, { " [punkt] ", "." },
+	{ " (punkt) ", "." }, { " [arroba] ", "@" }, { " (arroba) ", "@" },
+	{ " [et] ", "@" }, { " (et) ", "@" },
 	{ NULL, NULL }
 };
 
@@ -378,8 +502,75 @@ static inline int
 rule_may_start(unsigned char c, int prev_alnum)
 {
 	return c >= 0x80 || c == '[' || c == '(' || c == '{' || c == ' ' ||
-	    c == '\\' || (prev_alnum && c == '.') || (!prev_alnum &&
-	    (c == 'h' || c == 'H' || c == 'f' || c == 'F'));
+	    c == '\\' || c == ']' || c == '}' || c == '<' ||
+	    (prev_alnum && (c == '.' || c == '^')) || (!prev_alnum &&
+	    (c == 'h' || c == 'H' || c == 'f' || c == 'F' || c == 'x' ||
+	    c == 'X'));
+}
+
+/* Whether word s[0..n) is one of the lower-case words w. */
+static int
+word_in(const char *s, size_t n, const char *const *w)
+{
+	for (; *w != NULL; w++)
+		if (strlen(*w) == n && match_ci(s, n, *w) == n)
+			return 1;
+	return 0;
+}
+
+/*
+ * Spaces that defang: around "://" after a scheme ("http :// evil.com"),
+ * around '@' ("foo @ bar.com"), or " AT " between the first word of a
+ * list item and a host ("bob AT example.com").  What raw[i..] stands for
+ * goes in *to; returns its length, or 0.  b holds what was refanged.
+ */
+static size_t
+spaced_rule(const struct chousa_buf *b, const char *raw, size_t i,
+    size_t len, const char **to)
+{
+	static const char *const schemes[] = { "http", "https", "ftp", NULL };
+	size_t k = i, ws, s2;
+
+	while (k < len && k - i < 3 && raw[k] == ' ')
+		k++;
+	/* "http ://" and "http:// host" */
+	if (b->len >= 3 && memcmp(b->data + b->len - 3, "://", 3) == 0 &&
+	    k < len && (cls[(unsigned char)raw[k]] & C_ALNUM)) {
+		*to = "";
+		return k - i;
+	}
+	for (ws = b->len; ws > 0 && (cls[(unsigned char)b->data[ws - 1]] &
+	    C_ALNUM); ws--)
+		;
+	if (k + 2 < len && raw[k] == ':' && raw[k + 1] == '/' &&
+	    word_in(b->data + ws, b->len - ws, schemes)) {
+		*to = "";
+		return k - i;
+	}
+	if (b->len == ws || k >= len)
+		return 0;
+	/* "foo @ bar.com" */
+	if (raw[k] == '@') {
+		for (s2 = k + 1; s2 < len && s2 - k < 4 && raw[s2] == ' '; s2++)
+			;
+		if (s2 > k + 1 && s2 < len && (cls[(unsigned char)raw[s2]] &
+		    C_ALNUM)) {
+			*to = "@";
+			return s2 - i;
+		}
+		return 0;
+	}
+	/* "bob AT example.com" (spaced_join() saw the list item). */
+	if (k + 3 < len && raw[k] == 'A' && raw[k + 1] == 'T' &&
+	    raw[k + 2] == ' ') {
+		for (s2 = k + 2; s2 < len && s2 - k < 5 && raw[s2] == ' '; s2++)
+			;
+		if (s2 < len && (cls[(unsigned char)raw[s2]] & C_ALNUM)) {
+			*to = "@";
+			return s2 - i;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -427,7 +618,13 @@ refang_run(struct chousa_extractor *x, const char *raw, size_t len)
 			else
 				to = NULL, n = 0;
 		}
-		if (n == 0 && (c == '[' || c == '(' || c == '{' || c == ' ') &&
+		if (!prev_alnum && (c == 'x' || c == 'X') &&
+		    (n = defanged_scheme(raw + i, len - i, &to)) > 0)
+			changed = 1;
+		if (n == 0 && c == ' ')
+			n = spaced_rule(b, raw, i, len, &to);
+		if (n == 0 && (c == '[' || c == '(' || c == '{' || c == ' ' ||
+		    c == ']' || c == '}' || c == '<' || c == '\\') &&
 		    i + 2 < len && (cls[(unsigned char)raw[i + 1]] & C_MARK2)) {
 			for (k = 0; markers[k].raw != NULL; k++) {
 				size_t m = match_ci(raw + i, len - i,
@@ -444,22 +641,54 @@ refang_run(struct chousa_extractor *x, const char *raw, size_t len)
 			n = 2;
 			to = ".";
 		}
-		/* "47.]244", "1[.2" */
-		if (n == 0 && prev_alnum && i + 2 < len &&
-		    ((c == '.' && raw[i + 1] == ']') || (c == '[' &&
-		    raw[i + 1] == '.')) && (cls[(unsigned char)raw[i + 2]] &
-		    C_ALNUM)) {
-			n = 2;
-			to = ".";
+		/* Between two digits, one dot among brackets and backslashes
+		 * is a dot: "10.)))10", "10[[[.10", "10\\\\.10". */
+		if (n == 0 && prev_alnum && i > 0 && raw[i - 1] >= '0' &&
+		    raw[i - 1] <= '9' && in_set(".[](){}\\", c)) {
+			int dots = 0;
+
+			for (k = i; k < len && k - i < 10 &&
+			    in_set(".[](){}\\", raw[k]); k++)
+				dots += raw[k] == '.';
+			if (dots == 1 && k - i > 1 && k < len && raw[k] >= '0' &&
+			    raw[k] <= '9') {
+				n = k - i;
+				to = ".";
+			}
+		}
+		/* "47.]244", "10.]]]10", "1[.2", "10(.10", "example^.com" */
+		if (n == 0 && prev_alnum) {
+			k = i + 1;
+			if (c == '.')
+				while (k < len && k - i < 4 && raw[k] == ']')
+					k++;
+			else if ((c == '[' || c == '(' || c == '^') && k < len &&
+			    raw[k] == '.')
+				k++;
+			if (k > i + 1 && k < len && (cls[(unsigned char)raw[k]] &
+			    C_ALNUM)) {
+				n = k - i;
+				to = ".";
+			}
 		}
 		if (n == 0 && c >= 0x80) {
 			size_t ul;
 			int m = utf8_class((const unsigned char *)raw + i,
 			    len - i, &ul);
 
-			if (m > 1) {
+			if (m > U_HIRA) {
 				n = ul;
 				to = ascii_str[m];
+			} else {
+				/* A letter: copied whole.  A scheme may follow a
+				 * CJK letter ("はhxxp://"), not a Latin one. */
+				for (k = 0; k < ul; k++) {
+					x->map[b->len] = i + k;
+					chousa_buf_addch(b, raw[i + k]);
+				}
+				i += ul;
+				prev_alnum = m == U_LETTER;
+				continue;
 			}
 		}
 		if (n > 0) {
@@ -602,8 +831,19 @@ is_hexcolon(const char *s, size_t a, size_t b)
 static void
 trim_word(const char *s, size_t *a, size_t *b)
 {
+	/* "_jabber._tcp.example.com" keeps its '_'; "_evil.com_" is
+	 * Markdown emphasis. */
+	int keep_underscore = *b - *a > 2 && s[*a] == '_' &&
+	    s[*b - 1] != '_' && (cls[(unsigned char)s[*a + 1]] & C_ALNUM);
+	size_t a0 = *a;
+
 	while (*a < *b && (cls[(unsigned char)s[*a]] & C_TRIM) &&
-	    !(s[*a] == ':' && *a + 1 < *b && s[*a + 1] == ':'))
+	    !(s[*a] == ':' && *a + 1 < *b && s[*a + 1] == ':') &&
+	    !(keep_underscore && s[*a] == '_') &&
+	    /* ".1.1.1.1" is not 1.1.1.1: the dot stays, and spoils it
+	     * ("..1.1.1.1" is punctuation, then an address). */
+	    !(s[*a] == '.' && *a + 1 < *b && s[*a + 1] >= '0' &&
+	    s[*a + 1] <= '9' && (*a == a0 || s[*a - 1] != '.')))
 		(*a)++;
 	while (*b > *a && (cls[(unsigned char)s[*b - 1]] & C_TRIM) &&
 	    !(s[*b - 1] == ':' && *b - *a > 2 && s[*b - 2] == ':'))
@@ -647,9 +887,117 @@ plausible(const char *s, size_t len)
 	return 1;
 }
 
-/* One word without ':' (or an IPv6 address), maybe followed by /N. */
+/* ---- where CJK prose and an indicator meet ---- */
+
+/* Letter kinds for the CJK boundary rules. */
+enum { L_NONE, L_ALPHA, L_HAN, L_HIRA };
+
+/* The kind of the character at s[i] (before end); its length in *n. */
+static int
+letter_kind(const char *s, size_t i, size_t end, size_t *n)
+{
+	unsigned char c = (unsigned char)s[i];
+	int m;
+
+	if (c < 0x80) {
+		*n = 1;
+		return (cls[c] & C_ALNUM) ? L_ALPHA : L_NONE;
+	}
+	m = utf8_class((const unsigned char *)s + i, end - i, n);
+	return m == U_LETTER ? L_ALPHA : m == U_CJK ? L_HAN : m == U_HIRA ?
+	    L_HIRA : L_NONE;
+}
+
+/* The case particles は が を に へ で (UTF-8, 3 bytes at s). */
+static int
+particle(const char *s)
+{
+	static const char *const p[] = { "\xe3\x81\xaf", "\xe3\x81\x8c",
+	    "\xe3\x82\x92", "\xe3\x81\xab", "\xe3\x81\xb8",
+	    "\xe3\x81\xa7", NULL };
+	int k;
+
+	for (k = 0; p[k] != NULL; k++)
+		if (memcmp(s, p[k], 3) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Japanese, Chinese and Korean are written without spaces, so where an
+ * indicator starts and ends there is decided by these rules (docs/
+ * indicators.md has them with examples).  The first place in s[a..b)
+ * where one of them ends a token, or b:
+ *
+ *  1. between a CJK letter and a Latin (or other alphabetic) letter or a
+ *     digit: "サーバevil.com", "evil.comです", "1.2.3.4でした";
+ *  2. after the first dot, where kanji or katakana turn into hiragana:
+ *     "日本語.中国では", since no top-level domain ends that way;
+ *  3. before the first dot, after one of the particles は が を に へ で
+ *     between two kanji or katakana: "ドメインは日本語.jp".
+ *
+ * In a URL host (in_host) only rules 1 and 2 after its first dot apply:
+ * the scheme says where the host starts.
+ */
+static size_t
+cjk_cut(const char *s, size_t a, size_t b, int in_host)
+{
+	size_t i = a, n, prev_at = a;
+	int k, prev = L_NONE, prev2 = L_NONE, dots = 0;
+
+	while (i < b) {
+		k = letter_kind(s, i, b, &n);
+		if (k != L_NONE && prev != L_NONE) {
+			if ((prev == L_ALPHA) != (k == L_ALPHA) &&
+			    (!in_host || dots > 0))
+				return i;
+			if (dots > 0 && prev == L_HAN && k == L_HIRA)
+				return i;
+			if (!in_host && dots == 0 && k == L_HAN &&
+			    prev == L_HIRA && prev2 == L_HAN && i - prev_at == 3 &&
+			    particle(s + prev_at))
+				return i;
+		}
+		if (s[i] == '.')
+			dots++;
+		prev2 = prev;
+		prev = k;
+		prev_at = i;
+		i += n;
+	}
+	return b;
+}
+
+static int do_piece(struct chousa_extractor *, const char *, size_t,
+    size_t, size_t);
+static int asn_word(const char *, size_t, size_t);
+
+/* One word: cut where CJK prose meets an indicator, each piece alone. */
 static int
 do_word(struct chousa_extractor *x, const char *s, size_t n, size_t a,
+    size_t b)
+{
+	size_t i, c;
+	int rc, found = 0;
+
+	for (i = a; i < b && (unsigned char)s[i] < 0x80; i++)
+		;
+	if (i == b)
+		return do_piece(x, s, n, a, b);
+	while (a < b) {
+		c = cjk_cut(s, a, b, 0);
+		rc = do_piece(x, s, n, a, c);
+		if (rc < 0)
+			return rc;
+		found |= rc > 0;
+		a = c;
+	}
+	return found;
+}
+
+/* One piece without ':' (or an IPv6 address), maybe followed by /N. */
+static int
+do_piece(struct chousa_extractor *x, const char *s, size_t n, size_t a,
     size_t b)
 {
 	unsigned types = x->opts.types;
@@ -685,6 +1033,13 @@ do_word(struct chousa_extractor *x, const char *s, size_t n, size_t a,
 	    CHOUSA_IOC_CIDR) & ~CHOUSA_IOC_BIT(CHOUSA_IOC_URL));
 }
 
+/* Whether the extractor reports type t. */
+static int
+wanted(const struct chousa_extractor *x, int t)
+{
+	return x->opts.types == 0 || (x->opts.types & CHOUSA_IOC_BIT(t));
+}
+
 /* Words of s[a..b): runs of word bytes. */
 static int
 scan_words(struct chousa_extractor *x, const char *s, size_t n, size_t a,
@@ -704,6 +1059,44 @@ scan_words(struct chousa_extractor *x, const char *s, size_t n, size_t a,
 			i++;
 		}
 		we = i;
+		if (we < b && s[we] == ' ' && asn_word(s, ws, we) &&
+		    wanted(x, CHOUSA_IOC_ASN)) {
+			/* "AS 13335": the two words are one indicator. */
+			for (k = we + 1; k < b && s[k] >= '0' && s[k] <= '9';
+			    k++)
+				;
+			if (k == b || !(cls[(unsigned char)s[k]] & C_WORD)) {
+				rc = try_token(x, s, ws, k, CHOUSA_IOC_BIT(
+				    CHOUSA_IOC_ASN));
+				if (rc < 0)
+					return rc;
+				if (rc > 0) {
+					i = k;
+					continue;
+				}
+			}
+		}
+		/* "user@[192.0.2.7]", "user@[IPv6:2001:db8::1]" */
+		if ((wf & C_AT) && we + 2 < b && s[we - 1] == '@' &&
+		    s[we] == '[' && wanted(x, CHOUSA_IOC_EMAIL)) {
+			const char *close = memchr(s + we, ']', b - we < 48 ?
+			    b - we : 48);
+
+			if (close != NULL) {
+				k = (size_t)(close - s) + 1;
+				for (p = we; p > ws && (cls[(unsigned char)
+				    s[p - 1]] & C_TRIM) && s[p - 1] != '@'; p--)
+					;
+				rc = try_token(x, s, ws, k, CHOUSA_IOC_BIT(
+				    CHOUSA_IOC_EMAIL));
+				if (rc < 0)
+					return rc;
+				if (rc > 0) {
+					i = k;
+					continue;
+				}
+			}
+		}
 		if (we - ws < 3)
 			continue;
 		if (!(wf & C_COLON)) {
@@ -747,6 +1140,33 @@ scan_words(struct chousa_extractor *x, const char *s, size_t n, size_t a,
 	return 0;
 }
 
+/*
+ * A URL in CJK prose: its host ends by the rules of cjk_cut(), and its
+ * path, query or fragment at the first CJK letter ("…/pathを参照").
+ */
+static size_t
+url_end_cjk(const char *s, size_t after, size_t end)
+{
+	size_t i, auth, n;
+	int k;
+
+	for (i = after; i < end && (unsigned char)s[i] < 0x80; i++)
+		;
+	if (i == end)
+		return end;
+	for (auth = after; auth < end && !in_set("/\\?#", s[auth]); auth++)
+		;
+	i = cjk_cut(s, after, auth, 1);
+	if (i < auth)
+		return i;
+	for (i = auth; i < end; i += n) {
+		k = letter_kind(s, i, end, &n);
+		if (k == L_HAN || k == L_HIRA)
+			return i;
+	}
+	return end;
+}
+
 /* Where a URL starting at us ends in s[..n), bracket balance kept. */
 static size_t
 url_end(const char *s, size_t n, size_t us, size_t after)
@@ -778,6 +1198,7 @@ url_end(const char *s, size_t n, size_t us, size_t after)
 		    ioc_url_scheme_len(s + i + 1, n - i - 1) > 0)
 			break;
 	}
+	i = url_end_cjk(s, after, i);
 	while (i > after && in_set(".,;:!?'*", s[i - 1]))
 		i--;
 	return i;
@@ -797,19 +1218,24 @@ scan_run(struct chousa_extractor *x, const char *s, size_t n)
 static int
 scan_run_urls(struct chousa_extractor *x, const char *s, size_t n)
 {
-	size_t i = 0, k, us, ue;
+	size_t i = 0, k, us, ue, after;
 	unsigned types = x->opts.types;
 	int rc;
 
 	while (i < n) {
-		const char *p = i + 3 <= n ? memmem(s + i, n - i, "://", 3) :
-		    NULL;
+		/* Only refanged text holds "http:/" (from "http//"). */
+		const char *p = i + 2 > n ? NULL : x->run_changed ?
+		    memmem(s + i, n - i, ":/", 2) : memmem(s + i, n - i,
+		    "://", 3);
 		size_t colon;
 
 		if (p == NULL)
 			return scan_words(x, s, n, i, n);
 		colon = (size_t)(p - s);
-		/* The scheme: letters before "://". */
+		/* "://", or the "http:/" refang makes of "http//". */
+		after = colon + 2 < n && s[colon + 2] == '/' ? colon + 3 :
+		    colon + 2;
+		/* The scheme: letters before ":/". */
 		us = colon;
 		while (us > i && colon - us < 5 &&
 		    (cls[(unsigned char)s[us - 1]] & C_ALNUM) &&
@@ -817,26 +1243,27 @@ scan_run_urls(struct chousa_extractor *x, const char *s, size_t n)
 			us--;
 		if (us == colon || ioc_url_scheme_len(s + us, n - us) !=
 		    colon - us + 1 || (us > i && (cls[(unsigned char)
-		    s[us - 1]] & C_ALNUM))) {
-			rc = scan_words(x, s, n, i, colon + 3 > n ? n :
-			    colon + 3);
+		    s[us - 1]] & C_ALNUM)) || (after == colon + 2 &&
+		    (after >= n || !(cls[(unsigned char)s[after]] & C_ALNUM) ||
+		    !x->run_changed))) {
+			rc = scan_words(x, s, n, i, after > n ? n : after);
 			if (rc < 0)
 				return rc;
-			i = colon + 3;
+			i = after;
 			continue;
 		}
 		rc = scan_words(x, s, n, i, us);
 		if (rc < 0)
 			return rc;
-		ue = url_end(s, n, us, colon + 3);
-		if (ue > colon + 3 && (types == 0 ||
+		ue = url_end(s, n, us, after);
+		if (ue > after && (types == 0 ||
 		    (types & CHOUSA_IOC_BIT(CHOUSA_IOC_URL)))) {
 			rc = try_token(x, s, us, ue, CHOUSA_IOC_BIT(
 			    CHOUSA_IOC_URL));
 			if (rc < 0)
 				return rc;
 		}
-		k = ue > colon + 3 ? ue : colon + 3;
+		k = ue > after ? ue : after;
 		i = k;
 	}
 	return 0;
@@ -859,6 +1286,84 @@ stop_word(const char *s, size_t len)
 }
 
 /*
+ * At text[i] a run ended at a space: the length of spaces that defang
+ * rather than separate, or 0.  "http ://evil.com" and "http:// evil.com"
+ * after a scheme; "foo @ bar.com"; "bob AT example.com" when bob starts a
+ * list item (the start of a line, or after ':', ',', ';', '-', '*', '(' or
+ * a tab), so that "look AT example.com" stays prose.
+ */
+static size_t
+spaced_defang(const char *t, size_t len, size_t rs, size_t i)
+{
+	static const char *const schemes[] = { "http", "https", "ftp", "hxxp",
+	    "hxxps", "fxp", "h__p", "h__ps", "xxxx", "xxxxs", NULL };
+	size_t k = i, ws, q, e;
+
+	while (k < len && k - i < 3 && t[k] == ' ')
+		k++;
+	if (k >= len || i == rs)
+		return 0;
+	for (ws = i; ws > rs && ((cls[(unsigned char)t[ws - 1]] & C_ALNUM) ||
+	    t[ws - 1] == '_'); ws--)
+		;
+	if (k + 1 < len && t[k] == ':' && t[k + 1] == '/' &&
+	    word_in(t + ws, i - ws, schemes))
+		return k - i;
+	if (i - rs >= 3 && t[i - 1] == '/' && t[i - 2] == '/' &&
+	    (cls[(unsigned char)t[k]] & C_ALNUM)) {
+		for (q = i - 2; q > rs && t[q - 1] == '/'; q--)
+			;
+		if (q > rs && (t[q - 1] == ':' || (cls[(unsigned char)
+		    t[q - 1]] & C_ALNUM)))
+			return k - i;
+	}
+	if (!(cls[(unsigned char)t[i - 1]] & C_ALNUM))
+		return 0;
+	if (t[k] == '@') {
+		for (e = k + 1; e < len && e - k < 4 && t[e] == ' '; e++)
+			;
+		return e > k + 1 && e < len && (cls[(unsigned char)t[e]] &
+		    C_ALNUM) ? e - i : 0;
+	}
+	if (k + 3 < len && t[k] == 'A' && t[k + 1] == 'T' && t[k + 2] == ' ') {
+		for (ws = i; ws > rs && (cls[(unsigned char)t[ws - 1]] &
+		    C_WORD) && (unsigned char)t[ws - 1] < 0x80; ws--)
+			;
+		for (q = ws; q < i; q++)
+			if (t[q] >= 'A' && t[q] <= 'Z')
+				return 0;
+		q = ws;
+		if (q > 0 && t[q - 1] == ' ')
+			q--;
+		if (q > 0 && !in_set("\n:,;-*(\t", t[q - 1]))
+			return 0;
+		for (e = k + 2; e < len && e - k < 5 && t[e] == ' '; e++)
+			;
+		return e > k + 2 && e < len && (cls[(unsigned char)t[e]] &
+		    C_ALNUM) ? e - i : 0;
+	}
+	return 0;
+}
+
+/*
+ * Whether the word ending at i is "AS", "ASN" or "asn": "AS 13335" is an
+ * AS number as reports write it, "as 1234" is English.
+ */
+static int
+asn_word(const char *t, size_t rs, size_t i)
+{
+	size_t ws = i;
+
+	while (ws > rs && (cls[(unsigned char)t[ws - 1]] & C_ALNUM))
+		ws--;
+	if (ws > rs && !in_set(" ([\"'", t[ws - 1]))
+		return 0;
+	return (i - ws == 2 && memcmp(t + ws, "AS", 2) == 0) ||
+	    (i - ws == 3 && (memcmp(t + ws, "ASN", 3) == 0 ||
+	    memcmp(t + ws, "asn", 3) == 0 || memcmp(t + ws, "Asn", 3) == 0));
+}
+
+/*
  * At text[i] a run ended at a space: the length of a spaced marker
  * (" [.] ", " dot ") that joins it to the next label, or 0.
  */
@@ -867,6 +1372,11 @@ spaced_join(const char *t, size_t len, size_t rs, size_t i)
 {
 	size_t k, m, ws;
 
+	if (i + 1 < len && t[i + 1] >= '0' && t[i + 1] <= '9' &&
+	    asn_word(t, rs, i))
+		return 1;
+	if ((m = spaced_defang(t, len, rs, i)) > 0)
+		return m;
 	if (i == rs || !(cls[(unsigned char)t[i - 1]] & C_ALNUM) ||
 	    i + 3 >= len || !(cls[(unsigned char)t[i + 1]] & C_MARK2))
 		return 0;
@@ -928,6 +1438,21 @@ odd_scheme(const char *s, size_t n)
 	return 0;
 }
 
+/* Whether the run has "http//" (a scheme that lost its ':'). */
+static int
+colonless_scheme(const char *s, size_t n)
+{
+	const char *p = s, *e = s + n;
+
+	while ((p = memmem(p, (size_t)(e - p), "//", 2)) != NULL) {
+		if (p - s >= 3 && ((p[-1] | 0x20) == 'p' || (p[-1] | 0x20) ==
+		    's'))
+			return 1;
+		p += 2;
+	}
+	return 0;
+}
+
 static int
 process_run(struct chousa_extractor *x, size_t rs, size_t re, unsigned flags)
 {
@@ -951,7 +1476,8 @@ process_run(struct chousa_extractor *x, size_t rs, size_t re, unsigned flags)
 		return scan_run(x, raw, n);
 	}
 	if (!(flags & C_DEFANG) && !((flags & C_COLON) &&
-	    odd_scheme(raw, n))) {
+	    odd_scheme(raw, n)) && !(!(flags & C_COLON) &&
+	    (flags & C_SLASH) && colonless_scheme(raw, n))) {
 		x->run_changed = 0;
 		return scan_run(x, raw, n);
 	}
@@ -978,6 +1504,35 @@ run_ascii(const unsigned char *u, size_t i, size_t lim, unsigned *flags)
 	return i;
 }
 
+/* The utf8_class() of the character that ends before i (after rs). */
+static int
+class_before(const unsigned char *u, size_t rs, size_t i)
+{
+	size_t k = i, n;
+
+	if (i <= rs)
+		return U_END;
+	k = i - 1;
+	while (k > rs && (u[k] & 0xc0) == 0x80)
+		k--;
+	if (u[k] < 0x80)
+		return (cls[u[k]] & C_ALNUM) ? U_LETTER : U_END;
+	return utf8_class(u + k, i - k, &n);
+}
+
+/*
+ * A full-width or ideographic full stop right after a CJK letter ends a
+ * sentence ("送付済み。CC: ..." is prose, not the domain "送付済み.cc");
+ * after Latin letters or digits it is a dot ("evil。com").
+ */
+static int
+cjk_sentence_stop(const unsigned char *u, size_t i)
+{
+	int before = class_before(u, 0, i);
+
+	return before == U_CJK || before == U_HIRA;
+}
+
 /* Scan text, calling process_run for each run. */
 static int
 scan_text(struct chousa_extractor *x, const char *t, size_t len)
@@ -985,7 +1540,7 @@ scan_text(struct chousa_extractor *x, const char *t, size_t len)
 	const unsigned char *u = (const unsigned char *)t;
 	size_t i = 0, rs, ul, m, lim;
 	unsigned flags;
-	int rc;
+	int rc, k;
 
 	x->text = t;
 	x->text_len = len;
@@ -1009,10 +1564,25 @@ scan_text(struct chousa_extractor *x, const char *t, size_t len)
 			if (i >= lim)
 				break;
 			c = (unsigned char)t[i];
-			if (c >= 0x80 && utf8_class((const unsigned char *)t +
-			    i, len - i, &ul) != 0) {
-				flags |= C_ANCHOR | C_DEFANG;
+			if (c >= 0x80 && (k = utf8_class(u + i, len - i,
+			    &ul)) != U_END) {
+				if (k == '.' && cjk_sentence_stop(u, i))
+					break;
+				if (k == U_CJK || k == U_HIRA)
+					flags |= C_CJK;
+				else if (k > U_HIRA)
+					flags |= C_ANCHOR | C_DEFANG;
 				i += ul;
+				continue;
+			}
+			/* "1<.>1", "example^.com": run-ending bytes that
+			 * defang a dot between two letters or digits. */
+			if ((c == '<' || c == '^') && i > rs && i + 3 < len &&
+			    (cls[u[i - 1]] & C_ALNUM) && t[i + 1] == '.' &&
+			    (c == '^' || t[i + 2] == '>') &&
+			    (cls[u[i + (c == '<' ? 3 : 2)]] & C_ALNUM)) {
+				flags |= C_ANCHOR | C_DEFANG;
+				i += c == '<' ? 3 : 2;
 				continue;
 			}
 			if (c == ' ' && (m = spaced_join(t, len, rs, i)) > 0) {
@@ -1089,6 +1659,54 @@ chousa_ioc_refang(struct chousa_buf *out, const char *s, size_t len,
 	chousa_buf_add(out, s + x->copied, len - x->copied);
 	chousa_extractor_free(x);
 	return chousa_buf_rc(out, "refanged text", err);
+}
+
+/* ---- defang ---- */
+
+struct defang_ctx {
+	struct chousa_buf	*out;
+	const char		*text;
+	size_t			 copied;
+};
+
+static int
+on_defang(void *arg, const struct chousa_indicator *ind)
+{
+	struct defang_ctx *d = arg;
+
+	if (ind->offset < d->copied)
+		return 0;
+	chousa_buf_add(d->out, d->text + d->copied, ind->offset - d->copied);
+	/* The text keeps its script: "вирус.рф" becomes "вирус[.]рф". */
+	if (ind->flags & CHOUSA_IOC_F_IDN)
+		chousa_ioc_defang(d->out, ind->display, strlen(ind->display));
+	else
+		chousa_ioc_defang(d->out, ind->value, ind->value_len);
+	d->copied = ind->offset + ind->raw_len;
+	return 0;
+}
+
+int
+chousa_ioc_defang_text(struct chousa_extractor *x, struct chousa_buf *out,
+    const char *s, size_t len, struct chousa_err *err)
+{
+	struct chousa_extract_opts o = { 0, 0, 1 };
+	struct chousa_extractor *own = NULL;
+	struct defang_ctx d = { out, s, 0 };
+	int rc;
+
+	if (x == NULL) {
+		rc = chousa_extractor_new(&own, &o, err);
+		if (rc != CHOUSA_OK)
+			return rc;
+		x = own;
+	}
+	rc = chousa_extract(x, s, len, 0, on_defang, &d, err);
+	if (rc == CHOUSA_OK)
+		chousa_buf_add(out, s + d.copied, len - d.copied);
+	chousa_extractor_free(own);
+	return rc != CHOUSA_OK ? rc : chousa_buf_rc(out, "defanged text",
+	    err);
 }
 
 int

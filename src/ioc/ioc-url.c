@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <idn2.h>
-
 #include "chousa.h"
 #include "ioc/ioc.h"
 #include "base/mem.h"
@@ -47,36 +45,6 @@ pe_set(unsigned char c, int set)
 	return 0;
 }
 
-/* Length of a valid UTF-8 sequence at s, or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t len)
-{
-	size_t n, i;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n > len)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
 /* Append s percent-encoded with set; invalid UTF-8 becomes U+FFFD. */
 static void
 pe_add(struct chousa_buf *b, const char *s, size_t len, int set)
@@ -96,7 +64,7 @@ pe_add(struct chousa_buf *b, const char *s, size_t len, int set)
 			i++;
 			continue;
 		}
-		n = utf8_len(u + i, len - i);
+		(void)ioc_utf8_decode(u + i, len - i, &n);
 		if (n == 0) {
 			chousa_buf_adds(b, "%EF%BF%BD");
 			i++;
@@ -260,9 +228,11 @@ forbidden_domain(unsigned char c)
 static int
 url_host(struct ioc_res *r, const char *s, size_t len, struct chousa_buf *hb)
 {
-	char dec[1024], *ascii = NULL, *uni = NULL;
+	char dec[1024];
+	struct chousa_buf ab, ub;
+	const char *why = NULL;
 	size_t n = 0, i;
-	int non_ascii = 0;
+	int non_ascii = 0, d;
 	uint8_t a[16];
 	char txt[48];
 
@@ -303,27 +273,40 @@ url_host(struct ioc_res *r, const char *s, size_t len, struct chousa_buf *hb)
 	dec[n] = '\0';
 	if (memchr(dec, '\0', n) != NULL)
 		return (r->why = "NUL in host"), 0;
-	if (non_ascii) {
-		if (chousa_utf8_valid_prefix(dec, n) != n)
-			return (r->why = "host is not UTF-8"), 0;
-		if (idn2_to_ascii_8z(dec, &ascii, IDN2_NONTRANSITIONAL |
-		    IDN2_NFC_INPUT) != IDN2_OK)
-			return (r->why = "not a valid international domain "
-			    "name"), 0;
-		n = strlen(ascii);
-		if (n >= sizeof(dec)) {
-			idn2_free(ascii);
-			return (r->why = "host too long"), 0;
-		}
-		memcpy(dec, ascii, n + 1);
-		idn2_free(ascii);
+	if (non_ascii && chousa_utf8_valid_prefix(dec, n) != n)
+		return (r->why = "host is not UTF-8"), 0;
+	chousa_buf_init(&ab, sizeof(dec));
+	if (!ioc_host_to_ascii(dec, n, &ab, &why) || ab.failed != CHOUSA_OK ||
+	    ab.len >= sizeof(dec)) {
+		/*
+		 * A host a browser would refuse, but an indicator all the
+		 * same: kept as written, flagged.  Forbidden characters
+		 * still end it.
+		 */
+		chousa_buf_release(&ab);
+		for (i = 0; i < n; i++)
+			if (ioc_forbidden_host_byte((unsigned char)dec[i]))
+				return (r->why = "forbidden character in host"),
+				    0;
+		while (n > 0 && dec[n - 1] == '.')
+			dec[--n] = '\0';
+		ioc_host_invalid(r, why != NULL ? why : "not a valid host "
+		    "name");
+		r->host_type = CHOUSA_IOC_DOMAIN;
+		chousa_buf_add(hb, dec, n);
+		return 1;
 	}
+	memcpy(dec, ab.data, ab.len);
+	n = ab.len;
+	dec[n] = '\0';
+	chousa_buf_release(&ab);
 	for (i = 0; i < n; i++)
 		if (forbidden_domain((unsigned char)dec[i]))
 			return (r->why = "forbidden character in host"), 0;
 	/* Trailing dots are dropped from the normal form, so they cannot
 	 * decide whether the host is a number. */
-	while (n > 1 && dec[n - 1] == '.' && dec[n - 2] == '.')
+	while (n > 1 && dec[n - 1] == '.' && dec[n - 2] == '.' &&
+	    strspn(dec, ".") != n)
 		dec[--n] = '\0';
 	if (ends_in_number(dec, n)) {
 		if (!whatwg_ipv4(dec, n, a))
@@ -335,21 +318,25 @@ url_host(struct ioc_res *r, const char *s, size_t len, struct chousa_buf *hb)
 		chousa_buf_adds(hb, txt);
 		return 1;
 	}
-	while (n > 0 && dec[n - 1] == '.')
-		dec[--n] = '\0';
+	/* A host of dots alone ("http://./") stays as it is: dropping its
+	 * trailing dots would leave none. */
+	if (strspn(dec, ".") != n)
+		while (n > 0 && dec[n - 1] == '.')
+			dec[--n] = '\0';
 	if (n == 0)
 		return (r->why = "URL without a host"), 0;
 	r->host_type = CHOUSA_IOC_DOMAIN;
 	chousa_buf_add(hb, dec, n);
-	if (strstr(dec, "xn--") != NULL) {
-		if (!ioc_idn_roundtrip(dec, &uni))
-			return (r->why = "invalid punycode label"), 0;
+	chousa_buf_init(&ub, sizeof(dec) * 4);
+	d = ioc_host_display(dec, n, &ub, &why);
+	if (d > 0) {
 		r->flags |= CHOUSA_IOC_F_IDN;
 		r->display = 0;	/* "has a Unicode form" */
 		chousa_buf_addch(hb, '\0');
-		chousa_buf_adds(hb, uni);
-		idn2_free(uni);
-	}
+		chousa_buf_add(hb, ub.data, ub.len);
+	} else if (d < 0)
+		ioc_host_invalid(r, why);
+	chousa_buf_release(&ub);
 	return 1;
 }
 
@@ -583,7 +570,11 @@ ioc_url(struct ioc_res *r, const char *in, size_t in_len)
 		r->display = d;
 	}
 	r->port = has_port ? port : 0;
-	if (r->host_type == CHOUSA_IOC_DOMAIN)
+	if (r->host_type == CHOUSA_IOC_DOMAIN &&
+	    (r->flags & CHOUSA_IOC_F_INVALID_HOST))
+		ioc_set_regdomain_sound(r, r->b->data + host_val,
+		    strlen(r->b->data + host_val));
+	else if (r->host_type == CHOUSA_IOC_DOMAIN)
 		ioc_set_regdomain(r, host_val);
 	else
 		r->flags |= chousa_ioc_ip_flags(r->addr, r->is_v6);

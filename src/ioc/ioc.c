@@ -10,9 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <idn2.h>
-#include <libpsl.h>
-
 #include "chousa.h"
 #include "ioc/ioc.h"
 #include "base/mem.h"
@@ -134,6 +131,8 @@ ioc_res_fill(const struct ioc_res *r, struct chousa_indicator *ind)
 	ind->is_v6 = r->is_v6;
 	ind->prefix = r->prefix;
 	ind->flags = r->flags;
+	ind->host_error = r->flags & CHOUSA_IOC_F_INVALID_HOST ?
+	    r->host_error : NULL;
 }
 
 void
@@ -152,15 +151,49 @@ ioc_buf_add_self(struct chousa_buf *b, size_t off, size_t len)
 	}
 }
 
-/* Append s and a NUL; returns its offset. */
-static size_t
-res_add(struct ioc_res *r, const char *s, size_t len)
+size_t
+ioc_res_add(struct ioc_res *r, const char *s, size_t len)
 {
 	size_t off = r->b->len;
 
 	chousa_buf_add(r->b, s, len);
 	chousa_buf_addch(r->b, '\0');
 	return off;
+}
+
+uint32_t
+ioc_utf8_decode(const unsigned char *s, size_t len, size_t *n)
+{
+	uint32_t cp;
+	size_t k, i;
+
+	*n = 0;
+	if (len == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*n = 1;
+		return s[0];
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		k = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		k = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		k = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (k > len)
+		return 0;
+	for (i = 1; i < k; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((k == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (k == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	*n = k;
+	return cp;
 }
 
 /* ---- IP addresses ---- */
@@ -418,232 +451,6 @@ chousa_ioc_ip_flags(const uint8_t *a, int is_v6)
 	return 0;
 }
 
-/* ---- domains ---- */
-
-#define TLD_SLOTS	1024
-
-struct tld_slot {
-	char	name[24];
-	int	known;	/* 0 empty, 1 yes, 2 no */
-};
-
-#define RD_SLOTS	4096
-
-/* A registrable-domain answer: the offset of it in host, or -1. */
-struct rd_slot {
-	uint32_t	hash;
-	short		off;
-	char		host[58];
-};
-
-struct ioc_tld_cache {
-	struct tld_slot	slot[TLD_SLOTS];
-	struct rd_slot	rd[RD_SLOTS];
-};
-
-struct ioc_tld_cache *
-ioc_tld_cache_new(void)
-{
-	return mem_alloc(sizeof(struct ioc_tld_cache));
-}
-
-void
-ioc_tld_cache_free(struct ioc_tld_cache *c)
-{
-	mem_free(c);
-}
-
-int
-ioc_tld_known(struct ioc_res *r, const char *tld, size_t len)
-{
-	char name[64];
-	uint32_t h = 2166136261u;
-	struct tld_slot *sl = NULL;
-	size_t i;
-	int known;
-
-	if (len == 0 || len >= sizeof(name))
-		return 0;
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)tld[i]) * 16777619u;
-	if (r->tlds != NULL && len < sizeof(sl->name)) {
-		sl = &r->tlds->slot[h % TLD_SLOTS];
-		if (sl->known != 0 && strncmp(sl->name, tld, len) == 0 &&
-		    sl->name[len] == '\0')
-			return sl->known == 1;
-	}
-	memcpy(name, tld, len);
-	name[len] = '\0';
-	known = psl_is_public_suffix2(psl_builtin(), name,
-	    PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE);
-	if (sl != NULL) {
-		memcpy(sl->name, name, len + 1);
-		sl->known = known ? 1 : 2;
-	}
-	return known;
-}
-
-static int
-is_ldh(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-	    c == '_';
-}
-
-/* Check the labels of an ASCII lower-case host; 1 when well formed. */
-static int
-check_labels(struct ioc_res *r, const char *h, size_t len, int need_tld)
-{
-	size_t i, start = 0, n_labels = 0, tld = 0;
-	int all_digits = 1;
-
-	if (len == 0 || len > 253)
-		return (r->why = "host name of a bad length"), 0;
-	for (i = 0; i <= len; i++) {
-		if (i == len || h[i] == '.') {
-			size_t ll = i - start;
-
-			if (ll == 0 || ll > 63)
-				return (r->why = "empty or long label"), 0;
-			if (h[start] == '-' || h[i - 1] == '-')
-				return (r->why = "label starts or ends with "
-				    "'-'"), 0;
-			n_labels++;
-			tld = start;
-			start = i + 1;
-			if (i < len)
-				all_digits = 1;
-			continue;
-		}
-		if (!is_ldh((unsigned char)h[i]))
-			return (r->why = "character not allowed in a host "
-			    "name"), 0;
-		if (h[i] < '0' || h[i] > '9')
-			all_digits = 0;
-	}
-	if (!need_tld)
-		return 1;
-	if (n_labels < 2)
-		return (r->why = "a single label is not a domain"), 0;
-	if (all_digits)
-		return (r->why = "numeric top-level label"), 0;
-	if (!ioc_tld_known(r, h + tld, len - tld))
-		return (r->why = "unknown top-level domain"), 0;
-	return 1;
-}
-
-int
-ioc_domain(struct ioc_res *r, const char *s, size_t len, int need_tld,
-    size_t *host_off)
-{
-	char small[256], *ascii = NULL, *uni = NULL;
-	size_t i, off;
-	int non_ascii = 0, xn = 0, rc;
-
-	while (len > 0 && s[len - 1] == '.')
-		len--;
-	if (len == 0 || len >= sizeof(small))
-		return (r->why = "host name of a bad length"), 0;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x80)
-			non_ascii = 1;
-		else if (c == 0)
-			return (r->why = "NUL in host"), 0;
-		small[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-	}
-	small[len] = '\0';
-	if (!non_ascii) {
-		if (!check_labels(r, small, len, need_tld))
-			return 0;
-		off = res_add(r, small, len);
-		xn = strstr(small, "xn--") != NULL;
-	} else {
-		rc = idn2_to_ascii_8z(small, &ascii, IDN2_NONTRANSITIONAL |
-		    IDN2_NFC_INPUT);
-		if (rc != IDN2_OK)
-			return (r->why = "not a valid international domain "
-			    "name"), 0;
-		i = strlen(ascii);
-		while (i > 0 && ascii[i - 1] == '.')
-			ascii[--i] = '\0';
-		if (!check_labels(r, ascii, i, need_tld)) {
-			idn2_free(ascii);
-			return 0;
-		}
-		off = res_add(r, ascii, i);
-		idn2_free(ascii);
-		xn = 1;
-	}
-	if (xn) {
-		/* Keep the Unicode form for display; a bad punycode label
-		 * is not a host. */
-		if (!ioc_idn_roundtrip(r->b->data + off, &uni))
-			return (r->why = "invalid punycode label"), 0;
-		r->flags |= CHOUSA_IOC_F_IDN;
-		r->display = res_add(r, uni, strlen(uni));
-		idn2_free(uni);
-	}
-	*host_off = off;
-	return 1;
-}
-
-int
-ioc_idn_roundtrip(const char *ascii, char **uni)
-{
-	char *back = NULL;
-	int ok;
-
-	*uni = NULL;
-	if (idn2_to_unicode_8z8z(ascii, uni, 0) != IDN2_OK)
-		return 0;
-	/* A label that does not come back the same is not valid IDNA. */
-	ok = idn2_to_ascii_8z(*uni, &back, IDN2_NONTRANSITIONAL |
-	    IDN2_NFC_INPUT) == IDN2_OK && strcmp(back, ascii) == 0;
-	idn2_free(back);
-	if (!ok) {
-		idn2_free(*uni);
-		*uni = NULL;
-	}
-	return ok;
-}
-
-void
-ioc_set_regdomain(struct ioc_res *r, size_t host_off)
-{
-	const char *rd;
-
-	const char *host;
-	struct rd_slot *sl = NULL;
-	uint32_t h = 2166136261u;
-	size_t len, i;
-
-	if (r->b->failed != CHOUSA_OK)
-		return;
-	host = r->b->data + host_off;
-	len = strlen(host);
-	/* Logs name the same hosts again and again: remember answers. */
-	if (r->tlds != NULL && len < sizeof(sl->host)) {
-		for (i = 0; i < len; i++)
-			h = (h ^ (unsigned char)host[i]) * 16777619u;
-		sl = &r->tlds->rd[h % RD_SLOTS];
-		if (sl->hash == h && memcmp(sl->host, host, len + 1) == 0) {
-			if (sl->off >= 0)
-				r->regdomain = host_off + (size_t)sl->off;
-			return;
-		}
-	}
-	rd = psl_registrable_domain(psl_builtin(), host);
-	if (rd != NULL)
-		r->regdomain = host_off + (size_t)(rd - host);
-	if (sl != NULL) {
-		sl->hash = h;
-		sl->off = rd != NULL ? (short)(rd - host) : -1;
-		memcpy(sl->host, host, len + 1);
-	}
-}
-
 /* ---- classification ---- */
 
 static int
@@ -667,7 +474,7 @@ set_ip(struct ioc_res *r, const uint8_t *a, int is_v6)
 	r->is_v6 = is_v6;
 	r->prefix = is_v6 ? 128 : 32;
 	r->flags |= chousa_ioc_ip_flags(a, is_v6);
-	r->value = res_add(r, txt, strlen(txt));
+	r->value = ioc_res_add(r, txt, strlen(txt));
 	r->value_len = strlen(txt);
 	/* host is for URLs, emails and domains (the header's contract). */
 	return r->type = is_v6 ? CHOUSA_IOC_IPV6 : CHOUSA_IOC_IPV4;
@@ -710,9 +517,37 @@ classify_cidr(struct ioc_res *r, const char *s, size_t len, size_t slash)
 		ioc_ipv4_format(a, txt);
 	k = strlen(txt);
 	snprintf(txt + k, sizeof(txt) - k, "/%d", bits);
-	r->value = res_add(r, txt, strlen(txt));
+	r->value = ioc_res_add(r, txt, strlen(txt));
 	r->value_len = strlen(txt);
 	return r->type = CHOUSA_IOC_CIDR;
+}
+
+/* "[192.0.2.7]" or "[IPv6:2001:db8::1]" (RFC 5321 4.1.3); 1 on success. */
+static int
+address_literal(struct ioc_res *r, const char *s, size_t len)
+{
+	char txt[48];
+	uint8_t a[16];
+
+	if (len < 3 || s[0] != '[' || s[len - 1] != ']')
+		return 0;
+	s++;
+	len -= 2;
+	memset(a, 0, sizeof(a));
+	if (ioc_ipv4_dotted(s, len, a)) {
+		ioc_ipv4_format(a, txt);
+		r->host_type = CHOUSA_IOC_IPV4;
+	} else if (len > 5 && strncasecmp(s, "IPv6:", 5) == 0 &&
+	    ioc_ipv6_parse(s + 5, len - 5, a)) {
+		ioc_ipv6_format(a, 1, txt);
+		r->host_type = CHOUSA_IOC_IPV6;
+		r->is_v6 = 1;
+	} else
+		return 0;
+	memcpy(r->addr, a, 16);
+	r->flags |= CHOUSA_IOC_F_IP_HOST | chousa_ioc_ip_flags(a, r->is_v6);
+	r->host = ioc_res_add(r, txt, strlen(txt));
+	return 1;
 }
 
 static int
@@ -732,6 +567,21 @@ classify_email(struct ioc_res *r, const char *s, size_t len, size_t at)
 	}
 	if (s[0] == '.' || s[at - 1] == '.')
 		return (r->why = "bad email address"), 0;
+	if (s[at + 1] == '[') {
+		if (!address_literal(r, s + at + 1, len - at - 1))
+			return (r->why = "bad address literal after '@'"), 0;
+		lp = r->b->len;
+		chousa_buf_add(r->b, s, at + 1);
+		chousa_buf_addch(r->b, '[');
+		if (r->host_type == CHOUSA_IOC_IPV6)
+			chousa_buf_adds(r->b, "IPv6:");
+		ioc_buf_add_self(r->b, r->host, strlen(r->b->data + r->host));
+		chousa_buf_adds(r->b, "]");
+		chousa_buf_addch(r->b, '\0');
+		r->value = lp;
+		r->value_len = r->b->len - lp - 1;
+		return r->type = CHOUSA_IOC_EMAIL;
+	}
 	if (!ioc_domain(r, s + at + 1, len - at - 1, 1, &host))
 		return 0;
 	if (r->b->failed != CHOUSA_OK)
@@ -753,7 +603,6 @@ classify_email(struct ioc_res *r, const char *s, size_t len, size_t at)
 	}
 	r->host = host;
 	r->host_type = CHOUSA_IOC_DOMAIN;
-	ioc_set_regdomain(r, host);
 	return r->type = CHOUSA_IOC_EMAIL;
 }
 
@@ -785,7 +634,7 @@ classify_hash(struct ioc_res *r, const char *s, size_t len)
 			return 0;
 		h[i] = (char)tolower((unsigned char)s[i]);
 	}
-	r->value = res_add(r, h, len);
+	r->value = ioc_res_add(r, h, len);
 	r->value_len = len;
 	return r->type = t;
 }
@@ -802,6 +651,9 @@ classify_asn(struct ioc_res *r, const char *s, size_t len)
 		return 0;
 	if (s[2] == 'n' || s[2] == 'N')
 		i = 3;
+	/* "AS 1234", "ASN 1234": one space, as reports write it. */
+	if (i + 1 < len && s[i] == ' ')
+		i++;
 	for (; i < len; i++, nd++) {
 		if (s[i] < '0' || s[i] > '9' || nd >= 10)
 			return 0;
@@ -810,9 +662,76 @@ classify_asn(struct ioc_res *r, const char *s, size_t len)
 	if (nd == 0 || v > 4294967295ull)
 		return 0;
 	snprintf(txt, sizeof(txt), "AS%llu", v);
-	r->value = res_add(r, txt, strlen(txt));
+	r->value = ioc_res_add(r, txt, strlen(txt));
 	r->value_len = strlen(txt);
 	return r->type = CHOUSA_IOC_ASN;
+}
+
+/* Whether s starts with a scheme other than ours ("tcp://", "ssh:"). */
+static int
+other_scheme(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || !isalpha((unsigned char)s[0]))
+		return 0;
+	for (i = 1; i < len && i < 32 && (isalnum((unsigned char)s[i]) ||
+	    s[i] == '+' || s[i] == '.' || s[i] == '-'); i++)
+		;
+	return i + 2 < len && s[i] == ':' && s[i + 1] == '/' &&
+	    s[i + 2] == '/';
+}
+
+/*
+ * "evil.com/gate.php", "1.2.3.4:8080/x": a URL written without its
+ * scheme, taken as http.  Outside a URL field the host must be a domain
+ * under a known TLD or an IP address, so that "dir/file.txt" stays text.
+ */
+static int
+classify_bare_url(struct ioc_res *r, const char *s, size_t len)
+{
+	char tmp[IOC_MAX_TOKEN + 8];
+	const char *h;
+	size_t n, dot;
+
+	if (other_scheme(s, len))
+		return (r->why = "not an http, https or ftp URL"), 0;
+	if (len + 7 >= sizeof(tmp))
+		return (r->why = "URL too long"), 0;
+	n = len >= 2 && s[0] == '/' && s[1] == '/' ? 5 : 7;
+	memcpy(tmp, "http://", n);
+	memcpy(tmp + n, s, len);
+	if (!ioc_url(r, tmp, len + n))
+		return 0;
+	if (!r->url_context && r->host_type == CHOUSA_IOC_DOMAIN) {
+		h = r->b->data + r->host;
+		n = strlen(h);
+		for (dot = n; dot > 0 && h[dot - 1] != '.'; dot--)
+			;
+		if (dot == 0)
+			return (r->why = "a single label before '/' is not a "
+			    "host"), 0;
+		if (!ioc_tld_known(r, h + dot, n - dot))
+			return (r->why = "unknown top-level domain before "
+			    "'/'"), 0;
+	}
+	r->flags |= CHOUSA_IOC_F_NO_SCHEME;
+	return r->type = CHOUSA_IOC_URL;
+}
+
+/* "1.2.3.0/24", "2001:db8::/32": an address, '/', 1-3 digits. */
+static int
+cidr_like(const char *s, size_t len, size_t slash)
+{
+	size_t k;
+
+	if (slash + 1 >= len || len - slash - 1 > 3)
+		return 0;
+	for (k = slash + 1; k < len; k++)
+		if (s[k] < '0' || s[k] > '9')
+			return 0;
+	return memchr(s, ':', slash) != NULL || (slash > 0 &&
+	    s[slash - 1] >= '0' && s[slash - 1] <= '9');
 }
 
 int
@@ -834,10 +753,25 @@ ioc_classify(struct ioc_res *r, const char *s, size_t len, unsigned types)
 		t = ioc_url(r, s, len) ? CHOUSA_IOC_URL : CHOUSA_IOC_NONE;
 		goto out;
 	}
+	if (r->url_context) {
+		t = classify_bare_url(r, s, len);
+		goto out;
+	}
 	slash = memchr(s, '/', len);
 	if (slash != NULL) {
-		if (want(types, CHOUSA_IOC_CIDR))
-			t = classify_cidr(r, s, len, (size_t)(slash - s));
+		if (cidr_like(s, len, (size_t)(slash - s))) {
+			if (want(types, CHOUSA_IOC_CIDR))
+				t = classify_cidr(r, s, len,
+				    (size_t)(slash - s));
+		} else if (want(types, CHOUSA_IOC_URL))
+			t = classify_bare_url(r, s, len);
+		goto out;
+	}
+	at = memchr(s, '@', len);
+	/* user@[IPv6:2001:db8::1] before the ':' of an IPv6 address. */
+	if (at != NULL && (size_t)(at - s) + 1 < len && at[1] == '[') {
+		if (want(types, CHOUSA_IOC_EMAIL))
+			t = classify_email(r, s, len, (size_t)(at - s));
 		goto out;
 	}
 	memset(a, 0, sizeof(a));
@@ -860,7 +794,6 @@ ioc_classify(struct ioc_res *r, const char *s, size_t len, unsigned types)
 			r->why = "not an IPv6 address";
 		goto out;
 	}
-	at = memchr(s, '@', len);
 	if (at != NULL) {
 		if (want(types, CHOUSA_IOC_EMAIL))
 			t = classify_email(r, s, len, (size_t)(at - s));
@@ -890,7 +823,6 @@ ioc_classify(struct ioc_res *r, const char *s, size_t len, unsigned types)
 		r->value_len = strlen(r->b->data + host);
 		r->host = host;
 		r->host_type = CHOUSA_IOC_DOMAIN;
-		ioc_set_regdomain(r, host);
 		t = r->type = CHOUSA_IOC_DOMAIN;
 	}
 out:
@@ -921,6 +853,23 @@ int
 chousa_ioc_parse(struct chousa_arena *a, const char *s, size_t len,
     unsigned types, struct chousa_indicator *out, struct chousa_err *err)
 {
+	return chousa_ioc_parse_context(a, s, len, types, 0, out, err);
+}
+
+int
+chousa_ioc_parse_url_context(struct chousa_arena *a, const char *s,
+    size_t len, struct chousa_indicator *out, struct chousa_err *err)
+{
+	return chousa_ioc_parse_context(a, s, len, CHOUSA_IOC_BIT(
+	    CHOUSA_IOC_URL), CHOUSA_IOC_CTX_URL | CHOUSA_IOC_CTX_TYPED, out,
+	    err);
+}
+
+int
+chousa_ioc_parse_context(struct chousa_arena *a, const char *s, size_t len,
+    unsigned types, unsigned context, struct chousa_indicator *out,
+    struct chousa_err *err)
+{
 	struct chousa_buf clean, work;
 	struct ioc_res r;
 	struct chousa_indicator ind;
@@ -948,6 +897,8 @@ chousa_ioc_parse(struct chousa_arena *a, const char *s, size_t len,
 		goto out;
 	}
 	ioc_res_init(&r, &work, NULL);
+	r.url_context = (context & CHOUSA_IOC_CTX_URL) != 0;
+	r.lenient_tld = (context & CHOUSA_IOC_CTX_TYPED) != 0;
 	if (ioc_classify(&r, clean.data, clean.len, types) ==
 	    CHOUSA_IOC_NONE) {
 		const char *what = types == 0 ? "an indicator" :
@@ -985,16 +936,6 @@ out:
 	chousa_buf_release(&clean);
 	chousa_buf_release(&work);
 	return rc;
-}
-
-int
-chousa_ioc_each_parent(const char *domain,
-    int (*fn)(void *arg, const char *parent), void *arg)
-{
-	if (domain == NULL)
-		return 0;
-	return ioc_each_parent_upto(domain, psl_registrable_domain(
-	    psl_builtin(), domain), fn, arg);
 }
 
 int

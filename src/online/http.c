@@ -224,11 +224,8 @@ http_set_tls(struct chousa_http *h, const char *ca_file, int insecure)
 int
 chousa_http_insecure(const struct chousa_config *cfg)
 {
-	const char *v = cfg ? chousa_config_get(cfg, "http", "insecure") : NULL;
-
-	return v != NULL && (strcasecmp(v, "yes") == 0 ||
-	    strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
-	    strcasecmp(v, "on") == 0);
+	return cfg != NULL && chousa_config_get_bool(cfg, "http", "insecure",
+	    0);
 }
 
 void

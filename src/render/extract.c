@@ -27,6 +27,16 @@ chousa_extract_tsv(struct chousa_buf *b, const struct chousa_indicator *ind,
 	size_t tl = strlen(tn);
 	char line[512];
 
+	if (ind->host_error != NULL) {
+		/* A kept but invalid host says so in a third column. */
+		chousa_buf_add(b, tn, tl);
+		chousa_buf_addch(b, '\t');
+		chousa_esc_text(b, value, value_len);
+		chousa_buf_adds(b, "\tinvalid-host: ");
+		chousa_buf_adds(b, ind->host_error);
+		chousa_buf_addch(b, '\n');
+		return;
+	}
 	if (!printable(value, value_len)) {
 		chousa_buf_add(b, tn, tl);
 		chousa_buf_addch(b, '\t');
@@ -60,6 +70,10 @@ chousa_extract_json(struct chousa_buf *b, const struct chousa_indicator *ind,
 	chousa_buf_adds(b, "\",\"raw\":\"");
 	chousa_esc_json(b, ind->raw, ind->raw_len);
 	chousa_buf_addf(b, "\",\"offset\":%zu", ind->offset);
+	if (ind->host_error != NULL) {
+		chousa_buf_adds(b, ",\"host_error\":");
+		chousa_esc_json_str(b, ind->host_error);
+	}
 	if (file != NULL) {
 		chousa_buf_adds(b, ",\"file\":");
 		chousa_esc_json_str(b, file);

@@ -5,6 +5,7 @@
  * only whether one is set.
  */
 #include <string.h>
+#include <time.h>
 
 #include "chousa.h"
 
@@ -17,18 +18,14 @@ is_online(const struct chousa_source *s)
 static int
 is_enabled(const struct chousa_config *cfg, const struct chousa_source *s)
 {
-	const char *v = chousa_config_get(cfg, s->name, "enabled");
-
-	return v == NULL || !(strcmp(v, "no") == 0 || strcmp(v, "false") == 0 ||
-	    strcmp(v, "0") == 0 || strcmp(v, "off") == 0);
+	return chousa_config_get_bool(cfg, s->name, "enabled", 1);
 }
 
 /* "key set", "no key", "keyless", "local" or "disabled". */
 static const char *
 configured(const struct chousa_config *cfg, const struct chousa_source *s)
 {
-	const char *k = chousa_config_get(cfg, s->name, "api_key");
-	int has = k != NULL && *k != '\0';
+	int has = chousa_source_key(cfg, s) != NULL;
 
 	if (!is_online(s))
 		return "local";
@@ -49,6 +46,7 @@ chousa_sources_state(struct chousa_store *st, const struct chousa_config *cfg,
 	const struct chousa_source *const *all = chousa_sources();
 	struct chousa_source_row *rows;
 	struct chousa_err e;
+	int64_t now = (int64_t)time(NULL);
 	size_t i, n = 0;
 
 	while (all[n] != NULL)
@@ -67,6 +65,11 @@ chousa_sources_state(struct chousa_store *st, const struct chousa_config *cfg,
 		r->rate_per_min = chousa_config_get_long(cfg, s->name, "rate",
 		    (long)s->rate_per_min);
 		r->info.quota_left = -1;
+		r->now = now;
+		memset(&e, 0, sizeof(e));
+		if (!r->is_online && st != NULL && chousa_source_freshness(st, a,
+		    cfg, s, now, &r->fresh, &e) != CHOUSA_OK)
+			r->warning = chousa_arena_strdup(a, e.msg);
 		if (!r->is_online)
 			continue;
 		memset(&e, 0, sizeof(e));
@@ -113,6 +116,41 @@ types(struct chousa_buf *b, const struct chousa_source *s)
 		b->len--;
 	if (b->data != NULL)
 		b->data[b->len] = '\0';
+}
+
+/* A local source's data: its last update, how old, stale or historical. */
+static void
+freshness(struct chousa_buf *b, const struct chousa_freshness *fr,
+    int64_t now, int json)
+{
+	char when[32], until[32];
+
+	chousa_time_format(fr->updated_at, when, sizeof(when));
+	chousa_time_format(fr->data_until, until, sizeof(until));
+	if (json) {
+		chousa_buf_addf(b, ",\"updated_at\":%lld,\"stale\":%s,"
+		    "\"historical\":%s,\"data_until\":%lld,"
+		    "\"max_age_days\":%ld", (long long)fr->updated_at,
+		    fr->stale ? "true" : "false", fr->historical ? "true" :
+		    "false", (long long)fr->data_until, fr->max_age / 86400);
+		return;
+	}
+	chousa_buf_addf(b, "%-20s data: ", "");
+	if (fr->updated_at == 0)
+		chousa_buf_adds(b, "none (chousa update, or chousa import)\n");
+	else if (fr->historical)
+		chousa_buf_addf(b, "HISTORICAL: its last update (%.10s) held "
+		    "%llu row%s, upstream emptied or retired it; data ends "
+		    "%.10s\n", when, (unsigned long long)fr->rows,
+		    fr->rows == 1 ? "" : "s", fr->data_until ? until :
+		    "at an unknown date");
+	else
+		chousa_buf_addf(b, "%supdated %.10s, %lld day%s old%s\n",
+		    fr->stale ? "STALE: " : "", when,
+		    (long long)((now - fr->updated_at) / 86400),
+		    (now - fr->updated_at) / 86400 == 1 ? "" : "s", fr->stale ?
+		    " ([freshness] max_age_days is exceeded: chousa update)" :
+		    "");
 }
 
 static void
@@ -165,6 +203,8 @@ chousa_sources_json(struct chousa_buf *b, const struct chousa_source_row *rows,
 			    (unsigned long long)info->cache_entries,
 			    (unsigned long long)info->cache_bytes);
 		}
+		if (rows[i].fresh.known)
+			freshness(b, &rows[i].fresh, rows[i].now, 1);
 		chousa_buf_adds(b, "}");
 	}
 	chousa_buf_adds(b, "]}\n");
@@ -213,6 +253,8 @@ chousa_sources_text(struct chousa_buf *b, const struct chousa_source_row *rows,
 		chousa_buf_addf(b, "%-20s types: %s\n", "",
 		    t.data != NULL ? t.data : "");
 		chousa_buf_reset(&t);
+		if (rows[i].fresh.known)
+			freshness(b, &rows[i].fresh, rows[i].now, 0);
 	}
 	chousa_buf_release(&t);
 }

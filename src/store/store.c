@@ -152,9 +152,10 @@ store_dberr(struct chousa_store *st, struct chousa_err *err, const char *what)
 		    "'%s' is not a chousa store", st->path);
 	/* The busy timeout ran out: not a fault of chousa's, say what to do. */
 	if ((code & 0xff) == SQLITE_BUSY)
-		return chousa_errf(err, CHOUSA_EIO, "%s: store '%s' is held by "
-		    "another chousa (an import?) for more than 10 s; try again "
-		    "when it is done", what, st->path);
+		return chousa_errf(err, CHOUSA_EBUSY, "%s: store '%s' is held "
+		    "by another chousa (an import?) for more than %d s; try "
+		    "again when it is done", what, st->path,
+		    (st->wait_ms + 999) / 1000);
 	return chousa_errf(err, CHOUSA_EDB, "%s: %s (store '%s')", what,
 	    sqlite3_errmsg(st->db), st->path);
 }
@@ -207,14 +208,14 @@ sqlite_config(void)
  * writable connection does on its first read: open one for that.
  */
 static int
-roll_back_journal(const char *path, struct chousa_err *err)
+roll_back_journal(const char *path, int wait_ms, struct chousa_err *err)
 {
 	sqlite3 *db = NULL;
 	int rc;
 
 	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
 	if (rc == SQLITE_OK) {
-		sqlite3_busy_timeout(db, 10000);
+		sqlite3_busy_timeout(db, wait_ms);
 		rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master",
 		    NULL, NULL, NULL);
 	}
@@ -230,6 +231,14 @@ int
 chousa_store_open(struct chousa_store **out, const char *path,
     unsigned flags, struct chousa_err *err)
 {
+	return chousa_store_open_wait(out, path, flags, CHOUSA_STORE_WAIT_MS,
+	    err);
+}
+
+int
+chousa_store_open_wait(struct chousa_store **out, const char *path,
+    unsigned flags, int wait_ms, struct chousa_err *err)
+{
 	struct chousa_store *st;
 	struct stat sb;
 	int oflags, rc;
@@ -241,6 +250,7 @@ chousa_store_open(struct chousa_store **out, const char *path,
 	if (st == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	st->flags = flags;
+	st->wait_ms = wait_ms > 0 ? wait_ms : 0;
 	st->path = mem_strdup(path);
 	if (st->path == NULL) {
 		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
@@ -268,12 +278,12 @@ chousa_store_open(struct chousa_store **out, const char *path,
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	/* Readers wait for a checkpoint or a migration, never fail. */
-	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_busy_timeout(st->db, st->wait_ms);
 	/* Check the file is ours before writing anything, WAL included. */
 	rc = store_schema_apply(st, err);
 	if (rc != CHOUSA_OK && (flags & CHOUSA_STORE_READONLY) &&
 	    sqlite3_extended_errcode(st->db) == SQLITE_READONLY_ROLLBACK) {
-		rc = roll_back_journal(path, err);
+		rc = roll_back_journal(path, st->wait_ms, err);
 		if (rc == CHOUSA_OK)
 			rc = store_schema_apply(st, err);
 	}

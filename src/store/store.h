@@ -100,6 +100,7 @@ struct chousa_store {
 	sqlite3		*db;
 	char		*path;
 	unsigned	 flags;
+	int		 wait_ms;	/* the busy timeout */
 	int		 snapshot;	/* chousa_store_snapshot_begin() */
 	int		 bulk;		/* loading an empty table */
 	sqlite3_stmt	*q[Q_COUNT];
@@ -198,6 +199,14 @@ void	store_filter_import_done(struct chousa_store *st);
 /* Tests: the working filter's size (0: the default). */
 void	store_filter_set_work_log2(unsigned log2);
 
+/*
+ * chousa_store_import over bytes in memory, recorded in the imports
+ * table under name (the members of a bundle: store_bundle.c).
+ */
+int	store_import_buffer(struct chousa_store *st, const char *source,
+	    const char *name, const void *p, size_t len,
+	    const struct chousa_import_opts *opts,
+	    struct chousa_import_report *rep, struct chousa_err *err);
 /* chousa_store_import over bytes in memory (the fuzz targets). */
 int	store_import_mem(struct chousa_store *st, const char *source,
 	    const void *p, size_t len, const struct chousa_import_opts *opts,

@@ -909,15 +909,25 @@ chousa_store_import(struct chousa_store *st, const char *source,
 }
 
 int
-store_import_mem(struct chousa_store *st, const char *source,
-    const void *p, size_t len, const struct chousa_import_opts *opts,
-    struct chousa_import_report *rep, struct chousa_err *err)
+store_import_buffer(struct chousa_store *st, const char *source,
+    const char *name, const void *p, size_t len,
+    const struct chousa_import_opts *opts, struct chousa_import_report *rep,
+    struct chousa_err *err)
 {
 	struct input *in = NULL;
 	int rc;
 
-	rc = input_open_mem(&in, p, len, "memory", err);
+	rc = input_open_mem(&in, p, len, name, err);
 	if (rc != CHOUSA_OK)
 		return rc;
-	return import_input(st, source, "memory", in, opts, rep, err);
+	return import_input(st, source, name, in, opts, rep, err);
+}
+
+int
+store_import_mem(struct chousa_store *st, const char *source,
+    const void *p, size_t len, const struct chousa_import_opts *opts,
+    struct chousa_import_report *rep, struct chousa_err *err)
+{
+	return store_import_buffer(st, source, "memory", p, len, opts, rep,
+	    err);
 }

@@ -1,8 +1,8 @@
 /*
  * store_stats.c: what `chousa db stats`, `db check` and `update` need of
  * the store: counts per source and type, the last import of each source,
- * the file size, an integrity check, and the ETag / Last-Modified state of
- * each feed download.
+ * the latest failed imports and why, the file size, an integrity check,
+ * and the ETag / Last-Modified state of each feed download.
  */
 #include <sys/stat.h>
 
@@ -27,6 +27,26 @@ dup_col(struct chousa_arena *a, sqlite3_stmt *s, int i, int *failed)
 	return p;
 }
 
+/*
+ * Room for one more element in an arena array of n (doubling *cap);
+ * NULL when memory runs out, *arr then unchanged.
+ */
+static void *
+grow(struct chousa_arena *a, void *arr, size_t n, size_t *cap, size_t elem)
+{
+	void *nv;
+
+	if (n < *cap)
+		return arr;
+	nv = chousa_arena_alloc(a, (*cap ? *cap * 2 : 16) * elem);
+	if (nv == NULL)
+		return NULL;
+	if (n > 0)
+		memcpy(nv, arr, n * elem);
+	*cap = *cap ? *cap * 2 : 16;
+	return nv;
+}
+
 static int
 count_rows(struct chousa_store *st, struct chousa_arena *a, const char *sql,
     struct chousa_stat_count **out, size_t *n_out, struct chousa_err *err)
@@ -39,17 +59,12 @@ count_rows(struct chousa_store *st, struct chousa_arena *a, const char *sql,
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return store_dberr(st, err, "cannot read the store");
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < 4096) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			nv = chousa_arena_alloc(a, cap * sizeof(*nv));
-			if (nv == NULL) {
-				failed = 1;
-				break;
-			}
-			if (n)
-				memcpy(nv, v, n * sizeof(*nv));
-			v = nv;
+		nv = grow(a, v, n, &cap, sizeof(*nv));
+		if (nv == NULL) {
+			failed = 1;
+			break;
 		}
+		v = nv;
 		v[n].source = dup_col(a, s, 0, &failed);
 		v[n].type = sqlite3_column_int(s, 1);
 		v[n].n = (uint64_t)sqlite3_column_int64(s, 2);
@@ -74,6 +89,40 @@ scalar(struct chousa_store *st, const char *sql)
 		v = (uint64_t)sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return v;
+}
+
+/* The latest failed imports, each with whether its source did better. */
+static int
+failures(struct chousa_store *st, struct chousa_arena *a,
+    struct chousa_store_stats *r, struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int failed = 0;
+
+	r->failures = chousa_arena_alloc(a, CHOUSA_STATS_MAX_FAILURES *
+	    sizeof(*r->failures));
+	if (r->failures == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	if (sqlite3_prepare_v2(st->db, "SELECT f.source, f.file,"
+	    " f.finished_at, f.message, EXISTS (SELECT 1 FROM imports o"
+	    " WHERE o.source = f.source AND o.outcome = 'ok' AND o.id > f.id)"
+	    " FROM imports f WHERE f.outcome <> 'ok' ORDER BY f.id DESC"
+	    " LIMIT ?1", -1, &s, NULL) != SQLITE_OK)
+		return store_dberr(st, err, "cannot read the store");
+	sqlite3_bind_int(s, 1, CHOUSA_STATS_MAX_FAILURES);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct chousa_stat_failure *f = &r->failures[r->n_failures++];
+
+		f->source = dup_col(a, s, 0, &failed);
+		f->file = dup_col(a, s, 1, &failed);
+		f->finished_at = sqlite3_column_int64(s, 2);
+		f->message = dup_col(a, s, 3, &failed);
+		f->since_ok = sqlite3_column_int(s, 4);
+	}
+	sqlite3_finalize(s);
+	if (failed)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	return CHOUSA_OK;
 }
 
 int
@@ -106,20 +155,12 @@ chousa_store_stats(struct chousa_store *st, struct chousa_arena *a,
 	while (sqlite3_step(s) == SQLITE_ROW && r.n_imports < 256) {
 		struct chousa_stat_import *im;
 
-		if (r.n_imports == cap) {
-			struct chousa_stat_import *nv;
-
-			cap = cap ? cap * 2 : 16;
-			nv = chousa_arena_alloc(a, cap * sizeof(*nv));
-			if (nv == NULL) {
-				failed = 1;
-				break;
-			}
-			if (r.n_imports)
-				memcpy(nv, r.imports,
-				    r.n_imports * sizeof(*nv));
-			r.imports = nv;
+		im = grow(a, r.imports, r.n_imports, &cap, sizeof(*im));
+		if (im == NULL) {
+			failed = 1;
+			break;
 		}
+		r.imports = im;
 		im = &r.imports[r.n_imports++];
 		im->source = dup_col(a, s, 0, &failed);
 		im->file = dup_col(a, s, 1, &failed);
@@ -139,6 +180,11 @@ chousa_store_stats(struct chousa_store *st, struct chousa_arena *a,
 	r.families = scalar(st, "SELECT count(*) FROM families");
 	r.failed_imports = scalar(st,
 	    "SELECT count(*) FROM imports WHERE outcome <> 'ok'");
+	if (r.failed_imports > 0) {
+		rc = failures(st, a, &r, err);
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
 	r.schema = (int)scalar(st, "PRAGMA user_version");
 	if (stat(st->path, &sb) == 0)
 		r.file_size = (uint64_t)sb.st_size;
@@ -221,5 +267,76 @@ chousa_store_set_feed_state(struct chousa_store *st, const char *source,
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		return store_dberr(st, err, "cannot save feed state");
+	return CHOUSA_OK;
+}
+
+int
+chousa_store_feed_ages(struct chousa_store *st, struct chousa_arena *a,
+    struct chousa_feed_age **out, size_t *n_out, struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct chousa_feed_age *v = NULL;
+	size_t n = 0, cap = 0;
+	int failed = 0;
+
+	/*
+	 * The last import of each source, and the feed_state check that
+	 * may have found it unchanged since.
+	 */
+	if (sqlite3_prepare_v2(st->db, "SELECT i.source, max(i.finished_at,"
+	    " coalesce(f.checked_at, 0)), i.rows_read, coalesce(f.checked_at,"
+	    " 0) >= i.started_at FROM imports i LEFT JOIN feed_state f ON"
+	    " f.source = i.source WHERE i.outcome = 'ok' AND i.id = (SELECT"
+	    " max(id) FROM imports k WHERE k.source = i.source AND k.outcome ="
+	    " 'ok') ORDER BY i.source", -1, &s, NULL) != SQLITE_OK)
+		return store_dberr(st, err, "cannot read the store");
+	while (sqlite3_step(s) == SQLITE_ROW && n < 256) {
+		struct chousa_feed_age *nv = grow(a, v, n, &cap, sizeof(*nv));
+
+		if (nv == NULL) {
+			failed = 1;
+			break;
+		}
+		v = nv;
+		v[n].source = dup_col(a, s, 0, &failed);
+		v[n].updated_at = sqlite3_column_int64(s, 1);
+		v[n].rows = (uint64_t)sqlite3_column_int64(s, 2);
+		v[n].downloaded = sqlite3_column_int(s, 3);
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (failed)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	*out = v;
+	*n_out = n;
+	return CHOUSA_OK;
+}
+
+int
+chousa_store_source_newest(struct chousa_store *st, const char *source,
+    int64_t *out, struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT max(max(first_seen,"
+	    " last_seen)) FROM indicators WHERE source = ?1", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return store_dberr(st, err, "cannot read the store");
+	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+	*out = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	return CHOUSA_OK;
+}
+
+int
+chousa_store_reference(struct chousa_store *st, uint64_t *families,
+    uint64_t *benign, struct chousa_err *err)
+{
+	(void)err;
+	/* LIMIT 1: whether there is any, without counting a big table. */
+	*families = scalar(st, "SELECT count(*) FROM (SELECT 1 FROM families"
+	    " LIMIT 1)");
+	*benign = scalar(st, "SELECT count(*) FROM (SELECT 1 FROM benign"
+	    " LIMIT 1)");
 	return CHOUSA_OK;
 }

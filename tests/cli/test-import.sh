@@ -103,7 +103,7 @@ python3 -c 'print("http://ok.example.com/a"); print("x" * 2000000); print("http:
 check long_line_rejected 0 "$CHOUSA" -v import urlhaus "$T/long.txt"
 expect long_line_counts "read 3, added 2, updated 0, rejected 1" "$T/err"
 expect long_line_says_why "line 2 is longer than" "$T/err"
-check unknown_source_is_bad_input 3 "$CHOUSA" import nosuchfeed "$F/feodo.json"
+check unknown_source_is_usage 2 "$CHOUSA" import nosuchfeed "$F/feodo.json"
 check missing_file 3 "$CHOUSA" import feodo "$T/nonexistent.csv"
 printf 'not json at all {' > "$T/broken.json"
 check broken_json 3 "$CHOUSA" import urlhaus "$T/broken.json"

@@ -7,26 +7,11 @@
 . "$TESTS/cli/lib.sh"
 
 DOC=d7e61d7d1f31426d1c59eeab4e60fdd433b6889a548b94129e0ae34fb766a7cf
-MODS="virustotal hybridanalysis triage urlhaus threatfox malwarebazaar malpedia otx abuseipdb inquest joesandbox anyrun"
 KEY="PLANTED-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 # One hit indicator per module (malpedia answers the family look-up).
 HITS="www.dnautik.com $DOC 118.25.6.39 jppost-tu.top vektorex.com 51.75.33.120"
-
-python3 "$TESTS/http/server.py" --lifetime 240 --log "$T/server.log" \
-    --port-file "$T/port" > /dev/null 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null' EXIT INT TERM
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-PORT=$(cat "$T/port")
-
-export CHOUSA_DB="$T/db" CHOUSA_CONFIG="$T/config"
-: > "$T/config"
-chmod 600 "$T/config"
-# The local store (for "local sources go on"); if the import itself fails,
-# that is the importer's test to report, and the local checks are skipped.
-if "$CHOUSA" import feodo "$SAMPLES/abusech/feodo/ipblocklist_2025-06-25.csv" \
-    > /dev/null 2>&1; then HAVE_LOCAL=1; else HAVE_LOCAL=0; fi
+ONLINE_LIFETIME=240
+. "$TESTS/cli/lib-online.sh"
 # expect_local NAME PATTERN FILE: expect, when the store could be built.
 expect_local() {
 	if [ "$HAVE_LOCAL" = 1 ]; then expect "$@"; else
@@ -34,9 +19,6 @@ expect_local() {
 }
 FEODO_IP=$(grep -v '^#' "$SAMPLES/abusech/feodo/ipblocklist_2025-06-25.csv" |
     grep -v first_seen | head -n 1 | cut -d, -f2 | tr -d '"')
-export CHOUSA_HTTP_TIMEOUT=2 CHOUSA_HTTP_BACKOFF_MS=20 CHOUSA_HTTP_RETRIES=2
-
-upper() { echo "$1" | tr a-z A-Z; }
 
 # point MODE [EXCEPT]: every module at the server with MODE (none: plain),
 # EXCEPT healthy; no rate limits, keys planted.
@@ -50,24 +32,6 @@ point() {
 		fi
 		export CHOUSA_${u}_KEY="$KEY" CHOUSA_${u}_RATE=0
 	done
-}
-
-# Findings as "source subject status reason|from_cache" lines.
-findings() {
-	python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    line = line.strip()
-    if not line:
-        continue
-    o = json.loads(line)
-    for st in o.get("stages") or []:
-        for f in st.get("findings") or []:
-            print(f["source"], f.get("subject"), f["status"],
-                  (f.get("reason") or "-").replace(" ", "_"),
-                  "cached" if f.get("from_cache") else "fresh",
-                  ",".join(f.get("labels") or []))
-' "$1"
 }
 
 # run NAME ARGS...: an investigation as JSON lines into $T/NAME.json.

@@ -39,3 +39,43 @@ check parse_no_arg 2 "$CHOUSA" parse
 check parse_two_args 2 "$CHOUSA" parse a.com b.com
 check parse_help 0 "$CHOUSA" parse --help
 expect parse_help_usage 'INDICATOR' "$T/out"
+
+# A bad label keeps the host: parse says what is wrong.
+check parse_invalid_host_kept 0 "$CHOUSA" parse 'hxxp://xn--a.evil[.]com/x'
+expect parse_invalid_host_error '^host_error: a label is not valid punycode$' "$T/out"
+expect parse_invalid_host_flag '^flags: defanged,invalid-host$' "$T/out"
+expect parse_invalid_host_regdomain '^regdomain: evil\.com$' "$T/out"
+
+# TLDs that exist only through second-level rules (.za).
+check parse_za 0 "$CHOUSA" parse www.gov.za
+expect parse_za_domain '^value: www\.gov\.za$' "$T/out"
+
+# A scheme-less URL, and --url for a URL field.
+check parse_schemeless_url 0 "$CHOUSA" parse evil.com/gate.php
+expect parse_schemeless_url_value '^value: http://evil\.com/gate\.php$' "$T/out"
+expect parse_schemeless_url_flag '^flags: no-scheme$' "$T/out"
+check parse_single_label_path 3 "$CHOUSA" parse host/path.exe
+expect parse_single_label_path_says "not a host" "$T/err"
+check parse_url_context 0 "$CHOUSA" parse --url host/path.exe
+expect parse_url_context_value '^value: http://host/path\.exe$' "$T/out"
+
+# .merck is a TLD newer than Debian 12's list: CHOUSA_PSL names a newer one.
+check parse_merck_old_list 3 "$CHOUSA" parse www.merck
+gzip -dc "$TESTS/data/samples/vectors/psl/public_suffix_list.dat.gz" > "$T/psl.dat"
+check parse_merck_new_list 0 env CHOUSA_PSL="$T/psl.dat" "$CHOUSA" parse www.merck
+expect parse_merck_new_list_domain '^value: www\.merck$' "$T/out"
+check parse_merck_typed 0 "$CHOUSA" parse --url 'https://www.merck/'
+
+# parse - : one indicator a line, one output line each.
+printf 'evil.com\nnope\nAS 1234\n\nwww.gov.za\n' > "$T/in.txt"
+check parse_stdin 3 sh -c "'$CHOUSA' parse - < '$T/in.txt'"
+n=$(wc -l < "$T/out")
+[ "$n" -eq 5 ] && ok parse_stdin_line_per_line || not_ok parse_stdin_line_per_line "$n lines"
+expect parse_stdin_first '^domain	evil\.com	evil\.com	-	-$' "$T/out"
+expect parse_stdin_none "^none	-	-	-	'nope' is not an indicator$" "$T/out"
+expect parse_stdin_asn '^asn	AS1234	-	-	-$' "$T/out"
+check parse_stdin_json 3 sh -c "'$CHOUSA' parse --json - < '$T/in.txt'"
+expect parse_stdin_json_ok '^\{"input":"evil\.com","type":"domain"' "$T/out"
+expect parse_stdin_json_error '^\{"input":"nope","error":"'"'"'nope'"'"' is not an indicator"\}$' "$T/out"
+printf 'evil.com\n8.8.8.8\n' | "$CHOUSA" parse - > /dev/null
+[ $? -eq 0 ] && ok parse_stdin_all_good_exit_0 || not_ok parse_stdin_all_good_exit_0 "status"

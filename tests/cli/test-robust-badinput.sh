@@ -56,9 +56,16 @@ bad wrong_feed_type "$DB" "$CHOUSA" --db "$DB" import feodo "$URLHAUS"
 bad wrong_feed_type_strict "$DB" "$CHOUSA" --db "$DB" import --strict \
     malwarebazaar "$URLHAUS"
 bad binary_as_feed "$DB" "$CHOUSA" --db "$DB" import urlhaus "$CHOUSA"
-bad unknown_import_source "$DB" "$CHOUSA" --db "$DB" import nosuchfeed "$URLHAUS"
-bad unknown_investigate_source "$DB" "$CHOUSA" --db "$DB" investigate \
-    --offline --sources nosuchsource 192.0.2.1
+# A source name that names nothing is a usage error (2) everywhere.
+was=$(state "$DB")
+check unknown_import_source_is_usage 2 "$CHOUSA" --db "$DB" import \
+    nosuchfeed "$URLHAUS"
+check unknown_investigate_source_is_usage 2 "$CHOUSA" --db "$DB" \
+    investigate --offline --sources nosuchsource 192.0.2.1
+check unknown_update_source_is_usage 2 "$CHOUSA" --db "$DB" update \
+    nosuchfeed
+if [ "$(state "$DB")" = "$was" ]; then ok unknown_source_writes_nothing
+else not_ok unknown_source_writes_nothing "the store changed"; fi
 bad malformed_indicator_lookup "$DB" "$CHOUSA" --db "$DB" lookup "not an indicator"
 bad malformed_indicator_investigate "$DB" "$CHOUSA" --db "$DB" investigate \
     --offline "http://[::1"
@@ -99,9 +106,9 @@ bad newer_schema_import "$T/newer.db" "$CHOUSA" --db "$T/newer.db" import urlhau
 bad newer_schema_lookup "$T/newer.db" "$CHOUSA" --db "$T/newer.db" lookup 192.0.2.1
 expect newer_schema_says_so "newer" "$T/err"
 
-# A store another process holds past the 10 s busy timeout (a first import
-# runs under a rollback journal, which keeps readers out): exit 3 and what
-# to do, not an internal error.
+# A store another process holds past the busy timeout (a first import
+# runs under a rollback journal, which keeps readers out): the busy status
+# 6 and what to do, neither bad input nor an internal error.
 cp "$DB" "$T/held.db"
 sqlite3 "$T/held.db" 'PRAGMA journal_mode=DELETE' > /dev/null
 python3 - "$T/held.db" "$T/held.ready" <<'PY' &
@@ -116,7 +123,9 @@ PY
 holder=$!
 n=0
 while [ ! -f "$T/held.ready" ] && [ $n -lt 500 ]; do sleep 0.01; n=$((n + 1)); done
-check held_store_lookup 3 "$CHOUSA" --db "$T/held.db" lookup 192.0.2.1
+check held_store_lookup_is_busy 6 "$CHOUSA" --db "$T/held.db" --wait 1 \
+    lookup 192.0.2.1
 expect held_store_says_what "held by another chousa .* try again" "$T/err"
+expect held_store_names_wait "--wait SECONDS" "$T/err"
 kill "$holder" 2> /dev/null
 wait "$holder" 2> /dev/null || :

@@ -1,7 +1,9 @@
 /*
  * fuzz-config.c: the INI config parser on any bytes.  Whatever parses must
- * answer look-ups (the env-override path included) without reading out of
- * bounds, and a refused file must leave nothing allocated.
+ * answer look-ups (the env-override path included), be checked against
+ * the table of settings (did-you-mean included) and have its keys judged,
+ * without reading out of bounds, and a refused file must leave nothing
+ * allocated.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,6 +11,14 @@
 #include "chousa.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+on_issue(void *arg, const char *where, const char *message)
+{
+	(void)where;
+	(void)message;
+	(*(size_t *)arg)++;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -18,9 +28,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ "feeds", "urlhaus_url" }, { "http", "ca_file" },
 		{ "a", "b" }, { "", "" }
 	};
+	static const char *const sources[] = { "virustotal", "otx",
+	    "abuseipdb", NULL };
 	struct chousa_config *c = NULL;
 	struct chousa_err err;
-	size_t i;
+	char why[256];
+	size_t i, n = 0;
 
 	if (chousa_config_parse(&c, (const char *)data, size, "fuzz", &err) !=
 	    CHOUSA_OK)
@@ -32,6 +45,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)chousa_config_get_long(c, keys[i][0],
 			    keys[i][1], 0);
 	}
+	(void)chousa_config_get_bool(c, "http", "insecure", 0);
+	(void)chousa_config_check(c, sources, 0, on_issue, &n);
+	for (i = 0; sources[i] != NULL; i++)
+		(void)chousa_config_key_problem(c, sources[i], why,
+		    sizeof(why));
 	chousa_config_free(c);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "investigate/sources/online.h"
+#include "fuzz-source.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,8 +21,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || chousa_arena_new(&a, 64 << 20, NULL) != CHOUSA_OK)
 		return 0;
 	f = (struct chousa_finding){ 0 };
-	malpedia_parse((const char *)data + 1, size - 1,
-	    data[0] % 2, a, &f);
+	malpedia_parse(fuzz_subject(data[0]), (const char *)data + 1, size - 1,
+	    FUZZ_KIND(data[0]) % 2, a, &f);
 	chousa_arena_free(a);
 	return 0;
 }

@@ -1,8 +1,9 @@
 /*
- * fuzz-url.c: chousa_ioc_parse (the WHATWG URL parser and every other
- * indicator parser) on any bytes.  What parses must parse again from its
- * normal form to the same value, and a defanged normal form must come
- * back through refang and parse to the same value.
+ * fuzz-url.c: chousa_ioc_parse (the WHATWG URL parser, UTS #46, the host
+ * checks and every other indicator parser) on any bytes, and the same as a
+ * URL field (chousa_ioc_parse_url_context).  What parses must parse again
+ * from its normal form to the same value, and a defanged normal form must
+ * come back through refang and parse to the same value.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -53,6 +54,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		chousa_buf_release(&d);
 	}
+	if (chousa_ioc_parse_url_context(a, (const char *)data, size, &ind,
+	    NULL) == CHOUSA_OK && ind.type != CHOUSA_IOC_URL)
+		abort();
 	chousa_arena_free(a);
 	return 0;
 }

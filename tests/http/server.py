@@ -22,6 +22,9 @@ Modes, put in the path after the service, change one reply:
     @500          a 500                       @401   a 401
     @goto=PORT    302 to the same path on http://127.0.0.1:PORT (plain)
     @hops=N       N redirects to this server (same scheme), then the reply
+    @drop=PATH    the case's JSON reply without the field at PATH (dots
+                  between keys, * for every element of a list:
+                  "reports.*.verdict"); a reply without it is unchanged
 --tls CERT KEY serves HTTPS with that certificate (tests/cli/test-tls.sh).
 --delay-ms adds latency to every reply (the benchmark).  Each request is
 logged to --log as "service method path auth|noauth [proxied]" (never a
@@ -30,6 +33,7 @@ is answered as if it came directly, and logged as proxied.
 """
 import argparse
 import fnmatch
+import json
 import os
 import ssl
 import sys
@@ -84,6 +88,36 @@ def read_body(spec, d, samples):
     if wrap:
         data = b'{"data": ' + data + b"}"
     return data
+
+
+def drop_field(data, path):
+    """The JSON text data without the field at path (see @drop)."""
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        return data
+    keys = path.split(".")
+
+    def walk(node, i):
+        k = keys[i]
+        if k == "*":
+            if isinstance(node, list):
+                for el in node:
+                    walk(el, i + 1) if i + 1 < len(keys) else None
+            return
+        if isinstance(node, list):
+            for el in node:
+                walk(el, i)
+            return
+        if not isinstance(node, dict) or k not in node:
+            return
+        if i + 1 == len(keys):
+            del node[k]
+        else:
+            walk(node[k], i + 1)
+
+    walk(doc, 0)
+    return json.dumps(doc).encode()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -166,6 +200,8 @@ class Handler(BaseHTTPRequestHandler):
         status = int(case["status"])
         if mode == "truncated":
             return self.reply(status, data[: len(data) // 2], ctype, extra)
+        if mode.startswith("drop="):
+            data = drop_field(data, mode[5:])
         if mode == "cut":
             return self.reply(status, data, ctype, extra, cut=True)
         if mode == "drip":

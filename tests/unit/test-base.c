@@ -123,6 +123,95 @@ test_config(void)
 }
 
 static void
+count_issue(void *arg, const char *where, const char *message)
+{
+	(void)where;
+	(void)message;
+	(*(int *)arg)++;
+}
+
+static void
+test_config_ini(void)
+{
+	static const char *const sources[] = { "virustotal", "otx", NULL };
+	struct chousa_config *c = NULL;
+	struct chousa_err err = { 0 };
+	char why[256];
+	int n = 0;
+	const char *text = "[virustotal]\n"
+	    "api_key = \"abc123\"   # my VT key\n"
+	    "rate = 4          # requests a minute\n"
+	    "base_url = https://h.example/#frag ; a mirror\n"
+	    "relationships = 'a#b;c' ; kept inside quotes\n"
+	    "enabled = No\n"
+	    "[http]   # proxies\n"
+	    "timeout = -5\n"
+	    "retries = many\n"
+	    "insecure = ON\n";
+
+	T_INTEQ("ini_parses", chousa_config_parse(&c, text, strlen(text), "t",
+	    &err), CHOUSA_OK);
+	T_STREQ("ini_quotes_and_comment_off", chousa_config_get(c,
+	    "virustotal", "api_key"), "abc123");
+	T_INTEQ("ini_number_before_comment", chousa_config_get_long(c,
+	    "virustotal", "rate", 0), 4);
+	T_STREQ("ini_hash_in_a_word_stays", chousa_config_get(c, "virustotal",
+	    "base_url"), "https://h.example/#frag");
+	T_STREQ("ini_hash_in_quotes_stays", chousa_config_get(c, "virustotal",
+	    "relationships"), "a#b;c");
+	T_INTEQ("bool_No_is_no", chousa_config_get_bool(c, "virustotal",
+	    "enabled", 1), 0);
+	T_INTEQ("bool_ON_is_yes", chousa_config_get_bool(c, "http",
+	    "insecure", 0), 1);
+	T_INTEQ("long_out_of_range_is_default", chousa_config_get_long(c,
+	    "http", "timeout", 30), 30);
+	T_INTEQ("long_not_a_number_is_default", chousa_config_get_long(c,
+	    "http", "retries", 3), 3);
+	chousa_config_check(c, sources, 0, count_issue, &n);
+	/* The short key, the negative timeout, the word for retries. */
+	T_INTEQ("check_counts_problems", n, 3);
+	T_OK("key_problem_names_length", chousa_config_key_problem(c,
+	    "virustotal", why, sizeof(why)) != NULL &&
+	    strstr(why, "6 characters") != NULL);
+	chousa_config_free(c);
+
+	text = "[virustotal]\napi_key = \"open\n[otx]\napi_key = 'k' extra\n";
+	T_INTEQ("ini_odd_quotes_parse", chousa_config_parse(&c, text,
+	    strlen(text), "t", &err), CHOUSA_OK);
+	T_STREQ("ini_unclosed_quote_kept", chousa_config_get(c, "virustotal",
+	    "api_key"), "\"open");
+	T_STREQ("ini_text_after_quote_dropped", chousa_config_get(c, "otx",
+	    "api_key"), "k");
+	n = 0;
+	chousa_config_check(c, sources, 0, count_issue, &n);
+	T_INTEQ("check_names_quote_problems", n, 2);
+	chousa_config_free(c);
+
+	T_INTEQ("bool_rule_maybe", chousa_config_parse_bool("maybe", &n),
+	    CHOUSA_EPARSE);
+	T_OK("config_keys_table", chousa_config_key_find("otx", "ttl",
+	    sources) != NULL && chousa_config_key_find("otx", "tll",
+	    sources) == NULL && chousa_config_key_find("http", "api_key",
+	    sources) == NULL);
+}
+
+static void
+test_suggest(void)
+{
+	static const char *const cmds[] = { "investigate", "import", "lookup",
+	    NULL };
+	static const char *const fmts[] = { "text", "json", "md", "html",
+	    NULL };
+
+	T_STREQ("suggest_swap", chousa_suggest("investiagte", cmds),
+	    "investigate");
+	T_STREQ("suggest_json", chousa_suggest("jsno", fmts), "json");
+	T_STREQ("suggest_case", chousa_suggest("JSON", fmts), "json");
+	T_STREQ("suggest_nothing_close", chousa_suggest("stix", fmts), NULL);
+	T_STREQ("suggest_short_word", chousa_suggest("x", fmts), NULL);
+}
+
+static void
 test_time(void)
 {
 	int64_t t = 0;
@@ -178,6 +267,8 @@ main(void)
 	test_arena();
 	test_esc();
 	test_config();
+	test_config_ini();
+	test_suggest();
 	test_time();
 	return T_DONE();
 }

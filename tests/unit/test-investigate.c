@@ -152,7 +152,19 @@ main(void)
 	opts.sources = "local";
 	chousa_ctx_new(&ctx, st, NULL, &opts, &err);
 	r = one(ctx, "www.dnautik.com");
-	T_OK("local_group_no_skips", r != NULL && r->n_skipped == 0);
+	{
+		size_t s, i, online = 0;
+
+		for (s = 0; r != NULL && s < r->n_stages; s++)
+			for (i = 0; i < r->stages[s].n_findings; i++)
+				if (strncmp(r->stages[s].findings[i].source,
+				    "local-", 6) != 0 && strcmp(
+				    r->stages[s].findings[i].source,
+				    "benign") != 0)
+					online++;
+		T_OK("local_group_asks_no_online_source", r != NULL &&
+		    online == 0);
+	}
 	chousa_ctx_free(ctx);
 	opts.sources = NULL;
 

@@ -13,7 +13,8 @@
 
 static const char *const flag_names[] = {
 	"private", "loopback", "cgnat", "link-local", "documentation",
-	"multicast", "reserved", "", "defanged", "idn", "ip-host", NULL
+	"multicast", "reserved", "", "defanged", "idn", "ip-host",
+	"invalid-host", "no-scheme", "unlisted-tld", NULL
 };
 
 static void
@@ -175,6 +176,10 @@ run_parse(const struct tcase *c, const char *name)
 		} else if (strncmp(e, "host_type: ", 11) == 0) {
 			snprintf(got, sizeof(got), "host_type: %s",
 			    chousa_ioc_type_name(ind.host_type));
+			want = e;
+		} else if (strncmp(e, "host_error: ", 12) == 0) {
+			snprintf(got, sizeof(got), "host_error: %s",
+			    ind.host_error ? ind.host_error : "(null)");
 			want = e;
 		} else if (strncmp(e, "flags: ", 7) == 0) {
 			flags_str(ind.flags, fl, sizeof(fl));

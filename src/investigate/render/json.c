@@ -128,6 +128,13 @@ finding(struct chousa_buf *b, const struct chousa_finding *f)
 	key(b, "from_cache", 0);
 	chousa_buf_adds(b, f->from_cache ? "true" : "false");
 	ktime(b, "cached_at", f->cached_at);
+	key(b, "detection_names", 0);
+	strs(b, f->detections, f->n_detections);
+	kint(b, "records", f->n_records, 0);
+	kstr(b, "usage", f->usage);
+	ktime(b, "data_at", f->data_at);
+	key(b, "stale", 0);
+	chousa_buf_adds(b, f->stale ? "true" : "false");
 	chousa_buf_addch(b, '}');
 }
 

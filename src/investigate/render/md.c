@@ -92,6 +92,10 @@ finding_row(struct chousa_render *r, const struct chousa_report_stage *s,
 		render_date(f->cached_at, d, sizeof(d));
 		chousa_buf_addf(r->out, ", cached %s", d);
 	}
+	if (f->stale && f->data_at != 0) {
+		render_date(f->data_at, d, sizeof(d));
+		chousa_buf_addf(r->out, ", stale data, updated %s", d);
+	}
 	if (f->reference != NULL) {
 		chousa_buf_adds(r->out, ", ");
 		esc(r, f->reference);

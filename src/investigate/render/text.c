@@ -147,6 +147,13 @@ finding(struct chousa_render *r, const struct chousa_report *rep,
 		return;
 	}
 	if (f->status != CHOUSA_ST_HIT) {
+		/* A miss from stale data says so: it is no evidence. */
+		if (f->reason != NULL) {
+			trim(r);
+			chousa_buf_adds(r->out, " (");
+			esc(r, f->reason);
+			chousa_buf_adds(r->out, ")");
+		}
 		endline(r);
 		return;
 	}
@@ -186,6 +193,12 @@ finding(struct chousa_render *r, const struct chousa_report *rep,
 	date(r, &any, "last seen", f->last_seen);
 	if (f->from_cache)
 		date(r, &any, "cached", f->cached_at);
+	if (f->usage != NULL) {
+		sep(r, &any);
+		esc(r, f->usage);
+	}
+	if (f->stale)
+		date(r, &any, "stale data, updated", f->data_at);
 	chousa_buf_addch(r->out, '\n');
 	for (i = 0; i < f->n_related && i < 10; i++) {
 		const struct chousa_related *rel = &f->related[i];

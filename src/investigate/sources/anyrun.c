@@ -3,11 +3,15 @@
  * "Authorization: API-Key <key>").  One POST intelligence/api/search with
  * {"query": "domainName:\"x\"", "startDate": ...}; the answer's
  * summary.threatLevel (0 none, 1 suspicious, 2 malicious) is the verdict,
- * summary.tags the labels, relatedFiles the samples.  Everything here is
- * [UNCONFIRMED] against a real answer: paths, query fields and the answer
- * shape follow ANY.RUN's official Python SDK (anyrun-sdk, LookupConnector
- * and LookupSummary), not a recorded response.
- * The seeded rate (10 a minute) is a cautious guess.
+ * summary.tags the labels, relatedFiles the samples.
+ *
+ * Relies on (a missing one is "unexpected answer", never a miss): summary
+ * (object), summary.threatLevel (null when unknown), relatedFiles and
+ * sourceTasks (arrays).  No genuine TI Lookup answer was found (the
+ * genuine ANY.RUN bodies published are of the v1 analysis API, another
+ * product): paths, query fields and the answer shape follow ANY.RUN's
+ * official Python SDK (anyrun-sdk, LookupConnector and LookupSummary)
+ * [UNCONFIRMED].  The seeded rate (10 a minute) is a cautious guess.
  */
 #include <string.h>
 #include <time.h>
@@ -28,7 +32,16 @@ on_lookup(struct online_q *oq, void *arg, const struct online_result *r)
 	size_t i;
 
 	(void)arg;
-	if (r->status == 404 || (jt_len(files) == 0 && jt_len(tasks) == 0 &&
+	if (r->status != 200)
+		return online_unexpected(oq, r, NULL);
+	if (!YAJL_IS_OBJECT(jt_get(r->json, "summary")))
+		return online_unexpected(oq, r, "no summary object");
+	if (jt_get(r->json, "summary", "threatLevel") == NULL)
+		return online_unexpected(oq, r, "no summary.threatLevel");
+	if (!YAJL_IS_ARRAY(files) || !YAJL_IS_ARRAY(tasks))
+		return online_unexpected(oq, r, "no relatedFiles or sourceTasks "
+		    "list");
+	if ((jt_len(files) == 0 && jt_len(tasks) == 0 &&
 	    jt_len(jt_get(r->json, "relatedDNS")) == 0 &&
 	    jt_len(jt_get(r->json, "relatedURLs")) == 0 &&
 	    jt_len(jt_get(r->json, "destinationIP")) == 0)) {
@@ -39,9 +52,7 @@ on_lookup(struct online_q *oq, void *arg, const struct online_result *r)
 	online_hit(f, a);
 	f->verdict = level == 2 ? CHOUSA_V_MALICIOUS : level == 1 ?
 	    CHOUSA_V_SUSPICIOUS : CHOUSA_V_UNKNOWN;
-	for (i = 0; i < jt_len(tags) && i < 16; i++)
-		if (jt_is_str(jt_at(tags, i)))
-			online_add_label(f, a, jt_at(tags, i)->u.string);
+	online_add_labels(f, a, tags, 16);
 	f->last_seen = online_time(jt_str(r->json, "summary", "lastSeen"));
 	for (i = 0; !online_is_hash(q) && i < jt_len(files) && i < 50; i++)
 		online_add_sample(f, a, CHOUSA_REL_CONTACTED,
@@ -100,14 +111,6 @@ ar_check(struct chousa_query *q, struct chousa_err *err)
 	return online_check_with(q, ar_req, "/intelligence/keycheck", NULL);
 }
 
-int
-anyrun_parse(const char *body, size_t len, int kind, struct chousa_arena *a,
-    struct chousa_finding *f)
-{
-	(void)kind;
-	return online_parse_buffer(on_lookup, NULL, body, len, a, f);
-}
-
 const struct chousa_source chousa_source_anyrun = {
 	.name = "anyrun",
 	.title = "ANY.RUN TI Lookup",
@@ -122,3 +125,12 @@ const struct chousa_source chousa_source_anyrun = {
 	.start = ar_start,
 	.check = ar_check,
 };
+
+int
+anyrun_parse(const char *subject, const char *body, size_t len, int kind,
+    struct chousa_arena *a, struct chousa_finding *f)
+{
+	(void)kind;
+	return online_parse_buffer(on_lookup, NULL, &chousa_source_anyrun,
+	    subject, body, len, a, f);
+}

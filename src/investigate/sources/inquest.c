@@ -3,19 +3,56 @@
  * (the raw key [DOC: python-inquestlabs]); keyless use is rate-limited.
  * Hashes go to the DFI search (dfi/search/hash/<kind>?hash=), hosts and
  * URLs to the IOC DB (iocdb/search?keyword=) and, optionally, the
- * reputation DB (repdb/search?keyword=).  The official client sends the
- * parameters as a form body on a GET; the Swagger describes query
- * parameters, which is what we send.  Envelope {"success", "data",
- * "error"}; record keys are [3RD], no real body was available.
+ * reputation DB (repdb/search?keyword=).  Both keyword searches match
+ * substrings ("example.com" finds "notexample.com.evil"), so only
+ * records whose artifact (iocdb) or data (repdb) is the indicator, or,
+ * for a URL, its host, count; the rest are dropped.  The official
+ * client sends the parameters as a form body on a GET; the Swagger
+ * describes query parameters, which is what we send.
+ *
+ * Relies on (a missing one is "unexpected answer", never a miss): the
+ * envelope's success and data (array); iocdb's data[].artifact; repdb's
+ * data[].data.  No genuine answer was found at all: the envelope and the
+ * record keys come from the official client and third-party code [3RD].
  * The seeded rate (20 a minute) is a cautious guess for keyless use
  * [UNCONFIRMED].
  */
 #include <string.h>
+#include <strings.h>
 
 #include "base/mem.h"
 #include "investigate/sources/online.h"
 
 enum { IQ_DFI, IQ_IOCDB, IQ_REPDB };
+
+/*
+ * Whether a keyword-search record's value is the indicator itself, or
+ * the host of the URL asked about: a keyword search matches substrings.
+ */
+static int
+is_subject(const struct chousa_query *q, const char *v)
+{
+	const char *host = q->ind != NULL ? q->ind->host : NULL;
+
+	if (q->ind == NULL)
+		return 1;
+	if (strcasecmp(v, q->ind->value) == 0)
+		return 1;
+	return q->ind->type == CHOUSA_IOC_URL && host != NULL &&
+	    strcasecmp(v, host) == 0;
+}
+
+/* Records that are about the indicator, by the key that holds the value. */
+static size_t
+count_subject(struct online_q *oq, yajl_val data, const char *key)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < jt_len(data); i++)
+		if (is_subject(online_query(oq), jt_str(jt_at(data, i), key)))
+			n++;
+	return n;
+}
 
 static int
 on_answer(struct online_q *oq, void *arg, const struct online_result *r)
@@ -24,11 +61,34 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 	struct chousa_arena *a = online_arena(oq);
 	int kind = (int)(intptr_t)arg;
 	yajl_val data = jt_get(r->json, "data");
+	const char *key = kind == IQ_IOCDB ? "artifact" : "data";
 	size_t i, n = jt_len(data);
 
+	if (r->failed)
+		return ONLINE_NO_CACHE;
+	if (r->status == 200 && jt_bool(r->json, "success") == 0 &&
+	    jt_str(r->json, "error") != NULL) {
+		online_error(oq, "InQuest answered '%.80s'",
+		    jt_str(r->json, "error"));
+		return ONLINE_NO_CACHE;
+	}
+	if (r->status != 200)
+		return online_unexpected(oq, r, NULL);
+	if (jt_bool(r->json, "success") < 0)
+		return online_unexpected(oq, r, "no success");
+	if (data == NULL || !YAJL_IS_ARRAY(data))
+		return online_unexpected(oq, r, "no data list");
+	if (kind != IQ_DFI) {
+		for (i = 0; i < n; i++)
+			if (jt_str(jt_at(data, i), key) == NULL)
+				return online_unexpected(oq, r, kind ==
+				    IQ_IOCDB ? "a record without artifact" :
+				    "a record without data");
+		n = count_subject(oq, data, key);
+	}
 	if (kind == IQ_REPDB) {
-		if (r->failed || r->status != 200 || n == 0)
-			return r->failed ? ONLINE_NO_CACHE : ONLINE_CACHE_MISS;
+		if (n == 0)
+			return ONLINE_CACHE_MISS;
 		online_hit(f, a);
 		if (f->verdict < CHOUSA_V_SUSPICIOUS)
 			f->verdict = CHOUSA_V_SUSPICIOUS;
@@ -37,13 +97,7 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 			    " list entr%s", n, n == 1 ? "y" : "ies");
 		return ONLINE_CACHE_HIT;
 	}
-	if (r->status == 404 || jt_bool(r->json, "success") == 0 || n == 0) {
-		if (jt_bool(r->json, "success") == 0 &&
-		    jt_str(r->json, "error") != NULL) {
-			online_error(oq, "InQuest answered '%.80s'",
-			    jt_str(r->json, "error"));
-			return ONLINE_NO_CACHE;
-		}
+	if (n == 0) {
 		online_miss(f);
 		f->detail = "not known to InQuest Labs";
 		return ONLINE_CACHE_MISS;
@@ -73,8 +127,12 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 		    "classified malicious by InQuest DFI" :
 		    "analysed by InQuest DFI";
 	} else {
-		const char *ref = jt_str(jt_at(data, 0), "reference_link");
+		const char *ref = NULL;
 
+		for (i = 0; i < jt_len(data) && ref == NULL; i++)
+			if (is_subject(online_query(oq), jt_str(jt_at(data, i),
+			    key)))
+				ref = jt_str(jt_at(data, i), "reference_link");
 		f->verdict = CHOUSA_V_SUSPICIOUS;
 		f->reference = online_strn(a, ref, 500);
 		f->detail = chousa_arena_printf(a, "in %zu IOC DB record%s", n,
@@ -130,14 +188,6 @@ iq_check(struct chousa_query *q, struct chousa_err *err)
 	    "/iocdb/search?keyword=example.com", NULL);
 }
 
-int
-inquest_parse(const char *body, size_t len, int kind, struct chousa_arena *a,
-    struct chousa_finding *f)
-{
-	return online_parse_buffer(on_answer, (void *)(intptr_t)(kind % 3),
-	    body, len, a, f);
-}
-
 const struct chousa_source chousa_source_inquest = {
 	.name = "inquest",
 	.title = "InQuest Labs",
@@ -152,3 +202,12 @@ const struct chousa_source chousa_source_inquest = {
 	.start = iq_start,
 	.check = iq_check,
 };
+
+/* kind: 0 dfi, 1 iocdb, 2 repdb. */
+int
+inquest_parse(const char *subject, const char *body, size_t len, int kind,
+    struct chousa_arena *a, struct chousa_finding *f)
+{
+	return online_parse_buffer(on_answer, (void *)(intptr_t)(kind % 3),
+	    &chousa_source_inquest, subject, body, len, a, f);
+}

@@ -90,31 +90,42 @@ add_label(struct chousa_arena *a, struct chousa_finding *f, const char *s,
 }
 
 /*
- * Tags mix family names with file types ("doc,emotet,heodo"): only a tag
- * the family catalogue knows becomes a family label.
+ * Tags mix family names with file types and campaigns ("doc,emotet,
+ * epoch4,heodo"): all are shown as the feed gave them; the family vote
+ * keeps the words that name a family (labels.c).
  */
 static void
 add_tags(struct chousa_ctx *ctx, struct chousa_finding *f, const char *tags)
 {
 	struct chousa_arena *a = chousa_ctx_arena(ctx);
-	const char *id, *name;
-	char tag[81];
 	size_t n = 0;
 
 	while (tags != NULL && *tags != '\0' && n++ < LABELS_MAX) {
 		size_t len = strcspn(tags, ",");
 
-		if (len > 0 && len < sizeof(tag)) {
-			memcpy(tag, tags, len);
-			tag[len] = '\0';
-			if (ctx_family(ctx, tag, &id, &name) == CHOUSA_OK &&
-			    id != NULL)
-				add_label(a, f, tag, len);
-		}
+		if (len > 0)
+			add_label(a, f, tags, len);
 		tags += len;
 		if (*tags == ',')
 			tags++;
 	}
+}
+
+/*
+ * A feed the store never imported knows nothing: its look-up is skipped
+ * with the command that fills it, never a silent "not listed".
+ */
+static int
+never_imported(struct chousa_query *q, const char *update)
+{
+	struct chousa_freshness fr;
+
+	if (ctx_freshness(q->ctx, q->source->name, 0, &fr) != CHOUSA_OK ||
+	    !fr.known || fr.updated_at != 0)
+		return 0;
+	q->finding->status = CHOUSA_ST_SKIPPED;
+	q->finding->reason = update;
+	return 1;
 }
 
 /* Strength of a match for picking the best record: lower is better. */
@@ -153,6 +164,11 @@ feed_start(struct chousa_query *q, const char *const *names, int others,
 	size_t n, i, n_mine = 0, n_used;
 	int rc;
 
+	if (chousa_ctx_store(q->ctx) != NULL && never_imported(q, others ?
+	    "no list imported: chousa import list FILE" :
+	    chousa_arena_printf(a, "no data: chousa update %s",
+	    q->source->name + 6)))
+		return CHOUSA_OK;
 	rc = ctx_store_lookup(q->ctx, q->ind, &recs, &n, err);
 	if (rc != CHOUSA_OK)
 		return rc;
@@ -201,6 +217,7 @@ feed_start(struct chousa_query *q, const char *const *names, int others,
 	f->threat = best->threat;
 	f->reference = best->reference;
 	f->score = best->confidence;
+	f->n_records = (int)(n_mine > 100000 ? 100000 : n_mine);
 	if (others && best->source != NULL)
 		f->detail = chousa_arena_printf(a, "%zu record%s from %s",
 		    n_mine, n_mine == 1 ? "" : "s", best->source);
@@ -400,6 +417,9 @@ benign_start(struct chousa_query *q, struct chousa_err *err)
 
 	if (chousa_ctx_store(q->ctx) == NULL)
 		return chousa_errf(err, CHOUSA_ENOTFOUND, "no store is open");
+	if (never_imported(q, "no known-benign list: chousa update "
+	    "warninglist"))
+		return CHOUSA_OK;
 	rc = chousa_store_benign(chousa_ctx_store(q->ctx), a, q->ind, &b, &n,
 	    err);
 	if (rc != CHOUSA_OK)

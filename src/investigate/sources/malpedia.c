@@ -2,9 +2,13 @@
  * malpedia.c: the Malpedia API, get/family/<id>, with an optional header
  * "Authorization: apitoken <token>" (the family calls need none [DOC]).
  * It answers the family look-ups of the enrichment stage: the common
- * name, aliases and description.  The family object's keys come from the
- * Go client Malpedia recommends [3RD]; what an unknown id returns is
- * [UNCONFIRMED], so 404 and an object without keys both read as a miss.
+ * name, aliases and description.
+ *
+ * Relies on (a missing one is "unexpected answer", never a miss):
+ * get/family's common_name and alt_names (array); find/family's answer
+ * (array) with [].name.  A 404 with a JSON body ({"detail": "Not
+ * found."}) is a miss.  No genuine answer was found: the keys come from
+ * the Go client Malpedia recommends and two other clients [3RD].
  * Malpedia publishes no rate; 60 a minute is a courteous default.
  */
 #include <string.h>
@@ -36,22 +40,24 @@ on_family(struct online_q *oq, void *arg, const struct online_result *r)
 	const char *name = jt_str(r->json, "common_name");
 	const char *desc = jt_str(r->json, "description");
 	yajl_val alt = jt_get(r->json, "alt_names");
-	size_t i;
 
 	const char *id = arg != NULL ? (const char *)arg :
 	    q->ind != NULL ? q->ind->value : NULL;
 
-	if (r->status == 404 || !YAJL_IS_OBJECT(r->json) ||
-	    (name == NULL && desc == NULL && jt_len(alt) == 0)) {
+	if (r->status == 404 && r->json != NULL) {
 		online_miss(f);
 		f->detail = "no such family in Malpedia";
 		return ONLINE_CACHE_MISS;
 	}
+	if (r->status != 200 || !YAJL_IS_OBJECT(r->json))
+		return online_unexpected(oq, r, "not a family object");
+	if (name == NULL)
+		return online_unexpected(oq, r, "no common_name");
+	if (alt == NULL || !YAJL_IS_ARRAY(alt))
+		return online_unexpected(oq, r, "no alt_names list");
 	online_hit(f, a);
 	online_add_label(f, a, name);
-	for (i = 0; i < jt_len(alt) && i < 16; i++)
-		if (jt_is_str(jt_at(alt, i)))
-			online_add_label(f, a, jt_at(alt, i)->u.string);
+	online_add_labels(f, a, alt, 16);
 	if (id != NULL && is_family_id(id)) {
 		f->family = chousa_arena_strdup(a, id);
 		f->matched = f->family;
@@ -80,6 +86,16 @@ on_find(struct online_q *oq, void *arg, const struct online_result *r)
 	size_t i;
 
 	(void)arg;
+	if (r->status == 404 && r->json != NULL) {
+		online_miss(f);
+		f->detail = "no such family in Malpedia";
+		return ONLINE_CACHE_MISS;
+	}
+	if (r->status != 200 || !YAJL_IS_ARRAY(r->json))
+		return online_unexpected(oq, r, "not a list of families");
+	for (i = 0; i < jt_len(r->json); i++)
+		if (jt_str(jt_at(r->json, i), "name") == NULL)
+			return online_unexpected(oq, r, "a family without name");
 	for (i = 0; i < jt_len(r->json) && i < 50 && id == NULL; i++) {
 		const char *n = jt_str(jt_at(r->json, i), "name");
 
@@ -90,7 +106,7 @@ on_find(struct online_q *oq, void *arg, const struct online_result *r)
 	}
 	if (id == NULL)
 		id = jt_str(jt_at(r->json, 0), "name");
-	if (r->status == 404 || id == NULL || !is_family_id(id)) {
+	if (id == NULL || !is_family_id(id)) {
 		online_miss(f);
 		f->detail = "no such family in Malpedia";
 		return ONLINE_CACHE_MISS;
@@ -134,14 +150,6 @@ mp_check(struct chousa_query *q, struct chousa_err *err)
 	return online_check_with(q, mp_req, "/check/apikey", NULL);
 }
 
-int
-malpedia_parse(const char *body, size_t len, int kind, struct chousa_arena *a,
-    struct chousa_finding *f)
-{
-	return online_parse_buffer(kind ? on_find : on_family, NULL, body, len,
-	    a, f);
-}
-
 const struct chousa_source chousa_source_malpedia = {
 	.name = "malpedia",
 	.title = "Malpedia API",
@@ -156,3 +164,12 @@ const struct chousa_source chousa_source_malpedia = {
 	.start = mp_start,
 	.check = mp_check,
 };
+
+/* kind: 0 get/family, 1 find/family. */
+int
+malpedia_parse(const char *subject, const char *body, size_t len, int kind,
+    struct chousa_arena *a, struct chousa_finding *f)
+{
+	return online_parse_buffer(kind ? on_find : on_family, NULL,
+	    &chousa_source_malpedia, subject, body, len, a, f);
+}

@@ -7,6 +7,7 @@
  * network.  Answers are mapped to statuses here, so that a module's
  * callback sees only something it can parse.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 
 #define ONLINE_MAX_BUCKETS	32
 #define ONLINE_MAX_LABELS	32
+#define ONLINE_MAX_DETECTIONS	128
 #define ONLINE_MAX_RELATED	400
 
 /* A source's rate state for the life of the http handle. */
@@ -36,6 +38,9 @@ struct bucket {
 struct online_state {
 	struct bucket		 b[ONLINE_MAX_BUCKETS];
 	size_t			 n;
+	/* Key groups whose key the service refused (401/403) this run. */
+	const char		*refused[ONLINE_MAX_BUCKETS];
+	size_t			 n_refused;
 	struct chousa_store	*store;
 	int			 txn;		/* a write group is open */
 	int			 txn_writes;
@@ -64,6 +69,8 @@ struct online_call {
 	online_fn		 fn;
 	void			*arg;
 	int			 tries;
+	int			 reserved;	/* holds one of today's quota */
+	int			 spent;		/* the service counted it */
 };
 
 static double
@@ -129,9 +136,12 @@ state_free(void *p)
 static struct online_state *
 state_of(struct online_q *oq)
 {
-	struct chousa_http *h = chousa_ctx_http(oq->q->ctx);
+	struct chousa_http *h;
 	struct online_state *s;
 
+	if (oq->fake)
+		return NULL;
+	h = chousa_ctx_http(oq->q->ctx);
 	if (h == NULL)
 		return NULL;
 	s = http_user(h);
@@ -177,6 +187,37 @@ bucket_of(struct online_q *oq, struct online_state *s)
 	b->tau = (double)(burst - 1) * b->interval;
 	b->daily = src_long(oq, "daily", src->daily);
 	return b;
+}
+
+/* The key group of oq's source: siblings that share one key, else itself. */
+static const char *
+key_group(struct online_q *oq)
+{
+	const struct chousa_source *src = oq->q->source;
+
+	return (src->flags & CHOUSA_SRC_ABUSECH_KEY) ? ONLINE_ABUSECH :
+	    src->name;
+}
+
+static int
+is_refused(struct online_q *oq, struct online_state *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < s->n_refused; i++)
+		if (strcmp(s->refused[i], key_group(oq)) == 0)
+			return 1;
+	return 0;
+}
+
+/* A refused key is not sent again in this run, by any sibling either. */
+static void
+set_refused(struct online_q *oq, struct online_state *s)
+{
+	if (s == NULL || is_refused(oq, s) ||
+	    s->n_refused == ONLINE_MAX_BUCKETS)
+		return;
+	s->refused[s->n_refused++] = key_group(oq);
 }
 
 /*
@@ -273,6 +314,55 @@ online_error(struct online_q *oq, const char *fmt, ...)
 	f->reason = chousa_arena_strdup(oq->a, msg);
 	if (f->reason == NULL)
 		f->reason = "error";
+}
+
+/*
+ * The first bytes of an answer, for -v: white space squeezed to one
+ * space (pretty JSON is mostly indentation), controls dropped, bounded.
+ */
+static const char *
+answer_head(struct chousa_arena *a, const char *body, size_t len)
+{
+	char raw[ONLINE_HEAD_MAX + 1];
+	struct chousa_buf b;
+	size_t i, n = 0;
+	char *out;
+
+	for (i = 0; i < len && n < ONLINE_HEAD_MAX; i++) {
+		int space = body[i] == ' ' || body[i] == '\n' ||
+		    body[i] == '\r' || body[i] == '\t';
+
+		if (space && (n == 0 || raw[n - 1] == ' '))
+			continue;
+		raw[n++] = space ? ' ' : body[i];
+	}
+	chousa_buf_init(&b, ONLINE_HEAD_MAX * 4 + 16);
+	chousa_esc_text(&b, raw, n);
+	if (i < len)
+		chousa_buf_adds(&b, "...");
+	out = b.failed ? NULL : chousa_arena_strndup(a, b.data, b.len);
+	chousa_buf_release(&b);
+	return out;
+}
+
+int
+online_unexpected(struct online_q *oq, const struct online_result *r,
+    const char *what)
+{
+	struct chousa_finding *f = oq->q->finding;
+	const char *title = oq->q->source != NULL ? oq->q->source->title :
+	    "the service";
+	char status[32];
+
+	if (f->answer_head == NULL && r != NULL && r->body != NULL)
+		f->answer_head = answer_head(oq->a, r->body, r->body_len);
+	if (what == NULL) {
+		snprintf(status, sizeof(status), "HTTP %ld",
+		    r != NULL ? r->status : 0L);
+		what = status;
+	}
+	online_error(oq, "unexpected answer from %s: %s", title, what);
+	return ONLINE_NO_CACHE;
 }
 
 static void
@@ -430,6 +520,40 @@ deliver(struct online_call *c, long status, const char *body,
 
 static void call_submit(void *arg);
 
+/*
+ * Daily quota: a call holds one request of today's count from the moment
+ * it is let through, so parallel calls cannot overrun the limit; the
+ * count is written to the store only when the service answered.  A call
+ * that failed (refused key, server error, network) gives its share back.
+ */
+static void
+quota_spend(struct online_call *c)
+{
+	struct online_state *s = state_of(c->oq);
+
+	if (c->spent)
+		return;
+	c->spent = 1;
+	if (s != NULL && s->store != NULL && !c->oq->fake) {
+		state_write(c->oq);
+		cache_quota_add(s->store, c->oq->q->source->name,
+		    (int64_t)time(NULL), 1, NULL);
+	}
+}
+
+static void
+quota_release(struct online_call *c, struct online_state *s)
+{
+	struct bucket *b;
+
+	if (!c->reserved || c->spent || s == NULL)
+		return;
+	c->reserved = 0;
+	b = bucket_of(c->oq, s);
+	if (b != NULL && b->used > 0)
+		b->used--;
+}
+
 static void
 call_end(struct online_call *c)
 {
@@ -437,6 +561,7 @@ call_end(struct online_call *c)
 	struct online_state *s = chousa_ctx_http(oq->q->ctx) ?
 	    http_user(chousa_ctx_http(oq->q->ctx)) : NULL;
 
+	quota_release(c, s);
 	if (s != NULL && s->n_calls > 0)
 		s->n_calls--;
 	oq->n_out--;
@@ -469,6 +594,41 @@ backoff_ms(struct online_q *oq, int tries)
 	d = base << (tries > 4 ? 4 : tries - 1);
 	/* Jitter: 50-100 % of the step, so parallel clients spread out. */
 	return d / 2 + (d > 1 ? rand() % (d / 2 + 1) : 0);
+}
+
+/* "CHOUSA_<SECTION>_<SUFFIX>", the variable the config reads too. */
+static void
+env_name(char *out, size_t size, const char *section, const char *suffix)
+{
+	size_t i;
+
+	snprintf(out, size, "CHOUSA_%s_%s", section, suffix);
+	for (i = 0; out[i] != '\0'; i++)
+		out[i] = out[i] == '-' || out[i] == '.' ? '_' :
+		    (char)toupper((unsigned char)out[i]);
+}
+
+/* What a 401 or 403 means, and where the key is set. */
+static void
+refused_msg(struct online_q *oq, long st, char *msg, size_t size)
+{
+	const struct chousa_source *src = oq->q->source;
+	const char *g = (src->flags & CHOUSA_SRC_ABUSECH_KEY) ?
+	    ONLINE_ABUSECH : NULL;
+	char env[96];
+
+	if (g != NULL) {
+		env_name(env, sizeof(env), g, "auth_key");
+		snprintf(msg, size, "%s refused (HTTP %ld): %s requires an "
+		    "Auth-Key; set [%s] auth_key in the config or %s",
+		    oq->key ? "key" : "access", st,
+		    strcmp(g, ONLINE_ABUSECH) == 0 ? "abuse.ch" : g, g, env);
+		return;
+	}
+	env_name(env, sizeof(env), src->name, "key");
+	snprintf(msg, size, "%s refused (HTTP %ld): %s [%s] api_key in the "
+	    "config or %s", oq->key ? "key" : "access", st,
+	    oq->key ? "check" : "set", src->name, env);
 }
 
 static void
@@ -518,11 +678,13 @@ on_done(void *arg, const struct chousa_http_resp *resp)
 		goto end;
 	}
 	if (st == 401 || st == 403) {
-		snprintf(msg, sizeof(msg), "%s refused (HTTP %ld)",
-		    oq->key ? "key" : "access", st);
+		set_refused(oq, state_of(oq));
+		refused_msg(oq, st, msg, sizeof(msg));
 		call_fail(c, msg);
 		goto end;
 	}
+	/* The service answered: that counts against its daily quota. */
+	quota_spend(c);
 	if ((st >= 200 && st <= 299) || st == 404) {
 		deliver(c, st, resp->body.data, resp->body.len,
 		    resp->content_type, 0, 0);
@@ -539,16 +701,10 @@ call_submit(void *arg)
 {
 	struct online_call *c = arg;
 	struct online_q *oq = c->oq;
-	struct online_state *s = state_of(oq);
 	struct chousa_http_req hr;
 	struct chousa_err err;
 
 	c->tries++;
-	if (s != NULL && s->store != NULL) {
-		state_write(oq);
-		cache_quota_add(s->store, oq->q->source->name,
-		    (int64_t)time(NULL), 1, NULL);
-	}
 	memset(&hr, 0, sizeof(hr));
 	hr.method = c->req.method ? c->req.method : "GET";
 	hr.url = c->url;
@@ -591,6 +747,7 @@ quota_take(struct online_call *c)
 	}
 	if (b->interval <= 0) {
 		b->used++;
+		c->reserved = 1;
 		return 0;
 	}
 	start = b->tat - b->tau > now ? b->tat - b->tau : now;
@@ -602,6 +759,7 @@ quota_take(struct online_call *c)
 	}
 	b->tat = (b->tat > start ? b->tat : start) + b->interval;
 	b->used++;
+	c->reserved = 1;
 	return (long)((start - now) * 1000.0);
 }
 
@@ -693,6 +851,17 @@ online_call(struct online_q *oq, const struct online_req *req,
 			call_fail(c, "offline");
 		else
 			skip(oq, "offline", 0);
+		goto end;
+	}
+	if (is_refused(oq, state_of(oq))) {
+		const char *why = strcmp(key_group(oq), ONLINE_ABUSECH) == 0 ?
+		    "abuse.ch refused the Auth-Key earlier in this run" :
+		    "key refused earlier in this run";
+
+		if (req->optional)
+			call_fail(c, why);
+		else
+			skip(oq, why, 0);
 		goto end;
 	}
 	wait = quota_take(c);
@@ -813,10 +982,37 @@ online_add_label(struct chousa_finding *f, struct chousa_arena *a,
 }
 
 void
+online_add_labels(struct chousa_finding *f, struct chousa_arena *a,
+    yajl_val arr, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < jt_len(arr) && i < max; i++)
+		if (jt_is_str(jt_at(arr, i)))
+			online_add_label(f, a, jt_at(arr, i)->u.string);
+}
+
+/*
+ * One entry per engine, repeats kept: the label normalisation counts how
+ * many engines agree on a name.
+ */
+void
 online_add_detection(struct chousa_finding *f, struct chousa_arena *a,
     const char *name)
 {
-	add_unique(&f->detections, &f->n_detections, a, name);
+	const char **l;
+
+	if (name == NULL || *name == '\0' ||
+	    f->n_detections >= ONLINE_MAX_DETECTIONS)
+		return;
+	l = grow(a, (void *)f->detections, f->n_detections, sizeof(*l));
+	if (l == NULL)
+		return;
+	l[f->n_detections] = chousa_arena_strndup(a, name, strnlen(name, 200));
+	if (l[f->n_detections] == NULL)
+		return;
+	f->detections = l;
+	f->n_detections++;
 }
 
 void
@@ -910,28 +1106,43 @@ online_ask(struct online_q *oq, const struct online_req *req, online_fn fn,
 
 int
 online_abusech(struct online_q *oq, const struct online_result *r,
-    const char *service, const char *miss_detail, const char *also_miss,
-    int need_data)
+    const char *miss_detail, const char *also_miss, int need_data)
 {
 	struct chousa_finding *f = oq->q->finding;
 	const char *qs = jt_str(r->json, "query_status");
-	int ok = qs != NULL && strcmp(qs, "ok") == 0;
+	yajl_val data = jt_get(r->json, "data");
 
-	if (ok && (!need_data || jt_len(jt_get(r->json, "data")) > 0))
-		return ONLINE_CACHE_HIT;
-	if (ok || r->status == 404 || (qs != NULL &&
-	    (strcmp(qs, "no_result") == 0 || strcmp(qs, "no_results") == 0 ||
-	    (also_miss != NULL && strcmp(qs, also_miss) == 0)))) {
-		online_miss(f);
-		f->detail = miss_detail;
-		return ONLINE_CACHE_MISS;
+	/* abuse.ch answers 200 with a query_status, found or not. */
+	if (r->status != 200)
+		return online_unexpected(oq, r, NULL);
+	if (qs == NULL)
+		return online_unexpected(oq, r, "no query_status");
+	if (strcmp(qs, "ok") == 0) {
+		if (!need_data)
+			return ONLINE_CACHE_HIT;
+		if (data == NULL || !YAJL_IS_ARRAY(data))
+			return online_unexpected(oq, r, "no data list");
+		if (jt_len(data) > 0)
+			return ONLINE_CACHE_HIT;
+	} else if (strcmp(qs, "no_result") != 0 &&
+	    strcmp(qs, "no_results") != 0 &&
+	    (also_miss == NULL || strcmp(qs, also_miss) != 0)) {
+		/* unknown_auth_key: refused as a 401 is. */
+		if (strstr(qs, "auth") != NULL) {
+			char msg[240];
+
+			set_refused(oq, state_of(oq));
+			refused_msg(oq, 401, msg, sizeof(msg));
+			online_error(oq, "%s (%.40s)", msg, qs);
+		} else
+			online_error(oq, "%s answered '%.40s'",
+			    oq->q->source != NULL ? oq->q->source->title :
+			    "abuse.ch", qs);
+		return ONLINE_NO_CACHE;
 	}
-	if (qs != NULL && strstr(qs, "auth") != NULL)
-		online_error(oq, "key refused (%.40s)", qs);
-	else
-		online_error(oq, "%s answered '%.40s'", service,
-		    qs ? qs : "no query_status");
-	return ONLINE_NO_CACHE;
+	online_miss(f);
+	f->detail = miss_detail;
+	return ONLINE_CACHE_MISS;
 }
 
 const char *
@@ -1073,9 +1284,11 @@ online_jsonstr(struct chousa_arena *a, const char *s)
 /* ---- parsing without a network (fuzzing) ---- */
 
 int
-online_parse_buffer(online_fn fn, void *arg, const char *body, size_t len,
+online_parse_buffer(online_fn fn, void *arg, const struct chousa_source *src,
+    const char *subject, const char *body, size_t len,
     struct chousa_arena *a, struct chousa_finding *f)
 {
+	struct chousa_indicator *ind = NULL;
 	struct chousa_query q;
 	struct online_q oq;
 	struct online_result r;
@@ -1085,6 +1298,17 @@ online_parse_buffer(online_fn fn, void *arg, const char *body, size_t len,
 	memset(&q, 0, sizeof(q));
 	memset(&oq, 0, sizeof(oq));
 	q.finding = f;
+	q.source = src;
+	if (f->source == NULL) {
+		f->source = src->name;
+		f->n_detect = f->n_engines = f->score = -1;
+	}
+	if (subject != NULL) {
+		ind = chousa_arena_alloc(a, sizeof(*ind));
+		if (ind != NULL && chousa_ioc_parse(a, subject, strlen(subject),
+		    CHOUSA_IOC_ALL, ind, NULL) == CHOUSA_OK)
+			q.ind = ind;
+	}
 	oq.q = &q;
 	oq.a = a;
 	oq.fake = 1;

@@ -32,6 +32,10 @@ enum online_keep {
 };
 
 #define ONLINE_MAX_HEADERS	4
+/* Bytes of an unreadable answer kept for -v. */
+#define ONLINE_HEAD_MAX		160
+/* The key group of the abuse.ch APIs: one Auth-Key, [abusech] auth_key. */
+#define ONLINE_ABUSECH		"abusech"
 
 struct online_req {
 	const char	*method;	/* "GET" (NULL) or "POST" */
@@ -102,9 +106,25 @@ void	online_hit(struct chousa_finding *f, struct chousa_arena *a);
 void	online_miss(struct chousa_finding *f);
 void	online_error(struct online_q *oq, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/*
+ * An answer without the shape the module relies on (what: the field that
+ * is missing or of another type; NULL: the HTTP status was not the one
+ * the service answers with): status error "unexpected answer from
+ * <title>: <what>", never a miss, and the first bytes of the body kept in
+ * the finding's answer_head for -v.  Returns ONLINE_NO_CACHE, so that it
+ * is never cached.
+ */
+int	online_unexpected(struct online_q *oq, const struct online_result *r,
+	    const char *what);
 void	online_add_label(struct chousa_finding *f, struct chousa_arena *a,
 	    const char *label);
-/* An AV or sandbox detection name (finding's detections), not a family. */
+/* The strings of the JSON array arr, at most max, as labels. */
+void	online_add_labels(struct chousa_finding *f, struct chousa_arena *a,
+	    yajl_val arr, size_t max);
+/*
+ * An AV or sandbox detection name (finding's detections), not a family;
+ * kept once per engine, repeats included (agreement is counted).
+ */
 void	online_add_detection(struct chousa_finding *f, struct chousa_arena *a,
 	    const char *name);
 void	online_add_related(struct chousa_finding *f, struct chousa_arena *a,
@@ -131,13 +151,14 @@ int	online_ask(struct online_q *oq, const struct online_req *req,
 /*
  * The abuse.ch envelope (URLhaus, ThreatFox, MalwareBazaar): returns
  * ONLINE_CACHE_HIT when query_status is "ok" (and, with need_data, data
- * is a non-empty array); else ends the answer as a miss (404, "no_result",
- * "no_results", also_miss, or empty data) with miss_detail, or an error
- * ("key refused" when the status names auth), and returns the keep value.
+ * is a non-empty array); else ends the answer as a miss ("no_result",
+ * "no_results", also_miss, or an empty data list) with miss_detail, as
+ * unexpected (not HTTP 200, no query_status, data not a list), or as an
+ * error (a refused key, as a 401 is; another status names bad input),
+ * and returns the keep value.
  */
 int	online_abusech(struct online_q *oq, const struct online_result *r,
-	    const char *service, const char *miss_detail,
-	    const char *also_miss, int need_data);
+	    const char *miss_detail, const char *also_miss, int need_data);
 /* An abuse.ch request: a POST with the key in the Auth-Key header. */
 void	online_abusech_req(struct online_req *req);
 
@@ -184,37 +205,44 @@ char	*online_jsonstr(struct chousa_arena *a, const char *s);
 /* ---- parsers callable on a buffer (fuzzing, tests) ---- */
 
 /*
- * Parse body as module's answer kind into f, with a fresh arena; returns
- * the keep value or -1 when the body is not JSON.  Used by the fuzz
- * targets through each module's *_parse function.
+ * Parse body as src's answer to a question about subject (an indicator
+ * as written, or NULL) into f; strings go to a.  Returns the keep value,
+ * or -1 when the body is not JSON.  No request is made: follow-up calls
+ * a callback would issue are dropped.  Used by the unit tests and the
+ * fuzz targets through each module's *_parse function.
  */
-int	online_parse_buffer(online_fn fn, void *arg, const char *body,
-	    size_t len, struct chousa_arena *a, struct chousa_finding *f);
+int	online_parse_buffer(online_fn fn, void *arg,
+	    const struct chousa_source *src, const char *subject,
+	    const char *body, size_t len, struct chousa_arena *a,
+	    struct chousa_finding *f);
 
-/* Each module's parser on a buffer (kind: which answer; see the module). */
-int	virustotal_parse(const char *body, size_t len, int kind,
-	    struct chousa_arena *a, struct chousa_finding *f);
-int	hybridanalysis_parse(const char *body, size_t len, int kind,
-	    struct chousa_arena *a, struct chousa_finding *f);
-int	triage_parse(const char *body, size_t len, int kind,
-	    struct chousa_arena *a, struct chousa_finding *f);
-int	joesandbox_parse(const char *body, size_t len, int kind,
-	    struct chousa_arena *a, struct chousa_finding *f);
-int	anyrun_parse(const char *body, size_t len, int kind,
-	    struct chousa_arena *a, struct chousa_finding *f);
-int	inquest_parse(const char *body, size_t len, int kind,
-	    struct chousa_arena *a, struct chousa_finding *f);
-int	abuseipdb_parse(const char *body, size_t len, int kind,
-	    struct chousa_arena *a, struct chousa_finding *f);
-int	otx_parse(const char *body, size_t len, int kind,
-	    struct chousa_arena *a, struct chousa_finding *f);
-int	urlhaus_parse(const char *body, size_t len, int kind,
-	    struct chousa_arena *a, struct chousa_finding *f);
-int	threatfox_parse(const char *body, size_t len, int kind,
-	    struct chousa_arena *a, struct chousa_finding *f);
-int	malwarebazaar_parse(const char *body, size_t len, int kind,
-	    struct chousa_arena *a, struct chousa_finding *f);
-int	malpedia_parse(const char *body, size_t len, int kind,
-	    struct chousa_arena *a, struct chousa_finding *f);
+/*
+ * Each module's parser on a buffer: kind says which answer (see the
+ * module's header), subject what was asked (may be NULL).
+ */
+int	virustotal_parse(const char *subject, const char *body, size_t len,
+	    int kind, struct chousa_arena *a, struct chousa_finding *f);
+int	hybridanalysis_parse(const char *subject, const char *body, size_t len,
+	    int kind, struct chousa_arena *a, struct chousa_finding *f);
+int	triage_parse(const char *subject, const char *body, size_t len,
+	    int kind, struct chousa_arena *a, struct chousa_finding *f);
+int	joesandbox_parse(const char *subject, const char *body, size_t len,
+	    int kind, struct chousa_arena *a, struct chousa_finding *f);
+int	anyrun_parse(const char *subject, const char *body, size_t len,
+	    int kind, struct chousa_arena *a, struct chousa_finding *f);
+int	inquest_parse(const char *subject, const char *body, size_t len,
+	    int kind, struct chousa_arena *a, struct chousa_finding *f);
+int	abuseipdb_parse(const char *subject, const char *body, size_t len,
+	    int kind, struct chousa_arena *a, struct chousa_finding *f);
+int	otx_parse(const char *subject, const char *body, size_t len,
+	    int kind, struct chousa_arena *a, struct chousa_finding *f);
+int	urlhaus_parse(const char *subject, const char *body, size_t len,
+	    int kind, struct chousa_arena *a, struct chousa_finding *f);
+int	threatfox_parse(const char *subject, const char *body, size_t len,
+	    int kind, struct chousa_arena *a, struct chousa_finding *f);
+int	malwarebazaar_parse(const char *subject, const char *body, size_t len,
+	    int kind, struct chousa_arena *a, struct chousa_finding *f);
+int	malpedia_parse(const char *subject, const char *body, size_t len,
+	    int kind, struct chousa_arena *a, struct chousa_finding *f);
 
 #endif /* CHOUSA_ONLINE_H */

@@ -1,15 +1,23 @@
 /*
  * otx.c: AlienVault OTX indicator API v1, header X-OTX-API-KEY.  The
- * general section gives pulse_info.count (the usual maliciousness signal)
- * and the malware families named by pulses; for hosts, the malware
- * section lists samples seen with it and passive_dns its resolutions
- * (RESOLVES relations).  For hosts and URLs, url_list gives the URLs
- * seen on them (SERVED relations).  passive_dns is real [REAL samples];
- * the general and malware shapes are [3RD]/[UNCONFIRMED], so families are
- * read both as strings and as {display_name} objects; url_list
- * ({"url_list": [{"url", "date", ...}], "has_next", ...}) is [3RD], from
- * OTX's documentation, not confirmed by a real sample.
- * The seeded rate (100 a minute) is a cautious guess [UNCONFIRMED].
+ * general section gives pulse_info.count (the usual maliciousness signal),
+ * the malware families named by pulses, and OTX's own benign evidence:
+ * validation entries ("Whitelisted IP", "Known False Positive", "Akamai
+ * Popular Domain") and accepted false_positive assessments make the
+ * finding benign.  For hosts, the malware section lists samples seen with
+ * it and passive_dns its resolutions (RESOLVES relations); for hosts and
+ * URLs, url_list gives the URLs seen on them (SERVED relations), those
+ * written without a scheme included.
+ *
+ * Relies on (a missing one is "unexpected answer", never a miss):
+ * general's pulse_info (object), pulse_info.count and pulse_info.pulses
+ * (array).  A 404 with a JSON body is a miss (OTX's answer for an
+ * indicator it cannot take); any other 404 is unexpected.  The other
+ * sections only add: one without url_list (array) and url_list[].url,
+ * passive_dns (array) or data (array, malware) adds nothing and the
+ * source's last error says why.  Families are read both as strings and as {display_name}
+ * objects (no genuine pulse-rich answer was found).  The seeded rate (100
+ * a minute) is a cautious guess [UNCONFIRMED].
  */
 #include <string.h>
 #include <strings.h>
@@ -33,28 +41,72 @@ static const struct {
 #define OTX_N_URL	2	/* general, url_list */
 #define OTX_N_NET	4	/* all */
 
-/* A URL worth keeping: http, https or ftp, bounded, no controls/spaces. */
-static int
-otx_url_ok(const char *u)
+/*
+ * A URL worth keeping, as a full URL in the arena: http, https or ftp;
+ * one written without a scheme ("host/path", as url_list has them) is
+ * read as http.  Other schemes (javascript:, mailto:), controls, spaces
+ * and overlong values give NULL.
+ */
+static const char *
+otx_url(struct chousa_arena *a, const char *u)
 {
 	static const char *const schemes[] = { "http://", "https://",
 	    "ftp://" };
 	size_t i, n;
 
-	if (u == NULL)
-		return 0;
-	for (i = 0; i < 3; i++) {
-		n = strlen(schemes[i]);
-		if (strncasecmp(u, schemes[i], n) == 0 && u[n] != '\0')
-			break;
-	}
-	if (i == 3)
-		return 0;
+	if (u == NULL || *u == '\0')
+		return NULL;
 	for (n = 0; u[n] != '\0'; n++)
 		if (n >= 2048 || (unsigned char)u[n] <= ' ' ||
 		    u[n] == 0x7f)
-			return 0;
-	return 1;
+			return NULL;
+	for (i = 0; i < 3; i++) {
+		n = strlen(schemes[i]);
+		if (strncasecmp(u, schemes[i], n) == 0)
+			return u[n] != '\0' ? u : NULL;
+	}
+	/* A scheme of another kind: "javascript:...", "data:...". */
+	n = strcspn(u, ":/?#");
+	if (u[n] == ':' && !(n > 0 && u[n + 1] >= '0' && u[n + 1] <= '9'))
+		return NULL;
+	if (strstr(u, "://") != NULL || *u == '/')
+		return NULL;
+	return chousa_arena_printf(a, "http://%s", u);
+}
+
+/* OTX's own word that the indicator is benign, as one phrase, or NULL. */
+static const char *
+validation(struct chousa_arena *a, yajl_val j)
+{
+	yajl_val v = jt_get(j, "validation"), fp = jt_get(j, "false_positive");
+	struct chousa_buf b;
+	const char *out;
+	size_t i;
+
+	chousa_buf_init(&b, 512);
+	for (i = 0; i < jt_len(v) && i < 8; i++) {
+		const char *name = jt_str(jt_at(v, i), "name");
+
+		if (name == NULL)
+			name = jt_str(jt_at(v, i), "message");
+		if (name == NULL || strstr(b.data ? b.data : "", name) != NULL)
+			continue;
+		chousa_buf_addf(&b, "%s%.80s", b.len ? ", " : "", name);
+	}
+	for (i = 0; i < jt_len(fp) && i < 8; i++) {
+		const char *as = jt_str(jt_at(fp, i), "assessment");
+
+		if (as != NULL && strcmp(as, "accepted") == 0 &&
+		    strstr(b.data ? b.data : "", "false positive") == NULL) {
+			chousa_buf_addf(&b, "%saccepted as a false positive",
+			    b.len ? ", " : "");
+			break;
+		}
+	}
+	out = b.len > 0 && !b.failed ? chousa_arena_strndup(a, b.data, b.len) :
+	    NULL;
+	chousa_buf_release(&b);
+	return out;
 }
 
 static void
@@ -80,16 +132,30 @@ on_section(struct online_q *oq, void *arg, const struct online_result *r)
 	struct chousa_arena *a = online_arena(oq);
 	int kind = (int)(intptr_t)arg, ip = online_is_ip(q);
 	yajl_val pulses, list;
+	const char *benign;
 	int64_t count;
 	size_t i, before = f->n_related;
 
 	if (kind == OTX_GENERAL) {
 		if (r->status == 404) {
+			if (r->json == NULL)
+				return online_unexpected(oq, r,
+				    "HTTP 404 without a JSON body");
 			online_miss(f);
+			f->detail = "not known to OTX";
 			return ONLINE_CACHE_MISS;
 		}
+		if (!YAJL_IS_OBJECT(jt_get(r->json, "pulse_info")))
+			return online_unexpected(oq, r, "no pulse_info");
+		if (!YAJL_IS_INTEGER(jt_get(r->json, "pulse_info", "count")))
+			return online_unexpected(oq, r,
+			    "no pulse_info.count");
+		if (!YAJL_IS_ARRAY(jt_get(r->json, "pulse_info", "pulses")))
+			return online_unexpected(oq, r,
+			    "no pulse_info.pulses list");
 		count = jt_int(r->json, 0, "pulse_info", "count");
 		pulses = jt_get(r->json, "pulse_info", "pulses");
+		benign = validation(a, r->json);
 		for (i = 0; i < jt_len(pulses) && i < 50; i++)
 			add_families(f, a, jt_get(jt_at(pulses, i),
 			    "malware_families"));
@@ -97,6 +163,15 @@ on_section(struct online_q *oq, void *arg, const struct online_result *r)
 		    "alienvault", "malware_families"));
 		add_families(f, a, jt_get(r->json, "pulse_info", "related",
 		    "other", "malware_families"));
+		if (benign != NULL) {
+			online_hit(f, a);
+			f->verdict = CHOUSA_V_BENIGN;
+			f->detail = count > 0 ? chousa_arena_printf(a, "OTX "
+			    "marks it: %s (in %lld pulse%s)", benign,
+			    (long long)count, count == 1 ? "" : "s") :
+			    chousa_arena_printf(a, "OTX marks it: %s", benign);
+			return ONLINE_CACHE_HIT;
+		}
 		if (count <= 0) {
 			online_miss(f);
 			f->detail = "in no OTX pulse";
@@ -111,8 +186,13 @@ on_section(struct online_q *oq, void *arg, const struct online_result *r)
 	}
 	if (r->failed || r->status != 200)
 		return r->status == 404 ? ONLINE_CACHE_MISS : ONLINE_NO_CACHE;
+	list = jt_get(r->json, kind == OTX_PDNS ? "passive_dns" :
+	    kind == OTX_URLS ? "url_list" : "data");
+	if (list == NULL || !YAJL_IS_ARRAY(list))
+		return online_unexpected(oq, r, kind == OTX_PDNS ?
+		    "no passive_dns list" : kind == OTX_URLS ?
+		    "no url_list list" : "no data list");
 	if (kind == OTX_PDNS) {
-		list = jt_get(r->json, "passive_dns");
 		for (i = 0; i < jt_len(list) && i < 200; i++) {
 			yajl_val it = jt_at(list, i);
 			const char *rt = jt_str(it, "record_type");
@@ -128,19 +208,21 @@ on_section(struct online_q *oq, void *arg, const struct online_result *r)
 			    online_time(jt_str(it, "last")));
 		}
 	} else if (kind == OTX_URLS) {
-		list = jt_get(r->json, "url_list");
+		for (i = 0; i < jt_len(list); i++)
+			if (jt_get(jt_at(list, i), "url") == NULL)
+				return online_unexpected(oq, r,
+				    "a url_list entry without url");
 		for (i = 0; i < jt_len(list) && i < 100; i++) {
 			yajl_val it = jt_at(list, i);
-			const char *u = jt_str(it, "url");
+			const char *u = otx_url(a, jt_str(it, "url"));
 
-			if (otx_url_ok(u) && (q->ind == NULL ||
+			if (u != NULL && (q->ind == NULL ||
 			    strcmp(u, q->ind->value) != 0))
 				online_add_related(f, a, CHOUSA_REL_SERVED,
 				    CHOUSA_IOC_URL, u, NULL,
 				    online_time(jt_str(it, "date")));
 		}
 	} else if (kind == OTX_MALWARE) {
-		list = jt_get(r->json, "data");
 		for (i = 0; i < jt_len(list) && i < 100; i++) {
 			const char *h = jt_str(jt_at(list, i), "hash");
 			int t = online_hash_type(h);
@@ -223,14 +305,6 @@ otx_check(struct chousa_query *q, struct chousa_err *err)
 	return online_check_with(q, otx_req, "/users/me", NULL);
 }
 
-int
-otx_parse(const char *body, size_t len, int kind, struct chousa_arena *a,
-    struct chousa_finding *f)
-{
-	return online_parse_buffer(on_section,
-	    (void *)(intptr_t)((unsigned)kind % OTX_NKINDS), body, len, a, f);
-}
-
 const struct chousa_source chousa_source_otx = {
 	.name = "otx",
 	.title = "AlienVault OTX",
@@ -245,3 +319,13 @@ const struct chousa_source chousa_source_otx = {
 	.start = otx_start,
 	.check = otx_check,
 };
+
+/* kind: 0 general, 1 malware, 2 passive_dns, 3 url_list. */
+int
+otx_parse(const char *subject, const char *body, size_t len, int kind,
+    struct chousa_arena *a, struct chousa_finding *f)
+{
+	return online_parse_buffer(on_section,
+	    (void *)(intptr_t)((unsigned)kind % OTX_NKINDS), &chousa_source_otx,
+	    subject, body, len, a, f);
+}

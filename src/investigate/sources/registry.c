@@ -62,6 +62,24 @@ chousa_sources(void)
 	return sources;
 }
 
+/* An empty setting counts as unset, so "api_key =" means no key. */
+static const char *
+nonempty(const char *s)
+{
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
+const char *
+chousa_source_key(const struct chousa_config *cfg,
+    const struct chousa_source *s)
+{
+	const char *k = nonempty(chousa_config_get(cfg, s->name, "api_key"));
+
+	if (k == NULL && (s->flags & CHOUSA_SRC_ABUSECH_KEY))
+		k = nonempty(chousa_config_get(cfg, "abusech", "auth_key"));
+	return k;
+}
+
 const struct chousa_source *
 chousa_source_find(const char *name)
 {

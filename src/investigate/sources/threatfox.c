@@ -3,12 +3,22 @@
  * search_ioc for hosts and URLs, search_hash for samples.  An IOC record
  * names the family (malware, a Malpedia id, and malware_printable), the
  * threat type and a confidence; search_ioc also lists the samples using
- * the IOC as C2 (malware_samples [3RD]).  A miss is query_status
- * "no_result" with data a string [3RD, UNCONFIRMED]; both "no_result" and
- * "no_results" are read as a miss.  No real response body was available.
- * abuse.ch publishes no rate; 60 a minute is a courteous default.
+ * the IOC as C2.  ThreatFox keeps IP C2s as "ip:port" IOCs, which an
+ * exact_match search for the bare IP never finds: an IP is searched
+ * without exact_match, and only records whose IOC is the IP (with or
+ * without a port) are kept, since that search also matches substrings
+ * ("1.2.3.4" finds "11.2.3.45:80").  Domains keep exact_match, and
+ * records of another value are dropped all the same.
+ *
+ * Relies on (a missing one is "unexpected answer", never a miss):
+ * query_status; with "ok", data (array) and data[].ioc and
+ * data[].ioc_type.  A miss is query_status "no_result" (data is then a
+ * string, as documented; no genuine one was found).  Genuine search_ioc
+ * answers (2021) replay in the tests.  abuse.ch publishes no rate; 60 a
+ * minute is a courteous default.  The key is the abuse.ch Auth-Key.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "base/mem.h"
 #include "investigate/sources/online.h"
@@ -53,30 +63,65 @@ add_ioc(struct chousa_finding *f, struct chousa_arena *a, yajl_val it)
 	    val, fam, online_time(jt_str(it, "first_seen")));
 }
 
+/*
+ * Whether a record's IOC is the indicator asked about: the same IP (an
+ * "ip:port" IOC's address), the same domain, or, for URLs and hashes,
+ * whatever exact_match returned.
+ */
+static int
+is_subject(const struct chousa_query *q, const char *ioc, const char *type)
+{
+	size_t n;
+
+	if (q->ind == NULL || online_is_hash(q) ||
+	    q->ind->type == CHOUSA_IOC_URL)
+		return 1;
+	n = strlen(q->ind->value);
+	if (q->ind->type == CHOUSA_IOC_DOMAIN)
+		return strcasecmp(ioc, q->ind->value) == 0;
+	if (strcmp(type, "ip:port") != 0)
+		return strcmp(ioc, q->ind->value) == 0;
+	/* "1.2.3.4:443", or "[2001:db8::1]:443" for IPv6. */
+	if (ioc[0] == '[')
+		return strncasecmp(ioc + 1, q->ind->value, n) == 0 &&
+		    ioc[n + 1] == ']';
+	return strncmp(ioc, q->ind->value, n) == 0 && ioc[n] == ':';
+}
+
 /* arg: 0 for search_ioc, 1 for search_hash. */
 static int
 on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 {
-	struct chousa_finding *f = online_query(oq)->finding;
+	struct chousa_query *q = online_query(oq);
+	struct chousa_finding *f = q->finding;
 	struct chousa_arena *a = online_arena(oq);
 	yajl_val data = jt_get(r->json, "data");
 	int by_hash = arg != NULL, keep;
-	size_t i, n = jt_len(data);
+	size_t i, n = jt_len(data), kept = 0;
 
-	keep = online_abusech(oq, r, "ThreatFox", "not listed by ThreatFox",
-	    NULL, 1);
+	keep = online_abusech(oq, r, "not listed by ThreatFox", NULL, 1);
 	if (keep != ONLINE_CACHE_HIT)
 		return keep;
-	online_hit(f, a);
-	f->verdict = CHOUSA_V_MALICIOUS;
+	for (i = 0; i < n; i++)
+		if (jt_str(jt_at(data, i), "ioc") == NULL ||
+		    jt_str(jt_at(data, i), "ioc_type") == NULL)
+			return online_unexpected(oq, r,
+			    "a record without ioc or ioc_type");
 	for (i = 0; i < n && i < 200; i++) {
 		yajl_val it = jt_at(data, i), ms;
 		int64_t conf = jt_int(it, -1, "confidence_level");
+		const char *fam = jt_str(it, "malware");
 		size_t k;
 
+		if (!by_hash && !is_subject(q, jt_str(it, "ioc"),
+		    jt_str(it, "ioc_type")))
+			continue;
+		kept++;
 		online_add_label(f, a, jt_str(it, "malware_printable"));
-		if (f->family == NULL)
-			f->family = online_strn(a, jt_str(it, "malware"), 200);
+		online_add_labels(f, a, jt_get(it, "tags"), 8);
+		if (f->family == NULL && fam != NULL &&
+		    strcmp(fam, "unknown") != 0)
+			f->family = online_strn(a, fam, 200);
 		if (f->threat == NULL)
 			f->threat = online_strn(a, jt_str(it, "threat_type"),
 			    200);
@@ -102,8 +147,16 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 			    jt_str(it, "malware"),
 			    online_time(jt_str(jt_at(ms, k), "time_stamp")));
 	}
-	f->detail = chousa_arena_printf(a, "%zu IOC record%s%s%s", n,
-	    n == 1 ? "" : "s", f->threat ? ", " : "",
+	if (kept == 0) {
+		online_miss(f);
+		f->detail = "not listed by ThreatFox (only other IOCs contain"
+		    " it)";
+		return ONLINE_CACHE_MISS;
+	}
+	online_hit(f, a);
+	f->verdict = CHOUSA_V_MALICIOUS;
+	f->detail = chousa_arena_printf(a, "%zu IOC record%s%s%s", kept,
+	    kept == 1 ? "" : "s", f->threat ? ", " : "",
 	    f->threat ? f->threat : "");
 	return ONLINE_CACHE_HIT;
 }
@@ -131,11 +184,13 @@ tf_start(struct chousa_query *q, struct chousa_err *err)
 	v = online_jsonstr(a, q->ind->value);
 	by_hash = online_is_hash(q);
 	tf_req(&req);
+	/* An IP's C2s are "ip:port" IOCs: no exact_match for it. */
 	if (v != NULL)
 		req.body = by_hash ? chousa_arena_printf(a,
 		    "{\"query\": \"search_hash\", \"hash\": %s}", v) :
 		    chousa_arena_printf(a, "{\"query\": \"search_ioc\","
-		    " \"search_term\": %s, \"exact_match\": true}", v);
+		    " \"search_term\": %s, \"exact_match\": %s}", v,
+		    online_is_ip(q) ? "false" : "true");
 	return online_ask(oq, &req, on_answer, by_hash ? (void *)1 : NULL,
 	    err);
 }
@@ -148,14 +203,6 @@ tf_check(struct chousa_query *q, struct chousa_err *err)
 	    " \"search_term\": \"example.com\"}");
 }
 
-int
-threatfox_parse(const char *body, size_t len, int kind, struct chousa_arena *a,
-    struct chousa_finding *f)
-{
-	return online_parse_buffer(on_answer, kind ? (void *)1 : NULL, body,
-	    len, a, f);
-}
-
 const struct chousa_source chousa_source_threatfox = {
 	.name = "threatfox",
 	.title = "ThreatFox API (abuse.ch)",
@@ -163,7 +210,7 @@ const struct chousa_source chousa_source_threatfox = {
 	    CHOUSA_IOC_BIT(CHOUSA_IOC_SHA256),
 	.stages = CHOUSA_STAGE_REPUTATION | CHOUSA_STAGE_IDENTIFICATION |
 	    CHOUSA_STAGE_ENRICHMENT,
-	.flags = CHOUSA_SRC_NEEDS_KEY,
+	.flags = CHOUSA_SRC_NEEDS_KEY | CHOUSA_SRC_ABUSECH_KEY,
 	.cost = 20,
 	.rate_per_min = 60,
 	.daily = 0,
@@ -172,3 +219,12 @@ const struct chousa_source chousa_source_threatfox = {
 	.start = tf_start,
 	.check = tf_check,
 };
+
+/* kind: 0 search_ioc, 1 search_hash. */
+int
+threatfox_parse(const char *subject, const char *body, size_t len, int kind,
+    struct chousa_arena *a, struct chousa_finding *f)
+{
+	return online_parse_buffer(on_answer, kind ? (void *)1 : NULL,
+	    &chousa_source_threatfox, subject, body, len, a, f);
+}

@@ -3,12 +3,20 @@
  * "Authorization: Bearer <key>".  One search (v0/search?query=domain:,
  * url:, ip: or sha256:) lists the sandbox runs; the overview of the first
  * few reported ones (v1/samples/{id}/overview.json, the path the official
- * clients use) gives the sample's sha256, analysis.score (0-10) and
- * analysis.family.  The search query prefixes are [3RD] and the overview
- * shape is from the official client's types [DOC]; no real overview body
- * was available, so every key is optional.  Base URL: the public cloud
- * https://tria.ge/api (set base_url for private or RF-branded instances).
- * The seeded rate (10 a minute) is a cautious guess [UNCONFIRMED].
+ * clients use) gives the sample's sha256, analysis.score (0-10),
+ * analysis.family and analysis.tags ("family:redline", "botnet:fuma":
+ * labels as written), and the C2s of extracted configs.  A search item's
+ * own sha256, when it has one, is kept even if its overview fails.  For a
+ * host, the runs are of samples that contacted it: their score is theirs,
+ * not the host's.
+ *
+ * Relies on (a missing one is "unexpected answer", never a miss): the
+ * search's data (array) and data[].id.  An overview that fails or lacks a
+ * field only adds less.  Genuine overviews (2021-2025, both the older
+ * tasks object and the newer list) and a genuine search replay in the
+ * tests.  Base URL: the public cloud https://tria.ge/api (set base_url
+ * for private or RF-branded instances).  The seeded rate (10 a minute) is
+ * a cautious guess [UNCONFIRMED].
  */
 #include <string.h>
 
@@ -33,44 +41,82 @@ score_verdict(int64_t score)
 	return CHOUSA_V_UNKNOWN;
 }
 
-/* One sample's overview report. */
+/* A C2 of an extracted config: "ip:port", "host:port" or a URL. */
+static void
+add_c2(struct chousa_finding *f, struct chousa_arena *a, const char *c2,
+    const char *family)
+{
+	char *v, *colon;
+	int type;
+
+	if (c2 == NULL || strlen(c2) > 2048)
+		return;
+	if (strstr(c2, "://") != NULL) {
+		online_add_related(f, a, CHOUSA_REL_C2, CHOUSA_IOC_URL, c2,
+		    family, 0);
+		return;
+	}
+	v = online_strn(a, c2, 300);
+	if (v == NULL || strchr(v, '/') != NULL)
+		return;
+	colon = strrchr(v, ':');
+	if (colon != NULL && strchr(v, ':') == colon)
+		*colon = '\0';
+	type = strspn(v, "0123456789.") == strlen(v) ? CHOUSA_IOC_IPV4 :
+	    strchr(v, ':') != NULL ? CHOUSA_IOC_IPV6 : CHOUSA_IOC_DOMAIN;
+	online_add_related(f, a, CHOUSA_REL_C2, type, v, family, 0);
+}
+
+/*
+ * One sample's overview report.  About a file asked by hash, all of it
+ * describes the subject; about a host or URL, the sample is related.
+ */
 static int
 on_overview(struct online_q *oq, void *arg, const struct online_result *r)
 {
 	struct chousa_query *q = online_query(oq);
 	struct chousa_finding *f = q->finding;
 	struct chousa_arena *a = online_arena(oq);
-	yajl_val fam, sample;
+	int own = arg != NULL || q->ind == NULL || online_is_hash(q);
+	yajl_val fam, sample, ex;
 	const char *first = NULL;
 	int64_t score;
-	size_t i;
+	size_t i, k;
 
-	(void)arg;
 	if (r->failed || r->status != 200 || !YAJL_IS_OBJECT(r->json))
 		return r->status == 404 ? ONLINE_CACHE_MISS : ONLINE_NO_CACHE;
 	sample = jt_get(r->json, "sample");
 	fam = jt_get(r->json, "analysis", "family");
-	for (i = 0; i < jt_len(fam) && i < 8; i++)
-		if (jt_is_str(jt_at(fam, i))) {
-			if (first == NULL)
-				first = jt_at(fam, i)->u.string;
-			if (online_is_hash(q) || q->ind == NULL)
-				online_add_label(f, a, jt_at(fam, i)->u.string);
-		}
+	for (i = 0; i < jt_len(fam) && i < 8 && first == NULL; i++)
+		if (jt_is_str(jt_at(fam, i)))
+			first = jt_at(fam, i)->u.string;
 	score = jt_int(r->json, -1, "analysis", "score");
 	if (score < 0)
 		score = jt_int(sample, -1, "score");
+	if (!own) {
+		online_add_sample(f, a, CHOUSA_REL_CONTACTED,
+		    jt_str(sample, "sha256"), first,
+		    online_time(jt_str(sample, "completed")));
+		return ONLINE_CACHE_HIT;
+	}
+	online_add_labels(f, a, fam, 8);
+	online_add_labels(f, a, jt_get(r->json, "analysis", "tags"), 16);
 	if (score >= 0 && score <= 10) {
 		online_raise_verdict(f, score_verdict(score));
 		if (score * 10 > f->score)
 			f->score = (int)score * 10;
 	}
-	if (!online_is_hash(q))
-		online_add_sample(f, a, CHOUSA_REL_CONTACTED,
-		    jt_str(sample, "sha256"), first,
-		    online_time(jt_str(sample, "completed")));
-	else if (f->file_type == NULL)
+	if (f->file_type == NULL)
 		f->file_type = online_strn(a, jt_str(sample, "filetype"), 200);
+	ex = jt_get(r->json, "extracted");
+	for (i = 0; i < jt_len(ex) && i < 20; i++) {
+		yajl_val cfg = jt_get(jt_at(ex, i), "config");
+		yajl_val c2 = jt_get(cfg, "c2");
+
+		for (k = 0; k < jt_len(c2) && k < 20; k++)
+			add_c2(f, a, jt_str(jt_at(c2, k), NULL),
+			    jt_str(cfg, "family"));
+	}
 	return ONLINE_CACHE_HIT;
 }
 
@@ -83,9 +129,17 @@ on_search(struct online_q *oq, void *arg, const struct online_result *r)
 	struct chousa_arena *a = online_arena(oq);
 	yajl_val data = jt_get(r->json, "data");
 	size_t i, n = jt_len(data), asked = 0;
+	int is_url = q->ind != NULL && q->ind->type == CHOUSA_IOC_URL;
 
 	(void)arg;
-	if (r->status == 404 || n == 0) {
+	if (r->status != 200)
+		return online_unexpected(oq, r, NULL);
+	if (data == NULL || !YAJL_IS_ARRAY(data))
+		return online_unexpected(oq, r, "no data list");
+	for (i = 0; i < n; i++)
+		if (jt_str(jt_at(data, i), "id") == NULL)
+			return online_unexpected(oq, r, "a run without id");
+	if (n == 0) {
 		online_miss(f);
 		f->detail = "no sandbox run found";
 		return ONLINE_CACHE_MISS;
@@ -96,10 +150,19 @@ on_search(struct online_q *oq, void *arg, const struct online_result *r)
 	for (i = 0; i < n && i < 50; i++) {
 		yajl_val it = jt_at(data, i);
 		const char *id = jt_str(it, "id"), *st = jt_str(it, "status");
+		const char *kind = jt_str(it, "kind");
+		/* A URL run of the URL asked about describes it. */
+		int own = is_url && kind != NULL && strcmp(kind, "url") == 0 &&
+		    jt_str(it, "filename") != NULL &&
+		    strcmp(jt_str(it, "filename"), q->ind->value) == 0;
 		struct online_req req;
 		char *eid;
 
-		if (id == NULL || (st != NULL && strcmp(st, "reported") != 0))
+		if (!online_is_hash(q) && q->ind != NULL && !own)
+			online_add_sample(f, a, CHOUSA_REL_CONTACTED,
+			    jt_str(it, "sha256"), NULL,
+			    online_time(jt_str(it, "completed")));
+		if (st != NULL && strcmp(st, "reported") != 0)
 			continue;
 		if (f->reference == NULL)
 			f->reference = chousa_arena_printf(a,
@@ -113,7 +176,7 @@ on_search(struct online_q *oq, void *arg, const struct online_result *r)
 		    "/v1/samples/%s/overview.json", eid) : NULL;
 		if (req.path == NULL)
 			continue;
-		online_call(oq, &req, on_overview, NULL);
+		online_call(oq, &req, on_overview, own ? (void *)1 : NULL);
 		asked++;
 	}
 	return ONLINE_CACHE_HIT;
@@ -150,14 +213,6 @@ tr_check(struct chousa_query *q, struct chousa_err *err)
 	    "&limit=1", NULL);
 }
 
-int
-triage_parse(const char *body, size_t len, int kind, struct chousa_arena *a,
-    struct chousa_finding *f)
-{
-	return online_parse_buffer(kind == 0 ? on_search : on_overview, NULL,
-	    body, len, a, f);
-}
-
 const struct chousa_source chousa_source_triage = {
 	.name = "triage",
 	.title = "Recorded Future Triage",
@@ -172,3 +227,12 @@ const struct chousa_source chousa_source_triage = {
 	.start = tr_start,
 	.check = tr_check,
 };
+
+/* kind: 0 search, 1 overview. */
+int
+triage_parse(const char *subject, const char *body, size_t len, int kind,
+    struct chousa_arena *a, struct chousa_finding *f)
+{
+	return online_parse_buffer(kind == 0 ? on_search : on_overview, NULL,
+	    &chousa_source_triage, subject, body, len, a, f);
+}

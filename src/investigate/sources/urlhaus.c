@@ -4,8 +4,17 @@
  * Answers are HTTP 200 with query_status "ok" or "no_results" (anything
  * else is an input or key error); numbers come as strings.  The content
  * type was text/html in 2019 and is not relied upon.  Payloads become
- * DELIVERED relations carrying their signature as the family.
- * abuse.ch publishes no rate; 60 a minute is a courteous default.
+ * DELIVERED relations carrying their signature as the family label; the
+ * URLs' tags ("emotet", "doc", "epoch4") are labels as written.  A host
+ * answer lists URLs on the host, not the host: the finding says so with
+ * match level url-host.
+ *
+ * Relies on (a missing one is "unexpected answer", never a miss):
+ * query_status; with "ok", url/'s url_status, host/'s urls (array) with
+ * urls[].url, payload/'s sha256_hash and urls (array).  Genuine answers
+ * from 2019 and an edited 2024 host answer replay in the tests.  abuse.ch
+ * publishes no rate; 60 a minute is a courteous default.  The key is the
+ * abuse.ch Auth-Key.
  */
 #include <string.h>
 
@@ -31,6 +40,26 @@ add_payloads(struct chousa_finding *f, struct chousa_arena *a, yajl_val p)
 	}
 }
 
+/* The field each kind of answer cannot do without, or NULL if present. */
+static const char *
+missing(int kind, yajl_val j)
+{
+	yajl_val urls = jt_get(j, "urls");
+	size_t i;
+
+	if (kind == UH_URL)
+		return jt_str(j, "url_status") == NULL ? "no url_status" :
+		    NULL;
+	if (kind == UH_PAYLOAD && jt_str(j, "sha256_hash") == NULL)
+		return "no sha256_hash";
+	if (urls == NULL || !YAJL_IS_ARRAY(urls))
+		return "no urls list";
+	for (i = 0; i < jt_len(urls); i++)
+		if (jt_str(jt_at(urls, i), "url") == NULL)
+			return "a urls entry without url";
+	return NULL;
+}
+
 static int
 on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 {
@@ -38,12 +67,15 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 	struct chousa_arena *a = online_arena(oq);
 	int kind = (int)(intptr_t)arg, keep;
 	yajl_val j = r->json;
+	const char *why;
 	size_t i;
 
-	keep = online_abusech(oq, r, "URLhaus", "not listed by URLhaus", NULL,
-	    0);
+	keep = online_abusech(oq, r, "not listed by URLhaus", NULL, 0);
 	if (keep != ONLINE_CACHE_HIT)
 		return keep;
+	why = missing(kind, j);
+	if (why != NULL)
+		return online_unexpected(oq, r, why);
 	online_hit(f, a);
 	f->verdict = CHOUSA_V_MALICIOUS;
 	f->reference = online_strn(a, jt_str(j, "urlhaus_reference"), 200);
@@ -54,6 +86,7 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 		f->threat = online_strn(a, jt_str(j, "threat"), 200);
 		f->first_seen = online_time(jt_str(j, "date_added"));
 		f->last_seen = online_time(jt_str(j, "last_online"));
+		online_add_labels(f, a, jt_get(j, "tags"), 8);
 		add_payloads(f, a, jt_get(j, "payloads"));
 		f->detail = chousa_arena_printf(a,
 		    "listed malware URL (%s, %s)",
@@ -64,10 +97,14 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 		size_t online = 0;
 
 		f->first_seen = online_time(jt_str(j, "firstseen"));
+		f->match = CHOUSA_MATCH_URL_HOST;
+		f->matched = online_strn(a, jt_str(j, "host"), 300);
 		for (i = 0; i < jt_len(urls) && i < 1000; i++) {
 			yajl_val u = jt_at(urls, i);
 			const char *us = jt_str(u, "url_status");
 
+			if (i < 20)
+				online_add_labels(f, a, jt_get(u, "tags"), 8);
 			if (us != NULL && strcmp(us, "online") == 0)
 				online++;
 			if (f->threat == NULL)
@@ -146,14 +183,6 @@ uh_check(struct chousa_query *q, struct chousa_err *err)
 	    "host=example.com");
 }
 
-int
-urlhaus_parse(const char *body, size_t len, int kind, struct chousa_arena *a,
-    struct chousa_finding *f)
-{
-	return online_parse_buffer(on_answer, (void *)(intptr_t)(kind % 3),
-	    body, len, a, f);
-}
-
 const struct chousa_source chousa_source_urlhaus = {
 	.name = "urlhaus",
 	.title = "URLhaus API (abuse.ch)",
@@ -161,7 +190,7 @@ const struct chousa_source chousa_source_urlhaus = {
 	    CHOUSA_IOC_BIT(CHOUSA_IOC_SHA256),
 	.stages = CHOUSA_STAGE_REPUTATION | CHOUSA_STAGE_IDENTIFICATION |
 	    CHOUSA_STAGE_ENRICHMENT,
-	.flags = CHOUSA_SRC_NEEDS_KEY,
+	.flags = CHOUSA_SRC_NEEDS_KEY | CHOUSA_SRC_ABUSECH_KEY,
 	.cost = 20,
 	.rate_per_min = 60,
 	.daily = 0,
@@ -170,3 +199,12 @@ const struct chousa_source chousa_source_urlhaus = {
 	.start = uh_start,
 	.check = uh_check,
 };
+
+/* kind: 0 url/, 1 host/, 2 payload/. */
+int
+urlhaus_parse(const char *subject, const char *body, size_t len, int kind,
+    struct chousa_arena *a, struct chousa_finding *f)
+{
+	return online_parse_buffer(on_answer, (void *)(intptr_t)(kind % 3),
+	    &chousa_source_urlhaus, subject, body, len, a, f);
+}

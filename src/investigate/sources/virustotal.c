@@ -3,13 +3,21 @@
  * per indicator (domains/, ip_addresses/, urls/ by the unpadded URL-safe
  * base64 id, files/), then, when the object is known, its relationships
  * as optional calls: the files that contacted, were downloaded from or
- * refer to a host or URL, and the hosts a file contacted.  Detection
- * counts come from last_analysis_stats (absent on old objects), family
- * labels from popular_threat_classification.  The public-API quota
- * (4 a minute, 500 a day) is commonly cited but [UNCONFIRMED]; so is
- * whether 429 answers carry Retry-After (the framework copes with both).
- * Relationship pages each cost a request: `relationships` in the config
- * picks them (several are premium-only [DOC; list UNCONFIRMED]).
+ * refer to a host or URL, and the hosts a file contacted.
+ *
+ * Relies on (a missing one is "unexpected answer", never a miss): the
+ * object answer's data (object), data.type, data.id and data.attributes
+ * (object); a 404's error.code NotFoundError (the only miss).  A
+ * relationship page without data (array), data[].type or data[].id adds
+ * nothing (the source's last error says why).  Read when present: last_analysis_stats (absent on objects
+ * before 2020), last_analysis_results (each engine's category and result:
+ * detection names), popular_threat_classification (suggested_threat_label
+ * and popular_threat_name values: labels as written; the investigation
+ * extracts families).  Genuine answers 2019-2023 replay in the tests
+ * (tests/data/samples/README.md).  The public-API quota (4 a minute, 500
+ * a day) is commonly cited but [UNCONFIRMED]; no genuine 429 body was
+ * found (the framework copes with and without Retry-After).  Relationship
+ * pages each cost a request: `relationships` in the config picks them.
  */
 #include <string.h>
 
@@ -59,11 +67,19 @@ file_label(yajl_val attrs)
 	return s;
 }
 
+/*
+ * Engines that must call an object malicious before the finding says so:
+ * fewer make it suspicious.  A handful of engines flag well-known
+ * resolvers and CDNs (1.1.1.1 had 4 of 94 in 2022).
+ */
+#define VT_MALICIOUS_MIN	5
+
 static void
-add_stats(struct chousa_finding *f, yajl_val attrs)
+add_stats(struct online_q *oq, struct chousa_finding *f, yajl_val attrs)
 {
 	yajl_val st = jt_get(attrs, "last_analysis_stats");
-	long total = 0;
+	long total = 0, min;
+	int susp;
 	size_t i;
 
 	if (st == NULL || !YAJL_IS_OBJECT(st))
@@ -77,36 +93,51 @@ add_stats(struct chousa_finding *f, yajl_val attrs)
 	if (f->n_detect < 0 || f->n_detect > 10000)
 		f->n_detect = 0;
 	f->n_engines = (int)total;
-	f->verdict = online_verdict_counts(f->n_detect,
-	    (int)jt_int(st, 0, "suspicious"));
+	susp = (int)jt_int(st, 0, "suspicious");
+	min = oq != NULL && online_query(oq)->ctx != NULL ?
+	    chousa_config_get_long(chousa_ctx_config(online_query(oq)->ctx),
+	    "virustotal", "malicious_min", VT_MALICIOUS_MIN) :
+	    VT_MALICIOUS_MIN;
+	if (min < 1)
+		min = 1;
+	f->verdict = f->n_detect >= min ? CHOUSA_V_MALICIOUS :
+	    online_verdict_counts(0, f->n_detect + (susp > 0 ? susp : 0));
 }
 
 /*
- * Labels: the popular threat names that carry weight (at least half the
- * votes of the first), else the family part of the suggested label
- * ("trojan.emotet/w97m" gives "emotet").
+ * Labels as VirusTotal wrote them: the suggested threat label
+ * ("trojan.emotet/w97m") and every popular threat name; the
+ * investigation takes the family part and drops generic words.
  */
 static void
 add_labels(struct chousa_finding *f, struct chousa_arena *a, yajl_val attrs)
 {
-	yajl_val names = jt_get(attrs, "popular_threat_classification",
-	    "popular_threat_name");
-	const char *sug = jt_str(attrs, "popular_threat_classification",
-	    "suggested_threat_label");
-	int64_t top = jt_int(jt_at(names, 0), 0, "count");
+	yajl_val ptc = jt_get(attrs, "popular_threat_classification");
+	yajl_val names = jt_get(ptc, "popular_threat_name");
 	size_t i;
 
-	for (i = 0; i < jt_len(names) && i < 3; i++)
-		if (jt_int(jt_at(names, i), 0, "count") * 2 >= top)
-			online_add_label(f, a, jt_str(jt_at(names, i),
-			    "value"));
-	if (f->n_labels == 0 && sug != NULL) {
-		const char *dot = strchr(sug, '.'), *end;
+	online_add_label(f, a, jt_str(ptc, "suggested_threat_label"));
+	for (i = 0; i < jt_len(names) && i < 10; i++)
+		online_add_label(f, a, jt_str(jt_at(names, i), "value"));
+}
 
-		dot = dot ? dot + 1 : sug;
-		end = strchr(dot, '/');
-		online_add_label(f, a, chousa_arena_strndup(a, dot,
-		    end ? (size_t)(end - dot) : strnlen(dot, 100)));
+/* Each engine's detection name, for the label normalisation. */
+static void
+add_detections(struct chousa_finding *f, struct chousa_arena *a,
+    yajl_val attrs)
+{
+	yajl_val res = jt_get(attrs, "last_analysis_results");
+	size_t i;
+
+	if (res == NULL || !YAJL_IS_OBJECT(res))
+		return;
+	for (i = 0; i < res->u.object.len && i < 200; i++) {
+		yajl_val e = res->u.object.values[i];
+		const char *cat = jt_str(e, "category");
+
+		if (cat != NULL && (strcmp(cat, "malicious") == 0 ||
+		    strcmp(cat, "suspicious") == 0))
+			online_add_detection(f, a, jt_str(e, "result"));
 	}
 }
 
@@ -150,25 +181,38 @@ on_object(struct online_q *oq, void *arg, const struct online_result *r)
 	const struct vt_rel *rels = NULL;
 	const char *path = arg;
 	yajl_val data = jt_get(r->json, "data"), attrs;
-	const char *type, *id, *gui = NULL;
+	const char *type, *id, *gui = NULL, *code;
 	size_t i;
 
-	if (r->status == 404 || data == NULL || !YAJL_IS_OBJECT(data)) {
+	if (r->status == 404) {
+		code = jt_str(r->json, "error", "code");
+		if (code == NULL || strcmp(code, "NotFoundError") != 0)
+			return online_unexpected(oq, r,
+			    "HTTP 404 without error.code NotFoundError");
 		online_miss(f);
 		f->detail = "not known to VirusTotal";
 		return ONLINE_CACHE_MISS;
 	}
+	if (data == NULL || !YAJL_IS_OBJECT(data))
+		return online_unexpected(oq, r, "no data object");
 	attrs = jt_get(data, "attributes");
 	type = jt_str(data, "type");
 	id = jt_str(data, "id");
+	if (type == NULL)
+		return online_unexpected(oq, r, "no data.type");
+	if (id == NULL)
+		return online_unexpected(oq, r, "no data.id");
+	if (attrs == NULL || !YAJL_IS_OBJECT(attrs))
+		return online_unexpected(oq, r, "no data.attributes object");
 	online_hit(f, a);
-	add_stats(f, attrs);
+	add_stats(oq, f, attrs);
+	add_detections(f, a, attrs);
 	if (f->n_engines > 0)
 		f->detail = chousa_arena_printf(a, "%d of %d engines flag it"
 		    " as malicious", f->n_detect, f->n_engines);
 	else
 		f->detail = "known to VirusTotal, no detection counts";
-	if (type != NULL && strcmp(type, "file") == 0) {
+	if (strcmp(type, "file") == 0) {
 		add_labels(f, a, attrs);
 		f->file_type = online_strn(a, jt_str(attrs,
 		    "type_description"), 200);
@@ -181,20 +225,20 @@ on_object(struct online_q *oq, void *arg, const struct online_result *r)
 		if (f->stage & (CHOUSA_STAGE_REPUTATION |
 		    CHOUSA_STAGE_IDENTIFICATION))
 			rels = rel_file;
-	} else if (type != NULL && strcmp(type, "url") == 0) {
+	} else if (strcmp(type, "url") == 0) {
 		f->first_seen = jt_int(attrs, 0, "first_submission_date");
 		f->last_seen = jt_int(attrs, 0, "last_analysis_date");
 		gui = "url/";
 		rels = rel_url;
-	} else if (type != NULL && strcmp(type, "domain") == 0) {
+	} else if (strcmp(type, "domain") == 0) {
 		f->first_seen = jt_int(attrs, 0, "creation_date");
 		gui = "domain/";
 		rels = rel_host;
-	} else if (type != NULL && strcmp(type, "ip_address") == 0) {
+	} else if (strcmp(type, "ip_address") == 0) {
 		gui = "ip-address/";
 		rels = rel_host;
 	}
-	if (gui != NULL && id != NULL && strlen(id) < 300)
+	if (gui != NULL && strlen(id) < 300)
 		f->reference = chousa_arena_printf(a, VT_GUI "%s%s", gui, id);
 	for (i = 0; rels != NULL && path != NULL && rels[i].name != NULL;
 	    i++) {
@@ -226,13 +270,19 @@ on_rel(struct online_q *oq, void *arg, const struct online_result *r)
 	if (r->failed || r->status != 200)
 		return r->status == 404 ? ONLINE_CACHE_MISS : ONLINE_NO_CACHE;
 	data = jt_get(r->json, "data");
+	if (data == NULL || !YAJL_IS_ARRAY(data))
+		return online_unexpected(oq, r, "relationship page without a "
+		    "data list");
+	for (i = 0; i < jt_len(data); i++)
+		if (jt_str(jt_at(data, i), "type") == NULL ||
+		    jt_str(jt_at(data, i), "id") == NULL)
+			return online_unexpected(oq, r,
+			    "relationship item without type or id");
 	for (i = 0; i < jt_len(data) && i < 100; i++) {
 		yajl_val o = jt_at(data, i), attrs = jt_get(o, "attributes");
 		const char *type = jt_str(o, "type"), *id = jt_str(o, "id");
 		int64_t seen = jt_int(attrs, 0, "last_analysis_date");
 
-		if (type == NULL || id == NULL)
-			continue;
 		if (strcmp(type, "file") == 0) {
 			const char *sha = jt_str(attrs, "sha256");
 
@@ -357,16 +407,6 @@ vt_check(struct chousa_query *q, struct chousa_err *err)
 	return online_check_with(q, vt_req, "/ip_addresses/8.8.8.8", NULL);
 }
 
-int
-virustotal_parse(const char *body, size_t len, int rel,
-    struct chousa_arena *a, struct chousa_finding *f)
-{
-	if (rel >= 0 && rel < 4)
-		return online_parse_buffer(on_rel, (void *)&rel_host[rel], body,
-		    len, a, f);
-	return online_parse_buffer(on_object, NULL, body, len, a, f);
-}
-
 const struct chousa_source chousa_source_virustotal = {
 	.name = "virustotal",
 	.title = "VirusTotal",
@@ -382,3 +422,15 @@ const struct chousa_source chousa_source_virustotal = {
 	.start = vt_start,
 	.check = vt_check,
 };
+
+/* kind 0-3: a relationship page (rel_host order); else an object. */
+int
+virustotal_parse(const char *subject, const char *body, size_t len, int kind,
+    struct chousa_arena *a, struct chousa_finding *f)
+{
+	if (kind >= 0 && kind < 4)
+		return online_parse_buffer(on_rel, (void *)&rel_host[kind],
+		    &chousa_source_virustotal, subject, body, len, a, f);
+	return online_parse_buffer(on_object, NULL, &chousa_source_virustotal,
+	    subject, body, len, a, f);
+}

@@ -1,0 +1,175 @@
+/*
+ * freshness.c: how old the data behind each local source is.  A feed's
+ * age is the time since its last import (or since a download that found
+ * it unchanged); past [freshness] max_age_days it is stale, and its "not
+ * listed" is no evidence.  A feed whose last import read almost nothing
+ * when `chousa update` downloaded it was emptied or retired upstream
+ * (Feodo Tracker): it is historical, and
+ * the report gives the date its data ends.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "investigate/investigate.h"
+
+/* The feeds (import names) behind each local source. */
+static const struct {
+	const char	*source;
+	const char	*feeds[3];
+} feed_map[] = {
+	{ "local-urlhaus", { "urlhaus", NULL, NULL } },
+	{ "local-threatfox", { "threatfox", NULL, NULL } },
+	{ "local-feodo", { "feodo", "feodotracker", NULL } },
+	{ "local-malwarebazaar", { "malwarebazaar", "bazaar", NULL } },
+	{ "local-malpedia", { "malpedia", NULL, NULL } },
+	{ "benign", { "warninglist", NULL, NULL } },
+};
+
+/* Imports that are no feed of local-lists: the named ones and reports. */
+static int
+named_feed(const char *feed)
+{
+	static const char *const others[] = { "misp", "stix", NULL };
+	size_t i, k;
+
+	for (i = 0; i < sizeof(feed_map) / sizeof(feed_map[0]); i++)
+		for (k = 0; k < 3 && feed_map[i].feeds[k] != NULL; k++)
+			if (strcasecmp(feed_map[i].feeds[k], feed) == 0)
+				return 1;
+	for (k = 0; others[k] != NULL; k++)
+		if (strcasecmp(others[k], feed) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+feed_of(const char *source, const char *feed)
+{
+	size_t i, k;
+
+	if (strcmp(source, "local-lists") == 0)
+		return !named_feed(feed);
+	for (i = 0; i < sizeof(feed_map) / sizeof(feed_map[0]); i++) {
+		if (strcmp(feed_map[i].source, source) != 0)
+			continue;
+		for (k = 0; k < 3 && feed_map[i].feeds[k] != NULL; k++)
+			if (strcasecmp(feed_map[i].feeds[k], feed) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+static int
+has_feed(const char *source)
+{
+	size_t i;
+
+	if (strcmp(source, "local-lists") == 0)
+		return 1;
+	for (i = 0; i < sizeof(feed_map) / sizeof(feed_map[0]); i++)
+		if (strcmp(feed_map[i].source, source) == 0)
+			return 1;
+	return 0;
+}
+
+int
+fresh_limits(const struct chousa_config *cfg, long *max_age,
+    uint64_t *historical_rows)
+{
+	long days = chousa_config_get_long(cfg, "freshness", "max_age_days",
+	    CHOUSA_FRESH_MAX_AGE_DAYS);
+	long rows = chousa_config_get_long(cfg, "freshness",
+	    "historical_rows", CHOUSA_FRESH_HISTORICAL_ROWS);
+
+	*max_age = (days > 0 ? days : CHOUSA_FRESH_MAX_AGE_DAYS) * 86400L;
+	*historical_rows = rows >= 0 ? (uint64_t)rows :
+	    CHOUSA_FRESH_HISTORICAL_ROWS;
+	return CHOUSA_OK;
+}
+
+int
+fresh_of(struct chousa_store *st, const struct chousa_feed_age *ages,
+    size_t n_ages, const char *source, long max_age,
+    uint64_t historical_rows, int64_t now, struct chousa_freshness *out,
+    struct chousa_err *err)
+{
+	const struct chousa_feed_age *best = NULL;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->max_age = max_age;
+	if (!has_feed(source))
+		return CHOUSA_OK;
+	out->known = 1;
+	for (i = 0; i < n_ages; i++)
+		if (feed_of(source, ages[i].source) && (best == NULL ||
+		    ages[i].updated_at > best->updated_at))
+			best = &ages[i];
+	if (best == NULL) {
+		out->stale = 1;
+		return CHOUSA_OK;
+	}
+	out->feed = best->source;
+	out->updated_at = best->updated_at;
+	out->rows = best->rows;
+	out->stale = now - best->updated_at > max_age;
+	/*
+	 * Only a download says what upstream publishes now: a file the user
+	 * imported may be any excerpt.  A catalogue or a benign list is
+	 * reference data, not a feed.
+	 */
+	if (best->downloaded && historical_rows > 0 &&
+	    best->rows < historical_rows &&
+	    strcmp(source, "local-malpedia") != 0 &&
+	    strcmp(source, "benign") != 0 &&
+	    strcmp(source, "local-lists") != 0) {
+		out->historical = 1;
+		out->stale = 1;
+		if (st != NULL)
+			return chousa_store_source_newest(st, best->source,
+			    &out->data_until, err);
+	}
+	return CHOUSA_OK;
+}
+
+int
+chousa_source_freshness(struct chousa_store *st, struct chousa_arena *a,
+    const struct chousa_config *cfg, const struct chousa_source *src,
+    int64_t now, struct chousa_freshness *out, struct chousa_err *err)
+{
+	struct chousa_feed_age *ages = NULL;
+	size_t n = 0;
+	uint64_t rows;
+	long max_age;
+	int rc;
+
+	fresh_limits(cfg, &max_age, &rows);
+	if (st != NULL && has_feed(src->name)) {
+		rc = chousa_store_feed_ages(st, a, &ages, &n, err);
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
+	return fresh_of(st, ages, n, src->name, max_age, rows, now, out, err);
+}
+
+int
+ctx_freshness(struct chousa_ctx *ctx, const char *source, int64_t now,
+    struct chousa_freshness *out)
+{
+	struct chousa_err err = { 0 };
+	uint64_t rows;
+	long max_age;
+	int rc;
+
+	fresh_limits(ctx->cfg, &max_age, &rows);
+	if (!ctx->ages_read && ctx->store != NULL) {
+		rc = chousa_store_feed_ages(ctx->store, ctx->arena, &ctx->ages,
+		    &ctx->n_ages, &err);
+		if (rc == CHOUSA_ENOMEM)
+			return rc;
+		ctx->ages_read = 1;
+	}
+	rc = fresh_of(ctx->store, ctx->ages, ctx->n_ages, source, max_age,
+	    rows, now, out, &err);
+	return rc == CHOUSA_ENOMEM ? rc : CHOUSA_OK;
+}

@@ -1,0 +1,323 @@
+/*
+ * labels.c: family names from labels, tags and detection names.  A label
+ * is cut into words at every character that is not a letter or a digit;
+ * a word names a family unless data/labels/generic.txt lists it (or it
+ * with digits after it), it is too short or too long, or it looks like a
+ * number, a hash or a variant id.  Over many engines' detection names a
+ * word must be given by two engines at least, and by more engines than
+ * any other, after aliases are merged: AVClass's published method, in
+ * our own code and with our own word lists.
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "investigate/labels.h"
+
+#define WORDS_PER_LABEL	16
+#define VOTE_WORDS	128
+
+/* ---- words ---- */
+
+static int
+in_list(const char *const *list, const char *w, size_t len)
+{
+	size_t i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if (strlen(list[i]) == len && strncasecmp(list[i], w, len) == 0)
+			return 1;
+	return 0;
+}
+
+int
+labels_is_generic(const char *w, size_t len)
+{
+	const char *const *words = data_generic_words();
+	size_t i, digits = 0, hex = 0, base = len;
+
+	if (len < LABELS_WORD_MIN || len > LABELS_WORD_MAX)
+		return 1;
+	for (i = 0; i < len; i++) {
+		if (isdigit((unsigned char)w[i]))
+			digits++;
+		else if (strchr("abcdefABCDEF", w[i]) != NULL)
+			hex++;
+	}
+	if (digits == len)
+		return 1;
+	/* "b61a4b8883ba", "6a7c1cce": a hash or an engine's record id. */
+	if (digits > 0 && digits + hex == len && len >= 6)
+		return 1;
+	/* "2975xfk8s2pq1", "10sjj37": an engine's variant id. */
+	if (digits >= 3 && digits * 3 >= len)
+		return 1;
+	if (in_list(words, w, len))
+		return 1;
+	/* "downloader11", "siggen15", "epoch4" */
+	while (base > 0 && isdigit((unsigned char)w[base - 1]))
+		base--;
+	return base < len && base > 0 && in_list(words, w, base);
+}
+
+/* The words of s: [start, end) pairs into w, at most max. */
+static size_t
+split(const char *s, size_t w[][2], size_t max)
+{
+	size_t n = 0, i = 0, len = strlen(s);
+
+	while (i < len && n < max) {
+		size_t start;
+
+		while (i < len && !isalnum((unsigned char)s[i]))
+			i++;
+		start = i;
+		while (i < len && isalnum((unsigned char)s[i]))
+			i++;
+		if (i > start) {
+			w[n][0] = start;
+			w[n][1] = i;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* A lower-case copy of a word, NUL-terminated, in buf (LABELS_WORD_MAX). */
+static const char *
+lower_word(const char *s, size_t len, char *buf)
+{
+	size_t i;
+
+	for (i = 0; i < len && i < LABELS_WORD_MAX; i++)
+		buf[i] = (char)tolower((unsigned char)s[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
+static const char *
+resolve_word(labels_resolve_fn resolve, void *arg, const char *word)
+{
+	return resolve != NULL ? resolve(arg, word) : NULL;
+}
+
+const char *
+labels_family(struct chousa_arena *a, const char *label,
+    labels_resolve_fn resolve, void *arg, int *known)
+{
+	size_t w[WORDS_PER_LABEL][2], n, i;
+	char buf[LABELS_WORD_MAX + 1];
+	const char *first = NULL, *id;
+
+	if (known != NULL)
+		*known = 0;
+	if (label == NULL || *label == '\0')
+		return NULL;
+	n = split(label, w, WORDS_PER_LABEL);
+	/* One word that is generic names nothing, whatever a catalogue says. */
+	if (n == 1 && labels_is_generic(label + w[0][0], w[0][1] - w[0][0]))
+		return NULL;
+	id = resolve_word(resolve, arg, label);
+	if (id != NULL) {
+		if (known != NULL)
+			*known = 1;
+		return id;
+	}
+	for (i = 0; i < n; i++) {
+		const char *p = label + w[i][0];
+		size_t len = w[i][1] - w[i][0];
+
+		if (labels_is_generic(p, len))
+			continue;
+		lower_word(p, len, buf);
+		id = resolve_word(resolve, arg, buf);
+		if (id != NULL) {
+			if (known != NULL)
+				*known = 1;
+			return id;
+		}
+		/* As the source wrote it: "RustyStealer". */
+		if (first == NULL)
+			first = chousa_arena_strndup(a, p, len);
+	}
+	return first;
+}
+
+/* ---- agreement between engines ---- */
+
+struct tally {
+	const char	*id;		/* resolve's id or the word (arena) */
+	int		 engines;
+	int		 known;
+	size_t		 last;		/* the name that counted it last */
+};
+
+const char *
+labels_from_detections(struct chousa_arena *a, const char *const *names,
+    size_t n, labels_resolve_fn resolve, void *arg, int *engines,
+    int *known)
+{
+	struct tally t[VOTE_WORDS];
+	size_t n_t = 0, k, i, j, best = 0;
+	int second = 0;
+
+	if (engines != NULL)
+		*engines = 0;
+	if (known != NULL)
+		*known = 0;
+	for (k = 0; k < n; k++) {
+		size_t w[WORDS_PER_LABEL][2], nw;
+		char buf[LABELS_WORD_MAX + 1];
+
+		if (names[k] == NULL)
+			continue;
+		nw = split(names[k], w, WORDS_PER_LABEL);
+		for (i = 0; i < nw; i++) {
+			const char *p = names[k] + w[i][0];
+			size_t len = w[i][1] - w[i][0];
+			const char *id;
+			int is_known;
+
+			if (labels_is_generic(p, len))
+				continue;
+			lower_word(p, len, buf);
+			id = resolve_word(resolve, arg, buf);
+			is_known = id != NULL;
+			for (j = 0; j < n_t; j++)
+				if (strcmp(t[j].id, is_known ? id : buf) == 0)
+					break;
+			if (j == n_t) {
+				if (n_t == VOTE_WORDS)
+					continue;
+				t[j].id = is_known ? id :
+				    chousa_arena_strdup(a, buf);
+				if (t[j].id == NULL)
+					return NULL;
+				t[j].engines = 0;
+				t[j].known = is_known;
+				t[j].last = (size_t)-1;
+				n_t++;
+			}
+			/* One engine, one vote, however often it says it. */
+			if (t[j].last != k) {
+				t[j].engines++;
+				t[j].last = k;
+			}
+		}
+	}
+	if (n_t == 0)
+		return NULL;
+	for (j = 1; j < n_t; j++)
+		if (t[j].engines > t[best].engines)
+			best = j;
+	for (j = 0; j < n_t; j++)
+		if (j != best && t[j].engines > second)
+			second = t[j].engines;
+	if (t[best].engines == second)
+		return NULL;
+	/* Few names: only a family a catalogue knows. */
+	if (t[best].engines < 2 && !(n <= 2 && t[best].known))
+		return NULL;
+	if (engines != NULL)
+		*engines = t[best].engines;
+	if (known != NULL)
+		*known = t[best].known;
+	return t[best].id;
+}
+
+/* ---- compiled-in aliases and platforms ---- */
+
+/* s reduced to lower-case letters and digits, as the store's keys. */
+static void
+key_of(const char *s, size_t len, char *out, size_t cap)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len && n + 1 < cap; i++)
+		if (isalnum((unsigned char)s[i]))
+			out[n++] = (char)tolower((unsigned char)s[i]);
+	out[n] = '\0';
+}
+
+const char *
+labels_builtin_family(struct chousa_arena *a, const char *label,
+    const char **name)
+{
+	const char *const *lines = data_family_aliases();
+	char want[96], k[96];
+	size_t i;
+
+	if (label == NULL)
+		return NULL;
+	key_of(label, strlen(label), want, sizeof(want));
+	if (want[0] == '\0')
+		return NULL;
+	for (i = 0; lines[i] != NULL; i++) {
+		const char *l = lines[i], *colon = strchr(l, ':');
+		const char *dot, *p, *first = NULL;
+		size_t first_len = 0;
+		int hit;
+
+		if (colon == NULL)
+			continue;
+		key_of(l, (size_t)(colon - l), k, sizeof(k));
+		hit = strcmp(k, want) == 0;
+		dot = memchr(l, '.', (size_t)(colon - l));
+		if (!hit && dot != NULL) {
+			key_of(dot + 1, (size_t)(colon - dot - 1), k,
+			    sizeof(k));
+			hit = strcmp(k, want) == 0;
+		}
+		for (p = colon + 1; *p != '\0';) {
+			size_t len = strcspn(p, ",");
+
+			if (first == NULL) {
+				first = p;
+				first_len = len;
+			}
+			key_of(p, len, k, sizeof(k));
+			hit = hit || strcmp(k, want) == 0;
+			p += len;
+			if (*p == ',')
+				p++;
+		}
+		if (!hit)
+			continue;
+		while (first != NULL && first_len > 0 && *first == ' ') {
+			first++;
+			first_len--;
+		}
+		if (name != NULL)
+			*name = first_len > 0 ? chousa_arena_strndup(a, first,
+			    first_len) : NULL;
+		return chousa_arena_strndup(a, l, (size_t)(colon - l));
+	}
+	return NULL;
+}
+
+int
+labels_shared_platform(const char *host)
+{
+	const char *const *list = data_shared_platforms();
+	size_t i, hl;
+
+	if (host == NULL)
+		return 0;
+	hl = strlen(host);
+	for (i = 0; list[i] != NULL; i++) {
+		size_t ll = strlen(list[i]);
+
+		if (hl == ll && strcasecmp(host, list[i]) == 0)
+			return 1;
+		if (hl > ll && host[hl - ll - 1] == '.' &&
+		    strcasecmp(host + hl - ll, list[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+labels_public_resolver(const char *ip)
+{
+	return ip != NULL && in_list(data_public_resolvers(), ip, strlen(ip));
+}

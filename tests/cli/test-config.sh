@@ -1,0 +1,175 @@
+# test-config.sh: a config that cannot silently break (issue 16, item 3).
+#  - The README's own style (inline "# comments", quoted values) gives the
+#    key itself: the header a service receives is checked on a loopback
+#    server that records it.
+#  - Unknown sections, keys and variables, and values chousa does not take,
+#    are warned about with the name meant; `config check` exits 3.
+#  - `chousa config` masks keys and says where each value came from.
+#  - `config init` writes a private template that checks clean.
+#  - `sources --check` names the likely cause of a refused key.
+#  - The man page's reference holds every setting of the same table.
+. "$TESTS/cli/lib.sh"
+
+export CHOUSA_DB="$T/db" CHOUSA_CONFIG="$T/config"
+CFG="$T/config"
+
+# A server that answers every request with STATUS and writes the x-apikey
+# header it got to $T/got-key (the keys here are made up for the test).
+serve() {
+	rm -f "$T/port" "$T/got-key"
+	python3 - "$T/port" "$T/got-key" "$1" <<'PY' > /dev/null 2>&1 &
+import sys, threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+port_file, key_file, status = sys.argv[1], sys.argv[2], int(sys.argv[3])
+class H(BaseHTTPRequestHandler):
+    def do_GET(self):
+        with open(key_file, "w") as f:
+            f.write(self.headers.get("x-apikey", "(none)"))
+        body = b'{"data": {"id": "x", "type": "user", "attributes": {}}}'
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+s = HTTPServer(("127.0.0.1", 0), H)
+open(port_file, "w").write(str(s.server_address[1]))
+threading.Timer(60, s.shutdown).start()
+s.serve_forever()
+PY
+	SERVER=$!
+	n=0
+	while [ ! -s "$T/port" ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+	export CHOUSA_VIRUSTOTAL_URL="http://127.0.0.1:$(cat "$T/port")"
+}
+trap 'kill $SERVER 2> /dev/null' EXIT
+
+# ---- inline comments and quotes ----
+cat > "$CFG" <<'EOF'
+# as the README writes it
+[virustotal]
+api_key = "abc123"   # my VT key
+rate = 4          # requests a minute
+relationships = "contacted_urls#x"   ; the quotes keep the '#'
+EOF
+chmod 600 "$CFG"
+serve 200
+"$CHOUSA" sources --check > /dev/null 2>&1
+if [ "$(cat "$T/got-key" 2> /dev/null)" = abc123 ]; then
+	ok inline_comment_and_quotes_left_out_of_the_key
+else
+	not_ok inline_comment_and_quotes_left_out_of_the_key \
+	    "the service got '$(cat "$T/got-key" 2> /dev/null)'"
+fi
+kill $SERVER 2> /dev/null
+check config_json_reads 0 "$CHOUSA" config --json
+python3 - "$T/out" > "$T/values" <<'PY'
+import json, sys
+for s in json.load(open(sys.argv[1]))["settings"]:
+    if s["section"] == "virustotal":
+        print("%s=%s" % (s["key"], s["value"]))
+PY
+expect hash_inside_quotes_kept "^relationships=contacted_urls#x$" "$T/values"
+expect inline_comment_after_number_left_out "^rate=4$" "$T/values"
+
+# ---- unknown names and bad values ----
+cat > "$CFG" <<'EOF'
+[virustotl]
+api_key = 0123
+[virustotal]
+apikey = 0123
+enabled = No
+rate = fast
+[http]
+timeout = -5
+EOF
+check config_check_bad_is_3 3 "$CHOUSA" config check
+expect unknown_section_did_you_mean "config:1: unknown section \[virustotl\]; did you mean \[virustotal\]\?" "$T/out"
+expect unknown_key_did_you_mean "config:4: unknown key 'apikey' in \[virustotal\]; did you mean 'api_key'\?" "$T/out"
+expect bad_number_warned "config:6: \[virustotal\] rate = 'fast' is not a whole number" "$T/out"
+expect negative_timeout_warned "config:8: \[http\] timeout = '-5' is out of range.*30 is used instead" "$T/out"
+refute enabled_No_is_a_boolean "enabled" "$T/out"
+# Every command warns the same way, and still runs.
+check sources_warns_and_runs 0 "$CHOUSA" sources
+expect sources_warns_unknown_section "^chousa: .*config:1: unknown section \[virustotl\]; did you mean \[virustotal\]" "$T/err"
+expect enabled_No_means_disabled "^virustotal .* disabled " "$T/out"
+CHOUSA_VIRUSTOTL_KEY=x check config_check_env_names 3 "$CHOUSA" config check
+expect unknown_variable_did_you_mean "CHOUSA_VIRUSTOTL_KEY is not a setting chousa reads; did you mean CHOUSA_VIRUSTOTAL_KEY\?" "$T/out"
+CHOUSA_HTTP_RETRIES=lots check config_check_env_values 3 "$CHOUSA" config check
+expect env_value_warned "CHOUSA_HTTP_RETRIES in the environment: \[http\] retries = 'lots'" "$T/out"
+
+# ---- chousa config: masked, with origins ----
+KEY=$(printf 'k%.0s' $(seq 1 60))abcd
+printf '[virustotal]\napi_key = %s\nrate = 3\n' "$KEY" > "$CFG"
+CHOUSA_HTTP_TIMEOUT=9 check config_shows 0 "$CHOUSA" config
+refute config_masks_the_key "$KEY" "$T/out"
+expect config_key_masked_with_length "^virustotal.api_key +\*\*\*\*abcd \(64 characters\) +.*config:2$" "$T/out"
+expect config_file_origin "^virustotal.rate +3 +.*config:3$" "$T/out"
+expect config_env_origin "^http.timeout +9 +environment CHOUSA_HTTP_TIMEOUT$" "$T/out"
+expect config_default_origin "^virustotal.daily +500 +default$" "$T/out"
+check config_all 0 "$CHOUSA" config --all
+expect config_all_lists_feeds "^feeds.urlhaus_url " "$T/out"
+expect config_all_lists_every_source "^otx.api_key " "$T/out"
+
+# ---- config init ----
+rm -f "$CFG"
+check config_init 0 "$CHOUSA" config init
+if [ "$(stat -c %a "$CFG")" = 600 ]; then ok config_init_mode_0600; else
+	not_ok config_init_mode_0600 "mode $(stat -c %a "$CFG")"; fi
+check config_init_template_checks_clean 0 "$CHOUSA" config check
+check config_init_refuses_to_overwrite 3 "$CHOUSA" config init
+expect config_init_names_force "--force" "$T/err"
+chmod 644 "$CFG"
+check config_init_force 0 "$CHOUSA" config init --force
+if [ "$(stat -c %a "$CFG")" = 600 ]; then ok config_init_force_makes_private
+else not_ok config_init_force_makes_private "mode $(stat -c %a "$CFG")"; fi
+expect config_template_lists_http "^#max_wait = 20$" "$CFG"
+expect config_template_lists_sources "^\[virustotal\]" "$CFG"
+# A template in a directory that is not there yet.
+CHOUSA_CONFIG="$T/new/dir/config" check config_init_makes_dir 0 \
+    "$CHOUSA" config init
+
+# ---- sources --check: why a key is refused ----
+serve 401
+printf '[virustotal]\napi_key = %sxy\n' "$KEY" > "$CFG"
+check refused_key_long 4 "$CHOUSA" sources --check
+expect refused_key_names_length "^virustotal .*key refused.*likely cause: the key has 66 characters, and virustotal issues keys of 64" "$T/out"
+printf '[virustotal]\napi_key = %s\n' "$KEY" > "$CFG"
+CHOUSA_VIRUSTOTAL_KEY="$(echo "$KEY" | tr k j)" check refused_key_env 4 \
+    "$CHOUSA" sources --check
+expect refused_key_names_env_override "likely cause: CHOUSA_VIRUSTOTAL_KEY in the environment overrides the key on line 2" "$T/out"
+CHOUSA_VIRUSTOTAL_KEY="\"$KEY\"" check refused_key_quotes 4 "$CHOUSA" \
+    sources --check
+expect refused_key_names_quotes "likely cause: the key looks wrong: it has quotes in it" "$T/out"
+printf '[virustotal]\napi_key = %s\n' "$KEY" > "$CFG"
+check refused_key_fine 4 "$CHOUSA" sources --check
+expect refused_key_well_formed "the key looks well formed" "$T/out"
+kill $SERVER 2> /dev/null
+
+# ---- the man page's reference: every setting of the one table ----
+"$CHOUSA" help --man > "$T/man" 2> /dev/null
+: > "$CFG"
+"$CHOUSA" config --all --json > "$T/all.json" 2> /dev/null
+python3 - "$T/all.json" "$T/man" <<'PY' > "$T/missing"
+import json, re, sys
+man = open(sys.argv[2]).read().replace("\\-", "-").replace("\\fB", "").replace("\\fR", "").replace("\\fI", "")
+seen = set()
+for s in json.load(open(sys.argv[1]))["settings"]:
+    key = s["key"]
+    if key in seen:
+        continue
+    seen.add(key)
+    if not re.search(r"^\.TP\n%s " % re.escape(key), man, re.M):
+        print("no entry for", key)
+    if "_%s" % key.upper().replace("-", "_") not in man:
+        print("no variable for", key)
+for section in ("[http]", "[feeds]", "[abusech]", "[virustotal]"):
+    if section not in man:
+        print("no section", section)
+PY
+if [ ! -s "$T/missing" ] && grep -q '^\.SH CONFIGURATION' "$T/man"; then
+	ok man_config_reference_has_every_setting
+else
+	not_ok man_config_reference_has_every_setting "$(head -c 300 "$T/missing")"
+fi

@@ -1,0 +1,235 @@
+/*
+ * test-labels.c: family names from labels (src/investigate/labels.c), on
+ * the detection names and threat classifications of genuine VirusTotal
+ * answers (tests/data/samples/virustotal, see the README there) and on
+ * the labels that feeds and Hybrid Analysis write.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chousa.h"
+#include "base/json_tree.h"
+#include "investigate/labels.h"
+#include "t.h"
+
+#define VT "tests/data/samples/virustotal/"
+
+static struct chousa_arena *arena;
+
+/* The catalogue a store without Malpedia falls back on. */
+static const char *
+builtin(void *arg, const char *label)
+{
+	(void)arg;
+	return labels_builtin_family(arena, label, NULL);
+}
+
+static const char *
+fam(const char *label)
+{
+	return labels_family(arena, label, builtin, NULL, NULL);
+}
+
+/* A VT file object's detection names and threat names, from the file. */
+struct vt {
+	const char	*names[128];
+	size_t		 n;
+	const char	*suggested;
+	const char	*popular[8];
+	size_t		 n_popular;
+	yajl_val	 root;
+	char		*body;
+};
+
+static int
+vt_load(struct vt *v, const char *file)
+{
+	yajl_val attrs, res, ptn;
+	FILE *fp = fopen(file, "rb");
+	char why[128];
+	size_t len, i;
+
+	memset(v, 0, sizeof(*v));
+	if (fp == NULL)
+		return -1;
+	v->body = malloc(1 << 20);
+	len = fread(v->body, 1, (1 << 20) - 1, fp);
+	fclose(fp);
+	v->body[len] = '\0';
+	v->root = jt_parse(v->body, len, why, sizeof(why));
+	attrs = jt_get(v->root, "attributes");
+	if (attrs == NULL)
+		attrs = jt_get(v->root, "data", "attributes");
+	res = jt_get(attrs, "last_analysis_results");
+	for (i = 0; res != NULL && YAJL_IS_OBJECT(res) &&
+	    i < res->u.object.len && v->n < 128; i++) {
+		const char *r = jt_str(res->u.object.values[i], "result");
+
+		if (r != NULL)
+			v->names[v->n++] = r;
+	}
+	v->suggested = jt_str(attrs, "popular_threat_classification",
+	    "suggested_threat_label");
+	ptn = jt_get(attrs, "popular_threat_classification",
+	    "popular_threat_name");
+	for (i = 0; i < jt_len(ptn) && i < 8; i++)
+		v->popular[v->n_popular++] = jt_str(jt_at(ptn, i), "value");
+	return v->n > 0 ? 0 : -1;
+}
+
+static void
+vt_free(struct vt *v)
+{
+	jt_free(v->root);
+	free(v->body);
+}
+
+/* The family the threat names give, the first that names one. */
+static const char *
+popular_family(const struct vt *v)
+{
+	const char *f = fam(v->suggested);
+	size_t i;
+
+	for (i = 0; f == NULL && i < v->n_popular; i++)
+		f = fam(v->popular[i]);
+	return f;
+}
+
+int
+main(void)
+{
+	struct vt v;
+	const char *f;
+	int engines, known;
+
+	if (chousa_arena_new(&arena, 0, NULL) != CHOUSA_OK)
+		return 1;
+
+	/* Generic words, whatever their case and decoration. */
+	T_OK("generic_trojan", labels_is_generic("Trojan", 6));
+	T_OK("generic_with_digits", labels_is_generic("downloader11", 12));
+	T_OK("generic_epoch_tag", labels_is_generic("epoch4", 6));
+	T_OK("generic_hex_id", labels_is_generic("b61a4b8883ba", 12));
+	T_OK("generic_variant_id", labels_is_generic("2975xfk8s2pq1", 13));
+	T_OK("generic_short", labels_is_generic("gen", 3));
+	T_OK("family_not_generic", !labels_is_generic("emotet", 6));
+	T_OK("family_with_digits_kept", !labels_is_generic("404keylogger",
+	    12));
+
+	/* Hybrid Analysis vx_family values that name no family. */
+	T_STREQ("vx_trojan_generic", fam("Trojan.Generic"), NULL);
+	T_STREQ("vx_ml_generic", fam("ml.Generic"), NULL);
+	T_STREQ("vx_malicious_confidence",
+	    fam("Win/malicious_confidence_90%"), NULL);
+	T_STREQ("vx_malicious_site", fam("Malicious site"), NULL);
+	T_STREQ("vx_emotet_named", fam("Trojan.Emotet"), "win.emotet");
+
+	/* Feed tags: file types and campaigns are no family. */
+	T_STREQ("tag_doc", fam("doc"), NULL);
+	T_STREQ("tag_epoch", fam("epoch4"), NULL);
+	T_STREQ("tag_elf", fam("elf"), NULL);
+	T_STREQ("tag_ip", fam("176-65-139-212"), NULL);
+	T_STREQ("tag_user_agent", fam("ua-wget"), NULL);
+	T_STREQ("tag_unknown_malware", fam("Unknown malware"), NULL);
+	T_STREQ("tag_heodo_alias", fam("Heodo"), "win.emotet");
+	T_STREQ("tag_geodo_alias", fam("geodo"), "win.emotet");
+	T_STREQ("label_two_words_alias", fam("Agent Tesla"),
+	    "win.agent_tesla");
+	T_STREQ("label_malpedia_id", fam("win.qakbot"), "win.qakbot");
+	T_STREQ("label_unknown_family_kept", fam("RustyStealer"),
+	    "RustyStealer");
+
+	/* VirusTotal's suggested label: the family part, generic dropped. */
+	T_STREQ("suggested_emotet_heodo", fam("trojan.emotet/heodo"),
+	    "win.emotet");
+	T_STREQ("suggested_eicar_test", fam("virus.eicar/test"), NULL);
+	T_STREQ("suggested_msil_tasker", fam("trojan.msil/tasker"), NULL);
+	T_STREQ("suggested_softpulse", fam("adware.softpulse/buzus"),
+	    "softpulse");
+
+	/* Detection names: agreement between engines. */
+	{
+		const char *one[] = { "Trojan.Generic" };
+		const char *emotet[] = { "Trojan.Emotet.A",
+		    "Win32/Emotet.AB", "Trojan:Win32/Emotet!rfn",
+		    "Trojan.Heodo", "Trojan.Generic.D23F5A74",
+		    "Generic.mg.b61a4b8883ba9b9d" };
+		const char *split2[] = { "Trojan.Foo.A", "Trojan.Bar.B",
+		    "Trojan.Foo.C", "Trojan.Bar.D" };
+		const char *single[] = { "Emotet" };
+		const char *single_unknown[] = { "Trojan.Whatever" };
+
+		T_STREQ("detections_generic_only", labels_from_detections(
+		    arena, one, 1, builtin, NULL, NULL, NULL), NULL);
+		T_STREQ("detections_aliases_agree", labels_from_detections(
+		    arena, emotet, 6, builtin, NULL, &engines, &known),
+		    "win.emotet");
+		T_INTEQ("detections_engines_counted", engines, 4);
+		T_STREQ("detections_tie_names_none", labels_from_detections(
+		    arena, split2, 4, builtin, NULL, NULL, NULL), NULL);
+		T_STREQ("detection_single_known", labels_from_detections(
+		    arena, single, 1, builtin, NULL, NULL, NULL),
+		    "win.emotet");
+		T_STREQ("detection_single_unknown_none",
+		    labels_from_detections(arena, single_unknown, 1, builtin,
+		    NULL, NULL, NULL), NULL);
+	}
+
+	/* Genuine answers. */
+	if (vt_load(&v, VT "file_object_eicar_2021-09-18_excerpt.json") == 0) {
+		T_STREQ("vt_eicar_threat_names_no_family", popular_family(&v),
+		    NULL);
+		T_STREQ("vt_eicar_detections_no_family",
+		    labels_from_detections(arena, v.names, v.n, builtin, NULL,
+		    NULL, NULL), NULL);
+	} else
+		T_OK("vt_eicar_loads", 0);
+	vt_free(&v);
+	if (vt_load(&v, VT "file_object_03bd9a94_msil.tasker_2021-10.json") ==
+	    0) {
+		T_STREQ("vt_tasker_threat_names_agenttesla",
+		    popular_family(&v), "win.agent_tesla");
+		f = labels_from_detections(arena, v.names, v.n, builtin, NULL,
+		    &engines, &known);
+		T_STREQ("vt_tasker_detections_agenttesla", f,
+		    "win.agent_tesla");
+		T_OK("vt_tasker_engines_agree", engines >= 2 && known);
+	} else
+		T_OK("vt_tasker_loads", 0);
+	vt_free(&v);
+	if (vt_load(&v, VT
+	    "file_object_75186675_adware.softpulse_2023-11_excerpt.json") ==
+	    0) {
+		T_STREQ("vt_softpulse_threat_names", popular_family(&v),
+		    "softpulse");
+		f = labels_from_detections(arena, v.names, v.n, builtin, NULL,
+		    &engines, &known);
+		T_STREQ("vt_softpulse_detections", f, "softpulse");
+		T_OK("vt_softpulse_many_engines", engines >= 10 && !known);
+	} else
+		T_OK("vt_softpulse_loads", 0);
+	vt_free(&v);
+	if (vt_load(&v, VT "file_object_a4589642_trojan.softpulse.deepscan_"
+	    "2023-11_excerpt.json") == 0) {
+		T_STREQ("vt_deepscan_threat_names", popular_family(&v),
+		    "softpulse");
+		T_STREQ("vt_deepscan_detections", labels_from_detections(arena,
+		    v.names, v.n, builtin, NULL, NULL, NULL), "softpulse");
+	} else
+		T_OK("vt_deepscan_loads", 0);
+	vt_free(&v);
+
+	/* Shared platforms and their subdomains, not look-alikes. */
+	T_OK("shared_github", labels_shared_platform("github.com"));
+	T_OK("shared_subdomain", labels_shared_platform(
+	    "raw.githubusercontent.com"));
+	T_OK("shared_dropbox_www", labels_shared_platform("www.dropbox.com"));
+	T_OK("shared_not_lookalike", !labels_shared_platform(
+	    "evilgithub.com"));
+	T_OK("shared_not_other", !labels_shared_platform("www.dnautik.com"));
+
+	chousa_arena_free(arena);
+	return T_DONE();
+}
