@@ -7,8 +7,10 @@
 # Peers rg -F -f and grep -F -f run on a slice of http.log only (they take
 # about 90 s per GB with 1M indicators).  Then a generated capture of
 # BENCH_SWEEP_PCAP_MB, against tshark when it is installed.
+# A gzip copy of eve.json measures the compressed path (base/input.c).
 # Overrides: BENCH_SWEEP_MB (default 1024), BENCH_SWEEP_N (1000000),
-# BENCH_SWEEP_PEER_MB (256), BENCH_SWEEP_PCAP_MB (1024),
+# BENCH_SWEEP_PEER_MB (256; 0 skips the peers, whose 1M patterns take
+# minutes and 15 GB), BENCH_SWEEP_PCAP_MB (1024),
 # BENCH_SWEEP_TSHARK_PKTS (1000000: tshark reads only that many packets).
 set -eu
 MB=${BENCH_SWEEP_MB:-1024}
@@ -164,40 +166,57 @@ for log in manifest["logs"]:
                         mb2 / mb1 if mb1 else 0, f1,
                         100 * mb1 / f1 if f1 else 0, f2))
 
+# The compressed path: eve.json through gzip, one thread, MB of content.
+gz = os.path.join(work, "eve.json.gz")
+if not os.path.exists(gz):
+    subprocess.run("gzip -1 -c '%s' > '%s'" % (os.path.join(corpus,
+                   "eve.json"), gz), shell=True, check=True)
+warm(gz)
+content = os.path.getsize(os.path.join(corpus, "eve.json")) / 1e6
+s1, lines, _ = sweep(gz, 1)
+print("\neve.json compressed with gzip -1 (%.0f MB, %.0f MB of content), "
+      "read through base/input.c: %.0f MB/s of content wall, %.0f MB of "
+      "content per CPU-s; hit lines %s.\n"
+      % (os.path.getsize(gz) / 1e6, content, content / s1 if s1 else 0,
+         content / best_cpu if best_cpu else 0,
+         "= truth" if lines == truth.get("eve.json", set()) else
+         "%d, truth %d" % (len(lines), len(truth.get("eve.json", set())))))
+
 # Peers on a slice of http.log, with the whole indicator set.
-http = os.path.join(corpus, "http.log")
-slice_path = os.path.join(work, "http-slice.log")
-want = peer_mb << 20
-if not os.path.exists(slice_path) or os.path.getsize(slice_path) > want:
-    with open(http, "rb") as src, open(slice_path, "wb") as dst:
-        data = src.read(want)
-        dst.write(data[:data.rfind(b"\n") + 1])
-warm(slice_path)
-size = os.path.getsize(slice_path) / 1e6
 ind = os.path.join(corpus, "indicators.txt")
-print("\nPeers on the first %.0f MB of http.log (substring tools take about "
-      "90 s per GB with 1M indicators, so not the whole file); their counts "
-      "are literal matches only (no URL rebuilt from host and uri):\n" % size)
-print("| tool | seconds | MB/s | peak RSS MB | count | chousa (1 core) is |")
-print("|---|---:|---:|---:|---:|---:|")
-s1, lines, rss1 = sweep(slice_path, 1)
-cm = size / s1 if s1 else 0
-print("| chousa sweep --threads 1 | %.2f | %.0f | %.0f | %d lines | - |"
-      % (s1, cm, rss1, len(lines)))
-for name, cmd in (("rg -F -f", ["rg", "-F", "-f", ind, "-c", slice_path]),
-                  ("grep -F -f", ["grep", "-F", "-f", ind, "-c",
-                                  slice_path])):
-    if shutil.which(cmd[0]) is None:
-        print("| %s | not installed | | | | |" % name)
-        continue
-    try:
-        secs, rss, _, p = timed(cmd, stdout=subprocess.PIPE, timeout=1800)
-        count = p.stdout.decode().strip()
-        mbs = size / secs if secs else 0
-        print("| %s | %.1f | %.1f | %.0f | %s | %.0fx faster |"
-              % (name, secs, mbs, rss, count, cm / mbs if mbs else 0))
-    except subprocess.TimeoutExpired:
-        print("| %s | > 1800 | | | | |" % name)
+if peer_mb > 0:
+    http = os.path.join(corpus, "http.log")
+    slice_path = os.path.join(work, "http-slice.log")
+    want = peer_mb << 20
+    if not os.path.exists(slice_path) or os.path.getsize(slice_path) > want:
+        with open(http, "rb") as src, open(slice_path, "wb") as dst:
+            data = src.read(want)
+            dst.write(data[:data.rfind(b"\n") + 1])
+    warm(slice_path)
+    size = os.path.getsize(slice_path) / 1e6
+    print("\nPeers on the first %.0f MB of http.log (substring tools take about "
+          "90 s per GB with 1M indicators, so not the whole file); their counts "
+          "are literal matches only (no URL rebuilt from host and uri):\n" % size)
+    print("| tool | seconds | MB/s | peak RSS MB | count | chousa (1 core) is |")
+    print("|---|---:|---:|---:|---:|---:|")
+    s1, lines, rss1 = sweep(slice_path, 1)
+    cm = size / s1 if s1 else 0
+    print("| chousa sweep --threads 1 | %.2f | %.0f | %.0f | %d lines | - |"
+          % (s1, cm, rss1, len(lines)))
+    for name, cmd in (("rg -F -f", ["rg", "-F", "-f", ind, "-c", slice_path]),
+                      ("grep -F -f", ["grep", "-F", "-f", ind, "-c",
+                                      slice_path])):
+        if shutil.which(cmd[0]) is None:
+            print("| %s | not installed | | | | |" % name)
+            continue
+        try:
+            secs, rss, _, p = timed(cmd, stdout=subprocess.PIPE, timeout=1800)
+            count = p.stdout.decode().strip()
+            mbs = size / secs if secs else 0
+            print("| %s | %.1f | %.1f | %.0f | %s | %.0fx faster |"
+                  % (name, secs, mbs, rss, count, cm / mbs if mbs else 0))
+        except subprocess.TimeoutExpired:
+            print("| %s | > 1800 | | | | |" % name)
 
 # A capture: DNS, HTTP and TLS packets with planted indicators.
 cap = os.path.join(work, "bench-%d.pcap" % pcap_mb)

@@ -131,12 +131,18 @@ _Noreturn void cli_die_err(const struct chousa_err *err);
 /* Whether to colour fp: a TTY, NO_COLOR unset, or --color=always. */
 int	cli_use_color(FILE *fp);
 
-/* A progress bar on stderr when it is a TTY and -q is not given. */
+/*
+ * A progress bar on stderr when it is a TTY and -q is not given: the
+ * share done, the count, the rate and the time left.  done and total
+ * count bytes, or the items named by unit after cli_progress_init().
+ */
 struct cli_progress {
 	const char	*label;
 	int		 active;
 	int		 last_permille;
 	double		 last_time;
+	double		 start;		/* when the job began */
+	const char	*unit;		/* NULL: bytes; else "indicators"... */
 };
 void	cli_progress_init(struct cli_progress *p, const char *label);
 /* chousa_progress_fn-compatible; arg is the struct cli_progress. */

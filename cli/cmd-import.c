@@ -21,14 +21,30 @@ static const struct cli_opt import_opts[] = {
 	{ OPT_FAMILY, "family", "NAME", "list: set the family of every "
 	    "indicator (mapped to a Malpedia id when the catalogue knows "
 	    "it)." },
-	{ OPT_SOURCE_NAME, "source-name", "NAME", "list: record the "
-	    "indicators under source NAME instead of \"list\"." },
+	{ OPT_SOURCE_NAME, "source-name", "NAME", "list, misp, stix: record "
+	    "the indicators under source NAME (a case, a colleague's export) "
+	    "instead of the importer's name." },
 	{ OPT_THREADS, "threads", "N", "1: read and write on one thread.  "
 	    "By default a second thread writes to the store while the first "
 	    "reads, for files of 1 MB or more of the row feeds (urlhaus, "
 	    "threatfox, feodo, list); 2 does so for any size." },
 	{ 0 }
 };
+
+/* "  rejected line 3: ..." or "  rejected objects[12]: ...". */
+static void
+print_reject(const struct chousa_import_report *rep, size_t i)
+{
+	if (rep->rejects[i].where[0] != '\0')
+		fprintf(stderr, "  rejected %s: %s\n", rep->rejects[i].where,
+		    rep->rejects[i].msg);
+	else if (rep->rejects[i].line > 0)
+		fprintf(stderr, "  rejected line %llu: %s\n",
+		    (unsigned long long)rep->rejects[i].line,
+		    rep->rejects[i].msg);
+	else
+		fprintf(stderr, "  rejected: %s\n", rep->rejects[i].msg);
+}
 
 static int
 import_one(struct chousa_store *st, const char *source, const char *path,
@@ -75,27 +91,31 @@ import_one(struct chousa_store *st, const char *source, const char *path,
 	if (rc != CHOUSA_OK) {
 		cli_warn_err(&err);
 		for (i = 0; g_opt.verbose && i < rep.n_rejects; i++)
-			cli_warn("  line %llu: %s",
-			    (unsigned long long)rep.rejects[i].line,
-			    rep.rejects[i].msg);
+			print_reject(&rep, i);
 		return cli_exit_for_rc(rc);
 	}
-	if (!g_opt.quiet)
-		fprintf(stderr, "%s: %s (%s): read %llu, added %llu, "
-		    "updated %llu, rejected %llu\n", rep.source, path,
-		    rep.format, (unsigned long long)rep.rows_read,
-		    (unsigned long long)rep.added,
-		    (unsigned long long)rep.updated,
-		    (unsigned long long)rep.rejected);
+	if (g_opt.quiet)
+		return EXIT_CLEAN;
+	fprintf(stderr, "%s: %s (%s): read %llu, added %llu, updated %llu, "
+	    "unchanged %llu, rejected %llu\n", rep.source, path, rep.format,
+	    (unsigned long long)rep.rows_read, (unsigned long long)rep.added,
+	    (unsigned long long)rep.updated,
+	    (unsigned long long)rep.unchanged,
+	    (unsigned long long)rep.rejected);
 	for (i = 0; i < rep.n_rejects && (g_opt.verbose || i < 3); i++)
-		if (!g_opt.quiet)
-			fprintf(stderr, "  rejected line %llu: %s\n",
-			    (unsigned long long)rep.rejects[i].line,
-			    rep.rejects[i].msg);
-	/* Detection fell back to a plain list and found nothing in it. */
-	if (!g_opt.quiet && (source == NULL || strcmp(source, "auto") == 0) &&
-	    strcmp(rep.source, "list") == 0 && rep.added + rep.updated == 0 &&
-	    rep.rejected > 0)
+		print_reject(&rep, i);
+	if (rep.rejected > rep.n_rejects && g_opt.verbose)
+		fprintf(stderr, "  (%llu more rejected)\n",
+		    (unsigned long long)(rep.rejected - rep.n_rejects));
+	if (rep.skipped > 0)
+		fprintf(stderr, "  skipped %llu not kept: %s\n",
+		    (unsigned long long)rep.skipped, rep.skipped_kinds);
+	if (rep.note[0] != '\0')
+		fprintf(stderr, "  nothing to import: %s\n", rep.note);
+	/* A list read by auto that found nothing in it. */
+	if ((source == NULL || strcmp(source, "auto") == 0) &&
+	    strcmp(rep.source, "list") == 0 && rep.added + rep.updated +
+	    rep.unchanged == 0 && rep.rejected > 0)
 		fprintf(stderr, "  no feed format was recognised and no line "
 		    "holds an indicator; if it is a feed, name it (chousa "
 		    "import --help lists them)\n");
@@ -172,16 +192,30 @@ const struct cli_cmd cmd_import = {
 	"Import each FILE into the store as SOURCE: urlhaus (CSV dumps, JSON "
 	"dump, URL lists), threatfox (CSV and JSON exports), feodo (CSV, JSON, "
 	"recommended text list), malwarebazaar (CSV exports), malpedia "
-	"(families JSON or the MISP galaxy cluster), warninglist (MISP "
-	"warninglists), stix (STIX 2.1 bundles), misp (event JSON, or a feed "
-	"directory with manifest.json), or list (indicators one per line, or "
-	"any text).  auto tells the format from the content.\n\n"
+	"(families JSON or the MISP galaxy cluster), warninglist (a MISP "
+	"warninglist of benign infrastructure; lists of known identifiers "
+	"such as dynamic DNS or VPN exits, regex lists and lists for "
+	"attributes chousa does not check are skipped), stix (STIX 2.0 and "
+	"2.1), misp (an event bare, wrapped, in a REST response or a saved "
+	"search, or a feed: its directory, manifest.json or hashes.csv), or "
+	"list (indicators one per line, or any text).  auto tells the format "
+	"from the content, a JSON document by its structure however late the "
+	"keys that decide come; it never reads JSON as a list, and refuses a "
+	"document no importer names, saying what it is.\n\n"
+	"A MISP attribute with to_ids false and a STIX observable are kept "
+	"as observations: evidence investigate shows to identify them, never "
+	"a verdict, a lookup's malicious or a sweep hit.  MISP attributes for "
+	"IDS and STIX indicators are listings, like a feed's rows.\n\n"
 	"Gzip and zip files are read directly.  Each file is one transaction: "
 	"an interrupted import leaves the store as it was.  Importing the same "
 	"file again adds nothing; a newer dump updates last-seen dates and "
-	"status in place.  A malformed row is counted as rejected (with -v its "
-	"line is shown); a file of the wrong format is refused before anything "
-	"is written, and the status is 3.\n\n"
+	"status in place.  Each file's line says how many records were read, "
+	"and how many of them were added, updated, unchanged or rejected.  A "
+	"rejected record names its line or, in JSON, its path (the first "
+	"three are shown; -v shows ten); records left out by design are "
+	"counted as skipped, with their kinds.  An empty file, or one of the "
+	"wrong format, is refused before anything is written, and the status "
+	"is 3.\n\n"
 	"Family labels are mapped to Malpedia ids through the catalogue's "
 	"aliases, so import malpedia first (or at any time: look-ups map "
 	"labels again).",

@@ -6,6 +6,7 @@
  * text; they are investigated in batches so that a long list keeps memory
  * flat and online look-ups of one batch run together.
  */
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -19,11 +20,13 @@
 enum {
 	OPT_FORMAT = 256, OPT_NO_DEFANG, OPT_DEPTH, OPT_MAX_SAMPLES, OPT_AT,
 	OPT_OFFLINE, OPT_SOURCES, OPT_EXHAUSTIVE, OPT_REFRESH, OPT_EXTRACT,
-	OPT_BUDGET, OPT_JSON
+	OPT_BUDGET, OPT_BRIEF, OPT_ALL, OPT_TLP, OPT_WIDTH, OPT_JSON
 };
 
 #define BATCH		256
 #define INPUT_FILE_MAX	((size_t)256 << 20)
+/* Width of a terminal whose size cannot be read. */
+#define DEFAULT_WIDTH	80
 
 static const struct cli_opt investigate_opts[] = {
 	{ 'f', "file", "FILE", "Read indicators from FILE, one per line "
@@ -59,17 +62,40 @@ static const struct cli_opt investigate_opts[] = {
 	    "the verdict is settled." },
 	{ OPT_REFRESH, "refresh", NULL, "Bypass the cache of online "
 	    "answers." },
+	{ OPT_BRIEF, "brief", NULL, "Print only the triage table: each "
+	    "input's verdict, family and strongest evidence, the worst "
+	    "first." },
+	{ OPT_ALL, "all", NULL, "With --extract, also investigate the "
+	    "e-mail's recipients (To:, Cc:) and well-known reference sites "
+	    "(CERTs, vulnerability databases, intel services), which are "
+	    "otherwise left out and only named in the table." },
+	{ OPT_TLP, "tlp", "LEVEL", "Mark the report with a TLP 2.0 level: "
+	    "clear, green, amber, amber+strict or red (a banner in text, md "
+	    "and html, marking definitions in stix, a tag in misp).  No "
+	    "marking without it." },
+	{ OPT_WIDTH, "width", "COLUMNS", "Wrap text at COLUMNS (0: never).  "
+	    "By default text wraps at the terminal's width (the COLUMNS "
+	    "variable, else the terminal's size, else 80), and is not "
+	    "wrapped when written to a file or a pipe unless COLUMNS is "
+	    "set." },
 	{ 0 }
 };
 
+/* The inputs, and where each sat in a pasted text. */
 struct inputs {
 	char	**v;
+	int	*context;	/* enum chousa_context */
+	char	**field;	/* the e-mail header field, or NULL */
 	size_t	 n;
 	size_t	 cap;
+	/* The text being extracted, for the context of what it holds. */
+	const char *text;
+	size_t	 text_len;
 };
 
 static void
-push(struct inputs *in, const char *s, size_t len)
+push_ctx(struct inputs *in, const char *s, size_t len, int context,
+    const char *field)
 {
 	char *d;
 
@@ -85,10 +111,25 @@ push(struct inputs *in, const char *s, size_t len)
 	if (in->n == in->cap) {
 		in->cap = in->cap ? in->cap * 2 : 64;
 		in->v = xrealloc(in->v, in->cap * sizeof(*in->v));
+		in->context = xrealloc(in->context, in->cap *
+		    sizeof(*in->context));
+		in->field = xrealloc(in->field, in->cap * sizeof(*in->field));
 	}
 	d = xmalloc(len + 1);
 	memcpy(d, s, len);
+	in->context[in->n] = context;
+	in->field[in->n] = NULL;
+	if (field != NULL && field[0] != '\0') {
+		in->field[in->n] = xmalloc(strlen(field) + 1);
+		memcpy(in->field[in->n], field, strlen(field) + 1);
+	}
 	in->v[in->n++] = d;
+}
+
+static void
+push(struct inputs *in, const char *s, size_t len)
+{
+	push_ctx(in, s, len, CHOUSA_CTX_BODY, NULL);
 }
 
 static void
@@ -108,7 +149,13 @@ push_lines(struct inputs *in, const struct chousa_buf *b)
 static int
 on_extracted(void *arg, const struct chousa_indicator *ind)
 {
-	push(arg, ind->value, ind->value_len);
+	struct inputs *in = arg;
+	char field[64];
+	int context;
+
+	context = chousa_triage_context(in->text, in->text_len, ind, field,
+	    sizeof(field));
+	push_ctx(in, ind->value, ind->value_len, context, field);
 	return 0;
 }
 
@@ -121,9 +168,12 @@ extract_into(struct inputs *in, const struct chousa_buf *text)
 
 	if (chousa_extractor_new(&x, &xo, &err) != CHOUSA_OK)
 		cli_die_err(&err);
-	if (chousa_extract(x, text->data != NULL ? text->data : "", text->len,
-	    0, on_extracted, in, &err) != CHOUSA_OK)
+	in->text = text->data != NULL ? text->data : "";
+	in->text_len = text->len;
+	if (chousa_extract(x, in->text, text->len, 0, on_extracted, in,
+	    &err) != CHOUSA_OK)
 		cli_die_err(&err);
+	in->text = NULL;
 	chousa_extractor_free(x);
 }
 
@@ -213,28 +263,201 @@ say_unreadable(const struct chousa_report *rep)
 		}
 }
 
+/*
+ * The width text wraps at: --width, else on a terminal COLUMNS, its
+ * size or DEFAULT_WIDTH; into a file or a pipe, COLUMNS when set, else no
+ * wrapping, so that grep finds whole lines.
+ */
+static int
+text_width(int asked)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	long cols = 0;
+	char *end;
+
+	if (asked >= 0)
+		return asked;
+	if (env != NULL && *env != '\0') {
+		cols = strtol(env, &end, 10);
+		if (*end != '\0' || cols < 20 || cols > 1000)
+			cols = 0;
+	}
+	if (cols > 0)
+		return (int)cols;
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+		return ws.ws_col;
+	return DEFAULT_WIDTH;
+}
+
+/* ---- the reports, held back while the triage table is made ---- */
+
+/*
+ * With a triage table first, each report's rendering goes to a spool
+ * file as it is made (memory stays flat over a long list), and is copied
+ * out in the table's order at the end.
+ */
+struct spool {
+	FILE	*fp;
+	struct chunk {
+		long	 off;
+		size_t	 len;
+	}	*chunks;	/* by triage row index */
+	size_t	 n;
+	size_t	 cap;
+};
+
+static void
+spool_put(struct spool *sp, size_t index, const struct chousa_buf *b)
+{
+	size_t i;
+
+	while (sp->cap <= index) {
+		sp->cap = sp->cap ? sp->cap * 2 : 256;
+		sp->chunks = xrealloc(sp->chunks, sp->cap *
+		    sizeof(*sp->chunks));
+	}
+	for (i = sp->n; i <= index; i++)
+		sp->chunks[i].len = 0;
+	if (index >= sp->n)
+		sp->n = index + 1;
+	sp->chunks[index].off = ftell(sp->fp);
+	sp->chunks[index].len = b->len;
+	if (b->len > 0 && fwrite(b->data, 1, b->len, sp->fp) != b->len)
+		cli_die(EXIT_INTERNAL, "cannot write the report to a "
+		    "temporary file: %s", strerror(errno));
+}
+
+static void
+spool_copy(struct spool *sp, size_t index)
+{
+	struct chousa_buf b;
+	size_t left;
+	char chunk[65536];
+
+	if (index >= sp->n || sp->chunks[index].len == 0)
+		return;
+	if (fseek(sp->fp, sp->chunks[index].off, SEEK_SET) != 0)
+		cli_die(EXIT_INTERNAL, "cannot read the temporary report: %s",
+		    strerror(errno));
+	for (left = sp->chunks[index].len; left > 0;) {
+		size_t n = left < sizeof(chunk) ? left : sizeof(chunk);
+
+		if (fread(chunk, 1, n, sp->fp) != n)
+			cli_die(EXIT_INTERNAL, "cannot read the temporary "
+			    "report: %s", strerror(errno));
+		memset(&b, 0, sizeof(b));
+		b.data = chunk;
+		b.len = n;
+		cli_write(&b);
+		left -= n;
+	}
+}
+
+/* What the loop over the reports needs besides the reports. */
+struct run {
+	struct chousa_render	 rs;
+	struct chousa_buf	 out;
+	struct chousa_triage	*triage;	/* NULL: no table */
+	struct spool		 spool;		/* fp NULL: stream */
+	int			 brief;
+	size_t			 next_left_out;	/* inputs added so far */
+	int			 found, bad, failed, answered;
+};
+
+/* The left-out inputs before input index until, into the table. */
+static void
+add_left_out(struct run *run, const struct inputs *in, const char *left_out,
+    size_t until)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_indicator ind;
+	struct chousa_arena *a;
+
+	for (; run->next_left_out < until; run->next_left_out++) {
+		size_t i = run->next_left_out;
+
+		if (!left_out[i] || run->triage == NULL)
+			continue;
+		if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK)
+			cli_die_err(&err);
+		memset(&ind, 0, sizeof(ind));
+		(void)chousa_ioc_parse(a, in->v[i], strlen(in->v[i]),
+		    CHOUSA_IOC_ALL, &ind, NULL);
+		if (chousa_triage_leave_out(run->triage, ind.value != NULL ?
+		    ind.value : in->v[i], ind.type, in->context[i],
+		    in->field[i], &err) != CHOUSA_OK)
+			cli_die_err(&err);
+		chousa_arena_free(a);
+	}
+}
+
+/* One finished report: the exit status, the table, the rendering. */
+static void
+take_report(struct run *run, const struct inputs *in, const char *left_out,
+    size_t index, const struct chousa_report *rep)
+{
+	struct chousa_err err = { 0 };
+
+	if (g_opt.verbose)
+		say_unreadable(rep);
+	if (rep->parse_rc != CHOUSA_OK) {
+		cli_warn("%s", rep->parse_error);
+		run->bad = 1;
+	} else if (rep->verdict == CHOUSA_V_MALICIOUS ||
+	    rep->verdict == CHOUSA_V_SUSPICIOUS)
+		run->found = 1;
+	/* "unknown" while sources failed is no answer. */
+	if (rep->parse_rc == CHOUSA_OK) {
+		if (rep->n_errors > 0 && rep->verdict == CHOUSA_V_UNKNOWN)
+			run->failed = 1;
+		else
+			run->answered = 1;
+	}
+	add_left_out(run, in, left_out, index);
+	run->next_left_out = index + 1;
+	if (run->triage != NULL && chousa_triage_add(run->triage, rep,
+	    in->context[index], in->field[index], &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	if (run->brief)
+		return;
+	if (chousa_render_item(&run->rs, rep, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	if (run->spool.fp != NULL)
+		spool_put(&run->spool, run->triage->n_rows - 1, &run->out);
+	else
+		cli_write(&run->out);
+	chousa_buf_reset(&run->out);
+}
+
 static int
 run_investigate(const struct cli_cmd *self, int argc, char **argv)
 {
 	struct chousa_investigate_opts io;
 	struct chousa_render_opts ro;
-	struct chousa_render rs;
 	struct chousa_err err = { 0 };
 	struct chousa_store *st = NULL;
 	struct chousa_config *cfg;
 	struct chousa_ctx *ctx;
 	struct chousa_report *reps;
-	struct chousa_buf out, text;
+	struct chousa_buf text, head;
 	struct inputs in = { 0 };
+	struct cli_progress prog;
+	struct run run;
 	const struct chousa_renderer *renderer;
 	const char *arg, *file = NULL, *format = "text", *output = NULL;
+	const char **batch;
 	const char *not_a_file = NULL;
-	int c, extract = 0, found = 0, bad = 0, failed = 0, answered = 0;
-	size_t i, k;
+	char *left_out;
+	size_t *which, n_which = 0, i, k, batch_size = BATCH;
+	int c, extract = 0, all = 0, width = -1;
 
 	if (cli_server_url(argc, argv) != NULL)
 		return cli_remote(self, argc, argv);
 
+	memset(&run, 0, sizeof(run));
 	memset(&io, 0, sizeof(io));
 	memset(&ro, 0, sizeof(ro));
 	ro.defang = 1;
@@ -269,6 +492,18 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 		case OPT_SOURCES:	io.sources = arg; break;
 		case OPT_EXHAUSTIVE:	io.exhaustive = 1; break;
 		case OPT_REFRESH:	io.refresh = 1; break;
+		case OPT_BRIEF:		run.brief = 1; break;
+		case OPT_ALL:		all = 1; break;
+		case OPT_TLP:
+			ro.tlp = chousa_tlp_level(arg);
+			if (ro.tlp == NULL)
+				cli_usage_error(self, "--tlp: unknown level "
+				    "'%s' (clear, green, amber, amber+strict "
+				    "or red)", arg);
+			break;
+		case OPT_WIDTH:
+			width = (int)number(self, "width", arg, 0, 1000);
+			break;
 		}
 	}
 	renderer = chousa_renderer_find(format);
@@ -359,58 +594,128 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 		    output, strerror(errno));
 	ro.color = output == NULL && strcmp(format, "text") == 0 &&
 	    cli_use_color(stdout);
-	chousa_buf_init(&out, 0);
-	if (chousa_render_begin(&rs, renderer, &ro, &out, &err) != CHOUSA_OK)
-		cli_die_err(&err);
-	for (i = 0; i < in.n; i += BATCH) {
-		size_t n = in.n - i < BATCH ? in.n - i : BATCH;
+	ro.verbose = g_opt.verbose > 0;
+	ro.width = output == NULL ? text_width(width) : width > 0 ? width : 0;
 
-		if (chousa_investigate(ctx, (const char *const *)in.v + i, n,
-		    &reps, &err) != CHOUSA_OK)
+	/*
+	 * What is left out: in a pasted text, the recipients of an e-mail
+	 * and the reference sites an alert cites, unless --all.
+	 */
+	left_out = xmalloc(in.n ? in.n : 1);
+	which = xmalloc((in.n ? in.n : 1) * sizeof(*which));
+	for (i = 0; i < in.n; i++) {
+		left_out[i] = extract && !all &&
+		    (in.context[i] == CHOUSA_CTX_RECIPIENT ||
+		    in.context[i] == CHOUSA_CTX_REFERENCE);
+		if (!left_out[i])
+			which[n_which++] = i;
+	}
+	/*
+	 * A table first when there are many inputs (or only the table);
+	 * JSON lines stay one object per input unless only the table is
+	 * asked for.
+	 */
+	if ((in.n > 1 || run.brief) && renderer->triage != NULL &&
+	    (run.brief || !(renderer->flags & CHOUSA_RENDER_TRIAGE_LAST))) {
+		if (chousa_triage_new(&run.triage, extract, &err) != CHOUSA_OK)
 			cli_die_err(&err);
-		for (k = 0; k < n; k++) {
-			const struct chousa_report *rep = &reps[k];
-
-			if (g_opt.verbose)
-				say_unreadable(rep);
-			if (rep->parse_rc != CHOUSA_OK) {
-				cli_warn("%s", rep->parse_error);
-				bad = 1;
-			} else if (rep->verdict == CHOUSA_V_MALICIOUS ||
-			    rep->verdict == CHOUSA_V_SUSPICIOUS)
-				found = 1;
-			/* "unknown" while sources failed is no answer. */
-			if (rep->parse_rc == CHOUSA_OK) {
-				if (rep->n_errors > 0 && rep->verdict ==
-				    CHOUSA_V_UNKNOWN)
-					failed = 1;
-				else
-					answered = 1;
-			}
-			if (chousa_render_item(&rs, rep, &err) != CHOUSA_OK)
-				cli_die_err(&err);
-			cli_write(&out);
-			chousa_buf_reset(&out);
+		ro.triage = 1;
+		if (!(renderer->flags & CHOUSA_RENDER_TRIAGE_LAST) &&
+		    !run.brief) {
+			run.spool.fp = tmpfile();
+			if (run.spool.fp == NULL)
+				cli_die(EXIT_INTERNAL, "cannot make a temporary "
+				    "file: %s", strerror(errno));
 		}
+	}
+	cli_progress_init(&prog, "investigating");
+	prog.unit = "indicators";
+	/* About twenty steps of progress, in batches that still share. */
+	if (prog.active && n_which > 1) {
+		batch_size = n_which / 20;
+		batch_size = batch_size < 16 ? 16 : batch_size > BATCH ?
+		    BATCH : batch_size;
+		cli_progress_update(&prog, 0, n_which);
+	}
+	chousa_buf_init(&run.out, 0);
+	if (chousa_render_begin(&run.rs, renderer, &ro, &run.out, &err) !=
+	    CHOUSA_OK)
+		cli_die_err(&err);
+	/* The head waits for the table when there is one. */
+	chousa_buf_init(&head, 0);
+	chousa_buf_add(&head, run.out.data, run.out.len);
+	chousa_buf_reset(&run.out);
+	if (run.triage == NULL || (renderer->flags &
+	    CHOUSA_RENDER_TRIAGE_LAST)) {
+		cli_write(&head);
+		chousa_buf_reset(&head);
+	}
+	batch = xmalloc(batch_size * sizeof(*batch));
+	for (i = 0; i < n_which; i += batch_size) {
+		size_t n = n_which - i < batch_size ? n_which - i : batch_size;
+
+		for (k = 0; k < n; k++)
+			batch[k] = in.v[which[i + k]];
+		if (chousa_investigate(ctx, batch, n, &reps, &err) !=
+		    CHOUSA_OK)
+			cli_die_err(&err);
+		/* Output to the same terminal clears the bar first. */
+		if (run.spool.fp == NULL && !run.brief)
+			cli_progress_end(&prog);
+		for (k = 0; k < n; k++)
+			take_report(&run, &in, left_out, which[i + k],
+			    &reps[k]);
 		if (chousa_ctx_reset(ctx, &err) != CHOUSA_OK)
 			cli_die_err(&err);
+		cli_progress_update(&prog, i + n, n_which);
 	}
-	if (chousa_render_end(&rs, &err) != CHOUSA_OK)
+	cli_progress_end(&prog);
+	free(batch);
+	add_left_out(&run, &in, left_out, in.n);
+	if (run.triage != NULL) {
+		if (chousa_triage_finish(run.triage, &err) != CHOUSA_OK)
+			cli_die_err(&err);
+		cli_write(&head);
+		if (chousa_render_triage(&run.rs, run.triage, &err) !=
+		    CHOUSA_OK)
+			cli_die_err(&err);
+		cli_write(&run.out);
+		chousa_buf_reset(&run.out);
+		for (i = 0; run.spool.fp != NULL && i < run.triage->n_rows;
+		    i++)
+			spool_copy(&run.spool, run.triage->rows[i].index);
+	}
+	if (chousa_render_end(&run.rs, &err) != CHOUSA_OK)
 		cli_die_err(&err);
-	cli_write(&out);
+	cli_write(&run.out);
 	cli_flush();
-	chousa_buf_release(&out);
+	chousa_buf_release(&run.out);
+	chousa_buf_release(&head);
+	if (run.spool.fp != NULL)
+		fclose(run.spool.fp);
+	free(run.spool.chunks);
+	chousa_triage_free(run.triage);
 	chousa_ctx_free(ctx);
 	chousa_config_free(cfg);
 	chousa_store_close(st);
-	for (i = 0; i < in.n; i++)
+	for (i = 0; i < in.n; i++) {
 		free(in.v[i]);
+		free(in.field[i]);
+	}
 	free(in.v);
-	if (found)
+	free(in.field);
+	free(in.context);
+	free(left_out);
+	free(which);
+	if (n_which < in.n && run.triage == NULL)
+		cli_warn("%zu indicator%s left out (e-mail recipients, "
+		    "reference sites): --all investigates them",
+		    in.n - n_which, in.n - n_which == 1 ? "" : "s");
+	if (run.found)
 		return EXIT_FOUND;
-	if (bad)
+	if (run.bad)
 		return EXIT_BADINPUT;
-	if (failed && !answered)
+	if (run.failed && !run.answered)
 		return EXIT_SOURCE;
 	return EXIT_CLEAN;
 }
@@ -429,8 +734,21 @@ const struct cli_cmd cmd_investigate = {
 	"Without arguments or -f, indicators are read from stdin, one per "
 	"line (on a terminal, the usage is printed instead).  Every look-up has a status: hit, miss, skipped (with why) "
 	"or error (with the message); a failing source never stops the "
-	"investigation.  chousa never contacts the indicator itself: no DNS "
-	"look-up, no fetch.\n\n"
+	"investigation.  Misses fold into one line and skipped look-ups into "
+	"one count; -v lists them.  chousa never contacts the indicator "
+	"itself: no DNS look-up, no fetch.\n\n"
+	"More than one input starts with a triage table, the worst first "
+	"(verdict, indicator, family with its confidence, strongest "
+	"evidence), and the reports follow in its order; --brief prints the "
+	"table alone.  With --extract, one overall line sums the text up, an "
+	"e-mail's own header fields rank after its body, and its recipients "
+	"and well-known reference sites are left out (--all keeps them).  "
+	"Each report shows what the store lists around the input (every URL "
+	"on its host with the count, the ports feeds give, each record's own "
+	"page; what a CIDR holds; an e-mail address's domain) and ends with "
+	"next steps: ready-made commands to sweep logs for it and its "
+	"family and to investigate its top sample and related "
+	"infrastructure.  Text wraps at the terminal's width.\n\n"
 	"The verdict follows docs/verdict-policy.md: an exact listing wins "
 	"over a benign list; a shared platform, public resolver, CDN or cloud "
 	"range that only hosts listed content is 'suspicious (hosts listed "
@@ -452,6 +770,7 @@ const struct cli_cmd cmd_investigate = {
 	investigate_opts, run_investigate,
 	"chousa investigate 'www[.]dnautik[.]com'\n"
 	"chousa investigate --format json -f iocs.txt > report.jsonl\n"
-	"chousa investigate --extract phishing-mail.eml\n"
+	"chousa investigate --extract --brief phishing-mail.eml\n"
+	"chousa investigate --format md --tlp amber -f iocs.txt > ticket.md\n"
 	"chousa investigate --at '2024-03-13 18:49' 162.243.103.246"
 };

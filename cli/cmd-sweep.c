@@ -16,16 +16,28 @@
 
 enum {
 	OPT_FORMAT = 256, OPT_JSON, OPT_CSV, OPT_THREADS, OPT_INVESTIGATE,
-	OPT_AS_OF, OPT_WINDOW, OPT_NO_BENIGN, OPT_OFFLINE, OPT_MAX_LINE
+	OPT_AS_OF, OPT_WINDOW, OPT_NO_BENIGN, OPT_OFFLINE, OPT_MAX_LINE,
+	OPT_INTERNAL
 };
 
 static const struct cli_opt sweep_opts[] = {
 	{ OPT_FORMAT, "format", "NAME", "The log format: auto (the default: "
-	    "detected from the first lines), zeek, zeek-json, eve, squid, "
-	    "clf, bind, windns, pcap or text (any other lines, through the "
-	    "indicator extractor).  Gzip input is read transparently." },
+	    "detected from the first lines), zeek (TSV, any log path), "
+	    "zeek-json, eve (Suricata, DNS versions 1 to 3), squid, clf, "
+	    "bind, windns, pcap (pcap and pcapng) or text (any other lines, "
+	    "through the indicator extractor).  Input compressed with gzip, "
+	    "bzip2 or xz, or the first file of a zip, is read as import reads "
+	    "it." },
+	{ OPT_INTERNAL, "internal", "CIDR,...", "Address ranges that are "
+	    "internal besides the private ones (10/8, 172.16/12, 192.168/16, "
+	    "100.64/10, loopback, link-local, fc00::/7).  A hit's internal "
+	    "host is the end of the flow inside them; when both or neither "
+	    "are, the end that is not listed, else the client.  All hits of "
+	    "one line show the same two sides." },
 	{ OPT_JSON, "json", NULL, "Print hits as JSON lines with the keys "
-	    "time, file, line, src, dst, indicator, match, sources, family." },
+	    "time, file, line, src, dst, indicator, type, match, observed, "
+	    "sources, family; the last line is {\"summary\": {...}} with the "
+	    "counts of the text summary." },
 	{ OPT_CSV, "csv", NULL, "Print hits as CSV with a header row." },
 	{ OPT_THREADS, "threads", "N", "Sweep a plain file with N threads "
 	    "(default: the number of cores).  Standard input, gzip and "
@@ -37,7 +49,8 @@ static const struct cli_opt sweep_opts[] = {
 	    "store only, make no network connection." },
 	{ OPT_AS_OF, "as-of-log-time", NULL, "Count a hit only if the "
 	    "indicator was listed around the time of the log line (see "
-	    "--window); indicators with no dates always count." },
+	    "--window); indicators with no dates (those of import list) "
+	    "always count." },
 	{ OPT_WINDOW, "window", "DAYS", "With --as-of-log-time: how many "
 	    "days before the first and after the last sighting still count "
 	    "(default 30)." },
@@ -153,6 +166,10 @@ struct sweep_out {
 	struct chousa_buf	 b;
 	struct tally		 hosts, families, indicators;
 	uint64_t		 hits;
+	/* Summed over the files. */
+	uint64_t		 lines, bytes, malformed, benign, time_sup;
+	unsigned		 files, unreadable;
+	int			 as_of;
 };
 
 static void
@@ -287,9 +304,28 @@ on_malformed(void *arg, const char *file, uint64_t line, const char *why,
 	chousa_buf_release(&b);
 }
 
+/* The counts of the summary as one JSON line, the last of the output. */
 static void
-print_summary(struct sweep_out *o, uint64_t lines, uint64_t bytes,
-    double secs)
+json_summary(struct sweep_out *o, double secs)
+{
+	struct chousa_buf *b = &o->b;
+
+	chousa_buf_addf(b, "{\"summary\":{\"files\":%u,\"unreadable\":%u,"
+	    "\"lines\":%llu,\"bytes\":%llu,\"malformed\":%llu,\"hits\":%llu,"
+	    "\"benign_suppressed\":%llu,", o->files, o->unreadable,
+	    (unsigned long long)o->lines, (unsigned long long)o->bytes,
+	    (unsigned long long)o->malformed, (unsigned long long)o->hits,
+	    (unsigned long long)o->benign);
+	if (o->as_of)
+		chousa_buf_addf(b, "\"time_suppressed\":%llu,",
+		    (unsigned long long)o->time_sup);
+	chousa_buf_addf(b, "\"seconds\":%.3f}}\n", secs);
+	cli_write(b);
+	chousa_buf_reset(b);
+}
+
+static void
+print_summary(struct sweep_out *o, double secs)
 {
 	static const struct {
 		const char	*label;
@@ -302,10 +338,17 @@ print_summary(struct sweep_out *o, uint64_t lines, uint64_t bytes,
 
 	if (g_opt.quiet)
 		return;
-	fprintf(stderr, "chousa: sweep: %llu hits, %llu lines, %.1f MB in "
-	    "%.3f s (%.0f MB/s)\n", (unsigned long long)o->hits,
-	    (unsigned long long)lines, (double)bytes / 1e6, secs,
-	    secs > 0 ? (double)bytes / 1e6 / secs : 0.0);
+	/* What was left out is said every time, not only with -v. */
+	fprintf(stderr, "chousa: sweep: %llu hits, %llu suppressed by "
+	    "known-benign lists%s", (unsigned long long)o->hits,
+	    (unsigned long long)o->benign, o->benign > 0 ?
+	    " (--no-benign-filter shows them)" : "");
+	if (o->as_of)
+		fprintf(stderr, ", %llu outside the time window",
+		    (unsigned long long)o->time_sup);
+	fprintf(stderr, "; %llu lines, %.1f MB in %.3f s (%.0f MB/s)\n",
+	    (unsigned long long)o->lines, (double)o->bytes / 1e6, secs,
+	    secs > 0 ? (double)o->bytes / 1e6 / secs : 0.0);
 	if (o->hits == 0)
 		return;
 	for (p = 0; p < 2; p++) {
@@ -432,8 +475,7 @@ run_sweep(const struct cli_cmd *self, int argc, char **argv)
 	struct sweep_out out;
 	const char *arg;
 	char *end;
-	uint64_t lines = 0, bytes = 0;
-	int c, investigate = 0, offline = 0, unreadable = 0, i;
+	int c, investigate = 0, offline = 0, i;
 	long window = 30;
 	double t0;
 
@@ -464,6 +506,7 @@ run_sweep(const struct cli_cmd *self, int argc, char **argv)
 			break;
 		case OPT_AS_OF:
 			so.as_of_log_time = 1;
+			out.as_of = 1;
 			break;
 		case OPT_WINDOW:
 			window = strtol(arg, &end, 10);
@@ -473,6 +516,11 @@ run_sweep(const struct cli_cmd *self, int argc, char **argv)
 			break;
 		case OPT_NO_BENIGN:
 			so.no_benign_filter = 1;
+			break;
+		case OPT_INTERNAL:
+			if (chousa_sweep_check_internal(arg, &err) != CHOUSA_OK)
+				cli_usage_error(self, "%s", err.msg);
+			so.internal = arg;
 			break;
 		case OPT_MAX_LINE:
 			so.max_line = (size_t)strtoull(arg, &end, 10);
@@ -531,15 +579,19 @@ run_sweep(const struct cli_cmd *self, int argc, char **argv)
 		rc = chousa_sweep_file(m, argv[i], &so, on_hit, &out, &ss,
 		    &err);
 		cli_progress_end(&prog);
-		lines += ss.lines;
-		bytes += ss.bytes;
+		out.files++;
+		out.lines += ss.lines;
+		out.bytes += ss.bytes;
+		out.malformed += ss.malformed;
+		out.benign += ss.benign_suppressed;
+		out.time_sup += ss.time_suppressed;
 		if (rc != CHOUSA_OK) {
 			/* A file that cannot be read does not stop the
 			 * others; running out of memory does. */
 			if (rc != CHOUSA_EIO && rc != CHOUSA_EFORMAT)
 				cli_die_err(&err);
 			cli_warn("%s", err.msg);
-			unreadable = 1;
+			out.unreadable++;
 			continue;
 		}
 		if (ss.truncated)
@@ -566,10 +618,14 @@ run_sweep(const struct cli_cmd *self, int argc, char **argv)
 	}
 	cli_write(&out.b);
 	chousa_buf_reset(&out.b);
+	if (out.mode == OUT_JSON && !investigate)
+		json_summary(&out, now() - t0);
 	cli_flush();
-	print_summary(&out, lines, bytes, now() - t0);
+	print_summary(&out, now() - t0);
 	if (investigate)
 		investigate_hits(st, &out, offline);
+	if (out.mode == OUT_JSON && investigate)
+		json_summary(&out, now() - t0);
 	cli_flush();
 	chousa_buf_release(&out.b);
 	tally_free(&out.hosts);
@@ -577,7 +633,7 @@ run_sweep(const struct cli_cmd *self, int argc, char **argv)
 	tally_free(&out.indicators);
 	chousa_matcher_free(m);
 	chousa_store_close(st);
-	if (unreadable)
+	if (out.unreadable > 0)
 		return EXIT_BADINPUT;
 	return out.hits > 0 ? EXIT_FOUND : EXIT_CLEAN;
 }
@@ -589,18 +645,29 @@ const struct cli_cmd cmd_sweep = {
 	"addresses, domains, URLs and file hashes are looked up where the "
 	"format really shows them (a Zeek http.log URL is rebuilt from host "
 	"and uri), exactly and by parent domain, CIDR range or URL host.  "
-	"Formats: Zeek TSV and JSON, Suricata EVE, Squid, common/combined web "
-	"logs, BIND query logs, Windows DNS debug logs, pcap and pcapng, and "
-	"any text.  Gzip input is read transparently.\n\n"
+	"Formats: Zeek TSV and JSON of any log path, Suricata EVE, Squid, "
+	"common/combined web logs, BIND query logs, Windows DNS debug logs, "
+	"pcap and pcapng, and any text.  Captures are decoded through VLAN, "
+	"QinQ, MPLS, PPPoE, Linux cooked, NFLOG, raw IP, 802.11/radiotap and "
+	"loopback link layers and the GRE, ERSPAN, VXLAN, Geneve, Teredo, "
+	"GTP-U and L2TP tunnels, inner and outer addresses both looked up; "
+	"DNS over UDP and TCP, HTTP Host and target, and the TLS server name "
+	"over TCP and in QUIC's Initial packets (decrypted with libcrypto, "
+	"when it is installed).  Compressed input (gzip, bzip2, xz, zip) is "
+	"read transparently.\n\n"
 	"Each hit is one line on stdout: time, file:line, internal host, "
 	"remote side, indicator, match kind (exact, parent, cidr, url, host), "
-	"sources and family, tab separated.  A summary by internal host and "
-	"by family follows on stderr.  Malformed lines are counted and "
-	"skipped; a truncated gzip or capture is reported and what was read "
-	"is kept.  Exit status: 1 when anything matched, 0 when nothing did, "
+	"sources and family, tab separated.  A summary on stderr says how many "
+	"hits known-benign lists suppressed, then counts by internal host and "
+	"by family.  Malformed lines are counted and skipped; a truncated "
+	"compressed file or capture is reported and what was read is kept.  A "
+	"capture chousa cannot read or decode at all is an error that names "
+	"why.  Exit status: 1 when anything matched, 0 when nothing did, "
 	"3 when an input cannot be read.",
 	sweep_opts, run_sweep,
 	"chousa sweep /var/log/zeek/current/*.log\n"
-	"chousa sweep --json eve.json.gz | jq .indicator\n"
+	"chousa sweep --json eve.json.gz | "
+	    "jq 'select(.indicator) | .indicator'\n"
+	"chousa sweep --internal 198.51.100.0/24 capture.pcapng\n"
 	"chousa sweep --investigate --offline http.log"
 };

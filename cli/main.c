@@ -14,6 +14,7 @@ extern const struct cli_cmd cmd_investigate;
 extern const struct cli_cmd cmd_import, cmd_lookup, cmd_db, cmd_update;
 extern const struct cli_cmd cmd_sources, cmd_cache;
 extern const struct cli_cmd cmd_sweep;
+extern const struct cli_cmd cmd_export;
 extern const struct cli_cmd cmd_config, cmd_completion;
 extern const struct cli_cmd cmd_serve, cmd_token, cmd_mcp;
 
@@ -33,6 +34,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_sources,
 	&cmd_cache,
 	&cmd_sweep,
+	&cmd_export,
 	&cmd_config,
 	&cmd_completion,
 	&cmd_serve,

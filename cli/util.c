@@ -226,39 +226,71 @@ cli_progress_init(struct cli_progress *p, const char *label)
 	p->active = !g_opt.quiet && isatty(STDERR_FILENO);
 	p->last_permille = -1;
 	p->last_time = 0;
+	p->start = now_seconds();
+	p->unit = NULL;
+}
+
+/* "512/30000 indicators" or "12.3/45.6 MB": n and total in the unit. */
+static void
+progress_amount(char *out, size_t size, const struct cli_progress *p,
+    uint64_t n, uint64_t total)
+{
+	if (p->unit != NULL)
+		snprintf(out, size, "%llu/%llu %s", (unsigned long long)n,
+		    (unsigned long long)total, p->unit);
+	else
+		snprintf(out, size, "%.1f/%.1f MB", (double)n / 1e6,
+		    (double)total / 1e6);
 }
 
 void
 cli_progress_update(void *arg, uint64_t done, uint64_t total)
 {
 	struct cli_progress *p = arg;
-	double t;
+	double t, rate, left;
 	int permille, bars, i;
-	char bar[41];
+	char bar[41], amount[64], speed[32], eta[32];
 
 	if (interrupted)
 		stop_interrupted(p->label);
 	if (!p->active)
 		return;
 	t = now_seconds();
-	if (t - p->last_time < 0.1)
+	if (t - p->last_time < 0.1 && done < total)
 		return;
 	p->last_time = t;
+	rate = t > p->start ? (double)done / (t - p->start) : 0;
+	if (p->unit != NULL)
+		snprintf(speed, sizeof(speed), "%.0f/s", rate);
+	else
+		snprintf(speed, sizeof(speed), "%.1f MB/s", rate / 1e6);
 	if (total == 0) {
-		fprintf(stderr, "\r%s: %.1f MB", p->label, (double)done / 1e6);
+		fprintf(stderr, "\r%s: %.1f MB, %s\033[K", p->label,
+		    (double)done / 1e6, speed);
 		return;
 	}
 	permille = (int)(done * 1000 / (total ? total : 1));
 	if (permille > 1000)
 		permille = 1000;
-	if (permille == p->last_permille)
-		return;
-	p->last_permille = permille;
 	bars = permille * 40 / 1000;
 	for (i = 0; i < 40; i++)
 		bar[i] = i < bars ? '#' : '.';
 	bar[40] = '\0';
-	fprintf(stderr, "\r%s [%s] %3d%%", p->label, bar, permille / 10);
+	progress_amount(amount, sizeof(amount), p, done, total);
+	/* No time left until there is a rate to judge by. */
+	left = rate > 0 && done > 0 ? (double)(total - (done < total ? done :
+	    total)) / rate : -1;
+	if (left < 0)
+		snprintf(eta, sizeof(eta), "ETA --:--");
+	else if (left >= 3600)
+		snprintf(eta, sizeof(eta), "ETA %d:%02d:%02d", (int)left /
+		    3600, (int)left / 60 % 60, (int)left % 60);
+	else
+		snprintf(eta, sizeof(eta), "ETA %d:%02d", (int)left / 60,
+		    (int)left % 60);
+	p->last_permille = permille;
+	fprintf(stderr, "\r%s [%s] %3d%% %s, %s, %s\033[K", p->label, bar,
+	    permille / 10, amount, speed, eta);
 }
 
 void

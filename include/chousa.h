@@ -6,8 +6,9 @@
  * by malware, and by which family?  The library reads indicators the way
  * analysts write them (src/ioc*), keeps the open feeds in SQLite
  * (src/store*), runs the three-stage investigation over local and online
- * sources (src/investigate*), and sweeps logs for known-bad infrastructure
- * (src/sweep*).
+ * sources (src/investigate*), sweeps logs for known-bad infrastructure
+ * (src/sweep*), and exports its indicators to the engines that watch the
+ * traffic (src/export*).
  *
  * Like <yara.h>, this header is assembled from one part per module under
  * include/chousa/; include this file, never a part on its own.
@@ -38,6 +39,7 @@
 #include "chousa/investigate.h"
 #include "chousa/http.h"
 #include "chousa/sweep.h"
+#include "chousa/export.h"
 #include "chousa/render.h"
 #include "chousa/serve.h"
 

@@ -15,13 +15,13 @@ out=${FUZZ_BUILD:-build-fuzz}
 mkdir -p "$out/obj" "$out/new"
 command -v "$CLANG" > /dev/null || { echo "fuzz.sh: clang is needed" >&2; exit 2; }
 
-# libcurl, libarchive and libpcap are loaded on first use (src/base/dynlib.h):
+# libcurl and libarchive are loaded on first use (src/base/dynlib.h):
 # their headers are needed, not their link flags.
 deps="libpsl libidn2 sqlite3 yajl zlib"
 # The data files compiled in (src/investigate/data.c), as the Makefile does.
 mkdir -p "$out/gen"
 scripts/gen-data.sh $(ls data/*.txt data/*/*.txt 2>/dev/null) > "$out/gen/chousa-data.h"
-cflags="-g -O1 -std=c11 -D_GNU_SOURCE -Iinclude -Isrc -I$out/gen $(pkg-config --cflags $deps libcurl libarchive libpcap)"
+cflags="-g -O1 -std=c11 -D_GNU_SOURCE -Iinclude -Isrc -I$out/gen $(pkg-config --cflags $deps libcurl libarchive)"
 libs="$(pkg-config --libs $deps) -ldl -lpthread -lm"
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 

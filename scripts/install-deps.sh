@@ -7,11 +7,12 @@ set -eu
 
 group=${1:-build}
 build_pkgs="make gcc pkg-config libc6-dev libpsl-dev libidn2-dev libsqlite3-dev
-libcurl4-openssl-dev libyajl-dev libarchive-dev zlib1g-dev libpcap-dev libssl-dev
+libcurl4-openssl-dev libyajl-dev libarchive-dev zlib1g-dev libssl-dev
 libicu-dev publicsuffix libmicrohttpd-dev"
 test_pkgs="$build_pkgs clang python3 sqlite3 ripgrep gzip zip unzip openssl
-libclang-rt-14-dev iproute2 util-linux chromium graphviz tshark zsh fish
-chromium-driver python3-selenium nodejs wrk curl"
+libclang-rt-14-dev iproute2 util-linux chromium graphviz tshark zsh fish tmux
+cmark-gfm bind9-utils python3-jsonschema chromium-driver python3-selenium
+nodejs wrk curl"
 
 case "$group" in
 build) want=$build_pkgs ;;

@@ -127,7 +127,11 @@ void	chousa_esc_json(struct chousa_buf *b, const char *s, size_t len);
 void	chousa_esc_json_str(struct chousa_buf *b, const char *s);
 /* HTML text or attribute value: & < > " ' escaped, controls dropped. */
 void	chousa_esc_html(struct chousa_buf *b, const char *s, size_t len);
-/* Markdown inline text: every punctuation that Markdown reads is escaped. */
+/*
+ * Markdown inline text, escaped only where markup could start (\ ` * [ ] <
+ * > & | ~ and _ at a word's edge), so that it reads as written; newlines
+ * become spaces.  Line starts (#, -, 1.) are the caller's to guard.
+ */
 void	chousa_esc_md(struct chousa_buf *b, const char *s, size_t len);
 /* One CSV cell, quoted; a cell starting with = + - @ \t \r gets a ' first. */
 void	chousa_esc_csv(struct chousa_buf *b, const char *s, size_t len);

@@ -393,6 +393,47 @@ struct chousa_report {
 	int		 n_skipped;
 	int		 n_errors;
 	int		 lookups;	/* look-ups made, against the budget */
+	/*
+	 * How sure the verdict is, 0-100 (STIX's confidence): an exact
+	 * listing by three sources or more 95, two 90, one 75; through the
+	 * host 70; hosted content 60; suspicious 40; benign 80; unknown 0.
+	 */
+	int		 confidence;
+	/* The earliest listing of the input or its host, 0 unknown. */
+	int64_t		 first_seen;
+	/*
+	 * What the store lists around the input, record by record, the most
+	 * recently seen first (at most CHOUSA_LISTED_MAX): on its host (a
+	 * domain's, an address's, a URL's or an e-mail's) or inside its
+	 * range (a CIDR).  listed_on names the host or range; n_listed_total
+	 * counts every record, shown or not.
+	 */
+	const char	*listed_on;
+	struct chousa_listing *listed;
+	size_t		 n_listed;
+	uint64_t	 n_listed_total;
+	/* Ready-made commands for the obvious pivots, in order. */
+	struct chousa_next_step *next_steps;
+	size_t		 n_next_steps;
+};
+
+/* Listings a report keeps at most (renderers may show fewer). */
+#define CHOUSA_LISTED_MAX	100
+
+/*
+ * One next step: why, and a command line.  The command is a shell prefix;
+ * each argument follows it as one quoted shell word, defanged when the
+ * report is (render_next_step() in the renderers).  With refang set the
+ * arguments are patterns for grep: defanged, each is written as
+ * "$(chousa refang 'VALUE')", so the command still runs as pasted.
+ */
+struct chousa_next_step {
+	const char	*why;		/* "Sweep your logs for it" */
+	const char	*command;	/* "chousa sweep LOGS... | grep -F --" */
+	const char	**args;		/* values */
+	int		*arg_types;	/* their ioc types (0: not defanged) */
+	size_t		 n_args;
+	int		 refang;
 };
 
 /*
@@ -406,15 +447,136 @@ struct chousa_report {
 int	chousa_investigate(struct chousa_ctx *ctx, const char *const *inputs,
 	    size_t n, struct chousa_report **out, struct chousa_err *err);
 
+/* ---- triage: many reports ranked, one line each (triage.c) ---- */
+
+/* Where an input came from, in a pasted text (chousa_triage_context). */
+enum chousa_context {
+	CHOUSA_CTX_BODY = 0,	/* the text itself, or a list of inputs */
+	CHOUSA_CTX_HEADER,	/* an e-mail's own header (From:, Received:,
+				 * Message-ID:...): ranked after the body */
+	CHOUSA_CTX_RECIPIENT,	/* its recipients (To:, Cc:, Delivered-To:):
+				 * left out unless asked */
+	CHOUSA_CTX_REFERENCE	/* a well-known reference site (a CERT, a
+				 * vulnerability database, an intel service:
+				 * data/reference-sites.txt): left out unless
+				 * asked */
+};
+const char *chousa_context_name(int context);	/* "body", "header"... */
+
+/*
+ * Where the indicator ind, found at ind->offset of text by
+ * chousa_extract(), sits: in the header block of an e-mail message (a run
+ * of header fields with From:, To:, Subject:, Received:... and their
+ * folded lines), and which field (its name, as written, into field, at
+ * most field_size bytes; "" for the body); or at a reference site.
+ */
+int	chousa_triage_context(const char *text, size_t len,
+	    const struct chousa_indicator *ind, char *field,
+	    size_t field_size);
+
+/* One input of the triage, copied from its report. */
+struct chousa_triage_row {
+	size_t		 index;		/* input order, from 0 */
+	size_t		 report;	/* the report's number in the order
+					 * they were added, from 1 (what a
+					 * renderer's n_items + 1 was); 0 when
+					 * left out */
+	const char	*input;		/* as given */
+	const char	*value;		/* the normal form, or NULL when the
+					 * input is not an indicator */
+	int		 type;		/* ioc type, 0 when not one */
+	int		 verdict;	/* enum chousa_verdict, or -1: not an
+					 * indicator */
+	int		 confidence;	/* the verdict's, 0-100 */
+	const char	*family_id;	/* or NULL */
+	const char	*family;	/* display name, or NULL */
+	int		 family_confidence;
+	const char	*evidence;	/* the strongest evidence in one
+					 * clause (the verdict's reason), or
+					 * why it was left out */
+	int		 context;	/* enum chousa_context */
+	const char	*field;		/* the header field, or NULL */
+	int		 left_out;	/* not investigated (its context) */
+	int		 n_errors;	/* failed look-ups */
+};
+
+/* The triage: rows ranked by severity and a summary.  Arena memory. */
+struct chousa_triage {
+	struct chousa_triage_row *rows;	/* ranked after finish */
+	size_t		 n_rows;
+	/* Rows by verdict (enum chousa_verdict), and the others. */
+	size_t		 n_verdict[4];
+	size_t		 n_invalid;	/* not indicators */
+	size_t		 n_left_out;
+	size_t		 n_header;	/* e-mail header rows investigated */
+	int		 from_text;	/* the inputs came from one text */
+	int		 overall;	/* the worst verdict investigated, -1
+					 * when none was */
+	/* One line for the whole input: "malicious: 2 of 9 indicators..." */
+	const char	*overall_text;
+	/* The families of the malicious and suspicious rows, best first. */
+	const char	**families;
+	size_t		 n_families;
+	struct chousa_arena *arena;	/* the triage's own */
+	size_t		 cap;
+	size_t		 n_reports;	/* rows from reports so far */
+};
+
+/*
+ * A new triage; from_text says the inputs were extracted from one text
+ * (an e-mail, an alert), which gets an overall line.  Caller frees with
+ * chousa_triage_free().
+ */
+int	chousa_triage_new(struct chousa_triage **out, int from_text,
+	    struct chousa_err *err);
+void	chousa_triage_free(struct chousa_triage *t);
+/*
+ * Add the row of a finished report, with where its input came from;
+ * everything is copied, so rep may be freed (chousa_ctx_reset) after.
+ */
+int	chousa_triage_add(struct chousa_triage *t,
+	    const struct chousa_report *rep, int context, const char *field,
+	    struct chousa_err *err);
+/*
+ * Add an input that was left out of the investigation for its context
+ * (CHOUSA_CTX_RECIPIENT, CHOUSA_CTX_REFERENCE), so the table still
+ * names it.
+ */
+int	chousa_triage_leave_out(struct chousa_triage *t, const char *value,
+	    int type, int context, const char *field, struct chousa_err *err);
+/*
+ * Rank the rows (malicious, suspicious, unknown, benign, not an
+ * indicator, left out; within one verdict the body before the header,
+ * then by family confidence, then input order) and write the summary.
+ * Call once, after the last row.
+ */
+int	chousa_triage_finish(struct chousa_triage *t, struct chousa_err *err);
+
 /* ---- renderers (src/investigate/render/) ---- */
 
 /* What the caller decides for a rendering. */
 struct chousa_render_opts {
 	int		 color;		/* ANSI colour (text), caller decides
 					 * by TTY */
-	int		 defang;	/* defang indicators in text, md, html */
+	int		 defang;	/* defang indicators in text, md, html:
+					 * every one, in sentences too */
 	int64_t		 now;		/* report time (0: time(NULL)); tests
 					 * pin it for golden files */
+	int		 verbose;	/* 1: every look-up (skipped and
+					 * missed ones too) line by line */
+	int		 width;		/* text: wrap at this many columns;
+					 * 0: no wrapping */
+	/*
+	 * A triage table comes before the reports (chousa_render_triage),
+	 * which may then come in its order rather than input order.
+	 */
+	int		 triage;
+	/*
+	 * The TLP level the report is shared under ("clear", "green",
+	 * "amber", "amber+strict", "red"), or NULL for none: a banner in
+	 * text, md and html, a marking in stix, a tag in misp.
+	 */
+	const char	*tlp;
 };
 
 /* One rendering: begin, item per report, end, into out. */
@@ -427,7 +589,18 @@ struct chousa_render {
 						 * lives until end */
 	void				*state;	/* the renderer's */
 	size_t				 n_items;	/* items so far */
+	int				 triaged;	/* a triage was
+							 * rendered */
+	/* Finds the indicators of free text to defang (registry.c). */
+	struct chousa_extractor		*defanger;
 };
+
+/*
+ * The TLP 2.0 level a name gives, as the renderers write it ("clear",
+ * "green", "amber", "amber+strict", "red"; "white", TLP 1.0's, reads as
+ * clear; case is ignored), or NULL for a name that is no level.  Static.
+ */
+const char *chousa_tlp_level(const char *name);
 
 /* A renderer formats the report model and never queries anything. */
 struct chousa_renderer {
@@ -438,7 +611,19 @@ struct chousa_renderer {
 			    const struct chousa_report *rep,
 			    struct chousa_err *err);
 	int		(*end)(struct chousa_render *r, struct chousa_err *err);
+	/*
+	 * The triage of a run of many inputs, or NULL when the format has
+	 * none (its reports then stay in input order).  Human formats print
+	 * it before the reports; with CHOUSA_RENDER_TRIAGE_LAST (JSON lines)
+	 * it follows them and the reports keep input order.
+	 */
+	int		(*triage)(struct chousa_render *r,
+			    const struct chousa_triage *t,
+			    struct chousa_err *err);
+	unsigned	 flags;		/* CHOUSA_RENDER_* */
 };
+
+#define CHOUSA_RENDER_TRIAGE_LAST	0x1u
 
 /* The renderers, NULL-terminated; borrowed. */
 const struct chousa_renderer *const *chousa_renderers(void);
@@ -455,6 +640,9 @@ int	chousa_render_begin(struct chousa_render *r,
 	    struct chousa_err *err);
 int	chousa_render_item(struct chousa_render *r,
 	    const struct chousa_report *rep, struct chousa_err *err);
+/* The triage, where the renderer puts it (a no-op without a hook). */
+int	chousa_render_triage(struct chousa_render *r,
+	    const struct chousa_triage *t, struct chousa_err *err);
 /* Ends the rendering and frees its scratch arena, also after a failure. */
 int	chousa_render_end(struct chousa_render *r, struct chousa_err *err);
 

@@ -58,6 +58,12 @@ struct chousa_record {
 	const char	*tags;		/* comma-separated, or NULL */
 	int		 confidence;	/* 0-100, -1 unknown */
 	const char	*reference;	/* a link, or NULL */
+	/*
+	 * 1: the source only saw it (a MISP attribute not for IDS, a STIX
+	 * observable): evidence to identify, never a listing that makes a
+	 * verdict or a sweep hit.  0: listed.
+	 */
+	int		 is_observation;
 };
 
 /* A file sample. */
@@ -117,13 +123,44 @@ struct chousa_benign {
 
 /*
  * Every record that matches ind exactly or through its parts: a URL's host,
- * registrable domain and IP host; a domain's parents; an IP inside a listed
- * CIDR; a host that is the host of listed URLs.  Records come from the arena.
- * *n_out may be 0.
+ * registrable domain and IP host, and the other URLs listed on its host
+ * (URL_HOST); a domain's parents; an IP inside a listed CIDR; a host that
+ * is the host of listed URLs.  Each record's reference is its own page at
+ * the source (Feodo Tracker's with the address, ThreatFox's with the IOC
+ * id).  Records come from the arena.  *n_out may be 0.
  */
 int	chousa_store_lookup(struct chousa_store *st, struct chousa_arena *a,
 	    const struct chousa_indicator *ind, struct chousa_record **out,
 	    size_t *n_out, struct chousa_err *err);
+
+/* A record listed on a host or inside a range, with what its feed adds. */
+struct chousa_listing {
+	/*
+	 * rec.match says where it is: EXACT (the host or address itself),
+	 * URL_HOST (a URL on the host or on an address of the range), CIDR
+	 * (an address or a narrower range inside the range).
+	 */
+	struct chousa_record	 rec;
+	unsigned		 port;		/* the feed's port, 0 unknown */
+	const char		*external;	/* the reporter's own reference
+						 * (ThreatFox), or NULL */
+};
+
+/* Ranges wider than this many addresses are read by a scan of the table. */
+#define CHOUSA_LISTINGS_PROBE_MAX	65536
+
+/*
+ * What the store lists on a host or inside a range: for a domain, an IP,
+ * a URL or an e-mail address, its host's own records and every URL listed
+ * on that host; for a CIDR, the addresses, the URLs on them and the
+ * narrower ranges inside it.  At most max listings, the most recently seen
+ * first; *total counts them all.  Arrays and strings come from the arena;
+ * *n_out may be 0.  Other types give nothing.
+ */
+int	chousa_store_listings(struct chousa_store *st, struct chousa_arena *a,
+	    const struct chousa_indicator *ind, size_t max,
+	    struct chousa_listing **out, size_t *n_out, uint64_t *total,
+	    struct chousa_err *err);
 
 /*
  * One consistent view of the store across many reads (one read
@@ -201,7 +238,13 @@ struct chousa_import_opts {
 
 #define CHOUSA_IMPORT_MAX_REJECTS 10
 
-/* What one import did; the same row goes into the imports table. */
+/*
+ * What one import did; the same row goes into the imports table.  Every
+ * record read (an indicator, a list entry, a relation, a sample, a family)
+ * is added, updated, unchanged or rejected: rows_read is their sum.
+ * Records an importer leaves out by design (a MISP comment, a STIX pattern
+ * on a file name) are not read: skipped counts them.
+ */
 struct chousa_import_report {
 	char		source[32];	/* the importer that ran */
 	char		format[32];	/* "csv", "json", "text", ... */
@@ -209,10 +252,16 @@ struct chousa_import_report {
 	uint64_t	rows_read;
 	uint64_t	added;
 	uint64_t	updated;
+	uint64_t	unchanged;	/* already stored as they are */
 	uint64_t	rejected;
+	uint64_t	skipped;
+	char		skipped_kinds[96];	/* "file:name, comment" */
+	/* What the file held when it held nothing to import, or "". */
+	char		note[160];
 	size_t		n_rejects;	/* the first rejects, for the report */
 	struct {
-		uint64_t	line;
+		uint64_t	line;		/* 0: not a line of text */
+		char		where[96];	/* JSON: "objects[12]", or "" */
 		char		msg[120];
 	} rejects[CHOUSA_IMPORT_MAX_REJECTS];
 };

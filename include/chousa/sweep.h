@@ -86,8 +86,13 @@ struct chousa_hit {
 						 * the packet number for pcap */
 	int64_t			 time;		/* Unix seconds, 0 unknown */
 	struct chousa_str	 time_text;	/* the time as the log writes it */
-	struct chousa_str	 src;		/* the internal side, or empty */
-	struct chousa_str	 dst;		/* the remote side, or empty */
+	/*
+	 * The internal host: the end of the flow inside the private or
+	 * internal ranges; when both or neither are, the end that is not
+	 * listed, else the client.  Every hit of one line has the same.
+	 */
+	struct chousa_str	 src;		/* or empty */
+	struct chousa_str	 dst;		/* the other end, or the value */
 	struct chousa_str	 observed;	/* the field value that matched */
 	int			 match;		/* enum chousa_sweep_match */
 	int			 type;		/* the indicator's type */
@@ -110,6 +115,12 @@ typedef void (*chousa_malformed_fn)(void *arg, const char *file,
 
 struct chousa_sweep_opts {
 	const char		*format;	/* a format name or "auto"/NULL */
+	/*
+	 * Address ranges that are internal besides the private ones
+	 * ("192.0.2.0/24,2001:db8::/32"), or NULL.  A hit's src is the
+	 * end of the flow inside them (see chousa_hit).
+	 */
+	const char		*internal;
 	int			 threads;	/* 0: the number of cores, max 8 */
 	int			 no_benign_filter;
 	int			 as_of_log_time;	/* hits only if listed then */
@@ -133,19 +144,21 @@ struct chousa_sweep_stats {
 	uint64_t	hit_lines;	/* lines with at least one hit */
 	uint64_t	benign_suppressed;
 	uint64_t	time_suppressed;	/* --as-of-log-time */
-	int		truncated;	/* a gzip or pcap ended early */
+	int		truncated;	/* the input ended early or damaged */
 	char		warning[160];	/* why, when truncated */
 	int		threads;	/* threads used */
 };
 
 /*
- * Sweep one file ("-" is standard input); gzip is detected by its magic
- * and read transparently.  fn is called for each hit, in line order.
- * stats (OUT, may be NULL) is filled even on failure with what was read.
- * A truncated gzip or pcap is not an error: stats->truncated says so.
- * Returns CHOUSA_EIO when the file cannot be read at all, CHOUSA_EFORMAT
- * when no format fits (auto) or the name is unknown, CHOUSA_EINVAL for
- * an unfinished matcher.
+ * Sweep one file ("-" is standard input).  Compressed input (gzip, bzip2,
+ * xz, the first file of a zip) is read as import reads it.  fn is called
+ * for each hit, in line order.  stats (OUT, may be NULL) is filled even
+ * on failure with what was read.  A truncated or damaged compressed
+ * stream or capture is not an error: stats->truncated says so.  Returns
+ * CHOUSA_EIO when the file cannot be read at all, CHOUSA_EFORMAT when no
+ * format fits (auto), the name is unknown, or a capture cannot be read or
+ * decoded at all, CHOUSA_EINVAL for an unfinished matcher or a bad
+ * opts->internal.
  */
 int	chousa_sweep_file(const struct chousa_matcher *m, const char *path,
 	    const struct chousa_sweep_opts *opts, chousa_hit_fn fn, void *arg,
@@ -166,5 +179,9 @@ int	chousa_sweep_buffer(const struct chousa_matcher *m, const char *name,
  */
 const char *chousa_sweep_detect(const void *data, size_t len);
 const char *const *chousa_sweep_format_names(void);
+
+/* Check a list of internal ranges (opts.internal); CHOUSA_EINVAL if bad. */
+int	chousa_sweep_check_internal(const char *list,
+	    struct chousa_err *err);
 
 #endif /* CHOUSA_SWEEP_H */

@@ -116,16 +116,30 @@ chousa_buf_addch(struct chousa_buf *b, int c)
 void
 chousa_buf_vaddf(struct chousa_buf *b, const char *fmt, va_list ap)
 {
+	size_t room;
 	va_list cp;
 	int n;
 
+	if (b->failed != CHOUSA_OK)
+		return;
+	/* Format once into the room there is; again only when it did not
+	 * fit (formatting twice was most of an export's time). */
+	room = b->cap > b->len ? b->cap - b->len : 0;
 	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
+	n = vsnprintf(room > 0 ? b->data + b->len : NULL, room, fmt, cp);
 	va_end(cp);
 	if (n < 0) {
+		if (room > 0)
+			b->data[b->len] = '\0';
 		b->failed = CHOUSA_EINVAL;
 		return;
 	}
+	if ((size_t)n < room && b->len + (size_t)n <= b->max) {
+		b->len += (size_t)n;
+		return;
+	}
+	if (room > 0)
+		b->data[b->len] = '\0';
 	if (!buf_grow(b, (size_t)n))
 		return;
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);

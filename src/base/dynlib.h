@@ -1,11 +1,11 @@
 /*
  * dynlib: load a shared library on first use instead of at start-up.
  *
- * libcurl (the network), libarchive (compressed feeds) and libpcap
- * (captures) are needed by a few commands only, but linking them makes the
- * dynamic loader map and relocate some forty shared objects on every run:
- * about 17 million instructions, most of a `chousa lookup` that itself
- * takes half a millisecond.  src/dynlib-{curl,archive,pcap}.c define the
+ * libcurl (the network) and libarchive (compressed feeds and logs) are
+ * needed by a few commands only, but linking them makes the dynamic
+ * loader map and relocate some forty shared objects on every run: about
+ * 17 million instructions, most of a `chousa lookup` that itself takes
+ * half a millisecond.  src/base/dynlib-{curl,archive}.c define the
  * functions chousa calls under the libraries' own names, checked against
  * the libraries' own headers, and forward each call to the real function
  * once dlopen has found it.  The callers stay plain library code.

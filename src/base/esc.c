@@ -72,21 +72,38 @@ chousa_utf8_valid_prefix(const char *s, size_t len)
 
 /*
  * Walk s by code point, calling emit for each valid one and writing U+FFFD
- * for each invalid byte.  emit gets the bytes of the code point.
+ * for each invalid byte.  emit gets the bytes of the code point; runs of
+ * printable ASCII that are not in special (the characters the escaper
+ * changes) are copied as they are.
  */
 typedef void (*emit_fn)(struct chousa_buf *b, unsigned cp, const char *p,
     size_t n);
 
 static void
-walk(struct chousa_buf *b, const char *s, size_t len, emit_fn emit)
+walk_plain(struct chousa_buf *b, const char *s, size_t len, emit_fn emit,
+    const char *special)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, n;
+	size_t i = 0, n, start;
 	unsigned cp;
 
 	if (s == NULL)
 		return;
 	while (i < len) {
+		/* Printable ASCII the escaper keeps goes in one piece: the
+		 * common case, and most of an export's bytes. */
+		for (start = i; i < len && u[i] >= 0x20 && u[i] < 0x7f; i++) {
+			const char *q = special;
+
+			while (q != NULL && *q != '\0' && *q != (char)u[i])
+				q++;
+			if (q != NULL && *q != '\0')
+				break;
+		}
+		if (i > start)
+			chousa_buf_add(b, s + start, i - start);
+		if (i == len)
+			break;
 		n = utf8_seq(u + i, len - i, &cp);
 		if (n == 0) {
 			chousa_buf_add(b, replacement, 3);
@@ -121,7 +138,7 @@ emit_text(struct chousa_buf *b, unsigned cp, const char *p, size_t n)
 void
 chousa_esc_text(struct chousa_buf *b, const char *s, size_t len)
 {
-	walk(b, s, len, emit_text);
+	walk_plain(b, s, len, emit_text, NULL);
 }
 
 static void
@@ -153,7 +170,7 @@ emit_json(struct chousa_buf *b, unsigned cp, const char *p, size_t n)
 void
 chousa_esc_json(struct chousa_buf *b, const char *s, size_t len)
 {
-	walk(b, s, len, emit_json);
+	walk_plain(b, s, len, emit_json, "\"\\");
 }
 
 void
@@ -200,39 +217,56 @@ emit_html(struct chousa_buf *b, unsigned cp, const char *p, size_t n)
 void
 chousa_esc_html(struct chousa_buf *b, const char *s, size_t len)
 {
-	walk(b, s, len, emit_html);
+	walk_plain(b, s, len, emit_html, "&<>\"'");
 }
 
-static void
-emit_md(struct chousa_buf *b, unsigned cp, const char *p, size_t n)
+static int
+is_alnum_cp(unsigned cp)
 {
-	if (cp == '\n' || cp == '\r' || cp == '\t') {
-		chousa_buf_addch(b, ' ');
-		return;
-	}
-	if (is_control(cp))
-		return;
-	if (cp == '<') {
-		chousa_buf_add(b, "&lt;", 4);
-		return;
-	}
-	if (cp == '>') {
-		chousa_buf_add(b, "&gt;", 4);
-		return;
-	}
-	if (cp == '&') {
-		chousa_buf_add(b, "&amp;", 5);
-		return;
-	}
-	if (cp < 0x80 && strchr("\\`*_{}[]()#+-.!|~\"'", (int)cp) != NULL)
-		chousa_buf_addch(b, '\\');
-	chousa_buf_add(b, p, n);
+	return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
+	    (cp >= 'A' && cp <= 'Z') || cp >= 0x80;
 }
 
+/*
+ * Only what can start markup is escaped, so the text reads as written:
+ * backslash, backtick, * [ ] < > & | ~ always, and _ where it could open
+ * or close emphasis (not inside a word: "malware_download" stays).
+ */
 void
 chousa_esc_md(struct chousa_buf *b, const char *s, size_t len)
 {
-	walk(b, s, len, emit_md);
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned cp, prev = ' ', next = ' ';
+	size_t i = 0, n, m;
+
+	if (s == NULL)
+		return;
+	while (i < len) {
+		n = utf8_seq(u + i, len - i, &cp);
+		if (n == 0) {
+			chousa_buf_add(b, replacement, 3);
+			i++;
+			prev = 0xfffd;
+			continue;
+		}
+		if (cp == '\n' || cp == '\r' || cp == '\t')
+			chousa_buf_addch(b, ' ');
+		else if (is_control(cp))
+			;
+		else if (cp == '_') {
+			m = i + n < len ? utf8_seq(u + i + n, len - i - n,
+			    &next) : 0;
+			if (m == 0 || !is_alnum_cp(prev) || !is_alnum_cp(next))
+				chousa_buf_addch(b, '\\');
+			chousa_buf_addch(b, '_');
+		} else {
+			if (cp < 0x80 && strchr("\\`*[]<>&|~", (int)cp) != NULL)
+				chousa_buf_addch(b, '\\');
+			chousa_buf_add(b, s + i, n);
+		}
+		prev = cp;
+		i += n;
+	}
 }
 
 static void
@@ -258,6 +292,6 @@ chousa_esc_csv(struct chousa_buf *b, const char *s, size_t len)
 	/* A spreadsheet runs a cell that starts with one of these. */
 	if (s != NULL && len > 0 && strchr("=+-@\t\r", s[0]) != NULL)
 		chousa_buf_addch(b, '\'');
-	walk(b, s, len, emit_csv);
+	walk_plain(b, s, len, emit_csv, "\"");
 	chousa_buf_addch(b, '"');
 }

@@ -5,6 +5,7 @@
  * first 64 KiB are kept for the importers' probes; after that data flows
  * through one 256 KiB buffer, and lines are views into it when they can be.
  */
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -25,7 +26,13 @@
 
 struct input {
 	char			*name;
+	unsigned		 flags;		/* INPUT_NO_* */
 	int			 fd;		/* -1 for memory */
+	int			 is_stdin;
+	int			 read_error;	/* the last error was a read */
+	int			 damaged;	/* the decompressor failed */
+	void			*map;		/* input_map() of a file */
+	size_t			 map_len;
 	const uint8_t		*mem;
 	size_t			 mem_len;
 	size_t			 mem_pos;
@@ -38,6 +45,7 @@ struct input {
 	uint64_t		 raw_total;
 	uint64_t		 data_done;
 	struct store_sha256	 sha;
+	int			 sha_on;	/* sha initialised */
 	/* The peeked start, served before anything else. */
 	char			*peek;
 	size_t			 peek_len;
@@ -68,10 +76,19 @@ raw_read(struct archive *ar, void *arg, const void **buf)
 		*buf = in->mem + in->mem_pos;
 		in->mem_pos += (size_t)n;
 	} else {
+		if (in->raw == NULL)
+			in->raw = mem_alloc(RAW_CHUNK);
+		if (in->raw == NULL) {
+			in->read_error = 1;
+			if (ar != NULL)
+				archive_set_error(ar, ENOMEM, "out of memory");
+			return -1;
+		}
 		do
 			n = read(in->fd, in->raw, RAW_CHUNK);
 		while (n < 0 && errno == EINTR);
 		if (n < 0) {
+			in->read_error = 1;
 			if (ar != NULL)
 				archive_set_error(ar, errno,
 				    "read failed: %s", strerror(errno));
@@ -79,7 +96,13 @@ raw_read(struct archive *ar, void *arg, const void **buf)
 		}
 		*buf = in->raw;
 	}
-	store_sha256_update(&in->sha, *buf, (size_t)n);
+	if (!(in->flags & INPUT_NO_HASH)) {
+		if (!in->sha_on) {
+			store_sha256_init(&in->sha);
+			in->sha_on = 1;
+		}
+		store_sha256_update(&in->sha, *buf, (size_t)n);
+	}
 	in->raw_done += (uint64_t)n;
 	return n;
 }
@@ -102,9 +125,11 @@ start(struct input *in, struct chousa_err *err)
 	archive_read_set_read_callback(in->ar, raw_read);
 	archive_read_set_callback_data(in->ar, in);
 	/* No seek callback: a seek would break the running hash. */
-	if (archive_read_open1(in->ar) != ARCHIVE_OK)
+	if (archive_read_open1(in->ar) != ARCHIVE_OK) {
+		in->damaged = !in->read_error;
 		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
 		    in->name, archive_error_string(in->ar));
+	}
 	/* The first regular member of a zip; the only one of anything else. */
 	for (i = 0; i < 64; i++) {
 		rc = archive_read_next_header(in->ar, &e);
@@ -112,10 +137,12 @@ start(struct input *in, struct chousa_err *err)
 			in->eof = 1;
 			break;
 		}
-		if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
+		if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+			in->damaged = !in->read_error;
 			return chousa_errf(err, CHOUSA_EFORMAT,
 			    "cannot read '%s': %s", in->name,
 			    archive_error_string(in->ar));
+		}
 		if (archive_format(in->ar) == ARCHIVE_FORMAT_RAW ||
 		    archive_entry_filetype(e) == AE_IFREG)
 			break;
@@ -129,17 +156,28 @@ start(struct input *in, struct chousa_err *err)
 	return CHOUSA_OK;
 }
 
+/*
+ * The buffers are taken when first needed: a mapped sweep needs none, and
+ * a sweep of many small logs (or a fuzzer) would otherwise clear 1.3 MB
+ * for each.
+ */
 static int
 alloc_bufs(struct input *in, const char *name, struct chousa_err *err)
 {
 	in->name = mem_strdup(name);
-	in->peek = mem_alloc(INPUT_PEEK_MAX + 1);
-	in->chunk = mem_alloc(DATA_CHUNK + 1);
-	in->line = mem_alloc(INPUT_LINE_MAX + 1);
-	if (in->name == NULL || in->peek == NULL || in->chunk == NULL ||
-	    in->line == NULL)
+	if (in->name == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	store_sha256_init(&in->sha);
+	return CHOUSA_OK;
+}
+
+/* *buf, of size bytes, taken if it is not yet. */
+static int
+need(char **buf, size_t size, struct chousa_err *err)
+{
+	if (*buf == NULL)
+		*buf = mem_alloc(size);
+	if (*buf == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	return CHOUSA_OK;
 }
 
@@ -156,12 +194,8 @@ input_open(struct input **out, const char *path, struct chousa_err *err)
 	rc = alloc_bufs(in, path, err);
 	if (rc != CHOUSA_OK)
 		goto fail;
-	in->raw = mem_alloc(RAW_CHUNK);
-	if (in->raw == NULL) {
-		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-		goto fail;
-	}
-	if (strcmp(path, "-") == 0)
+	in->is_stdin = strcmp(path, "-") == 0;
+	if (in->is_stdin)
 		in->fd = dup(STDIN_FILENO);
 	else
 		in->fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -221,7 +255,10 @@ input_free(struct input *in)
 		archive_read_free(in->ar);
 	if (in->fd >= 0)
 		close(in->fd);
-	store_sha256_free(&in->sha);
+	if (in->map != NULL)
+		munmap(in->map, in->map_len);
+	if (in->sha_on)
+		store_sha256_free(&in->sha);
 	mem_free(in->name);
 	mem_free(in->raw);
 	mem_free(in->peek);
@@ -247,15 +284,18 @@ pull(struct input *in, char *buf, size_t cap, size_t *got,
 	if (in->eof)
 		return CHOUSA_OK;
 	n = archive_read_data(in->ar, buf, cap);
-	if (n < 0)
+	if (n < 0) {
+		in->damaged = !in->read_error;
 		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
 		    in->name, archive_error_string(in->ar));
+	}
 	if (n == 0) {
 		in->eof = 1;
 		return CHOUSA_OK;
 	}
 	in->data_done += (uint64_t)n;
-	if (in->data_done > INPUT_MAX_BYTES || (in->compressed &&
+	if ((!(in->flags & INPUT_NO_SIZE_CAP) &&
+	    in->data_done > INPUT_MAX_BYTES) || (in->compressed &&
 	    in->data_done > (uint64_t)INPUT_MAX_RATIO * in->raw_done +
 	    ((uint64_t)64 << 20)))
 		/*
@@ -276,6 +316,9 @@ input_peek(struct input *in, const char **p, size_t *len,
 	int rc;
 
 	if (!in->peeked) {
+		rc = need(&in->peek, INPUT_PEEK_MAX + 1, err);
+		if (rc != CHOUSA_OK)
+			return rc;
 		in->peeked = 1;
 		while (in->peek_len < INPUT_PEEK_MAX) {
 			rc = pull(in, in->peek + in->peek_len,
@@ -291,6 +334,97 @@ input_peek(struct input *in, const char **p, size_t *len,
 	*p = in->peek + in->peek_pos;
 	*len = in->peek_len - in->peek_pos;
 	return CHOUSA_OK;
+}
+
+void
+input_set_flags(struct input *in, unsigned flags)
+{
+	in->flags = flags;
+}
+
+/*
+ * Whether the first bytes can start something libarchive unpacks: a
+ * compressed stream or a zip.  When they cannot, the content is the bytes
+ * as they are, and libarchive (a dlopen and a round of bidding, several
+ * milliseconds) is not needed for them.  Any doubt goes to libarchive.
+ */
+static int
+maybe_packed(const uint8_t *b, size_t n)
+{
+	static const struct {
+		uint8_t		 len;
+		const char	*magic;
+	} magics[] = {
+		{ 2, "\x1f\x8b" },		/* gzip */
+		{ 2, "\x1f\x9d" },		/* compress */
+		{ 3, "BZh" },			/* bzip2 */
+		{ 6, "\xfd" "7zXZ\x00" },	/* xz */
+		{ 3, "\x5d\x00\x00" },		/* lzma */
+		{ 4, "\x28\xb5\x2f\xfd" },	/* zstd */
+		{ 4, "\x04\x22\x4d\x18" },	/* lz4 */
+		{ 4, "\x02\x21\x4c\x18" },	/* lz4, legacy */
+		{ 4, "LZIP" }, { 4, "LRZI" }, { 7, "GRZipII" },
+		{ 4, "\x89LZO" },		/* lzop */
+		{ 6, "begin " },		/* uuencoded */
+		{ 2, "PK" },			/* zip */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+		if (n >= magics[i].len &&
+		    memcmp(b, magics[i].magic, magics[i].len) == 0)
+			return 1;
+	return 0;
+}
+
+int
+input_map(struct input *in, const char **p, size_t *len,
+    struct chousa_err *err)
+{
+	uint8_t head[8];
+	struct stat sb;
+	ssize_t n;
+	int rc;
+
+	*p = NULL;
+	*len = 0;
+	if (in->peeked || in->data_len > 0 || in->map != NULL)
+		return CHOUSA_OK;	/* reading has begun */
+	if (in->fd < 0) {
+		if (maybe_packed(in->mem, in->mem_len) && !in->started) {
+			rc = start(in, err);
+			if (rc != CHOUSA_OK || in->compressed)
+				return rc;
+		}
+		*p = (const char *)in->mem;
+		*len = in->mem_len;
+		return CHOUSA_OK;
+	}
+	/* Standard input may not start at its beginning: read, never map. */
+	if (in->is_stdin || fstat(in->fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_size <= 0)
+		return CHOUSA_OK;
+	n = pread(in->fd, head, sizeof(head), 0);
+	if (n < 0 || maybe_packed(head, (size_t)n))
+		return CHOUSA_OK;	/* read it through libarchive */
+	in->map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE,
+	    in->fd, 0);
+	if (in->map == MAP_FAILED) {
+		in->map = NULL;
+		return CHOUSA_OK;	/* read it instead */
+	}
+	in->map_len = (size_t)sb.st_size;
+	madvise(in->map, in->map_len, MADV_SEQUENTIAL);
+	in->raw_done = in->raw_total = in->map_len;
+	*p = in->map;
+	*len = in->map_len;
+	return CHOUSA_OK;
+}
+
+int
+input_damaged(const struct input *in)
+{
+	return in->damaged;
 }
 
 /* Make data/data_len the next chunk; data_len 0 at the end. */
@@ -315,6 +449,9 @@ next_chunk(struct input *in, struct chousa_err *err)
 		in->peek_pos = in->peek_len;
 		return CHOUSA_OK;
 	}
+	rc = need(&in->chunk, DATA_CHUNK + 1, err);
+	if (rc != CHOUSA_OK)
+		return rc;
 	rc = pull(in, in->chunk, DATA_CHUNK, &got, err);
 	in->data = in->chunk;
 	in->data_len = rc == CHOUSA_OK ? got : 0;
@@ -346,6 +483,9 @@ input_line(struct input *in, char **line, size_t *len,
 	char *nl, *s;
 	size_t n;
 
+	rc = need(&in->line, INPUT_LINE_MAX + 1, err);
+	if (rc != CHOUSA_OK)
+		return rc;
 	in->line_len = 0;
 	for (;;) {
 		if (in->data_pos >= in->data_len) {
@@ -420,6 +560,14 @@ input_finish(struct input *in, char out[65], struct chousa_err *err)
 	const void *buf;
 	la_ssize_t n;
 
+	if (in->flags & INPUT_NO_HASH) {
+		out[0] = '\0';
+		return CHOUSA_OK;
+	}
+	if (!in->sha_on) {
+		store_sha256_init(&in->sha);
+		in->sha_on = 1;
+	}
 	/* Hash what the decompressor has not asked for yet. */
 	if (in->fd >= 0 || in->mem != NULL)
 		for (;;) {

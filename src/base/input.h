@@ -32,6 +32,29 @@ int	input_open_mem(struct input **out, const void *p, size_t len,
 	    const char *name, struct chousa_err *err);
 void	input_free(struct input *in);
 
+/*
+ * Flags for input_set_flags(), before the first read.  The sweep reads
+ * logs that need no digest and may well be bigger than any feed.
+ */
+#define INPUT_NO_HASH		0x1u	/* no SHA-256: input_finish gives none */
+#define INPUT_NO_SIZE_CAP	0x2u	/* no INPUT_MAX_BYTES (the ratio stays) */
+void	input_set_flags(struct input *in, unsigned flags);
+
+/*
+ * The whole content in memory when it is not compressed and is a regular
+ * file (mapped, borrowed until input_free) or memory: *p and *len.  *p is
+ * NULL when it is not so, or reading has begun: read it with input_read.
+ * Call it before any other read.  Content whose first bytes are no known
+ * compression or zip is mapped without loading libarchive at all.
+ */
+int	input_map(struct input *in, const char **p, size_t *len,
+	    struct chousa_err *err);
+/*
+ * After a read error: whether the content was damaged or cut short
+ * (corrupt or truncated compressed data), rather than unreadable.
+ */
+int	input_damaged(const struct input *in);
+
 /* The first bytes of the content (up to INPUT_PEEK_MAX), not consumed. */
 int	input_peek(struct input *in, const char **p, size_t *len,
 	    struct chousa_err *err);

@@ -31,3 +31,9 @@ data_public_resolvers(void)
 {
 	return list_public_resolvers;
 }
+
+const char *const *
+data_reference_sites(void)
+{
+	return list_reference_sites;
+}

@@ -25,20 +25,20 @@ static const struct {
 	{ "benign", { "warninglist", NULL, NULL } },
 };
 
-/* Imports that are no feed of local-lists: the named ones and reports. */
+/*
+ * Imports that are no feed of local-lists: the named feeds.  MISP events
+ * and STIX bundles are local-lists' (their listings; their observations
+ * go to local-reports).
+ */
 static int
 named_feed(const char *feed)
 {
-	static const char *const others[] = { "misp", "stix", NULL };
 	size_t i, k;
 
 	for (i = 0; i < sizeof(feed_map) / sizeof(feed_map[0]); i++)
 		for (k = 0; k < 3 && feed_map[i].feeds[k] != NULL; k++)
 			if (strcasecmp(feed_map[i].feeds[k], feed) == 0)
 				return 1;
-	for (k = 0; others[k] != NULL; k++)
-		if (strcasecmp(others[k], feed) == 0)
-			return 1;
 	return 0;
 }
 

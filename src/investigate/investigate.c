@@ -281,13 +281,15 @@ ask(struct chousa_ctx *ctx, struct inv_item *it, unsigned stage,
 	 * The store's look-up of the input already matched its registrable
 	 * domain, and says so: asking a local feed about it again would only
 	 * repeat it, at a cost on shared domains with thousands of listings.
-	 * The host is asked only when no local feed lists the input itself:
-	 * then it finds the other listed URLs on it.
+	 * A URL's look-up also matched its host and the other URLs listed on
+	 * it; another input's host is asked only when no local feed lists the
+	 * input itself.
 	 */
 	if ((src->flags & CHOUSA_SRC_LOCAL) &&
 	    (src->stages & CHOUSA_STAGE_REPUTATION) && sub->depth == 0 &&
 	    (sub->match == CHOUSA_MATCH_REGDOMAIN || (sub->match ==
-	    CHOUSA_MATCH_HOST && listed_exactly(it))) &&
+	    CHOUSA_MATCH_HOST && (listed_exactly(it) ||
+	    it->subjects[0].type == CHOUSA_IOC_URL))) &&
 	    answers(src, &it->subjects[0]))
 		return CHOUSA_OK;
 	if (it->rep->lookups >= ctx->opts.budget) {
@@ -530,6 +532,21 @@ stage_identification(struct chousa_ctx *ctx, struct inv_item *items,
 				    ind->host_type, ind->value, ind->type,
 				    "host-of", "chousa");
 		}
+		/*
+		 * An e-mail address's domain: a sender at a listed domain is
+		 * the first thing an analyst checks.
+		 */
+		if (rc == CHOUSA_OK && ind->type == CHOUSA_IOC_EMAIL &&
+		    ind->host != NULL) {
+			rc = inv_add_subject(ctx, it, ind->host,
+			    ind->host_type, 0, CHOUSA_MATCH_HOST);
+			if (rc == CHOUSA_OK)
+				rc = inv_add_edge(ctx, it, ind->host,
+				    ind->host_type, ind->value, ind->type,
+				    "host-of", "chousa");
+		}
+		if (rc == CHOUSA_OK)
+			rc = inv_listings(ctx, it);
 		if (rc == CHOUSA_OK && ind->regdomain != NULL &&
 		    (ind->type == CHOUSA_IOC_URL ||
 		    ind->type == CHOUSA_IOC_DOMAIN) &&
@@ -941,6 +958,8 @@ chousa_investigate(struct chousa_ctx *ctx, const char *const *inputs,
 			rc = inv_time_check(ctx, &items[k]);
 		if (rc == CHOUSA_OK)
 			rc = inv_conclude(ctx, &items[k]);
+		if (rc == CHOUSA_OK)
+			rc = inv_next_steps(ctx, &items[k]);
 		if (rc != CHOUSA_OK)
 			return chousa_errf(err, rc, "out of memory");
 	}

@@ -131,6 +131,13 @@ const char *inv_label_family(struct chousa_ctx *ctx, const char *label,
 const char *inv_detection_family(struct chousa_ctx *ctx,
 	    const struct chousa_finding *f, const char **name, int *engines);
 
+/*
+ * investigate_pivots.c: the records listed around the input (on its host,
+ * inside its range) and the next steps, ready-made commands.
+ */
+int	inv_listings(struct chousa_ctx *ctx, struct inv_item *it);
+int	inv_next_steps(struct chousa_ctx *ctx, struct inv_item *it);
+
 /* investigate_conclude.c: the sentences. */
 int	inv_conclude(struct chousa_ctx *ctx, struct inv_item *it);
 

@@ -378,9 +378,17 @@ inv_conclude(struct chousa_ctx *ctx, struct inv_item *it)
 			    "") : "", "", rep->verdict_reason,
 			    fam != NULL ? chousa_arena_printf(a, " as %s",
 			    fam) : "");
-		} else if (it->hosts_listed) {
+		} else if (it->hosts_listed ||
+		    rep->ind.type == CHOUSA_IOC_CIDR) {
 			t = chousa_arena_printf(a, "%s %s.", v,
 			    rep->verdict_reason);
+		} else if (rep->ind.type == CHOUSA_IOC_EMAIL &&
+		    rep->match != CHOUSA_MATCH_EXACT) {
+			t = chousa_arena_printf(a, "%s itself is not listed, "
+			    "but %s%s%s%s.", v, rep->verdict_reason,
+			    fam || threat ? " as " : "", fam ? fam : "",
+			    threat ? chousa_arena_printf(a, "%s%s",
+			    fam ? " " : "", threat) : "");
 		} else if (rep->match == CHOUSA_MATCH_HOST &&
 		    rep->verdict == CHOUSA_V_MALICIOUS) {
 			t = chousa_arena_printf(a, "%s itself is not listed, "
@@ -452,7 +460,17 @@ inv_conclude(struct chousa_ctx *ctx, struct inv_item *it)
 		int addr = rep->ind.type == CHOUSA_IOC_IPV4 ||
 		    rep->ind.type == CHOUSA_IOC_IPV6;
 
-		if (it->usage_tor)
+		if (rep->ind.type == CHOUSA_IOC_EMAIL &&
+		    rep->match != CHOUSA_MATCH_EXACT)
+			t = chousa_arena_printf(a, "Possibly the message came "
+			    "from %s infrastructure (a compromised site's mail) "
+			    "or spoofs its domain: treat its links and "
+			    "attachments as hostile.", f);
+		else if (rep->ind.type == CHOUSA_IOC_CIDR)
+			t = "Possibly a host here talked to one of the listed "
+			    "indicators in this range: check which addresses "
+			    "the traffic was for.";
+		else if (it->usage_tor)
 			t = "It is a Tor exit node: reports against it "
 			    "concern the traffic of Tor users, not malware on "
 			    "it; judge the connection by what went through it.";

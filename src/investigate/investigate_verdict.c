@@ -7,6 +7,7 @@
  * source repeating itself counts once.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -124,6 +125,13 @@ struct evidence {
 	const char	*hosted_fams[16]; /* families of that content */
 	size_t		 n_hosted_fams;
 	int		 hosted_records;
+	/*
+	 * The records each origin lists on the host: a URL's own look-up
+	 * and its host's find the same ones, which count once.
+	 */
+	const char	*hosted_origins[16];
+	int		 hosted_counts[16];
+	size_t		 n_hosted_origins;
 	const char	*listers[16];	/* all three above, in ask order */
 	size_t		 n_listers;
 	const char	*weak[16];	/* its domain, a parent, a range, or
@@ -133,6 +141,7 @@ struct evidence {
 	size_t		 n_ben;
 	int		 best;		/* best level, -1 none */
 	const char	*matched;
+	int64_t		 first_seen;	/* earliest listing counted, 0 */
 };
 
 static void
@@ -140,6 +149,9 @@ evidence_add(struct evidence *e, const char **arr, size_t *n,
     const char *title, const struct chousa_finding *f, int level)
 {
 	add_name(arr, n, 16, title);
+	if (f->first_seen != 0 && arr != e->weak && (e->first_seen == 0 ||
+	    f->first_seen < e->first_seen))
+		e->first_seen = f->first_seen;
 	if (e->best < 0 || level < e->best) {
 		e->best = level;
 		e->matched = f->matched != NULL ? f->matched : f->subject;
@@ -151,7 +163,9 @@ static void
 hosted_families(struct chousa_ctx *ctx, struct evidence *e,
     const struct chousa_finding *f)
 {
+	const char *origin;
 	size_t i;
+	int n;
 
 	for (i = 0; i < f->n_labels; i++) {
 		const char *fam = inv_label_family(ctx, f->labels[i], NULL);
@@ -159,7 +173,21 @@ hosted_families(struct chousa_ctx *ctx, struct evidence *e,
 		if (fam != NULL)
 			add_name(e->hosted_fams, &e->n_hosted_fams, 16, fam);
 	}
-	e->hosted_records += f->n_records > 0 ? f->n_records : 1;
+	n = f->n_records > 0 ? f->n_records : 1;
+	origin = origin_of(f->source);
+	for (i = 0; i < e->n_hosted_origins; i++)
+		if (strcmp(e->hosted_origins[i], origin) == 0)
+			break;
+	if (i == e->n_hosted_origins) {
+		if (i == 16)
+			return;
+		e->hosted_origins[e->n_hosted_origins] = origin;
+		e->hosted_counts[e->n_hosted_origins++] = 0;
+	}
+	if (n > e->hosted_counts[i]) {
+		e->hosted_records += n - e->hosted_counts[i];
+		e->hosted_counts[i] = n;
+	}
 }
 
 static int
@@ -191,6 +219,14 @@ gather(struct chousa_ctx *ctx, struct inv_item *it, struct evidence *e)
 				    f->n_detect, f->n_engines);
 			if (title == NULL)
 				return CHOUSA_ENOMEM;
+			/*
+			 * A mail provider on a benign list says nothing of
+			 * one of its mailboxes.
+			 */
+			if (it->rep->ind.type == CHOUSA_IOC_EMAIL &&
+			    level != CHOUSA_MATCH_EXACT &&
+			    f->verdict == CHOUSA_V_BENIGN)
+				continue;
 			if (f->verdict == CHOUSA_V_BENIGN ||
 			    (f->usage != NULL && strcmp(f->usage,
 			    "allowlisted") == 0)) {
@@ -312,11 +348,12 @@ sample_tie(const struct chousa_report *rep, int *contacted)
 	for (i = 0; i < rep->n_samples; i++) {
 		const struct chousa_report_sample *smp = &rep->samples[i];
 
-		if (smp->family == NULL || smp->rel == 0)
+		if (smp->rel == 0)
 			continue;
-		if (smp->rel == CHOUSA_REL_C2 ||
-		    smp->rel == CHOUSA_REL_DELIVERED)
+		if (smp->family != NULL && (smp->rel == CHOUSA_REL_C2 ||
+		    smp->rel == CHOUSA_REL_DELIVERED))
 			return (int)i + 1;
+		/* A sample of no known family contacting it says as little. */
 		*contacted = 1;
 	}
 	return 0;
@@ -327,6 +364,45 @@ set_verdict(struct chousa_report *rep, int v, const char *reason)
 {
 	rep->verdict = v;
 	rep->verdict_reason = reason;
+}
+
+/* How sure the verdict is (chousa_report.confidence), from its evidence. */
+static int
+verdict_confidence(const struct chousa_report *rep, const struct evidence *e)
+{
+	switch (rep->verdict) {
+	case CHOUSA_V_MALICIOUS:
+		if (e->n_exact > 0)
+			return e->n_origins >= 3 ? 95 : e->n_origins == 2 ?
+			    90 : 75;
+		return e->n_host > 0 ? 70 : 60;
+	case CHOUSA_V_SUSPICIOUS:
+		return 40;
+	case CHOUSA_V_BENIGN:
+		return 80;
+	default:
+		return 0;
+	}
+}
+
+/* The sources of a range's listings, "Feodo Tracker and ThreatFox". */
+static const char *
+listing_sources(struct chousa_arena *a, const struct chousa_report *rep)
+{
+	const char *names[16];
+	size_t n = 0, i;
+
+	for (i = 0; i < rep->n_listed; i++) {
+		const char *src = rep->listed[i].rec.source;
+		char local[64];
+
+		if (src == NULL)
+			continue;
+		snprintf(local, sizeof(local), "local-%s", src);
+		add_name(names, &n, 16, chousa_source_find(local) != NULL ?
+		    inv_source_title(local) : src);
+	}
+	return join_names(a, names, n);
 }
 
 /*
@@ -370,7 +446,17 @@ inv_verdict(struct chousa_ctx *ctx, struct inv_item *it)
 	it->listers = mal_names;
 	it->benign_lists = e.n_ben == 0 ? NULL : join_names(a, e.ben,
 	    e.n_ben);
-	if (e.n_exact > 0) {
+	rep->first_seen = e.first_seen;
+	if (rep->ind.type == CHOUSA_IOC_EMAIL && e.n_exact == 0 &&
+	    (e.n_host > 0 || e.n_hosted > 0)) {
+		/*
+		 * A listed domain makes its mailboxes suspect, not malware: a
+		 * compromised site's mail, or a sender spoofing it.
+		 */
+		set_verdict(rep, CHOUSA_V_SUSPICIOUS, chousa_arena_printf(a,
+		    "its domain %s %s %s", rep->ind.host, e.n_host > 0 ?
+		    "is listed by" : "hosts content listed by", mal_names));
+	} else if (e.n_exact > 0) {
 		int url = rep->ind.type == CHOUSA_IOC_URL;
 
 		if (!url && benign_same != NULL)
@@ -439,6 +525,15 @@ inv_verdict(struct chousa_ctx *ctx, struct inv_item *it)
 		    e.best == CHOUSA_MATCH_CIDR ? "network range" :
 		    e.best == CHOUSA_MATCH_EXACT ? "reputation (reports, not "
 		    "a listing)" : "related infrastructure", mal_names));
+	} else if (rep->ind.type == CHOUSA_IOC_CIDR && rep->n_listed > 0) {
+		/* A range is shared by its hosts: what it holds is a lead. */
+		set_verdict(rep, CHOUSA_V_SUSPICIOUS, chousa_arena_printf(a,
+		    "holds %llu listed indicator%s, by %s%s%s",
+		    (unsigned long long)rep->n_listed_total,
+		    rep->n_listed_total == 1 ? "" : "s",
+		    listing_sources(a, rep), e.n_ben > 0 ? "; it is on the "
+		    "known-benign list " : "", e.n_ben > 0 ?
+		    it->benign_lists : ""));
 	} else if (e.n_ben > 0) {
 		set_verdict(rep, CHOUSA_V_BENIGN, chousa_arena_printf(a,
 		    "on the known-benign list %s", it->benign_lists));
@@ -458,6 +553,7 @@ inv_verdict(struct chousa_ctx *ctx, struct inv_item *it)
 			(void)sample_tie(rep, &it->contacted_only);
 	}
 	it->settled = rep->verdict == CHOUSA_V_BENIGN || e.n_origins >= 2;
+	rep->confidence = verdict_confidence(rep, &e);
 	return CHOUSA_OK;
 }
 

@@ -101,18 +101,74 @@ resolve_word(labels_resolve_fn resolve, void *arg, const char *word)
 	return resolve != NULL ? resolve(arg, word) : NULL;
 }
 
+/* ---- MISP machine tags ---- */
+
+/*
+ * A MISP machine tag, namespace:predicate or namespace:predicate="value"
+ * (tlp:white, misp-galaxy:malpedia="Emotet"), names a family only in a
+ * galaxy of families; any other names nothing.  Returns 1 for a machine
+ * tag, with the family's name in [*v, *v + *vlen) or *vlen 0; 0 for a
+ * label of another shape (Trojan:Win32/Emotet.A, HEUR:Trojan.Emotet).
+ */
+static int
+machine_tag(const char *label, const char **v, size_t *vlen)
+{
+	static const char *const plain[] = { "tlp", "pap", "misp", "workflow",
+	    "osint", "type", "circl", "estimative-language", "kill-chain",
+	    "veris", "admiralty-scale", "enisa", "ecsirt", "rsit", "iep",
+	    "false-positive", "source-reliability",
+	    "information-credibility", NULL };
+	static const char *const galaxies[] = { "malpedia", "mitre-malware",
+	    "malware", "ransomware", "banker", "botnet", "rat", "stealer",
+	    "backdoor", "android", "tool", "mitre-tool", NULL };
+	const char *colon, *p, *eq;
+	size_t ns;
+
+	*vlen = 0;
+	for (p = label; isalnum((unsigned char)*p) || *p == '-' || *p == '_';
+	    p++)
+		;
+	if (*p != ':' || p == label)
+		return 0;
+	colon = p;
+	ns = (size_t)(colon - label);
+	for (p = colon + 1; isalnum((unsigned char)*p) || *p == '-' ||
+	    *p == '_' || *p == '.' || *p == '+'; p++)
+		;
+	if (p == colon + 1)
+		return 0;
+	eq = p;
+	if (*eq == '\0')
+		return in_list(plain, label, ns);
+	if (eq[0] != '=' || eq[1] != '"')
+		return 0;
+	if (ns == 11 && strncasecmp(label, "misp-galaxy", 11) == 0 &&
+	    in_list(galaxies, colon + 1, (size_t)(eq - colon - 1))) {
+		*v = eq + 2;
+		*vlen = strcspn(*v, "\"");
+	}
+	return 1;
+}
+
 const char *
 labels_family(struct chousa_arena *a, const char *label,
     labels_resolve_fn resolve, void *arg, int *known)
 {
 	size_t w[WORDS_PER_LABEL][2], n, i;
 	char buf[LABELS_WORD_MAX + 1];
-	const char *first = NULL, *id;
+	const char *first = NULL, *id, *tag;
+	size_t tag_len;
 
 	if (known != NULL)
 		*known = 0;
 	if (label == NULL || *label == '\0')
 		return NULL;
+	if (machine_tag(label, &tag, &tag_len)) {
+		if (tag_len == 0 || tag_len > LABELS_WORD_MAX * 4)
+			return NULL;
+		return labels_family(a, chousa_arena_strndup(a, tag, tag_len),
+		    resolve, arg, known);
+	}
 	n = split(label, w, WORDS_PER_LABEL);
 	/* One word that is generic names nothing, whatever a catalogue says. */
 	if (n == 1 && labels_is_generic(label + w[0][0], w[0][1] - w[0][0]))
@@ -296,9 +352,8 @@ labels_builtin_family(struct chousa_arena *a, const char *label,
 }
 
 int
-labels_shared_platform(const char *host)
+labels_host_in(const char *const *list, const char *host)
 {
-	const char *const *list = data_shared_platforms();
 	size_t i, hl;
 
 	if (host == NULL)
@@ -314,6 +369,12 @@ labels_shared_platform(const char *host)
 			return 1;
 	}
 	return 0;
+}
+
+int
+labels_shared_platform(const char *host)
+{
+	return labels_host_in(data_shared_platforms(), host);
 }
 
 int

@@ -68,6 +68,9 @@ const char *labels_from_detections(struct chousa_arena *a,
 const char *labels_builtin_family(struct chousa_arena *a, const char *label,
 	    const char **name);
 
+/* Whether host is, or is under, a name of list (NULL-terminated). */
+int	labels_host_in(const char *const *list, const char *host);
+
 /* Whether host is, or is under, a shared publishing platform
  * (data/shared-platforms.txt: github.com, dropbox.com...). */
 int	labels_shared_platform(const char *host);
@@ -81,5 +84,6 @@ const char *const *data_generic_words(void);
 const char *const *data_family_aliases(void);
 const char *const *data_shared_platforms(void);
 const char *const *data_public_resolvers(void);
+const char *const *data_reference_sites(void);
 
 #endif /* CHOUSA_LABELS_H */

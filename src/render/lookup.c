@@ -19,6 +19,9 @@ is_malicious(const struct chousa_record *r, size_t n, size_t n_benign)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		/* What a report only saw is no listing. */
+		if (r[i].is_observation)
+			continue;
 		if (r[i].match == CHOUSA_MATCH_EXACT ||
 		    r[i].match == CHOUSA_MATCH_HOST ||
 		    r[i].match == CHOUSA_MATCH_PARENT ||
@@ -136,7 +139,8 @@ chousa_lookup_text(struct chousa_buf *b, struct chousa_arena *a,
 		chousa_buf_adds(b, "  ");
 		text_cell(b, chousa_match_name(r[i].match), 9);
 		text_cell(b, r[i].source, 13);
-		text_cell(b, r[i].status, 8);
+		text_cell(b, r[i].is_observation ? "observed" : r[i].status,
+		    8);
 		date(b, r[i].first_seen);
 		chousa_buf_addch(b, ' ');
 		date(b, r[i].last_seen);
@@ -218,6 +222,8 @@ chousa_lookup_json(struct chousa_buf *b, const struct chousa_lookup *l)
 		else
 			chousa_buf_adds(b, ",\"confidence\":null");
 		json_kv(b, "reference", r[i].reference, 1);
+		chousa_buf_addf(b, ",\"observation\":%s",
+		    r[i].is_observation ? "true" : "false");
 		chousa_buf_adds(b, "}");
 	}
 	chousa_buf_adds(b, "],\"benign\":[");

@@ -26,11 +26,11 @@
 #define MMAP_PRAGMA	"PRAGMA mmap_size = 17179869184"
 
 #define REC_COLS "type, value, source, source_id, first_seen, last_seen, " \
-	"status, threat, family, tags, confidence, reference"
+	"status, threat, family, tags, confidence, reference, observation"
 
 #define PUT_IND "INSERT INTO indicators (" PUT_IND_COLS ")" \
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13," \
-	" ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
+	" ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
 
 static const char *const stmt_sql[Q_COUNT] = {
 	[Q_BY_VALUE] = "SELECT " REC_COLS " FROM indicators"
@@ -654,6 +654,7 @@ collect(struct lookup *lk, sqlite3_stmt *s, int match)
 		r->tags = col_dup(lk->a, s, 9, &failed);
 		r->confidence = sqlite3_column_int(s, 10);
 		r->reference = col_dup(lk->a, s, 11, &failed);
+		r->is_observation = sqlite3_column_int(s, 12) != 0;
 		if (failed) {
 			sqlite3_reset(s);
 			return lk->rc = chousa_errf(lk->err, CHOUSA_ENOMEM,
@@ -857,6 +858,31 @@ read_end(struct chousa_store *st)
 }
 
 int
+store_read_begin(struct chousa_store *st)
+{
+	return read_begin(st);
+}
+
+void
+store_read_end(struct chousa_store *st)
+{
+	read_end(st);
+}
+
+char *
+store_col_dup(struct chousa_arena *a, sqlite3_stmt *s, int i, int *failed)
+{
+	return col_dup(a, s, i, failed);
+}
+
+void
+store_record_family(struct chousa_store *st, struct chousa_arena *a,
+    struct chousa_record *r)
+{
+	record_family(st, a, r);
+}
+
+int
 chousa_store_snapshot_begin(struct chousa_store *st, struct chousa_err *err)
 {
 	if (st->snapshot)
@@ -890,7 +916,7 @@ chousa_store_lookup(struct chousa_store *st, struct chousa_arena *a,
 	struct lookup lk = { .st = st, .a = a, .rc = CHOUSA_OK, .err = err };
 	struct parent_arg pa = { &lk, ind->regdomain };
 	const char *host = ind->host;
-	size_t i;
+	size_t i, first, keep;
 	int own_txn = 0;
 
 	/* One read transaction for all the probes: one WAL lock, not ten. */
@@ -909,6 +935,18 @@ chousa_store_lookup(struct chousa_store *st, struct chousa_arena *a,
 				    parent_cb, &pa);
 		} else
 			by_cidr(&lk, ind->addr, ind->is_v6);
+		/*
+		 * The other URLs listed on its host, as the host's own look-up
+		 * finds them: a URL on a host that serves listed URLs is not
+		 * "not in the store".  The URL itself comes from the exact
+		 * probe, so its row here is dropped.
+		 */
+		first = lk.n;
+		by_text(&lk, Q_BY_HOST, host, CHOUSA_MATCH_URL_HOST);
+		for (i = keep = first; i < lk.n; i++)
+			if (strcmp(lk.v[i].value, ind->value) != 0)
+				lk.v[keep++] = lk.v[i];
+		lk.n = keep;
 		break;
 	case CHOUSA_IOC_DOMAIN:
 		ioc_each_parent_upto(ind->value, ind->regdomain, parent_cb,
@@ -937,8 +975,10 @@ chousa_store_lookup(struct chousa_store *st, struct chousa_arena *a,
 	cand_run(&lk);
 	if (lk.rc != CHOUSA_OK)
 		goto out;
-	for (i = 0; i < lk.n; i++)
+	for (i = 0; i < lk.n; i++) {
 		record_family(st, a, &lk.v[i]);
+		store_record_link(a, &lk.v[i]);
+	}
 	if (lk.n > 0) {
 		*out = chousa_arena_alloc(a, lk.n * sizeof(**out));
 		if (*out == NULL) {
@@ -1239,10 +1279,11 @@ chousa_store_foreach(struct chousa_store *st, unsigned types,
 	struct chousa_store_row row;
 	int rc, stop = 0;
 
+	/* Listings only: an observation makes no hit (docs/schema.md). */
 	if (sqlite3_prepare_v2(st->db, "SELECT type, value, source, family,"
 	    " first_seen, last_seen, tags FROM indicators"
-	    " WHERE ?1 = 0 OR ((1 << type) & ?1) <> 0", -1, &s, NULL) !=
-	    SQLITE_OK)
+	    " WHERE observation = 0 AND (?1 = 0 OR ((1 << type) & ?1) <> 0)",
+	    -1, &s, NULL) != SQLITE_OK)
 		return store_dberr(st, err, "cannot read the store");
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)types);
 	store_io_mode(st, STORE_IO_SCAN);

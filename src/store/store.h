@@ -15,10 +15,11 @@
 /* PRAGMA application_id of a chousa store: "CHSA". */
 #define STORE_APP_ID		0x43485341
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 /*
  * The oldest schema a read-only open reads as it is (2 only adds a filter,
- * 3 the server's tokens).
+ * and 3's column a read-only open of an older store sees through a view;
+ * 4 the server's tokens).
  */
 #define STORE_SCHEMA_READABLE	1
 /* At most this many records per match kind in one look-up. */
@@ -31,7 +32,8 @@
  */
 #define PUT_IND_COLS "type, value, source, source_id, first_seen," \
 	" last_seen, status, threat, family, tags, confidence, reference," \
-	" port, host, regdomain, net, prefix, import_id, vhash, hhash, rhash"
+	" port, host, regdomain, net, prefix, import_id, vhash, hhash, rhash," \
+	" observation"
 #define PUT_IND_UPSERT \
 	" ON CONFLICT (vhash, type, source) DO UPDATE SET" \
 	" first_seen = CASE WHEN excluded.first_seen > 0" \
@@ -48,12 +50,14 @@
 	"  THEN excluded.confidence ELSE confidence END," \
 	" reference = coalesce(excluded.reference, reference)," \
 	" source_id = coalesce(source_id, excluded.source_id)," \
+	" observation = min(observation, excluded.observation)," \
 	" import_id = excluded.import_id" \
 	" WHERE value = excluded.value AND (excluded.last_seen > last_seen" \
 	" OR (excluded.last_seen = last_seen" \
 	"  AND excluded.status IS NOT NULL" \
 	"  AND excluded.status IS NOT status)" \
 	" OR (excluded.family IS NOT NULL AND family IS NULL)" \
+	" OR excluded.observation < observation" \
 	" OR (excluded.first_seen > 0" \
 	"  AND excluded.first_seen < first_seen))"
 
@@ -142,6 +146,25 @@ int	store_dberr(struct chousa_store *st, struct chousa_err *err,
 /* Run SQL without results. */
 int	store_exec(struct chousa_store *st, const char *sql,
 	    struct chousa_err *err);
+
+/*
+ * A read transaction unless one is open (a snapshot, an import): 1 when
+ * this call began it and store_read_end() must end it.
+ */
+int	store_read_begin(struct chousa_store *st);
+void	store_read_end(struct chousa_store *st);
+/* Column i of s, NUL-terminated, in the arena (NULL for SQL NULL). */
+char	*store_col_dup(struct chousa_arena *a, sqlite3_stmt *s, int i,
+	    int *failed);
+/* A record's family label as its Malpedia id, when the catalogue knows. */
+void	store_record_family(struct chousa_store *st, struct chousa_arena *a,
+	    struct chousa_record *r);
+/*
+ * A record's own page at its source (store_listing.c): Feodo Tracker's
+ * host page with the address, ThreatFox's IOC page from its id, URLhaus's
+ * URL page from its id.  Other references are kept.
+ */
+void	store_record_link(struct chousa_arena *a, struct chousa_record *r);
 
 /* Schema: create or migrate forward (store_schema.c). */
 int	store_schema_apply(struct chousa_store *st, struct chousa_err *err);

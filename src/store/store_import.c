@@ -41,6 +41,9 @@ imp_reject(struct imp *imp, uint64_t line, const char *fmt, ...)
 	rep->rejected++;
 	if (rep->n_rejects < CHOUSA_IMPORT_MAX_REJECTS) {
 		rep->rejects[rep->n_rejects].line = line;
+		snprintf(rep->rejects[rep->n_rejects].where,
+		    sizeof(rep->rejects[0].where), "%s",
+		    line == 0 ? imp->where : "");
 		memcpy(rep->rejects[rep->n_rejects].msg, msg, sizeof(msg));
 		rep->n_rejects++;
 	}
@@ -49,10 +52,34 @@ imp_reject(struct imp *imp, uint64_t line, const char *fmt, ...)
 			return chousa_errf(imp->err, CHOUSA_EPARSE,
 			    "line %llu of '%s': %s", (unsigned long long)line,
 			    imp->path, msg);
+		if (imp->where[0] != '\0')
+			return chousa_errf(imp->err, CHOUSA_EPARSE,
+			    "%s of '%s': %s", imp->where, imp->path, msg);
 		return chousa_errf(imp->err, CHOUSA_EPARSE, "'%s': %s",
 		    imp->path, msg);
 	}
 	return CHOUSA_OK;
+}
+
+void
+imp_skip(struct imp *imp, const char *what)
+{
+	struct chousa_import_report *rep = imp->rep;
+	size_t have = strlen(rep->skipped_kinds), n = strlen(what);
+	const char *p = rep->skipped_kinds;
+
+	rep->skipped++;
+	/* Each kind once: "comment, text, file:name". */
+	while ((p = strstr(p, what)) != NULL) {
+		if ((p == rep->skipped_kinds || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ','))
+			return;
+		p += n;
+	}
+	if (have + n + 3 < sizeof(rep->skipped_kinds))
+		snprintf(rep->skipped_kinds + have,
+		    sizeof(rep->skipped_kinds) - have, "%s%s",
+		    have > 0 ? ", " : "", what);
 }
 
 int
@@ -102,9 +129,9 @@ imp_row(struct imp *imp)
 {
 	uint64_t done, total;
 
-	imp->rep->rows_read++;
+	imp->n_rows++;
 	if (imp->opts->progress != NULL && imp->in != NULL &&
-	    (imp->rep->rows_read & 4095) == 0) {
+	    (imp->n_rows & 4095) == 0) {
 		input_progress(imp->in, &done, &total);
 		imp->opts->progress(imp->opts->progress_arg, done, total);
 	}
@@ -167,7 +194,8 @@ step_count_err(struct imp *imp, sqlite3_stmt *s, const char *what,
 			imp->rep->added++;
 		else
 			imp->rep->updated++;
-	}
+	} else
+		imp->rep->unchanged++;
 	sqlite3_reset(s);
 	return CHOUSA_OK;
 }
@@ -187,6 +215,66 @@ bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s, i);
 }
 
+/* Whether v starts with a scheme and "://" ("http://", "hxxps://"). */
+static int
+has_scheme(const char *v, size_t len)
+{
+	size_t i = 0;
+
+	if (len == 0 || !((v[0] >= 'a' && v[0] <= 'z') ||
+	    (v[0] >= 'A' && v[0] <= 'Z')))
+		return 0;
+	while (i < len && v[i] != ':' && (((v[i] | 0x20) >= 'a' &&
+	    (v[i] | 0x20) <= 'z') || (v[i] >= '0' && v[i] <= '9') ||
+	    v[i] == '+' || v[i] == '-' || v[i] == '.'))
+		i++;
+	return i + 3 <= len && memcmp(v + i, "://", 3) == 0;
+}
+
+/*
+ * A URL written without its scheme where the field says it is a URL (a
+ * STIX url:value, a MISP url attribute): "host/path" or "host:port" is
+ * read as http, when what comes before the first '/', '?' or '#' (less a
+ * port) is a host on its own: a domain under a known suffix or an
+ * address.  So junk typed as a URL ("igfxtray.exe", "107.183.86") stays
+ * rejected.  The indicator core may one day parse this itself.
+ */
+static int
+parse_context_url(struct imp *imp, const char *v, size_t len,
+    struct chousa_indicator *ind, struct chousa_err *perr)
+{
+	struct chousa_indicator host;
+	size_t n = 0, h;
+	char *url;
+	int rc;
+
+	while (n < len && v[n] != '/' && v[n] != '?' && v[n] != '#')
+		n++;
+	h = n;
+	if (h > 0 && v[0] != '[') {
+		size_t colon = h;
+
+		while (colon > 0 && v[colon - 1] >= '0' && v[colon - 1] <= '9')
+			colon--;
+		if (colon > 0 && colon < h && v[colon - 1] == ':')
+			h = colon - 1;
+	}
+	rc = chousa_ioc_parse(imp->a, v, h, CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN) |
+	    CHOUSA_IOC_IPS, &host, perr);
+	if (rc != CHOUSA_OK)
+		return rc == CHOUSA_ENOMEM ? rc : chousa_errf(perr,
+		    CHOUSA_EPARSE, "'%.60s' is no URL: no scheme, and "
+		    "'%.*s' is no host", v, (int)(h < 60 ? h : 60), v);
+	url = chousa_arena_alloc(imp->a, len + 8);
+	if (url == NULL)
+		return chousa_errf(perr, CHOUSA_ENOMEM, "out of memory");
+	memcpy(url, "http://", 7);
+	memcpy(url + 7, v, len);
+	url[len + 7] = '\0';
+	return chousa_ioc_parse(imp->a, url, len + 7,
+	    CHOUSA_IOC_BIT(CHOUSA_IOC_URL), ind, perr);
+}
+
 /*
  * The normalising half of imp_put_indicator: parse the value and work out
  * every column.  *skip is set when the row was rejected (rc is then what
@@ -203,8 +291,13 @@ row_build(struct imp *imp, const struct imp_ind *r, uint64_t line,
 	*skip = 1;
 	if (r->value == NULL || r->value_len == 0)
 		return imp_reject(imp, line, "no indicator value");
-	rc = chousa_ioc_parse(imp->a, r->value, r->value_len,
-	    r->types, &ind, &perr);
+	if (r->url_context && r->types == CHOUSA_IOC_BIT(CHOUSA_IOC_URL) &&
+	    !has_scheme(r->value, r->value_len))
+		rc = parse_context_url(imp, r->value, r->value_len, &ind,
+		    &perr);
+	else
+		rc = chousa_ioc_parse(imp->a, r->value, r->value_len,
+		    r->types, &ind, &perr);
 	if (rc == CHOUSA_ENOMEM)
 		return chousa_errf(imp->err, rc, "%s", perr.msg);
 	if (rc != CHOUSA_OK)
@@ -227,6 +320,7 @@ row_build(struct imp *imp, const struct imp_ind *r, uint64_t line,
 	row->tags = r->tags;
 	row->confidence = r->confidence;
 	row->reference = r->reference;
+	row->is_observation = r->is_observation;
 	row->port = r->port ? r->port : ind.port;
 	if (ind.type == CHOUSA_IOC_URL && ind.host != NULL) {
 		row->host = ind.host;
@@ -330,6 +424,7 @@ imp_write_row(struct imp *imp, const struct ind_row *row,
 		sqlite3_bind_int(s, 17, row->prefix);
 	}
 	sqlite3_bind_int64(s, 18, imp->import_id);
+	sqlite3_bind_int(s, 22, row->is_observation);
 	return step_count_err(imp, s, "cannot store an indicator", err);
 }
 
@@ -466,6 +561,25 @@ imp_put_family(struct imp *imp, const struct chousa_family *f,
 	return rc;
 }
 
+/* An address or range as a benign entry: its value and network key. */
+static int
+benign_net(struct imp *imp, const char *entry, size_t len,
+    struct chousa_indicator *ind, uint8_t net[16], struct chousa_err *perr)
+{
+	int rc;
+
+	rc = chousa_ioc_parse(imp->a, entry, len,
+	    CHOUSA_IOC_BIT(CHOUSA_IOC_CIDR) | CHOUSA_IOC_IPS, ind, perr);
+	if (rc != CHOUSA_OK)
+		return rc;
+	if (ind->type != CHOUSA_IOC_CIDR) {
+		ind->is_v6 = ind->type == CHOUSA_IOC_IPV6;
+		ind->prefix = ind->is_v6 ? 128 : 32;
+	}
+	store_net_key(ind->addr, ind->is_v6, ind->prefix, net);
+	return CHOUSA_OK;
+}
+
 int
 imp_put_benign(struct imp *imp, const char *list, const char *kind,
     const char *match, const char *entry, size_t entry_len, uint64_t line)
@@ -481,34 +595,57 @@ imp_put_benign(struct imp *imp, const char *list, const char *kind,
 		entry++;
 		entry_len--;
 	}
+	while (entry_len > 0 && (entry[entry_len - 1] == ' ' ||
+	    entry[entry_len - 1] == '\t'))
+		entry_len--;
 	if (entry_len == 0)
 		return imp_reject(imp, line, "empty list entry");
 	if (strcmp(match, "cidr") == 0) {
-		rc = chousa_ioc_parse(imp->a, entry, entry_len,
-		    CHOUSA_IOC_BIT(CHOUSA_IOC_CIDR) | CHOUSA_IOC_IPS, &ind,
-		    &perr);
-		if (rc == CHOUSA_OK) {
-			int prefix = ind.type == CHOUSA_IOC_CIDR ? ind.prefix :
-			    ind.type == CHOUSA_IOC_IPV6 ? 128 : 32;
-			int v6 = ind.type == CHOUSA_IOC_CIDR ? ind.is_v6 :
-			    ind.type == CHOUSA_IOC_IPV6;
-
-			store_net_key(ind.addr, v6, prefix, net);
-			ind.prefix = prefix;
-			ind.is_v6 = v6;
-			is_net = 1;
-			value = ind.value;
-		}
+		rc = benign_net(imp, entry, entry_len, &ind, net, &perr);
+		is_net = rc == CHOUSA_OK;
+		value = ind.value;
 	} else if (strcmp(match, "hostname") == 0 ||
 	    strcmp(match, "string") == 0) {
-		rc = chousa_ioc_parse(imp->a, entry, entry_len,
+		const char *d = entry;
+		size_t n = entry_len;
+
+		/*
+		 * ".amazonaws.com" is the domain and every name under it,
+		 * which is how every domain entry is matched; a trailing
+		 * dot is the root's.
+		 */
+		if (n > 1 && d[0] == '.') {
+			d++;
+			n--;
+		}
+		while (n > 1 && d[n - 1] == '.')
+			n--;
+		rc = chousa_ioc_parse(imp->a, d, n,
 		    CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN), &ind, &perr);
 		if (rc == CHOUSA_OK)
 			value = ind.value;
 		else if (strcmp(match, "string") == 0) {
-			/* A string list may hold anything; keep it as is. */
-			value = chousa_arena_strndup(imp->a, entry, entry_len);
-			rc = value != NULL ? CHOUSA_OK : CHOUSA_ENOMEM;
+			/*
+			 * A string list may hold anything: an address is
+			 * matched as one, a hash in its normal form, the rest
+			 * is kept as it is.
+			 */
+			struct chousa_err ignore = { 0 };
+
+			rc = benign_net(imp, entry, entry_len, &ind, net,
+			    &ignore);
+			if (rc == CHOUSA_OK)
+				is_net = 1;
+			else if (rc != CHOUSA_ENOMEM)
+				rc = chousa_ioc_parse(imp->a, entry, entry_len,
+				    CHOUSA_IOC_HASHES, &ind, &ignore);
+			if (rc == CHOUSA_OK)
+				value = ind.value;
+			else if (rc != CHOUSA_ENOMEM) {
+				value = chousa_arena_strndup(imp->a, entry,
+				    entry_len);
+				rc = value != NULL ? CHOUSA_OK : CHOUSA_ENOMEM;
+			}
 		}
 	} else {
 		value = chousa_arena_strndup(imp->a, entry, entry_len);
@@ -547,17 +684,6 @@ chousa_importer_names(void)
 	return names;
 }
 
-static const struct importer *
-find_importer(const char *name)
-{
-	size_t i;
-
-	for (i = 0; importers[i] != NULL; i++)
-		if (strcmp(importers[i]->name, name) == 0)
-			return importers[i];
-	return NULL;
-}
-
 static int
 is_dir(const char *path)
 {
@@ -565,56 +691,6 @@ is_dir(const char *path)
 
 	return strcmp(path, "-") != 0 && stat(path, &sb) == 0 &&
 	    S_ISDIR(sb.st_mode);
-}
-
-/* Choose the importer and check the content is its format. */
-static int
-choose(const char *source, const char *path, struct input *in,
-    const struct importer **out, struct chousa_err *err)
-{
-	const struct importer *best = NULL, *imp;
-	const char *p = "";
-	size_t len = 0, i;
-	int rc, score, best_score = 0;
-
-	if (in != NULL) {
-		rc = input_peek(in, &p, &len, err);
-		if (rc != CHOUSA_OK)
-			return rc;
-	}
-	if (strcmp(source, "auto") != 0) {
-		imp = find_importer(source);
-		if (imp == NULL)
-			return chousa_errf(err, CHOUSA_EINVAL,
-			    "no importer named '%s'", source);
-		if (in == NULL && strcmp(imp->name, "misp") != 0)
-			return chousa_errf(err, CHOUSA_EIO,
-			    "'%s' is a directory", path);
-		if (in != NULL && imp->probe(p, len) == 0)
-			return chousa_errf(err, CHOUSA_EFORMAT,
-			    "'%s' is not %s", path, imp->expects);
-		*out = imp;
-		return CHOUSA_OK;
-	}
-	if (in == NULL) {
-		*out = find_importer("misp");
-		return CHOUSA_OK;
-	}
-	for (i = 0; importers[i] != NULL; i++) {
-		score = importers[i]->probe(p, len);
-		if (score > best_score) {
-			best = importers[i];
-			best_score = score;
-		}
-	}
-	/* Below 10 is "text, if you say so": never a guess. */
-	if (best == NULL || best_score < 10)
-		return chousa_errf(err, CHOUSA_EFORMAT, "cannot tell the "
-		    "format of '%s' (name the source: urlhaus, threatfox, ..., or "
-		    "list for any text)",
-		    path);
-	*out = best;
-	return CHOUSA_OK;
 }
 
 static int
@@ -779,16 +855,26 @@ run_importer(struct imp *imp, const struct importer *importer)
 	return rc != CHOUSA_OK ? rc : stop_rc;
 }
 
-/* One import of in (NULL: the directory path); takes in over. */
+/* Every record read is added, updated, unchanged or rejected. */
+static void
+report_total(struct chousa_import_report *r)
+{
+	r->rows_read = r->added + r->updated + r->unchanged + r->rejected;
+}
+
+/* One import of in (NULL: the directory src->path); takes in over. */
 static int
-import_input(struct chousa_store *st, const char *source, const char *path,
-    struct input *in, const struct chousa_import_opts *opts,
-    struct chousa_import_report *rep, struct chousa_err *err)
+import_input(struct chousa_store *st, const char *source,
+    const struct import_src *src, struct input *in,
+    const struct chousa_import_opts *opts, struct chousa_import_report *rep,
+    struct chousa_err *err)
 {
 	static const struct chousa_import_opts no_opts;
 	const struct importer *importer = NULL;
 	struct chousa_import_report r;
+	struct jshape *shape = NULL;
 	struct imp imp;
+	const char *path = src->path;
 	int rc, in_txn = 0, bulk = 0, rollback_journal = 0;
 
 	memset(&r, 0, sizeof(r));
@@ -807,12 +893,13 @@ import_input(struct chousa_store *st, const char *source, const char *path,
 	imp.rep = &r;
 	imp.err = err;
 	imp.now = (int64_t)time(NULL);
-	rc = choose(source, path, imp.in, &importer, err);
+	rc = import_choose(source, src, imp.in, &importer, &shape, err);
 	if (rc != CHOUSA_OK)
 		goto out;
+	imp.shape = shape;
+	imp.from_memory = src->mem != NULL;
 	imp.source = importer->name;
-	if (strcmp(importer->name, "list") == 0 &&
-	    imp.opts->source_name != NULL)
+	if (importer->names_source && imp.opts->source_name != NULL)
 		imp.source = imp.opts->source_name;
 	snprintf(r.source, sizeof(r.source), "%s", imp.source);
 	store_io_mode(st, STORE_IO_IMPORT);
@@ -857,10 +944,12 @@ import_input(struct chousa_store *st, const char *source, const char *path,
 			goto out;
 		r.added -= (uint64_t)merged;
 		r.updated += (uint64_t)updated;
+		r.unchanged += (uint64_t)(merged - updated);
 	}
 	rc = store_filter_import_end(st, err);
 	if (rc != CHOUSA_OK)
 		goto out;
+	report_total(&r);
 	if (end_run(st, imp.import_id, &imp, "ok", NULL, 0) != SQLITE_OK) {
 		rc = store_dberr(st, err, "cannot record import");
 		goto out;
@@ -872,6 +961,7 @@ out:
 	if (in_txn) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		/* Remember the failure; nothing else of the run is kept. */
+		report_total(&r);
 		if (importer != NULL && rc != CHOUSA_ENOMEM)
 			end_run(st, 0, &imp, "failed",
 			    err != NULL ? err->msg : NULL, 1);
@@ -885,9 +975,9 @@ out:
 	store_prefix_cache_clear(st);
 	chousa_arena_free(imp.a);
 	input_free(imp.in);
-	if (rc == CHOUSA_OK && rep != NULL)
-		*rep = r;
-	else if (rep != NULL)
+	mem_free(shape);
+	report_total(&r);
+	if (rep != NULL)
 		*rep = r;
 	return rc;
 }
@@ -897,6 +987,7 @@ chousa_store_import(struct chousa_store *st, const char *source,
     const char *path, const struct chousa_import_opts *opts,
     struct chousa_import_report *rep, struct chousa_err *err)
 {
+	struct import_src src = { path, NULL, 0 };
 	struct input *in = NULL;
 	int rc;
 
@@ -905,7 +996,7 @@ chousa_store_import(struct chousa_store *st, const char *source,
 		if (rc != CHOUSA_OK)
 			return rc;
 	}
-	return import_input(st, source, path, in, opts, rep, err);
+	return import_input(st, source, &src, in, opts, rep, err);
 }
 
 int
@@ -914,13 +1005,14 @@ store_import_buffer(struct chousa_store *st, const char *source,
     const struct chousa_import_opts *opts, struct chousa_import_report *rep,
     struct chousa_err *err)
 {
+	struct import_src src = { name, p, len };
 	struct input *in = NULL;
 	int rc;
 
 	rc = input_open_mem(&in, p, len, name, err);
 	if (rc != CHOUSA_OK)
 		return rc;
-	return import_input(st, source, name, in, opts, rep, err);
+	return import_input(st, source, &src, in, opts, rep, err);
 }
 
 int

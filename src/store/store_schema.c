@@ -121,10 +121,31 @@ static const char schema_v2[] =
 	" keys INTEGER NOT NULL);";
 
 /*
- * Version 2 -> 3: the team server's API tokens (src/store/store_tokens.c).
- * Only a token's SHA-256 is kept; the token itself is shown once.
+ * Version 2 -> 3.  Whether a row is a listing (a verdict) or an
+ * observation (seen in a report, evidence to identify it by).  MISP rows
+ * written before did not keep to_ids: observations, until their event is
+ * imported again.
  */
 static const char schema_v3[] =
+	"ALTER TABLE indicators ADD COLUMN observation INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"UPDATE indicators SET observation = 1 WHERE source = 'misp';";
+
+/*
+ * A read-only open of a store older than 3 cannot add the column: a
+ * temporary view of the same name, which a read-only connection may
+ * create and which every statement then reads, gives it, as the
+ * migration would.
+ */
+static const char observation_view[] =
+	"CREATE TEMP VIEW IF NOT EXISTS indicators AS SELECT *,"
+	" source = 'misp' AS observation FROM main.indicators;";
+
+/*
+ * Version 3 -> 4: the team server's API tokens (src/store/store_tokens.c).
+ * Only a token's SHA-256 is kept; the token itself is shown once.
+ */
+static const char schema_v4[] =
 	"CREATE TABLE tokens ("
 	" id INTEGER PRIMARY KEY,"
 	" name TEXT NOT NULL,"
@@ -209,6 +230,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	schema_v1,
 	schema_v2,
 	schema_v3,
+	schema_v4,
 };
 
 int
@@ -288,9 +310,12 @@ store_schema_apply(struct chousa_store *st, struct chousa_err *err)
 		    "'%s' is from a newer chousa (schema %d, this build "
 		    "reads up to %d)", st->path, version,
 		    STORE_SCHEMA_VERSION);
-	if (version == STORE_SCHEMA_VERSION || ((st->flags &
-	    CHOUSA_STORE_READONLY) && version >= STORE_SCHEMA_READABLE))
+	if (version == STORE_SCHEMA_VERSION)
 		return CHOUSA_OK;
+	if ((st->flags & CHOUSA_STORE_READONLY) &&
+	    version >= STORE_SCHEMA_READABLE)
+		return version < 3 ? store_exec(st, observation_view, err) :
+		    CHOUSA_OK;
 	if ((st->flags & CHOUSA_STORE_READONLY) && version == 0 &&
 	    n_tables == 0)
 		return chousa_errf(err, CHOUSA_EIO, "'%s' is an empty store: "

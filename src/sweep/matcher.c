@@ -14,7 +14,8 @@
 
 #include "chousa.h"
 #include "base/mem.h"
-#include "sweep/sweep.h"
+#include "sweep/matcher.h"
+#include "sweep/rec.h"
 
 #define MAX_ENTRIES	((size_t)1 << 30)
 #define MAX_VALUE	8192

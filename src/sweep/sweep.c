@@ -1,154 +1,28 @@
 /*
- * sweep.c: reading a log or capture and driving the matcher over it.  A
- * plain file is mapped and cut into chunks aligned on newlines, one per
- * thread, in rounds; each worker has its own record and hit list, and the
- * hits are handed out in line order after each round, line numbers fixed
- * up from the newline counts of the chunks before.  Standard input and
- * gzip go through one reused buffer on one thread.  Lines over the cap are
- * counted as malformed and skipped without being kept.
+ * sweep.c: reading a log or capture and driving the matcher over it.
+ * Input comes through the importers' reader (base/input.c), so every
+ * compression import reads is read here too.  A plain file is mapped and
+ * cut into chunks aligned on newlines, one per thread, in rounds; each
+ * worker has its own record and hit list, and the hits are handed out in
+ * line order after each round, line numbers fixed up from the newline
+ * counts of the chunks before.  Compressed input and standard input are
+ * read in chunks on one thread.  Lines over the cap are counted as
+ * malformed and skipped without being kept.  A format that is not line
+ * based (captures) reads the input itself and hands over its records.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <pcap/pcap.h>
-#include <zlib.h>
-
 #include "chousa.h"
+#include "base/input.h"
 #include "base/mem.h"
 #include "sweep/sweep.h"
 
 #define CHUNK_SIZE	((size_t)32 << 20)
-#define READ_SIZE	((size_t)1 << 20)
-#define HEAD_SIZE	((size_t)64 << 10)
 #define MAX_THREADS	8
-
-/* ---- input: a file descriptor or memory, maybe gzip ---- */
-
-struct src {
-	int		 fd;		/* -1 for memory */
-	const char	*mem;
-	size_t		 mem_len, mem_off;
-	int		 gz;
-	z_stream	 z;
-	int		 z_end;		/* the last member ended */
-	unsigned char	*in;		/* compressed input */
-	uint64_t	 raw_read;	/* bytes read before inflating */
-	int		 truncated;
-	char		 warning[160];
-};
-
-static ssize_t
-raw_read(struct src *s, void *buf, size_t cap)
-{
-	ssize_t n;
-
-	if (s->fd < 0) {
-		size_t left = s->mem_len - s->mem_off;
-
-		if (cap > left)
-			cap = left;
-		memcpy(buf, s->mem + s->mem_off, cap);
-		s->mem_off += cap;
-		s->raw_read += cap;
-		return (ssize_t)cap;
-	}
-	do
-		n = read(s->fd, buf, cap);
-	while (n < 0 && errno == EINTR);
-	if (n > 0)
-		s->raw_read += (uint64_t)n;
-	return n;
-}
-
-/* Up to cap bytes of content; 0 at the end, -1 on a read error. */
-static ssize_t
-src_read(struct src *s, char *buf, size_t cap)
-{
-	int zrc;
-	ssize_t n;
-
-	if (!s->gz)
-		return raw_read(s, buf, cap);
-	s->z.next_out = (unsigned char *)buf;
-	s->z.avail_out = (uInt)cap;
-	while (s->z.avail_out == cap) {
-		if (s->z.avail_in == 0) {
-			n = raw_read(s, s->in, READ_SIZE);
-			if (n < 0)
-				return -1;
-			if (n == 0) {
-				if (!s->z_end) {
-					s->truncated = 1;
-					snprintf(s->warning, sizeof(s->warning),
-					    "gzip stream is truncated");
-				}
-				break;
-			}
-			s->z.next_in = s->in;
-			s->z.avail_in = (uInt)n;
-		}
-		if (s->z_end) {
-			/* Another member follows (cat a.gz b.gz). */
-			if (inflateReset(&s->z) != Z_OK)
-				break;
-			s->z_end = 0;
-		}
-		zrc = inflate(&s->z, Z_NO_FLUSH);
-		if (zrc == Z_STREAM_END)
-			s->z_end = 1;
-		else if (zrc != Z_OK && zrc != Z_BUF_ERROR) {
-			s->truncated = 1;
-			snprintf(s->warning, sizeof(s->warning),
-			    "gzip data is corrupt: %s",
-			    s->z.msg ? s->z.msg : "inflate failed");
-			s->z.avail_in = 0;
-			/* Keep what was inflated; read no further. */
-			if (s->fd >= 0)
-				s->fd = -2;
-			s->mem_off = s->mem_len;
-			break;
-		}
-	}
-	return (ssize_t)(cap - s->z.avail_out);
-}
-
-/* Set up gzip when the first bytes (already in head) are its magic. */
-static int
-src_start(struct src *s, const char *head, size_t head_len)
-{
-	if (head_len < 2 || (unsigned char)head[0] != 0x1f ||
-	    (unsigned char)head[1] != 0x8b)
-		return CHOUSA_OK;
-	s->in = mem_alloc(READ_SIZE);
-	if (s->in == NULL)
-		return CHOUSA_ENOMEM;
-	memcpy(s->in, head, head_len);
-	memset(&s->z, 0, sizeof(s->z));
-	if (inflateInit2(&s->z, 15 + 32) != Z_OK) {
-		mem_free(s->in);
-		s->in = NULL;
-		return CHOUSA_ENOMEM;
-	}
-	s->z.next_in = s->in;
-	s->z.avail_in = (uInt)head_len;
-	s->gz = 1;
-	return CHOUSA_OK;
-}
-
-static void
-src_release(struct src *s)
-{
-	if (s->gz)
-		inflateEnd(&s->z);
-	mem_free(s->in);
-}
 
 /* ---- workers ---- */
 
@@ -162,14 +36,11 @@ worker_init(struct worker *w, const struct sweep_run *run)
 	if (w->rec.scratch == NULL || w->dcache == NULL)
 		return CHOUSA_ENOMEM;
 	chousa_buf_init(&w->text, (size_t)1 << 30);
-	if (run->fmt == &logfmt_text) {
-		struct chousa_extract_opts xo = { 0, 0, 0 };
-
-		if (chousa_extractor_new(&w->ext, &xo, NULL) != CHOUSA_OK)
-			return CHOUSA_ENOMEM;
-	}
-	run->fmt->init(&w->st);
-	w->st.ext = w->ext;
+	if (run->fmt->priv_new != NULL &&
+	    run->fmt->priv_new(&w->st.priv, &run->env) != CHOUSA_OK)
+		return CHOUSA_ENOMEM;
+	if (run->fmt->init != NULL)
+		run->fmt->init(&w->st);
 	return CHOUSA_OK;
 }
 
@@ -181,7 +52,8 @@ worker_release(struct worker *w)
 	chousa_buf_release(&w->text);
 	mem_free(w->hits);
 	chousa_arena_free(w->slow);
-	chousa_extractor_free(w->ext);
+	if (w->st.priv != NULL)
+		w->run->fmt->priv_free(w->st.priv);
 }
 
 /* Forget the hits and counts of the last chunk, keep the memory. */
@@ -212,7 +84,8 @@ note_bad(struct worker *w, const char *why, const char *p, size_t len)
 	w->n_bad++;
 }
 
-static void
+/* Inlined into do_lines' loop: a call a line showed in the profile. */
+static inline __attribute__((always_inline)) void
 do_line(struct worker *w, const char *p, size_t len)
 {
 	struct rec *r = &w->rec;
@@ -221,13 +94,7 @@ do_line(struct worker *w, const char *p, size_t len)
 
 	if (len > 0 && p[len - 1] == '\r')
 		len--;
-	r->n_obs = 0;
-	r->scratch_len = 0;
-	r->time.len = 0;
-	r->time.p = NULL;
-	r->src.len = r->dst.len = 0;
-	r->src.p = r->dst.p = NULL;
-	r->time_kind = REC_TIME_NONE;
+	rec_clear(r);
 	rc = w->run->fmt->parse(&w->st, p, len, r, &why);
 	if (rc == LF_MALFORMED) {
 		note_bad(w, why, p, len);
@@ -331,11 +198,11 @@ emit_worker(struct emit *em, struct worker *w)
 	st->time_suppressed += w->time_sup;
 }
 
-/* The part of the state a header can change (not the extractor). */
+/* The part of the state a header can change (not the per-worker part). */
 static int
 state_differs(const struct lf_state *a, const struct lf_state *b)
 {
-	return memcmp(a, b, offsetof(struct lf_state, ext)) != 0;
+	return memcmp(a, b, offsetof(struct lf_state, priv)) != 0;
 }
 
 /* ---- plain files: mapped, in rounds of one chunk per thread ---- */
@@ -362,7 +229,7 @@ preparse_header(const struct sweep_run *run, struct lf_state *st,
 			break;
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
-		r.n_obs = 0;
+		rec_clear(&r);
 		(void)run->fmt->parse(st, p, n, &r, &why);
 		if (nl == NULL)
 			break;
@@ -397,7 +264,7 @@ sweep_mapped(const struct sweep_run *run, struct worker *ws, int n_threads,
 				end = nl ? (size_t)(nl - data) + 1 : size;
 			}
 			worker_reset(&ws[n]);
-			memcpy(&ws[n].st, &cur, offsetof(struct lf_state, ext));
+			memcpy(&ws[n].st, &cur, offsetof(struct lf_state, priv));
 			memcpy(&ws[n].start_st, &ws[n].st, sizeof(cur));
 			ws[n].chunk = data + pos;
 			ws[n].chunk_len = end - pos;
@@ -420,7 +287,7 @@ sweep_mapped(const struct sweep_run *run, struct worker *ws, int n_threads,
 				continue;
 			worker_reset(&ws[i]);
 			memcpy(&ws[i].st, &ws[i - 1].st,
-			    offsetof(struct lf_state, ext));
+			    offsetof(struct lf_state, priv));
 			memcpy(&ws[i].start_st, &ws[i].st, sizeof(cur));
 			worker_main(&ws[i]);
 		}
@@ -440,231 +307,251 @@ sweep_mapped(const struct sweep_run *run, struct worker *ws, int n_threads,
 	return rc;
 }
 
-/* ---- streams: one buffer, one thread ---- */
+/* ---- streams: compressed input and standard input, on one thread ---- */
+
+/*
+ * A read that failed: the end of a damaged stream, whose lines up to the
+ * damage are swept (the decompressor gives whole blocks, so up to its last
+ * 64 KiB before the damage are lost), or an error.
+ */
+static int
+read_failed(struct input *in, struct chousa_sweep_stats *st, int rc,
+    const struct chousa_err *why)
+{
+	/* Nothing at all could be read: that is no sweep. */
+	if (!input_damaged(in) || st->bytes == 0)
+		return rc;
+	st->truncated = 1;
+	snprintf(st->warning, sizeof(st->warning), "compressed data is "
+	    "truncated or damaged (%.100s)", why->msg);
+	return CHOUSA_OK;
+}
+
+/* One line carried over from the last chunk, or too long to keep. */
+struct carry {
+	char	*buf;
+	size_t	 len, cap;
+	int	 too_long;	/* skipping to the next newline */
+};
+
+/* Append to the carried line, up to the cap; -1 out of memory. */
+static int
+carry_add(struct carry *c, const char *p, size_t n, size_t max)
+{
+	if (c->too_long)
+		return 0;
+	if (c->len + n > max) {
+		/* Keep only what note_bad shows. */
+		c->too_long = 1;
+		n = c->len < 80 ? 80 - c->len : 0;
+		if (n > max)
+			n = 0;
+	}
+	if (c->len + n > c->cap) {
+		size_t cap = c->cap ? c->cap : 4096;
+		char *nb;
+
+		while (cap < c->len + n)
+			cap *= 2;
+		nb = mem_realloc(c->buf, cap);
+		if (nb == NULL)
+			return -1;
+		c->buf = nb;
+		c->cap = cap;
+	}
+	memcpy(c->buf + c->len, p, n);
+	c->len += n;
+	return 0;
+}
+
+/* The carried line is complete: parse it (or count it as too long). */
+static void
+carry_line(struct worker *w, struct carry *c)
+{
+	w->lines++;
+	if (c->too_long)
+		note_bad(w, "line longer than the cap", c->buf, c->len);
+	else
+		do_line(w, c->buf, c->len);
+	c->len = 0;
+	c->too_long = 0;
+}
 
 static int
-sweep_stream(const struct sweep_run *run, struct worker *w, struct src *s,
-    const char *head, size_t head_len, uint64_t total, struct emit *em,
-    struct chousa_err *err)
+sweep_stream(const struct sweep_run *run, struct worker *w,
+    struct input *in, struct emit *em, struct chousa_err *err)
 {
 	const struct chousa_sweep_opts *o = run->opts;
-	size_t cap = READ_SIZE * 4, len = 0, max = run->max_line;
-	char *buf = mem_alloc(cap + 1);
-	int skipping = 0, rc = CHOUSA_OK, eof = 0;
-	ssize_t n;
+	struct carry c = { NULL, 0, 0, 0 };
+	uint64_t done, total;
+	int rc = CHOUSA_OK;
 
-	if (buf == NULL)
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	if (head_len > 0) {
-		memcpy(buf, head, head_len);
-		len = head_len;
-	}
-	while (!eof && !em->stopped) {
-		char *last;
+	while (!em->stopped) {
+		const char *p, *last, *nl;
+		size_t n;
 
-		if (len == cap) {
-			/* One line fills the buffer: grow up to the cap. */
-			if (cap < max + 1) {
-				size_t ncap = cap * 2 > max + 1 ? max + 1 :
-				    cap * 2;
-				char *nb = mem_realloc(buf, ncap + 1);
-
-				if (nb == NULL) {
-					rc = chousa_errf(err, CHOUSA_ENOMEM,
-					    "out of memory");
-					break;
-				}
-				buf = nb;
-				cap = ncap;
-			} else {
-				if (!skipping) {
-					worker_reset(w);
-					w->lines = 1;
-					note_bad(w, "line longer than the cap",
-					    buf, 80);
-					emit_worker(em, w);
-				}
-				skipping = 1;
-				len = 0;
-			}
+		rc = input_read(in, &p, &n, err);
+		if (rc != CHOUSA_OK) {
+			rc = read_failed(in, em->stats, rc, err);
+			n = 0;
 		}
-		n = src_read(s, buf + len, cap - len);
-		if (n < 0) {
-			rc = chousa_errf(err, CHOUSA_EIO,
-			    "cannot read '%s': %s", em->file, strerror(errno));
+		worker_reset(w);
+		if (n == 0) {
+			if (c.len > 0 || c.too_long)
+				carry_line(w, &c);
+			emit_worker(em, w);
 			break;
 		}
-		if (n == 0)
-			eof = 1;
-		em->stats->bytes += (uint64_t)n;
-		len += (size_t)n;
-		if (skipping) {
-			char *nl = memchr(buf, '\n', len);
-
-			if (nl == NULL) {
-				len = 0;
+		em->stats->bytes += n;
+		if (c.len > 0 || c.too_long) {
+			nl = memchr(p, '\n', n);
+			if (carry_add(&c, p, nl ? (size_t)(nl - p) : n,
+			    run->max_line) != 0) {
+				rc = chousa_errf(err, CHOUSA_ENOMEM,
+				    "out of memory");
+				break;
+			}
+			if (nl == NULL)
 				continue;
-			}
-			len -= (size_t)(nl + 1 - buf);
-			memmove(buf, nl + 1, len);
-			skipping = 0;
+			carry_line(w, &c);
+			n -= (size_t)(nl + 1 - p);
+			p = nl + 1;
 		}
-		last = len > 0 ? memrchr(buf, '\n', len) : NULL;
-		if (eof) {
-			worker_reset(w);
-			do_lines(w, buf, len);
-			len = 0;
-		} else if (last != NULL) {
-			size_t used = (size_t)(last + 1 - buf);
-
-			worker_reset(w);
-			do_lines(w, buf, used);
-			len -= used;
-			memmove(buf, buf + used, len);
-		} else
-			continue;
-		if (w->rc != CHOUSA_OK && rc == CHOUSA_OK)
-			rc = chousa_errf(err, w->rc,
-			    "out of memory keeping hits");
-		emit_worker(em, w);
-		if (o->progress != NULL)
-			o->progress(o->progress_arg, s->raw_read, total);
-		if (rc != CHOUSA_OK)
+		last = n > 0 ? memrchr(p, '\n', n) : NULL;
+		if (last != NULL) {
+			do_lines(w, p, (size_t)(last + 1 - p));
+			n -= (size_t)(last + 1 - p);
+			p = last + 1;
+		}
+		if (n > 0 && carry_add(&c, p, n, run->max_line) != 0) {
+			rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 			break;
+		}
+		if (w->rc != CHOUSA_OK) {
+			rc = chousa_errf(err, w->rc, "out of memory keeping "
+			    "hits");
+			break;
+		}
+		emit_worker(em, w);
+		input_progress(in, &done, &total);
+		if (o->progress != NULL)
+			o->progress(o->progress_arg, done, total);
 	}
-	mem_free(buf);
+	mem_free(c.buf);
 	return rc;
 }
 
-/* ---- captures ---- */
+/* ---- formats that read the input themselves (captures) ---- */
 
-struct cookie {
-	struct src	*s;
-	const char	*head;
-	size_t		 head_len, head_off;
+struct feed_run {
+	struct lf_feed		 f;	/* first: the callbacks get it */
+	struct worker		*w;
+	struct emit		*em;
+	struct input		*in;
+	const struct sweep_run	*run;
 };
 
-static ssize_t
-cookie_read(void *arg, char *buf, size_t size)
+static int
+feed_read(struct lf_feed *f, const char **p, size_t *len,
+    struct chousa_err *err)
 {
-	struct cookie *c = arg;
+	struct feed_run *fr = (struct feed_run *)f;
+	int rc = input_read(fr->in, p, len, err);
 
-	if (c->head_off < c->head_len) {
-		size_t n = c->head_len - c->head_off;
-
-		if (n > size)
-			n = size;
-		memcpy(buf, c->head + c->head_off, n);
-		c->head_off += n;
-		return (ssize_t)n;
+	if (rc != CHOUSA_OK && input_damaged(fr->in)) {
+		f->truncated = 1;
+		snprintf(f->warning, sizeof(f->warning), "compressed data is "
+		    "truncated or damaged (%.100s)", err != NULL ? err->msg :
+		    "");
+		*len = 0;
+		return CHOUSA_OK;
 	}
-	return src_read(c->s, buf, size);
+	if (rc == CHOUSA_OK)
+		fr->em->stats->bytes += *len;
+	return rc;
 }
 
-/* "1710353350.000123" into buf; its length.  No printf per packet. */
-static size_t
-epoch_text(char *buf, size_t size, int64_t sec, long usec)
+/*
+ * Hand out the hits so far every 64 Ki packets or 4096 hits, so that a
+ * long capture shows its hits and progress as it goes.
+ */
+static void
+feed_flush(struct feed_run *fr, int last)
 {
-	char tmp[32];
-	size_t n = 0, i;
-	uint64_t v = sec > 0 ? (uint64_t)sec : 0;
+	struct worker *w = fr->w;
+	const struct chousa_sweep_opts *o = fr->run->opts;
+	uint64_t lines = w->lines, done, total;
 
-	do
-		tmp[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0 && n < 20);
-	if (size < n + 8)
-		return 0;
-	for (i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[n++] = '.';
-	if (usec < 0 || usec > 999999)
-		usec = 0;
-	for (i = 6; i > 0; i--) {
-		buf[n + i - 1] = (char)('0' + usec % 10);
-		usec /= 10;
+	if (!last && w->n_hits < 4096 && (w->lines & 0xffff) != 0)
+		return;
+	emit_worker(fr->em, w);
+	if (!last) {
+		/* Packet numbers go on across batches. */
+		fr->em->line_base -= lines;
+		fr->em->stats->lines -= lines;
+		worker_reset(w);
+		w->lines = lines;
 	}
-	return n + 6;
+	input_progress(fr->in, &done, &total);
+	if (o->progress != NULL)
+		o->progress(o->progress_arg, done, total);
 }
 
 static int
-sweep_pcap(const struct sweep_run *run, struct worker *w, struct src *s,
-    const char *head, size_t head_len, uint64_t total, struct emit *em,
-    struct chousa_err *err)
+feed_record(struct lf_feed *f)
 {
-	const struct chousa_sweep_opts *o = run->opts;
-	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	cookie_io_functions_t io = { cookie_read, NULL, NULL, NULL };
-	struct cookie c = { s, head, head_len, 0 };
-	struct pcap_pkthdr *ph;
-	const u_char *pkt;
-	char addr[2 * 48], tbuf[32];
-	FILE *fp;
-	pcap_t *p;
-	int dlt, rc = CHOUSA_OK, n;
+	struct feed_run *fr = (struct feed_run *)f;
+	struct worker *w = fr->w;
 
-	fp = fopencookie(&c, "r", io);
-	if (fp == NULL)
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	p = pcap_fopen_offline(fp, errbuf);
-	if (p == NULL) {
-		fclose(fp);
-		if (strstr(errbuf, "truncated") != NULL) {
-			em->stats->truncated = 1;
-			snprintf(em->stats->warning, sizeof(em->stats->warning),
-			    "%s", errbuf);
-			return CHOUSA_OK;
-		}
-		return chousa_errf(err, CHOUSA_EFORMAT, "cannot read capture "
-		    "'%s': %s", em->file, errbuf);
-	}
-	dlt = pcap_datalink(p);
+	w->lines++;
+	w->records++;
+	if (f->rec->n_obs > 0)
+		sweep_match_record(w, f->rec, w->lines);
+	feed_flush(fr, 0);
+	return fr->em->stopped || w->rc != CHOUSA_OK;
+}
+
+static void
+feed_malformed(struct lf_feed *f, const char *why)
+{
+	struct feed_run *fr = (struct feed_run *)f;
+
+	fr->w->lines++;
+	note_bad(fr->w, why, "", 0);
+	feed_flush(fr, 0);
+}
+
+static int
+sweep_feed(const struct sweep_run *run, struct worker *w, struct input *in,
+    const char *map, size_t map_len, struct emit *em, struct chousa_err *err)
+{
+	struct feed_run fr;
+	int rc;
+
+	memset(&fr, 0, sizeof(fr));
+	fr.f.name = em->file;
+	fr.f.mem = map;
+	fr.f.mem_len = map_len;
+	fr.f.read = feed_read;
+	fr.f.record = feed_record;
+	fr.f.malformed = feed_malformed;
+	fr.f.rec = &w->rec;
+	fr.w = w;
+	fr.em = em;
+	fr.in = in;
+	fr.run = run;
 	worker_reset(w);
-	while ((n = pcap_next_ex(p, &ph, &pkt)) == 1 && !em->stopped) {
-		struct rec *r = &w->rec;
-
-		w->lines++;
-		r->n_obs = 0;
-		r->scratch_len = 0;
-		r->src.len = r->dst.len = 0;
-		r->time.p = tbuf;
-		r->time.len = epoch_text(tbuf, sizeof(tbuf),
-		    (int64_t)ph->ts.tv_sec, (long)ph->ts.tv_usec);
-		r->time_kind = REC_TIME_EPOCH;
-		if (pcap_packet_parse(dlt, pkt, ph->caplen, r, addr,
-		    sizeof(addr)) < 0) {
-			note_bad(w, "a packet too short for its headers",
-			    (const char *)pkt, 0);
-			continue;
-		}
-		w->records++;
-		if (r->n_obs > 0)
-			sweep_match_record(w, r, w->lines);
-		if (w->n_hits >= 4096 || (w->lines & 0xffff) == 0) {
-			uint64_t lines = w->lines;
-
-			emit_worker(em, w);
-			/* Packet numbers go on across batches. */
-			em->line_base -= lines;
-			em->stats->lines -= lines;
-			worker_reset(w);
-			w->lines = lines;
-			if (o->progress != NULL)
-				o->progress(o->progress_arg, s->raw_read,
-				    total);
-		}
-	}
-	if (n == PCAP_ERROR) {
+	if (map != NULL)
+		em->stats->bytes = map_len;
+	rc = run->fmt->read(&w->st, &fr.f, err);
+	if (rc == CHOUSA_OK && w->rc != CHOUSA_OK)
+		rc = chousa_errf(err, w->rc, "out of memory keeping hits");
+	feed_flush(&fr, 1);
+	if (fr.f.truncated && !em->stats->truncated) {
 		em->stats->truncated = 1;
-		snprintf(em->stats->warning, sizeof(em->stats->warning),
-		    "capture cut short: %s", pcap_geterr(p));
+		memcpy(em->stats->warning, fr.f.warning,
+		    sizeof(em->stats->warning));
 	}
-	if (s->truncated && !em->stats->truncated) {
-		em->stats->truncated = 1;
-		memcpy(em->stats->warning, s->warning, sizeof(s->warning));
-	}
-	emit_worker(em, w);
-	em->stats->bytes = s->raw_read;
-	pcap_close(p);
 	return rc;
 }
 
@@ -708,26 +595,22 @@ cores(void)
 	return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
 }
 
-/* Sweep src (fd or memory); map is the mapped plain file or NULL. */
+/* Sweep one opened input: pick the format, then read it one of three ways. */
 static int
-sweep_src(const struct chousa_matcher *m, const char *file, struct src *s,
-    const char *map, size_t map_len, uint64_t total,
-    const struct chousa_sweep_opts *opts, chousa_hit_fn fn, void *arg,
-    struct chousa_sweep_stats *stats, struct chousa_err *err)
+sweep_input(const struct chousa_matcher *m, const char *file,
+    struct input *in, const struct chousa_sweep_opts *opts, chousa_hit_fn fn,
+    void *arg, struct chousa_sweep_stats *stats, struct chousa_err *err)
 {
 	static const struct chousa_sweep_opts no_opts;
 	struct sweep_run run;
 	struct worker *ws = NULL;
 	struct emit em;
-	char *head = NULL;
-	size_t head_len = 0;
-	ssize_t n;
+	const char *map, *head, *name;
+	size_t map_len, head_len;
 	int n_threads = 1, i, rc;
-	const char *name;
 
 	if (opts == NULL)
 		opts = &no_opts;
-	memset(stats, 0, sizeof(*stats));
 	if (!matcher_is_finished(m))
 		return chousa_errf(err, CHOUSA_EINVAL, "matcher is not "
 		    "finished");
@@ -735,59 +618,36 @@ sweep_src(const struct chousa_matcher *m, const char *file, struct src *s,
 	run.m = m;
 	run.opts = opts;
 	run.max_line = opts->max_line ? opts->max_line : CHOUSA_SWEEP_MAX_LINE;
-	/* The first bytes pick gzip and the format. */
-	head = mem_alloc(HEAD_SIZE + 1);
-	if (head == NULL)
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	run.env.keep_private = matcher_has_private(m);
+	rc = sides_init(&run.internal, opts->internal, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	input_set_flags(in, INPUT_NO_HASH | INPUT_NO_SIZE_CAP);
+	rc = input_map(in, &map, &map_len, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	/* The first bytes of the content pick the format. */
 	if (map != NULL) {
-		head_len = map_len < HEAD_SIZE ? map_len : HEAD_SIZE;
-		memcpy(head, map, head_len);
+		head = map;
+		head_len = map_len < INPUT_PEEK_MAX ? map_len : INPUT_PEEK_MAX;
 	} else {
-		while (head_len < HEAD_SIZE) {
-			n = raw_read(s, head + head_len, HEAD_SIZE - head_len);
-			if (n < 0) {
-				rc = chousa_errf(err, CHOUSA_EIO,
-				    "cannot read '%s': %s", file,
-				    strerror(errno));
-				goto out;
-			}
-			if (n == 0)
-				break;
-			head_len += (size_t)n;
-		}
-		if ((rc = src_start(s, head, head_len)) != CHOUSA_OK) {
-			rc = chousa_errf(err, rc, "out of memory");
-			goto out;
-		}
-		if (s->gz) {
-			/* Detect on the inflated start. */
-			char *plain = mem_alloc(HEAD_SIZE + 1);
-			ssize_t got;
-
-			if (plain == NULL) {
-				rc = chousa_errf(err, CHOUSA_ENOMEM,
-				    "out of memory");
-				goto out;
-			}
-			got = src_read(s, plain, HEAD_SIZE);
-			mem_free(head);
-			head = plain;
-			head_len = got > 0 ? (size_t)got : 0;
+		rc = input_peek(in, &head, &head_len, err);
+		if (rc != CHOUSA_OK) {
+			rc = read_failed(in, stats, rc, err);
+			if (rc != CHOUSA_OK)
+				return rc;
+			head_len = 0;
 		}
 	}
 	if (opts->format == NULL || strcmp(opts->format, "auto") == 0) {
 		name = chousa_sweep_detect(head, head_len);
-		if (name == NULL) {
-			rc = chousa_errf(err, CHOUSA_EFORMAT,
+		if (name == NULL)
+			return chousa_errf(err, CHOUSA_EFORMAT,
 			    "no log format fits '%s'", file);
-			goto out;
-		}
 		run.fmt = logfmt_find(name);
-	} else if ((run.fmt = logfmt_find(opts->format)) == NULL) {
-		rc = chousa_errf(err, CHOUSA_EFORMAT, "unknown log format '%s'",
-		    opts->format);
-		goto out;
-	}
+	} else if ((run.fmt = logfmt_find(opts->format)) == NULL)
+		return chousa_errf(err, CHOUSA_EFORMAT, "unknown log format "
+		    "'%s'", opts->format);
 	snprintf(stats->format, sizeof(stats->format), "%s", run.fmt->name);
 	if (map != NULL && !(run.fmt->flags & LF_BINARY)) {
 		n_threads = opts->threads > 0 ? opts->threads : cores();
@@ -797,10 +657,8 @@ sweep_src(const struct chousa_matcher *m, const char *file, struct src *s,
 			n_threads = (int)(map_len / (1 << 20) + 1);
 	}
 	ws = mem_alloc((size_t)n_threads * sizeof(*ws));
-	if (ws == NULL) {
-		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-		goto out;
-	}
+	if (ws == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	for (i = 0; i < n_threads; i++)
 		if (worker_init(&ws[i], &run) != CHOUSA_OK) {
 			rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory "
@@ -815,32 +673,16 @@ sweep_src(const struct chousa_matcher *m, const char *file, struct src *s,
 	em.stats = stats;
 	em.opts = opts;
 	stats->threads = n_threads;
-	if (run.fmt->flags & LF_BINARY) {
-		if (map != NULL) {
-			/* A mapped capture reads through memory. */
-			s->fd = -1;
-			s->mem = map;
-			s->mem_len = map_len;
-			s->mem_off = 0;
-			rc = sweep_pcap(&run, &ws[0], s, NULL, 0, total, &em,
-			    err);
-		} else
-			rc = sweep_pcap(&run, &ws[0], s, head, head_len, total,
-			    &em, err);
-	} else if (map != NULL)
+	if (run.fmt->flags & LF_BINARY)
+		rc = sweep_feed(&run, &ws[0], in, map, map_len, &em, err);
+	else if (map != NULL)
 		rc = sweep_mapped(&run, ws, n_threads, map, map_len, &em, err);
 	else
-		rc = sweep_stream(&run, &ws[0], s, head, head_len, total, &em,
-		    err);
-	if (s->truncated && !stats->truncated) {
-		stats->truncated = 1;
-		memcpy(stats->warning, s->warning, sizeof(s->warning));
-	}
+		rc = sweep_stream(&run, &ws[0], in, &em, err);
 out:
-	for (i = 0; ws != NULL && i < n_threads; i++)
+	for (i = 0; i < n_threads; i++)
 		worker_release(&ws[i]);
 	mem_free(ws);
-	mem_free(head);
 	return rc;
 }
 
@@ -850,57 +692,20 @@ chousa_sweep_file(const struct chousa_matcher *m, const char *path,
     struct chousa_sweep_stats *stats, struct chousa_err *err)
 {
 	struct chousa_sweep_stats local;
-	struct src s;
-	struct stat sb;
-	char *map = NULL;
-	size_t map_len = 0;
-	unsigned char magic[2];
-	int rc, fd;
+	struct chousa_err local_err;
+	struct input *in;
+	int rc;
 
+	if (err == NULL)
+		err = &local_err;
 	if (stats == NULL)
 		stats = &local;
 	memset(stats, 0, sizeof(*stats));
-	memset(&s, 0, sizeof(s));
-	if (strcmp(path, "-") == 0)
-		fd = STDIN_FILENO;
-	else
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return chousa_errf(err, CHOUSA_EIO, "cannot open '%s': %s",
-		    path, strerror(errno));
-	if (fstat(fd, &sb) != 0) {
-		rc = chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s", path,
-		    strerror(errno));
-		goto out;
-	}
-	if (S_ISDIR(sb.st_mode)) {
-		rc = chousa_errf(err, CHOUSA_EIO, "cannot read '%s': it is a "
-		    "directory", path);
-		goto out;
-	}
-	/* A plain regular file is mapped; gzip and pipes are streamed. */
-	if (S_ISREG(sb.st_mode) && sb.st_size > 0 &&
-	    (pread(fd, magic, 2, 0) != 2 || magic[0] != 0x1f ||
-	    magic[1] != 0x8b)) {
-		map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE,
-		    fd, 0);
-		if (map == MAP_FAILED)
-			map = NULL;
-		else {
-			map_len = (size_t)sb.st_size;
-			madvise(map, map_len, MADV_SEQUENTIAL);
-		}
-	}
-	s.fd = fd;
-	rc = sweep_src(m, path, &s, map, map_len,
-	    S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0, opts, fn, arg,
-	    stats, err);
-	src_release(&s);
-	if (map != NULL)
-		munmap(map, map_len);
-out:
-	if (fd != STDIN_FILENO)
-		close(fd);
+	rc = input_open(&in, path, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	rc = sweep_input(m, path, in, opts, fn, arg, stats, err);
+	input_free(in);
 	return rc;
 }
 
@@ -912,27 +717,31 @@ chousa_sweep_buffer(const struct chousa_matcher *m, const char *name,
 {
 	struct chousa_sweep_stats local;
 	struct chousa_sweep_opts o;
-	struct src s;
+	struct chousa_err local_err;
+	struct input *in;
 	int rc;
 
+	if (err == NULL)
+		err = &local_err;
 	if (stats == NULL)
 		stats = &local;
+	memset(stats, 0, sizeof(*stats));
 	memset(&o, 0, sizeof(o));
 	if (opts != NULL)
 		o = *opts;
 	o.threads = 1;
-	memset(&s, 0, sizeof(s));
-	s.fd = -1;
-	s.mem = data;
-	s.mem_len = len;
-	/* Plain bytes are read in place, like a mapped file. */
-	if (len > 0 && !(len >= 2 && ((const unsigned char *)data)[0] ==
-	    0x1f && ((const unsigned char *)data)[1] == 0x8b))
-		rc = sweep_src(m, name, &s, data, len, len, &o, fn, arg, stats,
-		    err);
-	else
-		rc = sweep_src(m, name, &s, NULL, 0, len, &o, fn, arg, stats,
-		    err);
-	src_release(&s);
+	rc = input_open_mem(&in, data, len, name, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	rc = sweep_input(m, name, in, &o, fn, arg, stats, err);
+	input_free(in);
 	return rc;
+}
+
+int
+chousa_sweep_check_internal(const char *list, struct chousa_err *err)
+{
+	struct sides_ranges s;
+
+	return sides_init(&s, list, err);
 }

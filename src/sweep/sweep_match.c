@@ -30,188 +30,12 @@ rec_scratch(struct rec *r, const char *p, size_t len)
 	return s;
 }
 
-/* ---- time ---- */
-
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-/* Read up to max digits; -1 when there is none. */
-static long
-num(const char **p, const char *end, int max)
-{
-	long v = 0;
-	int n = 0;
-
-	while (*p < end && n < max && **p >= '0' && **p <= '9') {
-		v = v * 10 + (**p - '0');
-		(*p)++;
-		n++;
-	}
-	return n ? v : -1;
-}
-
-/* " 10:20:58" or ":10:20:58": one separator, then hours, minutes, seconds. */
-static void
-clock_of(const char **pp, const char *end, long *h, long *mi, long *s)
-{
-	const char *p = *pp + 1;
-
-	*h = num(&p, end, 2);
-	p++;
-	*mi = num(&p, end, 2);
-	p++;
-	*s = num(&p, end, 2);
-	*pp = p;
-}
-
-static int
-month_of(const char *p, const char *end)
-{
-	static const char m[] = "janfebmaraprmayjunjulaugsepoctnovdec";
-	char s[3];
-	int i;
-
-	if (end - p < 3)
-		return -1;
-	for (i = 0; i < 3; i++)
-		s[i] = (char)(p[i] | 0x20);
-	for (i = 0; i < 12; i++)
-		if (memcmp(m + i * 3, s, 3) == 0)
-			return i + 1;
-	return -1;
-}
-
-static int64_t
-mk(long y, long mo, long d, long h, long mi, long s)
-{
-	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
-	    h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60)
-		return 0;
-	return days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
-	    h * 3600 + mi * 60 + s;
-}
-
-/*
- * "10/Oct/2000:13:55:36" (CLF, sep '/') or "25-Nov-2026 10:00:00" (BIND,
- * sep '-'): the day, a month name and the year, then any one character and
- * the time.  Leaves *pp after the seconds; 0 when it does not parse.
- */
-static int64_t
-day_month_year(const char **pp, const char *end, char sep)
-{
-	const char *p = *pp;
-	long d, mo, y, h, mi, s;
-
-	d = num(&p, end, 2);
-	if (p >= end || *p++ != sep)
-		return 0;
-	mo = month_of(p, end);
-	p += 3;
-	if (p >= end || *p++ != sep)
-		return 0;
-	y = num(&p, end, 4);
-	if (p >= end)
-		return 0;
-	clock_of(&p, end, &h, &mi, &s);
-	*pp = p;
-	return mk(y, mo, d, h, mi, s);
-}
-
-/* "+0100", "-07:00", "Z"; seconds east of UTC. */
-static long
-tz_offset(const char *p, const char *end)
-{
-	int sign;
-	long h, m;
-
-	while (p < end && *p == ' ')
-		p++;
-	if (p >= end || (*p != '+' && *p != '-'))
-		return 0;
-	sign = *p++ == '-' ? -1 : 1;
-	h = num(&p, end, 2);
-	if (p < end && *p == ':')
-		p++;
-	m = num(&p, end, 2);
-	if (h < 0)
-		return 0;
-	return sign * (h * 3600 + (m > 0 ? m : 0) * 60);
-}
-
 int64_t
-rec_time_parse(const struct rec *r)
+rec_time(const struct rec *r)
 {
-	const char *p = r->time.p, *end;
-	long y, mo, d, h, mi, s;
-	int64_t t;
-
-	if (p == NULL || r->time.len == 0)
+	if (r->time_fn == NULL || r->time.p == NULL || r->time.len == 0)
 		return 0;
-	end = p + r->time.len;
-	switch (r->time_kind) {
-	case REC_TIME_EPOCH:
-		s = num(&p, end, 12);
-		return s > 0 ? s : 0;
-	case REC_TIME_ISO:
-		y = num(&p, end, 4);
-		if (p >= end || *p++ != '-')
-			return 0;
-		mo = num(&p, end, 2);
-		if (p >= end || *p++ != '-')
-			return 0;
-		d = num(&p, end, 2);
-		if (p >= end || (*p != 'T' && *p != ' '))
-			return 0;
-		p++;
-		h = num(&p, end, 2);
-		if (p >= end || *p++ != ':')
-			return 0;
-		mi = num(&p, end, 2);
-		s = 0;
-		if (p < end && *p == ':') {
-			p++;
-			s = num(&p, end, 2);
-		}
-		if (p < end && *p == '.') {
-			p++;
-			num(&p, end, 9);
-		}
-		t = mk(y, mo, d, h, mi, s);
-		return t ? t - tz_offset(p, end) : 0;
-	case REC_TIME_CLF:	/* 10/Oct/2000:13:55:36 -0700 */
-		t = day_month_year(&p, end, '/');
-		return t ? t - tz_offset(p, end) : 0;
-	case REC_TIME_BIND:	/* 25-Nov-2026 10:00:00.000 */
-		return day_month_year(&p, end, '-');
-	case REC_TIME_WINDNS:	/* 6/5/2013 10:20:58 AM */
-		mo = num(&p, end, 2);
-		if (p >= end || *p++ != '/')
-			return 0;
-		d = num(&p, end, 2);
-		if (p >= end || *p++ != '/')
-			return 0;
-		y = num(&p, end, 4);
-		clock_of(&p, end, &h, &mi, &s);
-		while (p < end && *p == ' ')
-			p++;
-		if (p < end && (*p == 'P' || *p == 'p') && h < 12)
-			h += 12;
-		else if (p < end && (*p == 'A' || *p == 'a') && h == 12)
-			h = 0;
-		return mk(y, mo, d, h, mi, s);
-	}
-	return 0;	/* syslog has no year */
+	return r->time_fn(r->time.p, r->time.len);
 }
 
 /* ---- normalising values ---- */
@@ -543,8 +367,8 @@ private_v4_text(const char *p, size_t len)
 
 /* ---- reporting ---- */
 
-static size_t
-keep(struct worker *w, const char *p, size_t len)
+size_t
+sweep_keep(struct worker *w, const char *p, size_t len)
 {
 	size_t off = w->text.len;
 
@@ -578,12 +402,17 @@ report(struct worker *w, const struct rec *r, const struct obs *o,
 {
 	const struct chousa_sweep_opts *opt = w->run->opts;
 	struct hitrow *h;
-	struct chousa_str src = r->src, dst = r->dst;
+	int64_t t;
 	size_t i;
 
 	for (i = 0; i < w->n_seen; i++)
-		if (w->seen[i] == e)
+		if (w->seen[i] == e) {
+			/* The same entry again: note the end it also was. */
+			for (i = w->rec_first; i < w->n_hits; i++)
+				if (w->hits[i].e == e)
+					w->hits[i].obs_flags |= o->flags;
 			return;
+		}
 	if (w->n_seen < sizeof(w->seen) / sizeof(w->seen[0]))
 		w->seen[w->n_seen++] = e;
 	if (!opt->no_benign_filter && match != CHOUSA_SWEEP_URL &&
@@ -591,8 +420,8 @@ report(struct worker *w, const struct rec *r, const struct obs *o,
 		w->benign++;
 		return;
 	}
+	t = rec_time(r);
 	if (opt->as_of_log_time && (e->first_seen || e->last_seen)) {
-		int64_t t = rec_time_parse(r);
 		int64_t lo = e->first_seen ? e->first_seen : e->last_seen;
 		int64_t hi = e->last_seen > lo ? e->last_seen : lo;
 
@@ -613,24 +442,17 @@ report(struct worker *w, const struct rec *r, const struct obs *o,
 		w->hits = nh;
 		w->cap_hits = cap;
 	}
-	/* The remote side is the one that matched. */
-	if (o->flags & OBS_F_SRC) {
-		src = r->dst;
-		dst = r->src;
-	}
-	if (dst.len == 0)
-		dst = o->v;
 	h = &w->hits[w->n_hits++];
 	h->line = line;
-	h->time = rec_time_parse(r);
+	h->time = t;
 	h->time_len = r->time.len > 64 ? 64 : r->time.len;
-	h->time_off = keep(w, r->time.p, h->time_len);
-	h->src_len = src.len > 256 ? 256 : src.len;
-	h->src_off = keep(w, src.p, h->src_len);
-	h->dst_len = dst.len > 1024 ? 1024 : dst.len;
-	h->dst_off = keep(w, dst.p, h->dst_len);
+	h->time_off = sweep_keep(w, r->time.p, h->time_len);
 	h->obs_len = o->v.len > 4096 ? 4096 : o->v.len;
-	h->obs_off = keep(w, o->v.p, h->obs_len);
+	h->obs_off = sweep_keep(w, o->v.p, h->obs_len);
+	h->obs_flags = o->flags;
+	/* The sides are set once the whole record is looked up. */
+	h->src_off = h->dst_off = 0;
+	h->src_len = h->dst_len = 0;
 	h->match = match;
 	h->e = e;
 	if (w->text.failed)
@@ -641,16 +463,40 @@ report(struct worker *w, const struct rec *r, const struct obs *o,
 	w->last_hit_line = line;
 }
 
+/* The host of a URL, without normalising (for host look-ups only). */
+static void
+url_host(const char *u, size_t len, struct chousa_str *host)
+{
+	const char *end = u + len, *p = memmem(u, len, "://", 3), *a;
+
+	host->p = NULL;
+	host->len = 0;
+	if (p == NULL || p - u > 10)
+		return;
+	a = p + 3;
+	for (p = a; p < end && *p != '/' && *p != '?' && *p != '#'; p++)
+		;
+	host->p = a;
+	host->len = (size_t)(p - a);
+	if (memchr(a, '@', host->len) != NULL) {
+		const char *at = memrchr(a, '@', host->len);
+
+		host->len -= (size_t)(at + 1 - a);
+		host->p = at + 1;
+	}
+}
+
 void
 sweep_match_record(struct worker *w, const struct rec *r, uint64_t line)
 {
 	const struct matcher_entry *e;
 	struct chousa_str host;
 	uint8_t addr[16];
-	size_t i;
+	size_t i, first;
 	int match, is_v6;
 
 	w->n_seen = 0;
+	first = w->rec_first = w->n_hits;
 	for (i = 0; i < r->n_obs; i++) {
 		const struct obs *o = &r->obs[i];
 
@@ -720,27 +566,6 @@ sweep_match_record(struct worker *w, const struct rec *r, uint64_t line)
 		if (e != NULL)
 			report(w, r, o, e, match, line);
 	}
-}
-
-/* The host of a URL, without normalising (for host look-ups only). */
-void
-url_host(const char *u, size_t len, struct chousa_str *host)
-{
-	const char *end = u + len, *p = memmem(u, len, "://", 3), *a;
-
-	host->p = NULL;
-	host->len = 0;
-	if (p == NULL || p - u > 10)
-		return;
-	a = p + 3;
-	for (p = a; p < end && *p != '/' && *p != '?' && *p != '#'; p++)
-		;
-	host->p = a;
-	host->len = (size_t)(p - a);
-	if (memchr(a, '@', host->len) != NULL) {
-		const char *at = memrchr(a, '@', host->len);
-
-		host->len -= (size_t)(at + 1 - a);
-		host->p = at + 1;
-	}
+	if (w->n_hits > first)
+		sides_orient(w, r, first);
 }

@@ -23,6 +23,7 @@ from html.parser import HTMLParser
 
 ELEMENTS = set("""html head meta title style body header main footer section
 h1 h2 h3 p span code small strong dl dt dd ul li table thead tbody tr th td
+pre
 a svg defs marker path g rect text""".split())
 VOID = {"meta"}
 ATTRS = set("""lang charset http-equiv content name class id href rel xmlns

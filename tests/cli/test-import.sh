@@ -14,12 +14,12 @@ summary() { grep -Eo 'added [0-9]+, updated [0-9]+, rejected [0-9]+' "$1" | head
 
 # Every real sample, as it is.
 check urlhaus_csv_sample 0 "$CHOUSA" import urlhaus "$A"/urlhaus/csv_online_*.csv
-expect urlhaus_csv_counts "read 12, added 12, updated 0, rejected 0" "$T/err"
+expect urlhaus_csv_counts "read 12, added 12, updated 0, unchanged 0, rejected 0" "$T/err"
 check urlhaus_csv_again 0 "$CHOUSA" import urlhaus "$A"/urlhaus/csv_online_*.csv
-expect urlhaus_reimport_adds_nothing "added 0, updated 0, rejected 0" "$T/err"
+expect urlhaus_reimport_adds_nothing "read 12, added 0, updated 0, unchanged 12, rejected 0" "$T/err"
 sed 's/$/\r/' "$A"/urlhaus/csv_online_*.csv > "$T/urlhaus-crlf.csv"
 check urlhaus_crlf 0 "$CHOUSA" import urlhaus "$T/urlhaus-crlf.csv"
-expect urlhaus_crlf_same_rows "read 12, added 0, updated 0, rejected 0" "$T/err"
+expect urlhaus_crlf_same_rows "read 12, added 0, updated 0, unchanged 12, rejected 0" "$T/err"
 for f in "$A"/feodo/*; do
 	check "feodo_sample_$(basename "$f")" 0 "$CHOUSA" import feodo "$f"
 	refute "feodo_no_rejects_$(basename "$f")" "rejected [1-9]" "$T/err"
@@ -28,7 +28,7 @@ expect feodo_recommended_rows "read 244" "$T/err"
 cp "$A"/malwarebazaar/*.csv "$T/mb.csv"
 printf '# Number of entries: 3\r\n' >> "$T/mb.csv"
 check malwarebazaar_with_footer 0 "$CHOUSA" import malwarebazaar "$T/mb.csv"
-expect malwarebazaar_counts "read 3, added 3, updated 0, rejected 0" "$T/err"
+expect malwarebazaar_counts "read 3, added 3, updated 0, unchanged 0, rejected 0" "$T/err"
 [ "$(count "SELECT count(*) FROM samples")" = 3 ] && ok samples_stored ||
 	not_ok samples_stored "$(count "SELECT count(*) FROM samples")"
 
@@ -48,9 +48,9 @@ expect malpedia_galaxy_counts "read 2, added 2" "$T/err"
 check urlhaus_json 0 "$CHOUSA" import urlhaus "$F/urlhaus.json"
 expect urlhaus_json_counts "read 2, added 2" "$T/err"
 check urlhaus_2019_layout 0 "$CHOUSA" import urlhaus "$F/urlhaus-2019.csv"
-expect urlhaus_2019_counts "read 2, added 2, updated 0, rejected 0" "$T/err"
+expect urlhaus_2019_counts "read 2, added 2, updated 0, unchanged 0, rejected 0" "$T/err"
 check threatfox_csv 0 "$CHOUSA" import threatfox "$F/threatfox.csv"
-expect threatfox_csv_counts "read 6, added 6, updated 0, rejected 0" "$T/err"
+expect threatfox_csv_counts "read 6, added 6, updated 0, unchanged 0, rejected 0" "$T/err"
 check threatfox_csv_14_columns 0 "$CHOUSA" import threatfox "$F/threatfox-2024.csv"
 expect threatfox_14_counts "read 2, added 2" "$T/err"
 check threatfox_json 0 "$CHOUSA" import threatfox "$F/threatfox.json"
@@ -62,11 +62,15 @@ expect feodo_json_counts "read 2, added 2" "$T/err"
 check warninglist_cidr 0 "$CHOUSA" import warninglist "$F/warninglist-cdn.json"
 check warninglist_hostname 0 "$CHOUSA" import warninglist "$F/warninglist-top.json"
 expect warninglist_counts "read 3, added 3" "$T/err"
+check warninglist_public_dns 0 "$CHOUSA" import warninglist "$F/warninglist-public-dns.json"
+expect warninglist_public_dns_counts "read 2, added 2" "$T/err"
 check stix_bundle 0 "$CHOUSA" -v import stix "$F/stix.json"
-expect stix_counts "read 3, added 5, updated 0, rejected 1" "$T/err"
-expect stix_reject_says_why "holds no equality" "$T/err"
+# 4 pattern values and 1 relation added; the file observable added as an
+# observation, the domain observable already listed; process:name skipped.
+expect stix_counts "read 7, added 6, updated 0, unchanged 1, rejected 0" "$T/err"
+expect stix_skip_says_why "skipped 1 not kept: process:name" "$T/err"
 check misp_event 0 "$CHOUSA" import misp "$F/misp-event.json"
-expect misp_event_counts "read 8, added 8" "$T/err"
+expect misp_event_counts "read 9, added 8, updated 0, unchanged 1, rejected 0" "$T/err"
 check misp_feed_dir 0 "$CHOUSA" import misp "$F/misp-feed"
 expect misp_feed_counts "read 2, added 2" "$T/err"
 check misp_feed_manifest 0 "$CHOUSA" import --source auto "$F/misp-feed/manifest.json"
@@ -87,7 +91,7 @@ done
 
 # Rejected rows: counted with their line numbers; --strict fails the file.
 check rejects_counted 0 "$CHOUSA" -v import urlhaus "$F/bad-rows.csv"
-expect rejects_count "read 4, added 2, updated 0, rejected 2" "$T/err"
+expect rejects_count "read 4, added 2, updated 0, unchanged 0, rejected 2" "$T/err"
 expect rejects_line_numbers "rejected line 3: " "$T/err"
 before=$(count "SELECT count(*) FROM indicators")
 check strict_fails 3 "$CHOUSA" import --strict urlhaus "$F/bad-rows.csv"
@@ -101,7 +105,7 @@ check not_json_refused 3 "$CHOUSA" import stix "$A"/urlhaus/csv_online_*.csv
 # A line over the 1 MiB cap is one rejected row, not unbounded memory.
 python3 -c 'print("http://ok.example.com/a"); print("x" * 2000000); print("http://ok.example.com/b")' > "$T/long.txt"
 check long_line_rejected 0 "$CHOUSA" -v import urlhaus "$T/long.txt"
-expect long_line_counts "read 3, added 2, updated 0, rejected 1" "$T/err"
+expect long_line_counts "read 3, added 2, updated 0, unchanged 0, rejected 1" "$T/err"
 expect long_line_says_why "line 2 is longer than" "$T/err"
 check unknown_source_is_usage 2 "$CHOUSA" import nosuchfeed "$F/feodo.json"
 check missing_file 3 "$CHOUSA" import feodo "$T/nonexistent.csv"
@@ -178,7 +182,7 @@ printf 'seed.bulk-example.net\n' > "$T/seed.txt"
 CHOUSA_DB="$T/bulk.db" "$CHOUSA" import urlhaus "$T/dups.csv" > "$T/bulk.out" 2>&1
 "$CHOUSA" --db "$T/rowwise.db" -q import list "$T/seed.txt"
 CHOUSA_DB="$T/rowwise.db" "$CHOUSA" import urlhaus "$T/dups.csv" > "$T/rowwise.out" 2>&1
-expect bulk_dups_counted "read 6, added 3, updated [0-9]+, rejected 0" "$T/bulk.out"
+expect bulk_dups_counted "read 6, added 3, updated 2, unchanged 1, rejected 0" "$T/bulk.out"
 rows_of() {
 	sqlite3 "$1" "SELECT value, source_id, first_seen, last_seen, status,
 	    family, tags, reference FROM indicators WHERE source = 'urlhaus'

@@ -28,7 +28,7 @@ imp "$demo" misp "$DEMO/sandbox-report.misp.json" || full=0
 
 check worked_example_found 1 inv "$demo" --sources local 'www[.]dnautik[.]com'
 expect worked_example_malicious '^Verdict: malicious' "$T/out"
-expect worked_example_both_feeds 'listed by URLhaus and ThreatFox' "$T/out"
+expect worked_example_both_feeds 'listed by URLhaus, ThreatFox and Imported lists' "$T/out"
 expect worked_example_defanged '^www\[\.\]dnautik\[\.\]com' "$T/out"
 refute worked_example_no_raw_domain 'www\.dnautik\.com' "$T/out"
 if [ "$full" = 1 ]; then
@@ -106,6 +106,9 @@ refute unknown_no_family_claim 'Most likely' "$T/out"
 
 # A source that cannot take the input's type says so; it is never absent.
 check type_unsupported_exit_clean 0 inv "$demo" --offline AS13335
+expect type_unsupported_counted '^Skipped: [0-9]+ look-ups \(.*type not supported: [0-9]+.*\); -v lists them' "$T/out"
+refute type_unsupported_folded 'skipped \(type not supported\)' "$T/out"
+"$CHOUSA" -v --db "$demo" investigate --offline AS13335 > "$T/out" 2> /dev/null
 expect type_unsupported_said 'skipped \(type not supported\): .*virustotal' "$T/out"
 check type_unsupported_json 0 inv "$demo" --offline --format json AS13335
 expect type_unsupported_json_reason '"source":"abuseipdb"[^}]*"status":"skipped","reason":"type not supported"' "$T/out"
@@ -129,7 +132,7 @@ expect failing_source_verdict_kept '^Verdict: malicious' "$T/out"
 refute failing_source_no_key_leak 'test-key-not-real' "$T/out"
 check only_failing_source_exit_4 4 "$CHOUSA" --db "$demo" investigate --sources urlhaus www.dnautik.com
 expect only_failing_source_unknown '^Verdict: unknown' "$T/out"
-check offline_skips_online 1 inv "$demo" --sources local,urlhaus www.dnautik.com
+check offline_skips_online 1 inv "$demo" --sources local,urlhaus -v www.dnautik.com
 expect offline_says_skipped 'skipped \(offline\): urlhaus' "$T/out"
 unset CHOUSA_URLHAUS_KEY CHOUSA_URLHAUS_URL
 check missing_store_exit_4 4 inv "$T/nonexistent/none.db" --sources local www.dnautik.com
@@ -150,7 +153,7 @@ expect extract_finds_ip '"input":"162.243.103.246"' "$T/out"
 check unknown_format_usage 2 inv "$demo" --format pdf www.dnautik.com
 check unknown_source_is_usage 2 inv "$demo" --sources nosuch www.dnautik.com
 check output_file 1 inv "$demo" --sources local --format md -o "$T/report.md" www.dnautik.com
-expect output_file_written '^## www\\\[\\\.\\\]dnautik' "$T/report.md"
+expect output_file_written '^## `www\[\.\]dnautik\[\.\]com` \(domain\)' "$T/report.md"
 
 # ---- JSON: valid, one object per line, the documented keys ----
 inv "$demo" --sources local --format json www.dnautik.com 162.243.103.246 \

@@ -112,6 +112,20 @@ cp "$DB0" "$T/after.db"
 after=$(count "$T/after.db")
 loop import_feodo import "$ICHOUSA" --db "$T/k.db" -q import feodo "$FEED"
 
+# The JSON importers, through format detection (auto), just as atomic.
+after_feodo=$after
+for spec in misp:mispevent_testfiles__malware_exist.json \
+    stix:../stix/unit42/2024-02-08-Pikabot.json \
+    warninglist:../warninglists/rfc1918.list.json; do
+	file="$SAMPLES/import/misp/${spec#*:}"
+	cp "$DB0" "$T/after.db"
+	"$CHOUSA" --db "$T/after.db" -q import auto "$file" > /dev/null 2>&1
+	after=$(count "$T/after.db")
+	loop "import_auto_${spec%%:*}" import "$ICHOUSA" --db "$T/k.db" -q \
+	    import auto "$file"
+done
+after=$after_feodo
+
 # An investigation in every format.
 for fmt in text json md html stix misp dot; do
 	loop "investigate_$fmt" read "$ICHOUSA" --db "$DB0" investigate \

@@ -88,13 +88,25 @@ check sweep_pcap_truncated_still_found 1 "$CHOUSA" sweep "$T/cut.pcap"
 expect sweep_pcap_truncated_reported 'cut.pcap: capture cut short' "$T/err"
 expect sweep_pcap_truncated_keeps_packets 'cut.pcap:5' "$T/out"
 
-# Gzip, read transparently; a truncated gzip keeps what was read.
+# Compressed input, read as import reads it; a truncated gzip keeps the
+# lines of the whole blocks before the cut, and one with none is an error.
 gzip -c "$L/eve.json" > "$T/eve.json.gz"
 hits sweep_gzip 9 "$T/eve.json.gz"
-head -c 900 "$T/eve.json.gz" > "$T/cut.json.gz"
+bzip2 -c "$L/eve.json" > "$T/eve.json.bz2"
+hits sweep_bzip2 9 "$T/eve.json.bz2"
+xz -c "$L/eve.json" > "$T/eve.json.xz"
+hits sweep_xz 9 "$T/eve.json.xz"
+(cd "$L" && zip -q "$T/eve.zip" eve.json)
+hits sweep_zip 9 "$T/eve.zip"
+i=0
+while [ $i -lt 400 ]; do cat "$L/eve.json"; i=$((i + 1)); done | gzip -c > "$T/big.json.gz"
+head -c $(($(stat -c %s "$T/big.json.gz") / 2)) "$T/big.json.gz" > "$T/cut.json.gz"
 check sweep_gzip_truncated 1 "$CHOUSA" sweep "$T/cut.json.gz"
-expect sweep_gzip_truncated_reported 'gzip stream is truncated' "$T/err"
+expect sweep_gzip_truncated_reported 'truncated or damaged' "$T/err"
 expect sweep_gzip_truncated_keeps_lines 'cut.json.gz:1	' "$T/out"
+head -c 300 "$T/eve.json.gz" > "$T/tiny-cut.json.gz"
+check sweep_gzip_truncated_nothing_read 3 "$CHOUSA" sweep "$T/tiny-cut.json.gz"
+expect sweep_gzip_truncated_nothing_read_says 'truncated gzip' "$T/err"
 hits sweep_stdin 5 - < "$L/squid-access.log"
 gzip -c "$L/squid-access.log" | "$CHOUSA" sweep - > "$T/out" 2> "$T/err"
 expect sweep_stdin_gzip '^.*	-:7	' "$T/out"
@@ -116,9 +128,23 @@ expect sweep_summary_family '^ +[0-9]+  emotet$' "$T/err"
 check sweep_verbose_malformed 1 "$CHOUSA" -v sweep "$L/eve.json"
 expect sweep_verbose_shows_line 'eve.json:11: not a JSON object' "$T/err"
 check sweep_threads_one 1 "$CHOUSA" sweep --threads 1 "$L/eve.json"
-# Listed today; a 2024 log is outside a 30-day window.
-check sweep_as_of_log_time 0 "$CHOUSA" sweep --as-of-log-time "$L/zeek-conn.log"
-check sweep_window_wide 1 "$CHOUSA" sweep --as-of-log-time --window 36500 "$L/zeek-conn.log"
+# A list has no dates: its indicators count whatever the log's time.
+check sweep_as_of_log_time_undated_count 1 "$CHOUSA" sweep --as-of-log-time "$L/zeek-conn.log"
+expect sweep_as_of_log_time_summary '0 outside the time window' "$T/err"
+# ThreatFox says 198.51.100.90 was first seen on 2024-07-16: a 2020 line
+# is outside a 30-day window, a 2024-07-20 one inside.
+CHOUSA_DB="$T/dated.db" "$CHOUSA" -q import threatfox "$TESTS/data/feeds/threatfox-2024.csv" > /dev/null 2>&1
+{
+	head -n 8 "$L/zeek-conn.log"
+	printf '1600000000.0\tC1\t10.0.0.5\t50000\t198.51.100.90\t7777\ttcp\n'
+	printf '1721460000.0\tC2\t10.0.0.5\t50001\t198.51.100.90\t7777\ttcp\n'
+} > "$T/dated.log"
+CHOUSA_DB="$T/dated.db" check sweep_as_of_log_time_dated 1 "$CHOUSA" sweep --as-of-log-time "$T/dated.log"
+refute sweep_as_of_log_time_old_line_out 'dated.log:9	' "$T/out"
+expect sweep_as_of_log_time_new_line_in 'dated.log:10	' "$T/out"
+expect sweep_as_of_log_time_counted '1 outside the time window' "$T/err"
+CHOUSA_DB="$T/dated.db" check sweep_window_wide 1 "$CHOUSA" sweep --as-of-log-time --window 36500 "$T/dated.log"
+expect sweep_window_wide_both 'dated.log:9	' "$T/out"
 
 # Hostile lines: a 2 MiB line, NUL bytes, invalid UTF-8 and escapes.
 {
@@ -163,6 +189,10 @@ if [ -f "$GEN" ] && python3 "$GEN" --out "$T/corpus" --n 2000 --log-mb 1 \
 			not_ok "corpus_${f}_planted" "$got hit lines, manifest planted $want"; fi
 		if cmp -s "$T/got" "$T/want"; then ok "corpus_${f}_truth_lines"; else
 			not_ok "corpus_${f}_truth_lines" "$(diff "$T/want" "$T/got" | head -5 | tr '\n' ' ')"; fi
+		# A public resolver is never the internal host.
+		if cut -f3 "$T/out" | grep -qx '8.8.8.8'; then
+			not_ok "corpus_${f}_resolver_not_internal" "$(grep -m1 '	8.8.8.8	' "$T/out")"
+		else ok "corpus_${f}_resolver_not_internal"; fi
 	done
 	# Slashes escaped as jansson-built Suricata writes them.
 	python3 "$GEN" --out "$T/esc" --n 2000 --log-mb 1 --formats eve \

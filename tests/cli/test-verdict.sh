@@ -36,7 +36,9 @@ chmod 600 "$CHOUSA_CONFIG"
 "$CHOUSA" -q import urlhaus "$TESTS/data/verdict/urlhaus-hosts.csv" > /dev/null 2>&1
 check no_benign_list_investigates 1 "$CHOUSA" investigate --offline --sources local github.com
 expect no_benign_list_noted 'no known-benign list.*chousa update warninglist' "$T/out"
-expect no_benign_list_source_skipped 'skipped \(no known-benign list: chousa update warninglist\): benign' "$T/out"
+expect no_benign_list_source_skipped_count '^Skipped: [0-9]+ look-ups \(.*no known-benign list: chousa update warninglist: 1.*-v lists them' "$T/out"
+"$CHOUSA" -v investigate --offline --sources local github.com > "$T/v" 2> /dev/null
+expect no_benign_list_source_skipped 'skipped \(no known-benign list: chousa update warninglist\): benign' "$T/v"
 expect shared_platform_without_list 'Verdict: suspicious: hosts listed content' "$T/out"
 refute shared_platform_never_infected 'a host here (is infected|downloaded)' "$T/out"
 
@@ -80,7 +82,9 @@ refute fresh_feed_not_named 'URLhaus data is' "$T/out"
 sqlite3 "$fresh" "UPDATE imports SET started_at = started_at - 30*86400, finished_at = finished_at - 30*86400"
 check stale_feed_investigates 0 "$CHOUSA" --db "$fresh" investigate --offline --sources local-urlhaus quiet-meadow-4821.net
 expect stale_feed_named_in_notes 'URLhaus data is 30 days old .*max_age_days is 7' "$T/out"
-expect stale_miss_is_no_evidence 'miss +\(stale data: not listed is no evidence\)' "$T/out"
+expect stale_miss_is_no_evidence 'not listed \(stale data: not listed is no evidence\): URLhaus' "$T/out"
+"$CHOUSA" -v --db "$fresh" investigate --offline --sources local-urlhaus quiet-meadow-4821.net > "$T/v" 2> /dev/null
+expect stale_miss_is_no_evidence_verbose 'miss +\(stale data: not listed is no evidence\)' "$T/v"
 "$CHOUSA" --db "$fresh" investigate --offline --sources local-urlhaus --format json quiet-meadow-4821.net > "$T/j" 2> /dev/null
 expect stale_finding_json '"stale":true' "$T/j"
 expect finding_carries_data_age '"data_at":"[0-9]{4}-' "$T/j"

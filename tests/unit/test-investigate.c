@@ -74,7 +74,7 @@ static void
 render(const struct chousa_report *r, const char *fmt, int defang,
     struct chousa_buf *out)
 {
-	struct chousa_render_opts ro = { 0, defang, 0 };
+	struct chousa_render_opts ro = { .defang = defang };
 	struct chousa_render rs;
 	struct chousa_err err;
 

@@ -125,6 +125,23 @@ main(void)
 	    fam("Win/malicious_confidence_90%"), NULL);
 	T_STREQ("vx_malicious_site", fam("Malicious site"), NULL);
 	T_STREQ("vx_emotet_named", fam("Trojan.Emotet"), "win.emotet");
+	/* MISP machine tags: a family galaxy names one, a taxonomy none. */
+	T_STREQ("tag_tlp", fam("tlp:white"), NULL);
+	T_STREQ("tag_tlp_amber_strict", fam("tlp:amber+strict"), NULL);
+	T_STREQ("tag_pap", fam("PAP:GREEN"), NULL);
+	T_STREQ("tag_taxonomy_value",
+	    fam("malware_classification:malware-category=\"Ransomware\""),
+	    NULL);
+	T_STREQ("tag_galaxy_malpedia", fam("misp-galaxy:malpedia=\"Emotet\""),
+	    "win.emotet");
+	T_STREQ("tag_galaxy_unclosed", fam("misp-galaxy:malpedia=\"Emotet"),
+	    "win.emotet");
+	T_STREQ("tag_galaxy_threat_actor",
+	    fam("misp-galaxy:threat-actor=\"APT28\""), NULL);
+	T_STREQ("detection_with_colon", fam("Trojan:Win32/Emotet.A"),
+	    "win.emotet");
+	T_STREQ("kaspersky_with_colon", fam("HEUR:Trojan.Win32.Emotet.gen"),
+	    "win.emotet");
 
 	/* Feed tags: file types and campaigns are no family. */
 	T_STREQ("tag_doc", fam("doc"), NULL);

@@ -294,7 +294,7 @@ render(const char *name, size_t first, size_t n, int defang,
     struct chousa_buf *out, struct chousa_err *err)
 {
 	const struct chousa_renderer *rr = chousa_renderer_find(name);
-	struct chousa_render_opts opts = { 0, defang, NOW };
+	struct chousa_render_opts opts = { .defang = defang, .now = NOW };
 	struct chousa_render r;
 	size_t i;
 	int rc, rc_end;
@@ -351,6 +351,55 @@ static int
 contains(const struct chousa_buf *b, const char *needle)
 {
 	return memmem(b->data, b->len, needle, strlen(needle)) != NULL;
+}
+
+/*
+ * Markdown outside code spans and fenced blocks: what a renderer reads as
+ * markup.  Inside a span, "<script>" is text a reader sees, no tag.
+ */
+static void
+md_outside_code(const struct chousa_buf *b, struct chousa_buf *out)
+{
+	size_t i = 0, n, j;
+
+	while (i < b->len) {
+		if (b->data[i] != '`') {
+			chousa_buf_addch(out, b->data[i++]);
+			continue;
+		}
+		for (n = 0; i + n < b->len && b->data[i + n] == '`'; n++)
+			;
+		/* The closing run of the same length, else literal. */
+		for (j = i + n; j < b->len; j++) {
+			size_t m = 0;
+
+			while (j + m < b->len && b->data[j + m] == '`')
+				m++;
+			if (m == n)
+				break;
+			j += m;
+		}
+		if (j >= b->len) {
+			chousa_buf_add(out, b->data + i, n);
+			i += n;
+		} else
+			i = j + n;
+	}
+}
+
+/* Whether needle occurs in b without a backslash before it. */
+static int
+unescaped(const struct chousa_buf *b, const char *needle)
+{
+	const char *p = b->data, *end = b->data + b->len, *q;
+
+	while ((q = memmem(p, (size_t)(end - p), needle, strlen(needle))) !=
+	    NULL) {
+		if (q == b->data || q[-1] != '\\')
+			return 1;
+		p = q + 1;
+	}
+	return 0;
 }
 
 /* A quote from the data always has its backslash in DOT. */
@@ -433,9 +482,15 @@ check_format(const char *name)
 		T_OK("render_html_draws_graph", contains(&out, "<svg") &&
 		    contains(&out, "<rect"));
 	}
-	if (strcmp(name, "md") == 0)
-		T_OK("render_md_no_raw_link", !contains(&out, H_MD) &&
-		    !contains(&out, "<script"));
+	if (strcmp(name, "md") == 0) {
+		struct chousa_buf md;
+
+		chousa_buf_init(&md, 0);
+		md_outside_code(&out, &md);
+		T_OK("render_md_no_raw_link", !contains(&md, H_MD) &&
+		    !unescaped(&md, "<script"));
+		chousa_buf_release(&md);
+	}
 	if (strcmp(name, "dot") == 0)
 		T_OK("render_dot_keeps_quotes_escaped",
 		    dot_quotes_escaped(&out));

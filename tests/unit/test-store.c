@@ -128,7 +128,7 @@ test_schema(void)
 	rc = chousa_store_open(&st, q, 0, &err);
 	T_OK("v0_store_migrates", rc == CHOUSA_OK);
 	chousa_store_close(st);
-	T_INTEQ("v0_store_now_current", pragma(q, "PRAGMA user_version"), 3);
+	T_INTEQ("v0_store_now_current", pragma(q, "PRAGMA user_version"), 4);
 	/* Read-only never creates. */
 	rc = chousa_store_open(&st, tmp_path("missing.db"),
 	    CHOUSA_STORE_READONLY, &err);
@@ -533,6 +533,59 @@ out:
 	chousa_store_close(writer);
 }
 
+/*
+ * Format detection from memory: a STIX bundle whose "type" comes after
+ * 100 KiB of objects and a warninglist whose name and type come after its
+ * list are told by their structure (the document is read again past the
+ * first 64 KiB); an empty document is said to be empty; counts add up.
+ */
+static void
+test_detect(void)
+{
+	struct chousa_store *st = NULL;
+	struct chousa_err err = { 0 };
+	struct chousa_import_report rep;
+	struct chousa_buf b;
+	int i, rc;
+
+	if (chousa_store_open(&st, ":memory:", 0, &err) != CHOUSA_OK) {
+		T_OK("detect_setup", 0);
+		return;
+	}
+	chousa_buf_init(&b, (size_t)4 << 20);
+	chousa_buf_adds(&b, "{\"id\": \"bundle--1\", \"objects\": [");
+	for (i = 0; i < 1200; i++)
+		chousa_buf_addf(&b, "%s{\"created\": \"2024-01-01T00:00:00Z\", "
+		    "\"id\": \"indicator--%d\", \"pattern\": \"[domain-name:"
+		    "value = 'h%d.sorted-example.com']\", \"type\": "
+		    "\"indicator\"}", i ? ", " : "", i, i);
+	chousa_buf_adds(&b, "], \"spec_version\": \"2.0\", "
+	    "\"type\": \"bundle\"}");
+	rc = store_import_mem(st, "auto", b.data, b.len, NULL, &rep, &err);
+	T_OK("detect_sorted_stix", rc == CHOUSA_OK && b.len > (64 << 10) &&
+	    strcmp(rep.source, "stix") == 0 && rep.added == 1200);
+	T_OK("detect_counts_add_up", rep.rows_read == rep.added +
+	    rep.updated + rep.unchanged + rep.rejected);
+	chousa_buf_reset(&b);
+	chousa_buf_adds(&b, "{\"list\": [");
+	for (i = 0; i < 6000; i++)
+		chousa_buf_addf(&b, "%s\"198.18.%d.%d\"", i ? ", " : "",
+		    i / 250, i % 250 + 1);
+	chousa_buf_adds(&b, "], \"name\": \"late name\", \"type\": \"cidr\"}");
+	rc = store_import_mem(st, "auto", b.data, b.len, NULL, &rep, &err);
+	T_OK("detect_late_warninglist", rc == CHOUSA_OK &&
+	    strcmp(rep.source, "warninglist") == 0 && rep.added == 6000);
+	rc = store_import_mem(st, "auto", " \n", 2, NULL, &rep, &err);
+	T_OK("detect_empty", rc == CHOUSA_EFORMAT &&
+	    strstr(err.msg, "is empty") != NULL);
+	rc = store_import_mem(st, "auto", "{\"values\": []}", 14, NULL, &rep,
+	    &err);
+	T_OK("detect_unknown_json_refused", rc == CHOUSA_EFORMAT &&
+	    strstr(err.msg, "cannot tell the format") != NULL);
+	chousa_buf_release(&b);
+	chousa_store_close(st);
+}
+
 int
 main(void)
 {
@@ -547,6 +600,7 @@ main(void)
 	test_snapshot();
 	test_filter();
 	test_sha256();
+	test_detect();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		printf("# cannot remove %s\n", dir);

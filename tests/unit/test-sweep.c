@@ -245,30 +245,46 @@ test_hostile(struct chousa_matcher *m)
 static void
 test_gzip(struct chousa_matcher *m)
 {
-	const char *log = ZEEK_HEAD
+	const char *line =
 	    "1710353370.1\tC1\t10.0.0.1\t1\t185.244.25.10\t8080\tGET\t-\t-\n"
 	    "1710353370.2\tC2\t10.0.0.2\t1\t91.92.241.7\t80\tGET\t-\t-\n";
-	unsigned char gz[4096];
+	size_t n = 4000, len = strlen(ZEEK_HEAD) + n * strlen(line), i;
+	char *log = malloc(len + 1), *p = log;
+	unsigned char *gz = malloc(len);
 	struct chousa_sweep_stats st;
 	struct got g;
 	z_stream z;
 
+	if (log == NULL || gz == NULL)
+		abort();
+	memcpy(p, ZEEK_HEAD, strlen(ZEEK_HEAD));
+	p += strlen(ZEEK_HEAD);
+	for (i = 0; i < n; i++) {
+		memcpy(p, line, strlen(line));
+		p += strlen(line);
+	}
 	memset(&z, 0, sizeof(z));
 	deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-	z.next_in = (unsigned char *)(uintptr_t)log;
-	z.avail_in = (uInt)strlen(log);
+	z.next_in = (unsigned char *)log;
+	z.avail_in = (uInt)len;
 	z.next_out = gz;
-	z.avail_out = sizeof(gz);
+	z.avail_out = (uInt)len;
 	deflate(&z, Z_FINISH);
 	deflateEnd(&z);
 	T_INTEQ("gzip_ok", sweep(m, NULL, (const char *)gz,
-	    sizeof(gz) - z.avail_out, NULL, &g, &st), CHOUSA_OK);
-	T_INTEQ("gzip_hits", g.n, 2);
+	    len - z.avail_out, NULL, &g, &st), CHOUSA_OK);
+	T_INTEQ("gzip_hits", st.hits, 2 * n);
 	T_INTEQ("gzip_not_truncated", st.truncated, 0);
+	/* A gzip cut in its middle: the whole blocks before it are swept. */
 	T_INTEQ("gzip_truncated_ok", sweep(m, NULL, (const char *)gz,
-	    sizeof(gz) - z.avail_out - 12, NULL, &g, &st), CHOUSA_OK);
+	    (len - z.avail_out) / 2, NULL, &g, &st), CHOUSA_OK);
 	T_INTEQ("gzip_truncated_reported", st.truncated, 1);
 	T_OK("gzip_truncated_keeps_what_was_read", g.n >= 1);
+	/* One cut before any whole block: nothing read is an error. */
+	T_INTEQ("gzip_truncated_nothing_read_is_error", sweep(m, NULL,
+	    (const char *)gz, 300, NULL, &g, &st), CHOUSA_EIO);
+	free(log);
+	free(gz);
 }
 
 /* Zeek logs concatenated with a new #fields order in the middle. */
@@ -328,6 +344,60 @@ test_detect(void)
 	    "host");
 }
 
+/*
+ * Sides: the internal host is the private end whatever the direction, a
+ * resolver's address is never one, and every hit of a line has the same.
+ */
+static void
+test_sides(void)
+{
+	struct chousa_matcher *m = NULL;
+	struct chousa_sweep_opts o;
+	struct chousa_sweep_stats st;
+	struct got g;
+	const char *eve =
+	    "{\"timestamp\":\"2024-03-13T18:00:00.0+0000\",\"event_type\":"
+	    "\"dns\",\"src_ip\":\"8.8.8.8\",\"src_port\":53,\"dest_ip\":"
+	    "\"10.0.0.5\",\"dest_port\":40000,\"dns\":{\"version\":3,"
+	    "\"type\":\"response\",\"queries\":[{\"rrname\":"
+	    "\"evilcorp.xyz\"}],\"answers\":[{\"rdata\":"
+	    "\"185.244.25.10\"}]}}\n"
+	    "{\"timestamp\":\"2024-03-13T18:00:01.0+0000\",\"event_type\":"
+	    "\"flow\",\"src_ip\":\"203.0.113.9\",\"src_port\":443,"
+	    "\"dest_ip\":\"185.244.25.10\",\"dest_port\":51000}\n";
+	int i;
+
+	if (chousa_matcher_new(&m, NULL) != CHOUSA_OK)
+		return;
+	add(m, CHOUSA_IOC_IPV4, "8.8.8.8", 0, 0);
+	add(m, CHOUSA_IOC_IPV4, "185.244.25.10", 0, 0);
+	add(m, CHOUSA_IOC_IPV4, "203.0.113.9", 0, 0);
+	add(m, CHOUSA_IOC_DOMAIN, "evilcorp.xyz", 0, 0);
+	chousa_matcher_finish(m, NULL);
+	T_INTEQ("sides_ok", sweep(m, "eve", eve, strlen(eve), NULL, &g, &st),
+	    CHOUSA_OK);
+	T_INTEQ("sides_hits", g.n, 5);
+	for (i = 0; i < 3 && i < g.n; i++)
+		T_STREQ("sides_resolver_never_internal", g.src[i], "10.0.0.5");
+	/* Two public ends, both listed: the client, by its port. */
+	T_STREQ("sides_both_listed_client", g.src[3], "185.244.25.10");
+	T_STREQ("sides_both_listed_same_line", g.src[4], "185.244.25.10");
+	memset(&o, 0, sizeof(o));
+	o.internal = "203.0.113.0/24";
+	T_INTEQ("sides_internal_ok", sweep(m, "eve", eve, strlen(eve), &o, &g,
+	    &st), CHOUSA_OK);
+	T_STREQ("sides_internal_range", g.src[3], "203.0.113.9");
+	T_STREQ("sides_internal_range_same_line", g.src[4], "203.0.113.9");
+	o.internal = "203.0.113.0/33";
+	T_INTEQ("sides_internal_bad", sweep(m, "eve", eve, strlen(eve), &o,
+	    &g, &st), CHOUSA_EINVAL);
+	T_INTEQ("sides_check_bad", chousa_sweep_check_internal("a.b/8", NULL),
+	    CHOUSA_EINVAL);
+	T_INTEQ("sides_check_good", chousa_sweep_check_internal(
+	    "10.1.0.0/16, 2001:db8::/32,192.0.2.7", NULL), CHOUSA_OK);
+	chousa_matcher_free(m);
+}
+
 int
 main(void)
 {
@@ -342,6 +412,7 @@ main(void)
 	test_gzip(m);
 	test_threads(m);
 	test_detect();
+	test_sides();
 	chousa_matcher_free(m);
 	return T_DONE();
 }

@@ -152,5 +152,5 @@ dot_end(struct chousa_render *r, struct chousa_err *err)
 
 const struct chousa_renderer chousa_renderer_dot = {
 	"dot", "the evidence graph in Graphviz DOT",
-	dot_begin, dot_item, dot_end
+	dot_begin, dot_item, dot_end, NULL, 0
 };

@@ -15,7 +15,11 @@
 struct html_state {
 	struct chousa_buf	tmp;	/* defanging, times */
 	struct chousa_buf	rows;	/* the overview, written at the end */
+	const struct chousa_report *rep;	/* the report being written */
 };
+
+/* Listings a report shows. */
+#define SHOW_LISTED	100
 
 /* The overview lists at most this much; a note says when rows are left. */
 #define OVERVIEW_MAX	((size_t)4 << 20)
@@ -49,6 +53,12 @@ static const char style[] =
     ".graph{overflow-x:auto}.graph svg{background:#fff;border:1px solid "
     "#e5e7eb;border-radius:6px}"
     ".note{color:#6b7280;font-size:12px}"
+    "pre{margin:2px 0 8px;white-space:pre-wrap;word-break:break-all}"
+    ".tlp{display:inline-block;margin:14px 0 0;padding:2px 10px;"
+    "font-weight:700;background:#000;border-radius:4px}"
+    ".tlp-clear{color:#fff}.tlp-green{color:#33ff00}"
+    ".tlp-amber{color:#ffc000}.tlp-red{color:#ff2b2b}"
+    ".v-left{background:#9ca3af}"
     /* The overview is written last but shown first. */
     "main{display:flex;flex-direction:column}.overview{order:-1}";
 
@@ -59,6 +69,18 @@ esc(struct chousa_buf *out, const char *s)
 {
 	if (s != NULL)
 		chousa_esc_html(out, s, strlen(s));
+}
+
+/*
+ * Untrusted free text (a reason, a sentence, a feed's string): escaped,
+ * and every indicator in it defanged when the caller asked.
+ */
+static void
+txt(struct chousa_render *r, const char *s)
+{
+	struct html_state *st = r->state;
+
+	render_esc_sentence(r, chousa_esc_html, &st->tmp, st->rep, s);
 }
 
 /* An indicator value, defanged when the caller asked, in <code>. */
@@ -103,14 +125,14 @@ ref_link(struct chousa_buf *out, const char *url)
 }
 
 static void
-list(struct chousa_buf *out, const char *const *v, size_t n)
+list(struct chousa_render *r, const char *const *v, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (i > 0)
-			chousa_buf_adds(out, ", ");
-		esc(out, v[i]);
+			chousa_buf_adds(r->out, ", ");
+		txt(r, v[i]);
 	}
 }
 
@@ -127,7 +149,7 @@ summary(struct chousa_render *r, const struct chousa_report *rep)
 	esc(out, chousa_verdict_name(rep->verdict));
 	if (rep->verdict_reason != NULL) {
 		chousa_buf_adds(out, ": ");
-		esc(out, rep->verdict_reason);
+		txt(r, rep->verdict_reason);
 	}
 	chousa_buf_adds(out, "</dd>");
 	if (rep->matched != NULL && rep->match > CHOUSA_MATCH_EXACT) {
@@ -154,7 +176,7 @@ summary(struct chousa_render *r, const struct chousa_report *rep)
 		chousa_buf_adds(out, "</dd>");
 		if (f->aliases != NULL && f->aliases[0] != '\0') {
 			chousa_buf_adds(out, "<dt>Aliases</dt><dd>");
-			esc(out, f->aliases);
+			txt(r, f->aliases);
 			chousa_buf_adds(out, "</dd>");
 		}
 		if (f->n_votes > 1) {
@@ -167,30 +189,30 @@ summary(struct chousa_render *r, const struct chousa_report *rep)
 				esc(out, v->name != NULL ? v->name : v->id);
 				chousa_buf_addf(out, " (weight %.1f: ",
 				    v->weight);
-				list(out, v->sources, v->n_sources);
+				list(r, v->sources, v->n_sources);
 				chousa_buf_adds(out, ")</li>");
 			}
 			chousa_buf_adds(out, "</ul></dd>");
 		}
 		for (i = 0; i < f->n_caveats; i++) {
 			chousa_buf_adds(out, "<dt>Caveat</dt><dd>");
-			esc(out, f->caveats[i]);
+			txt(r, f->caveats[i]);
 			chousa_buf_adds(out, "</dd>");
 		}
 	} else
 		chousa_buf_adds(out, "<dt>Family</dt><dd>none identified</dd>");
 	if (rep->at.at != 0 && rep->at.text != NULL) {
 		chousa_buf_adds(out, "<dt>At the time</dt><dd>");
-		esc(out, rep->at.text);
+		txt(r, rep->at.text);
 		chousa_buf_adds(out, "</dd>");
 	}
 	for (i = 0; i < rep->n_benign; i++) {
 		chousa_buf_adds(out, "<dt>Known benign</dt><dd>");
-		esc(out, rep->benign[i].list);
+		txt(r, rep->benign[i].list);
 		chousa_buf_adds(out, " (");
-		esc(out, rep->benign[i].kind);
+		txt(r, rep->benign[i].kind);
 		chousa_buf_adds(out, "): ");
-		esc(out, rep->benign[i].entry);
+		txt(r, rep->benign[i].entry);
 		chousa_buf_adds(out, "</dd>");
 	}
 	chousa_buf_addf(out, "<dt>Look-ups</dt><dd>%d: %d hit, %d miss, "
@@ -205,7 +227,7 @@ finding_detail(struct chousa_render *r, const struct chousa_finding *f)
 	const char *sep = "";
 
 	if (f->status == CHOUSA_ST_SKIPPED || f->status == CHOUSA_ST_ERROR) {
-		esc(out, f->reason);
+		txt(r, f->reason);
 		return;
 	}
 	if (f->n_engines > 0) {
@@ -216,7 +238,7 @@ finding_detail(struct chousa_render *r, const struct chousa_finding *f)
 	if (f->n_labels > 0) {
 		chousa_buf_adds(out, sep);
 		chousa_buf_adds(out, "labels ");
-		list(out, f->labels, f->n_labels);
+		list(r, f->labels, f->n_labels);
 		sep = "; ";
 	}
 	if (f->family != NULL) {
@@ -234,12 +256,12 @@ finding_detail(struct chousa_render *r, const struct chousa_finding *f)
 	}
 	if (f->threat != NULL) {
 		chousa_buf_adds(out, sep);
-		esc(out, f->threat);
+		txt(r, f->threat);
 		sep = "; ";
 	}
 	if (f->online != NULL) {
 		chousa_buf_adds(out, sep);
-		esc(out, f->online);
+		txt(r, f->online);
 		sep = "; ";
 	}
 	if (f->first_seen != 0 || f->last_seen != 0) {
@@ -253,10 +275,10 @@ finding_detail(struct chousa_render *r, const struct chousa_finding *f)
 	if (f->file_name != NULL || f->file_type != NULL) {
 		chousa_buf_adds(out, sep);
 		chousa_buf_adds(out, "file ");
-		esc(out, f->file_name);
+		txt(r, f->file_name);
 		if (f->file_type != NULL) {
 			chousa_buf_adds(out, " (");
-			esc(out, f->file_type);
+			txt(r, f->file_type);
 			chousa_buf_adds(out, ")");
 		}
 		sep = "; ";
@@ -268,7 +290,7 @@ finding_detail(struct chousa_render *r, const struct chousa_finding *f)
 	}
 	if (f->detail != NULL) {
 		chousa_buf_adds(out, sep);
-		esc(out, f->detail);
+		txt(r, f->detail);
 		sep = "; ";
 	}
 	if (f->from_cache) {
@@ -312,7 +334,7 @@ skipped(struct chousa_render *r, const struct chousa_report_stage *s)
 		if (j < i)
 			continue;	/* this reason was written already */
 		chousa_buf_adds(out, "<p class=\"note st-skipped\">Skipped (");
-		esc(out, f->reason != NULL ? f->reason : "no reason given");
+		txt(r, f->reason != NULL ? f->reason : "no reason given");
 		chousa_buf_adds(out, "): ");
 		for (j = i; j < s->n_findings; j++) {
 			const struct chousa_finding *g = &s->findings[j];
@@ -335,6 +357,31 @@ skipped(struct chousa_render *r, const struct chousa_report_stage *s)
 		}
 		chousa_buf_adds(out, ".</p>\n");
 	}
+}
+
+/* Without -v, the sources that found nothing, as one line. */
+static void
+missed(struct chousa_render *r, const struct chousa_report_stage *s)
+{
+	const char *seen[64];
+	size_t n = 0, i, k;
+
+	for (i = 0; i < s->n_findings; i++) {
+		const char *t = render_source_title(s->findings[i].source);
+
+		if (s->findings[i].status != CHOUSA_ST_MISS)
+			continue;
+		for (k = 0; k < n; k++)
+			if (strcmp(seen[k], t) == 0)
+				break;
+		if (k == n && n < 64)
+			seen[n++] = t;
+	}
+	if (n == 0)
+		return;
+	chousa_buf_adds(r->out, "<p class=\"note st-miss\">Not listed by ");
+	list(r, seen, n);
+	chousa_buf_adds(r->out, ".</p>\n");
 }
 
 static void
@@ -363,7 +410,8 @@ stage(struct chousa_render *r, const struct chousa_report_stage *s,
 		const struct chousa_finding *f = &s->findings[i];
 		const char *st = chousa_status_name(f->status);
 
-		if (f->status == CHOUSA_ST_SKIPPED)
+		if (f->status == CHOUSA_ST_SKIPPED || (f->status ==
+		    CHOUSA_ST_MISS && !r->opts.verbose))
 			continue;	/* summed up under the table */
 		chousa_buf_adds(out, "<tr><td>");
 		esc(out, render_source_title(f->source));
@@ -387,6 +435,8 @@ stage(struct chousa_render *r, const struct chousa_report_stage *s,
 		chousa_buf_adds(out, "</td></tr>\n");
 	}
 	chousa_buf_adds(out, "</tbody></table>\n");
+	if (!r->opts.verbose)
+		missed(r, s);
 	skipped(r, s);
 	chousa_buf_adds(out, "</section>\n");
 }
@@ -417,20 +467,107 @@ samples(struct chousa_render *r, const struct chousa_report *rep)
 			ind(r, s->via);
 		}
 		chousa_buf_adds(out, "</td><td>");
-		esc(out, s->file_name);
+		txt(r, s->file_name);
 		if (s->file_type != NULL) {
 			chousa_buf_adds(out, " (");
-			esc(out, s->file_type);
+			txt(r, s->file_type);
 			chousa_buf_adds(out, ")");
 		}
 		chousa_buf_adds(out, "</td><td>");
 		if (s->first_seen != 0)
 			date(out, s->first_seen);
 		chousa_buf_adds(out, "</td><td>");
-		list(out, s->sources, s->n_sources);
+		list(r, s->sources, s->n_sources);
 		chousa_buf_adds(out, "</td></tr>\n");
 	}
 	chousa_buf_adds(out, "</tbody></table></section>\n");
+}
+
+static int
+listings_worth(const struct chousa_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->n_listed; i++)
+		if (rep->listed[i].port != 0 ||
+		    strcmp(rep->listed[i].rec.value, rep->ind.value) != 0)
+			return 1;
+	return 0;
+}
+
+static void
+listings(struct chousa_render *r, const struct chousa_report *rep)
+{
+	struct html_state *st = r->state;
+	struct chousa_buf *out = r->out;
+	size_t i;
+
+	if (!listings_worth(rep))
+		return;
+	chousa_buf_addf(out, "<section class=\"listed\"><h3>Listed %s ",
+	    rep->ind.type == CHOUSA_IOC_CIDR ? "inside" : "on");
+	ind(r, rep->listed_on);
+	chousa_buf_addf(out, "</h3><p class=\"note\">%llu record%s",
+	    (unsigned long long)rep->n_listed_total,
+	    rep->n_listed_total == 1 ? "" : "s");
+	if (rep->n_listed_total > rep->n_listed || rep->n_listed >
+	    SHOW_LISTED)
+		chousa_buf_addf(out, ", the %zu most recently seen below",
+		    rep->n_listed < SHOW_LISTED ? rep->n_listed :
+		    (size_t)SHOW_LISTED);
+	chousa_buf_adds(out, ".</p><table><thead><tr><th>Indicator</th>"
+	    "<th>Source</th><th>Family</th><th>Threat</th><th>Status</th>"
+	    "<th>Seen</th><th>Reference</th></tr></thead><tbody>\n");
+	for (i = 0; i < rep->n_listed && i < SHOW_LISTED; i++) {
+		const struct chousa_listing *l = &rep->listed[i];
+
+		chousa_buf_adds(out, "<tr><td><code>");
+		chousa_buf_reset(&st->tmp);
+		render_listing_value(r, l, &st->tmp);
+		chousa_esc_html(out, st->tmp.data, st->tmp.len);
+		chousa_buf_adds(out, "</code></td><td>");
+		esc(out, render_feed_title(l->rec.source));
+		chousa_buf_adds(out, "</td><td>");
+		txt(r, l->rec.family);
+		chousa_buf_adds(out, "</td><td>");
+		txt(r, l->rec.threat);
+		chousa_buf_adds(out, "</td><td>");
+		txt(r, l->rec.status);
+		chousa_buf_adds(out, "</td><td>");
+		if (l->rec.first_seen != 0 || l->rec.last_seen != 0) {
+			date(out, l->rec.first_seen);
+			chousa_buf_adds(out, " to ");
+			date(out, l->rec.last_seen);
+		}
+		chousa_buf_adds(out, "</td><td>");
+		if (l->rec.reference != NULL)
+			ref_link(out, l->rec.reference);
+		chousa_buf_adds(out, "</td></tr>\n");
+	}
+	chousa_buf_adds(out, "</tbody></table></section>\n");
+}
+
+static void
+next_steps(struct chousa_render *r, const struct chousa_report *rep)
+{
+	struct html_state *st = r->state;
+	struct chousa_buf *out = r->out;
+	size_t i;
+
+	if (rep->n_next_steps == 0)
+		return;
+	chousa_buf_adds(out, "<section class=\"next\"><h3>Next steps</h3>"
+	    "<dl>");
+	for (i = 0; i < rep->n_next_steps; i++) {
+		chousa_buf_adds(out, "<dt>");
+		txt(r, rep->next_steps[i].why);
+		chousa_buf_adds(out, "</dt><dd><pre><code>");
+		chousa_buf_reset(&st->tmp);
+		render_command(r, &rep->next_steps[i], &st->tmp);
+		chousa_esc_html(out, st->tmp.data, st->tmp.len);
+		chousa_buf_adds(out, "</code></pre></dd>");
+	}
+	chousa_buf_adds(out, "</dl></section>\n");
 }
 
 static void
@@ -448,7 +585,7 @@ family_notes(struct chousa_render *r, const struct chousa_report *rep)
 	chousa_buf_adds(out, "</h3>");
 	if (f->description != NULL) {
 		chousa_buf_adds(out, "<p>");
-		esc(out, f->description);
+		txt(r, f->description);
 		chousa_buf_adds(out, "</p>");
 	}
 	if (f->refs != NULL) {
@@ -498,10 +635,19 @@ html_begin(struct chousa_render *r, struct chousa_err *err)
 	    "initial-scale=1\">\n<title>chousa investigation report</title>"
 	    "\n<style>");
 	chousa_buf_adds(r->out, style);
-	chousa_buf_addf(r->out, "</style></head>\n<body><header><h1>chousa "
-	    "investigation report</h1><p class=\"meta\">Written %s by chousa "
-	    "%s.%s</p></header>\n<main>\n", when, CHOUSA_VERSION,
-	    r->opts.defang ? " Indicators are defanged." : "");
+	chousa_buf_adds(r->out, "</style></head>\n<body><header>");
+	if (r->opts.tlp != NULL) {
+		char label[32];
+
+		render_tlp_label(r->opts.tlp, label, sizeof(label));
+		chousa_buf_addf(r->out, "<p class=\"tlp tlp-%s\">%s</p>",
+		    strcmp(r->opts.tlp, "amber+strict") == 0 ? "amber" :
+		    r->opts.tlp, label);
+	}
+	chousa_buf_addf(r->out, "<h1>chousa investigation report</h1><p "
+	    "class=\"meta\">Written %s by chousa %s.%s</p></header>\n"
+	    "<main>\n", when, CHOUSA_VERSION, r->opts.defang ? " Indicators "
+	    "are defanged." : "");
 	return CHOUSA_OK;
 }
 
@@ -537,22 +683,26 @@ static int
 html_item(struct chousa_render *r, const struct chousa_report *rep,
     struct chousa_err *err)
 {
+	struct html_state *st = r->state;
 	struct chousa_buf *out = r->out;
 	struct chousa_arena *a = NULL;
 	struct graph g;
 	size_t i;
 	int rc;
 
-	overview_row(r, rep);
+	if (!r->opts.triage)
+		overview_row(r, rep);
+	st->rep = rep;
 	chousa_buf_addf(out, "<section class=\"report\" id=\"report-%zu\">"
 	    "<h2>", r->n_items + 1);
 	if (rep->parse_rc != CHOUSA_OK) {
 		chousa_buf_adds(out, "<span class=\"badge v-unknown\">not an "
 		    "indicator</span> <code>");
-		esc(out, rep->input);
+		txt(r, rep->input);
 		chousa_buf_adds(out, "</code></h2><p>");
-		esc(out, rep->parse_error);
+		txt(r, rep->parse_error);
 		chousa_buf_adds(out, "</p></section>\n");
+		st->rep = NULL;
 		return CHOUSA_OK;
 	}
 	chousa_buf_adds(out, "<span class=\"badge v-");
@@ -582,7 +732,7 @@ html_item(struct chousa_render *r, const struct chousa_report *rep,
 	for (i = 0; i < rep->n_conclusion; i++) {
 		if (i > 0)
 			chousa_buf_addch(out, ' ');
-		esc(out, rep->conclusion[i]);
+		txt(r, rep->conclusion[i]);
 	}
 	if (rep->n_conclusion == 0)
 		chousa_buf_adds(out, "No conclusion.");
@@ -606,6 +756,7 @@ html_item(struct chousa_render *r, const struct chousa_report *rep,
 
 	for (i = 0; i < rep->n_stages && i < 3; i++)
 		stage(r, &rep->stages[i], i + 1);
+	listings(r, rep);
 	samples(r, rep);
 	family_notes(r, rep);
 	if (rep->n_notes > 0) {
@@ -613,15 +764,74 @@ html_item(struct chousa_render *r, const struct chousa_report *rep,
 		    "<ul>");
 		for (i = 0; i < rep->n_notes; i++) {
 			chousa_buf_adds(out, "<li>");
-			esc(out, rep->notes[i]);
+			txt(r, rep->notes[i]);
 			chousa_buf_adds(out, "</li>");
 		}
 		chousa_buf_adds(out, "</ul></section>\n");
 	}
+	next_steps(r, rep);
 	chousa_buf_adds(out, "</section>\n");
 out:
+	st->rep = NULL;
 	chousa_arena_free(a);
 	return rc;
+}
+
+/* The triage table, before the reports (the CLI orders it so). */
+static int
+html_triage(struct chousa_render *r, const struct chousa_triage *t,
+    struct chousa_err *err)
+{
+	struct html_state *st = r->state;
+	struct chousa_buf *out = r->out;
+	size_t i;
+
+	(void)err;
+	chousa_buf_addf(out, "<section class=\"triage\"><h2>Triage of %zu "
+	    "input%s</h2><p>", t->n_rows, t->n_rows == 1 ? "" : "s");
+	if (t->from_text)
+		chousa_buf_adds(out, "<strong>Overall:</strong> ");
+	txt(r, t->overall_text);
+	chousa_buf_adds(out, "</p><table><thead><tr><th>Verdict</th>"
+	    "<th>Indicator</th><th>Family</th><th>Confidence</th>"
+	    "<th>Evidence</th></tr></thead><tbody>\n");
+	for (i = 0; i < t->n_rows; i++) {
+		const struct chousa_triage_row *row = &t->rows[i];
+		const char *v = row->left_out ? "left" : row->verdict < 0 ?
+		    "unknown" : chousa_verdict_name(row->verdict);
+
+		chousa_buf_addf(out, "<tr><td><span class=\"badge v-%s\">%s"
+		    "</span></td><td>", v, row->left_out ? "left out" :
+		    render_verdict_word(row->verdict));
+		if (!row->left_out)
+			chousa_buf_addf(out, "<a href=\"#report-%zu\">",
+			    row->report);
+		chousa_buf_adds(out, "<code>");
+		chousa_buf_reset(&st->tmp);
+		if (row->value != NULL)
+			render_indicator(r, &st->tmp, row->value);
+		else
+			chousa_buf_adds(&st->tmp, row->input);
+		chousa_esc_html(out, st->tmp.data, st->tmp.len);
+		chousa_buf_adds(out, "</code>");
+		if (!row->left_out)
+			chousa_buf_adds(out, "</a>");
+		if (row->field != NULL) {
+			chousa_buf_adds(out, " <small>");
+			esc(out, row->field);
+			chousa_buf_adds(out, "</small>");
+		}
+		chousa_buf_adds(out, "</td><td>");
+		txt(r, row->family);
+		chousa_buf_adds(out, "</td><td>");
+		if (row->family != NULL)
+			chousa_buf_addf(out, "%d%%", row->family_confidence);
+		chousa_buf_adds(out, "</td><td>");
+		txt(r, row->evidence);
+		chousa_buf_adds(out, "</td></tr>\n");
+	}
+	chousa_buf_adds(out, "</tbody></table></section>\n");
+	return CHOUSA_OK;
 }
 
 static int
@@ -630,7 +840,7 @@ html_end(struct chousa_render *r, struct chousa_err *err)
 	struct html_state *st = r->state;
 
 	(void)err;
-	if (st != NULL && r->n_items > 1) {
+	if (st != NULL && r->n_items > 1 && !r->opts.triage) {
 		chousa_buf_adds(r->out, "<section class=\"overview\"><h2>"
 		    "Overview</h2><table><thead><tr><th>#</th><th>Verdict</th>"
 		    "<th>Indicator</th><th>Family</th></tr></thead><tbody>\n");
@@ -655,5 +865,5 @@ html_end(struct chousa_render *r, struct chousa_err *err)
 
 const struct chousa_renderer chousa_renderer_html = {
 	"html", "one self-contained HTML page with the evidence graph",
-	html_begin, html_item, html_end
+	html_begin, html_item, html_end, html_triage, 0
 };

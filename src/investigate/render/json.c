@@ -179,6 +179,75 @@ family(struct chousa_buf *b, const struct chousa_report_family *f)
 	chousa_buf_addch(b, '}');
 }
 
+/* What the store lists around the input: {on, total, records}. */
+static void
+listed(struct chousa_buf *b, const struct chousa_report *rep)
+{
+	size_t i;
+
+	if (rep->listed_on == NULL) {
+		chousa_buf_adds(b, "null");
+		return;
+	}
+	chousa_buf_addch(b, '{');
+	key(b, "on", 1);
+	str(b, rep->listed_on);
+	kint(b, "total", (long long)rep->n_listed_total, 0);
+	key(b, "records", 0);
+	chousa_buf_addch(b, '[');
+	for (i = 0; i < rep->n_listed; i++) {
+		const struct chousa_listing *l = &rep->listed[i];
+
+		if (i > 0)
+			chousa_buf_addch(b, ',');
+		chousa_buf_addch(b, '{');
+		key(b, "value", 1);
+		str(b, l->rec.value);
+		kstr(b, "type", chousa_ioc_type_name(l->rec.type));
+		kstr(b, "match", chousa_match_name(l->rec.match));
+		kint(b, "port", l->port, 0);
+		kstr(b, "source", l->rec.source);
+		kstr(b, "family", l->rec.family);
+		kstr(b, "threat", l->rec.threat);
+		kstr(b, "status", l->rec.status);
+		ktime(b, "first_seen", l->rec.first_seen);
+		ktime(b, "last_seen", l->rec.last_seen);
+		kstr(b, "reference", l->rec.reference);
+		kstr(b, "external_reference", l->external);
+		chousa_buf_addch(b, '}');
+	}
+	chousa_buf_adds(b, "]}");
+}
+
+/* The next steps, commands never defanged (as every JSON value). */
+static void
+next_steps(const struct chousa_render *r, struct chousa_buf *b,
+    const struct chousa_report *rep)
+{
+	struct chousa_render raw = *r;
+	struct chousa_buf cmd;
+	size_t i;
+
+	raw.opts.defang = 0;
+	chousa_buf_init(&cmd, 1 << 16);
+	chousa_buf_addch(b, '[');
+	for (i = 0; i < rep->n_next_steps; i++) {
+		if (i > 0)
+			chousa_buf_addch(b, ',');
+		chousa_buf_addch(b, '{');
+		key(b, "why", 1);
+		str(b, rep->next_steps[i].why);
+		chousa_buf_reset(&cmd);
+		render_command(&raw, &rep->next_steps[i], &cmd);
+		kstr(b, "command", cmd.data != NULL ? cmd.data : "");
+		chousa_buf_addch(b, '}');
+	}
+	chousa_buf_addch(b, ']');
+	if (cmd.failed != CHOUSA_OK && b->failed == CHOUSA_OK)
+		b->failed = cmd.failed;
+	chousa_buf_release(&cmd);
+}
+
 static int
 json_item(struct chousa_render *r, const struct chousa_report *rep,
     struct chousa_err *err)
@@ -317,11 +386,81 @@ json_item(struct chousa_render *r, const struct chousa_report *rep,
 	    rep->n_skipped, rep->n_errors, rep->lookups);
 	key(b, "conclusion", 0);
 	strs(b, rep->conclusion, rep->n_conclusion);
+	kint(b, "confidence", rep->confidence, 0);
+	ktime(b, "first_seen", rep->first_seen);
+	key(b, "listed", 0);
+	listed(b, rep);
+	key(b, "next_steps", 0);
+	next_steps(r, b, rep);
 	chousa_buf_adds(b, "}\n");
+	return CHOUSA_OK;
+}
+
+/* The triage, one line after the reports: {"triage": {...}}. */
+static int
+json_triage(struct chousa_render *r, const struct chousa_triage *t,
+    struct chousa_err *err)
+{
+	static const char *const verdicts[] = { "unknown", "benign",
+		"suspicious", "malicious" };
+	struct chousa_buf *b = r->out;
+	size_t i;
+
+	(void)err;
+	chousa_buf_adds(b, "{\"triage\":{");
+	key(b, "overall", 1);
+	str(b, t->overall >= 0 ? verdicts[t->overall] : NULL);
+	kstr(b, "overall_text", t->overall_text);
+	key(b, "from_text", 0);
+	chousa_buf_adds(b, t->from_text ? "true" : "false");
+	chousa_buf_addf(b, ",\"counts\":{\"malicious\":%zu,"
+	    "\"suspicious\":%zu,\"unknown\":%zu,\"benign\":%zu,"
+	    "\"not_an_indicator\":%zu,\"left_out\":%zu,\"header\":%zu}",
+	    t->n_verdict[CHOUSA_V_MALICIOUS], t->n_verdict[CHOUSA_V_SUSPICIOUS],
+	    t->n_verdict[CHOUSA_V_UNKNOWN], t->n_verdict[CHOUSA_V_BENIGN],
+	    t->n_invalid, t->n_left_out, t->n_header);
+	key(b, "families", 0);
+	strs(b, t->families, t->n_families);
+	key(b, "rows", 0);
+	chousa_buf_addch(b, '[');
+	for (i = 0; i < t->n_rows; i++) {
+		const struct chousa_triage_row *row = &t->rows[i];
+
+		if (i > 0)
+			chousa_buf_addch(b, ',');
+		chousa_buf_adds(b, "{\"rank\":");
+		chousa_buf_addf(b, "%zu", i + 1);
+		kint(b, "index", (long long)row->index, 0);
+		kstr(b, "input", row->input);
+		kstr(b, "indicator", row->value);
+		kstr(b, "type", row->value != NULL && row->type != 0 ?
+		    chousa_ioc_type_name(row->type) : NULL);
+		kstr(b, "verdict", row->left_out || row->verdict < 0 ? NULL :
+		    verdicts[row->verdict]);
+		kint(b, "confidence", row->confidence, 0);
+		key(b, "family", 0);
+		if (row->family == NULL)
+			chousa_buf_adds(b, "null");
+		else {
+			chousa_buf_addch(b, '{');
+			key(b, "id", 1);
+			str(b, row->family_id);
+			kstr(b, "name", row->family);
+			kint(b, "confidence", row->family_confidence, 0);
+			chousa_buf_addch(b, '}');
+		}
+		kstr(b, "evidence", row->evidence);
+		kstr(b, "context", chousa_context_name(row->context));
+		kstr(b, "field", row->field);
+		key(b, "left_out", 0);
+		chousa_buf_adds(b, row->left_out ? "true" : "false");
+		chousa_buf_addch(b, '}');
+	}
+	chousa_buf_adds(b, "]}}\n");
 	return CHOUSA_OK;
 }
 
 const struct chousa_renderer chousa_renderer_json = {
 	"json", "JSON lines, one object per indicator (docs/report-json.md)",
-	NULL, json_item, NULL
+	NULL, json_item, NULL, json_triage, CHOUSA_RENDER_TRIAGE_LAST
 };

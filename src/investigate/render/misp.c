@@ -16,6 +16,16 @@
 
 #define MISP_MAX_TAGS	64
 
+/*
+ * The object templates used, as MISP/misp-objects defines them
+ * (objects/file, objects/ip-port: uuid and version), so that MISP shows
+ * the objects with their template's relations.
+ */
+#define FILE_TEMPLATE		"688c46fb-5edb-40a3-8273-1af7923e2215"
+#define FILE_TEMPLATE_VERSION	"25"
+#define IP_PORT_TEMPLATE	"9f8cea74-16fe-4968-a2b4-026676949ac6"
+#define IP_PORT_TEMPLATE_VERSION "10"
+
 /* chousa's namespace for MISP uuids (a fixed random UUID). */
 static const unsigned char ns_misp[16] = { 0x3b, 0x51, 0x7c, 0x0e, 0x92,
     0x6f, 0x4a, 0x2d, 0x8b, 0x13, 0xe4, 0x5a, 0x07, 0xc6, 0xd9, 0x21 };
@@ -127,10 +137,31 @@ misp_begin(struct chousa_render *r, struct chousa_err *err)
 	return CHOUSA_OK;
 }
 
+/* A Tag array of the family's galaxy cluster ("Tag":[...]), or nothing. */
+static void
+family_tag(struct chousa_buf *o, const char *family)
+{
+	struct chousa_buf name;
+
+	if (family == NULL)
+		return;
+	chousa_buf_init(&name, 4096);
+	/* MISP's galaxy cluster tag: the value is in double quotes. */
+	chousa_buf_adds(&name, "misp-galaxy:malpedia=\"");
+	chousa_buf_adds(&name, family);
+	chousa_buf_adds(&name, "\"");
+	chousa_buf_adds(o, ",\"Tag\":[{\"name\":");
+	chousa_esc_json_str(o, name.data != NULL ? name.data : "");
+	chousa_buf_adds(o, "}]");
+	if (name.failed != CHOUSA_OK && o->failed == CHOUSA_OK)
+		o->failed = name.failed;
+	chousa_buf_release(&name);
+}
+
 /* One file Object for a sample, referencing the indicator's attribute. */
 static void
 sample_object(struct chousa_render *r, const struct chousa_report_sample *s,
-    const char *attr_uuid)
+    const char *attr_uuid, const char *family)
 {
 	struct misp_state *st = r->state;
 	struct chousa_buf *o = &st->objects;
@@ -140,8 +171,9 @@ sample_object(struct chousa_render *r, const struct chousa_report_sample *s,
 	if (st->n_objects++ > 0)
 		chousa_buf_adds(o, ",");
 	chousa_buf_addf(o, "\n{\"uuid\":\"%s\",\"name\":\"file\","
-	    "\"meta-category\":\"file\",\"distribution\":\"5\",\"comment\":",
-	    id);
+	    "\"meta-category\":\"file\",\"template_uuid\":\"" FILE_TEMPLATE
+	    "\",\"template_version\":\"" FILE_TEMPLATE_VERSION "\","
+	    "\"distribution\":\"5\",\"comment\":", id);
 	chousa_buf_reset(&st->name);
 	chousa_buf_addf(&st->name, "%s sample", chousa_rel_name(s->rel));
 	if (s->family != NULL) {
@@ -156,6 +188,7 @@ sample_object(struct chousa_render *r, const struct chousa_report_sample *s,
 	    "\"to_ids\":true,\"value\":", aid, hash_type(s->sha256),
 	    hash_type(s->sha256));
 	chousa_esc_json_str(o, s->sha256);
+	family_tag(o, family);
 	chousa_buf_adds(o, "}");
 	if (s->file_name != NULL) {
 		uuid(st, aid, "object-filename", s->file_name, id);
@@ -165,13 +198,24 @@ sample_object(struct chousa_render *r, const struct chousa_report_sample *s,
 		chousa_esc_json_str(o, s->file_name);
 		chousa_buf_adds(o, "}");
 	}
+	/*
+	 * A MIME type has its relation; a feed's file type ("doc", "exe")
+	 * is the template's free text.
+	 */
 	if (s->file_type != NULL) {
+		int mime = strchr(s->file_type, '/') != NULL;
+
 		uuid(st, aid, "object-mimetype", s->file_type, id);
-		chousa_buf_addf(o, ",{\"uuid\":\"%s\",\"type\":\"text\","
-		    "\"object_relation\":\"file-type\",\"category\":"
-		    "\"Other\",\"to_ids\":false,\"disable_correlation\":true,"
-		    "\"value\":", aid);
-		chousa_esc_json_str(o, s->file_type);
+		chousa_buf_addf(o, ",{\"uuid\":\"%s\",\"type\":\"%s\","
+		    "\"object_relation\":\"%s\",\"category\":"
+		    "\"%s\",\"to_ids\":false,\"disable_correlation\":true,"
+		    "\"value\":", aid, mime ? "mime-type" : "text", mime ?
+		    "mimetype" : "text", mime ? "Payload delivery" : "Other");
+		chousa_buf_reset(&st->name);
+		if (!mime)
+			chousa_buf_adds(&st->name, "file type: ");
+		chousa_buf_adds(&st->name, s->file_type);
+		chousa_esc_json_str(o, st->name.data);
 		chousa_buf_adds(o, "}");
 	}
 	chousa_buf_adds(o, "]");
@@ -216,6 +260,82 @@ add_tag(struct chousa_render *r, const char *name)
 		st->tags[st->n_tags++] = chousa_arena_strdup(r->arena, name);
 	if (st->n_tags > 0 && st->tags[st->n_tags - 1] == NULL)
 		st->n_tags--;	/* out of memory: the tag is lost, not junk */
+}
+
+/* A sample's family as its display name when the report knows it. */
+static const char *
+family_name(const struct chousa_report *rep, const char *id)
+{
+	size_t i;
+
+	if (rep->family == NULL)
+		return id;
+	if (strcmp(rep->family->id, id) == 0 && rep->family->name != NULL)
+		return rep->family->name;
+	for (i = 0; i < rep->family->n_votes; i++)
+		if (strcmp(rep->family->votes[i].id, id) == 0 &&
+		    rep->family->votes[i].name != NULL)
+			return rep->family->votes[i].name;
+	return id;
+}
+
+/*
+ * The ports feeds list for the input address (ThreatFox's ip:port, Feodo
+ * Tracker's C2 port), as one ip-port object per port.
+ */
+static void
+port_object(struct chousa_render *r, const struct chousa_report *rep,
+    const char *attr_uuid)
+{
+	struct misp_state *st = r->state;
+	struct chousa_buf *o = &st->objects;
+	unsigned ports[16];
+	size_t n = 0, i, k;
+	char id[40], aid[40], ref[40], port[16];
+
+	if (rep->ind.type != CHOUSA_IOC_IPV4 && rep->ind.type !=
+	    CHOUSA_IOC_IPV6)
+		return;
+	for (i = 0; i < rep->n_listed; i++) {
+		const struct chousa_listing *l = &rep->listed[i];
+
+		if (l->port == 0 || strcmp(l->rec.value, rep->ind.value) != 0)
+			continue;
+		for (k = 0; k < n; k++)
+			if (ports[k] == l->port)
+				break;
+		if (k == n && n < 16)
+			ports[n++] = l->port;
+	}
+	for (k = 0; k < n; k++) {
+		snprintf(port, sizeof(port), "%u", ports[k]);
+		uuid(st, id, "object-ip-port", rep->ind.value, port);
+		if (st->n_objects++ > 0)
+			chousa_buf_adds(o, ",");
+		chousa_buf_addf(o, "\n{\"uuid\":\"%s\",\"name\":\"ip-port\","
+		    "\"meta-category\":\"network\",\"template_uuid\":\""
+		    IP_PORT_TEMPLATE "\",\"template_version\":\""
+		    IP_PORT_TEMPLATE_VERSION "\",\"distribution\":\"5\","
+		    "\"comment\":\"the port its listings give\",\"Attribute\":[",
+		    id);
+		uuid(st, aid, "object-ip", rep->ind.value, id);
+		chousa_buf_addf(o, "{\"uuid\":\"%s\",\"type\":\"ip-dst\","
+		    "\"object_relation\":\"ip\",\"category\":"
+		    "\"Network activity\",\"to_ids\":true,\"value\":", aid);
+		chousa_esc_json_str(o, rep->ind.value);
+		chousa_buf_adds(o, "}");
+		uuid(st, aid, "object-port", port, id);
+		chousa_buf_addf(o, ",{\"uuid\":\"%s\",\"type\":\"port\","
+		    "\"object_relation\":\"dst-port\",\"category\":"
+		    "\"Network activity\",\"to_ids\":false,"
+		    "\"disable_correlation\":true,\"value\":\"%s\"}]", aid,
+		    port);
+		uuid(st, ref, "ref", id, attr_uuid);
+		chousa_buf_addf(o, ",\"ObjectReference\":[{\"uuid\":\"%s\","
+		    "\"object_uuid\":\"%s\",\"referenced_uuid\":\"%s\","
+		    "\"relationship_type\":\"related-to\"}]}", ref, id,
+		    attr_uuid);
+	}
 }
 
 static int
@@ -263,10 +383,18 @@ misp_item(struct chousa_render *r, const struct chousa_report *rep,
 		}
 		chousa_buf_adds(out, ",\"comment\":");
 		chousa_esc_json_str(out, st->name.data);
+		/* Each attribute says its own family: events mix them. */
+		if (to_ids && rep->family != NULL)
+			family_tag(out, rep->family->name != NULL ?
+			    rep->family->name : rep->family->id);
 		chousa_buf_adds(out, "}");
 	}
 	for (i = 0; i < rep->n_samples; i++)
-		sample_object(r, &rep->samples[i], attr);
+		sample_object(r, &rep->samples[i], attr,
+		    rep->samples[i].family != NULL ? family_name(rep,
+		    rep->samples[i].family) : NULL);
+	if (attr != NULL)
+		port_object(r, rep, attr);
 	if (rep->family != NULL && to_ids) {
 		const char *name = rep->family->name != NULL ?
 		    rep->family->name : rep->family->id;
@@ -294,6 +422,10 @@ misp_end(struct chousa_render *r, struct chousa_err *err)
 	chousa_buf_adds(out, "],\n\"Object\":[");
 	chousa_buf_add(out, st->objects.data, st->objects.len);
 	chousa_buf_adds(out, "],\n\"Tag\":[");
+	/* The TLP taxonomy's tag, first: "tlp:amber+strict". */
+	if (r->opts.tlp != NULL)
+		chousa_buf_addf(out, "{\"name\":\"tlp:%s\"}%s", r->opts.tlp,
+		    st->n_tags > 0 ? "," : "");
 	for (i = 0; i < st->n_tags; i++) {
 		chousa_buf_reset(&st->name);
 		/* MISP's galaxy cluster tag: the value is in double quotes. */
@@ -324,5 +456,5 @@ misp_end(struct chousa_render *r, struct chousa_err *err)
 
 const struct chousa_renderer chousa_renderer_misp = {
 	"misp", "a MISP event (JSON) with attributes, file objects and tags",
-	misp_begin, misp_item, misp_end
+	misp_begin, misp_item, misp_end, NULL, 0
 };

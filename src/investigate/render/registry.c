@@ -3,9 +3,12 @@
  * (after masscan's OutputType).  Adding a format is one file in
  * src/investigate/render/ and one line here.
  */
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/mem.h"
+#include "investigate/labels.h"
 #include "investigate/render/render.h"
 
 extern const struct chousa_renderer chousa_renderer_text;
@@ -58,6 +61,15 @@ chousa_render_begin(struct chousa_render *r,
 	r->renderer = renderer;
 	if (opts != NULL)
 		r->opts = *opts;
+	if (r->opts.tlp != NULL) {
+		const char *level = chousa_tlp_level(r->opts.tlp);
+
+		if (level == NULL)
+			return chousa_errf(err, CHOUSA_EINVAL, "unknown TLP "
+			    "level '%s' (clear, green, amber, amber+strict or "
+			    "red)", r->opts.tlp);
+		r->opts.tlp = level;
+	}
 	r->out = out;
 	rc = chousa_arena_new(&r->arena, 0, err);
 	if (rc != CHOUSA_OK)
@@ -84,6 +96,21 @@ chousa_render_item(struct chousa_render *r, const struct chousa_report *rep,
 }
 
 int
+chousa_render_triage(struct chousa_render *r, const struct chousa_triage *t,
+    struct chousa_err *err)
+{
+	int rc = CHOUSA_OK;
+
+	if (r->renderer->triage == NULL)
+		return CHOUSA_OK;
+	rc = r->renderer->triage(r, t, err);
+	r->triaged = 1;
+	if (rc == CHOUSA_OK)
+		rc = chousa_buf_rc(r->out, "the report", err);
+	return rc;
+}
+
+int
 chousa_render_end(struct chousa_render *r, struct chousa_err *err)
 {
 	int rc = CHOUSA_OK;
@@ -94,7 +121,41 @@ chousa_render_end(struct chousa_render *r, struct chousa_err *err)
 		rc = chousa_buf_rc(r->out, "the report", err);
 	chousa_arena_free(r->arena);
 	r->arena = NULL;
+	chousa_extractor_free(r->defanger);
+	r->defanger = NULL;
 	return rc;
+}
+
+/* TLP 2.0's levels, and TLP 1.0's white, which 2.0 renamed clear. */
+static const char *const tlp_levels[] = { "clear", "green", "amber",
+	"amber+strict", "red", NULL };
+
+const char *
+chousa_tlp_level(const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return NULL;
+	if (strncasecmp(name, "tlp:", 4) == 0)
+		name += 4;
+	if (strcasecmp(name, "white") == 0)
+		return tlp_levels[0];
+	for (i = 0; tlp_levels[i] != NULL; i++)
+		if (strcasecmp(name, tlp_levels[i]) == 0)
+			return tlp_levels[i];
+	return NULL;
+}
+
+void
+render_tlp_label(const char *level, char *out, size_t out_size)
+{
+	size_t i;
+
+	snprintf(out, out_size, "TLP:%s", level != NULL ? level : "");
+	for (i = 4; out[i] != '\0'; i++)
+		if (out[i] >= 'a' && out[i] <= 'z')
+			out[i] = (char)(out[i] - 'a' + 'A');
 }
 
 /* ---- helpers shared by the renderers ---- */
@@ -153,25 +214,47 @@ known_values(const struct chousa_report *rep, const char **v, size_t cap)
 	return n;
 }
 
-void
-render_sentence(const struct chousa_render *r,
-    const struct chousa_report *rep, struct chousa_buf *tmp, const char *s)
+/*
+ * Pieces of free text: plain text, and indicators (defanged when the
+ * report is).  Known values of rep are found in plain text the extractor
+ * left (an address it keeps out as private, say).
+ */
+struct pieces {
+	struct chousa_render	*r;
+	const struct chousa_report *rep;
+	const char		*s;
+	size_t			 done;	/* s is given out up to here */
+	render_piece_fn		 fn;
+	void			*arg;
+	struct chousa_buf	 value;	/* a defanged indicator */
+};
+
+static void
+piece_value(struct pieces *p, const char *v, size_t len, int keep)
+{
+	chousa_buf_reset(&p->value);
+	if (p->r->opts.defang && !keep)
+		chousa_ioc_defang(&p->value, v, len);
+	else
+		chousa_buf_add(&p->value, v, len);
+	p->fn(p->arg, p->value.data != NULL ? p->value.data : "",
+	    p->value.len, 1);
+}
+
+/* Plain text s[0, len), with rep's known values given as indicators. */
+static void
+pieces_known(struct pieces *p, const char *s, size_t len, int at_start)
 {
 	const char *vals[64];
-	size_t n, i, pos, len;
+	size_t n = 0, i, pos, from = 0;
 
-	if (s == NULL)
-		return;
-	if (!r->opts.defang || rep == NULL) {
-		chousa_buf_adds(tmp, s);
-		return;
-	}
-	n = known_values(rep, vals, 64);
-	len = strlen(s);
+	if (p->rep != NULL)
+		n = known_values(p->rep, vals, 64);
 	for (pos = 0; pos < len;) {
 		size_t best = 0;
 
-		if (pos == 0 || !is_host_char((unsigned char)s[pos - 1]))
+		if ((pos == 0 && at_start) || (pos > 0 &&
+		    !is_host_char((unsigned char)s[pos - 1])))
 			for (i = 0; i < n; i++) {
 				size_t vl = strlen(vals[i]);
 				unsigned char next;
@@ -179,19 +262,119 @@ render_sentence(const struct chousa_render *r,
 				if (vl <= best || vl > len - pos ||
 				    memcmp(s + pos, vals[i], vl) != 0)
 					continue;
-				next = (unsigned char)s[pos + vl];
+				next = pos + vl < len ?
+				    (unsigned char)s[pos + vl] : 0;
 				if (is_host_char(next) || (next == '.' &&
-				    is_host_char((unsigned char)
-				    s[pos + vl + 1])))
+				    pos + vl + 1 < len && is_host_char(
+				    (unsigned char)s[pos + vl + 1])))
 					continue;
 				best = vl;
 			}
-		if (best > 0) {
-			chousa_ioc_defang(tmp, s + pos, best);
-			pos += best;
-		} else
-			chousa_buf_addch(tmp, s[pos++]);
+		if (best == 0) {
+			pos++;
+			continue;
+		}
+		if (pos > from)
+			p->fn(p->arg, s + from, pos - from, 0);
+		piece_value(p, s + pos, best, 0);
+		pos += best;
+		from = pos;
 	}
+	if (len > from)
+		p->fn(p->arg, s + from, len - from, 0);
+}
+
+/* Whether v is one of rep's own values (NULL rep: none is). */
+static int
+is_known(const struct chousa_report *rep, const char *v, size_t len)
+{
+	const char *vals[64];
+	size_t n, i;
+
+	if (rep == NULL)
+		return 0;
+	n = known_values(rep, vals, 64);
+	for (i = 0; i < n; i++)
+		if (strlen(vals[i]) == len && memcmp(vals[i], v, len) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+on_piece(void *arg, const struct chousa_indicator *ind)
+{
+	struct pieces *p = arg;
+	const char *host = ind->type == CHOUSA_IOC_URL ||
+	    ind->type == CHOUSA_IOC_EMAIL ? ind->host : ind->value;
+
+	if (ind->offset < p->done)
+		return 0;
+	/*
+	 * A reference site named in a sentence ("abuse.ch false
+	 * positives") is a name, not an indicator: left as written, unless
+	 * the report is about it.
+	 */
+	if (labels_host_in(data_reference_sites(), host) &&
+	    !is_known(p->rep, ind->value, ind->value_len))
+		return 0;
+	pieces_known(p, p->s + p->done, ind->offset - p->done, p->done == 0);
+	/* Already defanged as written, or nothing to defang: as written. */
+	if ((ind->flags & CHOUSA_IOC_F_DEFANGED) ||
+	    (CHOUSA_IOC_BIT(ind->type) & CHOUSA_IOC_HASHES) ||
+	    ind->type == CHOUSA_IOC_ASN)
+		piece_value(p, ind->raw, ind->raw_len, 1);
+	else
+		piece_value(p, ind->value, ind->value_len, 0);
+	p->done = ind->offset + ind->raw_len;
+	return 0;
+}
+
+void
+render_pieces(struct chousa_render *r, const struct chousa_report *rep,
+    const char *s, render_piece_fn fn, void *arg)
+{
+	struct chousa_extract_opts xo = { CHOUSA_IOC_ALL, 0, 1 };
+	struct pieces p;
+	size_t len;
+
+	if (s == NULL)
+		return;
+	len = strlen(s);
+	memset(&p, 0, sizeof(p));
+	p.r = r;
+	p.rep = rep;
+	p.s = s;
+	p.fn = fn;
+	p.arg = arg;
+	chousa_buf_init(&p.value, 1 << 16);
+	if (r->defanger == NULL && chousa_extractor_new(&r->defanger, &xo,
+	    NULL) != CHOUSA_OK)
+		r->defanger = NULL;
+	if (r->defanger != NULL)
+		(void)chousa_extract(r->defanger, s, len, 0, on_piece, &p,
+		    NULL);
+	pieces_known(&p, s + p.done, len - p.done, p.done == 0);
+	chousa_buf_release(&p.value);
+}
+
+static void
+to_buf(void *arg, const char *s, size_t len, int is_indicator)
+{
+	(void)is_indicator;
+	chousa_buf_add(arg, s, len);
+}
+
+void
+render_sentence(struct chousa_render *r, const struct chousa_report *rep,
+    struct chousa_buf *tmp, const char *s)
+{
+	if (s == NULL)
+		return;
+	if (!r->opts.defang) {
+		chousa_buf_adds(tmp, s);
+		return;
+	}
+	render_pieces(r, rep, s, to_buf, tmp);
 }
 
 void
@@ -218,6 +401,19 @@ render_source_title(const char *name)
 		return "";
 	s = chousa_source_find(name);
 	return s != NULL && s->title != NULL ? s->title : name;
+}
+
+const char *
+render_feed_title(const char *source)
+{
+	char local[64];
+	const struct chousa_source *s;
+
+	if (source == NULL)
+		return "";
+	snprintf(local, sizeof(local), "local-%s", source);
+	s = chousa_source_find(local);
+	return s != NULL && s->title != NULL ? s->title : source;
 }
 
 int
@@ -261,8 +457,87 @@ void
 render_esc_sentence(struct chousa_render *r, render_esc_fn esc,
     struct chousa_buf *tmp, const struct chousa_report *rep, const char *s)
 {
+	if (s == NULL)
+		return;
 	chousa_buf_reset(tmp);
 	render_sentence(r, rep, tmp, s);
 	esc(r->out, tmp->data, tmp->len);
 	keep_failure(r, tmp);
+}
+
+/* A shell word: single-quoted when it holds anything but safe bytes. */
+static void
+shell_word(struct chousa_buf *b, const char *w)
+{
+	const char *p;
+
+	if (w[0] != '\0' && strspn(w, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_/:@%+=,") == strlen(w)) {
+		chousa_buf_adds(b, w);
+		return;
+	}
+	chousa_buf_addch(b, '\'');
+	for (p = w; *p != '\0'; p++) {
+		if (*p == '\'')
+			chousa_buf_adds(b, "'\\''");
+		else
+			chousa_buf_addch(b, *p);
+	}
+	chousa_buf_addch(b, '\'');
+}
+
+void
+render_command(const struct chousa_render *r,
+    const struct chousa_next_step *st, struct chousa_buf *tmp)
+{
+	struct chousa_buf word;
+	size_t i;
+
+	chousa_buf_init(&word, 1 << 16);
+	chousa_buf_adds(tmp, st->command);
+	for (i = 0; i < st->n_args; i++) {
+		int t = st->arg_types != NULL ? st->arg_types[i] : 0;
+		int fang = r->opts.defang && defangable(t);
+
+		chousa_buf_reset(&word);
+		if (fang)
+			chousa_ioc_defang(&word, st->args[i],
+			    strlen(st->args[i]));
+		else
+			chousa_buf_adds(&word, st->args[i]);
+		chousa_buf_addch(tmp, ' ');
+		if (fang && st->refang) {
+			/* A defanged pattern matches nothing: refang it. */
+			chousa_buf_adds(tmp, "\"$(chousa refang ");
+			shell_word(tmp, word.data != NULL ? word.data : "");
+			chousa_buf_adds(tmp, ")\"");
+		} else
+			shell_word(tmp, word.data != NULL ? word.data : "");
+	}
+	if (word.failed != CHOUSA_OK)
+		tmp->failed = word.failed;
+	chousa_buf_release(&word);
+}
+
+void
+render_listing_value(const struct chousa_render *r,
+    const struct chousa_listing *l, struct chousa_buf *tmp)
+{
+	int bracket = l->port != 0 && l->rec.type == CHOUSA_IOC_IPV6;
+
+	/* An address with its port reads as the feed wrote it. */
+	if (bracket)
+		chousa_buf_addch(tmp, '[');
+	render_indicator(r, tmp, l->rec.value);
+	if (bracket)
+		chousa_buf_addch(tmp, ']');
+	if (l->port != 0 && l->rec.type != CHOUSA_IOC_URL)
+		chousa_buf_addf(tmp, ":%u", l->port);
+}
+
+const char *
+render_verdict_word(int verdict)
+{
+	return verdict < 0 ? "not an indicator" :
+	    chousa_verdict_name(verdict);
 }

@@ -19,13 +19,27 @@ void	render_indicator(const struct chousa_render *r, struct chousa_buf *tmp,
 	    const char *value);
 
 /*
- * Append a sentence of the report (conclusion, reason) with every
- * indicator of the report defanged in it when r->opts.defang; raw like
- * render_indicator: the caller escapes the result.
+ * Append free text (a sentence of the conclusion, a reason, a note, a
+ * feed's string, an error message) with every indicator in it defanged
+ * when r->opts.defang: those the extractor finds, and the values of rep
+ * (may be NULL); raw like render_indicator: the caller escapes the
+ * result.
  */
-void	render_sentence(const struct chousa_render *r,
+void	render_sentence(struct chousa_render *r,
 	    const struct chousa_report *rep, struct chousa_buf *tmp,
 	    const char *s);
+
+/*
+ * Free text in pieces: fn gets each run of plain text (is_indicator 0)
+ * and each indicator in it (1), defanged when r->opts.defang, in order;
+ * the pieces are borrowed for the call.  Markdown puts the indicators in
+ * code spans this way.
+ */
+typedef void (*render_piece_fn)(void *arg, const char *s, size_t len,
+	    int is_indicator);
+void	render_pieces(struct chousa_render *r,
+	    const struct chousa_report *rep, const char *s, render_piece_fn fn,
+	    void *arg);
 
 /*
  * The human formats (text, md, html) differ only in how they escape
@@ -51,7 +65,26 @@ void	render_date(int64_t t, char *out, size_t out_size);
 /* The display title of a source ("URLhaus"), from its name. */
 const char *render_source_title(const char *name);
 
+/* The display title of a feed as the store names it ("feodo"). */
+const char *render_feed_title(const char *source);
+
 /* Whether a finding counts as evidence (hit), for summaries. */
 int	render_finding_is_hit(const struct chousa_finding *f);
+
+/*
+ * Append a next step's command line: its prefix, then each argument as a
+ * shell word, defanged when the report is (a grep pattern then wrapped in
+ * "$(chousa refang '...')" so that the line still runs).  Raw: the
+ * caller escapes it for its format.
+ */
+void	render_command(const struct chousa_render *r,
+	    const struct chousa_next_step *st, struct chousa_buf *tmp);
+/* Append a listing's value ("1.2.3.4:8080" when the feed gives a port). */
+void	render_listing_value(const struct chousa_render *r,
+	    const struct chousa_listing *l, struct chousa_buf *tmp);
+/* "TLP:AMBER+STRICT" for a chousa_tlp_level() level, into out. */
+void	render_tlp_label(const char *level, char *out, size_t out_size);
+/* A triage row's verdict as the table writes it. */
+const char *render_verdict_word(int verdict);
 
 #endif /* CHOUSA_RENDER_H */

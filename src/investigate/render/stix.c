@@ -40,8 +40,27 @@ make_id(char *id, size_t id_size, const char *type,
 /* Objects remembered for de-duplication across reports. */
 #define SEEN_MAX	((size_t)1 << 20)
 
+/*
+ * The TLP 2.0 marking definitions of the OASIS CTI TC (extension
+ * definition 60a3c5c5, as oasis-open/cti-stix-common-objects publishes
+ * them): fixed ids, created 2022-10-01, in chousa_tlp_level() order.
+ */
+#define TLP2_EXTENSION	"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
+static const struct {
+	const char	*level;
+	const char	*id;
+} tlp2[] = {
+	{ "clear", "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487" },
+	{ "green", "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb" },
+	{ "amber", "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421" },
+	{ "amber+strict",
+	    "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003" },
+	{ "red", "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1" },
+};
+
 struct stix_state {
 	char		 now[32];	/* "2026-01-01T00:00:00.000Z" */
+	const char	*marking;	/* the TLP marking's id, or NULL */
 	char		 identity[ID_SIZE];
 	size_t		 n_objects;
 	uint64_t	*seen;		/* open addressing, 0 = empty */
@@ -120,6 +139,19 @@ obj_begin(struct chousa_render *r, const char *type, const char *id,
 		chousa_buf_addf(out, ",\"created\":\"%s\",\"modified\":\"%s\","
 		    "\"created_by_ref\":\"%s\"", st->now, st->now,
 		    st->identity);
+	if (st->marking != NULL)
+		chousa_buf_addf(out, ",\"object_marking_refs\":[\"%s\"]",
+		    st->marking);
+}
+
+/* A STIX timestamp with milliseconds, "2020-11-27T08:41:05.000Z". */
+static void
+stix_time(int64_t t, char *out, size_t size)
+{
+	char when[32];
+
+	chousa_time_format(t, when, sizeof(when));
+	snprintf(out, size, "%.19s.000Z", when);
 }
 
 static void
@@ -233,10 +265,15 @@ pattern(struct stix_state *st, int type, const char *value)
 	chousa_buf_adds(&st->tmp, "']");
 }
 
-/* An indicator for value that indicates malware_id (or nothing). */
+/*
+ * An indicator for value that indicates malware_id (or nothing): how sure
+ * (confidence 0-100, 0 left out) and valid from when it was first seen
+ * (or now, when no source says).
+ */
 static void
 indicator(struct chousa_render *r, int type, const char *value, int verdict,
-    const char *description, const char *malware_id)
+    const char *description, const char *malware_id, int confidence,
+    int64_t first_seen)
 {
 	struct stix_state *st = r->state;
 	struct chousa_buf *out = r->out;
@@ -261,8 +298,19 @@ indicator(struct chousa_render *r, int type, const char *value, int verdict,
 		    verdict == CHOUSA_V_MALICIOUS ? "malicious-activity" :
 		    "anomalous-activity");
 		json_kv(out, "pattern", st->tmp.data);
-		chousa_buf_addf(out, ",\"pattern_type\":\"stix\","
-		    "\"valid_from\":\"%s\"}", st->now);
+		if (first_seen != 0) {
+			char from[32];
+
+			stix_time(first_seen, from, sizeof(from));
+			chousa_buf_addf(out, ",\"pattern_type\":\"stix\","
+			    "\"valid_from\":\"%s\"", from);
+		} else
+			chousa_buf_addf(out, ",\"pattern_type\":\"stix\","
+			    "\"valid_from\":\"%s\"", st->now);
+		if (confidence > 0)
+			chousa_buf_addf(out, ",\"confidence\":%d",
+			    confidence > 100 ? 100 : confidence);
+		chousa_buf_adds(out, "}");
 	}
 	if (malware_id == NULL)
 		return;
@@ -320,6 +368,26 @@ stix_begin(struct chousa_render *r, struct chousa_err *err)
 	    strlen(st->now));
 	chousa_buf_addf(r->out, "{\"type\":\"bundle\",\"id\":\"%s\","
 	    "\"objects\":[\n", bundle);
+	if (r->opts.tlp != NULL) {
+		size_t i;
+		char label[32];
+
+		for (i = 0; i < sizeof(tlp2) / sizeof(tlp2[0]); i++)
+			if (strcmp(tlp2[i].level, r->opts.tlp) == 0)
+				break;
+		if (i == sizeof(tlp2) / sizeof(tlp2[0]))
+			return chousa_errf(err, CHOUSA_EINVAL, "unknown TLP "
+			    "level '%s'", r->opts.tlp);
+		render_tlp_label(r->opts.tlp, label, sizeof(label));
+		obj_begin(r, "marking-definition", tlp2[i].id, 0);
+		chousa_buf_addf(r->out, ",\"created\":\"2022-10-01T00:00:00.000Z\","
+		    "\"name\":\"%s\",\"extensions\":{\"" TLP2_EXTENSION "\":{"
+		    "\"extension_type\":\"property-extension\",\"tlp_2_0\":"
+		    "\"%s\"}}}", label, tlp2[i].level);
+		seen(st, tlp2[i].id);
+		/* Every object after it carries the marking. */
+		st->marking = tlp2[i].id;
+	}
 	seen(st, st->identity);
 	obj_begin(r, "identity", st->identity, 0);
 	chousa_buf_addf(r->out, ",\"created\":\"%s\",\"modified\":\"%s\","
@@ -399,11 +467,14 @@ stix_item(struct chousa_render *r, const struct chousa_report *rep,
 	/* What to detect: the indicator itself and its samples. */
 	if (bad) {
 		indicator(r, rep->ind.type, rep->ind.value, rep->verdict,
-		    rep->verdict_reason, malware[0] ? malware : NULL);
+		    rep->verdict_reason, malware[0] ? malware : NULL,
+		    rep->confidence, rep->first_seen);
+		/* A sample is as sure as the family it was tied by. */
 		for (i = 0; i < rep->n_samples; i++)
 			indicator(r, CHOUSA_IOC_SHA256, rep->samples[i].sha256,
 			    CHOUSA_V_MALICIOUS, rep->samples[i].family,
-			    malware[0] ? malware : NULL);
+			    malware[0] ? malware : NULL, f != NULL ?
+			    f->confidence : 0, rep->samples[i].first_seen);
 	}
 
 	/* How each sample relates to the indicator, as chousa saw it. */
@@ -479,5 +550,5 @@ stix_end(struct chousa_render *r, struct chousa_err *err)
 
 const struct chousa_renderer chousa_renderer_stix = {
 	"stix", "a STIX 2.1 bundle: indicators, malware, relationships",
-	stix_begin, stix_item, stix_end
+	stix_begin, stix_item, stix_end, NULL, 0
 };

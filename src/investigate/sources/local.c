@@ -1,12 +1,19 @@
 /*
  * local.c: the local sources, one per feed in the store (local-urlhaus,
- * local-threatfox, local-feodo, local-malwarebazaar, local-lists for every
- * other imported list), the imported reports' relations (local-reports),
- * the known-benign lists (benign) and the Malpedia catalogue
- * (local-malpedia).  They share one store look-up per subject (ctx.c) and
- * differ only by the table row that says which records are theirs.  They
- * are named apart from the online API sources (urlhaus, threatfox...),
- * which answer the same questions live.
+ * local-threatfox, local-feodo, local-malwarebazaar, and local-lists for
+ * every other import: lists, MISP events, STIX bundles, whatever comes
+ * later), what imported reports saw (local-reports), the known-benign
+ * lists (benign) and the Malpedia catalogue (local-malpedia).  They share
+ * one store look-up per subject (ctx.c) and differ only by which records
+ * are theirs.  They are named apart from the online API sources (urlhaus,
+ * threatfox...), which answer the same questions live.
+ *
+ * Every imported record is evidence, of one of two kinds (docs/schema.md):
+ * a listing (a feed row, a MISP attribute for IDS, a STIX indicator) makes
+ * a verdict through its feed's source; an observation (a MISP attribute
+ * not for IDS, a STIX observable: what a sandbox saw, benign hosts
+ * included) only identifies, through local-reports, as relations do.  The
+ * sweep matches listings only, so `sweep --investigate` agrees with it.
  */
 #include <string.h>
 #include <strings.h>
@@ -20,14 +27,8 @@ static const char *const threatfox_names[] = { "threatfox", NULL };
 static const char *const feodo_names[] = { "feodo", "feodotracker", NULL };
 static const char *const bazaar_names[] = { "malwarebazaar", "bazaar",
 	NULL };
-/*
- * Imported reports (sandbox exports as MISP events, STIX bundles) name
- * every host a sample touched, benign ones too: they are evidence for
- * identification, never a listing that makes a verdict.
- */
-static const char *const report_names[] = { "misp", "stix", NULL };
 static const char *const *const named_feeds[] = { urlhaus_names,
-	threatfox_names, feodo_names, bazaar_names, report_names, NULL };
+	threatfox_names, feodo_names, bazaar_names, NULL };
 
 #define LABELS_MAX	32
 #define LABEL_RECORDS_MAX 32
@@ -58,6 +59,18 @@ is_named_feed(const char *src)
 	return 0;
 }
 
+/*
+ * Whether a listing is a feed source's: one of names, or with others any
+ * source no feed source names.  Observations are local-reports'.
+ */
+static int
+is_mine(const struct chousa_record *r, const char *const *names, int others)
+{
+	if (r->is_observation)
+		return 0;
+	return others ? !is_named_feed(r->source) : name_in(names, r->source);
+}
+
 static void
 add_label(struct chousa_arena *a, struct chousa_finding *f, const char *s,
     size_t len)
@@ -69,7 +82,9 @@ add_label(struct chousa_arena *a, struct chousa_finding *f, const char *s,
 		s++;
 		len--;
 	}
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '"'))
+	/* A machine tag's closing quote stays: misp-galaxy:malpedia="Emotet". */
+	while (len > 0 && (s[len - 1] == ' ' || (s[len - 1] == '"' &&
+	    memchr(s, '"', len - 1) == NULL)))
 		len--;
 	if (len == 0 || len > 80 || f->n_labels >= LABELS_MAX)
 		return;
@@ -175,8 +190,7 @@ feed_start(struct chousa_query *q, const char *const *names, int others,
 	for (i = 0; i < n; i++) {
 		struct chousa_record *r = &recs[i];
 
-		if (!(others ? !is_named_feed(r->source) :
-		    name_in(names, r->source)))
+		if (!is_mine(r, names, others))
 			continue;
 		n_mine++;
 		if (best == NULL || match_rank(r->match) <
@@ -196,8 +210,7 @@ feed_start(struct chousa_query *q, const char *const *names, int others,
 	for (i = 0, n_used = 0; i < n && n_used < LABEL_RECORDS_MAX; i++) {
 		struct chousa_record *r = &recs[i];
 
-		if (r->match != best->match || !(others ?
-		    !is_named_feed(r->source) : name_in(names, r->source)))
+		if (r->match != best->match || !is_mine(r, names, others))
 			continue;
 		n_used++;
 		if (r->family != NULL)
@@ -297,51 +310,58 @@ lists_start(struct chousa_query *q, struct chousa_err *err)
 	return feed_start(q, NULL, 1, err);
 }
 
-/* ---- relations from imported reports (sandbox, MISP, STIX) ---- */
+/* ---- what imported reports saw (sandbox, MISP, STIX) ---- */
 
 static const char *
-report_title(const char *source)
+report_title(struct chousa_arena *a, const char *source)
 {
 	if (strcasecmp(source, "misp") == 0)
 		return "MISP report";
 	if (strcasecmp(source, "stix") == 0)
 		return "STIX report";
-	return source;
+	return chousa_arena_printf(a, "%s report", source);
 }
 
-/* The family labels a report gives the subject, and its dates. */
-static int
-report_records(struct chousa_query *q, struct chousa_err *err)
+/*
+ * The observations of the subject itself: the family labels, tags, dates
+ * and link of each report that saw it.  Returns how many there were.
+ */
+static size_t
+report_records(struct chousa_query *q, const struct chousa_record *recs,
+    size_t n)
 {
 	struct chousa_arena *a = chousa_ctx_arena(q->ctx);
 	struct chousa_finding *f = q->finding;
-	struct chousa_record *recs;
-	size_t n, i;
-	int rc;
+	size_t i, n_seen = 0;
 
-	if (q->ind->type == CHOUSA_IOC_NONE)
-		return CHOUSA_OK;
-	rc = ctx_store_lookup(q->ctx, q->ind, &recs, &n, err);
-	if (rc != CHOUSA_OK)
-		return rc;
 	for (i = 0; i < n; i++) {
-		struct chousa_record *r = &recs[i];
+		const struct chousa_record *r = &recs[i];
 
-		/* Only what the report says of the subject itself. */
-		if (!name_in(report_names, r->source) ||
-		    r->match != CHOUSA_MATCH_EXACT)
+		if (!r->is_observation || r->match != CHOUSA_MATCH_EXACT)
+			continue;
+		if (n_seen++ >= LABEL_RECORDS_MAX)
 			continue;
 		if (r->family != NULL)
 			add_label(a, f, r->family, strlen(r->family));
+		add_tags(q->ctx, f, r->tags);
 		if (r->first_seen != 0 && (f->first_seen == 0 ||
 		    r->first_seen < f->first_seen))
 			f->first_seen = r->first_seen;
 		if (r->last_seen > f->last_seen)
 			f->last_seen = r->last_seen;
-		if (f->detail == NULL)
-			f->detail = report_title(r->source);
+		if (f->reference == NULL)
+			f->reference = r->reference;
+		if (f->detail == NULL && r->source != NULL)
+			f->detail = report_title(a, r->source);
+		if (f->family == NULL && r->family != NULL) {
+			const char *id, *name;
+
+			if (ctx_family(q->ctx, r->family, &id, &name) ==
+			    CHOUSA_OK && id != NULL)
+				f->family = id;
+		}
 	}
-	return CHOUSA_OK;
+	return n_seen;
 }
 
 static int
@@ -350,8 +370,9 @@ reports_start(struct chousa_query *q, struct chousa_err *err)
 	struct chousa_arena *a = chousa_ctx_arena(q->ctx);
 	struct chousa_finding *f = q->finding;
 	struct chousa_relation *rels;
+	struct chousa_record *recs = NULL;
 	const char *value = q->ind->value;
-	size_t n, i;
+	size_t n, i, n_recs = 0, n_seen = 0;
 	int rc;
 
 	if (chousa_ctx_store(q->ctx) == NULL)
@@ -360,12 +381,13 @@ reports_start(struct chousa_query *q, struct chousa_err *err)
 	    &rels, &n, err);
 	if (rc != CHOUSA_OK)
 		return rc;
-	/*
-	 * A report's labels matter with its relations; without any, the
-	 * (costly, on a shared host) record look-up would add nothing.
-	 */
-	if (n > 0 && (rc = report_records(q, err)) != CHOUSA_OK)
-		return rc;
+	/* The look-up the feed sources made already (ctx.c keeps it). */
+	if (q->ind->type != CHOUSA_IOC_NONE) {
+		rc = ctx_store_lookup(q->ctx, q->ind, &recs, &n_recs, err);
+		if (rc != CHOUSA_OK)
+			return rc;
+		n_seen = report_records(q, recs, n_recs);
+	}
 	if (n > RELATED_MAX)
 		n = RELATED_MAX;
 	f->related = chousa_arena_alloc(a, (n ? n : 1) * sizeof(*f->related));
@@ -393,12 +415,19 @@ reports_start(struct chousa_query *q, struct chousa_err *err)
 		    r->seen < f->first_seen))
 			f->first_seen = r->seen;
 		if (f->detail == NULL && r->source != NULL)
-			f->detail = report_title(r->source);
+			f->detail = report_title(a, r->source);
 	}
-	if (f->n_related > 0) {
+	if (f->n_related > 0 || n_seen > 0) {
+		/* Evidence to identify by, with no verdict of its own. */
 		f->status = CHOUSA_ST_HIT;
 		f->match = CHOUSA_MATCH_EXACT;
 		f->matched = value;
+		if (n_seen == 1 && f->n_related == 0)
+			f->detail = chousa_arena_printf(a, "seen in a %s, not "
+			    "listed", f->detail != NULL ? f->detail : "report");
+		else if (n_seen > 1 && f->n_related == 0)
+			f->detail = chousa_arena_printf(a, "seen in %zu "
+			    "reports, not listed", n_seen);
 	} else
 		f->status = CHOUSA_ST_MISS;
 	return CHOUSA_OK;
@@ -510,7 +539,8 @@ const struct chousa_source chousa_source_local_lists = {
 };
 
 const struct chousa_source chousa_source_local_reports = {
-	"local-reports", "Imported reports", HOST_TYPES | CHOUSA_IOC_HASHES,
+	"local-reports", "Imported reports", HOST_TYPES | CHOUSA_IOC_HASHES |
+	CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL),
 	CHOUSA_STAGE_IDENTIFICATION | CHOUSA_STAGE_ENRICHMENT,
 	CHOUSA_SRC_LOCAL, 2, 0, 0, 0, NULL, reports_start, NULL
 };

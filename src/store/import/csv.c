@@ -145,14 +145,14 @@ csv_next(struct imp *imp, struct csv *c, int *eof)
 			continue;
 		if (*p == '#') {
 			/* Headers only before the data; footers after it. */
-			if (imp->rep->rows_read == 0) {
+			if (imp->n_rows == 0) {
 				p++;
 				len--;
 				try_header(c, p, len);
 			}
 			continue;
 		}
-		if (!c->have_header && imp->rep->rows_read == 0 &&
+		if (!c->have_header && imp->n_rows == 0 &&
 		    try_header(c, p, len))
 			continue;
 		imp_row(imp);

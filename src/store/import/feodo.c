@@ -22,8 +22,6 @@ feodo_probe(const char *p, size_t len)
 {
 	size_t n = len < 4096 ? len : 4096;
 
-	if (probe_starts(p, len, '['))
-		return imp_contains(p, n, "\"ip_address\"") ? 90 : 0;
 	if (imp_contains(p, n, "\"dst_ip\"") &&
 	    imp_contains(p, n, "\"c2_status\""))
 		return 100;
@@ -118,7 +116,7 @@ feodo_run(struct imp *imp)
 	rc = input_peek(imp->in, &p, &len, imp->err);
 	if (rc != CHOUSA_OK)
 		return rc;
-	if (probe_starts(p, len, '[')) {
+	if (imp->shape != NULL) {
 		snprintf(imp->rep->format, sizeof(imp->rep->format), "json");
 		return json_stream(imp, json_want, json_record, imp);
 	}
@@ -129,7 +127,15 @@ feodo_run(struct imp *imp)
 	return rc;
 }
 
+/* The JSON blocklist: [{"ip_address": ..., "port": ...}, ...]. */
+static int
+feodo_probe_json(const struct jshape *sh)
+{
+	return sh->root == J_ARR && shape_has(shape_obj(sh, "[]"),
+	    "ip_address", -1) ? 95 : 0;
+}
+
 const struct importer importer_feodo = {
 	"feodo", "a Feodo Tracker blocklist (CSV, JSON or text)",
-	feodo_probe, feodo_run, 1
+	feodo_probe, feodo_run, 1, feodo_probe_json, 0
 };

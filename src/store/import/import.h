@@ -13,6 +13,7 @@
 #include "base/input.h"
 
 struct imp_pipe;
+struct jshape;
 
 struct imp {
 	struct chousa_store		*st;
@@ -26,23 +27,60 @@ struct imp {
 	struct chousa_arena		*a;	/* per-row scratch */
 	struct chousa_err		*err;
 	struct imp_pipe			*pipe;	/* NULL: write inline */
+	/* What detection saw of a JSON document, or NULL. */
+	const struct jshape		*shape;
+	/* Where in a JSON document the record at hand is ("objects[3]"). */
+	char				 where[96];
+	uint64_t			 n_rows;	/* rows begun */
+	int				 from_memory;	/* no file beside */
 };
 
 struct importer {
 	const char	*name;
 	const char	*expects;	/* "a URLhaus CSV, JSON or URL list" */
-	/* 0-100: how sure the first bytes are this importer's format. */
+	/*
+	 * 0-100: how sure the first bytes of a document that is not JSON
+	 * are this importer's format; NULL when it reads JSON only.
+	 */
 	int		(*probe)(const char *p, size_t len);
 	int		(*run)(struct imp *imp);
 	/* Writes nothing but imp_put_indicator: may use the pipeline. */
 	int		 pipelined;
+	/*
+	 * 0-100: how sure the structure of a JSON document is this
+	 * importer's format (90 and up: certain); NULL when it reads no
+	 * JSON.
+	 */
+	int		(*probe_json)(const struct jshape *sh);
+	/* Records go under --source-name when it is given. */
+	int		 names_source;
 };
 
 extern const struct importer *const importers[];
 
+/* What an import reads: a path ("-" stdin), or bytes in memory. */
+struct import_src {
+	const char	*path;
+	const void	*mem;		/* NULL: read path */
+	size_t		 mem_len;
+};
+
 /*
- * Count a rejected row at line (0: unknown) with a reason.  Returns
- * CHOUSA_EPARSE under --strict (the import fails), else CHOUSA_OK.
+ * The importer for source ("auto": the one the content names; in NULL: a
+ * directory) and, for a JSON document, what detection saw of it (*shape,
+ * caller frees with mem_free, else NULL).  in is only peeked; when its
+ * first 64 KiB do not decide, the document is read again from src, to its
+ * end if need be.  Content that is empty, or not the named format, or
+ * that no importer names is CHOUSA_EFORMAT saying what it is.
+ */
+int	import_choose(const char *source, const struct import_src *src,
+	    struct input *in, const struct importer **out,
+	    struct jshape **shape, struct chousa_err *err);
+
+/*
+ * Count a rejected row at line (0: not a line: imp->where, when set, says
+ * where in the document) with a reason.  Returns CHOUSA_EPARSE under
+ * --strict (the import fails), else CHOUSA_OK.
  */
 int	imp_reject(struct imp *imp, uint64_t line, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
@@ -64,6 +102,16 @@ struct imp_ind {
 	int		 confidence;
 	const char	*reference;
 	unsigned	 port;
+	/*
+	 * Seen in a report, not listed (a MISP attribute with to_ids false,
+	 * a STIX observable): identification evidence, never a verdict.
+	 */
+	int		 is_observation;
+	/*
+	 * The value is a URL even without a scheme ("host/path" in a STIX
+	 * url:value or a MISP url attribute): read it as http.
+	 */
+	int		 url_context;
 };
 
 /* An indicator row, normalised, as it is written. */
@@ -71,7 +119,8 @@ struct ind_row {
 	const char	*value, *source_id, *status, *threat, *family,
 			*family_alt, *tags, *reference, *host, *regdomain;
 	size_t		 value_len;
-	int		 type, confidence, prefix, net_len, family_from_tags;
+	int		 type, confidence, prefix, net_len, family_from_tags,
+			 is_observation;
 	unsigned	 port;
 	int64_t		 first_seen, last_seen, vhash, hhash, rhash;
 	uint8_t		 net[16];
@@ -111,8 +160,14 @@ int	imp_put_benign(struct imp *imp, const char *list, const char *kind,
 const char *imp_family(struct imp *imp, const char *label);
 /* A time as feeds write it; 0 when empty or unreadable. */
 int64_t	imp_time(const char *s);
-/* Count a row read and report progress now and then. */
+/* A row begins: report progress now and then. */
 void	imp_row(struct imp *imp);
+/*
+ * Count a record the importer leaves out by design (a MISP comment, a STIX
+ * pattern on a file name): not read as an indicator, and said so.  what
+ * names the kind ("file:name"); the first kinds are kept for the report.
+ */
+void	imp_skip(struct imp *imp, const char *what);
 /*
  * Recycle the scratch arena when it has grown.  Call it before a row's
  * first allocation, never while a row's strings are in use.
@@ -196,5 +251,68 @@ const char *jstr(const struct jnode *o, const char *key);
 const char *jjoin(struct chousa_arena *a, const struct jnode *v, int sep);
 /* The first non-space byte of p is c. */
 int	probe_starts(const char *p, size_t len, int c);
+
+/* ---- the shape of a JSON document (detect.c) ---- */
+
+#define SHAPE_OBJECTS	32
+#define SHAPE_KEYS	40
+#define SHAPE_NAME	48
+#define SHAPE_VALUE	80
+#define SHAPE_PATH	96
+
+struct shape_key {
+	char	name[SHAPE_NAME];
+	int	type;			/* J_* of its value */
+	int	elem;			/* arrays: the first element's J_* */
+	char	value[SHAPE_VALUE];	/* scalars: the start of the text */
+};
+
+/* The first object met at one place of the document. */
+struct shape_obj {
+	char		 path[SHAPE_PATH];	/* "", "objects[]", "Tag[]" */
+	char		 gpath[SHAPE_PATH];	/* root members' keys as "*" */
+	struct shape_key keys[SHAPE_KEYS];
+	int		 n_keys;
+	int		 n_more;	/* keys past SHAPE_KEYS */
+	int		 closed;	/* read to its end */
+};
+
+struct jshape {
+	int		 root;		/* J_* of the document, -1 none */
+	int		 root_elem;	/* a root array's first element, -1 */
+	struct shape_obj obj[SHAPE_OBJECTS];
+	int		 n_obj;
+	uint64_t	 n_members;	/* of the root, so far */
+	int		 complete;	/* read to its end, valid */
+	int		 partial;	/* only its start was read (stdin) */
+	char		 error[128];	/* not valid JSON: why */
+};
+
+/* Stop reading (nonzero) once the samples say enough. */
+typedef int (*shape_stop_fn)(void *arg, const struct jshape *sh);
+
+/*
+ * Read in (a fresh one: it is consumed) into sh, asking stop after each
+ * sampled object and root member.  Invalid JSON is not an error here:
+ * sh->error says it, and the samples keep what came before.
+ */
+int	shape_read(struct jshape *sh, struct input *in, shape_stop_fn stop,
+	    void *arg, struct chousa_err *err);
+/* The same over bytes p, which are all of the document when all. */
+int	shape_scan(struct jshape *sh, const char *p, size_t len, int all,
+	    shape_stop_fn stop, void *arg, struct chousa_err *err);
+/* The sample at path, or at gpath ("*" for a root member's key); NULL. */
+const struct shape_obj *shape_obj(const struct jshape *sh, const char *path);
+const struct shape_obj *shape_gobj(const struct jshape *sh,
+	    const char *gpath);
+/* A sampled object's key, or NULL (o may be NULL). */
+const struct shape_key *shape_key(const struct shape_obj *o,
+	    const char *name);
+/* Whether o has key name with a value of type (-1: any). */
+int	shape_has(const struct shape_obj *o, const char *name, int type);
+/* The start of a string member, or NULL. */
+const char *shape_str(const struct shape_obj *o, const char *name);
+/* "a JSON object with keys "a", "b", ..." or a known shape's name. */
+void	shape_describe(struct chousa_buf *b, const struct jshape *sh);
 
 #endif /* CHOUSA_IMPORT_H */

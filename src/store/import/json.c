@@ -20,7 +20,10 @@ struct js {
 	json_record_fn		 fn;
 	void			*arg;
 	char			 path[JSON_MAX_DEPTH + 1][JSON_PATH_KEY];
+	/* Elements begun in the array at each level ("[]" in path). */
+	uint64_t		 n_elem[JSON_MAX_DEPTH + 1];
 	int			 depth;
+	char			 where[sizeof(((struct imp *)0)->where)];
 	int			 building;
 	int			 root_depth;
 	struct jnode		*stk[JSON_MAX_DEPTH + 1];
@@ -74,6 +77,7 @@ finish(struct js *js, struct jnode *root)
 	int rc;
 
 	js->building = 0;
+	memcpy(js->imp->where, js->where, sizeof(js->where));
 	rc = js->fn(js->arg, js->path, js->root_depth, root);
 	if (rc != CHOUSA_OK) {
 		js->rc = rc;
@@ -89,6 +93,40 @@ finish(struct js *js, struct jnode *root)
 	return 1;
 }
 
+/* "objects[12]", "Event.Attribute[3]": where the value at depth lies. */
+static void
+locate(struct js *js)
+{
+	size_t n = 0, size = sizeof(js->where);
+	int d, w;
+
+	js->where[0] = '\0';
+	for (d = 0; d < js->depth && n < size; d++) {
+		if (strcmp(js->path[d], "[]") == 0)
+			w = snprintf(js->where + n, size - n, "[%llu]",
+			    (unsigned long long)(js->n_elem[d] - 1));
+		else
+			w = snprintf(js->where + n, size - n, "%s%s",
+			    n > 0 ? "." : "", js->path[d]);
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+}
+
+/* A container begins at js->depth: one level more. */
+static int
+push(struct js *js, int type)
+{
+	if (js->depth >= JSON_MAX_DEPTH)
+		return fail(js, CHOUSA_ELIMIT, "JSON nested too deep");
+	js->depth++;
+	snprintf(js->path[js->depth - 1], JSON_PATH_KEY, "%s",
+	    type == J_ARR ? "[]" : "");
+	js->n_elem[js->depth - 1] = 0;
+	return 1;
+}
+
 /* A value begins: attach it, start a record, or pass it by. */
 static int
 value(struct js *js, int type, const char *s, size_t len, int b)
@@ -96,19 +134,12 @@ value(struct js *js, int type, const char *s, size_t len, int b)
 	struct jnode *node;
 	int container = type == J_ARR || type == J_OBJ;
 
+	if (js->depth > 0 && strcmp(js->path[js->depth - 1], "[]") == 0)
+		js->n_elem[js->depth - 1]++;
 	if (!js->building) {
-		if (!js->want(js->arg, js->path, js->depth)) {
-			if (container) {
-				if (js->depth >= JSON_MAX_DEPTH)
-					return fail(js, CHOUSA_ELIMIT,
-					    "JSON nested too deep");
-				js->depth++;
-				snprintf(js->path[js->depth - 1],
-				    JSON_PATH_KEY, "%s",
-				    type == J_ARR ? "[]" : "");
-			}
-			return 1;
-		}
+		if (!js->want(js->arg, js->path, js->depth))
+			return container ? push(js, type) : 1;
+		locate(js);
 		js->building = 1;
 		js->root_depth = js->depth;
 		js->nstk = 0;
@@ -127,13 +158,8 @@ value(struct js *js, int type, const char *s, size_t len, int b)
 	if (js->nstk > 0 && !add_child(js, js->stk[js->nstk - 1], node))
 		return 0;
 	if (container) {
-		if (js->depth >= JSON_MAX_DEPTH)
-			return fail(js, CHOUSA_ELIMIT, "JSON nested too deep");
 		js->stk[js->nstk++] = node;
-		js->depth++;
-		snprintf(js->path[js->depth - 1], JSON_PATH_KEY, "%s",
-		    type == J_ARR ? "[]" : "");
-		return 1;
+		return push(js, type);
 	}
 	if (js->nstk == 0)
 		return finish(js, node);

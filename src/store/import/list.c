@@ -50,8 +50,13 @@ put(struct imp *imp, const char *value, size_t len, uint64_t line)
 	r.value_len = len;
 	r.tags = imp->opts->tag;
 	r.family = imp->opts->family;
-	r.first_seen = imp->now;
-	r.last_seen = imp->now;
+	/*
+	 * A list has no dates: the import's own time is not when the value
+	 * was seen, and would make sweep --as-of-log-time and lookup --at
+	 * drop it on older logs.  The imports table keeps when it came.
+	 */
+	r.first_seen = 0;
+	r.last_seen = 0;
 	r.confidence = -1;
 	return imp_put_indicator(imp, &r, line);
 }
@@ -143,5 +148,6 @@ list_run(struct imp *imp)
 }
 
 const struct importer importer_list = {
-	"list", "a list of indicators or text", list_probe, list_run, 1
+	"list", "a list of indicators or text", list_probe, list_run, 1, NULL,
+	1
 };

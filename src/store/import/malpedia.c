@@ -10,19 +10,25 @@
 #include "store/import/import.h"
 #include "base/mem.h"
 
+/*
+ * Malpedia's {"win.emotet": {"common_name": ...}, ...}, or the MISP galaxy
+ * cluster of type malpedia (other galaxies name no families we keep).
+ */
 static int
-malpedia_probe(const char *p, size_t len)
+malpedia_probe_json(const struct jshape *sh)
 {
-	size_t n = len < 8192 ? len : 8192;
+	const struct shape_obj *root = shape_obj(sh, "");
+	const struct shape_obj *fam = shape_gobj(sh, "*");
+	const char *type = shape_str(root, "type");
 
-	if (!probe_starts(p, len, '{'))
+	if (sh->root != J_OBJ)
 		return 0;
-	if (imp_contains(p, n, "\"alt_names\"") ||
-	    imp_contains(p, n, "\"common_name\""))
+	if (shape_has(fam, "common_name", -1) ||
+	    shape_has(fam, "alt_names", -1))
 		return 95;
-	if (imp_contains(p, n, "\"values\"") &&
-	    imp_contains(p, n, "malpedia"))
-		return 95;
+	if (type != NULL && strcmp(type, "malpedia") == 0 &&
+	    (shape_has(root, "values", J_ARR) || !sh->complete))
+		return shape_has(root, "values", J_ARR) ? 95 : 60;
 	return 0;
 }
 
@@ -111,5 +117,5 @@ malpedia_run(struct imp *imp)
 
 const struct importer importer_malpedia = {
 	"malpedia", "a Malpedia families JSON or MISP malpedia galaxy",
-	malpedia_probe, malpedia_run, 0
+	NULL, malpedia_run, 0, malpedia_probe_json, 0
 };

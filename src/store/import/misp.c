@@ -1,11 +1,18 @@
 /*
- * misp.c: MISP events ({"Event": {...}} with Attribute[] and Object[] with
- * ObjectReference[]) and MISP feeds (a directory, or its manifest.json,
- * listing <uuid>.json event files).  Tags such as misp-galaxy:malpedia=
- * "Emotet" and malpedia galaxy clusters give the family; object references
- * (communicates-with, connects-to, downloaded-from, drops) between a file
- * object and a network object become relations.  Attributes are held in a
- * temporary table until the event's tags, which may come last, are known.
+ * misp.c: MISP events in every shape they are saved in: the event object
+ * bare (PyMISP's to_json), wrapped ({"Event": {...}}), in a REST response
+ * ({"response": [...]}, wrapped or bare), an array of wrapped events (a
+ * saved search), and MISP feeds (a directory, its manifest.json or its
+ * hashes.csv, with the <uuid>.json event files beside).
+ *
+ * An attribute with to_ids true is a listing: it may make a verdict.  One
+ * with to_ids false is an observation (a sandbox report names every host a
+ * sample touched, benign ones too): identification evidence only.  Tags
+ * such as misp-galaxy:malpedia="Emotet" and malpedia galaxy clusters give
+ * the family; object references (communicates-with, connects-to,
+ * downloaded-from, drops) between a file object and a network object
+ * become relations.  An event's attributes are held in a temporary table
+ * until its tags, which may come last, are known.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -16,43 +23,162 @@
 
 #define FEED_MAX_EVENTS	100000
 #define IPS_CIDR	(CHOUSA_IOC_IPS | CHOUSA_IOC_BIT(CHOUSA_IOC_CIDR))
+#define TAGS_MAX	1024
 
 static const char temp_sql[] =
 	"CREATE TEMP TABLE IF NOT EXISTS misp_attr (obj TEXT, uuid TEXT,"
-	" type TEXT, value TEXT, ts INTEGER, family TEXT);"
+	" type TEXT, value TEXT, seen INTEGER, last INTEGER, family TEXT,"
+	" tags TEXT, comment TEXT, to_ids INTEGER, at TEXT);"
 	"CREATE TEMP TABLE IF NOT EXISTS misp_ref (src TEXT, dst TEXT,"
 	" kind TEXT);"
 	"DELETE FROM misp_attr; DELETE FROM misp_ref;";
+
+static const char clear_sql[] = "DELETE FROM misp_attr; DELETE FROM misp_ref;";
+
+/* Where the events are: the keys above an event object. */
+struct form {
+	const char	*prefix[3];	/* "response", "[]", "Event" */
+	int		 n;
+	int		 many;		/* the prefix holds an array */
+};
 
 struct misp {
 	struct imp	*imp;
 	sqlite3_stmt	*put_attr;
 	sqlite3_stmt	*put_ref;
+	struct form	 form;
+	const char	*file;		/* the event file of a feed, or NULL */
+	/* The event at hand. */
+	char		 at[96];	/* where it starts ("response[2]") */
+	int		 open;
 	char		 family[128];	/* from the event's tags */
 	int		 family_prio;
 	char		 uuid[64];
+	char		 info[128];
+	struct chousa_buf tags;		/* the event's tags, comma-joined */
+	uint64_t	 n_events;
+	uint64_t	 n_attrs;
 };
 
+/* ---- which shape ---- */
+
+/* Whether a sampled object is a MISP event, bare. */
+static int
+is_event(const struct shape_obj *o)
+{
+	const struct shape_key *k;
+
+	if (o == NULL || (!shape_has(o, "info", -1) &&
+	    !shape_has(o, "Attribute", J_ARR) &&
+	    !shape_has(o, "Object", J_ARR)))
+		return 0;
+	if (shape_has(o, "Attribute", J_ARR) || shape_has(o, "Object", J_ARR)
+	    || shape_has(o, "Orgc", -1) || shape_has(o, "threat_level_id", -1)
+	    || shape_has(o, "analysis", -1))
+		return 1;
+	k = shape_key(o, "uuid");
+	return k != NULL && shape_has(o, "date", -1);
+}
+
+/* A bare event whose keys are sorted: its Attribute[] comes first. */
+static int
+is_attribute(const struct shape_obj *o)
+{
+	return o != NULL && shape_has(o, "type", J_STR) &&
+	    shape_has(o, "value", -1) && (shape_has(o, "category", -1) ||
+	    shape_has(o, "to_ids", -1));
+}
+
+/* A feed's manifest: {"<event uuid>": {"info": ..., "timestamp": ...}}. */
+static int
+is_manifest(const struct jshape *sh)
+{
+	const struct shape_obj *ev = shape_gobj(sh, "*");
+	const struct shape_obj *root = shape_obj(sh, "");
+
+	if (ev == NULL || root == NULL || root->n_keys == 0 ||
+	    strlen(root->keys[0].name) < 32 ||
+	    strspn(root->keys[0].name, "0123456789abcdefABCDEF-") !=
+	    strlen(root->keys[0].name))
+		return 0;
+	return shape_has(ev, "info", -1) && (shape_has(ev, "timestamp", -1) ||
+	    shape_has(ev, "Orgc", -1) || shape_has(ev, "date", -1));
+}
+
+static int
+misp_probe_json(const struct jshape *sh)
+{
+	const struct shape_obj *root = shape_obj(sh, "");
+	const struct shape_obj *el;
+
+	if (sh->root == J_OBJ) {
+		if (shape_has(root, "Event", J_OBJ))
+			return 95;
+		if (shape_has(root, "response", J_ARR)) {
+			el = shape_obj(sh, "response[]");
+			if (shape_has(el, "Event", J_OBJ) || is_event(el))
+				return 95;
+			return el == NULL && !sh->complete ? 30 : 0;
+		}
+		if (is_manifest(sh))
+			return 90;
+		if (is_event(root) || is_attribute(shape_obj(sh,
+		    "Attribute[]")))
+			return 90;
+		return 0;
+	}
+	if (sh->root == J_ARR) {
+		el = shape_obj(sh, "[]");
+		if (shape_has(el, "Event", J_OBJ))
+			return 95;
+		return is_event(el) && (shape_has(el, "Attribute", J_ARR) ||
+		    shape_has(el, "Object", J_ARR)) ? 90 : 0;
+	}
+	return 0;
+}
+
+/* A feed's hashes.csv: "<md5 of a value>,<event uuid>" lines. */
 static int
 misp_probe(const char *p, size_t len)
 {
-	size_t n = len < 8192 ? len : 8192;
+	size_t n;
+	const char *line = probe_first_data(p, len, &n);
 
-	if (!probe_starts(p, len, '{'))
+	if (line == NULL || n < 34 || line[32] != ',' ||
+	    strspn(line, "0123456789abcdef") != 32 ||
+	    strspn(line + 33, "0123456789abcdef-") < 32)
 		return 0;
-	if (imp_contains(p, n, "\"Event\""))
-		return 95;
-	if (imp_contains(p, n, "\"info\"") &&
-	    imp_contains(p, n, "\"timestamp\"") &&
-	    imp_contains(p, n, "\"uuid\""))
-		return 60;
-	return 0;
+	return 90;
 }
+
+static void
+form_of(const struct jshape *sh, struct form *f)
+{
+	const struct shape_obj *root = shape_obj(sh, "");
+
+	memset(f, 0, sizeof(*f));
+	if (sh->root == J_ARR) {
+		f->prefix[f->n++] = "[]";
+		f->many = 1;
+		if (shape_has(shape_obj(sh, "[]"), "Event", J_OBJ))
+			f->prefix[f->n++] = "Event";
+	} else if (shape_has(root, "Event", J_OBJ)) {
+		f->prefix[f->n++] = "Event";
+	} else if (shape_has(root, "response", J_ARR)) {
+		f->prefix[f->n++] = "response";
+		f->prefix[f->n++] = "[]";
+		f->many = 1;
+		if (shape_has(shape_obj(sh, "response[]"), "Event", J_OBJ))
+			f->prefix[f->n++] = "Event";
+	}
+}
+
+/* ---- tags and families ---- */
 
 /*
  * The family a tag names, with its priority (lower is better), or 0.
  * misp-galaxy:malpedia="Emotet" beats other malware galaxies, which beat
- * malware_classification.
+ * malware_classification.  The value may be unquoted (banker=Qakbot).
  */
 static int
 tag_family(const char *tag, char *out, size_t out_size)
@@ -61,18 +187,26 @@ tag_family(const char *tag, char *out, size_t out_size)
 	size_t n;
 	int prio;
 
-	if (q == NULL || q[1] != '"')
+	if (q == NULL)
 		return 0;
 	if (strncmp(tag, "misp-galaxy:malpedia=", 21) == 0)
 		prio = 1;
 	else if (strncmp(tag, "misp-galaxy:", 12) == 0 &&
-	    strstr(tag, "malware") != NULL && strstr(tag, "malware") < q)
+	    (strstr(tag, "malware") != NULL && strstr(tag, "malware") < q))
+		prio = 2;
+	else if (strncmp(tag, "misp-galaxy:banker=", 19) == 0 ||
+	    strncmp(tag, "misp-galaxy:ransomware=", 23) == 0 ||
+	    strncmp(tag, "misp-galaxy:rat=", 16) == 0 ||
+	    strncmp(tag, "misp-galaxy:stealer=", 20) == 0 ||
+	    strncmp(tag, "misp-galaxy:botnet=", 19) == 0)
 		prio = 2;
 	else if (strncmp(tag, "malware_classification:", 23) == 0)
 		prio = 3;
 	else
 		return 0;
-	q += 2;
+	q++;
+	if (*q == '"')
+		q++;
 	n = strcspn(q, "\"");
 	if (n == 0 || n >= out_size)
 		return 0;
@@ -81,9 +215,10 @@ tag_family(const char *tag, char *out, size_t out_size)
 	return prio;
 }
 
-/* The best family among a Tag[] array; "" when none. */
+/* The best family of a Tag[] array, and its names into tags (or NULL). */
 static void
-tags_family(const struct jnode *tags, char *out, size_t out_size, int *prio)
+tags_read(const struct jnode *tags, char *family, size_t family_size,
+    int *prio, struct chousa_buf *names)
 {
 	char one[128];
 	size_t i;
@@ -92,57 +227,192 @@ tags_family(const struct jnode *tags, char *out, size_t out_size, int *prio)
 	if (tags == NULL || tags->type != J_ARR)
 		return;
 	for (i = 0; i < tags->n; i++) {
-		const char *name = jstr(tags->v[i], "name");
+		const struct jnode *t = tags->v[i];
+		const char *name = jstr(jget(t, "Tag") != NULL ?
+		    jget(t, "Tag") : t, "name");
 
-		if (name == NULL)
+		if (name == NULL || name[0] == '\0')
 			continue;
+		if (names != NULL && strlen(name) < 200 && strchr(name, ',') ==
+		    NULL) {
+			if (names->len > 0)
+				chousa_buf_addch(names, ',');
+			chousa_buf_adds(names, name);
+		}
 		p = tag_family(name, one, sizeof(one));
 		if (p != 0 && (*prio == 0 || p < *prio)) {
 			*prio = p;
-			snprintf(out, out_size, "%s", one);
+			snprintf(family, family_size, "%s", one);
 		}
 	}
+}
+
+/* ---- reading an event ---- */
+
+/* How many of path's keys are the form's prefix; -1 when they are not. */
+static int
+past_prefix(const struct misp *m, char path[][JSON_PATH_KEY], int depth)
+{
+	int i;
+
+	if (depth < m->form.n)
+		return -1;
+	for (i = 0; i < m->form.n; i++)
+		if (strcmp(path[i], m->form.prefix[i]) != 0)
+			return -1;
+	return m->form.n;
 }
 
 static int
 want(void *arg, char path[][JSON_PATH_KEY], int depth)
 {
-	(void)arg;
-	if (strcmp(path[0], "Event") != 0)
+	const struct misp *m = arg;
+	int n = past_prefix(m, path, depth), r;
+	const char *k;
+
+	if (n < 0)
 		return 0;
-	if (depth == 2)
-		return strcmp(path[1], "uuid") == 0;
-	return depth == 3 && strcmp(path[2], "[]") == 0 &&
-	    (strcmp(path[1], "Attribute") == 0 ||
-	    strcmp(path[1], "Object") == 0 || strcmp(path[1], "Tag") == 0 ||
-	    strcmp(path[1], "Galaxy") == 0);
+	r = depth - n;
+	k = path[n];
+	if (r == 1)
+		return strcmp(k, "uuid") == 0 || strcmp(k, "info") == 0;
+	return r == 2 && strcmp(path[n + 1], "[]") == 0 &&
+	    (strcmp(k, "Attribute") == 0 || strcmp(k, "Object") == 0 ||
+	    strcmp(k, "Tag") == 0 || strcmp(k, "EventTag") == 0 ||
+	    strcmp(k, "Galaxy") == 0);
+}
+
+/* A truth value as MISP writes them: true, "1", 1; dflt when absent. */
+static int
+truth(const struct jnode *v, int dflt)
+{
+	if (v == NULL || v->type == J_NULL)
+		return dflt;
+	if (v->type == J_BOOL)
+		return v->b;
+	if (v->s == NULL)
+		return dflt;
+	return strcmp(v->s, "1") == 0 || strcmp(v->s, "true") == 0 ||
+	    strcmp(v->s, "True") == 0;
+}
+
+/* A MISP time: epoch seconds (as a string or number) or ISO 8601. */
+static int64_t
+misp_time(const char *s)
+{
+	char *end;
+	long long t;
+
+	if (s == NULL || s[0] == '\0')
+		return 0;
+	t = strtoll(s, &end, 10);
+	if (*end == '\0')
+		return t > 0 ? (int64_t)t : 0;
+	return imp_time(s);
 }
 
 static int
-hold_attr(struct misp *m, const char *obj, const struct jnode *a)
+hold_attr(struct misp *m, const char *obj, const struct jnode *a,
+    const char *at)
 {
+	struct imp *imp = m->imp;
 	char family[128] = "";
-	int prio = 0;
+	struct chousa_buf tags;
 	sqlite3_stmt *s = m->put_attr;
-	const char *ts = jstr(a, "timestamp");
+	int64_t ts = misp_time(jstr(a, "timestamp"));
+	int64_t first = misp_time(jstr(a, "first_seen"));
+	int64_t last = misp_time(jstr(a, "last_seen"));
+	int prio = 0, rc;
 
-	if (jstr(a, "type") == NULL || jstr(a, "value") == NULL)
-		return imp_reject(m->imp, 0, "an attribute without type or "
+	if (a->type != J_OBJ || jstr(a, "type") == NULL ||
+	    jstr(a, "value") == NULL) {
+		snprintf(imp->where, sizeof(imp->where), "%s", at);
+		return imp_reject(imp, 0, "an attribute without type or "
 		    "value");
-	tags_family(jget(a, "Tag"), family, sizeof(family), &prio);
+	}
+	if (truth(jget(a, "deleted"), 0)) {
+		imp_skip(imp, "deleted attributes");
+		return CHOUSA_OK;
+	}
+	chousa_buf_init(&tags, TAGS_MAX);
+	tags_read(jget(a, "Tag"), family, sizeof(family), &prio, &tags);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	sqlite3_bind_text(s, 1, obj, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, jstr(a, "uuid"), -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, jstr(a, "type"), -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, jstr(a, "value"), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, ts != NULL ? strtoll(ts, NULL, 10) : 0);
+	sqlite3_bind_int64(s, 5, first != 0 ? first : ts);
+	sqlite3_bind_int64(s, 6, last != 0 ? last : ts);
 	if (family[0] != '\0')
-		sqlite3_bind_text(s, 6, family, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return store_dberr(m->imp->st, m->imp->err,
-		    "cannot hold a MISP attribute");
-	return CHOUSA_OK;
+		sqlite3_bind_text(s, 7, family, -1, SQLITE_TRANSIENT);
+	if (tags.len > 0 && !tags.failed)
+		sqlite3_bind_text(s, 8, tags.data, (int)tags.len,
+		    SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 9, jstr(a, "comment"), -1, SQLITE_STATIC);
+	/* Absent: MISP's own default for the types kept, which is true. */
+	sqlite3_bind_int(s, 10, truth(jget(a, "to_ids"), 1));
+	sqlite3_bind_text(s, 11, at, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s) == SQLITE_DONE ? CHOUSA_OK : store_dberr(imp->st,
+	    imp->err, "cannot hold a MISP attribute");
+	chousa_buf_release(&tags);
+	m->n_attrs++;
+	return rc;
+}
+
+static int
+hold_object(struct misp *m, const struct jnode *o)
+{
+	struct imp *imp = m->imp;
+	const char *uuid = jstr(o, "uuid");
+	const struct jnode *attrs = jget(o, "Attribute");
+	const struct jnode *refs = jget(o, "ObjectReference");
+	char at[sizeof(imp->where)], one[sizeof(imp->where) + 24];
+	size_t i;
+	int rc = CHOUSA_OK;
+
+	memcpy(at, imp->where, sizeof(at));
+	if (truth(jget(o, "deleted"), 0))
+		return CHOUSA_OK;
+	for (i = 0; attrs != NULL && attrs->type == J_ARR &&
+	    i < attrs->n && rc == CHOUSA_OK; i++) {
+		imp_row(imp);
+		snprintf(one, sizeof(one), "%s.Attribute[%zu]", at, i);
+		rc = hold_attr(m, uuid, attrs->v[i], one);
+	}
+	for (i = 0; refs != NULL && refs->type == J_ARR &&
+	    i < refs->n && rc == CHOUSA_OK; i++) {
+		const struct jnode *r = refs->v[i];
+		sqlite3_stmt *s = m->put_ref;
+		const char *src = jstr(r, "object_uuid");
+
+		sqlite3_reset(s);
+		sqlite3_bind_text(s, 1, src != NULL ? src : uuid, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, jstr(r, "referenced_uuid"), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, jstr(r, "relationship_type"), -1,
+		    SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			rc = store_dberr(imp->st, imp->err,
+			    "cannot hold a MISP reference");
+	}
+	return rc;
+}
+
+static int end_event(struct misp *m);
+
+/* Which event a record at where belongs to: "response[2]", or "". */
+static void
+event_at(const struct misp *m, const char *where, char *out, size_t size)
+{
+	const char *end = m->form.many ? strchr(where, ']') : NULL;
+	size_t n = end != NULL ? (size_t)(end - where) + 1 : 0;
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, where, n);
+	out[n] = '\0';
 }
 
 static int
@@ -150,25 +420,39 @@ record(void *arg, char path[][JSON_PATH_KEY], int depth, struct jnode *o)
 {
 	struct misp *m = arg;
 	struct imp *imp = m->imp;
-	size_t i;
-	int rc;
+	int n = past_prefix(m, path, depth), rc;
+	const char *k = path[n];
+	char at[sizeof(m->at)];
 
 	rc = imp_scratch(imp);
 	if (rc != CHOUSA_OK)
 		return rc;
-	if (depth == 2) {
-		if (o->type == J_STR)
+	/* The next event of a response or an array: the last one is done. */
+	event_at(m, imp->where, at, sizeof(at));
+	if (m->open && strcmp(at, m->at) != 0) {
+		rc = end_event(m);
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
+	if (!m->open) {
+		m->open = 1;
+		memcpy(m->at, at, sizeof(at));
+	}
+	if (depth - n == 1) {
+		if (o->type == J_STR && strcmp(k, "uuid") == 0)
 			snprintf(m->uuid, sizeof(m->uuid), "%s", o->s);
+		else if (o->type == J_STR)
+			snprintf(m->info, sizeof(m->info), "%s", o->s);
 		return CHOUSA_OK;
 	}
-	if (strcmp(path[1], "Tag") == 0) {
+	if (strcmp(k, "Tag") == 0 || strcmp(k, "EventTag") == 0) {
 		struct jnode one = { J_ARR, NULL, 0, 0, 1, 1, NULL, &o };
 
-		tags_family(&one, m->family, sizeof(m->family),
-		    &m->family_prio);
+		tags_read(&one, m->family, sizeof(m->family),
+		    &m->family_prio, &m->tags);
 		return CHOUSA_OK;
 	}
-	if (strcmp(path[1], "Galaxy") == 0) {
+	if (strcmp(k, "Galaxy") == 0) {
 		const struct jnode *cl = jget(o, "GalaxyCluster");
 		const char *type = jstr(o, "type");
 
@@ -183,41 +467,17 @@ record(void *arg, char path[][JSON_PATH_KEY], int depth, struct jnode *o)
 		}
 		return CHOUSA_OK;
 	}
-	if (strcmp(path[1], "Attribute") == 0) {
+	if (strcmp(k, "Attribute") == 0) {
+		char where[sizeof(imp->where)];
+
 		imp_row(imp);
-		return hold_attr(m, NULL, o);
+		memcpy(where, imp->where, sizeof(where));
+		return hold_attr(m, NULL, o, where);
 	}
-	/* An object: its attributes and its references. */
-	{
-		const char *uuid = jstr(o, "uuid");
-		const struct jnode *attrs = jget(o, "Attribute");
-		const struct jnode *refs = jget(o, "ObjectReference");
-
-		for (i = 0; attrs != NULL && attrs->type == J_ARR &&
-		    i < attrs->n && rc == CHOUSA_OK; i++) {
-			imp_row(imp);
-			rc = hold_attr(m, uuid, attrs->v[i]);
-		}
-		for (i = 0; refs != NULL && refs->type == J_ARR &&
-		    i < refs->n && rc == CHOUSA_OK; i++) {
-			const struct jnode *r = refs->v[i];
-			sqlite3_stmt *s = m->put_ref;
-			const char *src = jstr(r, "object_uuid");
-
-			sqlite3_reset(s);
-			sqlite3_bind_text(s, 1, src != NULL ? src : uuid, -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_text(s, 2, jstr(r, "referenced_uuid"), -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_text(s, 3, jstr(r, "relationship_type"),
-			    -1, SQLITE_STATIC);
-			if (sqlite3_step(s) != SQLITE_DONE)
-				rc = store_dberr(imp->st, imp->err,
-				    "cannot hold a MISP reference");
-		}
-	}
-	return rc;
+	return hold_object(m, o);
 }
+
+/* ---- writing an event ---- */
 
 /* What a MISP attribute type holds: the type mask of each '|' part. */
 static void
@@ -246,6 +506,7 @@ attr_types(const char *t, unsigned *first, unsigned *second)
 		{ "filename|md5", 0, CHOUSA_IOC_BIT(CHOUSA_IOC_MD5) },
 		{ "filename|sha1", 0, CHOUSA_IOC_BIT(CHOUSA_IOC_SHA1) },
 		{ "filename|sha256", 0, CHOUSA_IOC_BIT(CHOUSA_IOC_SHA256) },
+		{ "malware-sample", 0, CHOUSA_IOC_BIT(CHOUSA_IOC_MD5) },
 	};
 	size_t i;
 
@@ -258,9 +519,19 @@ attr_types(const char *t, unsigned *first, unsigned *second)
 		}
 }
 
+/* One attribute row of misp_attr, as it is written. */
+struct held {
+	const char	*family;
+	const char	*tags;
+	const char	*reference;
+	const char	*uuid;
+	int64_t		 seen, last;
+	int		 to_ids;
+};
+
 static int
-put_part(struct misp *m, const char *v, size_t len, unsigned mask,
-    unsigned port, int64_t ts, const char *family, const char *uuid)
+put_part(struct misp *m, const struct held *h, const char *v, size_t len,
+    unsigned mask, unsigned port)
 {
 	struct imp_ind r;
 
@@ -268,13 +539,94 @@ put_part(struct misp *m, const char *v, size_t len, unsigned mask,
 	r.value = v;
 	r.value_len = len;
 	r.types = mask;
+	r.url_context = 1;
 	r.port = port;
-	r.first_seen = ts;
-	r.last_seen = ts;
-	r.family = family;
-	r.source_id = uuid;
+	r.first_seen = h->seen;
+	r.last_seen = h->last;
+	r.family = h->family;
+	r.tags = h->tags;
+	r.reference = h->reference;
+	r.source_id = h->uuid;
 	r.confidence = -1;
+	r.is_observation = !h->to_ids;
 	return imp_put_indicator(m->imp, &r, 0);
+}
+
+/* The event's tags and the attribute's, comma-joined, in the arena. */
+static const char *
+join_tags(struct misp *m, const char *attr_tags)
+{
+	if (m->tags.len == 0 || m->tags.failed)
+		return attr_tags;
+	if (attr_tags == NULL)
+		return chousa_arena_strdup(m->imp->a, m->tags.data);
+	return chousa_arena_printf(m->imp->a, "%s,%s", m->tags.data,
+	    attr_tags);
+}
+
+/*
+ * A link to the record: the attribute's comment when it is one (feeds put
+ * the post the value came from there), else the event by uuid and title.
+ */
+static const char *
+reference(struct misp *m, const char *comment)
+{
+	if (comment != NULL && (strncmp(comment, "https://", 8) == 0 ||
+	    strncmp(comment, "http://", 7) == 0) && strchr(comment, ' ') ==
+	    NULL)
+		return comment;
+	if (m->uuid[0] == '\0' && m->info[0] == '\0')
+		return NULL;
+	return chousa_arena_printf(m->imp->a, "MISP event %s%s%.60s%s",
+	    m->uuid, m->uuid[0] != '\0' && m->info[0] != '\0' ? ": " : "",
+	    m->info, strlen(m->info) > 60 ? "..." : "");
+}
+
+static int
+put_attr(struct misp *m, sqlite3_stmt *s)
+{
+	struct imp *imp = m->imp;
+	const char *type = (const char *)sqlite3_column_text(s, 0);
+	const char *v = (const char *)sqlite3_column_text(s, 1);
+	const char *bar = v != NULL ? strchr(v, '|') : NULL;
+	struct held h;
+	unsigned first, second;
+	int rc = CHOUSA_OK;
+
+	snprintf(imp->where, sizeof(imp->where), "%s%s%s", m->file != NULL ?
+	    m->file : "", m->file != NULL ? ": " : "",
+	    (const char *)sqlite3_column_text(s, 9));
+	if (type == NULL || v == NULL)
+		return CHOUSA_OK;
+	attr_types(type, &first, &second);
+	if (first == 0 && second == 0) {
+		/* comment, text, filename, regkey, AS ... */
+		imp_skip(imp, type);
+		return CHOUSA_OK;
+	}
+	memset(&h, 0, sizeof(h));
+	h.seen = sqlite3_column_int64(s, 2);
+	h.last = sqlite3_column_int64(s, 3);
+	h.family = (const char *)sqlite3_column_text(s, 4);
+	if (h.family == NULL && m->family[0] != '\0')
+		h.family = m->family;
+	h.tags = join_tags(m, (const char *)sqlite3_column_text(s, 5));
+	h.reference = reference(m, (const char *)sqlite3_column_text(s, 6));
+	h.to_ids = sqlite3_column_int(s, 7);
+	h.uuid = (const char *)sqlite3_column_text(s, 8);
+	if (bar == NULL)
+		return put_part(m, &h, v, strlen(v), first | second, 0);
+	if (second == 0 && strstr(type, "|port") != NULL) {
+		long port = strtol(bar + 1, NULL, 10);
+
+		return put_part(m, &h, v, (size_t)(bar - v), first,
+		    port > 0 && port < 65536 ? (unsigned)port : 0);
+	}
+	if (first != 0)
+		rc = put_part(m, &h, v, (size_t)(bar - v), first, 0);
+	if (rc == CHOUSA_OK && second != 0)
+		rc = put_part(m, &h, bar + 1, strlen(bar + 1), second, 0);
+	return rc;
 }
 
 static int
@@ -284,47 +636,17 @@ put_attrs(struct misp *m)
 	sqlite3_stmt *s = NULL;
 	int rc = CHOUSA_OK;
 
-	if (sqlite3_prepare_v2(imp->st->db, "SELECT type, value, ts, family,"
-	    " uuid FROM misp_attr", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(imp->st->db, "SELECT type, value, seen, last,"
+	    " family, tags, comment, to_ids, uuid, at FROM misp_attr"
+	    " ORDER BY rowid", -1, &s, NULL) != SQLITE_OK)
 		return store_dberr(imp->st, imp->err, "cannot read MISP");
 	while (rc == CHOUSA_OK && sqlite3_step(s) == SQLITE_ROW) {
-		const char *type = (const char *)sqlite3_column_text(s, 0);
-		const char *v = (const char *)sqlite3_column_text(s, 1);
-		const char *fam = (const char *)sqlite3_column_text(s, 3);
-		const char *uuid = (const char *)sqlite3_column_text(s, 4);
-		const char *bar = v != NULL ? strchr(v, '|') : NULL;
-		int64_t ts = sqlite3_column_int64(s, 2);
-		unsigned first, second;
-
 		rc = imp_scratch(imp);
-		if (rc != CHOUSA_OK || type == NULL || v == NULL)
-			break;
-		if (fam == NULL && m->family[0] != '\0')
-			fam = m->family;
-		attr_types(type, &first, &second);
-		if (first == 0 && second == 0)
-			continue;	/* comments, filenames, ... */
-		if (bar == NULL) {
-			rc = put_part(m, v, strlen(v), first | second, 0, ts,
-			    fam, uuid);
-			continue;
-		}
-		if (second == 0 && strstr(type, "|port") != NULL) {
-			long port = strtol(bar + 1, NULL, 10);
-
-			rc = put_part(m, v, (size_t)(bar - v), first,
-			    port > 0 && port < 65536 ? (unsigned)port : 0, ts,
-			    fam, uuid);
-			continue;
-		}
-		if (first != 0)
-			rc = put_part(m, v, (size_t)(bar - v), first, 0, ts,
-			    fam, uuid);
-		if (rc == CHOUSA_OK && second != 0)
-			rc = put_part(m, bar + 1, strlen(bar + 1), second, 0,
-			    ts, fam, uuid);
+		if (rc == CHOUSA_OK)
+			rc = put_attr(m, s);
 	}
 	sqlite3_finalize(s);
+	imp->where[0] = '\0';
 	return rc;
 }
 
@@ -422,26 +744,42 @@ put_refs(struct misp *m)
 	return rc;
 }
 
-/* One event file, read from imp->in. */
+/* The event at hand is read: write it, and make ready for the next. */
 static int
-run_event(struct misp *m)
+end_event(struct misp *m)
 {
-	struct imp *imp = m->imp;
 	int rc;
 
-	m->family[0] = '\0';
-	m->family_prio = 0;
-	m->uuid[0] = '\0';
-	rc = store_exec(imp->st, temp_sql, imp->err);
-	if (rc != CHOUSA_OK)
-		return rc;
-	rc = json_stream(imp, want, record, m);
-	if (rc == CHOUSA_OK)
-		rc = put_attrs(m);
+	if (!m->open)
+		return CHOUSA_OK;
+	rc = put_attrs(m);
 	if (rc == CHOUSA_OK)
 		rc = put_refs(m);
+	if (rc == CHOUSA_OK)
+		rc = store_exec(m->imp->st, clear_sql, m->imp->err);
+	m->open = 0;
+	m->n_events++;
+	m->family[0] = m->uuid[0] = m->info[0] = '\0';
+	m->family_prio = 0;
+	chousa_buf_reset(&m->tags);
 	return rc;
 }
+
+/* The events of one document, read from imp->in, of shape sh. */
+static int
+run_events(struct misp *m, const struct jshape *sh)
+{
+	int rc;
+
+	form_of(sh, &m->form);
+	rc = json_stream(m->imp, want, record, m);
+	if (rc == CHOUSA_OK)
+		rc = end_event(m);
+	m->open = 0;
+	return rc;
+}
+
+/* ---- feeds ---- */
 
 /* A feed's manifest: collect the event uuids. */
 static int
@@ -457,72 +795,90 @@ manifest_record(void *arg, char path[][JSON_PATH_KEY], int depth,
     struct jnode *o)
 {
 	struct chousa_buf *uuids = arg;
-	size_t i, n = strlen(path[0]);
+	size_t n = strlen(path[0]);
 
 	(void)depth;
 	(void)o;
 	/* Only names that are safe as file names: hex digits and dashes. */
-	for (i = 0; i < n; i++)
-		if (!((path[0][i] >= '0' && path[0][i] <= '9') ||
-		    (path[0][i] >= 'a' && path[0][i] <= 'f') ||
-		    (path[0][i] >= 'A' && path[0][i] <= 'F') ||
-		    path[0][i] == '-'))
-			return CHOUSA_OK;
-	if (n > 0)
+	if (n > 0 && strspn(path[0], "0123456789abcdefABCDEF-") == n)
 		chousa_buf_add(uuids, path[0], n + 1);
 	return CHOUSA_OK;
+}
+
+/* One event file of a feed. */
+static int
+run_file(struct misp *m, const char *path, const char *name)
+{
+	struct imp *imp = m->imp;
+	struct import_src src = { path, NULL, 0 };
+	const struct importer *importer;
+	struct jshape *sh = NULL;
+	struct input *ev = NULL;
+	int rc;
+
+	rc = input_open(&ev, path, imp->err);
+	if (rc == CHOUSA_OK)
+		rc = import_choose("misp", &src, ev, &importer, &sh,
+		    imp->err);
+	if (rc == CHOUSA_OK && sh == NULL)
+		rc = chousa_errf(imp->err, CHOUSA_EFORMAT, "'%s' is not a "
+		    "MISP event", path);
+	if (rc == CHOUSA_ENOMEM || rc == CHOUSA_EDB)
+		goto out;
+	if (rc != CHOUSA_OK) {
+		/* A missing or unreadable event file is a rejected row. */
+		imp->where[0] = '\0';
+		rc = imp_reject(imp, 0, "event %s: %s", name,
+		    imp->err != NULL ? imp->err->msg : "cannot read it");
+		goto out;
+	}
+	imp->in = ev;
+	m->file = name;
+	rc = run_events(m, sh);
+	m->file = NULL;
+	imp->in = NULL;
+out:
+	input_free(ev);
+	mem_free(sh);
+	return rc;
 }
 
 static int
 run_feed(struct misp *m, const char *dir)
 {
 	struct imp *imp = m->imp;
-	struct input *manifest = imp->in, *saved = imp->in;
+	struct input *manifest = NULL, *saved = imp->in;
 	struct chousa_buf uuids, path;
 	const char *u, *end;
 	int rc = CHOUSA_OK, n = 0;
 
+	snprintf(imp->rep->format, sizeof(imp->rep->format), "feed");
 	chousa_buf_init(&uuids, (size_t)16 << 20);
 	chousa_buf_init(&path, PATH_MAX);
-	if (manifest == NULL) {
-		chousa_buf_addf(&path, "%s/manifest.json", dir);
-		rc = chousa_buf_rc(&path, "a path", imp->err);
-		if (rc == CHOUSA_OK)
-			rc = input_open(&manifest, path.data, imp->err);
-		if (rc != CHOUSA_OK)
-			goto out;
-		imp->in = manifest;
-	}
+	chousa_buf_addf(&path, "%s/manifest.json", dir);
+	rc = chousa_buf_rc(&path, "a path", imp->err);
+	if (rc == CHOUSA_OK)
+		rc = input_open(&manifest, path.data, imp->err);
+	if (rc != CHOUSA_OK)
+		goto out;
+	imp->in = manifest;
 	rc = json_stream(imp, manifest_want, manifest_record, &uuids);
 	if (rc == CHOUSA_OK)
 		rc = chousa_buf_rc(&uuids, "the manifest", imp->err);
-	if (manifest != saved)
-		input_free(manifest);
+	input_free(manifest);
 	imp->in = NULL;
 	if (rc != CHOUSA_OK)
 		goto out;
 	for (u = uuids.data, end = u + uuids.len; u < end && n <
-	    FEED_MAX_EVENTS; u += strlen(u) + 1, n++) {
-		struct input *ev = NULL;
+	    FEED_MAX_EVENTS && rc == CHOUSA_OK; u += strlen(u) + 1, n++) {
+		char name[80];
 
+		snprintf(name, sizeof(name), "%.40s.json", u);
 		chousa_buf_reset(&path);
-		chousa_buf_addf(&path, "%s/%s.json", dir, u);
+		chousa_buf_addf(&path, "%s/%s", dir, name);
 		rc = chousa_buf_rc(&path, "a path", imp->err);
 		if (rc == CHOUSA_OK)
-			rc = input_open(&ev, path.data, imp->err);
-		if (rc != CHOUSA_OK) {
-			/* A missing event file is a rejected row. */
-			rc = imp_reject(imp, 0, "event %s: cannot open it", u);
-			if (rc != CHOUSA_OK)
-				break;
-			continue;
-		}
-		imp->in = ev;
-		rc = run_event(m);
-		imp->in = NULL;
-		input_free(ev);
-		if (rc != CHOUSA_OK)
-			break;
+			rc = run_file(m, path.data, name);
 	}
 out:
 	imp->in = saved;
@@ -531,62 +887,74 @@ out:
 	return rc;
 }
 
+/* The directory of a file path: its own copy, or "." */
+static int
+feed_dir(struct misp *m)
+{
+	char *dir, *slash;
+	int rc;
+
+	if (m->imp->from_memory)
+		return chousa_errf(m->imp->err, CHOUSA_EFORMAT, "a MISP feed's "
+		    "index read from memory has no event files beside it");
+	dir = mem_strdup(m->imp->path);
+	if (dir == NULL)
+		return chousa_errf(m->imp->err, CHOUSA_ENOMEM,
+		    "out of memory");
+	slash = strrchr(dir, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	rc = run_feed(m, slash != NULL ? dir : ".");
+	mem_free(dir);
+	return rc;
+}
+
 static int
 misp_run(struct imp *imp)
 {
 	struct misp *m = mem_alloc(sizeof(*m));
-	const char *p = "";
-	size_t len = 0;
 	int rc;
 
 	if (m == NULL)
 		return chousa_errf(imp->err, CHOUSA_ENOMEM, "out of memory");
 	m->imp = imp;
+	chousa_buf_init(&m->tags, TAGS_MAX);
 	rc = store_exec(imp->st, temp_sql, imp->err);
 	if (rc != CHOUSA_OK)
 		goto out;
 	if (sqlite3_prepare_v2(imp->st->db, "INSERT INTO misp_attr VALUES"
-	    " (?1, ?2, ?3, ?4, ?5, ?6)", -1, &m->put_attr, NULL) != SQLITE_OK ||
+	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", -1,
+	    &m->put_attr, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(imp->st->db, "INSERT INTO misp_ref VALUES"
 	    " (?1, ?2, ?3)", -1, &m->put_ref, NULL) != SQLITE_OK) {
 		rc = store_dberr(imp->st, imp->err, "cannot hold MISP");
 		goto out;
 	}
-	if (imp->in != NULL) {
-		rc = input_peek(imp->in, &p, &len, imp->err);
-		if (rc != CHOUSA_OK)
-			goto out;
-	}
-	if (imp->in == NULL) {
-		snprintf(imp->rep->format, sizeof(imp->rep->format), "feed");
+	if (imp->in == NULL)
 		rc = run_feed(m, imp->path);
-	} else if (!imp_contains(p, len < 8192 ? len : 8192, "\"Event\"")) {
-		/* A manifest.json: the events are beside it. */
-		char *dir = mem_strdup(imp->path), *slash;
-
-		if (dir == NULL) {
-			rc = chousa_errf(imp->err, CHOUSA_ENOMEM,
-			    "out of memory");
-			goto out;
-		}
-		slash = strrchr(dir, '/');
-		if (slash != NULL)
-			*slash = '\0';
-		snprintf(imp->rep->format, sizeof(imp->rep->format), "feed");
-		rc = run_feed(m, slash != NULL ? dir : ".");
-		mem_free(dir);
-	} else {
+	else if (imp->shape == NULL || is_manifest(imp->shape))
+		/* A manifest.json or hashes.csv: the events are beside it. */
+		rc = feed_dir(m);
+	else {
 		snprintf(imp->rep->format, sizeof(imp->rep->format), "event");
-		rc = run_event(m);
+		rc = run_events(m, imp->shape);
+		if (rc == CHOUSA_OK && m->n_events > 1)
+			snprintf(imp->rep->format, sizeof(imp->rep->format),
+			    "%llu events", (unsigned long long)m->n_events);
 	}
+	if (rc == CHOUSA_OK && m->n_attrs == 0)
+		snprintf(imp->rep->note, sizeof(imp->rep->note),
+		    "%s holds no attributes", m->n_events > 1 ? "no event" :
+		    "the event");
 out:
 	sqlite3_finalize(m->put_attr);
 	sqlite3_finalize(m->put_ref);
+	chousa_buf_release(&m->tags);
 	mem_free(m);
 	return rc;
 }
 
 const struct importer importer_misp = {
-	"misp", "a MISP event JSON or feed (manifest.json and events)",
-	misp_probe, misp_run, 0
+	"misp", "a MISP event or feed (manifest.json and events)",
+	misp_probe, misp_run, 0, misp_probe_json, 1
 };

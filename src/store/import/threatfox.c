@@ -27,9 +27,6 @@ threatfox_probe(const char *p, size_t len)
 {
 	size_t n = len < 4096 ? len : 4096;
 
-	if (probe_starts(p, len, '{'))
-		return imp_contains(p, n, "\"ioc_value\"") ||
-		    imp_contains(p, n, "\"ioc_type\"") ? 90 : 0;
 	if (imp_contains(p, n, "\"ioc_value\"") &&
 	    imp_contains(p, n, "\"ioc_type\""))
 		return 100;
@@ -232,14 +229,26 @@ threatfox_run(struct imp *imp)
 	rc = input_peek(imp->in, &p, &len, imp->err);
 	if (rc != CHOUSA_OK)
 		return rc;
-	if (probe_starts(p, len, '{')) {
+	if (imp->shape != NULL) {
 		snprintf(imp->rep->format, sizeof(imp->rep->format), "json");
 		return json_stream(imp, json_want, json_record, imp);
 	}
 	return run_csv(imp);
 }
 
+/* The JSON export: {"<ioc id>": [{"ioc_value": ..., ...}], ...}. */
+static int
+threatfox_probe_json(const struct jshape *sh)
+{
+	const struct shape_obj *rec = shape_gobj(sh, "*[]");
+
+	if (sh->root != J_OBJ)
+		return 0;
+	return shape_has(rec, "ioc_value", -1) ||
+	    shape_has(rec, "ioc_type", -1) ? 95 : 0;
+}
+
 const struct importer importer_threatfox = {
 	"threatfox", "a ThreatFox CSV or JSON export",
-	threatfox_probe, threatfox_run, 1
+	threatfox_probe, threatfox_run, 1, threatfox_probe_json, 0
 };

@@ -31,9 +31,6 @@ urlhaus_probe(const char *p, size_t len)
 	const char *line;
 	size_t n;
 
-	if (probe_starts(p, len, '{'))
-		return imp_contains(p, len < 4096 ? len : 4096,
-		    "\"urlhaus_link\"") ? 90 : 0;
 	if (imp_contains(p, len < 1024 ? len : 1024, "URLhaus") &&
 	    imp_contains(p, len < 2048 ? len : 2048, "id,dateadded"))
 		return 100;
@@ -214,7 +211,7 @@ urlhaus_run(struct imp *imp)
 	rc = input_peek(imp->in, &p, &len, imp->err);
 	if (rc != CHOUSA_OK)
 		return rc;
-	if (probe_starts(p, len, '{')) {
+	if (imp->shape != NULL) {
 		snprintf(imp->rep->format, sizeof(imp->rep->format), "json");
 		return json_stream(imp, json_want, json_record, imp);
 	}
@@ -224,7 +221,21 @@ urlhaus_run(struct imp *imp)
 	return run_csv(imp);
 }
 
+/* The JSON dump: {"<id>": [{"url": ..., "urlhaus_link": ...}], ...}. */
+static int
+urlhaus_probe_json(const struct jshape *sh)
+{
+	const struct shape_obj *rec = shape_gobj(sh, "*[]");
+
+	if (sh->root != J_OBJ)
+		return 0;
+	if (shape_has(rec, "urlhaus_link", -1))
+		return 95;
+	return shape_has(rec, "url", J_STR) &&
+	    shape_has(rec, "url_status", -1) ? 90 : 0;
+}
+
 const struct importer importer_urlhaus = {
 	"urlhaus", "a URLhaus CSV, JSON dump or URL list",
-	urlhaus_probe, urlhaus_run, 1
+	urlhaus_probe, urlhaus_run, 1, urlhaus_probe_json, 0
 };

@@ -1,39 +1,64 @@
 /*
  * warninglist.c: MISP warninglists (list.json): known-benign CDN and cloud
- * ranges, top domains, public resolvers.  The entries come before the
- * name and type in the file (keys are sorted), so they are held, capped,
- * until the list's end.  The kind (cdn, cloud, top, resolver, ...) is read
- * from the name and description.
+ * ranges, top domains, public resolvers, scanners.  The repository's files
+ * sort their keys, so the entries come before the name and type that say
+ * how to read them: they are held in a temporary table (bounded memory at
+ * any size) until the list's end.  The kind (cdn, cloud, top, resolver,
+ * scanner, other) is read from the name and description.
+ *
+ * Only what is benign infrastructure enters the benign filter, which hides
+ * sweep hits and makes verdicts benign.  Lists of known identifiers that
+ * attackers use as much as anyone (dynamic DNS, URL shorteners, VPN exits,
+ * parking, TLDs...), lists for attributes chousa does not check (e-mail,
+ * phone numbers, application ids) and regex lists are skipped whole, and
+ * said so.
  */
 #include <string.h>
 
 #include "store/import/import.h"
 #include "base/mem.h"
 
-#define HELD_MAX	((size_t)256 << 20)
+static const char temp_sql[] =
+	"CREATE TEMP TABLE IF NOT EXISTS wl_entry (entry TEXT, at INTEGER);"
+	"DELETE FROM wl_entry;";
 
 struct wl {
 	struct imp	*imp;
-	struct chousa_buf held;		/* entries, NUL-separated */
-	size_t		 n_held;
+	sqlite3_stmt	*hold;
+	uint64_t	 n_entries;
 	char		 name[256];
 	char		 type[32];
 	char		 desc[512];
+	char		 attrs[512];	/* matching_attributes, comma-joined */
+	int		 has_attrs;
+	char		 why[96];	/* why it is skipped */
 };
 
+/*
+ * {"description": ..., "list": [...], "matching_attributes": [...],
+ * "name": ..., "type": ..., "version": ...} in any order; older lists lack
+ * type or version, or spell matching_attribute.
+ */
 static int
-warninglist_probe(const char *p, size_t len)
+warninglist_probe_json(const struct jshape *sh)
 {
-	size_t n = len < 8192 ? len : 8192;
+	static const char *const others[] = { "name", "description", "type",
+		"matching_attributes", "matching_attribute", "version" };
+	const struct shape_obj *root = shape_obj(sh, "");
+	const struct shape_key *list = shape_key(root, "list");
+	size_t i, n = 0;
 
-	if (!probe_starts(p, len, '{'))
+	if (sh->root != J_OBJ || shape_has(root, "Event", -1) ||
+	    shape_has(root, "objects", -1) || shape_has(root, "values", -1))
 		return 0;
-	if (imp_contains(p, n, "\"matching_attributes\"") ||
-	    (imp_contains(p, n, "\"list\"") && imp_contains(p, n, "\"type\"")
-	    && imp_contains(p, n, "\"name\"") &&
-	    !imp_contains(p, n, "\"Event\"")))
-		return 85;
-	return 0;
+	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		n += shape_has(root, others[i], -1);
+	if (list == NULL)
+		/* The list may come after them: not yet, not no. */
+		return n >= 2 && !sh->complete ? 20 : 0;
+	if (list->type != J_ARR || (list->elem != J_STR && list->elem != -1))
+		return 0;
+	return n >= 1 ? 95 : 50;
 }
 
 static int
@@ -44,43 +69,78 @@ want(void *arg, char path[][JSON_PATH_KEY], int depth)
 		return strcmp(path[0], "name") == 0 ||
 		    strcmp(path[0], "type") == 0 ||
 		    strcmp(path[0], "description") == 0;
-	return depth == 2 && strcmp(path[0], "list") == 0;
+	return depth == 2 && (strcmp(path[0], "list") == 0 ||
+	    strcmp(path[0], "matching_attributes") == 0 ||
+	    strcmp(path[0], "matching_attribute") == 0);
+}
+
+static int
+hold(struct wl *wl, const struct jnode *v)
+{
+	sqlite3_stmt *s = wl->hold;
+
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, v->s, (int)v->len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)wl->n_entries++);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return store_dberr(wl->imp->st, wl->imp->err,
+		    "cannot hold a warninglist entry");
+	return CHOUSA_OK;
 }
 
 static int
 record(void *arg, char path[][JSON_PATH_KEY], int depth, struct jnode *v)
 {
 	struct wl *wl = arg;
+	size_t n;
 
-	if (v->type != J_STR)
-		return CHOUSA_OK;
-	if (depth == 1) {
-		char *dst = strcmp(path[0], "name") == 0 ? wl->name :
-		    strcmp(path[0], "type") == 0 ? wl->type : wl->desc;
-		size_t cap = dst == wl->name ? sizeof(wl->name) :
-		    dst == wl->type ? sizeof(wl->type) : sizeof(wl->desc);
-
-		snprintf(dst, cap, "%s", v->s);
+	/* An early list wrote its type as an array: ["cidr"]. */
+	if (depth == 1 && v->type == J_ARR && v->n > 0)
+		v = v->v[0];
+	if (v->type != J_STR) {
+		if (depth == 2 && strcmp(path[0], "list") == 0) {
+			imp_row(wl->imp);
+			return imp_reject(wl->imp, 0, "an entry that is not "
+			    "a string");
+		}
 		return CHOUSA_OK;
 	}
-	chousa_buf_add(&wl->held, v->s, v->len);
-	chousa_buf_addch(&wl->held, '\0');
-	wl->n_held++;
-	if (wl->held.failed)
-		return chousa_errf(wl->imp->err, CHOUSA_ELIMIT,
-		    "warninglist '%s' holds too many entries",
-		    wl->imp->path);
+	if (depth == 2 && strcmp(path[0], "list") == 0)
+		return hold(wl, v);
+	if (depth == 2) {
+		n = strlen(wl->attrs);
+		if (n + v->len + 2 < sizeof(wl->attrs))
+			snprintf(wl->attrs + n, sizeof(wl->attrs) - n, "%s%s",
+			    n > 0 ? "," : "", v->s);
+		wl->has_attrs = 1;
+		return CHOUSA_OK;
+	}
+	if (strcmp(path[0], "name") == 0)
+		snprintf(wl->name, sizeof(wl->name), "%s", v->s);
+	else if (strcmp(path[0], "type") == 0)
+		snprintf(wl->type, sizeof(wl->type), "%s", v->s);
+	else
+		snprintf(wl->desc, sizeof(wl->desc), "%s", v->s);
 	return CHOUSA_OK;
 }
 
+/* Whether the word is in the list's name or description. */
+static int
+says(const struct wl *wl, const char *word)
+{
+	return imp_contains(wl->name, strlen(wl->name), word) ||
+	    imp_contains(wl->desc, strlen(wl->desc), word);
+}
+
 static const char *
-kind_of(const char *name, const char *desc)
+kind_of(const struct wl *wl)
 {
 	static const struct {
 		const char	*word;
 		const char	*kind;
 	} words[] = {
-		{ "resolver", "resolver" }, { "dns", "resolver" },
+		{ "resolver", "resolver" }, { "public dns", "resolver" },
+		{ "scanning", "scanner" }, { "scanner", "scanner" },
 		{ "cdn", "cdn" }, { "akamai", "cdn" }, { "cloudflare", "cdn" },
 		{ "fastly", "cdn" }, { "cloud", "cloud" },
 		{ "amazon", "cloud" },
@@ -93,60 +153,156 @@ kind_of(const char *name, const char *desc)
 	size_t i;
 
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (imp_contains(name, strlen(name), words[i].word))
+		if (imp_contains(wl->name, strlen(wl->name), words[i].word))
 			return words[i].kind;
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (imp_contains(desc, strlen(desc), words[i].word))
+		if (imp_contains(wl->desc, strlen(wl->desc), words[i].word))
 			return words[i].kind;
 	return "other";
+}
+
+/*
+ * Why the list must not enter the benign filter, or NULL.  Known
+ * identifiers are no judgement: a dynamic DNS name or a VPN exit serves
+ * attackers as well, and hiding its hits would hide them.
+ */
+static const char *
+not_benign(struct wl *wl)
+{
+	static const struct {
+		const char	*word;
+		const char	*why;
+	} known[] = {
+		{ "dynamic dns", "dynamic DNS" },
+		{ "shortener", "URL shorteners" },
+		{ "link in bio", "link-in-bio hosts" },
+		{ "ipfs", "IPFS gateways" },
+		{ "vpn", "VPN exits" },
+		{ "parking", "parking services" },
+		{ "disposable", "disposable e-mail" },
+		{ "tlds", "top-level domains" },
+	};
+	/* The attribute types of the indicators chousa checks. */
+	static const char *const checked[] = { "ip-src", "ip-dst", "domain",
+		"hostname", "url", "uri", "link", "md5", "sha1", "sha256" };
+	const char *p, *end;
+	size_t i;
+
+	if (strcmp(wl->type, "regex") == 0)
+		return "a regex warninglist, which chousa does not apply";
+	if (strcmp(wl->type, "cidr") != 0 &&
+	    strcmp(wl->type, "hostname") != 0 &&
+	    strcmp(wl->type, "string") != 0 &&
+	    strcmp(wl->type, "substring") != 0) {
+		snprintf(wl->why, sizeof(wl->why), "a warninglist of type "
+		    "'%.20s', which chousa does not know", wl->type);
+		return wl->why;
+	}
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (says(wl, known[i].word)) {
+			snprintf(wl->why, sizeof(wl->why), "a warninglist of "
+			    "%s, known but not benign", known[i].why);
+			return wl->why;
+		}
+	if (!wl->has_attrs)
+		return NULL;
+	for (p = wl->attrs; *p != '\0'; p = *end == ',' ? end + 1 : end) {
+		end = p + strcspn(p, ",|");
+		for (i = 0; i < sizeof(checked) / sizeof(checked[0]); i++)
+			if (strlen(checked[i]) == (size_t)(end - p) &&
+			    strncmp(checked[i], p, (size_t)(end - p)) == 0)
+				return NULL;
+		end += strcspn(end, ",");
+	}
+	snprintf(wl->why, sizeof(wl->why), "a warninglist for %.40s%s, "
+	    "which chousa does not check", wl->attrs,
+	    strlen(wl->attrs) > 40 ? "..." : "");
+	return wl->why;
+}
+
+static int
+put_held(struct wl *wl, const char *match, const char *kind)
+{
+	struct imp *imp = wl->imp;
+	sqlite3_stmt *s = NULL;
+	int rc = CHOUSA_OK;
+
+	if (sqlite3_prepare_v2(imp->st->db, "SELECT entry, at FROM wl_entry"
+	    " ORDER BY rowid", -1, &s, NULL) != SQLITE_OK)
+		return store_dberr(imp->st, imp->err,
+		    "cannot read the warninglist");
+	while (rc == CHOUSA_OK && sqlite3_step(s) == SQLITE_ROW) {
+		const char *e = (const char *)sqlite3_column_text(s, 0);
+		size_t n = (size_t)sqlite3_column_bytes(s, 0);
+
+		imp_row(imp);
+		rc = imp_scratch(imp);
+		if (rc != CHOUSA_OK)
+			break;
+		snprintf(imp->where, sizeof(imp->where), "list[%lld]",
+		    (long long)sqlite3_column_int64(s, 1));
+		e = chousa_arena_strndup(imp->a, e != NULL ? e : "", n);
+		if (e == NULL)
+			rc = chousa_errf(imp->err, CHOUSA_ENOMEM,
+			    "out of memory");
+		else
+			rc = imp_put_benign(imp, wl->name, kind, match, e, n,
+			    0);
+	}
+	sqlite3_finalize(s);
+	return rc;
 }
 
 static int
 warninglist_run(struct imp *imp)
 {
 	struct wl *wl = mem_alloc(sizeof(*wl));
-	const char *match, *kind, *p, *end;
+	const char *match, *why;
+	uint64_t i;
 	int rc;
 
 	if (wl == NULL)
 		return chousa_errf(imp->err, CHOUSA_ENOMEM, "out of memory");
 	wl->imp = imp;
-	chousa_buf_init(&wl->held, HELD_MAX);
 	snprintf(imp->rep->format, sizeof(imp->rep->format), "json");
+	rc = store_exec(imp->st, temp_sql, imp->err);
+	if (rc != CHOUSA_OK)
+		goto out;
+	if (sqlite3_prepare_v2(imp->st->db, "INSERT INTO wl_entry VALUES"
+	    " (?1, ?2)", -1, &wl->hold, NULL) != SQLITE_OK) {
+		rc = store_dberr(imp->st, imp->err,
+		    "cannot hold a warninglist");
+		goto out;
+	}
 	rc = json_stream(imp, want, record, wl);
 	if (rc != CHOUSA_OK)
 		goto out;
+	imp->where[0] = '\0';
 	if (wl->name[0] == '\0') {
 		rc = chousa_errf(imp->err, CHOUSA_EFORMAT, "'%s' is not a "
-		    "MISP warninglist (no name)", imp->path);
+		    "MISP warninglist: it has no name", imp->path);
+		goto out;
+	}
+	/* No type is "string" (the repository's README). */
+	if (wl->type[0] == '\0')
+		snprintf(wl->type, sizeof(wl->type), "string");
+	why = not_benign(wl);
+	if (why != NULL) {
+		for (i = 0; i < wl->n_entries; i++)
+			imp_skip(imp, why);
 		goto out;
 	}
 	match = strcmp(wl->type, "cidr") == 0 ? "cidr" :
 	    strcmp(wl->type, "hostname") == 0 ? "hostname" :
-	    strcmp(wl->type, "substring") == 0 ? "substring" :
-	    strcmp(wl->type, "regex") == 0 ? "regex" : "string";
-	kind = kind_of(wl->name, wl->desc);
-	p = wl->held.data;
-	end = p + wl->held.len;
-	while (p != NULL && p < end) {
-		size_t n = strlen(p);
-
-		imp_row(imp);
-		rc = imp_scratch(imp);
-		if (rc == CHOUSA_OK)
-			rc = imp_put_benign(imp, wl->name, kind, match, p, n,
-			    0);
-		if (rc != CHOUSA_OK)
-			goto out;
-		p += n + 1;
-	}
+	    strcmp(wl->type, "substring") == 0 ? "substring" : "string";
+	rc = put_held(wl, match, kind_of(wl));
 out:
-	chousa_buf_release(&wl->held);
+	sqlite3_finalize(wl->hold);
 	mem_free(wl);
 	return rc;
 }
 
 const struct importer importer_warninglist = {
 	"warninglist", "a MISP warninglist (list.json)",
-	warninglist_probe, warninglist_run, 0
+	NULL, warninglist_run, 0, warninglist_probe_json, 0
 };

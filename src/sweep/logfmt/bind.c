@@ -7,7 +7,8 @@
 
 #include "chousa.h"
 #include "base/mem.h"
-#include "sweep/sweep.h"
+#include "sweep/logfmt.h"
+#include "sweep/logtime.h"
 
 static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 
@@ -20,6 +21,19 @@ is_month(const char *p)
 		if (memcmp(months + i, p, 3) == 0)
 			return 1;
 	return 0;
+}
+
+/* "25-Nov-2026 10:00:00.000", in the server's zone: taken as UTC. */
+static int64_t
+bind_time(const char *p, size_t len)
+{
+	const char *end = p + len;
+	int d, mo, y, h, mi, s;
+
+	if (logtime_dmy(&p, end, '-', &d, &mo, &y) != 0 ||
+	    logtime_clock(&p, end, &h, &mi, &s) != 0)
+		return 0;
+	return logtime_fields(y, mo, d, h, mi, s, 0);
 }
 
 /* Whether the line holds a query, and where its parts are. */
@@ -53,12 +67,16 @@ bind_split(const char *line, size_t len, struct chousa_str *client,
 	return name->len > 0 ? 0 : -1;
 }
 
+/*
+ * Most of the first lines are queries, or some are and every line starts
+ * with BIND's own date (a debug log mixes in other categories).
+ */
 static int
 bind_probe(const char *p, size_t len)
 {
 	struct chousa_str client, name;
 	const char *end = p + len;
-	int lines = 0, hits = 0;
+	int lines = 0, hits = 0, dated = 0;
 
 	while (p < end && lines < 20) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -69,17 +87,15 @@ bind_probe(const char *p, size_t len)
 		lines++;
 		if (bind_split(p, n, &client, &name) == 0)
 			hits++;
+		if (n >= 24 && p[2] == '-' && p[6] == '-' && is_month(p + 3))
+			dated++;
 		p += n + 1;
 	}
-	if (lines == 0 || hits * 10 < lines * 9)
+	if (lines == 0 || hits == 0)
 		return 0;
-	return 80;
-}
-
-static void
-bind_init(struct lf_state *st)
-{
-	memset(st, 0, sizeof(*st));
+	if (hits * 10 >= lines * 9)
+		return 80;
+	return dated == lines ? 70 : 0;
 }
 
 static int
@@ -96,11 +112,10 @@ bind_parse(struct lf_state *st, const char *line, size_t len,
 	    is_month(line + 3)) {
 		r->time.p = line;
 		r->time.len = 24;
-		r->time_kind = REC_TIME_BIND;
+		r->time_fn = bind_time;
 	} else if (len >= 15 && is_month(line) && line[3] == ' ') {
 		r->time.p = line;
-		r->time.len = 15;
-		r->time_kind = REC_TIME_SYSLOG;
+		r->time.len = 15;	/* syslog's: no year, never compared */
 	}
 	r->src = client;
 	rec_add(r, OBS_IP, client.p, client.len, OBS_F_SRC);
@@ -109,5 +124,7 @@ bind_parse(struct lf_state *st, const char *line, size_t len,
 }
 
 const struct chousa_logfmt logfmt_bind = {
-	"bind", 0, bind_probe, bind_init, bind_parse
+	.name = "bind",
+	.probe = bind_probe,
+	.parse = bind_parse,
 };

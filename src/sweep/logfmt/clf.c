@@ -8,7 +8,8 @@
 
 #include "chousa.h"
 #include "base/mem.h"
-#include "sweep/sweep.h"
+#include "sweep/logfmt.h"
+#include "sweep/logtime.h"
 
 static unsigned
 port_of(const char *p, size_t len)
@@ -24,6 +25,31 @@ port_of(const char *p, size_t len)
 		v = v * 10 + (unsigned)(p[i] - '0');
 	}
 	return v <= 65535 ? v : 0;
+}
+
+/* "10/Oct/2000:13:55:36 -0700" */
+static int64_t
+clf_time(const char *p, size_t len)
+{
+	const char *end = p + len;
+	int d, mo, y, h, mi, s;
+	long oh, om;
+	int sign;
+
+	if (logtime_dmy(&p, end, '/', &d, &mo, &y) != 0 ||
+	    logtime_clock(&p, end, &h, &mi, &s) != 0)
+		return 0;
+	while (p < end && *p == ' ')
+		p++;
+	if (end - p < 5 || (*p != '+' && *p != '-'))
+		return 0;
+	sign = *p++ == '-' ? -1 : 1;
+	oh = logtime_digits(&p, end, 2);
+	om = logtime_digits(&p, end, 2);
+	if (oh < 0 || om < 0)
+		return 0;
+	return logtime_fields(y, mo, d, h, mi, s, sign * (oh * 3600 +
+	    om * 60));
 }
 
 /* Split a line into the fields before '[', the time and the request. */
@@ -89,12 +115,6 @@ clf_probe(const char *p, size_t len)
 	return 85;
 }
 
-static void
-clf_init(struct lf_state *st)
-{
-	memset(st, 0, sizeof(*st));
-}
-
 static int
 clf_parse(struct lf_state *st, const char *line, size_t len, struct rec *r,
     const char **why)
@@ -124,7 +144,7 @@ clf_parse(struct lf_state *st, const char *line, size_t len, struct rec *r,
 		}
 	}
 	r->time = time;
-	r->time_kind = REC_TIME_CLF;
+	r->time_fn = clf_time;
 	r->src = client;
 	r->dst = vhost;
 	rec_add(r, OBS_IP, client.p, client.len, OBS_F_SRC);
@@ -156,5 +176,7 @@ clf_parse(struct lf_state *st, const char *line, size_t len, struct rec *r,
 }
 
 const struct chousa_logfmt logfmt_clf = {
-	"clf", 0, clf_probe, clf_init, clf_parse
+	.name = "clf",
+	.probe = clf_probe,
+	.parse = clf_parse,
 };

@@ -1,378 +1,398 @@
 /*
- * pcap.c: packets from pcap and pcapng captures (libpcap reads both).
- * Each packet gives its IP endpoints, and from single packets the DNS
- * questions and answers over UDP, the HTTP request target and Host header,
- * and the TLS ClientHello's server name.  No stream is reassembled: what
- * a sensor would log from one packet is what is looked up.
+ * pcap.c: captures, pcap and pcapng.  The capture file is read here, not
+ * by libpcap: a pcapng may give each interface its own link type, snap
+ * length and time resolution, which libpcap 1.10 refuses, and a mapped
+ * file is read in place.  Each packet goes to packet.c, which decodes it
+ * into a record.  A capture that is not one, or holds only packets of
+ * link types chousa cannot decode, is an error that names it.
  */
-#include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
-
-#include <pcap/pcap.h>
 
 #include "chousa.h"
 #include "base/mem.h"
-#include "sweep/sweep.h"
+#include "sweep/logfmt.h"
+#include "sweep/logfmt/packet.h"
+#include "sweep/logtime.h"
 
-#define MAX_ANSWERS	32
+#define MAX_BLOCK	((size_t)16 << 20)	/* a pcapng block or packet */
+#define MAX_IFACES	65536
 
-static inline unsigned
-be16(const uint8_t *p)
+/* ---- reading bytes of the capture ---- */
+
+struct cap_in {
+	struct lf_feed	*f;
+	size_t		 pos;		/* in f->mem */
+	const char	*pend;		/* the rest of the last chunk read */
+	size_t		 pend_len;
+	char		*buf;		/* a unit split over chunks */
+	size_t		 buf_len, buf_cap;
+	int		 rc;		/* a read error */
+	int		 partial;	/* the input ended inside a unit */
+};
+
+/*
+ * The next n bytes, consumed; valid until the next call.  NULL at the end
+ * (partial set when it cut a unit short) or on a read error (rc set).
+ */
+static const uint8_t *
+take(struct cap_in *in, size_t n, struct chousa_err *err)
 {
-	return (unsigned)p[0] << 8 | p[1];
+	struct lf_feed *f = in->f;
+	const char *p;
+
+	if (f->mem != NULL) {
+		if (f->mem_len - in->pos < n) {
+			in->partial = in->pos < f->mem_len;
+			in->pos = f->mem_len;
+			return NULL;
+		}
+		p = f->mem + in->pos;
+		in->pos += n;
+		return (const uint8_t *)p;
+	}
+	if (in->buf_len == 0 && in->pend_len >= n) {
+		p = in->pend;
+		in->pend += n;
+		in->pend_len -= n;
+		return (const uint8_t *)p;
+	}
+	if (n > in->buf_cap) {
+		size_t cap = in->buf_cap ? in->buf_cap : 4096;
+		char *nb;
+
+		while (cap < n)
+			cap *= 2;
+		nb = mem_realloc(in->buf, cap);
+		if (nb == NULL) {
+			in->rc = chousa_errf(err, CHOUSA_ENOMEM,
+			    "out of memory");
+			return NULL;
+		}
+		in->buf = nb;
+		in->buf_cap = cap;
+	}
+	while (in->buf_len < n) {
+		size_t k;
+
+		if (in->pend_len == 0) {
+			in->rc = f->read(f, &in->pend, &in->pend_len, err);
+			if (in->rc != CHOUSA_OK)
+				return NULL;
+			if (in->pend_len == 0) {
+				in->partial = in->buf_len > 0;
+				in->buf_len = 0;
+				return NULL;
+			}
+		}
+		k = n - in->buf_len < in->pend_len ? n - in->buf_len :
+		    in->pend_len;
+		memcpy(in->buf + in->buf_len, in->pend, k);
+		in->buf_len += k;
+		in->pend += k;
+		in->pend_len -= k;
+	}
+	in->buf_len = 0;
+	return (const uint8_t *)in->buf;
 }
 
-/* Decode a DNS name at off (compression followed, bounded). */
-static int
-dns_name(const uint8_t *msg, size_t len, size_t *off, char *out,
-    size_t *out_len)
+/* ---- the capture formats ---- */
+
+struct iface {
+	int		 lt;
+	uint32_t	 snaplen;
+	uint64_t	 units;		/* time units per second */
+	int64_t		 offset;	/* seconds added to each time */
+};
+
+struct capture {
+	struct cap_in	 in;
+	struct iface	*ifaces;
+	size_t		 n_ifaces, cap_ifaces;
+	int		 swapped;	/* the section's byte order is not ours */
+	uint64_t	 decoded;	/* packets of a known link type */
+	int		 bad_lt;	/* the last link type it cannot decode */
+	char		 tbuf[32];
+};
+
+static inline uint32_t
+rd32(const struct capture *c, const uint8_t *p)
 {
-	size_t p = *off, n = 0, end_off = 0;
-	int jumps = 0, jumped = 0;
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return c->swapped ? __builtin_bswap32(v) : v;
+}
+
+static inline uint16_t
+rd16(const struct capture *c, const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, 2);
+	return c->swapped ? __builtin_bswap16(v) : v;
+}
+
+/* "1710353350.000123" into c->tbuf; its length.  No printf per packet. */
+static size_t
+epoch_text(struct capture *c, int64_t sec, uint64_t usec)
+{
+	char tmp[24], *b = c->tbuf;
+	size_t n = 0, i;
+	uint64_t v = sec > 0 ? (uint64_t)sec : 0;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0 && n < 20);
+	for (i = 0; i < n; i++)
+		b[i] = tmp[n - 1 - i];
+	b[n++] = '.';
+	for (i = 6; i > 0; i--) {
+		b[n + i - 1] = (char)('0' + usec % 10);
+		usec /= 10;
+	}
+	return n + 6;
+}
+
+/* Decode one packet and hand it over; non-zero stops. */
+static int
+deliver(struct capture *c, struct lf_feed *f, const struct iface *ifc,
+    uint64_t ts, const uint8_t *data, size_t caplen)
+{
+	struct rec *r = f->rec;
+	uint64_t sec = ts / ifc->units, frac = ts % ifc->units, usec;
+
+	if (!packet_decodable(ifc->lt)) {
+		/* Named at the end if no packet could be decoded. */
+		c->bad_lt = ifc->lt;
+		f->malformed(f, "a packet of a link type chousa cannot decode");
+		return 0;
+	}
+	c->decoded++;
+	usec = ifc->units >= 1000000 ? frac / (ifc->units / 1000000) :
+	    frac * (1000000 / ifc->units);
+	rec_clear(r);
+	r->time.p = c->tbuf;
+	r->time.len = epoch_text(c, (int64_t)sec + ifc->offset,
+	    usec % 1000000);
+	r->time_fn = logtime_epoch;
+	packet_decode(r, ifc->lt, data, caplen);
+	return f->record(f);
+}
+
+static int
+damaged(struct lf_feed *f, struct chousa_err *err, const char *why)
+{
+	return chousa_errf(err, CHOUSA_EFORMAT, "cannot read capture '%s': "
+	    "%s", f->name, why);
+}
+
+/* The classic pcap format: a file header, then records. */
+static int
+read_pcap(struct capture *c, struct lf_feed *f, struct chousa_err *err)
+{
+	const uint8_t *h = take(&c->in, 24, err);
+	struct iface ifc;
+	uint32_t magic;
+	char what[64];
+
+	if (h == NULL)
+		return c->in.rc ? c->in.rc : damaged(f, err, "the file header "
+		    "is cut short");
+	memcpy(&magic, h, 4);
+	c->swapped = magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1;
+	magic = rd32(c, h);
+	ifc.units = magic == 0xa1b23c4d ? 1000000000 : 1000000;
+	ifc.offset = 0;
+	ifc.snaplen = rd32(c, h + 16);
+	/* The upper bits say whether frames end with their FCS. */
+	ifc.lt = (int)(rd32(c, h + 20) & 0x0fffffff);
+	if (rd16(c, h + 4) != 2)
+		return damaged(f, err, "not pcap version 2");
+	if (!packet_decodable(ifc.lt))
+		return chousa_errf(err, CHOUSA_EFORMAT, "cannot read capture "
+		    "'%s': %s cannot be decoded", f->name,
+		    packet_link_name(ifc.lt, what, sizeof(what)));
+	for (;;) {
+		uint32_t sec, frac, caplen;
+		const uint8_t *data;
+
+		h = take(&c->in, 16, err);
+		if (h == NULL)
+			break;
+		sec = rd32(c, h);
+		frac = rd32(c, h + 4);
+		caplen = rd32(c, h + 8);
+		if (caplen > MAX_BLOCK || frac >= ifc.units) {
+			snprintf(f->warning, sizeof(f->warning), "capture "
+			    "damaged: a packet record with %u bytes",
+			    (unsigned)caplen);
+			f->truncated = 1;
+			return CHOUSA_OK;
+		}
+		data = take(&c->in, caplen, err);
+		if (data == NULL)
+			break;
+		if (deliver(c, f, &ifc, (uint64_t)sec * ifc.units + frac, data,
+		    caplen) != 0)
+			return CHOUSA_OK;
+	}
+	return c->in.rc;
+}
+
+/* ---- pcapng ---- */
+
+#define NG_SHB	0x0a0d0d0aU
+#define NG_IDB	1U
+#define NG_PB	2U
+#define NG_SPB	3U
+#define NG_EPB	6U
+
+/* An Interface Description Block: link type, snap length, time options. */
+static int
+ng_idb(struct capture *c, const uint8_t *b, size_t len)
+{
+	struct iface ifc;
+	size_t off = 8;
+
+	if (len < 8)
+		return -1;
+	if (c->n_ifaces == c->cap_ifaces) {
+		size_t cap = c->cap_ifaces ? c->cap_ifaces * 2 : 8;
+		struct iface *ni;
+
+		if (cap > MAX_IFACES)
+			return -1;
+		ni = mem_realloc(c->ifaces, cap * sizeof(*ni));
+		if (ni == NULL)
+			return -2;
+		c->ifaces = ni;
+		c->cap_ifaces = cap;
+	}
+	ifc.lt = rd16(c, b);
+	ifc.snaplen = rd32(c, b + 4);
+	ifc.units = 1000000;
+	ifc.offset = 0;
+	while (off + 4 <= len) {
+		unsigned code = rd16(c, b + off), olen = rd16(c, b + off + 2);
+
+		off += 4;
+		if (code == 0 || off + olen > len)
+			break;
+		if (code == 9 && olen >= 1) {	/* if_tsresol */
+			unsigned e = b[off] & 0x7f, i;
+
+			ifc.units = 1;
+			for (i = 0; i < e && ifc.units < ((uint64_t)1 << 62) /
+			    10; i++)
+				ifc.units *= (b[off] & 0x80) ? 2 : 10;
+		} else if (code == 14 && olen >= 8) {	/* if_tsoffset */
+			uint64_t v;
+
+			memcpy(&v, b + off, 8);
+			ifc.offset = (int64_t)(c->swapped ?
+			    __builtin_bswap64(v) : v);
+		}
+		off += (olen + 3) & ~3u;
+	}
+	c->ifaces[c->n_ifaces++] = ifc;
+	return 0;
+}
+
+/* The packet of an EPB, SPB or PB body; 1 when there is none. */
+static int
+ng_packet(struct capture *c, struct lf_feed *f, uint32_t type,
+    const uint8_t *b, size_t len)
+{
+	const struct iface *ifc;
+	uint32_t id, caplen;
+	uint64_t ts;
+
+	if (type == NG_SPB) {
+		if (len < 4 || c->n_ifaces == 0)
+			return 1;
+		ifc = &c->ifaces[0];
+		caplen = rd32(c, b);
+		if (ifc->snaplen != 0 && caplen > ifc->snaplen)
+			caplen = ifc->snaplen;
+		if (caplen > len - 4)
+			caplen = (uint32_t)(len - 4);
+		return deliver(c, f, ifc, 0, b + 4, caplen) != 0 ? -1 : 0;
+	}
+	if (len < 20)
+		return 1;
+	id = type == NG_PB ? rd16(c, b) : rd32(c, b);
+	if (id >= c->n_ifaces)
+		return 1;
+	ifc = &c->ifaces[id];
+	ts = (uint64_t)rd32(c, b + 4) << 32 | rd32(c, b + 8);
+	caplen = rd32(c, b + 12);
+	if (caplen > len - 20)
+		return 1;
+	return deliver(c, f, ifc, ts, b + 20, caplen) != 0 ? -1 : 0;
+}
+
+static int
+read_pcapng(struct capture *c, struct lf_feed *f, struct chousa_err *err)
+{
+	int started = 0, rc;
 
 	for (;;) {
-		unsigned l;
+		const uint8_t *h = take(&c->in, 8, err), *b;
+		uint32_t type, total, magic;
 
-		if (p >= len)
-			return -1;
-		l = msg[p];
-		if ((l & 0xc0) == 0xc0) {
-			if (p + 1 >= len || ++jumps > 16)
-				return -1;
-			if (!jumped)
-				end_off = p + 2;
-			jumped = 1;
-			p = (l & 0x3fu) << 8 | msg[p + 1];
-			continue;
-		}
-		if (l & 0xc0)
-			return -1;
-		p++;
-		if (l == 0)
+		if (h == NULL)
 			break;
-		if (p + l > len || n + l + 1 > 255)
-			return -1;
-		if (n > 0)
-			out[n++] = '.';
-		memcpy(out + n, msg + p, l);
-		n += l;
-		p += l;
-	}
-	*off = jumped ? end_off : p;
-	*out_len = n;
-	return 0;
-}
-
-static void
-parse_dns(const uint8_t *m, size_t len, struct rec *r)
-{
-	char name[256], ip[INET6_ADDRSTRLEN];
-	size_t off = 12, nlen, i;
-	unsigned qd, an;
-	const char *s;
-
-	if (len < 12)
-		return;
-	qd = be16(m + 4);
-	an = be16(m + 6);
-	for (i = 0; i < qd && i < 4; i++) {
-		if (dns_name(m, len, &off, name, &nlen) != 0 || off + 4 > len)
-			return;
-		off += 4;
-		if (nlen > 0 && (s = rec_scratch(r, name, nlen)) != NULL)
-			rec_add(r, OBS_DOMAIN, s, nlen, 0);
-	}
-	for (i = 0; i < an && i < MAX_ANSWERS; i++) {
-		unsigned type, rdlen;
-
-		if (dns_name(m, len, &off, name, &nlen) != 0 ||
-		    off + 10 > len)
-			return;
-		type = be16(m + off);
-		rdlen = be16(m + off + 8);
-		off += 10;
-		if (off + rdlen > len)
-			return;
-		if ((type == 1 && rdlen == 4) || (type == 28 && rdlen == 16)) {
-			if (inet_ntop(type == 1 ? AF_INET : AF_INET6, m + off,
-			    ip, sizeof(ip)) != NULL &&
-			    (s = rec_scratch(r, ip, strlen(ip))) != NULL)
-				rec_add(r, OBS_IP, s, strlen(ip), 0);
-		} else if (type == 5) {
-			size_t o = off;
-
-			if (dns_name(m, len, &o, name, &nlen) == 0 &&
-			    nlen > 0 &&
-			    (s = rec_scratch(r, name, nlen)) != NULL)
-				rec_add(r, OBS_DOMAIN, s, nlen, 0);
+		memcpy(&type, h, 4);
+		memcpy(&total, h + 4, 4);
+		if (type == NG_SHB) {
+			/* A new section: its own byte order and interfaces. */
+			h = take(&c->in, 4, err);
+			if (h == NULL)
+				break;
+			memcpy(&magic, h, 4);
+			if (magic != 0x1a2b3c4d && magic != 0x4d3c2b1a)
+				return damaged(f, err, "bad pcapng byte-order "
+				    "magic");
+			c->swapped = magic == 0x4d3c2b1a;
+			c->n_ifaces = 0;
+			started = 1;
+		} else if (!started)
+			return damaged(f, err, "not a pcapng section");
+		if (c->swapped)
+			total = __builtin_bswap32(total);
+		type = c->swapped ? __builtin_bswap32(type) : type;
+		if (total < 12 || total % 4 != 0 || total > MAX_BLOCK ||
+		    (type == NG_SHB && total < 28)) {
+			snprintf(f->warning, sizeof(f->warning), "capture "
+			    "damaged: a pcapng block of %u bytes",
+			    (unsigned)total);
+			f->truncated = 1;
+			return CHOUSA_OK;
 		}
-		off += rdlen;
-	}
-}
-
-static const char *const methods[] = { "GET ", "POST ", "HEAD ", "PUT ",
-	"DELETE ", "OPTIONS ", "CONNECT ", "PATCH ", NULL };
-
-static void
-parse_http(const uint8_t *pl, size_t len, unsigned dport, struct rec *r)
-{
-	const char *p = (const char *)pl, *end = p + len, *t, *te, *h, *he;
-	size_t i, mlen = 0;
-	struct obs *o;
-
-	for (i = 0; methods[i] != NULL; i++) {
-		mlen = strlen(methods[i]);
-		if (len > mlen && memcmp(p, methods[i], mlen) == 0)
+		/* The rest of the block: its body, then the length again. */
+		b = take(&c->in, total - (type == NG_SHB ? 12 : 8), err);
+		if (b == NULL)
 			break;
-	}
-	if (methods[i] == NULL)
-		return;
-	t = p + mlen;
-	te = t;
-	while (te < end && *te != ' ' && *te != '\r' && *te != '\n')
-		te++;
-	if (te == t)
-		return;
-	h = NULL;
-	he = NULL;
-	for (p = te; p + 7 < end; p++) {
-		if (p[0] != '\n' || (p[1] | 0x20) != 'h' ||
-		    (p[2] | 0x20) != 'o' || (p[3] | 0x20) != 's' ||
-		    (p[4] | 0x20) != 't' || p[5] != ':')
-			continue;
-		h = p + 6;
-		while (h < end && (*h == ' ' || *h == '\t'))
-			h++;
-		he = h;
-		while (he < end && *he != '\r' && *he != '\n')
-			he++;
-		while (he > h && (he[-1] == ' ' || he[-1] == '\t'))
-			he--;
-		break;
-	}
-	/* The method that matched: the payload may be shorter than 8. */
-	if (strcmp(methods[i], "CONNECT ") == 0) {
-		rec_add(r, OBS_HOST, t, (size_t)(te - t), OBS_F_DST);
-		return;
-	}
-	if (memmem(t, (size_t)(te - t), "://", 3) != NULL)
-		rec_add(r, OBS_URL, t, (size_t)(te - t), OBS_F_DST);
-	if (h == NULL || he == h)
-		return;
-	rec_add(r, OBS_HOST, h, (size_t)(he - h), OBS_F_DST);
-	if (*t == '/') {
-		o = rec_add(r, OBS_URLPART, h, (size_t)(he - h), OBS_F_DST);
-		if (o != NULL) {
-			o->path.p = t;
-			o->path.len = (size_t)(te - t);
-			if (memchr(h, ':', (size_t)(he - h)) == NULL &&
-			    dport != 80)
-				o->port = dport;
+		if (type == NG_IDB) {
+			rc = ng_idb(c, b, total - 12);
+			if (rc == -2)
+				return chousa_errf(err, CHOUSA_ENOMEM,
+				    "out of memory");
+			if (rc != 0)
+				f->malformed(f, "a bad pcapng interface block");
+		} else if (type == NG_EPB || type == NG_SPB || type == NG_PB) {
+			rc = ng_packet(c, f, type, b, total - 12);
+			if (rc < 0)
+				return CHOUSA_OK;
+			if (rc > 0)
+				f->malformed(f, "a bad pcapng packet block");
 		}
 	}
+	return c->in.rc;
 }
 
-static void
-parse_tls(const uint8_t *p, size_t len, struct rec *r)
-{
-	size_t off, end, ext_end;
-
-	/* handshake record, ClientHello */
-	if (len < 43 || p[0] != 0x16 || p[1] != 3 || p[5] != 1)
-		return;
-	end = 5 + be16(p + 3);
-	if (end > len)
-		end = len;	/* a ClientHello cut by the snap length */
-	off = 5 + 4 + 2 + 32;
-	if (off + 1 > end)
-		return;
-	off += 1 + p[off];			/* session id */
-	if (off + 2 > end)
-		return;
-	off += 2 + be16(p + off);		/* cipher suites */
-	if (off + 1 > end)
-		return;
-	off += 1 + p[off];			/* compression */
-	if (off + 2 > end)
-		return;
-	ext_end = off + 2 + be16(p + off);
-	off += 2;
-	if (ext_end > end)
-		ext_end = end;
-	while (off + 4 <= ext_end) {
-		unsigned type = be16(p + off), elen = be16(p + off + 2);
-
-		off += 4;
-		if (off + elen > ext_end)
-			return;
-		if (type == 0 && elen >= 5 && p[off + 2] == 0) {
-			unsigned nlen = be16(p + off + 3);
-
-			if (5 + nlen <= elen)
-				rec_add(r, OBS_DOMAIN,
-				    (const char *)p + off + 5, nlen,
-				    OBS_F_DST);
-			return;
-		}
-		off += elen;
-	}
-}
-
-/* Dotted IPv4 text without the printf machinery of inet_ntop. */
-static void
-ipv4_text(const uint8_t *a, char *out)
-{
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		unsigned v = a[i];
-
-		if (v >= 100)
-			*out++ = (char)('0' + v / 100);
-		if (v >= 10)
-			*out++ = (char)('0' + v / 10 % 10);
-		*out++ = (char)('0' + v % 10);
-		*out++ = i < 3 ? '.' : '\0';
-	}
-}
-
-int
-pcap_packet_parse(int dlt, const uint8_t *pkt, size_t caplen,
-    struct rec *r, char *addrbuf, size_t addrbuf_size)
-{
-	size_t off = 0, l3len;
-	unsigned etype = 0, proto, sport, dport, hops;
-	const uint8_t *ip, *l4;
-	size_t l4len;
-	int is_v6;
-
-	if (addrbuf_size < 2 * INET6_ADDRSTRLEN)
-		return -1;
-	switch (dlt) {
-	case DLT_EN10MB:
-		if (caplen < 14)
-			return -1;
-		etype = be16(pkt + 12);
-		off = 14;
-		while ((etype == 0x8100 || etype == 0x88a8) &&
-		    caplen >= off + 4) {
-			etype = be16(pkt + off + 2);
-			off += 4;
-		}
-		break;
-	case DLT_LINUX_SLL:
-		if (caplen < 16)
-			return -1;
-		etype = be16(pkt + 14);
-		off = 16;
-		break;
-#ifdef DLT_LINUX_SLL2
-	case DLT_LINUX_SLL2:
-		if (caplen < 20)
-			return -1;
-		etype = be16(pkt);
-		off = 20;
-		break;
-#endif
-	case DLT_NULL:
-	case DLT_LOOP:
-		if (caplen < 4)
-			return -1;
-		off = 4;
-		etype = 0;
-		break;
-	default:	/* DLT_RAW, DLT_IPV4, DLT_IPV6 */
-		etype = 0;
-		break;
-	}
-	if (off >= caplen)
-		return -1;
-	ip = pkt + off;
-	l3len = caplen - off;
-	if (etype == 0)
-		etype = (ip[0] >> 4) == 6 ? 0x86dd : 0x0800;
-	if (etype == 0x0800) {
-		size_t ihl, tot;
-
-		if (l3len < 20 || (ip[0] >> 4) != 4)
-			return -1;
-		ihl = (size_t)(ip[0] & 0x0f) * 4;
-		tot = be16(ip + 2);
-		if (ihl < 20 || ihl > l3len)
-			return -1;
-		if (tot >= ihl && tot < l3len)
-			l3len = tot;
-		proto = ip[9];
-		is_v6 = 0;
-		ipv4_text(ip + 12, addrbuf);
-		ipv4_text(ip + 16, addrbuf + INET6_ADDRSTRLEN);
-		/* Only the first fragment has the transport header. */
-		if ((be16(ip + 6) & 0x1fff) != 0)
-			proto = 0;
-		l4 = ip + ihl;
-		l4len = l3len - ihl;
-	} else if (etype == 0x86dd) {
-		size_t plen;
-
-		if (l3len < 40 || (ip[0] >> 4) != 6)
-			return -1;
-		plen = be16(ip + 4);
-		if (40 + plen < l3len)
-			l3len = 40 + plen;
-		is_v6 = 1;
-		inet_ntop(AF_INET6, ip + 8, addrbuf, INET6_ADDRSTRLEN);
-		inet_ntop(AF_INET6, ip + 24, addrbuf + INET6_ADDRSTRLEN,
-		    INET6_ADDRSTRLEN);
-		proto = ip[6];
-		l4 = ip + 40;
-		l4len = l3len - 40;
-		for (hops = 0; hops < 8 && (proto == 0 || proto == 43 ||
-		    proto == 60 || proto == 44); hops++) {
-			size_t hlen;
-
-			if (l4len < 8)
-				return -1;
-			hlen = proto == 44 ? 8 : ((size_t)l4[1] + 1) * 8;
-			if (proto == 44 && (be16(l4 + 2) & 0xfff8) != 0)
-				proto = 0xff;	/* a later fragment */
-			else
-				proto = l4[0];
-			if (hlen > l4len)
-				return -1;
-			l4 += hlen;
-			l4len -= hlen;
-		}
-	} else
-		return 1;	/* not IP: nothing to look up */
-	(void)is_v6;
-	r->src.p = addrbuf;
-	r->src.len = strlen(addrbuf);
-	r->dst.p = addrbuf + INET6_ADDRSTRLEN;
-	r->dst.len = strlen(r->dst.p);
-	rec_add(r, OBS_IP, r->src.p, r->src.len, OBS_F_SRC);
-	rec_add(r, OBS_IP, r->dst.p, r->dst.len, OBS_F_DST);
-	if (proto == 17 && l4len >= 8) {
-		sport = be16(l4);
-		dport = be16(l4 + 2);
-		if (sport == 53 || dport == 53 || sport == 5353 ||
-		    dport == 5353)
-			parse_dns(l4 + 8, l4len - 8, r);
-	} else if (proto == 6 && l4len >= 20) {
-		size_t doff = (size_t)(l4[12] >> 4) * 4;
-
-		dport = be16(l4 + 2);
-		if (doff >= 20 && doff < l4len) {
-			const uint8_t *pl = l4 + doff;
-			size_t plen = l4len - doff;
-
-			if (pl[0] == 0x16)
-				parse_tls(pl, plen, r);
-			else
-				parse_http(pl, plen, dport, r);
-		}
-	}
-	return 0;
-}
+/* ---- the format ---- */
 
 static int
 pcap_probe(const char *p, size_t len)
@@ -392,12 +412,53 @@ pcap_probe(const char *p, size_t len)
 	return 0;
 }
 
-static void
-capture_init(struct lf_state *st)
+static int
+pcap_read(struct lf_state *st, struct lf_feed *f, struct chousa_err *err)
 {
-	memset(st, 0, sizeof(*st));
+	struct capture c;
+	const uint8_t *h;
+	char what[64];
+	int rc;
+
+	(void)st;
+	memset(&c, 0, sizeof(c));
+	c.in.f = f;
+	c.bad_lt = -1;
+	/* The first four bytes say which format; read them again after. */
+	if (f->mem != NULL)
+		h = f->mem_len >= 4 ? (const uint8_t *)f->mem : NULL;
+	else {
+		rc = f->read(f, &c.in.pend, &c.in.pend_len, err);
+		if (rc != CHOUSA_OK)
+			return rc;
+		h = (const uint8_t *)c.in.pend;
+		if (c.in.pend_len < 4)
+			h = NULL;
+	}
+	if (h == NULL || pcap_probe((const char *)h, 4) == 0)
+		return chousa_errf(err, CHOUSA_EFORMAT, "cannot read capture "
+		    "'%s': not a pcap or pcapng file", f->name);
+	if (memcmp(h, "\x0a\x0d\x0d\x0a", 4) == 0)
+		rc = read_pcapng(&c, f, err);
+	else
+		rc = read_pcap(&c, f, err);
+	if (rc == CHOUSA_OK && c.in.partial && !f->truncated) {
+		f->truncated = 1;
+		snprintf(f->warning, sizeof(f->warning), "capture cut short "
+		    "in its last packet");
+	}
+	if (rc == CHOUSA_OK && c.decoded == 0 && c.bad_lt >= 0)
+		rc = chousa_errf(err, CHOUSA_EFORMAT, "cannot read capture "
+		    "'%s': %s cannot be decoded", f->name,
+		    packet_link_name(c.bad_lt, what, sizeof(what)));
+	mem_free(c.in.buf);
+	mem_free(c.ifaces);
+	return rc;
 }
 
 const struct chousa_logfmt logfmt_pcap = {
-	"pcap", LF_BINARY, pcap_probe, capture_init, NULL
+	.name = "pcap",
+	.flags = LF_BINARY,
+	.probe = pcap_probe,
+	.read = pcap_read,
 };

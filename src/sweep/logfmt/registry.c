@@ -1,23 +1,31 @@
 /*
- * registry.c: every log format, in the order --format=auto asks them.
- * Adding a format is one file and one line here.
+ * registry.c: every log format, in the order --format=auto asks them (a
+ * tie goes to the first).  Adding a format is its file and one X() line
+ * here, which both declares and lists it.
  */
 #include <string.h>
 
 #include "chousa.h"
-#include "base/mem.h"
-#include "sweep/sweep.h"
+#include "sweep/logfmt.h"
+
+#define FORMATS(X) \
+	X(pcap) \
+	X(zeek) \
+	X(eve) \
+	X(zeek_json) \
+	X(squid) \
+	X(clf) \
+	X(bind) \
+	X(windns) \
+	X(text)
+
+#define DECLARE(name)	extern const struct chousa_logfmt logfmt_##name;
+#define ENTRY(name)	&logfmt_##name,
+
+FORMATS(DECLARE)
 
 const struct chousa_logfmt *const logfmt_registry[] = {
-	&logfmt_pcap,
-	&logfmt_zeek,
-	&logfmt_eve,
-	&logfmt_zeek_json,
-	&logfmt_squid,
-	&logfmt_clf,
-	&logfmt_bind,
-	&logfmt_windns,
-	&logfmt_text,
+	FORMATS(ENTRY)
 	NULL
 };
 

@@ -8,7 +8,8 @@
 
 #include "chousa.h"
 #include "base/mem.h"
-#include "sweep/sweep.h"
+#include "sweep/logfmt.h"
+#include "sweep/logtime.h"
 
 #define SQUID_FIELDS	10
 
@@ -70,12 +71,6 @@ squid_probe(const char *p, size_t len)
 	return 90;
 }
 
-static void
-squid_init(struct lf_state *st)
-{
-	memset(st, 0, sizeof(*st));
-}
-
 static int
 squid_parse(struct lf_state *st, const char *line, size_t len,
     struct rec *r, const char **why)
@@ -93,7 +88,7 @@ squid_parse(struct lf_state *st, const char *line, size_t len,
 		return LF_MALFORMED;
 	}
 	r->time = tok[0];
-	r->time_kind = REC_TIME_EPOCH;
+	r->time_fn = logtime_epoch;
 	r->src = tok[2];
 	rec_add(r, OBS_IP, tok[2].p, tok[2].len, OBS_F_SRC);
 	if (tok[5].len == 7 && memcmp(tok[5].p, "CONNECT", 7) == 0) {
@@ -116,5 +111,7 @@ squid_parse(struct lf_state *st, const char *line, size_t len,
 }
 
 const struct chousa_logfmt logfmt_squid = {
-	"squid", 0, squid_probe, squid_init, squid_parse
+	.name = "squid",
+	.probe = squid_probe,
+	.parse = squid_parse,
 };

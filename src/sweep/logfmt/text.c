@@ -2,13 +2,15 @@
  * text.c: any other line format.  The indicator extractor finds what is
  * written on the line (defanged or not), and each indicator is looked up
  * by its type.  Nothing is known about the line's endpoints, only a
- * leading syslog or ISO time.
+ * leading syslog or ISO time.  Private addresses are kept only when the
+ * store lists some: otherwise they cannot hit and would cost a look-up.
  */
 #include <string.h>
 
 #include "chousa.h"
 #include "base/mem.h"
-#include "sweep/sweep.h"
+#include "sweep/logfmt.h"
+#include "sweep/logtime.h"
 
 static int
 text_probe(const char *p, size_t len)
@@ -17,13 +19,26 @@ text_probe(const char *p, size_t len)
 	return len > 0 ? 10 : 1;
 }
 
-static void
-text_init(struct lf_state *st)
+static int
+text_priv_new(void **priv, const struct lf_env *env)
 {
-	void *ext = st->ext;
+	struct chousa_extract_opts xo;
+	struct chousa_extractor *x;
+	int rc;
 
-	memset(st, 0, sizeof(*st));
-	st->ext = ext;
+	memset(&xo, 0, sizeof(xo));
+	xo.types = CHOUSA_IOC_ALL;
+	xo.keep_private = env->keep_private;
+	rc = chousa_extractor_new(&x, &xo, NULL);
+	if (rc == CHOUSA_OK)
+		*priv = x;
+	return rc;
+}
+
+static void
+text_priv_free(void *priv)
+{
+	chousa_extractor_free(priv);
 }
 
 static int
@@ -52,22 +67,21 @@ text_parse(struct lf_state *st, const char *line, size_t len,
 {
 	if (len == 0)
 		return LF_SKIP;
-	if (st->ext == NULL) {
+	if (st->priv == NULL) {
 		*why = "no indicator extractor";
 		return LF_MALFORMED;
 	}
 	if (len >= 15 && line[3] == ' ' && line[6] == ' ' && line[9] == ':' &&
 	    memmem(months, sizeof(months) - 1, line, 3) != NULL) {
 		r->time.p = line;
-		r->time.len = 15;
-		r->time_kind = REC_TIME_SYSLOG;
+		r->time.len = 15;	/* no year: shown, never compared */
 	} else if (len >= 19 && line[4] == '-' && line[7] == '-' &&
 	    (line[10] == 'T' || line[10] == ' ')) {
 		r->time.p = line;
 		r->time.len = 19;
-		r->time_kind = REC_TIME_ISO;
+		r->time_fn = logtime_iso;
 	}
-	if (chousa_extract(st->ext, line, len, 0, found, r, NULL) !=
+	if (chousa_extract(st->priv, line, len, 0, found, r, NULL) !=
 	    CHOUSA_OK) {
 		*why = "the extractor failed on this line";
 		return LF_MALFORMED;
@@ -76,5 +90,9 @@ text_parse(struct lf_state *st, const char *line, size_t len,
 }
 
 const struct chousa_logfmt logfmt_text = {
-	"text", 0, text_probe, text_init, text_parse
+	.name = "text",
+	.probe = text_probe,
+	.parse = text_parse,
+	.priv_new = text_priv_new,
+	.priv_free = text_priv_free,
 };

@@ -8,7 +8,27 @@
 
 #include "chousa.h"
 #include "base/mem.h"
-#include "sweep/sweep.h"
+#include "sweep/logfmt.h"
+#include "sweep/logtime.h"
+
+/* "6/5/2013 10:20:58 AM", the server's local time: taken as UTC. */
+static int64_t
+windns_time(const char *p, size_t len)
+{
+	const char *end = p + len;
+	int mo, d, y, h, mi, s;
+
+	if (logtime_mdy(&p, end, '/', &mo, &d, &y) != 0 ||
+	    logtime_clock(&p, end, &h, &mi, &s) != 0)
+		return 0;
+	while (p < end && *p == ' ')
+		p++;
+	if (p < end && (*p == 'P' || *p == 'p') && h < 12)
+		h += 12;
+	else if (p < end && (*p == 'A' || *p == 'a') && h == 12)
+		h = 0;
+	return logtime_fields(y, mo, d, h, mi, s, 0);
+}
 
 /* Decode "(3)www(6)google(3)com(0)"; NULL when it is not that form. */
 static const char *
@@ -54,12 +74,6 @@ windns_probe(const char *p, size_t len)
 	return 0;
 }
 
-static void
-windns_init(struct lf_state *st)
-{
-	memset(st, 0, sizeof(*st));
-}
-
 static int
 windns_parse(struct lf_state *st, const char *line, size_t len,
     struct rec *r, const char **why)
@@ -89,7 +103,7 @@ windns_parse(struct lf_state *st, const char *line, size_t len,
 		p--;
 	r->time.p = line;
 	r->time.len = (size_t)(p - line);
-	r->time_kind = REC_TIME_WINDNS;
+	r->time_fn = windns_time;
 	ip = dir + 5;
 	while (ip < end && *ip == ' ')
 		ip++;
@@ -112,5 +126,7 @@ windns_parse(struct lf_state *st, const char *line, size_t len,
 }
 
 const struct chousa_logfmt logfmt_windns = {
-	"windns", 0, windns_probe, windns_init, windns_parse
+	.name = "windns",
+	.probe = windns_probe,
+	.parse = windns_parse,
 };

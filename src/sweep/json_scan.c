@@ -1,5 +1,5 @@
 /*
- * sweep_json.c: a JSON field scanner for log lines (EVE, Zeek JSON).  It
+ * json_scan.c: a JSON field scanner for log lines (EVE, Zeek JSON).  It
  * builds no tree: it walks one object line once, keeping the path of keys,
  * and hands each scalar to a callback as a view into the line.  Strings
  * are found with memchr and unescaped only when the caller wants one that
@@ -9,7 +9,7 @@
 
 #include "chousa.h"
 #include "base/mem.h"
-#include "sweep/sweep.h"
+#include "sweep/json_scan.h"
 
 #define JSON_MAX_DEPTH	16
 

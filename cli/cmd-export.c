@@ -1,0 +1,248 @@
+/*
+ * cmd-export.c: `chousa export --format F [filters] [-o FILE|DIR]`: write
+ * the store's indicators in an engine's native format.  Reads the store
+ * only; the summary (what each file holds, what was left out and why)
+ * goes to stderr.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum {
+	OPT_FORMAT = 256, OPT_TYPES, OPT_SOURCES, OPT_FAMILY, OPT_MIN_CONF,
+	OPT_SINCE, OPT_ACTIVE, OPT_TLP, OPT_INCLUDE_BENIGN, OPT_DELTA,
+	OPT_NOTICE
+};
+
+static const struct cli_opt export_opts[] = {
+	{ OPT_FORMAT, "format", "NAME", "The format (required): zeek-intel, "
+	    "suricata, ecs, splunk, clickhouse, rpz, misp-feed, stix, csv "
+	    "or txt, as described above." },
+	{ 'o', "output", "PATH", "Where to write: a directory for suricata, "
+	    "ecs, splunk, clickhouse and misp-feed (created when missing); a "
+	    "file or a directory for the others (csv and txt write one file "
+	    "per type into a directory).  Without it a one-file format goes "
+	    "to stdout." },
+	{ OPT_TYPES, "types", "LIST", "Only these types, comma separated: "
+	    "ipv4, ipv6, cidr, domain, url, email, md5, sha1, sha256, "
+	    "sha512, asn; ip means ipv4, ipv6 and cidr, hash every hash." },
+	{ OPT_SOURCES, "sources", "LIST", "Only what these sources list "
+	    "(urlhaus, threatfox, feodo, malwarebazaar, misp, stix, or a "
+	    "list's --source-name), comma separated." },
+	{ OPT_FAMILY, "family", "LIST", "Only indicators of these families, "
+	    "comma separated, by Malpedia id, name or alias (emotet, "
+	    "win.qakbot)." },
+	{ OPT_MIN_CONF, "min-confidence", "N", "Only indicators whose "
+	    "confidence is at least N (0-100); unknown confidence is below "
+	    "any N." },
+	{ OPT_SINCE, "since", "DATE", "Only indicators last seen (or, "
+	    "without a last sighting, first seen) on or after DATE." },
+	{ OPT_ACTIVE, "active", "DAYS", "Only indicators seen within the "
+	    "last DAYS days, or that a source reports online." },
+	{ OPT_TLP, "tlp", "LEVEL", "The TLP marking written where the "
+	    "format has one (ecs, misp-feed, stix): clear (the default), "
+	    "green, amber, amber+strict or red." },
+	{ OPT_INCLUDE_BENIGN, "include-benign", NULL, "Keep indicators that "
+	    "a known-benign list covers (an address in a listed range, a "
+	    "domain under a listed hostname); left out by default.  A URL "
+	    "is never left out for its host alone." },
+	{ OPT_DELTA, "delta", "STATE", "Also write what changed since the "
+	    "export that wrote the file STATE, in the engine's live form "
+	    "(suricata: dataset-add and dataset-remove commands; zeek-intel: "
+	    "an intel file of additions and a script of Intel::remove "
+	    "calls; ecs: index and delete actions; csv, txt: added and "
+	    "removed files), then update STATE.  The first run finds "
+	    "everything new." },
+	{ OPT_NOTICE, "notice", NULL, "zeek-intel: add the meta.do_notice "
+	    "column, set to T (with policy/frameworks/intel/do_notice)." },
+	{ 0 }
+};
+
+static long
+number(const struct cli_cmd *self, const char *arg, const char *opt,
+    long min, long max)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || v < min || v > max)
+		cli_usage_error(self, "%s takes a number from %ld to %ld", opt,
+		    min, max);
+	return v;
+}
+
+static void
+summary(const struct chousa_export_opts *o,
+    const struct chousa_export_report *rep)
+{
+	size_t i;
+	int why, t;
+
+	cli_info("export %s: %llu of %llu indicators written", o->format,
+	    (unsigned long long)rep->n_written,
+	    (unsigned long long)rep->n_read);
+	for (i = 0; i < rep->n_files; i++)
+		cli_info("  %-28s %10llu entries %12llu bytes",
+		    rep->files[i].name, (unsigned long long)rep->files[i].n,
+		    (unsigned long long)rep->files[i].bytes);
+	for (why = 0; why < CHOUSA_EXPORT_WHY_COUNT; why++) {
+		char detail[512];
+		size_t len = 0;
+
+		if (rep->left_out[why] == 0)
+			continue;
+		detail[0] = '\0';
+		for (t = 0; t < CHOUSA_IOC_TYPE_COUNT; t++) {
+			if (rep->left_out_type[why][t] == 0 ||
+			    len >= sizeof(detail))
+				continue;
+			len += (size_t)snprintf(detail + len,
+			    sizeof(detail) - len, "%s%s %llu", len ? ", " : "",
+			    chousa_ioc_type_name(t),
+			    (unsigned long long)rep->left_out_type[why][t]);
+		}
+		cli_info("  left out %llu: %s (%s)",
+		    (unsigned long long)rep->left_out[why],
+		    why == CHOUSA_EXPORT_WHY_FAMILY ? "not of --family" :
+		    why == CHOUSA_EXPORT_WHY_CONFIDENCE ?
+		    "below --min-confidence" :
+		    why == CHOUSA_EXPORT_WHY_SINCE ? "not seen since --since" :
+		    why == CHOUSA_EXPORT_WHY_INACTIVE ?
+		    "not seen within --active days" :
+		    why == CHOUSA_EXPORT_WHY_BENIGN ?
+		    "on a known-benign list (--include-benign keeps them)" :
+		    why == CHOUSA_EXPORT_WHY_TYPE ?
+		    "a type the format has no place for" :
+		    "a value the format cannot carry", detail);
+	}
+	if (rep->delta)
+		cli_info("  delta: %llu added or changed, %llu removed",
+		    (unsigned long long)rep->n_added,
+		    (unsigned long long)rep->n_removed);
+}
+
+static int
+run_export(const struct cli_cmd *self, int argc, char **argv)
+{
+	struct chousa_export_opts o;
+	struct chousa_export_report rep;
+	struct chousa_store *st;
+	struct chousa_err err = { 0 };
+	const char *arg, *epoch;
+	int c;
+
+	memset(&o, 0, sizeof(o));
+	o.min_confidence = -1;
+	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
+		switch (c) {
+		case OPT_FORMAT:
+			o.format = arg;
+			break;
+		case 'o':
+			o.out = arg;
+			break;
+		case OPT_TYPES:
+			if (chousa_ioc_types_parse(arg, &o.types, &err) !=
+			    CHOUSA_OK)
+				cli_usage_error(self, "%s", err.msg);
+			break;
+		case OPT_SOURCES:
+			o.sources = arg;
+			break;
+		case OPT_FAMILY:
+			o.families = arg;
+			break;
+		case OPT_MIN_CONF:
+			o.min_confidence = (int)number(self, arg,
+			    "--min-confidence", 0, 100);
+			break;
+		case OPT_SINCE:
+			if (chousa_time_parse(arg, strlen(arg), &o.since) !=
+			    CHOUSA_OK || o.since <= 0)
+				cli_usage_error(self, "--since takes a date "
+				    "such as 2024-03-13, not '%s'", arg);
+			break;
+		case OPT_ACTIVE:
+			o.active_days = (int)number(self, arg, "--active", 1,
+			    36500);
+			break;
+		case OPT_TLP:
+			o.tlp = arg;
+			break;
+		case OPT_INCLUDE_BENIGN:
+			o.include_benign = 1;
+			break;
+		case OPT_DELTA:
+			o.delta_state = arg;
+			break;
+		case OPT_NOTICE:
+			o.zeek_notice = 1;
+			break;
+		}
+	}
+	if (o.format == NULL)
+		cli_usage_error(self, "name a format with --format");
+	if (cli_optind < argc)
+		cli_usage_error(self, "unexpected argument '%s'",
+		    argv[cli_optind]);
+	if (chousa_export_format_summary(o.format) == NULL)
+		cli_usage_error(self, "unknown format '%s'", o.format);
+	/* Reproducible builds' convention: one fixed clock and stamp. */
+	epoch = getenv("SOURCE_DATE_EPOCH");
+	if (epoch != NULL && epoch[0] != '\0') {
+		o.now = strtoll(epoch, NULL, 10);
+		o.stamp = o.now;
+	}
+	st = cli_open_store(CHOUSA_STORE_READONLY);
+	if (chousa_export(st, &o, &rep, &err) != CHOUSA_OK) {
+		chousa_store_close(st);
+		cli_die_err(&err);
+	}
+	chousa_store_close(st);
+	if (!g_opt.quiet)
+		summary(&o, &rep);
+	return EXIT_CLEAN;
+}
+
+const struct cli_cmd cmd_export = {
+	"export", "Write the store's indicators for Zeek, Suricata, Elastic, "
+	"Splunk, ClickHouse, DNS RPZ, MISP or STIX",
+	"--format NAME [-o PATH] [filters]",
+	"Write the indicators of the local store in the native format of an "
+	"engine that already sees the traffic, each with its family "
+	"(Malpedia id and name), confidence, first and last sighting, "
+	"sources and an evidence link in that format's own fields.  One "
+	"record per indicator: what several feeds list is merged.  Only the "
+	"store is read.  Indicators on a known-benign list are left out "
+	"unless --include-benign is given.\n\n"
+	"Formats: zeek-intel (the Intel framework's TSV: ADDR, SUBNET, "
+	"DOMAIN, URL without its scheme, FILE_HASH, EMAIL); suricata (a "
+	"directory of datasets, JSON-lines datasets whose entries appear "
+	"under alert.extra, datarep and iprep lists, chousa.rules and a "
+	"suricata.yaml snippet sized from the counts); ecs (NDJSON for the "
+	"Elastic or OpenSearch _bulk API with the ECS threat fields, and the "
+	"index template); splunk (Enterprise Security intel lookups and a "
+	"transforms.conf); clickhouse (an IP_TRIE dictionary and hashed "
+	"dictionaries with their CREATE DICTIONARY statements); rpz (a DNS "
+	"response policy zone: each domain and its subdomains answer "
+	"NXDOMAIN); misp-feed (a static MISP feed: manifest.json, one event "
+	"per family, hashes.csv); stix (a STIX 2.1 bundle of indicators, "
+	"malware and indicates relationships); csv and txt.\n\n"
+	"Every file is written under a temporary name and renamed when all "
+	"of them are complete, so an engine never reads half a file.  The "
+	"same store gives the same bytes: the files carry the time of the "
+	"store's last import, not the time of the export (SOURCE_DATE_EPOCH, "
+	"when set, fixes both that stamp and the clock --active counts "
+	"from).  A value a format cannot carry exactly (a tab for Zeek, a "
+	"name too long for a DNS zone) is left out, never altered.  The "
+	"summary on stderr gives each file's count and what was left out "
+	"and why.  docs/export.md has a recipe per engine.",
+	export_opts, run_export,
+	"chousa export --format zeek-intel --active 30 -o /opt/zeek/share/"
+	"intel/chousa.intel\n"
+	"chousa export --format suricata -o /etc/suricata/chousa\n"
+	"chousa export --format rpz --types domain --min-confidence 50 -o "
+	"chousa.rpz\n"
+	"chousa export --format suricata --delta export.state -o out/"
+};

@@ -1,0 +1,339 @@
+/*
+ * misp.c: a static MISP feed, the layout MISP's "Feeds" fetch by URL:
+ * manifest.json (one entry per event), one <uuid>.json event per family
+ * (and one for indicators of no known family), and hashes.csv (the MD5 of
+ * each attribute value, each part of a composite one, and its event).
+ * Attributes carry the family's galaxy tag, the TLP, the confidence and
+ * sources as tags, the first and last sighting, and the description as
+ * comment.  Every uuid is a version 5 uuid of what it names, so MISP
+ * updates the same events and attributes on every pull.  Event files are
+ * closed between writes: a store of many families keeps few open.
+ */
+#include <string.h>
+
+#include "base/digest.h"
+#include "base/mem.h"
+#include "export/export.h"
+
+/* chousa's namespace for MISP uuids (a fixed random uuid). */
+static const unsigned char ns_misp[16] = { 0x3b, 0x1e, 0x7c, 0x52, 0x90,
+    0x4d, 0x4f, 0x0a, 0xb6, 0x21, 0x5e, 0x8d, 0x0c, 0x73, 0xa9, 0x14 };
+
+#define ORGC_UUID	"5e6c3a4f-1d2b-5c8e-9f70-2a4b6c8d0e1f"
+/* An event's attributes are written out past this. */
+#define EVENT_FLUSH	((size_t)16 << 10)
+
+struct event {
+	char			 uuid[37];
+	char			*manifest;	/* its manifest.json entry */
+	struct export_file	*f;
+	uint64_t		 n;
+};
+
+struct misp {
+	struct export_map	 families;	/* family id ("" none) */
+	struct event		*events;	/* by the map's index */
+	size_t			 cap_events;
+	struct export_file	*hashes;
+	struct export_file	*manifest;
+	char			 date[11];
+	struct chousa_buf	 tags;		/* scratch */
+};
+
+static int
+misp_begin(struct export_run *r, struct chousa_err *err)
+{
+	struct misp *m = mem_alloc(sizeof(*m));
+	char day[24];
+	int rc;
+
+	if (m == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	r->state = m;
+	chousa_buf_init(&m->tags, 0);
+	export_date(day, r->stamp);
+	snprintf(m->date, sizeof(m->date), "%.10s", day);
+	rc = export_open(r, "manifest.json", 1, &m->manifest, err);
+	if (rc == CHOUSA_OK)
+		rc = export_open(r, "hashes.csv", 1, &m->hashes, err);
+	return rc;
+}
+
+/* The tag a family gets: Malpedia's galaxy when the catalogue knows it. */
+static void
+family_tag(struct chousa_buf *b, const char *family, const char *name)
+{
+	if (name != NULL)
+		export_cat(b, "misp-galaxy:malpedia=\"", name, "\"", (char *)NULL);
+	else
+		export_cat(b, "chousa:family=\"", family, "\"", (char *)NULL);
+}
+
+static void
+tag(struct chousa_buf *b, int first, const char *name)
+{
+	if (!first)
+		chousa_buf_addch(b, ',');
+	chousa_buf_adds(b, "{\"name\":");
+	chousa_esc_json_str(b, name);
+	chousa_buf_adds(b, "}");
+}
+
+/* The event's Tag array, as the event and the manifest show it. */
+static void
+event_tags(struct export_run *r, struct chousa_buf *b,
+    const struct export_item *it, struct chousa_buf *tmp)
+{
+	char tlp[32];
+
+	snprintf(tlp, sizeof(tlp), "tlp:%s", r->tlp);
+	chousa_buf_adds(b, "[");
+	tag(b, 1, tlp);
+	if (it->family != NULL) {
+		chousa_buf_reset(tmp);
+		family_tag(tmp, it->family, it->family_name);
+		tag(b, 0, tmp->data);
+	}
+	chousa_buf_adds(b, "]");
+}
+
+static void
+event_head(struct export_run *r, struct chousa_buf *b, const char *uuid,
+    const struct export_item *it, struct chousa_buf *tmp, int manifest)
+{
+	struct misp *m = r->state;
+
+	if (!manifest)
+		chousa_buf_addf(b, "{\"Event\":{\"uuid\":\"%s\",", uuid);
+	chousa_buf_adds(b, "\"info\":");
+	chousa_buf_reset(tmp);
+	if (it->family_name != NULL)
+		chousa_buf_addf(tmp, "chousa: %s (%s)", it->family_name,
+		    it->family);
+	else if (it->family != NULL)
+		chousa_buf_addf(tmp, "chousa: %s", it->family);
+	else
+		chousa_buf_adds(tmp, "chousa: indicators of no known family");
+	chousa_esc_json_str(b, tmp->data);
+	chousa_buf_addf(b, ",\"date\":\"%s\",\"timestamp\":\"%lld\","
+	    "\"analysis\":\"2\",\"threat_level_id\":\"2\",", m->date,
+	    (long long)r->stamp);
+	if (!manifest)
+		chousa_buf_addf(b, "\"published\":true,\"publish_timestamp\":"
+		    "\"%lld\",\"distribution\":\"3\",", (long long)r->stamp);
+	chousa_buf_adds(b, "\"Orgc\":{\"name\":\"chousa\",\"uuid\":\""
+	    ORGC_UUID "\"},\"Tag\":");
+	event_tags(r, b, it, tmp);
+}
+
+static struct event *
+event_find(struct export_run *r, const struct export_item *it,
+    struct chousa_err *err, int *rc)
+{
+	struct misp *m = r->state;
+	const char *key = it->family != NULL ? it->family : "";
+	struct chousa_buf name;
+	struct event *e;
+	size_t i;
+	int added;
+
+	*rc = export_map_find(&m->families, key, &i, &added, err);
+	if (*rc != CHOUSA_OK)
+		return NULL;
+	if (!added)
+		return &m->events[i];
+	if (i == m->cap_events) {
+		size_t cap = m->cap_events ? m->cap_events * 2 : 16;
+		struct event *v = mem_realloc(m->events, cap * sizeof(*v));
+
+		if (v == NULL) {
+			*rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+			return NULL;
+		}
+		m->events = v;
+		m->cap_events = cap;
+	}
+	e = &m->events[i];
+	memset(e, 0, sizeof(*e));
+	chousa_buf_init(&name, 0);
+	chousa_buf_addf(&name, "event:%s", key);
+	digest_uuid5(e->uuid, ns_misp, name.data, name.len);
+	chousa_buf_reset(&name);
+	chousa_buf_addf(&name, "%s.json", e->uuid);
+	*rc = export_open(r, name.data, 0, &e->f, err);
+	chousa_buf_reset(&name);
+	if (*rc == CHOUSA_OK) {
+		event_head(r, &name, e->uuid, it, &m->tags, 1);
+		*rc = chousa_buf_rc(&name, "a MISP event", err);
+	}
+	if (*rc == CHOUSA_OK && (e->manifest = mem_strdup(name.data)) == NULL)
+		*rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	chousa_buf_release(&name);
+	if (*rc != CHOUSA_OK)
+		return NULL;
+	event_head(r, &e->f->buf, e->uuid, it, &m->tags, 0);
+	chousa_buf_adds(&e->f->buf, ",\"Attribute\":[\n");
+	return e;
+}
+
+static void
+attr_type(const struct chousa_export_row *row, const char **type,
+    const char **category)
+{
+	*category = "Network activity";
+	switch (row->type) {
+	case CHOUSA_IOC_IPV4:
+	case CHOUSA_IOC_IPV6:
+		*type = row->port != 0 ? "ip-dst|port" : "ip-dst";
+		return;
+	case CHOUSA_IOC_CIDR:
+		*type = "ip-dst";
+		return;
+	case CHOUSA_IOC_DOMAIN:
+		*type = "domain";
+		return;
+	case CHOUSA_IOC_URL:
+		*type = "url";
+		return;
+	case CHOUSA_IOC_EMAIL:
+		*type = "email-src";
+		return;
+	case CHOUSA_IOC_ASN:
+		*type = "AS";
+		return;
+	}
+	*category = "Payload delivery";
+	*type = chousa_ioc_type_name(row->type);	/* md5, sha1, ... */
+}
+
+static int
+hash_line(struct misp *m, const char *value, size_t len, const char *uuid,
+    struct chousa_err *err)
+{
+	char md5[33];
+
+	digest_md5_hex(md5, value, len);
+	export_cat(&m->hashes->buf, md5, ",", uuid, "\n", (char *)NULL);
+	return export_entry(m->hashes, err);
+}
+
+static int
+misp_item(struct export_run *r, const struct export_item *it,
+    struct chousa_err *err)
+{
+	struct misp *m = r->state;
+	const struct chousa_export_row *row = it->row;
+	const char *type, *category;
+	struct chousa_buf *b;
+	struct event *e;
+	char uuid[37], port[16], tlp[32];
+	int rc = CHOUSA_OK;
+
+	e = event_find(r, it, err, &rc);
+	if (e == NULL)
+		return rc;
+	b = &e->f->buf;
+	attr_type(row, &type, &category);
+	snprintf(port, sizeof(port), "%u", row->port);
+	chousa_buf_reset(&m->tags);
+	export_cat(&m->tags, "attribute:", type, ":", row->value, (char *)NULL);
+	digest_uuid5(uuid, ns_misp, m->tags.data, m->tags.len);
+	export_cat(b, e->n > 0 ? ",\n" : "", "{\"uuid\":\"", uuid,
+	    "\",\"type\":\"", type, "\",\"category\":\"", category,
+	    "\",\"value\":\"", (char *)NULL);
+	chousa_esc_json(b, row->value, strlen(row->value));
+	if (strchr(type, '|') != NULL)
+		chousa_buf_addf(b, "|%s", port);
+	chousa_buf_adds(b, "\",\"to_ids\":true,\"disable_correlation\":false,"
+	    "\"distribution\":\"5\",\"comment\":\"");
+	chousa_esc_json(b, it->desc, strlen(it->desc));
+	if (it->reference != NULL) {
+		chousa_buf_adds(b, "; evidence ");
+		chousa_esc_json(b, it->reference, strlen(it->reference));
+	}
+	chousa_buf_addch(b, '"');
+	chousa_buf_addf(b, ",\"timestamp\":\"%lld\"", (long long)(
+	    row->last_seen > 0 ? row->last_seen : row->first_seen > 0 ?
+	    row->first_seen : r->stamp));
+	export_json_kv(b, "first_seen", it->first);
+	/* MISP refuses a last sighting before the first. */
+	if (row->last_seen >= row->first_seen)
+		export_json_kv(b, "last_seen", it->last);
+	chousa_buf_adds(b, ",\"Tag\":[");
+	snprintf(tlp, sizeof(tlp), "tlp:%s", r->tlp);
+	tag(b, 1, tlp);
+	if (it->family != NULL) {
+		chousa_buf_reset(&m->tags);
+		family_tag(&m->tags, it->family, it->family_name);
+		tag(b, 0, m->tags.data);
+	}
+	if (row->confidence >= 0) {
+		chousa_buf_reset(&m->tags);
+		chousa_buf_addf(&m->tags, "chousa:confidence=\"%d\"",
+		    row->confidence);
+		tag(b, 0, m->tags.data);
+	}
+	if (it->sources != NULL) {
+		chousa_buf_reset(&m->tags);
+		export_cat(&m->tags, "chousa:sources=\"", it->sources, "\"",
+		    (char *)NULL);
+		tag(b, 0, m->tags.data);
+	}
+	chousa_buf_adds(b, "]}");
+	e->n++;
+	e->f->n++;
+	rc = hash_line(m, row->value, strlen(row->value), e->uuid, err);
+	if (rc == CHOUSA_OK && strchr(type, '|') != NULL)
+		rc = hash_line(m, port, strlen(port), e->uuid, err);
+	if (rc == CHOUSA_OK && b->len > EVENT_FLUSH)
+		rc = export_park(e->f, err);
+	return rc;
+}
+
+static int
+misp_end(struct export_run *r, struct chousa_err *err)
+{
+	struct misp *m = r->state;
+	struct chousa_buf *b = &m->manifest->buf;
+	size_t i;
+	int rc = CHOUSA_OK;
+
+	chousa_buf_addch(b, '{');
+	for (i = 0; i < m->families.n && rc == CHOUSA_OK; i++) {
+		struct event *e = &m->events[i];
+
+		chousa_buf_adds(&e->f->buf, "\n]}}\n");
+		rc = export_park(e->f, err);
+		chousa_buf_addf(b, "%s\n\"%s\":{", i > 0 ? "," : "", e->uuid);
+		chousa_buf_adds(b, e->manifest);
+		chousa_buf_addch(b, '}');
+		m->manifest->n++;
+	}
+	chousa_buf_adds(b, "\n}\n");
+	return rc;
+}
+
+static void
+misp_release(struct export_run *r)
+{
+	struct misp *m = r->state;
+	size_t i;
+
+	for (i = 0; i < m->families.n && i < m->cap_events; i++)
+		mem_free(m->events[i].manifest);
+	export_map_release(&m->families);
+	mem_free(m->events);
+	chousa_buf_release(&m->tags);
+}
+
+const struct export_format export_misp = {
+	"misp-feed",
+	"a static MISP feed: manifest.json, one event per family, "
+	"hashes.csv",
+	CHOUSA_IOC_IPS | CHOUSA_IOC_BIT(CHOUSA_IOC_CIDR) |
+	    CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN) | CHOUSA_IOC_BIT(CHOUSA_IOC_URL) |
+	    CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL) | CHOUSA_IOC_HASHES |
+	    CHOUSA_IOC_BIT(CHOUSA_IOC_ASN),
+	EXPORT_F_DIR, NULL,
+	misp_begin, misp_item, misp_end, NULL, NULL, misp_release
+};

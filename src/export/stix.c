@@ -1,0 +1,343 @@
+/*
+ * stix.c: one STIX 2.1 bundle: chousa's identity, the TLP marking, an
+ * indicator with a STIX pattern per indicator (valid from the first
+ * sighting, the family and evidence as labels and an external reference,
+ * the confidence), a malware object per family (is_family, its Malpedia
+ * id and link) and an "indicates" relationship between them.  Ids are
+ * version 5 uuids of what they name, so the same indicator keeps its id
+ * from one export to the next and a TIP updates it instead of adding one.
+ * The bundle is streamed: only the families are held until the end.
+ */
+#include <string.h>
+
+#include "base/digest.h"
+#include "base/mem.h"
+#include "export/export.h"
+
+/* chousa's namespace for STIX ids in exports (a fixed random uuid). */
+static const unsigned char ns_export[16] = { 0x8f, 0x2a, 0x61, 0xd4, 0x0b,
+    0x7e, 0x4c, 0x93, 0xa5, 0x18, 0x3d, 0x6f, 0xe2, 0x40, 0x9c, 0x57 };
+
+#define IDENTITY_TIME	"2024-01-01T00:00:00.000Z"
+
+struct stix {
+	struct export_file	*out;
+	char			 identity[64];
+	const char		*marking;	/* the TLP 1.0 definition's id */
+	struct export_map	 families;
+	char			**names;	/* by index: name or NULL */
+	char			(*ids)[80];	/* by index: the malware id */
+	size_t			 cap_names;
+	size_t			 n_objects;
+	struct chousa_buf	 tmp;
+};
+
+/* The TLP 1.0 marking definitions the STIX 2.1 spec predefines (7.2.1.4). */
+static const struct tlp {
+	const char	*tlp;
+	const char	*id;
+	const char	*name;		/* TLP 1.0's word */
+	const char	*upper;
+} tlps[] = {
+	{ "clear", "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
+	    "white", "WHITE" },
+	{ "green", "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
+	    "green", "GREEN" },
+	{ "amber", "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
+	    "amber", "AMBER" },
+	{ "amber+strict",
+	    "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
+	    "amber", "AMBER" },
+	{ "red", "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
+	    "red", "RED" },
+};
+
+static void
+make_id(struct stix *s, char *out, size_t size, const char *type,
+    const char *name)
+{
+	char uuid[37];
+
+	chousa_buf_reset(&s->tmp);
+	export_cat(&s->tmp, type, ":", name, (char *)NULL);
+	digest_uuid5(uuid, ns_export, s->tmp.data, s->tmp.len);
+	snprintf(out, size, "%s--%s", type, uuid);
+}
+
+/* A STIX timestamp with milliseconds, as created and modified need. */
+static void
+stix_time(char *out, int64_t t)
+{
+	char iso[24];
+
+	export_date(iso, t);
+	snprintf(out, 32, "%.19s.000Z", iso);
+}
+
+static void
+object_sep(struct stix *s)
+{
+	chousa_buf_adds(&s->out->buf, s->n_objects++ > 0 ? ",\n" : "\n");
+}
+
+static int
+stix_begin(struct export_run *r, struct chousa_err *err)
+{
+	struct stix *s = mem_alloc(sizeof(*s));
+	const struct tlp *t = &tlps[0];
+	struct chousa_buf *b;
+	char id[64], stamp[32];
+	size_t i;
+	int rc;
+
+	if (s == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	r->state = s;
+	chousa_buf_init(&s->tmp, 0);
+	rc = export_open(r, NULL, 1, &s->out, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	b = &s->out->buf;
+	for (i = 0; i < sizeof(tlps) / sizeof(tlps[0]); i++)
+		if (strcmp(tlps[i].tlp, r->tlp) == 0)
+			t = &tlps[i];
+	s->marking = t->id;
+	stix_time(stamp, r->stamp);
+	make_id(s, id, sizeof(id), "bundle", stamp);
+	make_id(s, s->identity, sizeof(s->identity), "identity", "chousa");
+	chousa_buf_addf(b, "{\"type\":\"bundle\",\"id\":\"%s\",\"objects\":[",
+	    id);
+	object_sep(s);
+	chousa_buf_addf(b, "{\"type\":\"identity\",\"spec_version\":\"2.1\","
+	    "\"id\":\"%s\",\"created\":\"" IDENTITY_TIME "\",\"modified\":\""
+	    IDENTITY_TIME "\",\"name\":\"chousa\",\"identity_class\":"
+	    "\"system\",\"description\":\"chousa export of a local intel "
+	    "store\"}", s->identity);
+	object_sep(s);
+	chousa_buf_addf(b, "{\"type\":\"marking-definition\",\"spec_version\":"
+	    "\"2.1\",\"id\":\"%s\",\"created\":\"2017-01-20T00:00:00.000Z\","
+	    "\"definition_type\":\"tlp\",\"name\":\"TLP:%s\",\"definition\":"
+	    "{\"tlp\":\"%s\"}}", t->id, t->upper, t->name);
+	return chousa_buf_rc(b, "the bundle", err);
+}
+
+/* The pattern of an indicator: its value with ' and \ escaped. */
+static void
+pattern(struct chousa_buf *b, const struct chousa_export_row *row)
+{
+	static const char *const hashes[] = { "MD5", "'SHA-1'", "'SHA-256'",
+	    "'SHA-512'" };
+	const char *p;
+
+	chousa_buf_addch(b, '[');
+	switch (row->type) {
+	case CHOUSA_IOC_IPV4:
+		chousa_buf_adds(b, "ipv4-addr:value = ");
+		break;
+	case CHOUSA_IOC_IPV6:
+		chousa_buf_adds(b, "ipv6-addr:value = ");
+		break;
+	case CHOUSA_IOC_CIDR:
+		chousa_buf_adds(b, strchr(row->value, ':') != NULL ?
+		    "ipv6-addr:value = " : "ipv4-addr:value = ");
+		break;
+	case CHOUSA_IOC_DOMAIN:
+		chousa_buf_adds(b, "domain-name:value = ");
+		break;
+	case CHOUSA_IOC_URL:
+		chousa_buf_adds(b, "url:value = ");
+		break;
+	case CHOUSA_IOC_EMAIL:
+		chousa_buf_adds(b, "email-addr:value = ");
+		break;
+	case CHOUSA_IOC_ASN:
+		chousa_buf_addf(b, "autonomous-system:number = %s]",
+		    row->value + 2);
+		return;
+	default:
+		chousa_buf_addf(b, "file:hashes.%s = ",
+		    hashes[row->type - CHOUSA_IOC_MD5]);
+		break;
+	}
+	chousa_buf_addch(b, '\'');
+	for (p = row->value; *p != '\0'; p++) {
+		if (*p == '\'' || *p == '\\')
+			chousa_buf_addch(b, '\\');
+		chousa_buf_addch(b, *p);
+	}
+	chousa_buf_adds(b, "']");
+}
+
+/* The family's malware object, remembered for the end: its id. */
+static const char *
+malware_for(struct export_run *r, const struct export_item *it,
+    struct chousa_err *err, int *rc)
+{
+	struct stix *s = r->state;
+	size_t i;
+	int added;
+
+	*rc = export_map_find(&s->families, it->family, &i, &added, err);
+	if (*rc != CHOUSA_OK)
+		return NULL;
+	if (!added)
+		return s->ids[i];
+	if (i == s->cap_names) {
+		size_t cap = s->cap_names ? s->cap_names * 2 : 16;
+		char **v = mem_realloc(s->names, cap * sizeof(*v));
+		char (*ids)[80];
+
+		if (v != NULL) {
+			memset(v + s->cap_names, 0,
+			    (cap - s->cap_names) * sizeof(*v));
+			s->names = v;
+		}
+		ids = v != NULL ? mem_realloc(s->ids, cap * sizeof(*ids)) :
+		    NULL;
+		if (ids == NULL) {
+			*rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+			return NULL;
+		}
+		s->ids = ids;
+		s->cap_names = cap;
+	}
+	make_id(s, s->ids[i], sizeof(s->ids[i]), "malware", it->family);
+	if (it->family_name != NULL &&
+	    (s->names[i] = mem_strdup(it->family_name)) == NULL) {
+		*rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+		return NULL;
+	}
+	return s->ids[i];
+}
+
+static int
+stix_item(struct export_run *r, const struct export_item *it,
+    struct chousa_err *err)
+{
+	struct stix *s = r->state;
+	const struct chousa_export_row *row = it->row;
+	struct chousa_buf *b = &s->out->buf;
+	char id[80], rel[80], created[32], modified[32];
+	const char *mal;
+	int64_t t1, t2;
+	int rc;
+
+	t1 = row->first_seen > 0 ? row->first_seen : row->last_seen > 0 ?
+	    row->last_seen : r->stamp;
+	t2 = row->last_seen > t1 ? row->last_seen : t1;
+	stix_time(created, t1);
+	stix_time(modified, t2);
+	make_id(s, id, sizeof(id), "indicator", row->value);
+	object_sep(s);
+	export_cat(b, "{\"type\":\"indicator\",\"spec_version\":\"2.1\","
+	    "\"id\":\"", id, "\",\"created_by_ref\":\"", s->identity,
+	    "\",\"created\":\"", created, "\",\"modified\":\"", modified, "\"",
+	    (char *)NULL);
+	export_json_kv(b, "name", row->value);
+	export_json_kv(b, "description", it->desc);
+	chousa_buf_adds(b, ",\"indicator_types\":[\"malicious-activity\"],"
+	    "\"pattern\":\"");
+	chousa_buf_reset(&s->tmp);
+	pattern(&s->tmp, row);
+	chousa_esc_json(b, s->tmp.data, s->tmp.len);
+	export_cat(b, "\",\"pattern_type\":\"stix\",\"pattern_version\":"
+	    "\"2.1\",\"valid_from\":\"", created, "\"", (char *)NULL);
+	if (row->confidence >= 0)
+		chousa_buf_addf(b, ",\"confidence\":%d", row->confidence);
+	if (it->family != NULL) {
+		chousa_buf_adds(b, ",\"labels\":[");
+		chousa_esc_json_str(b, it->family);
+		chousa_buf_addch(b, ']');
+	}
+	if (it->reference != NULL) {
+		chousa_buf_adds(b, ",\"external_references\":[{\"source_name\":");
+		chousa_esc_json_str(b, it->sources != NULL ? it->sources :
+		    "chousa");
+		export_json_kv(b, "url", it->reference);
+		chousa_buf_adds(b, "}]");
+	}
+	export_cat(b, ",\"object_marking_refs\":[\"", s->marking, "\"]}",
+	    (char *)NULL);
+	if (it->family != NULL) {
+		mal = malware_for(r, it, err, &rc);
+		if (mal == NULL)
+			return rc;
+		/* Not in s->tmp: make_id builds its name there. */
+		chousa_buf_reset(&r->line);
+		export_cat(&r->line, id, " indicates ", mal, (char *)NULL);
+		make_id(s, rel, sizeof(rel), "relationship", r->line.data);
+		object_sep(s);
+		export_cat(b, "{\"type\":\"relationship\",\"spec_version\":"
+		    "\"2.1\",\"id\":\"", rel, "\",\"created_by_ref\":\"",
+		    s->identity, "\",\"created\":\"", created,
+		    "\",\"modified\":\"", modified, "\",\"relationship_type\":"
+		    "\"indicates\",\"source_ref\":\"", id, "\",\"target_ref\":\"",
+		    mal, "\",\"object_marking_refs\":[\"", s->marking, "\"]}",
+		    (char *)NULL);
+	}
+	return export_entry(s->out, err);
+}
+
+static int
+stix_end(struct export_run *r, struct chousa_err *err)
+{
+	struct stix *s = r->state;
+	struct chousa_buf *b = &s->out->buf;
+	char stamp[32];
+	size_t i;
+
+	stix_time(stamp, r->stamp);
+	for (i = 0; i < s->families.n; i++) {
+		const char *family = s->families.keys[i];
+
+		object_sep(s);
+		chousa_buf_addf(b, "{\"type\":\"malware\",\"spec_version\":"
+		    "\"2.1\",\"id\":\"%s\",\"created_by_ref\":\"%s\","
+		    "\"created\":\"%s\",\"modified\":\"%s\",\"name\":", s->ids[i],
+		    s->identity, stamp, stamp);
+		chousa_esc_json_str(b, s->names[i] != NULL ? s->names[i] :
+		    family);
+		chousa_buf_adds(b, ",\"is_family\":true");
+		if (s->names[i] != NULL) {
+			chousa_buf_adds(b, ",\"aliases\":[");
+			chousa_esc_json_str(b, family);
+			chousa_buf_adds(b, "],\"external_references\":[{"
+			    "\"source_name\":\"malpedia\",\"external_id\":");
+			chousa_esc_json_str(b, family);
+			chousa_buf_adds(b, ",\"url\":\"https://malpedia.caad."
+			    "fkie.fraunhofer.de/details/");
+			chousa_esc_json(b, family, strlen(family));
+			chousa_buf_adds(b, "\"}]");
+		}
+		chousa_buf_addf(b, ",\"object_marking_refs\":[\"%s\"]}",
+		    s->marking);
+	}
+	chousa_buf_adds(b, "\n]}\n");
+	return chousa_buf_rc(b, "the bundle", err);
+}
+
+static void
+stix_release(struct export_run *r)
+{
+	struct stix *s = r->state;
+	size_t i;
+
+	for (i = 0; i < s->families.n && i < s->cap_names; i++)
+		mem_free(s->names[i]);
+	mem_free(s->names);
+	mem_free(s->ids);
+	export_map_release(&s->families);
+	chousa_buf_release(&s->tmp);
+}
+
+const struct export_format export_stix = {
+	"stix",
+	"a STIX 2.1 bundle: indicators with patterns, malware families, "
+	"indicates relationships",
+	CHOUSA_IOC_IPS | CHOUSA_IOC_BIT(CHOUSA_IOC_CIDR) |
+	    CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN) | CHOUSA_IOC_BIT(CHOUSA_IOC_URL) |
+	    CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL) | CHOUSA_IOC_HASHES |
+	    CHOUSA_IOC_BIT(CHOUSA_IOC_ASN),
+	0, "chousa.stix.json",
+	stix_begin, stix_item, stix_end, NULL, NULL, stix_release
+};
