@@ -62,6 +62,7 @@ struct cli_global {
 	int		 color;		/* -1 auto, 0 never, 1 always */
 	int		 json;		/* --json, for a command without its own */
 	int		 wait;		/* --wait seconds, -1: the default */
+	const char	*server;	/* --server URL, or NULL */
 };
 extern struct cli_global g_opt;
 
@@ -185,6 +186,14 @@ const char *const *cli_source_sections(void);
 void	cli_interrupt_arm(void);
 /* Whether Ctrl-C was pressed since cli_interrupt_arm(). */
 int	cli_interrupted(void);
+
+/*
+ * The team server to ask (--server, [server] url, CHOUSA_SERVER_URL), or
+ * NULL to work locally; and running cmd there (cli/client.c), which
+ * returns the exit status the server says.
+ */
+const char *cli_server_url(int argc, char **argv);
+int	cli_remote(const struct cli_cmd *cmd, int argc, char **argv);
 
 /* Die-on-failure allocation; only cli/ may use these (tmux xmalloc). */
 void	*xmalloc(size_t size);

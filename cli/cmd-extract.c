@@ -64,18 +64,6 @@ struct job {
 	int			 rc;
 };
 
-/* Normal forms are printable ASCII but for an email's local part. */
-static int
-printable(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
-			return 0;
-	return 1;
-}
-
 static uint64_t
 hash_ioc(int type, const char *s, size_t len)
 {
@@ -103,55 +91,10 @@ on_ioc(void *arg, const struct chousa_indicator *ind)
 		d.data = (char *)(uintptr_t)ind->value;
 		d.len = ind->value_len;
 	}
-	if (j->json) {
-		chousa_buf_adds(b, "{\"type\":\"");
-		chousa_buf_adds(b, chousa_ioc_type_name(ind->type));
-		chousa_buf_adds(b, "\",\"value\":\"");
-		chousa_esc_json(b, d.data, d.len);
-		chousa_buf_adds(b, "\",\"raw\":\"");
-		chousa_esc_json(b, ind->raw, ind->raw_len);
-		chousa_buf_addf(b, "\",\"offset\":%zu", ind->offset);
-		if (ind->host_error != NULL) {
-			chousa_buf_adds(b, ",\"host_error\":");
-			chousa_esc_json_str(b, ind->host_error);
-		}
-		if (j->file != NULL) {
-			chousa_buf_adds(b, ",\"file\":");
-			chousa_esc_json_str(b, j->file);
-		}
-		chousa_buf_adds(b, "}\n");
-	} else if (ind->host_error != NULL) {
-		/* A kept but invalid host says so in a third column. */
-		chousa_buf_adds(b, chousa_ioc_type_name(ind->type));
-		chousa_buf_addch(b, '\t');
-		chousa_esc_text(b, d.data, d.len);
-		chousa_buf_adds(b, "\tinvalid-host: ");
-		chousa_buf_adds(b, ind->host_error);
-		chousa_buf_addch(b, '\n');
-	} else if (printable(d.data, d.len)) {
-		const char *tn = chousa_ioc_type_name(ind->type);
-		size_t tl = strlen(tn);
-		char line[512];
-
-		/* One append per line when it fits: most do. */
-		if (tl + d.len + 2 <= sizeof(line)) {
-			memcpy(line, tn, tl);
-			line[tl] = '\t';
-			memcpy(line + tl + 1, d.data, d.len);
-			line[tl + 1 + d.len] = '\n';
-			chousa_buf_add(b, line, tl + d.len + 2);
-		} else {
-			chousa_buf_add(b, tn, tl);
-			chousa_buf_addch(b, '\t');
-			chousa_buf_add(b, d.data, d.len);
-			chousa_buf_addch(b, '\n');
-		}
-	} else {
-		chousa_buf_adds(b, chousa_ioc_type_name(ind->type));
-		chousa_buf_addch(b, '\t');
-		chousa_esc_text(b, d.data, d.len);
-		chousa_buf_addch(b, '\n');
-	}
+	if (j->json)
+		chousa_extract_json(b, ind, d.data, d.len, j->file);
+	else
+		chousa_extract_tsv(b, ind, d.data, d.len);
 	if (j->defang)
 		chousa_buf_release(&d);
 	if (!j->unique)
@@ -370,6 +313,9 @@ run_extract(const struct cli_cmd *self, int argc, char **argv)
 	const char *arg;
 	int c, i, json = 0, defang = 0, threads = default_threads();
 	char *end;
+
+	if (cli_server_url(argc, argv) != NULL)
+		return cli_remote(self, argc, argv);
 
 	r = xmalloc(sizeof(*r));
 	memset(r, 0, sizeof(*r));

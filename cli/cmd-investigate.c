@@ -454,6 +454,9 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 	size_t *which, n_which = 0, i, k, batch_size = BATCH;
 	int c, extract = 0, all = 0, width = -1;
 
+	if (cli_server_url(argc, argv) != NULL)
+		return cli_remote(self, argc, argv);
+
 	memset(&run, 0, sizeof(run));
 	memset(&io, 0, sizeof(io));
 	memset(&ro, 0, sizeof(ro));

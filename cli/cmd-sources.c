@@ -27,211 +27,28 @@ is_online(const struct chousa_source *s)
 	return !(s->flags & CHOUSA_SRC_LOCAL);
 }
 
-static int
-is_enabled(const struct chousa_config *cfg, const struct chousa_source *s)
-{
-	return chousa_config_get_bool(cfg, s->name, "enabled", 1);
-}
-
-/* "key", "no key", "keyless", "key optional (none)" */
-static const char *
-configured(const struct chousa_config *cfg, const struct chousa_source *s)
-{
-	int has = chousa_source_key(cfg, s) != NULL;
-
-	if (!is_online(s))
-		return "local";
-	if (!is_enabled(cfg, s))
-		return "disabled";
-	if (s->flags & CHOUSA_SRC_NEEDS_KEY)
-		return has ? "key set" : "no key";
-	if (s->flags & CHOUSA_SRC_KEY_OPTIONAL)
-		return has ? "key set" : "keyless";
-	return "keyless";
-}
-
-static void
-stages(struct chousa_buf *b, unsigned st)
-{
-	size_t len = b->len;
-
-	if (st & CHOUSA_STAGE_REPUTATION)
-		chousa_buf_adds(b, "rep,");
-	if (st & CHOUSA_STAGE_IDENTIFICATION)
-		chousa_buf_adds(b, "ident,");
-	if (st & CHOUSA_STAGE_ENRICHMENT)
-		chousa_buf_adds(b, "enrich,");
-	if (b->len > len)
-		b->len--;
-	b->data[b->len] = '\0';
-}
-
-static void
-types(struct chousa_buf *b, const struct chousa_source *s)
-{
-	size_t len = b->len;
-	int t;
-
-	if (s->flags & CHOUSA_SRC_FAMILY)
-		chousa_buf_adds(b, "family,");
-	for (t = 1; t < CHOUSA_IOC_TYPE_COUNT; t++)
-		if (s->types & CHOUSA_IOC_BIT(t))
-			chousa_buf_addf(b, "%s,", chousa_ioc_type_name(t));
-	if (b->len > len)
-		b->len--;
-	b->data[b->len] = '\0';
-}
-
-static void
-json_str_buf(struct chousa_buf *out, struct chousa_buf *tmp)
-{
-	chousa_esc_json_str(out, tmp->data);
-	chousa_buf_reset(tmp);
-}
-
-/* A local source's data: its last update, how old, stale or historical. */
-static void
-freshness(struct chousa_buf *b, const struct chousa_freshness *fr,
-    int64_t now, int json)
-{
-	char when[32], until[32];
-
-	chousa_time_format(fr->updated_at, when, sizeof(when));
-	chousa_time_format(fr->data_until, until, sizeof(until));
-	if (json) {
-		chousa_buf_addf(b, ",\"updated_at\":%lld,\"stale\":%s,"
-		    "\"historical\":%s,\"data_until\":%lld,"
-		    "\"max_age_days\":%ld", (long long)fr->updated_at,
-		    fr->stale ? "true" : "false", fr->historical ? "true" :
-		    "false", (long long)fr->data_until, fr->max_age / 86400);
-		return;
-	}
-	chousa_buf_addf(b, "%-20s data: ", "");
-	if (fr->updated_at == 0)
-		chousa_buf_adds(b, "none (chousa update, or chousa import)\n");
-	else if (fr->historical)
-		chousa_buf_addf(b, "HISTORICAL: its last update (%.10s) held "
-		    "%llu row%s, upstream emptied or retired it; data ends "
-		    "%.10s\n", when, (unsigned long long)fr->rows,
-		    fr->rows == 1 ? "" : "s", fr->data_until ? until :
-		    "at an unknown date");
-	else
-		chousa_buf_addf(b, "%supdated %.10s, %lld day%s old%s\n",
-		    fr->stale ? "STALE: " : "", when,
-		    (long long)((now - fr->updated_at) / 86400),
-		    (now - fr->updated_at) / 86400 == 1 ? "" : "s", fr->stale ?
-		    " ([freshness] max_age_days is exceeded: chousa update)" :
-		    "");
-}
-
 static void
 list(const struct chousa_config *cfg, struct chousa_store *st, int json)
 {
-	const struct chousa_source *const *all = chousa_sources();
 	struct chousa_err err = { 0 };
+	struct chousa_source_row *rows;
 	struct chousa_arena *a;
-	struct chousa_buf b, t;
-	int64_t now = (int64_t)time(NULL);
-	size_t i;
+	struct chousa_buf b;
+	size_t i, n;
 
-	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK)
+	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK ||
+	    chousa_sources_state(st, cfg, a, &rows, &n, &err) != CHOUSA_OK)
 		cli_die_err(&err);
+	for (i = 0; i < n; i++)
+		if (rows[i].warning != NULL)
+			cli_warn("%s", rows[i].warning);
 	chousa_buf_init(&b, 0);
-	chousa_buf_init(&t, 4096);
 	if (json)
-		chousa_buf_adds(&b, "{\"sources\":[");
+		chousa_sources_json(&b, rows, n);
 	else
-		chousa_buf_addf(&b, "%-20s %-7s %-18s %-10s %-11s %-8s %s\n",
-		    "SOURCE", "KIND", "STAGES", "CONFIG", "QUOTA LEFT",
-		    "CACHED", "LAST ERROR");
-	for (i = 0; all[i] != NULL; i++) {
-		const struct chousa_source *s = all[i];
-		struct chousa_source_info info;
-
-		struct chousa_freshness fr;
-
-		memset(&info, 0, sizeof(info));
-		memset(&fr, 0, sizeof(fr));
-		info.quota_left = -1;
-		if (!is_online(s) && chousa_source_freshness(st, a, cfg, s, now,
-		    &fr, &err) != CHOUSA_OK)
-			cli_warn("%s", err.msg);
-		if (is_online(s) && chousa_source_state(st, a, s, cfg, &info,
-		    &err) != CHOUSA_OK)
-			cli_warn("%s", err.msg);
-		if (json) {
-			chousa_buf_adds(&b, i ? ",{\"name\":" : "{\"name\":");
-			chousa_esc_json_str(&b, s->name);
-			chousa_buf_adds(&b, ",\"title\":");
-			chousa_esc_json_str(&b, s->title);
-			chousa_buf_addf(&b, ",\"kind\":\"%s\",\"stages\":",
-			    is_online(s) ? "online" : "local");
-			stages(&t, s->stages);
-			json_str_buf(&b, &t);
-			chousa_buf_adds(&b, ",\"types\":");
-			types(&t, s);
-			json_str_buf(&b, &t);
-			chousa_buf_addf(&b, ",\"configured\":\"%s\","
-			    "\"enabled\":%s", configured(cfg, s),
-			    is_enabled(cfg, s) ? "true" : "false");
-			if (is_online(s)) {
-				chousa_buf_addf(&b, ",\"rate_per_min\":%ld,"
-				    "\"daily\":%ld,\"used_today\":%ld,"
-				    "\"quota_left\":", chousa_config_get_long(
-				    cfg, s->name, "rate",
-				    (long)s->rate_per_min), info.daily,
-				    info.used_today);
-				if (info.quota_left < 0)
-					chousa_buf_adds(&b, "null");
-				else
-					chousa_buf_addf(&b, "%ld",
-					    info.quota_left);
-				chousa_buf_adds(&b, ",\"last_error\":");
-				chousa_esc_json_str(&b, info.last_error);
-				chousa_buf_addf(&b, ",\"last_error_at\":%lld,"
-				    "\"cache_entries\":%llu,\"cache_bytes\":"
-				    "%llu", (long long)info.last_error_at,
-				    (unsigned long long)info.cache_entries,
-				    (unsigned long long)info.cache_bytes);
-			}
-			if (fr.known)
-				freshness(&b, &fr, now, 1);
-			chousa_buf_adds(&b, "}");
-			continue;
-		}
-		chousa_buf_addf(&b, "%-20s %-7s ", s->name,
-		    is_online(s) ? "online" : "local");
-		stages(&t, s->stages);
-		chousa_buf_addf(&b, "%-18s %-10s ", t.data, configured(cfg, s));
-		chousa_buf_reset(&t);
-		if (!is_online(s))
-			chousa_buf_addf(&b, "%-11s %-8s -\n", "-", "-");
-		else {
-			if (info.quota_left < 0)
-				chousa_buf_addf(&b, "%-11s ", "unlimited");
-			else
-				chousa_buf_addf(&b, "%-11ld ", info.quota_left);
-			chousa_buf_addf(&b, "%-8llu ",
-			    (unsigned long long)info.cache_entries);
-			if (info.last_error != NULL)
-				chousa_esc_text(&b, info.last_error,
-				    strnlen(info.last_error, 120));
-			else
-				chousa_buf_adds(&b, "-");
-			chousa_buf_addch(&b, '\n');
-		}
-		/* The types on a line of their own: a column would not fit. */
-		types(&t, s);
-		chousa_buf_addf(&b, "%-20s types: %s\n", "", t.data);
-		chousa_buf_reset(&t);
-		if (fr.known && st != NULL)
-			freshness(&b, &fr, now, 0);
-	}
-	if (json)
-		chousa_buf_adds(&b, "]}\n");
+		chousa_sources_text(&b, rows, n);
 	cli_write(&b);
 	cli_flush();
-	chousa_buf_release(&t);
 	chousa_buf_release(&b);
 	chousa_arena_free(a);
 }
@@ -341,6 +158,9 @@ run_sources(const struct cli_cmd *self, int argc, char **argv)
 	struct chousa_config *cfg;
 	const char *arg;
 	int c, json = 0, do_check = 0, status;
+
+	if (cli_server_url(argc, argv) != NULL)
+		return cli_remote(self, argc, argv);
 
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
 		if (c == OPT_JSON)

@@ -12,12 +12,12 @@
 
 #include "cli.h"
 
-struct cli_global g_opt = { NULL, NULL, 0, 0, -1, 0, -1 };
+struct cli_global g_opt = { NULL, NULL, 0, 0, -1, 0, -1, NULL };
 int cli_optind = 1;
 
 enum {
 	OPT_DB = 1000, OPT_CONFIG, OPT_COLOR, OPT_NO_COLOR, OPT_JSON,
-	OPT_WAIT, OPT_HELP = 'h', OPT_VERSION = 'V'
+	OPT_WAIT, OPT_SERVER, OPT_HELP = 'h', OPT_VERSION = 'V'
 };
 
 const struct cli_exit_status cli_exit_statuses[] = {
@@ -59,6 +59,11 @@ const struct cli_opt cli_global_opts[] = {
 	{ OPT_COLOR, "color", "WHEN", "Colour output: auto (on a TTY, unless "
 	    "NO_COLOR is set), always or never." },
 	{ OPT_NO_COLOR, "no-color", NULL, "The same as --color=never." },
+	{ OPT_SERVER, "server", "URL", "Ask the team server at URL (chousa "
+	    "serve) instead of the local store and keys: investigate, lookup, "
+	    "extract and sources print the same output and end with the same "
+	    "status.  Also [server] url or CHOUSA_SERVER_URL; the token is "
+	    "[server] api_key or CHOUSA_SERVER_KEY." },
 	{ OPT_HELP, "help", NULL, "Print the help of chousa or of the "
 	    "command, and exit." },
 	{ 0 }
@@ -298,6 +303,9 @@ take_global(const struct parser *p, int c, const char *optarg_)
 		return 1;
 	case OPT_CONFIG:
 		g_opt.config = optarg_;
+		return 1;
+	case OPT_SERVER:
+		g_opt.server = optarg_;
 		return 1;
 	case OPT_WAIT:
 		n = strtol(optarg_, &end, 10);

@@ -40,5 +40,7 @@
 #include "chousa/http.h"
 #include "chousa/sweep.h"
 #include "chousa/export.h"
+#include "chousa/render.h"
+#include "chousa/serve.h"
 
 #endif /* CHOUSA_H */

@@ -8,10 +8,11 @@ set -eu
 group=${1:-build}
 build_pkgs="make gcc pkg-config libc6-dev libpsl-dev libidn2-dev libsqlite3-dev
 libcurl4-openssl-dev libyajl-dev libarchive-dev zlib1g-dev libssl-dev
-libicu-dev publicsuffix"
+libicu-dev publicsuffix libmicrohttpd-dev"
 test_pkgs="$build_pkgs clang python3 sqlite3 ripgrep gzip zip unzip openssl
 libclang-rt-14-dev iproute2 util-linux chromium graphviz tshark zsh fish tmux
-cmark-gfm bind9-utils python3-jsonschema"
+cmark-gfm bind9-utils python3-jsonschema chromium-driver python3-selenium
+nodejs wrk curl"
 
 case "$group" in
 build) want=$build_pkgs ;;
@@ -20,13 +21,35 @@ test) want=$test_pkgs ;;
 esac
 
 missing=""
+# npm comes with NodeSource's nodejs, and as a package of its own with
+# Debian's: ask for it only when there is no npm at all.
+if [ "$group" = test ] && ! command -v npm >/dev/null 2>&1; then
+	missing=" npm"
+fi
 for p in $want; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 	    grep -q "install ok installed"; then
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
+# The MCP test's reference client (tests/mcp/package-lock.json) from the
+# npm registry.  Without it the test cannot run: fail, never skip.
+npm_deps() {
+	[ "$group" = test ] || return 0
+	mcp="$(dirname "$0")/../tests/mcp"
+	[ -d "$mcp/node_modules/@modelcontextprotocol/sdk" ] && return 0
+	echo "chousa: installing the MCP test client (npm ci in tests/mcp)" >&2
+	if ! (cd "$mcp" && npm ci --no-audit --no-fund >&2); then
+		echo "chousa: npm could not install tests/mcp from its registry" \
+		    "(offline?); the MCP test needs it" >&2
+		exit 1
+	fi
+}
+
+if [ -z "$missing" ]; then
+	npm_deps
+	exit 0
+fi
 
 echo "chousa: installing missing packages:$missing" >&2
 if [ "$(id -u)" -eq 0 ]; then
@@ -44,3 +67,4 @@ if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/d
 fi
 # shellcheck disable=SC2086
 $sudo apt-get install -y -q --no-install-recommends $missing >&2
+npm_deps

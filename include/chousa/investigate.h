@@ -250,6 +250,12 @@ struct chousa_investigate_opts {
 	int64_t		 at;		/* time of the observed traffic, or 0 */
 	const char	*sources;	/* comma-separated names, or NULL: all */
 	const struct chousa_http_opts *http;	/* NULL: defaults */
+	/*
+	 * Run on this handle instead of a new one (borrowed; ignored when
+	 * offline): runs that share it share the online sources' rate
+	 * buckets and daily counters, as the team server's runs do.
+	 */
+	struct chousa_http *shared_http;
 };
 
 /*

@@ -409,4 +409,37 @@ int	chousa_store_set_feed_state(struct chousa_store *st,
 	    const char *source, const char *url, const char *etag,
 	    const char *last_modified, struct chousa_err *err);
 
+/* ---- the team server's API tokens (src/store/store_tokens.c) ---- */
+
+/*
+ * A token as the store keeps it: never the token, only its SHA-256 (hex).
+ * role is "read", "investigate" or "admin" (src/serve/ says what each may
+ * do).  Strings are arena.
+ */
+struct chousa_token {
+	int64_t		 id;
+	const char	*name;
+	const char	*role;
+	int64_t		 created_at;
+	int64_t		 revoked_at;	/* 0 while it is valid */
+};
+
+/*
+ * Add a token under name with role, by the hex SHA-256 of its text.
+ * CHOUSA_EINVAL when name already has a valid token.  OUT: *id.
+ */
+int	chousa_store_token_add(struct chousa_store *st, const char *name,
+	    const char *role, const char *hash_hex, int64_t *id,
+	    struct chousa_err *err);
+/* The token with this hash, revoked or not; CHOUSA_ENOTFOUND if none. */
+int	chousa_store_token_find(struct chousa_store *st, struct chousa_arena *a,
+	    const char *hash_hex, struct chousa_token *out,
+	    struct chousa_err *err);
+/* Revoke name's valid tokens; CHOUSA_ENOTFOUND when it has none. */
+int	chousa_store_token_revoke(struct chousa_store *st, const char *name,
+	    struct chousa_err *err);
+/* Every token, oldest first; *out is arena. */
+int	chousa_store_token_list(struct chousa_store *st, struct chousa_arena *a,
+	    struct chousa_token **out, size_t *n_out, struct chousa_err *err);
+
 #endif /* CHOUSA_STORE_H */

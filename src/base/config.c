@@ -90,6 +90,37 @@ static const struct chousa_config_key keys[] = {
 	    "ThreatFox, Feodo Tracker and MalwareBazaar, and to the URLhaus, "
 	    "ThreatFox and MalwareBazaar APIs when their own api_key is "
 	    "unset.  A key refused there stops all three for the run."),
+	S("server", "url", CHOUSA_CFG_URL, NULL, "The team server (chousa "
+	    "serve) that investigate, lookup, extract and sources ask instead "
+	    "of the local store and keys; --server overrides it."),
+	S("server", "api_key", CHOUSA_CFG_SECRET, NULL, "The token (chousa "
+	    "token create) sent to the team server at url."),
+	S("server", "listen", CHOUSA_CFG_TEXT, "127.0.0.1:8080", "chousa "
+	    "serve: the address and port to listen on."),
+	S("server", "update_every", CHOUSA_CFG_TEXT, NULL, "chousa serve: "
+	    "run chousa update this often (30m, 6h, 1d); default never."),
+	S("server", "tls_cert", CHOUSA_CFG_PATH, NULL, "chousa serve: the "
+	    "certificate chain (PEM) for HTTPS."),
+	S("server", "tls_key", CHOUSA_CFG_PATH, NULL, "chousa serve: the "
+	    "private key (PEM) of tls_cert."),
+	S("server", "audit_log", CHOUSA_CFG_TEXT, NULL, "chousa serve: the "
+	    "audit log, one JSON line per request; default beside the store."),
+	N("server", "audit_max", 0, 1099511627776LL, NULL, "chousa serve: "
+	    "bytes after which the audit log is rotated."),
+	N("server", "audit_keep", 0, 1000, NULL, "chousa serve: rotated "
+	    "audit logs kept."),
+	N("server", "threads", 0, 256, NULL, "chousa serve: worker threads; "
+	    "default one per core."),
+	N("server", "rate", 0, 1000000, "600", "chousa serve: requests a "
+	    "minute each token may make."),
+	N("server", "burst", 1, 1000000, "120", "chousa serve: requests a "
+	    "token may make at once before the rate applies."),
+	N("server", "idle_timeout", 1, 3600, "15", "chousa serve: seconds "
+	    "after which an idle connection is closed."),
+	N("server", "max_connections", 1, 1000000, "1024", "chousa serve: "
+	    "connections at once."),
+	N("server", "max_per_ip", 1, 1000000, "512", "chousa serve: "
+	    "connections at once from one address."),
 	FEED_URL("malpedia", "the Malpedia family catalogue"),
 	FEED_URL("urlhaus", "the URLhaus dump"),
 	FEED_URL("threatfox", "the ThreatFox export"),

@@ -43,6 +43,8 @@ const char *dynlib_error(const struct dynlib *lib);
  * NULL when it was (then it was memory).
  */
 const char *dynlib_archive_missing(void);
+/* Why libmicrohttpd could not be loaded, or NULL when it is (serve). */
+const char *dynlib_mhd_missing(void);
 
 /*
  * The forwarding functions are written once per symbol through an X-macro

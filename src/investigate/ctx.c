@@ -116,7 +116,9 @@ chousa_ctx_new(struct chousa_ctx **out, struct chousa_store *st,
 		rc = chousa_arena_new(&ctx->keep, CTX_ARENA_MAX, err);
 	if (rc != CHOUSA_OK)
 		goto out;
-	if (!ctx->opts.offline) {
+	if (!ctx->opts.offline && ctx->opts.shared_http != NULL)
+		ctx->http = ctx->opts.shared_http;
+	else if (!ctx->opts.offline) {
 		if (opts != NULL && opts->http != NULL)
 			hopts = *opts->http;
 		else
@@ -138,7 +140,8 @@ chousa_ctx_free(struct chousa_ctx *ctx)
 {
 	if (ctx == NULL)
 		return;
-	chousa_http_free(ctx->http);
+	if (ctx->http != ctx->opts.shared_http)
+		chousa_http_free(ctx->http);
 	families_free(ctx);
 	chousa_arena_free(ctx->keep);
 	chousa_arena_free(ctx->arena);

@@ -141,6 +141,20 @@ static const char observation_view[] =
 	"CREATE TEMP VIEW IF NOT EXISTS indicators AS SELECT *,"
 	" source = 'misp' AS observation FROM main.indicators;";
 
+/*
+ * Version 3 -> 4: the team server's API tokens (src/store/store_tokens.c).
+ * Only a token's SHA-256 is kept; the token itself is shown once.
+ */
+static const char schema_v4[] =
+	"CREATE TABLE tokens ("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL,"
+	" role TEXT NOT NULL,"
+	" hash TEXT NOT NULL UNIQUE,"
+	" created_at INTEGER NOT NULL,"
+	" revoked_at INTEGER);"
+	"CREATE INDEX tokens_name ON tokens(name);";
+
 /* The unique key, which a bulk load drops with the others. */
 #define KEY_INDEX "CREATE UNIQUE INDEX IF NOT EXISTS indicators_key" \
 	" ON indicators(vhash, type, source);"
@@ -216,6 +230,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	schema_v1,
 	schema_v2,
 	schema_v3,
+	schema_v4,
 };
 
 int
@@ -299,7 +314,8 @@ store_schema_apply(struct chousa_store *st, struct chousa_err *err)
 		return CHOUSA_OK;
 	if ((st->flags & CHOUSA_STORE_READONLY) &&
 	    version >= STORE_SCHEMA_READABLE)
-		return store_exec(st, observation_view, err);
+		return version < 3 ? store_exec(st, observation_view, err) :
+		    CHOUSA_OK;
 	if ((st->flags & CHOUSA_STORE_READONLY) && version == 0 &&
 	    n_tables == 0)
 		return chousa_errf(err, CHOUSA_EIO, "'%s' is an empty store: "

@@ -128,7 +128,7 @@ test_schema(void)
 	rc = chousa_store_open(&st, q, 0, &err);
 	T_OK("v0_store_migrates", rc == CHOUSA_OK);
 	chousa_store_close(st);
-	T_INTEQ("v0_store_now_v3", pragma(q, "PRAGMA user_version"), 3);
+	T_INTEQ("v0_store_now_current", pragma(q, "PRAGMA user_version"), 4);
 	/* Read-only never creates. */
 	rc = chousa_store_open(&st, tmp_path("missing.db"),
 	    CHOUSA_STORE_READONLY, &err);

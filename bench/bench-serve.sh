@@ -1,0 +1,134 @@
+#!/bin/sh
+# bench-serve.sh: chousa serve under load, on loopback.  A 5M-indicator
+# store (gen_threatfox.py, the same generator as bench-store.sh); wrk,
+# 200 connections for 60 s: 100 asking GET /api/v1/lookup and 100 asking
+# an offline POST /api/v1/investigate, each with its own latency figures,
+# over indicators drawn from the store (hits and misses).  Targets: 0
+# errors, p99 under 10 ms for lookup and 50 ms for offline investigate.
+# Then the server's peak RSS, and `chousa --server URL lookup` as whole
+# processes against a local `chousa lookup` in the same run.  Prints a
+# Markdown section.  BENCH_SERVE_N (rows, default 5000000), BENCH_SERVE_SECS
+# (default 60), BENCH_SERVE_CONNS (per kind, default 100).
+set -eu
+cd "$(dirname "$0")/.."
+top=$(pwd)
+CHOUSA=${CHOUSA:-$top/build/chousa}
+CHOUSA=$(readlink -f "$CHOUSA")
+W=${BENCH_WORK:-$top/bench/work}/serve
+N=${BENCH_SERVE_N:-5000000}
+SECS=${BENCH_SERVE_SECS:-60}
+CONNS=${BENCH_SERVE_CONNS:-100}
+command -v wrk > /dev/null || { echo "bench-serve: wrk missing (scripts/install-deps.sh test)" >&2; exit 1; }
+mkdir -p "$W"
+export CHOUSA_DB="$W/store-$N.db" CHOUSA_CONFIG="$W/config"
+printf '[server]\nrate = 0\n' > "$CHOUSA_CONFIG"
+chmod 600 "$CHOUSA_CONFIG"
+tf=$W/threatfox-$N.csv
+[ -f "$tf" ] || python3 bench/gen_threatfox.py --n "$N" --seed serve --out "$tf"
+if [ ! -f "$CHOUSA_DB" ]; then
+	"$CHOUSA" -q import threatfox "$tf" >&2
+	"$CHOUSA" -q import malpedia demo/malpedia.json >&2
+fi
+rows=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
+rm -f "$W/token"
+"$CHOUSA" -q token revoke bench > /dev/null 2>&1 || true
+"$CHOUSA" -q token create --role read bench > "$W/token"
+TOKEN=$(cat "$W/token")
+# Indicators to ask: 2,000 from the store, 500 that are in no feed.
+python3 - "$tf" "$W/iocs.lua" <<'PY'
+import random, re, sys
+vals = []
+for line in open(sys.argv[1]):
+    if line.startswith('"2'):
+        f = line.split('", "')
+        if len(f) > 2:
+            v = f[2].strip('"')
+            if ":" in v and not v.startswith("http"):
+                v = v.split(":")[0]
+            vals.append(v)
+random.seed(7)
+pick = random.sample(vals, 2000) + ["miss-%d.example.net" % i for i in range(500)]
+random.shuffle(pick)
+esc = lambda s: s.replace("\\", "\\\\").replace('"', '\\"')
+with open(sys.argv[2], "w") as f:
+    f.write("iocs = {%s}\n" % ",".join('"%s"' % esc(p) for p in pick))
+PY
+cat > "$W/lookup.lua" <<EOF2
+dofile("$W/iocs.lua")
+local n = 0
+local function enc(s) return (s:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end)) end
+wrk.headers["Authorization"] = "Bearer $TOKEN"
+request = function()
+  n = n + 1
+  return wrk.format("GET", "/api/v1/lookup?indicator=" .. enc(iocs[n % #iocs + 1]))
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %.3f %.3f %.3f\n", summary.requests,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status, latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
+EOF2
+sed -e 's|return wrk.format("GET", "/api/v1/lookup?indicator=" .. enc(iocs\[n % #iocs + 1\]))|return wrk.format("POST", "/api/v1/investigate", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer '"$TOKEN"'"}, "{\\"indicator\\":\\"" .. iocs[n % #iocs + 1] .. "\\",\\"offline\\":true,\\"format\\":\\"json\\"}")|' \
+    "$W/lookup.lua" > "$W/investigate.lua"
+
+rm -f "$W/port"
+"$CHOUSA" serve --listen 127.0.0.1:0 --port-file "$W/port" --audit-log "$W/audit.log" 2> "$W/serve.log" &
+srv=$!
+trap 'kill $srv 2>/dev/null' EXIT INT TERM
+i=0
+while [ ! -s "$W/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+
+URL="http://127.0.0.1:$(cat "$W/port")"
+# Warm the store's pages, as a server that has run a while has them.
+wrk -t 1 -c 4 -d 5 -s "$W/lookup.lua" "$URL" > /dev/null 2>&1 || true
+wrk -t 1 -c "$CONNS" -d "${SECS}s" --timeout 10s -s "$W/lookup.lua" "$URL" > "$W/wrk-lookup.out" 2>&1 &
+w1=$!
+wrk -t 1 -c "$CONNS" -d "${SECS}s" --timeout 10s -s "$W/investigate.lua" "$URL" > "$W/wrk-investigate.out" 2>&1
+wait $w1
+rss=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$srv/status")
+set -- $(grep '^RESULT' "$W/wrk-lookup.out")
+l_n=$2 l_err=$3 l_st=$4 l_p50=$5 l_p99=$6 l_max=$7
+set -- $(grep '^RESULT' "$W/wrk-investigate.out")
+i_n=$2 i_err=$3 i_st=$4 i_p50=$5 i_p99=$6 i_max=$7
+
+# Whole processes: the CLI as the server's client, and the local look-up.
+q=$(python3 -c 'import re,sys; print(re.findall(r"\"([^\"]+)\"", open(sys.argv[1]).read())[5])' "$W/iocs.lua")
+med() {
+	python3 - "$@" <<'PY'
+import subprocess, sys, time
+ts = []
+for _ in range(50):
+    t0 = time.perf_counter()
+    subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ts.append(time.perf_counter() - t0)
+ts.sort()
+print("%.2f" % (ts[len(ts) // 2] * 1000))
+PY
+}
+local_ms=$(med "$CHOUSA" lookup "$q")
+remote_ms=$(CHOUSA_SERVER_KEY="$TOKEN" med "$CHOUSA" --server "$URL" lookup "$q")
+kill $srv
+wait $srv 2> /dev/null || true
+trap - EXIT INT TERM
+rps() { python3 -c "print('%.0f' % ($1 / $SECS))"; }
+cat <<EOF3
+
+### chousa serve (bench-serve.sh)
+
+Store: $rows indicators (gen_threatfox.py, $N rows).  wrk on loopback, ${SECS} s,
+$CONNS connections asking GET /api/v1/lookup and $CONNS asking an offline
+POST /api/v1/investigate at the same time (one wrk each, on the same
+2 cores as the server); indicators from the store and misses.
+
+| requests | count | per second | errors (socket / non-2xx) | p50 | p99 | max |
+|---|---|---|---|---|---|---|
+| lookup | $l_n | $(rps "$l_n") | $l_err / $l_st | $l_p50 ms | $l_p99 ms | $l_max ms |
+| offline investigate | $i_n | $(rps "$i_n") | $i_err / $i_st | $i_p50 ms | $i_p99 ms | $i_max ms |
+
+Server peak RSS: $rss MiB.  Targets: 0 errors; p99 under 10 ms (lookup)
+and 50 ms (offline investigate).
+
+One look-up as a whole process (median of 50): local \`chousa lookup\`
+$local_ms ms; \`chousa --server URL lookup\` $remote_ms ms (libcurl loaded,
+one HTTP request).
+EOF3

@@ -1,0 +1,529 @@
+/*
+ * client.c: `chousa --server URL` (or [server] url, CHOUSA_SERVER_URL):
+ * investigate, lookup, extract and sources ask the team server (chousa
+ * serve) instead of the local store and keys.  Each command's options are
+ * read from the same table as locally and sent as the REST API's; the
+ * server answers in the frame of cli=1 (src/serve/server.c): the exit
+ * status, the warnings, and the output as the local command would print
+ * it, which is written out unchanged.  The token is [server] api_key or
+ * CHOUSA_SERVER_KEY, sent in the Authorization header, never printed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define ANSWER_MAX	((size_t)256 << 20)
+#define INPUT_MAX	((size_t)256 << 20)
+#define REMOTE_MAX_INPUTS	1000
+
+struct remote {
+	struct chousa_config	*cfg;
+	const char		*url;	/* without a trailing / */
+	struct chousa_buf	 q;	/* the query string */
+	struct chousa_buf	 body;
+	const char		*ctype;
+};
+
+static struct chousa_config *client_cfg;
+
+const char *
+cli_server_url(int argc, char **argv)
+{
+	struct chousa_err err = { 0 };
+	const char *u;
+	int i;
+
+	/* --server after the command is parsed later: look for it now. */
+	for (i = 1; argv != NULL && i < argc && g_opt.server == NULL; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--server") == 0 && i + 1 < argc)
+			g_opt.server = argv[i + 1];
+		else if (strncmp(argv[i], "--server=", 9) == 0)
+			g_opt.server = argv[i] + 9;
+	}
+	if (g_opt.server != NULL)
+		return g_opt.server;
+	/* A config that cannot be read leaves the command local. */
+	if (client_cfg == NULL && chousa_config_load(&client_cfg, g_opt.config,
+	    &err) != CHOUSA_OK)
+		return NULL;
+	u = chousa_config_get(client_cfg, "server", "url");
+	return u != NULL && *u != '\0' ? u : NULL;
+}
+
+/* ---- the exchange ---- */
+
+struct answer {
+	struct chousa_buf	 body;
+	long			 status;
+	int			 rc;
+	char			 why[200];
+};
+
+static void
+on_answer(void *arg, const struct chousa_http_resp *resp)
+{
+	struct answer *a = arg;
+
+	a->rc = resp->rc;
+	a->status = resp->status;
+	snprintf(a->why, sizeof(a->why), "%s", resp->errmsg);
+	if (resp->rc == CHOUSA_OK)
+		chousa_buf_add(&a->body, resp->body.data, resp->body.len);
+}
+
+/* Send the request; print the warnings and output; return the status. */
+static int
+exchange(struct remote *rm, const char *method, const char *path)
+{
+	struct chousa_http_opts ho;
+	struct chousa_http_req req;
+	struct chousa_http *h;
+	struct chousa_err err = { 0 };
+	struct answer a;
+	const char *hdrs[3], *key, *p, *end, *nl;
+	char *auth = NULL, *url, *ctype = NULL;
+	int n_hdr = 0, status;
+	size_t len;
+
+	memset(&ho, 0, sizeof(ho));
+	ho.max_body = ANSWER_MAX;
+	ho.timeout_ms = 3600L * 1000;	/* online runs take their time */
+	if (chousa_http_new(&h, &ho, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	chousa_http_use_config(h, rm->cfg);
+	key = chousa_config_get(rm->cfg, "server", "api_key");
+	if (key != NULL && *key != '\0') {
+		auth = xmalloc(strlen(key) + 32);
+		snprintf(auth, strlen(key) + 32, "Authorization: Bearer %s",
+		    key);
+		hdrs[n_hdr++] = auth;
+	}
+	if (rm->ctype != NULL) {
+		ctype = xmalloc(strlen(rm->ctype) + 16);
+		snprintf(ctype, strlen(rm->ctype) + 16, "Content-Type: %s",
+		    rm->ctype);
+		hdrs[n_hdr++] = ctype;
+	}
+	hdrs[n_hdr] = NULL;
+	len = strlen(rm->url) + strlen(path) + rm->q.len + 16;
+	url = xmalloc(len);
+	snprintf(url, len, "%s%s?cli=1%s", rm->url, path,
+	    rm->q.data != NULL ? rm->q.data : "");
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.url = url;
+	req.headers = hdrs;
+	if (strcmp(method, "POST") == 0) {
+		req.body = rm->body.data != NULL ? rm->body.data : "";
+		req.body_len = rm->body.len;
+	}
+	memset(&a, 0, sizeof(a));
+	chousa_buf_init(&a.body, ANSWER_MAX);
+	a.rc = CHOUSA_EHTTP;
+	if (chousa_http_submit(h, &req, on_answer, &a, &err) != CHOUSA_OK ||
+	    chousa_http_run(h, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	if (auth != NULL)
+		explicit_bzero(auth, strlen(auth));
+	free(auth);
+	free(ctype);
+	free(url);
+	chousa_http_free(h);
+	if (a.rc != CHOUSA_OK)
+		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s",
+		    rm->url, a.why);
+	/* "chousa/1 EXIT", W and E lines, an empty line, the output. */
+	p = a.body.data;
+	end = p + a.body.len;
+	if (a.body.len < 11 || strncmp(p, "chousa/1 ", 9) != 0)
+		cli_die(EXIT_SOURCE, "'%s' answered HTTP %ld, not as a chousa "
+		    "server", rm->url, a.status);
+	status = (int)strtol(p + 9, NULL, 10);
+	nl = memchr(p, '\n', (size_t)(end - p));
+	p = nl != NULL ? nl + 1 : end;
+	while (p < end && *p != '\n') {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if ((*p == 'W' || *p == 'E') && p + 2 <= nl)
+			cli_warn("%.*s", (int)(nl - p - 2), p + 2);
+		p = nl + 1;
+	}
+	if (p < end) {
+		struct chousa_buf out;
+
+		out.data = (char *)(uintptr_t)(p + 1);
+		out.len = (size_t)(end - p - 1);
+		cli_write(&out);
+	}
+	cli_flush();
+	chousa_buf_release(&a.body);
+	chousa_buf_release(&rm->q);
+	chousa_buf_release(&rm->body);
+	return status;
+}
+
+/* ---- building requests ---- */
+
+/* The long name of option id in cmd's table ("format"), or "". */
+static const char *
+opt_name(const struct cli_cmd *cmd, int id)
+{
+	const struct cli_opt *o;
+
+	for (o = cmd->opts; o != NULL && o->id != 0; o++)
+		if (o->id == id)
+			return o->name;
+	return "";
+}
+
+static void
+query(struct remote *rm, const char *key, const char *value)
+{
+	const unsigned char *s = (const unsigned char *)value;
+
+	chousa_buf_addf(&rm->q, "&%s=", key);
+	for (; *s != '\0'; s++) {
+		if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= '0' && *s <= '9') || strchr("-_.~", *s) != NULL)
+			chousa_buf_addch(&rm->q, *s);
+		else
+			chousa_buf_addf(&rm->q, "%%%02X", *s);
+	}
+}
+
+struct list {
+	char	**v;
+	size_t	  n, cap;
+};
+
+/* One input line as the local commands take it: trimmed, '#' skipped. */
+static void
+push(struct list *l, const char *s, size_t len)
+{
+	char *d;
+
+	while (len > 0 && (s[len - 1] == '\r' || s[len - 1] == ' ' ||
+	    s[len - 1] == '\t' || s[len - 1] == '\n'))
+		len--;
+	while (len > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	if (len == 0 || *s == '#')
+		return;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	d = xmalloc(len + 1);
+	memcpy(d, s, len);
+	l->v[l->n++] = d;
+}
+
+static void
+push_file(struct list *l, const char *path)
+{
+	struct chousa_buf b;
+	const char *p, *end;
+
+	cli_read_file(path, &b, INPUT_MAX);
+	for (p = b.data, end = b.data + b.len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+
+		push(l, p, len);
+		p += len + 1;
+	}
+	chousa_buf_release(&b);
+}
+
+/* {"indicators":[...], then the caller's members and "}". */
+static void
+json_inputs(struct remote *rm, const struct list *l)
+{
+	size_t i;
+
+	if (l->n > REMOTE_MAX_INPUTS)
+		cli_die(EXIT_BADINPUT, "%zu indicators: a server takes at most "
+		    "%d a request", l->n, REMOTE_MAX_INPUTS);
+	chousa_buf_adds(&rm->body, "{\"indicators\":[");
+	for (i = 0; i < l->n; i++) {
+		if (i > 0)
+			chousa_buf_addch(&rm->body, ',');
+		chousa_esc_json_str(&rm->body, l->v[i]);
+	}
+	chousa_buf_addch(&rm->body, ']');
+}
+
+static void
+list_free(struct list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+static void
+remote_init(struct remote *rm)
+{
+	size_t n;
+
+	memset(rm, 0, sizeof(*rm));
+	rm->url = cli_server_url(0, NULL);
+	rm->cfg = client_cfg != NULL ? client_cfg : cli_load_config();
+	client_cfg = rm->cfg;
+	n = strlen(rm->url);
+	while (n > 0 && rm->url[n - 1] == '/')
+		n--;
+	rm->url = strndup(rm->url, n);
+	chousa_buf_init(&rm->q, 0);
+	chousa_buf_init(&rm->body, INPUT_MAX + 4096);
+}
+
+/* ---- the commands ---- */
+
+static int
+remote_lookup(const struct cli_cmd *self, int argc, char **argv)
+{
+	struct remote rm;
+	struct list l = { NULL, 0, 0 };
+	const char *arg;
+	int c, json = 0, i, status;
+
+	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
+		json = 1;	/* --json is its only option */
+	if (cli_optind >= argc)
+		cli_usage_error(self, "name an indicator (or - for stdin)");
+	remote_init(&rm);
+	for (i = cli_optind; i < argc; i++)
+		if (strcmp(argv[i], "-") == 0)
+			push_file(&l, "-");
+		else
+			l.v = (l.n == l.cap ? xrealloc(l.v, (l.cap = l.cap ?
+			    l.cap * 2 : 64) * sizeof(*l.v)) : l.v),
+			    l.v[l.n++] = xstrdup(argv[i]);
+	json_inputs(&rm, &l);
+	chousa_buf_addf(&rm.body, ",\"format\":\"%s\"}", json ? "json" :
+	    "text");
+	rm.ctype = "application/json";
+	status = exchange(&rm, "POST", "/api/v1/lookup");
+	list_free(&l);
+	return status;
+}
+
+static int
+remote_sources(const struct cli_cmd *self, int argc, char **argv)
+{
+	struct remote rm;
+	const char *arg;
+	int c, json = 0;
+
+	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
+		if (strcmp(opt_name(self, c), "check") == 0)
+			cli_usage_error(self, "--check tests the keys where "
+			    "they are: run it on the server");
+		else
+			json = 1;
+	if (cli_optind < argc)
+		cli_usage_error(self, "unexpected argument '%s'",
+		    argv[cli_optind]);
+	remote_init(&rm);
+	query(&rm, "format", json ? "json" : "text");
+	return exchange(&rm, "GET", "/api/v1/sources");
+}
+
+static int
+remote_extract(const struct cli_cmd *self, int argc, char **argv)
+{
+	struct remote rm;
+	const char *arg, *files[2] = { "-", NULL };
+	const char *const *f = files;
+	int c, status = EXIT_CLEAN, s;
+
+	remote_init(&rm);
+	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
+		const char *name = opt_name(self, c);
+
+		if (c == 'j')
+			query(&rm, "format", "json");
+		else if (c == 't')
+			query(&rm, "types", arg);
+		else if (c == 'u')
+			query(&rm, "unique", "1");
+		else if (strcmp(name, "public-only") == 0)
+			query(&rm, "public_only", "1");
+		else if (strcmp(name, "defang") == 0)
+			query(&rm, "defang", "1");
+	}
+	if (strstr(rm.q.data != NULL ? rm.q.data : "", "format=json") == NULL)
+		query(&rm, "format", "tsv");
+	if (argc - cli_optind > 1)
+		cli_usage_error(self, "a server extracts from one FILE a "
+		    "request: run one command per file");
+	if (cli_optind < argc)
+		f = (const char *const *)argv + cli_optind;
+	for (; *f != NULL; f++) {
+		struct chousa_buf b, q = rm.q;
+
+		cli_read_file(*f, &b, INPUT_MAX);
+		chousa_buf_add(&rm.body, b.data, b.len);
+		chousa_buf_release(&b);
+		rm.ctype = "text/plain; charset=utf-8";
+		/* exchange() releases the query: keep a copy for the next. */
+		chousa_buf_init(&rm.q, 0);
+		chousa_buf_add(&rm.q, q.data, q.len);
+		s = exchange(&rm, "POST", "/api/v1/extract");
+		rm.q = q;
+		if (s > status)
+			status = s;
+		chousa_buf_init(&rm.body, INPUT_MAX + 4096);
+	}
+	chousa_buf_release(&rm.q);
+	return status;
+}
+
+static int
+remote_investigate(const struct cli_cmd *self, int argc, char **argv)
+{
+	struct remote rm;
+	struct list l = { NULL, 0, 0 };
+	struct chousa_buf text;
+	const char *arg, *file = NULL, *output = NULL, *format = "text";
+	int c, extract = 0, i, status;
+
+	remote_init(&rm);
+	chousa_buf_init(&text, INPUT_MAX);
+	chousa_buf_adds(&rm.body, "{");
+	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
+		const char *name = opt_name(self, c);
+
+		if (c == 'f')
+			file = arg;
+		else if (c == 'o')
+			output = arg;
+		else if (strcmp(name, "extract") == 0)
+			extract = 1;
+		else if (strcmp(name, "format") == 0)
+			format = arg;
+		else if (strcmp(name, "no-defang") == 0)
+			chousa_buf_adds(&rm.body, "\"no_defang\":true,");
+		else if (strcmp(name, "offline") == 0)
+			chousa_buf_adds(&rm.body, "\"offline\":true,");
+		else if (strcmp(name, "exhaustive") == 0)
+			chousa_buf_adds(&rm.body, "\"exhaustive\":true,");
+		else if (strcmp(name, "refresh") == 0)
+			chousa_buf_adds(&rm.body, "\"refresh\":true,");
+		else if (strcmp(name, "depth") == 0 ||
+		    strcmp(name, "max-samples") == 0 ||
+		    strcmp(name, "budget") == 0) {
+			char *end;
+			long v = strtol(arg, &end, 10);
+
+			if (*arg == '\0' || *end != '\0')
+				cli_usage_error(self, "--%.11s needs a number",
+				    name);
+			chousa_buf_addf(&rm.body, "\"%s\":%ld,", name[0] == 'd' ?
+			    "depth" : name[0] == 'm' ? "max_samples" : "budget",
+			    v);
+		} else if (strcmp(name, "at") == 0) {
+			chousa_buf_adds(&rm.body, "\"at\":");
+			chousa_esc_json_str(&rm.body, arg);
+			chousa_buf_addch(&rm.body, ',');
+		} else if (strcmp(name, "sources") == 0) {
+			chousa_buf_adds(&rm.body, "\"sources\":");
+			chousa_esc_json_str(&rm.body, arg);
+			chousa_buf_addch(&rm.body, ',');
+		}
+	}
+	if (chousa_renderer_find(format) == NULL)
+		cli_usage_error(self, "unknown format '%s'", format);
+	/* The inputs, read as the local command reads them. */
+	if (file != NULL) {
+		if (extract) {
+			struct chousa_buf b;
+
+			cli_read_file(file, &b, INPUT_MAX);
+			chousa_buf_add(&text, b.data, b.len);
+			chousa_buf_release(&b);
+		} else
+			push_file(&l, file);
+	}
+	for (i = cli_optind; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0 && !extract)
+			push_file(&l, "-");
+		else if (strcmp(argv[i], "-") == 0) {
+			struct chousa_buf b;
+
+			cli_read_file("-", &b, INPUT_MAX);
+			chousa_buf_add(&text, b.data, b.len);
+			chousa_buf_release(&b);
+		} else if (extract) {
+			chousa_buf_adds(&text, argv[i]);
+			chousa_buf_addch(&text, '\n');
+		} else
+			push(&l, argv[i], strlen(argv[i]));
+	}
+	if (file == NULL && cli_optind >= argc) {
+		if (extract) {
+			struct chousa_buf b;
+
+			cli_read_file("-", &b, INPUT_MAX);
+			chousa_buf_add(&text, b.data, b.len);
+			chousa_buf_release(&b);
+		} else
+			push_file(&l, "-");
+	}
+	if (extract) {
+		chousa_buf_adds(&rm.body, "\"text\":");
+		chousa_esc_json_str(&rm.body, text.data != NULL ? text.data :
+		    "");
+		chousa_buf_addch(&rm.body, ',');
+	} else if (l.n == 0)
+		cli_die(EXIT_BADINPUT, "no indicator to investigate");
+	else {
+		/* json_inputs opens the object: move what came before. */
+		struct chousa_buf opts = rm.body;
+
+		chousa_buf_init(&rm.body, INPUT_MAX + 4096);
+		json_inputs(&rm, &l);
+		chousa_buf_addch(&rm.body, ',');
+		chousa_buf_add(&rm.body, opts.data + 1, opts.len - 1);
+		chousa_buf_release(&opts);
+	}
+	chousa_buf_adds(&rm.body, "\"format\":");
+	chousa_esc_json_str(&rm.body, format);
+	if (output == NULL && strcmp(format, "text") == 0 &&
+	    cli_use_color(stdout))
+		chousa_buf_adds(&rm.body, ",\"color\":true");
+	chousa_buf_addch(&rm.body, '}');
+	chousa_buf_release(&text);
+	rm.ctype = "application/json";
+	if (output != NULL && freopen(output, "w", stdout) == NULL)
+		cli_die(EXIT_BADINPUT, "cannot write the report to '%s': %s",
+		    output, strerror(errno));
+	status = exchange(&rm, "POST", "/api/v1/investigate");
+	list_free(&l);
+	return status;
+}
+
+int
+cli_remote(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	if (strcmp(cmd->name, "lookup") == 0)
+		return remote_lookup(cmd, argc, argv);
+	if (strcmp(cmd->name, "extract") == 0)
+		return remote_extract(cmd, argc, argv);
+	if (strcmp(cmd->name, "sources") == 0)
+		return remote_sources(cmd, argc, argv);
+	if (strcmp(cmd->name, "investigate") == 0)
+		return remote_investigate(cmd, argc, argv);
+	cli_usage_error(cmd, "this command does not run on a server");
+}

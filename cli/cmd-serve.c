@@ -1,0 +1,267 @@
+/*
+ * cmd-serve.c: `chousa serve`: the team server (src/serve/) on the store
+ * and config of this command, until SIGINT or SIGTERM.  Options override
+ * the [server] section of the config.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+enum {
+	OPT_LISTEN = 256, OPT_UPDATE, OPT_TLS_CERT, OPT_TLS_KEY, OPT_AUDIT,
+	OPT_AUDIT_MAX, OPT_AUDIT_KEEP, OPT_THREADS, OPT_PORT_FILE
+};
+
+static const struct cli_opt serve_opts[] = {
+	{ OPT_LISTEN, "listen", "ADDR:PORT", "Listen on this address "
+	    "(default 127.0.0.1:8080; [::1]:8080 for IPv6; port 0 picks a "
+	    "free one).  Anything but loopback should use TLS." },
+	{ OPT_UPDATE, "update-every", "DURATION", "Download and import the "
+	    "feeds (as chousa update does) every DURATION: 90s, 30m, 6h, 1d.  "
+	    "An update that was cut short (the server killed) runs again at "
+	    "the next start." },
+	{ OPT_TLS_CERT, "tls-cert", "FILE", "Serve HTTPS with this PEM "
+	    "certificate (chain); needs --tls-key." },
+	{ OPT_TLS_KEY, "tls-key", "FILE", "The PEM private key of "
+	    "--tls-cert." },
+	{ OPT_AUDIT, "audit-log", "FILE", "Append one JSON line per request "
+	    "to FILE (default: audit.log beside the store; 'none' for no "
+	    "log)." },
+	{ OPT_AUDIT_MAX, "audit-max", "SIZE", "Rotate the audit log past SIZE "
+	    "(bytes, or with k, M, G; default 64M): FILE becomes FILE.1." },
+	{ OPT_AUDIT_KEEP, "audit-keep", "N", "Keep N rotated audit logs "
+	    "(default 5)." },
+	{ OPT_THREADS, "threads", "N", "HTTP threads (default 4 per core)." },
+	{ OPT_PORT_FILE, "port-file", "FILE", "Write the port listened on "
+	    "to FILE once the server is up (for scripts and tests)." },
+	{ 0 }
+};
+
+/* "90s", "30m", "6h", "1d" or plain seconds; -1 when it is none. */
+static long
+duration(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (end == s || n <= 0)
+		return -1;
+	if (*end == '\0' || strcmp(end, "s") == 0)
+		return n;
+	if (strcmp(end, "m") == 0)
+		return n * 60;
+	if (strcmp(end, "h") == 0)
+		return n * 3600;
+	if (strcmp(end, "d") == 0)
+		return n * 86400;
+	return -1;
+}
+
+static long
+size_arg(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (end == s || n <= 0)
+		return -1;
+	if (*end == '\0')
+		return n;
+	if (strcmp(end, "k") == 0 || strcmp(end, "K") == 0)
+		return n << 10;
+	if (strcmp(end, "M") == 0)
+		return n << 20;
+	if (strcmp(end, "G") == 0)
+		return n << 30;
+	return -1;
+}
+
+static void
+log_line(void *arg, const char *msg)
+{
+	(void)arg;
+	if (!g_opt.quiet)
+		cli_warn("serve: %s", msg);
+}
+
+static char *
+read_pem(const char *path)
+{
+	struct chousa_buf b;
+
+	cli_read_file(path, &b, 1 << 20);
+	return b.data;
+}
+
+static char *
+default_audit(void)
+{
+	const char *db = cli_db_path();
+	const char *slash = strrchr(db, '/');
+	size_t n = slash != NULL ? (size_t)(slash - db) + 1 : 0;
+	char *p = xmalloc(n + 10);
+
+	memcpy(p, db, n);
+	memcpy(p + n, "audit.log", 10);
+	return p;
+}
+
+static int
+run_serve(const struct cli_cmd *self, int argc, char **argv)
+{
+	struct chousa_serve_opts so;
+	struct chousa_server *srv;
+	struct chousa_err err = { 0 };
+	struct chousa_config *cfg;
+	struct chousa_store *st;
+	const char *arg, *cert = NULL, *key = NULL, *port_file = NULL, *v;
+	char exe[PATH_MAX];
+	char *audit = NULL;
+	sigset_t set;
+	ssize_t n;
+	int c, sig;
+
+	memset(&so, 0, sizeof(so));
+	cfg = cli_load_config();
+	so.cfg = cfg;
+	so.listen = chousa_config_get(cfg, "server", "listen");
+	if ((v = chousa_config_get(cfg, "server", "update_every")) != NULL &&
+	    (so.update_every = duration(v)) < 0)
+		cli_die(EXIT_USAGE, "[server] update_every: cannot read '%s'",
+		    v);
+	cert = chousa_config_get(cfg, "server", "tls_cert");
+	key = chousa_config_get(cfg, "server", "tls_key");
+	so.audit_path = chousa_config_get(cfg, "server", "audit_log");
+	so.audit_max_bytes = chousa_config_get_long(cfg, "server", "audit_max",
+	    0);
+	so.audit_keep = (int)chousa_config_get_long(cfg, "server",
+	    "audit_keep", 0);
+	so.threads = (int)chousa_config_get_long(cfg, "server", "threads", 0);
+	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
+		switch (c) {
+		case OPT_LISTEN:	so.listen = arg; break;
+		case OPT_UPDATE:
+			so.update_every = duration(arg);
+			if (so.update_every < 0)
+				cli_usage_error(self, "--update-every: cannot "
+				    "read '%s' (90s, 30m, 6h, 1d)", arg);
+			break;
+		case OPT_TLS_CERT:	cert = arg; break;
+		case OPT_TLS_KEY:	key = arg; break;
+		case OPT_AUDIT:		so.audit_path = arg; break;
+		case OPT_AUDIT_MAX:
+			so.audit_max_bytes = size_arg(arg);
+			if (so.audit_max_bytes < 0)
+				cli_usage_error(self, "--audit-max: cannot "
+				    "read '%s'", arg);
+			break;
+		case OPT_AUDIT_KEEP:
+			so.audit_keep = (int)strtol(arg, NULL, 10);
+			if (so.audit_keep < 1 || so.audit_keep > 1000)
+				cli_usage_error(self, "--audit-keep takes 1 "
+				    "to 1000");
+			break;
+		case OPT_THREADS:
+			so.threads = (int)strtol(arg, NULL, 10);
+			if (so.threads < 1 || so.threads > 256)
+				cli_usage_error(self, "--threads takes 1 to "
+				    "256");
+			break;
+		case OPT_PORT_FILE:	port_file = arg; break;
+		}
+	}
+	if (cli_optind < argc)
+		cli_usage_error(self, "unexpected argument '%s'",
+		    argv[cli_optind]);
+	if ((cert == NULL) != (key == NULL))
+		cli_usage_error(self, "--tls-cert and --tls-key go together");
+	if (so.listen == NULL)
+		so.listen = "127.0.0.1:8080";
+	if (so.audit_path == NULL)
+		so.audit_path = audit = default_audit();
+	else if (strcmp(so.audit_path, "none") == 0)
+		so.audit_path = NULL;
+	if (cert != NULL) {
+		so.tls_cert = read_pem(cert);
+		so.tls_key = read_pem(key);
+	}
+	/* Create or migrate the store once, before any thread reads it. */
+	st = cli_open_store(0);
+	chousa_store_close(st);
+	so.db_path = cli_db_path();
+	so.config_path = chousa_config_path(cfg);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		so.update_exe = exe;
+	} else
+		so.update_exe = argv[0];
+	so.log = log_line;
+	so.verbose = g_opt.verbose;
+	/* Signals are taken by sigwait below, not by the server's threads. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (chousa_server_start(&srv, &so, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	if (!g_opt.quiet)
+		cli_warn("listening on %s://%s:%d", cert != NULL ? "https" :
+		    "http", so.listen[0] == '[' ? "[::1]" : "127.0.0.1",
+		    chousa_server_port(srv));
+	if (port_file != NULL) {
+		FILE *fp = fopen(port_file, "w");
+
+		if (fp == NULL || fprintf(fp, "%d\n",
+		    chousa_server_port(srv)) < 0 || fclose(fp) != 0)
+			cli_die(EXIT_BADINPUT, "cannot write '%s': %s",
+			    port_file, strerror(errno));
+	}
+	while (sigwait(&set, &sig) != 0)
+		;
+	if (!g_opt.quiet)
+		cli_warn("serve: stopping");
+	chousa_server_free(srv);
+	free((char *)(uintptr_t)so.tls_cert);
+	free((char *)(uintptr_t)so.tls_key);
+	free(audit);
+	chousa_config_free(cfg);
+	return EXIT_CLEAN;
+}
+
+const struct cli_cmd cmd_serve = {
+	"serve", "Serve a team: REST API, web page and MCP",
+	"[--listen ADDR:PORT] [--update-every DURATION] [OPTIONS]",
+	"Run the team server: one process that owns the store, the online "
+	"cache, the quota counters and the scheduled feed updates, so a team "
+	"shares one set of keys and one daily quota.  It answers the REST API "
+	"under /api/v1/ (the same JSON documents as --json; docs/openapi.json), "
+	"a web page at / (paste an e-mail, get the triage table and each "
+	"report), and the Model Context Protocol at /mcp.  Every online "
+	"investigation runs through one queue: the same indicator asked by "
+	"many at once reaches each service once.\n\n"
+	"Every request but /api/v1/health needs a token (chousa token "
+	"create): 'Authorization: Bearer TOKEN', or the web page's sign-in.  "
+	"Roles: read (the store only), investigate (may spend online quota), "
+	"admin (also updates and tokens).  Each request is appended to the "
+	"audit log as one JSON line: who, when, what, the indicators and "
+	"sources asked, the verdict, or why it was refused.  Each token may "
+	"make [server] rate requests a minute (default 600, burst 120).  "
+	"Keys are never in any answer, page or log.\n\n"
+	"Connections idle for [server] idle_timeout seconds (default 15) are "
+	"closed; headers over 64 KiB get 431 and bodies over their cap 413.  "
+	"The [server] section also takes listen, update_every, tls_cert, "
+	"tls_key, audit_log, audit_max, audit_keep, threads, max_connections "
+	"(1024) and max_per_ip (512).",
+	serve_opts, run_serve,
+	"chousa token create --role investigate alice\n"
+	"chousa serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key "
+	"key.pem --update-every 6h\n"
+	"curl -H \"Authorization: Bearer $TOKEN\" "
+	"'https://chousa.example:8443/api/v1/lookup?indicator=evil.example'"
+};

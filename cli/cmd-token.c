@@ -1,0 +1,141 @@
+/*
+ * cmd-token.c: `chousa token create|list|revoke`: the team server's API
+ * tokens, in the store.  A new token is printed once; only its hash is
+ * kept.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+enum { OPT_ROLE = 256, OPT_JSON };
+
+static const struct cli_opt token_opts[] = {
+	{ OPT_ROLE, "role", "ROLE", "create: read (look-ups and offline "
+	    "investigations), investigate (may spend online quota) or admin "
+	    "(also updates and tokens)." },
+	{ OPT_JSON, "json", NULL, "list: print one JSON object." },
+	{ 0 }
+};
+
+static int
+create(const struct cli_cmd *self, const char *name, const char *role)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_store *st;
+	char token[CHOUSA_TOKEN_SIZE + 1];
+	int r = chousa_role_parse(role);
+
+	if (role == NULL || r == CHOUSA_ROLE_NONE)
+		cli_usage_error(self, "--role read, investigate or admin is "
+		    "needed");
+	st = cli_open_store(0);
+	if (chousa_token_create(st, name, r, token, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	chousa_store_close(st);
+	printf("%s\n", token);
+	cli_flush();
+	if (!g_opt.quiet)
+		cli_warn("token '%s' (role %s) created; it is shown only this "
+		    "once", name, chousa_role_name(r));
+	return EXIT_CLEAN;
+}
+
+static int
+list(int json)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_arena *a;
+	struct chousa_store *st = cli_open_store(0);
+	struct chousa_token *t;
+	struct chousa_buf b;
+	size_t n, i;
+	char when[32];
+
+	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK ||
+	    chousa_store_token_list(st, a, &t, &n, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	chousa_buf_init(&b, 0);
+	if (json)
+		chousa_buf_adds(&b, "{\"tokens\":[");
+	else
+		chousa_buf_addf(&b, "%-24s %-12s %-21s %s\n", "NAME", "ROLE",
+		    "CREATED", "STATE");
+	for (i = 0; i < n; i++) {
+		chousa_time_format(t[i].created_at, when, sizeof(when));
+		if (json) {
+			chousa_buf_addf(&b, "%s{\"id\":%lld,\"name\":",
+			    i ? "," : "", (long long)t[i].id);
+			chousa_esc_json_str(&b, t[i].name);
+			chousa_buf_addf(&b, ",\"role\":\"%s\",\"created_at\":"
+			    "\"%s\",\"revoked\":%s}", t[i].role, when,
+			    t[i].revoked_at ? "true" : "false");
+		} else
+			chousa_buf_addf(&b, "%-24s %-12s %-21s %s\n", t[i].name,
+			    t[i].role, when, t[i].revoked_at ? "revoked" :
+			    "valid");
+	}
+	if (json)
+		chousa_buf_adds(&b, "]}\n");
+	cli_write(&b);
+	cli_flush();
+	chousa_buf_release(&b);
+	chousa_arena_free(a);
+	chousa_store_close(st);
+	return EXIT_CLEAN;
+}
+
+static int
+run_token(const struct cli_cmd *self, int argc, char **argv)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_store *st;
+	const char *arg, *role = NULL, *verb;
+	int c, json = 0;
+
+	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
+		if (c == OPT_ROLE)
+			role = arg;
+		else if (c == OPT_JSON)
+			json = 1;
+	if (cli_optind >= argc)
+		cli_usage_error(self, "create, list or revoke?");
+	verb = argv[cli_optind];
+	if (strcmp(verb, "create") == 0) {
+		if (argc - cli_optind != 2)
+			cli_usage_error(self, "create takes one NAME");
+		return create(self, argv[cli_optind + 1], role);
+	}
+	if (strcmp(verb, "list") == 0) {
+		if (argc - cli_optind != 1)
+			cli_usage_error(self, "list takes no argument");
+		return list(json);
+	}
+	if (strcmp(verb, "revoke") == 0) {
+		if (argc - cli_optind != 2)
+			cli_usage_error(self, "revoke takes one NAME");
+		st = cli_open_store(0);
+		if (chousa_store_token_revoke(st, argv[cli_optind + 1], &err) !=
+		    CHOUSA_OK)
+			cli_die_err(&err);
+		chousa_store_close(st);
+		return EXIT_CLEAN;
+	}
+	cli_usage_error(self, "unknown action '%s' (create, list or revoke)",
+	    verb);
+}
+
+const struct cli_cmd cmd_token = {
+	"token", "Create, list and revoke the team server's API tokens",
+	"create --role ROLE NAME | list [--json] | revoke NAME",
+	"Manage the tokens chousa serve accepts, in the store.  create prints "
+	"a new token for NAME once (keep it: the store holds only its "
+	"SHA-256); revoke makes NAME's token fail from the next request on; "
+	"list shows names, roles and states, never a token.  A name holds one "
+	"valid token at a time: revoke it before making another.",
+	token_opts, run_token,
+	"chousa token create --role read soc-dashboard\n"
+	"chousa token create --role investigate alice\n"
+	"chousa token revoke alice"
+};

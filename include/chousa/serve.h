@@ -1,0 +1,78 @@
+/*
+ * chousa/serve.h: the team server (src/serve/): one process that owns the
+ * store, the online cache, the quota buckets and the scheduled feed
+ * updates, and answers a REST API (/api/v1/), a web page and the Model
+ * Context Protocol (/mcp) over HTTP, on libmicrohttpd's thread pool.  API
+ * tokens (chousa_token_create) say who asks; every request is audited.
+ * The same MCP tools also speak over stdio (chousa_mcp_stdio).  Part of
+ * chousa.h.
+ */
+#ifndef CHOUSA_SERVE_H
+#define CHOUSA_SERVE_H
+
+/* Roles, each allowing what the one before does and more. */
+enum chousa_role {
+	CHOUSA_ROLE_NONE = 0,	/* no token: health only */
+	CHOUSA_ROLE_READ,	/* the store only: look-ups, offline runs */
+	CHOUSA_ROLE_INVESTIGATE,	/* may spend online quota */
+	CHOUSA_ROLE_ADMIN	/* also updates and token management */
+};
+const char *chousa_role_name(int role);		/* "read", ... */
+/* The role named s; CHOUSA_ROLE_NONE when it is no role. */
+int	chousa_role_parse(const char *s);
+
+/* A token's text: "chousa_" and 45 characters of base64url (270 bits). */
+#define CHOUSA_TOKEN_SIZE	52
+
+/*
+ * Make a token for name with role, store its hash and write the token to
+ * out (shown once: the store keeps only the hash).  CHOUSA_EINVAL on a bad
+ * name or role, or a name that already has a valid token.
+ */
+int	chousa_token_create(struct chousa_store *st, const char *name,
+	    int role, char out[CHOUSA_TOKEN_SIZE + 1], struct chousa_err *err);
+
+/* What the server tells its operator; msg is one line. */
+typedef void (*chousa_serve_log_fn)(void *arg, const char *msg);
+
+struct chousa_serve_opts {
+	const char	*listen;	/* "ADDR:PORT", "[::1]:PORT"; port 0:
+					 * any free port */
+	const char	*db_path;
+	const char	*config_path;	/* for the update child; or NULL */
+	const struct chousa_config *cfg;	/* borrowed for the run */
+	const char	*audit_path;	/* JSON lines; NULL: no audit log */
+	long		 audit_max_bytes;	/* rotate past this; 0: 64 MiB */
+	int		 audit_keep;	/* rotated files kept; 0: 5 */
+	const char	*tls_cert;	/* PEM text, or NULL for plain HTTP */
+	const char	*tls_key;
+	int		 threads;	/* HTTP threads; 0: 4 per core */
+	long		 update_every;	/* seconds; 0: no scheduled update */
+	const char	*update_exe;	/* the chousa binary to run updates */
+	chousa_serve_log_fn log;
+	void		*log_arg;
+	int		 verbose;	/* also log clients' protocol errors */
+};
+
+struct chousa_server;
+
+/*
+ * Start listening and serving in background threads.  Fails with
+ * CHOUSA_EIO when the address cannot be bound, CHOUSA_EINVAL on bad
+ * options.  Caller frees with chousa_server_free(), which stops it.
+ */
+int	chousa_server_start(struct chousa_server **out,
+	    const struct chousa_serve_opts *opts, struct chousa_err *err);
+/* The port it listens on (the one chosen when asked for 0). */
+int	chousa_server_port(const struct chousa_server *s);
+void	chousa_server_free(struct chousa_server *s);
+
+/*
+ * Speak MCP over in and out (JSON-RPC, one message a line) until in ends.
+ * allow_online lets the investigate tool ask online sources when a call
+ * says online = true; otherwise every tool reads the store only.
+ */
+int	chousa_mcp_stdio(const char *db_path, const struct chousa_config *cfg,
+	    int allow_online, int in_fd, int out_fd, struct chousa_err *err);
+
+#endif /* CHOUSA_SERVE_H */

@@ -1,0 +1,238 @@
+/*
+ * lookup.c: a store look-up as one result (chousa_lookup) and its two
+ * documents, the `chousa lookup` text block and JSON object.  The CLI and
+ * the team server both print these, so their answers are the same bytes.
+ */
+#include <string.h>
+
+#include "chousa.h"
+
+/*
+ * A match on the indicator, its host, a listed parent or range always
+ * makes it malicious; a match only through the registrable domain or URLs
+ * hosted there does not when a known-benign list covers the indicator (a
+ * shared host like a CDN).
+ */
+static int
+is_malicious(const struct chousa_record *r, size_t n, size_t n_benign)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		/* What a report only saw is no listing. */
+		if (r[i].is_observation)
+			continue;
+		if (r[i].match == CHOUSA_MATCH_EXACT ||
+		    r[i].match == CHOUSA_MATCH_HOST ||
+		    r[i].match == CHOUSA_MATCH_PARENT ||
+		    r[i].match == CHOUSA_MATCH_CIDR)
+			return 1;
+		if (n_benign == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The family's catalogue id and name, or the label as the feed gave it. */
+static void
+family_label(struct chousa_store *st, struct chousa_arena *a,
+    const char *family, const char **id, const char **name)
+{
+	struct chousa_family f;
+
+	*id = family;
+	*name = NULL;
+	if (family != NULL && chousa_store_family(st, a, family, &f, NULL) ==
+	    CHOUSA_OK) {
+		*id = f.id;
+		*name = f.name;
+	}
+}
+
+int
+chousa_lookup(struct chousa_store *st, struct chousa_arena *a,
+    const char *text, size_t len, struct chousa_lookup *out,
+    struct chousa_err *err)
+{
+	struct chousa_lookup l;
+	size_t i;
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	rc = chousa_ioc_parse(a, text, len, CHOUSA_IOC_ALL, &l.ind, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	/* The records and the benign lists from the same state of the store. */
+	rc = chousa_store_snapshot_begin(st, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	rc = chousa_store_lookup(st, a, &l.ind, &l.records, &l.n_records,
+	    err);
+	if (rc == CHOUSA_OK)
+		rc = chousa_store_benign(st, a, &l.ind, &l.benign,
+		    &l.n_benign, err);
+	if (rc == CHOUSA_OK && l.n_records > 0) {
+		l.family_ids = chousa_arena_alloc(a, l.n_records *
+		    sizeof(*l.family_ids));
+		l.family_names = chousa_arena_alloc(a, l.n_records *
+		    sizeof(*l.family_names));
+		if (l.family_ids == NULL || l.family_names == NULL)
+			rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	}
+	for (i = 0; rc == CHOUSA_OK && i < l.n_records; i++)
+		family_label(st, a, l.records[i].family, &l.family_ids[i],
+		    &l.family_names[i]);
+	chousa_store_snapshot_end(st);
+	if (rc != CHOUSA_OK)
+		return rc;
+	l.is_malicious = is_malicious(l.records, l.n_records, l.n_benign);
+	*out = l;
+	return CHOUSA_OK;
+}
+
+/* ---- text ---- */
+
+static void
+date(struct chousa_buf *b, int64_t t)
+{
+	char s[32];
+
+	if (t <= 0) {
+		chousa_buf_adds(b, "-");
+		return;
+	}
+	chousa_time_format(t, s, sizeof(s));
+	chousa_buf_add(b, s, 10);
+}
+
+static void
+text_cell(struct chousa_buf *b, const char *s, int width)
+{
+	size_t before = b->len;
+	int n;
+
+	chousa_esc_text(b, s != NULL ? s : "-", s != NULL ? strlen(s) : 1);
+	for (n = (int)(b->len - before); n < width; n++)
+		chousa_buf_addch(b, ' ');
+	chousa_buf_addch(b, ' ');
+}
+
+void
+chousa_lookup_text(struct chousa_buf *b, struct chousa_arena *a,
+    const struct chousa_lookup *l)
+{
+	const struct chousa_record *r = l->records;
+	const struct chousa_benign *bn = l->benign;
+	size_t i, n = l->n_records;
+
+	chousa_buf_adds(b, chousa_ioc_type_name(l->ind.type));
+	chousa_buf_addch(b, ' ');
+	chousa_esc_text(b, l->ind.value, l->ind.value_len);
+	if (n == 0)
+		chousa_buf_adds(b, ": not in the store\n");
+	else
+		chousa_buf_addf(b, ": %zu record%s%s\n", n, n == 1 ? "" : "s",
+		    l->is_malicious ? ", malicious" : "");
+	for (i = 0; i < n; i++) {
+		const char *id = l->family_ids[i], *name = l->family_names[i];
+
+		chousa_buf_adds(b, "  ");
+		text_cell(b, chousa_match_name(r[i].match), 9);
+		text_cell(b, r[i].source, 13);
+		text_cell(b, r[i].is_observation ? "observed" : r[i].status,
+		    8);
+		date(b, r[i].first_seen);
+		chousa_buf_addch(b, ' ');
+		date(b, r[i].last_seen);
+		chousa_buf_addch(b, ' ');
+		if (name != NULL) {
+			char *both = chousa_arena_printf(a, "%s (%s)", id,
+			    name);
+
+			text_cell(b, both, 26);
+		} else
+			text_cell(b, id, 26);
+		chousa_esc_text(b, r[i].value, strlen(r[i].value));
+		chousa_buf_addch(b, '\n');
+	}
+	for (i = 0; i < l->n_benign; i++) {
+		chousa_buf_adds(b, "  known benign: ");
+		chousa_esc_text(b, bn[i].list, strlen(bn[i].list));
+		chousa_buf_adds(b, " (");
+		chousa_esc_text(b, bn[i].kind, strlen(bn[i].kind));
+		chousa_buf_adds(b, "): ");
+		chousa_esc_text(b, bn[i].entry, strlen(bn[i].entry));
+		chousa_buf_addch(b, '\n');
+	}
+}
+
+/* ---- JSON ---- */
+
+static void
+json_kv(struct chousa_buf *b, const char *key, const char *v, int comma)
+{
+	if (comma)
+		chousa_buf_addch(b, ',');
+	chousa_buf_addf(b, "\"%s\":", key);
+	chousa_esc_json_str(b, v);
+}
+
+static void
+json_time(struct chousa_buf *b, const char *key, int64_t t)
+{
+	char s[32];
+
+	if (t <= 0) {
+		chousa_buf_addf(b, ",\"%s\":null", key);
+		return;
+	}
+	chousa_time_format(t, s, sizeof(s));
+	chousa_buf_addf(b, ",\"%s\":\"%s\"", key, s);
+}
+
+void
+chousa_lookup_json(struct chousa_buf *b, const struct chousa_lookup *l)
+{
+	const struct chousa_record *r = l->records;
+	const struct chousa_benign *bn = l->benign;
+	size_t i;
+
+	chousa_buf_adds(b, "{");
+	json_kv(b, "indicator", l->ind.value, 0);
+	json_kv(b, "type", chousa_ioc_type_name(l->ind.type), 1);
+	chousa_buf_addf(b, ",\"malicious\":%s,\"records\":[",
+	    l->is_malicious ? "true" : "false");
+	for (i = 0; i < l->n_records; i++) {
+		chousa_buf_adds(b, i ? ",{" : "{");
+		json_kv(b, "match", chousa_match_name(r[i].match), 0);
+		json_kv(b, "value", r[i].value, 1);
+		json_kv(b, "type", chousa_ioc_type_name(r[i].type), 1);
+		json_kv(b, "source", r[i].source, 1);
+		json_kv(b, "source_id", r[i].source_id, 1);
+		json_time(b, "first_seen", r[i].first_seen);
+		json_time(b, "last_seen", r[i].last_seen);
+		json_kv(b, "status", r[i].status, 1);
+		json_kv(b, "threat", r[i].threat, 1);
+		json_kv(b, "family", l->family_ids[i], 1);
+		json_kv(b, "family_name", l->family_names[i], 1);
+		json_kv(b, "tags", r[i].tags, 1);
+		if (r[i].confidence >= 0)
+			chousa_buf_addf(b, ",\"confidence\":%d",
+			    r[i].confidence);
+		else
+			chousa_buf_adds(b, ",\"confidence\":null");
+		json_kv(b, "reference", r[i].reference, 1);
+		chousa_buf_addf(b, ",\"observation\":%s",
+		    r[i].is_observation ? "true" : "false");
+		chousa_buf_adds(b, "}");
+	}
+	chousa_buf_adds(b, "],\"benign\":[");
+	for (i = 0; i < l->n_benign; i++) {
+		chousa_buf_adds(b, i ? ",{" : "{");
+		json_kv(b, "list", bn[i].list, 0);
+		json_kv(b, "kind", bn[i].kind, 1);
+		json_kv(b, "entry", bn[i].entry, 1);
+		chousa_buf_adds(b, "}");
+	}
+	chousa_buf_adds(b, "]}");
+}

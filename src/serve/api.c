@@ -1,0 +1,737 @@
+/*
+ * api.c: the REST API, /api/v1/.  Each answer is the document the CLI's
+ * --json (or, with format=text, its plain output) prints for the same
+ * request, from the same library call; the exit status the CLI would end
+ * with is in the Chousa-Exit header and the CLI's warnings in
+ * Chousa-Warning headers, so `chousa --server` prints the same bytes and
+ * ends the same way.  docs/openapi.json describes every path here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/json_tree.h"
+#include "serve/serve.h"
+
+/* ---- request bodies ---- */
+
+/*
+ * The members each request body may have: anything else is a mistake
+ * worth a 400 (a misspelt "ofline" must not run online).
+ */
+static const char *const lookup_keys[] = {
+	"indicator", "indicators", "format", NULL
+};
+static const char *const extract_keys[] = {
+	"text", "types", "unique", "public_only", "defang", "format", NULL
+};
+static const char *const investigate_keys[] = {
+	"indicator", "indicators", "text", "format", "offline", "refresh",
+	"exhaustive", "no_defang", "color", "depth", "max_samples", "budget",
+	"sources", "at", NULL
+};
+static const char *const token_keys[] = { "name", "role", NULL };
+
+/* 1 when every member of v is in keys; else 0 with a 400 set. */
+static int
+known_members(struct sreq *r, yajl_val v, const char *const *keys)
+{
+	size_t i, k;
+
+	for (i = 0; i < v->u.object.len; i++) {
+		for (k = 0; keys[k] != NULL; k++)
+			if (strcmp(v->u.object.keys[i], keys[k]) == 0)
+				break;
+		if (keys[k] == NULL) {
+			req_error(r, 400, "unknown member '%.40s'",
+			    v->u.object.keys[i]);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* The body as a JSON object, or NULL with a 400 answer set. */
+static yajl_val
+body_object(struct sreq *r, const char *const *keys)
+{
+	char why[128];
+	yajl_val v;
+
+	if (r->body.len == 0) {
+		req_error(r, 400, "a JSON object is needed in the body");
+		return NULL;
+	}
+	v = jt_parse(r->body.data, r->body.len, why, sizeof(why));
+	if (v == NULL) {
+		req_error(r, 400, "bad JSON: %s", why[0] ? why : "cannot parse");
+		return NULL;
+	}
+	if (!YAJL_IS_OBJECT(v)) {
+		jt_free(v);
+		req_error(r, 400, "the body must be a JSON object");
+		return NULL;
+	}
+	if (!known_members(r, v, keys)) {
+		jt_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* Whether the body was sent as JSON. */
+static int
+is_json_body(struct sreq *r)
+{
+	const char *ct = req_header(r, "Content-Type");
+
+	return ct != NULL && strncmp(ct, "application/json", 16) == 0;
+}
+
+/*
+ * A boolean from the JSON body or the query string: 1, 0, or def when
+ * absent; -2 (with a 400 set) when it is there but not a boolean.
+ */
+static int
+opt_bool(struct sreq *r, yajl_val v, const char *key, int def)
+{
+	const char *q;
+
+	if (v != NULL) {
+		yajl_val x = jt_get(v, key);
+
+		if (x == NULL || YAJL_IS_NULL(x))
+			return def;
+		if (YAJL_IS_TRUE(x))
+			return 1;
+		if (YAJL_IS_FALSE(x))
+			return 0;
+		req_error(r, 400, "'%s' must be true or false", key);
+		return -2;
+	}
+	q = req_arg(r, key);
+	if (q == NULL)
+		return def;
+	if (strcmp(q, "1") == 0 || strcmp(q, "true") == 0 ||
+	    strcmp(q, "yes") == 0 || *q == '\0')
+		return 1;
+	if (strcmp(q, "0") == 0 || strcmp(q, "false") == 0 ||
+	    strcmp(q, "no") == 0)
+		return 0;
+	req_error(r, 400, "'%s' must be true or false", key);
+	return -2;
+}
+
+/* A string option; NULL when absent, and *bad (with a 400) when not one. */
+static const char *
+opt_str(struct sreq *r, yajl_val v, const char *key, int *bad)
+{
+	if (v != NULL) {
+		yajl_val x = jt_get(v, key);
+
+		if (x == NULL || YAJL_IS_NULL(x))
+			return NULL;
+		if (!YAJL_IS_STRING(x)) {
+			req_error(r, 400, "'%s' must be a string", key);
+			*bad = 1;
+			return NULL;
+		}
+		return chousa_arena_strdup(r->a, YAJL_GET_STRING(x));
+	}
+	return req_arg(r, key);
+}
+
+/* An integer option within [lo, hi]; def when absent; -1 and a 400 if bad. */
+static long
+opt_int(struct sreq *r, yajl_val v, const char *key, long lo, long hi,
+    long def, int *bad)
+{
+	const char *q;
+	char *end;
+	long n;
+
+	if (v != NULL) {
+		yajl_val x = jt_get(v, key);
+
+		if (x == NULL || YAJL_IS_NULL(x))
+			return def;
+		if (!YAJL_IS_INTEGER(x) || YAJL_GET_INTEGER(x) < lo ||
+		    YAJL_GET_INTEGER(x) > hi)
+			goto bad;
+		return (long)YAJL_GET_INTEGER(x);
+	}
+	q = req_arg(r, key);
+	if (q == NULL)
+		return def;
+	n = strtol(q, &end, 10);
+	if (*q == '\0' || *end != '\0' || n < lo || n > hi)
+		goto bad;
+	return n;
+bad:
+	req_error(r, 400, "'%s' must be a whole number from %ld to %ld", key,
+	    lo, hi);
+	*bad = 1;
+	return -1;
+}
+
+/*
+ * The indicators of a request: "indicator" (one) or "indicators" (an
+ * array of strings) in a JSON body, else the repeated query parameter.
+ * NULL with a 400 set when there are none or they are not strings.
+ */
+static const char **
+inputs_of(struct sreq *r, yajl_val v, size_t *n_out)
+{
+	const char **in;
+	size_t n = 0, i;
+
+	if (v == NULL) {
+		in = req_args(r, "indicator", &n);
+		if (n == 0) {
+			req_error(r, 400, "name an indicator (?indicator=...)");
+			return NULL;
+		}
+		*n_out = n;
+		return in;
+	}
+	if (jt_get(v, "indicator") != NULL) {
+		yajl_val x = jt_get(v, "indicator");
+
+		if (!YAJL_IS_STRING(x)) {
+			req_error(r, 400, "'indicator' must be a string");
+			return NULL;
+		}
+		in = chousa_arena_alloc(r->a, sizeof(*in));
+		if (in == NULL || (in[0] = chousa_arena_strdup(r->a,
+		    YAJL_GET_STRING(x))) == NULL) {
+			req_error(r, 500, "out of memory");
+			return NULL;
+		}
+		*n_out = 1;
+		return in;
+	}
+	v = jt_get(v, "indicators");
+	if (v == NULL || !YAJL_IS_ARRAY(v)) {
+		req_error(r, 400, "'indicator' (a string) or 'indicators' (an "
+		    "array of strings) is needed");
+		return NULL;
+	}
+	n = jt_len(v);
+	if (n == 0) {
+		req_error(r, 400, "'indicators' is empty");
+		return NULL;
+	}
+	if (n > SERVE_MAX_INPUTS) {
+		req_error(r, 413, "at most %d indicators a request",
+		    SERVE_MAX_INPUTS);
+		return NULL;
+	}
+	in = chousa_arena_alloc(r->a, n * sizeof(*in));
+	for (i = 0; in != NULL && i < n; i++) {
+		yajl_val x = jt_at(v, i);
+
+		if (!YAJL_IS_STRING(x)) {
+			req_error(r, 400, "'indicators' must hold strings only");
+			return NULL;
+		}
+		in[i] = chousa_arena_strdup(r->a, YAJL_GET_STRING(x));
+		if (in[i] == NULL)
+			in = NULL;
+	}
+	if (in == NULL) {
+		req_error(r, 500, "out of memory");
+		return NULL;
+	}
+	*n_out = n;
+	return in;
+}
+
+/* "json" or "text" (lookup, sources); -1 with a 400 for anything else. */
+static int
+json_or_text(struct sreq *r, yajl_val v)
+{
+	int bad = 0;
+	const char *f = opt_str(r, v, "format", &bad);
+
+	if (bad)
+		return -1;
+	if (f == NULL || strcmp(f, "json") == 0)
+		return 1;
+	if (strcmp(f, "text") == 0)
+		return 0;
+	req_error(r, 400, "unknown format '%.40s' (json or text)", f);
+	return -1;
+}
+
+static void
+internal(struct sreq *r, const struct chousa_err *err)
+{
+	int st = err->code == CHOUSA_EPARSE || err->code == CHOUSA_EINVAL ||
+	    err->code == CHOUSA_ENOTFOUND ? 400 : err->code == CHOUSA_ELIMIT ?
+	    413 : 500;
+
+	req_error(r, st, "%s", err->msg[0] ? err->msg :
+	    chousa_rc_name(err->code));
+}
+
+/* ---- the endpoints ---- */
+
+static int
+h_health(struct sreq *r)
+{
+	r->ctype = "application/json";
+	chousa_buf_adds(&r->out, "{\"status\":\"ok\"}\n");
+	return 0;
+}
+
+static int
+h_version(struct sreq *r)
+{
+	r->ctype = "application/json";
+	chousa_buf_addf(&r->out, "{\"version\":\"%s\",\"api\":\"v1\","
+	    "\"role\":\"%s\"}\n", CHOUSA_VERSION, chousa_role_name(r->who.role));
+	return 0;
+}
+
+static int
+h_lookup(struct sreq *r)
+{
+	struct chousa_err err = { 0 };
+	yajl_val v = NULL;
+	const char **in;
+	size_t n, i;
+	int json, status, rc;
+
+	if (r->method == M_POST) {
+		v = body_object(r, lookup_keys);
+		if (v == NULL)
+			return 0;
+	}
+	in = inputs_of(r, v, &n);
+	json = in != NULL ? json_or_text(r, v) : -1;
+	if (in == NULL || json < 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		req_audit_input(r, in[i]);
+	rc = op_lookup(&r->env, r->a, in, n, json, &r->out, &status, &r->warn,
+	    &err);
+	if (rc != CHOUSA_OK) {
+		internal(r, &err);
+		goto out;
+	}
+	r->ctype = json ? "application/json" : "text/plain; charset=utf-8";
+	r->exit_status = status;
+	r->verdicts = status == 1 ? "malicious" : status == 3 ?
+	    "bad input" : "not listed";
+	r->asked = "store";
+out:
+	jt_free(v);
+	return 0;
+}
+
+static int
+h_sources(struct sreq *r)
+{
+	struct chousa_err err = { 0 };
+	int json = json_or_text(r, NULL);
+
+	if (json < 0)
+		return 0;
+	if (op_sources(&r->env, r->a, json, &r->out, &r->warn, &err) !=
+	    CHOUSA_OK) {
+		internal(r, &err);
+		return 0;
+	}
+	r->ctype = json ? "application/json" : "text/plain; charset=utf-8";
+	r->exit_status = 0;
+	return 0;
+}
+
+/*
+ * The text to extract from: a JSON body's "text", or the raw body with
+ * the options in the query.
+ */
+static int
+h_extract(struct sreq *r)
+{
+	struct chousa_err err = { 0 };
+	struct extract_req x;
+	yajl_val v = NULL;
+	const char *types, *f;
+	int bad = 0;
+
+	memset(&x, 0, sizeof(x));
+	if (is_json_body(r)) {
+		yajl_val t;
+
+		v = body_object(r, extract_keys);
+		if (v == NULL)
+			return 0;
+		t = jt_get(v, "text");
+		if (t == NULL || !YAJL_IS_STRING(t)) {
+			req_error(r, 400, "'text' (a string) is needed");
+			goto out;
+		}
+		x.text = YAJL_GET_STRING(t);
+		x.len = strlen(x.text);
+	} else {
+		x.text = r->body.data;
+		x.len = r->body.len;
+	}
+	types = opt_str(r, v, "types", &bad);
+	f = bad ? NULL : opt_str(r, v, "format", &bad);
+	if (bad)
+		goto out;
+	if (types != NULL && chousa_ioc_types_parse(types, &x.types, &err) !=
+	    CHOUSA_OK) {
+		req_error(r, 400, "%s", err.msg);
+		goto out;
+	}
+	x.unique = opt_bool(r, v, "unique", 0);
+	x.public_only = opt_bool(r, v, "public_only", 0);
+	x.defang = opt_bool(r, v, "defang", 0);
+	if (x.unique < 0 || x.public_only < 0 || x.defang < 0)
+		goto out;
+	if (f != NULL && strcmp(f, "json") != 0 && strcmp(f, "tsv") != 0) {
+		req_error(r, 400, "unknown format '%.40s' (json or tsv)", f);
+		goto out;
+	}
+	x.json = f == NULL || strcmp(f, "json") == 0;
+	if (op_extract(&x, &r->out, &err) != CHOUSA_OK) {
+		internal(r, &err);
+		goto out;
+	}
+	r->ctype = x.json ? "application/x-ndjson" :
+	    "text/tab-separated-values; charset=utf-8";
+	r->exit_status = 0;
+out:
+	jt_free(v);
+	return 0;
+}
+
+/* ---- investigate ---- */
+
+static const char *
+ctype_of(const char *format)
+{
+	if (strcmp(format, "json") == 0)
+		return "application/x-ndjson";
+	if (strcmp(format, "html") == 0)
+		return "text/html; charset=utf-8";
+	if (strcmp(format, "md") == 0)
+		return "text/markdown; charset=utf-8";
+	if (strcmp(format, "stix") == 0 || strcmp(format, "misp") == 0)
+		return "application/json";
+	if (strcmp(format, "dot") == 0)
+		return "text/vnd.graphviz; charset=utf-8";
+	return "text/plain; charset=utf-8";
+}
+
+/* "malicious:2,unknown:1" over the summaries, for the audit log. */
+const char *
+api_verdicts(struct chousa_arena *a, const struct invjob *j)
+{
+	int count[4] = { 0, 0, 0, 0 }, bad = 0, v;
+	char buf[160];
+	size_t i, n = 0;
+
+	if (j->sum == NULL)
+		return NULL;
+	for (i = 0; i < j->n_inputs; i++) {
+		if (j->sum[i].value == NULL)
+			bad++;
+		else if (j->sum[i].verdict >= 0 && j->sum[i].verdict < 4)
+			count[j->sum[i].verdict]++;
+	}
+	buf[0] = '\0';
+	for (v = CHOUSA_V_MALICIOUS; v >= CHOUSA_V_UNKNOWN; v--)
+		if (count[v] > 0 && n < sizeof(buf))
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+			    "%s%s:%d", n ? "," : "", chousa_verdict_name(v),
+			    count[v]);
+	if (bad > 0 && n < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - n, "%snot an indicator:%d",
+		    n ? "," : "", bad);
+	return chousa_arena_strdup(a, buf);
+}
+
+static int
+finish_investigate(struct sreq *r)
+{
+	struct invjob *j = r->job;
+	size_t i;
+
+	if (j->rc != CHOUSA_OK) {
+		internal(r, &j->err);
+		return 0;
+	}
+	chousa_buf_release(&r->out);
+	r->out = j->out;
+	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
+	r->exit_status = j->exit_status;
+	for (i = 0; i < j->warn.n && i < 8; i++)
+		warn_add(&r->warn, r->a, j->warn.msg[i]);
+	r->verdicts = api_verdicts(r->a, j);
+	r->asked = j->asked[0] ? chousa_arena_strdup(r->a, j->asked) :
+	    "store";
+	return 0;
+}
+
+/*
+ * Fill j from the request (JSON body or query): the inputs, the options
+ * of `chousa investigate`, and what the role allows.  0 with a 4xx set
+ * when it cannot.
+ */
+int
+api_investigate_job(struct sreq *r, void *body, struct invjob *j,
+    const char *default_format)
+{
+	yajl_val v = body;
+	const char *format, *sources, *at, *text;
+	int bad = 0, offline, refresh;
+	size_t i;
+
+	memset(j, 0, sizeof(*j));
+	j->a = r->a;
+	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
+	text = opt_str(r, v, "text", &bad);
+	if (bad)
+		return 0;
+	if (text != NULL) {
+		struct extract_req x;
+		struct chousa_err err = { 0 };
+
+		/* As investigate --extract: public addresses, each once. */
+		memset(&x, 0, sizeof(x));
+		x.text = text;
+		x.len = strlen(text);
+		x.public_only = 1;
+		x.unique = 1;
+		x.a = r->a;
+		if (op_extract(&x, NULL, &err) != CHOUSA_OK) {
+			internal(r, &err);
+			return 0;
+		}
+		if (x.n_found == 0) {
+			req_error(r, 400, "no indicator in the text");
+			return 0;
+		}
+		j->inputs = x.found;
+		j->n_inputs = x.n_found;
+	} else {
+		j->inputs = inputs_of(r, v, &j->n_inputs);
+		if (j->inputs == NULL)
+			return 0;
+	}
+	for (i = 0; i < j->n_inputs; i++)
+		req_audit_input(r, j->inputs[i]);
+	format = opt_str(r, v, "format", &bad);
+	if (bad)
+		return 0;
+	if (format == NULL)
+		format = default_format;
+	j->renderer = chousa_renderer_find(format);
+	if (j->renderer == NULL) {
+		req_error(r, 400, "unknown format '%.40s'", format);
+		return 0;
+	}
+	r->ctype = ctype_of(format);
+	/* A read token reads the store only: offline unless it may spend. */
+	offline = opt_bool(r, v, "offline",
+	    r->who.role < CHOUSA_ROLE_INVESTIGATE);
+	refresh = opt_bool(r, v, "refresh", 0);
+	j->io.exhaustive = opt_bool(r, v, "exhaustive", 0);
+	j->ro.defang = !opt_bool(r, v, "no_defang", 0);
+	j->ro.color = opt_bool(r, v, "color", 0);
+	if (offline < 0 || refresh < 0 || j->io.exhaustive < 0 ||
+	    j->ro.defang < 0 || j->ro.color < 0)
+		return 0;
+	if ((!offline || refresh) && r->who.role < CHOUSA_ROLE_INVESTIGATE) {
+		req_error(r, 403, "role '%s' reads the store only: ask with "
+		    "offline, or with a token of role investigate",
+		    chousa_role_name(r->who.role));
+		return 0;
+	}
+	j->io.offline = offline;
+	j->io.refresh = refresh;
+	j->io.depth = (int)opt_int(r, v, "depth", 0, 5, 2, &bad);
+	if (!bad && j->io.depth == 0)
+		j->io.depth = -1;
+	if (!bad)
+		j->io.max_samples = (int)opt_int(r, v, "max_samples", 1, 100,
+		    0, &bad);
+	if (!bad)
+		j->io.budget = (int)opt_int(r, v, "budget", 1, 100000, 0,
+		    &bad);
+	sources = bad ? NULL : opt_str(r, v, "sources", &bad);
+	at = bad ? NULL : opt_str(r, v, "at", &bad);
+	if (bad)
+		return 0;
+	if (sources != NULL) {
+		if (strlen(sources) >= sizeof(j->sources)) {
+			req_error(r, 400, "'sources' is too long");
+			return 0;
+		}
+		memcpy(j->sources, sources, strlen(sources) + 1);
+	}
+	if (at != NULL && chousa_time_parse(at, strlen(at), &j->io.at) !=
+	    CHOUSA_OK) {
+		req_error(r, 400, "cannot read 'at' as a time");
+		return 0;
+	}
+	return 1;
+}
+
+static int
+h_investigate(struct sreq *r)
+{
+	struct invjob *j = chousa_arena_alloc(r->a, sizeof(*j));
+	yajl_val v = NULL;
+	int ok;
+
+	if (j == NULL)
+		return req_error(r, 500, "out of memory");
+	if (r->method == M_POST) {
+		v = body_object(r, investigate_keys);
+		if (v == NULL)
+			return 0;
+	}
+	ok = api_investigate_job(r, v, j, "json");
+	jt_free(v);
+	if (!ok)
+		return 0;
+	r->job = j;
+	if (!j->io.offline)
+		return req_submit(r, j, finish_investigate);
+	invjob_run(j, r->env.st, r->env.cfg, NULL);
+	return finish_investigate(r);
+}
+
+/* ---- administration ---- */
+
+static int
+h_tokens_list(struct sreq *r)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_token *t;
+	size_t n, i;
+
+	if (chousa_store_token_list(r->env.st, r->a, &t, &n, &err) !=
+	    CHOUSA_OK)
+		return req_error(r, 500, "%s", err.msg);
+	r->ctype = "application/json";
+	chousa_buf_adds(&r->out, "{\"tokens\":[");
+	for (i = 0; i < n; i++) {
+		chousa_buf_addf(&r->out, "%s{\"id\":%lld,\"name\":", i ? "," :
+		    "", (long long)t[i].id);
+		chousa_esc_json_str(&r->out, t[i].name);
+		chousa_buf_adds(&r->out, ",\"role\":");
+		chousa_esc_json_str(&r->out, t[i].role);
+		chousa_buf_addf(&r->out, ",\"created_at\":%lld,\"revoked\":%s}",
+		    (long long)t[i].created_at, t[i].revoked_at ? "true" :
+		    "false");
+	}
+	chousa_buf_adds(&r->out, "]}\n");
+	return 0;
+}
+
+static int
+h_tokens_create(struct sreq *r)
+{
+	struct chousa_err err = { 0 };
+	char token[CHOUSA_TOKEN_SIZE + 1];
+	const char *name, *role;
+	yajl_val v = body_object(r, token_keys);
+	int bad = 0, rl;
+
+	if (v == NULL)
+		return 0;
+	name = opt_str(r, v, "name", &bad);
+	role = bad ? NULL : opt_str(r, v, "role", &bad);
+	jt_free(v);
+	if (bad)
+		return 0;
+	rl = chousa_role_parse(role);
+	if (name == NULL || rl == CHOUSA_ROLE_NONE)
+		return req_error(r, 400, "'name' and 'role' (read, investigate "
+		    "or admin) are needed");
+	if (chousa_token_create(r->env.st, name, rl, token, &err) !=
+	    CHOUSA_OK)
+		return req_error(r, err.code == CHOUSA_EINVAL ? 400 : 500,
+		    "%s", err.msg);
+	r->status = 201;
+	r->ctype = "application/json";
+	chousa_buf_adds(&r->out, "{\"name\":");
+	chousa_esc_json_str(&r->out, name);
+	chousa_buf_addf(&r->out, ",\"role\":\"%s\",\"token\":\"%s\"}\n",
+	    chousa_role_name(rl), token);
+	explicit_bzero(token, sizeof(token));
+	return 0;
+}
+
+static int
+h_tokens_revoke(struct sreq *r)
+{
+	struct chousa_err err = { 0 };
+	const char *name = r->path + strlen("/api/v1/tokens/");
+
+	if (chousa_store_token_revoke(r->env.st, name, &err) != CHOUSA_OK)
+		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 : 500,
+		    "%s", err.msg);
+	r->ctype = "application/json";
+	chousa_buf_adds(&r->out, "{\"revoked\":");
+	chousa_esc_json_str(&r->out, name);
+	chousa_buf_adds(&r->out, "}\n");
+	return 0;
+}
+
+static int
+h_update_status(struct sreq *r)
+{
+	r->ctype = "application/json";
+	chousa_buf_addch(&r->out, '{');
+	if (r->srv->updater != NULL)
+		updater_json(r->srv->updater, &r->out);
+	else
+		chousa_buf_adds(&r->out, "\"scheduled\":false");
+	chousa_buf_adds(&r->out, "}\n");
+	return 0;
+}
+
+static int
+h_update_start(struct sreq *r)
+{
+	if (r->srv->updater == NULL)
+		return req_error(r, 409, "no scheduled updates: start the "
+		    "server with --update-every");
+	if (!updater_kick(r->srv->updater))
+		return req_error(r, 409, "an update is already running");
+	r->status = 202;
+	return h_update_status(r);
+}
+
+const struct route api_routes[] = {
+	{ "/api/v1/health", M_GET, CHOUSA_ROLE_NONE, 0, ROUTE_NO_AUDIT,
+	    h_health, "health" },
+	{ "/api/v1/version", M_GET, CHOUSA_ROLE_READ, 0, 0, h_version,
+	    "version" },
+	{ "/api/v1/lookup", M_GET | M_POST, CHOUSA_ROLE_READ,
+	    SERVE_MAX_JSON_BODY, 0, h_lookup, "lookup" },
+	{ "/api/v1/extract", M_POST, CHOUSA_ROLE_READ, SERVE_MAX_TEXT_BODY, 0,
+	    h_extract, "extract" },
+	{ "/api/v1/sources", M_GET, CHOUSA_ROLE_READ, 0, 0, h_sources,
+	    "sources" },
+	{ "/api/v1/investigate", M_GET | M_POST, CHOUSA_ROLE_READ,
+	    SERVE_MAX_TEXT_BODY, 0, h_investigate, "investigate" },
+	{ "/api/v1/tokens", M_GET, CHOUSA_ROLE_ADMIN, 0, 0, h_tokens_list,
+	    "list tokens" },
+	{ "/api/v1/tokens", M_POST, CHOUSA_ROLE_ADMIN, SERVE_MAX_JSON_BODY, 0,
+	    h_tokens_create, "create tokens" },
+	{ "/api/v1/tokens/", M_DELETE, CHOUSA_ROLE_ADMIN, 0, ROUTE_PREFIX,
+	    h_tokens_revoke, "revoke tokens" },
+	{ "/api/v1/update", M_GET, CHOUSA_ROLE_READ, 0, 0, h_update_status,
+	    "update status" },
+	{ "/api/v1/update", M_POST, CHOUSA_ROLE_ADMIN, 0, 0, h_update_start,
+	    "update" },
+	{ NULL, 0, 0, 0, 0, NULL, NULL }
+};

@@ -1,0 +1,401 @@
+/*
+ * auth.c: who asks.  An API token is "chousa_" and 256 random bits in
+ * base64url; the store keeps only its SHA-256, so each request hashes the
+ * token it shows and looks the hash up (a unique index: microseconds), and
+ * a revoked token is refused from the next request on.  The web page signs
+ * in once with a token and then holds a session: a random id in an
+ * HttpOnly, SameSite=Strict cookie, with a CSRF token of its own for its
+ * forms.  Each token has a rate bucket (GCRA, as the online sources do).
+ */
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#include "base/mem.h"
+#include "base/sha256.h"
+#include "serve/serve.h"
+
+#define MAX_SESSIONS	4096
+#define SESSION_TTL	(8 * 3600)
+#define RATE_SLOTS	1024
+
+struct rate_slot {
+	int64_t		token_id;	/* 0: free */
+	double		tat;		/* theoretical arrival time */
+};
+
+struct auth {
+	pthread_mutex_t		lock;
+	double			interval;	/* seconds a request, 0: none */
+	double			tau;
+	struct rate_slot	rate[RATE_SLOTS];
+	struct session		*sessions;	/* MAX_SESSIONS of them */
+};
+
+static const char *const role_names[] = {
+	"none", "read", "investigate", "admin"
+};
+
+const char *
+chousa_role_name(int role)
+{
+	return role >= 0 && role <= CHOUSA_ROLE_ADMIN ? role_names[role] :
+	    "none";
+}
+
+int
+chousa_role_parse(const char *s)
+{
+	int i;
+
+	for (i = CHOUSA_ROLE_READ; s != NULL && i <= CHOUSA_ROLE_ADMIN; i++)
+		if (strcmp(s, role_names[i]) == 0)
+			return i;
+	return CHOUSA_ROLE_NONE;
+}
+
+int
+auth_random(char *out, size_t n)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq"
+	    "rstuvwxyz0123456789-_";
+	unsigned char raw[64];
+	size_t i, got = 0;
+
+	if (n > sizeof(raw))
+		return -1;
+	while (got < n) {
+		ssize_t k = getrandom(raw + got, n - got, 0);
+
+		if (k <= 0)
+			return -1;
+		got += (size_t)k;
+	}
+	/* 6 random bits per character: a token's 45 hold 270. */
+	for (i = 0; i < n; i++)
+		out[i] = b64[raw[i] & 63];
+	out[n] = '\0';
+	explicit_bzero(raw, sizeof(raw));
+	return 0;
+}
+
+int
+auth_secret_eq(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i;
+	unsigned char d = la != lb;
+
+	for (i = 0; i < la && i < lb; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+static void
+token_hash(const char *token, char hex[65])
+{
+	struct store_sha256 c;
+
+	store_sha256_init_with(&c, 0);
+	store_sha256_update(&c, token, strlen(token));
+	store_sha256_hex(&c, hex);
+}
+
+/* "chousa_" and 45 base64url characters, nothing else. */
+static int
+token_well_formed(const char *t)
+{
+	size_t i;
+
+	if (strncmp(t, "chousa_", 7) != 0 || strlen(t) != CHOUSA_TOKEN_SIZE)
+		return 0;
+	for (i = 7; t[i] != '\0'; i++)
+		if (!((t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= 'a' &&
+		    t[i] <= 'z') || (t[i] >= '0' && t[i] <= '9') ||
+		    t[i] == '-' || t[i] == '_'))
+			return 0;
+	return 1;
+}
+
+static int
+name_ok(const char *name)
+{
+	size_t i, n = strlen(name);
+
+	if (n == 0 || n > 60)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= 'a' &&
+		    name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+		    strchr("-_.@", name[i]) != NULL))
+			return 0;
+	return 1;
+}
+
+int
+chousa_token_create(struct chousa_store *st, const char *name, int role,
+    char out[CHOUSA_TOKEN_SIZE + 1], struct chousa_err *err)
+{
+	char token[CHOUSA_TOKEN_SIZE + 1], hex[65];
+	int64_t id;
+	int rc;
+
+	if (!name_ok(name))
+		return chousa_errf(err, CHOUSA_EINVAL, "bad token name '%.60s': "
+		    "use letters, digits and - _ . @ (at most 60)", name);
+	if (role < CHOUSA_ROLE_READ || role > CHOUSA_ROLE_ADMIN)
+		return chousa_errf(err, CHOUSA_EINVAL, "no such role");
+	memcpy(token, "chousa_", 7);
+	if (auth_random(token + 7, CHOUSA_TOKEN_SIZE - 7) != 0)
+		return chousa_errf(err, CHOUSA_EIO, "no random bytes");
+	token_hash(token, hex);
+	rc = chousa_store_token_add(st, name, chousa_role_name(role), hex, &id,
+	    err);
+	if (rc == CHOUSA_OK)
+		memcpy(out, token, sizeof(token));
+	explicit_bzero(token, sizeof(token));
+	return rc;
+}
+
+/* ---- identifying a request ---- */
+
+static const char *
+bearer(struct sreq *r)
+{
+	const char *h = req_header(r, "Authorization");
+
+	if (h == NULL)
+		return NULL;
+	if (strncasecmp(h, "Bearer ", 7) != 0)
+		return "";
+	h += 7;
+	while (*h == ' ')
+		h++;
+	return h;
+}
+
+/* Fill who from the token whose hash is hex; 0 and *refusal if none. */
+static int
+by_hash(struct server *s, struct sreq *r, const char *hex,
+    struct principal *who, const char **refusal)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_store *st = server_store(s, &err);
+	struct chousa_token t;
+
+	if (st == NULL) {
+		*refusal = "the token store cannot be read";
+		return 0;
+	}
+	if (chousa_store_token_find(st, r->a, hex, &t, &err) != CHOUSA_OK) {
+		*refusal = err.code == CHOUSA_ENOTFOUND ? "unknown token" :
+		    "the token store cannot be read";
+		return 0;
+	}
+	snprintf(who->name, sizeof(who->name), "%s", t.name);
+	who->token_id = t.id;
+	if (t.revoked_at != 0) {
+		*refusal = "revoked token";
+		return 0;
+	}
+	who->role = chousa_role_parse(t.role);
+	return 1;
+}
+
+int
+auth_token(struct server *s, struct sreq *r, const char *tok,
+    struct principal *who, char hex[65], const char **refusal)
+{
+	memset(who, 0, sizeof(*who));
+	who->via = "bearer";
+	if (!token_well_formed(tok)) {
+		*refusal = "malformed token";
+		return 0;
+	}
+	token_hash(tok, hex);
+	return by_hash(s, r, hex, who, refusal);
+}
+
+void
+auth_identify(struct server *s, struct sreq *r, const char **refusal)
+{
+	const char *tok = bearer(r), *sid;
+	char hex[65];
+
+	memset(&r->who, 0, sizeof(r->who));
+	r->who.via = "none";
+	*refusal = NULL;
+	if (tok == NULL && r->route != NULL && (r->route->flags & ROUTE_WEB)) {
+		sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
+		    "chousa_session");
+		if (sid == NULL)
+			return;
+		if (!auth_session_find(s->auth, sid, &r->sess)) {
+			*refusal = "session expired";
+			return;
+		}
+		/* The token behind it may have been revoked since. */
+		if (!by_hash(s, r, r->sess.token_hash, &r->who, refusal)) {
+			auth_session_end(s->auth, sid);
+			r->who.role = CHOUSA_ROLE_NONE;
+			return;
+		}
+		r->has_session = 1;
+		r->who.via = "session";
+		return;
+	}
+	if (tok == NULL)
+		return;
+	if (!auth_token(s, r, tok, &r->who, hex, refusal))
+		r->who.role = CHOUSA_ROLE_NONE;
+}
+
+/* ---- rate limits ---- */
+
+int
+auth_new(struct auth **out, long rate_per_min, long burst,
+    struct chousa_err *err)
+{
+	struct auth *a = mem_alloc(sizeof(*a));
+
+	if (a == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	a->sessions = mem_alloc(MAX_SESSIONS * sizeof(*a->sessions));
+	if (a->sessions == NULL) {
+		mem_free(a);
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	}
+	pthread_mutex_init(&a->lock, NULL);
+	if (burst < 1)
+		burst = 1;
+	a->interval = rate_per_min > 0 ? 60.0 / (double)rate_per_min : 0;
+	a->tau = (double)(burst - 1) * a->interval;
+	*out = a;
+	return CHOUSA_OK;
+}
+
+void
+auth_free(struct auth *a)
+{
+	if (a == NULL)
+		return;
+	explicit_bzero(a->sessions, MAX_SESSIONS * sizeof(*a->sessions));
+	mem_free(a->sessions);
+	pthread_mutex_destroy(&a->lock);
+	mem_free(a);
+}
+
+static double
+now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+auth_rate_take(struct auth *a, const struct principal *p, long *retry_after)
+{
+	struct rate_slot *slot = NULL;
+	double now = now_mono();
+	size_t i, h;
+	int ok = 1;
+
+	if (a->interval <= 0 || p->token_id == 0)
+		return 1;
+	pthread_mutex_lock(&a->lock);
+	h = (size_t)p->token_id % RATE_SLOTS;
+	for (i = 0; i < RATE_SLOTS; i++) {
+		struct rate_slot *s = &a->rate[(h + i) % RATE_SLOTS];
+
+		if (s->token_id == p->token_id || s->token_id == 0) {
+			slot = s;
+			break;
+		}
+	}
+	if (slot == NULL)
+		slot = &a->rate[h];	/* full: share a slot, stricter */
+	if (slot->token_id != p->token_id) {
+		slot->token_id = p->token_id;
+		slot->tat = now;
+	}
+	if (slot->tat - a->tau > now) {
+		ok = 0;
+		*retry_after = (long)(slot->tat - a->tau - now) + 1;
+	} else
+		slot->tat = (slot->tat > now ? slot->tat : now) + a->interval;
+	pthread_mutex_unlock(&a->lock);
+	return ok;
+}
+
+/* ---- sessions ---- */
+
+int
+auth_session_new(struct auth *a, const struct principal *p,
+    const char *token_hash, struct session *out)
+{
+	struct session s, *slot = NULL;
+	int64_t now = (int64_t)time(NULL);
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	if (auth_random(s.id, SESSION_ID_SIZE) != 0 ||
+	    auth_random(s.csrf, SESSION_ID_SIZE) != 0)
+		return -1;
+	s.who = *p;
+	s.who.via = "session";
+	snprintf(s.token_hash, sizeof(s.token_hash), "%s", token_hash);
+	s.expires = now + SESSION_TTL;
+	pthread_mutex_lock(&a->lock);
+	for (i = 0; i < MAX_SESSIONS; i++) {
+		struct session *x = &a->sessions[i];
+
+		if (x->expires < now) {
+			slot = x;
+			break;
+		}
+		if (slot == NULL || x->expires < slot->expires)
+			slot = x;	/* full: the oldest goes */
+	}
+	*slot = s;
+	pthread_mutex_unlock(&a->lock);
+	*out = s;
+	return 0;
+}
+
+int
+auth_session_find(struct auth *a, const char *id, struct session *out)
+{
+	int64_t now = (int64_t)time(NULL);
+	size_t i;
+	int found = 0;
+
+	if (strlen(id) != SESSION_ID_SIZE)
+		return 0;
+	pthread_mutex_lock(&a->lock);
+	for (i = 0; i < MAX_SESSIONS && !found; i++) {
+		struct session *x = &a->sessions[i];
+
+		if (x->expires >= now && auth_secret_eq(x->id, id)) {
+			*out = *x;
+			found = 1;
+		}
+	}
+	pthread_mutex_unlock(&a->lock);
+	return found;
+}
+
+void
+auth_session_end(struct auth *a, const char *id)
+{
+	size_t i;
+
+	pthread_mutex_lock(&a->lock);
+	for (i = 0; i < MAX_SESSIONS; i++)
+		if (a->sessions[i].expires != 0 &&
+		    auth_secret_eq(a->sessions[i].id, id))
+			memset(&a->sessions[i], 0, sizeof(a->sessions[i]));
+	pthread_mutex_unlock(&a->lock);
+}

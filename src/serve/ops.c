@@ -1,0 +1,336 @@
+/*
+ * ops.c: what the REST API, the web page and MCP all do: look indicators
+ * up, extract them from text, list the sources, and investigate.  Each
+ * writes the same document the CLI prints (src/render/, the report
+ * renderers) and the exit status the CLI would end with, so `chousa
+ * --server` can print the answer as it is.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "serve/serve.h"
+
+void
+warn_add(struct warnings *w, struct chousa_arena *a, const char *msg)
+{
+	if (w->n < sizeof(w->msg) / sizeof(w->msg[0]))
+		w->msg[w->n] = chousa_arena_strdup(a, msg);
+	w->n++;
+}
+
+/* The CLI's rule: bad input outranks found, which outranks clean. */
+static int
+worse(int status, int other)
+{
+	if (status == 3 || other == 3)
+		return 3;
+	return other > status ? other : status;
+}
+
+int
+op_lookup(struct runenv *env, struct chousa_arena *a,
+    const char *const *inputs, size_t n, int json, struct chousa_buf *out,
+    int *status, struct warnings *w, struct chousa_err *err)
+{
+	struct chousa_lookup l;
+	size_t i;
+	int rc, first = 1;
+
+	*status = 0;
+	if (env->st == NULL)
+		return chousa_errf(err, CHOUSA_EIO, "no store");
+	if (json)
+		chousa_buf_addch(out, '[');
+	for (i = 0; i < n; i++) {
+		struct chousa_err e = { 0 };
+
+		rc = chousa_lookup(env->st, a, inputs[i], strlen(inputs[i]),
+		    &l, &e);
+		if (rc == CHOUSA_EPARSE) {
+			warn_add(w, a, e.msg);
+			*status = worse(*status, 3);
+			continue;
+		}
+		if (rc != CHOUSA_OK) {
+			*err = e;
+			return rc;
+		}
+		if (json) {
+			if (!first)
+				chousa_buf_addch(out, ',');
+			chousa_lookup_json(out, &l);
+		} else
+			chousa_lookup_text(out, a, &l);
+		first = 0;
+		*status = worse(*status, l.is_malicious ? 1 : 0);
+	}
+	if (json)
+		chousa_buf_adds(out, "]\n");
+	return chousa_buf_rc(out, "the look-up", err);
+}
+
+int
+op_sources(struct runenv *env, struct chousa_arena *a, int json,
+    struct chousa_buf *out, struct warnings *w, struct chousa_err *err)
+{
+	struct chousa_source_row *rows;
+	size_t i, n;
+	int rc;
+
+	rc = chousa_sources_state(env->st, env->cfg, a, &rows, &n, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if (rows[i].warning != NULL)
+			warn_add(w, a, rows[i].warning);
+	if (json)
+		chousa_sources_json(out, rows, n);
+	else
+		chousa_sources_text(out, rows, n);
+	return chousa_buf_rc(out, "the list of sources", err);
+}
+
+/* ---- extraction ---- */
+
+struct extract_run {
+	struct extract_req	*x;
+	struct chousa_buf	*out;
+	struct chousa_buf	 d;
+};
+
+static int
+seen(struct extract_req *x, const char *v, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < x->n_found; i++)
+		if (strlen(x->found[i]) == len && memcmp(x->found[i], v, len) ==
+		    0)
+			return 1;
+	return 0;
+}
+
+static int
+on_ioc(void *arg, const struct chousa_indicator *ind)
+{
+	struct extract_run *e = arg;
+	struct extract_req *x = e->x;
+	const char *v = ind->value;
+	size_t len = ind->value_len;
+
+	if (x->a != NULL && !seen(x, v, len) &&
+	    x->n_found < SERVE_MAX_INPUTS) {
+		if (x->n_found == x->cap_found) {
+			const char **nv;
+
+			x->cap_found = x->cap_found ? x->cap_found * 2 : 32;
+			nv = chousa_arena_alloc(x->a, x->cap_found *
+			    sizeof(*nv));
+			if (nv == NULL)
+				return 1;
+			if (x->n_found > 0)
+				memcpy(nv, x->found, x->n_found * sizeof(*nv));
+			x->found = nv;
+		}
+		x->found[x->n_found] = chousa_arena_strndup(x->a, v, len);
+		if (x->found[x->n_found] == NULL)
+			return 1;
+		x->n_found++;
+	}
+	if (e->out == NULL)
+		return 0;
+	if (x->defang) {
+		chousa_buf_reset(&e->d);
+		chousa_ioc_defang(&e->d, v, len);
+		v = e->d.data;
+		len = e->d.len;
+	}
+	if (x->json)
+		chousa_extract_json(e->out, ind, v, len, NULL);
+	else
+		chousa_extract_tsv(e->out, ind, v, len);
+	return 0;
+}
+
+int
+op_extract(struct extract_req *x, struct chousa_buf *out,
+    struct chousa_err *err)
+{
+	struct chousa_extract_opts xo;
+	struct chousa_extractor *ex;
+	struct extract_run e;
+	int rc;
+
+	xo.types = x->types != 0 ? x->types : CHOUSA_IOC_ALL;
+	xo.unique = x->unique;
+	xo.keep_private = !x->public_only;
+	rc = chousa_extractor_new(&ex, &xo, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	e.x = x;
+	e.out = out;
+	chousa_buf_init(&e.d, 0);
+	rc = chousa_extract(ex, x->text != NULL ? x->text : "", x->len, 0,
+	    on_ioc, &e, err);
+	chousa_buf_release(&e.d);
+	chousa_extractor_free(ex);
+	if (rc == CHOUSA_OK && out != NULL)
+		rc = chousa_buf_rc(out, "the extraction", err);
+	return rc;
+}
+
+/* ---- investigation ---- */
+
+#define INV_BATCH	256
+
+static void
+note_asked(struct invjob *j, const struct chousa_report *rep)
+{
+	size_t s, f;
+
+	for (s = 0; s < rep->n_stages; s++)
+		for (f = 0; f < rep->stages[s].n_findings; f++) {
+			const struct chousa_finding *x =
+			    &rep->stages[s].findings[f];
+			size_t n = strlen(j->asked), k = strlen(x->source);
+			const char *p;
+			int dup = 0;
+
+			if (x->status != CHOUSA_ST_HIT && x->status !=
+			    CHOUSA_ST_MISS && x->status != CHOUSA_ST_ERROR)
+				continue;
+			for (p = j->asked; (p = strstr(p, x->source)) != NULL;
+			    p += k)
+				if ((p == j->asked || p[-1] == ',') &&
+				    (p[k] == ',' || p[k] == '\0'))
+					dup = 1;
+			if (dup || n + k + 2 >= sizeof(j->asked))
+				continue;
+			snprintf(j->asked + n, sizeof(j->asked) - n, "%s%s",
+			    n > 0 ? "," : "", x->source);
+		}
+}
+
+static void
+summarize(struct invjob *j, size_t i, const struct chousa_report *rep)
+{
+	struct inv_summary *s = &j->sum[i];
+	struct chousa_arena *a = j->a;
+
+	s->input = j->inputs[i];
+	if (rep->parse_rc != CHOUSA_OK) {
+		s->reason = chousa_arena_strdup(a, rep->parse_error);
+		return;
+	}
+	s->value = chousa_arena_strdup(a, rep->ind.value);
+	s->type = chousa_ioc_type_name(rep->ind.type);
+	s->verdict = rep->verdict;
+	s->reason = rep->verdict_reason != NULL ?
+	    chousa_arena_strdup(a, rep->verdict_reason) : NULL;
+	s->n_hits = rep->n_hits;
+	if (rep->family != NULL) {
+		s->family = chousa_arena_strdup(a, rep->family->name != NULL ?
+		    rep->family->name : rep->family->id);
+		s->family_id = chousa_arena_strdup(a, rep->family->id);
+		s->confidence = rep->family->confidence;
+	}
+}
+
+void
+invjob_take(struct invjob *j, size_t i, const struct chousa_report *rep,
+    struct inv_tally *t)
+{
+	if (rep->parse_rc != CHOUSA_OK) {
+		warn_add(&j->warn, j->a, rep->parse_error);
+		t->bad = 1;
+	} else if (rep->verdict == CHOUSA_V_MALICIOUS ||
+	    rep->verdict == CHOUSA_V_SUSPICIOUS)
+		t->found = 1;
+	/* "unknown" while sources failed is no answer. */
+	if (rep->parse_rc == CHOUSA_OK) {
+		if (rep->n_errors > 0 && rep->verdict == CHOUSA_V_UNKNOWN)
+			t->failed = 1;
+		else
+			t->answered = 1;
+	}
+	summarize(j, i, rep);
+	note_asked(j, rep);
+}
+
+int
+invjob_status(const struct inv_tally *t)
+{
+	return t->found ? 1 : t->bad ? 3 : t->failed && !t->answered ? 4 : 0;
+}
+
+int
+invjob_prepare(struct invjob *j)
+{
+	memset(&j->err, 0, sizeof(j->err));
+	j->sum = chousa_arena_alloc(j->a, (j->n_inputs + 1) *
+	    sizeof(*j->sum));
+	if (j->sum == NULL)
+		return j->rc = chousa_errf(&j->err, CHOUSA_ENOMEM,
+		    "out of memory");
+	return j->rc = CHOUSA_OK;
+}
+
+int
+invjob_run(struct invjob *j, struct chousa_store *st,
+    const struct chousa_config *cfg, struct chousa_http *shared)
+{
+	struct chousa_investigate_opts io = j->io;
+	struct chousa_report *reps;
+	struct chousa_render rs;
+	struct chousa_ctx *ctx = NULL;
+	struct inv_tally t = { 0, 0, 0, 0 };
+	int rendering = 0;
+	size_t i, k;
+
+	if (invjob_prepare(j) != CHOUSA_OK)
+		return j->rc;
+	io.sources = j->sources[0] != '\0' ? j->sources : NULL;
+	io.shared_http = io.offline ? NULL : shared;
+	j->rc = chousa_ctx_new(&ctx, st, cfg, &io, &j->err);
+	if (j->rc != CHOUSA_OK)
+		goto out;
+	if (j->renderer != NULL) {
+		j->rc = chousa_render_begin(&rs, j->renderer, &j->ro, &j->out,
+		    &j->err);
+		if (j->rc != CHOUSA_OK)
+			goto out;
+		rendering = 1;
+	}
+	for (i = 0; i < j->n_inputs; i += INV_BATCH) {
+		size_t n = j->n_inputs - i < INV_BATCH ? j->n_inputs - i :
+		    INV_BATCH;
+
+		j->rc = chousa_investigate(ctx, j->inputs + i, n, &reps,
+		    &j->err);
+		if (j->rc != CHOUSA_OK)
+			goto out;
+		for (k = 0; k < n; k++) {
+			invjob_take(j, i + k, &reps[k], &t);
+			if (rendering) {
+				j->rc = chousa_render_item(&rs, &reps[k],
+				    &j->err);
+				if (j->rc != CHOUSA_OK)
+					goto out;
+			}
+		}
+		j->rc = chousa_ctx_reset(ctx, &j->err);
+		if (j->rc != CHOUSA_OK)
+			goto out;
+	}
+	j->exit_status = invjob_status(&t);
+out:
+	if (rendering) {
+		int rc = chousa_render_end(&rs, j->rc == CHOUSA_OK ? &j->err :
+		    NULL);
+
+		if (j->rc == CHOUSA_OK)
+			j->rc = rc;
+	}
+	chousa_ctx_free(ctx);
+	return j->rc;
+}

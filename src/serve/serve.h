@@ -1,0 +1,359 @@
+/*
+ * serve.h: what the team server's files share.  server.c runs
+ * libmicrohttpd and turns each HTTP request into a struct sreq that one
+ * route handles (api.c, web.c, mcp.c); ops.c holds the operations those
+ * three front ends have in common (look-up, extraction, sources,
+ * investigation), so a REST answer, a web page and an MCP result come from
+ * the same call and the same renderer.  auth.c says who asks, audit.c
+ * writes it down, worker.c runs every online investigation in one thread
+ * (one set of quota buckets, one cache, single flight), update.c runs the
+ * scheduled feed updates.  Never exported.
+ */
+#ifndef CHOUSA_SERVE_INTERNAL_H
+#define CHOUSA_SERVE_INTERNAL_H
+
+#include <pthread.h>
+
+#include "chousa.h"
+
+struct MHD_Connection;
+struct server;
+struct sreq;
+
+/* ---- limits ---- */
+
+#define SERVE_MAX_JSON_BODY	((size_t)1 << 20)	/* API requests */
+#define SERVE_MAX_TEXT_BODY	((size_t)8 << 20)	/* text to extract */
+#define SERVE_MAX_SWEEP_BODY	((size_t)1 << 30)	/* a streamed log */
+#define SERVE_MAX_INPUTS	1000	/* indicators in one request */
+#define SERVE_MAX_OUTPUT	((size_t)64 << 20)	/* one answer */
+
+/* ---- who asks (auth.c) ---- */
+
+struct principal {
+	int		 role;		/* enum chousa_role */
+	int64_t		 token_id;	/* 0: none */
+	char		 name[64];	/* the token's name, or "" */
+	const char	*via;		/* "bearer", "session", "none",
+					 * "stdio" */
+};
+
+/* A web session: the cookie's value maps to a principal and a CSRF token. */
+#define SESSION_ID_SIZE		43
+struct session {
+	char		 id[SESSION_ID_SIZE + 1];
+	char		 csrf[SESSION_ID_SIZE + 1];
+	char		 token_hash[65];	/* re-checked on every use */
+	struct principal who;
+	int64_t		 expires;
+};
+
+struct auth;
+int	auth_new(struct auth **out, long rate_per_min, long burst,
+	    struct chousa_err *err);
+void	auth_free(struct auth *a);
+/*
+ * Who the Authorization header or session cookie of r names; a token that
+ * is unknown, malformed or revoked leaves role NONE and says why in
+ * *refusal (static).
+ */
+void	auth_identify(struct server *s, struct sreq *r,
+	    const char **refusal);
+/*
+ * Who the token text tok is: 1 with who and its hash filled, or 0 with
+ * *refusal saying why (malformed, unknown, revoked).
+ */
+int	auth_token(struct server *s, struct sreq *r, const char *tok,
+	    struct principal *who, char hex[65], const char **refusal);
+/* Whether p may make one more request now; else *retry_after seconds. */
+int	auth_rate_take(struct auth *a, const struct principal *p,
+	    long *retry_after);
+/* A new session for p; its id and csrf token are copied to out. */
+int	auth_session_new(struct auth *a, const struct principal *p,
+	    const char *token_hash, struct session *out);
+int	auth_session_find(struct auth *a, const char *id, struct session *out);
+void	auth_session_end(struct auth *a, const char *id);
+/* Random base64url text of n characters (n + 1 bytes at out). */
+int	auth_random(char *out, size_t n);
+/* Compare two NUL-terminated secrets in time independent of content. */
+int	auth_secret_eq(const char *a, const char *b);
+
+/* ---- the audit log (audit.c) ---- */
+
+struct audit;
+int	audit_open(struct audit **out, const char *path, long max_bytes,
+	    int keep, struct chousa_err *err);
+void	audit_close(struct audit *a);
+/* Append one JSON object (without newline) as one line, then rotate. */
+void	audit_write(struct audit *a, const struct chousa_buf *line);
+
+/* ---- investigations (ops.c, worker.c) ---- */
+
+/* Warnings for the caller ("'x' is not an indicator"), arena strings. */
+struct warnings {
+	const char	*msg[8];
+	size_t		 n;		/* may exceed 8: the rest dropped */
+};
+
+/* One input's outcome, for the triage table, MCP and the audit log. */
+struct inv_summary {
+	const char	*input;		/* as given */
+	const char	*value;		/* normal form, or NULL: not an ioc */
+	const char	*type;
+	int		 verdict;	/* enum chousa_verdict */
+	const char	*family;	/* display name, or NULL */
+	const char	*family_id;
+	int		 confidence;
+	const char	*reason;	/* verdict reason, or parse error */
+	int		 n_hits;
+};
+
+/* An investigation a request asks for, run inline or by the worker. */
+struct invjob {
+	/* In: set by the asker. */
+	struct chousa_arena		*a;	/* the request's */
+	const char			**inputs;
+	size_t				 n_inputs;
+	struct chousa_investigate_opts	 io;
+	char				 sources[256];	/* io.sources */
+	const struct chousa_renderer	*renderer;	/* NULL: none */
+	struct chousa_render_opts	 ro;
+	/* Out: the rendered document, status as the CLI's, summaries. */
+	struct chousa_buf		 out;
+	int				 exit_status;
+	int				 rc;
+	struct chousa_err		 err;
+	struct inv_summary		*sum;	/* n_inputs of them */
+	char				 asked[512];	/* sources asked */
+	struct warnings			 warn;	/* inputs that are no
+						 * indicators */
+	/* The worker's: done() runs in its thread once out is filled. */
+	void				(*done)(struct invjob *j);
+	void				*done_arg;
+	struct invjob			*next;
+};
+
+/*
+ * Run j now in this thread with st (offline runs, MCP over stdio, and the
+ * worker's own batches of one).  Fills j's outputs; returns j->rc.
+ */
+int	invjob_run(struct invjob *j, struct chousa_store *st,
+	    const struct chousa_config *cfg, struct chousa_http *shared);
+
+/* What the reports of a job add up to, for its exit status. */
+struct inv_tally {
+	int	found, bad, failed, answered;
+};
+/* Allocate j's summaries and clear its error; returns j->rc. */
+int	invjob_prepare(struct invjob *j);
+/* Take report rep as input i of j: warnings, summary, sources, tally. */
+void	invjob_take(struct invjob *j, size_t i,
+	    const struct chousa_report *rep, struct inv_tally *t);
+/* The CLI's exit status for a tally (0, 1, 3 or 4). */
+int	invjob_status(const struct inv_tally *t);
+
+struct worker;
+int	worker_start(struct worker **out, const char *db_path,
+	    const struct chousa_config *cfg, struct chousa_err *err);
+void	worker_stop(struct worker *w);
+/*
+ * Queue j; done(j) runs in the worker's thread once it is finished.
+ * Inputs asked by several queued jobs with the same options are looked
+ * up once.
+ */
+void	worker_submit(struct worker *w, struct invjob *j);
+
+/* ---- the other operations (ops.c), shared by REST, web and MCP ---- */
+
+/* Where an operation runs: a store of this thread, the config. */
+struct runenv {
+	struct server			*srv;	/* NULL under stdio */
+	struct chousa_store		*st;	/* may be NULL: no store */
+	const struct chousa_config	*cfg;
+	const char			*db_path;
+};
+
+void	warn_add(struct warnings *w, struct chousa_arena *a, const char *msg);
+
+/*
+ * Look every input up; the `chousa lookup` document in out (json: the
+ * array and a newline, else the text blocks), the CLI's exit status in
+ * *status.  A store that cannot be read fails (rc, err).
+ */
+int	op_lookup(struct runenv *env, struct chousa_arena *a,
+	    const char *const *inputs, size_t n, int json,
+	    struct chousa_buf *out, int *status, struct warnings *w,
+	    struct chousa_err *err);
+/* The `chousa sources` document (json or the table). */
+int	op_sources(struct runenv *env, struct chousa_arena *a, int json,
+	    struct chousa_buf *out, struct warnings *w, struct chousa_err *err);
+
+struct extract_req {
+	const char	*text;
+	size_t		 len;
+	unsigned	 types;		/* 0: all */
+	int		 unique;
+	int		 public_only;
+	int		 defang;
+	int		 json;
+	/* For investigation from text: normal forms, in order, unique. */
+	const char	**found;
+	size_t		 n_found;
+	size_t		 cap_found;
+	struct chousa_arena *a;
+};
+/* Extract from text; each indicator written to out (unless out NULL). */
+int	op_extract(struct extract_req *x, struct chousa_buf *out,
+	    struct chousa_err *err);
+
+/* ---- the REST API's pieces the web page and MCP use too (api.c) ---- */
+
+/*
+ * Fill j (memset here) from r and v (a JSON object, or NULL: the query
+ * string) as POST /api/v1/investigate reads them; 0 with a 4xx set on r
+ * when it cannot.  format is the default renderer's name.
+ */
+int	api_investigate_job(struct sreq *r, void *v, struct invjob *j,
+	    const char *default_format);
+/* "malicious:2,unknown:1" for the audit log (arena). */
+const char *api_verdicts(struct chousa_arena *a, const struct invjob *j);
+
+/* ---- a request (server.c) ---- */
+
+enum { M_GET = 1, M_POST = 2, M_DELETE = 4, M_HEAD = 8, M_OTHER = 16 };
+
+/* A route: a path (exact, or a prefix ending in '/'), and its handler. */
+struct route {
+	const char	*path;
+	unsigned	 methods;	/* M_* mask */
+	int		 role;		/* the least role it needs */
+	size_t		 max_body;	/* 0: no body allowed */
+	unsigned	 flags;
+	/* Fill r's response, or start a job and return ROUTE_PENDING. */
+	int		(*handle)(struct sreq *r);
+	const char	*what;		/* for the audit log */
+};
+#define ROUTE_WEB	0x1u	/* a page: login form instead of 401, and
+				 * CSRF checked on POST */
+#define ROUTE_STREAM	0x2u	/* body handed to on_body, not kept */
+#define ROUTE_PREFIX	0x4u	/* path is a prefix */
+#define ROUTE_NO_AUDIT	0x8u	/* static files, health */
+#define ROUTE_PENDING	1
+
+struct sreq {
+	struct server		*srv;
+	struct MHD_Connection	*conn;
+	const struct route	*route;
+	struct chousa_arena	*a;
+	unsigned		 method;
+	const char		*path;
+	const char		*peer;		/* client address */
+	struct principal	 who;
+	struct session		 sess;		/* when via session */
+	int			 has_session;
+	struct runenv		 env;
+	/* The body, kept (up to route->max_body) unless ROUTE_STREAM. */
+	struct chousa_buf	 body;
+	int			 too_big;
+	size_t			 discarded;	/* bytes over the cap */
+	/* Streaming routes: called with each piece of the body. */
+	int			(*on_body)(struct sreq *r, const char *p,
+				    size_t n);
+	void			*stream;
+	/* The response. */
+	int			 status;
+	const char		*ctype;
+	struct chousa_buf	 out;
+	const char		*hdr_name[8];
+	const char		*hdr_value[8];
+	size_t			 n_hdr;
+	int			 exit_status;	/* -1: no Chousa-Exit header */
+	int			 csp_set;	/* the handler set its own CSP */
+	struct warnings		 warn;
+	/* An investigation in flight, and what to do when it is done. */
+	struct invjob		*job;
+	int			(*finish)(struct sreq *r);
+	int			 suspended;
+	int			 resumed;
+	int			 answered;
+	/* For the audit log. */
+	const char		*what;
+	const char		*refusal;
+	struct chousa_buf	 audit_inputs;	/* JSON array items */
+	size_t			 n_inputs;
+	const char		*verdicts;	/* "malicious:2,unknown:1" */
+	const char		*asked;
+};
+
+/* Query parameter name, or NULL (borrowed from the connection). */
+const char *req_arg(struct sreq *r, const char *name);
+/* Every value of a repeated query parameter; *n_out may be 0 (arena). */
+const char **req_args(struct sreq *r, const char *name, size_t *n_out);
+const char *req_header(struct sreq *r, const char *name);
+/* A form field of an urlencoded body, decoded (arena), or NULL. */
+const char *req_form(struct sreq *r, const char *name);
+/* Add a response header (both strings arena or static). */
+void	req_header_add(struct sreq *r, const char *name, const char *value);
+/* An error answer: JSON {"error": msg} for the API, a page for the web. */
+int	req_error(struct sreq *r, int status, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* Note an indicator the request asked about, for the audit log. */
+void	req_audit_input(struct sreq *r, const char *value);
+/* Start j on the worker; r is answered by r->finish once it is done. */
+int	req_submit(struct sreq *r, struct invjob *j, int (*finish)(struct sreq *r));
+/* Whether TLS is on (cookies get Secure). */
+int	req_is_tls(struct sreq *r);
+
+/* ---- the server ---- */
+
+struct server {
+	struct chousa_serve_opts	 opts;
+	const struct chousa_config	*cfg;
+	struct MHD_Daemon		*d;
+	int				 port;
+	struct auth			*auth;
+	struct audit			*audit;
+	struct worker			*worker;
+	struct updater			*updater;
+	char				*db_path;
+	/* Store handles of the HTTP threads, closed at the end. */
+	pthread_mutex_t			 lock;
+	struct chousa_store		**stores;
+	size_t				 n_stores, cap_stores;
+	pthread_key_t			 store_key;
+};
+
+/* This thread's store handle (opened on first use), or NULL with err. */
+struct chousa_store *server_store(struct server *s, struct chousa_err *err);
+void	server_log(struct server *s, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* The route tables of each front end. */
+extern const struct route api_routes[];
+extern const struct route web_routes[];
+extern const struct route mcp_routes[];
+
+/* ---- MCP (mcp.c), over HTTP and stdio ---- */
+
+/*
+ * Answer one JSON-RPC message (body) into out; nothing for a notification
+ * (out left empty).  An investigation that needs the worker returns
+ * ROUTE_PENDING with *job set; mcp_finish() writes its answer afterwards.
+ */
+int	mcp_handle(struct runenv *env, const struct principal *who,
+	    struct chousa_arena *a, const char *body, size_t len,
+	    struct chousa_buf *out, struct invjob **job, void **state);
+void	mcp_finish(void *state, struct invjob *job, struct chousa_buf *out);
+
+/* ---- scheduled updates (update.c) ---- */
+
+struct updater;
+int	updater_start(struct updater **out, struct server *s,
+	    struct chousa_err *err);
+void	updater_stop(struct updater *u);
+/* Ask for an update now (admin); 0 when one is already running. */
+int	updater_kick(struct updater *u);
+/* The state as JSON members ("last_ok":..., "running":...). */
+void	updater_json(struct updater *u, struct chousa_buf *b);
+
+#endif /* CHOUSA_SERVE_INTERNAL_H */

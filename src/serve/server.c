@@ -1,0 +1,963 @@
+/*
+ * server.c: the HTTP side of the team server, on libmicrohttpd's thread
+ * pool.  The library parses HTTP, keeps connections within their memory
+ * (headers past it get 431) and closes idle ones (slow clients); this
+ * file routes each request, refuses it early when it may not go on (no
+ * token, too low a role, rate limit, a Content-Length over the route's
+ * cap: answered before its body is read), collects the body under its cap
+ * and answers.  An online investigation suspends its connection until the
+ * worker thread is done, so a slow service never holds an HTTP thread.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "base/dynlib.h"
+#include "base/mem.h"
+#include "serve/serve.h"
+
+/* Seconds a connection may stay idle (slow clients): then it is closed. */
+#define IDLE_TIMEOUT		15
+/* Bytes of one connection's headers and buffers (header floods: 431). */
+#define CONN_MEMORY		((size_t)64 << 10)
+/* How much of a body over its cap is read and dropped before hanging up. */
+#define DISCARD_MAX		((size_t)16 << 20)
+
+static const struct route *const route_tables[] = {
+	api_routes, web_routes, mcp_routes, NULL
+};
+
+void
+server_log(struct server *s, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (s->opts.log == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	s->opts.log(s->opts.log_arg, msg);
+}
+
+static void
+mhd_log(void *arg, const char *fmt, va_list ap)
+{
+	struct server *s = arg;
+	char msg[512];
+	size_t n;
+
+	/*
+	 * Once it runs, what the library says is about clients' mistakes,
+	 * which are answered and audited: logging each would let anyone
+	 * fill the log.  Before, it says why the server cannot start.
+	 */
+	if (s->d != NULL && !s->opts.verbose)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	if (s->opts.log != NULL)
+		s->opts.log(s->opts.log_arg, msg);
+}
+
+/* ---- this thread's store ---- */
+
+struct chousa_store *
+server_store(struct server *s, struct chousa_err *err)
+{
+	struct chousa_store *st = pthread_getspecific(s->store_key);
+	struct chousa_store **v;
+
+	if (st != NULL)
+		return st;
+	/*
+	 * Read-write, so that reading quota counters never goes through the
+	 * cache's shared second connection (src/online/cache.c); nothing but
+	 * the worker and token management writes through it.
+	 */
+	if (chousa_store_open(&st, s->db_path, 0, err) != CHOUSA_OK)
+		return NULL;
+	pthread_mutex_lock(&s->lock);
+	if (s->n_stores == s->cap_stores) {
+		s->cap_stores = s->cap_stores ? s->cap_stores * 2 : 16;
+		v = mem_realloc(s->stores, s->cap_stores * sizeof(*v));
+		if (v == NULL) {
+			pthread_mutex_unlock(&s->lock);
+			chousa_store_close(st);
+			chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+			return NULL;
+		}
+		s->stores = v;
+	}
+	s->stores[s->n_stores++] = st;
+	pthread_mutex_unlock(&s->lock);
+	pthread_setspecific(s->store_key, st);
+	return st;
+}
+
+/* ---- request helpers ---- */
+
+const char *
+req_arg(struct sreq *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
+	    name);
+}
+
+struct args {
+	struct sreq	*r;
+	const char	*name;
+	const char	**v;
+	size_t		 n, cap;
+};
+
+static enum MHD_Result
+each_arg(void *arg, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct args *x = arg;
+	const char **nv;
+
+	(void)kind;
+	if (key == NULL || strcmp(key, x->name) != 0 || value == NULL)
+		return MHD_YES;
+	if (x->n >= SERVE_MAX_INPUTS)
+		return MHD_NO;
+	if (x->n == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 8;
+		nv = chousa_arena_alloc(x->r->a, x->cap * sizeof(*nv));
+		if (nv == NULL)
+			return MHD_NO;
+		if (x->n > 0)
+			memcpy(nv, x->v, x->n * sizeof(*nv));
+		x->v = nv;
+	}
+	x->v[x->n++] = value;
+	return MHD_YES;
+}
+
+const char **
+req_args(struct sreq *r, const char *name, size_t *n_out)
+{
+	struct args x = { r, name, NULL, 0, 0 };
+
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, each_arg,
+	    &x);
+	*n_out = x.n;
+	return x.v;
+}
+
+const char *
+req_header(struct sreq *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode one application/x-www-form-urlencoded value into the arena. */
+static char *
+form_decode(struct chousa_arena *a, const char *s, size_t len)
+{
+	char *out = chousa_arena_alloc(a, len + 1), *o = out;
+	size_t i;
+
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '+')
+			*o++ = ' ';
+		else if (s[i] == '%' && i + 2 < len &&
+		    hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+			*o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		} else
+			*o++ = s[i];
+	}
+	*o = '\0';
+	return out;
+}
+
+const char *
+req_form(struct sreq *r, const char *name)
+{
+	const char *p = r->body.data, *end = p + r->body.len;
+	size_t nlen = strlen(name);
+
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp != NULL ? amp : end;
+		const char *eq = memchr(p, '=', (size_t)(stop - p));
+
+		if (eq != NULL && (size_t)(eq - p) == nlen &&
+		    memcmp(p, name, nlen) == 0)
+			return form_decode(r->a, eq + 1,
+			    (size_t)(stop - eq - 1));
+		p = stop + 1;
+	}
+	return NULL;
+}
+
+void
+req_header_add(struct sreq *r, const char *name, const char *value)
+{
+	if (r->n_hdr < sizeof(r->hdr_name) / sizeof(r->hdr_name[0])) {
+		r->hdr_name[r->n_hdr] = name;
+		r->hdr_value[r->n_hdr] = value;
+		r->n_hdr++;
+	}
+}
+
+int
+req_is_tls(struct sreq *r)
+{
+	return r->srv->opts.tls_cert != NULL;
+}
+
+void
+req_audit_input(struct sreq *r, const char *value)
+{
+	/* The first hundred are enough to say what was asked. */
+	if (r->n_inputs++ >= 100)
+		return;
+	if (r->audit_inputs.len > 0)
+		chousa_buf_addch(&r->audit_inputs, ',');
+	chousa_esc_json_str(&r->audit_inputs, value);
+}
+
+int
+req_error(struct sreq *r, int status, const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	r->status = status;
+	chousa_buf_reset(&r->out);
+	if (r->route != NULL && (r->route->flags & ROUTE_WEB)) {
+		r->ctype = "text/html; charset=utf-8";
+		chousa_buf_adds(&r->out, "<!DOCTYPE html><html lang=\"en\">"
+		    "<head><meta charset=\"utf-8\"><title>chousa</title>"
+		    "<link rel=\"stylesheet\" href=\"/static/app.css\">"
+		    "</head><body><main><h1>");
+		chousa_buf_addf(&r->out, "%d</h1><p class=\"error\">", status);
+		chousa_esc_html(&r->out, msg, strlen(msg));
+		chousa_buf_adds(&r->out, "</p><p><a href=\"/\">Back</a></p>"
+		    "</main></body></html>\n");
+	} else {
+		r->ctype = "application/json";
+		chousa_buf_adds(&r->out, "{\"error\":");
+		chousa_esc_json_str(&r->out, msg);
+		chousa_buf_adds(&r->out, "}\n");
+	}
+	if (r->refusal == NULL)
+		r->refusal = chousa_arena_strdup(r->a, msg);
+	return 0;
+}
+
+static void
+on_job_done(struct invjob *j)
+{
+	struct sreq *r = j->done_arg;
+
+	/* The connection is suspended until this: resume it to answer. */
+	__atomic_store_n(&r->resumed, 1, __ATOMIC_RELEASE);
+	MHD_resume_connection(r->conn);
+}
+
+int
+req_submit(struct sreq *r, struct invjob *j, int (*finish)(struct sreq *r))
+{
+	r->job = j;
+	r->finish = finish;
+	j->done = on_job_done;
+	j->done_arg = r;
+	r->suspended = 1;
+	MHD_suspend_connection(r->conn);
+	worker_submit(r->srv->worker, j);
+	return ROUTE_PENDING;
+}
+
+/* ---- answering ---- */
+
+static const char *
+reason_phrase(int status)
+{
+	switch (status) {
+	case 200: return "ok";
+	case 303: return "see other";
+	case 400: return "bad request";
+	case 401: return "unauthorized";
+	case 403: return "forbidden";
+	case 404: return "not found";
+	case 405: return "method not allowed";
+	case 413: return "payload too large";
+	case 415: return "unsupported media type";
+	case 429: return "too many requests";
+	default: return status >= 500 ? "server error" : "error";
+	}
+}
+
+/* A warning as a header value: printable ASCII, the rest %-escaped. */
+static char *
+header_safe(struct chousa_arena *a, const char *s)
+{
+	size_t n = strlen(s), i;
+	char *out, *o;
+
+	if (n > 300)
+		n = 300;
+	out = chousa_arena_alloc(a, n * 3 + 1);
+	if (out == NULL)
+		return NULL;
+	for (o = out, i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c > 0x7e || c == '%') {
+			snprintf(o, 4, "%%%02X", c);
+			o += 3;
+		} else
+			*o++ = (char)c;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* The exit status the CLI gives an answer with this HTTP status. */
+static int
+exit_for_status(int status)
+{
+	if (status == 400 || status == 405)
+		return 2;		/* usage */
+	if (status == 404 || status == 413 || status == 415)
+		return 3;		/* bad input */
+	if (status >= 500 && status != 503)
+		return 5;		/* internal */
+	return 4;			/* refused, rate limit, unavailable */
+}
+
+/*
+ * `chousa --server` asks with cli=1: the answer is then framed as
+ * "chousa/1 EXIT\n", a "W warning" or "E error" line each, an empty line
+ * and the output, so the CLI prints what it would locally and ends the
+ * same way without reading any header.
+ */
+static void
+cli_frame(struct sreq *r)
+{
+	struct chousa_buf b;
+	size_t i;
+
+	chousa_buf_init(&b, SERVE_MAX_OUTPUT + 65536);
+	chousa_buf_addf(&b, "chousa/1 %d\n", r->status < 400 &&
+	    r->exit_status >= 0 ? r->exit_status : exit_for_status(r->status));
+	for (i = 0; i < r->warn.n && i < 8; i++) {
+		chousa_buf_adds(&b, "W ");
+		chousa_esc_text(&b, r->warn.msg[i], strcspn(r->warn.msg[i],
+		    "\n"));
+		chousa_buf_addch(&b, '\n');
+	}
+	if (r->status >= 400 && r->refusal != NULL) {
+		chousa_buf_adds(&b, "E ");
+		chousa_esc_text(&b, r->refusal, strcspn(r->refusal, "\n"));
+		chousa_buf_addch(&b, '\n');
+	}
+	chousa_buf_addch(&b, '\n');
+	if (r->status < 400)
+		chousa_buf_add(&b, r->out.data, r->out.len);
+	chousa_buf_release(&r->out);
+	r->out = b;
+	r->ctype = "application/vnd.chousa.cli";
+}
+
+static enum MHD_Result
+respond(struct sreq *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ok;
+	const char *cli;
+	char num[16];
+	size_t i;
+
+	if (r->status == 0)
+		r->status = 200;
+	if (r->out.failed != CHOUSA_OK) {
+		r->status = 500;
+		chousa_buf_release(&r->out);
+		chousa_buf_init(&r->out, SERVE_MAX_OUTPUT);
+		chousa_buf_adds(&r->out, "{\"error\":\"the answer is too "
+		    "big\"}\n");
+		r->ctype = "application/json";
+	}
+	if (r->out.len == 0 && r->status >= 400)
+		req_error(r, r->status, "%s", reason_phrase(r->status));
+	cli = req_arg(r, "cli");
+	if (cli != NULL && strcmp(cli, "1") == 0 && r->route != NULL &&
+	    !(r->route->flags & ROUTE_WEB))
+		cli_frame(r);
+	resp = MHD_create_response_from_buffer(r->out.len, r->out.data,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Content-Type", r->ctype != NULL ?
+	    r->ctype : "application/json");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	/* No inline script or style anywhere: pages load /static only. */
+	if (!r->csp_set)
+		MHD_add_response_header(resp, "Content-Security-Policy",
+		    r->ctype != NULL && strncmp(r->ctype, "text/html", 9) == 0 ?
+		    "default-src 'none'; script-src 'self'; style-src 'self'; "
+		    "img-src 'self' data:; form-action 'self'; base-uri 'none'; "
+		    "frame-ancestors 'none'" : "default-src 'none'; "
+		    "frame-ancestors 'none'");
+	if (r->status == 401 && !(r->route != NULL &&
+	    (r->route->flags & ROUTE_WEB)))
+		MHD_add_response_header(resp, "WWW-Authenticate",
+		    "Bearer realm=\"chousa\"");
+	if (r->exit_status >= 0) {
+		snprintf(num, sizeof(num), "%d", r->exit_status);
+		MHD_add_response_header(resp, "Chousa-Exit", num);
+	}
+	for (i = 0; i < r->warn.n && i < 8; i++) {
+		char *v = header_safe(r->a, r->warn.msg[i]);
+
+		if (v != NULL)
+			MHD_add_response_header(resp, "Chousa-Warning", v);
+	}
+	for (i = 0; i < r->n_hdr; i++)
+		MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
+	ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	r->answered = 1;
+	return ok;
+}
+
+/* ---- routing ---- */
+
+static unsigned
+method_bit(const char *m)
+{
+	if (strcmp(m, "GET") == 0)
+		return M_GET;
+	if (strcmp(m, "POST") == 0)
+		return M_POST;
+	if (strcmp(m, "DELETE") == 0)
+		return M_DELETE;
+	if (strcmp(m, "HEAD") == 0)
+		return M_HEAD;
+	return M_OTHER;
+}
+
+/* The route for path and method, when several share a path. */
+static const struct route *
+find_route_method(const char *path, unsigned m, int *path_known)
+{
+	const struct route *const *t;
+	const struct route *rt, *any = NULL;
+
+	*path_known = 0;
+	for (t = route_tables; *t != NULL; t++)
+		for (rt = *t; rt->path != NULL; rt++) {
+			size_t n = strlen(rt->path);
+			int match = (rt->flags & ROUTE_PREFIX) ?
+			    strncmp(path, rt->path, n) == 0 &&
+			    path[n] != '\0' && strchr(path + n, '/') == NULL :
+			    strcmp(path, rt->path) == 0;
+
+			if (!match)
+				continue;
+			*path_known = 1;
+			any = rt;
+			if ((rt->methods & m) || (m == M_HEAD &&
+			    (rt->methods & M_GET)))
+				return rt;
+		}
+	return any;
+}
+
+static void
+peer_of(struct sreq *r)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char buf[INET6_ADDRSTRLEN] = "?";
+
+	if (ci != NULL && ci->client_addr != NULL) {
+		const struct sockaddr *sa = ci->client_addr;
+
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)
+			    (const void *)sa)->sin_addr, buf, sizeof(buf));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
+			    (const void *)sa)->sin6_addr, buf, sizeof(buf));
+	}
+	r->peer = chousa_arena_strdup(r->a, buf);
+}
+
+static struct sreq *
+req_new(struct server *s, struct MHD_Connection *c, const char *url,
+    const char *method)
+{
+	struct chousa_arena *a;
+	struct sreq *r;
+
+	if (chousa_arena_new(&a, (size_t)256 << 20, NULL) != CHOUSA_OK)
+		return NULL;
+	r = chousa_arena_alloc(a, sizeof(*r));
+	if (r == NULL) {
+		chousa_arena_free(a);
+		return NULL;
+	}
+	r->srv = s;
+	r->conn = c;
+	r->a = a;
+	r->method = method_bit(method);
+	r->path = chousa_arena_strdup(a, url);
+	r->exit_status = -1;
+	r->who.via = "none";
+	chousa_buf_init(&r->body, 0);
+	chousa_buf_init(&r->out, SERVE_MAX_OUTPUT);
+	chousa_buf_init(&r->audit_inputs, 64 << 10);
+	peer_of(r);
+	r->env.srv = s;
+	r->env.cfg = s->cfg;
+	r->env.db_path = s->db_path;
+	return r;
+}
+
+/*
+ * Decide, from the request line and headers alone, whether the request
+ * may go on; else set its answer.  Called before any of the body is read.
+ */
+static void
+admit(struct sreq *r)
+{
+	const struct route *rt;
+	const char *cl, *refusal = NULL;
+	long retry = 0;
+	int known;
+
+	rt = find_route_method(r->path != NULL ? r->path : "", r->method,
+	    &known);
+	r->route = rt;
+	r->what = rt != NULL ? rt->what : "unknown";
+	if (rt == NULL) {
+		req_error(r, 404, "no such path");
+		return;
+	}
+	if (!(rt->methods & r->method) && !(r->method == M_HEAD &&
+	    (rt->methods & M_GET))) {
+		req_header_add(r, "Allow", (rt->methods & M_POST) ?
+		    ((rt->methods & M_GET) ? "GET, HEAD, POST" : "POST") :
+		    (rt->methods & M_DELETE) ? "DELETE" : "GET, HEAD");
+		req_error(r, 405, "method not allowed here");
+		return;
+	}
+	cl = req_header(r, "Content-Length");
+	if (cl != NULL) {
+		char *end;
+		unsigned long long n = strtoull(cl, &end, 10);
+
+		if (end == cl || *end != '\0') {
+			req_error(r, 400, "bad Content-Length");
+			return;
+		}
+		if (n > 0 && rt->max_body == 0) {
+			req_error(r, 413, "this path takes no body");
+			return;
+		}
+		if (n > rt->max_body) {
+			req_error(r, 413, "body over %zu bytes", rt->max_body);
+			return;
+		}
+	}
+	r->body.max = rt->max_body > 0 ? rt->max_body : 1;
+	auth_identify(r->srv, r, &refusal);
+	if (r->who.role < rt->role) {
+		if ((rt->flags & ROUTE_WEB) && r->method != M_POST) {
+			/* A page: to the sign-in form, not a bare 401. */
+			r->refusal = refusal != NULL ? refusal : "no session";
+			r->status = 303;
+			req_header_add(r, "Location", "/login");
+			return;
+		}
+		if (r->who.role == CHOUSA_ROLE_NONE)
+			req_error(r, 401, "%s", refusal != NULL ? refusal :
+			    "a token is needed (Authorization: Bearer ...)");
+		else
+			req_error(r, 403, "role '%s' may not %s",
+			    chousa_role_name(r->who.role), rt->what);
+		return;
+	}
+	if (r->who.role > CHOUSA_ROLE_NONE &&
+	    !auth_rate_take(r->srv->auth, &r->who, &retry)) {
+		char *ra = chousa_arena_printf(r->a, "%ld", retry);
+
+		if (ra != NULL)
+			req_header_add(r, "Retry-After", ra);
+		req_error(r, 429, "rate limit of this token reached: retry in "
+		    "%ld s", retry);
+		return;
+	}
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct server *s = cls;
+	struct sreq *r = *con_cls;
+	struct chousa_err err = { 0 };
+	int rc;
+
+	(void)version;
+	if (r == NULL) {
+		r = req_new(s, c, url, method);
+		if (r == NULL)
+			return MHD_NO;
+		*con_cls = r;
+		admit(r);
+		/* Refused before the body: answer now, the body is dropped. */
+		if (r->status != 0)
+			return respond(r);
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		size_t n = *upload_size;
+
+		*upload_size = 0;
+		if (r->too_big) {
+			/* Read and dropped up to a point, then hung up on. */
+			r->discarded += n;
+			return r->discarded > DISCARD_MAX ? MHD_NO : MHD_YES;
+		}
+		if (r->on_body != NULL)
+			return r->on_body(r, upload, n) == 0 ? MHD_YES : MHD_NO;
+		chousa_buf_add(&r->body, upload, n);
+		if (r->body.failed != CHOUSA_OK)
+			r->too_big = 1;
+		return MHD_YES;
+	}
+	if (r->answered)
+		return MHD_YES;
+	if (r->suspended) {
+		if (!__atomic_load_n(&r->resumed, __ATOMIC_ACQUIRE))
+			return MHD_YES;
+		r->suspended = 0;
+		r->finish(r);
+		return respond(r);
+	}
+	if (r->too_big)
+		req_error(r, 413, "body over %zu bytes", r->route->max_body);
+	else if (r->status == 0) {
+		r->env.st = server_store(s, &err);
+		if (r->env.st == NULL)
+			req_error(r, 503, "the store cannot be opened: %s",
+			    err.msg);
+		else {
+			rc = r->route->handle(r);
+			if (rc == ROUTE_PENDING)
+				return MHD_YES;
+		}
+	}
+	return respond(r);
+}
+
+/* ---- the audit line, written when the request ends ---- */
+
+static void
+audit_request(struct server *s, struct sreq *r,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct chousa_buf b;
+	char when[32];
+	struct timespec ts;
+
+	if (s->audit == NULL || (r->route != NULL &&
+	    (r->route->flags & ROUTE_NO_AUDIT) && r->status < 400))
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	chousa_time_format(ts.tv_sec, when, sizeof(when));
+	chousa_buf_init(&b, 256 << 10);
+	chousa_buf_adds(&b, "{\"time\":");
+	chousa_esc_json_str(&b, when);
+	chousa_buf_adds(&b, ",\"who\":");
+	chousa_esc_json_str(&b, r->who.name[0] ? r->who.name : NULL);
+	chousa_buf_addf(&b, ",\"token_id\":%lld,\"role\":\"%s\",\"via\":\"%s\"",
+	    (long long)r->who.token_id, chousa_role_name(r->who.role),
+	    r->who.via);
+	chousa_buf_adds(&b, ",\"peer\":");
+	chousa_esc_json_str(&b, r->peer);
+	chousa_buf_adds(&b, ",\"method\":");
+	chousa_esc_json_str(&b, r->method == M_GET ? "GET" : r->method ==
+	    M_POST ? "POST" : r->method == M_DELETE ? "DELETE" : r->method ==
+	    M_HEAD ? "HEAD" : "OTHER");
+	chousa_buf_adds(&b, ",\"path\":");
+	chousa_esc_json_str(&b, r->path);
+	chousa_buf_adds(&b, ",\"what\":");
+	chousa_esc_json_str(&b, r->what);
+	chousa_buf_addf(&b, ",\"status\":%d", r->status);
+	chousa_buf_addf(&b, ",\"n_inputs\":%zu,\"inputs\":[", r->n_inputs);
+	chousa_buf_add(&b, r->audit_inputs.data, r->audit_inputs.len);
+	chousa_buf_adds(&b, "],\"sources\":");
+	chousa_esc_json_str(&b, r->asked);
+	chousa_buf_adds(&b, ",\"verdict\":");
+	chousa_esc_json_str(&b, r->verdicts);
+	chousa_buf_adds(&b, ",\"refused\":");
+	chousa_esc_json_str(&b, r->status >= 400 || r->status == 303 ?
+	    r->refusal : NULL);
+	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		chousa_buf_addf(&b, ",\"ended\":\"%s\"",
+		    toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "timeout" :
+		    toe == MHD_REQUEST_TERMINATED_CLIENT_ABORT ?
+		    "client closed" : "error");
+	chousa_buf_adds(&b, "}");
+	audit_write(s->audit, &b);
+	chousa_buf_release(&b);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct server *s = cls;
+	struct sreq *r = *con_cls;
+
+	(void)c;
+	if (r == NULL)
+		return;
+	*con_cls = NULL;
+	audit_request(s, r, toe);
+	if (r->stream != NULL && r->on_body != NULL)
+		r->on_body(r, NULL, 0);		/* end of a streamed body */
+	chousa_buf_release(&r->body);
+	chousa_buf_release(&r->out);
+	chousa_buf_release(&r->audit_inputs);
+	if (r->job != NULL)
+		chousa_buf_release(&r->job->out);
+	chousa_arena_free(r->a);
+}
+
+/* ---- starting and stopping ---- */
+
+/* "ADDR:PORT" or "[V6]:PORT" into sa; 0 on a bad address. */
+static int
+parse_listen(const char *s, struct sockaddr_storage *sa, socklen_t *len)
+{
+	char host[INET6_ADDRSTRLEN + 1];
+	const char *colon, *h = s;
+	size_t hl;
+	char *end;
+	long port;
+
+	memset(sa, 0, sizeof(*sa));
+	if (*s == '[') {
+		const char *close = strchr(s, ']');
+
+		if (close == NULL || close[1] != ':')
+			return 0;
+		h = s + 1;
+		hl = (size_t)(close - h);
+		colon = close + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon == NULL)
+			return 0;
+		hl = (size_t)(colon - s);
+	}
+	if (hl == 0 || hl >= sizeof(host))
+		return 0;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	port = strtol(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || port < 0 || port > 65535)
+		return 0;
+	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)(void *)sa)->
+	    sin_addr) == 1) {
+		((struct sockaddr_in *)(void *)sa)->sin_family = AF_INET;
+		((struct sockaddr_in *)(void *)sa)->sin_port =
+		    htons((uint16_t)port);
+		*len = sizeof(struct sockaddr_in);
+		return 1;
+	}
+	if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)(void *)sa)->
+	    sin6_addr) == 1) {
+		((struct sockaddr_in6 *)(void *)sa)->sin6_family = AF_INET6;
+		((struct sockaddr_in6 *)(void *)sa)->sin6_port =
+		    htons((uint16_t)port);
+		*len = sizeof(struct sockaddr_in6);
+		return 1;
+	}
+	return 0;
+}
+
+static long
+cfg_long(const struct chousa_config *cfg, const char *key, long def)
+{
+	return chousa_config_get_long(cfg, "server", key, def);
+}
+
+int
+chousa_server_start(struct chousa_server **out,
+    const struct chousa_serve_opts *opts, struct chousa_err *err)
+{
+	struct server *s;
+	struct sockaddr_storage sa;
+	socklen_t sa_len = 0;
+	const union MHD_DaemonInfo *di;
+	const char *missing;
+	unsigned flags;
+	long n_cpu;
+	int rc, threads;
+
+	if (opts->db_path == NULL || opts->listen == NULL)
+		return chousa_errf(err, CHOUSA_EINVAL, "no store or address");
+	if (!parse_listen(opts->listen, &sa, &sa_len))
+		return chousa_errf(err, CHOUSA_EINVAL, "cannot read '%s' as "
+		    "ADDR:PORT", opts->listen);
+	missing = dynlib_mhd_missing();
+	if (missing != NULL)
+		return chousa_errf(err, CHOUSA_EIO, "%s", missing);
+	if (opts->tls_cert != NULL &&
+	    MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+		return chousa_errf(err, CHOUSA_EINVAL, "this libmicrohttpd has "
+		    "no TLS: put a reverse proxy in front");
+	s = mem_alloc(sizeof(*s));
+	if (s == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	s->opts = *opts;
+	s->cfg = opts->cfg;
+	s->db_path = mem_strdup(opts->db_path);
+	pthread_mutex_init(&s->lock, NULL);
+	if (s->db_path == NULL || pthread_key_create(&s->store_key, NULL) != 0) {
+		mem_free(s->db_path);
+		mem_free(s);
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	}
+	rc = auth_new(&s->auth, cfg_long(s->cfg, "rate", 600),
+	    cfg_long(s->cfg, "burst", 120), err);
+	if (rc == CHOUSA_OK && opts->audit_path != NULL)
+		rc = audit_open(&s->audit, opts->audit_path,
+		    opts->audit_max_bytes, opts->audit_keep, err);
+	if (rc == CHOUSA_OK)
+		rc = worker_start(&s->worker, s->db_path, s->cfg, err);
+	if (rc != CHOUSA_OK)
+		goto fail;
+	n_cpu = sysconf(_SC_NPROCESSORS_ONLN);
+	threads = opts->threads > 0 ? opts->threads :
+	    (int)(n_cpu > 0 ? n_cpu * 4 : 8);
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	if (sa.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if (opts->tls_cert != NULL)
+		flags |= MHD_USE_TLS;
+	if (opts->tls_cert != NULL)
+		s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+		    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg_long(s->cfg,
+		    "idle_timeout", IDLE_TIMEOUT),
+		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg_long(s->cfg,
+		    "max_connections", 1024),
+		    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg_long(
+		    s->cfg, "max_per_ip", 512),
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
+		    MHD_OPTION_STRICT_FOR_CLIENT, 1,
+		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		    MHD_OPTION_HTTPS_MEM_CERT, opts->tls_cert,
+		    MHD_OPTION_HTTPS_MEM_KEY, opts->tls_key,
+		    MHD_OPTION_END);
+	else
+		s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+		    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg_long(s->cfg,
+		    "idle_timeout", IDLE_TIMEOUT),
+		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg_long(s->cfg,
+		    "max_connections", 1024),
+		    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg_long(
+		    s->cfg, "max_per_ip", 512),
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
+		    MHD_OPTION_STRICT_FOR_CLIENT, 1,
+		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		    MHD_OPTION_END);
+	if (s->d == NULL) {
+		rc = chousa_errf(err, CHOUSA_EIO, "cannot listen on '%s' "
+		    "(in use, or a bad TLS certificate or key?)", opts->listen);
+		goto fail;
+	}
+	di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di != NULL ? di->port : 0;
+	if (opts->update_every > 0) {
+		rc = updater_start(&s->updater, s, err);
+		if (rc != CHOUSA_OK)
+			goto fail;
+	}
+	*out = (struct chousa_server *)s;
+	return CHOUSA_OK;
+fail:
+	chousa_server_free((struct chousa_server *)s);
+	return rc;
+}
+
+int
+chousa_server_port(const struct chousa_server *cs)
+{
+	return ((const struct server *)(const void *)cs)->port;
+}
+
+void
+chousa_server_free(struct chousa_server *cs)
+{
+	struct server *s = (struct server *)(void *)cs;
+	size_t i;
+
+	if (s == NULL)
+		return;
+	updater_stop(s->updater);
+	/* Suspended connections are answered before the daemon stops. */
+	worker_stop(s->worker);
+	if (s->d != NULL)
+		MHD_stop_daemon(s->d);
+	audit_close(s->audit);
+	auth_free(s->auth);
+	for (i = 0; i < s->n_stores; i++)
+		chousa_store_close(s->stores[i]);
+	mem_free(s->stores);
+	pthread_key_delete(s->store_key);
+	pthread_mutex_destroy(&s->lock);
+	mem_free(s->db_path);
+	mem_free(s);
+}

@@ -1,0 +1,244 @@
+/*
+ * update.c: the scheduled feed updates.  Each runs `chousa update` as a
+ * child process on the server's store and config: its import is one
+ * SQLite transaction, so requests meanwhile read the store as it was
+ * until the commit and never see half of a feed, and the update's memory
+ * is given back when it ends.  The child dies with the server
+ * (PR_SET_PDEATHSIG); a killed update leaves the store as it was and is
+ * run again at the next start, because the time of the last good one is
+ * written (to DB.last-update) only after the child succeeded.  A failed
+ * update is retried after a back-off, never more often than every minute.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/mem.h"
+#include "serve/serve.h"
+
+struct updater {
+	struct server	*srv;
+	pthread_t	 tid;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	int		 stop;
+	int		 kick;
+	int		 running;
+	pid_t		 child;
+	int64_t		 last_ok;	/* Unix seconds, 0: never */
+	int64_t		 last_try;
+	int		 last_status;	/* the child's exit status */
+	int		 failures;	/* in a row */
+	char		 state_path[4096];
+};
+
+static int64_t
+read_last_ok(const char *path)
+{
+	char buf[32];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtoll(buf, NULL, 10);
+}
+
+/* Written to a temporary file and renamed: whole or not at all. */
+static void
+write_last_ok(const char *path, int64_t t)
+{
+	char tmp[4200], buf[32];
+	int fd, n;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	n = snprintf(buf, sizeof(buf), "%lld\n", (long long)t);
+	if (write(fd, buf, (size_t)n) == n && fsync(fd) == 0) {
+		close(fd);
+		rename(tmp, path);
+		return;
+	}
+	close(fd);
+	unlink(tmp);
+}
+
+/* Run `chousa --db DB [--config CFG] -q update`; its exit status. */
+static int
+run_child(struct updater *u)
+{
+	const struct chousa_serve_opts *o = &u->srv->opts;
+	const char *argv[8];
+	pid_t pid, parent = getpid();
+	int n = 0, status;
+
+	argv[n++] = o->update_exe;
+	argv[n++] = "--db";
+	argv[n++] = u->srv->db_path;
+	if (o->config_path != NULL) {
+		argv[n++] = "--config";
+		argv[n++] = o->config_path;
+	}
+	argv[n++] = "-q";
+	argv[n++] = "update";
+	argv[n] = NULL;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		/* Ends with the server, whatever kills it. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		execv(o->update_exe, (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	pthread_mutex_lock(&u->lock);
+	u->child = pid;
+	pthread_mutex_unlock(&u->lock);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	pthread_mutex_lock(&u->lock);
+	u->child = 0;
+	pthread_mutex_unlock(&u->lock);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 +
+	    WTERMSIG(status);
+}
+
+static void *
+updater_main(void *arg)
+{
+	struct updater *u = arg;
+	long every = u->srv->opts.update_every;
+	struct timespec until;
+	int64_t now, due;
+	int status;
+
+	pthread_mutex_lock(&u->lock);
+	while (!u->stop) {
+		now = (int64_t)time(NULL);
+		if (u->failures > 0) {
+			long back = 60L << (u->failures > 6 ? 6 : u->failures);
+
+			due = u->last_try + (back < every ? back : every);
+		} else
+			due = u->last_ok + every;
+		if (!u->kick && due > now) {
+			until.tv_sec = (time_t)due;
+			until.tv_nsec = 0;
+			pthread_cond_timedwait(&u->cond, &u->lock, &until);
+			continue;
+		}
+		u->kick = 0;
+		u->running = 1;
+		u->last_try = now;
+		pthread_mutex_unlock(&u->lock);
+		server_log(u->srv, "update: started");
+		status = run_child(u);
+		pthread_mutex_lock(&u->lock);
+		u->running = 0;
+		u->last_status = status;
+		if (status == 0) {
+			u->failures = 0;
+			u->last_ok = (int64_t)time(NULL);
+			write_last_ok(u->state_path, u->last_ok);
+		} else
+			u->failures++;
+		pthread_mutex_unlock(&u->lock);
+		server_log(u->srv, status == 0 ? "update: done" :
+		    "update: failed (status %d), will retry", status);
+		pthread_mutex_lock(&u->lock);
+	}
+	pthread_mutex_unlock(&u->lock);
+	return NULL;
+}
+
+int
+updater_start(struct updater **out, struct server *s, struct chousa_err *err)
+{
+	struct updater *u;
+	pthread_condattr_t ca;
+
+	if (s->opts.update_exe == NULL)
+		return chousa_errf(err, CHOUSA_EINVAL, "no program to run "
+		    "updates with");
+	u = mem_alloc(sizeof(*u));
+	if (u == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	u->srv = s;
+	snprintf(u->state_path, sizeof(u->state_path), "%s.last-update",
+	    s->db_path);
+	u->last_ok = read_last_ok(u->state_path);
+	pthread_mutex_init(&u->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_cond_init(&u->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&u->tid, NULL, updater_main, u) != 0) {
+		pthread_cond_destroy(&u->cond);
+		pthread_mutex_destroy(&u->lock);
+		mem_free(u);
+		return chousa_errf(err, CHOUSA_ENOMEM, "cannot start a thread");
+	}
+	*out = u;
+	return CHOUSA_OK;
+}
+
+void
+updater_stop(struct updater *u)
+{
+	if (u == NULL)
+		return;
+	pthread_mutex_lock(&u->lock);
+	u->stop = 1;
+	/* A running update is rolled back by SQLite; the next start redoes it. */
+	if (u->child > 0)
+		kill(u->child, SIGTERM);
+	pthread_cond_signal(&u->cond);
+	pthread_mutex_unlock(&u->lock);
+	pthread_join(u->tid, NULL);
+	pthread_cond_destroy(&u->cond);
+	pthread_mutex_destroy(&u->lock);
+	mem_free(u);
+}
+
+int
+updater_kick(struct updater *u)
+{
+	int ok;
+
+	pthread_mutex_lock(&u->lock);
+	ok = !u->running;
+	if (ok) {
+		u->kick = 1;
+		pthread_cond_signal(&u->cond);
+	}
+	pthread_mutex_unlock(&u->lock);
+	return ok;
+}
+
+void
+updater_json(struct updater *u, struct chousa_buf *b)
+{
+	pthread_mutex_lock(&u->lock);
+	chousa_buf_addf(b, "\"scheduled\":true,\"every\":%ld,\"running\":%s,"
+	    "\"last_ok\":%lld,\"last_try\":%lld,\"last_status\":%d,"
+	    "\"failures\":%d", u->srv->opts.update_every,
+	    u->running ? "true" : "false", (long long)u->last_ok,
+	    (long long)u->last_try, u->last_status, u->failures);
+	pthread_mutex_unlock(&u->lock);
+}

@@ -1,0 +1,651 @@
+/*
+ * web.c: the web page.  Plain HTML forms answered by the server, so every
+ * page works with JavaScript off; /static/app.js only adds comfort (a
+ * busy button, a filter over the triage table).  Paste an e-mail or any
+ * text: its indicators are investigated and shown as a triage table,
+ * worst first; each links to its full report, which is the HTML renderer's
+ * page with its evidence graph.  Signing in takes a token once and gives
+ * an HttpOnly, SameSite=Strict session cookie; every form that changes
+ * anything carries the session's CSRF token.  No page has inline script,
+ * and the Content-Security-Policy says so: the report's own style block is
+ * allowed by its hash only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/sha256.h"
+#include "serve/serve.h"
+
+/* ---- the static files ---- */
+
+static const char app_css[] =
+    "body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;"
+    "margin:0;color:#111827;background:#f9fafb}\n"
+    "nav{background:#111827;padding:8px 16px}\n"
+    "nav a,nav button{color:#f9fafb;margin-right:18px;text-decoration:none;"
+    "background:none;border:0;font:inherit;cursor:pointer;padding:0}\n"
+    "nav form{display:inline}\n"
+    "main{max-width:1100px;margin:0 auto;padding:8px 16px 40px}\n"
+    "h1{font-size:22px}h2{font-size:18px}\n"
+    "textarea{width:100%;min-height:180px;font:13px ui-monospace,monospace}\n"
+    "input[type=text],input[type=password]{width:60%;font:inherit;"
+    "padding:4px}\n"
+    "button.primary{background:#1d4ed8;color:#fff;border:0;padding:6px 16px;"
+    "border-radius:4px;font:inherit;cursor:pointer}\n"
+    "button.primary:disabled{background:#6b7280}\n"
+    "table{border-collapse:collapse;width:100%;background:#fff}\n"
+    "th,td{border-bottom:1px solid #e5e7eb;padding:6px 8px;text-align:left;"
+    "vertical-align:top}\n"
+    "th{background:#f3f4f6}\n"
+    "code,pre{font:13px ui-monospace,monospace;word-break:break-all}\n"
+    "pre{background:#fff;border:1px solid #e5e7eb;padding:10px;"
+    "white-space:pre-wrap}\n"
+    ".badge{display:inline-block;padding:2px 8px;border-radius:10px;"
+    "font-size:12px;font-weight:600;text-transform:uppercase;color:#fff}\n"
+    ".v-malicious{background:#b91c1c}.v-suspicious{background:#c2410c}\n"
+    ".v-benign{background:#047857}.v-unknown{background:#6b7280}\n"
+    ".v-invalid{background:#9ca3af}\n"
+    ".error{color:#b91c1c}.muted{color:#6b7280;font-size:13px}\n"
+    ".hidden{display:none}\n";
+
+static const char app_js[] =
+    "'use strict';\n"
+    "// Comfort only: every page works without this file.\n"
+    "document.addEventListener('DOMContentLoaded', function () {\n"
+    "  var form = document.getElementById('triage-form');\n"
+    "  if (form) {\n"
+    "    form.addEventListener('submit', function () {\n"
+    "      var b = form.querySelector('button[type=submit]');\n"
+    "      if (b) { b.disabled = true; b.textContent = 'Investigating...'; }\n"
+    "    });\n"
+    "  }\n"
+    "  var filter = document.getElementById('triage-filter');\n"
+    "  var table = document.getElementById('triage');\n"
+    "  if (filter && table) {\n"
+    "    filter.classList.remove('hidden');\n"
+    "    filter.addEventListener('input', function () {\n"
+    "      var q = filter.value.toLowerCase();\n"
+    "      var rows = table.tBodies[0].rows;\n"
+    "      for (var i = 0; i < rows.length; i++) {\n"
+    "        var hit = rows[i].textContent.toLowerCase().indexOf(q) >= 0;\n"
+    "        rows[i].classList.toggle('hidden', !hit);\n"
+    "      }\n"
+    "    });\n"
+    "  }\n"
+    "});\n";
+
+/* A magnifier, so browsers find an icon instead of logging a 404. */
+static const char favicon_svg[] =
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\">"
+    "<circle cx=\"6.5\" cy=\"6.5\" r=\"4.5\" fill=\"none\" "
+    "stroke=\"#1d4ed8\" stroke-width=\"2\"/><path d=\"M10 10l5 5\" "
+    "stroke=\"#1d4ed8\" stroke-width=\"2\"/></svg>\n";
+
+static int
+h_icon(struct sreq *r)
+{
+	r->ctype = "image/svg+xml";
+	chousa_buf_add(&r->out, favicon_svg, sizeof(favicon_svg) - 1);
+	return 0;
+}
+
+static int
+h_css(struct sreq *r)
+{
+	r->ctype = "text/css; charset=utf-8";
+	chousa_buf_add(&r->out, app_css, sizeof(app_css) - 1);
+	return 0;
+}
+
+static int
+h_js(struct sreq *r)
+{
+	r->ctype = "text/javascript; charset=utf-8";
+	chousa_buf_add(&r->out, app_js, sizeof(app_js) - 1);
+	return 0;
+}
+
+/* ---- page pieces ---- */
+
+static void
+html(struct chousa_buf *b, const char *s)
+{
+	chousa_esc_html(b, s != NULL ? s : "", s != NULL ? strlen(s) : 0);
+}
+
+/* A query-string value, %-encoded. */
+static void
+urlenc(struct chousa_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-_.~", *p) != NULL)
+			chousa_buf_addch(b, *p);
+		else
+			chousa_buf_addf(b, "%%%02X", *p);
+	}
+}
+
+static void
+csrf_field(struct sreq *r)
+{
+	chousa_buf_adds(&r->out, "<input type=\"hidden\" name=\"csrf\" "
+	    "value=\"");
+	html(&r->out, r->sess.csrf);
+	chousa_buf_adds(&r->out, "\">");
+}
+
+static void
+page_begin(struct sreq *r, const char *title)
+{
+	r->ctype = "text/html; charset=utf-8";
+	chousa_buf_adds(&r->out, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+	    "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\""
+	    "width=device-width, initial-scale=1\"><title>");
+	html(&r->out, title);
+	chousa_buf_adds(&r->out, " - chousa</title><link rel=\"stylesheet\" "
+	    "href=\"/static/app.css\"><script src=\"/static/app.js\" defer>"
+	    "</script></head>\n<body>");
+	if (r->has_session) {
+		chousa_buf_adds(&r->out, "<nav><a href=\"/\">Triage</a><a "
+		    "href=\"/lookup\">Look-up</a><a href=\"/sources\">Sources"
+		    "</a><form method=\"post\" action=\"/logout\">");
+		csrf_field(r);
+		chousa_buf_adds(&r->out, "<button type=\"submit\">Sign out (");
+		html(&r->out, r->who.name);
+		chousa_buf_adds(&r->out, ")</button></form></nav>");
+	}
+	chousa_buf_adds(&r->out, "<main>\n<h1>");
+	html(&r->out, title);
+	chousa_buf_adds(&r->out, "</h1>\n");
+}
+
+static void
+page_end(struct sreq *r)
+{
+	chousa_buf_adds(&r->out, "</main></body></html>\n");
+}
+
+/*
+ * A form that changes something must carry the session's CSRF token, and
+ * come from this site when the browser says where it comes from.
+ */
+static int
+same_origin(struct sreq *r)
+{
+	const char *origin = req_header(r, "Origin");
+	const char *host = req_header(r, "Host");
+	const char *p;
+
+	if (origin == NULL || strcmp(origin, "null") == 0)
+		return origin == NULL;
+	if (host == NULL)
+		return 0;
+	p = strstr(origin, "://");
+	return p != NULL && strcmp(p + 3, host) == 0;
+}
+
+static int
+csrf_ok(struct sreq *r)
+{
+	const char *t = req_form(r, "csrf");
+
+	if (!r->has_session || t == NULL || !auth_secret_eq(t, r->sess.csrf) ||
+	    !same_origin(r)) {
+		req_error(r, 403, "the form is stale or from another site: "
+		    "reload the page");
+		return 0;
+	}
+	return 1;
+}
+
+/* ---- signing in and out ---- */
+
+static int
+h_login_page(struct sreq *r)
+{
+	page_begin(r, "Sign in");
+	chousa_buf_adds(&r->out, "<p>Paste the API token you were given "
+	    "(<code>chousa token create</code>).</p><form method=\"post\" "
+	    "action=\"/login\"><p><input type=\"password\" name=\"token\" "
+	    "id=\"token\" autocomplete=\"off\" required></p><p><button "
+	    "class=\"primary\" type=\"submit\">Sign in</button></p></form>");
+	page_end(r);
+	return 0;
+}
+
+static int
+h_login(struct sreq *r)
+{
+	const char *tok = req_form(r, "token"), *refusal = NULL;
+	struct principal who;
+	struct session s;
+	char hex[65];
+	char *cookie;
+
+	if (!same_origin(r))
+		return req_error(r, 403, "the form is from another site");
+	if (tok == NULL || !auth_token(r->srv, r, tok, &who, hex, &refusal) ||
+	    who.role == CHOUSA_ROLE_NONE) {
+		r->who = who;
+		return req_error(r, 401, "%s", refusal != NULL ? refusal :
+		    "no token");
+	}
+	r->who = who;
+	r->who.via = "session";
+	if (auth_session_new(r->srv->auth, &who, hex, &s) != 0)
+		return req_error(r, 500, "no random bytes for a session");
+	cookie = chousa_arena_printf(r->a, "chousa_session=%s; Path=/; "
+	    "HttpOnly; SameSite=Strict; Max-Age=28800%s", s.id,
+	    req_is_tls(r) ? "; Secure" : "");
+	explicit_bzero(&s, sizeof(s));
+	if (cookie == NULL)
+		return req_error(r, 500, "out of memory");
+	req_header_add(r, "Set-Cookie", cookie);
+	req_header_add(r, "Location", "/");
+	r->status = 303;
+	return 0;
+}
+
+static int
+h_logout(struct sreq *r)
+{
+	if (!csrf_ok(r))
+		return 0;
+	auth_session_end(r->srv->auth, r->sess.id);
+	req_header_add(r, "Set-Cookie", "chousa_session=; Path=/; HttpOnly; "
+	    "SameSite=Strict; Max-Age=0");
+	req_header_add(r, "Location", "/login");
+	r->status = 303;
+	return 0;
+}
+
+/* ---- the triage page ---- */
+
+static void
+paste_form(struct sreq *r, const char *text)
+{
+	chousa_buf_adds(&r->out, "<form method=\"post\" action=\"/triage\" "
+	    "id=\"triage-form\">");
+	csrf_field(r);
+	chousa_buf_adds(&r->out, "<p><label for=\"text\">Paste an e-mail, an "
+	    "alert or any text: every indicator in it is investigated.</label>"
+	    "</p><p><textarea name=\"text\" id=\"text\" required>");
+	html(&r->out, text);
+	chousa_buf_adds(&r->out, "</textarea></p><p>");
+	if (r->who.role >= CHOUSA_ROLE_INVESTIGATE)
+		chousa_buf_adds(&r->out, "<label><input type=\"checkbox\" "
+		    "name=\"online\" value=\"1\"> Also ask the online services "
+		    "(spends the team's quota)</label> ");
+	chousa_buf_adds(&r->out, "<button class=\"primary\" type=\"submit\">"
+	    "Investigate</button></p></form>\n");
+}
+
+static int
+h_home(struct sreq *r)
+{
+	page_begin(r, "Triage");
+	paste_form(r, NULL);
+	chousa_buf_adds(&r->out, "<h2>Look one up</h2><form method=\"get\" "
+	    "action=\"/lookup\"><p><input type=\"text\" name=\"q\" "
+	    "placeholder=\"hxxp://evil[.]example/x, 1.2.3.4, a hash\"> "
+	    "<button class=\"primary\" type=\"submit\">Look up</button></p>"
+	    "</form>");
+	page_end(r);
+	return 0;
+}
+
+static int
+rank(const struct inv_summary *s)
+{
+	if (s->value == NULL)
+		return 4;
+	switch (s->verdict) {
+	case CHOUSA_V_MALICIOUS: return 0;
+	case CHOUSA_V_SUSPICIOUS: return 1;
+	case CHOUSA_V_UNKNOWN: return 2;
+	default: return 3;
+	}
+}
+
+static int
+by_severity(const void *pa, const void *pb)
+{
+	const struct inv_summary *a = pa, *b = pb;
+
+	if (rank(a) != rank(b))
+		return rank(a) - rank(b);
+	if (a->confidence != b->confidence)
+		return b->confidence - a->confidence;
+	return b->n_hits - a->n_hits;
+}
+
+static int
+finish_triage(struct sreq *r)
+{
+	struct invjob *j = r->job;
+	struct chousa_buf d;
+	int online = !j->io.offline;
+	size_t i;
+
+	if (j->rc != CHOUSA_OK)
+		return req_error(r, 500, "%s", j->err.msg);
+	r->verdicts = api_verdicts(r->a, j);
+	r->asked = j->asked[0] ? chousa_arena_strdup(r->a, j->asked) : "store";
+	qsort(j->sum, j->n_inputs, sizeof(*j->sum), by_severity);
+	chousa_buf_init(&d, 1 << 16);
+	page_begin(r, "Triage");
+	chousa_buf_addf(&r->out, "<p>%zu indicator%s, worst first (%s). "
+	    "Click one for its full report.</p><p><input type=\"text\" "
+	    "id=\"triage-filter\" class=\"hidden\" placeholder=\"Filter\">"
+	    "</p>\n<table id=\"triage\"><thead><tr><th>Verdict</th>"
+	    "<th>Indicator</th><th>Type</th><th>Family</th><th>Confidence"
+	    "</th><th>Why</th></tr></thead><tbody>\n", j->n_inputs,
+	    j->n_inputs == 1 ? "" : "s", online ? "store and online services" :
+	    "the store only");
+	for (i = 0; i < j->n_inputs; i++) {
+		const struct inv_summary *s = &j->sum[i];
+		const char *v = s->value != NULL ?
+		    chousa_verdict_name(s->verdict) : "invalid";
+
+		chousa_buf_addf(&r->out, "<tr class=\"row-%s\"><td><span "
+		    "class=\"badge v-%s\">%s</span></td><td>", v, v, v);
+		if (s->value != NULL) {
+			chousa_buf_reset(&d);
+			chousa_ioc_defang(&d, s->value, strlen(s->value));
+			chousa_buf_adds(&r->out, "<a href=\"/report?q=");
+			urlenc(&r->out, s->value);
+			if (online)
+				chousa_buf_adds(&r->out, "&amp;online=1");
+			chousa_buf_adds(&r->out, "\"><code>");
+			html(&r->out, d.data);
+			chousa_buf_adds(&r->out, "</code></a>");
+		} else {
+			chousa_buf_adds(&r->out, "<code>");
+			html(&r->out, s->input);
+			chousa_buf_adds(&r->out, "</code>");
+		}
+		chousa_buf_adds(&r->out, "</td><td>");
+		html(&r->out, s->type);
+		chousa_buf_adds(&r->out, "</td><td>");
+		html(&r->out, s->family);
+		chousa_buf_adds(&r->out, "</td><td>");
+		if (s->family != NULL)
+			chousa_buf_addf(&r->out, "%d%%", s->confidence);
+		chousa_buf_adds(&r->out, "</td><td>");
+		html(&r->out, s->reason);
+		chousa_buf_adds(&r->out, "</td></tr>\n");
+	}
+	chousa_buf_adds(&r->out, "</tbody></table>\n<h2>Another</h2>");
+	chousa_buf_release(&d);
+	paste_form(r, NULL);
+	page_end(r);
+	return 0;
+}
+
+static int
+h_triage(struct sreq *r)
+{
+	struct invjob *j = chousa_arena_alloc(r->a, sizeof(*j));
+	struct extract_req x;
+	struct chousa_err err = { 0 };
+	const char *text = req_form(r, "text"), *online = req_form(r, "online");
+	size_t i;
+
+	if (!csrf_ok(r))
+		return 0;
+	if (j == NULL)
+		return req_error(r, 500, "out of memory");
+	if (text == NULL || *text == '\0')
+		return req_error(r, 400, "paste some text");
+	memset(j, 0, sizeof(*j));
+	memset(&x, 0, sizeof(x));
+	/* As investigate --extract: public addresses, each once. */
+	x.text = text;
+	x.len = strlen(text);
+	x.public_only = 1;
+	x.unique = 1;
+	x.a = r->a;
+	if (op_extract(&x, NULL, &err) != CHOUSA_OK)
+		return req_error(r, 400, "%s", err.msg);
+	if (x.n_found == 0) {
+		page_begin(r, "Triage");
+		chousa_buf_adds(&r->out, "<p class=\"error\">No indicator in "
+		    "that text.</p>");
+		paste_form(r, text);
+		page_end(r);
+		return 0;
+	}
+	j->a = r->a;
+	j->inputs = x.found;
+	j->n_inputs = x.n_found;
+	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
+	for (i = 0; i < j->n_inputs; i++)
+		req_audit_input(r, j->inputs[i]);
+	j->io.offline = !(online != NULL && strcmp(online, "1") == 0);
+	if (!j->io.offline && r->who.role < CHOUSA_ROLE_INVESTIGATE)
+		return req_error(r, 403, "role '%s' reads the store only",
+		    chousa_role_name(r->who.role));
+	r->job = j;
+	if (!j->io.offline)
+		return req_submit(r, j, finish_triage);
+	invjob_run(j, r->env.st, r->env.cfg, NULL);
+	return finish_triage(r);
+}
+
+/* ---- one report ---- */
+
+/* The CSP of a report page: its own style block, by hash, and no script. */
+static void
+report_csp(struct sreq *r)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+	    "qrstuvwxyz0123456789+/";
+	const char *s = strstr(r->out.data, "<style>"), *e;
+	struct store_sha256 c;
+	unsigned char raw[32];
+	char hex[65], out[45], *csp;
+	size_t i, k = 0;
+
+	if (s == NULL || (e = strstr(s, "</style>")) == NULL)
+		return;
+	s += 7;
+	store_sha256_init_with(&c, 0);
+	store_sha256_update(&c, s, (size_t)(e - s));
+	store_sha256_hex(&c, hex);
+	for (i = 0; i < 32; i++)
+		raw[i] = (unsigned char)strtoul((char[]){ hex[2 * i],
+		    hex[2 * i + 1], 0 }, NULL, 16);
+	for (i = 0; i < 32; i += 3) {
+		unsigned v = (unsigned)raw[i] << 16 | (i + 1 < 32 ?
+		    (unsigned)raw[i + 1] << 8 : 0) | (i + 2 < 32 ? raw[i + 2] :
+		    0);
+
+		out[k++] = b64[v >> 18 & 63];
+		out[k++] = b64[v >> 12 & 63];
+		out[k++] = i + 1 < 32 ? b64[v >> 6 & 63] : '=';
+		out[k++] = i + 2 < 32 ? b64[v & 63] : '=';
+	}
+	out[k] = '\0';
+	csp = chousa_arena_printf(r->a, "default-src 'none'; style-src "
+	    "'sha256-%s'; img-src data:; base-uri 'none'; form-action 'none'; "
+	    "frame-ancestors 'none'", out);
+	if (csp != NULL)
+		req_header_add(r, "Content-Security-Policy", csp);
+}
+
+static int
+finish_report(struct sreq *r)
+{
+	struct invjob *j = r->job;
+
+	if (j->rc != CHOUSA_OK)
+		return req_error(r, 500, "%s", j->err.msg);
+	chousa_buf_release(&r->out);
+	r->out = j->out;
+	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
+	r->ctype = "text/html; charset=utf-8";
+	r->verdicts = api_verdicts(r->a, j);
+	r->asked = j->asked[0] ? chousa_arena_strdup(r->a, j->asked) : "store";
+	r->csp_set = 1;
+	report_csp(r);
+	return 0;
+}
+
+static int
+h_report(struct sreq *r)
+{
+	struct invjob *j = chousa_arena_alloc(r->a, sizeof(*j));
+	const char *q = req_arg(r, "q"), *online = req_arg(r, "online");
+
+	if (j == NULL)
+		return req_error(r, 500, "out of memory");
+	if (q == NULL || *q == '\0')
+		return req_error(r, 400, "which indicator? (?q=...)");
+	memset(j, 0, sizeof(*j));
+	j->a = r->a;
+	j->inputs = chousa_arena_alloc(r->a, sizeof(*j->inputs));
+	if (j->inputs == NULL)
+		return req_error(r, 500, "out of memory");
+	j->inputs[0] = q;
+	j->n_inputs = 1;
+	req_audit_input(r, q);
+	j->renderer = chousa_renderer_find("html");
+	j->ro.defang = 1;
+	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
+	j->io.offline = !(online != NULL && strcmp(online, "1") == 0);
+	if (!j->io.offline && r->who.role < CHOUSA_ROLE_INVESTIGATE)
+		return req_error(r, 403, "role '%s' reads the store only",
+		    chousa_role_name(r->who.role));
+	r->job = j;
+	if (!j->io.offline)
+		return req_submit(r, j, finish_report);
+	invjob_run(j, r->env.st, r->env.cfg, NULL);
+	return finish_report(r);
+}
+
+/* ---- look-up and sources ---- */
+
+static int
+h_lookup(struct sreq *r)
+{
+	const char *q = req_arg(r, "q");
+	struct chousa_err err = { 0 };
+	struct chousa_buf text;
+	int status;
+
+	page_begin(r, "Look-up");
+	chousa_buf_adds(&r->out, "<form method=\"get\" action=\"/lookup\"><p>"
+	    "<input type=\"text\" name=\"q\" value=\"");
+	html(&r->out, q);
+	chousa_buf_adds(&r->out, "\"> <button class=\"primary\" type=\"submit\">"
+	    "Look up</button></p></form>\n");
+	if (q != NULL && *q != '\0') {
+		req_audit_input(r, q);
+		chousa_buf_init(&text, SERVE_MAX_OUTPUT);
+		if (op_lookup(&r->env, r->a, &q, 1, 0, &text, &status,
+		    &r->warn, &err) != CHOUSA_OK) {
+			chousa_buf_release(&text);
+			return req_error(r, 500, "%s", err.msg);
+		}
+		if (r->warn.n > 0) {
+			chousa_buf_adds(&r->out, "<p class=\"error\">");
+			html(&r->out, r->warn.msg[0]);
+			chousa_buf_adds(&r->out, "</p>");
+		} else {
+			chousa_buf_adds(&r->out, "<pre id=\"lookup\">");
+			chousa_esc_html(&r->out, text.data, text.len);
+			chousa_buf_adds(&r->out, "</pre><p><a href=\"/report?q=");
+			urlenc(&r->out, q);
+			chousa_buf_adds(&r->out, "\">Full report</a></p>");
+		}
+		r->verdicts = status == 1 ? "malicious" : status == 3 ?
+		    "bad input" : "not listed";
+		r->asked = "store";
+		chousa_buf_release(&text);
+		r->warn.n = 0;
+	}
+	page_end(r);
+	return 0;
+}
+
+static int
+h_sources(struct sreq *r)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_source_row *rows;
+	size_t i, n;
+
+	if (chousa_sources_state(r->env.st, r->env.cfg, r->a, &rows, &n,
+	    &err) != CHOUSA_OK)
+		return req_error(r, 500, "%s", err.msg);
+	page_begin(r, "Sources");
+	chousa_buf_adds(&r->out, "<p>Local sources read the store; online ones "
+	    "spend the team's keys and quota.  Keys are never shown.</p>"
+	    "<table id=\"sources\"><thead><tr><th>Source</th><th>Kind</th>"
+	    "<th>Configured</th><th>Quota left today</th><th>Used today</th>"
+	    "<th>Cached answers</th><th>Last error</th></tr></thead><tbody>\n");
+	for (i = 0; i < n; i++) {
+		const struct chousa_source_row *s = &rows[i];
+
+		chousa_buf_adds(&r->out, "<tr><td>");
+		html(&r->out, s->source->title);
+		chousa_buf_adds(&r->out, " <span class=\"muted\">");
+		html(&r->out, s->source->name);
+		chousa_buf_addf(&r->out, "</span></td><td>%s</td><td>",
+		    s->is_online ? "online" : "local");
+		html(&r->out, s->configured);
+		chousa_buf_adds(&r->out, "</td><td>");
+		if (s->is_online && s->info.quota_left >= 0)
+			chousa_buf_addf(&r->out, "%ld of %ld",
+			    s->info.quota_left, s->info.daily);
+		else
+			chousa_buf_adds(&r->out, s->is_online ? "unlimited" :
+			    "-");
+		chousa_buf_addf(&r->out, "</td><td>%ld</td><td>%llu</td><td>",
+		    s->info.used_today,
+		    (unsigned long long)s->info.cache_entries);
+		if (s->info.last_error != NULL) {
+			char when[32];
+
+			chousa_time_format(s->info.last_error_at, when,
+			    sizeof(when));
+			html(&r->out, s->info.last_error);
+			chousa_buf_adds(&r->out, " <span class=\"muted\">");
+			html(&r->out, when);
+			chousa_buf_adds(&r->out, "</span>");
+		}
+		chousa_buf_adds(&r->out, "</td></tr>\n");
+	}
+	chousa_buf_adds(&r->out, "</tbody></table>\n");
+	page_end(r);
+	return 0;
+}
+
+const struct route web_routes[] = {
+	{ "/", M_GET, CHOUSA_ROLE_READ, 0, ROUTE_WEB, h_home, "web: home" },
+	{ "/login", M_GET, CHOUSA_ROLE_NONE, 0, ROUTE_WEB | ROUTE_NO_AUDIT,
+	    h_login_page, "web: sign-in page" },
+	{ "/login", M_POST, CHOUSA_ROLE_NONE, 4096, ROUTE_WEB, h_login,
+	    "web: sign in" },
+	{ "/logout", M_POST, CHOUSA_ROLE_READ, 4096, ROUTE_WEB, h_logout,
+	    "web: sign out" },
+	{ "/triage", M_POST, CHOUSA_ROLE_READ, SERVE_MAX_TEXT_BODY, ROUTE_WEB,
+	    h_triage, "web: triage" },
+	{ "/report", M_GET, CHOUSA_ROLE_READ, 0, ROUTE_WEB, h_report,
+	    "web: report" },
+	{ "/lookup", M_GET, CHOUSA_ROLE_READ, 0, ROUTE_WEB, h_lookup,
+	    "web: look-up" },
+	{ "/sources", M_GET, CHOUSA_ROLE_READ, 0, ROUTE_WEB, h_sources,
+	    "web: sources" },
+	{ "/static/app.css", M_GET, CHOUSA_ROLE_NONE, 0,
+	    ROUTE_WEB | ROUTE_NO_AUDIT, h_css, "static" },
+	{ "/static/app.js", M_GET, CHOUSA_ROLE_NONE, 0,
+	    ROUTE_WEB | ROUTE_NO_AUDIT, h_js, "static" },
+	{ "/favicon.ico", M_GET, CHOUSA_ROLE_NONE, 0,
+	    ROUTE_WEB | ROUTE_NO_AUDIT, h_icon, "static" },
+	{ NULL, 0, 0, 0, 0, NULL, NULL }
+};

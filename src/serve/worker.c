@@ -1,0 +1,283 @@
+/*
+ * worker.c: every online investigation of the server runs in this one
+ * thread, on one store handle and one HTTP handle.  So there is one set of
+ * rate buckets and daily counters for the whole team (exact, since nothing
+ * else spends them), and one cache.  Jobs that arrive while a batch runs
+ * wait for the next one; queued jobs with the same options are merged and
+ * each distinct input is investigated once for all of them (single
+ * flight), and what a batch fetched is in the cache for the batches after
+ * it.  Jobs are answered in the order they came.
+ */
+#include <string.h>
+
+#include "base/mem.h"
+#include "serve/serve.h"
+
+/* Distinct inputs merged into one batch (the CLI's batch size). */
+#define MERGE_MAX	256
+
+struct worker {
+	pthread_t			 tid;
+	pthread_mutex_t			 lock;
+	pthread_cond_t			 cond;
+	struct invjob			*head, *tail;
+	int				 stop;
+	int				 started;
+	char				*db_path;
+	const struct chousa_config	*cfg;
+	struct chousa_store		*st;
+	struct chousa_http		*http;
+};
+
+/* Whether two jobs can share one investigation. */
+static int
+same_options(const struct invjob *a, const struct invjob *b)
+{
+	return a->io.offline == b->io.offline &&
+	    a->io.refresh == b->io.refresh &&
+	    a->io.exhaustive == b->io.exhaustive &&
+	    a->io.depth == b->io.depth &&
+	    a->io.max_samples == b->io.max_samples &&
+	    a->io.budget == b->io.budget && a->io.at == b->io.at &&
+	    strcmp(a->sources, b->sources) == 0;
+}
+
+/* Index of s in v[0..n), or n. */
+static size_t
+find(const char *const *v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return i;
+	return n;
+}
+
+/* New inputs j would add to the n distinct ones in v. */
+static size_t
+added(const struct invjob *j, const char *const *v, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < j->n_inputs; i++)
+		if (find(v, n, j->inputs[i]) == n && find(j->inputs, i,
+		    j->inputs[i]) == i)
+			k++;
+	return k;
+}
+
+/*
+ * Run the n jobs (same options, at most MERGE_MAX distinct inputs in all)
+ * as one investigation, and give each its own rendering of the reports.
+ */
+static void
+run_merged(struct worker *w, struct invjob **jobs, size_t n)
+{
+	const char *uniq[MERGE_MAX];
+	struct chousa_investigate_opts io = jobs[0]->io;
+	struct chousa_report *reps = NULL;
+	struct chousa_ctx *ctx = NULL;
+	struct chousa_err err = { 0 };
+	size_t n_uniq = 0, i, k;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < jobs[i]->n_inputs; k++)
+			if (find(uniq, n_uniq, jobs[i]->inputs[k]) == n_uniq)
+				uniq[n_uniq++] = jobs[i]->inputs[k];
+	io.sources = jobs[0]->sources[0] != '\0' ? jobs[0]->sources : NULL;
+	io.shared_http = w->http;
+	rc = chousa_ctx_new(&ctx, w->st, w->cfg, &io, &err);
+	if (rc == CHOUSA_OK)
+		rc = chousa_investigate(ctx, uniq, n_uniq, &reps, &err);
+	for (i = 0; i < n; i++) {
+		struct invjob *j = jobs[i];
+		struct inv_tally t = { 0, 0, 0, 0 };
+		struct chousa_render rs;
+
+		if (rc != CHOUSA_OK) {
+			j->rc = rc;
+			j->err = err;
+			continue;
+		}
+		if (invjob_prepare(j) != CHOUSA_OK)
+			continue;
+		if (j->renderer != NULL) {
+			j->rc = chousa_render_begin(&rs, j->renderer, &j->ro,
+			    &j->out, &j->err);
+			if (j->rc != CHOUSA_OK)
+				continue;
+		}
+		for (k = 0; k < j->n_inputs && j->rc == CHOUSA_OK; k++) {
+			const struct chousa_report *rep =
+			    &reps[find(uniq, n_uniq, j->inputs[k])];
+
+			invjob_take(j, k, rep, &t);
+			if (j->renderer != NULL)
+				j->rc = chousa_render_item(&rs, rep, &j->err);
+		}
+		if (j->renderer != NULL) {
+			int rc2 = chousa_render_end(&rs, j->rc == CHOUSA_OK ?
+			    &j->err : NULL);
+
+			if (j->rc == CHOUSA_OK)
+				j->rc = rc2;
+		}
+		j->exit_status = invjob_status(&t);
+	}
+	chousa_ctx_free(ctx);
+}
+
+static void
+run_queue(struct worker *w, struct invjob *list)
+{
+	struct invjob *group[64], **pp, *j;
+	const char *uniq[MERGE_MAX];
+	size_t n, n_uniq, i, k;
+
+	while (list != NULL) {
+		j = list;
+		list = j->next;
+		if (j->n_inputs > MERGE_MAX) {
+			invjob_run(j, w->st, w->cfg, w->http);
+			j->done(j);
+			continue;
+		}
+		/* Gather the queued jobs that can share j's run. */
+		n = 0;
+		group[n++] = j;
+		n_uniq = 0;
+		for (k = 0; k < j->n_inputs; k++)
+			if (find(uniq, n_uniq, j->inputs[k]) == n_uniq)
+				uniq[n_uniq++] = j->inputs[k];
+		for (pp = &list; *pp != NULL && n < 64;) {
+			struct invjob *o = *pp;
+			size_t more;
+
+			if (!same_options(j, o) || o->n_inputs > MERGE_MAX ||
+			    (more = added(o, uniq, n_uniq)) + n_uniq >
+			    MERGE_MAX) {
+				pp = &o->next;
+				continue;
+			}
+			for (k = 0; k < o->n_inputs; k++)
+				if (find(uniq, n_uniq, o->inputs[k]) == n_uniq)
+					uniq[n_uniq++] = o->inputs[k];
+			*pp = o->next;
+			group[n++] = o;
+		}
+		run_merged(w, group, n);
+		for (i = 0; i < n; i++)
+			group[i]->done(group[i]);
+	}
+}
+
+/* Answer j without running it: the server is stopping. */
+static void
+refuse(struct invjob *j)
+{
+	j->rc = chousa_errf(&j->err, CHOUSA_EINTERNAL, "the server is "
+	    "stopping");
+	j->done(j);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct invjob *list, *next;
+
+	pthread_mutex_lock(&w->lock);
+	while (!w->stop) {
+		if (w->head == NULL) {
+			pthread_cond_wait(&w->cond, &w->lock);
+			continue;
+		}
+		list = w->head;
+		w->head = w->tail = NULL;
+		pthread_mutex_unlock(&w->lock);
+		run_queue(w, list);
+		pthread_mutex_lock(&w->lock);
+	}
+	/* Whatever is still queued is answered, so no connection hangs. */
+	list = w->head;
+	w->head = w->tail = NULL;
+	pthread_mutex_unlock(&w->lock);
+	for (; list != NULL; list = next) {
+		next = list->next;
+		refuse(list);
+	}
+	return NULL;
+}
+
+int
+worker_start(struct worker **out, const char *db_path,
+    const struct chousa_config *cfg, struct chousa_err *err)
+{
+	struct chousa_http_opts ho;
+	struct worker *w = mem_alloc(sizeof(*w));
+	int rc;
+
+	if (w == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	w->cfg = cfg;
+	rc = chousa_store_open(&w->st, db_path, 0, err);
+	if (rc != CHOUSA_OK)
+		goto fail;
+	memset(&ho, 0, sizeof(ho));
+	rc = chousa_http_new(&w->http, &ho, err);
+	if (rc != CHOUSA_OK)
+		goto fail;
+	chousa_http_use_config(w->http, cfg);
+	if (pthread_create(&w->tid, NULL, worker_main, w) != 0) {
+		rc = chousa_errf(err, CHOUSA_ENOMEM, "cannot start a thread");
+		goto fail;
+	}
+	w->started = 1;
+	*out = w;
+	return CHOUSA_OK;
+fail:
+	worker_stop(w);
+	return rc;
+}
+
+void
+worker_stop(struct worker *w)
+{
+	if (w == NULL)
+		return;
+	if (w->started) {
+		pthread_mutex_lock(&w->lock);
+		w->stop = 1;
+		pthread_cond_signal(&w->cond);
+		pthread_mutex_unlock(&w->lock);
+		pthread_join(w->tid, NULL);
+	}
+	chousa_http_free(w->http);
+	chousa_store_close(w->st);
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
+	mem_free(w);
+}
+
+void
+worker_submit(struct worker *w, struct invjob *j)
+{
+	j->next = NULL;
+	pthread_mutex_lock(&w->lock);
+	if (w->stop) {
+		pthread_mutex_unlock(&w->lock);
+		refuse(j);
+		return;
+	}
+	if (w->tail != NULL)
+		w->tail->next = j;
+	else
+		w->head = j;
+	w->tail = j;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}

@@ -1,0 +1,165 @@
+/*
+ * store_tokens.c: the team server's API tokens (table tokens, schema 3).
+ * Only the SHA-256 of a token is stored, so a copy of the store gives no
+ * one a way in; a revoked token stays, so the audit log's names still
+ * resolve.  A store older than schema 3 opened read-only has no table:
+ * it then holds no token.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "store/store.h"
+
+static int
+no_table(struct chousa_store *st)
+{
+	return strstr(sqlite3_errmsg(store_db(st)), "no such table") != NULL;
+}
+
+int
+chousa_store_token_add(struct chousa_store *st, const char *name,
+    const char *role, const char *hash_hex, int64_t *id,
+    struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(store_db(st), "SELECT count(*) FROM tokens"
+	    " WHERE name = ?1 AND revoked_at IS NULL", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return store_dberr(st, err, "cannot read the tokens");
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+	sqlite3_finalize(s);
+	if (rc < 0)
+		return store_dberr(st, err, "cannot read the tokens");
+	if (rc > 0)
+		return chousa_errf(err, CHOUSA_EINVAL, "'%s' already has a "
+		    "token: revoke it first", name);
+	if (sqlite3_prepare_v2(store_db(st), "INSERT INTO tokens (name, role,"
+	    " hash, created_at) VALUES (?1, ?2, ?3, ?4)", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return store_dberr(st, err, "cannot add the token");
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, hash_hex, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)time(NULL));
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_dberr(st, err, "cannot add the token");
+	*id = sqlite3_last_insert_rowid(store_db(st));
+	return CHOUSA_OK;
+}
+
+static int
+row(sqlite3_stmt *s, struct chousa_arena *a, struct chousa_token *t)
+{
+	const char *name = (const char *)sqlite3_column_text(s, 1);
+	const char *role = (const char *)sqlite3_column_text(s, 2);
+
+	t->id = sqlite3_column_int64(s, 0);
+	t->name = chousa_arena_strdup(a, name != NULL ? name : "");
+	t->role = chousa_arena_strdup(a, role != NULL ? role : "");
+	t->created_at = sqlite3_column_int64(s, 3);
+	t->revoked_at = sqlite3_column_int64(s, 4);
+	return t->name != NULL && t->role != NULL;
+}
+
+int
+chousa_store_token_find(struct chousa_store *st, struct chousa_arena *a,
+    const char *hash_hex, struct chousa_token *out, struct chousa_err *err)
+{
+	struct chousa_token t;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	if (sqlite3_prepare_v2(store_db(st), "SELECT id, name, role,"
+	    " created_at, coalesce(revoked_at, 0) FROM tokens WHERE hash = ?1",
+	    -1, &s, NULL) != SQLITE_OK) {
+		if (no_table(st))
+			return chousa_errf(err, CHOUSA_ENOTFOUND, "no such "
+			    "token");
+		return store_dberr(st, err, "cannot read the tokens");
+	}
+	sqlite3_bind_text(s, 1, hash_hex, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		rc = row(s, a, &t) ? CHOUSA_OK : chousa_errf(err,
+		    CHOUSA_ENOMEM, "out of memory");
+	else if (rc == SQLITE_DONE)
+		rc = chousa_errf(err, CHOUSA_ENOTFOUND, "no such token");
+	else
+		rc = store_dberr(st, err, "cannot read the tokens");
+	sqlite3_finalize(s);
+	if (rc == CHOUSA_OK)
+		*out = t;
+	return rc;
+}
+
+int
+chousa_store_token_revoke(struct chousa_store *st, const char *name,
+    struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(store_db(st), "UPDATE tokens SET revoked_at ="
+	    " ?2 WHERE name = ?1 AND revoked_at IS NULL", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return store_dberr(st, err, "cannot revoke the token");
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)time(NULL));
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_dberr(st, err, "cannot revoke the token");
+	if (sqlite3_changes(store_db(st)) == 0)
+		return chousa_errf(err, CHOUSA_ENOTFOUND, "'%s' has no valid "
+		    "token", name);
+	return CHOUSA_OK;
+}
+
+int
+chousa_store_token_list(struct chousa_store *st, struct chousa_arena *a,
+    struct chousa_token **out, size_t *n_out, struct chousa_err *err)
+{
+	struct chousa_token *v = NULL, *nv;
+	sqlite3_stmt *s = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (sqlite3_prepare_v2(store_db(st), "SELECT id, name, role,"
+	    " created_at, coalesce(revoked_at, 0) FROM tokens ORDER BY id",
+	    -1, &s, NULL) != SQLITE_OK) {
+		if (no_table(st)) {
+			*out = NULL;
+			*n_out = 0;
+			return CHOUSA_OK;
+		}
+		return store_dberr(st, err, "cannot read the tokens");
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			nv = chousa_arena_alloc(a, cap * sizeof(*nv));
+			if (nv == NULL)
+				break;
+			if (n > 0)
+				memcpy(nv, v, n * sizeof(*nv));
+			v = nv;
+		}
+		if (!row(s, a, &v[n]))
+			break;
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	if (rc != SQLITE_DONE)
+		return store_dberr(st, err, "cannot read the tokens");
+	*out = v;
+	*n_out = n;
+	return CHOUSA_OK;
+}

@@ -1,0 +1,75 @@
+# serve.sh: helpers for the tests of chousa serve (sourced after lib.sh).
+# serve_start [ARGS...] starts a server on 127.0.0.1 on a free port, with
+# its audit log at $T/audit.log and its stderr in $T/serve.log, and sets
+# PORT, URL and SERVER_PID; serve_stop ends it.  A test's EXIT trap should
+# call serve_stop.
+
+serve_start() {
+	rm -f "$T/port"
+	"$CHOUSA" serve --listen 127.0.0.1:0 --port-file "$T/port" \
+	    --audit-log "$T/audit.log" "$@" > "$T/serve.log" 2>&1 &
+	SERVER_PID=$!
+	i=0
+	while [ ! -s "$T/port" ] && [ $i -lt 150 ]; do
+		kill -0 "$SERVER_PID" 2> /dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	PORT=$(cat "$T/port" 2> /dev/null)
+	URL="http://127.0.0.1:$PORT"
+	[ -n "$PORT" ]
+}
+
+serve_stop() {
+	[ -n "${SERVER_PID:-}" ] || return 0
+	kill "$SERVER_PID" 2> /dev/null
+	wait "$SERVER_PID" 2> /dev/null
+	SERVER_PID=
+}
+
+# demo_store: the worked example's feeds in $CHOUSA_DB (demo/).
+demo_store() {
+	for pair in urlhaus:urlhaus.csv threatfox:threatfox.csv \
+	    malwarebazaar:malwarebazaar.csv feodo:feodo.csv \
+	    malpedia:malpedia.json warninglist:warninglist.json \
+	    misp:sandbox-report.misp.json; do
+		"$CHOUSA" -q import "${pair%%:*}" "$TESTS/../demo/${pair#*:}" \
+		    > /dev/null 2>&1
+	done
+}
+
+# http METHOD PATH [TOKEN [BODY [CONTENT-TYPE]]]: one request through
+# python's client; the status goes to $T/status, the body to $T/body, the
+# headers to $T/headers.
+http() {
+	T="$T" python3 - "$URL" "$@" > "$T/status" 2> "$T/http.err" <<'PY'
+import sys, urllib.request, urllib.error
+url, method, path = sys.argv[1], sys.argv[2], sys.argv[3]
+token = sys.argv[4] if len(sys.argv) > 4 else ""
+body = sys.argv[5].encode() if len(sys.argv) > 5 else None
+ctype = sys.argv[6] if len(sys.argv) > 6 else "application/json"
+req = urllib.request.Request(url + path, data=body, method=method)
+if token:
+    req.add_header("Authorization", "Bearer " + token)
+if body is not None:
+    req.add_header("Content-Type", ctype)
+import os
+T = os.environ["T"]
+try:
+    r = urllib.request.urlopen(req, timeout=60)
+    status, data, hdrs = r.status, r.read(), r.headers
+except urllib.error.HTTPError as e:
+    status, data, hdrs = e.code, e.read(), e.headers
+open(T + "/body", "wb").write(data)
+open(T + "/headers", "w").write(str(hdrs))
+print(status)
+PY
+}
+
+# status_is NAME WANT: the last http's status.
+status_is() {
+	got=$(cat "$T/status" 2> /dev/null)
+	if [ "$got" = "$2" ]; then ok "$1"; else
+		not_ok "$1" "status $got, want $2: $(head -c 200 "$T/body" 2> /dev/null) $(head -c 200 "$T/http.err")"
+	fi
+}

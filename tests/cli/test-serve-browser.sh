@@ -1,0 +1,29 @@
+#!/bin/sh
+# test-serve-browser.sh: the web page of chousa serve in headless Chromium
+# through Selenium (tests/serve/browser.py): sign in, paste the worked
+# example's e-mail (demo/alert.eml), the triage table worst first, the
+# report with its evidence graph drawn, no console error, hostile feed
+# strings inert, and the same with JavaScript off.
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+trap 'serve_stop' EXIT INT TERM
+
+PY=/usr/bin/python3
+if ! "$PY" -c 'import selenium' 2> /dev/null || [ ! -x /usr/bin/chromedriver ]; then
+	not_ok browser_available "chromium-driver and python3-selenium are needed (scripts/install-deps.sh test)"
+	exit 0
+fi
+export CHOUSA_DB="$T/db" CHOUSA_CONFIG="$T/config"
+printf '[virustotal]\napi_key = PLANTED-browser\n' > "$T/config"
+chmod 600 "$T/config"
+demo_store
+printf 'hostile-web.example.org\n' > "$T/hostile.txt"
+"$CHOUSA" -q import list --family '<img src=x onerror="window.__pwned=1">' \
+    --tag '<script>window.__pwned=1</script>Ignore previous instructions' \
+    "$T/hostile.txt" > /dev/null 2>&1
+TOKEN=$("$CHOUSA" -q token create --role read browser)
+serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+mkdir -p "$T/shots"
+timeout 300 "$PY" "$TESTS/serve/browser.py" "$URL" "$TOKEN" "$T/shots" 2> "$T/py.err"
+rc=$?
+[ $rc = 0 ] || not_ok browser_run "exit $rc: $(tail -n 3 "$T/py.err" | tr '\n' ' ')"

@@ -1,0 +1,17 @@
+#!/bin/sh
+# test-serve-openapi.sh: docs/openapi.json checked against a live chousa
+# serve (tests/serve/openapi_check.py): every route documented, every
+# documented operation answers with a documented status, type and shape.
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+trap 'serve_stop' EXIT INT TERM
+export CHOUSA_DB="$T/db" CHOUSA_CONFIG="$T/config"
+: > "$T/config"
+chmod 600 "$T/config"
+demo_store
+READ=$("$CHOUSA" -q token create --role read doc-reader)
+ADMIN=$("$CHOUSA" -q token create --role admin doc-admin)
+serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+python3 "$TESTS/serve/openapi_check.py" "$TESTS/../docs/openapi.json" \
+    "$TESTS/../src/serve" "$URL" "$READ" "$ADMIN" 2> "$T/py.err" ||
+	not_ok openapi_check_run "$(tail -n 3 "$T/py.err" | tr '\n' ' ')"

@@ -1,0 +1,206 @@
+#!/bin/sh
+# test-serve.sh: chousa serve through its REST API and `chousa --server`:
+# the same documents and exit statuses as the local commands, tokens and
+# roles (no, wrong, malformed, revoked and too low a token are refused and
+# audited), the audit log and its rotation, rate limits, TLS, and keys
+# never in any answer or log.
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+trap 'serve_stop' EXIT INT TERM
+
+export CHOUSA_DB="$T/db" CHOUSA_CONFIG="$T/config"
+KEY="PLANTED-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+printf '[virustotal]\napi_key = %s\n' "$KEY" > "$T/config"
+chmod 600 "$T/config"
+demo_store
+READ=$("$CHOUSA" -q token create --role read reader)
+INV=$("$CHOUSA" -q token create --role investigate analyst)
+ADMIN=$("$CHOUSA" -q token create --role admin boss)
+OLD=$("$CHOUSA" -q token create --role admin leaver)
+case "$READ" in chousa_*) ok token_created ;; *) not_ok token_created "$READ" ;; esac
+check token_name_taken 2 "$CHOUSA" token create --role read reader
+check token_bad_role 2 "$CHOUSA" token create --role root x
+"$CHOUSA" token revoke leaver
+check token_list 0 "$CHOUSA" token list
+expect token_list_revoked "^leaver +admin .* revoked" "$T/out"
+refute token_list_no_token "chousa_" "$T/out"
+[ "$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM tokens WHERE hash LIKE 'chousa_%'")" = 0 ] &&
+	ok token_stored_as_hash || not_ok token_stored_as_hash "a token in the store"
+
+if serve_start; then ok server_starts; else
+	not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; fi
+
+# ---- without a token, health only ----
+http GET /api/v1/health
+status_is health_without_token 200
+expect health_body '"status":"ok"' "$T/body"
+http GET /api/v1/version
+status_is version_needs_token 401
+expect www_authenticate "WWW-Authenticate: Bearer" "$T/headers"
+http GET "/api/v1/lookup?indicator=www.dnautik.com"
+status_is lookup_needs_token 401
+http GET /api/v1/version chousa_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+status_is wrong_token_refused 401
+expect wrong_token_says "unknown token" "$T/body"
+http GET /api/v1/version "not-a-token"
+status_is malformed_token_refused 401
+http GET /api/v1/version "$OLD"
+status_is revoked_token_refused 401
+expect revoked_token_says "revoked token" "$T/body"
+http GET /api/v1/tokens "$READ"
+status_is low_role_refused 403
+http POST /api/v1/investigate "$READ" '{"indicator":"www.dnautik.com","offline":false}'
+status_is read_may_not_go_online 403
+http POST /api/v1/investigate "$READ" '{"indicator":"www.dnautik.com","refresh":true}'
+status_is read_may_not_refresh 403
+http GET /api/v1/version "$READ"
+status_is version_with_token 200
+expect version_role '"role":"read"' "$T/body"
+
+# ---- the same documents as the CLI ----
+export CHOUSA_SERVER_KEY="$INV"
+same_run() {
+	name=$1
+	shift
+	"$CHOUSA" "$@" > "$T/l.out" 2> "$T/l.err"
+	ls=$?
+	"$CHOUSA" --server "$URL" "$@" > "$T/r.out" 2> "$T/r.err"
+	rs=$?
+	if [ "$ls" = "$rs" ] && cmp -s "$T/l.out" "$T/r.out" &&
+	    cmp -s "$T/l.err" "$T/r.err"; then ok "$name (exit $ls)"; else
+		not_ok "$name" "exit $ls/$rs; $(diff "$T/l.out" "$T/r.out" | head -n 4 | tr '\n' '|') $(diff "$T/l.err" "$T/r.err" | head -n 3 | tr '\n' '|')"
+	fi
+}
+same_run client_lookup_text lookup www.dnautik.com 162.243.103.246 'not an ioc' 192.0.2.1
+same_run client_lookup_json lookup --json www.dnautik.com 162.243.103.246 8.8.8.8
+printf 'www.dnautik.com\n# a comment\n\n162.243.103.246\n' > "$T/list.txt"
+"$CHOUSA" lookup - < "$T/list.txt" > "$T/l.out" 2>&1
+"$CHOUSA" --server "$URL" lookup - < "$T/list.txt" > "$T/r.out" 2>&1
+cmp -s "$T/l.out" "$T/r.out" && ok client_lookup_stdin || not_ok client_lookup_stdin "$(diff "$T/l.out" "$T/r.out" | head -n 3)"
+same_run client_sources sources
+same_run client_sources_json sources --json
+same_run client_extract_tsv extract "$TESTS/../demo/README.md"
+same_run client_extract_json extract --json --defang --unique --types url,domain "$TESTS/../demo/urlhaus.csv"
+same_run client_investigate_text investigate --offline 'www[.]dnautik[.]com' 8.8.8.8
+same_run client_investigate_json investigate --offline --format json www.dnautik.com 162.243.103.246
+same_run client_investigate_md investigate --offline --format md --depth 1 www.dnautik.com
+same_run client_investigate_extract investigate --offline --extract 'see hxxp://www[.]dnautik[.]com/x from 10.1.1.1'
+same_run client_investigate_bad investigate --offline not_an_indicator
+same_run client_investigate_file investigate --offline -f "$T/list.txt"
+check client_unknown_source 2 "$CHOUSA" --server "$URL" investigate --offline --sources nosuch x.example
+expect client_unknown_source_says "unknown source" "$T/err"
+check client_check_is_local 2 "$CHOUSA" --server "$URL" sources --check
+# The option after the command, and the config's [server] url.
+check client_option_after_command 1 "$CHOUSA" lookup --server "$URL" www.dnautik.com
+CHOUSA_SERVER_URL="$URL" "$CHOUSA" lookup www.dnautik.com > "$T/cfg.out" 2>&1
+[ $? = 1 ] && ok client_server_from_config || not_ok client_server_from_config "$(head -c 200 "$T/cfg.out")"
+# A read token: investigations without --offline read the store only.
+"$CHOUSA" investigate --offline www.dnautik.com > "$T/l.out" 2>&1
+CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" investigate www.dnautik.com > "$T/r.out" 2>&1
+cmp -s "$T/l.out" "$T/r.out" && ok read_token_runs_offline || not_ok read_token_runs_offline "$(diff "$T/l.out" "$T/r.out" | head -n 3)"
+CHOUSA_SERVER_KEY=chousa_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA check client_wrong_token 4 "$CHOUSA" --server "$URL" lookup x.example
+expect client_wrong_token_says "unknown token" "$T/err"
+check client_no_server 4 "$CHOUSA" --server http://127.0.0.1:9 lookup x.example
+
+# ---- requests and their answers ----
+http POST /api/v1/lookup "$READ" '{"indicators":["www.dnautik.com","8.8.8.8"]}'
+status_is lookup_post 200
+expect lookup_exit_header "Chousa-Exit: 1" "$T/headers"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d)==2 and d[0]["malicious"]' "$T/body" &&
+	ok lookup_post_json || not_ok lookup_post_json "$(head -c 200 "$T/body")"
+http POST /api/v1/lookup "$READ" '{"indicators":"www.dnautik.com"}'
+status_is lookup_wrong_type 400
+http POST /api/v1/lookup "$READ" '{"indicators":[1,2]}'
+status_is lookup_not_strings 400
+http POST /api/v1/lookup "$READ" '{"indicators":['
+status_is lookup_bad_json 400
+http POST /api/v1/extract "$READ" 'mail from hxxp://evil[.]example/a and 1.2.3.4' text/plain
+status_is extract_raw 200
+expect extract_raw_found '"value":"http://evil.example/a"' "$T/body"
+http POST /api/v1/extract "$READ" '{"text":"x 1.2.3.4 y","format":"tsv"}'
+status_is extract_json_body 200
+expect extract_tsv "^ipv4	1.2.3.4$" "$T/body"
+http GET "/api/v1/investigate?indicator=www.dnautik.com&format=html" "$READ"
+status_is investigate_html 200
+expect investigate_html_type "Content-Type: text/html" "$T/headers"
+http DELETE /api/v1/lookup "$READ"
+status_is wrong_method 405
+http GET /api/v1/nothing "$READ"
+status_is unknown_path 404
+
+# ---- administration ----
+http POST /api/v1/tokens "$ADMIN" '{"name":"api-made","role":"read"}'
+status_is admin_creates_token 201
+NEW=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$T/body")
+http GET /api/v1/version "$NEW"
+status_is new_token_works 200
+http DELETE /api/v1/tokens/api-made "$ADMIN"
+status_is admin_revokes_token 200
+http GET /api/v1/version "$NEW"
+status_is revoked_at_once 401
+http GET /api/v1/tokens "$ADMIN"
+status_is admin_lists_tokens 200
+refute token_list_has_no_secret "chousa_|[0-9a-f]{64}" "$T/body"
+
+# ---- the audit log ----
+sleep 0.2
+python3 - "$T/audit.log" > "$T/audit.check" 2>&1 <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+refused = [l for l in lines if l["refused"]]
+reasons = {l["refused"] for l in refused}
+for want in ("unknown token", "malformed token", "revoked token"):
+    assert want in reasons, (want, reasons)
+assert any(l["status"] == 403 and l["who"] == "reader" for l in lines)
+assert any(l["status"] == 401 and l["who"] is None for l in lines)
+ok = [l for l in lines if l["what"] == "lookup" and l["status"] == 200]
+assert ok and ok[0]["inputs"] and ok[0]["who"], ok[:1]
+assert any(l["what"] == "investigate" and l["verdict"] for l in lines)
+print("ok", len(lines))
+PY
+[ $? = 0 ] && ok "audit_log_records_refusals ($(cat "$T/audit.check"))" || not_ok audit_log_records_refusals "$(tail -n 2 "$T/audit.check")"
+for f in "$T/audit.log" "$T/serve.log"; do
+	for t in "$READ" "$INV" "$ADMIN" "$OLD" "$NEW" "$KEY"; do
+		if grep -qF "$t" "$f"; then not_ok secret_not_logged "$(basename "$f") holds a secret"; break 2; fi
+	done
+done
+ok secrets_not_logged
+serve_stop
+
+# ---- keys never in any answer ----
+if grep -rlF "$KEY" "$T"/*.out "$T"/body 2> /dev/null | grep -q .; then
+	not_ok key_in_no_answer "$(grep -rlF "$KEY" "$T" | head -n 3)"; else ok key_in_no_answer; fi
+
+# ---- rate limits and rotation ----
+printf '[server]\nrate = 6\nburst = 3\n' > "$T/config2"
+chmod 600 "$T/config2"
+export CHOUSA_CONFIG="$T/config2"
+serve_start --audit-max 600 --audit-keep 2 || not_ok second_server_starts "$(head -c 300 "$T/serve.log")"
+export CHOUSA_CONFIG="$T/config"
+n429=0
+for i in 1 2 3 4 5 6; do
+	http GET /api/v1/version "$READ"
+	[ "$(cat "$T/status")" = 429 ] && n429=$((n429 + 1))
+done
+[ $n429 -ge 2 ] && ok "rate_limit_per_token ($n429 of 6 refused)" || not_ok rate_limit_per_token "$n429 refused"
+expect rate_limit_retry_after "Retry-After: [0-9]+" "$T/headers"
+http GET /api/v1/version "$INV"
+status_is rate_limit_is_per_token 200
+serve_stop
+[ -f "$T/audit.log.1" ] && [ ! -f "$T/audit.log.3" ] && ok audit_rotates ||
+	not_ok audit_rotates "$(ls "$T" | grep audit)"
+
+# ---- TLS ----
+if openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" \
+    -out "$T/cert.pem" -days 2 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 > /dev/null 2>&1; then
+	serve_start --tls-cert "$T/cert.pem" --tls-key "$T/key.pem"
+	printf '[http]\nca_file = %s\n' "$T/cert.pem" > "$T/config3"
+	chmod 600 "$T/config3"
+	check tls_client 1 env CHOUSA_CONFIG="$T/config3" "$CHOUSA" --server "https://127.0.0.1:$PORT" lookup www.dnautik.com
+	expect tls_client_answer "records?, malicious" "$T/out"
+	check tls_plain_refused 4 "$CHOUSA" --server "http://127.0.0.1:$PORT" lookup www.dnautik.com
+	serve_stop
+else
+	ok "tls_client # SKIP no openssl"
+fi

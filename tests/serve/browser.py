@@ -1,0 +1,203 @@
+#!/usr/bin/python3
+"""browser.py URL TOKEN SHOTDIR: the web page in a real browser.
+
+Headless Chromium driven by Selenium (Debian's chromium, chromium-driver and
+python3-selenium): sign in, paste the worked example's e-mail, read the
+triage table (worst first), open the report, check that its evidence graph
+is drawn (a screenshot of the SVG has enough non-background pixels), that
+no page logged a console error (a CSP violation from injected markup would),
+that no hostile feed string ran, and that the pages work with JavaScript
+off.  Prints "ok - NAME" / "not ok - NAME: why" lines.
+"""
+import os
+import struct
+import sys
+import tempfile
+import zlib
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+URL, TOKEN, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3]
+EMAIL = open(os.path.join(os.path.dirname(__file__), "..", "..", "demo",
+                          "alert.eml")).read()
+HOSTILE = "hostile-web.example.org"
+
+
+def ok(name):
+    print("ok - " + name, flush=True)
+
+
+def not_ok(name, why):
+    print("not ok - %s: %s" % (name, str(why).replace("\n", " ")[:300]),
+          flush=True)
+
+
+def check(name, cond, why=""):
+    ok(name) if cond else not_ok(name, why)
+
+
+def browser(js=True):
+    o = webdriver.ChromeOptions()
+    o.binary_location = "/usr/bin/chromium"
+    for a in ("--headless", "--no-sandbox", "--disable-gpu",
+              "--disable-background-networking", "--disable-component-update",
+              "--disable-sync", "--no-first-run", "--window-size=1280,1600",
+              "--user-data-dir=" + tempfile.mkdtemp(prefix="chousa-chrome.")):
+        o.add_argument(a)
+    if not js:
+        o.add_experimental_option(
+            "prefs", {"profile.managed_default_content_settings.javascript": 2})
+    o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"),
+                            options=o)
+
+
+def png_pixels(data):
+    """(width, height, rows of (r, g, b)) of an 8-bit RGB/RGBA PNG."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, w = 8, b"", 0
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        chunk = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h, depth, ctype = struct.unpack(">IIBB", chunk[:10])
+            assert depth == 8 and ctype in (2, 6), (depth, ctype)
+            bpp = 3 if ctype == 2 else 4
+        elif kind == b"IDAT":
+            idat += chunk
+        pos += 12 + n
+    raw, stride, rows, prev = zlib.decompress(idat), w * bpp, [], None
+    for y in range(h):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:
+                                                      (y + 1) * (stride + 1)])
+        prev = prev or bytearray(stride)
+        for x in range(stride):
+            a = line[x - bpp] if x >= bpp else 0
+            b, c = prev[x], prev[x - bpp] if x >= bpp else 0
+            if f == 1:
+                line[x] = (line[x] + a) & 255
+            elif f == 2:
+                line[x] = (line[x] + b) & 255
+            elif f == 3:
+                line[x] = (line[x] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else
+                                      b if pb <= pc else c)) & 255
+        rows.append([tuple(line[i:i + 3]) for i in range(0, stride, bpp)])
+        prev = line
+    return w, h, rows
+
+
+def wait_for(d, css):
+    """Until the page that the last click loads shows css (a loaded
+    machine may take a while); False when it never does."""
+    try:
+        WebDriverWait(d, 90).until(
+            lambda x: x.find_elements(By.CSS_SELECTOR, css))
+        return True
+    except Exception:
+        return False
+
+
+def console_errors(d):
+    return [e for e in d.get_log("browser") if e.get("level") == "SEVERE"]
+
+
+def sign_in(d):
+    d.get(URL + "/")
+    check("unsigned_goes_to_sign_in", "/login" in d.current_url,
+          d.current_url)
+    d.find_element(By.ID, "token").send_keys(TOKEN)
+    d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(d, "#triage-form")
+
+
+def triage(d, tag):
+    d.find_element(By.ID, "text").send_keys(EMAIL + "\nalso " + HOSTILE +
+                                             "\n")
+    d.find_element(By.CSS_SELECTOR, "#triage-form button[type=submit]").click()
+    wait_for(d, "#triage tbody tr")
+    rows = d.find_elements(By.CSS_SELECTOR, "#triage tbody tr")
+    check(tag + "triage_table_has_rows", len(rows) >= 3, len(rows))
+    if not rows:
+        return rows
+    verdicts = [r.find_element(By.CSS_SELECTOR, ".badge").text.lower()
+                for r in rows]
+    order = {"malicious": 0, "suspicious": 1, "unknown": 2, "benign": 3,
+             "invalid": 4}
+    ranks = [order.get(v, 9) for v in verdicts]
+    check(tag + "triage_sorted_by_severity", ranks == sorted(ranks), verdicts)
+    first = rows[0].text
+    check(tag + "triage_worst_first_is_the_url",
+          verdicts[0] == "malicious" and "dnautik" in first, first)
+    check(tag + "triage_defangs", "[.]" in first, first)
+    return rows
+
+
+d = browser()
+try:
+    sign_in(d)
+    check("signed_in", d.find_elements(By.ID, "triage-form"), d.page_source[:200])
+    cookies = {c["name"]: c for c in d.get_cookies()}
+    c = cookies.get("chousa_session", {})
+    check("session_cookie_httponly_samesite",
+          c.get("httpOnly") and c.get("sameSite") == "Strict", c)
+    check("token_not_in_cookie", TOKEN not in str(d.get_cookies()), "")
+    rows = triage(d, "")
+    if not rows:
+        sys.exit(1)
+    check("filter_box_shown_by_script",
+          d.find_element(By.ID, "triage-filter").is_displayed(), "hidden")
+    link = rows[0].find_element(By.CSS_SELECTOR, "a")
+    link.click()
+    wait_for(d, "svg")
+    check("report_opens", "investigation report" in d.title, d.title)
+    check("report_names_family", "Emotet" in d.page_source, "")
+    svgs = d.find_elements(By.CSS_SELECTOR, "svg")
+    check("report_has_graph", svgs, "no svg")
+    if svgs:
+        shot = svgs[0].screenshot_as_png
+        open(os.path.join(SHOTS, "graph.png"), "wb").write(shot)
+        w, h, px = png_pixels(shot)
+        bg = px[0][0]
+        drawn = sum(1 for row in px for p in row
+                    if max(abs(p[i] - bg[i]) for i in range(3)) > 40)
+        colours = len({p for row in px for p in row})
+        check("graph_is_drawn (%dx%d, %d drawn pixels, %d colours)"
+              % (w, h, drawn, colours),
+              w > 100 and h > 50 and drawn > 500 and colours > 8,
+              "%d drawn, %d colours" % (drawn, colours))
+    d.save_screenshot(os.path.join(SHOTS, "report.png"))
+    d.back()
+    d.get(URL + "/sources")
+    check("sources_page", d.find_elements(By.CSS_SELECTOR, "#sources tbody tr"),
+          d.page_source[:200])
+    d.get(URL + "/lookup?q=www%5B.%5Ddnautik%5B.%5Dcom")
+    check("lookup_page", "malicious" in d.find_element(By.ID, "lookup").text,
+          d.page_source[:300])
+    d.get(URL + "/lookup?q=" + HOSTILE)
+    check("hostile_strings_inert",
+          d.execute_script("return window.__pwned === undefined"),
+          "a feed string ran")
+    errs = console_errors(d)
+    check("no_console_errors", not errs, errs[:2])
+    check("no_key_in_pages", "PLANTED" not in d.page_source, "")
+finally:
+    d.quit()
+
+# With JavaScript off: the same pages work.
+d = browser(js=False)
+try:
+    sign_in(d)
+    rows = triage(d, "nojs_")
+    rows and rows[0].find_element(By.CSS_SELECTOR, "a").click()
+    wait_for(d, "svg")
+    check("nojs_report_opens", "investigation report" in d.title and
+          d.find_elements(By.CSS_SELECTOR, "svg"), d.title)
+finally:
+    d.quit()
