@@ -81,7 +81,7 @@ test_esc(void)
 	    esc(chousa_esc_html, "<script>alert('x')</script>&"),
 	    "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;");
 	T_STREQ("md_escapes_links", esc(chousa_esc_md, "[a](http://x)"),
-	    "\\[a\\](http://x)");
+	    "\\[a\\]\\(http://x)");
 	T_STREQ("md_keeps_words", esc(chousa_esc_md, "malware_download, v1.2 "
 	    "(beta) - ok!"), "malware_download, v1.2 (beta) - ok!");
 	T_STREQ("md_escapes_emphasis", esc(chousa_esc_md, "_a_ *b* `c` a|b"),

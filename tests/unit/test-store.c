@@ -90,7 +90,7 @@ test_schema(void)
 	rc = chousa_store_open(&st, p, 0, &err);
 	T_OK("open_creates_store", rc == CHOUSA_OK);
 	chousa_store_close(st);
-	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 3);
+	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 4);
 	T_INTEQ("application_id_set", pragma(p, "PRAGMA application_id"),
 	    0x43485341);
 	T_INTEQ("wal_mode", pragma(p, "PRAGMA journal_mode = WAL") >= 0, 1);
