@@ -103,6 +103,11 @@ struct chousa_finding {
 	 */
 	const char	*usage;
 	/*
+	 * local-lists: the name the user gave the list (import --source-name),
+	 * which the verdict names; NULL for an importer's own name.
+	 */
+	const char	*list_name;
+	/*
 	 * An answer the source could not read (status error, "unexpected
 	 * answer from ..."): its first bytes, escaped and bounded, for -v;
 	 * else NULL.

@@ -211,7 +211,9 @@ gather(struct chousa_ctx *ctx, struct inv_item *it, struct evidence *e)
 			if (f->usage != NULL && strcmp(f->usage,
 			    "hosting") == 0)
 				it->usage_hosting = 1;
-			title = inv_source_title(f->source);
+			title = f->list_name != NULL ?
+			    chousa_arena_printf(ctx->arena, "%s (imported list)",
+			    f->list_name) : inv_source_title(f->source);
 			/* "11 vendors say so" is what an analyst quotes. */
 			if (f->n_detect > 0 && f->n_engines > 0)
 				title = chousa_arena_printf(ctx->arena,

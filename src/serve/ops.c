@@ -276,31 +276,121 @@ invjob_prepare(struct invjob *j)
 }
 
 int
+jrender_begin(struct jrender *jr, struct invjob *j)
+{
+	const struct chousa_renderer *r = j->renderer;
+
+	memset(jr, 0, sizeof(*jr));
+	if (r == NULL)
+		return j->rc = CHOUSA_OK;
+	if (j->n_inputs > 1 && r->triage != NULL &&
+	    !(r->flags & CHOUSA_RENDER_TRIAGE_LAST)) {
+		j->rc = chousa_triage_new(&jr->t, 0, &j->err);
+		if (j->rc != CHOUSA_OK)
+			return j->rc;
+		j->ro.triage = 1;
+		chousa_buf_init(&jr->items, 0);
+	}
+	j->rc = chousa_render_begin(&jr->rs, r, &j->ro, &j->out, &j->err);
+	jr->on = j->rc == CHOUSA_OK;
+	jr->head = j->out.len;
+	return j->rc;
+}
+
+int
+jrender_item(struct jrender *jr, struct invjob *j,
+    const struct chousa_report *rep)
+{
+	size_t k;
+
+	if (!jr->on)
+		return j->rc;
+	if (jr->t != NULL) {
+		j->rc = chousa_triage_add(jr->t, rep, CHOUSA_CTX_BODY, NULL,
+		    &j->err);
+		if (j->rc != CHOUSA_OK)
+			return j->rc;
+	}
+	j->rc = chousa_render_item(&jr->rs, rep, &j->err);
+	if (j->rc != CHOUSA_OK || jr->t == NULL)
+		return j->rc;
+	/* Held back, by its row's index, until the table is known. */
+	k = jr->t->n_rows - 1;
+	if (k >= jr->cap) {
+		size_t cap = jr->cap ? jr->cap * 2 : 64;
+		size_t *off = chousa_arena_alloc(j->a, cap * sizeof(*off));
+		size_t *len = chousa_arena_alloc(j->a, cap * sizeof(*len));
+
+		if (off == NULL || len == NULL)
+			return j->rc = chousa_errf(&j->err, CHOUSA_ENOMEM,
+			    "out of memory");
+		if (jr->cap > 0) {
+			memcpy(off, jr->off, jr->cap * sizeof(*off));
+			memcpy(len, jr->len, jr->cap * sizeof(*len));
+		}
+		memset(len + jr->cap, 0, (cap - jr->cap) * sizeof(*len));
+		jr->off = off;
+		jr->len = len;
+		jr->cap = cap;
+	}
+	jr->off[k] = jr->items.len;
+	jr->len[k] = j->out.len - jr->head;
+	chousa_buf_add(&jr->items, j->out.data + jr->head, jr->len[k]);
+	j->out.len = jr->head;
+	return j->rc;
+}
+
+int
+jrender_end(struct jrender *jr, struct invjob *j)
+{
+	size_t i;
+	int rc;
+
+	if (jr->t != NULL && jr->on && j->rc == CHOUSA_OK) {
+		j->rc = chousa_triage_finish(jr->t, &j->err);
+		if (j->rc == CHOUSA_OK)
+			j->rc = chousa_render_triage(&jr->rs, jr->t, &j->err);
+		for (i = 0; j->rc == CHOUSA_OK && i < jr->t->n_rows; i++) {
+			size_t k = jr->t->rows[i].index;
+
+			if (k < jr->cap && jr->len[k] > 0)
+				chousa_buf_add(&j->out, jr->items.data +
+				    jr->off[k], jr->len[k]);
+		}
+	}
+	if (jr->on) {
+		rc = chousa_render_end(&jr->rs, j->rc == CHOUSA_OK ? &j->err :
+		    NULL);
+		if (j->rc == CHOUSA_OK)
+			j->rc = rc;
+	}
+	if (jr->t != NULL) {
+		chousa_buf_release(&jr->items);
+		chousa_triage_free(jr->t);
+	}
+	memset(jr, 0, sizeof(*jr));
+	return j->rc;
+}
+
+int
 invjob_run(struct invjob *j, struct chousa_store *st,
     const struct chousa_config *cfg, struct chousa_http *shared)
 {
 	struct chousa_investigate_opts io = j->io;
 	struct chousa_report *reps;
-	struct chousa_render rs;
 	struct chousa_ctx *ctx = NULL;
 	struct inv_tally t = { 0, 0, 0, 0 };
-	int rendering = 0;
+	struct jrender jr;
 	size_t i, k;
 
+	memset(&jr, 0, sizeof(jr));
 	if (invjob_prepare(j) != CHOUSA_OK)
 		return j->rc;
 	io.sources = j->sources[0] != '\0' ? j->sources : NULL;
 	io.shared_http = io.offline ? NULL : shared;
 	j->rc = chousa_ctx_new(&ctx, st, cfg, &io, &j->err);
-	if (j->rc != CHOUSA_OK)
+	if (j->rc != CHOUSA_OK || jrender_begin(&jr, j) != CHOUSA_OK)
 		goto out;
-	if (j->renderer != NULL) {
-		j->rc = chousa_render_begin(&rs, j->renderer, &j->ro, &j->out,
-		    &j->err);
-		if (j->rc != CHOUSA_OK)
-			goto out;
-		rendering = 1;
-	}
 	for (i = 0; i < j->n_inputs; i += INV_BATCH) {
 		size_t n = j->n_inputs - i < INV_BATCH ? j->n_inputs - i :
 		    INV_BATCH;
@@ -311,12 +401,8 @@ invjob_run(struct invjob *j, struct chousa_store *st,
 			goto out;
 		for (k = 0; k < n; k++) {
 			invjob_take(j, i + k, &reps[k], &t);
-			if (rendering) {
-				j->rc = chousa_render_item(&rs, &reps[k],
-				    &j->err);
-				if (j->rc != CHOUSA_OK)
-					goto out;
-			}
+			if (jrender_item(&jr, j, &reps[k]) != CHOUSA_OK)
+				goto out;
 		}
 		j->rc = chousa_ctx_reset(ctx, &j->err);
 		if (j->rc != CHOUSA_OK)
@@ -324,13 +410,7 @@ invjob_run(struct invjob *j, struct chousa_store *st,
 	}
 	j->exit_status = invjob_status(&t);
 out:
-	if (rendering) {
-		int rc = chousa_render_end(&rs, j->rc == CHOUSA_OK ? &j->err :
-		    NULL);
-
-		if (j->rc == CHOUSA_OK)
-			j->rc = rc;
-	}
+	jrender_end(&jr, j);
 	chousa_ctx_free(ctx);
 	return j->rc;
 }

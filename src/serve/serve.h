@@ -140,6 +140,26 @@ struct invjob {
 int	invjob_run(struct invjob *j, struct chousa_store *st,
 	    const struct chousa_config *cfg, struct chousa_http *shared);
 
+/*
+ * A job's rendering, as the CLI prints it: with many inputs and a format
+ * that has one, the triage table comes first and the reports follow in
+ * its order (each held back until the table is known).
+ */
+struct jrender {
+	struct chousa_render	 rs;
+	int			 on;		/* render_begin succeeded */
+	struct chousa_triage	*t;		/* NULL: no table */
+	struct chousa_buf	 items;		/* the held-back reports */
+	size_t			*off, *len;	/* by triage row index */
+	size_t			 cap;
+	size_t			 head;		/* j->out's length after begin */
+};
+int	jrender_begin(struct jrender *jr, struct invjob *j);
+int	jrender_item(struct jrender *jr, struct invjob *j,
+	    const struct chousa_report *rep);
+/* Ends the document into j->out (even after a failure); returns j->rc. */
+int	jrender_end(struct jrender *jr, struct invjob *j);
+
 /* What the reports of a job add up to, for its exit status. */
 struct inv_tally {
 	int	found, bad, failed, answered;

@@ -94,7 +94,7 @@ run_merged(struct worker *w, struct invjob **jobs, size_t n)
 	for (i = 0; i < n; i++) {
 		struct invjob *j = jobs[i];
 		struct inv_tally t = { 0, 0, 0, 0 };
-		struct chousa_render rs;
+		struct jrender jr;
 
 		if (rc != CHOUSA_OK) {
 			j->rc = rc;
@@ -103,27 +103,18 @@ run_merged(struct worker *w, struct invjob **jobs, size_t n)
 		}
 		if (invjob_prepare(j) != CHOUSA_OK)
 			continue;
-		if (j->renderer != NULL) {
-			j->rc = chousa_render_begin(&rs, j->renderer, &j->ro,
-			    &j->out, &j->err);
-			if (j->rc != CHOUSA_OK)
-				continue;
+		if (jrender_begin(&jr, j) != CHOUSA_OK) {
+			jrender_end(&jr, j);
+			continue;
 		}
 		for (k = 0; k < j->n_inputs && j->rc == CHOUSA_OK; k++) {
 			const struct chousa_report *rep =
 			    &reps[find(uniq, n_uniq, j->inputs[k])];
 
 			invjob_take(j, k, rep, &t);
-			if (j->renderer != NULL)
-				j->rc = chousa_render_item(&rs, rep, &j->err);
+			(void)jrender_item(&jr, j, rep);
 		}
-		if (j->renderer != NULL) {
-			int rc2 = chousa_render_end(&rs, j->rc == CHOUSA_OK ?
-			    &j->err : NULL);
-
-			if (j->rc == CHOUSA_OK)
-				j->rc = rc2;
-		}
+		jrender_end(&jr, j);
 		j->exit_status = invjob_status(&t);
 	}
 	chousa_ctx_free(ctx);

@@ -117,6 +117,7 @@ cp "$TESTS/../demo/threatfox.csv" "$T/www/threatfox.csv"
 cp "$TESTS/../demo/feodo.csv" "$T/www/feodo.csv"
 cp "$TESTS/../demo/malwarebazaar.csv" "$T/www/malwarebazaar.csv"
 cp "$TESTS/../demo/malpedia.json" "$T/www/malpedia.json"
+cp "$TESTS/../demo/warninglist.json" "$T/www/warninglist.json"
 (cd "$T/www" && exec python3 -m http.server --bind 127.0.0.1 0) > "$T/www.log" 2>&1 &
 REPLAY=$!
 i=0
@@ -130,6 +131,7 @@ threatfox_url = http://127.0.0.1:$WP/threatfox.csv
 feodo_url = http://127.0.0.1:$WP/feodo.csv
 malwarebazaar_url = http://127.0.0.1:$WP/malwarebazaar.csv
 malpedia_url = http://127.0.0.1:$WP/malpedia.json
+warninglist_url = http://127.0.0.1:$WP/warninglist.json
 EOF2
 chmod 600 "$T/uconfig"
 TOKEN=$("$CHOUSA" -q token create --role read watcher)

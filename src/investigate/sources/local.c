@@ -59,6 +59,19 @@ is_named_feed(const char *src)
 	return 0;
 }
 
+/* Whether a source name is an importer's own (list, misp, stix...). */
+static int
+is_importer_name(const char *src)
+{
+	const char *const *names = chousa_importer_names();
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcasecmp(names[i], src) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Whether a listing is a feed source's: one of names, or with others any
  * source no feed source names.  Observations are local-reports'.
@@ -231,9 +244,12 @@ feed_start(struct chousa_query *q, const char *const *names, int others,
 	f->reference = best->reference;
 	f->score = best->confidence;
 	f->n_records = (int)(n_mine > 100000 ? 100000 : n_mine);
-	if (others && best->source != NULL)
+	if (others && best->source != NULL) {
 		f->detail = chousa_arena_printf(a, "%zu record%s from %s",
 		    n_mine, n_mine == 1 ? "" : "s", best->source);
+		if (!is_importer_name(best->source))
+			f->list_name = best->source;
+	}
 	else if (n_mine > 1)
 		f->detail = chousa_arena_printf(a, "%zu records", n_mine);
 	if (best->family != NULL) {
