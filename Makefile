@@ -12,6 +12,7 @@
 
 PKG_CONFIG ?= pkg-config
 CC         ?= cc
+OBJCOPY    ?= objcopy
 PREFIX     ?= /usr/local
 DEPS        = libpsl libidn2 sqlite3 yajl zlib
 # Loaded with dlopen on first use, not linked (src/base/dynlib.h): their headers
@@ -35,6 +36,8 @@ SONAMES    := $(call sodef,curl,CURL) $(call sodef,archive,ARCHIVE) \
               $(call sodef,microhttpd,MHD)
 CPPFLAGS   += $(SONAMES)
 LDLIBS     += $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null) -ldl -lpthread -lm
+
+VERSION    := $(shell sed -n 's/^\#define CHOUSA_VERSION "\(.*\)"/\1/p' include/chousa.h)
 
 BUILD      ?= build
 ifdef SANITIZE
@@ -64,6 +67,7 @@ FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB        := $(BUILD)/libchousa.a
+LIB_INTERNAL := $(BUILD)/libchousa-internal.a
 BIN        := $(BUILD)/chousa
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/replay/%)
@@ -83,7 +87,23 @@ $(DATA_H): $(DATA_TXT) scripts/gen-data.sh
 
 $(BUILD)/src/investigate/data.o: $(DATA_H)
 
-$(LIB): $(LIB_OBJ)
+# Two archives of the same objects.  libchousa.a, the one `make install`
+# ships and ./chousa links, is one relocatable object in which only the
+# chousa_* symbols stay global: the module-internal functions (mem_alloc,
+# url_host, importers...) and the run-time loading shims become local, so
+# they cannot collide with a program's own names or with the real libcurl,
+# libarchive or libmicrohttpd it links.  The unit tests and fuzz replays
+# call internal functions, and link libchousa-internal.a.
+$(LIB_INTERNAL): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/libchousa.o: $(LIB_OBJ)
+	$(LD) -r -o $@.tmp $^
+	$(OBJCOPY) --wildcard --keep-global-symbol='chousa_*' $@.tmp $@
+	@rm -f $@.tmp
+
+$(LIB): $(BUILD)/libchousa.o
 	@rm -f $@
 	$(AR) rcs $@ $^
 
@@ -99,14 +119,14 @@ docs/chousa.1: $(BIN)
 	$(BIN) help --man > $@.tmp && mv $@.tmp $@
 man: docs/chousa.1
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_INTERNAL) $(LDLIBS)
 
 # Fuzz targets built with a plain main() that replays their corpus.
-$(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(wildcard tests/fuzz/*.h) $(LIB)
+$(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(wildcard tests/fuzz/*.h) $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB_INTERNAL) $(LDLIBS)
 
 deps:
 	@scripts/install-deps.sh build
@@ -141,8 +161,8 @@ bench: deps-test
 	@$(MAKE) --no-print-directory chousa
 	@bench/run.sh
 
-lint:
-	@scripts/lint.sh
+lint: $(LIB)
+	@scripts/lint.sh $(LIB)
 
 golden-update: chousa
 	@tests/run.sh $(BUILD) --update-golden
@@ -155,6 +175,10 @@ install: all
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libchousa.a
 	install -m 644 include/chousa.h $(DESTDIR)$(PREFIX)/include/chousa.h
 	install -m 644 include/chousa/*.h $(DESTDIR)$(PREFIX)/include/chousa/
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@REQUIRES@|$(DEPS)|' scripts/chousa.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/chousa.pc
 
 # The link flags a program using libchousa.a needs (bench/bench-store.sh).
 print-ldlibs:

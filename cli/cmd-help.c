@@ -5,11 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
-#include <sqlite3.h>
-#include <libpsl.h>
-#include <idn2.h>
-
 #include "cli.h"
 
 enum { OPT_MAN = 256 };
@@ -129,11 +124,13 @@ const struct cli_cmd cmd_help = {
 static int
 run_version(const struct cli_cmd *self, int argc, char **argv)
 {
+	struct chousa_library_versions v;
 	const char *arg;
 
 	if (argc > 1)
 		while (cli_getopt(self, argc, argv, &arg) != -1)
 			;
+	chousa_library_versions(&v);
 	if (g_opt.json) {
 		struct chousa_buf b;
 
@@ -141,13 +138,13 @@ run_version(const struct cli_cmd *self, int argc, char **argv)
 		chousa_buf_adds(&b, "{\"version\":");
 		chousa_esc_json_str(&b, CHOUSA_VERSION);
 		chousa_buf_adds(&b, ",\"sqlite\":");
-		chousa_esc_json_str(&b, sqlite3_libversion());
+		chousa_esc_json_str(&b, v.sqlite);
 		chousa_buf_adds(&b, ",\"curl\":");
-		chousa_esc_json_str(&b, curl_version());
+		chousa_esc_json_str(&b, v.curl);
 		chousa_buf_adds(&b, ",\"libpsl\":");
-		chousa_esc_json_str(&b, psl_get_version());
+		chousa_esc_json_str(&b, v.libpsl);
 		chousa_buf_adds(&b, ",\"libidn2\":");
-		chousa_esc_json_str(&b, idn2_check_version(NULL));
+		chousa_esc_json_str(&b, v.libidn2);
 		chousa_buf_adds(&b, "}\n");
 		cli_write(&b);
 		cli_flush();
@@ -157,8 +154,7 @@ run_version(const struct cli_cmd *self, int argc, char **argv)
 	printf("chousa %s\n", CHOUSA_VERSION);
 	if (g_opt.verbose || argc <= 1) {
 		printf("sqlite %s, %s, libpsl %s, libidn2 %s\n",
-		    sqlite3_libversion(), curl_version(),
-		    psl_get_version(), idn2_check_version(NULL));
+		    v.sqlite, v.curl, v.libpsl, v.libidn2);
 	}
 	return EXIT_CLEAN;
 }

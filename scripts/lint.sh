@@ -1,11 +1,16 @@
 #!/bin/sh
-# lint.sh: the checks `make lint` runs.  cppcheck finds real bugs, so it
-# fails the lint; clang-format is advisory (it reports the files whose
-# layout differs from .clang-format) because style(9) continuation lines
-# are not fully expressible in clang-format 14.
+# lint.sh [ARCHIVE]: the checks `make lint` runs.  cppcheck finds real
+# bugs, so it fails the lint; clang-format is advisory (it reports the files
+# whose layout differs from .clang-format) because style(9) continuation
+# lines are not fully expressible in clang-format 14.  ARCHIVE (make lint
+# passes the built libchousa.a) must define no global symbol without the
+# chousa_ prefix.
 set -u
 cd "$(dirname "$0")/.."
 status=0
+if [ $# -gt 0 ]; then
+	scripts/check-symbols.sh "$1" || status=1
+fi
 files=$(ls src/*/*.c src/*/*/*.c cli/*.c 2>/dev/null)
 if command -v cppcheck >/dev/null 2>&1; then
 	# shellcheck disable=SC2086

@@ -271,6 +271,18 @@ size_t	chousa_config_check(const struct chousa_config *c,
 const char *chousa_config_key_problem(const struct chousa_config *c,
 	    const char *section, char *buf, size_t size);
 
+/* ---- versions ---- */
+
+/*
+ * The versions of the libraries chousa runs with (`chousa version`): static
+ * strings, never NULL.  curl's is a sentence saying so when libcurl cannot
+ * be loaded.
+ */
+struct chousa_library_versions {
+	const char	*sqlite, *curl, *libpsl, *libidn2;
+};
+void	chousa_library_versions(struct chousa_library_versions *out);
+
 /* ---- names ---- */
 
 /*

@@ -1,14 +1,16 @@
 /*
  * digest.c: SHA-1 (FIPS 180-4) for version 5 UUIDs, MD5 (RFC 1321) for
- * MISP feed hashes, and base64 (RFC 4648).  Exports call these once per
- * indicator, so they are plain, allocation-free code over the caller's
- * bytes; nothing here is used where collisions would matter.
+ * MISP feed hashes, and base64 (RFC 4648).  Nothing here is used where
+ * collisions would matter.  SHA-1 comes from libcrypto when it can be
+ * loaded (src/base/crypto.c), as SHA-256 does, else from the C below;
+ * MD5 and base64 are plain, allocation-free code over the caller's bytes.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "chousa.h"
+#include "base/crypto.h"
 #include "base/digest.h"
 #include "base/mem.h"
 
@@ -81,13 +83,14 @@ sha1_add(struct sha1 *s, const void *data, size_t len)
 	}
 }
 
-void
-digest_uuid5(char out[37], const unsigned char ns[16], const char *name,
-    size_t name_len)
+/* SHA-1(ns || name) into d, by the C code. */
+static void
+sha1_builtin(unsigned char d[20], const unsigned char ns[16],
+    const char *name, size_t name_len)
 {
 	static const uint32_t h0[5] = { 0x67452301, 0xefcdab89, 0x98badcfe,
 	    0x10325476, 0xc3d2e1f0 };
-	unsigned char d[20], pad = 0x80, len_be[8];
+	unsigned char pad = 0x80, len_be[8];
 	uint64_t bits;
 	struct sha1 s;
 	int i;
@@ -112,6 +115,22 @@ digest_uuid5(char out[37], const unsigned char ns[16], const char *name,
 	sha1_block(&s, s.block);
 	for (i = 0; i < 20; i++)
 		d[i] = (unsigned char)(s.h[i / 4] >> (24 - 8 * (i % 4)));
+}
+
+void
+digest_uuid5_with(char out[37], const unsigned char ns[16],
+    const char *name, size_t name_len, int use_libcrypto)
+{
+	void *ctx = use_libcrypto ? crypto_md_new(CRYPTO_SHA1) : NULL;
+	unsigned char d[20];
+	int i;
+
+	if (ctx != NULL) {
+		crypto_md_update(ctx, ns, 16);
+		crypto_md_update(ctx, name, name_len);
+		crypto_md_final(ctx, d);
+	} else
+		sha1_builtin(d, ns, name, name_len);
 	d[6] = (d[6] & 0x0f) | 0x50;	/* version 5 */
 	d[8] = (d[8] & 0x3f) | 0x80;	/* the RFC 4122 variant */
 	for (i = 0; i < 16; i++) {
@@ -121,6 +140,13 @@ digest_uuid5(char out[37], const unsigned char ns[16], const char *name,
 			*out++ = '-';
 	}
 	*out = '\0';
+}
+
+void
+digest_uuid5(char out[37], const unsigned char ns[16], const char *name,
+    size_t name_len)
+{
+	digest_uuid5_with(out, ns, name, name_len, 1);
 }
 
 /* ---- MD5 ---- */

@@ -10,9 +10,13 @@
 
 #include <stddef.h>
 
-/* "xxxxxxxx-xxxx-5xxx-yxxx-xxxxxxxxxxxx" of SHA-1(ns || name), NUL ended. */
+/* "xxxxxxxx-xxxx-5xxx-yxxx-xxxxxxxxxxxx" of SHA-1(ns || name), NUL ended:
+ * the content ids of STIX and MISP objects, in exports and reports. */
 void	digest_uuid5(char out[37], const unsigned char ns[16],
 	    const char *name, size_t name_len);
+/* use_libcrypto 0: the built-in SHA-1 only (tests compare the two). */
+void	digest_uuid5_with(char out[37], const unsigned char ns[16],
+	    const char *name, size_t name_len, int use_libcrypto);
 
 /* The MD5 of p as 32 lower-case hex digits and a NUL. */
 void	digest_md5_hex(char out[33], const void *p, size_t len);

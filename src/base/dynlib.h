@@ -8,9 +8,13 @@
  * half a millisecond.  src/base/dynlib-{curl,archive}.c define the
  * functions chousa calls under the libraries' own names, checked against
  * the libraries' own headers, and forward each call to the real function
- * once dlopen has found it.  The callers stay plain library code.
- * (src/store_sha256.c uses libcrypto the same way, and falls back to its
- * own code when libcrypto is missing.)
+ * once dlopen has found it.  The callers stay plain library code.  These
+ * names are global only inside the build: the installed libchousa.a keeps
+ * just the chousa_* symbols global (see the Makefile), so a program that
+ * links the real libcurl or libarchive as well gets no clash.
+ * (src/base/crypto.c, src/ioc/ioc-idna.c and src/sweep/logfmt/quic.c call
+ * libcrypto and ICU through pointers of their own names instead, and fall
+ * back or go without when the library is missing.)
  *
  * When a library cannot be loaded, each forwarding function returns the
  * failure its library documents (NULL, an error code), and dynlib_error()

@@ -1,60 +1,18 @@
 /*
- * store_sha256.c: SHA-256 (FIPS 180-4) of imported files, for the imports
+ * sha256.c: SHA-256 (FIPS 180-4) of imported files, for the imports
  * table, so an analyst can tell which dump a row came from.
  *
  * libcrypto's SHA-256 uses the CPU's SHA extensions where there are some,
  * several times the speed of the C below, which took a fifth of an
  * import's instructions.  It is loaded on first use when it is installed
- * (libcurl brings it); the C code is used when it is not.
+ * (libcurl brings it: src/base/crypto.c); the C code is used when it is
+ * not.
  */
 #include <string.h>
 
-#include <openssl/evp.h>
-
-#include "base/dynlib.h"
+#include "base/crypto.h"
 #include "base/mem.h"
 #include "base/sha256.h"
-
-#ifndef CHOUSA_SONAME_CRYPTO
-#define CHOUSA_SONAME_CRYPTO "libcrypto.so.3"
-#endif
-
-#define CRYPTO_FUNCS(X) \
-	X(EVP_MD_CTX *, EVP_MD_CTX_new, (void), (), NULL) \
-	X(const EVP_MD *, EVP_sha256, (void), (), NULL) \
-	X(int, EVP_DigestInit_ex, (EVP_MD_CTX *ctx, const EVP_MD *md, \
-	    ENGINE *engine), (ctx, md, engine), 0) \
-	X(int, EVP_DigestUpdate, (EVP_MD_CTX *ctx, const void *p, \
-	    size_t len), (ctx, p, len), 0) \
-	X(int, EVP_DigestFinal_ex, (EVP_MD_CTX *ctx, unsigned char *md, \
-	    unsigned int *len), (ctx, md, len), 0)
-
-enum {
-	CRYPTO_FUNCS(DYNLIB_ENUM) SYM_EVP_MD_CTX_free, N_CRYPTO_SYMS
-};
-static const char *const crypto_names[] = {
-	CRYPTO_FUNCS(DYNLIB_NAME) "EVP_MD_CTX_free"
-};
-static dynlib_fn crypto_syms[N_CRYPTO_SYMS];
-static struct dynlib crypto_lib = {
-	CHOUSA_SONAME_CRYPTO, crypto_names, crypto_syms, N_CRYPTO_SYMS, 0, ""
-};
-/* crypto_EVP_...(): each called only once crypto_lib has loaded. */
-#define CRYPTO_WRAP(ret, name, params, args, fail) \
-	static ret crypto_##name params \
-	{ \
-		return DYNLIB_CALL(crypto_lib, ret, name, params) args; \
-	}
-CRYPTO_FUNCS(CRYPTO_WRAP)
-
-static void
-crypto_free(struct store_sha256 *c)
-{
-	if (c->evp != NULL)
-		DYNLIB_CALL(crypto_lib, void, EVP_MD_CTX_free,
-		    (EVP_MD_CTX *))(c->evp);
-	c->evp = NULL;
-}
 
 static const uint32_t k256[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
@@ -107,14 +65,9 @@ store_sha256_init_with(struct store_sha256 *c, int use_libcrypto)
 		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
 	};
 
-	c->evp = NULL;
-	if (use_libcrypto && dynlib_load(&crypto_lib) == 0) {
-		c->evp = crypto_EVP_MD_CTX_new();
-		if (c->evp != NULL && crypto_EVP_DigestInit_ex(c->evp,
-		    crypto_EVP_sha256(), NULL) == 1)
-			return;
-		crypto_free(c);
-	}
+	c->evp = use_libcrypto ? crypto_md_new(CRYPTO_SHA256) : NULL;
+	if (c->evp != NULL)
+		return;
 	memcpy(c->h, iv, sizeof(iv));
 	c->n = 0;
 	c->buf_len = 0;
@@ -129,7 +82,8 @@ store_sha256_init(struct store_sha256 *c)
 void
 store_sha256_free(struct store_sha256 *c)
 {
-	crypto_free(c);
+	crypto_md_free(c->evp);
+	c->evp = NULL;
 }
 
 void
@@ -138,8 +92,7 @@ store_sha256_update(struct store_sha256 *c, const void *data, size_t len)
 	const uint8_t *p = data;
 
 	if (c->evp != NULL) {
-		/* A failure here cannot happen with an initialised context. */
-		crypto_EVP_DigestUpdate(c->evp, data, len);
+		crypto_md_update(c->evp, data, len);
 		return;
 	}
 	c->n += len;
@@ -168,14 +121,13 @@ store_sha256_hex(struct store_sha256 *c, char out[65])
 {
 	static const char hex[] = "0123456789abcdef";
 	uint64_t bits = c->n * 8;
-	uint8_t pad[72], md[EVP_MAX_MD_SIZE];
+	uint8_t pad[72], md[32];
 	size_t padlen = (c->buf_len < 56 ? 56 : 120) - c->buf_len;
-	unsigned md_len = 0;
 	int i;
 
 	if (c->evp != NULL) {
-		crypto_EVP_DigestFinal_ex(c->evp, md, &md_len);
-		crypto_free(c);
+		crypto_md_final(c->evp, md);
+		c->evp = NULL;
 		for (i = 0; i < 32; i++) {
 			out[i * 2] = hex[md[i] >> 4];
 			out[i * 2 + 1] = hex[md[i] & 15];

@@ -27,6 +27,49 @@ days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
+#define TIME_FAST_MAX	253402300799	/* 9999-12-31T23:59:59Z */
+
+static void
+put_digits(char *out, unsigned v, int n)
+{
+	while (n-- > 0) {
+		out[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/*
+ * t (0 to TIME_FAST_MAX) as "YYYY-MM-DDTHH:MM:SSZ" in out[21], the
+ * inverse of days_from_civil (H. Hinnant's algorithm): exports format two
+ * times per indicator, and gmtime_r would take a lock for each.
+ */
+static void
+format_civil(int64_t t, char *out)
+{
+	int64_t days = t / 86400, s = t % 86400;
+	int64_t z = days + 719468, era = z / 146097, doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int64_t d = doy - (153 * mp + 2) / 5 + 1;
+	int64_t m = mp < 10 ? mp + 3 : mp - 9;
+	int64_t y = yoe + era * 400 + (m <= 2);
+
+	put_digits(out, (unsigned)y, 4);
+	out[4] = '-';
+	put_digits(out + 5, (unsigned)m, 2);
+	out[7] = '-';
+	put_digits(out + 8, (unsigned)d, 2);
+	out[10] = 'T';
+	put_digits(out + 11, (unsigned)(s / 3600), 2);
+	out[13] = ':';
+	put_digits(out + 14, (unsigned)(s % 3600 / 60), 2);
+	out[16] = ':';
+	put_digits(out + 17, (unsigned)(s % 60), 2);
+	out[19] = 'Z';
+	out[20] = '\0';
+}
+
 /* Read exactly n digits at *p; -1 when they are not there. */
 static int
 digits(const char **p, const char *end, int n)
@@ -168,6 +211,10 @@ chousa_time_format(int64_t t, char *out, size_t out_size)
 	time_t tt = (time_t)t;
 	struct tm tm;
 
+	if (t >= 0 && t <= TIME_FAST_MAX && out_size >= 21) {
+		format_civil(t, out);
+		return;
+	}
 	if (gmtime_r(&tt, &tm) == NULL ||
 	    strftime(out, out_size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(out, out_size, "?");

@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/hash.h"
 #include "base/mem.h"
 #include "export/export.h"
 
@@ -45,50 +46,14 @@ export_refuse(struct export_run *r)
 	r->refused = 1;
 }
 
-static void
-put_digits(char *out, unsigned v, int n)
-{
-	while (n-- > 0) {
-		out[n] = (char)('0' + v % 10);
-		v /= 10;
-	}
-}
-
 void
 export_date(char *out, int64_t t)
 {
-	int64_t days, z, era, doe, yoe, y, doy, mp, d, m, s;
-
 	if (t <= 0 || t > 253402300799) {	/* past 9999-12-31 */
 		out[0] = '\0';
 		return;
 	}
-	/* Civil from days (H. Hinnant): no gmtime per indicator. */
-	days = t / 86400;
-	s = t % 86400;
-	z = days + 719468;
-	era = z / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	y += m <= 2;
-	put_digits(out, (unsigned)y, 4);
-	out[4] = '-';
-	put_digits(out + 5, (unsigned)m, 2);
-	out[7] = '-';
-	put_digits(out + 8, (unsigned)d, 2);
-	out[10] = 'T';
-	put_digits(out + 11, (unsigned)(s / 3600), 2);
-	out[13] = ':';
-	put_digits(out + 14, (unsigned)(s % 3600 / 60), 2);
-	out[16] = ':';
-	put_digits(out + 17, (unsigned)(s % 60), 2);
-	out[19] = 'Z';
-	out[20] = '\0';
+	chousa_time_format(t, out, 21);
 }
 
 const char *
@@ -110,11 +75,8 @@ export_tlp_upper(const struct export_run *r)
 uint64_t
 export_key(int type, const char *value)
 {
-	uint64_t h = 14695981039346656037ull ^ (uint64_t)type;
-
-	for (; *value != '\0'; value++)
-		h = (h ^ (unsigned char)*value) * 1099511628211ull;
-	return h;
+	return chousa_fnv1a64(CHOUSA_FNV64_INIT ^ (uint64_t)type, value,
+	    strlen(value));
 }
 
 int
@@ -538,14 +500,16 @@ static uint64_t
 meta_hash(const struct export_item *it)
 {
 	const char *parts[2] = { it->desc, it->reference };
+	/* Not CHOUSA_FNV64_INIT: the delta state files hold these values. */
 	uint64_t h = 1469598103934665603ull;
-	const char *p;
+	const unsigned char end = 0xff;
 	int i;
 
 	for (i = 0; i < 2; i++) {
-		for (p = parts[i] != NULL ? parts[i] : ""; *p != '\0'; p++)
-			h = (h ^ (unsigned char)*p) * 1099511628211ull;
-		h = (h ^ 0xff) * 1099511628211ull;
+		const char *p = parts[i] != NULL ? parts[i] : "";
+
+		h = chousa_fnv1a64(h, p, strlen(p));
+		h = chousa_fnv1a64(h, &end, 1);
 	}
 	return h;
 }

@@ -18,6 +18,7 @@
 
 #include "chousa.h"
 #include "ioc/ioc.h"
+#include "base/hash.h"
 #include "base/mem.h"
 
 #define HOST_MAX	253	/* bytes of an ASCII host (RFC 1035) */
@@ -72,11 +73,14 @@ static pthread_once_t tld_once = PTHREAD_ONCE_INIT;
 static uint32_t
 tld_hash(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = CHOUSA_FNV32_INIT;
 	size_t i;
 
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)(s[i] | 0x20)) * 16777619u;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)(s[i] | 0x20);
+
+		h = chousa_fnv1a32(h, &c, 1);
+	}
 	return h;
 }
 
@@ -206,15 +210,13 @@ int
 ioc_tld_known(struct ioc_res *r, const char *tld, size_t len)
 {
 	char name[64];
-	uint32_t h = 2166136261u;
+	uint32_t h;
 	struct tld_slot *sl = NULL;
-	size_t i;
 	int known;
 
 	if (len == 0 || len >= sizeof(name))
 		return 0;
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)tld[i]) * 16777619u;
+	h = chousa_fnv1a32(CHOUSA_FNV32_INIT, tld, len);
 	if (r != NULL && r->tlds != NULL && len < sizeof(sl->name)) {
 		sl = &r->tlds->slot[h % TLD_SLOTS];
 		if (sl->known != 0 && strncmp(sl->name, tld, len) == 0 &&
@@ -501,8 +503,8 @@ ioc_set_regdomain(struct ioc_res *r, size_t host_off)
 	const char *rd;
 	const char *host;
 	struct rd_slot *sl = NULL;
-	uint32_t h = 2166136261u;
-	size_t len, i;
+	uint32_t h;
+	size_t len;
 
 	if (r->b->failed != CHOUSA_OK)
 		return;
@@ -510,8 +512,7 @@ ioc_set_regdomain(struct ioc_res *r, size_t host_off)
 	len = strlen(host);
 	/* Logs name the same hosts again and again: remember answers. */
 	if (r->tlds != NULL && len < sizeof(sl->host)) {
-		for (i = 0; i < len; i++)
-			h = (h ^ (unsigned char)host[i]) * 16777619u;
+		h = chousa_fnv1a32(CHOUSA_FNV32_INIT, host, len);
 		sl = &r->tlds->rd[h % RD_SLOTS];
 		if (sl->hash == h && memcmp(sl->host, host, len + 1) == 0) {
 			if (sl->off >= 0)

@@ -15,6 +15,7 @@
 
 #include "chousa.h"
 #include "ioc/ioc.h"
+#include "base/hash.h"
 #include "base/mem.h"
 
 #define MAX_RUN		IOC_MAX_TOKEN	/* longer runs are cut */
@@ -265,11 +266,8 @@ chousa_extractor_free(struct chousa_extractor *x)
 static uint64_t
 hash64(int type, const char *s, size_t len)
 {
-	uint64_t h = 1469598103934665603ull ^ (uint64_t)type;
-	size_t i;
+	uint64_t h = chousa_fnv1a64(CHOUSA_FNV64_INIT ^ (uint64_t)type, s, len);
 
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
 	h ^= h >> 29;
 	return h ? h : 1;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "chousa.h"
+#include "base/hex.h"
 #include "ioc/ioc.h"
 #include "base/mem.h"
 
@@ -116,20 +117,11 @@ ipv4_number(const char *s, size_t len, uint64_t *v)
 		len--;
 	}
 	for (i = 0; i < len; i++) {
-		unsigned d;
-		char c = s[i];
+		int d = chousa_hex_value(s[i]);
 
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
+		if (d < 0 || (unsigned)d >= base)
 			return 0;
-		if (d >= base)
-			return 0;
-		x = x * base + d;
+		x = x * base + (unsigned)d;
 		if (x > 0xffffffffffull)
 			x = 0xffffffffffull;	/* too big anyway */
 	}
@@ -204,18 +196,6 @@ whatwg_ipv4(const char *h, size_t len, uint8_t out[4])
 }
 
 static int
-hexdig(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
 forbidden_domain(unsigned char c)
 {
 	return c <= 0x20 || c == 0x7f || strchr("#%/:<>?@[\\]^|", c) != NULL;
@@ -259,8 +239,8 @@ url_host(struct ioc_res *r, const char *s, size_t len, struct chousa_buf *hb)
 		if (n + 1 >= sizeof(dec))
 			return (r->why = "host too long"), 0;
 		if (c == '%' && i + 2 < len &&
-		    (h1 = hexdig(s[i + 1])) >= 0 &&
-		    (h2 = hexdig(s[i + 2])) >= 0) {
+		    (h1 = chousa_hex_value(s[i + 1])) >= 0 &&
+		    (h2 = chousa_hex_value(s[i + 2])) >= 0) {
 			c = (unsigned char)(h1 << 4 | h2);
 			i += 2;
 		}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "chousa.h"
+#include "base/hex.h"
 #include "ioc/ioc.h"
 #include "base/mem.h"
 
@@ -242,18 +243,6 @@ ioc_ipv4_format(const uint8_t a[4], char *out)
 	}
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 ioc_ipv6_parse(const char *s, size_t len, uint8_t out[16])
 {
@@ -288,7 +277,7 @@ ioc_ipv6_parse(const char *s, size_t len, uint8_t out[16])
 		}
 		v = 0;
 		nd = 0;
-		while (i < len && (h = hexval((unsigned char)s[i])) >= 0) {
+		while (i < len && (h = chousa_hex_value((unsigned char)s[i])) >= 0) {
 			v = v << 4 | (unsigned)h;
 			i++;
 			if (++nd > 4)
@@ -630,7 +619,7 @@ classify_hash(struct ioc_res *r, const char *s, size_t len)
 		return 0;
 	}
 	for (i = 0; i < len; i++) {
-		if (hexval((unsigned char)s[i]) < 0)
+		if (chousa_hex_value((unsigned char)s[i]) < 0)
 			return 0;
 		h[i] = (char)tolower((unsigned char)s[i]);
 	}

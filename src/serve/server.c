@@ -21,6 +21,7 @@
 
 #include <microhttpd.h>
 
+#include "base/hex.h"
 #include "base/dynlib.h"
 #include "base/mem.h"
 #include "serve/serve.h"
@@ -165,18 +166,6 @@ req_header(struct sreq *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode one application/x-www-form-urlencoded value into the arena. */
 static char *
 form_decode(struct chousa_arena *a, const char *s, size_t len)
@@ -190,8 +179,8 @@ form_decode(struct chousa_arena *a, const char *s, size_t len)
 		if (s[i] == '+')
 			*o++ = ' ';
 		else if (s[i] == '%' && i + 2 < len &&
-		    hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			*o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		    chousa_hex_value(s[i + 1]) >= 0 && chousa_hex_value(s[i + 2]) >= 0) {
+			*o++ = (char)(chousa_hex_value(s[i + 1]) * 16 + chousa_hex_value(s[i + 2]));
 			i += 2;
 		} else
 			*o++ = s[i];

@@ -15,6 +15,7 @@
 
 #include "ioc/ioc.h"
 #include "store/store.h"
+#include "base/hash.h"
 #include "base/mem.h"
 
 /*
@@ -392,12 +393,7 @@ store_family_cache_clear(struct chousa_store *st)
 static unsigned
 hash_str(const char *s, size_t len)
 {
-	unsigned h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	return chousa_fnv1a32(CHOUSA_FNV32_INIT, s, len);
 }
 
 const char *
@@ -515,12 +511,7 @@ chousa_store_family(struct chousa_store *st, struct chousa_arena *a,
 int64_t
 store_hash(const char *s, size_t len)
 {
-	uint64_t h = 14695981039346656037ull;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return (int64_t)h;
+	return (int64_t)chousa_fnv1a64(CHOUSA_FNV64_INIT, s, len);
 }
 
 void

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "base/hash.h"
 #include "base/mem.h"
 
 #define ROW_COLS "type, value, source, first_seen, last_seen, status," \
@@ -224,11 +225,7 @@ record_family(struct chousa_store *st, sqlite3_stmt *s, char *buf,
 static unsigned
 name_slot(const char *id)
 {
-	unsigned h = 2166136261u;
-
-	for (; *id != '\0'; id++)
-		h = (h ^ (unsigned char)*id) * 16777619u;
-	return h % NAME_SLOTS;
+	return chousa_fnv1a32(CHOUSA_FNV32_INIT, id, strlen(id)) % NAME_SLOTS;
 }
 
 /* The catalogue's name of a family id, or NULL; borrowed. */

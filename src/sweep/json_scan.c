@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "chousa.h"
+#include "base/hex.h"
 #include "base/mem.h"
 #include "sweep/json_scan.h"
 
@@ -191,18 +192,6 @@ json_scan(const char *p, size_t len, json_value_fn fn, void *arg)
 }
 
 static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
 hex4(const char *p, const char *end, unsigned *out)
 {
 	unsigned v = 0;
@@ -211,7 +200,7 @@ hex4(const char *p, const char *end, unsigned *out)
 	if (end - p < 4)
 		return -1;
 	for (i = 0; i < 4; i++) {
-		if ((h = hexval((unsigned char)p[i])) < 0)
+		if ((h = chousa_hex_value((unsigned char)p[i])) < 0)
 			return -1;
 		v = v << 4 | (unsigned)h;
 	}

@@ -3,9 +3,12 @@
  * time parsing and libraries loaded on first use.
  */
 #include <stdlib.h>
+#include <time.h>
 
 #include "chousa.h"
 #include "base/dynlib.h"
+#include "base/hash.h"
+#include "base/hex.h"
 #include "t.h"
 
 static void
@@ -237,6 +240,57 @@ test_time(void)
 	    &t), CHOUSA_EPARSE);
 }
 
+/* The calendar code of chousa_time_format agrees with gmtime_r: every
+ * leap day and year end to 9999, and a spread of other seconds. */
+static void
+test_time_format(void)
+{
+	char got[32], want[32];
+	int64_t t;
+	int bad = 0, n = 0;
+
+	for (t = 0; t <= 253402300799 && bad < 3; t += 86399 * 17 + 7, n++) {
+		time_t tt = (time_t)t;
+		struct tm tm;
+
+		chousa_time_format(t, got, sizeof(got));
+		gmtime_r(&tt, &tm);
+		strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (strcmp(got, want) != 0) {
+			T_STREQ("time_format_matches_gmtime", got, want);
+			bad++;
+		}
+	}
+	T_OK("time_format_matches_gmtime", bad == 0 && n > 100000);
+	chousa_time_format(0, got, sizeof(got));
+	T_STREQ("time_format_epoch", got, "1970-01-01T00:00:00Z");
+	chousa_time_format(951782400, got, sizeof(got));
+	T_STREQ("time_format_leap_day", got, "2000-02-29T00:00:00Z");
+	chousa_time_format(253402300800, got, sizeof(got));
+	T_STREQ("time_format_past_9999", got, "10000-01-01T00:00:00Z");
+}
+
+/* FNV-1a's published test values, and hex digits. */
+static void
+test_hash_hex(void)
+{
+	T_INTEQ("fnv32_empty", chousa_fnv1a32(CHOUSA_FNV32_INIT, "", 0),
+	    0x811c9dc5);
+	T_INTEQ("fnv32_a", chousa_fnv1a32(CHOUSA_FNV32_INIT, "a", 1),
+	    0xe40c292c);
+	T_OK("fnv64_a", chousa_fnv1a64(CHOUSA_FNV64_INIT, "a", 1) ==
+	    0xaf63dc4c8601ec8cull);
+	T_OK("fnv64_foobar", chousa_fnv1a64(CHOUSA_FNV64_INIT, "foobar", 6) ==
+	    0x85944171f73967e8ull);
+	T_OK("fnv64_in_parts", chousa_fnv1a64(chousa_fnv1a64(
+	    CHOUSA_FNV64_INIT, "foo", 3), "bar", 3) == 0x85944171f73967e8ull);
+	T_INTEQ("hex_digit", chousa_hex_value('7'), 7);
+	T_INTEQ("hex_lower", chousa_hex_value('f'), 15);
+	T_INTEQ("hex_upper", chousa_hex_value('A'), 10);
+	T_INTEQ("hex_not", chousa_hex_value('g'), -1);
+	T_INTEQ("hex_high_byte", chousa_hex_value((char)0xe6), -1);
+}
+
 /* dynlib: what a missing library or symbol says (src/base/dynlib.h). */
 static void
 test_dynlib(void)
@@ -274,5 +328,7 @@ main(void)
 	test_config_ini();
 	test_suggest();
 	test_time();
+	test_time_format();
+	test_hash_hex();
 	return T_DONE();
 }

@@ -20,6 +20,7 @@ static void
 test_uuid5(void)
 {
 	char out[37], name[101];
+	size_t len;
 
 	digest_uuid5(out, ns_dns, "www.example.com", 15);
 	T_STREQ("uuid5_dns_example", out,
@@ -28,6 +29,21 @@ test_uuid5(void)
 	digest_uuid5(out, ns_stix, name, 100);
 	T_STREQ("uuid5_two_blocks", out,
 	    "2d8a4653-ccce-5dc2-adb1-c26ee7540330");
+	digest_uuid5_with(out, ns_dns, "www.example.com", 15, 0);
+	T_STREQ("uuid5_builtin_dns_example", out,
+	    "2ed6657d-e927-568b-95e1-2665a8aea6a2");
+	digest_uuid5_with(out, ns_stix, name, 100, 0);
+	T_STREQ("uuid5_builtin_two_blocks", out,
+	    "2d8a4653-ccce-5dc2-adb1-c26ee7540330");
+	for (len = 0; len <= 100; len++) {
+		char other[37];
+
+		digest_uuid5_with(out, ns_stix, name, len, 1);
+		digest_uuid5_with(other, ns_stix, name, len, 0);
+		if (strcmp(out, other) != 0)
+			break;
+	}
+	T_INTEQ("uuid5_libcrypto_agrees_every_length", len, 101);
 }
 
 static void

@@ -3,8 +3,7 @@
  * layout is the simplest one an analyst reads at a glance: columns by hops
  * from the input (a breadth-first walk over the edges, either direction),
  * rows in the order the investigation found things.  No force layout, no
- * randomness: the same report always gives the same picture.  The file also
- * holds the UUIDv5 helper that gives stix and misp their content ids.
+ * randomness: the same report always gives the same picture.
  */
 #include <stdio.h>
 #include <string.h>
@@ -389,118 +388,4 @@ graph_svg(const struct graph *g, struct chousa_buf *out, int defang,
 	if (tmp.failed != CHOUSA_OK && out->failed == CHOUSA_OK)
 		out->failed = tmp.failed;
 	chousa_buf_release(&tmp);
-}
-
-/* ---- SHA-1, for the UUIDv5 ids of stix and misp only ---- */
-
-struct sha1 {
-	uint32_t	h[5];
-	uint64_t	len;
-	unsigned char	block[64];
-	size_t		used;
-};
-
-static uint32_t
-rol(uint32_t x, int n)
-{
-	return (x << n) | (x >> (32 - n));
-}
-
-static void
-sha1_block(struct sha1 *s, const unsigned char *p)
-{
-	uint32_t w[80], a, b, c, d, e, f, k, t;
-	int i;
-
-	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (i = 16; i < 80; i++)
-		w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-	a = s->h[0], b = s->h[1], c = s->h[2], d = s->h[3], e = s->h[4];
-	for (i = 0; i < 80; i++) {
-		if (i < 20) {
-			f = (b & c) | (~b & d);
-			k = 0x5a827999;
-		} else if (i < 40) {
-			f = b ^ c ^ d;
-			k = 0x6ed9eba1;
-		} else if (i < 60) {
-			f = (b & c) | (b & d) | (c & d);
-			k = 0x8f1bbcdc;
-		} else {
-			f = b ^ c ^ d;
-			k = 0xca62c1d6;
-		}
-		t = rol(a, 5) + f + e + k + w[i];
-		e = d, d = c, c = rol(b, 30), b = a, a = t;
-	}
-	s->h[0] += a, s->h[1] += b, s->h[2] += c, s->h[3] += d, s->h[4] += e;
-}
-
-static void
-sha1_init(struct sha1 *s)
-{
-	static const uint32_t h0[5] = { 0x67452301, 0xefcdab89, 0x98badcfe,
-	    0x10325476, 0xc3d2e1f0 };
-
-	memcpy(s->h, h0, sizeof(h0));
-	s->len = 0;
-	s->used = 0;
-}
-
-static void
-sha1_add(struct sha1 *s, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	s->len += len;
-	while (len > 0) {
-		size_t n = 64 - s->used < len ? 64 - s->used : len;
-
-		memcpy(s->block + s->used, p, n);
-		s->used += n;
-		p += n;
-		len -= n;
-		if (s->used == 64) {
-			sha1_block(s, s->block);
-			s->used = 0;
-		}
-	}
-}
-
-static void
-sha1_end(struct sha1 *s, unsigned char out[20])
-{
-	uint64_t bits = s->len * 8;
-	unsigned char pad = 0x80, len_be[8];
-	int i;
-
-	sha1_add(s, &pad, 1);
-	pad = 0;
-	while (s->used != 56)
-		sha1_add(s, &pad, 1);
-	for (i = 0; i < 8; i++)
-		len_be[i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha1_add(s, len_be, 8);
-	for (i = 0; i < 20; i++)
-		out[i] = (unsigned char)(s->h[i / 4] >> (24 - 8 * (i % 4)));
-}
-
-void
-render_uuid5(char out[37], const unsigned char ns[16], const char *name,
-    size_t name_len)
-{
-	unsigned char d[20];
-	struct sha1 s;
-
-	sha1_init(&s);
-	sha1_add(&s, ns, 16);
-	sha1_add(&s, name, name_len);
-	sha1_end(&s, d);
-	d[6] = (d[6] & 0x0f) | 0x50;	/* version 5 */
-	d[8] = (d[8] & 0x3f) | 0x80;	/* RFC 4122 variant */
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-	    "%02x%02x%02x%02x%02x%02x", d[0], d[1], d[2], d[3], d[4], d[5],
-	    d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15]);
 }

@@ -86,12 +86,4 @@ void	graph_svg(const struct graph *g, struct chousa_buf *out, int defang,
 void	graph_node_text(const struct graph_node *n, struct chousa_buf *out,
 	    int defang);
 
-/*
- * A UUIDv5 (RFC 4122: SHA-1 of namespace and name) as 36 characters and a
- * NUL, for the content-derived ids of the stix and misp renderers, so the
- * same investigation always gives the same ids.
- */
-void	render_uuid5(char out[37], const unsigned char ns[16],
-	    const char *name, size_t name_len);
-
 #endif /* CHOUSA_RENDER_GRAPH_H */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/digest.h"
 #include "base/mem.h"
 #include "investigate/render/graph.h"
 #include "investigate/render/render.h"
@@ -51,7 +52,7 @@ uuid(struct misp_state *st, char out[40], const char *kind, const char *a,
 	chousa_buf_reset(&st->name);
 	chousa_buf_addf(&st->name, "%s|%s|%s|%s", st->event, kind,
 	    a != NULL ? a : "", b != NULL ? b : "");
-	render_uuid5(out, ns_misp, st->name.data, st->name.len);
+	digest_uuid5(out, ns_misp, st->name.data, st->name.len);
 }
 
 /* MISP's attribute type and category for an indicator type. */
@@ -129,7 +130,7 @@ misp_begin(struct chousa_render *r, struct chousa_err *err)
 	st->threat = 4;
 	chousa_time_format(st->now, when, sizeof(when));
 	chousa_buf_addf(&st->name, "event|%s", when);
-	render_uuid5(st->event, ns_misp, st->name.data, st->name.len);
+	digest_uuid5(st->event, ns_misp, st->name.data, st->name.len);
 	chousa_buf_addf(r->out, "{\"Event\":{\"uuid\":\"%s\",\"date\":"
 	    "\"%.10s\",\"timestamp\":\"%lld\",\"analysis\":\"2\","
 	    "\"distribution\":\"0\",\"published\":false,\n\"Attribute\":[",

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/hash.h"
+#include "base/digest.h"
 #include "base/mem.h"
 #include "investigate/render/graph.h"
 #include "investigate/render/render.h"
@@ -30,7 +32,7 @@ make_id(char *id, size_t id_size, const char *type,
 {
 	char uuid[40];
 
-	render_uuid5(uuid, ns, name, name_len);
+	digest_uuid5(uuid, ns, name, name_len);
 	snprintf(id, id_size, "%s--%s", type, uuid);
 }
 
@@ -73,10 +75,8 @@ struct stix_state {
 static uint64_t
 id_key(const char *id)
 {
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = chousa_fnv1a64(CHOUSA_FNV64_INIT, id, strlen(id));
 
-	for (; *id != '\0'; id++)
-		h = (h ^ (unsigned char)*id) * 1099511628211ull;
 	return h ? h : 1;
 }
 

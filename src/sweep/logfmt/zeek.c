@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "chousa.h"
+#include "base/hex.h"
 #include "base/mem.h"
 #include "sweep/logfmt.h"
 #include "sweep/logfmt/zeek.h"
@@ -87,13 +88,6 @@ zeek_time(const char *p, size_t len)
 	return logtime_epoch(p, len);
 }
 
-static int
-hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ?
-	    c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /*
  * Zeek writes an unprintable byte, and its separators, as \xNN; a URI
  * with a tab or a UTF-8 path, or a name with a stray byte, only matches
@@ -112,7 +106,7 @@ zeek_unescape(struct rec *r, const char *p, size_t n)
 		return v;
 	for (i = 0; i < n; i++)
 		if (p[i] == '\\' && i + 3 < n && p[i + 1] == 'x' &&
-		    (hi = hexval(p[i + 2])) >= 0 && (lo = hexval(p[i + 3])) >= 0) {
+		    (hi = chousa_hex_value(p[i + 2])) >= 0 && (lo = chousa_hex_value(p[i + 3])) >= 0) {
 			out[o++] = (char)(hi << 4 | lo);
 			i += 3;
 		} else
@@ -358,8 +352,8 @@ header_bytes(const char *p, size_t len, char *out, size_t max)
 
 	while (len > 0 && n < max) {
 		if (len >= 4 && p[0] == '\\' && p[1] == 'x') {
-			hi = hexval(p[2]);
-			lo = hexval(p[3]);
+			hi = chousa_hex_value(p[2]);
+			lo = chousa_hex_value(p[3]);
 			if (hi < 0 || lo < 0)
 				return 0;
 			out[n++] = (char)(hi << 4 | lo);
