@@ -35,8 +35,13 @@ struct imp {
 	int				 from_memory;	/* no file beside */
 };
 
+/*
+ * An importer, and through feed everything about the feed it reads: its
+ * download, its key, the local source that answers for it (see struct
+ * chousa_feed in chousa/store.h).
+ */
 struct importer {
-	const char	*name;
+	struct chousa_feed feed;
 	const char	*expects;	/* "a URLhaus CSV, JSON or URL list" */
 	/*
 	 * 0-100: how sure the first bytes of a document that is not JSON
@@ -52,8 +57,6 @@ struct importer {
 	 * JSON.
 	 */
 	int		(*probe_json)(const struct jshape *sh);
-	/* Records go under --source-name when it is given. */
-	int		 names_source;
 };
 
 extern const struct importer *const importers[];
