@@ -11,9 +11,8 @@ enum { OPT_SOURCE = 's', OPT_STRICT = 256, OPT_TAG, OPT_FAMILY,
 	OPT_SOURCE_NAME, OPT_THREADS };
 
 static const struct cli_opt import_opts[] = {
-	{ OPT_SOURCE, "source", "NAME", "Read every FILE as NAME (urlhaus, "
-	    "threatfox, feodo, malwarebazaar, malpedia, warninglist, stix, "
-	    "misp, list), or auto to tell each file's format from its "
+	{ OPT_SOURCE, "source", "NAME", "Read every FILE as NAME "
+	    "(@IMPORTERS@), or auto to tell each file's format from its "
 	    "content.  Then every operand is a file." },
 	{ OPT_STRICT, "strict", NULL, "Fail the whole file at its first bad "
 	    "row instead of counting it as rejected." },

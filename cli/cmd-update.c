@@ -12,31 +12,6 @@
 
 #include "cli.h"
 
-/* The feeds update downloads, in the order it fetches them, into out. */
-static size_t
-update_feeds(const struct chousa_feed **out, size_t max)
-{
-	const struct chousa_feed *const *feeds = chousa_feeds();
-	size_t i, n = 0;
-	int pass;
-
-	/*
-	 * Reference data first: the catalogue, so labels map to ids as the
-	 * feeds come in, and what is known to be benign, which no verdict
-	 * may ignore.
-	 */
-	for (pass = 0; pass < 2; pass++)
-		for (i = 0; feeds[i] != NULL && n + 1 < max; i++) {
-			int is_reference = (feeds[i]->flags &
-			    CHOUSA_FEED_REFERENCE) != 0;
-
-			if (feeds[i]->url != NULL && is_reference == !pass)
-				out[n++] = feeds[i];
-		}
-	out[n] = NULL;
-	return n;
-}
-
 static const struct cli_opt update_opts[] = {
 	{ 0 }
 };
@@ -213,22 +188,21 @@ run_update(const struct cli_cmd *self, int argc, char **argv)
 	struct chousa_config *cfg;
 	struct chousa_store *st;
 	struct chousa_http *h;
-	const struct chousa_feed *feeds[32];
+	const struct chousa_feed *const *feeds = chousa_feed_downloads();
 	const char *arg;
 	char *dir;
 	int i, k, status = EXIT_CLEAN, rc;
 
 	while (cli_getopt(self, argc, argv, &arg) != -1)
 		;
-	update_feeds(feeds, sizeof(feeds) / sizeof(feeds[0]));
 	for (i = cli_optind; i < argc; i++) {
-		const char *names[sizeof(feeds) / sizeof(feeds[0])];
+		const char *names[32];
 
 		for (k = 0; feeds[k] != NULL; k++)
 			if (strcmp(feeds[k]->name, argv[i]) == 0)
 				break;
 		if (feeds[k] == NULL) {
-			for (k = 0; feeds[k] != NULL; k++)
+			for (k = 0; feeds[k] != NULL && k < 31; k++)
 				names[k] = feeds[k]->name;
 			names[k] = NULL;
 			cli_unknown_name(self, "source", argv[i], names);
@@ -268,8 +242,7 @@ run_update(const struct cli_cmd *self, int argc, char **argv)
 const struct cli_cmd cmd_update = {
 	"update", "Download the open feeds and import them",
 	"[SOURCE...]",
-	"Download each SOURCE (default: all of malpedia, warninglist, "
-	"abusech-fp, urlhaus, threatfox, feodo, malwarebazaar) and import it "
+	"Download each SOURCE (default: all of @DOWNLOADS@) and import it "
 	"into the store.  warninglist is the MISP warninglists repository "
 	"archive (every lists/*/list.json in it: CDNs, cloud ranges, public "
 	"resolvers, popular domains, shared platforms), so a new store knows "

@@ -372,6 +372,14 @@ struct chousa_feed {
 const struct chousa_feed *const *chousa_feeds(void);
 
 /*
+ * The feeds chousa update downloads (those with a url), NULL-terminated,
+ * in the order it fetches them: reference data first (the catalogue, so
+ * labels map to ids as the feeds come in, and the benign lists), then the
+ * others in table order.  Borrowed.
+ */
+const struct chousa_feed *const *chousa_feed_downloads(void);
+
+/*
  * The feed a store source name belongs to, by name or alias (any case);
  * NULL when no feed has it (a --source-name, say).
  */

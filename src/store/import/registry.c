@@ -61,17 +61,28 @@ static const struct chousa_feed *const other_feeds[] = {
 #define FEEDS_MAX	32
 
 static const struct chousa_feed *feeds[FEEDS_MAX];
+static const struct chousa_feed *downloads[FEEDS_MAX];
 static pthread_once_t feeds_once = PTHREAD_ONCE_INIT;
 
 static void
 feeds_init(void)
 {
 	size_t i, n = 0;
+	int pass;
 
 	for (i = 0; importers[i] != NULL && n + 1 < FEEDS_MAX; i++)
 		feeds[n++] = &importers[i]->feed;
 	for (i = 0; other_feeds[i] != NULL && n + 1 < FEEDS_MAX; i++)
 		feeds[n++] = other_feeds[i];
+	n = 0;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; feeds[i] != NULL; i++) {
+			int is_reference = (feeds[i]->flags &
+			    CHOUSA_FEED_REFERENCE) != 0;
+
+			if (feeds[i]->url != NULL && is_reference == !pass)
+				downloads[n++] = feeds[i];
+		}
 }
 
 /* Built once, whichever thread asks first (the server's workers). */
@@ -80,6 +91,13 @@ chousa_feeds(void)
 {
 	pthread_once(&feeds_once, feeds_init);
 	return feeds;
+}
+
+const struct chousa_feed *const *
+chousa_feed_downloads(void)
+{
+	pthread_once(&feeds_once, feeds_init);
+	return downloads;
 }
 
 const struct chousa_feed *
