@@ -202,7 +202,7 @@ run_update(const struct cli_cmd *self, int argc, char **argv)
 			if (strcmp(feeds[k]->name, argv[i]) == 0)
 				break;
 		if (feeds[k] == NULL) {
-			for (k = 0; feeds[k] != NULL && k < 31; k++)
+			for (k = 0; k < 31 && feeds[k] != NULL; k++)
 				names[k] = feeds[k]->name;
 			names[k] = NULL;
 			cli_unknown_name(self, "source", argv[i], names);

@@ -527,7 +527,7 @@ cli_text(const char *text)
 		if (done[i].text == text)
 			return done[i].out;
 	downloads = chousa_feed_downloads();
-	for (i = 0; downloads[i] != NULL && i < 31; i++)
+	for (i = 0; i < 31 && downloads[i] != NULL; i++)
 		names[i] = downloads[i]->name;
 	names[i] = NULL;
 	chousa_buf_init(&b, 0);
