@@ -89,6 +89,13 @@ int	cli_global_options(int argc, char **argv);
 /* The global options' table, for completion; ends with { 0 }. */
 extern const struct cli_opt cli_global_opts[];
 
+/*
+ * Help text as written, with the feed lists of the library's table filled
+ * in: @IMPORTERS@ (import's sources) and @DOWNLOADS@ (update's), each as
+ * "a, b, c".  Every reader of --help, man page and completion text calls
+ * it.  The result lives as long as the program.
+ */
+const char *cli_text(const char *text);
 void	cli_help(const struct cli_cmd *cmd, FILE *fp);
 void	cli_man(FILE *fp);
 /* Roff-escape s for the man page: backslashes, dashes, leading dots. */

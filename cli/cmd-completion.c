@@ -288,7 +288,7 @@ zsh_spec(const struct cli_cmd *cmd, const struct cli_opt *o, void *arg)
 		    o->id, o->name);
 	else
 		chousa_buf_addf(b, "'--%s[", o->name);
-	describe(b, o->help);
+	describe(b, cli_text(o->help));
 	chousa_buf_addch(b, ']');
 	if (o->arg != NULL) {
 		chousa_buf_init(&w, 0);
@@ -375,7 +375,7 @@ fish_opt(const struct cli_cmd *cmd, const struct cli_opt *o, void *arg)
 		chousa_buf_release(&w);
 	}
 	chousa_buf_adds(b, " -d '");
-	describe(b, o->help);
+	describe(b, cli_text(o->help));
 	chousa_buf_adds(b, "'\n");
 }
 

@@ -29,7 +29,7 @@ json_opts(struct chousa_buf *b, const struct cli_opt *o)
 		chousa_buf_adds(b, ",\"arg\":");
 		chousa_esc_json_str(b, o[i].arg);
 		chousa_buf_adds(b, ",\"help\":");
-		chousa_esc_json_str(b, o[i].help);
+		chousa_esc_json_str(b, cli_text(o[i].help));
 		chousa_buf_addch(b, '}');
 	}
 	chousa_buf_addch(b, ']');
@@ -45,7 +45,7 @@ json_command(struct chousa_buf *b, const struct cli_cmd *c)
 	chousa_buf_adds(b, ",\"usage\":");
 	chousa_esc_json_str(b, c->usage);
 	chousa_buf_adds(b, ",\"description\":");
-	chousa_esc_json_str(b, c->description);
+	chousa_esc_json_str(b, cli_text(c->description));
 	chousa_buf_adds(b, ",\"options\":");
 	json_opts(b, c->opts);
 	chousa_buf_addch(b, '}');

@@ -11,9 +11,8 @@ enum { OPT_SOURCE = 's', OPT_STRICT = 256, OPT_TAG, OPT_FAMILY,
 	OPT_SOURCE_NAME, OPT_THREADS };
 
 static const struct cli_opt import_opts[] = {
-	{ OPT_SOURCE, "source", "NAME", "Read every FILE as NAME (urlhaus, "
-	    "threatfox, feodo, malwarebazaar, malpedia, warninglist, stix, "
-	    "misp, list), or auto to tell each file's format from its "
+	{ OPT_SOURCE, "source", "NAME", "Read every FILE as NAME "
+	    "(@IMPORTERS@), or auto to tell each file's format from its "
 	    "content.  Then every operand is a file." },
 	{ OPT_STRICT, "strict", NULL, "Fail the whole file at its first bad "
 	    "row instead of counting it as rejected." },
@@ -54,6 +53,7 @@ import_one(struct chousa_store *st, const char *source, const char *path,
 	struct chousa_err err = { 0 };
 	struct cli_progress prog;
 	struct chousa_import_opts opts = *o;
+	const struct chousa_feed *feed = chousa_feed_find(source), *read_as;
 	int rc;
 	size_t i;
 
@@ -64,8 +64,8 @@ import_one(struct chousa_store *st, const char *source, const char *path,
 	rc = chousa_store_import(st, source, path, &opts, &rep, &err);
 	cli_progress_end(&prog);
 	/* The warninglists repository archive: every list in it. */
-	if (rc == CHOUSA_EFORMAT && source != NULL &&
-	    strcmp(source, "warninglist") == 0) {
+	if (rc == CHOUSA_EFORMAT && feed != NULL &&
+	    (feed->flags & CHOUSA_FEED_WARNINGLISTS)) {
 		struct chousa_bundle_report b;
 		struct chousa_err berr = { 0 };
 
@@ -112,10 +112,11 @@ import_one(struct chousa_store *st, const char *source, const char *path,
 		    (unsigned long long)rep.skipped, rep.skipped_kinds);
 	if (rep.note[0] != '\0')
 		fprintf(stderr, "  nothing to import: %s\n", rep.note);
-	/* A list read by auto that found nothing in it. */
-	if ((source == NULL || strcmp(source, "auto") == 0) &&
-	    strcmp(rep.source, "list") == 0 && rep.added + rep.updated +
-	    rep.unchanged == 0 && rep.rejected > 0)
+	/* Any text read by auto that found nothing in it. */
+	read_as = chousa_feed_find(rep.source);
+	if (feed == NULL && read_as != NULL &&
+	    (read_as->flags & CHOUSA_FEED_ANY_TEXT) && rep.added +
+	    rep.updated + rep.unchanged == 0 && rep.rejected > 0)
 		fprintf(stderr, "  no feed format was recognised and no line "
 		    "holds an indicator; if it is a feed, name it (chousa "
 		    "import --help lists them)\n");

@@ -12,43 +12,6 @@
 
 #include "cli.h"
 
-/* How a downloaded feed goes into the store. */
-enum feed_kind {
-	FEED_FILE,		/* one file, the importer of its name */
-	FEED_WARNINGLISTS,	/* the MISP warninglists archive */
-	FEED_FPLIST		/* abuse.ch's false-positive list */
-};
-
-/* The feeds update knows, in the order it fetches them. */
-static const struct feed {
-	const char	*name;		/* importer and source name */
-	const char	*url;		/* official location */
-	const char	*file;		/* kept beside the store */
-	int		 abusech;	/* sends the abuse.ch Auth-Key */
-	int		 kind;		/* enum feed_kind */
-	const char	*post;		/* POST body, or NULL for GET */
-} feeds[] = {
-	/* The catalogue first, so labels map to ids as they come in. */
-	{ "malpedia", "https://malpedia.caad.fkie.fraunhofer.de/api/get/"
-	    "families", "malpedia.json", 0, FEED_FILE, NULL },
-	/* Then what is known to be benign, which no verdict may ignore. */
-	{ "warninglist", "https://github.com/MISP/misp-warninglists/archive/"
-	    "refs/heads/main.tar.gz", "misp-warninglists.tar.gz", 0,
-	    FEED_WARNINGLISTS, NULL },
-	{ "abusech-fp", "https://hunting-api.abuse.ch/api/v1/",
-	    "abusech-fp.json", 1, FEED_FPLIST,
-	    "{\"query\": \"get_fplist\", \"format\": \"json\"}" },
-	{ "urlhaus", "https://urlhaus.abuse.ch/downloads/csv_recent/",
-	    "urlhaus.csv", 1, FEED_FILE, NULL },
-	{ "threatfox", "https://threatfox.abuse.ch/export/csv/recent/",
-	    "threatfox.csv", 1, FEED_FILE, NULL },
-	{ "feodo", "https://feodotracker.abuse.ch/downloads/ipblocklist.csv",
-	    "feodo.csv", 1, FEED_FILE, NULL },
-	{ "malwarebazaar", "https://bazaar.abuse.ch/export/csv/recent/",
-	    "malwarebazaar.csv", 1, FEED_FILE, NULL },
-	{ NULL, NULL, NULL, 0, 0, NULL }
-};
-
 static const struct cli_opt update_opts[] = {
 	{ 0 }
 };
@@ -75,7 +38,8 @@ feed_dir(void)
 /* Download and import one feed; returns its exit status. */
 static int
 update_one(struct chousa_store *st, struct chousa_http *h,
-    const struct chousa_config *cfg, const struct feed *f, const char *dir,
+    const struct chousa_config *cfg, const struct chousa_feed *f,
+    const char *dir,
     int named)
 {
 	struct chousa_err err = { 0 };
@@ -104,17 +68,17 @@ update_one(struct chousa_store *st, struct chousa_http *h,
 	path = chousa_arena_printf(a, "%s/%s", dir, f->file);
 	if (path == NULL)
 		cli_die(EXIT_INTERNAL, "out of memory");
-	key = f->abusech ? chousa_config_get(cfg, "abusech", "auth_key") :
-	    NULL;
+	key = f->flags & CHOUSA_FEED_ABUSECH_KEY ? chousa_config_get(cfg,
+	    "abusech", "auth_key") : NULL;
 	/* The Hunting API answers nobody without a key. */
-	if (f->kind == FEED_FPLIST && (key == NULL || key[0] == '\0')) {
+	if ((f->flags & CHOUSA_FEED_NEEDS_KEY) && (key == NULL ||
+	    key[0] == '\0')) {
 		if (named)
-			cli_warn("%s: abuse.ch's false-positive list needs a "
-			    "key: set [abusech] auth_key", f->name);
+			cli_warn("%s: %s needs a key: set [abusech] auth_key",
+			    f->name, f->title);
 		else if (!g_opt.quiet)
-			fprintf(stderr, "%s: skipped: abuse.ch's "
-			    "false-positive list needs [abusech] auth_key\n",
-			    f->name);
+			fprintf(stderr, "%s: skipped: %s needs [abusech] "
+			    "auth_key\n", f->name, f->title);
 		chousa_arena_free(a);
 		return named ? EXIT_USAGE : EXIT_CLEAN;
 	}
@@ -168,8 +132,6 @@ update_one(struct chousa_store *st, struct chousa_http *h,
 	etag = meta.etag != NULL ? chousa_arena_strdup(a, meta.etag) : NULL;
 	lastmod = meta.last_modified != NULL ?
 	    chousa_arena_strdup(a, meta.last_modified) : NULL;
-	memset(&rep, 0, sizeof(rep));
-	memset(&bundle, 0, sizeof(bundle));
 	{
 		struct chousa_import_opts o;
 
@@ -177,19 +139,7 @@ update_one(struct chousa_store *st, struct chousa_http *h,
 		cli_progress_init(&prog, f->name);
 		o.progress = cli_progress_update;
 		o.progress_arg = &prog;
-		if (f->kind == FEED_WARNINGLISTS) {
-			rc = chousa_store_import_warninglists(st, path, &o,
-			    &bundle, &err);
-			/* [feeds] warninglist_url may name one list.json. */
-			if (rc == CHOUSA_EFORMAT)
-				rc = chousa_store_import(st, "warninglist",
-				    path, &o, &rep, &err);
-		} else if (f->kind == FEED_FPLIST)
-			rc = chousa_store_import_fplist(st, path, &o, &bundle,
-			    &err);
-		else
-			rc = chousa_store_import(st, f->name, path, &o, &rep,
-			    &err);
+		rc = chousa_feed_import(st, f, path, &o, &rep, &bundle, &err);
 		cli_progress_end(&prog);
 	}
 	if (g_opt.json)
@@ -238,6 +188,7 @@ run_update(const struct cli_cmd *self, int argc, char **argv)
 	struct chousa_config *cfg;
 	struct chousa_store *st;
 	struct chousa_http *h;
+	const struct chousa_feed *const *feeds = chousa_feed_downloads();
 	const char *arg;
 	char *dir;
 	int i, k, status = EXIT_CLEAN, rc;
@@ -245,14 +196,14 @@ run_update(const struct cli_cmd *self, int argc, char **argv)
 	while (cli_getopt(self, argc, argv, &arg) != -1)
 		;
 	for (i = cli_optind; i < argc; i++) {
-		const char *names[sizeof(feeds) / sizeof(feeds[0])];
+		const char *names[32];
 
-		for (k = 0; feeds[k].name != NULL; k++)
-			if (strcmp(feeds[k].name, argv[i]) == 0)
+		for (k = 0; feeds[k] != NULL; k++)
+			if (strcmp(feeds[k]->name, argv[i]) == 0)
 				break;
-		if (feeds[k].name == NULL) {
-			for (k = 0; feeds[k].name != NULL; k++)
-				names[k] = feeds[k].name;
+		if (feeds[k] == NULL) {
+			for (k = 0; k < 31 && feeds[k] != NULL; k++)
+				names[k] = feeds[k]->name;
 			names[k] = NULL;
 			cli_unknown_name(self, "source", argv[i], names);
 		}
@@ -270,14 +221,14 @@ run_update(const struct cli_cmd *self, int argc, char **argv)
 		cli_warn("warning: TLS verification is off");
 	st = cli_open_store(0);
 	dir = feed_dir();
-	for (k = 0; feeds[k].name != NULL; k++) {
+	for (k = 0; feeds[k] != NULL; k++) {
 		int wanted = cli_optind >= argc, named = 0;
 
 		for (i = cli_optind; i < argc && !named; i++)
-			named = strcmp(feeds[k].name, argv[i]) == 0;
+			named = strcmp(feeds[k]->name, argv[i]) == 0;
 		if (!wanted && !named)
 			continue;
-		rc = update_one(st, h, cfg, &feeds[k], dir, named);
+		rc = update_one(st, h, cfg, feeds[k], dir, named);
 		if (rc > status)
 			status = rc;
 	}
@@ -291,8 +242,7 @@ run_update(const struct cli_cmd *self, int argc, char **argv)
 const struct cli_cmd cmd_update = {
 	"update", "Download the open feeds and import them",
 	"[SOURCE...]",
-	"Download each SOURCE (default: all of malpedia, warninglist, "
-	"abusech-fp, urlhaus, threatfox, feodo, malwarebazaar) and import it "
+	"Download each SOURCE (default: all of @DOWNLOADS@) and import it "
 	"into the store.  warninglist is the MISP warninglists repository "
 	"archive (every lists/*/list.json in it: CDNs, cloud ranges, public "
 	"resolvers, popular domains, shared platforms), so a new store knows "

@@ -498,6 +498,62 @@ cli_no_input(const struct cli_cmd *cmd)
 
 /* ---- help ---- */
 
+/* Names of feeds, "a, b, c", into b. */
+static void
+add_feed_names(struct chousa_buf *b, const char *const *names)
+{
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++)
+		chousa_buf_addf(b, "%s%s", i ? ", " : "", names[i]);
+}
+
+const char *
+cli_text(const char *text)
+{
+	static struct {
+		const char	*text;
+		char		*out;
+	} done[8];
+	const struct chousa_feed *const *downloads;
+	const char *names[32];
+	struct chousa_buf b;
+	const char *p, *at;
+	size_t i;
+
+	if (text == NULL || strchr(text, '@') == NULL)
+		return text;
+	for (i = 0; i < 8 && done[i].text != NULL; i++)
+		if (done[i].text == text)
+			return done[i].out;
+	downloads = chousa_feed_downloads();
+	for (i = 0; i < 31 && downloads[i] != NULL; i++)
+		names[i] = downloads[i]->name;
+	names[i] = NULL;
+	chousa_buf_init(&b, 0);
+	for (p = text; (at = strchr(p, '@')) != NULL; p = at) {
+		chousa_buf_add(&b, p, (size_t)(at - p));
+		if (strncmp(at, "@IMPORTERS@", 11) == 0) {
+			add_feed_names(&b, chousa_importer_names());
+			at += 11;
+		} else if (strncmp(at, "@DOWNLOADS@", 11) == 0) {
+			add_feed_names(&b, names);
+			at += 11;
+		} else
+			chousa_buf_add(&b, at++, 1);
+	}
+	chousa_buf_adds(&b, p);
+	if (b.failed != CHOUSA_OK)
+		cli_die(EXIT_INTERNAL, "out of memory");
+	for (i = 0; i < 8 && done[i].text != NULL; i++)
+		;
+	if (i < 8) {
+		done[i].text = text;
+		done[i].out = b.data;
+	}
+	return b.data;
+}
+
 /* Write text wrapped at width, every line indented by indent spaces. */
 static void
 wrap(FILE *fp, const char *text, int indent, int width)
@@ -556,7 +612,7 @@ help_opts(FILE *fp, const struct cli_opt *o)
 			    o[i].name, o[i].arg ? " " : "",
 			    o[i].arg ? o[i].arg : "");
 		fprintf(fp, "%s\n", head);
-		wrap(fp, o[i].help, 10, 79);
+		wrap(fp, cli_text(o[i].help), 10, 79);
 	}
 }
 
@@ -591,7 +647,7 @@ cli_help(const struct cli_cmd *cmd, FILE *fp)
 		return;
 	}
 	fprintf(fp, "usage: chousa %s %s\n\n", cmd->name, cmd->usage);
-	wrap(fp, cmd->description, 0, 79);
+	wrap(fp, cli_text(cmd->description), 0, 79);
 	if (count_opts(cmd->opts) > 0) {
 		fprintf(fp, "\nOptions:\n");
 		help_opts(fp, cmd->opts);
@@ -653,7 +709,7 @@ man_opts(FILE *fp, const struct cli_opt *o)
 			fputs("\\fR", fp);
 		}
 		fputc('\n', fp);
-		cli_roff(fp, o[i].help);
+		cli_roff(fp, cli_text(o[i].help));
 		fputc('\n', fp);
 	}
 }
@@ -684,7 +740,7 @@ cli_man(FILE *fp)
 		fprintf(fp, ".SS \"chousa %s ", c->name);
 		cli_roff(fp, c->usage);
 		fputs("\"\n", fp);
-		cli_roff(fp, c->description);
+		cli_roff(fp, cli_text(c->description));
 		fputc('\n', fp);
 		man_opts(fp, c->opts);
 		if (c->examples != NULL) {

@@ -312,6 +312,96 @@ int	chousa_store_import_fplist(struct chousa_store *st, const char *path,
 /* The importers' names, NULL-terminated; borrowed. */
 const char *const *chousa_importer_names(void);
 
+/* ---- feeds ---- */
+
+/* What a feed is, for struct chousa_feed's flags. */
+enum {
+	CHOUSA_FEED_ABUSECH_KEY	= 1 << 0,	/* update sends the abuse.ch
+						 * Auth-Key ([abusech] auth_key) */
+	CHOUSA_FEED_NEEDS_KEY	= 1 << 1,	/* update skips it without that
+						 * key */
+	CHOUSA_FEED_DIRECTORY	= 1 << 2,	/* import reads a directory of
+						 * it (a MISP feed) */
+	CHOUSA_FEED_SOURCE_NAME	= 1 << 3,	/* import --source-name renames
+						 * its records */
+	CHOUSA_FEED_REFERENCE	= 1 << 4,	/* reference data (a catalogue,
+						 * benign lists): fetched first,
+						 * never historical */
+	CHOUSA_FEED_WARNINGLISTS = 1 << 5,	/* the download may be the MISP
+						 * warninglists archive */
+	CHOUSA_FEED_FPLIST	= 1 << 6,	/* the download is abuse.ch's
+						 * false-positive list */
+	CHOUSA_FEED_ANY_TEXT	= 1 << 7,	/* its importer reads any text */
+	CHOUSA_FEED_PAGE_BY_VALUE = 1 << 8,	/* record_page takes the value,
+						 * not the record's id */
+	CHOUSA_FEED_REFERENCE_ELSEWHERE = 1 << 9 /* a record's reference is
+						 * where the reporter saw it,
+						 * not its page */
+};
+
+/*
+ * Everything about one feed, in one place: each importer carries one
+ * (src/store/import/<name>.c), and a download with no importer of its own
+ * (abusech-fp) is listed beside them in src/store/import/registry.c.
+ * update, import, the local sources and their freshness read it; no code
+ * compares a feed's name.  Static; borrowed.
+ */
+struct chousa_feed {
+	const char		*name;		/* importer, update and store
+						 * source name: "feodo" */
+	const char *const	*aliases;	/* other source names its records
+						 * carry ("feodotracker"),
+						 * NULL-ended; or NULL */
+	const char		*title;		/* "Feodo Tracker", or NULL */
+	const char		*local_source;	/* the local source that answers
+						 * for it: "local-feodo" */
+	const char		*url;		/* official download location;
+						 * NULL: update does not fetch it */
+	const char		*file;		/* the download's name in feeds/ */
+	const char		*post;		/* POST body, or NULL: GET */
+	const char		*record_page;	/* a record's own page, "%s" its
+						 * numeric id (or its value);
+						 * or NULL */
+	unsigned		 flags;		/* CHOUSA_FEED_* */
+};
+
+/*
+ * Every feed, NULL-terminated: the importers in their order, then the
+ * downloads without an importer.  Borrowed.
+ */
+const struct chousa_feed *const *chousa_feeds(void);
+
+/*
+ * The feeds chousa update downloads (those with a url), NULL-terminated,
+ * in the order it fetches them: reference data first (the catalogue, so
+ * labels map to ids as the feeds come in, and the benign lists), then the
+ * others in table order.  Borrowed.
+ */
+const struct chousa_feed *const *chousa_feed_downloads(void);
+
+/*
+ * The feed a store source name belongs to, by name or alias (any case);
+ * NULL when no feed has it (a --source-name, say).
+ */
+const struct chousa_feed *chousa_feed_find(const char *name);
+
+/*
+ * The local source that answers for records of source name: its feed's,
+ * or "local-lists" for any name no feed has.  Static.
+ */
+const char *chousa_feed_local_source(const char *name);
+
+/*
+ * Import path, a download of feed, as the feed asks: through its
+ * importer into rep, or as a bundle of lists (the warninglists archive,
+ * the false-positive list) into bundle.  Both are zeroed first.
+ */
+int	chousa_feed_import(struct chousa_store *st,
+	    const struct chousa_feed *feed, const char *path,
+	    const struct chousa_import_opts *opts,
+	    struct chousa_import_report *rep,
+	    struct chousa_bundle_report *bundle, struct chousa_err *err);
+
 /* ---- maintenance ---- */
 
 /* Rows of one source and type (or one benign list, type 0). */

@@ -12,64 +12,44 @@
 
 #include "investigate/investigate.h"
 
-/* The feeds (import names) behind each local source. */
-static const struct {
-	const char	*source;
-	const char	*feeds[3];
-} feed_map[] = {
-	{ "local-urlhaus", { "urlhaus", NULL, NULL } },
-	{ "local-threatfox", { "threatfox", NULL, NULL } },
-	{ "local-feodo", { "feodo", "feodotracker", NULL } },
-	{ "local-malwarebazaar", { "malwarebazaar", "bazaar", NULL } },
-	{ "local-malpedia", { "malpedia", NULL, NULL } },
-	{ "benign", { "warninglist", NULL, NULL } },
-};
-
 /*
- * Imports that are no feed of local-lists: the named feeds.  MISP events
- * and STIX bundles are local-lists' (their listings; their observations
- * go to local-reports).
+ * Whether the import named feed is data of the local source: the feed's
+ * table entry names the source that answers for it, and local-lists
+ * answers for every import no feed names (a --source-name).
  */
-static int
-named_feed(const char *feed)
-{
-	size_t i, k;
-
-	for (i = 0; i < sizeof(feed_map) / sizeof(feed_map[0]); i++)
-		for (k = 0; k < 3 && feed_map[i].feeds[k] != NULL; k++)
-			if (strcasecmp(feed_map[i].feeds[k], feed) == 0)
-				return 1;
-	return 0;
-}
-
 static int
 feed_of(const char *source, const char *feed)
 {
-	size_t i, k;
-
-	if (strcmp(source, "local-lists") == 0)
-		return !named_feed(feed);
-	for (i = 0; i < sizeof(feed_map) / sizeof(feed_map[0]); i++) {
-		if (strcmp(feed_map[i].source, source) != 0)
-			continue;
-		for (k = 0; k < 3 && feed_map[i].feeds[k] != NULL; k++)
-			if (strcasecmp(feed_map[i].feeds[k], feed) == 0)
-				return 1;
-	}
-	return 0;
+	return strcmp(chousa_feed_local_source(feed), source) == 0;
 }
 
+/* Whether some feed is behind the local source. */
 static int
 has_feed(const char *source)
 {
+	const struct chousa_feed *const *feeds = chousa_feeds();
 	size_t i;
 
-	if (strcmp(source, "local-lists") == 0)
-		return 1;
-	for (i = 0; i < sizeof(feed_map) / sizeof(feed_map[0]); i++)
-		if (strcmp(feed_map[i].source, source) == 0)
+	for (i = 0; feeds[i] != NULL; i++)
+		if (feeds[i]->local_source != NULL &&
+		    strcmp(feeds[i]->local_source, source) == 0)
 			return 1;
 	return 0;
+}
+
+/*
+ * Whether an import can tell that upstream stopped publishing: only a
+ * listing feed that update downloads.  A catalogue or a benign list is
+ * reference data, and a list, MISP event or STIX bundle the user
+ * imported may be any excerpt.
+ */
+static int
+can_be_historical(const char *feed)
+{
+	const struct chousa_feed *f = chousa_feed_find(feed);
+
+	return f != NULL && f->url != NULL &&
+	    !(f->flags & CHOUSA_FEED_REFERENCE);
 }
 
 int
@@ -113,16 +93,9 @@ fresh_of(struct chousa_store *st, const struct chousa_feed_age *ages,
 	out->updated_at = best->updated_at;
 	out->rows = best->rows;
 	out->stale = now - best->updated_at > max_age;
-	/*
-	 * Only a download says what upstream publishes now: a file the user
-	 * imported may be any excerpt.  A catalogue or a benign list is
-	 * reference data, not a feed.
-	 */
+	/* Only a download says what upstream publishes now. */
 	if (best->downloaded && historical_rows > 0 &&
-	    best->rows < historical_rows &&
-	    strcmp(source, "local-malpedia") != 0 &&
-	    strcmp(source, "benign") != 0 &&
-	    strcmp(source, "local-lists") != 0) {
+	    best->rows < historical_rows && can_be_historical(best->source)) {
 		out->historical = 1;
 		out->stale = 1;
 		if (st != NULL)

@@ -300,3 +300,26 @@ out:
 	chousa_buf_release(&body);
 	return rc;
 }
+
+int
+chousa_feed_import(struct chousa_store *st, const struct chousa_feed *feed,
+    const char *path, const struct chousa_import_opts *opts,
+    struct chousa_import_report *rep, struct chousa_bundle_report *bundle,
+    struct chousa_err *err)
+{
+	int rc;
+
+	memset(rep, 0, sizeof(*rep));
+	memset(bundle, 0, sizeof(*bundle));
+	if (feed->flags & CHOUSA_FEED_FPLIST)
+		return chousa_store_import_fplist(st, path, opts, bundle, err);
+	if (feed->flags & CHOUSA_FEED_WARNINGLISTS) {
+		rc = chousa_store_import_warninglists(st, path, opts, bundle,
+		    err);
+		/* [feeds] warninglist_url may name one list.json. */
+		if (rc != CHOUSA_EFORMAT)
+			return rc;
+		memset(bundle, 0, sizeof(*bundle));
+	}
+	return chousa_store_import(st, feed->name, path, opts, rep, err);
+}

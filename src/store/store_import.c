@@ -680,7 +680,7 @@ chousa_importer_names(void)
 
 	if (names[0] == NULL)
 		for (i = 0; i < 31 && importers[i] != NULL; i++)
-			names[i] = importers[i]->name;
+			names[i] = importers[i]->feed.name;
 	return names;
 }
 
@@ -898,8 +898,9 @@ import_input(struct chousa_store *st, const char *source,
 		goto out;
 	imp.shape = shape;
 	imp.from_memory = src->mem != NULL;
-	imp.source = importer->name;
-	if (importer->names_source && imp.opts->source_name != NULL)
+	imp.source = importer->feed.name;
+	if ((importer->feed.flags & CHOUSA_FEED_SOURCE_NAME) &&
+	    imp.opts->source_name != NULL)
 		imp.source = imp.opts->source_name;
 	snprintf(r.source, sizeof(r.source), "%s", imp.source);
 	store_io_mode(st, STORE_IO_IMPORT);

@@ -63,12 +63,6 @@ struct listing_run {
 /* ---- each record's own page ---- */
 
 static int
-source_is(const struct chousa_record *r, const char *name)
-{
-	return r->source != NULL && strcasecmp(r->source, name) == 0;
-}
-
-static int
 is_number(const char *s)
 {
 	size_t n = s != NULL ? strlen(s) : 0;
@@ -76,36 +70,31 @@ is_number(const char *s)
 	return n > 0 && n < 24 && strspn(s, "0123456789") == n;
 }
 
-static int
-ends_with(const char *s, const char *tail)
-{
-	size_t n = strlen(s), t = strlen(tail);
-
-	return n >= t && strcmp(s + n - t, tail) == 0;
-}
-
+/*
+ * The record's own page, from its feed's record_page: by its numeric id
+ * unless the feed gives a reference of its own that is the record's page;
+ * by value where the feed gives only the stem of that page (Feodo
+ * Tracker's lists give its browse page).
+ */
 void
 store_record_link(struct chousa_arena *a, struct chousa_record *r)
 {
-	const char *link = NULL;
+	const struct chousa_feed *f = chousa_feed_find(r->source);
+	const char *link = NULL, *page;
 
-	/* Feodo Tracker's lists give only the browse page. */
-	if ((source_is(r, "feodo") || source_is(r, "feodotracker")) &&
-	    (r->reference == NULL || ends_with(r->reference,
-	    "/browse/host/")) && r->type != CHOUSA_IOC_CIDR)
-		link = chousa_arena_printf(a,
-		    "https://feodotracker.abuse.ch/browse/host/%s/", r->value);
-	/*
-	 * ThreatFox's reference column is the reporter's source (a post, a
-	 * blog); the record's page is the IOC's.
-	 */
-	else if (source_is(r, "threatfox") && is_number(r->source_id))
-		link = chousa_arena_printf(a,
-		    "https://threatfox.abuse.ch/ioc/%s/", r->source_id);
-	else if (source_is(r, "urlhaus") && r->reference == NULL &&
-	    is_number(r->source_id))
-		link = chousa_arena_printf(a,
-		    "https://urlhaus.abuse.ch/url/%s/", r->source_id);
+	if (f == NULL || f->record_page == NULL)
+		return;
+	page = f->record_page;
+	if (f->flags & CHOUSA_FEED_PAGE_BY_VALUE) {
+		size_t stem = strcspn(page, "%");
+
+		if (r->type != CHOUSA_IOC_CIDR && (r->reference == NULL ||
+		    (strlen(r->reference) == stem &&
+		    memcmp(r->reference, page, stem) == 0)))
+			link = chousa_arena_printf(a, page, r->value);
+	} else if (is_number(r->source_id) && (r->reference == NULL ||
+	    (f->flags & CHOUSA_FEED_REFERENCE_ELSEWHERE)))
+		link = chousa_arena_printf(a, page, r->source_id);
 	if (link != NULL)
 		r->reference = link;
 }
@@ -132,6 +121,7 @@ static int
 add_row(struct listing_run *lr, sqlite3_stmt *s, int match)
 {
 	struct chousa_listing *l;
+	const struct chousa_feed *feed;
 	int failed = 0;
 
 	if (lr->n == lr->cap) {
@@ -164,7 +154,9 @@ add_row(struct listing_run *lr, sqlite3_stmt *s, int match)
 	if (failed || l->rec.value == NULL)
 		return lr->rc = chousa_errf(lr->err, CHOUSA_ENOMEM,
 		    "out of memory");
-	if (l->rec.reference != NULL && source_is(&l->rec, "threatfox"))
+	feed = chousa_feed_find(l->rec.source);
+	if (l->rec.reference != NULL && feed != NULL &&
+	    (feed->flags & CHOUSA_FEED_REFERENCE_ELSEWHERE))
 		l->external = l->rec.reference;
 	store_record_family(lr->st, lr->a, &l->rec);
 	store_record_link(lr->a, &l->rec);

@@ -21,67 +21,22 @@
 #include "base/mem.h"
 #include "investigate/investigate.h"
 
-/* Store `source` values that belong to each feed source. */
-static const char *const urlhaus_names[] = { "urlhaus", NULL };
-static const char *const threatfox_names[] = { "threatfox", NULL };
-static const char *const feodo_names[] = { "feodo", "feodotracker", NULL };
-static const char *const bazaar_names[] = { "malwarebazaar", "bazaar",
-	NULL };
-static const char *const *const named_feeds[] = { urlhaus_names,
-	threatfox_names, feodo_names, bazaar_names, NULL };
-
 #define LABELS_MAX	32
 #define LABEL_RECORDS_MAX 32
 #define RELATED_MAX	256
 
-static int
-name_in(const char *const *names, const char *src)
-{
-	size_t i;
-
-	if (src == NULL)
-		return 0;
-	for (i = 0; names[i] != NULL; i++)
-		if (strcasecmp(names[i], src) == 0)
-			return 1;
-	return 0;
-}
-
-/* Whether a record's source is one of the named feeds. */
-static int
-is_named_feed(const char *src)
-{
-	size_t i;
-
-	for (i = 0; named_feeds[i] != NULL; i++)
-		if (name_in(named_feeds[i], src))
-			return 1;
-	return 0;
-}
-
-/* Whether a source name is an importer's own (list, misp, stix...). */
-static int
-is_importer_name(const char *src)
-{
-	const char *const *names = chousa_importer_names();
-	size_t i;
-
-	for (i = 0; names[i] != NULL; i++)
-		if (strcasecmp(names[i], src) == 0)
-			return 1;
-	return 0;
-}
-
 /*
- * Whether a listing is a feed source's: one of names, or with others any
- * source no feed source names.  Observations are local-reports'.
+ * Whether a record is a listing of the local source named mine: its feed's
+ * table entry says which source answers for it (chousa_feed_local_source),
+ * and local-lists answers for any source no feed names.  Observations are
+ * local-reports'.
  */
 static int
-is_mine(const struct chousa_record *r, const char *const *names, int others)
+is_mine(const struct chousa_record *r, const char *mine)
 {
 	if (r->is_observation)
 		return 0;
-	return others ? !is_named_feed(r->source) : name_in(names, r->source);
+	return strcmp(chousa_feed_local_source(r->source), mine) == 0;
 }
 
 static void
@@ -183,12 +138,13 @@ match_verdict(int match)
 }
 
 static int
-feed_start(struct chousa_query *q, const char *const *names, int others,
-    struct chousa_err *err)
+feed_start(struct chousa_query *q, struct chousa_err *err)
 {
 	struct chousa_arena *a = chousa_ctx_arena(q->ctx);
 	struct chousa_finding *f = q->finding;
 	struct chousa_record *recs, *best = NULL;
+	const char *mine = q->source->name;
+	int others = strcmp(mine, "local-lists") == 0;
 	size_t n, i, n_mine = 0, n_used;
 	int rc;
 
@@ -203,7 +159,7 @@ feed_start(struct chousa_query *q, const char *const *names, int others,
 	for (i = 0; i < n; i++) {
 		struct chousa_record *r = &recs[i];
 
-		if (!is_mine(r, names, others))
+		if (!is_mine(r, mine))
 			continue;
 		n_mine++;
 		if (best == NULL || match_rank(r->match) <
@@ -223,7 +179,7 @@ feed_start(struct chousa_query *q, const char *const *names, int others,
 	for (i = 0, n_used = 0; i < n && n_used < LABEL_RECORDS_MAX; i++) {
 		struct chousa_record *r = &recs[i];
 
-		if (r->match != best->match || !is_mine(r, names, others))
+		if (r->match != best->match || !is_mine(r, mine))
 			continue;
 		n_used++;
 		if (r->family != NULL)
@@ -247,7 +203,7 @@ feed_start(struct chousa_query *q, const char *const *names, int others,
 	if (others && best->source != NULL) {
 		f->detail = chousa_arena_printf(a, "%zu record%s from %s",
 		    n_mine, n_mine == 1 ? "" : "s", best->source);
-		if (!is_importer_name(best->source))
+		if (chousa_feed_find(best->source) == NULL)
 			f->list_name = best->source;
 	}
 	else if (n_mine > 1)
@@ -277,8 +233,9 @@ bazaar_start(struct chousa_query *q, struct chousa_err *err)
 	rc = chousa_store_sample(chousa_ctx_store(q->ctx), a, q->ind->value,
 	    &s, err);
 	if (rc == CHOUSA_ENOTFOUND || (rc == CHOUSA_OK && s.source != NULL &&
-	    !name_in(bazaar_names, s.source)))
-		return feed_start(q, bazaar_names, 0, err);
+	    strcmp(chousa_feed_local_source(s.source), q->source->name) !=
+	    0))
+		return feed_start(q, err);
 	if (rc != CHOUSA_OK)
 		return rc;
 	f->status = CHOUSA_ST_HIT;
@@ -302,40 +259,15 @@ bazaar_start(struct chousa_query *q, struct chousa_err *err)
 	return CHOUSA_OK;
 }
 
-static int
-urlhaus_start(struct chousa_query *q, struct chousa_err *err)
-{
-	return feed_start(q, urlhaus_names, 0, err);
-}
-
-static int
-threatfox_start(struct chousa_query *q, struct chousa_err *err)
-{
-	return feed_start(q, threatfox_names, 0, err);
-}
-
-static int
-feodo_start(struct chousa_query *q, struct chousa_err *err)
-{
-	return feed_start(q, feodo_names, 0, err);
-}
-
-static int
-lists_start(struct chousa_query *q, struct chousa_err *err)
-{
-	return feed_start(q, NULL, 1, err);
-}
-
 /* ---- what imported reports saw (sandbox, MISP, STIX) ---- */
 
 static const char *
 report_title(struct chousa_arena *a, const char *source)
 {
-	if (strcasecmp(source, "misp") == 0)
-		return "MISP report";
-	if (strcasecmp(source, "stix") == 0)
-		return "STIX report";
-	return chousa_arena_printf(a, "%s report", source);
+	const struct chousa_feed *feed = chousa_feed_find(source);
+
+	return chousa_arena_printf(a, "%s report", feed != NULL &&
+	    feed->title != NULL ? feed->title : source);
 }
 
 /*
@@ -529,18 +461,18 @@ const struct chousa_source chousa_source_benign = {
 
 const struct chousa_source chousa_source_local_urlhaus = {
 	"local-urlhaus", "URLhaus", HOST_TYPES, FEED_STAGES,
-	CHOUSA_SRC_LOCAL, 1, 0, 0, 0, NULL, urlhaus_start, NULL
+	CHOUSA_SRC_LOCAL, 1, 0, 0, 0, NULL, feed_start, NULL
 };
 
 const struct chousa_source chousa_source_local_threatfox = {
 	"local-threatfox", "ThreatFox", HOST_TYPES | CHOUSA_IOC_HASHES,
-	FEED_STAGES, CHOUSA_SRC_LOCAL, 1, 0, 0, 0, NULL, threatfox_start,
+	FEED_STAGES, CHOUSA_SRC_LOCAL, 1, 0, 0, 0, NULL, feed_start,
 	NULL
 };
 
 const struct chousa_source chousa_source_local_feodo = {
 	"local-feodo", "Feodo Tracker", CHOUSA_IOC_IPS, FEED_STAGES,
-	CHOUSA_SRC_LOCAL, 1, 0, 0, 0, NULL, feodo_start, NULL
+	CHOUSA_SRC_LOCAL, 1, 0, 0, 0, NULL, feed_start, NULL
 };
 
 const struct chousa_source chousa_source_local_malwarebazaar = {
@@ -551,7 +483,7 @@ const struct chousa_source chousa_source_local_malwarebazaar = {
 const struct chousa_source chousa_source_local_lists = {
 	"local-lists", "Imported lists", HOST_TYPES | CHOUSA_IOC_HASHES |
 	CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL), FEED_STAGES, CHOUSA_SRC_LOCAL, 2,
-	0, 0, 0, NULL, lists_start, NULL
+	0, 0, 0, NULL, feed_start, NULL
 };
 
 const struct chousa_source chousa_source_local_reports = {

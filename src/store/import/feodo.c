@@ -135,7 +135,24 @@ feodo_probe_json(const struct jshape *sh)
 	    "ip_address", -1) ? 95 : 0;
 }
 
+static const char *const feodo_aliases[] = { "feodotracker", NULL };
+
 const struct importer importer_feodo = {
-	"feodo", "a Feodo Tracker blocklist (CSV, JSON or text)",
-	feodo_probe, feodo_run, 1, feodo_probe_json, 0
+	.feed = {
+		.name = "feodo",
+		.aliases = feodo_aliases,
+		.title = "Feodo Tracker",
+		.local_source = "local-feodo",
+		.url = "https://feodotracker.abuse.ch/downloads/"
+		    "ipblocklist.csv",
+		.file = "feodo.csv",
+		.record_page = "https://feodotracker.abuse.ch/browse/host/%s/",
+		.flags = CHOUSA_FEED_ABUSECH_KEY |
+		    CHOUSA_FEED_PAGE_BY_VALUE,
+	},
+	.expects = "a Feodo Tracker blocklist (CSV, JSON or text)",
+	.probe = feodo_probe,
+	.run = feodo_run,
+	.pipelined = 1,
+	.probe_json = feodo_probe_json,
 };

@@ -1,6 +1,7 @@
 /*
  * import.h: what the importers share.  Each format is one file defining a
- * struct importer (name, probe, run), listed in registry.c.  An importer
+ * struct importer (its feed's descriptor, probe, run), listed in
+ * registry.c.  An importer
  * reads from imp->in and writes only through imp_put_*, which normalise
  * values with chousa_ioc_parse, map family labels to Malpedia ids and
  * count added, updated and rejected rows.  The caller holds the
@@ -35,8 +36,13 @@ struct imp {
 	int				 from_memory;	/* no file beside */
 };
 
+/*
+ * An importer, and through feed everything about the feed it reads: its
+ * download, its key, the local source that answers for it (see struct
+ * chousa_feed in chousa/store.h).
+ */
 struct importer {
-	const char	*name;
+	struct chousa_feed feed;
 	const char	*expects;	/* "a URLhaus CSV, JSON or URL list" */
 	/*
 	 * 0-100: how sure the first bytes of a document that is not JSON
@@ -52,8 +58,6 @@ struct importer {
 	 * JSON.
 	 */
 	int		(*probe_json)(const struct jshape *sh);
-	/* Records go under --source-name when it is given. */
-	int		 names_source;
 };
 
 extern const struct importer *const importers[];

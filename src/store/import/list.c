@@ -148,6 +148,13 @@ list_run(struct imp *imp)
 }
 
 const struct importer importer_list = {
-	"list", "a list of indicators or text", list_probe, list_run, 1, NULL,
-	1
+	.feed = {
+		.name = "list",
+		.local_source = "local-lists",
+		.flags = CHOUSA_FEED_SOURCE_NAME | CHOUSA_FEED_ANY_TEXT,
+	},
+	.expects = "a list of indicators or text",
+	.probe = list_probe,
+	.run = list_run,
+	.pipelined = 1,
 };

@@ -116,6 +116,16 @@ malpedia_run(struct imp *imp)
 }
 
 const struct importer importer_malpedia = {
-	"malpedia", "a Malpedia families JSON or MISP malpedia galaxy",
-	NULL, malpedia_run, 0, malpedia_probe_json, 0
+	.feed = {
+		.name = "malpedia",
+		.title = "Malpedia",
+		.local_source = "local-malpedia",
+		.url = "https://malpedia.caad.fkie.fraunhofer.de/api/get/"
+		    "families",
+		.file = "malpedia.json",
+		.flags = CHOUSA_FEED_REFERENCE,
+	},
+	.expects = "a Malpedia families JSON or MISP malpedia galaxy",
+	.run = malpedia_run,
+	.probe_json = malpedia_probe_json,
 };

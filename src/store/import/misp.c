@@ -955,6 +955,14 @@ out:
 }
 
 const struct importer importer_misp = {
-	"misp", "a MISP event or feed (manifest.json and events)",
-	misp_probe, misp_run, 0, misp_probe_json, 1
+	.feed = {
+		.name = "misp",
+		.title = "MISP",
+		.local_source = "local-lists",
+		.flags = CHOUSA_FEED_DIRECTORY | CHOUSA_FEED_SOURCE_NAME,
+	},
+	.expects = "a MISP event or feed (manifest.json and events)",
+	.probe = misp_probe,
+	.run = misp_run,
+	.probe_json = misp_probe_json,
 };

@@ -1,7 +1,10 @@
 /*
  * registry.c: every importer, in the order `chousa import --help` lists
  * them, and the choice among them.  Adding a format is one file under
- * src/store/import/ and one line here.
+ * src/store/import/ and one line here.  Each importer's table entry
+ * carries its feed (struct chousa_feed): where update downloads it, with
+ * which key, whether import takes a directory or --source-name, the store
+ * names its records carry and the local source that answers for them.
  *
  * A JSON document is judged by its structure (detect.c), read as far as
  * it takes: the first 64 KiB, and when they do not decide, the document
@@ -10,8 +13,10 @@
  * list, which would read any text, and so a benign list's names as
  * indicators.
  */
+#include <pthread.h>
 #include <stddef.h>
 #include <string.h>
+#include <strings.h>
 
 #include "store/import/import.h"
 #include "base/mem.h"
@@ -33,6 +38,96 @@ const struct importer *const importers[] = {
 	NULL
 };
 
+/*
+ * Downloads with no importer of their own: abuse.ch's false-positive list
+ * goes into the benign lists through the warninglist importer.
+ */
+static const struct chousa_feed feed_abusech_fp = {
+	.name = "abusech-fp",
+	.title = "abuse.ch's false-positive list",
+	.local_source = "benign",
+	.url = "https://hunting-api.abuse.ch/api/v1/",
+	.file = "abusech-fp.json",
+	.post = "{\"query\": \"get_fplist\", \"format\": \"json\"}",
+	.flags = CHOUSA_FEED_ABUSECH_KEY | CHOUSA_FEED_NEEDS_KEY |
+	    CHOUSA_FEED_REFERENCE | CHOUSA_FEED_FPLIST,
+};
+
+static const struct chousa_feed *const other_feeds[] = {
+	&feed_abusech_fp,
+	NULL
+};
+
+#define FEEDS_MAX	32
+
+static const struct chousa_feed *feeds[FEEDS_MAX];
+static const struct chousa_feed *downloads[FEEDS_MAX];
+static pthread_once_t feeds_once = PTHREAD_ONCE_INIT;
+
+static void
+feeds_init(void)
+{
+	size_t i, n = 0;
+	int pass;
+
+	for (i = 0; importers[i] != NULL && n + 1 < FEEDS_MAX; i++)
+		feeds[n++] = &importers[i]->feed;
+	for (i = 0; other_feeds[i] != NULL && n + 1 < FEEDS_MAX; i++)
+		feeds[n++] = other_feeds[i];
+	n = 0;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; feeds[i] != NULL; i++) {
+			int is_reference = (feeds[i]->flags &
+			    CHOUSA_FEED_REFERENCE) != 0;
+
+			if (feeds[i]->url != NULL && is_reference == !pass)
+				downloads[n++] = feeds[i];
+		}
+}
+
+/* Built once, whichever thread asks first (the server's workers). */
+const struct chousa_feed *const *
+chousa_feeds(void)
+{
+	pthread_once(&feeds_once, feeds_init);
+	return feeds;
+}
+
+const struct chousa_feed *const *
+chousa_feed_downloads(void)
+{
+	pthread_once(&feeds_once, feeds_init);
+	return downloads;
+}
+
+const struct chousa_feed *
+chousa_feed_find(const char *name)
+{
+	size_t i, k;
+
+	if (name == NULL)
+		return NULL;
+	chousa_feeds();
+	for (i = 0; feeds[i] != NULL; i++) {
+		if (strcasecmp(feeds[i]->name, name) == 0)
+			return feeds[i];
+		for (k = 0; feeds[i]->aliases != NULL &&
+		    feeds[i]->aliases[k] != NULL; k++)
+			if (strcasecmp(feeds[i]->aliases[k], name) == 0)
+				return feeds[i];
+	}
+	return NULL;
+}
+
+const char *
+chousa_feed_local_source(const char *name)
+{
+	const struct chousa_feed *f = chousa_feed_find(name);
+
+	return f != NULL && f->local_source != NULL ? f->local_source :
+	    "local-lists";
+}
+
 /* Scores from here up are certain: reading stops. */
 #define SURE	90
 
@@ -42,7 +137,7 @@ find(const char *name)
 	size_t i;
 
 	for (i = 0; importers[i] != NULL; i++)
-		if (strcmp(importers[i]->name, name) == 0)
+		if (strcmp(importers[i]->feed.name, name) == 0)
 			return importers[i];
 	return NULL;
 }
@@ -135,7 +230,7 @@ what_it_is(struct chousa_buf *b, const struct jshape *sh)
 	other = best_json(sh, &score);
 	if (other != NULL && score >= 60)
 		chousa_buf_addf(b, "%s (import %s)", other->expects,
-		    other->name);
+		    other->feed.name);
 	else
 		shape_describe(b, sh);
 }
@@ -162,7 +257,7 @@ json_names(struct chousa_buf *b)
 		if (importers[i]->probe_json == NULL)
 			continue;
 		chousa_buf_addf(b, "%s%s", n == 0 ? "" : n + 1 == total ?
-		    " and " : ", ", importers[i]->name);
+		    " and " : ", ", importers[i]->feed.name);
 		n++;
 	}
 }
@@ -265,10 +360,14 @@ import_choose(const char *source, const struct import_src *src,
 	}
 	if (in == NULL) {
 		/* A directory: a MISP feed is the only one. */
-		if (named != NULL && strcmp(named->name, "misp") != 0)
+		if (named != NULL && !(named->feed.flags &
+		    CHOUSA_FEED_DIRECTORY))
 			return chousa_errf(err, CHOUSA_EIO,
 			    "'%s' is a directory", src->path);
-		*out = find("misp");
+		for (i = 0; named == NULL && importers[i] != NULL; i++)
+			if (importers[i]->feed.flags & CHOUSA_FEED_DIRECTORY)
+				named = importers[i];
+		*out = named;
 		return CHOUSA_OK;
 	}
 	rc = input_peek(in, &p, &len, err);

@@ -653,6 +653,13 @@ out:
 }
 
 const struct importer importer_stix = {
-	"stix", "a STIX 2.0 or 2.1 bundle", NULL, stix_run, 0,
-	stix_probe_json, 1
+	.feed = {
+		.name = "stix",
+		.title = "STIX",
+		.local_source = "local-lists",
+		.flags = CHOUSA_FEED_SOURCE_NAME,
+	},
+	.expects = "a STIX 2.0 or 2.1 bundle",
+	.run = stix_run,
+	.probe_json = stix_probe_json,
 };

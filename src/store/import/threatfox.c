@@ -249,6 +249,19 @@ threatfox_probe_json(const struct jshape *sh)
 }
 
 const struct importer importer_threatfox = {
-	"threatfox", "a ThreatFox CSV or JSON export",
-	threatfox_probe, threatfox_run, 1, threatfox_probe_json, 0
+	.feed = {
+		.name = "threatfox",
+		.title = "ThreatFox",
+		.local_source = "local-threatfox",
+		.url = "https://threatfox.abuse.ch/export/csv/recent/",
+		.file = "threatfox.csv",
+		.record_page = "https://threatfox.abuse.ch/ioc/%s/",
+		.flags = CHOUSA_FEED_ABUSECH_KEY |
+		    CHOUSA_FEED_REFERENCE_ELSEWHERE,
+	},
+	.expects = "a ThreatFox CSV or JSON export",
+	.probe = threatfox_probe,
+	.run = threatfox_run,
+	.pipelined = 1,
+	.probe_json = threatfox_probe_json,
 };

@@ -236,6 +236,18 @@ urlhaus_probe_json(const struct jshape *sh)
 }
 
 const struct importer importer_urlhaus = {
-	"urlhaus", "a URLhaus CSV, JSON dump or URL list",
-	urlhaus_probe, urlhaus_run, 1, urlhaus_probe_json, 0
+	.feed = {
+		.name = "urlhaus",
+		.title = "URLhaus",
+		.local_source = "local-urlhaus",
+		.url = "https://urlhaus.abuse.ch/downloads/csv_recent/",
+		.file = "urlhaus.csv",
+		.record_page = "https://urlhaus.abuse.ch/url/%s/",
+		.flags = CHOUSA_FEED_ABUSECH_KEY,
+	},
+	.expects = "a URLhaus CSV, JSON dump or URL list",
+	.probe = urlhaus_probe,
+	.run = urlhaus_run,
+	.pipelined = 1,
+	.probe_json = urlhaus_probe_json,
 };

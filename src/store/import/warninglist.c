@@ -303,6 +303,16 @@ out:
 }
 
 const struct importer importer_warninglist = {
-	"warninglist", "a MISP warninglist (list.json)",
-	NULL, warninglist_run, 0, warninglist_probe_json, 0
+	.feed = {
+		.name = "warninglist",
+		.title = "MISP warninglists",
+		.local_source = "benign",
+		.url = "https://github.com/MISP/misp-warninglists/archive/"
+		    "refs/heads/main.tar.gz",
+		.file = "misp-warninglists.tar.gz",
+		.flags = CHOUSA_FEED_REFERENCE | CHOUSA_FEED_WARNINGLISTS,
+	},
+	.expects = "a MISP warninglist (list.json)",
+	.run = warninglist_run,
+	.probe_json = warninglist_probe_json,
 };
