@@ -1,10 +1,10 @@
 /*
  * import.h: what the importers share.  Each format is one file defining a
- * struct importer (name, probe, run), listed in registry.c.  An importer
- * reads from imp->in and writes only through imp_put_*, which normalise
- * values with chousa_ioc_parse, map family labels to Malpedia ids and
- * count added, updated and rejected rows.  The caller holds the
- * transaction.
+ * struct importer (its name, what it expects, how it recognises its
+ * format, how it runs), listed in registry.c.  An importer reads from
+ * imp->in and writes only through imp_put_*, which normalise values with
+ * chousa_ioc_parse, map family labels to Malpedia ids and count added,
+ * updated and rejected rows.  The caller holds the transaction.
  */
 #ifndef CHOUSA_IMPORT_H
 #define CHOUSA_IMPORT_H
