@@ -437,7 +437,10 @@ parse_cidr(const char *v, uint8_t lo[16], uint8_t hi[16], int *is_v6)
 	char *end;
 	int i, bits;
 
-	if (slash == NULL || (alen = (size_t)(slash - v)) >= sizeof(addr))
+	if (slash == NULL)
+		return -1;
+	alen = (size_t)(slash - v);
+	if (alen >= sizeof(addr))
 		return -1;
 	memcpy(addr, v, alen);
 	addr[alen] = '\0';
@@ -1114,7 +1117,8 @@ matcher_ipv4(const struct chousa_matcher *m, uint32_t ip, int *match)
 		*match = CHOUSA_SWEEP_EXACT;
 		return &m->ent[i];
 	}
-	if (m->bad.n_r4 > 0 && (i = range4_find(&m->bad, ip)) >= 0) {
+	i = m->bad.n_r4 > 0 ? range4_find(&m->bad, ip) : -1;
+	if (i >= 0) {
 		*match = CHOUSA_SWEEP_CIDR;
 		return &m->ent[i];
 	}
@@ -1132,7 +1136,8 @@ matcher_ipv6(const struct chousa_matcher *m, const uint8_t ip[16],
 		*match = CHOUSA_SWEEP_EXACT;
 		return &m->ent[i];
 	}
-	if (m->bad.n_r6 > 0 && (i = range6_find(&m->bad, ip)) >= 0) {
+	i = m->bad.n_r6 > 0 ? range6_find(&m->bad, ip) : -1;
+	if (i >= 0) {
 		*match = CHOUSA_SWEEP_CIDR;
 		return &m->ent[i];
 	}
