@@ -432,202 +432,273 @@ take_report(struct run *run, const struct inputs *in, const char *left_out,
 	chousa_buf_reset(&run->out);
 }
 
-static int
-run_investigate(const struct cli_cmd *self, int argc, char **argv)
+/* ---- the steps of a run ---- */
+
+/* The options that are neither investigation nor rendering options. */
+struct args {
+	const char	*file;		/* -f FILE, or NULL */
+	const char	*format;
+	const char	*output;	/* -o FILE, or NULL: stdout */
+	int		 extract;
+	int		 all;
+	int		 width;		/* --width, or -1 */
+};
+
+static void
+parse_options(const struct cli_cmd *self, int argc, char **argv,
+    struct args *args, struct chousa_investigate_opts *io,
+    struct chousa_render_opts *ro, struct run *run)
 {
-	struct chousa_investigate_opts io;
-	struct chousa_render_opts ro;
-	struct chousa_err err = { 0 };
-	struct chousa_store *st = NULL;
-	struct chousa_config *cfg;
-	struct chousa_ctx *ctx;
-	struct chousa_report *reps;
-	struct chousa_buf text, head;
-	struct inputs in = { 0 };
-	struct cli_progress prog;
-	struct run run;
-	const struct chousa_renderer *renderer;
-	const char *arg, *file = NULL, *format = "text", *output = NULL;
-	const char **batch;
-	const char *not_a_file = NULL;
-	char *left_out;
-	size_t *which, n_which = 0, i, k, batch_size = BATCH;
-	int c, extract = 0, all = 0, width = -1;
+	const char *arg;
+	int c;
 
-	if (cli_server_url(argc, argv) != NULL)
-		return cli_remote(self, argc, argv);
-
-	memset(&run, 0, sizeof(run));
-	memset(&io, 0, sizeof(io));
-	memset(&ro, 0, sizeof(ro));
-	ro.defang = 1;
-	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
+	args->format = "text";
+	args->width = -1;
+	ro->defang = 1;
+	for (;;) {
+		c = cli_getopt(self, argc, argv, &arg);
+		if (c == -1)
+			break;
 		switch (c) {
-		case 'f':		file = arg; break;
-		case 'o':		output = arg; break;
-		case OPT_EXTRACT:	extract = 1; break;
-		case OPT_FORMAT:	format = arg; break;
-		case OPT_JSON:		format = "json"; break;
-		case OPT_NO_DEFANG:	ro.defang = 0; break;
+		case 'f':		args->file = arg; break;
+		case 'o':		args->output = arg; break;
+		case OPT_EXTRACT:	args->extract = 1; break;
+		case OPT_FORMAT:	args->format = arg; break;
+		case OPT_JSON:		args->format = "json"; break;
+		case OPT_NO_DEFANG:	ro->defang = 0; break;
 		case OPT_DEPTH:
-			io.depth = (int)number(self, "depth", arg, 0, 5);
-			if (io.depth == 0)
-				io.depth = -1;
+			io->depth = (int)number(self, "depth", arg, 0, 5);
+			if (io->depth == 0)
+				io->depth = -1;
 			break;
 		case OPT_MAX_SAMPLES:
-			io.max_samples = (int)number(self, "max-samples", arg,
+			io->max_samples = (int)number(self, "max-samples", arg,
 			    1, 100);
 			break;
 		case OPT_BUDGET:
-			io.budget = (int)number(self, "budget", arg, 1,
+			io->budget = (int)number(self, "budget", arg, 1,
 			    100000);
 			break;
 		case OPT_AT:
-			if (chousa_time_parse(arg, strlen(arg), &io.at) !=
+			if (chousa_time_parse(arg, strlen(arg), &io->at) !=
 			    CHOUSA_OK)
 				cli_usage_error(self, "--at: cannot read '%s' "
 				    "as a time", arg);
 			break;
-		case OPT_OFFLINE:	io.offline = 1; break;
-		case OPT_SOURCES:	io.sources = arg; break;
-		case OPT_EXHAUSTIVE:	io.exhaustive = 1; break;
-		case OPT_REFRESH:	io.refresh = 1; break;
-		case OPT_BRIEF:		run.brief = 1; break;
-		case OPT_ALL:		all = 1; break;
+		case OPT_OFFLINE:	io->offline = 1; break;
+		case OPT_SOURCES:	io->sources = arg; break;
+		case OPT_EXHAUSTIVE:	io->exhaustive = 1; break;
+		case OPT_REFRESH:	io->refresh = 1; break;
+		case OPT_BRIEF:		run->brief = 1; break;
+		case OPT_ALL:		args->all = 1; break;
 		case OPT_TLP:
-			ro.tlp = chousa_tlp_level(arg);
-			if (ro.tlp == NULL)
+			ro->tlp = chousa_tlp_level(arg);
+			if (ro->tlp == NULL)
 				cli_usage_error(self, "--tlp: unknown level "
 				    "'%s' (clear, green, amber, amber+strict "
 				    "or red)", arg);
 			break;
 		case OPT_WIDTH:
-			width = (int)number(self, "width", arg, 0, 1000);
+			args->width = (int)number(self, "width", arg, 0, 1000);
 			break;
 		}
 	}
-	renderer = chousa_renderer_find(format);
-	if (renderer == NULL)
-		unknown_format(self, format);
-	if (io.sources != NULL)
-		check_sources(self, io.sources);
-	if (file == NULL && cli_optind >= argc && isatty(STDIN_FILENO))
-		cli_no_input(self);
+}
 
-	/* The inputs. */
+/* A file (or '-', stdin) of inputs: lines, or text to extract from. */
+static void
+read_inputs(struct inputs *in, const char *path, int extract)
+{
+	struct chousa_buf b;
+
+	cli_read_file(path, &b, INPUT_FILE_MAX);
+	if (extract)
+		extract_into(in, &b);
+	else
+		push_lines(in, &b);
+	chousa_buf_release(&b);
+}
+
+/*
+ * The inputs from -f, the operands and stdin.  With --extract, an operand
+ * that names a file is read, and any other is text; the texts are
+ * extracted from together.
+ */
+static void
+gather_inputs(struct inputs *in, const struct args *args, int argc,
+    char **argv)
+{
+	struct chousa_buf text;
+	const char *not_a_file = NULL;
+	size_t i;
+
 	chousa_buf_init(&text, INPUT_FILE_MAX);
-	if (file != NULL) {
-		struct chousa_buf b;
-
-		cli_read_file(file, &b, INPUT_FILE_MAX);
-		if (extract)
-			extract_into(&in, &b);
-		else
-			push_lines(&in, &b);
-		chousa_buf_release(&b);
-	}
+	if (args->file != NULL)
+		read_inputs(in, args->file, args->extract);
 	for (i = (size_t)cli_optind; i < (size_t)argc; i++) {
-		if (strcmp(argv[i], "-") == 0) {
-			struct chousa_buf b;
-
-			cli_read_file("-", &b, INPUT_FILE_MAX);
-			if (extract)
-				extract_into(&in, &b);
-			else
-				push_lines(&in, &b);
-			chousa_buf_release(&b);
-		} else if (extract && is_file(argv[i])) {
-			struct chousa_buf b;
-
-			cli_read_file(argv[i], &b, INPUT_FILE_MAX);
-			extract_into(&in, &b);
-			chousa_buf_release(&b);
-		} else if (extract) {
+		if (strcmp(argv[i], "-") == 0)
+			read_inputs(in, "-", args->extract);
+		else if (args->extract && is_file(argv[i]))
+			read_inputs(in, argv[i], 1);
+		else if (args->extract) {
 			if (strpbrk(argv[i], " \t\n") == NULL)
 				not_a_file = argv[i];
 			chousa_buf_adds(&text, argv[i]);
 			chousa_buf_addch(&text, '\n');
 		} else
-			push(&in, argv[i], strlen(argv[i]));
+			push(in, argv[i], strlen(argv[i]));
 	}
-	if (file == NULL && cli_optind >= argc) {
-		struct chousa_buf b;
-
-		cli_read_file("-", &b, INPUT_FILE_MAX);
-		if (extract)
-			extract_into(&in, &b);
-		else
-			push_lines(&in, &b);
-		chousa_buf_release(&b);
-	}
+	if (args->file == NULL && cli_optind >= argc)
+		read_inputs(in, "-", args->extract);
 	if (text.len > 0)
-		extract_into(&in, &text);
+		extract_into(in, &text);
 	chousa_buf_release(&text);
-	if (in.n == 0 && not_a_file != NULL)
+	if (in->n == 0 && not_a_file != NULL)
 		cli_die(EXIT_BADINPUT, "no indicator to investigate: there is "
 		    "no file '%s', so it was read as text", not_a_file);
-	if (in.n == 0)
+	if (in->n == 0)
 		cli_die(EXIT_BADINPUT, "no indicator to investigate");
+}
 
-	cfg = cli_load_config();
-	if (!io.offline && chousa_http_insecure(cfg))
+static void
+release_inputs(struct inputs *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->n; i++) {
+		free(in->v[i]);
+		free(in->field[i]);
+	}
+	free(in->v);
+	free(in->field);
+	free(in->context);
+}
+
+/*
+ * The store: a missing one leaves the online sources (the local ones then
+ * say error, never miss); one that cannot be read is an error of its own.
+ */
+static void
+open_context(struct chousa_ctx **ctx, struct chousa_store **st,
+    struct chousa_config **cfg, const struct chousa_investigate_opts *io)
+{
+	struct chousa_err err = { 0 };
+
+	*cfg = cli_load_config();
+	if (!io->offline && chousa_http_insecure(*cfg))
 		cli_warn("warning: TLS verification is off");
-	/*
-	 * The store: a missing one leaves the online sources (the local
-	 * ones then say error, never miss); one that cannot be read is an
-	 * error of its own.
-	 */
 	if (access(cli_db_path(), F_OK) != 0)
 		cli_warn("no store at '%s': local sources will fail (run "
 		    "chousa update or chousa import)", cli_db_path());
-	else if (chousa_store_open_wait(&st, cli_db_path(),
+	else if (chousa_store_open_wait(st, cli_db_path(),
 	    CHOUSA_STORE_READONLY, cli_store_wait_ms(), &err) != CHOUSA_OK)
 		cli_die_err(&err);
-	if (chousa_ctx_new(&ctx, st, cfg, &io, &err) != CHOUSA_OK) {
+	if (chousa_ctx_new(ctx, *st, *cfg, io, &err) != CHOUSA_OK) {
 		if (err.code == CHOUSA_ENOTFOUND)
 			cli_die(EXIT_BADINPUT, "%s", err.msg);
 		cli_die_err(&err);
 	}
-	/* A path that cannot be written is the user's to mend: status 3. */
-	if (output != NULL && freopen(output, "w", stdout) == NULL)
-		cli_die(EXIT_BADINPUT, "cannot write the report to '%s': %s",
-		    output, strerror(errno));
-	ro.color = output == NULL && strcmp(format, "text") == 0 &&
-	    cli_use_color(stdout);
-	ro.verbose = g_opt.verbose > 0;
-	ro.width = output == NULL ? text_width(width) : width > 0 ? width : 0;
+}
 
-	/*
-	 * What is left out: in a pasted text, the recipients of an e-mail
-	 * and the reference sites an alert cites, unless --all.
-	 */
-	left_out = xmalloc(in.n ? in.n : 1);
-	which = xmalloc((in.n ? in.n : 1) * sizeof(*which));
-	for (i = 0; i < in.n; i++) {
-		left_out[i] = extract && !all &&
-		    (in.context[i] == CHOUSA_CTX_RECIPIENT ||
-		    in.context[i] == CHOUSA_CTX_REFERENCE);
-		if (!left_out[i])
-			which[n_which++] = i;
+/* Where the report goes, and the render options that depend on it. */
+static void
+open_output(const struct args *args, struct chousa_render_opts *ro)
+{
+	/* A path that cannot be written is the user's to mend: status 3. */
+	if (args->output != NULL && freopen(args->output, "w", stdout) ==
+	    NULL)
+		cli_die(EXIT_BADINPUT, "cannot write the report to '%s': %s",
+		    args->output, strerror(errno));
+	ro->color = args->output == NULL &&
+	    strcmp(args->format, "text") == 0 && cli_use_color(stdout);
+	ro->verbose = g_opt.verbose > 0;
+	ro->width = args->output == NULL ? text_width(args->width) :
+	    args->width > 0 ? args->width : 0;
+}
+
+/*
+ * What is left out: in a pasted text, the recipients of an e-mail and the
+ * reference sites an alert cites, unless --all.  Fills left_out (one flag
+ * an input) and which (the indices of the others); returns their number.
+ */
+static size_t
+choose_inputs(const struct inputs *in, const struct args *args,
+    char **left_out, size_t **which)
+{
+	size_t i, n_which = 0;
+
+	*left_out = xmalloc(in->n ? in->n : 1);
+	*which = xmalloc((in->n ? in->n : 1) * sizeof(**which));
+	for (i = 0; i < in->n; i++) {
+		(*left_out)[i] = args->extract && !args->all &&
+		    (in->context[i] == CHOUSA_CTX_RECIPIENT ||
+		    in->context[i] == CHOUSA_CTX_REFERENCE);
+		if (!(*left_out)[i])
+			(*which)[n_which++] = i;
 	}
-	/*
-	 * A table first when there are many inputs (or only the table);
-	 * JSON lines stay one object per input unless only the table is
-	 * asked for.
-	 */
-	if ((in.n > 1 || run.brief) && renderer->triage != NULL &&
-	    (run.brief || !(renderer->flags & CHOUSA_RENDER_TRIAGE_LAST))) {
-		if (chousa_triage_new(&run.triage, extract, &err) != CHOUSA_OK)
-			cli_die_err(&err);
-		ro.triage = 1;
-		if (!(renderer->flags & CHOUSA_RENDER_TRIAGE_LAST) &&
-		    !run.brief) {
-			run.spool.fp = tmpfile();
-			if (run.spool.fp == NULL)
-				cli_die(EXIT_INTERNAL, "cannot make a temporary "
-				    "file: %s", strerror(errno));
-		}
+	return n_which;
+}
+
+/*
+ * A table first when there are many inputs (or only the table); JSON
+ * lines stay one object per input unless only the table is asked for.
+ */
+static void
+start_triage(struct run *run, const struct chousa_renderer *renderer,
+    const struct inputs *in, int extract, struct chousa_render_opts *ro)
+{
+	struct chousa_err err = { 0 };
+
+	if ((in->n <= 1 && !run->brief) || renderer->triage == NULL ||
+	    (!run->brief && (renderer->flags & CHOUSA_RENDER_TRIAGE_LAST)))
+		return;
+	if (chousa_triage_new(&run->triage, extract, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	ro->triage = 1;
+	if (!(renderer->flags & CHOUSA_RENDER_TRIAGE_LAST) && !run->brief) {
+		run->spool.fp = tmpfile();
+		if (run->spool.fp == NULL)
+			cli_die(EXIT_INTERNAL, "cannot make a temporary "
+			    "file: %s", strerror(errno));
 	}
+}
+
+/*
+ * Begins the rendering; its head goes out now, or into head to wait for
+ * the table when there is one.
+ */
+static void
+begin_output(struct run *run, const struct chousa_renderer *renderer,
+    const struct chousa_render_opts *ro, struct chousa_buf *head)
+{
+	struct chousa_err err = { 0 };
+
+	chousa_buf_init(&run->out, 0);
+	if (chousa_render_begin(&run->rs, renderer, ro, &run->out, &err) !=
+	    CHOUSA_OK)
+		cli_die_err(&err);
+	chousa_buf_init(head, 0);
+	chousa_buf_add(head, run->out.data, run->out.len);
+	chousa_buf_reset(&run->out);
+	if (run->triage == NULL || (renderer->flags &
+	    CHOUSA_RENDER_TRIAGE_LAST)) {
+		cli_write(head);
+		chousa_buf_reset(head);
+	}
+}
+
+/* Investigates the chosen inputs in batches, with progress. */
+static void
+investigate_batches(struct chousa_ctx *ctx, struct run *run,
+    const struct inputs *in, const char *left_out, const size_t *which,
+    size_t n_which)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_report *reps;
+	struct cli_progress prog;
+	const char **batch;
+	size_t i, k, batch_size = BATCH;
+
 	cli_progress_init(&prog, "investigating");
 	prog.unit = "indicators";
 	/* About twenty steps of progress, in batches that still share. */
@@ -637,33 +708,20 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 		    BATCH : batch_size;
 		cli_progress_update(&prog, 0, n_which);
 	}
-	chousa_buf_init(&run.out, 0);
-	if (chousa_render_begin(&run.rs, renderer, &ro, &run.out, &err) !=
-	    CHOUSA_OK)
-		cli_die_err(&err);
-	/* The head waits for the table when there is one. */
-	chousa_buf_init(&head, 0);
-	chousa_buf_add(&head, run.out.data, run.out.len);
-	chousa_buf_reset(&run.out);
-	if (run.triage == NULL || (renderer->flags &
-	    CHOUSA_RENDER_TRIAGE_LAST)) {
-		cli_write(&head);
-		chousa_buf_reset(&head);
-	}
 	batch = xmalloc(batch_size * sizeof(*batch));
 	for (i = 0; i < n_which; i += batch_size) {
 		size_t n = n_which - i < batch_size ? n_which - i : batch_size;
 
 		for (k = 0; k < n; k++)
-			batch[k] = in.v[which[i + k]];
+			batch[k] = in->v[which[i + k]];
 		if (chousa_investigate(ctx, batch, n, &reps, &err) !=
 		    CHOUSA_OK)
 			cli_die_err(&err);
 		/* Output to the same terminal clears the bar first. */
-		if (run.spool.fp == NULL && !run.brief)
+		if (run->spool.fp == NULL && !run->brief)
 			cli_progress_end(&prog);
 		for (k = 0; k < n; k++)
-			take_report(&run, &in, left_out, which[i + k],
+			take_report(run, in, left_out, which[i + k],
 			    &reps[k]);
 		if (chousa_ctx_reset(ctx, &err) != CHOUSA_OK)
 			cli_die_err(&err);
@@ -671,24 +729,87 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 	}
 	cli_progress_end(&prog);
 	free(batch);
-	add_left_out(&run, &in, left_out, in.n);
-	if (run.triage != NULL) {
-		if (chousa_triage_finish(run.triage, &err) != CHOUSA_OK)
+}
+
+/* The table (after the waiting head), the spooled reports, the end. */
+static void
+finish_output(struct run *run, const struct chousa_buf *head)
+{
+	struct chousa_err err = { 0 };
+	size_t i;
+
+	if (run->triage != NULL) {
+		if (chousa_triage_finish(run->triage, &err) != CHOUSA_OK)
 			cli_die_err(&err);
-		cli_write(&head);
-		if (chousa_render_triage(&run.rs, run.triage, &err) !=
+		cli_write(head);
+		if (chousa_render_triage(&run->rs, run->triage, &err) !=
 		    CHOUSA_OK)
 			cli_die_err(&err);
-		cli_write(&run.out);
-		chousa_buf_reset(&run.out);
-		for (i = 0; run.spool.fp != NULL && i < run.triage->n_rows;
+		cli_write(&run->out);
+		chousa_buf_reset(&run->out);
+		for (i = 0; run->spool.fp != NULL && i < run->triage->n_rows;
 		    i++)
-			spool_copy(&run.spool, run.triage->rows[i].index);
+			spool_copy(&run->spool, run->triage->rows[i].index);
 	}
-	if (chousa_render_end(&run.rs, &err) != CHOUSA_OK)
+	if (chousa_render_end(&run->rs, &err) != CHOUSA_OK)
 		cli_die_err(&err);
-	cli_write(&run.out);
+	cli_write(&run->out);
 	cli_flush();
+}
+
+static int
+exit_status(const struct run *run)
+{
+	if (run->found)
+		return EXIT_FOUND;
+	if (run->bad)
+		return EXIT_BADINPUT;
+	if (run->failed && !run->answered)
+		return EXIT_SOURCE;
+	return EXIT_CLEAN;
+}
+
+static int
+run_investigate(const struct cli_cmd *self, int argc, char **argv)
+{
+	struct chousa_investigate_opts io;
+	struct chousa_render_opts ro;
+	struct chousa_store *st = NULL;
+	struct chousa_config *cfg;
+	struct chousa_ctx *ctx;
+	struct chousa_buf head;
+	struct inputs in = { 0 };
+	struct args args = { 0 };
+	struct run run;
+	const struct chousa_renderer *renderer;
+	char *left_out;
+	size_t *which, n_which;
+
+	if (cli_server_url(argc, argv) != NULL)
+		return cli_remote(self, argc, argv);
+
+	memset(&run, 0, sizeof(run));
+	memset(&io, 0, sizeof(io));
+	memset(&ro, 0, sizeof(ro));
+	parse_options(self, argc, argv, &args, &io, &ro, &run);
+	renderer = chousa_renderer_find(args.format);
+	if (renderer == NULL)
+		unknown_format(self, args.format);
+	if (io.sources != NULL)
+		check_sources(self, io.sources);
+	if (args.file == NULL && cli_optind >= argc && isatty(STDIN_FILENO))
+		cli_no_input(self);
+
+	gather_inputs(&in, &args, argc, argv);
+	open_context(&ctx, &st, &cfg, &io);
+	open_output(&args, &ro);
+	n_which = choose_inputs(&in, &args, &left_out, &which);
+	start_triage(&run, renderer, &in, args.extract, &ro);
+	begin_output(&run, renderer, &ro, &head);
+	investigate_batches(ctx, &run, &in, left_out, which, n_which);
+	add_left_out(&run, &in, left_out, in.n);
+	finish_output(&run, &head);
+
 	chousa_buf_release(&run.out);
 	chousa_buf_release(&head);
 	if (run.spool.fp != NULL)
@@ -698,26 +819,14 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 	chousa_ctx_free(ctx);
 	chousa_config_free(cfg);
 	chousa_store_close(st);
-	for (i = 0; i < in.n; i++) {
-		free(in.v[i]);
-		free(in.field[i]);
-	}
-	free(in.v);
-	free(in.field);
-	free(in.context);
+	release_inputs(&in);
 	free(left_out);
 	free(which);
 	if (n_which < in.n && run.triage == NULL)
 		cli_warn("%zu indicator%s left out (e-mail recipients, "
 		    "reference sites): --all investigates them",
 		    in.n - n_which, in.n - n_which == 1 ? "" : "s");
-	if (run.found)
-		return EXIT_FOUND;
-	if (run.bad)
-		return EXIT_BADINPUT;
-	if (run.failed && !run.answered)
-		return EXIT_SOURCE;
-	return EXIT_CLEAN;
+	return exit_status(&run);
 }
 
 const struct cli_cmd cmd_investigate = {

@@ -464,90 +464,103 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int
-run_sweep(const struct cli_cmd *self, int argc, char **argv)
+/* ---- the steps of a run ---- */
+
+/* The options that are neither sweep options nor output state. */
+struct args {
+	int	 investigate;
+	int	 offline;
+	long	 window;	/* days */
+};
+
+static void
+parse_options(const struct cli_cmd *self, int argc, char **argv,
+    struct chousa_sweep_opts *so, struct sweep_out *out, struct args *args)
 {
-	struct chousa_sweep_opts so;
-	struct chousa_matcher *m = NULL;
-	struct chousa_matcher_stats ms;
-	struct chousa_store *st;
 	struct chousa_err err;
-	struct sweep_out out;
 	const char *arg;
 	char *end;
-	int c, investigate = 0, offline = 0, i;
-	long window = 30;
-	double t0;
+	int c;
 
-	memset(&so, 0, sizeof(so));
-	memset(&out, 0, sizeof(out));
-	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
+	args->window = 30;
+	for (;;) {
+		c = cli_getopt(self, argc, argv, &arg);
+		if (c == -1)
+			break;
 		switch (c) {
 		case OPT_FORMAT:
-			so.format = arg;
+			so->format = arg;
 			break;
 		case OPT_JSON:
-			out.mode = OUT_JSON;
+			out->mode = OUT_JSON;
 			break;
 		case OPT_CSV:
-			out.mode = OUT_CSV;
+			out->mode = OUT_CSV;
 			break;
 		case OPT_THREADS:
-			so.threads = (int)strtol(arg, &end, 10);
-			if (*end != '\0' || so.threads < 1 || so.threads > 64)
+			so->threads = (int)strtol(arg, &end, 10);
+			if (*end != '\0' || so->threads < 1 ||
+			    so->threads > 64)
 				cli_usage_error(self, "--threads needs a "
 				    "number from 1 to 64");
 			break;
 		case OPT_INVESTIGATE:
-			investigate = 1;
+			args->investigate = 1;
 			break;
 		case OPT_OFFLINE:
-			offline = 1;
+			args->offline = 1;
 			break;
 		case OPT_AS_OF:
-			so.as_of_log_time = 1;
-			out.as_of = 1;
+			so->as_of_log_time = 1;
+			out->as_of = 1;
 			break;
 		case OPT_WINDOW:
-			window = strtol(arg, &end, 10);
-			if (*end != '\0' || window < 0 || window > 36500)
+			args->window = strtol(arg, &end, 10);
+			if (*end != '\0' || args->window < 0 ||
+			    args->window > 36500)
 				cli_usage_error(self, "--window needs a number "
 				    "of days");
 			break;
 		case OPT_NO_BENIGN:
-			so.no_benign_filter = 1;
+			so->no_benign_filter = 1;
 			break;
 		case OPT_INTERNAL:
 			if (chousa_sweep_check_internal(arg, &err) != CHOUSA_OK)
 				cli_usage_error(self, "%s", err.msg);
-			so.internal = arg;
+			so->internal = arg;
 			break;
 		case OPT_MAX_LINE:
-			so.max_line = (size_t)strtoull(arg, &end, 10);
-			if (*end != '\0' || so.max_line < 64)
+			so->max_line = (size_t)strtoull(arg, &end, 10);
+			if (*end != '\0' || so->max_line < 64)
 				cli_usage_error(self, "--max-line needs a "
 				    "number of bytes (at least 64)");
 			break;
 		}
 	}
-	if (cli_optind >= argc)
-		cli_usage_error(self, "no file to sweep (use - for stdin)");
-	if (so.format != NULL && strcmp(so.format, "auto") != 0) {
-		const char *const *names = chousa_sweep_format_names();
+}
 
-		for (i = 0; names[i] != NULL; i++)
-			if (strcmp(names[i], so.format) == 0)
-				break;
-		if (names[i] == NULL)
-			cli_unknown_name(self, "format", so.format, names);
-	}
-	so.window = (int64_t)window * 86400;
-	if (g_opt.verbose) {
-		so.malformed = on_malformed;
-		so.max_malformed = 5;
-	}
-	st = cli_open_store(CHOUSA_STORE_READONLY);
-	t0 = now();
+/* A --format other than auto must be one the sweep knows. */
+static void
+check_format(const struct cli_cmd *self, const char *format)
+{
+	const char *const *names = chousa_sweep_format_names();
+	size_t i;
+
+	if (format == NULL || strcmp(format, "auto") == 0)
+		return;
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(names[i], format) == 0)
+			return;
+	cli_unknown_name(self, "format", format, names);
+}
+
+static struct chousa_matcher *
+build_matcher(struct chousa_store *st)
+{
+	struct chousa_matcher *m = NULL;
+	struct chousa_matcher_stats ms;
+	struct chousa_err err;
+
 	if (chousa_matcher_from_store(&m, st, &err) != CHOUSA_OK)
 		cli_die_err(&err);
 	chousa_matcher_stats(m, &ms);
@@ -562,69 +575,101 @@ run_sweep(const struct cli_cmd *self, int argc, char **argv)
 		    (unsigned long long)ms.n_hash,
 		    (unsigned long long)ms.n_benign,
 		    (double)ms.memory / 1e6, ms.build_seconds);
+	return m;
+}
+
+/*
+ * Sweeps one file into out.  A file that cannot be read does not stop the
+ * others (it is counted and said); running out of memory does.
+ */
+static void
+sweep_one(struct chousa_matcher *m, const char *path,
+    struct chousa_sweep_opts *so, struct sweep_out *out)
+{
+	struct chousa_sweep_stats ss;
+	struct cli_progress prog;
+	struct chousa_err err;
+	int rc;
+
+	cli_progress_init(&prog, path);
+	so->progress = cli_progress_update;
+	so->progress_arg = &prog;
+	rc = chousa_sweep_file(m, path, so, on_hit, out, &ss, &err);
+	cli_progress_end(&prog);
+	out->files++;
+	out->lines += ss.lines;
+	out->bytes += ss.bytes;
+	out->malformed += ss.malformed;
+	out->benign += ss.benign_suppressed;
+	out->time_sup += ss.time_suppressed;
+	if (rc != CHOUSA_OK) {
+		if (rc != CHOUSA_EIO && rc != CHOUSA_EFORMAT)
+			cli_die_err(&err);
+		cli_warn("%s", err.msg);
+		out->unreadable++;
+		return;
+	}
+	if (ss.truncated)
+		cli_warn("%s: %s; the %llu %s read were swept", path,
+		    ss.warning, (unsigned long long)ss.lines,
+		    strcmp(ss.format, "pcap") == 0 ? "packets" : "lines");
+	if (ss.malformed > 0 && !g_opt.quiet)
+		cli_warn("%s: %llu malformed lines skipped%s", path,
+		    (unsigned long long)ss.malformed,
+		    g_opt.verbose ? "" : " (-v shows the first)");
+	if (g_opt.verbose)
+		cli_info("%s: format %s, %llu lines, %llu records, %llu hits "
+		    "on %llu lines, %llu benign suppressed, %llu outside the "
+		    "time window, %d threads", path, ss.format,
+		    (unsigned long long)ss.lines,
+		    (unsigned long long)ss.records,
+		    (unsigned long long)ss.hits,
+		    (unsigned long long)ss.hit_lines,
+		    (unsigned long long)ss.benign_suppressed,
+		    (unsigned long long)ss.time_suppressed, ss.threads);
+}
+
+static int
+run_sweep(const struct cli_cmd *self, int argc, char **argv)
+{
+	struct chousa_sweep_opts so;
+	struct chousa_matcher *m;
+	struct chousa_store *st;
+	struct sweep_out out;
+	struct args args = { 0 };
+	int i;
+	double t0;
+
+	memset(&so, 0, sizeof(so));
+	memset(&out, 0, sizeof(out));
+	parse_options(self, argc, argv, &so, &out, &args);
+	if (cli_optind >= argc)
+		cli_usage_error(self, "no file to sweep (use - for stdin)");
+	check_format(self, so.format);
+	so.window = (int64_t)args.window * 86400;
+	if (g_opt.verbose) {
+		so.malformed = on_malformed;
+		so.max_malformed = 5;
+	}
+	st = cli_open_store(CHOUSA_STORE_READONLY);
+	m = build_matcher(st);
 	chousa_buf_init(&out.b, 0);
 	if (out.mode == OUT_CSV) {
 		chousa_buf_adds(&out.b, "time,file,line,src,dst,indicator,"
 		    "type,match,sources,family\n");
 	}
 	t0 = now();
-	for (i = cli_optind; i < argc; i++) {
-		struct chousa_sweep_stats ss;
-		struct cli_progress prog;
-		int rc;
-
-		cli_progress_init(&prog, argv[i]);
-		so.progress = cli_progress_update;
-		so.progress_arg = &prog;
-		rc = chousa_sweep_file(m, argv[i], &so, on_hit, &out, &ss,
-		    &err);
-		cli_progress_end(&prog);
-		out.files++;
-		out.lines += ss.lines;
-		out.bytes += ss.bytes;
-		out.malformed += ss.malformed;
-		out.benign += ss.benign_suppressed;
-		out.time_sup += ss.time_suppressed;
-		if (rc != CHOUSA_OK) {
-			/* A file that cannot be read does not stop the
-			 * others; running out of memory does. */
-			if (rc != CHOUSA_EIO && rc != CHOUSA_EFORMAT)
-				cli_die_err(&err);
-			cli_warn("%s", err.msg);
-			out.unreadable++;
-			continue;
-		}
-		if (ss.truncated)
-			cli_warn("%s: %s; the %llu %s read were swept",
-			    argv[i], ss.warning,
-			    (unsigned long long)ss.lines,
-			    strcmp(ss.format, "pcap") == 0 ? "packets" :
-			    "lines");
-		if (ss.malformed > 0 && !g_opt.quiet)
-			cli_warn("%s: %llu malformed lines skipped%s", argv[i],
-			    (unsigned long long)ss.malformed,
-			    g_opt.verbose ? "" : " (-v shows the first)");
-		if (g_opt.verbose)
-			cli_info("%s: format %s, %llu lines, %llu records, "
-			    "%llu hits on %llu lines, %llu benign suppressed, "
-			    "%llu outside the time window, %d threads",
-			    argv[i], ss.format, (unsigned long long)ss.lines,
-			    (unsigned long long)ss.records,
-			    (unsigned long long)ss.hits,
-			    (unsigned long long)ss.hit_lines,
-			    (unsigned long long)ss.benign_suppressed,
-			    (unsigned long long)ss.time_suppressed,
-			    ss.threads);
-	}
+	for (i = cli_optind; i < argc; i++)
+		sweep_one(m, argv[i], &so, &out);
 	cli_write(&out.b);
 	chousa_buf_reset(&out.b);
-	if (out.mode == OUT_JSON && !investigate)
+	if (out.mode == OUT_JSON && !args.investigate)
 		json_summary(&out, now() - t0);
 	cli_flush();
 	print_summary(&out, now() - t0);
-	if (investigate)
-		investigate_hits(st, &out, offline);
-	if (out.mode == OUT_JSON && investigate)
+	if (args.investigate)
+		investigate_hits(st, &out, args.offline);
+	if (out.mode == OUT_JSON && args.investigate)
 		json_summary(&out, now() - t0);
 	cli_flush();
 	chousa_buf_release(&out.b);

@@ -1,7 +1,9 @@
 /*
  * banned.h: functions that are easy to misuse with untrusted input are
- * compile errors in chousa's own code (after git's banned.h).  Included by
- * every .c file of src/ and cli/ through mem.h.
+ * compile errors in chousa's own code (after git's banned.h).  It comes in
+ * through base/mem.h, after the system headers, so only the files that
+ * include mem.h (directly or through their module's header) are checked:
+ * most of src/, none of cli/.
  */
 #ifndef CHOUSA_BANNED_H
 #define CHOUSA_BANNED_H

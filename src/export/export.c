@@ -461,8 +461,12 @@ delta_begin(struct core *c)
 	int type, got, rc;
 
 	rc = export_open_path(&c->run, path, &c->state, c->err);
-	if (rc == CHOUSA_OK && (c->line = mem_alloc(STATE_LINE_MAX)) == NULL)
-		rc = chousa_errf(c->err, CHOUSA_ENOMEM, "out of memory");
+	if (rc == CHOUSA_OK) {
+		c->line = mem_alloc(STATE_LINE_MAX);
+		if (c->line == NULL)
+			rc = chousa_errf(c->err, CHOUSA_ENOMEM,
+			    "out of memory");
+	}
 	if (rc == CHOUSA_OK)
 		rc = state_open(c, &fp);
 	if (rc != CHOUSA_OK)

@@ -166,8 +166,11 @@ event_find(struct export_run *r, const struct export_item *it,
 		event_head(r, &name, e->uuid, it, &m->tags, 1);
 		*rc = chousa_buf_rc(&name, "a MISP event", err);
 	}
-	if (*rc == CHOUSA_OK && (e->manifest = mem_strdup(name.data)) == NULL)
-		*rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	if (*rc == CHOUSA_OK) {
+		e->manifest = mem_strdup(name.data);
+		if (e->manifest == NULL)
+			*rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	}
 	chousa_buf_release(&name);
 	if (*rc != CHOUSA_OK)
 		return NULL;

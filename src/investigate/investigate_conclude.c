@@ -318,100 +318,128 @@ confidence_word(const struct chousa_report *rep)
 	return c >= 75 ? "high" : c >= 50 ? "medium" : "low";
 }
 
-int
-inv_conclude(struct chousa_ctx *ctx, struct inv_item *it)
-{
-	struct chousa_report *rep = it->rep;
-	struct chousa_arena *a = ctx->arena;
-	const struct chousa_report_sample *top = NULL;
-	const char *v = rep->ind.value, *fam, *threat, *t;
-	int is_hash = (CHOUSA_IOC_BIT(rep->ind.type) & CHOUSA_IOC_HASHES) != 0;
-	size_t i, shown = 0;
-	int rc;
+/* ---- the sentences, in the order an analyst says them ---- */
 
-	fam = rep->family != NULL ? rep->family->name : NULL;
+/* What the sentences of one conclusion share. */
+struct facts {
+	const char	*fam;		/* the family, "a or b" on a tie, or NULL */
+	const char	*threat;	/* how the listings describe it, or NULL */
+	const struct chousa_report_sample *top;	/* first related sample */
+	int		 is_hash;
+};
+
+/* A sentence that may be missing: NULL adds nothing. */
+static int
+add_optional(struct chousa_ctx *ctx, struct inv_item *it, const char *s)
+{
+	return s != NULL ? inv_add_sentence(ctx, it, s) : CHOUSA_OK;
+}
+
+static void
+gather_facts(struct chousa_arena *a, const struct chousa_report *rep,
+    struct facts *fx)
+{
+	size_t i;
+
+	fx->is_hash = (CHOUSA_IOC_BIT(rep->ind.type) & CHOUSA_IOC_HASHES) !=
+	    0;
+	fx->fam = rep->family != NULL ? rep->family->name : NULL;
 	/* A tie names both: picking one would hide the conflict. */
 	if (rep->family != NULL && rep->family->n_votes > 1 &&
 	    rep->family->votes[0].weight <= rep->family->votes[1].weight)
-		fam = chousa_arena_printf(a, "%s or %s",
+		fx->fam = chousa_arena_printf(a, "%s or %s",
 		    rep->family->votes[0].name, rep->family->votes[1].name);
-	threat = threat_phrase(input_threat(rep));
+	fx->threat = threat_phrase(input_threat(rep));
+	fx->top = NULL;
 	for (i = 0; i < rep->n_samples; i++)
 		if (rep->samples[i].rel != 0) {
-			top = &rep->samples[i];
+			fx->top = &rep->samples[i];
 			break;
 		}
-	/* 1. Who says what about it. */
-	switch (rep->verdict) {
-	case CHOUSA_V_BENIGN:
-		rc = inv_add_sentence(ctx, it, chousa_arena_printf(a,
-		    "%s is %s: traffic to it is expected and is not by itself "
-		    "evidence of malware.", v, rep->verdict_reason));
-		break;
-	case CHOUSA_V_UNKNOWN:
-		rc = inv_add_sentence(ctx, it, chousa_arena_printf(a,
-		    "No source knows %s, so the verdict is unknown, which is "
-		    "not the same as clean (%d look-up%s, %d skipped).", v,
-		    rep->lookups, rep->lookups == 1 ? "" : "s",
-		    rep->n_skipped));
-		break;
-	default:
-		if (rep->n_benign > 0 && it->listers != NULL &&
-		    it->benign_lists != NULL && !it->hosts_listed &&
-		    rep->verdict == CHOUSA_V_SUSPICIOUS) {
-			t = chousa_arena_printf(a, "%s is on the known-benign "
-			    "list %s, but %s list%s it%s%s. It is most likely "
-			    "shared infrastructure, where a listing may "
-			    "concern another tenant: suspicious, not "
-			    "malicious.", v, it->benign_lists, it->listers,
-			    strstr(it->listers, " and ") != NULL ? "" : "s",
-			    fam != NULL ? " as " : "", fam != NULL ? fam : "");
-		} else if (is_hash) {
-			const struct chousa_report_sample *self =
-			    rep->n_samples > 0 ? &rep->samples[0] : NULL;
+}
 
-			t = chousa_arena_printf(a, "The file %s%s%s is %s%s.",
-			    v, self != NULL && self->file_type != NULL ?
-			    chousa_arena_printf(a, " (%s%s%s)",
-			    file_kind(self->file_type), self->file_name ?
-			    ", " : "", self->file_name ? self->file_name :
-			    "") : "", "", rep->verdict_reason,
-			    fam != NULL ? chousa_arena_printf(a, " as %s",
-			    fam) : "");
-		} else if (it->hosts_listed ||
-		    rep->ind.type == CHOUSA_IOC_CIDR) {
-			t = chousa_arena_printf(a, "%s %s.", v,
-			    rep->verdict_reason);
-		} else if (rep->ind.type == CHOUSA_IOC_EMAIL &&
-		    rep->match != CHOUSA_MATCH_EXACT) {
-			t = chousa_arena_printf(a, "%s itself is not listed, "
-			    "but %s%s%s%s.", v, rep->verdict_reason,
-			    fam || threat ? " as " : "", fam ? fam : "",
-			    threat ? chousa_arena_printf(a, "%s%s",
-			    fam ? " " : "", threat) : "");
-		} else if (rep->match == CHOUSA_MATCH_HOST &&
-		    rep->verdict == CHOUSA_V_MALICIOUS) {
-			t = chousa_arena_printf(a, "%s itself is not listed, "
-			    "but its host %s is: %s%s%s%s.", v, rep->ind.host,
-			    rep->verdict_reason, fam || threat ? " as " : "",
-			    fam ? fam : "", threat ? chousa_arena_printf(a,
-			    "%s%s", fam ? " " : "", threat) : "");
-		} else {
-			t = chousa_arena_printf(a, "%s is %s%s%s%s.", v,
-			    rep->verdict_reason, fam || threat ? " as " : "",
-			    fam ? fam : "", threat ? chousa_arena_printf(a,
-			    "%s%s", fam ? " " : "", threat) : "");
-		}
-		rc = inv_add_sentence(ctx, it, t);
-		break;
+/* " as family threat", or "" when neither is known. */
+static const char *
+as_what(struct chousa_arena *a, const struct facts *fx)
+{
+	const char *fam = fx->fam, *threat = fx->threat;
+
+	return chousa_arena_printf(a, "%s%s%s", fam || threat ? " as " : "",
+	    fam ? fam : "", threat ? chousa_arena_printf(a, "%s%s",
+	    fam ? " " : "", threat) : "");
+}
+
+/* 1. Who says what about it. */
+static const char *
+listing_sentence(struct chousa_arena *a, const struct inv_item *it,
+    const struct facts *fx)
+{
+	const struct chousa_report *rep = it->rep;
+	const char *v = rep->ind.value;
+
+	if (rep->verdict == CHOUSA_V_BENIGN)
+		return chousa_arena_printf(a, "%s is %s: traffic to it is "
+		    "expected and is not by itself evidence of malware.", v,
+		    rep->verdict_reason);
+	if (rep->verdict == CHOUSA_V_UNKNOWN)
+		return chousa_arena_printf(a, "No source knows %s, so the "
+		    "verdict is unknown, which is not the same as clean (%d "
+		    "look-up%s, %d skipped).", v, rep->lookups,
+		    rep->lookups == 1 ? "" : "s", rep->n_skipped);
+	if (rep->n_benign > 0 && it->listers != NULL &&
+	    it->benign_lists != NULL && !it->hosts_listed &&
+	    rep->verdict == CHOUSA_V_SUSPICIOUS)
+		return chousa_arena_printf(a, "%s is on the known-benign list "
+		    "%s, but %s list%s it%s%s. It is most likely shared "
+		    "infrastructure, where a listing may concern another "
+		    "tenant: suspicious, not malicious.", v, it->benign_lists,
+		    it->listers, strstr(it->listers, " and ") != NULL ? "" :
+		    "s", fx->fam != NULL ? " as " : "",
+		    fx->fam != NULL ? fx->fam : "");
+	if (fx->is_hash) {
+		const struct chousa_report_sample *self =
+		    rep->n_samples > 0 ? &rep->samples[0] : NULL;
+
+		return chousa_arena_printf(a, "The file %s%s%s is %s%s.", v,
+		    self != NULL && self->file_type != NULL ?
+		    chousa_arena_printf(a, " (%s%s%s)",
+		    file_kind(self->file_type), self->file_name ? ", " : "",
+		    self->file_name ? self->file_name : "") : "", "",
+		    rep->verdict_reason, fx->fam != NULL ?
+		    chousa_arena_printf(a, " as %s", fx->fam) : "");
 	}
-	if (rc != CHOUSA_OK)
-		return rc;
-	/* 2a. For a file: what it did, from reports and sandboxes. */
-	if (is_hash && (t = contacted(a, rep)) != NULL &&
-	    (rc = inv_add_sentence(ctx, it, t)) != CHOUSA_OK)
-		return rc;
-	/* 2. The samples that tie it to a family. */
+	if (it->hosts_listed || rep->ind.type == CHOUSA_IOC_CIDR)
+		return chousa_arena_printf(a, "%s %s.", v,
+		    rep->verdict_reason);
+	if (rep->ind.type == CHOUSA_IOC_EMAIL &&
+	    rep->match != CHOUSA_MATCH_EXACT)
+		return chousa_arena_printf(a, "%s itself is not listed, but "
+		    "%s%s.", v, rep->verdict_reason, as_what(a, fx));
+	if (rep->match == CHOUSA_MATCH_HOST &&
+	    rep->verdict == CHOUSA_V_MALICIOUS)
+		return chousa_arena_printf(a, "%s itself is not listed, but "
+		    "its host %s is: %s%s.", v, rep->ind.host,
+		    rep->verdict_reason, as_what(a, fx));
+	return chousa_arena_printf(a, "%s is %s%s.", v, rep->verdict_reason,
+	    as_what(a, fx));
+}
+
+/* 2. What a file did, and the samples that tie it to a family. */
+static int
+add_samples(struct chousa_ctx *ctx, struct inv_item *it,
+    const struct facts *fx)
+{
+	const struct chousa_report *rep = it->rep;
+	struct chousa_arena *a = ctx->arena;
+	size_t i, shown = 0, more;
+	int rc;
+
+	/* For a file: what it did, from reports and sandboxes. */
+	if (fx->is_hash) {
+		rc = add_optional(ctx, it, contacted(a, rep));
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
 	for (i = 0; i < rep->n_samples && shown < 2; i++) {
 		if (rep->samples[i].rel == 0)
 			continue;
@@ -421,16 +449,22 @@ inv_conclude(struct chousa_ctx *ctx, struct inv_item *it)
 			return rc;
 		shown++;
 	}
-	if (rep->n_samples > shown + (is_hash ? 1 : 0) && shown > 0) {
-		rc = inv_add_sentence(ctx, it, chousa_arena_printf(a,
-		    "%zu more related sample%s are listed below.",
-		    rep->n_samples - shown - (is_hash ? 1 : 0),
-		    rep->n_samples - shown - (is_hash ? 1 : 0) == 1 ?
-		    "" : "s"));
-		if (rc != CHOUSA_OK)
-			return rc;
-	}
-	/* 2b. Shared infrastructure, said once, before any cause. */
+	/* A file's first sample is the file itself. */
+	if (shown == 0 || rep->n_samples <= shown + (fx->is_hash ? 1 : 0))
+		return CHOUSA_OK;
+	more = rep->n_samples - shown - (fx->is_hash ? 1 : 0);
+	return inv_add_sentence(ctx, it, chousa_arena_printf(a, "%zu more "
+	    "related sample%s are listed below.", more, more == 1 ? "" : "s"));
+}
+
+/* Shared infrastructure and sandbox contacts, said once, before a cause. */
+static int
+add_infrastructure(struct chousa_ctx *ctx, struct inv_item *it)
+{
+	const struct chousa_report *rep = it->rep;
+	struct chousa_arena *a = ctx->arena;
+	int rc;
+
 	if (it->shared != NULL && rep->verdict == CHOUSA_V_MALICIOUS &&
 	    rep->ind.type == CHOUSA_IOC_URL) {
 		rc = inv_add_sentence(ctx, it, chousa_arena_printf(a, "Its "
@@ -439,131 +473,165 @@ inv_conclude(struct chousa_ctx *ctx, struct inv_item *it)
 		if (rc != CHOUSA_OK)
 			return rc;
 	}
-	if (it->contacted_only && rep->verdict == CHOUSA_V_UNKNOWN) {
-		rc = inv_add_sentence(ctx, it, chousa_arena_printf(a,
+	if (it->contacted_only && rep->verdict == CHOUSA_V_UNKNOWN)
+		return inv_add_sentence(ctx, it, chousa_arena_printf(a,
 		    "Samples contacted it in a sandbox; samples contact many "
 		    "hosts (check-IP services, search engines, CDNs), so this "
 		    "is identification evidence only, never a verdict%s.",
 		    rep->family != NULL ? chousa_arena_printf(a, " (family "
 		    "%s, confidence %s)", rep->family->name,
 		    rep->family->confidence >= 50 ? "medium" : "low") : ""));
-		if (rc != CHOUSA_OK)
-			return rc;
-	}
-	/* 3. The most likely cause. */
-	t = NULL;
-	if (rep->verdict == CHOUSA_V_MALICIOUS ||
-	    rep->verdict == CHOUSA_V_SUSPICIOUS) {
-		const char *f = fam != NULL ? fam : "unidentified";
-		const char *how = rep->verdict == CHOUSA_V_MALICIOUS ?
-		    "Most likely" : "Possibly";
-		int addr = rep->ind.type == CHOUSA_IOC_IPV4 ||
-		    rep->ind.type == CHOUSA_IOC_IPV6;
-
-		if (rep->ind.type == CHOUSA_IOC_EMAIL &&
-		    rep->match != CHOUSA_MATCH_EXACT)
-			t = chousa_arena_printf(a, "Possibly the message came "
-			    "from %s infrastructure (a compromised site's mail) "
-			    "or spoofs its domain: treat its links and "
-			    "attachments as hostile.", f);
-		else if (rep->ind.type == CHOUSA_IOC_CIDR)
-			t = "Possibly a host here talked to one of the listed "
-			    "indicators in this range: check which addresses "
-			    "the traffic was for.";
-		else if (it->usage_tor)
-			t = "It is a Tor exit node: reports against it "
-			    "concern the traffic of Tor users, not malware on "
-			    "it; judge the connection by what went through it.";
-		else if (it->hosts_listed)
-			t = "Traffic to it is most likely legitimate: it hosts "
-			    "content others published. Look at the full URLs a "
-			    "host here fetched before acting on it.";
-		else if (it->shared != NULL && addr &&
-		    rep->verdict != CHOUSA_V_MALICIOUS)
-			t = chousa_arena_printf(a, "Many unrelated hosts share "
-			    "this address (%s), so a listing is weak evidence "
-			    "that a host here is infected: check which names "
-			    "the traffic was for.", it->shared);
-		else if (it->usage_hosting && rep->verdict !=
-		    CHOUSA_V_MALICIOUS)
-			t = "It belongs to a hosting provider: reports against "
-			    "it may concern any of its tenants.";
-		else if (rep->n_benign > 0 && rep->ind.type !=
-		    CHOUSA_IOC_URL)
-			t = "Traffic to it is most likely legitimate: look at "
-			    "what else the host did before acting on the "
-			    "listing.";
-		else if (is_hash)
-			t = fam != NULL ? chousa_arena_printf(a, "%s this file "
-			    "is %s %s sample.", how, article(f), f) : NULL;
-		else if (input_threat(rep) != NULL &&
-		    strcmp(input_threat(rep), "botnet_cc") == 0)
-			t = chousa_arena_printf(a, "%s a host here is infected "
-			    "with %s malware and talks to its C2 server.", how,
-			    f);
-		else if (top != NULL && is_document(top->file_type))
-			t = chousa_arena_printf(a, "%s %s %s downloader "
-			    "document was opened.", how, article(f), f);
-		else if (top != NULL)
-			t = chousa_arena_printf(a, "%s %s %s sample ran on a "
-			    "host here.", how, article(f), f);
-		else if (threat != NULL)
-			t = chousa_arena_printf(a, "%s a host here downloaded "
-			    "%s %s payload from it.", how, article(f), f);
-		else if (fam != NULL)
-			t = chousa_arena_printf(a, "%s the traffic comes from "
-			    "%s malware.", how, fam);
-		else
-			t = chousa_arena_printf(a, "%s the traffic comes from "
-			    "malware; no source names its family.", how);
-	}
-	if (t != NULL && (rc = inv_add_sentence(ctx, it, t)) != CHOUSA_OK)
-		return rc;
-	/* 4. Disagreement and caveats. */
-	if (rep->family != NULL && rep->family->n_votes > 1) {
-		struct chousa_buf b;
-
-		chousa_buf_init(&b, 4096);
-		for (i = 0; i < rep->family->n_votes && i < 4; i++) {
-			const struct chousa_family_vote *fv =
-			    &rep->family->votes[i];
-			size_t j;
-
-			chousa_buf_addf(&b, "%s%s (", i ? ", " : "", fv->name);
-			for (j = 0; j < fv->n_sources; j++)
-				chousa_buf_addf(&b, "%s%s", j ? ", " : "",
-				    inv_source_title(fv->sources[j]));
-			chousa_buf_adds(&b, ")");
-		}
-		if (rep->family->votes[0].weight >
-		    rep->family->votes[1].weight)
-			t = chousa_arena_printf(a, "Sources disagree on the "
-			    "family: %s; %s has the most support.",
-			    b.data ? b.data : "", rep->family->name);
-		else
-			t = chousa_arena_printf(a, "Sources disagree on the "
-			    "family with equal support: %s; treat the family "
-			    "as unsettled.", b.data ? b.data : "");
-		chousa_buf_release(&b);
-		if ((rc = inv_add_sentence(ctx, it, t)) != CHOUSA_OK)
-			return rc;
-	}
-	for (i = 0; rep->family != NULL && i < rep->family->n_caveats; i++) {
-		t = chousa_arena_printf(a, "The family is less certain "
-		    "because %s.", rep->family->caveats[i]);
-		if ((rc = inv_add_sentence(ctx, it, t)) != CHOUSA_OK)
-			return rc;
-	}
-	if (rep->at.text != NULL &&
-	    (rc = inv_add_sentence(ctx, it, rep->at.text)) != CHOUSA_OK)
-		return rc;
-	t = failures(a, rep);
-	if (t != NULL && (rc = inv_add_sentence(ctx, it, t)) != CHOUSA_OK)
-		return rc;
-	/* 5. How sure. */
-	if (rep->verdict != CHOUSA_V_UNKNOWN && rep->verdict !=
-	    CHOUSA_V_BENIGN)
-		return inv_add_sentence(ctx, it, chousa_arena_printf(a,
-		    "Confidence: %s.", confidence_word(rep)));
 	return CHOUSA_OK;
+}
+
+/*
+ * 3. The most likely cause of the traffic, for a malicious or suspicious
+ * indicator, or NULL.  Reasons to doubt the listing come before the
+ * causes a listing suggests.
+ */
+static const char *
+cause_sentence(struct chousa_arena *a, const struct inv_item *it,
+    const struct facts *fx)
+{
+	const struct chousa_report *rep = it->rep;
+	const char *f = fx->fam != NULL ? fx->fam : "unidentified";
+	const char *how = rep->verdict == CHOUSA_V_MALICIOUS ? "Most likely" :
+	    "Possibly";
+	const char *threat = input_threat(rep);
+	int addr = rep->ind.type == CHOUSA_IOC_IPV4 ||
+	    rep->ind.type == CHOUSA_IOC_IPV6;
+
+	if (rep->verdict != CHOUSA_V_MALICIOUS &&
+	    rep->verdict != CHOUSA_V_SUSPICIOUS)
+		return NULL;
+	if (rep->ind.type == CHOUSA_IOC_EMAIL &&
+	    rep->match != CHOUSA_MATCH_EXACT)
+		return chousa_arena_printf(a, "Possibly the message came from "
+		    "%s infrastructure (a compromised site's mail) or spoofs "
+		    "its domain: treat its links and attachments as hostile.",
+		    f);
+	if (rep->ind.type == CHOUSA_IOC_CIDR)
+		return "Possibly a host here talked to one of the listed "
+		    "indicators in this range: check which addresses the "
+		    "traffic was for.";
+	if (it->usage_tor)
+		return "It is a Tor exit node: reports against it concern the "
+		    "traffic of Tor users, not malware on it; judge the "
+		    "connection by what went through it.";
+	if (it->hosts_listed)
+		return "Traffic to it is most likely legitimate: it hosts "
+		    "content others published. Look at the full URLs a host "
+		    "here fetched before acting on it.";
+	if (it->shared != NULL && addr && rep->verdict != CHOUSA_V_MALICIOUS)
+		return chousa_arena_printf(a, "Many unrelated hosts share this "
+		    "address (%s), so a listing is weak evidence that a host "
+		    "here is infected: check which names the traffic was "
+		    "for.", it->shared);
+	if (it->usage_hosting && rep->verdict != CHOUSA_V_MALICIOUS)
+		return "It belongs to a hosting provider: reports against it "
+		    "may concern any of its tenants.";
+	if (rep->n_benign > 0 && rep->ind.type != CHOUSA_IOC_URL)
+		return "Traffic to it is most likely legitimate: look at what "
+		    "else the host did before acting on the listing.";
+	if (fx->is_hash)
+		return fx->fam != NULL ? chousa_arena_printf(a, "%s this file "
+		    "is %s %s sample.", how, article(f), f) : NULL;
+	if (threat != NULL && strcmp(threat, "botnet_cc") == 0)
+		return chousa_arena_printf(a, "%s a host here is infected with "
+		    "%s malware and talks to its C2 server.", how, f);
+	if (fx->top != NULL && is_document(fx->top->file_type))
+		return chousa_arena_printf(a, "%s %s %s downloader document "
+		    "was opened.", how, article(f), f);
+	if (fx->top != NULL)
+		return chousa_arena_printf(a, "%s %s %s sample ran on a host "
+		    "here.", how, article(f), f);
+	if (fx->threat != NULL)
+		return chousa_arena_printf(a, "%s a host here downloaded %s %s "
+		    "payload from it.", how, article(f), f);
+	if (fx->fam != NULL)
+		return chousa_arena_printf(a, "%s the traffic comes from %s "
+		    "malware.", how, fx->fam);
+	return chousa_arena_printf(a, "%s the traffic comes from malware; no "
+	    "source names its family.", how);
+}
+
+/* 4a. Sources that name different families. */
+static int
+add_disagreement(struct chousa_ctx *ctx, struct inv_item *it)
+{
+	const struct chousa_report_family *fm = it->rep->family;
+	struct chousa_buf b;
+	const char *t;
+	size_t i, j;
+
+	if (fm == NULL || fm->n_votes <= 1)
+		return CHOUSA_OK;
+	chousa_buf_init(&b, 4096);
+	for (i = 0; i < fm->n_votes && i < 4; i++) {
+		const struct chousa_family_vote *fv = &fm->votes[i];
+
+		chousa_buf_addf(&b, "%s%s (", i ? ", " : "", fv->name);
+		for (j = 0; j < fv->n_sources; j++)
+			chousa_buf_addf(&b, "%s%s", j ? ", " : "",
+			    inv_source_title(fv->sources[j]));
+		chousa_buf_adds(&b, ")");
+	}
+	if (fm->votes[0].weight > fm->votes[1].weight)
+		t = chousa_arena_printf(ctx->arena, "Sources disagree on the "
+		    "family: %s; %s has the most support.",
+		    b.data ? b.data : "", fm->name);
+	else
+		t = chousa_arena_printf(ctx->arena, "Sources disagree on the "
+		    "family with equal support: %s; treat the family as "
+		    "unsettled.", b.data ? b.data : "");
+	chousa_buf_release(&b);
+	return inv_add_sentence(ctx, it, t);
+}
+
+/* 4. Disagreement and caveats: the family's, the time's, the sources'. */
+static int
+add_caveats(struct chousa_ctx *ctx, struct inv_item *it)
+{
+	const struct chousa_report *rep = it->rep;
+	struct chousa_arena *a = ctx->arena;
+	size_t i;
+	int rc;
+
+	rc = add_disagreement(ctx, it);
+	for (i = 0; rc == CHOUSA_OK && rep->family != NULL &&
+	    i < rep->family->n_caveats; i++)
+		rc = inv_add_sentence(ctx, it, chousa_arena_printf(a, "The "
+		    "family is less certain because %s.",
+		    rep->family->caveats[i]));
+	if (rc == CHOUSA_OK)
+		rc = add_optional(ctx, it, rep->at.text);
+	if (rc == CHOUSA_OK)
+		rc = add_optional(ctx, it, failures(a, rep));
+	return rc;
+}
+
+int
+inv_conclude(struct chousa_ctx *ctx, struct inv_item *it)
+{
+	struct chousa_report *rep = it->rep;
+	struct chousa_arena *a = ctx->arena;
+	struct facts fx;
+	int rc;
+
+	gather_facts(a, rep, &fx);
+	rc = inv_add_sentence(ctx, it, listing_sentence(a, it, &fx));
+	if (rc == CHOUSA_OK)
+		rc = add_samples(ctx, it, &fx);
+	if (rc == CHOUSA_OK)
+		rc = add_infrastructure(ctx, it);
+	if (rc == CHOUSA_OK)
+		rc = add_optional(ctx, it, cause_sentence(a, it, &fx));
+	if (rc == CHOUSA_OK)
+		rc = add_caveats(ctx, it);
+	/* 5. How sure. */
+	if (rc == CHOUSA_OK && rep->verdict != CHOUSA_V_UNKNOWN &&
+	    rep->verdict != CHOUSA_V_BENIGN)
+		rc = inv_add_sentence(ctx, it, chousa_arena_printf(a,
+		    "Confidence: %s.", confidence_word(rep)));
+	return rc;
 }

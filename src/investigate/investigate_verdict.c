@@ -744,6 +744,7 @@ inv_collect_samples(struct chousa_ctx *ctx, struct inv_item *it)
 	struct chousa_report_sample *smp;
 	const char *name;
 	size_t s, i, j;
+	int rc;
 
 	rep->n_samples = 0;
 	if (is_hash_type(rep->ind.type)) {
@@ -783,9 +784,11 @@ inv_collect_samples(struct chousa_ctx *ctx, struct inv_item *it)
 				if (sample_add_source(ctx->arena, smp,
 				    f->source) != CHOUSA_OK)
 					return CHOUSA_ENOMEM;
-				inv_add_edge(ctx, it, r->value, r->type,
+				rc = inv_add_edge(ctx, it, r->value, r->type,
 				    f->subject, f->subject_type,
 				    chousa_rel_name(r->rel), f->source);
+				if (rc != CHOUSA_OK)
+					return rc;
 			}
 		}
 	/* What sources say about the samples themselves. */
@@ -798,15 +801,18 @@ inv_collect_samples(struct chousa_ctx *ctx, struct inv_item *it)
 			    !is_hash_type(f->subject_type))
 				continue;
 			/* What the sample did is part of the graph. */
-			for (j = 0; j < f->n_related; j++)
-				if (f->related[j].value != NULL &&
-				    !is_hash_type(f->related[j].type))
-					inv_add_edge(ctx, it, f->subject,
-					    f->subject_type,
-					    f->related[j].value,
-					    f->related[j].type,
-					    chousa_rel_name(f->related[j].rel),
-					    f->source);
+			for (j = 0; j < f->n_related; j++) {
+				const struct chousa_related *r =
+				    &f->related[j];
+
+				if (r->value == NULL || is_hash_type(r->type))
+					continue;
+				rc = inv_add_edge(ctx, it, f->subject,
+				    f->subject_type, r->value, r->type,
+				    chousa_rel_name(r->rel), f->source);
+				if (rc != CHOUSA_OK)
+					return rc;
+			}
 			smp = find_sample(rep, f->subject);
 			if (smp == NULL && f->matched != NULL)
 				smp = find_sample(rep, f->matched);
@@ -819,10 +825,11 @@ inv_collect_samples(struct chousa_ctx *ctx, struct inv_item *it)
 			fam = finding_family(ctx, f, &name);
 			if (fam != NULL && smp->family == NULL)
 				smp->family = fam;
-			if (fam != NULL)
-				inv_add_edge(ctx, it, smp->sha256,
-				    f->subject_type, fam, CHOUSA_IOC_NONE,
-				    "family", f->source);
+			rc = fam != NULL ? inv_add_edge(ctx, it, smp->sha256,
+			    f->subject_type, fam, CHOUSA_IOC_NONE, "family",
+			    f->source) : CHOUSA_OK;
+			if (rc != CHOUSA_OK)
+				return rc;
 			if (smp->file_type == NULL)
 				smp->file_type = f->file_type;
 			if (smp->file_name == NULL)
@@ -1041,17 +1048,13 @@ cmp_vote(const void *pa, const void *pb)
 	return strcmp(a->id, b->id);
 }
 
-int
-inv_family(struct chousa_ctx *ctx, struct inv_item *it)
+/* The votes of the findings about the input, the heaviest first. */
+static size_t
+count_votes(struct chousa_ctx *ctx, struct inv_item *it,
+    struct vote_acc votes[VOTES_MAX])
 {
-	struct chousa_report *rep = it->rep;
-	struct chousa_report_family *fam;
-	struct vote_acc votes[VOTES_MAX];
-	struct chousa_family cat;
-	size_t n = 0, s, i, j;
-	double total = 0, support, conf;
+	size_t n = 0, s, i;
 
-	rep->family = NULL;
 	for (s = 0; s < 3; s++)
 		for (i = 0; i < it->n_found[s]; i++) {
 			const struct chousa_finding *f = it->found[s][i];
@@ -1063,11 +1066,19 @@ inv_family(struct chousa_ctx *ctx, struct inv_item *it)
 				continue;
 			vote_finding(ctx, votes, &n, f, subject_weight(it, f));
 		}
-	if (n == 0)
-		return CHOUSA_OK;
-	qsort(votes, n, sizeof(votes[0]), cmp_vote);
-	for (i = 0; i < n; i++)
-		total += votes[i].weight;
+	if (n > 0)
+		qsort(votes, n, sizeof(votes[0]), cmp_vote);
+	return n;
+}
+
+/* The family of the first vote, with every vote copied to the arena. */
+static int
+family_new(struct chousa_ctx *ctx, const struct vote_acc *votes, size_t n,
+    struct chousa_report_family **out)
+{
+	struct chousa_report_family *fam;
+	size_t i, j;
+
 	fam = chousa_arena_alloc(ctx->arena, sizeof(*fam));
 	if (fam == NULL)
 		return CHOUSA_ENOMEM;
@@ -1091,59 +1102,103 @@ inv_family(struct chousa_ctx *ctx, struct inv_item *it)
 	fam->n_votes = n;
 	fam->id = votes[0].id;
 	fam->name = votes[0].name;
-	/*
-	 * Share of the vote times how much independent support it has:
-	 * one source alone is 70 at most, two 85, three 92.
-	 */
-	{
-		double w = votes[0].weight, half = 1.0;
+	*out = fam;
+	return CHOUSA_OK;
+}
 
-		while (w >= 1.0) {
-			half *= 0.5;
-			w -= 1.0;
-		}
-		half *= 1.0 - 0.5 * w;
-		support = 1.0 - half;
+/*
+ * How much independent support a weight is: one source alone is 0.5, two
+ * 0.75, three 0.875, so that the family's confidence is 70 at most with
+ * one source, 85 with two, 92 with three.
+ */
+static double
+support_of(double weight)
+{
+	double half = 1.0;
+
+	while (weight >= 1.0) {
+		half *= 0.5;
+		weight -= 1.0;
 	}
-	conf = 100.0 * (votes[0].weight / total) * (0.4 + 0.6 * support);
+	half *= 1.0 - 0.5 * weight;
+	return 1.0 - half;
+}
+
+/* The family's only caveat: the arena holds room for one more. */
+static int
+family_caveat(struct chousa_ctx *ctx, struct chousa_report_family *fam,
+    size_t room, const char *text)
+{
+	fam->caveats = chousa_arena_alloc(ctx->arena,
+	    room * sizeof(*fam->caveats));
+	if (fam->caveats == NULL)
+		return CHOUSA_ENOMEM;
+	fam->caveats[fam->n_caveats++] = text;
+	return CHOUSA_OK;
+}
+
+/*
+ * The confidence: the first vote's share of the whole times its support,
+ * lowered by what makes a family on this indicator less certain.
+ */
+static int
+family_confidence(struct chousa_ctx *ctx, const struct inv_item *it,
+    struct chousa_report_family *fam, const struct vote_acc *votes,
+    size_t n)
+{
+	const struct chousa_report *rep = it->rep;
+	double total = 0, conf;
+	size_t i;
+	int rc = CHOUSA_OK;
+
+	for (i = 0; i < n; i++)
+		total += votes[i].weight;
+	conf = 100.0 * (votes[0].weight / total) *
+	    (0.4 + 0.6 * support_of(votes[0].weight));
 	if (rep->verdict != CHOUSA_V_MALICIOUS && it->shared != NULL) {
 		conf *= 0.5;
-		fam->caveats = chousa_arena_alloc(ctx->arena,
-		    2 * sizeof(*fam->caveats));
-		if (fam->caveats == NULL)
-			return CHOUSA_ENOMEM;
-		fam->caveats[fam->n_caveats++] = chousa_arena_printf(
-		    ctx->arena, "it is shared infrastructure (%s): the "
-		    "family may belong to another tenant", it->shared);
+		rc = family_caveat(ctx, fam, 2, chousa_arena_printf(ctx->arena,
+		    "it is shared infrastructure (%s): the family may belong "
+		    "to another tenant", it->shared));
 	} else if (rep->match == CHOUSA_MATCH_REGDOMAIN ||
 	    rep->match == CHOUSA_MATCH_PARENT || rep->match ==
 	    CHOUSA_MATCH_CIDR) {
 		conf *= 0.6;
-		fam->caveats = chousa_arena_alloc(ctx->arena,
-		    2 * sizeof(*fam->caveats));
-		if (fam->caveats == NULL)
-			return CHOUSA_ENOMEM;
-		fam->caveats[fam->n_caveats++] = chousa_arena_printf(
-		    ctx->arena, "only its %s is listed, which other sites "
-		    "may share", chousa_match_name(rep->match));
+		rc = family_caveat(ctx, fam, 2, chousa_arena_printf(ctx->arena,
+		    "only its %s is listed, which other sites may share",
+		    chousa_match_name(rep->match)));
 	}
+	if (rc != CHOUSA_OK)
+		return rc;
 	/*
 	 * Many families on one address: shared hosting, not one actor.  A
 	 * file has one author: there it is the sources that disagree.
 	 */
 	if (n >= 3 && fam->n_caveats == 0 && !is_hash_type(rep->ind.type)) {
 		conf *= 0.7;
-		fam->caveats = chousa_arena_alloc(ctx->arena,
-		    sizeof(*fam->caveats));
-		if (fam->caveats == NULL)
-			return CHOUSA_ENOMEM;
-		fam->caveats[fam->n_caveats++] = chousa_arena_printf(
-		    ctx->arena, "%zu different families are tied to it, as "
-		    "on shared hosting", n);
+		rc = family_caveat(ctx, fam, 1, chousa_arena_printf(ctx->arena,
+		    "%zu different families are tied to it, as on shared "
+		    "hosting", n));
 	}
 	fam->confidence = (int)(conf + 0.5);
 	if (fam->confidence > 100)
 		fam->confidence = 100;
+	return rc;
+}
+
+/*
+ * The family's name and description from a catalogue: the store's, else
+ * the run's other catalogues, else the label capitalised; an online
+ * catalogue's answer (enrichment) fills a missing description.
+ */
+static int
+family_describe(struct chousa_ctx *ctx, const struct inv_item *it,
+    struct chousa_report_family *fam)
+{
+	struct chousa_family cat;
+	const char *cat_id, *cat_name;
+	size_t i;
+
 	if (ctx->store != NULL && chousa_store_family(ctx->store, ctx->arena,
 	    fam->id, &cat, NULL) == CHOUSA_OK) {
 		fam->known = 1;
@@ -1152,16 +1207,11 @@ inv_family(struct chousa_ctx *ctx, struct inv_item *it)
 		fam->aliases = cat.aliases;
 		fam->description = cat.description;
 		fam->refs = cat.refs;
-	} else {
-		const char *cat_id, *cat_name;
-
-		/* A Malpedia id from the run's other catalogues. */
-		if (ctx_family(ctx, fam->id, &cat_id, &cat_name) ==
-		    CHOUSA_OK && cat_id != NULL) {
-			fam->known = 1;
-			fam->id = cat_id;
-			fam->name = cat_name != NULL ? cat_name : cat_id;
-		}
+	} else if (ctx_family(ctx, fam->id, &cat_id, &cat_name) ==
+	    CHOUSA_OK && cat_id != NULL) {
+		fam->known = 1;
+		fam->id = cat_id;
+		fam->name = cat_name != NULL ? cat_name : cat_id;
 	}
 	/* No catalogue: "emotet" as a reader writes it, "Emotet". */
 	if (!fam->known && fam->name != NULL && islower((unsigned char)
@@ -1174,7 +1224,6 @@ inv_family(struct chousa_ctx *ctx, struct inv_item *it)
 		fam->name = cap;
 		fam->votes[0].name = cap;
 	}
-	/* An online catalogue's answer (enrichment) fills what is missing. */
 	for (i = 0; i < it->n_found[2]; i++) {
 		const struct chousa_finding *f = it->found[2][i];
 
@@ -1183,13 +1232,39 @@ inv_family(struct chousa_ctx *ctx, struct inv_item *it)
 		    fam->description == NULL)
 			fam->description = f->detail;
 	}
+	return CHOUSA_OK;
+}
+
+int
+inv_family(struct chousa_ctx *ctx, struct inv_item *it)
+{
+	struct chousa_report *rep = it->rep;
+	struct chousa_report_family *fam;
+	struct vote_acc votes[VOTES_MAX];
+	size_t n, i, j;
+	int rc;
+
+	rep->family = NULL;
+	n = count_votes(ctx, it, votes);
+	if (n == 0)
+		return CHOUSA_OK;
+	rc = family_new(ctx, votes, n, &fam);
+	if (rc == CHOUSA_OK)
+		rc = family_confidence(ctx, it, fam, votes, n);
+	if (rc == CHOUSA_OK)
+		rc = family_describe(ctx, it, fam);
+	if (rc != CHOUSA_OK)
+		return rc;
 	rep->family = fam;
 	/* Every vote is an edge to its family. */
 	for (i = 0; i < n; i++)
-		for (j = 0; j < votes[i].n_origins; j++)
-			inv_add_edge(ctx, it, rep->ind.value, rep->ind.type,
-			    fam->votes[i].id, CHOUSA_IOC_NONE, "family",
-			    votes[i].sources[j]);
+		for (j = 0; j < votes[i].n_origins; j++) {
+			rc = inv_add_edge(ctx, it, rep->ind.value,
+			    rep->ind.type, fam->votes[i].id, CHOUSA_IOC_NONE,
+			    "family", votes[i].sources[j]);
+			if (rc != CHOUSA_OK)
+				return rc;
+		}
 	return CHOUSA_OK;
 }
 

@@ -1373,7 +1373,8 @@ spaced_join(const char *t, size_t len, size_t rs, size_t i)
 	if (i + 1 < len && t[i + 1] >= '0' && t[i + 1] <= '9' &&
 	    asn_word(t, rs, i))
 		return 1;
-	if ((m = spaced_defang(t, len, rs, i)) > 0)
+	m = spaced_defang(t, len, rs, i);
+	if (m > 0)
 		return m;
 	if (i == rs || !(cls[(unsigned char)t[i - 1]] & C_ALNUM) ||
 	    i + 3 >= len || !(cls[(unsigned char)t[i + 1]] & C_MARK2))
@@ -1583,7 +1584,8 @@ scan_text(struct chousa_extractor *x, const char *t, size_t len)
 				i += c == '<' ? 3 : 2;
 				continue;
 			}
-			if (c == ' ' && (m = spaced_join(t, len, rs, i)) > 0) {
+			m = c == ' ' ? spaced_join(t, len, rs, i) : 0;
+			if (m > 0) {
 				flags |= C_ANCHOR | C_DEFANG;
 				i += m;
 				continue;

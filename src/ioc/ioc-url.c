@@ -382,89 +382,208 @@ url_path(struct chousa_buf *b, const char *s, size_t len)
 
 /* ---- the URL ---- */
 
-int
-ioc_url(struct ioc_res *r, const char *in, size_t in_len)
-{
-	char s[IOC_MAX_TOKEN + 1];
-	struct chousa_buf hb;
-	size_t len = 0, i, sl, auth, auth_end, at, hs, he, ps, q, f;
-	const char *scheme;
-	unsigned def_port, port = 0;
-	size_t host_start, value_off, host_val, uni = IOC_NOOFF;
-	int ok = 0, has_port = 0;
+/* Where the pieces of a URL sit in its cleaned text. */
+struct url_split {
+	const char	*scheme;	/* "http", "https" or "ftp" */
+	size_t		 auth;		/* the authority: userinfo@host:port */
+	size_t		 auth_end;	/* where the path, query or fragment starts */
+	size_t		 at;		/* the '@' after userinfo, or IOC_NOOFF */
+	size_t		 host;
+	size_t		 host_end;	/* the ':' before the port, or auth_end */
+	unsigned	 port;
+	int		 has_port;	/* a port other than the scheme's */
+};
 
-	/* Trim C0 controls and spaces, drop tabs and newlines. */
+/*
+ * Copies the URL into s without the C0 controls and spaces around it and
+ * the tabs and newlines inside it, as the standard drops them.
+ */
+static int
+url_clean(struct ioc_res *r, const char *in, size_t in_len,
+    char s[IOC_MAX_TOKEN + 1], size_t *len)
+{
+	size_t i;
+
 	while (in_len > 0 && (unsigned char)in[0] <= 0x20) {
 		in++;
 		in_len--;
 	}
 	while (in_len > 0 && (unsigned char)in[in_len - 1] <= 0x20)
 		in_len--;
-	if (in_len >= sizeof(s))
+	if (in_len >= IOC_MAX_TOKEN + 1)
 		return (r->why = "URL too long"), 0;
+	*len = 0;
 	for (i = 0; i < in_len; i++)
 		if (in[i] != '\t' && in[i] != '\n' && in[i] != '\r')
-			s[len++] = in[i];
-	sl = ioc_url_scheme_len(s, len);
+			s[(*len)++] = in[i];
+	return 1;
+}
+
+/* The port after host_end, dropped when it is the scheme's default. */
+static int
+url_port(struct ioc_res *r, const char *s, struct url_split *u,
+    unsigned def_port)
+{
+	size_t k;
+
+	u->port = 0;
+	u->has_port = 0;
+	if (u->host_end == u->auth_end)
+		return 1;
+	if (u->auth_end - u->host_end - 1 > 0)
+		u->has_port = 1;
+	for (k = u->host_end + 1; k < u->auth_end; k++) {
+		if (s[k] < '0' || s[k] > '9')
+			return (r->why = "bad port"), 0;
+		u->port = u->port * 10 + (unsigned)(s[k] - '0');
+		if (u->port > 65535)
+			return (r->why = "port out of range"), 0;
+	}
+	if (u->port == def_port)
+		u->has_port = 0;
+	return 1;
+}
+
+/* Finds the scheme, the authority and its parts. */
+static int
+url_split(struct ioc_res *r, const char *s, size_t len, struct url_split *u)
+{
+	size_t i, sl = ioc_url_scheme_len(s, len);
+	unsigned def_port;
+	int in_brackets = 0;
+
 	if (sl == 0)
 		return (r->why = "not an http, https or ftp URL"), 0;
 	if (sl == 6) {
-		scheme = "https";
+		u->scheme = "https";
 		def_port = 443;
 	} else if (s[0] == 'f' || s[0] == 'F') {
-		scheme = "ftp";
+		u->scheme = "ftp";
 		def_port = 21;
 	} else {
-		scheme = "http";
+		u->scheme = "http";
 		def_port = 80;
 	}
-	auth = sl;
-	while (auth < len && (s[auth] == '/' || s[auth] == '\\'))
-		auth++;
-	for (auth_end = auth; auth_end < len && s[auth_end] != '/' &&
-	    s[auth_end] != '\\' && s[auth_end] != '?' && s[auth_end] != '#';
-	    auth_end++)
+	u->auth = sl;
+	while (u->auth < len && (s[u->auth] == '/' || s[u->auth] == '\\'))
+		u->auth++;
+	for (u->auth_end = u->auth; u->auth_end < len &&
+	    s[u->auth_end] != '/' && s[u->auth_end] != '\\' &&
+	    s[u->auth_end] != '?' && s[u->auth_end] != '#'; u->auth_end++)
 		;
-	at = IOC_NOOFF;
-	for (i = auth; i < auth_end; i++)
+	u->at = IOC_NOOFF;
+	for (i = u->auth; i < u->auth_end; i++)
 		if (s[i] == '@')
-			at = i;
-	hs = at == IOC_NOOFF ? auth : at + 1;
+			u->at = i;
+	u->host = u->at == IOC_NOOFF ? u->auth : u->at + 1;
 	/* The port starts at the first ':' outside brackets. */
-	he = auth_end;
-	{
-		int inb = 0;
-
-		for (i = hs; i < auth_end; i++) {
-			if (s[i] == '[')
-				inb = 1;
-			else if (s[i] == ']')
-				inb = 0;
-			else if (s[i] == ':' && !inb) {
-				he = i;
-				break;
-			}
+	u->host_end = u->auth_end;
+	for (i = u->host; i < u->auth_end; i++) {
+		if (s[i] == '[')
+			in_brackets = 1;
+		else if (s[i] == ']')
+			in_brackets = 0;
+		else if (s[i] == ':' && !in_brackets) {
+			u->host_end = i;
+			break;
 		}
 	}
-	if (he < auth_end) {
-		size_t k;
-
-		if (auth_end - he - 1 > 0)
-			has_port = 1;
-		for (k = he + 1; k < auth_end; k++) {
-			if (s[k] < '0' || s[k] > '9')
-				return (r->why = "bad port"), 0;
-			port = port * 10 + (unsigned)(s[k] - '0');
-			if (port > 65535)
-				return (r->why = "port out of range"), 0;
-		}
-		if (port == def_port)
-			has_port = 0;
-	}
-	if (at != IOC_NOOFF && hs == he)
+	if (!url_port(r, s, u, def_port))
+		return 0;
+	if (u->at != IOC_NOOFF && u->host == u->host_end)
 		return (r->why = "URL without a host"), 0;
+	return 1;
+}
+
+/* "user:password@", percent-encoded; nothing when both are empty. */
+static void
+url_userinfo(struct chousa_buf *b, const char *s, const struct url_split *u)
+{
+	size_t colon = u->auth;
+
+	if (u->at == IOC_NOOFF || u->at <= u->auth)
+		return;
+	while (colon < u->at && s[colon] != ':')
+		colon++;
+	pe_add(b, s + u->auth, colon - u->auth, PE_USERINFO);
+	if (colon + 1 < u->at) {
+		chousa_buf_addch(b, ':');
+		pe_add(b, s + colon + 1, u->at - colon - 1, PE_USERINFO);
+	}
+	/* "http://@host" and "http://:@host" have no userinfo. */
+	if (b->data[b->len - 1] != '/')
+		chousa_buf_addch(b, '@');
+}
+
+/* The path, the query and the fragment after the authority. */
+static void
+url_rest(struct chousa_buf *b, const char *s, size_t len,
+    const struct url_split *u)
+{
+	size_t q, f;
+
+	for (q = u->auth_end; q < len && s[q] != '?' && s[q] != '#'; q++)
+		;
+	url_path(b, s + u->auth_end, q - u->auth_end);
+	f = q;
+	if (q < len && s[q] == '?') {
+		for (f = q + 1; f < len && s[f] != '#'; f++)
+			;
+		chousa_buf_addch(b, '?');
+		pe_add(b, s + q + 1, f - q - 1, PE_SQUERY);
+	}
+	if (f < len && s[f] == '#') {
+		chousa_buf_addch(b, '#');
+		pe_add(b, s + f + 1, len - f - 1, PE_FRAGMENT);
+	}
+}
+
+/*
+ * After the normal form at r->value: the path on its own, the host on its
+ * own (IPv6 without brackets) and, for a host written in Unicode (uni
+ * indexes it in host), the URL as it displays.
+ */
+static void
+url_fields(struct ioc_res *r, const char *host, size_t uni,
+    size_t host_start, size_t path_start)
+{
+	size_t value_end = r->value + r->value_len;
+	size_t host_len = strlen(host);
+
+	r->path = r->b->len;
+	ioc_buf_add_self(r->b, path_start, value_end - path_start);
+	chousa_buf_addch(r->b, '\0');
+	r->host = r->b->len;
+	if (host[0] == '[')
+		chousa_buf_add(r->b, host + 1, host_len - 2);
+	else
+		chousa_buf_adds(r->b, host);
+	chousa_buf_addch(r->b, '\0');
+	if (uni != IOC_NOOFF) {
+		size_t d = r->b->len;
+
+		ioc_buf_add_self(r->b, r->value, host_start - r->value);
+		chousa_buf_adds(r->b, host + uni);
+		ioc_buf_add_self(r->b, host_start + host_len,
+		    value_end - host_start - host_len);
+		chousa_buf_addch(r->b, '\0');
+		r->display = d;
+	}
+}
+
+int
+ioc_url(struct ioc_res *r, const char *in, size_t in_len)
+{
+	char s[IOC_MAX_TOKEN + 1];
+	struct url_split u;
+	struct chousa_buf hb;
+	size_t len, value_off, host_start, path_start, uni = IOC_NOOFF;
+	int ok = 0;
+
+	if (!url_clean(r, in, in_len, s, &len) || !url_split(r, s, len, &u))
+		return 0;
 	chousa_buf_init(&hb, 4096);
-	if (!url_host(r, s + hs, he - hs, &hb))
+	if (!url_host(r, s + u.host, u.host_end - u.host, &hb))
 		goto out;
 	if (hb.failed != CHOUSA_OK) {
 		r->why = "host too long";
@@ -476,86 +595,33 @@ ioc_url(struct ioc_res *r, const char *in, size_t in_len)
 
 	/* value = scheme://[userinfo@]host[:port]path[?query][#frag] */
 	value_off = r->b->len;
-	chousa_buf_adds(r->b, scheme);
+	chousa_buf_adds(r->b, u.scheme);
 	chousa_buf_adds(r->b, "://");
-	if (at != IOC_NOOFF && at > auth) {
-		size_t colon = auth;
-
-		while (colon < at && s[colon] != ':')
-			colon++;
-		pe_add(r->b, s + auth, colon - auth, PE_USERINFO);
-		if (colon + 1 < at) {
-			chousa_buf_addch(r->b, ':');
-			pe_add(r->b, s + colon + 1, at - colon - 1,
-			    PE_USERINFO);
-		}
-		/* "http://@host" and "http://:@host" have no userinfo. */
-		if (r->b->data[r->b->len - 1] == '/')
-			;
-		else
-			chousa_buf_addch(r->b, '@');
-	}
+	url_userinfo(r->b, s, &u);
 	host_start = r->b->len;
 	chousa_buf_adds(r->b, hb.data);
-	if (has_port)
-		chousa_buf_addf(r->b, ":%u", port);
-	ps = r->b->len;
-	for (q = auth_end; q < len && s[q] != '?' && s[q] != '#'; q++)
-		;
-	url_path(r->b, s + auth_end, q - auth_end);
-	f = q;
-	if (q < len && s[q] == '?') {
-		for (f = q + 1; f < len && s[f] != '#'; f++)
-			;
-		chousa_buf_addch(r->b, '?');
-		pe_add(r->b, s + q + 1, f - q - 1, PE_SQUERY);
-	}
-	if (f < len && s[f] == '#') {
-		chousa_buf_addch(r->b, '#');
-		pe_add(r->b, s + f + 1, len - f - 1, PE_FRAGMENT);
-	}
-	if (r->b->failed != CHOUSA_OK) {
+	if (u.has_port)
+		chousa_buf_addf(r->b, ":%u", u.port);
+	path_start = r->b->len;
+	url_rest(r->b, s, len, &u);
+	/* Percent-encoding can triple the text: keep the normal form
+	 * parseable on its own. */
+	if (r->b->failed != CHOUSA_OK ||
+	    r->b->len - value_off > IOC_MAX_TOKEN) {
 		r->why = "URL too long";
 		goto out;
 	}
 	r->value = value_off;
 	r->value_len = r->b->len - value_off;
-	/* Percent-encoding can triple the text: keep the normal form
-	 * parseable on its own. */
-	if (r->value_len > IOC_MAX_TOKEN) {
-		r->why = "URL too long";
-		goto out;
-	}
 	chousa_buf_addch(r->b, '\0');
-	/* path, query and fragment, on their own */
-	r->path = r->b->len;
-	ioc_buf_add_self(r->b, ps, value_off + r->value_len - ps);
-	chousa_buf_addch(r->b, '\0');
-	/* the host on its own, IPv6 without brackets */
-	host_val = r->b->len;
-	if (hb.data[0] == '[')
-		chousa_buf_add(r->b, hb.data + 1, strlen(hb.data) - 2);
-	else
-		chousa_buf_adds(r->b, hb.data);
-	chousa_buf_addch(r->b, '\0');
-	r->host = host_val;
-	if (uni != IOC_NOOFF) {
-		size_t d = r->b->len;
-
-		ioc_buf_add_self(r->b, value_off, host_start - value_off);
-		chousa_buf_adds(r->b, hb.data + uni);
-		ioc_buf_add_self(r->b, host_start + strlen(hb.data),
-		    value_off + r->value_len - host_start - strlen(hb.data));
-		chousa_buf_addch(r->b, '\0');
-		r->display = d;
-	}
-	r->port = has_port ? port : 0;
+	url_fields(r, hb.data, uni, host_start, path_start);
+	r->port = u.has_port ? u.port : 0;
 	if (r->host_type == CHOUSA_IOC_DOMAIN &&
 	    (r->flags & CHOUSA_IOC_F_INVALID_HOST))
-		ioc_set_regdomain_sound(r, r->b->data + host_val,
-		    strlen(r->b->data + host_val));
+		ioc_set_regdomain_sound(r, r->b->data + r->host,
+		    strlen(r->b->data + r->host));
 	else if (r->host_type == CHOUSA_IOC_DOMAIN)
-		ioc_set_regdomain(r, host_val);
+		ioc_set_regdomain(r, r->host);
 	else
 		r->flags |= chousa_ioc_ip_flags(r->addr, r->is_v6);
 	r->prefix = 0;

@@ -1036,9 +1036,12 @@ chousa_store_sample(struct chousa_store *st, struct chousa_arena *a,
 		const char *id = store_family_resolve(st, smp.family,
 		    strlen(smp.family));
 
-		if (id != NULL && (smp.family = chousa_arena_strdup(a, id)) ==
-		    NULL)
-			return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+		if (id != NULL) {
+			smp.family = chousa_arena_strdup(a, id);
+			if (smp.family == NULL)
+				return chousa_errf(err, CHOUSA_ENOMEM,
+				    "out of memory");
+		}
 	}
 	*out = smp;
 	return CHOUSA_OK;

@@ -200,12 +200,13 @@ record_family(struct chousa_store *st, sqlite3_stmt *s, char *buf,
     size_t size, int *known)
 {
 	const char *family = col_text(s, C_FAMILY);
-	const char *tags, *p, *end, *id = NULL;
+	const char *tags = family == NULL ? col_text(s, C_TAGS) : NULL;
+	const char *p, *end, *id = NULL;
 
 	*known = 0;
 	if (family != NULL)
 		id = store_family_resolve(st, family, strlen(family));
-	else if ((tags = col_text(s, C_TAGS)) != NULL) {
+	else if (tags != NULL) {
 		for (p = tags; *p != '\0' && id == NULL; p = end) {
 			end = strchr(p, ',');
 			if (end == NULL)
@@ -331,8 +332,9 @@ benign_add(struct benign_set *b, const char *match, const char *entry,
 		struct benign_net *old = b->net;
 		size_t old_cap = b->net_cap;
 
-		if ((g = grow((void **)&b->net, &b->net_cap, b->n_net,
-		    sizeof(*b->net))) < 0)
+		g = grow((void **)&b->net, &b->net_cap, b->n_net,
+		    sizeof(*b->net));
+		if (g < 0)
 			return CHOUSA_ENOMEM;
 		for (i = 0; g && i < old_cap; i++)
 			if (old[i].used)
@@ -379,8 +381,9 @@ benign_add(struct benign_set *b, const char *match, const char *entry,
 		chousa_buf_add(&b->text, entry, strlen(entry) + 1);
 		if (b->text.failed)
 			return b->text.failed;
-		if ((g = grow((void **)&b->str, &b->str_cap, b->n_str,
-		    sizeof(*b->str))) < 0)
+		g = grow((void **)&b->str, &b->str_cap, b->n_str,
+		    sizeof(*b->str));
+		if (g < 0)
 			return CHOUSA_ENOMEM;
 		for (i = 0; g && i < old_cap; i++)
 			if (old[i].used) {
@@ -700,7 +703,9 @@ emit_group(struct walk *w, int64_t vhash, int type)
 			merge_record(w, &m, s);
 			continue;
 		}
-		if (open && (stop = emit_merged(w, &m)) != 0)
+		if (open)
+			stop = emit_merged(w, &m);
+		if (stop)
 			break;
 		chousa_buf_reset(b);
 		chousa_buf_addch(b, '\0');	/* offset 0 means none */

@@ -350,8 +350,8 @@ family_of_tags(struct imp *imp, const char *tags)
 		end = strchr(p, ',');
 		if (end == NULL)
 			end = p + strlen(p);
-		if (end > p && (id = known_family(imp, p,
-		    (size_t)(end - p))) != NULL)
+		id = end > p ? known_family(imp, p, (size_t)(end - p)) : NULL;
+		if (id != NULL)
 			return id;
 		if (*end == ',')
 			end++;

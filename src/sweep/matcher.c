@@ -437,7 +437,10 @@ parse_cidr(const char *v, uint8_t lo[16], uint8_t hi[16], int *is_v6)
 	char *end;
 	int i, bits;
 
-	if (slash == NULL || (alen = (size_t)(slash - v)) >= sizeof(addr))
+	if (slash == NULL)
+		return -1;
+	alen = (size_t)(slash - v);
+	if (alen >= sizeof(addr))
 		return -1;
 	memcpy(addr, v, alen);
 	addr[alen] = '\0';
@@ -682,147 +685,204 @@ add_range(struct chousa_matcher *m, struct tables *t, const uint8_t *lo,
 	return CHOUSA_OK;
 }
 
+/* ---- adding a row ---- */
+
+static int
+merge_row(struct chousa_matcher *m, int64_t found,
+    const struct chousa_store_row *row, struct chousa_err *err)
+{
+	if (merge_entry(m, (size_t)found, row) != CHOUSA_OK)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	return CHOUSA_OK;
+}
+
+static int
+build_failed(int rc, struct chousa_err *err)
+{
+	return chousa_errf(err, rc, rc == CHOUSA_ELIMIT ?
+	    "too many indicators for the matcher" :
+	    "out of memory building the matcher");
+}
+
+/* One more indicator of its kind in the bad table, or one more benign. */
+static void
+count_row(struct chousa_matcher *m, const struct tables *t,
+    uint64_t *n_bad)
+{
+	if (t == &m->bad)
+		(*n_bad)++;
+	else
+		m->stats.n_benign++;
+}
+
+/*
+ * The row's value as a key in buf: lower case, as logs are looked up lower
+ * case (URLs keep their case), a domain without its trailing dot.  Returns
+ * the key's length, or 0 when there is no key.
+ */
+static size_t
+row_key(const struct chousa_store_row *row, char buf[MAX_VALUE])
+{
+	const char *v = row->value;
+	size_t len, i;
+
+	if (v == NULL)
+		return 0;
+	len = strlen(v);
+	if (len >= MAX_VALUE)
+		return 0;
+	for (i = 0; i < len; i++)
+		buf[i] = (row->type == CHOUSA_IOC_URL) ? v[i] :
+		    (char)((v[i] >= 'A' && v[i] <= 'Z') ? v[i] + 32 : v[i]);
+	buf[len] = '\0';
+	if (row->type == CHOUSA_IOC_DOMAIN && len > 1 && buf[len - 1] == '.')
+		buf[--len] = '\0';
+	return len;
+}
+
+/* An address, or a CIDR row without a prefix length, which is one. */
+static int
+add_ipv4(struct chousa_matcher *m, struct tables *t,
+    const struct chousa_store_row *row, char *buf, size_t len,
+    struct chousa_err *err)
+{
+	const char *colon = strchr(buf, ':');
+	int64_t found;
+	size_t idx;
+	uint32_t ip;
+	int rc;
+
+	/* "1.2.3.4:80" as ThreatFox writes ip:port. */
+	if (colon != NULL && row->type == CHOUSA_IOC_IPV4)
+		len = (size_t)(colon - buf);
+	if (sweep_parse_ipv4(buf, len, &ip) != 0) {
+		m->stats.n_skipped++;
+		return CHOUSA_OK;
+	}
+	buf[len] = '\0';
+	found = v4set_find(&t->v4, ip);
+	if (found >= 0)
+		return merge_row(m, found, row, err);
+	rc = add_entry(m, CHOUSA_IOC_IPV4, buf, len, NULL, row, &idx);
+	if (rc == CHOUSA_OK)
+		rc = v4set_insert(&t->v4, ip, idx);
+	if (rc != CHOUSA_OK)
+		return build_failed(rc, err);
+	if (t == &m->bad && private_v4(ip, ip))
+		m->has_private = 1;
+	count_row(m, t, &m->stats.n_ipv4);
+	return CHOUSA_OK;
+}
+
+static int
+add_cidr(struct chousa_matcher *m, struct tables *t,
+    const struct chousa_store_row *row, const char *buf, size_t len,
+    struct chousa_err *err)
+{
+	uint8_t lo[16], hi[16];
+	size_t idx;
+	int is_v6, rc;
+
+	if (parse_cidr(buf, lo, hi, &is_v6) != 0) {
+		m->stats.n_skipped++;
+		return CHOUSA_OK;
+	}
+	rc = add_entry(m, CHOUSA_IOC_CIDR, buf, len, NULL, row, &idx);
+	if (rc == CHOUSA_OK)
+		rc = add_range(m, t, lo, hi, is_v6, idx);
+	if (rc != CHOUSA_OK)
+		return build_failed(rc, err);
+	if (t == &m->bad && !is_v6 && private_v4(be32(lo), be32(hi)))
+		m->has_private = 1;
+	count_row(m, t, &m->stats.n_cidr);
+	return CHOUSA_OK;
+}
+
+/*
+ * A row found by the hash of key in the string set of class cls: merged
+ * into the entry with the same key, else a new entry (value, and the
+ * address for IPv6).
+ */
+static int
+add_hashed(struct chousa_matcher *m, struct tables *t, int cls,
+    const char *key, size_t key_len, const char *value, size_t value_len,
+    const uint8_t *v6key, const struct chousa_store_row *row,
+    uint64_t *n_bad, struct chousa_err *err)
+{
+	uint64_t h = hash_bytes(cls, key, key_len);
+	int64_t found = strset_find_h(m, &t->str[cls], cls, key, key_len, h);
+	size_t idx;
+	int rc;
+
+	if (found >= 0)
+		return merge_row(m, found, row, err);
+	rc = add_entry(m, row->type, value, value_len, v6key, row, &idx);
+	if (rc == CHOUSA_OK) {
+		m->ent[idx].hash = h;
+		rc = strset_insert(m, &t->str[cls], h, idx);
+	}
+	if (rc != CHOUSA_OK)
+		return build_failed(rc, err);
+	count_row(m, t, n_bad);
+	return CHOUSA_OK;
+}
+
+/* An IPv6 address, with or without brackets, keyed by its 16 bytes. */
+static int
+add_ipv6(struct chousa_matcher *m, struct tables *t,
+    const struct chousa_store_row *row, char *buf, size_t len,
+    struct chousa_err *err)
+{
+	uint8_t addr[16];
+
+	if (buf[0] == '[' && len > 2 && buf[len - 1] == ']') {
+		len -= 2;
+		memmove(buf, buf + 1, len);
+		buf[len] = '\0';
+	}
+	if (len >= 64 || inet_pton(AF_INET6, buf, addr) != 1) {
+		m->stats.n_skipped++;
+		return CHOUSA_OK;
+	}
+	return add_hashed(m, t, CLS_IPV6, (const char *)addr, 16, buf, len,
+	    addr, row, &m->stats.n_ipv6, err);
+}
+
 /* Add a row to t; counts go to the stats when it is the bad table. */
 static int
 add_row(struct chousa_matcher *m, struct tables *t,
     const struct chousa_store_row *row, struct chousa_err *err)
 {
 	char buf[MAX_VALUE];
-	const char *v = row->value;
-	size_t len, i, idx;
-	uint8_t lo[16], hi[16];
-	int type = row->type, cls, is_v6, rc;
-	int64_t found;
-	uint64_t h;
-	uint32_t ip;
-	int is_bad = t == &m->bad;
+	int type = row->type, cls;
+	uint64_t *n_bad;
+	size_t len;
 
 	if (m->finished)
 		return chousa_errf(err, CHOUSA_EINVAL,
 		    "matcher is already finished");
 	m->stats.n_rows++;
-	if (v == NULL || (len = strlen(v)) == 0 || len >= sizeof(buf)) {
+	len = row_key(row, buf);
+	if (len == 0) {
 		m->stats.n_skipped++;
 		return CHOUSA_OK;
 	}
-	/* Keys are lower case, as logs are looked up lower case. */
-	for (i = 0; i < len; i++)
-		buf[i] = (type == CHOUSA_IOC_URL) ? v[i] :
-		    (char)((v[i] >= 'A' && v[i] <= 'Z') ? v[i] + 32 : v[i]);
-	buf[len] = '\0';
-	if (type == CHOUSA_IOC_DOMAIN && len > 1 && buf[len - 1] == '.')
-		buf[--len] = '\0';
 	if (type == CHOUSA_IOC_IPV4 || (type == CHOUSA_IOC_CIDR &&
-	    strchr(buf, '/') == NULL)) {
-		const char *colon = strchr(buf, ':');
-
-		/* "1.2.3.4:80" as ThreatFox writes ip:port. */
-		if (colon != NULL && type == CHOUSA_IOC_IPV4)
-			len = (size_t)(colon - buf);
-		if (sweep_parse_ipv4(buf, len, &ip) != 0) {
-			m->stats.n_skipped++;
-			return CHOUSA_OK;
-		}
-		buf[len] = '\0';
-		found = v4set_find(&t->v4, ip);
-		if (found >= 0)
-			return merge_entry(m, (size_t)found, row) == CHOUSA_OK ?
-			    CHOUSA_OK : chousa_errf(err, CHOUSA_ENOMEM,
-			    "out of memory");
-		if ((rc = add_entry(m, CHOUSA_IOC_IPV4, buf, len, NULL, row,
-		    &idx)) != CHOUSA_OK || (rc = v4set_insert(&t->v4, ip,
-		    idx)) != CHOUSA_OK)
-			goto fail;
-		if (is_bad && private_v4(ip, ip))
-			m->has_private = 1;
-		if (is_bad)
-			m->stats.n_ipv4++;
-		else
-			m->stats.n_benign++;
-		return CHOUSA_OK;
-	}
-	if (type == CHOUSA_IOC_CIDR) {
-		if (parse_cidr(buf, lo, hi, &is_v6) != 0) {
-			m->stats.n_skipped++;
-			return CHOUSA_OK;
-		}
-		if ((rc = add_entry(m, CHOUSA_IOC_CIDR, buf, len, NULL, row,
-		    &idx)) != CHOUSA_OK ||
-		    (rc = add_range(m, t, lo, hi, is_v6, idx)) != CHOUSA_OK)
-			goto fail;
-		if (is_bad && !is_v6 && private_v4(be32(lo), be32(hi)))
-			m->has_private = 1;
-		if (is_bad)
-			m->stats.n_cidr++;
-		else
-			m->stats.n_benign++;
-		return CHOUSA_OK;
-	}
-	if (type == CHOUSA_IOC_IPV6) {
-		char a6[64];
-		size_t alen = len;
-
-		if (buf[0] == '[' && len > 2 && buf[len - 1] == ']') {
-			alen = len - 2;
-			memmove(buf, buf + 1, alen);
-			buf[alen] = '\0';
-			len = alen;
-		}
-		if (alen >= sizeof(a6))
-			goto skip;
-		memcpy(a6, buf, alen + 1);
-		if (inet_pton(AF_INET6, a6, lo) != 1)
-			goto skip;
-		h = hash_bytes(CLS_IPV6, (const char *)lo, 16);
-		found = strset_find_h(m, &t->str[CLS_IPV6], CLS_IPV6,
-		    (const char *)lo, 16, h);
-		if (found >= 0)
-			goto merge;
-		if ((rc = add_entry(m, type, buf, len, lo, row, &idx)) !=
-		    CHOUSA_OK)
-			goto fail;
-		m->ent[idx].hash = h;
-		if ((rc = strset_insert(m, &t->str[CLS_IPV6], h, idx)) !=
-		    CHOUSA_OK)
-			goto fail;
-		if (is_bad)
-			m->stats.n_ipv6++;
-		else
-			m->stats.n_benign++;
-		return CHOUSA_OK;
-	}
+	    strchr(buf, '/') == NULL))
+		return add_ipv4(m, t, row, buf, len, err);
+	if (type == CHOUSA_IOC_CIDR)
+		return add_cidr(m, t, row, buf, len, err);
+	if (type == CHOUSA_IOC_IPV6)
+		return add_ipv6(m, t, row, buf, len, err);
 	cls = key_class(type);
-	if (cls == 0)
-		goto skip;
-	h = hash_bytes(cls, buf, len);
-	found = strset_find_h(m, &t->str[cls], cls, buf, len, h);
-	if (found >= 0)
-		goto merge;
-	if ((rc = add_entry(m, type, buf, len, NULL, row, &idx)) != CHOUSA_OK)
-		goto fail;
-	m->ent[idx].hash = h;
-	if ((rc = strset_insert(m, &t->str[cls], h, idx)) != CHOUSA_OK)
-		goto fail;
-	if (!is_bad)
-		m->stats.n_benign++;
-	else if (cls == CLS_DOMAIN)
-		m->stats.n_domain++;
-	else if (cls == CLS_URL)
-		m->stats.n_url++;
-	else
-		m->stats.n_hash++;
-	return CHOUSA_OK;
-skip:
-	m->stats.n_skipped++;
-	return CHOUSA_OK;
-merge:
-	if (merge_entry(m, (size_t)found, row) != CHOUSA_OK)
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	return CHOUSA_OK;
-fail:
-	return chousa_errf(err, rc, rc == CHOUSA_ELIMIT ?
-	    "too many indicators for the matcher" :
-	    "out of memory building the matcher");
+	if (cls == 0) {
+		m->stats.n_skipped++;
+		return CHOUSA_OK;
+	}
+	n_bad = cls == CLS_DOMAIN ? &m->stats.n_domain : cls == CLS_URL ?
+	    &m->stats.n_url : &m->stats.n_hash;
+	return add_hashed(m, t, cls, buf, len, buf, len, NULL, row, n_bad,
+	    err);
 }
 
 int
@@ -1057,7 +1117,8 @@ matcher_ipv4(const struct chousa_matcher *m, uint32_t ip, int *match)
 		*match = CHOUSA_SWEEP_EXACT;
 		return &m->ent[i];
 	}
-	if (m->bad.n_r4 > 0 && (i = range4_find(&m->bad, ip)) >= 0) {
+	i = m->bad.n_r4 > 0 ? range4_find(&m->bad, ip) : -1;
+	if (i >= 0) {
 		*match = CHOUSA_SWEEP_CIDR;
 		return &m->ent[i];
 	}
@@ -1075,7 +1136,8 @@ matcher_ipv6(const struct chousa_matcher *m, const uint8_t ip[16],
 		*match = CHOUSA_SWEEP_EXACT;
 		return &m->ent[i];
 	}
-	if (m->bad.n_r6 > 0 && (i = range6_find(&m->bad, ip)) >= 0) {
+	i = m->bad.n_r6 > 0 ? range6_find(&m->bad, ip) : -1;
+	if (i >= 0) {
 		*match = CHOUSA_SWEEP_CIDR;
 		return &m->ent[i];
 	}

@@ -645,9 +645,12 @@ sweep_input(const struct chousa_matcher *m, const char *file,
 			return chousa_errf(err, CHOUSA_EFORMAT,
 			    "no log format fits '%s'", file);
 		run.fmt = logfmt_find(name);
-	} else if ((run.fmt = logfmt_find(opts->format)) == NULL)
-		return chousa_errf(err, CHOUSA_EFORMAT, "unknown log format "
-		    "'%s'", opts->format);
+	} else {
+		run.fmt = logfmt_find(opts->format);
+		if (run.fmt == NULL)
+			return chousa_errf(err, CHOUSA_EFORMAT, "unknown log "
+			    "format '%s'", opts->format);
+	}
 	snprintf(stats->format, sizeof(stats->format), "%s", run.fmt->name);
 	if (map != NULL && !(run.fmt->flags & LF_BINARY)) {
 		n_threads = opts->threads > 0 ? opts->threads : cores();

@@ -153,9 +153,13 @@ look_host(struct worker *w, const char *p, size_t len, int *match)
 		if (rb == NULL)
 			return NULL;
 		len = (size_t)(rb - p + 1);
-	} else if ((colon = memchr(p, ':', len)) != NULL &&
-	    memchr(colon + 1, ':', len - (size_t)(colon + 1 - p)) == NULL)
-		len = (size_t)(colon - p);
+	} else {
+		/* One colon is a port; more make an IPv6 address. */
+		colon = memchr(p, ':', len);
+		if (colon != NULL && memchr(colon + 1, ':',
+		    len - (size_t)(colon + 1 - p)) == NULL)
+			len = (size_t)(colon - p);
+	}
 	if (len > 0 && ((p[0] >= '0' && p[0] <= '9') || p[0] == '[' ||
 	    memchr(p, ':', len) != NULL) && parse_ip(p, len, addr, &is_v6) ==
 	    0)
@@ -547,10 +551,9 @@ sweep_match_record(struct worker *w, const struct rec *r, uint64_t line)
 				if (e != NULL)
 					report(w, r, o, e, CHOUSA_SWEEP_EXACT,
 					    line);
-				e = NULL;
-				if (host.len > 0 && (e = look_host(w, host.p,
-				    host.len, &match)) != NULL &&
-				    match == CHOUSA_SWEEP_EXACT)
+				e = host.len > 0 ? look_host(w, host.p,
+				    host.len, &match) : NULL;
+				if (e != NULL && match == CHOUSA_SWEEP_EXACT)
 					match = CHOUSA_SWEEP_HOST;
 			} else if (o->type == CHOUSA_IOC_IPV4 ||
 			    o->type == CHOUSA_IOC_IPV6 ||

@@ -1,8 +1,11 @@
 /*
- * registry.c: every source, in ask order (cheap and local first).  Adding
- * a source is one extern and one line here; nothing else switches on
- * source names.  Local sources read the store; online ones (issue 5) use
- * the run's http handle.
+ * registry.c: every source.  A run asks them by cost, cheap and local
+ * first; among equal costs, in this order.  A source is a file of its own defining one struct chousa_source, plus its
+ * extern and its line here.  Local sources read the store; online ones use
+ * the run's HTTP handle.  A few names still carry meaning elsewhere:
+ * "local-" prefixes a local source's online twin (investigate_verdict.c),
+ * and freshness.c and the conclusion name local-lists, local-malpedia,
+ * local-reports and benign.
  */
 #include <string.h>
 

@@ -44,7 +44,8 @@ add_ioc(struct chousa_finding *f, struct chousa_arena *a, yajl_val it)
 			*c = '\0';
 		if (val[0] == '[') {
 			val++;
-			if ((c = strchr(val, ']')) != NULL)
+			c = strchr(val, ']');
+			if (c != NULL)
 				*c = '\0';
 		}
 		type = strchr(val, ':') ? CHOUSA_IOC_IPV6 : CHOUSA_IOC_IPV4;

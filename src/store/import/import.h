@@ -1,7 +1,7 @@
 /*
  * import.h: what the importers share.  Each format is one file defining a
- * struct importer (its feed's descriptor, probe, run), listed in
- * registry.c.  An importer
+ * struct importer (its feed's descriptor, what it expects, how it
+ * recognises its format, how it runs), listed in registry.c.  An importer
  * reads from imp->in and writes only through imp_put_*, which normalise
  * values with chousa_ioc_parse, map family labels to Malpedia ids and
  * count added, updated and rejected rows.  The caller holds the

@@ -200,9 +200,9 @@ dns_name(const uint8_t *msg, size_t len, size_t *off, char *out,
 static void
 add_name(struct rec *r, const char *name, size_t len)
 {
-	const char *s;
+	const char *s = len > 0 ? rec_scratch(r, name, len) : NULL;
 
-	if (len > 0 && (s = rec_scratch(r, name, len)) != NULL)
+	if (s != NULL)
 		rec_add(r, OBS_DOMAIN, s, len, 0);
 }
 

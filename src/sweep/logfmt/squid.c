@@ -98,7 +98,8 @@ squid_parse(struct lf_state *st, const char *line, size_t len,
 		r->dst = tok[6];
 		rec_add(r, OBS_URL, tok[6].p, tok[6].len, OBS_F_DST);
 	}
-	if (n >= 9 && (slash = memchr(tok[8].p, '/', tok[8].len)) != NULL) {
+	slash = n >= 9 ? memchr(tok[8].p, '/', tok[8].len) : NULL;
+	if (slash != NULL) {
 		size_t plen = tok[8].len - (size_t)(slash + 1 - tok[8].p);
 
 		if (plen > 0 && !(plen == 1 && slash[1] == '-')) {
