@@ -157,6 +157,7 @@ exchange(struct remote *rm, const char *method, const char *path)
 	if (p < end) {
 		struct chousa_buf out;
 
+		memset(&out, 0, sizeof(out));
 		out.data = (char *)(uintptr_t)(p + 1);
 		out.len = (size_t)(end - p - 1);
 		cli_write(&out);
