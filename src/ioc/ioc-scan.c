@@ -1680,6 +1680,11 @@ on_defang(void *arg, const struct chousa_indicator *ind)
 	/* The text keeps its script: "вирус.рф" becomes "вирус[.]рф". */
 	if (ind->flags & CHOUSA_IOC_F_IDN)
 		chousa_ioc_defang(d->out, ind->display, strlen(ind->display));
+	else if (ind->type == CHOUSA_IOC_URL && ind->value_len > 1 &&
+	    ind->value[ind->value_len - 1] == '/' && ind->raw_len > 0 &&
+	    ind->raw[ind->raw_len - 1] != '/')
+		/* The root path the normal form adds was not written. */
+		chousa_ioc_defang(d->out, ind->value, ind->value_len - 1);
 	else
 		chousa_ioc_defang(d->out, ind->value, ind->value_len);
 	d->copied = ind->offset + ind->raw_len;
