@@ -87,6 +87,9 @@ check defang_arg 0 "$CHOUSA" defang 'go to https://evil.com/a.php or 1.2.3.4'
 expect defang_arg_output '^go to hxxps\[:\]//evil\[\.\]com/a\.php or 1\[\.\]2\[\.\]3\[\.\]4$' "$T/out"
 check defang_refang_round_trip 0 sh -c "'$CHOUSA' defang < '$W' | '$CHOUSA' extract"
 same defang_refang_same_indicators "$T/out" "$TESTS/golden/extract/writeup.tsv"
+printf 'see http://evil.example.com, then https://x.example.org/a?b and hxxp://y[.]example[.]net/\n' > "$T/plain.txt"
+check defang_then_refang 0 sh -c "'$CHOUSA' defang < '$T/plain.txt' | '$CHOUSA' refang"
+expect defang_then_refang_as_written '^see http://evil\.example\.com, then https://x\.example\.org/a\?b and http://y\.example\.net/$' "$T/out"
 
 # The output does not depend on the number of threads.
 check extract_threads_1 0 "$CHOUSA" extract --json --threads 1 "$T/big.txt" "$W"
