@@ -88,6 +88,8 @@ expect stale_miss_is_no_evidence_verbose 'miss +\(stale data: not listed is no e
 "$CHOUSA" --db "$fresh" investigate --offline --sources local-urlhaus --format json quiet-meadow-4821.net > "$T/j" 2> /dev/null
 expect stale_finding_json '"stale":true' "$T/j"
 expect finding_carries_data_age '"data_at":"[0-9]{4}-' "$T/j"
+"$CHOUSA" --db "$fresh" investigate --offline --sources local-urlhaus --format html quiet-meadow-4821.net > "$T/h" 2> /dev/null
+expect stale_finding_html 'Not listed by URLhaus \(<strong>stale data</strong>: not listed is no evidence\)' "$T/h"
 CHOUSA_DB="$fresh" check stale_feed_in_sources 0 "$CHOUSA" sources
 expect stale_feed_in_sources_text 'data: STALE: updated' "$T/out"
 printf '[freshness]\nmax_age_days = 60\n' > "$T/config60"

@@ -293,6 +293,16 @@ finding_detail(struct chousa_render *r, const struct chousa_finding *f)
 		txt(r, f->detail);
 		sep = "; ";
 	}
+	if (f->stale) {
+		/* Old data: its "not listed" is no evidence either. */
+		chousa_buf_adds(out, sep);
+		chousa_buf_adds(out, "<strong>stale data</strong>");
+		if (f->data_at != 0) {
+			chousa_buf_adds(out, ", updated ");
+			date(out, f->data_at);
+		}
+		sep = "; ";
+	}
 	if (f->from_cache) {
 		chousa_buf_adds(out, sep);
 		chousa_buf_adds(out, "cached ");
@@ -360,8 +370,10 @@ skipped(struct chousa_render *r, const struct chousa_report_stage *s)
 }
 
 /* Without -v, the sources that found nothing, as one line. */
+/* The misses of a stage in one line; stale ones (no evidence) apart. */
 static void
-missed(struct chousa_render *r, const struct chousa_report_stage *s)
+missed_line(struct chousa_render *r, const struct chousa_report_stage *s,
+    int stale)
 {
 	const char *seen[64];
 	size_t n = 0, i, k;
@@ -369,7 +381,8 @@ missed(struct chousa_render *r, const struct chousa_report_stage *s)
 	for (i = 0; i < s->n_findings; i++) {
 		const char *t = render_source_title(s->findings[i].source);
 
-		if (s->findings[i].status != CHOUSA_ST_MISS)
+		if (s->findings[i].status != CHOUSA_ST_MISS ||
+		    !s->findings[i].stale != !stale)
 			continue;
 		for (k = 0; k < n; k++)
 			if (strcmp(seen[k], t) == 0)
@@ -381,7 +394,15 @@ missed(struct chousa_render *r, const struct chousa_report_stage *s)
 		return;
 	chousa_buf_adds(r->out, "<p class=\"note st-miss\">Not listed by ");
 	list(r, seen, n);
-	chousa_buf_adds(r->out, ".</p>\n");
+	chousa_buf_adds(r->out, stale ? " (<strong>stale data</strong>: "
+	    "not listed is no evidence).</p>\n" : ".</p>\n");
+}
+
+static void
+missed(struct chousa_render *r, const struct chousa_report_stage *s)
+{
+	missed_line(r, s, 0);
+	missed_line(r, s, 1);
 }
 
 static void
