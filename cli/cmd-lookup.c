@@ -45,7 +45,7 @@ lookup_one(struct chousa_store *st, const char *text, int json, int *first)
 			chousa_buf_addch(&b, ',');
 		chousa_lookup_json(&b, &l);
 	} else
-		chousa_lookup_text(&b, a, &l);
+		chousa_lookup_text(&b, a, &l, cli_use_color(stdout));
 	*first = 0;
 	cli_write(&b);
 	chousa_buf_release(&b);

@@ -170,6 +170,7 @@ struct sweep_out {
 	uint64_t		 lines, bytes, malformed, benign, time_sup;
 	unsigned		 files, unreadable;
 	int			 as_of;
+	int			 color;		/* text on a terminal */
 };
 
 static void
@@ -271,11 +272,20 @@ on_hit(void *arg, const struct chousa_hit *h)
 		chousa_buf_adds(b, "\t");
 		add_text(b, h->dst.p, h->dst.len);
 		chousa_buf_addch(b, '\t');
+		/* On a terminal the listed indicator and its family stand out. */
+		if (o->color)
+			chousa_buf_adds(b, "\033[1;31m");
 		add_text(b, h->indicator, strlen(h->indicator));
+		if (o->color)
+			chousa_buf_adds(b, "\033[0m");
 		chousa_buf_addf(b, "\t%s\t", match);
 		add_text(b, h->sources, strlen(h->sources));
 		chousa_buf_addch(b, '\t');
+		if (o->color && h->family[0] != '\0')
+			chousa_buf_adds(b, "\033[1m");
 		add_text(b, h->family, strlen(h->family));
+		if (o->color && h->family[0] != '\0')
+			chousa_buf_adds(b, "\033[0m");
 		chousa_buf_addch(b, '\n');
 		break;
 	}
@@ -654,6 +664,7 @@ run_sweep(const struct cli_cmd *self, int argc, char **argv)
 	st = cli_open_store(CHOUSA_STORE_READONLY);
 	m = build_matcher(st);
 	chousa_buf_init(&out.b, 0);
+	out.color = out.mode == OUT_TEXT && cli_use_color(stdout);
 	if (out.mode == OUT_CSV) {
 		chousa_buf_adds(&out.b, "time,file,line,src,dst,indicator,"
 		    "type,match,sources,family\n");

@@ -38,9 +38,12 @@ struct chousa_lookup {
 int	chousa_lookup(struct chousa_store *st, struct chousa_arena *a,
 	    const char *text, size_t len, struct chousa_lookup *out,
 	    struct chousa_err *err);
-/* The `chousa lookup` text block of one indicator. */
+/*
+ * The `chousa lookup` text block of one indicator; color adds the SGR
+ * codes of a terminal (a verdict of malicious in red, benign in green).
+ */
 void	chousa_lookup_text(struct chousa_buf *b, struct chousa_arena *a,
-	    const struct chousa_lookup *l);
+	    const struct chousa_lookup *l, int color);
 /* One object of the `chousa lookup --json` array (no separator). */
 void	chousa_lookup_json(struct chousa_buf *b, const struct chousa_lookup *l);
 

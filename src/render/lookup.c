@@ -119,7 +119,7 @@ text_cell(struct chousa_buf *b, const char *s, int width)
 
 void
 chousa_lookup_text(struct chousa_buf *b, struct chousa_arena *a,
-    const struct chousa_lookup *l)
+    const struct chousa_lookup *l, int color)
 {
 	const struct chousa_record *r = l->records;
 	const struct chousa_benign *bn = l->benign;
@@ -130,9 +130,13 @@ chousa_lookup_text(struct chousa_buf *b, struct chousa_arena *a,
 	chousa_esc_text(b, l->ind.value, l->ind.value_len);
 	if (n == 0)
 		chousa_buf_adds(b, ": not in the store\n");
-	else
-		chousa_buf_addf(b, ": %zu record%s%s\n", n, n == 1 ? "" : "s",
-		    l->is_malicious ? ", malicious" : "");
+	else {
+		chousa_buf_addf(b, ": %zu record%s", n, n == 1 ? "" : "s");
+		if (l->is_malicious)
+			chousa_buf_adds(b, color ? ", \033[1;31mmalicious\033[0m" :
+			    ", malicious");
+		chousa_buf_addch(b, '\n');
+	}
 	for (i = 0; i < n; i++) {
 		const char *id = l->family_ids[i], *name = l->family_names[i];
 
@@ -156,7 +160,8 @@ chousa_lookup_text(struct chousa_buf *b, struct chousa_arena *a,
 		chousa_buf_addch(b, '\n');
 	}
 	for (i = 0; i < l->n_benign; i++) {
-		chousa_buf_adds(b, "  known benign: ");
+		chousa_buf_adds(b, color ? "  \033[32mknown benign\033[0m: " :
+		    "  known benign: ");
 		chousa_esc_text(b, bn[i].list, strlen(bn[i].list));
 		chousa_buf_adds(b, " (");
 		chousa_esc_text(b, bn[i].kind, strlen(bn[i].kind));

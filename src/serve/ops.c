@@ -60,7 +60,7 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 				chousa_buf_addch(out, ',');
 			chousa_lookup_json(out, &l);
 		} else
-			chousa_lookup_text(out, a, &l);
+			chousa_lookup_text(out, a, &l, 0);
 		first = 0;
 		*status = worse(*status, l.is_malicious ? 1 : 0);
 	}

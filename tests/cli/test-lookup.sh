@@ -56,3 +56,9 @@ check stdin_long_line_refused 3 sh -c "\"$CHOUSA\" lookup - < \"$T/long.txt\""
 expect stdin_long_line_said 'line 1 of stdin is longer than' "$T/err"
 refute stdin_long_line_not_cut 'evil.example' "$T/out"
 expect stdin_after_long_line_looked_up 'ipv4 162.243.103.246' "$T/out"
+
+# Colour: a malicious verdict in red only when asked (or on a terminal).
+check color_always 1 "$CHOUSA" --color always lookup 162.243.103.246
+expect color_malicious_red "$(printf '\033')\[1;31mmalicious" "$T/out"
+check color_never 1 "$CHOUSA" --color never lookup 162.243.103.246
+refute color_never_plain "$(printf '\033')" "$T/out"

@@ -113,6 +113,10 @@ expect sweep_stdin_gzip '^.*	-:7	' "$T/out"
 
 # Exit statuses and output forms.
 check sweep_exit_found 1 "$CHOUSA" sweep "$L/zeek-conn.log"
+check sweep_color_always 1 "$CHOUSA" --color always sweep "$L/zeek-conn.log"
+expect sweep_color_indicator_red "$(printf '\033')\[1;31m" "$T/out"
+check sweep_color_json_never 1 "$CHOUSA" --color always sweep --json "$L/zeek-conn.log"
+refute sweep_color_not_in_json "$(printf '\033')" "$T/out"
 check sweep_exit_clean 0 "$CHOUSA" sweep "$L/zeek-x509.log"
 check sweep_exit_unreadable 3 "$CHOUSA" sweep "$T/missing.log"
 check sweep_bad_format_is_usage 2 "$CHOUSA" sweep --format nope "$L/eve.json"
