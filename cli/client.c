@@ -21,7 +21,8 @@
 
 struct remote {
 	struct chousa_config	*cfg;
-	const char		*url;	/* without a trailing / */
+	const char		*url;	/* as given */
+	int			 url_len;	/* without its trailing / */
 	struct chousa_buf	 q;	/* the query string */
 	struct chousa_buf	 body;
 	const char		*ctype;
@@ -110,9 +111,9 @@ exchange(struct remote *rm, const char *method, const char *path)
 		hdrs[n_hdr++] = ctype;
 	}
 	hdrs[n_hdr] = NULL;
-	len = strlen(rm->url) + strlen(path) + rm->q.len + 16;
+	len = (size_t)rm->url_len + strlen(path) + rm->q.len + 16;
 	url = xmalloc(len);
-	snprintf(url, len, "%s%s?cli=1%s", rm->url, path,
+	snprintf(url, len, "%.*s%s?cli=1%s", rm->url_len, rm->url, path,
 	    rm->q.data != NULL ? rm->q.data : "");
 	memset(&req, 0, sizeof(req));
 	req.method = method;
@@ -284,7 +285,10 @@ remote_init(struct remote *rm)
 	n = strlen(rm->url);
 	while (n > 0 && rm->url[n - 1] == '/')
 		n--;
-	rm->url = strndup(rm->url, n);
+	if (n > 4096)
+		cli_die(EXIT_USAGE, "the server URL is longer than 4096 "
+		    "characters");
+	rm->url_len = (int)n;
 	chousa_buf_init(&rm->q, 0);
 	chousa_buf_init(&rm->body, INPUT_MAX + 4096);
 }
