@@ -175,7 +175,7 @@ fi
 # The generator's corpus: exactly `planted` hit lines per file, and the
 # lines of truth.tsv.
 GEN="$TESTS/../../shared/bench/gen_corpus.py"
-[ -f "$GEN" ] || GEN=${GEN_CORPUS:-/work/shared/bench/gen_corpus.py}
+[ -f "$GEN" ] || GEN=${GEN_CORPUS:-}
 if [ -f "$GEN" ] && python3 "$GEN" --out "$T/corpus" --n 2000 --log-mb 1 \
     --formats all --truth --seed 7 > /dev/null 2>&1; then
 	export CHOUSA_DB="$T/corpus.db"

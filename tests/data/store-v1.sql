@@ -23,8 +23,8 @@ CREATE TABLE families ( id TEXT PRIMARY KEY, name TEXT, aliases TEXT, descriptio
 CREATE TABLE family_alias ( key TEXT NOT NULL, id TEXT NOT NULL, prio INTEGER NOT NULL, UNIQUE (key, id));
 CREATE TABLE benign ( list TEXT NOT NULL, kind TEXT NOT NULL, match TEXT NOT NULL, entry TEXT NOT NULL, net BLOB, prefix INTEGER, UNIQUE (list, entry));
 CREATE TABLE imports ( id INTEGER PRIMARY KEY, source TEXT NOT NULL, format TEXT, file TEXT, sha256 TEXT, started_at INTEGER NOT NULL, finished_at INTEGER, rows_read INTEGER NOT NULL DEFAULT 0, added INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0, outcome TEXT NOT NULL, message TEXT);
-INSERT INTO imports VALUES(1,'urlhaus','csv','/work/main/tests/data/samples/abusech/urlhaus/csv_online_2026-08-18_head21lines.csv','4191a009e8d408819dc53ac617c6740d798b3e61aeb60d98010b6f4ec8a299f1',1795659122,1795659122,12,12,0,0,'ok',NULL);
-INSERT INTO imports VALUES(2,'feodo','csv','/work/main/tests/data/samples/abusech/feodo/ipblocklist_2025-06-25.csv','8ce9c3ef0ec934315df12e44927cdc62497c5505caafd3ad6a7877556cf37983',1795659122,1795659122,1,1,0,0,'ok',NULL);
+INSERT INTO imports VALUES(1,'urlhaus','csv','tests/data/samples/abusech/urlhaus/csv_online_2026-08-18_head21lines.csv','4191a009e8d408819dc53ac617c6740d798b3e61aeb60d98010b6f4ec8a299f1',1795659122,1795659122,12,12,0,0,'ok',NULL);
+INSERT INTO imports VALUES(2,'feodo','csv','tests/data/samples/abusech/feodo/ipblocklist_2025-06-25.csv','8ce9c3ef0ec934315df12e44927cdc62497c5505caafd3ad6a7877556cf37983',1795659122,1795659122,1,1,0,0,'ok',NULL);
 CREATE TABLE feed_state ( source TEXT PRIMARY KEY, url TEXT, etag TEXT, last_modified TEXT, checked_at INTEGER);
 CREATE TABLE cache (source TEXT NOT NULL, key TEXT NOT NULL, status INTEGER NOT NULL, body BLOB, fetched_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY(source, key));
 CREATE TABLE quota (source TEXT NOT NULL, day TEXT NOT NULL, used INTEGER NOT NULL, PRIMARY KEY(source, day));
