@@ -1,14 +1,10 @@
 /*
- * cmd-update.c: `chousa update [SOURCE...]`: download each feed from its
- * official location (or the [feeds] <source>_url of the config), with the
- * abuse.ch Auth-Key and a conditional request, then import it.  A failed
- * download or import leaves the previous data in place.
+ * cmd-update.c: `chousa update [SOURCE...]`: update each feed asked for
+ * through chousa_feed_update() (download, conditionally, and import) and
+ * print how each ended.  A failed download or import leaves the previous
+ * data in place.
  */
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -16,166 +12,123 @@ static const struct cli_opt update_opts[] = {
 	{ 0 }
 };
 
-static char *
-feed_dir(void)
+/* Each step of an update gets a progress bar of its own. */
+static void
+show_step(void *arg, const struct chousa_feed *f, int step)
 {
-	const char *db = cli_db_path();
-	const char *slash = strrchr(db, '/');
-	size_t n = slash != NULL ? (size_t)(slash - db) : 1;
-	char *dir = xmalloc(n + 16);
+	struct cli_progress *prog = arg;
 
-	if (slash != NULL)
-		memcpy(dir, db, n);
+	if (step == CHOUSA_FEED_STEP_END)
+		cli_progress_end(prog);
 	else
-		dir[0] = '.';
-	memcpy(dir + n, "/feeds", 7);
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		cli_die(EXIT_BADINPUT, "cannot create '%s': %s", dir,
-		    strerror(errno));
-	return dir;
+		cli_progress_init(prog, f->name);
 }
 
-/* Download and import one feed; returns its exit status. */
-static int
-update_one(struct chousa_store *st, struct chousa_http *h,
-    const struct chousa_config *cfg, const struct chousa_feed *f,
-    const char *dir,
-    int named)
+/* The summary of an update that went in. */
+static void
+print_updated(const struct chousa_feed *f, const struct chousa_feed_result *r)
 {
-	struct chousa_err err = { 0 };
-	struct chousa_arena *a = NULL;
-	struct chousa_http_req req;
-	struct chousa_http_resp meta;
-	struct chousa_import_report rep;
-	struct chousa_bundle_report bundle;
-	struct cli_progress prog;
-	const char *url, *key, *etag = NULL, *lastmod = NULL;
-	const char *headers[2] = { NULL, NULL };
-	char keyname[64], *path, *hdr = NULL;
-	int not_modified = 0, rc, status = EXIT_CLEAN;
+	const struct chousa_bundle_report *bundle = &r->bundle;
+	const struct chousa_import_report *rep = &r->rep;
 
-	snprintf(keyname, sizeof(keyname), "%s_url", f->name);
-	url = chousa_config_get(cfg, "feeds", keyname);
-	if (url == NULL)
-		url = f->url;
-	if (url == NULL) {
-		cli_warn("%s: no location; set [feeds] %s in the config",
-		    f->name, keyname);
-		return EXIT_USAGE;
-	}
-	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK)
-		cli_die_err(&err);
-	path = chousa_arena_printf(a, "%s/%s", dir, f->file);
-	if (path == NULL)
-		cli_die(EXIT_INTERNAL, "out of memory");
-	key = f->flags & CHOUSA_FEED_ABUSECH_KEY ? chousa_config_get(cfg,
-	    "abusech", "auth_key") : NULL;
-	/* The Hunting API answers nobody without a key. */
-	if ((f->flags & CHOUSA_FEED_NEEDS_KEY) && (key == NULL ||
-	    key[0] == '\0')) {
+	if (bundle->lists + bundle->failed > 0) {
+		if (!g_opt.quiet)
+			fprintf(stderr, "%s: updated (%u list%s): read %llu, "
+			    "added %llu, rejected %llu, skipped %llu\n",
+			    f->name, bundle->lists, bundle->lists == 1 ? "" :
+			    "s", (unsigned long long)bundle->rows,
+			    (unsigned long long)bundle->added,
+			    (unsigned long long)bundle->rejected,
+			    (unsigned long long)bundle->skipped);
+		/* The others are in: a refused list is a warning. */
+		if (bundle->failed > 0)
+			cli_warn("%s: %u list%s refused by the importer "
+			    "(first: %s)", f->name, bundle->failed,
+			    bundle->failed == 1 ? "" : "s",
+			    bundle->first_failure);
+	} else if (!g_opt.quiet)
+		fprintf(stderr, "%s: updated (%s): read %llu, added %llu, "
+		    "updated %llu, rejected %llu\n", f->name, rep->format,
+		    (unsigned long long)rep->rows_read,
+		    (unsigned long long)rep->added,
+		    (unsigned long long)rep->updated,
+		    (unsigned long long)rep->rejected);
+}
+
+/* Print how the update of f ended; returns its exit status. */
+static int
+report_one(const struct chousa_feed *f, const struct chousa_feed_result *r,
+    int rc, const struct chousa_err *err, int named)
+{
+	int status;
+
+	switch (r->outcome) {
+	case CHOUSA_FEED_NO_KEY:
 		if (named)
 			cli_warn("%s: %s needs a key: set [abusech] auth_key",
 			    f->name, f->title);
 		else if (!g_opt.quiet)
 			fprintf(stderr, "%s: skipped: %s needs [abusech] "
 			    "auth_key\n", f->name, f->title);
-		chousa_arena_free(a);
 		return named ? EXIT_USAGE : EXIT_CLEAN;
-	}
-	memset(&req, 0, sizeof(req));
-	req.method = f->post != NULL ? "POST" : "GET";
-	req.url = url;
-	if (f->post != NULL) {
-		req.body = f->post;
-		req.body_len = strlen(f->post);
-	}
-	if (key != NULL && key[0] != '\0') {
-		hdr = chousa_arena_printf(a, "Auth-Key: %s", key);
-		if (hdr == NULL)
-			cli_die(EXIT_INTERNAL, "out of memory");
-		headers[0] = hdr;
-		req.headers = headers;
-	}
-	/* Conditional only when the last file is there to fall back on. */
-	if (f->post == NULL && access(path, R_OK) == 0 &&
-	    chousa_store_feed_state(st, a, f->name, &etag, &lastmod, &err) ==
-	    CHOUSA_OK) {
-		req.if_none_match = etag;
-		req.if_modified_since = lastmod;
-	}
-	cli_progress_init(&prog, f->name);
-	memset(&meta, 0, sizeof(meta));
-	rc = chousa_http_download(h, &req, path, &not_modified, &meta,
-	    cli_progress_update, &prog, &err);
-	cli_progress_end(&prog);
-	if (rc != CHOUSA_OK) {
+	case CHOUSA_FEED_DOWNLOAD_FAILED:
 		/* The URL may carry a key: name the feed, not the URL. */
-		cli_warn("%s: %s (previous data kept)", f->name, err.msg);
+		cli_warn("%s: %s (previous data kept)", f->name, err->msg);
 		if (g_opt.json)
-			cli_json_import(f->name, path, "failed", NULL, &err);
-		status = EXIT_SOURCE;
-		goto out;
-	}
-	if (not_modified) {
-		/* Unchanged upstream is fresh: the check is dated. */
-		if (chousa_store_set_feed_state(st, f->name, url, etag,
-		    lastmod, &err) != CHOUSA_OK)
-			cli_warn("%s: %s", f->name, err.msg);
+			cli_json_import(f->name, r->path, "failed", NULL, err);
+		return EXIT_SOURCE;
+	case CHOUSA_FEED_NOT_MODIFIED:
+		if (r->state_err.code != CHOUSA_OK)
+			cli_warn("%s: %s", f->name, r->state_err.msg);
 		if (g_opt.json)
-			cli_json_import(f->name, path, "not_modified", NULL,
+			cli_json_import(f->name, r->path, "not_modified", NULL,
 			    NULL);
 		if (!g_opt.quiet)
 			fprintf(stderr, "%s: not modified since the last "
 			    "update\n", f->name);
-		goto out;
+		return EXIT_CLEAN;
+	case CHOUSA_FEED_IMPORT_FAILED:
+		if (g_opt.json)
+			cli_json_import(f->name, r->path, "failed", &r->rep,
+			    err);
+		cli_warn("%s: %s (previous data kept)", f->name, err->msg);
+		status = cli_exit_for_rc(rc);
+		return status == EXIT_BADINPUT ? EXIT_SOURCE : status;
+	case CHOUSA_FEED_UPDATED:
+		if (g_opt.json)
+			cli_json_import(f->name, r->path, "imported", &r->rep,
+			    NULL);
+		if (r->state_err.code != CHOUSA_OK)
+			cli_warn("%s: %s", f->name, r->state_err.msg);
+		print_updated(f, r);
+		return EXIT_CLEAN;
+	default:
+		if (rc == CHOUSA_ENOMEM)
+			cli_die(EXIT_INTERNAL, "out of memory");
+		cli_warn("%s: %s", f->name, err->msg);
+		return cli_exit_for_rc(rc);
 	}
-	etag = meta.etag != NULL ? chousa_arena_strdup(a, meta.etag) : NULL;
-	lastmod = meta.last_modified != NULL ?
-	    chousa_arena_strdup(a, meta.last_modified) : NULL;
-	{
-		struct chousa_import_opts o;
+}
 
-		memset(&o, 0, sizeof(o));
-		cli_progress_init(&prog, f->name);
-		o.progress = cli_progress_update;
-		o.progress_arg = &prog;
-		rc = chousa_feed_import(st, f, path, &o, &rep, &bundle, &err);
-		cli_progress_end(&prog);
-	}
-	if (g_opt.json)
-		cli_json_import(f->name, path, rc == CHOUSA_OK ? "imported" :
-		    "failed", &rep, rc == CHOUSA_OK ? NULL : &err);
-	if (rc != CHOUSA_OK) {
-		cli_warn("%s: %s (previous data kept)", f->name, err.msg);
-		status = cli_exit_for_rc(rc) == EXIT_BADINPUT ? EXIT_SOURCE :
-		    cli_exit_for_rc(rc);
-		goto out;
-	}
-	if (chousa_store_set_feed_state(st, f->name, url, etag, lastmod,
-	    &err) != CHOUSA_OK)
-		cli_warn("%s: %s", f->name, err.msg);
-	if (bundle.lists + bundle.failed > 0) {
-		if (!g_opt.quiet)
-			fprintf(stderr, "%s: updated (%u list%s): read %llu, "
-			    "added %llu, rejected %llu, skipped %llu\n",
-			    f->name, bundle.lists, bundle.lists == 1 ? "" : "s",
-			    (unsigned long long)bundle.rows,
-			    (unsigned long long)bundle.added,
-			    (unsigned long long)bundle.rejected,
-			    (unsigned long long)bundle.skipped);
-		/* The others are in: a refused list is a warning. */
-		if (bundle.failed > 0)
-			cli_warn("%s: %u list%s refused by the importer "
-			    "(first: %s)", f->name, bundle.failed, bundle.failed == 1 ?
-			    "" : "s", bundle.first_failure);
-	} else if (!g_opt.quiet)
-		fprintf(stderr, "%s: updated (%s): read %llu, added %llu, "
-		    "updated %llu, rejected %llu\n", f->name, rep.format,
-		    (unsigned long long)rep.rows_read,
-		    (unsigned long long)rep.added,
-		    (unsigned long long)rep.updated,
-		    (unsigned long long)rep.rejected);
-out:
+/* Download and import one feed; returns its exit status. */
+static int
+update_one(const struct chousa_feed_update_opts *common,
+    const struct chousa_feed *f, int named)
+{
+	struct chousa_feed_update_opts o = *common;
+	struct chousa_err err = { 0 };
+	struct chousa_arena *a = NULL;
+	struct chousa_feed_result r;
+	struct cli_progress prog;
+	int rc, status;
+
+	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	o.step = show_step;
+	o.progress = cli_progress_update;
+	o.progress_arg = &prog;
+	rc = chousa_feed_update(&o, f, a, &r, &err);
+	status = report_one(f, &r, rc, &err, named);
 	chousa_arena_free(a);
 	return status;
 }
@@ -189,8 +142,9 @@ run_update(const struct cli_cmd *self, int argc, char **argv)
 	struct chousa_store *st;
 	struct chousa_http *h;
 	const struct chousa_feed *const *feeds = chousa_feed_downloads();
+	struct chousa_feed_update_opts o;
+	struct chousa_buf dir;
 	const char *arg;
-	char *dir;
 	int i, k, status = EXIT_CLEAN, rc;
 
 	while (cli_getopt(self, argc, argv, &arg) != -1)
@@ -220,7 +174,14 @@ run_update(const struct cli_cmd *self, int argc, char **argv)
 	if (chousa_http_insecure(cfg))
 		cli_warn("warning: TLS verification is off");
 	st = cli_open_store(0);
-	dir = feed_dir();
+	chousa_buf_init(&dir, 0);
+	if (chousa_feed_dir(cli_db_path(), &dir, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	memset(&o, 0, sizeof(o));
+	o.cfg = cfg;
+	o.store = st;
+	o.http = h;
+	o.dir = dir.data;
 	for (k = 0; feeds[k] != NULL; k++) {
 		int wanted = cli_optind >= argc, named = 0;
 
@@ -228,11 +189,11 @@ run_update(const struct cli_cmd *self, int argc, char **argv)
 			named = strcmp(feeds[k]->name, argv[i]) == 0;
 		if (!wanted && !named)
 			continue;
-		rc = update_one(st, h, cfg, feeds[k], dir, named);
+		rc = update_one(&o, feeds[k], named);
 		if (rc > status)
 			status = rc;
 	}
-	free(dir);
+	chousa_buf_release(&dir);
 	chousa_store_close(st);
 	chousa_http_free(h);
 	chousa_config_free(cfg);

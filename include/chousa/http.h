@@ -119,6 +119,82 @@ int	chousa_http_download(struct chousa_http *h,
 	    chousa_progress_fn progress, void *progress_arg,
 	    struct chousa_err *err);
 
+/* ---- feed updates (src/online/feed_update.c) ---- */
+
+/*
+ * Append to out the directory chousa update keeps its downloads in,
+ * feeds/ beside the store at store_path, and create it (mode 0700) when it
+ * is not there.  CHOUSA_EIO when it cannot be created.
+ */
+int	chousa_feed_dir(const char *store_path, struct chousa_buf *out,
+	    struct chousa_err *err);
+
+/* The steps of one feed's update, as chousa_feed_step_fn sees them. */
+enum chousa_feed_step {
+	CHOUSA_FEED_STEP_DOWNLOAD,	/* the download begins */
+	CHOUSA_FEED_STEP_IMPORT,	/* the import begins */
+	CHOUSA_FEED_STEP_END		/* the step that began has ended */
+};
+typedef void (*chousa_feed_step_fn)(void *arg,
+	    const struct chousa_feed *feed, int step);
+
+/* What chousa_feed_update() works with; every pointer is borrowed. */
+struct chousa_feed_update_opts {
+	const struct chousa_config *cfg;	/* [feeds] <name>_url,
+						 * [abusech] auth_key */
+	struct chousa_store	*store;		/* imported into */
+	struct chousa_http	*http;		/* downloads through */
+	const char		*dir;		/* from chousa_feed_dir() */
+	chousa_feed_step_fn	 step;		/* or NULL */
+	chousa_progress_fn	 progress;	/* bytes downloaded, then the
+						 * import's progress; or NULL */
+	void			*progress_arg;	/* for step and progress */
+};
+
+/* How one feed's update ended. */
+enum chousa_feed_outcome {
+	CHOUSA_FEED_NOT_TRIED,		/* nothing was asked: see the error */
+	CHOUSA_FEED_UPDATED,		/* downloaded and imported */
+	CHOUSA_FEED_NOT_MODIFIED,	/* unchanged upstream since the last
+					 * download; the check is dated */
+	CHOUSA_FEED_NO_KEY,		/* skipped: it needs [abusech]
+					 * auth_key, which is not set */
+	CHOUSA_FEED_DOWNLOAD_FAILED,	/* previous data kept */
+	CHOUSA_FEED_IMPORT_FAILED	/* previous data kept */
+};
+
+struct chousa_feed_result {
+	int				 outcome;	/* CHOUSA_FEED_* */
+	const char			*path;		/* the download; arena,
+							 * or NULL */
+	/* The import's counts (a failed one's format and digest). */
+	struct chousa_import_report	 rep;
+	/* A bundle of lists (warninglists, abusech-fp): lists > 0. */
+	struct chousa_bundle_report	 bundle;
+	/*
+	 * code != CHOUSA_OK: updated or checked, but the feed state (ETag,
+	 * Last-Modified, time of the check) was not recorded, so the next
+	 * update asks unconditionally.
+	 */
+	struct chousa_err		 state_err;
+};
+
+/*
+ * Update feed: download it from the [feeds] <name>_url of opts->cfg, else
+ * its official url, into opts->dir/<file> (the abuse.ch Auth-Key sent to
+ * the feeds that take it; conditionally when the last download is still
+ * there), then import it into opts->store.  out is always filled; its
+ * path is in a.  Returns CHOUSA_OK when outcome is UPDATED, NOT_MODIFIED
+ * or NO_KEY; otherwise the error that stopped it, with outcome saying
+ * where: CHOUSA_EINVAL "no location; set [feeds] <name>_url in the
+ * config" (NOT_TRIED), the download's error (DOWNLOAD_FAILED) or the
+ * import's (IMPORT_FAILED).  Never prints: progress goes to opts->step and
+ * opts->progress.
+ */
+int	chousa_feed_update(const struct chousa_feed_update_opts *opts,
+	    const struct chousa_feed *feed, struct chousa_arena *a,
+	    struct chousa_feed_result *out, struct chousa_err *err);
+
 /* ---- the online sources' cache, quotas and state (src/online/cache.c) ---- */
 
 /* One source's share of the response cache. */

@@ -4,9 +4,11 @@
  * (and every later one) fail, and CHOUSA_FAIL_WRITE=N the Nth write, so
  * tests can prove that every failure path ends in a clean error.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "chousa.h"
 #include "base/mem.h"
 
 #ifdef CHOUSA_INJECT
@@ -63,6 +65,29 @@ mem_realloc(void *p, size_t size)
 	if (FAIL_ALLOC())
 		return NULL;
 	return realloc(p, size ? size : 1);
+}
+
+int
+mem_grow(void *pv, size_t n, size_t *cap, size_t size, size_t first,
+    size_t max)
+{
+	size_t want;
+	void *v;
+
+	if (n < *cap)
+		return CHOUSA_OK;
+	want = *cap ? *cap * 2 : first;
+	if (want <= n || want < *cap || (max != 0 && want > max) ||
+	    want > SIZE_MAX / size)
+		return CHOUSA_ELIMIT;
+	/* pv may point at any pointer type: copy it, never alias it. */
+	memcpy(&v, pv, sizeof(v));
+	v = mem_realloc(v, want * size);
+	if (v == NULL)
+		return CHOUSA_ENOMEM;
+	memcpy(pv, &v, sizeof(v));
+	*cap = want;
+	return CHOUSA_OK;
 }
 
 void

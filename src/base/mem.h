@@ -15,6 +15,21 @@
 void	*mem_alloc(size_t size);		/* zeroed */
 void	*mem_realloc(void *p, size_t size);
 void	 mem_free(void *p);
+/*
+ * Make room for element n of the array *pv, which has *cap elements of
+ * size bytes: when n == *cap, the array is reallocated to twice *cap
+ * (first when it is empty).  Returns 0 (CHOUSA_OK) with *pv and *cap
+ * updated; CHOUSA_ELIMIT when the new capacity would pass max elements
+ * (0: no limit) or size_t, CHOUSA_ENOMEM when the allocation fails; on
+ * failure the array and *cap are left as they were.  pv is the address of
+ * the array pointer, whatever its type: call it through MEM_GROW.
+ */
+int	 mem_grow(void *pv, size_t n, size_t *cap, size_t size, size_t first,
+	    size_t max);
+/* mem_grow() on array v, which has n elements and cap allocated. */
+#define MEM_GROW(v, n, cap, first, max)					\
+	((n) < (cap) ? 0 : mem_grow(&(v), (n), &(cap), sizeof(*(v)),	\
+	    (first), (max)))
 char	*mem_strndup(const char *s, size_t len);
 char	*mem_strdup(const char *s);
 /* fwrite that can be made to fail; returns the items written. */

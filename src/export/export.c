@@ -140,15 +140,8 @@ export_map_find(struct export_map *m, const char *key, size_t *index,
 		mem_free(m->slots);
 		*m = t;
 	}
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 16;
-		char **keys = mem_realloc(m->keys, cap * sizeof(*keys));
-
-		if (keys == NULL)
-			return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-		m->keys = keys;
-		m->cap = cap;
-	}
+	if (MEM_GROW(m->keys, m->n, m->cap, 16, 0) != CHOUSA_OK)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	m->keys[m->n] = mem_strdup(key);
 	if (m->keys[m->n] == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");

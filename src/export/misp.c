@@ -142,16 +142,9 @@ event_find(struct export_run *r, const struct export_item *it,
 		return NULL;
 	if (!added)
 		return &m->events[i];
-	if (i == m->cap_events) {
-		size_t cap = m->cap_events ? m->cap_events * 2 : 16;
-		struct event *v = mem_realloc(m->events, cap * sizeof(*v));
-
-		if (v == NULL) {
-			*rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-			return NULL;
-		}
-		m->events = v;
-		m->cap_events = cap;
+	if (MEM_GROW(m->events, i, m->cap_events, 16, 0) != CHOUSA_OK) {
+		*rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+		return NULL;
 	}
 	e = &m->events[i];
 	memset(e, 0, sizeof(*e));

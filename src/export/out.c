@@ -54,17 +54,9 @@ tmp_name(const char *path)
 static int
 add_file(struct export_run *r, struct export_file *f, struct chousa_err *err)
 {
-	if (r->n_files == r->files_cap) {
-		size_t cap = r->files_cap ? r->files_cap * 2 : 32;
-		struct export_file **v = mem_realloc(r->files,
-		    cap * sizeof(*v));
-
-		if (v == NULL) {
-			mem_free(f);
-			return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-		}
-		r->files = v;
-		r->files_cap = cap;
+	if (MEM_GROW(r->files, r->n_files, r->files_cap, 32, 0) != CHOUSA_OK) {
+		mem_free(f);
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	}
 	r->files[r->n_files++] = f;
 	return CHOUSA_OK;

@@ -10,7 +10,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "base/json_tree.h"
@@ -190,14 +189,6 @@ cache_now(struct chousa_store *st, long status, const char *body,
 		cache_commit(st);
 }
 
-static int
-is_yes(const char *v)
-{
-	return v != NULL && (strcasecmp(v, "yes") == 0 ||
-	    strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
-	    strcasecmp(v, "on") == 0);
-}
-
 /*
  * Whether the run goes online anyway: a selected online source has a key
  * or is enabled.  Only then is the list fetched, so a run with no keys
@@ -215,8 +206,8 @@ goes_online(struct chousa_ctx *ctx)
 
 		if (s->flags & CHOUSA_SRC_LOCAL)
 			continue;
-		if (chousa_ctx_key(ctx, s) != NULL || is_yes(
-		    chousa_config_get(ctx->cfg, s->name, "enabled")))
+		if (chousa_ctx_key(ctx, s) != NULL ||
+		    chousa_config_get_bool(ctx->cfg, s->name, "enabled", 0))
 			return 1;
 	}
 	for (i = 0; i < ctx->n_named; i++)
@@ -266,7 +257,7 @@ families_prepare(struct chousa_ctx *ctx, const char **note)
 	struct cache_entry ce;
 	uint64_t have_families = 0, have_benign = 0;
 	int64_t now = (int64_t)time(NULL);
-	const char *url, *enabled;
+	const char *url;
 	char day[32];
 	int rc;
 
@@ -312,9 +303,8 @@ families_prepare(struct chousa_ctx *ctx, const char **note)
 			return CHOUSA_OK;
 		}
 	}
-	enabled = chousa_config_get(ctx->cfg, "malpedia", "enabled");
-	if (!goes_online(ctx) || url == NULL || (enabled != NULL &&
-	    !is_yes(enabled))) {
+	if (!goes_online(ctx) || url == NULL ||
+	    !chousa_config_get_bool(ctx->cfg, "malpedia", "enabled", 1)) {
 		ctx->fam_note = "the store has no Malpedia catalogue: family "
 		    "aliases come from chousa's built-in list only (run chousa "
 		    "update malpedia)";

@@ -617,18 +617,10 @@ collect(struct lookup *lk, sqlite3_stmt *s, int match)
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct chousa_record *r;
 
-		if (lk->n == lk->cap) {
-			size_t cap = lk->cap ? lk->cap * 2 : 16;
-			struct chousa_record *v = mem_realloc(lk->v,
-			    cap * sizeof(*v));
-
-			if (v == NULL) {
-				sqlite3_reset(s);
-				return lk->rc = chousa_errf(lk->err,
-				    CHOUSA_ENOMEM, "out of memory");
-			}
-			lk->v = v;
-			lk->cap = cap;
+		if (MEM_GROW(lk->v, lk->n, lk->cap, 16, 0) != CHOUSA_OK) {
+			sqlite3_reset(s);
+			return lk->rc = chousa_errf(lk->err, CHOUSA_ENOMEM,
+			    "out of memory");
 		}
 		r = &lk->v[lk->n++];
 		memset(r, 0, sizeof(*r));

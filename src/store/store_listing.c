@@ -124,17 +124,9 @@ add_row(struct listing_run *lr, sqlite3_stmt *s, int match)
 	const struct chousa_feed *feed;
 	int failed = 0;
 
-	if (lr->n == lr->cap) {
-		size_t cap = lr->cap ? lr->cap * 2 : 32;
-		struct chousa_listing *v = mem_realloc(lr->v,
-		    cap * sizeof(*v));
-
-		if (v == NULL)
-			return lr->rc = chousa_errf(lr->err, CHOUSA_ENOMEM,
-			    "out of memory");
-		lr->v = v;
-		lr->cap = cap;
-	}
+	if (MEM_GROW(lr->v, lr->n, lr->cap, 32, 0) != CHOUSA_OK)
+		return lr->rc = chousa_errf(lr->err, CHOUSA_ENOMEM,
+		    "out of memory");
 	l = &lr->v[lr->n];
 	memset(l, 0, sizeof(*l));
 	l->rec.match = match;

@@ -598,19 +598,10 @@ add_entry(struct chousa_matcher *m, int type, const char *value,
 {
 	struct matcher_entry *e;
 	char *v;
+	int rc = MEM_GROW(m->ent, m->n_ent, m->cap_ent, 4096, MAX_ENTRIES);
 
-	if (m->n_ent == m->cap_ent) {
-		size_t cap = m->cap_ent ? m->cap_ent * 2 : 4096;
-		struct matcher_entry *ne;
-
-		if (cap > MAX_ENTRIES)
-			return CHOUSA_ELIMIT;
-		ne = mem_realloc(m->ent, cap * sizeof(*ne));
-		if (ne == NULL)
-			return CHOUSA_ENOMEM;
-		m->ent = ne;
-		m->cap_ent = cap;
-	}
+	if (rc != CHOUSA_OK)
+		return rc;
 	v = chousa_arena_alloc(m->arena, len + 1 + (v6key ? 16 : 0));
 	if (v == NULL)
 		return CHOUSA_ENOMEM;
@@ -655,28 +646,14 @@ add_range(struct chousa_matcher *m, struct tables *t, const uint8_t *lo,
     const uint8_t *hi, int is_v6, size_t idx)
 {
 	if (!is_v6) {
-		if (t->n_r4 == t->cap_r4) {
-			size_t cap = t->cap_r4 ? t->cap_r4 * 2 : 64;
-			struct range4 *n = mem_realloc(t->r4, cap * sizeof(*n));
-
-			if (n == NULL)
-				return CHOUSA_ENOMEM;
-			t->r4 = n;
-			t->cap_r4 = cap;
-		}
+		if (MEM_GROW(t->r4, t->n_r4, t->cap_r4, 64, 0) != CHOUSA_OK)
+			return CHOUSA_ENOMEM;
 		t->r4[t->n_r4].lo = be32(lo);
 		t->r4[t->n_r4].hi = be32(hi);
 		t->r4[t->n_r4++].idx = (uint32_t)idx;
 	} else {
-		if (t->n_r6 == t->cap_r6) {
-			size_t cap = t->cap_r6 ? t->cap_r6 * 2 : 64;
-			struct range6 *n = mem_realloc(t->r6, cap * sizeof(*n));
-
-			if (n == NULL)
-				return CHOUSA_ENOMEM;
-			t->r6 = n;
-			t->cap_r6 = cap;
-		}
+		if (MEM_GROW(t->r6, t->n_r6, t->cap_r6, 64, 0) != CHOUSA_OK)
+			return CHOUSA_ENOMEM;
 		memcpy(t->r6[t->n_r6].lo, lo, 16);
 		memcpy(t->r6[t->n_r6].hi, hi, 16);
 		t->r6[t->n_r6++].idx = (uint32_t)idx;

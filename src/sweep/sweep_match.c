@@ -434,17 +434,10 @@ report(struct worker *w, const struct rec *r, const struct obs *o,
 			return;
 		}
 	}
-	if (w->n_hits == w->cap_hits) {
-		size_t cap = w->cap_hits ? w->cap_hits * 2 : 64;
-		struct hitrow *nh;
-
-		if (cap > HITS_MAX ||
-		    (nh = mem_realloc(w->hits, cap * sizeof(*nh))) == NULL) {
-			w->rc = CHOUSA_ENOMEM;
-			return;
-		}
-		w->hits = nh;
-		w->cap_hits = cap;
+	if (MEM_GROW(w->hits, w->n_hits, w->cap_hits, 64, HITS_MAX) !=
+	    CHOUSA_OK) {
+		w->rc = CHOUSA_ENOMEM;
+		return;
 	}
 	h = &w->hits[w->n_hits++];
 	h->line = line;

@@ -9,6 +9,7 @@
 #include "base/dynlib.h"
 #include "base/hash.h"
 #include "base/hex.h"
+#include "base/mem.h"
 #include "t.h"
 
 static void
@@ -34,6 +35,31 @@ test_buf(void)
 	chousa_buf_add(&b, "\0z", 2);
 	T_INTEQ("buf_keeps_nul_inside", b.data[10001], 'z');
 	chousa_buf_release(&b);
+}
+
+static void
+test_grow(void)
+{
+	int *v = NULL;
+	size_t n, cap = 0;
+	int rc = CHOUSA_OK;
+
+	for (n = 0; n < 40 && rc == CHOUSA_OK; n++) {
+		rc = MEM_GROW(v, n, cap, 4, 0);
+		if (rc == CHOUSA_OK)
+			v[n] = (int)n;
+	}
+	T_INTEQ("grow_holds_every_element", rc, CHOUSA_OK);
+	T_INTEQ("grow_doubles_from_first", (long)cap, 64);
+	T_INTEQ("grow_keeps_elements", v[39], 39);
+	T_INTEQ("grow_within_cap_is_free", MEM_GROW(v, 40, cap, 4, 0),
+	    CHOUSA_OK);
+	T_INTEQ("grow_stops_at_max", MEM_GROW(v, 64, cap, 4, 100),
+	    CHOUSA_ELIMIT);
+	T_INTEQ("grow_leaves_cap_on_limit", (long)cap, 64);
+	T_INTEQ("grow_refuses_size_overflow", mem_grow(&v, 64, &cap,
+	    (size_t)-1 / 64, 4, 0), CHOUSA_ELIMIT);
+	mem_free(v);
 }
 
 static void
@@ -322,6 +348,7 @@ main(void)
 {
 	test_dynlib();
 	test_buf();
+	test_grow();
 	test_arena();
 	test_esc();
 	test_config();

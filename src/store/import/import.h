@@ -251,7 +251,10 @@ int	json_stream(struct imp *imp, json_want_fn want, json_record_fn fn,
 struct jnode *jget(const struct jnode *o, const char *key);
 /* A string member (numbers as their text), or NULL for null/absent. */
 const char *jstr(const struct jnode *o, const char *key);
-/* The strings of array v joined by sep, in arena a; NULL when none. */
+/*
+ * The non-empty strings of array v (or v itself, a string) joined by sep,
+ * in arena a; NULL when none, or when the join passes 1 MiB.
+ */
 const char *jjoin(struct chousa_arena *a, const struct jnode *v, int sep);
 /* The first non-space byte of p is c. */
 int	probe_starts(const char *p, size_t len, int c);

@@ -7,7 +7,6 @@
 #include "store/import/import.h"
 #include "base/mem.h"
 
-/* Join the strings of array v with sep into arena a; NULL when none. */
 const char *
 jjoin(struct chousa_arena *a, const struct jnode *v, int sep)
 {
@@ -21,6 +20,7 @@ jjoin(struct chousa_arena *a, const struct jnode *v, int sep)
 		return v->len ? v->s : NULL;
 	if (v->type != J_ARR || v->n == 0)
 		return NULL;
+	/* Malpedia's references run to tens of KiB; a hostile array stops. */
 	chousa_buf_init(&b, (size_t)1 << 20);
 	for (i = 0; i < v->n; i++) {
 		if (v->v[i]->type != J_STR || v->v[i]->len == 0)

@@ -141,34 +141,6 @@ json_want(void *arg, char path[][JSON_PATH_KEY], int depth)
 	return depth == 2 && strcmp(path[1], "[]") == 0;
 }
 
-/* Join a JSON array of strings with commas into the scratch arena. */
-static const char *
-join_tags(struct imp *imp, const struct jnode *v)
-{
-	struct chousa_buf b;
-	const char *out;
-	size_t i;
-
-	if (v == NULL)
-		return NULL;
-	if (v->type == J_STR)
-		return v->len ? v->s : NULL;
-	if (v->type != J_ARR || v->n == 0)
-		return NULL;
-	chousa_buf_init(&b, 64 << 10);
-	for (i = 0; i < v->n; i++) {
-		if (v->v[i]->type != J_STR)
-			continue;
-		if (b.len > 0)
-			chousa_buf_addch(&b, ',');
-		chousa_buf_add(&b, v->v[i]->s, v->v[i]->len);
-	}
-	out = b.failed || b.len == 0 ? NULL :
-	    chousa_arena_strndup(imp->a, b.data, b.len);
-	chousa_buf_release(&b);
-	return out;
-}
-
 static int
 json_record(void *arg, char path[][JSON_PATH_KEY], int depth,
     struct jnode *o)
@@ -194,7 +166,7 @@ json_record(void *arg, char path[][JSON_PATH_KEY], int depth,
 	r.last_seen = imp_time(jstr(o, "last_online"));
 	r.status = jstr(o, "url_status");
 	r.threat = jstr(o, "threat");
-	r.tags = join_tags(imp, jget(o, "tags"));
+	r.tags = jjoin(imp->a, jget(o, "tags"), ',');
 	r.reference = jstr(o, "urlhaus_link");
 	r.confidence = -1;
 	r.family_from_tags = 1;

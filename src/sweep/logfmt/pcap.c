@@ -257,17 +257,14 @@ ng_idb(struct capture *c, const uint8_t *b, size_t len)
 
 	if (len < 8)
 		return -1;
-	if (c->n_ifaces == c->cap_ifaces) {
-		size_t cap = c->cap_ifaces ? c->cap_ifaces * 2 : 8;
-		struct iface *ni;
-
-		if (cap > MAX_IFACES)
-			return -1;
-		ni = mem_realloc(c->ifaces, cap * sizeof(*ni));
-		if (ni == NULL)
-			return -2;
-		c->ifaces = ni;
-		c->cap_ifaces = cap;
+	switch (MEM_GROW(c->ifaces, c->n_ifaces, c->cap_ifaces, 8,
+	    MAX_IFACES)) {
+	case CHOUSA_OK:
+		break;
+	case CHOUSA_ELIMIT:
+		return -1;
+	default:
+		return -2;
 	}
 	ifc.lt = rd16(c, b);
 	ifc.snaplen = rd32(c, b + 4);
