@@ -402,7 +402,7 @@ remote_investigate(const struct cli_cmd *self, int argc, char **argv)
 	struct list l = { NULL, 0, 0 };
 	struct chousa_buf text;
 	const char *arg, *file = NULL, *output = NULL, *format = "text";
-	int c, extract = 0, i, status;
+	int c, extract = 0, i, status, width = -1;
 
 	remote_init(&rm);
 	chousa_buf_init(&text, INPUT_MAX);
@@ -418,7 +418,22 @@ remote_investigate(const struct cli_cmd *self, int argc, char **argv)
 			extract = 1;
 		else if (strcmp(name, "format") == 0)
 			format = arg;
-		else if (strcmp(name, "no-defang") == 0)
+		else if (strcmp(name, "json") == 0)
+			format = "json";
+		else if (strcmp(name, "brief") == 0)
+			chousa_buf_adds(&rm.body, "\"brief\":true,");
+		else if (strcmp(name, "width") == 0)
+			width = (int)cli_number_arg(self, name, arg, 0,
+			    1000);
+		else if (strcmp(name, "tlp") == 0) {
+			if (chousa_tlp_level(arg) == NULL)
+				cli_usage_error(self, "--tlp: unknown level "
+				    "'%s' (clear, green, amber, amber+strict "
+				    "or red)", arg);
+			chousa_buf_adds(&rm.body, "\"tlp\":");
+			chousa_esc_json_str(&rm.body, arg);
+			chousa_buf_addch(&rm.body, ',');
+		} else if (strcmp(name, "no-defang") == 0)
 			chousa_buf_adds(&rm.body, "\"no_defang\":true,");
 		else if (strcmp(name, "offline") == 0)
 			chousa_buf_adds(&rm.body, "\"offline\":true,");
@@ -508,6 +523,10 @@ remote_investigate(const struct cli_cmd *self, int argc, char **argv)
 	if (output == NULL && strcmp(format, "text") == 0 &&
 	    cli_use_color(stdout))
 		chousa_buf_adds(&rm.body, ",\"color\":true");
+	/* Wrapped where the local command would wrap, for this terminal. */
+	width = output == NULL ? cli_text_width(width) : width > 0 ? width : 0;
+	if (width > 0)
+		chousa_buf_addf(&rm.body, ",\"width\":%d", width);
 	chousa_buf_addch(&rm.body, '}');
 	chousa_buf_release(&text);
 	rm.ctype = "application/json";

@@ -283,8 +283,9 @@ jrender_begin(struct jrender *jr, struct invjob *j)
 	memset(jr, 0, sizeof(*jr));
 	if (r == NULL)
 		return j->rc = CHOUSA_OK;
-	if (j->n_inputs > 1 && r->triage != NULL &&
-	    !(r->flags & CHOUSA_RENDER_TRIAGE_LAST)) {
+	/* As the CLI: brief is the table alone, for one input too. */
+	if ((j->n_inputs > 1 || j->brief) && r->triage != NULL &&
+	    (j->brief || !(r->flags & CHOUSA_RENDER_TRIAGE_LAST))) {
 		j->rc = chousa_triage_new(&jr->t, 0, &j->err);
 		if (j->rc != CHOUSA_OK)
 			return j->rc;
@@ -311,6 +312,8 @@ jrender_item(struct jrender *jr, struct invjob *j,
 		if (j->rc != CHOUSA_OK)
 			return j->rc;
 	}
+	if (j->brief)
+		return j->rc;
 	j->rc = chousa_render_item(&jr->rs, rep, &j->err);
 	if (j->rc != CHOUSA_OK || jr->t == NULL)
 		return j->rc;
