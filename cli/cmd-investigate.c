@@ -462,13 +462,14 @@ parse_options(const struct cli_cmd *self, int argc, char **argv,
 		case OPT_JSON:		args->format = "json"; break;
 		case OPT_NO_DEFANG:	ro->defang = 0; break;
 		case OPT_DEPTH:
-			io->depth = (int)cli_number_arg(self, "depth", arg, 0, 5);
+			io->depth = (int)cli_number_arg(self, "depth", arg, 0,
+			    5);
 			if (io->depth == 0)
 				io->depth = -1;
 			break;
 		case OPT_MAX_SAMPLES:
-			io->max_samples = (int)cli_number_arg(self, "max-samples", arg,
-			    1, 100);
+			io->max_samples = (int)cli_number_arg(self,
+			    "max-samples", arg, 1, 100);
 			break;
 		case OPT_BUDGET:
 			io->budget = (int)cli_number_arg(self, "budget", arg, 1,
@@ -494,7 +495,8 @@ parse_options(const struct cli_cmd *self, int argc, char **argv,
 				    "or red)", arg);
 			break;
 		case OPT_WIDTH:
-			args->width = (int)cli_number_arg(self, "width", arg, 0, 1000);
+			args->width = (int)cli_number_arg(self, "width", arg,
+			    0, 1000);
 			break;
 		}
 	}

@@ -817,7 +817,8 @@ cfg_long(const struct chousa_config *cfg, const char *key, long def)
 }
 
 #define OPTION(o, n, key, value, ptr) \
-	((o)[(n)++] = (struct MHD_OptionItem){ (key), (intptr_t)(value), (ptr) })
+	((o)[(n)++] = (struct MHD_OptionItem){ (key), (intptr_t)(value), \
+	    (ptr) })
 
 /*
  * The daemon's options, TLS or not, into o (room for 16): the limits
