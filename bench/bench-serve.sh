@@ -72,7 +72,9 @@ sed -e 's|return wrk.format("GET", "/api/v1/lookup?indicator=" .. enc(iocs\[n % 
     "$W/lookup.lua" > "$W/investigate.lua"
 
 rm -f "$W/port"
-"$CHOUSA" serve --listen 127.0.0.1:0 --port-file "$W/port" --audit-log "$W/audit.log" 2> "$W/serve.log" &
+# -v: libmicrohttpd's own messages (why it closed a connection) go to
+# serve.log, so a socket error wrk counts has its reason beside it.
+"$CHOUSA" -v serve --listen 127.0.0.1:0 --port-file "$W/port" --audit-log "$W/audit.log" 2> "$W/serve.log" &
 srv=$!
 trap 'kill $srv 2>/dev/null' EXIT INT TERM
 i=0
@@ -113,6 +115,7 @@ remote_ms=$(CHOUSA_SERVER_KEY="$TOKEN" med "$CHOUSA" --server "$URL" lookup "$q"
 kill $srv
 wait $srv 2> /dev/null || true
 trap - EXIT INT TERM
+said=$(grep -v -e 'listening on' -e 'serve: stopping' "$W/serve.log" | sort | uniq -c | sort -rn | head -n 3 | sed 's/^ *//' | tr '\n' ';')
 rps() { python3 -c "print('%.0f' % ($1 / $SECS))"; }
 cat <<EOF3
 
@@ -129,7 +132,8 @@ POST /api/v1/investigate at the same time (one wrk each, on the same
 | offline investigate | $i_n | $(rps "$i_n") | $i_err / $i_st | $i_p50 ms | $i_p99 ms | $i_max ms |
 
 Server peak RSS: $rss MiB (PSS at the end: $pss MiB; RSS counts the
-store's mapped pages once per HTTP thread).  Targets: 0 errors; p99 under 10 ms (lookup)
+store's mapped pages once per HTTP thread).  What the server said
+(chousa -v serve, count and message): ${said:-nothing}.  Targets: 0 errors; p99 under 10 ms (lookup)
 and 50 ms (offline investigate).
 
 One look-up as a whole process (median of 50): local \`chousa lookup\`
