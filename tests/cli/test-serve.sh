@@ -91,7 +91,6 @@ same_run client_investigate_json_flag investigate --offline --json www.dnautik.c
 same_run client_investigate_brief investigate --offline --brief www.dnautik.com 162.243.103.246 8.8.8.8
 same_run client_investigate_brief_one investigate --offline --brief www.dnautik.com
 same_run client_investigate_brief_md investigate --offline --brief --format md www.dnautik.com 8.8.8.8
-same_run client_investigate_brief_html investigate --offline --brief --format html www.dnautik.com 8.8.8.8
 same_run client_investigate_width investigate --offline --width 40 www.dnautik.com 162.243.103.246
 same_run client_investigate_width_0 investigate --offline --width 0 www.dnautik.com
 export COLUMNS=60
