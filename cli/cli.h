@@ -143,6 +143,8 @@ int	cli_use_color(FILE *fp);
  * when set, else 0 (no wrapping), so that grep finds whole lines.
  */
 int	cli_text_width(int asked);
+/* Whether an operand of investigate --extract names a file, not text. */
+int	cli_extract_is_file(const char *arg);
 /* arg as a number from lo to hi, else a usage error naming --name. */
 long	cli_number_arg(const struct cli_cmd *self, const char *name,
 	    const char *arg, long lo, long hi);

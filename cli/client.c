@@ -505,8 +505,9 @@ investigate_inputs(const struct inv_args *x, int argc, char **argv,
 	for (i = cli_optind; i < argc; i++) {
 		if (strcmp(argv[i], "-") == 0 && !x->extract)
 			push_file(l, "-");
-		else if (strcmp(argv[i], "-") == 0)
-			add_file_text(text, "-");
+		else if (strcmp(argv[i], "-") == 0 ||
+		    (x->extract && cli_extract_is_file(argv[i])))
+			add_file_text(text, argv[i]);
 		else if (x->extract) {
 			chousa_buf_adds(text, argv[i]);
 			chousa_buf_addch(text, '\n');

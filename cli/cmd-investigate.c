@@ -177,9 +177,8 @@ extract_into(struct inputs *in, const struct chousa_buf *text)
 	chousa_extractor_free(x);
 }
 
-/* Whether an operand of --extract names a file rather than being text. */
-static int
-is_file(const char *arg)
+int
+cli_extract_is_file(const char *arg)
 {
 	struct stat sb;
 
@@ -535,7 +534,7 @@ gather_inputs(struct inputs *in, const struct args *args, int argc,
 	for (i = (size_t)cli_optind; i < (size_t)argc; i++) {
 		if (strcmp(argv[i], "-") == 0)
 			read_inputs(in, "-", args->extract);
-		else if (args->extract && is_file(argv[i]))
+		else if (args->extract && cli_extract_is_file(argv[i]))
 			read_inputs(in, argv[i], 1);
 		else if (args->extract) {
 			if (strpbrk(argv[i], " \t\n") == NULL)

@@ -87,6 +87,8 @@ same_run client_investigate_md investigate --offline --format md --depth 1 www.d
 same_run client_investigate_extract investigate --offline --extract 'see hxxp://www[.]dnautik[.]com/x from 10.1.1.1'
 same_run client_investigate_bad investigate --offline not_an_indicator
 same_run client_investigate_file investigate --offline -f "$T/list.txt"
+printf 'see hxxp://www[.]dnautik[.]com/x from 10.1.1.1\n' > "$T/note.txt"
+same_run client_investigate_extract_file investigate --offline --extract "$T/note.txt"
 same_run client_investigate_json_flag investigate --offline --json www.dnautik.com
 same_run client_investigate_brief investigate --offline --brief www.dnautik.com 162.243.103.246 8.8.8.8
 same_run client_investigate_brief_one investigate --offline --brief www.dnautik.com
