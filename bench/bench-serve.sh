@@ -72,7 +72,9 @@ sed -e 's|return wrk.format("GET", "/api/v1/lookup?indicator=" .. enc(iocs\[n % 
     "$W/lookup.lua" > "$W/investigate.lua"
 
 rm -f "$W/port"
-"$CHOUSA" serve --listen 127.0.0.1:0 --port-file "$W/port" --audit-log "$W/audit.log" 2> "$W/serve.log" &
+# -v: libmicrohttpd's own messages (why it closed a connection) go to
+# serve.log, so a socket error wrk counts has its reason beside it.
+"$CHOUSA" -v serve --listen 127.0.0.1:0 --port-file "$W/port" --audit-log "$W/audit.log" 2> "$W/serve.log" &
 srv=$!
 trap 'kill $srv 2>/dev/null' EXIT INT TERM
 i=0
@@ -86,6 +88,9 @@ w1=$!
 wrk -t 1 -c "$CONNS" -d "${SECS}s" --timeout 10s -s "$W/investigate.lua" "$URL" > "$W/wrk-investigate.out" 2>&1
 wait $w1
 rss=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$srv/status")
+# RSS counts the store's pages once for each HTTP thread's SQLite mapping
+# of it; PSS shares them out, so it is what the server really holds.
+pss=$(awk '/^Pss:/ {printf "%.0f", $2 / 1024}' "/proc/$srv/smaps_rollup" 2>/dev/null || echo "?")
 set -- $(grep '^RESULT' "$W/wrk-lookup.out")
 l_n=$2 l_err=$3 l_st=$4 l_p50=$5 l_p99=$6 l_max=$7
 set -- $(grep '^RESULT' "$W/wrk-investigate.out")
@@ -110,6 +115,7 @@ remote_ms=$(CHOUSA_SERVER_KEY="$TOKEN" med "$CHOUSA" --server "$URL" lookup "$q"
 kill $srv
 wait $srv 2> /dev/null || true
 trap - EXIT INT TERM
+said=$(grep -v -e 'listening on' -e 'serve: stopping' "$W/serve.log" | sort | uniq -c | sort -rn | head -n 3 | sed 's/^ *//' | tr '\n' ';')
 rps() { python3 -c "print('%.0f' % ($1 / $SECS))"; }
 cat <<EOF3
 
@@ -125,7 +131,9 @@ POST /api/v1/investigate at the same time (one wrk each, on the same
 | lookup | $l_n | $(rps "$l_n") | $l_err / $l_st | $l_p50 ms | $l_p99 ms | $l_max ms |
 | offline investigate | $i_n | $(rps "$i_n") | $i_err / $i_st | $i_p50 ms | $i_p99 ms | $i_max ms |
 
-Server peak RSS: $rss MiB.  Targets: 0 errors; p99 under 10 ms (lookup)
+Server peak RSS: $rss MiB (PSS at the end: $pss MiB; RSS counts the
+store's mapped pages once per HTTP thread).  What the server said
+(chousa -v serve, count and message): ${said:-nothing}.  Targets: 0 errors; p99 under 10 ms (lookup)
 and 50 ms (offline investigate).
 
 One look-up as a whole process (median of 50): local \`chousa lookup\`

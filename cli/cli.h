@@ -137,6 +137,17 @@ _Noreturn void cli_die_err(const struct chousa_err *err);
 
 /* Whether to colour fp: a TTY, NO_COLOR unset, or --color=always. */
 int	cli_use_color(FILE *fp);
+/*
+ * The width investigate's text wraps at: asked (--width) when >= 0; else
+ * on a terminal COLUMNS, its size or 80; into a file or a pipe, COLUMNS
+ * when set, else 0 (no wrapping), so that grep finds whole lines.
+ */
+int	cli_text_width(int asked);
+/* Whether an operand of investigate --extract names a file, not text. */
+int	cli_extract_is_file(const char *arg);
+/* arg as a number from lo to hi, else a usage error naming --name. */
+long	cli_number_arg(const struct cli_cmd *self, const char *name,
+	    const char *arg, long lo, long hi);
 
 /*
  * A progress bar on stderr when it is a TTY and -q is not given: the

@@ -395,37 +395,66 @@ remote_extract(const struct cli_cmd *self, int argc, char **argv)
 	return status;
 }
 
-static int
-remote_investigate(const struct cli_cmd *self, int argc, char **argv)
-{
-	struct remote rm;
-	struct list l = { NULL, 0, 0 };
-	struct chousa_buf text;
-	const char *arg, *file = NULL, *output = NULL, *format = "text";
-	int c, extract = 0, i, status;
+/* What remote_investigate reads from its options besides the body. */
+struct inv_args {
+	const char	*file;		/* -f */
+	const char	*output;	/* -o */
+	const char	*format;
+	int		 extract;
+	int		 width;		/* --width, or -1 */
+};
 
-	remote_init(&rm);
-	chousa_buf_init(&text, INPUT_MAX);
-	chousa_buf_adds(&rm.body, "{");
+/* A string member "key":"value", into the body being built. */
+static void
+body_str(struct remote *rm, const char *key, const char *value)
+{
+	chousa_buf_addf(&rm->body, "\"%s\":", key);
+	chousa_esc_json_str(&rm->body, value);
+	chousa_buf_addch(&rm->body, ',');
+}
+
+/*
+ * investigate's options: those the server reads go into rm's body as
+ * members, each followed by a comma; the others into x.
+ */
+static void
+investigate_options(const struct cli_cmd *self, int argc, char **argv,
+    struct remote *rm, struct inv_args *x)
+{
+	const char *arg;
+	int c;
+
+	x->format = "text";
+	x->width = -1;
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
 		const char *name = opt_name(self, c);
 
 		if (c == 'f')
-			file = arg;
+			x->file = arg;
 		else if (c == 'o')
-			output = arg;
+			x->output = arg;
 		else if (strcmp(name, "extract") == 0)
-			extract = 1;
+			x->extract = 1;
 		else if (strcmp(name, "format") == 0)
-			format = arg;
+			x->format = arg;
+		else if (strcmp(name, "json") == 0)
+			x->format = "json";
+		else if (strcmp(name, "width") == 0)
+			x->width = (int)cli_number_arg(self, name, arg, 0,
+			    1000);
+		else if (strcmp(name, "tlp") == 0) {
+			if (chousa_tlp_level(arg) == NULL)
+				cli_usage_error(self, "--tlp: unknown level "
+				    "'%s' (clear, green, amber, amber+strict "
+				    "or red)", arg);
+			body_str(rm, "tlp", arg);
+		} else if (strcmp(name, "brief") == 0 ||
+		    strcmp(name, "offline") == 0 ||
+		    strcmp(name, "exhaustive") == 0 ||
+		    strcmp(name, "refresh") == 0)
+			chousa_buf_addf(&rm->body, "\"%s\":true,", name);
 		else if (strcmp(name, "no-defang") == 0)
-			chousa_buf_adds(&rm.body, "\"no_defang\":true,");
-		else if (strcmp(name, "offline") == 0)
-			chousa_buf_adds(&rm.body, "\"offline\":true,");
-		else if (strcmp(name, "exhaustive") == 0)
-			chousa_buf_adds(&rm.body, "\"exhaustive\":true,");
-		else if (strcmp(name, "refresh") == 0)
-			chousa_buf_adds(&rm.body, "\"refresh\":true,");
+			chousa_buf_adds(&rm->body, "\"no_defang\":true,");
 		else if (strcmp(name, "depth") == 0 ||
 		    strcmp(name, "max-samples") == 0 ||
 		    strcmp(name, "budget") == 0) {
@@ -435,85 +464,124 @@ remote_investigate(const struct cli_cmd *self, int argc, char **argv)
 			if (*arg == '\0' || *end != '\0')
 				cli_usage_error(self, "--%.11s needs a number",
 				    name);
-			chousa_buf_addf(&rm.body, "\"%s\":%ld,", name[0] == 'd' ?
-			    "depth" : name[0] == 'm' ? "max_samples" : "budget",
-			    v);
-		} else if (strcmp(name, "at") == 0) {
-			chousa_buf_adds(&rm.body, "\"at\":");
-			chousa_esc_json_str(&rm.body, arg);
-			chousa_buf_addch(&rm.body, ',');
-		} else if (strcmp(name, "sources") == 0) {
-			chousa_buf_adds(&rm.body, "\"sources\":");
-			chousa_esc_json_str(&rm.body, arg);
-			chousa_buf_addch(&rm.body, ',');
-		}
+			chousa_buf_addf(&rm->body, "\"%s\":%ld,",
+			    name[0] == 'd' ? "depth" : name[0] == 'm' ?
+			    "max_samples" : "budget", v);
+		} else if (strcmp(name, "at") == 0 ||
+		    strcmp(name, "sources") == 0)
+			body_str(rm, name, arg);
 	}
-	if (chousa_renderer_find(format) == NULL)
-		cli_usage_error(self, "unknown format '%s'", format);
-	/* The inputs, read as the local command reads them. */
-	if (file != NULL) {
-		if (extract) {
-			struct chousa_buf b;
+	if (chousa_renderer_find(x->format) == NULL)
+		cli_usage_error(self, "unknown format '%s'", x->format);
+}
 
-			cli_read_file(file, &b, INPUT_MAX);
-			chousa_buf_add(&text, b.data, b.len);
-			chousa_buf_release(&b);
-		} else
-			push_file(&l, file);
+/* The whole of a file (or '-', stdin) onto text. */
+static void
+add_file_text(struct chousa_buf *text, const char *path)
+{
+	struct chousa_buf b;
+
+	cli_read_file(path, &b, INPUT_MAX);
+	chousa_buf_add(text, b.data, b.len);
+	chousa_buf_release(&b);
+}
+
+/*
+ * The inputs, read as the local command reads them: with --extract, the
+ * text to extract from; else the indicators, one a line.
+ */
+static void
+investigate_inputs(const struct inv_args *x, int argc, char **argv,
+    struct list *l, struct chousa_buf *text)
+{
+	int i;
+
+	if (x->file != NULL) {
+		if (x->extract)
+			add_file_text(text, x->file);
+		else
+			push_file(l, x->file);
 	}
 	for (i = cli_optind; i < argc; i++) {
-		if (strcmp(argv[i], "-") == 0 && !extract)
-			push_file(&l, "-");
-		else if (strcmp(argv[i], "-") == 0) {
-			struct chousa_buf b;
-
-			cli_read_file("-", &b, INPUT_MAX);
-			chousa_buf_add(&text, b.data, b.len);
-			chousa_buf_release(&b);
-		} else if (extract) {
-			chousa_buf_adds(&text, argv[i]);
-			chousa_buf_addch(&text, '\n');
+		if (strcmp(argv[i], "-") == 0 && !x->extract)
+			push_file(l, "-");
+		else if (strcmp(argv[i], "-") == 0 ||
+		    (x->extract && cli_extract_is_file(argv[i])))
+			add_file_text(text, argv[i]);
+		else if (x->extract) {
+			chousa_buf_adds(text, argv[i]);
+			chousa_buf_addch(text, '\n');
 		} else
-			push(&l, argv[i], strlen(argv[i]));
+			push(l, argv[i], strlen(argv[i]));
 	}
-	if (file == NULL && cli_optind >= argc) {
-		if (extract) {
-			struct chousa_buf b;
+	if (x->file == NULL && cli_optind >= argc) {
+		if (x->extract)
+			add_file_text(text, "-");
+		else
+			push_file(l, "-");
+	}
+}
 
-			cli_read_file("-", &b, INPUT_MAX);
-			chousa_buf_add(&text, b.data, b.len);
-			chousa_buf_release(&b);
-		} else
-			push_file(&l, "-");
-	}
-	if (extract) {
-		chousa_buf_adds(&rm.body, "\"text\":");
-		chousa_esc_json_str(&rm.body, text.data != NULL ? text.data :
-		    "");
-		chousa_buf_addch(&rm.body, ',');
-	} else if (l.n == 0)
+/*
+ * The request's JSON object: the inputs, the options already in the
+ * body, and the rendering the local command would use here.
+ */
+static void
+investigate_body(struct remote *rm, const struct inv_args *x,
+    const struct list *l, const struct chousa_buf *text)
+{
+	int width;
+
+	if (x->extract) {
+		chousa_buf_adds(&rm->body, "\"text\":");
+		chousa_esc_json_str(&rm->body, text->data != NULL ?
+		    text->data : "");
+		chousa_buf_addch(&rm->body, ',');
+	} else if (l->n == 0)
 		cli_die(EXIT_BADINPUT, "no indicator to investigate");
 	else {
 		/* json_inputs opens the object: move what came before. */
-		struct chousa_buf opts = rm.body;
+		struct chousa_buf opts = rm->body;
 
-		chousa_buf_init(&rm.body, INPUT_MAX + 4096);
-		json_inputs(&rm, &l);
-		chousa_buf_addch(&rm.body, ',');
-		chousa_buf_add(&rm.body, opts.data + 1, opts.len - 1);
+		chousa_buf_init(&rm->body, INPUT_MAX + 4096);
+		json_inputs(rm, l);
+		chousa_buf_addch(&rm->body, ',');
+		chousa_buf_add(&rm->body, opts.data + 1, opts.len - 1);
 		chousa_buf_release(&opts);
 	}
-	chousa_buf_adds(&rm.body, "\"format\":");
-	chousa_esc_json_str(&rm.body, format);
-	if (output == NULL && strcmp(format, "text") == 0 &&
+	chousa_buf_adds(&rm->body, "\"format\":");
+	chousa_esc_json_str(&rm->body, x->format);
+	if (x->output == NULL && strcmp(x->format, "text") == 0 &&
 	    cli_use_color(stdout))
-		chousa_buf_adds(&rm.body, ",\"color\":true");
-	chousa_buf_addch(&rm.body, '}');
+		chousa_buf_adds(&rm->body, ",\"color\":true");
+	/* Wrapped where the local command would wrap, for this terminal. */
+	width = x->output == NULL ? cli_text_width(x->width) : x->width > 0 ?
+	    x->width : 0;
+	if (width > 0)
+		chousa_buf_addf(&rm->body, ",\"width\":%d", width);
+	chousa_buf_addch(&rm->body, '}');
+}
+
+static int
+remote_investigate(const struct cli_cmd *self, int argc, char **argv)
+{
+	struct remote rm;
+	struct list l = { NULL, 0, 0 };
+	struct inv_args x = { NULL, NULL, NULL, 0, -1 };
+	struct chousa_buf text;
+	int status;
+
+	remote_init(&rm);
+	chousa_buf_init(&text, INPUT_MAX);
+	chousa_buf_adds(&rm.body, "{");
+	investigate_options(self, argc, argv, &rm, &x);
+	investigate_inputs(&x, argc, argv, &l, &text);
+	investigate_body(&rm, &x, &l, &text);
 	chousa_buf_release(&text);
 	rm.ctype = "application/json";
-	if (output != NULL && freopen(output, "w", stdout) == NULL)
+	if (x.output != NULL && freopen(x.output, "w", stdout) == NULL)
 		cli_die(EXIT_BADINPUT, "cannot write the report to '%s': %s",
-		    output, strerror(errno));
+		    x.output, strerror(errno));
 	status = exchange(&rm, "POST", "/api/v1/investigate");
 	list_free(&l);
 	return status;

@@ -177,9 +177,8 @@ extract_into(struct inputs *in, const struct chousa_buf *text)
 	chousa_extractor_free(x);
 }
 
-/* Whether an operand of --extract names a file rather than being text. */
-static int
-is_file(const char *arg)
+int
+cli_extract_is_file(const char *arg)
 {
 	struct stat sb;
 
@@ -231,8 +230,8 @@ check_sources(const struct cli_cmd *self, const char *list)
 	}
 }
 
-static long
-number(const struct cli_cmd *self, const char *name, const char *arg,
+long
+cli_number_arg(const struct cli_cmd *self, const char *name, const char *arg,
     long lo, long hi)
 {
 	char *end;
@@ -263,13 +262,8 @@ say_unreadable(const struct chousa_report *rep)
 		}
 }
 
-/*
- * The width text wraps at: --width, else on a terminal COLUMNS, its
- * size or DEFAULT_WIDTH; into a file or a pipe, COLUMNS when set, else no
- * wrapping, so that grep finds whole lines.
- */
-static int
-text_width(int asked)
+int
+cli_text_width(int asked)
 {
 	const char *env = getenv("COLUMNS");
 	struct winsize ws;
@@ -467,16 +461,17 @@ parse_options(const struct cli_cmd *self, int argc, char **argv,
 		case OPT_JSON:		args->format = "json"; break;
 		case OPT_NO_DEFANG:	ro->defang = 0; break;
 		case OPT_DEPTH:
-			io->depth = (int)number(self, "depth", arg, 0, 5);
+			io->depth = (int)cli_number_arg(self, "depth", arg, 0,
+			    5);
 			if (io->depth == 0)
 				io->depth = -1;
 			break;
 		case OPT_MAX_SAMPLES:
-			io->max_samples = (int)number(self, "max-samples", arg,
-			    1, 100);
+			io->max_samples = (int)cli_number_arg(self,
+			    "max-samples", arg, 1, 100);
 			break;
 		case OPT_BUDGET:
-			io->budget = (int)number(self, "budget", arg, 1,
+			io->budget = (int)cli_number_arg(self, "budget", arg, 1,
 			    100000);
 			break;
 		case OPT_AT:
@@ -499,7 +494,8 @@ parse_options(const struct cli_cmd *self, int argc, char **argv,
 				    "or red)", arg);
 			break;
 		case OPT_WIDTH:
-			args->width = (int)number(self, "width", arg, 0, 1000);
+			args->width = (int)cli_number_arg(self, "width", arg,
+			    0, 1000);
 			break;
 		}
 	}
@@ -538,7 +534,7 @@ gather_inputs(struct inputs *in, const struct args *args, int argc,
 	for (i = (size_t)cli_optind; i < (size_t)argc; i++) {
 		if (strcmp(argv[i], "-") == 0)
 			read_inputs(in, "-", args->extract);
-		else if (args->extract && is_file(argv[i]))
+		else if (args->extract && cli_extract_is_file(argv[i]))
 			read_inputs(in, argv[i], 1);
 		else if (args->extract) {
 			if (strpbrk(argv[i], " \t\n") == NULL)
@@ -612,7 +608,7 @@ open_output(const struct args *args, struct chousa_render_opts *ro)
 	ro->color = args->output == NULL &&
 	    strcmp(args->format, "text") == 0 && cli_use_color(stdout);
 	ro->verbose = g_opt.verbose > 0;
-	ro->width = args->output == NULL ? text_width(args->width) :
+	ro->width = args->output == NULL ? cli_text_width(args->width) :
 	    args->width > 0 ? args->width : 0;
 }
 

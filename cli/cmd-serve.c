@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,98 +112,166 @@ default_audit(void)
 	return p;
 }
 
-static int
-run_serve(const struct cli_cmd *self, int argc, char **argv)
-{
-	struct chousa_serve_opts so;
-	struct chousa_server *srv;
-	struct chousa_err err = { 0 };
-	struct chousa_config *cfg;
-	struct chousa_store *st;
-	const char *arg, *cert = NULL, *key = NULL, *port_file = NULL, *v;
-	char exe[PATH_MAX];
-	char *audit = NULL;
-	sigset_t set;
-	ssize_t n;
-	int c, sig;
+/* What run_serve reads besides the server's options. */
+struct serve_args {
+	const char	*cert, *key;	/* --tls-cert, --tls-key: paths */
+	const char	*port_file;
+	char		*audit;		/* the default audit log's path */
+	char		 exe[PATH_MAX];
+};
 
-	memset(&so, 0, sizeof(so));
-	cfg = cli_load_config();
-	so.cfg = cfg;
-	so.listen = chousa_config_get(cfg, "server", "listen");
+/* The [server] section of the configuration: the defaults. */
+static void
+serve_config(struct chousa_config *cfg, struct chousa_serve_opts *so,
+    struct serve_args *x)
+{
+	const char *v;
+
+	so->cfg = cfg;
+	so->listen = chousa_config_get(cfg, "server", "listen");
 	if ((v = chousa_config_get(cfg, "server", "update_every")) != NULL &&
-	    (so.update_every = duration(v)) < 0)
+	    (so->update_every = duration(v)) < 0)
 		cli_die(EXIT_USAGE, "[server] update_every: cannot read '%s'",
 		    v);
-	cert = chousa_config_get(cfg, "server", "tls_cert");
-	key = chousa_config_get(cfg, "server", "tls_key");
-	so.audit_path = chousa_config_get(cfg, "server", "audit_log");
-	so.audit_max_bytes = chousa_config_get_long(cfg, "server", "audit_max",
-	    0);
-	so.audit_keep = (int)chousa_config_get_long(cfg, "server",
+	x->cert = chousa_config_get(cfg, "server", "tls_cert");
+	x->key = chousa_config_get(cfg, "server", "tls_key");
+	so->audit_path = chousa_config_get(cfg, "server", "audit_log");
+	so->audit_max_bytes = chousa_config_get_long(cfg, "server",
+	    "audit_max", 0);
+	so->audit_keep = (int)chousa_config_get_long(cfg, "server",
 	    "audit_keep", 0);
-	so.threads = (int)chousa_config_get_long(cfg, "server", "threads", 0);
+	so->threads = (int)chousa_config_get_long(cfg, "server", "threads",
+	    0);
+}
+
+/* The command line, over the configuration. */
+static void
+serve_options(const struct cli_cmd *self, int argc, char **argv,
+    struct chousa_serve_opts *so, struct serve_args *x)
+{
+	const char *arg;
+	int c;
+
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
 		switch (c) {
-		case OPT_LISTEN:	so.listen = arg; break;
+		case OPT_LISTEN:	so->listen = arg; break;
 		case OPT_UPDATE:
-			so.update_every = duration(arg);
-			if (so.update_every < 0)
+			so->update_every = duration(arg);
+			if (so->update_every < 0)
 				cli_usage_error(self, "--update-every: cannot "
 				    "read '%s' (90s, 30m, 6h, 1d)", arg);
 			break;
-		case OPT_TLS_CERT:	cert = arg; break;
-		case OPT_TLS_KEY:	key = arg; break;
-		case OPT_AUDIT:		so.audit_path = arg; break;
+		case OPT_TLS_CERT:	x->cert = arg; break;
+		case OPT_TLS_KEY:	x->key = arg; break;
+		case OPT_AUDIT:		so->audit_path = arg; break;
 		case OPT_AUDIT_MAX:
-			so.audit_max_bytes = size_arg(arg);
-			if (so.audit_max_bytes < 0)
+			so->audit_max_bytes = size_arg(arg);
+			if (so->audit_max_bytes < 0)
 				cli_usage_error(self, "--audit-max: cannot "
 				    "read '%s'", arg);
 			break;
 		case OPT_AUDIT_KEEP:
-			so.audit_keep = (int)strtol(arg, NULL, 10);
-			if (so.audit_keep < 1 || so.audit_keep > 1000)
+			so->audit_keep = (int)strtol(arg, NULL, 10);
+			if (so->audit_keep < 1 || so->audit_keep > 1000)
 				cli_usage_error(self, "--audit-keep takes 1 "
 				    "to 1000");
 			break;
 		case OPT_THREADS:
-			so.threads = (int)strtol(arg, NULL, 10);
-			if (so.threads < 1 || so.threads > 256)
+			so->threads = (int)strtol(arg, NULL, 10);
+			if (so->threads < 1 || so->threads > 256)
 				cli_usage_error(self, "--threads takes 1 to "
 				    "256");
 			break;
-		case OPT_PORT_FILE:	port_file = arg; break;
+		case OPT_PORT_FILE:	x->port_file = arg; break;
 		}
 	}
 	if (cli_optind < argc)
 		cli_usage_error(self, "unexpected argument '%s'",
 		    argv[cli_optind]);
-	if ((cert == NULL) != (key == NULL))
+	if ((x->cert == NULL) != (x->key == NULL))
 		cli_usage_error(self, "--tls-cert and --tls-key go together");
-	if (so.listen == NULL)
-		so.listen = "127.0.0.1:8080";
-	if (so.audit_path == NULL)
-		so.audit_path = audit = default_audit();
-	else if (strcmp(so.audit_path, "none") == 0)
-		so.audit_path = NULL;
-	if (cert != NULL) {
-		so.tls_cert = read_pem(cert);
-		so.tls_key = read_pem(key);
+}
+
+/*
+ * What is left to decide before starting: the default address and audit
+ * log, the certificate, the store (created or migrated now, before any
+ * thread reads it) and this program's path, which updates run.
+ */
+static void
+serve_prepare(struct chousa_serve_opts *so, struct serve_args *x,
+    const char *argv0)
+{
+	struct chousa_store *st;
+	ssize_t n;
+
+	if (so->listen == NULL)
+		so->listen = "127.0.0.1:8080";
+	if (so->audit_path == NULL)
+		so->audit_path = x->audit = default_audit();
+	else if (strcmp(so->audit_path, "none") == 0)
+		so->audit_path = NULL;
+	if (x->cert != NULL) {
+		so->tls_cert = read_pem(x->cert);
+		so->tls_key = read_pem(x->key);
 	}
-	/* Create or migrate the store once, before any thread reads it. */
 	st = cli_open_store(0);
 	chousa_store_close(st);
-	so.db_path = cli_db_path();
-	so.config_path = chousa_config_path(cfg);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	so->db_path = cli_db_path();
+	so->config_path = chousa_config_path(so->cfg);
+	n = readlink("/proc/self/exe", x->exe, sizeof(x->exe) - 1);
 	if (n > 0) {
-		exe[n] = '\0';
-		so.update_exe = exe;
+		x->exe[n] = '\0';
+		so->update_exe = x->exe;
 	} else
-		so.update_exe = argv[0];
-	so.log = log_line;
-	so.verbose = g_opt.verbose;
+		so->update_exe = argv0;
+	so->log = log_line;
+	so->verbose = g_opt.verbose;
+}
+
+/* Say where the server listens: on stderr, and in --port-file. */
+static void
+serve_announce(const struct chousa_serve_opts *so,
+    const struct serve_args *x, struct chousa_server *srv)
+{
+	if (!g_opt.quiet)
+		cli_warn("listening on %s://%s:%d", x->cert != NULL ? "https" :
+		    "http", so->listen[0] == '[' ? "[::1]" : "127.0.0.1",
+		    chousa_server_port(srv));
+	if (x->port_file != NULL) {
+		FILE *fp = fopen(x->port_file, "w");
+
+		if (fp == NULL || fprintf(fp, "%d\n",
+		    chousa_server_port(srv)) < 0 || fclose(fp) != 0)
+			cli_die(EXIT_BADINPUT, "cannot write '%s': %s",
+			    x->port_file, strerror(errno));
+	}
+}
+
+static int
+run_serve(const struct cli_cmd *self, int argc, char **argv)
+{
+	struct chousa_serve_opts so;
+	struct serve_args x;
+	struct chousa_server *srv;
+	struct chousa_err err = { 0 };
+	struct chousa_config *cfg;
+	sigset_t set;
+	int sig;
+
+	memset(&so, 0, sizeof(so));
+	memset(&x, 0, sizeof(x));
+	cfg = cli_load_config();
+	serve_config(cfg, &so, &x);
+	serve_options(self, argc, argv, &so, &x);
+	serve_prepare(&so, &x, argv[0]);
+	/*
+	 * Each request allocates and frees its buffers on its thread's malloc
+	 * arena; by default glibc gives the freed top of an arena back to the
+	 * system at once (madvise, a TLB flush on every core) and faults it in
+	 * again on the next request.  A server keeps what it had at its peak.
+	 */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	/* Signals are taken by sigwait below, not by the server's threads. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -210,18 +279,7 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (chousa_server_start(&srv, &so, &err) != CHOUSA_OK)
 		cli_die_err(&err);
-	if (!g_opt.quiet)
-		cli_warn("listening on %s://%s:%d", cert != NULL ? "https" :
-		    "http", so.listen[0] == '[' ? "[::1]" : "127.0.0.1",
-		    chousa_server_port(srv));
-	if (port_file != NULL) {
-		FILE *fp = fopen(port_file, "w");
-
-		if (fp == NULL || fprintf(fp, "%d\n",
-		    chousa_server_port(srv)) < 0 || fclose(fp) != 0)
-			cli_die(EXIT_BADINPUT, "cannot write '%s': %s",
-			    port_file, strerror(errno));
-	}
+	serve_announce(&so, &x, srv);
 	while (sigwait(&set, &sig) != 0)
 		;
 	if (!g_opt.quiet)
@@ -229,7 +287,7 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	chousa_server_free(srv);
 	free((char *)(uintptr_t)so.tls_cert);
 	free((char *)(uintptr_t)so.tls_key);
-	free(audit);
+	free(x.audit);
 	chousa_config_free(cfg);
 	return EXIT_CLEAN;
 }

@@ -28,7 +28,7 @@ static const char *const extract_keys[] = {
 static const char *const investigate_keys[] = {
 	"indicator", "indicators", "text", "format", "offline", "refresh",
 	"exhaustive", "no_defang", "color", "depth", "max_samples", "budget",
-	"sources", "at", NULL
+	"sources", "at", "brief", "width", "tlp", NULL
 };
 static const char *const token_keys[] = { "name", "role", NULL };
 
@@ -487,7 +487,7 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
     const char *default_format)
 {
 	yajl_val v = body;
-	const char *format, *sources, *at, *text;
+	const char *format, *sources, *at, *text, *tlp;
 	int bad = 0, offline, refresh;
 	size_t i;
 
@@ -543,9 +543,19 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 	j->io.exhaustive = opt_bool(r, v, "exhaustive", 0);
 	j->ro.defang = !opt_bool(r, v, "no_defang", 0);
 	j->ro.color = opt_bool(r, v, "color", 0);
+	j->brief = opt_bool(r, v, "brief", 0);
 	if (offline < 0 || refresh < 0 || j->io.exhaustive < 0 ||
-	    j->ro.defang < 0 || j->ro.color < 0)
+	    j->ro.defang < 0 || j->ro.color < 0 || j->brief < 0)
 		return 0;
+	j->ro.width = (int)opt_int(r, v, "width", 0, 1000, 0, &bad);
+	tlp = bad ? NULL : opt_str(r, v, "tlp", &bad);
+	if (bad)
+		return 0;
+	if (tlp != NULL && (j->ro.tlp = chousa_tlp_level(tlp)) == NULL) {
+		req_error(r, 400, "unknown TLP level '%.40s' (clear, green, "
+		    "amber, amber+strict or red)", tlp);
+		return 0;
+	}
 	if ((!offline || refresh) && r->who.role < CHOUSA_ROLE_INVESTIGATE) {
 		req_error(r, 403, "role '%s' reads the store only: ask with "
 		    "offline, or with a token of role investigate",

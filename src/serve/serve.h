@@ -118,6 +118,7 @@ struct invjob {
 	char				 sources[256];	/* io.sources */
 	const struct chousa_renderer	*renderer;	/* NULL: none */
 	struct chousa_render_opts	 ro;
+	int				 brief;	/* the triage table only */
 	/* Out: the rendered document, status as the CLI's, summaries. */
 	struct chousa_buf		 out;
 	int				 exit_status;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -815,6 +816,41 @@ cfg_long(const struct chousa_config *cfg, const char *key, long def)
 	return chousa_config_get_long(cfg, "server", key, def);
 }
 
+#define OPTION(o, n, key, value, ptr) \
+	((o)[(n)++] = (struct MHD_OptionItem){ (key), (intptr_t)(value), \
+	    (ptr) })
+
+/*
+ * The daemon's options, TLS or not, into o (room for 16): the limits
+ * against slow and greedy clients, then the certificate when there is one.
+ */
+static void
+daemon_options(struct server *s, struct sockaddr_storage *sa, int threads,
+    struct MHD_OptionItem *o)
+{
+	size_t n = 0;
+
+	OPTION(o, n, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s);
+	OPTION(o, n, MHD_OPTION_SOCK_ADDR, 0, sa);
+	OPTION(o, n, MHD_OPTION_THREAD_POOL_SIZE, threads, NULL);
+	OPTION(o, n, MHD_OPTION_CONNECTION_TIMEOUT, cfg_long(s->cfg,
+	    "idle_timeout", IDLE_TIMEOUT), NULL);
+	OPTION(o, n, MHD_OPTION_CONNECTION_LIMIT, cfg_long(s->cfg,
+	    "max_connections", 1024), NULL);
+	OPTION(o, n, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg_long(s->cfg,
+	    "max_per_ip", 512), NULL);
+	OPTION(o, n, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL);
+	OPTION(o, n, MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL);
+	OPTION(o, n, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s);
+	if (s->opts.tls_cert != NULL) {
+		OPTION(o, n, MHD_OPTION_HTTPS_MEM_CERT, 0,
+		    (void *)(uintptr_t)s->opts.tls_cert);
+		OPTION(o, n, MHD_OPTION_HTTPS_MEM_KEY, 0,
+		    (void *)(uintptr_t)s->opts.tls_key);
+	}
+	OPTION(o, n, MHD_OPTION_END, 0, NULL);
+}
+
 int
 chousa_server_start(struct chousa_server **out,
     const struct chousa_serve_opts *opts, struct chousa_err *err)
@@ -822,6 +858,7 @@ chousa_server_start(struct chousa_server **out,
 	struct server *s;
 	struct sockaddr_storage sa;
 	socklen_t sa_len = 0;
+	struct MHD_OptionItem o[16];
 	const union MHD_DaemonInfo *di;
 	const char *missing;
 	unsigned flags;
@@ -870,38 +907,9 @@ chousa_server_start(struct chousa_server **out,
 		flags |= MHD_USE_IPv6;
 	if (opts->tls_cert != NULL)
 		flags |= MHD_USE_TLS;
-	if (opts->tls_cert != NULL)
-		s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-		    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg_long(s->cfg,
-		    "idle_timeout", IDLE_TIMEOUT),
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg_long(s->cfg,
-		    "max_connections", 1024),
-		    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg_long(
-		    s->cfg, "max_per_ip", 512),
-		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
-		    MHD_OPTION_STRICT_FOR_CLIENT, 1,
-		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		    MHD_OPTION_HTTPS_MEM_CERT, opts->tls_cert,
-		    MHD_OPTION_HTTPS_MEM_KEY, opts->tls_key,
-		    MHD_OPTION_END);
-	else
-		s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-		    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg_long(s->cfg,
-		    "idle_timeout", IDLE_TIMEOUT),
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg_long(s->cfg,
-		    "max_connections", 1024),
-		    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg_long(
-		    s->cfg, "max_per_ip", 512),
-		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
-		    MHD_OPTION_STRICT_FOR_CLIENT, 1,
-		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		    MHD_OPTION_END);
+	daemon_options(s, &sa, threads, o);
+	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+	    MHD_OPTION_ARRAY, o, MHD_OPTION_END);
 	if (s->d == NULL) {
 		rc = chousa_errf(err, CHOUSA_EIO, "cannot listen on '%s' "
 		    "(in use, or a bad TLS certificate or key?)", opts->listen);

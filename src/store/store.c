@@ -186,6 +186,27 @@ store_stmt(struct chousa_store *st, int i, struct chousa_err *err)
 	return st->q[i];
 }
 
+sqlite3_stmt *
+store_kept(struct chousa_store *st, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	size_t i;
+
+	for (i = 0; i < st->n_kept; i++)
+		if (st->kept[i].sql == sql) {
+			sqlite3_reset(st->kept[i].s);
+			sqlite3_clear_bindings(st->kept[i].s);
+			return st->kept[i].s;
+		}
+	if (st->n_kept == STORE_KEPT_MAX || sqlite3_prepare_v3(st->db, sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
+		return NULL;
+	st->kept[st->n_kept].sql = sql;
+	st->kept[st->n_kept].s = s;
+	st->n_kept++;
+	return s;
+}
+
 /* ---- open and close ---- */
 
 /*
@@ -323,6 +344,8 @@ chousa_store_close(struct chousa_store *st)
 	chousa_store_snapshot_end(st);
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(st->q[i]);
+	for (i = 0; i < (int)st->n_kept; i++)
+		sqlite3_finalize(st->kept[i].s);
 	store_family_cache_clear(st);
 	store_filter_forget(st);
 	if (st->db != NULL)

@@ -100,6 +100,9 @@ struct store_filter {
 	unsigned	 n_lag;
 };
 
+/* Statements store_kept() keeps prepared on one store. */
+#define STORE_KEPT_MAX	24
+
 struct chousa_store {
 	sqlite3		*db;
 	char		*path;
@@ -108,6 +111,12 @@ struct chousa_store {
 	int		 snapshot;	/* chousa_store_snapshot_begin() */
 	int		 bulk;		/* loading an empty table */
 	sqlite3_stmt	*q[Q_COUNT];
+	/* store_kept(): statements kept by their SQL's address. */
+	struct {
+		const char	*sql;
+		sqlite3_stmt	*s;
+	}		 kept[STORE_KEPT_MAX];
+	size_t		 n_kept;
 	/* Distinct CIDR prefixes stored (bit p of v4/v6), -1 unknown. */
 	int		 prefixes_known;
 	uint8_t		 v4_prefixes[33];
@@ -140,6 +149,15 @@ sqlite3	*store_db(struct chousa_store *st);
 /* Statement i, prepared once and reset; NULL with err set on failure. */
 sqlite3_stmt *store_stmt(struct chousa_store *st, int i,
 	    struct chousa_err *err);
+/*
+ * A statement for sql, a string constant whose address is its key,
+ * prepared on first use and kept until the store closes, so a query asked
+ * on every request of a long-lived process (the team server) is parsed
+ * once.  Reset and unbound on each return; the caller resets it when done,
+ * so no read transaction stays open.  NULL when it cannot be prepared
+ * (sqlite3_errmsg() says why) or more than STORE_KEPT_MAX are asked for.
+ */
+sqlite3_stmt *store_kept(struct chousa_store *st, const char *sql);
 /* An EDB error naming what failed, with SQLite's message. */
 int	store_dberr(struct chousa_store *st, struct chousa_err *err,
 	    const char *what);

@@ -109,8 +109,8 @@ prepare(struct listing_run *lr, int i)
 		sqlite3_clear_bindings(lr->s[i]);
 		return CHOUSA_OK;
 	}
-	if (sqlite3_prepare_v2(store_db(lr->st), list_sql[i], -1, &lr->s[i],
-	    NULL) != SQLITE_OK)
+	lr->s[i] = store_kept(lr->st, list_sql[i]);
+	if (lr->s[i] == NULL)
 		return lr->rc = store_dberr(lr->st, lr->err,
 		    "cannot read the store");
 	return CHOUSA_OK;
@@ -391,7 +391,8 @@ chousa_store_listings(struct chousa_store *st, struct chousa_arena *a,
 	else
 		on_range(&lr, ind);
 	for (i = 0; i < S_COUNT; i++)
-		sqlite3_finalize(lr.s[i]);
+		if (lr.s[i] != NULL)
+			sqlite3_reset(lr.s[i]);
 	if (own_txn)
 		store_read_end(st);
 	if (lr.rc == CHOUSA_OK && lr.n > 0)

@@ -81,13 +81,13 @@ count_rows(struct chousa_store *st, struct chousa_arena *a, const char *sql,
 static uint64_t
 scalar(struct chousa_store *st, const char *sql)
 {
-	sqlite3_stmt *s = NULL;
+	sqlite3_stmt *s = store_kept(st, sql);
 	uint64_t v = 0;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
+	if (s != NULL && sqlite3_step(s) == SQLITE_ROW)
 		v = (uint64_t)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	if (s != NULL)
+		sqlite3_reset(s);
 	return v;
 }
 
@@ -274,7 +274,7 @@ int
 chousa_store_feed_ages(struct chousa_store *st, struct chousa_arena *a,
     struct chousa_feed_age **out, size_t *n_out, struct chousa_err *err)
 {
-	sqlite3_stmt *s = NULL;
+	sqlite3_stmt *s;
 	struct chousa_feed_age *v = NULL;
 	size_t n = 0, cap = 0;
 	int failed = 0;
@@ -283,12 +283,13 @@ chousa_store_feed_ages(struct chousa_store *st, struct chousa_arena *a,
 	 * The last import of each source, and the feed_state check that
 	 * may have found it unchanged since.
 	 */
-	if (sqlite3_prepare_v2(st->db, "SELECT i.source, max(i.finished_at,"
+	s = store_kept(st, "SELECT i.source, max(i.finished_at,"
 	    " coalesce(f.checked_at, 0)), i.rows_read, coalesce(f.checked_at,"
 	    " 0) >= i.started_at FROM imports i LEFT JOIN feed_state f ON"
 	    " f.source = i.source WHERE i.outcome = 'ok' AND i.id = (SELECT"
 	    " max(id) FROM imports k WHERE k.source = i.source AND k.outcome ="
-	    " 'ok') ORDER BY i.source", -1, &s, NULL) != SQLITE_OK)
+	    " 'ok') ORDER BY i.source");
+	if (s == NULL)
 		return store_dberr(st, err, "cannot read the store");
 	while (sqlite3_step(s) == SQLITE_ROW && n < 256) {
 		struct chousa_feed_age *nv = grow(a, v, n, &cap, sizeof(*nv));
@@ -304,7 +305,7 @@ chousa_store_feed_ages(struct chousa_store *st, struct chousa_arena *a,
 		v[n].downloaded = sqlite3_column_int(s, 3);
 		n++;
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (failed)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	*out = v;

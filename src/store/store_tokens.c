@@ -74,10 +74,11 @@ chousa_store_token_find(struct chousa_store *st, struct chousa_arena *a,
 	sqlite3_stmt *s = NULL;
 	int rc;
 
+	/* Kept prepared: the team server asks on every request. */
 	memset(&t, 0, sizeof(t));
-	if (sqlite3_prepare_v2(store_db(st), "SELECT id, name, role,"
-	    " created_at, coalesce(revoked_at, 0) FROM tokens WHERE hash = ?1",
-	    -1, &s, NULL) != SQLITE_OK) {
+	s = store_kept(st, "SELECT id, name, role, created_at,"
+	    " coalesce(revoked_at, 0) FROM tokens WHERE hash = ?1");
+	if (s == NULL) {
 		if (no_table(st))
 			return chousa_errf(err, CHOUSA_ENOTFOUND, "no such "
 			    "token");
@@ -92,7 +93,7 @@ chousa_store_token_find(struct chousa_store *st, struct chousa_arena *a,
 		rc = chousa_errf(err, CHOUSA_ENOTFOUND, "no such token");
 	else
 		rc = store_dberr(st, err, "cannot read the tokens");
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc == CHOUSA_OK)
 		*out = t;
 	return rc;

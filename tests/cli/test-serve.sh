@@ -87,6 +87,25 @@ same_run client_investigate_md investigate --offline --format md --depth 1 www.d
 same_run client_investigate_extract investigate --offline --extract 'see hxxp://www[.]dnautik[.]com/x from 10.1.1.1'
 same_run client_investigate_bad investigate --offline not_an_indicator
 same_run client_investigate_file investigate --offline -f "$T/list.txt"
+printf 'see hxxp://www[.]dnautik[.]com/x from 10.1.1.1\n' > "$T/note.txt"
+same_run client_investigate_extract_file investigate --offline --extract "$T/note.txt"
+same_run client_investigate_json_flag investigate --offline --json www.dnautik.com
+same_run client_investigate_brief investigate --offline --brief www.dnautik.com 162.243.103.246 8.8.8.8
+same_run client_investigate_brief_one investigate --offline --brief www.dnautik.com
+same_run client_investigate_brief_md investigate --offline --brief --format md www.dnautik.com 8.8.8.8
+same_run client_investigate_width investigate --offline --width 40 www.dnautik.com 162.243.103.246
+same_run client_investigate_width_0 investigate --offline --width 0 www.dnautik.com
+export COLUMNS=60
+same_run client_investigate_columns investigate --offline www.dnautik.com
+unset COLUMNS
+same_run client_investigate_tlp investigate --offline --tlp amber+strict www.dnautik.com
+same_run client_investigate_tlp_md investigate --offline --format md --tlp green www.dnautik.com 8.8.8.8
+same_run client_investigate_tlp_stix investigate --offline --format stix --tlp red www.dnautik.com
+check client_investigate_bad_tlp 2 "$CHOUSA" --server "$URL" investigate --offline --tlp purple www.dnautik.com
+http POST /api/v1/investigate "$READ" '{"indicator":"www.dnautik.com","tlp":"purple"}'
+status_is api_investigate_bad_tlp_400 400
+http POST /api/v1/investigate "$READ" '{"indicator":"www.dnautik.com","width":-1}'
+status_is api_investigate_bad_width_400 400
 check client_unknown_source 2 "$CHOUSA" --server "$URL" investigate --offline --sources nosuch x.example
 expect client_unknown_source_says "unknown source" "$T/err"
 check client_check_is_local 2 "$CHOUSA" --server "$URL" sources --check
