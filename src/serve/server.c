@@ -80,7 +80,6 @@ struct chousa_store *
 server_store(struct server *s, struct chousa_err *err)
 {
 	struct chousa_store *st = pthread_getspecific(s->store_key);
-	struct chousa_store **v;
 
 	if (st != NULL)
 		return st;
@@ -92,16 +91,11 @@ server_store(struct server *s, struct chousa_err *err)
 	if (chousa_store_open(&st, s->db_path, 0, err) != CHOUSA_OK)
 		return NULL;
 	pthread_mutex_lock(&s->lock);
-	if (s->n_stores == s->cap_stores) {
-		s->cap_stores = s->cap_stores ? s->cap_stores * 2 : 16;
-		v = mem_realloc(s->stores, s->cap_stores * sizeof(*v));
-		if (v == NULL) {
-			pthread_mutex_unlock(&s->lock);
-			chousa_store_close(st);
-			chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-			return NULL;
-		}
-		s->stores = v;
+	if (MEM_GROW(s->stores, s->n_stores, s->cap_stores, 16, 0) != 0) {
+		pthread_mutex_unlock(&s->lock);
+		chousa_store_close(st);
+		chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+		return NULL;
 	}
 	s->stores[s->n_stores++] = st;
 	pthread_mutex_unlock(&s->lock);
