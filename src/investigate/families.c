@@ -10,7 +10,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "base/json_tree.h"
@@ -190,12 +189,13 @@ cache_now(struct chousa_store *st, long status, const char *body,
 		cache_commit(st);
 }
 
+/* Whether v is a yes of the config's boolean rule (absent or unclear: no). */
 static int
 is_yes(const char *v)
 {
-	return v != NULL && (strcasecmp(v, "yes") == 0 ||
-	    strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
-	    strcasecmp(v, "on") == 0);
+	int on;
+
+	return chousa_config_parse_bool(v, &on) == CHOUSA_OK && on;
 }
 
 /*

@@ -9,7 +9,6 @@
  */
 #include <stdarg.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "base/mem.h"
@@ -243,15 +242,12 @@ listed_exactly(const struct inv_item *it)
 static int
 wanted(struct chousa_ctx *ctx, const struct chousa_source *src)
 {
-	const char *v = chousa_config_get(ctx->cfg, src->name, "enabled");
 	size_t i;
 
 	for (i = 0; i < ctx->n_named; i++)
 		if (ctx->named[i] == src)
 			return 1;
-	return v != NULL && (strcasecmp(v, "yes") == 0 ||
-	    strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
-	    strcasecmp(v, "on") == 0);
+	return chousa_config_get_bool(ctx->cfg, src->name, "enabled", 0);
 }
 
 /* Start one look-up; the finding records the outcome whatever happens. */

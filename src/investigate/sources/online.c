@@ -379,14 +379,6 @@ skip(struct online_q *oq, const char *reason, int64_t reset_at)
 
 /* ---- beginning ---- */
 
-static int
-is_no(const char *v)
-{
-	return v != NULL && (strcasecmp(v, "no") == 0 ||
-	    strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0 ||
-	    strcasecmp(v, "off") == 0);
-}
-
 struct online_q *
 online_begin(struct chousa_query *q)
 {
@@ -397,8 +389,9 @@ online_begin(struct chousa_query *q)
 
 	f->source = src->name;
 	f->n_detect = f->n_engines = f->score = -1;
-	if (is_no(chousa_config_get(chousa_ctx_config(q->ctx), src->name,
-	    "enabled"))) {
+	/* Only a clear no disables: absent or unclear, the source runs. */
+	if (!chousa_config_get_bool(chousa_ctx_config(q->ctx), src->name,
+	    "enabled", 1)) {
 		f->status = CHOUSA_ST_SKIPPED;
 		f->reason = "disabled in the config";
 		return NULL;
