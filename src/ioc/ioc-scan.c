@@ -1091,9 +1091,11 @@ scan_words(struct chousa_extractor *x, const char *s, size_t n, size_t a,
 			i++;
 		ws = i;
 		wf = 0;
-		while (i < b && ((c = cls[(unsigned char)s[i]]) & C_WORD)) {
+		for (; i < b; i++) {
+			c = cls[(unsigned char)s[i]];
+			if (!(c & C_WORD))
+				break;
 			wf |= c;
-			i++;
 		}
 		we = i;
 		if (we < b && s[we] == ' ' && asn_word(s, ws, we) &&
@@ -1462,16 +1464,16 @@ spaced_join(const char *t, size_t len, size_t rs, size_t i)
 static int
 odd_scheme(const char *s, size_t n)
 {
-	const char *p = s, *e = s + n, *q;
+	const char *p, *e = s + n, *q;
 
-	while ((p = memmem(p, (size_t)(e - p), "://", 3)) != NULL) {
+	for (p = memmem(s, n, "://", 3); p != NULL;
+	    p = memmem(p + 3, (size_t)(e - p - 3), "://", 3)) {
 		q = p;
 		while (q > s && (cls[(unsigned char)q[-1]] & C_ALNUM))
 			q--;
 		if (ioc_url_scheme_len(q, (size_t)(e - q)) != (size_t)(p - q) +
 		    1)
 			return 1;
-		p += 3;
 	}
 	return 0;
 }
@@ -1480,13 +1482,13 @@ odd_scheme(const char *s, size_t n)
 static int
 colonless_scheme(const char *s, size_t n)
 {
-	const char *p = s, *e = s + n;
+	const char *p, *e = s + n;
 
-	while ((p = memmem(p, (size_t)(e - p), "//", 2)) != NULL) {
+	for (p = memmem(s, n, "//", 2); p != NULL;
+	    p = memmem(p + 2, (size_t)(e - p - 2), "//", 2)) {
 		if (p - s >= 3 && ((p[-1] | 0x20) == 'p' || (p[-1] | 0x20) ==
 		    's'))
 			return 1;
-		p += 2;
 	}
 	return 0;
 }
@@ -1602,8 +1604,8 @@ scan_text(struct chousa_extractor *x, const char *t, size_t len)
 			if (i >= lim)
 				break;
 			c = (unsigned char)t[i];
-			if (c >= 0x80 && (k = utf8_class(u + i, len - i,
-			    &ul)) != U_END) {
+			k = c >= 0x80 ? utf8_class(u + i, len - i, &ul) : U_END;
+			if (k != U_END) {
 				if (k == '.' && cjk_sentence_stop(u, i))
 					break;
 				if (k == U_CJK || k == U_HIRA)
