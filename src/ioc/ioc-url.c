@@ -152,9 +152,7 @@ ends_in_number(const char *h, size_t len)
 	if (end - start >= 2 && h[start] == '0' && (h[start + 1] == 'x' ||
 	    h[start + 1] == 'X')) {
 		for (i = start + 2; i < end; i++)
-			if (!((h[i] >= '0' && h[i] <= '9') ||
-			    (h[i] >= 'a' && h[i] <= 'f') ||
-			    (h[i] >= 'A' && h[i] <= 'F')))
+			if (chousa_hex_value((unsigned char)h[i]) < 0)
 				return 0;
 		return 1;
 	}

@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/hex.h"
 #include "base/mem.h"
 #include "investigate/investigate.h"
 #include "online/http_int.h"
@@ -1069,9 +1070,7 @@ online_hash_type(const char *s)
 	size_t n = s ? strlen(s) : 0, i;
 
 	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'f') ||
-		    (s[i] >= 'A' && s[i] <= 'F')))
+		if (chousa_hex_value((unsigned char)s[i]) < 0)
 			return CHOUSA_IOC_NONE;
 	return n == 32 ? CHOUSA_IOC_MD5 : n == 40 ? CHOUSA_IOC_SHA1 :
 	    n == 64 ? CHOUSA_IOC_SHA256 : n == 128 ? CHOUSA_IOC_SHA512 :
