@@ -30,6 +30,9 @@ CFLAGS     += -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
               -Wno-format-nonliteral $(WERROR)
 CPPFLAGS   += -D_GNU_SOURCE -Iinclude -Isrc \
               $(shell $(PKG_CONFIG) --cflags $(DEPS) $(DLOPEN_DEPS) 2>/dev/null)
+# strcpy, sprintf, atoi and the like are compile errors in every file of the
+# tree, with no #include to forget (src/base/banned.h says how).
+CPPFLAGS   += -include base/banned.h
 sodef       = $(if $(call soname,$(1)),-DCHOUSA_SONAME_$(2)='"$(call soname,$(1))"')
 SONAMES    := $(call sodef,curl,CURL) $(call sodef,archive,ARCHIVE) \
               $(call sodef,crypto,CRYPTO) $(call sodef,icuuc,ICUUC) \

@@ -21,7 +21,7 @@ deps="libpsl libidn2 sqlite3 yajl zlib"
 # The data files compiled in (src/investigate/data.c), as the Makefile does.
 mkdir -p "$out/gen"
 scripts/gen-data.sh $(ls data/*.txt data/*/*.txt 2>/dev/null) > "$out/gen/chousa-data.h"
-cflags="-g -O1 -std=c11 -D_GNU_SOURCE -Iinclude -Isrc -I$out/gen $(pkg-config --cflags $deps libcurl libarchive)"
+cflags="-g -O1 -std=c11 -D_GNU_SOURCE -Iinclude -Isrc -include base/banned.h -I$out/gen $(pkg-config --cflags $deps libcurl libarchive)"
 libs="$(pkg-config --libs $deps) -ldl -lpthread -lm"
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 

@@ -1,12 +1,18 @@
 /*
  * banned.h: functions that are easy to misuse with untrusted input are
- * compile errors in chousa's own code (after git's banned.h).  It comes in
- * through base/mem.h, after the system headers, so only the files that
- * include mem.h (directly or through their module's header) are checked:
- * most of src/, none of cli/.
+ * compile errors in chousa's own code (after git's banned.h).  The Makefile
+ * and scripts/fuzz.sh pass it with -include to every compile of src/, cli/
+ * and tests/, so no file can forget it.  It first includes the system headers
+ * that declare these functions: their include guards make a file's own
+ * later #include of them a no-op, so the macros below never meet a
+ * declaration.
  */
 #ifndef CHOUSA_BANNED_H
 #define CHOUSA_BANNED_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define BANNED(func) sorry_##func##_is_a_banned_function
 

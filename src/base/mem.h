@@ -37,6 +37,4 @@ size_t	 mem_fwrite(const void *p, size_t size, size_t n, FILE *fp);
 /* Whether the injected failure point was reached (tests ask). */
 int	 mem_inject_fired(void);
 
-#include "base/banned.h"
-
 #endif /* CHOUSA_MEM_H */

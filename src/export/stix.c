@@ -202,12 +202,46 @@ malware_for(struct export_run *r, const struct export_item *it,
 		s->cap_names = cap;
 	}
 	make_id(s, s->ids[i], sizeof(s->ids[i]), "malware", it->family);
-	if (it->family_name != NULL &&
-	    (s->names[i] = mem_strdup(it->family_name)) == NULL) {
-		*rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-		return NULL;
+	if (it->family_name != NULL) {
+		s->names[i] = mem_strdup(it->family_name);
+		if (s->names[i] == NULL) {
+			*rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+			return NULL;
+		}
 	}
 	return s->ids[i];
+}
+
+/*
+ * The relationship from indicator id to its family's malware object
+ * (written at the end), with the indicator's times.
+ */
+static int
+indicates(struct export_run *r, const struct export_item *it,
+    const char *id, const char *created, const char *modified,
+    struct chousa_err *err)
+{
+	struct stix *s = r->state;
+	struct chousa_buf *b = &s->out->buf;
+	const char *mal;
+	char rel[80];
+	int rc;
+
+	mal = malware_for(r, it, err, &rc);
+	if (mal == NULL)
+		return rc;
+	/* Not in s->tmp: make_id builds its name there. */
+	chousa_buf_reset(&r->line);
+	export_cat(&r->line, id, " indicates ", mal, (char *)NULL);
+	make_id(s, rel, sizeof(rel), "relationship", r->line.data);
+	object_sep(s);
+	export_cat(b, "{\"type\":\"relationship\",\"spec_version\":\"2.1\","
+	    "\"id\":\"", rel, "\",\"created_by_ref\":\"", s->identity,
+	    "\",\"created\":\"", created, "\",\"modified\":\"", modified,
+	    "\",\"relationship_type\":\"indicates\",\"source_ref\":\"", id,
+	    "\",\"target_ref\":\"", mal, "\",\"object_marking_refs\":[\"",
+	    s->marking, "\"]}", (char *)NULL);
+	return CHOUSA_OK;
 }
 
 static int
@@ -217,8 +251,7 @@ stix_item(struct export_run *r, const struct export_item *it,
 	struct stix *s = r->state;
 	const struct chousa_export_row *row = it->row;
 	struct chousa_buf *b = &s->out->buf;
-	char id[80], rel[80], created[32], modified[32];
-	const char *mal;
+	char id[80], created[32], modified[32];
 	int64_t t1, t2;
 	int rc;
 
@@ -259,21 +292,9 @@ stix_item(struct export_run *r, const struct export_item *it,
 	export_cat(b, ",\"object_marking_refs\":[\"", s->marking, "\"]}",
 	    (char *)NULL);
 	if (it->family != NULL) {
-		mal = malware_for(r, it, err, &rc);
-		if (mal == NULL)
+		rc = indicates(r, it, id, created, modified, err);
+		if (rc != CHOUSA_OK)
 			return rc;
-		/* Not in s->tmp: make_id builds its name there. */
-		chousa_buf_reset(&r->line);
-		export_cat(&r->line, id, " indicates ", mal, (char *)NULL);
-		make_id(s, rel, sizeof(rel), "relationship", r->line.data);
-		object_sep(s);
-		export_cat(b, "{\"type\":\"relationship\",\"spec_version\":"
-		    "\"2.1\",\"id\":\"", rel, "\",\"created_by_ref\":\"",
-		    s->identity, "\",\"created\":\"", created,
-		    "\",\"modified\":\"", modified, "\",\"relationship_type\":"
-		    "\"indicates\",\"source_ref\":\"", id, "\",\"target_ref\":\"",
-		    mal, "\",\"object_marking_refs\":[\"", s->marking, "\"]}",
-		    (char *)NULL);
 	}
 	return export_entry(s->out, err);
 }

@@ -408,6 +408,173 @@ listing_sources(struct chousa_arena *a, const struct chousa_report *rep)
 }
 
 /*
+ * The names and benign lists the verdict quotes: the listing sources that
+ * agree (it->listers), the benign lists (it->benign_lists), the shared
+ * platform reason (it->shared; *wide when many unrelated hosts share it)
+ * and the benign list that names the input itself (*benign_same).
+ */
+static void
+verdict_context(struct chousa_ctx *ctx, struct inv_item *it,
+    const struct evidence *e, const char **benign_same, int *wide)
+{
+	struct chousa_report *rep = it->rep;
+	struct chousa_arena *a = ctx->arena;
+	size_t i;
+
+	rep->benign = NULL;
+	rep->n_benign = 0;
+	if (e->n_ben > 0 && ctx->store != NULL)
+		chousa_store_benign(ctx->store, a, &rep->ind, &rep->benign,
+		    &rep->n_benign, NULL);
+	*benign_same = NULL;
+	for (i = 0; i < rep->n_benign && *benign_same == NULL; i++)
+		if (benign_is_itself(&rep->benign[i], rep->ind.value))
+			*benign_same = rep->benign[i].list;
+	*wide = 0;
+	it->shared = shared_reason(ctx, rep, wide);
+	it->hosts_listed = 0;
+	it->contacted_only = 0;
+	rep->match = e->best;
+	rep->matched = e->matched;
+	/* A listing of the input or its host names the others that agree. */
+	it->listers = e->n_exact > 0 || e->n_host > 0 ? join_names(a,
+	    e->listers, e->n_listers) :
+	    e->n_hosted > 0 ? join_names(a, e->hosted, e->n_hosted) :
+	    e->n_weak > 0 ? join_names(a, e->weak, e->n_weak) : NULL;
+	it->benign_lists = e->n_ben == 0 ? NULL : join_names(a, e->ben,
+	    e->n_ben);
+	rep->first_seen = e->first_seen;
+}
+
+/*
+ * An exact listing is malicious unless a benign list names the input
+ * itself, or the address is shared too widely for one listing to hold.
+ */
+static void
+verdict_exact(struct chousa_arena *a, struct inv_item *it,
+    const struct evidence *e, const char *benign_same, int wide)
+{
+	struct chousa_report *rep = it->rep;
+	const char *mal_names = it->listers;
+	int url = rep->ind.type == CHOUSA_IOC_URL;
+
+	if (!url && benign_same != NULL)
+		set_verdict(rep, CHOUSA_V_SUSPICIOUS, chousa_arena_printf(a,
+		    "listed by %s, but on the known-benign list %s: likely "
+		    "a false positive or shared infrastructure", mal_names,
+		    it->benign_lists != NULL ? it->benign_lists :
+		    benign_same));
+	else if (!url && wide && e->n_origins < 3)
+		set_verdict(rep, CHOUSA_V_SUSPICIOUS, chousa_arena_printf(a,
+		    "listed by %s, but %s: many unrelated hosts share it",
+		    mal_names, it->shared));
+	else if (!url && it->shared != NULL &&
+	    (rep->ind.type == CHOUSA_IOC_IPV4 ||
+	    rep->ind.type == CHOUSA_IOC_IPV6) && e->n_origins < 2)
+		set_verdict(rep, CHOUSA_V_SUSPICIOUS, chousa_arena_printf(a,
+		    "listed by %s only, and %s: its addresses change hands",
+		    mal_names, it->shared));
+	else
+		set_verdict(rep, CHOUSA_V_MALICIOUS, chousa_arena_printf(a,
+		    "listed by %s", mal_names));
+}
+
+/*
+ * Hosting listed content makes a host malicious only when it is no shared
+ * platform and what it hosts is one threat.
+ */
+static void
+verdict_hosted(struct chousa_arena *a, struct inv_item *it,
+    const struct evidence *e)
+{
+	struct chousa_report *rep = it->rep;
+	const char *mal_names = it->listers;
+	const char *fams = e->n_hosted_fams > 0 ? chousa_arena_printf(a,
+	    " (%s)", join_names(a, e->hosted_fams, e->n_hosted_fams)) : "";
+
+	if (rep->ind.type == CHOUSA_IOC_URL && it->shared != NULL)
+		/* Other tenants' listings say nothing of this URL. */
+		set_verdict(rep, CHOUSA_V_UNKNOWN, chousa_arena_printf(a,
+		    "not listed; %s, where %s list%s other URLs", it->shared,
+		    mal_names, e->n_hosted > 1 ? "" : "s"));
+	else if (it->shared != NULL || e->n_hosted_fams >= 3 ||
+	    rep->ind.type == CHOUSA_IOC_URL) {
+		it->hosts_listed = 1;
+		set_verdict(rep, CHOUSA_V_SUSPICIOUS, chousa_arena_printf(a,
+		    "hosts listed content: %s list%s %d URL%s on %s%s%s%s",
+		    mal_names, e->n_hosted > 1 ? "" : "s", e->hosted_records,
+		    e->hosted_records == 1 ? "" : "s",
+		    rep->ind.type == CHOUSA_IOC_URL ? "its host" : "it", fams,
+		    it->shared != NULL ? "; " : "",
+		    it->shared != NULL ? it->shared : ""));
+	} else
+		set_verdict(rep, CHOUSA_V_MALICIOUS, chousa_arena_printf(a,
+		    "listed by %s", mal_names));
+}
+
+/* What a weak tie listed: "parent domain", "network range"... */
+static const char *
+weak_tie_name(int best)
+{
+	switch (best) {
+	case CHOUSA_MATCH_REGDOMAIN:
+		return "registrable domain";
+	case CHOUSA_MATCH_PARENT:
+		return "parent domain";
+	case CHOUSA_MATCH_CIDR:
+		return "network range";
+	case CHOUSA_MATCH_EXACT:
+		return "reputation (reports, not a listing)";
+	default:
+		return "related infrastructure";
+	}
+}
+
+/*
+ * With no listing at all: a range's listed hosts, the benign lists, then
+ * a sample that ties to the input.
+ */
+static void
+verdict_unlisted(struct chousa_arena *a, struct inv_item *it,
+    const struct evidence *e)
+{
+	struct chousa_report *rep = it->rep;
+	int contacted, tie;
+
+	if (rep->ind.type == CHOUSA_IOC_CIDR && rep->n_listed > 0) {
+		/* A range is shared by its hosts: what it holds is a lead. */
+		set_verdict(rep, CHOUSA_V_SUSPICIOUS, chousa_arena_printf(a,
+		    "holds %llu listed indicator%s, by %s%s%s",
+		    (unsigned long long)rep->n_listed_total,
+		    rep->n_listed_total == 1 ? "" : "s",
+		    listing_sources(a, rep), e->n_ben > 0 ? "; it is on the "
+		    "known-benign list " : "", e->n_ben > 0 ?
+		    it->benign_lists : ""));
+		return;
+	}
+	if (e->n_ben > 0) {
+		set_verdict(rep, CHOUSA_V_BENIGN, chousa_arena_printf(a,
+		    "on the known-benign list %s", it->benign_lists));
+		return;
+	}
+	tie = sample_tie(rep, &contacted);
+	if (tie > 0 && !is_hash_type(rep->ind.type) && it->shared == NULL) {
+		const struct chousa_report_sample *smp =
+		    &rep->samples[tie - 1];
+
+		set_verdict(rep, CHOUSA_V_SUSPICIOUS, chousa_arena_printf(a,
+		    "not listed, but a %s sample %s it", smp->family,
+		    smp->rel == CHOUSA_REL_C2 ? "uses as its C2 server" :
+		    "was delivered by"));
+		return;
+	}
+	set_verdict(rep, CHOUSA_V_UNKNOWN, NULL);
+	/* Contacted in a sandbox: identification, never a verdict. */
+	if (!is_hash_type(rep->ind.type))
+		(void)sample_tie(rep, &it->contacted_only);
+}
+
+/*
  * The verdict policy, in the order of docs/verdict-policy.md: an exact
  * listing first (it wins over a benign list that covers only the host,
  * a parent or a range), then a listed host, then hosted content, then
@@ -418,37 +585,15 @@ inv_verdict(struct chousa_ctx *ctx, struct inv_item *it)
 {
 	struct chousa_report *rep = it->rep;
 	struct chousa_arena *a = ctx->arena;
-	const char *v = rep->ind.value, *benign_same = NULL, *mal_names;
+	const char *benign_same;
 	struct evidence e;
-	int rc, wide = 0, contacted, tie;
-	size_t i;
+	int rc, wide;
 
 	it->usage_tor = it->usage_hosting = 0;
 	rc = gather(ctx, it, &e);
 	if (rc != CHOUSA_OK)
 		return rc;
-	rep->benign = NULL;
-	rep->n_benign = 0;
-	if (e.n_ben > 0 && ctx->store != NULL)
-		chousa_store_benign(ctx->store, a, &rep->ind, &rep->benign,
-		    &rep->n_benign, NULL);
-	for (i = 0; i < rep->n_benign && benign_same == NULL; i++)
-		if (benign_is_itself(&rep->benign[i], v))
-			benign_same = rep->benign[i].list;
-	it->shared = shared_reason(ctx, rep, &wide);
-	it->hosts_listed = 0;
-	it->contacted_only = 0;
-	rep->match = e.best;
-	rep->matched = e.matched;
-	/* A listing of the input or its host names the others that agree. */
-	mal_names = e.n_exact > 0 || e.n_host > 0 ? join_names(a, e.listers,
-	    e.n_listers) :
-	    e.n_hosted > 0 ? join_names(a, e.hosted, e.n_hosted) :
-	    e.n_weak > 0 ? join_names(a, e.weak, e.n_weak) : NULL;
-	it->listers = mal_names;
-	it->benign_lists = e.n_ben == 0 ? NULL : join_names(a, e.ben,
-	    e.n_ben);
-	rep->first_seen = e.first_seen;
+	verdict_context(ctx, it, &e, &benign_same, &wide);
 	if (rep->ind.type == CHOUSA_IOC_EMAIL && e.n_exact == 0 &&
 	    (e.n_host > 0 || e.n_hosted > 0)) {
 		/*
@@ -457,103 +602,26 @@ inv_verdict(struct chousa_ctx *ctx, struct inv_item *it)
 		 */
 		set_verdict(rep, CHOUSA_V_SUSPICIOUS, chousa_arena_printf(a,
 		    "its domain %s %s %s", rep->ind.host, e.n_host > 0 ?
-		    "is listed by" : "hosts content listed by", mal_names));
-	} else if (e.n_exact > 0) {
-		int url = rep->ind.type == CHOUSA_IOC_URL;
-
-		if (!url && benign_same != NULL)
-			set_verdict(rep, CHOUSA_V_SUSPICIOUS,
-			    chousa_arena_printf(a, "listed by %s, but on the "
-			    "known-benign list %s: likely a false positive or "
-			    "shared infrastructure", mal_names,
-			    it->benign_lists != NULL ? it->benign_lists :
-			    benign_same));
-		else if (!url && wide && e.n_origins < 3)
-			set_verdict(rep, CHOUSA_V_SUSPICIOUS,
-			    chousa_arena_printf(a, "listed by %s, but %s: "
-			    "many unrelated hosts share it", mal_names,
-			    it->shared));
-		else if (!url && it->shared != NULL &&
-		    (rep->ind.type == CHOUSA_IOC_IPV4 ||
-		    rep->ind.type == CHOUSA_IOC_IPV6) && e.n_origins < 2)
-			set_verdict(rep, CHOUSA_V_SUSPICIOUS,
-			    chousa_arena_printf(a, "listed by %s only, and %s: "
-			    "its addresses change hands", mal_names,
-			    it->shared));
-		else
-			set_verdict(rep, CHOUSA_V_MALICIOUS,
-			    chousa_arena_printf(a, "listed by %s", mal_names));
-	} else if (e.n_host > 0) {
+		    "is listed by" : "hosts content listed by", it->listers));
+	} else if (e.n_exact > 0)
+		verdict_exact(a, it, &e, benign_same, wide);
+	else if (e.n_host > 0) {
 		if (it->shared != NULL)
 			set_verdict(rep, CHOUSA_V_SUSPICIOUS,
 			    chousa_arena_printf(a, "listed through its host, "
-			    "by %s, but %s", mal_names, it->shared));
+			    "by %s, but %s", it->listers, it->shared));
 		else
 			set_verdict(rep, CHOUSA_V_MALICIOUS,
-			    chousa_arena_printf(a, "listed by %s", mal_names));
-	} else if (e.n_hosted > 0) {
-		/*
-		 * Hosting listed content makes a host malicious only when it
-		 * is no shared platform and what it hosts is one threat.
-		 */
-		const char *fams = e.n_hosted_fams > 0 ? chousa_arena_printf(a,
-		    " (%s)", join_names(a, e.hosted_fams, e.n_hosted_fams)) :
-		    "";
-
-		if (rep->ind.type == CHOUSA_IOC_URL && it->shared != NULL)
-			/* Other tenants' listings say nothing of this URL. */
-			set_verdict(rep, CHOUSA_V_UNKNOWN, chousa_arena_printf(
-			    a, "not listed; %s, where %s list%s other URLs",
-			    it->shared, mal_names, e.n_hosted > 1 ? "" : "s"));
-		else if (it->shared != NULL || e.n_hosted_fams >= 3 ||
-		    rep->ind.type == CHOUSA_IOC_URL) {
-			it->hosts_listed = 1;
-			set_verdict(rep, CHOUSA_V_SUSPICIOUS,
-			    chousa_arena_printf(a, "hosts listed content: %s "
-			    "list%s %d URL%s on %s%s%s%s", mal_names,
-			    e.n_hosted > 1 ? "" : "s", e.hosted_records,
-			    e.hosted_records == 1 ? "" : "s",
-			    rep->ind.type == CHOUSA_IOC_URL ? "its host" :
-			    "it", fams, it->shared != NULL ? "; " : "",
-			    it->shared != NULL ? it->shared : ""));
-		} else
-			set_verdict(rep, CHOUSA_V_MALICIOUS,
-			    chousa_arena_printf(a, "listed by %s", mal_names));
-	} else if (e.n_weak > 0 && e.n_ben == 0) {
+			    chousa_arena_printf(a, "listed by %s",
+			    it->listers));
+	} else if (e.n_hosted > 0)
+		verdict_hosted(a, it, &e);
+	else if (e.n_weak > 0 && e.n_ben == 0)
 		set_verdict(rep, CHOUSA_V_SUSPICIOUS, chousa_arena_printf(a,
-		    "only its %s is listed, by %s", e.best ==
-		    CHOUSA_MATCH_REGDOMAIN ? "registrable domain" :
-		    e.best == CHOUSA_MATCH_PARENT ? "parent domain" :
-		    e.best == CHOUSA_MATCH_CIDR ? "network range" :
-		    e.best == CHOUSA_MATCH_EXACT ? "reputation (reports, not "
-		    "a listing)" : "related infrastructure", mal_names));
-	} else if (rep->ind.type == CHOUSA_IOC_CIDR && rep->n_listed > 0) {
-		/* A range is shared by its hosts: what it holds is a lead. */
-		set_verdict(rep, CHOUSA_V_SUSPICIOUS, chousa_arena_printf(a,
-		    "holds %llu listed indicator%s, by %s%s%s",
-		    (unsigned long long)rep->n_listed_total,
-		    rep->n_listed_total == 1 ? "" : "s",
-		    listing_sources(a, rep), e.n_ben > 0 ? "; it is on the "
-		    "known-benign list " : "", e.n_ben > 0 ?
-		    it->benign_lists : ""));
-	} else if (e.n_ben > 0) {
-		set_verdict(rep, CHOUSA_V_BENIGN, chousa_arena_printf(a,
-		    "on the known-benign list %s", it->benign_lists));
-	} else if ((tie = sample_tie(rep, &contacted)) > 0 &&
-	    !is_hash_type(rep->ind.type) && it->shared == NULL) {
-		const struct chousa_report_sample *smp =
-		    &rep->samples[tie - 1];
-
-		set_verdict(rep, CHOUSA_V_SUSPICIOUS, chousa_arena_printf(a,
-		    "not listed, but a %s sample %s it", smp->family,
-		    smp->rel == CHOUSA_REL_C2 ? "uses as its C2 server" :
-		    "was delivered by"));
-	} else {
-		set_verdict(rep, CHOUSA_V_UNKNOWN, NULL);
-		/* Contacted in a sandbox: identification, never a verdict. */
-		if (!is_hash_type(rep->ind.type))
-			(void)sample_tie(rep, &it->contacted_only);
-	}
+		    "only its %s is listed, by %s", weak_tie_name(e.best),
+		    it->listers));
+	else
+		verdict_unlisted(a, it, &e);
 	it->settled = rep->verdict == CHOUSA_V_BENIGN || e.n_origins >= 2;
 	rep->confidence = verdict_confidence(rep, &e);
 	return CHOUSA_OK;
@@ -725,9 +793,11 @@ finding_family(struct chousa_ctx *ctx, const struct chousa_finding *f,
 	size_t i;
 	const char *id;
 
-	if (f->family != NULL &&
-	    (id = inv_label_family(ctx, f->family, name)) != NULL)
-		return id;
+	if (f->family != NULL) {
+		id = inv_label_family(ctx, f->family, name);
+		if (id != NULL)
+			return id;
+	}
 	for (i = 0; i < f->n_labels; i++) {
 		id = inv_label_family(ctx, f->labels[i], name);
 		if (id != NULL)

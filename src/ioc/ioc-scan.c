@@ -449,8 +449,10 @@ defanged_scheme(const char *s, size_t len, const char **to)
 	if (n == 0)
 		return 0;
 	if (*to[0] == 'h') {
-		if ((k = match_ci(s + n, len - n, "[s]")) > 0 ||
-		    (k = match_ci(s + n, len - n, "(s)")) > 0) {
+		k = match_ci(s + n, len - n, "[s]");
+		if (k == 0)
+			k = match_ci(s + n, len - n, "(s)");
+		if (k > 0) {
 			n += k;
 			*to = "https";
 		} else if (n < len && lc((unsigned char)s[n]) == 's') {
@@ -572,6 +574,94 @@ spaced_rule(const struct chousa_buf *b, const char *raw, size_t i,
 }
 
 /*
+ * The rules of refang_run(), each given raw[i..len): the length of the
+ * marker that starts at i, with *to set to what it stands for, or 0.
+ */
+
+/* "hxxp", "fxp", "xxxx": a defanged scheme at the start of a word. */
+static size_t
+scheme_rule(const char *raw, size_t i, size_t len, const char **to)
+{
+	unsigned char c = (unsigned char)raw[i];
+	size_t n;
+
+	if (c != 'h' && c != 'H' && c != 'f' && c != 'F' && c != 'x' &&
+	    c != 'X')
+		return 0;
+	n = defanged_scheme(raw + i, len - i, to);
+	/* "http://" written plainly is no marker. */
+	if (n > 0 && c != 'x' && c != 'X' && n == strlen(*to) &&
+	    match_ci(raw + i, n, *to) != 0)
+		return 0;
+	return n;
+}
+
+/* A bracketed marker of markers[] ("[.]", "(dot)", "\/"), or "\.". */
+static size_t
+bracket_rule(const char *raw, size_t i, size_t len, const char **to)
+{
+	unsigned char c = (unsigned char)raw[i];
+	size_t k, m;
+
+	if ((c == '[' || c == '(' || c == '{' || c == ' ' || c == ']' ||
+	    c == '}' || c == '<' || c == '\\') && i + 2 < len &&
+	    (cls[(unsigned char)raw[i + 1]] & C_MARK2)) {
+		for (k = 0; markers[k].raw != NULL; k++) {
+			m = match_ci(raw + i, len - i, markers[k].raw);
+			if (m > 0) {
+				*to = markers[k].to;
+				return m;
+			}
+		}
+	}
+	if (c == '\\' && i + 1 < len && raw[i + 1] == '.') {
+		*to = ".";
+		return 2;
+	}
+	return 0;
+}
+
+/*
+ * Between two digits, one dot among brackets and backslashes is a dot:
+ * "10.)))10", "10[[[.10", "10\\\\.10".
+ */
+static size_t
+digits_dot_rule(const char *raw, size_t i, size_t len, const char **to)
+{
+	size_t k;
+	int dots = 0;
+
+	if (i == 0 || raw[i - 1] < '0' || raw[i - 1] > '9' ||
+	    !in_set(".[](){}\\", raw[i]))
+		return 0;
+	for (k = i; k < len && k - i < 10 && in_set(".[](){}\\", raw[k]); k++)
+		dots += raw[k] == '.';
+	if (dots != 1 || k - i < 2 || k >= len || raw[k] < '0' || raw[k] > '9')
+		return 0;
+	*to = ".";
+	return k - i;
+}
+
+/* After a letter or digit: "47.]244", "10.]]]10", "1[.2", "example^.com". */
+static size_t
+broken_dot_rule(const char *raw, size_t i, size_t len, const char **to)
+{
+	char c = raw[i];
+	size_t k = i + 1;
+
+	if (c == '.')
+		while (k < len && k - i < 4 && raw[k] == ']')
+			k++;
+	else if ((c == '[' || c == '(' || c == '^') && k < len &&
+	    raw[k] == '.')
+		k++;
+	if (k == i + 1 || k >= len || !(cls[(unsigned char)raw[k]] & C_ALNUM))
+		return 0;
+	*to = ".";
+	return k - i;
+}
+
+/*
  * Refang raw[0..len) into x->clean with x->map; returns whether anything
  * changed.  Every marker is undone here; whether the result is an
  * indicator is decided later, and only indicators are reported.
@@ -608,67 +698,16 @@ refang_run(struct chousa_extractor *x, const char *raw, size_t len)
 		}
 		to = NULL;
 		n = 0;
-		if (!prev_alnum && (c == 'h' || c == 'H' || c == 'f' ||
-		    c == 'F') && (n = defanged_scheme(raw + i, len - i,
-		    &to)) > 0) {
-			if (n != strlen(to) || match_ci(raw + i, n, to) == 0)
-				changed = 1;
-			else
-				to = NULL, n = 0;
-		}
-		if (!prev_alnum && (c == 'x' || c == 'X') &&
-		    (n = defanged_scheme(raw + i, len - i, &to)) > 0)
-			changed = 1;
+		if (!prev_alnum)
+			n = scheme_rule(raw, i, len, &to);
 		if (n == 0 && c == ' ')
 			n = spaced_rule(b, raw, i, len, &to);
-		if (n == 0 && (c == '[' || c == '(' || c == '{' || c == ' ' ||
-		    c == ']' || c == '}' || c == '<' || c == '\\') &&
-		    i + 2 < len && (cls[(unsigned char)raw[i + 1]] & C_MARK2)) {
-			for (k = 0; markers[k].raw != NULL; k++) {
-				size_t m = match_ci(raw + i, len - i,
-				    markers[k].raw);
-
-				if (m > 0) {
-					n = m;
-					to = markers[k].to;
-					break;
-				}
-			}
-		}
-		if (n == 0 && c == '\\' && i + 1 < len && raw[i + 1] == '.') {
-			n = 2;
-			to = ".";
-		}
-		/* Between two digits, one dot among brackets and backslashes
-		 * is a dot: "10.)))10", "10[[[.10", "10\\\\.10". */
-		if (n == 0 && prev_alnum && i > 0 && raw[i - 1] >= '0' &&
-		    raw[i - 1] <= '9' && in_set(".[](){}\\", c)) {
-			int dots = 0;
-
-			for (k = i; k < len && k - i < 10 &&
-			    in_set(".[](){}\\", raw[k]); k++)
-				dots += raw[k] == '.';
-			if (dots == 1 && k - i > 1 && k < len && raw[k] >= '0' &&
-			    raw[k] <= '9') {
-				n = k - i;
-				to = ".";
-			}
-		}
-		/* "47.]244", "10.]]]10", "1[.2", "10(.10", "example^.com" */
-		if (n == 0 && prev_alnum) {
-			k = i + 1;
-			if (c == '.')
-				while (k < len && k - i < 4 && raw[k] == ']')
-					k++;
-			else if ((c == '[' || c == '(' || c == '^') && k < len &&
-			    raw[k] == '.')
-				k++;
-			if (k > i + 1 && k < len && (cls[(unsigned char)raw[k]] &
-			    C_ALNUM)) {
-				n = k - i;
-				to = ".";
-			}
-		}
+		if (n == 0)
+			n = bracket_rule(raw, i, len, &to);
+		if (n == 0 && prev_alnum)
+			n = digits_dot_rule(raw, i, len, &to);
+		if (n == 0 && prev_alnum)
+			n = broken_dot_rule(raw, i, len, &to);
 		if (n == 0 && c >= 0x80) {
 			size_t ul;
 			int m = utf8_class((const unsigned char *)raw + i,
@@ -1052,9 +1091,11 @@ scan_words(struct chousa_extractor *x, const char *s, size_t n, size_t a,
 			i++;
 		ws = i;
 		wf = 0;
-		while (i < b && ((c = cls[(unsigned char)s[i]]) & C_WORD)) {
+		for (; i < b; i++) {
+			c = cls[(unsigned char)s[i]];
+			if (!(c & C_WORD))
+				break;
 			wf |= c;
-			i++;
 		}
 		we = i;
 		if (we < b && s[we] == ' ' && asn_word(s, ws, we) &&
@@ -1423,16 +1464,16 @@ spaced_join(const char *t, size_t len, size_t rs, size_t i)
 static int
 odd_scheme(const char *s, size_t n)
 {
-	const char *p = s, *e = s + n, *q;
+	const char *p, *e = s + n, *q;
 
-	while ((p = memmem(p, (size_t)(e - p), "://", 3)) != NULL) {
+	for (p = memmem(s, n, "://", 3); p != NULL;
+	    p = memmem(p + 3, (size_t)(e - p - 3), "://", 3)) {
 		q = p;
 		while (q > s && (cls[(unsigned char)q[-1]] & C_ALNUM))
 			q--;
 		if (ioc_url_scheme_len(q, (size_t)(e - q)) != (size_t)(p - q) +
 		    1)
 			return 1;
-		p += 3;
 	}
 	return 0;
 }
@@ -1441,13 +1482,13 @@ odd_scheme(const char *s, size_t n)
 static int
 colonless_scheme(const char *s, size_t n)
 {
-	const char *p = s, *e = s + n;
+	const char *p, *e = s + n;
 
-	while ((p = memmem(p, (size_t)(e - p), "//", 2)) != NULL) {
+	for (p = memmem(s, n, "//", 2); p != NULL;
+	    p = memmem(p + 2, (size_t)(e - p - 2), "//", 2)) {
 		if (p - s >= 3 && ((p[-1] | 0x20) == 'p' || (p[-1] | 0x20) ==
 		    's'))
 			return 1;
-		p += 2;
 	}
 	return 0;
 }
@@ -1563,8 +1604,8 @@ scan_text(struct chousa_extractor *x, const char *t, size_t len)
 			if (i >= lim)
 				break;
 			c = (unsigned char)t[i];
-			if (c >= 0x80 && (k = utf8_class(u + i, len - i,
-			    &ul)) != U_END) {
+			k = c >= 0x80 ? utf8_class(u + i, len - i, &ul) : U_END;
+			if (k != U_END) {
 				if (k == '.' && cjk_sentence_stop(u, i))
 					break;
 				if (k == U_CJK || k == U_HIRA)

@@ -152,9 +152,7 @@ ends_in_number(const char *h, size_t len)
 	if (end - start >= 2 && h[start] == '0' && (h[start + 1] == 'x' ||
 	    h[start + 1] == 'X')) {
 		for (i = start + 2; i < end; i++)
-			if (!((h[i] >= '0' && h[i] <= '9') ||
-			    (h[i] >= 'a' && h[i] <= 'f') ||
-			    (h[i] >= 'A' && h[i] <= 'F')))
+			if (chousa_hex_value((unsigned char)h[i]) < 0)
 				return 0;
 		return 1;
 	}
@@ -238,9 +236,10 @@ url_host(struct ioc_res *r, const char *s, size_t len, struct chousa_buf *hb)
 
 		if (n + 1 >= sizeof(dec))
 			return (r->why = "host too long"), 0;
-		if (c == '%' && i + 2 < len &&
-		    (h1 = chousa_hex_value(s[i + 1])) >= 0 &&
-		    (h2 = chousa_hex_value(s[i + 2])) >= 0) {
+		/* "%XX": the byte it stands for. */
+		h1 = c == '%' && i + 2 < len ? chousa_hex_value(s[i + 1]) : -1;
+		h2 = h1 >= 0 ? chousa_hex_value(s[i + 2]) : -1;
+		if (h2 >= 0) {
 			c = (unsigned char)(h1 << 4 | h2);
 			i += 2;
 		}

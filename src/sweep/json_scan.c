@@ -59,12 +59,33 @@ scan_string(struct scan *s, const char **val, size_t *len, int *has_esc)
 
 static int scan_value(struct scan *, int depth);
 
+/*
+ * After a member or an element: ',' (returns 1: another follows) or the
+ * container's closing byte (returns 0: it is closed); else -1.
+ */
+static inline int
+after_value(struct scan *s, char close)
+{
+	skip_ws(s);
+	if (s->p >= s->end)
+		return -1;
+	if (*s->p == ',') {
+		s->p++;
+		return 1;
+	}
+	if (*s->p == close) {
+		s->p++;
+		return 0;
+	}
+	return -1;
+}
+
 static int
 scan_object(struct scan *s, int depth)
 {
 	const char *k;
 	size_t klen;
-	int esc;
+	int esc, more;
 
 	if (depth >= JSON_MAX_DEPTH)
 		return -1;
@@ -89,24 +110,17 @@ scan_object(struct scan *s, int depth)
 		skip_ws(s);
 		if (scan_value(s, depth + 1) != 0)
 			return -1;
-		skip_ws(s);
-		if (s->p >= s->end)
-			return -1;
-		if (*s->p == ',') {
-			s->p++;
-			continue;
-		}
-		if (*s->p == '}') {
-			s->p++;
-			return 0;
-		}
-		return -1;
+		more = after_value(s, '}');
+		if (more <= 0)
+			return more;
 	}
 }
 
 static int
 scan_array(struct scan *s, int depth)
 {
+	int more;
+
 	s->p++;
 	skip_ws(s);
 	if (s->p < s->end && *s->p == ']') {
@@ -118,18 +132,9 @@ scan_array(struct scan *s, int depth)
 		/* Elements keep the array's key: depth does not grow. */
 		if (scan_value(s, depth) != 0)
 			return -1;
-		skip_ws(s);
-		if (s->p >= s->end)
-			return -1;
-		if (*s->p == ',') {
-			s->p++;
-			continue;
-		}
-		if (*s->p == ']') {
-			s->p++;
-			return 0;
-		}
-		return -1;
+		more = after_value(s, ']');
+		if (more <= 0)
+			return more;
 	}
 }
 
@@ -200,7 +205,8 @@ hex4(const char *p, const char *end, unsigned *out)
 	if (end - p < 4)
 		return -1;
 	for (i = 0; i < 4; i++) {
-		if ((h = chousa_hex_value((unsigned char)p[i])) < 0)
+		h = chousa_hex_value((unsigned char)p[i]);
+		if (h < 0)
 			return -1;
 		v = v << 4 | (unsigned)h;
 	}

@@ -248,12 +248,139 @@ next_steps(const struct chousa_render *r, struct chousa_buf *b,
 	chousa_buf_release(&cmd);
 }
 
+/* The samples tied to the input, strongest first. */
+static void
+samples(struct chousa_buf *b, const struct chousa_report *rep)
+{
+	size_t i;
+
+	chousa_buf_addch(b, '[');
+	for (i = 0; i < rep->n_samples; i++) {
+		const struct chousa_report_sample *s = &rep->samples[i];
+
+		if (i > 0)
+			chousa_buf_addch(b, ',');
+		chousa_buf_addch(b, '{');
+		key(b, "sha256", 1);
+		str(b, s->sha256);
+		kstr(b, "family", s->family);
+		kstr(b, "relation", s->rel ? chousa_rel_name(s->rel) :
+		    "input");
+		kstr(b, "via", s->via);
+		key(b, "sources", 0);
+		strs(b, s->sources, s->n_sources);
+		kstr(b, "file_type", s->file_type);
+		kstr(b, "file_name", s->file_name);
+		ktime(b, "first_seen", s->first_seen);
+		kint(b, "score", s->score, 0);
+		key(b, "enriched", 0);
+		chousa_buf_adds(b, s->enriched ? "true" : "false");
+		chousa_buf_addch(b, '}');
+	}
+	chousa_buf_addch(b, ']');
+}
+
+/* Each stage that ran, with its findings. */
+static void
+stages(struct chousa_buf *b, const struct chousa_report *rep)
+{
+	size_t i, j;
+
+	chousa_buf_addch(b, '[');
+	for (i = 0; i < rep->n_stages; i++) {
+		const struct chousa_report_stage *s = &rep->stages[i];
+
+		if (i > 0)
+			chousa_buf_addch(b, ',');
+		chousa_buf_addch(b, '{');
+		key(b, "name", 1);
+		str(b, s->name);
+		key(b, "findings", 0);
+		chousa_buf_addch(b, '[');
+		for (j = 0; j < s->n_findings; j++) {
+			if (j > 0)
+				chousa_buf_addch(b, ',');
+			finding(b, &s->findings[j]);
+		}
+		chousa_buf_adds(b, "]}");
+	}
+	chousa_buf_addch(b, ']');
+}
+
+/* The graph: one {from, to, kind, source} an edge. */
+static void
+edges(struct chousa_buf *b, const struct chousa_report *rep)
+{
+	size_t i;
+
+	chousa_buf_addch(b, '[');
+	for (i = 0; i < rep->n_edges; i++) {
+		const struct chousa_edge *e = &rep->edges[i];
+
+		if (i > 0)
+			chousa_buf_addch(b, ',');
+		chousa_buf_addch(b, '{');
+		key(b, "from", 1);
+		str(b, e->from);
+		kstr(b, "from_type", type_name(e->from_type));
+		kstr(b, "to", e->to);
+		kstr(b, "to_type", type_name(e->to_type));
+		kstr(b, "kind", e->kind);
+		kstr(b, "source", e->source);
+		chousa_buf_addch(b, '}');
+	}
+	chousa_buf_addch(b, ']');
+}
+
+/* The state at the time --at asked about, or null. */
+static void
+at_time(struct chousa_buf *b, const struct chousa_report *rep)
+{
+	if (rep->at.at == 0)
+		chousa_buf_adds(b, "null");
+	else {
+		char t[32];
+
+		chousa_time_format(rep->at.at, t, sizeof(t));
+		chousa_buf_addf(b, "{\"time\":\"%s\"", t);
+		key(b, "listed", 0);
+		chousa_buf_adds(b, rep->at.listed < 0 ? "null" :
+		    rep->at.listed ? "true" : "false");
+		key(b, "online", 0);
+		chousa_buf_adds(b, rep->at.online < 0 ? "null" :
+		    rep->at.online ? "true" : "false");
+		ktime(b, "first_seen", rep->at.first_seen);
+		ktime(b, "last_seen", rep->at.last_seen);
+		kstr(b, "text", rep->at.text);
+		chousa_buf_addch(b, '}');
+	}
+}
+
+/* The known-benign lists that name the input. */
+static void
+benign(struct chousa_buf *b, const struct chousa_report *rep)
+{
+	size_t i;
+
+	chousa_buf_addch(b, '[');
+	for (i = 0; i < rep->n_benign; i++) {
+		if (i > 0)
+			chousa_buf_addch(b, ',');
+		chousa_buf_addch(b, '{');
+		key(b, "list", 1);
+		str(b, rep->benign[i].list);
+		kstr(b, "kind", rep->benign[i].kind);
+		kstr(b, "entry", rep->benign[i].entry);
+		chousa_buf_addch(b, '}');
+	}
+	chousa_buf_addch(b, ']');
+}
+
 static int
 json_item(struct chousa_render *r, const struct chousa_report *rep,
     struct chousa_err *err)
 {
 	struct chousa_buf *b = r->out;
-	size_t i, j;
 
 	(void)err;
 	chousa_buf_addch(b, '{');
@@ -284,100 +411,15 @@ json_item(struct chousa_render *r, const struct chousa_report *rep,
 	key(b, "family", 0);
 	family(b, rep->family);
 	key(b, "samples", 0);
-	chousa_buf_addch(b, '[');
-	for (i = 0; i < rep->n_samples; i++) {
-		const struct chousa_report_sample *s = &rep->samples[i];
-
-		if (i > 0)
-			chousa_buf_addch(b, ',');
-		chousa_buf_addch(b, '{');
-		key(b, "sha256", 1);
-		str(b, s->sha256);
-		kstr(b, "family", s->family);
-		kstr(b, "relation", s->rel ? chousa_rel_name(s->rel) :
-		    "input");
-		kstr(b, "via", s->via);
-		key(b, "sources", 0);
-		strs(b, s->sources, s->n_sources);
-		kstr(b, "file_type", s->file_type);
-		kstr(b, "file_name", s->file_name);
-		ktime(b, "first_seen", s->first_seen);
-		kint(b, "score", s->score, 0);
-		key(b, "enriched", 0);
-		chousa_buf_adds(b, s->enriched ? "true" : "false");
-		chousa_buf_addch(b, '}');
-	}
-	chousa_buf_addch(b, ']');
+	samples(b, rep);
 	key(b, "stages", 0);
-	chousa_buf_addch(b, '[');
-	for (i = 0; i < rep->n_stages; i++) {
-		const struct chousa_report_stage *s = &rep->stages[i];
-
-		if (i > 0)
-			chousa_buf_addch(b, ',');
-		chousa_buf_addch(b, '{');
-		key(b, "name", 1);
-		str(b, s->name);
-		key(b, "findings", 0);
-		chousa_buf_addch(b, '[');
-		for (j = 0; j < s->n_findings; j++) {
-			if (j > 0)
-				chousa_buf_addch(b, ',');
-			finding(b, &s->findings[j]);
-		}
-		chousa_buf_adds(b, "]}");
-	}
-	chousa_buf_addch(b, ']');
+	stages(b, rep);
 	key(b, "edges", 0);
-	chousa_buf_addch(b, '[');
-	for (i = 0; i < rep->n_edges; i++) {
-		const struct chousa_edge *e = &rep->edges[i];
-
-		if (i > 0)
-			chousa_buf_addch(b, ',');
-		chousa_buf_addch(b, '{');
-		key(b, "from", 1);
-		str(b, e->from);
-		kstr(b, "from_type", type_name(e->from_type));
-		kstr(b, "to", e->to);
-		kstr(b, "to_type", type_name(e->to_type));
-		kstr(b, "kind", e->kind);
-		kstr(b, "source", e->source);
-		chousa_buf_addch(b, '}');
-	}
-	chousa_buf_addch(b, ']');
+	edges(b, rep);
 	key(b, "at", 0);
-	if (rep->at.at == 0)
-		chousa_buf_adds(b, "null");
-	else {
-		char t[32];
-
-		chousa_time_format(rep->at.at, t, sizeof(t));
-		chousa_buf_addf(b, "{\"time\":\"%s\"", t);
-		key(b, "listed", 0);
-		chousa_buf_adds(b, rep->at.listed < 0 ? "null" :
-		    rep->at.listed ? "true" : "false");
-		key(b, "online", 0);
-		chousa_buf_adds(b, rep->at.online < 0 ? "null" :
-		    rep->at.online ? "true" : "false");
-		ktime(b, "first_seen", rep->at.first_seen);
-		ktime(b, "last_seen", rep->at.last_seen);
-		kstr(b, "text", rep->at.text);
-		chousa_buf_addch(b, '}');
-	}
+	at_time(b, rep);
 	key(b, "benign", 0);
-	chousa_buf_addch(b, '[');
-	for (i = 0; i < rep->n_benign; i++) {
-		if (i > 0)
-			chousa_buf_addch(b, ',');
-		chousa_buf_addch(b, '{');
-		key(b, "list", 1);
-		str(b, rep->benign[i].list);
-		kstr(b, "kind", rep->benign[i].kind);
-		kstr(b, "entry", rep->benign[i].entry);
-		chousa_buf_addch(b, '}');
-	}
-	chousa_buf_addch(b, ']');
+	benign(b, rep);
 	key(b, "notes", 0);
 	strs(b, rep->notes, rep->n_notes);
 	key(b, "counts", 0);

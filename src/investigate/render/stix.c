@@ -397,88 +397,81 @@ stix_begin(struct chousa_render *r, struct chousa_err *err)
 	return CHOUSA_OK;
 }
 
-static int
-stix_item(struct chousa_render *r, const struct chousa_report *rep,
-    struct chousa_err *err)
+/* A family's aliases, "A, B", as a JSON array (64 at most). */
+static void
+aliases_array(struct chousa_buf *out, const char *aliases)
+{
+	const char *p = aliases, *c;
+	size_t i;
+
+	chousa_buf_adds(out, ",\"aliases\":[");
+	for (i = 0; i < 64; i++) {
+		c = strchr(p, ',');
+		if (i > 0)
+			chousa_buf_adds(out, ",");
+		chousa_buf_addch(out, '"');
+		while (*p == ' ')
+			p++;
+		chousa_esc_json(out, p, c != NULL ? (size_t)(c - p) :
+		    strlen(p));
+		chousa_buf_addch(out, '"');
+		if (c == NULL)
+			break;
+		p = c + 1;
+	}
+	chousa_buf_adds(out, "]");
+}
+
+/*
+ * The family of a malicious or suspicious report, with the samples that
+ * belong to it: their observables, then the malware object once per
+ * bundle.  malware (ID_SIZE) gets its id.
+ */
+static void
+malware_object(struct chousa_render *r, const struct chousa_report *rep,
+    char *malware)
 {
 	struct stix_state *st = r->state;
 	struct chousa_buf *out = r->out;
 	const struct chousa_report_family *f = rep->family;
-	char input_id[ID_SIZE], malware[ID_SIZE], file_id[ID_SIZE];
-	char note[ID_SIZE];
-	int has_input, bad;
+	char file_id[ID_SIZE];
 	size_t i;
 
-	(void)err;
-	if (rep->parse_rc != CHOUSA_OK)
-		return CHOUSA_OK;	/* nothing to describe */
-	bad = rep->verdict == CHOUSA_V_MALICIOUS ||
-	    rep->verdict == CHOUSA_V_SUSPICIOUS;
-	has_input = sco(r, rep->ind.type, rep->ind.value, input_id);
-
-	/* The family, with the samples that belong to it. */
-	malware[0] = '\0';
-	if (f != NULL && f->id != NULL && bad) {
-		make_id(malware, ID_SIZE, "malware", ns_chousa, f->id,
-		    strlen(f->id));
-		for (i = 0; i < rep->n_samples; i++)
+	make_id(malware, ID_SIZE, "malware", ns_chousa, f->id, strlen(f->id));
+	for (i = 0; i < rep->n_samples; i++)
+		sco(r, CHOUSA_IOC_SHA256, rep->samples[i].sha256, file_id);
+	if (seen(st, malware))
+		return;
+	obj_begin(r, "malware", malware, 1);
+	json_kv(out, "name", f->name != NULL ? f->name : f->id);
+	json_kv(out, "description", f->description);
+	chousa_buf_adds(out, ",\"malware_types\":[\"unknown\"],"
+	    "\"is_family\":true");
+	if (f->aliases != NULL && f->aliases[0] != '\0')
+		aliases_array(out, f->aliases);
+	if (rep->n_samples > 0) {
+		chousa_buf_adds(out, ",\"sample_refs\":[");
+		for (i = 0; i < rep->n_samples; i++) {
 			sco(r, CHOUSA_IOC_SHA256, rep->samples[i].sha256,
 			    file_id);
-		if (!seen(st, malware)) {
-			obj_begin(r, "malware", malware, 1);
-			json_kv(out, "name", f->name != NULL ? f->name : f->id);
-			json_kv(out, "description", f->description);
-			chousa_buf_adds(out, ",\"malware_types\":[\"unknown\"],"
-			    "\"is_family\":true");
-			if (f->aliases != NULL && f->aliases[0] != '\0') {
-				const char *p = f->aliases, *c;
-
-				chousa_buf_adds(out, ",\"aliases\":[");
-				for (i = 0; i < 64; i++) {
-					c = strchr(p, ',');
-					if (i > 0)
-						chousa_buf_adds(out, ",");
-					chousa_buf_addch(out, '"');
-					while (*p == ' ')
-						p++;
-					chousa_esc_json(out, p, c != NULL ?
-					    (size_t)(c - p) : strlen(p));
-					chousa_buf_addch(out, '"');
-					if (c == NULL)
-						break;
-					p = c + 1;
-				}
-				chousa_buf_adds(out, "]");
-			}
-			if (rep->n_samples > 0) {
-				chousa_buf_adds(out, ",\"sample_refs\":[");
-				for (i = 0; i < rep->n_samples; i++) {
-					sco(r, CHOUSA_IOC_SHA256,
-					    rep->samples[i].sha256, file_id);
-					chousa_buf_addf(out, "%s\"%s\"",
-					    i > 0 ? "," : "", file_id);
-				}
-				chousa_buf_adds(out, "]");
-			}
-			chousa_buf_adds(out, "}");
+			chousa_buf_addf(out, "%s\"%s\"", i > 0 ? "," : "",
+			    file_id);
 		}
+		chousa_buf_adds(out, "]");
 	}
+	chousa_buf_adds(out, "}");
+}
 
-	/* What to detect: the indicator itself and its samples. */
-	if (bad) {
-		indicator(r, rep->ind.type, rep->ind.value, rep->verdict,
-		    rep->verdict_reason, malware[0] ? malware : NULL,
-		    rep->confidence, rep->first_seen);
-		/* A sample is as sure as the family it was tied by. */
-		for (i = 0; i < rep->n_samples; i++)
-			indicator(r, CHOUSA_IOC_SHA256, rep->samples[i].sha256,
-			    CHOUSA_V_MALICIOUS, rep->samples[i].family,
-			    malware[0] ? malware : NULL, f != NULL ?
-			    f->confidence : 0, rep->samples[i].first_seen);
-	}
+/* How each sample relates to the indicator, as chousa saw it. */
+static void
+sample_relationships(struct chousa_render *r,
+    const struct chousa_report *rep, const char *input_id,
+    const char *malware)
+{
+	char file_id[ID_SIZE];
+	size_t i;
 
-	/* How each sample relates to the indicator, as chousa saw it. */
-	for (i = 0; has_input && i < rep->n_samples; i++) {
+	for (i = 0; i < rep->n_samples; i++) {
 		const struct chousa_report_sample *s = &rep->samples[i];
 		int rel = s->rel;
 
@@ -497,34 +490,79 @@ stix_item(struct chousa_render *r, const struct chousa_report *rep,
 		if (malware[0] != '\0' && rel == CHOUSA_REL_DROPPED)
 			relationship(r, "drops", malware, file_id, NULL);
 	}
+}
 
-	/* The conclusion, as a note on the observable. */
-	if (has_input && rep->n_conclusion > 0) {
-		chousa_buf_reset(&st->tmp);
-		for (i = 0; i < rep->n_conclusion; i++) {
-			if (i > 0)
-				chousa_buf_addch(&st->tmp, ' ');
-			chousa_buf_adds(&st->tmp, rep->conclusion[i]);
-		}
-		chousa_buf_reset(&st->name);
-		chousa_buf_addf(&st->name, "note|%s|", input_id);
-		chousa_buf_add(&st->name, st->tmp.data, st->tmp.len);
-		make_id(note, ID_SIZE, "note", ns_chousa, st->name.data,
-		    st->name.len);
-		if (!seen(st, note)) {
-			obj_begin(r, "note", note, 1);
-			chousa_buf_reset(&st->name);
-			chousa_buf_addf(&st->name, "chousa: %s",
-			    chousa_verdict_name(rep->verdict));
-			json_kv(out, "abstract", st->name.data);
-			json_kv(out, "content", st->tmp.data);
-			chousa_buf_addf(out, ",\"object_refs\":[\"%s\"",
-			    input_id);
-			if (malware[0] != '\0')
-				chousa_buf_addf(out, ",\"%s\"", malware);
-			chousa_buf_adds(out, "]}");
-		}
+/* The conclusion, as a note on the observable. */
+static void
+conclusion_note(struct chousa_render *r, const struct chousa_report *rep,
+    const char *input_id, const char *malware)
+{
+	struct stix_state *st = r->state;
+	struct chousa_buf *out = r->out;
+	char note[ID_SIZE];
+	size_t i;
+
+	chousa_buf_reset(&st->tmp);
+	for (i = 0; i < rep->n_conclusion; i++) {
+		if (i > 0)
+			chousa_buf_addch(&st->tmp, ' ');
+		chousa_buf_adds(&st->tmp, rep->conclusion[i]);
 	}
+	chousa_buf_reset(&st->name);
+	chousa_buf_addf(&st->name, "note|%s|", input_id);
+	chousa_buf_add(&st->name, st->tmp.data, st->tmp.len);
+	make_id(note, ID_SIZE, "note", ns_chousa, st->name.data, st->name.len);
+	if (seen(st, note))
+		return;
+	obj_begin(r, "note", note, 1);
+	chousa_buf_reset(&st->name);
+	chousa_buf_addf(&st->name, "chousa: %s",
+	    chousa_verdict_name(rep->verdict));
+	json_kv(out, "abstract", st->name.data);
+	json_kv(out, "content", st->tmp.data);
+	chousa_buf_addf(out, ",\"object_refs\":[\"%s\"", input_id);
+	if (malware[0] != '\0')
+		chousa_buf_addf(out, ",\"%s\"", malware);
+	chousa_buf_adds(out, "]}");
+}
+
+static int
+stix_item(struct chousa_render *r, const struct chousa_report *rep,
+    struct chousa_err *err)
+{
+	struct stix_state *st = r->state;
+	struct chousa_buf *out = r->out;
+	const struct chousa_report_family *f = rep->family;
+	char input_id[ID_SIZE], malware[ID_SIZE];
+	int has_input, bad;
+	size_t i;
+
+	(void)err;
+	if (rep->parse_rc != CHOUSA_OK)
+		return CHOUSA_OK;	/* nothing to describe */
+	bad = rep->verdict == CHOUSA_V_MALICIOUS ||
+	    rep->verdict == CHOUSA_V_SUSPICIOUS;
+	has_input = sco(r, rep->ind.type, rep->ind.value, input_id);
+	malware[0] = '\0';
+	if (f != NULL && f->id != NULL && bad)
+		malware_object(r, rep, malware);
+
+	/* What to detect: the indicator itself and its samples. */
+	if (bad) {
+		indicator(r, rep->ind.type, rep->ind.value, rep->verdict,
+		    rep->verdict_reason, malware[0] ? malware : NULL,
+		    rep->confidence, rep->first_seen);
+		/* A sample is as sure as the family it was tied by. */
+		for (i = 0; i < rep->n_samples; i++)
+			indicator(r, CHOUSA_IOC_SHA256, rep->samples[i].sha256,
+			    CHOUSA_V_MALICIOUS, rep->samples[i].family,
+			    malware[0] ? malware : NULL, f != NULL ?
+			    f->confidence : 0, rep->samples[i].first_seen);
+	}
+	if (has_input)
+		sample_relationships(r, rep, input_id, malware);
+	if (has_input && rep->n_conclusion > 0)
+		conclusion_note(r, rep, input_id, malware);
 	if (st->tmp.failed != CHOUSA_OK && out->failed == CHOUSA_OK)
 		out->failed = st->tmp.failed;
 	if (st->name.failed != CHOUSA_OK && out->failed == CHOUSA_OK)

@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/hex.h"
 #include "base/mem.h"
 #include "investigate/investigate.h"
 #include "online/http_int.h"
@@ -389,6 +390,7 @@ online_begin(struct chousa_query *q)
 
 	f->source = src->name;
 	f->n_detect = f->n_engines = f->score = -1;
+	/* Only a clear no disables: absent or unclear, the source runs. */
 	if (!chousa_config_get_bool(chousa_ctx_config(q->ctx), src->name,
 	    "enabled", 1)) {
 		f->status = CHOUSA_ST_SKIPPED;
@@ -1068,9 +1070,7 @@ online_hash_type(const char *s)
 	size_t n = s ? strlen(s) : 0, i;
 
 	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'f') ||
-		    (s[i] >= 'A' && s[i] <= 'F')))
+		if (chousa_hex_value((unsigned char)s[i]) < 0)
 			return CHOUSA_IOC_NONE;
 	return n == 32 ? CHOUSA_IOC_MD5 : n == 40 ? CHOUSA_IOC_SHA1 :
 	    n == 64 ? CHOUSA_IOC_SHA256 : n == 128 ? CHOUSA_IOC_SHA512 :
