@@ -9,6 +9,66 @@
 #ifndef CHOUSA_RENDER_RESULTS_H
 #define CHOUSA_RENDER_RESULTS_H
 
+/* ---- the JSON writer (src/render/jw.c) ---- */
+
+/*
+ * Writes one JSON value into b: objects and arrays nest and the commas
+ * between members come by themselves; a key is followed by exactly one
+ * value (which may be an object or array).  Strings go through
+ * chousa_esc_json, so invalid UTF-8 becomes U+FFFD.  Several values
+ * written at the top level are separate documents: nothing goes between
+ * them (JSON lines add their own newline).  Up to 32 levels deep.
+ *
+ *	struct chousa_jw w;
+ *	chousa_jw_init(&w, &b);
+ *	chousa_jw_object(&w);
+ *	chousa_jw_kstr(&w, "indicator", value);
+ *	chousa_jw_key(&w, "sources");
+ *	chousa_jw_list(&w, "urlhaus,threatfox", ',');
+ *	chousa_jw_object_end(&w);
+ */
+struct chousa_jw {
+	struct chousa_buf	*b;
+	unsigned		 depth;
+	uint32_t		 used;		/* bit d-1: level d has a
+						 * member already */
+	int			 after_key;
+};
+
+void	chousa_jw_init(struct chousa_jw *w, struct chousa_buf *b);
+void	chousa_jw_object(struct chousa_jw *w);
+void	chousa_jw_object_end(struct chousa_jw *w);
+void	chousa_jw_array(struct chousa_jw *w);
+void	chousa_jw_array_end(struct chousa_jw *w);
+/* A member's key: one of our names, plain ASCII, written as it is. */
+void	chousa_jw_key(struct chousa_jw *w, const char *key);
+/* A string; NULL writes null. */
+void	chousa_jw_str(struct chousa_jw *w, const char *s);
+/* len bytes of s as a string (NUL bytes included, escaped). */
+void	chousa_jw_strn(struct chousa_jw *w, const char *s, size_t len);
+/* As chousa_jw_strn, but null when s is NULL or empty. */
+void	chousa_jw_strn_or_null(struct chousa_jw *w, const char *s,
+	    size_t len);
+void	chousa_jw_int(struct chousa_jw *w, int64_t v);
+void	chousa_jw_uint(struct chousa_jw *w, uint64_t v);
+/* v with exactly decimals digits after the point; NaN writes null. */
+void	chousa_jw_double(struct chousa_jw *w, double v, int decimals);
+void	chousa_jw_bool(struct chousa_jw *w, int v);
+void	chousa_jw_null(struct chousa_jw *w);
+/* Unix seconds as "YYYY-MM-DDTHH:MM:SSZ"; 0 or less (unknown) is null. */
+void	chousa_jw_time(struct chousa_jw *w, int64_t t);
+/*
+ * A list written as text ("a,b,c" with delim ',') as an array of
+ * strings; empty items are left out, NULL writes null.
+ */
+void	chousa_jw_list(struct chousa_jw *w, const char *s, char delim);
+/* A key and its value in one call. */
+void	chousa_jw_kstr(struct chousa_jw *w, const char *key, const char *s);
+void	chousa_jw_kint(struct chousa_jw *w, const char *key, int64_t v);
+void	chousa_jw_kuint(struct chousa_jw *w, const char *key, uint64_t v);
+void	chousa_jw_kbool(struct chousa_jw *w, const char *key, int v);
+void	chousa_jw_ktime(struct chousa_jw *w, const char *key, int64_t t);
+
 /* ---- look-up (src/render/lookup.c) ---- */
 
 /* What the store knows about one indicator; all of it in the arena. */
@@ -97,5 +157,58 @@ void	chousa_sources_text(struct chousa_buf *b,
 	    const struct chousa_source_row *rows, size_t n);
 void	chousa_sources_json(struct chousa_buf *b,
 	    const struct chousa_source_row *rows, size_t n);
+
+/* ---- sweep (src/render/sweep.c) ---- */
+
+/*
+ * One hit of chousa_sweep_file() as a line: tab-separated text (color adds
+ * a terminal's SGR codes), CSV (after chousa_sweep_csv_header) or JSON.
+ */
+void	chousa_sweep_hit_text(struct chousa_buf *b,
+	    const struct chousa_hit *h, int color);
+void	chousa_sweep_csv_header(struct chousa_buf *b);
+void	chousa_sweep_hit_csv(struct chousa_buf *b, const struct chousa_hit *h);
+void	chousa_sweep_hit_json(struct chousa_buf *b,
+	    const struct chousa_hit *h);
+
+/* The counts of a sweep over all its files. */
+struct chousa_sweep_summary {
+	uint64_t	files;
+	uint64_t	unreadable;	/* files that could not be read */
+	uint64_t	lines;
+	uint64_t	bytes;
+	uint64_t	malformed;
+	uint64_t	hits;
+	uint64_t	benign_suppressed;
+	uint64_t	time_suppressed;
+	int		as_of_log_time;	/* time_suppressed means anything */
+	double		seconds;
+};
+
+/* A name and how often it was seen, for the summary's tables. */
+struct chousa_count {
+	const char	*name;
+	uint64_t	 n;
+};
+
+/* The summary as the last JSON line, or the first line of the text one. */
+void	chousa_sweep_summary_json(struct chousa_buf *b,
+	    const struct chousa_sweep_summary *s);
+void	chousa_sweep_summary_text(struct chousa_buf *b,
+	    const struct chousa_sweep_summary *s);
+/*
+ * A table of the text summary: label, then the n counts given (most first)
+ * and how many of n_all were left out.
+ */
+void	chousa_sweep_counts_text(struct chousa_buf *b, const char *label,
+	    const struct chousa_count *c, size_t n, size_t n_all);
+/*
+ * What the investigation of one indicator hit `hits` times concluded, as
+ * a JSON line or as text (csv: as "#" comment lines).
+ */
+void	chousa_sweep_investigation_json(struct chousa_buf *b,
+	    const struct chousa_report *r, uint64_t hits);
+void	chousa_sweep_investigation_text(struct chousa_buf *b,
+	    const struct chousa_report *r, uint64_t hits, int csv);
 
 #endif /* CHOUSA_RENDER_RESULTS_H */
