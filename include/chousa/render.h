@@ -158,6 +158,17 @@ void	chousa_sources_text(struct chousa_buf *b,
 void	chousa_sources_json(struct chousa_buf *b,
 	    const struct chousa_source_row *rows, size_t n);
 
+/* ---- store statistics (src/render/db.c) ---- */
+
+/*
+ * `chousa db stats` of the store at path, as text or as one JSON object;
+ * ages are counted from now (Unix seconds).
+ */
+void	chousa_stats_text(struct chousa_buf *b, const char *path,
+	    const struct chousa_store_stats *s, int64_t now);
+void	chousa_stats_json(struct chousa_buf *b, const char *path,
+	    const struct chousa_store_stats *s, int64_t now);
+
 /* ---- sweep (src/render/sweep.c) ---- */
 
 /*
