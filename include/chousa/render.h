@@ -9,66 +9,6 @@
 #ifndef CHOUSA_RENDER_RESULTS_H
 #define CHOUSA_RENDER_RESULTS_H
 
-/* ---- the JSON writer (src/render/jw.c) ---- */
-
-/*
- * Writes one JSON value into b: objects and arrays nest and the commas
- * between members come by themselves; a key is followed by exactly one
- * value (which may be an object or array).  Strings go through
- * chousa_esc_json, so invalid UTF-8 becomes U+FFFD.  Several values
- * written at the top level are separate documents: nothing goes between
- * them (JSON lines add their own newline).  Up to 32 levels deep.
- *
- *	struct chousa_jw w;
- *	chousa_jw_init(&w, &b);
- *	chousa_jw_object(&w);
- *	chousa_jw_kstr(&w, "indicator", value);
- *	chousa_jw_key(&w, "sources");
- *	chousa_jw_list(&w, "urlhaus,threatfox", ',');
- *	chousa_jw_object_end(&w);
- */
-struct chousa_jw {
-	struct chousa_buf	*b;
-	unsigned		 depth;
-	uint32_t		 used;		/* bit d-1: level d has a
-						 * member already */
-	int			 after_key;
-};
-
-void	chousa_jw_init(struct chousa_jw *w, struct chousa_buf *b);
-void	chousa_jw_object(struct chousa_jw *w);
-void	chousa_jw_object_end(struct chousa_jw *w);
-void	chousa_jw_array(struct chousa_jw *w);
-void	chousa_jw_array_end(struct chousa_jw *w);
-/* A member's key: one of our names, plain ASCII, written as it is. */
-void	chousa_jw_key(struct chousa_jw *w, const char *key);
-/* A string; NULL writes null. */
-void	chousa_jw_str(struct chousa_jw *w, const char *s);
-/* len bytes of s as a string (NUL bytes included, escaped). */
-void	chousa_jw_strn(struct chousa_jw *w, const char *s, size_t len);
-/* As chousa_jw_strn, but null when s is NULL or empty. */
-void	chousa_jw_strn_or_null(struct chousa_jw *w, const char *s,
-	    size_t len);
-void	chousa_jw_int(struct chousa_jw *w, int64_t v);
-void	chousa_jw_uint(struct chousa_jw *w, uint64_t v);
-/* v with exactly decimals digits after the point; NaN writes null. */
-void	chousa_jw_double(struct chousa_jw *w, double v, int decimals);
-void	chousa_jw_bool(struct chousa_jw *w, int v);
-void	chousa_jw_null(struct chousa_jw *w);
-/* Unix seconds as "YYYY-MM-DDTHH:MM:SSZ"; 0 or less (unknown) is null. */
-void	chousa_jw_time(struct chousa_jw *w, int64_t t);
-/*
- * A list written as text ("a,b,c" with delim ',') as an array of
- * strings; empty items are left out, NULL writes null.
- */
-void	chousa_jw_list(struct chousa_jw *w, const char *s, char delim);
-/* A key and its value in one call. */
-void	chousa_jw_kstr(struct chousa_jw *w, const char *key, const char *s);
-void	chousa_jw_kint(struct chousa_jw *w, const char *key, int64_t v);
-void	chousa_jw_kuint(struct chousa_jw *w, const char *key, uint64_t v);
-void	chousa_jw_kbool(struct chousa_jw *w, const char *key, int v);
-void	chousa_jw_ktime(struct chousa_jw *w, const char *key, int64_t t);
-
 /* ---- look-up (src/render/lookup.c) ---- */
 
 /* What the store knows about one indicator; all of it in the arena. */
@@ -111,9 +51,9 @@ void	chousa_lookup_json(struct chousa_buf *b, const struct chousa_lookup *l);
 
 /*
  * One indicator found by chousa_extract() as a TSV line ("type\tvalue\n")
- * or a JSON line ({"type","value","raw","offset"[,"file"]}).  value is what
- * to print (the normal form, or its defanged form); file is NULL unless
- * several files are read.
+ * or a JSON line ({"type","value","raw","offset","host_error","file"},
+ * docs/json.md).  value is what to print (the normal form, or its defanged
+ * form); file is NULL (null in JSON) unless several files are read.
  */
 void	chousa_extract_tsv(struct chousa_buf *b,
 	    const struct chousa_indicator *ind, const char *value,

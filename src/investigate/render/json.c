@@ -138,6 +138,16 @@ finding(struct chousa_buf *b, const struct chousa_finding *f)
 	chousa_buf_addch(b, '}');
 }
 
+/* The store keeps aliases comma-separated; the report lists them. */
+static void
+aliases(struct chousa_buf *b, const char *list)
+{
+	struct chousa_jw w;
+
+	chousa_jw_init(&w, b);
+	chousa_jw_list(&w, list, ',');
+}
+
 static void
 family(struct chousa_buf *b, const struct chousa_report_family *f)
 {
@@ -154,7 +164,8 @@ family(struct chousa_buf *b, const struct chousa_report_family *f)
 	kint(b, "confidence", f->confidence, 0);
 	key(b, "known", 0);
 	chousa_buf_adds(b, f->known ? "true" : "false");
-	kstr(b, "aliases", f->aliases);
+	key(b, "aliases", 0);
+	aliases(b, f->aliases);
 	kstr(b, "description", f->description);
 	key(b, "votes", 0);
 	chousa_buf_addch(b, '[');

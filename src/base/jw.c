@@ -198,12 +198,8 @@ chousa_jw_list(struct chousa_jw *w, const char *s, char delim)
 {
 	const char *end;
 
-	if (s == NULL) {
-		chousa_jw_null(w);
-		return;
-	}
 	chousa_jw_array(w);
-	while (*s != '\0') {
+	while (s != NULL && *s != '\0') {
 		end = strchr(s, delim);
 		if (end == NULL)
 			end = s + strlen(s);
