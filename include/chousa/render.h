@@ -98,6 +98,19 @@ void	chousa_sources_text(struct chousa_buf *b,
 void	chousa_sources_json(struct chousa_buf *b,
 	    const struct chousa_source_row *rows, size_t n);
 
+/* ---- import (src/render/import.c) ---- */
+
+/*
+ * The JSON line of one imported file (docs/json.md, "Import result"):
+ * state is "imported", "failed", "not_modified"...; rep is NULL when
+ * nothing was read; error (with the exit status it gives) is NULL on
+ * success.
+ */
+void	chousa_import_json(struct chousa_buf *b, const char *source,
+	    const char *file, const char *state,
+	    const struct chousa_import_report *rep, int exit_status,
+	    const char *error);
+
 /* ---- store statistics (src/render/db.c) ---- */
 
 /*

@@ -1,8 +1,8 @@
 # test-json-shapes.sh: every --json output has the shape docs/json.md
 # documents (json-shapes-check.py reads its tables): sweep hits, summary
 # and investigations, look-up records, extracted indicators, the sources
-# listing and db stats, on the demo data and the sample logs; and the
-# team server's schemas in docs/openapi.json say the same.
+# listing, import results and db stats, on the demo data and the sample
+# logs; and the team server's schemas in docs/openapi.json say the same.
 . "$TESTS/cli/lib.sh"
 
 D="$TESTS/../demo"
@@ -25,6 +25,10 @@ printf '91.92.93.94\n' > "$T/nofamily.txt"
 	echo '"999","2026-08-18 16:17:08","","online","","malware_download","","",""'
 } > "$T/bad.csv"
 "$CHOUSA" -q import --strict urlhaus "$T/bad.csv" > /dev/null 2>&1
+# The import results: one imported, one failed.
+"$CHOUSA" --json import feodo "$D/feodo.csv" > "$T/import" 2> /dev/null
+"$CHOUSA" --json import --strict urlhaus "$T/bad.csv" >> "$T/import" \
+    2> /dev/null
 
 # Sweep: hits with and without time, host or family; the summary with and
 # without --as-of-log-time; investigations.
@@ -53,5 +57,6 @@ python3 "$TESTS/cli/json-shapes-check.py" "$TESTS/../docs/json.md" \
     "Sweep hit=$T/sweep-hit" "Sweep summary=$T/sweep-summary" \
     "Sweep investigation=$T/sweep-investigation" \
     "Look-up record=$T/lookup" "Extracted indicator=$T/extract" \
-    "Sources listing=$T/sources" "Db listing=$T/db" 2> "$T/py.err" ||
+    "Sources listing=$T/sources" "Import result=$T/import" \
+    "Db listing=$T/db" 2> "$T/py.err" ||
 	[ ! -s "$T/py.err" ] || not_ok json_shapes_check_run "$(tail -n 3 "$T/py.err" | tr '\n' ' ')"
