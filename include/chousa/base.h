@@ -142,9 +142,10 @@ size_t	chousa_utf8_valid_prefix(const char *s, size_t len);
 
 /*
  * The one JSON writer every JSON document goes through (reports, sweep
- * hits, look-ups, listings; docs/json.md).  Writes one JSON value into b: objects and arrays nest and the commas
- * between members come by themselves; a key is followed by exactly one
- * value (which may be an object or array).  Strings go through
+ * hits, look-ups, listings; docs/json.md).  Writes JSON values into b:
+ * objects and arrays nest and the commas between members come by
+ * themselves; a key is followed by exactly one value (which may be an
+ * object or array).  Strings go through
  * chousa_esc_json, so invalid UTF-8 becomes U+FFFD.  Several values
  * written at the top level are separate documents: nothing goes between
  * them (JSON lines add their own newline).  Up to 32 levels deep.
@@ -198,6 +199,11 @@ void	chousa_jw_kint(struct chousa_jw *w, const char *key, int64_t v);
 void	chousa_jw_kuint(struct chousa_jw *w, const char *key, uint64_t v);
 void	chousa_jw_kbool(struct chousa_jw *w, const char *key, int v);
 void	chousa_jw_ktime(struct chousa_jw *w, const char *key, int64_t t);
+/* v when has is true, else null (unknown, or meaningless here). */
+void	chousa_jw_kint_if(struct chousa_jw *w, const char *key, int64_t v,
+	    int has);
+void	chousa_jw_kbool_if(struct chousa_jw *w, const char *key, int v,
+	    int has);
 
 /* ---- the INI config (src/base/config.c) ---- */
 

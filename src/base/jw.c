@@ -246,3 +246,23 @@ chousa_jw_ktime(struct chousa_jw *w, const char *key, int64_t t)
 	chousa_jw_key(w, key);
 	chousa_jw_time(w, t);
 }
+
+void
+chousa_jw_kint_if(struct chousa_jw *w, const char *key, int64_t v, int has)
+{
+	chousa_jw_key(w, key);
+	if (has)
+		chousa_jw_int(w, v);
+	else
+		chousa_jw_null(w);
+}
+
+void
+chousa_jw_kbool_if(struct chousa_jw *w, const char *key, int v, int has)
+{
+	chousa_jw_key(w, key);
+	if (has)
+		chousa_jw_bool(w, v);
+	else
+		chousa_jw_null(w);
+}

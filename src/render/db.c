@@ -78,8 +78,8 @@ chousa_stats_text(struct chousa_buf *b, const char *path,
 		chousa_buf_addch(b, '\n');
 	}
 	if (s->failed_imports > 0)
-		chousa_buf_addf(b, "\nfailed imports (%llu recorded, nothing of "
-		    "them stored; the latest first):\n",
+		chousa_buf_addf(b, "\nfailed imports (%llu recorded, nothing "
+		    "of them stored; the latest first):\n",
 		    (unsigned long long)s->failed_imports);
 	for (i = 0; i < s->n_failures; i++) {
 		const struct chousa_stat_failure *f = &s->failures[i];

@@ -6,23 +6,14 @@
 
 #include "chousa.h"
 
-/* A count, null when the import did not finish. */
-static void
-count(struct chousa_jw *w, const char *key, uint64_t v, int done)
-{
-	chousa_jw_key(w, key);
-	if (done)
-		chousa_jw_uint(w, v);
-	else
-		chousa_jw_null(w);
-}
-
 void
 chousa_import_json(struct chousa_buf *b, const char *source,
     const char *file, const char *state,
     const struct chousa_import_report *rep, int exit_status,
     const char *error)
 {
+	static const struct chousa_import_report none;
+	const struct chousa_import_report *r = rep != NULL ? rep : &none;
 	int done = rep != NULL && error == NULL;
 	struct chousa_jw w;
 
@@ -32,15 +23,14 @@ chousa_import_json(struct chousa_buf *b, const char *source,
 	chousa_jw_kstr(&w, "file", file);
 	chousa_jw_kstr(&w, "state", state);
 	chousa_jw_key(&w, "format");
-	chousa_jw_strn_or_null(&w, rep != NULL ? rep->format : NULL,
-	    rep != NULL ? strlen(rep->format) : 0);
+	chousa_jw_strn_or_null(&w, r->format, strlen(r->format));
 	chousa_jw_key(&w, "sha256");
-	chousa_jw_strn_or_null(&w, rep != NULL ? rep->sha256 : NULL,
-	    rep != NULL ? strlen(rep->sha256) : 0);
-	count(&w, "rows_read", rep != NULL ? rep->rows_read : 0, done);
-	count(&w, "added", rep != NULL ? rep->added : 0, done);
-	count(&w, "updated", rep != NULL ? rep->updated : 0, done);
-	count(&w, "rejected", rep != NULL ? rep->rejected : 0, done);
+	chousa_jw_strn_or_null(&w, r->sha256, strlen(r->sha256));
+	/* Counts of an import that did not finish would mislead: null. */
+	chousa_jw_kint_if(&w, "rows_read", (int64_t)r->rows_read, done);
+	chousa_jw_kint_if(&w, "added", (int64_t)r->added, done);
+	chousa_jw_kint_if(&w, "updated", (int64_t)r->updated, done);
+	chousa_jw_kint_if(&w, "rejected", (int64_t)r->rejected, done);
 	chousa_jw_kint(&w, "exit_status", error != NULL ? exit_status : 0);
 	chousa_jw_kstr(&w, "error", error);
 	chousa_jw_object_end(&w);

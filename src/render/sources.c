@@ -175,17 +175,6 @@ types_json(struct chousa_jw *w, const struct chousa_source *s)
 	chousa_jw_array_end(w);
 }
 
-/* An integer, or null where the key means nothing for this source. */
-static void
-int_or_null(struct chousa_jw *w, const char *key, int64_t v, int has)
-{
-	chousa_jw_key(w, key);
-	if (has)
-		chousa_jw_int(w, v);
-	else
-		chousa_jw_null(w);
-}
-
 /* Quotas, cache and last error: an online source's; null for local. */
 static void
 online_json(struct chousa_jw *w, const struct chousa_source_row *r)
@@ -193,15 +182,17 @@ online_json(struct chousa_jw *w, const struct chousa_source_row *r)
 	const struct chousa_source_info *info = &r->info;
 	int on = r->is_online;
 
-	int_or_null(w, "rate_per_min", r->rate_per_min, on);
-	int_or_null(w, "daily", info->daily, on);
-	int_or_null(w, "used_today", info->used_today, on);
-	int_or_null(w, "quota_left", info->quota_left, on &&
+	chousa_jw_kint_if(w, "rate_per_min", r->rate_per_min, on);
+	chousa_jw_kint_if(w, "daily", info->daily, on);
+	chousa_jw_kint_if(w, "used_today", info->used_today, on);
+	chousa_jw_kint_if(w, "quota_left", info->quota_left, on &&
 	    info->quota_left >= 0);
 	chousa_jw_kstr(w, "last_error", on ? info->last_error : NULL);
 	chousa_jw_ktime(w, "last_error_at", on ? info->last_error_at : 0);
-	int_or_null(w, "cache_entries", (int64_t)info->cache_entries, on);
-	int_or_null(w, "cache_bytes", (int64_t)info->cache_bytes, on);
+	chousa_jw_kint_if(w, "cache_entries", (int64_t)info->cache_entries,
+	    on);
+	chousa_jw_kint_if(w, "cache_bytes", (int64_t)info->cache_bytes,
+	    on);
 }
 
 /* How old a local source's data is; null for online ones. */
@@ -212,18 +203,10 @@ freshness_json(struct chousa_jw *w, const struct chousa_source_row *r)
 	int known = r->fresh.known;
 
 	chousa_jw_ktime(w, "updated_at", known ? fr->updated_at : 0);
-	chousa_jw_key(w, "stale");
-	if (known)
-		chousa_jw_bool(w, fr->stale);
-	else
-		chousa_jw_null(w);
-	chousa_jw_key(w, "historical");
-	if (known)
-		chousa_jw_bool(w, fr->historical);
-	else
-		chousa_jw_null(w);
+	chousa_jw_kbool_if(w, "stale", fr->stale, known);
+	chousa_jw_kbool_if(w, "historical", fr->historical, known);
 	chousa_jw_ktime(w, "data_until", known ? fr->data_until : 0);
-	int_or_null(w, "max_age_days", fr->max_age / 86400, known);
+	chousa_jw_kint_if(w, "max_age_days", fr->max_age / 86400, known);
 }
 
 void

@@ -157,11 +157,8 @@ chousa_sweep_summary_json(struct chousa_buf *b,
 	chousa_jw_kuint(&w, "hits", s->hits);
 	chousa_jw_kuint(&w, "benign_suppressed", s->benign_suppressed);
 	/* Without --as-of-log-time nothing is judged by time: null. */
-	chousa_jw_key(&w, "time_suppressed");
-	if (s->as_of_log_time)
-		chousa_jw_uint(&w, s->time_suppressed);
-	else
-		chousa_jw_null(&w);
+	chousa_jw_kint_if(&w, "time_suppressed", (int64_t)s->time_suppressed,
+	    s->as_of_log_time);
 	chousa_jw_key(&w, "seconds");
 	chousa_jw_double(&w, s->seconds, 3);
 	chousa_jw_object_end(&w);

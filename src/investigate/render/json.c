@@ -10,28 +10,6 @@
 #include "base/mem.h"
 #include "investigate/render/render.h"
 
-/* A count or score, null when below zero (unknown). */
-static void
-kint_or_null(struct chousa_jw *w, const char *k, long long v)
-{
-	chousa_jw_key(w, k);
-	if (v < 0)
-		chousa_jw_null(w);
-	else
-		chousa_jw_int(w, v);
-}
-
-/* A yes/no/unknown: below zero is null. */
-static void
-kyes_no(struct chousa_jw *w, const char *k, int v)
-{
-	chousa_jw_key(w, k);
-	if (v < 0)
-		chousa_jw_null(w);
-	else
-		chousa_jw_bool(w, v);
-}
-
 static void
 kstrs(struct chousa_jw *w, const char *k, const char *const *v, size_t n)
 {
@@ -88,9 +66,9 @@ finding(struct chousa_jw *w, const struct chousa_finding *f)
 	    NULL);
 	chousa_jw_kstr(w, "match", hit ? chousa_match_name(f->match) : NULL);
 	chousa_jw_kstr(w, "matched", f->matched);
-	kint_or_null(w, "detections", f->n_detect);
-	kint_or_null(w, "engines", f->n_engines);
-	kint_or_null(w, "score", f->score);
+	chousa_jw_kint_if(w, "detections", f->n_detect, f->n_detect >= 0);
+	chousa_jw_kint_if(w, "engines", f->n_engines, f->n_engines >= 0);
+	chousa_jw_kint_if(w, "score", f->score, f->score >= 0);
 	kstrs(w, "labels", f->labels, f->n_labels);
 	chousa_jw_kstr(w, "family", f->family);
 	related(w, f);
@@ -309,8 +287,10 @@ as_of(struct chousa_jw *w, const struct chousa_report *rep)
 	}
 	chousa_jw_object(w);
 	chousa_jw_ktime(w, "time", rep->at.at);
-	kyes_no(w, "listed", rep->at.listed);
-	kyes_no(w, "online", rep->at.online);
+	chousa_jw_kbool_if(w, "listed", rep->at.listed,
+	    rep->at.listed >= 0);
+	chousa_jw_kbool_if(w, "online", rep->at.online,
+	    rep->at.online >= 0);
 	chousa_jw_ktime(w, "first_seen", rep->at.first_seen);
 	chousa_jw_ktime(w, "last_seen", rep->at.last_seen);
 	chousa_jw_kstr(w, "text", rep->at.text);
