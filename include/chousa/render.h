@@ -98,6 +98,25 @@ void	chousa_sources_text(struct chousa_buf *b,
 void	chousa_sources_json(struct chousa_buf *b,
 	    const struct chousa_source_row *rows, size_t n);
 
+/* ---- the response cache (src/render/cache.c) ---- */
+
+/* What the cache holds per source, and in all; arena memory. */
+struct chousa_cache_listing {
+	struct chousa_cache_stat	*rows;	/* by source name */
+	size_t				 n;
+	uint64_t			 entries;
+	uint64_t			 bytes;
+};
+
+/* Gather the cache's counts from st into *out (strings in a). */
+int	chousa_cache_listing(struct chousa_store *st, struct chousa_arena *a,
+	    struct chousa_cache_listing *out, struct chousa_err *err);
+/* `chousa cache stats` as a table, or as one JSON object. */
+void	chousa_cache_listing_text(struct chousa_buf *b,
+	    const struct chousa_cache_listing *l);
+void	chousa_cache_listing_json(struct chousa_buf *b,
+	    const struct chousa_cache_listing *l);
+
 /* ---- import (src/render/import.c) ---- */
 
 /*
