@@ -205,6 +205,7 @@ indicator(struct chousa_jw *w, const struct chousa_report *rep)
 	chousa_jw_object_end(w);
 }
 
+/* The samples tied to the input, strongest first. */
 static void
 samples(struct chousa_jw *w, const struct chousa_report *rep)
 {
@@ -232,6 +233,7 @@ samples(struct chousa_jw *w, const struct chousa_report *rep)
 	chousa_jw_array_end(w);
 }
 
+/* Each stage that ran, with its findings. */
 static void
 stages(struct chousa_jw *w, const struct chousa_report *rep)
 {
@@ -254,6 +256,7 @@ stages(struct chousa_jw *w, const struct chousa_report *rep)
 	chousa_jw_array_end(w);
 }
 
+/* The graph: one {from, to, kind, source} an edge. */
 static void
 edges(struct chousa_jw *w, const struct chousa_report *rep)
 {
@@ -276,9 +279,9 @@ edges(struct chousa_jw *w, const struct chousa_report *rep)
 	chousa_jw_array_end(w);
 }
 
-/* The indicator as of a past time (--at), or null. */
+/* The state at the time --at asked about, or null. */
 static void
-as_of(struct chousa_jw *w, const struct chousa_report *rep)
+at_time(struct chousa_jw *w, const struct chousa_report *rep)
 {
 	chousa_jw_key(w, "at");
 	if (rep->at.at == 0) {
@@ -297,6 +300,7 @@ as_of(struct chousa_jw *w, const struct chousa_report *rep)
 	chousa_jw_object_end(w);
 }
 
+/* The known-benign lists that name the input. */
 static void
 benign(struct chousa_jw *w, const struct chousa_report *rep)
 {
@@ -357,7 +361,7 @@ json_item(struct chousa_render *r, const struct chousa_report *rep,
 	samples(&w, rep);
 	stages(&w, rep);
 	edges(&w, rep);
-	as_of(&w, rep);
+	at_time(&w, rep);
 	benign(&w, rep);
 	kstrs(&w, "notes", rep->notes, rep->n_notes);
 	counts(&w, rep);
