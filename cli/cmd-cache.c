@@ -16,50 +16,13 @@ static const struct cli_opt cache_opts[] = {
 	{ 0 }
 };
 
-struct stats_ctx {
-	struct chousa_buf	*b;
-	int			 json;
-	int			 n;
-	uint64_t		 entries;
-	uint64_t		 bytes;
-};
-
-static int
-on_stat(void *arg, const struct chousa_cache_stat *cs)
-{
-	struct stats_ctx *sc = arg;
-	char oldest[32], newest[32];
-
-	chousa_time_format(cs->oldest, oldest, sizeof(oldest));
-	chousa_time_format(cs->newest, newest, sizeof(newest));
-	sc->entries += cs->entries;
-	sc->bytes += cs->bytes;
-	if (sc->json) {
-		chousa_buf_adds(sc->b, sc->n++ ? ",{\"source\":" :
-		    "{\"source\":");
-		chousa_esc_json_str(sc->b, cs->source);
-		chousa_buf_addf(sc->b, ",\"entries\":%llu,\"bytes\":%llu,"
-		    "\"expired\":%llu,\"oldest\":\"%s\",\"newest\":\"%s\"}",
-		    (unsigned long long)cs->entries,
-		    (unsigned long long)cs->bytes,
-		    (unsigned long long)cs->expired, oldest, newest);
-		return CHOUSA_OK;
-	}
-	chousa_esc_text(sc->b, cs->source, strnlen(cs->source, 40));
-	chousa_buf_addf(sc->b, "%*s %8llu %10.1f %8llu  %s  %s\n",
-	    (int)(16 - strnlen(cs->source, 16)), "",
-	    (unsigned long long)cs->entries, (double)cs->bytes / 1024.0,
-	    (unsigned long long)cs->expired, oldest, newest);
-	sc->n++;
-	return CHOUSA_OK;
-}
-
 static int
 run_cache(const struct cli_cmd *self, int argc, char **argv)
 {
 	struct chousa_err err = { 0 };
+	struct chousa_cache_listing l;
 	struct chousa_store *st;
-	struct stats_ctx sc;
+	struct chousa_arena *a;
 	struct chousa_buf b;
 	const char *arg, *verb;
 	uint64_t n = 0;
@@ -95,27 +58,18 @@ run_cache(const struct cli_cmd *self, int argc, char **argv)
 	if (cli_optind + 1 < argc)
 		cli_usage_error(self, "stats takes no argument");
 	st = cli_open_store(CHOUSA_STORE_READONLY);
-	chousa_buf_init(&b, 0);
-	memset(&sc, 0, sizeof(sc));
-	sc.b = &b;
-	sc.json = json;
-	if (json)
-		chousa_buf_adds(&b, "{\"sources\":[");
-	else
-		chousa_buf_addf(&b, "%-16s %8s %10s %8s  %-20s  %s\n", "SOURCE",
-		    "ENTRIES", "KIB", "EXPIRED", "OLDEST", "NEWEST");
-	if (chousa_cache_stats(st, on_stat, &sc, &err) != CHOUSA_OK)
+	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK ||
+	    chousa_cache_listing(st, a, &l, &err) != CHOUSA_OK)
 		cli_die_err(&err);
+	chousa_buf_init(&b, 0);
 	if (json)
-		chousa_buf_addf(&b, "],\"entries\":%llu,\"bytes\":%llu}\n",
-		    (unsigned long long)sc.entries,
-		    (unsigned long long)sc.bytes);
+		chousa_cache_listing_json(&b, &l);
 	else
-		chousa_buf_addf(&b, "%-16s %8llu %10.1f\n", "total",
-		    (unsigned long long)sc.entries, (double)sc.bytes / 1024.0);
+		chousa_cache_listing_text(&b, &l);
 	cli_write(&b);
 	cli_flush();
 	chousa_buf_release(&b);
+	chousa_arena_free(a);
 	chousa_store_close(st);
 	return EXIT_CLEAN;
 }

@@ -23,9 +23,11 @@ enum { OPT_PUBLIC = 256, OPT_DEFANG, OPT_THREADS };
 
 static const struct cli_opt extract_opts[] = {
 	{ 'j', "json", NULL, "Print JSON lines with the keys type, value "
-	    "(the normal form), raw (the text as written) and offset (its "
-	    "byte offset in the file), file when several files are read, and "
-	    "host_error when the host is kept but invalid." },
+	    "(the normal form), raw (the text as written), offset (its byte "
+	    "offset in the file), host_error (why the host is invalid, when "
+	    "it is kept anyway) and file (when several files are read); a "
+	    "key that does not apply is null.  docs/json.md gives each key's "
+	    "type." },
 	{ 't', "types", "LIST", "Report only these types, comma separated: "
 	    "ipv4, ipv6, cidr, ip (all three), domain, url, email, md5, "
 	    "sha1, sha256, sha512, hash (all four), asn." },

@@ -15,7 +15,8 @@ enum { OPT_JSON = 256 };
 
 static const struct cli_opt lookup_opts[] = {
 	{ OPT_JSON, "json", NULL, "Print a JSON array, one object per "
-	    "indicator, with every record and known-benign entry." },
+	    "indicator, with every record and known-benign entry "
+	    "(docs/json.md)." },
 	{ 0 }
 };
 

@@ -15,7 +15,7 @@ enum { OPT_JSON = 256, OPT_CHECK };
 
 static const struct cli_opt sources_opts[] = {
 	{ OPT_JSON, "json", NULL, "Print one JSON object with a list of "
-	    "sources." },
+	    "sources (docs/json.md)." },
 	{ OPT_CHECK, "check", NULL, "Make one cheap call per configured online "
 	    "source to test its key; exit 4 when one fails." },
 	{ 0 }

@@ -36,8 +36,9 @@ static const struct cli_opt sweep_opts[] = {
 	    "one line show the same two sides." },
 	{ OPT_JSON, "json", NULL, "Print hits as JSON lines with the keys "
 	    "time, file, line, src, dst, indicator, type, match, observed, "
-	    "sources, family; the last line is {\"summary\": {...}} with the "
-	    "counts of the text summary." },
+	    "sources (an array) and family (null when none is known); the "
+	    "last line is {\"summary\": {...}} with the counts of the text "
+	    "summary.  docs/json.md gives each key's type." },
 	{ OPT_CSV, "csv", NULL, "Print hits as CSV with a header row." },
 	{ OPT_THREADS, "threads", "N", "Sweep a plain file with N threads "
 	    "(default: the number of cores).  Standard input, gzip and "
@@ -162,140 +163,32 @@ tally_sorted(const struct tally *t)
 }
 
 struct sweep_out {
-	int			 mode;
-	struct chousa_buf	 b;
-	struct tally		 hosts, families, indicators;
-	uint64_t		 hits;
-	/* Summed over the files. */
-	uint64_t		 lines, bytes, malformed, benign, time_sup;
-	unsigned		 files, unreadable;
-	int			 as_of;
-	int			 color;		/* text on a terminal */
+	int				 mode;
+	struct chousa_buf		 b;
+	struct tally			 hosts, families, indicators;
+	struct chousa_sweep_summary	 sum;	/* summed over the files */
+	int				 color;	/* text on a terminal */
 };
-
-static void
-add_time(struct chousa_buf *b, const struct chousa_hit *h, int mode)
-{
-	char t[32];
-
-	if (h->time != 0) {
-		chousa_time_format(h->time, t, sizeof(t));
-		if (mode == OUT_JSON)
-			chousa_esc_json(b, t, strlen(t));
-		else
-			chousa_buf_adds(b, t);
-	} else if (mode == OUT_JSON)
-		chousa_esc_json(b, h->time_text.p, h->time_text.len);
-	else if (mode == OUT_CSV || h->time_text.len > 0)
-		chousa_esc_text(b, h->time_text.p, h->time_text.len);
-	else
-		chousa_buf_addch(b, '-');
-}
-
-/* A text field: escaped, "-" when empty, tabs made spaces. */
-static void
-add_text(struct chousa_buf *b, const char *s, size_t len)
-{
-	size_t start = b->len, i;
-
-	if (len == 0) {
-		chousa_buf_addch(b, '-');
-		return;
-	}
-	chousa_esc_text(b, s, len);
-	for (i = start; i < b->len; i++)
-		if (b->data[i] == '\t')
-			b->data[i] = ' ';
-}
 
 static int
 on_hit(void *arg, const struct chousa_hit *h)
 {
 	struct sweep_out *o = arg;
-	struct chousa_buf *b = &o->b;
-	const char *match = chousa_sweep_match_name(h->match);
-	char line[24];
+	const char *family = h->family[0] ? h->family : "(unknown)";
 
-	o->hits++;
-	snprintf(line, sizeof(line), "%llu", (unsigned long long)h->line);
-	switch (o->mode) {
-	case OUT_JSON:
-		chousa_buf_adds(b, "{\"time\":\"");
-		add_time(b, h, OUT_JSON);
-		chousa_buf_adds(b, "\",\"file\":");
-		chousa_esc_json_str(b, h->file);
-		chousa_buf_addf(b, ",\"line\":%s,\"src\":\"", line);
-		chousa_esc_json(b, h->src.p, h->src.len);
-		chousa_buf_adds(b, "\",\"dst\":\"");
-		chousa_esc_json(b, h->dst.p, h->dst.len);
-		chousa_buf_adds(b, "\",\"indicator\":");
-		chousa_esc_json_str(b, h->indicator);
-		chousa_buf_addf(b, ",\"type\":\"%s\",\"match\":\"%s\","
-		    "\"observed\":\"", chousa_ioc_type_name(h->type), match);
-		chousa_esc_json(b, h->observed.p, h->observed.len);
-		chousa_buf_adds(b, "\",\"sources\":");
-		chousa_esc_json_str(b, h->sources);
-		chousa_buf_adds(b, ",\"family\":");
-		chousa_esc_json_str(b, h->family);
-		chousa_buf_adds(b, "}\n");
-		break;
-	case OUT_CSV:
-		{
-			struct chousa_buf t;
-
-			chousa_buf_init(&t, 0);
-			add_time(&t, h, OUT_CSV);
-			chousa_esc_csv(b, t.data, t.len);
-			chousa_buf_release(&t);
-		}
-		chousa_buf_addch(b, ',');
-		chousa_esc_csv(b, h->file, strlen(h->file));
-		chousa_buf_addf(b, ",%s,", line);
-		chousa_esc_csv(b, h->src.p, h->src.len);
-		chousa_buf_addch(b, ',');
-		chousa_esc_csv(b, h->dst.p, h->dst.len);
-		chousa_buf_addch(b, ',');
-		chousa_esc_csv(b, h->indicator, strlen(h->indicator));
-		chousa_buf_addf(b, ",%s,%s,", chousa_ioc_type_name(h->type),
-		    match);
-		chousa_esc_csv(b, h->sources, strlen(h->sources));
-		chousa_buf_addch(b, ',');
-		chousa_esc_csv(b, h->family, strlen(h->family));
-		chousa_buf_addch(b, '\n');
-		break;
-	default:
-		add_time(b, h, OUT_TEXT);
-		chousa_buf_addch(b, '\t');
-		add_text(b, h->file, strlen(h->file));
-		chousa_buf_addf(b, ":%s\t", line);
-		add_text(b, h->src.p, h->src.len);
-		chousa_buf_adds(b, "\t");
-		add_text(b, h->dst.p, h->dst.len);
-		chousa_buf_addch(b, '\t');
-		/* On a terminal the listed indicator and its family stand out. */
-		if (o->color)
-			chousa_buf_adds(b, "\033[1;31m");
-		add_text(b, h->indicator, strlen(h->indicator));
-		if (o->color)
-			chousa_buf_adds(b, "\033[0m");
-		chousa_buf_addf(b, "\t%s\t", match);
-		add_text(b, h->sources, strlen(h->sources));
-		chousa_buf_addch(b, '\t');
-		if (o->color && h->family[0] != '\0')
-			chousa_buf_adds(b, "\033[1m");
-		add_text(b, h->family, strlen(h->family));
-		if (o->color && h->family[0] != '\0')
-			chousa_buf_adds(b, "\033[0m");
-		chousa_buf_addch(b, '\n');
-		break;
-	}
-	if (b->len > (1 << 16)) {
-		cli_write(b);
-		chousa_buf_reset(b);
+	o->sum.hits++;
+	if (o->mode == OUT_JSON)
+		chousa_sweep_hit_json(&o->b, h);
+	else if (o->mode == OUT_CSV)
+		chousa_sweep_hit_csv(&o->b, h);
+	else
+		chousa_sweep_hit_text(&o->b, h, o->color);
+	if (o->b.len > (1 << 16)) {
+		cli_write(&o->b);
+		chousa_buf_reset(&o->b);
 	}
 	tally_add(&o->hosts, h->src.p, h->src.len);
-	tally_add(&o->families, h->family[0] ? h->family : "(unknown)",
-	    strlen(h->family[0] ? h->family : "(unknown)"));
+	tally_add(&o->families, family, strlen(family));
 	tally_add(&o->indicators, h->indicator, strlen(h->indicator));
 	return 0;
 }
@@ -314,74 +207,48 @@ on_malformed(void *arg, const char *file, uint64_t line, const char *why,
 	chousa_buf_release(&b);
 }
 
-/* The counts of the summary as one JSON line, the last of the output. */
+/* The summary as the last JSON line. */
 static void
 json_summary(struct sweep_out *o, double secs)
 {
-	struct chousa_buf *b = &o->b;
-
-	chousa_buf_addf(b, "{\"summary\":{\"files\":%u,\"unreadable\":%u,"
-	    "\"lines\":%llu,\"bytes\":%llu,\"malformed\":%llu,\"hits\":%llu,"
-	    "\"benign_suppressed\":%llu,", o->files, o->unreadable,
-	    (unsigned long long)o->lines, (unsigned long long)o->bytes,
-	    (unsigned long long)o->malformed, (unsigned long long)o->hits,
-	    (unsigned long long)o->benign);
-	if (o->as_of)
-		chousa_buf_addf(b, "\"time_suppressed\":%llu,",
-		    (unsigned long long)o->time_sup);
-	chousa_buf_addf(b, "\"seconds\":%.3f}}\n", secs);
-	cli_write(b);
-	chousa_buf_reset(b);
+	o->sum.seconds = secs;
+	chousa_sweep_summary_json(&o->b, &o->sum);
+	cli_write(&o->b);
+	chousa_buf_reset(&o->b);
 }
 
+/* The counts on stderr, and the 20 most seen hosts and families. */
 static void
 print_summary(struct sweep_out *o, double secs)
 {
-	static const struct {
-		const char	*label;
-		size_t		 off;
+	const struct {
+		const char		*label;
+		const struct tally	*t;
 	} parts[] = {
-		{ "by internal host", offsetof(struct sweep_out, hosts) },
-		{ "by family", offsetof(struct sweep_out, families) },
+		{ "by internal host", &o->hosts },
+		{ "by family", &o->families },
 	};
+	struct chousa_count top[20];
+	struct chousa_buf b;
 	size_t p, i, *idx;
 
 	if (g_opt.quiet)
 		return;
-	/* What was left out is said every time, not only with -v. */
-	fprintf(stderr, "chousa: sweep: %llu hits, %llu suppressed by "
-	    "known-benign lists%s", (unsigned long long)o->hits,
-	    (unsigned long long)o->benign, o->benign > 0 ?
-	    " (--no-benign-filter shows them)" : "");
-	if (o->as_of)
-		fprintf(stderr, ", %llu outside the time window",
-		    (unsigned long long)o->time_sup);
-	fprintf(stderr, "; %llu lines, %.1f MB in %.3f s (%.0f MB/s)\n",
-	    (unsigned long long)o->lines, (double)o->bytes / 1e6, secs,
-	    secs > 0 ? (double)o->bytes / 1e6 / secs : 0.0);
-	if (o->hits == 0)
-		return;
-	for (p = 0; p < 2; p++) {
-		const struct tally *t = (const struct tally *)
-		    ((const char *)o + parts[p].off);
-		struct chousa_buf b;
-
-		idx = tally_sorted(t);
-		fprintf(stderr, "%s:\n", parts[p].label);
-		chousa_buf_init(&b, 0);
-		for (i = 0; i < t->n && i < 20; i++) {
-			chousa_buf_reset(&b);
-			chousa_esc_text(&b, t->name[idx[i]][0] ?
-			    t->name[idx[i]] : "-", t->name[idx[i]][0] ?
-			    strlen(t->name[idx[i]]) : 1);
-			fprintf(stderr, "  %8llu  %s\n",
-			    (unsigned long long)t->count[idx[i]], b.data);
+	o->sum.seconds = secs;
+	chousa_buf_init(&b, 0);
+	chousa_sweep_summary_text(&b, &o->sum);
+	for (p = 0; o->sum.hits > 0 && p < 2; p++) {
+		idx = tally_sorted(parts[p].t);
+		for (i = 0; i < parts[p].t->n && i < 20; i++) {
+			top[i].name = parts[p].t->name[idx[i]];
+			top[i].n = parts[p].t->count[idx[i]];
 		}
-		if (t->n > 20)
-			fprintf(stderr, "  ... and %zu more\n", t->n - 20);
-		chousa_buf_release(&b);
+		chousa_sweep_counts_text(&b, parts[p].label, top, i,
+		    parts[p].t->n);
 		free(idx);
 	}
+	fputs(b.data, stderr);
+	chousa_buf_release(&b);
 }
 
 static void
@@ -394,7 +261,7 @@ investigate_hits(struct chousa_store *st, struct sweep_out *o, int offline)
 	struct chousa_err err;
 	struct chousa_buf b;
 	const char **in;
-	size_t *idx, i, j;
+	size_t *idx, i;
 
 	if (o->indicators.n == 0)
 		return;
@@ -417,45 +284,13 @@ investigate_hits(struct chousa_store *st, struct sweep_out *o, int offline)
 	}
 	chousa_buf_init(&b, 0);
 	for (i = 0; i < o->indicators.n; i++) {
-		const struct chousa_report *r = &reps[i];
+		uint64_t hits = o->indicators.count[idx[i]];
 
-		if (o->mode == OUT_JSON) {
-			chousa_buf_adds(&b, "{\"investigation\":");
-			chousa_esc_json_str(&b, r->input);
-			chousa_buf_addf(&b, ",\"hits\":%llu,\"verdict\":\"%s\","
-			    "\"family\":", (unsigned long long)
-			    o->indicators.count[idx[i]],
-			    chousa_verdict_name(r->verdict));
-			chousa_esc_json_str(&b, r->family ? r->family->id :
-			    NULL);
-			chousa_buf_adds(&b, ",\"conclusion\":[");
-			for (j = 0; j < r->n_conclusion; j++) {
-				if (j > 0)
-					chousa_buf_addch(&b, ',');
-				chousa_esc_json_str(&b, r->conclusion[j]);
-			}
-			chousa_buf_adds(&b, "]}\n");
-			continue;
-		}
-		chousa_buf_adds(&b, o->mode == OUT_CSV ? "# " : "\n");
-		chousa_buf_adds(&b, "investigation of ");
-		chousa_esc_text(&b, r->input, strlen(r->input));
-		chousa_buf_addf(&b, " (%llu hits): %s",
-		    (unsigned long long)o->indicators.count[idx[i]],
-		    chousa_verdict_name(r->verdict));
-		if (r->family != NULL && r->family->name != NULL) {
-			chousa_buf_adds(&b, ", ");
-			chousa_esc_text(&b, r->family->name,
-			    strlen(r->family->name));
-		}
-		chousa_buf_addch(&b, '\n');
-		for (j = 0; j < r->n_conclusion; j++) {
-			chousa_buf_adds(&b, o->mode == OUT_CSV ? "#   " :
-			    "  ");
-			chousa_esc_text(&b, r->conclusion[j],
-			    strlen(r->conclusion[j]));
-			chousa_buf_addch(&b, '\n');
-		}
+		if (o->mode == OUT_JSON)
+			chousa_sweep_investigation_json(&b, &reps[i], hits);
+		else
+			chousa_sweep_investigation_text(&b, &reps[i], hits,
+			    o->mode == OUT_CSV);
 	}
 	cli_write(&b);
 	chousa_buf_release(&b);
@@ -522,7 +357,7 @@ parse_options(const struct cli_cmd *self, int argc, char **argv,
 			break;
 		case OPT_AS_OF:
 			so->as_of_log_time = 1;
-			out->as_of = 1;
+			out->sum.as_of_log_time = 1;
 			break;
 		case OPT_WINDOW:
 			args->window = strtol(arg, &end, 10);
@@ -606,17 +441,17 @@ sweep_one(struct chousa_matcher *m, const char *path,
 	so->progress_arg = &prog;
 	rc = chousa_sweep_file(m, path, so, on_hit, out, &ss, &err);
 	cli_progress_end(&prog);
-	out->files++;
-	out->lines += ss.lines;
-	out->bytes += ss.bytes;
-	out->malformed += ss.malformed;
-	out->benign += ss.benign_suppressed;
-	out->time_sup += ss.time_suppressed;
+	out->sum.files++;
+	out->sum.lines += ss.lines;
+	out->sum.bytes += ss.bytes;
+	out->sum.malformed += ss.malformed;
+	out->sum.benign_suppressed += ss.benign_suppressed;
+	out->sum.time_suppressed += ss.time_suppressed;
 	if (rc != CHOUSA_OK) {
 		if (rc != CHOUSA_EIO && rc != CHOUSA_EFORMAT)
 			cli_die_err(&err);
 		cli_warn("%s", err.msg);
-		out->unreadable++;
+		out->sum.unreadable++;
 		return;
 	}
 	if (ss.truncated)
@@ -665,10 +500,8 @@ run_sweep(const struct cli_cmd *self, int argc, char **argv)
 	m = build_matcher(st);
 	chousa_buf_init(&out.b, 0);
 	out.color = out.mode == OUT_TEXT && cli_use_color(stdout);
-	if (out.mode == OUT_CSV) {
-		chousa_buf_adds(&out.b, "time,file,line,src,dst,indicator,"
-		    "type,match,sources,family\n");
-	}
+	if (out.mode == OUT_CSV)
+		chousa_sweep_csv_header(&out.b);
 	t0 = now();
 	for (i = cli_optind; i < argc; i++)
 		sweep_one(m, argv[i], &so, &out);
@@ -689,9 +522,9 @@ run_sweep(const struct cli_cmd *self, int argc, char **argv)
 	tally_free(&out.indicators);
 	chousa_matcher_free(m);
 	chousa_store_close(st);
-	if (out.unreadable > 0)
+	if (out.sum.unreadable > 0)
 		return EXIT_BADINPUT;
-	return out.hits > 0 ? EXIT_FOUND : EXIT_CLEAN;
+	return out.sum.hits > 0 ? EXIT_FOUND : EXIT_CLEAN;
 }
 
 const struct cli_cmd cmd_sweep = {

@@ -486,31 +486,8 @@ cli_json_import(const char *source, const char *file, const char *state,
 	struct chousa_buf b;
 
 	chousa_buf_init(&b, 0);
-	chousa_buf_adds(&b, "{\"source\":");
-	chousa_esc_json_str(&b, source);
-	chousa_buf_adds(&b, ",\"file\":");
-	chousa_esc_json_str(&b, file);
-	chousa_buf_adds(&b, ",\"state\":");
-	chousa_esc_json_str(&b, state);
-	if (rep != NULL && rep->format[0] != '\0') {
-		chousa_buf_adds(&b, ",\"format\":");
-		chousa_esc_json_str(&b, rep->format);
-	}
-	if (rep != NULL && rep->sha256[0] != '\0')
-		chousa_buf_addf(&b, ",\"sha256\":\"%s\"", rep->sha256);
-	if (rep != NULL && err == NULL)
-		chousa_buf_addf(&b, ",\"rows_read\":%llu,\"added\":%llu,"
-		    "\"updated\":%llu,\"rejected\":%llu",
-		    (unsigned long long)rep->rows_read,
-		    (unsigned long long)rep->added,
-		    (unsigned long long)rep->updated,
-		    (unsigned long long)rep->rejected);
-	if (err != NULL) {
-		chousa_buf_addf(&b, ",\"exit_status\":%d,\"error\":",
-		    cli_exit_for_rc(err->code));
-		chousa_esc_json_str(&b, err->msg);
-	}
-	chousa_buf_adds(&b, "}\n");
+	chousa_import_json(&b, source, file, state, rep, err != NULL ?
+	    cli_exit_for_rc(err->code) : 0, err != NULL ? err->msg : NULL);
 	cli_write(&b);
 	cli_flush();
 	chousa_buf_release(&b);

@@ -138,6 +138,73 @@ void	chousa_esc_csv(struct chousa_buf *b, const char *s, size_t len);
 /* Length of the longest valid UTF-8 prefix of s. */
 size_t	chousa_utf8_valid_prefix(const char *s, size_t len);
 
+/* ---- the JSON writer (src/base/jw.c) ---- */
+
+/*
+ * The one JSON writer every JSON document goes through (reports, sweep
+ * hits, look-ups, listings; docs/json.md).  Writes JSON values into b:
+ * objects and arrays nest and the commas between members come by
+ * themselves; a key is followed by exactly one value (which may be an
+ * object or array).  Strings go through
+ * chousa_esc_json, so invalid UTF-8 becomes U+FFFD.  Several values
+ * written at the top level are separate documents: nothing goes between
+ * them (JSON lines add their own newline).  Up to 32 levels deep.
+ *
+ *	struct chousa_jw w;
+ *	chousa_jw_init(&w, &b);
+ *	chousa_jw_object(&w);
+ *	chousa_jw_kstr(&w, "indicator", value);
+ *	chousa_jw_key(&w, "sources");
+ *	chousa_jw_list(&w, "urlhaus,threatfox", ',');
+ *	chousa_jw_object_end(&w);
+ */
+struct chousa_jw {
+	struct chousa_buf	*b;
+	unsigned		 depth;
+	uint32_t		 used;		/* bit d-1: level d has a
+						 * member already */
+	int			 after_key;
+};
+
+void	chousa_jw_init(struct chousa_jw *w, struct chousa_buf *b);
+void	chousa_jw_object(struct chousa_jw *w);
+void	chousa_jw_object_end(struct chousa_jw *w);
+void	chousa_jw_array(struct chousa_jw *w);
+void	chousa_jw_array_end(struct chousa_jw *w);
+/* A member's key: one of our names, plain ASCII, written as it is. */
+void	chousa_jw_key(struct chousa_jw *w, const char *key);
+/* A string; NULL writes null. */
+void	chousa_jw_str(struct chousa_jw *w, const char *s);
+/* len bytes of s as a string (NUL bytes included, escaped). */
+void	chousa_jw_strn(struct chousa_jw *w, const char *s, size_t len);
+/* As chousa_jw_strn, but null when s is NULL or empty. */
+void	chousa_jw_strn_or_null(struct chousa_jw *w, const char *s,
+	    size_t len);
+void	chousa_jw_int(struct chousa_jw *w, int64_t v);
+void	chousa_jw_uint(struct chousa_jw *w, uint64_t v);
+/* v with exactly decimals digits after the point; NaN writes null. */
+void	chousa_jw_double(struct chousa_jw *w, double v, int decimals);
+void	chousa_jw_bool(struct chousa_jw *w, int v);
+void	chousa_jw_null(struct chousa_jw *w);
+/* Unix seconds as "YYYY-MM-DDTHH:MM:SSZ"; 0 or less (unknown) is null. */
+void	chousa_jw_time(struct chousa_jw *w, int64_t t);
+/*
+ * A list written as text ("a,b,c" with delim ',') as an array of
+ * strings; empty items are left out, and NULL is the empty array.
+ */
+void	chousa_jw_list(struct chousa_jw *w, const char *s, char delim);
+/* A key and its value in one call. */
+void	chousa_jw_kstr(struct chousa_jw *w, const char *key, const char *s);
+void	chousa_jw_kint(struct chousa_jw *w, const char *key, int64_t v);
+void	chousa_jw_kuint(struct chousa_jw *w, const char *key, uint64_t v);
+void	chousa_jw_kbool(struct chousa_jw *w, const char *key, int v);
+void	chousa_jw_ktime(struct chousa_jw *w, const char *key, int64_t t);
+/* v when has is true, else null (unknown, or meaningless here). */
+void	chousa_jw_kint_if(struct chousa_jw *w, const char *key, int64_t v,
+	    int has);
+void	chousa_jw_kbool_if(struct chousa_jw *w, const char *key, int v,
+	    int has);
+
 /* ---- the INI config (src/base/config.c) ---- */
 
 /*

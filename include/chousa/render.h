@@ -51,9 +51,9 @@ void	chousa_lookup_json(struct chousa_buf *b, const struct chousa_lookup *l);
 
 /*
  * One indicator found by chousa_extract() as a TSV line ("type\tvalue\n")
- * or a JSON line ({"type","value","raw","offset"[,"file"]}).  value is what
- * to print (the normal form, or its defanged form); file is NULL unless
- * several files are read.
+ * or a JSON line ({"type","value","raw","offset","host_error","file"},
+ * docs/json.md).  value is what to print (the normal form, or its defanged
+ * form); file is NULL (null in JSON) unless several files are read.
  */
 void	chousa_extract_tsv(struct chousa_buf *b,
 	    const struct chousa_indicator *ind, const char *value,
@@ -97,5 +97,101 @@ void	chousa_sources_text(struct chousa_buf *b,
 	    const struct chousa_source_row *rows, size_t n);
 void	chousa_sources_json(struct chousa_buf *b,
 	    const struct chousa_source_row *rows, size_t n);
+
+/* ---- the response cache (src/render/cache.c) ---- */
+
+/* What the cache holds per source, and in all; arena memory. */
+struct chousa_cache_listing {
+	struct chousa_cache_stat	*rows;	/* by source name */
+	size_t				 n;
+	uint64_t			 entries;
+	uint64_t			 bytes;
+};
+
+/* Gather the cache's counts from st into *out (strings in a). */
+int	chousa_cache_listing(struct chousa_store *st, struct chousa_arena *a,
+	    struct chousa_cache_listing *out, struct chousa_err *err);
+/* `chousa cache stats` as a table, or as one JSON object. */
+void	chousa_cache_listing_text(struct chousa_buf *b,
+	    const struct chousa_cache_listing *l);
+void	chousa_cache_listing_json(struct chousa_buf *b,
+	    const struct chousa_cache_listing *l);
+
+/* ---- import (src/render/import.c) ---- */
+
+/*
+ * The JSON line of one imported file (docs/json.md, "Import result"):
+ * state is "imported", "failed", "not_modified"...; rep is NULL when
+ * nothing was read; error (with the exit status it gives) is NULL on
+ * success.
+ */
+void	chousa_import_json(struct chousa_buf *b, const char *source,
+	    const char *file, const char *state,
+	    const struct chousa_import_report *rep, int exit_status,
+	    const char *error);
+
+/* ---- store statistics (src/render/db.c) ---- */
+
+/*
+ * `chousa db stats` of the store at path, as text or as one JSON object;
+ * ages are counted from now (Unix seconds).
+ */
+void	chousa_stats_text(struct chousa_buf *b, const char *path,
+	    const struct chousa_store_stats *s, int64_t now);
+void	chousa_stats_json(struct chousa_buf *b, const char *path,
+	    const struct chousa_store_stats *s, int64_t now);
+
+/* ---- sweep (src/render/sweep.c) ---- */
+
+/*
+ * One hit of chousa_sweep_file() as a line: tab-separated text (color adds
+ * a terminal's SGR codes), CSV (after chousa_sweep_csv_header) or JSON.
+ */
+void	chousa_sweep_hit_text(struct chousa_buf *b,
+	    const struct chousa_hit *h, int color);
+void	chousa_sweep_csv_header(struct chousa_buf *b);
+void	chousa_sweep_hit_csv(struct chousa_buf *b, const struct chousa_hit *h);
+void	chousa_sweep_hit_json(struct chousa_buf *b,
+	    const struct chousa_hit *h);
+
+/* The counts of a sweep over all its files. */
+struct chousa_sweep_summary {
+	uint64_t	files;
+	uint64_t	unreadable;	/* files that could not be read */
+	uint64_t	lines;
+	uint64_t	bytes;
+	uint64_t	malformed;
+	uint64_t	hits;
+	uint64_t	benign_suppressed;
+	uint64_t	time_suppressed;
+	int		as_of_log_time;	/* time_suppressed means anything */
+	double		seconds;
+};
+
+/* A name and how often it was seen, for the summary's tables. */
+struct chousa_count {
+	const char	*name;
+	uint64_t	 n;
+};
+
+/* The summary as the last JSON line, or the first line of the text one. */
+void	chousa_sweep_summary_json(struct chousa_buf *b,
+	    const struct chousa_sweep_summary *s);
+void	chousa_sweep_summary_text(struct chousa_buf *b,
+	    const struct chousa_sweep_summary *s);
+/*
+ * A table of the text summary: label, then the n counts given (most first)
+ * and how many of n_all were left out.
+ */
+void	chousa_sweep_counts_text(struct chousa_buf *b, const char *label,
+	    const struct chousa_count *c, size_t n, size_t n_all);
+/*
+ * What the investigation of one indicator hit `hits` times concluded, as
+ * a JSON line or as text (csv: as "#" comment lines).
+ */
+void	chousa_sweep_investigation_json(struct chousa_buf *b,
+	    const struct chousa_report *r, uint64_t hits);
+void	chousa_sweep_investigation_text(struct chousa_buf *b,
+	    const struct chousa_report *r, uint64_t hits, int csv);
 
 #endif /* CHOUSA_RENDER_RESULTS_H */

@@ -63,20 +63,18 @@ void
 chousa_extract_json(struct chousa_buf *b, const struct chousa_indicator *ind,
     const char *value, size_t value_len, const char *file)
 {
-	chousa_buf_adds(b, "{\"type\":\"");
-	chousa_buf_adds(b, chousa_ioc_type_name(ind->type));
-	chousa_buf_adds(b, "\",\"value\":\"");
-	chousa_esc_json(b, value, value_len);
-	chousa_buf_adds(b, "\",\"raw\":\"");
-	chousa_esc_json(b, ind->raw, ind->raw_len);
-	chousa_buf_addf(b, "\",\"offset\":%zu", ind->offset);
-	if (ind->host_error != NULL) {
-		chousa_buf_adds(b, ",\"host_error\":");
-		chousa_esc_json_str(b, ind->host_error);
-	}
-	if (file != NULL) {
-		chousa_buf_adds(b, ",\"file\":");
-		chousa_esc_json_str(b, file);
-	}
-	chousa_buf_adds(b, "}\n");
+	struct chousa_jw w;
+
+	chousa_jw_init(&w, b);
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "type", chousa_ioc_type_name(ind->type));
+	chousa_jw_key(&w, "value");
+	chousa_jw_strn(&w, value, value_len);
+	chousa_jw_key(&w, "raw");
+	chousa_jw_strn(&w, ind->raw, ind->raw_len);
+	chousa_jw_kuint(&w, "offset", ind->offset);
+	chousa_jw_kstr(&w, "host_error", ind->host_error);
+	chousa_jw_kstr(&w, "file", file);
+	chousa_jw_object_end(&w);
+	chousa_buf_addch(b, '\n');
 }

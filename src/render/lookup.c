@@ -174,70 +174,60 @@ chousa_lookup_text(struct chousa_buf *b, struct chousa_arena *a,
 /* ---- JSON ---- */
 
 static void
-json_kv(struct chousa_buf *b, const char *key, const char *v, int comma)
+record_json(struct chousa_jw *w, const struct chousa_lookup *l, size_t i)
 {
-	if (comma)
-		chousa_buf_addch(b, ',');
-	chousa_buf_addf(b, "\"%s\":", key);
-	chousa_esc_json_str(b, v);
-}
+	const struct chousa_record *r = &l->records[i];
 
-static void
-json_time(struct chousa_buf *b, const char *key, int64_t t)
-{
-	char s[32];
-
-	if (t <= 0) {
-		chousa_buf_addf(b, ",\"%s\":null", key);
-		return;
-	}
-	chousa_time_format(t, s, sizeof(s));
-	chousa_buf_addf(b, ",\"%s\":\"%s\"", key, s);
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "match", chousa_match_name(r->match));
+	chousa_jw_kstr(w, "value", r->value);
+	chousa_jw_kstr(w, "type", chousa_ioc_type_name(r->type));
+	chousa_jw_kstr(w, "source", r->source);
+	chousa_jw_kstr(w, "source_id", r->source_id);
+	chousa_jw_ktime(w, "first_seen", r->first_seen);
+	chousa_jw_ktime(w, "last_seen", r->last_seen);
+	chousa_jw_kstr(w, "status", r->status);
+	chousa_jw_kstr(w, "threat", r->threat);
+	chousa_jw_kstr(w, "family", l->family_ids[i]);
+	chousa_jw_kstr(w, "family_name", l->family_names[i]);
+	chousa_jw_key(w, "tags");
+	chousa_jw_list(w, r->tags, ',');
+	chousa_jw_key(w, "confidence");
+	if (r->confidence >= 0)
+		chousa_jw_int(w, r->confidence);
+	else
+		chousa_jw_null(w);
+	chousa_jw_kstr(w, "reference", r->reference);
+	chousa_jw_kbool(w, "observation", r->is_observation);
+	chousa_jw_object_end(w);
 }
 
 void
 chousa_lookup_json(struct chousa_buf *b, const struct chousa_lookup *l)
 {
-	const struct chousa_record *r = l->records;
 	const struct chousa_benign *bn = l->benign;
+	struct chousa_jw w;
 	size_t i;
 
-	chousa_buf_adds(b, "{");
-	json_kv(b, "indicator", l->ind.value, 0);
-	json_kv(b, "type", chousa_ioc_type_name(l->ind.type), 1);
-	chousa_buf_addf(b, ",\"malicious\":%s,\"records\":[",
-	    l->is_malicious ? "true" : "false");
-	for (i = 0; i < l->n_records; i++) {
-		chousa_buf_adds(b, i ? ",{" : "{");
-		json_kv(b, "match", chousa_match_name(r[i].match), 0);
-		json_kv(b, "value", r[i].value, 1);
-		json_kv(b, "type", chousa_ioc_type_name(r[i].type), 1);
-		json_kv(b, "source", r[i].source, 1);
-		json_kv(b, "source_id", r[i].source_id, 1);
-		json_time(b, "first_seen", r[i].first_seen);
-		json_time(b, "last_seen", r[i].last_seen);
-		json_kv(b, "status", r[i].status, 1);
-		json_kv(b, "threat", r[i].threat, 1);
-		json_kv(b, "family", l->family_ids[i], 1);
-		json_kv(b, "family_name", l->family_names[i], 1);
-		json_kv(b, "tags", r[i].tags, 1);
-		if (r[i].confidence >= 0)
-			chousa_buf_addf(b, ",\"confidence\":%d",
-			    r[i].confidence);
-		else
-			chousa_buf_adds(b, ",\"confidence\":null");
-		json_kv(b, "reference", r[i].reference, 1);
-		chousa_buf_addf(b, ",\"observation\":%s",
-		    r[i].is_observation ? "true" : "false");
-		chousa_buf_adds(b, "}");
-	}
-	chousa_buf_adds(b, "],\"benign\":[");
+	chousa_jw_init(&w, b);
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "indicator", l->ind.value);
+	chousa_jw_kstr(&w, "type", chousa_ioc_type_name(l->ind.type));
+	chousa_jw_kbool(&w, "malicious", l->is_malicious);
+	chousa_jw_key(&w, "records");
+	chousa_jw_array(&w);
+	for (i = 0; i < l->n_records; i++)
+		record_json(&w, l, i);
+	chousa_jw_array_end(&w);
+	chousa_jw_key(&w, "benign");
+	chousa_jw_array(&w);
 	for (i = 0; i < l->n_benign; i++) {
-		chousa_buf_adds(b, i ? ",{" : "{");
-		json_kv(b, "list", bn[i].list, 0);
-		json_kv(b, "kind", bn[i].kind, 1);
-		json_kv(b, "entry", bn[i].entry, 1);
-		chousa_buf_adds(b, "}");
+		chousa_jw_object(&w);
+		chousa_jw_kstr(&w, "list", bn[i].list);
+		chousa_jw_kstr(&w, "kind", bn[i].kind);
+		chousa_jw_kstr(&w, "entry", bn[i].entry);
+		chousa_jw_object_end(&w);
 	}
-	chousa_buf_adds(b, "]}");
+	chousa_jw_array_end(&w);
+	chousa_jw_object_end(&w);
 }

@@ -121,20 +121,12 @@ types(struct chousa_buf *b, const struct chousa_source *s)
 /* A local source's data: its last update, how old, stale or historical. */
 static void
 freshness(struct chousa_buf *b, const struct chousa_freshness *fr,
-    int64_t now, int json)
+    int64_t now)
 {
 	char when[32], until[32];
 
 	chousa_time_format(fr->updated_at, when, sizeof(when));
 	chousa_time_format(fr->data_until, until, sizeof(until));
-	if (json) {
-		chousa_buf_addf(b, ",\"updated_at\":%lld,\"stale\":%s,"
-		    "\"historical\":%s,\"data_until\":%lld,"
-		    "\"max_age_days\":%ld", (long long)fr->updated_at,
-		    fr->stale ? "true" : "false", fr->historical ? "true" :
-		    "false", (long long)fr->data_until, fr->max_age / 86400);
-		return;
-	}
 	chousa_buf_addf(b, "%-20s data: ", "");
 	if (fr->updated_at == 0)
 		chousa_buf_adds(b, "none (chousa update, or chousa import)\n");
@@ -153,62 +145,102 @@ freshness(struct chousa_buf *b, const struct chousa_freshness *fr,
 		    "");
 }
 
+/* ---- JSON ---- */
+
+/* The stage mask as an array of names. */
 static void
-json_str_buf(struct chousa_buf *out, struct chousa_buf *tmp)
+stages_json(struct chousa_jw *w, unsigned st)
 {
-	chousa_esc_json_str(out, tmp->data != NULL ? tmp->data : "");
-	chousa_buf_reset(tmp);
+	chousa_jw_array(w);
+	if (st & CHOUSA_STAGE_REPUTATION)
+		chousa_jw_str(w, "rep");
+	if (st & CHOUSA_STAGE_IDENTIFICATION)
+		chousa_jw_str(w, "ident");
+	if (st & CHOUSA_STAGE_ENRICHMENT)
+		chousa_jw_str(w, "enrich");
+	chousa_jw_array_end(w);
+}
+
+static void
+types_json(struct chousa_jw *w, const struct chousa_source *s)
+{
+	int t;
+
+	chousa_jw_array(w);
+	if (s->flags & CHOUSA_SRC_FAMILY)
+		chousa_jw_str(w, "family");
+	for (t = 1; t < CHOUSA_IOC_TYPE_COUNT; t++)
+		if (s->types & CHOUSA_IOC_BIT(t))
+			chousa_jw_str(w, chousa_ioc_type_name(t));
+	chousa_jw_array_end(w);
+}
+
+/* Quotas, cache and last error: an online source's; null for local. */
+static void
+online_json(struct chousa_jw *w, const struct chousa_source_row *r)
+{
+	const struct chousa_source_info *info = &r->info;
+	int on = r->is_online;
+
+	chousa_jw_kint_if(w, "rate_per_min", r->rate_per_min, on);
+	chousa_jw_kint_if(w, "daily", info->daily, on);
+	chousa_jw_kint_if(w, "used_today", info->used_today, on);
+	chousa_jw_kint_if(w, "quota_left", info->quota_left, on &&
+	    info->quota_left >= 0);
+	chousa_jw_kstr(w, "last_error", on ? info->last_error : NULL);
+	chousa_jw_ktime(w, "last_error_at", on ? info->last_error_at : 0);
+	chousa_jw_kint_if(w, "cache_entries", (int64_t)info->cache_entries,
+	    on);
+	chousa_jw_kint_if(w, "cache_bytes", (int64_t)info->cache_bytes,
+	    on);
+}
+
+/* How old a local source's data is; null for online ones. */
+static void
+freshness_json(struct chousa_jw *w, const struct chousa_source_row *r)
+{
+	const struct chousa_freshness *fr = &r->fresh;
+	int known = r->fresh.known;
+
+	chousa_jw_ktime(w, "updated_at", known ? fr->updated_at : 0);
+	chousa_jw_kbool_if(w, "stale", fr->stale, known);
+	chousa_jw_kbool_if(w, "historical", fr->historical, known);
+	chousa_jw_ktime(w, "data_until", known ? fr->data_until : 0);
+	chousa_jw_kint_if(w, "max_age_days", fr->max_age / 86400, known);
 }
 
 void
 chousa_sources_json(struct chousa_buf *b, const struct chousa_source_row *rows,
     size_t n)
 {
-	struct chousa_buf t;
+	struct chousa_jw w;
 	size_t i;
 
-	chousa_buf_init(&t, 4096);
-	chousa_buf_adds(b, "{\"sources\":[");
+	chousa_jw_init(&w, b);
+	chousa_jw_object(&w);
+	chousa_jw_key(&w, "sources");
+	chousa_jw_array(&w);
 	for (i = 0; i < n; i++) {
 		const struct chousa_source *s = rows[i].source;
-		const struct chousa_source_info *info = &rows[i].info;
 
-		chousa_buf_adds(b, i ? ",{\"name\":" : "{\"name\":");
-		chousa_esc_json_str(b, s->name);
-		chousa_buf_adds(b, ",\"title\":");
-		chousa_esc_json_str(b, s->title);
-		chousa_buf_addf(b, ",\"kind\":\"%s\",\"stages\":",
-		    rows[i].is_online ? "online" : "local");
-		stages(&t, s->stages);
-		json_str_buf(b, &t);
-		chousa_buf_adds(b, ",\"types\":");
-		types(&t, s);
-		json_str_buf(b, &t);
-		chousa_buf_addf(b, ",\"configured\":\"%s\",\"enabled\":%s",
-		    rows[i].configured, rows[i].is_enabled ? "true" : "false");
-		if (rows[i].is_online) {
-			chousa_buf_addf(b, ",\"rate_per_min\":%ld,"
-			    "\"daily\":%ld,\"used_today\":%ld,"
-			    "\"quota_left\":", rows[i].rate_per_min,
-			    info->daily, info->used_today);
-			if (info->quota_left < 0)
-				chousa_buf_adds(b, "null");
-			else
-				chousa_buf_addf(b, "%ld", info->quota_left);
-			chousa_buf_adds(b, ",\"last_error\":");
-			chousa_esc_json_str(b, info->last_error);
-			chousa_buf_addf(b, ",\"last_error_at\":%lld,"
-			    "\"cache_entries\":%llu,\"cache_bytes\":%llu",
-			    (long long)info->last_error_at,
-			    (unsigned long long)info->cache_entries,
-			    (unsigned long long)info->cache_bytes);
-		}
-		if (rows[i].fresh.known)
-			freshness(b, &rows[i].fresh, rows[i].now, 1);
-		chousa_buf_adds(b, "}");
+		chousa_jw_object(&w);
+		chousa_jw_kstr(&w, "name", s->name);
+		chousa_jw_kstr(&w, "title", s->title);
+		chousa_jw_kstr(&w, "kind", rows[i].is_online ? "online" :
+		    "local");
+		chousa_jw_key(&w, "stages");
+		stages_json(&w, s->stages);
+		chousa_jw_key(&w, "types");
+		types_json(&w, s);
+		chousa_jw_kstr(&w, "configured", rows[i].configured);
+		chousa_jw_kbool(&w, "enabled", rows[i].is_enabled);
+		online_json(&w, &rows[i]);
+		freshness_json(&w, &rows[i]);
+		chousa_jw_object_end(&w);
 	}
-	chousa_buf_adds(b, "]}\n");
-	chousa_buf_release(&t);
+	chousa_jw_array_end(&w);
+	chousa_jw_object_end(&w);
+	chousa_buf_addch(b, '\n');
 }
 
 void
@@ -254,7 +286,7 @@ chousa_sources_text(struct chousa_buf *b, const struct chousa_source_row *rows,
 		    t.data != NULL ? t.data : "");
 		chousa_buf_reset(&t);
 		if (rows[i].fresh.known)
-			freshness(b, &rows[i].fresh, rows[i].now, 0);
+			freshness(b, &rows[i].fresh, rows[i].now);
 	}
 	chousa_buf_release(&t);
 }

@@ -55,8 +55,8 @@ line = b'x' * 99 + b'\n'
 sys.stdout.buffer.write(line * 30000 + b'here is 8.8.4.4 ok\n' + line * 30000 + b'last hxxp://evil[.]com/z\n')
 " > "$T/big.txt"
 check extract_big_file 0 "$CHOUSA" extract --json "$T/big.txt"
-expect extract_big_offset_first '"value":"8.8.4.4","raw":"8.8.4.4","offset":3000008\}' "$T/out"
-expect extract_big_offset_last '"value":"http://evil.com/z","raw":"hxxp://evil\[.\]com/z","offset":6000024\}' "$T/out"
+expect extract_big_offset_first '"value":"8.8.4.4","raw":"8.8.4.4","offset":3000008,' "$T/out"
+expect extract_big_offset_last '"value":"http://evil.com/z","raw":"hxxp://evil\[.\]com/z","offset":6000024,' "$T/out"
 
 # Hostile bytes: NULs, invalid UTF-8, a 3 MB line without a newline.
 python3 -c "

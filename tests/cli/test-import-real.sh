@@ -146,7 +146,7 @@ expect misp_feed_missing_counted "read 8, .*rejected 6" "$T/err"
 # The comment of a feed's attribute is its link; tags are kept.
 check misp_feed_reference 1 "$CHOUSA" lookup --json mu-hiqwnkesad.com
 expect misp_feed_reference_link '"reference":"https://x.com/kubotaa3/status/2083367233183715611"' "$T/out"
-expect misp_feed_tags '"tags":"TweetFeed,type:OSINT,tlp:clear,phishing"' "$T/out"
+expect misp_feed_tags '"tags":\["TweetFeed","type:OSINT","tlp:clear","phishing"\]' "$T/out"
 
 # to_ids: a listing or an observation.  CIRCL event 57153590 (excerpt).
 export CHOUSA_DB="$T/misp.db"

@@ -284,6 +284,12 @@ check sources_check_bad_key 4 "$CHOUSA" sources --check
 expect sources_check_refused "^virustotal .*key refused" "$T/out"
 check cache_stats 0 "$CHOUSA" cache stats
 expect cache_stats_lists "^virustotal +[0-9]+" "$T/out"
+# The JSON has the shape docs/json.md documents (test-json-shapes.sh
+# checks the other kinds; the cache is filled only here).
+"$CHOUSA" cache stats --json > "$T/cache.json" 2> /dev/null
+python3 "$TESTS/cli/json-shapes-check.py" "$TESTS/../docs/json.md" \
+    "$TESTS/../docs/openapi.json" "Cache listing=$T/cache.json" |
+    grep json_shape_
 check cache_clear_one 0 "$CHOUSA" cache clear virustotal
 check cache_stats_after 0 "$CHOUSA" cache stats
 refute cache_clear_one_removed "^virustotal " "$T/out"

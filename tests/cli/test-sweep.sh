@@ -121,7 +121,7 @@ check sweep_exit_clean 0 "$CHOUSA" sweep "$L/zeek-x509.log"
 check sweep_exit_unreadable 3 "$CHOUSA" sweep "$T/missing.log"
 check sweep_bad_format_is_usage 2 "$CHOUSA" sweep --format nope "$L/eve.json"
 check sweep_json 1 "$CHOUSA" sweep --json "$L/squid-access.log"
-expect sweep_json_keys '^\{"time":"2024-03-13T18:09:10Z","file":"[^"]*squid-access.log","line":1,"src":"10.0.0.23","dst":"185.244.25.10","indicator":"http://185.244.25.10:8080/bins/mozi.m",.*"match":"exact",.*"sources":"testfeed","family":"emotet"\}$' "$T/out"
+expect sweep_json_keys '^\{"time":"2024-03-13T18:09:10Z","file":"[^"]*squid-access.log","line":1,"src":"10.0.0.23","dst":"185.244.25.10","indicator":"http://185.244.25.10:8080/bins/mozi.m",.*"match":"exact",.*"sources":\["testfeed"\],"family":"emotet"\}$' "$T/out"
 if python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/out" 2>/dev/null; then
 	ok sweep_json_parses; else not_ok sweep_json_parses "invalid JSON"; fi
 check sweep_csv 1 "$CHOUSA" sweep --csv "$L/squid-access.log"

@@ -343,9 +343,56 @@ test_dynlib(void)
 	    "no_such_fn") != NULL);
 }
 
+/* The JSON writer: commas, nesting, null, lists and escaping. */
+static void
+test_jw(void)
+{
+	struct chousa_buf b;
+	struct chousa_jw w;
+
+	chousa_buf_init(&b, 0);
+	chousa_jw_init(&w, &b);
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "s", "a\"b\xff");
+	chousa_jw_kstr(&w, "n", NULL);
+	chousa_jw_key(&w, "e");
+	chousa_jw_strn_or_null(&w, "", 0);
+	chousa_jw_kint(&w, "i", -42);
+	chousa_jw_kuint(&w, "u", UINT64_MAX);
+	chousa_jw_key(&w, "d");
+	chousa_jw_double(&w, 0.5, 3);
+	chousa_jw_kbool(&w, "b", 1);
+	chousa_jw_ktime(&w, "t0", 0);
+	chousa_jw_ktime(&w, "t", 86400);
+	chousa_jw_key(&w, "l");
+	chousa_jw_list(&w, "x,,y,", ',');
+	chousa_jw_key(&w, "none");
+	chousa_jw_list(&w, NULL, ',');
+	chousa_jw_key(&w, "a");
+	chousa_jw_array(&w);
+	chousa_jw_object(&w);
+	chousa_jw_object_end(&w);
+	chousa_jw_array(&w);
+	chousa_jw_int(&w, 1);
+	chousa_jw_int(&w, 2);
+	chousa_jw_array_end(&w);
+	chousa_jw_null(&w);
+	chousa_jw_array_end(&w);
+	chousa_jw_object_end(&w);
+	chousa_jw_object(&w);
+	chousa_jw_object_end(&w);
+	T_STREQ("jw_document", b.data, "{\"s\":\"a\\\"b\xef\xbf\xbd\","
+	    "\"n\":null,\"e\":null,\"i\":-42,\"u\":18446744073709551615,"
+	    "\"d\":0.500,\"b\":true,\"t0\":null,"
+	    "\"t\":\"1970-01-02T00:00:00Z\",\"l\":[\"x\",\"y\"],"
+	    "\"none\":[],\"a\":[{},[1,2],null]}{}");
+	chousa_buf_release(&b);
+}
+
 int
 main(void)
 {
+	test_jw();
 	test_dynlib();
 	test_buf();
 	test_grow();

@@ -2,8 +2,8 @@
  * json.c: the report as JSON lines, one object per indicator, in the
  * schema of docs/report-json.md.  Every field is always present (null or
  * an empty array when unknown), so consumers need no existence checks;
- * every string goes through chousa_esc_json, so the output is valid
- * UTF-8 whatever the feeds held.  Indicators are never defanged here.
+ * everything is written through chousa_jw, so the output is valid UTF-8
+ * whatever the feeds held.  Indicators are never defanged here.
  */
 #include <string.h>
 
@@ -11,62 +11,15 @@
 #include "investigate/render/render.h"
 
 static void
-str(struct chousa_buf *b, const char *s)
-{
-	chousa_esc_json_str(b, s);
-}
-
-static void
-key(struct chousa_buf *b, const char *k, int first)
-{
-	if (!first)
-		chousa_buf_addch(b, ',');
-	chousa_buf_addf(b, "\"%s\":", k);
-}
-
-static void
-kstr(struct chousa_buf *b, const char *k, const char *v)
-{
-	key(b, k, 0);
-	str(b, v);
-}
-
-static void
-kint(struct chousa_buf *b, const char *k, long long v, int null_below_zero)
-{
-	key(b, k, 0);
-	if (null_below_zero && v < 0)
-		chousa_buf_adds(b, "null");
-	else
-		chousa_buf_addf(b, "%lld", v);
-}
-
-static void
-ktime(struct chousa_buf *b, const char *k, int64_t t)
-{
-	char s[32];
-
-	key(b, k, 0);
-	if (t == 0) {
-		chousa_buf_adds(b, "null");
-		return;
-	}
-	chousa_time_format(t, s, sizeof(s));
-	chousa_buf_addf(b, "\"%s\"", s);
-}
-
-static void
-strs(struct chousa_buf *b, const char *const *v, size_t n)
+kstrs(struct chousa_jw *w, const char *k, const char *const *v, size_t n)
 {
 	size_t i;
 
-	chousa_buf_addch(b, '[');
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			chousa_buf_addch(b, ',');
-		str(b, v[i]);
-	}
-	chousa_buf_addch(b, ']');
+	chousa_jw_key(w, k);
+	chousa_jw_array(w);
+	for (i = 0; i < n; i++)
+		chousa_jw_str(w, v[i]);
+	chousa_jw_array_end(w);
 }
 
 static const char *
@@ -76,152 +29,145 @@ type_name(int type)
 }
 
 static void
-finding(struct chousa_buf *b, const struct chousa_finding *f)
+related(struct chousa_jw *w, const struct chousa_finding *f)
 {
 	size_t i;
 
-	chousa_buf_addch(b, '{');
-	key(b, "source", 1);
-	str(b, f->source);
-	kstr(b, "subject", f->subject);
-	kstr(b, "subject_type", type_name(f->subject_type));
-	kint(b, "depth", f->depth, 0);
-	kstr(b, "status", chousa_status_name(f->status));
-	kstr(b, "reason", f->reason);
-	ktime(b, "reset_at", f->reset_at);
-	kstr(b, "verdict", f->status == CHOUSA_ST_HIT ?
-	    chousa_verdict_name(f->verdict) : NULL);
-	kstr(b, "match", f->status == CHOUSA_ST_HIT ?
-	    chousa_match_name(f->match) : NULL);
-	kstr(b, "matched", f->matched);
-	kint(b, "detections", f->n_detect, 1);
-	kint(b, "engines", f->n_engines, 1);
-	kint(b, "score", f->score, 1);
-	key(b, "labels", 0);
-	strs(b, f->labels, f->n_labels);
-	kstr(b, "family", f->family);
-	key(b, "related", 0);
-	chousa_buf_addch(b, '[');
+	chousa_jw_key(w, "related");
+	chousa_jw_array(w);
 	for (i = 0; i < f->n_related; i++) {
 		const struct chousa_related *r = &f->related[i];
 
-		if (i > 0)
-			chousa_buf_addch(b, ',');
-		chousa_buf_addch(b, '{');
-		key(b, "relation", 1);
-		str(b, chousa_rel_name(r->rel));
-		kstr(b, "type", chousa_ioc_type_name(r->type));
-		kstr(b, "value", r->value);
-		kstr(b, "family", r->family);
-		ktime(b, "seen", r->seen);
-		chousa_buf_addch(b, '}');
+		chousa_jw_object(w);
+		chousa_jw_kstr(w, "relation", chousa_rel_name(r->rel));
+		chousa_jw_kstr(w, "type", chousa_ioc_type_name(r->type));
+		chousa_jw_kstr(w, "value", r->value);
+		chousa_jw_kstr(w, "family", r->family);
+		chousa_jw_ktime(w, "seen", r->seen);
+		chousa_jw_object_end(w);
 	}
-	chousa_buf_addch(b, ']');
-	ktime(b, "first_seen", f->first_seen);
-	ktime(b, "last_seen", f->last_seen);
-	kstr(b, "online", f->online);
-	kstr(b, "threat", f->threat);
-	kstr(b, "detail", f->detail);
-	kstr(b, "reference", f->reference);
-	kstr(b, "file_type", f->file_type);
-	kstr(b, "file_name", f->file_name);
-	key(b, "from_cache", 0);
-	chousa_buf_adds(b, f->from_cache ? "true" : "false");
-	ktime(b, "cached_at", f->cached_at);
-	key(b, "detection_names", 0);
-	strs(b, f->detections, f->n_detections);
-	kint(b, "records", f->n_records, 0);
-	kstr(b, "usage", f->usage);
-	ktime(b, "data_at", f->data_at);
-	key(b, "stale", 0);
-	chousa_buf_adds(b, f->stale ? "true" : "false");
-	chousa_buf_addch(b, '}');
+	chousa_jw_array_end(w);
 }
 
 static void
-family(struct chousa_buf *b, const struct chousa_report_family *f)
+finding(struct chousa_jw *w, const struct chousa_finding *f)
+{
+	int hit = f->status == CHOUSA_ST_HIT;
+
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "source", f->source);
+	chousa_jw_kstr(w, "subject", f->subject);
+	chousa_jw_kstr(w, "subject_type", type_name(f->subject_type));
+	chousa_jw_kint(w, "depth", f->depth);
+	chousa_jw_kstr(w, "status", chousa_status_name(f->status));
+	chousa_jw_kstr(w, "reason", f->reason);
+	chousa_jw_ktime(w, "reset_at", f->reset_at);
+	chousa_jw_kstr(w, "verdict", hit ? chousa_verdict_name(f->verdict) :
+	    NULL);
+	chousa_jw_kstr(w, "match", hit ? chousa_match_name(f->match) : NULL);
+	chousa_jw_kstr(w, "matched", f->matched);
+	chousa_jw_kint_if(w, "detections", f->n_detect, f->n_detect >= 0);
+	chousa_jw_kint_if(w, "engines", f->n_engines, f->n_engines >= 0);
+	chousa_jw_kint_if(w, "score", f->score, f->score >= 0);
+	kstrs(w, "labels", f->labels, f->n_labels);
+	chousa_jw_kstr(w, "family", f->family);
+	related(w, f);
+	chousa_jw_ktime(w, "first_seen", f->first_seen);
+	chousa_jw_ktime(w, "last_seen", f->last_seen);
+	chousa_jw_kstr(w, "online", f->online);
+	chousa_jw_kstr(w, "threat", f->threat);
+	chousa_jw_kstr(w, "detail", f->detail);
+	chousa_jw_kstr(w, "reference", f->reference);
+	chousa_jw_kstr(w, "file_type", f->file_type);
+	chousa_jw_kstr(w, "file_name", f->file_name);
+	chousa_jw_kbool(w, "from_cache", f->from_cache);
+	chousa_jw_ktime(w, "cached_at", f->cached_at);
+	kstrs(w, "detection_names", f->detections, f->n_detections);
+	chousa_jw_kint(w, "records", f->n_records);
+	chousa_jw_kstr(w, "usage", f->usage);
+	chousa_jw_ktime(w, "data_at", f->data_at);
+	chousa_jw_kbool(w, "stale", f->stale);
+	chousa_jw_object_end(w);
+}
+
+static void
+family(struct chousa_jw *w, const struct chousa_report_family *f)
 {
 	size_t i;
 
+	chousa_jw_key(w, "family");
 	if (f == NULL) {
-		chousa_buf_adds(b, "null");
+		chousa_jw_null(w);
 		return;
 	}
-	chousa_buf_addch(b, '{');
-	key(b, "id", 1);
-	str(b, f->id);
-	kstr(b, "name", f->name);
-	kint(b, "confidence", f->confidence, 0);
-	key(b, "known", 0);
-	chousa_buf_adds(b, f->known ? "true" : "false");
-	kstr(b, "aliases", f->aliases);
-	kstr(b, "description", f->description);
-	key(b, "votes", 0);
-	chousa_buf_addch(b, '[');
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "id", f->id);
+	chousa_jw_kstr(w, "name", f->name);
+	chousa_jw_kint(w, "confidence", f->confidence);
+	chousa_jw_kbool(w, "known", f->known);
+	/* The store keeps aliases comma-separated; the report lists them. */
+	chousa_jw_key(w, "aliases");
+	chousa_jw_list(w, f->aliases, ',');
+	chousa_jw_kstr(w, "description", f->description);
+	chousa_jw_key(w, "votes");
+	chousa_jw_array(w);
 	for (i = 0; i < f->n_votes; i++) {
-		if (i > 0)
-			chousa_buf_addch(b, ',');
-		chousa_buf_addch(b, '{');
-		key(b, "id", 1);
-		str(b, f->votes[i].id);
-		kstr(b, "name", f->votes[i].name);
-		key(b, "weight", 0);
-		chousa_buf_addf(b, "%.2f", f->votes[i].weight);
-		key(b, "sources", 0);
-		strs(b, f->votes[i].sources, f->votes[i].n_sources);
-		chousa_buf_addch(b, '}');
+		chousa_jw_object(w);
+		chousa_jw_kstr(w, "id", f->votes[i].id);
+		chousa_jw_kstr(w, "name", f->votes[i].name);
+		chousa_jw_key(w, "weight");
+		chousa_jw_double(w, f->votes[i].weight, 2);
+		kstrs(w, "sources", f->votes[i].sources,
+		    f->votes[i].n_sources);
+		chousa_jw_object_end(w);
 	}
-	chousa_buf_addch(b, ']');
-	key(b, "conflict", 0);
-	chousa_buf_adds(b, f->n_votes > 1 ? "true" : "false");
-	key(b, "caveats", 0);
-	strs(b, f->caveats, f->n_caveats);
-	chousa_buf_addch(b, '}');
+	chousa_jw_array_end(w);
+	chousa_jw_kbool(w, "conflict", f->n_votes > 1);
+	kstrs(w, "caveats", f->caveats, f->n_caveats);
+	chousa_jw_object_end(w);
 }
 
 /* What the store lists around the input: {on, total, records}. */
 static void
-listed(struct chousa_buf *b, const struct chousa_report *rep)
+listed(struct chousa_jw *w, const struct chousa_report *rep)
 {
 	size_t i;
 
+	chousa_jw_key(w, "listed");
 	if (rep->listed_on == NULL) {
-		chousa_buf_adds(b, "null");
+		chousa_jw_null(w);
 		return;
 	}
-	chousa_buf_addch(b, '{');
-	key(b, "on", 1);
-	str(b, rep->listed_on);
-	kint(b, "total", (long long)rep->n_listed_total, 0);
-	key(b, "records", 0);
-	chousa_buf_addch(b, '[');
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "on", rep->listed_on);
+	chousa_jw_kint(w, "total", (long long)rep->n_listed_total);
+	chousa_jw_key(w, "records");
+	chousa_jw_array(w);
 	for (i = 0; i < rep->n_listed; i++) {
 		const struct chousa_listing *l = &rep->listed[i];
 
-		if (i > 0)
-			chousa_buf_addch(b, ',');
-		chousa_buf_addch(b, '{');
-		key(b, "value", 1);
-		str(b, l->rec.value);
-		kstr(b, "type", chousa_ioc_type_name(l->rec.type));
-		kstr(b, "match", chousa_match_name(l->rec.match));
-		kint(b, "port", l->port, 0);
-		kstr(b, "source", l->rec.source);
-		kstr(b, "family", l->rec.family);
-		kstr(b, "threat", l->rec.threat);
-		kstr(b, "status", l->rec.status);
-		ktime(b, "first_seen", l->rec.first_seen);
-		ktime(b, "last_seen", l->rec.last_seen);
-		kstr(b, "reference", l->rec.reference);
-		kstr(b, "external_reference", l->external);
-		chousa_buf_addch(b, '}');
+		chousa_jw_object(w);
+		chousa_jw_kstr(w, "value", l->rec.value);
+		chousa_jw_kstr(w, "type", chousa_ioc_type_name(l->rec.type));
+		chousa_jw_kstr(w, "match", chousa_match_name(l->rec.match));
+		chousa_jw_kint(w, "port", l->port);
+		chousa_jw_kstr(w, "source", l->rec.source);
+		chousa_jw_kstr(w, "family", l->rec.family);
+		chousa_jw_kstr(w, "threat", l->rec.threat);
+		chousa_jw_kstr(w, "status", l->rec.status);
+		chousa_jw_ktime(w, "first_seen", l->rec.first_seen);
+		chousa_jw_ktime(w, "last_seen", l->rec.last_seen);
+		chousa_jw_kstr(w, "reference", l->rec.reference);
+		chousa_jw_kstr(w, "external_reference", l->external);
+		chousa_jw_object_end(w);
 	}
-	chousa_buf_adds(b, "]}");
+	chousa_jw_array_end(w);
+	chousa_jw_object_end(w);
 }
 
 /* The next steps, commands never defanged (as every JSON value). */
 static void
-next_steps(const struct chousa_render *r, struct chousa_buf *b,
+next_steps(const struct chousa_render *r, struct chousa_jw *w,
     const struct chousa_report *rep)
 {
 	struct chousa_render raw = *r;
@@ -230,212 +176,254 @@ next_steps(const struct chousa_render *r, struct chousa_buf *b,
 
 	raw.opts.defang = 0;
 	chousa_buf_init(&cmd, 1 << 16);
-	chousa_buf_addch(b, '[');
+	chousa_jw_key(w, "next_steps");
+	chousa_jw_array(w);
 	for (i = 0; i < rep->n_next_steps; i++) {
-		if (i > 0)
-			chousa_buf_addch(b, ',');
-		chousa_buf_addch(b, '{');
-		key(b, "why", 1);
-		str(b, rep->next_steps[i].why);
+		chousa_jw_object(w);
+		chousa_jw_kstr(w, "why", rep->next_steps[i].why);
 		chousa_buf_reset(&cmd);
 		render_command(&raw, &rep->next_steps[i], &cmd);
-		kstr(b, "command", cmd.data != NULL ? cmd.data : "");
-		chousa_buf_addch(b, '}');
+		chousa_jw_kstr(w, "command", cmd.data != NULL ? cmd.data : "");
+		chousa_jw_object_end(w);
 	}
-	chousa_buf_addch(b, ']');
-	if (cmd.failed != CHOUSA_OK && b->failed == CHOUSA_OK)
-		b->failed = cmd.failed;
+	chousa_jw_array_end(w);
+	if (cmd.failed != CHOUSA_OK && w->b->failed == CHOUSA_OK)
+		w->b->failed = cmd.failed;
 	chousa_buf_release(&cmd);
+}
+
+static void
+indicator(struct chousa_jw *w, const struct chousa_report *rep)
+{
+	chousa_jw_key(w, "indicator");
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "type", chousa_ioc_type_name(rep->ind.type));
+	chousa_jw_kstr(w, "value", rep->ind.value);
+	chousa_jw_kstr(w, "host", rep->ind.type == CHOUSA_IOC_URL ?
+	    rep->ind.host : NULL);
+	chousa_jw_kstr(w, "regdomain", rep->ind.regdomain);
+	chousa_jw_object_end(w);
 }
 
 /* The samples tied to the input, strongest first. */
 static void
-samples(struct chousa_buf *b, const struct chousa_report *rep)
+samples(struct chousa_jw *w, const struct chousa_report *rep)
 {
 	size_t i;
 
-	chousa_buf_addch(b, '[');
+	chousa_jw_key(w, "samples");
+	chousa_jw_array(w);
 	for (i = 0; i < rep->n_samples; i++) {
 		const struct chousa_report_sample *s = &rep->samples[i];
 
-		if (i > 0)
-			chousa_buf_addch(b, ',');
-		chousa_buf_addch(b, '{');
-		key(b, "sha256", 1);
-		str(b, s->sha256);
-		kstr(b, "family", s->family);
-		kstr(b, "relation", s->rel ? chousa_rel_name(s->rel) :
+		chousa_jw_object(w);
+		chousa_jw_kstr(w, "sha256", s->sha256);
+		chousa_jw_kstr(w, "family", s->family);
+		chousa_jw_kstr(w, "relation", s->rel ? chousa_rel_name(s->rel) :
 		    "input");
-		kstr(b, "via", s->via);
-		key(b, "sources", 0);
-		strs(b, s->sources, s->n_sources);
-		kstr(b, "file_type", s->file_type);
-		kstr(b, "file_name", s->file_name);
-		ktime(b, "first_seen", s->first_seen);
-		kint(b, "score", s->score, 0);
-		key(b, "enriched", 0);
-		chousa_buf_adds(b, s->enriched ? "true" : "false");
-		chousa_buf_addch(b, '}');
+		chousa_jw_kstr(w, "via", s->via);
+		kstrs(w, "sources", s->sources, s->n_sources);
+		chousa_jw_kstr(w, "file_type", s->file_type);
+		chousa_jw_kstr(w, "file_name", s->file_name);
+		chousa_jw_ktime(w, "first_seen", s->first_seen);
+		chousa_jw_kint(w, "score", s->score);
+		chousa_jw_kbool(w, "enriched", s->enriched);
+		chousa_jw_object_end(w);
 	}
-	chousa_buf_addch(b, ']');
+	chousa_jw_array_end(w);
 }
 
 /* Each stage that ran, with its findings. */
 static void
-stages(struct chousa_buf *b, const struct chousa_report *rep)
+stages(struct chousa_jw *w, const struct chousa_report *rep)
 {
 	size_t i, j;
 
-	chousa_buf_addch(b, '[');
+	chousa_jw_key(w, "stages");
+	chousa_jw_array(w);
 	for (i = 0; i < rep->n_stages; i++) {
 		const struct chousa_report_stage *s = &rep->stages[i];
 
-		if (i > 0)
-			chousa_buf_addch(b, ',');
-		chousa_buf_addch(b, '{');
-		key(b, "name", 1);
-		str(b, s->name);
-		key(b, "findings", 0);
-		chousa_buf_addch(b, '[');
-		for (j = 0; j < s->n_findings; j++) {
-			if (j > 0)
-				chousa_buf_addch(b, ',');
-			finding(b, &s->findings[j]);
-		}
-		chousa_buf_adds(b, "]}");
+		chousa_jw_object(w);
+		chousa_jw_kstr(w, "name", s->name);
+		chousa_jw_key(w, "findings");
+		chousa_jw_array(w);
+		for (j = 0; j < s->n_findings; j++)
+			finding(w, &s->findings[j]);
+		chousa_jw_array_end(w);
+		chousa_jw_object_end(w);
 	}
-	chousa_buf_addch(b, ']');
+	chousa_jw_array_end(w);
 }
 
 /* The graph: one {from, to, kind, source} an edge. */
 static void
-edges(struct chousa_buf *b, const struct chousa_report *rep)
+edges(struct chousa_jw *w, const struct chousa_report *rep)
 {
 	size_t i;
 
-	chousa_buf_addch(b, '[');
+	chousa_jw_key(w, "edges");
+	chousa_jw_array(w);
 	for (i = 0; i < rep->n_edges; i++) {
 		const struct chousa_edge *e = &rep->edges[i];
 
-		if (i > 0)
-			chousa_buf_addch(b, ',');
-		chousa_buf_addch(b, '{');
-		key(b, "from", 1);
-		str(b, e->from);
-		kstr(b, "from_type", type_name(e->from_type));
-		kstr(b, "to", e->to);
-		kstr(b, "to_type", type_name(e->to_type));
-		kstr(b, "kind", e->kind);
-		kstr(b, "source", e->source);
-		chousa_buf_addch(b, '}');
+		chousa_jw_object(w);
+		chousa_jw_kstr(w, "from", e->from);
+		chousa_jw_kstr(w, "from_type", type_name(e->from_type));
+		chousa_jw_kstr(w, "to", e->to);
+		chousa_jw_kstr(w, "to_type", type_name(e->to_type));
+		chousa_jw_kstr(w, "kind", e->kind);
+		chousa_jw_kstr(w, "source", e->source);
+		chousa_jw_object_end(w);
 	}
-	chousa_buf_addch(b, ']');
+	chousa_jw_array_end(w);
 }
 
 /* The state at the time --at asked about, or null. */
 static void
-at_time(struct chousa_buf *b, const struct chousa_report *rep)
+at_time(struct chousa_jw *w, const struct chousa_report *rep)
 {
-	if (rep->at.at == 0)
-		chousa_buf_adds(b, "null");
-	else {
-		char t[32];
-
-		chousa_time_format(rep->at.at, t, sizeof(t));
-		chousa_buf_addf(b, "{\"time\":\"%s\"", t);
-		key(b, "listed", 0);
-		chousa_buf_adds(b, rep->at.listed < 0 ? "null" :
-		    rep->at.listed ? "true" : "false");
-		key(b, "online", 0);
-		chousa_buf_adds(b, rep->at.online < 0 ? "null" :
-		    rep->at.online ? "true" : "false");
-		ktime(b, "first_seen", rep->at.first_seen);
-		ktime(b, "last_seen", rep->at.last_seen);
-		kstr(b, "text", rep->at.text);
-		chousa_buf_addch(b, '}');
+	chousa_jw_key(w, "at");
+	if (rep->at.at == 0) {
+		chousa_jw_null(w);
+		return;
 	}
+	chousa_jw_object(w);
+	chousa_jw_ktime(w, "time", rep->at.at);
+	chousa_jw_kbool_if(w, "listed", rep->at.listed,
+	    rep->at.listed >= 0);
+	chousa_jw_kbool_if(w, "online", rep->at.online,
+	    rep->at.online >= 0);
+	chousa_jw_ktime(w, "first_seen", rep->at.first_seen);
+	chousa_jw_ktime(w, "last_seen", rep->at.last_seen);
+	chousa_jw_kstr(w, "text", rep->at.text);
+	chousa_jw_object_end(w);
 }
 
 /* The known-benign lists that name the input. */
 static void
-benign(struct chousa_buf *b, const struct chousa_report *rep)
+benign(struct chousa_jw *w, const struct chousa_report *rep)
 {
 	size_t i;
 
-	chousa_buf_addch(b, '[');
+	chousa_jw_key(w, "benign");
+	chousa_jw_array(w);
 	for (i = 0; i < rep->n_benign; i++) {
-		if (i > 0)
-			chousa_buf_addch(b, ',');
-		chousa_buf_addch(b, '{');
-		key(b, "list", 1);
-		str(b, rep->benign[i].list);
-		kstr(b, "kind", rep->benign[i].kind);
-		kstr(b, "entry", rep->benign[i].entry);
-		chousa_buf_addch(b, '}');
+		chousa_jw_object(w);
+		chousa_jw_kstr(w, "list", rep->benign[i].list);
+		chousa_jw_kstr(w, "kind", rep->benign[i].kind);
+		chousa_jw_kstr(w, "entry", rep->benign[i].entry);
+		chousa_jw_object_end(w);
 	}
-	chousa_buf_addch(b, ']');
+	chousa_jw_array_end(w);
+}
+
+static void
+counts(struct chousa_jw *w, const struct chousa_report *rep)
+{
+	chousa_jw_key(w, "counts");
+	chousa_jw_object(w);
+	chousa_jw_kint(w, "hit", rep->n_hits);
+	chousa_jw_kint(w, "miss", rep->n_misses);
+	chousa_jw_kint(w, "skipped", rep->n_skipped);
+	chousa_jw_kint(w, "error", rep->n_errors);
+	chousa_jw_kint(w, "lookups", rep->lookups);
+	chousa_jw_object_end(w);
 }
 
 static int
 json_item(struct chousa_render *r, const struct chousa_report *rep,
     struct chousa_err *err)
 {
-	struct chousa_buf *b = r->out;
+	struct chousa_jw w;
 
 	(void)err;
-	chousa_buf_addch(b, '{');
-	key(b, "input", 1);
-	str(b, rep->input);
+	chousa_jw_init(&w, r->out);
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "input", rep->input);
 	if (rep->parse_rc != CHOUSA_OK) {
-		key(b, "indicator", 0);
-		chousa_buf_adds(b, "null");
-		kstr(b, "error", rep->parse_error);
-		chousa_buf_adds(b, ",\"verdict\":null}\n");
+		chousa_jw_key(&w, "indicator");
+		chousa_jw_null(&w);
+		chousa_jw_kstr(&w, "error", rep->parse_error);
+		chousa_jw_kstr(&w, "verdict", NULL);
+		chousa_jw_object_end(&w);
+		chousa_buf_addch(r->out, '\n');
 		return CHOUSA_OK;
 	}
-	key(b, "indicator", 0);
-	chousa_buf_addch(b, '{');
-	key(b, "type", 1);
-	str(b, chousa_ioc_type_name(rep->ind.type));
-	kstr(b, "value", rep->ind.value);
-	kstr(b, "host", rep->ind.type == CHOUSA_IOC_URL ? rep->ind.host :
-	    NULL);
-	kstr(b, "regdomain", rep->ind.regdomain);
-	chousa_buf_addch(b, '}');
-	kstr(b, "error", NULL);
-	kstr(b, "verdict", chousa_verdict_name(rep->verdict));
-	kstr(b, "verdict_reason", rep->verdict_reason);
-	kstr(b, "match", rep->match >= 0 ? chousa_match_name(rep->match) :
-	    NULL);
-	kstr(b, "matched", rep->matched);
-	key(b, "family", 0);
-	family(b, rep->family);
-	key(b, "samples", 0);
-	samples(b, rep);
-	key(b, "stages", 0);
-	stages(b, rep);
-	key(b, "edges", 0);
-	edges(b, rep);
-	key(b, "at", 0);
-	at_time(b, rep);
-	key(b, "benign", 0);
-	benign(b, rep);
-	key(b, "notes", 0);
-	strs(b, rep->notes, rep->n_notes);
-	key(b, "counts", 0);
-	chousa_buf_addf(b, "{\"hit\":%d,\"miss\":%d,\"skipped\":%d,"
-	    "\"error\":%d,\"lookups\":%d}", rep->n_hits, rep->n_misses,
-	    rep->n_skipped, rep->n_errors, rep->lookups);
-	key(b, "conclusion", 0);
-	strs(b, rep->conclusion, rep->n_conclusion);
-	kint(b, "confidence", rep->confidence, 0);
-	ktime(b, "first_seen", rep->first_seen);
-	key(b, "listed", 0);
-	listed(b, rep);
-	key(b, "next_steps", 0);
-	next_steps(r, b, rep);
-	chousa_buf_adds(b, "}\n");
+	indicator(&w, rep);
+	chousa_jw_kstr(&w, "error", NULL);
+	chousa_jw_kstr(&w, "verdict", chousa_verdict_name(rep->verdict));
+	chousa_jw_kstr(&w, "verdict_reason", rep->verdict_reason);
+	chousa_jw_kstr(&w, "match", rep->match >= 0 ?
+	    chousa_match_name(rep->match) : NULL);
+	chousa_jw_kstr(&w, "matched", rep->matched);
+	family(&w, rep->family);
+	samples(&w, rep);
+	stages(&w, rep);
+	edges(&w, rep);
+	at_time(&w, rep);
+	benign(&w, rep);
+	kstrs(&w, "notes", rep->notes, rep->n_notes);
+	counts(&w, rep);
+	kstrs(&w, "conclusion", rep->conclusion, rep->n_conclusion);
+	chousa_jw_kint(&w, "confidence", rep->confidence);
+	chousa_jw_ktime(&w, "first_seen", rep->first_seen);
+	listed(&w, rep);
+	next_steps(r, &w, rep);
+	chousa_jw_object_end(&w);
+	chousa_buf_addch(r->out, '\n');
 	return CHOUSA_OK;
+}
+
+/* ---- triage ---- */
+
+static const char *const verdicts[] = { "unknown", "benign", "suspicious",
+	"malicious" };
+
+static void
+triage_counts(struct chousa_jw *w, const struct chousa_triage *t)
+{
+	chousa_jw_key(w, "counts");
+	chousa_jw_object(w);
+	chousa_jw_kuint(w, "malicious", t->n_verdict[CHOUSA_V_MALICIOUS]);
+	chousa_jw_kuint(w, "suspicious", t->n_verdict[CHOUSA_V_SUSPICIOUS]);
+	chousa_jw_kuint(w, "unknown", t->n_verdict[CHOUSA_V_UNKNOWN]);
+	chousa_jw_kuint(w, "benign", t->n_verdict[CHOUSA_V_BENIGN]);
+	chousa_jw_kuint(w, "not_an_indicator", t->n_invalid);
+	chousa_jw_kuint(w, "left_out", t->n_left_out);
+	chousa_jw_kuint(w, "header", t->n_header);
+	chousa_jw_object_end(w);
+}
+
+static void
+triage_row(struct chousa_jw *w, const struct chousa_triage_row *row,
+    size_t rank)
+{
+	chousa_jw_object(w);
+	chousa_jw_kuint(w, "rank", rank);
+	chousa_jw_kint(w, "index", (long long)row->index);
+	chousa_jw_kstr(w, "input", row->input);
+	chousa_jw_kstr(w, "indicator", row->value);
+	chousa_jw_kstr(w, "type", row->value != NULL && row->type != 0 ?
+	    chousa_ioc_type_name(row->type) : NULL);
+	chousa_jw_kstr(w, "verdict", row->left_out || row->verdict < 0 ?
+	    NULL : verdicts[row->verdict]);
+	chousa_jw_kint(w, "confidence", row->confidence);
+	chousa_jw_key(w, "family");
+	if (row->family == NULL)
+		chousa_jw_null(w);
+	else {
+		chousa_jw_object(w);
+		chousa_jw_kstr(w, "id", row->family_id);
+		chousa_jw_kstr(w, "name", row->family);
+		chousa_jw_kint(w, "confidence", row->family_confidence);
+		chousa_jw_object_end(w);
+	}
+	chousa_jw_kstr(w, "evidence", row->evidence);
+	chousa_jw_kstr(w, "context", chousa_context_name(row->context));
+	chousa_jw_kstr(w, "field", row->field);
+	chousa_jw_kbool(w, "left_out", row->left_out);
+	chousa_jw_object_end(w);
 }
 
 /* The triage, one line after the reports: {"triage": {...}}. */
@@ -443,62 +431,28 @@ static int
 json_triage(struct chousa_render *r, const struct chousa_triage *t,
     struct chousa_err *err)
 {
-	static const char *const verdicts[] = { "unknown", "benign",
-		"suspicious", "malicious" };
-	struct chousa_buf *b = r->out;
+	struct chousa_jw w;
 	size_t i;
 
 	(void)err;
-	chousa_buf_adds(b, "{\"triage\":{");
-	key(b, "overall", 1);
-	str(b, t->overall >= 0 ? verdicts[t->overall] : NULL);
-	kstr(b, "overall_text", t->overall_text);
-	key(b, "from_text", 0);
-	chousa_buf_adds(b, t->from_text ? "true" : "false");
-	chousa_buf_addf(b, ",\"counts\":{\"malicious\":%zu,"
-	    "\"suspicious\":%zu,\"unknown\":%zu,\"benign\":%zu,"
-	    "\"not_an_indicator\":%zu,\"left_out\":%zu,\"header\":%zu}",
-	    t->n_verdict[CHOUSA_V_MALICIOUS], t->n_verdict[CHOUSA_V_SUSPICIOUS],
-	    t->n_verdict[CHOUSA_V_UNKNOWN], t->n_verdict[CHOUSA_V_BENIGN],
-	    t->n_invalid, t->n_left_out, t->n_header);
-	key(b, "families", 0);
-	strs(b, t->families, t->n_families);
-	key(b, "rows", 0);
-	chousa_buf_addch(b, '[');
-	for (i = 0; i < t->n_rows; i++) {
-		const struct chousa_triage_row *row = &t->rows[i];
-
-		if (i > 0)
-			chousa_buf_addch(b, ',');
-		chousa_buf_adds(b, "{\"rank\":");
-		chousa_buf_addf(b, "%zu", i + 1);
-		kint(b, "index", (long long)row->index, 0);
-		kstr(b, "input", row->input);
-		kstr(b, "indicator", row->value);
-		kstr(b, "type", row->value != NULL && row->type != 0 ?
-		    chousa_ioc_type_name(row->type) : NULL);
-		kstr(b, "verdict", row->left_out || row->verdict < 0 ? NULL :
-		    verdicts[row->verdict]);
-		kint(b, "confidence", row->confidence, 0);
-		key(b, "family", 0);
-		if (row->family == NULL)
-			chousa_buf_adds(b, "null");
-		else {
-			chousa_buf_addch(b, '{');
-			key(b, "id", 1);
-			str(b, row->family_id);
-			kstr(b, "name", row->family);
-			kint(b, "confidence", row->family_confidence, 0);
-			chousa_buf_addch(b, '}');
-		}
-		kstr(b, "evidence", row->evidence);
-		kstr(b, "context", chousa_context_name(row->context));
-		kstr(b, "field", row->field);
-		key(b, "left_out", 0);
-		chousa_buf_adds(b, row->left_out ? "true" : "false");
-		chousa_buf_addch(b, '}');
-	}
-	chousa_buf_adds(b, "]}}\n");
+	chousa_jw_init(&w, r->out);
+	chousa_jw_object(&w);
+	chousa_jw_key(&w, "triage");
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "overall", t->overall >= 0 ?
+	    verdicts[t->overall] : NULL);
+	chousa_jw_kstr(&w, "overall_text", t->overall_text);
+	chousa_jw_kbool(&w, "from_text", t->from_text);
+	triage_counts(&w, t);
+	kstrs(&w, "families", t->families, t->n_families);
+	chousa_jw_key(&w, "rows");
+	chousa_jw_array(&w);
+	for (i = 0; i < t->n_rows; i++)
+		triage_row(&w, &t->rows[i], i + 1);
+	chousa_jw_array_end(&w);
+	chousa_jw_object_end(&w);
+	chousa_jw_object_end(&w);
+	chousa_buf_addch(r->out, '\n');
 	return CHOUSA_OK;
 }
 

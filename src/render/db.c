@@ -1,0 +1,180 @@
+/*
+ * db.c: `chousa db stats`, what the store holds, as text and as a JSON
+ * document: rows per source and type, the known-benign lists, the last
+ * import of each source and the latest failed imports.
+ */
+#include <string.h>
+
+#include "chousa.h"
+
+/* ---- text ---- */
+
+static void
+age(struct chousa_buf *b, int64_t now, int64_t t)
+{
+	int64_t d = now - t;
+
+	if (d < 0)
+		d = 0;
+	if (d < 3600)
+		chousa_buf_addf(b, "%lldm ago", (long long)(d / 60));
+	else if (d < 86400 * 2)
+		chousa_buf_addf(b, "%lldh ago", (long long)(d / 3600));
+	else
+		chousa_buf_addf(b, "%lldd ago", (long long)(d / 86400));
+}
+
+void
+chousa_stats_text(struct chousa_buf *b, const char *path,
+    const struct chousa_store_stats *s, int64_t now)
+{
+	char when[32];
+	size_t i;
+
+	chousa_buf_adds(b, "store ");
+	chousa_esc_text(b, path, strlen(path));
+	chousa_buf_addf(b, " (schema %d, %.1f MB)\n", s->schema,
+	    (double)s->file_size / 1e6);
+	chousa_buf_addf(b, "%llu indicators, %llu samples, %llu relations, "
+	    "%llu families\n", (unsigned long long)s->indicators,
+	    (unsigned long long)s->samples, (unsigned long long)s->relations,
+	    (unsigned long long)s->families);
+	if (s->n_counts > 0)
+		chousa_buf_adds(b, "\nindicators by source and type:\n");
+	for (i = 0; i < s->n_counts; i++) {
+		chousa_buf_adds(b, "  ");
+		chousa_esc_text(b, s->counts[i].source,
+		    strlen(s->counts[i].source));
+		chousa_buf_addf(b, "  %s  %llu\n",
+		    chousa_ioc_type_name(s->counts[i].type),
+		    (unsigned long long)s->counts[i].n);
+	}
+	if (s->n_benign > 0)
+		chousa_buf_adds(b, "\nknown-benign lists:\n");
+	for (i = 0; i < s->n_benign; i++) {
+		chousa_buf_adds(b, "  ");
+		chousa_esc_text(b, s->benign[i].source,
+		    strlen(s->benign[i].source));
+		chousa_buf_addf(b, "  %llu\n",
+		    (unsigned long long)s->benign[i].n);
+	}
+	if (s->n_imports > 0)
+		chousa_buf_adds(b, "\nlast import of each source:\n");
+	for (i = 0; i < s->n_imports; i++) {
+		const struct chousa_stat_import *im = &s->imports[i];
+
+		chousa_time_format(im->finished_at, when, sizeof(when));
+		chousa_buf_adds(b, "  ");
+		chousa_esc_text(b, im->source, strlen(im->source));
+		chousa_buf_addf(b, "  %s (", when);
+		age(b, now, im->finished_at);
+		chousa_buf_addf(b, ")  read %llu, added %llu, updated %llu, "
+		    "rejected %llu  ", (unsigned long long)im->rows_read,
+		    (unsigned long long)im->added,
+		    (unsigned long long)im->updated,
+		    (unsigned long long)im->rejected);
+		if (im->file != NULL)
+			chousa_esc_text(b, im->file, strlen(im->file));
+		chousa_buf_addch(b, '\n');
+	}
+	if (s->failed_imports > 0)
+		chousa_buf_addf(b, "\nfailed imports (%llu recorded, nothing "
+		    "of them stored; the latest first):\n",
+		    (unsigned long long)s->failed_imports);
+	for (i = 0; i < s->n_failures; i++) {
+		const struct chousa_stat_failure *f = &s->failures[i];
+
+		chousa_time_format(f->finished_at, when, sizeof(when));
+		chousa_buf_adds(b, "  ");
+		chousa_esc_text(b, f->source, strlen(f->source));
+		chousa_buf_addf(b, "  %s (", when);
+		age(b, now, f->finished_at);
+		chousa_buf_adds(b, ")  ");
+		if (f->file != NULL)
+			chousa_esc_text(b, f->file, strlen(f->file));
+		chousa_buf_adds(b, ": ");
+		if (f->message != NULL)
+			chousa_esc_text(b, f->message, strnlen(f->message,
+			    300));
+		else
+			chousa_buf_adds(b, "no reason was recorded");
+		if (f->since_ok)
+			chousa_buf_adds(b, "  [imported fine since]");
+		chousa_buf_addch(b, '\n');
+	}
+}
+
+/* ---- JSON ---- */
+
+void
+chousa_stats_json(struct chousa_buf *b, const char *path,
+    const struct chousa_store_stats *s, int64_t now)
+{
+	struct chousa_jw w;
+	size_t i;
+
+	chousa_jw_init(&w, b);
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "path", path);
+	chousa_jw_kint(&w, "schema", s->schema);
+	chousa_jw_kuint(&w, "file_size", s->file_size);
+	chousa_jw_kuint(&w, "indicators", s->indicators);
+	chousa_jw_kuint(&w, "samples", s->samples);
+	chousa_jw_kuint(&w, "relations", s->relations);
+	chousa_jw_kuint(&w, "families", s->families);
+	chousa_jw_kuint(&w, "failed_imports", s->failed_imports);
+	chousa_jw_key(&w, "counts");
+	chousa_jw_array(&w);
+	for (i = 0; i < s->n_counts; i++) {
+		chousa_jw_object(&w);
+		chousa_jw_kstr(&w, "source", s->counts[i].source);
+		chousa_jw_kstr(&w, "type",
+		    chousa_ioc_type_name(s->counts[i].type));
+		chousa_jw_kuint(&w, "count", s->counts[i].n);
+		chousa_jw_object_end(&w);
+	}
+	chousa_jw_array_end(&w);
+	chousa_jw_key(&w, "benign");
+	chousa_jw_array(&w);
+	for (i = 0; i < s->n_benign; i++) {
+		chousa_jw_object(&w);
+		chousa_jw_kstr(&w, "list", s->benign[i].source);
+		chousa_jw_kuint(&w, "count", s->benign[i].n);
+		chousa_jw_object_end(&w);
+	}
+	chousa_jw_array_end(&w);
+	chousa_jw_key(&w, "imports");
+	chousa_jw_array(&w);
+	for (i = 0; i < s->n_imports; i++) {
+		const struct chousa_stat_import *im = &s->imports[i];
+
+		chousa_jw_object(&w);
+		chousa_jw_kstr(&w, "source", im->source);
+		chousa_jw_kstr(&w, "file", im->file);
+		chousa_jw_kstr(&w, "sha256", im->sha256);
+		chousa_jw_ktime(&w, "finished_at", im->finished_at);
+		chousa_jw_kint(&w, "age_seconds", now - im->finished_at);
+		chousa_jw_kuint(&w, "rows_read", im->rows_read);
+		chousa_jw_kuint(&w, "added", im->added);
+		chousa_jw_kuint(&w, "updated", im->updated);
+		chousa_jw_kuint(&w, "rejected", im->rejected);
+		chousa_jw_object_end(&w);
+	}
+	chousa_jw_array_end(&w);
+	chousa_jw_key(&w, "failures");
+	chousa_jw_array(&w);
+	for (i = 0; i < s->n_failures; i++) {
+		const struct chousa_stat_failure *f = &s->failures[i];
+
+		chousa_jw_object(&w);
+		chousa_jw_kstr(&w, "source", f->source);
+		chousa_jw_kstr(&w, "file", f->file);
+		chousa_jw_ktime(&w, "finished_at", f->finished_at);
+		chousa_jw_kstr(&w, "message", f->message);
+		chousa_jw_kbool(&w, "imported_fine_since", f->since_ok);
+		chousa_jw_object_end(&w);
+	}
+	chousa_jw_array_end(&w);
+	chousa_jw_object_end(&w);
+	chousa_buf_addch(b, '\n');
+}
