@@ -429,17 +429,18 @@ build_matcher(struct chousa_store *st)
  */
 static void
 sweep_one(struct chousa_matcher *m, const char *path,
-    struct chousa_sweep_opts *so, struct sweep_out *out)
+    const struct chousa_sweep_opts *so, struct sweep_out *out)
 {
+	struct chousa_sweep_opts o = *so;	/* with this file's progress */
 	struct chousa_sweep_stats ss;
 	struct cli_progress prog;
 	struct chousa_err err;
 	int rc;
 
 	cli_progress_init(&prog, path);
-	so->progress = cli_progress_update;
-	so->progress_arg = &prog;
-	rc = chousa_sweep_file(m, path, so, on_hit, out, &ss, &err);
+	o.progress = cli_progress_update;
+	o.progress_arg = &prog;
+	rc = chousa_sweep_file(m, path, &o, on_hit, out, &ss, &err);
 	cli_progress_end(&prog);
 	out->sum.files++;
 	out->sum.lines += ss.lines;

@@ -59,7 +59,8 @@ try {
     !r.structuredContent.note.includes(HOSTILE), textOf(r));
   check("hostile_markup_stays_a_string", data.includes("<script>") &&
     r.structuredContent.untrusted_data[0].records.every(
-      (x) => typeof x.tags === "string" || x.tags === null), data.slice(0, 200));
+      (x) => Array.isArray(x.tags) &&
+        x.tags.every((t) => typeof t === "string")), data.slice(0, 200));
 
   r = await client.callTool({ name: "investigate", arguments: {
     text: "Download: hxxp://www[.]dnautik[.]com/wp-content/uploads/INV_2020-11-27_9931.doc" } });
