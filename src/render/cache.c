@@ -46,10 +46,13 @@ int
 chousa_cache_listing(struct chousa_store *st, struct chousa_arena *a,
     struct chousa_cache_listing *out, struct chousa_err *err)
 {
-	struct gather g = { a, out, 0 };
+	struct gather g;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	g.a = a;
+	g.l = out;
+	g.cap = 0;
 	rc = chousa_cache_stats(st, on_stat, &g, err);
 	if (rc == CHOUSA_ENOMEM)
 		return chousa_errf(err, rc, "out of memory");
