@@ -449,6 +449,7 @@ investigate_options(const struct cli_cmd *self, int argc, char **argv,
 				    "or red)", arg);
 			body_str(rm, "tlp", arg);
 		} else if (strcmp(name, "brief") == 0 ||
+		    strcmp(name, "all") == 0 ||
 		    strcmp(name, "offline") == 0 ||
 		    strcmp(name, "exhaustive") == 0 ||
 		    strcmp(name, "refresh") == 0)

@@ -88,9 +88,6 @@ struct inputs {
 	char	**field;	/* the e-mail header field, or NULL */
 	size_t	 n;
 	size_t	 cap;
-	/* The text being extracted, for the context of what it holds. */
-	const char *text;
-	size_t	 text_len;
 };
 
 static void
@@ -147,34 +144,21 @@ push_lines(struct inputs *in, const struct chousa_buf *b)
 }
 
 static int
-on_extracted(void *arg, const struct chousa_indicator *ind)
+on_extracted(void *arg, const struct chousa_indicator *ind, int context,
+    const char *field)
 {
-	struct inputs *in = arg;
-	char field[64];
-	int context;
-
-	context = chousa_triage_context(in->text, in->text_len, ind, field,
-	    sizeof(field));
-	push_ctx(in, ind->value, ind->value_len, context, field);
+	push_ctx(arg, ind->value, ind->value_len, context, field);
 	return 0;
 }
 
 static void
 extract_into(struct inputs *in, const struct chousa_buf *text)
 {
-	struct chousa_extract_opts xo = { CHOUSA_IOC_ALL, 1, 0 };
-	struct chousa_extractor *x;
 	struct chousa_err err = { 0 };
 
-	if (chousa_extractor_new(&x, &xo, &err) != CHOUSA_OK)
-		cli_die_err(&err);
-	in->text = text->data != NULL ? text->data : "";
-	in->text_len = text->len;
-	if (chousa_extract(x, in->text, text->len, 0, on_extracted, in,
+	if (chousa_triage_extract(text->data, text->len, on_extracted, in,
 	    &err) != CHOUSA_OK)
 		cli_die_err(&err);
-	in->text = NULL;
-	chousa_extractor_free(x);
 }
 
 int
@@ -626,9 +610,8 @@ choose_inputs(const struct inputs *in, const struct args *args,
 	*left_out = xmalloc(in->n ? in->n : 1);
 	*which = xmalloc((in->n ? in->n : 1) * sizeof(**which));
 	for (i = 0; i < in->n; i++) {
-		(*left_out)[i] = args->extract && !args->all &&
-		    (in->context[i] == CHOUSA_CTX_RECIPIENT ||
-		    in->context[i] == CHOUSA_CTX_REFERENCE);
+		(*left_out)[i] = args->extract &&
+		    chousa_triage_left_out(in->context[i], args->all);
 		if (!(*left_out)[i])
 			(*which)[n_which++] = i;
 	}
@@ -818,10 +801,12 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 	release_inputs(&in);
 	free(left_out);
 	free(which);
-	if (n_which < in.n && run.triage == NULL)
-		cli_warn("%zu indicator%s left out (e-mail recipients, "
-		    "reference sites): --all investigates them",
-		    in.n - n_which, in.n - n_which == 1 ? "" : "s");
+	if (n_which < in.n && run.triage == NULL) {
+		char note[160];
+
+		chousa_triage_left_out_note(note, sizeof(note), in.n - n_which);
+		cli_warn("%s", note);
+	}
 	return exit_status(&run);
 }
 

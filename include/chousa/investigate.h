@@ -479,6 +479,25 @@ int	chousa_triage_context(const char *text, size_t len,
 	    const struct chousa_indicator *ind, char *field,
 	    size_t field_size);
 
+/*
+ * The indicators of a pasted text as `investigate --extract` takes them
+ * (every type, each normal form once, public addresses only), each handed
+ * to fn in order with where it sat (chousa_triage_context; field is "" in
+ * the body).  fn returning nonzero stops the extraction.
+ */
+typedef int (*chousa_text_input_fn)(void *arg,
+    const struct chousa_indicator *ind, int context, const char *field);
+int	chousa_triage_extract(const char *text, size_t len,
+	    chousa_text_input_fn fn, void *arg, struct chousa_err *err);
+/*
+ * Whether an input from this context is left out of the investigation
+ * (named in the table only): an e-mail's recipients and reference sites
+ * are, unless all (--all) asks for every input.
+ */
+int	chousa_triage_left_out(int context, int all);
+/* The warning that n inputs were left out, for a run without a table. */
+void	chousa_triage_left_out_note(char *buf, size_t size, size_t n);
+
 /* One input of the triage, copied from its report. */
 struct chousa_triage_row {
 	size_t		 index;		/* input order, from 0 */

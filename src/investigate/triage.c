@@ -8,6 +8,7 @@
  * content, and reference sites are where an alert cites its sources.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -169,6 +170,60 @@ chousa_triage_context(const char *text, size_t len,
 	if (labels_host_in(data_reference_sites(), host))
 		return CHOUSA_CTX_REFERENCE;
 	return CHOUSA_CTX_BODY;
+}
+
+struct text_inputs {
+	const char		*text;
+	size_t			 len;
+	chousa_text_input_fn	 fn;
+	void			*arg;
+};
+
+static int
+on_text_input(void *arg, const struct chousa_indicator *ind)
+{
+	struct text_inputs *ti = arg;
+	char field[FIELD_MAX];
+	int context;
+
+	context = chousa_triage_context(ti->text, ti->len, ind, field,
+	    sizeof(field));
+	return ti->fn(ti->arg, ind, context, field);
+}
+
+int
+chousa_triage_extract(const char *text, size_t len, chousa_text_input_fn fn,
+    void *arg, struct chousa_err *err)
+{
+	struct chousa_extract_opts xo = { CHOUSA_IOC_ALL, 1, 0 };
+	struct chousa_extractor *x;
+	struct text_inputs ti;
+	int rc;
+
+	rc = chousa_extractor_new(&x, &xo, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	ti.text = text != NULL ? text : "";
+	ti.len = text != NULL ? len : 0;
+	ti.fn = fn;
+	ti.arg = arg;
+	rc = chousa_extract(x, ti.text, ti.len, 0, on_text_input, &ti, err);
+	chousa_extractor_free(x);
+	return rc;
+}
+
+int
+chousa_triage_left_out(int context, int all)
+{
+	return !all && (context == CHOUSA_CTX_RECIPIENT ||
+	    context == CHOUSA_CTX_REFERENCE);
+}
+
+void
+chousa_triage_left_out_note(char *buf, size_t size, size_t n)
+{
+	snprintf(buf, size, "%zu indicator%s left out (e-mail recipients, "
+	    "reference sites): --all investigates them", n, n == 1 ? "" : "s");
 }
 
 /* ---- the table ---- */

@@ -28,7 +28,7 @@ static const char *const extract_keys[] = {
 static const char *const investigate_keys[] = {
 	"indicator", "indicators", "text", "format", "offline", "refresh",
 	"exhaustive", "no_defang", "color", "depth", "max_samples", "budget",
-	"sources", "at", "brief", "width", "tlp", NULL
+	"sources", "at", "brief", "width", "tlp", "all", NULL
 };
 static const char *const token_keys[] = { "name", "role", NULL };
 
@@ -498,26 +498,21 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 	if (bad)
 		return 0;
 	if (text != NULL) {
-		struct extract_req x;
 		struct chousa_err err = { 0 };
+		int all = opt_bool(r, v, "all", 0);
 
-		/* As investigate --extract: public addresses, each once. */
-		memset(&x, 0, sizeof(x));
-		x.text = text;
-		x.len = strlen(text);
-		x.public_only = 1;
-		x.unique = 1;
-		x.a = r->a;
-		if (op_extract(&x, NULL, &err) != CHOUSA_OK) {
+		if (all < 0)
+			return 0;
+		/* As investigate --extract, with each input's context. */
+		if (op_extract_inputs(j, text, strlen(text), all, &err) !=
+		    CHOUSA_OK) {
 			internal(r, &err);
 			return 0;
 		}
-		if (x.n_found == 0) {
+		if (j->n_inputs + j->n_left == 0) {
 			req_error(r, 400, "no indicator in the text");
 			return 0;
 		}
-		j->inputs = x.found;
-		j->n_inputs = x.n_found;
 	} else {
 		j->inputs = inputs_of(r, v, &j->n_inputs);
 		if (j->inputs == NULL)

@@ -179,6 +179,107 @@ op_extract(struct extract_req *x, struct chousa_buf *out,
 	return rc;
 }
 
+/* The inputs of a job from a text, growing in the job's arena. */
+struct text_job {
+	struct invjob	*j;
+	int		 all;
+	int		 nomem;
+	int		*context;
+	size_t		 cap_inputs, cap_context, cap_field, cap_left;
+};
+
+/* Room at *v (of *cap items of size each) for an item after n. */
+static int
+grow(struct chousa_arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	void **pv = v, *nv;
+	size_t ncap = *cap ? *cap * 2 : 32;
+
+	if (n < *cap)
+		return 0;
+	nv = chousa_arena_alloc(a, ncap * size);
+	if (nv == NULL)
+		return -1;
+	if (n > 0)
+		memcpy(nv, *pv, n * size);
+	*pv = nv;
+	*cap = ncap;
+	return 0;
+}
+
+static int
+take_text_input(struct text_job *tj, const struct chousa_indicator *ind,
+    int context, const char *field)
+{
+	struct invjob *j = tj->j;
+	struct chousa_arena *a = j->a;
+	const char *v, *f = NULL;
+	size_t n = j->n_inputs;
+
+	v = chousa_arena_strndup(a, ind->value, ind->value_len);
+	if (field[0] != '\0' && (f = chousa_arena_strdup(a, field)) == NULL)
+		return -1;
+	if (v == NULL)
+		return -1;
+	if (chousa_triage_left_out(context, tj->all)) {
+		struct left_out *l;
+
+		if (grow(a, &j->left, j->n_left, &tj->cap_left,
+		    sizeof(*j->left)) != 0)
+			return -1;
+		l = &j->left[j->n_left++];
+		l->value = v;
+		l->type = ind->type;
+		l->context = context;
+		l->field = f;
+		l->before = n;
+		return 0;
+	}
+	if (grow(a, &j->inputs, n, &tj->cap_inputs, sizeof(*j->inputs)) != 0 ||
+	    grow(a, &tj->context, n, &tj->cap_context,
+	    sizeof(*tj->context)) != 0 ||
+	    grow(a, &j->field, n, &tj->cap_field, sizeof(*j->field)) != 0)
+		return -1;
+	j->inputs[n] = v;
+	tj->context[n] = context;
+	j->field[n] = f;
+	j->n_inputs = n + 1;
+	return 0;
+}
+
+static int
+on_text_input(void *arg, const struct chousa_indicator *ind, int context,
+    const char *field)
+{
+	struct text_job *tj = arg;
+
+	if (tj->j->n_inputs + tj->j->n_left >= SERVE_MAX_INPUTS)
+		return 0;
+	if (take_text_input(tj, ind, context, field) != 0) {
+		tj->nomem = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+op_extract_inputs(struct invjob *j, const char *text, size_t len, int all,
+    struct chousa_err *err)
+{
+	struct text_job tj;
+	int rc;
+
+	memset(&tj, 0, sizeof(tj));
+	tj.j = j;
+	tj.all = all;
+	j->from_text = 1;
+	rc = chousa_triage_extract(text, len, on_text_input, &tj, err);
+	if (rc == CHOUSA_OK && tj.nomem)
+		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	j->context = tj.context;
+	return rc;
+}
+
 /* ---- investigation ---- */
 
 #define INV_BATCH	256
@@ -284,9 +385,9 @@ jrender_begin(struct jrender *jr, struct invjob *j)
 	if (r == NULL)
 		return j->rc = CHOUSA_OK;
 	/* As the CLI: brief is the table alone, for one input too. */
-	if ((j->n_inputs > 1 || j->brief) && r->triage != NULL &&
+	if ((j->n_inputs + j->n_left > 1 || j->brief) && r->triage != NULL &&
 	    (j->brief || !(r->flags & CHOUSA_RENDER_TRIAGE_LAST))) {
-		j->rc = chousa_triage_new(&jr->t, 0, &j->err);
+		j->rc = chousa_triage_new(&jr->t, j->from_text, &j->err);
 		if (j->rc != CHOUSA_OK)
 			return j->rc;
 		j->ro.triage = 1;
@@ -298,6 +399,22 @@ jrender_begin(struct jrender *jr, struct invjob *j)
 	return j->rc;
 }
 
+/* The left-out inputs before the investigated input until, into the table. */
+static int
+add_left_out(struct jrender *jr, struct invjob *j, size_t until)
+{
+	for (; jr->next_left < j->n_left && j->left[jr->next_left].before <=
+	    until; jr->next_left++) {
+		const struct left_out *l = &j->left[jr->next_left];
+
+		j->rc = chousa_triage_leave_out(jr->t, l->value, l->type,
+		    l->context, l->field, &j->err);
+		if (j->rc != CHOUSA_OK)
+			return j->rc;
+	}
+	return j->rc = CHOUSA_OK;
+}
+
 int
 jrender_item(struct jrender *jr, struct invjob *j,
     const struct chousa_report *rep)
@@ -307,8 +424,12 @@ jrender_item(struct jrender *jr, struct invjob *j,
 	if (!jr->on)
 		return j->rc;
 	if (jr->t != NULL) {
-		j->rc = chousa_triage_add(jr->t, rep, CHOUSA_CTX_BODY, NULL,
-		    &j->err);
+		k = jr->t->n_reports;
+		if (add_left_out(jr, j, k) != CHOUSA_OK)
+			return j->rc;
+		j->rc = chousa_triage_add(jr->t, rep, j->context != NULL ?
+		    j->context[k] : CHOUSA_CTX_BODY, j->field != NULL ?
+		    j->field[k] : NULL, &j->err);
 		if (j->rc != CHOUSA_OK)
 			return j->rc;
 	}
@@ -349,7 +470,8 @@ jrender_end(struct jrender *jr, struct invjob *j)
 	size_t i;
 	int rc;
 
-	if (jr->t != NULL && jr->on && j->rc == CHOUSA_OK) {
+	if (jr->t != NULL && jr->on && j->rc == CHOUSA_OK &&
+	    add_left_out(jr, j, j->n_inputs) == CHOUSA_OK) {
 		j->rc = chousa_triage_finish(jr->t, &j->err);
 		if (j->rc == CHOUSA_OK)
 			j->rc = chousa_render_triage(&jr->rs, jr->t, &j->err);
@@ -366,6 +488,12 @@ jrender_end(struct jrender *jr, struct invjob *j)
 		    NULL);
 		if (j->rc == CHOUSA_OK)
 			j->rc = rc;
+	}
+	if (jr->t == NULL && j->n_left > 0 && j->rc == CHOUSA_OK) {
+		char note[160];
+
+		chousa_triage_left_out_note(note, sizeof(note), j->n_left);
+		warn_add(&j->warn, j->a, note);
 	}
 	if (jr->t != NULL) {
 		chousa_buf_release(&jr->items);

@@ -109,6 +109,15 @@ struct inv_summary {
 };
 
 /* An investigation a request asks for, run inline or by the worker. */
+/* An input left out of a job (its context), for the table. */
+struct left_out {
+	const char	*value;
+	int		 type;
+	int		 context;
+	const char	*field;
+	size_t		 before;	/* the investigated inputs before it */
+};
+
 struct invjob {
 	/* In: set by the asker. */
 	struct chousa_arena		*a;	/* the request's */
@@ -119,6 +128,16 @@ struct invjob {
 	const struct chousa_renderer	*renderer;	/* NULL: none */
 	struct chousa_render_opts	 ro;
 	int				 brief;	/* the triage table only */
+	/*
+	 * Inputs extracted from one text (investigate --extract): where
+	 * each sat (NULL: the body), and those left out for it, named in
+	 * the table only.
+	 */
+	int				 from_text;
+	const int			*context;	/* n_inputs */
+	const char			**field;	/* n_inputs */
+	struct left_out			*left;
+	size_t				 n_left;
 	/* Out: the rendered document, status as the CLI's, summaries. */
 	struct chousa_buf		 out;
 	int				 exit_status;
@@ -154,6 +173,7 @@ struct jrender {
 	size_t			*off, *len;	/* by triage row index */
 	size_t			 cap;
 	size_t			 head;		/* j->out's length after begin */
+	size_t			 next_left;	/* j->left in the table so far */
 };
 int	jrender_begin(struct jrender *jr, struct invjob *j);
 int	jrender_item(struct jrender *jr, struct invjob *j,
@@ -223,6 +243,12 @@ struct extract_req {
 	size_t		 cap_found;
 	struct chousa_arena *a;
 };
+/*
+ * The inputs of j from a text, as investigate --extract takes them: each
+ * with its context; those left out (unless all) into j->left.
+ */
+int	op_extract_inputs(struct invjob *j, const char *text, size_t len,
+	    int all, struct chousa_err *err);
 /* Extract from text; each indicator written to out (unless out NULL). */
 int	op_extract(struct extract_req *x, struct chousa_buf *out,
 	    struct chousa_err *err);

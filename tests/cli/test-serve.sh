@@ -89,6 +89,22 @@ same_run client_investigate_bad investigate --offline not_an_indicator
 same_run client_investigate_file investigate --offline -f "$T/list.txt"
 printf 'see hxxp://www[.]dnautik[.]com/x from 10.1.1.1\n' > "$T/note.txt"
 same_run client_investigate_extract_file investigate --offline --extract "$T/note.txt"
+# An e-mail: its recipients and reference sites left out (named in the
+# table, or counted in a warning without one) unless --all.
+MAIL="$TESTS/data/investigate/alert-mail.eml"
+same_run client_investigate_extract_mail investigate --offline --extract "$MAIL"
+same_run client_investigate_extract_mail_all investigate --offline --extract --all "$MAIL"
+same_run client_investigate_extract_mail_brief investigate --offline --extract --brief "$MAIL"
+same_run client_investigate_extract_mail_all_brief investigate --offline --extract --all --brief "$MAIL"
+same_run client_investigate_extract_mail_json investigate --offline --extract --json "$MAIL"
+same_run client_investigate_extract_mail_json_all investigate --offline --extract --json --all "$MAIL"
+same_run client_investigate_extract_mail_json_brief investigate --offline --extract --json --brief "$MAIL"
+same_run client_investigate_extract_mail_md investigate --offline --extract --format md "$MAIL"
+same_run client_investigate_extract_only_left_out investigate --offline --extract 'background: https://attack.mitre.org/software/S0367/'
+"$CHOUSA" investigate --offline --extract --json - < "$MAIL" > "$T/l.out" 2> "$T/l.err"
+"$CHOUSA" --server "$URL" investigate --offline --extract --json - < "$MAIL" > "$T/r.out" 2> "$T/r.err"
+cmp -s "$T/l.out" "$T/r.out" && cmp -s "$T/l.err" "$T/r.err" && grep -q "4 indicators left out" "$T/r.err" &&
+	ok client_investigate_extract_mail_stdin || not_ok client_investigate_extract_mail_stdin "$(diff "$T/l.err" "$T/r.err" | head -n 3)"
 same_run client_investigate_json_flag investigate --offline --json www.dnautik.com
 same_run client_investigate_brief investigate --offline --brief www.dnautik.com 162.243.103.246 8.8.8.8
 same_run client_investigate_brief_one investigate --offline --brief www.dnautik.com
