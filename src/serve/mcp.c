@@ -55,7 +55,9 @@ static const char tools_json[] =
 	"\"minItems\":1,\"maxItems\":1000,\"description\":\"IPs, domains, URLs "
 	"or hashes, defanged or not\"},"
 	"\"text\":{\"type\":\"string\",\"description\":\"free text to extract "
-	"indicators from, instead of indicators\"},"
+	"indicators from; recipients and reference sites left out unless "
+	"all\"},"
+	"\"all\":{\"type\":\"boolean\",\"default\":false},"
 	"\"online\":{\"type\":\"boolean\",\"default\":false},"
 	"\"depth\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":5},"
 	"\"sources\":{\"type\":\"string\",\"description\":\"comma-separated "
@@ -363,21 +365,16 @@ investigate_job(struct chousa_arena *a, yajl_val args, int may_online,
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
 	j->renderer = chousa_renderer_find("json");
 	if (text != NULL) {
-		struct extract_req x;
 		struct chousa_err err = { 0 };
 
-		memset(&x, 0, sizeof(x));
-		x.text = text;
-		x.len = strlen(text);
-		x.public_only = 1;
-		x.unique = 1;
-		x.a = a;
-		if (op_extract(&x, NULL, &err) != CHOUSA_OK)
+		if (op_extract_inputs(j, text, strlen(text),
+		    jt_bool(args, "all") == 1, &err) != CHOUSA_OK)
 			return "the extraction failed";
-		if (x.n_found == 0)
+		if (j->n_inputs + j->n_left == 0)
 			return "no indicator in the text";
-		j->inputs = x.found;
-		j->n_inputs = x.n_found;
+		if (j->n_inputs == 0)
+			return "only e-mail recipients and reference sites in "
+			    "the text: all=true investigates them";
 	} else {
 		j->inputs = string_array(a, jt_get(args, "indicators"),
 		    &j->n_inputs, &why);

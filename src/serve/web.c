@@ -280,6 +280,9 @@ paste_form(struct sreq *r, const char *text)
 		chousa_buf_adds(&r->out, "<label><input type=\"checkbox\" "
 		    "name=\"online\" value=\"1\"> Also ask the online services "
 		    "(spends the team's quota)</label> ");
+	chousa_buf_adds(&r->out, "<label><input type=\"checkbox\" "
+	    "name=\"all\" value=\"1\"> Also the e-mail's recipients and "
+	    "the reference sites it cites</label> ");
 	chousa_buf_adds(&r->out, "<button class=\"primary\" type=\"submit\">"
 	    "Investigate</button></p></form>\n");
 }
@@ -346,6 +349,10 @@ finish_triage(struct sreq *r)
 	    "</th><th>Why</th></tr></thead><tbody>\n", j->n_inputs,
 	    j->n_inputs == 1 ? "" : "s", online ? "store and online services" :
 	    "the store only");
+	if (j->n_left > 0)
+		chousa_buf_addf(&r->out, "<p>%zu indicator%s left out (e-mail "
+		    "recipients, reference sites).</p>\n", j->n_left,
+		    j->n_left == 1 ? "" : "s");
 	for (i = 0; i < j->n_inputs; i++) {
 		const struct inv_summary *s = &j->sum[i];
 		const char *v = s->value != NULL ?
@@ -390,9 +397,9 @@ static int
 h_triage(struct sreq *r)
 {
 	struct invjob *j = chousa_arena_alloc(r->a, sizeof(*j));
-	struct extract_req x;
 	struct chousa_err err = { 0 };
 	const char *text = req_form(r, "text"), *online = req_form(r, "online");
+	const char *all = req_form(r, "all");
 	size_t i;
 
 	if (!csrf_ok(r))
@@ -402,26 +409,21 @@ h_triage(struct sreq *r)
 	if (text == NULL || *text == '\0')
 		return req_error(r, 400, "paste some text");
 	memset(j, 0, sizeof(*j));
-	memset(&x, 0, sizeof(x));
-	/* As investigate --extract: public addresses, each once. */
-	x.text = text;
-	x.len = strlen(text);
-	x.public_only = 1;
-	x.unique = 1;
-	x.a = r->a;
-	if (op_extract(&x, NULL, &err) != CHOUSA_OK)
+	j->a = r->a;
+	/* As investigate --extract: the same inputs, the same left out. */
+	if (op_extract_inputs(j, text, strlen(text), all != NULL &&
+	    strcmp(all, "1") == 0, &err) != CHOUSA_OK)
 		return req_error(r, 400, "%s", err.msg);
-	if (x.n_found == 0) {
+	if (j->n_inputs == 0) {
 		page_begin(r, "Triage");
-		chousa_buf_adds(&r->out, "<p class=\"error\">No indicator in "
-		    "that text.</p>");
+		chousa_buf_addf(&r->out, "<p class=\"error\">No indicator to "
+		    "investigate in that text%s.</p>", j->n_left > 0 ?
+		    " (only e-mail recipients and reference sites: tick the "
+		    "box to investigate them too)" : "");
 		paste_form(r, text);
 		page_end(r);
 		return 0;
 	}
-	j->a = r->a;
-	j->inputs = x.found;
-	j->n_inputs = x.n_found;
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
 	for (i = 0; i < j->n_inputs; i++)
 		req_audit_input(r, j->inputs[i]);

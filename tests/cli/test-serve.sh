@@ -59,15 +59,20 @@ expect version_role '"role":"read"' "$T/body"
 
 # ---- the same documents as the CLI ----
 export CHOUSA_SERVER_KEY="$INV"
-same_run() {
-	name=$1
-	shift
+# A report carries the second it was written (a STIX bundle's id is made
+# from it), so a pair of runs that straddles a second is run once more.
+run_pair() {
 	"$CHOUSA" "$@" > "$T/l.out" 2> "$T/l.err"
 	ls=$?
 	"$CHOUSA" --server "$URL" "$@" > "$T/r.out" 2> "$T/r.err"
 	rs=$?
-	if [ "$ls" = "$rs" ] && cmp -s "$T/l.out" "$T/r.out" &&
-	    cmp -s "$T/l.err" "$T/r.err"; then ok "$name (exit $ls)"; else
+	[ "$ls" = "$rs" ] && cmp -s "$T/l.out" "$T/r.out" &&
+	    cmp -s "$T/l.err" "$T/r.err"
+}
+same_run() {
+	name=$1
+	shift
+	if run_pair "$@" || run_pair "$@"; then ok "$name (exit $ls)"; else
 		not_ok "$name" "exit $ls/$rs; $(diff "$T/l.out" "$T/r.out" | head -n 4 | tr '\n' '|') $(diff "$T/l.err" "$T/r.err" | head -n 3 | tr '\n' '|')"
 	fi
 }

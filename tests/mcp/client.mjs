@@ -71,6 +71,20 @@ try {
   check("investigate_text_is_chousas",
     /^chousa investigate: 1 input: 1 malicious/.test(textOf(r)), textOf(r));
 
+  const mail = "From: billing@shop.kleinegaerten.example\n" +
+    "To: finance@victim-corp.net\nSubject: Rechnung\n\n" +
+    "hxxp://www[.]dnautik[.]com/x.doc\n" +
+    "See https://attack.mitre.org/techniques/T1566/\n";
+  r = await client.callTool({ name: "investigate", arguments: { text: mail } });
+  check("investigate_mail_leaves_out_recipient_and_reference",
+    r.structuredContent && r.structuredContent.summary.inputs === 1,
+    JSON.stringify(r.structuredContent && r.structuredContent.summary));
+  r = await client.callTool({ name: "investigate",
+    arguments: { text: mail, all: true } });
+  check("investigate_mail_all", r.structuredContent &&
+    r.structuredContent.summary.inputs === 3,
+    JSON.stringify(r.structuredContent && r.structuredContent.summary));
+
   r = await client.callTool({ name: "investigate",
     arguments: { indicators: ["hostile-mcp.example.org"] } });
   check("investigate_hostile_inert", !textOf(r).includes(HOSTILE) &&
