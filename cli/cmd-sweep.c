@@ -65,107 +65,10 @@ static const struct cli_opt sweep_opts[] = {
 
 enum { OUT_TEXT, OUT_JSON, OUT_CSV };
 
-/* A count per name, for the summary and the distinct indicators. */
-struct tally {
-	char		**name;
-	uint64_t	 *count;
-	size_t		  n, cap;	/* cap is a power of two */
-};
-
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
-static void
-tally_add(struct tally *t, const char *s, size_t len)
-{
-	char key[512];
-	size_t i;
-
-	if (len >= sizeof(key))
-		len = sizeof(key) - 1;
-	memcpy(key, s, len);
-	key[len] = '\0';
-	if ((t->n + 1) * 2 > t->cap) {
-		struct tally nt = { NULL, NULL, 0, t->cap ? t->cap * 2 : 64 };
-
-		nt.name = xmalloc(nt.cap * sizeof(*nt.name));
-		nt.count = xmalloc(nt.cap * sizeof(*nt.count));
-		memset(nt.name, 0, nt.cap * sizeof(*nt.name));
-		for (i = 0; i < t->cap; i++) {
-			size_t j;
-
-			if (t->name[i] == NULL)
-				continue;
-			for (j = hash_str(t->name[i]) & (nt.cap - 1);
-			    nt.name[j] != NULL; j = (j + 1) & (nt.cap - 1))
-				;
-			nt.name[j] = t->name[i];
-			nt.count[j] = t->count[i];
-		}
-		nt.n = t->n;
-		free(t->name);
-		free(t->count);
-		*t = nt;
-	}
-	for (i = hash_str(key) & (t->cap - 1); t->name[i] != NULL;
-	    i = (i + 1) & (t->cap - 1))
-		if (strcmp(t->name[i], key) == 0) {
-			t->count[i]++;
-			return;
-		}
-	t->name[i] = xstrdup(key);
-	t->count[i] = 1;
-	t->n++;
-}
-
-static void
-tally_free(struct tally *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->cap; i++)
-		free(t->name[i]);
-	free(t->name);
-	free(t->count);
-}
-
-static const struct tally *sort_tally;
-
-static int
-by_count(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-
-	if (sort_tally->count[x] != sort_tally->count[y])
-		return sort_tally->count[x] > sort_tally->count[y] ? -1 : 1;
-	return strcmp(sort_tally->name[x], sort_tally->name[y]);
-}
-
-/* The slots in use, most counted first; caller frees. */
-static size_t *
-tally_sorted(const struct tally *t)
-{
-	size_t *idx = xmalloc((t->n + 1) * sizeof(*idx)), i, n = 0;
-
-	for (i = 0; i < t->cap; i++)
-		if (t->name[i] != NULL)
-			idx[n++] = i;
-	sort_tally = t;
-	qsort(idx, n, sizeof(*idx), by_count);
-	return idx;
-}
-
 struct sweep_out {
 	int				 mode;
 	struct chousa_buf		 b;
-	struct tally			 hosts, families, indicators;
+	struct chousa_tally		 hosts, families, indicators;
 	struct chousa_sweep_summary	 sum;	/* summed over the files */
 	int				 color;	/* text on a terminal */
 };
@@ -187,9 +90,11 @@ on_hit(void *arg, const struct chousa_hit *h)
 		cli_write(&o->b);
 		chousa_buf_reset(&o->b);
 	}
-	tally_add(&o->hosts, h->src.p, h->src.len);
-	tally_add(&o->families, family, strlen(family));
-	tally_add(&o->indicators, h->indicator, strlen(h->indicator));
+	if (chousa_tally_add(&o->hosts, h->src.p, h->src.len) != CHOUSA_OK ||
+	    chousa_tally_add(&o->families, family, strlen(family)) !=
+	    CHOUSA_OK || chousa_tally_add(&o->indicators, h->indicator,
+	    strlen(h->indicator)) != CHOUSA_OK)
+		cli_die(EXIT_INTERNAL, "out of memory");
 	return 0;
 }
 
@@ -223,14 +128,14 @@ print_summary(struct sweep_out *o, double secs)
 {
 	const struct {
 		const char		*label;
-		const struct tally	*t;
+		struct chousa_tally	*t;
 	} parts[] = {
 		{ "by internal host", &o->hosts },
 		{ "by family", &o->families },
 	};
-	struct chousa_count top[20];
+	const struct chousa_count *top;
 	struct chousa_buf b;
-	size_t p, i, *idx;
+	size_t p;
 
 	if (g_opt.quiet)
 		return;
@@ -238,14 +143,11 @@ print_summary(struct sweep_out *o, double secs)
 	chousa_buf_init(&b, 0);
 	chousa_sweep_summary_text(&b, &o->sum);
 	for (p = 0; o->sum.hits > 0 && p < 2; p++) {
-		idx = tally_sorted(parts[p].t);
-		for (i = 0; i < parts[p].t->n && i < 20; i++) {
-			top[i].name = parts[p].t->name[idx[i]];
-			top[i].n = parts[p].t->count[idx[i]];
-		}
-		chousa_sweep_counts_text(&b, parts[p].label, top, i,
-		    parts[p].t->n);
-		free(idx);
+		top = chousa_tally_sorted(parts[p].t);
+		if (top == NULL)
+			cli_die(EXIT_INTERNAL, "out of memory");
+		chousa_sweep_counts_text(&b, parts[p].label, top,
+		    parts[p].t->n < 20 ? parts[p].t->n : 20, parts[p].t->n);
 	}
 	fputs(b.data, stderr);
 	chousa_buf_release(&b);
@@ -260,8 +162,9 @@ investigate_hits(struct chousa_store *st, struct sweep_out *o, int offline)
 	struct chousa_config *cfg;
 	struct chousa_err err;
 	struct chousa_buf b;
+	const struct chousa_count *c;
 	const char **in;
-	size_t *idx, i;
+	size_t i;
 
 	if (o->indicators.n == 0)
 		return;
@@ -272,10 +175,12 @@ investigate_hits(struct chousa_store *st, struct sweep_out *o, int offline)
 		chousa_config_free(cfg);
 		cli_die_err(&err);
 	}
-	idx = tally_sorted(&o->indicators);
+	c = chousa_tally_sorted(&o->indicators);
+	if (c == NULL)
+		cli_die(EXIT_INTERNAL, "out of memory");
 	in = xmalloc(o->indicators.n * sizeof(*in));
 	for (i = 0; i < o->indicators.n; i++)
-		in[i] = o->indicators.name[idx[i]];
+		in[i] = c[i].name;
 	if (chousa_investigate(ctx, in, o->indicators.n, &reps, &err) !=
 	    CHOUSA_OK) {
 		chousa_ctx_free(ctx);
@@ -284,7 +189,7 @@ investigate_hits(struct chousa_store *st, struct sweep_out *o, int offline)
 	}
 	chousa_buf_init(&b, 0);
 	for (i = 0; i < o->indicators.n; i++) {
-		uint64_t hits = o->indicators.count[idx[i]];
+		uint64_t hits = c[i].n;
 
 		if (o->mode == OUT_JSON)
 			chousa_sweep_investigation_json(&b, &reps[i], hits);
@@ -295,7 +200,6 @@ investigate_hits(struct chousa_store *st, struct sweep_out *o, int offline)
 	cli_write(&b);
 	chousa_buf_release(&b);
 	free(in);
-	free(idx);
 	chousa_ctx_free(ctx);
 	chousa_config_free(cfg);
 }
@@ -518,9 +422,9 @@ run_sweep(const struct cli_cmd *self, int argc, char **argv)
 		json_summary(&out, now() - t0);
 	cli_flush();
 	chousa_buf_release(&out.b);
-	tally_free(&out.hosts);
-	tally_free(&out.families);
-	tally_free(&out.indicators);
+	chousa_tally_free(&out.hosts);
+	chousa_tally_free(&out.families);
+	chousa_tally_free(&out.indicators);
 	chousa_matcher_free(m);
 	chousa_store_close(st);
 	if (out.sum.unreadable > 0)

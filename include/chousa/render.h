@@ -174,6 +174,24 @@ struct chousa_count {
 	uint64_t	 n;
 };
 
+/*
+ * A count per name (src/render/tally.c); zero it before the first add.
+ * Names are copied, cut at CHOUSA_TALLY_NAME_MAX - 1 bytes.  add returns
+ * CHOUSA_OK or CHOUSA_ENOMEM (the tally as it was).  sorted gives the n
+ * names, most counted first and then by name, valid until the next add or
+ * the free; NULL when out of memory.
+ */
+#define CHOUSA_TALLY_NAME_MAX	512
+struct chousa_tally {
+	char			**name;
+	uint64_t		 *count;
+	size_t			  n, cap;	/* cap: a power of two */
+	struct chousa_count	 *sorted;
+};
+int	chousa_tally_add(struct chousa_tally *t, const char *s, size_t len);
+const struct chousa_count *chousa_tally_sorted(struct chousa_tally *t);
+void	chousa_tally_free(struct chousa_tally *t);
+
 /* The summary as the last JSON line, or the first line of the text one. */
 void	chousa_sweep_summary_json(struct chousa_buf *b,
 	    const struct chousa_sweep_summary *s);

@@ -389,9 +389,43 @@ test_jw(void)
 	chousa_buf_release(&b);
 }
 
+/* The tally: counts, growth past its first table, order, long names. */
+static void
+test_tally(void)
+{
+	struct chousa_tally t;
+	const struct chousa_count *c;
+	char name[16], big[700];
+	int i, added = 0;
+
+	memset(&t, 0, sizeof(t));
+	for (i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "n%03d", i);
+		added += chousa_tally_add(&t, name, strlen(name)) == CHOUSA_OK;
+	}
+	T_INTEQ("tally_add", added, 200);
+	chousa_tally_add(&t, "n150", 4);
+	chousa_tally_add(&t, "n150", 4);
+	chousa_tally_add(&t, "n007xyz", 4);
+	memset(big, 'a', sizeof(big));
+	chousa_tally_add(&t, big, sizeof(big));
+	T_INTEQ("tally_distinct", (int)t.n, 201);
+	c = chousa_tally_sorted(&t);
+	T_STREQ("tally_most_first", c[0].name, "n150");
+	T_INTEQ("tally_most_count", (int)c[0].n, 3);
+	T_STREQ("tally_ties_by_name", c[1].name, "n007");
+	T_INTEQ("tally_len_counted", (int)c[1].n, 2);
+	T_INTEQ("tally_long_name_cut", (int)strlen(c[2].name),
+	    CHOUSA_TALLY_NAME_MAX - 1);
+	T_STREQ("tally_then_by_name", c[3].name, "n000");
+	chousa_tally_free(&t);
+	T_INTEQ("tally_freed", (int)t.n, 0);
+}
+
 int
 main(void)
 {
+	test_tally();
 	test_jw();
 	test_dynlib();
 	test_buf();
