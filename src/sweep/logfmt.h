@@ -101,6 +101,23 @@ struct chousa_logfmt {
 			    struct chousa_err *err);
 };
 
+/* A decimal port number of len bytes (1-65535), or 0 when it is not one. */
+static inline unsigned
+lf_port(const char *p, size_t len)
+{
+	unsigned v = 0;
+	size_t i;
+
+	if (len == 0 || len > 5)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+		v = v * 10 + (unsigned)(p[i] - '0');
+	}
+	return v <= 65535 ? v : 0;
+}
+
 /* Every format, NULL-terminated (logfmt/registry.c). */
 extern const struct chousa_logfmt *const logfmt_registry[];
 /* The format of that name, or NULL. */

@@ -689,27 +689,42 @@ out:
 	return rc;
 }
 
-int
-chousa_sweep_file(const struct chousa_matcher *m, const char *path,
-    const struct chousa_sweep_opts *opts, chousa_hit_fn fn, void *arg,
-    struct chousa_sweep_stats *stats, struct chousa_err *err)
+/*
+ * What chousa_sweep_file and chousa_sweep_buffer share: rc and in are
+ * what opening the input gave (in is freed here); stats and err may be
+ * NULL.
+ */
+static int
+sweep_opened(int rc, struct input *in, const char *name,
+    const struct chousa_matcher *m, const struct chousa_sweep_opts *opts,
+    chousa_hit_fn fn, void *arg, struct chousa_sweep_stats *stats,
+    struct chousa_err *err)
 {
 	struct chousa_sweep_stats local;
 	struct chousa_err local_err;
-	struct input *in;
-	int rc;
 
 	if (err == NULL)
 		err = &local_err;
 	if (stats == NULL)
 		stats = &local;
 	memset(stats, 0, sizeof(*stats));
-	rc = input_open(&in, path, err);
 	if (rc != CHOUSA_OK)
 		return rc;
-	rc = sweep_input(m, path, in, opts, fn, arg, stats, err);
+	rc = sweep_input(m, name, in, opts, fn, arg, stats, err);
 	input_free(in);
 	return rc;
+}
+
+int
+chousa_sweep_file(const struct chousa_matcher *m, const char *path,
+    const struct chousa_sweep_opts *opts, chousa_hit_fn fn, void *arg,
+    struct chousa_sweep_stats *stats, struct chousa_err *err)
+{
+	struct input *in = NULL;
+	int rc;
+
+	rc = input_open(&in, path, err);
+	return sweep_opened(rc, in, path, m, opts, fn, arg, stats, err);
 }
 
 int
@@ -718,27 +733,16 @@ chousa_sweep_buffer(const struct chousa_matcher *m, const char *name,
     chousa_hit_fn fn, void *arg, struct chousa_sweep_stats *stats,
     struct chousa_err *err)
 {
-	struct chousa_sweep_stats local;
 	struct chousa_sweep_opts o;
-	struct chousa_err local_err;
-	struct input *in;
+	struct input *in = NULL;
 	int rc;
 
-	if (err == NULL)
-		err = &local_err;
-	if (stats == NULL)
-		stats = &local;
-	memset(stats, 0, sizeof(*stats));
 	memset(&o, 0, sizeof(o));
 	if (opts != NULL)
 		o = *opts;
 	o.threads = 1;
 	rc = input_open_mem(&in, data, len, name, err);
-	if (rc != CHOUSA_OK)
-		return rc;
-	rc = sweep_input(m, name, in, &o, fn, arg, stats, err);
-	input_free(in);
-	return rc;
+	return sweep_opened(rc, in, name, m, &o, fn, arg, stats, err);
 }
 
 int

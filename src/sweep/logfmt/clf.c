@@ -11,22 +11,6 @@
 #include "sweep/logfmt.h"
 #include "sweep/logtime.h"
 
-static unsigned
-port_of(const char *p, size_t len)
-{
-	unsigned v = 0;
-	size_t i;
-
-	if (len == 0 || len > 5)
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return 0;
-		v = v * 10 + (unsigned)(p[i] - '0');
-	}
-	return v <= 65535 ? v : 0;
-}
-
 /* "10/Oct/2000:13:55:36 -0700" */
 static int64_t
 clf_time(const char *p, size_t len)
@@ -138,7 +122,7 @@ clf_parse(struct lf_state *st, const char *line, size_t len, struct rec *r,
 		client = pre[1];
 		colon = memchr(vhost.p, ':', vhost.len);
 		if (colon != NULL) {
-			port = port_of(colon + 1,
+			port = lf_port(colon + 1,
 			    vhost.len - (size_t)(colon + 1 - vhost.p));
 			vhost.len = (size_t)(colon - vhost.p);
 		}

@@ -31,22 +31,6 @@ struct eve_ctx {
 
 #define KEY(k, lit) JSON_KEY(k, lit)
 
-static unsigned
-parse_port(const char *p, size_t len)
-{
-	unsigned v = 0;
-	size_t i;
-
-	if (len == 0 || len > 5)
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return 0;
-		v = v * 10 + (unsigned)(p[i] - '0');
-	}
-	return v <= 65535 ? v : 0;
-}
-
 static int
 is_url(const char *p, size_t len)
 {
@@ -72,9 +56,9 @@ eve_top(struct eve_ctx *c, const struct chousa_str *k, const char *val,
 		c->dest_ip.p = val;
 		c->dest_ip.len = len;
 	} else if (KEY(*k, "src_port"))
-		c->src_port = parse_port(val, len);
+		c->src_port = lf_port(val, len);
 	else if (KEY(*k, "dest_port"))
-		c->dest_port = parse_port(val, len);
+		c->dest_port = lf_port(val, len);
 	else if (KEY(*k, "direction")) {
 		c->told = 1;
 		c->reversed = len == 9 && memcmp(val, "to_client", 9) == 0;
@@ -152,7 +136,7 @@ eve_value(void *arg, const struct chousa_str *keys, int depth,
 			c->url.p = val;
 			c->url.len = len;
 		} else if (KEY(*k, "http_port"))
-			c->port = parse_port(val, len);
+			c->port = lf_port(val, len);
 	} else if ((KEY(keys[0], "tls") || KEY(keys[0], "quic")) &&
 	    depth == 2) {
 		if (KEY(*k, "sni"))
