@@ -504,18 +504,6 @@ samples(struct chousa_render *r, const struct chousa_report *rep)
 	chousa_buf_adds(out, "</tbody></table></section>\n");
 }
 
-static int
-listings_worth(const struct chousa_report *rep)
-{
-	size_t i;
-
-	for (i = 0; i < rep->n_listed; i++)
-		if (rep->listed[i].port != 0 ||
-		    strcmp(rep->listed[i].rec.value, rep->ind.value) != 0)
-			return 1;
-	return 0;
-}
-
 static void
 listings(struct chousa_render *r, const struct chousa_report *rep)
 {
@@ -523,7 +511,7 @@ listings(struct chousa_render *r, const struct chousa_report *rep)
 	struct chousa_buf *out = r->out;
 	size_t i;
 
-	if (!listings_worth(rep))
+	if (!render_listings_worth(rep))
 		return;
 	chousa_buf_addf(out, "<section class=\"listed\"><h3>Listed %s ",
 	    rep->ind.type == CHOUSA_IOC_CIDR ? "inside" : "on");

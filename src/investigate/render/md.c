@@ -337,18 +337,6 @@ evidence(struct chousa_render *r, const struct chousa_report *rep)
 	quiet_lookups(r, rep);
 }
 
-static int
-listings_worth(const struct chousa_report *rep)
-{
-	size_t i;
-
-	for (i = 0; i < rep->n_listed; i++)
-		if (rep->listed[i].port != 0 ||
-		    strcmp(rep->listed[i].rec.value, rep->ind.value) != 0)
-			return 1;
-	return 0;
-}
-
 static void
 listings(struct chousa_render *r, const struct chousa_report *rep)
 {
@@ -356,7 +344,7 @@ listings(struct chousa_render *r, const struct chousa_report *rep)
 	size_t i;
 	char d[16];
 
-	if (!listings_worth(rep))
+	if (!render_listings_worth(rep))
 		return;
 	chousa_buf_addf(r->out, "\n### Listed %s ", rep->ind.type ==
 	    CHOUSA_IOC_CIDR ? "inside" : "on");

@@ -535,6 +535,18 @@ render_listing_value(const struct chousa_render *r,
 		chousa_buf_addf(tmp, ":%u", l->port);
 }
 
+int
+render_listings_worth(const struct chousa_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->n_listed; i++)
+		if (rep->listed[i].port != 0 ||
+		    strcmp(rep->listed[i].rec.value, rep->ind.value) != 0)
+			return 1;
+	return 0;
+}
+
 const char *
 render_verdict_word(int verdict)
 {

@@ -82,6 +82,11 @@ void	render_command(const struct chousa_render *r,
 /* Append a listing's value ("1.2.3.4:8080" when the feed gives a port). */
 void	render_listing_value(const struct chousa_render *r,
 	    const struct chousa_listing *l, struct chousa_buf *tmp);
+/*
+ * Whether the listings say more than the findings about the input: a
+ * port, or a value other than the input (its host, a parent, a range).
+ */
+int	render_listings_worth(const struct chousa_report *rep);
 /* "TLP:AMBER+STRICT" for a chousa_tlp_level() level, into out. */
 void	render_tlp_label(const char *level, char *out, size_t out_size);
 /* A triage row's verdict as the table writes it. */

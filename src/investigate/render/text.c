@@ -557,26 +557,13 @@ skipped_count(struct chousa_render *r, const struct chousa_report *rep)
 
 /* ---- the sections after the stages ---- */
 
-/* Whether the listings say more than the findings about the input. */
-static int
-listings_worth(const struct chousa_report *rep)
-{
-	size_t i;
-
-	for (i = 0; i < rep->n_listed; i++)
-		if (rep->listed[i].port != 0 ||
-		    strcmp(rep->listed[i].rec.value, rep->ind.value) != 0)
-			return 1;
-	return 0;
-}
-
 static void
 listings(struct chousa_render *r, const struct chousa_report *rep)
 {
 	size_t i, shown = r->opts.verbose ? rep->n_listed : SHOW_LISTED;
 	char d[16];
 
-	if (!listings_worth(rep))
+	if (!render_listings_worth(rep))
 		return;
 	chousa_buf_addch(r->out, '\n');
 	line_begin(r);
