@@ -18,4 +18,14 @@ chousa_hex_value(int c)
 	return -1;
 }
 
+/* The byte two hexadecimal digits at p spell (0..255), or -1. */
+static inline int
+chousa_hex_byte(const char *p)
+{
+	int hi = chousa_hex_value((unsigned char)p[0]);
+	int lo = hi < 0 ? -1 : chousa_hex_value((unsigned char)p[1]);
+
+	return lo < 0 ? -1 : hi << 4 | lo;
+}
+
 #endif /* CHOUSA_HEX_H */

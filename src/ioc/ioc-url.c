@@ -232,15 +232,14 @@ url_host(struct ioc_res *r, const char *s, size_t len, struct chousa_buf *hb)
 	}
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		int h1, h2;
+		int byte;
 
 		if (n + 1 >= sizeof(dec))
 			return (r->why = "host too long"), 0;
 		/* "%XX": the byte it stands for. */
-		h1 = c == '%' && i + 2 < len ? chousa_hex_value(s[i + 1]) : -1;
-		h2 = h1 >= 0 ? chousa_hex_value(s[i + 2]) : -1;
-		if (h2 >= 0) {
-			c = (unsigned char)(h1 << 4 | h2);
+		byte = c == '%' && i + 2 < len ? chousa_hex_byte(s + i + 1) : -1;
+		if (byte >= 0) {
+			c = (unsigned char)byte;
 			i += 2;
 		}
 		if (c >= 0x80)

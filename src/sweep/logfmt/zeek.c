@@ -100,17 +100,22 @@ zeek_unescape(struct rec *r, const char *p, size_t n)
 	struct chousa_str v = { p, n };
 	char *out;
 	size_t i, o = 0;
-	int hi, lo;
+	int byte;
 
-	if (memchr(p, '\\', n) == NULL || (out = rec_scratch(r, p, n)) == NULL)
+	if (memchr(p, '\\', n) == NULL)
 		return v;
-	for (i = 0; i < n; i++)
-		if (p[i] == '\\' && i + 3 < n && p[i + 1] == 'x' &&
-		    (hi = chousa_hex_value(p[i + 2])) >= 0 && (lo = chousa_hex_value(p[i + 3])) >= 0) {
-			out[o++] = (char)(hi << 4 | lo);
+	out = rec_scratch(r, p, n);
+	if (out == NULL)
+		return v;
+	for (i = 0; i < n; i++) {
+		byte = p[i] == '\\' && i + 3 < n && p[i + 1] == 'x' ?
+		    chousa_hex_byte(p + i + 2) : -1;
+		if (byte >= 0) {
+			out[o++] = (char)byte;
 			i += 3;
 		} else
 			out[o++] = p[i];
+	}
 	v.p = out;
 	v.len = o;
 	return v;
@@ -348,15 +353,14 @@ static size_t
 header_bytes(const char *p, size_t len, char *out, size_t max)
 {
 	size_t n = 0;
-	int hi, lo;
+	int byte;
 
 	while (len > 0 && n < max) {
 		if (len >= 4 && p[0] == '\\' && p[1] == 'x') {
-			hi = chousa_hex_value(p[2]);
-			lo = chousa_hex_value(p[3]);
-			if (hi < 0 || lo < 0)
+			byte = chousa_hex_byte(p + 2);
+			if (byte < 0)
 				return 0;
-			out[n++] = (char)(hi << 4 | lo);
+			out[n++] = (char)byte;
 			p += 4;
 			len -= 4;
 		} else {
