@@ -87,6 +87,24 @@ digits(const char **p, const char *end, int n)
 	return v;
 }
 
+/*
+ * Read exactly width digits into *v, then the byte sep unless sep is 0;
+ * -1 when either is not there.
+ */
+static int
+field(const char **p, const char *end, int width, int *v, int sep)
+{
+	*v = digits(p, end, width);
+	if (*v < 0)
+		return -1;
+	if (sep == 0)
+		return 0;
+	if (*p >= end || **p != sep)
+		return -1;
+	(*p)++;
+	return 0;
+}
+
 static int
 month_from_name(const char *p)
 {
@@ -108,16 +126,16 @@ parse_rfc1123(const char *p, const char *end, int64_t *out)
 	if (end - p < 29 || p[3] != ',' || p[4] != ' ')
 		return CHOUSA_EPARSE;
 	p += 5;
-	if ((d = digits(&p, end, 2)) < 0 || *p++ != ' ')
+	if (field(&p, end, 2, &d, ' ') < 0)
 		return CHOUSA_EPARSE;
-	if ((m = month_from_name(p)) < 0)
+	m = month_from_name(p);
+	if (m < 0 || p[3] != ' ')
 		return CHOUSA_EPARSE;
-	p += 3;
-	if (*p++ != ' ' || (y = digits(&p, end, 4)) < 0 || *p++ != ' ')
-		return CHOUSA_EPARSE;
-	if ((hh = digits(&p, end, 2)) < 0 || *p++ != ':' ||
-	    (mm = digits(&p, end, 2)) < 0 || *p++ != ':' ||
-	    (ss = digits(&p, end, 2)) < 0)
+	p += 4;
+	if (field(&p, end, 4, &y, ' ') < 0 ||
+	    field(&p, end, 2, &hh, ':') < 0 ||
+	    field(&p, end, 2, &mm, ':') < 0 ||
+	    field(&p, end, 2, &ss, 0) < 0)
 		return CHOUSA_EPARSE;
 	if (d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60)
 		return CHOUSA_EPARSE;
@@ -154,21 +172,20 @@ chousa_time_parse(const char *s, size_t len, int64_t *out)
 		*out = t;
 		return CHOUSA_OK;
 	}
-	if ((y = digits(&p, end, 4)) < 0 || p >= end || *p++ != '-' ||
-	    (m = digits(&p, end, 2)) < 0 || p >= end || *p++ != '-' ||
-	    (d = digits(&p, end, 2)) < 0)
+	if (field(&p, end, 4, &y, '-') < 0 || field(&p, end, 2, &m, '-') < 0 ||
+	    field(&p, end, 2, &d, 0) < 0)
 		return CHOUSA_EPARSE;
 	if (m < 1 || m > 12 || d < 1 || d > 31)
 		return CHOUSA_EPARSE;
 	if (p < end && (*p == ' ' || *p == 'T' || *p == 't') &&
 	    end - p >= 6 && isdigit((unsigned char)p[1])) {
 		p++;
-		if ((hh = digits(&p, end, 2)) < 0 || p >= end ||
-		    *p++ != ':' || (mm = digits(&p, end, 2)) < 0)
+		if (field(&p, end, 2, &hh, ':') < 0 ||
+		    field(&p, end, 2, &mm, 0) < 0)
 			return CHOUSA_EPARSE;
 		if (p < end && *p == ':') {
 			p++;
-			if ((ss = digits(&p, end, 2)) < 0)
+			if (field(&p, end, 2, &ss, 0) < 0)
 				return CHOUSA_EPARSE;
 			if (p < end && *p == '.')
 				for (p++; p < end &&
@@ -186,12 +203,13 @@ chousa_time_parse(const char *s, size_t len, int64_t *out)
 		    (end - p == 3 && memcmp(p, "GMT", 3) == 0))
 			p = end;
 		else if (*p == '+' || *p == '-') {
-			sign = *p++ == '-' ? -1 : 1;
-			if ((oh = digits(&p, end, 2)) < 0)
+			sign = *p == '-' ? -1 : 1;
+			p++;
+			if (field(&p, end, 2, &oh, 0) < 0)
 				return CHOUSA_EPARSE;
 			if (p < end && *p == ':')
 				p++;
-			if ((om = digits(&p, end, 2)) < 0 || oh > 23 ||
+			if (field(&p, end, 2, &om, 0) < 0 || oh > 23 ||
 			    om > 59)
 				return CHOUSA_EPARSE;
 			offset = sign * (oh * 3600 + om * 60);
