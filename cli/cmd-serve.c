@@ -129,10 +129,13 @@ serve_config(struct chousa_config *cfg, struct chousa_serve_opts *so,
 
 	so->cfg = cfg;
 	so->listen = chousa_config_get(cfg, "server", "listen");
-	if ((v = chousa_config_get(cfg, "server", "update_every")) != NULL &&
-	    (so->update_every = duration(v)) < 0)
-		cli_die(EXIT_USAGE, "[server] update_every: cannot read '%s'",
-		    v);
+	v = chousa_config_get(cfg, "server", "update_every");
+	if (v != NULL) {
+		so->update_every = duration(v);
+		if (so->update_every < 0)
+			cli_die(EXIT_USAGE, "[server] update_every: cannot "
+			    "read '%s'", v);
+	}
 	x->cert = chousa_config_get(cfg, "server", "tls_cert");
 	x->key = chousa_config_get(cfg, "server", "tls_key");
 	so->audit_path = chousa_config_get(cfg, "server", "audit_log");

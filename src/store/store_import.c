@@ -168,7 +168,10 @@ imp_family(struct imp *imp, const char *label)
 	const char *id;
 	size_t len;
 
-	if (label == NULL || no_family(label, len = strlen(label)))
+	if (label == NULL)
+		return NULL;
+	len = strlen(label);
+	if (no_family(label, len))
 		return NULL;
 	id = store_family_resolve(imp->st, label, len);
 	return id != NULL ? id : label;
