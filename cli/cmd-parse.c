@@ -94,6 +94,7 @@ print_text(struct chousa_buf *b, const struct chousa_indicator *ind)
 	chousa_buf_addch(b, '\n');
 }
 
+/* A member that is null rather than "" when s is empty (docs/json.md). */
 static void
 kstr(struct chousa_jw *w, const char *key, const char *s)
 {
@@ -103,37 +104,39 @@ kstr(struct chousa_jw *w, const char *key, const char *s)
 
 /*
  * One JSON line (docs/json.md, "Parsed indicator"): every key, null where
- * the indicator has nothing, or ind NULL and why when input is none.
+ * the indicator has nothing.  ind is NULL when input is no indicator, and
+ * why says why.
  */
 static void
 print_json(struct chousa_buf *b, const struct chousa_indicator *ind,
     const char *input, const char *why)
 {
 	static const struct chousa_indicator none;
-	const struct chousa_indicator *i = ind != NULL ? ind : &none;
 	struct chousa_jw w;
-	int n;
+	int parsed = ind != NULL, f;
 
+	if (!parsed)
+		ind = &none;
 	chousa_jw_init(&w, b);
 	chousa_jw_object(&w);
 	chousa_jw_kstr(&w, "input", input);
-	kstr(&w, "type", ind != NULL ? chousa_ioc_type_name(i->type) : NULL);
-	kstr(&w, "value", i->value);
-	kstr(&w, "display", i->display);
-	kstr(&w, "host", has_host(i) ? i->host : NULL);
-	kstr(&w, "host_type", has_host(i) ?
-	    chousa_ioc_type_name(i->host_type) : NULL);
-	kstr(&w, "regdomain", i->regdomain);
-	chousa_jw_kint_if(&w, "port", i->port, i->port != 0);
-	kstr(&w, "path", i->path);
-	chousa_jw_kint_if(&w, "prefix", i->prefix, ind != NULL &&
-	    i->type == CHOUSA_IOC_CIDR);
-	kstr(&w, "host_error", i->host_error);
+	kstr(&w, "type", parsed ? chousa_ioc_type_name(ind->type) : NULL);
+	kstr(&w, "value", ind->value);
+	kstr(&w, "display", ind->display);
+	kstr(&w, "host", has_host(ind) ? ind->host : NULL);
+	kstr(&w, "host_type", has_host(ind) ?
+	    chousa_ioc_type_name(ind->host_type) : NULL);
+	kstr(&w, "regdomain", ind->regdomain);
+	chousa_jw_kint_if(&w, "port", ind->port, ind->port != 0);
+	kstr(&w, "path", ind->path);
+	chousa_jw_kint_if(&w, "prefix", ind->prefix, parsed &&
+	    ind->type == CHOUSA_IOC_CIDR);
+	kstr(&w, "host_error", ind->host_error);
 	chousa_jw_key(&w, "flags");
 	chousa_jw_array(&w);
-	for (n = 0; n < N_FLAG_BITS; n++)
-		if (flag_names[n] != NULL && (i->flags & (1u << n)))
-			chousa_jw_str(&w, flag_names[n]);
+	for (f = 0; f < N_FLAG_BITS; f++)
+		if (flag_names[f] != NULL && (ind->flags & (1u << f)))
+			chousa_jw_str(&w, flag_names[f]);
 	chousa_jw_array_end(&w);
 	kstr(&w, "error", why);
 	chousa_jw_object_end(&w);
