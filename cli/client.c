@@ -25,6 +25,7 @@ struct remote {
 	int			 url_len;	/* without its trailing / */
 	struct chousa_buf	 q;	/* the query string */
 	struct chousa_buf	 body;
+	struct chousa_jw	 w;	/* the JSON body, into body */
 	const char		*ctype;
 };
 
@@ -245,7 +246,7 @@ push_file(struct list *l, const char *path)
 	chousa_buf_release(&b);
 }
 
-/* {"indicators":[...], then the caller's members and "}". */
+/* The member "indicators":[...] of the body. */
 static void
 json_inputs(struct remote *rm, const struct list *l)
 {
@@ -254,13 +255,11 @@ json_inputs(struct remote *rm, const struct list *l)
 	if (l->n > REMOTE_MAX_INPUTS)
 		cli_die(EXIT_BADINPUT, "%zu indicators: a server takes at most "
 		    "%d a request", l->n, REMOTE_MAX_INPUTS);
-	chousa_buf_adds(&rm->body, "{\"indicators\":[");
-	for (i = 0; i < l->n; i++) {
-		if (i > 0)
-			chousa_buf_addch(&rm->body, ',');
-		chousa_esc_json_str(&rm->body, l->v[i]);
-	}
-	chousa_buf_addch(&rm->body, ']');
+	chousa_jw_key(&rm->w, "indicators");
+	chousa_jw_array(&rm->w);
+	for (i = 0; i < l->n; i++)
+		chousa_jw_str(&rm->w, l->v[i]);
+	chousa_jw_array_end(&rm->w);
 }
 
 static void
@@ -291,6 +290,7 @@ remote_init(struct remote *rm)
 	rm->url_len = (int)n;
 	chousa_buf_init(&rm->q, 0);
 	chousa_buf_init(&rm->body, INPUT_MAX + 4096);
+	chousa_jw_init(&rm->w, &rm->body);
 }
 
 /* ---- the commands ---- */
@@ -315,9 +315,10 @@ remote_lookup(const struct cli_cmd *self, int argc, char **argv)
 			l.v = (l.n == l.cap ? xrealloc(l.v, (l.cap = l.cap ?
 			    l.cap * 2 : 64) * sizeof(*l.v)) : l.v),
 			    l.v[l.n++] = xstrdup(argv[i]);
+	chousa_jw_object(&rm.w);
 	json_inputs(&rm, &l);
-	chousa_buf_addf(&rm.body, ",\"format\":\"%s\"}", json ? "json" :
-	    "text");
+	chousa_jw_kstr(&rm.w, "format", json ? "json" : "text");
+	chousa_jw_object_end(&rm.w);
 	rm.ctype = "application/json";
 	status = exchange(&rm, "POST", "/api/v1/lookup");
 	list_free(&l);
@@ -404,18 +405,9 @@ struct inv_args {
 	int		 width;		/* --width, or -1 */
 };
 
-/* A string member "key":"value", into the body being built. */
-static void
-body_str(struct remote *rm, const char *key, const char *value)
-{
-	chousa_buf_addf(&rm->body, "\"%s\":", key);
-	chousa_esc_json_str(&rm->body, value);
-	chousa_buf_addch(&rm->body, ',');
-}
-
 /*
  * investigate's options: those the server reads go into rm's body as
- * members, each followed by a comma; the others into x.
+ * members of the object open there; the others into x.
  */
 static void
 investigate_options(const struct cli_cmd *self, int argc, char **argv,
@@ -447,15 +439,15 @@ investigate_options(const struct cli_cmd *self, int argc, char **argv,
 				cli_usage_error(self, "--tlp: unknown level "
 				    "'%s' (clear, green, amber, amber+strict "
 				    "or red)", arg);
-			body_str(rm, "tlp", arg);
+			chousa_jw_kstr(&rm->w, "tlp", arg);
 		} else if (strcmp(name, "brief") == 0 ||
 		    strcmp(name, "all") == 0 ||
 		    strcmp(name, "offline") == 0 ||
 		    strcmp(name, "exhaustive") == 0 ||
 		    strcmp(name, "refresh") == 0)
-			chousa_buf_addf(&rm->body, "\"%s\":true,", name);
+			chousa_jw_kbool(&rm->w, name, 1);
 		else if (strcmp(name, "no-defang") == 0)
-			chousa_buf_adds(&rm->body, "\"no_defang\":true,");
+			chousa_jw_kbool(&rm->w, "no_defang", 1);
 		else if (strcmp(name, "depth") == 0 ||
 		    strcmp(name, "max-samples") == 0 ||
 		    strcmp(name, "budget") == 0) {
@@ -465,12 +457,11 @@ investigate_options(const struct cli_cmd *self, int argc, char **argv,
 			if (*arg == '\0' || *end != '\0')
 				cli_usage_error(self, "--%.11s needs a number",
 				    name);
-			chousa_buf_addf(&rm->body, "\"%s\":%ld,",
-			    name[0] == 'd' ? "depth" : name[0] == 'm' ?
-			    "max_samples" : "budget", v);
+			chousa_jw_kint(&rm->w, name[0] == 'd' ? "depth" :
+			    name[0] == 'm' ? "max_samples" : "budget", v);
 		} else if (strcmp(name, "at") == 0 ||
 		    strcmp(name, "sources") == 0)
-			body_str(rm, name, arg);
+			chousa_jw_kstr(&rm->w, name, arg);
 	}
 	if (chousa_renderer_find(x->format) == NULL)
 		cli_usage_error(self, "unknown format '%s'", x->format);
@@ -524,8 +515,8 @@ investigate_inputs(const struct inv_args *x, int argc, char **argv,
 }
 
 /*
- * The request's JSON object: the inputs, the options already in the
- * body, and the rendering the local command would use here.
+ * The rest of the request's JSON object, after the options: the inputs
+ * and the rendering the local command would use here.
  */
 static void
 investigate_body(struct remote *rm, const struct inv_args *x,
@@ -534,33 +525,22 @@ investigate_body(struct remote *rm, const struct inv_args *x,
 	int width;
 
 	if (x->extract) {
-		chousa_buf_adds(&rm->body, "\"text\":");
-		chousa_esc_json_str(&rm->body, text->data != NULL ?
+		chousa_jw_kstr(&rm->w, "text", text->data != NULL ?
 		    text->data : "");
-		chousa_buf_addch(&rm->body, ',');
 	} else if (l->n == 0)
 		cli_die(EXIT_BADINPUT, "no indicator to investigate");
-	else {
-		/* json_inputs opens the object: move what came before. */
-		struct chousa_buf opts = rm->body;
-
-		chousa_buf_init(&rm->body, INPUT_MAX + 4096);
+	else
 		json_inputs(rm, l);
-		chousa_buf_addch(&rm->body, ',');
-		chousa_buf_add(&rm->body, opts.data + 1, opts.len - 1);
-		chousa_buf_release(&opts);
-	}
-	chousa_buf_adds(&rm->body, "\"format\":");
-	chousa_esc_json_str(&rm->body, x->format);
+	chousa_jw_kstr(&rm->w, "format", x->format);
 	if (x->output == NULL && strcmp(x->format, "text") == 0 &&
 	    cli_use_color(stdout))
-		chousa_buf_adds(&rm->body, ",\"color\":true");
+		chousa_jw_kbool(&rm->w, "color", 1);
 	/* Wrapped where the local command would wrap, for this terminal. */
 	width = x->output == NULL ? cli_text_width(x->width) : x->width > 0 ?
 	    x->width : 0;
 	if (width > 0)
-		chousa_buf_addf(&rm->body, ",\"width\":%d", width);
-	chousa_buf_addch(&rm->body, '}');
+		chousa_jw_kint(&rm->w, "width", width);
+	chousa_jw_object_end(&rm->w);
 }
 
 static int
@@ -574,7 +554,7 @@ remote_investigate(const struct cli_cmd *self, int argc, char **argv)
 
 	remote_init(&rm);
 	chousa_buf_init(&text, INPUT_MAX);
-	chousa_buf_adds(&rm.body, "{");
+	chousa_jw_object(&rm.w);
 	investigate_options(self, argc, argv, &rm, &x);
 	investigate_inputs(&x, argc, argv, &l, &text);
 	investigate_body(&rm, &x, &l, &text);

@@ -446,11 +446,16 @@ run_completion(const struct cli_cmd *self, int argc, char **argv)
 		cli_die(EXIT_INTERNAL, "out of memory");
 	if (g_opt.json) {
 		struct chousa_buf j;
+		struct chousa_jw w;
 
 		chousa_buf_init(&j, 0);
-		chousa_buf_addf(&j, "{\"shell\":\"%s\",\"script\":", shell);
-		chousa_esc_json_str(&j, b.data);
-		chousa_buf_adds(&j, "}\n");
+		chousa_jw_init(&w, &j);
+		chousa_jw_object(&w);
+		chousa_jw_kstr(&w, "shell", shell);
+		chousa_jw_key(&w, "script");
+		chousa_jw_strn(&w, b.data, b.len);
+		chousa_jw_object_end(&w);
+		chousa_buf_addch(&j, '\n');
 		cli_write(&j);
 		chousa_buf_release(&j);
 	} else

@@ -99,7 +99,7 @@ refused(const struct chousa_config *c, const struct chousa_config_key *k,
 struct show {
 	const struct chousa_config	*c;
 	struct chousa_buf		*b;
-	int				 json;
+	struct chousa_jw		*w;	/* NULL: text */
 	int				 all;
 	size_t				 n;
 };
@@ -118,52 +118,45 @@ section_set(const struct chousa_config *c, const char *section,
 	return 0;
 }
 
+/* One setting as a member of "settings"; every key present, null if none. */
 static void
-show_one(struct show *sh, const char *section,
-    const struct chousa_config_key *k)
+show_json(struct chousa_jw *w, const char *section,
+    const struct chousa_config_key *k, const char *v, const char *def,
+    const struct chousa_config_origin *o, const char *why)
 {
-	struct chousa_config_origin o;
-	struct chousa_buf *b = sh->b;
-	const char *v = chousa_config_get_origin(sh->c, section, k->key, &o);
-	const char *def, *why = NULL;
-	char dbuf[64], where[64];
+	struct chousa_buf m;
+
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "section", section);
+	chousa_jw_kstr(w, "key", k->key);
+	chousa_jw_key(w, "value");
+	if (v != NULL && k->type == CHOUSA_CFG_SECRET) {
+		chousa_buf_init(&m, 256);
+		mask(&m, v);
+		chousa_jw_str(w, m.data);
+		chousa_buf_release(&m);
+	} else
+		chousa_jw_str(w, v != NULL ? v : def);
+	chousa_jw_kstr(w, "origin", v == NULL ? "default" :
+	    o->env[0] != '\0' ? "environment" : "file");
+	chousa_jw_key(w, "env");
+	chousa_jw_strn_or_null(w, o->env, strlen(o->env));
+	chousa_jw_kstr(w, "file", o->file);
+	chousa_jw_kint_if(w, "line", (int64_t)o->line, o->file != NULL);
+	chousa_jw_kstr(w, "default", def);
+	chousa_jw_kbool(w, "valid", why == NULL);
+	chousa_jw_object_end(w);
+}
+
+/* section.key, value, origin: three columns, and why a value is refused. */
+static void
+show_text(struct chousa_buf *b, const char *section,
+    const struct chousa_config_key *k, const char *v, const char *def,
+    const struct chousa_config_origin *o, const char *why)
+{
+	char where[64];
 	size_t start;
 
-	def = default_of(k, section, dbuf, sizeof(dbuf));
-	if (v != NULL)
-		why = refused(sh->c, k, section, v);
-	if (sh->json) {
-		chousa_buf_adds(b, sh->n++ ? ",{\"section\":" :
-		    "{\"section\":");
-		chousa_esc_json_str(b, section);
-		chousa_buf_adds(b, ",\"key\":");
-		chousa_esc_json_str(b, k->key);
-		chousa_buf_adds(b, ",\"value\":");
-		if (v != NULL && k->type == CHOUSA_CFG_SECRET) {
-			struct chousa_buf m;
-
-			chousa_buf_init(&m, 256);
-			mask(&m, v);
-			chousa_esc_json_str(b, m.data);
-			chousa_buf_release(&m);
-		} else
-			chousa_esc_json_str(b, v != NULL ? v : def);
-		chousa_buf_addf(b, ",\"origin\":\"%s\"", v == NULL ? "default" :
-		    o.env[0] != '\0' ? "environment" : "file");
-		if (o.env[0] != '\0') {
-			chousa_buf_adds(b, ",\"env\":");
-			chousa_esc_json_str(b, o.env);
-		}
-		if (o.file != NULL) {
-			chousa_buf_adds(b, ",\"file\":");
-			chousa_esc_json_str(b, o.file);
-			chousa_buf_addf(b, ",\"line\":%zu", o.line);
-		}
-		chousa_buf_adds(b, ",\"default\":");
-		chousa_esc_json_str(b, def);
-		chousa_buf_addf(b, ",\"valid\":%s}", why ? "false" : "true");
-		return;
-	}
 	start = b->len;
 	chousa_buf_addf(b, "%s.%s", section, k->key);
 	chousa_buf_addf(b, "%*s", (int)(b->len - start < 28 ?
@@ -179,16 +172,34 @@ show_one(struct show *sh, const char *section,
 	    32 - (b->len - start) : 1), "");
 	if (v == NULL)
 		chousa_buf_adds(b, "default");
-	else if (o.env[0] != '\0')
-		chousa_buf_addf(b, "environment %s", o.env);
+	else if (o->env[0] != '\0')
+		chousa_buf_addf(b, "environment %s", o->env);
 	else {
-		chousa_esc_text(b, o.file, strlen(o.file));
-		snprintf(where, sizeof(where), ":%zu", o.line);
+		chousa_esc_text(b, o->file, strlen(o->file));
+		snprintf(where, sizeof(where), ":%zu", o->line);
 		chousa_buf_adds(b, where);
 	}
 	if (why != NULL)
 		chousa_buf_addf(b, "  (%s)", why);
 	chousa_buf_addch(b, '\n');
+}
+
+static void
+show_one(struct show *sh, const char *section,
+    const struct chousa_config_key *k)
+{
+	struct chousa_config_origin o;
+	const char *v = chousa_config_get_origin(sh->c, section, k->key, &o);
+	const char *def, *why = NULL;
+	char dbuf[64];
+
+	def = default_of(k, section, dbuf, sizeof(dbuf));
+	if (v != NULL)
+		why = refused(sh->c, k, section, v);
+	if (sh->w != NULL)
+		show_json(sh->w, section, k, v, def, &o, why);
+	else
+		show_text(sh->b, section, k, v, def, &o, why);
 	sh->n++;
 }
 
@@ -233,14 +244,17 @@ static int
 show(const struct chousa_config *c, int all, int json)
 {
 	struct chousa_buf b;
-	struct show sh = { c, &b, json, all, 0 };
+	struct chousa_jw w;
+	struct show sh = { c, &b, json ? &w : NULL, all, 0 };
 	const char *path = chousa_config_path(c);
 
 	chousa_buf_init(&b, 0);
+	chousa_jw_init(&w, &b);
 	if (json) {
-		chousa_buf_adds(&b, "{\"path\":");
-		chousa_esc_json_str(&b, path);
-		chousa_buf_adds(&b, ",\"settings\":[");
+		chousa_jw_object(&w);
+		chousa_jw_kstr(&w, "path", path);
+		chousa_jw_key(&w, "settings");
+		chousa_jw_array(&w);
 	} else {
 		chousa_buf_adds(&b, "# config: ");
 		if (path != NULL)
@@ -251,9 +265,11 @@ show(const struct chousa_config *c, int all, int json)
 		chousa_buf_addch(&b, '\n');
 	}
 	for_each_section(&sh);
-	if (json)
-		chousa_buf_adds(&b, "]}\n");
-	else if (sh.n == 0)
+	if (json) {
+		chousa_jw_array_end(&w);
+		chousa_jw_object_end(&w);
+		chousa_buf_addch(&b, '\n');
+	} else if (sh.n == 0)
 		chousa_buf_adds(&b, "# nothing is set: chousa runs on its "
 		    "defaults ('chousa config --all' lists them)\n");
 	cli_write(&b);
@@ -266,7 +282,7 @@ show(const struct chousa_config *c, int all, int json)
 
 struct problems {
 	struct chousa_buf	*b;
-	int			 json;
+	struct chousa_jw	*w;	/* NULL: text */
 	size_t			 n;
 };
 
@@ -275,12 +291,11 @@ on_problem(void *arg, const char *where, const char *message)
 {
 	struct problems *p = arg;
 
-	if (p->json) {
-		chousa_buf_adds(p->b, p->n ? ",{\"where\":" : "{\"where\":");
-		chousa_esc_json_str(p->b, where);
-		chousa_buf_adds(p->b, ",\"message\":");
-		chousa_esc_json_str(p->b, message);
-		chousa_buf_addch(p->b, '}');
+	if (p->w != NULL) {
+		chousa_jw_object(p->w);
+		chousa_jw_kstr(p->w, "where", where);
+		chousa_jw_kstr(p->w, "message", message);
+		chousa_jw_object_end(p->w);
 	} else {
 		chousa_esc_text(p->b, where, strlen(where));
 		chousa_buf_adds(p->b, ": ");
@@ -294,18 +309,25 @@ static int
 check(const struct chousa_config *c, int json)
 {
 	struct chousa_buf b;
-	struct problems p = { &b, json, 0 };
+	struct chousa_jw w;
+	struct problems p = { &b, json ? &w : NULL, 0 };
 	const char *path = chousa_config_path(c);
 
 	chousa_buf_init(&b, 0);
-	if (json)
-		chousa_buf_adds(&b, "{\"problems\":[");
+	chousa_jw_init(&w, &b);
+	if (json) {
+		chousa_jw_object(&w);
+		chousa_jw_key(&w, "problems");
+		chousa_jw_array(&w);
+	}
 	chousa_config_check(c, cli_source_sections(),
 	    CHOUSA_CONFIG_CHECK_ENV_NAMES, on_problem, &p);
 	if (json) {
-		chousa_buf_adds(&b, "],\"path\":");
-		chousa_esc_json_str(&b, path);
-		chousa_buf_addf(&b, ",\"ok\":%s}\n", p.n ? "false" : "true");
+		chousa_jw_array_end(&w);
+		chousa_jw_kstr(&w, "path", path);
+		chousa_jw_kbool(&w, "ok", p.n == 0);
+		chousa_jw_object_end(&w);
+		chousa_buf_addch(&b, '\n');
 	} else if (p.n == 0 && !g_opt.quiet) {
 		chousa_buf_adds(&b, "ok: ");
 		if (path != NULL)

@@ -36,8 +36,9 @@ static const char *const flag_names[] = {
 
 #define N_FLAG_BITS	((int)(sizeof(flag_names) / sizeof(flag_names[0])))
 
+/* The flag names, comma separated, or "-" for none. */
 static void
-add_flags(struct chousa_buf *b, unsigned flags, int json)
+add_flags(struct chousa_buf *b, unsigned flags)
 {
 	int i, n = 0;
 
@@ -46,72 +47,100 @@ add_flags(struct chousa_buf *b, unsigned flags, int json)
 			continue;
 		if (n++ > 0)
 			chousa_buf_addch(b, ',');
-		if (json)
-			chousa_esc_json_str(b, flag_names[i]);
-		else
-			chousa_buf_adds(b, flag_names[i]);
+		chousa_buf_adds(b, flag_names[i]);
 	}
-	if (n == 0 && !json)
+	if (n == 0)
 		chousa_buf_addch(b, '-');
 }
 
+/* Whether host is worth its own line: not when the indicator is a host. */
+static int
+has_host(const struct chousa_indicator *ind)
+{
+	return ind->host != NULL && ind->type != CHOUSA_IOC_DOMAIN &&
+	    ind->type != CHOUSA_IOC_IPV4 && ind->type != CHOUSA_IOC_IPV6;
+}
+
 static void
-kv(struct chousa_buf *b, const char *k, const char *v, int json, int *first)
+kv(struct chousa_buf *b, const char *k, const char *v)
 {
 	if (v == NULL)
 		return;
-	if (json) {
-		chousa_buf_adds(b, *first ? "{" : ",");
-		chousa_esc_json_str(b, k);
-		chousa_buf_addch(b, ':');
-		chousa_esc_json_str(b, v);
-	} else {
-		chousa_buf_addf(b, "%s: ", k);
-		chousa_esc_text(b, v, strlen(v));
-		chousa_buf_addch(b, '\n');
-	}
-	*first = 0;
+	chousa_buf_addf(b, "%s: ", k);
+	chousa_esc_text(b, v, strlen(v));
+	chousa_buf_addch(b, '\n');
 }
 
-/* One indicator as key: value lines, or one JSON object (with input). */
+/* One indicator as key: value lines, those it has. */
 static void
-print_one(struct chousa_buf *b, const struct chousa_indicator *ind,
-    const char *input, int json)
+print_text(struct chousa_buf *b, const struct chousa_indicator *ind)
 {
-	char num[16];
-	int first = 1;
+	kv(b, "type", chousa_ioc_type_name(ind->type));
+	kv(b, "value", ind->value);
+	kv(b, "display", ind->display);
+	if (has_host(ind)) {
+		kv(b, "host", ind->host);
+		kv(b, "host_type", chousa_ioc_type_name(ind->host_type));
+	}
+	kv(b, "regdomain", ind->regdomain);
+	if (ind->port != 0)
+		chousa_buf_addf(b, "port: %u\n", ind->port);
+	kv(b, "path", ind->path);
+	if (ind->type == CHOUSA_IOC_CIDR)
+		chousa_buf_addf(b, "prefix: %d\n", ind->prefix);
+	kv(b, "host_error", ind->host_error);
+	chousa_buf_adds(b, "flags: ");
+	add_flags(b, ind->flags);
+	chousa_buf_addch(b, '\n');
+}
 
-	if (input != NULL)
-		kv(b, "input", input, json, &first);
-	kv(b, "type", chousa_ioc_type_name(ind->type), json, &first);
-	kv(b, "value", ind->value, json, &first);
-	kv(b, "display", ind->display, json, &first);
-	if (ind->host != NULL && ind->type != CHOUSA_IOC_DOMAIN &&
-	    ind->type != CHOUSA_IOC_IPV4 && ind->type != CHOUSA_IOC_IPV6) {
-		kv(b, "host", ind->host, json, &first);
-		kv(b, "host_type", chousa_ioc_type_name(ind->host_type), json,
-		    &first);
-	}
-	kv(b, "regdomain", ind->regdomain, json, &first);
-	if (ind->port != 0) {
-		snprintf(num, sizeof(num), "%u", ind->port);
-		kv(b, "port", num, json, &first);
-	}
-	kv(b, "path", ind->path, json, &first);
-	if (ind->type == CHOUSA_IOC_CIDR) {
-		snprintf(num, sizeof(num), "%d", ind->prefix);
-		kv(b, "prefix", num, json, &first);
-	}
-	kv(b, "host_error", ind->host_error, json, &first);
-	if (json) {
-		chousa_buf_adds(b, ",\"flags\":[");
-		add_flags(b, ind->flags, 1);
-		chousa_buf_adds(b, "]}\n");
-	} else {
-		chousa_buf_adds(b, "flags: ");
-		add_flags(b, ind->flags, 0);
-		chousa_buf_addch(b, '\n');
-	}
+/* A member that is null rather than "" when s is empty (docs/json.md). */
+static void
+kstr(struct chousa_jw *w, const char *key, const char *s)
+{
+	chousa_jw_key(w, key);
+	chousa_jw_strn_or_null(w, s, s != NULL ? strlen(s) : 0);
+}
+
+/*
+ * One JSON line (docs/json.md, "Parsed indicator"): every key, null where
+ * the indicator has nothing.  ind is NULL when input is no indicator, and
+ * why says why.
+ */
+static void
+print_json(struct chousa_buf *b, const struct chousa_indicator *ind,
+    const char *input, const char *why)
+{
+	static const struct chousa_indicator none;
+	struct chousa_jw w;
+	int parsed = ind != NULL, f;
+
+	if (!parsed)
+		ind = &none;
+	chousa_jw_init(&w, b);
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "input", input);
+	kstr(&w, "type", parsed ? chousa_ioc_type_name(ind->type) : NULL);
+	kstr(&w, "value", ind->value);
+	kstr(&w, "display", ind->display);
+	kstr(&w, "host", has_host(ind) ? ind->host : NULL);
+	kstr(&w, "host_type", has_host(ind) ?
+	    chousa_ioc_type_name(ind->host_type) : NULL);
+	kstr(&w, "regdomain", ind->regdomain);
+	chousa_jw_kint_if(&w, "port", ind->port, ind->port != 0);
+	kstr(&w, "path", ind->path);
+	chousa_jw_kint_if(&w, "prefix", ind->prefix, parsed &&
+	    ind->type == CHOUSA_IOC_CIDR);
+	kstr(&w, "host_error", ind->host_error);
+	chousa_jw_key(&w, "flags");
+	chousa_jw_array(&w);
+	for (f = 0; f < N_FLAG_BITS; f++)
+		if (flag_names[f] != NULL && (ind->flags & (1u << f)))
+			chousa_jw_str(&w, flag_names[f]);
+	chousa_jw_array_end(&w);
+	kstr(&w, "error", why);
+	chousa_jw_object_end(&w);
+	chousa_buf_addch(b, '\n');
 }
 
 /*
@@ -134,7 +163,7 @@ print_tsv(struct chousa_buf *b, const struct chousa_indicator *ind,
 	chousa_buf_addch(b, '\t');
 	chousa_buf_adds(b, rd);
 	chousa_buf_addch(b, '\t');
-	add_flags(b, ind != NULL ? ind->flags : 0, 0);
+	add_flags(b, ind != NULL ? ind->flags : 0);
 	chousa_buf_addch(b, '\t');
 	if (ind != NULL && ind->host_error != NULL)
 		why = ind->host_error;
@@ -156,7 +185,7 @@ parse_lines(unsigned types, unsigned context, int json)
 	char *line = xmalloc(PARSE_LINE_MAX + 2);
 	size_t n;
 	unsigned long lineno = 0;
-	int status = EXIT_CLEAN, ch, rc, first;
+	int status = EXIT_CLEAN, ch, rc;
 
 	chousa_buf_init(&b, 0);
 	while (fgets(line, PARSE_LINE_MAX + 2, stdin) != NULL) {
@@ -184,15 +213,10 @@ parse_lines(unsigned types, unsigned context, int json)
 			cli_die_err(&err);
 		if (rc != CHOUSA_OK)
 			status = EXIT_BADINPUT;
-		if (json && rc == CHOUSA_OK) {
-			print_one(&b, &ind, line, 1);
-		} else if (json) {
-			first = 1;
-			kv(&b, "input", line, 1, &first);
-			chousa_buf_adds(&b, ",\"error\":");
-			chousa_esc_json_str(&b, err.msg);
-			chousa_buf_adds(&b, "}\n");
-		} else
+		if (json)
+			print_json(&b, rc == CHOUSA_OK ? &ind : NULL, line,
+			    rc == CHOUSA_OK ? NULL : err.msg);
+		else
 			print_tsv(&b, rc == CHOUSA_OK ? &ind : NULL,
 			    rc == CHOUSA_OK ? NULL : err.msg);
 		if (b.len >= (1u << 16)) {
@@ -247,7 +271,10 @@ run_parse(const struct cli_cmd *self, int argc, char **argv)
 		cli_die_err(&err);
 	}
 	chousa_buf_init(&b, 0);
-	print_one(&b, &ind, NULL, json);
+	if (json)
+		print_json(&b, &ind, in, NULL);
+	else
+		print_text(&b, &ind);
 	cli_write(&b);
 	cli_flush();
 	chousa_buf_release(&b);

@@ -42,6 +42,46 @@ create(const struct cli_cmd *self, const char *name, const char *role)
 	return EXIT_CLEAN;
 }
 
+/* {"tokens":[...]}: each token's name, role, creation and state. */
+static void
+list_json(struct chousa_buf *b, const struct chousa_token *t, size_t n)
+{
+	struct chousa_jw w;
+	size_t i;
+
+	chousa_jw_init(&w, b);
+	chousa_jw_object(&w);
+	chousa_jw_key(&w, "tokens");
+	chousa_jw_array(&w);
+	for (i = 0; i < n; i++) {
+		chousa_jw_object(&w);
+		chousa_jw_kint(&w, "id", t[i].id);
+		chousa_jw_kstr(&w, "name", t[i].name);
+		chousa_jw_kstr(&w, "role", t[i].role);
+		chousa_jw_ktime(&w, "created_at", t[i].created_at);
+		chousa_jw_kbool(&w, "revoked", t[i].revoked_at != 0);
+		chousa_jw_object_end(&w);
+	}
+	chousa_jw_array_end(&w);
+	chousa_jw_object_end(&w);
+	chousa_buf_addch(b, '\n');
+}
+
+static void
+list_text(struct chousa_buf *b, const struct chousa_token *t, size_t n)
+{
+	size_t i;
+	char when[32];
+
+	chousa_buf_addf(b, "%-24s %-12s %-21s %s\n", "NAME", "ROLE",
+	    "CREATED", "STATE");
+	for (i = 0; i < n; i++) {
+		chousa_time_format(t[i].created_at, when, sizeof(when));
+		chousa_buf_addf(b, "%-24s %-12s %-21s %s\n", t[i].name,
+		    t[i].role, when, t[i].revoked_at ? "revoked" : "valid");
+	}
+}
+
 static int
 list(int json)
 {
@@ -50,34 +90,16 @@ list(int json)
 	struct chousa_store *st = cli_open_store(0);
 	struct chousa_token *t;
 	struct chousa_buf b;
-	size_t n, i;
-	char when[32];
+	size_t n;
 
 	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK ||
 	    chousa_store_token_list(st, a, &t, &n, &err) != CHOUSA_OK)
 		cli_die_err(&err);
 	chousa_buf_init(&b, 0);
 	if (json)
-		chousa_buf_adds(&b, "{\"tokens\":[");
+		list_json(&b, t, n);
 	else
-		chousa_buf_addf(&b, "%-24s %-12s %-21s %s\n", "NAME", "ROLE",
-		    "CREATED", "STATE");
-	for (i = 0; i < n; i++) {
-		chousa_time_format(t[i].created_at, when, sizeof(when));
-		if (json) {
-			chousa_buf_addf(&b, "%s{\"id\":%lld,\"name\":",
-			    i ? "," : "", (long long)t[i].id);
-			chousa_esc_json_str(&b, t[i].name);
-			chousa_buf_addf(&b, ",\"role\":\"%s\",\"created_at\":"
-			    "\"%s\",\"revoked\":%s}", t[i].role, when,
-			    t[i].revoked_at ? "true" : "false");
-		} else
-			chousa_buf_addf(&b, "%-24s %-12s %-21s %s\n", t[i].name,
-			    t[i].role, when, t[i].revoked_at ? "revoked" :
-			    "valid");
-	}
-	if (json)
-		chousa_buf_adds(&b, "]}\n");
+		list_text(&b, t, n);
 	cli_write(&b);
 	cli_flush();
 	chousa_buf_release(&b);

@@ -497,6 +497,7 @@ void
 cli_json_lines(struct chousa_buf *b, size_t from)
 {
 	struct chousa_buf lines;
+	struct chousa_jw w;
 	const char *p, *end;
 
 	if (b->len <= from)
@@ -505,13 +506,13 @@ cli_json_lines(struct chousa_buf *b, size_t from)
 	chousa_buf_add(&lines, b->data + from, b->len - from);
 	b->len = from;
 	b->data[from] = '\0';
+	chousa_jw_init(&w, b);
 	for (p = lines.data, end = lines.data + lines.len; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
 
-		chousa_buf_addch(b, '"');
-		chousa_esc_json(b, p, len);
-		chousa_buf_adds(b, "\"\n");
+		chousa_jw_strn(&w, p, len);
+		chousa_buf_addch(b, '\n');
 		p += len + 1;
 	}
 	chousa_buf_release(&lines);

@@ -4,7 +4,8 @@
 #    server that records it.
 #  - Unknown sections, keys and variables, and values chousa does not take,
 #    are warned about with the name meant; `config check` exits 3.
-#  - `chousa config` masks keys and says where each value came from.
+#  - `chousa config` masks keys and says where each value came from; its
+#    JSON stays valid whatever the file holds.
 #  - `config init` writes a private template that checks clean.
 #  - `sources --check` names the likely cause of a refused key.
 #  - The man page's reference holds every setting of the same table.
@@ -172,4 +173,26 @@ if [ ! -s "$T/missing" ] && grep -q '^\.SH CONFIGURATION' "$T/man"; then
 	ok man_config_reference_has_every_setting
 else
 	not_ok man_config_reference_has_every_setting "$(head -c 300 "$T/missing")"
+fi
+
+# ---- hostile values stay valid JSON ----
+# Quotes, backslashes, control bytes and invalid UTF-8 in values from the
+# file and the environment: config --json and config check --json still
+# print one valid JSON document each, the bytes escaped, not dropped.
+printf '[virustotal]\nrelationships = a"b\\c\001\033[31m\377\376\nrate = 1"\\\001\377\n' > "$CFG"
+chmod 600 "$CFG"
+CHOUSA_HTTP_TIMEOUT="$(printf '9"\\\001\377')" "$CHOUSA" config --json \
+    > "$T/hostile" 2> /dev/null
+CHOUSA_HTTP_TIMEOUT="$(printf '9"\\\001\377')" "$CHOUSA" config check \
+    --json >> "$T/hostile" 2> /dev/null
+if python3 -c 'import json, sys
+lines = open(sys.argv[1], "rb").read().decode("utf-8").splitlines()
+assert len(lines) == 2, lines
+d = [json.loads(l) for l in lines]
+v = [s["value"] for s in d[0]["settings"] if s["key"] == "relationships"]
+assert v == ["a\"b\\c\x01\x1b[31m\ufffd\ufffd"], v
+assert len(d[1]["problems"]) == 2, d[1]' "$T/hostile" 2> "$T/py.err"; then
+	ok config_json_hostile_valid
+else
+	not_ok config_json_hostile_valid "$(tail -n 1 "$T/py.err")"
 fi

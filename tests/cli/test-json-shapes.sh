@@ -1,8 +1,9 @@
 # test-json-shapes.sh: every --json output has the shape docs/json.md
 # documents (json-shapes-check.py reads its tables): sweep hits, summary
 # and investigations, look-up records, extracted indicators, the sources
-# listing, import results and db stats, on the demo data and the sample
-# logs; and the team server's schemas in docs/openapi.json say the same.
+# listing, import results, db stats, parse, config and config check, the
+# token listing and completion, on the demo data and the sample logs; and
+# the team server's schemas in docs/openapi.json say the same.
 . "$TESTS/cli/lib.sh"
 
 D="$TESTS/../demo"
@@ -52,11 +53,42 @@ printf 'http://xn--a.evil[.]com/x\n' > "$T/bad-host.txt"
 "$CHOUSA" sources --json > "$T/sources" 2> /dev/null
 "$CHOUSA" db stats --json > "$T/db" 2> /dev/null
 
+# parse: every kind of field, and a line that is no indicator.
+printf '%s\n' evil.com nope 'http://1.2.3.4:8080/a?b' 10.0.0.0/8 \
+    'hxxps://www[.]example[.]co[.]uk/x' 'http://xn--a.evil.com/x' |
+	"$CHOUSA" parse --json - > "$T/parse" 2> /dev/null
+"$CHOUSA" parse --json 'user@mail.example.com' >> "$T/parse" 2> /dev/null
+
+# config: a setting from the file, one from the environment, one refused;
+# check with problems and without.
+printf '[virustotal]\napi_key = %s\nrate = x\n[feedz]\n' \
+    0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef \
+    > "$T/config-set"
+chmod 600 "$T/config-set"
+CHOUSA_CONFIG="$T/config-set" CHOUSA_HTTP_TIMEOUT=7 "$CHOUSA" config \
+    --json > "$T/config" 2> /dev/null
+"$CHOUSA" config --all --json >> "$T/config" 2> /dev/null
+CHOUSA_CONFIG="$T/config-set" "$CHOUSA" config check --json \
+    > "$T/config-check" 2> /dev/null
+"$CHOUSA" config check --json >> "$T/config-check" 2> /dev/null
+
+# token list: a valid token and a revoked one.
+"$CHOUSA" -q token create --role read reader > /dev/null
+"$CHOUSA" -q token create --role admin leaver > /dev/null
+"$CHOUSA" -q token revoke leaver
+"$CHOUSA" token list --json > "$T/tokens" 2> /dev/null
+for sh in bash zsh fish; do
+	"$CHOUSA" completion "$sh" --json
+done > "$T/completion" 2> /dev/null
+
 python3 "$TESTS/cli/json-shapes-check.py" "$TESTS/../docs/json.md" \
     "$TESTS/../docs/openapi.json" \
     "Sweep hit=$T/sweep-hit" "Sweep summary=$T/sweep-summary" \
     "Sweep investigation=$T/sweep-investigation" \
     "Look-up record=$T/lookup" "Extracted indicator=$T/extract" \
     "Sources listing=$T/sources" "Import result=$T/import" \
-    "Db listing=$T/db" 2> "$T/py.err" ||
+    "Db listing=$T/db" "Parsed indicator=$T/parse" \
+    "Config settings=$T/config" "Config check=$T/config-check" \
+    "Token listing=$T/tokens" "Completion script=$T/completion" \
+    2> "$T/py.err" ||
 	[ ! -s "$T/py.err" ] || not_ok json_shapes_check_run "$(tail -n 3 "$T/py.err" | tr '\n' ' ')"

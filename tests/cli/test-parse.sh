@@ -1,5 +1,6 @@
-# test-parse.sh: chousa parse INDICATOR: key: value lines, --json, and
-# exit 3 with one clear line for what is no indicator.
+# test-parse.sh: chousa parse INDICATOR: key: value lines, --json (every
+# key, numbers as numbers, hostile text still valid JSON), and exit 3 with
+# one clear line for what is no indicator.
 . "$TESTS/cli/lib.sh"
 
 check parse_url 0 "$CHOUSA" parse 'hxxps://www[.]Example[.]co[.]uk:443/a/../b'
@@ -27,7 +28,11 @@ expect parse_cidr_value '^value: 10\.0\.0\.0/8$' "$T/out"
 expect parse_cidr_prefix '^prefix: 8$' "$T/out"
 
 check parse_json 0 "$CHOUSA" parse --json 'http://0x7f.1/'
-expect parse_json_line '^\{"type":"url","value":"http://127\.0\.0\.1/","display":"http://127\.0\.0\.1/","host":"127\.0\.0\.1","host_type":"ipv4","path":"/","flags":\["loopback","ip-host"\]\}$' "$T/out"
+expect parse_json_line '^\{"input":"http://0x7f\.1/","type":"url","value":"http://127\.0\.0\.1/","display":"http://127\.0\.0\.1/","host":"127\.0\.0\.1","host_type":"ipv4","regdomain":null,"port":null,"path":"/","prefix":null,"host_error":null,"flags":\["loopback","ip-host"\],"error":null\}$' "$T/out"
+check parse_json_numbers 0 "$CHOUSA" parse --json 'http://evil.com:8080/x'
+expect parse_json_port_is_a_number '"port":8080,' "$T/out"
+check parse_json_cidr 0 "$CHOUSA" parse --json '10.1.2.3/8'
+expect parse_json_prefix_is_a_number '"prefix":8,' "$T/out"
 
 check parse_not_domain 3 "$CHOUSA" parse setup.exe
 expect parse_not_domain_message "^chousa: 'setup\.exe' is not an indicator: unknown top-level domain$" "$T/err"
@@ -76,6 +81,19 @@ expect parse_stdin_none "^none	-	-	-	'nope' is not an indicator$" "$T/out"
 expect parse_stdin_asn '^asn	AS1234	-	-	-$' "$T/out"
 check parse_stdin_json 3 sh -c "'$CHOUSA' parse --json - < '$T/in.txt'"
 expect parse_stdin_json_ok '^\{"input":"evil\.com","type":"domain"' "$T/out"
-expect parse_stdin_json_error '^\{"input":"nope","error":"'"'"'nope'"'"' is not an indicator"\}$' "$T/out"
+expect parse_stdin_json_error '^\{"input":"nope","type":null,.*"flags":\[\],"error":"'"'"'nope'"'"' is not an indicator"\}$' "$T/out"
+# Hostile lines (quotes, backslashes, control bytes, invalid UTF-8) come
+# out as valid JSON, one document a line.
+printf 'a"b\\c.com\n\001\033[31mx\n\377\376evil.com\nhttp://e.com/"\\\001\377\n' |
+	"$CHOUSA" parse --json - > "$T/hostile" 2> /dev/null
+if python3 -c 'import json, sys
+lines = open(sys.argv[1], "rb").read().decode("utf-8").splitlines()
+assert len(lines) == 4, lines
+for l in lines:
+    json.loads(l)' "$T/hostile" 2> "$T/py.err"; then
+	ok parse_json_hostile_valid
+else
+	not_ok parse_json_hostile_valid "$(tail -n 1 "$T/py.err")"
+fi
 printf 'evil.com\n8.8.8.8\n' | "$CHOUSA" parse - > /dev/null
 [ $? -eq 0 ] && ok parse_stdin_all_good_exit_0 || not_ok parse_stdin_all_good_exit_0 "status"
