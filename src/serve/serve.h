@@ -400,7 +400,7 @@ int	updater_start(struct updater **out, struct server *s,
 void	updater_stop(struct updater *u);
 /* Ask for an update now (admin); 0 when one is already running. */
 int	updater_kick(struct updater *u);
-/* The state as JSON members ("last_ok":..., "running":...). */
-void	updater_json(struct updater *u, struct chousa_buf *b);
+/* The state as members of the object w has open ("last_ok", "running"...). */
+void	updater_json(struct updater *u, struct chousa_jw *w);
 
 #endif /* CHOUSA_SERVE_INTERNAL_H */
