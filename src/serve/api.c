@@ -90,12 +90,15 @@ is_json_body(struct sreq *r)
 
 /*
  * A boolean from the JSON body or the query string: 1, 0, or def when
- * absent; -2 (with a 400 set) when it is there but not a boolean.
+ * absent; -2 (with a 400 set) when it is there but not a boolean.  The
+ * query reads as the config file does (chousa_config_parse_bool: yes,
+ * true, on, 1 or no, false, off, 0, in any case); a bare ?key is yes.
  */
 static int
 opt_bool(struct sreq *r, yajl_val v, const char *key, int def)
 {
 	const char *q;
+	int yes;
 
 	if (v != NULL) {
 		yajl_val x = jt_get(v, key);
@@ -112,13 +115,12 @@ opt_bool(struct sreq *r, yajl_val v, const char *key, int def)
 	q = req_arg(r, key);
 	if (q == NULL)
 		return def;
-	if (strcmp(q, "1") == 0 || strcmp(q, "true") == 0 ||
-	    strcmp(q, "yes") == 0 || *q == '\0')
+	if (*q == '\0')
 		return 1;
-	if (strcmp(q, "0") == 0 || strcmp(q, "false") == 0 ||
-	    strcmp(q, "no") == 0)
-		return 0;
-	req_error(r, 400, "'%s' must be true or false", key);
+	if (chousa_config_parse_bool(q, &yes) == CHOUSA_OK)
+		return yes;
+	req_error(r, 400, "'%s' must be yes or no (yes, true, on, 1; no, "
+	    "false, off, 0), not '%.40s'", key, q);
 	return -2;
 }
 
@@ -514,7 +516,7 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 {
 	yajl_val v = body;
 	const char *format, *sources, *at, *text, *tlp;
-	int bad = 0, offline, refresh;
+	int bad = 0, offline, refresh, no_defang;
 	size_t i;
 
 	memset(j, 0, sizeof(*j));
@@ -562,12 +564,13 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 	    r->who.role < CHOUSA_ROLE_INVESTIGATE);
 	refresh = opt_bool(r, v, "refresh", 0);
 	j->io.exhaustive = opt_bool(r, v, "exhaustive", 0);
-	j->ro.defang = !opt_bool(r, v, "no_defang", 0);
+	no_defang = opt_bool(r, v, "no_defang", 0);
 	j->ro.color = opt_bool(r, v, "color", 0);
 	j->brief = opt_bool(r, v, "brief", 0);
 	if (offline < 0 || refresh < 0 || j->io.exhaustive < 0 ||
-	    j->ro.defang < 0 || j->ro.color < 0 || j->brief < 0)
+	    no_defang < 0 || j->ro.color < 0 || j->brief < 0)
 		return 0;
+	j->ro.defang = !no_defang;
 	j->ro.width = (int)opt_int(r, v, "width", 0, 1000, 0, &bad);
 	tlp = bad ? NULL : opt_str(r, v, "tlp", &bad);
 	if (bad)

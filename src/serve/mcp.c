@@ -569,7 +569,7 @@ mcp_handle(struct runenv *env, const struct principal *who,
 		rpc_error(out, "null", v == NULL ? -32700 : -32600, v == NULL ?
 		    "parse error" : "a JSON-RPC request object is expected");
 		jt_free(v);
-		return 0;
+		return MCP_NOT_RPC;
 	}
 	chousa_buf_init(&idb, 1024);
 	id_json(&idb, jt_get(v, "id"));
@@ -584,8 +584,11 @@ mcp_handle(struct runenv *env, const struct principal *who,
 	}
 	if (method == NULL) {
 		/* A response or junk from the client: nothing to answer. */
-		if (jt_get(v, "result") == NULL && jt_get(v, "error") == NULL)
+		if (jt_get(v, "result") == NULL && jt_get(v, "error") ==
+		    NULL) {
 			rpc_error(out, id, -32600, "no method");
+			rc = MCP_NOT_RPC;
+		}
 		goto out;
 	}
 	if (jt_get(v, "id") == NULL)
@@ -682,9 +685,8 @@ h_mcp(struct sreq *r)
 	if (rc != ROUTE_PENDING) {
 		if (r->out.len == 0)
 			r->status = 202;	/* a notification */
-		else if (strstr(r->out.data, "\"code\":-32700") != NULL ||
-		    strstr(r->out.data, "\"code\":-32600") != NULL)
-			r->status = 400;	/* not JSON-RPC at all */
+		else if (rc == MCP_NOT_RPC)
+			r->status = 400;
 		return 0;
 	}
 	for (i = 0; i < j->n_inputs; i++)

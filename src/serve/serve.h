@@ -386,7 +386,11 @@ extern const struct route mcp_routes[];
  * Answer one JSON-RPC message (body) into out; nothing for a notification
  * (out left empty).  An investigation that needs the worker returns
  * ROUTE_PENDING with *job set; mcp_finish() writes its answer afterwards.
+ * MCP_NOT_RPC when the message is no JSON-RPC request at all (not JSON,
+ * not an object, no method): the error answer is in out, and over HTTP
+ * it is a 400.
  */
+#define MCP_NOT_RPC	(-1)
 int	mcp_handle(struct runenv *env, const struct principal *who,
 	    struct chousa_arena *a, const char *body, size_t len,
 	    struct chousa_buf *out, struct invjob **job, void **state);
