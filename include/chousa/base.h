@@ -193,6 +193,13 @@ void	chousa_jw_time(struct chousa_jw *w, int64_t t);
  * strings; empty items are left out, and NULL is the empty array.
  */
 void	chousa_jw_list(struct chousa_jw *w, const char *s, char delim);
+/*
+ * len bytes of json as one value, as they are: a document this writer
+ * made earlier (the CLI's --json output inside an MCP result) or a
+ * constant of ours.  Never text from outside, which goes through
+ * chousa_jw_str.
+ */
+void	chousa_jw_raw(struct chousa_jw *w, const char *json, size_t len);
 /* A key and its value in one call. */
 void	chousa_jw_kstr(struct chousa_jw *w, const char *key, const char *s);
 void	chousa_jw_kint(struct chousa_jw *w, const char *key, int64_t v);

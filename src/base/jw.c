@@ -210,6 +210,13 @@ chousa_jw_list(struct chousa_jw *w, const char *s, char delim)
 	chousa_jw_array_end(w);
 }
 
+void
+chousa_jw_raw(struct chousa_jw *w, const char *json, size_t len)
+{
+	sep(w);
+	chousa_buf_add(w->b, json, len);
+}
+
 /* ---- a key and its value in one call ---- */
 
 void

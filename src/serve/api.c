@@ -90,12 +90,15 @@ is_json_body(struct sreq *r)
 
 /*
  * A boolean from the JSON body or the query string: 1, 0, or def when
- * absent; -2 (with a 400 set) when it is there but not a boolean.
+ * absent; -2 (with a 400 set) when it is there but not a boolean.  The
+ * query reads as the config file does (chousa_config_parse_bool: yes,
+ * true, on, 1 or no, false, off, 0, in any case); a bare ?key is yes.
  */
 static int
 opt_bool(struct sreq *r, yajl_val v, const char *key, int def)
 {
 	const char *q;
+	int yes;
 
 	if (v != NULL) {
 		yajl_val x = jt_get(v, key);
@@ -112,13 +115,12 @@ opt_bool(struct sreq *r, yajl_val v, const char *key, int def)
 	q = req_arg(r, key);
 	if (q == NULL)
 		return def;
-	if (strcmp(q, "1") == 0 || strcmp(q, "true") == 0 ||
-	    strcmp(q, "yes") == 0 || *q == '\0')
+	if (*q == '\0')
 		return 1;
-	if (strcmp(q, "0") == 0 || strcmp(q, "false") == 0 ||
-	    strcmp(q, "no") == 0)
-		return 0;
-	req_error(r, 400, "'%s' must be true or false", key);
+	if (chousa_config_parse_bool(q, &yes) == CHOUSA_OK)
+		return yes;
+	req_error(r, 400, "'%s' must be yes or no (yes, true, on, 1; no, "
+	    "false, off, 0), not '%.40s'", key, q);
 	return -2;
 }
 
@@ -274,22 +276,48 @@ internal(struct sreq *r, const struct chousa_err *err)
 	    chousa_rc_name(err->code));
 }
 
+/*
+ * The answer is one JSON object: doc_begin opens it in r->out with the
+ * writer, doc_end closes it and ends the line.
+ */
+static void
+doc_begin(struct sreq *r, struct chousa_jw *w)
+{
+	r->ctype = "application/json";
+	chousa_jw_init(w, &r->out);
+	chousa_jw_object(w);
+}
+
+static void
+doc_end(struct chousa_jw *w)
+{
+	chousa_jw_object_end(w);
+	chousa_buf_addch(w->b, '\n');
+}
+
 /* ---- the endpoints ---- */
 
 static int
 h_health(struct sreq *r)
 {
-	r->ctype = "application/json";
-	chousa_buf_adds(&r->out, "{\"status\":\"ok\"}\n");
+	struct chousa_jw w;
+
+	doc_begin(r, &w);
+	chousa_jw_kstr(&w, "status", "ok");
+	doc_end(&w);
 	return 0;
 }
 
 static int
 h_version(struct sreq *r)
 {
-	r->ctype = "application/json";
-	chousa_buf_addf(&r->out, "{\"version\":\"%s\",\"api\":\"v1\","
-	    "\"role\":\"%s\"}\n", CHOUSA_VERSION, chousa_role_name(r->who.role));
+	struct chousa_jw w;
+
+	doc_begin(r, &w);
+	chousa_jw_kstr(&w, "version", CHOUSA_VERSION);
+	chousa_jw_kstr(&w, "api", "v1");
+	chousa_jw_kstr(&w, "role", chousa_role_name(r->who.role));
+	doc_end(&w);
 	return 0;
 }
 
@@ -488,7 +516,7 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 {
 	yajl_val v = body;
 	const char *format, *sources, *at, *text, *tlp;
-	int bad = 0, offline, refresh;
+	int bad = 0, offline, refresh, no_defang;
 	size_t i;
 
 	memset(j, 0, sizeof(*j));
@@ -536,12 +564,13 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 	    r->who.role < CHOUSA_ROLE_INVESTIGATE);
 	refresh = opt_bool(r, v, "refresh", 0);
 	j->io.exhaustive = opt_bool(r, v, "exhaustive", 0);
-	j->ro.defang = !opt_bool(r, v, "no_defang", 0);
+	no_defang = opt_bool(r, v, "no_defang", 0);
 	j->ro.color = opt_bool(r, v, "color", 0);
 	j->brief = opt_bool(r, v, "brief", 0);
 	if (offline < 0 || refresh < 0 || j->io.exhaustive < 0 ||
-	    j->ro.defang < 0 || j->ro.color < 0 || j->brief < 0)
+	    no_defang < 0 || j->ro.color < 0 || j->brief < 0)
 		return 0;
+	j->ro.defang = !no_defang;
 	j->ro.width = (int)opt_int(r, v, "width", 0, 1000, 0, &bad);
 	tlp = bad ? NULL : opt_str(r, v, "tlp", &bad);
 	if (bad)
@@ -619,24 +648,26 @@ h_tokens_list(struct sreq *r)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_token *t;
+	struct chousa_jw w;
 	size_t n, i;
 
 	if (chousa_store_token_list(r->env.st, r->a, &t, &n, &err) !=
 	    CHOUSA_OK)
 		return req_error(r, 500, "%s", err.msg);
-	r->ctype = "application/json";
-	chousa_buf_adds(&r->out, "{\"tokens\":[");
+	doc_begin(r, &w);
+	chousa_jw_key(&w, "tokens");
+	chousa_jw_array(&w);
 	for (i = 0; i < n; i++) {
-		chousa_buf_addf(&r->out, "%s{\"id\":%lld,\"name\":", i ? "," :
-		    "", (long long)t[i].id);
-		chousa_esc_json_str(&r->out, t[i].name);
-		chousa_buf_adds(&r->out, ",\"role\":");
-		chousa_esc_json_str(&r->out, t[i].role);
-		chousa_buf_addf(&r->out, ",\"created_at\":%lld,\"revoked\":%s}",
-		    (long long)t[i].created_at, t[i].revoked_at ? "true" :
-		    "false");
+		chousa_jw_object(&w);
+		chousa_jw_kint(&w, "id", t[i].id);
+		chousa_jw_kstr(&w, "name", t[i].name);
+		chousa_jw_kstr(&w, "role", t[i].role);
+		chousa_jw_kint(&w, "created_at", t[i].created_at);
+		chousa_jw_kbool(&w, "revoked", t[i].revoked_at != 0);
+		chousa_jw_object_end(&w);
 	}
-	chousa_buf_adds(&r->out, "]}\n");
+	chousa_jw_array_end(&w);
+	doc_end(&w);
 	return 0;
 }
 
@@ -645,6 +676,7 @@ h_tokens_create(struct sreq *r)
 {
 	struct chousa_err err = { 0 };
 	char token[CHOUSA_TOKEN_SIZE + 1];
+	struct chousa_jw w;
 	const char *name, *role;
 	yajl_val v = body_object(r, token_keys);
 	int bad = 0, rl;
@@ -665,11 +697,11 @@ h_tokens_create(struct sreq *r)
 		return req_error(r, err.code == CHOUSA_EINVAL ? 400 : 500,
 		    "%s", err.msg);
 	r->status = 201;
-	r->ctype = "application/json";
-	chousa_buf_adds(&r->out, "{\"name\":");
-	chousa_esc_json_str(&r->out, name);
-	chousa_buf_addf(&r->out, ",\"role\":\"%s\",\"token\":\"%s\"}\n",
-	    chousa_role_name(rl), token);
+	doc_begin(r, &w);
+	chousa_jw_kstr(&w, "name", name);
+	chousa_jw_kstr(&w, "role", chousa_role_name(rl));
+	chousa_jw_kstr(&w, "token", token);
+	doc_end(&w);
 	explicit_bzero(token, sizeof(token));
 	return 0;
 }
@@ -679,27 +711,28 @@ h_tokens_revoke(struct sreq *r)
 {
 	struct chousa_err err = { 0 };
 	const char *name = r->path + strlen("/api/v1/tokens/");
+	struct chousa_jw w;
 
 	if (chousa_store_token_revoke(r->env.st, name, &err) != CHOUSA_OK)
 		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 : 500,
 		    "%s", err.msg);
-	r->ctype = "application/json";
-	chousa_buf_adds(&r->out, "{\"revoked\":");
-	chousa_esc_json_str(&r->out, name);
-	chousa_buf_adds(&r->out, "}\n");
+	doc_begin(r, &w);
+	chousa_jw_kstr(&w, "revoked", name);
+	doc_end(&w);
 	return 0;
 }
 
 static int
 h_update_status(struct sreq *r)
 {
-	r->ctype = "application/json";
-	chousa_buf_addch(&r->out, '{');
+	struct chousa_jw w;
+
+	doc_begin(r, &w);
 	if (r->srv->updater != NULL)
-		updater_json(r->srv->updater, &r->out);
+		updater_json(r->srv->updater, &w);
 	else
-		chousa_buf_adds(&r->out, "\"scheduled\":false");
-	chousa_buf_adds(&r->out, "}\n");
+		chousa_jw_kbool(&w, "scheduled", 0);
+	doc_end(&w);
 	return 0;
 }
 

@@ -386,7 +386,11 @@ extern const struct route mcp_routes[];
  * Answer one JSON-RPC message (body) into out; nothing for a notification
  * (out left empty).  An investigation that needs the worker returns
  * ROUTE_PENDING with *job set; mcp_finish() writes its answer afterwards.
+ * MCP_NOT_RPC when the message is no JSON-RPC request at all (not JSON,
+ * not an object, no method): the error answer is in out, and over HTTP
+ * it is a 400.
  */
+#define MCP_NOT_RPC	(-1)
 int	mcp_handle(struct runenv *env, const struct principal *who,
 	    struct chousa_arena *a, const char *body, size_t len,
 	    struct chousa_buf *out, struct invjob **job, void **state);
@@ -400,7 +404,7 @@ int	updater_start(struct updater **out, struct server *s,
 void	updater_stop(struct updater *u);
 /* Ask for an update now (admin); 0 when one is already running. */
 int	updater_kick(struct updater *u);
-/* The state as JSON members ("last_ok":..., "running":...). */
-void	updater_json(struct updater *u, struct chousa_buf *b);
+/* The state as members of the object w has open ("last_ok", "running"...). */
+void	updater_json(struct updater *u, struct chousa_jw *w);
 
 #endif /* CHOUSA_SERVE_INTERNAL_H */

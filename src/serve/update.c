@@ -232,13 +232,15 @@ updater_kick(struct updater *u)
 }
 
 void
-updater_json(struct updater *u, struct chousa_buf *b)
+updater_json(struct updater *u, struct chousa_jw *w)
 {
 	pthread_mutex_lock(&u->lock);
-	chousa_buf_addf(b, "\"scheduled\":true,\"every\":%ld,\"running\":%s,"
-	    "\"last_ok\":%lld,\"last_try\":%lld,\"last_status\":%d,"
-	    "\"failures\":%d", u->srv->opts.update_every,
-	    u->running ? "true" : "false", (long long)u->last_ok,
-	    (long long)u->last_try, u->last_status, u->failures);
+	chousa_jw_kbool(w, "scheduled", 1);
+	chousa_jw_kint(w, "every", u->srv->opts.update_every);
+	chousa_jw_kbool(w, "running", u->running);
+	chousa_jw_kint(w, "last_ok", u->last_ok);
+	chousa_jw_kint(w, "last_try", u->last_try);
+	chousa_jw_kint(w, "last_status", u->last_status);
+	chousa_jw_kint(w, "failures", u->failures);
 	pthread_mutex_unlock(&u->lock);
 }

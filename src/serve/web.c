@@ -393,13 +393,31 @@ finish_triage(struct sreq *r)
 	return 0;
 }
 
+/*
+ * A checkbox or link flag (value="1" from our pages): absent is no, else
+ * the config file's rule (chousa_config_parse_bool); -1 with a 400 for
+ * anything else.
+ */
+static int
+flag(struct sreq *r, const char *key, const char *v)
+{
+	int yes;
+
+	if (v == NULL)
+		return 0;
+	if (chousa_config_parse_bool(v, &yes) == CHOUSA_OK)
+		return yes;
+	req_error(r, 400, "'%s' must be yes or no, not '%.40s'", key, v);
+	return -1;
+}
+
 static int
 h_triage(struct sreq *r)
 {
 	struct invjob *j = chousa_arena_alloc(r->a, sizeof(*j));
 	struct chousa_err err = { 0 };
-	const char *text = req_form(r, "text"), *online = req_form(r, "online");
-	const char *all = req_form(r, "all");
+	const char *text = req_form(r, "text");
+	int online, all;
 	size_t i;
 
 	if (!csrf_ok(r))
@@ -408,11 +426,14 @@ h_triage(struct sreq *r)
 		return req_error(r, 500, "out of memory");
 	if (text == NULL || *text == '\0')
 		return req_error(r, 400, "paste some text");
+	online = flag(r, "online", req_form(r, "online"));
+	all = online < 0 ? -1 : flag(r, "all", req_form(r, "all"));
+	if (all < 0)
+		return 0;
 	memset(j, 0, sizeof(*j));
 	j->a = r->a;
 	/* As investigate --extract: the same inputs, the same left out. */
-	if (op_extract_inputs(j, text, strlen(text), all != NULL &&
-	    strcmp(all, "1") == 0, &err) != CHOUSA_OK)
+	if (op_extract_inputs(j, text, strlen(text), all, &err) != CHOUSA_OK)
 		return req_error(r, 400, "%s", err.msg);
 	if (j->n_inputs == 0) {
 		page_begin(r, "Triage");
@@ -427,7 +448,7 @@ h_triage(struct sreq *r)
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
 	for (i = 0; i < j->n_inputs; i++)
 		req_audit_input(r, j->inputs[i]);
-	j->io.offline = !(online != NULL && strcmp(online, "1") == 0);
+	j->io.offline = !online;
 	if (!j->io.offline && r->who.role < CHOUSA_ROLE_INVESTIGATE)
 		return req_error(r, 403, "role '%s' reads the store only",
 		    chousa_role_name(r->who.role));
@@ -501,12 +522,16 @@ static int
 h_report(struct sreq *r)
 {
 	struct invjob *j = chousa_arena_alloc(r->a, sizeof(*j));
-	const char *q = req_arg(r, "q"), *online = req_arg(r, "online");
+	const char *q = req_arg(r, "q");
+	int online;
 
 	if (j == NULL)
 		return req_error(r, 500, "out of memory");
 	if (q == NULL || *q == '\0')
 		return req_error(r, 400, "which indicator? (?q=...)");
+	online = flag(r, "online", req_arg(r, "online"));
+	if (online < 0)
+		return 0;
 	memset(j, 0, sizeof(*j));
 	j->a = r->a;
 	j->inputs = chousa_arena_alloc(r->a, sizeof(*j->inputs));
@@ -518,7 +543,7 @@ h_report(struct sreq *r)
 	j->renderer = chousa_renderer_find("html");
 	j->ro.defang = 1;
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
-	j->io.offline = !(online != NULL && strcmp(online, "1") == 0);
+	j->io.offline = !online;
 	if (!j->io.offline && r->who.role < CHOUSA_ROLE_INVESTIGATE)
 		return req_error(r, 403, "role '%s' reads the store only",
 		    chousa_role_name(r->who.role));

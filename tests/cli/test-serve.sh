@@ -231,6 +231,70 @@ serve_stop
 [ -f "$T/audit.log.1" ] && [ ! -f "$T/audit.log.3" ] && ok audit_rotates ||
 	not_ok audit_rotates "$(ls "$T" | grep audit)"
 
+# ---- query booleans, and hostile strings in JSON answers and the log ----
+# The query reads yes and no as the config file does; anything else is a
+# 400.  A feed string and a request input with a quote, a backslash,
+# control bytes and invalid UTF-8 (a stray byte, an overlong, a surrogate)
+# come out as valid JSON, in the MCP result (over HTTP and stdio) and in
+# the audit line.
+HOSTILE=$(printf 'q"b\\c\001\033\377\300\200\355\240\200<x>')
+printf 'hostile-json.example.org\n' > "$T/hostile.txt"
+"$CHOUSA" -q import list --tag "$HOSTILE" "$T/hostile.txt" > /dev/null 2>&1
+: > "$T/audit.log"
+serve_start || not_ok third_server_starts "$(head -c 300 "$T/serve.log")"
+for v in 1 yes TRUE On; do
+	http POST "/api/v1/extract?unique=$v" "$READ" '1.2.3.4 1.2.3.4' text/plain
+	[ "$(cat "$T/status") $(wc -l < "$T/body")" = "200 1" ] && ok "query_bool_yes_$v" ||
+		not_ok "query_bool_yes_$v" "$(cat "$T/status") $(head -c 200 "$T/body")"
+done
+for v in 0 no No off FALSE; do
+	http POST "/api/v1/extract?unique=$v" "$READ" '1.2.3.4 1.2.3.4' text/plain
+	[ "$(cat "$T/status") $(wc -l < "$T/body")" = "200 2" ] && ok "query_bool_no_$v" ||
+		not_ok "query_bool_no_$v" "$(cat "$T/status") $(head -c 200 "$T/body")"
+done
+http GET "/api/v1/investigate?text=see+1.2.3.4&all=maybe" "$READ"
+status_is query_bool_maybe_400 400
+expect query_bool_maybe_says "'all' must be yes or no.*'maybe'" "$T/body"
+http GET "/api/v1/investigate?indicator=1.2.3.4&no_defang=%22%5C%01%FF" "$READ"
+status_is query_no_defang_bad_400 400
+expect query_no_defang_bad_error '^\{"error":' "$T/body"
+http GET "/report?q=1.2.3.4&online=maybe" "$READ"
+status_is web_flag_maybe_400 400
+http GET "/api/v1/lookup?indicator=%22%5C%01%1B%FF%C0%80%ED%A0%80x" "$READ"
+http GET "/api/v1/%22%5C%01%FF%ED%A0%80" "$READ"
+status_is hostile_path_404 404
+http POST /mcp "$READ" '{"jsonrpc":"2.0","id":"q\"\\\u0001","method":"tools/call","params":{"name":"lookup","arguments":{"indicators":["hostile-json.example.org"]}}}'
+cp "$T/body" "$T/mcp-http.json"
+printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"investigate","arguments":{"indicators":["hostile-json.example.org"]}}}' |
+    "$CHOUSA" mcp > "$T/mcp-stdio.json" 2> /dev/null
+serve_stop
+python3 - "$T/mcp-http.json" "$T/mcp-stdio.json" "$T/audit.log" > "$T/hostile.check" 2>&1 <<'PY'
+import json, sys
+def load(path):
+    # Strict: invalid UTF-8 or a raw control byte is an error.
+    return [json.loads(l.decode("utf-8")) for l in open(path, "rb") if l.strip()]
+want = 'q"b\\c\x01\x1b\ufffd'
+(h,) = load(sys.argv[1])
+assert h["id"] == 'q"\\\x01', h["id"]
+sc = h["result"]["structuredContent"]
+tags = sc["untrusted_data"][0]["records"][0]["tags"]
+assert tags[0].startswith(want) and tags[0].endswith("<x>"), tags
+assert "q\"b" not in h["result"]["content"][0]["text"]
+(s,) = load(sys.argv[2])
+rep = s["result"]["structuredContent"]["untrusted_data"]["reports"][0]
+assert any(t.startswith(want) for st in rep["stages"] for f in st["findings"]
+    for t in f["labels"]), "no hostile label"
+lines = load(sys.argv[3])
+lk = [l for l in lines if l["what"] == "lookup"]
+assert lk and lk[0]["inputs"][0].startswith('"\\\x01\x1b\ufffd'), lk
+assert any(l["status"] == 404 and l["path"].startswith('/api/v1/"\\\x01') for l in lines)
+assert any(l["status"] == 400 and "'no_defang'" in (l["refused"] or "") and
+    '"\\\x01' in l["refused"] for l in lines)
+print("ok", len(lines))
+PY
+[ $? = 0 ] && ok "hostile_strings_valid_json ($(cat "$T/hostile.check"))" ||
+	not_ok hostile_strings_valid_json "$(tail -n 3 "$T/hostile.check" | tr '\n' ' ')"
+
 # ---- TLS ----
 if openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" \
     -out "$T/cert.pem" -days 2 -subj /CN=127.0.0.1 \

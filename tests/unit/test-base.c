@@ -377,6 +377,7 @@ test_jw(void)
 	chousa_jw_int(&w, 2);
 	chousa_jw_array_end(&w);
 	chousa_jw_null(&w);
+	chousa_jw_raw(&w, "{\"r\":1}", 7);
 	chousa_jw_array_end(&w);
 	chousa_jw_object_end(&w);
 	chousa_jw_object(&w);
@@ -385,7 +386,7 @@ test_jw(void)
 	    "\"n\":null,\"e\":null,\"i\":-42,\"u\":18446744073709551615,"
 	    "\"d\":0.500,\"b\":true,\"t0\":null,"
 	    "\"t\":\"1970-01-02T00:00:00Z\",\"l\":[\"x\",\"y\"],"
-	    "\"none\":[],\"a\":[{},[1,2],null]}{}");
+	    "\"none\":[],\"a\":[{},[1,2],null,{\"r\":1}]}{}");
 	chousa_buf_release(&b);
 }
 
