@@ -193,6 +193,17 @@ void	chousa_jw_time(struct chousa_jw *w, int64_t t);
  * strings; empty items are left out, and NULL is the empty array.
  */
 void	chousa_jw_list(struct chousa_jw *w, const char *s, char delim);
+/*
+ * A newline before the next member, after its comma: one member a line.
+ * A member must follow (a newline before a closing bracket is written
+ * into b directly).
+ */
+void	chousa_jw_newline(struct chousa_jw *w);
+/*
+ * A value already written as JSON (by another chousa_jw into another
+ * buffer), copied as it is.
+ */
+void	chousa_jw_raw(struct chousa_jw *w, const char *json, size_t len);
 /* A key and its value in one call. */
 void	chousa_jw_kstr(struct chousa_jw *w, const char *key, const char *s);
 void	chousa_jw_kint(struct chousa_jw *w, const char *key, int64_t v);
