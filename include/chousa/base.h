@@ -135,6 +135,12 @@ void	chousa_esc_html(struct chousa_buf *b, const char *s, size_t len);
 void	chousa_esc_md(struct chousa_buf *b, const char *s, size_t len);
 /* One CSV cell, quoted; a cell starting with = + - @ \t \r gets a ' first. */
 void	chousa_esc_csv(struct chousa_buf *b, const char *s, size_t len);
+/*
+ * A STIX pattern's string literal: s in single quotes, each ' and \
+ * escaped with a backslash (STIX 2.1 patterning), the bytes otherwise as they
+ * are (the bundle's JSON escaping comes after).
+ */
+void	chousa_esc_stix(struct chousa_buf *b, const char *s);
 /* Length of the longest valid UTF-8 prefix of s. */
 size_t	chousa_utf8_valid_prefix(const char *s, size_t len);
 

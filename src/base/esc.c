@@ -305,3 +305,22 @@ chousa_esc_csv(struct chousa_buf *b, const char *s, size_t len)
 	walk_plain(b, s, len, emit_csv, "\"");
 	chousa_buf_addch(b, '"');
 }
+
+void
+chousa_esc_stix(struct chousa_buf *b, const char *s)
+{
+	size_t n;
+
+	chousa_buf_addch(b, '\'');
+	while (*s != '\0') {
+		n = strcspn(s, "'\\");
+		chousa_buf_add(b, s, n);
+		s += n;
+		if (*s == '\0')
+			break;
+		chousa_buf_addch(b, '\\');
+		chousa_buf_addch(b, *s);
+		s++;
+	}
+	chousa_buf_addch(b, '\'');
+}

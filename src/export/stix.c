@@ -163,7 +163,6 @@ pattern(struct chousa_buf *b, const struct chousa_export_row *row)
 {
 	static const char *const hashes[] = { "MD5", "'SHA-1'", "'SHA-256'",
 	    "'SHA-512'" };
-	const char *p;
 
 	chousa_buf_addch(b, '[');
 	switch (row->type) {
@@ -195,13 +194,8 @@ pattern(struct chousa_buf *b, const struct chousa_export_row *row)
 		    hashes[row->type - CHOUSA_IOC_MD5]);
 		break;
 	}
-	chousa_buf_addch(b, '\'');
-	for (p = row->value; *p != '\0'; p++) {
-		if (*p == '\'' || *p == '\\')
-			chousa_buf_addch(b, '\\');
-		chousa_buf_addch(b, *p);
-	}
-	chousa_buf_adds(b, "']");
+	chousa_esc_stix(b, row->value);
+	chousa_buf_addch(b, ']');
 }
 
 /* The family's malware object, remembered for the end: its id. */

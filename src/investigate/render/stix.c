@@ -268,20 +268,16 @@ sco(struct chousa_render *r, int type, const char *value, char *id)
 static void
 pattern(struct stix_state *st, int type, const char *value)
 {
-	const char *t = sco_type(type, value), *p;
+	const char *t = sco_type(type, value);
 
 	chousa_buf_reset(&st->tmp);
 	if (strcmp(t, "file") == 0)
-		chousa_buf_addf(&st->tmp, "[file:hashes.'%s' = '",
+		chousa_buf_addf(&st->tmp, "[file:hashes.'%s' = ",
 		    hash_name(value));
 	else
-		chousa_buf_addf(&st->tmp, "[%s:value = '", t);
-	for (p = value; *p != '\0'; p++) {
-		if (*p == '\'' || *p == '\\')
-			chousa_buf_addch(&st->tmp, '\\');
-		chousa_buf_addch(&st->tmp, *p);
-	}
-	chousa_buf_adds(&st->tmp, "']");
+		chousa_buf_addf(&st->tmp, "[%s:value = ", t);
+	chousa_esc_stix(&st->tmp, value);
+	chousa_buf_addch(&st->tmp, ']');
 }
 
 /*
