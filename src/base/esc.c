@@ -84,22 +84,23 @@ walk_plain(struct chousa_buf *b, const char *s, size_t len, emit_fn emit,
     const char *special)
 {
 	const unsigned char *u = (const unsigned char *)s;
+	unsigned char stop[32];		/* a bit per byte: special */
+	const char *q;
 	size_t i = 0, n, start;
 	unsigned cp;
 
 	if (s == NULL)
 		return;
+	memset(stop, 0, sizeof(stop));
+	for (q = special; q != NULL && *q != '\0'; q++)
+		stop[(unsigned char)*q >> 3] |= (unsigned char)(1u <<
+		    ((unsigned char)*q & 7));
 	while (i < len) {
 		/* Printable ASCII the escaper keeps goes in one piece: the
 		 * common case, and most of an export's bytes. */
-		for (start = i; i < len && u[i] >= 0x20 && u[i] < 0x7f; i++) {
-			const char *q = special;
-
-			while (q != NULL && *q != '\0' && *q != (char)u[i])
-				q++;
-			if (q != NULL && *q != '\0')
-				break;
-		}
+		for (start = i; i < len && u[i] >= 0x20 && u[i] < 0x7f &&
+		    (stop[u[i] >> 3] & (1u << (u[i] & 7))) == 0; i++)
+			;
 		if (i > start)
 			chousa_buf_add(b, s + start, i - start);
 		if (i == len)
