@@ -135,6 +135,12 @@ void	chousa_esc_html(struct chousa_buf *b, const char *s, size_t len);
 void	chousa_esc_md(struct chousa_buf *b, const char *s, size_t len);
 /* One CSV cell, quoted; a cell starting with = + - @ \t \r gets a ' first. */
 void	chousa_esc_csv(struct chousa_buf *b, const char *s, size_t len);
+/*
+ * A STIX pattern's string literal: s in single quotes, each ' and \
+ * escaped with a backslash (STIX 2.1 patterning), the bytes otherwise as they
+ * are (the bundle's JSON escaping comes after).
+ */
+void	chousa_esc_stix(struct chousa_buf *b, const char *s);
 /* Length of the longest valid UTF-8 prefix of s. */
 size_t	chousa_utf8_valid_prefix(const char *s, size_t len);
 
@@ -193,6 +199,12 @@ void	chousa_jw_time(struct chousa_jw *w, int64_t t);
  * strings; empty items are left out, and NULL is the empty array.
  */
 void	chousa_jw_list(struct chousa_jw *w, const char *s, char delim);
+/*
+ * A newline before the next member, after its comma: one member a line.
+ * A member must follow (a newline before a closing bracket is written
+ * into b directly).
+ */
+void	chousa_jw_newline(struct chousa_jw *w);
 /*
  * len bytes of json as one value, as they are: a document this writer
  * made earlier (the CLI's --json output inside an MCP result) or a

@@ -79,27 +79,69 @@ chousa_utf8_valid_prefix(const char *s, size_t len)
 typedef void (*emit_fn)(struct chousa_buf *b, unsigned cp, const char *p,
     size_t n);
 
+#define ONES		UINT64_C(0x0101010101010101)
+#define HIGHS		UINT64_C(0x8080808080808080)
+/* Whether a word has a zero byte: exact as a yes or no. */
+#define HAS_ZERO(x)	(((x) - ONES) & ~(x) & HIGHS)
+/* The most special characters the word-wide scan handles. */
+#define MAX_SPECIAL	8
+
+/*
+ * Whether the 8 bytes at u are all printable ASCII (0x20 to 0x7e) and none
+ * is special: spec holds each special byte repeated through a word.
+ */
+static int
+plain8(const unsigned char *u, const uint64_t *spec, size_t n_spec)
+{
+	uint64_t x;
+	size_t k;
+
+	memcpy(&x, u, sizeof(x));
+	/* No high bit: then x - 0x20.. borrows exactly at bytes below 0x20. */
+	if ((x & HIGHS) != 0 || ((x - ONES * 0x20) & ~x & HIGHS) != 0 ||
+	    HAS_ZERO(x ^ (ONES * 0x7f)) != 0)
+		return 0;
+	for (k = 0; k < n_spec; k++)
+		if (HAS_ZERO(x ^ spec[k]) != 0)
+			return 0;
+	return 1;
+}
+
 static void
 walk_plain(struct chousa_buf *b, const char *s, size_t len, emit_fn emit,
     const char *special)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, n, start;
+	unsigned char stop[32];		/* a bit per byte: special */
+	uint64_t spec[MAX_SPECIAL];
+	const char *q;
+	size_t i = 0, n, start, n_spec = 0;
 	unsigned cp;
+	int wide = 1;
 
 	if (s == NULL)
 		return;
+	memset(stop, 0, sizeof(stop));
+	for (q = special; q != NULL && *q != '\0'; q++) {
+		stop[(unsigned char)*q >> 3] |= (unsigned char)(1u <<
+		    ((unsigned char)*q & 7));
+		if (n_spec == MAX_SPECIAL)
+			wide = 0;
+		else
+			spec[n_spec++] = ONES * (unsigned char)*q;
+	}
 	while (i < len) {
-		/* Printable ASCII the escaper keeps goes in one piece: the
-		 * common case, and most of an export's bytes. */
-		for (start = i; i < len && u[i] >= 0x20 && u[i] < 0x7f; i++) {
-			const char *q = special;
-
-			while (q != NULL && *q != '\0' && *q != (char)u[i])
-				q++;
-			if (q != NULL && *q != '\0')
-				break;
-		}
+		/*
+		 * Printable ASCII the escaper keeps goes in one piece: the
+		 * common case, and most of an export's bytes.  Eight bytes
+		 * are tested at once while they are all plain.
+		 */
+		start = i;
+		while (wide && len - i >= 8 && plain8(u + i, spec, n_spec))
+			i += 8;
+		while (i < len && u[i] >= 0x20 && u[i] < 0x7f &&
+		    (stop[u[i] >> 3] & (1u << (u[i] & 7))) == 0)
+			i++;
 		if (i > start)
 			chousa_buf_add(b, s + start, i - start);
 		if (i == len)
@@ -304,4 +346,23 @@ chousa_esc_csv(struct chousa_buf *b, const char *s, size_t len)
 		chousa_buf_addch(b, '\'');
 	walk_plain(b, s, len, emit_csv, "\"");
 	chousa_buf_addch(b, '"');
+}
+
+void
+chousa_esc_stix(struct chousa_buf *b, const char *s)
+{
+	size_t n;
+
+	chousa_buf_addch(b, '\'');
+	while (*s != '\0') {
+		n = strcspn(s, "'\\");
+		chousa_buf_add(b, s, n);
+		s += n;
+		if (*s == '\0')
+			break;
+		chousa_buf_addch(b, '\\');
+		chousa_buf_addch(b, *s);
+		s++;
+	}
+	chousa_buf_addch(b, '\'');
 }

@@ -210,6 +210,19 @@ chousa_jw_list(struct chousa_jw *w, const char *s, char delim)
 	chousa_jw_array_end(w);
 }
 
+/*
+ * The next member's comma now, then a newline: documents of many objects
+ * (a STIX bundle, a MISP event) put one a line.  The member that follows
+ * needs no separator of its own, as after a key.
+ */
+void
+chousa_jw_newline(struct chousa_jw *w)
+{
+	sep(w);
+	chousa_buf_addch(w->b, '\n');
+	w->after_key = 1;
+}
+
 void
 chousa_jw_raw(struct chousa_jw *w, const char *json, size_t len)
 {

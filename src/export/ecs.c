@@ -121,7 +121,7 @@ confidence_word(int confidence)
 
 /* The indicator's own fields: type and where ECS puts its value. */
 static void
-indicator_value(struct chousa_buf *b, const struct chousa_export_row *row)
+indicator_value(struct chousa_jw *w, const struct chousa_export_row *row)
 {
 	const char *v = row->value;
 	const char *hash = NULL;
@@ -129,35 +129,41 @@ indicator_value(struct chousa_buf *b, const struct chousa_export_row *row)
 	switch (row->type) {
 	case CHOUSA_IOC_IPV4:
 	case CHOUSA_IOC_IPV6:
-		chousa_buf_addf(b, "\"type\":\"%s\",\"ip\":",
-		    row->type == CHOUSA_IOC_IPV4 ? "ipv4-addr" : "ipv6-addr");
-		chousa_esc_json_str(b, v);
+		chousa_jw_kstr(w, "type", row->type == CHOUSA_IOC_IPV4 ?
+		    "ipv4-addr" : "ipv6-addr");
+		chousa_jw_kstr(w, "ip", v);
 		if (row->port != 0)
-			chousa_buf_addf(b, ",\"port\":%u", row->port);
+			chousa_jw_kuint(w, "port", row->port);
 		return;
 	case CHOUSA_IOC_DOMAIN:
-		chousa_buf_adds(b, "\"type\":\"domain-name\",\"url\":{"
-		    "\"domain\":");
-		chousa_esc_json_str(b, v);
-		chousa_buf_addch(b, '}');
+		chousa_jw_kstr(w, "type", "domain-name");
+		chousa_jw_key(w, "url");
+		chousa_jw_object(w);
+		chousa_jw_kstr(w, "domain", v);
+		chousa_jw_object_end(w);
 		return;
 	case CHOUSA_IOC_URL:
-		chousa_buf_adds(b, "\"type\":\"url\",\"url\":{\"full\":");
-		chousa_esc_json_str(b, v);
-		chousa_buf_adds(b, ",\"original\":");
-		chousa_esc_json_str(b, v);
-		export_json_kv(b, "domain", row->host);
-		chousa_buf_addch(b, '}');
+		chousa_jw_kstr(w, "type", "url");
+		chousa_jw_key(w, "url");
+		chousa_jw_object(w);
+		chousa_jw_kstr(w, "full", v);
+		chousa_jw_kstr(w, "original", v);
+		export_jw_kv(w, "domain", row->host);
+		chousa_jw_object_end(w);
 		return;
 	case CHOUSA_IOC_EMAIL:
-		chousa_buf_adds(b, "\"type\":\"email-addr\",\"email\":{"
-		    "\"address\":");
-		chousa_esc_json_str(b, v);
-		chousa_buf_addch(b, '}');
+		chousa_jw_kstr(w, "type", "email-addr");
+		chousa_jw_key(w, "email");
+		chousa_jw_object(w);
+		chousa_jw_kstr(w, "address", v);
+		chousa_jw_object_end(w);
 		return;
 	case CHOUSA_IOC_ASN:
-		chousa_buf_addf(b, "\"type\":\"autonomous-system\",\"as\":{"
-		    "\"number\":%lld}", strtoll(v + 2, NULL, 10));
+		chousa_jw_kstr(w, "type", "autonomous-system");
+		chousa_jw_key(w, "as");
+		chousa_jw_object(w);
+		chousa_jw_kint(w, "number", strtoll(v + 2, NULL, 10));
+		chousa_jw_object_end(w);
 		return;
 	case CHOUSA_IOC_MD5:
 		hash = "md5";
@@ -172,81 +178,114 @@ indicator_value(struct chousa_buf *b, const struct chousa_export_row *row)
 		hash = "sha512";
 		break;
 	}
-	chousa_buf_addf(b, "\"type\":\"file\",\"file\":{\"hash\":{\"%s\":",
-	    hash);
-	chousa_esc_json_str(b, v);
-	chousa_buf_adds(b, "}}");
+	chousa_jw_kstr(w, "type", "file");
+	chousa_jw_key(w, "file");
+	chousa_jw_object(w);
+	chousa_jw_key(w, "hash");
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, hash, v);
+	chousa_jw_object_end(w);
+	chousa_jw_object_end(w);
 }
 
+/* threat.software: the family, with Malpedia's name and page if known. */
 static void
-sources_array(struct chousa_buf *b, const char *sources)
+software(struct chousa_jw *w, struct chousa_buf *tmp,
+    const struct export_item *it)
 {
-	const char *p = sources, *end;
-
-	chousa_buf_adds(b, ",\"sources\":[");
-	while (p != NULL && *p != '\0') {
-		end = strchr(p, ',');
-		if (end == NULL)
-			end = p + strlen(p);
-		if (p != sources)
-			chousa_buf_addch(b, ',');
-		chousa_buf_addch(b, '"');
-		chousa_esc_json(b, p, (size_t)(end - p));
-		chousa_buf_addch(b, '"');
-		p = *end == ',' ? end + 1 : end;
+	chousa_jw_key(w, "software");
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "type", "Malware");
+	chousa_jw_kstr(w, "name", it->family_name != NULL ?
+	    it->family_name : it->family);
+	if (it->family_name != NULL) {
+		chousa_jw_key(w, "alias");
+		chousa_jw_array(w);
+		chousa_jw_str(w, it->family);
+		chousa_jw_array_end(w);
+		chousa_buf_reset(tmp);
+		export_cat(tmp, "https://malpedia.caad.fkie.fraunhofer.de/"
+		    "details/", it->family, (char *)NULL);
+		chousa_jw_kstr(w, "reference", tmp->data);
 	}
-	chousa_buf_addch(b, ']');
+	chousa_jw_object_end(w);
 }
 
+/* The bulk action line and the document line of one indicator. */
 static int
 doc(struct export_run *r, struct export_file *f, const struct export_item *it,
     struct chousa_err *err)
 {
 	const struct chousa_export_row *row = it->row;
 	struct chousa_buf *b = &f->buf;
+	struct chousa_jw w;
 	char stamp[24], id[17];
 
 	export_date(stamp, r->stamp);
 	export_hex64(id, export_key(row->type, row->value));
-	export_cat(b, "{\"index\":{\"_index\":\"" ECS_INDEX "\",\"_id\":\"",
-	    id, "\"}}\n{\"@timestamp\":\"", it->last[0] ? it->last :
-	    it->first[0] ? it->first : stamp, "\",\"ecs\":{\"version\":\""
-	    ECS_VERSION "\"},\"event\":{\"kind\":\"enrichment\","
-	    "\"category\":[\"threat\"],\"type\":[\"indicator\"],"
-	    "\"dataset\":\"chousa.intel\"},\"threat\":{\"feed\":{\"name\":"
-	    "\"chousa\"},\"indicator\":{", (char *)NULL);
-	indicator_value(b, row);
-	export_json_kv(b, "name", row->value);
-	export_json_kv(b, "description", it->desc);
-	export_json_kv(b, "first_seen", it->first);
-	export_json_kv(b, "last_seen", it->last);
-	export_json_kv(b, "confidence", confidence_word(row->confidence));
-	export_json_kv(b, "reference", it->reference);
-	export_json_kv(b, "provider", it->sources);
-	export_cat(b, ",\"marking\":{\"tlp\":\"", export_tlp_upper(r), "\"}}",
-	    (char *)NULL);
-	if (it->family != NULL) {
-		chousa_buf_adds(b, ",\"software\":{\"type\":\"Malware\","
-		    "\"name\":");
-		chousa_esc_json_str(b, it->family_name != NULL ?
-		    it->family_name : it->family);
-		if (it->family_name != NULL) {
-			chousa_buf_adds(b, ",\"alias\":[");
-			chousa_esc_json_str(b, it->family);
-			chousa_buf_adds(b, "],\"reference\":\"https://malpedia."
-			    "caad.fkie.fraunhofer.de/details/");
-			chousa_esc_json(b, it->family, strlen(it->family));
-			chousa_buf_addch(b, '"');
-		}
-		chousa_buf_addch(b, '}');
-	}
-	chousa_buf_adds(b, "},\"chousa\":{");
-	chousa_buf_addf(b, "\"confidence\":%d", row->confidence);
-	export_json_kv(b, "family_id", it->family);
-	sources_array(b, it->sources);
-	export_json_kv(b, "status", row->status);
-	export_json_kv(b, "threat_type", it->threat);
-	chousa_buf_adds(b, "}}\n");
+	chousa_jw_init(&w, b);
+	chousa_jw_object(&w);
+	chousa_jw_key(&w, "index");
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "_index", ECS_INDEX);
+	chousa_jw_kstr(&w, "_id", id);
+	chousa_jw_object_end(&w);
+	chousa_jw_object_end(&w);
+	chousa_buf_addch(b, '\n');
+
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "@timestamp", it->last[0] ? it->last :
+	    it->first[0] ? it->first : stamp);
+	chousa_jw_key(&w, "ecs");
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "version", ECS_VERSION);
+	chousa_jw_object_end(&w);
+	chousa_jw_key(&w, "event");
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "kind", "enrichment");
+	chousa_jw_key(&w, "category");
+	chousa_jw_list(&w, "threat", ',');
+	chousa_jw_key(&w, "type");
+	chousa_jw_list(&w, "indicator", ',');
+	chousa_jw_kstr(&w, "dataset", "chousa.intel");
+	chousa_jw_object_end(&w);
+
+	chousa_jw_key(&w, "threat");
+	chousa_jw_object(&w);
+	chousa_jw_key(&w, "feed");
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "name", "chousa");
+	chousa_jw_object_end(&w);
+	chousa_jw_key(&w, "indicator");
+	chousa_jw_object(&w);
+	indicator_value(&w, row);
+	export_jw_kv(&w, "name", row->value);
+	export_jw_kv(&w, "description", it->desc);
+	export_jw_kv(&w, "first_seen", it->first);
+	export_jw_kv(&w, "last_seen", it->last);
+	export_jw_kv(&w, "confidence", confidence_word(row->confidence));
+	export_jw_kv(&w, "reference", it->reference);
+	export_jw_kv(&w, "provider", it->sources);
+	chousa_jw_key(&w, "marking");
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "tlp", export_tlp_upper(r));
+	chousa_jw_object_end(&w);
+	chousa_jw_object_end(&w);
+	if (it->family != NULL)
+		software(&w, &r->line, it);
+	chousa_jw_object_end(&w);
+
+	chousa_jw_key(&w, "chousa");
+	chousa_jw_object(&w);
+	chousa_jw_kint(&w, "confidence", row->confidence);
+	export_jw_kv(&w, "family_id", it->family);
+	chousa_jw_key(&w, "sources");
+	chousa_jw_list(&w, it->sources, ',');
+	export_jw_kv(&w, "status", row->status);
+	export_jw_kv(&w, "threat_type", it->threat);
+	chousa_jw_object_end(&w);
+	chousa_jw_object_end(&w);
+	chousa_buf_addch(b, '\n');
 	return export_entry(f, err);
 }
 
@@ -273,10 +312,19 @@ ecs_removed(struct export_run *r, int type, const char *value,
     struct chousa_err *err)
 {
 	struct ecs *e = r->state;
+	struct chousa_jw w;
+	char id[17];
 
-	chousa_buf_addf(&e->delta->buf, "{\"delete\":{\"_index\":\"" ECS_INDEX
-	    "\",\"_id\":\"%016llx\"}}\n",
-	    (unsigned long long)export_key(type, value));
+	export_hex64(id, export_key(type, value));
+	chousa_jw_init(&w, &e->delta->buf);
+	chousa_jw_object(&w);
+	chousa_jw_key(&w, "delete");
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "_index", ECS_INDEX);
+	chousa_jw_kstr(&w, "_id", id);
+	chousa_jw_object_end(&w);
+	chousa_jw_object_end(&w);
+	chousa_buf_addch(&e->delta->buf, '\n');
 	return export_entry(e->delta, err);
 }
 

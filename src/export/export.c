@@ -187,12 +187,11 @@ export_hex64(char out[17], uint64_t v)
 }
 
 void
-export_json_kv(struct chousa_buf *b, const char *key, const char *value)
+export_jw_kv(struct chousa_jw *w, const char *key, const char *value)
 {
 	if (value == NULL || value[0] == '\0')
 		return;
-	chousa_buf_addf(b, ",\"%s\":", key);
-	chousa_esc_json_str(b, value);
+	chousa_jw_kstr(w, key, value);
 }
 
 /* ---- the run ---- */

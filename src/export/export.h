@@ -136,9 +136,8 @@ uint64_t export_key(int type, const char *value);
 void	export_cat(struct chousa_buf *b, ...);
 /* 16 lower-case hex digits of v and a NUL. */
 void	export_hex64(char out[17], uint64_t v);
-/* ,"key":"value" escaped, when value is not NULL or empty. */
-void	export_json_kv(struct chousa_buf *b, const char *key,
-	    const char *value);
+/* The member key: value, when value is not NULL or empty. */
+void	export_jw_kv(struct chousa_jw *w, const char *key, const char *value);
 /* Whether value is a host name an engine compares: LDH labels, dots. */
 int	export_is_hostname(const char *value);
 

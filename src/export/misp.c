@@ -27,7 +27,7 @@ struct event {
 	char			 uuid[37];
 	char			*manifest;	/* its manifest.json entry */
 	struct export_file	*f;
-	uint64_t		 n;
+	struct chousa_jw	 w;		/* into f->buf, across parks */
 };
 
 struct misp {
@@ -70,42 +70,45 @@ family_tag(struct chousa_buf *b, const char *family, const char *name)
 }
 
 static void
-tag(struct chousa_buf *b, int first, const char *name)
+tag(struct chousa_jw *w, const char *name)
 {
-	if (!first)
-		chousa_buf_addch(b, ',');
-	chousa_buf_adds(b, "{\"name\":");
-	chousa_esc_json_str(b, name);
-	chousa_buf_adds(b, "}");
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "name", name);
+	chousa_jw_object_end(w);
 }
 
-/* The event's Tag array, as the event and the manifest show it. */
+/* The TLP's tag and the family's, as events and attributes begin. */
 static void
-event_tags(struct export_run *r, struct chousa_buf *b,
+tags_begin(struct export_run *r, struct chousa_jw *w,
     const struct export_item *it, struct chousa_buf *tmp)
 {
-	char tlp[32];
-
-	snprintf(tlp, sizeof(tlp), "tlp:%s", r->tlp);
-	chousa_buf_adds(b, "[");
-	tag(b, 1, tlp);
+	chousa_buf_reset(tmp);
+	export_cat(tmp, "tlp:", r->tlp, (char *)NULL);
+	chousa_jw_key(w, "Tag");
+	chousa_jw_array(w);
+	tag(w, tmp->data);
 	if (it->family != NULL) {
 		chousa_buf_reset(tmp);
 		family_tag(tmp, it->family, it->family_name);
-		tag(b, 0, tmp->data);
+		tag(w, tmp->data);
 	}
-	chousa_buf_adds(b, "]");
 }
 
+/*
+ * The event's members up to its Tag array, in an open object: as the
+ * event file has them, or as its manifest.json entry (no uuid, not the
+ * publishing).
+ */
 static void
-event_head(struct export_run *r, struct chousa_buf *b, const char *uuid,
+event_head(struct export_run *r, struct chousa_jw *w, const char *uuid,
     const struct export_item *it, struct chousa_buf *tmp, int manifest)
 {
 	struct misp *m = r->state;
+	char stamp[24];
 
+	snprintf(stamp, sizeof(stamp), "%lld", (long long)r->stamp);
 	if (!manifest)
-		chousa_buf_addf(b, "{\"Event\":{\"uuid\":\"%s\",", uuid);
-	chousa_buf_adds(b, "\"info\":");
+		chousa_jw_kstr(w, "uuid", uuid);
 	chousa_buf_reset(tmp);
 	if (it->family_name != NULL)
 		chousa_buf_addf(tmp, "chousa: %s (%s)", it->family_name,
@@ -114,16 +117,23 @@ event_head(struct export_run *r, struct chousa_buf *b, const char *uuid,
 		chousa_buf_addf(tmp, "chousa: %s", it->family);
 	else
 		chousa_buf_adds(tmp, "chousa: indicators of no known family");
-	chousa_esc_json_str(b, tmp->data);
-	chousa_buf_addf(b, ",\"date\":\"%s\",\"timestamp\":\"%lld\","
-	    "\"analysis\":\"2\",\"threat_level_id\":\"2\",", m->date,
-	    (long long)r->stamp);
-	if (!manifest)
-		chousa_buf_addf(b, "\"published\":true,\"publish_timestamp\":"
-		    "\"%lld\",\"distribution\":\"3\",", (long long)r->stamp);
-	chousa_buf_adds(b, "\"Orgc\":{\"name\":\"chousa\",\"uuid\":\""
-	    ORGC_UUID "\"},\"Tag\":");
-	event_tags(r, b, it, tmp);
+	chousa_jw_kstr(w, "info", tmp->data);
+	chousa_jw_kstr(w, "date", m->date);
+	chousa_jw_kstr(w, "timestamp", stamp);
+	chousa_jw_kstr(w, "analysis", "2");
+	chousa_jw_kstr(w, "threat_level_id", "2");
+	if (!manifest) {
+		chousa_jw_kbool(w, "published", 1);
+		chousa_jw_kstr(w, "publish_timestamp", stamp);
+		chousa_jw_kstr(w, "distribution", "3");
+	}
+	chousa_jw_key(w, "Orgc");
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "name", "chousa");
+	chousa_jw_kstr(w, "uuid", ORGC_UUID);
+	chousa_jw_object_end(w);
+	tags_begin(r, w, it, tmp);
+	chousa_jw_array_end(w);
 }
 
 static struct event *
@@ -133,6 +143,7 @@ event_find(struct export_run *r, const struct export_item *it,
 	struct misp *m = r->state;
 	const char *key = it->family != NULL ? it->family : "";
 	struct chousa_buf name;
+	struct chousa_jw mw;
 	struct event *e;
 	size_t i;
 	int added;
@@ -156,7 +167,10 @@ event_find(struct export_run *r, const struct export_item *it,
 	*rc = export_open(r, name.data, 0, &e->f, err);
 	chousa_buf_reset(&name);
 	if (*rc == CHOUSA_OK) {
-		event_head(r, &name, e->uuid, it, &m->tags, 1);
+		chousa_jw_init(&mw, &name);
+		chousa_jw_object(&mw);
+		event_head(r, &mw, e->uuid, it, &m->tags, 1);
+		chousa_jw_object_end(&mw);
 		*rc = chousa_buf_rc(&name, "a MISP event", err);
 	}
 	if (*rc == CHOUSA_OK) {
@@ -167,8 +181,13 @@ event_find(struct export_run *r, const struct export_item *it,
 	chousa_buf_release(&name);
 	if (*rc != CHOUSA_OK)
 		return NULL;
-	event_head(r, &e->f->buf, e->uuid, it, &m->tags, 0);
-	chousa_buf_adds(&e->f->buf, ",\"Attribute\":[\n");
+	chousa_jw_init(&e->w, &e->f->buf);
+	chousa_jw_object(&e->w);
+	chousa_jw_key(&e->w, "Event");
+	chousa_jw_object(&e->w);
+	event_head(r, &e->w, e->uuid, it, &m->tags, 0);
+	chousa_jw_key(&e->w, "Attribute");
+	chousa_jw_array(&e->w);
 	return e;
 }
 
@@ -220,68 +239,65 @@ misp_item(struct export_run *r, const struct export_item *it,
 	struct misp *m = r->state;
 	const struct chousa_export_row *row = it->row;
 	const char *type, *category;
-	struct chousa_buf *b;
+	struct chousa_jw *w;
 	struct event *e;
-	char uuid[37], port[16], tlp[32];
-	int rc = CHOUSA_OK;
+	char uuid[37], port[16], stamp[24];
+	int rc = CHOUSA_OK, composite;
 
 	e = event_find(r, it, err, &rc);
 	if (e == NULL)
 		return rc;
-	b = &e->f->buf;
+	w = &e->w;
 	attr_type(row, &type, &category);
+	composite = strchr(type, '|') != NULL;
 	snprintf(port, sizeof(port), "%u", row->port);
+	snprintf(stamp, sizeof(stamp), "%lld", (long long)(
+	    row->last_seen > 0 ? row->last_seen : row->first_seen > 0 ?
+	    row->first_seen : r->stamp));
 	chousa_buf_reset(&m->tags);
 	export_cat(&m->tags, "attribute:", type, ":", row->value, (char *)NULL);
 	digest_uuid5(uuid, ns_misp, m->tags.data, m->tags.len);
-	export_cat(b, e->n > 0 ? ",\n" : "", "{\"uuid\":\"", uuid,
-	    "\",\"type\":\"", type, "\",\"category\":\"", category,
-	    "\",\"value\":\"", (char *)NULL);
-	chousa_esc_json(b, row->value, strlen(row->value));
-	if (strchr(type, '|') != NULL)
-		chousa_buf_addf(b, "|%s", port);
-	chousa_buf_adds(b, "\",\"to_ids\":true,\"disable_correlation\":false,"
-	    "\"distribution\":\"5\",\"comment\":\"");
-	chousa_esc_json(b, it->desc, strlen(it->desc));
-	if (it->reference != NULL) {
-		chousa_buf_adds(b, "; evidence ");
-		chousa_esc_json(b, it->reference, strlen(it->reference));
-	}
-	chousa_buf_addch(b, '"');
-	chousa_buf_addf(b, ",\"timestamp\":\"%lld\"", (long long)(
-	    row->last_seen > 0 ? row->last_seen : row->first_seen > 0 ?
-	    row->first_seen : r->stamp));
-	export_json_kv(b, "first_seen", it->first);
+	chousa_jw_newline(w);
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "uuid", uuid);
+	chousa_jw_kstr(w, "type", type);
+	chousa_jw_kstr(w, "category", category);
+	chousa_buf_reset(&m->tags);
+	export_cat(&m->tags, row->value, composite ? "|" : "",
+	    composite ? port : "", (char *)NULL);
+	chousa_jw_kstr(w, "value", m->tags.data);
+	chousa_jw_kbool(w, "to_ids", 1);
+	chousa_jw_kbool(w, "disable_correlation", 0);
+	chousa_jw_kstr(w, "distribution", "5");
+	chousa_buf_reset(&m->tags);
+	export_cat(&m->tags, it->desc, it->reference != NULL ? "; evidence " :
+	    "", it->reference != NULL ? it->reference : "", (char *)NULL);
+	chousa_jw_kstr(w, "comment", m->tags.data);
+	chousa_jw_kstr(w, "timestamp", stamp);
+	export_jw_kv(w, "first_seen", it->first);
 	/* MISP refuses a last sighting before the first. */
 	if (row->last_seen >= row->first_seen)
-		export_json_kv(b, "last_seen", it->last);
-	chousa_buf_adds(b, ",\"Tag\":[");
-	snprintf(tlp, sizeof(tlp), "tlp:%s", r->tlp);
-	tag(b, 1, tlp);
-	if (it->family != NULL) {
-		chousa_buf_reset(&m->tags);
-		family_tag(&m->tags, it->family, it->family_name);
-		tag(b, 0, m->tags.data);
-	}
+		export_jw_kv(w, "last_seen", it->last);
+	tags_begin(r, w, it, &m->tags);
 	if (row->confidence >= 0) {
 		chousa_buf_reset(&m->tags);
 		chousa_buf_addf(&m->tags, "chousa:confidence=\"%d\"",
 		    row->confidence);
-		tag(b, 0, m->tags.data);
+		tag(w, m->tags.data);
 	}
 	if (it->sources != NULL) {
 		chousa_buf_reset(&m->tags);
 		export_cat(&m->tags, "chousa:sources=\"", it->sources, "\"",
 		    (char *)NULL);
-		tag(b, 0, m->tags.data);
+		tag(w, m->tags.data);
 	}
-	chousa_buf_adds(b, "]}");
-	e->n++;
+	chousa_jw_array_end(w);
+	chousa_jw_object_end(w);
 	e->f->n++;
 	rc = hash_line(m, row->value, strlen(row->value), e->uuid, err);
-	if (rc == CHOUSA_OK && strchr(type, '|') != NULL)
+	if (rc == CHOUSA_OK && composite)
 		rc = hash_line(m, port, strlen(port), e->uuid, err);
-	if (rc == CHOUSA_OK && b->len > EVENT_FLUSH)
+	if (rc == CHOUSA_OK && e->f->buf.len > EVENT_FLUSH)
 		rc = export_park(e->f, err);
 	return rc;
 }
@@ -291,21 +307,29 @@ misp_end(struct export_run *r, struct chousa_err *err)
 {
 	struct misp *m = r->state;
 	struct chousa_buf *b = &m->manifest->buf;
+	struct chousa_jw w;
 	size_t i;
 	int rc = CHOUSA_OK;
 
-	chousa_buf_addch(b, '{');
+	chousa_jw_init(&w, b);
+	chousa_jw_object(&w);
 	for (i = 0; i < m->families.n && rc == CHOUSA_OK; i++) {
 		struct event *e = &m->events[i];
 
-		chousa_buf_adds(&e->f->buf, "\n]}}\n");
+		chousa_buf_addch(&e->f->buf, '\n');
+		chousa_jw_array_end(&e->w);
+		chousa_jw_object_end(&e->w);
+		chousa_jw_object_end(&e->w);
+		chousa_buf_addch(&e->f->buf, '\n');
 		rc = export_park(e->f, err);
-		chousa_buf_addf(b, "%s\n\"%s\":{", i > 0 ? "," : "", e->uuid);
-		chousa_buf_adds(b, e->manifest);
-		chousa_buf_addch(b, '}');
+		chousa_jw_newline(&w);
+		chousa_jw_key(&w, e->uuid);
+		chousa_jw_raw(&w, e->manifest, strlen(e->manifest));
 		m->manifest->n++;
 	}
-	chousa_buf_adds(b, "\n}\n");
+	chousa_buf_addch(b, '\n');
+	chousa_jw_object_end(&w);
+	chousa_buf_addch(b, '\n');
 	return rc;
 }
 

@@ -28,7 +28,7 @@ struct stix {
 	char			**names;	/* by index: name or NULL */
 	char			(*ids)[80];	/* by index: the malware id */
 	size_t			 cap_names;
-	size_t			 n_objects;
+	struct chousa_jw	 w;		/* into out->buf */
 	struct chousa_buf	 tmp;
 };
 
@@ -74,10 +74,35 @@ stix_time(char *out, int64_t t)
 	snprintf(out, 32, "%.19s.000Z", iso);
 }
 
+/* An object of the bundle begins, on a line of its own: its first members. */
 static void
-object_sep(struct stix *s)
+object_begin(struct stix *s, const char *type, const char *id)
 {
-	chousa_buf_adds(&s->out->buf, s->n_objects++ > 0 ? ",\n" : "\n");
+	chousa_jw_newline(&s->w);
+	chousa_jw_object(&s->w);
+	chousa_jw_kstr(&s->w, "type", type);
+	chousa_jw_kstr(&s->w, "spec_version", "2.1");
+	chousa_jw_kstr(&s->w, "id", id);
+}
+
+/* created_by_ref, created, modified. */
+static void
+object_times(struct stix *s, const char *created, const char *modified)
+{
+	chousa_jw_kstr(&s->w, "created_by_ref", s->identity);
+	chousa_jw_kstr(&s->w, "created", created);
+	chousa_jw_kstr(&s->w, "modified", modified);
+}
+
+/* The TLP marking, and the object ends. */
+static void
+object_end(struct stix *s)
+{
+	chousa_jw_key(&s->w, "object_marking_refs");
+	chousa_jw_array(&s->w);
+	chousa_jw_str(&s->w, s->marking);
+	chousa_jw_array_end(&s->w);
+	chousa_jw_object_end(&s->w);
 }
 
 static int
@@ -85,8 +110,8 @@ stix_begin(struct export_run *r, struct chousa_err *err)
 {
 	struct stix *s = mem_alloc(sizeof(*s));
 	const struct tlp *t = &tlps[0];
-	struct chousa_buf *b;
-	char id[64], stamp[32];
+	struct chousa_jw *w;
+	char id[64], stamp[32], name[32];
 	size_t i;
 	int rc;
 
@@ -97,7 +122,8 @@ stix_begin(struct export_run *r, struct chousa_err *err)
 	rc = export_open(r, NULL, 1, &s->out, err);
 	if (rc != CHOUSA_OK)
 		return rc;
-	b = &s->out->buf;
+	w = &s->w;
+	chousa_jw_init(w, &s->out->buf);
 	for (i = 0; i < sizeof(tlps) / sizeof(tlps[0]); i++)
 		if (strcmp(tlps[i].tlp, r->tlp) == 0)
 			t = &tlps[i];
@@ -105,20 +131,30 @@ stix_begin(struct export_run *r, struct chousa_err *err)
 	stix_time(stamp, r->stamp);
 	make_id(s, id, sizeof(id), "bundle", stamp);
 	make_id(s, s->identity, sizeof(s->identity), "identity", "chousa");
-	chousa_buf_addf(b, "{\"type\":\"bundle\",\"id\":\"%s\",\"objects\":[",
-	    id);
-	object_sep(s);
-	chousa_buf_addf(b, "{\"type\":\"identity\",\"spec_version\":\"2.1\","
-	    "\"id\":\"%s\",\"created\":\"" IDENTITY_TIME "\",\"modified\":\""
-	    IDENTITY_TIME "\",\"name\":\"chousa\",\"identity_class\":"
-	    "\"system\",\"description\":\"chousa export of a local intel "
-	    "store\"}", s->identity);
-	object_sep(s);
-	chousa_buf_addf(b, "{\"type\":\"marking-definition\",\"spec_version\":"
-	    "\"2.1\",\"id\":\"%s\",\"created\":\"2017-01-20T00:00:00.000Z\","
-	    "\"definition_type\":\"tlp\",\"name\":\"TLP:%s\",\"definition\":"
-	    "{\"tlp\":\"%s\"}}", t->id, t->upper, t->name);
-	return chousa_buf_rc(b, "the bundle", err);
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "type", "bundle");
+	chousa_jw_kstr(w, "id", id);
+	chousa_jw_key(w, "objects");
+	chousa_jw_array(w);
+	object_begin(s, "identity", s->identity);
+	chousa_jw_kstr(w, "created", IDENTITY_TIME);
+	chousa_jw_kstr(w, "modified", IDENTITY_TIME);
+	chousa_jw_kstr(w, "name", "chousa");
+	chousa_jw_kstr(w, "identity_class", "system");
+	chousa_jw_kstr(w, "description", "chousa export of a local intel "
+	    "store");
+	chousa_jw_object_end(w);
+	object_begin(s, "marking-definition", t->id);
+	chousa_jw_kstr(w, "created", "2017-01-20T00:00:00.000Z");
+	chousa_jw_kstr(w, "definition_type", "tlp");
+	snprintf(name, sizeof(name), "TLP:%s", t->upper);
+	chousa_jw_kstr(w, "name", name);
+	chousa_jw_key(w, "definition");
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "tlp", t->name);
+	chousa_jw_object_end(w);
+	chousa_jw_object_end(w);
+	return chousa_buf_rc(&s->out->buf, "the bundle", err);
 }
 
 /* The pattern of an indicator: its value with ' and \ escaped. */
@@ -127,7 +163,6 @@ pattern(struct chousa_buf *b, const struct chousa_export_row *row)
 {
 	static const char *const hashes[] = { "MD5", "'SHA-1'", "'SHA-256'",
 	    "'SHA-512'" };
-	const char *p;
 
 	chousa_buf_addch(b, '[');
 	switch (row->type) {
@@ -159,13 +194,8 @@ pattern(struct chousa_buf *b, const struct chousa_export_row *row)
 		    hashes[row->type - CHOUSA_IOC_MD5]);
 		break;
 	}
-	chousa_buf_addch(b, '\'');
-	for (p = row->value; *p != '\0'; p++) {
-		if (*p == '\'' || *p == '\\')
-			chousa_buf_addch(b, '\\');
-		chousa_buf_addch(b, *p);
-	}
-	chousa_buf_adds(b, "']");
+	chousa_esc_stix(b, row->value);
+	chousa_buf_addch(b, ']');
 }
 
 /* The family's malware object, remembered for the end: its id. */
@@ -222,7 +252,6 @@ indicates(struct export_run *r, const struct export_item *it,
     struct chousa_err *err)
 {
 	struct stix *s = r->state;
-	struct chousa_buf *b = &s->out->buf;
 	const char *mal;
 	char rel[80];
 	int rc;
@@ -234,13 +263,12 @@ indicates(struct export_run *r, const struct export_item *it,
 	chousa_buf_reset(&r->line);
 	export_cat(&r->line, id, " indicates ", mal, (char *)NULL);
 	make_id(s, rel, sizeof(rel), "relationship", r->line.data);
-	object_sep(s);
-	export_cat(b, "{\"type\":\"relationship\",\"spec_version\":\"2.1\","
-	    "\"id\":\"", rel, "\",\"created_by_ref\":\"", s->identity,
-	    "\",\"created\":\"", created, "\",\"modified\":\"", modified,
-	    "\",\"relationship_type\":\"indicates\",\"source_ref\":\"", id,
-	    "\",\"target_ref\":\"", mal, "\",\"object_marking_refs\":[\"",
-	    s->marking, "\"]}", (char *)NULL);
+	object_begin(s, "relationship", rel);
+	object_times(s, created, modified);
+	chousa_jw_kstr(&s->w, "relationship_type", "indicates");
+	chousa_jw_kstr(&s->w, "source_ref", id);
+	chousa_jw_kstr(&s->w, "target_ref", mal);
+	object_end(s);
 	return CHOUSA_OK;
 }
 
@@ -250,7 +278,7 @@ stix_item(struct export_run *r, const struct export_item *it,
 {
 	struct stix *s = r->state;
 	const struct chousa_export_row *row = it->row;
-	struct chousa_buf *b = &s->out->buf;
+	struct chousa_jw *w = &s->w;
 	char id[80], created[32], modified[32];
 	int64_t t1, t2;
 	int rc;
@@ -261,36 +289,38 @@ stix_item(struct export_run *r, const struct export_item *it,
 	stix_time(created, t1);
 	stix_time(modified, t2);
 	make_id(s, id, sizeof(id), "indicator", row->value);
-	object_sep(s);
-	export_cat(b, "{\"type\":\"indicator\",\"spec_version\":\"2.1\","
-	    "\"id\":\"", id, "\",\"created_by_ref\":\"", s->identity,
-	    "\",\"created\":\"", created, "\",\"modified\":\"", modified, "\"",
-	    (char *)NULL);
-	export_json_kv(b, "name", row->value);
-	export_json_kv(b, "description", it->desc);
-	chousa_buf_adds(b, ",\"indicator_types\":[\"malicious-activity\"],"
-	    "\"pattern\":\"");
+	object_begin(s, "indicator", id);
+	object_times(s, created, modified);
+	export_jw_kv(w, "name", row->value);
+	export_jw_kv(w, "description", it->desc);
+	chousa_jw_key(w, "indicator_types");
+	chousa_jw_list(w, "malicious-activity", ',');
 	chousa_buf_reset(&s->tmp);
 	pattern(&s->tmp, row);
-	chousa_esc_json(b, s->tmp.data, s->tmp.len);
-	export_cat(b, "\",\"pattern_type\":\"stix\",\"pattern_version\":"
-	    "\"2.1\",\"valid_from\":\"", created, "\"", (char *)NULL);
+	chousa_jw_key(w, "pattern");
+	chousa_jw_strn(w, s->tmp.data, s->tmp.len);
+	chousa_jw_kstr(w, "pattern_type", "stix");
+	chousa_jw_kstr(w, "pattern_version", "2.1");
+	chousa_jw_kstr(w, "valid_from", created);
 	if (row->confidence >= 0)
-		chousa_buf_addf(b, ",\"confidence\":%d", row->confidence);
+		chousa_jw_kint(w, "confidence", row->confidence);
 	if (it->family != NULL) {
-		chousa_buf_adds(b, ",\"labels\":[");
-		chousa_esc_json_str(b, it->family);
-		chousa_buf_addch(b, ']');
+		chousa_jw_key(w, "labels");
+		chousa_jw_array(w);
+		chousa_jw_str(w, it->family);
+		chousa_jw_array_end(w);
 	}
 	if (it->reference != NULL) {
-		chousa_buf_adds(b, ",\"external_references\":[{\"source_name\":");
-		chousa_esc_json_str(b, it->sources != NULL ? it->sources :
-		    "chousa");
-		export_json_kv(b, "url", it->reference);
-		chousa_buf_adds(b, "}]");
+		chousa_jw_key(w, "external_references");
+		chousa_jw_array(w);
+		chousa_jw_object(w);
+		chousa_jw_kstr(w, "source_name", it->sources != NULL ?
+		    it->sources : "chousa");
+		export_jw_kv(w, "url", it->reference);
+		chousa_jw_object_end(w);
+		chousa_jw_array_end(w);
 	}
-	export_cat(b, ",\"object_marking_refs\":[\"", s->marking, "\"]}",
-	    (char *)NULL);
+	object_end(s);
 	if (it->family != NULL) {
 		rc = indicates(r, it, id, created, modified, err);
 		if (rc != CHOUSA_OK)
@@ -303,7 +333,7 @@ static int
 stix_end(struct export_run *r, struct chousa_err *err)
 {
 	struct stix *s = r->state;
-	struct chousa_buf *b = &s->out->buf;
+	struct chousa_jw *w = &s->w;
 	char stamp[32];
 	size_t i;
 
@@ -311,30 +341,35 @@ stix_end(struct export_run *r, struct chousa_err *err)
 	for (i = 0; i < s->families.n; i++) {
 		const char *family = s->families.keys[i];
 
-		object_sep(s);
-		chousa_buf_addf(b, "{\"type\":\"malware\",\"spec_version\":"
-		    "\"2.1\",\"id\":\"%s\",\"created_by_ref\":\"%s\","
-		    "\"created\":\"%s\",\"modified\":\"%s\",\"name\":", s->ids[i],
-		    s->identity, stamp, stamp);
-		chousa_esc_json_str(b, s->names[i] != NULL ? s->names[i] :
+		object_begin(s, "malware", s->ids[i]);
+		object_times(s, stamp, stamp);
+		chousa_jw_kstr(w, "name", s->names[i] != NULL ? s->names[i] :
 		    family);
-		chousa_buf_adds(b, ",\"is_family\":true");
+		chousa_jw_kbool(w, "is_family", 1);
 		if (s->names[i] != NULL) {
-			chousa_buf_adds(b, ",\"aliases\":[");
-			chousa_esc_json_str(b, family);
-			chousa_buf_adds(b, "],\"external_references\":[{"
-			    "\"source_name\":\"malpedia\",\"external_id\":");
-			chousa_esc_json_str(b, family);
-			chousa_buf_adds(b, ",\"url\":\"https://malpedia.caad."
-			    "fkie.fraunhofer.de/details/");
-			chousa_esc_json(b, family, strlen(family));
-			chousa_buf_adds(b, "\"}]");
+			chousa_jw_key(w, "aliases");
+			chousa_jw_array(w);
+			chousa_jw_str(w, family);
+			chousa_jw_array_end(w);
+			chousa_jw_key(w, "external_references");
+			chousa_jw_array(w);
+			chousa_jw_object(w);
+			chousa_jw_kstr(w, "source_name", "malpedia");
+			chousa_jw_kstr(w, "external_id", family);
+			chousa_buf_reset(&s->tmp);
+			export_cat(&s->tmp, "https://malpedia.caad.fkie."
+			    "fraunhofer.de/details/", family, (char *)NULL);
+			chousa_jw_kstr(w, "url", s->tmp.data);
+			chousa_jw_object_end(w);
+			chousa_jw_array_end(w);
 		}
-		chousa_buf_addf(b, ",\"object_marking_refs\":[\"%s\"]}",
-		    s->marking);
+		object_end(s);
 	}
-	chousa_buf_adds(b, "\n]}\n");
-	return chousa_buf_rc(b, "the bundle", err);
+	chousa_buf_addch(&s->out->buf, '\n');
+	chousa_jw_array_end(w);
+	chousa_jw_object_end(w);
+	chousa_buf_addch(&s->out->buf, '\n');
+	return chousa_buf_rc(&s->out->buf, "the bundle", err);
 }
 
 static void

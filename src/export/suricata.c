@@ -127,25 +127,26 @@ enrichment(struct suricata *s, const struct export_item *it,
     const char *v, size_t len)
 {
 	struct chousa_buf *b = &s->json;
+	struct chousa_jw w;
 	int full;
 
 	for (full = 1; full >= 0; full--) {
 		chousa_buf_reset(b);
-		chousa_buf_adds(b, "{\"value\":\"");
-		chousa_esc_json(b, v, len);
-		chousa_buf_addch(b, '"');
-		export_json_kv(b, "family", it->family);
+		chousa_jw_init(&w, b);
+		chousa_jw_object(&w);
+		chousa_jw_key(&w, "value");
+		chousa_jw_strn(&w, v, len);
+		export_jw_kv(&w, "family", it->family);
 		if (full)
-			export_json_kv(b, "family_name", it->family_name);
+			export_jw_kv(&w, "family_name", it->family_name);
 		if (it->row->confidence >= 0)
-			chousa_buf_addf(b, ",\"confidence\":%d",
-			    it->row->confidence);
-		export_json_kv(b, "first_seen", it->first);
-		export_json_kv(b, "last_seen", it->last);
-		export_json_kv(b, "sources", it->sources);
+			chousa_jw_kint(&w, "confidence", it->row->confidence);
+		export_jw_kv(&w, "first_seen", it->first);
+		export_jw_kv(&w, "last_seen", it->last);
+		export_jw_kv(&w, "sources", it->sources);
 		if (full)
-			export_json_kv(b, "evidence", it->reference);
-		chousa_buf_addch(b, '}');
+			export_jw_kv(&w, "evidence", it->reference);
+		chousa_jw_object_end(&w);
 		if (b->failed == CHOUSA_OK && b->len <= JSONL_MAX)
 			return 1;
 	}

@@ -91,6 +91,14 @@ esc(void (*fn)(struct chousa_buf *, const char *, size_t), const char *s)
 	return b.data;
 }
 
+/* chousa_esc_stix takes a C string: the length esc() passes is its own. */
+static void
+stix(struct chousa_buf *b, const char *s, size_t len)
+{
+	(void)len;
+	chousa_esc_stix(b, s);
+}
+
 static void
 test_esc(void)
 {
@@ -119,6 +127,9 @@ test_esc(void)
 	    "\"'=cmd|' /C calc'!A0\"");
 	T_STREQ("csv_quotes", esc(chousa_esc_csv, "a\"b"), "\"a\"\"b\"");
 	T_STREQ("csv_guards_at", esc(chousa_esc_csv, "@SUM(1)"), "\"'@SUM(1)\"");
+	T_STREQ("stix_escapes_quote_backslash", esc(stix, "a'b\\c"),
+	    "'a\\'b\\\\c'");
+	T_STREQ("stix_empty", esc(stix, ""), "''");
 }
 
 static void
@@ -387,6 +398,24 @@ test_jw(void)
 	    "\"d\":0.500,\"b\":true,\"t0\":null,"
 	    "\"t\":\"1970-01-02T00:00:00Z\",\"l\":[\"x\",\"y\"],"
 	    "\"none\":[],\"a\":[{},[1,2],null,{\"r\":1}]}{}");
+
+	/* One member a line, and a value another writer wrote. */
+	chousa_buf_reset(&b);
+	chousa_jw_init(&w, &b);
+	chousa_jw_object(&w);
+	chousa_jw_key(&w, "o");
+	chousa_jw_array(&w);
+	chousa_jw_newline(&w);
+	chousa_jw_int(&w, 1);
+	chousa_jw_newline(&w);
+	chousa_jw_raw(&w, "{\"r\":[]}", 8);
+	chousa_buf_addch(&b, '\n');
+	chousa_jw_array_end(&w);
+	chousa_jw_newline(&w);
+	chousa_jw_kint(&w, "k", 2);
+	chousa_jw_object_end(&w);
+	T_STREQ("jw_newline_raw", b.data,
+	    "{\"o\":[\n1,\n{\"r\":[]}\n],\n\"k\":2}");
 	chousa_buf_release(&b);
 }
 

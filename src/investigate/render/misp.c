@@ -34,14 +34,14 @@ static const unsigned char ns_misp[16] = { 0x3b, 0x51, 0x7c, 0x0e, 0x92,
 struct misp_state {
 	int64_t		 now;
 	char		 event[40];	/* the event's uuid */
-	size_t		 n_attrs;
-	size_t		 n_objects;
 	int		 threat;	/* best (lowest) threat_level_id */
 	const char	*first;		/* first input, for info (arena) */
 	const char	*tags[MISP_MAX_TAGS];	/* family names (arena) */
 	size_t		 n_tags;
 	struct chousa_buf objects;	/* Object[] so far */
 	struct chousa_buf name;
+	struct chousa_jw w;		/* into r->out */
+	struct chousa_jw ow;		/* into objects */
 };
 
 /* A uuid for what (in the event's namespace of content). */
@@ -118,7 +118,8 @@ static int
 misp_begin(struct chousa_render *r, struct chousa_err *err)
 {
 	struct misp_state *st;
-	char when[32];
+	struct chousa_jw *w;
+	char when[32], date[16], stamp[24];
 
 	st = chousa_arena_alloc(r->arena, sizeof(*st));
 	if (st == NULL)
@@ -131,32 +132,109 @@ misp_begin(struct chousa_render *r, struct chousa_err *err)
 	chousa_time_format(st->now, when, sizeof(when));
 	chousa_buf_addf(&st->name, "event|%s", when);
 	digest_uuid5(st->event, ns_misp, st->name.data, st->name.len);
-	chousa_buf_addf(r->out, "{\"Event\":{\"uuid\":\"%s\",\"date\":"
-	    "\"%.10s\",\"timestamp\":\"%lld\",\"analysis\":\"2\","
-	    "\"distribution\":\"0\",\"published\":false,\n\"Attribute\":[",
-	    st->event, when, (long long)st->now);
+	snprintf(date, sizeof(date), "%.10s", when);
+	snprintf(stamp, sizeof(stamp), "%lld", (long long)st->now);
+	chousa_jw_init(&st->ow, &st->objects);
+	chousa_jw_array(&st->ow);
+	w = &st->w;
+	chousa_jw_init(w, r->out);
+	chousa_jw_object(w);
+	chousa_jw_key(w, "Event");
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "uuid", st->event);
+	chousa_jw_kstr(w, "date", date);
+	chousa_jw_kstr(w, "timestamp", stamp);
+	chousa_jw_kstr(w, "analysis", "2");
+	chousa_jw_kstr(w, "distribution", "0");
+	chousa_jw_kbool(w, "published", 0);
+	chousa_jw_newline(w);
+	chousa_jw_key(w, "Attribute");
+	chousa_jw_array(w);
 	return CHOUSA_OK;
+}
+
+/* A tag: {"name": name}. */
+static void
+tag(struct chousa_jw *w, const char *name)
+{
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "name", name);
+	chousa_jw_object_end(w);
+}
+
+/* Malpedia's galaxy cluster tag of a family: the value in double quotes. */
+static void
+galaxy_tag(struct chousa_jw *w, struct chousa_buf *tmp, const char *family)
+{
+	chousa_buf_reset(tmp);
+	chousa_buf_adds(tmp, "misp-galaxy:malpedia=\"");
+	chousa_buf_adds(tmp, family);
+	chousa_buf_adds(tmp, "\"");
+	tag(w, tmp->data != NULL ? tmp->data : "");
 }
 
 /* A Tag array of the family's galaxy cluster ("Tag":[...]), or nothing. */
 static void
-family_tag(struct chousa_buf *o, const char *family)
+family_tag(struct chousa_jw *w, const char *family)
 {
 	struct chousa_buf name;
 
 	if (family == NULL)
 		return;
 	chousa_buf_init(&name, 4096);
-	/* MISP's galaxy cluster tag: the value is in double quotes. */
-	chousa_buf_adds(&name, "misp-galaxy:malpedia=\"");
-	chousa_buf_adds(&name, family);
-	chousa_buf_adds(&name, "\"");
-	chousa_buf_adds(o, ",\"Tag\":[{\"name\":");
-	chousa_esc_json_str(o, name.data != NULL ? name.data : "");
-	chousa_buf_adds(o, "}]");
-	if (name.failed != CHOUSA_OK && o->failed == CHOUSA_OK)
-		o->failed = name.failed;
+	chousa_jw_key(w, "Tag");
+	chousa_jw_array(w);
+	galaxy_tag(w, &name, family);
+	chousa_jw_array_end(w);
+	if (name.failed != CHOUSA_OK && w->b->failed == CHOUSA_OK)
+		w->b->failed = name.failed;
 	chousa_buf_release(&name);
+}
+
+/* The members every attribute of an object begins with. */
+static void
+object_attr(struct chousa_jw *w, const char *uuid, const char *type,
+    const char *relation, const char *category, int to_ids)
+{
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "uuid", uuid);
+	chousa_jw_kstr(w, "type", type);
+	chousa_jw_kstr(w, "object_relation", relation);
+	chousa_jw_kstr(w, "category", category);
+	chousa_jw_kbool(w, "to_ids", to_ids);
+}
+
+/* The members every object begins with, up to its comment. */
+static void
+object_head(struct chousa_jw *w, const char *uuid, const char *name,
+    const char *meta, const char *template, const char *version)
+{
+	chousa_jw_newline(w);
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "uuid", uuid);
+	chousa_jw_kstr(w, "name", name);
+	chousa_jw_kstr(w, "meta-category", meta);
+	chousa_jw_kstr(w, "template_uuid", template);
+	chousa_jw_kstr(w, "template_version", version);
+	chousa_jw_kstr(w, "distribution", "5");
+}
+
+/* An ObjectReference array of one reference. */
+static void
+object_ref(struct chousa_jw *w, const char *uuid, const char *from,
+    const char *to, const char *type, const char *comment)
+{
+	chousa_jw_key(w, "ObjectReference");
+	chousa_jw_array(w);
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "uuid", uuid);
+	chousa_jw_kstr(w, "object_uuid", from);
+	chousa_jw_kstr(w, "referenced_uuid", to);
+	chousa_jw_kstr(w, "relationship_type", type);
+	if (comment != NULL)
+		chousa_jw_kstr(w, "comment", comment);
+	chousa_jw_object_end(w);
+	chousa_jw_array_end(w);
 }
 
 /* One file Object for a sample, referencing the indicator's attribute. */
@@ -165,39 +243,33 @@ sample_object(struct chousa_render *r, const struct chousa_report_sample *s,
     const char *attr_uuid, const char *family)
 {
 	struct misp_state *st = r->state;
-	struct chousa_buf *o = &st->objects;
+	struct chousa_jw *o = &st->ow;
 	char id[40], aid[40], ref[40];
 
 	uuid(st, id, "object", s->sha256, attr_uuid);
-	if (st->n_objects++ > 0)
-		chousa_buf_adds(o, ",");
-	chousa_buf_addf(o, "\n{\"uuid\":\"%s\",\"name\":\"file\","
-	    "\"meta-category\":\"file\",\"template_uuid\":\"" FILE_TEMPLATE
-	    "\",\"template_version\":\"" FILE_TEMPLATE_VERSION "\","
-	    "\"distribution\":\"5\",\"comment\":", id);
+	object_head(o, id, "file", "file", FILE_TEMPLATE,
+	    FILE_TEMPLATE_VERSION);
 	chousa_buf_reset(&st->name);
 	chousa_buf_addf(&st->name, "%s sample", chousa_rel_name(s->rel));
 	if (s->family != NULL) {
 		chousa_buf_adds(&st->name, " of ");
 		chousa_buf_adds(&st->name, s->family);
 	}
-	chousa_esc_json_str(o, st->name.data);
-	chousa_buf_adds(o, ",\"Attribute\":[");
+	chousa_jw_kstr(o, "comment", st->name.data);
+	chousa_jw_key(o, "Attribute");
+	chousa_jw_array(o);
 	uuid(st, aid, "object-hash", s->sha256, id);
-	chousa_buf_addf(o, "{\"uuid\":\"%s\",\"type\":\"%s\","
-	    "\"object_relation\":\"%s\",\"category\":\"Payload delivery\","
-	    "\"to_ids\":true,\"value\":", aid, hash_type(s->sha256),
-	    hash_type(s->sha256));
-	chousa_esc_json_str(o, s->sha256);
+	object_attr(o, aid, hash_type(s->sha256), hash_type(s->sha256),
+	    "Payload delivery", 1);
+	chousa_jw_kstr(o, "value", s->sha256);
 	family_tag(o, family);
-	chousa_buf_adds(o, "}");
+	chousa_jw_object_end(o);
 	if (s->file_name != NULL) {
 		uuid(st, aid, "object-filename", s->file_name, id);
-		chousa_buf_addf(o, ",{\"uuid\":\"%s\",\"type\":\"filename\","
-		    "\"object_relation\":\"filename\",\"category\":"
-		    "\"Payload delivery\",\"to_ids\":false,\"value\":", aid);
-		chousa_esc_json_str(o, s->file_name);
-		chousa_buf_adds(o, "}");
+		object_attr(o, aid, "filename", "filename", "Payload delivery",
+		    0);
+		chousa_jw_kstr(o, "value", s->file_name);
+		chousa_jw_object_end(o);
 	}
 	/*
 	 * A MIME type has its relation; a feed's file type ("doc", "exe")
@@ -207,19 +279,18 @@ sample_object(struct chousa_render *r, const struct chousa_report_sample *s,
 		int mime = strchr(s->file_type, '/') != NULL;
 
 		uuid(st, aid, "object-mimetype", s->file_type, id);
-		chousa_buf_addf(o, ",{\"uuid\":\"%s\",\"type\":\"%s\","
-		    "\"object_relation\":\"%s\",\"category\":"
-		    "\"%s\",\"to_ids\":false,\"disable_correlation\":true,"
-		    "\"value\":", aid, mime ? "mime-type" : "text", mime ?
-		    "mimetype" : "text", mime ? "Payload delivery" : "Other");
+		object_attr(o, aid, mime ? "mime-type" : "text", mime ?
+		    "mimetype" : "text", mime ? "Payload delivery" : "Other",
+		    0);
+		chousa_jw_kbool(o, "disable_correlation", 1);
 		chousa_buf_reset(&st->name);
 		if (!mime)
 			chousa_buf_adds(&st->name, "file type: ");
 		chousa_buf_adds(&st->name, s->file_type);
-		chousa_esc_json_str(o, st->name.data);
-		chousa_buf_adds(o, "}");
+		chousa_jw_kstr(o, "value", st->name.data);
+		chousa_jw_object_end(o);
 	}
-	chousa_buf_adds(o, "]");
+	chousa_jw_array_end(o);
 	if (attr_uuid != NULL) {
 		const char *rel;
 
@@ -238,14 +309,10 @@ sample_object(struct chousa_render *r, const struct chousa_report_sample *s,
 			rel = "related-to";
 		}
 		uuid(st, ref, "ref", id, attr_uuid);
-		chousa_buf_addf(o, ",\"ObjectReference\":[{\"uuid\":\"%s\","
-		    "\"object_uuid\":\"%s\",\"referenced_uuid\":\"%s\","
-		    "\"relationship_type\":\"%s\",\"comment\":", ref, id,
-		    attr_uuid, rel);
-		chousa_esc_json_str(o, chousa_rel_name(s->rel));
-		chousa_buf_adds(o, "}]");
+		object_ref(o, ref, id, attr_uuid, rel,
+		    chousa_rel_name(s->rel));
 	}
-	chousa_buf_adds(o, "}");
+	chousa_jw_object_end(o);
 }
 
 static void
@@ -289,7 +356,7 @@ port_object(struct chousa_render *r, const struct chousa_report *rep,
     const char *attr_uuid)
 {
 	struct misp_state *st = r->state;
-	struct chousa_buf *o = &st->objects;
+	struct chousa_jw *o = &st->ow;
 	unsigned ports[16];
 	size_t n = 0, i, k;
 	char id[40], aid[40], ref[40], port[16];
@@ -311,31 +378,24 @@ port_object(struct chousa_render *r, const struct chousa_report *rep,
 	for (k = 0; k < n; k++) {
 		snprintf(port, sizeof(port), "%u", ports[k]);
 		uuid(st, id, "object-ip-port", rep->ind.value, port);
-		if (st->n_objects++ > 0)
-			chousa_buf_adds(o, ",");
-		chousa_buf_addf(o, "\n{\"uuid\":\"%s\",\"name\":\"ip-port\","
-		    "\"meta-category\":\"network\",\"template_uuid\":\""
-		    IP_PORT_TEMPLATE "\",\"template_version\":\""
-		    IP_PORT_TEMPLATE_VERSION "\",\"distribution\":\"5\","
-		    "\"comment\":\"the port its listings give\",\"Attribute\":[",
-		    id);
+		object_head(o, id, "ip-port", "network", IP_PORT_TEMPLATE,
+		    IP_PORT_TEMPLATE_VERSION);
+		chousa_jw_kstr(o, "comment", "the port its listings give");
+		chousa_jw_key(o, "Attribute");
+		chousa_jw_array(o);
 		uuid(st, aid, "object-ip", rep->ind.value, id);
-		chousa_buf_addf(o, "{\"uuid\":\"%s\",\"type\":\"ip-dst\","
-		    "\"object_relation\":\"ip\",\"category\":"
-		    "\"Network activity\",\"to_ids\":true,\"value\":", aid);
-		chousa_esc_json_str(o, rep->ind.value);
-		chousa_buf_adds(o, "}");
+		object_attr(o, aid, "ip-dst", "ip", "Network activity", 1);
+		chousa_jw_kstr(o, "value", rep->ind.value);
+		chousa_jw_object_end(o);
 		uuid(st, aid, "object-port", port, id);
-		chousa_buf_addf(o, ",{\"uuid\":\"%s\",\"type\":\"port\","
-		    "\"object_relation\":\"dst-port\",\"category\":"
-		    "\"Network activity\",\"to_ids\":false,"
-		    "\"disable_correlation\":true,\"value\":\"%s\"}]", aid,
-		    port);
+		object_attr(o, aid, "port", "dst-port", "Network activity", 0);
+		chousa_jw_kbool(o, "disable_correlation", 1);
+		chousa_jw_kstr(o, "value", port);
+		chousa_jw_object_end(o);
+		chousa_jw_array_end(o);
 		uuid(st, ref, "ref", id, attr_uuid);
-		chousa_buf_addf(o, ",\"ObjectReference\":[{\"uuid\":\"%s\","
-		    "\"object_uuid\":\"%s\",\"referenced_uuid\":\"%s\","
-		    "\"relationship_type\":\"related-to\"}]}", ref, id,
-		    attr_uuid);
+		object_ref(o, ref, id, attr_uuid, "related-to", NULL);
+		chousa_jw_object_end(o);
 	}
 }
 
@@ -345,6 +405,7 @@ misp_item(struct chousa_render *r, const struct chousa_report *rep,
 {
 	struct misp_state *st = r->state;
 	struct chousa_buf *out = r->out;
+	struct chousa_jw *w = &st->w;
 	const char *type, *category;
 	char id[40], *attr = NULL;
 	int to_ids, level;
@@ -364,13 +425,14 @@ misp_item(struct chousa_render *r, const struct chousa_report *rep,
 	if (type != NULL) {
 		uuid(st, id, "attribute", type, rep->ind.value);
 		attr = id;
-		if (st->n_attrs++ > 0)
-			chousa_buf_adds(out, ",");
-		chousa_buf_addf(out, "\n{\"uuid\":\"%s\",\"type\":\"%s\","
-		    "\"category\":\"%s\",\"to_ids\":%s,\"distribution\":\"5\","
-		    "\"value\":", id, type, category,
-		    to_ids ? "true" : "false");
-		chousa_esc_json_str(out, rep->ind.value);
+		chousa_jw_newline(w);
+		chousa_jw_object(w);
+		chousa_jw_kstr(w, "uuid", id);
+		chousa_jw_kstr(w, "type", type);
+		chousa_jw_kstr(w, "category", category);
+		chousa_jw_kbool(w, "to_ids", to_ids);
+		chousa_jw_kstr(w, "distribution", "5");
+		chousa_jw_kstr(w, "value", rep->ind.value);
 		chousa_buf_reset(&st->name);
 		chousa_buf_addf(&st->name, "chousa: %s",
 		    chousa_verdict_name(rep->verdict));
@@ -382,13 +444,12 @@ misp_item(struct chousa_render *r, const struct chousa_report *rep,
 			chousa_buf_adds(&st->name, i == 0 ? ". " : " ");
 			chousa_buf_adds(&st->name, rep->conclusion[i]);
 		}
-		chousa_buf_adds(out, ",\"comment\":");
-		chousa_esc_json_str(out, st->name.data);
+		chousa_jw_kstr(w, "comment", st->name.data);
 		/* Each attribute says its own family: events mix them. */
 		if (to_ids && rep->family != NULL)
-			family_tag(out, rep->family->name != NULL ?
+			family_tag(w, rep->family->name != NULL ?
 			    rep->family->name : rep->family->id);
-		chousa_buf_adds(out, "}");
+		chousa_jw_object_end(w);
 	}
 	for (i = 0; i < rep->n_samples; i++)
 		sample_object(r, &rep->samples[i], attr,
@@ -415,30 +476,34 @@ misp_end(struct chousa_render *r, struct chousa_err *err)
 {
 	struct misp_state *st = r->state;
 	struct chousa_buf *out = r->out;
+	struct chousa_jw *w;
+	char tlp[32], level[16];
 	size_t i;
 
 	(void)err;
 	if (st == NULL)
 		return CHOUSA_OK;
-	chousa_buf_adds(out, "],\n\"Object\":[");
-	chousa_buf_add(out, st->objects.data, st->objects.len);
-	chousa_buf_adds(out, "],\n\"Tag\":[");
+	w = &st->w;
+	chousa_jw_array_end(w);
+	chousa_jw_array_end(&st->ow);
+	chousa_jw_newline(w);
+	chousa_jw_key(w, "Object");
+	chousa_jw_raw(w, st->objects.data != NULL ? st->objects.data : "[]",
+	    st->objects.data != NULL ? st->objects.len : 2);
+	chousa_jw_newline(w);
+	chousa_jw_key(w, "Tag");
+	chousa_jw_array(w);
 	/* The TLP taxonomy's tag, first: "tlp:amber+strict". */
-	if (r->opts.tlp != NULL)
-		chousa_buf_addf(out, "{\"name\":\"tlp:%s\"}%s", r->opts.tlp,
-		    st->n_tags > 0 ? "," : "");
-	for (i = 0; i < st->n_tags; i++) {
-		chousa_buf_reset(&st->name);
-		/* MISP's galaxy cluster tag: the value is in double quotes. */
-		chousa_buf_adds(&st->name, "misp-galaxy:malpedia=\"");
-		chousa_buf_adds(&st->name, st->tags[i]);
-		chousa_buf_adds(&st->name, "\"");
-		chousa_buf_adds(out, i > 0 ? ",{\"name\":" : "{\"name\":");
-		chousa_esc_json_str(out, st->name.data);
-		chousa_buf_adds(out, "}");
+	if (r->opts.tlp != NULL) {
+		snprintf(tlp, sizeof(tlp), "tlp:%s", r->opts.tlp);
+		tag(w, tlp);
 	}
-	chousa_buf_addf(out, "],\n\"threat_level_id\":\"%d\",\"info\":",
-	    st->threat);
+	for (i = 0; i < st->n_tags; i++)
+		galaxy_tag(w, &st->name, st->tags[i]);
+	chousa_jw_array_end(w);
+	chousa_jw_newline(w);
+	snprintf(level, sizeof(level), "%d", st->threat);
+	chousa_jw_kstr(w, "threat_level_id", level);
 	chousa_buf_reset(&st->name);
 	if (r->n_items == 1 && st->first != NULL) {
 		chousa_buf_adds(&st->name, "chousa investigation of ");
@@ -446,8 +511,10 @@ misp_end(struct chousa_render *r, struct chousa_err *err)
 	} else
 		chousa_buf_addf(&st->name, "chousa investigation of %zu "
 		    "indicators", r->n_items);
-	chousa_esc_json_str(out, st->name.data);
-	chousa_buf_adds(out, "}}\n");
+	chousa_jw_kstr(w, "info", st->name.data);
+	chousa_jw_object_end(w);
+	chousa_jw_object_end(w);
+	chousa_buf_addch(out, '\n');
 	if (st->objects.failed != CHOUSA_OK && out->failed == CHOUSA_OK)
 		out->failed = st->objects.failed;
 	chousa_buf_release(&st->objects);

@@ -64,7 +64,7 @@ struct stix_state {
 	char		 now[32];	/* "2026-01-01T00:00:00.000Z" */
 	const char	*marking;	/* the TLP marking's id, or NULL */
 	char		 identity[ID_SIZE];
-	size_t		 n_objects;
+	struct chousa_jw w;		/* into r->out */
 	uint64_t	*seen;		/* open addressing, 0 = empty */
 	size_t		 seen_cap;
 	size_t		 n_seen;
@@ -121,27 +121,32 @@ seen(struct stix_state *st, const char *id)
 }
 
 /*
- * Start an object: the comma before it, type, spec_version, id, and for
- * domain objects created/modified/created_by_ref.
+ * Start an object, on a line of its own: type, spec_version, id, for
+ * domain objects created/modified/created_by_ref, and the marking.
  */
 static void
 obj_begin(struct chousa_render *r, const char *type, const char *id,
     int sdo)
 {
 	struct stix_state *st = r->state;
-	struct chousa_buf *out = r->out;
+	struct chousa_jw *w = &st->w;
 
-	if (st->n_objects++ > 0)
-		chousa_buf_adds(out, ",\n");
-	chousa_buf_addf(out, "{\"type\":\"%s\",\"spec_version\":\"2.1\","
-	    "\"id\":\"%s\"", type, id);
-	if (sdo)
-		chousa_buf_addf(out, ",\"created\":\"%s\",\"modified\":\"%s\","
-		    "\"created_by_ref\":\"%s\"", st->now, st->now,
-		    st->identity);
-	if (st->marking != NULL)
-		chousa_buf_addf(out, ",\"object_marking_refs\":[\"%s\"]",
-		    st->marking);
+	chousa_jw_newline(w);
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "type", type);
+	chousa_jw_kstr(w, "spec_version", "2.1");
+	chousa_jw_kstr(w, "id", id);
+	if (sdo) {
+		chousa_jw_kstr(w, "created", st->now);
+		chousa_jw_kstr(w, "modified", st->now);
+		chousa_jw_kstr(w, "created_by_ref", st->identity);
+	}
+	if (st->marking != NULL) {
+		chousa_jw_key(w, "object_marking_refs");
+		chousa_jw_array(w);
+		chousa_jw_str(w, st->marking);
+		chousa_jw_array_end(w);
+	}
 }
 
 /* A STIX timestamp with milliseconds, "2020-11-27T08:41:05.000Z". */
@@ -154,13 +159,12 @@ stix_time(int64_t t, char *out, size_t size)
 	snprintf(out, size, "%.19s.000Z", when);
 }
 
+/* The member key: value, when value is not NULL. */
 static void
-json_kv(struct chousa_buf *out, const char *key, const char *value)
+kstr_if(struct chousa_jw *w, const char *key, const char *value)
 {
-	if (value == NULL)
-		return;
-	chousa_buf_addf(out, ",\"%s\":", key);
-	chousa_esc_json_str(out, value);
+	if (value != NULL)
+		chousa_jw_kstr(w, key, value);
 }
 
 static const char *
@@ -205,43 +209,58 @@ sco_type(int type, const char *value)
 	}
 }
 
+/* An observable's id-contributing properties: {"value": v} or hashes. */
+static void
+sco_properties(struct chousa_jw *w, int is_file, const char *value)
+{
+	if (is_file) {
+		chousa_jw_key(w, "hashes");
+		chousa_jw_object(w);
+		chousa_jw_kstr(w, hash_name(value), value);
+		chousa_jw_object_end(w);
+	} else
+		chousa_jw_kstr(w, "value", value);
+}
+
+/*
+ * The id of value's observable into id (ID_SIZE): a UUIDv5 of the JSON of
+ * its id-contributing properties.  Returns its type, or NULL when the
+ * type has no observable.
+ */
+static const char *
+sco_id(struct stix_state *st, int type, const char *value, char *id)
+{
+	const char *t = value != NULL ? sco_type(type, value) : NULL;
+	struct chousa_jw w;
+
+	if (t == NULL)
+		return NULL;
+	chousa_buf_reset(&st->name);
+	chousa_jw_init(&w, &st->name);
+	chousa_jw_object(&w);
+	sco_properties(&w, strcmp(t, "file") == 0, value);
+	chousa_jw_object_end(&w);
+	make_id(id, ID_SIZE, t, ns_stix, st->name.data, st->name.len);
+	return t;
+}
+
 /*
  * Write the observable for value (once per bundle) and put its id in id.
- * The id hashes the JSON of its id-contributing properties: value, or
- * hashes for a file.  Returns 0 when the type has no observable.
+ * Returns 0 when the type has no observable.
  */
 static int
 sco(struct chousa_render *r, int type, const char *value, char *id)
 {
 	struct stix_state *st = r->state;
-	struct chousa_buf *out = r->out;
-	const char *t = sco_type(type, value);
-	int is_file = t != NULL && strcmp(t, "file") == 0;
+	const char *t = sco_id(st, type, value, id);
 
-	if (t == NULL || value == NULL)
+	if (t == NULL)
 		return 0;
-	chousa_buf_reset(&st->name);
-	if (is_file) {
-		chousa_buf_addf(&st->name, "{\"hashes\":{\"%s\":",
-		    hash_name(value));
-		chousa_esc_json_str(&st->name, value);
-		chousa_buf_adds(&st->name, "}}");
-	} else {
-		chousa_buf_adds(&st->name, "{\"value\":");
-		chousa_esc_json_str(&st->name, value);
-		chousa_buf_adds(&st->name, "}");
-	}
-	make_id(id, ID_SIZE, t, ns_stix, st->name.data, st->name.len);
 	if (seen(st, id))
 		return 1;
 	obj_begin(r, t, id, 0);
-	if (is_file) {
-		chousa_buf_addf(out, ",\"hashes\":{\"%s\":", hash_name(value));
-		chousa_esc_json_str(out, value);
-		chousa_buf_adds(out, "}");
-	} else
-		json_kv(out, "value", value);
-	chousa_buf_adds(out, "}");
+	sco_properties(&st->w, strcmp(t, "file") == 0, value);
+	chousa_jw_object_end(&st->w);
 	return 1;
 }
 
@@ -249,20 +268,16 @@ sco(struct chousa_render *r, int type, const char *value, char *id)
 static void
 pattern(struct stix_state *st, int type, const char *value)
 {
-	const char *t = sco_type(type, value), *p;
+	const char *t = sco_type(type, value);
 
 	chousa_buf_reset(&st->tmp);
 	if (strcmp(t, "file") == 0)
-		chousa_buf_addf(&st->tmp, "[file:hashes.'%s' = '",
+		chousa_buf_addf(&st->tmp, "[file:hashes.'%s' = ",
 		    hash_name(value));
 	else
-		chousa_buf_addf(&st->tmp, "[%s:value = '", t);
-	for (p = value; *p != '\0'; p++) {
-		if (*p == '\'' || *p == '\\')
-			chousa_buf_addch(&st->tmp, '\\');
-		chousa_buf_addch(&st->tmp, *p);
-	}
-	chousa_buf_adds(&st->tmp, "']");
+		chousa_buf_addf(&st->tmp, "[%s:value = ", t);
+	chousa_esc_stix(&st->tmp, value);
+	chousa_buf_addch(&st->tmp, ']');
 }
 
 /*
@@ -276,8 +291,8 @@ indicator(struct chousa_render *r, int type, const char *value, int verdict,
     int64_t first_seen)
 {
 	struct stix_state *st = r->state;
-	struct chousa_buf *out = r->out;
-	char id[ID_SIZE], rel[ID_SIZE];
+	struct chousa_jw *w = &st->w;
+	char id[ID_SIZE], rel[ID_SIZE], from[32];
 
 	if (sco_type(type, value) == NULL)
 		return;
@@ -286,31 +301,29 @@ indicator(struct chousa_render *r, int type, const char *value, int verdict,
 	    st->tmp.len);
 	if (!seen(st, id)) {
 		obj_begin(r, "indicator", id, 1);
-		chousa_buf_adds(out, ",\"name\":");
 		chousa_buf_reset(&st->name);
 		chousa_buf_addf(&st->name, "%s %s",
 		    chousa_verdict_name(verdict), chousa_ioc_type_name(type));
 		chousa_buf_adds(&st->name, " ");
 		chousa_buf_adds(&st->name, value);
-		chousa_esc_json_str(out, st->name.data);
-		json_kv(out, "description", description);
-		chousa_buf_addf(out, ",\"indicator_types\":[\"%s\"]",
-		    verdict == CHOUSA_V_MALICIOUS ? "malicious-activity" :
-		    "anomalous-activity");
-		json_kv(out, "pattern", st->tmp.data);
+		chousa_jw_kstr(w, "name", st->name.data);
+		kstr_if(w, "description", description);
+		chousa_jw_key(w, "indicator_types");
+		chousa_jw_array(w);
+		chousa_jw_str(w, verdict == CHOUSA_V_MALICIOUS ?
+		    "malicious-activity" : "anomalous-activity");
+		chousa_jw_array_end(w);
+		chousa_jw_kstr(w, "pattern", st->tmp.data);
+		chousa_jw_kstr(w, "pattern_type", "stix");
 		if (first_seen != 0) {
-			char from[32];
-
 			stix_time(first_seen, from, sizeof(from));
-			chousa_buf_addf(out, ",\"pattern_type\":\"stix\","
-			    "\"valid_from\":\"%s\"", from);
+			chousa_jw_kstr(w, "valid_from", from);
 		} else
-			chousa_buf_addf(out, ",\"pattern_type\":\"stix\","
-			    "\"valid_from\":\"%s\"", st->now);
+			chousa_jw_kstr(w, "valid_from", st->now);
 		if (confidence > 0)
-			chousa_buf_addf(out, ",\"confidence\":%d",
-			    confidence > 100 ? 100 : confidence);
-		chousa_buf_adds(out, "}");
+			chousa_jw_kint(w, "confidence", confidence > 100 ? 100 :
+			    confidence);
+		chousa_jw_object_end(w);
 	}
 	if (malware_id == NULL)
 		return;
@@ -321,8 +334,10 @@ indicator(struct chousa_render *r, int type, const char *value, int verdict,
 	if (seen(st, rel))
 		return;
 	obj_begin(r, "relationship", rel, 1);
-	chousa_buf_addf(out, ",\"relationship_type\":\"indicates\","
-	    "\"source_ref\":\"%s\",\"target_ref\":\"%s\"}", id, malware_id);
+	chousa_jw_kstr(w, "relationship_type", "indicates");
+	chousa_jw_kstr(w, "source_ref", id);
+	chousa_jw_kstr(w, "target_ref", malware_id);
+	chousa_jw_object_end(w);
 }
 
 static void
@@ -341,17 +356,19 @@ relationship(struct chousa_render *r, const char *type, const char *from,
 	if (seen(st, id))
 		return;
 	obj_begin(r, "relationship", id, 1);
-	chousa_buf_addf(r->out, ",\"relationship_type\":\"%s\","
-	    "\"source_ref\":\"%s\",\"target_ref\":\"%s\"", type, from, to);
-	json_kv(r->out, "description", description);
-	chousa_buf_adds(r->out, "}");
+	chousa_jw_kstr(&st->w, "relationship_type", type);
+	chousa_jw_kstr(&st->w, "source_ref", from);
+	chousa_jw_kstr(&st->w, "target_ref", to);
+	kstr_if(&st->w, "description", description);
+	chousa_jw_object_end(&st->w);
 }
 
 static int
 stix_begin(struct chousa_render *r, struct chousa_err *err)
 {
 	struct stix_state *st;
-	char when[32], bundle[ID_SIZE];
+	struct chousa_jw *w;
+	char when[32], bundle[ID_SIZE], text[128];
 
 	st = chousa_arena_alloc(r->arena, sizeof(*st));
 	if (st == NULL)
@@ -366,8 +383,13 @@ stix_begin(struct chousa_render *r, struct chousa_err *err)
 	make_id(st->identity, ID_SIZE, "identity", ns_chousa, "chousa", 6);
 	make_id(bundle, ID_SIZE, "bundle", ns_chousa, st->now,
 	    strlen(st->now));
-	chousa_buf_addf(r->out, "{\"type\":\"bundle\",\"id\":\"%s\","
-	    "\"objects\":[\n", bundle);
+	w = &st->w;
+	chousa_jw_init(w, r->out);
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "type", "bundle");
+	chousa_jw_kstr(w, "id", bundle);
+	chousa_jw_key(w, "objects");
+	chousa_jw_array(w);
 	if (r->opts.tlp != NULL) {
 		size_t i;
 		char label[32];
@@ -380,46 +402,53 @@ stix_begin(struct chousa_render *r, struct chousa_err *err)
 			    "level '%s'", r->opts.tlp);
 		render_tlp_label(r->opts.tlp, label, sizeof(label));
 		obj_begin(r, "marking-definition", tlp2[i].id, 0);
-		chousa_buf_addf(r->out, ",\"created\":\"2022-10-01T00:00:00.000Z\","
-		    "\"name\":\"%s\",\"extensions\":{\"" TLP2_EXTENSION "\":{"
-		    "\"extension_type\":\"property-extension\",\"tlp_2_0\":"
-		    "\"%s\"}}}", label, tlp2[i].level);
+		chousa_jw_kstr(w, "created", "2022-10-01T00:00:00.000Z");
+		chousa_jw_kstr(w, "name", label);
+		chousa_jw_key(w, "extensions");
+		chousa_jw_object(w);
+		chousa_jw_key(w, TLP2_EXTENSION);
+		chousa_jw_object(w);
+		chousa_jw_kstr(w, "extension_type", "property-extension");
+		chousa_jw_kstr(w, "tlp_2_0", tlp2[i].level);
+		chousa_jw_object_end(w);
+		chousa_jw_object_end(w);
+		chousa_jw_object_end(w);
 		seen(st, tlp2[i].id);
 		/* Every object after it carries the marking. */
 		st->marking = tlp2[i].id;
 	}
 	seen(st, st->identity);
 	obj_begin(r, "identity", st->identity, 0);
-	chousa_buf_addf(r->out, ",\"created\":\"%s\",\"modified\":\"%s\","
-	    "\"name\":\"chousa\",\"identity_class\":\"system\","
-	    "\"description\":\"chousa %s, an investigation tool for security "
-	    "analysts\"}", st->now, st->now, CHOUSA_VERSION);
+	chousa_jw_kstr(w, "created", st->now);
+	chousa_jw_kstr(w, "modified", st->now);
+	chousa_jw_kstr(w, "name", "chousa");
+	chousa_jw_kstr(w, "identity_class", "system");
+	snprintf(text, sizeof(text), "chousa %s, an investigation tool for "
+	    "security analysts", CHOUSA_VERSION);
+	chousa_jw_kstr(w, "description", text);
+	chousa_jw_object_end(w);
 	return CHOUSA_OK;
 }
 
 /* A family's aliases, "A, B", as a JSON array (64 at most). */
 static void
-aliases_array(struct chousa_buf *out, const char *aliases)
+aliases_array(struct chousa_jw *w, const char *aliases)
 {
 	const char *p = aliases, *c;
 	size_t i;
 
-	chousa_buf_adds(out, ",\"aliases\":[");
+	chousa_jw_key(w, "aliases");
+	chousa_jw_array(w);
 	for (i = 0; i < 64; i++) {
 		c = strchr(p, ',');
-		if (i > 0)
-			chousa_buf_adds(out, ",");
-		chousa_buf_addch(out, '"');
 		while (*p == ' ')
 			p++;
-		chousa_esc_json(out, p, c != NULL ? (size_t)(c - p) :
-		    strlen(p));
-		chousa_buf_addch(out, '"');
+		chousa_jw_strn(w, p, c != NULL ? (size_t)(c - p) : strlen(p));
 		if (c == NULL)
 			break;
 		p = c + 1;
 	}
-	chousa_buf_adds(out, "]");
+	chousa_jw_array_end(w);
 }
 
 /*
@@ -432,7 +461,7 @@ malware_object(struct chousa_render *r, const struct chousa_report *rep,
     char *malware)
 {
 	struct stix_state *st = r->state;
-	struct chousa_buf *out = r->out;
+	struct chousa_jw *w = &st->w;
 	const struct chousa_report_family *f = rep->family;
 	char file_id[ID_SIZE];
 	size_t i;
@@ -443,23 +472,26 @@ malware_object(struct chousa_render *r, const struct chousa_report *rep,
 	if (seen(st, malware))
 		return;
 	obj_begin(r, "malware", malware, 1);
-	json_kv(out, "name", f->name != NULL ? f->name : f->id);
-	json_kv(out, "description", f->description);
-	chousa_buf_adds(out, ",\"malware_types\":[\"unknown\"],"
-	    "\"is_family\":true");
+	kstr_if(w, "name", f->name != NULL ? f->name : f->id);
+	kstr_if(w, "description", f->description);
+	chousa_jw_key(w, "malware_types");
+	chousa_jw_array(w);
+	chousa_jw_str(w, "unknown");
+	chousa_jw_array_end(w);
+	chousa_jw_kbool(w, "is_family", 1);
 	if (f->aliases != NULL && f->aliases[0] != '\0')
-		aliases_array(out, f->aliases);
+		aliases_array(w, f->aliases);
 	if (rep->n_samples > 0) {
-		chousa_buf_adds(out, ",\"sample_refs\":[");
-		for (i = 0; i < rep->n_samples; i++) {
-			sco(r, CHOUSA_IOC_SHA256, rep->samples[i].sha256,
-			    file_id);
-			chousa_buf_addf(out, "%s\"%s\"", i > 0 ? "," : "",
-			    file_id);
-		}
-		chousa_buf_adds(out, "]");
+		/* Ids only: the observables were written above. */
+		chousa_jw_key(w, "sample_refs");
+		chousa_jw_array(w);
+		for (i = 0; i < rep->n_samples; i++)
+			if (sco_id(st, CHOUSA_IOC_SHA256,
+			    rep->samples[i].sha256, file_id) != NULL)
+				chousa_jw_str(w, file_id);
+		chousa_jw_array_end(w);
 	}
-	chousa_buf_adds(out, "}");
+	chousa_jw_object_end(w);
 }
 
 /* How each sample relates to the indicator, as chousa saw it. */
@@ -498,7 +530,7 @@ conclusion_note(struct chousa_render *r, const struct chousa_report *rep,
     const char *input_id, const char *malware)
 {
 	struct stix_state *st = r->state;
-	struct chousa_buf *out = r->out;
+	struct chousa_jw *w = &st->w;
 	char note[ID_SIZE];
 	size_t i;
 
@@ -518,12 +550,15 @@ conclusion_note(struct chousa_render *r, const struct chousa_report *rep,
 	chousa_buf_reset(&st->name);
 	chousa_buf_addf(&st->name, "chousa: %s",
 	    chousa_verdict_name(rep->verdict));
-	json_kv(out, "abstract", st->name.data);
-	json_kv(out, "content", st->tmp.data);
-	chousa_buf_addf(out, ",\"object_refs\":[\"%s\"", input_id);
+	kstr_if(w, "abstract", st->name.data);
+	kstr_if(w, "content", st->tmp.data);
+	chousa_jw_key(w, "object_refs");
+	chousa_jw_array(w);
+	chousa_jw_str(w, input_id);
 	if (malware[0] != '\0')
-		chousa_buf_addf(out, ",\"%s\"", malware);
-	chousa_buf_adds(out, "]}");
+		chousa_jw_str(w, malware);
+	chousa_jw_array_end(w);
+	chousa_jw_object_end(w);
 }
 
 static int
@@ -576,13 +611,16 @@ stix_end(struct chousa_render *r, struct chousa_err *err)
 	struct stix_state *st = r->state;
 
 	(void)err;
-	chousa_buf_adds(r->out, "\n]}\n");
-	if (st != NULL) {
-		chousa_buf_release(&st->name);
-		chousa_buf_release(&st->tmp);
-		mem_free(st->seen);
-		st->seen = NULL;
-	}
+	if (st == NULL)
+		return CHOUSA_OK;
+	chousa_buf_addch(r->out, '\n');
+	chousa_jw_array_end(&st->w);
+	chousa_jw_object_end(&st->w);
+	chousa_buf_addch(r->out, '\n');
+	chousa_buf_release(&st->name);
+	chousa_buf_release(&st->tmp);
+	mem_free(st->seen);
+	st->seen = NULL;
 	return CHOUSA_OK;
 }
 
