@@ -144,7 +144,7 @@ static void
 test_json(void)
 {
 	char why[120];
-	yajl_val v;
+	struct jnode *v;
 	char deep[300];
 	const char *doc = "{\"a\": {\"b\": \"12\", \"c\": 7, \"t\":"
 	    " \"true\"}, \"l\": [1, 2]}";

@@ -977,13 +977,13 @@ online_add_label(struct chousa_finding *f, struct chousa_arena *a,
 
 void
 online_add_labels(struct chousa_finding *f, struct chousa_arena *a,
-    yajl_val arr, size_t max)
+    struct jnode *arr, size_t max)
 {
 	size_t i;
 
 	for (i = 0; i < jt_len(arr) && i < max; i++)
 		if (jt_is_str(jt_at(arr, i)))
-			online_add_label(f, a, jt_at(arr, i)->u.string);
+			online_add_label(f, a, jt_at(arr, i)->s);
 }
 
 /*
@@ -1102,7 +1102,7 @@ online_abusech(struct online_q *oq, const struct online_result *r,
 {
 	struct chousa_finding *f = oq->q->finding;
 	const char *qs = jt_str(r->json, "query_status");
-	yajl_val data = jt_get(r->json, "data");
+	struct jnode *data = jt_get(r->json, "data");
 
 	/* abuse.ch answers 200 with a query_status, found or not. */
 	if (r->status != 200)
@@ -1112,7 +1112,7 @@ online_abusech(struct online_q *oq, const struct online_result *r,
 	if (strcmp(qs, "ok") == 0) {
 		if (!need_data)
 			return ONLINE_CACHE_HIT;
-		if (data == NULL || !YAJL_IS_ARRAY(data))
+		if (data == NULL || !jt_is(data, J_ARR))
 			return online_unexpected(oq, r, "no data list");
 		if (jt_len(data) > 0)
 			return ONLINE_CACHE_HIT;
