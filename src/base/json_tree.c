@@ -501,18 +501,20 @@ jt_free(struct jnode *root)
 
 /* ---- reading ---- */
 
+/* The importers read every column of every record through here. */
 struct jnode *
 jt_getv(const struct jnode *v, const char *const *path)
 {
-	size_t i, k;
+	size_t i;
 
-	for (k = 0; v != NULL && path[k] != NULL; k++) {
+	for (; v != NULL && *path != NULL; path++) {
 		const struct jnode *next = NULL;
 
 		if (v->type != J_OBJ)
 			return NULL;
 		for (i = 0; i < v->n; i++)
-			if (strcmp(v->keys[i], path[k]) == 0) {
+			if (v->keys[i][0] == (*path)[0] &&
+			    strcmp(v->keys[i], *path) == 0) {
 				next = v->v[i];
 				break;
 			}

@@ -4,7 +4,7 @@
  * place in the document is kept in imp->where for the rejects that name
  * it.
  */
-#include <stdio.h>
+#include <string.h>
 
 #include "store/import/import.h"
 #include "base/mem.h"
@@ -31,9 +31,11 @@ static int
 record(void *arg, char path[][JT_PATH_KEY], int depth, struct jnode *node)
 {
 	struct js *js = arg;
+	const char *where = jt_stream_where(js->st);
+	size_t n = strnlen(where, sizeof(js->imp->where) - 1);
 
-	snprintf(js->imp->where, sizeof(js->imp->where), "%s",
-	    jt_stream_where(js->st));
+	memcpy(js->imp->where, where, n);
+	js->imp->where[n] = '\0';
 	return js->fn(js->arg, path, depth, node);
 }
 
