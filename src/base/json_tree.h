@@ -31,7 +31,7 @@ struct jnode {
 	size_t		  n;
 	size_t		  cap;
 	const char	**keys;
-	struct jnode	**v;
+	struct jnode **v;
 };
 
 #define JT_MAX_DEPTH	64
@@ -45,7 +45,7 @@ struct jnode {
  * on failure NULL, with a short reason in why (which says "truncated" when
  * the text ends inside a value).
  */
-struct jnode	*jt_parse(const char *body, size_t len, char *why,
+struct jnode *jt_parse(const char *body, size_t len, char *why,
 		    size_t why_size);
 /* Free what jt_parse returned (NULL is fine); never a member of it. */
 void		 jt_free(struct jnode *root);
@@ -89,7 +89,7 @@ void	jt_stream_free(struct jt_stream *st);
 /* ---- reading ---- */
 
 /* The value at a NULL-terminated path of object keys, or NULL. */
-struct jnode	*jt_getv(const struct jnode *v, const char *const *path);
+struct jnode *jt_getv(const struct jnode *v, const char *const *path);
 #define jt_get(v, ...)	jt_getv((v), (const char *const[]){ __VA_ARGS__, NULL })
 
 /* A string at path, or NULL (also for null and non-strings). */
@@ -126,7 +126,7 @@ int		jt_is_integer(const struct jnode *v, int64_t *n);
 
 /* Array length and element (NULL past the end or for a non-array). */
 size_t		jt_len(const struct jnode *arr);
-struct jnode	*jt_at(const struct jnode *arr, size_t i);
+struct jnode *jt_at(const struct jnode *arr, size_t i);
 
 /* Whether v is there and of type J_*. */
 int		jt_is(const struct jnode *v, int type);

@@ -467,7 +467,7 @@ mcp_handle(struct runenv *env, const struct principal *who,
 	struct chousa_buf idb;
 	char why[128];
 	const char *method, *name, *ver;
-	struct jnode	*v, *params, *args;
+	struct jnode *v, *params, *args;
 	char *id;
 	int rc = 0, i;
 

@@ -243,7 +243,7 @@ chousa_store_import_fplist(struct chousa_store *st, const char *path,
 {
 	struct fp_lists fl;
 	struct chousa_buf body;
-	struct jnode	*root, *data;
+	struct jnode *root, *data;
 	char why[160], chunk[65536];
 	size_t i, got;
 	FILE *fp;

@@ -913,7 +913,7 @@ run_jsonl(struct corpus *c, const char *rel)
 	struct chousa_indicator ind;
 	struct got g;
 	size_t len, j;
-	struct jnode	*x, *exp, *checks, *chk, *results, *kw;
+	struct jnode *x, *exp, *checks, *chk, *results, *kw;
 	const char *in, *fn, *key;
 	const struct kind *k;
 	int res, r;

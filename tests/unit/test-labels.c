@@ -45,7 +45,7 @@ struct vt {
 static int
 vt_load(struct vt *v, const char *file)
 {
-	struct jnode	*attrs, *res, *ptn;
+	struct jnode *attrs, *res, *ptn;
 	FILE *fp = fopen(file, "rb");
 	char why[128];
 	size_t len, i;

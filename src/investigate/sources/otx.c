@@ -133,7 +133,7 @@ on_section(struct online_q *oq, void *arg, const struct online_result *r)
 	struct chousa_finding *f = q->finding;
 	struct chousa_arena *a = online_arena(oq);
 	int kind = (int)(intptr_t)arg, ip = online_is_ip(q);
-	struct jnode	*pulses, *list;
+	struct jnode *pulses, *list;
 	const char *benign;
 	int64_t count;
 	size_t i, before = f->n_related;

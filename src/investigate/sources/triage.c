@@ -78,7 +78,7 @@ on_overview(struct online_q *oq, void *arg, const struct online_result *r)
 	struct chousa_finding *f = q->finding;
 	struct chousa_arena *a = online_arena(oq);
 	int own = arg != NULL || q->ind == NULL || online_is_hash(q);
-	struct jnode	*fam, *sample, *ex;
+	struct jnode *fam, *sample, *ex;
 	const char *first = NULL;
 	int64_t score;
 	size_t i, k;
