@@ -67,8 +67,8 @@ struct jt_stream;
 /*
  * A stream over text fed in pieces.  name says what is read in error
  * messages ("a record too large in 'name'"); records are capped at
- * record_max bytes of tree.  Strings are taken as they come, valid UTF-8
- * or not (feeds are not always valid; output escaping copes).
+ * record_max bytes of tree (0: 256 MiB).  Strings are taken as they come,
+ * valid UTF-8 or not (feeds are not always valid; output escaping copes).
  */
 int	jt_stream_new(struct jt_stream **out, const char *name,
 	    size_t record_max, jt_want_fn want, jt_record_fn fn, void *arg,

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "store/import/import.h"
-#include "base/mem.h"
 
 #define RECORD_MAX	((size_t)64 << 20)
 
