@@ -108,22 +108,22 @@ static int
 load(struct families *f, const char *body, size_t len, char *why,
     size_t why_size)
 {
-	yajl_val root = jt_parse(body, len, why, why_size);
+	struct jnode *root = jt_parse(body, len, why, why_size);
 	size_t i, j;
 	int rc = CHOUSA_OK;
 
 	if (root == NULL)
 		return CHOUSA_EPARSE;
-	if (!YAJL_IS_OBJECT(root) || root->u.object.len == 0) {
+	if (!jt_is(root, J_OBJ) || root->n == 0) {
 		snprintf(why, why_size, "not a family list");
 		jt_free(root);
 		return CHOUSA_EPARSE;
 	}
-	for (i = 0; i < root->u.object.len && rc == CHOUSA_OK; i++) {
-		const char *key = root->u.object.keys[i];
-		yajl_val fam = root->u.object.values[i];
+	for (i = 0; i < root->n && rc == CHOUSA_OK; i++) {
+		const char *key = root->keys[i];
+		struct jnode *fam = root->v[i];
 		const char *common = jt_str(fam, "common_name");
-		yajl_val alt = jt_get(fam, "alt_names");
+		struct jnode *alt = jt_get(fam, "alt_names");
 		const char *id, *name, *dot;
 
 		if (strchr(key, '.') == NULL || strlen(key) > 100)
@@ -142,7 +142,7 @@ load(struct families *f, const char *body, size_t len, char *why,
 			rc = add(f, common, id, name, 1);
 		for (j = 0; j < jt_len(alt) && j < 64 && rc == CHOUSA_OK; j++)
 			if (jt_is_str(jt_at(alt, j)))
-				rc = add(f, jt_at(alt, j)->u.string, id, name,
+				rc = add(f, jt_at(alt, j)->s, id, name,
 				    2);
 	}
 	jt_free(root);

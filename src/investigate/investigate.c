@@ -214,12 +214,13 @@ already_asked(const struct inv_item *it, const struct chousa_source *src,
 	return 0;
 }
 
+/* Whether src takes an indicator of type (CHOUSA_IOC_NONE: a family). */
 static int
-answers(const struct chousa_source *src, const struct inv_subject *sub)
+answers(const struct chousa_source *src, int type)
 {
-	if (sub->type == CHOUSA_IOC_NONE)
+	if (type == CHOUSA_IOC_NONE)
 		return (src->flags & CHOUSA_SRC_FAMILY) != 0;
-	return (src->types & CHOUSA_IOC_BIT(sub->type)) != 0;
+	return (src->types & CHOUSA_IOC_BIT(type)) != 0;
 }
 
 /* Whether a local feed listed the input itself (not through its parts). */
@@ -250,6 +251,42 @@ wanted(struct chousa_ctx *ctx, const struct chousa_source *src)
 	return chousa_config_get_bool(ctx->cfg, src->name, "enabled", 0);
 }
 
+/*
+ * The most fundamental reason comes first, so that the report says what
+ * the analyst must change before anything else would matter: a type the
+ * source cannot take, then the config's no, then being offline, then the
+ * key.
+ */
+const char *
+inv_skip_reason(struct chousa_ctx *ctx, const struct chousa_source *src,
+    int type)
+{
+	int online = !(src->flags & CHOUSA_SRC_LOCAL);
+	int has_key;
+
+	if (type >= 0 && !answers(src, type))
+		return "type not supported";
+	/* Only a clear no disables: absent or unclear, the source runs. */
+	if (online && !chousa_config_get_bool(ctx->cfg, src->name, "enabled",
+	    1))
+		return "disabled in the config";
+	if (online && ctx->http == NULL)
+		return "offline";
+	has_key = chousa_ctx_key(ctx, src) != NULL;
+	if ((src->flags & CHOUSA_SRC_NEEDS_KEY) && !has_key)
+		return "no key";
+	/*
+	 * Offline by default: without keys chousa works from the store, so a
+	 * source that could go without one is asked only when the user says
+	 * so (enabled = yes, or its name in --sources).  A key check is
+	 * asked for.
+	 */
+	if ((src->flags & CHOUSA_SRC_KEY_OPTIONAL) && !has_key && type >= 0 &&
+	    !wanted(ctx, src))
+		return "no key (enabled = yes uses it without one)";
+	return NULL;
+}
+
 /* Start one look-up; the finding records the outcome whatever happens. */
 static int
 ask(struct chousa_ctx *ctx, struct inv_item *it, unsigned stage,
@@ -259,9 +296,10 @@ ask(struct chousa_ctx *ctx, struct inv_item *it, unsigned stage,
 	struct chousa_finding *f, **fs;
 	struct chousa_query *q;
 	struct chousa_err err;
+	const char *skip;
 	int rc;
 
-	int unsupported = !answers(src, sub);
+	int unsupported = !answers(src, sub->type);
 
 	if (!(src->stages & stage) || already_asked(it, src, sub->value))
 		return CHOUSA_OK;
@@ -286,7 +324,7 @@ ask(struct chousa_ctx *ctx, struct inv_item *it, unsigned stage,
 	    (sub->match == CHOUSA_MATCH_REGDOMAIN || (sub->match ==
 	    CHOUSA_MATCH_HOST && (listed_exactly(it) ||
 	    it->subjects[0].type == CHOUSA_IOC_URL))) &&
-	    answers(src, &it->subjects[0]))
+	    answers(src, it->subjects[0].type))
 		return CHOUSA_OK;
 	if (it->rep->lookups >= ctx->opts.budget) {
 		inv_add_note(ctx, it, "the look-up budget (%d) was spent: "
@@ -310,31 +348,10 @@ ask(struct chousa_ctx *ctx, struct inv_item *it, unsigned stage,
 	f->subject = sub->value;
 	f->subject_type = sub->type;
 	f->depth = sub->depth;
-	if (unsupported) {
+	skip = inv_skip_reason(ctx, src, sub->type);
+	if (skip != NULL) {
 		f->status = CHOUSA_ST_SKIPPED;
-		f->reason = "type not supported";
-		return CHOUSA_OK;
-	}
-	if (!(src->flags & CHOUSA_SRC_LOCAL) && ctx->http == NULL) {
-		f->status = CHOUSA_ST_SKIPPED;
-		f->reason = "offline";
-		return CHOUSA_OK;
-	}
-	if ((src->flags & CHOUSA_SRC_NEEDS_KEY) &&
-	    chousa_ctx_key(ctx, src) == NULL) {
-		f->status = CHOUSA_ST_SKIPPED;
-		f->reason = "no key";
-		return CHOUSA_OK;
-	}
-	/*
-	 * Offline by default: without keys chousa works from the store, so a
-	 * source that could go without one is asked only when the user says
-	 * so (enabled = yes, or its name in --sources).
-	 */
-	if ((src->flags & CHOUSA_SRC_KEY_OPTIONAL) &&
-	    chousa_ctx_key(ctx, src) == NULL && !wanted(ctx, src)) {
-		f->status = CHOUSA_ST_SKIPPED;
-		f->reason = "no key (enabled = yes uses it without one)";
+		f->reason = skip;
 		return CHOUSA_OK;
 	}
 	if (src->cost >= COSTLY && !ctx->opts.exhaustive &&

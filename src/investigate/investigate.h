@@ -110,6 +110,13 @@ int	inv_add_sentence(struct chousa_ctx *ctx, struct inv_item *it,
 	    const char *s);
 /* Whether value is already a subject of it. */
 int	inv_has_subject(const struct inv_item *it, const char *value);
+/*
+ * Why src is not asked about an indicator of type (CHOUSA_IOC_NONE: a
+ * family; -1: no indicator, a key check), or NULL to ask it.  The
+ * look-ups and online_begin both ask here.
+ */
+const char *inv_skip_reason(struct chousa_ctx *ctx,
+	    const struct chousa_source *src, int type);
 
 /* investigate_verdict.c: verdict, family votes, samples, --at. */
 int	inv_verdict(struct chousa_ctx *ctx, struct inv_item *it);

@@ -34,17 +34,17 @@ static const char *const token_keys[] = { "name", "role", NULL };
 
 /* 1 when every member of v is in keys; else 0 with a 400 set. */
 static int
-known_members(struct sreq *r, yajl_val v, const char *const *keys)
+known_members(struct sreq *r, struct jnode *v, const char *const *keys)
 {
 	size_t i, k;
 
-	for (i = 0; i < v->u.object.len; i++) {
+	for (i = 0; i < v->n; i++) {
 		for (k = 0; keys[k] != NULL; k++)
-			if (strcmp(v->u.object.keys[i], keys[k]) == 0)
+			if (strcmp(v->keys[i], keys[k]) == 0)
 				break;
 		if (keys[k] == NULL) {
 			req_error(r, 400, "unknown member '%.40s'",
-			    v->u.object.keys[i]);
+			    v->keys[i]);
 			return 0;
 		}
 	}
@@ -52,11 +52,10 @@ known_members(struct sreq *r, yajl_val v, const char *const *keys)
 }
 
 /* The body as a JSON object, or NULL with a 400 answer set. */
-static yajl_val
-body_object(struct sreq *r, const char *const *keys)
+static struct jnode *body_object(struct sreq *r, const char *const *keys)
 {
 	char why[128];
-	yajl_val v;
+	struct jnode *v;
 
 	if (r->body.len == 0) {
 		req_error(r, 400, "a JSON object is needed in the body");
@@ -67,7 +66,7 @@ body_object(struct sreq *r, const char *const *keys)
 		req_error(r, 400, "bad JSON: %s", why[0] ? why : "cannot parse");
 		return NULL;
 	}
-	if (!YAJL_IS_OBJECT(v)) {
+	if (!jt_is(v, J_OBJ)) {
 		jt_free(v);
 		req_error(r, 400, "the body must be a JSON object");
 		return NULL;
@@ -95,20 +94,18 @@ is_json_body(struct sreq *r)
  * true, on, 1 or no, false, off, 0, in any case); a bare ?key is yes.
  */
 static int
-opt_bool(struct sreq *r, yajl_val v, const char *key, int def)
+opt_bool(struct sreq *r, struct jnode *v, const char *key, int def)
 {
 	const char *q;
 	int yes;
 
 	if (v != NULL) {
-		yajl_val x = jt_get(v, key);
+		struct jnode *x = jt_get(v, key);
 
-		if (x == NULL || YAJL_IS_NULL(x))
+		if (x == NULL || jt_is(x, J_NULL))
 			return def;
-		if (YAJL_IS_TRUE(x))
-			return 1;
-		if (YAJL_IS_FALSE(x))
-			return 0;
+		if (jt_is(x, J_BOOL))
+			return x->b;
 		req_error(r, 400, "'%s' must be true or false", key);
 		return -2;
 	}
@@ -126,26 +123,26 @@ opt_bool(struct sreq *r, yajl_val v, const char *key, int def)
 
 /* A string option; NULL when absent, and *bad (with a 400) when not one. */
 static const char *
-opt_str(struct sreq *r, yajl_val v, const char *key, int *bad)
+opt_str(struct sreq *r, struct jnode *v, const char *key, int *bad)
 {
 	if (v != NULL) {
-		yajl_val x = jt_get(v, key);
+		struct jnode *x = jt_get(v, key);
 
-		if (x == NULL || YAJL_IS_NULL(x))
+		if (x == NULL || jt_is(x, J_NULL))
 			return NULL;
-		if (!YAJL_IS_STRING(x)) {
+		if (!jt_is_str(x)) {
 			req_error(r, 400, "'%s' must be a string", key);
 			*bad = 1;
 			return NULL;
 		}
-		return chousa_arena_strdup(r->a, YAJL_GET_STRING(x));
+		return chousa_arena_strdup(r->a, x->s);
 	}
 	return req_arg(r, key);
 }
 
 /* An integer option within [lo, hi]; def when absent; -1 and a 400 if bad. */
 static long
-opt_int(struct sreq *r, yajl_val v, const char *key, long lo, long hi,
+opt_int(struct sreq *r, struct jnode *v, const char *key, long lo, long hi,
     long def, int *bad)
 {
 	const char *q;
@@ -153,14 +150,14 @@ opt_int(struct sreq *r, yajl_val v, const char *key, long lo, long hi,
 	long n;
 
 	if (v != NULL) {
-		yajl_val x = jt_get(v, key);
+		struct jnode *x = jt_get(v, key);
+		int64_t i;
 
-		if (x == NULL || YAJL_IS_NULL(x))
+		if (x == NULL || jt_is(x, J_NULL))
 			return def;
-		if (!YAJL_IS_INTEGER(x) || YAJL_GET_INTEGER(x) < lo ||
-		    YAJL_GET_INTEGER(x) > hi)
+		if (!jt_is_integer(x, &i) || i < lo || i > hi)
 			goto bad;
-		return (long)YAJL_GET_INTEGER(x);
+		return (long)i;
 	}
 	q = req_arg(r, key);
 	if (q == NULL)
@@ -182,7 +179,7 @@ bad:
  * NULL with a 400 set when there are none or they are not strings.
  */
 static const char **
-inputs_of(struct sreq *r, yajl_val v, size_t *n_out)
+inputs_of(struct sreq *r, struct jnode *v, size_t *n_out)
 {
 	const char **in;
 	size_t n = 0, i;
@@ -197,15 +194,15 @@ inputs_of(struct sreq *r, yajl_val v, size_t *n_out)
 		return in;
 	}
 	if (jt_get(v, "indicator") != NULL) {
-		yajl_val x = jt_get(v, "indicator");
+		struct jnode *x = jt_get(v, "indicator");
 
-		if (!YAJL_IS_STRING(x)) {
+		if (!jt_is_str(x)) {
 			req_error(r, 400, "'indicator' must be a string");
 			return NULL;
 		}
 		in = chousa_arena_alloc(r->a, sizeof(*in));
 		if (in == NULL || (in[0] = chousa_arena_strdup(r->a,
-		    YAJL_GET_STRING(x))) == NULL) {
+		    x->s)) == NULL) {
 			req_error(r, 500, "out of memory");
 			return NULL;
 		}
@@ -213,7 +210,7 @@ inputs_of(struct sreq *r, yajl_val v, size_t *n_out)
 		return in;
 	}
 	v = jt_get(v, "indicators");
-	if (v == NULL || !YAJL_IS_ARRAY(v)) {
+	if (v == NULL || !jt_is(v, J_ARR)) {
 		req_error(r, 400, "'indicator' (a string) or 'indicators' (an "
 		    "array of strings) is needed");
 		return NULL;
@@ -230,13 +227,13 @@ inputs_of(struct sreq *r, yajl_val v, size_t *n_out)
 	}
 	in = chousa_arena_alloc(r->a, n * sizeof(*in));
 	for (i = 0; in != NULL && i < n; i++) {
-		yajl_val x = jt_at(v, i);
+		struct jnode *x = jt_at(v, i);
 
-		if (!YAJL_IS_STRING(x)) {
+		if (!jt_is_str(x)) {
 			req_error(r, 400, "'indicators' must hold strings only");
 			return NULL;
 		}
-		in[i] = chousa_arena_strdup(r->a, YAJL_GET_STRING(x));
+		in[i] = chousa_arena_strdup(r->a, x->s);
 		if (in[i] == NULL)
 			in = NULL;
 	}
@@ -250,7 +247,7 @@ inputs_of(struct sreq *r, yajl_val v, size_t *n_out)
 
 /* "json" or "text" (lookup, sources); -1 with a 400 for anything else. */
 static int
-json_or_text(struct sreq *r, yajl_val v)
+json_or_text(struct sreq *r, struct jnode *v)
 {
 	int bad = 0;
 	const char *f = opt_str(r, v, "format", &bad);
@@ -325,7 +322,7 @@ static int
 h_lookup(struct sreq *r)
 {
 	struct chousa_err err = { 0 };
-	yajl_val v = NULL;
+	struct jnode *v = NULL;
 	const char **in;
 	size_t n, i;
 	int json, status, rc;
@@ -384,23 +381,23 @@ h_extract(struct sreq *r)
 {
 	struct chousa_err err = { 0 };
 	struct extract_req x;
-	yajl_val v = NULL;
+	struct jnode *v = NULL;
 	const char *types, *f;
 	int bad = 0;
 
 	memset(&x, 0, sizeof(x));
 	if (is_json_body(r)) {
-		yajl_val t;
+		struct jnode *t;
 
 		v = body_object(r, extract_keys);
 		if (v == NULL)
 			return 0;
 		t = jt_get(v, "text");
-		if (t == NULL || !YAJL_IS_STRING(t)) {
+		if (t == NULL || !jt_is_str(t)) {
 			req_error(r, 400, "'text' (a string) is needed");
 			goto out;
 		}
-		x.text = YAJL_GET_STRING(t);
+		x.text = t->s;
 		x.len = strlen(x.text);
 	} else {
 		x.text = r->body.data;
@@ -514,7 +511,7 @@ int
 api_investigate_job(struct sreq *r, void *body, struct invjob *j,
     const char *default_format)
 {
-	yajl_val v = body;
+	struct jnode *v = body;
 	const char *format, *sources, *at, *text, *tlp;
 	int bad = 0, offline, refresh, no_defang;
 	size_t i;
@@ -620,7 +617,7 @@ static int
 h_investigate(struct sreq *r)
 {
 	struct invjob *j = chousa_arena_alloc(r->a, sizeof(*j));
-	yajl_val v = NULL;
+	struct jnode *v = NULL;
 	int ok;
 
 	if (j == NULL)
@@ -678,7 +675,7 @@ h_tokens_create(struct sreq *r)
 	char token[CHOUSA_TOKEN_SIZE + 1];
 	struct chousa_jw w;
 	const char *name, *role;
-	yajl_val v = body_object(r, token_keys);
+	struct jnode *v = body_object(r, token_keys);
 	int bad = 0, rl;
 
 	if (v == NULL)

@@ -125,15 +125,16 @@ struct mcp_state {
 
 /* The request's id as JSON text (a string, a whole number or null). */
 static void
-id_json(struct chousa_buf *b, yajl_val id)
+id_json(struct chousa_buf *b, struct jnode *id)
 {
 	struct chousa_jw w;
+	int64_t n;
 
 	chousa_jw_init(&w, b);
-	if (id != NULL && YAJL_IS_STRING(id))
-		chousa_jw_str(&w, YAJL_GET_STRING(id));
-	else if (id != NULL && YAJL_IS_INTEGER(id))
-		chousa_jw_int(&w, YAJL_GET_INTEGER(id));
+	if (jt_is_str(id))
+		chousa_jw_str(&w, id->s);
+	else if (jt_is_integer(id, &n))
+		chousa_jw_int(&w, n);
 	else
 		chousa_jw_null(&w);
 }
@@ -255,13 +256,13 @@ summary_count(struct chousa_jw *w, size_t n)
 
 /* Strings of a JSON array argument into the arena; NULL with *why. */
 static const char **
-string_array(struct chousa_arena *a, yajl_val v, size_t *n_out,
+string_array(struct chousa_arena *a, struct jnode *v, size_t *n_out,
     const char **why)
 {
 	const char **in;
 	size_t n, i;
 
-	if (v == NULL || !YAJL_IS_ARRAY(v) || (n = jt_len(v)) == 0) {
+	if (v == NULL || !jt_is(v, J_ARR) || (n = jt_len(v)) == 0) {
 		*why = "'indicators' must be a non-empty array of strings";
 		return NULL;
 	}
@@ -271,11 +272,11 @@ string_array(struct chousa_arena *a, yajl_val v, size_t *n_out,
 	}
 	in = chousa_arena_alloc(a, n * sizeof(*in));
 	for (i = 0; in != NULL && i < n; i++) {
-		if (!YAJL_IS_STRING(jt_at(v, i))) {
+		if (!jt_is_str(jt_at(v, i))) {
 			*why = "'indicators' must hold strings only";
 			return NULL;
 		}
-		in[i] = chousa_arena_strdup(a, YAJL_GET_STRING(jt_at(v, i)));
+		in[i] = chousa_arena_strdup(a, jt_at(v, i)->s);
 		if (in[i] == NULL)
 			in = NULL;
 	}
@@ -286,7 +287,7 @@ string_array(struct chousa_arena *a, yajl_val v, size_t *n_out,
 }
 
 static void
-t_lookup(struct runenv *env, struct chousa_arena *a, yajl_val args,
+t_lookup(struct runenv *env, struct chousa_arena *a, struct jnode *args,
     const char *id, struct chousa_buf *out)
 {
 	struct chousa_err err = { 0 };
@@ -328,7 +329,7 @@ t_lookup(struct runenv *env, struct chousa_arena *a, yajl_val args,
 }
 
 static void
-t_extract(struct chousa_arena *a, yajl_val args, const char *id,
+t_extract(struct chousa_arena *a, struct jnode *args, const char *id,
     struct chousa_buf *out)
 {
 	struct chousa_err err = { 0 };
@@ -407,11 +408,11 @@ t_sources(struct runenv *env, struct chousa_arena *a, const char *id,
 
 /* Fill j from the investigate tool's arguments; NULL or why it cannot. */
 static const char *
-investigate_job(struct chousa_arena *a, yajl_val args, int may_online,
+investigate_job(struct chousa_arena *a, struct jnode *args, int may_online,
     struct invjob *j)
 {
 	const char *text = jt_str(args, "text"), *why = NULL, *s;
-	yajl_val v;
+	struct jnode *v;
 
 	memset(j, 0, sizeof(*j));
 	j->a = a;
@@ -441,11 +442,11 @@ investigate_job(struct chousa_arena *a, yajl_val args, int may_online,
 		    "--online)";
 	v = jt_get(args, "depth");
 	if (v != NULL) {
-		if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0 ||
-		    YAJL_GET_INTEGER(v) > 5)
+		int64_t depth;
+
+		if (!jt_is_integer(v, &depth) || depth < 0 || depth > 5)
 			return "'depth' must be 0 to 5";
-		j->io.depth = YAJL_GET_INTEGER(v) == 0 ? -1 :
-		    (int)YAJL_GET_INTEGER(v);
+		j->io.depth = depth == 0 ? -1 : (int)depth;
 	}
 	s = jt_str(args, "sources");
 	if (s != NULL) {
@@ -559,13 +560,13 @@ mcp_handle(struct runenv *env, const struct principal *who,
 	struct chousa_jw w;
 	char why[128];
 	const char *method, *name, *ver;
-	yajl_val v, params, args;
+	struct jnode *v, *params, *args;
 	char *id;
 	int rc = 0, i;
 
 	*job = NULL;
 	v = jt_parse(body, len, why, sizeof(why));
-	if (v == NULL || !YAJL_IS_OBJECT(v)) {
+	if (v == NULL || !jt_is(v, J_OBJ)) {
 		rpc_error(out, "null", v == NULL ? -32700 : -32600, v == NULL ?
 		    "parse error" : "a JSON-RPC request object is expected");
 		jt_free(v);
@@ -615,7 +616,7 @@ mcp_handle(struct runenv *env, const struct principal *who,
 	} else if (strcmp(method, "tools/call") == 0) {
 		name = jt_str(params, "name");
 		args = jt_get(params, "arguments");
-		if (args != NULL && !YAJL_IS_OBJECT(args)) {
+		if (args != NULL && !jt_is(args, J_OBJ)) {
 			rpc_error(out, id, -32602, "'arguments' must be an "
 			    "object");
 			goto out;

@@ -172,7 +172,7 @@ struct fp_lists {
 };
 
 static void
-fp_entry(struct fp_lists *fl, yajl_val item)
+fp_entry(struct fp_lists *fl, struct jnode *item)
 {
 	const char *type = jt_str(item, "entry_type");
 	const char *value = jt_str(item, "entry_value");
@@ -243,7 +243,7 @@ chousa_store_import_fplist(struct chousa_store *st, const char *path,
 {
 	struct fp_lists fl;
 	struct chousa_buf body;
-	yajl_val root, data;
+	struct jnode *root, *data;
 	char why[160], chunk[65536];
 	size_t i, got;
 	FILE *fp;
@@ -264,7 +264,7 @@ chousa_store_import_fplist(struct chousa_store *st, const char *path,
 		goto out;
 	root = jt_parse(body.data != NULL ? body.data : "", body.len, why,
 	    sizeof(why));
-	if (root == NULL || !YAJL_IS_OBJECT(root)) {
+	if (root == NULL || !jt_is(root, J_OBJ)) {
 		rc = chousa_errf(err, CHOUSA_EFORMAT, "'%s' is not abuse.ch's "
 		    "false-positive list: %s", path, root == NULL ? why :
 		    "not an object");
@@ -274,13 +274,13 @@ chousa_store_import_fplist(struct chousa_store *st, const char *path,
 	chousa_buf_init(&fl.ip, FPLIST_MAX);
 	chousa_buf_init(&fl.domain, FPLIST_MAX);
 	data = jt_get(root, "data");
-	if (data != NULL && YAJL_IS_ARRAY(data))
+	if (data != NULL && jt_is(data, J_ARR))
 		for (i = 0; i < jt_len(data); i++)
 			fp_entry(&fl, jt_at(data, i));
 	else
-		for (i = 0; i < root->u.object.len; i++)
-			if (YAJL_IS_OBJECT(root->u.object.values[i]))
-				fp_entry(&fl, root->u.object.values[i]);
+		for (i = 0; i < root->n; i++)
+			if (jt_is(root->v[i], J_OBJ))
+				fp_entry(&fl, root->v[i]);
 	jt_free(root);
 	rep->skipped = fl.skipped;
 	if (fl.n_ip + fl.n_domain == 0 && fl.skipped == 0) {

@@ -134,6 +134,11 @@ check only_failing_source_exit_4 4 "$CHOUSA" --db "$demo" investigate --sources 
 expect only_failing_source_unknown '^Verdict: unknown' "$T/out"
 check offline_skips_online 1 inv "$demo" --sources local,urlhaus -v www.dnautik.com
 expect offline_says_skipped 'skipped \(offline\): urlhaus' "$T/out"
+# The most fundamental reason is the one shown: the config's no, then offline.
+printf '[urlhaus]\nenabled = no\n' > "$CHOUSA_CONFIG"
+check disabled_before_offline 1 inv "$demo" --sources local,urlhaus -v www.dnautik.com
+expect disabled_says_skipped 'skipped \(disabled in the config\): urlhaus' "$T/out"
+: > "$CHOUSA_CONFIG"
 unset CHOUSA_URLHAUS_KEY CHOUSA_URLHAUS_URL
 check missing_store_exit_4 4 inv "$T/nonexistent/none.db" --sources local www.dnautik.com
 expect missing_store_error 'error: no store is open' "$T/out"

@@ -241,13 +241,12 @@ has_nul(const char *s)
 	return strstr(s, "\xe2\x90\x80") != NULL;
 }
 
-static yajl_val
-load_json(const char *rel)
+static struct jnode *load_json(const char *rel)
 {
 	char path[1024], why[128];
 	size_t len;
 	char *body;
-	yajl_val v;
+	struct jnode *v;
 
 	snprintf(path, sizeof(path), "%s/data/samples/vectors/%s", dir, rel);
 	body = slurp(path, &len);
@@ -323,7 +322,7 @@ static void
 run_urltestdata(void)
 {
 	struct corpus c = { "whatwg-url", 0, 0, 0, 0, 0, 99.0 };
-	yajl_val all = load_json("whatwg/urltestdata.json"), x;
+	struct jnode *all = load_json("whatwg/urltestdata.json"), *x;
 	struct chousa_indicator ind;
 	const char *in, *base, *href;
 	char why[512];
@@ -368,7 +367,7 @@ run_host_file(const char *name, const char *rel)
 	 * where chousa's trailing-dot policy is 126 of its differences. */
 	struct corpus c = { name, 0, 0, 0, 0, 0,
 	    strcmp(name, "whatwg-idna") == 0 ? 0 : 99.0 };
-	yajl_val all = load_json(rel), x, outv;
+	struct jnode *all = load_json(rel), *x, *outv;
 	struct chousa_indicator ind;
 	struct chousa_buf url;
 	const char *in, *want;
@@ -393,7 +392,7 @@ run_host_file(const char *name, const char *rel)
 		chousa_buf_adds(&url, in);
 		chousa_buf_adds(&url, "/x");
 		ok = url_ok(url.data, &ind);
-		if (outv == NULL || YAJL_IS_NULL(outv))
+		if (outv == NULL || jt_is(outv, J_NULL))
 			res = ok ? FAIL : PASS;
 		else
 			res = ok && ind.host != NULL && strcmp(ind.host,
@@ -791,14 +790,13 @@ contains(const struct got *g, const char *e)
 
 /* Equal as sets of normal forms: each expected found, each got expected. */
 static int
-set_eq(const struct got *g, yajl_val list)
+set_eq(const struct got *g, struct jnode *list)
 {
 	size_t i, j;
 	int hit;
 
 	for (j = 0; j < jt_len(list); j++) {
-		const char *e = jt_is_str(jt_at(list, j)) ?
-		    YAJL_GET_STRING(jt_at(list, j)) : NULL;
+		const char *e = jt_str(jt_at(list, j), NULL);
 
 		if (e == NULL || !contains(g, e))
 			return 0;
@@ -807,7 +805,7 @@ set_eq(const struct got *g, yajl_val list)
 		hit = 0;
 		for (j = 0; j < jt_len(list) && !hit; j++)
 			if (jt_is_str(jt_at(list, j)) && same(g, i,
-			    YAJL_GET_STRING(jt_at(list, j))))
+			    jt_at(list, j)->s))
 				hit = 1;
 		if (!hit)
 			return 0;
@@ -825,11 +823,11 @@ defang_text(const char *s, struct chousa_buf *out)
 
 /* One check of a case on got; PASS, FAIL or NA. */
 static int
-check(yajl_val chk, const struct got *g, const char *text_out,
+check(struct jnode *chk, const struct got *g, const char *text_out,
     char *why, size_t why_size)
 {
 	const char *what = jt_str(chk, "check"), *v = jt_str(chk, "value");
-	yajl_val vv = jt_get(chk, "value");
+	struct jnode *vv = jt_get(chk, "value");
 	int64_t idx;
 	size_t i;
 
@@ -856,7 +854,7 @@ check(yajl_val chk, const struct got *g, const char *text_out,
 		return PASS;
 	if (strcmp(what, "list_eq") == 0 || strcmp(what, "sorted_eq") == 0 ||
 	    strcmp(what, "same_items") == 0)
-		return vv != NULL && YAJL_IS_ARRAY(vv) && set_eq(g, vv) ?
+		return vv != NULL && jt_is(vv, J_ARR) && set_eq(g, vv) ?
 		    PASS : FAIL;
 	if (strcmp(what, "count_eq") == 0) {
 		/* Counts compare distinct indicators. */
@@ -915,7 +913,7 @@ run_jsonl(struct corpus *c, const char *rel)
 	struct chousa_indicator ind;
 	struct got g;
 	size_t len, j;
-	yajl_val x, exp, checks, chk, results, kw;
+	struct jnode *x, *exp, *checks, *chk, *results, *kw;
 	const char *in, *fn, *key;
 	const struct kind *k;
 	int res, r;
@@ -966,13 +964,13 @@ run_jsonl(struct corpus *c, const char *rel)
 				res = combine(res, r);
 			}
 		} else if (strcmp(fn, "find_iocs") == 0 && results != NULL &&
-		    YAJL_IS_OBJECT(results)) {
+		    jt_is(results, J_OBJ)) {
 			/* Every key chousa has; a key not given wants []. */
-			int has_kwargs = kw != NULL && YAJL_IS_OBJECT(kw) &&
-			    kw->u.object.len > 0;
+			int has_kwargs = kw != NULL && jt_is(kw, J_OBJ) &&
+			    kw->n > 0;
 
 			for (j = 0; kinds[j].name != NULL && !has_kwargs; j++) {
-				yajl_val want;
+				struct jnode *want;
 				static const char *const keys[] = { "domains",
 				    "urls", "ipv4s", "ipv6s", "ipv4_cidrs",
 				    "email_addresses", "asns", "md5s", "sha1s",
@@ -1006,7 +1004,7 @@ run_jsonl(struct corpus *c, const char *rel)
 				key = jt_str(chk, "key");
 				k = find_kind(key != NULL ? key : fn);
 				if (k == NULL || (kw != NULL &&
-				    YAJL_IS_OBJECT(kw) && kw->u.object.len > 0 &&
+				    jt_is(kw, J_OBJ) && kw->n > 0 &&
 				    jt_bool(kw, "refang") < 0)) {
 					continue;
 				}

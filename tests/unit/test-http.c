@@ -144,7 +144,7 @@ static void
 test_json(void)
 {
 	char why[120];
-	yajl_val v;
+	struct jnode *v;
 	char deep[300];
 	const char *doc = "{\"a\": {\"b\": \"12\", \"c\": 7, \"t\":"
 	    " \"true\"}, \"l\": [1, 2]}";
@@ -169,6 +169,101 @@ test_json(void)
 	T_OK("json_too_deep_refused", v == NULL && strstr(why, "deep"));
 	v = jt_parse("{\"a\":\"x\0\"}", 9, why, sizeof(why));
 	T_OK("json_nul_refused", v == NULL);
+	v = jt_parse("[1,]", 4, why, sizeof(why));
+	T_OK("json_malformed_says_why", v == NULL &&
+	    strncmp(why, "malformed JSON: parse error: ", 29) == 0);
+	v = jt_parse("\"\xff\"", 3, why, sizeof(why));
+	T_OK("json_answer_utf8_checked", v == NULL);
+	v = jt_parse("7 /* a comment */", 17, why, sizeof(why));
+	T_OK("json_scalar_root_and_comment", v != NULL && jt_is(v, J_NUM));
+	jt_free(v);
+}
+
+/* Numbers read as yajl's tree read them: integers, else doubles. */
+static void
+test_json_numbers(void)
+{
+	const char *doc = "{\"e\": 1e3, \"d\": 12.7, \"i\": 5, \"f\": 1.0,"
+	    " \"big\": 1e300, \"b\": false, \"n\": null}";
+	char why[120];
+	struct jnode *v = jt_parse(doc, strlen(doc), why, sizeof(why));
+	int64_t n = 0;
+
+	T_INTEQ("json_int_exponent", jt_int(v, -1, "e"), 1000);
+	T_INTEQ("json_int_fraction", jt_int(v, -1, "d"), 12);
+	T_INTEQ("json_int_out_of_range", jt_int(v, -1, "big"), -1);
+	T_OK("json_is_integer", jt_is_integer(jt_get(v, "i"), &n) && n == 5);
+	T_OK("json_fraction_not_integer", !jt_is_integer(jt_get(v, "f"),
+	    NULL));
+	T_STREQ("json_text_number", jt_text(v, "d"), "12.7");
+	T_STREQ("json_text_bool", jt_text(v, "b"), "false");
+	T_OK("json_text_null", jt_text(v, "n") == NULL);
+	T_INTEQ("json_bool", jt_bool(v, "b"), 0);
+	jt_free(v);
+}
+
+struct records {
+	int	n;
+	char	where[2][96];
+	const char *tag[2];
+	struct jt_stream *st;
+};
+
+static int
+want_elem(void *arg, char path[][JT_PATH_KEY], int depth)
+{
+	(void)arg;
+	return depth == 2 && strcmp(path[0], "objects") == 0;
+}
+
+static int
+on_elem(void *arg, char path[][JT_PATH_KEY], int depth, struct jnode *o)
+{
+	struct records *r = arg;
+
+	(void)path;
+	(void)depth;
+	if (r->n < 2) {
+		snprintf(r->where[r->n], sizeof(r->where[0]), "%s",
+		    jt_stream_where(r->st));
+		r->tag[r->n] = jt_str(o, "t") != NULL &&
+		    strcmp(jt_str(o, "t"), "x") == 0 ? "x" : "other";
+	}
+	r->n++;
+	return CHOUSA_OK;
+}
+
+/* The importers' stream: records one by one, wherever the text splits. */
+static void
+test_json_stream(void)
+{
+	const char *doc = "{\"objects\": [{\"t\": \"x\"}, {\"t\": 2}]}";
+	struct chousa_err err = { 0 };
+	struct records r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	rc = jt_stream_new(&r.st, "doc", 0, want_elem, on_elem, &r, &err);
+	T_INTEQ("stream_new", rc, CHOUSA_OK);
+	if (rc != CHOUSA_OK)
+		return;
+	rc = jt_stream_feed(r.st, doc, 20);
+	if (rc == CHOUSA_OK)
+		rc = jt_stream_feed(r.st, doc + 20, strlen(doc) - 20);
+	if (rc == CHOUSA_OK)
+		rc = jt_stream_end(r.st);
+	T_INTEQ("stream_ok", rc, CHOUSA_OK);
+	T_INTEQ("stream_records", r.n, 2);
+	T_STREQ("stream_where", r.where[1], "objects[1]");
+	T_STREQ("stream_record_read", r.tag[0], "x");
+	jt_stream_free(r.st);
+	memset(&r, 0, sizeof(r));
+	T_INTEQ("stream_new_again", jt_stream_new(&r.st, "doc", 0, want_elem,
+	    on_elem, &r, &err), CHOUSA_OK);
+	rc = jt_stream_feed(r.st, "{\"objects\": [}", 14);
+	T_OK("stream_bad_says_name", rc == CHOUSA_EPARSE &&
+	    strncmp(err.msg, "'doc' is not valid JSON: ", 25) == 0);
+	jt_stream_free(r.st);
 }
 
 static void
@@ -633,6 +728,8 @@ main(void)
 	samples = getenv("SAMPLES") ? getenv("SAMPLES") : "tests/data/samples";
 	test_offline();
 	test_json();
+	test_json_numbers();
+	test_json_stream();
 	test_parsers();
 	test_genuine_answers();
 	test_insecure_config();

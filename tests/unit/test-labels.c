@@ -38,14 +38,14 @@ struct vt {
 	const char	*suggested;
 	const char	*popular[8];
 	size_t		 n_popular;
-	yajl_val	 root;
+	struct jnode *root;
 	char		*body;
 };
 
 static int
 vt_load(struct vt *v, const char *file)
 {
-	yajl_val attrs, res, ptn;
+	struct jnode *attrs, *res, *ptn;
 	FILE *fp = fopen(file, "rb");
 	char why[128];
 	size_t len, i;
@@ -62,9 +62,9 @@ vt_load(struct vt *v, const char *file)
 	if (attrs == NULL)
 		attrs = jt_get(v->root, "data", "attributes");
 	res = jt_get(attrs, "last_analysis_results");
-	for (i = 0; res != NULL && YAJL_IS_OBJECT(res) &&
-	    i < res->u.object.len && v->n < 128; i++) {
-		const char *r = jt_str(res->u.object.values[i], "result");
+	for (i = 0; res != NULL && jt_is(res, J_OBJ) &&
+	    i < res->n && v->n < 128; i++) {
+		const char *r = jt_str(res->v[i], "result");
 
 		if (r != NULL)
 			v->names[v->n++] = r;

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <yajl/yajl_tree.h>
 
 #include "chousa.h"
+#include "base/json_tree.h"
 #include "t.h"
 
 #define SHA_DOC	\
@@ -315,13 +315,13 @@ static int
 json_valid(const char *s, size_t len, int lines)
 {
 	char ebuf[256];
-	yajl_val v;
+	struct jnode *v;
 
 	if (!lines) {
-		v = yajl_tree_parse(s, ebuf, sizeof(ebuf));
+		v = jt_parse(s, strlen(s), ebuf, sizeof(ebuf));
 		if (v == NULL)
 			printf("# json: %s\n", ebuf);
-		yajl_tree_free(v);
+		jt_free(v);
 		return v != NULL;
 	}
 	/* JSON lines: every line one value. */
@@ -334,13 +334,13 @@ json_valid(const char *s, size_t len, int lines)
 			return 0;
 		memcpy(line, s, n);
 		line[n] = '\0';
-		v = yajl_tree_parse(line, ebuf, sizeof(ebuf));
+		v = jt_parse(line, n, ebuf, sizeof(ebuf));
 		free(line);
 		if (v == NULL) {
 			printf("# json line: %s\n", ebuf);
 			return 0;
 		}
-		yajl_tree_free(v);
+		jt_free(v);
 		s += n + (nl != NULL);
 		len -= n + (nl != NULL);
 	}

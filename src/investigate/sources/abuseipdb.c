@@ -48,7 +48,7 @@ on_check(struct online_q *oq, void *arg, const struct online_result *r)
 {
 	struct chousa_finding *f = online_query(oq)->finding;
 	struct chousa_arena *a = online_arena(oq);
-	yajl_val d = jt_get(r->json, "data");
+	struct jnode *d = jt_get(r->json, "data");
 	int64_t score = jt_int(d, -1, "abuseConfidenceScore");
 	int64_t reports = jt_int(d, -1, "totalReports");
 	int white = jt_bool(d, "isWhitelisted");
@@ -58,7 +58,7 @@ on_check(struct online_q *oq, void *arg, const struct online_result *r)
 	(void)arg;
 	if (r->status != 200)
 		return online_unexpected(oq, r, NULL);
-	if (d == NULL || !YAJL_IS_OBJECT(d))
+	if (d == NULL || !jt_is(d, J_OBJ))
 		return online_unexpected(oq, r, "no data object");
 	if (score < 0 || score > 100)
 		return online_unexpected(oq, r, "no abuseConfidenceScore");

@@ -25,20 +25,20 @@ on_lookup(struct online_q *oq, void *arg, const struct online_result *r)
 	struct chousa_query *q = online_query(oq);
 	struct chousa_finding *f = q->finding;
 	struct chousa_arena *a = online_arena(oq);
-	yajl_val files = jt_get(r->json, "relatedFiles");
-	yajl_val tags = jt_get(r->json, "summary", "tags");
-	yajl_val tasks = jt_get(r->json, "sourceTasks");
+	struct jnode *files = jt_get(r->json, "relatedFiles");
+	struct jnode *tags = jt_get(r->json, "summary", "tags");
+	struct jnode *tasks = jt_get(r->json, "sourceTasks");
 	int64_t level = jt_int(r->json, -1, "summary", "threatLevel");
 	size_t i;
 
 	(void)arg;
 	if (r->status != 200)
 		return online_unexpected(oq, r, NULL);
-	if (!YAJL_IS_OBJECT(jt_get(r->json, "summary")))
+	if (!jt_is(jt_get(r->json, "summary"), J_OBJ))
 		return online_unexpected(oq, r, "no summary object");
 	if (jt_get(r->json, "summary", "threatLevel") == NULL)
 		return online_unexpected(oq, r, "no summary.threatLevel");
-	if (!YAJL_IS_ARRAY(files) || !YAJL_IS_ARRAY(tasks))
+	if (!jt_is(files, J_ARR) || !jt_is(tasks, J_ARR))
 		return online_unexpected(oq, r, "no relatedFiles or sourceTasks "
 		    "list");
 	if ((jt_len(files) == 0 && jt_len(tasks) == 0 &&

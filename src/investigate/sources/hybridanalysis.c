@@ -45,7 +45,7 @@ ha_req(struct online_req *req)
  * contacted.  Used for the older search answer and for report/summary.
  */
 static void
-read_summary(struct online_q *oq, yajl_val it)
+read_summary(struct online_q *oq, struct jnode *it)
 {
 	struct chousa_query *q = online_query(oq);
 	struct chousa_finding *f = q->finding;
@@ -53,7 +53,7 @@ read_summary(struct online_q *oq, yajl_val it)
 	int64_t ts = jt_int(it, -1, "threat_score");
 	int64_t av = jt_int(it, -1, "av_detect");
 	int64_t when = online_time(jt_str(it, "analysis_start_time"));
-	yajl_val hosts;
+	struct jnode *hosts;
 	size_t i;
 
 	online_raise_verdict(f, online_verdict_word(jt_str(it, "verdict")));
@@ -76,15 +76,15 @@ read_summary(struct online_q *oq, yajl_val it)
 	for (i = 0; i < jt_len(hosts) && i < 50; i++)
 		if (jt_is_str(jt_at(hosts, i)))
 			online_add_related(f, a, CHOUSA_REL_CONTACTED,
-			    CHOUSA_IOC_DOMAIN, jt_at(hosts, i)->u.string, NULL,
+			    CHOUSA_IOC_DOMAIN, jt_at(hosts, i)->s, NULL,
 			    when);
 	hosts = jt_get(it, "hosts");
 	for (i = 0; i < jt_len(hosts) && i < 50; i++)
 		if (jt_is_str(jt_at(hosts, i)))
 			online_add_related(f, a, CHOUSA_REL_CONTACTED,
-			    strchr(jt_at(hosts, i)->u.string, ':') ?
+			    strchr(jt_at(hosts, i)->s, ':') ?
 			    CHOUSA_IOC_IPV6 : CHOUSA_IOC_IPV4,
-			    jt_at(hosts, i)->u.string, NULL, when);
+			    jt_at(hosts, i)->s, NULL, when);
 }
 
 /* search/terms: {"count": n, "result": [short report summaries]}. */
@@ -94,21 +94,21 @@ on_terms(struct online_q *oq, void *arg, const struct online_result *r)
 	struct chousa_query *q = online_query(oq);
 	struct chousa_finding *f = q->finding;
 	struct chousa_arena *a = online_arena(oq);
-	yajl_val res = jt_get(r->json, "result");
+	struct jnode *res = jt_get(r->json, "result");
 	int is_url = q->ind != NULL && q->ind->type == CHOUSA_IOC_URL;
 	size_t i, n = 0, bad = 0, own = 0;
 
 	(void)arg;
 	if (r->status != 200)
 		return online_unexpected(oq, r, NULL);
-	if (res == NULL || !YAJL_IS_ARRAY(res))
+	if (res == NULL || !jt_is(res, J_ARR))
 		return online_unexpected(oq, r, "no result list");
 	for (i = 0; i < jt_len(res); i++)
 		if (jt_str(jt_at(res, i), "sha256") == NULL)
 			return online_unexpected(oq, r, "a result without "
 			    "sha256");
 	for (i = 0; i < jt_len(res) && i < 200; i++) {
-		yajl_val it = jt_at(res, i);
+		struct jnode *it = jt_at(res, i);
 		const char *ts = jt_str(it, "type_short");
 		int v = online_verdict_word(jt_str(it, "verdict"));
 
@@ -149,7 +149,7 @@ static int
 on_summary(struct online_q *oq, void *arg, const struct online_result *r)
 {
 	(void)arg;
-	if (r->failed || r->status != 200 || !YAJL_IS_OBJECT(r->json))
+	if (r->failed || r->status != 200 || !jt_is(r->json, J_OBJ))
 		return ONLINE_NO_CACHE;
 	read_summary(oq, r->json);
 	return ONLINE_CACHE_HIT;
@@ -165,7 +165,7 @@ on_hash_array(struct online_q *oq, const struct online_result *r)
 	size_t i, n = jt_len(r->json);
 
 	for (i = 0; i < n; i++) {
-		yajl_val it = jt_at(r->json, i);
+		struct jnode *it = jt_at(r->json, i);
 
 		if (jt_str(it, "sha256") == NULL)
 			return online_unexpected(oq, r, "a report without "
@@ -175,7 +175,7 @@ on_hash_array(struct online_q *oq, const struct online_result *r)
 			    "verdict");
 	}
 	for (i = 0; i < n && i < 200; i++) {
-		yajl_val it = jt_at(r->json, i);
+		struct jnode *it = jt_at(r->json, i);
 
 		read_summary(oq, it);
 		if (sha256 == NULL && online_hash_type(jt_str(it, "sha256")) ==
@@ -206,23 +206,23 @@ on_hash(struct online_q *oq, void *arg, const struct online_result *r)
 	struct chousa_query *q = online_query(oq);
 	struct chousa_finding *f = q->finding;
 	struct chousa_arena *a = online_arena(oq);
-	yajl_val shas = jt_get(r->json, "sha256s");
-	yajl_val reps = jt_get(r->json, "reports");
+	struct jnode *shas = jt_get(r->json, "sha256s");
+	struct jnode *reps = jt_get(r->json, "reports");
 	const char *sha256 = jt_str(jt_at(shas, 0), NULL);
 	size_t i, n, ok = 0, asked = 0;
 
 	(void)arg;
 	if (r->status != 200)
 		return online_unexpected(oq, r, NULL);
-	if (YAJL_IS_ARRAY(r->json))
+	if (jt_is(r->json, J_ARR))
 		return on_hash_array(oq, r);
-	if (shas == NULL || !YAJL_IS_ARRAY(shas))
+	if (shas == NULL || !jt_is(shas, J_ARR))
 		return online_unexpected(oq, r, "no sha256s list");
-	if (reps == NULL || !YAJL_IS_ARRAY(reps))
+	if (reps == NULL || !jt_is(reps, J_ARR))
 		return online_unexpected(oq, r, "no reports list");
 	n = jt_len(reps);
 	for (i = 0; i < n; i++) {
-		yajl_val it = jt_at(reps, i);
+		struct jnode *it = jt_at(reps, i);
 
 		if (jt_str(it, "id") == NULL)
 			return online_unexpected(oq, r, "a report without id");
@@ -240,7 +240,7 @@ on_hash(struct online_q *oq, void *arg, const struct online_result *r)
 	}
 	online_hit(f, a);
 	for (i = 0; i < n && i < 500; i++) {
-		yajl_val it = jt_at(reps, i);
+		struct jnode *it = jt_at(reps, i);
 		const char *state = jt_str(it, "state");
 		struct online_req req;
 		char *id;

@@ -44,7 +44,7 @@ is_subject(const struct chousa_query *q, const char *v)
 
 /* Records that are about the indicator, by the key that holds the value. */
 static size_t
-count_subject(struct online_q *oq, yajl_val data, const char *key)
+count_subject(struct online_q *oq, struct jnode *data, const char *key)
 {
 	size_t i, n = 0;
 
@@ -60,7 +60,7 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 	struct chousa_finding *f = online_query(oq)->finding;
 	struct chousa_arena *a = online_arena(oq);
 	int kind = (int)(intptr_t)arg;
-	yajl_val data = jt_get(r->json, "data");
+	struct jnode *data = jt_get(r->json, "data");
 	const char *key = kind == IQ_IOCDB ? "artifact" : "data";
 	size_t i, n = jt_len(data);
 
@@ -76,7 +76,7 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 		return online_unexpected(oq, r, NULL);
 	if (jt_bool(r->json, "success") < 0)
 		return online_unexpected(oq, r, "no success");
-	if (data == NULL || !YAJL_IS_ARRAY(data))
+	if (data == NULL || !jt_is(data, J_ARR))
 		return online_unexpected(oq, r, "no data list");
 	if (kind != IQ_DFI) {
 		for (i = 0; i < n; i++)
@@ -105,7 +105,7 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 	online_hit(f, a);
 	if (kind == IQ_DFI) {
 		for (i = 0; i < n && i < 50; i++) {
-			yajl_val it = jt_at(data, i);
+			struct jnode *it = jt_at(data, i);
 			const char *c = jt_str(it, "classification");
 
 			if (c != NULL && strcmp(c, "MALICIOUS") == 0)

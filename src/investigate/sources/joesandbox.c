@@ -53,7 +53,7 @@ url_matches(struct online_q *oq, const char *u)
 
 /* One analysis object; returns 0 when it lacks the detection. */
 static int
-read_analysis(struct online_q *oq, yajl_val d)
+read_analysis(struct online_q *oq, struct jnode *d)
 {
 	struct chousa_query *q = online_query(oq);
 	struct chousa_finding *f = q->finding;
@@ -61,7 +61,7 @@ read_analysis(struct online_q *oq, yajl_val d)
 	const char *tn = jt_str(d, "threatname");
 	const char *sha = jt_str(d, "sha256");
 	int64_t score = jt_int(d, -1, "score");
-	yajl_val tags = jt_get(d, "tags");
+	struct jnode *tags = jt_get(d, "tags");
 
 	if (jt_get(d, "detection") == NULL)
 		return 0;
@@ -89,14 +89,14 @@ read_analysis(struct online_q *oq, yajl_val d)
 static int
 on_info(struct online_q *oq, void *arg, const struct online_result *r)
 {
-	yajl_val d = jt_get(r->json, "data");
+	struct jnode *d = jt_get(r->json, "data");
 
 	(void)arg;
 	if (r->failed || r->status != 200)
 		return ONLINE_NO_CACHE;
-	if (YAJL_IS_OBJECT(jt_get(d, "analysis")))
+	if (jt_is(jt_get(d, "analysis"), J_OBJ))
 		d = jt_get(d, "analysis");
-	if (d == NULL || !YAJL_IS_OBJECT(d))
+	if (d == NULL || !jt_is(d, J_OBJ))
 		return online_unexpected(oq, r, "no data object");
 	if (!read_analysis(oq, d))
 		return online_unexpected(oq, r, "no detection");
@@ -107,7 +107,7 @@ on_info(struct online_q *oq, void *arg, const struct online_result *r)
 static int
 on_errors(struct online_q *oq, const struct online_result *r)
 {
-	yajl_val e = jt_at(jt_get(r->json, "errors"), 0);
+	struct jnode *e = jt_at(jt_get(r->json, "errors"), 0);
 	const char *msg = jt_str(e, "message");
 
 	if (jt_int(e, 0, "code") == 4)
@@ -124,7 +124,7 @@ on_search(struct online_q *oq, void *arg, const struct online_result *r)
 	struct chousa_query *q = online_query(oq);
 	struct chousa_finding *f = q->finding;
 	struct chousa_arena *a = online_arena(oq);
-	yajl_val d = jt_get(r->json, "data");
+	struct jnode *d = jt_get(r->json, "data");
 	size_t i, n = jt_len(d), asked = 0;
 
 	(void)arg;
@@ -132,7 +132,7 @@ on_search(struct online_q *oq, void *arg, const struct online_result *r)
 		return on_errors(oq, r);
 	if (r->status != 200)
 		return online_unexpected(oq, r, NULL);
-	if (d == NULL || !YAJL_IS_ARRAY(d))
+	if (d == NULL || !jt_is(d, J_ARR))
 		return online_unexpected(oq, r, "no data list");
 	for (i = 0; i < n; i++)
 		if (jt_str(jt_at(d, i), "webid") == NULL)

@@ -39,7 +39,7 @@ on_family(struct online_q *oq, void *arg, const struct online_result *r)
 	struct chousa_arena *a = online_arena(oq);
 	const char *name = jt_str(r->json, "common_name");
 	const char *desc = jt_str(r->json, "description");
-	yajl_val alt = jt_get(r->json, "alt_names");
+	struct jnode *alt = jt_get(r->json, "alt_names");
 
 	const char *id = arg != NULL ? (const char *)arg :
 	    q->ind != NULL ? q->ind->value : NULL;
@@ -49,11 +49,11 @@ on_family(struct online_q *oq, void *arg, const struct online_result *r)
 		f->detail = "no such family in Malpedia";
 		return ONLINE_CACHE_MISS;
 	}
-	if (r->status != 200 || !YAJL_IS_OBJECT(r->json))
+	if (r->status != 200 || !jt_is(r->json, J_OBJ))
 		return online_unexpected(oq, r, "not a family object");
 	if (name == NULL)
 		return online_unexpected(oq, r, "no common_name");
-	if (alt == NULL || !YAJL_IS_ARRAY(alt))
+	if (alt == NULL || !jt_is(alt, J_ARR))
 		return online_unexpected(oq, r, "no alt_names list");
 	online_hit(f, a);
 	online_add_label(f, a, name);
@@ -91,7 +91,7 @@ on_find(struct online_q *oq, void *arg, const struct online_result *r)
 		f->detail = "no such family in Malpedia";
 		return ONLINE_CACHE_MISS;
 	}
-	if (r->status != 200 || !YAJL_IS_ARRAY(r->json))
+	if (r->status != 200 || !jt_is(r->json, J_ARR))
 		return online_unexpected(oq, r, "not a list of families");
 	for (i = 0; i < jt_len(r->json); i++)
 		if (jt_str(jt_at(r->json, i), "name") == NULL)

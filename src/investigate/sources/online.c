@@ -387,22 +387,15 @@ online_begin(struct chousa_query *q)
 	struct chousa_arena *a = chousa_ctx_arena(q->ctx);
 	struct chousa_finding *f = q->finding;
 	struct online_q *oq;
+	const char *skip;
 
 	f->source = src->name;
 	f->n_detect = f->n_engines = f->score = -1;
-	/* Only a clear no disables: absent or unclear, the source runs. */
-	if (!chousa_config_get_bool(chousa_ctx_config(q->ctx), src->name,
-	    "enabled", 1)) {
-		f->status = CHOUSA_ST_SKIPPED;
-		f->reason = "disabled in the config";
-		return NULL;
-	}
 	/* No indicator: a key check (sources --check). */
-	if (q->ind != NULL && (q->ind->type == CHOUSA_IOC_NONE ?
-	    !(src->flags & CHOUSA_SRC_FAMILY) :
-	    !(src->types & CHOUSA_IOC_BIT(q->ind->type)))) {
+	skip = inv_skip_reason(q->ctx, src, q->ind != NULL ? q->ind->type : -1);
+	if (skip != NULL) {
 		f->status = CHOUSA_ST_SKIPPED;
-		f->reason = "type not supported";
+		f->reason = skip;
 		return NULL;
 	}
 	oq = chousa_arena_alloc(a, sizeof(*oq));
@@ -414,11 +407,6 @@ online_begin(struct chousa_query *q)
 	oq->q = q;
 	oq->a = a;
 	oq->key = chousa_ctx_key(q->ctx, src);
-	if (oq->key == NULL && (src->flags & CHOUSA_SRC_NEEDS_KEY)) {
-		f->status = CHOUSA_ST_SKIPPED;
-		f->reason = "no key";
-		return NULL;
-	}
 	oq->starting = 1;
 	q->state = oq;
 	return oq;
@@ -840,13 +828,7 @@ online_call(struct online_q *oq, const struct online_req *req,
 		mem_free(ce.body);
 		goto end;
 	}
-	if (chousa_ctx_http(oq->q->ctx) == NULL) {
-		if (req->optional)
-			call_fail(c, "offline");
-		else
-			skip(oq, "offline", 0);
-		goto end;
-	}
+	/* Offline, online_begin skipped the source (inv_skip_reason). */
 	if (is_refused(oq, state_of(oq))) {
 		const char *why = strcmp(key_group(oq), ONLINE_ABUSECH) == 0 ?
 		    "abuse.ch refused the Auth-Key earlier in this run" :
@@ -977,13 +959,13 @@ online_add_label(struct chousa_finding *f, struct chousa_arena *a,
 
 void
 online_add_labels(struct chousa_finding *f, struct chousa_arena *a,
-    yajl_val arr, size_t max)
+    struct jnode *arr, size_t max)
 {
 	size_t i;
 
 	for (i = 0; i < jt_len(arr) && i < max; i++)
 		if (jt_is_str(jt_at(arr, i)))
-			online_add_label(f, a, jt_at(arr, i)->u.string);
+			online_add_label(f, a, jt_at(arr, i)->s);
 }
 
 /*
@@ -1102,7 +1084,7 @@ online_abusech(struct online_q *oq, const struct online_result *r,
 {
 	struct chousa_finding *f = oq->q->finding;
 	const char *qs = jt_str(r->json, "query_status");
-	yajl_val data = jt_get(r->json, "data");
+	struct jnode *data = jt_get(r->json, "data");
 
 	/* abuse.ch answers 200 with a query_status, found or not. */
 	if (r->status != 200)
@@ -1112,7 +1094,7 @@ online_abusech(struct online_q *oq, const struct online_result *r,
 	if (strcmp(qs, "ok") == 0) {
 		if (!need_data)
 			return ONLINE_CACHE_HIT;
-		if (data == NULL || !YAJL_IS_ARRAY(data))
+		if (data == NULL || !jt_is(data, J_ARR))
 			return online_unexpected(oq, r, "no data list");
 		if (jt_len(data) > 0)
 			return ONLINE_CACHE_HIT;

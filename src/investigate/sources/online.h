@@ -58,7 +58,7 @@ struct online_result {
 	int		 failed;	/* optional call that failed */
 	const char	*error;		/* why, when failed */
 	long		 status;	/* HTTP status (2xx or 404 otherwise) */
-	yajl_val	 json;		/* parsed body, or NULL */
+	struct jnode *json;		/* parsed body, or NULL */
 	const char	*body;		/* raw body, NUL-terminated */
 	size_t		 body_len;
 	int		 from_cache;
@@ -120,7 +120,7 @@ void	online_add_label(struct chousa_finding *f, struct chousa_arena *a,
 	    const char *label);
 /* The strings of the JSON array arr, at most max, as labels. */
 void	online_add_labels(struct chousa_finding *f, struct chousa_arena *a,
-	    yajl_val arr, size_t max);
+	    struct jnode *arr, size_t max);
 /*
  * An AV or sandbox detection name (finding's detections), not a family;
  * kept once per engine, repeats included (agreement is counted).

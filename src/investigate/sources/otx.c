@@ -76,9 +76,10 @@ otx_url(struct chousa_arena *a, const char *u)
 
 /* OTX's own word that the indicator is benign, as one phrase, or NULL. */
 static const char *
-validation(struct chousa_arena *a, yajl_val j)
+validation(struct chousa_arena *a, struct jnode *j)
 {
-	yajl_val v = jt_get(j, "validation"), fp = jt_get(j, "false_positive");
+	struct jnode *v = jt_get(j, "validation");
+	struct jnode *fp = jt_get(j, "false_positive");
 	struct chousa_buf b;
 	const char *out;
 	size_t i;
@@ -110,15 +111,16 @@ validation(struct chousa_arena *a, yajl_val j)
 }
 
 static void
-add_families(struct chousa_finding *f, struct chousa_arena *a, yajl_val arr)
+add_families(struct chousa_finding *f, struct chousa_arena *a,
+    struct jnode *arr)
 {
 	size_t i;
 
 	for (i = 0; i < jt_len(arr) && i < 20; i++) {
-		yajl_val v = jt_at(arr, i);
+		struct jnode *v = jt_at(arr, i);
 
 		if (jt_is_str(v))
-			online_add_label(f, a, v->u.string);
+			online_add_label(f, a, v->s);
 		else
 			online_add_label(f, a, jt_str(v, "display_name"));
 	}
@@ -131,7 +133,7 @@ on_section(struct online_q *oq, void *arg, const struct online_result *r)
 	struct chousa_finding *f = q->finding;
 	struct chousa_arena *a = online_arena(oq);
 	int kind = (int)(intptr_t)arg, ip = online_is_ip(q);
-	yajl_val pulses, list;
+	struct jnode *pulses, *list;
 	const char *benign;
 	int64_t count;
 	size_t i, before = f->n_related;
@@ -145,12 +147,13 @@ on_section(struct online_q *oq, void *arg, const struct online_result *r)
 			f->detail = "not known to OTX";
 			return ONLINE_CACHE_MISS;
 		}
-		if (!YAJL_IS_OBJECT(jt_get(r->json, "pulse_info")))
+		if (!jt_is(jt_get(r->json, "pulse_info"), J_OBJ))
 			return online_unexpected(oq, r, "no pulse_info");
-		if (!YAJL_IS_INTEGER(jt_get(r->json, "pulse_info", "count")))
+		if (!jt_is_integer(jt_get(r->json, "pulse_info", "count"),
+		    NULL))
 			return online_unexpected(oq, r,
 			    "no pulse_info.count");
-		if (!YAJL_IS_ARRAY(jt_get(r->json, "pulse_info", "pulses")))
+		if (!jt_is(jt_get(r->json, "pulse_info", "pulses"), J_ARR))
 			return online_unexpected(oq, r,
 			    "no pulse_info.pulses list");
 		count = jt_int(r->json, 0, "pulse_info", "count");
@@ -188,13 +191,13 @@ on_section(struct online_q *oq, void *arg, const struct online_result *r)
 		return r->status == 404 ? ONLINE_CACHE_MISS : ONLINE_NO_CACHE;
 	list = jt_get(r->json, kind == OTX_PDNS ? "passive_dns" :
 	    kind == OTX_URLS ? "url_list" : "data");
-	if (list == NULL || !YAJL_IS_ARRAY(list))
+	if (list == NULL || !jt_is(list, J_ARR))
 		return online_unexpected(oq, r, kind == OTX_PDNS ?
 		    "no passive_dns list" : kind == OTX_URLS ?
 		    "no url_list list" : "no data list");
 	if (kind == OTX_PDNS) {
 		for (i = 0; i < jt_len(list) && i < 200; i++) {
-			yajl_val it = jt_at(list, i);
+			struct jnode *it = jt_at(list, i);
 			const char *rt = jt_str(it, "record_type");
 			const char *v = ip ? jt_str(it, "hostname") :
 			    jt_str(it, "address");
@@ -213,7 +216,7 @@ on_section(struct online_q *oq, void *arg, const struct online_result *r)
 				return online_unexpected(oq, r,
 				    "a url_list entry without url");
 		for (i = 0; i < jt_len(list) && i < 100; i++) {
-			yajl_val it = jt_at(list, i);
+			struct jnode *it = jt_at(list, i);
 			const char *u = otx_url(a, jt_str(it, "url"));
 
 			if (u != NULL && (q->ind == NULL ||

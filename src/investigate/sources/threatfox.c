@@ -25,7 +25,7 @@
 
 /* The ioc value as a related indicator: "1.2.3.4:443" loses its port. */
 static void
-add_ioc(struct chousa_finding *f, struct chousa_arena *a, yajl_val it)
+add_ioc(struct chousa_finding *f, struct chousa_arena *a, struct jnode *it)
 {
 	const char *v = jt_str(it, "ioc"), *t = jt_str(it, "ioc_type");
 	const char *fam = jt_str(it, "malware");
@@ -96,7 +96,7 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 	struct chousa_query *q = online_query(oq);
 	struct chousa_finding *f = q->finding;
 	struct chousa_arena *a = online_arena(oq);
-	yajl_val data = jt_get(r->json, "data");
+	struct jnode *data = jt_get(r->json, "data");
 	int by_hash = arg != NULL, keep;
 	size_t i, n = jt_len(data), kept = 0;
 
@@ -109,7 +109,7 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 			return online_unexpected(oq, r,
 			    "a record without ioc or ioc_type");
 	for (i = 0; i < n && i < 200; i++) {
-		yajl_val it = jt_at(data, i), ms;
+		struct jnode *it = jt_at(data, i), *ms;
 		int64_t conf = jt_int(it, -1, "confidence_level");
 		const char *fam = jt_str(it, "malware");
 		size_t k;

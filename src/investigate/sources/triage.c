@@ -78,18 +78,18 @@ on_overview(struct online_q *oq, void *arg, const struct online_result *r)
 	struct chousa_finding *f = q->finding;
 	struct chousa_arena *a = online_arena(oq);
 	int own = arg != NULL || q->ind == NULL || online_is_hash(q);
-	yajl_val fam, sample, ex;
+	struct jnode *fam, *sample, *ex;
 	const char *first = NULL;
 	int64_t score;
 	size_t i, k;
 
-	if (r->failed || r->status != 200 || !YAJL_IS_OBJECT(r->json))
+	if (r->failed || r->status != 200 || !jt_is(r->json, J_OBJ))
 		return r->status == 404 ? ONLINE_CACHE_MISS : ONLINE_NO_CACHE;
 	sample = jt_get(r->json, "sample");
 	fam = jt_get(r->json, "analysis", "family");
 	for (i = 0; i < jt_len(fam) && i < 8 && first == NULL; i++)
 		if (jt_is_str(jt_at(fam, i)))
-			first = jt_at(fam, i)->u.string;
+			first = jt_at(fam, i)->s;
 	score = jt_int(r->json, -1, "analysis", "score");
 	if (score < 0)
 		score = jt_int(sample, -1, "score");
@@ -110,8 +110,8 @@ on_overview(struct online_q *oq, void *arg, const struct online_result *r)
 		f->file_type = online_strn(a, jt_str(sample, "filetype"), 200);
 	ex = jt_get(r->json, "extracted");
 	for (i = 0; i < jt_len(ex) && i < 20; i++) {
-		yajl_val cfg = jt_get(jt_at(ex, i), "config");
-		yajl_val c2 = jt_get(cfg, "c2");
+		struct jnode *cfg = jt_get(jt_at(ex, i), "config");
+		struct jnode *c2 = jt_get(cfg, "c2");
 
 		for (k = 0; k < jt_len(c2) && k < 20; k++)
 			add_c2(f, a, jt_str(jt_at(c2, k), NULL),
@@ -127,14 +127,14 @@ on_search(struct online_q *oq, void *arg, const struct online_result *r)
 	struct chousa_query *q = online_query(oq);
 	struct chousa_finding *f = q->finding;
 	struct chousa_arena *a = online_arena(oq);
-	yajl_val data = jt_get(r->json, "data");
+	struct jnode *data = jt_get(r->json, "data");
 	size_t i, n = jt_len(data), asked = 0;
 	int is_url = q->ind != NULL && q->ind->type == CHOUSA_IOC_URL;
 
 	(void)arg;
 	if (r->status != 200)
 		return online_unexpected(oq, r, NULL);
-	if (data == NULL || !YAJL_IS_ARRAY(data))
+	if (data == NULL || !jt_is(data, J_ARR))
 		return online_unexpected(oq, r, "no data list");
 	for (i = 0; i < n; i++)
 		if (jt_str(jt_at(data, i), "id") == NULL)
@@ -148,7 +148,7 @@ on_search(struct online_q *oq, void *arg, const struct online_result *r)
 	f->detail = chousa_arena_printf(a, "%zu sandbox run%s found", n,
 	    n == 1 ? "" : "s");
 	for (i = 0; i < n && i < 50; i++) {
-		yajl_val it = jt_at(data, i);
+		struct jnode *it = jt_at(data, i);
 		const char *id = jt_str(it, "id"), *st = jt_str(it, "status");
 		const char *kind = jt_str(it, "kind");
 		/* A URL run of the URL asked about describes it. */

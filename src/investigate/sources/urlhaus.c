@@ -24,12 +24,12 @@
 enum { UH_URL, UH_HOST, UH_PAYLOAD };
 
 static void
-add_payloads(struct chousa_finding *f, struct chousa_arena *a, yajl_val p)
+add_payloads(struct chousa_finding *f, struct chousa_arena *a, struct jnode *p)
 {
 	size_t i;
 
 	for (i = 0; i < jt_len(p) && i < 100; i++) {
-		yajl_val it = jt_at(p, i);
+		struct jnode *it = jt_at(p, i);
 		const char *sha = jt_str(it, "response_sha256");
 		const char *sig = jt_str(it, "signature");
 
@@ -42,9 +42,9 @@ add_payloads(struct chousa_finding *f, struct chousa_arena *a, yajl_val p)
 
 /* The field each kind of answer cannot do without, or NULL if present. */
 static const char *
-missing(int kind, yajl_val j)
+missing(int kind, struct jnode *j)
 {
-	yajl_val urls = jt_get(j, "urls");
+	struct jnode *urls = jt_get(j, "urls");
 	size_t i;
 
 	if (kind == UH_URL)
@@ -52,7 +52,7 @@ missing(int kind, yajl_val j)
 		    NULL;
 	if (kind == UH_PAYLOAD && jt_str(j, "sha256_hash") == NULL)
 		return "no sha256_hash";
-	if (urls == NULL || !YAJL_IS_ARRAY(urls))
+	if (urls == NULL || !jt_is(urls, J_ARR))
 		return "no urls list";
 	for (i = 0; i < jt_len(urls); i++)
 		if (jt_str(jt_at(urls, i), "url") == NULL)
@@ -66,7 +66,7 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 	struct chousa_finding *f = online_query(oq)->finding;
 	struct chousa_arena *a = online_arena(oq);
 	int kind = (int)(intptr_t)arg, keep;
-	yajl_val j = r->json;
+	struct jnode *j = r->json;
 	const char *why;
 	size_t i;
 
@@ -93,14 +93,14 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 		    f->threat ? f->threat : "no threat given", f->online);
 		break;
 	case UH_HOST: {
-		yajl_val urls = jt_get(j, "urls");
+		struct jnode *urls = jt_get(j, "urls");
 		size_t online = 0;
 
 		f->first_seen = online_time(jt_str(j, "firstseen"));
 		f->match = CHOUSA_MATCH_URL_HOST;
 		f->matched = online_strn(a, jt_str(j, "host"), 300);
 		for (i = 0; i < jt_len(urls) && i < 1000; i++) {
-			yajl_val u = jt_at(urls, i);
+			struct jnode *u = jt_at(urls, i);
 			const char *us = jt_str(u, "url_status");
 
 			if (i < 20)
@@ -120,7 +120,7 @@ on_answer(struct online_q *oq, void *arg, const struct online_result *r)
 		break;
 	}
 	default: {
-		yajl_val urls = jt_get(j, "urls");
+		struct jnode *urls = jt_get(j, "urls");
 
 		online_add_label(f, a, jt_str(j, "signature"));
 		f->file_type = online_strn(a, jt_str(j, "file_type"), 200);

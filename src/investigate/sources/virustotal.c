@@ -55,7 +55,7 @@ static const struct vt_rel rel_file[] = {
 
 /* The label of a related file: its top threat name, else the suggestion. */
 static const char *
-file_label(yajl_val attrs)
+file_label(struct jnode *attrs)
 {
 	const char *s;
 
@@ -75,20 +75,21 @@ file_label(yajl_val attrs)
 #define VT_MALICIOUS_MIN	5
 
 static void
-add_stats(struct online_q *oq, struct chousa_finding *f, yajl_val attrs)
+add_stats(struct online_q *oq, struct chousa_finding *f, struct jnode *attrs)
 {
-	yajl_val st = jt_get(attrs, "last_analysis_stats");
+	struct jnode *st = jt_get(attrs, "last_analysis_stats");
 	long total = 0, min;
 	int susp;
 	size_t i;
 
-	if (st == NULL || !YAJL_IS_OBJECT(st))
+	if (st == NULL || !jt_is(st, J_OBJ))
 		return;
-	for (i = 0; i < st->u.object.len; i++)
-		if (YAJL_IS_INTEGER(st->u.object.values[i]) &&
-		    st->u.object.values[i]->u.number.i > 0 &&
-		    st->u.object.values[i]->u.number.i < 10000)
-			total += (long)st->u.object.values[i]->u.number.i;
+	for (i = 0; i < st->n; i++) {
+		int64_t n;
+
+		if (jt_is_integer(st->v[i], &n) && n > 0 && n < 10000)
+			total += (long)n;
+	}
 	f->n_detect = (int)jt_int(st, 0, "malicious");
 	if (f->n_detect < 0 || f->n_detect > 10000)
 		f->n_detect = 0;
@@ -110,10 +111,11 @@ add_stats(struct online_q *oq, struct chousa_finding *f, yajl_val attrs)
  * investigation takes the family part and drops generic words.
  */
 static void
-add_labels(struct chousa_finding *f, struct chousa_arena *a, yajl_val attrs)
+add_labels(struct chousa_finding *f, struct chousa_arena *a,
+    struct jnode *attrs)
 {
-	yajl_val ptc = jt_get(attrs, "popular_threat_classification");
-	yajl_val names = jt_get(ptc, "popular_threat_name");
+	struct jnode *ptc = jt_get(attrs, "popular_threat_classification");
+	struct jnode *names = jt_get(ptc, "popular_threat_name");
 	size_t i;
 
 	online_add_label(f, a, jt_str(ptc, "suggested_threat_label"));
@@ -124,15 +126,15 @@ add_labels(struct chousa_finding *f, struct chousa_arena *a, yajl_val attrs)
 /* Each engine's detection name, for the label normalisation. */
 static void
 add_detections(struct chousa_finding *f, struct chousa_arena *a,
-    yajl_val attrs)
+    struct jnode *attrs)
 {
-	yajl_val res = jt_get(attrs, "last_analysis_results");
+	struct jnode *res = jt_get(attrs, "last_analysis_results");
 	size_t i;
 
-	if (res == NULL || !YAJL_IS_OBJECT(res))
+	if (res == NULL || !jt_is(res, J_OBJ))
 		return;
-	for (i = 0; i < res->u.object.len && i < 200; i++) {
-		yajl_val e = res->u.object.values[i];
+	for (i = 0; i < res->n && i < 200; i++) {
+		struct jnode *e = res->v[i];
 		const char *cat = jt_str(e, "category");
 
 		if (cat != NULL && (strcmp(cat, "malicious") == 0 ||
@@ -180,7 +182,7 @@ on_object(struct online_q *oq, void *arg, const struct online_result *r)
 	struct chousa_arena *a = online_arena(oq);
 	const struct vt_rel *rels = NULL;
 	const char *path = arg;
-	yajl_val data = jt_get(r->json, "data"), attrs;
+	struct jnode *data = jt_get(r->json, "data"), *attrs;
 	const char *type, *id, *gui = NULL, *code;
 	size_t i;
 
@@ -193,7 +195,7 @@ on_object(struct online_q *oq, void *arg, const struct online_result *r)
 		f->detail = "not known to VirusTotal";
 		return ONLINE_CACHE_MISS;
 	}
-	if (data == NULL || !YAJL_IS_OBJECT(data))
+	if (data == NULL || !jt_is(data, J_OBJ))
 		return online_unexpected(oq, r, "no data object");
 	attrs = jt_get(data, "attributes");
 	type = jt_str(data, "type");
@@ -202,7 +204,7 @@ on_object(struct online_q *oq, void *arg, const struct online_result *r)
 		return online_unexpected(oq, r, "no data.type");
 	if (id == NULL)
 		return online_unexpected(oq, r, "no data.id");
-	if (attrs == NULL || !YAJL_IS_OBJECT(attrs))
+	if (attrs == NULL || !jt_is(attrs, J_OBJ))
 		return online_unexpected(oq, r, "no data.attributes object");
 	online_hit(f, a);
 	add_stats(oq, f, attrs);
@@ -264,13 +266,13 @@ on_rel(struct online_q *oq, void *arg, const struct online_result *r)
 	struct chousa_query *q = online_query(oq);
 	struct chousa_finding *f = q->finding;
 	struct chousa_arena *a = online_arena(oq);
-	yajl_val data;
+	struct jnode *data;
 	size_t i;
 
 	if (r->failed || r->status != 200)
 		return r->status == 404 ? ONLINE_CACHE_MISS : ONLINE_NO_CACHE;
 	data = jt_get(r->json, "data");
-	if (data == NULL || !YAJL_IS_ARRAY(data))
+	if (data == NULL || !jt_is(data, J_ARR))
 		return online_unexpected(oq, r, "relationship page without a "
 		    "data list");
 	for (i = 0; i < jt_len(data); i++)
@@ -279,7 +281,8 @@ on_rel(struct online_q *oq, void *arg, const struct online_result *r)
 			return online_unexpected(oq, r,
 			    "relationship item without type or id");
 	for (i = 0; i < jt_len(data) && i < 100; i++) {
-		yajl_val o = jt_at(data, i), attrs = jt_get(o, "attributes");
+		struct jnode *o = jt_at(data, i);
+		struct jnode *attrs = jt_get(o, "attributes");
 		const char *type = jt_str(o, "type"), *id = jt_str(o, "id");
 		int64_t seen = jt_int(attrs, 0, "last_analysis_date");
 

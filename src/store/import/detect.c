@@ -98,9 +98,9 @@ begin_value(struct shape_parse *sp, int type, const char *s, size_t len)
 	const char *comp;
 	int container = type == J_OBJ || type == J_ARR;
 
-	if (container && sp->depth >= JSON_MAX_DEPTH) {
+	if (container && sp->depth >= JT_MAX_DEPTH) {
 		snprintf(sh->error, sizeof(sh->error), "nested deeper than "
-		    "%d levels", JSON_MAX_DEPTH);
+		    "%d levels", JT_MAX_DEPTH);
 		sp->failed = 1;
 		return 0;
 	}

@@ -81,14 +81,14 @@ run_csv(struct imp *imp)
 }
 
 static int
-json_want(void *arg, char path[][JSON_PATH_KEY], int depth)
+json_want(void *arg, char path[][JT_PATH_KEY], int depth)
 {
 	(void)arg;
 	return depth == 1 && strcmp(path[0], "[]") == 0;
 }
 
 static int
-json_record(void *arg, char path[][JSON_PATH_KEY], int depth,
+json_record(void *arg, char path[][JT_PATH_KEY], int depth,
     struct jnode *o)
 {
 	struct imp *imp = arg;
@@ -101,9 +101,9 @@ json_record(void *arg, char path[][JSON_PATH_KEY], int depth,
 		return rc;
 	if (o->type != J_OBJ)
 		return imp_reject(imp, 0, "an entry is not an object");
-	return put(imp, jstr(o, "ip_address"), jstr(o, "port"),
-	    jstr(o, "first_seen"), jstr(o, "last_online"), jstr(o, "status"),
-	    jstr(o, "malware"), 0);
+	return put(imp, jt_text(o, "ip_address"), jt_text(o, "port"),
+	    jt_text(o, "first_seen"), jt_text(o, "last_online"),
+	    jt_text(o, "status"), jt_text(o, "malware"), 0);
 }
 
 static int

@@ -12,6 +12,7 @@
 
 #include "store/store.h"
 #include "base/input.h"
+#include "base/json_tree.h"
 
 struct imp_pipe;
 struct jshape;
@@ -220,42 +221,13 @@ const char *probe_first_data(const char *p, size_t len, size_t *line_len);
 
 /* ---- streaming JSON (json.c) ---- */
 
-enum { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
-
-struct jnode {
-	int		  type;
-	const char	 *s;		/* string, or a number's text */
-	size_t		  len;
-	int		  b;
-	size_t		  n;		/* members */
-	size_t		  cap;
-	const char	**keys;		/* objects */
-	struct jnode	**v;
-};
-
-#define JSON_MAX_DEPTH	64
-#define JSON_PATH_KEY	128
-
 /*
- * want: whether the value starting at depth (path[0..depth-1] are the keys
- * above it, "[]" for array members) is a record.  fn receives each record
- * whole, built in the scratch arena; a non-OK return stops the parse.
+ * Stream imp->in through the JSON tree (base/json_tree.h): want picks the
+ * records, fn receives each one whole with imp->where saying where it
+ * lies.  A non-OK return from fn stops the parse.
  */
-typedef int (*json_want_fn)(void *arg, char path[][JSON_PATH_KEY], int depth);
-typedef int (*json_record_fn)(void *arg, char path[][JSON_PATH_KEY],
-	    int depth, struct jnode *node);
-
-int	json_stream(struct imp *imp, json_want_fn want, json_record_fn fn,
+int	json_stream(struct imp *imp, jt_want_fn want, jt_record_fn fn,
 	    void *arg);
-/* Member key of an object, or NULL. */
-struct jnode *jget(const struct jnode *o, const char *key);
-/* A string member (numbers as their text), or NULL for null/absent. */
-const char *jstr(const struct jnode *o, const char *key);
-/*
- * The non-empty strings of array v (or v itself, a string) joined by sep,
- * in arena a; NULL when none, or when the join passes 1 MiB.
- */
-const char *jjoin(struct chousa_arena *a, const struct jnode *v, int sep);
 /* The first non-space byte of p is c. */
 int	probe_starts(const char *p, size_t len, int c);
 

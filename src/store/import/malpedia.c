@@ -33,7 +33,7 @@ malpedia_probe_json(const struct jshape *sh)
 }
 
 static int
-want(void *arg, char path[][JSON_PATH_KEY], int depth)
+want(void *arg, char path[][JT_PATH_KEY], int depth)
 {
 	(void)arg;
 	if (depth == 1)
@@ -68,7 +68,7 @@ id_from_refs(struct imp *imp, const struct jnode *refs)
 }
 
 static int
-record(void *arg, char path[][JSON_PATH_KEY], int depth, struct jnode *o)
+record(void *arg, char path[][JT_PATH_KEY], int depth, struct jnode *o)
 {
 	struct imp *imp = arg;
 	struct chousa_family f;
@@ -84,28 +84,28 @@ record(void *arg, char path[][JSON_PATH_KEY], int depth, struct jnode *o)
 	memset(&f, 0, sizeof(f));
 	if (depth == 1) {
 		f.id = chousa_arena_strdup(imp->a, path[0]);
-		f.name = jstr(o, "common_name");
-		f.aliases = jjoin(imp->a, jget(o, "alt_names"), ',');
-		f.description = jstr(o, "description");
-		f.actors = jjoin(imp->a, jget(o, "attribution"), ',');
-		f.refs = jjoin(imp->a, jget(o, "urls"), '\n');
+		f.name = jt_text(o, "common_name");
+		f.aliases = jt_join(imp->a, jt_get(o, "alt_names"), ',');
+		f.description = jt_text(o, "description");
+		f.actors = jt_join(imp->a, jt_get(o, "attribution"), ',');
+		f.refs = jt_join(imp->a, jt_get(o, "urls"), '\n');
 		if (f.id == NULL)
 			return chousa_errf(imp->err, CHOUSA_ENOMEM,
 			    "out of memory");
-		return imp_put_family(imp, &f, jstr(o, "uuid"));
+		return imp_put_family(imp, &f, jt_text(o, "uuid"));
 	}
-	meta = jget(o, "meta");
-	f.name = jstr(o, "value");
-	f.id = id_from_refs(imp, jget(meta, "refs"));
+	meta = jt_get(o, "meta");
+	f.name = jt_text(o, "value");
+	f.id = id_from_refs(imp, jt_get(meta, "refs"));
 	if (f.id == NULL)
 		f.id = f.name;
 	if (f.id == NULL)
 		return imp_reject(imp, 0, "a galaxy value without a name");
-	f.aliases = jjoin(imp->a, jget(meta, "synonyms"), ',');
-	f.description = jstr(o, "description");
-	f.actors = jjoin(imp->a, jget(meta, "attribution"), ',');
-	f.refs = jjoin(imp->a, jget(meta, "refs"), '\n');
-	return imp_put_family(imp, &f, jstr(o, "uuid"));
+	f.aliases = jt_join(imp->a, jt_get(meta, "synonyms"), ',');
+	f.description = jt_text(o, "description");
+	f.actors = jt_join(imp->a, jt_get(meta, "attribution"), ',');
+	f.refs = jt_join(imp->a, jt_get(meta, "refs"), '\n');
+	return imp_put_family(imp, &f, jt_text(o, "uuid"));
 }
 
 static int

@@ -228,8 +228,8 @@ tags_read(const struct jnode *tags, char *family, size_t family_size,
 		return;
 	for (i = 0; i < tags->n; i++) {
 		const struct jnode *t = tags->v[i];
-		const char *name = jstr(jget(t, "Tag") != NULL ?
-		    jget(t, "Tag") : t, "name");
+		const char *name = jt_text(jt_get(t, "Tag") != NULL ?
+		    jt_get(t, "Tag") : t, "name");
 
 		if (name == NULL || name[0] == '\0')
 			continue;
@@ -251,7 +251,7 @@ tags_read(const struct jnode *tags, char *family, size_t family_size,
 
 /* How many of path's keys are the form's prefix; -1 when they are not. */
 static int
-past_prefix(const struct misp *m, char path[][JSON_PATH_KEY], int depth)
+past_prefix(const struct misp *m, char path[][JT_PATH_KEY], int depth)
 {
 	int i;
 
@@ -264,7 +264,7 @@ past_prefix(const struct misp *m, char path[][JSON_PATH_KEY], int depth)
 }
 
 static int
-want(void *arg, char path[][JSON_PATH_KEY], int depth)
+want(void *arg, char path[][JT_PATH_KEY], int depth)
 {
 	const struct misp *m = arg;
 	int n = past_prefix(m, path, depth), r;
@@ -319,29 +319,29 @@ hold_attr(struct misp *m, const char *obj, const struct jnode *a,
 	char family[128] = "";
 	struct chousa_buf tags;
 	sqlite3_stmt *s = m->put_attr;
-	int64_t ts = misp_time(jstr(a, "timestamp"));
-	int64_t first = misp_time(jstr(a, "first_seen"));
-	int64_t last = misp_time(jstr(a, "last_seen"));
+	int64_t ts = misp_time(jt_text(a, "timestamp"));
+	int64_t first = misp_time(jt_text(a, "first_seen"));
+	int64_t last = misp_time(jt_text(a, "last_seen"));
 	int prio = 0, rc;
 
-	if (a->type != J_OBJ || jstr(a, "type") == NULL ||
-	    jstr(a, "value") == NULL) {
+	if (a->type != J_OBJ || jt_text(a, "type") == NULL ||
+	    jt_text(a, "value") == NULL) {
 		snprintf(imp->where, sizeof(imp->where), "%s", at);
 		return imp_reject(imp, 0, "an attribute without type or "
 		    "value");
 	}
-	if (truth(jget(a, "deleted"), 0)) {
+	if (truth(jt_get(a, "deleted"), 0)) {
 		imp_skip(imp, "deleted attributes");
 		return CHOUSA_OK;
 	}
 	chousa_buf_init(&tags, TAGS_MAX);
-	tags_read(jget(a, "Tag"), family, sizeof(family), &prio, &tags);
+	tags_read(jt_get(a, "Tag"), family, sizeof(family), &prio, &tags);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	sqlite3_bind_text(s, 1, obj, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, jstr(a, "uuid"), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, jstr(a, "type"), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, jstr(a, "value"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, jt_text(a, "uuid"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, jt_text(a, "type"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, jt_text(a, "value"), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, first != 0 ? first : ts);
 	sqlite3_bind_int64(s, 6, last != 0 ? last : ts);
 	if (family[0] != '\0')
@@ -349,9 +349,9 @@ hold_attr(struct misp *m, const char *obj, const struct jnode *a,
 	if (tags.len > 0 && !tags.failed)
 		sqlite3_bind_text(s, 8, tags.data, (int)tags.len,
 		    SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 9, jstr(a, "comment"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, jt_text(a, "comment"), -1, SQLITE_STATIC);
 	/* Absent: MISP's own default for the types kept, which is true. */
-	sqlite3_bind_int(s, 10, truth(jget(a, "to_ids"), 1));
+	sqlite3_bind_int(s, 10, truth(jt_get(a, "to_ids"), 1));
 	sqlite3_bind_text(s, 11, at, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s) == SQLITE_DONE ? CHOUSA_OK : store_dberr(imp->st,
 	    imp->err, "cannot hold a MISP attribute");
@@ -364,15 +364,15 @@ static int
 hold_object(struct misp *m, const struct jnode *o)
 {
 	struct imp *imp = m->imp;
-	const char *uuid = jstr(o, "uuid");
-	const struct jnode *attrs = jget(o, "Attribute");
-	const struct jnode *refs = jget(o, "ObjectReference");
+	const char *uuid = jt_text(o, "uuid");
+	const struct jnode *attrs = jt_get(o, "Attribute");
+	const struct jnode *refs = jt_get(o, "ObjectReference");
 	char at[sizeof(imp->where)], one[sizeof(imp->where) + 24];
 	size_t i;
 	int rc = CHOUSA_OK;
 
 	memcpy(at, imp->where, sizeof(at));
-	if (truth(jget(o, "deleted"), 0))
+	if (truth(jt_get(o, "deleted"), 0))
 		return CHOUSA_OK;
 	for (i = 0; attrs != NULL && attrs->type == J_ARR &&
 	    i < attrs->n && rc == CHOUSA_OK; i++) {
@@ -384,14 +384,14 @@ hold_object(struct misp *m, const struct jnode *o)
 	    i < refs->n && rc == CHOUSA_OK; i++) {
 		const struct jnode *r = refs->v[i];
 		sqlite3_stmt *s = m->put_ref;
-		const char *src = jstr(r, "object_uuid");
+		const char *src = jt_text(r, "object_uuid");
 
 		sqlite3_reset(s);
 		sqlite3_bind_text(s, 1, src != NULL ? src : uuid, -1,
 		    SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, jstr(r, "referenced_uuid"), -1,
+		sqlite3_bind_text(s, 2, jt_text(r, "referenced_uuid"), -1,
 		    SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, jstr(r, "relationship_type"), -1,
+		sqlite3_bind_text(s, 3, jt_text(r, "relationship_type"), -1,
 		    SQLITE_STATIC);
 		if (sqlite3_step(s) != SQLITE_DONE)
 			rc = store_dberr(imp->st, imp->err,
@@ -416,7 +416,7 @@ event_at(const struct misp *m, const char *where, char *out, size_t size)
 }
 
 static int
-record(void *arg, char path[][JSON_PATH_KEY], int depth, struct jnode *o)
+record(void *arg, char path[][JT_PATH_KEY], int depth, struct jnode *o)
 {
 	struct misp *m = arg;
 	struct imp *imp = m->imp;
@@ -453,17 +453,17 @@ record(void *arg, char path[][JSON_PATH_KEY], int depth, struct jnode *o)
 		return CHOUSA_OK;
 	}
 	if (strcmp(k, "Galaxy") == 0) {
-		const struct jnode *cl = jget(o, "GalaxyCluster");
-		const char *type = jstr(o, "type");
+		const struct jnode *cl = jt_get(o, "GalaxyCluster");
+		const char *type = jt_text(o, "type");
 
 		if (cl == NULL || cl->type != J_ARR || cl->n == 0 ||
-		    jstr(cl->v[0], "value") == NULL)
+		    jt_text(cl->v[0], "value") == NULL)
 			return CHOUSA_OK;
 		if (type != NULL && strcmp(type, "malpedia") == 0 &&
 		    (m->family_prio == 0 || m->family_prio > 1)) {
 			m->family_prio = 1;
 			snprintf(m->family, sizeof(m->family), "%s",
-			    jstr(cl->v[0], "value"));
+			    jt_text(cl->v[0], "value"));
 		}
 		return CHOUSA_OK;
 	}
@@ -783,7 +783,7 @@ run_events(struct misp *m, const struct jshape *sh)
 
 /* A feed's manifest: collect the event uuids. */
 static int
-manifest_want(void *arg, char path[][JSON_PATH_KEY], int depth)
+manifest_want(void *arg, char path[][JT_PATH_KEY], int depth)
 {
 	(void)arg;
 	(void)path;
@@ -791,7 +791,7 @@ manifest_want(void *arg, char path[][JSON_PATH_KEY], int depth)
 }
 
 static int
-manifest_record(void *arg, char path[][JSON_PATH_KEY], int depth,
+manifest_record(void *arg, char path[][JT_PATH_KEY], int depth,
     struct jnode *o)
 {
 	struct chousa_buf *uuids = arg;

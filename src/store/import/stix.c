@@ -76,7 +76,7 @@ stix_probe_json(const struct jshape *sh)
 }
 
 static int
-want(void *arg, char path[][JSON_PATH_KEY], int depth)
+want(void *arg, char path[][JT_PATH_KEY], int depth)
 {
 	const struct stix *sx = arg;
 
@@ -265,11 +265,11 @@ pattern(struct stix *sx, struct held *h, const char *pat, int *n_kept,
 static const char *
 ext_url(const struct jnode *o)
 {
-	const struct jnode *refs = jget(o, "external_references");
+	const struct jnode *refs = jt_get(o, "external_references");
 	size_t i;
 
 	for (i = 0; refs != NULL && refs->type == J_ARR && i < refs->n; i++) {
-		const char *url = jstr(refs->v[i], "url");
+		const char *url = jt_text(refs->v[i], "url");
 
 		if (url != NULL && (strncmp(url, "https://", 8) == 0 ||
 		    strncmp(url, "http://", 7) == 0))
@@ -282,14 +282,14 @@ static int
 indicator(struct stix *sx, const struct jnode *o, struct held *h)
 {
 	struct imp *imp = sx->imp;
-	const char *pat = jstr(o, "pattern");
-	const char *ptype = jstr(o, "pattern_type");
-	const char *conf = jstr(o, "confidence");
+	const char *pat = jt_text(o, "pattern");
+	const char *ptype = jt_text(o, "pattern_type");
+	const char *conf = jt_text(o, "confidence");
 	char other[64] = "";
 	int n = 0, rc;
 
 	sx->n_indicators++;
-	if (jget(o, "revoked") != NULL && jget(o, "revoked")->b) {
+	if (jt_get(o, "revoked") != NULL && jt_get(o, "revoked")->b) {
 		imp_skip(imp, "revoked indicators");
 		return CHOUSA_OK;
 	}
@@ -305,16 +305,16 @@ indicator(struct stix *sx, const struct jnode *o, struct held *h)
 		return imp_reject(imp, 0, "indicator %.60s has no pattern",
 		    h->sid);
 	h->kind = "indicator";
-	h->tags = jjoin(imp->a, jget(o, "indicator_types"), ',');
+	h->tags = jt_join(imp->a, jt_get(o, "indicator_types"), ',');
 	if (h->tags == NULL)
-		h->tags = jjoin(imp->a, jget(o, "labels"), ',');
+		h->tags = jt_join(imp->a, jt_get(o, "labels"), ',');
 	h->ref = ext_url(o);
 	h->confidence = conf != NULL ? (int)strtol(conf, NULL, 10) : -1;
 	if (h->confidence < 0 || h->confidence > 100)
 		h->confidence = -1;
-	h->seen = imp_time(jstr(o, "valid_from"));
+	h->seen = imp_time(jt_text(o, "valid_from"));
 	if (h->seen == 0)
-		h->seen = imp_time(jstr(o, "created"));
+		h->seen = imp_time(jt_text(o, "created"));
 	rc = pattern(sx, h, pat, &n, other, sizeof(other));
 	if (rc != CHOUSA_OK || n > 0)
 		return rc;
@@ -330,8 +330,8 @@ indicator(struct stix *sx, const struct jnode *o, struct held *h)
 static unsigned
 observable(const struct jnode *o, const char **value)
 {
-	const char *type = jstr(o, "type");
-	const struct jnode *h = jget(o, "hashes");
+	const char *type = jt_text(o, "type");
+	const struct jnode *h = jt_get(o, "hashes");
 	size_t i;
 
 	*value = NULL;
@@ -350,7 +350,7 @@ observable(const struct jnode *o, const char **value)
 		}
 		return best;
 	}
-	*value = jstr(o, "value");
+	*value = jt_text(o, "value");
 	if (*value == NULL)
 		return 0;
 	if (strcmp(type, "domain-name") == 0)
@@ -368,12 +368,12 @@ observable(const struct jnode *o, const char **value)
 static int
 observed_data(struct stix *sx, const struct jnode *o, struct held *h)
 {
-	const struct jnode *objs = jget(o, "objects");
+	const struct jnode *objs = jt_get(o, "objects");
 	size_t i;
 	int rc = CHOUSA_OK;
 
-	h->seen = imp_time(jstr(o, "first_observed"));
-	h->last = imp_time(jstr(o, "last_observed"));
+	h->seen = imp_time(jt_text(o, "first_observed"));
+	h->last = imp_time(jt_text(o, "last_observed"));
 	h->tags = NULL;
 	for (i = 0; objs != NULL && objs->type == J_OBJ && i < objs->n &&
 	    rc == CHOUSA_OK; i++) {
@@ -387,7 +387,7 @@ observed_data(struct stix *sx, const struct jnode *o, struct held *h)
 		h->sid = sid;
 		h->kind = "observable";
 		rc = hold(sx, h);
-		h->sid = jstr(o, "id");
+		h->sid = jt_text(o, "id");
 	}
 	return rc;
 }
@@ -405,11 +405,12 @@ note_kind(struct stix *sx, const char *type)
 }
 
 static int
-record(void *arg, char path[][JSON_PATH_KEY], int depth, struct jnode *o)
+record(void *arg, char path[][JT_PATH_KEY], int depth, struct jnode *o)
 {
 	struct stix *sx = arg;
 	struct imp *imp = sx->imp;
-	const char *type = jstr(o, "type"), *spec = jstr(o, "spec_version");
+	const char *type = jt_text(o, "type");
+	const char *spec = jt_text(o, "spec_version");
 	struct held h;
 	size_t i;
 	int rc;
@@ -420,7 +421,7 @@ record(void *arg, char path[][JSON_PATH_KEY], int depth, struct jnode *o)
 	if (rc != CHOUSA_OK)
 		return rc;
 	memset(&h, 0, sizeof(h));
-	h.sid = jstr(o, "id");
+	h.sid = jt_text(o, "id");
 	h.confidence = -1;
 	if (type == NULL || h.sid == NULL)
 		return CHOUSA_OK;
@@ -428,15 +429,15 @@ record(void *arg, char path[][JSON_PATH_KEY], int depth, struct jnode *o)
 	note_kind(sx, type);
 	if (spec != NULL && strcmp(spec, "2.0") != 0)
 		sx->is_21 = 1;
-	h.seen = imp_time(jstr(o, "created"));
-	h.last = imp_time(jstr(o, "modified"));
+	h.seen = imp_time(jt_text(o, "created"));
+	h.last = imp_time(jt_text(o, "modified"));
 	if (strcmp(type, "indicator") == 0)
 		return indicator(sx, o, &h);
 	if (strcmp(type, "malware") == 0) {
 		h.kind = "malware";
-		h.value = jstr(o, "name");
+		h.value = jt_text(o, "name");
 		if (h.value == NULL) {
-			struct jnode *al = jget(o, "aliases");
+			struct jnode *al = jt_get(o, "aliases");
 
 			if (al != NULL && al->type == J_ARR && al->n > 0 &&
 			    al->v[0]->type == J_STR)
@@ -445,16 +446,16 @@ record(void *arg, char path[][JSON_PATH_KEY], int depth, struct jnode *o)
 		return h.value != NULL ? hold(sx, &h) : CHOUSA_OK;
 	}
 	if (strcmp(type, "relationship") == 0) {
-		const char *kind = jstr(o, "relationship_type");
-		const char *src = jstr(o, "source_ref");
-		const char *dst = jstr(o, "target_ref");
+		const char *kind = jt_text(o, "relationship_type");
+		const char *src = jt_text(o, "source_ref");
+		const char *dst = jt_text(o, "target_ref");
 
 		if (kind == NULL || src == NULL || dst == NULL)
 			return CHOUSA_OK;
 		return hold_rel(sx, kind, src, dst, h.seen);
 	}
 	if (strcmp(type, "report") == 0) {
-		const struct jnode *refs = jget(o, "object_refs");
+		const struct jnode *refs = jt_get(o, "object_refs");
 
 		h.kind = "report";
 		h.value = ext_url(o);

@@ -170,14 +170,14 @@ run_csv(struct imp *imp)
 }
 
 static int
-json_want(void *arg, char path[][JSON_PATH_KEY], int depth)
+json_want(void *arg, char path[][JT_PATH_KEY], int depth)
 {
 	(void)arg;
 	return depth == 2 && strcmp(path[1], "[]") == 0;
 }
 
 static int
-json_record(void *arg, char path[][JSON_PATH_KEY], int depth,
+json_record(void *arg, char path[][JT_PATH_KEY], int depth,
     struct jnode *o)
 {
 	struct imp *imp = arg;
@@ -191,26 +191,26 @@ json_record(void *arg, char path[][JSON_PATH_KEY], int depth,
 	if (o->type != J_OBJ)
 		return imp_reject(imp, 0, "record '%.40s' is not an object",
 		    path[0]);
-	t.first = jstr(o, "first_seen_utc");
+	t.first = jt_text(o, "first_seen_utc");
 	if (t.first == NULL)
-		t.first = jstr(o, "first_seen");
-	t.id = jstr(o, "ioc_id") != NULL ? jstr(o, "ioc_id") : path[0];
-	t.value = jstr(o, "ioc_value");
+		t.first = jt_text(o, "first_seen");
+	t.id = jt_text(o, "ioc_id") != NULL ? jt_text(o, "ioc_id") : path[0];
+	t.value = jt_text(o, "ioc_value");
 	if (t.value == NULL)
-		t.value = jstr(o, "ioc");
-	t.type = jstr(o, "ioc_type");
-	t.threat = jstr(o, "threat_type");
-	t.malware = jstr(o, "malware");
+		t.value = jt_text(o, "ioc");
+	t.type = jt_text(o, "ioc_type");
+	t.threat = jt_text(o, "threat_type");
+	t.malware = jt_text(o, "malware");
 	if (t.malware == NULL)
-		t.malware = jstr(o, "fk_malware");
-	t.alias = jstr(o, "malware_alias");
-	t.printable = jstr(o, "malware_printable");
-	t.last = jstr(o, "last_seen_utc");
+		t.malware = jt_text(o, "fk_malware");
+	t.alias = jt_text(o, "malware_alias");
+	t.printable = jt_text(o, "malware_printable");
+	t.last = jt_text(o, "last_seen_utc");
 	if (t.last == NULL)
-		t.last = jstr(o, "last_seen");
-	t.confidence = jstr(o, "confidence_level");
-	t.reference = jstr(o, "reference");
-	t.tags = jstr(o, "tags");
+		t.last = jt_text(o, "last_seen");
+	t.confidence = jt_text(o, "confidence_level");
+	t.reference = jt_text(o, "reference");
+	t.tags = jt_text(o, "tags");
 	if (t.reference != NULL && imp_is_null(t.reference,
 	    strlen(t.reference)))
 		t.reference = NULL;

@@ -135,19 +135,19 @@ run_text(struct imp *imp)
 }
 
 static int
-json_want(void *arg, char path[][JSON_PATH_KEY], int depth)
+json_want(void *arg, char path[][JT_PATH_KEY], int depth)
 {
 	(void)arg;
 	return depth == 2 && strcmp(path[1], "[]") == 0;
 }
 
 static int
-json_record(void *arg, char path[][JSON_PATH_KEY], int depth,
+json_record(void *arg, char path[][JT_PATH_KEY], int depth,
     struct jnode *o)
 {
 	struct imp *imp = arg;
 	struct imp_ind r;
-	const char *url = jstr(o, "url");
+	const char *url = jt_text(o, "url");
 	int rc;
 
 	(void)depth;
@@ -161,13 +161,13 @@ json_record(void *arg, char path[][JSON_PATH_KEY], int depth,
 	r.value = url;
 	r.value_len = strlen(url);
 	r.types = CHOUSA_IOC_BIT(CHOUSA_IOC_URL);
-	r.source_id = jstr(o, "id") != NULL ? jstr(o, "id") : path[0];
-	r.first_seen = imp_time(jstr(o, "dateadded"));
-	r.last_seen = imp_time(jstr(o, "last_online"));
-	r.status = jstr(o, "url_status");
-	r.threat = jstr(o, "threat");
-	r.tags = jjoin(imp->a, jget(o, "tags"), ',');
-	r.reference = jstr(o, "urlhaus_link");
+	r.source_id = jt_text(o, "id") != NULL ? jt_text(o, "id") : path[0];
+	r.first_seen = imp_time(jt_text(o, "dateadded"));
+	r.last_seen = imp_time(jt_text(o, "last_online"));
+	r.status = jt_text(o, "url_status");
+	r.threat = jt_text(o, "threat");
+	r.tags = jt_join(imp->a, jt_get(o, "tags"), ',');
+	r.reference = jt_text(o, "urlhaus_link");
 	r.confidence = -1;
 	r.family_from_tags = 1;
 	return imp_put_indicator(imp, &r, 0);

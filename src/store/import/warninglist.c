@@ -62,7 +62,7 @@ warninglist_probe_json(const struct jshape *sh)
 }
 
 static int
-want(void *arg, char path[][JSON_PATH_KEY], int depth)
+want(void *arg, char path[][JT_PATH_KEY], int depth)
 {
 	(void)arg;
 	if (depth == 1)
@@ -89,7 +89,7 @@ hold(struct wl *wl, const struct jnode *v)
 }
 
 static int
-record(void *arg, char path[][JSON_PATH_KEY], int depth, struct jnode *v)
+record(void *arg, char path[][JT_PATH_KEY], int depth, struct jnode *v)
 {
 	struct wl *wl = arg;
 	size_t n;
