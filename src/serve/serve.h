@@ -332,6 +332,7 @@ struct sreq {
 	/* An investigation in flight, and what to do when it is done. */
 	struct invjob		*job;
 	int			(*finish)(struct sreq *r);
+	int			 admitted;	/* admit() has run */
 	int			 suspended;
 	int			 resumed;
 	int			 answered;

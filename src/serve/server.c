@@ -657,33 +657,29 @@ bodiless_read(struct sreq *r)
 }
 
 /*
- * A new request: admitted (or refused) from its headers, and when no body
- * follows and it only reads, answered in the same call, in one read
- * transaction of this thread's store.  So the token check and a look-up
- * take the WAL read lock once, and see the same state of the store: one
- * import is wholly in it or not at all.
+ * A GET or HEAD without a body, once the request is whole: admitted and
+ * answered in one read transaction of this thread's store.  So the token
+ * check and a look-up take the WAL read lock once, and see the same state
+ * of the store: an import is wholly in it or not at all.  (Answered later
+ * than the headers on purpose: libmicrohttpd closes a connection whose
+ * answer was queued with the headers, and keep-alive matters more.)
  */
 static enum MHD_Result
-on_new(struct server *s, struct sreq *r)
+on_bodiless(struct server *s, struct sreq *r)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_store *st = server_store(s, &err);
-	int snapshot, now, pending = 0;
+	int snapshot, pending = 0;
 
 	snapshot = st != NULL && chousa_store_snapshot_begin(st, NULL) ==
 	    CHOUSA_OK;
+	r->admitted = 1;
 	admit(r);
-	now = r->status == 0 && bodiless_read(r);
-	if (now)
+	if (r->status == 0)
 		pending = handle(r);
 	if (snapshot)
 		chousa_store_snapshot_end(st);
-	if (pending)
-		return MHD_YES;
-	/* Refused before the body: answer now, the body is dropped. */
-	if (now || r->status != 0)
-		return respond(r);
-	return MHD_YES;
+	return pending ? MHD_YES : respond(r);
 }
 
 static enum MHD_Result
@@ -700,7 +696,14 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		if (r == NULL)
 			return MHD_NO;
 		*con_cls = r;
-		return on_new(s, r);
+		if (bodiless_read(r))
+			return MHD_YES;
+		r->admitted = 1;
+		admit(r);
+		/* Refused before the body: answer now, the body is dropped. */
+		if (r->status != 0)
+			return respond(r);
+		return MHD_YES;
 	}
 	if (*upload_size > 0) {
 		size_t n = *upload_size;
@@ -720,6 +723,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (r->answered)
 		return MHD_YES;
+	if (!r->admitted)
+		return on_bodiless(s, r);
 	if (r->suspended) {
 		if (!__atomic_load_n(&r->resumed, __ATOMIC_ACQUIRE))
 			return MHD_YES;

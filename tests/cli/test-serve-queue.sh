@@ -67,6 +67,21 @@ PY
 	not_ok lookup_answered_while_queue_full "$(tail -n 3 "$T/queue.out" | tr '\n' ' ')"
 n=$(grep -c '"what":"investigate","status":503' "$T/audit.log")
 [ "$n" = 3 ] && ok refusals_audited || not_ok refusals_audited "$n lines"
+# A look-up keeps its connection open for the next (keep-alive).
+check lookup_keeps_alive 0 python3 -c '
+import http.client, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
+for _ in range(3):
+    c.request("GET", "/api/v1/lookup?indicator=162.243.103.246",
+        headers={"Authorization": "Bearer " + sys.argv[2]})
+    r = r0 = c.getresponse()
+    r.read()
+    assert r.status == 200 and r.getheader("Connection", "").lower() != "close", r.getheaders()
+    s = c.sock
+c.request("GET", "/api/v1/health")
+c.getresponse().read()
+assert c.sock is s, "reconnected"
+' "$PORT" "$TOKEN"
 # Once the queue is drained, investigations are taken again.
 http POST /api/v1/investigate "$TOKEN" '{"indicator":"162.243.103.246","offline":true}'
 status_is investigate_after_drain 200
