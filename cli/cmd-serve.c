@@ -304,7 +304,7 @@ const struct cli_cmd cmd_serve = {
 	"investigation runs through one queue: the same indicator asked by "
 	"many at once reaches each service once.  Offline investigations run "
 	"on threads of their own ([server] investigate_threads, one per "
-	"core), so look-ups never wait behind them; past [server] "
+	"core), so look-ups are not queued behind them; past [server] "
 	"investigate_queue (256) waiting, more are refused with 503 and "
 	"Retry-After.\n\n"
 	"Every request but /api/v1/health needs a token (chousa token "

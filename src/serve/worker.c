@@ -14,10 +14,7 @@
  * for all of them.  The pool's queue is bounded; when it is full the
  * request is refused at once (503, Retry-After) rather than held.
  */
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/mem.h"
 #include "serve/serve.h"
@@ -312,15 +309,6 @@ pool_main(void *arg)
 	struct chousa_store *st;
 	struct invjob *j;
 
-	/*
-	 * A little behind the HTTP threads for the CPU: a look-up is
-	 * answered first, an investigation (tens of look-ups) waits its
-	 * turn.  Linux takes a nice value per thread; elsewhere this fails
-	 * and the pool runs at the same priority.
-	 */
-#ifdef SYS_gettid
-	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 5);
-#endif
 	st = server_store(p->srv, &err);
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
