@@ -291,7 +291,6 @@ worker_submit(struct worker *w, struct invjob *j)
 struct pool {
 	struct server	*srv;
 	pthread_t	*tid;
-	int		 n_threads;
 	int		 n_started;
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 cond;
@@ -308,6 +307,7 @@ pool_main(void *arg)
 	struct chousa_err err = { 0 };
 	struct chousa_store *st;
 	struct invjob *j;
+	int stopping;
 
 	st = server_store(p->srv, &err);
 	pthread_mutex_lock(&p->lock);
@@ -320,8 +320,9 @@ pool_main(void *arg)
 		p->head = j->next;
 		if (p->head == NULL)
 			p->tail = NULL;
+		stopping = p->stop;
 		pthread_mutex_unlock(&p->lock);
-		if (p->stop)
+		if (stopping)
 			refuse(j);
 		else if (st == NULL) {
 			j->rc = chousa_errf(&j->err, CHOUSA_EIO, "the store "
@@ -345,13 +346,13 @@ pool_start(struct pool **out, struct server *s, int threads, long queue,
 	struct pool *p = mem_alloc(sizeof(*p));
 	int i;
 
-	if (p == NULL || (p->tid = mem_alloc((size_t)threads *
-	    sizeof(*p->tid))) == NULL) {
+	if (p != NULL)
+		p->tid = mem_alloc((size_t)threads * sizeof(*p->tid));
+	if (p == NULL || p->tid == NULL) {
 		mem_free(p);
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	}
 	p->srv = s;
-	p->n_threads = threads;
 	p->max_held = (size_t)threads + (size_t)queue;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);

@@ -4,6 +4,7 @@
 # at once: three are taken (one runs, two wait) and three are refused at
 # once with 503 and Retry-After; a look-up asked while they are in flight
 # is answered before the last of them, and the server then answers again.
+# Look-ups keep their connection alive, and see a feed imported meanwhile.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -82,6 +83,21 @@ c.request("GET", "/api/v1/health")
 c.getresponse().read()
 assert c.sock is s, "reconnected"
 ' "$PORT" "$TOKEN"
+# A feed imported while the server runs is in the next look-up: the
+# threads' probe filters see the store's data version move.
+http GET "/api/v1/lookup?indicator=fresh-import.example.net" "$TOKEN"
+grep -q '"source":"list"' "$T/body" && not_ok listed_before_import "$(head -c 200 "$T/body")"
+printf 'fresh-import.example.net\n' > "$T/fresh.txt"
+"$CHOUSA" -q import list "$T/fresh.txt" > /dev/null 2>&1
+i=0
+found=0
+while [ $i -lt 16 ]; do
+	http GET "/api/v1/lookup?indicator=fresh-import.example.net" "$TOKEN"
+	grep -q '"source":"list"' "$T/body" && found=$((found + 1))
+	i=$((i + 1))
+done
+[ $found = 16 ] && ok "new_import_seen_by_every_thread ($found of 16)" ||
+	not_ok new_import_seen_by_every_thread "$found of 16: $(head -c 300 "$T/body")"
 # Once the queue is drained, investigations are taken again.
 http POST /api/v1/investigate "$TOKEN" '{"indicator":"162.243.103.246","offline":true}'
 status_is investigate_after_drain 200
