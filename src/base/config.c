@@ -121,6 +121,11 @@ static const struct chousa_config_key keys[] = {
 	    "connections at once."),
 	N("server", "max_per_ip", 1, 1000000, "512", "chousa serve: "
 	    "connections at once from one address."),
+	N("server", "investigate_threads", 1, 256, NULL, "chousa serve: "
+	    "threads for offline investigations; default one per core."),
+	N("server", "investigate_queue", 0, 1000000, "256", "chousa serve: "
+	    "offline investigations waiting for a thread before more are "
+	    "refused (503)."),
 	FEED_URL("malpedia", "the Malpedia family catalogue"),
 	FEED_URL("urlhaus", "the URLhaus dump"),
 	FEED_URL("threatfox", "the ThreatFox export"),

@@ -55,17 +55,24 @@ chousa_lookup(struct chousa_store *st, struct chousa_arena *a,
     struct chousa_err *err)
 {
 	struct chousa_lookup l;
+	struct chousa_err e = { 0 };
 	size_t i;
-	int rc;
+	int rc, own;
 
 	memset(&l, 0, sizeof(l));
 	rc = chousa_ioc_parse(a, text, len, CHOUSA_IOC_ALL, &l.ind, err);
 	if (rc != CHOUSA_OK)
 		return rc;
-	/* The records and the benign lists from the same state of the store. */
-	rc = chousa_store_snapshot_begin(st, err);
-	if (rc != CHOUSA_OK)
+	/*
+	 * The records and the benign lists from the same state of the store:
+	 * a snapshot of its own, or the caller's (EINVAL: one is open).
+	 */
+	rc = chousa_store_snapshot_begin(st, &e);
+	if (rc != CHOUSA_OK && rc != CHOUSA_EINVAL) {
+		*err = e;
 		return rc;
+	}
+	own = rc == CHOUSA_OK;
 	rc = chousa_store_lookup(st, a, &l.ind, &l.records, &l.n_records,
 	    err);
 	if (rc == CHOUSA_OK)
@@ -82,7 +89,8 @@ chousa_lookup(struct chousa_store *st, struct chousa_arena *a,
 	for (i = 0; rc == CHOUSA_OK && i < l.n_records; i++)
 		family_label(st, a, l.records[i].family, &l.family_ids[i],
 		    &l.family_names[i]);
-	chousa_store_snapshot_end(st);
+	if (own)
+		chousa_store_snapshot_end(st);
 	if (rc != CHOUSA_OK)
 		return rc;
 	l.is_malicious = is_malicious(l.records, l.n_records, l.n_benign);

@@ -631,11 +631,7 @@ h_investigate(struct sreq *r)
 	jt_free(v);
 	if (!ok)
 		return 0;
-	r->job = j;
-	if (!j->io.offline)
-		return req_submit(r, j, finish_investigate);
-	invjob_run(j, r->env.st, r->env.cfg, NULL);
-	return finish_investigate(r);
+	return req_submit(r, j, finish_investigate);
 }
 
 /* ---- administration ---- */

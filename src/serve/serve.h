@@ -204,6 +204,18 @@ void	worker_stop(struct worker *w);
  */
 void	worker_submit(struct worker *w, struct invjob *j);
 
+/*
+ * The offline investigations' threads and their bounded queue.  A request
+ * first reserves a place (0: the queue is full, or the server stops), then
+ * submits its job; done(j) runs in a pool thread.
+ */
+struct pool;
+int	pool_start(struct pool **out, struct server *s, int threads,
+	    long queue, struct chousa_err *err);
+void	pool_stop(struct pool *p);
+int	pool_reserve(struct pool *p);
+void	pool_submit(struct pool *p, struct invjob *j);
+
 /* ---- the other operations (ops.c), shared by REST, web and MCP ---- */
 
 /* Where an operation runs: a store of this thread, the config. */
@@ -320,6 +332,7 @@ struct sreq {
 	/* An investigation in flight, and what to do when it is done. */
 	struct invjob		*job;
 	int			(*finish)(struct sreq *r);
+	int			 admitted;	/* admit() has run */
 	int			 suspended;
 	int			 resumed;
 	int			 answered;
@@ -346,7 +359,10 @@ int	req_error(struct sreq *r, int status, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 /* Note an indicator the request asked about, for the audit log. */
 void	req_audit_input(struct sreq *r, const char *value);
-/* Start j on the worker; r is answered by r->finish once it is done. */
+/*
+ * Start j, online on the worker, offline on the pool; r is answered by
+ * r->finish once it is done.  A full pool queue answers 503 at once.
+ */
 int	req_submit(struct sreq *r, struct invjob *j, int (*finish)(struct sreq *r));
 /* Whether TLS is on (cookies get Secure). */
 int	req_is_tls(struct sreq *r);
@@ -361,6 +377,7 @@ struct server {
 	struct auth			*auth;
 	struct audit			*audit;
 	struct worker			*worker;
+	struct pool			*pool;
 	struct updater			*updater;
 	char				*db_path;
 	/* Store handles of the HTTP threads, closed at the end. */

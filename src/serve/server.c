@@ -31,6 +31,12 @@
 #define IDLE_TIMEOUT		15
 /* Bytes of one connection's headers and buffers (header floods: 431). */
 #define CONN_MEMORY		((size_t)64 << 10)
+/*
+ * Offline investigations waiting for a pool thread before more are
+ * refused (503): at a few milliseconds each, a full queue is well under a
+ * second of work.
+ */
+#define INVESTIGATE_QUEUE	256
 /* How much of a body over its cap is read and dropped before hanging up. */
 #define DISCARD_MAX		((size_t)16 << 20)
 
@@ -280,9 +286,21 @@ req_submit(struct sreq *r, struct invjob *j, int (*finish)(struct sreq *r))
 	r->finish = finish;
 	j->done = on_job_done;
 	j->done_arg = r;
+	/*
+	 * A full queue is said at once: holding the request would only
+	 * make it wait longer than asking again, and hold its memory.
+	 */
+	if (j->io.offline && !pool_reserve(r->srv->pool)) {
+		req_header_add(r, "Retry-After", "1");
+		return req_error(r, 503, "too many investigations queued: "
+		    "retry in 1 s");
+	}
 	r->suspended = 1;
 	MHD_suspend_connection(r->conn);
-	worker_submit(r->srv->worker, j);
+	if (j->io.offline)
+		pool_submit(r->srv->pool, j);
+	else
+		worker_submit(r->srv->worker, j);
 	return ROUTE_PENDING;
 }
 
@@ -613,6 +631,57 @@ admit(struct sreq *r)
 	}
 }
 
+/* Run r's handler on this thread's store: 1 when it answers later. */
+static int
+handle(struct sreq *r)
+{
+	struct chousa_err err = { 0 };
+
+	r->env.st = server_store(r->srv, &err);
+	if (r->env.st == NULL) {
+		req_error(r, 503, "the store cannot be opened: %s", err.msg);
+		return 0;
+	}
+	return r->route->handle(r) == ROUTE_PENDING;
+}
+
+/* Whether r is a GET or HEAD that has no body to wait for. */
+static int
+bodiless_read(struct sreq *r)
+{
+	const char *cl = req_header(r, "Content-Length");
+
+	return (r->method == M_GET || r->method == M_HEAD) &&
+	    (cl == NULL || strcmp(cl, "0") == 0) &&
+	    req_header(r, "Transfer-Encoding") == NULL;
+}
+
+/*
+ * A GET or HEAD without a body, once the request is whole: admitted and
+ * answered in one read transaction of this thread's store.  So the token
+ * check and a look-up take the WAL read lock once, and see the same state
+ * of the store: an import is wholly in it or not at all.  (Answered later
+ * than the headers on purpose: libmicrohttpd closes a connection whose
+ * answer was queued with the headers, and keep-alive matters more.)
+ */
+static enum MHD_Result
+on_bodiless(struct server *s, struct sreq *r)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_store *st = server_store(s, &err);
+	int snapshot, pending = 0;
+
+	snapshot = st != NULL && chousa_store_snapshot_begin(st, NULL) ==
+	    CHOUSA_OK;
+	r->admitted = 1;
+	admit(r);
+	if (r->status == 0)
+		pending = handle(r);
+	if (snapshot)
+		chousa_store_snapshot_end(st);
+	return pending ? MHD_YES : respond(r);
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
@@ -620,8 +689,6 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 {
 	struct server *s = cls;
 	struct sreq *r = *con_cls;
-	struct chousa_err err = { 0 };
-	int rc;
 
 	(void)version;
 	if (r == NULL) {
@@ -629,6 +696,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		if (r == NULL)
 			return MHD_NO;
 		*con_cls = r;
+		if (bodiless_read(r))
+			return MHD_YES;
+		r->admitted = 1;
 		admit(r);
 		/* Refused before the body: answer now, the body is dropped. */
 		if (r->status != 0)
@@ -653,6 +723,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (r->answered)
 		return MHD_YES;
+	if (!r->admitted)
+		return on_bodiless(s, r);
 	if (r->suspended) {
 		if (!__atomic_load_n(&r->resumed, __ATOMIC_ACQUIRE))
 			return MHD_YES;
@@ -662,17 +734,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (r->too_big)
 		req_error(r, 413, "body over %zu bytes", r->route->max_body);
-	else if (r->status == 0) {
-		r->env.st = server_store(s, &err);
-		if (r->env.st == NULL)
-			req_error(r, 503, "the store cannot be opened: %s",
-			    err.msg);
-		else {
-			rc = r->route->handle(r);
-			if (rc == ROUTE_PENDING)
-				return MHD_YES;
-		}
-	}
+	else if (r->status == 0 && handle(r))
+		return MHD_YES;
 	return respond(r);
 }
 
@@ -890,9 +953,14 @@ chousa_server_start(struct chousa_server **out,
 		    opts->audit_max_bytes, opts->audit_keep, err);
 	if (rc == CHOUSA_OK)
 		rc = worker_start(&s->worker, s->db_path, s->cfg, err);
+	n_cpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (rc == CHOUSA_OK)
+		rc = pool_start(&s->pool, s, (int)cfg_long(s->cfg,
+		    "investigate_threads", n_cpu > 0 ? n_cpu : 2),
+		    cfg_long(s->cfg, "investigate_queue", INVESTIGATE_QUEUE),
+		    err);
 	if (rc != CHOUSA_OK)
 		goto fail;
-	n_cpu = sysconf(_SC_NPROCESSORS_ONLN);
 	threads = opts->threads > 0 ? opts->threads :
 	    (int)(n_cpu > 0 ? n_cpu * 4 : 8);
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
@@ -940,6 +1008,7 @@ chousa_server_free(struct chousa_server *cs)
 	updater_stop(s->updater);
 	/* Suspended connections are answered before the daemon stops. */
 	worker_stop(s->worker);
+	pool_stop(s->pool);
 	if (s->d != NULL)
 		MHD_stop_daemon(s->d);
 	audit_close(s->audit);

@@ -7,6 +7,12 @@
  * each distinct input is investigated once for all of them (single
  * flight), and what a batch fetched is in the cache for the batches after
  * it.  Jobs are answered in the order they came.
+ *
+ * Offline investigations run on a small pool of their own (the pool_*
+ * functions), not on the HTTP threads: an investigation costs many
+ * look-ups, and a look-up queued behind it on the same HTTP thread waited
+ * for all of them.  The pool's queue is bounded; when it is full the
+ * request is refused at once (503, Retry-After) rather than held.
  */
 #include <string.h>
 
@@ -164,6 +170,18 @@ run_queue(struct worker *w, struct invjob *list)
 	}
 }
 
+/* Put j at the end of the queue head..tail. */
+static void
+append(struct invjob **head, struct invjob **tail, struct invjob *j)
+{
+	j->next = NULL;
+	if (*tail != NULL)
+		(*tail)->next = j;
+	else
+		*head = j;
+	*tail = j;
+}
+
 /* Answer j without running it: the server is stopping. */
 static void
 refuse(struct invjob *j)
@@ -257,18 +275,136 @@ worker_stop(struct worker *w)
 void
 worker_submit(struct worker *w, struct invjob *j)
 {
-	j->next = NULL;
 	pthread_mutex_lock(&w->lock);
 	if (w->stop) {
 		pthread_mutex_unlock(&w->lock);
 		refuse(j);
 		return;
 	}
-	if (w->tail != NULL)
-		w->tail->next = j;
-	else
-		w->head = j;
-	w->tail = j;
+	append(&w->head, &w->tail, j);
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
+}
+
+/* ---- offline investigations ---- */
+
+struct pool {
+	struct server	*srv;
+	pthread_t	*tid;
+	int		 n_started;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	struct invjob	*head, *tail;
+	size_t		 held;		/* reserved: queued or running */
+	size_t		 max_held;
+	int		 stop;
+};
+
+static void *
+pool_main(void *arg)
+{
+	struct pool *p = arg;
+	struct chousa_err err = { 0 };
+	struct chousa_store *st;
+	struct invjob *j;
+	int stopping;
+
+	st = server_store(p->srv, &err);
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (p->head == NULL && !p->stop)
+			pthread_cond_wait(&p->cond, &p->lock);
+		j = p->head;
+		if (j == NULL)
+			break;
+		p->head = j->next;
+		if (p->head == NULL)
+			p->tail = NULL;
+		stopping = p->stop;
+		pthread_mutex_unlock(&p->lock);
+		if (stopping)
+			refuse(j);
+		else if (st == NULL) {
+			j->rc = chousa_errf(&j->err, CHOUSA_EIO, "the store "
+			    "cannot be opened: %s", err.msg);
+			j->done(j);
+		} else {
+			invjob_run(j, st, p->srv->cfg, NULL);
+			j->done(j);
+		}
+		pthread_mutex_lock(&p->lock);
+		p->held--;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+int
+pool_start(struct pool **out, struct server *s, int threads, long queue,
+    struct chousa_err *err)
+{
+	struct pool *p = mem_alloc(sizeof(*p));
+	int i;
+
+	if (p != NULL)
+		p->tid = mem_alloc((size_t)threads * sizeof(*p->tid));
+	if (p == NULL || p->tid == NULL) {
+		mem_free(p);
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	}
+	p->srv = s;
+	p->max_held = (size_t)threads + (size_t)queue;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	for (i = 0; i < threads; i++) {
+		if (pthread_create(&p->tid[i], NULL, pool_main, p) != 0) {
+			pool_stop(p);
+			return chousa_errf(err, CHOUSA_ENOMEM, "cannot start a "
+			    "thread");
+		}
+		p->n_started++;
+	}
+	*out = p;
+	return CHOUSA_OK;
+}
+
+void
+pool_stop(struct pool *p)
+{
+	int i;
+
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < p->n_started; i++)
+		pthread_join(p->tid[i], NULL);
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->lock);
+	mem_free(p->tid);
+	mem_free(p);
+}
+
+int
+pool_reserve(struct pool *p)
+{
+	int ok;
+
+	pthread_mutex_lock(&p->lock);
+	ok = !p->stop && p->held < p->max_held;
+	if (ok)
+		p->held++;
+	pthread_mutex_unlock(&p->lock);
+	return ok;
+}
+
+void
+pool_submit(struct pool *p, struct invjob *j)
+{
+	pthread_mutex_lock(&p->lock);
+	append(&p->head, &p->tail, j);
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
 }

@@ -119,6 +119,7 @@ static const char *const stmt_sql[Q_COUNT] = {
 	[Q_FILTER_META] = "SELECT log2_blocks, covers_id, keys"
 	    " FROM probe_filter_meta WHERE one = 1",
 	[Q_FILTER_MAX_ID] = "SELECT coalesce(max(id), 0) FROM indicators",
+	[Q_FILTER_VIEW] = "PRAGMA schema_version",
 	[Q_FILTER_CHUNK] = "SELECT bits FROM probe_filter WHERE chunk = ?1",
 	[Q_FILTER_ROWS] = "SELECT vhash, hhash, rhash FROM indicators"
 	    " WHERE id <= ?1",

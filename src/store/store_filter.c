@@ -259,16 +259,28 @@ store_filter_sync(struct chousa_store *st)
 	struct store_filter *pf = &st->filter;
 	unsigned version = 0;
 	int64_t covers, keys, max_id;
+	sqlite3_stmt *s;
 
 	/*
 	 * BEGIN takes no lock until a statement reads, and only then does the
-	 * data version see other connections' commits: read first.
+	 * data version see other connections' commits: read first (the
+	 * header's schema version, the cheapest read there is) unless the
+	 * transaction has read already.  The newest row, which the filter
+	 * must cover, is asked only when the version moved: an unchanged
+	 * store costs no query of its tables.
 	 */
-	max_id = max_indicator_id(st);
+	if (sqlite3_txn_state(st->db, "main") == SQLITE_TXN_NONE) {
+		s = store_stmt(st, Q_FILTER_VIEW, NULL);
+		if (s != NULL) {
+			(void)sqlite3_step(s);
+			sqlite3_reset(s);
+		}
+	}
 	sqlite3_file_control(st->db, "main", SQLITE_FCNTL_DATA_VERSION,
 	    &version);
 	if (pf->state != FILTER_UNKNOWN && version == pf->data_version)
 		return;
+	max_id = max_indicator_id(st);
 	chunks_free(pf);
 	pf->data_version = version;
 	pf->state = FILTER_NONE;
