@@ -141,6 +141,57 @@ void	chousa_stats_text(struct chousa_buf *b, const char *path,
 void	chousa_stats_json(struct chousa_buf *b, const char *path,
 	    const struct chousa_store_stats *s, int64_t now);
 
+/* ---- sets and tallies (src/render/set.c, tally.c) ---- */
+
+/*
+ * Distinct keys, compared by value: two keys with one hash are still two
+ * (extract --unique, and the tally below).  Zero it before the first add.
+ * Keys are copied (any bytes, any length).  hash is FNV-1a when NULL; a
+ * test may set one that collides.
+ */
+struct chousa_set_slot {
+	uint64_t	 hash;
+	char		*key;	/* NUL after len; NULL: an empty slot */
+	size_t		 len;
+	uint64_t	 n;	/* times it was added */
+};
+struct chousa_set {
+	struct chousa_set_slot	*slot;
+	size_t			 n, cap;	/* cap: a power of two */
+	uint64_t		(*hash)(const void *p, size_t len);
+};
+/*
+ * Add key[0, len).  OUT: *is_new 1 when it was not in the set.  Returns
+ * CHOUSA_OK or CHOUSA_ENOMEM (the set as it was).
+ */
+int	chousa_set_add(struct chousa_set *s, const void *key, size_t len,
+	    int *is_new);
+void	chousa_set_free(struct chousa_set *s);
+
+/* A name and how often it was seen, for the summary's tables. */
+struct chousa_count {
+	const char	*name;
+	uint64_t	 n;
+};
+
+/*
+ * A count per name (src/render/tally.c): a chousa_set that counts the
+ * adds; zero it before the first add.  Names are copied, cut at
+ * CHOUSA_TALLY_NAME_MAX - 1 bytes.  add returns CHOUSA_OK or CHOUSA_ENOMEM
+ * (the tally as it was).  sorted gives the n names, most counted first and
+ * then by name, valid until the next add or the free; NULL when out of
+ * memory.
+ */
+#define CHOUSA_TALLY_NAME_MAX	512
+struct chousa_tally {
+	struct chousa_set	 set;
+	size_t			 n;	/* distinct names */
+	struct chousa_count	*sorted;
+};
+int	chousa_tally_add(struct chousa_tally *t, const char *s, size_t len);
+const struct chousa_count *chousa_tally_sorted(struct chousa_tally *t);
+void	chousa_tally_free(struct chousa_tally *t);
+
 /* ---- sweep (src/render/sweep.c) ---- */
 
 /*
@@ -167,30 +218,6 @@ struct chousa_sweep_summary {
 	int		as_of_log_time;	/* time_suppressed means anything */
 	double		seconds;
 };
-
-/* A name and how often it was seen, for the summary's tables. */
-struct chousa_count {
-	const char	*name;
-	uint64_t	 n;
-};
-
-/*
- * A count per name (src/render/tally.c); zero it before the first add.
- * Names are copied, cut at CHOUSA_TALLY_NAME_MAX - 1 bytes.  add returns
- * CHOUSA_OK or CHOUSA_ENOMEM (the tally as it was).  sorted gives the n
- * names, most counted first and then by name, valid until the next add or
- * the free; NULL when out of memory.
- */
-#define CHOUSA_TALLY_NAME_MAX	512
-struct chousa_tally {
-	char			**name;
-	uint64_t		 *count;
-	size_t			  n, cap;	/* cap: a power of two */
-	struct chousa_count	 *sorted;
-};
-int	chousa_tally_add(struct chousa_tally *t, const char *s, size_t len);
-const struct chousa_count *chousa_tally_sorted(struct chousa_tally *t);
-void	chousa_tally_free(struct chousa_tally *t);
 
 /* The summary as the last JSON line, or the first line of the text one. */
 void	chousa_sweep_summary_json(struct chousa_buf *b,
@@ -300,30 +327,5 @@ size_t	chousa_format_names(int kind, const char **names, size_t cap);
  */
 int	chousa_format_get(const char *name, int kind,
 	    const struct chousa_format **out, struct chousa_err *err);
-
-/* ---- a set of byte strings (src/render/set.c) ---- */
-
-/*
- * Distinct keys, compared by value: two keys with one hash are still
- * two.  Zero it before the first add.  Keys are copied (any bytes, any
- * length).  hash is FNV-1a when NULL; a test may set one that collides.
- */
-struct chousa_set_slot {
-	uint64_t	 hash;
-	char		*key;	/* NULL: an empty slot */
-	size_t		 len;
-};
-struct chousa_set {
-	struct chousa_set_slot	*slot;
-	size_t			 n, cap;	/* cap: a power of two */
-	uint64_t		(*hash)(const void *p, size_t len);
-};
-/*
- * Add key[0, len).  OUT: *is_new 1 when it was not in the set.  Returns
- * CHOUSA_OK or CHOUSA_ENOMEM (the set as it was).
- */
-int	chousa_set_add(struct chousa_set *s, const void *key, size_t len,
-	    int *is_new);
-void	chousa_set_free(struct chousa_set *s);
 
 #endif /* CHOUSA_RENDER_RESULTS_H */

@@ -1,7 +1,8 @@
 /*
- * set.c: distinct byte strings, for extract --unique.  An open-addressing
- * table of copied keys kept at most half full; a slot matches on its hash
- * and then on the bytes, so a collision never merges two keys.
+ * set.c: distinct byte strings and how often each was added, for extract
+ * --unique and the tally.  An open-addressing table of copied keys kept at
+ * most half full; a slot matches on its hash and then on the bytes, so a
+ * collision never merges two keys.
  */
 #include <string.h>
 
@@ -65,6 +66,7 @@ chousa_set_add(struct chousa_set *s, const void *key, size_t len,
 	h = s->hash != NULL ? s->hash(key, len) : fnv(key, len);
 	i = slot_of(s, h, key, len);
 	if (s->slot[i].key != NULL) {
+		s->slot[i].n++;
 		*is_new = 0;
 		return CHOUSA_OK;
 	}
@@ -73,6 +75,7 @@ chousa_set_add(struct chousa_set *s, const void *key, size_t len,
 		return CHOUSA_ENOMEM;
 	s->slot[i].hash = h;
 	s->slot[i].len = len;
+	s->slot[i].n = 1;
 	s->n++;
 	*is_new = 1;
 	return CHOUSA_OK;
