@@ -19,6 +19,7 @@ static const struct cli_opt cache_opts[] = {
 static int
 run_cache(const struct cli_cmd *self, int argc, char **argv)
 {
+	const struct chousa_format *f;
 	struct chousa_err err = { 0 };
 	struct chousa_cache_listing l;
 	struct chousa_store *st;
@@ -57,15 +58,15 @@ run_cache(const struct cli_cmd *self, int argc, char **argv)
 		cli_usage_error(self, "unknown subcommand '%s'", verb);
 	if (cli_optind + 1 < argc)
 		cli_usage_error(self, "stats takes no argument");
+	if (chousa_format_get(json ? "json" : "text", CHOUSA_RESULT_CACHE, &f,
+	    &err) != CHOUSA_OK)
+		cli_die_err(&err);
 	st = cli_open_store(CHOUSA_STORE_READONLY);
 	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK ||
 	    chousa_cache_listing(st, a, &l, &err) != CHOUSA_OK)
 		cli_die_err(&err);
 	chousa_buf_init(&b, 0);
-	if (json)
-		chousa_cache_listing_json(&b, &l);
-	else
-		chousa_cache_listing_text(&b, &l);
+	f->results->cache(&b, &l);
 	cli_write(&b);
 	cli_flush();
 	chousa_buf_release(&b);

@@ -19,6 +19,7 @@ static const struct cli_opt db_opts[] = {
 static int
 run_db(const struct cli_cmd *self, int argc, char **argv)
 {
+	const struct chousa_format *f;
 	struct chousa_store_stats s;
 	struct chousa_err err = { 0 };
 	struct chousa_store *st;
@@ -35,6 +36,9 @@ run_db(const struct cli_cmd *self, int argc, char **argv)
 	verb = argv[cli_optind];
 	if (strcmp(verb, "stats") != 0 && strcmp(verb, "check") != 0)
 		cli_usage_error(self, "unknown subcommand '%s'", verb);
+	if (chousa_format_get(json ? "json" : "text", CHOUSA_RESULT_STATS, &f,
+	    &err) != CHOUSA_OK)
+		cli_die_err(&err);
 	st = cli_open_store(CHOUSA_STORE_READONLY);
 	if (strcmp(verb, "check") == 0) {
 		if (chousa_store_check(st, &err) != CHOUSA_OK)
@@ -48,12 +52,7 @@ run_db(const struct cli_cmd *self, int argc, char **argv)
 	    chousa_store_stats(st, a, &s, &err) != CHOUSA_OK)
 		cli_die_err(&err);
 	chousa_buf_init(&b, 0);
-	if (json)
-		chousa_stats_json(&b, chousa_store_path(st), &s,
-		    (int64_t)time(NULL));
-	else
-		chousa_stats_text(&b, chousa_store_path(st), &s,
-		    (int64_t)time(NULL));
+	f->results->stats(&b, chousa_store_path(st), &s, (int64_t)time(NULL));
 	cli_write(&b);
 	cli_flush();
 	chousa_buf_release(&b);

@@ -45,10 +45,13 @@ static const struct cli_opt extract_opts[] = {
 	{ 0 }
 };
 
-/* One indicator printed into a chunk's output, for --unique. */
+/*
+ * One indicator printed into a chunk's output, for --unique: its line,
+ * and its key (type byte, then the normal form) in the job's keys.
+ */
 struct rec {
-	uint64_t	hash;
 	size_t		start, len;
+	size_t		key, key_len;
 };
 
 /* A chunk of input and what its thread printed. */
@@ -58,24 +61,15 @@ struct job {
 	size_t			 len;
 	uint64_t		 base;
 	const char		*file;	/* several files, --json */
-	int			 json, defang, unique;
+	const struct chousa_result_hooks *fmt;
+	int			 defang, unique;
 	struct chousa_buf	 out;
+	struct chousa_buf	 keys;
 	struct rec		*recs;
 	size_t			 n_recs, cap_recs;
 	struct chousa_err	 err;
 	int			 rc;
 };
-
-static uint64_t
-hash_ioc(int type, const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ull ^ (uint64_t)type;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return h ? h : 1;
-}
 
 static int
 on_ioc(void *arg, const struct chousa_indicator *ind)
@@ -93,10 +87,7 @@ on_ioc(void *arg, const struct chousa_indicator *ind)
 		d.data = (char *)(uintptr_t)ind->value;
 		d.len = ind->value_len;
 	}
-	if (j->json)
-		chousa_extract_json(b, ind, d.data, d.len, j->file);
-	else
-		chousa_extract_tsv(b, ind, d.data, d.len);
+	j->fmt->extract(b, ind, d.data, d.len, j->file);
 	if (j->defang)
 		chousa_buf_release(&d);
 	if (!j->unique)
@@ -105,8 +96,10 @@ on_ioc(void *arg, const struct chousa_indicator *ind)
 		j->cap_recs = j->cap_recs ? j->cap_recs * 2 : 1024;
 		j->recs = xrealloc(j->recs, j->cap_recs * sizeof(*j->recs));
 	}
-	j->recs[j->n_recs].hash = hash_ioc(ind->type, ind->value,
-	    ind->value_len);
+	j->recs[j->n_recs].key = j->keys.len;
+	chousa_buf_addch(&j->keys, (char)ind->type);
+	chousa_buf_add(&j->keys, ind->value, ind->value_len);
+	j->recs[j->n_recs].key_len = j->keys.len - j->recs[j->n_recs].key;
 	j->recs[j->n_recs].start = start;
 	j->recs[j->n_recs].len = b->len - start;
 	j->n_recs++;
@@ -123,42 +116,11 @@ run_job(void *arg)
 	return NULL;
 }
 
-/* ---- --unique across threads: a set of 64-bit hashes ---- */
-
-struct seen {
-	uint64_t	*h;
-	size_t		 n, cap;
-};
-
-static int
-seen_add(struct seen *s, uint64_t h)
-{
-	size_t i, k;
-
-	if (s->n * 2 >= s->cap) {
-		struct seen ns = { NULL, 0, s->cap ? s->cap * 2 : 4096 };
-
-		ns.h = xmalloc(ns.cap * sizeof(*ns.h));
-		memset(ns.h, 0, ns.cap * sizeof(*ns.h));
-		for (k = 0; k < s->cap; k++)
-			if (s->h[k] != 0)
-				(void)seen_add(&ns, s->h[k]);
-		free(s->h);
-		*s = ns;
-	}
-	for (i = h & (s->cap - 1); s->h[i] != 0; i = (i + 1) & (s->cap - 1))
-		if (s->h[i] == h)
-			return 0;
-	s->h[i] = h;
-	s->n++;
-	return 1;
-}
-
 struct run {
-	struct job	 job[MAX_THREADS];
-	int		 n_threads;
-	int		 unique;
-	struct seen	 seen;
+	struct job		 job[MAX_THREADS];
+	int			 n_threads;
+	int			 unique;
+	struct chousa_set	 seen;	/* --unique: the keys written */
 };
 
 /* Write a chunk's output, dropping what was seen with --unique. */
@@ -167,14 +129,19 @@ emit(struct run *r, struct job *j)
 {
 	struct chousa_buf part;
 	size_t i;
+	int is_new;
 
-	if (j->out.failed != CHOUSA_OK)
+	if (j->out.failed != CHOUSA_OK || j->keys.failed != CHOUSA_OK)
 		cli_die(EXIT_INTERNAL, "out of memory for output");
 	if (!r->unique) {
 		cli_write(&j->out);
 	} else {
 		for (i = 0; i < j->n_recs; i++) {
-			if (!seen_add(&r->seen, j->recs[i].hash))
+			if (chousa_set_add(&r->seen, j->keys.data +
+			    j->recs[i].key, j->recs[i].key_len, &is_new) !=
+			    CHOUSA_OK)
+				cli_die(EXIT_INTERNAL, "out of memory");
+			if (!is_new)
 				continue;
 			part.data = j->out.data + j->recs[i].start;
 			part.len = j->recs[i].len;
@@ -182,6 +149,7 @@ emit(struct run *r, struct job *j)
 		}
 	}
 	chousa_buf_reset(&j->out);
+	chousa_buf_reset(&j->keys);
 	j->n_recs = 0;
 }
 
@@ -310,6 +278,7 @@ static int
 run_extract(const struct cli_cmd *self, int argc, char **argv)
 {
 	struct chousa_extract_opts xo = { 0, 0, 1 };
+	const struct chousa_format *f;
 	struct chousa_err err;
 	struct run *r;
 	const char *arg;
@@ -349,15 +318,19 @@ run_extract(const struct cli_cmd *self, int argc, char **argv)
 			break;
 		}
 	}
+	if (chousa_format_get(json ? "json" : "text", CHOUSA_RESULT_EXTRACT,
+	    &f, &err) != CHOUSA_OK)
+		cli_die_err(&err);
 	r->n_threads = threads;
 	for (i = 0; i < threads; i++) {
 		if (chousa_extractor_new(&r->job[i].x, &xo, &err) !=
 		    CHOUSA_OK)
 			cli_die_err(&err);
-		r->job[i].json = json;
+		r->job[i].fmt = f->results;
 		r->job[i].defang = defang;
 		r->job[i].unique = r->unique;
 		chousa_buf_init(&r->job[i].out, 0);
+		chousa_buf_init(&r->job[i].keys, 0);
 	}
 	if (cli_optind >= argc)
 		extract_file(r, "-", NULL);
@@ -368,9 +341,10 @@ run_extract(const struct cli_cmd *self, int argc, char **argv)
 	for (i = 0; i < threads; i++) {
 		chousa_extractor_free(r->job[i].x);
 		chousa_buf_release(&r->job[i].out);
+		chousa_buf_release(&r->job[i].keys);
 		free(r->job[i].recs);
 	}
-	free(r->seen.h);
+	chousa_set_free(&r->seen);
 	free(r);
 	return EXIT_CLEAN;
 }

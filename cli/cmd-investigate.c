@@ -170,17 +170,22 @@ cli_extract_is_file(const char *arg)
 	    !S_ISDIR(sb.st_mode);
 }
 
-static _Noreturn void
-unknown_format(const struct cli_cmd *self, const char *format)
+/* The format of reports called name; a usage error when there is none. */
+static const struct chousa_renderer *
+report_format(const struct cli_cmd *self, const char *name)
 {
-	const struct chousa_renderer *const *r = chousa_renderers();
+	const struct chousa_format *f;
+	struct chousa_err err;
 	const char *names[32];
-	size_t i;
 
-	for (i = 0; r[i] != NULL && i + 1 < 32; i++)
-		names[i] = r[i]->name;
-	names[i] = NULL;
-	cli_unknown_name(self, "format", format, names);
+	if (chousa_format_find(name) == NULL) {
+		chousa_format_names(CHOUSA_RESULT_REPORT, names, 32);
+		cli_unknown_name(self, "format", name, names);
+	}
+	if (chousa_format_get(name, CHOUSA_RESULT_REPORT, &f, &err) !=
+	    CHOUSA_OK)
+		cli_usage_error(self, "%s", err.msg);
+	return f->report;
 }
 
 /* Every name of --sources must be a source or a group: else usage. */
@@ -771,9 +776,7 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 	memset(&io, 0, sizeof(io));
 	memset(&ro, 0, sizeof(ro));
 	parse_options(self, argc, argv, &args, &io, &ro, &run);
-	renderer = chousa_renderer_find(args.format);
-	if (renderer == NULL)
-		unknown_format(self, args.format);
+	renderer = report_format(self, args.format);
 	if (io.sources != NULL)
 		check_sources(self, io.sources);
 	if (args.file == NULL && cli_optind >= argc && isatty(STDIN_FILENO))

@@ -20,9 +20,10 @@ static const struct cli_opt lookup_opts[] = {
 	{ 0 }
 };
 
-/* Look one indicator up and print it; returns its exit status. */
+/* Look one indicator up, print it as the *n-th; returns its exit status. */
 static int
-lookup_one(struct chousa_store *st, const char *text, int json, int *first)
+lookup_one(struct chousa_store *st, const char *text,
+    const struct chousa_format *f, size_t *n)
 {
 	struct chousa_arena *a = NULL;
 	struct chousa_err err = { 0 };
@@ -41,13 +42,7 @@ lookup_one(struct chousa_store *st, const char *text, int json, int *first)
 	if (rc != CHOUSA_OK)
 		cli_die_err(&err);
 	chousa_buf_init(&b, 0);
-	if (json) {
-		if (!*first)
-			chousa_buf_addch(&b, ',');
-		chousa_lookup_json(&b, &l);
-	} else
-		chousa_lookup_text(&b, a, &l, cli_use_color(stdout));
-	*first = 0;
+	f->results->lookup(&b, a, &l, (*n)++, cli_use_color(stdout));
 	cli_write(&b);
 	chousa_buf_release(&b);
 	status = l.is_malicious ? EXIT_FOUND : EXIT_CLEAN;
@@ -64,14 +59,31 @@ worse(int status, int rc)
 	return rc > status ? rc : status;
 }
 
+/* Around the list of look-ups, when the format frames it. */
+static void
+frame(const struct chousa_format *f, int end)
+{
+	struct chousa_buf b;
+
+	if (f->results->lookup_list == NULL)
+		return;
+	chousa_buf_init(&b, 0);
+	f->results->lookup_list(&b, end);
+	cli_write(&b);
+	chousa_buf_release(&b);
+}
+
 static int
 run_lookup(const struct cli_cmd *self, int argc, char **argv)
 {
+	const struct chousa_format *f;
+	struct chousa_err err = { 0 };
 	struct chousa_store *st;
 	const char *arg;
 	char line[LINE_MAX_LEN];
-	int c, i, json = 0, first = 1, status = EXIT_CLEAN;
+	int c, i, json = 0, status = EXIT_CLEAN;
 	unsigned long lineno = 0;
+	size_t n = 0;
 
 	if (cli_server_url(argc, argv) != NULL)
 		return cli_remote(self, argc, argv);
@@ -81,13 +93,15 @@ run_lookup(const struct cli_cmd *self, int argc, char **argv)
 			json = 1;
 	if (cli_optind >= argc)
 		cli_usage_error(self, "name an indicator (or - for stdin)");
+	if (chousa_format_get(json ? "json" : "text", CHOUSA_RESULT_LOOKUP,
+	    &f, &err) != CHOUSA_OK)
+		cli_die_err(&err);
 	st = cli_open_store(CHOUSA_STORE_READONLY);
-	if (json)
-		fputs("[", stdout);
+	frame(f, 0);
 	for (i = cli_optind; i < argc; i++) {
 		if (strcmp(argv[i], "-") != 0) {
-			status = worse(status, lookup_one(st, argv[i], json,
-			    &first));
+			status = worse(status, lookup_one(st, argv[i], f,
+			    &n));
 			continue;
 		}
 		while (fgets(line, sizeof(line), stdin) != NULL) {
@@ -113,12 +127,10 @@ run_lookup(const struct cli_cmd *self, int argc, char **argv)
 				line[--len] = '\0';
 			if (len == 0 || line[0] == '#')
 				continue;
-			status = worse(status, lookup_one(st, line, json,
-			    &first));
+			status = worse(status, lookup_one(st, line, f, &n));
 		}
 	}
-	if (json)
-		fputs("]\n", stdout);
+	frame(f, 1);
 	cli_flush();
 	chousa_store_close(st);
 	return status;

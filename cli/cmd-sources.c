@@ -30,23 +30,22 @@ is_online(const struct chousa_source *s)
 static void
 list(const struct chousa_config *cfg, struct chousa_store *st, int json)
 {
+	const struct chousa_format *f;
 	struct chousa_err err = { 0 };
 	struct chousa_source_row *rows;
 	struct chousa_arena *a;
 	struct chousa_buf b;
 	size_t i, n;
 
-	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK ||
-	    chousa_sources_state(st, cfg, a, &rows, &n, &err) != CHOUSA_OK)
+	if (chousa_format_get(json ? "json" : "text", CHOUSA_RESULT_SOURCES,
+	    &f, &err) != CHOUSA_OK || chousa_arena_new(&a, 0, &err) !=
+	    CHOUSA_OK || chousa_sources_state(st, cfg, a, &rows, &n, &err) != CHOUSA_OK)
 		cli_die_err(&err);
 	for (i = 0; i < n; i++)
 		if (rows[i].warning != NULL)
 			cli_warn("%s", rows[i].warning);
 	chousa_buf_init(&b, 0);
-	if (json)
-		chousa_sources_json(&b, rows, n);
-	else
-		chousa_sources_text(&b, rows, n);
+	f->results->sources(&b, rows, n);
 	cli_write(&b);
 	cli_flush();
 	chousa_buf_release(&b);

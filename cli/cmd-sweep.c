@@ -63,10 +63,9 @@ static const struct cli_opt sweep_opts[] = {
 	{ 0 }
 };
 
-enum { OUT_TEXT, OUT_JSON, OUT_CSV };
-
 struct sweep_out {
-	int				 mode;
+	const char			*format;	/* text, json or csv */
+	const struct chousa_result_hooks *fmt;	/* its hooks */
 	struct chousa_buf		 b;
 	struct chousa_tally		 hosts, families, indicators;
 	struct chousa_sweep_summary	 sum;	/* summed over the files */
@@ -80,12 +79,7 @@ on_hit(void *arg, const struct chousa_hit *h)
 	const char *family = h->family[0] ? h->family : "(unknown)";
 
 	o->sum.hits++;
-	if (o->mode == OUT_JSON)
-		chousa_sweep_hit_json(&o->b, h);
-	else if (o->mode == OUT_CSV)
-		chousa_sweep_hit_csv(&o->b, h);
-	else
-		chousa_sweep_hit_text(&o->b, h, o->color);
+	o->fmt->sweep_hit(&o->b, h, o->color);
 	if (o->b.len > (1 << 16)) {
 		cli_write(&o->b);
 		chousa_buf_reset(&o->b);
@@ -112,12 +106,14 @@ on_malformed(void *arg, const char *file, uint64_t line, const char *why,
 	chousa_buf_release(&b);
 }
 
-/* The summary as the last JSON line. */
+/* The summary after the hits, in a format that has one on stdout. */
 static void
-json_summary(struct sweep_out *o, double secs)
+stdout_summary(struct sweep_out *o, double secs)
 {
+	if (o->fmt->sweep_summary == NULL)
+		return;
 	o->sum.seconds = secs;
-	chousa_sweep_summary_json(&o->b, &o->sum);
+	o->fmt->sweep_summary(&o->b, &o->sum);
 	cli_write(&o->b);
 	chousa_buf_reset(&o->b);
 }
@@ -188,15 +184,8 @@ investigate_hits(struct chousa_store *st, struct sweep_out *o, int offline)
 		cli_die_err(&err);
 	}
 	chousa_buf_init(&b, 0);
-	for (i = 0; i < o->indicators.n; i++) {
-		uint64_t hits = c[i].n;
-
-		if (o->mode == OUT_JSON)
-			chousa_sweep_investigation_json(&b, &reps[i], hits);
-		else
-			chousa_sweep_investigation_text(&b, &reps[i], hits,
-			    o->mode == OUT_CSV);
-	}
+	for (i = 0; i < o->indicators.n; i++)
+		o->fmt->sweep_investigation(&b, &reps[i], c[i].n);
 	cli_write(&b);
 	chousa_buf_release(&b);
 	free(in);
@@ -232,6 +221,7 @@ parse_options(const struct cli_cmd *self, int argc, char **argv,
 	int c;
 
 	args->window = 30;
+	out->format = "text";
 	for (;;) {
 		c = cli_getopt(self, argc, argv, &arg);
 		if (c == -1)
@@ -241,10 +231,10 @@ parse_options(const struct cli_cmd *self, int argc, char **argv,
 			so->format = arg;
 			break;
 		case OPT_JSON:
-			out->mode = OUT_JSON;
+			out->format = "json";
 			break;
 		case OPT_CSV:
-			out->mode = OUT_CSV;
+			out->format = "csv";
 			break;
 		case OPT_THREADS:
 			so->threads = (int)strtol(arg, &end, 10);
@@ -382,7 +372,9 @@ sweep_one(struct chousa_matcher *m, const char *path,
 static int
 run_sweep(const struct cli_cmd *self, int argc, char **argv)
 {
+	const struct chousa_format *f;
 	struct chousa_sweep_opts so;
+	struct chousa_err err;
 	struct chousa_matcher *m;
 	struct chousa_store *st;
 	struct sweep_out out;
@@ -396,6 +388,10 @@ run_sweep(const struct cli_cmd *self, int argc, char **argv)
 	if (cli_optind >= argc)
 		cli_usage_error(self, "no file to sweep (use - for stdin)");
 	check_format(self, so.format);
+	if (chousa_format_get(out.format, CHOUSA_RESULT_SWEEP, &f, &err) !=
+	    CHOUSA_OK)
+		cli_die_err(&err);
+	out.fmt = f->results;
 	so.window = (int64_t)args.window * 86400;
 	if (g_opt.verbose) {
 		so.malformed = on_malformed;
@@ -404,22 +400,22 @@ run_sweep(const struct cli_cmd *self, int argc, char **argv)
 	st = cli_open_store(CHOUSA_STORE_READONLY);
 	m = build_matcher(st);
 	chousa_buf_init(&out.b, 0);
-	out.color = out.mode == OUT_TEXT && cli_use_color(stdout);
-	if (out.mode == OUT_CSV)
-		chousa_sweep_csv_header(&out.b);
+	out.color = strcmp(out.format, "text") == 0 && cli_use_color(stdout);
+	if (out.fmt->sweep_begin != NULL)
+		out.fmt->sweep_begin(&out.b);
 	t0 = now();
 	for (i = cli_optind; i < argc; i++)
 		sweep_one(m, argv[i], &so, &out);
 	cli_write(&out.b);
 	chousa_buf_reset(&out.b);
-	if (out.mode == OUT_JSON && !args.investigate)
-		json_summary(&out, now() - t0);
+	if (!args.investigate)
+		stdout_summary(&out, now() - t0);
 	cli_flush();
 	print_summary(&out, now() - t0);
 	if (args.investigate)
 		investigate_hits(st, &out, args.offline);
-	if (out.mode == OUT_JSON && args.investigate)
-		json_summary(&out, now() - t0);
+	if (args.investigate)
+		stdout_summary(&out, now() - t0);
 	cli_flush();
 	chousa_buf_release(&out.b);
 	chousa_tally_free(&out.hosts);

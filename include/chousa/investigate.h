@@ -649,7 +649,11 @@ struct chousa_renderer {
 
 #define CHOUSA_RENDER_TRIAGE_LAST	0x1u
 
-/* The renderers, NULL-terminated; borrowed. */
+/*
+ * The renderers, NULL-terminated, in the order of the formats
+ * (src/render/registry.c, chousa_formats()), and the renderer of the
+ * format called name (NULL: none, or it cannot show reports); static.
+ */
 const struct chousa_renderer *const *chousa_renderers(void);
 const struct chousa_renderer *chousa_renderer_find(const char *name);
 

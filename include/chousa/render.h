@@ -141,6 +141,57 @@ void	chousa_stats_text(struct chousa_buf *b, const char *path,
 void	chousa_stats_json(struct chousa_buf *b, const char *path,
 	    const struct chousa_store_stats *s, int64_t now);
 
+/* ---- sets and tallies (src/render/set.c, tally.c) ---- */
+
+/*
+ * Distinct keys, compared by value: two keys with one hash are still two
+ * (extract --unique, and the tally below).  Zero it before the first add.
+ * Keys are copied (any bytes, any length).  hash is FNV-1a when NULL; a
+ * test may set one that collides.
+ */
+struct chousa_set_slot {
+	uint64_t	 hash;
+	char		*key;	/* NUL after len; NULL: an empty slot */
+	size_t		 len;
+	uint64_t	 n;	/* times it was added */
+};
+struct chousa_set {
+	struct chousa_set_slot	*slot;
+	size_t			 n, cap;	/* cap: a power of two */
+	uint64_t		(*hash)(const void *p, size_t len);
+};
+/*
+ * Add key[0, len).  OUT: *is_new 1 when it was not in the set.  Returns
+ * CHOUSA_OK or CHOUSA_ENOMEM (the set as it was).
+ */
+int	chousa_set_add(struct chousa_set *s, const void *key, size_t len,
+	    int *is_new);
+void	chousa_set_free(struct chousa_set *s);
+
+/* A name and how often it was seen, for the summary's tables. */
+struct chousa_count {
+	const char	*name;
+	uint64_t	 n;
+};
+
+/*
+ * A count per name (src/render/tally.c): a chousa_set that counts the
+ * adds; zero it before the first add.  Names are copied, cut at
+ * CHOUSA_TALLY_NAME_MAX - 1 bytes.  add returns CHOUSA_OK or CHOUSA_ENOMEM
+ * (the tally as it was).  sorted gives the n names, most counted first and
+ * then by name, valid until the next add or the free; NULL when out of
+ * memory.
+ */
+#define CHOUSA_TALLY_NAME_MAX	512
+struct chousa_tally {
+	struct chousa_set	 set;
+	size_t			 n;	/* distinct names */
+	struct chousa_count	*sorted;
+};
+int	chousa_tally_add(struct chousa_tally *t, const char *s, size_t len);
+const struct chousa_count *chousa_tally_sorted(struct chousa_tally *t);
+void	chousa_tally_free(struct chousa_tally *t);
+
 /* ---- sweep (src/render/sweep.c) ---- */
 
 /*
@@ -168,30 +219,6 @@ struct chousa_sweep_summary {
 	double		seconds;
 };
 
-/* A name and how often it was seen, for the summary's tables. */
-struct chousa_count {
-	const char	*name;
-	uint64_t	 n;
-};
-
-/*
- * A count per name (src/render/tally.c); zero it before the first add.
- * Names are copied, cut at CHOUSA_TALLY_NAME_MAX - 1 bytes.  add returns
- * CHOUSA_OK or CHOUSA_ENOMEM (the tally as it was).  sorted gives the n
- * names, most counted first and then by name, valid until the next add or
- * the free; NULL when out of memory.
- */
-#define CHOUSA_TALLY_NAME_MAX	512
-struct chousa_tally {
-	char			**name;
-	uint64_t		 *count;
-	size_t			  n, cap;	/* cap: a power of two */
-	struct chousa_count	 *sorted;
-};
-int	chousa_tally_add(struct chousa_tally *t, const char *s, size_t len);
-const struct chousa_count *chousa_tally_sorted(struct chousa_tally *t);
-void	chousa_tally_free(struct chousa_tally *t);
-
 /* The summary as the last JSON line, or the first line of the text one. */
 void	chousa_sweep_summary_json(struct chousa_buf *b,
 	    const struct chousa_sweep_summary *s);
@@ -211,5 +238,94 @@ void	chousa_sweep_investigation_json(struct chousa_buf *b,
 	    const struct chousa_report *r, uint64_t hits);
 void	chousa_sweep_investigation_text(struct chousa_buf *b,
 	    const struct chousa_report *r, uint64_t hits, int csv);
+
+/* ---- output formats (src/render/registry.c) ---- */
+
+/*
+ * The kinds of result an output format may show.  A format shows a kind
+ * when it has that kind's hook: a renderer for reports, the hooks below
+ * for the others.
+ */
+enum chousa_result_kind {
+	CHOUSA_RESULT_REPORT,	/* investigation reports */
+	CHOUSA_RESULT_LOOKUP,	/* chousa_lookup() */
+	CHOUSA_RESULT_EXTRACT,	/* indicators found by chousa_extract() */
+	CHOUSA_RESULT_SWEEP,	/* hits, their investigations, the summary */
+	CHOUSA_RESULT_SOURCES,	/* chousa_sources_state() */
+	CHOUSA_RESULT_CACHE,	/* chousa_cache_listing() */
+	CHOUSA_RESULT_STATS,	/* chousa_store_stats() */
+	CHOUSA_RESULT_IMPORT	/* one imported or updated file */
+};
+
+/*
+ * How one format writes every kind but reports: each hook appends to b
+ * what goes on standard output, or is NULL when the format cannot show
+ * that part.  The json format's hooks are the chousa_*_json functions
+ * above, which the team server calls too, so both give the same bytes.
+ */
+struct chousa_result_hooks {
+	/* Around a list of look-ups: before the first (end 0) and after
+	 * the last (end 1); NULL: nothing. */
+	void	(*lookup_list)(struct chousa_buf *b, int end);
+	/* The i-th look-up of the list (from 0); color: SGR codes. */
+	void	(*lookup)(struct chousa_buf *b, struct chousa_arena *a,
+		    const struct chousa_lookup *l, size_t i, int color);
+	/* As chousa_extract_json: file is NULL unless several are read. */
+	void	(*extract)(struct chousa_buf *b,
+		    const struct chousa_indicator *ind, const char *value,
+		    size_t value_len, const char *file);
+	/* Before the first hit (a header row); NULL: nothing. */
+	void	(*sweep_begin)(struct chousa_buf *b);
+	void	(*sweep_hit)(struct chousa_buf *b, const struct chousa_hit *h,
+		    int color);
+	/* What the investigation of an indicator hit `hits` times gave. */
+	void	(*sweep_investigation)(struct chousa_buf *b,
+		    const struct chousa_report *r, uint64_t hits);
+	/* The summary after the hits; NULL: it goes to stderr as text. */
+	void	(*sweep_summary)(struct chousa_buf *b,
+		    const struct chousa_sweep_summary *s);
+	void	(*sources)(struct chousa_buf *b,
+		    const struct chousa_source_row *rows, size_t n);
+	void	(*cache)(struct chousa_buf *b,
+		    const struct chousa_cache_listing *l);
+	void	(*stats)(struct chousa_buf *b, const char *path,
+		    const struct chousa_store_stats *s, int64_t now);
+	/* As chousa_import_json; NULL: the import is said on stderr. */
+	void	(*import)(struct chousa_buf *b, const char *source,
+		    const char *file, const char *state,
+		    const struct chousa_import_report *rep, int exit_status,
+		    const char *error);
+};
+
+/*
+ * An output format: its name (--format, the team server's format=), the
+ * renderer of reports (NULL: it cannot show them) and the hooks of the
+ * other kinds (NULL: reports only).  Adding a format is one file that
+ * defines its renderer or hooks and one line in src/render/registry.c.
+ */
+struct chousa_format {
+	const char				*name;
+	const struct chousa_renderer		*report;
+	const struct chousa_result_hooks	*results;
+};
+
+/* The formats, ended by one with a NULL name; static. */
+const struct chousa_format *chousa_formats(void);
+/* The format called name, or NULL; static. */
+const struct chousa_format *chousa_format_find(const char *name);
+/* Whether f shows kind (enum chousa_result_kind). */
+int	chousa_format_shows(const struct chousa_format *f, int kind);
+/*
+ * The names of the formats that show kind, in table order, NULL-ended in
+ * names (cap slots, the last for the NULL); returns how many.
+ */
+size_t	chousa_format_names(int kind, const char **names, size_t cap);
+/*
+ * The format called name, to show kind: CHOUSA_EINVAL with "unknown
+ * format 'x' (text, json)" (the names that show kind) or "format 'x'
+ * cannot show look-ups" in err.  *out is static.
+ */
+int	chousa_format_get(const char *name, int kind,
+	    const struct chousa_format **out, struct chousa_err *err);
 
 #endif /* CHOUSA_RENDER_RESULTS_H */

@@ -1,80 +1,26 @@
 /*
  * tally.c: a count per name, for a sweep's most seen hosts and families
- * and its distinct indicators.  An open-addressing table of copied names
- * (at most CHOUSA_TALLY_NAME_MAX - 1 bytes each), kept at most half full.
+ * and its distinct indicators: a chousa_set of names, each cut at
+ * CHOUSA_TALLY_NAME_MAX - 1 bytes, whose slots count the adds.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "chousa.h"
-#include "base/hash.h"
 #include "base/mem.h"
-
-static size_t
-slot_of(const struct chousa_tally *t, const char *name)
-{
-	size_t i = (size_t)chousa_fnv1a64(CHOUSA_FNV64_INIT, name,
-	    strlen(name)) & (t->cap - 1);
-
-	while (t->name[i] != NULL && strcmp(t->name[i], name) != 0)
-		i = (i + 1) & (t->cap - 1);
-	return i;
-}
-
-/* Twice the slots, every name moved; the tally is unchanged on failure. */
-static int
-tally_double(struct chousa_tally *t)
-{
-	struct chousa_tally nt;
-	size_t i, j;
-
-	memset(&nt, 0, sizeof(nt));
-	nt.cap = t->cap ? t->cap * 2 : 64;
-	nt.name = mem_alloc(nt.cap * sizeof(*nt.name));
-	nt.count = mem_alloc(nt.cap * sizeof(*nt.count));
-	if (nt.name == NULL || nt.count == NULL) {
-		mem_free(nt.name);
-		mem_free(nt.count);
-		return CHOUSA_ENOMEM;
-	}
-	for (i = 0; i < t->cap; i++) {
-		if (t->name[i] == NULL)
-			continue;
-		j = slot_of(&nt, t->name[i]);
-		nt.name[j] = t->name[i];
-		nt.count[j] = t->count[i];
-	}
-	nt.n = t->n;
-	nt.sorted = t->sorted;
-	mem_free(t->name);
-	mem_free(t->count);
-	*t = nt;
-	return CHOUSA_OK;
-}
 
 int
 chousa_tally_add(struct chousa_tally *t, const char *s, size_t len)
 {
-	char key[CHOUSA_TALLY_NAME_MAX];
-	size_t i;
+	int is_new, rc;
 
-	if (len >= sizeof(key))
-		len = sizeof(key) - 1;
-	memcpy(key, s, len);
-	key[len] = '\0';
-	if ((t->n + 1) * 2 > t->cap && tally_double(t) != CHOUSA_OK)
-		return CHOUSA_ENOMEM;
-	i = slot_of(t, key);
-	if (t->name[i] != NULL) {
-		t->count[i]++;
-		return CHOUSA_OK;
-	}
-	t->name[i] = mem_strndup(key, len);
-	if (t->name[i] == NULL)
-		return CHOUSA_ENOMEM;
-	t->count[i] = 1;
-	t->n++;
-	return CHOUSA_OK;
+	if (len >= CHOUSA_TALLY_NAME_MAX)
+		len = CHOUSA_TALLY_NAME_MAX - 1;
+	/* A name stops at a NUL, as it is shown. */
+	len = strnlen(s, len);
+	rc = chousa_set_add(&t->set, s, len, &is_new);
+	t->n = t->set.n;
+	return rc;
 }
 
 static int
@@ -90,6 +36,7 @@ by_count(const void *a, const void *b)
 const struct chousa_count *
 chousa_tally_sorted(struct chousa_tally *t)
 {
+	const struct chousa_set *s = &t->set;
 	struct chousa_count *c;
 	size_t i, n = 0;
 
@@ -97,10 +44,10 @@ chousa_tally_sorted(struct chousa_tally *t)
 	if (c == NULL)
 		return NULL;
 	t->sorted = c;
-	for (i = 0; i < t->cap; i++)
-		if (t->name[i] != NULL) {
-			c[n].name = t->name[i];
-			c[n].n = t->count[i];
+	for (i = 0; i < s->cap; i++)
+		if (s->slot[i].key != NULL) {
+			c[n].name = s->slot[i].key;
+			c[n].n = s->slot[i].n;
 			n++;
 		}
 	qsort(c, n, sizeof(*c), by_count);
@@ -110,12 +57,7 @@ chousa_tally_sorted(struct chousa_tally *t)
 void
 chousa_tally_free(struct chousa_tally *t)
 {
-	size_t i;
-
-	for (i = 0; i < t->cap; i++)
-		mem_free(t->name[i]);
-	mem_free(t->name);
-	mem_free(t->count);
+	chousa_set_free(&t->set);
 	mem_free(t->sorted);
 	memset(t, 0, sizeof(*t));
 }

@@ -1,7 +1,8 @@
 /*
- * registry.c: every renderer, and the begin/item/end driver around them
- * (after masscan's OutputType).  Adding a format is one file in
- * src/investigate/render/ and one line here.
+ * registry.c: the begin/item/end driver around the report renderers
+ * (after masscan's OutputType), and the helpers they share.  Each
+ * renderer is one file here, listed with its format in
+ * src/render/registry.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,44 +11,6 @@
 #include "base/mem.h"
 #include "investigate/labels.h"
 #include "investigate/render/render.h"
-
-extern const struct chousa_renderer chousa_renderer_text;
-extern const struct chousa_renderer chousa_renderer_json;
-extern const struct chousa_renderer chousa_renderer_md;
-extern const struct chousa_renderer chousa_renderer_html;
-extern const struct chousa_renderer chousa_renderer_stix;
-extern const struct chousa_renderer chousa_renderer_misp;
-extern const struct chousa_renderer chousa_renderer_dot;
-/* Other renderers: one extern per file. */
-
-static const struct chousa_renderer *const renderers[] = {
-	&chousa_renderer_text,
-	&chousa_renderer_json,
-	&chousa_renderer_md,
-	&chousa_renderer_html,
-	&chousa_renderer_stix,
-	&chousa_renderer_misp,
-	&chousa_renderer_dot,
-	/* Other renderers: one line per file. */
-	NULL
-};
-
-const struct chousa_renderer *const *
-chousa_renderers(void)
-{
-	return renderers;
-}
-
-const struct chousa_renderer *
-chousa_renderer_find(const char *name)
-{
-	size_t i;
-
-	for (i = 0; renderers[i] != NULL; i++)
-		if (strcmp(renderers[i]->name, name) == 0)
-			return renderers[i];
-	return NULL;
-}
 
 int
 chousa_render_begin(struct chousa_render *r,

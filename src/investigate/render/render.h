@@ -1,8 +1,8 @@
 /*
  * render.h: what the renderers share inside the library.  A renderer is a
- * const struct chousa_renderer (chousa/investigate.h) listed in
- * src/investigate/render/registry.c; it formats the report model into r->out and never
- * queries anything.  These helpers keep the small decisions (defanging,
+ * const struct chousa_renderer (chousa/investigate.h) listed with its
+ * format in src/render/registry.c; it formats the report model into
+ * r->out and never queries anything.  These helpers keep the small decisions (defanging,
  * time format, names) the same in every format.
  */
 #ifndef CHOUSA_RENDER_H
