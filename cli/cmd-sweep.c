@@ -193,15 +193,6 @@ investigate_hits(struct chousa_store *st, struct sweep_out *o, int offline)
 	chousa_config_free(cfg);
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* ---- the steps of a run ---- */
 
 /* The options that are neither sweep options nor output state. */
@@ -403,19 +394,19 @@ run_sweep(const struct cli_cmd *self, int argc, char **argv)
 	out.color = strcmp(out.format, "text") == 0 && cli_use_color(stdout);
 	if (out.fmt->sweep_begin != NULL)
 		out.fmt->sweep_begin(&out.b);
-	t0 = now();
+	t0 = chousa_monotonic();
 	for (i = cli_optind; i < argc; i++)
 		sweep_one(m, argv[i], &so, &out);
 	cli_write(&out.b);
 	chousa_buf_reset(&out.b);
 	if (!args.investigate)
-		stdout_summary(&out, now() - t0);
+		stdout_summary(&out, chousa_monotonic() - t0);
 	cli_flush();
-	print_summary(&out, now() - t0);
+	print_summary(&out, chousa_monotonic() - t0);
 	if (args.investigate)
 		investigate_hits(st, &out, args.offline);
 	if (args.investigate)
-		stdout_summary(&out, now() - t0);
+		stdout_summary(&out, chousa_monotonic() - t0);
 	cli_flush();
 	chousa_buf_release(&out.b);
 	chousa_tally_free(&out.hosts);

@@ -208,15 +208,6 @@ stop_interrupted(const char *label)
 
 /* ---- progress ---- */
 
-static double
-now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void
 cli_progress_init(struct cli_progress *p, const char *label)
 {
@@ -226,7 +217,7 @@ cli_progress_init(struct cli_progress *p, const char *label)
 	p->active = !g_opt.quiet && isatty(STDERR_FILENO);
 	p->last_permille = -1;
 	p->last_time = 0;
-	p->start = now_seconds();
+	p->start = chousa_monotonic();
 	p->unit = NULL;
 }
 
@@ -255,7 +246,7 @@ cli_progress_update(void *arg, uint64_t done, uint64_t total)
 		stop_interrupted(p->label);
 	if (!p->active)
 		return;
-	t = now_seconds();
+	t = chousa_monotonic();
 	if (t - p->last_time < 0.1 && done < total)
 		return;
 	p->last_time = t;

@@ -395,5 +395,7 @@ int	chousa_default_db_path(struct chousa_buf *b, struct chousa_err *err);
 int	chousa_time_parse(const char *s, size_t len, int64_t *out);
 /* Format t as "YYYY-MM-DDTHH:MM:SSZ" into out (at least 21 bytes). */
 void	chousa_time_format(int64_t t, char *out, size_t out_size);
+/* Seconds on the monotonic clock: for durations and deadlines, not dates. */
+double	chousa_monotonic(void);
 
 #endif /* CHOUSA_BASE_H */

@@ -253,3 +253,12 @@ chousa_default_db_path(struct chousa_buf *b, struct chousa_err *err)
 		    "no HOME or XDG_DATA_HOME: give the store with --db");
 	return chousa_buf_rc(b, "the database path", err);
 }
+
+double
+chousa_monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

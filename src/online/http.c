@@ -72,15 +72,6 @@ struct chousa_http {
 
 static int curl_ready;
 
-static double
-now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int
 chousa_http_new(struct chousa_http **out, const struct chousa_http_opts *opts,
     struct chousa_err *err)
@@ -535,7 +526,7 @@ chousa_http_after(struct chousa_http *h, long delay_ms,
 	t = mem_alloc(sizeof(*t));
 	if (t == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	t->when = now_mono() + (delay_ms > 0 ? (double)delay_ms / 1000.0 : 0);
+	t->when = chousa_monotonic() + (delay_ms > 0 ? (double)delay_ms / 1000.0 : 0);
 	t->fn = fn;
 	t->arg = arg;
 	for (pp = &h->timers; *pp != NULL && (*pp)->when <= t->when;
@@ -572,7 +563,7 @@ start_pending(struct chousa_http *h, struct chousa_err *err)
 static void
 run_timers(struct chousa_http *h)
 {
-	double now = now_mono();
+	double now = chousa_monotonic();
 	int n = 0;
 
 	/* Bounded: a timer that re-arms itself at once waits one turn. */
@@ -622,7 +613,7 @@ chousa_http_run(struct chousa_http *h, struct chousa_err *err)
 		if (h->n_active == 0 && h->pend_head == NULL) {
 			if (h->timers == NULL)
 				break;
-			double wait = h->timers->when - now_mono();
+			double wait = h->timers->when - chousa_monotonic();
 			if (wait > 0) {
 				struct timespec ts;
 
@@ -641,7 +632,7 @@ chousa_http_run(struct chousa_http *h, struct chousa_err *err)
 			continue;
 		long tmo = 1000;
 		if (h->timers != NULL) {
-			double wait = (h->timers->when - now_mono()) * 1000.0;
+			double wait = (h->timers->when - chousa_monotonic()) * 1000.0;
 
 			tmo = wait < 0 ? 0 : wait < 1000 ? (long)wait + 1 :
 			    1000;

@@ -286,20 +286,11 @@ auth_free(struct auth *a)
 	mem_free(a);
 }
 
-static double
-now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int
 auth_rate_take(struct auth *a, const struct principal *p, long *retry_after)
 {
 	struct rate_slot *slot = NULL;
-	double now = now_mono();
+	double now = chousa_monotonic();
 	size_t i, h;
 	int ok = 1;
 

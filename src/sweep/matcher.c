@@ -981,10 +981,9 @@ chousa_matcher_from_store(struct chousa_matcher **out,
     struct chousa_store *st, struct chousa_err *err)
 {
 	struct chousa_matcher *m = NULL;
-	struct timespec t0, t1;
+	double t0 = chousa_monotonic();
 	int rc;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = chousa_matcher_new(&m, err);
 	if (rc != CHOUSA_OK)
 		return rc;
@@ -1002,9 +1001,7 @@ chousa_matcher_from_store(struct chousa_matcher **out,
 	rc = chousa_matcher_finish(m, err);
 	if (rc != CHOUSA_OK)
 		goto out;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	m->stats.build_seconds = (double)(t1.tv_sec - t0.tv_sec) +
-	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	m->stats.build_seconds = chousa_monotonic() - t0;
 	*out = m;
 	m = NULL;
 out:
