@@ -692,12 +692,8 @@ h_mcp(struct sreq *r)
 	}
 	for (i = 0; i < j->n_inputs; i++)
 		req_audit_input(r, j->inputs[i]);
-	r->job = j;
 	r->stream = state;
-	if (!j->io.offline)
-		return req_submit(r, j, finish_http);
-	invjob_run(j, r->env.st, r->env.cfg, NULL);
-	return finish_http(r);
+	return req_submit(r, j, finish_http);
 }
 
 /* The protocol's GET (a stream of server messages) is not offered. */

@@ -452,11 +452,7 @@ h_triage(struct sreq *r)
 	if (!j->io.offline && r->who.role < CHOUSA_ROLE_INVESTIGATE)
 		return req_error(r, 403, "role '%s' reads the store only",
 		    chousa_role_name(r->who.role));
-	r->job = j;
-	if (!j->io.offline)
-		return req_submit(r, j, finish_triage);
-	invjob_run(j, r->env.st, r->env.cfg, NULL);
-	return finish_triage(r);
+	return req_submit(r, j, finish_triage);
 }
 
 /* ---- one report ---- */
@@ -547,11 +543,7 @@ h_report(struct sreq *r)
 	if (!j->io.offline && r->who.role < CHOUSA_ROLE_INVESTIGATE)
 		return req_error(r, 403, "role '%s' reads the store only",
 		    chousa_role_name(r->who.role));
-	r->job = j;
-	if (!j->io.offline)
-		return req_submit(r, j, finish_report);
-	invjob_run(j, r->env.st, r->env.cfg, NULL);
-	return finish_report(r);
+	return req_submit(r, j, finish_report);
 }
 
 /* ---- look-up and sources ---- */
