@@ -453,48 +453,83 @@ malpedia_start(struct chousa_query *q, struct chousa_err *err)
 	CHOUSA_STAGE_IDENTIFICATION | CHOUSA_STAGE_ENRICHMENT)
 
 const struct chousa_source chousa_source_benign = {
-	"benign", "Known-benign lists", HOST_TYPES | CHOUSA_IOC_BIT(
-	    CHOUSA_IOC_CIDR), CHOUSA_STAGE_REPUTATION,
-	CHOUSA_SRC_LOCAL | CHOUSA_SRC_BENIGN, 0, 0, 0, 0, NULL,
-	benign_start, NULL
+	.name = "benign",
+	.title = "Known-benign lists",
+	.types = HOST_TYPES | CHOUSA_IOC_BIT(CHOUSA_IOC_CIDR),
+	.stages = CHOUSA_STAGE_REPUTATION,
+	.flags = CHOUSA_SRC_LOCAL | CHOUSA_SRC_BENIGN,
+	.cost = 0,
+	.start = benign_start,
 };
 
 const struct chousa_source chousa_source_local_urlhaus = {
-	"local-urlhaus", "URLhaus", HOST_TYPES, FEED_STAGES,
-	CHOUSA_SRC_LOCAL, 1, 0, 0, 0, NULL, feed_start, NULL
+	.name = "local-urlhaus",
+	.title = "URLhaus",
+	.types = HOST_TYPES,
+	.stages = FEED_STAGES,
+	.flags = CHOUSA_SRC_LOCAL,
+	.cost = 1,
+	.start = feed_start,
 };
 
 const struct chousa_source chousa_source_local_threatfox = {
-	"local-threatfox", "ThreatFox", HOST_TYPES | CHOUSA_IOC_HASHES,
-	FEED_STAGES, CHOUSA_SRC_LOCAL, 1, 0, 0, 0, NULL, feed_start,
-	NULL
+	.name = "local-threatfox",
+	.title = "ThreatFox",
+	.types = HOST_TYPES | CHOUSA_IOC_HASHES,
+	.stages = FEED_STAGES,
+	.flags = CHOUSA_SRC_LOCAL,
+	.cost = 1,
+	.start = feed_start,
 };
 
 const struct chousa_source chousa_source_local_feodo = {
-	"local-feodo", "Feodo Tracker", CHOUSA_IOC_IPS, FEED_STAGES,
-	CHOUSA_SRC_LOCAL, 1, 0, 0, 0, NULL, feed_start, NULL
+	.name = "local-feodo",
+	.title = "Feodo Tracker",
+	.types = CHOUSA_IOC_IPS,
+	.stages = FEED_STAGES,
+	.flags = CHOUSA_SRC_LOCAL,
+	.cost = 1,
+	.start = feed_start,
 };
 
 const struct chousa_source chousa_source_local_malwarebazaar = {
-	"local-malwarebazaar", "MalwareBazaar", CHOUSA_IOC_HASHES,
-	FEED_STAGES, CHOUSA_SRC_LOCAL, 1, 0, 0, 0, NULL, bazaar_start, NULL
+	.name = "local-malwarebazaar",
+	.title = "MalwareBazaar",
+	.types = CHOUSA_IOC_HASHES,
+	.stages = FEED_STAGES,
+	.flags = CHOUSA_SRC_LOCAL,
+	.cost = 1,
+	.start = bazaar_start,
 };
 
 const struct chousa_source chousa_source_local_lists = {
-	"local-lists", "Imported lists", HOST_TYPES | CHOUSA_IOC_HASHES |
-	CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL), FEED_STAGES, CHOUSA_SRC_LOCAL, 2,
-	0, 0, 0, NULL, feed_start, NULL
+	.name = "local-lists",
+	.title = "Imported lists",
+	.types = HOST_TYPES | CHOUSA_IOC_HASHES |
+	    CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL),
+	.stages = FEED_STAGES,
+	.flags = CHOUSA_SRC_LOCAL,
+	.cost = 2,
+	.start = feed_start,
 };
 
 const struct chousa_source chousa_source_local_reports = {
-	"local-reports", "Imported reports", HOST_TYPES | CHOUSA_IOC_HASHES |
-	CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL),
-	CHOUSA_STAGE_IDENTIFICATION | CHOUSA_STAGE_ENRICHMENT,
-	CHOUSA_SRC_LOCAL, 2, 0, 0, 0, NULL, reports_start, NULL
+	.name = "local-reports",
+	.title = "Imported reports",
+	.types = HOST_TYPES | CHOUSA_IOC_HASHES |
+	    CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL),
+	.stages = CHOUSA_STAGE_IDENTIFICATION | CHOUSA_STAGE_ENRICHMENT,
+	.flags = CHOUSA_SRC_LOCAL,
+	.cost = 2,
+	.start = reports_start,
 };
 
 const struct chousa_source chousa_source_local_malpedia = {
-	"local-malpedia", "Malpedia", 0, CHOUSA_STAGE_ENRICHMENT,
-	CHOUSA_SRC_LOCAL | CHOUSA_SRC_FAMILY, 2, 0, 0, 0, NULL,
-	malpedia_start, NULL
+	.name = "local-malpedia",
+	.title = "Malpedia",
+	.types = 0,
+	.stages = CHOUSA_STAGE_ENRICHMENT,
+	.flags = CHOUSA_SRC_LOCAL | CHOUSA_SRC_FAMILY,
+	.cost = 2,
+	.start = malpedia_start,
 };
