@@ -215,6 +215,5 @@ joe_parse(const char *subject, const char *body, size_t len,
     int kind, struct chousa_arena *a, struct chousa_finding *f)
 {
 	return online_parse_buffer((unsigned)kind % 2 == 0 ? on_search :
-	    on_info, NULL,
-	    &chousa_source_joesandbox, subject, body, len, a, f);
+	    on_info, NULL, &chousa_source_joesandbox, subject, body, len, a, f);
 }

@@ -175,6 +175,5 @@ mp_parse(const char *subject, const char *body, size_t len, int kind,
     struct chousa_arena *a, struct chousa_finding *f)
 {
 	return online_parse_buffer((unsigned)kind % 2 ? on_find : on_family,
-	    NULL,
-	    &chousa_source_malpedia, subject, body, len, a, f);
+	    NULL, &chousa_source_malpedia, subject, body, len, a, f);
 }

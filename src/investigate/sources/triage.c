@@ -238,6 +238,5 @@ tr_parse(const char *subject, const char *body, size_t len, int kind,
     struct chousa_arena *a, struct chousa_finding *f)
 {
 	return online_parse_buffer((unsigned)kind % 2 == 0 ? on_search :
-	    on_overview, NULL,
-	    &chousa_source_triage, subject, body, len, a, f);
+	    on_overview, NULL, &chousa_source_triage, subject, body, len, a, f);
 }
