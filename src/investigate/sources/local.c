@@ -457,84 +457,35 @@ malpedia_start(struct chousa_query *q, struct chousa_err *err)
 #define FEED_STAGES	(CHOUSA_STAGE_REPUTATION | \
 	CHOUSA_STAGE_IDENTIFICATION | CHOUSA_STAGE_ENRICHMENT)
 
-const struct chousa_source chousa_source_benign = {
-	.name = "benign",
-	.title = "Known-benign lists",
-	.types = HOST_TYPES | CHOUSA_IOC_BIT(CHOUSA_IOC_CIDR),
-	.stages = CHOUSA_STAGE_REPUTATION,
-	.flags = CHOUSA_SRC_LOCAL | CHOUSA_SRC_BENIGN,
-	.cost = 0,
-	.start = benign_start,
-};
+/*
+ * A local source is only these: no limits, no URL, no key to check and no
+ * answer to parse.
+ */
+#define LOCAL_SOURCE(n, t, ty, st, fl, c, fn) { .name = (n), .title = (t), \
+	.types = (ty), .stages = (st), .flags = CHOUSA_SRC_LOCAL | (fl), \
+	.cost = (c), .start = (fn) }
 
-const struct chousa_source chousa_source_local_urlhaus = {
-	.name = "local-urlhaus",
-	.title = "URLhaus",
-	.types = HOST_TYPES,
-	.stages = FEED_STAGES,
-	.flags = CHOUSA_SRC_LOCAL,
-	.cost = 1,
-	.start = feed_start,
-};
-
-const struct chousa_source chousa_source_local_threatfox = {
-	.name = "local-threatfox",
-	.title = "ThreatFox",
-	.types = HOST_TYPES | CHOUSA_IOC_HASHES,
-	.stages = FEED_STAGES,
-	.flags = CHOUSA_SRC_LOCAL,
-	.cost = 1,
-	.start = feed_start,
-};
-
-const struct chousa_source chousa_source_local_feodo = {
-	.name = "local-feodo",
-	.title = "Feodo Tracker",
-	.types = CHOUSA_IOC_IPS,
-	.stages = FEED_STAGES,
-	.flags = CHOUSA_SRC_LOCAL,
-	.cost = 1,
-	.start = feed_start,
-};
-
-const struct chousa_source chousa_source_local_malwarebazaar = {
-	.name = "local-malwarebazaar",
-	.title = "MalwareBazaar",
-	.types = CHOUSA_IOC_HASHES,
-	.stages = FEED_STAGES,
-	.flags = CHOUSA_SRC_LOCAL,
-	.cost = 1,
-	.start = bazaar_start,
-};
-
-const struct chousa_source chousa_source_local_lists = {
-	.name = "local-lists",
-	.title = "Imported lists",
-	.types = HOST_TYPES | CHOUSA_IOC_HASHES |
-	    CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL),
-	.stages = FEED_STAGES,
-	.flags = CHOUSA_SRC_LOCAL,
-	.cost = 2,
-	.start = feed_start,
-};
-
-const struct chousa_source chousa_source_local_reports = {
-	.name = "local-reports",
-	.title = "Imported reports",
-	.types = HOST_TYPES | CHOUSA_IOC_HASHES |
-	    CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL),
-	.stages = CHOUSA_STAGE_IDENTIFICATION | CHOUSA_STAGE_ENRICHMENT,
-	.flags = CHOUSA_SRC_LOCAL,
-	.cost = 2,
-	.start = reports_start,
-};
-
-const struct chousa_source chousa_source_local_malpedia = {
-	.name = "local-malpedia",
-	.title = "Malpedia",
-	.types = 0,
-	.stages = CHOUSA_STAGE_ENRICHMENT,
-	.flags = CHOUSA_SRC_LOCAL | CHOUSA_SRC_FAMILY,
-	.cost = 2,
-	.start = malpedia_start,
-};
+const struct chousa_source chousa_source_benign = LOCAL_SOURCE("benign",
+    "Known-benign lists", HOST_TYPES | CHOUSA_IOC_BIT(CHOUSA_IOC_CIDR),
+    CHOUSA_STAGE_REPUTATION, CHOUSA_SRC_BENIGN, 0, benign_start);
+const struct chousa_source chousa_source_local_urlhaus = LOCAL_SOURCE(
+    "local-urlhaus", "URLhaus", HOST_TYPES, FEED_STAGES, 0, 1, feed_start);
+const struct chousa_source chousa_source_local_threatfox = LOCAL_SOURCE(
+    "local-threatfox", "ThreatFox", HOST_TYPES | CHOUSA_IOC_HASHES,
+    FEED_STAGES, 0, 1, feed_start);
+const struct chousa_source chousa_source_local_feodo = LOCAL_SOURCE(
+    "local-feodo", "Feodo Tracker", CHOUSA_IOC_IPS, FEED_STAGES, 0, 1,
+    feed_start);
+const struct chousa_source chousa_source_local_malwarebazaar = LOCAL_SOURCE(
+    "local-malwarebazaar", "MalwareBazaar", CHOUSA_IOC_HASHES, FEED_STAGES,
+    0, 1, bazaar_start);
+const struct chousa_source chousa_source_local_lists = LOCAL_SOURCE(
+    "local-lists", "Imported lists", HOST_TYPES | CHOUSA_IOC_HASHES |
+    CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL), FEED_STAGES, 0, 2, feed_start);
+const struct chousa_source chousa_source_local_reports = LOCAL_SOURCE(
+    "local-reports", "Imported reports", HOST_TYPES | CHOUSA_IOC_HASHES |
+    CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL), CHOUSA_STAGE_IDENTIFICATION |
+    CHOUSA_STAGE_ENRICHMENT, 0, 2, reports_start);
+const struct chousa_source chousa_source_local_malpedia = LOCAL_SOURCE(
+    "local-malpedia", "Malpedia", 0, CHOUSA_STAGE_ENRICHMENT,
+    CHOUSA_SRC_FAMILY, 2, malpedia_start);
