@@ -350,6 +350,28 @@ test_parsers(void)
 	chousa_arena_free(a);
 }
 
+/*
+ * Every online source replays answers through its table's parse hook (the
+ * fuzz targets need it), and a local one has none.
+ */
+static void
+test_parse_hooks(void)
+{
+	const struct chousa_source *const *s = chousa_sources();
+	size_t i, n_online = 0, n_wrong = 0;
+
+	for (i = 0; s[i] != NULL; i++) {
+		int is_local = (s[i]->flags & CHOUSA_SRC_LOCAL) != 0;
+
+		if (!is_local)
+			n_online++;
+		if (is_local != (s[i]->parse == NULL))
+			n_wrong++;
+	}
+	T_OK("online_sources_have_parse_hooks", n_online > 0 &&
+	    n_wrong == 0);
+}
+
 /* Today's answers, and older shapes still seen, as the services wrote them. */
 static void
 test_genuine_answers(void)
@@ -740,6 +762,7 @@ main(void)
 	test_json_numbers();
 	test_json_stream();
 	test_parsers();
+	test_parse_hooks();
 	test_genuine_answers();
 	test_insecure_config();
 	return T_DONE();
