@@ -177,6 +177,18 @@ struct chousa_source {
 	int		(*start)(struct chousa_query *q, struct chousa_err *err);
 	/* One cheap call to test the key (sources --check), or NULL. */
 	int		(*check)(struct chousa_query *q, struct chousa_err *err);
+	/*
+	 * Read body (len bytes, not NUL-terminated) as the source's answer
+	 * of the given kind about subject (an indicator as written, or
+	 * NULL) into f, with no request: the unit tests and fuzz targets
+	 * replay answers through it.  The source's file numbers its kinds
+	 * of answer; any kind is taken modulo their count.  Strings go to a.
+	 * Returns how the answer would be cached (0 not, 1 as a hit, 2 as a
+	 * miss), or -1 when body is not JSON.  NULL for local sources.
+	 */
+	int		(*parse)(const char *subject, const char *body,
+			    size_t len, int kind, struct chousa_arena *a,
+			    struct chousa_finding *f);
 };
 
 /* The sources in ask order; NULL-terminated; borrowed. */

@@ -461,6 +461,31 @@ drive(struct chousa_ctx *ctx, struct inv_item *items, size_t n,
 
 /* ---- the stages ---- */
 
+typedef int (*item_fn)(struct chousa_ctx *, struct inv_item *);
+
+/*
+ * first, then second when not NULL, on each item whose input parsed;
+ * stops at the first failure.
+ */
+static int
+each_parsed(struct chousa_ctx *ctx, struct inv_item *items, size_t n,
+    item_fn first, item_fn second)
+{
+	size_t k;
+	int rc;
+
+	for (k = 0; k < n; k++) {
+		if (items[k].rep->parse_rc != CHOUSA_OK)
+			continue;
+		rc = first(ctx, &items[k]);
+		if (rc == CHOUSA_OK && second != NULL)
+			rc = second(ctx, &items[k]);
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
+	return CHOUSA_OK;
+}
+
 static int
 stage_reputation(struct chousa_ctx *ctx, struct inv_item *items, size_t n)
 {
@@ -475,13 +500,7 @@ stage_reputation(struct chousa_ctx *ctx, struct inv_item *items, size_t n)
 			return rc;
 	}
 	drive(ctx, items, n, CHOUSA_STAGE_REPUTATION);
-	for (k = 0; k < n; k++)
-		if (items[k].rep->parse_rc == CHOUSA_OK) {
-			rc = inv_verdict(ctx, &items[k]);
-			if (rc != CHOUSA_OK)
-				return rc;
-		}
-	return CHOUSA_OK;
+	return each_parsed(ctx, items, n, inv_verdict, NULL);
 }
 
 /* Related non-sample indicators of the findings of one stage: next hop. */
@@ -625,15 +644,7 @@ stage_identification(struct chousa_ctx *ctx, struct inv_item *items,
 				return rc;
 		}
 	}
-	for (k = 0; k < n; k++)
-		if (items[k].rep->parse_rc == CHOUSA_OK) {
-			rc = inv_verdict(ctx, &items[k]);
-			if (rc == CHOUSA_OK)
-				rc = inv_collect_samples(ctx, &items[k]);
-			if (rc != CHOUSA_OK)
-				return rc;
-		}
-	return CHOUSA_OK;
+	return each_parsed(ctx, items, n, inv_verdict, inv_collect_samples);
 }
 
 static int
@@ -701,18 +712,7 @@ stage_enrichment(struct chousa_ctx *ctx, struct inv_item *items, size_t n)
 		}
 	}
 	drive(ctx, items, n, CHOUSA_STAGE_ENRICHMENT);
-	for (k = 0; k < n; k++) {
-		struct inv_item *it = &items[k];
-
-		if (it->rep->parse_rc != CHOUSA_OK)
-			continue;
-		rc = inv_family(ctx, it);
-		if (rc == CHOUSA_OK)
-			rc = inv_verdict(ctx, it);
-		if (rc != CHOUSA_OK)
-			return rc;
-	}
-	return CHOUSA_OK;
+	return each_parsed(ctx, items, n, inv_family, inv_verdict);
 }
 
 /* The pipeline, in one place. */

@@ -1,28 +1,3 @@
-/*
- * fuzz-source-malpedia.c: the malpedia module's answer parser over arbitrary
- * bytes, with no network: get/family (0) and find/family (1).  The first
- * byte picks the kind of answer; the rest is the body.  Any input must end
- * in a clean status.
- */
-#include <stddef.h>
-#include <stdint.h>
-
-#include "investigate/sources/online.h"
+/* fuzz-source-malpedia.c: the malpedia answers (see fuzz-source.h). */
+#define SOURCE "malpedia"
 #include "fuzz-source.h"
-
-int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	struct chousa_arena *a;
-	struct chousa_finding f;
-
-	if (size < 1 || chousa_arena_new(&a, 64 << 20, NULL) != CHOUSA_OK)
-		return 0;
-	f = (struct chousa_finding){ 0 };
-	malpedia_parse(fuzz_subject(data[0]), (const char *)data + 1, size - 1,
-	    FUZZ_KIND(data[0]) % 2, a, &f);
-	chousa_arena_free(a);
-	return 0;
-}

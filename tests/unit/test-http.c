@@ -36,15 +36,24 @@ slurp(const char *path, size_t *len)
 
 static const char *samples;
 
-typedef int (*parse_fn)(const char *, const char *, size_t, int,
-    struct chousa_arena *, struct chousa_finding *);
+/* The parse hook of the source named name. */
+static int
+parse(const char *name, const char *subject, const char *body, size_t len,
+    int kind, struct chousa_arena *a, struct chousa_finding *f)
+{
+	const struct chousa_source *src = chousa_source_find(name);
+
+	if (src == NULL || src->parse == NULL)
+		return -3;
+	return src->parse(subject, body, len, kind, a, f);
+}
 
 /*
  * Parse a sample file as a module's answer about subject (NULL: none);
  * wrap puts the bare object under {"data": ...} as the API answers it.
  */
 static int
-parse_file(parse_fn fn, const char *subject, const char *rel, int kind,
+parse_file(const char *name, const char *subject, const char *rel, int kind,
     int wrap, struct chousa_arena *a, struct chousa_finding *f)
 {
 	char path[512];
@@ -67,18 +76,18 @@ parse_file(parse_fn fn, const char *subject, const char *rel, int kind,
 		body = w;
 		len += 10;
 	}
-	rc = fn(subject, body, len, kind, a, f);
+	rc = parse(name, subject, body, len, kind, a, f);
 	free(body);
 	return rc;
 }
 
 /* The same on a literal body. */
 static int
-parse_text(parse_fn fn, const char *subject, const char *body, int kind,
-    struct chousa_arena *a, struct chousa_finding *f)
+parse_text(const char *name, const char *subject, const char *body,
+    int kind, struct chousa_arena *a, struct chousa_finding *f)
 {
 	memset(f, 0, sizeof(*f));
-	return fn(subject, body, strlen(body), kind, a, f);
+	return parse(name, subject, body, strlen(body), kind, a, f);
 }
 
 static int
@@ -278,7 +287,7 @@ test_parsers(void)
 
 	if (chousa_arena_new(&a, 0, NULL) != CHOUSA_OK)
 		return;
-	rc = parse_file(virustotal_parse, NULL, "virustotal/"
+	rc = parse_file("virustotal", NULL, "virustotal/"
 	    "file_object_eicar_2021-09-18_excerpt.json", 9, 1, a, &f);
 	T_INTEQ("vt_file_hit", f.status, CHOUSA_ST_HIT);
 	T_INTEQ("vt_file_cache_hit", rc, ONLINE_CACHE_HIT);
@@ -288,18 +297,18 @@ test_parsers(void)
 	T_OK("vt_labels_as_written", has(f.labels, f.n_labels,
 	    "virus.eicar/test") && has(f.labels, f.n_labels, "eicar") &&
 	    has(f.labels, f.n_labels, "test"));
-	parse_file(virustotal_parse, "github.com",
+	parse_file("virustotal", "github.com",
 	    "virustotal/domain_github.com_2019-09-26.json", 9, 0, a, &f);
 	T_INTEQ("vt_old_domain_hit", f.status, CHOUSA_ST_HIT);
 	T_INTEQ("vt_old_domain_no_stats", f.n_engines, -1);
 	T_INTEQ("vt_old_domain_unknown", f.verdict, CHOUSA_V_UNKNOWN);
-	parse_file(virustotal_parse, "http://example.com/",
+	parse_file("virustotal", "http://example.com/",
 	    "virustotal/url_downloaded_files_2019-10-19.json", 1, 0, a, &f);
 	T_INTEQ("vt_downloaded_files", f.n_related, 2);
 	T_OK("vt_downloaded_is_delivered", f.n_related > 0 &&
 	    f.related[0].rel == CHOUSA_REL_DELIVERED &&
 	    f.related[0].type == CHOUSA_IOC_SHA256);
-	parse_file(urlhaus_parse, "http://sskymedia.com/VMYB-ht_JAQo-gi/INV/",
+	parse_file("urlhaus", "http://sskymedia.com/VMYB-ht_JAQo-gi/INV/",
 	    "abusech/urlhaus_api/v1_url_2019-05-25.json", 0, 0, a, &f);
 	T_INTEQ("urlhaus_url_hit", f.status, CHOUSA_ST_HIT);
 	found = 0;
@@ -309,36 +318,58 @@ test_parsers(void)
 		    strcmp(f.related[i].family, "Heodo") == 0)
 			found = 1;
 	T_OK("urlhaus_payload_delivered_heodo", found);
-	parse_file(urlhaus_parse, "vektorex.com",
+	parse_file("urlhaus", "vektorex.com",
 	    "abusech/urlhaus_api/v1_host_2019-05-25.json", 1, 0, a, &f);
 	T_INTEQ("urlhaus_host_hit", f.status, CHOUSA_ST_HIT);
 	T_INTEQ("urlhaus_host_is_url_host_match", f.match,
 	    CHOUSA_MATCH_URL_HOST);
-	parse_file(urlhaus_parse, NULL,
+	parse_file("urlhaus", NULL,
 	    "abusech/urlhaus_api/v1_payload_sha256_2019-05-26.json", 2, 0, a,
 	    &f);
 	T_OK("urlhaus_payload_label", f.n_labels == 1 &&
 	    strcmp(f.labels[0], "Heodo") == 0);
-	parse_file(hybridanalysis_parse, "ssdeep",
+	parse_file("hybridanalysis", "ssdeep",
 	    "hybrid_analysis/v2_search_terms_empty_2020-01-25.json", 0, 0, a,
 	    &f);
 	T_INTEQ("ha_terms_empty_miss", f.status, CHOUSA_ST_MISS);
-	parse_file(otx_parse, "89.35.39.84",
+	parse_file("otx", "89.35.39.84",
 	    "otx/indicators_IPv4_passive_dns_2022-06-18.json", 2, 0, a, &f);
 	T_OK("otx_pdns_resolves", f.n_related > 0 &&
 	    f.related[0].rel == CHOUSA_REL_RESOLVES);
-	rc = parse_text(threatfox_parse, "example.com", nores, 0, a, &f);
+	rc = parse_text("threatfox", "example.com", nores, 0, a, &f);
 	T_INTEQ("threatfox_no_result_miss", f.status, CHOUSA_ST_MISS);
 	T_INTEQ("threatfox_miss_cached_short", rc, ONLINE_CACHE_MISS);
-	parse_text(malwarebazaar_parse, NULL,
+	parse_text("malwarebazaar", NULL,
 	    "{\"query_status\": \"hash_not_found\"}", 0, a, &f);
 	T_INTEQ("bazaar_not_found_miss", f.status, CHOUSA_ST_MISS);
-	parse_text(malwarebazaar_parse, NULL,
+	parse_text("malwarebazaar", NULL,
 	    "{\"query_status\": \"illegal_hash\"}", 0, a, &f);
 	T_INTEQ("bazaar_illegal_is_error", f.status, CHOUSA_ST_ERROR);
-	rc = parse_text(abuseipdb_parse, NULL, "[1,", 0, a, &f);
+	rc = parse_text("abuseipdb", NULL, "[1,", 0, a, &f);
 	T_INTEQ("broken_body_not_parsed", rc, -1);
 	chousa_arena_free(a);
+}
+
+/*
+ * Every online source replays answers through its table's parse hook (the
+ * fuzz targets need it), and a local one has none.
+ */
+static void
+test_parse_hooks(void)
+{
+	const struct chousa_source *const *s = chousa_sources();
+	size_t i, n_online = 0, n_wrong = 0;
+
+	for (i = 0; s[i] != NULL; i++) {
+		int is_local = (s[i]->flags & CHOUSA_SRC_LOCAL) != 0;
+
+		if (!is_local)
+			n_online++;
+		if (is_local != (s[i]->parse == NULL))
+			n_wrong++;
+	}
+	T_OK("online_sources_have_parse_hooks", n_online > 0 &&
+	    n_wrong == 0);
 }
 
 /* Today's answers, and older shapes still seen, as the services wrote them. */
@@ -355,7 +386,7 @@ test_genuine_answers(void)
 		return;
 
 	/* VirusTotal */
-	parse_file(virustotal_parse, NULL, "virustotal/"
+	parse_file("virustotal", NULL, "virustotal/"
 	    "file_object_03bd9a94_msil.tasker_2021-10.json", 9, 1, a, &f);
 	T_OK("vt_2021_labels_as_written", has(f.labels, f.n_labels,
 	    "trojan.msil/tasker") && has(f.labels, f.n_labels, "msil") &&
@@ -364,75 +395,75 @@ test_genuine_answers(void)
 	T_OK("vt_detections_as_written", has(f.detections, f.n_detections,
 	    "Trojan.MSIL.Tasker.4!c") && !has(f.labels, f.n_labels,
 	    "Trojan.MSIL.Tasker.4!c"));
-	parse_file(virustotal_parse, NULL, "virustotal/"
+	parse_file("virustotal", NULL, "virustotal/"
 	    "file_object_a4589642_trojan.softpulse.deepscan_2023-11_excerpt"
 	    ".json", 9, 1, a, &f);
 	T_OK("vt_2023_file_hit", f.status == CHOUSA_ST_HIT &&
 	    f.n_detect == 62 && has(f.labels, f.n_labels, "deepscan"));
-	parse_file(virustotal_parse, "1.1.1.1",
+	parse_file("virustotal", "1.1.1.1",
 	    "virustotal/ip_address_1.1.1.1_2022-09-03.json", 9, 0, a, &f);
 	T_OK("vt_few_engines_not_malicious", f.status == CHOUSA_ST_HIT &&
 	    f.n_detect == 4 && f.verdict == CHOUSA_V_SUSPICIOUS);
-	parse_file(virustotal_parse, "github.com", "virustotal/"
+	parse_file("virustotal", "github.com", "virustotal/"
 	    "domain_github.com_communicating_files_2019-10-19_first2items.json",
 	    0, 0, a, &f);
 	T_OK("vt_communicating_files", f.n_related == 2 &&
 	    f.related[0].rel == CHOUSA_REL_CONTACTED);
-	rc = parse_text(virustotal_parse, eicar,
+	rc = parse_text("virustotal", eicar,
 	    "{\"data\": {\"type\": \"file\", \"id\": \"x\"}}", 9, a, &f);
 	T_OK("vt_no_attributes_unexpected", unexpected(&f, rc));
-	rc = parse_text(virustotal_parse, eicar, "{\"error\": {\"code\": "
+	rc = parse_text("virustotal", eicar, "{\"error\": {\"code\": "
 	    "\"QuotaExceededError\"}}", 9, a, &f);
 	T_OK("vt_error_body_unexpected_not_miss", unexpected(&f, rc));
 	T_OK("vt_unexpected_keeps_head", f.answer_head != NULL &&
 	    strstr(f.answer_head, "QuotaExceededError") != NULL);
 
 	/* Hybrid Analysis, search/hash since API 2.35 */
-	rc = parse_file(hybridanalysis_parse, NULL, "hybrid_analysis/"
+	rc = parse_file("hybridanalysis", NULL, "hybrid_analysis/"
 	    "v2_search_hash_GET_newshape_2025-09_small.json", 1, 0, a, &f);
 	T_OK("ha_2025_hash_hit", f.status == CHOUSA_ST_HIT &&
 	    rc == ONLINE_CACHE_HIT && f.verdict == CHOUSA_V_MALICIOUS);
 	T_OK("ha_2025_hash_reference", f.reference != NULL &&
 	    strstr(f.reference, "4c740b7f0bdc728daf9fca05241e85d921a54a6e17ae"
 	    "47ed1577a2b30792cf5c") != NULL);
-	parse_file(hybridanalysis_parse, eicar, "hybrid_analysis/"
+	parse_file("hybridanalysis", eicar, "hybrid_analysis/"
 	    "v2_search_hash_GET_eicar_newshape_2025-09.json", 1, 0, a, &f);
 	T_OK("ha_2025_hash_many_reports", f.status == CHOUSA_ST_HIT &&
 	    f.verdict == CHOUSA_V_MALICIOUS && f.detail != NULL &&
 	    strstr(f.detail, "474 reports") != NULL &&
 	    strstr(f.detail, "9 analysed") != NULL);
-	rc = parse_text(hybridanalysis_parse, eicar,
+	rc = parse_text("hybridanalysis", eicar,
 	    "{\"sha256s\": [], \"reports\": []}", 1, a, &f);
 	T_OK("ha_2025_hash_empty_miss", f.status == CHOUSA_ST_MISS &&
 	    rc == ONLINE_CACHE_MISS);
-	rc = parse_text(hybridanalysis_parse, eicar, "{\"sha256s\": [\"" 
+	rc = parse_text("hybridanalysis", eicar, "{\"sha256s\": [\"" 
 	    "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f"
 	    "\"]}", 1, a, &f);
 	T_OK("ha_no_reports_unexpected", unexpected(&f, rc));
-	rc = parse_text(hybridanalysis_parse, eicar, "{\"count\": 0}", 1, a,
+	rc = parse_text("hybridanalysis", eicar, "{\"count\": 0}", 1, a,
 	    &f);
 	T_OK("ha_other_object_unexpected", unexpected(&f, rc));
 	/* The array of full summaries the POST form answered up to 2025. */
-	parse_file(hybridanalysis_parse, NULL, "hybrid_analysis/"
+	parse_file("hybridanalysis", NULL, "hybrid_analysis/"
 	    "v2_search_hash_POST_oldshape_2021-11.json", 1, 0, a, &f);
 	T_OK("ha_old_array_hit", f.status == CHOUSA_ST_HIT &&
 	    f.verdict == CHOUSA_V_UNKNOWN && f.file_type != NULL);
-	parse_file(hybridanalysis_parse, eicar,
+	parse_file("hybridanalysis", eicar,
 	    "hybrid_analysis/v2_search_hash_2020-01-25.json", 1, 0, a, &f);
 	T_OK("ha_vx_family_is_a_detection", has(f.detections,
 	    f.n_detections, "Qex.eicar.gen") && !has(f.labels, f.n_labels,
 	    "Qex.eicar.gen"));
-	rc = parse_text(hybridanalysis_parse, eicar, "[{\"verdict\": "
+	rc = parse_text("hybridanalysis", eicar, "[{\"verdict\": "
 	    "\"malicious\"}]", 1, a, &f);
 	T_OK("ha_old_array_without_sha256_unexpected", unexpected(&f, rc));
-	parse_file(hybridanalysis_parse, NULL,
+	parse_file("hybridanalysis", NULL,
 	    "hybrid_analysis/v2_report_id_summary_2020-01-25.json", 2, 0, a,
 	    &f);
 	T_OK("ha_report_summary", f.verdict == CHOUSA_V_MALICIOUS &&
 	    f.score == 75 && f.file_name != NULL &&
 	    strcmp(f.file_name, "gs901w32.exe") == 0);
 	/* search/terms: samples that contacted a host are not the host. */
-	parse_file(hybridanalysis_parse, "checkip.dyndns.org", "hybrid_analysis/"
+	parse_file("hybridanalysis", "checkip.dyndns.org", "hybrid_analysis/"
 	    "v2_search_terms_domain_checkip.dyndns.org_2022-01.json", 0, 0, a,
 	    &f);
 	T_OK("ha_terms_contacted_is_not_malicious",
@@ -440,52 +471,52 @@ test_genuine_answers(void)
 	    f.n_related == 50 && f.n_detections == 0 && f.n_labels == 0);
 	T_OK("ha_terms_related_have_no_family", f.n_related > 0 &&
 	    f.related[0].family == NULL);
-	parse_file(hybridanalysis_parse, "http://checkip.dyndns.org",
+	parse_file("hybridanalysis", "http://checkip.dyndns.org",
 	    "hybrid_analysis/v2_search_terms_url_checkip.dyndns.org.json", 0,
 	    0, a, &f);
 	T_OK("ha_terms_url_own_analysis", f.verdict == CHOUSA_V_MALICIOUS &&
 	    has(f.detections, f.n_detections, "Malicious site") &&
 	    f.n_labels == 0);
-	parse_file(hybridanalysis_parse, "192.168.0.1",
+	parse_file("hybridanalysis", "192.168.0.1",
 	    "hybrid_analysis/v2_search_terms_host_empty.json", 0, 0, a, &f);
 	T_INTEQ("ha_terms_host_empty_miss", f.status, CHOUSA_ST_MISS);
-	rc = parse_text(hybridanalysis_parse, "example.com", "{\"count\": 1, "
+	rc = parse_text("hybridanalysis", "example.com", "{\"count\": 1, "
 	    "\"result\": [{\"verdict\": \"malicious\"}]}", 0, a, &f);
 	T_OK("ha_terms_without_sha256_unexpected", unexpected(&f, rc));
 
 	/* AlienVault OTX */
-	parse_file(otx_parse, "1.1.1.1",
+	parse_file("otx", "1.1.1.1",
 	    "otx/general_IPv4_1.1.1.1_whitelisted.json", 0, 0, a, &f);
 	T_OK("otx_validation_is_benign", f.status == CHOUSA_ST_HIT &&
 	    f.verdict == CHOUSA_V_BENIGN && f.detail != NULL &&
 	    strstr(f.detail, "Whitelisted IP") != NULL);
-	parse_file(otx_parse, "8.8.8.8",
+	parse_file("otx", "8.8.8.8",
 	    "otx/general_IPv4_8.8.8.8_2023-01-09.json", 0, 0, a, &f);
 	T_OK("otx_false_positive_is_benign", f.verdict == CHOUSA_V_BENIGN &&
 	    strstr(f.detail, "Known False Positive") != NULL);
-	rc = parse_text(otx_parse, "203.0.113.9", "{\"pulse_info\": "
+	rc = parse_text("otx", "203.0.113.9", "{\"pulse_info\": "
 	    "{\"count\": 0, \"pulses\": []}, \"false_positive\": "
 	    "[{\"assessment\": \"accepted\"}]}", 0, a, &f);
 	T_OK("otx_accepted_false_positive_alone_is_benign",
 	    f.verdict == CHOUSA_V_BENIGN && rc == ONLINE_CACHE_HIT);
-	parse_file(otx_parse, "otx.alienvault.com",
+	parse_file("otx", "otx.alienvault.com",
 	    "otx/general_domain_otx.alienvault.com_TRANSCRIBED.json", 0, 0, a,
 	    &f);
 	T_OK("otx_whitelisted_domain_is_benign",
 	    f.verdict == CHOUSA_V_BENIGN);
-	parse_file(otx_parse, "198.51.100.100",
+	parse_file("otx", "198.51.100.100",
 	    "otx/general_IPv4_with_pulse_2022_EDITED.json", 0, 0, a, &f);
 	T_OK("otx_pulse_hit", f.status == CHOUSA_ST_HIT &&
 	    f.verdict == CHOUSA_V_SUSPICIOUS);
-	parse_file(otx_parse, "198.50.100.100",
+	parse_file("otx", "198.50.100.100",
 	    "otx/url_list_IPv4_paged_2022_EDITED.json", 3, 0, a, &f);
 	T_OK("otx_url_list_paged", f.n_related == 2 && has_related(&f,
 	    CHOUSA_REL_SERVED, "http://198.50.100.100:443"));
-	parse_file(otx_parse, NULL, "otx/url_list_url_2017_EDITED.json", 3, 0,
+	parse_file("otx", NULL, "otx/url_list_url_2017_EDITED.json", 3, 0,
 	    a, &f);
 	T_OK("otx_url_list_2017", has_related(&f, CHOUSA_REL_SERVED,
 	    "http://example.com"));
-	parse_text(otx_parse, "evil.example", "{\"url_list\": [{\"url\": "
+	parse_text("otx", "evil.example", "{\"url_list\": [{\"url\": "
 	    "\"evil.example/a.php?x=1\"}, {\"url\": \"javascript:alert(1)\"},"
 	    " {\"url\": \"evil.example:8080/b\"}], \"has_next\": false}", 3, a,
 	    &f);
@@ -493,110 +524,110 @@ test_genuine_answers(void)
 	    "http://evil.example/a.php?x=1") && has_related(&f,
 	    CHOUSA_REL_SERVED, "http://evil.example:8080/b") &&
 	    f.n_related == 2);
-	parse_file(otx_parse, NULL, "otx/malware_IPv4_TRANSCRIBED_edited.json",
+	parse_file("otx", NULL, "otx/malware_IPv4_TRANSCRIBED_edited.json",
 	    1, 0, a, &f);
 	T_OK("otx_malware_section", f.n_related == 1 &&
 	    f.related[0].rel == CHOUSA_REL_CONTACTED);
-	rc = parse_text(otx_parse, "1.1.1.1", "{\"indicator\": \"1.1.1.1\"}",
+	rc = parse_text("otx", "1.1.1.1", "{\"indicator\": \"1.1.1.1\"}",
 	    0, a, &f);
 	T_OK("otx_no_pulse_info_unexpected", unexpected(&f, rc));
 
 	/* AbuseIPDB */
-	parse_file(abuseipdb_parse, "1.1.1.1",
+	parse_file("abuseipdb", "1.1.1.1",
 	    "abuseipdb/check_1.1.1.1_2024-03.json", 0, 0, a, &f);
 	T_OK("abuseipdb_whitelisted_is_benign", f.status == CHOUSA_ST_HIT &&
 	    f.verdict == CHOUSA_V_BENIGN && f.usage != NULL &&
 	    strcmp(f.usage, "allowlisted") == 0 &&
 	    strstr(f.detail, "Content Delivery Network") != NULL);
-	parse_file(abuseipdb_parse, "1.2.3.4",
+	parse_file("abuseipdb", "1.2.3.4",
 	    "abuseipdb/check_1.2.3.4_2024-03.json", 0, 0, a, &f);
 	T_OK("abuseipdb_low_score_hit_unknown", f.status == CHOUSA_ST_HIT &&
 	    f.verdict == CHOUSA_V_UNKNOWN && f.score == 9 &&
 	    strcmp(f.usage, "hosting") == 0);
-	parse_file(abuseipdb_parse, "4.4.4.4",
+	parse_file("abuseipdb", "4.4.4.4",
 	    "abuseipdb/check_4.4.4.4_2024-03.json", 0, 0, a, &f);
 	T_OK("abuseipdb_no_reports_miss", f.status == CHOUSA_ST_MISS);
-	parse_file(abuseipdb_parse, "82.65.137.201",
+	parse_file("abuseipdb", "82.65.137.201",
 	    "abuseipdb/check_82.65.137.201_compact.json", 0, 0, a, &f);
 	T_OK("abuseipdb_whitelisted_null_read", f.status == CHOUSA_ST_MISS &&
 	    f.usage == NULL);
-	parse_file(abuseipdb_parse, "2.2.2.2",
+	parse_file("abuseipdb", "2.2.2.2",
 	    "abuseipdb/check_2.2.2.2_2024-03.json", 0, 0, a, &f);
 	T_OK("abuseipdb_usage_type_null_read", f.status == CHOUSA_ST_HIT &&
 	    f.usage == NULL && f.verdict == CHOUSA_V_UNKNOWN);
-	rc = parse_file(abuseipdb_parse, NULL, "abuseipdb/"
+	rc = parse_file("abuseipdb", NULL, "abuseipdb/"
 	    "check_2019-05-13_purevpn_TRANSCRIBED_ip-anonymized.json", 0, 0, a,
 	    &f);
 	T_OK("abuseipdb_2019_shape_read", f.status == CHOUSA_ST_MISS &&
 	    rc == ONLINE_CACHE_MISS);
-	parse_file(abuseipdb_parse, "198.51.100.100",
+	parse_file("abuseipdb", "198.51.100.100",
 	    "abuseipdb/check_verbose_DOCEXAMPLE_ip-replaced.json", 0, 0, a,
 	    &f);
 	T_OK("abuseipdb_score_alone_not_malicious",
 	    f.status == CHOUSA_ST_HIT && f.score == 100 &&
 	    f.verdict == CHOUSA_V_SUSPICIOUS && f.threat != NULL &&
 	    strcmp(f.threat, "reported_abuse") == 0);
-	parse_text(abuseipdb_parse, "203.0.113.5", "{\"data\":{\"ipAddress\":"
+	parse_text("abuseipdb", "203.0.113.5", "{\"data\":{\"ipAddress\":"
 	    "\"203.0.113.5\",\"isWhitelisted\":false,\"abuseConfidenceScore\":"
 	    "100,\"usageType\":\"Data Center\\/Web Hosting\\/Transit\","
 	    "\"isTor\":true,\"totalReports\":900}}", 0, a, &f);
 	T_OK("abuseipdb_tor_exit_not_malware", f.verdict ==
 	    CHOUSA_V_SUSPICIOUS && strcmp(f.usage, "tor") == 0 &&
 	    strstr(f.detail, "Tor exit node") != NULL);
-	rc = parse_text(abuseipdb_parse, "203.0.113.5", "{\"data\":{"
+	rc = parse_text("abuseipdb", "203.0.113.5", "{\"data\":{"
 	    "\"abuseConfidenceScore\":0,\"totalReports\":0}}", 0, a, &f);
 	T_OK("abuseipdb_no_whitelisted_unexpected", unexpected(&f, rc));
 
 	/* ThreatFox */
-	parse_file(threatfox_parse, "139.180.203.104", "abusech/threatfox/"
+	parse_file("threatfox", "139.180.203.104", "abusech/threatfox/"
 	    "search_ioc_139.180.203.104_443_id-edited.json", 0, 0, a, &f);
 	T_OK("threatfox_bare_ip_finds_ip_port", f.status == CHOUSA_ST_HIT &&
 	    f.verdict == CHOUSA_V_MALICIOUS && f.family != NULL &&
 	    strcmp(f.family, "win.cobalt_strike") == 0 &&
 	    has(f.labels, f.n_labels, "CobaltStrike"));
-	parse_file(threatfox_parse, "139.180.203.104", "abusech/threatfox/"
+	parse_file("threatfox", "139.180.203.104", "abusech/threatfox/"
 	    "search_ioc_139.180.203.104_DOCEXAMPLE.json", 0, 0, a, &f);
 	T_OK("threatfox_c2_samples", has_related(&f, CHOUSA_REL_C2,
 	    "b325c92fa540edeb89b95dbfd4400c1cb33599c66859a87aead820e568a2ebe7"));
-	rc = parse_file(threatfox_parse, "39.180.203.10", "abusech/threatfox/"
+	rc = parse_file("threatfox", "39.180.203.10", "abusech/threatfox/"
 	    "search_ioc_139.180.203.104_DOCEXAMPLE.json", 0, 0, a, &f);
 	T_OK("threatfox_substring_is_not_a_match",
 	    f.status == CHOUSA_ST_MISS && rc == ONLINE_CACHE_MISS);
-	rc = parse_text(threatfox_parse, "example.com", "{\"query_status\": "
+	rc = parse_text("threatfox", "example.com", "{\"query_status\": "
 	    "\"ok\", \"data\": [{\"id\": \"1\"}]}", 0, a, &f);
 	T_OK("threatfox_record_without_ioc_unexpected", unexpected(&f, rc));
-	rc = parse_text(threatfox_parse, "example.com", "{\"data\": []}", 0, a,
+	rc = parse_text("threatfox", "example.com", "{\"data\": []}", 0, a,
 	    &f);
 	T_OK("abusech_no_query_status_unexpected", unexpected(&f, rc));
-	rc = parse_text(threatfox_parse, "example.com", "{\"query_status\": "
+	rc = parse_text("threatfox", "example.com", "{\"query_status\": "
 	    "\"unknown_auth_key\"}", 0, a, &f);
 	T_OK("abusech_unknown_auth_key_says_where",
 	    f.status == CHOUSA_ST_ERROR && strstr(f.reason,
 	    "[abusech] auth_key") != NULL && rc == ONLINE_NO_CACHE);
 
 	/* URLhaus 2024 host answer (edited values, real keys) */
-	parse_file(urlhaus_parse, "1.1.1.1",
+	parse_file("urlhaus", "1.1.1.1",
 	    "abusech/urlhaus_api/v1_host_2024-02_EDITED_wtfis-inner.json", 1,
 	    0, a, &f);
 	T_OK("urlhaus_2024_host", f.status == CHOUSA_ST_HIT &&
 	    f.match == CHOUSA_MATCH_URL_HOST &&
 	    has(f.labels, f.n_labels, "mirai"));
-	rc = parse_text(urlhaus_parse, "example.com", "{\"query_status\": "
+	rc = parse_text("urlhaus", "example.com", "{\"query_status\": "
 	    "\"ok\", \"host\": \"example.com\"}", 1, a, &f);
 	T_OK("urlhaus_host_without_urls_unexpected", unexpected(&f, rc));
-	rc = parse_text(malwarebazaar_parse, eicar, "{\"query_status\": "
+	rc = parse_text("malwarebazaar", eicar, "{\"query_status\": "
 	    "\"ok\", \"data\": [{\"signature\": null}]}", 0, a, &f);
 	T_OK("bazaar_without_sha256_unexpected", unexpected(&f, rc));
 
 	/* Recorded Future Triage */
-	parse_file(triage_parse, "qakbot",
+	parse_file("triage", "qakbot",
 	    "triage/search_family_qakbot_EDITED-submitted.json", 0, 0, a, &f);
 	T_OK("triage_search_hit", f.status == CHOUSA_ST_HIT &&
 	    f.reference != NULL && strstr(f.reference, "210614-dgzch44pyn"));
-	parse_file(triage_parse, eicar, "triage/search_no_results_EDITED.json",
+	parse_file("triage", eicar, "triage/search_no_results_EDITED.json",
 	    0, 0, a, &f);
 	T_INTEQ("triage_search_empty_miss", f.status, CHOUSA_ST_MISS);
-	parse_file(triage_parse, "9a8dc6c456f0f9e82099d5e392c6e6b2b4818356bbcb"
+	parse_file("triage", "9a8dc6c456f0f9e82099d5e392c6e6b2b4818356bbcb"
 	    "63d247d23be9057dea46",
 	    "triage/overview_230220-tbqs7sah7x_amadey-redline.json", 1, 0, a,
 	    &f);
@@ -607,64 +638,64 @@ test_genuine_answers(void)
 	T_OK("triage_overview_c2", has_related(&f, CHOUSA_REL_C2,
 	    "193.233.20.17") && has_related(&f, CHOUSA_REL_C2,
 	    "176.113.115.17"));
-	parse_file(triage_parse, NULL,
+	parse_file("triage", NULL,
 	    "triage/overview_211118-a13draede7_asyncrat_2021-shape.json", 1, 0,
 	    a, &f);
 	T_OK("triage_overview_2021_shape", has(f.labels, f.n_labels,
 	    "asyncrat") && has_related(&f, CHOUSA_REL_C2, "144.217.68.78"));
-	parse_file(triage_parse, NULL,
+	parse_file("triage", NULL,
 	    "triage/overview_241118-wj1z9asdqn_xworm.json", 1, 0, a, &f);
 	T_OK("triage_overview_host_port_c2", has_related(&f, CHOUSA_REL_C2,
 	    "man-laughing.gl.at.ply.gg"));
-	parse_file(triage_parse, "checkip.dyndns.org",
+	parse_file("triage", "checkip.dyndns.org",
 	    "triage/overview_250106-fypb1azkcr_mirai-linux.json", 1, 0, a, &f);
 	T_OK("triage_contacting_sample_not_the_hosts_verdict",
 	    f.verdict == CHOUSA_V_UNKNOWN && has_related(&f,
 	    CHOUSA_REL_CONTACTED, "e6b864387607633fb94de8e2b053ed80b338c9f6c9"
 	    "5ef2501e7a59062fe69cfb") && f.n_labels == 0);
-	parse_text(triage_parse, "checkip.dyndns.org", "{\"data\": [{\"id\": "
+	parse_text("triage", "checkip.dyndns.org", "{\"data\": [{\"id\": "
 	    "\"210614-dgzch44pyn\", \"status\": \"reported\", \"kind\": "
 	    "\"file\", \"sha256\": \"e6b864387607633fb94de8e2b053ed80b338c9f6"
 	    "c95ef2501e7a59062fe69cfb\"}]}", 0, a, &f);
 	T_OK("triage_search_sha256_kept_without_overview", has_related(&f,
 	    CHOUSA_REL_CONTACTED, "e6b864387607633fb94de8e2b053ed80b338c9f6c9"
 	    "5ef2501e7a59062fe69cfb"));
-	rc = parse_text(triage_parse, eicar, "{\"data\": [{\"status\": "
+	rc = parse_text("triage", eicar, "{\"data\": [{\"status\": "
 	    "\"reported\"}]}", 0, a, &f);
 	T_OK("triage_run_without_id_unexpected", unexpected(&f, rc));
 
 	/* Joe Sandbox */
-	rc = parse_file(joesandbox_parse, NULL,
+	rc = parse_file("joesandbox", NULL,
 	    "joesandbox/v2_analysis_info_NESTED-data.analysis_2024-03.json", 1,
 	    0, a, &f);
 	T_OK("joe_info_nested_data_analysis", rc == ONLINE_CACHE_HIT &&
 	    f.status != CHOUSA_ST_ERROR && f.score == 0);
-	rc = parse_text(joesandbox_parse, NULL, "{\"data\": {\"webid\": \"1\","
+	rc = parse_text("joesandbox", NULL, "{\"data\": {\"webid\": \"1\","
 	    " \"detection\": \"malicious\", \"score\": 90, \"threatname\": "
 	    "\"Emotet\"}}", 1, a, &f);
 	T_OK("joe_info_flat", rc == ONLINE_CACHE_HIT &&
 	    f.verdict == CHOUSA_V_MALICIOUS && f.score == 90 &&
 	    has(f.labels, f.n_labels, "Emotet"));
-	parse_file(joesandbox_parse, "https://www.google.com", "joesandbox/"
+	parse_file("joesandbox", "https://www.google.com", "joesandbox/"
 	    "v2_analysis_search_full-objects_2024-02_webid-edited.json", 0, 0,
 	    a, &f);
 	T_OK("joe_search_full_objects", f.status == CHOUSA_ST_HIT &&
 	    f.score == 0 && f.verdict == CHOUSA_V_UNKNOWN);
-	parse_file(joesandbox_parse, "docx",
+	parse_file("joesandbox", "docx",
 	    "joesandbox/v2_analysis_search_webid-only_DOCEXAMPLE.json", 0, 0, a,
 	    &f);
 	T_OK("joe_search_webid_only", f.status == CHOUSA_ST_HIT &&
 	    f.reference != NULL && strstr(f.reference, "180") != NULL);
-	rc = parse_file(joesandbox_parse, eicar,
+	rc = parse_file("joesandbox", eicar,
 	    "joesandbox/v2_error_code3_CLIENTTEST.json", 0, 0, a, &f);
 	T_OK("joe_errors_envelope_is_error", f.status == CHOUSA_ST_ERROR &&
 	    rc == ONLINE_NO_CACHE && strstr(f.reason, "Joe Sandbox") != NULL);
-	rc = parse_text(joesandbox_parse, NULL, "{\"data\": {\"analysis\": "
+	rc = parse_text("joesandbox", NULL, "{\"data\": {\"analysis\": "
 	    "{\"webid\": \"1\"}}}", 1, a, &f);
 	T_OK("joe_info_without_detection_unexpected", unexpected(&f, rc));
 
 	/* InQuest Labs: no genuine answer exists; these follow its client. */
-	parse_text(inquest_parse, "example.com", "{\"success\": true, "
+	parse_text("inquest", "example.com", "{\"success\": true, "
 	    "\"data\": [{\"artifact\": \"example.com.evil.test\"}, "
 	    "{\"artifact\": \"notexample.com\"}, {\"artifact\": "
 	    "\"example.com\", \"reference_link\": \"https://ex.test/r\"}], "
@@ -673,23 +704,23 @@ test_genuine_answers(void)
 	    strstr(f.detail, "in 1 IOC DB record") != NULL &&
 	    f.reference != NULL && strcmp(f.reference, "https://ex.test/r") ==
 	    0);
-	rc = parse_text(inquest_parse, "example.com", "{\"success\": true, "
+	rc = parse_text("inquest", "example.com", "{\"success\": true, "
 	    "\"data\": [{\"artifact\": \"example.com.evil.test\"}], "
 	    "\"error\": null}", 1, a, &f);
 	T_OK("inquest_substring_records_are_not_hits",
 	    f.status == CHOUSA_ST_MISS && rc == ONLINE_CACHE_MISS);
-	parse_text(inquest_parse, "http://example.com/a.exe", "{\"success\": "
+	parse_text("inquest", "http://example.com/a.exe", "{\"success\": "
 	    "true, \"data\": [{\"artifact\": \"example.com\"}]}", 1, a, &f);
 	T_OK("inquest_url_host_record_counts", f.status == CHOUSA_ST_HIT);
-	rc = parse_text(inquest_parse, "example.com", "{\"success\": true, "
+	rc = parse_text("inquest", "example.com", "{\"success\": true, "
 	    "\"data\": [{\"reference_link\": \"x\"}]}", 1, a, &f);
 	T_OK("inquest_record_without_artifact_unexpected", unexpected(&f, rc));
 
 	/* Malpedia and ANY.RUN: no genuine answer exists either. */
-	rc = parse_text(malpedia_parse, "win.emotet", "{\"description\": "
+	rc = parse_text("malpedia", "win.emotet", "{\"description\": "
 	    "\"x\"}", 0, a, &f);
 	T_OK("malpedia_without_common_name_unexpected", unexpected(&f, rc));
-	rc = parse_text(anyrun_parse, "example.com", "{\"relatedFiles\": []}",
+	rc = parse_text("anyrun", "example.com", "{\"relatedFiles\": []}",
 	    0, a, &f);
 	T_OK("anyrun_without_summary_unexpected", unexpected(&f, rc));
 	chousa_arena_free(a);
@@ -731,6 +762,7 @@ main(void)
 	test_json_numbers();
 	test_json_stream();
 	test_parsers();
+	test_parse_hooks();
 	test_genuine_answers();
 	test_insecure_config();
 	return T_DONE();

@@ -129,6 +129,9 @@ ab_keycheck(struct chousa_query *q, struct chousa_err *err)
 	    "/check?ipAddress=127.0.0.1&maxAgeInDays=1", NULL);
 }
 
+static int	ab_parse(const char *, const char *, size_t, int,
+	    struct chousa_arena *, struct chousa_finding *);
+
 const struct chousa_source chousa_source_abuseipdb = {
 	.name = "abuseipdb",
 	.title = "AbuseIPDB",
@@ -142,10 +145,12 @@ const struct chousa_source chousa_source_abuseipdb = {
 	.default_url = "https://api.abuseipdb.com/api/v2",
 	.start = ab_start,
 	.check = ab_keycheck,
+	.parse = ab_parse,
 };
 
-int
-abuseipdb_parse(const char *subject, const char *body, size_t len, int kind,
+/* One kind of answer: kind is not read. */
+static int
+ab_parse(const char *subject, const char *body, size_t len, int kind,
     struct chousa_arena *a, struct chousa_finding *f)
 {
 	(void)kind;

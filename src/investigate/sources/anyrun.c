@@ -111,6 +111,9 @@ ar_check(struct chousa_query *q, struct chousa_err *err)
 	return online_check_with(q, ar_req, "/intelligence/keycheck", NULL);
 }
 
+static int	ar_parse(const char *, const char *, size_t, int,
+	    struct chousa_arena *, struct chousa_finding *);
+
 const struct chousa_source chousa_source_anyrun = {
 	.name = "anyrun",
 	.title = "ANY.RUN TI Lookup",
@@ -124,10 +127,12 @@ const struct chousa_source chousa_source_anyrun = {
 	.default_url = "https://api.any.run/v1",
 	.start = ar_start,
 	.check = ar_check,
+	.parse = ar_parse,
 };
 
-int
-anyrun_parse(const char *subject, const char *body, size_t len, int kind,
+/* One kind of answer: kind is not read. */
+static int
+ar_parse(const char *subject, const char *body, size_t len, int kind,
     struct chousa_arena *a, struct chousa_finding *f)
 {
 	(void)kind;

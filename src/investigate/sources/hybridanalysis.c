@@ -300,6 +300,9 @@ ha_check(struct chousa_query *q, struct chousa_err *err)
 	return online_check_with(q, ha_req, "/key/current", NULL);
 }
 
+static int	ha_parse(const char *, const char *, size_t, int,
+	    struct chousa_arena *, struct chousa_finding *);
+
 const struct chousa_source chousa_source_hybridanalysis = {
 	.name = "hybridanalysis",
 	.title = "Hybrid Analysis",
@@ -313,14 +316,17 @@ const struct chousa_source chousa_source_hybridanalysis = {
 	.default_url = "https://www.hybrid-analysis.com/api/v2",
 	.start = ha_start,
 	.check = ha_check,
+	.parse = ha_parse,
 };
 
-/* kind: HA_TERMS, HA_HASH (either shape) or HA_SUMMARY. */
-int
-hybridanalysis_parse(const char *subject, const char *body, size_t len,
+/* kind modulo 3: HA_TERMS, HA_HASH (either shape) or HA_SUMMARY. */
+static int
+ha_parse(const char *subject, const char *body, size_t len,
     int kind, struct chousa_arena *a, struct chousa_finding *f)
 {
-	return online_parse_buffer(kind == HA_TERMS ? on_terms :
-	    kind == HA_HASH ? on_hash : on_summary, NULL,
+	unsigned k = (unsigned)kind % 3;
+
+	return online_parse_buffer(k == HA_TERMS ? on_terms :
+	    k == HA_HASH ? on_hash : on_summary, NULL,
 	    &chousa_source_hybridanalysis, subject, body, len, a, f);
 }

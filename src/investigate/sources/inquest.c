@@ -188,6 +188,9 @@ iq_check(struct chousa_query *q, struct chousa_err *err)
 	    "/iocdb/search?keyword=example.com", NULL);
 }
 
+static int	iq_parse(const char *, const char *, size_t, int,
+	    struct chousa_arena *, struct chousa_finding *);
+
 const struct chousa_source chousa_source_inquest = {
 	.name = "inquest",
 	.title = "InQuest Labs",
@@ -201,13 +204,15 @@ const struct chousa_source chousa_source_inquest = {
 	.default_url = "https://labs.inquest.net/api",
 	.start = iq_start,
 	.check = iq_check,
+	.parse = iq_parse,
 };
 
-/* kind: 0 dfi, 1 iocdb, 2 repdb. */
-int
-inquest_parse(const char *subject, const char *body, size_t len, int kind,
+/* kind modulo 3: 0 dfi, 1 iocdb, 2 repdb. */
+static int
+iq_parse(const char *subject, const char *body, size_t len, int kind,
     struct chousa_arena *a, struct chousa_finding *f)
 {
-	return online_parse_buffer(on_answer, (void *)(intptr_t)(kind % 3),
+	return online_parse_buffer(on_answer,
+	    (void *)(intptr_t)((unsigned)kind % 3),
 	    &chousa_source_inquest, subject, body, len, a, f);
 }

@@ -190,6 +190,9 @@ joe_check(struct chousa_query *q, struct chousa_err *err)
 	return online_check_with(q, joe_req, "/v2/account/info", "");
 }
 
+static int	joe_parse(const char *, const char *, size_t, int,
+	    struct chousa_arena *, struct chousa_finding *);
+
 const struct chousa_source chousa_source_joesandbox = {
 	.name = "joesandbox",
 	.title = "Joe Sandbox",
@@ -203,13 +206,14 @@ const struct chousa_source chousa_source_joesandbox = {
 	.default_url = "https://jbxcloud.joesecurity.org/api",
 	.start = joe_start,
 	.check = joe_check,
+	.parse = joe_parse,
 };
 
-/* kind: 0 analysis/search, 1 analysis/info. */
-int
-joesandbox_parse(const char *subject, const char *body, size_t len,
+/* kind modulo 2: 0 analysis/search, 1 analysis/info. */
+static int
+joe_parse(const char *subject, const char *body, size_t len,
     int kind, struct chousa_arena *a, struct chousa_finding *f)
 {
-	return online_parse_buffer(kind == 0 ? on_search : on_info, NULL,
-	    &chousa_source_joesandbox, subject, body, len, a, f);
+	return online_parse_buffer((unsigned)kind % 2 == 0 ? on_search :
+	    on_info, NULL, &chousa_source_joesandbox, subject, body, len, a, f);
 }

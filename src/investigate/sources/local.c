@@ -94,6 +94,39 @@ add_tags(struct chousa_ctx *ctx, struct chousa_finding *f, const char *tags)
 	}
 }
 
+/* Widen f's sightings to take in first and last (0: unknown). */
+static void
+widen_seen(struct chousa_finding *f, int64_t first, int64_t last)
+{
+	if (first != 0 && (f->first_seen == 0 || first < f->first_seen))
+		f->first_seen = first;
+	if (last > f->last_seen)
+		f->last_seen = last;
+}
+
+/* A record's family label, its tags and its dates, into f. */
+static void
+add_record(struct chousa_ctx *ctx, struct chousa_finding *f,
+    const struct chousa_record *r)
+{
+	if (r->family != NULL)
+		add_label(chousa_ctx_arena(ctx), f, r->family,
+		    strlen(r->family));
+	add_tags(ctx, f, r->tags);
+	widen_seen(f, r->first_seen, r->last_seen);
+}
+
+/* The catalogue id of a family label, or NULL when it has none. */
+static const char *
+family_id(struct chousa_ctx *ctx, const char *label)
+{
+	const char *id, *name;
+
+	if (ctx_family(ctx, label, &id, &name) != CHOUSA_OK)
+		return NULL;
+	return id;
+}
+
 /*
  * A feed the store never imported knows nothing: its look-up is skipped
  * with the command that fills it, never a silent "not listed".
@@ -182,14 +215,7 @@ feed_start(struct chousa_query *q, struct chousa_err *err)
 		if (r->match != best->match || !is_mine(r, mine))
 			continue;
 		n_used++;
-		if (r->family != NULL)
-			add_label(a, f, r->family, strlen(r->family));
-		add_tags(q->ctx, f, r->tags);
-		if (r->first_seen != 0 && (f->first_seen == 0 ||
-		    r->first_seen < f->first_seen))
-			f->first_seen = r->first_seen;
-		if (r->last_seen > f->last_seen)
-			f->last_seen = r->last_seen;
+		add_record(q->ctx, f, r);
 	}
 	f->status = CHOUSA_ST_HIT;
 	f->verdict = match_verdict(best->match);
@@ -208,13 +234,8 @@ feed_start(struct chousa_query *q, struct chousa_err *err)
 	}
 	else if (n_mine > 1)
 		f->detail = chousa_arena_printf(a, "%zu records", n_mine);
-	if (best->family != NULL) {
-		const char *id, *name;
-
-		if (ctx_family(q->ctx, best->family, &id, &name) ==
-		    CHOUSA_OK && id != NULL)
-			f->family = id;
-	}
+	if (best->family != NULL)
+		f->family = family_id(q->ctx, best->family);
 	return CHOUSA_OK;
 }
 
@@ -289,25 +310,13 @@ report_records(struct chousa_query *q, const struct chousa_record *recs,
 			continue;
 		if (n_seen++ >= LABEL_RECORDS_MAX)
 			continue;
-		if (r->family != NULL)
-			add_label(a, f, r->family, strlen(r->family));
-		add_tags(q->ctx, f, r->tags);
-		if (r->first_seen != 0 && (f->first_seen == 0 ||
-		    r->first_seen < f->first_seen))
-			f->first_seen = r->first_seen;
-		if (r->last_seen > f->last_seen)
-			f->last_seen = r->last_seen;
+		add_record(q->ctx, f, r);
 		if (f->reference == NULL)
 			f->reference = r->reference;
 		if (f->detail == NULL && r->source != NULL)
 			f->detail = report_title(a, r->source);
-		if (f->family == NULL && r->family != NULL) {
-			const char *id, *name;
-
-			if (ctx_family(q->ctx, r->family, &id, &name) ==
-			    CHOUSA_OK && id != NULL)
-				f->family = id;
-		}
+		if (f->family == NULL && r->family != NULL)
+			f->family = family_id(q->ctx, r->family);
 	}
 	return n_seen;
 }
@@ -357,11 +366,7 @@ reports_start(struct chousa_query *q, struct chousa_err *err)
 		if (o->value == NULL || strcmp(o->value, value) == 0)
 			continue;
 		f->n_related++;
-		if (r->seen > f->last_seen)
-			f->last_seen = r->seen;
-		if (r->seen != 0 && (f->first_seen == 0 ||
-		    r->seen < f->first_seen))
-			f->first_seen = r->seen;
+		widen_seen(f, r->seen, r->seen);
 		if (f->detail == NULL && r->source != NULL)
 			f->detail = report_title(a, r->source);
 	}
@@ -452,49 +457,35 @@ malpedia_start(struct chousa_query *q, struct chousa_err *err)
 #define FEED_STAGES	(CHOUSA_STAGE_REPUTATION | \
 	CHOUSA_STAGE_IDENTIFICATION | CHOUSA_STAGE_ENRICHMENT)
 
-const struct chousa_source chousa_source_benign = {
-	"benign", "Known-benign lists", HOST_TYPES | CHOUSA_IOC_BIT(
-	    CHOUSA_IOC_CIDR), CHOUSA_STAGE_REPUTATION,
-	CHOUSA_SRC_LOCAL | CHOUSA_SRC_BENIGN, 0, 0, 0, 0, NULL,
-	benign_start, NULL
-};
+/*
+ * A local source is only these: no limits, no URL, no key to check and no
+ * answer to parse.
+ */
+#define LOCAL_SOURCE(n, t, ty, st, fl, c, fn) { .name = (n), .title = (t), \
+	.types = (ty), .stages = (st), .flags = CHOUSA_SRC_LOCAL | (fl), \
+	.cost = (c), .start = (fn) }
 
-const struct chousa_source chousa_source_local_urlhaus = {
-	"local-urlhaus", "URLhaus", HOST_TYPES, FEED_STAGES,
-	CHOUSA_SRC_LOCAL, 1, 0, 0, 0, NULL, feed_start, NULL
-};
-
-const struct chousa_source chousa_source_local_threatfox = {
-	"local-threatfox", "ThreatFox", HOST_TYPES | CHOUSA_IOC_HASHES,
-	FEED_STAGES, CHOUSA_SRC_LOCAL, 1, 0, 0, 0, NULL, feed_start,
-	NULL
-};
-
-const struct chousa_source chousa_source_local_feodo = {
-	"local-feodo", "Feodo Tracker", CHOUSA_IOC_IPS, FEED_STAGES,
-	CHOUSA_SRC_LOCAL, 1, 0, 0, 0, NULL, feed_start, NULL
-};
-
-const struct chousa_source chousa_source_local_malwarebazaar = {
-	"local-malwarebazaar", "MalwareBazaar", CHOUSA_IOC_HASHES,
-	FEED_STAGES, CHOUSA_SRC_LOCAL, 1, 0, 0, 0, NULL, bazaar_start, NULL
-};
-
-const struct chousa_source chousa_source_local_lists = {
-	"local-lists", "Imported lists", HOST_TYPES | CHOUSA_IOC_HASHES |
-	CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL), FEED_STAGES, CHOUSA_SRC_LOCAL, 2,
-	0, 0, 0, NULL, feed_start, NULL
-};
-
-const struct chousa_source chousa_source_local_reports = {
-	"local-reports", "Imported reports", HOST_TYPES | CHOUSA_IOC_HASHES |
-	CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL),
-	CHOUSA_STAGE_IDENTIFICATION | CHOUSA_STAGE_ENRICHMENT,
-	CHOUSA_SRC_LOCAL, 2, 0, 0, 0, NULL, reports_start, NULL
-};
-
-const struct chousa_source chousa_source_local_malpedia = {
-	"local-malpedia", "Malpedia", 0, CHOUSA_STAGE_ENRICHMENT,
-	CHOUSA_SRC_LOCAL | CHOUSA_SRC_FAMILY, 2, 0, 0, 0, NULL,
-	malpedia_start, NULL
-};
+const struct chousa_source chousa_source_benign = LOCAL_SOURCE("benign",
+    "Known-benign lists", HOST_TYPES | CHOUSA_IOC_BIT(CHOUSA_IOC_CIDR),
+    CHOUSA_STAGE_REPUTATION, CHOUSA_SRC_BENIGN, 0, benign_start);
+const struct chousa_source chousa_source_local_urlhaus = LOCAL_SOURCE(
+    "local-urlhaus", "URLhaus", HOST_TYPES, FEED_STAGES, 0, 1, feed_start);
+const struct chousa_source chousa_source_local_threatfox = LOCAL_SOURCE(
+    "local-threatfox", "ThreatFox", HOST_TYPES | CHOUSA_IOC_HASHES,
+    FEED_STAGES, 0, 1, feed_start);
+const struct chousa_source chousa_source_local_feodo = LOCAL_SOURCE(
+    "local-feodo", "Feodo Tracker", CHOUSA_IOC_IPS, FEED_STAGES, 0, 1,
+    feed_start);
+const struct chousa_source chousa_source_local_malwarebazaar = LOCAL_SOURCE(
+    "local-malwarebazaar", "MalwareBazaar", CHOUSA_IOC_HASHES, FEED_STAGES,
+    0, 1, bazaar_start);
+const struct chousa_source chousa_source_local_lists = LOCAL_SOURCE(
+    "local-lists", "Imported lists", HOST_TYPES | CHOUSA_IOC_HASHES |
+    CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL), FEED_STAGES, 0, 2, feed_start);
+const struct chousa_source chousa_source_local_reports = LOCAL_SOURCE(
+    "local-reports", "Imported reports", HOST_TYPES | CHOUSA_IOC_HASHES |
+    CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL), CHOUSA_STAGE_IDENTIFICATION |
+    CHOUSA_STAGE_ENRICHMENT, 0, 2, reports_start);
+const struct chousa_source chousa_source_local_malpedia = LOCAL_SOURCE(
+    "local-malpedia", "Malpedia", 0, CHOUSA_STAGE_ENRICHMENT,
+    CHOUSA_SRC_FAMILY, 2, malpedia_start);

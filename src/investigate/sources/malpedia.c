@@ -150,6 +150,9 @@ mp_check(struct chousa_query *q, struct chousa_err *err)
 	return online_check_with(q, mp_req, "/check/apikey", NULL);
 }
 
+static int	mp_parse(const char *, const char *, size_t, int,
+	    struct chousa_arena *, struct chousa_finding *);
+
 const struct chousa_source chousa_source_malpedia = {
 	.name = "malpedia",
 	.title = "Malpedia API",
@@ -163,13 +166,14 @@ const struct chousa_source chousa_source_malpedia = {
 	.default_url = "https://malpedia.caad.fkie.fraunhofer.de/api",
 	.start = mp_start,
 	.check = mp_check,
+	.parse = mp_parse,
 };
 
-/* kind: 0 get/family, 1 find/family. */
-int
-malpedia_parse(const char *subject, const char *body, size_t len, int kind,
+/* kind modulo 2: 0 get/family, 1 find/family. */
+static int
+mp_parse(const char *subject, const char *body, size_t len, int kind,
     struct chousa_arena *a, struct chousa_finding *f)
 {
-	return online_parse_buffer(kind ? on_find : on_family, NULL,
-	    &chousa_source_malpedia, subject, body, len, a, f);
+	return online_parse_buffer((unsigned)kind % 2 ? on_find : on_family,
+	    NULL, &chousa_source_malpedia, subject, body, len, a, f);
 }

@@ -24,7 +24,10 @@ enum online_key {
 	ONLINE_KEY_FORM		/* key_name is the form field ("apikey") */
 };
 
-/* What the callback wants cached. */
+/*
+ * What the callback wants cached; by number also what a source's parse
+ * hook returns (include/chousa/investigate.h).
+ */
 enum online_keep {
 	ONLINE_NO_CACHE = 0,
 	ONLINE_CACHE_HIT,	/* the source's ttl (24 h by default) */
@@ -208,41 +211,12 @@ char	*online_jsonstr(struct chousa_arena *a, const char *s);
  * Parse body as src's answer to a question about subject (an indicator
  * as written, or NULL) into f; strings go to a.  Returns the keep value,
  * or -1 when the body is not JSON.  No request is made: follow-up calls
- * a callback would issue are dropped.  Used by the unit tests and the
- * fuzz targets through each module's *_parse function.
+ * a callback would issue are dropped.  Each module's parse hook (struct
+ * chousa_source) is this with its callback.
  */
 int	online_parse_buffer(online_fn fn, void *arg,
 	    const struct chousa_source *src, const char *subject,
 	    const char *body, size_t len, struct chousa_arena *a,
 	    struct chousa_finding *f);
-
-/*
- * Each module's parser on a buffer: kind says which answer (see the
- * module's header), subject what was asked (may be NULL).
- */
-int	virustotal_parse(const char *subject, const char *body, size_t len,
-	    int kind, struct chousa_arena *a, struct chousa_finding *f);
-int	hybridanalysis_parse(const char *subject, const char *body, size_t len,
-	    int kind, struct chousa_arena *a, struct chousa_finding *f);
-int	triage_parse(const char *subject, const char *body, size_t len,
-	    int kind, struct chousa_arena *a, struct chousa_finding *f);
-int	joesandbox_parse(const char *subject, const char *body, size_t len,
-	    int kind, struct chousa_arena *a, struct chousa_finding *f);
-int	anyrun_parse(const char *subject, const char *body, size_t len,
-	    int kind, struct chousa_arena *a, struct chousa_finding *f);
-int	inquest_parse(const char *subject, const char *body, size_t len,
-	    int kind, struct chousa_arena *a, struct chousa_finding *f);
-int	abuseipdb_parse(const char *subject, const char *body, size_t len,
-	    int kind, struct chousa_arena *a, struct chousa_finding *f);
-int	otx_parse(const char *subject, const char *body, size_t len,
-	    int kind, struct chousa_arena *a, struct chousa_finding *f);
-int	urlhaus_parse(const char *subject, const char *body, size_t len,
-	    int kind, struct chousa_arena *a, struct chousa_finding *f);
-int	threatfox_parse(const char *subject, const char *body, size_t len,
-	    int kind, struct chousa_arena *a, struct chousa_finding *f);
-int	malwarebazaar_parse(const char *subject, const char *body, size_t len,
-	    int kind, struct chousa_arena *a, struct chousa_finding *f);
-int	malpedia_parse(const char *subject, const char *body, size_t len,
-	    int kind, struct chousa_arena *a, struct chousa_finding *f);
 
 #endif /* CHOUSA_ONLINE_H */

@@ -308,6 +308,9 @@ otx_check(struct chousa_query *q, struct chousa_err *err)
 	return online_check_with(q, otx_req, "/users/me", NULL);
 }
 
+static int	otx_parse(const char *, const char *, size_t, int,
+	    struct chousa_arena *, struct chousa_finding *);
+
 const struct chousa_source chousa_source_otx = {
 	.name = "otx",
 	.title = "AlienVault OTX",
@@ -321,10 +324,11 @@ const struct chousa_source chousa_source_otx = {
 	.default_url = "https://otx.alienvault.com/api/v1",
 	.start = otx_start,
 	.check = otx_check,
+	.parse = otx_parse,
 };
 
-/* kind: 0 general, 1 malware, 2 passive_dns, 3 url_list. */
-int
+/* kind modulo 4: 0 general, 1 malware, 2 passive_dns, 3 url_list. */
+static int
 otx_parse(const char *subject, const char *body, size_t len, int kind,
     struct chousa_arena *a, struct chousa_finding *f)
 {

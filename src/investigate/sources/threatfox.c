@@ -204,6 +204,9 @@ tf_check(struct chousa_query *q, struct chousa_err *err)
 	    " \"search_term\": \"example.com\"}");
 }
 
+static int	tf_parse(const char *, const char *, size_t, int,
+	    struct chousa_arena *, struct chousa_finding *);
+
 const struct chousa_source chousa_source_threatfox = {
 	.name = "threatfox",
 	.title = "ThreatFox API (abuse.ch)",
@@ -219,13 +222,15 @@ const struct chousa_source chousa_source_threatfox = {
 	.default_url = "https://threatfox-api.abuse.ch/api/v1",
 	.start = tf_start,
 	.check = tf_check,
+	.parse = tf_parse,
 };
 
-/* kind: 0 search_ioc, 1 search_hash. */
-int
-threatfox_parse(const char *subject, const char *body, size_t len, int kind,
+/* kind modulo 2: 0 search_ioc, 1 search_hash. */
+static int
+tf_parse(const char *subject, const char *body, size_t len, int kind,
     struct chousa_arena *a, struct chousa_finding *f)
 {
-	return online_parse_buffer(on_answer, kind ? (void *)1 : NULL,
+	return online_parse_buffer(on_answer,
+	    (unsigned)kind % 2 ? (void *)1 : NULL,
 	    &chousa_source_threatfox, subject, body, len, a, f);
 }

@@ -213,6 +213,9 @@ tr_check(struct chousa_query *q, struct chousa_err *err)
 	    "&limit=1", NULL);
 }
 
+static int	tr_parse(const char *, const char *, size_t, int,
+	    struct chousa_arena *, struct chousa_finding *);
+
 const struct chousa_source chousa_source_triage = {
 	.name = "triage",
 	.title = "Recorded Future Triage",
@@ -226,13 +229,14 @@ const struct chousa_source chousa_source_triage = {
 	.default_url = "https://tria.ge/api",
 	.start = tr_start,
 	.check = tr_check,
+	.parse = tr_parse,
 };
 
-/* kind: 0 search, 1 overview. */
-int
-triage_parse(const char *subject, const char *body, size_t len, int kind,
+/* kind modulo 2: 0 search, 1 overview. */
+static int
+tr_parse(const char *subject, const char *body, size_t len, int kind,
     struct chousa_arena *a, struct chousa_finding *f)
 {
-	return online_parse_buffer(kind == 0 ? on_search : on_overview, NULL,
-	    &chousa_source_triage, subject, body, len, a, f);
+	return online_parse_buffer((unsigned)kind % 2 == 0 ? on_search :
+	    on_overview, NULL, &chousa_source_triage, subject, body, len, a, f);
 }

@@ -183,6 +183,9 @@ uh_check(struct chousa_query *q, struct chousa_err *err)
 	    "host=example.com");
 }
 
+static int	uh_parse(const char *, const char *, size_t, int,
+	    struct chousa_arena *, struct chousa_finding *);
+
 const struct chousa_source chousa_source_urlhaus = {
 	.name = "urlhaus",
 	.title = "URLhaus API (abuse.ch)",
@@ -198,13 +201,15 @@ const struct chousa_source chousa_source_urlhaus = {
 	.default_url = "https://urlhaus-api.abuse.ch/v1",
 	.start = uh_start,
 	.check = uh_check,
+	.parse = uh_parse,
 };
 
-/* kind: 0 url/, 1 host/, 2 payload/. */
-int
-urlhaus_parse(const char *subject, const char *body, size_t len, int kind,
+/* kind modulo 3: 0 url/, 1 host/, 2 payload/. */
+static int
+uh_parse(const char *subject, const char *body, size_t len, int kind,
     struct chousa_arena *a, struct chousa_finding *f)
 {
-	return online_parse_buffer(on_answer, (void *)(intptr_t)(kind % 3),
+	return online_parse_buffer(on_answer,
+	    (void *)(intptr_t)((unsigned)kind % 3),
 	    &chousa_source_urlhaus, subject, body, len, a, f);
 }

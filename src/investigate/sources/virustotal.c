@@ -410,6 +410,9 @@ vt_check(struct chousa_query *q, struct chousa_err *err)
 	return online_check_with(q, vt_req, "/ip_addresses/8.8.8.8", NULL);
 }
 
+static int	vt_parse(const char *, const char *, size_t, int,
+	    struct chousa_arena *, struct chousa_finding *);
+
 const struct chousa_source chousa_source_virustotal = {
 	.name = "virustotal",
 	.title = "VirusTotal",
@@ -424,15 +427,18 @@ const struct chousa_source chousa_source_virustotal = {
 	.default_url = "https://www.virustotal.com/api/v3",
 	.start = vt_start,
 	.check = vt_check,
+	.parse = vt_parse,
 };
 
-/* kind 0-3: a relationship page (rel_host order); else an object. */
-int
-virustotal_parse(const char *subject, const char *body, size_t len, int kind,
+/* kind modulo 5: 0-3 a relationship page (rel_host order), 4 an object. */
+static int
+vt_parse(const char *subject, const char *body, size_t len, int kind,
     struct chousa_arena *a, struct chousa_finding *f)
 {
-	if (kind >= 0 && kind < 4)
-		return online_parse_buffer(on_rel, (void *)&rel_host[kind],
+	unsigned k = (unsigned)kind % 5;
+
+	if (k < 4)
+		return online_parse_buffer(on_rel, (void *)&rel_host[k],
 		    &chousa_source_virustotal, subject, body, len, a, f);
 	return online_parse_buffer(on_object, NULL, &chousa_source_virustotal,
 	    subject, body, len, a, f);
