@@ -92,8 +92,9 @@ extern const struct cli_opt cli_global_opts[];
 /*
  * Help text as written, with the feed lists of the library's table filled
  * in: @IMPORTERS@ (import's sources) and @DOWNLOADS@ (update's), each as
- * "a, b, c".  Every reader of --help, man page and completion text calls
- * it.  The result lives as long as the program.
+ * "a, b, c", and @IMPORTER_HELP@, each importer with what it reads, "a
+ * (x), b (y), or c (z)".  Every reader of --help, man page and completion
+ * text calls it.  The result lives as long as the program.
  */
 const char *cli_text(const char *text);
 void	cli_help(const struct cli_cmd *cmd, FILE *fp);

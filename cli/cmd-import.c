@@ -189,16 +189,8 @@ run_import(const struct cli_cmd *self, int argc, char **argv)
 const struct cli_cmd cmd_import = {
 	"import", "Load feed files into the local store",
 	"[OPTIONS] SOURCE FILE...  |  --source NAME|auto FILE...",
-	"Import each FILE into the store as SOURCE: urlhaus (CSV dumps, JSON "
-	"dump, URL lists), threatfox (CSV and JSON exports), feodo (CSV, JSON, "
-	"recommended text list), malwarebazaar (CSV exports), malpedia "
-	"(families JSON or the MISP galaxy cluster), warninglist (a MISP "
-	"warninglist of benign infrastructure; lists of known identifiers "
-	"such as dynamic DNS or VPN exits, regex lists and lists for "
-	"attributes chousa does not check are skipped), stix (STIX 2.0 and "
-	"2.1), misp (an event bare, wrapped, in a REST response or a saved "
-	"search, or a feed: its directory, manifest.json or hashes.csv), or "
-	"list (indicators one per line, or any text).  auto tells the format "
+	"Import each FILE into the store as SOURCE: @IMPORTER_HELP@.  "
+	"auto tells the format "
 	"from the content, a JSON document by its structure however late the "
 	"keys that decide come; it never reads JSON as a list, and refuses a "
 	"document no importer names, saying what it is.\n\n"

@@ -151,6 +151,7 @@ const struct importer importer_feodo = {
 		    CHOUSA_FEED_PAGE_BY_VALUE,
 	},
 	.expects = "a Feodo Tracker blocklist (CSV, JSON or text)",
+	.help = "CSV, JSON, recommended text list",
 	.probe = feodo_probe,
 	.run = feodo_run,
 	.pipelined = 1,

@@ -45,6 +45,8 @@ struct imp {
 struct importer {
 	struct chousa_feed feed;
 	const char	*expects;	/* "a URLhaus CSV, JSON or URL list" */
+	/* What it reads, for import --help: "CSV dumps, JSON dump, ..." */
+	const char	*help;
 	/*
 	 * 0-100: how sure the first bytes of a document that is not JSON
 	 * are this importer's format; NULL when it reads JSON only.

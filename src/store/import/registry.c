@@ -142,6 +142,14 @@ find(const char *name)
 	return NULL;
 }
 
+const char *
+chousa_importer_help(const char *name)
+{
+	const struct importer *imp = find(name);
+
+	return imp != NULL ? imp->help : NULL;
+}
+
 /* The JSON importer the shape fits best, with its score. */
 static const struct importer *
 best_json(const struct jshape *sh, int *score)

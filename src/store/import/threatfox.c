@@ -260,6 +260,7 @@ const struct importer importer_threatfox = {
 		    CHOUSA_FEED_REFERENCE_ELSEWHERE,
 	},
 	.expects = "a ThreatFox CSV or JSON export",
+	.help = "CSV and JSON exports",
 	.probe = threatfox_probe,
 	.run = threatfox_run,
 	.pipelined = 1,

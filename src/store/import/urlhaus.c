@@ -218,6 +218,7 @@ const struct importer importer_urlhaus = {
 		.flags = CHOUSA_FEED_ABUSECH_KEY,
 	},
 	.expects = "a URLhaus CSV, JSON dump or URL list",
+	.help = "CSV dumps, JSON dump, URL lists",
 	.probe = urlhaus_probe,
 	.run = urlhaus_run,
 	.pipelined = 1,

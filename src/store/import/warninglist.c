@@ -313,6 +313,9 @@ const struct importer importer_warninglist = {
 		.flags = CHOUSA_FEED_REFERENCE | CHOUSA_FEED_WARNINGLISTS,
 	},
 	.expects = "a MISP warninglist (list.json)",
+	.help = "a MISP warninglist of benign infrastructure; lists of known "
+	    "identifiers such as dynamic DNS or VPN exits, regex lists and "
+	    "lists for attributes chousa does not check are skipped",
 	.run = warninglist_run,
 	.probe_json = warninglist_probe_json,
 };
