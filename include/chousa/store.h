@@ -369,6 +369,9 @@ struct chousa_feed {
 						 * numeric id (or its value);
 						 * or NULL */
 	unsigned		 flags;		/* CHOUSA_FEED_* */
+	const char		*url_help;	/* [feeds] <name>_url's help,
+						 * or NULL: where update
+						 * downloads title from */
 };
 
 /*

@@ -1,8 +1,9 @@
 /*
  * test-feeds.c: the feed descriptors (struct chousa_feed) hold together:
  * every name is one feed's, every local source they name exists, every
- * download has its [feeds] <name>_url setting, and the store names the
- * local sources read resolve as they did when each source kept its list.
+ * download has its [feeds] <name>_url setting (the feed table adds it to
+ * the settings table), and the store names the local sources read resolve
+ * as they did when each source kept its list.
  */
 #include <string.h>
 

@@ -15,6 +15,7 @@
  */
 #include <pthread.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -83,6 +84,44 @@ feeds_init(void)
 			if (feeds[i]->url != NULL && is_reference == !pass)
 				downloads[n++] = feeds[i];
 		}
+}
+
+/*
+ * Each download's [feeds] <name>_url setting, added to the settings table
+ * as the program starts, before any config is read: base names no feed,
+ * and a new feed needs no row there.  The library is linked as one object
+ * (Makefile), so this runs in every program that uses it.
+ */
+static struct chousa_config_key url_keys[FEEDS_MAX];
+static char url_names[FEEDS_MAX][64];
+static char url_helps[FEEDS_MAX][256];
+
+static void feed_settings(void) __attribute__((constructor));
+
+static void
+feed_settings(void)
+{
+	const struct chousa_feed *const *all = chousa_feeds();
+	size_t i, n = 0;
+
+	for (i = 0; all[i] != NULL; i++) {
+		if (all[i]->url == NULL)
+			continue;
+		snprintf(url_names[n], sizeof(url_names[n]), "%s_url",
+		    all[i]->name);
+		snprintf(url_helps[n], sizeof(url_helps[n]), "Where chousa "
+		    "update downloads %s from%s, instead of its official "
+		    "location: a mirror or a local server.", all[i]->title,
+		    (all[i]->flags & CHOUSA_FEED_NEEDS_KEY) ? " (with an "
+		    "Auth-Key)" : "");
+		url_keys[n].section = "feeds";
+		url_keys[n].key = url_names[n];
+		url_keys[n].type = CHOUSA_CFG_URL;
+		url_keys[n].help = all[i]->url_help != NULL ?
+		    all[i]->url_help : url_helps[n];
+		n++;
+	}
+	(void)chousa_config_add_keys(url_keys, n);
 }
 
 /* Built once, whichever thread asks first (the server's workers). */

@@ -311,6 +311,9 @@ const struct importer importer_warninglist = {
 		    "refs/heads/main.tar.gz",
 		.file = "misp-warninglists.tar.gz",
 		.flags = CHOUSA_FEED_REFERENCE | CHOUSA_FEED_WARNINGLISTS,
+		.url_help = "Where chousa update downloads the MISP "
+		    "warninglists from: the repository's archive (the default "
+		    "is GitHub's), or one list.json.",
 	},
 	.expects = "a MISP warninglist (list.json)",
 	.help = "a MISP warninglist of benign infrastructure; lists of known "
