@@ -201,12 +201,13 @@ chousa_config_add_keys(const struct chousa_config_key *rows, size_t n)
 		memcpy(merged, keys, sizeof(keys));
 		table = merged;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0, at = 0; i < n; i++, at++) {
 		/* After the last row of its section: a section is one run. */
-		at = n_table - 1;
-		for (j = 0; j + 1 < n_table; j++)
-			if (strcasecmp(merged[j].section, rows[i].section) == 0)
-				at = j + 1;
+		if (i == 0 || strcmp(rows[i].section, rows[i - 1].section) != 0)
+			for (j = 0, at = n_table - 1; j + 1 < n_table; j++)
+				if (strcmp(merged[j].section,
+				    rows[i].section) == 0)
+					at = j + 1;
 		memmove(&merged[at + 1], &merged[at],
 		    (n_table - at) * sizeof(merged[0]));
 		merged[at] = rows[i];
