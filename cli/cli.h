@@ -92,8 +92,9 @@ extern const struct cli_opt cli_global_opts[];
 /*
  * Help text as written, with the feed lists of the library's table filled
  * in: @IMPORTERS@ (import's sources) and @DOWNLOADS@ (update's), each as
- * "a, b, c".  Every reader of --help, man page and completion text calls
- * it.  The result lives as long as the program.
+ * "a, b, c", and @IMPORTER_HELP@, each importer with what it reads, "a
+ * (x), b (y), or c (z)".  Every reader of --help, man page and completion
+ * text calls it.  The result lives as long as the program.
  */
 const char *cli_text(const char *text);
 void	cli_help(const struct cli_cmd *cmd, FILE *fp);
@@ -226,14 +227,18 @@ void	cli_flush(void);
 void	cli_read_file(const char *path, struct chousa_buf *out, size_t max);
 
 /*
- * --json for the commands whose result is text or lines on stderr: one
- * JSON object per imported file (state "imported", "not_modified",
- * "failed" with err), and each line appended to b since from made a JSON
- * string (refang, defang).
+ * --json for the commands whose result is text or lines on stderr: each
+ * line appended to b since from made a JSON string (refang, defang).
  */
-void	cli_json_import(const char *source, const char *file,
+void	cli_json_lines(struct chousa_buf *b, size_t from);
+
+/*
+ * The result of one import or feed update (state "imported",
+ * "not_modified", "failed" with err) on stdout, in a format that shows
+ * imports (json); the others say it on stderr.
+ */
+void	cli_print_import(const char *source, const char *path,
 	    const char *state, const struct chousa_import_report *rep,
 	    const struct chousa_err *err);
-void	cli_json_lines(struct chousa_buf *b, size_t from);
 
 #endif /* CHOUSA_CLI_H */

@@ -30,28 +30,6 @@ static const struct cli_opt import_opts[] = {
 	{ 0 }
 };
 
-/*
- * The file's result on stdout, in a format that shows imports (json); the
- * others say it on stderr.
- */
-static void
-print_result(const char *source, const char *path, const char *state,
-    const struct chousa_import_report *rep, const struct chousa_err *err)
-{
-	const struct chousa_format *f = chousa_format_find(g_opt.json ?
-	    "json" : "text");
-	struct chousa_buf b;
-
-	if (!chousa_format_shows(f, CHOUSA_RESULT_IMPORT))
-		return;
-	chousa_buf_init(&b, 0);
-	f->results->import(&b, source, path, state, rep, err != NULL ?
-	    cli_exit_for_rc(err->code) : 0, err != NULL ? err->msg : NULL);
-	cli_write(&b);
-	cli_flush();
-	chousa_buf_release(&b);
-}
-
 /* "  rejected line 3: ..." or "  rejected objects[12]: ...". */
 static void
 print_reject(const struct chousa_import_report *rep, size_t i)
@@ -106,7 +84,7 @@ import_one(struct chousa_store *st, const char *source, const char *path,
 			return EXIT_CLEAN;
 		}
 	}
-	print_result(rep.source[0] ? rep.source : source, path,
+	cli_print_import(rep.source[0] ? rep.source : source, path,
 	    rc == CHOUSA_OK ? "imported" : "failed", &rep,
 	    rc == CHOUSA_OK ? NULL : &err);
 	if (rc != CHOUSA_OK) {
@@ -211,16 +189,8 @@ run_import(const struct cli_cmd *self, int argc, char **argv)
 const struct cli_cmd cmd_import = {
 	"import", "Load feed files into the local store",
 	"[OPTIONS] SOURCE FILE...  |  --source NAME|auto FILE...",
-	"Import each FILE into the store as SOURCE: urlhaus (CSV dumps, JSON "
-	"dump, URL lists), threatfox (CSV and JSON exports), feodo (CSV, JSON, "
-	"recommended text list), malwarebazaar (CSV exports), malpedia "
-	"(families JSON or the MISP galaxy cluster), warninglist (a MISP "
-	"warninglist of benign infrastructure; lists of known identifiers "
-	"such as dynamic DNS or VPN exits, regex lists and lists for "
-	"attributes chousa does not check are skipped), stix (STIX 2.0 and "
-	"2.1), misp (an event bare, wrapped, in a REST response or a saved "
-	"search, or a feed: its directory, manifest.json or hashes.csv), or "
-	"list (indicators one per line, or any text).  auto tells the format "
+	"Import each FILE into the store as SOURCE: @IMPORTER_HELP@.  "
+	"auto tells the format "
 	"from the content, a JSON document by its structure however late the "
 	"keys that decide come; it never reads JSON as a list, and refuses a "
 	"document no importer names, saying what it is.\n\n"

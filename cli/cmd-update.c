@@ -24,28 +24,6 @@ show_step(void *arg, const struct chousa_feed *f, int step)
 		cli_progress_init(prog, f->name);
 }
 
-/*
- * The feed's result on stdout, in a format that shows imports (json); the
- * others say it on stderr.
- */
-static void
-print_result(const char *source, const char *path, const char *state,
-    const struct chousa_import_report *rep, const struct chousa_err *err)
-{
-	const struct chousa_format *f = chousa_format_find(g_opt.json ?
-	    "json" : "text");
-	struct chousa_buf b;
-
-	if (!chousa_format_shows(f, CHOUSA_RESULT_IMPORT))
-		return;
-	chousa_buf_init(&b, 0);
-	f->results->import(&b, source, path, state, rep, err != NULL ?
-	    cli_exit_for_rc(err->code) : 0, err != NULL ? err->msg : NULL);
-	cli_write(&b);
-	cli_flush();
-	chousa_buf_release(&b);
-}
-
 /* The summary of an update that went in. */
 static void
 print_updated(const struct chousa_feed *f, const struct chousa_feed_result *r)
@@ -96,23 +74,23 @@ report_one(const struct chousa_feed *f, const struct chousa_feed_result *r,
 	case CHOUSA_FEED_DOWNLOAD_FAILED:
 		/* The URL may carry a key: name the feed, not the URL. */
 		cli_warn("%s: %s (previous data kept)", f->name, err->msg);
-		print_result(f->name, r->path, "failed", NULL, err);
+		cli_print_import(f->name, r->path, "failed", NULL, err);
 		return EXIT_SOURCE;
 	case CHOUSA_FEED_NOT_MODIFIED:
 		if (r->state_err.code != CHOUSA_OK)
 			cli_warn("%s: %s", f->name, r->state_err.msg);
-		print_result(f->name, r->path, "not_modified", NULL, NULL);
+		cli_print_import(f->name, r->path, "not_modified", NULL, NULL);
 		if (!g_opt.quiet)
 			fprintf(stderr, "%s: not modified since the last "
 			    "update\n", f->name);
 		return EXIT_CLEAN;
 	case CHOUSA_FEED_IMPORT_FAILED:
-		print_result(f->name, r->path, "failed", &r->rep, err);
+		cli_print_import(f->name, r->path, "failed", &r->rep, err);
 		cli_warn("%s: %s (previous data kept)", f->name, err->msg);
 		status = cli_exit_for_rc(rc);
 		return status == EXIT_BADINPUT ? EXIT_SOURCE : status;
 	case CHOUSA_FEED_UPDATED:
-		print_result(f->name, r->path, "imported", &r->rep, NULL);
+		cli_print_import(f->name, r->path, "imported", &r->rep, NULL);
 		if (r->state_err.code != CHOUSA_OK)
 			cli_warn("%s: %s", f->name, r->state_err.msg);
 		print_updated(f, r);

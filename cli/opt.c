@@ -508,6 +508,19 @@ add_feed_names(struct chousa_buf *b, const char *const *names)
 		chousa_buf_addf(b, "%s%s", i ? ", " : "", names[i]);
 }
 
+/* Each importer with what it reads, "a (x), b (y), or c (z)", into b. */
+static void
+add_importer_help(struct chousa_buf *b)
+{
+	const char *const *names = chousa_importer_names();
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++)
+		chousa_buf_addf(b, "%s%s (%s)", i == 0 ? "" : names[i + 1] ==
+		    NULL ? ", or " : ", ", names[i],
+		    chousa_importer_help(names[i]));
+}
+
 const char *
 cli_text(const char *text)
 {
@@ -536,6 +549,9 @@ cli_text(const char *text)
 		if (strncmp(at, "@IMPORTERS@", 11) == 0) {
 			add_feed_names(&b, chousa_importer_names());
 			at += 11;
+		} else if (strncmp(at, "@IMPORTER_HELP@", 15) == 0) {
+			add_importer_help(&b);
+			at += 15;
 		} else if (strncmp(at, "@DOWNLOADS@", 11) == 0) {
 			add_feed_names(&b, names);
 			at += 11;

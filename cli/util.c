@@ -471,20 +471,6 @@ cli_read_file(const char *path, struct chousa_buf *out, size_t max)
 /* ---- JSON for the commands that print text ---- */
 
 void
-cli_json_import(const char *source, const char *file, const char *state,
-    const struct chousa_import_report *rep, const struct chousa_err *err)
-{
-	struct chousa_buf b;
-
-	chousa_buf_init(&b, 0);
-	chousa_import_json(&b, source, file, state, rep, err != NULL ?
-	    cli_exit_for_rc(err->code) : 0, err != NULL ? err->msg : NULL);
-	cli_write(&b);
-	cli_flush();
-	chousa_buf_release(&b);
-}
-
-void
 cli_json_lines(struct chousa_buf *b, size_t from)
 {
 	struct chousa_buf lines;
@@ -507,4 +493,24 @@ cli_json_lines(struct chousa_buf *b, size_t from)
 		p += len + 1;
 	}
 	chousa_buf_release(&lines);
+}
+
+/* ---- one file's or one feed's import ---- */
+
+void
+cli_print_import(const char *source, const char *path, const char *state,
+    const struct chousa_import_report *rep, const struct chousa_err *err)
+{
+	const struct chousa_format *f = chousa_format_find(g_opt.json ?
+	    "json" : "text");
+	struct chousa_buf b;
+
+	if (!chousa_format_shows(f, CHOUSA_RESULT_IMPORT))
+		return;
+	chousa_buf_init(&b, 0);
+	f->results->import(&b, source, path, state, rep, err != NULL ?
+	    cli_exit_for_rc(err->code) : 0, err != NULL ? err->msg : NULL);
+	cli_write(&b);
+	cli_flush();
+	chousa_buf_release(&b);
 }

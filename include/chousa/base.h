@@ -317,6 +317,17 @@ struct chousa_config_key {
 /* Every setting, sections in a fixed order; ends with a NULL section. */
 const struct chousa_config_key *chousa_config_keys(void);
 /*
+ * Add n settings a module above base owns to the table, each after the
+ * last row of its section (else at the end): the feed table adds every
+ * download's [feeds] <name>_url, which base cannot list without knowing
+ * the feeds.  The rows and their strings are borrowed for the program's
+ * life.  Not thread-safe: call it before any config is read or checked
+ * (the feed table does so when the program starts).  CHOUSA_ELIMIT when
+ * the table is full, else CHOUSA_OK.
+ */
+int	chousa_config_add_keys(const struct chousa_config_key *rows,
+	    size_t n);
+/*
  * The row for section and key: the section's own, else for a section in
  * sources (NULL-terminated, or NULL) the SOURCE row; NULL when none.
  */

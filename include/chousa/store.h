@@ -311,6 +311,12 @@ int	chousa_store_import_fplist(struct chousa_store *st, const char *path,
 
 /* The importers' names, NULL-terminated; borrowed. */
 const char *const *chousa_importer_names(void);
+/*
+ * What the importer called name reads, from its table entry, for `import
+ * --help` ("CSV and JSON exports"); NULL when no importer has the name.
+ * Static.
+ */
+const char *chousa_importer_help(const char *name);
 
 /* ---- feeds ---- */
 
@@ -363,6 +369,9 @@ struct chousa_feed {
 						 * numeric id (or its value);
 						 * or NULL */
 	unsigned		 flags;		/* CHOUSA_FEED_* */
+	const char		*url_help;	/* [feeds] <name>_url's help,
+						 * or NULL: where update
+						 * downloads title from */
 };
 
 /*

@@ -5,9 +5,11 @@
  * so CI and one-off runs need no file.  A file that holds API keys must not
  * be readable by others: that is checked here, before any key is used.
  *
- * One table, keys[], lists every setting: chousa_config_check() warns of
- * anything outside it, chousa_config_get_long() keeps to its ranges, and
- * the CLI makes `chousa config`, the template and the man page from it.
+ * One table lists every setting: chousa_config_check() warns of anything
+ * outside it, chousa_config_get_long() keeps to its ranges, and the CLI
+ * makes `chousa config`, the template and the man page from it.  keys[]
+ * holds base's rows; a module above base adds those it owns, as the feed
+ * table adds each download's [feeds] <name>_url, so base names no feed.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -52,10 +54,6 @@ struct chousa_config {
 #define S(s, k, type, def, help) \
 	{ s, k, type, 0, 0, def, help }
 #define SRC CHOUSA_CONFIG_SOURCE
-#define FEED_URL(name, title) \
-	S("feeds", name "_url", CHOUSA_CFG_URL, NULL, "Where chousa update " \
-	    "downloads " title " from, instead of its official location: " \
-	    "a mirror or a local server.")
 
 static const struct chousa_config_key keys[] = {
 	S(SRC, "api_key", CHOUSA_CFG_SECRET, NULL, "The service's API key.  "
@@ -126,16 +124,8 @@ static const struct chousa_config_key keys[] = {
 	N("server", "investigate_queue", 0, 1000000, "256", "chousa serve: "
 	    "offline investigations waiting for a thread before more are "
 	    "refused (503)."),
-	FEED_URL("malpedia", "the Malpedia family catalogue"),
-	FEED_URL("urlhaus", "the URLhaus dump"),
-	FEED_URL("threatfox", "the ThreatFox export"),
-	FEED_URL("feodo", "the Feodo Tracker block list"),
-	FEED_URL("malwarebazaar", "the MalwareBazaar export"),
-	S("feeds", "warninglist_url", CHOUSA_CFG_URL, NULL, "Where chousa "
-	    "update downloads the MISP warninglists from: the repository's "
-	    "archive (the default is GitHub's), or one list.json."),
-	FEED_URL("abusech-fp", "abuse.ch's false-positive list (with an "
-	    "Auth-Key)"),
+	N("feeds", "timeout", 1, 86400, "600", "Seconds a feed download may "
+	    "take."),
 	N("freshness", "max_age_days", 1, 3650, "7", "Days after which a "
 	    "feed's data is stale: reports and chousa sources name it, and "
 	    "its \"not listed\" is no evidence."),
@@ -143,8 +133,6 @@ static const struct chousa_config_key keys[] = {
 	    "last download held fewer rows is historical (retired or emptied "
 	    "upstream), shown with the date its data ends; 0 turns this "
 	    "off."),
-	N("feeds", "timeout", 1, 86400, "600", "Seconds a feed download may "
-	    "take."),
 	N("http", "timeout", 1, 3600, "30", "Seconds an online request may "
 	    "take."),
 	N("http", "timeout_ms", 1, 3600000, NULL, "The same in milliseconds; "
@@ -172,7 +160,6 @@ static const struct chousa_config_key keys[] = {
 #undef N
 #undef S
 #undef SRC
-#undef FEED_URL
 
 /*
  * Key lengths as the services issue them (their keys are hex strings of
@@ -196,10 +183,43 @@ static const char *const other_env[] = {
 	NULL
 };
 
+/* Rows of keys[] and those added, each added row after its section's. */
+#define CONFIG_MAX_KEYS	128
+
+static struct chousa_config_key merged[CONFIG_MAX_KEYS];
+static const struct chousa_config_key *table = keys;
+static size_t n_table = sizeof(keys) / sizeof(keys[0]);	/* NULL row too */
+
+int
+chousa_config_add_keys(const struct chousa_config_key *rows, size_t n)
+{
+	size_t i, at, j;
+
+	if (n_table + n > CONFIG_MAX_KEYS)
+		return CHOUSA_ELIMIT;
+	if (table != merged) {
+		memcpy(merged, keys, sizeof(keys));
+		table = merged;
+	}
+	for (i = 0, at = 0; i < n; i++, at++) {
+		/* After the last row of its section: a section is one run. */
+		if (i == 0 || strcmp(rows[i].section, rows[i - 1].section) != 0)
+			for (j = 0, at = n_table - 1; j + 1 < n_table; j++)
+				if (strcmp(merged[j].section,
+				    rows[i].section) == 0)
+					at = j + 1;
+		memmove(&merged[at + 1], &merged[at],
+		    (n_table - at) * sizeof(merged[0]));
+		merged[at] = rows[i];
+		n_table++;
+	}
+	return CHOUSA_OK;
+}
+
 const struct chousa_config_key *
 chousa_config_keys(void)
 {
-	return keys;
+	return table;
 }
 
 static int
@@ -220,11 +240,11 @@ chousa_config_key_find(const char *section, const char *key,
 	const struct chousa_config_key *k;
 	int is_source = in_list(section, sources);
 
-	for (k = keys; k->section != NULL; k++)
+	for (k = table; k->section != NULL; k++)
 		if (strcasecmp(k->section, section) == 0 &&
 		    strcasecmp(k->key, key) == 0)
 			return k;
-	for (k = keys; is_source && k->section != NULL; k++)
+	for (k = table; is_source && k->section != NULL; k++)
 		if (strcmp(k->section, CHOUSA_CONFIG_SOURCE) == 0 &&
 		    strcasecmp(k->key, key) == 0)
 			return k;
@@ -789,7 +809,7 @@ issue(struct check *ck, const char *where, const char *fmt, ...)
 static const char **
 known_names(const struct check *ck, const char *section, int want_keys)
 {
-	size_t n_rows = sizeof(keys) / sizeof(keys[0]), n_src = 0, n = 0, i;
+	size_t n_rows = n_table, n_src = 0, n = 0, i;
 	const struct chousa_config_key *k;
 	const char **v;
 
@@ -802,7 +822,7 @@ known_names(const struct check *ck, const char *section, int want_keys)
 		for (i = 0; i < n_src; i++)
 			v[n++] = ck->sources[i];
 	v[n] = NULL;
-	for (k = keys; k->section != NULL; k++) {
+	for (k = table; k->section != NULL; k++) {
 		if (want_keys) {
 			if (chousa_config_key_find(section, k->key,
 			    ck->sources) == k)
@@ -822,7 +842,7 @@ section_known(const struct check *ck, const char *section)
 
 	if (in_list(section, ck->sources))
 		return 1;
-	for (k = keys; k->section != NULL; k++)
+	for (k = table; k->section != NULL; k++)
 		if (strcmp(k->section, CHOUSA_CONFIG_SOURCE) != 0 &&
 		    strcasecmp(k->section, section) == 0)
 			return 1;
@@ -1002,7 +1022,7 @@ check_env_section(struct check *ck, const char *section, int is_source)
 	char name[96], where[160], label[160];
 	const char *v;
 
-	for (k = keys; k->section != NULL; k++) {
+	for (k = table; k->section != NULL; k++) {
 		if (is_source ? strcmp(k->section, CHOUSA_CONFIG_SOURCE) != 0 :
 		    strcasecmp(k->section, section) != 0)
 			continue;
@@ -1037,11 +1057,11 @@ env_names(const struct check *ck, size_t *n_out)
 
 	while (ck->sources != NULL && ck->sources[n_src] != NULL)
 		n_src++;
-	cap = (n_src + 2) * (sizeof(keys) / sizeof(keys[0]) + 2) + 8;
+	cap = (n_src + 2) * (n_table + 2) + 8;
 	v = mem_alloc(cap * sizeof(*v));
 	if (v == NULL)
 		return NULL;
-	for (k = keys; k->section != NULL; k++) {
+	for (k = table; k->section != NULL; k++) {
 		if (strcmp(k->section, CHOUSA_CONFIG_SOURCE) != 0) {
 			if (env_name(buf, sizeof(buf), k->section, k->key))
 				v[n++] = mem_strdup(buf);
@@ -1118,9 +1138,9 @@ chousa_config_check(const struct chousa_config *c,
 		check_entry(&ck, i);
 	for (i = 0; sources != NULL && sources[i] != NULL; i++)
 		check_env_section(&ck, sources[i], 1);
-	for (k = keys; k->section != NULL; k++)
+	for (k = table; k->section != NULL; k++)
 		if (strcmp(k->section, CHOUSA_CONFIG_SOURCE) != 0 &&
-		    (k == keys || strcmp(k[-1].section, k->section) != 0))
+		    (k == table || strcmp(k[-1].section, k->section) != 0))
 			check_env_section(&ck, k->section, 0);
 	if (flags & CHOUSA_CONFIG_CHECK_ENV_NAMES)
 		check_env_names(&ck);

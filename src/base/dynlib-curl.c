@@ -48,15 +48,12 @@
 	X(CURLcode, curl_easy_getinfo, (CURL *, CURLINFO, ...), (), 0) \
 	X(CURLMcode, curl_multi_setopt, (CURLM *, CURLMoption, ...), (), 0)
 
-#define VOID_ENUM(name, params, args) SYM_##name,
-#define VOID_NAME(name, params, args) #name,
-
 enum {
-	CURL_FUNCS(DYNLIB_ENUM) CURL_VOID_FUNCS(VOID_ENUM)
+	CURL_FUNCS(DYNLIB_ENUM) CURL_VOID_FUNCS(DYNLIB_VOID_ENUM)
 	CURL_VARIADIC(DYNLIB_ENUM) N_CURL_SYMS
 };
 static const char *const curl_names[] = {
-	CURL_FUNCS(DYNLIB_NAME) CURL_VOID_FUNCS(VOID_NAME)
+	CURL_FUNCS(DYNLIB_NAME) CURL_VOID_FUNCS(DYNLIB_VOID_NAME)
 	CURL_VARIADIC(DYNLIB_NAME)
 };
 static dynlib_fn curl_syms[N_CURL_SYMS];

@@ -50,15 +50,12 @@
 	    NULL) \
 	X(const union MHD_DaemonInfo *, MHD_get_daemon_info, (), (), NULL)
 
-#define VOID_ENUM(name, params, args) SYM_##name,
-#define VOID_NAME(name, params, args) #name,
-
 enum {
-	MHD_FUNCS(DYNLIB_ENUM) MHD_VOID_FUNCS(VOID_ENUM)
+	MHD_FUNCS(DYNLIB_ENUM) MHD_VOID_FUNCS(DYNLIB_VOID_ENUM)
 	MHD_VARIADIC(DYNLIB_ENUM) N_MHD_SYMS
 };
 static const char *const mhd_names[] = {
-	MHD_FUNCS(DYNLIB_NAME) MHD_VOID_FUNCS(VOID_NAME)
+	MHD_FUNCS(DYNLIB_NAME) MHD_VOID_FUNCS(DYNLIB_VOID_NAME)
 	MHD_VARIADIC(DYNLIB_NAME)
 };
 static dynlib_fn mhd_syms[N_MHD_SYMS];

@@ -54,11 +54,14 @@ const char *dynlib_mhd_missing(void);
  * The forwarding functions are written once per symbol through an X-macro
  * list:  X(return type, name, (parameters), (arguments), value on failure).
  * DYNLIB_ENUM makes the index names, DYNLIB_NAME the string table and
- * DYNLIB_FORWARD the function.  Functions returning void use
- * DYNLIB_FORWARD_VOID.
+ * DYNLIB_FORWARD the function.  Functions returning void have a list of
+ * their own, X(name, (parameters), (arguments)), for DYNLIB_VOID_ENUM,
+ * DYNLIB_VOID_NAME and DYNLIB_FORWARD_VOID.
  */
 #define DYNLIB_ENUM(ret, name, params, args, fail) SYM_##name,
 #define DYNLIB_NAME(ret, name, params, args, fail) #name,
+#define DYNLIB_VOID_ENUM(name, params, args) SYM_##name,
+#define DYNLIB_VOID_NAME(name, params, args) #name,
 #define DYNLIB_CALL(lib, ret, name, params) \
 	((ret(*) params)(lib).syms[SYM_##name])
 #define DYNLIB_FORWARD(lib, ret, name, params, args, fail) \

@@ -402,16 +402,52 @@ store_family_key(const char *label, size_t len, char *out, size_t out_size)
 }
 
 void
-store_family_cache_clear(struct chousa_store *st)
+store_memo_release(struct store_memo *m, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(st->fcache) / sizeof(st->fcache[0]); i++) {
-		mem_free(st->fcache[i].label);
-		mem_free(st->fcache[i].id);
-		st->fcache[i].label = NULL;
-		st->fcache[i].id = NULL;
+	for (i = 0; i < n; i++) {
+		mem_free(m[i].key);
+		mem_free(m[i].value);
+		m[i].key = NULL;
+		m[i].value = NULL;
 	}
+}
+
+int
+store_memo_has(const struct store_memo *m, const char *key, size_t key_len)
+{
+	return m->key != NULL && strlen(m->key) == key_len &&
+	    memcmp(m->key, key, key_len) == 0;
+}
+
+const char *
+store_memo_fill(struct chousa_store *st, struct store_memo *m,
+    const char *key, size_t key_len, int q, const char *bind, int col)
+{
+	sqlite3_stmt *s = store_stmt(st, q, NULL);
+	const char *value = NULL;
+
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_text(s, 1, bind != NULL ? bind : key,
+	    bind != NULL ? -1 : (int)key_len, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		value = (const char *)sqlite3_column_text(s, col);
+	store_memo_release(m, 1);
+	m->key = mem_strndup(key, key_len);
+	m->value = value != NULL ? mem_strdup(value) : NULL;
+	sqlite3_reset(s);
+	if (m->key == NULL)
+		store_memo_release(m, 1);
+	return m->value;
+}
+
+void
+store_family_cache_clear(struct chousa_store *st)
+{
+	store_memo_release(st->fcache, sizeof(st->fcache) /
+	    sizeof(st->fcache[0]));
 }
 
 static unsigned
@@ -425,8 +461,6 @@ store_family_resolve(struct chousa_store *st, const char *label, size_t len)
 {
 	char key[128], copy[128];
 	unsigned slot;
-	sqlite3_stmt *s;
-	const char *id = NULL;
 
 	if (label == NULL || len == 0 || len > 100)
 		return NULL;
@@ -435,30 +469,13 @@ store_family_resolve(struct chousa_store *st, const char *label, size_t len)
 	copy[len] = '\0';
 	label = copy;
 	slot = hash_str(label, len) % 4096;
-	if (st->fcache[slot].label != NULL &&
-	    strlen(st->fcache[slot].label) == len &&
-	    memcmp(st->fcache[slot].label, label, len) == 0)
-		return st->fcache[slot].id;
+	if (store_memo_has(&st->fcache[slot], label, len))
+		return st->fcache[slot].value;
 	store_family_key(label, len, key, sizeof(key));
 	if (key[0] == '\0')
 		return NULL;
-	s = store_stmt(st, Q_FAMILY_KEY, NULL);
-	if (s == NULL)
-		return NULL;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		id = (const char *)sqlite3_column_text(s, 0);
-	mem_free(st->fcache[slot].label);
-	mem_free(st->fcache[slot].id);
-	st->fcache[slot].label = mem_strndup(label, len);
-	st->fcache[slot].id = id != NULL ? mem_strdup(id) : NULL;
-	sqlite3_reset(s);
-	if (st->fcache[slot].label == NULL) {
-		mem_free(st->fcache[slot].id);
-		st->fcache[slot].id = NULL;
-		return NULL;
-	}
-	return st->fcache[slot].id;
+	return store_memo_fill(st, &st->fcache[slot], label, len,
+	    Q_FAMILY_KEY, key, 0);
 }
 
 static char *

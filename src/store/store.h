@@ -103,6 +103,15 @@ struct store_filter {
 /* Statements store_kept() keeps prepared on one store. */
 #define STORE_KEPT_MAX	24
 
+/*
+ * One slot of a direct-mapped cache of a query's answer by key: the
+ * family id of a label, the catalogue name of an id.
+ */
+struct store_memo {
+	char	*key;
+	char	*value;		/* NULL: the query had no answer */
+};
+
 struct chousa_store {
 	sqlite3		*db;
 	char		*path;
@@ -126,10 +135,7 @@ struct chousa_store {
 	uint8_t		 bv4_prefixes[33];
 	uint8_t		 bv6_prefixes[129];
 	/* Family label -> id cache for imports (direct-mapped). */
-	struct {
-		char	*label;
-		char	*id;		/* NULL: no catalogue knows it */
-	}		 fcache[4096];
+	struct store_memo fcache[4096];
 };
 
 /*
@@ -209,6 +215,20 @@ const char *store_family_resolve(struct chousa_store *st, const char *label,
 	    size_t len);
 /* Forget cached label mappings (after a catalogue import). */
 void	store_family_cache_clear(struct chousa_store *st);
+/*
+ * The answer of query q for key, kept in slot m: column col of q's first
+ * row, with bind (NULL: key) bound as parameter 1.  The slot's previous
+ * key and value are freed.  NULL when there is no row or memory ran out;
+ * borrowed until the slot is filled again or released.
+ */
+const char *store_memo_fill(struct chousa_store *st, struct store_memo *m,
+	    const char *key, size_t key_len, int q, const char *bind,
+	    int col);
+/* Whether slot m holds key. */
+int	store_memo_has(const struct store_memo *m, const char *key,
+	    size_t key_len);
+/* Free n slots' strings and empty them. */
+void	store_memo_release(struct store_memo *m, size_t n);
 void	store_prefix_cache_clear(struct chousa_store *st);
 
 /* The 64-bit key of a value, host or registrable domain in the indexes. */

@@ -150,10 +150,7 @@ struct walk {
 	sqlite3_stmt			*group;
 	struct benign_set		 benign;
 	/* Family id -> catalogue name (direct-mapped). */
-	struct {
-		char	*id;
-		char	*name;		/* NULL: the catalogue has none */
-	}				 names[NAME_SLOTS];
+	struct store_memo		 names[NAME_SLOTS];
 	/* The merged record's strings, for a shared indicator. */
 	struct chousa_buf		 group_buf;
 	struct chousa_buf		 group_sources;
@@ -234,28 +231,11 @@ static const char *
 family_name(struct walk *w, const char *id)
 {
 	unsigned i = name_slot(id);
-	sqlite3_stmt *s;
-	const char *name = NULL;
 
-	if (w->names[i].id != NULL && strcmp(w->names[i].id, id) == 0)
-		return w->names[i].name;
-	s = store_stmt(w->st, Q_FAMILY_GET, NULL);
-	if (s == NULL)
-		return NULL;
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		name = col_text(s, 1);
-	mem_free(w->names[i].id);
-	mem_free(w->names[i].name);
-	w->names[i].id = mem_strdup(id);
-	w->names[i].name = name != NULL ? mem_strdup(name) : NULL;
-	sqlite3_reset(s);
-	if (w->names[i].id == NULL) {
-		mem_free(w->names[i].name);
-		w->names[i].name = NULL;
-		return NULL;
-	}
-	return w->names[i].name;
+	if (store_memo_has(&w->names[i], id, strlen(id)))
+		return w->names[i].value;
+	return store_memo_fill(w->st, &w->names[i], id, strlen(id),
+	    Q_FAMILY_GET, NULL, 1);
 }
 
 /* ---- the known-benign lists, held in memory ---- */
@@ -804,7 +784,6 @@ chousa_store_foreach_indicator(struct chousa_store *st,
 {
 	struct walk *w = mem_alloc(sizeof(*w));
 	int rc, own_snapshot = 0;
-	size_t i;
 
 	if (w == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
@@ -846,10 +825,7 @@ out:
 	if (own_snapshot)
 		chousa_store_snapshot_end(st);
 	sqlite3_finalize(w->group);
-	for (i = 0; i < NAME_SLOTS; i++) {
-		mem_free(w->names[i].id);
-		mem_free(w->names[i].name);
-	}
+	store_memo_release(w->names, NAME_SLOTS);
 	benign_release(&w->benign);
 	chousa_buf_release(&w->group_buf);
 	chousa_buf_release(&w->group_sources);

@@ -159,22 +159,22 @@ add_row(struct listing_run *lr, sqlite3_stmt *s, int match)
 	return CHOUSA_OK;
 }
 
-/* Every row of statement i bound to a text key; each one counts. */
+/*
+ * Every row of s as a listing of kind match, then s reset.  counted: each
+ * row counts in the total and RANGE_ROWS_MAX of them are kept; else the
+ * query's LIMIT keeps them few.
+ */
 static int
-rows_by(struct listing_run *lr, int i, const char *key, int match)
+read_rows(struct listing_run *lr, sqlite3_stmt *s, int match, int counted)
 {
-	sqlite3_stmt *s;
 	int rc;
 
-	if (lr->rc != CHOUSA_OK || prepare(lr, i) != CHOUSA_OK)
-		return lr->rc;
-	s = lr->s[i];
-	sqlite3_bind_int64(s, 1, store_hash(key, strlen(key)));
-	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		lr->total++;
-		if (lr->n < RANGE_ROWS_MAX && add_row(lr, s, match) !=
-		    CHOUSA_OK)
+		if (counted)
+			lr->total++;
+		if (counted && lr->n >= RANGE_ROWS_MAX)
+			continue;
+		if (add_row(lr, s, match) != CHOUSA_OK)
 			break;
 	}
 	sqlite3_reset(s);
@@ -183,35 +183,44 @@ rows_by(struct listing_run *lr, int i, const char *key, int match)
 	return lr->rc;
 }
 
+/* A text key as the by-key queries take it: its hash, then itself. */
+static void
+bind_key(sqlite3_stmt *s, const char *key)
+{
+	sqlite3_bind_int64(s, 1, store_hash(key, strlen(key)));
+	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+}
+
+/* Every row of statement i bound to a text key; each one counts. */
+static int
+rows_by(struct listing_run *lr, int i, const char *key, int match)
+{
+	if (lr->rc != CHOUSA_OK || prepare(lr, i) != CHOUSA_OK)
+		return lr->rc;
+	bind_key(lr->s[i], key);
+	return read_rows(lr, lr->s[i], match, 1);
+}
+
 /* A host: its own records, then its newest URLs and how many there are. */
 static int
 on_host(struct listing_run *lr, const char *host, size_t max)
 {
 	sqlite3_stmt *s;
-	int rc;
 
 	rows_by(lr, S_BY_VALUE, host, CHOUSA_MATCH_EXACT);
 	if (lr->rc != CHOUSA_OK || prepare(lr, S_HOST_COUNT) != CHOUSA_OK)
 		return lr->rc;
 	s = lr->s[S_HOST_COUNT];
-	sqlite3_bind_int64(s, 1, store_hash(host, strlen(host)));
-	sqlite3_bind_text(s, 2, host, -1, SQLITE_STATIC);
+	bind_key(s, host);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		lr->total += (uint64_t)sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	if (prepare(lr, S_HOST_NEWEST) != CHOUSA_OK)
 		return lr->rc;
 	s = lr->s[S_HOST_NEWEST];
-	sqlite3_bind_int64(s, 1, store_hash(host, strlen(host)));
-	sqlite3_bind_text(s, 2, host, -1, SQLITE_STATIC);
+	bind_key(s, host);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)max);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (add_row(lr, s, CHOUSA_MATCH_URL_HOST) != CHOUSA_OK)
-			break;
-	sqlite3_reset(s);
-	if (lr->rc == CHOUSA_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		lr->rc = store_dberr(lr->st, lr->err, "cannot read the store");
-	return lr->rc;
+	return read_rows(lr, s, CHOUSA_MATCH_URL_HOST, 0);
 }
 
 /* One address of a range: its records and the URLs on it. */
@@ -233,7 +242,6 @@ nets_inside(struct listing_run *lr, const uint8_t *lo, const uint8_t *hi,
     int len, int prefix)
 {
 	sqlite3_stmt *s;
-	int rc;
 
 	if (lr->rc != CHOUSA_OK || prepare(lr, S_BY_NET) != CHOUSA_OK)
 		return lr->rc;
@@ -242,16 +250,7 @@ nets_inside(struct listing_run *lr, const uint8_t *lo, const uint8_t *hi,
 	sqlite3_bind_blob(s, 2, hi, len, SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, len);
 	sqlite3_bind_int(s, 4, prefix);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		lr->total++;
-		if (lr->n < RANGE_ROWS_MAX && add_row(lr, s,
-		    CHOUSA_MATCH_CIDR) != CHOUSA_OK)
-			break;
-	}
-	sqlite3_reset(s);
-	if (lr->rc == CHOUSA_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		lr->rc = store_dberr(lr->st, lr->err, "cannot read the store");
-	return lr->rc;
+	return read_rows(lr, s, CHOUSA_MATCH_CIDR, 1);
 }
 
 /* Whether the address text ip lies in net/prefix. */

@@ -1,8 +1,9 @@
 /*
  * test-feeds.c: the feed descriptors (struct chousa_feed) hold together:
  * every name is one feed's, every local source they name exists, every
- * download has its [feeds] <name>_url setting, and the store names the
- * local sources read resolve as they did when each source kept its list.
+ * download has its [feeds] <name>_url setting (the feed table adds it to
+ * the settings table), and the store names the local sources read resolve
+ * as they did when each source kept its list.
  */
 #include <string.h>
 
@@ -38,6 +39,11 @@ main(void)
 	for (i = 0; i < n_importers; i++)
 		T_STREQ("every_importer_has_its_feed_in_order",
 		    feeds[i] != NULL ? feeds[i]->name : NULL, importers[i]);
+	for (i = 0; i < n_importers; i++)
+		T_OK("every_importer_says_what_it_reads",
+		    chousa_importer_help(importers[i]) != NULL);
+	T_OK("no_help_for_no_importer", chousa_importer_help("nosuch") ==
+	    NULL);
 	for (i = 0; feeds[i] != NULL; i++) {
 		if (chousa_feed_find(feeds[i]->name) != feeds[i])
 			names_unique = 0;

@@ -81,26 +81,9 @@ run_csv(struct imp *imp)
 }
 
 static int
-json_want(void *arg, char path[][JT_PATH_KEY], int depth)
+json_record(struct imp *imp, const char *key, struct jnode *o)
 {
-	(void)arg;
-	return depth == 1 && strcmp(path[0], "[]") == 0;
-}
-
-static int
-json_record(void *arg, char path[][JT_PATH_KEY], int depth,
-    struct jnode *o)
-{
-	struct imp *imp = arg;
-	int rc;
-
-	(void)path;
-	(void)depth;
-	rc = imp_record(imp);
-	if (rc != CHOUSA_OK)
-		return rc;
-	if (o->type != J_OBJ)
-		return imp_reject(imp, 0, "an entry is not an object");
+	(void)key;
 	return put(imp, jt_text(o, "ip_address"), jt_text(o, "port"),
 	    jt_text(o, "first_seen"), jt_text(o, "last_online"),
 	    jt_text(o, "status"), jt_text(o, "malware"), 0);
@@ -116,10 +99,8 @@ feodo_run(struct imp *imp)
 	rc = input_peek(imp->in, &p, &len, imp->err);
 	if (rc != CHOUSA_OK)
 		return rc;
-	if (imp->shape != NULL) {
-		snprintf(imp->rep->format, sizeof(imp->rep->format), "json");
-		return json_stream(imp, json_want, json_record, imp);
-	}
+	if (imp->shape != NULL)
+		return json_records(imp, 1, json_record);
 	rc = run_csv(imp);
 	if (rc == CHOUSA_OK && imp_contains(p, len < 1024 ? len : 1024,
 	    "(recommended)"))
@@ -151,6 +132,7 @@ const struct importer importer_feodo = {
 		    CHOUSA_FEED_PAGE_BY_VALUE,
 	},
 	.expects = "a Feodo Tracker blocklist (CSV, JSON or text)",
+	.help = "CSV, JSON, recommended text list",
 	.probe = feodo_probe,
 	.run = feodo_run,
 	.pipelined = 1,

@@ -45,6 +45,8 @@ struct imp {
 struct importer {
 	struct chousa_feed feed;
 	const char	*expects;	/* "a URLhaus CSV, JSON or URL list" */
+	/* What it reads, for import --help: "CSV dumps, JSON dump, ..." */
+	const char	*help;
 	/*
 	 * 0-100: how sure the first bytes of a document that is not JSON
 	 * are this importer's format; NULL when it reads JSON only.
@@ -228,6 +230,16 @@ const char *probe_first_data(const char *p, size_t len, size_t *line_len);
  */
 int	json_stream(struct imp *imp, jt_want_fn want, jt_record_fn fn,
 	    void *arg);
+/*
+ * A feed that is a JSON array of records, at the top ([{...}, ...], depth
+ * 1) or one under each key ({"<id>": [{...}], ...}, depth 2).  fn gets
+ * each record that is an object, after imp_record(), with its key (NULL at
+ * depth 1); one that is not an object is rejected here.  The report's
+ * format says json.
+ */
+typedef int (*json_record_fn)(struct imp *imp, const char *key,
+	    struct jnode *o);
+int	json_records(struct imp *imp, int depth, json_record_fn fn);
 /* The first non-space byte of p is c. */
 int	probe_starts(const char *p, size_t len, int c);
 

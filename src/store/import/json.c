@@ -4,6 +4,7 @@
  * place in the document is kept in imp->where for the rejects that name
  * it.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "store/import/import.h"
@@ -66,4 +67,46 @@ json_stream(struct imp *imp, jt_want_fn want_fn, jt_record_fn fn, void *arg)
 		rc = jt_stream_end(js.st);
 	jt_stream_free(js.st);
 	return rc;
+}
+
+/* ---- a JSON array of records ---- */
+
+struct records {
+	struct imp	*imp;
+	int		 depth;
+	json_record_fn	 fn;
+};
+
+static int
+records_want(void *arg, char path[][JT_PATH_KEY], int depth)
+{
+	const struct records *r = arg;
+
+	return depth == r->depth && strcmp(path[depth - 1], "[]") == 0;
+}
+
+static int
+records_one(void *arg, char path[][JT_PATH_KEY], int depth,
+    struct jnode *o)
+{
+	const struct records *r = arg;
+	int rc;
+
+	rc = imp_record(r->imp);
+	if (rc != CHOUSA_OK)
+		return rc;
+	if (o->type != J_OBJ)
+		return depth == 1 ? imp_reject(r->imp, 0, "an entry is not an "
+		    "object") : imp_reject(r->imp, 0, "record '%.40s' is not "
+		    "an object", path[0]);
+	return r->fn(r->imp, depth == 1 ? NULL : path[0], o);
+}
+
+int
+json_records(struct imp *imp, int depth, json_record_fn fn)
+{
+	struct records r = { imp, depth, fn };
+
+	snprintf(imp->rep->format, sizeof(imp->rep->format), "json");
+	return json_stream(imp, records_want, records_one, &r);
 }

@@ -154,6 +154,7 @@ const struct importer importer_list = {
 		.flags = CHOUSA_FEED_SOURCE_NAME | CHOUSA_FEED_ANY_TEXT,
 	},
 	.expects = "a list of indicators or text",
+	.help = "indicators one per line, or any text",
 	.probe = list_probe,
 	.run = list_run,
 	.pipelined = 1,

@@ -126,6 +126,7 @@ const struct importer importer_malpedia = {
 		.flags = CHOUSA_FEED_REFERENCE,
 	},
 	.expects = "a Malpedia families JSON or MISP malpedia galaxy",
+	.help = "families JSON or the MISP galaxy cluster",
 	.run = malpedia_run,
 	.probe_json = malpedia_probe_json,
 };

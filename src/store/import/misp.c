@@ -962,6 +962,8 @@ const struct importer importer_misp = {
 		.flags = CHOUSA_FEED_DIRECTORY | CHOUSA_FEED_SOURCE_NAME,
 	},
 	.expects = "a MISP event or feed (manifest.json and events)",
+	.help = "an event bare, wrapped, in a REST response or a saved "
+	    "search, or a feed: its directory, manifest.json or hashes.csv",
 	.probe = misp_probe,
 	.run = misp_run,
 	.probe_json = misp_probe_json,

@@ -85,6 +85,65 @@ feeds_init(void)
 		}
 }
 
+/*
+ * Each download's [feeds] <name>_url setting, added to the settings table
+ * as the program starts, before any config is read: base names no feed,
+ * and a new feed needs no row there.  The library is linked as one object
+ * (Makefile), so this runs in every program that uses it.
+ */
+static struct chousa_config_key url_keys[FEEDS_MAX];
+static char url_names[FEEDS_MAX][64];
+static char url_helps[FEEDS_MAX][256];
+
+static void feed_settings(void) __attribute__((constructor));
+
+/*
+ * The strings of parts, joined into out (cut at size).  Every command
+ * runs this as it starts: by hand it costs a few thousand instructions,
+ * a third of what snprintf does.
+ */
+static void
+join(char *out, size_t size, const char *const *parts)
+{
+	size_t len = 0, n;
+
+	for (; *parts != NULL; parts++) {
+		n = strlen(*parts);
+		if (n > size - 1 - len)
+			n = size - 1 - len;
+		memcpy(out + len, *parts, n);
+		len += n;
+	}
+	out[len] = '\0';
+}
+
+static void
+feed_settings(void)
+{
+	const struct chousa_feed *const *all = chousa_feeds();
+	size_t i, n = 0;
+
+	for (i = 0; all[i] != NULL; i++) {
+		if (all[i]->url == NULL)
+			continue;
+		join(url_names[n], sizeof(url_names[n]),
+		    (const char *const[]){ all[i]->name, "_url", NULL });
+		join(url_helps[n], sizeof(url_helps[n]),
+		    (const char *const[]){ "Where chousa update downloads ",
+		    all[i]->title, " from", (all[i]->flags &
+		    CHOUSA_FEED_NEEDS_KEY) ? " (with an Auth-Key)" : "",
+		    ", instead of its official location: a mirror or a local "
+		    "server.", NULL });
+		url_keys[n].section = "feeds";
+		url_keys[n].key = url_names[n];
+		url_keys[n].type = CHOUSA_CFG_URL;
+		url_keys[n].help = all[i]->url_help != NULL ?
+		    all[i]->url_help : url_helps[n];
+		n++;
+	}
+	(void)chousa_config_add_keys(url_keys, n);
+}
+
 /* Built once, whichever thread asks first (the server's workers). */
 const struct chousa_feed *const *
 chousa_feeds(void)
@@ -140,6 +199,14 @@ find(const char *name)
 		if (strcmp(importers[i]->feed.name, name) == 0)
 			return importers[i];
 	return NULL;
+}
+
+const char *
+chousa_importer_help(const char *name)
+{
+	const struct importer *imp = find(name);
+
+	return imp != NULL ? imp->help : NULL;
 }
 
 /* The JSON importer the shape fits best, with its score. */

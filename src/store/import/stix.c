@@ -661,6 +661,7 @@ const struct importer importer_stix = {
 		.flags = CHOUSA_FEED_SOURCE_NAME,
 	},
 	.expects = "a STIX 2.0 or 2.1 bundle",
+	.help = "STIX 2.0 and 2.1",
 	.run = stix_run,
 	.probe_json = stix_probe_json,
 };

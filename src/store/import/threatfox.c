@@ -170,31 +170,14 @@ run_csv(struct imp *imp)
 }
 
 static int
-json_want(void *arg, char path[][JT_PATH_KEY], int depth)
+json_record(struct imp *imp, const char *key, struct jnode *o)
 {
-	(void)arg;
-	return depth == 2 && strcmp(path[1], "[]") == 0;
-}
-
-static int
-json_record(void *arg, char path[][JT_PATH_KEY], int depth,
-    struct jnode *o)
-{
-	struct imp *imp = arg;
 	struct tf_row t;
-	int rc;
 
-	(void)depth;
-	rc = imp_record(imp);
-	if (rc != CHOUSA_OK)
-		return rc;
-	if (o->type != J_OBJ)
-		return imp_reject(imp, 0, "record '%.40s' is not an object",
-		    path[0]);
 	t.first = jt_text(o, "first_seen_utc");
 	if (t.first == NULL)
 		t.first = jt_text(o, "first_seen");
-	t.id = jt_text(o, "ioc_id") != NULL ? jt_text(o, "ioc_id") : path[0];
+	t.id = jt_text(o, "ioc_id") != NULL ? jt_text(o, "ioc_id") : key;
 	t.value = jt_text(o, "ioc_value");
 	if (t.value == NULL)
 		t.value = jt_text(o, "ioc");
@@ -229,10 +212,8 @@ threatfox_run(struct imp *imp)
 	rc = input_peek(imp->in, &p, &len, imp->err);
 	if (rc != CHOUSA_OK)
 		return rc;
-	if (imp->shape != NULL) {
-		snprintf(imp->rep->format, sizeof(imp->rep->format), "json");
-		return json_stream(imp, json_want, json_record, imp);
-	}
+	if (imp->shape != NULL)
+		return json_records(imp, 2, json_record);
 	return run_csv(imp);
 }
 
@@ -260,6 +241,7 @@ const struct importer importer_threatfox = {
 		    CHOUSA_FEED_REFERENCE_ELSEWHERE,
 	},
 	.expects = "a ThreatFox CSV or JSON export",
+	.help = "CSV and JSON exports",
 	.probe = threatfox_probe,
 	.run = threatfox_run,
 	.pipelined = 1,

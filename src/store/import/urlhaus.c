@@ -135,33 +135,18 @@ run_text(struct imp *imp)
 }
 
 static int
-json_want(void *arg, char path[][JT_PATH_KEY], int depth)
+json_record(struct imp *imp, const char *key, struct jnode *o)
 {
-	(void)arg;
-	return depth == 2 && strcmp(path[1], "[]") == 0;
-}
-
-static int
-json_record(void *arg, char path[][JT_PATH_KEY], int depth,
-    struct jnode *o)
-{
-	struct imp *imp = arg;
 	struct imp_ind r;
 	const char *url = jt_text(o, "url");
-	int rc;
 
-	(void)depth;
-	rc = imp_record(imp);
-	if (rc != CHOUSA_OK)
-		return rc;
-	if (o->type != J_OBJ || url == NULL)
-		return imp_reject(imp, 0, "record '%.40s' has no url",
-		    path[0]);
+	if (url == NULL)
+		return imp_reject(imp, 0, "record '%.40s' has no url", key);
 	memset(&r, 0, sizeof(r));
 	r.value = url;
 	r.value_len = strlen(url);
 	r.types = CHOUSA_IOC_BIT(CHOUSA_IOC_URL);
-	r.source_id = jt_text(o, "id") != NULL ? jt_text(o, "id") : path[0];
+	r.source_id = jt_text(o, "id") != NULL ? jt_text(o, "id") : key;
 	r.first_seen = imp_time(jt_text(o, "dateadded"));
 	r.last_seen = imp_time(jt_text(o, "last_online"));
 	r.status = jt_text(o, "url_status");
@@ -183,10 +168,8 @@ urlhaus_run(struct imp *imp)
 	rc = input_peek(imp->in, &p, &len, imp->err);
 	if (rc != CHOUSA_OK)
 		return rc;
-	if (imp->shape != NULL) {
-		snprintf(imp->rep->format, sizeof(imp->rep->format), "json");
-		return json_stream(imp, json_want, json_record, imp);
-	}
+	if (imp->shape != NULL)
+		return json_records(imp, 2, json_record);
 	line = probe_first_data(p, len, &n);
 	if (line != NULL && is_url_line(line, n))
 		return run_text(imp);
@@ -218,6 +201,7 @@ const struct importer importer_urlhaus = {
 		.flags = CHOUSA_FEED_ABUSECH_KEY,
 	},
 	.expects = "a URLhaus CSV, JSON dump or URL list",
+	.help = "CSV dumps, JSON dump, URL lists",
 	.probe = urlhaus_probe,
 	.run = urlhaus_run,
 	.pipelined = 1,

@@ -311,8 +311,14 @@ const struct importer importer_warninglist = {
 		    "refs/heads/main.tar.gz",
 		.file = "misp-warninglists.tar.gz",
 		.flags = CHOUSA_FEED_REFERENCE | CHOUSA_FEED_WARNINGLISTS,
+		.url_help = "Where chousa update downloads the MISP "
+		    "warninglists from: the repository's archive (the default "
+		    "is GitHub's), or one list.json.",
 	},
 	.expects = "a MISP warninglist (list.json)",
+	.help = "a MISP warninglist of benign infrastructure; lists of known "
+	    "identifiers such as dynamic DNS or VPN exits, regex lists and "
+	    "lists for attributes chousa does not check are skipped",
 	.run = warninglist_run,
 	.probe_json = warninglist_probe_json,
 };
