@@ -90,12 +90,21 @@ int	cli_global_options(int argc, char **argv);
 extern const struct cli_opt cli_global_opts[];
 
 /*
- * Help text as written, with the feed lists of the library's table filled
- * in: @IMPORTERS@ (import's sources) and @DOWNLOADS@ (update's), each as
- * "a, b, c".  Every reader of --help, man page and completion text calls
- * it.  The result lives as long as the program.
+ * Help text as written, with the lists of the library's tables filled in:
+ * @IMPORTERS@ (import's sources), @DOWNLOADS@ (update's) and @EXPORTDIRS@
+ * (the export formats that write a directory) as "a, b, c";
+ * @LOGFORMATS@ (sweep's), @REPORTFORMATS@ (investigate's) and
+ * @EXPORTFORMATS@ (export's) as "a: what a is.  b: ...".  Every reader of
+ * --help, man page and completion text calls it.  The result lives as
+ * long as the program.
  */
 const char *cli_text(const char *text);
+/*
+ * The words an option takes, for completion: those of the first list
+ * text names, with the word its text explains itself ("auto") first,
+ * appended to w space separated.  Returns 0 when text names no list.
+ */
+int	cli_text_words(const char *text, struct chousa_buf *w);
 void	cli_help(const struct cli_cmd *cmd, FILE *fp);
 void	cli_man(FILE *fp);
 /* Roff-escape s for the man page: backslashes, dashes, leading dots. */

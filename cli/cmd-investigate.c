@@ -37,9 +37,8 @@ static const struct cli_opt investigate_opts[] = {
 	    "found in it.  Each operand that names a file is read (as "
 	    "chousa extract reads it); '-' is stdin; any other operand is "
 	    "text itself." },
-	{ OPT_FORMAT, "format", "FORMAT", "Report format: text (the "
-	    "default), json (JSON lines, one object per indicator), md, html, "
-	    "stix, misp or dot." },
+	{ OPT_FORMAT, "format", "FORMAT", "Report format.  "
+	    "@REPORTFORMATS@." },
 	{ OPT_JSON, "json", NULL, "The same as --format json." },
 	{ 'o', "output", "FILE", "Write the report to FILE instead of "
 	    "stdout." },
