@@ -123,6 +123,13 @@ void	cli_config_man(FILE *fp);
 _Noreturn void cli_unknown_name(const struct cli_cmd *cmd, const char *what,
 	    const char *word, const char *const *names);
 /*
+ * The subcommand at cli_optind, which must be one of verbs
+ * (NULL-terminated): else "name a subcommand: a or b" or the unknown name,
+ * as a usage error.  Returns the entry of verbs.
+ */
+const char *cli_subcommand(const struct cli_cmd *cmd, int argc, char **argv,
+	    const char *const *verbs);
+/*
  * No input was given and standard input is a terminal: print why and the
  * usage, exit 2.  cli_getopt() does it for the commands that read
  * standard input when given no operand; others call it themselves.
@@ -230,9 +237,20 @@ char	*xstrdup(const char *s);
 /* Write a buffer to stdout, dying on a write error (EPIPE is quiet). */
 void	cli_write(const struct chousa_buf *b);
 void	cli_flush(void);
+/* A command's whole output: write b, flush, and release b. */
+void	cli_output(struct chousa_buf *b);
 
 /* Read a whole file ("-" is stdin) up to max bytes; dies with status 3. */
 void	cli_read_file(const char *path, struct chousa_buf *out, size_t max);
+/* Call fn for each line of b, without its newline (a last one may lack it). */
+typedef void (*cli_line_fn)(void *arg, const char *line, size_t len);
+void	cli_each_line(const struct chousa_buf *b, cli_line_fn fn, void *arg);
+/*
+ * One input as investigate takes it, here or through a server: *s and
+ * *len (IN/OUT) trimmed of blanks and line ends.  Returns 0 for what is
+ * skipped, a blank line or a '#' comment.
+ */
+int	cli_input_trim(const char **s, size_t *len);
 
 /*
  * --json for the commands whose result is text or lines on stderr: one

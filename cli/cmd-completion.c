@@ -438,8 +438,7 @@ run_completion(const struct cli_cmd *self, int argc, char **argv)
 		chousa_jw_strn(&w, b.data, b.len);
 		chousa_jw_object_end(&w);
 		chousa_buf_addch(&j, '\n');
-		cli_write(&j);
-		chousa_buf_release(&j);
+		cli_output(&j);
 	} else
 		cli_write(&b);
 	cli_flush();

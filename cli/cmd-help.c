@@ -81,9 +81,7 @@ help_json(const struct cli_cmd *only)
 		chousa_buf_addch(&b, '}');
 	}
 	chousa_buf_addch(&b, '\n');
-	cli_write(&b);
-	cli_flush();
-	chousa_buf_release(&b);
+	cli_output(&b);
 }
 
 static int
@@ -146,9 +144,7 @@ run_version(const struct cli_cmd *self, int argc, char **argv)
 		chousa_buf_adds(&b, ",\"libidn2\":");
 		chousa_esc_json_str(&b, v.libidn2);
 		chousa_buf_adds(&b, "}\n");
-		cli_write(&b);
-		cli_flush();
-		chousa_buf_release(&b);
+		cli_output(&b);
 		return EXIT_CLEAN;
 	}
 	printf("chousa %s\n", CHOUSA_VERSION);

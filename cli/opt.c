@@ -489,6 +489,27 @@ cli_unknown_name(const struct cli_cmd *cmd, const char *what,
 	cli_usage_error(cmd, "unknown %s '%s'", what, word);
 }
 
+const char *
+cli_subcommand(const struct cli_cmd *cmd, int argc, char **argv,
+    const char *const *verbs)
+{
+	struct chousa_buf b;
+	size_t i;
+
+	if (cli_optind >= argc) {
+		chousa_buf_init(&b, 0);
+		for (i = 0; verbs[i] != NULL; i++)
+			chousa_buf_addf(&b, "%s%s", i == 0 ? "" :
+			    verbs[i + 1] == NULL ? " or " : ", ", verbs[i]);
+		cli_usage_error(cmd, "name a subcommand: %s",
+		    b.data != NULL ? b.data : "");
+	}
+	for (i = 0; verbs[i] != NULL; i++)
+		if (strcmp(argv[cli_optind], verbs[i]) == 0)
+			return verbs[i];
+	cli_unknown_name(cmd, "subcommand", argv[cli_optind], verbs);
+}
+
 void
 cli_no_input(const struct cli_cmd *cmd)
 {
