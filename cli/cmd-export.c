@@ -57,19 +57,6 @@ static const struct cli_opt export_opts[] = {
 	{ 0 }
 };
 
-static long
-number(const struct cli_cmd *self, const char *arg, const char *opt,
-    long min, long max)
-{
-	char *end;
-	long v = strtol(arg, &end, 10);
-
-	if (*arg == '\0' || *end != '\0' || v < min || v > max)
-		cli_usage_error(self, "%s takes a number from %ld to %ld", opt,
-		    min, max);
-	return v;
-}
-
 static void
 summary(const struct chousa_export_opts *o,
     const struct chousa_export_report *rep)
@@ -152,8 +139,8 @@ run_export(const struct cli_cmd *self, int argc, char **argv)
 			o.families = arg;
 			break;
 		case OPT_MIN_CONF:
-			o.min_confidence = (int)number(self, arg,
-			    "--min-confidence", 0, 100);
+			o.min_confidence = (int)cli_number_arg(self,
+			    "min-confidence", arg, 0, 100);
 			break;
 		case OPT_SINCE:
 			if (chousa_time_parse(arg, strlen(arg), &o.since) !=
@@ -162,8 +149,8 @@ run_export(const struct cli_cmd *self, int argc, char **argv)
 				    "such as 2024-03-13, not '%s'", arg);
 			break;
 		case OPT_ACTIVE:
-			o.active_days = (int)number(self, arg, "--active", 1,
-			    36500);
+			o.active_days = (int)cli_number_arg(self, "active",
+			    arg, 1, 36500);
 			break;
 		case OPT_TLP:
 			o.tlp = arg;

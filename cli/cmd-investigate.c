@@ -195,19 +195,6 @@ check_sources(const struct cli_cmd *self, const char *list)
 	}
 }
 
-long
-cli_number_arg(const struct cli_cmd *self, const char *name, const char *arg,
-    long lo, long hi)
-{
-	char *end;
-	long v = strtol(arg, &end, 10);
-
-	if (*arg == '\0' || *end != '\0' || v < lo || v > hi)
-		cli_usage_error(self, "--%s needs a number from %ld to %ld",
-		    name, lo, hi);
-	return v;
-}
-
 /* -v: the first bytes of every answer a source could not read. */
 static void
 say_unreadable(const struct chousa_report *rep)

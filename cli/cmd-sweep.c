@@ -225,11 +225,8 @@ parse_options(const struct cli_cmd *self, int argc, char **argv,
 			out->format = "csv";
 			break;
 		case OPT_THREADS:
-			so->threads = (int)strtol(arg, &end, 10);
-			if (*end != '\0' || so->threads < 1 ||
-			    so->threads > 64)
-				cli_usage_error(self, "--threads needs a "
-				    "number from 1 to 64");
+			so->threads = (int)cli_number_arg(self, "threads",
+			    arg, 1, 64);
 			break;
 		case OPT_INVESTIGATE:
 			args->investigate = 1;
@@ -242,11 +239,8 @@ parse_options(const struct cli_cmd *self, int argc, char **argv,
 			out->sum.as_of_log_time = 1;
 			break;
 		case OPT_WINDOW:
-			args->window = strtol(arg, &end, 10);
-			if (*end != '\0' || args->window < 0 ||
-			    args->window > 36500)
-				cli_usage_error(self, "--window needs a number "
-				    "of days");
+			args->window = cli_number_arg(self, "window", arg, 0,
+			    36500);
 			break;
 		case OPT_NO_BENIGN:
 			so->no_benign_filter = 1;

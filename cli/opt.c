@@ -489,6 +489,19 @@ cli_unknown_name(const struct cli_cmd *cmd, const char *what,
 	cli_usage_error(cmd, "unknown %s '%s'", what, word);
 }
 
+long
+cli_number_arg(const struct cli_cmd *self, const char *name, const char *arg,
+    long lo, long hi)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || v < lo || v > hi)
+		cli_usage_error(self, "--%s needs a number from %ld to %ld",
+		    name, lo, hi);
+	return v;
+}
+
 const char *
 cli_subcommand(const struct cli_cmd *cmd, int argc, char **argv,
     const char *const *verbs)
