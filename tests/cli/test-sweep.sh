@@ -91,7 +91,7 @@ expect sweep_pcap_truncated_counts_packets 'the [0-9]* packets read were swept' 
 
 # --format's help names every format of the table, with what it is, and
 # completion offers the same names.
-"$CHOUSA" sweep --help > "$T/help"
+"$CHOUSA" help --json sweep > "$T/help"
 "$CHOUSA" completion bash | sed -n '/sweep:--format)/{n;p;}' |
     sed "s/.*-W '\([^']*\)'.*/\1/" | tr ' ' '\n' > "$T/words"
 missing=
