@@ -623,11 +623,15 @@ add_list(struct chousa_buf *b, const struct text_list *l)
 	size_t i;
 
 	for (i = 0; names[i] != NULL; i++) {
+		const char *about = l->about != NULL ? l->about(names[i]) :
+		    NULL;
+
 		if (l->about == NULL)
 			chousa_buf_addf(b, "%s%s", i ? ", " : "", names[i]);
 		else
-			chousa_buf_addf(b, "%s%s: %s", i ? ".  " : "",
-			    names[i], l->about(names[i]));
+			chousa_buf_addf(b, "%s%s%s%s", i ? ".  " : "",
+			    names[i], about != NULL ? ": " : "",
+			    about != NULL ? about : "");
 	}
 }
 
