@@ -90,13 +90,22 @@ int	cli_global_options(int argc, char **argv);
 extern const struct cli_opt cli_global_opts[];
 
 /*
- * Help text as written, with the feed lists of the library's table filled
- * in: @IMPORTERS@ (import's sources) and @DOWNLOADS@ (update's), each as
- * "a, b, c", and @IMPORTER_HELP@, each importer with what it reads, "a
- * (x), b (y), or c (z)".  Every reader of --help, man page and completion
- * text calls it.  The result lives as long as the program.
+ * Help text as written, with the lists of the library's tables filled in:
+ * @IMPORTERS@ (import's sources), @DOWNLOADS@ (update's) and @EXPORTDIRS@
+ * (the export formats that write a directory) as "a, b, c";
+ * @LOGFORMATS@ (sweep's), @REPORTFORMATS@ (investigate's) and
+ * @EXPORTFORMATS@ (export's) as "a: what a is.  b: ..."; and
+ * @IMPORTER_HELP@, each importer with what it reads, as "a (x), b (y), or
+ * c (z)".  Every reader of --help, man page and completion text calls it.
+ * The result lives as long as the program.
  */
 const char *cli_text(const char *text);
+/*
+ * The words an option takes, for completion: those of the first list
+ * text names, with the word its text explains itself ("auto") first,
+ * appended to w space separated.  Returns 0 when text names no list.
+ */
+int	cli_text_words(const char *text, struct chousa_buf *w);
 void	cli_help(const struct cli_cmd *cmd, FILE *fp);
 void	cli_man(FILE *fp);
 /* Roff-escape s for the man page: backslashes, dashes, leading dots. */
@@ -114,6 +123,13 @@ void	cli_config_man(FILE *fp);
  */
 _Noreturn void cli_unknown_name(const struct cli_cmd *cmd, const char *what,
 	    const char *word, const char *const *names);
+/*
+ * The subcommand at cli_optind, which must be one of verbs
+ * (NULL-terminated): else "name a subcommand: a or b" or the unknown name,
+ * as a usage error.  Returns the entry of verbs.
+ */
+const char *cli_subcommand(const struct cli_cmd *cmd, int argc, char **argv,
+	    const char *const *verbs);
 /*
  * No input was given and standard input is a terminal: print why and the
  * usage, exit 2.  cli_getopt() does it for the commands that read
@@ -222,9 +238,20 @@ char	*xstrdup(const char *s);
 /* Write a buffer to stdout, dying on a write error (EPIPE is quiet). */
 void	cli_write(const struct chousa_buf *b);
 void	cli_flush(void);
+/* A command's whole output: write b, flush, and release b. */
+void	cli_output(struct chousa_buf *b);
 
 /* Read a whole file ("-" is stdin) up to max bytes; dies with status 3. */
 void	cli_read_file(const char *path, struct chousa_buf *out, size_t max);
+/* Call fn for each line of b, without its newline (a last one may lack it). */
+typedef void (*cli_line_fn)(void *arg, const char *line, size_t len);
+void	cli_each_line(const struct chousa_buf *b, cli_line_fn fn, void *arg);
+/*
+ * One input as investigate takes it, here or through a server: *s and
+ * *len (IN/OUT) trimmed of blanks and line ends.  Returns 0 for what is
+ * skipped, a blank line or a '#' comment.
+ */
+int	cli_input_trim(const char **s, size_t *len);
 
 /*
  * --json for the commands whose result is text or lines on stderr: each

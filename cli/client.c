@@ -205,21 +205,12 @@ struct list {
 	size_t	  n, cap;
 };
 
-/* One input line as the local commands take it: trimmed, '#' skipped. */
+/* s[0, len) as it is. */
 static void
-push(struct list *l, const char *s, size_t len)
+list_add(struct list *l, const char *s, size_t len)
 {
 	char *d;
 
-	while (len > 0 && (s[len - 1] == '\r' || s[len - 1] == ' ' ||
-	    s[len - 1] == '\t' || s[len - 1] == '\n'))
-		len--;
-	while (len > 0 && (*s == ' ' || *s == '\t')) {
-		s++;
-		len--;
-	}
-	if (len == 0 || *s == '#')
-		return;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 64;
 		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
@@ -229,20 +220,21 @@ push(struct list *l, const char *s, size_t len)
 	l->v[l->n++] = d;
 }
 
+/* One input as the local commands take it: trimmed, '#' skipped. */
+static void
+push(void *l, const char *s, size_t len)
+{
+	if (cli_input_trim(&s, &len))
+		list_add(l, s, len);
+}
+
 static void
 push_file(struct list *l, const char *path)
 {
 	struct chousa_buf b;
-	const char *p, *end;
 
 	cli_read_file(path, &b, INPUT_MAX);
-	for (p = b.data, end = b.data + b.len; p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
-
-		push(l, p, len);
-		p += len + 1;
-	}
+	cli_each_line(&b, push, l);
 	chousa_buf_release(&b);
 }
 
@@ -312,9 +304,7 @@ remote_lookup(const struct cli_cmd *self, int argc, char **argv)
 		if (strcmp(argv[i], "-") == 0)
 			push_file(&l, "-");
 		else
-			l.v = (l.n == l.cap ? xrealloc(l.v, (l.cap = l.cap ?
-			    l.cap * 2 : 64) * sizeof(*l.v)) : l.v),
-			    l.v[l.n++] = xstrdup(argv[i]);
+			list_add(&l, argv[i], strlen(argv[i]));
 	chousa_jw_object(&rm.w);
 	json_inputs(&rm, &l);
 	chousa_jw_kstr(&rm.w, "format", json ? "json" : "text");

@@ -19,6 +19,7 @@ static const struct cli_opt cache_opts[] = {
 static int
 run_cache(const struct cli_cmd *self, int argc, char **argv)
 {
+	static const char *const verbs[] = { "stats", "clear", NULL };
 	const struct chousa_format *f;
 	struct chousa_err err = { 0 };
 	struct chousa_cache_listing l;
@@ -32,9 +33,7 @@ run_cache(const struct cli_cmd *self, int argc, char **argv)
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
 		if (c == OPT_JSON)
 			json = 1;
-	if (cli_optind >= argc)
-		cli_usage_error(self, "name a subcommand: stats or clear");
-	verb = argv[cli_optind];
+	verb = cli_subcommand(self, argc, argv, verbs);
 	if (strcmp(verb, "clear") == 0) {
 		const char *src = cli_optind + 1 < argc ? argv[cli_optind + 1] :
 		    NULL;
@@ -54,8 +53,6 @@ run_cache(const struct cli_cmd *self, int argc, char **argv)
 		chousa_store_close(st);
 		return EXIT_CLEAN;
 	}
-	if (strcmp(verb, "stats") != 0)
-		cli_usage_error(self, "unknown subcommand '%s'", verb);
 	if (cli_optind + 1 < argc)
 		cli_usage_error(self, "stats takes no argument");
 	if (chousa_format_get(json ? "json" : "text", CHOUSA_RESULT_CACHE, &f,
@@ -67,9 +64,7 @@ run_cache(const struct cli_cmd *self, int argc, char **argv)
 		cli_die_err(&err);
 	chousa_buf_init(&b, 0);
 	f->results->cache(&b, &l);
-	cli_write(&b);
-	cli_flush();
-	chousa_buf_release(&b);
+	cli_output(&b);
 	chousa_arena_free(a);
 	chousa_store_close(st);
 	return EXIT_CLEAN;

@@ -26,14 +26,10 @@ add_names(struct chousa_buf *w, const char *const *names)
 		chousa_buf_addf(w, "%s%s", w->len ? " " : "", names[i]);
 }
 
-/* The values of option o of cmd (NULL: a global option) into w. */
+/* The values option o takes into w. */
 static int
-value_kind(const struct cli_cmd *cmd, const struct cli_opt *o,
-    struct chousa_buf *w)
+value_kind(const struct cli_opt *o, struct chousa_buf *w)
 {
-	const char *name = cmd != NULL ? cmd->name : "";
-	size_t i;
-
 	if (o->arg == NULL)
 		return V_NONE;
 	if (strcmp(o->arg, "FILE") == 0 || strcmp(o->arg, "PATH") == 0)
@@ -42,24 +38,9 @@ value_kind(const struct cli_cmd *cmd, const struct cli_opt *o,
 		chousa_buf_adds(w, "auto always never");
 		return V_WORDS;
 	}
-	if (strcmp(name, "investigate") == 0 &&
-	    strcmp(o->name, "format") == 0) {
-		const struct chousa_renderer *const *r = chousa_renderers();
-
-		for (i = 0; r[i] != NULL; i++)
-			chousa_buf_addf(w, "%s%s", i ? " " : "", r[i]->name);
+	/* The formats and sources its help lists, from the same table. */
+	if (cli_text_words(o->help, w))
 		return V_WORDS;
-	}
-	if (strcmp(name, "sweep") == 0 && strcmp(o->name, "format") == 0) {
-		chousa_buf_adds(w, "auto");
-		add_names(w, chousa_sweep_format_names());
-		return V_WORDS;
-	}
-	if (strcmp(name, "import") == 0 && strcmp(o->name, "source") == 0) {
-		chousa_buf_adds(w, "auto");
-		add_names(w, chousa_importer_names());
-		return V_WORDS;
-	}
 	return V_NONE;
 }
 
@@ -178,7 +159,7 @@ bash_value_case(const struct cli_cmd *cmd, const struct cli_opt *o,
 	if (o->arg == NULL)
 		return;
 	chousa_buf_init(&w, 0);
-	kind = value_kind(cmd, o, &w);
+	kind = value_kind(o, &w);
 	chousa_buf_addf(b, "\t%s:--%s", name, o->name);
 	if (o->id < 256)
 		chousa_buf_addf(b, "|%s:-%c", name, o->id);
@@ -282,6 +263,7 @@ zsh_spec(const struct cli_cmd *cmd, const struct cli_opt *o, void *arg)
 	struct chousa_buf *b = arg, w;
 	int kind;
 
+	(void)cmd;
 	chousa_buf_adds(b, "\t\t");
 	if (o->id < 256)
 		chousa_buf_addf(b, "'(-%c --%s)'{-%c,--%s}'[", o->id, o->name,
@@ -292,7 +274,7 @@ zsh_spec(const struct cli_cmd *cmd, const struct cli_opt *o, void *arg)
 	chousa_buf_addch(b, ']');
 	if (o->arg != NULL) {
 		chousa_buf_init(&w, 0);
-		kind = value_kind(cmd, o, &w);
+		kind = value_kind(o, &w);
 		chousa_buf_addf(b, ":%s:", o->arg);
 		if (kind == V_FILES)
 			chousa_buf_adds(b, "_files");
@@ -365,7 +347,7 @@ fish_opt(const struct cli_cmd *cmd, const struct cli_opt *o, void *arg)
 	chousa_buf_addf(b, " -l %s", o->name);
 	if (o->arg != NULL) {
 		chousa_buf_init(&w, 0);
-		kind = value_kind(cmd, o, &w);
+		kind = value_kind(o, &w);
 		if (kind == V_FILES)
 			chousa_buf_adds(b, " -r -F");
 		else if (kind == V_WORDS)
@@ -456,8 +438,7 @@ run_completion(const struct cli_cmd *self, int argc, char **argv)
 		chousa_jw_strn(&w, b.data, b.len);
 		chousa_jw_object_end(&w);
 		chousa_buf_addch(&j, '\n');
-		cli_write(&j);
-		chousa_buf_release(&j);
+		cli_output(&j);
 	} else
 		cli_write(&b);
 	cli_flush();

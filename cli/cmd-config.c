@@ -272,9 +272,7 @@ show(const struct chousa_config *c, int all, int json)
 	} else if (sh.n == 0)
 		chousa_buf_adds(&b, "# nothing is set: chousa runs on its "
 		    "defaults ('chousa config --all' lists them)\n");
-	cli_write(&b);
-	cli_flush();
-	chousa_buf_release(&b);
+	cli_output(&b);
 	return EXIT_CLEAN;
 }
 
@@ -336,9 +334,7 @@ check(const struct chousa_config *c, int json)
 			chousa_buf_adds(&b, "no config file, and");
 		chousa_buf_adds(&b, " no problem found\n");
 	}
-	cli_write(&b);
-	cli_flush();
-	chousa_buf_release(&b);
+	cli_output(&b);
 	if (p.n > 0 && !json)
 		cli_warn("%zu problem%s in the config", p.n, p.n > 1 ? "s" :
 		    "");

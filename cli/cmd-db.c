@@ -19,6 +19,7 @@ static const struct cli_opt db_opts[] = {
 static int
 run_db(const struct cli_cmd *self, int argc, char **argv)
 {
+	static const char *const verbs[] = { "stats", "check", NULL };
 	const struct chousa_format *f;
 	struct chousa_store_stats s;
 	struct chousa_err err = { 0 };
@@ -31,11 +32,7 @@ run_db(const struct cli_cmd *self, int argc, char **argv)
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
 		if (c == OPT_JSON)
 			json = 1;
-	if (cli_optind >= argc)
-		cli_usage_error(self, "name a subcommand: stats or check");
-	verb = argv[cli_optind];
-	if (strcmp(verb, "stats") != 0 && strcmp(verb, "check") != 0)
-		cli_usage_error(self, "unknown subcommand '%s'", verb);
+	verb = cli_subcommand(self, argc, argv, verbs);
 	if (chousa_format_get(json ? "json" : "text", CHOUSA_RESULT_STATS, &f,
 	    &err) != CHOUSA_OK)
 		cli_die_err(&err);
@@ -53,9 +50,7 @@ run_db(const struct cli_cmd *self, int argc, char **argv)
 		cli_die_err(&err);
 	chousa_buf_init(&b, 0);
 	f->results->stats(&b, chousa_store_path(st), &s, (int64_t)time(NULL));
-	cli_write(&b);
-	cli_flush();
-	chousa_buf_release(&b);
+	cli_output(&b);
 	chousa_arena_free(a);
 	chousa_store_close(st);
 	return EXIT_CLEAN;

@@ -16,14 +16,12 @@ enum {
 };
 
 static const struct cli_opt export_opts[] = {
-	{ OPT_FORMAT, "format", "NAME", "The format (required): zeek-intel, "
-	    "suricata, ecs, splunk, clickhouse, rpz, misp-feed, stix, csv "
-	    "or txt, as described above." },
-	{ 'o', "output", "PATH", "Where to write: a directory for suricata, "
-	    "ecs, splunk, clickhouse and misp-feed (created when missing); a "
-	    "file or a directory for the others (csv and txt write one file "
-	    "per type into a directory).  Without it a one-file format goes "
-	    "to stdout." },
+	{ OPT_FORMAT, "format", "NAME", "The format (required).  "
+	    "@EXPORTFORMATS@." },
+	{ 'o', "output", "PATH", "Where to write: a directory for "
+	    "@EXPORTDIRS@ (created when missing); a file or a directory for "
+	    "the others (--format says which write one file per type into a "
+	    "directory).  Without it a one-file format goes to stdout." },
 	{ OPT_TYPES, "types", "LIST", "Only these types, comma separated: "
 	    "ipv4, ipv6, cidr, domain, url, email, md5, sha1, sha256, "
 	    "sha512, asn; ip means ipv4, ipv6 and cidr, hash every hash." },
@@ -58,19 +56,6 @@ static const struct cli_opt export_opts[] = {
 	    "column, set to T (with policy/frameworks/intel/do_notice)." },
 	{ 0 }
 };
-
-static long
-number(const struct cli_cmd *self, const char *arg, const char *opt,
-    long min, long max)
-{
-	char *end;
-	long v = strtol(arg, &end, 10);
-
-	if (*arg == '\0' || *end != '\0' || v < min || v > max)
-		cli_usage_error(self, "%s takes a number from %ld to %ld", opt,
-		    min, max);
-	return v;
-}
 
 static void
 summary(const struct chousa_export_opts *o,
@@ -154,8 +139,8 @@ run_export(const struct cli_cmd *self, int argc, char **argv)
 			o.families = arg;
 			break;
 		case OPT_MIN_CONF:
-			o.min_confidence = (int)number(self, arg,
-			    "--min-confidence", 0, 100);
+			o.min_confidence = (int)cli_number_arg(self,
+			    "min-confidence", arg, 0, 100);
 			break;
 		case OPT_SINCE:
 			if (chousa_time_parse(arg, strlen(arg), &o.since) !=
@@ -164,8 +149,8 @@ run_export(const struct cli_cmd *self, int argc, char **argv)
 				    "such as 2024-03-13, not '%s'", arg);
 			break;
 		case OPT_ACTIVE:
-			o.active_days = (int)number(self, arg, "--active", 1,
-			    36500);
+			o.active_days = (int)cli_number_arg(self, "active",
+			    arg, 1, 36500);
 			break;
 		case OPT_TLP:
 			o.tlp = arg;
@@ -215,20 +200,7 @@ const struct cli_cmd cmd_export = {
 	"sources and an evidence link in that format's own fields.  One "
 	"record per indicator: what several feeds list is merged.  Only the "
 	"store is read.  Indicators on a known-benign list are left out "
-	"unless --include-benign is given.\n\n"
-	"Formats: zeek-intel (the Intel framework's TSV: ADDR, SUBNET, "
-	"DOMAIN, URL without its scheme, FILE_HASH, EMAIL); suricata (a "
-	"directory of datasets, JSON-lines datasets whose entries appear "
-	"under alert.extra, datarep and iprep lists, chousa.rules and a "
-	"suricata.yaml snippet sized from the counts); ecs (NDJSON for the "
-	"Elastic or OpenSearch _bulk API with the ECS threat fields, and the "
-	"index template); splunk (Enterprise Security intel lookups and a "
-	"transforms.conf); clickhouse (an IP_TRIE dictionary and hashed "
-	"dictionaries with their CREATE DICTIONARY statements); rpz (a DNS "
-	"response policy zone: each domain and its subdomains answer "
-	"NXDOMAIN); misp-feed (a static MISP feed: manifest.json, one event "
-	"per family, hashes.csv); stix (a STIX 2.1 bundle of indicators, "
-	"malware and indicates relationships); csv and txt.\n\n"
+	"unless --include-benign is given.  --format lists the formats.\n\n"
 	"Every file is written under a temporary name and renamed when all "
 	"of them are complete, so an engine never reads half a file.  The "
 	"same store gives the same bytes: the files carry the time of the "

@@ -283,7 +283,6 @@ run_extract(const struct cli_cmd *self, int argc, char **argv)
 	struct run *r;
 	const char *arg;
 	int c, i, json = 0, defang = 0, threads = default_threads();
-	char *end;
 
 	if (cli_server_url(argc, argv) != NULL)
 		return cli_remote(self, argc, argv);
@@ -310,11 +309,8 @@ run_extract(const struct cli_cmd *self, int argc, char **argv)
 			defang = 1;
 			break;
 		case OPT_THREADS:
-			threads = (int)strtol(arg, &end, 10);
-			if (*end != '\0' || threads < 1 ||
-			    threads > MAX_THREADS)
-				cli_usage_error(self, "--threads takes 1 to "
-				    "%d", MAX_THREADS);
+			threads = (int)cli_number_arg(self, "threads", arg, 1,
+			    MAX_THREADS);
 			break;
 		}
 	}

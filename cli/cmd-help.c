@@ -16,39 +16,36 @@ static const struct cli_opt help_opts[] = {
 };
 
 static void
-json_opts(struct chousa_buf *b, const struct cli_opt *o)
+json_opts(struct chousa_jw *w, const struct cli_opt *o)
 {
 	size_t i;
 
-	chousa_buf_addch(b, '[');
+	chousa_jw_array(w);
 	for (i = 0; o != NULL && o[i].id != 0; i++) {
-		chousa_buf_adds(b, i ? ",{\"name\":" : "{\"name\":");
-		chousa_esc_json_str(b, o[i].name);
+		char letter[2] = { (char)o[i].id, '\0' };
+
+		chousa_jw_object(w);
+		chousa_jw_kstr(w, "name", o[i].name);
 		if (o[i].id < 256)
-			chousa_buf_addf(b, ",\"short\":\"%c\"", o[i].id);
-		chousa_buf_adds(b, ",\"arg\":");
-		chousa_esc_json_str(b, o[i].arg);
-		chousa_buf_adds(b, ",\"help\":");
-		chousa_esc_json_str(b, cli_text(o[i].help));
-		chousa_buf_addch(b, '}');
+			chousa_jw_kstr(w, "short", letter);
+		chousa_jw_kstr(w, "arg", o[i].arg);
+		chousa_jw_kstr(w, "help", cli_text(o[i].help));
+		chousa_jw_object_end(w);
 	}
-	chousa_buf_addch(b, ']');
+	chousa_jw_array_end(w);
 }
 
 static void
-json_command(struct chousa_buf *b, const struct cli_cmd *c)
+json_command(struct chousa_jw *w, const struct cli_cmd *c)
 {
-	chousa_buf_adds(b, "{\"name\":");
-	chousa_esc_json_str(b, c->name);
-	chousa_buf_adds(b, ",\"summary\":");
-	chousa_esc_json_str(b, c->summary);
-	chousa_buf_adds(b, ",\"usage\":");
-	chousa_esc_json_str(b, c->usage);
-	chousa_buf_adds(b, ",\"description\":");
-	chousa_esc_json_str(b, cli_text(c->description));
-	chousa_buf_adds(b, ",\"options\":");
-	json_opts(b, c->opts);
-	chousa_buf_addch(b, '}');
+	chousa_jw_object(w);
+	chousa_jw_kstr(w, "name", c->name);
+	chousa_jw_kstr(w, "summary", c->summary);
+	chousa_jw_kstr(w, "usage", c->usage);
+	chousa_jw_kstr(w, "description", cli_text(c->description));
+	chousa_jw_key(w, "options");
+	json_opts(w, c->opts);
+	chousa_jw_object_end(w);
 }
 
 /* The tables --help prints, for tools: one object. */
@@ -56,34 +53,37 @@ static void
 help_json(const struct cli_cmd *only)
 {
 	struct chousa_buf b;
+	struct chousa_jw w;
 	size_t i;
 
 	chousa_buf_init(&b, 0);
+	chousa_jw_init(&w, &b);
 	if (only != NULL)
-		json_command(&b, only);
+		json_command(&w, only);
 	else {
-		chousa_buf_adds(&b, "{\"commands\":[");
-		for (i = 0; cli_commands[i] != NULL; i++) {
-			if (i)
-				chousa_buf_addch(&b, ',');
-			json_command(&b, cli_commands[i]);
-		}
-		chousa_buf_adds(&b, "],\"global_options\":");
-		json_opts(&b, cli_global_opts);
-		chousa_buf_adds(&b, ",\"exit_statuses\":[");
+		chousa_jw_object(&w);
+		chousa_jw_key(&w, "commands");
+		chousa_jw_array(&w);
+		for (i = 0; cli_commands[i] != NULL; i++)
+			json_command(&w, cli_commands[i]);
+		chousa_jw_array_end(&w);
+		chousa_jw_key(&w, "global_options");
+		json_opts(&w, cli_global_opts);
+		chousa_jw_key(&w, "exit_statuses");
+		chousa_jw_array(&w);
 		for (i = 0; cli_exit_statuses[i].meaning != NULL; i++) {
-			chousa_buf_addf(&b, "%s{\"status\":%d,\"meaning\":",
-			    i ? "," : "", cli_exit_statuses[i].status);
-			chousa_esc_json_str(&b, cli_exit_statuses[i].meaning);
-			chousa_buf_addch(&b, '}');
+			chousa_jw_object(&w);
+			chousa_jw_kint(&w, "status",
+			    cli_exit_statuses[i].status);
+			chousa_jw_kstr(&w, "meaning",
+			    cli_exit_statuses[i].meaning);
+			chousa_jw_object_end(&w);
 		}
-		chousa_buf_addch(&b, ']');
-		chousa_buf_addch(&b, '}');
+		chousa_jw_array_end(&w);
+		chousa_jw_object_end(&w);
 	}
 	chousa_buf_addch(&b, '\n');
-	cli_write(&b);
-	cli_flush();
-	chousa_buf_release(&b);
+	cli_output(&b);
 }
 
 static int
@@ -133,22 +133,19 @@ run_version(const struct cli_cmd *self, int argc, char **argv)
 	chousa_library_versions(&v);
 	if (g_opt.json) {
 		struct chousa_buf b;
+		struct chousa_jw w;
 
 		chousa_buf_init(&b, 0);
-		chousa_buf_adds(&b, "{\"version\":");
-		chousa_esc_json_str(&b, CHOUSA_VERSION);
-		chousa_buf_adds(&b, ",\"sqlite\":");
-		chousa_esc_json_str(&b, v.sqlite);
-		chousa_buf_adds(&b, ",\"curl\":");
-		chousa_esc_json_str(&b, v.curl);
-		chousa_buf_adds(&b, ",\"libpsl\":");
-		chousa_esc_json_str(&b, v.libpsl);
-		chousa_buf_adds(&b, ",\"libidn2\":");
-		chousa_esc_json_str(&b, v.libidn2);
-		chousa_buf_adds(&b, "}\n");
-		cli_write(&b);
-		cli_flush();
-		chousa_buf_release(&b);
+		chousa_jw_init(&w, &b);
+		chousa_jw_object(&w);
+		chousa_jw_kstr(&w, "version", CHOUSA_VERSION);
+		chousa_jw_kstr(&w, "sqlite", v.sqlite);
+		chousa_jw_kstr(&w, "curl", v.curl);
+		chousa_jw_kstr(&w, "libpsl", v.libpsl);
+		chousa_jw_kstr(&w, "libidn2", v.libidn2);
+		chousa_jw_object_end(&w);
+		chousa_buf_addch(&b, '\n');
+		cli_output(&b);
 		return EXIT_CLEAN;
 	}
 	printf("chousa %s\n", CHOUSA_VERSION);

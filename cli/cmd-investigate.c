@@ -37,9 +37,8 @@ static const struct cli_opt investigate_opts[] = {
 	    "found in it.  Each operand that names a file is read (as "
 	    "chousa extract reads it); '-' is stdin; any other operand is "
 	    "text itself." },
-	{ OPT_FORMAT, "format", "FORMAT", "Report format: text (the "
-	    "default), json (JSON lines, one object per indicator), md, html, "
-	    "stix, misp or dot." },
+	{ OPT_FORMAT, "format", "FORMAT", "Report format.  "
+	    "@REPORTFORMATS@." },
 	{ OPT_JSON, "json", NULL, "The same as --format json." },
 	{ 'o', "output", "FILE", "Write the report to FILE instead of "
 	    "stdout." },
@@ -96,14 +95,7 @@ push_ctx(struct inputs *in, const char *s, size_t len, int context,
 {
 	char *d;
 
-	while (len > 0 && (s[len - 1] == '\r' || s[len - 1] == ' ' ||
-	    s[len - 1] == '\t'))
-		len--;
-	while (len > 0 && (*s == ' ' || *s == '\t')) {
-		s++;
-		len--;
-	}
-	if (len == 0 || *s == '#')
+	if (!cli_input_trim(&s, &len))
 		return;
 	if (in->n == in->cap) {
 		in->cap = in->cap ? in->cap * 2 : 64;
@@ -116,31 +108,15 @@ push_ctx(struct inputs *in, const char *s, size_t len, int context,
 	memcpy(d, s, len);
 	in->context[in->n] = context;
 	in->field[in->n] = NULL;
-	if (field != NULL && field[0] != '\0') {
-		in->field[in->n] = xmalloc(strlen(field) + 1);
-		memcpy(in->field[in->n], field, strlen(field) + 1);
-	}
+	if (field != NULL && field[0] != '\0')
+		in->field[in->n] = xstrdup(field);
 	in->v[in->n++] = d;
 }
 
 static void
-push(struct inputs *in, const char *s, size_t len)
+push(void *in, const char *s, size_t len)
 {
 	push_ctx(in, s, len, CHOUSA_CTX_BODY, NULL);
-}
-
-static void
-push_lines(struct inputs *in, const struct chousa_buf *b)
-{
-	const char *p = b->data, *end = b->data + b->len;
-
-	while (p != NULL && p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
-
-		push(in, p, len);
-		p += len + 1;
-	}
 }
 
 static int
@@ -217,19 +193,6 @@ check_sources(const struct cli_cmd *self, const char *list)
 		while (list[len] == ',' || list[len] == ' ')
 			len++;
 	}
-}
-
-long
-cli_number_arg(const struct cli_cmd *self, const char *name, const char *arg,
-    long lo, long hi)
-{
-	char *end;
-	long v = strtol(arg, &end, 10);
-
-	if (*arg == '\0' || *end != '\0' || v < lo || v > hi)
-		cli_usage_error(self, "--%s needs a number from %ld to %ld",
-		    name, lo, hi);
-	return v;
 }
 
 /* -v: the first bytes of every answer a source could not read. */
@@ -500,7 +463,7 @@ read_inputs(struct inputs *in, const char *path, int extract)
 	if (extract)
 		extract_into(in, &b);
 	else
-		push_lines(in, &b);
+		cli_each_line(&b, push, in);
 	chousa_buf_release(&b);
 }
 

@@ -226,9 +226,7 @@ parse_lines(unsigned types, unsigned context, int json)
 	}
 	if (b.failed != CHOUSA_OK)
 		cli_die(EXIT_INTERNAL, "out of memory");
-	cli_write(&b);
-	cli_flush();
-	chousa_buf_release(&b);
+	cli_output(&b);
 	chousa_arena_free(a);
 	free(line);
 	return status;
@@ -275,9 +273,7 @@ run_parse(const struct cli_cmd *self, int argc, char **argv)
 		print_json(&b, &ind, in, NULL);
 	else
 		print_text(&b, &ind);
-	cli_write(&b);
-	cli_flush();
-	chousa_buf_release(&b);
+	cli_output(&b);
 	chousa_arena_free(a);
 	return EXIT_CLEAN;
 }

@@ -87,9 +87,7 @@ run_filter(const struct cli_cmd *self, int argc, char **argv, int defang)
 	}
 	if (out.failed != CHOUSA_OK)
 		cli_die(EXIT_INTERNAL, "out of memory");
-	cli_write(&out);
-	cli_flush();
-	chousa_buf_release(&out);
+	cli_output(&out);
 	chousa_extractor_free(x);
 	return status;
 }

@@ -174,16 +174,12 @@ serve_options(const struct cli_cmd *self, int argc, char **argv,
 				    "read '%s'", arg);
 			break;
 		case OPT_AUDIT_KEEP:
-			so->audit_keep = (int)strtol(arg, NULL, 10);
-			if (so->audit_keep < 1 || so->audit_keep > 1000)
-				cli_usage_error(self, "--audit-keep takes 1 "
-				    "to 1000");
+			so->audit_keep = (int)cli_number_arg(self,
+			    "audit-keep", arg, 1, 1000);
 			break;
 		case OPT_THREADS:
-			so->threads = (int)strtol(arg, NULL, 10);
-			if (so->threads < 1 || so->threads > 256)
-				cli_usage_error(self, "--threads takes 1 to "
-				    "256");
+			so->threads = (int)cli_number_arg(self, "threads",
+			    arg, 1, 256);
 			break;
 		case OPT_PORT_FILE:	x->port_file = arg; break;
 		}

@@ -46,9 +46,7 @@ list(const struct chousa_config *cfg, struct chousa_store *st, int json)
 			cli_warn("%s", rows[i].warning);
 	chousa_buf_init(&b, 0);
 	f->results->sources(&b, rows, n);
-	cli_write(&b);
-	cli_flush();
-	chousa_buf_release(&b);
+	cli_output(&b);
 	chousa_arena_free(a);
 }
 
@@ -140,9 +138,7 @@ check(const struct chousa_config *cfg, struct chousa_store *st)
 		cli_key_hint(&b, cfg, key_section(cfg, s), what);
 		chousa_buf_addch(&b, '\n');
 	}
-	cli_write(&b);
-	cli_flush();
-	chousa_buf_release(&b);
+	cli_output(&b);
 	free(f);
 	free(q);
 	chousa_ctx_free(ctx);

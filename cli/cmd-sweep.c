@@ -21,13 +21,10 @@ enum {
 };
 
 static const struct cli_opt sweep_opts[] = {
-	{ OPT_FORMAT, "format", "NAME", "The log format: auto (the default: "
-	    "detected from the first lines), zeek (TSV, any log path), "
-	    "zeek-json, eve (Suricata, DNS versions 1 to 3), squid, clf, "
-	    "bind, windns, pcap (pcap and pcapng) or text (any other lines, "
-	    "through the indicator extractor).  Input compressed with gzip, "
-	    "bzip2 or xz, or the first file of a zip, is read as import reads "
-	    "it." },
+	{ OPT_FORMAT, "format", "NAME", "The log format.  Input compressed "
+	    "with gzip, bzip2 or xz, or the first file of a zip, is read as "
+	    "import reads it.  auto: detected from the first lines (the "
+	    "default).  @LOGFORMATS@." },
 	{ OPT_INTERNAL, "internal", "CIDR,...", "Address ranges that are "
 	    "internal besides the private ones (10/8, 172.16/12, 192.168/16, "
 	    "100.64/10, loopback, link-local, fc00::/7).  A hit's internal "
@@ -228,11 +225,8 @@ parse_options(const struct cli_cmd *self, int argc, char **argv,
 			out->format = "csv";
 			break;
 		case OPT_THREADS:
-			so->threads = (int)strtol(arg, &end, 10);
-			if (*end != '\0' || so->threads < 1 ||
-			    so->threads > 64)
-				cli_usage_error(self, "--threads needs a "
-				    "number from 1 to 64");
+			so->threads = (int)cli_number_arg(self, "threads",
+			    arg, 1, 64);
 			break;
 		case OPT_INVESTIGATE:
 			args->investigate = 1;
@@ -245,11 +239,8 @@ parse_options(const struct cli_cmd *self, int argc, char **argv,
 			out->sum.as_of_log_time = 1;
 			break;
 		case OPT_WINDOW:
-			args->window = strtol(arg, &end, 10);
-			if (*end != '\0' || args->window < 0 ||
-			    args->window > 36500)
-				cli_usage_error(self, "--window needs a number "
-				    "of days");
+			args->window = cli_number_arg(self, "window", arg, 0,
+			    36500);
 			break;
 		case OPT_NO_BENIGN:
 			so->no_benign_filter = 1;
@@ -320,6 +311,7 @@ sweep_one(struct chousa_matcher *m, const char *path,
 	struct chousa_sweep_stats ss;
 	struct cli_progress prog;
 	struct chousa_err err;
+	const char *unit;	/* what ss.lines counts */
 	int rc;
 
 	cli_progress_init(&prog, path);
@@ -340,22 +332,22 @@ sweep_one(struct chousa_matcher *m, const char *path,
 		out->sum.unreadable++;
 		return;
 	}
+	unit = chousa_sweep_format_unit(ss.format);
 	if (ss.truncated)
 		cli_warn("%s: %s; the %llu %s read were swept", path,
-		    ss.warning, (unsigned long long)ss.lines,
-		    strcmp(ss.format, "pcap") == 0 ? "packets" : "lines");
+		    ss.warning, (unsigned long long)ss.lines, unit);
 	if (ss.malformed > 0 && !g_opt.quiet)
-		cli_warn("%s: %llu malformed lines skipped%s", path,
-		    (unsigned long long)ss.malformed,
+		cli_warn("%s: %llu malformed %s skipped%s", path,
+		    (unsigned long long)ss.malformed, unit,
 		    g_opt.verbose ? "" : " (-v shows the first)");
 	if (g_opt.verbose)
-		cli_info("%s: format %s, %llu lines, %llu records, %llu hits "
-		    "on %llu lines, %llu benign suppressed, %llu outside the "
+		cli_info("%s: format %s, %llu %s, %llu records, %llu hits "
+		    "on %llu %s, %llu benign suppressed, %llu outside the "
 		    "time window, %d threads", path, ss.format,
-		    (unsigned long long)ss.lines,
+		    (unsigned long long)ss.lines, unit,
 		    (unsigned long long)ss.records,
 		    (unsigned long long)ss.hits,
-		    (unsigned long long)ss.hit_lines,
+		    (unsigned long long)ss.hit_lines, unit,
 		    (unsigned long long)ss.benign_suppressed,
 		    (unsigned long long)ss.time_suppressed, ss.threads);
 }
@@ -426,9 +418,7 @@ const struct cli_cmd cmd_sweep = {
 	"addresses, domains, URLs and file hashes are looked up where the "
 	"format really shows them (a Zeek http.log URL is rebuilt from host "
 	"and uri), exactly and by parent domain, CIDR range or URL host.  "
-	"Formats: Zeek TSV and JSON of any log path, Suricata EVE, Squid, "
-	"common/combined web logs, BIND query logs, Windows DNS debug logs, "
-	"pcap and pcapng, and any text.  Captures are decoded through VLAN, "
+	"--format lists the formats.  Captures are decoded through VLAN, "
 	"QinQ, MPLS, PPPoE, Linux cooked, NFLOG, raw IP, 802.11/radiotap and "
 	"loopback link layers and the GRE, ERSPAN, VXLAN, Geneve, Teredo, "
 	"GTP-U and L2TP tunnels, inner and outer addresses both looked up; "

@@ -489,6 +489,40 @@ cli_unknown_name(const struct cli_cmd *cmd, const char *what,
 	cli_usage_error(cmd, "unknown %s '%s'", what, word);
 }
 
+long
+cli_number_arg(const struct cli_cmd *self, const char *name, const char *arg,
+    long lo, long hi)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || v < lo || v > hi)
+		cli_usage_error(self, "--%s needs a number from %ld to %ld",
+		    name, lo, hi);
+	return v;
+}
+
+const char *
+cli_subcommand(const struct cli_cmd *cmd, int argc, char **argv,
+    const char *const *verbs)
+{
+	struct chousa_buf b;
+	size_t i;
+
+	if (cli_optind >= argc) {
+		chousa_buf_init(&b, 0);
+		for (i = 0; verbs[i] != NULL; i++)
+			chousa_buf_addf(&b, "%s%s", i == 0 ? "" :
+			    verbs[i + 1] == NULL ? " or " : ", ", verbs[i]);
+		cli_usage_error(cmd, "name a subcommand: %s",
+		    b.data != NULL ? b.data : "");
+	}
+	for (i = 0; verbs[i] != NULL; i++)
+		if (strcmp(argv[cli_optind], verbs[i]) == 0)
+			return verbs[i];
+	cli_unknown_name(cmd, "subcommand", argv[cli_optind], verbs);
+}
+
 void
 cli_no_input(const struct cli_cmd *cmd)
 {
@@ -496,29 +530,141 @@ cli_no_input(const struct cli_cmd *cmd)
 	    "(standard input is a terminal)");
 }
 
-/* ---- help ---- */
+/* ---- the lists help text names ---- */
 
-/* Names of feeds, "a, b, c", into b. */
-static void
-add_feed_names(struct chousa_buf *b, const char *const *names)
+static const char *const *
+download_names(void)
 {
+	static const char *names[32];
+	const struct chousa_feed *const *d = chousa_feed_downloads();
 	size_t i;
 
-	for (i = 0; names[i] != NULL; i++)
-		chousa_buf_addf(b, "%s%s", i ? ", " : "", names[i]);
+	for (i = 0; i + 1 < 32 && d[i] != NULL; i++)
+		names[i] = d[i]->name;
+	names[i] = NULL;
+	return names;
 }
 
-/* Each importer with what it reads, "a (x), b (y), or c (z)", into b. */
-static void
-add_importer_help(struct chousa_buf *b)
+static const char *const *
+report_names(void)
 {
-	const char *const *names = chousa_importer_names();
+	static const char *names[32];
+
+	chousa_format_names(CHOUSA_RESULT_REPORT, names, 32);
+	return names;
+}
+
+static const char *const *
+export_dir_names(void)
+{
+	static const char *names[32];
+	const char *const *f = chousa_export_formats();
+	size_t i, n = 0;
+
+	for (i = 0; n + 1 < 32 && f[i] != NULL; i++)
+		if (chousa_export_format_is_dir(f[i]))
+			names[n++] = f[i];
+	names[n] = NULL;
+	return names;
+}
+
+static const char *
+report_title(const char *name)
+{
+	return chousa_renderer_find(name)->title;
+}
+
+/*
+ * A list that help text names by its tag and a library table fills in,
+ * so that a new feed or format is in --help, the man page and the
+ * completion the day it is added.  An item is its name or, with about,
+ * "name: what it is".  besides is a word the option also takes, which its
+ * text explains itself; completion offers it first.
+ */
+static const struct text_list {
+	const char		*tag;
+	const char		*besides;
+	const char *const	*(*names)(void);
+	const char		*(*about)(const char *name);
+	int			 parens;	/* "a (x), b (y), or c (z)" */
+} text_lists[] = {
+	{ "@IMPORTERS@", "auto", chousa_importer_names, NULL, 0 },
+	{ "@DOWNLOADS@", NULL, download_names, NULL, 0 },
+	{ "@LOGFORMATS@", "auto", chousa_sweep_format_names,
+	    chousa_sweep_format_summary, 0 },
+	{ "@REPORTFORMATS@", NULL, report_names, report_title, 0 },
+	{ "@EXPORTFORMATS@", NULL, chousa_export_formats,
+	    chousa_export_format_summary, 0 },
+	{ "@EXPORTDIRS@", NULL, export_dir_names, NULL, 0 },
+	{ "@IMPORTER_HELP@", NULL, chousa_importer_names,
+	    chousa_importer_help, 1 },
+};
+
+#define N_TEXT_LISTS	(sizeof(text_lists) / sizeof(text_lists[0]))
+
+/* The list whose tag text starts with, or NULL. */
+static const struct text_list *
+text_list_at(const char *text)
+{
 	size_t i;
 
+	for (i = 0; i < N_TEXT_LISTS; i++)
+		if (strncmp(text, text_lists[i].tag,
+		    strlen(text_lists[i].tag)) == 0)
+			return &text_lists[i];
+	return NULL;
+}
+
+/*
+ * "a, b, c", or "a: what a is.  b: ..." into b: sentences, since what a
+ * format is may hold commas and semicolons.
+ */
+static void
+add_list(struct chousa_buf *b, const struct text_list *l)
+{
+	const char *const *names = l->names();
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		const char *about = l->about != NULL ? l->about(names[i]) :
+		    NULL;
+
+		if (l->parens)
+			chousa_buf_addf(b, "%s%s (%s)", i == 0 ? "" :
+			    names[i + 1] == NULL ? ", or " : ", ", names[i],
+			    about);
+		else if (l->about == NULL)
+			chousa_buf_addf(b, "%s%s", i ? ", " : "", names[i]);
+		else
+			chousa_buf_addf(b, "%s%s%s%s", i ? ".  " : "",
+			    names[i], about != NULL ? ": " : "",
+			    about != NULL ? about : "");
+	}
+}
+
+int
+cli_text_words(const char *text, struct chousa_buf *w)
+{
+	const struct text_list *l = NULL;
+	const char *const *names;
+	const char *at;
+	size_t i;
+
+	if (text == NULL)
+		return 0;
+	for (at = strchr(text, '@'); at != NULL; at = strchr(at + 1, '@')) {
+		l = text_list_at(at);
+		if (l != NULL)
+			break;
+	}
+	if (l == NULL)
+		return 0;
+	if (l->besides != NULL)
+		chousa_buf_addf(w, "%s%s", w->len ? " " : "", l->besides);
+	names = l->names();
 	for (i = 0; names[i] != NULL; i++)
-		chousa_buf_addf(b, "%s%s (%s)", i == 0 ? "" : names[i + 1] ==
-		    NULL ? ", or " : ", ", names[i],
-		    chousa_importer_help(names[i]));
+		chousa_buf_addf(w, "%s%s", w->len ? " " : "", names[i]);
+	return 1;
 }
 
 const char *
@@ -528,8 +674,7 @@ cli_text(const char *text)
 		const char	*text;
 		char		*out;
 	} done[8];
-	const struct chousa_feed *const *downloads;
-	const char *names[32];
+	const struct text_list *l;
 	struct chousa_buf b;
 	const char *p, *at;
 	size_t i;
@@ -539,24 +684,18 @@ cli_text(const char *text)
 	for (i = 0; i < 8 && done[i].text != NULL; i++)
 		if (done[i].text == text)
 			return done[i].out;
-	downloads = chousa_feed_downloads();
-	for (i = 0; i < 31 && downloads[i] != NULL; i++)
-		names[i] = downloads[i]->name;
-	names[i] = NULL;
 	chousa_buf_init(&b, 0);
-	for (p = text; (at = strchr(p, '@')) != NULL; p = at) {
+	p = text;
+	for (at = strchr(p, '@'); at != NULL; at = strchr(p, '@')) {
 		chousa_buf_add(&b, p, (size_t)(at - p));
-		if (strncmp(at, "@IMPORTERS@", 11) == 0) {
-			add_feed_names(&b, chousa_importer_names());
-			at += 11;
-		} else if (strncmp(at, "@IMPORTER_HELP@", 15) == 0) {
-			add_importer_help(&b);
-			at += 15;
-		} else if (strncmp(at, "@DOWNLOADS@", 11) == 0) {
-			add_feed_names(&b, names);
-			at += 11;
-		} else
-			chousa_buf_add(&b, at++, 1);
+		l = text_list_at(at);
+		if (l != NULL) {
+			add_list(&b, l);
+			p = at + strlen(l->tag);
+		} else {
+			chousa_buf_addch(&b, '@');
+			p = at + 1;
+		}
 	}
 	chousa_buf_adds(&b, p);
 	if (b.failed != CHOUSA_OK)
@@ -569,6 +708,8 @@ cli_text(const char *text)
 	}
 	return b.data;
 }
+
+/* ---- help ---- */
 
 /* Write text wrapped at width, every line indented by indent spaces. */
 static void

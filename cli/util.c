@@ -437,6 +437,48 @@ cli_flush(void)
 }
 
 void
+cli_output(struct chousa_buf *b)
+{
+	cli_write(b);
+	cli_flush();
+	chousa_buf_release(b);
+}
+
+void
+cli_each_line(const struct chousa_buf *b, cli_line_fn fn, void *arg)
+{
+	const char *p = b->data, *end = b->data + b->len;
+
+	if (b->len == 0)
+		return;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+
+		fn(arg, p, len);
+		p += len + 1;
+	}
+}
+
+int
+cli_input_trim(const char **s, size_t *len)
+{
+	const char *p = *s;
+	size_t n = *len;
+
+	while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == '\n' ||
+	    p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	while (n > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	*s = p;
+	*len = n;
+	return n > 0 && *p != '#';
+}
+
+void
 cli_read_file(const char *path, struct chousa_buf *out, size_t max)
 {
 	FILE *fp = stdin;
@@ -470,12 +512,20 @@ cli_read_file(const char *path, struct chousa_buf *out, size_t max)
 
 /* ---- JSON for the commands that print text ---- */
 
+static void
+json_line(void *arg, const char *line, size_t len)
+{
+	struct chousa_jw *w = arg;
+
+	chousa_jw_strn(w, line, len);
+	chousa_buf_addch(w->b, '\n');
+}
+
 void
 cli_json_lines(struct chousa_buf *b, size_t from)
 {
 	struct chousa_buf lines;
 	struct chousa_jw w;
-	const char *p, *end;
 
 	if (b->len <= from)
 		return;
@@ -484,14 +534,7 @@ cli_json_lines(struct chousa_buf *b, size_t from)
 	b->len = from;
 	b->data[from] = '\0';
 	chousa_jw_init(&w, b);
-	for (p = lines.data, end = lines.data + lines.len; p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
-
-		chousa_jw_strn(&w, p, len);
-		chousa_buf_addch(b, '\n');
-		p += len + 1;
-	}
+	cli_each_line(&lines, json_line, &w);
 	chousa_buf_release(&lines);
 }
 
@@ -510,7 +553,5 @@ cli_print_import(const char *source, const char *path, const char *state,
 	chousa_buf_init(&b, 0);
 	f->results->import(&b, source, path, state, rep, err != NULL ?
 	    cli_exit_for_rc(err->code) : 0, err != NULL ? err->msg : NULL);
-	cli_write(&b);
-	cli_flush();
-	chousa_buf_release(&b);
+	cli_output(&b);
 }

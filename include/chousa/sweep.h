@@ -175,10 +175,18 @@ int	chousa_sweep_buffer(const struct chousa_matcher *m, const char *name,
 
 /*
  * The format that fits the first bytes of a log best ("zeek", "eve"...),
- * or NULL when none scores.  The names of every format, NULL-terminated.
+ * or NULL when none scores.  The names of every format, NULL-terminated,
+ * in the order auto asks them; static.
  */
 const char *chousa_sweep_detect(const void *data, size_t len);
 const char *const *chousa_sweep_format_names(void);
+/*
+ * What the format called name is, a phrase for --help ("Squid's native
+ * access log"), or NULL when there is no such format; and what its
+ * chousa_sweep_stats.lines count: "lines", or "packets" for captures.
+ */
+const char *chousa_sweep_format_summary(const char *name);
+const char *chousa_sweep_format_unit(const char *name);
 
 /* Check a list of internal ranges (opts.internal); CHOUSA_EINVAL if bad. */
 int	chousa_sweep_check_internal(const char *list,

@@ -75,6 +75,10 @@ struct lf_feed {
 
 struct chousa_logfmt {
 	const char	*name;
+	/* What --help says it is: a phrase, "Squid's native access log". */
+	const char	*summary;
+	/* What it counts, "packets"; NULL: "lines". */
+	const char	*unit;
 	unsigned	 flags;
 	/* Score 0-100 for how well the first bytes fit this format. */
 	int		(*probe)(const char *p, size_t len);

@@ -575,18 +575,6 @@ chousa_sweep_detect(const void *data, size_t len)
 	return best ? best->name : NULL;
 }
 
-const char *const *
-chousa_sweep_format_names(void)
-{
-	static const char *names[16];
-	size_t i;
-
-	for (i = 0; logfmt_registry[i] != NULL && i + 1 < 16; i++)
-		names[i] = logfmt_registry[i]->name;
-	names[i] = NULL;
-	return names;
-}
-
 static int
 cores(void)
 {

@@ -87,6 +87,12 @@ check format_typo 2 "$CHOUSA" investigate --format jsno 192.0.2.1
 expect format_typo_hint "unknown format 'jsno'; did you mean 'json'\?" "$T/err"
 check sweep_format_typo 2 "$CHOUSA" sweep --format zek "$T/ind"
 expect sweep_format_typo_hint "did you mean 'zeek'\?" "$T/err"
+check db_subcommand_typo 2 "$CHOUSA" db stat
+expect db_subcommand_typo_hint "unknown subcommand 'stat'; did you mean 'stats'\?" "$T/err"
+check cache_no_subcommand 2 "$CHOUSA" cache
+expect cache_no_subcommand_names_them "name a subcommand: stats or clear" "$T/err"
+check export_number_checked 2 "$CHOUSA" export --format txt --active 0
+expect export_number_range "--active needs a number from 1 to 36500" "$T/err"
 check import_source_typo 2 "$CHOUSA" import urlhuas "$T/ind"
 expect import_source_typo_hint "unknown source 'urlhuas'; did you mean 'urlhaus'\?" "$T/err"
 check update_source_typo 2 "$CHOUSA" update feod
@@ -147,6 +153,15 @@ complete_words chousa investigate --format = j > "$T/c"
 expect bash_completes_format_after_equals "^json$" "$T/c"
 complete_words chousa -v --db x sweep --format ze > "$T/c"
 expect bash_completes_sweep_formats "^zeek$" "$T/c"
+# Every report format completion offers is in --help with what it is.
+complete_words chousa investigate --format '' > "$T/c"
+"$CHOUSA" help --json investigate > "$T/h"
+missing=
+for w in $(cat "$T/c"); do grep -q "$w: " "$T/h" || missing="$missing $w"; done
+if [ -s "$T/c" ] && [ -z "$missing" ]; then ok investigate_help_lists_formats
+else not_ok investigate_help_lists_formats "not in --help:$missing"; fi
+complete_words chousa export --format '' > "$T/c"
+expect bash_completes_export_formats "^rpz$" "$T/c"
 complete_words chousa db '' > "$T/c"
 expect bash_completes_subcommands "^stats$" "$T/c"
 complete_words chousa --col > "$T/c"

@@ -87,6 +87,20 @@ hits sweep_pcapng 6 "$T/c.pcapng"
 check sweep_pcap_truncated_still_found 1 "$CHOUSA" sweep "$T/cut.pcap"
 expect sweep_pcap_truncated_reported 'cut.pcap: capture cut short' "$T/err"
 expect sweep_pcap_truncated_keeps_packets 'cut.pcap:5' "$T/out"
+expect sweep_pcap_truncated_counts_packets 'the [0-9]* packets read were swept' "$T/err"
+
+# --format's help names every format of the table, with what it is, and
+# completion offers the same names.
+"$CHOUSA" help --json sweep > "$T/help"
+"$CHOUSA" completion bash | sed -n '/sweep:--format)/{n;p;}' |
+    sed "s/.*-W '\([^']*\)'.*/\1/" | tr ' ' '\n' > "$T/words"
+missing=
+for w in $(cat "$T/words"); do
+	grep -q "$w: " "$T/help" || missing="$missing $w"
+done
+if [ -s "$T/words" ] && [ -z "$missing" ]; then ok sweep_help_lists_formats
+else not_ok sweep_help_lists_formats "not in --help:$missing"; fi
+expect sweep_help_says_what_pcap_is 'pcap: pcap and pcapng captures' "$T/help"
 
 # Compressed input, read as import reads it; a truncated gzip keeps the
 # lines of the whole blocks before the cut, and one with none is an error.

@@ -125,6 +125,7 @@ bind_parse(struct lf_state *st, const char *line, size_t len,
 
 const struct chousa_logfmt logfmt_bind = {
 	.name = "bind",
+	.summary = "BIND query logs",
 	.probe = bind_probe,
 	.parse = bind_parse,
 };

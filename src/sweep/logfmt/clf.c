@@ -161,6 +161,7 @@ clf_parse(struct lf_state *st, const char *line, size_t len, struct rec *r,
 
 const struct chousa_logfmt logfmt_clf = {
 	.name = "clf",
+	.summary = "Apache and nginx common and combined web logs",
 	.probe = clf_probe,
 	.parse = clf_parse,
 };

@@ -228,6 +228,7 @@ eve_parse(struct lf_state *st, const char *line, size_t len,
 
 const struct chousa_logfmt logfmt_eve = {
 	.name = "eve",
+	.summary = "Suricata EVE JSON, DNS versions 1 to 3",
 	.probe = eve_probe,
 	.parse = eve_parse,
 };

@@ -455,6 +455,8 @@ pcap_read(struct lf_state *st, struct lf_feed *f, struct chousa_err *err)
 
 const struct chousa_logfmt logfmt_pcap = {
 	.name = "pcap",
+	.summary = "pcap and pcapng captures",
+	.unit = "packets",
 	.flags = LF_BINARY,
 	.probe = pcap_probe,
 	.read = pcap_read,

@@ -113,6 +113,7 @@ squid_parse(struct lf_state *st, const char *line, size_t len,
 
 const struct chousa_logfmt logfmt_squid = {
 	.name = "squid",
+	.summary = "Squid's native access log",
 	.probe = squid_probe,
 	.parse = squid_parse,
 };

@@ -91,6 +91,7 @@ text_parse(struct lf_state *st, const char *line, size_t len,
 
 const struct chousa_logfmt logfmt_text = {
 	.name = "text",
+	.summary = "any other lines, through the indicator extractor",
 	.probe = text_probe,
 	.parse = text_parse,
 	.priv_new = text_priv_new,

@@ -127,6 +127,7 @@ windns_parse(struct lf_state *st, const char *line, size_t len,
 
 const struct chousa_logfmt logfmt_windns = {
 	.name = "windns",
+	.summary = "Windows DNS server debug logs",
 	.probe = windns_probe,
 	.parse = windns_parse,
 };

@@ -522,6 +522,7 @@ zeek_parse(struct lf_state *st, const char *line, size_t len,
 
 const struct chousa_logfmt logfmt_zeek = {
 	.name = "zeek",
+	.summary = "Zeek TSV logs of any path",
 	.probe = zeek_probe,
 	.init = zeek_init,
 	.parse = zeek_parse,

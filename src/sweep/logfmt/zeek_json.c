@@ -104,6 +104,7 @@ zj_parse(struct lf_state *st, const char *line, size_t len, struct rec *r,
 
 const struct chousa_logfmt logfmt_zeek_json = {
 	.name = "zeek-json",
+	.summary = "Zeek JSON logs of any path",
 	.probe = zj_probe,
 	.parse = zj_parse,
 };
