@@ -428,6 +428,26 @@ render_esc_sentence(struct chousa_render *r, render_esc_fn esc,
 	keep_failure(r, tmp);
 }
 
+void
+render_esc_listing(struct chousa_render *r, render_esc_fn esc,
+    struct chousa_buf *tmp, const struct chousa_listing *l)
+{
+	chousa_buf_reset(tmp);
+	render_listing_value(r, l, tmp);
+	esc(r->out, tmp->data, tmp->len);
+	keep_failure(r, tmp);
+}
+
+void
+render_esc_command(struct chousa_render *r, render_esc_fn esc,
+    struct chousa_buf *tmp, const struct chousa_next_step *st)
+{
+	chousa_buf_reset(tmp);
+	render_command(r, st, tmp);
+	esc(r->out, tmp->data, tmp->len);
+	keep_failure(r, tmp);
+}
+
 /* A shell word: single-quoted when it holds anything but safe bytes. */
 static void
 shell_word(struct chousa_buf *b, const char *w)

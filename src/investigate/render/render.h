@@ -59,6 +59,13 @@ void	render_esc_sentence(struct chousa_render *r, render_esc_fn esc,
 	    struct chousa_buf *tmp, const struct chousa_report *rep,
 	    const char *s);
 
+/* A listing's value (render_listing_value), then escaped. */
+void	render_esc_listing(struct chousa_render *r, render_esc_fn esc,
+	    struct chousa_buf *tmp, const struct chousa_listing *l);
+/* A next step's command line (render_command), then escaped. */
+void	render_esc_command(struct chousa_render *r, render_esc_fn esc,
+	    struct chousa_buf *tmp, const struct chousa_next_step *st);
+
 /* "2024-03-13" (date only) or "" for 0, into out (>= 11 bytes). */
 void	render_date(int64_t t, char *out, size_t out_size);
 

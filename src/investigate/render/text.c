@@ -582,9 +582,7 @@ listings(struct chousa_render *r, const struct chousa_report *rep)
 
 		line_begin(r);
 		chousa_buf_adds(r->out, "  ");
-		chousa_buf_reset(tmp);
-		render_listing_value(r, l, tmp);
-		chousa_esc_text(r->out, tmp->data, tmp->len);
+		render_esc_listing(r, chousa_esc_text, tmp, l);
 		chousa_buf_adds(r->out, "  ");
 		esc(r, render_feed_title(l->rec.source));
 		if (l->rec.family != NULL) {
@@ -724,9 +722,7 @@ next_steps(struct chousa_render *r, const struct chousa_report *rep)
 		chousa_buf_adds(r->out, ":");
 		line_end(r);
 		chousa_buf_adds(r->out, "    ");
-		chousa_buf_reset(tmp);
-		render_command(r, st, tmp);
-		chousa_esc_text(r->out, tmp->data, tmp->len);
+		render_esc_command(r, chousa_esc_text, tmp, st);
 		chousa_buf_addch(r->out, '\n');
 	}
 }
