@@ -449,6 +449,20 @@ render_esc_command(struct chousa_render *r, render_esc_fn esc,
 	esc_scratch(r, esc, tmp);
 }
 
+void
+render_tlp_banner(struct chousa_render *r, const char *before,
+    const char *after)
+{
+	char label[32];
+
+	if (r->opts.tlp == NULL)
+		return;
+	render_tlp_label(r->opts.tlp, label, sizeof(label));
+	chousa_buf_adds(r->out, before);
+	chousa_buf_adds(r->out, label);
+	chousa_buf_adds(r->out, after);
+}
+
 /* A shell word: single-quoted when it holds anything but safe bytes. */
 static void
 shell_word(struct chousa_buf *b, const char *w)

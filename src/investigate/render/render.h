@@ -96,6 +96,9 @@ void	render_listing_value(const struct chousa_render *r,
 int	render_listings_worth(const struct chousa_report *rep);
 /* "TLP:AMBER+STRICT" for a chousa_tlp_level() level, into out. */
 void	render_tlp_label(const char *level, char *out, size_t out_size);
+/* The TLP label between before and after, when r->opts.tlp is set. */
+void	render_tlp_banner(struct chousa_render *r, const char *before,
+	    const char *after);
 /* A triage row's verdict as the table writes it. */
 const char *render_verdict_word(int verdict);
 

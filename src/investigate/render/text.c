@@ -727,20 +727,6 @@ next_steps(struct chousa_render *r, const struct chousa_report *rep)
 	}
 }
 
-static void
-tlp_banner(struct chousa_render *r)
-{
-	char label[32];
-
-	if (r->opts.tlp == NULL)
-		return;
-	render_tlp_label(r->opts.tlp, label, sizeof(label));
-	color(r, C_BOLD);
-	chousa_buf_adds(r->out, label);
-	color(r, C_RESET);
-	chousa_buf_adds(r->out, "\n\n");
-}
-
 static int
 text_begin(struct chousa_render *r, struct chousa_err *err)
 {
@@ -752,7 +738,8 @@ text_begin(struct chousa_render *r, struct chousa_err *err)
 	chousa_buf_init(&st->tmp, 1 << 20);
 	chousa_buf_init(&st->line, 1 << 20);
 	r->state = st;
-	tlp_banner(r);
+	render_tlp_banner(r, r->opts.color ? C_BOLD : "", r->opts.color ?
+	    C_RESET "\n\n" : "\n\n");
 	return CHOUSA_OK;
 }
 
