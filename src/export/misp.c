@@ -14,7 +14,7 @@
 #include "base/digest.h"
 #include "base/mem.h"
 #include "export/export.h"
-#include "render/vocab.h"
+#include "ioc/vocab.h"
 
 /* chousa's namespace for MISP uuids (a fixed random uuid). */
 static const unsigned char ns_misp[16] = { 0x3b, 0x1e, 0x7c, 0x52, 0x90,

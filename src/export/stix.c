@@ -13,7 +13,7 @@
 #include "base/digest.h"
 #include "base/mem.h"
 #include "export/export.h"
-#include "render/vocab.h"
+#include "ioc/vocab.h"
 
 /* chousa's namespace for STIX ids in exports (a fixed random uuid). */
 static const unsigned char ns_export[16] = { 0x8f, 0x2a, 0x61, 0xd4, 0x0b,

@@ -2,13 +2,13 @@
  * test-format.c: the table of output formats (src/render/registry.c),
  * the set of byte strings (src/render/set.c) that extract --unique uses,
  * and the MISP and STIX words the exports and the reports share
- * (src/render/vocab.c).
+ * (src/ioc/ioc-vocab.c).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "chousa.h"
-#include "render/vocab.h"
+#include "ioc/vocab.h"
 #include "t.h"
 
 /* Every key in one bucket: the set must still tell keys apart. */

@@ -14,7 +14,7 @@
 #include "base/mem.h"
 #include "investigate/render/graph.h"
 #include "investigate/render/render.h"
-#include "render/vocab.h"
+#include "ioc/vocab.h"
 
 #define MISP_MAX_TAGS	64
 

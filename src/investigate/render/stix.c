@@ -17,7 +17,7 @@
 #include "base/mem.h"
 #include "investigate/render/graph.h"
 #include "investigate/render/render.h"
-#include "render/vocab.h"
+#include "ioc/vocab.h"
 
 /* The STIX 2.1 namespace for observable ids (section 2.9). */
 static const unsigned char ns_stix[16] = { 0x00, 0xab, 0xed, 0xb4, 0xaa,

@@ -1,13 +1,14 @@
 /*
- * vocab.c: MISP's and STIX 2.1's names for chousa's indicator types, one
- * table each, shared by the exports and the reports.  MISP's categories
+ * ioc-vocab.c: MISP's and STIX 2.1's names for chousa's indicator types,
+ * one table each, shared by the exports and the reports (both above this
+ * layer, so here and not in src/render).  MISP's categories
  * are the default ones describeTypes.json gives each type: an e-mail
  * sender is "Payload delivery" there, and MISP refuses a category that
  * does not list the type.
  */
 #include <string.h>
 
-#include "render/vocab.h"
+#include "ioc/vocab.h"
 
 static const struct {
 	const char	*type;
