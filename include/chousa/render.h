@@ -197,13 +197,16 @@ void	chousa_tally_free(struct chousa_tally *t);
 /*
  * One hit of chousa_sweep_file() as a line: tab-separated text (color adds
  * a terminal's SGR codes), CSV (after chousa_sweep_csv_header) or JSON.
+ * CSV and JSON have no colour and ignore color: the three share the
+ * signature of the sweep_hit hook, so each is its format's hook.
  */
 void	chousa_sweep_hit_text(struct chousa_buf *b,
 	    const struct chousa_hit *h, int color);
 void	chousa_sweep_csv_header(struct chousa_buf *b);
-void	chousa_sweep_hit_csv(struct chousa_buf *b, const struct chousa_hit *h);
+void	chousa_sweep_hit_csv(struct chousa_buf *b, const struct chousa_hit *h,
+	    int color);
 void	chousa_sweep_hit_json(struct chousa_buf *b,
-	    const struct chousa_hit *h);
+	    const struct chousa_hit *h, int color);
 
 /* The counts of a sweep over all its files. */
 struct chousa_sweep_summary {
@@ -232,12 +235,14 @@ void	chousa_sweep_counts_text(struct chousa_buf *b, const char *label,
 	    const struct chousa_count *c, size_t n, size_t n_all);
 /*
  * What the investigation of one indicator hit `hits` times concluded, as
- * a JSON line or as text (csv: as "#" comment lines).
+ * a JSON line, as text, or as the text in "#" comment lines after CSV.
  */
 void	chousa_sweep_investigation_json(struct chousa_buf *b,
 	    const struct chousa_report *r, uint64_t hits);
 void	chousa_sweep_investigation_text(struct chousa_buf *b,
-	    const struct chousa_report *r, uint64_t hits, int csv);
+	    const struct chousa_report *r, uint64_t hits);
+void	chousa_sweep_investigation_csv(struct chousa_buf *b,
+	    const struct chousa_report *r, uint64_t hits);
 
 /* ---- output formats (src/render/registry.c) ---- */
 

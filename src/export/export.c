@@ -123,9 +123,12 @@ export_map_find(struct export_map *m, const char *key, size_t *index,
 	size_t i;
 
 	*added = 0;
-	if (m->n_slots > 0 && m->slots[i = map_slot(m, key)] != 0) {
-		*index = m->slots[i] - 1;
-		return CHOUSA_OK;
+	if (m->n_slots > 0) {
+		i = map_slot(m, key);
+		if (m->slots[i] != 0) {
+			*index = m->slots[i] - 1;
+			return CHOUSA_OK;
+		}
 	}
 	if ((m->n + 1) * 2 > m->n_slots) {
 		struct export_map t = *m;
@@ -170,8 +173,12 @@ export_cat(struct chousa_buf *b, ...)
 	va_list ap;
 
 	va_start(ap, b);
-	while ((s = va_arg(ap, const char *)) != NULL)
+	for (;;) {
+		s = va_arg(ap, const char *);
+		if (s == NULL)
+			break;
 		chousa_buf_add(b, s, strlen(s));
+	}
 	va_end(ap);
 }
 
@@ -476,8 +483,11 @@ delta_begin(struct core *c)
 		    "of another format (%.*s); give each export its own",
 		    path, (int)strcspn(line + strlen(STATE_HEADER), "\n"),
 		    line + strlen(STATE_HEADER));
-	while (rc == CHOUSA_OK && (got = state_line(fp, line,
-	    STATE_LINE_MAX, &key, &meta, &type, &value)) != 0) {
+	while (rc == CHOUSA_OK) {
+		got = state_line(fp, line, STATE_LINE_MAX, &key, &meta, &type,
+		    &value);
+		if (got == 0)
+			break;
 		lineno++;
 		if (got < 0)
 			rc = state_damaged(c, lineno);

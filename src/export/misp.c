@@ -14,6 +14,7 @@
 #include "base/digest.h"
 #include "base/mem.h"
 #include "export/export.h"
+#include "ioc/vocab.h"
 
 /* chousa's namespace for MISP uuids (a fixed random uuid). */
 static const unsigned char ns_misp[16] = { 0x3b, 0x1e, 0x7c, 0x52, 0x90,
@@ -64,17 +65,9 @@ static void
 family_tag(struct chousa_buf *b, const char *family, const char *name)
 {
 	if (name != NULL)
-		export_cat(b, "misp-galaxy:malpedia=\"", name, "\"", (char *)NULL);
+		vocab_misp_galaxy(b, name);
 	else
 		export_cat(b, "chousa:family=\"", family, "\"", (char *)NULL);
-}
-
-static void
-tag(struct chousa_jw *w, const char *name)
-{
-	chousa_jw_object(w);
-	chousa_jw_kstr(w, "name", name);
-	chousa_jw_object_end(w);
 }
 
 /* The TLP's tag and the family's, as events and attributes begin. */
@@ -86,11 +79,11 @@ tags_begin(struct export_run *r, struct chousa_jw *w,
 	export_cat(tmp, "tlp:", r->tlp, (char *)NULL);
 	chousa_jw_key(w, "Tag");
 	chousa_jw_array(w);
-	tag(w, tmp->data);
+	vocab_misp_tag(w, tmp->data);
 	if (it->family != NULL) {
 		chousa_buf_reset(tmp);
 		family_tag(tmp, it->family, it->family_name);
-		tag(w, tmp->data);
+		vocab_misp_tag(w, tmp->data);
 	}
 }
 
@@ -191,36 +184,6 @@ event_find(struct export_run *r, const struct export_item *it,
 	return e;
 }
 
-static void
-attr_type(const struct chousa_export_row *row, const char **type,
-    const char **category)
-{
-	*category = "Network activity";
-	switch (row->type) {
-	case CHOUSA_IOC_IPV4:
-	case CHOUSA_IOC_IPV6:
-		*type = row->port != 0 ? "ip-dst|port" : "ip-dst";
-		return;
-	case CHOUSA_IOC_CIDR:
-		*type = "ip-dst";
-		return;
-	case CHOUSA_IOC_DOMAIN:
-		*type = "domain";
-		return;
-	case CHOUSA_IOC_URL:
-		*type = "url";
-		return;
-	case CHOUSA_IOC_EMAIL:
-		*type = "email-src";
-		return;
-	case CHOUSA_IOC_ASN:
-		*type = "AS";
-		return;
-	}
-	*category = "Payload delivery";
-	*type = chousa_ioc_type_name(row->type);	/* md5, sha1, ... */
-}
-
 static int
 hash_line(struct misp *m, const char *value, size_t len, const char *uuid,
     struct chousa_err *err)
@@ -248,7 +211,8 @@ misp_item(struct export_run *r, const struct export_item *it,
 	if (e == NULL)
 		return rc;
 	w = &e->w;
-	attr_type(row, &type, &category);
+	/* The format's mask admits only types MISP has. */
+	type = vocab_misp_type(row->type, row->port != 0, &category);
 	composite = strchr(type, '|') != NULL;
 	snprintf(port, sizeof(port), "%u", row->port);
 	snprintf(stamp, sizeof(stamp), "%lld", (long long)(
@@ -283,13 +247,13 @@ misp_item(struct export_run *r, const struct export_item *it,
 		chousa_buf_reset(&m->tags);
 		chousa_buf_addf(&m->tags, "chousa:confidence=\"%d\"",
 		    row->confidence);
-		tag(w, m->tags.data);
+		vocab_misp_tag(w, m->tags.data);
 	}
 	if (it->sources != NULL) {
 		chousa_buf_reset(&m->tags);
 		export_cat(&m->tags, "chousa:sources=\"", it->sources, "\"",
 		    (char *)NULL);
-		tag(w, m->tags.data);
+		vocab_misp_tag(w, m->tags.data);
 	}
 	chousa_jw_array_end(w);
 	chousa_jw_object_end(w);

@@ -27,6 +27,16 @@ cell(struct chousa_buf *b, const char *s)
 	chousa_esc_csv(b, s, s != NULL ? strlen(s) : 0);
 }
 
+/* A number between commas, or an empty cell when there is none. */
+static void
+number_cell(struct chousa_buf *b, long v, int present)
+{
+	if (present)
+		chousa_buf_addf(b, ",%ld,", v);
+	else
+		chousa_buf_adds(b, ",,");
+}
+
 static void
 csv_row(struct chousa_buf *b, const struct export_item *it)
 {
@@ -39,10 +49,7 @@ csv_row(struct chousa_buf *b, const struct export_item *it)
 	cell(b, it->family);
 	chousa_buf_addch(b, ',');
 	cell(b, it->family_name);
-	if (row->confidence >= 0)
-		chousa_buf_addf(b, ",%d,", row->confidence);
-	else
-		chousa_buf_adds(b, ",,");
+	number_cell(b, row->confidence, row->confidence >= 0);
 	chousa_buf_adds(b, it->first);
 	chousa_buf_addch(b, ',');
 	chousa_buf_adds(b, it->last);
@@ -54,10 +61,7 @@ csv_row(struct chousa_buf *b, const struct export_item *it)
 	cell(b, it->sources);
 	chousa_buf_addch(b, ',');
 	cell(b, it->threat);
-	if (row->port != 0)
-		chousa_buf_addf(b, ",%u,", row->port);
-	else
-		chousa_buf_adds(b, ",,");
+	number_cell(b, (long)row->port, row->port != 0);
 	cell(b, it->reference);
 	chousa_buf_addch(b, ',');
 	cell(b, it->desc);

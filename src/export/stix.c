@@ -13,6 +13,7 @@
 #include "base/digest.h"
 #include "base/mem.h"
 #include "export/export.h"
+#include "ioc/vocab.h"
 
 /* chousa's namespace for STIX ids in exports (a fixed random uuid). */
 static const unsigned char ns_export[16] = { 0x8f, 0x2a, 0x61, 0xd4, 0x0b,
@@ -157,47 +158,6 @@ stix_begin(struct export_run *r, struct chousa_err *err)
 	return chousa_buf_rc(&s->out->buf, "the bundle", err);
 }
 
-/* The pattern of an indicator: its value with ' and \ escaped. */
-static void
-pattern(struct chousa_buf *b, const struct chousa_export_row *row)
-{
-	static const char *const hashes[] = { "MD5", "'SHA-1'", "'SHA-256'",
-	    "'SHA-512'" };
-
-	chousa_buf_addch(b, '[');
-	switch (row->type) {
-	case CHOUSA_IOC_IPV4:
-		chousa_buf_adds(b, "ipv4-addr:value = ");
-		break;
-	case CHOUSA_IOC_IPV6:
-		chousa_buf_adds(b, "ipv6-addr:value = ");
-		break;
-	case CHOUSA_IOC_CIDR:
-		chousa_buf_adds(b, strchr(row->value, ':') != NULL ?
-		    "ipv6-addr:value = " : "ipv4-addr:value = ");
-		break;
-	case CHOUSA_IOC_DOMAIN:
-		chousa_buf_adds(b, "domain-name:value = ");
-		break;
-	case CHOUSA_IOC_URL:
-		chousa_buf_adds(b, "url:value = ");
-		break;
-	case CHOUSA_IOC_EMAIL:
-		chousa_buf_adds(b, "email-addr:value = ");
-		break;
-	case CHOUSA_IOC_ASN:
-		chousa_buf_addf(b, "autonomous-system:number = %s]",
-		    row->value + 2);
-		return;
-	default:
-		chousa_buf_addf(b, "file:hashes.%s = ",
-		    hashes[row->type - CHOUSA_IOC_MD5]);
-		break;
-	}
-	chousa_esc_stix(b, row->value);
-	chousa_buf_addch(b, ']');
-}
-
 /* The family's malware object, remembered for the end: its id. */
 static const char *
 malware_for(struct export_run *r, const struct export_item *it,
@@ -296,7 +256,7 @@ stix_item(struct export_run *r, const struct export_item *it,
 	chousa_jw_key(w, "indicator_types");
 	chousa_jw_list(w, "malicious-activity", ',');
 	chousa_buf_reset(&s->tmp);
-	pattern(&s->tmp, row);
+	vocab_stix_pattern(&s->tmp, row->type, row->value);
 	chousa_jw_key(w, "pattern");
 	chousa_jw_strn(w, s->tmp.data, s->tmp.len);
 	chousa_jw_kstr(w, "pattern_type", "stix");

@@ -423,6 +423,18 @@ rule(struct export_run *r, struct chousa_buf *b, const struct rule *ru)
 	    "metadata:provider chousa;)\n", ru->sid);
 }
 
+/* A rules file's header comment, then its dataset rules. */
+static void
+rule_list(struct export_run *r, struct chousa_buf *b, const char *comment,
+    const struct rule *rules, size_t n_rules)
+{
+	size_t i;
+
+	chousa_buf_adds(b, comment);
+	for (i = 0; i < n_rules; i++)
+		rule(r, b, &rules[i]);
+}
+
 static void
 file_rules(struct export_run *r, struct chousa_buf *b, int base)
 {
@@ -471,13 +483,11 @@ rules8(struct export_run *r, struct chousa_buf *b)
 		{ 9170006, "ip", "traffic from a listed address", "ip.src",
 		    F_IPS_JSON, "chousa-ips-json", "ip", 1 },
 	};
-	size_t i;
 
-	chousa_buf_adds(b, "# chousa export for Suricata 8: the entry that "
+	rule_list(r, b, "# chousa export for Suricata 8: the entry that "
 	    "matched is logged under alert.extra.chousa\n# (family, "
-	    "confidence, first_seen, last_seen, sources, evidence).\n");
-	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
-		rule(r, b, &rules[i]);
+	    "confidence, first_seen, last_seen, sources, evidence).\n",
+	    rules, sizeof(rules) / sizeof(rules[0]));
 	file_rules(r, b, 9170007);
 }
 
@@ -495,13 +505,11 @@ rules7(struct export_run *r, struct chousa_buf *b)
 		{ 9170104, "http", "HTTP request for a listed URL",
 		    "http.uri", F_URL_PATHS, "chousa-url-paths", "string", 0 },
 	};
-	size_t i;
 
-	chousa_buf_adds(b, "# chousa export for Suricata 6.0.13 and 7: the "
+	rule_list(r, b, "# chousa export for Suricata 6.0.13 and 7: the "
 	    "sets are declared in suricata.yaml\n# (the snippet beside this "
-	    "file); addresses match through iprep.\n");
-	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
-		rule(r, b, &rules[i]);
+	    "file); addresses match through iprep.\n", rules,
+	    sizeof(rules) / sizeof(rules[0]));
 	chousa_buf_adds(b, "alert dns any any -> any any (msg:\"chousa DNS "
 	    "query for a listed domain, confidence 75 or more\"; dns.query; "
 	    "datarep:chousa-domains-rep, >, 74");

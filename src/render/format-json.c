@@ -24,18 +24,11 @@ lookup_json(struct chousa_buf *b, struct chousa_arena *a,
 	chousa_lookup_json(b, l);
 }
 
-static void
-sweep_hit_json(struct chousa_buf *b, const struct chousa_hit *h, int color)
-{
-	(void)color;
-	chousa_sweep_hit_json(b, h);
-}
-
 const struct chousa_result_hooks chousa_results_json = {
 	.lookup_list = lookup_list,
 	.lookup = lookup_json,
 	.extract = chousa_extract_json,
-	.sweep_hit = sweep_hit_json,
+	.sweep_hit = chousa_sweep_hit_json,
 	.sweep_investigation = chousa_sweep_investigation_json,
 	.sweep_summary = chousa_sweep_summary_json,
 	.sources = chousa_sources_json,

@@ -22,18 +22,11 @@ extract_tsv(struct chousa_buf *b, const struct chousa_indicator *ind,
 	chousa_extract_tsv(b, ind, value, value_len);
 }
 
-static void
-sweep_investigation_text(struct chousa_buf *b, const struct chousa_report *r,
-    uint64_t hits)
-{
-	chousa_sweep_investigation_text(b, r, hits, 0);
-}
-
 const struct chousa_result_hooks chousa_results_text = {
 	.lookup = lookup_text,
 	.extract = extract_tsv,
 	.sweep_hit = chousa_sweep_hit_text,
-	.sweep_investigation = sweep_investigation_text,
+	.sweep_investigation = chousa_sweep_investigation_text,
 	.sources = chousa_sources_text,
 	.cache = chousa_cache_listing_text,
 	.stats = chousa_stats_text,

@@ -80,10 +80,12 @@ chousa_sweep_csv_header(struct chousa_buf *b)
 }
 
 void
-chousa_sweep_hit_csv(struct chousa_buf *b, const struct chousa_hit *h)
+chousa_sweep_hit_csv(struct chousa_buf *b, const struct chousa_hit *h,
+    int color)
 {
 	struct chousa_buf t;
 
+	(void)color;
 	chousa_buf_init(&t, 0);
 	hit_time(&t, h, 1);
 	chousa_esc_csv(b, t.data, t.len);
@@ -105,11 +107,13 @@ chousa_sweep_hit_csv(struct chousa_buf *b, const struct chousa_hit *h)
 }
 
 void
-chousa_sweep_hit_json(struct chousa_buf *b, const struct chousa_hit *h)
+chousa_sweep_hit_json(struct chousa_buf *b, const struct chousa_hit *h,
+    int color)
 {
 	struct chousa_jw w;
 	char t[32];
 
+	(void)color;
 	chousa_jw_init(&w, b);
 	chousa_jw_object(&w);
 	chousa_jw_key(&w, "time");
@@ -230,9 +234,9 @@ chousa_sweep_investigation_json(struct chousa_buf *b,
 	chousa_buf_addch(b, '\n');
 }
 
-void
-chousa_sweep_investigation_text(struct chousa_buf *b,
-    const struct chousa_report *r, uint64_t hits, int csv)
+static void
+investigation_lines(struct chousa_buf *b, const struct chousa_report *r,
+    uint64_t hits, int csv)
 {
 	size_t i;
 
@@ -251,4 +255,18 @@ chousa_sweep_investigation_text(struct chousa_buf *b,
 		chousa_esc_text(b, r->conclusion[i], strlen(r->conclusion[i]));
 		chousa_buf_addch(b, '\n');
 	}
+}
+
+void
+chousa_sweep_investigation_text(struct chousa_buf *b,
+    const struct chousa_report *r, uint64_t hits)
+{
+	investigation_lines(b, r, hits, 0);
+}
+
+void
+chousa_sweep_investigation_csv(struct chousa_buf *b,
+    const struct chousa_report *r, uint64_t hits)
+{
+	investigation_lines(b, r, hits, 1);
 }

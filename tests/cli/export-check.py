@@ -378,6 +378,14 @@ MISP_TYPES = {"ip-dst": "ip", "ip-dst|port": "ip", "domain": "domain",
               "url": "url", "email-src": "email", "md5": "md5",
               "sha1": "sha1", "sha256": "sha256", "sha512": "sha512",
               "AS": "asn"}
+# Each type's default category in MISP's describeTypes.json (sane_defaults);
+# MISP refuses a category that does not list the type.
+MISP_CATEGORIES = {"ip-dst": "Network activity",
+                   "ip-dst|port": "Network activity",
+                   "domain": "Network activity", "url": "Network activity",
+                   "email-src": "Payload delivery", "md5": "Payload delivery",
+                   "sha1": "Payload delivery", "sha256": "Payload delivery",
+                   "sha512": "Payload delivery", "AS": "Network activity"}
 
 
 def misp_values(d):
@@ -398,6 +406,8 @@ def misp_values(d):
             for part in a["value"].split("|"):
                 want.add((hashlib.md5(part.encode()).hexdigest(), uuid))
             kind = MISP_TYPES[a["type"]]
+            if a["category"] != MISP_CATEGORIES[a["type"]]:
+                die("misp: %s in category %r" % (a["type"], a["category"]))
             v = a["value"].split("|")[0]
             if kind == "ip" and "/" in v:
                 kind = "cidr"

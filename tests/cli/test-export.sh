@@ -198,6 +198,7 @@ rows = [
     (5, "http://h.example/a\tb"), (5, "http://h.example/back\\x41slash"),
     (5, "http://h.example/q'uo\"te"), (5, "http://h.example/" + "p" * 1100),
     (5, "http://h.example/" + "l" * 5000), (1, "203.0.113.9"),
+    (6, "phish@h.example"),
 ]
 for i, (t, v) in enumerate(rows):
     b = v.encode()

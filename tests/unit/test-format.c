@@ -1,11 +1,14 @@
 /*
- * test-format.c: the table of output formats (src/render/registry.c) and
- * the set of byte strings (src/render/set.c) that extract --unique uses.
+ * test-format.c: the table of output formats (src/render/registry.c),
+ * the set of byte strings (src/render/set.c) that extract --unique uses,
+ * and the MISP and STIX words the exports and the reports share
+ * (src/ioc/ioc-vocab.c).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "chousa.h"
+#include "ioc/vocab.h"
 #include "t.h"
 
 /* Every key in one bucket: the set must still tell keys apart. */
@@ -128,10 +131,45 @@ test_formats(void)
 	    CHOUSA_EINVAL);
 }
 
+static void
+test_vocab(void)
+{
+	const char *category = NULL;
+	struct chousa_buf b;
+
+	/* describeTypes.json lists email-src under Payload delivery only. */
+	T_STREQ("vocab_misp_email", vocab_misp_type(CHOUSA_IOC_EMAIL, 0,
+	    &category), "email-src");
+	T_STREQ("vocab_misp_email_category", category, "Payload delivery");
+	T_STREQ("vocab_misp_ip_port", vocab_misp_type(CHOUSA_IOC_IPV4, 1,
+	    &category), "ip-dst|port");
+	T_STREQ("vocab_misp_cidr_no_port", vocab_misp_type(CHOUSA_IOC_CIDR, 1,
+	    &category), "ip-dst");
+	T_STREQ("vocab_misp_asn_category", (vocab_misp_type(CHOUSA_IOC_ASN, 0,
+	    &category), category), "Network activity");
+	T_STREQ("vocab_misp_none", vocab_misp_type(CHOUSA_IOC_NONE, 0,
+	    &category), NULL);
+	chousa_buf_init(&b, 0);
+	vocab_stix_pattern(&b, CHOUSA_IOC_MD5,
+	    "5e2c0a1f3b4d6e7f8091a2b3c4d5e6f7");
+	T_STREQ("vocab_stix_md5_quoted", b.data,
+	    "[file:hashes.'MD5' = '5e2c0a1f3b4d6e7f8091a2b3c4d5e6f7']");
+	chousa_buf_reset(&b);
+	vocab_stix_pattern(&b, CHOUSA_IOC_URL, "http://x.example/it's");
+	T_STREQ("vocab_stix_url_escaped", b.data,
+	    "[url:value = 'http://x.example/it\\'s']");
+	chousa_buf_reset(&b);
+	vocab_stix_pattern(&b, CHOUSA_IOC_ASN, "AS13335");
+	T_STREQ("vocab_stix_asn_number", b.data,
+	    "[autonomous-system:number = 13335]");
+	chousa_buf_release(&b);
+}
+
 int
 main(void)
 {
 	test_set();
 	test_formats();
+	test_vocab();
 	return T_DONE();
 }

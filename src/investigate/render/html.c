@@ -531,9 +531,7 @@ listings(struct chousa_render *r, const struct chousa_report *rep)
 		const struct chousa_listing *l = &rep->listed[i];
 
 		chousa_buf_adds(out, "<tr><td><code>");
-		chousa_buf_reset(&st->tmp);
-		render_listing_value(r, l, &st->tmp);
-		chousa_esc_html(out, st->tmp.data, st->tmp.len);
+		render_esc_listing(r, chousa_esc_html, &st->tmp, l);
 		chousa_buf_adds(out, "</code></td><td>");
 		esc(out, render_feed_title(l->rec.source));
 		chousa_buf_adds(out, "</td><td>");
@@ -571,9 +569,8 @@ next_steps(struct chousa_render *r, const struct chousa_report *rep)
 		chousa_buf_adds(out, "<dt>");
 		txt(r, rep->next_steps[i].why);
 		chousa_buf_adds(out, "</dt><dd><pre><code>");
-		chousa_buf_reset(&st->tmp);
-		render_command(r, &rep->next_steps[i], &st->tmp);
-		chousa_esc_html(out, st->tmp.data, st->tmp.len);
+		render_esc_command(r, chousa_esc_html, &st->tmp,
+		    &rep->next_steps[i]);
 		chousa_buf_adds(out, "</code></pre></dd>");
 	}
 	chousa_buf_adds(out, "</dl></section>\n");

@@ -449,17 +449,6 @@ next_steps(struct chousa_render *r, const struct chousa_report *rep)
 
 /* ---- the renderer ---- */
 
-static void
-tlp_banner(struct chousa_render *r)
-{
-	char label[32];
-
-	if (r->opts.tlp == NULL)
-		return;
-	render_tlp_label(r->opts.tlp, label, sizeof(label));
-	chousa_buf_addf(r->out, "**%s**\n\n", label);
-}
-
 static int
 md_begin(struct chousa_render *r, struct chousa_err *err)
 {
@@ -470,7 +459,7 @@ md_begin(struct chousa_render *r, struct chousa_err *err)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	chousa_buf_init(&st->tmp, 1 << 20);
 	r->state = st;
-	tlp_banner(r);
+	render_tlp_banner(r, "**", "**\n\n");
 	return CHOUSA_OK;
 }
 

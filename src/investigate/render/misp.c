@@ -14,6 +14,7 @@
 #include "base/mem.h"
 #include "investigate/render/graph.h"
 #include "investigate/render/render.h"
+#include "ioc/vocab.h"
 
 #define MISP_MAX_TAGS	64
 
@@ -53,54 +54,6 @@ uuid(struct misp_state *st, char out[40], const char *kind, const char *a,
 	chousa_buf_addf(&st->name, "%s|%s|%s|%s", st->event, kind,
 	    a != NULL ? a : "", b != NULL ? b : "");
 	digest_uuid5(out, ns_misp, st->name.data, st->name.len);
-}
-
-/* MISP's attribute type and category for an indicator type. */
-static const char *
-attr_type(int type, const char **category)
-{
-	*category = "Network activity";
-	switch (type) {
-	case CHOUSA_IOC_IPV4:
-	case CHOUSA_IOC_IPV6:
-	case CHOUSA_IOC_CIDR:
-		return "ip-dst";
-	case CHOUSA_IOC_DOMAIN:
-		return "domain";
-	case CHOUSA_IOC_URL:
-		return "url";
-	case CHOUSA_IOC_ASN:
-		return "AS";
-	}
-	*category = "Payload delivery";
-	switch (type) {
-	case CHOUSA_IOC_EMAIL:
-		return "email-src";
-	case CHOUSA_IOC_MD5:
-		return "md5";
-	case CHOUSA_IOC_SHA1:
-		return "sha1";
-	case CHOUSA_IOC_SHA256:
-		return "sha256";
-	case CHOUSA_IOC_SHA512:
-		return "sha512";
-	}
-	return NULL;
-}
-
-static const char *
-hash_type(const char *h)
-{
-	switch (strlen(h)) {
-	case 32:
-		return "md5";
-	case 40:
-		return "sha1";
-	case 128:
-		return "sha512";
-	default:
-		return "sha256";
-	}
 }
 
 /* MISP threat levels: 1 high, 2 medium, 3 low, 4 undefined. */
@@ -153,24 +106,13 @@ misp_begin(struct chousa_render *r, struct chousa_err *err)
 	return CHOUSA_OK;
 }
 
-/* A tag: {"name": name}. */
-static void
-tag(struct chousa_jw *w, const char *name)
-{
-	chousa_jw_object(w);
-	chousa_jw_kstr(w, "name", name);
-	chousa_jw_object_end(w);
-}
-
 /* Malpedia's galaxy cluster tag of a family: the value in double quotes. */
 static void
 galaxy_tag(struct chousa_jw *w, struct chousa_buf *tmp, const char *family)
 {
 	chousa_buf_reset(tmp);
-	chousa_buf_adds(tmp, "misp-galaxy:malpedia=\"");
-	chousa_buf_adds(tmp, family);
-	chousa_buf_adds(tmp, "\"");
-	tag(w, tmp->data != NULL ? tmp->data : "");
+	vocab_misp_galaxy(tmp, family);
+	vocab_misp_tag(w, tmp->data != NULL ? tmp->data : "");
 }
 
 /* A Tag array of the family's galaxy cluster ("Tag":[...]), or nothing. */
@@ -244,6 +186,7 @@ sample_object(struct chousa_render *r, const struct chousa_report_sample *s,
 {
 	struct misp_state *st = r->state;
 	struct chousa_jw *o = &st->ow;
+	const char *type, *category;
 	char id[40], aid[40], ref[40];
 
 	uuid(st, id, "object", s->sha256, attr_uuid);
@@ -259,8 +202,8 @@ sample_object(struct chousa_render *r, const struct chousa_report_sample *s,
 	chousa_jw_key(o, "Attribute");
 	chousa_jw_array(o);
 	uuid(st, aid, "object-hash", s->sha256, id);
-	object_attr(o, aid, hash_type(s->sha256), hash_type(s->sha256),
-	    "Payload delivery", 1);
+	type = vocab_misp_type(vocab_hash_type(s->sha256), 0, &category);
+	object_attr(o, aid, type, type, category, 1);
 	chousa_jw_kstr(o, "value", s->sha256);
 	family_tag(o, family);
 	chousa_jw_object_end(o);
@@ -421,7 +364,7 @@ misp_item(struct chousa_render *r, const struct chousa_report *rep,
 		st->threat = level;
 	to_ids = rep->verdict == CHOUSA_V_MALICIOUS ||
 	    rep->verdict == CHOUSA_V_SUSPICIOUS;
-	type = attr_type(rep->ind.type, &category);
+	type = vocab_misp_type(rep->ind.type, 0, &category);
 	if (type != NULL) {
 		uuid(st, id, "attribute", type, rep->ind.value);
 		attr = id;
@@ -496,7 +439,7 @@ misp_end(struct chousa_render *r, struct chousa_err *err)
 	/* The TLP taxonomy's tag, first: "tlp:amber+strict". */
 	if (r->opts.tlp != NULL) {
 		snprintf(tlp, sizeof(tlp), "tlp:%s", r->opts.tlp);
-		tag(w, tlp);
+		vocab_misp_tag(w, tlp);
 	}
 	for (i = 0; i < st->n_tags; i++)
 		galaxy_tag(w, &st->name, st->tags[i]);

@@ -385,10 +385,15 @@ render_finding_is_hit(const struct chousa_finding *f)
 	return f->status == CHOUSA_ST_HIT;
 }
 
-/* Carry a scratch buffer's failure into the output, checked once at end. */
+/*
+ * Escape the scratch buffer into the output and carry its failure there,
+ * checked once at the end.
+ */
 static void
-keep_failure(struct chousa_render *r, const struct chousa_buf *tmp)
+esc_scratch(struct chousa_render *r, render_esc_fn esc,
+    const struct chousa_buf *tmp)
 {
+	esc(r->out, tmp->data, tmp->len);
 	if (tmp->failed != CHOUSA_OK && r->out->failed == CHOUSA_OK)
 		r->out->failed = tmp->failed;
 }
@@ -399,8 +404,7 @@ render_esc_indicator(struct chousa_render *r, render_esc_fn esc,
 {
 	chousa_buf_reset(tmp);
 	render_indicator(r, tmp, value);
-	esc(r->out, tmp->data, tmp->len);
-	keep_failure(r, tmp);
+	esc_scratch(r, esc, tmp);
 }
 
 void
@@ -424,8 +428,39 @@ render_esc_sentence(struct chousa_render *r, render_esc_fn esc,
 		return;
 	chousa_buf_reset(tmp);
 	render_sentence(r, rep, tmp, s);
-	esc(r->out, tmp->data, tmp->len);
-	keep_failure(r, tmp);
+	esc_scratch(r, esc, tmp);
+}
+
+void
+render_esc_listing(struct chousa_render *r, render_esc_fn esc,
+    struct chousa_buf *tmp, const struct chousa_listing *l)
+{
+	chousa_buf_reset(tmp);
+	render_listing_value(r, l, tmp);
+	esc_scratch(r, esc, tmp);
+}
+
+void
+render_esc_command(struct chousa_render *r, render_esc_fn esc,
+    struct chousa_buf *tmp, const struct chousa_next_step *st)
+{
+	chousa_buf_reset(tmp);
+	render_command(r, st, tmp);
+	esc_scratch(r, esc, tmp);
+}
+
+void
+render_tlp_banner(struct chousa_render *r, const char *before,
+    const char *after)
+{
+	char label[32];
+
+	if (r->opts.tlp == NULL)
+		return;
+	render_tlp_label(r->opts.tlp, label, sizeof(label));
+	chousa_buf_adds(r->out, before);
+	chousa_buf_adds(r->out, label);
+	chousa_buf_adds(r->out, after);
 }
 
 /* A shell word: single-quoted when it holds anything but safe bytes. */

@@ -59,6 +59,13 @@ void	render_esc_sentence(struct chousa_render *r, render_esc_fn esc,
 	    struct chousa_buf *tmp, const struct chousa_report *rep,
 	    const char *s);
 
+/* A listing's value (render_listing_value), then escaped. */
+void	render_esc_listing(struct chousa_render *r, render_esc_fn esc,
+	    struct chousa_buf *tmp, const struct chousa_listing *l);
+/* A next step's command line (render_command), then escaped. */
+void	render_esc_command(struct chousa_render *r, render_esc_fn esc,
+	    struct chousa_buf *tmp, const struct chousa_next_step *st);
+
 /* "2024-03-13" (date only) or "" for 0, into out (>= 11 bytes). */
 void	render_date(int64_t t, char *out, size_t out_size);
 
@@ -89,6 +96,9 @@ void	render_listing_value(const struct chousa_render *r,
 int	render_listings_worth(const struct chousa_report *rep);
 /* "TLP:AMBER+STRICT" for a chousa_tlp_level() level, into out. */
 void	render_tlp_label(const char *level, char *out, size_t out_size);
+/* The TLP label between before and after, when r->opts.tlp is set. */
+void	render_tlp_banner(struct chousa_render *r, const char *before,
+	    const char *after);
 /* A triage row's verdict as the table writes it. */
 const char *render_verdict_word(int verdict);
 

@@ -17,6 +17,7 @@
 #include "base/mem.h"
 #include "investigate/render/graph.h"
 #include "investigate/render/render.h"
+#include "ioc/vocab.h"
 
 /* The STIX 2.1 namespace for observable ids (section 2.9). */
 static const unsigned char ns_stix[16] = { 0x00, 0xab, 0xed, 0xb4, 0xaa,
@@ -167,48 +168,6 @@ kstr_if(struct chousa_jw *w, const char *key, const char *value)
 		chousa_jw_kstr(w, key, value);
 }
 
-static const char *
-hash_name(const char *h)
-{
-	switch (strlen(h)) {
-	case 32:
-		return "MD5";
-	case 40:
-		return "SHA-1";
-	case 128:
-		return "SHA-512";
-	default:
-		return "SHA-256";
-	}
-}
-
-/* The observable type for an indicator type, or NULL. */
-static const char *
-sco_type(int type, const char *value)
-{
-	switch (type) {
-	case CHOUSA_IOC_IPV4:
-		return "ipv4-addr";
-	case CHOUSA_IOC_IPV6:
-		return "ipv6-addr";
-	case CHOUSA_IOC_CIDR:
-		return strchr(value, ':') != NULL ? "ipv6-addr" : "ipv4-addr";
-	case CHOUSA_IOC_DOMAIN:
-		return "domain-name";
-	case CHOUSA_IOC_URL:
-		return "url";
-	case CHOUSA_IOC_EMAIL:
-		return "email-addr";
-	case CHOUSA_IOC_MD5:
-	case CHOUSA_IOC_SHA1:
-	case CHOUSA_IOC_SHA256:
-	case CHOUSA_IOC_SHA512:
-		return "file";
-	default:
-		return NULL;
-	}
-}
-
 /* An observable's id-contributing properties: {"value": v} or hashes. */
 static void
 sco_properties(struct chousa_jw *w, int is_file, const char *value)
@@ -216,7 +175,7 @@ sco_properties(struct chousa_jw *w, int is_file, const char *value)
 	if (is_file) {
 		chousa_jw_key(w, "hashes");
 		chousa_jw_object(w);
-		chousa_jw_kstr(w, hash_name(value), value);
+		chousa_jw_kstr(w, vocab_stix_hash(value), value);
 		chousa_jw_object_end(w);
 	} else
 		chousa_jw_kstr(w, "value", value);
@@ -230,7 +189,7 @@ sco_properties(struct chousa_jw *w, int is_file, const char *value)
 static const char *
 sco_id(struct stix_state *st, int type, const char *value, char *id)
 {
-	const char *t = value != NULL ? sco_type(type, value) : NULL;
+	const char *t = value != NULL ? vocab_stix_sco(type, value) : NULL;
 	struct chousa_jw w;
 
 	if (t == NULL)
@@ -264,22 +223,6 @@ sco(struct chousa_render *r, int type, const char *value, char *id)
 	return 1;
 }
 
-/* A STIX pattern for value: quotes and backslashes escaped (4.1.2). */
-static void
-pattern(struct stix_state *st, int type, const char *value)
-{
-	const char *t = sco_type(type, value);
-
-	chousa_buf_reset(&st->tmp);
-	if (strcmp(t, "file") == 0)
-		chousa_buf_addf(&st->tmp, "[file:hashes.'%s' = ",
-		    hash_name(value));
-	else
-		chousa_buf_addf(&st->tmp, "[%s:value = ", t);
-	chousa_esc_stix(&st->tmp, value);
-	chousa_buf_addch(&st->tmp, ']');
-}
-
 /*
  * An indicator for value that indicates malware_id (or nothing): how sure
  * (confidence 0-100, 0 left out) and valid from when it was first seen
@@ -294,9 +237,10 @@ indicator(struct chousa_render *r, int type, const char *value, int verdict,
 	struct chousa_jw *w = &st->w;
 	char id[ID_SIZE], rel[ID_SIZE], from[32];
 
-	if (sco_type(type, value) == NULL)
+	if (vocab_stix_sco(type, value) == NULL)
 		return;
-	pattern(st, type, value);
+	chousa_buf_reset(&st->tmp);
+	vocab_stix_pattern(&st->tmp, type, value);
 	make_id(id, ID_SIZE, "indicator", ns_chousa, st->tmp.data,
 	    st->tmp.len);
 	if (!seen(st, id)) {

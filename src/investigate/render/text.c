@@ -582,9 +582,7 @@ listings(struct chousa_render *r, const struct chousa_report *rep)
 
 		line_begin(r);
 		chousa_buf_adds(r->out, "  ");
-		chousa_buf_reset(tmp);
-		render_listing_value(r, l, tmp);
-		chousa_esc_text(r->out, tmp->data, tmp->len);
+		render_esc_listing(r, chousa_esc_text, tmp, l);
 		chousa_buf_adds(r->out, "  ");
 		esc(r, render_feed_title(l->rec.source));
 		if (l->rec.family != NULL) {
@@ -724,25 +722,9 @@ next_steps(struct chousa_render *r, const struct chousa_report *rep)
 		chousa_buf_adds(r->out, ":");
 		line_end(r);
 		chousa_buf_adds(r->out, "    ");
-		chousa_buf_reset(tmp);
-		render_command(r, st, tmp);
-		chousa_esc_text(r->out, tmp->data, tmp->len);
+		render_esc_command(r, chousa_esc_text, tmp, st);
 		chousa_buf_addch(r->out, '\n');
 	}
-}
-
-static void
-tlp_banner(struct chousa_render *r)
-{
-	char label[32];
-
-	if (r->opts.tlp == NULL)
-		return;
-	render_tlp_label(r->opts.tlp, label, sizeof(label));
-	color(r, C_BOLD);
-	chousa_buf_adds(r->out, label);
-	color(r, C_RESET);
-	chousa_buf_adds(r->out, "\n\n");
 }
 
 static int
@@ -756,7 +738,8 @@ text_begin(struct chousa_render *r, struct chousa_err *err)
 	chousa_buf_init(&st->tmp, 1 << 20);
 	chousa_buf_init(&st->line, 1 << 20);
 	r->state = st;
-	tlp_banner(r);
+	render_tlp_banner(r, r->opts.color ? C_BOLD : "", r->opts.color ?
+	    C_RESET "\n\n" : "\n\n");
 	return CHOUSA_OK;
 }
 
