@@ -325,7 +325,8 @@ h_lookup(struct sreq *r)
 	struct jnode *v = NULL;
 	const char **in;
 	size_t n, i;
-	int json, status, rc;
+	struct lookup_tally t;
+	int json, rc;
 
 	if (r->method == M_POST) {
 		v = body_object(r, lookup_keys);
@@ -338,16 +339,15 @@ h_lookup(struct sreq *r)
 		goto out;
 	for (i = 0; i < n; i++)
 		req_audit_input(r, in[i]);
-	rc = op_lookup(&r->env, r->a, in, n, json, &r->out, &status, &r->warn,
+	rc = op_lookup(&r->env, r->a, in, n, json, &r->out, &t, &r->warn,
 	    &err);
 	if (rc != CHOUSA_OK) {
 		internal(r, &err);
 		goto out;
 	}
 	r->ctype = json ? "application/json" : "text/plain; charset=utf-8";
-	r->exit_status = status;
-	r->verdicts = status == 1 ? "malicious" : status == 3 ?
-	    "bad input" : "not listed";
+	r->exit_status = t.status;
+	r->verdicts = op_lookup_verdicts(&t);
 	r->asked = "store";
 out:
 	jt_free(v);

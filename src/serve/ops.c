@@ -30,13 +30,13 @@ worse(int status, int other)
 int
 op_lookup(struct runenv *env, struct chousa_arena *a,
     const char *const *inputs, size_t n, int json, struct chousa_buf *out,
-    int *status, struct warnings *w, struct chousa_err *err)
+    struct lookup_tally *t, struct warnings *w, struct chousa_err *err)
 {
 	struct chousa_lookup l;
 	size_t i;
 	int rc, first = 1;
 
-	*status = 0;
+	memset(t, 0, sizeof(*t));
 	if (env->st == NULL)
 		return chousa_errf(err, CHOUSA_EIO, "no store");
 	if (json)
@@ -48,7 +48,8 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 		    &l, &e);
 		if (rc == CHOUSA_EPARSE) {
 			warn_add(w, a, e.msg);
-			*status = worse(*status, 3);
+			t->n_bad++;
+			t->status = worse(t->status, 3);
 			continue;
 		}
 		if (rc != CHOUSA_OK) {
@@ -62,11 +63,20 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 		} else
 			chousa_lookup_text(out, a, &l, 0);
 		first = 0;
-		*status = worse(*status, l.is_malicious ? 1 : 0);
+		if (l.is_malicious)
+			t->n_malicious++;
+		t->status = worse(t->status, l.is_malicious ? 1 : 0);
 	}
 	if (json)
 		chousa_buf_adds(out, "]\n");
 	return chousa_buf_rc(out, "the look-up", err);
+}
+
+const char *
+op_lookup_verdicts(const struct lookup_tally *t)
+{
+	return t->status == 1 ? "malicious" : t->status == 3 ? "bad input" :
+	    "not listed";
 }
 
 int

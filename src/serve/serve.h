@@ -229,14 +229,26 @@ struct runenv {
 void	warn_add(struct warnings *w, struct chousa_arena *a, const char *msg);
 
 /*
+ * What a look-up found, counted from its records: the exit status alone
+ * cannot say it, since bad input outranks a malicious match there.
+ */
+struct lookup_tally {
+	size_t	n_malicious;	/* records with malicious true */
+	size_t	n_bad;		/* inputs that are no indicators */
+	int	status;		/* the CLI's exit status (0, 1 or 3) */
+};
+
+/*
  * Look every input up; the `chousa lookup` document in out (json: the
- * array and a newline, else the text blocks), the CLI's exit status in
- * *status.  A store that cannot be read fails (rc, err).
+ * array and a newline, else the text blocks), its counts and the CLI's
+ * exit status in *t.  A store that cannot be read fails (rc, err).
  */
 int	op_lookup(struct runenv *env, struct chousa_arena *a,
 	    const char *const *inputs, size_t n, int json,
-	    struct chousa_buf *out, int *status, struct warnings *w,
-	    struct chousa_err *err);
+	    struct chousa_buf *out, struct lookup_tally *t,
+	    struct warnings *w, struct chousa_err *err);
+/* A look-up's outcome for the audit log, as its exit status says it. */
+const char *op_lookup_verdicts(const struct lookup_tally *t);
 /* The `chousa sources` document (json or the table). */
 int	op_sources(struct runenv *env, struct chousa_arena *a, int json,
 	    struct chousa_buf *out, struct warnings *w, struct chousa_err *err);

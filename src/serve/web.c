@@ -554,7 +554,7 @@ h_lookup(struct sreq *r)
 	const char *q = req_arg(r, "q");
 	struct chousa_err err = { 0 };
 	struct chousa_buf text;
-	int status;
+	struct lookup_tally t;
 
 	page_begin(r, "Look-up");
 	chousa_buf_adds(&r->out, "<form method=\"get\" action=\"/lookup\"><p>"
@@ -565,7 +565,7 @@ h_lookup(struct sreq *r)
 	if (q != NULL && *q != '\0') {
 		req_audit_input(r, q);
 		chousa_buf_init(&text, SERVE_MAX_OUTPUT);
-		if (op_lookup(&r->env, r->a, &q, 1, 0, &text, &status,
+		if (op_lookup(&r->env, r->a, &q, 1, 0, &text, &t,
 		    &r->warn, &err) != CHOUSA_OK) {
 			chousa_buf_release(&text);
 			return req_error(r, 500, "%s", err.msg);
@@ -581,8 +581,7 @@ h_lookup(struct sreq *r)
 			urlenc(&r->out, q);
 			chousa_buf_adds(&r->out, "\">Full report</a></p>");
 		}
-		r->verdicts = status == 1 ? "malicious" : status == 3 ?
-		    "bad input" : "not listed";
+		r->verdicts = op_lookup_verdicts(&t);
 		r->asked = "store";
 		chousa_buf_release(&text);
 		r->warn.n = 0;
