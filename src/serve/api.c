@@ -484,7 +484,6 @@ static int
 finish_investigate(struct sreq *r)
 {
 	struct invjob *j = r->job;
-	size_t i;
 
 	if (j->rc != CHOUSA_OK) {
 		internal(r, &j->err);
@@ -494,8 +493,7 @@ finish_investigate(struct sreq *r)
 	r->out = j->out;
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
 	r->exit_status = j->exit_status;
-	for (i = 0; i < j->warn.n && i < 8; i++)
-		warn_add(&r->warn, r->a, j->warn.msg[i]);
+	warn_add_all(&r->warn, r->a, &j->warn);
 	r->verdicts = api_verdicts(r->a, j);
 	r->asked = j->asked[0] ? chousa_arena_strdup(r->a, j->asked) :
 	    "store";

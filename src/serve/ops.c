@@ -10,12 +10,43 @@
 
 #include "serve/serve.h"
 
+/* Room at *v (of *cap items of size each) for an item after n. */
+static int
+grow(struct chousa_arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	void **pv = v, *nv;
+	size_t ncap = *cap ? *cap * 2 : 32;
+
+	if (n < *cap)
+		return 0;
+	nv = chousa_arena_alloc(a, ncap * size);
+	if (nv == NULL)
+		return -1;
+	if (n > 0)
+		memcpy(nv, *pv, n * size);
+	*pv = nv;
+	*cap = ncap;
+	return 0;
+}
+
 void
 warn_add(struct warnings *w, struct chousa_arena *a, const char *msg)
 {
-	if (w->n < sizeof(w->msg) / sizeof(w->msg[0]))
-		w->msg[w->n] = chousa_arena_strdup(a, msg);
-	w->n++;
+	const char *m = chousa_arena_strdup(a, msg);
+
+	if (m == NULL || grow(a, &w->msg, w->n, &w->cap, sizeof(*w->msg)) != 0)
+		return;
+	w->msg[w->n++] = m;
+}
+
+void
+warn_add_all(struct warnings *w, struct chousa_arena *a,
+    const struct warnings *from)
+{
+	size_t i;
+
+	for (i = 0; i < from->n; i++)
+		warn_add(w, a, from->msg[i]);
 }
 
 /* The CLI's rule: bad input outranks found, which outranks clean. */
@@ -197,25 +228,6 @@ struct text_job {
 	int		*context;
 	size_t		 cap_inputs, cap_context, cap_field, cap_left;
 };
-
-/* Room at *v (of *cap items of size each) for an item after n. */
-static int
-grow(struct chousa_arena *a, void *v, size_t n, size_t *cap, size_t size)
-{
-	void **pv = v, *nv;
-	size_t ncap = *cap ? *cap * 2 : 32;
-
-	if (n < *cap)
-		return 0;
-	nv = chousa_arena_alloc(a, ncap * size);
-	if (nv == NULL)
-		return -1;
-	if (n > 0)
-		memcpy(nv, *pv, n * size);
-	*pv = nv;
-	*cap = ncap;
-	return 0;
-}
 
 static int
 take_text_input(struct text_job *tj, const struct chousa_indicator *ind,

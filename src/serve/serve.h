@@ -27,6 +27,11 @@ struct sreq;
 #define SERVE_MAX_SWEEP_BODY	((size_t)1 << 30)	/* a streamed log */
 #define SERVE_MAX_INPUTS	1000	/* indicators in one request */
 #define SERVE_MAX_OUTPUT	((size_t)64 << 20)	/* one answer */
+/*
+ * Chousa-Warning headers in one answer (a client caps its headers' size);
+ * the last one says how many more there are.  The CLI's frame has them all.
+ */
+#define SERVE_MAX_WARN_HEADERS	8
 
 /* ---- who asks (auth.c) ---- */
 
@@ -89,10 +94,13 @@ void	audit_write(struct audit *a, const struct chousa_buf *line);
 
 /* ---- investigations (ops.c, worker.c) ---- */
 
-/* Warnings for the caller ("'x' is not an indicator"), arena strings. */
+/*
+ * Warnings for the caller ("'x' is not an indicator"): the array and its
+ * strings in the request's arena.  All zero is an empty list.
+ */
 struct warnings {
-	const char	*msg[8];
-	size_t		 n;		/* may exceed 8: the rest dropped */
+	const char	**msg;
+	size_t		  n, cap;
 };
 
 /* One input's outcome, for the triage table, MCP and the audit log. */
@@ -226,7 +234,11 @@ struct runenv {
 	const char			*db_path;
 };
 
+/* Add a copy of msg to w (out of memory drops it: the answer fails too). */
 void	warn_add(struct warnings *w, struct chousa_arena *a, const char *msg);
+/* Add every warning of from to w. */
+void	warn_add_all(struct warnings *w, struct chousa_arena *a,
+	    const struct warnings *from);
 
 /*
  * What a look-up found, counted from its records: the exit status alone

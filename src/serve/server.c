@@ -372,12 +372,15 @@ static void
 cli_frame(struct sreq *r)
 {
 	struct chousa_buf b;
-	size_t i;
+	size_t i, room = 65536;
 
-	chousa_buf_init(&b, SERVE_MAX_OUTPUT + 65536);
+	/* Every warning, escaped (U+FFFD for a bad byte: 3 bytes for 1). */
+	for (i = 0; i < r->warn.n; i++)
+		room += strlen(r->warn.msg[i]) * 3 + 3;
+	chousa_buf_init(&b, SERVE_MAX_OUTPUT + room);
 	chousa_buf_addf(&b, "chousa/1 %d\n", r->status < 400 &&
 	    r->exit_status >= 0 ? r->exit_status : exit_for_status(r->status));
-	for (i = 0; i < r->warn.n && i < 8; i++) {
+	for (i = 0; i < r->warn.n; i++) {
 		chousa_buf_adds(&b, "W ");
 		chousa_esc_text(&b, r->warn.msg[i], strcspn(r->warn.msg[i],
 		    "\n"));
@@ -447,9 +450,13 @@ respond(struct sreq *r)
 		snprintf(num, sizeof(num), "%d", r->exit_status);
 		MHD_add_response_header(resp, "Chousa-Exit", num);
 	}
-	for (i = 0; i < r->warn.n && i < 8; i++) {
+	for (i = 0; i < r->warn.n && i < SERVE_MAX_WARN_HEADERS; i++) {
 		char *v = header_safe(r->a, r->warn.msg[i]);
 
+		if (v != NULL && i + 1 == SERVE_MAX_WARN_HEADERS &&
+		    r->warn.n > i + 1)
+			v = chousa_arena_printf(r->a, "%s (and %zu more)", v,
+			    r->warn.n - i - 1);
 		if (v != NULL)
 			MHD_add_response_header(resp, "Chousa-Warning", v);
 	}

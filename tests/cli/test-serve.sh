@@ -78,6 +78,10 @@ same_run() {
 }
 same_run client_lookup_text lookup www.dnautik.com 162.243.103.246 'not an ioc' 192.0.2.1
 same_run client_lookup_json lookup --json www.dnautik.com 162.243.103.246 8.8.8.8
+# More warnings than an answer has headers for: the CLI still says each.
+same_run client_lookup_ten_warnings lookup 'no ioc 1' 'no ioc 2' 'no ioc 3' \
+    'no ioc 4' 'no ioc 5' 'no ioc 6' 'no ioc 7' 'no ioc 8' 'no ioc 9' \
+    'no ioc 10' www.dnautik.com
 printf 'www.dnautik.com\n# a comment\n\n162.243.103.246\n' > "$T/list.txt"
 "$CHOUSA" lookup - < "$T/list.txt" > "$T/l.out" 2>&1
 "$CHOUSA" --server "$URL" lookup - < "$T/list.txt" > "$T/r.out" 2>&1
@@ -148,6 +152,11 @@ status_is lookup_post 200
 expect lookup_exit_header "Chousa-Exit: 1" "$T/headers"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d)==2 and d[0]["malicious"]' "$T/body" &&
 	ok lookup_post_json || not_ok lookup_post_json "$(head -c 200 "$T/body")"
+http POST /api/v1/lookup "$READ" '{"indicators":["no ioc 1","no ioc 2","no ioc 3","no ioc 4","no ioc 5","no ioc 6","no ioc 7","no ioc 8","no ioc 9","no ioc 10"]}'
+[ "$(grep -c '^Chousa-Warning: ' "$T/headers")" = 8 ] &&
+	ok lookup_warning_headers_capped ||
+	not_ok lookup_warning_headers_capped "$(grep -c '^Chousa-Warning: ' "$T/headers") headers"
+expect lookup_last_warning_counts_the_rest "^Chousa-Warning: .*ioc 8.* \\(and 2 more\\)" "$T/headers"
 http POST /api/v1/lookup "$READ" '{"indicators":"www.dnautik.com"}'
 status_is lookup_wrong_type 400
 http POST /api/v1/lookup "$READ" '{"indicators":[1,2]}'
