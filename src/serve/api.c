@@ -639,26 +639,13 @@ h_tokens_list(struct sreq *r)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_token *t;
-	struct chousa_jw w;
-	size_t n, i;
+	size_t n;
 
 	if (chousa_store_token_list(r->env.st, r->a, &t, &n, &err) !=
 	    CHOUSA_OK)
 		return req_error(r, 500, "%s", err.msg);
-	doc_begin(r, &w);
-	chousa_jw_key(&w, "tokens");
-	chousa_jw_array(&w);
-	for (i = 0; i < n; i++) {
-		chousa_jw_object(&w);
-		chousa_jw_kint(&w, "id", t[i].id);
-		chousa_jw_kstr(&w, "name", t[i].name);
-		chousa_jw_kstr(&w, "role", t[i].role);
-		chousa_jw_kint(&w, "created_at", t[i].created_at);
-		chousa_jw_kbool(&w, "revoked", t[i].revoked_at != 0);
-		chousa_jw_object_end(&w);
-	}
-	chousa_jw_array_end(&w);
-	doc_end(&w);
+	r->ctype = "application/json";
+	chousa_token_list_json(&r->out, t, n);
 	return 0;
 }
 

@@ -190,6 +190,9 @@ status_is revoked_at_once 401
 http GET /api/v1/tokens "$ADMIN"
 status_is admin_lists_tokens 200
 refute token_list_has_no_secret "chousa_|[0-9a-f]{64}" "$T/body"
+"$CHOUSA" token list --json > "$T/tokens.cli" 2> /dev/null
+cmp -s "$T/body" "$T/tokens.cli" && ok token_list_same_as_cli ||
+	not_ok token_list_same_as_cli "$(head -c 200 "$T/body")"
 
 # ---- the audit log ----
 sleep 0.2
