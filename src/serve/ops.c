@@ -63,15 +63,18 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
     const char *const *inputs, size_t n, int json, struct chousa_buf *out,
     struct lookup_tally *t, struct warnings *w, struct chousa_err *err)
 {
+	/* The CLI's format hooks, so both write the same bytes. */
+	const struct chousa_result_hooks *f =
+	    chousa_format_find(json ? "json" : "text")->results;
 	struct chousa_lookup l;
-	size_t i;
-	int rc, first = 1;
+	size_t i, shown = 0;
+	int rc;
 
 	memset(t, 0, sizeof(*t));
 	if (env->st == NULL)
 		return chousa_errf(err, CHOUSA_EIO, "no store");
-	if (json)
-		chousa_buf_addch(out, '[');
+	if (f->lookup_list != NULL)
+		f->lookup_list(out, 0);
 	for (i = 0; i < n; i++) {
 		struct chousa_err e = { 0 };
 
@@ -87,19 +90,13 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 			*err = e;
 			return rc;
 		}
-		if (json) {
-			if (!first)
-				chousa_buf_addch(out, ',');
-			chousa_lookup_json(out, &l);
-		} else
-			chousa_lookup_text(out, a, &l, 0);
-		first = 0;
+		f->lookup(out, a, &l, shown++, 0);
 		if (l.is_malicious)
 			t->n_malicious++;
 		t->status = worse(t->status, l.is_malicious ? 1 : 0);
 	}
-	if (json)
-		chousa_buf_adds(out, "]\n");
+	if (f->lookup_list != NULL)
+		f->lookup_list(out, 1);
 	return chousa_buf_rc(out, "the look-up", err);
 }
 

@@ -32,6 +32,14 @@ struct sreq;
  * the last one says how many more there are.  The CLI's frame has them all.
  */
 #define SERVE_MAX_WARN_HEADERS	8
+/*
+ * The audit log says what was asked, not all of it: the first inputs of a
+ * request, each cut, so that its line stays under SERVE_AUDIT_LINE_MAX
+ * (an input escaped for JSON grows at most six times).
+ */
+#define SERVE_AUDIT_INPUTS	100
+#define SERVE_AUDIT_INPUT_LEN	2048
+#define SERVE_AUDIT_LINE_MAX	((size_t)2 << 20)
 
 /* ---- who asks (auth.c) ---- */
 
@@ -363,8 +371,8 @@ struct sreq {
 	/* For the audit log. */
 	const char		*what;
 	const char		*refusal;
-	struct chousa_buf	 audit_inputs;	/* JSON array items */
-	size_t			 n_inputs;
+	const char		*audit_inputs[SERVE_AUDIT_INPUTS];	/* arena */
+	size_t			 n_inputs;	/* asked, maybe more than kept */
 	const char		*verdicts;	/* "malicious:2,unknown:1" */
 	const char		*asked;
 };

@@ -194,6 +194,11 @@ refute token_list_has_no_secret "chousa_|[0-9a-f]{64}" "$T/body"
 cmp -s "$T/body" "$T/tokens.cli" && ok token_list_same_as_cli ||
 	not_ok token_list_same_as_cli "$(head -c 200 "$T/body")"
 
+# A hundred long inputs: their audit line is still one JSON object.
+python3 -c 'import json; print(json.dumps({"indicators": ["http://x.example/" + "a" * 1000 + str(i) for i in range(100)]}))' > "$T/long.json"
+http POST /api/v1/lookup "$READ" "$(cat "$T/long.json")"
+status_is lookup_long_inputs 200
+
 # ---- the audit log ----
 sleep 0.2
 python3 - "$T/audit.log" > "$T/audit.check" 2>&1 <<'PY'
@@ -208,6 +213,8 @@ assert any(l["status"] == 401 and l["who"] is None for l in lines)
 ok = [l for l in lines if l["what"] == "lookup" and l["status"] == 200]
 assert ok and ok[0]["inputs"] and ok[0]["who"], ok[:1]
 assert any(l["what"] == "investigate" and l["verdict"] for l in lines)
+long = [l for l in lines if l["n_inputs"] == 100]
+assert long and len(long[0]["inputs"]) == 100, len(long)
 print("ok", len(lines))
 PY
 [ $? = 0 ] && ok "audit_log_records_refusals ($(cat "$T/audit.check"))" || not_ok audit_log_records_refusals "$(tail -n 2 "$T/audit.check")"
