@@ -201,8 +201,9 @@ inputs_of(struct sreq *r, struct jnode *v, size_t *n_out)
 			return NULL;
 		}
 		in = chousa_arena_alloc(r->a, sizeof(*in));
-		if (in == NULL || (in[0] = chousa_arena_strdup(r->a,
-		    x->s)) == NULL) {
+		if (in != NULL)
+			in[0] = chousa_arena_strdup(r->a, x->s);
+		if (in == NULL || in[0] == NULL) {
 			req_error(r, 500, "out of memory");
 			return NULL;
 		}
@@ -570,7 +571,9 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 	tlp = bad ? NULL : opt_str(r, v, "tlp", &bad);
 	if (bad)
 		return 0;
-	if (tlp != NULL && (j->ro.tlp = chousa_tlp_level(tlp)) == NULL) {
+	if (tlp != NULL)
+		j->ro.tlp = chousa_tlp_level(tlp);
+	if (tlp != NULL && j->ro.tlp == NULL) {
 		req_error(r, 400, "unknown TLP level '%.40s' (clear, green, "
 		    "amber, amber+strict or red)", tlp);
 		return 0;

@@ -262,7 +262,8 @@ string_array(struct chousa_arena *a, struct jnode *v, size_t *n_out,
 	const char **in;
 	size_t n, i;
 
-	if (v == NULL || !jt_is(v, J_ARR) || (n = jt_len(v)) == 0) {
+	n = v != NULL && jt_is(v, J_ARR) ? jt_len(v) : 0;
+	if (n == 0) {
 		*why = "'indicators' must be a non-empty array of strings";
 		return NULL;
 	}

@@ -236,9 +236,9 @@ take_text_input(struct text_job *tj, const struct chousa_indicator *ind,
 	size_t n = j->n_inputs;
 
 	v = chousa_arena_strndup(a, ind->value, ind->value_len);
-	if (field[0] != '\0' && (f = chousa_arena_strdup(a, field)) == NULL)
-		return -1;
-	if (v == NULL)
+	if (field[0] != '\0')
+		f = chousa_arena_strdup(a, field);
+	if (v == NULL || (field[0] != '\0' && f == NULL))
 		return -1;
 	if (chousa_triage_left_out(context, tj->all)) {
 		struct left_out *l;
