@@ -279,6 +279,15 @@ status_is query_no_defang_bad_400 400
 expect query_no_defang_bad_error '^\{"error":' "$T/body"
 http GET "/report?q=1.2.3.4&online=maybe" "$READ"
 status_is web_flag_maybe_400 400
+# A report page's CSP allows its own style block, by its hash.
+http GET "/report?q=1.2.3.4" "$READ"
+python3 - "$T/body" "$T/headers" <<'PY' && ok web_report_csp_hash ||
+import base64, hashlib, re, sys
+style = re.search(rb"<style>(.*?)</style>", open(sys.argv[1], "rb").read(), re.S)
+want = base64.b64encode(hashlib.sha256(style.group(1)).digest()).decode()
+assert "'sha256-%s'" % want in open(sys.argv[2]).read(), want
+PY
+	not_ok web_report_csp_hash "$(grep -i content-security "$T/headers")"
 http GET "/api/v1/lookup?indicator=%22%5C%01%1B%FF%C0%80%ED%A0%80x" "$READ"
 http GET "/api/v1/%22%5C%01%FF%ED%A0%80" "$READ"
 status_is hostile_path_404 404
