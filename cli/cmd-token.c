@@ -42,31 +42,6 @@ create(const struct cli_cmd *self, const char *name, const char *role)
 	return EXIT_CLEAN;
 }
 
-/* {"tokens":[...]}: each token's name, role, creation and state. */
-static void
-list_json(struct chousa_buf *b, const struct chousa_token *t, size_t n)
-{
-	struct chousa_jw w;
-	size_t i;
-
-	chousa_jw_init(&w, b);
-	chousa_jw_object(&w);
-	chousa_jw_key(&w, "tokens");
-	chousa_jw_array(&w);
-	for (i = 0; i < n; i++) {
-		chousa_jw_object(&w);
-		chousa_jw_kint(&w, "id", t[i].id);
-		chousa_jw_kstr(&w, "name", t[i].name);
-		chousa_jw_kstr(&w, "role", t[i].role);
-		chousa_jw_ktime(&w, "created_at", t[i].created_at);
-		chousa_jw_kbool(&w, "revoked", t[i].revoked_at != 0);
-		chousa_jw_object_end(&w);
-	}
-	chousa_jw_array_end(&w);
-	chousa_jw_object_end(&w);
-	chousa_buf_addch(b, '\n');
-}
-
 static void
 list_text(struct chousa_buf *b, const struct chousa_token *t, size_t n)
 {
@@ -97,7 +72,7 @@ list(int json)
 		cli_die_err(&err);
 	chousa_buf_init(&b, 0);
 	if (json)
-		list_json(&b, t, n);
+		chousa_token_list_json(&b, t, n);
 	else
 		list_text(&b, t, n);
 	cli_write(&b);

@@ -32,6 +32,13 @@ int	chousa_role_parse(const char *s);
 int	chousa_token_create(struct chousa_store *st, const char *name,
 	    int role, char out[CHOUSA_TOKEN_SIZE + 1], struct chousa_err *err);
 
+/*
+ * The token listing (docs/json.md) of n tokens t, as `chousa token list
+ * --json` prints it and GET /api/v1/tokens answers: one line.
+ */
+void	chousa_token_list_json(struct chousa_buf *b,
+	    const struct chousa_token *t, size_t n);
+
 /* What the server tells its operator; msg is one line. */
 typedef void (*chousa_serve_log_fn)(void *arg, const char *msg);
 

@@ -201,8 +201,9 @@ inputs_of(struct sreq *r, struct jnode *v, size_t *n_out)
 			return NULL;
 		}
 		in = chousa_arena_alloc(r->a, sizeof(*in));
-		if (in == NULL || (in[0] = chousa_arena_strdup(r->a,
-		    x->s)) == NULL) {
+		if (in != NULL)
+			in[0] = chousa_arena_strdup(r->a, x->s);
+		if (in == NULL || in[0] == NULL) {
 			req_error(r, 500, "out of memory");
 			return NULL;
 		}
@@ -325,7 +326,8 @@ h_lookup(struct sreq *r)
 	struct jnode *v = NULL;
 	const char **in;
 	size_t n, i;
-	int json, status, rc;
+	struct lookup_tally t;
+	int json, rc;
 
 	if (r->method == M_POST) {
 		v = body_object(r, lookup_keys);
@@ -338,16 +340,15 @@ h_lookup(struct sreq *r)
 		goto out;
 	for (i = 0; i < n; i++)
 		req_audit_input(r, in[i]);
-	rc = op_lookup(&r->env, r->a, in, n, json, &r->out, &status, &r->warn,
+	rc = op_lookup(&r->env, r->a, in, n, json, &r->out, &t, &r->warn,
 	    &err);
 	if (rc != CHOUSA_OK) {
 		internal(r, &err);
 		goto out;
 	}
 	r->ctype = json ? "application/json" : "text/plain; charset=utf-8";
-	r->exit_status = status;
-	r->verdicts = status == 1 ? "malicious" : status == 3 ?
-	    "bad input" : "not listed";
+	r->exit_status = t.status;
+	r->verdicts = op_lookup_verdicts(&t);
 	r->asked = "store";
 out:
 	jt_free(v);
@@ -484,7 +485,6 @@ static int
 finish_investigate(struct sreq *r)
 {
 	struct invjob *j = r->job;
-	size_t i;
 
 	if (j->rc != CHOUSA_OK) {
 		internal(r, &j->err);
@@ -494,8 +494,7 @@ finish_investigate(struct sreq *r)
 	r->out = j->out;
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
 	r->exit_status = j->exit_status;
-	for (i = 0; i < j->warn.n && i < 8; i++)
-		warn_add(&r->warn, r->a, j->warn.msg[i]);
+	warn_add_all(&r->warn, r->a, &j->warn);
 	r->verdicts = api_verdicts(r->a, j);
 	r->asked = j->asked[0] ? chousa_arena_strdup(r->a, j->asked) :
 	    "store";
@@ -572,7 +571,9 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 	tlp = bad ? NULL : opt_str(r, v, "tlp", &bad);
 	if (bad)
 		return 0;
-	if (tlp != NULL && (j->ro.tlp = chousa_tlp_level(tlp)) == NULL) {
+	if (tlp != NULL)
+		j->ro.tlp = chousa_tlp_level(tlp);
+	if (tlp != NULL && j->ro.tlp == NULL) {
 		req_error(r, 400, "unknown TLP level '%.40s' (clear, green, "
 		    "amber, amber+strict or red)", tlp);
 		return 0;
@@ -641,26 +642,13 @@ h_tokens_list(struct sreq *r)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_token *t;
-	struct chousa_jw w;
-	size_t n, i;
+	size_t n;
 
 	if (chousa_store_token_list(r->env.st, r->a, &t, &n, &err) !=
 	    CHOUSA_OK)
 		return req_error(r, 500, "%s", err.msg);
-	doc_begin(r, &w);
-	chousa_jw_key(&w, "tokens");
-	chousa_jw_array(&w);
-	for (i = 0; i < n; i++) {
-		chousa_jw_object(&w);
-		chousa_jw_kint(&w, "id", t[i].id);
-		chousa_jw_kstr(&w, "name", t[i].name);
-		chousa_jw_kstr(&w, "role", t[i].role);
-		chousa_jw_kint(&w, "created_at", t[i].created_at);
-		chousa_jw_kbool(&w, "revoked", t[i].revoked_at != 0);
-		chousa_jw_object_end(&w);
-	}
-	chousa_jw_array_end(&w);
-	doc_end(&w);
+	r->ctype = "application/json";
+	chousa_token_list_json(&r->out, t, n);
 	return 0;
 }
 

@@ -46,7 +46,10 @@ audit_open(struct audit **out, const char *path, long max_bytes, int keep,
 	struct audit *a = mem_alloc(sizeof(*a));
 	int rc;
 
-	if (a == NULL || (a->path = mem_strdup(path)) == NULL) {
+	if (a == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	a->path = mem_strdup(path);
+	if (a->path == NULL) {
 		mem_free(a);
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	}

@@ -86,7 +86,7 @@ static const char tools_json[] =
 	"\"additionalProperties\":false},"
 	"\"outputSchema\":" RESULT_SCHEMA("{\"type\":\"object\",\"properties\":"
 	"{\"indicators\":{\"type\":\"integer\"},\"malicious\":{\"type\":"
-	"\"boolean\"},\"not_indicators\":{\"type\":\"integer\"}}}") ","
+	"\"integer\"},\"not_indicators\":{\"type\":\"integer\"}}}") ","
 	"\"annotations\":{\"readOnlyHint\":true,\"idempotentHint\":true,"
 	"\"openWorldHint\":false}},"
 	"{\"name\":\"extract\",\"title\":\"Extract indicators\","
@@ -262,7 +262,8 @@ string_array(struct chousa_arena *a, struct jnode *v, size_t *n_out,
 	const char **in;
 	size_t n, i;
 
-	if (v == NULL || !jt_is(v, J_ARR) || (n = jt_len(v)) == 0) {
+	n = v != NULL && jt_is(v, J_ARR) ? jt_len(v) : 0;
+	if (n == 0) {
 		*why = "'indicators' must be a non-empty array of strings";
 		return NULL;
 	}
@@ -291,13 +292,13 @@ t_lookup(struct runenv *env, struct chousa_arena *a, struct jnode *args,
     const char *id, struct chousa_buf *out)
 {
 	struct chousa_err err = { 0 };
-	struct warnings w = { { NULL }, 0 };
+	struct warnings w = { NULL, 0, 0 };
+	struct lookup_tally t;
 	struct chousa_buf doc;
 	struct chousa_jw jw;
 	const char **in, *why = NULL;
 	char text[200];
 	size_t n = 0;
-	int status;
 
 	in = string_array(a, jt_get(args, "indicators"), &n, &why);
 	if (in == NULL) {
@@ -305,24 +306,22 @@ t_lookup(struct runenv *env, struct chousa_arena *a, struct jnode *args,
 		return;
 	}
 	chousa_buf_init(&doc, SERVE_MAX_OUTPUT);
-	if (op_lookup(env, a, in, n, 1, &doc, &status, &w, &err) !=
-	    CHOUSA_OK) {
+	if (op_lookup(env, a, in, n, 1, &doc, &t, &w, &err) != CHOUSA_OK) {
 		tool_error(out, id, "the store cannot be read");
 		chousa_buf_release(&doc);
 		return;
 	}
 	while (doc.len > 0 && doc.data[doc.len - 1] == '\n')
 		doc.len--;
-	snprintf(text, sizeof(text), "chousa lookup: %zu indicator%s, %s%s.  "
-	    "The records are in structuredContent.untrusted_data.", n,
-	    n == 1 ? "" : "s", status == 1 ? "something malicious matched" :
-	    "nothing malicious matched", w.n > 0 ? ", some inputs are not "
-	    "indicators" : "");
+	snprintf(text, sizeof(text), "chousa lookup: %zu indicator%s: %zu "
+	    "malicious, %zu not indicators.  The records are in "
+	    "structuredContent.untrusted_data.", n, n == 1 ? "" : "s",
+	    t.n_malicious, t.n_bad);
 	tool_begin(&jw, out, id, text);
 	chousa_jw_object(&jw);
 	chousa_jw_kuint(&jw, "indicators", n);
-	chousa_jw_kbool(&jw, "malicious", status == 1);
-	chousa_jw_kuint(&jw, "not_indicators", w.n);
+	chousa_jw_kuint(&jw, "malicious", t.n_malicious);
+	chousa_jw_kuint(&jw, "not_indicators", t.n_bad);
 	chousa_jw_object_end(&jw);
 	tool_end(&jw, doc.data, doc.len);
 	chousa_buf_release(&doc);
@@ -382,7 +381,7 @@ t_sources(struct runenv *env, struct chousa_arena *a, const char *id,
     struct chousa_buf *out)
 {
 	struct chousa_err err = { 0 };
-	struct warnings w = { { NULL }, 0 };
+	struct warnings w = { NULL, 0, 0 };
 	struct chousa_buf doc;
 
 	chousa_buf_init(&doc, SERVE_MAX_OUTPUT);

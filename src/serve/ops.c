@@ -10,12 +10,43 @@
 
 #include "serve/serve.h"
 
+/* Room at *v (of *cap items of size each) for an item after n. */
+static int
+grow(struct chousa_arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	void **pv = v, *nv;
+	size_t ncap = *cap ? *cap * 2 : 32;
+
+	if (n < *cap)
+		return 0;
+	nv = chousa_arena_alloc(a, ncap * size);
+	if (nv == NULL)
+		return -1;
+	if (n > 0)
+		memcpy(nv, *pv, n * size);
+	*pv = nv;
+	*cap = ncap;
+	return 0;
+}
+
 void
 warn_add(struct warnings *w, struct chousa_arena *a, const char *msg)
 {
-	if (w->n < sizeof(w->msg) / sizeof(w->msg[0]))
-		w->msg[w->n] = chousa_arena_strdup(a, msg);
-	w->n++;
+	const char *m = chousa_arena_strdup(a, msg);
+
+	if (m == NULL || grow(a, &w->msg, w->n, &w->cap, sizeof(*w->msg)) != 0)
+		return;
+	w->msg[w->n++] = m;
+}
+
+void
+warn_add_all(struct warnings *w, struct chousa_arena *a,
+    const struct warnings *from)
+{
+	size_t i;
+
+	for (i = 0; i < from->n; i++)
+		warn_add(w, a, from->msg[i]);
 }
 
 /* The CLI's rule: bad input outranks found, which outranks clean. */
@@ -30,17 +61,20 @@ worse(int status, int other)
 int
 op_lookup(struct runenv *env, struct chousa_arena *a,
     const char *const *inputs, size_t n, int json, struct chousa_buf *out,
-    int *status, struct warnings *w, struct chousa_err *err)
+    struct lookup_tally *t, struct warnings *w, struct chousa_err *err)
 {
+	/* The CLI's format hooks, so both write the same bytes. */
+	const struct chousa_result_hooks *f =
+	    chousa_format_find(json ? "json" : "text")->results;
 	struct chousa_lookup l;
-	size_t i;
-	int rc, first = 1;
+	size_t i, shown = 0;
+	int rc;
 
-	*status = 0;
+	memset(t, 0, sizeof(*t));
 	if (env->st == NULL)
 		return chousa_errf(err, CHOUSA_EIO, "no store");
-	if (json)
-		chousa_buf_addch(out, '[');
+	if (f->lookup_list != NULL)
+		f->lookup_list(out, 0);
 	for (i = 0; i < n; i++) {
 		struct chousa_err e = { 0 };
 
@@ -48,25 +82,29 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 		    &l, &e);
 		if (rc == CHOUSA_EPARSE) {
 			warn_add(w, a, e.msg);
-			*status = worse(*status, 3);
+			t->n_bad++;
+			t->status = worse(t->status, 3);
 			continue;
 		}
 		if (rc != CHOUSA_OK) {
 			*err = e;
 			return rc;
 		}
-		if (json) {
-			if (!first)
-				chousa_buf_addch(out, ',');
-			chousa_lookup_json(out, &l);
-		} else
-			chousa_lookup_text(out, a, &l, 0);
-		first = 0;
-		*status = worse(*status, l.is_malicious ? 1 : 0);
+		f->lookup(out, a, &l, shown++, 0);
+		if (l.is_malicious)
+			t->n_malicious++;
+		t->status = worse(t->status, l.is_malicious ? 1 : 0);
 	}
-	if (json)
-		chousa_buf_adds(out, "]\n");
+	if (f->lookup_list != NULL)
+		f->lookup_list(out, 1);
 	return chousa_buf_rc(out, "the look-up", err);
+}
+
+const char *
+op_lookup_verdicts(const struct lookup_tally *t)
+{
+	return t->status == 1 ? "malicious" : t->status == 3 ? "bad input" :
+	    "not listed";
 }
 
 int
@@ -188,25 +226,6 @@ struct text_job {
 	size_t		 cap_inputs, cap_context, cap_field, cap_left;
 };
 
-/* Room at *v (of *cap items of size each) for an item after n. */
-static int
-grow(struct chousa_arena *a, void *v, size_t n, size_t *cap, size_t size)
-{
-	void **pv = v, *nv;
-	size_t ncap = *cap ? *cap * 2 : 32;
-
-	if (n < *cap)
-		return 0;
-	nv = chousa_arena_alloc(a, ncap * size);
-	if (nv == NULL)
-		return -1;
-	if (n > 0)
-		memcpy(nv, *pv, n * size);
-	*pv = nv;
-	*cap = ncap;
-	return 0;
-}
-
 static int
 take_text_input(struct text_job *tj, const struct chousa_indicator *ind,
     int context, const char *field)
@@ -217,9 +236,9 @@ take_text_input(struct text_job *tj, const struct chousa_indicator *ind,
 	size_t n = j->n_inputs;
 
 	v = chousa_arena_strndup(a, ind->value, ind->value_len);
-	if (field[0] != '\0' && (f = chousa_arena_strdup(a, field)) == NULL)
-		return -1;
-	if (v == NULL)
+	if (field[0] != '\0')
+		f = chousa_arena_strdup(a, field);
+	if (v == NULL || (field[0] != '\0' && f == NULL))
 		return -1;
 	if (chousa_triage_left_out(context, tj->all)) {
 		struct left_out *l;

@@ -27,6 +27,19 @@ struct sreq;
 #define SERVE_MAX_SWEEP_BODY	((size_t)1 << 30)	/* a streamed log */
 #define SERVE_MAX_INPUTS	1000	/* indicators in one request */
 #define SERVE_MAX_OUTPUT	((size_t)64 << 20)	/* one answer */
+/*
+ * Chousa-Warning headers in one answer (a client caps its headers' size);
+ * the last one says how many more there are.  The CLI's frame has them all.
+ */
+#define SERVE_MAX_WARN_HEADERS	8
+/*
+ * The audit log says what was asked, not all of it: the first inputs of a
+ * request, each cut, so that its line stays under SERVE_AUDIT_LINE_MAX
+ * (an input escaped for JSON grows at most six times).
+ */
+#define SERVE_AUDIT_INPUTS	100
+#define SERVE_AUDIT_INPUT_LEN	2048
+#define SERVE_AUDIT_LINE_MAX	((size_t)2 << 20)
 
 /* ---- who asks (auth.c) ---- */
 
@@ -89,10 +102,13 @@ void	audit_write(struct audit *a, const struct chousa_buf *line);
 
 /* ---- investigations (ops.c, worker.c) ---- */
 
-/* Warnings for the caller ("'x' is not an indicator"), arena strings. */
+/*
+ * Warnings for the caller ("'x' is not an indicator"): the array and its
+ * strings in the request's arena.  All zero is an empty list.
+ */
 struct warnings {
-	const char	*msg[8];
-	size_t		 n;		/* may exceed 8: the rest dropped */
+	const char	**msg;
+	size_t		  n, cap;
 };
 
 /* One input's outcome, for the triage table, MCP and the audit log. */
@@ -226,17 +242,33 @@ struct runenv {
 	const char			*db_path;
 };
 
+/* Add a copy of msg to w (out of memory drops it: the answer fails too). */
 void	warn_add(struct warnings *w, struct chousa_arena *a, const char *msg);
+/* Add every warning of from to w. */
+void	warn_add_all(struct warnings *w, struct chousa_arena *a,
+	    const struct warnings *from);
+
+/*
+ * What a look-up found, counted from its records: the exit status alone
+ * cannot say it, since bad input outranks a malicious match there.
+ */
+struct lookup_tally {
+	size_t	n_malicious;	/* records with malicious true */
+	size_t	n_bad;		/* inputs that are no indicators */
+	int	status;		/* the CLI's exit status (0, 1 or 3) */
+};
 
 /*
  * Look every input up; the `chousa lookup` document in out (json: the
- * array and a newline, else the text blocks), the CLI's exit status in
- * *status.  A store that cannot be read fails (rc, err).
+ * array and a newline, else the text blocks), its counts and the CLI's
+ * exit status in *t.  A store that cannot be read fails (rc, err).
  */
 int	op_lookup(struct runenv *env, struct chousa_arena *a,
 	    const char *const *inputs, size_t n, int json,
-	    struct chousa_buf *out, int *status, struct warnings *w,
-	    struct chousa_err *err);
+	    struct chousa_buf *out, struct lookup_tally *t,
+	    struct warnings *w, struct chousa_err *err);
+/* A look-up's outcome for the audit log, as its exit status says it. */
+const char *op_lookup_verdicts(const struct lookup_tally *t);
 /* The `chousa sources` document (json or the table). */
 int	op_sources(struct runenv *env, struct chousa_arena *a, int json,
 	    struct chousa_buf *out, struct warnings *w, struct chousa_err *err);
@@ -339,8 +371,8 @@ struct sreq {
 	/* For the audit log. */
 	const char		*what;
 	const char		*refusal;
-	struct chousa_buf	 audit_inputs;	/* JSON array items */
-	size_t			 n_inputs;
+	const char		*audit_inputs[SERVE_AUDIT_INPUTS];	/* arena */
+	size_t			 n_inputs;	/* asked, maybe more than kept */
 	const char		*verdicts;	/* "malicious:2,unknown:1" */
 	const char		*asked;
 };

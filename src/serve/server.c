@@ -229,12 +229,24 @@ req_is_tls(struct sreq *r)
 void
 req_audit_input(struct sreq *r, const char *value)
 {
-	/* The first hundred are enough to say what was asked. */
-	if (r->n_inputs++ >= 100)
-		return;
-	if (r->audit_inputs.len > 0)
-		chousa_buf_addch(&r->audit_inputs, ',');
-	chousa_esc_json_str(&r->audit_inputs, value);
+	size_t k = r->n_inputs++;
+
+	if (k < SERVE_AUDIT_INPUTS)
+		r->audit_inputs[k] = chousa_arena_strndup(r->a, value,
+		    strnlen(value, SERVE_AUDIT_INPUT_LEN));
+}
+
+/* {"error": msg} and a newline: the API's error answer. */
+static void
+error_json(struct chousa_buf *b, const char *msg)
+{
+	struct chousa_jw w;
+
+	chousa_jw_init(&w, b);
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "error", msg);
+	chousa_jw_object_end(&w);
+	chousa_buf_addch(b, '\n');
 }
 
 int
@@ -260,9 +272,7 @@ req_error(struct sreq *r, int status, const char *fmt, ...)
 		    "</main></body></html>\n");
 	} else {
 		r->ctype = "application/json";
-		chousa_buf_adds(&r->out, "{\"error\":");
-		chousa_esc_json_str(&r->out, msg);
-		chousa_buf_adds(&r->out, "}\n");
+		error_json(&r->out, msg);
 	}
 	if (r->refusal == NULL)
 		r->refusal = chousa_arena_strdup(r->a, msg);
@@ -372,12 +382,15 @@ static void
 cli_frame(struct sreq *r)
 {
 	struct chousa_buf b;
-	size_t i;
+	size_t i, room = 65536;
 
-	chousa_buf_init(&b, SERVE_MAX_OUTPUT + 65536);
+	/* Every warning, escaped (U+FFFD for a bad byte: 3 bytes for 1). */
+	for (i = 0; i < r->warn.n; i++)
+		room += strlen(r->warn.msg[i]) * 3 + 3;
+	chousa_buf_init(&b, SERVE_MAX_OUTPUT + room);
 	chousa_buf_addf(&b, "chousa/1 %d\n", r->status < 400 &&
 	    r->exit_status >= 0 ? r->exit_status : exit_for_status(r->status));
-	for (i = 0; i < r->warn.n && i < 8; i++) {
+	for (i = 0; i < r->warn.n; i++) {
 		chousa_buf_adds(&b, "W ");
 		chousa_esc_text(&b, r->warn.msg[i], strcspn(r->warn.msg[i],
 		    "\n"));
@@ -411,8 +424,7 @@ respond(struct sreq *r)
 		r->status = 500;
 		chousa_buf_release(&r->out);
 		chousa_buf_init(&r->out, SERVE_MAX_OUTPUT);
-		chousa_buf_adds(&r->out, "{\"error\":\"the answer is too "
-		    "big\"}\n");
+		error_json(&r->out, "the answer is too big");
 		r->ctype = "application/json";
 	}
 	if (r->out.len == 0 && r->status >= 400)
@@ -447,9 +459,13 @@ respond(struct sreq *r)
 		snprintf(num, sizeof(num), "%d", r->exit_status);
 		MHD_add_response_header(resp, "Chousa-Exit", num);
 	}
-	for (i = 0; i < r->warn.n && i < 8; i++) {
+	for (i = 0; i < r->warn.n && i < SERVE_MAX_WARN_HEADERS; i++) {
 		char *v = header_safe(r->a, r->warn.msg[i]);
 
+		if (v != NULL && i + 1 == SERVE_MAX_WARN_HEADERS &&
+		    r->warn.n > i + 1)
+			v = chousa_arena_printf(r->a, "%s (and %zu more)", v,
+			    r->warn.n - i - 1);
 		if (v != NULL)
 			MHD_add_response_header(resp, "Chousa-Warning", v);
 	}
@@ -547,7 +563,6 @@ req_new(struct server *s, struct MHD_Connection *c, const char *url,
 	r->who.via = "none";
 	chousa_buf_init(&r->body, 0);
 	chousa_buf_init(&r->out, SERVE_MAX_OUTPUT);
-	chousa_buf_init(&r->audit_inputs, 64 << 10);
 	peer_of(r);
 	r->env.srv = s;
 	r->env.cfg = s->cfg;
@@ -746,48 +761,45 @@ audit_request(struct server *s, struct sreq *r,
     enum MHD_RequestTerminationCode toe)
 {
 	struct chousa_buf b;
-	char when[32];
+	struct chousa_jw w;
 	struct timespec ts;
+	size_t i;
 
 	if (s->audit == NULL || (r->route != NULL &&
 	    (r->route->flags & ROUTE_NO_AUDIT) && r->status < 400))
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	chousa_time_format(ts.tv_sec, when, sizeof(when));
-	chousa_buf_init(&b, 256 << 10);
-	chousa_buf_adds(&b, "{\"time\":");
-	chousa_esc_json_str(&b, when);
-	chousa_buf_adds(&b, ",\"who\":");
-	chousa_esc_json_str(&b, r->who.name[0] ? r->who.name : NULL);
-	chousa_buf_addf(&b, ",\"token_id\":%lld,\"role\":\"%s\",\"via\":\"%s\"",
-	    (long long)r->who.token_id, chousa_role_name(r->who.role),
-	    r->who.via);
-	chousa_buf_adds(&b, ",\"peer\":");
-	chousa_esc_json_str(&b, r->peer);
-	chousa_buf_adds(&b, ",\"method\":");
-	chousa_esc_json_str(&b, r->method == M_GET ? "GET" : r->method ==
+	chousa_buf_init(&b, SERVE_AUDIT_LINE_MAX);
+	chousa_jw_init(&w, &b);
+	chousa_jw_object(&w);
+	chousa_jw_ktime(&w, "time", ts.tv_sec);
+	chousa_jw_kstr(&w, "who", r->who.name[0] ? r->who.name : NULL);
+	chousa_jw_kint(&w, "token_id", r->who.token_id);
+	chousa_jw_kstr(&w, "role", chousa_role_name(r->who.role));
+	chousa_jw_kstr(&w, "via", r->who.via);
+	chousa_jw_kstr(&w, "peer", r->peer);
+	chousa_jw_kstr(&w, "method", r->method == M_GET ? "GET" : r->method ==
 	    M_POST ? "POST" : r->method == M_DELETE ? "DELETE" : r->method ==
 	    M_HEAD ? "HEAD" : "OTHER");
-	chousa_buf_adds(&b, ",\"path\":");
-	chousa_esc_json_str(&b, r->path);
-	chousa_buf_adds(&b, ",\"what\":");
-	chousa_esc_json_str(&b, r->what);
-	chousa_buf_addf(&b, ",\"status\":%d", r->status);
-	chousa_buf_addf(&b, ",\"n_inputs\":%zu,\"inputs\":[", r->n_inputs);
-	chousa_buf_add(&b, r->audit_inputs.data, r->audit_inputs.len);
-	chousa_buf_adds(&b, "],\"sources\":");
-	chousa_esc_json_str(&b, r->asked);
-	chousa_buf_adds(&b, ",\"verdict\":");
-	chousa_esc_json_str(&b, r->verdicts);
-	chousa_buf_adds(&b, ",\"refused\":");
-	chousa_esc_json_str(&b, r->status >= 400 || r->status == 303 ?
+	chousa_jw_kstr(&w, "path", r->path);
+	chousa_jw_kstr(&w, "what", r->what);
+	chousa_jw_kint(&w, "status", r->status);
+	chousa_jw_kuint(&w, "n_inputs", r->n_inputs);
+	chousa_jw_key(&w, "inputs");
+	chousa_jw_array(&w);
+	for (i = 0; i < r->n_inputs && i < SERVE_AUDIT_INPUTS; i++)
+		chousa_jw_str(&w, r->audit_inputs[i]);
+	chousa_jw_array_end(&w);
+	chousa_jw_kstr(&w, "sources", r->asked);
+	chousa_jw_kstr(&w, "verdict", r->verdicts);
+	chousa_jw_kstr(&w, "refused", r->status >= 400 || r->status == 303 ?
 	    r->refusal : NULL);
 	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
-		chousa_buf_addf(&b, ",\"ended\":\"%s\"",
+		chousa_jw_kstr(&w, "ended",
 		    toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "timeout" :
 		    toe == MHD_REQUEST_TERMINATED_CLIENT_ABORT ?
 		    "client closed" : "error");
-	chousa_buf_adds(&b, "}");
+	chousa_jw_object_end(&w);
 	audit_write(s->audit, &b);
 	chousa_buf_release(&b);
 }
@@ -808,7 +820,6 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		r->on_body(r, NULL, 0);		/* end of a streamed body */
 	chousa_buf_release(&r->body);
 	chousa_buf_release(&r->out);
-	chousa_buf_release(&r->audit_inputs);
 	if (r->job != NULL)
 		chousa_buf_release(&r->job->out);
 	chousa_arena_free(r->a);

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/digest.h"
+#include "base/hex.h"
 #include "base/sha256.h"
 #include "serve/serve.h"
 
@@ -411,6 +413,26 @@ flag(struct sreq *r, const char *key, const char *v)
 	return -1;
 }
 
+/*
+ * Start j, its inputs and renderer set, as a page asks: its output made
+ * ready, its inputs audited, offline unless online and the role allows it.
+ */
+static int
+page_submit(struct sreq *r, struct invjob *j, int online,
+    int (*finish)(struct sreq *r))
+{
+	size_t i;
+
+	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
+	for (i = 0; i < j->n_inputs; i++)
+		req_audit_input(r, j->inputs[i]);
+	j->io.offline = !online;
+	if (!j->io.offline && r->who.role < CHOUSA_ROLE_INVESTIGATE)
+		return req_error(r, 403, "role '%s' reads the store only",
+		    chousa_role_name(r->who.role));
+	return req_submit(r, j, finish);
+}
+
 static int
 h_triage(struct sreq *r)
 {
@@ -418,7 +440,6 @@ h_triage(struct sreq *r)
 	struct chousa_err err = { 0 };
 	const char *text = req_form(r, "text");
 	int online, all;
-	size_t i;
 
 	if (!csrf_ok(r))
 		return 0;
@@ -445,14 +466,7 @@ h_triage(struct sreq *r)
 		page_end(r);
 		return 0;
 	}
-	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
-	for (i = 0; i < j->n_inputs; i++)
-		req_audit_input(r, j->inputs[i]);
-	j->io.offline = !online;
-	if (!j->io.offline && r->who.role < CHOUSA_ROLE_INVESTIGATE)
-		return req_error(r, 403, "role '%s' reads the store only",
-		    chousa_role_name(r->who.role));
-	return req_submit(r, j, finish_triage);
+	return page_submit(r, j, online, finish_triage);
 }
 
 /* ---- one report ---- */
@@ -461,37 +475,27 @@ h_triage(struct sreq *r)
 static void
 report_csp(struct sreq *r)
 {
-	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
-	    "qrstuvwxyz0123456789+/";
-	const char *s = strstr(r->out.data, "<style>"), *e;
+	const char *s = strstr(r->out.data, "<style>");
+	const char *e = s != NULL ? strstr(s, "</style>") : NULL;
 	struct store_sha256 c;
+	struct chousa_buf b64;
 	unsigned char raw[32];
-	char hex[65], out[45], *csp;
-	size_t i, k = 0;
+	char hex[65], out[48], *csp;
+	size_t i;
 
-	if (s == NULL || (e = strstr(s, "</style>")) == NULL)
+	if (e == NULL)
 		return;
 	s += 7;
 	store_sha256_init_with(&c, 0);
 	store_sha256_update(&c, s, (size_t)(e - s));
 	store_sha256_hex(&c, hex);
-	for (i = 0; i < 32; i++)
-		raw[i] = (unsigned char)strtoul((char[]){ hex[2 * i],
-		    hex[2 * i + 1], 0 }, NULL, 16);
-	for (i = 0; i < 32; i += 3) {
-		unsigned v = (unsigned)raw[i] << 16 | (i + 1 < 32 ?
-		    (unsigned)raw[i + 1] << 8 : 0) | (i + 2 < 32 ? raw[i + 2] :
-		    0);
-
-		out[k++] = b64[v >> 18 & 63];
-		out[k++] = b64[v >> 12 & 63];
-		out[k++] = i + 1 < 32 ? b64[v >> 6 & 63] : '=';
-		out[k++] = i + 2 < 32 ? b64[v & 63] : '=';
-	}
-	out[k] = '\0';
+	for (i = 0; i < sizeof(raw); i++)
+		raw[i] = (unsigned char)chousa_hex_byte(hex + 2 * i);
+	chousa_buf_init_fixed(&b64, out, sizeof(out));
+	digest_base64(&b64, raw, sizeof(raw));
 	csp = chousa_arena_printf(r->a, "default-src 'none'; style-src "
 	    "'sha256-%s'; img-src data:; base-uri 'none'; form-action 'none'; "
-	    "frame-ancestors 'none'", out);
+	    "frame-ancestors 'none'", b64.data);
 	if (csp != NULL)
 		req_header_add(r, "Content-Security-Policy", csp);
 }
@@ -535,15 +539,9 @@ h_report(struct sreq *r)
 		return req_error(r, 500, "out of memory");
 	j->inputs[0] = q;
 	j->n_inputs = 1;
-	req_audit_input(r, q);
 	j->renderer = chousa_renderer_find("html");
 	j->ro.defang = 1;
-	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
-	j->io.offline = !online;
-	if (!j->io.offline && r->who.role < CHOUSA_ROLE_INVESTIGATE)
-		return req_error(r, 403, "role '%s' reads the store only",
-		    chousa_role_name(r->who.role));
-	return req_submit(r, j, finish_report);
+	return page_submit(r, j, online, finish_report);
 }
 
 /* ---- look-up and sources ---- */
@@ -554,7 +552,7 @@ h_lookup(struct sreq *r)
 	const char *q = req_arg(r, "q");
 	struct chousa_err err = { 0 };
 	struct chousa_buf text;
-	int status;
+	struct lookup_tally t;
 
 	page_begin(r, "Look-up");
 	chousa_buf_adds(&r->out, "<form method=\"get\" action=\"/lookup\"><p>"
@@ -565,7 +563,7 @@ h_lookup(struct sreq *r)
 	if (q != NULL && *q != '\0') {
 		req_audit_input(r, q);
 		chousa_buf_init(&text, SERVE_MAX_OUTPUT);
-		if (op_lookup(&r->env, r->a, &q, 1, 0, &text, &status,
+		if (op_lookup(&r->env, r->a, &q, 1, 0, &text, &t,
 		    &r->warn, &err) != CHOUSA_OK) {
 			chousa_buf_release(&text);
 			return req_error(r, 500, "%s", err.msg);
@@ -581,8 +579,7 @@ h_lookup(struct sreq *r)
 			urlenc(&r->out, q);
 			chousa_buf_adds(&r->out, "\">Full report</a></p>");
 		}
-		r->verdicts = status == 1 ? "malicious" : status == 3 ?
-		    "bad input" : "not listed";
+		r->verdicts = op_lookup_verdicts(&t);
 		r->asked = "store";
 		chousa_buf_release(&text);
 		r->warn.n = 0;

@@ -150,11 +150,9 @@ run_queue(struct worker *w, struct invjob *list)
 				uniq[n_uniq++] = j->inputs[k];
 		for (pp = &list; *pp != NULL && n < 64;) {
 			struct invjob *o = *pp;
-			size_t more;
 
 			if (!same_options(j, o) || o->n_inputs > MERGE_MAX ||
-			    (more = added(o, uniq, n_uniq)) + n_uniq >
-			    MERGE_MAX) {
+			    added(o, uniq, n_uniq) + n_uniq > MERGE_MAX) {
 				pp = &o->next;
 				continue;
 			}

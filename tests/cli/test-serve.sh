@@ -78,6 +78,10 @@ same_run() {
 }
 same_run client_lookup_text lookup www.dnautik.com 162.243.103.246 'not an ioc' 192.0.2.1
 same_run client_lookup_json lookup --json www.dnautik.com 162.243.103.246 8.8.8.8
+# More warnings than an answer has headers for: the CLI still says each.
+same_run client_lookup_ten_warnings lookup 'no ioc 1' 'no ioc 2' 'no ioc 3' \
+    'no ioc 4' 'no ioc 5' 'no ioc 6' 'no ioc 7' 'no ioc 8' 'no ioc 9' \
+    'no ioc 10' www.dnautik.com
 printf 'www.dnautik.com\n# a comment\n\n162.243.103.246\n' > "$T/list.txt"
 "$CHOUSA" lookup - < "$T/list.txt" > "$T/l.out" 2>&1
 "$CHOUSA" --server "$URL" lookup - < "$T/list.txt" > "$T/r.out" 2>&1
@@ -148,6 +152,11 @@ status_is lookup_post 200
 expect lookup_exit_header "Chousa-Exit: 1" "$T/headers"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d)==2 and d[0]["malicious"]' "$T/body" &&
 	ok lookup_post_json || not_ok lookup_post_json "$(head -c 200 "$T/body")"
+http POST /api/v1/lookup "$READ" '{"indicators":["no ioc 1","no ioc 2","no ioc 3","no ioc 4","no ioc 5","no ioc 6","no ioc 7","no ioc 8","no ioc 9","no ioc 10"]}'
+[ "$(grep -c '^Chousa-Warning: ' "$T/headers")" = 8 ] &&
+	ok lookup_warning_headers_capped ||
+	not_ok lookup_warning_headers_capped "$(grep -c '^Chousa-Warning: ' "$T/headers") headers"
+expect lookup_last_warning_counts_the_rest "^Chousa-Warning: .*ioc 8.* \\(and 2 more\\)" "$T/headers"
 http POST /api/v1/lookup "$READ" '{"indicators":"www.dnautik.com"}'
 status_is lookup_wrong_type 400
 http POST /api/v1/lookup "$READ" '{"indicators":[1,2]}'
@@ -181,6 +190,14 @@ status_is revoked_at_once 401
 http GET /api/v1/tokens "$ADMIN"
 status_is admin_lists_tokens 200
 refute token_list_has_no_secret "chousa_|[0-9a-f]{64}" "$T/body"
+"$CHOUSA" token list --json > "$T/tokens.cli" 2> /dev/null
+cmp -s "$T/body" "$T/tokens.cli" && ok token_list_same_as_cli ||
+	not_ok token_list_same_as_cli "$(head -c 200 "$T/body")"
+
+# A hundred long inputs: their audit line is still one JSON object.
+python3 -c 'import json; print(json.dumps({"indicators": ["http://x.example/" + "a" * 1000 + str(i) for i in range(100)]}))' > "$T/long.json"
+http POST /api/v1/lookup "$READ" "$(cat "$T/long.json")"
+status_is lookup_long_inputs 200
 
 # ---- the audit log ----
 sleep 0.2
@@ -196,6 +213,8 @@ assert any(l["status"] == 401 and l["who"] is None for l in lines)
 ok = [l for l in lines if l["what"] == "lookup" and l["status"] == 200]
 assert ok and ok[0]["inputs"] and ok[0]["who"], ok[:1]
 assert any(l["what"] == "investigate" and l["verdict"] for l in lines)
+long = [l for l in lines if l["n_inputs"] == 100]
+assert long and len(long[0]["inputs"]) == 100, len(long)
 print("ok", len(lines))
 PY
 [ $? = 0 ] && ok "audit_log_records_refusals ($(cat "$T/audit.check"))" || not_ok audit_log_records_refusals "$(tail -n 2 "$T/audit.check")"
@@ -260,6 +279,15 @@ status_is query_no_defang_bad_400 400
 expect query_no_defang_bad_error '^\{"error":' "$T/body"
 http GET "/report?q=1.2.3.4&online=maybe" "$READ"
 status_is web_flag_maybe_400 400
+# A report page's CSP allows its own style block, by its hash.
+http GET "/report?q=1.2.3.4" "$READ"
+python3 - "$T/body" "$T/headers" <<'PY' && ok web_report_csp_hash ||
+import base64, hashlib, re, sys
+style = re.search(rb"<style>(.*?)</style>", open(sys.argv[1], "rb").read(), re.S)
+want = base64.b64encode(hashlib.sha256(style.group(1)).digest()).decode()
+assert "'sha256-%s'" % want in open(sys.argv[2]).read(), want
+PY
+	not_ok web_report_csp_hash "$(grep -i content-security "$T/headers")"
 http GET "/api/v1/lookup?indicator=%22%5C%01%1B%FF%C0%80%ED%A0%80x" "$READ"
 http GET "/api/v1/%22%5C%01%FF%ED%A0%80" "$READ"
 status_is hostile_path_404 404

@@ -46,9 +46,19 @@ try {
   const sc = r.structuredContent;
   check("lookup_structured", sc && sc.trust === "untrusted" &&
     Array.isArray(sc.untrusted_data) && sc.untrusted_data[0].malicious === true &&
-    sc.summary.malicious === true, JSON.stringify(r).slice(0, 200));
+    sc.summary.malicious === 1, JSON.stringify(r).slice(0, 200));
   check("lookup_text_has_no_feed_string",
     !/emotet|urlhaus|dnautik/i.test(textOf(r)), textOf(r));
+
+  // A malformed input among them leaves the malicious one counted.
+  r = await client.callTool({ name: "lookup",
+    arguments: { indicators: ["www[.]dnautik[.]com", "not an indicator!"] } });
+  check("lookup_malicious_and_malformed", r.structuredContent &&
+    r.structuredContent.summary.malicious === 1 &&
+    r.structuredContent.summary.not_indicators === 1 &&
+    /: 1 malicious, 1 not indicators/.test(textOf(r)),
+    JSON.stringify(r.structuredContent && r.structuredContent.summary) +
+    " " + textOf(r));
 
   r = await client.callTool({ name: "lookup",
     arguments: { indicators: ["hostile-mcp.example.org"] } });
