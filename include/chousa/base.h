@@ -111,6 +111,13 @@ char	*chousa_arena_strdup(struct chousa_arena *a, const char *s);
 char	*chousa_arena_printf(struct chousa_arena *a, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 size_t	 chousa_arena_used(const struct chousa_arena *a);
+/*
+ * Room for one more element after the n of arr (cap allocated, doubled
+ * when full, 8 at first): arr itself while there is room, else a copy in
+ * a larger block; NULL when memory runs out, arr and *cap then unchanged.
+ */
+void	*chousa_arena_grow(struct chousa_arena *a, void *arr, size_t n,
+	    size_t *cap, size_t size);
 
 /* ---- escaping untrusted strings (src/base/esc.c) ---- */
 

@@ -107,6 +107,26 @@ chousa_arena_strdup(struct chousa_arena *a, const char *s)
 	return s ? chousa_arena_strndup(a, s, strlen(s)) : NULL;
 }
 
+void *
+chousa_arena_grow(struct chousa_arena *a, void *arr, size_t n, size_t *cap,
+    size_t size)
+{
+	size_t ncap = *cap ? *cap * 2 : 8;
+	void *p;
+
+	if (n < *cap)
+		return arr;
+	if (ncap > SIZE_MAX / size)
+		return NULL;
+	p = chousa_arena_alloc(a, ncap * size);
+	if (p == NULL)
+		return NULL;
+	if (n > 0)
+		memcpy(p, arr, n * size);
+	*cap = ncap;
+	return p;
+}
+
 char *
 chousa_arena_printf(struct chousa_arena *a, const char *fmt, ...)
 {

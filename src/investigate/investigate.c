@@ -42,25 +42,6 @@ chousa_verdict_name(int v)
 	return verdict_names[v];
 }
 
-/* Grow an arena array of n elements to hold one more. */
-static void *
-grow(struct chousa_arena *a, void *arr, size_t n, size_t *cap, size_t elem)
-{
-	void *p;
-	size_t ncap;
-
-	if (n < *cap)
-		return arr;
-	ncap = *cap ? *cap * 2 : 8;
-	p = chousa_arena_alloc(a, ncap * elem);
-	if (p == NULL)
-		return NULL;
-	if (n > 0)
-		memcpy(p, arr, n * elem);
-	*cap = ncap;
-	return p;
-}
-
 int
 inv_has_subject(const struct inv_item *it, const char *value)
 {
@@ -81,8 +62,8 @@ inv_add_subject(struct chousa_ctx *ctx, struct inv_item *it,
 
 	if (value == NULL || inv_has_subject(it, value))
 		return CHOUSA_OK;
-	s = grow(ctx->arena, it->subjects, it->n_subjects, &it->cap_subjects,
-	    sizeof(*s));
+	s = chousa_arena_grow(ctx->arena, it->subjects, it->n_subjects,
+	    &it->cap_subjects, sizeof(*s));
 	if (s == NULL)
 		return CHOUSA_ENOMEM;
 	it->subjects = s;
@@ -127,8 +108,8 @@ inv_add_edge(struct chousa_ctx *ctx, struct inv_item *it, const char *from,
 		    source) == 0)
 			return CHOUSA_OK;
 	}
-	e = grow(ctx->arena, rep->edges, rep->n_edges, &it->cap_edges,
-	    sizeof(*e));
+	e = chousa_arena_grow(ctx->arena, rep->edges, rep->n_edges,
+	    &it->cap_edges, sizeof(*e));
 	if (e == NULL)
 		return CHOUSA_ENOMEM;
 	rep->edges = e;
@@ -158,8 +139,8 @@ inv_add_note(struct chousa_ctx *ctx, struct inv_item *it, const char *fmt,
 	for (i = 0; i < rep->n_notes; i++)
 		if (strcmp(rep->notes[i], line) == 0)
 			return CHOUSA_OK;
-	n = grow(ctx->arena, rep->notes, rep->n_notes, &it->cap_notes,
-	    sizeof(*n));
+	n = chousa_arena_grow(ctx->arena, rep->notes, rep->n_notes,
+	    &it->cap_notes, sizeof(*n));
 	if (n == NULL)
 		return CHOUSA_ENOMEM;
 	rep->notes = n;
@@ -178,7 +159,7 @@ inv_add_sentence(struct chousa_ctx *ctx, struct inv_item *it, const char *s)
 
 	if (s == NULL)
 		return CHOUSA_ENOMEM;
-	c = grow(ctx->arena, rep->conclusion, rep->n_conclusion,
+	c = chousa_arena_grow(ctx->arena, rep->conclusion, rep->n_conclusion,
 	    &it->cap_conclusion, sizeof(*c));
 	if (c == NULL)
 		return CHOUSA_ENOMEM;
@@ -333,7 +314,7 @@ ask(struct chousa_ctx *ctx, struct inv_item *it, unsigned stage,
 	}
 	f = chousa_arena_alloc(ctx->arena, sizeof(*f));
 	q = chousa_arena_alloc(ctx->arena, sizeof(*q));
-	fs = grow(ctx->arena, it->found[si], it->n_found[si],
+	fs = chousa_arena_grow(ctx->arena, it->found[si], it->n_found[si],
 	    &it->cap_found[si], sizeof(*fs));
 	if (f == NULL || q == NULL || fs == NULL)
 		return CHOUSA_ENOMEM;

@@ -14,18 +14,11 @@
 static int
 grow(struct chousa_arena *a, void *v, size_t n, size_t *cap, size_t size)
 {
-	void **pv = v, *nv;
-	size_t ncap = *cap ? *cap * 2 : 32;
+	void **pv = v, *nv = chousa_arena_grow(a, *pv, n, cap, size);
 
-	if (n < *cap)
-		return 0;
-	nv = chousa_arena_alloc(a, ncap * size);
 	if (nv == NULL)
 		return -1;
-	if (n > 0)
-		memcpy(nv, *pv, n * size);
 	*pv = nv;
-	*cap = ncap;
 	return 0;
 }
 

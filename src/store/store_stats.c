@@ -27,26 +27,6 @@ dup_col(struct chousa_arena *a, sqlite3_stmt *s, int i, int *failed)
 	return p;
 }
 
-/*
- * Room for one more element in an arena array of n (doubling *cap);
- * NULL when memory runs out, *arr then unchanged.
- */
-static void *
-grow(struct chousa_arena *a, void *arr, size_t n, size_t *cap, size_t elem)
-{
-	void *nv;
-
-	if (n < *cap)
-		return arr;
-	nv = chousa_arena_alloc(a, (*cap ? *cap * 2 : 16) * elem);
-	if (nv == NULL)
-		return NULL;
-	if (n > 0)
-		memcpy(nv, arr, n * elem);
-	*cap = *cap ? *cap * 2 : 16;
-	return nv;
-}
-
 static int
 count_rows(struct chousa_store *st, struct chousa_arena *a, const char *sql,
     struct chousa_stat_count **out, size_t *n_out, struct chousa_err *err)
@@ -59,7 +39,7 @@ count_rows(struct chousa_store *st, struct chousa_arena *a, const char *sql,
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return store_dberr(st, err, "cannot read the store");
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < 4096) {
-		nv = grow(a, v, n, &cap, sizeof(*nv));
+		nv = chousa_arena_grow(a, v, n, &cap, sizeof(*nv));
 		if (nv == NULL) {
 			failed = 1;
 			break;
@@ -155,7 +135,8 @@ chousa_store_stats(struct chousa_store *st, struct chousa_arena *a,
 	while (sqlite3_step(s) == SQLITE_ROW && r.n_imports < 256) {
 		struct chousa_stat_import *im;
 
-		im = grow(a, r.imports, r.n_imports, &cap, sizeof(*im));
+		im = chousa_arena_grow(a, r.imports, r.n_imports, &cap,
+		    sizeof(*im));
 		if (im == NULL) {
 			failed = 1;
 			break;
@@ -292,7 +273,8 @@ chousa_store_feed_ages(struct chousa_store *st, struct chousa_arena *a,
 	if (s == NULL)
 		return store_dberr(st, err, "cannot read the store");
 	while (sqlite3_step(s) == SQLITE_ROW && n < 256) {
-		struct chousa_feed_age *nv = grow(a, v, n, &cap, sizeof(*nv));
+		struct chousa_feed_age *nv = chousa_arena_grow(a, v, n, &cap,
+		    sizeof(*nv));
 
 		if (nv == NULL) {
 			failed = 1;

@@ -914,18 +914,18 @@ online_miss(struct chousa_finding *f)
 		f->status = CHOUSA_ST_MISS;
 }
 
-/* Arrays grow in the arena by doubling at powers of two. */
+/*
+ * Room for one more after n in an arena array whose capacity is not kept:
+ * the one chousa_arena_grow gave it, 8 doubled until it holds n.
+ */
 static void *
 grow(struct chousa_arena *a, void *old, size_t n, size_t size)
 {
-	void *p;
+	size_t cap = n == 0 ? 0 : 8;
 
-	if (n != 0 && (n & (n - 1)) != 0)
-		return old;
-	p = chousa_arena_alloc(a, (n ? n * 2 : 4) * size);
-	if (p != NULL && n > 0)
-		memcpy(p, old, n * size);
-	return p;
+	while (cap != 0 && cap < n)
+		cap *= 2;
+	return chousa_arena_grow(a, old, n, &cap, size);
 }
 
 /* Append s to the list *v of *n strings, once (case-insensitively). */
