@@ -4,13 +4,14 @@
 # whose layout differs from .clang-format) because style(9) continuation
 # lines are not fully expressible in clang-format 14.  ARCHIVE (make lint
 # passes the built libchousa.a) must define no global symbol without the
-# chousa_ prefix.
+# chousa_ prefix, and every include must keep the layers of docs/HACKING.md.
 set -u
 cd "$(dirname "$0")/.."
 status=0
 if [ $# -gt 0 ]; then
 	scripts/check-symbols.sh "$1" || status=1
 fi
+scripts/check-layers.sh >/dev/null || status=1
 files=$(ls src/*/*.c src/*/*/*.c cli/*.c 2>/dev/null)
 if command -v cppcheck >/dev/null 2>&1; then
 	# shellcheck disable=SC2086
