@@ -94,8 +94,8 @@ extern const struct cli_opt cli_global_opts[];
  * @IMPORTERS@ (import's sources), @DOWNLOADS@ (update's) and @EXPORTDIRS@
  * (the export formats that write a directory) as "a, b, c";
  * @LOGFORMATS@ (sweep's), @REPORTFORMATS@ (investigate's) and
- * @EXPORTFORMATS@ (export's) as "a: what a is.  b: ..."; and
- * @IMPORTER_HELP@, each importer with what it reads, as "a (x), b (y), or
+ * @EXPORTFORMATS@ (export's) as "a: what a is.  b: ..."; @TYPES@ (the
+ * indicator types) as "a, b, c"; and @IMPORTER_HELP@, each importer with what it reads, as "a (x), b (y), or
  * c (z)".  Every reader of --help, man page and completion text calls it.
  * The result lives as long as the program.
  */

@@ -23,8 +23,7 @@ static const struct cli_opt export_opts[] = {
 	    "the others (--format says which write one file per type into a "
 	    "directory).  Without it a one-file format goes to stdout." },
 	{ OPT_TYPES, "types", "LIST", "Only these types, comma separated: "
-	    "ipv4, ipv6, cidr, domain, url, email, md5, sha1, sha256, "
-	    "sha512, asn; ip means ipv4, ipv6 and cidr, hash every hash." },
+	    "@TYPES@; ip means ipv4, ipv6 and cidr, hash every hash." },
 	{ OPT_SOURCES, "sources", "LIST", "Only what these sources list "
 	    "(urlhaus, threatfox, feodo, malwarebazaar, misp, stix, or a "
 	    "list's --source-name), comma separated." },

@@ -29,8 +29,7 @@ static const struct cli_opt extract_opts[] = {
 	    "key that does not apply is null.  docs/json.md gives each key's "
 	    "type." },
 	{ 't', "types", "LIST", "Report only these types, comma separated: "
-	    "ipv4, ipv6, cidr, ip (all three), domain, url, email, md5, "
-	    "sha1, sha256, sha512, hash (all four), asn." },
+	    "@TYPES@; ip means ipv4, ipv6 and cidr, hash every hash." },
 	{ 'u', "unique", NULL, "Report each indicator once, the first time "
 	    "its normal form is seen (across all files)." },
 	{ OPT_PUBLIC, "public-only", NULL, "Leave out IP addresses and "

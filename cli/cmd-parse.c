@@ -18,8 +18,8 @@ static const struct cli_opt parse_opts[] = {
 	{ OPT_JSON, "json", NULL, "Print one JSON object instead of "
 	    "key: value lines; with -, JSON lines." },
 	{ OPT_TYPES, "types", "LIST", "Accept only these types, comma "
-	    "separated: ipv4, ipv6, cidr, ip, domain, url, email, md5, sha1, "
-	    "sha256, sha512, hash, asn." },
+	    "separated: @TYPES@; ip means ipv4, ipv6 and cidr, hash every "
+	    "hash." },
 	{ OPT_URL, "url", NULL, "The values are URLs, as in a URL field of a "
 	    "feed: a value without a scheme (evil.com, host/path.exe) is an "
 	    "http URL, and a host under a top-level domain the public suffix "

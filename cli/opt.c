@@ -568,6 +568,18 @@ export_dir_names(void)
 	return names;
 }
 
+static const char *const *
+type_names(void)
+{
+	static const char *names[CHOUSA_IOC_TYPE_COUNT];
+	int t;
+
+	for (t = 1; t < CHOUSA_IOC_TYPE_COUNT; t++)
+		names[t - 1] = chousa_ioc_type_name(t);
+	names[CHOUSA_IOC_TYPE_COUNT - 1] = NULL;
+	return names;
+}
+
 static const char *
 report_title(const char *name)
 {
@@ -596,6 +608,7 @@ static const struct text_list {
 	{ "@EXPORTFORMATS@", NULL, chousa_export_formats,
 	    chousa_export_format_summary, 0 },
 	{ "@EXPORTDIRS@", NULL, export_dir_names, NULL, 0 },
+	{ "@TYPES@", "ip hash", type_names, NULL, 0 },
 	{ "@IMPORTER_HELP@", NULL, chousa_importer_names,
 	    chousa_importer_help, 1 },
 };
