@@ -71,3 +71,15 @@ kill_mid_read() {
 	done
 	kill -9 "$1" 2> /dev/null
 }
+
+# demo_store: $CHOUSA_DB filled with every file of demo/, as `make demo`
+# imports them (the worked example's store).
+demo_store() {
+	for pair in urlhaus:urlhaus.csv threatfox:threatfox.csv \
+	    malwarebazaar:malwarebazaar.csv feodo:feodo.csv \
+	    malpedia:malpedia.json warninglist:warninglist.json \
+	    misp:sandbox-report.misp.json; do
+		"$CHOUSA" -q import "${pair%%:*}" "$TESTS/../demo/${pair#*:}" \
+		    > /dev/null 2>&1
+	done
+}

@@ -6,15 +6,10 @@
 # pasted, defanged or not.  On the demo feeds and URLhaus's real CSV (a host
 # serving 11 listed URLs, a URL with a port).
 . "$TESTS/cli/lib.sh"
-DEMO="$TESTS/../demo"
 URLHAUS="$SAMPLES/abusech/urlhaus/csv_online_2026-08-18_head21lines.csv"
 export CHOUSA_CONFIG="$T/config" CHOUSA_DB="$T/demo.db"
 : > "$CHOUSA_CONFIG"
-for pair in urlhaus:urlhaus.csv threatfox:threatfox.csv \
-    malwarebazaar:malwarebazaar.csv feodo:feodo.csv malpedia:malpedia.json \
-    warninglist:warninglist.json misp:sandbox-report.misp.json; do
-	"$CHOUSA" -q import "${pair%%:*}" "$DEMO/${pair#*:}" > /dev/null 2>&1
-done
+demo_store
 "$CHOUSA" -q import urlhaus "$URLHAUS" > /dev/null 2>&1
 inv() { "$CHOUSA" investigate --offline "$@"; }
 

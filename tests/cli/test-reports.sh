@@ -6,18 +6,13 @@
 # schemas and the TLP 2.0 extension's; the MISP event's objects against
 # MISP's own templates.  On the demo feeds and ThreatFox's documented CSV.
 . "$TESTS/cli/lib.sh"
-DEMO="$TESTS/../demo"
 SCHEMAS="$TESTS/data/stix2-json-schemas/schemas"
 TLP2="$SAMPLES/stix-tlp2/extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d.json"
 TEMPLATES="$SAMPLES/misp-objects"
 CHECK="$TESTS/cli/report-check.py"
 export CHOUSA_CONFIG="$T/config" CHOUSA_DB="$T/demo.db"
 : > "$CHOUSA_CONFIG"
-for pair in urlhaus:urlhaus.csv threatfox:threatfox.csv \
-    malwarebazaar:malwarebazaar.csv feodo:feodo.csv malpedia:malpedia.json \
-    warninglist:warninglist.json misp:sandbox-report.misp.json; do
-	"$CHOUSA" -q import "${pair%%:*}" "$DEMO/${pair#*:}" > /dev/null 2>&1
-done
+demo_store
 # A domain, a URL on its host, a range, an e-mail address and a C2.
 set -- www.dnautik.com 'http://www.dnautik.com/other.php' 162.243.103.0/24 \
     billing@www.dnautik.com 162.243.103.246

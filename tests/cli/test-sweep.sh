@@ -227,11 +227,7 @@ fi
 # The worked example: a proxy log line that visited www.dnautik.com ends
 # with the Emotet conclusion.
 export CHOUSA_DB="$T/demo.db"
-for pair in urlhaus:urlhaus.csv threatfox:threatfox.csv \
-    malwarebazaar:malwarebazaar.csv feodo:feodo.csv malpedia:malpedia.json \
-    warninglist:warninglist.json misp:sandbox-report.misp.json; do
-	"$CHOUSA" -q import "${pair%%:*}" "$TESTS/../demo/${pair#*:}" > /dev/null 2>&1
-done
+demo_store
 printf '%s\n' \
     '1606478400.1 12 10.1.2.3 TCP_MISS/200 5120 GET http://www.dnautik.com/wp-admin/n/ - HIER_DIRECT/104.21.1.1 text/html' \
     '1606478401.1 12 10.1.2.4 TCP_MISS/200 5120 GET http://www.example.com/ - HIER_DIRECT/93.184.216.34 text/html' \

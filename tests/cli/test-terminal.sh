@@ -5,14 +5,9 @@
 # batches and imports draw progress with a count, a rate and an ETA, and a
 # file or a pipe gets neither colour nor wrapping.
 . "$TESTS/cli/lib.sh"
-DEMO="$TESTS/../demo"
 export CHOUSA_CONFIG="$T/config" CHOUSA_DB="$T/demo.db"
 : > "$CHOUSA_CONFIG"
-for pair in urlhaus:urlhaus.csv threatfox:threatfox.csv \
-    malwarebazaar:malwarebazaar.csv feodo:feodo.csv malpedia:malpedia.json \
-    warninglist:warninglist.json misp:sandbox-report.misp.json; do
-	"$CHOUSA" -q import "${pair%%:*}" "$DEMO/${pair#*:}" > /dev/null 2>&1
-done
+demo_store
 INPUTS="www.dnautik.com 162.243.103.246 billing@www.dnautik.com"
 
 # ---- a file or a pipe: no colour, no wrapping ----

@@ -5,16 +5,11 @@
 # look-ups fold away unless -v.  On the demo feeds, a real phishing e-mail
 # (phishing_pot) and an alert mail written for these tests.
 . "$TESTS/cli/lib.sh"
-DEMO="$TESTS/../demo"
 DATA="$TESTS/data/investigate"
 MAIL="$SAMPLES/mail/phishing_pot-sample-1160.eml"
 export CHOUSA_CONFIG="$T/config" CHOUSA_DB="$T/demo.db"
 : > "$CHOUSA_CONFIG"
-for pair in urlhaus:urlhaus.csv threatfox:threatfox.csv \
-    malwarebazaar:malwarebazaar.csv feodo:feodo.csv malpedia:malpedia.json \
-    warninglist:warninglist.json misp:sandbox-report.misp.json; do
-	"$CHOUSA" -q import "${pair%%:*}" "$DEMO/${pair#*:}" > /dev/null 2>&1
-done
+demo_store
 inv() { "$CHOUSA" investigate --offline "$@"; }
 
 # ---- the table: many inputs, worst first ----
