@@ -683,10 +683,12 @@ cli_text_words(const char *text, struct chousa_buf *w)
 const char *
 cli_text(const char *text)
 {
-	static struct {
+	/* Every text filled in, kept for the program's life. */
+	static struct filled {
 		const char	*text;
 		char		*out;
-	} done[8];
+	} *done;
+	static size_t n_done, cap_done;
 	const struct text_list *l;
 	struct chousa_buf b;
 	const char *p, *at;
@@ -694,7 +696,7 @@ cli_text(const char *text)
 
 	if (text == NULL || strchr(text, '@') == NULL)
 		return text;
-	for (i = 0; i < 8 && done[i].text != NULL; i++)
+	for (i = 0; i < n_done; i++)
 		if (done[i].text == text)
 			return done[i].out;
 	chousa_buf_init(&b, 0);
@@ -711,14 +713,20 @@ cli_text(const char *text)
 		}
 	}
 	chousa_buf_adds(&b, p);
+	if (n_done == cap_done) {
+		struct filled *more;
+
+		cap_done = cap_done ? cap_done * 2 : 16;
+		more = realloc(done, cap_done * sizeof(*done));
+		if (more == NULL)
+			b.failed = CHOUSA_ENOMEM;
+		else
+			done = more;
+	}
 	if (b.failed != CHOUSA_OK)
 		cli_die(EXIT_INTERNAL, "out of memory");
-	for (i = 0; i < 8 && done[i].text != NULL; i++)
-		;
-	if (i < 8) {
-		done[i].text = text;
-		done[i].out = b.data;
-	}
+	done[n_done].text = text;
+	done[n_done++].out = b.data;
 	return b.data;
 }
 
