@@ -27,16 +27,6 @@ serve_stop() {
 	SERVER_PID=
 }
 
-# demo_store: the worked example's feeds in $CHOUSA_DB (demo/).
-demo_store() {
-	for pair in urlhaus:urlhaus.csv threatfox:threatfox.csv \
-	    malwarebazaar:malwarebazaar.csv feodo:feodo.csv \
-	    malpedia:malpedia.json warninglist:warninglist.json \
-	    misp:sandbox-report.misp.json; do
-		"$CHOUSA" -q import "${pair%%:*}" "$TESTS/../demo/${pair#*:}" \
-		    > /dev/null 2>&1
-	done
-}
 
 # http METHOD PATH [TOKEN [BODY [CONTENT-TYPE]]]: one request through
 # python's client; the status goes to $T/status, the body to $T/body, the
