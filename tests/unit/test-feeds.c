@@ -1,9 +1,10 @@
 /*
  * test-feeds.c: the feed descriptors (struct chousa_feed) hold together:
  * every name is one feed's, every local source they name exists, every
- * download has its [feeds] <name>_url setting (the feed table adds it to
- * the settings table), and the store names the local sources read resolve
- * as they did when each source kept its list.
+ * download has its [feeds] <name>_url setting (base's table has none
+ * until the program adds the feed table's, as cli/main.c does), and the
+ * store names the local sources read resolve as they did when each source
+ * kept its list.
  */
 #include <string.h>
 
@@ -30,10 +31,18 @@ main(void)
 {
 	const struct chousa_feed *const *feeds = chousa_feeds();
 	const char *const *importers = chousa_importer_names();
-	size_t i, k, n_importers = 0;
+	const struct chousa_config_key *keys;
+	size_t i, k, n_importers = 0, n_keys;
 	int names_unique = 1, sources_exist = 1, urls_have_key = 1;
 	int downloads_have_file = 1;
 
+	T_OK("base_names_no_feed_setting", !has_url_key("urlhaus"));
+	keys = chousa_feed_config_keys(&n_keys);
+	T_INTEQ("feed_settings_join_the_table", chousa_config_add_keys(keys,
+	    n_keys), CHOUSA_OK);
+	T_OK("feed_setting_after_base_feeds_rows", strcmp(
+	    chousa_config_key_find("feeds", "urlhaus_url", NULL)[-1].key,
+	    "timeout") == 0);
 	for (i = 0; importers[i] != NULL; i++)
 		n_importers++;
 	for (i = 0; i < n_importers; i++)
