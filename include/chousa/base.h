@@ -177,6 +177,11 @@ struct chousa_jw {
 	uint32_t		 used;		/* bit d-1: level d has a
 						 * member already */
 	int			 after_key;
+	int			 spaced;	/* set after init: ", " and
+						 * ": " as Python's json.dumps
+						 * writes, for request bodies
+						 * that must stay as they were
+						 * (they key the online cache) */
 };
 
 void	chousa_jw_init(struct chousa_jw *w, struct chousa_buf *b);
