@@ -372,6 +372,12 @@ struct chousa_feed {
 	const char		*url_help;	/* [feeds] <name>_url's help,
 						 * or NULL: where update
 						 * downloads title from */
+	unsigned		 local_types;	/* CHOUSA_IOC_BIT mask: the
+						 * descriptor makes its local
+						 * source, titled title, which
+						 * answers these types with its
+						 * listings; 0: that source is
+						 * one of sources/local.c's */
 };
 
 /*

@@ -4,7 +4,7 @@
  * download has its [feeds] <name>_url setting (base's table has none
  * until the program adds the feed table's, as cli/main.c does), and the
  * store names the local sources read resolve as they did when each source
- * kept its list.
+ * kept its list, and a descriptor with local_types makes its source.
  */
 #include <string.h>
 
@@ -34,7 +34,7 @@ main(void)
 	const struct chousa_config_key *keys;
 	size_t i, k, n_importers = 0, n_keys;
 	int names_unique = 1, sources_exist = 1, urls_have_key = 1;
-	int downloads_have_file = 1;
+	int downloads_have_file = 1, sources_made = 1;
 
 	T_OK("base_names_no_feed_setting", !has_url_key("urlhaus"));
 	keys = chousa_feed_config_keys(&n_keys);
@@ -68,11 +68,20 @@ main(void)
 			urls_have_key = 0;
 		if (feeds[i]->url != NULL && feeds[i]->file == NULL)
 			downloads_have_file = 0;
+		if (feeds[i]->local_types != 0 && (chousa_source_find(
+		    feeds[i]->local_source) == NULL || chousa_source_find(
+		    feeds[i]->local_source)->types != feeds[i]->local_types ||
+		    strcmp(chousa_source_find(feeds[i]->local_source)->title,
+		    feeds[i]->title) != 0))
+			sources_made = 0;
 	}
 	T_OK("feed_names_and_aliases_find_their_feed", names_unique);
 	T_OK("feed_local_sources_exist", sources_exist);
 	T_OK("feed_downloads_have_a_url_setting", urls_have_key);
 	T_OK("feed_downloads_have_a_file", downloads_have_file);
+	T_OK("feed_descriptors_make_their_sources", sources_made);
+	T_STREQ("feed_sources_after_benign", chousa_sources()[1]->name,
+	    "local-urlhaus");
 
 	T_STREQ("feed_alias_any_case", chousa_feed_local_source(
 	    "FeodoTracker"), "local-feodo");
