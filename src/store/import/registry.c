@@ -4,7 +4,8 @@
  * src/store/import/ and one line here.  Each importer's table entry
  * carries its feed (struct chousa_feed): where update downloads it, with
  * which key, whether import takes a directory or --source-name, the store
- * names its records carry and the local source that answers for them.
+ * names its records carry and the local source that answers for them
+ * (which the entry makes when it gives that source's indicator types).
  *
  * A JSON document is judged by its structure (detect.c), read as far as
  * it takes: the first 64 KiB, and when they do not decide, the document
