@@ -374,10 +374,12 @@ struct chousa_feed {
 						 * downloads title from */
 	unsigned		 local_types;	/* CHOUSA_IOC_BIT mask: the
 						 * descriptor makes its local
-						 * source, titled title, which
-						 * answers these types with its
-						 * listings; 0: that source is
-						 * one of sources/local.c's */
+						 * source (local_source, then
+						 * "local-<name>"), titled
+						 * title, which answers these
+						 * types with its listings;
+						 * 0: that source is one of
+						 * sources/local.c's */
 };
 
 /*

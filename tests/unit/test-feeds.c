@@ -33,6 +33,7 @@ main(void)
 	const char *const *importers = chousa_importer_names();
 	const struct chousa_config_key *keys;
 	size_t i, k, n_importers = 0, n_keys;
+	char made[64];
 	int names_unique = 1, sources_exist = 1, urls_have_key = 1;
 	int downloads_have_file = 1, sources_made = 1;
 
@@ -68,7 +69,13 @@ main(void)
 			urls_have_key = 0;
 		if (feeds[i]->url != NULL && feeds[i]->file == NULL)
 			downloads_have_file = 0;
-		if (feeds[i]->local_types != 0 && (chousa_source_find(
+		/*
+		 * local-<name>: its "no data" names `chousa update <name>`,
+		 * and its online twin is <name>.
+		 */
+		snprintf(made, sizeof(made), "local-%s", feeds[i]->name);
+		if (feeds[i]->local_types != 0 && (strcmp(made,
+		    feeds[i]->local_source) != 0 || chousa_source_find(
 		    feeds[i]->local_source) == NULL || chousa_source_find(
 		    feeds[i]->local_source)->types != feeds[i]->local_types ||
 		    strcmp(chousa_source_find(feeds[i]->local_source)->title,
