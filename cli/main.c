@@ -2,7 +2,8 @@
  * main.c: the subcommand table and dispatch (after git.c's commands[]).
  * Global options may stand before the command; each command parses the
  * rest with its own option table (cli/opt.c).  A command name that names
- * nothing gets the one meant, when it is close.
+ * nothing gets the one meant, when it is close.  Start-up composes the
+ * library's settings table: base's rows and the feed table's.
  */
 #include <signal.h>
 
@@ -46,11 +47,17 @@ const struct cli_cmd *const cli_commands[] = {
 int
 main(int argc, char **argv)
 {
+	const struct chousa_config_key *keys;
 	const struct cli_cmd *cmd;
+	size_t n_keys;
 	int i, status;
 
 	/* A closed pipe (chousa ... | head) ends output quietly. */
 	signal(SIGPIPE, SIG_IGN);
+	/* The feeds' settings join base's before any config is read. */
+	keys = chousa_feed_config_keys(&n_keys);
+	if (chousa_config_add_keys(keys, n_keys) != CHOUSA_OK)
+		cli_die(EXIT_INTERNAL, "the settings table is full");
 	i = cli_global_options(argc, argv);
 	if (i >= argc) {
 		cli_help(NULL, stderr);

@@ -177,6 +177,11 @@ struct chousa_jw {
 	uint32_t		 used;		/* bit d-1: level d has a
 						 * member already */
 	int			 after_key;
+	int			 spaced;	/* set after init: ", " and
+						 * ": " as Python's json.dumps
+						 * writes, for request bodies
+						 * that must stay as they were
+						 * (they key the online cache) */
 };
 
 void	chousa_jw_init(struct chousa_jw *w, struct chousa_buf *b);
@@ -325,12 +330,13 @@ struct chousa_config_key {
 const struct chousa_config_key *chousa_config_keys(void);
 /*
  * Add n settings a module above base owns to the table, each after the
- * last row of its section (else at the end): the feed table adds every
- * download's [feeds] <name>_url, which base cannot list without knowing
- * the feeds.  The rows and their strings are borrowed for the program's
- * life.  Not thread-safe: call it before any config is read or checked
- * (the feed table does so when the program starts).  CHOUSA_ELIMIT when
- * the table is full, else CHOUSA_OK.
+ * last row of its section (else at the end): base cannot list the feeds'
+ * [feeds] <name>_url without knowing the feeds, so the program adds
+ * chousa_feed_config_keys() as it starts.  The rows and their strings are
+ * borrowed for the program's life.  Call it once, before any thread starts
+ * and any config is read or checked: the table is not written after that,
+ * so readers need no lock.  CHOUSA_ELIMIT when the table is full, else
+ * CHOUSA_OK.
  */
 int	chousa_config_add_keys(const struct chousa_config_key *rows,
 	    size_t n);

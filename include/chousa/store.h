@@ -372,6 +372,14 @@ struct chousa_feed {
 	const char		*url_help;	/* [feeds] <name>_url's help,
 						 * or NULL: where update
 						 * downloads title from */
+	unsigned		 local_types;	/* CHOUSA_IOC_BIT mask: the
+						 * descriptor makes its local
+						 * source (local_source, then
+						 * "local-<name>"), titled
+						 * title, which answers these
+						 * types with its listings;
+						 * 0: that source is one of
+						 * sources/local.c's */
 };
 
 /*
@@ -387,6 +395,15 @@ const struct chousa_feed *const *chousa_feeds(void);
  * others in table order.  Borrowed.
  */
 const struct chousa_feed *const *chousa_feed_downloads(void);
+
+/*
+ * The settings the feed table owns, *n of them: each download's [feeds]
+ * <name>_url, its help the descriptor's url_help or a sentence made from
+ * its title.  A program that reads or shows the config hands them to
+ * chousa_config_add_keys() as it starts; base names no feed.  Made once,
+ * whichever thread asks first.  Borrowed.
+ */
+const struct chousa_config_key *chousa_feed_config_keys(size_t *n);
 
 /*
  * The feed a store source name belongs to, by name or alias (any case);

@@ -8,8 +8,9 @@
  * One table lists every setting: chousa_config_check() warns of anything
  * outside it, chousa_config_get_long() keeps to its ranges, and the CLI
  * makes `chousa config`, the template and the man page from it.  keys[]
- * holds base's rows; a module above base adds those it owns, as the feed
- * table adds each download's [feeds] <name>_url, so base names no feed.
+ * holds base's rows; the program adds those a module above base owns as
+ * it starts (each download's [feeds] <name>_url, from the feed table), so
+ * base names no feed.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -183,7 +184,11 @@ static const char *const other_env[] = {
 	NULL
 };
 
-/* Rows of keys[] and those added, each added row after its section's. */
+/*
+ * Rows of keys[] and those added, each added row after its section's.
+ * chousa_config_add_keys() writes them as the program starts, before any
+ * thread; from then on they are only read.
+ */
 #define CONFIG_MAX_KEYS	128
 
 static struct chousa_config_key merged[CONFIG_MAX_KEYS];

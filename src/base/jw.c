@@ -33,8 +33,11 @@ sep(struct chousa_jw *w)
 	if (w->depth == 0)
 		return;
 	bit = UINT32_C(1) << (w->depth - 1);
-	if (w->used & bit)
+	if (w->used & bit) {
 		chousa_buf_addch(w->b, ',');
+		if (w->spaced)
+			chousa_buf_addch(w->b, ' ');
+	}
 	w->used |= bit;
 }
 
@@ -90,7 +93,7 @@ chousa_jw_key(struct chousa_jw *w, const char *key)
 	/* Keys are our own names: plain ASCII, nothing to escape. */
 	chousa_buf_addch(w->b, '"');
 	chousa_buf_add(w->b, key, len);
-	chousa_buf_add(w->b, "\":", 2);
+	chousa_buf_add(w->b, "\": ", w->spaced ? 3 : 2);
 	w->after_key = 1;
 }
 

@@ -185,4 +185,8 @@ int	ctx_store_lookup(struct chousa_ctx *ctx,
 	    const struct chousa_indicator *ind, struct chousa_record **out,
 	    size_t *n_out, struct chousa_err *err);
 
+/* sources/local.c: the local source a feed's descriptor makes, into s. */
+void	local_feed_source(struct chousa_source *s,
+	    const struct chousa_feed *feed);
+
 #endif /* CHOUSA_SRC_INVESTIGATE_H */

@@ -98,6 +98,35 @@ for m in virustotal hybridanalysis triage urlhaus threatfox otx inquest \
 done
 refute misses_are_not_errors " error " "$T/miss.f"
 
+# The request bodies written with the JSON writer are those the cache's
+# keys ("METHOD URL", a newline and the body) were made of before it, so
+# old entries still answer: one of each kind.  ANY.RUN's startDate is 180
+# days back, so it varies.
+python3 -c '
+import re, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for src, key in db.execute("SELECT source, key FROM cache WHERE source IN"
+                           " (?, ?) ORDER BY source, key",
+                           ("threatfox", "anyrun")):
+    body = key.split("\n", 1)[1]
+    if any(re.search(r"[\":]" + re.escape(s) + r"\\?\"", body)
+           for s in sys.argv[2:]):
+        print(src, re.sub(r"\d{4}-\d\d-\d\d", "DAY", body))
+' "$CHOUSA_DB" "$DOC" 118.25.6.39 www.dnautik.com \
+    http://jppost-tu.top/jp/login.php > "$T/bodies"
+cat > "$T/bodies.want" << 'EOF'
+anyrun {"query": "destinationIP:\"118.25.6.39\"", "startDate": "DAY"}
+anyrun {"query": "domainName:\"www.dnautik.com\"", "startDate": "DAY"}
+anyrun {"query": "sha256:\"d7e61d7d1f31426d1c59eeab4e60fdd433b6889a548b94129e0ae34fb766a7cf\"", "startDate": "DAY"}
+anyrun {"query": "url:\"http://jppost-tu.top/jp/login.php\"", "startDate": "DAY"}
+threatfox {"query": "search_hash", "hash": "d7e61d7d1f31426d1c59eeab4e60fdd433b6889a548b94129e0ae34fb766a7cf"}
+threatfox {"query": "search_ioc", "search_term": "118.25.6.39", "exact_match": false}
+threatfox {"query": "search_ioc", "search_term": "http://jppost-tu.top/jp/login.php", "exact_match": true}
+threatfox {"query": "search_ioc", "search_term": "www.dnautik.com", "exact_match": true}
+EOF
+if cmp -s "$T/bodies" "$T/bodies.want"; then ok request_bodies_as_cached
+else not_ok request_bodies_as_cached "$(diff "$T/bodies.want" "$T/bodies" | head -n 8 | tr '\n' '|')"; fi
+
 # ---- the cache: the same run again makes no request ----
 run warm --refresh --depth 1 www.dnautik.com "$DOC"
 before=$(wc -l < "$T/server.log")

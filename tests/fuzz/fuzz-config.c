@@ -30,11 +30,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	static const char *const sources[] = { "virustotal", "otx",
 	    "abuseipdb", NULL };
+	static int ready;
+	const struct chousa_config_key *feed_keys;
 	struct chousa_config *c = NULL;
 	struct chousa_err err;
 	char why[256];
 	size_t i, n = 0;
 
+	/* The table as the program composes it: base's and the feeds'. */
+	if (!ready) {
+		feed_keys = chousa_feed_config_keys(&n);
+		(void)chousa_config_add_keys(feed_keys, n);
+		n = 0;
+		ready = 1;
+	}
 	if (chousa_config_parse(&c, (const char *)data, size, "fuzz", &err) !=
 	    CHOUSA_OK)
 		return 0;

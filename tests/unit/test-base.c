@@ -416,6 +416,22 @@ test_jw(void)
 	chousa_jw_object_end(&w);
 	T_STREQ("jw_newline_raw", b.data,
 	    "{\"o\":[\n1,\n{\"r\":[]}\n],\n\"k\":2}");
+
+	/* Spaced, as the online sources' request bodies were written. */
+	chousa_buf_reset(&b);
+	chousa_jw_init(&w, &b);
+	w.spaced = 1;
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "query", "url:\"x\"");
+	chousa_jw_key(&w, "a");
+	chousa_jw_array(&w);
+	chousa_jw_int(&w, 1);
+	chousa_jw_int(&w, 2);
+	chousa_jw_array_end(&w);
+	chousa_jw_kbool(&w, "exact_match", 0);
+	chousa_jw_object_end(&w);
+	T_STREQ("jw_spaced", b.data, "{\"query\": \"url:\\\"x\\\"\", "
+	    "\"a\": [1, 2], \"exact_match\": false}");
 	chousa_buf_release(&b);
 }
 

@@ -1,9 +1,10 @@
 /*
  * test-feeds.c: the feed descriptors (struct chousa_feed) hold together:
  * every name is one feed's, every local source they name exists, every
- * download has its [feeds] <name>_url setting (the feed table adds it to
- * the settings table), and the store names the local sources read resolve
- * as they did when each source kept its list.
+ * download has its [feeds] <name>_url setting (base's table has none
+ * until the program adds the feed table's, as cli/main.c does), and the
+ * store names the local sources read resolve as they did when each source
+ * kept its list, and a descriptor with local_types makes its source.
  */
 #include <string.h>
 
@@ -30,10 +31,19 @@ main(void)
 {
 	const struct chousa_feed *const *feeds = chousa_feeds();
 	const char *const *importers = chousa_importer_names();
-	size_t i, k, n_importers = 0;
+	const struct chousa_config_key *keys;
+	size_t i, k, n_importers = 0, n_keys;
+	char made[64];
 	int names_unique = 1, sources_exist = 1, urls_have_key = 1;
-	int downloads_have_file = 1;
+	int downloads_have_file = 1, sources_made = 1;
 
+	T_OK("base_names_no_feed_setting", !has_url_key("urlhaus"));
+	keys = chousa_feed_config_keys(&n_keys);
+	T_INTEQ("feed_settings_join_the_table", chousa_config_add_keys(keys,
+	    n_keys), CHOUSA_OK);
+	T_OK("feed_setting_after_base_feeds_rows", strcmp(
+	    chousa_config_key_find("feeds", "urlhaus_url", NULL)[-1].key,
+	    "timeout") == 0);
 	for (i = 0; importers[i] != NULL; i++)
 		n_importers++;
 	for (i = 0; i < n_importers; i++)
@@ -59,11 +69,26 @@ main(void)
 			urls_have_key = 0;
 		if (feeds[i]->url != NULL && feeds[i]->file == NULL)
 			downloads_have_file = 0;
+		/*
+		 * local-<name>: its "no data" names `chousa update <name>`,
+		 * and its online twin is <name>.
+		 */
+		snprintf(made, sizeof(made), "local-%s", feeds[i]->name);
+		if (feeds[i]->local_types != 0 && (strcmp(made,
+		    feeds[i]->local_source) != 0 || chousa_source_find(
+		    feeds[i]->local_source) == NULL || chousa_source_find(
+		    feeds[i]->local_source)->types != feeds[i]->local_types ||
+		    strcmp(chousa_source_find(feeds[i]->local_source)->title,
+		    feeds[i]->title) != 0))
+			sources_made = 0;
 	}
 	T_OK("feed_names_and_aliases_find_their_feed", names_unique);
 	T_OK("feed_local_sources_exist", sources_exist);
 	T_OK("feed_downloads_have_a_url_setting", urls_have_key);
 	T_OK("feed_downloads_have_a_file", downloads_have_file);
+	T_OK("feed_descriptors_make_their_sources", sources_made);
+	T_STREQ("feed_sources_after_benign", chousa_sources()[1]->name,
+	    "local-urlhaus");
 
 	T_STREQ("feed_alias_any_case", chousa_feed_local_source(
 	    "FeodoTracker"), "local-feodo");

@@ -70,37 +70,53 @@ ar_req(struct online_req *req)
 	online_req_init(req, ONLINE_KEY_HEADER, "Authorization: API-Key ");
 }
 
+/*
+ * { "query": "<field>:\"<value>\"", "startDate": <180 days back> }, or
+ * NULL when out of memory.
+ */
+static char *
+ar_body(struct chousa_query *q, struct chousa_arena *a, const char *field)
+{
+	struct chousa_buf b;
+	struct chousa_jw w;
+	char *term, day[16];
+	time_t t = time(NULL) - 180 * 86400;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	term = chousa_arena_printf(a, "%s:\"%s\"", field, q->ind->value);
+	if (term == NULL)
+		return NULL;
+	online_json_begin(&b, &w);
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "query", term);
+	chousa_jw_kstr(&w, "startDate", day);
+	chousa_jw_object_end(&w);
+	return online_json_end(a, &b);
+}
+
 static int
 ar_start(struct chousa_query *q, struct chousa_err *err)
 {
 	struct online_q *oq = online_begin(q);
-	struct chousa_arena *a;
 	struct online_req req;
 	const char *field;
-	char *term, *js, day[16];
-	time_t t = time(NULL) - 180 * 86400;
-	struct tm tm;
 
 	if (oq == NULL)
 		return CHOUSA_OK;
-	a = online_arena(oq);
 	field = online_type_word(q, "domainName", "destinationIP", "url");
-	gmtime_r(&t, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 	/* The value sits inside a quoted query term: no quotes in it. */
 	if (strchr(q->ind->value, '"') != NULL) {
 		q->finding->status = CHOUSA_ST_SKIPPED;
 		q->finding->reason = "value cannot be quoted for ANY.RUN";
 		return online_started(oq);
 	}
-	term = chousa_arena_printf(a, "%s:\"%s\"", field, q->ind->value);
-	js = term ? online_jsonstr(a, term) : NULL;
 	ar_req(&req);
 	req.method = "POST";
 	req.path = "/intelligence/api/search";
 	req.body_type = "application/json";
-	req.body = js ? chousa_arena_printf(a, "{\"query\": %s,"
-	    " \"startDate\": \"%s\"}", js, day) : NULL;
+	req.body = ar_body(q, online_arena(oq), field);
 	return online_ask(oq, &req, on_lookup, NULL, err);
 }
 

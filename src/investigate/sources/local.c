@@ -1,6 +1,7 @@
 /*
  * local.c: the local sources, one per feed in the store (local-urlhaus,
- * local-threatfox, local-feodo, local-malwarebazaar, and local-lists for
+ * local-threatfox and local-feodo, which their feed descriptors make
+ * through local_feed_source(); local-malwarebazaar; and local-lists for
  * every other import: lists, MISP events, STIX bundles, whatever comes
  * later), what imported reports saw (local-reports), the known-benign
  * lists (benign) and the Malpedia catalogue (local-malpedia).  They share
@@ -468,14 +469,20 @@ malpedia_start(struct chousa_query *q, struct chousa_err *err)
 const struct chousa_source chousa_source_benign = LOCAL_SOURCE("benign",
     "Known-benign lists", HOST_TYPES | CHOUSA_IOC_BIT(CHOUSA_IOC_CIDR),
     CHOUSA_STAGE_REPUTATION, CHOUSA_SRC_BENIGN, 0, benign_start);
-const struct chousa_source chousa_source_local_urlhaus = LOCAL_SOURCE(
-    "local-urlhaus", "URLhaus", HOST_TYPES, FEED_STAGES, 0, 1, feed_start);
-const struct chousa_source chousa_source_local_threatfox = LOCAL_SOURCE(
-    "local-threatfox", "ThreatFox", HOST_TYPES | CHOUSA_IOC_HASHES,
-    FEED_STAGES, 0, 1, feed_start);
-const struct chousa_source chousa_source_local_feodo = LOCAL_SOURCE(
-    "local-feodo", "Feodo Tracker", CHOUSA_IOC_IPS, FEED_STAGES, 0, 1,
-    feed_start);
+
+/*
+ * The local source a feed's descriptor makes (struct chousa_feed's
+ * local_types): its name and title, answering its listings as the feeds'
+ * sources here do.
+ */
+void
+local_feed_source(struct chousa_source *s, const struct chousa_feed *feed)
+{
+	*s = (struct chousa_source)LOCAL_SOURCE(feed->local_source,
+	    feed->title != NULL ? feed->title : feed->name, feed->local_types,
+	    FEED_STAGES, 0, 1, feed_start);
+}
+
 const struct chousa_source chousa_source_local_malwarebazaar = LOCAL_SOURCE(
     "local-malwarebazaar", "MalwareBazaar", CHOUSA_IOC_HASHES, FEED_STAGES,
     0, 1, bazaar_start);

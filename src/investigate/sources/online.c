@@ -1242,16 +1242,21 @@ online_urlenc(struct chousa_arena *a, const char *s)
 	return out;
 }
 
-char *
-online_jsonstr(struct chousa_arena *a, const char *s)
+void
+online_json_begin(struct chousa_buf *b, struct chousa_jw *w)
 {
-	struct chousa_buf b;
-	char *out;
+	chousa_buf_init(b, 64 * 1024);
+	chousa_jw_init(w, b);
+	w->spaced = 1;
+}
 
-	chousa_buf_init(&b, 64 * 1024);
-	chousa_esc_json_str(&b, s);
-	out = b.failed ? NULL : chousa_arena_strndup(a, b.data, b.len);
-	chousa_buf_release(&b);
+char *
+online_json_end(struct chousa_arena *a, struct chousa_buf *b)
+{
+	char *out = b->failed ? NULL : chousa_arena_strndup(a, b->data,
+	    b->len);
+
+	chousa_buf_release(b);
 	return out;
 }
 

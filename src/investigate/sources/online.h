@@ -202,8 +202,15 @@ char	*online_form(struct chousa_arena *a, const char *prefix,
 
 /* Percent-encode s for a URL path segment or form value; arena. */
 char	*online_urlenc(struct chousa_arena *a, const char *s);
-/* A JSON string literal with quotes; arena. */
-char	*online_jsonstr(struct chousa_arena *a, const char *s);
+/*
+ * A JSON request body: online_json_begin readies b and w, then chousa_jw
+ * writes the object and online_json_end copies it into a and releases b
+ * (NULL when out of memory).  The writer puts ", " and ": " between
+ * members, as the first bodies were written by hand: a body is part of
+ * its answer's cache key, so cached answers stay valid.
+ */
+void	online_json_begin(struct chousa_buf *b, struct chousa_jw *w);
+char	*online_json_end(struct chousa_arena *a, struct chousa_buf *b);
 
 /* ---- parsers callable on a buffer (fuzzing, tests) ---- */
 

@@ -1,21 +1,21 @@
 /*
  * registry.c: every source.  A run asks them by cost, cheap and local
- * first; among equal costs, in this order.  A source is a file of its own defining one struct chousa_source, plus its
- * extern and its line here.  Local sources read the store; online ones use
- * the run's HTTP handle.  A few names still carry meaning elsewhere:
- * "local-" prefixes a local source's online twin (investigate_verdict.c),
- * and freshness.c and the conclusion name local-lists, local-malpedia,
- * local-reports and benign.
+ * first; among equal costs, in this order.  A source is a file of its own
+ * defining one struct chousa_source, plus its extern and its line here; a
+ * feed whose descriptor gives its local source's types (local_types)
+ * makes that source itself, and needs neither.  Local sources read the
+ * store; online ones use the run's HTTP handle.  A few names still carry
+ * meaning elsewhere: "local-" prefixes a local source's online twin
+ * (investigate_verdict.c), and freshness.c and the conclusion name
+ * local-lists, local-malpedia, local-reports and benign.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "base/mem.h"
-#include "chousa.h"
+#include "investigate/investigate.h"
 
 extern const struct chousa_source chousa_source_benign;
-extern const struct chousa_source chousa_source_local_urlhaus;
-extern const struct chousa_source chousa_source_local_threatfox;
-extern const struct chousa_source chousa_source_local_feodo;
 extern const struct chousa_source chousa_source_local_malwarebazaar;
 extern const struct chousa_source chousa_source_local_lists;
 extern const struct chousa_source chousa_source_local_reports;
@@ -34,11 +34,12 @@ extern const struct chousa_source chousa_source_triage;
 extern const struct chousa_source chousa_source_joesandbox;
 extern const struct chousa_source chousa_source_anyrun;
 
-static const struct chousa_source *const sources[] = {
+/* Where in table[] the sources the feed descriptors make go. */
+static const struct chousa_source feed_sources;
+
+static const struct chousa_source *const table[] = {
 	&chousa_source_benign,
-	&chousa_source_local_urlhaus,
-	&chousa_source_local_threatfox,
-	&chousa_source_local_feodo,
+	&feed_sources,	/* local-urlhaus, local-threatfox, local-feodo */
 	&chousa_source_local_malwarebazaar,
 	&chousa_source_local_lists,
 	&chousa_source_local_reports,
@@ -59,9 +60,40 @@ static const struct chousa_source *const sources[] = {
 	NULL
 };
 
+#define SOURCES_MAX	64
+#define MADE_MAX	32
+
+static struct chousa_source made[MADE_MAX];
+static const struct chousa_source *sources[SOURCES_MAX];
+static pthread_once_t sources_once = PTHREAD_ONCE_INIT;
+
+/* table[] with the feeds' own sources in their place, in feed order. */
+static void
+sources_init(void)
+{
+	const struct chousa_feed *const *feeds = chousa_feeds();
+	size_t i, k, n = 0, n_made = 0;
+
+	for (i = 0; table[i] != NULL && n + 1 < SOURCES_MAX; i++) {
+		if (table[i] != &feed_sources) {
+			sources[n++] = table[i];
+			continue;
+		}
+		for (k = 0; feeds[k] != NULL && n + 1 < SOURCES_MAX &&
+		    n_made < MADE_MAX; k++) {
+			if (feeds[k]->local_types == 0)
+				continue;
+			local_feed_source(&made[n_made], feeds[k]);
+			sources[n++] = &made[n_made++];
+		}
+	}
+}
+
+/* Built once, whichever thread asks first (the server's workers). */
 const struct chousa_source *const *
 chousa_sources(void)
 {
+	pthread_once(&sources_once, sources_init);
 	return sources;
 }
 
@@ -86,10 +118,11 @@ chousa_source_key(const struct chousa_config *cfg,
 const struct chousa_source *
 chousa_source_find(const char *name)
 {
+	const struct chousa_source *const *all = chousa_sources();
 	size_t i;
 
-	for (i = 0; sources[i] != NULL; i++)
-		if (strcmp(sources[i]->name, name) == 0)
-			return sources[i];
+	for (i = 0; all[i] != NULL; i++)
+		if (strcmp(all[i]->name, name) == 0)
+			return all[i];
 	return NULL;
 }

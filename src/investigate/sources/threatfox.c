@@ -170,30 +170,39 @@ tf_req(struct online_req *req)
 	req->body_type = "application/json";
 }
 
+/*
+ * { "query": "search_hash", "hash": ... }, or search_ioc with the value;
+ * an IP's C2s are "ip:port" IOCs, so an IP is no exact_match.
+ */
+static char *
+tf_body(struct chousa_query *q, struct chousa_arena *a)
+{
+	struct chousa_buf b;
+	struct chousa_jw w;
+	int by_hash = online_is_hash(q);
+
+	online_json_begin(&b, &w);
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "query", by_hash ? "search_hash" : "search_ioc");
+	chousa_jw_kstr(&w, by_hash ? "hash" : "search_term", q->ind->value);
+	if (!by_hash)
+		chousa_jw_kbool(&w, "exact_match", !online_is_ip(q));
+	chousa_jw_object_end(&w);
+	return online_json_end(a, &b);
+}
+
 static int
 tf_start(struct chousa_query *q, struct chousa_err *err)
 {
 	struct online_q *oq = online_begin(q);
-	struct chousa_arena *a;
 	struct online_req req;
-	int by_hash;
-	char *v;
 
 	if (oq == NULL)
 		return CHOUSA_OK;
-	a = online_arena(oq);
-	v = online_jsonstr(a, q->ind->value);
-	by_hash = online_is_hash(q);
 	tf_req(&req);
-	/* An IP's C2s are "ip:port" IOCs: no exact_match for it. */
-	if (v != NULL)
-		req.body = by_hash ? chousa_arena_printf(a,
-		    "{\"query\": \"search_hash\", \"hash\": %s}", v) :
-		    chousa_arena_printf(a, "{\"query\": \"search_ioc\","
-		    " \"search_term\": %s, \"exact_match\": %s}", v,
-		    online_is_ip(q) ? "false" : "true");
-	return online_ask(oq, &req, on_answer, by_hash ? (void *)1 : NULL,
-	    err);
+	req.body = tf_body(q, online_arena(oq));
+	return online_ask(oq, &req, on_answer, online_is_hash(q) ? (void *)1 :
+	    NULL, err);
 }
 
 static int

@@ -130,6 +130,7 @@ const struct importer importer_feodo = {
 		.record_page = "https://feodotracker.abuse.ch/browse/host/%s/",
 		.flags = CHOUSA_FEED_ABUSECH_KEY |
 		    CHOUSA_FEED_PAGE_BY_VALUE,
+		.local_types = CHOUSA_IOC_IPS,
 	},
 	.expects = "a Feodo Tracker blocklist (CSV, JSON or text)",
 	.help = "CSV, JSON, recommended text list",

@@ -17,6 +17,10 @@
 struct imp_pipe;
 struct jshape;
 
+/* A feed of URLs, domains and IPs: its local source's types. */
+#define FEED_HOST_TYPES	(CHOUSA_IOC_BIT(CHOUSA_IOC_URL) | \
+	CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN) | CHOUSA_IOC_IPS)
+
 struct imp {
 	struct chousa_store		*st;
 	struct input			*in;	/* NULL for a directory */

@@ -4,7 +4,8 @@
  * src/store/import/ and one line here.  Each importer's table entry
  * carries its feed (struct chousa_feed): where update downloads it, with
  * which key, whether import takes a directory or --source-name, the store
- * names its records carry and the local source that answers for them.
+ * names its records carry and the local source that answers for them
+ * (which the entry makes when it gives that source's indicator types).
  *
  * A JSON document is judged by its structure (detect.c), read as far as
  * it takes: the first 64 KiB, and when they do not decide, the document
@@ -64,38 +65,15 @@ static const struct chousa_feed *feeds[FEEDS_MAX];
 static const struct chousa_feed *downloads[FEEDS_MAX];
 static pthread_once_t feeds_once = PTHREAD_ONCE_INIT;
 
-static void
-feeds_init(void)
-{
-	size_t i, n = 0;
-	int pass;
-
-	for (i = 0; importers[i] != NULL && n + 1 < FEEDS_MAX; i++)
-		feeds[n++] = &importers[i]->feed;
-	for (i = 0; other_feeds[i] != NULL && n + 1 < FEEDS_MAX; i++)
-		feeds[n++] = other_feeds[i];
-	n = 0;
-	for (pass = 0; pass < 2; pass++)
-		for (i = 0; feeds[i] != NULL; i++) {
-			int is_reference = (feeds[i]->flags &
-			    CHOUSA_FEED_REFERENCE) != 0;
-
-			if (feeds[i]->url != NULL && is_reference == !pass)
-				downloads[n++] = feeds[i];
-		}
-}
-
 /*
- * Each download's [feeds] <name>_url setting, added to the settings table
- * as the program starts, before any config is read: base names no feed,
- * and a new feed needs no row there.  The library is linked as one object
- * (Makefile), so this runs in every program that uses it.
+ * Each download's [feeds] <name>_url setting, for the program to add to
+ * base's settings table as it starts (chousa_feed_config_keys()): base
+ * names no feed, and a new feed needs no row there.
  */
 static struct chousa_config_key url_keys[FEEDS_MAX];
 static char url_names[FEEDS_MAX][64];
 static char url_helps[FEEDS_MAX][256];
-
-static void feed_settings(void) __attribute__((constructor));
+static size_t n_url_keys;
 
 /*
  * The strings of parts, joined into out (cut at size).  Every command
@@ -118,30 +96,45 @@ join(char *out, size_t size, const char *const *parts)
 }
 
 static void
-feed_settings(void)
+url_key(const struct chousa_feed *f)
 {
-	const struct chousa_feed *const *all = chousa_feeds();
-	size_t i, n = 0;
+	size_t n = n_url_keys++;
 
-	for (i = 0; all[i] != NULL; i++) {
-		if (all[i]->url == NULL)
-			continue;
-		join(url_names[n], sizeof(url_names[n]),
-		    (const char *const[]){ all[i]->name, "_url", NULL });
-		join(url_helps[n], sizeof(url_helps[n]),
-		    (const char *const[]){ "Where chousa update downloads ",
-		    all[i]->title, " from", (all[i]->flags &
-		    CHOUSA_FEED_NEEDS_KEY) ? " (with an Auth-Key)" : "",
-		    ", instead of its official location: a mirror or a local "
-		    "server.", NULL });
-		url_keys[n].section = "feeds";
-		url_keys[n].key = url_names[n];
-		url_keys[n].type = CHOUSA_CFG_URL;
-		url_keys[n].help = all[i]->url_help != NULL ?
-		    all[i]->url_help : url_helps[n];
-		n++;
-	}
-	(void)chousa_config_add_keys(url_keys, n);
+	join(url_names[n], sizeof(url_names[n]),
+	    (const char *const[]){ f->name, "_url", NULL });
+	join(url_helps[n], sizeof(url_helps[n]),
+	    (const char *const[]){ "Where chousa update downloads ",
+	    f->title, " from", (f->flags & CHOUSA_FEED_NEEDS_KEY) ?
+	    " (with an Auth-Key)" : "", ", instead of its official location: "
+	    "a mirror or a local server.", NULL });
+	url_keys[n].section = "feeds";
+	url_keys[n].key = url_names[n];
+	url_keys[n].type = CHOUSA_CFG_URL;
+	url_keys[n].help = f->url_help != NULL ? f->url_help : url_helps[n];
+}
+
+static void
+feeds_init(void)
+{
+	size_t i, n = 0;
+	int pass;
+
+	for (i = 0; importers[i] != NULL && n + 1 < FEEDS_MAX; i++)
+		feeds[n++] = &importers[i]->feed;
+	for (i = 0; other_feeds[i] != NULL && n + 1 < FEEDS_MAX; i++)
+		feeds[n++] = other_feeds[i];
+	for (i = 0; feeds[i] != NULL; i++)
+		if (feeds[i]->url != NULL)
+			url_key(feeds[i]);
+	n = 0;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; feeds[i] != NULL; i++) {
+			int is_reference = (feeds[i]->flags &
+			    CHOUSA_FEED_REFERENCE) != 0;
+
+			if (feeds[i]->url != NULL && is_reference == !pass)
+				downloads[n++] = feeds[i];
+		}
 }
 
 /* Built once, whichever thread asks first (the server's workers). */
@@ -157,6 +150,14 @@ chousa_feed_downloads(void)
 {
 	pthread_once(&feeds_once, feeds_init);
 	return downloads;
+}
+
+const struct chousa_config_key *
+chousa_feed_config_keys(size_t *n)
+{
+	pthread_once(&feeds_once, feeds_init);
+	*n = n_url_keys;
+	return url_keys;
 }
 
 const struct chousa_feed *

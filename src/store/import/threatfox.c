@@ -239,6 +239,7 @@ const struct importer importer_threatfox = {
 		.record_page = "https://threatfox.abuse.ch/ioc/%s/",
 		.flags = CHOUSA_FEED_ABUSECH_KEY |
 		    CHOUSA_FEED_REFERENCE_ELSEWHERE,
+		.local_types = FEED_HOST_TYPES | CHOUSA_IOC_HASHES,
 	},
 	.expects = "a ThreatFox CSV or JSON export",
 	.help = "CSV and JSON exports",

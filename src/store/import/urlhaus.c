@@ -199,6 +199,7 @@ const struct importer importer_urlhaus = {
 		.file = "urlhaus.csv",
 		.record_page = "https://urlhaus.abuse.ch/url/%s/",
 		.flags = CHOUSA_FEED_ABUSECH_KEY,
+		.local_types = FEED_HOST_TYPES,
 	},
 	.expects = "a URLhaus CSV, JSON dump or URL list",
 	.help = "CSV dumps, JSON dump, URL lists",
