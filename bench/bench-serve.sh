@@ -10,6 +10,7 @@
 # Markdown section.  BENCH_SERVE_N (rows, default 5000000), BENCH_SERVE_SECS
 # (default 60), BENCH_SERVE_CONNS (per kind, default 100).  With --cpu,
 # each kind runs alone and the server's CPU per request is printed.
+# BENCH_SERVE_ARGS: more options for chousa serve (--threads N).
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -75,7 +76,7 @@ sed -e 's|return wrk.format("GET", "/api/v1/lookup?indicator=" .. enc(iocs\[n % 
 rm -f "$W/port"
 # -v: libmicrohttpd's own messages (why it closed a connection) go to
 # serve.log, so a socket error wrk counts has its reason beside it.
-"$CHOUSA" -v serve --listen 127.0.0.1:0 --port-file "$W/port" --audit-log "$W/audit.log" 2> "$W/serve.log" &
+"$CHOUSA" -v serve --listen 127.0.0.1:0 --port-file "$W/port" --audit-log "$W/audit.log" ${BENCH_SERVE_ARGS:-} 2> "$W/serve.log" &
 srv=$!
 trap 'kill $srv 2>/dev/null' EXIT INT TERM
 i=0
