@@ -15,7 +15,9 @@
  * for a timer: each is written by the time one write(2) under way ends.
  * The queue is in memory only until then, so a kill -9 loses at most the
  * lines of requests that ended during that last write(2); audit_close
- * finds the queue empty.
+ * finds the queue empty.  On a disk slow enough that lines always come
+ * during a write, one thread writes for the others until they stop, where
+ * before every thread waited for the lock.
  */
 #include <errno.h>
 #include <fcntl.h>
