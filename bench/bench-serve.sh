@@ -8,7 +8,9 @@
 # Then the server's peak RSS, and `chousa --server URL lookup` as whole
 # processes against a local `chousa lookup` in the same run.  Prints a
 # Markdown section.  BENCH_SERVE_N (rows, default 5000000), BENCH_SERVE_SECS
-# (default 60), BENCH_SERVE_CONNS (per kind, default 100).
+# (default 60), BENCH_SERVE_CONNS (per kind, default 100).  With --cpu,
+# each kind runs alone and the server's CPU per request is printed.
+# BENCH_SERVE_ARGS: more options for chousa serve (--threads N).
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -74,7 +76,7 @@ sed -e 's|return wrk.format("GET", "/api/v1/lookup?indicator=" .. enc(iocs\[n % 
 rm -f "$W/port"
 # -v: libmicrohttpd's own messages (why it closed a connection) go to
 # serve.log, so a socket error wrk counts has its reason beside it.
-"$CHOUSA" -v serve --listen 127.0.0.1:0 --port-file "$W/port" --audit-log "$W/audit.log" 2> "$W/serve.log" &
+"$CHOUSA" -v serve --listen 127.0.0.1:0 --port-file "$W/port" --audit-log "$W/audit.log" ${BENCH_SERVE_ARGS:-} 2> "$W/serve.log" &
 srv=$!
 trap 'kill $srv 2>/dev/null' EXIT INT TERM
 i=0
@@ -83,6 +85,30 @@ while [ ! -s "$W/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 URL="http://127.0.0.1:$(cat "$W/port")"
 # Warm the store's pages, as a server that has run a while has them.
 wrk -t 1 -c 4 -d 5 -s "$W/lookup.lua" "$URL" > /dev/null 2>&1 || true
+
+# --cpu: each kind alone, and the server's CPU time (user + system, from
+# /proc) over the requests it answered: far steadier than latency on a
+# shared machine.  BENCH_SERVE_PERF=1 records a perf profile of each run.
+if [ "${1:-}" = "--cpu" ]; then
+	tck=$(getconf CLK_TCK)
+	cpu() { awk '{print $14 + $15}' "/proc/$srv/stat"; }
+	for kind in lookup investigate; do
+		[ "${BENCH_SERVE_PERF:-0}" = 1 ] && {
+			perf record -q -g -o "$W/perf-$kind.data" -p "$srv" \
+			    > /dev/null 2>&1 &
+			pf=$!
+		}
+		c0=$(cpu)
+		wrk -t 1 -c "$CONNS" -d "${SECS}s" --timeout 10s \
+		    -s "$W/$kind.lua" "$URL" > "$W/wrk-$kind.out" 2>&1
+		c1=$(cpu)
+		[ "${BENCH_SERVE_PERF:-0}" = 1 ] && { kill -INT $pf; wait $pf || true; }
+		set -- $(grep '^RESULT' "$W/wrk-$kind.out")
+		python3 -c "import sys; n, c = int(sys.argv[2]), (int(sys.argv[4]) - int(sys.argv[3])) / int(sys.argv[5]); print('%-12s %8d req %7.0f req/s  server CPU %6.1f us/req  errors %s/%s  p50 %s ms p99 %s ms' % (sys.argv[1], n, n / float(sys.argv[6]), c * 1e6 / max(n, 1), sys.argv[7], sys.argv[8], sys.argv[9], sys.argv[10]))" \
+		    "$kind" "$2" "$c0" "$c1" "$tck" "$SECS" "$3" "$4" "$5" "$6"
+	done
+	exit 0
+fi
 wrk -t 1 -c "$CONNS" -d "${SECS}s" --timeout 10s -s "$W/lookup.lua" "$URL" > "$W/wrk-lookup.out" 2>&1 &
 w1=$!
 wrk -t 1 -c "$CONNS" -d "${SECS}s" --timeout 10s -s "$W/investigate.lua" "$URL" > "$W/wrk-investigate.out" 2>&1

@@ -173,6 +173,14 @@ int	chousa_store_listings(struct chousa_store *st, struct chousa_arena *a,
 int	chousa_store_snapshot_begin(struct chousa_store *st,
 	    struct chousa_err *err);
 void	chousa_store_snapshot_end(struct chousa_store *st);
+/*
+ * Inside a snapshot, its data version into *version: the same number
+ * while no other connection has committed a change before the snapshot
+ * began (commits through st itself do not move it).  0 outside a
+ * snapshot.
+ */
+int	chousa_store_snapshot_version(struct chousa_store *st,
+	    unsigned *version);
 
 /* The sample with this md5, sha1 or sha256; CHOUSA_ENOTFOUND if none. */
 int	chousa_store_sample(struct chousa_store *st, struct chousa_arena *a,

@@ -660,7 +660,7 @@ h_tokens_create(struct sreq *r)
 	struct chousa_jw w;
 	const char *name, *role;
 	struct jnode *v = body_object(r, token_keys);
-	int bad = 0, rl;
+	int bad = 0, rl, rc;
 
 	if (v == NULL)
 		return 0;
@@ -673,8 +673,9 @@ h_tokens_create(struct sreq *r)
 	if (name == NULL || rl == CHOUSA_ROLE_NONE)
 		return req_error(r, 400, "'name' and 'role' (read, investigate "
 		    "or admin) are needed");
-	if (chousa_token_create(r->env.st, name, rl, token, &err) !=
-	    CHOUSA_OK)
+	rc = chousa_token_create(r->env.st, name, rl, token, &err);
+	auth_tokens_changed();
+	if (rc != CHOUSA_OK)
 		return req_error(r, err.code == CHOUSA_EINVAL ? 400 : 500,
 		    "%s", err.msg);
 	r->status = 201;
@@ -693,8 +694,11 @@ h_tokens_revoke(struct sreq *r)
 	struct chousa_err err = { 0 };
 	const char *name = r->path + strlen("/api/v1/tokens/");
 	struct chousa_jw w;
+	int rc;
 
-	if (chousa_store_token_revoke(r->env.st, name, &err) != CHOUSA_OK)
+	rc = chousa_store_token_revoke(r->env.st, name, &err);
+	auth_tokens_changed();
+	if (rc != CHOUSA_OK)
 		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 : 500,
 		    "%s", err.msg);
 	doc_begin(r, &w);

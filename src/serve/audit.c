@@ -1,11 +1,23 @@
 /*
  * audit.c: the append-only audit log, one JSON object a line (who, when,
  * what, the indicators asked, the sources asked, the verdicts, or why it
- * was refused).  Each line is one write(2) to a file opened O_APPEND, so
- * lines of concurrent requests never mix, and nothing is ever rewritten:
- * past max_bytes the file is renamed to .1 (.1 to .2 ..., the oldest
- * beyond keep dropped) and a new one is started.  A key or token never
- * reaches it: requests carry their token in a header that is not logged.
+ * was refused).  Lines are appended whole with write(2) to a file opened
+ * O_APPEND, so lines of concurrent requests never mix, and nothing is ever
+ * rewritten: past max_bytes the file is renamed to .1 (.1 to .2 ..., the
+ * oldest beyond keep dropped) and a new one is started.  A key or token
+ * never reaches it: requests carry their token in a header that is not
+ * logged.
+ *
+ * One thread writes at a time, outside the lock; a line that comes while
+ * it writes is queued, and the writer writes the queue before it leaves.
+ * So under load the threads take turns writing batches instead of each
+ * waiting for the lock through the others' write(2), and no line waits
+ * for a timer: each is written by the time one write(2) under way ends.
+ * The queue is in memory only until then, so a kill -9 loses at most the
+ * lines of requests that ended during that last write(2); audit_close
+ * finds the queue empty.  On a disk slow enough that lines always come
+ * during a write, one thread writes for the others until they stop, where
+ * before every thread waited for the lock.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,8 +29,20 @@
 #include "base/mem.h"
 #include "serve/serve.h"
 
+/*
+ * Bytes of lines queued behind a write before the threads that end more
+ * requests wait for it (a stalled disk holds them, as it holds a lone
+ * writer, instead of memory growing without bound).
+ */
+#define AUDIT_QUEUE_MAX		((size_t)4 << 20)
+
 struct audit {
 	pthread_mutex_t	 lock;
+	pthread_cond_t	 drained;	/* a batch was written */
+	struct chousa_buf queue;	/* whole lines, under lock */
+	struct chousa_buf batch;	/* the lines being written */
+	int		 writing;	/* a thread is writing, under lock */
+	/* Only the writing thread touches these. */
 	char		*path;
 	int		 fd;
 	long		 max_bytes;
@@ -56,6 +80,9 @@ audit_open(struct audit **out, const char *path, long max_bytes, int keep,
 	a->max_bytes = max_bytes > 0 ? max_bytes : 64L << 20;
 	a->keep = keep > 0 ? keep : 5;
 	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->drained, NULL);
+	chousa_buf_init(&a->queue, AUDIT_QUEUE_MAX + SERVE_AUDIT_LINE_MAX + 1);
+	chousa_buf_init(&a->batch, AUDIT_QUEUE_MAX + SERVE_AUDIT_LINE_MAX + 1);
 	rc = open_log(a, err);
 	if (rc != CHOUSA_OK) {
 		audit_close(a);
@@ -72,6 +99,9 @@ audit_close(struct audit *a)
 		return;
 	if (a->fd >= 0)
 		close(a->fd);
+	chousa_buf_release(&a->queue);
+	chousa_buf_release(&a->batch);
+	pthread_cond_destroy(&a->drained);
 	pthread_mutex_destroy(&a->lock);
 	mem_free(a->path);
 	mem_free(a);
@@ -99,27 +129,62 @@ rotate(struct audit *a)
 		a->fd = -1;
 }
 
+/* Append b's lines, then rotate when past max_bytes: the writer only. */
+static void
+write_batch(struct audit *a, const struct chousa_buf *b)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	if (a->fd < 0)
+		open_log(a, NULL);
+	while (a->fd >= 0 && off < b->len) {
+		n = write(a->fd, b->data + off, b->len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+		a->size += n;
+	}
+	if (a->fd >= 0 && a->size >= a->max_bytes)
+		rotate(a);
+}
+
 void
 audit_write(struct audit *a, const struct chousa_buf *line)
 {
-	struct chousa_buf b;
-	ssize_t n;
+	struct chousa_buf t;
+	size_t len;
 
 	if (a == NULL || line->failed != CHOUSA_OK)
 		return;
-	chousa_buf_init(&b, line->len + 2);
-	chousa_buf_add(&b, line->data, line->len);
-	chousa_buf_addch(&b, '\n');
 	pthread_mutex_lock(&a->lock);
-	if (a->fd < 0)
-		open_log(a, NULL);
-	if (a->fd >= 0 && b.failed == CHOUSA_OK) {
-		n = write(a->fd, b.data, b.len);
-		if (n > 0)
-			a->size += n;
-		if (a->size >= a->max_bytes)
-			rotate(a);
+	while (a->writing && a->queue.len >= AUDIT_QUEUE_MAX)
+		pthread_cond_wait(&a->drained, &a->lock);
+	len = a->queue.len;
+	chousa_buf_add(&a->queue, line->data, line->len);
+	chousa_buf_addch(&a->queue, '\n');
+	if (a->queue.failed != CHOUSA_OK) {
+		/* Out of memory: this line is lost, not the queue. */
+		a->queue.len = len;
+		a->queue.failed = CHOUSA_OK;
 	}
+	if (a->writing) {
+		pthread_mutex_unlock(&a->lock);
+		return;
+	}
+	a->writing = 1;
+	while (a->queue.len > 0) {
+		t = a->batch;
+		a->batch = a->queue;
+		a->queue = t;
+		pthread_mutex_unlock(&a->lock);
+		write_batch(a, &a->batch);
+		chousa_buf_reset(&a->batch);
+		pthread_mutex_lock(&a->lock);
+		pthread_cond_broadcast(&a->drained);
+	}
+	a->writing = 0;
 	pthread_mutex_unlock(&a->lock);
-	chousa_buf_release(&b);
 }

@@ -78,6 +78,8 @@ void	auth_identify(struct server *s, struct sreq *r,
  */
 int	auth_token(struct server *s, struct sreq *r, const char *tok,
 	    struct principal *who, char hex[65], const char **refusal);
+/* A token was created or revoked through the server: trust none seen. */
+void	auth_tokens_changed(void);
 /* Whether p may make one more request now; else *retry_after seconds. */
 int	auth_rate_take(struct auth *a, const struct principal *p,
 	    long *retry_after);

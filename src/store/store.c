@@ -933,6 +933,18 @@ chousa_store_snapshot_end(struct chousa_store *st)
 }
 
 int
+chousa_store_snapshot_version(struct chousa_store *st, unsigned *version)
+{
+	if (st == NULL || !st->snapshot)
+		return 0;
+	/* snapshot_begin has read, so the version is the snapshot's. */
+	*version = 0;
+	sqlite3_file_control(st->db, "main", SQLITE_FCNTL_DATA_VERSION,
+	    version);
+	return 1;
+}
+
+int
 chousa_store_lookup(struct chousa_store *st, struct chousa_arena *a,
     const struct chousa_indicator *ind, struct chousa_record **out,
     size_t *n_out, struct chousa_err *err)

@@ -187,6 +187,25 @@ http DELETE /api/v1/tokens/api-made "$ADMIN"
 status_is admin_revokes_token 200
 http GET /api/v1/version "$NEW"
 status_is revoked_at_once 401
+# Revoked by another process between two requests of one keep-alive
+# connection, which the same HTTP thread answers: refused at once too.
+LATE=$("$CHOUSA" -q token create --role read late)
+python3 - "$URL" "$LATE" "$CHOUSA" > "$T/late.check" 2>&1 <<'PY'
+import http.client, subprocess, sys, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+def ask():
+    c.request("GET", "/api/v1/version", headers={"Authorization": "Bearer " + sys.argv[2]})
+    r = c.getresponse()
+    r.read()
+    return r.status
+before = [ask() for _ in range(5)]
+subprocess.run([sys.argv[3], "-q", "token", "revoke", "late"], check=True)
+after = [ask() for _ in range(3)]
+print(before, after)
+sys.exit(0 if before == [200] * 5 and after == [401] * 3 else 1)
+PY
+[ $? = 0 ] && ok revoked_elsewhere_at_once || not_ok revoked_elsewhere_at_once "$(cat "$T/late.check")"
 http GET /api/v1/tokens "$ADMIN"
 status_is admin_lists_tokens 200
 refute token_list_has_no_secret "chousa_|[0-9a-f]{64}" "$T/body"
