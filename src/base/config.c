@@ -45,7 +45,6 @@ struct chousa_config {
 	size_t			 n_entries;
 	char			*path;		/* the file read, or NULL */
 	char			*name;		/* for origins: path or label */
-	char			 env_name[96];	/* scratch for get() */
 };
 
 /* ---- the settings ---- */
@@ -606,21 +605,33 @@ out:
 
 /* ---- reading a setting ---- */
 
-/* "CHOUSA_<SECTION>_<SUFFIX>" into out: upper case, '-' and '.' as '_'. */
+/*
+ * "CHOUSA_<SECTION>_<SUFFIX>" into out: upper case, '-' and '.' as '_'.
+ * Built by hand: an investigation reads some thirty settings, and
+ * snprintf was most of what each read cost.
+ */
 static int
 env_name(char *out, size_t size, const char *section, const char *suffix)
 {
-	size_t j;
-	int n;
+	static const char prefix[] = "CHOUSA_";
+	size_t ls = strlen(section), lk = strlen(suffix), j;
 
-	n = snprintf(out, size, "CHOUSA_%s_%s", section, suffix);
-	if (n < 0 || (size_t)n >= size)
+	if (sizeof(prefix) + ls + 1 + lk > size)
 		return 0;
-	for (j = 0; out[j] != '\0'; j++) {
+	memcpy(out, prefix, sizeof(prefix) - 1);
+	j = sizeof(prefix) - 1;
+	memcpy(out + j, section, ls);
+	j += ls;
+	out[j++] = '_';
+	memcpy(out + j, suffix, lk);
+	out[j + lk] = '\0';
+	for (j = sizeof(prefix) - 1; out[j] != '\0'; j++) {
 		char ch = out[j];
 
-		out[j] = (ch == '-' || ch == '.') ? '_' :
-		    (char)toupper((unsigned char)ch);
+		if (ch == '-' || ch == '.')
+			out[j] = '_';
+		else if (ch >= 'a' && ch <= 'z')
+			out[j] = (char)(ch - 'a' + 'A');
 	}
 	return 1;
 }
@@ -691,11 +702,11 @@ const char *
 chousa_config_get(const struct chousa_config *c, const char *section,
     const char *key)
 {
-	struct chousa_config *mc = (struct chousa_config *)c;
+	char name[96];	/* on the stack: the server's threads share c */
 	const char *env;
 	const struct config_entry *e;
 
-	env = env_value(mc->env_name, sizeof(mc->env_name), section, key);
+	env = env_value(name, sizeof(name), section, key);
 	if (env != NULL)
 		return env;
 	e = file_entry(c, section, key);
