@@ -1,8 +1,8 @@
 /*
  * chousa/render.h: the documents of results other than investigation
  * reports (src/render/): a store look-up, the indicators extracted from
- * text, and the list of sources; and the order in which a run of many
- * reports goes out.  Each is one call that gathers the result and writers
+ * text, the list of sources, the config; and the order in which a run
+ * of many reports goes out.  Each is one call that gathers the result and writers
  * that format it as text and as JSON, so that the CLI's output and the team
  * server's answers (src/serve/) are the same bytes.  Part of chousa.h.
  */
@@ -191,6 +191,38 @@ struct chousa_tally {
 int	chousa_tally_add(struct chousa_tally *t, const char *s, size_t len);
 const struct chousa_count *chousa_tally_sorted(struct chousa_tally *t);
 void	chousa_tally_free(struct chousa_tally *t);
+
+/* ---- the config (src/render/config.c) ---- */
+
+/*
+ * `chousa config`: each setting that is set and the others of its section
+ * (all: every setting), as section.key, the value (API keys masked: the
+ * last four characters and the length) and where it came from; as text,
+ * or one JSON object (docs/json.md).  sources are the names of the source
+ * sections, as chousa_config_check() takes them.
+ */
+void	chousa_config_show_text(struct chousa_buf *b,
+	    const struct chousa_config *c, const char *const *sources,
+	    int all);
+void	chousa_config_show_json(struct chousa_buf *b,
+	    const struct chousa_config *c, const char *const *sources,
+	    int all);
+/*
+ * `chousa config check`: every problem of chousa_config_check() as a line
+ * ("where: message"), and with none "ok: PATH no problem found" unless
+ * quiet; or one JSON object.  Both return the number of problems.
+ */
+size_t	chousa_config_check_text(struct chousa_buf *b,
+	    const struct chousa_config *c, const char *const *sources,
+	    int quiet);
+size_t	chousa_config_check_json(struct chousa_buf *b,
+	    const struct chousa_config *c, const char *const *sources);
+/*
+ * The template `chousa config init` writes: every section and setting,
+ * commented out, with its default.
+ */
+void	chousa_config_template(struct chousa_buf *b,
+	    const char *const *sources);
 
 /* ---- a run of investigations (src/render/batch.c) ---- */
 
