@@ -119,10 +119,11 @@ init(int force)
 	return EXIT_CLEAN;
 }
 
+static const char *const config_verbs[] = { "check", "init", NULL };
+
 static int
 run_config(const struct cli_cmd *self, int argc, char **argv)
 {
-	static const char *const verbs[] = { "check", "init", NULL };
 	struct chousa_err err = { 0 };
 	struct chousa_config *c;
 	const char *arg, *verb = NULL;
@@ -142,7 +143,7 @@ run_config(const struct cli_cmd *self, int argc, char **argv)
 		    argv[cli_optind + 1]);
 	if (verb != NULL && strcmp(verb, "check") != 0 &&
 	    strcmp(verb, "init") != 0)
-		cli_unknown_name(self, "subcommand", verb, verbs);
+		cli_unknown_name(self, "subcommand", verb, self->verbs);
 	if (verb != NULL && strcmp(verb, "init") == 0)
 		return init(force);
 	/* Read as is: check and show say what is wrong themselves. */
@@ -186,7 +187,8 @@ const struct cli_cmd cmd_config = {
 	"chousa config check\n"
 	"chousa config init && $EDITOR ~/.config/chousa/config\n"
 	"chousa config --json | jq '.settings[] | select(.origin != "
-	"\"default\")'"
+	"\"default\")'",
+	config_verbs
 };
 
 /* ---- the man page's reference ---- */
