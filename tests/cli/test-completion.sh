@@ -10,20 +10,11 @@ export CHOUSA_CONFIG="$T/config"
 "$CHOUSA" completion zsh > "$T/_chousa"
 "$CHOUSA" completion fish > "$T/chousa.fish"
 
-# complete WORDS...: what bash completes for the last word, on one line.
-complete_words() {
-	bash --norc --noprofile -c '
-		. "$1"; shift
-		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
-		_chousa
-		printf "%s " "${COMPREPLY[@]}"' _ "$T/chousa.bash" "$@"
-}
-
 # offers NAME WANT WORDS...: bash completes the last of WORDS with WANT.
 offers() {
 	name=$1 want=$2
 	shift 2
-	got=$(complete_words "$@")
+	got=$(complete_words "$@" | tr '\n' ' ')
 	if [ "$got" = "$want " ]; then ok "$name"
 	else not_ok "$name" "offered '$got', not '$want'"; fi
 }
