@@ -269,8 +269,9 @@ struct chousa_batch;
 
 /*
  * Start the output: the renderer's head is written now, or held for the
- * table.  Fails on memory, a temporary file that cannot be made, or a
- * failed write.  Free with chousa_batch_free().
+ * table.  OUT: *out, to free with chousa_batch_free(); NULL on failure
+ * (memory, a temporary file that cannot be made, a failed write).  o is
+ * copied; o->write's arg is borrowed until the free.
  */
 int	chousa_batch_new(struct chousa_batch **out,
 	    const struct chousa_batch_opts *o, struct chousa_err *err);

@@ -55,23 +55,14 @@ flush_out(struct chousa_batch *b, struct chousa_err *err)
 	return rc;
 }
 
-int
-chousa_batch_new(struct chousa_batch **out, const struct chousa_batch_opts *o,
-    struct chousa_err *err)
+/* The table, the spool and the rendering as o asks; the head goes out. */
+static int
+start(struct chousa_batch *b, struct chousa_err *err)
 {
+	const struct chousa_batch_opts *o = &b->o;
 	const struct chousa_renderer *r = o->renderer;
-	struct chousa_batch *b;
 	int rc;
 
-	*out = NULL;
-	b = mem_alloc(sizeof(*b));
-	if (b == NULL)
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	b->o = *o;
-	chousa_buf_init(&b->out, 0);
-	chousa_buf_init(&b->head, 0);
-	chousa_buf_init(&b->mem, 0);
-	*out = b;
 	/*
 	 * A table first when there are many inputs (or only the table);
 	 * JSON lines stay one object per input unless only the table is
@@ -103,6 +94,30 @@ chousa_batch_new(struct chousa_batch **out, const struct chousa_batch_opts *o,
 		return flush_out(b, err);
 	chousa_buf_add(&b->head, b->out.data, b->out.len);
 	chousa_buf_reset(&b->out);
+	return CHOUSA_OK;
+}
+
+int
+chousa_batch_new(struct chousa_batch **out, const struct chousa_batch_opts *o,
+    struct chousa_err *err)
+{
+	struct chousa_batch *b;
+	int rc;
+
+	*out = NULL;
+	b = mem_alloc(sizeof(*b));
+	if (b == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	b->o = *o;
+	chousa_buf_init(&b->out, 0);
+	chousa_buf_init(&b->head, 0);
+	chousa_buf_init(&b->mem, 0);
+	rc = start(b, err);
+	if (rc != CHOUSA_OK) {
+		chousa_batch_free(b);
+		return rc;
+	}
+	*out = b;
 	return CHOUSA_OK;
 }
 
