@@ -51,6 +51,11 @@ struct cli_cmd {
 	int			(*run)(const struct cli_cmd *cmd, int argc,
 				    char **argv);	/* returns an exit status */
 	const char		*examples;	/* lines, or NULL */
+	/*
+	 * The subcommands (db's stats and check), NULL-ended, or NULL: the
+	 * command parses them from here and completion offers them.
+	 */
+	const char *const	*verbs;
 };
 
 /* The global options, set before a command runs (or by cli_getopt). */
@@ -106,6 +111,13 @@ const char *cli_text(const char *text);
  * appended to w space separated.  Returns 0 when text names no list.
  */
 int	cli_text_words(const char *text, struct chousa_buf *w);
+/*
+ * The words option o takes, for completion: a global option's list of
+ * words (--color's), else cli_text_words() of its help.
+ */
+int	cli_opt_words(const struct cli_opt *o, struct chousa_buf *w);
+/* words (NULL-ended) appended to w, space separated. */
+void	cli_add_words(struct chousa_buf *w, const char *const *words);
 void	cli_help(const struct cli_cmd *cmd, FILE *fp);
 void	cli_man(FILE *fp);
 /* Roff-escape s for the man page: backslashes, dashes, leading dots. */

@@ -16,10 +16,11 @@ static const struct cli_opt cache_opts[] = {
 	{ 0 }
 };
 
+static const char *const cache_verbs[] = { "stats", "clear", NULL };
+
 static int
 run_cache(const struct cli_cmd *self, int argc, char **argv)
 {
-	static const char *const verbs[] = { "stats", "clear", NULL };
 	const struct chousa_format *f;
 	struct chousa_err err = { 0 };
 	struct chousa_cache_listing l;
@@ -33,7 +34,7 @@ run_cache(const struct cli_cmd *self, int argc, char **argv)
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
 		if (c == OPT_JSON)
 			json = 1;
-	verb = cli_subcommand(self, argc, argv, verbs);
+	verb = cli_subcommand(self, argc, argv, self->verbs);
 	if (strcmp(verb, "clear") == 0) {
 		const char *src = cli_optind + 1 < argc ? argv[cli_optind + 1] :
 		    NULL;
@@ -82,5 +83,6 @@ const struct cli_cmd cmd_cache = {
 	"answers of one source, or all of them.",
 	cache_opts, run_cache,
 	"chousa cache stats\n"
-	"chousa cache clear virustotal"
+	"chousa cache clear virustotal",
+	cache_verbs
 };

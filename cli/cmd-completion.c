@@ -17,15 +17,6 @@ static const struct cli_opt completion_opts[] = {
 /* What a word takes: nothing to offer, file names, or a list of words. */
 enum { V_NONE, V_FILES, V_WORDS };
 
-static void
-add_names(struct chousa_buf *w, const char *const *names)
-{
-	size_t i;
-
-	for (i = 0; names[i] != NULL; i++)
-		chousa_buf_addf(w, "%s%s", w->len ? " " : "", names[i]);
-}
-
 /* The values option o takes into w. */
 static int
 value_kind(const struct cli_opt *o, struct chousa_buf *w)
@@ -34,12 +25,8 @@ value_kind(const struct cli_opt *o, struct chousa_buf *w)
 		return V_NONE;
 	if (strcmp(o->arg, "FILE") == 0 || strcmp(o->arg, "PATH") == 0)
 		return V_FILES;
-	if (strcmp(o->name, "color") == 0) {
-		chousa_buf_adds(w, "auto always never");
-		return V_WORDS;
-	}
-	/* The formats and sources its help lists, from the same table. */
-	if (cli_text_words(o->help, w))
+	/* --color's words, the formats and sources its help lists. */
+	if (cli_opt_words(o, w))
 		return V_WORDS;
 	return V_NONE;
 }
@@ -48,25 +35,17 @@ value_kind(const struct cli_opt *o, struct chousa_buf *w)
 static int
 operand_kind(const struct cli_cmd *cmd, struct chousa_buf *w)
 {
+	if (cmd->verbs != NULL) {
+		cli_add_words(w, cmd->verbs);
+		return V_WORDS;
+	}
 	if (strcmp(cmd->name, "help") == 0) {
-		add_names(w, cli_command_names());
-		return V_WORDS;
-	}
-	if (strcmp(cmd->name, "db") == 0) {
-		chousa_buf_adds(w, "stats check");
-		return V_WORDS;
-	}
-	if (strcmp(cmd->name, "config") == 0) {
-		chousa_buf_adds(w, "check init");
-		return V_WORDS;
-	}
-	if (strcmp(cmd->name, "completion") == 0) {
-		chousa_buf_adds(w, "bash zsh fish");
+		cli_add_words(w, cli_command_names());
 		return V_WORDS;
 	}
 	if (strcmp(cmd->name, "import") == 0) {
 		chousa_buf_adds(w, "auto");
-		add_names(w, chousa_importer_names());
+		cli_add_words(w, chousa_importer_names());
 		return V_FILES | V_WORDS;
 	}
 	if (strcmp(cmd->name, "extract") == 0 ||
@@ -403,10 +382,11 @@ fish(struct chousa_buf *b)
 	}
 }
 
+static const char *const shells[] = { "bash", "zsh", "fish", NULL };
+
 static int
 run_completion(const struct cli_cmd *self, int argc, char **argv)
 {
-	static const char *const shells[] = { "bash", "zsh", "fish", NULL };
 	struct chousa_buf b;
 	const char *arg, *shell;
 
@@ -423,7 +403,7 @@ run_completion(const struct cli_cmd *self, int argc, char **argv)
 	else if (strcmp(shell, "fish") == 0)
 		fish(&b);
 	else
-		cli_unknown_name(self, "shell", shell, shells);
+		cli_unknown_name(self, "shell", shell, self->verbs);
 	if (b.failed != CHOUSA_OK)
 		cli_die(EXIT_INTERNAL, "out of memory");
 	if (g_opt.json) {
@@ -457,5 +437,6 @@ const struct cli_cmd cmd_completion = {
 	completion_opts, run_completion,
 	"source <(chousa completion bash)\n"
 	"chousa completion zsh > ~/.zfunc/_chousa\n"
-	"chousa completion fish > ~/.config/fish/completions/chousa.fish"
+	"chousa completion fish > ~/.config/fish/completions/chousa.fish",
+	shells
 };

@@ -3,14 +3,14 @@
  * each with where it came from (a file line, a variable, the default);
  * `config check` says what is wrong in the file and the environment;
  * `config init` writes a commented template, private from the start.
- * The man page's configuration reference is made here too.  All of it
- * comes from the library's one table of settings (chousa_config_keys()).
+ * The documents are written by the library (src/render/config.c); the
+ * man page's configuration reference is made here.  All of it comes from
+ * the library's one table of settings (chousa_config_keys()).
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,389 +28,41 @@ static const struct cli_opt config_opts[] = {
 	{ 0 }
 };
 
-/* ---- values ---- */
-
-/* The source of an online section, or NULL for feeds, http, abusech. */
-static const struct chousa_source *
-source_of(const char *section)
-{
-	const struct chousa_source *s = chousa_source_find(section);
-
-	return s != NULL && !(s->flags & CHOUSA_SRC_LOCAL) ? s : NULL;
-}
-
-/* The default of k in section as text, into buf; NULL for none. */
-static const char *
-default_of(const struct chousa_config_key *k, const char *section,
-    char *buf, size_t size)
-{
-	const struct chousa_source *s = source_of(section);
-
-	if (s != NULL && strcmp(k->section, CHOUSA_CONFIG_SOURCE) == 0) {
-		if (strcmp(k->key, "rate") == 0 ||
-		    strcmp(k->key, "burst") == 0) {
-			snprintf(buf, size, "%g", s->rate_per_min);
-			return buf;
-		}
-		if (strcmp(k->key, "daily") == 0) {
-			snprintf(buf, size, "%ld", s->daily);
-			return buf;
-		}
-		if (strcmp(k->key, "ttl") == 0) {
-			snprintf(buf, size, "%ld", s->ttl > 0 ? s->ttl : 86400);
-			return buf;
-		}
-		if (strcmp(k->key, "base_url") == 0)
-			return s->default_url;
-	}
-	return k->def;
-}
-
-/* A key as "****cdef (64 characters)": enough to tell two keys apart. */
-static void
-mask(struct chousa_buf *b, const char *v)
-{
-	size_t len = strlen(v);
-
-	chousa_buf_adds(b, "****");
-	if (len >= 16)
-		chousa_esc_text(b, v + len - 4, 4);
-	chousa_buf_addf(b, " (%zu characters)", len);
-}
-
-/* What stands in for a value chousa does not take, or NULL when it does. */
-static const char *
-refused(const struct chousa_config *c, const struct chousa_config_key *k,
-    const char *section, const char *v)
-{
-	int b;
-
-	if (k->type == CHOUSA_CFG_NUMBER &&
-	    chousa_config_get_long(c, section, k->key, LONG_MIN) == LONG_MIN)
-		return "not taken: the default is used";
-	if (k->type == CHOUSA_CFG_BOOL &&
-	    chousa_config_parse_bool(v, &b) != CHOUSA_OK)
-		return "not yes or no: the default is used";
-	return NULL;
-}
-
-/* ---- show ---- */
-
-struct show {
-	const struct chousa_config	*c;
-	struct chousa_buf		*b;
-	struct chousa_jw		*w;	/* NULL: text */
-	int				 all;
-	size_t				 n;
-};
-
-/* Whether anything of section is set, in the file or the environment. */
-static int
-section_set(const struct chousa_config *c, const char *section,
-    const char *const *sources)
-{
-	const struct chousa_config_key *k;
-
-	for (k = chousa_config_keys(); k->section != NULL; k++)
-		if (chousa_config_key_find(section, k->key, sources) == k &&
-		    chousa_config_get(c, section, k->key) != NULL)
-			return 1;
-	return 0;
-}
-
-/* One setting as a member of "settings"; every key present, null if none. */
-static void
-show_json(struct chousa_jw *w, const char *section,
-    const struct chousa_config_key *k, const char *v, const char *def,
-    const struct chousa_config_origin *o, const char *why)
-{
-	struct chousa_buf m;
-
-	chousa_jw_object(w);
-	chousa_jw_kstr(w, "section", section);
-	chousa_jw_kstr(w, "key", k->key);
-	chousa_jw_key(w, "value");
-	if (v != NULL && k->type == CHOUSA_CFG_SECRET) {
-		chousa_buf_init(&m, 256);
-		mask(&m, v);
-		chousa_jw_str(w, m.data);
-		chousa_buf_release(&m);
-	} else
-		chousa_jw_str(w, v != NULL ? v : def);
-	chousa_jw_kstr(w, "origin", v == NULL ? "default" :
-	    o->env[0] != '\0' ? "environment" : "file");
-	chousa_jw_key(w, "env");
-	chousa_jw_strn_or_null(w, o->env, strlen(o->env));
-	chousa_jw_kstr(w, "file", o->file);
-	chousa_jw_kint_if(w, "line", (int64_t)o->line, o->file != NULL);
-	chousa_jw_kstr(w, "default", def);
-	chousa_jw_kbool(w, "valid", why == NULL);
-	chousa_jw_object_end(w);
-}
-
-/* section.key, value, origin: three columns, and why a value is refused. */
-static void
-show_text(struct chousa_buf *b, const char *section,
-    const struct chousa_config_key *k, const char *v, const char *def,
-    const struct chousa_config_origin *o, const char *why)
-{
-	char where[64];
-	size_t start;
-
-	start = b->len;
-	chousa_buf_addf(b, "%s.%s", section, k->key);
-	chousa_buf_addf(b, "%*s", (int)(b->len - start < 28 ?
-	    28 - (b->len - start) : 1), "");
-	start = b->len;
-	if (v == NULL)
-		chousa_buf_adds(b, def != NULL ? def : "(none)");
-	else if (k->type == CHOUSA_CFG_SECRET)
-		mask(b, v);
-	else
-		chousa_esc_text(b, v, strnlen(v, 200));
-	chousa_buf_addf(b, "%*s", (int)(b->len - start < 32 ?
-	    32 - (b->len - start) : 1), "");
-	if (v == NULL)
-		chousa_buf_adds(b, "default");
-	else if (o->env[0] != '\0')
-		chousa_buf_addf(b, "environment %s", o->env);
-	else {
-		chousa_esc_text(b, o->file, strlen(o->file));
-		snprintf(where, sizeof(where), ":%zu", o->line);
-		chousa_buf_adds(b, where);
-	}
-	if (why != NULL)
-		chousa_buf_addf(b, "  (%s)", why);
-	chousa_buf_addch(b, '\n');
-}
-
-static void
-show_one(struct show *sh, const char *section,
-    const struct chousa_config_key *k)
-{
-	struct chousa_config_origin o;
-	const char *v = chousa_config_get_origin(sh->c, section, k->key, &o);
-	const char *def, *why = NULL;
-	char dbuf[64];
-
-	def = default_of(k, section, dbuf, sizeof(dbuf));
-	if (v != NULL)
-		why = refused(sh->c, k, section, v);
-	if (sh->w != NULL)
-		show_json(sh->w, section, k, v, def, &o, why);
-	else
-		show_text(sh->b, section, k, v, def, &o, why);
-	sh->n++;
-}
-
-static void
-show_section(struct show *sh, const char *section,
-    const char *const *sources)
-{
-	const struct chousa_config_key *k;
-	int whole = sh->all || section_set(sh->c, section, sources);
-
-	for (k = chousa_config_keys(); k->section != NULL; k++) {
-		if (chousa_config_key_find(section, k->key, sources) != k)
-			continue;
-		if (whole || chousa_config_get(sh->c, section, k->key) != NULL)
-			show_one(sh, section, k);
-	}
-}
-
-/*
- * Every section once, in the order of the table: the sources where SOURCE
- * stands (a source's own rows, as virustotal's, come with it).
- */
-static void
-for_each_section(struct show *sh)
-{
-	const char *const *sources = cli_source_sections();
-	const struct chousa_config_key *k, *prev = NULL;
-	size_t i;
-
-	for (k = chousa_config_keys(); k->section != NULL; prev = k, k++) {
-		if (prev != NULL && strcmp(prev->section, k->section) == 0)
-			continue;
-		if (strcmp(k->section, CHOUSA_CONFIG_SOURCE) == 0)
-			for (i = 0; sources[i] != NULL; i++)
-				show_section(sh, sources[i], sources);
-		else if (source_of(k->section) == NULL)
-			show_section(sh, k->section, sources);
-	}
-}
+/* ---- show and check: src/render/config.c writes them ---- */
 
 static int
 show(const struct chousa_config *c, int all, int json)
 {
 	struct chousa_buf b;
-	struct chousa_jw w;
-	struct show sh = { c, &b, json ? &w : NULL, all, 0 };
-	const char *path = chousa_config_path(c);
 
 	chousa_buf_init(&b, 0);
-	chousa_jw_init(&w, &b);
-	if (json) {
-		chousa_jw_object(&w);
-		chousa_jw_kstr(&w, "path", path);
-		chousa_jw_key(&w, "settings");
-		chousa_jw_array(&w);
-	} else {
-		chousa_buf_adds(&b, "# config: ");
-		if (path != NULL)
-			chousa_esc_text(&b, path, strlen(path));
-		else
-			chousa_buf_adds(&b, "none (chousa config init writes "
-			    "one)");
-		chousa_buf_addch(&b, '\n');
-	}
-	for_each_section(&sh);
-	if (json) {
-		chousa_jw_array_end(&w);
-		chousa_jw_object_end(&w);
-		chousa_buf_addch(&b, '\n');
-	} else if (sh.n == 0)
-		chousa_buf_adds(&b, "# nothing is set: chousa runs on its "
-		    "defaults ('chousa config --all' lists them)\n");
+	if (json)
+		chousa_config_show_json(&b, c, cli_source_sections(), all);
+	else
+		chousa_config_show_text(&b, c, cli_source_sections(), all);
 	cli_output(&b);
 	return EXIT_CLEAN;
-}
-
-/* ---- check ---- */
-
-struct problems {
-	struct chousa_buf	*b;
-	struct chousa_jw	*w;	/* NULL: text */
-	size_t			 n;
-};
-
-static void
-on_problem(void *arg, const char *where, const char *message)
-{
-	struct problems *p = arg;
-
-	if (p->w != NULL) {
-		chousa_jw_object(p->w);
-		chousa_jw_kstr(p->w, "where", where);
-		chousa_jw_kstr(p->w, "message", message);
-		chousa_jw_object_end(p->w);
-	} else {
-		chousa_esc_text(p->b, where, strlen(where));
-		chousa_buf_adds(p->b, ": ");
-		chousa_esc_text(p->b, message, strlen(message));
-		chousa_buf_addch(p->b, '\n');
-	}
-	p->n++;
 }
 
 static int
 check(const struct chousa_config *c, int json)
 {
 	struct chousa_buf b;
-	struct chousa_jw w;
-	struct problems p = { &b, json ? &w : NULL, 0 };
-	const char *path = chousa_config_path(c);
+	size_t n;
 
 	chousa_buf_init(&b, 0);
-	chousa_jw_init(&w, &b);
-	if (json) {
-		chousa_jw_object(&w);
-		chousa_jw_key(&w, "problems");
-		chousa_jw_array(&w);
-	}
-	chousa_config_check(c, cli_source_sections(),
-	    CHOUSA_CONFIG_CHECK_ENV_NAMES, on_problem, &p);
-	if (json) {
-		chousa_jw_array_end(&w);
-		chousa_jw_kstr(&w, "path", path);
-		chousa_jw_kbool(&w, "ok", p.n == 0);
-		chousa_jw_object_end(&w);
-		chousa_buf_addch(&b, '\n');
-	} else if (p.n == 0 && !g_opt.quiet) {
-		chousa_buf_adds(&b, "ok: ");
-		if (path != NULL)
-			chousa_esc_text(&b, path, strlen(path));
-		else
-			chousa_buf_adds(&b, "no config file, and");
-		chousa_buf_adds(&b, " no problem found\n");
-	}
+	if (json)
+		n = chousa_config_check_json(&b, c, cli_source_sections());
+	else
+		n = chousa_config_check_text(&b, c, cli_source_sections(),
+		    g_opt.quiet);
 	cli_output(&b);
-	if (p.n > 0 && !json)
-		cli_warn("%zu problem%s in the config", p.n, p.n > 1 ? "s" :
-		    "");
-	return p.n > 0 ? EXIT_BADINPUT : EXIT_CLEAN;
+	if (n > 0 && !json)
+		cli_warn("%zu problem%s in the config", n, n > 1 ? "s" : "");
+	return n > 0 ? EXIT_BADINPUT : EXIT_CLEAN;
 }
 
 /* ---- init ---- */
-
-/* One "# key = default" line per setting of section, with its help. */
-static void
-template_keys(struct chousa_buf *b, const char *section)
-{
-	const struct chousa_config_key *k;
-	char dbuf[64];
-
-	for (k = chousa_config_keys(); k->section != NULL; k++) {
-		const char *def;
-
-		if (strcmp(k->section, section) != 0)
-			continue;
-		def = default_of(k, section, dbuf, sizeof(dbuf));
-		chousa_buf_addf(b, "#%s = %s\n", k->key, def != NULL ? def :
-		    "");
-	}
-}
-
-static void
-template(struct chousa_buf *b)
-{
-	const char *const *sources = cli_source_sections();
-	const struct chousa_config_key *k, *prev = NULL;
-	size_t i;
-
-	chousa_buf_addf(b, "# chousa config, written by 'chousa config "
-	    "init' (chousa %s).\n"
-	    "#\n"
-	    "# [section] lines, then key = value lines.  A line starting "
-	    "with # or ; is a\n"
-	    "# comment, and so is the rest of a line after \" #\" or \" ;\".  "
-	    "Quotes around a\n"
-	    "# value are optional.  Remove the # before a setting to set "
-	    "it; each shows\n"
-	    "# its default.  CHOUSA_<SECTION>_<KEY> in the environment wins "
-	    "over this file.\n"
-	    "# Keep it private (chmod 600): it holds keys.  'chousa config "
-	    "check' checks it,\n"
-	    "# 'chousa config' shows what is in effect, 'man chousa' "
-	    "describes every setting.\n"
-	    "#\n"
-	    "# Each online source's section takes:", CHOUSA_VERSION);
-	for (k = chousa_config_keys(); k->section != NULL; k++)
-		if (strcmp(k->section, CHOUSA_CONFIG_SOURCE) == 0)
-			chousa_buf_addf(b, " %s", k->key);
-	chousa_buf_adds(b, ".\n");
-	for (i = 0; sources[i] != NULL; i++) {
-		const struct chousa_source *s = source_of(sources[i]);
-
-		chousa_buf_addf(b, "\n[%s]\t# %s%s\n", sources[i], s->title,
-		    (s->flags & CHOUSA_SRC_NEEDS_KEY) ? ": needs a key" :
-		    (s->flags & CHOUSA_SRC_KEY_OPTIONAL) ? ": a key is "
-		    "optional" : "");
-		if (s->flags & (CHOUSA_SRC_NEEDS_KEY | CHOUSA_SRC_KEY_OPTIONAL))
-			chousa_buf_adds(b, "#api_key = \n");
-		chousa_buf_addf(b, "#rate = %g\n#daily = %ld\n",
-		    s->rate_per_min, s->daily);
-		template_keys(b, sources[i]);
-	}
-	for (k = chousa_config_keys(); k->section != NULL; prev = k, k++) {
-		if (strcmp(k->section, CHOUSA_CONFIG_SOURCE) == 0 ||
-		    source_of(k->section) != NULL ||
-		    (prev != NULL && strcmp(prev->section, k->section) == 0))
-			continue;
-		chousa_buf_addf(b, "\n[%s]\n", k->section);
-		template_keys(b, k->section);
-	}
-}
 
 /* The config path as chousa_config_load() picks it; static storage. */
 static const char *
@@ -456,7 +108,7 @@ init(int force)
 		cli_die(EXIT_BADINPUT, "cannot chmod '%s': %s", path,
 		    strerror(errno));
 	chousa_buf_init(&b, 0);
-	template(&b);
+	chousa_config_template(&b, cli_source_sections());
 	if (b.failed != CHOUSA_OK || write(fd, b.data, b.len) !=
 	    (ssize_t)b.len || close(fd) != 0)
 		cli_die(EXIT_BADINPUT, "cannot write '%s': %s", path,
@@ -467,10 +119,11 @@ init(int force)
 	return EXIT_CLEAN;
 }
 
+static const char *const config_verbs[] = { "check", "init", NULL };
+
 static int
 run_config(const struct cli_cmd *self, int argc, char **argv)
 {
-	static const char *const verbs[] = { "check", "init", NULL };
 	struct chousa_err err = { 0 };
 	struct chousa_config *c;
 	const char *arg, *verb = NULL;
@@ -490,7 +143,7 @@ run_config(const struct cli_cmd *self, int argc, char **argv)
 		    argv[cli_optind + 1]);
 	if (verb != NULL && strcmp(verb, "check") != 0 &&
 	    strcmp(verb, "init") != 0)
-		cli_unknown_name(self, "subcommand", verb, verbs);
+		cli_unknown_name(self, "subcommand", verb, self->verbs);
 	if (verb != NULL && strcmp(verb, "init") == 0)
 		return init(force);
 	/* Read as is: check and show say what is wrong themselves. */
@@ -534,7 +187,8 @@ const struct cli_cmd cmd_config = {
 	"chousa config check\n"
 	"chousa config init && $EDITOR ~/.config/chousa/config\n"
 	"chousa config --json | jq '.settings[] | select(.origin != "
-	"\"default\")'"
+	"\"default\")'",
+	config_verbs
 };
 
 /* ---- the man page's reference ---- */
@@ -616,7 +270,7 @@ cli_config_man(FILE *fp)
 			man_key(fp, k, k->section);
 	fputs(".PP\nThe sources, and their own defaults:\n", fp);
 	for (i = 0; sources[i] != NULL; i++) {
-		const struct chousa_source *s = source_of(sources[i]);
+		const struct chousa_source *s = chousa_source_find(sources[i]);
 
 		fputs(".TP\n\\fB", fp);
 		cli_roff(fp, s->name);

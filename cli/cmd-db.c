@@ -16,10 +16,11 @@ static const struct cli_opt db_opts[] = {
 	{ 0 }
 };
 
+static const char *const db_verbs[] = { "stats", "check", NULL };
+
 static int
 run_db(const struct cli_cmd *self, int argc, char **argv)
 {
-	static const char *const verbs[] = { "stats", "check", NULL };
 	const struct chousa_format *f;
 	struct chousa_store_stats s;
 	struct chousa_err err = { 0 };
@@ -32,7 +33,7 @@ run_db(const struct cli_cmd *self, int argc, char **argv)
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
 		if (c == OPT_JSON)
 			json = 1;
-	verb = cli_subcommand(self, argc, argv, verbs);
+	verb = cli_subcommand(self, argc, argv, self->verbs);
 	if (chousa_format_get(json ? "json" : "text", CHOUSA_RESULT_STATS, &f,
 	    &err) != CHOUSA_OK)
 		cli_die_err(&err);
@@ -69,5 +70,6 @@ const struct cli_cmd cmd_db = {
 	db_opts, run_db,
 	"chousa db stats\n"
 	"chousa db stats --json | jq '.imports[] | {source, age_seconds}'\n"
-	"chousa db check"
+	"chousa db check",
+	db_verbs
 };

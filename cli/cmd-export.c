@@ -215,5 +215,6 @@ const struct cli_cmd cmd_export = {
 	"chousa export --format suricata -o /etc/suricata/chousa\n"
 	"chousa export --format rpz --types domain --min-confidence 50 -o "
 	"chousa.rpz\n"
-	"chousa export --format suricata --delta export.state -o out/"
+	"chousa export --format suricata --delta export.state -o out/",
+	NULL
 };

@@ -374,5 +374,6 @@ const struct cli_cmd cmd_extract = {
 	extract_opts, run_extract,
 	"chousa extract report.txt\n"
 	"chousa extract --json --unique --types url,domain alert.eml\n"
-	"pbpaste | chousa extract --types ip --public-only"
+	"pbpaste | chousa extract --types ip --public-only",
+	NULL
 };

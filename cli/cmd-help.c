@@ -118,7 +118,8 @@ const struct cli_cmd cmd_help = {
 	"Print the list of commands, one command's help, or with --man the "
 	"whole manual page.",
 	help_opts, run_help, "chousa help investigate\n"
-	"chousa help --man | man -l -"
+	"chousa help --man | man -l -",
+	NULL
 };
 
 static int
@@ -160,5 +161,6 @@ const struct cli_cmd cmd_version = {
 	"version", "Print the version of chousa and its libraries", "",
 	"Print chousa's version, then the versions of the libraries it runs "
 	"with.",
-	NULL, run_version, NULL
+	NULL, run_version, NULL,
+	NULL
 };

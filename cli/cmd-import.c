@@ -215,5 +215,6 @@ const struct cli_cmd cmd_import = {
 	"chousa import malpedia malpedia-families.json\n"
 	"chousa import urlhaus csv.txt.zip\n"
 	"chousa import --source auto ipblocklist.csv recent.csv\n"
-	"chousa import list --tag phishing --source-name mycase iocs.txt"
+	"chousa import list --tag phishing --source-name mycase iocs.txt",
+	NULL
 };

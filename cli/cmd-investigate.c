@@ -238,79 +238,28 @@ cli_text_width(int asked)
 	return DEFAULT_WIDTH;
 }
 
-/* ---- the reports, held back while the triage table is made ---- */
+/* ---- the reports, in the order of the batch (src/render/batch.c) ---- */
 
-/*
- * With a triage table first, each report's rendering goes to a spool
- * file as it is made (memory stays flat over a long list), and is copied
- * out in the table's order at the end.
- */
-struct spool {
-	FILE	*fp;
-	struct chunk {
-		long	 off;
-		size_t	 len;
-	}	*chunks;	/* by triage row index */
-	size_t	 n;
-	size_t	 cap;
-};
-
-static void
-spool_put(struct spool *sp, size_t index, const struct chousa_buf *b)
-{
-	size_t i;
-
-	while (sp->cap <= index) {
-		sp->cap = sp->cap ? sp->cap * 2 : 256;
-		sp->chunks = xrealloc(sp->chunks, sp->cap *
-		    sizeof(*sp->chunks));
-	}
-	for (i = sp->n; i <= index; i++)
-		sp->chunks[i].len = 0;
-	if (index >= sp->n)
-		sp->n = index + 1;
-	sp->chunks[index].off = ftell(sp->fp);
-	sp->chunks[index].len = b->len;
-	if (b->len > 0 && fwrite(b->data, 1, b->len, sp->fp) != b->len)
-		cli_die(EXIT_INTERNAL, "cannot write the report to a "
-		    "temporary file: %s", strerror(errno));
-}
-
-static void
-spool_copy(struct spool *sp, size_t index)
+/* The batch's output goes to stdout; a failed write ends the process. */
+static int
+write_out(void *arg, const char *data, size_t len, struct chousa_err *err)
 {
 	struct chousa_buf b;
-	size_t left;
-	char chunk[65536];
 
-	if (index >= sp->n || sp->chunks[index].len == 0)
-		return;
-	if (fseek(sp->fp, sp->chunks[index].off, SEEK_SET) != 0)
-		cli_die(EXIT_INTERNAL, "cannot read the temporary report: %s",
-		    strerror(errno));
-	for (left = sp->chunks[index].len; left > 0;) {
-		size_t n = left < sizeof(chunk) ? left : sizeof(chunk);
-
-		if (fread(chunk, 1, n, sp->fp) != n)
-			cli_die(EXIT_INTERNAL, "cannot read the temporary "
-			    "report: %s", strerror(errno));
-		memset(&b, 0, sizeof(b));
-		b.data = chunk;
-		b.len = n;
-		cli_write(&b);
-		left -= n;
-	}
+	(void)arg;
+	(void)err;
+	memset(&b, 0, sizeof(b));
+	b.data = (char *)data;	/* only read */
+	b.len = len;
+	cli_write(&b);
+	return CHOUSA_OK;
 }
 
 /* What the loop over the reports needs besides the reports. */
 struct run {
-	struct chousa_render	 rs;
-	struct chousa_buf	 out;
-	struct chousa_triage	*triage;	/* NULL: no table */
-	struct spool		 spool;		/* fp NULL: stream */
+	struct chousa_batch	*batch;
 	int			 brief;
 	size_t			 next_left_out;	/* inputs added so far */
-	int			 found, bad, failed, answered;
 };
 
 /* The left-out inputs before input index until, into the table. */
@@ -319,28 +268,17 @@ add_left_out(struct run *run, const struct inputs *in, const char *left_out,
     size_t until)
 {
 	struct chousa_err err = { 0 };
-	struct chousa_indicator ind;
-	struct chousa_arena *a;
 
 	for (; run->next_left_out < until; run->next_left_out++) {
 		size_t i = run->next_left_out;
 
-		if (!left_out[i] || run->triage == NULL)
-			continue;
-		if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK)
+		if (left_out[i] && chousa_batch_leave_out(run->batch, in->v[i],
+		    in->context[i], in->field[i], &err) != CHOUSA_OK)
 			cli_die_err(&err);
-		memset(&ind, 0, sizeof(ind));
-		(void)chousa_ioc_parse(a, in->v[i], strlen(in->v[i]),
-		    CHOUSA_IOC_ALL, &ind, NULL);
-		if (chousa_triage_leave_out(run->triage, ind.value != NULL ?
-		    ind.value : in->v[i], ind.type, in->context[i],
-		    in->field[i], &err) != CHOUSA_OK)
-			cli_die_err(&err);
-		chousa_arena_free(a);
 	}
 }
 
-/* One finished report: the exit status, the table, the rendering. */
+/* One finished report: what -v and the warnings say, then the batch. */
 static void
 take_report(struct run *run, const struct inputs *in, const char *left_out,
     size_t index, const struct chousa_report *rep)
@@ -349,33 +287,13 @@ take_report(struct run *run, const struct inputs *in, const char *left_out,
 
 	if (g_opt.verbose)
 		say_unreadable(rep);
-	if (rep->parse_rc != CHOUSA_OK) {
+	if (rep->parse_rc != CHOUSA_OK)
 		cli_warn("%s", rep->parse_error);
-		run->bad = 1;
-	} else if (rep->verdict == CHOUSA_V_MALICIOUS ||
-	    rep->verdict == CHOUSA_V_SUSPICIOUS)
-		run->found = 1;
-	/* "unknown" while sources failed is no answer. */
-	if (rep->parse_rc == CHOUSA_OK) {
-		if (rep->n_errors > 0 && rep->verdict == CHOUSA_V_UNKNOWN)
-			run->failed = 1;
-		else
-			run->answered = 1;
-	}
 	add_left_out(run, in, left_out, index);
 	run->next_left_out = index + 1;
-	if (run->triage != NULL && chousa_triage_add(run->triage, rep,
-	    in->context[index], in->field[index], &err) != CHOUSA_OK)
+	if (chousa_batch_add(run->batch, rep, in->context[index],
+	    in->field[index], &err) != CHOUSA_OK)
 		cli_die_err(&err);
-	if (run->brief)
-		return;
-	if (chousa_render_item(&run->rs, rep, &err) != CHOUSA_OK)
-		cli_die_err(&err);
-	if (run->spool.fp != NULL)
-		spool_put(&run->spool, run->triage->n_rows - 1, &run->out);
-	else
-		cli_write(&run->out);
-	chousa_buf_reset(&run->out);
 }
 
 /* ---- the steps of a run ---- */
@@ -587,51 +505,27 @@ choose_inputs(const struct inputs *in, const struct args *args,
 }
 
 /*
- * A table first when there are many inputs (or only the table); JSON
- * lines stay one object per input unless only the table is asked for.
+ * The batch that orders the output; with a table, the reports wait in a
+ * temporary file so that memory stays flat over a long list.
  */
 static void
-start_triage(struct run *run, const struct chousa_renderer *renderer,
-    const struct inputs *in, int extract, struct chousa_render_opts *ro)
+start_output(struct run *run, const struct chousa_renderer *renderer,
+    const struct inputs *in, const struct args *args,
+    const struct chousa_render_opts *ro)
 {
+	struct chousa_batch_opts bo;
 	struct chousa_err err = { 0 };
 
-	if ((in->n <= 1 && !run->brief) || renderer->triage == NULL ||
-	    (!run->brief && (renderer->flags & CHOUSA_RENDER_TRIAGE_LAST)))
-		return;
-	if (chousa_triage_new(&run->triage, extract, &err) != CHOUSA_OK)
+	memset(&bo, 0, sizeof(bo));
+	bo.renderer = renderer;
+	bo.render = *ro;
+	bo.n_inputs = in->n;
+	bo.brief = run->brief;
+	bo.from_text = args->extract;
+	bo.spool_file = 1;
+	bo.write = write_out;
+	if (chousa_batch_new(&run->batch, &bo, &err) != CHOUSA_OK)
 		cli_die_err(&err);
-	ro->triage = 1;
-	if (!(renderer->flags & CHOUSA_RENDER_TRIAGE_LAST) && !run->brief) {
-		run->spool.fp = tmpfile();
-		if (run->spool.fp == NULL)
-			cli_die(EXIT_INTERNAL, "cannot make a temporary "
-			    "file: %s", strerror(errno));
-	}
-}
-
-/*
- * Begins the rendering; its head goes out now, or into head to wait for
- * the table when there is one.
- */
-static void
-begin_output(struct run *run, const struct chousa_renderer *renderer,
-    const struct chousa_render_opts *ro, struct chousa_buf *head)
-{
-	struct chousa_err err = { 0 };
-
-	chousa_buf_init(&run->out, 0);
-	if (chousa_render_begin(&run->rs, renderer, ro, &run->out, &err) !=
-	    CHOUSA_OK)
-		cli_die_err(&err);
-	chousa_buf_init(head, 0);
-	chousa_buf_add(head, run->out.data, run->out.len);
-	chousa_buf_reset(&run->out);
-	if (run->triage == NULL || (renderer->flags &
-	    CHOUSA_RENDER_TRIAGE_LAST)) {
-		cli_write(head);
-		chousa_buf_reset(head);
-	}
 }
 
 /* Investigates the chosen inputs in batches, with progress. */
@@ -641,6 +535,7 @@ investigate_batches(struct chousa_ctx *ctx, struct run *run,
     size_t n_which)
 {
 	struct chousa_err err = { 0 };
+	struct chousa_batch_summary sum;
 	struct chousa_report *reps;
 	struct cli_progress prog;
 	const char **batch;
@@ -655,6 +550,7 @@ investigate_batches(struct chousa_ctx *ctx, struct run *run,
 		    BATCH : batch_size;
 		cli_progress_update(&prog, 0, n_which);
 	}
+	chousa_batch_summary(run->batch, &sum);
 	batch = xmalloc(batch_size * sizeof(*batch));
 	for (i = 0; i < n_which; i += batch_size) {
 		size_t n = n_which - i < batch_size ? n_which - i : batch_size;
@@ -665,7 +561,7 @@ investigate_batches(struct chousa_ctx *ctx, struct run *run,
 		    CHOUSA_OK)
 			cli_die_err(&err);
 		/* Output to the same terminal clears the bar first. */
-		if (run->spool.fp == NULL && !run->brief)
+		if (sum.streaming)
 			cli_progress_end(&prog);
 		for (k = 0; k < n; k++)
 			take_report(run, in, left_out, which[i + k],
@@ -678,40 +574,14 @@ investigate_batches(struct chousa_ctx *ctx, struct run *run,
 	free(batch);
 }
 
-/* The table (after the waiting head), the spooled reports, the end. */
-static void
-finish_output(struct run *run, const struct chousa_buf *head)
-{
-	struct chousa_err err = { 0 };
-	size_t i;
-
-	if (run->triage != NULL) {
-		if (chousa_triage_finish(run->triage, &err) != CHOUSA_OK)
-			cli_die_err(&err);
-		cli_write(head);
-		if (chousa_render_triage(&run->rs, run->triage, &err) !=
-		    CHOUSA_OK)
-			cli_die_err(&err);
-		cli_write(&run->out);
-		chousa_buf_reset(&run->out);
-		for (i = 0; run->spool.fp != NULL && i < run->triage->n_rows;
-		    i++)
-			spool_copy(&run->spool, run->triage->rows[i].index);
-	}
-	if (chousa_render_end(&run->rs, &err) != CHOUSA_OK)
-		cli_die_err(&err);
-	cli_write(&run->out);
-	cli_flush();
-}
-
 static int
-exit_status(const struct run *run)
+exit_status(const struct chousa_batch_summary *sum)
 {
-	if (run->found)
+	if (sum->found)
 		return EXIT_FOUND;
-	if (run->bad)
+	if (sum->bad)
 		return EXIT_BADINPUT;
-	if (run->failed && !run->answered)
+	if (sum->failed && !sum->answered)
 		return EXIT_SOURCE;
 	return EXIT_CLEAN;
 }
@@ -724,7 +594,8 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 	struct chousa_store *st = NULL;
 	struct chousa_config *cfg;
 	struct chousa_ctx *ctx;
-	struct chousa_buf head;
+	struct chousa_batch_summary sum;
+	struct chousa_err err = { 0 };
 	struct inputs in = { 0 };
 	struct args args = { 0 };
 	struct run run;
@@ -749,31 +620,28 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 	open_context(&ctx, &st, &cfg, &io);
 	open_output(&args, &ro);
 	n_which = choose_inputs(&in, &args, &left_out, &which);
-	start_triage(&run, renderer, &in, args.extract, &ro);
-	begin_output(&run, renderer, &ro, &head);
+	start_output(&run, renderer, &in, &args, &ro);
 	investigate_batches(ctx, &run, &in, left_out, which, n_which);
 	add_left_out(&run, &in, left_out, in.n);
-	finish_output(&run, &head);
+	if (chousa_batch_finish(run.batch, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	cli_flush();
 
-	chousa_buf_release(&run.out);
-	chousa_buf_release(&head);
-	if (run.spool.fp != NULL)
-		fclose(run.spool.fp);
-	free(run.spool.chunks);
-	chousa_triage_free(run.triage);
+	chousa_batch_summary(run.batch, &sum);
+	chousa_batch_free(run.batch);
 	chousa_ctx_free(ctx);
 	chousa_config_free(cfg);
 	chousa_store_close(st);
 	release_inputs(&in);
 	free(left_out);
 	free(which);
-	if (n_which < in.n && run.triage == NULL) {
+	if (n_which < in.n && !sum.table) {
 		char note[160];
 
 		chousa_triage_left_out_note(note, sizeof(note), in.n - n_which);
 		cli_warn("%s", note);
 	}
-	return exit_status(&run);
+	return exit_status(&sum);
 }
 
 const struct cli_cmd cmd_investigate = {
@@ -828,5 +696,6 @@ const struct cli_cmd cmd_investigate = {
 	"chousa investigate --format json -f iocs.txt > report.jsonl\n"
 	"chousa investigate --extract --brief phishing-mail.eml\n"
 	"chousa investigate --format md --tlp amber -f iocs.txt > ticket.md\n"
-	"chousa investigate --at '2024-03-13 18:49' 162.243.103.246"
+	"chousa investigate --at '2024-03-13 18:49' 162.243.103.246",
+	NULL
 };

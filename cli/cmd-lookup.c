@@ -159,5 +159,6 @@ const struct cli_cmd cmd_lookup = {
 	lookup_opts, run_lookup,
 	"chousa lookup 'hxxp://evil[.]example/x.exe'\n"
 	"chousa lookup --json 162.243.103.246\n"
-	"cut -f1 iocs.tsv | chousa lookup -"
+	"cut -f1 iocs.tsv | chousa lookup -",
+	NULL
 };

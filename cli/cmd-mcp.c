@@ -53,5 +53,6 @@ const struct cli_cmd cmd_mcp = {
 	"token's role decides whether investigate may go online.",
 	mcp_opts, run_mcp,
 	"chousa mcp\n"
-	"claude mcp add chousa -- chousa mcp"
+	"claude mcp add chousa -- chousa mcp",
+	NULL
 };

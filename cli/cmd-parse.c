@@ -306,5 +306,6 @@ const struct cli_cmd cmd_parse = {
 	"chousa parse 'hxxps://www[.]Example[.]co[.]uk:443/a/../b'\n"
 	"chousa parse --json 2001:DB8:0:0:0:0:0:1\n"
 	"chousa parse --url 'files.example.net/a.exe'\n"
-	"cut -f2 iocs.tsv | chousa parse --json - > parsed.jsonl"
+	"cut -f2 iocs.tsv | chousa parse --json - > parsed.jsonl",
+	NULL
 };

@@ -118,7 +118,8 @@ const struct cli_cmd cmd_refang = {
 	"over 1 MiB is left out with a warning, and the status is 3.",
 	no_opts, run_refang,
 	"chousa refang 'hxxps://evil[.]com/a'\n"
-	"chousa refang < report.txt"
+	"chousa refang < report.txt",
+	NULL
 };
 
 const struct cli_cmd cmd_defang = {
@@ -133,5 +134,6 @@ const struct cli_cmd cmd_defang = {
 	"the status is 3.",
 	no_opts, run_defang,
 	"chousa defang https://evil.com/a\n"
-	"chousa defang < notes.txt > notes-safe.txt"
+	"chousa defang < notes.txt > notes-safe.txt",
+	NULL
 };

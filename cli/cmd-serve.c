@@ -324,5 +324,6 @@ const struct cli_cmd cmd_serve = {
 	"chousa serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key "
 	"key.pem --update-every 6h\n"
 	"curl -H \"Authorization: Bearer $TOKEN\" "
-	"'https://chousa.example:8443/api/v1/lookup?indicator=evil.example'"
+	"'https://chousa.example:8443/api/v1/lookup?indicator=evil.example'",
+	NULL
 };

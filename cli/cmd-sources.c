@@ -222,5 +222,6 @@ const struct cli_cmd cmd_sources = {
 	sources_opts, run_sources,
 	"chousa sources\n"
 	"chousa sources --json | jq '.sources[] | {name, quota_left}'\n"
-	"chousa sources --check"
+	"chousa sources --check",
+	NULL
 };

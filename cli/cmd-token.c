@@ -83,6 +83,9 @@ list(int json)
 	return EXIT_CLEAN;
 }
 
+static const char *const token_verbs[] = { "create", "list", "revoke",
+	NULL };
+
 static int
 run_token(const struct cli_cmd *self, int argc, char **argv)
 {
@@ -134,5 +137,6 @@ const struct cli_cmd cmd_token = {
 	token_opts, run_token,
 	"chousa token create --role read soc-dashboard\n"
 	"chousa token create --role investigate alice\n"
-	"chousa token revoke alice"
+	"chousa token revoke alice",
+	token_verbs
 };

@@ -217,5 +217,6 @@ const struct cli_cmd cmd_update = {
 	update_opts, run_update,
 	"chousa update\n"
 	"chousa update urlhaus feodo\n"
-	"CHOUSA_ABUSECH_AUTH_KEY=... chousa update threatfox"
+	"CHOUSA_ABUSECH_AUTH_KEY=... chousa update threatfox",
+	NULL
 };

@@ -69,6 +69,23 @@ const struct cli_opt cli_global_opts[] = {
 	{ 0 }
 };
 
+/*
+ * The values of the global options that take one of a list of words: the
+ * parser takes these and completion offers them.  --color's words set
+ * g_opt.color to the value of the same index.
+ */
+static const char *const color_words[] = { "auto", "always", "never", NULL };
+static const int color_values[] = { -1, 1, 0 };
+
+static const struct opt_words {
+	int			 id;
+	const char *const	*words;
+} opt_words[] = {
+	{ OPT_COLOR, color_words },
+};
+
+#define N_OPT_WORDS	(sizeof(opt_words) / sizeof(opt_words[0]))
+
 /* Before the command name only. */
 static const struct cli_opt main_opts[] = {
 	{ OPT_VERSION, "version", NULL, "Print the version and exit." },
@@ -295,6 +312,7 @@ static int
 take_global(const struct parser *p, int c, const char *optarg_)
 {
 	char *end;
+	size_t i;
 	long n;
 
 	switch (c) {
@@ -324,19 +342,13 @@ take_global(const struct parser *p, int c, const char *optarg_)
 		g_opt.verbose++;
 		return 1;
 	case OPT_COLOR:
-		if (strcmp(optarg_, "always") == 0)
-			g_opt.color = 1;
-		else if (strcmp(optarg_, "never") == 0)
-			g_opt.color = 0;
-		else if (strcmp(optarg_, "auto") == 0)
-			g_opt.color = -1;
-		else {
-			static const char *const whens[] = { "auto", "always",
-			    "never", NULL };
-
+		for (i = 0; color_words[i] != NULL; i++)
+			if (strcmp(optarg_, color_words[i]) == 0)
+				break;
+		if (color_words[i] == NULL)
 			cli_unknown_name(p->cmd, "--color value", optarg_,
-			    whens);
-		}
+			    color_words);
+		g_opt.color = color_values[i];
 		return 1;
 	case OPT_NO_COLOR:
 		g_opt.color = 0;
@@ -655,13 +667,20 @@ add_list(struct chousa_buf *b, const struct text_list *l)
 	}
 }
 
+void
+cli_add_words(struct chousa_buf *w, const char *const *words)
+{
+	size_t i;
+
+	for (i = 0; words[i] != NULL; i++)
+		chousa_buf_addf(w, "%s%s", w->len ? " " : "", words[i]);
+}
+
 int
 cli_text_words(const char *text, struct chousa_buf *w)
 {
 	const struct text_list *l = NULL;
-	const char *const *names;
 	const char *at;
-	size_t i;
 
 	if (text == NULL)
 		return 0;
@@ -674,10 +693,24 @@ cli_text_words(const char *text, struct chousa_buf *w)
 		return 0;
 	if (l->besides != NULL)
 		chousa_buf_addf(w, "%s%s", w->len ? " " : "", l->besides);
-	names = l->names();
-	for (i = 0; names[i] != NULL; i++)
-		chousa_buf_addf(w, "%s%s", w->len ? " " : "", names[i]);
+	cli_add_words(w, l->names());
 	return 1;
+}
+
+int
+cli_opt_words(const struct cli_opt *o, struct chousa_buf *w)
+{
+	size_t i, k;
+
+	for (i = 0; i < N_OPT_WORDS; i++)
+		for (k = 0; cli_global_opts[k].id != 0; k++)
+			if (o == &cli_global_opts[k] &&
+			    o->id == opt_words[i].id) {
+				cli_add_words(w, opt_words[i].words);
+				return 1;
+			}
+	/* The formats and sources its help lists, from the same table. */
+	return cli_text_words(o->help, w);
 }
 
 const char *

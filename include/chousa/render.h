@@ -1,10 +1,10 @@
 /*
  * chousa/render.h: the documents of results other than investigation
  * reports (src/render/): a store look-up, the indicators extracted from
- * text, and the list of sources.  Each is one call that gathers the result
- * and writers that format it as text and as JSON, so that the CLI's output
- * and the team server's answers (src/serve/) are the same bytes.  Part of
- * chousa.h.
+ * text, the list of sources, the config; and the order in which a run
+ * of many reports goes out.  Each is one call that gathers the result and writers
+ * that format it as text and as JSON, so that the CLI's output and the team
+ * server's answers (src/serve/) are the same bytes.  Part of chousa.h.
  */
 #ifndef CHOUSA_RENDER_RESULTS_H
 #define CHOUSA_RENDER_RESULTS_H
@@ -191,6 +191,109 @@ struct chousa_tally {
 int	chousa_tally_add(struct chousa_tally *t, const char *s, size_t len);
 const struct chousa_count *chousa_tally_sorted(struct chousa_tally *t);
 void	chousa_tally_free(struct chousa_tally *t);
+
+/* ---- the config (src/render/config.c) ---- */
+
+/*
+ * `chousa config`: each setting that is set and the others of its section
+ * (all: every setting), as section.key, the value (API keys masked: the
+ * last four characters and the length) and where it came from; as text,
+ * or one JSON object (docs/json.md).  sources are the names of the source
+ * sections, as chousa_config_check() takes them.
+ */
+void	chousa_config_show_text(struct chousa_buf *b,
+	    const struct chousa_config *c, const char *const *sources,
+	    int all);
+void	chousa_config_show_json(struct chousa_buf *b,
+	    const struct chousa_config *c, const char *const *sources,
+	    int all);
+/*
+ * `chousa config check`: every problem of chousa_config_check() as a line
+ * ("where: message"), and with none "ok: PATH no problem found" unless
+ * quiet; or one JSON object.  Both return the number of problems.
+ */
+size_t	chousa_config_check_text(struct chousa_buf *b,
+	    const struct chousa_config *c, const char *const *sources,
+	    int quiet);
+size_t	chousa_config_check_json(struct chousa_buf *b,
+	    const struct chousa_config *c, const char *const *sources);
+/*
+ * The template `chousa config init` writes: every section and setting,
+ * commented out, with its default.
+ */
+void	chousa_config_template(struct chousa_buf *b,
+	    const char *const *sources);
+
+/* ---- a run of investigations (src/render/batch.c) ---- */
+
+/*
+ * The output of many investigations in the order a reader wants it: with
+ * more than one input (or --brief), and a format that has one, a triage
+ * table first, the worst first, and the reports after it in its order;
+ * the reports are held back (in a temporary file, so that memory stays
+ * flat over a long list, or in memory) until the table is known.  JSON
+ * lines keep input order with no table, unless only the table is asked
+ * for.  Every piece goes to write as soon as it is final.  The same
+ * batch tallies what the reports found, for an exit status.
+ */
+typedef int (*chousa_batch_write_fn)(void *arg, const char *data,
+    size_t len, struct chousa_err *err);
+
+struct chousa_batch_opts {
+	const struct chousa_renderer	*renderer;
+	struct chousa_render_opts	 render;	/* triage is set by the
+							 * batch */
+	size_t				 n_inputs;	/* investigated and
+							 * left out */
+	int				 brief;		/* the table alone */
+	int				 from_text;	/* inputs found in a
+							 * text (--extract) */
+	int				 spool_file;	/* held reports in a
+							 * temporary file, not
+							 * in memory */
+	chousa_batch_write_fn		 write;
+	void				*arg;
+};
+
+/* What the reports added so far found. */
+struct chousa_batch_summary {
+	int	found;		/* a verdict of malicious or suspicious */
+	int	bad;		/* an input that is no indicator */
+	int	failed;		/* "unknown" while sources failed */
+	int	answered;	/* a report that has an answer */
+	int	table;		/* a triage table is made */
+	int	streaming;	/* each report is written as it is added */
+};
+
+struct chousa_batch;
+
+/*
+ * Start the output: the renderer's head is written now, or held for the
+ * table.  OUT: *out, to free with chousa_batch_free(); NULL on failure
+ * (memory, a temporary file that cannot be made, a failed write).  o is
+ * copied; o->write's arg is borrowed until the free.
+ */
+int	chousa_batch_new(struct chousa_batch **out,
+	    const struct chousa_batch_opts *o, struct chousa_err *err);
+/*
+ * A finished report, in input order, with where its input came from
+ * (enum chousa_context; the e-mail header field or NULL); rep may be
+ * freed (chousa_ctx_reset) after.
+ */
+int	chousa_batch_add(struct chousa_batch *b,
+	    const struct chousa_report *rep, int context, const char *field,
+	    struct chousa_err *err);
+/*
+ * An input left out of the investigation (chousa_triage_left_out), as
+ * written, at its place in input order: a row of the table, if any.
+ */
+int	chousa_batch_leave_out(struct chousa_batch *b, const char *input,
+	    int context, const char *field, struct chousa_err *err);
+/* The table, the held reports, the renderer's end. */
+int	chousa_batch_finish(struct chousa_batch *b, struct chousa_err *err);
+void	chousa_batch_summary(const struct chousa_batch *b,
+	    struct chousa_batch_summary *s);
+void	chousa_batch_free(struct chousa_batch *b);
 
 /* ---- sweep (src/render/sweep.c) ---- */
 

@@ -83,3 +83,13 @@ demo_store() {
 		    > /dev/null 2>&1
 	done
 }
+
+# complete_words WORDS...: what the bash completion in $T/chousa.bash
+# (chousa completion bash) completes for the last word, one a line.
+complete_words() {
+	bash --norc --noprofile -c '
+		. "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		_chousa
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$T/chousa.bash" "$@"
+}

@@ -135,14 +135,6 @@ if [ ! -s "$T/exit" ]; then ok exit_status_one_table; else
 
 # ---- completion ----
 "$CHOUSA" completion bash > "$T/chousa.bash"
-# complete WORDS...: what bash completes for the last word.
-complete_words() {
-	bash --norc --noprofile -c '
-		. "$1"; shift
-		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
-		_chousa
-		printf "%s\n" "${COMPREPLY[@]}"' _ "$T/chousa.bash" "$@"
-}
 complete_words chousa inv > "$T/c"
 expect bash_completes_commands "^investigate$" "$T/c"
 complete_words chousa investigate --fo > "$T/c"
