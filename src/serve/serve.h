@@ -365,6 +365,7 @@ struct sreq {
 	struct invjob		*job;
 	int			(*finish)(struct sreq *r);
 	int			 admitted;	/* admit() has run */
+	size_t			 charged;	/* counted in srv->held */
 	int			 suspended;
 	int			 resumed;
 	int			 answered;
@@ -393,7 +394,9 @@ int	req_error(struct sreq *r, int status, const char *fmt, ...)
 void	req_audit_input(struct sreq *r, const char *value);
 /*
  * Start j, online on the worker, offline on the pool; r is answered by
- * r->finish once it is done.  A full pool queue answers 503 at once.
+ * r->finish once it is done.  A full pool queue, or requests of
+ * investigations holding [server] queue_memory already, answer 503 at
+ * once.
  */
 int	req_submit(struct sreq *r, struct invjob *j, int (*finish)(struct sreq *r));
 /* Whether TLS is on (cookies get Secure). */
@@ -417,6 +420,13 @@ struct server {
 	struct chousa_store		**stores;
 	size_t				 n_stores, cap_stores;
 	pthread_key_t			 store_key;
+	/*
+	 * Bytes the requests of investigations hold (their bodies while
+	 * queued or running, then their answers until sent), under lock;
+	 * [server] queue_memory bounds it (0: no bound).
+	 */
+	size_t				 held;
+	size_t				 max_held;
 };
 
 /* This thread's store handle (opened on first use), or NULL with err. */

@@ -37,6 +37,11 @@
  * second of work.
  */
 #define INVESTIGATE_QUEUE	256
+/*
+ * Bytes the requests of investigations may hold before more are refused
+ * (503): a request may bring 8 MiB of text, and its answer may be 64 MiB.
+ */
+#define QUEUE_MEMORY		((long)256 << 20)
 /* How much of a body over its cap is read and dropped before hanging up. */
 #define DISCARD_MAX		((size_t)16 << 20)
 
@@ -279,11 +284,54 @@ req_error(struct sreq *r, int status, const char *fmt, ...)
 	return 0;
 }
 
+/*
+ * Count n more bytes held by r's investigation; 0 when that would pass
+ * the budget.  A request alone is let through whatever its size (the
+ * routes' body caps bound it), so a budget below one body only serialises.
+ */
+static int
+held_take(struct server *s, struct sreq *r, size_t n)
+{
+	int ok;
+
+	pthread_mutex_lock(&s->lock);
+	ok = s->max_held == 0 || s->held == 0 || (n <= s->max_held &&
+	    s->held <= s->max_held - n);
+	if (ok) {
+		s->held += n;
+		r->charged += n;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+/* What r held is freed: give it back to the budget. */
+static void
+held_give(struct server *s, struct sreq *r)
+{
+	if (r->charged == 0)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->held -= r->charged;
+	pthread_mutex_unlock(&s->lock);
+	r->charged = 0;
+}
+
 static void
 on_job_done(struct invjob *j)
 {
 	struct sreq *r = j->done_arg;
+	struct server *s = r->srv;
 
+	/*
+	 * Its answer is held until it is sent: the document, and the copy
+	 * libmicrohttpd sends from.  Counted whatever the budget says, since
+	 * the work is done; the next requests wait for it instead.
+	 */
+	pthread_mutex_lock(&s->lock);
+	s->held += 2 * j->out.len;
+	r->charged += 2 * j->out.len;
+	pthread_mutex_unlock(&s->lock);
 	/* The connection is suspended until this: resume it to answer. */
 	__atomic_store_n(&r->resumed, 1, __ATOMIC_RELEASE);
 	MHD_resume_connection(r->conn);
@@ -298,9 +346,17 @@ req_submit(struct sreq *r, struct invjob *j, int (*finish)(struct sreq *r))
 	j->done_arg = r;
 	/*
 	 * A full queue is said at once: holding the request would only
-	 * make it wait longer than asking again, and hold its memory.
+	 * make it wait longer than asking again, and hold its memory.  So
+	 * is a queue whose requests hold too much memory already (their
+	 * bodies and what was made of them: the text, the inputs).
 	 */
+	if (!held_take(r->srv, r, r->body.cap + chousa_arena_used(r->a))) {
+		req_header_add(r, "Retry-After", "1");
+		return req_error(r, 503, "the investigations queued hold too "
+		    "much memory: retry in 1 s");
+	}
 	if (j->io.offline && !pool_reserve(r->srv->pool)) {
+		held_give(r->srv, r);
 		req_header_add(r, "Retry-After", "1");
 		return req_error(r, 503, "too many investigations queued: "
 		    "retry in 1 s");
@@ -822,6 +878,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	chousa_buf_release(&r->out);
 	if (r->job != NULL)
 		chousa_buf_release(&r->job->out);
+	held_give(s, r);
 	chousa_arena_free(r->a);
 }
 
@@ -957,6 +1014,7 @@ chousa_server_start(struct chousa_server **out,
 		mem_free(s);
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	}
+	s->max_held = (size_t)cfg_long(s->cfg, "queue_memory", QUEUE_MEMORY);
 	rc = auth_new(&s->auth, cfg_long(s->cfg, "rate", 600),
 	    cfg_long(s->cfg, "burst", 120), err);
 	if (rc == CHOUSA_OK && opts->audit_path != NULL)
