@@ -103,11 +103,14 @@ void	audit_write(struct audit *a, const struct chousa_buf *line);
 /* ---- investigations (ops.c, worker.c) ---- */
 
 /*
- * Warnings for the caller ("'x' is not an indicator"): the array and its
- * strings in the request's arena.  All zero is an empty list.
+ * Warnings for the caller ("'x' is not an indicator"): the arrays and the
+ * strings in the request's arena.  Each says where the local command
+ * would have said it: after how many bytes of its output.  All zero is an
+ * empty list.
  */
 struct warnings {
 	const char	**msg;
+	size_t		 *at;		/* bytes of output before each */
 	size_t		  n, cap;
 };
 
@@ -163,6 +166,9 @@ struct invjob {
 	char				 asked[512];	/* sources asked */
 	struct warnings			 warn;	/* inputs that are no
 						 * indicators */
+	int				 held;	/* out waits for the
+						 * table: none of it is
+						 * shown yet */
 	/* The worker's: done() runs in its thread once out is filled. */
 	void				(*done)(struct invjob *j);
 	void				*done_arg;
@@ -242,8 +248,12 @@ struct runenv {
 	const char			*db_path;
 };
 
-/* Add a copy of msg to w (out of memory drops it: the answer fails too). */
-void	warn_add(struct warnings *w, struct chousa_arena *a, const char *msg);
+/*
+ * Add a copy of msg to w, said after at bytes of the output (out of
+ * memory drops it: the answer fails too).
+ */
+void	warn_add(struct warnings *w, struct chousa_arena *a, size_t at,
+	    const char *msg);
 /* Add every warning of from to w. */
 void	warn_add_all(struct warnings *w, struct chousa_arena *a,
 	    const struct warnings *from);

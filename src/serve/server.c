@@ -428,38 +428,68 @@ exit_for_status(int status)
 	return 4;			/* refused, rate limit, unavailable */
 }
 
+/* One "W warning" or "E error" line of a frame, escaped, onto b. */
+static void
+frame_line(struct chousa_buf *b, char tag, const char *msg)
+{
+	chousa_buf_addch(b, tag);
+	chousa_buf_addch(b, ' ');
+	chousa_esc_text(b, msg, strcspn(msg, "\n"));
+	chousa_buf_addch(b, '\n');
+}
+
+/* "O LEN", a newline and the output's bytes [from, to), when any. */
+static void
+frame_output(struct chousa_buf *b, const struct chousa_buf *out, size_t from,
+    size_t to)
+{
+	if (to <= from)
+		return;
+	chousa_buf_addf(b, "O %zu\n", to - from);
+	chousa_buf_add(b, out->data + from, to - from);
+}
+
 /*
- * `chousa --server` asks with cli=1: the answer is then framed as
- * "chousa/1 EXIT\n", a "W warning" or "E error" line each, an empty line
- * and the output, so the CLI prints what it would locally and ends the
- * same way without reading any header.
+ * `chousa --server` asks with cli=1: the answer is then framed, so that
+ * the CLI prints what it would locally and ends the same way without
+ * reading any header.  The first line is "chousa/V EXIT".  In frame 1,
+ * a "W warning" or "E error" line each follow, an empty line and the
+ * output.  In frame 2 (frame=2 in the query), the records follow in the
+ * order the local command says them: "W warning" and "E error" lines, and
+ * "O LEN" lines each followed by LEN bytes of output.
  */
 static void
-cli_frame(struct sreq *r)
+cli_frame(struct sreq *r, int version)
 {
 	struct chousa_buf b;
-	size_t i, room = 65536;
+	const char *refusal = r->status >= 400 ? r->refusal : NULL;
+	size_t i, done = 0, at, room = 65536;
 
 	/* Every warning, escaped (U+FFFD for a bad byte: 3 bytes for 1). */
 	for (i = 0; i < r->warn.n; i++)
-		room += strlen(r->warn.msg[i]) * 3 + 3;
+		room += strlen(r->warn.msg[i]) * 3 + 32;
 	chousa_buf_init(&b, SERVE_MAX_OUTPUT + room);
-	chousa_buf_addf(&b, "chousa/1 %d\n", r->status < 400 &&
+	chousa_buf_addf(&b, "chousa/%d %d\n", version, r->status < 400 &&
 	    r->exit_status >= 0 ? r->exit_status : exit_for_status(r->status));
 	for (i = 0; i < r->warn.n; i++) {
-		chousa_buf_adds(&b, "W ");
-		chousa_esc_text(&b, r->warn.msg[i], strcspn(r->warn.msg[i],
-		    "\n"));
-		chousa_buf_addch(&b, '\n');
+		/* Output only when answered, and in order. */
+		at = r->status < 400 ? r->warn.at[i] : 0;
+		if (at > r->out.len)
+			at = r->out.len;
+		if (version > 1 && at > done) {
+			frame_output(&b, &r->out, done, at);
+			done = at;
+		}
+		frame_line(&b, 'W', r->warn.msg[i]);
 	}
-	if (r->status >= 400 && r->refusal != NULL) {
-		chousa_buf_adds(&b, "E ");
-		chousa_esc_text(&b, r->refusal, strcspn(r->refusal, "\n"));
+	if (refusal != NULL)
+		frame_line(&b, 'E', refusal);
+	if (version == 1)
 		chousa_buf_addch(&b, '\n');
-	}
-	chousa_buf_addch(&b, '\n');
-	if (r->status < 400)
+	if (r->status < 400 && version == 1)
 		chousa_buf_add(&b, r->out.data, r->out.len);
+	else if (r->status < 400)
+		frame_output(&b, &r->out, done, r->out.len);
 	chousa_buf_release(&r->out);
 	r->out = b;
 	r->ctype = "application/vnd.chousa.cli";
@@ -487,8 +517,11 @@ respond(struct sreq *r)
 		req_error(r, r->status, "%s", reason_phrase(r->status));
 	cli = req_arg(r, "cli");
 	if (cli != NULL && strcmp(cli, "1") == 0 && r->route != NULL &&
-	    !(r->route->flags & ROUTE_WEB))
-		cli_frame(r);
+	    !(r->route->flags & ROUTE_WEB)) {
+		const char *frame = req_arg(r, "frame");
+
+		cli_frame(r, frame != NULL && strcmp(frame, "2") == 0 ? 2 : 1);
+	}
 	resp = MHD_create_response_from_buffer(r->out.len, r->out.data,
 	    MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
