@@ -12,7 +12,8 @@
  * functions), not on the HTTP threads: an investigation costs many
  * look-ups, and a look-up queued behind it on the same HTTP thread waited
  * for all of them.  The pool's queue is bounded; when it is full the
- * request is refused at once (503, Retry-After) rather than held.
+ * request is refused at once (503, Retry-After) rather than held.  What
+ * the queued requests hold is bounded too, by req_submit() (server.c).
  */
 #include <string.h>
 

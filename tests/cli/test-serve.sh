@@ -110,6 +110,13 @@ same_between() {
 		not_ok "${name}_merged" "at byte ${at:-?}: $(cmp "$T/l.out" "$T/r.out")"
 	fi
 }
+# Both frames, as a client asks: 1 (older clients) and 2.
+http GET "/api/v1/lookup?indicator=no+ioc&format=json&cli=1" "$READ"
+printf 'chousa/1 3\nW %s\n\n[]\n' "'no ioc' is not an indicator" > "$T/want"
+cmp -s "$T/body" "$T/want" && ok cli_frame_1 || not_ok cli_frame_1 "$(head -c 200 "$T/body")"
+http GET "/api/v1/lookup?indicator=no+ioc&format=json&cli=1&frame=2" "$READ"
+printf 'chousa/2 3\nO 1\n[W %s\nO 2\n]\n' "'no ioc' is not an indicator" > "$T/want"
+cmp -s "$T/body" "$T/want" && ok cli_frame_2 || not_ok cli_frame_2 "$(head -c 200 "$T/body")"
 { i=1; while [ $i -le 150 ]; do echo "45.2.0.$i"; i=$((i + 1)); done
   echo 'no ioc 1'
   i=1; while [ $i -le 100 ]; do echo "45.3.0.$i"; i=$((i + 1)); done
