@@ -376,6 +376,7 @@ struct sreq {
 	int			(*finish)(struct sreq *r);
 	int			 admitted;	/* admit() has run */
 	size_t			 charged;	/* counted in srv->held */
+	size_t			 charged_answer;	/* of it, the answer */
 	int			 suspended;
 	int			 resumed;
 	int			 answered;
@@ -437,8 +438,16 @@ struct server {
 	 */
 	size_t				 held;
 	size_t				 max_held;
+	size_t				 answers;	/* of held */
+	pthread_cond_t			 answers_cond;	/* answers went */
 };
 
+/*
+ * Wait while the answers of investigations not yet sent hold more than
+ * [server] queue_memory: a job run now would add its answer to them,
+ * faster than clients take them.  Returns at once when *stop is set.
+ */
+void	server_wait_answers(struct server *s, const int *stop);
 /* This thread's store handle (opened on first use), or NULL with err. */
 struct chousa_store *server_store(struct server *s, struct chousa_err *err);
 void	server_log(struct server *s, const char *fmt, ...)

@@ -313,8 +313,31 @@ held_give(struct server *s, struct sreq *r)
 		return;
 	pthread_mutex_lock(&s->lock);
 	s->held -= r->charged;
+	s->answers -= r->charged_answer;
+	if (r->charged_answer > 0)
+		pthread_cond_broadcast(&s->answers_cond);
 	pthread_mutex_unlock(&s->lock);
-	r->charged = 0;
+	r->charged = r->charged_answer = 0;
+}
+
+void
+server_wait_answers(struct server *s, const int *stop)
+{
+	struct timespec ts;
+
+	pthread_mutex_lock(&s->lock);
+	while (s->max_held > 0 && s->answers > s->max_held &&
+	    !__atomic_load_n(stop, __ATOMIC_ACQUIRE)) {
+		/* A tenth of a second at most, to see *stop. */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->answers_cond, &s->lock, &ts);
+	}
+	pthread_mutex_unlock(&s->lock);
 }
 
 static void
@@ -326,11 +349,13 @@ on_job_done(struct invjob *j)
 	/*
 	 * Its answer is held until it is sent: the document, and the copy
 	 * libmicrohttpd sends from.  Counted whatever the budget says, since
-	 * the work is done; the next requests wait for it instead.
+	 * the work is done; the next requests and jobs wait for it instead.
 	 */
 	pthread_mutex_lock(&s->lock);
 	s->held += 2 * j->out.len;
+	s->answers += 2 * j->out.len;
 	r->charged += 2 * j->out.len;
+	r->charged_answer += 2 * j->out.len;
 	pthread_mutex_unlock(&s->lock);
 	/* The connection is suspended until this: resume it to answer. */
 	__atomic_store_n(&r->resumed, 1, __ATOMIC_RELEASE);
@@ -1042,6 +1067,7 @@ chousa_server_start(struct chousa_server **out,
 	s->cfg = opts->cfg;
 	s->db_path = mem_strdup(opts->db_path);
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->answers_cond, NULL);
 	if (s->db_path == NULL || pthread_key_create(&s->store_key, NULL) != 0) {
 		mem_free(s->db_path);
 		mem_free(s);
@@ -1119,6 +1145,7 @@ chousa_server_free(struct chousa_server *cs)
 		chousa_store_close(s->stores[i]);
 	mem_free(s->stores);
 	pthread_key_delete(s->store_key);
+	pthread_cond_destroy(&s->answers_cond);
 	pthread_mutex_destroy(&s->lock);
 	mem_free(s->db_path);
 	mem_free(s);

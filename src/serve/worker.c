@@ -13,7 +13,9 @@
  * look-ups, and a look-up queued behind it on the same HTTP thread waited
  * for all of them.  The pool's queue is bounded; when it is full the
  * request is refused at once (503, Retry-After) rather than held.  What
- * the queued requests hold is bounded too, by req_submit() (server.c).
+ * their requests hold is bounded too: req_submit() (server.c) refuses
+ * past [server] queue_memory, and a job waits to run while the answers
+ * not yet sent hold more than that.
  */
 #include <string.h>
 
@@ -321,6 +323,15 @@ pool_main(void *arg)
 			p->tail = NULL;
 		stopping = p->stop;
 		pthread_mutex_unlock(&p->lock);
+		/*
+		 * Queued jobs were taken when their requests were small;
+		 * their answers may not be: each waits until the answers not
+		 * yet sent are back under the budget.
+		 */
+		if (!stopping) {
+			server_wait_answers(p->srv, &p->stop);
+			stopping = __atomic_load_n(&p->stop, __ATOMIC_ACQUIRE);
+		}
 		if (stopping)
 			refuse(j);
 		else if (st == NULL) {
@@ -375,7 +386,7 @@ pool_stop(struct pool *p)
 	if (p == NULL)
 		return;
 	pthread_mutex_lock(&p->lock);
-	p->stop = 1;
+	__atomic_store_n(&p->stop, 1, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 	for (i = 0; i < p->n_started; i++)

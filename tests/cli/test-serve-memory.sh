@@ -4,8 +4,9 @@
 # of 1 MiB and a queue long enough for all, six investigations of a
 # 1.5 MiB text at once: one is taken, the others are refused at once with
 # 503 and Retry-After, and audited; the server keeps answering, and once
-# they are done the budget is whole again (a big one is taken).  The
-# server ends without a leak or a sanitizer's report.
+# they are done the budget is whole again (a big one is taken).  Answers
+# count too: a job waits to run while answers not yet read hold more than
+# the budget.  The server ends without a leak or a sanitizer's report.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -56,6 +57,48 @@ n=$(grep '"what":"investigate","status":503' "$T/audit.log" | grep -c 'too much 
 [ "$n" -ge 1 ] && ok "refusals_audited ($n)" || not_ok refusals_audited "$n lines"
 http GET "/api/v1/lookup?indicator=162.243.103.246" "$TOKEN"
 status_is lookup_answered_after_burst 200
+# An answer of megabytes a client is slow to read holds the budget: the
+# next job (a small one, taken) runs once that answer is read.
+timeout 120 python3 - "$URL" "$TOKEN" > "$T/answers.out" 2>&1 <<'PY'
+import json, sys, threading, time, urllib.error, urllib.request
+url, token = sys.argv[1], sys.argv[2]
+def ask(inputs):
+    body = json.dumps({"indicators": inputs, "offline": True,
+                       "format": "json"}).encode()
+    return urllib.request.urlopen(urllib.request.Request(
+        url + "/api/v1/investigate", data=body,
+        headers={"Authorization": "Bearer " + token,
+                 "Content-Type": "application/json"}), timeout=100)
+big = ["47.%d.%d.1" % (i // 250, i % 250) for i in range(1000)]
+seen = {}
+def small():
+    # Queued behind the big one; or, if that one is done already,
+    # refused while its answer is held.
+    time.sleep(0.05)
+    while True:
+        try:
+            ask(["162.243.103.246"]).read()
+            break
+        except urllib.error.HTTPError as e:
+            assert e.code == 503, e.code
+            time.sleep(0.2)
+    seen["small"] = time.monotonic()
+t = threading.Thread(target=small)
+t.start()
+r = ask(big)
+time.sleep(3)
+seen["read"] = time.monotonic()
+n = len(r.read())
+t.join()
+assert n > 4 << 20, n
+assert seen["small"] >= seen["read"], \
+    "the small job ran %.1f s before the answer was read" % (
+        seen["read"] - seen["small"])
+print("%d bytes read 3 s late; the next job ran %.1f s after" % (
+    n, seen["small"] - seen["read"]))
+PY
+[ $? = 0 ] && ok "job_waits_for_answers ($(tail -n 1 "$T/answers.out"))" ||
+	not_ok job_waits_for_answers "$(tail -n 3 "$T/answers.out" | tr '\n' ' ' | head -c 600)"
 # Every request's bytes were given back: a body over the budget is taken.
 check big_investigate_after_drain 0 python3 -c '
 import json, sys, urllib.request
