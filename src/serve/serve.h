@@ -216,8 +216,8 @@ void	invjob_take(struct invjob *j, size_t i,
 int	invjob_status(const struct inv_tally *t);
 
 struct worker;
-int	worker_start(struct worker **out, const char *db_path,
-	    const struct chousa_config *cfg, struct chousa_err *err);
+int	worker_start(struct worker **out, struct server *s,
+	    struct chousa_err *err);
 void	worker_stop(struct worker *w);
 /*
  * Queue j; done(j) runs in the worker's thread once it is finished.

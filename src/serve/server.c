@@ -1080,7 +1080,7 @@ chousa_server_start(struct chousa_server **out,
 		rc = audit_open(&s->audit, opts->audit_path,
 		    opts->audit_max_bytes, opts->audit_keep, err);
 	if (rc == CHOUSA_OK)
-		rc = worker_start(&s->worker, s->db_path, s->cfg, err);
+		rc = worker_start(&s->worker, s, err);
 	n_cpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (rc == CHOUSA_OK)
 		rc = pool_start(&s->pool, s, (int)cfg_long(s->cfg,
