@@ -5,8 +5,9 @@
  * read from the same table as locally and sent as the REST API's; the
  * server answers in the frame of cli=1 (src/serve/server.c): the exit
  * status, then the warnings and the output as the local command would
- * print them, in its order, written out unchanged.  The token is [server] api_key or
- * CHOUSA_SERVER_KEY, sent in the Authorization header, never printed.
+ * print them, in its order, written out unchanged.  The token is [server]
+ * api_key or CHOUSA_SERVER_KEY, sent in the Authorization header, never
+ * printed.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -102,7 +103,8 @@ print_frame(int version, const char *p, const char *end, const char *url)
 			cli_warn("%.*s", (int)(nl - p - 2), p + 2);
 		else if (version > 1 && *p == 'O' && p + 2 < nl) {
 			len = strtoul(p + 2, &num_end, 10);
-			if (num_end != nl || len > (size_t)(end - nl - 1))
+			if (nl == end || num_end != nl ||
+			    len > (size_t)(end - nl - 1))
 				cli_die(EXIT_SOURCE, "'%s' answered a cut or "
 				    "unreadable frame", url);
 			out.data = (char *)(uintptr_t)(nl + 1);
@@ -110,8 +112,8 @@ print_frame(int version, const char *p, const char *end, const char *url)
 			cli_write(&out);
 			nl += len;
 		} else if (version > 1)
-			cli_die(EXIT_SOURCE, "'%s' answered a frame this chousa "
-			    "cannot read", url);
+			cli_die(EXIT_SOURCE, "'%s' answered a frame this "
+			    "chousa cannot read", url);
 		p = nl + 1;
 	}
 	if (version == 1 && p < end) {
@@ -159,8 +161,8 @@ exchange(struct remote *rm, const char *method, const char *path)
 	len = (size_t)rm->url_len + strlen(path) + rm->q.len + 32;
 	url = xmalloc(len);
 	/* A server that knows no frame 2 answers in frame 1. */
-	snprintf(url, len, "%.*s%s?cli=1&frame=2%s", rm->url_len, rm->url, path,
-	    rm->q.data != NULL ? rm->q.data : "");
+	snprintf(url, len, "%.*s%s?cli=1&frame=2%s", rm->url_len, rm->url,
+	    path, rm->q.data != NULL ? rm->q.data : "");
 	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.url = url;

@@ -219,7 +219,7 @@ worker_main(void *arg)
 		list = w->head;
 		w->head = w->tail = NULL;
 		pthread_mutex_unlock(&w->lock);
-		/* As the pool's jobs: not while unsent answers hold too much. */
+		/* As the pool's: not while unsent answers hold too much. */
 		server_wait_answers(w->srv, &w->stop);
 		if (__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE))
 			refuse_all(list);
