@@ -4,9 +4,10 @@
  * serve) instead of the local store and keys.  Each command's options are
  * read from the same table as locally and sent as the REST API's; the
  * server answers in the frame of cli=1 (src/serve/server.c): the exit
- * status, the warnings, and the output as the local command would print
- * it, which is written out unchanged.  The token is [server] api_key or
- * CHOUSA_SERVER_KEY, sent in the Authorization header, never printed.
+ * status, then the warnings and the output as the local command would
+ * print them, in its order, written out unchanged.  The token is [server]
+ * api_key or CHOUSA_SERVER_KEY, sent in the Authorization header, never
+ * printed.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -78,6 +79,51 @@ on_answer(void *arg, const struct chousa_http_resp *resp)
 		chousa_buf_add(&a->body, resp->body.data, resp->body.len);
 }
 
+/*
+ * Print a frame's records from p to end: in frame 1, the W and E lines, an
+ * empty line and the output; in frame 2, W and E lines and "O LEN" lines
+ * each followed by LEN bytes of output, in order.  Output goes through
+ * stdout's buffer as the local command's does, so that with 2>&1 the
+ * warnings fall where they fall locally.
+ */
+static void
+print_frame(int version, const char *p, const char *end, const char *url)
+{
+	struct chousa_buf out;
+	const char *nl;
+	char *num_end;
+	size_t len;
+
+	memset(&out, 0, sizeof(out));
+	while (p < end && !(version == 1 && *p == '\n')) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if ((*p == 'W' || *p == 'E') && p + 2 <= nl)
+			cli_warn("%.*s", (int)(nl - p - 2), p + 2);
+		else if (version > 1 && *p == 'O' && p + 2 < nl) {
+			len = strtoul(p + 2, &num_end, 10);
+			if (nl == end || num_end != nl ||
+			    len > (size_t)(end - nl - 1))
+				cli_die(EXIT_SOURCE, "'%s' answered a cut or "
+				    "unreadable frame", url);
+			out.data = (char *)(uintptr_t)(nl + 1);
+			out.len = len;
+			cli_write(&out);
+			nl += len;
+		} else if (version > 1)
+			cli_die(EXIT_SOURCE, "'%s' answered a frame this "
+			    "chousa cannot read", url);
+		p = nl + 1;
+	}
+	if (version == 1 && p < end) {
+		out.data = (char *)(uintptr_t)(p + 1);
+		out.len = (size_t)(end - p - 1);
+		cli_write(&out);
+	}
+	cli_flush();
+}
+
 /* Send the request; print the warnings and output; return the status. */
 static int
 exchange(struct remote *rm, const char *method, const char *path)
@@ -89,7 +135,7 @@ exchange(struct remote *rm, const char *method, const char *path)
 	struct answer a;
 	const char *hdrs[3], *key, *p, *end, *nl;
 	char *auth = NULL, *url, *ctype = NULL;
-	int n_hdr = 0, status;
+	int n_hdr = 0, status, version;
 	size_t len;
 
 	memset(&ho, 0, sizeof(ho));
@@ -112,10 +158,11 @@ exchange(struct remote *rm, const char *method, const char *path)
 		hdrs[n_hdr++] = ctype;
 	}
 	hdrs[n_hdr] = NULL;
-	len = (size_t)rm->url_len + strlen(path) + rm->q.len + 16;
+	len = (size_t)rm->url_len + strlen(path) + rm->q.len + 32;
 	url = xmalloc(len);
-	snprintf(url, len, "%.*s%s?cli=1%s", rm->url_len, rm->url, path,
-	    rm->q.data != NULL ? rm->q.data : "");
+	/* A server that knows no frame 2 answers in frame 1. */
+	snprintf(url, len, "%.*s%s?cli=1&frame=2%s", rm->url_len, rm->url,
+	    path, rm->q.data != NULL ? rm->q.data : "");
 	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.url = url;
@@ -139,32 +186,17 @@ exchange(struct remote *rm, const char *method, const char *path)
 	if (a.rc != CHOUSA_OK)
 		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s",
 		    rm->url, a.why);
-	/* "chousa/1 EXIT", W and E lines, an empty line, the output. */
+	/* "chousa/1 EXIT" or "chousa/2 EXIT", then the records. */
 	p = a.body.data;
 	end = p + a.body.len;
-	if (a.body.len < 11 || strncmp(p, "chousa/1 ", 9) != 0)
+	if (a.body.len < 11 || (strncmp(p, "chousa/1 ", 9) != 0 &&
+	    strncmp(p, "chousa/2 ", 9) != 0))
 		cli_die(EXIT_SOURCE, "'%s' answered HTTP %ld, not as a chousa "
 		    "server", rm->url, a.status);
+	version = p[7] - '0';
 	status = (int)strtol(p + 9, NULL, 10);
 	nl = memchr(p, '\n', (size_t)(end - p));
-	p = nl != NULL ? nl + 1 : end;
-	while (p < end && *p != '\n') {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (nl == NULL)
-			nl = end;
-		if ((*p == 'W' || *p == 'E') && p + 2 <= nl)
-			cli_warn("%.*s", (int)(nl - p - 2), p + 2);
-		p = nl + 1;
-	}
-	if (p < end) {
-		struct chousa_buf out;
-
-		memset(&out, 0, sizeof(out));
-		out.data = (char *)(uintptr_t)(p + 1);
-		out.len = (size_t)(end - p - 1);
-		cli_write(&out);
-	}
-	cli_flush();
+	print_frame(version, nl != NULL ? nl + 1 : end, end, rm->url);
 	chousa_buf_release(&a.body);
 	chousa_buf_release(&rm->q);
 	chousa_buf_release(&rm->body);

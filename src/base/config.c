@@ -124,6 +124,10 @@ static const struct chousa_config_key keys[] = {
 	N("server", "investigate_queue", 0, 1000000, "256", "chousa serve: "
 	    "offline investigations waiting for a thread before more are "
 	    "refused (503)."),
+	N("server", "queue_memory", 0, 1099511627776LL, "268435456",
+	    "chousa serve: bytes the investigations' requests may hold (their "
+	    "bodies while queued or running, then their answers until sent) "
+	    "before more are refused (503); 0: no limit."),
 	N("feeds", "timeout", 1, 86400, "600", "Seconds a feed download may "
 	    "take."),
 	N("freshness", "max_age_days", 1, 3650, "7", "Days after which a "

@@ -23,13 +23,18 @@ grow(struct chousa_arena *a, void *v, size_t n, size_t *cap, size_t size)
 }
 
 void
-warn_add(struct warnings *w, struct chousa_arena *a, const char *msg)
+warn_add(struct warnings *w, struct chousa_arena *a, size_t at,
+    const char *msg)
 {
 	const char *m = chousa_arena_strdup(a, msg);
+	size_t cap = w->cap;
 
-	if (m == NULL || grow(a, &w->msg, w->n, &w->cap, sizeof(*w->msg)) != 0)
+	/* Both arrays grow to the same capacity. */
+	if (m == NULL || grow(a, &w->msg, w->n, &cap, sizeof(*w->msg)) != 0 ||
+	    grow(a, &w->at, w->n, &w->cap, sizeof(*w->at)) != 0)
 		return;
-	w->msg[w->n++] = m;
+	w->msg[w->n] = m;
+	w->at[w->n++] = at;
 }
 
 void
@@ -39,7 +44,7 @@ warn_add_all(struct warnings *w, struct chousa_arena *a,
 	size_t i;
 
 	for (i = 0; i < from->n; i++)
-		warn_add(w, a, from->msg[i]);
+		warn_add(w, a, from->at[i], from->msg[i]);
 }
 
 /* The CLI's rule: bad input outranks found, which outranks clean. */
@@ -74,7 +79,7 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 		rc = chousa_lookup(env->st, a, inputs[i], strlen(inputs[i]),
 		    &l, &e);
 		if (rc == CHOUSA_EPARSE) {
-			warn_add(w, a, e.msg);
+			warn_add(w, a, out->len, e.msg);
 			t->n_bad++;
 			t->status = worse(t->status, 3);
 			continue;
@@ -113,7 +118,7 @@ op_sources(struct runenv *env, struct chousa_arena *a, int json,
 		return rc;
 	for (i = 0; i < n; i++)
 		if (rows[i].warning != NULL)
-			warn_add(w, a, rows[i].warning);
+			warn_add(w, a, out->len, rows[i].warning);
 	if (json)
 		chousa_sources_json(out, rows, n);
 	else
@@ -354,7 +359,8 @@ invjob_take(struct invjob *j, size_t i, const struct chousa_report *rep,
     struct inv_tally *t)
 {
 	if (rep->parse_rc != CHOUSA_OK) {
-		warn_add(&j->warn, j->a, rep->parse_error);
+		warn_add(&j->warn, j->a, j->held ? 0 : j->out.len,
+		    rep->parse_error);
 		t->bad = 1;
 	} else if (rep->verdict == CHOUSA_V_MALICIOUS ||
 	    rep->verdict == CHOUSA_V_SUSPICIOUS)
@@ -405,6 +411,8 @@ jrender_begin(struct jrender *jr, struct invjob *j)
 		j->ro.triage = 1;
 		chousa_buf_init(&jr->items, 0);
 	}
+	/* As the CLI: the head waits for the table unless it comes last. */
+	j->held = jr->t != NULL && !(r->flags & CHOUSA_RENDER_TRIAGE_LAST);
 	j->rc = chousa_render_begin(&jr->rs, r, &j->ro, &j->out, &j->err);
 	jr->on = j->rc == CHOUSA_OK;
 	jr->head = j->out.len;
@@ -505,7 +513,7 @@ jrender_end(struct jrender *jr, struct invjob *j)
 		char note[160];
 
 		chousa_triage_left_out_note(note, sizeof(note), j->n_left);
-		warn_add(&j->warn, j->a, note);
+		warn_add(&j->warn, j->a, j->out.len, note);
 	}
 	if (jr->t != NULL) {
 		chousa_buf_release(&jr->items);

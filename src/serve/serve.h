@@ -105,11 +105,14 @@ void	audit_write(struct audit *a, const struct chousa_buf *line);
 /* ---- investigations (ops.c, worker.c) ---- */
 
 /*
- * Warnings for the caller ("'x' is not an indicator"): the array and its
- * strings in the request's arena.  All zero is an empty list.
+ * Warnings for the caller ("'x' is not an indicator"): the arrays and the
+ * strings in the request's arena.  Each says where the local command
+ * would have said it: after how many bytes of its output.  All zero is an
+ * empty list.
  */
 struct warnings {
 	const char	**msg;
+	size_t		 *at;		/* bytes of output before each */
 	size_t		  n, cap;
 };
 
@@ -165,6 +168,9 @@ struct invjob {
 	char				 asked[512];	/* sources asked */
 	struct warnings			 warn;	/* inputs that are no
 						 * indicators */
+	int				 held;	/* out waits for the
+						 * table: none of it is
+						 * shown yet */
 	/* The worker's: done() runs in its thread once out is filled. */
 	void				(*done)(struct invjob *j);
 	void				*done_arg;
@@ -212,8 +218,8 @@ void	invjob_take(struct invjob *j, size_t i,
 int	invjob_status(const struct inv_tally *t);
 
 struct worker;
-int	worker_start(struct worker **out, const char *db_path,
-	    const struct chousa_config *cfg, struct chousa_err *err);
+int	worker_start(struct worker **out, struct server *s,
+	    struct chousa_err *err);
 void	worker_stop(struct worker *w);
 /*
  * Queue j; done(j) runs in the worker's thread once it is finished.
@@ -244,8 +250,12 @@ struct runenv {
 	const char			*db_path;
 };
 
-/* Add a copy of msg to w (out of memory drops it: the answer fails too). */
-void	warn_add(struct warnings *w, struct chousa_arena *a, const char *msg);
+/*
+ * Add a copy of msg to w, said after at bytes of the output (out of
+ * memory drops it: the answer fails too).
+ */
+void	warn_add(struct warnings *w, struct chousa_arena *a, size_t at,
+	    const char *msg);
 /* Add every warning of from to w. */
 void	warn_add_all(struct warnings *w, struct chousa_arena *a,
 	    const struct warnings *from);
@@ -367,6 +377,8 @@ struct sreq {
 	struct invjob		*job;
 	int			(*finish)(struct sreq *r);
 	int			 admitted;	/* admit() has run */
+	size_t			 charged;	/* counted in srv->held */
+	size_t			 charged_answer;	/* of it, the answer */
 	int			 suspended;
 	int			 resumed;
 	int			 answered;
@@ -395,7 +407,9 @@ int	req_error(struct sreq *r, int status, const char *fmt, ...)
 void	req_audit_input(struct sreq *r, const char *value);
 /*
  * Start j, online on the worker, offline on the pool; r is answered by
- * r->finish once it is done.  A full pool queue answers 503 at once.
+ * r->finish once it is done.  A full pool queue, or requests of
+ * investigations holding [server] queue_memory already, answer 503 at
+ * once.
  */
 int	req_submit(struct sreq *r, struct invjob *j, int (*finish)(struct sreq *r));
 /* Whether TLS is on (cookies get Secure). */
@@ -419,8 +433,23 @@ struct server {
 	struct chousa_store		**stores;
 	size_t				 n_stores, cap_stores;
 	pthread_key_t			 store_key;
+	/*
+	 * Bytes the requests of investigations hold (their bodies while
+	 * queued or running, then their answers until sent), under lock;
+	 * [server] queue_memory bounds it (0: no bound).
+	 */
+	size_t				 held;
+	size_t				 max_held;
+	size_t				 answers;	/* of held */
+	pthread_cond_t			 answers_cond;	/* answers went */
 };
 
+/*
+ * Wait while the answers of investigations not yet sent hold more than
+ * [server] queue_memory: a job run now would add its answer to them,
+ * faster than clients take them.  Returns at once when *stop is set.
+ */
+void	server_wait_answers(struct server *s, const int *stop);
 /* This thread's store handle (opened on first use), or NULL with err. */
 struct chousa_store *server_store(struct server *s, struct chousa_err *err);
 void	server_log(struct server *s, const char *fmt, ...)

@@ -37,6 +37,11 @@
  * second of work.
  */
 #define INVESTIGATE_QUEUE	256
+/*
+ * Bytes the requests of investigations may hold before more are refused
+ * (503): a request may bring 8 MiB of text, and its answer may be 64 MiB.
+ */
+#define QUEUE_MEMORY		((long)256 << 20)
 /* How much of a body over its cap is read and dropped before hanging up. */
 #define DISCARD_MAX		((size_t)16 << 20)
 
@@ -279,11 +284,79 @@ req_error(struct sreq *r, int status, const char *fmt, ...)
 	return 0;
 }
 
+/*
+ * Count n more bytes held by r's investigation; 0 when that would pass
+ * the budget.  A request alone is let through whatever its size (the
+ * routes' body caps bound it), so a budget below one body only serialises.
+ */
+static int
+held_take(struct server *s, struct sreq *r, size_t n)
+{
+	int ok;
+
+	pthread_mutex_lock(&s->lock);
+	ok = s->max_held == 0 || s->held == 0 || (n <= s->max_held &&
+	    s->held <= s->max_held - n);
+	if (ok) {
+		s->held += n;
+		r->charged += n;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+/* What r held is freed: give it back to the budget. */
+static void
+held_give(struct server *s, struct sreq *r)
+{
+	if (r->charged == 0)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->held -= r->charged;
+	s->answers -= r->charged_answer;
+	if (r->charged_answer > 0)
+		pthread_cond_broadcast(&s->answers_cond);
+	pthread_mutex_unlock(&s->lock);
+	r->charged = r->charged_answer = 0;
+}
+
+void
+server_wait_answers(struct server *s, const int *stop)
+{
+	struct timespec ts;
+
+	pthread_mutex_lock(&s->lock);
+	while (s->max_held > 0 && s->answers > s->max_held &&
+	    !__atomic_load_n(stop, __ATOMIC_ACQUIRE)) {
+		/* A tenth of a second at most, to see *stop. */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->answers_cond, &s->lock, &ts);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
 static void
 on_job_done(struct invjob *j)
 {
 	struct sreq *r = j->done_arg;
+	struct server *s = r->srv;
 
+	/*
+	 * Its answer is held until it is sent: the document, and the copy
+	 * libmicrohttpd sends from.  Counted whatever the budget says, since
+	 * the work is done; the next requests and jobs wait for it instead.
+	 */
+	pthread_mutex_lock(&s->lock);
+	s->held += 2 * j->out.len;
+	s->answers += 2 * j->out.len;
+	r->charged += 2 * j->out.len;
+	r->charged_answer += 2 * j->out.len;
+	pthread_mutex_unlock(&s->lock);
 	/* The connection is suspended until this: resume it to answer. */
 	__atomic_store_n(&r->resumed, 1, __ATOMIC_RELEASE);
 	MHD_resume_connection(r->conn);
@@ -298,9 +371,17 @@ req_submit(struct sreq *r, struct invjob *j, int (*finish)(struct sreq *r))
 	j->done_arg = r;
 	/*
 	 * A full queue is said at once: holding the request would only
-	 * make it wait longer than asking again, and hold its memory.
+	 * make it wait longer than asking again, and hold its memory.  So
+	 * is a queue whose requests hold too much memory already (their
+	 * bodies and what was made of them: the text, the inputs).
 	 */
+	if (!held_take(r->srv, r, r->body.cap + chousa_arena_used(r->a))) {
+		req_header_add(r, "Retry-After", "1");
+		return req_error(r, 503, "the investigations queued hold too "
+		    "much memory: retry in 1 s");
+	}
 	if (j->io.offline && !pool_reserve(r->srv->pool)) {
+		held_give(r->srv, r);
 		req_header_add(r, "Retry-After", "1");
 		return req_error(r, 503, "too many investigations queued: "
 		    "retry in 1 s");
@@ -372,38 +453,68 @@ exit_for_status(int status)
 	return 4;			/* refused, rate limit, unavailable */
 }
 
+/* One "W warning" or "E error" line of a frame, escaped, onto b. */
+static void
+frame_line(struct chousa_buf *b, char tag, const char *msg)
+{
+	chousa_buf_addch(b, tag);
+	chousa_buf_addch(b, ' ');
+	chousa_esc_text(b, msg, strcspn(msg, "\n"));
+	chousa_buf_addch(b, '\n');
+}
+
+/* "O LEN", a newline and the output's bytes [from, to), when any. */
+static void
+frame_output(struct chousa_buf *b, const struct chousa_buf *out, size_t from,
+    size_t to)
+{
+	if (to <= from)
+		return;
+	chousa_buf_addf(b, "O %zu\n", to - from);
+	chousa_buf_add(b, out->data + from, to - from);
+}
+
 /*
- * `chousa --server` asks with cli=1: the answer is then framed as
- * "chousa/1 EXIT\n", a "W warning" or "E error" line each, an empty line
- * and the output, so the CLI prints what it would locally and ends the
- * same way without reading any header.
+ * `chousa --server` asks with cli=1: the answer is then framed, so that
+ * the CLI prints what it would locally and ends the same way without
+ * reading any header.  The first line is "chousa/V EXIT".  In frame 1,
+ * a "W warning" or "E error" line each follow, an empty line and the
+ * output.  In frame 2 (frame=2 in the query), the records follow in the
+ * order the local command says them: "W warning" and "E error" lines, and
+ * "O LEN" lines each followed by LEN bytes of output.
  */
 static void
-cli_frame(struct sreq *r)
+cli_frame(struct sreq *r, int version)
 {
 	struct chousa_buf b;
-	size_t i, room = 65536;
+	const char *refusal = r->status >= 400 ? r->refusal : NULL;
+	size_t i, done = 0, at, room = 65536;
 
 	/* Every warning, escaped (U+FFFD for a bad byte: 3 bytes for 1). */
 	for (i = 0; i < r->warn.n; i++)
-		room += strlen(r->warn.msg[i]) * 3 + 3;
+		room += strlen(r->warn.msg[i]) * 3 + 32;
 	chousa_buf_init(&b, SERVE_MAX_OUTPUT + room);
-	chousa_buf_addf(&b, "chousa/1 %d\n", r->status < 400 &&
+	chousa_buf_addf(&b, "chousa/%d %d\n", version, r->status < 400 &&
 	    r->exit_status >= 0 ? r->exit_status : exit_for_status(r->status));
 	for (i = 0; i < r->warn.n; i++) {
-		chousa_buf_adds(&b, "W ");
-		chousa_esc_text(&b, r->warn.msg[i], strcspn(r->warn.msg[i],
-		    "\n"));
-		chousa_buf_addch(&b, '\n');
+		/* Output only when answered, and in order. */
+		at = r->status < 400 ? r->warn.at[i] : 0;
+		if (at > r->out.len)
+			at = r->out.len;
+		if (version > 1 && at > done) {
+			frame_output(&b, &r->out, done, at);
+			done = at;
+		}
+		frame_line(&b, 'W', r->warn.msg[i]);
 	}
-	if (r->status >= 400 && r->refusal != NULL) {
-		chousa_buf_adds(&b, "E ");
-		chousa_esc_text(&b, r->refusal, strcspn(r->refusal, "\n"));
+	if (refusal != NULL)
+		frame_line(&b, 'E', refusal);
+	if (version == 1)
 		chousa_buf_addch(&b, '\n');
-	}
-	chousa_buf_addch(&b, '\n');
-	if (r->status < 400)
+	if (r->status < 400 && version == 1)
 		chousa_buf_add(&b, r->out.data, r->out.len);
+	else if (r->status < 400)
+		frame_output(&b, &r->out, done, r->out.len);
 	chousa_buf_release(&r->out);
 	r->out = b;
 	r->ctype = "application/vnd.chousa.cli";
@@ -431,8 +542,11 @@ respond(struct sreq *r)
 		req_error(r, r->status, "%s", reason_phrase(r->status));
 	cli = req_arg(r, "cli");
 	if (cli != NULL && strcmp(cli, "1") == 0 && r->route != NULL &&
-	    !(r->route->flags & ROUTE_WEB))
-		cli_frame(r);
+	    !(r->route->flags & ROUTE_WEB)) {
+		const char *frame = req_arg(r, "frame");
+
+		cli_frame(r, frame != NULL && strcmp(frame, "2") == 0 ? 2 : 1);
+	}
 	resp = MHD_create_response_from_buffer(r->out.len, r->out.data,
 	    MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
@@ -822,6 +936,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	chousa_buf_release(&r->out);
 	if (r->job != NULL)
 		chousa_buf_release(&r->job->out);
+	held_give(s, r);
 	chousa_arena_free(r->a);
 }
 
@@ -952,18 +1067,20 @@ chousa_server_start(struct chousa_server **out,
 	s->cfg = opts->cfg;
 	s->db_path = mem_strdup(opts->db_path);
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->answers_cond, NULL);
 	if (s->db_path == NULL || pthread_key_create(&s->store_key, NULL) != 0) {
 		mem_free(s->db_path);
 		mem_free(s);
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	}
+	s->max_held = (size_t)cfg_long(s->cfg, "queue_memory", QUEUE_MEMORY);
 	rc = auth_new(&s->auth, cfg_long(s->cfg, "rate", 600),
 	    cfg_long(s->cfg, "burst", 120), err);
 	if (rc == CHOUSA_OK && opts->audit_path != NULL)
 		rc = audit_open(&s->audit, opts->audit_path,
 		    opts->audit_max_bytes, opts->audit_keep, err);
 	if (rc == CHOUSA_OK)
-		rc = worker_start(&s->worker, s->db_path, s->cfg, err);
+		rc = worker_start(&s->worker, s, err);
 	n_cpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (rc == CHOUSA_OK)
 		rc = pool_start(&s->pool, s, (int)cfg_long(s->cfg,
@@ -1028,6 +1145,7 @@ chousa_server_free(struct chousa_server *cs)
 		chousa_store_close(s->stores[i]);
 	mem_free(s->stores);
 	pthread_key_delete(s->store_key);
+	pthread_cond_destroy(&s->answers_cond);
 	pthread_mutex_destroy(&s->lock);
 	mem_free(s->db_path);
 	mem_free(s);

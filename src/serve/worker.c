@@ -12,7 +12,10 @@
  * functions), not on the HTTP threads: an investigation costs many
  * look-ups, and a look-up queued behind it on the same HTTP thread waited
  * for all of them.  The pool's queue is bounded; when it is full the
- * request is refused at once (503, Retry-After) rather than held.
+ * request is refused at once (503, Retry-After) rather than held.  What
+ * their requests hold is bounded too: req_submit() (server.c) refuses
+ * past [server] queue_memory, and a job waits to run while the answers
+ * not yet sent hold more than that.
  */
 #include <string.h>
 
@@ -29,7 +32,7 @@ struct worker {
 	struct invjob			*head, *tail;
 	int				 stop;
 	int				 started;
-	char				*db_path;
+	struct server			*srv;
 	const struct chousa_config	*cfg;
 	struct chousa_store		*st;
 	struct chousa_http		*http;
@@ -189,11 +192,23 @@ refuse(struct invjob *j)
 	j->done(j);
 }
 
+/* Refuse every job of list. */
+static void
+refuse_all(struct invjob *list)
+{
+	struct invjob *next;
+
+	for (; list != NULL; list = next) {
+		next = list->next;
+		refuse(list);
+	}
+}
+
 static void *
 worker_main(void *arg)
 {
 	struct worker *w = arg;
-	struct invjob *list, *next;
+	struct invjob *list;
 
 	pthread_mutex_lock(&w->lock);
 	while (!w->stop) {
@@ -204,24 +219,26 @@ worker_main(void *arg)
 		list = w->head;
 		w->head = w->tail = NULL;
 		pthread_mutex_unlock(&w->lock);
-		run_queue(w, list);
+		/* As the pool's: not while unsent answers hold too much. */
+		server_wait_answers(w->srv, &w->stop);
+		if (__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE))
+			refuse_all(list);
+		else
+			run_queue(w, list);
 		pthread_mutex_lock(&w->lock);
 	}
 	/* Whatever is still queued is answered, so no connection hangs. */
 	list = w->head;
 	w->head = w->tail = NULL;
 	pthread_mutex_unlock(&w->lock);
-	for (; list != NULL; list = next) {
-		next = list->next;
-		refuse(list);
-	}
+	refuse_all(list);
 	return NULL;
 }
 
 int
-worker_start(struct worker **out, const char *db_path,
-    const struct chousa_config *cfg, struct chousa_err *err)
+worker_start(struct worker **out, struct server *s, struct chousa_err *err)
 {
+	const struct chousa_config *cfg = s->cfg;
 	struct chousa_http_opts ho;
 	struct worker *w = mem_alloc(sizeof(*w));
 	int rc;
@@ -230,8 +247,9 @@ worker_start(struct worker **out, const char *db_path,
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
+	w->srv = s;
 	w->cfg = cfg;
-	rc = chousa_store_open(&w->st, db_path, 0, err);
+	rc = chousa_store_open(&w->st, s->db_path, 0, err);
 	if (rc != CHOUSA_OK)
 		goto fail;
 	memset(&ho, 0, sizeof(ho));
@@ -258,7 +276,7 @@ worker_stop(struct worker *w)
 		return;
 	if (w->started) {
 		pthread_mutex_lock(&w->lock);
-		w->stop = 1;
+		__atomic_store_n(&w->stop, 1, __ATOMIC_RELEASE);
 		pthread_cond_signal(&w->cond);
 		pthread_mutex_unlock(&w->lock);
 		pthread_join(w->tid, NULL);
@@ -320,6 +338,15 @@ pool_main(void *arg)
 			p->tail = NULL;
 		stopping = p->stop;
 		pthread_mutex_unlock(&p->lock);
+		/*
+		 * Queued jobs were taken when their requests were small;
+		 * their answers may not be: each waits until the answers not
+		 * yet sent are back under the budget.
+		 */
+		if (!stopping) {
+			server_wait_answers(p->srv, &p->stop);
+			stopping = __atomic_load_n(&p->stop, __ATOMIC_ACQUIRE);
+		}
 		if (stopping)
 			refuse(j);
 		else if (st == NULL) {
@@ -374,7 +401,7 @@ pool_stop(struct pool *p)
 	if (p == NULL)
 		return;
 	pthread_mutex_lock(&p->lock);
-	p->stop = 1;
+	__atomic_store_n(&p->stop, 1, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 	for (i = 0; i < p->n_started; i++)

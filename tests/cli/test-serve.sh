@@ -86,6 +86,45 @@ printf 'www.dnautik.com\n# a comment\n\n162.243.103.246\n' > "$T/list.txt"
 "$CHOUSA" lookup - < "$T/list.txt" > "$T/l.out" 2>&1
 "$CHOUSA" --server "$URL" lookup - < "$T/list.txt" > "$T/r.out" 2>&1
 cmp -s "$T/l.out" "$T/r.out" && ok client_lookup_stdin || not_ok client_lookup_stdin "$(diff "$T/l.out" "$T/r.out" | head -n 3)"
+# Warnings fall between the outputs where they fall locally, also in one
+# stream (2>&1: stdout's buffer is flushed at the same bytes): the first
+# after some of the output.
+same_between() {
+	name=$1
+	input=$2
+	shift 2
+	"$CHOUSA" "$@" < "$input" > "$T/l.out" 2> "$T/l.err"
+	ls=$?
+	"$CHOUSA" --server "$URL" "$@" < "$input" > "$T/r.out" 2> "$T/r.err"
+	rs=$?
+	if [ "$ls" = "$rs" ] && cmp -s "$T/l.out" "$T/r.out" &&
+	    cmp -s "$T/l.err" "$T/r.err"; then ok "$name (exit $ls)"; else
+		not_ok "$name" "exit $ls/$rs; $(cmp "$T/l.out" "$T/r.out") $(cmp "$T/l.err" "$T/r.err")"
+	fi
+	"$CHOUSA" "$@" < "$input" > "$T/l.out" 2>&1
+	"$CHOUSA" --server "$URL" "$@" < "$input" > "$T/r.out" 2>&1
+	at=$(grep -bo "chousa: 'no ioc 1'" "$T/l.out" | cut -d: -f1)
+	if cmp -s "$T/l.out" "$T/r.out" && [ "${at:-0}" -gt 0 ]; then
+		ok "${name}_merged (at byte $at)"
+	else
+		not_ok "${name}_merged" "at byte ${at:-?}: $(cmp "$T/l.out" "$T/r.out")"
+	fi
+}
+# Both frames, as a client asks: 1 (older clients) and 2.
+http GET "/api/v1/lookup?indicator=no+ioc&format=json&cli=1" "$READ"
+printf 'chousa/1 3\nW %s\n\n[]\n' "'no ioc' is not an indicator" > "$T/want"
+cmp -s "$T/body" "$T/want" && ok cli_frame_1 || not_ok cli_frame_1 "$(head -c 200 "$T/body")"
+http GET "/api/v1/lookup?indicator=no+ioc&format=json&cli=1&frame=2" "$READ"
+printf 'chousa/2 3\nO 1\n[W %s\nO 2\n]\n' "'no ioc' is not an indicator" > "$T/want"
+cmp -s "$T/body" "$T/want" && ok cli_frame_2 || not_ok cli_frame_2 "$(head -c 200 "$T/body")"
+{ i=1; while [ $i -le 150 ]; do echo "45.2.0.$i"; i=$((i + 1)); done
+  echo 'no ioc 1'
+  i=1; while [ $i -le 100 ]; do echo "45.3.0.$i"; i=$((i + 1)); done
+  echo 'no ioc 2'; } > "$T/many.txt"
+same_between client_lookup_warning_between "$T/many.txt" lookup -
+same_between client_investigate_warning_between /dev/null investigate \
+    --offline --json www.dnautik.com 162.243.103.246 'no ioc 1' 8.8.8.8 \
+    'no ioc 2'
 same_run client_sources sources
 same_run client_sources_json sources --json
 same_run client_extract_tsv extract "$TESTS/../demo/README.md"
