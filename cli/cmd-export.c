@@ -113,7 +113,8 @@ run_export(const struct cli_cmd *self, int argc, char **argv)
 	struct chousa_export_report rep;
 	struct chousa_store *st;
 	struct chousa_err err = { 0 };
-	const char *arg, *epoch;
+	const char *arg;
+	int64_t epoch;
 	int c;
 
 	memset(&o, 0, sizeof(o));
@@ -173,11 +174,8 @@ run_export(const struct cli_cmd *self, int argc, char **argv)
 	if (chousa_export_format_summary(o.format) == NULL)
 		cli_usage_error(self, "unknown format '%s'", o.format);
 	/* Reproducible builds' convention: one fixed clock and stamp. */
-	epoch = getenv("SOURCE_DATE_EPOCH");
-	if (epoch != NULL && epoch[0] != '\0') {
-		o.now = strtoll(epoch, NULL, 10);
-		o.stamp = o.now;
-	}
+	if (chousa_source_date_epoch(&epoch))
+		o.stamp = o.now = epoch;
 	st = cli_open_store(CHOUSA_STORE_READONLY);
 	if (chousa_export(st, &o, &rep, &err) != CHOUSA_OK) {
 		chousa_store_close(st);

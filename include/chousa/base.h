@@ -421,5 +421,16 @@ int	chousa_time_parse(const char *s, size_t len, int64_t *out);
 void	chousa_time_format(int64_t t, char *out, size_t out_size);
 /* Seconds on the monotonic clock: for durations and deadlines, not dates. */
 double	chousa_monotonic(void);
+/*
+ * SOURCE_DATE_EPOCH, the reproducible-builds convention for one fixed
+ * stamp, into *out: 1 when it is set to a time, else 0.
+ */
+int	chousa_source_date_epoch(int64_t *out);
+/*
+ * The time a document is stamped with: fixed when not 0, else
+ * SOURCE_DATE_EPOCH when set (the same bytes on every run), else now.
+ * Only for stamps: ages and freshness are always against the clock.
+ */
+int64_t	chousa_stamp_time(int64_t fixed);
 
 #endif /* CHOUSA_BASE_H */

@@ -254,6 +254,34 @@ chousa_default_db_path(struct chousa_buf *b, struct chousa_err *err)
 	return chousa_buf_rc(b, "the database path", err);
 }
 
+int
+chousa_source_date_epoch(int64_t *out)
+{
+	const char *v = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long t;
+
+	if (v == NULL || *v < '0' || *v > '9')
+		return 0;
+	t = strtoll(v, &end, 10);
+	if (*end != '\0' || t <= 0)
+		return 0;
+	*out = (int64_t)t;
+	return 1;
+}
+
+int64_t
+chousa_stamp_time(int64_t fixed)
+{
+	int64_t t;
+
+	if (fixed != 0)
+		return fixed;
+	if (chousa_source_date_epoch(&t))
+		return t;
+	return (int64_t)time(NULL);
+}
+
 double
 chousa_monotonic(void)
 {

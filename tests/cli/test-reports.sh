@@ -189,3 +189,15 @@ then ok misp_tags_per_attribute_and_ports; else not_ok misp_tags_per_attribute_a
 sed 's/"object_relation":"text"/"object_relation":"file-type"/' "$T/demo.misp.json" > "$T/old.json"
 check misp_checker_refuses_unknown_relation 1 python3 "$TESTS/cli/misp-objects-check.py" \
     "$T/old.json" "$TEMPLATES"
+
+# ---- SOURCE_DATE_EPOCH: one stamp, so the same bytes on every run ----
+for fmt in stix misp html; do
+	SOURCE_DATE_EPOCH=1700000000 inv --format $fmt www.dnautik.com > "$T/e1.$fmt" 2> /dev/null
+	sleep 1
+	SOURCE_DATE_EPOCH=1700000000 inv --format $fmt www.dnautik.com > "$T/e2.$fmt" 2> /dev/null
+	if cmp -s "$T/e1.$fmt" "$T/e2.$fmt" && grep -q "2023-11-14" "$T/e1.$fmt"; then
+		ok "source_date_epoch_stamps_$fmt"
+	else
+		not_ok "source_date_epoch_stamps_$fmt" "$(diff "$T/e1.$fmt" "$T/e2.$fmt" | head -n 2 | tr '\n' ' ')"
+	fi
+done

@@ -632,8 +632,7 @@ html_begin(struct chousa_render *r, struct chousa_err *err)
 	chousa_buf_init(&st->tmp, 1 << 20);
 	chousa_buf_init(&st->rows, OVERVIEW_MAX);
 	r->state = st;
-	chousa_time_format(r->opts.now != 0 ? r->opts.now :
-	    (int64_t)time(NULL), when, sizeof(when));
+	chousa_time_format(chousa_stamp_time(r->opts.now), when, sizeof(when));
 	chousa_buf_adds(r->out, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
 	    "<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-"
 	    "Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'"

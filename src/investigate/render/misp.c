@@ -80,7 +80,7 @@ misp_begin(struct chousa_render *r, struct chousa_err *err)
 	chousa_buf_init(&st->objects, 0);
 	chousa_buf_init(&st->name, 1 << 20);
 	r->state = st;
-	st->now = r->opts.now != 0 ? r->opts.now : (int64_t)time(NULL);
+	st->now = chousa_stamp_time(r->opts.now);
 	st->threat = 4;
 	chousa_time_format(st->now, when, sizeof(when));
 	chousa_buf_addf(&st->name, "event|%s", when);

@@ -320,8 +320,7 @@ stix_begin(struct chousa_render *r, struct chousa_err *err)
 	chousa_buf_init(&st->name, 1 << 20);
 	chousa_buf_init(&st->tmp, 1 << 20);
 	r->state = st;
-	chousa_time_format(r->opts.now != 0 ? r->opts.now :
-	    (int64_t)time(NULL), when, sizeof(when));
+	chousa_time_format(chousa_stamp_time(r->opts.now), when, sizeof(when));
 	/* STIX wants milliseconds in created and modified. */
 	snprintf(st->now, sizeof(st->now), "%.19s.000Z", when);
 	make_id(st->identity, ID_SIZE, "identity", ns_chousa, "chousa", 6);
