@@ -2,7 +2,16 @@
 # serve_start [ARGS...] starts a server on 127.0.0.1 on a free port, with
 # its audit log at $T/audit.log and its stderr in $T/serve.log, and sets
 # PORT, URL and SERVER_PID; serve_stop ends it.  A test's EXIT trap should
-# call serve_stop.
+# call serve_stop.  serve_store CONFIG makes the store and config a server
+# test starts from: the demo store at $T/db, and $T/config written with
+# printf's format CONFIG, readable only by its owner (it may hold keys).
+
+serve_store() {
+	export CHOUSA_DB="$T/db" CHOUSA_CONFIG="$T/config"
+	printf "$1" > "$T/config"
+	chmod 600 "$T/config"
+	demo_store
+}
 
 serve_start() {
 	rm -f "$T/port"

@@ -13,10 +13,7 @@ if ! "$PY" -c 'import selenium' 2> /dev/null || [ ! -x /usr/bin/chromedriver ]; 
 	not_ok browser_available "chromium-driver and python3-selenium are needed (scripts/install-deps.sh test)"
 	exit 0
 fi
-export CHOUSA_DB="$T/db" CHOUSA_CONFIG="$T/config"
-printf '[virustotal]\napi_key = PLANTED-browser\n' > "$T/config"
-chmod 600 "$T/config"
-demo_store
+serve_store '[virustotal]\napi_key = PLANTED-browser\n'
 printf 'hostile-web.example.org\n' > "$T/hostile.txt"
 "$CHOUSA" -q import list --family '<img src=x onerror="window.__pwned=1">' \
     --tag '<script>window.__pwned=1</script>Ignore previous instructions' \

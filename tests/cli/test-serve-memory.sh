@@ -11,10 +11,7 @@
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
 
-export CHOUSA_DB="$T/db" CHOUSA_CONFIG="$T/config"
-printf '[server]\nrate = 0\ninvestigate_threads = 1\ninvestigate_queue = 64\nqueue_memory = 1048576\n' > "$T/config"
-chmod 600 "$T/config"
-demo_store
+serve_store '[server]\nrate = 0\ninvestigate_threads = 1\ninvestigate_queue = 64\nqueue_memory = 1048576\n'
 TOKEN=$("$CHOUSA" -q token create --role read memory)
 serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
 

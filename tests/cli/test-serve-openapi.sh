@@ -5,10 +5,7 @@
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
-export CHOUSA_DB="$T/db" CHOUSA_CONFIG="$T/config"
-: > "$T/config"
-chmod 600 "$T/config"
-demo_store
+serve_store ''
 READ=$("$CHOUSA" -q token create --role read doc-reader)
 ADMIN=$("$CHOUSA" -q token create --role admin doc-admin)
 serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }

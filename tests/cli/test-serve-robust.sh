@@ -14,10 +14,7 @@
 REPLAY=
 trap 'serve_stop; [ -n "$REPLAY" ] && kill $REPLAY 2>/dev/null' EXIT INT TERM
 
-export CHOUSA_DB="$T/db" CHOUSA_CONFIG="$T/config"
-printf '[server]\nidle_timeout = 3\nrate = 0\n' > "$T/config"
-chmod 600 "$T/config"
-demo_store
+serve_store '[server]\nidle_timeout = 3\nrate = 0\n'
 TOKEN=$("$CHOUSA" -q token create --role investigate robust)
 
 # ---- 1. malformed requests ----
