@@ -671,8 +671,9 @@ const struct chousa_renderer *chousa_renderer_find(const char *name);
 
 /*
  * Start a rendering into out (borrowed until chousa_render_end).  Fails
- * only on memory.  Each call appends to out; the caller may flush and
- * chousa_buf_reset(out) between calls.
+ * on memory or an unknown TLP level, and then holds nothing (calling
+ * chousa_render_end is harmless).  Each call appends to out; the caller
+ * may flush and chousa_buf_reset(out) between calls.
  */
 int	chousa_render_begin(struct chousa_render *r,
 	    const struct chousa_renderer *renderer,

@@ -41,6 +41,21 @@ chousa_render_begin(struct chousa_render *r,
 		rc = renderer->begin(r, err);
 	if (rc == CHOUSA_OK)
 		rc = chousa_buf_rc(out, "the report", err);
+	if (rc != CHOUSA_OK) {
+		struct chousa_err ignored = { 0 };
+
+		/*
+		 * The caller has nothing to end: what began is given back
+		 * here, the renderer's own buffers by its end hook (every
+		 * one takes a state that is NULL or whole).
+		 */
+		if (r->state != NULL && renderer->end != NULL)
+			(void)renderer->end(r, &ignored);
+		chousa_arena_free(r->arena);
+		r->arena = NULL;
+		chousa_extractor_free(r->defanger);
+		r->defanger = NULL;
+	}
 	return rc;
 }
 
