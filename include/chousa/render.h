@@ -240,7 +240,8 @@ typedef int (*chousa_batch_write_fn)(void *arg, const char *data,
     size_t len, struct chousa_err *err);
 
 struct chousa_batch_opts {
-	const struct chousa_renderer	*renderer;
+	const struct chousa_renderer	*renderer;	/* NULL: no output,
+							 * the tally alone */
 	struct chousa_render_opts	 render;	/* triage is set by the
 							 * batch */
 	size_t				 n_inputs;	/* investigated and
@@ -293,6 +294,12 @@ int	chousa_batch_leave_out(struct chousa_batch *b, const char *input,
 int	chousa_batch_finish(struct chousa_batch *b, struct chousa_err *err);
 void	chousa_batch_summary(const struct chousa_batch *b,
 	    struct chousa_batch_summary *s);
+/*
+ * The exit status `chousa investigate` ends with for s (and the server
+ * answers): 1 something found, else 3 an input that is no indicator,
+ * else 4 sources failed and none answered, else 0.
+ */
+int	chousa_batch_status(const struct chousa_batch_summary *s);
 void	chousa_batch_free(struct chousa_batch *b);
 
 /* ---- sweep (src/render/sweep.c) ---- */

@@ -63,6 +63,8 @@ start(struct chousa_batch *b, struct chousa_err *err)
 	const struct chousa_renderer *r = o->renderer;
 	int rc;
 
+	if (r == NULL)
+		return CHOUSA_OK;
 	/*
 	 * A table first when there are many inputs (or only the table);
 	 * JSON lines stay one object per input unless only the table is
@@ -209,7 +211,7 @@ chousa_batch_add(struct chousa_batch *b, const struct chousa_report *rep,
 		if (rc != CHOUSA_OK)
 			return rc;
 	}
-	if (b->o.brief)
+	if (b->o.brief || b->o.renderer == NULL)
 		return CHOUSA_OK;
 	rc = chousa_render_item(&b->rs, rep, err);
 	if (rc != CHOUSA_OK)
@@ -262,6 +264,8 @@ chousa_batch_finish(struct chousa_batch *b, struct chousa_err *err)
 		if (rc != CHOUSA_OK)
 			return rc;
 	}
+	if (!b->rendering)
+		return CHOUSA_OK;
 	b->rendering = 0;
 	rc = chousa_render_end(&b->rs, err);
 	if (rc != CHOUSA_OK)
@@ -274,6 +278,18 @@ chousa_batch_summary(const struct chousa_batch *b,
     struct chousa_batch_summary *s)
 {
 	*s = b->sum;
+}
+
+int
+chousa_batch_status(const struct chousa_batch_summary *s)
+{
+	if (s->found)
+		return 1;
+	if (s->bad)
+		return 3;
+	if (s->failed && !s->answered)
+		return 4;
+	return 0;
 }
 
 void

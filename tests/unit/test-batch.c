@@ -3,7 +3,8 @@
  * hand-built reports: the triage table first and the reports in its
  * order, the same bytes whether the reports wait in a file or in memory;
  * JSON lines in input order with no table; one input as a plain
- * rendering; --brief the table alone; the tally; a failed write stops it.
+ * rendering; --brief the table alone; the tally and its exit status, with
+ * no renderer the tally alone; a failed write stops it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,7 @@ main(void)
 	T_STREQ("spool_file_and_memory_agree", file.data, mem.data);
 	T_OK("has_table", sum.table && !sum.streaming);
 	T_OK("tally", sum.found && sum.answered && !sum.bad && !sum.failed);
+	T_INTEQ("status_found", chousa_batch_status(&sum), 1);
 	/* evil.example was added second, its report comes first. */
 	T_OK("reports_in_table_order", last(file.data, "evil") != NULL &&
 	    last(file.data, "quiet") != NULL &&
@@ -162,6 +164,32 @@ main(void)
 	/* JSON lines keep input order; one input has no table. */
 	streams_as_plain("json_lines_in_input_order", "json", 3);
 	streams_as_plain("one_input_is_a_plain_report", "text", 1);
+
+	/* No renderer: nothing is written, the tally is kept. */
+	memset(&o, 0, sizeof(o));
+	o.n_inputs = 3;
+	o.write = refuse;
+	T_OK("no_renderer", chousa_batch_new(&b, &o, &err) == CHOUSA_OK &&
+	    chousa_batch_add(b, &reports[0], CHOUSA_CTX_BODY, NULL, &err) ==
+	    CHOUSA_OK && chousa_batch_add(b, &reports[1], CHOUSA_CTX_BODY, NULL,
+	    &err) == CHOUSA_OK && chousa_batch_leave_out(b, "x.example",
+	    CHOUSA_CTX_BODY, NULL, &err) == CHOUSA_OK &&
+	    chousa_batch_finish(b, &err) == CHOUSA_OK);
+	chousa_batch_summary(b, &sum);
+	T_OK("no_renderer_tally", sum.found && !sum.table);
+	chousa_batch_free(b);
+
+	/* The exit status: found, then bad input, then no answer at all. */
+	memset(&sum, 0, sizeof(sum));
+	sum.found = sum.bad = 1;
+	T_INTEQ("status_found_outranks_bad", chousa_batch_status(&sum), 1);
+	sum.found = 0;
+	T_INTEQ("status_bad_input", chousa_batch_status(&sum), 3);
+	sum.bad = 0;
+	sum.failed = sum.answered = 1;
+	T_INTEQ("status_some_answered", chousa_batch_status(&sum), 0);
+	sum.answered = 0;
+	T_INTEQ("status_no_answer", chousa_batch_status(&sum), 4);
 
 	/* A failed write stops the batch with its error. */
 	memset(&o, 0, sizeof(o));
