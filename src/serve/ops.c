@@ -353,16 +353,6 @@ summarize(struct invjob *j, size_t i, const struct chousa_report *rep)
 	}
 }
 
-/* The batch's output goes into the job's answer. */
-static int
-job_write(void *arg, const char *data, size_t len, struct chousa_err *err)
-{
-	struct invjob *j = arg;
-
-	chousa_buf_add(&j->out, data, len);
-	return chousa_buf_rc(&j->out, "the report", err);
-}
-
 int
 invjob_begin(struct invjob *j)
 {
@@ -382,8 +372,7 @@ invjob_begin(struct invjob *j)
 	bo.n_inputs = j->n_inputs + j->n_left;
 	bo.brief = j->brief;
 	bo.from_text = j->from_text;
-	bo.write = job_write;
-	bo.arg = j;
+	bo.out = &j->out;
 	return j->rc = chousa_batch_new(&j->batch, &bo, &j->err);
 }
 
