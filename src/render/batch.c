@@ -48,7 +48,7 @@ put(struct chousa_batch *b, const char *data, size_t len,
 	return b->o.write(b->o.arg, data, len, err);
 }
 
-/* The rendering so far goes out, and out is empty again. */
+/* The rendering so far goes out (if not made in place); out is empty. */
 static int
 flush_out(struct chousa_batch *b, struct chousa_err *err)
 {
