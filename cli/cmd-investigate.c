@@ -575,18 +575,6 @@ investigate_batches(struct chousa_ctx *ctx, struct run *run,
 }
 
 static int
-exit_status(const struct chousa_batch_summary *sum)
-{
-	if (sum->found)
-		return EXIT_FOUND;
-	if (sum->bad)
-		return EXIT_BADINPUT;
-	if (sum->failed && !sum->answered)
-		return EXIT_SOURCE;
-	return EXIT_CLEAN;
-}
-
-static int
 run_investigate(const struct cli_cmd *self, int argc, char **argv)
 {
 	struct chousa_investigate_opts io;
@@ -641,7 +629,7 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 		chousa_triage_left_out_note(note, sizeof(note), in.n - n_which);
 		cli_warn("%s", note);
 	}
-	return exit_status(&sum);
+	return chousa_batch_status(&sum);
 }
 
 const struct cli_cmd cmd_investigate = {

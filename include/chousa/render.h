@@ -233,14 +233,17 @@ void	chousa_config_template(struct chousa_buf *b,
  * the reports are held back (in a temporary file, so that memory stays
  * flat over a long list, or in memory) until the table is known.  JSON
  * lines keep input order with no table, unless only the table is asked
- * for.  Every piece goes to write as soon as it is final.  The same
- * batch tallies what the reports found, for an exit status.
+ * for.  Every piece goes to write as soon as it is final, or is added to
+ * out if that is set (and what need not wait for a table is rendered
+ * into it directly).  The same batch tallies what the reports found, for
+ * an exit status.
  */
 typedef int (*chousa_batch_write_fn)(void *arg, const char *data,
     size_t len, struct chousa_err *err);
 
 struct chousa_batch_opts {
-	const struct chousa_renderer	*renderer;
+	const struct chousa_renderer	*renderer;	/* NULL: no output,
+							 * the tally alone */
 	struct chousa_render_opts	 render;	/* triage is set by the
 							 * batch */
 	size_t				 n_inputs;	/* investigated and
@@ -253,6 +256,7 @@ struct chousa_batch_opts {
 							 * in memory */
 	chousa_batch_write_fn		 write;
 	void				*arg;
+	struct chousa_buf		*out;		/* or NULL: write */
 };
 
 /* What the reports added so far found. */
@@ -271,7 +275,7 @@ struct chousa_batch;
  * Start the output: the renderer's head is written now, or held for the
  * table.  OUT: *out, to free with chousa_batch_free(); NULL on failure
  * (memory, a temporary file that cannot be made, a failed write).  o is
- * copied; o->write's arg is borrowed until the free.
+ * copied; o->write's arg, or o->out, is borrowed until the free.
  */
 int	chousa_batch_new(struct chousa_batch **out,
 	    const struct chousa_batch_opts *o, struct chousa_err *err);
@@ -293,6 +297,12 @@ int	chousa_batch_leave_out(struct chousa_batch *b, const char *input,
 int	chousa_batch_finish(struct chousa_batch *b, struct chousa_err *err);
 void	chousa_batch_summary(const struct chousa_batch *b,
 	    struct chousa_batch_summary *s);
+/*
+ * The exit status `chousa investigate` ends with for s (and the server
+ * answers): 1 something found, else 3 an input that is no indicator,
+ * else 4 sources failed and none answered, else 0.
+ */
+int	chousa_batch_status(const struct chousa_batch_summary *s);
 void	chousa_batch_free(struct chousa_batch *b);
 
 /* ---- sweep (src/render/sweep.c) ---- */

@@ -22,6 +22,8 @@ struct chousa_batch {
 	struct chousa_render		 rs;
 	int				 rendering;	/* rs is begun */
 	struct chousa_buf		 out;		/* what rs writes */
+	struct chousa_buf		*to;		/* out, or o.out when
+							 * nothing waits */
 	struct chousa_buf		 head;		/* waits for the
 							 * table */
 	struct chousa_triage		*triage;	/* NULL: no table */
@@ -39,15 +41,21 @@ put(struct chousa_batch *b, const char *data, size_t len,
 {
 	if (len == 0)
 		return CHOUSA_OK;
+	if (b->o.out != NULL) {
+		chousa_buf_add(b->o.out, data, len);
+		return chousa_buf_rc(b->o.out, "the report", err);
+	}
 	return b->o.write(b->o.arg, data, len, err);
 }
 
-/* The rendering so far goes out, and out is empty again. */
+/* The rendering so far goes out (if not made in place); out is empty. */
 static int
 flush_out(struct chousa_batch *b, struct chousa_err *err)
 {
 	int rc;
 
+	if (b->to != &b->out)
+		return chousa_buf_rc(b->to, "the report", err);
 	if (b->out.failed != CHOUSA_OK)
 		return chousa_errf(err, b->out.failed, "out of memory");
 	rc = put(b, b->out.data, b->out.len, err);
@@ -63,6 +71,8 @@ start(struct chousa_batch *b, struct chousa_err *err)
 	const struct chousa_renderer *r = o->renderer;
 	int rc;
 
+	if (r == NULL)
+		return CHOUSA_OK;
 	/*
 	 * A table first when there are many inputs (or only the table);
 	 * JSON lines stay one object per input unless only the table is
@@ -85,7 +95,11 @@ start(struct chousa_batch *b, struct chousa_err *err)
 		}
 	}
 	b->sum.streaming = b->triage == NULL && !o->brief;
-	rc = chousa_render_begin(&b->rs, r, &b->o.render, &b->out, err);
+	/* When nothing waits for a table, it is rendered in place. */
+	if (o->out != NULL && (b->triage == NULL ||
+	    (r->flags & CHOUSA_RENDER_TRIAGE_LAST)))
+		b->to = o->out;
+	rc = chousa_render_begin(&b->rs, r, &b->o.render, b->to, err);
 	if (rc != CHOUSA_OK)
 		return rc;
 	b->rendering = 1;
@@ -112,6 +126,7 @@ chousa_batch_new(struct chousa_batch **out, const struct chousa_batch_opts *o,
 	chousa_buf_init(&b->out, 0);
 	chousa_buf_init(&b->head, 0);
 	chousa_buf_init(&b->mem, 0);
+	b->to = &b->out;
 	rc = start(b, err);
 	if (rc != CHOUSA_OK) {
 		chousa_batch_free(b);
@@ -209,7 +224,7 @@ chousa_batch_add(struct chousa_batch *b, const struct chousa_report *rep,
 		if (rc != CHOUSA_OK)
 			return rc;
 	}
-	if (b->o.brief)
+	if (b->o.brief || b->o.renderer == NULL)
 		return CHOUSA_OK;
 	rc = chousa_render_item(&b->rs, rep, err);
 	if (rc != CHOUSA_OK)
@@ -262,6 +277,8 @@ chousa_batch_finish(struct chousa_batch *b, struct chousa_err *err)
 		if (rc != CHOUSA_OK)
 			return rc;
 	}
+	if (!b->rendering)
+		return CHOUSA_OK;
 	b->rendering = 0;
 	rc = chousa_render_end(&b->rs, err);
 	if (rc != CHOUSA_OK)
@@ -274,6 +291,18 @@ chousa_batch_summary(const struct chousa_batch *b,
     struct chousa_batch_summary *s)
 {
 	*s = b->sum;
+}
+
+int
+chousa_batch_status(const struct chousa_batch_summary *s)
+{
+	if (s->found)
+		return 1;
+	if (s->bad)
+		return 3;
+	if (s->failed && !s->answered)
+		return 4;
+	return 0;
 }
 
 void

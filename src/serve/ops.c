@@ -246,7 +246,6 @@ take_text_input(struct text_job *tj, const struct chousa_indicator *ind,
 			return -1;
 		l = &j->left[j->n_left++];
 		l->value = v;
-		l->type = ind->type;
 		l->context = context;
 		l->field = f;
 		l->before = n;
@@ -354,81 +353,39 @@ summarize(struct invjob *j, size_t i, const struct chousa_report *rep)
 	}
 }
 
-void
-invjob_take(struct invjob *j, size_t i, const struct chousa_report *rep,
-    struct inv_tally *t)
-{
-	if (rep->parse_rc != CHOUSA_OK) {
-		warn_add(&j->warn, j->a, j->held ? 0 : j->out.len,
-		    rep->parse_error);
-		t->bad = 1;
-	} else if (rep->verdict == CHOUSA_V_MALICIOUS ||
-	    rep->verdict == CHOUSA_V_SUSPICIOUS)
-		t->found = 1;
-	/* "unknown" while sources failed is no answer. */
-	if (rep->parse_rc == CHOUSA_OK) {
-		if (rep->n_errors > 0 && rep->verdict == CHOUSA_V_UNKNOWN)
-			t->failed = 1;
-		else
-			t->answered = 1;
-	}
-	summarize(j, i, rep);
-	note_asked(j, rep);
-}
-
 int
-invjob_status(const struct inv_tally *t)
+invjob_begin(struct invjob *j)
 {
-	return t->found ? 1 : t->bad ? 3 : t->failed && !t->answered ? 4 : 0;
-}
+	struct chousa_batch_opts bo;
 
-int
-invjob_prepare(struct invjob *j)
-{
 	memset(&j->err, 0, sizeof(j->err));
+	j->batch = NULL;
+	j->next_left = 0;
 	j->sum = chousa_arena_alloc(j->a, (j->n_inputs + 1) *
 	    sizeof(*j->sum));
 	if (j->sum == NULL)
 		return j->rc = chousa_errf(&j->err, CHOUSA_ENOMEM,
 		    "out of memory");
-	return j->rc = CHOUSA_OK;
-}
-
-int
-jrender_begin(struct jrender *jr, struct invjob *j)
-{
-	const struct chousa_renderer *r = j->renderer;
-
-	memset(jr, 0, sizeof(*jr));
-	if (r == NULL)
-		return j->rc = CHOUSA_OK;
-	/* As the CLI: brief is the table alone, for one input too. */
-	if ((j->n_inputs + j->n_left > 1 || j->brief) && r->triage != NULL &&
-	    (j->brief || !(r->flags & CHOUSA_RENDER_TRIAGE_LAST))) {
-		j->rc = chousa_triage_new(&jr->t, j->from_text, &j->err);
-		if (j->rc != CHOUSA_OK)
-			return j->rc;
-		j->ro.triage = 1;
-		chousa_buf_init(&jr->items, 0);
-	}
-	/* As the CLI: the head waits for the table unless it comes last. */
-	j->held = jr->t != NULL && !(r->flags & CHOUSA_RENDER_TRIAGE_LAST);
-	j->rc = chousa_render_begin(&jr->rs, r, &j->ro, &j->out, &j->err);
-	jr->on = j->rc == CHOUSA_OK;
-	jr->head = j->out.len;
-	return j->rc;
+	memset(&bo, 0, sizeof(bo));
+	bo.renderer = j->renderer;
+	bo.render = j->ro;
+	bo.n_inputs = j->n_inputs + j->n_left;
+	bo.brief = j->brief;
+	bo.from_text = j->from_text;
+	bo.out = &j->out;
+	return j->rc = chousa_batch_new(&j->batch, &bo, &j->err);
 }
 
 /* The left-out inputs before the investigated input until, into the table. */
 static int
-add_left_out(struct jrender *jr, struct invjob *j, size_t until)
+add_left_out(struct invjob *j, size_t until)
 {
-	for (; jr->next_left < j->n_left && j->left[jr->next_left].before <=
-	    until; jr->next_left++) {
-		const struct left_out *l = &j->left[jr->next_left];
+	for (; j->next_left < j->n_left && j->left[j->next_left].before <=
+	    until; j->next_left++) {
+		const struct left_out *l = &j->left[j->next_left];
 
-		j->rc = chousa_triage_leave_out(jr->t, l->value, l->type,
-		    l->context, l->field, &j->err);
+		j->rc = chousa_batch_leave_out(j->batch, l->value, l->context,
+		    l->field, &j->err);
 		if (j->rc != CHOUSA_OK)
 			return j->rc;
 	}
@@ -436,90 +393,41 @@ add_left_out(struct jrender *jr, struct invjob *j, size_t until)
 }
 
 int
-jrender_item(struct jrender *jr, struct invjob *j,
-    const struct chousa_report *rep)
+invjob_take(struct invjob *j, size_t i, const struct chousa_report *rep)
 {
-	size_t k;
-
-	if (!jr->on)
+	if (j->rc != CHOUSA_OK)
 		return j->rc;
-	if (jr->t != NULL) {
-		k = jr->t->n_reports;
-		if (add_left_out(jr, j, k) != CHOUSA_OK)
-			return j->rc;
-		j->rc = chousa_triage_add(jr->t, rep, j->context != NULL ?
-		    j->context[k] : CHOUSA_CTX_BODY, j->field != NULL ?
-		    j->field[k] : NULL, &j->err);
-		if (j->rc != CHOUSA_OK)
-			return j->rc;
-	}
-	if (j->brief)
+	/* Said where the CLI says it: before the report's output. */
+	if (rep->parse_rc != CHOUSA_OK)
+		warn_add(&j->warn, j->a, j->out.len, rep->parse_error);
+	summarize(j, i, rep);
+	note_asked(j, rep);
+	if (add_left_out(j, i) != CHOUSA_OK)
 		return j->rc;
-	j->rc = chousa_render_item(&jr->rs, rep, &j->err);
-	if (j->rc != CHOUSA_OK || jr->t == NULL)
-		return j->rc;
-	/* Held back, by its row's index, until the table is known. */
-	k = jr->t->n_rows - 1;
-	if (k >= jr->cap) {
-		size_t cap = jr->cap ? jr->cap * 2 : 64;
-		size_t *off = chousa_arena_alloc(j->a, cap * sizeof(*off));
-		size_t *len = chousa_arena_alloc(j->a, cap * sizeof(*len));
-
-		if (off == NULL || len == NULL)
-			return j->rc = chousa_errf(&j->err, CHOUSA_ENOMEM,
-			    "out of memory");
-		if (jr->cap > 0) {
-			memcpy(off, jr->off, jr->cap * sizeof(*off));
-			memcpy(len, jr->len, jr->cap * sizeof(*len));
-		}
-		memset(len + jr->cap, 0, (cap - jr->cap) * sizeof(*len));
-		jr->off = off;
-		jr->len = len;
-		jr->cap = cap;
-	}
-	jr->off[k] = jr->items.len;
-	jr->len[k] = j->out.len - jr->head;
-	chousa_buf_add(&jr->items, j->out.data + jr->head, jr->len[k]);
-	j->out.len = jr->head;
-	return j->rc;
+	return j->rc = chousa_batch_add(j->batch, rep, j->context != NULL ?
+	    j->context[i] : CHOUSA_CTX_BODY, j->field != NULL ? j->field[i] :
+	    NULL, &j->err);
 }
 
 int
-jrender_end(struct jrender *jr, struct invjob *j)
+invjob_end(struct invjob *j)
 {
-	size_t i;
-	int rc;
+	struct chousa_batch_summary sum;
 
-	if (jr->t != NULL && jr->on && j->rc == CHOUSA_OK &&
-	    add_left_out(jr, j, j->n_inputs) == CHOUSA_OK) {
-		j->rc = chousa_triage_finish(jr->t, &j->err);
-		if (j->rc == CHOUSA_OK)
-			j->rc = chousa_render_triage(&jr->rs, jr->t, &j->err);
-		for (i = 0; j->rc == CHOUSA_OK && i < jr->t->n_rows; i++) {
-			size_t k = jr->t->rows[i].index;
-
-			if (k < jr->cap && jr->len[k] > 0)
-				chousa_buf_add(&j->out, jr->items.data +
-				    jr->off[k], jr->len[k]);
-		}
-	}
-	if (jr->on) {
-		rc = chousa_render_end(&jr->rs, j->rc == CHOUSA_OK ? &j->err :
-		    NULL);
-		if (j->rc == CHOUSA_OK)
-			j->rc = rc;
-	}
-	if (jr->t == NULL && j->n_left > 0 && j->rc == CHOUSA_OK) {
+	if (j->batch == NULL)
+		return j->rc;
+	if (j->rc == CHOUSA_OK && add_left_out(j, j->n_inputs) == CHOUSA_OK)
+		j->rc = chousa_batch_finish(j->batch, &j->err);
+	chousa_batch_summary(j->batch, &sum);
+	chousa_batch_free(j->batch);
+	j->batch = NULL;
+	j->exit_status = chousa_batch_status(&sum);
+	if (!sum.table && j->n_left > 0 && j->rc == CHOUSA_OK) {
 		char note[160];
 
 		chousa_triage_left_out_note(note, sizeof(note), j->n_left);
 		warn_add(&j->warn, j->a, j->out.len, note);
 	}
-	if (jr->t != NULL) {
-		chousa_buf_release(&jr->items);
-		chousa_triage_free(jr->t);
-	}
-	memset(jr, 0, sizeof(*jr));
 	return j->rc;
 }
 
@@ -530,14 +438,11 @@ invjob_run(struct invjob *j, struct chousa_store *st,
 	struct chousa_investigate_opts io = j->io;
 	struct chousa_report *reps;
 	struct chousa_ctx *ctx = NULL;
-	struct inv_tally t = { 0, 0, 0, 0 };
-	struct jrender jr;
 	size_t i, k;
 	int snapshot;
 
-	memset(&jr, 0, sizeof(jr));
-	if (invjob_prepare(j) != CHOUSA_OK)
-		return j->rc;
+	if (invjob_begin(j) != CHOUSA_OK)
+		goto out;
 	io.sources = j->sources[0] != '\0' ? j->sources : NULL;
 	io.shared_http = io.offline ? NULL : shared;
 	/*
@@ -548,30 +453,20 @@ invjob_run(struct invjob *j, struct chousa_store *st,
 	snapshot = io.offline && chousa_store_snapshot_begin(st, NULL) ==
 	    CHOUSA_OK;
 	j->rc = chousa_ctx_new(&ctx, st, cfg, &io, &j->err);
-	if (j->rc != CHOUSA_OK || jrender_begin(&jr, j) != CHOUSA_OK)
-		goto out;
-	for (i = 0; i < j->n_inputs; i += INV_BATCH) {
+	for (i = 0; j->rc == CHOUSA_OK && i < j->n_inputs; i += INV_BATCH) {
 		size_t n = j->n_inputs - i < INV_BATCH ? j->n_inputs - i :
 		    INV_BATCH;
 
 		j->rc = chousa_investigate(ctx, j->inputs + i, n, &reps,
 		    &j->err);
-		if (j->rc != CHOUSA_OK)
-			goto out;
-		for (k = 0; k < n; k++) {
-			invjob_take(j, i + k, &reps[k], &t);
-			if (jrender_item(&jr, j, &reps[k]) != CHOUSA_OK)
-				goto out;
-		}
-		j->rc = chousa_ctx_reset(ctx, &j->err);
-		if (j->rc != CHOUSA_OK)
-			goto out;
+		for (k = 0; j->rc == CHOUSA_OK && k < n; k++)
+			(void)invjob_take(j, i + k, &reps[k]);
+		if (j->rc == CHOUSA_OK)
+			j->rc = chousa_ctx_reset(ctx, &j->err);
 	}
-	j->exit_status = invjob_status(&t);
-out:
-	jrender_end(&jr, j);
 	chousa_ctx_free(ctx);
 	if (snapshot)
 		chousa_store_snapshot_end(st);
-	return j->rc;
+out:
+	return invjob_end(j);
 }

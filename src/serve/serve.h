@@ -129,16 +129,15 @@ struct inv_summary {
 	int		 n_hits;
 };
 
-/* An investigation a request asks for, run inline or by the worker. */
 /* An input left out of a job (its context), for the table. */
 struct left_out {
 	const char	*value;
-	int		 type;
 	int		 context;
 	const char	*field;
 	size_t		 before;	/* the investigated inputs before it */
 };
 
+/* An investigation a request asks for, run inline or by the worker. */
 struct invjob {
 	/* In: set by the asker. */
 	struct chousa_arena		*a;	/* the request's */
@@ -168,9 +167,9 @@ struct invjob {
 	char				 asked[512];	/* sources asked */
 	struct warnings			 warn;	/* inputs that are no
 						 * indicators */
-	int				 held;	/* out waits for the
-						 * table: none of it is
-						 * shown yet */
+	/* The run's: the output in the CLI's order, into out. */
+	struct chousa_batch		*batch;
+	size_t				 next_left;	/* left given to it */
 	/* The worker's: done() runs in its thread once out is filled. */
 	void				(*done)(struct invjob *j);
 	void				*done_arg;
@@ -185,37 +184,17 @@ int	invjob_run(struct invjob *j, struct chousa_store *st,
 	    const struct chousa_config *cfg, struct chousa_http *shared);
 
 /*
- * A job's rendering, as the CLI prints it: with many inputs and a format
- * that has one, the triage table comes first and the reports follow in
- * its order (each held back until the table is known).
+ * A job's output, as the CLI prints it (chousa_batch: the triage table,
+ * the order of the reports, the left-out inputs, the tally): begin, take
+ * each report in input order, end.  Each returns j->rc.
  */
-struct jrender {
-	struct chousa_render	 rs;
-	int			 on;		/* render_begin succeeded */
-	struct chousa_triage	*t;		/* NULL: no table */
-	struct chousa_buf	 items;		/* the held-back reports */
-	size_t			*off, *len;	/* by triage row index */
-	size_t			 cap;
-	size_t			 head;		/* j->out's length after begin */
-	size_t			 next_left;	/* j->left in the table so far */
-};
-int	jrender_begin(struct jrender *jr, struct invjob *j);
-int	jrender_item(struct jrender *jr, struct invjob *j,
+/* Allocate j's summaries, clear its error, start its output. */
+int	invjob_begin(struct invjob *j);
+/* Take report rep as input i of j: warnings, summary, sources, output. */
+int	invjob_take(struct invjob *j, size_t i,
 	    const struct chousa_report *rep);
-/* Ends the document into j->out (even after a failure); returns j->rc. */
-int	jrender_end(struct jrender *jr, struct invjob *j);
-
-/* What the reports of a job add up to, for its exit status. */
-struct inv_tally {
-	int	found, bad, failed, answered;
-};
-/* Allocate j's summaries and clear its error; returns j->rc. */
-int	invjob_prepare(struct invjob *j);
-/* Take report rep as input i of j: warnings, summary, sources, tally. */
-void	invjob_take(struct invjob *j, size_t i,
-	    const struct chousa_report *rep, struct inv_tally *t);
-/* The CLI's exit status for a tally (0, 1, 3 or 4). */
-int	invjob_status(const struct inv_tally *t);
+/* The rest of j->out and j->exit_status; also after a failure. */
+int	invjob_end(struct invjob *j);
 
 struct worker;
 int	worker_start(struct worker **out, struct server *s,

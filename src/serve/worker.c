@@ -102,29 +102,17 @@ run_merged(struct worker *w, struct invjob **jobs, size_t n)
 		rc = chousa_investigate(ctx, uniq, n_uniq, &reps, &err);
 	for (i = 0; i < n; i++) {
 		struct invjob *j = jobs[i];
-		struct inv_tally t = { 0, 0, 0, 0 };
-		struct jrender jr;
 
 		if (rc != CHOUSA_OK) {
 			j->rc = rc;
 			j->err = err;
 			continue;
 		}
-		if (invjob_prepare(j) != CHOUSA_OK)
-			continue;
-		if (jrender_begin(&jr, j) != CHOUSA_OK) {
-			jrender_end(&jr, j);
-			continue;
-		}
-		for (k = 0; k < j->n_inputs && j->rc == CHOUSA_OK; k++) {
-			const struct chousa_report *rep =
-			    &reps[find(uniq, n_uniq, j->inputs[k])];
-
-			invjob_take(j, k, rep, &t);
-			(void)jrender_item(&jr, j, rep);
-		}
-		jrender_end(&jr, j);
-		j->exit_status = invjob_status(&t);
+		if (invjob_begin(j) == CHOUSA_OK)
+			for (k = 0; k < j->n_inputs && j->rc == CHOUSA_OK; k++)
+				(void)invjob_take(j, k,
+				    &reps[find(uniq, n_uniq, j->inputs[k])]);
+		invjob_end(j);
 	}
 	chousa_ctx_free(ctx);
 }
