@@ -12,6 +12,16 @@
 #include "investigate/labels.h"
 #include "investigate/render/render.h"
 
+/* What a rendering holds besides the renderer's own state. */
+static void
+release(struct chousa_render *r)
+{
+	chousa_arena_free(r->arena);
+	r->arena = NULL;
+	chousa_extractor_free(r->defanger);
+	r->defanger = NULL;
+}
+
 int
 chousa_render_begin(struct chousa_render *r,
     const struct chousa_renderer *renderer,
@@ -51,10 +61,7 @@ chousa_render_begin(struct chousa_render *r,
 		 */
 		if (r->state != NULL && renderer->end != NULL)
 			(void)renderer->end(r, &ignored);
-		chousa_arena_free(r->arena);
-		r->arena = NULL;
-		chousa_extractor_free(r->defanger);
-		r->defanger = NULL;
+		release(r);
 	}
 	return rc;
 }
@@ -97,10 +104,7 @@ chousa_render_end(struct chousa_render *r, struct chousa_err *err)
 		rc = r->renderer->end(r, err);
 	if (rc == CHOUSA_OK && r->out != NULL)
 		rc = chousa_buf_rc(r->out, "the report", err);
-	chousa_arena_free(r->arena);
-	r->arena = NULL;
-	chousa_extractor_free(r->defanger);
-	r->defanger = NULL;
+	release(r);
 	return rc;
 }
 
