@@ -29,8 +29,12 @@
 
 /* Seconds a connection may stay idle (slow clients): then it is closed. */
 #define IDLE_TIMEOUT		15
-/* Bytes of one connection's headers and buffers (header floods: 431). */
-#define CONN_MEMORY		((size_t)64 << 10)
+/*
+ * Bytes of one connection's headers and buffers (header floods: 431).
+ * libmicrohttpd's own default: it zeroes the whole of it after every
+ * request of a kept-alive connection, so more costs every request.
+ */
+#define CONN_MEMORY		((size_t)32 << 10)
 /*
  * Offline investigations waiting for a pool thread before more are
  * refused (503): at a few milliseconds each, a full queue is well under a
