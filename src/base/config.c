@@ -745,12 +745,14 @@ chousa_config_get_long(const struct chousa_config *c, const char *section,
     const char *key, long def)
 {
 	const char *v = chousa_config_get(c, section, key);
-	const struct chousa_config_key *k = find_any(section, key);
+	const struct chousa_config_key *k;
 	const char *why;
 	long n;
 
 	if (v == NULL || *v == '\0')
 		return def;
+	/* The key's row (for its range) only for a value that is set. */
+	k = find_any(section, key);
 	if (k != NULL && k->type != CHOUSA_CFG_NUMBER)
 		k = NULL;
 	return parse_number(k, v, &n, &why) == CHOUSA_OK ? n : def;
