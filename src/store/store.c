@@ -1098,18 +1098,33 @@ chousa_store_relations(struct chousa_store *st, struct chousa_arena *a,
     struct chousa_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, Q_RELATIONS, err);
-	struct chousa_relation *v;
-	size_t n = 0;
+	struct chousa_relation *v = NULL, *nv;
+	size_t n = 0, cap = 0;
 	int rc, failed = 0;
 
 	if (s == NULL)
 		return CHOUSA_EDB;
-	v = chousa_arena_alloc(a, STORE_LOOKUP_CAP * sizeof(*v));
-	if (v == NULL)
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	sqlite3_bind_text(s, 1, value, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(s, 2, STORE_LOOKUP_CAP);
 	while (n < STORE_LOOKUP_CAP && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		/*
+		 * Room as the rows come: most values have none or a few, and
+		 * the arena zeroes what it hands out.
+		 */
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			if (cap > STORE_LOOKUP_CAP)
+				cap = STORE_LOOKUP_CAP;
+			nv = chousa_arena_alloc(a, cap * sizeof(*v));
+			if (nv == NULL) {
+				sqlite3_reset(s);
+				return chousa_errf(err, CHOUSA_ENOMEM,
+				    "out of memory");
+			}
+			if (n > 0)
+				memcpy(nv, v, n * sizeof(*v));
+			v = nv;
+		}
 		v[n].rel = sqlite3_column_int(s, 0);
 		v[n].from_type = sqlite3_column_int(s, 1);
 		v[n].from = col_dup(a, s, 2, &failed);
