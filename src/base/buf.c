@@ -84,6 +84,16 @@ buf_grow(struct chousa_buf *b, size_t extra)
 void
 chousa_buf_add(struct chousa_buf *b, const void *p, size_t len)
 {
+	/*
+	 * Room already there (cap never passes max + 1, so this is within
+	 * max too): the JSON writers' many short pieces stop here.
+	 */
+	if (len < b->cap - b->len && b->failed == CHOUSA_OK) {
+		memcpy(b->data + b->len, p, len);
+		b->len += len;
+		b->data[b->len] = '\0';
+		return;
+	}
 	if (!buf_grow(b, len))
 		return;
 	if (len > 0)

@@ -87,14 +87,30 @@ chousa_jw_array_end(struct chousa_jw *w)
 void
 chousa_jw_key(struct chousa_jw *w, const char *key)
 {
-	size_t len = strlen(key);
+	size_t len = strlen(key), n = len + (w->spaced ? 4 : 3);
+	struct chousa_buf *b = w->b;
+	char *p;
 
 	sep(w);
-	/* Keys are our own names: plain ASCII, nothing to escape. */
-	chousa_buf_addch(w->b, '"');
-	chousa_buf_add(w->b, key, len);
-	chousa_buf_add(w->b, "\": ", w->spaced ? 3 : 2);
 	w->after_key = 1;
+	/* Keys are our own names: plain ASCII, nothing to escape. */
+	if (n < b->cap - b->len && b->failed == CHOUSA_OK) {
+		/* In place when there is room: most of a report's keys. */
+		p = b->data + b->len;
+		*p++ = '"';
+		memcpy(p, key, len);
+		p += len;
+		*p++ = '"';
+		*p++ = ':';
+		if (w->spaced)
+			*p++ = ' ';
+		*p = '\0';
+		b->len += n;
+		return;
+	}
+	chousa_buf_addch(b, '"');
+	chousa_buf_add(b, key, len);
+	chousa_buf_add(b, "\": ", w->spaced ? 3 : 2);
 }
 
 void
