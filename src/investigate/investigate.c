@@ -188,8 +188,12 @@ already_asked(const struct inv_item *it, const struct chousa_source *src,
 		for (i = 0; i < it->n_found[s]; i++) {
 			const struct chousa_finding *f = it->found[s][i];
 
-			if (strcmp(f->subject, value) == 0 &&
-			    strcmp(f->source, src->name) == 0)
+			/*
+			 * A finding's source is its source's own name (ask and
+			 * the online sources set it so): the pointer says.
+			 */
+			if (f->source == src->name &&
+			    strcmp(f->subject, value) == 0)
 				return 1;
 		}
 	return 0;
