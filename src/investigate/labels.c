@@ -9,9 +9,12 @@
  * our own code and with our own word lists.
  */
 #include <ctype.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
+#include "base/mem.h"
 #include "investigate/labels.h"
 
 #define WORDS_PER_LABEL	16
@@ -295,60 +298,164 @@ key_of(const char *s, size_t len, char *out, size_t cap)
 	out[n] = '\0';
 }
 
+/* Whether line (id: aliases) has want as its id, its name or an alias. */
+static int
+alias_line_has(const char *l, const char *colon, const char *want)
+{
+	char k[96];
+	const char *dot, *p;
+
+	key_of(l, (size_t)(colon - l), k, sizeof(k));
+	if (strcmp(k, want) == 0)
+		return 1;
+	dot = memchr(l, '.', (size_t)(colon - l));
+	if (dot != NULL) {
+		key_of(dot + 1, (size_t)(colon - dot - 1), k, sizeof(k));
+		if (strcmp(k, want) == 0)
+			return 1;
+	}
+	for (p = colon + 1; *p != '\0';) {
+		size_t len = strcspn(p, ",");
+
+		key_of(p, len, k, sizeof(k));
+		if (strcmp(k, want) == 0)
+			return 1;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/*
+ * The aliases' lines, each once reduced to the keys it answers to: a
+ * report asks for a family by label many times, and reducing every line
+ * at every call was several percent of an investigation.  Built on first
+ * use; without memory for it the lines are read as they are.
+ */
+struct alias_key {
+	const char	*key;
+	size_t		 line;
+};
+static struct alias_key *alias_keys;
+static size_t n_alias_keys;
+static pthread_once_t alias_once = PTHREAD_ONCE_INIT;
+
+static size_t
+alias_index_add(struct alias_key *out, char *pool, size_t *used,
+    const char *s, size_t len, size_t line)
+{
+	char *k = pool + *used;
+
+	key_of(s, len, k, 96);
+	if (k[0] == '\0')
+		return 0;
+	*used += strlen(k) + 1;
+	out->key = k;
+	out->line = line;
+	return 1;
+}
+
+static void
+alias_index(void)
+{
+	const char *const *lines = data_family_aliases();
+	size_t i, n = 0, bytes = 0, used = 0;
+	struct alias_key *keys;
+	char *pool;
+
+	for (i = 0; lines[i] != NULL; i++) {
+		const char *p;
+
+		n += 2;
+		for (p = lines[i]; *p != '\0'; p++)
+			n += *p == ',';
+		n++;
+		/* A key is at most 95 bytes, and never longer than its text. */
+		bytes += 3 * (strlen(lines[i]) + 1) + 3 * 96;
+	}
+	keys = mem_alloc(n * sizeof(*keys) + bytes);
+	if (keys == NULL)
+		return;
+	pool = (char *)(keys + n);
+	n = 0;
+	for (i = 0; lines[i] != NULL; i++) {
+		const char *l = lines[i], *colon = strchr(l, ':'), *dot, *p;
+
+		if (colon == NULL)
+			continue;
+		n += alias_index_add(&keys[n], pool, &used, l,
+		    (size_t)(colon - l), i);
+		dot = memchr(l, '.', (size_t)(colon - l));
+		if (dot != NULL)
+			n += alias_index_add(&keys[n], pool, &used, dot + 1,
+			    (size_t)(colon - dot - 1), i);
+		for (p = colon + 1; *p != '\0';) {
+			size_t len = strcspn(p, ",");
+
+			n += alias_index_add(&keys[n], pool, &used, p, len, i);
+			p += len;
+			if (*p == ',')
+				p++;
+		}
+	}
+	alias_keys = keys;
+	n_alias_keys = n;
+}
+
+/* The first line that answers to want, or NULL. */
+static const char *
+alias_line(const char *want)
+{
+	const char *const *lines = data_family_aliases();
+	const char *colon;
+	size_t i, best = SIZE_MAX;
+
+	pthread_once(&alias_once, alias_index);
+	if (alias_keys != NULL) {
+		for (i = 0; i < n_alias_keys; i++)
+			if (alias_keys[i].key[0] == want[0] &&
+			    strcmp(alias_keys[i].key, want) == 0 &&
+			    alias_keys[i].line < best)
+				best = alias_keys[i].line;
+		return best != SIZE_MAX ? lines[best] : NULL;
+	}
+	for (i = 0; lines[i] != NULL; i++) {
+		colon = strchr(lines[i], ':');
+		if (colon != NULL && alias_line_has(lines[i], colon, want))
+			return lines[i];
+	}
+	return NULL;
+}
+
 const char *
 labels_builtin_family(struct chousa_arena *a, const char *label,
     const char **name)
 {
-	const char *const *lines = data_family_aliases();
-	char want[96], k[96];
-	size_t i;
+	char want[96];
+	const char *l, *colon, *first;
+	size_t first_len;
 
 	if (label == NULL)
 		return NULL;
 	key_of(label, strlen(label), want, sizeof(want));
 	if (want[0] == '\0')
 		return NULL;
-	for (i = 0; lines[i] != NULL; i++) {
-		const char *l = lines[i], *colon = strchr(l, ':');
-		const char *dot, *p, *first = NULL;
-		size_t first_len = 0;
-		int hit;
-
-		if (colon == NULL)
-			continue;
-		key_of(l, (size_t)(colon - l), k, sizeof(k));
-		hit = strcmp(k, want) == 0;
-		dot = memchr(l, '.', (size_t)(colon - l));
-		if (!hit && dot != NULL) {
-			key_of(dot + 1, (size_t)(colon - dot - 1), k,
-			    sizeof(k));
-			hit = strcmp(k, want) == 0;
-		}
-		for (p = colon + 1; *p != '\0';) {
-			size_t len = strcspn(p, ",");
-
-			if (first == NULL) {
-				first = p;
-				first_len = len;
-			}
-			key_of(p, len, k, sizeof(k));
-			hit = hit || strcmp(k, want) == 0;
-			p += len;
-			if (*p == ',')
-				p++;
-		}
-		if (!hit)
-			continue;
-		while (first != NULL && first_len > 0 && *first == ' ') {
-			first++;
-			first_len--;
-		}
-		if (name != NULL)
-			*name = first_len > 0 ? chousa_arena_strndup(a, first,
-			    first_len) : NULL;
-		return chousa_arena_strndup(a, l, (size_t)(colon - l));
+	l = alias_line(want);
+	if (l == NULL)
+		return NULL;
+	colon = strchr(l, ':');
+	/* The name is the line's first alias. */
+	first = colon + 1;
+	first_len = strcspn(first, ",");
+	while (first_len > 0 && *first == ' ') {
+		first++;
+		first_len--;
 	}
-	return NULL;
+	if (name != NULL)
+		*name = first_len > 0 ? chousa_arena_strndup(a, first,
+		    first_len) : NULL;
+	return chousa_arena_strndup(a, l, (size_t)(colon - l));
 }
 
 int
