@@ -143,6 +143,10 @@ _Noreturn void cli_unknown_name(const struct cli_cmd *cmd, const char *what,
  */
 const char *cli_subcommand(const struct cli_cmd *cmd, int argc, char **argv,
 	    const char *const *verbs);
+/* The entry of verbs (NULL-ended) at cli_optind, or NULL: none or another. */
+const char *cli_verb_find(int argc, char **argv, const char *const *verbs);
+/* names (NULL-ended) onto b as "a, b or c". */
+void	cli_names_add(struct chousa_buf *b, const char *const *names);
 /*
  * No input was given and standard input is a terminal: print why and the
  * usage, exit 2.  cli_getopt() does it for the commands that read
