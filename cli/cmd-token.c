@@ -91,16 +91,18 @@ static const char *
 token_verb(const struct cli_cmd *self, int argc, char **argv)
 {
 	const char *verb = cli_verb_find(argc, argv, self->verbs);
+	const char *list;
 	struct chousa_buf names;
 
 	if (verb != NULL)
 		return verb;
 	chousa_buf_init(&names, 0);
 	cli_names_add(&names, self->verbs);
+	list = names.data != NULL ? names.data : "";
 	if (cli_optind >= argc)
-		cli_usage_error(self, "%s?", names.data);
+		cli_usage_error(self, "%s?", list);
 	cli_usage_error(self, "unknown action '%s' (%s)", argv[cli_optind],
-	    names.data);
+	    list);
 }
 
 static int
