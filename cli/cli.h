@@ -12,19 +12,20 @@
 #include "chousa.h"
 
 /*
- * Exit statuses: one stable table.  cli_exit_statuses[] (cli/opt.c) says
- * what each means; --help and the man page print it, and a test holds the
- * README's table to it.
+ * Exit statuses: the library's enum chousa_exit (include/chousa/base.h),
+ * which the server's frames carry too, by the short names cli/ uses.
+ * cli_exit_statuses[] (cli/opt.c) says what each means; --help and the
+ * man page print it, and a test holds the README's table to it.
  */
 enum cli_exit {
-	EXIT_CLEAN = 0,		/* done, nothing malicious */
-	EXIT_FOUND = 1,		/* done, something malicious or suspicious */
-	EXIT_USAGE = 2,		/* usage error */
-	EXIT_BADINPUT = 3,	/* bad input */
-	EXIT_SOURCE = 4,	/* a network or source failure left no result */
-	EXIT_INTERNAL = 5,	/* internal error */
-	EXIT_BUSY = 6,		/* the store stayed busy past --wait */
-	EXIT_INTERRUPTED = 130	/* Ctrl-C: 128 + SIGINT, as shells say */
+	EXIT_CLEAN = CHOUSA_EXIT_CLEAN,
+	EXIT_FOUND = CHOUSA_EXIT_FOUND,
+	EXIT_USAGE = CHOUSA_EXIT_USAGE,
+	EXIT_BADINPUT = CHOUSA_EXIT_BADINPUT,
+	EXIT_SOURCE = CHOUSA_EXIT_SOURCE,
+	EXIT_INTERNAL = CHOUSA_EXIT_INTERNAL,
+	EXIT_BUSY = CHOUSA_EXIT_BUSY,
+	EXIT_INTERRUPTED = CHOUSA_EXIT_INTERRUPTED
 };
 
 struct cli_exit_status {
@@ -142,6 +143,10 @@ _Noreturn void cli_unknown_name(const struct cli_cmd *cmd, const char *what,
  */
 const char *cli_subcommand(const struct cli_cmd *cmd, int argc, char **argv,
 	    const char *const *verbs);
+/* The entry of verbs (NULL-ended) at cli_optind, or NULL: none or another. */
+const char *cli_verb_find(int argc, char **argv, const char *const *verbs);
+/* names (NULL-ended) onto b as "a, b or c". */
+void	cli_names_add(struct chousa_buf *b, const char *const *names);
 /*
  * No input was given and standard input is a terminal: print why and the
  * usage, exit 2.  cli_getopt() does it for the commands that read

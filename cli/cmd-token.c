@@ -86,6 +86,25 @@ list(int json)
 static const char *const token_verbs[] = { "create", "list", "revoke",
 	NULL };
 
+/* The subcommand, from self->verbs; else token's own usage errors. */
+static const char *
+token_verb(const struct cli_cmd *self, int argc, char **argv)
+{
+	const char *verb = cli_verb_find(argc, argv, self->verbs);
+	const char *list;
+	struct chousa_buf names;
+
+	if (verb != NULL)
+		return verb;
+	chousa_buf_init(&names, 0);
+	cli_names_add(&names, self->verbs);
+	list = names.data != NULL ? names.data : "";
+	if (cli_optind >= argc)
+		cli_usage_error(self, "%s?", list);
+	cli_usage_error(self, "unknown action '%s' (%s)", argv[cli_optind],
+	    list);
+}
+
 static int
 run_token(const struct cli_cmd *self, int argc, char **argv)
 {
@@ -99,9 +118,7 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 			role = arg;
 		else if (c == OPT_JSON)
 			json = 1;
-	if (cli_optind >= argc)
-		cli_usage_error(self, "create, list or revoke?");
-	verb = argv[cli_optind];
+	verb = token_verb(self, argc, argv);
 	if (strcmp(verb, "create") == 0) {
 		if (argc - cli_optind != 2)
 			cli_usage_error(self, "create takes one NAME");
@@ -112,18 +129,15 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 			cli_usage_error(self, "list takes no argument");
 		return list(json);
 	}
-	if (strcmp(verb, "revoke") == 0) {
-		if (argc - cli_optind != 2)
-			cli_usage_error(self, "revoke takes one NAME");
-		st = cli_open_store(0);
-		if (chousa_store_token_revoke(st, argv[cli_optind + 1], &err) !=
-		    CHOUSA_OK)
-			cli_die_err(&err);
-		chousa_store_close(st);
-		return EXIT_CLEAN;
-	}
-	cli_usage_error(self, "unknown action '%s' (create, list or revoke)",
-	    verb);
+	/* revoke, the verb left. */
+	if (argc - cli_optind != 2)
+		cli_usage_error(self, "revoke takes one NAME");
+	st = cli_open_store(0);
+	if (chousa_store_token_revoke(st, argv[cli_optind + 1], &err) !=
+	    CHOUSA_OK)
+		cli_die_err(&err);
+	chousa_store_close(st);
+	return EXIT_CLEAN;
 }
 
 const struct cli_cmd cmd_token = {

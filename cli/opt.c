@@ -514,25 +514,44 @@ cli_number_arg(const struct cli_cmd *self, const char *name, const char *arg,
 	return v;
 }
 
+void
+cli_names_add(struct chousa_buf *b, const char *const *names)
+{
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++)
+		chousa_buf_addf(b, "%s%s", i == 0 ? "" : names[i + 1] == NULL ?
+		    " or " : ", ", names[i]);
+}
+
+const char *
+cli_verb_find(int argc, char **argv, const char *const *verbs)
+{
+	size_t i;
+
+	if (cli_optind >= argc)
+		return NULL;
+	for (i = 0; verbs[i] != NULL; i++)
+		if (strcmp(argv[cli_optind], verbs[i]) == 0)
+			return verbs[i];
+	return NULL;
+}
+
 const char *
 cli_subcommand(const struct cli_cmd *cmd, int argc, char **argv,
     const char *const *verbs)
 {
+	const char *verb = cli_verb_find(argc, argv, verbs);
 	struct chousa_buf b;
-	size_t i;
 
-	if (cli_optind >= argc) {
-		chousa_buf_init(&b, 0);
-		for (i = 0; verbs[i] != NULL; i++)
-			chousa_buf_addf(&b, "%s%s", i == 0 ? "" :
-			    verbs[i + 1] == NULL ? " or " : ", ", verbs[i]);
-		cli_usage_error(cmd, "name a subcommand: %s",
-		    b.data != NULL ? b.data : "");
-	}
-	for (i = 0; verbs[i] != NULL; i++)
-		if (strcmp(argv[cli_optind], verbs[i]) == 0)
-			return verbs[i];
-	cli_unknown_name(cmd, "subcommand", argv[cli_optind], verbs);
+	if (verb != NULL)
+		return verb;
+	if (cli_optind < argc)
+		cli_unknown_name(cmd, "subcommand", argv[cli_optind], verbs);
+	chousa_buf_init(&b, 0);
+	cli_names_add(&b, verbs);
+	cli_usage_error(cmd, "name a subcommand: %s",
+	    b.data != NULL ? b.data : "");
 }
 
 void

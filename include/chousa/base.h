@@ -46,6 +46,25 @@ int	chousa_errf(struct chousa_err *err, int code, const char *fmt, ...)
 /* A short constant name for a code ("ENOMEM"). */
 const char *chousa_rc_name(int code);
 
+/*
+ * What a run ends with: the status `chousa` exits with and the server's
+ * CLI frame ("chousa/2 EXIT") carries, so a command run locally and one
+ * run with --server end alike.  Published: never renumber.
+ */
+enum chousa_exit {
+	CHOUSA_EXIT_CLEAN = 0,		/* done, nothing malicious */
+	CHOUSA_EXIT_FOUND = 1,		/* done, something malicious or
+					 * suspicious */
+	CHOUSA_EXIT_USAGE = 2,		/* usage error */
+	CHOUSA_EXIT_BADINPUT = 3,	/* bad input */
+	CHOUSA_EXIT_SOURCE = 4,		/* a network or source failure left
+					 * no result */
+	CHOUSA_EXIT_INTERNAL = 5,	/* internal error */
+	CHOUSA_EXIT_BUSY = 6,		/* the store stayed busy past --wait */
+	CHOUSA_EXIT_INTERRUPTED = 130	/* Ctrl-C: 128 + SIGINT, as shells
+					 * say */
+};
+
 /* ---- string views and buffers ---- */
 
 /* A borrowed view of bytes, not NUL-terminated. */

@@ -298,9 +298,10 @@ int	chousa_batch_finish(struct chousa_batch *b, struct chousa_err *err);
 void	chousa_batch_summary(const struct chousa_batch *b,
 	    struct chousa_batch_summary *s);
 /*
- * The exit status `chousa investigate` ends with for s (and the server
- * answers): 1 something found, else 3 an input that is no indicator,
- * else 4 sources failed and none answered, else 0.
+ * The exit status (enum chousa_exit) `chousa investigate` ends with for s,
+ * and the server answers: FOUND something found, else BADINPUT an input
+ * that is no indicator, else SOURCE sources failed and none answered,
+ * else CLEAN.
  */
 int	chousa_batch_status(const struct chousa_batch_summary *s);
 void	chousa_batch_free(struct chousa_batch *b);

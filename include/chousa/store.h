@@ -388,6 +388,12 @@ struct chousa_feed {
 						 * types with its listings;
 						 * 0: that source is one of
 						 * sources/local.c's */
+	const char		*sample_page;	/* a sample's own page, "%s" its
+						 * SHA-256, when its importer
+						 * fills the sample table too:
+						 * its local source then asks
+						 * for the sample first; or
+						 * NULL */
 };
 
 /*

@@ -297,12 +297,12 @@ int
 chousa_batch_status(const struct chousa_batch_summary *s)
 {
 	if (s->found)
-		return 1;
+		return CHOUSA_EXIT_FOUND;
 	if (s->bad)
-		return 3;
+		return CHOUSA_EXIT_BADINPUT;
 	if (s->failed && !s->answered)
-		return 4;
-	return 0;
+		return CHOUSA_EXIT_SOURCE;
+	return CHOUSA_EXIT_CLEAN;
 }
 
 void

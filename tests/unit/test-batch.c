@@ -167,7 +167,8 @@ main(void)
 	T_STREQ("spool_file_and_memory_agree", file.data, mem.data);
 	T_OK("has_table", sum.table && !sum.streaming);
 	T_OK("tally", sum.found && sum.answered && !sum.bad && !sum.failed);
-	T_INTEQ("status_found", chousa_batch_status(&sum), 1);
+	T_INTEQ("status_found", chousa_batch_status(&sum),
+	    CHOUSA_EXIT_FOUND);
 	/* evil.example was added second, its report comes first. */
 	T_OK("reports_in_table_order", last(file.data, "evil") != NULL &&
 	    last(file.data, "quiet") != NULL &&
@@ -202,14 +203,24 @@ main(void)
 	/* The exit status: found, then bad input, then no answer at all. */
 	memset(&sum, 0, sizeof(sum));
 	sum.found = sum.bad = 1;
-	T_INTEQ("status_found_outranks_bad", chousa_batch_status(&sum), 1);
+	T_INTEQ("status_found_outranks_bad", chousa_batch_status(&sum),
+	    CHOUSA_EXIT_FOUND);
 	sum.found = 0;
-	T_INTEQ("status_bad_input", chousa_batch_status(&sum), 3);
+	T_INTEQ("status_bad_input", chousa_batch_status(&sum),
+	    CHOUSA_EXIT_BADINPUT);
 	sum.bad = 0;
 	sum.failed = sum.answered = 1;
-	T_INTEQ("status_some_answered", chousa_batch_status(&sum), 0);
+	T_INTEQ("status_some_answered", chousa_batch_status(&sum),
+	    CHOUSA_EXIT_CLEAN);
 	sum.answered = 0;
-	T_INTEQ("status_no_answer", chousa_batch_status(&sum), 4);
+	T_INTEQ("status_no_answer", chousa_batch_status(&sum),
+	    CHOUSA_EXIT_SOURCE);
+	/* Published numbers: scripts and the server's frames rely on them. */
+	T_OK("exit_numbers_are_published", CHOUSA_EXIT_CLEAN == 0 &&
+	    CHOUSA_EXIT_FOUND == 1 && CHOUSA_EXIT_USAGE == 2 &&
+	    CHOUSA_EXIT_BADINPUT == 3 && CHOUSA_EXIT_SOURCE == 4 &&
+	    CHOUSA_EXIT_INTERNAL == 5 && CHOUSA_EXIT_BUSY == 6 &&
+	    CHOUSA_EXIT_INTERRUPTED == 130);
 
 	/* A failed write stops the batch with its error. */
 	memset(&o, 0, sizeof(o));

@@ -35,7 +35,7 @@ main(void)
 	size_t i, k, n_importers = 0, n_keys;
 	char made[64];
 	int names_unique = 1, sources_exist = 1, urls_have_key = 1;
-	int downloads_have_file = 1, sources_made = 1;
+	int downloads_have_file = 1, sources_made = 1, sample_pages = 1;
 
 	T_OK("base_names_no_feed_setting", !has_url_key("urlhaus"));
 	keys = chousa_feed_config_keys(&n_keys);
@@ -81,14 +81,26 @@ main(void)
 		    strcmp(chousa_source_find(feeds[i]->local_source)->title,
 		    feeds[i]->title) != 0))
 			sources_made = 0;
+		/* A sample page is for the source the feed makes: one %s. */
+		if (feeds[i]->sample_page != NULL && (feeds[i]->local_types ==
+		    0 || strstr(feeds[i]->sample_page, "%s") == NULL ||
+		    strchr(strchr(feeds[i]->sample_page, '%') + 1, '%') !=
+		    NULL))
+			sample_pages = 0;
 	}
 	T_OK("feed_names_and_aliases_find_their_feed", names_unique);
 	T_OK("feed_local_sources_exist", sources_exist);
 	T_OK("feed_downloads_have_a_url_setting", urls_have_key);
 	T_OK("feed_downloads_have_a_file", downloads_have_file);
 	T_OK("feed_descriptors_make_their_sources", sources_made);
+	T_OK("feed_sample_pages_are_for_their_sources", sample_pages);
 	T_STREQ("feed_sources_after_benign", chousa_sources()[1]->name,
 	    "local-urlhaus");
+	/* The feeds' sources go in feed order, before local-lists. */
+	T_STREQ("bazaar_source_after_feodo", chousa_sources()[4]->name,
+	    "local-malwarebazaar");
+	T_STREQ("lists_after_the_feed_sources", chousa_sources()[5]->name,
+	    "local-lists");
 
 	T_STREQ("feed_alias_any_case", chousa_feed_local_source(
 	    "FeodoTracker"), "local-feodo");

@@ -1,7 +1,7 @@
 /*
  * local.c: the local sources, one per feed in the store (local-urlhaus,
- * local-threatfox and local-feodo, which their feed descriptors make
- * through local_feed_source(); local-malwarebazaar; and local-lists for
+ * local-threatfox, local-feodo and local-malwarebazaar, which their feed
+ * descriptors make through local_feed_source(); and local-lists for
  * every other import: lists, MISP events, STIX bundles, whatever comes
  * later), what imported reports saw (local-reports), the known-benign
  * lists (benign) and the Malpedia catalogue (local-malpedia).  They share
@@ -240,12 +240,35 @@ feed_start(struct chousa_query *q, struct chousa_err *err)
 	return CHOUSA_OK;
 }
 
-/* MalwareBazaar: the sample table first, then any hash records. */
+/*
+ * The feed that made q's source: the one whose descriptor names it and
+ * gives its types.
+ */
+static const struct chousa_feed *
+source_feed(const struct chousa_query *q)
+{
+	const struct chousa_feed *const *feeds = chousa_feeds();
+	size_t i;
+
+	for (i = 0; feeds[i] != NULL; i++)
+		if (feeds[i]->local_types != 0 && feeds[i]->local_source !=
+		    NULL && strcmp(feeds[i]->local_source, q->source->name) ==
+		    0)
+			return feeds[i];
+	return NULL;
+}
+
+/*
+ * A feed whose importer fills the sample table too (its descriptor's
+ * sample_page): the sample first, with its file's name and type, then any
+ * hash records.
+ */
 static int
-bazaar_start(struct chousa_query *q, struct chousa_err *err)
+sample_start(struct chousa_query *q, struct chousa_err *err)
 {
 	struct chousa_arena *a = chousa_ctx_arena(q->ctx);
 	struct chousa_finding *f = q->finding;
+	const struct chousa_feed *feed = source_feed(q);
 	struct chousa_sample s;
 	struct chousa_family fam;
 	int rc;
@@ -275,9 +298,9 @@ bazaar_start(struct chousa_query *q, struct chousa_err *err)
 			f->family = fam.id;
 	}
 	add_tags(q->ctx, f, s.tags);
-	if (s.sha256 != NULL)
-		f->reference = chousa_arena_printf(a,
-		    "https://bazaar.abuse.ch/sample/%s/", s.sha256);
+	if (s.sha256 != NULL && feed != NULL && feed->sample_page != NULL)
+		f->reference = chousa_arena_printf(a, feed->sample_page,
+		    s.sha256);
 	return CHOUSA_OK;
 }
 
@@ -473,19 +496,17 @@ const struct chousa_source chousa_source_benign = LOCAL_SOURCE("benign",
 /*
  * The local source a feed's descriptor makes (struct chousa_feed's
  * local_types): its name and title, answering its listings as the feeds'
- * sources here do.
+ * sources here do, after its samples when it has them.
  */
 void
 local_feed_source(struct chousa_source *s, const struct chousa_feed *feed)
 {
 	*s = (struct chousa_source)LOCAL_SOURCE(feed->local_source,
 	    feed->title != NULL ? feed->title : feed->name, feed->local_types,
-	    FEED_STAGES, 0, 1, feed_start);
+	    FEED_STAGES, 0, 1, feed->sample_page != NULL ? sample_start :
+	    feed_start);
 }
 
-const struct chousa_source chousa_source_local_malwarebazaar = LOCAL_SOURCE(
-    "local-malwarebazaar", "MalwareBazaar", CHOUSA_IOC_HASHES, FEED_STAGES,
-    0, 1, bazaar_start);
 const struct chousa_source chousa_source_local_lists = LOCAL_SOURCE(
     "local-lists", "Imported lists", HOST_TYPES | CHOUSA_IOC_HASHES |
     CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL), FEED_STAGES, 0, 2, feed_start);

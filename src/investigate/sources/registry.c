@@ -16,7 +16,6 @@
 #include "investigate/investigate.h"
 
 extern const struct chousa_source chousa_source_benign;
-extern const struct chousa_source chousa_source_local_malwarebazaar;
 extern const struct chousa_source chousa_source_local_lists;
 extern const struct chousa_source chousa_source_local_reports;
 extern const struct chousa_source chousa_source_local_malpedia;
@@ -39,8 +38,7 @@ static const struct chousa_source feed_sources;
 
 static const struct chousa_source *const table[] = {
 	&chousa_source_benign,
-	&feed_sources,	/* local-urlhaus, local-threatfox, local-feodo */
-	&chousa_source_local_malwarebazaar,
+	&feed_sources,	/* local-urlhaus, -threatfox, -feodo, -malwarebazaar */
 	&chousa_source_local_lists,
 	&chousa_source_local_reports,
 	&chousa_source_local_malpedia,

@@ -171,22 +171,22 @@ tf_req(struct online_req *req)
 }
 
 /*
- * { "query": "search_hash", "hash": ... }, or search_ioc with the value;
- * an IP's C2s are "ip:port" IOCs, so an IP is no exact_match.
+ * { "query": "search_hash", "hash": value }, or search_ioc with value as
+ * search_term and exact_match when exact is 0 or 1 (-1: none).  NULL when
+ * out of memory.
  */
 static char *
-tf_body(struct chousa_query *q, struct chousa_arena *a)
+tf_body(struct chousa_arena *a, const char *value, int by_hash, int exact)
 {
 	struct chousa_buf b;
 	struct chousa_jw w;
-	int by_hash = online_is_hash(q);
 
 	online_json_begin(&b, &w);
 	chousa_jw_object(&w);
 	chousa_jw_kstr(&w, "query", by_hash ? "search_hash" : "search_ioc");
-	chousa_jw_kstr(&w, by_hash ? "hash" : "search_term", q->ind->value);
-	if (!by_hash)
-		chousa_jw_kbool(&w, "exact_match", !online_is_ip(q));
+	chousa_jw_kstr(&w, by_hash ? "hash" : "search_term", value);
+	if (!by_hash && exact >= 0)
+		chousa_jw_kbool(&w, "exact_match", exact);
 	chousa_jw_object_end(&w);
 	return online_json_end(a, &b);
 }
@@ -196,21 +196,27 @@ tf_start(struct chousa_query *q, struct chousa_err *err)
 {
 	struct online_q *oq = online_begin(q);
 	struct online_req req;
+	int by_hash = online_is_hash(q);
 
 	if (oq == NULL)
 		return CHOUSA_OK;
 	tf_req(&req);
-	req.body = tf_body(q, online_arena(oq));
-	return online_ask(oq, &req, on_answer, online_is_hash(q) ? (void *)1 :
-	    NULL, err);
+	/* An IP's C2s are "ip:port" IOCs, so an IP is no exact_match. */
+	req.body = tf_body(online_arena(oq), q->ind->value, by_hash,
+	    !online_is_ip(q));
+	return online_ask(oq, &req, on_answer, by_hash ? (void *)1 : NULL,
+	    err);
 }
 
 static int
 tf_check(struct chousa_query *q, struct chousa_err *err)
 {
-	(void)err;
-	return online_check_with(q, tf_req, NULL, "{\"query\": \"search_ioc\","
-	    " \"search_term\": \"example.com\"}");
+	const char *body = tf_body(chousa_ctx_arena(q->ctx), "example.com", 0,
+	    -1);
+
+	if (body == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	return online_check_with(q, tf_req, NULL, body);
 }
 
 static int	tf_parse(const char *, const char *, size_t, int,
