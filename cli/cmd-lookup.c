@@ -50,15 +50,6 @@ lookup_one(struct chousa_store *st, const char *text,
 	return status;
 }
 
-static int
-worse(int status, int rc)
-{
-	/* Bad input outranks found, which outranks clean. */
-	if (rc == EXIT_BADINPUT || status == EXIT_BADINPUT)
-		return EXIT_BADINPUT;
-	return rc > status ? rc : status;
-}
-
 /* Around the list of look-ups, when the format frames it. */
 static void
 frame(const struct chousa_format *f, int end)
@@ -100,8 +91,8 @@ run_lookup(const struct cli_cmd *self, int argc, char **argv)
 	frame(f, 0);
 	for (i = cli_optind; i < argc; i++) {
 		if (strcmp(argv[i], "-") != 0) {
-			status = worse(status, lookup_one(st, argv[i], f,
-			    &n));
+			status = chousa_lookup_status(status,
+			    lookup_one(st, argv[i], f, &n));
 			continue;
 		}
 		while (fgets(line, sizeof(line), stdin) != NULL) {
@@ -118,7 +109,8 @@ run_lookup(const struct cli_cmd *self, int argc, char **argv)
 				cli_warn("line %lu of stdin is longer than "
 				    "%d bytes: skipped", lineno,
 				    LINE_MAX_LEN - 2);
-				status = worse(status, EXIT_BADINPUT);
+				status = chousa_lookup_status(status,
+				    EXIT_BADINPUT);
 				continue;
 			}
 
@@ -127,7 +119,8 @@ run_lookup(const struct cli_cmd *self, int argc, char **argv)
 				line[--len] = '\0';
 			if (len == 0 || line[0] == '#')
 				continue;
-			status = worse(status, lookup_one(st, line, f, &n));
+			status = chousa_lookup_status(status,
+			    lookup_one(st, line, f, &n));
 		}
 	}
 	frame(f, 1);

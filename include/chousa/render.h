@@ -46,6 +46,12 @@ void	chousa_lookup_text(struct chousa_buf *b, struct chousa_arena *a,
 	    const struct chousa_lookup *l, int color);
 /* One object of the `chousa lookup --json` array (no separator). */
 void	chousa_lookup_json(struct chousa_buf *b, const struct chousa_lookup *l);
+/*
+ * The exit status (enum chousa_exit) of a run of look-ups so far, status,
+ * after one more that ended with one: bad input outranks found, which
+ * outranks clean.  `chousa lookup` and the server's answer for it agree.
+ */
+int	chousa_lookup_status(int status, int one);
 
 /* ---- extraction (src/render/extract.c) ---- */
 

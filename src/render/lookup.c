@@ -50,6 +50,14 @@ family_label(struct chousa_store *st, struct chousa_arena *a,
 }
 
 int
+chousa_lookup_status(int status, int one)
+{
+	if (status == CHOUSA_EXIT_BADINPUT || one == CHOUSA_EXIT_BADINPUT)
+		return CHOUSA_EXIT_BADINPUT;
+	return one > status ? one : status;
+}
+
+int
 chousa_lookup(struct chousa_store *st, struct chousa_arena *a,
     const char *text, size_t len, struct chousa_lookup *out,
     struct chousa_err *err)

@@ -47,15 +47,6 @@ warn_add_all(struct warnings *w, struct chousa_arena *a,
 		warn_add(w, a, from->at[i], from->msg[i]);
 }
 
-/* The CLI's rule: bad input outranks found, which outranks clean. */
-static int
-worse(int status, int other)
-{
-	if (status == 3 || other == 3)
-		return 3;
-	return other > status ? other : status;
-}
-
 int
 op_lookup(struct runenv *env, struct chousa_arena *a,
     const char *const *inputs, size_t n, int json, struct chousa_buf *out,
@@ -81,7 +72,8 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 		if (rc == CHOUSA_EPARSE) {
 			warn_add(w, a, out->len, e.msg);
 			t->n_bad++;
-			t->status = worse(t->status, 3);
+			t->status = chousa_lookup_status(t->status,
+			    CHOUSA_EXIT_BADINPUT);
 			continue;
 		}
 		if (rc != CHOUSA_OK) {
@@ -91,7 +83,8 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 		f->lookup(out, a, &l, shown++, 0);
 		if (l.is_malicious)
 			t->n_malicious++;
-		t->status = worse(t->status, l.is_malicious ? 1 : 0);
+		t->status = chousa_lookup_status(t->status, l.is_malicious ?
+		    CHOUSA_EXIT_FOUND : CHOUSA_EXIT_CLEAN);
 	}
 	if (f->lookup_list != NULL)
 		f->lookup_list(out, 1);
@@ -101,7 +94,8 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 const char *
 op_lookup_verdicts(const struct lookup_tally *t)
 {
-	return t->status == 1 ? "malicious" : t->status == 3 ? "bad input" :
+	return t->status == CHOUSA_EXIT_FOUND ? "malicious" :
+	    t->status == CHOUSA_EXIT_BADINPUT ? "bad input" :
 	    "not listed";
 }
 

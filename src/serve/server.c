@@ -449,12 +449,13 @@ static int
 exit_for_status(int status)
 {
 	if (status == 400 || status == 405)
-		return 2;		/* usage */
+		return CHOUSA_EXIT_USAGE;
 	if (status == 404 || status == 413 || status == 415)
-		return 3;		/* bad input */
+		return CHOUSA_EXIT_BADINPUT;
 	if (status >= 500 && status != 503)
-		return 5;		/* internal */
-	return 4;			/* refused, rate limit, unavailable */
+		return CHOUSA_EXIT_INTERNAL;
+	/* Refused, rate limited, unavailable: the source (here the server). */
+	return CHOUSA_EXIT_SOURCE;
 }
 
 /* One "W warning" or "E error" line of a frame, escaped, onto b. */
