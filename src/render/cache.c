@@ -17,20 +17,12 @@ on_stat(void *arg, const struct chousa_cache_stat *cs)
 {
 	struct gather *g = arg;
 	struct chousa_cache_listing *l = g->l;
-	struct chousa_cache_stat *r;
+	struct chousa_cache_stat *rows, *r;
 
-	if (l->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 16;
-		struct chousa_cache_stat *rows;
-
-		rows = chousa_arena_alloc(g->a, cap * sizeof(*rows));
-		if (rows == NULL)
-			return CHOUSA_ENOMEM;
-		if (l->n > 0)
-			memcpy(rows, l->rows, l->n * sizeof(*rows));
-		l->rows = rows;
-		g->cap = cap;
-	}
+	rows = chousa_arena_grow(g->a, l->rows, l->n, &g->cap, sizeof(*rows));
+	if (rows == NULL)
+		return CHOUSA_ENOMEM;
+	l->rows = rows;
 	r = &l->rows[l->n];
 	*r = *cs;
 	r->source = chousa_arena_strdup(g->a, cs->source);
