@@ -248,6 +248,12 @@ typedef void (*chousa_jw_row_fn)(const void *arg, struct chousa_jw *w,
  */
 void	chousa_jw_krows(struct chousa_jw *w, const char *key, size_t n,
 	    chousa_jw_row_fn fn, const void *arg);
+/*
+ * A whole document of the one member chousa_jw_krows writes, and a
+ * newline: {"tokens": [...]}, {"sources": [...]}.
+ */
+void	chousa_jw_rows_document(struct chousa_buf *b, const char *key,
+	    size_t n, chousa_jw_row_fn fn, const void *arg);
 
 /* ---- the INI config (src/base/config.c) ---- */
 

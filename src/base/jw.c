@@ -305,3 +305,16 @@ chousa_jw_krows(struct chousa_jw *w, const char *key, size_t n,
 	}
 	chousa_jw_array_end(w);
 }
+
+void
+chousa_jw_rows_document(struct chousa_buf *b, const char *key, size_t n,
+    chousa_jw_row_fn fn, const void *arg)
+{
+	struct chousa_jw w;
+
+	chousa_jw_init(&w, b);
+	chousa_jw_object(&w);
+	chousa_jw_krows(&w, key, n, fn, arg);
+	chousa_jw_object_end(&w);
+	chousa_buf_addch(b, '\n');
+}

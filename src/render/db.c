@@ -9,11 +9,21 @@
 
 /* ---- text ---- */
 
+/*
+ * The start of an import's line, as far as its age:
+ * "  urlhaus  2024-03-13T10:00:00Z (3h ago".
+ */
 static void
-age(struct chousa_buf *b, int64_t now, int64_t t)
+import_line(struct chousa_buf *b, const char *source, int64_t t,
+    int64_t now)
 {
+	char when[32];
 	int64_t d = now - t;
 
+	chousa_time_format(t, when, sizeof(when));
+	chousa_buf_adds(b, "  ");
+	chousa_esc_text(b, source, strlen(source));
+	chousa_buf_addf(b, "  %s (", when);
 	if (d < 0)
 		d = 0;
 	if (d < 3600)
@@ -28,7 +38,6 @@ void
 chousa_stats_text(struct chousa_buf *b, const char *path,
     const struct chousa_store_stats *s, int64_t now)
 {
-	char when[32];
 	size_t i;
 
 	chousa_buf_adds(b, "store ");
@@ -63,11 +72,7 @@ chousa_stats_text(struct chousa_buf *b, const char *path,
 	for (i = 0; i < s->n_imports; i++) {
 		const struct chousa_stat_import *im = &s->imports[i];
 
-		chousa_time_format(im->finished_at, when, sizeof(when));
-		chousa_buf_adds(b, "  ");
-		chousa_esc_text(b, im->source, strlen(im->source));
-		chousa_buf_addf(b, "  %s (", when);
-		age(b, now, im->finished_at);
+		import_line(b, im->source, im->finished_at, now);
 		chousa_buf_addf(b, ")  read %llu, added %llu, updated %llu, "
 		    "rejected %llu  ", (unsigned long long)im->rows_read,
 		    (unsigned long long)im->added,
@@ -84,11 +89,7 @@ chousa_stats_text(struct chousa_buf *b, const char *path,
 	for (i = 0; i < s->n_failures; i++) {
 		const struct chousa_stat_failure *f = &s->failures[i];
 
-		chousa_time_format(f->finished_at, when, sizeof(when));
-		chousa_buf_adds(b, "  ");
-		chousa_esc_text(b, f->source, strlen(f->source));
-		chousa_buf_addf(b, "  %s (", when);
-		age(b, now, f->finished_at);
+		import_line(b, f->source, f->finished_at, now);
 		chousa_buf_adds(b, ")  ");
 		if (f->file != NULL)
 			chousa_esc_text(b, f->file, strlen(f->file));

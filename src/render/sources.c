@@ -233,13 +233,7 @@ void
 chousa_sources_json(struct chousa_buf *b, const struct chousa_source_row *rows,
     size_t n)
 {
-	struct chousa_jw w;
-
-	chousa_jw_init(&w, b);
-	chousa_jw_object(&w);
-	chousa_jw_krows(&w, "sources", n, row_json, rows);
-	chousa_jw_object_end(&w);
-	chousa_buf_addch(b, '\n');
+	chousa_jw_rows_document(b, "sources", n, row_json, rows);
 }
 
 void

@@ -175,13 +175,7 @@ void
 chousa_token_list_json(struct chousa_buf *b, const struct chousa_token *t,
     size_t n)
 {
-	struct chousa_jw w;
-
-	chousa_jw_init(&w, b);
-	chousa_jw_object(&w);
-	chousa_jw_krows(&w, "tokens", n, token_json, t);
-	chousa_jw_object_end(&w);
-	chousa_buf_addch(b, '\n');
+	chousa_jw_rows_document(b, "tokens", n, token_json, t);
 }
 
 /* ---- identifying a request ---- */
