@@ -255,6 +255,25 @@ void	chousa_jw_kint_if(struct chousa_jw *w, const char *key, int64_t v,
 void	chousa_jw_kbool_if(struct chousa_jw *w, const char *key, int v,
 	    int has);
 
+/*
+ * Writes row i of arg (a listing's rows, a table's) into an object that
+ * chousa_jw_krows opened for it: its members only.
+ */
+typedef void (*chousa_jw_row_fn)(const void *arg, struct chousa_jw *w,
+	    size_t i);
+/*
+ * key and an array of n objects, the members of object i written by
+ * fn(arg, w, i): the {"tokens": [{...}, ...]} of every listing.
+ */
+void	chousa_jw_krows(struct chousa_jw *w, const char *key, size_t n,
+	    chousa_jw_row_fn fn, const void *arg);
+/*
+ * A whole document of the one member chousa_jw_krows writes, and a
+ * newline: {"tokens": [...]}, {"sources": [...]}.
+ */
+void	chousa_jw_rows_document(struct chousa_buf *b, const char *key,
+	    size_t n, chousa_jw_row_fn fn, const void *arg);
+
 /* ---- the INI config (src/base/config.c) ---- */
 
 /*

@@ -305,3 +305,32 @@ chousa_jw_kbool_if(struct chousa_jw *w, const char *key, int v, int has)
 	else
 		chousa_jw_null(w);
 }
+
+void
+chousa_jw_krows(struct chousa_jw *w, const char *key, size_t n,
+    chousa_jw_row_fn fn, const void *arg)
+{
+	size_t i;
+
+	chousa_jw_key(w, key);
+	chousa_jw_array(w);
+	for (i = 0; i < n; i++) {
+		chousa_jw_object(w);
+		fn(arg, w, i);
+		chousa_jw_object_end(w);
+	}
+	chousa_jw_array_end(w);
+}
+
+void
+chousa_jw_rows_document(struct chousa_buf *b, const char *key, size_t n,
+    chousa_jw_row_fn fn, const void *arg)
+{
+	struct chousa_jw w;
+
+	chousa_jw_init(&w, b);
+	chousa_jw_object(&w);
+	chousa_jw_krows(&w, key, n, fn, arg);
+	chousa_jw_object_end(&w);
+	chousa_buf_addch(b, '\n');
+}

@@ -17,20 +17,12 @@ on_stat(void *arg, const struct chousa_cache_stat *cs)
 {
 	struct gather *g = arg;
 	struct chousa_cache_listing *l = g->l;
-	struct chousa_cache_stat *r;
+	struct chousa_cache_stat *rows, *r;
 
-	if (l->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 16;
-		struct chousa_cache_stat *rows;
-
-		rows = chousa_arena_alloc(g->a, cap * sizeof(*rows));
-		if (rows == NULL)
-			return CHOUSA_ENOMEM;
-		if (l->n > 0)
-			memcpy(rows, l->rows, l->n * sizeof(*rows));
-		l->rows = rows;
-		g->cap = cap;
-	}
+	rows = chousa_arena_grow(g->a, l->rows, l->n, &g->cap, sizeof(*rows));
+	if (rows == NULL)
+		return CHOUSA_ENOMEM;
+	l->rows = rows;
 	r = &l->rows[l->n];
 	*r = *cs;
 	r->source = chousa_arena_strdup(g->a, cs->source);
@@ -84,30 +76,29 @@ chousa_cache_listing_text(struct chousa_buf *b,
 	    (unsigned long long)l->entries, (double)l->bytes / 1024.0);
 }
 
+static void
+stat_json(const void *arg, struct chousa_jw *w, size_t i)
+{
+	const struct chousa_cache_stat *rows = arg;
+	const struct chousa_cache_stat *cs = &rows[i];
+
+	chousa_jw_kstr(w, "source", cs->source);
+	chousa_jw_kuint(w, "entries", cs->entries);
+	chousa_jw_kuint(w, "bytes", cs->bytes);
+	chousa_jw_kuint(w, "expired", cs->expired);
+	chousa_jw_ktime(w, "oldest", cs->oldest);
+	chousa_jw_ktime(w, "newest", cs->newest);
+}
+
 void
 chousa_cache_listing_json(struct chousa_buf *b,
     const struct chousa_cache_listing *l)
 {
 	struct chousa_jw w;
-	size_t i;
 
 	chousa_jw_init(&w, b);
 	chousa_jw_object(&w);
-	chousa_jw_key(&w, "sources");
-	chousa_jw_array(&w);
-	for (i = 0; i < l->n; i++) {
-		const struct chousa_cache_stat *cs = &l->rows[i];
-
-		chousa_jw_object(&w);
-		chousa_jw_kstr(&w, "source", cs->source);
-		chousa_jw_kuint(&w, "entries", cs->entries);
-		chousa_jw_kuint(&w, "bytes", cs->bytes);
-		chousa_jw_kuint(&w, "expired", cs->expired);
-		chousa_jw_ktime(&w, "oldest", cs->oldest);
-		chousa_jw_ktime(&w, "newest", cs->newest);
-		chousa_jw_object_end(&w);
-	}
-	chousa_jw_array_end(&w);
+	chousa_jw_krows(&w, "sources", l->n, stat_json, l->rows);
 	chousa_jw_kuint(&w, "entries", l->entries);
 	chousa_jw_kuint(&w, "bytes", l->bytes);
 	chousa_jw_object_end(&w);

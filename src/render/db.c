@@ -9,11 +9,21 @@
 
 /* ---- text ---- */
 
+/*
+ * The start of an import's line, as far as its age:
+ * "  urlhaus  2024-03-13T10:00:00Z (3h ago".
+ */
 static void
-age(struct chousa_buf *b, int64_t now, int64_t t)
+import_line(struct chousa_buf *b, const char *source, int64_t t,
+    int64_t now)
 {
+	char when[32];
 	int64_t d = now - t;
 
+	chousa_time_format(t, when, sizeof(when));
+	chousa_buf_adds(b, "  ");
+	chousa_esc_text(b, source, strlen(source));
+	chousa_buf_addf(b, "  %s (", when);
 	if (d < 0)
 		d = 0;
 	if (d < 3600)
@@ -28,7 +38,6 @@ void
 chousa_stats_text(struct chousa_buf *b, const char *path,
     const struct chousa_store_stats *s, int64_t now)
 {
-	char when[32];
 	size_t i;
 
 	chousa_buf_adds(b, "store ");
@@ -63,11 +72,7 @@ chousa_stats_text(struct chousa_buf *b, const char *path,
 	for (i = 0; i < s->n_imports; i++) {
 		const struct chousa_stat_import *im = &s->imports[i];
 
-		chousa_time_format(im->finished_at, when, sizeof(when));
-		chousa_buf_adds(b, "  ");
-		chousa_esc_text(b, im->source, strlen(im->source));
-		chousa_buf_addf(b, "  %s (", when);
-		age(b, now, im->finished_at);
+		import_line(b, im->source, im->finished_at, now);
 		chousa_buf_addf(b, ")  read %llu, added %llu, updated %llu, "
 		    "rejected %llu  ", (unsigned long long)im->rows_read,
 		    (unsigned long long)im->added,
@@ -84,11 +89,7 @@ chousa_stats_text(struct chousa_buf *b, const char *path,
 	for (i = 0; i < s->n_failures; i++) {
 		const struct chousa_stat_failure *f = &s->failures[i];
 
-		chousa_time_format(f->finished_at, when, sizeof(when));
-		chousa_buf_adds(b, "  ");
-		chousa_esc_text(b, f->source, strlen(f->source));
-		chousa_buf_addf(b, "  %s (", when);
-		age(b, now, f->finished_at);
+		import_line(b, f->source, f->finished_at, now);
 		chousa_buf_adds(b, ")  ");
 		if (f->file != NULL)
 			chousa_esc_text(b, f->file, strlen(f->file));
@@ -106,12 +107,67 @@ chousa_stats_text(struct chousa_buf *b, const char *path,
 
 /* ---- JSON ---- */
 
+static void
+count_json(const void *arg, struct chousa_jw *w, size_t i)
+{
+	const struct chousa_stat_count *counts = arg;
+
+	chousa_jw_kstr(w, "source", counts[i].source);
+	chousa_jw_kstr(w, "type", chousa_ioc_type_name(counts[i].type));
+	chousa_jw_kuint(w, "count", counts[i].n);
+}
+
+static void
+benign_json(const void *arg, struct chousa_jw *w, size_t i)
+{
+	const struct chousa_stat_count *benign = arg;
+
+	chousa_jw_kstr(w, "list", benign[i].source);
+	chousa_jw_kuint(w, "count", benign[i].n);
+}
+
+/* An import's age is counted from the now the document is written at. */
+struct imports {
+	const struct chousa_stat_import	*rows;
+	int64_t				 now;
+};
+
+static void
+import_json(const void *arg, struct chousa_jw *w, size_t i)
+{
+	const struct imports *imports = arg;
+	const struct chousa_stat_import *im = &imports->rows[i];
+
+	chousa_jw_kstr(w, "source", im->source);
+	chousa_jw_kstr(w, "file", im->file);
+	chousa_jw_kstr(w, "sha256", im->sha256);
+	chousa_jw_ktime(w, "finished_at", im->finished_at);
+	chousa_jw_kint(w, "age_seconds", imports->now - im->finished_at);
+	chousa_jw_kuint(w, "rows_read", im->rows_read);
+	chousa_jw_kuint(w, "added", im->added);
+	chousa_jw_kuint(w, "updated", im->updated);
+	chousa_jw_kuint(w, "rejected", im->rejected);
+}
+
+static void
+failure_json(const void *arg, struct chousa_jw *w, size_t i)
+{
+	const struct chousa_stat_failure *failures = arg;
+	const struct chousa_stat_failure *f = &failures[i];
+
+	chousa_jw_kstr(w, "source", f->source);
+	chousa_jw_kstr(w, "file", f->file);
+	chousa_jw_ktime(w, "finished_at", f->finished_at);
+	chousa_jw_kstr(w, "message", f->message);
+	chousa_jw_kbool(w, "imported_fine_since", f->since_ok);
+}
+
 void
 chousa_stats_json(struct chousa_buf *b, const char *path,
     const struct chousa_store_stats *s, int64_t now)
 {
+	struct imports imports = { s->imports, now };
 	struct chousa_jw w;
-	size_t i;
 
 	chousa_jw_init(&w, b);
 	chousa_jw_object(&w);
@@ -123,58 +179,11 @@ chousa_stats_json(struct chousa_buf *b, const char *path,
 	chousa_jw_kuint(&w, "relations", s->relations);
 	chousa_jw_kuint(&w, "families", s->families);
 	chousa_jw_kuint(&w, "failed_imports", s->failed_imports);
-	chousa_jw_key(&w, "counts");
-	chousa_jw_array(&w);
-	for (i = 0; i < s->n_counts; i++) {
-		chousa_jw_object(&w);
-		chousa_jw_kstr(&w, "source", s->counts[i].source);
-		chousa_jw_kstr(&w, "type",
-		    chousa_ioc_type_name(s->counts[i].type));
-		chousa_jw_kuint(&w, "count", s->counts[i].n);
-		chousa_jw_object_end(&w);
-	}
-	chousa_jw_array_end(&w);
-	chousa_jw_key(&w, "benign");
-	chousa_jw_array(&w);
-	for (i = 0; i < s->n_benign; i++) {
-		chousa_jw_object(&w);
-		chousa_jw_kstr(&w, "list", s->benign[i].source);
-		chousa_jw_kuint(&w, "count", s->benign[i].n);
-		chousa_jw_object_end(&w);
-	}
-	chousa_jw_array_end(&w);
-	chousa_jw_key(&w, "imports");
-	chousa_jw_array(&w);
-	for (i = 0; i < s->n_imports; i++) {
-		const struct chousa_stat_import *im = &s->imports[i];
-
-		chousa_jw_object(&w);
-		chousa_jw_kstr(&w, "source", im->source);
-		chousa_jw_kstr(&w, "file", im->file);
-		chousa_jw_kstr(&w, "sha256", im->sha256);
-		chousa_jw_ktime(&w, "finished_at", im->finished_at);
-		chousa_jw_kint(&w, "age_seconds", now - im->finished_at);
-		chousa_jw_kuint(&w, "rows_read", im->rows_read);
-		chousa_jw_kuint(&w, "added", im->added);
-		chousa_jw_kuint(&w, "updated", im->updated);
-		chousa_jw_kuint(&w, "rejected", im->rejected);
-		chousa_jw_object_end(&w);
-	}
-	chousa_jw_array_end(&w);
-	chousa_jw_key(&w, "failures");
-	chousa_jw_array(&w);
-	for (i = 0; i < s->n_failures; i++) {
-		const struct chousa_stat_failure *f = &s->failures[i];
-
-		chousa_jw_object(&w);
-		chousa_jw_kstr(&w, "source", f->source);
-		chousa_jw_kstr(&w, "file", f->file);
-		chousa_jw_ktime(&w, "finished_at", f->finished_at);
-		chousa_jw_kstr(&w, "message", f->message);
-		chousa_jw_kbool(&w, "imported_fine_since", f->since_ok);
-		chousa_jw_object_end(&w);
-	}
-	chousa_jw_array_end(&w);
+	chousa_jw_krows(&w, "counts", s->n_counts, count_json, s->counts);
+	chousa_jw_krows(&w, "benign", s->n_benign, benign_json, s->benign);
+	chousa_jw_krows(&w, "imports", s->n_imports, import_json, &imports);
+	chousa_jw_krows(&w, "failures", s->n_failures, failure_json,
+	    s->failures);
 	chousa_jw_object_end(&w);
 	chousa_buf_addch(b, '\n');
 }

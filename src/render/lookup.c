@@ -190,11 +190,11 @@ chousa_lookup_text(struct chousa_buf *b, struct chousa_arena *a,
 /* ---- JSON ---- */
 
 static void
-record_json(struct chousa_jw *w, const struct chousa_lookup *l, size_t i)
+record_json(const void *arg, struct chousa_jw *w, size_t i)
 {
+	const struct chousa_lookup *l = arg;
 	const struct chousa_record *r = &l->records[i];
 
-	chousa_jw_object(w);
 	chousa_jw_kstr(w, "match", chousa_match_name(r->match));
 	chousa_jw_kstr(w, "value", r->value);
 	chousa_jw_kstr(w, "type", chousa_ioc_type_name(r->type));
@@ -208,42 +208,33 @@ record_json(struct chousa_jw *w, const struct chousa_lookup *l, size_t i)
 	chousa_jw_kstr(w, "family_name", l->family_names[i]);
 	chousa_jw_key(w, "tags");
 	chousa_jw_list(w, r->tags, ',');
-	chousa_jw_key(w, "confidence");
-	if (r->confidence >= 0)
-		chousa_jw_int(w, r->confidence);
-	else
-		chousa_jw_null(w);
+	chousa_jw_kint_if(w, "confidence", r->confidence,
+	    r->confidence >= 0);
 	chousa_jw_kstr(w, "reference", r->reference);
 	chousa_jw_kbool(w, "observation", r->is_observation);
-	chousa_jw_object_end(w);
+}
+
+static void
+benign_json(const void *arg, struct chousa_jw *w, size_t i)
+{
+	const struct chousa_benign *benign = arg;
+
+	chousa_jw_kstr(w, "list", benign[i].list);
+	chousa_jw_kstr(w, "kind", benign[i].kind);
+	chousa_jw_kstr(w, "entry", benign[i].entry);
 }
 
 void
 chousa_lookup_json(struct chousa_buf *b, const struct chousa_lookup *l)
 {
-	const struct chousa_benign *bn = l->benign;
 	struct chousa_jw w;
-	size_t i;
 
 	chousa_jw_init(&w, b);
 	chousa_jw_object(&w);
 	chousa_jw_kstr(&w, "indicator", l->ind.value);
 	chousa_jw_kstr(&w, "type", chousa_ioc_type_name(l->ind.type));
 	chousa_jw_kbool(&w, "malicious", l->is_malicious);
-	chousa_jw_key(&w, "records");
-	chousa_jw_array(&w);
-	for (i = 0; i < l->n_records; i++)
-		record_json(&w, l, i);
-	chousa_jw_array_end(&w);
-	chousa_jw_key(&w, "benign");
-	chousa_jw_array(&w);
-	for (i = 0; i < l->n_benign; i++) {
-		chousa_jw_object(&w);
-		chousa_jw_kstr(&w, "list", bn[i].list);
-		chousa_jw_kstr(&w, "kind", bn[i].kind);
-		chousa_jw_kstr(&w, "entry", bn[i].entry);
-		chousa_jw_object_end(&w);
-	}
-	chousa_jw_array_end(&w);
+	chousa_jw_krows(&w, "records", l->n_records, record_json, l);
+	chousa_jw_krows(&w, "benign", l->n_benign, benign_json, l->benign);
 	chousa_jw_object_end(&w);
 }

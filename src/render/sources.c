@@ -209,38 +209,31 @@ freshness_json(struct chousa_jw *w, const struct chousa_source_row *r)
 	chousa_jw_kint_if(w, "max_age_days", fr->max_age / 86400, known);
 }
 
+static void
+row_json(const void *arg, struct chousa_jw *w, size_t i)
+{
+	const struct chousa_source_row *rows = arg;
+	const struct chousa_source_row *r = &rows[i];
+	const struct chousa_source *s = r->source;
+
+	chousa_jw_kstr(w, "name", s->name);
+	chousa_jw_kstr(w, "title", s->title);
+	chousa_jw_kstr(w, "kind", r->is_online ? "online" : "local");
+	chousa_jw_key(w, "stages");
+	stages_json(w, s->stages);
+	chousa_jw_key(w, "types");
+	types_json(w, s);
+	chousa_jw_kstr(w, "configured", r->configured);
+	chousa_jw_kbool(w, "enabled", r->is_enabled);
+	online_json(w, r);
+	freshness_json(w, r);
+}
+
 void
 chousa_sources_json(struct chousa_buf *b, const struct chousa_source_row *rows,
     size_t n)
 {
-	struct chousa_jw w;
-	size_t i;
-
-	chousa_jw_init(&w, b);
-	chousa_jw_object(&w);
-	chousa_jw_key(&w, "sources");
-	chousa_jw_array(&w);
-	for (i = 0; i < n; i++) {
-		const struct chousa_source *s = rows[i].source;
-
-		chousa_jw_object(&w);
-		chousa_jw_kstr(&w, "name", s->name);
-		chousa_jw_kstr(&w, "title", s->title);
-		chousa_jw_kstr(&w, "kind", rows[i].is_online ? "online" :
-		    "local");
-		chousa_jw_key(&w, "stages");
-		stages_json(&w, s->stages);
-		chousa_jw_key(&w, "types");
-		types_json(&w, s);
-		chousa_jw_kstr(&w, "configured", rows[i].configured);
-		chousa_jw_kbool(&w, "enabled", rows[i].is_enabled);
-		online_json(&w, &rows[i]);
-		freshness_json(&w, &rows[i]);
-		chousa_jw_object_end(&w);
-	}
-	chousa_jw_array_end(&w);
-	chousa_jw_object_end(&w);
-	chousa_buf_addch(b, '\n');
+	chousa_jw_rows_document(b, "sources", n, row_json, rows);
 }
 
 void

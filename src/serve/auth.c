@@ -158,29 +158,24 @@ chousa_token_create(struct chousa_store *st, const char *name, int role,
 	return rc;
 }
 
+static void
+token_json(const void *arg, struct chousa_jw *w, size_t i)
+{
+	const struct chousa_token *tokens = arg;
+	const struct chousa_token *t = &tokens[i];
+
+	chousa_jw_kint(w, "id", t->id);
+	chousa_jw_kstr(w, "name", t->name);
+	chousa_jw_kstr(w, "role", t->role);
+	chousa_jw_ktime(w, "created_at", t->created_at);
+	chousa_jw_kbool(w, "revoked", t->revoked_at != 0);
+}
+
 void
 chousa_token_list_json(struct chousa_buf *b, const struct chousa_token *t,
     size_t n)
 {
-	struct chousa_jw w;
-	size_t i;
-
-	chousa_jw_init(&w, b);
-	chousa_jw_object(&w);
-	chousa_jw_key(&w, "tokens");
-	chousa_jw_array(&w);
-	for (i = 0; i < n; i++) {
-		chousa_jw_object(&w);
-		chousa_jw_kint(&w, "id", t[i].id);
-		chousa_jw_kstr(&w, "name", t[i].name);
-		chousa_jw_kstr(&w, "role", t[i].role);
-		chousa_jw_ktime(&w, "created_at", t[i].created_at);
-		chousa_jw_kbool(&w, "revoked", t[i].revoked_at != 0);
-		chousa_jw_object_end(&w);
-	}
-	chousa_jw_array_end(&w);
-	chousa_jw_object_end(&w);
-	chousa_buf_addch(b, '\n');
+	chousa_jw_rows_document(b, "tokens", n, token_json, t);
 }
 
 /* ---- identifying a request ---- */

@@ -5,12 +5,26 @@
 # call serve_stop.  serve_store CONFIG makes the store and config a server
 # test starts from: the demo store at $T/db, and $T/config written with
 # printf's format CONFIG, readable only by its owner (it may hold keys).
+# A test's python imports serve_http (its requests) from tests/cli.
+
+PYTHONPATH="$TESTS/cli${PYTHONPATH:+:$PYTHONPATH}"
+PYTHONDONTWRITEBYTECODE=1
+export PYTHONPATH PYTHONDONTWRITEBYTECODE
 
 serve_store() {
 	export CHOUSA_DB="$T/db" CHOUSA_CONFIG="$T/config"
 	printf "$1" > "$T/config"
 	chmod 600 "$T/config"
 	demo_store
+}
+
+# serve_up CONFIG ROLE NAME: serve_store CONFIG, a token of ROLE for NAME
+# in TOKEN, then serve_start; a server that does not start fails the
+# check server_starts and ends the test.
+serve_up() {
+	serve_store "$1"
+	TOKEN=$("$CHOUSA" -q token create --role "$2" "$3")
+	serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
 }
 
 serve_start() {
@@ -42,20 +56,15 @@ serve_stop() {
 # headers to $T/headers.
 http() {
 	T="$T" python3 - "$URL" "$@" > "$T/status" 2> "$T/http.err" <<'PY'
-import sys, urllib.request, urllib.error
+import os, sys, urllib.error
+from serve_http import request
 url, method, path = sys.argv[1], sys.argv[2], sys.argv[3]
 token = sys.argv[4] if len(sys.argv) > 4 else ""
 body = sys.argv[5].encode() if len(sys.argv) > 5 else None
 ctype = sys.argv[6] if len(sys.argv) > 6 else "application/json"
-req = urllib.request.Request(url + path, data=body, method=method)
-if token:
-    req.add_header("Authorization", "Bearer " + token)
-if body is not None:
-    req.add_header("Content-Type", ctype)
-import os
 T = os.environ["T"]
 try:
-    r = urllib.request.urlopen(req, timeout=60)
+    r = request(url, path, token, body, ctype, method)
     status, data, hdrs = r.status, r.read(), r.headers
 except urllib.error.HTTPError as e:
     status, data, hdrs = e.code, e.read(), e.headers

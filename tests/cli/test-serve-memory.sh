@@ -11,36 +11,21 @@
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
 
-serve_store '[server]\nrate = 0\ninvestigate_threads = 1\ninvestigate_queue = 64\nqueue_memory = 1048576\n'
-TOKEN=$("$CHOUSA" -q token create --role read memory)
-serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+serve_up '[server]\nrate = 0\ninvestigate_threads = 1\ninvestigate_queue = 64\nqueue_memory = 1048576\n' read memory
 
 timeout 120 python3 - "$URL" "$TOKEN" > "$T/memory.out" 2>&1 <<'PY'
-import json, sys, threading, urllib.error, urllib.request
+import sys
+from serve_http import Burst, addresses
 url, token = sys.argv[1], sys.argv[2]
-# A thousand addresses (slow enough to be in flight while the others
-# come) in 1.5 MiB of text.
+# A thousand addresses in 1.5 MiB of text.
 def text(k):
-    ips = "\n".join("45.%d.%d.%d" % (k, i // 250, i % 250 + 1)
-                    for i in range(1000))
-    return ips + "\n" + ("filler text " * 10 + "\n") * 12500
-res, lock = [], threading.Lock()
-def ask(k):
-    body = json.dumps({"text": text(k), "offline": True,
-                       "format": "json"}).encode()
-    req = urllib.request.Request(url + "/api/v1/investigate", data=body,
-        headers={"Authorization": "Bearer " + token,
-                 "Content-Type": "application/json"})
-    try:
-        r = urllib.request.urlopen(req, timeout=100)
-        st, ra, msg = r.status, None, len(r.read().splitlines())
-    except urllib.error.HTTPError as e:
-        st, ra, msg = e.code, e.headers.get("Retry-After"), e.read()
-    with lock:
-        res.append((st, ra, msg))
-ts = [threading.Thread(target=ask, args=(k,)) for k in range(6)]
-[t.start() for t in ts]
-[t.join() for t in ts]
+    return "\n".join(addresses(k)) + "\n" + ("filler text " * 10 +
+                                              "\n") * 12500
+res = Burst(url, token, [{"text": text(k), "offline": True,
+                          "format": "json"} for k in range(6)]).join()
+# An answer's lines, a refusal's message.
+res = [(st, ra, len(body.splitlines()) if st == 200 else body)
+       for st, ra, body, _ in res]
 ok = [r for r in res if r[0] == 200]
 refused = [r for r in res if r[0] == 503]
 assert len(ok) >= 1 and all(r[2] >= 1000 for r in ok), res
@@ -57,15 +42,12 @@ status_is lookup_answered_after_burst 200
 # An answer of megabytes a client is slow to read holds the budget: the
 # next job (a small one, taken) runs once that answer is read.
 timeout 120 python3 - "$URL" "$TOKEN" > "$T/answers.out" 2>&1 <<'PY'
-import json, sys, threading, time, urllib.error, urllib.request
+import sys, threading, time, urllib.error
+from serve_http import investigate
 url, token = sys.argv[1], sys.argv[2]
 def ask(inputs):
-    body = json.dumps({"indicators": inputs, "offline": True,
-                       "format": "json"}).encode()
-    return urllib.request.urlopen(urllib.request.Request(
-        url + "/api/v1/investigate", data=body,
-        headers={"Authorization": "Bearer " + token,
-                 "Content-Type": "application/json"}), timeout=100)
+    return investigate(url, token, {"indicators": inputs, "offline": True,
+                                    "format": "json"})
 big = ["47.%d.%d.1" % (i // 250, i % 250) for i in range(1000)]
 seen = {}
 def small():
@@ -98,14 +80,12 @@ PY
 	not_ok job_waits_for_answers "$(tail -n 3 "$T/answers.out" | tr '\n' ' ' | head -c 600)"
 # Every request's bytes were given back: a body over the budget is taken.
 check big_investigate_after_drain 0 python3 -c '
-import json, sys, urllib.request
+import sys
+from serve_http import investigate
 ips = "\n".join("46.0.%d.%d" % (i // 250, i % 250 + 1) for i in range(50))
-body = json.dumps({"text": ips + "\n" + "filler " * 250000,
-    "offline": True, "format": "json"}).encode()
-req = urllib.request.Request(sys.argv[1] + "/api/v1/investigate", data=body,
-    headers={"Authorization": "Bearer " + sys.argv[2],
-             "Content-Type": "application/json"})
-assert urllib.request.urlopen(req, timeout=60).status == 200
+assert investigate(sys.argv[1], sys.argv[2], {"text": ips + "\n" +
+    "filler " * 250000, "offline": True, "format": "json"},
+    timeout=60).status == 200
 ' "$URL" "$TOKEN"
 kill "$SERVER_PID" 2> /dev/null
 wait "$SERVER_PID"

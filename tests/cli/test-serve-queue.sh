@@ -9,48 +9,29 @@
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
 
-serve_store '[server]\nrate = 0\ninvestigate_threads = 1\ninvestigate_queue = 2\n'
-TOKEN=$("$CHOUSA" -q token create --role read queue)
-serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+serve_up '[server]\nrate = 0\ninvestigate_threads = 1\ninvestigate_queue = 2\n' read queue
 
 timeout 120 python3 - "$URL" "$TOKEN" > "$T/queue.out" 2>&1 <<'PY'
-import json, sys, threading, time, urllib.error, urllib.request
+import json, sys, time
+from serve_http import Burst, addresses, request
 url, token = sys.argv[1], sys.argv[2]
-# A thousand inputs each (the most one request takes): slow enough that
-# the queue is still full when the look-up is asked.
-ips = ["45.%d.%d.%d" % (k, i // 250, i % 250 + 1) for k in range(6)
-       for i in range(1000)]
-res, lock = [], threading.Lock()
-def ask(k):
-    body = json.dumps({"indicators": ips[k * 1000:(k + 1) * 1000],
-                       "offline": True, "format": "json"}).encode()
-    req = urllib.request.Request(url + "/api/v1/investigate", data=body,
-        headers={"Authorization": "Bearer " + token,
-                 "Content-Type": "application/json"})
-    try:
-        r = urllib.request.urlopen(req, timeout=100)
-        st, ra, n = r.status, None, len(r.read().splitlines())
-    except urllib.error.HTTPError as e:
-        st, ra, n = e.code, e.headers.get("Retry-After"), 0
-    with lock:
-        res.append((st, ra, n, time.monotonic()))
-ts = [threading.Thread(target=ask, args=(k,)) for k in range(6)]
-[t.start() for t in ts]
+# A thousand inputs each: the queue is still full when the look-up is
+# asked.
+burst = Burst(url, token, [{"indicators": addresses(k), "offline": True,
+                            "format": "json"} for k in range(6)])
 # The refusals come back at once; then the queue is full.
 deadline = time.monotonic() + 30
-while time.monotonic() < deadline:
-    with lock:
-        if sum(1 for r in res if r[0] == 503) >= 3:
-            break
+while time.monotonic() < deadline and burst.count(503) < 3:
     time.sleep(0.01)
 t0 = time.monotonic()
-req = urllib.request.Request(url + "/api/v1/lookup?indicator=162.243.103.246",
-    headers={"Authorization": "Bearer " + token})
-r = urllib.request.urlopen(req, timeout=100)
+r = request(url, "/api/v1/lookup?indicator=162.243.103.246", token,
+            timeout=100)
 lk = (r.status, json.load(r), time.monotonic())
-with lock:
-    pending = 6 - len(res)
-[t.join() for t in ts]
+with burst.lock:
+    pending = 6 - len(burst.answers)
+# An answer's lines (none for a refusal) and when it came.
+res = [(st, ra, len(body.splitlines()) if st == 200 else 0, at)
+       for st, ra, body, at in burst.join()]
 ok = sorted(r for r in res if r[0] == 200)
 refused = [r for r in res if r[0] == 503]
 assert len(ok) == 3 and all(r[2] == 1000 for r in ok), res

@@ -181,7 +181,6 @@ next_steps(const struct chousa_render *r, struct chousa_jw *w,
 	for (i = 0; i < rep->n_next_steps; i++) {
 		chousa_jw_object(w);
 		chousa_jw_kstr(w, "why", rep->next_steps[i].why);
-		chousa_buf_reset(&cmd);
 		render_command(&raw, &rep->next_steps[i], &cmd);
 		chousa_jw_kstr(w, "command", cmd.data != NULL ? cmd.data : "");
 		chousa_jw_object_end(w);

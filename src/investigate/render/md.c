@@ -361,7 +361,6 @@ listings(struct chousa_render *r, const struct chousa_report *rep)
 		const struct chousa_listing *l = &rep->listed[i];
 
 		row_begin(r);
-		chousa_buf_reset(tmp);
 		render_listing_value(r, l, tmp);
 		code(r, tmp->data != NULL ? tmp->data : "", tmp->len);
 		cell(r);
@@ -435,7 +434,6 @@ next_steps(struct chousa_render *r, const struct chousa_report *rep)
 		para(r);
 		text(r, st->why);
 		chousa_buf_adds(r->out, ":\n\n```sh\n");
-		chousa_buf_reset(tmp);
 		render_command(r, st, tmp);
 		/* A line of backticks would end the block: none can. */
 		for (j = 0; j < tmp->len; j++)

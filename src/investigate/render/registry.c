@@ -454,7 +454,6 @@ void
 render_esc_listing(struct chousa_render *r, render_esc_fn esc,
     struct chousa_buf *tmp, const struct chousa_listing *l)
 {
-	chousa_buf_reset(tmp);
 	render_listing_value(r, l, tmp);
 	esc_scratch(r, esc, tmp);
 }
@@ -463,7 +462,6 @@ void
 render_esc_command(struct chousa_render *r, render_esc_fn esc,
     struct chousa_buf *tmp, const struct chousa_next_step *st)
 {
-	chousa_buf_reset(tmp);
 	render_command(r, st, tmp);
 	esc_scratch(r, esc, tmp);
 }
@@ -511,6 +509,7 @@ render_command(const struct chousa_render *r,
 	size_t i;
 
 	chousa_buf_init(&word, 1 << 16);
+	chousa_buf_reset(tmp);
 	chousa_buf_adds(tmp, st->command);
 	for (i = 0; i < st->n_args; i++) {
 		int t = st->arg_types != NULL ? st->arg_types[i] : 0;
@@ -542,6 +541,7 @@ render_listing_value(const struct chousa_render *r,
 {
 	int bracket = l->port != 0 && l->rec.type == CHOUSA_IOC_IPV6;
 
+	chousa_buf_reset(tmp);
 	/* An address with its port reads as the feed wrote it. */
 	if (bracket)
 		chousa_buf_addch(tmp, '[');

@@ -79,14 +79,17 @@ const char *render_feed_title(const char *source);
 int	render_finding_is_hit(const struct chousa_finding *f);
 
 /*
- * Append a next step's command line: its prefix, then each argument as a
- * shell word, defanged when the report is (a grep pattern then wrapped in
- * "$(chousa refang '...')" so that the line still runs).  Raw: the
- * caller escapes it for its format.
+ * A next step's command line into tmp, in place of what tmp held: its
+ * prefix, then each argument as a shell word, defanged when the report is
+ * (a grep pattern then wrapped in "$(chousa refang '...')" so that the
+ * line still runs).  Raw: the caller escapes it for its format.
  */
 void	render_command(const struct chousa_render *r,
 	    const struct chousa_next_step *st, struct chousa_buf *tmp);
-/* Append a listing's value ("1.2.3.4:8080" when the feed gives a port). */
+/*
+ * A listing's value ("1.2.3.4:8080" when the feed gives a port) into tmp,
+ * in place of what tmp held.
+ */
 void	render_listing_value(const struct chousa_render *r,
 	    const struct chousa_listing *l, struct chousa_buf *tmp);
 /*
