@@ -298,33 +298,41 @@ key_of(const char *s, size_t len, char *out, size_t cap)
 	out[n] = '\0';
 }
 
-/* Whether line (id: aliases) has want as its id, its name or an alias. */
+/*
+ * Each piece of an aliases line ("win.emotet: Emotet, Geodo") a label may
+ * name its family by, in order: the id, the id's name after its dot, and
+ * each alias; fn returns non-zero to stop there, and so does this.
+ */
 static int
-alias_line_has(const char *l, const char *colon, const char *want)
+alias_pieces(const char *l, const char *colon,
+    int (*fn)(void *, const char *, size_t), void *arg)
 {
-	char k[96];
-	const char *dot, *p;
+	const char *dot = memchr(l, '.', (size_t)(colon - l)), *p;
+	size_t len;
 
-	key_of(l, (size_t)(colon - l), k, sizeof(k));
-	if (strcmp(k, want) == 0)
+	if (fn(arg, l, (size_t)(colon - l)))
 		return 1;
-	dot = memchr(l, '.', (size_t)(colon - l));
-	if (dot != NULL) {
-		key_of(dot + 1, (size_t)(colon - dot - 1), k, sizeof(k));
-		if (strcmp(k, want) == 0)
-			return 1;
-	}
+	if (dot != NULL && fn(arg, dot + 1, (size_t)(colon - dot - 1)))
+		return 1;
 	for (p = colon + 1; *p != '\0';) {
-		size_t len = strcspn(p, ",");
-
-		key_of(p, len, k, sizeof(k));
-		if (strcmp(k, want) == 0)
+		len = strcspn(p, ",");
+		if (fn(arg, p, len))
 			return 1;
 		p += len;
 		if (*p == ',')
 			p++;
 	}
 	return 0;
+}
+
+/* alias_pieces' test: does the piece reduce to the key wanted? */
+static int
+piece_is(void *want, const char *s, size_t len)
+{
+	char k[96];
+
+	key_of(s, len, k, sizeof(k));
+	return strcmp(k, want) == 0;
 }
 
 /*
@@ -341,66 +349,61 @@ static struct alias_key *alias_keys;
 static size_t n_alias_keys;
 static pthread_once_t alias_once = PTHREAD_ONCE_INIT;
 
-static size_t
-alias_index_add(struct alias_key *out, char *pool, size_t *used,
-    const char *s, size_t len, size_t line)
-{
-	char *k = pool + *used;
+struct alias_build {
+	struct alias_key	*keys;
+	size_t			 n;
+	char			*pool;	/* where the next key goes */
+	size_t			 line;
+};
 
-	key_of(s, len, k, 96);
-	if (k[0] == '\0')
+/* alias_pieces' step of the index: the piece's key, if it has one. */
+static int
+piece_add(void *arg, const char *s, size_t len)
+{
+	struct alias_build *ab = arg;
+
+	key_of(s, len, ab->pool, 96);
+	if (ab->pool[0] == '\0')
 		return 0;
-	*used += strlen(k) + 1;
-	out->key = k;
-	out->line = line;
-	return 1;
+	ab->keys[ab->n].key = ab->pool;
+	ab->keys[ab->n++].line = ab->line;
+	ab->pool += strlen(ab->pool) + 1;
+	return 0;
 }
 
 static void
 alias_index(void)
 {
 	const char *const *lines = data_family_aliases();
-	size_t i, n = 0, bytes = 0, used = 0;
-	struct alias_key *keys;
-	char *pool;
+	struct alias_build ab;
+	const char *colon, *p;
+	size_t i, n = 0, pieces, bytes = 1;
 
 	for (i = 0; lines[i] != NULL; i++) {
-		const char *p;
-
-		n += 2;
+		/* The id, its name, and one alias more than commas. */
+		pieces = 3;
 		for (p = lines[i]; *p != '\0'; p++)
-			n += *p == ',';
-		n++;
-		/* A key is at most 95 bytes, and never longer than its text. */
-		bytes += 3 * (strlen(lines[i]) + 1) + 3 * 96;
+			pieces += *p == ',';
+		n += pieces;
+		/*
+		 * No key is longer than its piece, and the id's name is part
+		 * of the id: twice the line, and a NUL each.
+		 */
+		bytes += 2 * strlen(lines[i]) + pieces;
 	}
-	keys = mem_alloc(n * sizeof(*keys) + bytes);
-	if (keys == NULL)
+	ab.keys = mem_alloc(n * sizeof(*ab.keys) + bytes);
+	if (ab.keys == NULL)
 		return;
-	pool = (char *)(keys + n);
-	n = 0;
+	ab.pool = (char *)(ab.keys + n);
+	ab.n = 0;
 	for (i = 0; lines[i] != NULL; i++) {
-		const char *l = lines[i], *colon = strchr(l, ':'), *dot, *p;
-
-		if (colon == NULL)
-			continue;
-		n += alias_index_add(&keys[n], pool, &used, l,
-		    (size_t)(colon - l), i);
-		dot = memchr(l, '.', (size_t)(colon - l));
-		if (dot != NULL)
-			n += alias_index_add(&keys[n], pool, &used, dot + 1,
-			    (size_t)(colon - dot - 1), i);
-		for (p = colon + 1; *p != '\0';) {
-			size_t len = strcspn(p, ",");
-
-			n += alias_index_add(&keys[n], pool, &used, p, len, i);
-			p += len;
-			if (*p == ',')
-				p++;
-		}
+		colon = strchr(lines[i], ':');
+		ab.line = i;
+		if (colon != NULL)
+			alias_pieces(lines[i], colon, piece_add, &ab);
 	}
-	alias_keys = keys;
-	n_alias_keys = n;
+	alias_keys = ab.keys;
+	n_alias_keys = ab.n;
 }
 
 /* The first line that answers to want, or NULL. */
@@ -422,7 +425,8 @@ alias_line(const char *want)
 	}
 	for (i = 0; lines[i] != NULL; i++) {
 		colon = strchr(lines[i], ':');
-		if (colon != NULL && alias_line_has(lines[i], colon, want))
+		if (colon != NULL && alias_pieces(lines[i], colon, piece_is,
+		    (void *)(uintptr_t)want))
 			return lines[i];
 	}
 	return NULL;
