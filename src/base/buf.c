@@ -89,7 +89,8 @@ chousa_buf_add(struct chousa_buf *b, const void *p, size_t len)
 	 * max too): the JSON writers' many short pieces stop here.
 	 */
 	if (len < b->cap - b->len && b->failed == CHOUSA_OK) {
-		memcpy(b->data + b->len, p, len);
+		if (len > 0)
+			memcpy(b->data + b->len, p, len);
 		b->len += len;
 		b->data[b->len] = '\0';
 		return;

@@ -209,21 +209,49 @@ emit_json(struct chousa_buf *b, unsigned cp, const char *p, size_t n)
 		chousa_buf_add(b, p, n);
 }
 
+/* A byte a JSON string carries as it is: printable ASCII but " and \. */
+static int
+json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 void
 chousa_esc_json(struct chousa_buf *b, const char *s, size_t len)
 {
-	walk_plain(b, s, len, emit_json, "\"\\");
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	/*
+	 * Most strings are plain from end to end: they go in one piece,
+	 * without walk_plain's set-up, which cost more than short strings.
+	 */
+	if (s == NULL)
+		return;
+	while (i < len && json_plain(u[i]))
+		i++;
+	chousa_buf_add(b, s, i);
+	if (i < len)
+		walk_plain(b, s + i, len - i, emit_json, "\"\\");
 }
 
 void
 chousa_esc_json_str(struct chousa_buf *b, const char *s)
 {
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
 	if (s == NULL) {
 		chousa_buf_add(b, "null", 4);
 		return;
 	}
+	/* The plain start, up to the NUL or the first byte to escape. */
+	while (json_plain(u[i]))
+		i++;
 	chousa_buf_addch(b, '"');
-	chousa_esc_json(b, s, strlen(s));
+	chousa_buf_add(b, s, i);
+	if (u[i] != '\0')
+		walk_plain(b, s + i, strlen(s + i), emit_json, "\"\\");
 	chousa_buf_addch(b, '"');
 }
 
