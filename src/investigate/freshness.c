@@ -130,19 +130,20 @@ ctx_freshness(struct chousa_ctx *ctx, const char *source, int64_t now,
     struct chousa_freshness *out)
 {
 	struct chousa_err err = { 0 };
-	uint64_t rows;
-	long max_age;
 	int rc;
 
-	fresh_limits(ctx->cfg, &max_age, &rows);
-	if (!ctx->ages_read && ctx->store != NULL) {
-		rc = chousa_store_feed_ages(ctx->store, ctx->arena, &ctx->ages,
-		    &ctx->n_ages, &err);
-		if (rc == CHOUSA_ENOMEM)
-			return rc;
+	if (!ctx->ages_read) {
+		/* Asked once per source: the limits are read once too. */
+		fresh_limits(ctx->cfg, &ctx->fresh_max_age, &ctx->fresh_rows);
+		if (ctx->store != NULL) {
+			rc = chousa_store_feed_ages(ctx->store, ctx->arena,
+			    &ctx->ages, &ctx->n_ages, &err);
+			if (rc == CHOUSA_ENOMEM)
+				return rc;
+		}
 		ctx->ages_read = 1;
 	}
-	rc = fresh_of(ctx->store, ctx->ages, ctx->n_ages, source, max_age,
-	    rows, now, out, &err);
+	rc = fresh_of(ctx->store, ctx->ages, ctx->n_ages, source,
+	    ctx->fresh_max_age, ctx->fresh_rows, now, out, &err);
 	return rc == CHOUSA_ENOMEM ? rc : CHOUSA_OK;
 }

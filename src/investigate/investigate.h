@@ -48,10 +48,15 @@ struct chousa_ctx {
 	int				 fam_tried;
 	const char			*fam_note;
 	int64_t				 now;	/* the batch's start */
-	/* The feeds' ages, read once per batch (run arena). */
+	/*
+	 * The feeds' ages, read once per batch (run arena), with the
+	 * [freshness] limits they are judged by.
+	 */
 	struct chousa_feed_age		*ages;
 	size_t				 n_ages;
 	int				 ages_read;
+	long				 fresh_max_age;
+	uint64_t			 fresh_rows;
 };
 
 /* A subject to ask about: the input, its host, a sample, a family... */
