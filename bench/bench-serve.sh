@@ -10,7 +10,8 @@
 # Markdown section.  BENCH_SERVE_N (rows, default 5000000), BENCH_SERVE_SECS
 # (default 60), BENCH_SERVE_CONNS (per kind, default 100).  With --cpu,
 # each kind runs alone and the server's CPU per request is printed.
-# BENCH_SERVE_ARGS: more options for chousa serve (--threads N).
+# BENCH_SERVE_ARGS: more options for chousa serve (--threads N).  With
+# --instr, instructions per request under callgrind instead (valgrind).
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -72,6 +73,56 @@ end
 EOF2
 sed -e 's|return wrk.format("GET", "/api/v1/lookup?indicator=" .. enc(iocs\[n % #iocs + 1\]))|return wrk.format("POST", "/api/v1/investigate", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer '"$TOKEN"'"}, "{\\"indicator\\":\\"" .. iocs[n % #iocs + 1] .. "\\",\\"offline\\":true,\\"format\\":\\"json\\"}")|' \
     "$W/lookup.lua" > "$W/investigate.lua"
+
+# --instr: instructions per request (callgrind), which the machine's load
+# does not move: for each kind, a server under callgrind, one pass over
+# BENCH_SERVE_INSTR_N indicators to warm it, then the same pass counted
+# alone.  Look-ups come out in two modes some 59,000 instructions apart
+# (how libmicrohttpd's threads share the one connection); compare like
+# with like.
+if [ "${1:-}" = "--instr" ]; then
+	command -v valgrind > /dev/null || { echo "bench-serve: valgrind missing" >&2; exit 1; }
+	for kind in lookup investigate; do
+		d=$W/instr-$kind
+		rm -rf "$d"
+		mkdir -p "$d"
+		valgrind --tool=callgrind --callgrind-out-file="$d/cg.out" \
+		    "$CHOUSA" serve --listen 127.0.0.1:0 --port-file "$d/port" \
+		    --audit-log "$d/audit.log" ${BENCH_SERVE_ARGS:-} 2> "$d/log" &
+		vg=$!
+		i=0
+		while [ ! -s "$d/port" ] && [ $i -lt 600 ]; do sleep 0.2; i=$((i + 1)); done
+		pass() {
+			python3 - "$(cat "$d/port")" "$TOKEN" "$kind" "${BENCH_SERVE_INSTR_N:-500}" "$W/iocs.lua" <<'PY'
+import http.client, json, re, sys, urllib.parse
+port, tok, kind, n = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+iocs = re.findall(r'"((?:[^"\\]|\\.)*)"', open(sys.argv[5]).read())
+c = http.client.HTTPConnection("127.0.0.1", port)
+h = {"Authorization": "Bearer " + tok}
+for i in range(n):
+    v = iocs[i % len(iocs)]
+    if kind == "lookup":
+        c.request("GET", "/api/v1/lookup?indicator=" + urllib.parse.quote(v), headers=h)
+    else:
+        c.request("POST", "/api/v1/investigate", headers=dict(h, **{"Content-Type": "application/json"}),
+                  body=json.dumps({"indicator": v, "offline": True, "format": "json"}))
+    r = c.getresponse()
+    r.read()
+    if r.status != 200:
+        sys.exit("bench-serve: %s answered %d" % (kind, r.status))
+PY
+		}
+		pass
+		callgrind_control -z $vg > /dev/null 2>&1
+		pass
+		callgrind_control -d $vg > /dev/null 2>&1
+		kill $vg
+		wait $vg 2> /dev/null || true
+		tot=$(callgrind_annotate "$d/cg.out.1" 2> /dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
+		echo "$kind: $((tot / ${BENCH_SERVE_INSTR_N:-500})) instructions per request (callgrind, ${BENCH_SERVE_INSTR_N:-500} after as many to warm)"
+	done
+	exit 0
+fi
 
 rm -f "$W/port"
 # -v: libmicrohttpd's own messages (why it closed a connection) go to
