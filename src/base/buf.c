@@ -86,9 +86,11 @@ chousa_buf_add(struct chousa_buf *b, const void *p, size_t len)
 {
 	/*
 	 * Room already there (cap never passes max + 1, so this is within
-	 * max too): the JSON writers' many short pieces stop here.
+	 * max too): the JSON writers' many short pieces stop here.  A view
+	 * (cap 0 over borrowed bytes) never has room.
 	 */
-	if (len < b->cap - b->len && b->failed == CHOUSA_OK) {
+	if (b->len < b->cap && len < b->cap - b->len &&
+	    b->failed == CHOUSA_OK) {
 		if (len > 0)
 			memcpy(b->data + b->len, p, len);
 		b->len += len;

@@ -94,7 +94,7 @@ chousa_jw_key(struct chousa_jw *w, const char *key)
 	sep(w);
 	w->after_key = 1;
 	/* Keys are our own names: plain ASCII, nothing to escape. */
-	if (n < b->cap - b->len && b->failed == CHOUSA_OK) {
+	if (b->len < b->cap && n < b->cap - b->len && b->failed == CHOUSA_OK) {
 		/* In place when there is room: most of a report's keys. */
 		p = b->data + b->len;
 		*p++ = '"';
