@@ -5,8 +5,12 @@
  * renderers) and the exit status the CLI would end with, so `chousa
  * --server` can print the answer as it is.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "serve/serve.h"
 
@@ -353,6 +357,101 @@ summarize(struct invjob *j, size_t i, const struct chousa_report *rep)
 	}
 }
 
+/* ---- an investigation's output, spooled past SERVE_SPOOL_AT ---- */
+
+/* An unlinked temporary file in TMPDIR (or /tmp), or -1 with errno. */
+static int
+spool_open(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR &&
+	    errno != EINVAL))
+		return fd;
+	/* A file system without O_TMPFILE: made, then unlinked at once. */
+	if ((size_t)snprintf(path, sizeof(path), "%s/chousa-answer-XXXXXX",
+	    dir) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+/* What j holds in memory goes to the end of its spool. */
+static int
+spill(struct invjob *j, struct chousa_err *err)
+{
+	const char *p = j->out.data;
+	size_t left = j->out.len;
+	ssize_t n;
+
+	if (j->spooled == 0) {
+		j->spool_fd = spool_open();
+		if (j->spool_fd < 0)
+			return chousa_errf(err, CHOUSA_EINTERNAL, "cannot make "
+			    "a temporary file for the answer: %s",
+			    strerror(errno));
+	}
+	while (left > 0) {
+		n = write(j->spool_fd, p, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : ENOSPC;
+
+			if (j->spooled == 0)
+				close(j->spool_fd);
+			return chousa_errf(err, CHOUSA_EINTERNAL, "cannot "
+			    "write the answer to a temporary file: %s",
+			    strerror(e));
+		}
+		p += n;
+		left -= (size_t)n;
+		j->spooled += (size_t)n;
+	}
+	chousa_buf_reset(&j->out);
+	/* The answer's cap stays SERVE_MAX_OUTPUT in all. */
+	j->out.max = SERVE_MAX_OUTPUT - j->spooled;
+	return CHOUSA_OK;
+}
+
+/* The batch's output (chousa_batch_write_fn): into out, then the spool. */
+static int
+spool_write(void *arg, const char *data, size_t len, struct chousa_err *err)
+{
+	struct invjob *j = arg;
+
+	chousa_buf_add(&j->out, data, len);
+	if (j->out.failed != CHOUSA_OK)
+		return chousa_buf_rc(&j->out, "the report", err);
+	return j->out.len >= SERVE_SPOOL_AT ? spill(j, err) : CHOUSA_OK;
+}
+
+size_t
+invjob_len(const struct invjob *j)
+{
+	return j->spooled + j->out.len;
+}
+
+void
+invjob_unspool(struct invjob *j)
+{
+	if (j->spooled == 0)
+		return;
+	close(j->spool_fd);
+	j->spooled = 0;
+}
+
+/* ---- an investigation's output ---- */
+
 int
 invjob_begin(struct invjob *j)
 {
@@ -372,7 +471,11 @@ invjob_begin(struct invjob *j)
 	bo.n_inputs = j->n_inputs + j->n_left;
 	bo.brief = j->brief;
 	bo.from_text = j->from_text;
-	bo.out = &j->out;
+	if (j->spool) {
+		bo.write = spool_write;
+		bo.arg = j;
+	} else
+		bo.out = &j->out;
 	return j->rc = chousa_batch_new(&j->batch, &bo, &j->err);
 }
 
@@ -399,7 +502,7 @@ invjob_take(struct invjob *j, size_t i, const struct chousa_report *rep)
 		return j->rc;
 	/* Said where the CLI says it: before the report's output. */
 	if (rep->parse_rc != CHOUSA_OK)
-		warn_add(&j->warn, j->a, j->out.len, rep->parse_error);
+		warn_add(&j->warn, j->a, invjob_len(j), rep->parse_error);
 	summarize(j, i, rep);
 	note_asked(j, rep);
 	if (add_left_out(j, i) != CHOUSA_OK)
@@ -418,6 +521,11 @@ invjob_end(struct invjob *j)
 		return j->rc;
 	if (j->rc == CHOUSA_OK && add_left_out(j, j->n_inputs) == CHOUSA_OK)
 		j->rc = chousa_batch_finish(j->batch, &j->err);
+	/* A spooled answer is all in its file. */
+	if (j->rc == CHOUSA_OK && j->spooled > 0 && j->out.len > 0)
+		j->rc = spill(j, &j->err);
+	if (j->spooled > 0)
+		chousa_buf_release(&j->out);
 	chousa_batch_summary(j->batch, &sum);
 	chousa_batch_free(j->batch);
 	j->batch = NULL;
@@ -426,7 +534,7 @@ invjob_end(struct invjob *j)
 		char note[160];
 
 		chousa_triage_left_out_note(note, sizeof(note), j->n_left);
-		warn_add(&j->warn, j->a, j->out.len, note);
+		warn_add(&j->warn, j->a, invjob_len(j), note);
 	}
 	return j->rc;
 }

@@ -28,6 +28,12 @@ struct sreq;
 #define SERVE_MAX_INPUTS	1000	/* indicators in one request */
 #define SERVE_MAX_OUTPUT	((size_t)64 << 20)	/* one answer */
 /*
+ * An investigation's answer past this many bytes goes on, as it is made,
+ * to an unlinked temporary file in TMPDIR, and is sent from there: a
+ * running job holds at most this much of its output in memory.
+ */
+#define SERVE_SPOOL_AT		((size_t)1 << 20)
+/*
  * Chousa-Warning headers in one answer (a client caps its headers' size);
  * the last one says how many more there are.  The CLI's frame has them all.
  */
@@ -148,6 +154,9 @@ struct invjob {
 	const struct chousa_renderer	*renderer;	/* NULL: none */
 	struct chousa_render_opts	 ro;
 	int				 brief;	/* the triage table only */
+	int				 spool;	/* output past SERVE_SPOOL_AT
+						 * to a file (REST only: the
+						 * others read out back) */
 	/*
 	 * Inputs extracted from one text (investigate --extract): where
 	 * each sat (NULL: the body), and those left out for it, named in
@@ -158,8 +167,14 @@ struct invjob {
 	const char			**field;	/* n_inputs */
 	struct left_out			*left;
 	size_t				 n_left;
-	/* Out: the rendered document, status as the CLI's, summaries. */
+	/*
+	 * Out: the rendered document, status as the CLI's, summaries.  When
+	 * spooled is not 0, the document is the first spooled bytes of the
+	 * file spool_fd (open, owned by the job), and out is empty.
+	 */
 	struct chousa_buf		 out;
+	int				 spool_fd;
+	size_t				 spooled;
 	int				 exit_status;
 	int				 rc;
 	struct chousa_err		 err;
@@ -195,6 +210,10 @@ int	invjob_take(struct invjob *j, size_t i,
 	    const struct chousa_report *rep);
 /* The rest of j->out and j->exit_status; also after a failure. */
 int	invjob_end(struct invjob *j);
+/* Bytes of output j made so far, in memory and spooled. */
+size_t	invjob_len(const struct invjob *j);
+/* Close j's spool, if any. */
+void	invjob_unspool(struct invjob *j);
 
 struct worker;
 int	worker_start(struct worker **out, struct server *s,
@@ -346,6 +365,12 @@ struct sreq {
 	int			 status;
 	const char		*ctype;
 	struct chousa_buf	 out;
+	/*
+	 * Or, when spool_len is not 0, the output is that many bytes of the
+	 * file spool_fd (r owns it until respond() hands it on), out empty.
+	 */
+	int			 spool_fd;
+	size_t			 spool_len;
 	const char		*hdr_name[8];
 	const char		*hdr_value[8];
 	size_t			 n_hdr;
