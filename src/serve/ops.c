@@ -28,17 +28,19 @@ grow(struct chousa_arena *a, void *v, size_t n, size_t *cap, size_t size)
 
 void
 warn_add(struct warnings *w, struct chousa_arena *a, size_t at,
-    const char *msg)
+    size_t last, const char *msg)
 {
 	const char *m = chousa_arena_strdup(a, msg);
-	size_t cap = w->cap;
+	size_t cap = w->cap, cap_at = w->cap;
 
-	/* Both arrays grow to the same capacity. */
+	/* The arrays grow to the same capacity. */
 	if (m == NULL || grow(a, &w->msg, w->n, &cap, sizeof(*w->msg)) != 0 ||
-	    grow(a, &w->at, w->n, &w->cap, sizeof(*w->at)) != 0)
+	    grow(a, &w->at, w->n, &cap_at, sizeof(*w->at)) != 0 ||
+	    grow(a, &w->last, w->n, &w->cap, sizeof(*w->last)) != 0)
 		return;
 	w->msg[w->n] = m;
-	w->at[w->n++] = at;
+	w->at[w->n] = at;
+	w->last[w->n++] = last;
 }
 
 void
@@ -48,7 +50,7 @@ warn_add_all(struct warnings *w, struct chousa_arena *a,
 	size_t i;
 
 	for (i = 0; i < from->n; i++)
-		warn_add(w, a, from->at[i], from->msg[i]);
+		warn_add(w, a, from->at[i], from->last[i], from->msg[i]);
 }
 
 /* The CLI's rule: bad input outranks found, which outranks clean. */
@@ -69,7 +71,8 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 	const struct chousa_result_hooks *f =
 	    chousa_format_find(json ? "json" : "text")->results;
 	struct chousa_lookup l;
-	size_t i, shown = 0;
+	size_t i, shown = 0, mark = out->len;	/* where the CLI's last
+						 * write began */
 	int rc;
 
 	memset(t, 0, sizeof(*t));
@@ -83,7 +86,7 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 		rc = chousa_lookup(env->st, a, inputs[i], strlen(inputs[i]),
 		    &l, &e);
 		if (rc == CHOUSA_EPARSE) {
-			warn_add(w, a, out->len, e.msg);
+			warn_add(w, a, out->len, out->len - mark, e.msg);
 			t->n_bad++;
 			t->status = worse(t->status, 3);
 			continue;
@@ -92,6 +95,7 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 			*err = e;
 			return rc;
 		}
+		mark = out->len;
 		f->lookup(out, a, &l, shown++, 0);
 		if (l.is_malicious)
 			t->n_malicious++;
@@ -122,7 +126,7 @@ op_sources(struct runenv *env, struct chousa_arena *a, int json,
 		return rc;
 	for (i = 0; i < n; i++)
 		if (rows[i].warning != NULL)
-			warn_add(w, a, out->len, rows[i].warning);
+			warn_add(w, a, out->len, 0, rows[i].warning);
 	if (json)
 		chousa_sources_json(out, rows, n);
 	else
@@ -429,6 +433,7 @@ spool_write(void *arg, const char *data, size_t len, struct chousa_err *err)
 {
 	struct invjob *j = arg;
 
+	j->put_at = invjob_len(j);
 	chousa_buf_add(&j->out, data, len);
 	if (j->out.failed != CHOUSA_OK)
 		return chousa_buf_rc(&j->out, "the report", err);
@@ -502,7 +507,8 @@ invjob_take(struct invjob *j, size_t i, const struct chousa_report *rep)
 		return j->rc;
 	/* Said where the CLI says it: before the report's output. */
 	if (rep->parse_rc != CHOUSA_OK)
-		warn_add(&j->warn, j->a, invjob_len(j), rep->parse_error);
+		warn_add(&j->warn, j->a, invjob_len(j), invjob_len(j) -
+		    j->put_at, rep->parse_error);
 	summarize(j, i, rep);
 	note_asked(j, rep);
 	if (add_left_out(j, i) != CHOUSA_OK)
@@ -534,7 +540,8 @@ invjob_end(struct invjob *j)
 		char note[160];
 
 		chousa_triage_left_out_note(note, sizeof(note), j->n_left);
-		warn_add(&j->warn, j->a, invjob_len(j), note);
+		warn_add(&j->warn, j->a, invjob_len(j), invjob_len(j) -
+		    j->put_at, note);
 	}
 	return j->rc;
 }

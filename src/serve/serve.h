@@ -113,12 +113,16 @@ void	audit_write(struct audit *a, const struct chousa_buf *line);
 /*
  * Warnings for the caller ("'x' is not an indicator"): the arrays and the
  * strings in the request's arena.  Each says where the local command
- * would have said it: after how many bytes of its output.  All zero is an
- * empty list.
+ * would have said it: after how many bytes of its output, the last of
+ * them written by one write of that many (0: unknown).  The CLI's frame
+ * gives that write as a record of its own, so the CLI's stdout buffer is
+ * flushed where the local one is, also when a warning falls on its edge.
+ * All zero is an empty list.
  */
 struct warnings {
 	const char	**msg;
 	size_t		 *at;		/* bytes of output before each */
+	size_t		 *last;		/* of them, the last write's */
 	size_t		  n, cap;
 };
 
@@ -175,6 +179,8 @@ struct invjob {
 	struct chousa_buf		 out;
 	int				 spool_fd;
 	size_t				 spooled;
+	size_t				 put_at;	/* where the batch's
+							 * last write began */
 	int				 exit_status;
 	int				 rc;
 	struct chousa_err		 err;
@@ -249,11 +255,12 @@ struct runenv {
 };
 
 /*
- * Add a copy of msg to w, said after at bytes of the output (out of
- * memory drops it: the answer fails too).
+ * Add a copy of msg to w, said after at bytes of the output, the last
+ * last of them one write of the local command's (out of memory drops it:
+ * the answer fails too).
  */
 void	warn_add(struct warnings *w, struct chousa_arena *a, size_t at,
-	    const char *msg);
+	    size_t last, const char *msg);
 /* Add every warning of from to w. */
 void	warn_add_all(struct warnings *w, struct chousa_arena *a,
 	    const struct warnings *from);

@@ -566,7 +566,7 @@ static void
 cli_frame(struct sreq *r, int version, struct pieces *x)
 {
 	const char *refusal = r->status >= 400 ? r->refusal : NULL;
-	size_t i, done = 0, at, len = output_len(r), off;
+	size_t i, done = 0, at, last, len = output_len(r), off;
 
 	chousa_buf_init(&x->lines, SERVE_MAX_OUTPUT);
 	off = x->lines.len;
@@ -579,7 +579,16 @@ cli_frame(struct sreq *r, int version, struct pieces *x)
 		if (at > len)
 			at = len;
 		if (version > 1 && at > done) {
-			frame_output(x, done, at);
+			/*
+			 * The local command's last write before the warning
+			 * is a record of its own: the CLI writes it as one,
+			 * and a full stdout buffer is left unflushed, or not,
+			 * as it is locally.
+			 */
+			last = r->warn.last[i] < at - done ? r->warn.last[i] :
+			    0;
+			frame_output(x, done, at - last);
+			frame_output(x, at - last, at);
 			done = at;
 		}
 		frame_line(x, 'W', r->warn.msg[i]);
