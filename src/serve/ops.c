@@ -31,11 +31,13 @@ warn_add(struct warnings *w, struct chousa_arena *a, size_t at,
     size_t last, const char *msg)
 {
 	const char *m = chousa_arena_strdup(a, msg);
-	size_t cap = w->cap, cap_at = w->cap;
+	size_t cap = w->cap;
 
-	/* The arrays grow to the same capacity. */
-	if (m == NULL || grow(a, &w->msg, w->n, &cap, sizeof(*w->msg)) != 0 ||
-	    grow(a, &w->at, w->n, &cap_at, sizeof(*w->at)) != 0 ||
+	if (m == NULL || grow(a, &w->msg, w->n, &cap, sizeof(*w->msg)) != 0)
+		return;
+	/* The arrays grow to the same capacity, each from the old one. */
+	cap = w->cap;
+	if (grow(a, &w->at, w->n, &cap, sizeof(*w->at)) != 0 ||
 	    grow(a, &w->last, w->n, &w->cap, sizeof(*w->last)) != 0)
 		return;
 	w->msg[w->n] = m;
