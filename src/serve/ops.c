@@ -478,7 +478,12 @@ invjob_begin(struct invjob *j)
 	bo.n_inputs = j->n_inputs + j->n_left;
 	bo.brief = j->brief;
 	bo.from_text = j->from_text;
-	if (j->spool) {
+	/*
+	 * One input is rendered in place (the small answer's way: no copy),
+	 * and spilled once its report is made; more may make a table, whose
+	 * reports then go out at the end, so through spool_write.
+	 */
+	if (j->spool && j->n_inputs + j->n_left > 1) {
 		bo.write = spool_write;
 		bo.arg = j;
 	} else
@@ -515,9 +520,14 @@ invjob_take(struct invjob *j, size_t i, const struct chousa_report *rep)
 	note_asked(j, rep);
 	if (add_left_out(j, i) != CHOUSA_OK)
 		return j->rc;
-	return j->rc = chousa_batch_add(j->batch, rep, j->context != NULL ?
+	j->put_at = invjob_len(j);
+	j->rc = chousa_batch_add(j->batch, rep, j->context != NULL ?
 	    j->context[i] : CHOUSA_CTX_BODY, j->field != NULL ? j->field[i] :
 	    NULL, &j->err);
+	/* Rendered in place: past the threshold, to the spool. */
+	if (j->rc == CHOUSA_OK && j->spool && j->out.len >= SERVE_SPOOL_AT)
+		j->rc = spill(j, &j->err);
+	return j->rc;
 }
 
 int
@@ -527,6 +537,7 @@ invjob_end(struct invjob *j)
 
 	if (j->batch == NULL)
 		return j->rc;
+	j->put_at = invjob_len(j);
 	if (j->rc == CHOUSA_OK && add_left_out(j, j->n_inputs) == CHOUSA_OK)
 		j->rc = chousa_batch_finish(j->batch, &j->err);
 	/* A spooled answer is all in its file. */
