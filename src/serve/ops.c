@@ -481,9 +481,11 @@ invjob_begin(struct invjob *j)
 	/*
 	 * One input is rendered in place (the small answer's way: no copy),
 	 * and spilled once its report is made; more may make a table, whose
-	 * reports then go out at the end, so through spool_write.
+	 * reports are held in a temporary file until it is done, as the
+	 * CLI's are, and then go out through spool_write.
 	 */
 	if (j->spool && j->n_inputs + j->n_left > 1) {
+		bo.spool_file = 1;
 		bo.write = spool_write;
 		bo.arg = j;
 	} else
