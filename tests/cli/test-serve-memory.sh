@@ -121,6 +121,16 @@ SERVER_PID=
 # file) and through `chousa --server` (its frame read from the file in
 # pieces, a warning in the middle).  With no TMPDIR to write in, a big
 # answer fails (500) and a small one is still answered.
+# Stop the server; it ends without a leak or a sanitizer's report.
+stop_clean() {
+	kill "$SERVER_PID" 2> /dev/null
+	wait "$SERVER_PID"
+	st=$?
+	SERVER_PID=
+	[ $st = 0 ] && ! grep -Eq 'Sanitizer|runtime error' "$T/serve.log" &&
+		ok "$1" ||
+		not_ok "$1" "exit $st: $(grep -E -m1 'Sanitizer|runtime error' "$T/serve.log" | head -c 300)"
+}
 mkdir -p "$T/spool"
 old_tmpdir=${TMPDIR-}
 export TMPDIR="$T/spool"
@@ -187,7 +197,11 @@ if cmp -s "$T/big.local" "$T/big.remote" && cmp -s "$T/big.local.err" "$T/big.re
 else
 	not_ok big_answer_cli_identical "$(cmp "$T/big.local" "$T/big.remote") $(cmp "$T/big.local.err" "$T/big.remote.err")"
 fi
-serve_stop
+# Once sent, each answer's file is closed (and so gone).
+sleep 0.5
+n=$(ls -l "/proc/$SERVER_PID/fd" 2> /dev/null | grep -c "$T/spool/")
+[ "$n" = 0 ] && ok spooled_answers_closed || not_ok spooled_answers_closed "$n files of $T/spool still open"
+stop_clean spool_server_ends_clean
 # No TMPDIR to write in: the big answer fails, the server goes on.
 export TMPDIR="$T/no-such-dir"
 serve_start || { not_ok spool_server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
@@ -200,4 +214,4 @@ status_is big_answer_unspoolable_fails 500
 expect big_answer_unspoolable_says "temporary file" "$T/body"
 http GET "/api/v1/lookup?indicator=162.243.103.246" "$TOKEN"
 status_is lookup_answered_without_spool 200
-serve_stop
+stop_clean unspooled_server_ends_clean
