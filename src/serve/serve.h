@@ -28,9 +28,10 @@ struct sreq;
 #define SERVE_MAX_INPUTS	1000	/* indicators in one request */
 #define SERVE_MAX_OUTPUT	((size_t)64 << 20)	/* one answer */
 /*
- * An investigation's answer past this many bytes goes on, as it is made,
- * to an unlinked temporary file in TMPDIR, and is sent from there: a
- * running job holds at most this much of its output in memory.
+ * A REST investigation's answer past this many bytes goes on, as it is
+ * made, to an unlinked temporary file in TMPDIR, and is sent from there:
+ * a running job holds at most this much of its output (and a report) in
+ * memory.
  */
 #define SERVE_SPOOL_AT		((size_t)1 << 20)
 /*
