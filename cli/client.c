@@ -84,7 +84,10 @@ on_answer(void *arg, const struct chousa_http_resp *resp)
  * empty line and the output; in frame 2, W and E lines and "O LEN" lines
  * each followed by LEN bytes of output, in order.  Output goes through
  * stdout's buffer as the local command's does, so that with 2>&1 the
- * warnings fall where they fall locally.
+ * warnings fall where they fall locally: each record is one write, and
+ * the server makes the local command's last write before a warning a
+ * record of its own, so a buffer filled exactly to its edge there is left
+ * unflushed here too.
  */
 static void
 print_frame(int version, const char *p, const char *end, const char *url)

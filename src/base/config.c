@@ -127,7 +127,10 @@ static const struct chousa_config_key keys[] = {
 	N("server", "queue_memory", 0, 1099511627776LL, "268435456",
 	    "chousa serve: bytes the investigations' requests may hold (their "
 	    "bodies while queued or running, then their answers until sent) "
-	    "before more are refused (503); 0: no limit."),
+	    "before more are refused (503); 0: no limit.  An answer past 1 MiB "
+	    "is made and kept in an unlinked file of TMPDIR, not in memory, "
+	    "and counts here once: this bounds that disk too, plus at most "
+	    "64 MiB for each investigation running."),
 	N("feeds", "timeout", 1, 86400, "600", "Seconds a feed download may "
 	    "take."),
 	N("freshness", "max_age_days", 1, 3650, "7", "Days after which a "

@@ -26,6 +26,12 @@
 	X(struct MHD_Response *, MHD_create_response_from_buffer, \
 	    (size_t size, void *buf, enum MHD_ResponseMemoryMode mode), \
 	    (size, buf, mode), NULL) \
+	X(struct MHD_Response *, MHD_create_response_from_fd64, \
+	    (uint64_t size, int fd), (size, fd), NULL) \
+	X(struct MHD_Response *, MHD_create_response_from_callback, \
+	    (uint64_t size, size_t block_size, MHD_ContentReaderCallback crc, \
+	    void *crc_cls, MHD_ContentReaderFreeCallback crfc), \
+	    (size, block_size, crc, crc_cls, crfc), NULL) \
 	X(enum MHD_Result, MHD_add_response_header, (struct MHD_Response *r, \
 	    const char *name, const char *value), (r, name, value), MHD_NO) \
 	X(const char *, MHD_lookup_connection_value, \

@@ -493,6 +493,9 @@ finish_investigate(struct sreq *r)
 	chousa_buf_release(&r->out);
 	r->out = j->out;
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
+	r->spool_fd = j->spool_fd;
+	r->spool_len = j->spooled;
+	j->spooled = 0;
 	r->exit_status = j->exit_status;
 	warn_add_all(&r->warn, r->a, &j->warn);
 	r->verdicts = api_verdicts(r->a, j);
@@ -632,6 +635,7 @@ h_investigate(struct sreq *r)
 	jt_free(v);
 	if (!ok)
 		return 0;
+	j->spool = 1;
 	return req_submit(r, j, finish_investigate);
 }
 

@@ -292,7 +292,7 @@ t_lookup(struct runenv *env, struct chousa_arena *a, struct jnode *args,
     const char *id, struct chousa_buf *out)
 {
 	struct chousa_err err = { 0 };
-	struct warnings w = { NULL, NULL, 0, 0 };
+	struct warnings w = { NULL, NULL, NULL, 0, 0 };
 	struct lookup_tally t;
 	struct chousa_buf doc;
 	struct chousa_jw jw;
@@ -381,7 +381,7 @@ t_sources(struct runenv *env, struct chousa_arena *a, const char *id,
     struct chousa_buf *out)
 {
 	struct chousa_err err = { 0 };
-	struct warnings w = { NULL, NULL, 0, 0 };
+	struct warnings w = { NULL, NULL, NULL, 0, 0 };
 	struct chousa_buf doc;
 
 	chousa_buf_init(&doc, SERVE_MAX_OUTPUT);

@@ -5,8 +5,12 @@
  * renderers) and the exit status the CLI would end with, so `chousa
  * --server` can print the answer as it is.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "serve/serve.h"
 
@@ -24,17 +28,21 @@ grow(struct chousa_arena *a, void *v, size_t n, size_t *cap, size_t size)
 
 void
 warn_add(struct warnings *w, struct chousa_arena *a, size_t at,
-    const char *msg)
+    size_t last, const char *msg)
 {
 	const char *m = chousa_arena_strdup(a, msg);
 	size_t cap = w->cap;
 
-	/* Both arrays grow to the same capacity. */
-	if (m == NULL || grow(a, &w->msg, w->n, &cap, sizeof(*w->msg)) != 0 ||
-	    grow(a, &w->at, w->n, &w->cap, sizeof(*w->at)) != 0)
+	if (m == NULL || grow(a, &w->msg, w->n, &cap, sizeof(*w->msg)) != 0)
+		return;
+	/* The arrays grow to the same capacity, each from the old one. */
+	cap = w->cap;
+	if (grow(a, &w->at, w->n, &cap, sizeof(*w->at)) != 0 ||
+	    grow(a, &w->last, w->n, &w->cap, sizeof(*w->last)) != 0)
 		return;
 	w->msg[w->n] = m;
-	w->at[w->n++] = at;
+	w->at[w->n] = at;
+	w->last[w->n++] = last;
 }
 
 void
@@ -44,7 +52,7 @@ warn_add_all(struct warnings *w, struct chousa_arena *a,
 	size_t i;
 
 	for (i = 0; i < from->n; i++)
-		warn_add(w, a, from->at[i], from->msg[i]);
+		warn_add(w, a, from->at[i], from->last[i], from->msg[i]);
 }
 
 int
@@ -56,7 +64,8 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 	const struct chousa_result_hooks *f =
 	    chousa_format_find(json ? "json" : "text")->results;
 	struct chousa_lookup l;
-	size_t i, shown = 0;
+	size_t i, shown = 0, mark = out->len;	/* where the CLI's last
+						 * write began */
 	int rc;
 
 	memset(t, 0, sizeof(*t));
@@ -70,7 +79,7 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 		rc = chousa_lookup(env->st, a, inputs[i], strlen(inputs[i]),
 		    &l, &e);
 		if (rc == CHOUSA_EPARSE) {
-			warn_add(w, a, out->len, e.msg);
+			warn_add(w, a, out->len, out->len - mark, e.msg);
 			t->n_bad++;
 			t->status = chousa_lookup_status(t->status,
 			    CHOUSA_EXIT_BADINPUT);
@@ -80,6 +89,7 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 			*err = e;
 			return rc;
 		}
+		mark = out->len;
 		f->lookup(out, a, &l, shown++, 0);
 		if (l.is_malicious)
 			t->n_malicious++;
@@ -112,7 +122,7 @@ op_sources(struct runenv *env, struct chousa_arena *a, int json,
 		return rc;
 	for (i = 0; i < n; i++)
 		if (rows[i].warning != NULL)
-			warn_add(w, a, out->len, rows[i].warning);
+			warn_add(w, a, out->len, 0, rows[i].warning);
 	if (json)
 		chousa_sources_json(out, rows, n);
 	else
@@ -347,6 +357,102 @@ summarize(struct invjob *j, size_t i, const struct chousa_report *rep)
 	}
 }
 
+/* ---- an investigation's output, spooled past SERVE_SPOOL_AT ---- */
+
+/* An unlinked temporary file in TMPDIR (or /tmp), or -1 with errno. */
+static int
+spool_open(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR &&
+	    errno != EINVAL))
+		return fd;
+	/* A file system without O_TMPFILE: made, then unlinked at once. */
+	if ((size_t)snprintf(path, sizeof(path), "%s/chousa-answer-XXXXXX",
+	    dir) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+/* What j holds in memory goes to the end of its spool. */
+static int
+spill(struct invjob *j, struct chousa_err *err)
+{
+	const char *p = j->out.data;
+	size_t left = j->out.len;
+	ssize_t n;
+
+	if (j->spooled == 0) {
+		j->spool_fd = spool_open();
+		if (j->spool_fd < 0)
+			return chousa_errf(err, CHOUSA_EINTERNAL, "cannot make "
+			    "a temporary file for the answer: %s",
+			    strerror(errno));
+	}
+	while (left > 0) {
+		n = write(j->spool_fd, p, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : ENOSPC;
+
+			if (j->spooled == 0)
+				close(j->spool_fd);
+			return chousa_errf(err, CHOUSA_EINTERNAL, "cannot "
+			    "write the answer to a temporary file: %s",
+			    strerror(e));
+		}
+		p += n;
+		left -= (size_t)n;
+		j->spooled += (size_t)n;
+	}
+	chousa_buf_reset(&j->out);
+	/* The answer's cap stays SERVE_MAX_OUTPUT in all. */
+	j->out.max = SERVE_MAX_OUTPUT - j->spooled;
+	return CHOUSA_OK;
+}
+
+/* The batch's output (chousa_batch_write_fn): into out, then the spool. */
+static int
+spool_write(void *arg, const char *data, size_t len, struct chousa_err *err)
+{
+	struct invjob *j = arg;
+
+	j->put_at = invjob_len(j);
+	chousa_buf_add(&j->out, data, len);
+	if (j->out.failed != CHOUSA_OK)
+		return chousa_buf_rc(&j->out, "the report", err);
+	return j->out.len >= SERVE_SPOOL_AT ? spill(j, err) : CHOUSA_OK;
+}
+
+size_t
+invjob_len(const struct invjob *j)
+{
+	return j->spooled + j->out.len;
+}
+
+void
+invjob_unspool(struct invjob *j)
+{
+	if (j->spooled == 0)
+		return;
+	close(j->spool_fd);
+	j->spooled = 0;
+}
+
+/* ---- an investigation's output ---- */
+
 int
 invjob_begin(struct invjob *j)
 {
@@ -366,7 +472,18 @@ invjob_begin(struct invjob *j)
 	bo.n_inputs = j->n_inputs + j->n_left;
 	bo.brief = j->brief;
 	bo.from_text = j->from_text;
-	bo.out = &j->out;
+	/*
+	 * One input is rendered in place (the small answer's way: no copy),
+	 * and spilled once its report is made; more may make a table, whose
+	 * reports are held in a temporary file until it is done, as the
+	 * CLI's are, and then go out through spool_write.
+	 */
+	if (j->spool && j->n_inputs + j->n_left > 1) {
+		bo.spool_file = 1;
+		bo.write = spool_write;
+		bo.arg = j;
+	} else
+		bo.out = &j->out;
 	return j->rc = chousa_batch_new(&j->batch, &bo, &j->err);
 }
 
@@ -393,14 +510,20 @@ invjob_take(struct invjob *j, size_t i, const struct chousa_report *rep)
 		return j->rc;
 	/* Said where the CLI says it: before the report's output. */
 	if (rep->parse_rc != CHOUSA_OK)
-		warn_add(&j->warn, j->a, j->out.len, rep->parse_error);
+		warn_add(&j->warn, j->a, invjob_len(j), invjob_len(j) -
+		    j->put_at, rep->parse_error);
 	summarize(j, i, rep);
 	note_asked(j, rep);
 	if (add_left_out(j, i) != CHOUSA_OK)
 		return j->rc;
-	return j->rc = chousa_batch_add(j->batch, rep, j->context != NULL ?
+	j->put_at = invjob_len(j);
+	j->rc = chousa_batch_add(j->batch, rep, j->context != NULL ?
 	    j->context[i] : CHOUSA_CTX_BODY, j->field != NULL ? j->field[i] :
 	    NULL, &j->err);
+	/* Rendered in place: past the threshold, to the spool. */
+	if (j->rc == CHOUSA_OK && j->spool && j->out.len >= SERVE_SPOOL_AT)
+		j->rc = spill(j, &j->err);
+	return j->rc;
 }
 
 int
@@ -410,8 +533,14 @@ invjob_end(struct invjob *j)
 
 	if (j->batch == NULL)
 		return j->rc;
+	j->put_at = invjob_len(j);
 	if (j->rc == CHOUSA_OK && add_left_out(j, j->n_inputs) == CHOUSA_OK)
 		j->rc = chousa_batch_finish(j->batch, &j->err);
+	/* A spooled answer is all in its file. */
+	if (j->rc == CHOUSA_OK && j->spooled > 0 && j->out.len > 0)
+		j->rc = spill(j, &j->err);
+	if (j->spooled > 0)
+		chousa_buf_release(&j->out);
 	chousa_batch_summary(j->batch, &sum);
 	chousa_batch_free(j->batch);
 	j->batch = NULL;
@@ -420,7 +549,8 @@ invjob_end(struct invjob *j)
 		char note[160];
 
 		chousa_triage_left_out_note(note, sizeof(note), j->n_left);
-		warn_add(&j->warn, j->a, j->out.len, note);
+		warn_add(&j->warn, j->a, invjob_len(j), invjob_len(j) -
+		    j->put_at, note);
 	}
 	return j->rc;
 }

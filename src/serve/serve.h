@@ -28,6 +28,13 @@ struct sreq;
 #define SERVE_MAX_INPUTS	1000	/* indicators in one request */
 #define SERVE_MAX_OUTPUT	((size_t)64 << 20)	/* one answer */
 /*
+ * A REST investigation's answer past this many bytes goes on, as it is
+ * made, to an unlinked temporary file in TMPDIR, and is sent from there:
+ * a running job holds at most this much of its output (and a report) in
+ * memory.
+ */
+#define SERVE_SPOOL_AT		((size_t)1 << 20)
+/*
  * Chousa-Warning headers in one answer (a client caps its headers' size);
  * the last one says how many more there are.  The CLI's frame has them all.
  */
@@ -107,12 +114,16 @@ void	audit_write(struct audit *a, const struct chousa_buf *line);
 /*
  * Warnings for the caller ("'x' is not an indicator"): the arrays and the
  * strings in the request's arena.  Each says where the local command
- * would have said it: after how many bytes of its output.  All zero is an
- * empty list.
+ * would have said it: after how many bytes of its output, the last of
+ * them written by one write of that many (0: unknown).  The CLI's frame
+ * gives that write as a record of its own, so the CLI's stdout buffer is
+ * flushed where the local one is, also when a warning falls on its edge.
+ * All zero is an empty list.
  */
 struct warnings {
 	const char	**msg;
 	size_t		 *at;		/* bytes of output before each */
+	size_t		 *last;		/* of them, the last write's */
 	size_t		  n, cap;
 };
 
@@ -148,6 +159,9 @@ struct invjob {
 	const struct chousa_renderer	*renderer;	/* NULL: none */
 	struct chousa_render_opts	 ro;
 	int				 brief;	/* the triage table only */
+	int				 spool;	/* output past SERVE_SPOOL_AT
+						 * to a file (REST only: the
+						 * others read out back) */
 	/*
 	 * Inputs extracted from one text (investigate --extract): where
 	 * each sat (NULL: the body), and those left out for it, named in
@@ -158,8 +172,16 @@ struct invjob {
 	const char			**field;	/* n_inputs */
 	struct left_out			*left;
 	size_t				 n_left;
-	/* Out: the rendered document, status as the CLI's, summaries. */
+	/*
+	 * Out: the rendered document, status as the CLI's, summaries.  When
+	 * spooled is not 0, the document is the first spooled bytes of the
+	 * file spool_fd (open, owned by the job), and out is empty.
+	 */
 	struct chousa_buf		 out;
+	int				 spool_fd;
+	size_t				 spooled;
+	size_t				 put_at;	/* where the batch's
+							 * last write began */
 	int				 exit_status;
 	int				 rc;
 	struct chousa_err		 err;
@@ -195,6 +217,10 @@ int	invjob_take(struct invjob *j, size_t i,
 	    const struct chousa_report *rep);
 /* The rest of j->out and j->exit_status; also after a failure. */
 int	invjob_end(struct invjob *j);
+/* Bytes of output j made so far, in memory and spooled. */
+size_t	invjob_len(const struct invjob *j);
+/* Close j's spool, if any. */
+void	invjob_unspool(struct invjob *j);
 
 struct worker;
 int	worker_start(struct worker **out, struct server *s,
@@ -230,11 +256,12 @@ struct runenv {
 };
 
 /*
- * Add a copy of msg to w, said after at bytes of the output (out of
- * memory drops it: the answer fails too).
+ * Add a copy of msg to w, said after at bytes of the output, the last
+ * last of them one write of the local command's (out of memory drops it:
+ * the answer fails too).
  */
 void	warn_add(struct warnings *w, struct chousa_arena *a, size_t at,
-	    const char *msg);
+	    size_t last, const char *msg);
 /* Add every warning of from to w. */
 void	warn_add_all(struct warnings *w, struct chousa_arena *a,
 	    const struct warnings *from);
@@ -346,6 +373,12 @@ struct sreq {
 	int			 status;
 	const char		*ctype;
 	struct chousa_buf	 out;
+	/*
+	 * Or, when spool_len is not 0, the output is that many bytes of the
+	 * file spool_fd (r owns it until respond() hands it on), out empty.
+	 */
+	int			 spool_fd;
+	size_t			 spool_len;
 	const char		*hdr_name[8];
 	const char		*hdr_value[8];
 	size_t			 n_hdr;

@@ -258,6 +258,16 @@ error_json(struct chousa_buf *b, const char *msg)
 	chousa_buf_addch(b, '\n');
 }
 
+/* Drop r's spooled output, if any (an error answers instead). */
+static void
+unspool(struct sreq *r)
+{
+	if (r->spool_len == 0)
+		return;
+	close(r->spool_fd);
+	r->spool_len = 0;
+}
+
 int
 req_error(struct sreq *r, int status, const char *fmt, ...)
 {
@@ -268,6 +278,7 @@ req_error(struct sreq *r, int status, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	r->status = status;
+	unspool(r);
 	chousa_buf_reset(&r->out);
 	if (r->route != NULL && (r->route->flags & ROUTE_WEB)) {
 		r->ctype = "text/html; charset=utf-8";
@@ -349,17 +360,20 @@ on_job_done(struct invjob *j)
 {
 	struct sreq *r = j->done_arg;
 	struct server *s = r->srv;
-
 	/*
 	 * Its answer is held until it is sent: the document, and the copy
-	 * libmicrohttpd sends from.  Counted whatever the budget says, since
-	 * the work is done; the next requests and jobs wait for it instead.
+	 * libmicrohttpd sends from; or, spooled, the file (once: it is sent
+	 * from there), so the budget bounds the disk answers hold too.
+	 * Counted whatever the budget says, since the work is done; the next
+	 * requests and jobs wait for it instead.
 	 */
+	size_t n = 2 * j->out.len + j->spooled;
+
 	pthread_mutex_lock(&s->lock);
-	s->held += 2 * j->out.len;
-	s->answers += 2 * j->out.len;
-	r->charged += 2 * j->out.len;
-	r->charged_answer += 2 * j->out.len;
+	s->held += n;
+	s->answers += n;
+	r->charged += n;
+	r->charged_answer += n;
 	pthread_mutex_unlock(&s->lock);
 	/* The connection is suspended until this: resume it to answer. */
 	__atomic_store_n(&r->resumed, 1, __ATOMIC_RELEASE);
@@ -458,25 +472,90 @@ exit_for_status(int status)
 	return CHOUSA_EXIT_SOURCE;
 }
 
-/* One "W warning" or "E error" line of a frame, escaped, onto b. */
+/* ---- an answer in pieces: a frame's own lines, and the output ---- */
+
+/*
+ * The answer of cli=1 is the frame's lines with ranges of the output
+ * between them.  Made as a list of pieces, it can be sent from the spool
+ * as well as copied together from memory.
+ */
+struct piece {
+	int	 output;	/* a range of the output, else of lines */
+	size_t	 off, len;
+};
+
+struct pieces {
+	struct chousa_buf	 lines;
+	struct piece		*v;
+	size_t			 n, cap;
+	size_t			 total;
+	int			 fd;		/* the spool, when sent from it */
+	size_t			 at, first;	/* the read cursor: piece at
+						 * starts at byte first */
+};
+
 static void
-frame_line(struct chousa_buf *b, char tag, const char *msg)
+pieces_add(struct pieces *x, int output, size_t off, size_t len)
 {
-	chousa_buf_addch(b, tag);
-	chousa_buf_addch(b, ' ');
-	chousa_esc_text(b, msg, strcspn(msg, "\n"));
-	chousa_buf_addch(b, '\n');
+	struct piece *last = x->n > 0 ? &x->v[x->n - 1] : NULL;
+
+	if (len == 0)
+		return;
+	x->total += len;
+	if (last != NULL && last->output == output && last->off + last->len ==
+	    off) {
+		last->len += len;
+		return;
+	}
+	if (MEM_GROW(x->v, x->n, x->cap, 16, 0) != 0) {
+		/* As a buffer over its cap: the answer fails (500). */
+		x->lines.failed = CHOUSA_ENOMEM;
+		return;
+	}
+	x->v[x->n].output = output;
+	x->v[x->n].off = off;
+	x->v[x->n].len = len;
+	x->n++;
+}
+
+static void
+pieces_release(struct pieces *x)
+{
+	chousa_buf_release(&x->lines);
+	mem_free(x->v);
+}
+
+/* One "W warning" or "E error" line of a frame, escaped. */
+static void
+frame_line(struct pieces *x, char tag, const char *msg)
+{
+	size_t off = x->lines.len;
+
+	chousa_buf_addch(&x->lines, tag);
+	chousa_buf_addch(&x->lines, ' ');
+	chousa_esc_text(&x->lines, msg, strcspn(msg, "\n"));
+	chousa_buf_addch(&x->lines, '\n');
+	pieces_add(x, 0, off, x->lines.len - off);
 }
 
 /* "O LEN", a newline and the output's bytes [from, to), when any. */
 static void
-frame_output(struct chousa_buf *b, const struct chousa_buf *out, size_t from,
-    size_t to)
+frame_output(struct pieces *x, size_t from, size_t to)
 {
+	size_t off = x->lines.len;
+
 	if (to <= from)
 		return;
-	chousa_buf_addf(b, "O %zu\n", to - from);
-	chousa_buf_add(b, out->data + from, to - from);
+	chousa_buf_addf(&x->lines, "O %zu\n", to - from);
+	pieces_add(x, 0, off, x->lines.len - off);
+	pieces_add(x, 1, from, to - from);
+}
+
+/* Bytes of r's output, in memory or spooled. */
+static size_t
+output_len(const struct sreq *r)
+{
+	return r->spool_len > 0 ? r->spool_len : r->out.len;
 }
 
 /*
@@ -489,71 +568,188 @@ frame_output(struct chousa_buf *b, const struct chousa_buf *out, size_t from,
  * "O LEN" lines each followed by LEN bytes of output.
  */
 static void
-cli_frame(struct sreq *r, int version)
+cli_frame(struct sreq *r, int version, struct pieces *x)
 {
-	struct chousa_buf b;
 	const char *refusal = r->status >= 400 ? r->refusal : NULL;
-	size_t i, done = 0, at, room = 65536;
+	size_t i, done = 0, at, last, len = output_len(r), off;
 
-	/* Every warning, escaped (U+FFFD for a bad byte: 3 bytes for 1). */
-	for (i = 0; i < r->warn.n; i++)
-		room += strlen(r->warn.msg[i]) * 3 + 32;
-	chousa_buf_init(&b, SERVE_MAX_OUTPUT + room);
-	chousa_buf_addf(&b, "chousa/%d %d\n", version, r->status < 400 &&
+	chousa_buf_init(&x->lines, SERVE_MAX_OUTPUT);
+	off = x->lines.len;
+	chousa_buf_addf(&x->lines, "chousa/%d %d\n", version, r->status < 400 &&
 	    r->exit_status >= 0 ? r->exit_status : exit_for_status(r->status));
+	pieces_add(x, 0, off, x->lines.len - off);
 	for (i = 0; i < r->warn.n; i++) {
 		/* Output only when answered, and in order. */
 		at = r->status < 400 ? r->warn.at[i] : 0;
-		if (at > r->out.len)
-			at = r->out.len;
+		if (at > len)
+			at = len;
 		if (version > 1 && at > done) {
-			frame_output(&b, &r->out, done, at);
+			/*
+			 * The local command's last write before the warning
+			 * is a record of its own: the CLI writes it as one,
+			 * and a full stdout buffer is left unflushed, or not,
+			 * as it is locally.
+			 */
+			last = r->warn.last[i] < at - done ? r->warn.last[i] :
+			    0;
+			frame_output(x, done, at - last);
+			frame_output(x, at - last, at);
 			done = at;
 		}
-		frame_line(&b, 'W', r->warn.msg[i]);
+		frame_line(x, 'W', r->warn.msg[i]);
 	}
 	if (refusal != NULL)
-		frame_line(&b, 'E', refusal);
-	if (version == 1)
-		chousa_buf_addch(&b, '\n');
+		frame_line(x, 'E', refusal);
+	if (version == 1) {
+		off = x->lines.len;
+		chousa_buf_addch(&x->lines, '\n');
+		pieces_add(x, 0, off, 1);
+	}
 	if (r->status < 400 && version == 1)
-		chousa_buf_add(&b, r->out.data, r->out.len);
+		pieces_add(x, 1, 0, len);
 	else if (r->status < 400)
-		frame_output(&b, &r->out, done, r->out.len);
+		frame_output(x, done, len);
+	r->ctype = "application/vnd.chousa.cli";
+}
+
+/* The pieces of x copied together into r's output (not spooled). */
+static void
+pieces_join(struct sreq *r, struct pieces *x)
+{
+	struct chousa_buf b;
+	size_t i;
+
+	chousa_buf_init(&b, SERVE_MAX_OUTPUT + x->lines.len);
+	if (x->lines.failed != CHOUSA_OK)
+		b.failed = x->lines.failed;
+	for (i = 0; i < x->n; i++)
+		chousa_buf_add(&b, (x->v[i].output ? r->out.data :
+		    x->lines.data) + x->v[i].off, x->v[i].len);
 	chousa_buf_release(&r->out);
 	r->out = b;
-	r->ctype = "application/vnd.chousa.cli";
+}
+
+/* MHD_ContentReaderCallback: the bytes of x from pos, a piece at a time. */
+static ssize_t
+pieces_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct pieces *x = cls;
+	const struct piece *p;
+	size_t skip, n;
+	ssize_t got;
+
+	if (pos < x->first) {
+		x->at = 0;
+		x->first = 0;
+	}
+	while (x->at < x->n && pos >= x->first + x->v[x->at].len) {
+		x->first += x->v[x->at].len;
+		x->at++;
+	}
+	if (x->at == x->n)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	p = &x->v[x->at];
+	skip = (size_t)pos - x->first;
+	n = p->len - skip < max ? p->len - skip : max;
+	if (!p->output) {
+		memcpy(buf, x->lines.data + p->off + skip, n);
+		return (ssize_t)n;
+	}
+	do
+		got = pread(x->fd, buf, n, (off_t)(p->off + skip));
+	while (got < 0 && errno == EINTR);
+	return got > 0 ? got : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+/* MHD_ContentReaderFreeCallback: the response that read x is gone. */
+static void
+pieces_free(void *cls)
+{
+	struct pieces *x = cls;
+
+	close(x->fd);
+	pieces_release(x);
+	mem_free(x);
+}
+
+/*
+ * The response of a spooled output, framed by x (or, NULL, the output
+ * alone, sent from the file as it is); it owns x and the file then.
+ */
+static struct MHD_Response *
+spooled_response(struct sreq *r, struct pieces *x)
+{
+	struct MHD_Response *resp;
+	struct pieces *own;
+	size_t len = r->spool_len;
+	int fd = r->spool_fd;
+
+	r->spool_len = 0;
+	if (x == NULL) {
+		/* Sent by sendfile(2) where it can: no copy at all. */
+		resp = MHD_create_response_from_fd64(len, fd);
+		if (resp == NULL)
+			close(fd);
+		return resp;
+	}
+	own = mem_alloc(sizeof(*own));
+	if (own == NULL) {
+		close(fd);
+		pieces_release(x);
+		return NULL;
+	}
+	*own = *x;
+	own->fd = fd;
+	resp = MHD_create_response_from_callback(own->total, 65536,
+	    pieces_read, own, pieces_free);
+	if (resp == NULL)
+		pieces_free(own);
+	return resp;
 }
 
 static enum MHD_Result
 respond(struct sreq *r)
 {
 	struct MHD_Response *resp;
+	struct pieces x;
 	enum MHD_Result ok;
 	const char *cli;
 	char num[16];
 	size_t i;
+	int framed = 0;
 
 	if (r->status == 0)
 		r->status = 200;
 	if (r->out.failed != CHOUSA_OK) {
 		r->status = 500;
+		unspool(r);
 		chousa_buf_release(&r->out);
 		chousa_buf_init(&r->out, SERVE_MAX_OUTPUT);
 		error_json(&r->out, "the answer is too big");
 		r->ctype = "application/json";
 	}
-	if (r->out.len == 0 && r->status >= 400)
+	if (output_len(r) == 0 && r->status >= 400)
 		req_error(r, r->status, "%s", reason_phrase(r->status));
 	cli = req_arg(r, "cli");
 	if (cli != NULL && strcmp(cli, "1") == 0 && r->route != NULL &&
 	    !(r->route->flags & ROUTE_WEB)) {
 		const char *frame = req_arg(r, "frame");
 
-		cli_frame(r, frame != NULL && strcmp(frame, "2") == 0 ? 2 : 1);
+		memset(&x, 0, sizeof(x));
+		cli_frame(r, frame != NULL && strcmp(frame, "2") == 0 ? 2 : 1,
+		    &x);
+		framed = 1;
 	}
-	resp = MHD_create_response_from_buffer(r->out.len, r->out.data,
-	    MHD_RESPMEM_MUST_COPY);
+	if (r->spool_len > 0)
+		resp = spooled_response(r, framed ? &x : NULL);
+	else {
+		if (framed) {
+			pieces_join(r, &x);
+			pieces_release(&x);
+		}
+		resp = MHD_create_response_from_buffer(r->out.len, r->out.data,
+		    MHD_RESPMEM_MUST_COPY);
+	}
 	if (resp == NULL)
 		return MHD_NO;
 	MHD_add_response_header(resp, "Content-Type", r->ctype != NULL ?
@@ -939,8 +1135,11 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		r->on_body(r, NULL, 0);		/* end of a streamed body */
 	chousa_buf_release(&r->body);
 	chousa_buf_release(&r->out);
-	if (r->job != NULL)
+	unspool(r);
+	if (r->job != NULL) {
 		chousa_buf_release(&r->job->out);
+		invjob_unspool(r->job);
+	}
 	held_give(s, r);
 	chousa_arena_free(r->a);
 }

@@ -15,7 +15,9 @@
  * request is refused at once (503, Retry-After) rather than held.  What
  * their requests hold is bounded too: req_submit() (server.c) refuses
  * past [server] queue_memory, and a job waits to run while the answers
- * not yet sent hold more than that.
+ * not yet sent hold more than that.  A running REST job's output holds at
+ * most SERVE_SPOOL_AT of memory: past it, it goes on to a file (ops.c);
+ * the web page and MCP read their jobs' output back, so it stays there.
  */
 #include <string.h>
 

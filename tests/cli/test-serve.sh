@@ -398,3 +398,24 @@ if openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" \
 else
 	ok "tls_client # SKIP no openssl"
 fi
+
+# ---- a warning on the edge of stdout's buffer ----
+# 128 records of 32 bytes fill a 4096-byte stdout buffer exactly before
+# the warning: locally the buffer is full and not yet flushed, so with
+# 2>&1 the warning comes first.  The frame gives the local command's last
+# write before a warning as a record of its own, so the CLI's buffer is
+# in the same state there.
+serve_start || not_ok edge_server_starts "$(head -c 300 "$T/serve.log")"
+python3 -c '
+ips = ["45.%d.%d.%d" % (a, b, c) for a in range(1, 10) for b in range(10)
+       for c in range(1, 10)]
+print("\n".join(ips[:128] + ["no ioc 1"] + ips[128:140]))' > "$T/edge.txt"
+"$CHOUSA" lookup - < "$T/edge.txt" > "$T/l.out" 2>&1
+"$CHOUSA" --server "$URL" lookup - < "$T/edge.txt" > "$T/r.out" 2>&1
+at=$(grep -bo "chousa: 'no ioc 1'" "$T/l.out" | cut -d: -f1)
+if cmp -s "$T/l.out" "$T/r.out"; then
+	ok "client_warning_on_buffer_edge (at byte $at)"
+else
+	not_ok client_warning_on_buffer_edge "locally at byte $at, remotely at $(grep -bo "chousa: 'no ioc 1'" "$T/r.out" | cut -d: -f1)"
+fi
+serve_stop
