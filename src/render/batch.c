@@ -7,9 +7,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "chousa.h"
 #include "base/mem.h"
+#include "base/tmp.h"
 
 /* Where a held report is: its offset and length in the spool. */
 struct held {
@@ -87,11 +89,17 @@ start(struct chousa_batch *b, struct chousa_err *err)
 		b->sum.table = 1;
 		if (!(r->flags & CHOUSA_RENDER_TRIAGE_LAST) && !o->brief &&
 		    o->spool_file) {
-			b->spool = tmpfile();
-			if (b->spool == NULL)
-				return chousa_errf(err, CHOUSA_EINTERNAL,
+			int fd = chousa_tmp_fd();
+
+			b->spool = fd >= 0 ? fdopen(fd, "w+") : NULL;
+			if (b->spool == NULL) {
+				rc = chousa_errf(err, CHOUSA_EINTERNAL,
 				    "cannot make a temporary file: %s",
 				    strerror(errno));
+				if (fd >= 0)
+					close(fd);
+				return rc;
+			}
 		}
 	}
 	b->sum.streaming = b->triage == NULL && !o->brief;

@@ -6,12 +6,11 @@
  * --server` can print the answer as it is.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base/tmp.h"
 #include "serve/serve.h"
 
 /* Room at *v (of *cap items of size each) for an item after n. */
@@ -359,32 +358,6 @@ summarize(struct invjob *j, size_t i, const struct chousa_report *rep)
 
 /* ---- an investigation's output, spooled past SERVE_SPOOL_AT ---- */
 
-/* An unlinked temporary file in TMPDIR (or /tmp), or -1 with errno. */
-static int
-spool_open(void)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	int fd;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR &&
-	    errno != EINVAL))
-		return fd;
-	/* A file system without O_TMPFILE: made, then unlinked at once. */
-	if ((size_t)snprintf(path, sizeof(path), "%s/chousa-answer-XXXXXX",
-	    dir) >= sizeof(path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	fd = mkostemp(path, O_CLOEXEC);
-	if (fd >= 0)
-		unlink(path);
-	return fd;
-}
-
 /* What j holds in memory goes to the end of its spool. */
 static int
 spill(struct invjob *j, struct chousa_err *err)
@@ -394,7 +367,7 @@ spill(struct invjob *j, struct chousa_err *err)
 	ssize_t n;
 
 	if (j->spooled == 0) {
-		j->spool_fd = spool_open();
+		j->spool_fd = chousa_tmp_fd();
 		if (j->spool_fd < 0)
 			return chousa_errf(err, CHOUSA_EINTERNAL, "cannot make "
 			    "a temporary file for the answer: %s",

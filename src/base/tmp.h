@@ -1,0 +1,11 @@
+/*
+ * tmp.h: temporary files, in TMPDIR as every Unix tool's, unlinked from the
+ * start so that nothing is left behind whatever happens to the process.
+ */
+#ifndef CHOUSA_TMP_H
+#define CHOUSA_TMP_H
+
+/* An unlinked temporary file in TMPDIR (or /tmp), or -1 with errno set. */
+int	chousa_tmp_fd(void);
+
+#endif
