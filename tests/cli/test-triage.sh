@@ -113,3 +113,16 @@ assert r["rank"] == 1 and r["indicator"] == "www.dnautik.com"
 assert r["family"]["id"] == "win.emotet" and r["verdict"] == "malicious"
 assert r["context"] == "body" and r["left_out"] is False
 ' "$T/out" 2> "$T/py"; then ok json_triage_shape; else not_ok json_triage_shape "$(tail -n 1 "$T/py")"; fi
+
+# ---- the reports held for the table go to an unlinked file of TMPDIR ----
+mkdir -p "$T/tmpdir"
+TMPDIR="$T/tmpdir" inv unknown-host-4821.example.net 'www[.]dnautik[.]com' \
+    > "$T/held" 2> /dev/null
+inv unknown-host-4821.example.net 'www[.]dnautik[.]com' > "$T/plain" 2> /dev/null
+cmp -s "$T/held" "$T/plain" && grep -q '^Triage of 2 inputs' "$T/held" &&
+	ok held_reports_same_bytes || not_ok held_reports_same_bytes "$(diff "$T/held" "$T/plain" | head -n 3)"
+[ -z "$(ls -A "$T/tmpdir")" ] && ok held_reports_leave_nothing ||
+	not_ok held_reports_leave_nothing "$(ls -A "$T/tmpdir")"
+check held_reports_need_tmpdir 5 env TMPDIR="$T/no-such-dir" "$CHOUSA" \
+    investigate --offline unknown-host-4821.example.net www.dnautik.com
+expect held_reports_need_tmpdir_says 'cannot make a temporary file: No such file or directory' "$T/err"
