@@ -12,15 +12,21 @@
 
 #include "base/tmp.h"
 
+const char *
+chousa_tmp_dir(void)
+{
+	const char *dir = getenv("TMPDIR");
+
+	return dir != NULL && *dir != '\0' ? dir : "/tmp";
+}
+
 int
 chousa_tmp_fd(void)
 {
-	const char *dir = getenv("TMPDIR");
+	const char *dir = chousa_tmp_dir();
 	char path[4096];
 	int fd;
 
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
 	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR &&
 	    errno != EINVAL))

@@ -5,7 +5,9 @@
 #ifndef CHOUSA_TMP_H
 #define CHOUSA_TMP_H
 
-/* An unlinked temporary file in TMPDIR (or /tmp), or -1 with errno set. */
+/* Where temporary files go: TMPDIR, or /tmp without it. */
+const char *chousa_tmp_dir(void);
+/* An unlinked temporary file there, or -1 with errno set. */
 int	chousa_tmp_fd(void);
 
 #endif

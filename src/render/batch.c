@@ -94,7 +94,8 @@ start(struct chousa_batch *b, struct chousa_err *err)
 			b->spool = fd >= 0 ? fdopen(fd, "w+") : NULL;
 			if (b->spool == NULL) {
 				rc = chousa_errf(err, CHOUSA_EINTERNAL,
-				    "cannot make a temporary file: %s",
+				    "cannot make a temporary file in '%s' "
+				    "(TMPDIR): %s", chousa_tmp_dir(),
 				    strerror(errno));
 				if (fd >= 0)
 					close(fd);

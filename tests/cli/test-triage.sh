@@ -125,4 +125,4 @@ cmp -s "$T/held" "$T/plain" && grep -q '^Triage of 2 inputs' "$T/held" &&
 	not_ok held_reports_leave_nothing "$(ls -A "$T/tmpdir")"
 check held_reports_need_tmpdir 5 env TMPDIR="$T/no-such-dir" "$CHOUSA" \
     investigate --offline unknown-host-4821.example.net www.dnautik.com
-expect held_reports_need_tmpdir_says 'cannot make a temporary file: No such file or directory' "$T/err"
+expect held_reports_need_tmpdir_says "cannot make a temporary file in '$T/no-such-dir' \\(TMPDIR\\): No such file or directory" "$T/err"
