@@ -100,6 +100,12 @@ void	chousa_buf_init(struct chousa_buf *b, size_t max);
 void	chousa_buf_init_fixed(struct chousa_buf *b, char *storage, size_t size);
 void	chousa_buf_release(struct chousa_buf *b);
 void	chousa_buf_reset(struct chousa_buf *b);	/* len = 0, keeps memory */
+/*
+ * Where to write n more bytes at the end of b, with room for the NUL after
+ * them (the caller then adds n to len and writes that NUL), or NULL once b
+ * has failed.
+ */
+char	*chousa_buf_room(struct chousa_buf *b, size_t n);
 void	chousa_buf_add(struct chousa_buf *b, const void *p, size_t len);
 void	chousa_buf_adds(struct chousa_buf *b, const char *s);
 void	chousa_buf_addch(struct chousa_buf *b, int c);

@@ -81,26 +81,28 @@ buf_grow(struct chousa_buf *b, size_t extra)
 	return 1;
 }
 
-void
-chousa_buf_add(struct chousa_buf *b, const void *p, size_t len)
+char *
+chousa_buf_room(struct chousa_buf *b, size_t n)
 {
 	/*
 	 * Room already there (cap never passes max + 1, so this is within
 	 * max too): the JSON writers' many short pieces stop here.  A view
 	 * (cap 0 over borrowed bytes) never has room.
 	 */
-	if (b->len < b->cap && len < b->cap - b->len &&
-	    b->failed == CHOUSA_OK) {
-		if (len > 0)
-			memcpy(b->data + b->len, p, len);
-		b->len += len;
-		b->data[b->len] = '\0';
-		return;
-	}
-	if (!buf_grow(b, len))
+	if (b->len < b->cap && n < b->cap - b->len && b->failed == CHOUSA_OK)
+		return b->data + b->len;
+	return buf_grow(b, n) ? b->data + b->len : NULL;
+}
+
+void
+chousa_buf_add(struct chousa_buf *b, const void *p, size_t len)
+{
+	char *d = chousa_buf_room(b, len);
+
+	if (d == NULL)
 		return;
 	if (len > 0)
-		memcpy(b->data + b->len, p, len);
+		memcpy(d, p, len);
 	b->len += len;
 	b->data[b->len] = '\0';
 }

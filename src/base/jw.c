@@ -88,29 +88,23 @@ void
 chousa_jw_key(struct chousa_jw *w, const char *key)
 {
 	size_t len = strlen(key), n = len + (w->spaced ? 4 : 3);
-	struct chousa_buf *b = w->b;
 	char *p;
 
 	sep(w);
 	w->after_key = 1;
 	/* Keys are our own names: plain ASCII, nothing to escape. */
-	if (b->len < b->cap && n < b->cap - b->len && b->failed == CHOUSA_OK) {
-		/* In place when there is room: most of a report's keys. */
-		p = b->data + b->len;
-		*p++ = '"';
-		memcpy(p, key, len);
-		p += len;
-		*p++ = '"';
-		*p++ = ':';
-		if (w->spaced)
-			*p++ = ' ';
-		*p = '\0';
-		b->len += n;
+	p = chousa_buf_room(w->b, n);
+	if (p == NULL)
 		return;
-	}
-	chousa_buf_addch(b, '"');
-	chousa_buf_add(b, key, len);
-	chousa_buf_add(b, "\": ", w->spaced ? 3 : 2);
+	*p++ = '"';
+	memcpy(p, key, len);
+	p += len;
+	*p++ = '"';
+	*p++ = ':';
+	if (w->spaced)
+		*p++ = ' ';
+	*p = '\0';
+	w->b->len += n;
 }
 
 void
