@@ -2,28 +2,30 @@
  * audit.c: the append-only audit log, one JSON object a line (who, when,
  * what, the indicators asked, the sources asked, the verdicts, or why it
  * was refused).  Lines are appended whole with write(2) to a file opened
- * O_APPEND, so lines of concurrent requests never mix, and nothing is ever
- * rewritten: past max_bytes the file is renamed to .1 (.1 to .2 ..., the
- * oldest beyond keep dropped) and a new one is started.  A key or token
- * never reaches it: requests carry their token in a header that is not
- * logged.
+ * O_APPEND, so they never mix, and nothing is ever rewritten: past
+ * max_bytes the file is renamed to .1 (.1 to .2 ..., the oldest beyond
+ * keep dropped) and a new one is started.  A key or token never reaches
+ * it: requests carry their token in a header that is not logged.
  *
- * One thread writes at a time, outside the lock; a line that comes while
- * it writes is queued, and the writer writes the queue before it leaves.
- * So under load the threads take turns writing batches instead of each
- * waiting for the lock through the others' write(2), and no line waits
- * for a timer: each is written by the time one write(2) under way ends.
- * The queue is in memory only until then, so a kill -9 loses at most the
- * lines of requests that ended during that last write(2); audit_close
- * finds the queue empty.  On a disk slow enough that lines always come
- * during a write, one thread writes for the others until they stop, where
- * before every thread waited for the lock.
+ * A thread of its own writes it.  The threads that answer requests only
+ * queue their line in memory; the first line into an empty queue wakes
+ * the writer, which waits AUDIT_GATHER_MS more for the lines that follow
+ * and writes them all with one write(2).  So no request waits for the
+ * disk, for another request's line or for a rotation (five renames and an
+ * open), and under load the log costs some hundred system calls a second
+ * instead of one a request.  The queue is bounded: past AUDIT_QUEUE_MAX a
+ * stalled disk holds the requests that end, as it would hold a writer of
+ * their own, instead of memory growing without bound.  A line is in
+ * memory only until the next write, so a kill -9 loses at most the last
+ * AUDIT_GATHER_MS of lines and those of a write under way; audit_close
+ * writes the queue out.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/mem.h"
@@ -36,13 +38,19 @@
  */
 #define AUDIT_QUEUE_MAX		((size_t)4 << 20)
 
+/* How long the writer gathers lines after the first, in milliseconds. */
+#define AUDIT_GATHER_MS		10
+
 struct audit {
 	pthread_mutex_t	 lock;
+	pthread_cond_t	 wake;		/* lines came, or stop */
 	pthread_cond_t	 drained;	/* a batch was written */
 	struct chousa_buf queue;	/* whole lines, under lock */
+	int		 idle;		/* the writer waits on wake, under lock */
+	int		 stop;		/* audit_close asks, under lock */
+	pthread_t	 tid;
+	/* Only the writer touches these. */
 	struct chousa_buf batch;	/* the lines being written */
-	int		 writing;	/* a thread is writing, under lock */
-	/* Only the writing thread touches these. */
 	char		*path;
 	int		 fd;
 	long		 max_bytes;
@@ -63,45 +71,13 @@ open_log(struct audit *a, struct chousa_err *err)
 	return CHOUSA_OK;
 }
 
-int
-audit_open(struct audit **out, const char *path, long max_bytes, int keep,
-    struct chousa_err *err)
+static void
+release(struct audit *a)
 {
-	struct audit *a = mem_alloc(sizeof(*a));
-	int rc;
-
-	if (a == NULL)
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	a->path = mem_strdup(path);
-	if (a->path == NULL) {
-		mem_free(a);
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	}
-	a->max_bytes = max_bytes > 0 ? max_bytes : 64L << 20;
-	a->keep = keep > 0 ? keep : 5;
-	pthread_mutex_init(&a->lock, NULL);
-	pthread_cond_init(&a->drained, NULL);
-	chousa_buf_init(&a->queue, AUDIT_QUEUE_MAX + SERVE_AUDIT_LINE_MAX + 1);
-	chousa_buf_init(&a->batch, AUDIT_QUEUE_MAX + SERVE_AUDIT_LINE_MAX + 1);
-	rc = open_log(a, err);
-	if (rc != CHOUSA_OK) {
-		audit_close(a);
-		return rc;
-	}
-	*out = a;
-	return CHOUSA_OK;
-}
-
-void
-audit_close(struct audit *a)
-{
-	if (a == NULL)
-		return;
-	if (a->fd >= 0)
-		close(a->fd);
 	chousa_buf_release(&a->queue);
 	chousa_buf_release(&a->batch);
 	pthread_cond_destroy(&a->drained);
+	pthread_cond_destroy(&a->wake);
 	pthread_mutex_destroy(&a->lock);
 	mem_free(a->path);
 	mem_free(a);
@@ -151,31 +127,38 @@ write_batch(struct audit *a, const struct chousa_buf *b)
 		rotate(a);
 }
 
-void
-audit_write(struct audit *a, const struct chousa_buf *line)
+/* Wait on a->wake until ms milliseconds from now (a->lock held). */
+static void
+wait_ms(struct audit *a, long ms)
 {
-	struct chousa_buf t;
-	size_t len;
+	struct timespec ts;
 
-	if (a == NULL || line->failed != CHOUSA_OK)
-		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += ms * 1000000L;
+	ts.tv_sec += ts.tv_nsec / 1000000000L;
+	ts.tv_nsec %= 1000000000L;
+	pthread_cond_timedwait(&a->wake, &a->lock, &ts);
+}
+
+/* The writer: the lines of each AUDIT_GATHER_MS in one write. */
+static void *
+writer_main(void *arg)
+{
+	struct audit *a = arg;
+	struct chousa_buf t;
+
 	pthread_mutex_lock(&a->lock);
-	while (a->writing && a->queue.len >= AUDIT_QUEUE_MAX)
-		pthread_cond_wait(&a->drained, &a->lock);
-	len = a->queue.len;
-	chousa_buf_add(&a->queue, line->data, line->len);
-	chousa_buf_addch(&a->queue, '\n');
-	if (a->queue.failed != CHOUSA_OK) {
-		/* Out of memory: this line is lost, not the queue. */
-		a->queue.len = len;
-		a->queue.failed = CHOUSA_OK;
-	}
-	if (a->writing) {
-		pthread_mutex_unlock(&a->lock);
-		return;
-	}
-	a->writing = 1;
-	while (a->queue.len > 0) {
+	for (;;) {
+		while (a->queue.len == 0 && !a->stop) {
+			a->idle = 1;
+			pthread_cond_wait(&a->wake, &a->lock);
+			a->idle = 0;
+		}
+		if (a->queue.len == 0)
+			break;
+		/* A full queue or audit_close does not wait. */
+		if (!a->stop && a->queue.len < AUDIT_QUEUE_MAX / 2)
+			wait_ms(a, AUDIT_GATHER_MS);
 		t = a->batch;
 		a->batch = a->queue;
 		a->queue = t;
@@ -185,6 +168,83 @@ audit_write(struct audit *a, const struct chousa_buf *line)
 		pthread_mutex_lock(&a->lock);
 		pthread_cond_broadcast(&a->drained);
 	}
-	a->writing = 0;
+	pthread_mutex_unlock(&a->lock);
+	return NULL;
+}
+
+int
+audit_open(struct audit **out, const char *path, long max_bytes, int keep,
+    struct chousa_err *err)
+{
+	struct audit *a = mem_alloc(sizeof(*a));
+	int rc, e;
+
+	if (a == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	a->path = mem_strdup(path);
+	if (a->path == NULL) {
+		mem_free(a);
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	}
+	a->max_bytes = max_bytes > 0 ? max_bytes : 64L << 20;
+	a->keep = keep > 0 ? keep : 5;
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->wake, NULL);
+	pthread_cond_init(&a->drained, NULL);
+	chousa_buf_init(&a->queue, AUDIT_QUEUE_MAX + SERVE_AUDIT_LINE_MAX + 1);
+	chousa_buf_init(&a->batch, AUDIT_QUEUE_MAX + SERVE_AUDIT_LINE_MAX + 1);
+	rc = open_log(a, err);
+	if (rc == CHOUSA_OK && (e = pthread_create(&a->tid, NULL,
+	    writer_main, a)) != 0)
+		rc = chousa_errf(err, CHOUSA_EINTERNAL, "cannot start the "
+		    "audit log's writer: %s", strerror(e));
+	if (rc != CHOUSA_OK) {
+		if (a->fd >= 0)
+			close(a->fd);
+		release(a);
+		return rc;
+	}
+	*out = a;
+	return CHOUSA_OK;
+}
+
+/* Write out what is queued, then close. */
+void
+audit_close(struct audit *a)
+{
+	if (a == NULL)
+		return;
+	pthread_mutex_lock(&a->lock);
+	a->stop = 1;
+	pthread_cond_signal(&a->wake);
+	pthread_mutex_unlock(&a->lock);
+	pthread_join(a->tid, NULL);
+	if (a->fd >= 0)
+		close(a->fd);
+	release(a);
+}
+
+void
+audit_write(struct audit *a, const struct chousa_buf *line)
+{
+	size_t len;
+
+	if (a == NULL || line->failed != CHOUSA_OK)
+		return;
+	pthread_mutex_lock(&a->lock);
+	while (a->queue.len >= AUDIT_QUEUE_MAX && !a->stop)
+		pthread_cond_wait(&a->drained, &a->lock);
+	len = a->queue.len;
+	chousa_buf_add(&a->queue, line->data, line->len);
+	chousa_buf_addch(&a->queue, '\n');
+	if (a->queue.failed != CHOUSA_OK) {
+		/* Out of memory: this line is lost, not the queue. */
+		a->queue.len = len;
+		a->queue.failed = CHOUSA_OK;
+	}
+	/* The first line wakes the writer; a queue half full, again. */
+	if (a->idle || (len < AUDIT_QUEUE_MAX / 2 &&
+	    a->queue.len >= AUDIT_QUEUE_MAX / 2))
+		pthread_cond_signal(&a->wake);
 	pthread_mutex_unlock(&a->lock);
 }

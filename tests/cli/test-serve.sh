@@ -311,6 +311,26 @@ serve_stop
 [ -f "$T/audit.log.1" ] && [ ! -f "$T/audit.log.3" ] && ok audit_rotates ||
 	not_ok audit_rotates "$(ls "$T" | grep audit)"
 
+# The audit log's writer gathers lines for a moment; a clean stop right
+# after the requests still writes every one of them.
+rm -f "$T"/audit.log*
+serve_start || not_ok audit_server_starts "$(head -c 300 "$T/serve.log")"
+python3 - "$URL" "$READ" "$SERVER_PID" > "$T/drain.out" 2>&1 <<'PY'
+import os, signal, sys
+from serve_http import request
+for i in range(200):
+    try:
+        request(sys.argv[1], "/api/v1/lookup?indicator=drain%d.example" % i, sys.argv[2]).read()
+    except Exception as e:  # a 429 past the burst is audited as well
+        pass
+# At once, while the last lines wait in the writer's queue.
+os.kill(int(sys.argv[3]), signal.SIGTERM)
+PY
+serve_stop
+n=$(wc -l < "$T/audit.log" 2> /dev/null | tr -d " ")
+[ "$n" = 200 ] && ok "audit_stop_writes_every_line ($n)" ||
+	not_ok audit_stop_writes_every_line "$n of 200 lines; $(head -c 200 "$T/drain.out")"
+
 # ---- query booleans, and hostile strings in JSON answers and the log ----
 # The query reads yes and no as the config file does; anything else is a
 # 400.  A feed string and a request input with a quote, a backslash,
