@@ -37,7 +37,7 @@ static const struct cli_opt serve_opts[] = {
 	    "(bytes, or with k, M, G; default 64M): FILE becomes FILE.1." },
 	{ OPT_AUDIT_KEEP, "audit-keep", "N", "Keep N rotated audit logs "
 	    "(default 5)." },
-	{ OPT_THREADS, "threads", "N", "HTTP threads (default 4 per core)." },
+	{ OPT_THREADS, "threads", "N", "HTTP threads (default one per core, at least 2)." },
 	{ OPT_PORT_FILE, "port-file", "FILE", "Write the port listened on "
 	    "to FILE once the server is up (for scripts and tests)." },
 	{ 0 }
@@ -312,7 +312,10 @@ const struct cli_cmd cmd_serve = {
 	"Roles: read (the store only), investigate (may spend online quota), "
 	"admin (also updates and tokens).  Each request is appended to the "
 	"audit log as one JSON line: who, when, what, the indicators and "
-	"sources asked, the verdict, or why it was refused.  Each token may "
+	"sources asked, the verdict, or why it was refused.  A thread of its "
+	"own writes the log, each line within 10 ms of its request's end, so "
+	"no request waits for the disk; a crash loses at most those 10 ms, a "
+	"clean stop none.  Each token may "
 	"make [server] rate requests a minute (default 600, burst 120).  "
 	"Keys are never in any answer, page or log.\n\n"
 	"Connections idle for [server] idle_timeout seconds (default 15) are "

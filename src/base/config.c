@@ -107,8 +107,8 @@ static const struct chousa_config_key keys[] = {
 	    "bytes after which the audit log is rotated."),
 	N("server", "audit_keep", 0, 1000, NULL, "chousa serve: rotated "
 	    "audit logs kept."),
-	N("server", "threads", 0, 256, NULL, "chousa serve: worker threads; "
-	    "default one per core."),
+	N("server", "threads", 0, 256, NULL, "chousa serve: HTTP threads; "
+	    "default one per core, at least 2."),
 	N("server", "rate", 0, 1000000, "600", "chousa serve: requests a "
 	    "minute each token may make."),
 	N("server", "burst", 1, 1000000, "120", "chousa serve: requests a "

@@ -1293,9 +1293,23 @@ chousa_server_start(struct chousa_server **out,
 		    err);
 	if (rc != CHOUSA_OK)
 		goto fail;
+	/*
+	 * One HTTP thread a core: a thread's turn over its connections is
+	 * short (investigations run on the pool), and more threads than
+	 * cores only queue for the CPU (bench/RESULTS.md, 2026-12-03).
+	 */
 	threads = opts->threads > 0 ? opts->threads :
-	    (int)(n_cpu > 0 ? n_cpu * 4 : 8);
-	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    (int)(n_cpu > 1 ? n_cpu : 2);
+	/*
+	 * poll(2), not epoll: libmicrohttpd 0.9.75's epoll loop (Debian 12's)
+	 * can consume a connection's edge-triggered read event without
+	 * reading the request when investigations are suspended and resumed
+	 * under load.  A worker then sleeps in epoll_wait with requests
+	 * unread in its sockets' queues until the idle timeout closes them
+	 * all (bench/RESULTS.md, 2026-12-03).  poll is level-triggered, so a
+	 * request left unread is seen again on the next turn.
+	 */
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
 	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
