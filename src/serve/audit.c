@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/mem.h"
@@ -127,25 +126,13 @@ write_batch(struct audit *a, const struct chousa_buf *b)
 		rotate(a);
 }
 
-/* Wait on a->wake until ms milliseconds from now (a->lock held). */
-static void
-wait_ms(struct audit *a, long ms)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += ms * 1000000L;
-	ts.tv_sec += ts.tv_nsec / 1000000000L;
-	ts.tv_nsec %= 1000000000L;
-	pthread_cond_timedwait(&a->wake, &a->lock, &ts);
-}
-
 /* The writer: the lines of each AUDIT_GATHER_MS in one write. */
 static void *
 writer_main(void *arg)
 {
 	struct audit *a = arg;
 	struct chousa_buf t;
+	struct timespec ts;
 
 	pthread_mutex_lock(&a->lock);
 	for (;;) {
@@ -158,7 +145,8 @@ writer_main(void *arg)
 			break;
 		/* A full queue or audit_close does not wait. */
 		if (!a->stop && a->queue.len < AUDIT_QUEUE_MAX / 2)
-			wait_ms(a, AUDIT_GATHER_MS);
+			pthread_cond_timedwait(&a->wake, &a->lock,
+			    serve_deadline(&ts, AUDIT_GATHER_MS));
 		t = a->batch;
 		a->batch = a->queue;
 		a->queue = t;

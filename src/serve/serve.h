@@ -100,6 +100,9 @@ int	auth_random(char *out, size_t n);
 /* Compare two NUL-terminated secrets in time independent of content. */
 int	auth_secret_eq(const char *a, const char *b);
 
+/* ts set to ms milliseconds from now, for pthread_cond_timedwait. */
+const struct timespec *serve_deadline(struct timespec *ts, long ms);
+
 /* ---- the audit log (audit.c) ---- */
 
 struct audit;

@@ -335,6 +335,16 @@ held_give(struct server *s, struct sreq *r)
 	r->charged = r->charged_answer = 0;
 }
 
+const struct timespec *
+serve_deadline(struct timespec *ts, long ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_nsec += ms % 1000 * 1000000L;
+	ts->tv_sec += ms / 1000 + ts->tv_nsec / 1000000000L;
+	ts->tv_nsec %= 1000000000L;
+	return ts;
+}
+
 void
 server_wait_answers(struct server *s, const int *stop)
 {
@@ -344,13 +354,8 @@ server_wait_answers(struct server *s, const int *stop)
 	while (s->max_held > 0 && s->answers > s->max_held &&
 	    !__atomic_load_n(stop, __ATOMIC_ACQUIRE)) {
 		/* A tenth of a second at most, to see *stop. */
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 100000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&s->answers_cond, &s->lock, &ts);
+		pthread_cond_timedwait(&s->answers_cond, &s->lock,
+		    serve_deadline(&ts, 100));
 	}
 	pthread_mutex_unlock(&s->lock);
 }
