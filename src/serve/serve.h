@@ -109,7 +109,7 @@ struct audit;
 int	audit_open(struct audit **out, const char *path, long max_bytes,
 	    int keep, struct chousa_err *err);
 void	audit_close(struct audit *a);
-/* Append one JSON object (without newline) as one line, then rotate. */
+/* Queue one JSON object (without newline) as one line for the writer. */
 void	audit_write(struct audit *a, const struct chousa_buf *line);
 
 /* ---- investigations (ops.c, worker.c) ---- */
