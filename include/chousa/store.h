@@ -174,6 +174,13 @@ int	chousa_store_snapshot_begin(struct chousa_store *st,
 	    struct chousa_err *err);
 void	chousa_store_snapshot_end(struct chousa_store *st);
 /*
+ * Whether the open snapshot is behind the store: 1 when anything was
+ * committed since it began, through any connection of any process (or
+ * that cannot be told: not in WAL mode), 0 when it still has every commit,
+ * so reading on in it is the same as beginning a new one.  No system call.
+ */
+int	chousa_store_snapshot_stale(struct chousa_store *st);
+/*
  * Inside a snapshot, its data version into *version: the same number
  * while no other connection has committed a change before the snapshot
  * began (commits through st itself do not move it).  0 outside a

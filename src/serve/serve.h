@@ -18,6 +18,7 @@
 
 struct MHD_Connection;
 struct server;
+struct tstore;
 struct sreq;
 
 /* ---- limits ---- */
@@ -443,9 +444,9 @@ struct server {
 	struct pool			*pool;
 	struct updater			*updater;
 	char				*db_path;
-	/* Store handles of the HTTP threads, closed at the end. */
+	/* Store handles of the threads, closed at the end. */
 	pthread_mutex_t			 lock;
-	struct chousa_store		**stores;
+	struct tstore			**stores;
 	size_t				 n_stores, cap_stores;
 	pthread_key_t			 store_key;
 	/*

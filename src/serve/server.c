@@ -91,31 +91,157 @@ mhd_log(void *arg, const char *fmt, va_list ap)
 
 /* ---- this thread's store ---- */
 
+/*
+ * Each thread's store handle, and the read snapshot its GETs share.
+ *
+ * A GET runs in a read transaction (on_bodiless), and beginning and ending
+ * one is a fifth of a look-up's cost: SQLite's WAL read lock (fcntl on the
+ * -shm file, a mutex the threads meet on), an fstat of the store and a
+ * read of its header (bench/RESULTS.md, 2026-12-03).  So the transaction
+ * stays open for the thread's next GETs while nothing was committed to the
+ * store since it began, by this server or another process
+ * (chousa_store_snapshot_stale): a GET sees every commit that ended before
+ * it came, as in a transaction of its own.  Requests that may write (any
+ * with a body, a DELETE) end it first, and a GET that saw a commit come
+ * ends it after.  No GET reuses one over HELD_MS old, and a thread left
+ * without connections (idle ones close after [server] idle_timeout) ends
+ * it, so an idle server keeps no old snapshot that would hold a
+ * checkpoint back from the end of the WAL.
+ */
+#define HELD_MS		1000
+
+struct tstore {
+	struct chousa_store	*st;
+	int			 held;		/* a snapshot is open */
+	struct timespec		 since;		/* it began */
+	long			 conns;		/* this thread's connections */
+};
+
+static struct tstore *
+tstore_of(struct server *s, struct chousa_err *err)
+{
+	struct tstore *t = pthread_getspecific(s->store_key);
+
+	if (t != NULL)
+		return t;
+	t = mem_alloc(sizeof(*t));
+	if (t == NULL) {
+		chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_lock(&s->lock);
+	if (MEM_GROW(s->stores, s->n_stores, s->cap_stores, 16, 0) != 0) {
+		pthread_mutex_unlock(&s->lock);
+		mem_free(t);
+		chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+		return NULL;
+	}
+	s->stores[s->n_stores++] = t;
+	pthread_mutex_unlock(&s->lock);
+	pthread_setspecific(s->store_key, t);
+	return t;
+}
+
 struct chousa_store *
 server_store(struct server *s, struct chousa_err *err)
 {
-	struct chousa_store *st = pthread_getspecific(s->store_key);
+	struct tstore *t = tstore_of(s, err);
 
-	if (st != NULL)
-		return st;
+	if (t == NULL)
+		return NULL;
+	if (t->st != NULL)
+		return t->st;
 	/*
 	 * Read-write, so that reading quota counters never goes through the
 	 * cache's shared second connection (src/online/cache.c); nothing but
 	 * the worker and token management writes through it.
 	 */
-	if (chousa_store_open(&st, s->db_path, 0, err) != CHOUSA_OK)
-		return NULL;
-	pthread_mutex_lock(&s->lock);
-	if (MEM_GROW(s->stores, s->n_stores, s->cap_stores, 16, 0) != 0) {
-		pthread_mutex_unlock(&s->lock);
-		chousa_store_close(st);
-		chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	if (chousa_store_open(&t->st, s->db_path, 0, err) != CHOUSA_OK) {
+		t->st = NULL;
 		return NULL;
 	}
-	s->stores[s->n_stores++] = st;
-	pthread_mutex_unlock(&s->lock);
-	pthread_setspecific(s->store_key, st);
-	return st;
+	return t->st;
+}
+
+static void
+held_end(struct tstore *t)
+{
+	if (t != NULL && t->held) {
+		chousa_store_snapshot_end(t->st);
+		t->held = 0;
+	}
+}
+
+/* End this thread's snapshot, if any: before a request that may write. */
+static void
+held_release(struct server *s)
+{
+	held_end(pthread_getspecific(s->store_key));
+}
+
+/* After a GET: end its snapshot unless the next GET may share it. */
+static void
+held_done(struct server *s)
+{
+	struct tstore *t = pthread_getspecific(s->store_key);
+
+	if (t != NULL && t->held && chousa_store_snapshot_stale(t->st))
+		held_end(t);
+}
+
+static long
+ms_since(const struct timespec *then, const struct timespec *now)
+{
+	return (long)(now->tv_sec - then->tv_sec) * 1000 +
+	    (now->tv_nsec - then->tv_nsec) / 1000000;
+}
+
+/*
+ * Put this thread's store in a read snapshot that has every commit so
+ * far, for a GET (see above): the one kept, or a new one.  When none can
+ * begin, the GET runs in autocommit, each statement its own read.
+ */
+static void
+held_fresh(struct server *s)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_store *st = server_store(s, &err);
+	struct tstore *t;
+	struct timespec now;
+
+	if (st == NULL)
+		return;
+	t = pthread_getspecific(s->store_key);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (t->held && (ms_since(&t->since, &now) >= HELD_MS ||
+	    chousa_store_snapshot_stale(st)))
+		held_end(t);
+	if (t->held)
+		return;
+	if (chousa_store_snapshot_begin(st, NULL) == CHOUSA_OK) {
+		t->held = 1;
+		t->since = now;
+	}
+}
+
+/* libmicrohttpd opened or closed a connection, on the thread serving it. */
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct server *s = cls;
+	struct tstore *t = tstore_of(s, NULL);
+
+	(void)c;
+	(void)socket_context;
+	if (t == NULL)
+		return;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+		t->conns++;
+	else if (--t->conns <= 0) {
+		t->conns = 0;
+		held_end(t);
+	}
 }
 
 /* ---- request helpers ---- */
@@ -1002,18 +1128,14 @@ bodiless_read(struct sreq *r)
 static enum MHD_Result
 on_bodiless(struct server *s, struct sreq *r)
 {
-	struct chousa_err err = { 0 };
-	struct chousa_store *st = server_store(s, &err);
-	int snapshot, pending = 0;
+	int pending = 0;
 
-	snapshot = st != NULL && chousa_store_snapshot_begin(st, NULL) ==
-	    CHOUSA_OK;
+	held_fresh(s);
 	r->admitted = 1;
 	admit(r);
 	if (r->status == 0)
 		pending = handle(r);
-	if (snapshot)
-		chousa_store_snapshot_end(st);
+	held_done(s);
 	return pending ? MHD_YES : respond(r);
 }
 
@@ -1033,6 +1155,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*con_cls = r;
 		if (bodiless_read(r))
 			return MHD_YES;
+		held_release(s);	/* it may write, or read for long */
 		r->admitted = 1;
 		admit(r);
 		/* Refused before the body: answer now, the body is dropped. */
@@ -1234,6 +1357,7 @@ daemon_options(struct server *s, struct sockaddr_storage *sa, int threads,
 	OPTION(o, n, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL);
 	OPTION(o, n, MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL);
 	OPTION(o, n, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s);
+	OPTION(o, n, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s);
 	if (s->opts.tls_cert != NULL) {
 		OPTION(o, n, MHD_OPTION_HTTPS_MEM_CERT, 0,
 		    (void *)(uintptr_t)s->opts.tls_cert);
@@ -1364,8 +1488,11 @@ chousa_server_free(struct chousa_server *cs)
 		MHD_stop_daemon(s->d);
 	audit_close(s->audit);
 	auth_free(s->auth);
-	for (i = 0; i < s->n_stores; i++)
-		chousa_store_close(s->stores[i]);
+	for (i = 0; i < s->n_stores; i++) {
+		held_end(s->stores[i]);
+		chousa_store_close(s->stores[i]->st);
+		mem_free(s->stores[i]);
+	}
 	mem_free(s->stores);
 	pthread_key_delete(s->store_key);
 	pthread_cond_destroy(&s->answers_cond);

@@ -112,12 +112,26 @@ struct store_memo {
 	char	*value;		/* NULL: the query had no answer */
 };
 
+/*
+ * A mark of the store's commits: the first copy of the WAL-index header in
+ * the -shm file (the WAL format, https://sqlite.org/walformat.html,
+ * 2.2.1), which every commit by any connection moves (mxFrame, the salts,
+ * the checksum).
+ */
+struct store_mark {
+	unsigned char	 h[48];
+};
+
 struct chousa_store {
 	sqlite3		*db;
 	char		*path;
 	unsigned	 flags;
 	int		 wait_ms;	/* the busy timeout */
 	int		 snapshot;	/* chousa_store_snapshot_begin() */
+	int		 wal_hdr_known;	/* wal_hdr(): 1, or -1 none */
+	const volatile unsigned char *wal_hdr;
+	int		 marked;	/* mark holds the snapshot's start */
+	struct store_mark mark;
 	int		 bulk;		/* loading an empty table */
 	sqlite3_stmt	*q[Q_COUNT];
 	/* store_kept(): statements kept by their SQL's address. */
@@ -148,6 +162,9 @@ struct chousa_store {
  */
 enum { STORE_IO_LOOKUP, STORE_IO_SCAN, STORE_IO_IMPORT, STORE_IO_INDEX };
 void	store_io_mode(struct chousa_store *st, int mode);
+
+/* Before the handle leaves WAL mode: its wal-index mapping goes. */
+void	store_wal_forget(struct chousa_store *st);
 
 /* The SQLite handle, for src/online/cache.c (online answers, quotas). */
 sqlite3	*store_db(struct chousa_store *st);

@@ -791,6 +791,7 @@ journal_for_first_load(struct chousa_store *st)
 
 	if (!table_empty(st))
 		return 0;
+	store_wal_forget(st);	/* leaving WAL mode unmaps the -shm file */
 	if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = DELETE", -1,
 	    &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
 		mode = (const char *)sqlite3_column_text(s, 0);

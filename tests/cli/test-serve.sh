@@ -248,6 +248,27 @@ print(before, after)
 sys.exit(0 if before == [200] * 5 and after == [401] * 3 else 1)
 PY
 [ $? = 0 ] && ok revoked_elsewhere_at_once || not_ok revoked_elsewhere_at_once "$(cat "$T/late.check")"
+# The same for data: a GET sees an import that another process committed
+# before it, though its thread kept the read snapshot of the GETs before.
+echo "fresh-elsewhere.example.net" > "$T/fresh.txt"
+python3 - "$URL" "$READ" "$CHOUSA" "$T/fresh.txt" > "$T/fresh.check" 2>&1 <<'PY'
+import http.client, json, subprocess, sys, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+def ask():
+    c.request("GET", "/api/v1/lookup?indicator=fresh-elsewhere.example.net",
+              headers={"Authorization": "Bearer " + sys.argv[2]})
+    r = c.getresponse()
+    d = json.loads(r.read())
+    return bool(d[0]["records"])
+before = [ask() for _ in range(5)]
+subprocess.run([sys.argv[3], "-q", "import", "list", sys.argv[4]], check=True,
+               stdout=subprocess.DEVNULL)
+after = [ask() for _ in range(3)]
+print(before, after)
+sys.exit(0 if before == [False] * 5 and after == [True] * 3 else 1)
+PY
+[ $? = 0 ] && ok import_elsewhere_seen_at_once || not_ok import_elsewhere_seen_at_once "$(cat "$T/fresh.check")"
 http GET /api/v1/tokens "$ADMIN"
 status_is admin_lists_tokens 200
 refute token_list_has_no_secret "chousa_|[0-9a-f]{64}" "$T/body"

@@ -517,16 +517,34 @@ test_snapshot(void)
 	    &err), CHOUSA_EINVAL);
 	T_INTEQ("snapshot_sees_first", lookup(reader, a,
 	    "first.example.com", &r), 1);
+	T_INTEQ("snapshot_current_while_nothing_written",
+	    chousa_store_snapshot_stale(reader), 0);
 	T_INTEQ("snapshot_import_meanwhile", chousa_store_import(writer,
 	    "list", two, NULL, &rep, &err), CHOUSA_OK);
 	T_INTEQ("snapshot_keeps_its_view", lookup(reader, a,
 	    "second.example.com", &r), 0);
+	T_INTEQ("snapshot_stale_after_a_commit",
+	    chousa_store_snapshot_stale(reader), 1);
 	chousa_store_snapshot_end(reader);
+	T_INTEQ("snapshot_stale_when_none", chousa_store_snapshot_stale(reader),
+	    1);
 	T_INTEQ("snapshot_ended_sees_import", lookup(reader, a,
 	    "second.example.com", &r), 1);
 	chousa_store_snapshot_end(reader);	/* harmless twice */
 	T_INTEQ("snapshot_again", chousa_store_snapshot_begin(reader, &err),
 	    CHOUSA_OK);
+	T_INTEQ("snapshot_again_current", chousa_store_snapshot_stale(reader),
+	    0);
+	/* A commit of another process moves the same header. */
+	{
+		char cmd[1024];
+
+		snprintf(cmd, sizeof(cmd), "sqlite3 '%s' 'CREATE TABLE "
+		    "t_mark (x); INSERT INTO t_mark VALUES (1)'", db);
+		T_INTEQ("snapshot_other_process_commits", system(cmd), 0);
+	}
+	T_INTEQ("snapshot_stale_after_other_process",
+	    chousa_store_snapshot_stale(reader), 1);
 out:
 	chousa_arena_free(a);
 	chousa_store_close(reader);	/* ends an open snapshot */
