@@ -174,20 +174,28 @@ int	chousa_store_snapshot_begin(struct chousa_store *st,
 	    struct chousa_err *err);
 void	chousa_store_snapshot_end(struct chousa_store *st);
 /*
+ * A mark of the commits a read through st sees: inside a snapshot, the
+ * store as the snapshot began at the latest; outside, the store now.
+ * Every commit, through any connection of any process, moves the store's
+ * mark (it is the first copy of the WAL-index header in the -shm file, the
+ * WAL format's https://sqlite.org/walformat.html 2.2.1: mxFrame, the
+ * salts, the checksum), so what was read under a mark still holds while
+ * chousa_store_moved says 0.  0 when that cannot be told (a store not in
+ * WAL mode).  Neither makes a system call.
+ */
+struct chousa_store_mark {
+	unsigned char	 h[48];
+};
+int	chousa_store_mark(struct chousa_store *st, struct chousa_store_mark *m);
+/* 1 when anything was committed since m was taken, or it cannot be told. */
+int	chousa_store_moved(struct chousa_store *st,
+	    const struct chousa_store_mark *m);
+/*
  * Whether the open snapshot is behind the store: 1 when anything was
- * committed since it began, through any connection of any process (or
- * that cannot be told: not in WAL mode), 0 when it still has every commit,
- * so reading on in it is the same as beginning a new one.  No system call.
+ * committed since it began (or that cannot be told, or none is open), 0
+ * when reading on in it is the same as beginning a new one.
  */
 int	chousa_store_snapshot_stale(struct chousa_store *st);
-/*
- * Inside a snapshot, its data version into *version: the same number
- * while no other connection has committed a change before the snapshot
- * began (commits through st itself do not move it).  0 outside a
- * snapshot.
- */
-int	chousa_store_snapshot_version(struct chousa_store *st,
-	    unsigned *version);
 
 /* The sample with this md5, sha1 or sha256; CHOUSA_ENOTFOUND if none. */
 int	chousa_store_sample(struct chousa_store *st, struct chousa_arena *a,

@@ -226,14 +226,13 @@ by_hash(struct server *s, struct sreq *r, const char *hex,
 /*
  * The last token this thread let in, so that asking again (each request
  * of a keep-alive connection) costs no SHA-256 and no query.  Trusted only
- * in a snapshot of the same store at the same data version, and the same
- * token generation: a token revoked by another process moves the version
- * of every connection of the server; one revoked through the server moves
- * the generation (its own connection's version does not move).
+ * for the same store handle while nothing was committed to the store since
+ * it was read (chousa_store_moved: a token revoked by another process),
+ * and for the same token generation (one revoked through this server).
  */
 struct token_seen {
 	const struct chousa_store *st;
-	unsigned		 version;
+	struct chousa_store_mark mark;
 	unsigned long		 gen;
 	char			 token[CHOUSA_TOKEN_SIZE + 1];
 	char			 hex[65];
@@ -255,8 +254,8 @@ auth_token(struct server *s, struct sreq *r, const char *tok,
 	struct token_seen *ts = &token_seen;
 	struct chousa_err err = { 0 };
 	struct chousa_store *st;
+	struct chousa_store_mark mark;
 	unsigned long gen;
-	unsigned version;
 	int known;
 
 	memset(who, 0, sizeof(*who));
@@ -267,19 +266,21 @@ auth_token(struct server *s, struct sreq *r, const char *tok,
 	}
 	gen = __atomic_load_n(&token_gen, __ATOMIC_ACQUIRE);
 	st = server_store(s, &err);
-	known = chousa_store_snapshot_version(st, &version);
-	if (known && ts->st == st && ts->version == version &&
-	    ts->gen == gen && auth_secret_eq(ts->token, tok)) {
+	if (ts->st == st && st != NULL && ts->gen == gen &&
+	    !chousa_store_moved(st, &ts->mark) &&
+	    auth_secret_eq(ts->token, tok)) {
 		*who = ts->who;
 		memcpy(hex, ts->hex, 65);
 		return 1;
 	}
+	/* Marked before the query reads: a commit between moves it. */
+	known = st != NULL && chousa_store_mark(st, &mark);
 	token_hash(tok, hex);
 	if (!by_hash(s, r, hex, who, refusal))
 		return 0;
 	if (known) {
 		ts->st = st;
-		ts->version = version;
+		ts->mark = mark;
 		ts->gen = gen;
 		memcpy(ts->token, tok, sizeof(ts->token));
 		memcpy(ts->hex, hex, 65);

@@ -186,8 +186,9 @@ store_wal_forget(struct chousa_store *st)
 	st->marked = 0;
 }
 
+/* The header now into m; 0 when it cannot be read. */
 static int
-store_mark(struct chousa_store *st, struct store_mark *m)
+mark_now(struct chousa_store *st, struct chousa_store_mark *m)
 {
 	const volatile unsigned char *h = wal_hdr(st);
 	size_t i;
@@ -202,12 +203,28 @@ store_mark(struct chousa_store *st, struct store_mark *m)
 }
 
 int
+chousa_store_mark(struct chousa_store *st, struct chousa_store_mark *m)
+{
+	if (st->snapshot) {
+		if (st->marked)
+			*m = st->mark;
+		return st->marked;
+	}
+	return mark_now(st, m);
+}
+
+int
+chousa_store_moved(struct chousa_store *st, const struct chousa_store_mark *m)
+{
+	struct chousa_store_mark now;
+
+	return !mark_now(st, &now) || memcmp(now.h, m->h, sizeof(now.h)) != 0;
+}
+
+int
 chousa_store_snapshot_stale(struct chousa_store *st)
 {
-	struct store_mark now;
-
-	return !st->snapshot || !st->marked || !store_mark(st, &now) ||
-	    memcmp(now.h, st->mark.h, sizeof(now.h)) != 0;
+	return !st->snapshot || !st->marked || chousa_store_moved(st, &st->mark);
 }
 
 const char *
@@ -991,7 +1008,7 @@ chousa_store_snapshot_begin(struct chousa_store *st, struct chousa_err *err)
 		return chousa_errf(err, CHOUSA_EINVAL,
 		    "a transaction is already open");
 	/* Marked first: a commit between the two then moves the mark. */
-	st->marked = store_mark(st, &st->mark);
+	st->marked = mark_now(st, &st->mark);
 	if (!read_begin(st))
 		return store_dberr(st, err, "cannot begin a snapshot");
 	st->snapshot = 1;
@@ -1007,18 +1024,6 @@ chousa_store_snapshot_end(struct chousa_store *st)
 		read_end(st);
 		st->snapshot = 0;
 	}
-}
-
-int
-chousa_store_snapshot_version(struct chousa_store *st, unsigned *version)
-{
-	if (st == NULL || !st->snapshot)
-		return 0;
-	/* snapshot_begin has read, so the version is the snapshot's. */
-	*version = 0;
-	sqlite3_file_control(st->db, "main", SQLITE_FCNTL_DATA_VERSION,
-	    version);
-	return 1;
 }
 
 int

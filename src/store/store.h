@@ -112,16 +112,6 @@ struct store_memo {
 	char	*value;		/* NULL: the query had no answer */
 };
 
-/*
- * A mark of the store's commits: the first copy of the WAL-index header in
- * the -shm file (the WAL format, https://sqlite.org/walformat.html,
- * 2.2.1), which every commit by any connection moves (mxFrame, the salts,
- * the checksum).
- */
-struct store_mark {
-	unsigned char	 h[48];
-};
-
 struct chousa_store {
 	sqlite3		*db;
 	char		*path;
@@ -131,7 +121,7 @@ struct chousa_store {
 	int		 wal_hdr_known;	/* wal_hdr(): 1, or -1 none */
 	const volatile unsigned char *wal_hdr;
 	int		 marked;	/* mark holds the snapshot's start */
-	struct store_mark mark;
+	struct chousa_store_mark mark;
 	int		 bulk;		/* loading an empty table */
 	sqlite3_stmt	*q[Q_COUNT];
 	/* store_kept(): statements kept by their SQL's address. */

@@ -497,6 +497,7 @@ test_snapshot(void)
 	struct chousa_arena *a = NULL;
 	struct chousa_import_report rep;
 	struct chousa_record *r;
+	struct chousa_store_mark m;
 	const char *db = tmp_path("snap.db"), *one = tmp_path("snap1.txt"),
 	    *two = tmp_path("snap2.txt");
 
@@ -511,6 +512,8 @@ test_snapshot(void)
 		printf("# %s\n", err.msg);
 		goto out;
 	}
+	T_INTEQ("mark_known", chousa_store_mark(reader, &m), 1);
+	T_INTEQ("mark_not_moved", chousa_store_moved(reader, &m), 0);
 	T_INTEQ("snapshot_begin", chousa_store_snapshot_begin(reader, &err),
 	    CHOUSA_OK);
 	T_INTEQ("snapshot_not_nested", chousa_store_snapshot_begin(reader,
@@ -525,6 +528,11 @@ test_snapshot(void)
 	    "second.example.com", &r), 0);
 	T_INTEQ("snapshot_stale_after_a_commit",
 	    chousa_store_snapshot_stale(reader), 1);
+	T_INTEQ("mark_moved_by_a_commit", chousa_store_moved(reader, &m), 1);
+	/* In the snapshot, the mark is of what it reads: moved already. */
+	T_INTEQ("mark_in_snapshot", chousa_store_mark(reader, &m), 1);
+	T_INTEQ("mark_in_stale_snapshot_moved", chousa_store_moved(reader,
+	    &m), 1);
 	chousa_store_snapshot_end(reader);
 	T_INTEQ("snapshot_stale_when_none", chousa_store_snapshot_stale(reader),
 	    1);
