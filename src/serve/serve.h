@@ -399,6 +399,7 @@ struct sreq {
 	int			 resumed;
 	int			 answered;
 	/* For the audit log. */
+	struct timespec		 began;		/* headers read (monotonic) */
 	const char		*what;
 	const char		*refusal;
 	const char		*audit_inputs[SERVE_AUDIT_INPUTS];	/* arena */

@@ -1000,6 +1000,7 @@ req_new(struct server *s, struct MHD_Connection *c, const char *url,
 		chousa_arena_free(a);
 		return NULL;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &r->began);
 	r->srv = s;
 	r->conn = c;
 	r->a = a;
@@ -1205,19 +1206,21 @@ audit_request(struct server *s, struct sreq *r,
 {
 	struct chousa_buf b;
 	struct chousa_jw w;
-	struct timespec ts;
+	struct timespec ts, now;
 	size_t i;
 
 	if (s->audit == NULL || (r->route != NULL &&
 	    (r->route->flags & ROUTE_NO_AUDIT) && r->status < 400))
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &now);
 	chousa_buf_init(&b, SERVE_AUDIT_LINE_MAX);
 	chousa_jw_init(&w, &b);
 	chousa_jw_object(&w);
 	chousa_jw_ktime(&w, "time", ts.tv_sec);
 	chousa_jw_kstr(&w, "who", r->who.name[0] ? r->who.name : NULL);
-	chousa_jw_kint(&w, "token_id", r->who.token_id);
+	chousa_jw_kint_if(&w, "token_id", r->who.token_id,
+	    r->who.token_id > 0);
 	chousa_jw_kstr(&w, "role", chousa_role_name(r->who.role));
 	chousa_jw_kstr(&w, "via", r->who.via);
 	chousa_jw_kstr(&w, "peer", r->peer);
@@ -1227,6 +1230,9 @@ audit_request(struct server *s, struct sreq *r,
 	chousa_jw_kstr(&w, "path", r->path);
 	chousa_jw_kstr(&w, "what", r->what);
 	chousa_jw_kint(&w, "status", r->status);
+	chousa_jw_key(&w, "duration_ms");
+	chousa_jw_double(&w, (double)(now.tv_sec - r->began.tv_sec) * 1e3 +
+	    (double)(now.tv_nsec - r->began.tv_nsec) / 1e6, 3);
 	chousa_jw_kuint(&w, "n_inputs", r->n_inputs);
 	chousa_jw_key(&w, "inputs");
 	chousa_jw_array(&w);
@@ -1237,11 +1243,11 @@ audit_request(struct server *s, struct sreq *r,
 	chousa_jw_kstr(&w, "verdict", r->verdicts);
 	chousa_jw_kstr(&w, "refused", r->status >= 400 || r->status == 303 ?
 	    r->refusal : NULL);
-	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
-		chousa_jw_kstr(&w, "ended",
-		    toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "timeout" :
-		    toe == MHD_REQUEST_TERMINATED_CLIENT_ABORT ?
-		    "client closed" : "error");
+	chousa_jw_kstr(&w, "ended",
+	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL :
+	    toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "timeout" :
+	    toe == MHD_REQUEST_TERMINATED_CLIENT_ABORT ? "client closed" :
+	    "error");
 	chousa_jw_object_end(&w);
 	audit_write(s->audit, &b);
 	chousa_buf_release(&b);

@@ -303,9 +303,19 @@ assert ok and ok[0]["inputs"] and ok[0]["who"], ok[:1]
 assert any(l["what"] == "investigate" and l["verdict"] for l in lines)
 long = [l for l in lines if l["n_inputs"] == 100]
 assert long and len(long[0]["inputs"]) == 100, len(long)
+# How long each took in the server: a number of ms, a lookup's short.
+assert all(isinstance(l["duration_ms"], (int, float)) and l["duration_ms"] >= 0 for l in lines)
+assert any(0 < l["duration_ms"] < 10000 for l in ok), [l["duration_ms"] for l in ok[:3]]
 print("ok", len(lines))
 PY
 [ $? = 0 ] && ok "audit_log_records_refusals ($(cat "$T/audit.check"))" || not_ok audit_log_records_refusals "$(tail -n 2 "$T/audit.check")"
+# Every line has the shape docs/json.md gives.
+python3 "$TESTS/cli/json-shapes-check.py" "$TESTS/../docs/json.md" \
+    "$TESTS/../docs/openapi.json" "Audit log line=$T/audit.log" \
+    > "$T/audit.shape" 2>&1
+grep -q "^ok - json_shape_audit_log_line" "$T/audit.shape" &&
+	ok audit_line_shape_documented ||
+	not_ok audit_line_shape_documented "$(grep audit "$T/audit.shape" | head -c 300)"
 for f in "$T/audit.log" "$T/serve.log"; do
 	for t in "$READ" "$INV" "$ADMIN" "$OLD" "$NEW" "$KEY"; do
 		if grep -qF "$t" "$f"; then not_ok secret_not_logged "$(basename "$f") holds a secret"; break 2; fi
