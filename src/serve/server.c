@@ -103,16 +103,16 @@ mhd_log(void *arg, const char *fmt, va_list ap)
  * (chousa_store_snapshot_stale): a GET sees every commit that ended before
  * it came, as in a transaction of its own.  Requests that may write (any
  * with a body, a DELETE) end it first, and a GET that saw a commit come
- * ends it after.  No GET reuses one over HELD_MS old, and a thread left
+ * ends it after.  No GET reuses one over SNAP_MAX_MS old, and a thread left
  * without connections (idle ones close after [server] idle_timeout) ends
  * it, so an idle server keeps no old snapshot that would hold a
  * checkpoint back from the end of the WAL.
  */
-#define HELD_MS		1000
+#define SNAP_MAX_MS	1000
 
 struct tstore {
 	struct chousa_store	*st;
-	int			 held;		/* a snapshot is open */
+	int			 in_snap;	/* a snapshot is open */
 	struct timespec		 since;		/* it began */
 	long			 conns;		/* this thread's connections */
 };
@@ -164,29 +164,29 @@ server_store(struct server *s, struct chousa_err *err)
 }
 
 static void
-held_end(struct tstore *t)
+snap_end(struct tstore *t)
 {
-	if (t != NULL && t->held) {
+	if (t != NULL && t->in_snap) {
 		chousa_store_snapshot_end(t->st);
-		t->held = 0;
+		t->in_snap = 0;
 	}
 }
 
 /* End this thread's snapshot, if any: before a request that may write. */
 static void
-held_release(struct server *s)
+snap_release(struct server *s)
 {
-	held_end(pthread_getspecific(s->store_key));
+	snap_end(pthread_getspecific(s->store_key));
 }
 
 /* After a GET: end its snapshot unless the next GET may share it. */
 static void
-held_done(struct server *s)
+snap_done(struct server *s)
 {
 	struct tstore *t = pthread_getspecific(s->store_key);
 
-	if (t != NULL && t->held && chousa_store_snapshot_stale(t->st))
-		held_end(t);
+	if (t != NULL && t->in_snap && chousa_store_snapshot_stale(t->st))
+		snap_end(t);
 }
 
 static long
@@ -202,7 +202,7 @@ ms_since(const struct timespec *then, const struct timespec *now)
  * begin, the GET runs in autocommit, each statement its own read.
  */
 static void
-held_fresh(struct server *s)
+snap_fresh(struct server *s)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_store *st = server_store(s, &err);
@@ -213,13 +213,13 @@ held_fresh(struct server *s)
 		return;
 	t = pthread_getspecific(s->store_key);
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (t->held && (ms_since(&t->since, &now) >= HELD_MS ||
+	if (t->in_snap && (ms_since(&t->since, &now) >= SNAP_MAX_MS ||
 	    chousa_store_snapshot_stale(st)))
-		held_end(t);
-	if (t->held)
+		snap_end(t);
+	if (t->in_snap)
 		return;
 	if (chousa_store_snapshot_begin(st, NULL) == CHOUSA_OK) {
-		t->held = 1;
+		t->in_snap = 1;
 		t->since = now;
 	}
 }
@@ -240,7 +240,7 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 		t->conns++;
 	else if (--t->conns <= 0) {
 		t->conns = 0;
-		held_end(t);
+		snap_end(t);
 	}
 }
 
@@ -1131,12 +1131,12 @@ on_bodiless(struct server *s, struct sreq *r)
 {
 	int pending = 0;
 
-	held_fresh(s);
+	snap_fresh(s);
 	r->admitted = 1;
 	admit(r);
 	if (r->status == 0)
 		pending = handle(r);
-	held_done(s);
+	snap_done(s);
 	return pending ? MHD_YES : respond(r);
 }
 
@@ -1156,7 +1156,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*con_cls = r;
 		if (bodiless_read(r))
 			return MHD_YES;
-		held_release(s);	/* it may write, or read for long */
+		snap_release(s);	/* it may write, or read for long */
 		r->admitted = 1;
 		admit(r);
 		/* Refused before the body: answer now, the body is dropped. */
@@ -1495,7 +1495,7 @@ chousa_server_free(struct chousa_server *cs)
 	audit_close(s->audit);
 	auth_free(s->auth);
 	for (i = 0; i < s->n_stores; i++) {
-		held_end(s->stores[i]);
+		snap_end(s->stores[i]);
 		chousa_store_close(s->stores[i]->st);
 		mem_free(s->stores[i]);
 	}
