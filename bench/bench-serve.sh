@@ -56,8 +56,9 @@ esc = lambda s: s.replace("\\", "\\\\").replace('"', '\\"')
 with open(sys.argv[2], "w") as f:
     f.write("iocs = {%s}\n" % ",".join('"%s"' % esc(p) for p in pick))
 PY
-# Each request is built once, in init: building it per request (URL
-# encoding in Lua) cost wrk a quarter of the 2 cores the server runs on.
+# Each request is built once, in init: built as it is sent (the URL
+# encoded in Lua), a look-up cost wrk 3.4 us more, taken from the 2 cores
+# the server runs on (bench/RESULTS.md, 2026-12-03 21:49).
 lua() {
 	cat <<EOF2
 dofile("$W/iocs.lua")
