@@ -189,11 +189,12 @@ snap_done(struct server *s)
 		snap_end(t);
 }
 
-static long
+/* Milliseconds from then to now, both CLOCK_MONOTONIC. */
+static double
 ms_since(const struct timespec *then, const struct timespec *now)
 {
-	return (long)(now->tv_sec - then->tv_sec) * 1000 +
-	    (now->tv_nsec - then->tv_nsec) / 1000000;
+	return (double)(now->tv_sec - then->tv_sec) * 1e3 +
+	    (double)(now->tv_nsec - then->tv_nsec) / 1e6;
 }
 
 /*
@@ -1231,8 +1232,7 @@ audit_request(struct server *s, struct sreq *r,
 	chousa_jw_kstr(&w, "what", r->what);
 	chousa_jw_kint(&w, "status", r->status);
 	chousa_jw_key(&w, "duration_ms");
-	chousa_jw_double(&w, (double)(now.tv_sec - r->began.tv_sec) * 1e3 +
-	    (double)(now.tv_nsec - r->began.tv_nsec) / 1e6, 3);
+	chousa_jw_double(&w, ms_since(&r->began, &now), 3);
 	chousa_jw_kuint(&w, "n_inputs", r->n_inputs);
 	chousa_jw_key(&w, "inputs");
 	chousa_jw_array(&w);
