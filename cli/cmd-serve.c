@@ -324,7 +324,12 @@ const struct cli_cmd cmd_serve = {
 	"closed; headers over 64 KiB get 431 and bodies over their cap 413.  "
 	"The [server] section also takes listen, update_every, tls_cert, "
 	"tls_key, audit_log, audit_max, audit_keep, threads, max_connections "
-	"(1024) and max_per_ip (512).",
+	"(1024) and max_per_ip (512).  Clients past max_connections wait to "
+	"be accepted.  The server raises its descriptor limit (ulimit -n) "
+	"toward max_connections and 64 more for its own files; when the hard "
+	"limit is lower, it lowers max_connections to fit and says so as it "
+	"starts.  A request it cannot check for want of its token store gets "
+	"503 and Retry-After, never 401.",
 	serve_opts, run_serve,
 	"chousa token create --role investigate alice\n"
 	"chousa serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key "

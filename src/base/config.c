@@ -116,7 +116,9 @@ static const struct chousa_config_key keys[] = {
 	N("server", "idle_timeout", 1, 3600, "15", "chousa serve: seconds "
 	    "after which an idle connection is closed."),
 	N("server", "max_connections", 1, 1000000, "1024", "chousa serve: "
-	    "connections at once."),
+	    "connections at once (past them, clients wait to be accepted); "
+	    "lowered when the descriptor limit (ulimit -n) cannot be raised "
+	    "to fit them."),
 	N("server", "max_per_ip", 1, 1000000, "512", "chousa serve: "
 	    "connections at once from one address."),
 	N("server", "investigate_threads", 1, 256, NULL, "chousa serve: "

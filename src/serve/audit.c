@@ -134,6 +134,8 @@ writer_main(void *arg)
 	struct chousa_buf t;
 	struct timespec ts;
 
+	serve_name_thread("chousa-audit");
+
 	pthread_mutex_lock(&a->lock);
 	for (;;) {
 		while (a->queue.len == 0 && !a->stop) {

@@ -196,6 +196,8 @@ bearer(struct sreq *r)
 }
 
 /* Fill who from the token whose hash is hex; 0 and *refusal if none. */
+const char auth_unreadable[] = "the token store cannot be read";
+
 static int
 by_hash(struct server *s, struct sreq *r, const char *hex,
     struct principal *who, const char **refusal)
@@ -205,12 +207,12 @@ by_hash(struct server *s, struct sreq *r, const char *hex,
 	struct chousa_token t;
 
 	if (st == NULL) {
-		*refusal = "the token store cannot be read";
+		*refusal = auth_unreadable;
 		return 0;
 	}
 	if (chousa_store_token_find(st, r->a, hex, &t, &err) != CHOUSA_OK) {
 		*refusal = err.code == CHOUSA_ENOTFOUND ? "unknown token" :
-		    "the token store cannot be read";
+		    auth_unreadable;
 		return 0;
 	}
 	snprintf(who->name, sizeof(who->name), "%s", t.name);

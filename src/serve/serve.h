@@ -13,6 +13,7 @@
 #define CHOUSA_SERVE_INTERNAL_H
 
 #include <pthread.h>
+#include <sys/socket.h>
 
 #include "chousa.h"
 
@@ -76,8 +77,10 @@ void	auth_free(struct auth *a);
 /*
  * Who the Authorization header or session cookie of r names; a token that
  * is unknown, malformed or revoked leaves role NONE and says why in
- * *refusal (static).
+ * *refusal (static).  *refusal == auth_unreadable when the fault is the
+ * server's: its token store could not be read.
  */
+extern const char auth_unreadable[];
 void	auth_identify(struct server *s, struct sreq *r,
 	    const char **refusal);
 /*
@@ -101,8 +104,12 @@ int	auth_random(char *out, size_t n);
 /* Compare two NUL-terminated secrets in time independent of content. */
 int	auth_secret_eq(const char *a, const char *b);
 
+/* The connections open now. */
+long	server_connections(struct server *s);
 /* ts set to ms milliseconds from now, for pthread_cond_timedwait. */
 const struct timespec *serve_deadline(struct timespec *ts, long ms);
+/* The calling thread named in ps -L, top -H and perf (15 bytes at most). */
+void serve_name_thread(const char *name);
 
 /* ---- the audit log (audit.c) ---- */
 
@@ -248,6 +255,27 @@ int	pool_start(struct pool **out, struct server *s, int threads,
 void	pool_stop(struct pool *p);
 int	pool_reserve(struct pool *p);
 void	pool_submit(struct pool *p, struct invjob *j);
+
+/*
+ * The listening socket (listen.c): opened, bound and listening before the
+ * daemon starts, so an address in use is said precisely; its thread then
+ * accepts and hands each connection to the daemon s->d.
+ */
+struct listener;
+int	listener_open(struct listener **out, const struct sockaddr_storage *sa,
+	    socklen_t len, const char *addr, struct chousa_err *err);
+int	listener_port(const struct listener *l);
+/*
+ * The connections the server may hold, want at most: the descriptor
+ * limit is raised toward what they need, and when it cannot be, fewer,
+ * said in note (empty when want stands).
+ */
+long	listener_budget(long want, char *note, size_t n);
+/* Accept until the server holds limit connections, then wait. */
+int	listener_start(struct listener *l, struct server *s, long limit,
+	    struct chousa_err *err);
+/* Stop accepting and close the socket; NULL is fine. */
+void	listener_close(struct listener *l);
 
 /* ---- the other operations (ops.c), shared by REST, web and MCP ---- */
 
@@ -438,7 +466,10 @@ struct server {
 	struct chousa_serve_opts	 opts;
 	const struct chousa_config	*cfg;
 	struct MHD_Daemon		*d;
+	struct listener			*listener;
 	int				 port;
+	long				 max_conns;	/* connections at most */
+	long				 conns;		/* open now (atomic) */
 	struct auth			*auth;
 	struct audit			*audit;
 	struct worker			*worker;

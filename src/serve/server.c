@@ -235,6 +235,8 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 
 	(void)c;
 	(void)socket_context;
+	__atomic_add_fetch(&s->conns, toe == MHD_CONNECTION_NOTIFY_STARTED ?
+	    1 : -1, __ATOMIC_RELAXED);
 	if (t == NULL)
 		return;
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
@@ -460,6 +462,23 @@ held_give(struct server *s, struct sreq *r)
 		pthread_cond_broadcast(&s->answers_cond);
 	pthread_mutex_unlock(&s->lock);
 	r->charged = r->charged_answer = 0;
+}
+
+long
+server_connections(struct server *s)
+{
+	return __atomic_load_n(&s->conns, __ATOMIC_RELAXED);
+}
+
+/* Named so that top -H, ps -L and perf tell the server's threads apart. */
+void
+serve_name_thread(const char *name)
+{
+#ifdef __GLIBC__
+	pthread_setname_np(pthread_self(), name);
+#else
+	(void)name;
+#endif
 }
 
 const struct timespec *
@@ -1067,6 +1086,12 @@ admit(struct sreq *r)
 	r->body.max = rt->max_body > 0 ? rt->max_body : 1;
 	auth_identify(r->srv, r, &refusal);
 	if (r->who.role < rt->role) {
+		/* The server's fault, not the token's: ask again later. */
+		if (refusal == auth_unreadable) {
+			req_header_add(r, "Retry-After", "1");
+			req_error(r, 503, "%s: retry in 1 s", refusal);
+			return;
+		}
 		if ((rt->flags & ROUTE_WEB) && r->method != M_POST) {
 			/* A page: to the sign-in form, not a bare 401. */
 			r->refusal = refusal != NULL ? refusal : "no session";
@@ -1346,18 +1371,21 @@ cfg_long(const struct chousa_config *cfg, const char *key, long def)
  * against slow and greedy clients, then the certificate when there is one.
  */
 static void
-daemon_options(struct server *s, struct sockaddr_storage *sa, int threads,
-    struct MHD_OptionItem *o)
+daemon_options(struct server *s, int threads, struct MHD_OptionItem *o)
 {
 	size_t n = 0;
 
 	OPTION(o, n, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s);
-	OPTION(o, n, MHD_OPTION_SOCK_ADDR, 0, sa);
 	OPTION(o, n, MHD_OPTION_THREAD_POOL_SIZE, threads, NULL);
 	OPTION(o, n, MHD_OPTION_CONNECTION_TIMEOUT, cfg_long(s->cfg,
 	    "idle_timeout", IDLE_TIMEOUT), NULL);
-	OPTION(o, n, MHD_OPTION_CONNECTION_LIMIT, cfg_long(s->cfg,
-	    "max_connections", 1024), NULL);
+	/*
+	 * The listener keeps to s->max_conns; the library's own limit, which
+	 * it splits evenly between its threads, is set so that it never
+	 * refuses one the listener handed over, however they fall.
+	 */
+	OPTION(o, n, MHD_OPTION_CONNECTION_LIMIT, s->max_conns * threads,
+	    NULL);
 	OPTION(o, n, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg_long(s->cfg,
 	    "max_per_ip", 512), NULL);
 	OPTION(o, n, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL);
@@ -1381,7 +1409,7 @@ chousa_server_start(struct chousa_server **out,
 	struct sockaddr_storage sa;
 	socklen_t sa_len = 0;
 	struct MHD_OptionItem o[16];
-	const union MHD_DaemonInfo *di;
+	char note[256];
 	const char *missing;
 	unsigned flags;
 	long n_cpu;
@@ -1428,6 +1456,14 @@ chousa_server_start(struct chousa_server **out,
 		    err);
 	if (rc != CHOUSA_OK)
 		goto fail;
+	rc = listener_open(&s->listener, &sa, sa_len, opts->listen, err);
+	if (rc != CHOUSA_OK)
+		goto fail;
+	s->port = listener_port(s->listener);
+	s->max_conns = listener_budget(cfg_long(s->cfg, "max_connections",
+	    1024), note, sizeof(note));
+	if (note[0] != '\0')
+		server_log(s, "%s", note);
 	/*
 	 * One HTTP thread a core: a thread's turn over its connections is
 	 * short (investigations run on the pool), and more threads than
@@ -1445,21 +1481,22 @@ chousa_server_start(struct chousa_server **out,
 	 * request left unread is seen again on the next turn.
 	 */
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
-	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
-	if (sa.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
+	    MHD_USE_NO_LISTEN_SOCKET | MHD_ALLOW_SUSPEND_RESUME |
+	    MHD_USE_ERROR_LOG;
 	if (opts->tls_cert != NULL)
 		flags |= MHD_USE_TLS;
-	daemon_options(s, &sa, threads, o);
+	daemon_options(s, threads, o);
 	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
 	    MHD_OPTION_ARRAY, o, MHD_OPTION_END);
 	if (s->d == NULL) {
-		rc = chousa_errf(err, CHOUSA_EIO, "cannot listen on '%s' "
-		    "(in use, or a bad TLS certificate or key?)", opts->listen);
+		rc = chousa_errf(err, CHOUSA_EIO, "cannot start the HTTP "
+		    "server on '%s' (a bad TLS certificate or key?)",
+		    opts->listen);
 		goto fail;
 	}
-	di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-	s->port = di != NULL ? di->port : 0;
+	rc = listener_start(s->listener, s, s->max_conns, err);
+	if (rc != CHOUSA_OK)
+		goto fail;
 	if (opts->update_every > 0) {
 		rc = updater_start(&s->updater, s, err);
 		if (rc != CHOUSA_OK)
@@ -1486,6 +1523,8 @@ chousa_server_free(struct chousa_server *cs)
 
 	if (s == NULL)
 		return;
+	/* No new connections first, then nothing left running. */
+	listener_close(s->listener);
 	updater_stop(s->updater);
 	/* Suspended connections are answered before the daemon stops. */
 	worker_stop(s->worker);

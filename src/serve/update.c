@@ -129,6 +129,8 @@ updater_main(void *arg)
 	int64_t now, due;
 	int status;
 
+	serve_name_thread("chousa-update");
+
 	pthread_mutex_lock(&u->lock);
 	while (!u->stop) {
 		now = (int64_t)time(NULL);

@@ -200,6 +200,8 @@ worker_main(void *arg)
 	struct worker *w = arg;
 	struct invjob *list;
 
+	serve_name_thread("chousa-online");
+
 	pthread_mutex_lock(&w->lock);
 	while (!w->stop) {
 		if (w->head == NULL) {
@@ -314,6 +316,8 @@ pool_main(void *arg)
 	struct chousa_store *st;
 	struct invjob *j;
 	int stopping;
+
+	serve_name_thread("chousa-offline");
 
 	st = server_store(p->srv, &err);
 	pthread_mutex_lock(&p->lock);

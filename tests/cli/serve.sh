@@ -32,15 +32,21 @@ serve_start() {
 	"$CHOUSA" serve --listen 127.0.0.1:0 --port-file "$T/port" \
 	    --audit-log "$T/audit.log" "$@" > "$T/serve.log" 2>&1 &
 	SERVER_PID=$!
-	i=0
-	while [ ! -s "$T/port" ] && [ $i -lt 150 ]; do
-		kill -0 "$SERVER_PID" 2> /dev/null || break
-		sleep 0.1
-		i=$((i + 1))
-	done
+	serve_wait "$SERVER_PID" "$T/port"
 	PORT=$(cat "$T/port" 2> /dev/null)
 	URL="http://127.0.0.1:$PORT"
 	[ -n "$PORT" ]
+}
+
+# serve_wait PID PORT_FILE: until the server PID has written its port, or
+# has ended, or 15 s have passed.
+serve_wait() {
+	i=0
+	while [ ! -s "$2" ] && [ $i -lt 150 ]; do
+		kill -0 "$1" 2> /dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
 }
 
 serve_stop() {

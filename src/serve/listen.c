@@ -1,0 +1,282 @@
+/*
+ * listen.c: the server's listening socket, and the thread that accepts on
+ * it and hands each connection to libmicrohttpd (MHD_add_connection).
+ *
+ * Left to itself, libmicrohttpd has each of its HTTP threads poll the one
+ * listening socket, and whichever wakes first accepts.  A client that
+ * opens its connections at once (wrk, a SOAR's pool) then lands most of
+ * them on one thread: in the bench's mix one HTTP thread did three times
+ * the other's work, and its connections waited for it while the other
+ * thread idled (bench/RESULTS.md, 2026-12-04).  Handed over from here, a
+ * connection goes to the thread its descriptor's number picks
+ * (libmicrohttpd's rule for added connections), which spreads a burst
+ * evenly.
+ *
+ * At the connection limit, this thread stops accepting, and clients past
+ * it wait in the backlog, as libmicrohttpd's own accepting did.  The
+ * limit is kept under the process's descriptor limit, with room left for
+ * the server's own files: a server whose connections took every
+ * descriptor could no longer open its store to check a token.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "base/mem.h"
+#include "serve/serve.h"
+
+/* How long to back off when out of descriptors, before accepting again. */
+#define FULL_PAUSE_MS	100
+/* How often to look again while at the connection limit. */
+#define LIMIT_PAUSE_MS	10
+/*
+ * Descriptors kept for the server's own files, past its connections: each
+ * thread's store (the database, its WAL and its shared memory), the audit
+ * log, answers spooled to files, the updater's downloads and the online
+ * worker's sockets.
+ */
+#define FD_RESERVE	64
+/* At most one log line a minute about running out of descriptors. */
+#define FULL_LOG_EVERY	60
+
+struct listener {
+	int			 fd;
+	int			 wake[2];	/* written to stop the thread */
+	int			 port;
+	pthread_t		 tid;
+	int			 started;
+	struct server		*srv;
+	long			 limit;		/* connections at most */
+	time_t			 logged;	/* last "out of descriptors" line */
+};
+
+/* What to do about the errors a user can fix. */
+static const char *
+listen_hint(int e)
+{
+	switch (e) {
+	case EADDRINUSE:
+		return "; another program listens there: stop it, or choose "
+		    "another --listen";
+	case EACCES:
+		return "; ports under 1024 need privileges: choose a higher "
+		    "one, or a reverse proxy";
+	case EADDRNOTAVAIL:
+		return "; that address is not one of this machine's";
+	default:
+		return "";
+	}
+}
+
+static int
+errno_err(struct chousa_err *err, const char *what, const char *addr)
+{
+	int e = errno;
+
+	return chousa_errf(err, CHOUSA_EIO, "cannot listen on '%s': %s: %s%s",
+	    addr, what, strerror(e), listen_hint(e));
+}
+
+int
+listener_open(struct listener **out, const struct sockaddr_storage *sa,
+    socklen_t len, const char *addr, struct chousa_err *err)
+{
+	struct listener *l = mem_alloc(sizeof(*l));
+	struct sockaddr_storage bound;
+	socklen_t blen = sizeof(bound);
+	int one = 1, rc;
+
+	if (l == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	l->wake[0] = l->wake[1] = -1;
+	l->fd = socket(sa->ss_family, SOCK_STREAM | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0);
+	if (l->fd < 0) {
+		rc = errno_err(err, "socket", addr);
+		goto fail;
+	}
+	/* A restart binds again at once, past the old connections' TIME_WAIT. */
+	(void)setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* [::] means IPv6 only: IPv4 clients are not let in unasked. */
+	if (sa->ss_family == AF_INET6)
+		(void)setsockopt(l->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+		    sizeof(one));
+	if (bind(l->fd, (const struct sockaddr *)sa, len) != 0) {
+		rc = errno_err(err, "bind", addr);
+		goto fail;
+	}
+	if (listen(l->fd, SOMAXCONN) != 0) {
+		rc = errno_err(err, "listen", addr);
+		goto fail;
+	}
+	if (getsockname(l->fd, (struct sockaddr *)&bound, &blen) == 0)
+		l->port = ntohs(bound.ss_family == AF_INET6 ?
+		    ((struct sockaddr_in6 *)(void *)&bound)->sin6_port :
+		    ((struct sockaddr_in *)(void *)&bound)->sin_port);
+	if (pipe2(l->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+		rc = chousa_errf(err, CHOUSA_EIO, "cannot make a pipe: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	*out = l;
+	return CHOUSA_OK;
+fail:
+	listener_close(l);
+	return rc;
+}
+
+long
+listener_budget(long want, char *note, size_t n)
+{
+	struct rlimit rl;
+	rlim_t need;
+	long used, room;
+	int fd;
+
+	note[0] = '\0';
+	/* The lowest free descriptor: about how many are open now. */
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	used = fd >= 0 ? fd : 16;
+	if (fd >= 0)
+		close(fd);
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return want;
+	need = (rlim_t)want + FD_RESERVE + (rlim_t)used;
+	/* The soft limit is raised as far as the hard one allows. */
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ||
+		    rl.rlim_max > need ? need : rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+		return want;
+	room = (long)rl.rlim_cur - FD_RESERVE - used;
+	if (room < 1)
+		room = 1;
+	snprintf(note, n, "[server] max_connections lowered from %ld to %ld: "
+	    "the descriptor limit is %ld (ulimit -n), and %d are kept for "
+	    "the server's files", want, room, (long)rl.rlim_cur, FD_RESERVE);
+	return room;
+}
+
+int
+listener_port(const struct listener *l)
+{
+	return l->port;
+}
+
+/*
+ * Out of descriptors or memory: the pending connections stay in the
+ * backlog (closing them would tell clients nothing more) and accepting
+ * resumes after a pause, so a full process does not spin.
+ */
+static int
+accept_full(struct listener *l)
+{
+	time_t now = time(NULL);
+
+	if (now - l->logged >= FULL_LOG_EVERY) {
+		l->logged = now;
+		server_log(l->srv, "cannot accept connections: %s; set a "
+		    "higher descriptor limit (ulimit -n) or a lower [server] "
+		    "max_connections", strerror(errno));
+	}
+	return FULL_PAUSE_MS;
+}
+
+/* Accept all that wait; the poll timeout for the next turn. */
+static int
+accept_all(struct listener *l)
+{
+	struct sockaddr_storage peer;
+	socklen_t plen;
+	int c;
+
+	while (server_connections(l->srv) < l->limit) {
+		plen = sizeof(peer);
+		c = accept4(l->fd, (struct sockaddr *)&peer, &plen,
+		    SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (c < 0) {
+			if (errno == EINTR || errno == ECONNABORTED ||
+			    errno == EPROTO)
+				continue;
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				return accept_full(l);
+			return -1;	/* EAGAIN: none left */
+		}
+		/* Refused past the per-address limit, it is closed there. */
+		(void)MHD_add_connection(l->srv->d, c,
+		    (struct sockaddr *)&peer, plen);
+	}
+	return -1;
+}
+
+static void *
+listener_main(void *arg)
+{
+	struct listener *l = arg;
+	struct pollfd p[2];
+	int timeout = -1, full;
+
+	serve_name_thread("chousa-accept");
+	p[0].fd = l->wake[0];
+	p[1].fd = l->fd;
+	for (;;) {
+		/* At the limit, the listening socket is not watched. */
+		full = server_connections(l->srv) >= l->limit;
+		p[0].events = p[1].events = POLLIN;
+		p[0].revents = p[1].revents = 0;
+		if (poll(p, full ? 1 : 2, full ? LIMIT_PAUSE_MS : timeout) < 0 &&
+		    errno != EINTR)
+			break;
+		if (p[0].revents != 0)
+			break;
+		if (!full)
+			timeout = accept_all(l);
+	}
+	return NULL;
+}
+
+int
+listener_start(struct listener *l, struct server *s, long limit,
+    struct chousa_err *err)
+{
+	int e;
+
+	l->srv = s;
+	l->limit = limit;
+	e = pthread_create(&l->tid, NULL, listener_main, l);
+	if (e != 0)
+		return chousa_errf(err, CHOUSA_ENOMEM, "cannot start a "
+		    "thread: %s", strerror(e));
+	l->started = 1;
+	return CHOUSA_OK;
+}
+
+void
+listener_close(struct listener *l)
+{
+	if (l == NULL)
+		return;
+	if (l->started) {
+		while (write(l->wake[1], "", 1) < 0 && errno == EINTR)
+			;
+		pthread_join(l->tid, NULL);
+	}
+	if (l->fd >= 0)
+		close(l->fd);
+	if (l->wake[0] >= 0)
+		close(l->wake[0]);
+	if (l->wake[1] >= 0)
+		close(l->wake[1]);
+	mem_free(l);
+}
