@@ -10,7 +10,10 @@
 # Markdown section.  BENCH_SERVE_N (rows, default 5000000), BENCH_SERVE_SECS
 # (default 60), BENCH_SERVE_CONNS (per kind, default 100).  With --cpu,
 # each kind runs alone and the server's CPU per request is printed.
-# BENCH_SERVE_ARGS: more options for chousa serve (--threads N).  With
+# BENCH_SERVE_ARGS: more options for chousa serve (--threads N).  Then the
+# same mix below saturation: each connection waits an exponential think
+# time between requests (BENCH_SERVE_THINK_LOOKUP, default 7 ms;
+# BENCH_SERVE_THINK_INVESTIGATE, 30 ms) for BENCH_SERVE_PACED_SECS (30).  With
 # --instr, instructions per request under callgrind instead (valgrind).
 set -eu
 cd "$(dirname "$0")/.."
@@ -68,6 +71,7 @@ wrk.headers["Authorization"] = "Bearer $TOKEN"
 init = function(args)
   for i, v in ipairs(iocs) do reqs[i] = $1 end
 end
+$2
 request = function()
   n = n + 1
   return reqs[n % #reqs + 1]
@@ -79,8 +83,20 @@ done = function(summary, latency, requests)
 end
 EOF2
 }
-lua 'wrk.format("GET", "/api/v1/lookup?indicator=" .. enc(v))' > "$W/lookup.lua"
-lua 'wrk.format("POST", "/api/v1/investigate", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer '"$TOKEN"'"}, "{\"indicator\":\"" .. v .. "\",\"offline\":true,\"format\":\"json\"}")' > "$W/investigate.lua"
+# A paced connection waits a think time between an answer and its next
+# request, drawn from an exponential law of mean THINK ms (wrk's delay()).
+paced() {
+	echo "delay = function() return math.floor(-math.log(1 - math.random()) * $1 + 0.5) end"
+}
+LOOKUP_REQ='wrk.format("GET", "/api/v1/lookup?indicator=" .. enc(v))'
+INVESTIGATE_REQ='wrk.format("POST", "/api/v1/investigate", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer '"$TOKEN"'"}, "{\"indicator\":\"" .. v .. "\",\"offline\":true,\"format\":\"json\"}")'
+lua "$LOOKUP_REQ" "" > "$W/lookup.lua"
+lua "$INVESTIGATE_REQ" "" > "$W/investigate.lua"
+THINK_L=${BENCH_SERVE_THINK_LOOKUP:-7}
+THINK_I=${BENCH_SERVE_THINK_INVESTIGATE:-30}
+PACED_SECS=${BENCH_SERVE_PACED_SECS:-30}
+lua "$LOOKUP_REQ" "$(paced "$THINK_L")" > "$W/lookup-paced.lua"
+lua "$INVESTIGATE_REQ" "$(paced "$THINK_I")" > "$W/investigate-paced.lua"
 
 # --instr: instructions per request (callgrind), which the machine's load
 # does not move: for each kind, a server under callgrind, one pass over
@@ -168,10 +184,15 @@ if [ "${1:-}" = "--cpu" ]; then
 	done
 	exit 0
 fi
-wrk -t 1 -c "$CONNS" -d "${SECS}s" --timeout 10s -s "$W/lookup.lua" "$URL" > "$W/wrk-lookup.out" 2>&1 &
-w1=$!
-wrk -t 1 -c "$CONNS" -d "${SECS}s" --timeout 10s -s "$W/investigate.lua" "$URL" > "$W/wrk-investigate.out" 2>&1
-wait $w1
+# mix SECS SUFFIX: both kinds at once, each wrk's RESULT line in
+# $W/wrk-KIND.out (SUFFIX "-paced": the paced scripts).
+mix() {
+	wrk -t 1 -c "$CONNS" -d "${1}s" --timeout 10s -s "$W/lookup$2.lua" "$URL" > "$W/wrk-lookup$2.out" 2>&1 &
+	w1=$!
+	wrk -t 1 -c "$CONNS" -d "${1}s" --timeout 10s -s "$W/investigate$2.lua" "$URL" > "$W/wrk-investigate$2.out" 2>&1
+	wait $w1
+}
+mix "$SECS" ""
 rss=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$srv/status")
 # RSS counts the store's pages once for each HTTP thread's SQLite mapping
 # of it; PSS shares them out, so it is what the server really holds.
@@ -197,11 +218,17 @@ PY
 }
 local_ms=$(med "$CHOUSA" lookup "$q")
 remote_ms=$(CHOUSA_SERVER_KEY="$TOKEN" med "$CHOUSA" --server "$URL" lookup "$q")
+# The same 200 connections below saturation: each paced.
+mix "$PACED_SECS" -paced
+set -- $(grep '^RESULT' "$W/wrk-lookup-paced.out")
+pl_n=$2 pl_err=$3 pl_st=$4 pl_p50=$5 pl_p99=$6 pl_max=$7
+set -- $(grep '^RESULT' "$W/wrk-investigate-paced.out")
+pi_n=$2 pi_err=$3 pi_st=$4 pi_p50=$5 pi_p99=$6 pi_max=$7
 kill $srv
 wait $srv 2> /dev/null || true
 trap - EXIT INT TERM
 said=$(grep -v -e 'listening on' -e 'serve: stopping' "$W/serve.log" | sort | uniq -c | sort -rn | head -n 3 | sed 's/^ *//' | tr '\n' ';')
-rps() { python3 -c "print('%.0f' % ($1 / $SECS))"; }
+rps() { python3 -c "print('%.0f' % ($1 / ${2:-$SECS}))"; }
 cat <<EOF3
 
 ### chousa serve (bench-serve.sh)
@@ -224,4 +251,14 @@ and 50 ms (offline investigate).
 One look-up as a whole process (median of 50): local \`chousa lookup\`
 $local_ms ms; \`chousa --server URL lookup\` $remote_ms ms (libcurl loaded,
 one HTTP request).
+
+The same 200 connections below saturation, ${PACED_SECS} s: each waits a think
+time between an answer and its next request (exponential, mean $THINK_L ms
+for look-ups, $THINK_I ms for investigations), as a team's clients do,
+where the run above never lets go.
+
+| requests | count | per second | errors (socket / non-2xx) | p50 | p99 | max |
+|---|---|---|---|---|---|---|
+| lookup, paced | $pl_n | $(rps "$pl_n" "$PACED_SECS") | $pl_err / $pl_st | $pl_p50 ms | $pl_p99 ms | $pl_max ms |
+| offline investigate, paced | $pi_n | $(rps "$pi_n" "$PACED_SECS") | $pi_err / $pi_st | $pi_p50 ms | $pi_p99 ms | $pi_max ms |
 EOF3

@@ -29,13 +29,16 @@ passed=0
 failed=0
 
 # run_one NAME CMD...: run a test program, count its ok / not ok lines.
+# One that hangs is stopped after CHOUSA_TEST_TIMEOUT seconds (900) and
+# counts as a failure, so a hang never holds up the whole run.
 run_one() {
 	name=$1
 	shift
 	case "$name" in *"${TEST:-}"*) ;; *) return 0 ;; esac
 	out="$tmp/out"
-	"$@" > "$out" 2> "$tmp/err"
+	timeout -k 10 "${CHOUSA_TEST_TIMEOUT:-900}" "$@" > "$out" 2> "$tmp/err"
 	status=$?
+	[ "$status" -eq 124 ] && echo "not ok - $name: still running after ${CHOUSA_TEST_TIMEOUT:-900} s" >> "$out"
 	ok=$(grep -c '^ok - ' "$out")
 	bad=$(grep -c '^not ok - ' "$out")
 	if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then

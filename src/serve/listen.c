@@ -13,7 +13,12 @@
  * evenly.
  *
  * At the connection limit, this thread stops accepting, and clients past
- * it wait in the backlog, as libmicrohttpd's own accepting did.  The
+ * it wait in the backlog, as libmicrohttpd's own accepting did.  It
+ * counts a connection as it hands it over, not when the HTTP thread takes
+ * it up, so that a burst never hands over more than the limit: an HTTP
+ * thread of libmicrohttpd 0.9.75 that refuses an added connection at its
+ * own limit keeps a lock held and hangs (new_connection_process_).  The
+ * library's own limit is set above anything it can be handed.  The
  * limit is kept under the process's descriptor limit, with room left for
  * the server's own files: a server whose connections took every
  * descriptor could no longer open its store to check a token.
@@ -214,8 +219,9 @@ accept_all(struct listener *l)
 			return -1;	/* EAGAIN: none left */
 		}
 		/* Refused past the per-address limit, it is closed there. */
-		(void)MHD_add_connection(l->srv->d, c,
-		    (struct sockaddr *)&peer, plen);
+		if (MHD_add_connection(l->srv->d, c, (struct sockaddr *)&peer,
+		    plen) == MHD_YES)
+			server_connection_added(l->srv);
 	}
 	return -1;
 }

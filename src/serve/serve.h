@@ -104,8 +104,10 @@ int	auth_random(char *out, size_t n);
 /* Compare two NUL-terminated secrets in time independent of content. */
 int	auth_secret_eq(const char *a, const char *b);
 
-/* The connections open now. */
+/* The connections handed to the HTTP threads and not yet closed. */
 long	server_connections(struct server *s);
+/* One more handed over (the listener; the close is counted in server.c). */
+void	server_connection_added(struct server *s);
 /* ts set to ms milliseconds from now, for pthread_cond_timedwait. */
 const struct timespec *serve_deadline(struct timespec *ts, long ms);
 /* The calling thread named in ps -L, top -H and perf (15 bytes at most). */
@@ -469,7 +471,7 @@ struct server {
 	struct listener			*listener;
 	int				 port;
 	long				 max_conns;	/* connections at most */
-	long				 conns;		/* open now (atomic) */
+	long				 conns;		/* handed over, open (atomic) */
 	struct auth			*auth;
 	struct audit			*audit;
 	struct worker			*worker;

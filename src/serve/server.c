@@ -235,8 +235,8 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 
 	(void)c;
 	(void)socket_context;
-	__atomic_add_fetch(&s->conns, toe == MHD_CONNECTION_NOTIFY_STARTED ?
-	    1 : -1, __ATOMIC_RELAXED);
+	if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
+		__atomic_sub_fetch(&s->conns, 1, __ATOMIC_RELAXED);
 	if (t == NULL)
 		return;
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
@@ -468,6 +468,12 @@ long
 server_connections(struct server *s)
 {
 	return __atomic_load_n(&s->conns, __ATOMIC_RELAXED);
+}
+
+void
+server_connection_added(struct server *s)
+{
+	__atomic_add_fetch(&s->conns, 1, __ATOMIC_RELAXED);
 }
 
 /* Named so that top -H, ps -L and perf tell the server's threads apart. */

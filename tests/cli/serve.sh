@@ -49,9 +49,22 @@ serve_wait() {
 	done
 }
 
+# A server that has not ended 30 s after SIGTERM fails server_stops and
+# is killed, so a hung server cannot hang its test.
 serve_stop() {
 	[ -n "${SERVER_PID:-}" ] || return 0
 	kill "$SERVER_PID" 2> /dev/null
+	i=0
+	while [ $i -lt 300 ]; do
+		st=$(awk '{print $3}' "/proc/$SERVER_PID/stat" 2> /dev/null)
+		[ -z "$st" ] || [ "$st" = Z ] && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if [ $i -ge 300 ]; then
+		not_ok server_stops "still running 30 s after SIGTERM"
+		kill -9 "$SERVER_PID" 2> /dev/null
+	fi
 	wait "$SERVER_PID" 2> /dev/null
 	SERVER_PID=
 }
