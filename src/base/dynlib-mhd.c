@@ -56,8 +56,7 @@
 /* The variadic ones, forwarded by hand below. */
 #define MHD_VARIADIC(X) \
 	X(const union MHD_ConnectionInfo *, MHD_get_connection_info, (), (), \
-	    NULL) \
-	X(const union MHD_DaemonInfo *, MHD_get_daemon_info, (), (), NULL)
+	    NULL)
 
 enum {
 	MHD_FUNCS(DYNLIB_ENUM) MHD_VOID_FUNCS(DYNLIB_VOID_ENUM)
@@ -104,16 +103,6 @@ MHD_get_connection_info(struct MHD_Connection *c,
 	return DYNLIB_CALL(mhd_lib, const union MHD_ConnectionInfo *,
 	    MHD_get_connection_info, (struct MHD_Connection *,
 	    enum MHD_ConnectionInfoType, ...))(c, type);
-}
-
-const union MHD_DaemonInfo *
-MHD_get_daemon_info(struct MHD_Daemon *d, enum MHD_DaemonInfoType type, ...)
-{
-	if (dynlib_load(&mhd_lib) != 0)
-		return NULL;
-	return DYNLIB_CALL(mhd_lib, const union MHD_DaemonInfo *,
-	    MHD_get_daemon_info, (struct MHD_Daemon *,
-	    enum MHD_DaemonInfoType, ...))(d, type);
 }
 
 /* Why the server library could not be loaded, or NULL when it was. */

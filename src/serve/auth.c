@@ -195,9 +195,9 @@ bearer(struct sreq *r)
 	return h;
 }
 
-/* Fill who from the token whose hash is hex; 0 and *refusal if none. */
 const char auth_unreadable[] = "the token store cannot be read";
 
+/* Fill who from the token whose hash is hex; 0 and *refusal if none. */
 static int
 by_hash(struct server *s, struct sreq *r, const char *hex,
     struct principal *who, const char **refusal)

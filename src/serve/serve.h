@@ -111,7 +111,7 @@ void	server_connection_added(struct server *s);
 /* ts set to ms milliseconds from now, for pthread_cond_timedwait. */
 const struct timespec *serve_deadline(struct timespec *ts, long ms);
 /* The calling thread named in ps -L, top -H and perf (15 bytes at most). */
-void serve_name_thread(const char *name);
+void	serve_name_thread(const char *name);
 
 /* ---- the audit log (audit.c) ---- */
 
