@@ -58,7 +58,6 @@ struct listener {
 	pthread_t		 tid;
 	int			 started;
 	struct server		*srv;
-	long			 limit;		/* connections at most */
 	time_t			 logged;	/* last "out of descriptors" line */
 };
 
@@ -197,6 +196,13 @@ accept_full(struct listener *l)
 	return FULL_PAUSE_MS;
 }
 
+/* Whether the server holds [server] max_connections (as lowered). */
+static int
+at_limit(const struct listener *l)
+{
+	return server_connections(l->srv) >= l->srv->max_conns;
+}
+
 /* Accept all that wait; the poll timeout for the next turn. */
 static int
 accept_all(struct listener *l)
@@ -205,7 +211,7 @@ accept_all(struct listener *l)
 	socklen_t plen;
 	int c;
 
-	while (server_connections(l->srv) < l->limit) {
+	while (!at_limit(l)) {
 		plen = sizeof(peer);
 		c = accept4(l->fd, (struct sockaddr *)&peer, &plen,
 		    SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -238,7 +244,7 @@ listener_main(void *arg)
 	p[1].fd = l->fd;
 	for (;;) {
 		/* At the limit, the listening socket is not watched. */
-		full = server_connections(l->srv) >= l->limit;
+		full = at_limit(l);
 		p[0].events = p[1].events = POLLIN;
 		p[0].revents = p[1].revents = 0;
 		if (poll(p, full ? 1 : 2, full ? LIMIT_PAUSE_MS : timeout) < 0 &&
@@ -253,13 +259,11 @@ listener_main(void *arg)
 }
 
 int
-listener_start(struct listener *l, struct server *s, long limit,
-    struct chousa_err *err)
+listener_start(struct listener *l, struct server *s, struct chousa_err *err)
 {
 	int e;
 
 	l->srv = s;
-	l->limit = limit;
 	e = pthread_create(&l->tid, NULL, listener_main, l);
 	if (e != 0)
 		return chousa_errf(err, CHOUSA_ENOMEM, "cannot start a "

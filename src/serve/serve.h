@@ -273,8 +273,8 @@ int	listener_port(const struct listener *l);
  * said in note (empty when want stands).
  */
 long	listener_budget(long want, char *note, size_t n);
-/* Accept until the server holds limit connections, then wait. */
-int	listener_start(struct listener *l, struct server *s, long limit,
+/* Accept until the server holds s->max_conns connections, then wait. */
+int	listener_start(struct listener *l, struct server *s,
 	    struct chousa_err *err);
 /* Stop accepting and close the socket; NULL is fine. */
 void	listener_close(struct listener *l);

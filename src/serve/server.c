@@ -1500,7 +1500,7 @@ chousa_server_start(struct chousa_server **out,
 		    opts->listen);
 		goto fail;
 	}
-	rc = listener_start(s->listener, s, s->max_conns, err);
+	rc = listener_start(s->listener, s, err);
 	if (rc != CHOUSA_OK)
 		goto fail;
 	if (opts->update_every > 0) {
