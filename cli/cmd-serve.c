@@ -275,12 +275,19 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (chousa_server_start(&srv, &so, &err) != CHOUSA_OK)
 		cli_die_err(&err);
 	serve_announce(&so, &x, srv);
-	while (sigwait(&set, &sig) != 0)
-		;
+	/* SIGHUP: the audit log was moved (logrotate); open it again. */
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			break;
+		chousa_server_reopen_logs(srv);
+	}
 	if (!g_opt.quiet)
 		cli_warn("serve: stopping");
 	chousa_server_free(srv);
@@ -317,9 +324,17 @@ const struct cli_cmd cmd_serve = {
 	"last byte sent); docs/json.md lists every key.  A thread of its "
 	"own writes the log, each line within 10 ms of its request's end, so "
 	"no request waits for the disk; a crash loses at most those 10 ms, a "
-	"clean stop none.  Each token may "
+	"clean stop none.  A write that fails (a full disk) loses its lines "
+	"but never silently: they are counted, and said on stderr at once "
+	"and then once a minute while it lasts.  SIGHUP opens the log again "
+	"at its path, for logrotate.  Each token may "
 	"make [server] rate requests a minute (default 600, burst 120).  "
 	"Keys are never in any answer, page or log.\n\n"
+	"GET /metrics gives any token the server's state in Prometheus's "
+	"text format: requests by route and status with their durations, "
+	"connections, queues, audit lines written and lost, each feed's age, "
+	"each service's requests today and limit, the scheduled update, and "
+	"the process's CPU, memory and descriptors.\n\n"
 	"Connections idle for [server] idle_timeout seconds (default 15) are "
 	"closed; headers over 64 KiB get 431 and bodies over their cap 413.  "
 	"The [server] section also takes listen, update_every, tls_cert, "

@@ -72,6 +72,8 @@ int	chousa_server_start(struct chousa_server **out,
 	    const struct chousa_serve_opts *opts, struct chousa_err *err);
 /* The port it listens on (the one chosen when asked for 0). */
 int	chousa_server_port(const struct chousa_server *s);
+/* Open the audit log again at its path (SIGHUP, after logrotate). */
+void	chousa_server_reopen_logs(struct chousa_server *s);
 void	chousa_server_free(struct chousa_server *s);
 
 /*

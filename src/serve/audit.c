@@ -19,12 +19,21 @@
  * memory only until the next write, so a kill -9 loses at most the last
  * AUDIT_GATHER_MS of lines and those of a write under way; audit_close
  * writes the queue out.
+ *
+ * A write that fails (the disk full, an I/O error, a log that cannot be
+ * opened again after a rotation) loses its lines, but never silently:
+ * they are counted (GET /metrics), and said on stderr at once and then at
+ * most once a minute while it lasts, and when it ends.  A line cut short
+ * by a failed write is ended by a newline before the next one, so one
+ * line is broken, not two.  SIGHUP opens the log again at its path, for
+ * logrotate's default (move, then signal).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/mem.h"
@@ -40,6 +49,9 @@
 /* How long the writer gathers lines after the first, in milliseconds. */
 #define AUDIT_GATHER_MS		10
 
+/* Seconds between two stderr lines about the same failure. */
+#define AUDIT_COMPLAIN_EVERY	60
+
 struct audit {
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 wake;		/* lines came, or stop */
@@ -47,7 +59,11 @@ struct audit {
 	struct chousa_buf queue;	/* whole lines, under lock */
 	int		 idle;		/* the writer waits on wake, under lock */
 	int		 stop;		/* audit_close asks, under lock */
+	int		 reopen;	/* SIGHUP asks, under lock */
 	pthread_t	 tid;
+	struct server	*srv;		/* for its log */
+	/* Counted by the writer, read by anyone (atomic). */
+	uint64_t	 written, lost, size_now;
 	/* Only the writer touches these. */
 	struct chousa_buf batch;	/* the lines being written */
 	char		*path;
@@ -55,7 +71,20 @@ struct audit {
 	long		 max_bytes;
 	int		 keep;
 	off_t		 size;
+	int		 torn;		/* the file ends inside a line */
+	int		 failing;	/* the last write failed */
+	int		 open_errno;	/* why the log could not be opened */
+	uint64_t	 unsaid;	/* lines lost since the last complaint */
+	time_t		 said_at;
 };
+
+static int
+last_byte(int fd, off_t size)
+{
+	char c;
+
+	return pread(fd, &c, 1, size - 1) == 1 ? (unsigned char)c : -1;
+}
 
 static int
 open_log(struct audit *a, struct chousa_err *err)
@@ -63,10 +92,15 @@ open_log(struct audit *a, struct chousa_err *err)
 	struct stat sb;
 
 	a->fd = open(a->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (a->fd < 0)
+	if (a->fd < 0) {
+		a->open_errno = errno;
 		return chousa_errf(err, CHOUSA_EIO, "cannot open the audit log "
 		    "'%s': %s", a->path, strerror(errno));
+	}
 	a->size = fstat(a->fd, &sb) == 0 ? sb.st_size : 0;
+	/* A file that does not end a line (a crash mid-write) is ended. */
+	a->torn = a->size > 0 && last_byte(a->fd, a->size) != '\n';
+	__atomic_store_n(&a->size_now, (uint64_t)a->size, __ATOMIC_RELAXED);
 	return CHOUSA_OK;
 }
 
@@ -80,6 +114,18 @@ release(struct audit *a)
 	pthread_mutex_destroy(&a->lock);
 	mem_free(a->path);
 	mem_free(a);
+}
+
+/* Close the log and open it again at its path (a failure is retried
+ * by the next write). */
+static void
+reopen(struct audit *a)
+{
+	if (a->fd >= 0)
+		close(a->fd);
+	a->fd = -1;
+	if (open_log(a, NULL) != CHOUSA_OK)
+		a->fd = -1;
 }
 
 /* path.N for N = keep..1 moves up one; path becomes path.1. */
@@ -98,10 +144,67 @@ rotate(struct audit *a)
 		if (rename(from, to) != 0 && errno != ENOENT)
 			return;
 	}
-	close(a->fd);
-	a->fd = -1;
-	if (open_log(a, NULL) != CHOUSA_OK)
-		a->fd = -1;
+	reopen(a);
+}
+
+static uint64_t
+count_lines(const char *p, size_t len)
+{
+	const char *end = p + len;
+	uint64_t n = 0;
+
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/* Write all of p, or as much as the file takes; the bytes written. */
+static size_t
+write_all(struct audit *a, const char *p, size_t len, int *e)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	*e = 0;
+	while (off < len) {
+		n = write(a->fd, p + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*e = n < 0 ? errno : ENOSPC;
+			break;
+		}
+		off += (size_t)n;
+		a->size += n;
+	}
+	return off;
+}
+
+/*
+ * Say a failure on stderr: at its start, then once a minute with the
+ * lines lost meanwhile, and once when it ends.
+ */
+static void
+complain(struct audit *a, int e, uint64_t lost)
+{
+	time_t now = time(NULL);
+
+	a->unsaid += lost;
+	if (e != 0 && a->failing && now - a->said_at < AUDIT_COMPLAIN_EVERY)
+		return;
+	if (e != 0)
+		server_log(a->srv, "cannot write the audit log '%s': %s; %llu "
+		    "line%s lost (said again once a minute while it lasts)",
+		    a->path, strerror(e), (unsigned long long)a->unsaid,
+		    a->unsaid == 1 ? "" : "s");
+	else
+		server_log(a->srv, "the audit log '%s' is written again; %llu "
+		    "line%s lost since the last message", a->path,
+		    (unsigned long long)a->unsaid, a->unsaid == 1 ? "" : "s");
+	a->said_at = now;
+	a->unsaid = 0;
 }
 
 /* Append b's lines, then rotate when past max_bytes: the writer only. */
@@ -109,21 +212,31 @@ static void
 write_batch(struct audit *a, const struct chousa_buf *b)
 {
 	size_t off = 0;
-	ssize_t n;
+	uint64_t lost;
+	int e = 0;
 
-	if (a->fd < 0)
-		open_log(a, NULL);
-	while (a->fd >= 0 && off < b->len) {
-		n = write(a->fd, b->data + off, b->len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-		a->size += n;
+	if (a->fd < 0 && open_log(a, NULL) != CHOUSA_OK)
+		e = a->open_errno;
+	if (a->fd >= 0 && a->torn) {
+		if (write_all(a, "\n", 1, &e) == 1)
+			a->torn = 0;
 	}
+	if (a->fd >= 0 && e == 0) {
+		off = write_all(a, b->data, b->len, &e);
+		if (off > 0 && b->data[off - 1] != '\n')
+			a->torn = 1;
+	}
+	lost = count_lines(b->data + off, b->len - off);
+	__atomic_fetch_add(&a->written, count_lines(b->data, off),
+	    __ATOMIC_RELAXED);
+	__atomic_fetch_add(&a->lost, lost, __ATOMIC_RELAXED);
+	if (e != 0 || a->failing)
+		complain(a, e, lost);
+	a->failing = e != 0;
 	if (a->fd >= 0 && a->size >= a->max_bytes)
 		rotate(a);
+	__atomic_store_n(&a->size_now, (uint64_t)(a->fd >= 0 ? a->size : 0),
+	    __ATOMIC_RELAXED);
 }
 
 /* The writer: the lines of each AUDIT_GATHER_MS in one write. */
@@ -138,10 +251,17 @@ writer_main(void *arg)
 
 	pthread_mutex_lock(&a->lock);
 	for (;;) {
-		while (a->queue.len == 0 && !a->stop) {
+		while (a->queue.len == 0 && !a->stop && !a->reopen) {
 			a->idle = 1;
 			pthread_cond_wait(&a->wake, &a->lock);
 			a->idle = 0;
+		}
+		if (a->reopen) {
+			a->reopen = 0;
+			pthread_mutex_unlock(&a->lock);
+			reopen(a);
+			pthread_mutex_lock(&a->lock);
+			continue;
 		}
 		if (a->queue.len == 0)
 			break;
@@ -163,8 +283,8 @@ writer_main(void *arg)
 }
 
 int
-audit_open(struct audit **out, const char *path, long max_bytes, int keep,
-    struct chousa_err *err)
+audit_open(struct audit **out, struct server *s, const char *path,
+    long max_bytes, int keep, struct chousa_err *err)
 {
 	struct audit *a = mem_alloc(sizeof(*a));
 	int rc, e;
@@ -176,6 +296,7 @@ audit_open(struct audit **out, const char *path, long max_bytes, int keep,
 		mem_free(a);
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	}
+	a->srv = s;
 	a->max_bytes = max_bytes > 0 ? max_bytes : 64L << 20;
 	a->keep = keep > 0 ? keep : 5;
 	pthread_mutex_init(&a->lock, NULL);
@@ -237,4 +358,23 @@ audit_write(struct audit *a, const struct chousa_buf *line)
 	    a->queue.len >= AUDIT_QUEUE_MAX / 2))
 		pthread_cond_signal(&a->wake);
 	pthread_mutex_unlock(&a->lock);
+}
+
+void
+audit_reopen(struct audit *a)
+{
+	if (a == NULL)
+		return;
+	pthread_mutex_lock(&a->lock);
+	a->reopen = 1;
+	pthread_cond_signal(&a->wake);
+	pthread_mutex_unlock(&a->lock);
+}
+
+void
+audit_stats(struct audit *a, struct audit_stats *out)
+{
+	out->written = __atomic_load_n(&a->written, __ATOMIC_RELAXED);
+	out->lost = __atomic_load_n(&a->lost, __ATOMIC_RELAXED);
+	out->size = __atomic_load_n(&a->size_now, __ATOMIC_RELAXED);
 }

@@ -18,6 +18,7 @@
 #include "chousa.h"
 
 struct MHD_Connection;
+struct route;
 struct server;
 struct tstore;
 struct sreq;
@@ -116,11 +117,33 @@ void	serve_name_thread(const char *name);
 /* ---- the audit log (audit.c) ---- */
 
 struct audit;
-int	audit_open(struct audit **out, const char *path, long max_bytes,
-	    int keep, struct chousa_err *err);
+/* s: whose log says the audit log's failures. */
+int	audit_open(struct audit **out, struct server *s, const char *path,
+	    long max_bytes, int keep, struct chousa_err *err);
 void	audit_close(struct audit *a);
 /* Queue one JSON object (without newline) as one line for the writer. */
 void	audit_write(struct audit *a, const struct chousa_buf *line);
+
+/* What the audit log wrote and lost, and its size now. */
+struct audit_stats {
+	uint64_t	 written;	/* lines */
+	uint64_t	 lost;		/* lines */
+	uint64_t	 size;		/* bytes of the file being written */
+};
+void	audit_stats(struct audit *a, struct audit_stats *out);
+/* Close and open the log again at its path (after a logrotate move). */
+void	audit_reopen(struct audit *a);
+
+/* ---- metrics (metrics.c) ---- */
+
+struct metrics;
+/* Counters for every route of the NULL-ended tables. */
+int	metrics_new(struct metrics **out, const struct route *const *tables,
+	    struct chousa_err *err);
+void	metrics_free(struct metrics *m);
+/* A request answered: its route (NULL: none), method, status, duration. */
+void	metrics_request(struct metrics *m, const struct route *rt,
+	    unsigned method, int status, double seconds);
 
 /* ---- investigations (ops.c, worker.c) ---- */
 
@@ -245,6 +268,8 @@ void	worker_stop(struct worker *w);
  * up once.
  */
 void	worker_submit(struct worker *w, struct invjob *j);
+/* Jobs waiting for the online thread. */
+size_t	worker_queued(struct worker *w);
 
 /*
  * The offline investigations' threads and their bounded queue.  A request
@@ -257,6 +282,8 @@ int	pool_start(struct pool **out, struct server *s, int threads,
 void	pool_stop(struct pool *p);
 int	pool_reserve(struct pool *p);
 void	pool_submit(struct pool *p, struct invjob *j);
+/* Jobs queued or running, and how many may be. */
+void	pool_load(struct pool *p, size_t *busy, size_t *cap);
 
 /*
  * The listening socket (listen.c): opened, bound and listening before the
@@ -472,6 +499,9 @@ struct server {
 	int				 port;
 	long				 max_conns;	/* connections at most */
 	long				 conns;		/* handed over, open (atomic) */
+	uint64_t			 accepted;	/* handed over in all
+							 * (atomic) */
+	struct metrics			*metrics;
 	struct auth			*auth;
 	struct audit			*audit;
 	struct worker			*worker;
@@ -506,6 +536,7 @@ void	server_log(struct server *s, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
 /* The route tables of each front end. */
+extern const struct route metrics_routes[];
 extern const struct route api_routes[];
 extern const struct route web_routes[];
 extern const struct route mcp_routes[];
@@ -534,6 +565,14 @@ int	updater_start(struct updater **out, struct server *s,
 void	updater_stop(struct updater *u);
 /* Ask for an update now (admin); 0 when one is already running. */
 int	updater_kick(struct updater *u);
+struct update_state {
+	int		 running;
+	int64_t		 last_ok;	/* Unix seconds, 0: never */
+	int64_t		 last_try;
+	int		 last_status;	/* the update's exit status */
+	int		 failures;	/* in a row */
+};
+void	updater_state(struct updater *u, struct update_state *out);
 /* The state as members of the object w has open ("last_ok", "running"...). */
 void	updater_json(struct updater *u, struct chousa_jw *w);
 

@@ -50,7 +50,7 @@
 #define DISCARD_MAX		((size_t)16 << 20)
 
 static const struct route *const route_tables[] = {
-	api_routes, web_routes, mcp_routes, NULL
+	api_routes, web_routes, mcp_routes, metrics_routes, NULL
 };
 
 void
@@ -474,6 +474,7 @@ void
 server_connection_added(struct server *s)
 {
 	__atomic_add_fetch(&s->conns, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&s->accepted, 1, __ATOMIC_RELAXED);
 }
 
 /* Named so that top -H, ps -L and perf tell the server's threads apart. */
@@ -1234,18 +1235,17 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 
 static void
 audit_request(struct server *s, struct sreq *r,
-    enum MHD_RequestTerminationCode toe)
+    enum MHD_RequestTerminationCode toe, double ms)
 {
 	struct chousa_buf b;
 	struct chousa_jw w;
-	struct timespec ts, now;
+	struct timespec ts;
 	size_t i;
 
 	if (s->audit == NULL || (r->route != NULL &&
 	    (r->route->flags & ROUTE_NO_AUDIT) && r->status < 400))
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	clock_gettime(CLOCK_MONOTONIC, &now);
 	chousa_buf_init(&b, SERVE_AUDIT_LINE_MAX);
 	chousa_jw_init(&w, &b);
 	chousa_jw_object(&w);
@@ -1263,7 +1263,7 @@ audit_request(struct server *s, struct sreq *r,
 	chousa_jw_kstr(&w, "what", r->what);
 	chousa_jw_kint(&w, "status", r->status);
 	chousa_jw_key(&w, "duration_ms");
-	chousa_jw_double(&w, ms_since(&r->began, &now), 3);
+	chousa_jw_double(&w, ms, 3);
 	chousa_jw_kuint(&w, "n_inputs", r->n_inputs);
 	chousa_jw_key(&w, "inputs");
 	chousa_jw_array(&w);
@@ -1290,12 +1290,17 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
 	struct server *s = cls;
 	struct sreq *r = *con_cls;
+	struct timespec now;
+	double ms;
 
 	(void)c;
 	if (r == NULL)
 		return;
 	*con_cls = NULL;
-	audit_request(s, r, toe);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = ms_since(&r->began, &now);
+	metrics_request(s->metrics, r->route, r->method, r->status, ms / 1e3);
+	audit_request(s, r, toe, ms);
 	if (r->stream != NULL && r->on_body != NULL)
 		r->on_body(r, NULL, 0);		/* end of a streamed body */
 	chousa_buf_release(&r->body);
@@ -1447,10 +1452,12 @@ chousa_server_start(struct chousa_server **out,
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	}
 	s->max_held = (size_t)cfg_long(s->cfg, "queue_memory", QUEUE_MEMORY);
-	rc = auth_new(&s->auth, cfg_long(s->cfg, "rate", 600),
-	    cfg_long(s->cfg, "burst", 120), err);
+	rc = metrics_new(&s->metrics, route_tables, err);
+	if (rc == CHOUSA_OK)
+		rc = auth_new(&s->auth, cfg_long(s->cfg, "rate", 600),
+		    cfg_long(s->cfg, "burst", 120), err);
 	if (rc == CHOUSA_OK && opts->audit_path != NULL)
-		rc = audit_open(&s->audit, opts->audit_path,
+		rc = audit_open(&s->audit, s, opts->audit_path,
 		    opts->audit_max_bytes, opts->audit_keep, err);
 	if (rc == CHOUSA_OK)
 		rc = worker_start(&s->worker, s, err);
@@ -1522,6 +1529,12 @@ chousa_server_port(const struct chousa_server *cs)
 }
 
 void
+chousa_server_reopen_logs(struct chousa_server *cs)
+{
+	audit_reopen(((struct server *)(void *)cs)->audit);
+}
+
+void
 chousa_server_free(struct chousa_server *cs)
 {
 	struct server *s = (struct server *)(void *)cs;
@@ -1539,6 +1552,7 @@ chousa_server_free(struct chousa_server *cs)
 		MHD_stop_daemon(s->d);
 	audit_close(s->audit);
 	auth_free(s->auth);
+	metrics_free(s->metrics);
 	for (i = 0; i < s->n_stores; i++) {
 		snap_end(s->stores[i]);
 		chousa_store_close(s->stores[i]->st);

@@ -234,15 +234,28 @@ updater_kick(struct updater *u)
 }
 
 void
-updater_json(struct updater *u, struct chousa_jw *w)
+updater_state(struct updater *u, struct update_state *out)
 {
 	pthread_mutex_lock(&u->lock);
+	out->running = u->running;
+	out->last_ok = u->last_ok;
+	out->last_try = u->last_try;
+	out->last_status = u->last_status;
+	out->failures = u->failures;
+	pthread_mutex_unlock(&u->lock);
+}
+
+void
+updater_json(struct updater *u, struct chousa_jw *w)
+{
+	struct update_state st;
+
+	updater_state(u, &st);
 	chousa_jw_kbool(w, "scheduled", 1);
 	chousa_jw_kint(w, "every", u->srv->opts.update_every);
-	chousa_jw_kbool(w, "running", u->running);
-	chousa_jw_kint(w, "last_ok", u->last_ok);
-	chousa_jw_kint(w, "last_try", u->last_try);
-	chousa_jw_kint(w, "last_status", u->last_status);
-	chousa_jw_kint(w, "failures", u->failures);
-	pthread_mutex_unlock(&u->lock);
+	chousa_jw_kbool(w, "running", st.running);
+	chousa_jw_kint(w, "last_ok", st.last_ok);
+	chousa_jw_kint(w, "last_try", st.last_try);
+	chousa_jw_kint(w, "last_status", st.last_status);
+	chousa_jw_kint(w, "failures", st.failures);
 }

@@ -294,6 +294,19 @@ worker_submit(struct worker *w, struct invjob *j)
 	pthread_mutex_unlock(&w->lock);
 }
 
+size_t
+worker_queued(struct worker *w)
+{
+	const struct invjob *j;
+	size_t n = 0;
+
+	pthread_mutex_lock(&w->lock);
+	for (j = w->head; j != NULL; j = j->next)
+		n++;
+	pthread_mutex_unlock(&w->lock);
+	return n;
+}
+
 /* ---- offline investigations ---- */
 
 struct pool {
@@ -425,5 +438,14 @@ pool_submit(struct pool *p, struct invjob *j)
 	pthread_mutex_lock(&p->lock);
 	append(&p->head, &p->tail, j);
 	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
+pool_load(struct pool *p, size_t *busy, size_t *cap)
+{
+	pthread_mutex_lock(&p->lock);
+	*busy = p->held;
+	*cap = p->max_held;
 	pthread_mutex_unlock(&p->lock);
 }

@@ -1,0 +1,140 @@
+#!/bin/sh
+# test-serve-metrics.sh: GET /metrics (src/serve/metrics.c) and the audit
+# log's failures (src/serve/audit.c).
+#  1. Without a token, 401, audited; with one, the Prometheus text format,
+#     read by the reference parser (python3-prometheus-client) and checked
+#     strictly (tests/serve/metrics_check.py): every family typed once, no
+#     series twice, histogram buckets rising to _count.
+#  2. The counts are exact: 600 look-ups from 6 threads at once, a 404, a
+#     405 and a 401 are each counted under their route, method and code;
+#     a path a client makes up is counted as route "other", never as
+#     itself; chousa_audit_lines_total is the audit log's line count.
+#  3. The sources' figures are chousa sources': a feed's last import, its
+#     staleness, an online service's daily limit.
+#  4. An audit log on a full disk (/dev/full): every request is still
+#     answered, each lost line counted, and said once on stderr, not once
+#     a request.
+#  5. SIGHUP after the log was moved (logrotate): the next lines go to a
+#     new file at the path, none to the moved one.
+#  6. A log that ends inside a line (a crash mid-write) is ended by a
+#     newline first: the next line is whole JSON.
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+trap 'serve_stop' EXIT INT TERM
+
+serve_up '[server]\nrate = 0\n[virustotal]\ndaily = 321\n' read monitor
+
+# ---- 1. the token, the format ----
+http GET /metrics
+status_is metrics_needs_a_token 401
+http GET /metrics "$TOKEN"
+status_is metrics_answers 200
+grep -qi '^Content-Type: text/plain; version=0.0.4; charset=utf-8' "$T/headers" &&
+	ok metrics_content_type ||
+	not_ok metrics_content_type "$(grep -i content-type "$T/headers")"
+
+# ---- 2. exact counts ----
+python3 - "$URL" "$TOKEN" <<'PY' > "$T/burst" 2>&1
+import sys, threading, urllib.error
+from serve_http import request
+url, tok = sys.argv[1], sys.argv[2]
+bad = []
+def run(k):
+    for i in range(100):
+        try:
+            request(url, "/api/v1/lookup?indicator=198.51.100.%d" % (k * 40 + i % 40), tok).read()
+        except Exception as e:
+            bad.append(repr(e))
+ts = [threading.Thread(target=run, args=(k,)) for k in range(6)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+for path, method, token in (("/no/such/%22%7D%20evil", "GET", tok),
+                            ("/api/v1/extract", "GET", tok),
+                            ("/api/v1/sources", "GET", "")):
+    try:
+        request(url, path, token, method=method).read()
+    except urllib.error.HTTPError as e:
+        e.read()
+print("errors", len(bad), bad[:3])
+PY
+expect burst_answered "errors 0" "$T/burst"
+sleep 0.3	# the audit writer gathers for 10 ms
+http GET /metrics "$TOKEN"
+cp "$T/body" "$T/metrics"
+audit_lines=$(wc -l < "$T/audit.log")
+sources_json=$("$CHOUSA" sources --json 2>/dev/null)
+printf '%s' "$sources_json" > "$T/sources.json"
+PY=/usr/bin/python3	# Debian's, for Debian's python3-prometheus-client
+"$PY" -c 'import prometheus_client' 2> /dev/null ||
+	not_ok prometheus_client_available "python3-prometheus-client is needed (scripts/install-deps.sh test)"
+"$PY" "$TESTS/serve/metrics_check.py" "$T/metrics" "$T/sources.json" \
+    "$audit_lines" > "$T/check" 2>&1 ||
+	not_ok metrics_check_run "$(tail -n 3 "$T/check" | tr '\n' ' ')"
+cat "$T/check"
+python3 - "$T/audit.log" <<'PY' > "$T/audited" 2>&1
+import json, sys
+got = [(d["path"], d["status"]) for d in map(json.loads, open(sys.argv[1]))
+       if d["path"] == "/metrics"]
+print("refused", sum(st == 401 for _, st in got), "answered",
+      sum(st == 200 for _, st in got))
+PY
+expect metrics_refusal_audited_scrapes_not "refused 1 answered 0" "$T/audited"
+
+# ---- 5. SIGHUP after logrotate's move ----
+mv "$T/audit.log" "$T/audit.log.1"
+moved=$(wc -l < "$T/audit.log.1")
+kill -HUP "$SERVER_PID"
+sleep 0.3
+http GET /api/v1/version "$TOKEN"
+status_is answered_after_sighup 200
+sleep 0.3
+grep -q '"/api/v1/version"' "$T/audit.log" 2> /dev/null &&
+	ok sighup_new_log_at_the_path ||
+	not_ok sighup_new_log_at_the_path "$(ls "$T" | tr '\n' ' ')"
+[ "$(wc -l < "$T/audit.log.1")" = "$moved" ] && ok moved_log_left_alone ||
+	not_ok moved_log_left_alone "$moved lines before, $(wc -l < "$T/audit.log.1") after"
+kill -0 "$SERVER_PID" 2> /dev/null && ok sighup_does_not_stop ||
+	not_ok sighup_does_not_stop "the server ended"
+serve_stop
+
+# ---- 4. a full disk ----
+rm -f "$T/port"
+"$CHOUSA" serve --listen 127.0.0.1:0 --port-file "$T/port" \
+    --audit-log /dev/full > "$T/serve.log" 2>&1 &
+SERVER_PID=$!
+serve_wait "$SERVER_PID" "$T/port"
+URL="http://127.0.0.1:$(cat "$T/port")"
+n=0
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	http GET "/api/v1/lookup?indicator=198.51.100.$i" "$TOKEN"
+	[ "$(cat "$T/status")" = 200 ] && n=$((n + 1))
+	sleep 0.02	# each line its own write
+done
+[ $n = 10 ] && ok full_disk_still_answers || not_ok full_disk_still_answers "$n of 10"
+sleep 0.3
+http GET /metrics "$TOKEN"
+lost=$(sed -n 's/^chousa_audit_lines_lost_total //p' "$T/body")
+written=$(sed -n 's/^chousa_audit_lines_total //p' "$T/body")
+[ "${lost:-0}" -ge 10 ] && [ "$written" = 0 ] && ok full_disk_lines_counted ||
+	not_ok full_disk_lines_counted "lost '$lost', written '$written'"
+said=$(grep -c "cannot write the audit log '/dev/full': No space left on device" "$T/serve.log")
+[ "$said" = 1 ] && ok full_disk_said_once ||
+	not_ok full_disk_said_once "$said lines: $(head -c 300 "$T/serve.log")"
+serve_stop
+
+# ---- 6. a log that ends inside a line ----
+printf '{"time": "2026-01-01T00:00:00Z", "who": "cut sh' > "$T/torn.log"
+serve_start --audit-log "$T/torn.log"
+http GET /api/v1/version "$TOKEN"
+sleep 0.3
+serve_stop
+python3 - "$T/torn.log" <<'PY' > "$T/torn.out" 2>&1
+import json, sys
+lines = open(sys.argv[1]).read().split("\n")
+assert lines[0] == '{"time": "2026-01-01T00:00:00Z", "who": "cut sh', lines[0]
+assert lines[-1] == "", "no final newline"
+for l in lines[1:-1]:
+    json.loads(l)
+print("whole", len(lines) - 2)
+PY
+expect torn_line_ended_first "whole 1" "$T/torn.out"
