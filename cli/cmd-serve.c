@@ -43,26 +43,6 @@ static const struct cli_opt serve_opts[] = {
 	{ 0 }
 };
 
-/* "90s", "30m", "6h", "1d" or plain seconds; -1 when it is none. */
-static long
-duration(const char *s)
-{
-	char *end;
-	long n = strtol(s, &end, 10);
-
-	if (end == s || n <= 0)
-		return -1;
-	if (*end == '\0' || strcmp(end, "s") == 0)
-		return n;
-	if (strcmp(end, "m") == 0)
-		return n * 60;
-	if (strcmp(end, "h") == 0)
-		return n * 3600;
-	if (strcmp(end, "d") == 0)
-		return n * 86400;
-	return -1;
-}
-
 static long
 size_arg(const char *s)
 {
@@ -131,7 +111,7 @@ serve_config(struct chousa_config *cfg, struct chousa_serve_opts *so,
 	so->listen = chousa_config_get(cfg, "server", "listen");
 	v = chousa_config_get(cfg, "server", "update_every");
 	if (v != NULL) {
-		so->update_every = duration(v);
+		so->update_every = chousa_duration_parse(v);
 		if (so->update_every < 0)
 			cli_die(EXIT_USAGE, "[server] update_every: cannot "
 			    "read '%s'", v);
@@ -159,7 +139,7 @@ serve_options(const struct cli_cmd *self, int argc, char **argv,
 		switch (c) {
 		case OPT_LISTEN:	so->listen = arg; break;
 		case OPT_UPDATE:
-			so->update_every = duration(arg);
+			so->update_every = chousa_duration_parse(arg);
 			if (so->update_every < 0)
 				cli_usage_error(self, "--update-every: cannot "
 				    "read '%s' (90s, 30m, 6h, 1d)", arg);

@@ -9,51 +9,70 @@
 
 #include "cli.h"
 
-enum { OPT_ROLE = 256, OPT_JSON };
+enum { OPT_ROLE = 256, OPT_EXPIRES, OPT_JSON };
 
 static const struct cli_opt token_opts[] = {
 	{ OPT_ROLE, "role", "ROLE", "create: read (look-ups and offline "
 	    "investigations), investigate (may spend online quota) or admin "
 	    "(also updates and tokens)." },
+	{ OPT_EXPIRES, "expires", "DURATION", "create: the token stops "
+	    "working after DURATION (90s, 30m, 12h, 90d); by default it works "
+	    "until revoked." },
 	{ OPT_JSON, "json", NULL, "list: print one JSON object." },
 	{ 0 }
 };
 
 static int
-create(const struct cli_cmd *self, const char *name, const char *role)
+create(const struct cli_cmd *self, const char *name, const char *role,
+    const char *expires)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_store *st;
-	char token[CHOUSA_TOKEN_SIZE + 1];
+	char token[CHOUSA_TOKEN_SIZE + 1], until[32];
 	int r = chousa_role_parse(role);
+	long lifetime = 0;
+	int64_t ends;
 
 	if (role == NULL || r == CHOUSA_ROLE_NONE)
 		cli_usage_error(self, "--role read, investigate or admin is "
 		    "needed");
+	if (expires != NULL && (lifetime = chousa_duration_parse(expires)) < 0)
+		cli_usage_error(self, "bad --expires '%s': a duration such as "
+		    "90s, 30m, 12h or 90d", expires);
 	st = cli_open_store(0);
-	if (chousa_token_create(st, name, r, token, &err) != CHOUSA_OK)
+	if (chousa_token_create(st, name, r, lifetime, token, &ends, &err) !=
+	    CHOUSA_OK)
 		cli_die_err(&err);
 	chousa_store_close(st);
 	printf("%s\n", token);
 	cli_flush();
+	if (ends != 0)
+		chousa_time_format(ends, until, sizeof(until));
 	if (!g_opt.quiet)
-		cli_warn("token '%s' (role %s) created; it is shown only this "
-		    "once", name, chousa_role_name(r));
+		cli_warn("token '%s' (role %s%s%s) created; it is shown only "
+		    "this once", name, chousa_role_name(r), ends != 0 ?
+		    ", until " : "", ends != 0 ? until : "");
 	return EXIT_CLEAN;
 }
 
 static void
 list_text(struct chousa_buf *b, const struct chousa_token *t, size_t n)
 {
+	int64_t now = (int64_t)time(NULL);
 	size_t i;
-	char when[32];
+	char when[32], until[32];
 
-	chousa_buf_addf(b, "%-24s %-12s %-21s %s\n", "NAME", "ROLE",
-	    "CREATED", "STATE");
+	chousa_buf_addf(b, "%-24s %-12s %-21s %-21s %s\n", "NAME", "ROLE",
+	    "CREATED", "EXPIRES", "STATE");
 	for (i = 0; i < n; i++) {
 		chousa_time_format(t[i].created_at, when, sizeof(when));
-		chousa_buf_addf(b, "%-24s %-12s %-21s %s\n", t[i].name,
-		    t[i].role, when, t[i].revoked_at ? "revoked" : "valid");
+		if (t[i].expires_at != 0)
+			chousa_time_format(t[i].expires_at, until,
+			    sizeof(until));
+		else
+			snprintf(until, sizeof(until), "never");
+		chousa_buf_addf(b, "%-24s %-12s %-21s %-21s %s\n", t[i].name,
+		    t[i].role, when, until, chousa_token_state(&t[i], now));
 	}
 }
 
@@ -110,19 +129,21 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_store *st;
-	const char *arg, *role = NULL, *verb;
+	const char *arg, *role = NULL, *expires = NULL, *verb;
 	int c, json = 0;
 
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
 		if (c == OPT_ROLE)
 			role = arg;
+		else if (c == OPT_EXPIRES)
+			expires = arg;
 		else if (c == OPT_JSON)
 			json = 1;
 	verb = token_verb(self, argc, argv);
 	if (strcmp(verb, "create") == 0) {
 		if (argc - cli_optind != 2)
 			cli_usage_error(self, "create takes one NAME");
-		return create(self, argv[cli_optind + 1], role);
+		return create(self, argv[cli_optind + 1], role, expires);
 	}
 	if (strcmp(verb, "list") == 0) {
 		if (argc - cli_optind != 1)
@@ -142,15 +163,18 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 
 const struct cli_cmd cmd_token = {
 	"token", "Create, list and revoke the team server's API tokens",
-	"create --role ROLE NAME | list [--json] | revoke NAME",
+	"create --role ROLE [--expires DURATION] NAME | list [--json] | "
+	"revoke NAME",
 	"Manage the tokens chousa serve accepts, in the store.  create prints "
 	"a new token for NAME once (keep it: the store holds only its "
 	"SHA-256); revoke makes NAME's token fail from the next request on; "
-	"list shows names, roles and states, never a token.  A name holds one "
-	"valid token at a time: revoke it before making another.",
+	"list shows names, roles, ends and states (valid, expired, revoked), "
+	"never a token.  A token made with --expires is refused from its end "
+	"on (401 'expired token', audited).  A name holds one valid token at "
+	"a time: revoke it, or let it expire, before making another.",
 	token_opts, run_token,
 	"chousa token create --role read soc-dashboard\n"
-	"chousa token create --role investigate alice\n"
+	"chousa token create --role investigate --expires 90d alice\n"
 	"chousa token revoke alice",
 	token_verbs
 };

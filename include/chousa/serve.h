@@ -25,12 +25,18 @@ int	chousa_role_parse(const char *s);
 #define CHOUSA_TOKEN_SIZE	52
 
 /*
- * Make a token for name with role, store its hash and write the token to
- * out (shown once: the store keeps only the hash).  CHOUSA_EINVAL on a bad
- * name or role, or a name that already has a valid token.
+ * Make a token for name with role, valid for lifetime seconds (0: until
+ * revoked), store its hash and write the token to out (shown once: the
+ * store keeps only the hash).  CHOUSA_EINVAL on a bad name or role, or a
+ * name that already has a valid token.  *expires_at (may be NULL): when
+ * it ends, 0 never.
  */
 int	chousa_token_create(struct chousa_store *st, const char *name,
-	    int role, char out[CHOUSA_TOKEN_SIZE + 1], struct chousa_err *err);
+	    int role, long lifetime, char out[CHOUSA_TOKEN_SIZE + 1],
+	    int64_t *expires_at, struct chousa_err *err);
+
+/* "valid", "expired" or "revoked" at time now. */
+const char *chousa_token_state(const struct chousa_token *t, int64_t now);
 
 /*
  * The token listing (docs/json.md) of n tokens t, as `chousa token list

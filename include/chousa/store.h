@@ -566,21 +566,23 @@ struct chousa_token {
 	const char	*name;
 	const char	*role;
 	int64_t		 created_at;
-	int64_t		 revoked_at;	/* 0 while it is valid */
+	int64_t		 revoked_at;	/* 0: not revoked */
+	int64_t		 expires_at;	/* 0: never */
 };
 
 /*
- * Add a token under name with role, by the hex SHA-256 of its text.
- * CHOUSA_EINVAL when name already has a valid token.  OUT: *id.
+ * Add a token under name with role, by the hex SHA-256 of its text,
+ * valid until expires_at (Unix seconds, 0: no end).  CHOUSA_EINVAL when
+ * name already has a valid token (neither revoked nor expired).  OUT: *id.
  */
 int	chousa_store_token_add(struct chousa_store *st, const char *name,
-	    const char *role, const char *hash_hex, int64_t *id,
-	    struct chousa_err *err);
+	    const char *role, const char *hash_hex, int64_t expires_at,
+	    int64_t *id, struct chousa_err *err);
 /* The token with this hash, revoked or not; CHOUSA_ENOTFOUND if none. */
 int	chousa_store_token_find(struct chousa_store *st, struct chousa_arena *a,
 	    const char *hash_hex, struct chousa_token *out,
 	    struct chousa_err *err);
-/* Revoke name's valid tokens; CHOUSA_ENOTFOUND when it has none. */
+/* Revoke name's tokens not revoked yet; CHOUSA_ENOTFOUND when none. */
 int	chousa_store_token_revoke(struct chousa_store *st, const char *name,
 	    struct chousa_err *err);
 /* Every token, oldest first; *out is arena. */

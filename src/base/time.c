@@ -223,6 +223,33 @@ chousa_time_parse(const char *s, size_t len, int64_t *out)
 	return CHOUSA_OK;
 }
 
+long
+chousa_duration_parse(const char *s)
+{
+	static const struct {
+		const char	*unit;
+		long		 seconds;
+	} units[] = {
+		{ "", 1 }, { "s", 1 }, { "m", 60 }, { "h", 3600 },
+		{ "d", 86400 },
+	};
+	const long max = 100L * 366 * 86400;
+	char *end;
+	long n;
+	size_t i;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return -1;
+	n = strtol(s, &end, 10);
+	if (n <= 0 || n > max)
+		return -1;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(end, units[i].unit) == 0)
+			return n <= max / units[i].seconds ?
+			    n * units[i].seconds : -1;
+	return -1;
+}
+
 void
 chousa_time_format(int64_t t, char *out, size_t out_size)
 {

@@ -30,7 +30,7 @@ static const char *const investigate_keys[] = {
 	"exhaustive", "no_defang", "color", "depth", "max_samples", "budget",
 	"sources", "at", "brief", "width", "tlp", "all", NULL
 };
-static const char *const token_keys[] = { "name", "role", NULL };
+static const char *const token_keys[] = { "name", "role", "expires", NULL };
 
 /* 1 when every member of v is in keys; else 0 with a 400 set. */
 static int
@@ -662,14 +662,17 @@ h_tokens_create(struct sreq *r)
 	struct chousa_err err = { 0 };
 	char token[CHOUSA_TOKEN_SIZE + 1];
 	struct chousa_jw w;
-	const char *name, *role;
+	const char *name, *role, *expires;
 	struct jnode *v = body_object(r, token_keys);
 	int bad = 0, rl, rc;
+	long lifetime = 0;
+	int64_t ends;
 
 	if (v == NULL)
 		return 0;
 	name = opt_str(r, v, "name", &bad);
 	role = bad ? NULL : opt_str(r, v, "role", &bad);
+	expires = bad ? NULL : opt_str(r, v, "expires", &bad);
 	jt_free(v);
 	if (bad)
 		return 0;
@@ -677,7 +680,11 @@ h_tokens_create(struct sreq *r)
 	if (name == NULL || rl == CHOUSA_ROLE_NONE)
 		return req_error(r, 400, "'name' and 'role' (read, investigate "
 		    "or admin) are needed");
-	rc = chousa_token_create(r->env.st, name, rl, token, &err);
+	if (expires != NULL && (lifetime = chousa_duration_parse(expires)) < 0)
+		return req_error(r, 400, "'expires' must be a duration such as "
+		    "90s, 30m, 12h or 90d");
+	rc = chousa_token_create(r->env.st, name, rl, lifetime, token, &ends,
+	    &err);
 	auth_tokens_changed();
 	if (rc != CHOUSA_OK)
 		return req_error(r, err.code == CHOUSA_EINVAL ? 400 : 500,
@@ -686,6 +693,11 @@ h_tokens_create(struct sreq *r)
 	doc_begin(r, &w);
 	chousa_jw_kstr(&w, "name", name);
 	chousa_jw_kstr(&w, "role", chousa_role_name(rl));
+	chousa_jw_key(&w, "expires_at");
+	if (ends != 0)
+		chousa_jw_time(&w, ends);
+	else
+		chousa_jw_null(&w);
 	chousa_jw_kstr(&w, "token", token);
 	doc_end(&w);
 	explicit_bzero(token, sizeof(token));

@@ -135,10 +135,11 @@ name_ok(const char *name)
 
 int
 chousa_token_create(struct chousa_store *st, const char *name, int role,
-    char out[CHOUSA_TOKEN_SIZE + 1], struct chousa_err *err)
+    long lifetime, char out[CHOUSA_TOKEN_SIZE + 1], int64_t *expires_at,
+    struct chousa_err *err)
 {
 	char token[CHOUSA_TOKEN_SIZE + 1], hex[65];
-	int64_t id;
+	int64_t id, until = lifetime > 0 ? (int64_t)time(NULL) + lifetime : 0;
 	int rc;
 
 	if (!name_ok(name))
@@ -150,10 +151,12 @@ chousa_token_create(struct chousa_store *st, const char *name, int role,
 	if (auth_random(token + 7, CHOUSA_TOKEN_SIZE - 7) != 0)
 		return chousa_errf(err, CHOUSA_EIO, "no random bytes");
 	token_hash(token, hex);
-	rc = chousa_store_token_add(st, name, chousa_role_name(role), hex, &id,
-	    err);
+	rc = chousa_store_token_add(st, name, chousa_role_name(role), hex,
+	    until, &id, err);
 	if (rc == CHOUSA_OK)
 		memcpy(out, token, sizeof(token));
+	if (rc == CHOUSA_OK && expires_at != NULL)
+		*expires_at = until;
 	explicit_bzero(token, sizeof(token));
 	return rc;
 }
@@ -169,6 +172,12 @@ token_json(const void *arg, struct chousa_jw *w, size_t i)
 	chousa_jw_kstr(w, "role", t->role);
 	chousa_jw_ktime(w, "created_at", t->created_at);
 	chousa_jw_kbool(w, "revoked", t->revoked_at != 0);
+	chousa_jw_key(w, "expires_at");
+	if (t->expires_at != 0)
+		chousa_jw_time(w, t->expires_at);
+	else
+		chousa_jw_null(w);
+	chousa_jw_kstr(w, "state", chousa_token_state(t, (int64_t)time(NULL)));
 }
 
 void
@@ -197,6 +206,21 @@ bearer(struct sreq *r)
 
 const char auth_unreadable[] = "the token store cannot be read";
 
+const char *
+chousa_token_state(const struct chousa_token *t, int64_t now)
+{
+	if (t->revoked_at != 0)
+		return "revoked";
+	return t->expires_at != 0 && now >= t->expires_at ? "expired" :
+	    "valid";
+}
+
+static int
+expired(const struct principal *p)
+{
+	return p->expires_at != 0 && (int64_t)time(NULL) >= p->expires_at;
+}
+
 /* Fill who from the token whose hash is hex; 0 and *refusal if none. */
 static int
 by_hash(struct server *s, struct sreq *r, const char *hex,
@@ -217,8 +241,13 @@ by_hash(struct server *s, struct sreq *r, const char *hex,
 	}
 	snprintf(who->name, sizeof(who->name), "%s", t.name);
 	who->token_id = t.id;
+	who->expires_at = t.expires_at;
 	if (t.revoked_at != 0) {
 		*refusal = "revoked token";
+		return 0;
+	}
+	if (expired(who)) {
+		*refusal = "expired token";
 		return 0;
 	}
 	who->role = chousa_role_parse(t.role);
@@ -273,6 +302,11 @@ auth_token(struct server *s, struct sreq *r, const char *tok,
 	    auth_secret_eq(ts->token, tok)) {
 		*who = ts->who;
 		memcpy(hex, ts->hex, 65);
+		if (expired(who)) {
+			who->role = CHOUSA_ROLE_NONE;
+			*refusal = "expired token";
+			return 0;
+		}
 		return 1;
 	}
 	/* Marked before the query reads: a commit between moves it. */

@@ -549,13 +549,40 @@ put_sources(struct chousa_buf *b, const struct chousa_source_row *rows,
 	}
 }
 
+/* Tokens by state, and when each valid one that ends ends. */
+static void
+put_tokens(struct chousa_buf *b, const struct chousa_token *t, size_t n)
+{
+	static const char *const states[] = { "valid", "expired", "revoked" };
+	int64_t now = (int64_t)time(NULL);
+	size_t i, k, count;
+
+	family(b, "chousa_tokens", "gauge", "API tokens in the store, by "
+	    "state.");
+	for (k = 0; k < 3; k++) {
+		for (i = count = 0; i < n; i++)
+			count += strcmp(chousa_token_state(&t[i], now),
+			    states[k]) == 0;
+		sample(b, "chousa_tokens", "state", states[k], (double)count);
+	}
+	family(b, "chousa_token_expiry_timestamp_seconds", "gauge", "When a "
+	    "valid token made with an end (--expires) stops working, by its "
+	    "name.");
+	for (i = 0; i < n; i++)
+		if (t[i].expires_at != 0 && t[i].revoked_at == 0 &&
+		    t[i].expires_at > now)
+			sample(b, "chousa_token_expiry_timestamp_seconds",
+			    "name", t[i].name, (double)t[i].expires_at);
+}
+
 static int
 h_metrics(struct sreq *r)
 {
 	struct server *s = r->srv;
 	struct chousa_err err = { 0 };
 	struct chousa_source_row *rows = NULL;
-	size_t n = 0;
+	struct chousa_token *tokens = NULL;
+	size_t n = 0, n_tokens = 0;
 	int readable;
 
 	r->ctype = "text/plain; version=0.0.4; charset=utf-8";
@@ -567,6 +594,9 @@ h_metrics(struct sreq *r)
 	    "state could be read from the store for this page.", readable);
 	if (readable)
 		put_sources(&r->out, rows, n);
+	if (chousa_store_token_list(r->env.st, r->a, &tokens, &n_tokens,
+	    &err) == CHOUSA_OK)
+		put_tokens(&r->out, tokens, n_tokens);
 	put_process(&r->out, s->metrics);
 	if (r->out.failed != CHOUSA_OK) {
 		chousa_buf_reset(&r->out);

@@ -56,6 +56,7 @@ struct sreq;
 struct principal {
 	int		 role;		/* enum chousa_role */
 	int64_t		 token_id;	/* 0: none */
+	int64_t		 expires_at;	/* the token's end, 0: none */
 	char		 name[64];	/* the token's name, or "" */
 	const char	*via;		/* "bearer", "session", "none",
 					 * "stdio" */

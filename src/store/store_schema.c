@@ -155,6 +155,18 @@ static const char schema_v4[] =
 	" revoked_at INTEGER);"
 	"CREATE INDEX tokens_name ON tokens(name);";
 
+/*
+ * Version 4 -> 5: a token may expire.  A read-only open of a version 4
+ * store reads its tokens through a temporary view that has the column,
+ * never set, as the migration leaves it.
+ */
+static const char schema_v5[] =
+	"ALTER TABLE tokens ADD COLUMN expires_at INTEGER;";
+
+static const char tokens_v4_view[] =
+	"CREATE TEMP VIEW IF NOT EXISTS tokens AS SELECT *,"
+	" NULL AS expires_at FROM main.tokens;";
+
 /* The unique key, which a bulk load drops with the others. */
 #define KEY_INDEX "CREATE UNIQUE INDEX IF NOT EXISTS indicators_key" \
 	" ON indicators(vhash, type, source);"
@@ -231,6 +243,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	schema_v2,
 	schema_v3,
 	schema_v4,
+	schema_v5,
 };
 
 int
@@ -313,9 +326,12 @@ store_schema_apply(struct chousa_store *st, struct chousa_err *err)
 	if (version == STORE_SCHEMA_VERSION)
 		return CHOUSA_OK;
 	if ((st->flags & CHOUSA_STORE_READONLY) &&
-	    version >= STORE_SCHEMA_READABLE)
-		return version < 3 ? store_exec(st, observation_view, err) :
+	    version >= STORE_SCHEMA_READABLE) {
+		if (version < 3)
+			return store_exec(st, observation_view, err);
+		return version == 4 ? store_exec(st, tokens_v4_view, err) :
 		    CHOUSA_OK;
+	}
 	if ((st->flags & CHOUSA_STORE_READONLY) && version == 0 &&
 	    n_tables == 0)
 		return chousa_errf(err, CHOUSA_EIO, "'%s' is an empty store: "

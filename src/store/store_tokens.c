@@ -1,5 +1,6 @@
 /*
- * store_tokens.c: the team server's API tokens (table tokens, schema 3).
+ * store_tokens.c: the team server's API tokens (table tokens, schema 4;
+ * expires_at, schema 5).
  * Only the SHA-256 of a token is stored, so a copy of the store gives no
  * one a way in; a revoked token stays, so the audit log's names still
  * resolve.  A store older than schema 3 opened read-only has no table:
@@ -18,17 +19,19 @@ no_table(struct chousa_store *st)
 
 int
 chousa_store_token_add(struct chousa_store *st, const char *name,
-    const char *role, const char *hash_hex, int64_t *id,
+    const char *role, const char *hash_hex, int64_t expires_at, int64_t *id,
     struct chousa_err *err)
 {
 	sqlite3_stmt *s = NULL;
+	int64_t now = (int64_t)time(NULL);
 	int rc;
 
 	if (sqlite3_prepare_v2(store_db(st), "SELECT count(*) FROM tokens"
-	    " WHERE name = ?1 AND revoked_at IS NULL", -1, &s, NULL) !=
-	    SQLITE_OK)
+	    " WHERE name = ?1 AND revoked_at IS NULL AND (expires_at IS NULL"
+	    " OR expires_at > ?2)", -1, &s, NULL) != SQLITE_OK)
 		return store_dberr(st, err, "cannot read the tokens");
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
 	rc = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
 	sqlite3_finalize(s);
 	if (rc < 0)
@@ -37,13 +40,14 @@ chousa_store_token_add(struct chousa_store *st, const char *name,
 		return chousa_errf(err, CHOUSA_EINVAL, "'%s' already has a "
 		    "token: revoke it first", name);
 	if (sqlite3_prepare_v2(store_db(st), "INSERT INTO tokens (name, role,"
-	    " hash, created_at) VALUES (?1, ?2, ?3, ?4)", -1, &s, NULL) !=
-	    SQLITE_OK)
+	    " hash, created_at, expires_at) VALUES (?1, ?2, ?3, ?4,"
+	    " nullif(?5, 0))", -1, &s, NULL) != SQLITE_OK)
 		return store_dberr(st, err, "cannot add the token");
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, hash_hex, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)time(NULL));
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)now);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)expires_at);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
@@ -51,6 +55,10 @@ chousa_store_token_add(struct chousa_store *st, const char *name,
 	*id = sqlite3_last_insert_rowid(store_db(st));
 	return CHOUSA_OK;
 }
+
+/* The columns row() reads, in its order. */
+#define TOKEN_COLS "id, name, role, created_at, coalesce(revoked_at, 0)," \
+	" coalesce(expires_at, 0)"
 
 static int
 row(sqlite3_stmt *s, struct chousa_arena *a, struct chousa_token *t)
@@ -63,6 +71,7 @@ row(sqlite3_stmt *s, struct chousa_arena *a, struct chousa_token *t)
 	t->role = chousa_arena_strdup(a, role != NULL ? role : "");
 	t->created_at = sqlite3_column_int64(s, 3);
 	t->revoked_at = sqlite3_column_int64(s, 4);
+	t->expires_at = sqlite3_column_int64(s, 5);
 	return t->name != NULL && t->role != NULL;
 }
 
@@ -76,8 +85,7 @@ chousa_store_token_find(struct chousa_store *st, struct chousa_arena *a,
 
 	/* Kept prepared: the team server asks on every request. */
 	memset(&t, 0, sizeof(t));
-	s = store_kept(st, "SELECT id, name, role, created_at,"
-	    " coalesce(revoked_at, 0) FROM tokens WHERE hash = ?1");
+	s = store_kept(st, "SELECT " TOKEN_COLS " FROM tokens WHERE hash = ?1");
 	if (s == NULL) {
 		if (no_table(st))
 			return chousa_errf(err, CHOUSA_ENOTFOUND, "no such "
@@ -131,9 +139,8 @@ chousa_store_token_list(struct chousa_store *st, struct chousa_arena *a,
 	size_t n = 0, cap = 0;
 	int rc;
 
-	if (sqlite3_prepare_v2(store_db(st), "SELECT id, name, role,"
-	    " created_at, coalesce(revoked_at, 0) FROM tokens ORDER BY id",
-	    -1, &s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(store_db(st), "SELECT " TOKEN_COLS " FROM tokens"
+	    " ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
 		if (no_table(st)) {
 			*out = NULL;
 			*n_out = 0;

@@ -280,6 +280,31 @@ test_time(void)
 /* The calendar code of chousa_time_format agrees with gmtime_r: every
  * leap day and year end to 9999, and a spread of other seconds. */
 static void
+test_duration(void)
+{
+	T_INTEQ("duration_seconds", chousa_duration_parse("90"), 90);
+	T_INTEQ("duration_s", chousa_duration_parse("90s"), 90);
+	T_INTEQ("duration_m", chousa_duration_parse("30m"), 1800);
+	T_INTEQ("duration_h", chousa_duration_parse("6h"), 21600);
+	T_INTEQ("duration_d", chousa_duration_parse("90d"), 7776000);
+	T_INTEQ("duration_zero", chousa_duration_parse("0"), -1);
+	T_INTEQ("duration_negative", chousa_duration_parse("-5m"), -1);
+	T_INTEQ("duration_space", chousa_duration_parse(" 5m"), -1);
+	T_INTEQ("duration_plus", chousa_duration_parse("+5m"), -1);
+	T_INTEQ("duration_unit_alone", chousa_duration_parse("d"), -1);
+	T_INTEQ("duration_bad_unit", chousa_duration_parse("5x"), -1);
+	T_INTEQ("duration_trailing", chousa_duration_parse("5dd"), -1);
+	T_INTEQ("duration_empty", chousa_duration_parse(""), -1);
+	T_INTEQ("duration_null", chousa_duration_parse(NULL), -1);
+	T_INTEQ("duration_100_years", chousa_duration_parse("36600d"),
+	    36600L * 86400);
+	T_INTEQ("duration_past_100_years", chousa_duration_parse("36601d"),
+	    -1);
+	T_INTEQ("duration_overflow",
+	    chousa_duration_parse("99999999999999999999999h"), -1);
+}
+
+static void
 test_time_format(void)
 {
 	char got[32], want[32];
@@ -482,6 +507,7 @@ main(void)
 	test_config_ini();
 	test_suggest();
 	test_time();
+	test_duration();
 	test_time_format();
 	test_hash_hex();
 	return T_DONE();

@@ -90,7 +90,7 @@ test_schema(void)
 	rc = chousa_store_open(&st, p, 0, &err);
 	T_OK("open_creates_store", rc == CHOUSA_OK);
 	chousa_store_close(st);
-	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 4);
+	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 5);
 	T_INTEQ("application_id_set", pragma(p, "PRAGMA application_id"),
 	    0x43485341);
 	T_INTEQ("wal_mode", pragma(p, "PRAGMA journal_mode = WAL") >= 0, 1);
@@ -128,7 +128,54 @@ test_schema(void)
 	rc = chousa_store_open(&st, q, 0, &err);
 	T_OK("v0_store_migrates", rc == CHOUSA_OK);
 	chousa_store_close(st);
-	T_INTEQ("v0_store_now_current", pragma(q, "PRAGMA user_version"), 4);
+	T_INTEQ("v0_store_now_current", pragma(q, "PRAGMA user_version"), 5);
+	/*
+	 * Tokens: one that ends, one that does not; a version 4 store (no
+	 * expires_at) opened read-only reads its tokens through a view, and
+	 * opened for writing gains the column, as never set.
+	 */
+	q = tmp_path("tokens.db");
+	rc = chousa_store_open(&st, q, 0, &err);
+	if (rc == CHOUSA_OK) {
+		struct chousa_arena *a = NULL;
+		struct chousa_token t;
+		int64_t id;
+
+		chousa_arena_new(&a, 0, &err);
+		T_OK("token_added_with_end", chousa_store_token_add(st, "ends",
+		    "read", "aa", 4102444800, &id, &err) == CHOUSA_OK);
+		T_OK("token_added_without_end", chousa_store_token_add(st,
+		    "stays", "read", "bb", 0, &id, &err) == CHOUSA_OK);
+		T_OK("token_end_read", chousa_store_token_find(st, a, "aa", &t,
+		    &err) == CHOUSA_OK && t.expires_at == 4102444800);
+		T_OK("token_no_end_read", chousa_store_token_find(st, a, "bb",
+		    &t, &err) == CHOUSA_OK && t.expires_at == 0);
+		T_INTEQ("token_name_taken_while_valid",
+		    chousa_store_token_add(st, "ends", "read", "cc", 0, &id,
+		    &err), CHOUSA_EINVAL);
+		T_OK("token_name_free_once_expired", chousa_store_token_add(st,
+		    "gone", "read", "dd", 1, &id, &err) == CHOUSA_OK &&
+		    chousa_store_token_add(st, "gone", "read", "ee", 0, &id,
+		    &err) == CHOUSA_OK);
+		chousa_store_close(st);
+		exec(q, "ALTER TABLE tokens DROP COLUMN expires_at;"
+		    "PRAGMA user_version = 4");
+		rc = chousa_store_open(&st, q, CHOUSA_STORE_READONLY, &err);
+		T_OK("v4_tokens_read_only", rc == CHOUSA_OK &&
+		    chousa_store_token_find(st, a, "aa", &t, &err) ==
+		    CHOUSA_OK && t.expires_at == 0 && strcmp(t.name, "ends") ==
+		    0);
+		chousa_store_close(st);
+		T_INTEQ("v4_read_only_not_migrated",
+		    pragma(q, "PRAGMA user_version"), 4);
+		rc = chousa_store_open(&st, q, 0, &err);
+		T_OK("v4_tokens_migrated", rc == CHOUSA_OK &&
+		    chousa_store_token_find(st, a, "bb", &t, &err) ==
+		    CHOUSA_OK && t.expires_at == 0);
+		chousa_store_close(st);
+		T_INTEQ("v4_now_current", pragma(q, "PRAGMA user_version"), 5);
+		chousa_arena_free(a);
+	}
 	/* Read-only never creates. */
 	rc = chousa_store_open(&st, tmp_path("missing.db"),
 	    CHOUSA_STORE_READONLY, &err);
