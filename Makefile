@@ -182,6 +182,12 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 	    -e 's|@REQUIRES@|$(DEPS)|' scripts/chousa.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/chousa.pc
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system \
+	    $(DESTDIR)$(PREFIX)/share/doc/chousa/examples
+	sed -e 's|@PREFIX@|$(PREFIX)|g' dist/chousa.service.in \
+	    > $(DESTDIR)$(PREFIX)/lib/systemd/system/chousa.service
+	install -m 644 dist/chousa.logrotate \
+	    $(DESTDIR)$(PREFIX)/share/doc/chousa/examples/chousa.logrotate
 
 # The link flags a program using libchousa.a needs (bench/bench-store.sh).
 print-ldlibs:

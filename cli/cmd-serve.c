@@ -7,8 +7,12 @@
 #include <limits.h>
 #include <malloc.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -34,7 +38,8 @@ static const struct cli_opt serve_opts[] = {
 	    "to FILE (default: audit.log beside the store; 'none' for no "
 	    "log)." },
 	{ OPT_AUDIT_MAX, "audit-max", "SIZE", "Rotate the audit log past SIZE "
-	    "(bytes, or with k, M, G; default 64M): FILE becomes FILE.1." },
+	    "(bytes, or with k, M, G; default 64M): FILE becomes FILE.1.  "
+	    "'none': never, for logrotate (move, then SIGHUP)." },
 	{ OPT_AUDIT_KEEP, "audit-keep", "N", "Keep N rotated audit logs "
 	    "(default 5)." },
 	{ OPT_THREADS, "threads", "N", "HTTP threads (default one per core, at least 2)." },
@@ -119,7 +124,9 @@ serve_config(struct chousa_config *cfg, struct chousa_serve_opts *so,
 	x->cert = chousa_config_get(cfg, "server", "tls_cert");
 	x->key = chousa_config_get(cfg, "server", "tls_key");
 	so->audit_path = chousa_config_get(cfg, "server", "audit_log");
-	so->audit_max_bytes = chousa_config_get_long(cfg, "server",
+	v = chousa_config_get(cfg, "server", "audit_max");
+	so->audit_max_bytes = v != NULL && strcmp(v, "none") == 0 ?
+	    CHOUSA_AUDIT_NO_ROTATION : chousa_config_get_long(cfg, "server",
 	    "audit_max", 0);
 	so->audit_keep = (int)chousa_config_get_long(cfg, "server",
 	    "audit_keep", 0);
@@ -148,7 +155,8 @@ serve_options(const struct cli_cmd *self, int argc, char **argv,
 		case OPT_TLS_KEY:	x->key = arg; break;
 		case OPT_AUDIT:		so->audit_path = arg; break;
 		case OPT_AUDIT_MAX:
-			so->audit_max_bytes = size_arg(arg);
+			so->audit_max_bytes = strcmp(arg, "none") == 0 ?
+			    CHOUSA_AUDIT_NO_ROTATION : size_arg(arg);
 			if (so->audit_max_bytes < 0)
 				cli_usage_error(self, "--audit-max: cannot "
 				    "read '%s'", arg);
@@ -207,11 +215,62 @@ serve_prepare(struct chousa_serve_opts *so, struct serve_args *x,
 	so->verbose = g_opt.verbose;
 }
 
+/*
+ * Tell systemd (a Type=notify unit, scripts/chousa.service.in) how the
+ * server is: READY=1 once it listens, RELOADING=1 and READY=1 around a
+ * SIGHUP, STOPPING=1 as it stops.  The protocol is one datagram to the
+ * socket $NOTIFY_SOCKET names ('@': Linux's abstract namespace); without
+ * it, nothing.  The variable is taken out of the environment, so that
+ * the update runs this server starts do not speak for it.
+ */
+static char notify_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+
+static void
+notify_take(void)
+{
+	const char *p = getenv("NOTIFY_SOCKET");
+
+	if (p != NULL && (p[0] == '/' || p[0] == '@') &&
+	    strlen(p) < sizeof(notify_path))
+		memcpy(notify_path, p, strlen(p) + 1);
+	unsetenv("NOTIFY_SOCKET");
+}
+
+static void
+notify(const char *state)
+{
+	struct sockaddr_un sa;
+	size_t len = strlen(notify_path);
+	int fd;
+
+	if (len == 0)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, notify_path, len);
+	if (sa.sun_path[0] == '@')
+		sa.sun_path[0] = '\0';
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	if (sendto(fd, state, strlen(state), MSG_NOSIGNAL,
+	    (struct sockaddr *)&sa, (socklen_t)(offsetof(struct sockaddr_un,
+	    sun_path) + len)) < 0 && g_opt.verbose)
+		cli_warn("serve: cannot tell systemd '%s': %s", state,
+		    strerror(errno));
+	close(fd);
+}
+
 /* Say where the server listens: on stderr, and in --port-file. */
 static void
 serve_announce(const struct chousa_serve_opts *so,
     const struct serve_args *x, struct chousa_server *srv)
 {
+	char ready[256];
+
+	snprintf(ready, sizeof(ready), "READY=1\nSTATUS=serving on %s "
+	    "(port %d)\nMAINPID=%ld", so->listen, chousa_server_port(srv),
+	    (long)getpid());
 	if (!g_opt.quiet)
 		cli_warn("listening on %s://%s:%d", x->cert != NULL ? "https" :
 		    "http", so->listen[0] == '[' ? "[::1]" : "127.0.0.1",
@@ -224,6 +283,22 @@ serve_announce(const struct chousa_serve_opts *so,
 			cli_die(EXIT_BADINPUT, "cannot write '%s': %s",
 			    x->port_file, strerror(errno));
 	}
+	notify(ready);
+}
+
+/* SIGHUP: what may change without a restart, taken again. */
+static void
+serve_reload(struct chousa_server *srv)
+{
+	struct timespec ts;
+	char msg[64];
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%lld",
+	    (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+	notify(msg);
+	chousa_server_reopen_logs(srv);
+	notify("READY=1");
 }
 
 static int
@@ -239,6 +314,7 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 
 	memset(&so, 0, sizeof(so));
 	memset(&x, 0, sizeof(x));
+	notify_take();
 	cfg = cli_load_config();
 	serve_config(cfg, &so, &x);
 	serve_options(self, argc, argv, &so, &x);
@@ -266,8 +342,9 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 			continue;
 		if (sig != SIGHUP)
 			break;
-		chousa_server_reopen_logs(srv);
+		serve_reload(srv);
 	}
+	notify("STOPPING=1");
 	if (!g_opt.quiet)
 		cli_warn("serve: stopping");
 	chousa_server_free(srv);
@@ -315,6 +392,9 @@ const struct cli_cmd cmd_serve = {
 	"connections, queues, audit lines written and lost, each feed's age, "
 	"each service's requests today and limit, the scheduled update, and "
 	"the process's CPU, memory and descriptors.\n\n"
+	"Under systemd (the unit make install puts in lib/systemd/system), "
+	"the server tells it when it is ready, reloading (SIGHUP) and "
+	"stopping, through $NOTIFY_SOCKET.\n\n"
 	"Connections idle for [server] idle_timeout seconds (default 15) are "
 	"closed; headers over 64 KiB get 431 and bodies over their cap 413.  "
 	"The [server] section also takes listen, update_every, tls_cert, "

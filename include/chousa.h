@@ -27,6 +27,7 @@
 #ifndef CHOUSA_H
 #define CHOUSA_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>

@@ -48,6 +48,9 @@ void	chousa_token_list_json(struct chousa_buf *b,
 /* What the server tells its operator; msg is one line. */
 typedef void (*chousa_serve_log_fn)(void *arg, const char *msg);
 
+/* audit_max_bytes: never rotate (logrotate moves it; SIGHUP reopens). */
+#define CHOUSA_AUDIT_NO_ROTATION	LONG_MAX
+
 struct chousa_serve_opts {
 	const char	*listen;	/* "ADDR:PORT", "[::1]:PORT"; port 0:
 					 * any free port */
@@ -55,7 +58,8 @@ struct chousa_serve_opts {
 	const char	*config_path;	/* for the update child; or NULL */
 	const struct chousa_config *cfg;	/* borrowed for the run */
 	const char	*audit_path;	/* JSON lines; NULL: no audit log */
-	long		 audit_max_bytes;	/* rotate past this; 0: 64 MiB */
+	long		 audit_max_bytes;	/* rotate past this; 0: 64 MiB;
+						 * CHOUSA_AUDIT_NO_ROTATION */
 	int		 audit_keep;	/* rotated files kept; 0: 5 */
 	const char	*tls_cert;	/* PEM text, or NULL for plain HTTP */
 	const char	*tls_key;
