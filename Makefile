@@ -18,9 +18,9 @@ DEPS        = libpsl libidn2 sqlite3 yajl zlib
 # Loaded with dlopen on first use, not linked (src/base/dynlib.h): their headers
 # are needed, and the soname of the library the headers belong to.  So is
 # libcrypto's, for SHA-256 when it is there (src/base/sha256.c), ICU's,
-# for international host names (src/ioc/ioc-idna.c), and libmicrohttpd, for
-# the team server (src/serve/).
-DLOPEN_DEPS = libcurl libarchive icu-uc libmicrohttpd
+# for international host names (src/ioc/ioc-idna.c), and libmicrohttpd and
+# GnuTLS, for the team server (src/serve/).
+DLOPEN_DEPS = libcurl libarchive icu-uc libmicrohttpd gnutls
 soname      = $(shell objdump -p $$($(CC) -print-file-name=lib$(1).so) 2>/dev/null | sed -n 's/^ *SONAME *//p')
 WERROR     ?= -Werror
 
@@ -36,7 +36,7 @@ CPPFLAGS   += -include base/banned.h
 sodef       = $(if $(call soname,$(1)),-DCHOUSA_SONAME_$(2)='"$(call soname,$(1))"')
 SONAMES    := $(call sodef,curl,CURL) $(call sodef,archive,ARCHIVE) \
               $(call sodef,crypto,CRYPTO) $(call sodef,icuuc,ICUUC) \
-              $(call sodef,microhttpd,MHD)
+              $(call sodef,microhttpd,MHD) $(call sodef,gnutls,GNUTLS)
 CPPFLAGS   += $(SONAMES)
 LDLIBS     += $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null) -ldl -lpthread -lm
 

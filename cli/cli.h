@@ -260,6 +260,9 @@ void	cli_output(struct chousa_buf *b);
 
 /* Read a whole file ("-" is stdin) up to max bytes; dies with status 3. */
 void	cli_read_file(const char *path, struct chousa_buf *out, size_t max);
+/* The same, but 0, or the exit status with why it failed in why. */
+int	cli_try_read_file(const char *path, struct chousa_buf *out, size_t max,
+	    char *why, size_t why_size);
 /* Call fn for each line of b, without its newline (a last one may lack it). */
 typedef void (*cli_line_fn)(void *arg, const char *line, size_t len);
 void	cli_each_line(const struct chousa_buf *b, cli_line_fn fn, void *arg);

@@ -31,7 +31,10 @@ static const struct cli_opt serve_opts[] = {
 	    "An update that was cut short (the server killed) runs again at "
 	    "the next start." },
 	{ OPT_TLS_CERT, "tls-cert", "FILE", "Serve HTTPS with this PEM "
-	    "certificate (chain); needs --tls-key." },
+	    "certificate (chain: the server's first); needs --tls-key.  "
+	    "After a renewal, SIGHUP reads both files again: new connections "
+	    "get the new pair, those up keep theirs, and a pair that is wrong "
+	    "is said and the old one kept." },
 	{ OPT_TLS_KEY, "tls-key", "FILE", "The PEM private key of "
 	    "--tls-cert." },
 	{ OPT_AUDIT, "audit-log", "FILE", "Append one JSON line per request "
@@ -286,9 +289,42 @@ serve_announce(const struct chousa_serve_opts *so,
 	notify(ready);
 }
 
-/* SIGHUP: what may change without a restart, taken again. */
+/*
+ * The certificate and key read again from their files and put in force;
+ * anything wrong with them is said, and the pair in force kept.
+ */
 static void
-serve_reload(struct chousa_server *srv)
+reload_tls(struct chousa_server *srv, const struct serve_args *x)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_buf cert, key;
+	char why[PATH_MAX + 128];
+
+	if (cli_try_read_file(x->cert, &cert, 1 << 20, why,
+	    sizeof(why)) != 0) {
+		cli_warn("serve: kept the TLS certificate in force: %s", why);
+		return;
+	}
+	if (cli_try_read_file(x->key, &key, 1 << 20, why, sizeof(why)) != 0) {
+		cli_warn("serve: kept the TLS certificate in force: %s", why);
+		chousa_buf_release(&cert);
+		return;
+	}
+	if (chousa_server_reload_tls(srv, cert.data != NULL ? cert.data : "",
+	    key.data != NULL ? key.data : "", &err) != CHOUSA_OK)
+		cli_warn("serve: kept the TLS certificate in force: %s",
+		    err.msg);
+	explicit_bzero(key.data, key.len);
+	chousa_buf_release(&key);
+	chousa_buf_release(&cert);
+}
+
+/*
+ * SIGHUP: what may change without a restart, taken again: the audit
+ * log's file, and the TLS certificate and key.
+ */
+static void
+serve_reload(struct chousa_server *srv, const struct serve_args *x)
 {
 	struct timespec ts;
 	char msg[64];
@@ -298,6 +334,8 @@ serve_reload(struct chousa_server *srv)
 	    (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 	notify(msg);
 	chousa_server_reopen_logs(srv);
+	if (x->cert != NULL)
+		reload_tls(srv, x);
 	notify("READY=1");
 }
 
@@ -342,7 +380,7 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 			continue;
 		if (sig != SIGHUP)
 			break;
-		serve_reload(srv);
+		serve_reload(srv, &x);
 	}
 	notify("STOPPING=1");
 	if (!g_opt.quiet)
@@ -384,7 +422,8 @@ const struct cli_cmd cmd_serve = {
 	"clean stop none.  A write that fails (a full disk) loses its lines "
 	"but never silently: they are counted, and said on stderr at once "
 	"and then once a minute while it lasts.  SIGHUP opens the log again "
-	"at its path, for logrotate.  Each token may "
+	"at its path, for logrotate, and reads the TLS certificate and key "
+	"again, for a renewal.  Each token may "
 	"make [server] rate requests a minute (default 600, burst 120).  "
 	"Keys are never in any answer, page or log.\n\n"
 	"GET /metrics gives any token the server's state in Prometheus's "

@@ -478,36 +478,60 @@ cli_input_trim(const char **s, size_t *len)
 	return n > 0 && *p != '#';
 }
 
-void
-cli_read_file(const char *path, struct chousa_buf *out, size_t max)
+int
+cli_try_read_file(const char *path, struct chousa_buf *out, size_t max,
+    char *why, size_t why_size)
 {
 	FILE *fp = stdin;
 	struct stat sb;
 	char chunk[65536];
 	size_t n;
+	int rc = 0;
 
+	chousa_buf_init(out, max);
 	if (strcmp(path, "-") != 0) {
 		fp = fopen(path, "r");
-		if (fp == NULL)
-			cli_die(EXIT_BADINPUT, "cannot open '%s': %s", path,
+		if (fp == NULL) {
+			snprintf(why, why_size, "cannot open '%s': %s", path,
 			    strerror(errno));
-		if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode))
-			cli_die(EXIT_BADINPUT, "'%s' is a directory, not a "
+			return EXIT_BADINPUT;
+		}
+		if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			fclose(fp);
+			snprintf(why, why_size, "'%s' is a directory, not a "
 			    "file", path);
+			return EXIT_BADINPUT;
+		}
 	}
-	chousa_buf_init(out, max);
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 		chousa_buf_add(out, chunk, n);
-	if (ferror(fp))
-		cli_die(EXIT_BADINPUT, "cannot read '%s': %s", path,
+	if (ferror(fp)) {
+		snprintf(why, why_size, "cannot read '%s': %s", path,
 		    strerror(errno));
-	if (out->failed == CHOUSA_ELIMIT)
-		cli_die(EXIT_BADINPUT, "'%s' is over the limit of %zu bytes",
+		rc = EXIT_BADINPUT;
+	} else if (out->failed == CHOUSA_ELIMIT) {
+		snprintf(why, why_size, "'%s' is over the limit of %zu bytes",
 		    path, max);
-	if (out->failed != CHOUSA_OK)
-		cli_die(EXIT_INTERNAL, "out of memory reading '%s'", path);
+		rc = EXIT_BADINPUT;
+	} else if (out->failed != CHOUSA_OK) {
+		snprintf(why, why_size, "out of memory reading '%s'", path);
+		rc = EXIT_INTERNAL;
+	}
 	if (fp != stdin)
 		fclose(fp);
+	if (rc != 0)
+		chousa_buf_release(out);
+	return rc;
+}
+
+void
+cli_read_file(const char *path, struct chousa_buf *out, size_t max)
+{
+	char why[PATH_MAX + 128];
+	int rc = cli_try_read_file(path, out, max, why, sizeof(why));
+
+	if (rc != 0)
+		cli_die(rc, "%s", why);
 }
 
 /* ---- JSON for the commands that print text ---- */

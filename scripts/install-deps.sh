@@ -8,7 +8,7 @@ set -eu
 group=${1:-build}
 build_pkgs="make gcc pkg-config libc6-dev libpsl-dev libidn2-dev libsqlite3-dev
 libcurl4-openssl-dev libyajl-dev libarchive-dev zlib1g-dev libssl-dev
-libicu-dev publicsuffix libmicrohttpd-dev"
+libicu-dev publicsuffix libmicrohttpd-dev libgnutls28-dev"
 test_pkgs="$build_pkgs clang python3 sqlite3 ripgrep gzip zip unzip openssl
 libclang-rt-14-dev iproute2 util-linux chromium graphviz tshark zsh fish tmux
 cmark-gfm bind9-utils python3-jsonschema chromium-driver python3-selenium

@@ -82,6 +82,14 @@ int	chousa_server_start(struct chousa_server **out,
 	    const struct chousa_serve_opts *opts, struct chousa_err *err);
 /* The port it listens on (the one chosen when asked for 0). */
 int	chousa_server_port(const struct chousa_server *s);
+/*
+ * Put a new PEM certificate chain and key in force for the connections
+ * from now on (SIGHUP, after a renewal); those up keep theirs.  A pair
+ * that does not parse, or whose key is not the certificate's, leaves the
+ * one in force and fails with CHOUSA_EINVAL.
+ */
+int	chousa_server_reload_tls(struct chousa_server *s, const char *cert_pem,
+	    const char *key_pem, struct chousa_err *err);
 /* Open the audit log again at its path (SIGHUP, after logrotate). */
 void	chousa_server_reopen_logs(struct chousa_server *s);
 void	chousa_server_free(struct chousa_server *s);

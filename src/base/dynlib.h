@@ -49,6 +49,8 @@ const char *dynlib_error(const struct dynlib *lib);
 const char *dynlib_archive_missing(void);
 /* Why libmicrohttpd could not be loaded, or NULL when it is (serve). */
 const char *dynlib_mhd_missing(void);
+/* Why GnuTLS could not be loaded, or NULL when it is (serve's TLS). */
+const char *dynlib_gnutls_missing(void);
 
 /*
  * The forwarding functions are written once per symbol through an X-macro

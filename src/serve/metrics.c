@@ -420,6 +420,10 @@ put_server(struct chousa_buf *b, struct server *s)
 		    "being written, rotated past --audit-max.",
 		    (double)as.size);
 	}
+	if (s->opts.tls_cert != NULL)
+		gauge(b, "chousa_tls_certificate_expiry_timestamp_seconds",
+		    "The notAfter of the TLS certificate in force (renew, "
+		    "then SIGHUP).", (double)tls_expires());
 	if (s->updater != NULL) {
 		updater_state(s->updater, &us);
 		gauge(b, "chousa_update_running", "1 while a scheduled feed "

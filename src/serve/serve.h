@@ -135,6 +135,22 @@ void	audit_stats(struct audit *a, struct audit_stats *out);
 /* Close and open the log again at its path (after a logrotate move). */
 void	audit_reopen(struct audit *a);
 
+/* ---- the certificate (tls.c) ---- */
+
+/*
+ * Check a PEM certificate chain and its key, and put them in force for
+ * the handshakes from now on; a bad pair leaves the one in force.
+ * *expires (may be NULL): the certificate's notAfter.
+ */
+int	tls_load(const char *cert_pem, const char *key_pem, int64_t *expires,
+	    struct chousa_err *err);
+/* The notAfter of the certificate in force, 0: none. */
+int64_t	tls_expires(void);
+/* The retrieve function, as MHD_OPTION_HTTPS_CERT_CALLBACK takes it. */
+void	*tls_callback(void);
+/* Free every pair loaded (the daemon stopped). */
+void	tls_unload(void);
+
 /* ---- metrics (metrics.c) ---- */
 
 struct metrics;

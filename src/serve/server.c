@@ -1316,6 +1316,42 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ---- starting and stopping ---- */
 
+/* Certificates this close to their end are said as such. */
+#define TLS_WARN_DAYS	14
+
+static void
+tls_say_expiry(struct server *s, int64_t until, const char *what)
+{
+	char when[32];
+	int64_t left = until - (int64_t)time(NULL);
+
+	chousa_time_format(until, when, sizeof(when));
+	if (until == 0)
+		server_log(s, "TLS certificate %s (its end unreadable)", what);
+	else if (left <= 0)
+		server_log(s, "TLS certificate %s EXPIRED at %s: clients will "
+		    "refuse it; renew it, then send SIGHUP", what, when);
+	else if (left < TLS_WARN_DAYS * 86400)
+		server_log(s, "TLS certificate %s expires in %lld days (%s): "
+		    "renew it, then send SIGHUP", what, (long long)(left /
+		    86400), when);
+	else
+		server_log(s, "TLS certificate %s, valid until %s", what,
+		    when);
+}
+
+/* The certificate of opts, checked and in force before the daemon starts. */
+static int
+tls_start(struct server *s, struct chousa_err *err)
+{
+	int64_t until;
+	int rc = tls_load(s->opts.tls_cert, s->opts.tls_key, &until, err);
+
+	if (rc == CHOUSA_OK)
+		tls_say_expiry(s, until, "loaded");
+	return rc;
+}
+
 /* "ADDR:PORT" or "[V6]:PORT" into sa; 0 on a bad address. */
 static int
 parse_listen(const char *s, struct sockaddr_storage *sa, socklen_t *len)
@@ -1403,12 +1439,8 @@ daemon_options(struct server *s, int threads, struct MHD_OptionItem *o)
 	OPTION(o, n, MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL);
 	OPTION(o, n, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s);
 	OPTION(o, n, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s);
-	if (s->opts.tls_cert != NULL) {
-		OPTION(o, n, MHD_OPTION_HTTPS_MEM_CERT, 0,
-		    (void *)(uintptr_t)s->opts.tls_cert);
-		OPTION(o, n, MHD_OPTION_HTTPS_MEM_KEY, 0,
-		    (void *)(uintptr_t)s->opts.tls_key);
-	}
+	if (s->opts.tls_cert != NULL)
+		OPTION(o, n, MHD_OPTION_HTTPS_CERT_CALLBACK, 0, tls_callback());
 	OPTION(o, n, MHD_OPTION_END, 0, NULL);
 }
 
@@ -1435,7 +1467,9 @@ chousa_server_start(struct chousa_server **out,
 	if (missing != NULL)
 		return chousa_errf(err, CHOUSA_EIO, "%s", missing);
 	if (opts->tls_cert != NULL &&
-	    MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+	    (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES ||
+	    MHD_is_feature_supported(MHD_FEATURE_HTTPS_CERT_CALLBACK) !=
+	    MHD_YES))
 		return chousa_errf(err, CHOUSA_EINVAL, "this libmicrohttpd has "
 		    "no TLS: put a reverse proxy in front");
 	s = mem_alloc(sizeof(*s));
@@ -1453,6 +1487,8 @@ chousa_server_start(struct chousa_server **out,
 	}
 	s->max_held = (size_t)cfg_long(s->cfg, "queue_memory", QUEUE_MEMORY);
 	rc = metrics_new(&s->metrics, route_tables, err);
+	if (rc == CHOUSA_OK && opts->tls_cert != NULL)
+		rc = tls_start(s, err);
 	if (rc == CHOUSA_OK)
 		rc = auth_new(&s->auth, cfg_long(s->cfg, "rate", 600),
 		    cfg_long(s->cfg, "burst", 120), err);
@@ -1503,8 +1539,7 @@ chousa_server_start(struct chousa_server **out,
 	    MHD_OPTION_ARRAY, o, MHD_OPTION_END);
 	if (s->d == NULL) {
 		rc = chousa_errf(err, CHOUSA_EIO, "cannot start the HTTP "
-		    "server on '%s' (a bad TLS certificate or key?)",
-		    opts->listen);
+		    "server on '%s'", opts->listen);
 		goto fail;
 	}
 	rc = listener_start(s->listener, s, err);
@@ -1526,6 +1561,23 @@ int
 chousa_server_port(const struct chousa_server *cs)
 {
 	return ((const struct server *)(const void *)cs)->port;
+}
+
+int
+chousa_server_reload_tls(struct chousa_server *cs, const char *cert_pem,
+    const char *key_pem, struct chousa_err *err)
+{
+	struct server *s = (struct server *)(void *)cs;
+	int64_t until;
+	int rc;
+
+	if (s->opts.tls_cert == NULL)
+		return chousa_errf(err, CHOUSA_EINVAL, "the server was started "
+		    "without TLS");
+	rc = tls_load(cert_pem, key_pem, &until, err);
+	if (rc == CHOUSA_OK)
+		tls_say_expiry(s, until, "now in force");
+	return rc;
 }
 
 void
@@ -1550,6 +1602,8 @@ chousa_server_free(struct chousa_server *cs)
 	pool_stop(s->pool);
 	if (s->d != NULL)
 		MHD_stop_daemon(s->d);
+	if (s->opts.tls_cert != NULL)
+		tls_unload();
 	audit_close(s->audit);
 	auth_free(s->auth);
 	metrics_free(s->metrics);

@@ -1,0 +1,128 @@
+#!/bin/sh
+# test-serve-tls.sh: the team server's certificate (src/serve/tls.c).
+#  1. A chain (leaf, then the intermediate that signed it) is served
+#     whole: a client that trusts only the root verifies it.
+#  2. SIGHUP after a renewal puts the new pair in force for new
+#     connections; a connection already up goes on with the old one.
+#     /metrics gives the notAfter in force; the log says it.
+#  3. A renewal gone wrong (a file that is no certificate, a key of
+#     another certificate, a missing file) is said, and the pair in force
+#     kept: clients see no change.
+#  4. At start, the same faults are refused with what is wrong.
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+trap 'serve_stop' EXIT INT TERM
+
+if ! command -v openssl > /dev/null 2>&1; then
+	not_ok openssl_available "openssl is needed (scripts/install-deps.sh test)"
+	exit 0
+fi
+cd "$T" || exit 1
+ec() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2> /dev/null; }
+ca_ext='basicConstraints=critical,CA:TRUE
+keyUsage=critical,keyCertSign,cRLSign'
+leaf_ext='basicConstraints=CA:FALSE
+subjectAltName=IP:127.0.0.1
+extendedKeyUsage=serverAuth'
+printf '%s\n' "$ca_ext" > ca.ext
+printf '%s\n' "$leaf_ext" > leaf.ext
+ec root.key && openssl req -x509 -key root.key -subj /CN=test-root -days 30 \
+    -addext "basicConstraints=critical,CA:TRUE" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" -out root.pem 2> /dev/null
+ec inter.key && openssl req -new -key inter.key -subj /CN=test-inter -out inter.csr 2> /dev/null &&
+	openssl x509 -req -in inter.csr -CA root.pem -CAkey root.key -CAcreateserial \
+	    -days 30 -extfile ca.ext -out inter.pem 2> /dev/null
+# Two leaves: A for 30 days, B (the renewal) for 90.
+for l in a:30 b:90; do
+	ec "${l%:*}.key"
+	openssl req -new -key "${l%:*}.key" -subj /CN=127.0.0.1 -out "${l%:*}.csr" 2> /dev/null
+	openssl x509 -req -in "${l%:*}.csr" -CA inter.pem -CAkey inter.key \
+	    -CAcreateserial -days "${l#*:}" -extfile leaf.ext -out "${l%:*}.leaf" 2> /dev/null
+	cat "${l%:*}.leaf" inter.pem > "${l%:*}.chain"
+done
+[ -s a.chain ] && [ -s b.chain ] && ok certificates_made ||
+	{ not_ok certificates_made "openssl failed"; exit 0; }
+end_of() { date -u -d "$(openssl x509 -noout -enddate -in "$1" | cut -d= -f2)" +%s; }
+
+serve_store '[server]\nrate = 0\n'
+TOKEN=$("$CHOUSA" -q token create --role read tls)
+cp a.chain cert.pem
+cp a.key key.pem
+serve_start --tls-cert cert.pem --tls-key key.pem ||
+	{ not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+expect start_says_until "TLS certificate loaded, valid until 20" "$T/serve.log"
+
+# The client: trusts the root only, keeps one connection across the renewal.
+cat > client.py <<'PY'
+import hashlib, http.client, os, signal, ssl, sys, time
+port, tok, pid, T = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+ctx = ssl.create_default_context(cafile=T + "/root.pem")
+def conn():
+    c = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=30)
+    c.connect()
+    return c
+def ask(c, path="/api/v1/version"):
+    c.request("GET", path, headers={"Authorization": "Bearer " + tok})
+    r = c.getresponse()
+    return r.status, r.read()
+def leaf(c):
+    return hashlib.sha256(c.sock.getpeercert(binary_form=True)).hexdigest()[:16]
+def fp(path):
+    der = ssl.PEM_cert_to_DER_cert(open(path).read())
+    return hashlib.sha256(der).hexdigest()[:16]
+A, B = fp(T + "/a.leaf"), fp(T + "/b.leaf")
+kept = conn()
+print("first", ask(kept)[0], "leaf", {A: "A", B: "B"}.get(leaf(kept)))
+step = sys.argv[5]
+if step == "renew":
+    os.replace(T + "/b.chain", T + "/cert.pem")
+    os.replace(T + "/b.key", T + "/key.pem")
+    os.kill(pid, signal.SIGHUP)
+    time.sleep(0.5)
+    new = conn()
+    print("new", ask(new)[0], "leaf", {A: "A", B: "B"}.get(leaf(new)))
+    print("kept", ask(kept)[0], "leaf", {A: "A", B: "B"}.get(leaf(kept)))
+    st, body = ask(new, "/metrics")
+    for line in body.decode().splitlines():
+        if line.startswith("chousa_tls_certificate_expiry_timestamp_seconds "):
+            print("metric", line.split()[1])
+else:
+    os.kill(pid, signal.SIGHUP)
+    time.sleep(0.5)
+    new = conn()
+    print("after", ask(new)[0], "leaf", {A: "A", B: "B"}.get(leaf(new)))
+PY
+
+# ---- 1 and 2 ----
+python3 client.py "$PORT" "$TOKEN" "$SERVER_PID" "$T" renew > renew.out 2>&1
+expect chain_verified_by_root "first 200 leaf A" renew.out
+expect renewal_for_new_connections "new 200 leaf B" renew.out
+expect kept_connection_goes_on "kept 200 leaf A" renew.out
+expect metric_is_the_renewal "metric $(end_of b.leaf)" renew.out
+expect renewal_said "TLS certificate now in force, valid until 20" "$T/serve.log"
+
+# ---- 3. renewals gone wrong ----
+cp cert.pem good.pem
+printf 'not a certificate\n' > cert.pem
+python3 client.py "$PORT" "$TOKEN" "$SERVER_PID" "$T" garbage > garbage.out 2>&1
+expect garbage_kept_in_force "after 200 leaf B" garbage.out
+expect garbage_said "kept the TLS certificate in force: cannot read the TLS certificate" "$T/serve.log"
+cp a.chain cert.pem		# key.pem is B's
+python3 client.py "$PORT" "$TOKEN" "$SERVER_PID" "$T" mismatch > mismatch.out 2>&1
+expect mismatch_kept_in_force "after 200 leaf B" mismatch.out
+expect mismatch_said "kept the TLS certificate in force: the TLS key is not the certificate's" "$T/serve.log"
+rm -f cert.pem
+python3 client.py "$PORT" "$TOKEN" "$SERVER_PID" "$T" missing > missing.out 2>&1
+expect missing_kept_in_force "after 200 leaf B" missing.out
+expect missing_said "kept the TLS certificate in force: cannot open '.*cert.pem'" "$T/serve.log"
+kill -0 "$SERVER_PID" 2> /dev/null && ok server_goes_on || not_ok server_goes_on "it ended"
+serve_stop
+
+# ---- 4. at start ----
+check start_mismatch_refused 2 "$CHOUSA" serve --listen 127.0.0.1:0 \
+    --tls-cert a.chain --tls-key key.pem
+expect start_mismatch_says_why "the TLS key is not the certificate's" "$T/err"
+printf 'not a certificate\n' > junk.pem
+check start_garbage_refused 2 "$CHOUSA" serve --listen 127.0.0.1:0 \
+    --tls-cert junk.pem --tls-key a.key
+expect start_garbage_says_why "cannot read the TLS certificate" "$T/err"
