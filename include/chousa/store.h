@@ -517,6 +517,16 @@ int	chousa_store_stats(struct chousa_store *st, struct chousa_arena *a,
  * the file is damaged.
  */
 int	chousa_store_check(struct chousa_store *st, struct chousa_err *err);
+/*
+ * Copy the store, as it is at one commit, to dest, a file that must not
+ * exist (CHOUSA_EINVAL), while others go on reading and writing it.  The
+ * copy is made beside dest, only its owner may read it, it is checked
+ * (PRAGMA quick_check) and synced, and only then named dest: dest is a
+ * whole backup or nothing.  fn (may be NULL) hears the pages copied of
+ * all.
+ */
+int	chousa_store_backup(struct chousa_store *st, const char *dest,
+	    chousa_progress_fn fn, void *arg, struct chousa_err *err);
 
 /* How recent one feed's data is (the imports and feed_state tables). */
 struct chousa_feed_age {

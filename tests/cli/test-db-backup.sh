@@ -1,0 +1,87 @@
+#!/bin/sh
+# test-db-backup.sh: chousa db backup FILE (src/store/store_backup.c).
+#  1. The copy answers as the store does (a look-up, the tokens), passes
+#     SQLite's integrity check, stands alone (no -wal), and only its owner
+#     may read it.
+#  2. An existing FILE is never overwritten (exit 2), a FILE in a missing
+#     directory fails with why (exit 3), and neither leaves a partial file.
+#  3. Made while a writer commits without pause and a team server serves:
+#     the copy is one commit's store (an invariant the writer keeps holds
+#     in it), the writer and the server are not held up.
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+trap 'serve_stop; [ -n "${W:-}" ] && kill $W 2> /dev/null' EXIT INT TERM
+
+serve_store ''
+TOKEN=$("$CHOUSA" -q token create --role read backup-check)
+
+# ---- 1. the copy ----
+check backup_made 0 "$CHOUSA" db backup "$T/b1.db"
+expect backup_says_checked "written to '.*b1.db' and checked" "$T/err"
+[ "$(stat -c %a "$T/b1.db")" = 600 ] && ok backup_owner_only ||
+	not_ok backup_owner_only "mode $(stat -c %a "$T/b1.db")"
+[ ! -e "$T/b1.db-wal" ] && ok backup_stands_alone || not_ok backup_stands_alone "a -wal beside it"
+[ "$(sqlite3 "$T/b1.db" 'PRAGMA integrity_check')" = ok ] && ok backup_integrity ||
+	not_ok backup_integrity "$(sqlite3 "$T/b1.db" 'PRAGMA integrity_check' | head -3)"
+"$CHOUSA" lookup --json www.dnautik.com > "$T/orig.json" 2>&1
+"$CHOUSA" --db "$T/b1.db" lookup --json www.dnautik.com > "$T/copy.json" 2>&1
+cmp -s "$T/orig.json" "$T/copy.json" && grep -q malicious "$T/copy.json" &&
+	ok backup_answers_the_same || not_ok backup_answers_the_same "$(diff "$T/orig.json" "$T/copy.json" | head -5)"
+"$CHOUSA" --db "$T/b1.db" token list > "$T/tokens" 2>&1
+expect backup_has_tokens "^backup-check +read" "$T/tokens"
+
+# ---- 2. refusals ----
+before=$(md5sum < "$T/b1.db")
+check existing_file_refused 2 "$CHOUSA" db backup "$T/b1.db"
+expect existing_file_says_why "exists: a backup never overwrites a file" "$T/err"
+[ "$(md5sum < "$T/b1.db")" = "$before" ] && ok existing_file_untouched ||
+	not_ok existing_file_untouched "changed"
+check missing_dir_refused 3 "$CHOUSA" db backup "$T/no/such/dir/b.db"
+expect missing_dir_says_why "cannot create '.*no/such/dir/b.db.partial-[0-9]+': No such file" "$T/err"
+ls "$T" | grep -q partial && not_ok no_partial_left "$(ls "$T")" || ok no_partial_left
+
+# ---- 3. under writes, with a server ----
+# 40 MB of rows first, so the copy takes many steps.
+sqlite3 "$T/db" "CREATE TABLE pad(b BLOB); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000) INSERT INTO pad SELECT randomblob(4000) FROM n; CREATE TABLE ledger(side TEXT, n INTEGER);"
+serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+# The writer: each transaction adds one row to each side; they stay equal.
+python3 - "$T/db" "$T/writer.out" <<'PY' &
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
+db.execute("PRAGMA journal_mode = WAL")
+n, longest, end = 0, 0.0, time.time() + 60
+while time.time() < end:
+    t = time.time()
+    db.execute("BEGIN IMMEDIATE")
+    db.execute("INSERT INTO ledger VALUES ('a', ?)", (n,))
+    db.execute("INSERT INTO ledger VALUES ('b', ?)", (n,))
+    db.execute("COMMIT")
+    longest = max(longest, time.time() - t)
+    n += 1
+    open(sys.argv[2], "w").write("commits %d longest %.3f\n" % (n, longest))
+PY
+W=$!
+i=0	# until it has committed some
+while ! grep -q '^commits [1-9][0-9]' "$T/writer.out" 2> /dev/null && [ $i -lt 200 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check backup_under_writes 0 "$CHOUSA" db backup "$T/b2.db"
+http GET "/api/v1/lookup?indicator=www.dnautik.com" "$TOKEN"
+status_is server_serves_during_backup 200
+sleep 0.3
+kill $W 2> /dev/null
+wait $W 2> /dev/null
+W=
+a=$(sqlite3 "$T/b2.db" "SELECT count(*) FROM ledger WHERE side = 'a'")
+b=$(sqlite3 "$T/b2.db" "SELECT count(*) FROM ledger WHERE side = 'b'")
+[ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" -gt 0 ] && ok "backup_is_one_commit ($a pairs)" ||
+	not_ok backup_is_one_commit "a=$a b=$b"
+total=$(sed -n 's/^commits \([0-9]*\).*/\1/p' "$T/writer.out")
+[ -n "$total" ] && [ "$total" -gt "$a" ] && ok "writer_went_on_during_backup ($total commits)" ||
+	not_ok writer_went_on_during_backup "$(cat "$T/writer.out") against $a in the copy"
+longest=$(sed -n 's/.*longest \([0-9.]*\).*/\1/p' "$T/writer.out")
+awk -v l="$longest" 'BEGIN { exit !(l < 2) }' && ok "writer_not_held ($longest s)" ||
+	not_ok writer_not_held "a commit took $longest s"
+[ "$(sqlite3 "$T/b2.db" 'PRAGMA integrity_check')" = ok ] && ok backup_under_writes_integrity ||
+	not_ok backup_under_writes_integrity "damaged"
