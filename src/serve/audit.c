@@ -91,7 +91,8 @@ open_log(struct audit *a, struct chousa_err *err)
 {
 	struct stat sb;
 
-	a->fd = open(a->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	/* Read too: its last byte says whether it ends a line. */
+	a->fd = open(a->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (a->fd < 0) {
 		a->open_errno = errno;
 		return chousa_errf(err, CHOUSA_EIO, "cannot open the audit log "
@@ -116,8 +117,10 @@ release(struct audit *a)
 	mem_free(a);
 }
 
-/* Close the log and open it again at its path (a failure is retried
- * by the next write). */
+/*
+ * Close the log and open it again at its path (a failure is retried by
+ * the next write).
+ */
 static void
 reopen(struct audit *a)
 {

@@ -17,7 +17,8 @@
 #  5. SIGHUP after the log was moved (logrotate): the next lines go to a
 #     new file at the path, none to the moved one.
 #  6. A log that ends inside a line (a crash mid-write) is ended by a
-#     newline first: the next line is whole JSON.
+#     newline first: the next line is whole JSON.  One that ends a line
+#     gets no blank line.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -122,7 +123,15 @@ said=$(grep -c "cannot write the audit log '/dev/full': No space left on device"
 	not_ok full_disk_said_once "$said lines: $(head -c 300 "$T/serve.log")"
 serve_stop
 
-# ---- 6. a log that ends inside a line ----
+# ---- 6. a log that ends inside a line; one that ends a line ----
+printf '{"time": "2026-01-01T00:00:00Z"}\n' > "$T/whole.log"
+serve_start --audit-log "$T/whole.log"
+http GET /api/v1/version "$TOKEN"
+sleep 0.3
+serve_stop
+grep -c '^$' "$T/whole.log" | grep -q '^0$' && [ "$(grep -c . "$T/whole.log")" = 2 ] &&
+	ok whole_log_no_blank_line || not_ok whole_log_no_blank_line "$(head -c 300 "$T/whole.log")"
+
 printf '{"time": "2026-01-01T00:00:00Z", "who": "cut sh' > "$T/torn.log"
 serve_start --audit-log "$T/torn.log"
 http GET /api/v1/version "$TOKEN"
