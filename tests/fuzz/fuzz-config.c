@@ -1,6 +1,7 @@
 /*
  * fuzz-config.c: the INI config parser on any bytes.  Whatever parses must
- * answer look-ups (the env-override path included), be checked against
+ * answer look-ups (the env-override path included; each value read as a
+ * number and as a duration too), be checked against
  * the table of settings (did-you-mean included) and have its keys judged,
  * without reading out of bounds, and a refused file must leave nothing
  * allocated.
@@ -26,7 +27,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const keys[][2] = {
 		{ "virustotal", "api_key" }, { "virustotal", "base_url" },
 		{ "feeds", "urlhaus_url" }, { "http", "ca_file" },
-		{ "a", "b" }, { "", "" }
+		{ "server", "update_every" }, { "a", "b" }, { "", "" }
 	};
 	static const char *const sources[] = { "virustotal", "otx",
 	    "abuseipdb", NULL };
@@ -50,9 +51,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const char *v = chousa_config_get(c, keys[i][0], keys[i][1]);
 
-		if (v != NULL)
+		if (v != NULL) {
 			(void)chousa_config_get_long(c, keys[i][0],
 			    keys[i][1], 0);
+			/* Durations ([server] update_every, --expires). */
+			(void)chousa_duration_parse(v);
+		}
 	}
 	(void)chousa_config_get_bool(c, "http", "insecure", 0);
 	(void)chousa_config_check(c, sources, 0, on_issue, &n);
