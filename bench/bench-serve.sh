@@ -224,6 +224,33 @@ set -- $(grep '^RESULT' "$W/wrk-lookup-paced.out")
 pl_n=$2 pl_err=$3 pl_st=$4 pl_p50=$5 pl_p99=$6 pl_max=$7
 set -- $(grep '^RESULT' "$W/wrk-investigate-paced.out")
 pi_n=$2 pi_err=$3 pi_st=$4 pi_p50=$5 pi_p99=$6 pi_max=$7
+# A Prometheus scrape of the server, and a backup of its store while it
+# serves, against SQLite's own .backup (the peer) and cp (the floor).
+metrics_ms=$(python3 - "$URL" "$TOKEN" <<'PY'
+import sys, time, urllib.request
+ts = []
+for _ in range(20):
+    req = urllib.request.Request(sys.argv[1] + "/metrics",
+                                 headers={"Authorization": "Bearer " + sys.argv[2]})
+    t0 = time.perf_counter()
+    urllib.request.urlopen(req).read()
+    ts.append(time.perf_counter() - t0)
+ts.sort()
+print("%.2f" % (ts[len(ts) // 2] * 1000))
+PY
+)
+secs() { python3 - "$@" <<'PY'
+import subprocess, sys, time
+t0 = time.perf_counter()
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print("%.2f" % (time.perf_counter() - t0))
+PY
+}
+rm -f "$W"/backup-*.db
+backup_s=$(secs "$CHOUSA" -q db backup "$W/backup-chousa.db")
+sqlite_s=$(secs sqlite3 "$CHOUSA_DB" ".backup $W/backup-sqlite.db")
+cp_s=$(secs cp "$CHOUSA_DB" "$W/backup-cp.db")
+rm -f "$W"/backup-*.db
 kill $srv
 wait $srv 2> /dev/null || true
 trap - EXIT INT TERM
@@ -261,4 +288,9 @@ where the run above never lets go.
 |---|---|---|---|---|---|---|
 | lookup, paced | $pl_n | $(rps "$pl_n" "$PACED_SECS") | $pl_err / $pl_st | $pl_p50 ms | $pl_p99 ms | $pl_max ms |
 | offline investigate, paced | $pi_n | $(rps "$pi_n" "$PACED_SECS") | $pi_err / $pi_st | $pi_p50 ms | $pi_p99 ms | $pi_max ms |
+
+A scrape of /metrics (median of 20): $metrics_ms ms.  The store copied
+while the server serves: \`chousa db backup\` (one read transaction,
+then quick_check) $backup_s s; sqlite3's \`.backup\` (the peer, no check)
+$sqlite_s s; \`cp\` (the floor, not consistent under writes) $cp_s s.
 EOF3
