@@ -174,6 +174,20 @@ int	chousa_sweep_buffer(const struct chousa_matcher *m, const char *name,
 	    struct chousa_err *err);
 
 /*
+ * Sweep a stream that fn reads, as it comes (an upload): as
+ * chousa_sweep_file on one thread, name is used as the hit's file.
+ * fn(arg, buf, cap) puts up to cap bytes in buf and returns how many, 0 at
+ * the end, or -1 with errno set (the sweep then fails with CHOUSA_EIO, or,
+ * past compressed data's start, ends truncated).  Compressed streams are
+ * read as chousa_sweep_file reads them.
+ */
+typedef long (*chousa_read_fn)(void *arg, void *buf, size_t cap);
+int	chousa_sweep_stream(const struct chousa_matcher *m, const char *name,
+	    chousa_read_fn fn, void *fn_arg,
+	    const struct chousa_sweep_opts *opts, chousa_hit_fn hit, void *arg,
+	    struct chousa_sweep_stats *stats, struct chousa_err *err);
+
+/*
  * The format that fits the first bytes of a log best ("zeek", "eve"...),
  * or NULL when none scores.  The names of every format, NULL-terminated,
  * in the order auto asks them; static.

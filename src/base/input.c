@@ -36,6 +36,10 @@ struct input {
 	const uint8_t		*mem;
 	size_t			 mem_len;
 	size_t			 mem_pos;
+	input_reader_fn		 reader;	/* or NULL */
+	void			*reader_arg;
+	size_t			 head_len;	/* read by read_head() */
+	int			 head_pending;	/* not yet given to libarchive */
 	struct archive		*ar;
 	int			 started;	/* header read */
 	int			 eof;
@@ -62,14 +66,47 @@ struct input {
 	uint64_t		 lineno;
 };
 
+/* Up to cap bytes of the descriptor or reader: how many, -1 (errno). */
+static ssize_t
+raw_fill(struct input *in, uint8_t *buf, size_t cap)
+{
+	ssize_t n;
+
+	if (in->reader != NULL)
+		return in->reader(in->reader_arg, buf, cap);
+	do
+		n = read(in->fd, buf, cap);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+/* n raw bytes read: hashed and counted. */
+static void
+raw_count(struct input *in, const void *buf, size_t n)
+{
+	if (!(in->flags & INPUT_NO_HASH)) {
+		if (!in->sha_on) {
+			store_sha256_init(&in->sha);
+			in->sha_on = 1;
+		}
+		store_sha256_update(&in->sha, buf, n);
+	}
+	in->raw_done += (uint64_t)n;
+}
+
 static la_ssize_t
 raw_read(struct archive *ar, void *arg, const void **buf)
 {
 	struct input *in = arg;
 	ssize_t n;
 
-	(void)ar;
-	if (in->fd < 0) {
+	if (in->head_pending) {
+		/* The stream's first bytes, read (and counted) by start(). */
+		in->head_pending = 0;
+		*buf = in->raw;
+		return (la_ssize_t)in->head_len;
+	}
+	if (in->fd < 0 && in->reader == NULL) {
 		size_t left = in->mem_len - in->mem_pos;
 
 		n = (ssize_t)(left < RAW_CHUNK ? left : RAW_CHUNK);
@@ -84,9 +121,7 @@ raw_read(struct archive *ar, void *arg, const void **buf)
 				archive_set_error(ar, ENOMEM, "out of memory");
 			return -1;
 		}
-		do
-			n = read(in->fd, in->raw, RAW_CHUNK);
-		while (n < 0 && errno == EINTR);
+		n = raw_fill(in, in->raw, RAW_CHUNK);
 		if (n < 0) {
 			in->read_error = 1;
 			if (ar != NULL)
@@ -96,31 +131,78 @@ raw_read(struct archive *ar, void *arg, const void **buf)
 		}
 		*buf = in->raw;
 	}
-	if (!(in->flags & INPUT_NO_HASH)) {
-		if (!in->sha_on) {
-			store_sha256_init(&in->sha);
-			in->sha_on = 1;
-		}
-		store_sha256_update(&in->sha, *buf, (size_t)n);
-	}
-	in->raw_done += (uint64_t)n;
+	raw_count(in, *buf, (size_t)n);
 	return n;
 }
+
+/*
+ * The first bytes of a descriptor or reader, enough for maybe_packed()
+ * (or all there is), read into in->raw before libarchive starts and
+ * handed to it as its first read.
+ */
+#define HEAD_MIN	8
+
+static int
+read_head(struct input *in, struct chousa_err *err)
+{
+	ssize_t n;
+
+	if (in->raw == NULL)
+		in->raw = mem_alloc(RAW_CHUNK);
+	if (in->raw == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	in->head_len = 0;
+	while (in->head_len < HEAD_MIN) {
+		n = raw_fill(in, in->raw + in->head_len,
+		    RAW_CHUNK - in->head_len);
+		if (n < 0) {
+			in->read_error = 1;
+			return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': "
+			    "%s", in->name, strerror(errno));
+		}
+		if (n == 0)
+			break;
+		in->head_len += (size_t)n;
+	}
+	raw_count(in, in->raw, in->head_len);
+	in->head_pending = 1;
+	return CHOUSA_OK;
+}
+
+static int maybe_packed(const uint8_t *b, size_t n);
 
 static int
 start(struct input *in, struct chousa_err *err)
 {
 	struct archive_entry *e;
-	int rc, i;
+	int rc, i, packed;
 
+	/*
+	 * A stream is unpacked when its first bytes say so, as a file is
+	 * (input_map): the same bytes read the same from a pipe, an upload
+	 * or a file, and no filter's guess takes plain text for lzma.
+	 */
+	if (in->fd >= 0 || in->reader != NULL) {
+		rc = read_head(in, err);
+		if (rc != CHOUSA_OK)
+			return rc;
+		if (in->head_len == 0) {
+			in->eof = in->started = 1;
+			return CHOUSA_OK;
+		}
+		packed = maybe_packed(in->raw, in->head_len);
+	} else
+		packed = maybe_packed(in->mem, in->mem_len);
 	in->ar = archive_read_new();
 	if (in->ar == NULL && dynlib_archive_missing() != NULL)
 		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
 		    in->name, dynlib_archive_missing());
 	if (in->ar == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	archive_read_support_filter_all(in->ar);
-	archive_read_support_format_zip(in->ar);
+	if (packed) {
+		archive_read_support_filter_all(in->ar);
+		archive_read_support_format_zip(in->ar);
+	}
 	archive_read_support_format_raw(in->ar);
 	archive_read_set_read_callback(in->ar, raw_read);
 	archive_read_set_callback_data(in->ar, in);
@@ -222,9 +304,9 @@ fail:
 	return rc;
 }
 
-int
-input_open_mem(struct input **out, const void *p, size_t len,
-    const char *name, struct chousa_err *err)
+/* A new input named name, of no descriptor; the caller says what it reads. */
+static int
+input_new(struct input **out, const char *name, struct chousa_err *err)
 {
 	struct input *in = mem_alloc(sizeof(*in));
 	int rc;
@@ -232,16 +314,44 @@ input_open_mem(struct input **out, const void *p, size_t len,
 	if (in == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	in->fd = -1;
-	in->mem = p;
-	in->mem_len = len;
-	in->raw_total = len;
-	if (len == 0)
-		in->eof = in->started = 1;
 	rc = alloc_bufs(in, name, err);
 	if (rc != CHOUSA_OK) {
 		input_free(in);
 		return rc;
 	}
+	*out = in;
+	return CHOUSA_OK;
+}
+
+int
+input_open_mem(struct input **out, const void *p, size_t len,
+    const char *name, struct chousa_err *err)
+{
+	struct input *in;
+	int rc = input_new(&in, name, err);
+
+	if (rc != CHOUSA_OK)
+		return rc;
+	in->mem = p;
+	in->mem_len = len;
+	in->raw_total = len;
+	if (len == 0)
+		in->eof = in->started = 1;
+	*out = in;
+	return CHOUSA_OK;
+}
+
+int
+input_open_reader(struct input **out, input_reader_fn fn, void *arg,
+    const char *name, struct chousa_err *err)
+{
+	struct input *in;
+	int rc = input_new(&in, name, err);
+
+	if (rc != CHOUSA_OK)
+		return rc;
+	in->reader = fn;
+	in->reader_arg = arg;
 	*out = in;
 	return CHOUSA_OK;
 }
@@ -388,8 +498,9 @@ input_map(struct input *in, const char **p, size_t *len,
 
 	*p = NULL;
 	*len = 0;
-	if (in->peeked || in->data_len > 0 || in->map != NULL)
-		return CHOUSA_OK;	/* reading has begun */
+	if (in->peeked || in->data_len > 0 || in->map != NULL ||
+	    in->reader != NULL)
+		return CHOUSA_OK;	/* reading has begun, or is a stream */
 	if (in->fd < 0) {
 		if (maybe_packed(in->mem, in->mem_len) && !in->started) {
 			rc = start(in, err);

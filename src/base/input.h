@@ -30,6 +30,13 @@ int	input_open(struct input **out, const char *path,
 /* The same over bytes in memory (borrowed until input_free). */
 int	input_open_mem(struct input **out, const void *p, size_t len,
 	    const char *name, struct chousa_err *err);
+/*
+ * The same over a stream that fn reads: fn(arg, buf, cap) puts up to cap
+ * bytes in buf and returns how many, 0 at the end, or -1 with errno set.
+ */
+typedef long (*input_reader_fn)(void *arg, void *buf, size_t cap);
+int	input_open_reader(struct input **out, input_reader_fn fn, void *arg,
+	    const char *name, struct chousa_err *err);
 void	input_free(struct input *in);
 
 /*

@@ -715,22 +715,44 @@ chousa_sweep_file(const struct chousa_matcher *m, const char *path,
 	return sweep_opened(rc, in, path, m, opts, fn, arg, stats, err);
 }
 
+/* sweep_opened on one thread: memory and streams are read in order. */
+static int
+sweep_opened_1(int rc, struct input *in, const char *name,
+    const struct chousa_matcher *m, const struct chousa_sweep_opts *opts,
+    chousa_hit_fn fn, void *arg, struct chousa_sweep_stats *stats,
+    struct chousa_err *err)
+{
+	struct chousa_sweep_opts o;
+
+	memset(&o, 0, sizeof(o));
+	if (opts != NULL)
+		o = *opts;
+	o.threads = 1;
+	return sweep_opened(rc, in, name, m, &o, fn, arg, stats, err);
+}
+
 int
 chousa_sweep_buffer(const struct chousa_matcher *m, const char *name,
     const void *data, size_t len, const struct chousa_sweep_opts *opts,
     chousa_hit_fn fn, void *arg, struct chousa_sweep_stats *stats,
     struct chousa_err *err)
 {
-	struct chousa_sweep_opts o;
 	struct input *in = NULL;
-	int rc;
+	int rc = input_open_mem(&in, data, len, name, err);
 
-	memset(&o, 0, sizeof(o));
-	if (opts != NULL)
-		o = *opts;
-	o.threads = 1;
-	rc = input_open_mem(&in, data, len, name, err);
-	return sweep_opened(rc, in, name, m, &o, fn, arg, stats, err);
+	return sweep_opened_1(rc, in, name, m, opts, fn, arg, stats, err);
+}
+
+int
+chousa_sweep_stream(const struct chousa_matcher *m, const char *name,
+    chousa_read_fn fn, void *fn_arg, const struct chousa_sweep_opts *opts,
+    chousa_hit_fn hit, void *arg, struct chousa_sweep_stats *stats,
+    struct chousa_err *err)
+{
+	struct input *in = NULL;
+	int rc = input_open_reader(&in, fn, fn_arg, name, err);
+
+	return sweep_opened_1(rc, in, name, m, opts, hit, arg, stats, err);
 }
 
 int

@@ -122,6 +122,13 @@ head -c 300 "$T/eve.json.gz" > "$T/tiny-cut.json.gz"
 check sweep_gzip_truncated_nothing_read 3 "$CHOUSA" sweep "$T/tiny-cut.json.gz"
 expect sweep_gzip_truncated_nothing_read_says 'truncated gzip' "$T/err"
 hits sweep_stdin 5 - < "$L/squid-access.log"
+# A pipe is read as a file with the same bytes: empty is empty, not an
+# error, and bytes no compression's magic starts are never unpacked (an
+# lzma guess took these for a stream and failed).
+check sweep_empty_stdin 0 sh -c '"$1" sweep - < /dev/null' _ "$CHOUSA"
+printf '\020\000\000\020\000\000c\000\314\004c\000\314\004D' > "$T/lzmaish"
+check sweep_file_no_magic 0 "$CHOUSA" sweep "$T/lzmaish"
+check sweep_stdin_no_magic 0 sh -c '"$1" sweep - < "$2"' _ "$CHOUSA" "$T/lzmaish"
 gzip -c "$L/squid-access.log" | "$CHOUSA" sweep - > "$T/out" 2> "$T/err"
 expect sweep_stdin_gzip '^.*	-:7	' "$T/out"
 
