@@ -409,6 +409,19 @@ const struct cli_cmd cmd_serve = {
 	"investigate_queue (256) waiting, or once the investigations' "
 	"requests and answers hold [server] queue_memory (256 MiB), more are "
 	"refused with 503 and Retry-After.\n\n"
+	"POST /api/v1/sweep sweeps the log or capture in its body (plain or "
+	"compressed, Content-Length or chunked) as it arrives, never storing "
+	"it, and answers what chousa sweep --json (or format=text or csv) "
+	"prints, its exit status in Chousa-Exit; a client faster than the "
+	"sweep waits for it, and a log over [server] sweep_max (1 GiB) gets "
+	"413.  GET /api/v1/export?format=F answers the store as chousa "
+	"export --format F writes it, byte for byte, its options as query "
+	"parameters (file=NAME: one file of a format that writes several), "
+	"with an ETag: sent back as If-None-Match, an unchanged store answers "
+	"304.  Sweeps and exports run on threads of their own, [server] "
+	"background_jobs (2) at once; past them, 503 and Retry-After.  An "
+	"unknown query parameter gets 400: a misspelt filter cannot widen an "
+	"answer.\n\n"
 	"Every request but /api/v1/health needs a token (chousa token "
 	"create): 'Authorization: Bearer TOKEN', or the web page's sign-in.  "
 	"Roles: read (the store only), investigate (may spend online quota), "
@@ -449,6 +462,8 @@ const struct cli_cmd cmd_serve = {
 	"chousa serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key "
 	"key.pem --update-every 6h\n"
 	"curl -H \"Authorization: Bearer $TOKEN\" "
-	"'https://chousa.example:8443/api/v1/lookup?indicator=evil.example'",
+	"'https://chousa.example:8443/api/v1/lookup?indicator=evil.example'\n"
+	"curl -H \"Authorization: Bearer $TOKEN\" -T conn.log.gz "
+	"-X POST 'https://chousa.example:8443/api/v1/sweep?format=text'",
 	NULL
 };

@@ -133,6 +133,13 @@ static const struct chousa_config_key keys[] = {
 	    "is made and kept in an unlinked file of TMPDIR, not in memory, "
 	    "and counts here once: this bounds that disk too, plus at most "
 	    "64 MiB for each investigation running."),
+	N("server", "background_jobs", 1, 64, "2", "chousa serve: sweeps "
+	    "of uploaded logs and exports running at once, each on a thread "
+	    "of its own; past them, 503 with Retry-After."),
+	N("server", "sweep_max", 1, 1099511627776LL, "1073741824",
+	    "chousa serve: bytes an uploaded log may have (as sent, before "
+	    "decompression); a longer one is refused (413).  The log is swept "
+	    "as it arrives and never stored."),
 	N("feeds", "timeout", 1, 86400, "600", "Seconds a feed download may "
 	    "take."),
 	N("freshness", "max_age_days", 1, 3650, "7", "Days after which a "

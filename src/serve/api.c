@@ -93,9 +93,10 @@ is_json_body(struct sreq *r)
  * query reads as the config file does (chousa_config_parse_bool: yes,
  * true, on, 1 or no, false, off, 0, in any case); a bare ?key is yes.
  */
-static int
-opt_bool(struct sreq *r, struct jnode *v, const char *key, int def)
+int
+api_opt_bool(struct sreq *r, void *body, const char *key, int def)
 {
+	struct jnode *v = body;
 	const char *q;
 	int yes;
 
@@ -122,9 +123,11 @@ opt_bool(struct sreq *r, struct jnode *v, const char *key, int def)
 }
 
 /* A string option; NULL when absent, and *bad (with a 400) when not one. */
-static const char *
-opt_str(struct sreq *r, struct jnode *v, const char *key, int *bad)
+const char *
+api_opt_str(struct sreq *r, void *body, const char *key, int *bad)
 {
+	struct jnode *v = body;
+
 	if (v != NULL) {
 		struct jnode *x = jt_get(v, key);
 
@@ -141,10 +144,11 @@ opt_str(struct sreq *r, struct jnode *v, const char *key, int *bad)
 }
 
 /* An integer option within [lo, hi]; def when absent; -1 and a 400 if bad. */
-static long
-opt_int(struct sreq *r, struct jnode *v, const char *key, long lo, long hi,
+long
+api_opt_int(struct sreq *r, void *body, const char *key, long lo, long hi,
     long def, int *bad)
 {
+	struct jnode *v = body;
 	const char *q;
 	char *end;
 	long n;
@@ -251,7 +255,7 @@ static int
 json_or_text(struct sreq *r, struct jnode *v)
 {
 	int bad = 0;
-	const char *f = opt_str(r, v, "format", &bad);
+	const char *f = api_opt_str(r, v, "format", &bad);
 
 	if (bad)
 		return -1;
@@ -404,8 +408,8 @@ h_extract(struct sreq *r)
 		x.text = r->body.data;
 		x.len = r->body.len;
 	}
-	types = opt_str(r, v, "types", &bad);
-	f = bad ? NULL : opt_str(r, v, "format", &bad);
+	types = api_opt_str(r, v, "types", &bad);
+	f = bad ? NULL : api_opt_str(r, v, "format", &bad);
 	if (bad)
 		goto out;
 	if (types != NULL && chousa_ioc_types_parse(types, &x.types, &err) !=
@@ -413,9 +417,9 @@ h_extract(struct sreq *r)
 		req_error(r, 400, "%s", err.msg);
 		goto out;
 	}
-	x.unique = opt_bool(r, v, "unique", 0);
-	x.public_only = opt_bool(r, v, "public_only", 0);
-	x.defang = opt_bool(r, v, "defang", 0);
+	x.unique = api_opt_bool(r, v, "unique", 0);
+	x.public_only = api_opt_bool(r, v, "public_only", 0);
+	x.defang = api_opt_bool(r, v, "defang", 0);
 	if (x.unique < 0 || x.public_only < 0 || x.defang < 0)
 		goto out;
 	if (f != NULL && strcmp(f, "json") != 0 && strcmp(f, "tsv") != 0) {
@@ -437,11 +441,13 @@ out:
 
 /* ---- investigate ---- */
 
-static const char *
-ctype_of(const char *format)
+const char *
+api_ctype(const char *format)
 {
 	if (strcmp(format, "json") == 0)
 		return "application/x-ndjson";
+	if (strcmp(format, "csv") == 0)
+		return "text/csv; charset=utf-8";
 	if (strcmp(format, "html") == 0)
 		return "text/html; charset=utf-8";
 	if (strcmp(format, "md") == 0)
@@ -521,12 +527,12 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 	memset(j, 0, sizeof(*j));
 	j->a = r->a;
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
-	text = opt_str(r, v, "text", &bad);
+	text = api_opt_str(r, v, "text", &bad);
 	if (bad)
 		return 0;
 	if (text != NULL) {
 		struct chousa_err err = { 0 };
-		int all = opt_bool(r, v, "all", 0);
+		int all = api_opt_bool(r, v, "all", 0);
 
 		if (all < 0)
 			return 0;
@@ -547,7 +553,7 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 	}
 	for (i = 0; i < j->n_inputs; i++)
 		req_audit_input(r, j->inputs[i]);
-	format = opt_str(r, v, "format", &bad);
+	format = api_opt_str(r, v, "format", &bad);
 	if (bad)
 		return 0;
 	if (format == NULL)
@@ -557,21 +563,21 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 		req_error(r, 400, "unknown format '%.40s'", format);
 		return 0;
 	}
-	r->ctype = ctype_of(format);
+	r->ctype = api_ctype(format);
 	/* A read token reads the store only: offline unless it may spend. */
-	offline = opt_bool(r, v, "offline",
+	offline = api_opt_bool(r, v, "offline",
 	    r->who.role < CHOUSA_ROLE_INVESTIGATE);
-	refresh = opt_bool(r, v, "refresh", 0);
-	j->io.exhaustive = opt_bool(r, v, "exhaustive", 0);
-	no_defang = opt_bool(r, v, "no_defang", 0);
-	j->ro.color = opt_bool(r, v, "color", 0);
-	j->brief = opt_bool(r, v, "brief", 0);
+	refresh = api_opt_bool(r, v, "refresh", 0);
+	j->io.exhaustive = api_opt_bool(r, v, "exhaustive", 0);
+	no_defang = api_opt_bool(r, v, "no_defang", 0);
+	j->ro.color = api_opt_bool(r, v, "color", 0);
+	j->brief = api_opt_bool(r, v, "brief", 0);
 	if (offline < 0 || refresh < 0 || j->io.exhaustive < 0 ||
 	    no_defang < 0 || j->ro.color < 0 || j->brief < 0)
 		return 0;
 	j->ro.defang = !no_defang;
-	j->ro.width = (int)opt_int(r, v, "width", 0, 1000, 0, &bad);
-	tlp = bad ? NULL : opt_str(r, v, "tlp", &bad);
+	j->ro.width = (int)api_opt_int(r, v, "width", 0, 1000, 0, &bad);
+	tlp = bad ? NULL : api_opt_str(r, v, "tlp", &bad);
 	if (bad)
 		return 0;
 	if (tlp != NULL)
@@ -589,17 +595,17 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 	}
 	j->io.offline = offline;
 	j->io.refresh = refresh;
-	j->io.depth = (int)opt_int(r, v, "depth", 0, 5, 2, &bad);
+	j->io.depth = (int)api_opt_int(r, v, "depth", 0, 5, 2, &bad);
 	if (!bad && j->io.depth == 0)
 		j->io.depth = -1;
 	if (!bad)
-		j->io.max_samples = (int)opt_int(r, v, "max_samples", 1, 100,
+		j->io.max_samples = (int)api_opt_int(r, v, "max_samples", 1, 100,
 		    0, &bad);
 	if (!bad)
-		j->io.budget = (int)opt_int(r, v, "budget", 1, 100000, 0,
+		j->io.budget = (int)api_opt_int(r, v, "budget", 1, 100000, 0,
 		    &bad);
-	sources = bad ? NULL : opt_str(r, v, "sources", &bad);
-	at = bad ? NULL : opt_str(r, v, "at", &bad);
+	sources = bad ? NULL : api_opt_str(r, v, "sources", &bad);
+	at = bad ? NULL : api_opt_str(r, v, "at", &bad);
 	if (bad)
 		return 0;
 	if (sources != NULL) {
@@ -670,9 +676,9 @@ h_tokens_create(struct sreq *r)
 
 	if (v == NULL)
 		return 0;
-	name = opt_str(r, v, "name", &bad);
-	role = bad ? NULL : opt_str(r, v, "role", &bad);
-	expires = bad ? NULL : opt_str(r, v, "expires", &bad);
+	name = api_opt_str(r, v, "name", &bad);
+	role = bad ? NULL : api_opt_str(r, v, "role", &bad);
+	expires = bad ? NULL : api_opt_str(r, v, "expires", &bad);
 	jt_free(v);
 	if (bad)
 		return 0;
@@ -762,6 +768,10 @@ const struct route api_routes[] = {
 	    "sources" },
 	{ "/api/v1/investigate", M_GET | M_POST, CHOUSA_ROLE_READ,
 	    SERVE_MAX_TEXT_BODY, 0, h_investigate, "investigate" },
+	{ "/api/v1/sweep", M_POST, CHOUSA_ROLE_READ, 0, ROUTE_STREAM,
+	    api_sweep, "sweep" },
+	{ "/api/v1/export", M_GET, CHOUSA_ROLE_READ, 0, 0, api_export,
+	    "export" },
 	{ "/api/v1/tokens", M_GET, CHOUSA_ROLE_ADMIN, 0, 0, h_tokens_list,
 	    "list tokens" },
 	{ "/api/v1/tokens", M_POST, CHOUSA_ROLE_ADMIN, SERVE_MAX_JSON_BODY, 0,

@@ -376,6 +376,8 @@ put_server(struct chousa_buf *b, struct server *s)
 	struct audit_stats as;
 	struct update_state us;
 	size_t busy = 0, cap = 0, held, max_held;
+	struct sweeper_stats ss;
+	long n_bg;
 
 	family(b, "chousa_build_info", "gauge", "Always 1; the version "
 	    "in its label.");
@@ -402,7 +404,23 @@ put_server(struct chousa_buf *b, struct server *s)
 	pthread_mutex_lock(&s->lock);
 	held = s->held;
 	max_held = s->max_held;
+	n_bg = s->n_bg;
 	pthread_mutex_unlock(&s->lock);
+	gauge(b, "chousa_background_jobs", "Sweeps of uploaded logs and "
+	    "exports running.", (double)n_bg);
+	gauge(b, "chousa_background_jobs_limit", "[server] background_jobs: "
+	    "past it, sweeps and exports get 503.", (double)s->max_bg);
+	sweeper_stats(s->sweeper, &ss);
+	counter(b, "chousa_sweep_received_bytes_total", "Bytes of logs "
+	    "uploaded to be swept.", (double)ss.received);
+	counter(b, "chousa_sweep_upload_waits_total", "Times an upload "
+	    "waited for its sweep: the queue between them was full.",
+	    (double)ss.waits);
+	counter(b, "chousa_sweep_matcher_builds_total", "Matchers built from "
+	    "the store for the sweeps: the first, then one after each "
+	    "import.", (double)ss.builds);
+	gauge(b, "chousa_sweep_matcher_bytes", "Memory of the matcher the "
+	    "sweeps share (0: none built yet).", (double)ss.matcher_bytes);
 	gauge(b, "chousa_queue_memory_bytes", "Bytes the requests and "
 	    "answers of investigations hold.", (double)held);
 	if (max_held > 0)

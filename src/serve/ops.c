@@ -358,42 +358,52 @@ summarize(struct invjob *j, size_t i, const struct chousa_report *rep)
 
 /* ---- an investigation's output, spooled past SERVE_SPOOL_AT ---- */
 
-/* What j holds in memory goes to the end of its spool. */
-static int
-spill(struct invjob *j, struct chousa_err *err)
+int
+spool_spill(int *fd, size_t *spooled, struct chousa_buf *b,
+    struct chousa_err *err)
 {
-	const char *p = j->out.data;
-	size_t left = j->out.len;
+	const char *p = b->data;
+	size_t left = b->len;
 	ssize_t n;
 
-	if (j->spooled == 0) {
-		j->spool_fd = chousa_tmp_fd();
-		if (j->spool_fd < 0)
+	if (*spooled == 0) {
+		*fd = chousa_tmp_fd();
+		if (*fd < 0)
 			return chousa_errf(err, CHOUSA_EINTERNAL, "cannot make "
 			    "a temporary file for the answer: %s",
 			    strerror(errno));
 	}
 	while (left > 0) {
-		n = write(j->spool_fd, p, left);
+		n = write(*fd, p, left);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
 			int e = n < 0 ? errno : ENOSPC;
 
-			if (j->spooled == 0)
-				close(j->spool_fd);
+			if (*spooled == 0)
+				close(*fd);
 			return chousa_errf(err, CHOUSA_EINTERNAL, "cannot "
 			    "write the answer to a temporary file: %s",
 			    strerror(e));
 		}
 		p += n;
 		left -= (size_t)n;
-		j->spooled += (size_t)n;
+		*spooled += (size_t)n;
 	}
-	chousa_buf_reset(&j->out);
-	/* The answer's cap stays SERVE_MAX_OUTPUT in all. */
-	j->out.max = SERVE_MAX_OUTPUT - j->spooled;
+	chousa_buf_reset(b);
 	return CHOUSA_OK;
+}
+
+/* What j holds in memory goes to the end of its spool. */
+static int
+spill(struct invjob *j, struct chousa_err *err)
+{
+	int rc = spool_spill(&j->spool_fd, &j->spooled, &j->out, err);
+
+	/* The answer's cap stays SERVE_MAX_OUTPUT in all. */
+	if (rc == CHOUSA_OK)
+		j->out.max = SERVE_MAX_OUTPUT - j->spooled;
+	return rc;
 }
 
 /* The batch's output (chousa_batch_write_fn): into out, then the spool. */

@@ -18,6 +18,7 @@
 #include "chousa.h"
 
 struct MHD_Connection;
+struct bgjob;
 struct route;
 struct server;
 struct tstore;
@@ -27,7 +28,8 @@ struct sreq;
 
 #define SERVE_MAX_JSON_BODY	((size_t)1 << 20)	/* API requests */
 #define SERVE_MAX_TEXT_BODY	((size_t)8 << 20)	/* text to extract */
-#define SERVE_MAX_SWEEP_BODY	((size_t)1 << 30)	/* a streamed log */
+#define SERVE_MAX_SWEEP_BODY	((size_t)1 << 30)	/* a streamed log, unless
+						 * [server] sweep_max */
 #define SERVE_MAX_INPUTS	1000	/* indicators in one request */
 #define SERVE_MAX_OUTPUT	((size_t)64 << 20)	/* one answer */
 /*
@@ -323,6 +325,14 @@ int	listener_start(struct listener *l, struct server *s,
 /* Stop accepting and close the socket; NULL is fine. */
 void	listener_close(struct listener *l);
 
+/*
+ * An answer too big to hold: b's bytes go to the end of the unlinked
+ * temporary file *fd (made when *spooled is 0), *spooled counts them, and
+ * b is emptied.  On failure a file just made is closed again.
+ */
+int	spool_spill(int *fd, size_t *spooled, struct chousa_buf *b,
+	    struct chousa_err *err);
+
 /* ---- the other operations (ops.c), shared by REST, web and MCP ---- */
 
 /* Where an operation runs: a store of this thread, the config. */
@@ -402,8 +412,42 @@ int	op_extract(struct extract_req *x, struct chousa_buf *out,
  */
 int	api_investigate_job(struct sreq *r, void *v, struct invjob *j,
 	    const char *default_format);
+/*
+ * The options of a request, from the JSON body v (a struct jnode *), or
+ * from the query string when v is NULL.  A boolean: def when absent, -2
+ * with a 400 set when it is no boolean.  A string: NULL when absent, *bad
+ * set (with a 400) when it is no string.  A whole number within [lo, hi]:
+ * def when absent, -1 with *bad and a 400 when it is not one.
+ */
+int	api_opt_bool(struct sreq *r, void *v, const char *key, int def);
+const char *api_opt_str(struct sreq *r, void *v, const char *key, int *bad);
+long	api_opt_int(struct sreq *r, void *v, const char *key, long lo,
+	    long hi, long def, int *bad);
+/*
+ * The media type of an answer in output format format (json: JSON lines,
+ * as the CLI prints them).
+ */
+const char *api_ctype(const char *format);
 /* "malicious:2,unknown:1" for the audit log (arena). */
 const char *api_verdicts(struct chousa_arena *a, const struct invjob *j);
+
+/* ---- sweeps of uploaded logs (sweep.c) and exports (api_export.c) ---- */
+
+/* The matcher the sweeps share, built on first use and after imports. */
+struct sweeper;
+int	sweeper_new(struct sweeper **out);
+void	sweeper_free(struct sweeper *sw);
+struct sweeper_stats {
+	uint64_t	 received;	/* bytes of uploaded logs */
+	uint64_t	 waits;		/* uploads suspended for a full queue */
+	uint64_t	 builds;	/* matchers built */
+	size_t		 matcher_bytes;	/* the one in use, 0: none yet */
+};
+void	sweeper_stats(struct sweeper *sw, struct sweeper_stats *out);
+/* POST /api/v1/sweep: the body, a log, swept as it arrives. */
+int	api_sweep(struct sreq *r);
+/* GET /api/v1/export: the store in an engine's format. */
+int	api_export(struct sreq *r);
 
 /* ---- a request (server.c) ---- */
 
@@ -443,7 +487,11 @@ struct sreq {
 	struct chousa_buf	 body;
 	int			 too_big;
 	size_t			 discarded;	/* bytes over the cap */
-	/* Streaming routes: called with each piece of the body. */
+	/*
+	 * Streaming routes: called with each piece of the body, then with
+	 * ("", 0) when it has ended, and with (NULL, 0) when the request is
+	 * done, to free what stream holds.
+	 */
 	int			(*on_body)(struct sreq *r, const char *p,
 				    size_t n);
 	void			*stream;
@@ -472,6 +520,8 @@ struct sreq {
 	int			 suspended;
 	int			 resumed;
 	int			 answered;
+	/* A job on a thread of its own (req_background), or NULL. */
+	struct bgjob		*bg;
 	/* For the audit log. */
 	struct timespec		 began;		/* headers read (monotonic) */
 	const char		*what;
@@ -487,6 +537,12 @@ const char *req_arg(struct sreq *r, const char *name);
 /* Every value of a repeated query parameter; *n_out may be 0 (arena). */
 const char **req_args(struct sreq *r, const char *name, size_t *n_out);
 const char *req_header(struct sreq *r, const char *name);
+/*
+ * 1 when every query parameter is one of keys (NULL-ended; cli and frame
+ * are the CLI's, always allowed), else 0 with a 400 naming the first that
+ * is not: a misspelt filter must not widen an answer silently.
+ */
+int	req_known_args(struct sreq *r, const char *const *keys);
 /* A form field of an urlencoded body, decoded (arena), or NULL. */
 const char *req_form(struct sreq *r, const char *name);
 /* Add a response header (both strings arena or static). */
@@ -503,6 +559,23 @@ void	req_audit_input(struct sreq *r, const char *value);
  * once.
  */
 int	req_submit(struct sreq *r, struct invjob *j, int (*finish)(struct sreq *r));
+/*
+ * Run run(r) on a thread of its own: sweeps and exports, which take
+ * seconds and must not hold an HTTP thread's other connections.  At most
+ * [server] background_jobs (default 2) run at once; past that, and while
+ * the server stops, r gets a 503 with Retry-After.  A route that reads its
+ * body whole is suspended at once; a ROUTE_STREAM route starts run before
+ * its body, which on_body hands over while run reads it.  Either way r is
+ * answered by finish(r) once run has returned and the body has ended.
+ * abort(r) (may be NULL) is called from another thread when the request
+ * ends early (the client went) or the server stops: run must then return
+ * soon.  After run has returned and been joined, r->on_body(r, NULL, 0)
+ * is called when r->stream is set, to free what the stream holds.
+ * Returns ROUTE_PENDING, or 0 with the error answer set.
+ */
+int	req_background(struct sreq *r, void (*run)(struct sreq *r),
+	    int (*finish)(struct sreq *r), void (*abort)(struct sreq *r));
+
 /* Whether TLS is on (cookies get Secure). */
 int	req_is_tls(struct sreq *r);
 
@@ -539,6 +612,13 @@ struct server {
 	size_t				 max_held;
 	size_t				 answers;	/* of held */
 	pthread_cond_t			 answers_cond;	/* answers went */
+	/* The background jobs running (req_background), under lock. */
+	struct bgjob			*bg;
+	long				 n_bg, max_bg;
+	int				 bg_stopping;
+	size_t				 max_stream;	/* a streamed body's cap */
+	struct sweeper			*sweeper;
+	pthread_cond_t			 bg_cond;	/* one ended */
 };
 
 /*

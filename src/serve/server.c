@@ -299,6 +299,43 @@ req_args(struct sreq *r, const char *name, size_t *n_out)
 	return x.v;
 }
 
+struct known {
+	const char *const	*keys;
+	const char		*unknown;
+};
+
+static enum MHD_Result
+each_known(void *arg, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct known *x = arg;
+	size_t i;
+
+	(void)kind;
+	(void)value;
+	if (key == NULL || strcmp(key, "cli") == 0 ||
+	    strcmp(key, "frame") == 0)
+		return MHD_YES;
+	for (i = 0; x->keys[i] != NULL; i++)
+		if (strcmp(key, x->keys[i]) == 0)
+			return MHD_YES;
+	x->unknown = key;
+	return MHD_NO;
+}
+
+int
+req_known_args(struct sreq *r, const char *const *keys)
+{
+	struct known x = { keys, NULL };
+
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, each_known,
+	    &x);
+	if (x.unknown == NULL)
+		return 1;
+	req_error(r, 400, "unknown parameter '%.40s'", x.unknown);
+	return 0;
+}
+
 const char *
 req_header(struct sreq *r, const char *name)
 {
@@ -569,6 +606,201 @@ req_submit(struct sreq *r, struct invjob *j, int (*finish)(struct sreq *r))
 	else
 		worker_submit(r->srv->worker, j);
 	return ROUTE_PENDING;
+}
+
+/* ---- jobs on threads of their own ---- */
+
+static enum MHD_Result respond(struct sreq *r);
+
+/* Sweeps and exports at once, unless [server] background_jobs says. */
+#define BACKGROUND_JOBS	2
+
+struct bgjob {
+	struct sreq	*r;
+	pthread_t	 th;
+	void		(*run)(struct sreq *r);
+	void		(*abort)(struct sreq *r);
+	int		 done;		/* run returned (s->lock) */
+	int		 waiting;	/* r is suspended until then (s->lock) */
+	int		 aborted;	/* abort was called (s->lock) */
+	struct bgjob	*next;		/* s->bg */
+};
+
+static void *
+bg_main(void *arg)
+{
+	struct bgjob *j = arg;
+	struct sreq *r = j->r;
+	struct server *s = r->srv;
+	int waiting;
+
+	serve_name_thread("chousa-bg");
+	j->run(r);
+	pthread_mutex_lock(&s->lock);
+	j->done = 1;
+	waiting = j->waiting;
+	pthread_cond_broadcast(&s->bg_cond);
+	pthread_mutex_unlock(&s->lock);
+	if (waiting) {
+		__atomic_store_n(&r->resumed, 1, __ATOMIC_RELEASE);
+		MHD_resume_connection(r->conn);
+	}
+	return NULL;
+}
+
+/* A job whose thread could not start: answered by this instead. */
+static int
+bg_not_started(struct sreq *r)
+{
+	return req_error(r, 500, "cannot start a thread for the %s",
+	    r->what);
+}
+
+static void
+bg_unlink(struct server *s, struct bgjob *j)
+{
+	struct bgjob **p;
+
+	for (p = &s->bg; *p != NULL; p = &(*p)->next)
+		if (*p == j) {
+			*p = j->next;
+			break;
+		}
+	s->n_bg--;
+	pthread_cond_broadcast(&s->bg_cond);
+}
+
+int
+req_background(struct sreq *r, void (*run)(struct sreq *r),
+    int (*finish)(struct sreq *r), void (*abort)(struct sreq *r))
+{
+	struct server *s = r->srv;
+	struct bgjob *j = chousa_arena_alloc(r->a, sizeof(*j));
+	long max;
+
+	if (j == NULL)
+		return req_error(r, 500, "out of memory");
+	memset(j, 0, sizeof(*j));
+	j->r = r;
+	j->run = run;
+	j->abort = abort;
+	pthread_mutex_lock(&s->lock);
+	max = s->max_bg;
+	if (s->bg_stopping || s->n_bg >= max) {
+		int stopping = s->bg_stopping;
+
+		pthread_mutex_unlock(&s->lock);
+		req_header_add(r, "Retry-After", "5");
+		if (stopping)
+			return req_error(r, 503, "the server is stopping");
+		return req_error(r, 503, "%ld sweeps and exports run already "
+		    "([server] background_jobs): retry in 5 s", max);
+	}
+	s->n_bg++;
+	j->next = s->bg;
+	s->bg = j;
+	j->waiting = !(r->route->flags & ROUTE_STREAM);
+	pthread_mutex_unlock(&s->lock);
+	r->bg = j;
+	r->finish = finish;
+	if (j->waiting) {
+		r->suspended = 1;
+		MHD_suspend_connection(r->conn);
+	}
+	if (pthread_create(&j->th, NULL, bg_main, j) != 0) {
+		pthread_mutex_lock(&s->lock);
+		bg_unlink(s, j);
+		pthread_mutex_unlock(&s->lock);
+		r->bg = NULL;
+		r->finish = bg_not_started;
+		if (!j->waiting)
+			return bg_not_started(r);
+		__atomic_store_n(&r->resumed, 1, __ATOMIC_RELEASE);
+		MHD_resume_connection(r->conn);
+	}
+	return ROUTE_PENDING;
+}
+
+/*
+ * The body of a ROUTE_STREAM request with a job has ended: answer when the
+ * job is done, else wait for it, suspended.
+ */
+static enum MHD_Result
+bg_body_ended(struct sreq *r)
+{
+	struct server *s = r->srv;
+	int done;
+
+	if (r->on_body != NULL)
+		r->on_body(r, "", 0);
+	pthread_mutex_lock(&s->lock);
+	done = r->bg->done;
+	if (!done) {
+		r->bg->waiting = 1;
+		r->suspended = 1;
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (!done) {
+		MHD_suspend_connection(r->conn);
+		return MHD_YES;
+	}
+	r->finish(r);
+	return respond(r);
+}
+
+/* r's request ended: stop its job if it still runs, and join it. */
+static void
+bg_end(struct server *s, struct sreq *r)
+{
+	struct bgjob *j = r->bg;
+	int call_abort;
+
+	pthread_mutex_lock(&s->lock);
+	call_abort = !j->done && !j->aborted && j->abort != NULL;
+	j->aborted = 1;
+	pthread_mutex_unlock(&s->lock);
+	if (call_abort)
+		j->abort(r);
+	pthread_join(j->th, NULL);
+	pthread_mutex_lock(&s->lock);
+	bg_unlink(s, j);
+	pthread_mutex_unlock(&s->lock);
+	r->bg = NULL;
+}
+
+/*
+ * The server stops: no new jobs, the running ones aborted, and waited for
+ * until they return (their connections are then resumed and answered, as
+ * the daemon must have no suspended connection left when it stops).
+ */
+static void
+bg_stop(struct server *s)
+{
+	struct bgjob *j;
+
+	pthread_mutex_lock(&s->lock);
+	s->bg_stopping = 1;
+	for (;;) {
+		for (j = s->bg; j != NULL; j = j->next)
+			if (!j->done && !j->aborted)
+				break;
+		if (j == NULL)
+			break;
+		j->aborted = 1;
+		if (j->abort != NULL) {
+			pthread_mutex_unlock(&s->lock);
+			j->abort(j->r);
+			pthread_mutex_lock(&s->lock);
+		}
+	}
+	for (;;) {
+		for (j = s->bg; j != NULL && j->done; j = j->next)
+			;
+		if (j == NULL)
+			break;
+		pthread_cond_wait(&s->bg_cond, &s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
 }
 
 /* ---- answering ---- */
@@ -1054,6 +1286,7 @@ admit(struct sreq *r)
 	const struct route *rt;
 	const char *cl, *refusal = NULL;
 	long retry = 0;
+	size_t max;
 	int known;
 
 	rt = find_route_method(r->path != NULL ? r->path : "", r->method,
@@ -1072,6 +1305,8 @@ admit(struct sreq *r)
 		req_error(r, 405, "method not allowed here");
 		return;
 	}
+	/* A streamed body's cap is the server's setting. */
+	max = (rt->flags & ROUTE_STREAM) ? r->srv->max_stream : rt->max_body;
 	cl = req_header(r, "Content-Length");
 	if (cl != NULL) {
 		char *end;
@@ -1081,12 +1316,12 @@ admit(struct sreq *r)
 			req_error(r, 400, "bad Content-Length");
 			return;
 		}
-		if (n > 0 && rt->max_body == 0) {
+		if (n > 0 && max == 0) {
 			req_error(r, 413, "this path takes no body");
 			return;
 		}
-		if (n > rt->max_body) {
-			req_error(r, 413, "body over %zu bytes", rt->max_body);
+		if (n > max) {
+			req_error(r, 413, "body over %zu bytes", max);
 			return;
 		}
 	}
@@ -1195,6 +1430,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		/* Refused before the body: answer now, the body is dropped. */
 		if (r->status != 0)
 			return respond(r);
+		/* A streamed body goes to what the handler sets up for it. */
+		if ((r->route->flags & ROUTE_STREAM) && !handle(r))
+			return respond(r);
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
@@ -1224,6 +1462,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		r->finish(r);
 		return respond(r);
 	}
+	if (r->bg != NULL)
+		return bg_body_ended(r);
 	if (r->too_big)
 		req_error(r, 413, "body over %zu bytes", r->route->max_body);
 	else if (r->status == 0 && handle(r))
@@ -1301,6 +1541,8 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	ms = ms_since(&r->began, &now);
 	metrics_request(s->metrics, r->route, r->method, r->status, ms / 1e3);
 	audit_request(s, r, toe, ms);
+	if (r->bg != NULL)
+		bg_end(s, r);
 	if (r->stream != NULL && r->on_body != NULL)
 		r->on_body(r, NULL, 0);		/* end of a streamed body */
 	chousa_buf_release(&r->body);
@@ -1480,12 +1722,16 @@ chousa_server_start(struct chousa_server **out,
 	s->db_path = mem_strdup(opts->db_path);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->answers_cond, NULL);
+	pthread_cond_init(&s->bg_cond, NULL);
 	if (s->db_path == NULL || pthread_key_create(&s->store_key, NULL) != 0) {
 		mem_free(s->db_path);
 		mem_free(s);
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	}
 	s->max_held = (size_t)cfg_long(s->cfg, "queue_memory", QUEUE_MEMORY);
+	s->max_bg = cfg_long(s->cfg, "background_jobs", BACKGROUND_JOBS);
+	s->max_stream = (size_t)cfg_long(s->cfg, "sweep_max",
+	    SERVE_MAX_SWEEP_BODY);
 	rc = metrics_new(&s->metrics, route_tables, err);
 	if (rc == CHOUSA_OK && opts->tls_cert != NULL)
 		rc = tls_start(s, err);
@@ -1495,6 +1741,8 @@ chousa_server_start(struct chousa_server **out,
 	if (rc == CHOUSA_OK && opts->audit_path != NULL)
 		rc = audit_open(&s->audit, s, opts->audit_path,
 		    opts->audit_max_bytes, opts->audit_keep, err);
+	if (rc == CHOUSA_OK && sweeper_new(&s->sweeper) != CHOUSA_OK)
+		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	if (rc == CHOUSA_OK)
 		rc = worker_start(&s->worker, s, err);
 	n_cpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1600,10 +1848,12 @@ chousa_server_free(struct chousa_server *cs)
 	/* Suspended connections are answered before the daemon stops. */
 	worker_stop(s->worker);
 	pool_stop(s->pool);
+	bg_stop(s);
 	if (s->d != NULL)
 		MHD_stop_daemon(s->d);
 	if (s->opts.tls_cert != NULL)
 		tls_unload();
+	sweeper_free(s->sweeper);
 	audit_close(s->audit);
 	auth_free(s->auth);
 	metrics_free(s->metrics);
@@ -1615,6 +1865,7 @@ chousa_server_free(struct chousa_server *cs)
 	mem_free(s->stores);
 	pthread_key_delete(s->store_key);
 	pthread_cond_destroy(&s->answers_cond);
+	pthread_cond_destroy(&s->bg_cond);
 	pthread_mutex_destroy(&s->lock);
 	mem_free(s->db_path);
 	mem_free(s);

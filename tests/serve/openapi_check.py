@@ -34,6 +34,10 @@ def validate(v, schema, where="$"):
         if s.get("nullable") or not s.get("type"):
             return None
         return "%s: null" % where
+    if "oneOf" in s:
+        errs = [validate(v, sub, where) for sub in s["oneOf"]]
+        n = sum(1 for e in errs if e is None)
+        return None if n == 1 else "%s: fits %d of oneOf: %s" % (where, n, errs)
     t = s.get("type")
     types = {"object": dict, "array": list, "string": str, "boolean": bool,
              "integer": int, "number": (int, float)}

@@ -1,0 +1,592 @@
+/*
+ * sweep.c: POST /api/v1/sweep, a log (or capture) uploaded as the body and
+ * swept against the store as it arrives, never stored: the same hits, the
+ * same summary line and the same exit status as `chousa sweep - < log`.
+ *
+ * The body goes from the HTTP thread through a bounded queue to a sweep
+ * on a thread of its own (req_background).  A full queue suspends the
+ * connection until the sweep has read half of it, so a client faster than
+ * the sweep waits for it, and an HTTP thread never blocks.  The matcher is
+ * built from the store once, shared by every sweep, and built again when
+ * an import has changed the store since.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <microhttpd.h>
+
+#include "base/dynlib.h"
+#include "base/mem.h"
+#include "serve/serve.h"
+
+/* Bytes of the body queued at most before the connection is suspended. */
+#define QUEUE_MAX	((size_t)4 << 20)
+/* The hits of one sweep, at most (past SERVE_SPOOL_AT, on disk). */
+#define SWEEP_MAX_OUTPUT	((size_t)1 << 30)
+
+/* ---- the matcher every sweep shares ---- */
+
+struct shared_matcher {
+	struct chousa_matcher	*m;
+	int64_t			 changed_at;	/* of the store it holds */
+	long			 refs;		/* sweeps, and the cache */
+};
+
+struct sweeper {
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 built;
+	int			 building;
+	struct shared_matcher	*cur;
+	struct sweeper_stats	 stats;		/* atomics */
+};
+
+static void
+matcher_unref(struct sweeper *sw, struct shared_matcher *sm)
+{
+	int last;
+
+	if (sm == NULL)
+		return;
+	pthread_mutex_lock(&sw->lock);
+	last = --sm->refs == 0;
+	pthread_mutex_unlock(&sw->lock);
+	if (last) {
+		chousa_matcher_free(sm->m);
+		mem_free(sm);
+	}
+}
+
+/*
+ * The matcher of the store as it is now: the one in the cache, or, when
+ * an import has changed the store since it was built, a new one (the old
+ * one goes when its last sweep ends).  One thread builds; the others
+ * wait for it.
+ */
+static struct shared_matcher *
+matcher_get(struct server *s, struct chousa_err *err)
+{
+	struct sweeper *sw = s->sweeper;
+	struct shared_matcher *sm = NULL, *old = NULL;
+	struct chousa_store *st = NULL;
+	int64_t changed = 0;
+
+	if (chousa_store_open(&st, s->db_path, CHOUSA_STORE_READONLY, err) !=
+	    CHOUSA_OK || chousa_store_changed_at(st, &changed, err) !=
+	    CHOUSA_OK) {
+		chousa_store_close(st);
+		return NULL;
+	}
+	pthread_mutex_lock(&sw->lock);
+	while (sw->building)
+		pthread_cond_wait(&sw->built, &sw->lock);
+	if (sw->cur != NULL && sw->cur->changed_at == changed) {
+		sm = sw->cur;
+		sm->refs++;
+		pthread_mutex_unlock(&sw->lock);
+		chousa_store_close(st);
+		return sm;
+	}
+	sw->building = 1;
+	pthread_mutex_unlock(&sw->lock);
+
+	sm = mem_alloc(sizeof(*sm));
+	if (sm == NULL)
+		chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	else if (chousa_matcher_from_store(&sm->m, st, err) != CHOUSA_OK) {
+		mem_free(sm);
+		sm = NULL;
+	}
+	chousa_store_close(st);
+
+	pthread_mutex_lock(&sw->lock);
+	sw->building = 0;
+	if (sm != NULL) {
+		sw->stats.builds++;
+		sm->changed_at = changed;
+		sm->refs = 2;
+		old = sw->cur;
+		sw->cur = sm;
+	}
+	pthread_cond_broadcast(&sw->built);
+	pthread_mutex_unlock(&sw->lock);
+	if (sm != NULL) {
+		struct chousa_matcher_stats ms;
+
+		chousa_matcher_stats(sm->m, &ms);
+		server_log(s, "sweep: the store's matcher built in %.1f s, "
+		    "%zu MB", ms.build_seconds, ms.memory >> 20);
+	}
+	matcher_unref(sw, old);
+	return sm;
+}
+
+int
+sweeper_new(struct sweeper **out)
+{
+	struct sweeper *sw = mem_alloc(sizeof(*sw));
+
+	if (sw == NULL)
+		return CHOUSA_ENOMEM;
+	pthread_mutex_init(&sw->lock, NULL);
+	pthread_cond_init(&sw->built, NULL);
+	*out = sw;
+	return CHOUSA_OK;
+}
+
+void
+sweeper_free(struct sweeper *sw)
+{
+	if (sw == NULL)
+		return;
+	matcher_unref(sw, sw->cur);
+	pthread_cond_destroy(&sw->built);
+	pthread_mutex_destroy(&sw->lock);
+	mem_free(sw);
+}
+
+void
+sweeper_stats(struct sweeper *sw, struct sweeper_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (sw == NULL)
+		return;
+	pthread_mutex_lock(&sw->lock);
+	*out = sw->stats;
+	if (sw->cur != NULL) {
+		struct chousa_matcher_stats ms;
+
+		chousa_matcher_stats(sw->cur->m, &ms);
+		out->matcher_bytes = ms.memory;
+	}
+	pthread_mutex_unlock(&sw->lock);
+	out->received = __atomic_load_n(&sw->stats.received,
+	    __ATOMIC_RELAXED);
+	out->waits = __atomic_load_n(&sw->stats.waits, __ATOMIC_RELAXED);
+}
+
+/* ---- one upload ---- */
+
+struct chunk {
+	struct chunk	*next;
+	size_t		 len, pos;
+	char		 data[];
+};
+
+struct upload {
+	struct sreq		*r;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;	/* queued, ended or aborted */
+	/* The body, from the HTTP thread to the sweep (lock). */
+	struct chunk		*head, *tail;
+	size_t			 queued;
+	uint64_t		 received;
+	uint64_t		 max;		/* [server] sweep_max */
+	int			 ended;		/* the body is all here */
+	int			 aborted;	/* the request or server ends */
+	int			 too_big;	/* the body passed max */
+	int			 done;		/* the sweep reads no more */
+	int			 no_memory;	/* a piece could not be queued */
+	int			 no_store;	/* no matcher: the store failed */
+	int			 paused;	/* suspended for a full queue */
+	/* The run's options. */
+	const char		*name;		/* the hits' "file" */
+	const struct chousa_result_hooks *fmt;
+	const char		*ctype;
+	struct chousa_sweep_opts so;
+	/* What it gave: the output (past SERVE_SPOOL_AT, in a file). */
+	struct chousa_buf	 out;
+	int			 spool_fd;
+	size_t			 spooled;
+	struct chousa_sweep_stats ss;
+	struct chousa_sweep_summary sum;
+	int			 rc;
+	struct chousa_err	 err;
+};
+
+/* The sweep's read (chousa_read_fn): what the queue has, or wait. */
+static long
+upload_read(void *arg, void *buf, size_t cap)
+{
+	struct upload *up = arg;
+	size_t got = 0;
+
+	pthread_mutex_lock(&up->lock);
+	while (up->head == NULL && !up->ended && !up->aborted)
+		pthread_cond_wait(&up->cond, &up->lock);
+	if (up->aborted) {
+		pthread_mutex_unlock(&up->lock);
+		errno = up->too_big ? EFBIG : ECONNABORTED;
+		return -1;
+	}
+	while (got < cap && up->head != NULL) {
+		struct chunk *c = up->head;
+		size_t n = c->len - c->pos;
+
+		if (n > cap - got)
+			n = cap - got;
+		memcpy((char *)buf + got, c->data + c->pos, n);
+		c->pos += n;
+		got += n;
+		if (c->pos == c->len) {
+			up->head = c->next;
+			if (up->head == NULL)
+				up->tail = NULL;
+			mem_free(c);
+		}
+	}
+	up->queued -= got;
+	/*
+	 * Under the lock, so the resume comes after the suspend that
+	 * set paused.
+	 */
+	if (up->paused && up->queued <= QUEUE_MAX / 2) {
+		up->paused = 0;
+		MHD_resume_connection(up->r->conn);
+	}
+	pthread_mutex_unlock(&up->lock);
+	return (long)got;
+}
+
+/* The sweep reads no more: a paused upload goes on, to be dropped. */
+static void
+upload_done(struct upload *up)
+{
+	pthread_mutex_lock(&up->lock);
+	up->done = 1;
+	if (up->paused) {
+		up->paused = 0;
+		MHD_resume_connection(up->r->conn);
+	}
+	pthread_mutex_unlock(&up->lock);
+}
+
+static void
+upload_free(struct upload *up)
+{
+	struct chunk *c, *next;
+
+	for (c = up->head; c != NULL; c = next) {
+		next = c->next;
+		mem_free(c);
+	}
+	up->head = up->tail = NULL;
+	chousa_buf_release(&up->out);
+	if (up->spooled > 0)
+		close(up->spool_fd);
+	up->spooled = 0;
+	pthread_cond_destroy(&up->cond);
+	pthread_mutex_destroy(&up->lock);
+}
+
+/*
+ * Each piece of the body (the HTTP thread): queued for the sweep; p ""
+ * with n 0 says the body ended, p NULL (after the sweep's thread was
+ * joined) frees what the upload holds.
+ */
+static int
+upload_body(struct sreq *r, const char *p, size_t n)
+{
+	struct upload *up = r->stream;
+	struct chunk *c;
+
+	if (p == NULL) {
+		upload_free(up);
+		r->stream = NULL;
+		return 0;
+	}
+	pthread_mutex_lock(&up->lock);
+	if (n == 0) {
+		up->ended = 1;
+		pthread_cond_broadcast(&up->cond);
+		pthread_mutex_unlock(&up->lock);
+		return 0;
+	}
+	up->received += n;
+	__atomic_add_fetch(&r->srv->sweeper->stats.received, n,
+	    __ATOMIC_RELAXED);
+	if (up->received > up->max && !up->too_big) {
+		/* Chunked past the cap: the rest is dropped, then a 413. */
+		up->too_big = up->aborted = 1;
+		r->too_big = 1;
+		pthread_cond_broadcast(&up->cond);
+	}
+	if (up->done || up->aborted) {
+		pthread_mutex_unlock(&up->lock);
+		return 0;
+	}
+	c = mem_alloc(sizeof(*c) + n);
+	if (c == NULL) {
+		up->aborted = up->no_memory = 1;
+		pthread_cond_broadcast(&up->cond);
+		pthread_mutex_unlock(&up->lock);
+		return 0;
+	}
+	memcpy(c->data, p, n);
+	c->len = n;
+	if (up->tail != NULL)
+		up->tail->next = c;
+	else
+		up->head = c;
+	up->tail = c;
+	up->queued += n;
+	pthread_cond_broadcast(&up->cond);
+	if (up->queued >= QUEUE_MAX && !up->paused) {
+		up->paused = 1;
+		__atomic_add_fetch(&r->srv->sweeper->stats.waits, 1,
+		    __ATOMIC_RELAXED);
+		MHD_suspend_connection(r->conn);
+	}
+	pthread_mutex_unlock(&up->lock);
+	return 0;
+}
+
+/* The request ended early, or the server stops (another thread). */
+static void
+upload_abort(struct sreq *r)
+{
+	struct upload *up = r->stream;
+
+	pthread_mutex_lock(&up->lock);
+	up->aborted = 1;
+	pthread_cond_broadcast(&up->cond);
+	if (up->paused) {
+		up->paused = 0;
+		MHD_resume_connection(r->conn);
+	}
+	pthread_mutex_unlock(&up->lock);
+}
+
+/* ---- the sweep ---- */
+
+/* Past SERVE_SPOOL_AT, the output goes on to a file. */
+static int
+out_spill(struct upload *up)
+{
+	if (up->out.failed != CHOUSA_OK)
+		return chousa_buf_rc(&up->out, "the hits", &up->err);
+	if (up->out.len < SERVE_SPOOL_AT)
+		return CHOUSA_OK;
+	if (up->spooled + up->out.len > SWEEP_MAX_OUTPUT)
+		return chousa_errf(&up->err, CHOUSA_ELIMIT, "the hits pass "
+		    "%zu MiB: sweep the log in parts", SWEEP_MAX_OUTPUT >> 20);
+	return spool_spill(&up->spool_fd, &up->spooled, &up->out, &up->err);
+}
+
+static int
+on_hit(void *arg, const struct chousa_hit *h)
+{
+	struct upload *up = arg;
+
+	up->sum.hits++;
+	up->fmt->sweep_hit(&up->out, h, 0);
+	up->rc = out_spill(up);
+	return up->rc != CHOUSA_OK;
+}
+
+static void
+sweep_run(struct sreq *r)
+{
+	struct upload *up = r->stream;
+	struct shared_matcher *sm;
+	double t0 = chousa_monotonic();
+	int rc;
+
+	sm = matcher_get(r->srv, &up->err);
+	if (sm == NULL) {
+		up->no_store = 1;
+		up->rc = CHOUSA_EINTERNAL;
+		upload_done(up);
+		return;
+	}
+	if (up->fmt->sweep_begin != NULL)
+		up->fmt->sweep_begin(&up->out);
+	rc = chousa_sweep_stream(sm->m, up->name, upload_read, up, &up->so,
+	    on_hit, up, &up->ss, &up->err);
+	upload_done(up);
+	matcher_unref(r->srv->sweeper, sm);
+	if (up->rc == CHOUSA_OK)
+		up->rc = rc;
+	if (up->rc != CHOUSA_OK)
+		return;
+	up->sum.files = 1;
+	up->sum.lines = up->ss.lines;
+	up->sum.bytes = up->ss.bytes;
+	up->sum.malformed = up->ss.malformed;
+	up->sum.benign_suppressed = up->ss.benign_suppressed;
+	up->sum.time_suppressed = up->ss.time_suppressed;
+	up->sum.seconds = chousa_monotonic() - t0;
+	if (up->fmt->sweep_summary != NULL)
+		up->fmt->sweep_summary(&up->out, &up->sum);
+	up->rc = out_spill(up);
+	/* A spooled answer is all in its file. */
+	if (up->rc == CHOUSA_OK && up->spooled > 0 && up->out.len > 0)
+		up->rc = spool_spill(&up->spool_fd, &up->spooled, &up->out,
+		    &up->err);
+}
+
+/* The answer, once the sweep has ended and the body with it. */
+static int
+sweep_finish(struct sreq *r)
+{
+	struct upload *up = r->stream;
+	const char *unit;
+	char *v;
+
+	if (up->too_big)
+		return req_error(r, 413, "the log is over %llu bytes ([server] "
+		    "sweep_max)", (unsigned long long)up->max);
+	if (up->no_memory) {
+		req_header_add(r, "Retry-After", "5");
+		return req_error(r, 503, "out of memory queueing the log: "
+		    "retry in 5 s");
+	}
+	if (up->no_store) {
+		req_header_add(r, "Retry-After", "5");
+		return req_error(r, 503, "the store cannot be read: %s",
+		    up->err.msg);
+	}
+	if (up->rc == CHOUSA_EIO || up->rc == CHOUSA_EFORMAT) {
+		r->exit_status = CHOUSA_EXIT_BADINPUT;
+		return req_error(r, up->aborted ? 503 : 400, "%s",
+		    up->aborted ? "the server is stopping" : up->err.msg);
+	}
+	if (up->rc == CHOUSA_ELIMIT)
+		return req_error(r, 413, "%s", up->err.msg);
+	if (up->rc != CHOUSA_OK)
+		return req_error(r, 500, "%s", up->err.msg[0] ? up->err.msg :
+		    chousa_rc_name(up->rc));
+	chousa_buf_release(&r->out);
+	r->out = up->out;
+	chousa_buf_init(&up->out, 0);
+	r->spool_fd = up->spool_fd;
+	r->spool_len = up->spooled;
+	up->spooled = 0;
+	r->ctype = up->ctype;
+	r->exit_status = up->sum.hits > 0 ? CHOUSA_EXIT_FOUND :
+	    CHOUSA_EXIT_CLEAN;
+	unit = chousa_sweep_format_unit(up->ss.format);
+	if (up->ss.truncated) {
+		v = chousa_arena_printf(r->a, "%s: %s; the %llu %s read were "
+		    "swept", up->name, up->ss.warning,
+		    (unsigned long long)up->ss.lines, unit);
+		warn_add(&r->warn, r->a, 0, 0, v);
+	}
+	if (up->ss.malformed > 0) {
+		v = chousa_arena_printf(r->a, "%s: %llu malformed %s skipped",
+		    up->name, (unsigned long long)up->ss.malformed, unit);
+		warn_add(&r->warn, r->a, 0, 0, v);
+	}
+	r->verdicts = chousa_arena_printf(r->a, "hits:%llu",
+	    (unsigned long long)up->sum.hits);
+	r->asked = "store";
+	req_header_add(r, "Chousa-Log-Format", up->ss.format);
+	return 0;
+}
+
+/* ---- the route ---- */
+
+static const char *const sweep_keys[] = {
+	"format", "log_format", "internal", "name", "window", "max_line",
+	"as_of_log_time", "no_benign_filter", NULL
+};
+
+/* The options, from the query string, as `chousa sweep` takes them. */
+static int
+sweep_options(struct sreq *r, struct upload *up)
+{
+	const struct chousa_format *f;
+	struct chousa_err err;
+	const char *format, *log, *internal, *name;
+	const char *const *names;
+	long window, max_line;
+	int bad = 0, as_of, no_benign, i;
+
+	if (!req_known_args(r, sweep_keys))
+		return 0;
+	format = api_opt_str(r, NULL, "format", &bad);
+	log = api_opt_str(r, NULL, "log_format", &bad);
+	internal = api_opt_str(r, NULL, "internal", &bad);
+	name = api_opt_str(r, NULL, "name", &bad);
+	window = api_opt_int(r, NULL, "window", 0, 36500, 30, &bad);
+	max_line = bad ? 0 : api_opt_int(r, NULL, "max_line", 64,
+	    (long)CHOUSA_SWEEP_MAX_LINE, (long)CHOUSA_SWEEP_MAX_LINE, &bad);
+	as_of = bad ? 0 : api_opt_bool(r, NULL, "as_of_log_time", 0);
+	no_benign = as_of < 0 ? 0 : api_opt_bool(r, NULL, "no_benign_filter",
+	    0);
+	if (bad || as_of < 0 || no_benign < 0)
+		return 0;
+	if (format == NULL)
+		format = "json";
+	if (strcmp(format, "json") != 0 && strcmp(format, "text") != 0 &&
+	    strcmp(format, "csv") != 0) {
+		req_error(r, 400, "unknown format '%.40s' (json, text or csv)",
+		    format);
+		return 0;
+	}
+	if (chousa_format_get(format, CHOUSA_RESULT_SWEEP, &f, &err) !=
+	    CHOUSA_OK) {
+		req_error(r, 400, "%s", err.msg);
+		return 0;
+	}
+	if (log != NULL && strcmp(log, "auto") != 0) {
+		names = chousa_sweep_format_names();
+		for (i = 0; names[i] != NULL; i++)
+			if (strcmp(names[i], log) == 0)
+				break;
+		if (names[i] == NULL) {
+			req_error(r, 400, "unknown log_format '%.40s' (auto, or "
+			    "one that `chousa sweep --help` lists)", log);
+			return 0;
+		}
+	}
+	if (internal != NULL &&
+	    chousa_sweep_check_internal(internal, &err) != CHOUSA_OK) {
+		req_error(r, 400, "%s", err.msg);
+		return 0;
+	}
+	if (name != NULL && (name[0] == '\0' || strlen(name) > 255)) {
+		req_error(r, 400, "'name' must be 1 to 255 bytes");
+		return 0;
+	}
+	up->fmt = f->results;
+	up->ctype = api_ctype(format);
+	up->name = name != NULL ? name : "-";
+	up->so.format = log;
+	up->so.internal = internal;
+	up->so.as_of_log_time = as_of;
+	up->so.no_benign_filter = no_benign;
+	up->so.window = (int64_t)window * 86400;
+	up->so.max_line = (size_t)max_line;
+	up->sum.as_of_log_time = as_of;
+	return 1;
+}
+
+int
+api_sweep(struct sreq *r)
+{
+	struct upload *up = chousa_arena_alloc(r->a, sizeof(*up));
+
+	if (up == NULL)
+		return req_error(r, 500, "out of memory");
+	memset(up, 0, sizeof(*up));
+	if (!sweep_options(r, up))
+		return 0;
+	up->r = r;
+	up->max = r->srv->max_stream;
+	chousa_buf_init(&up->out, SWEEP_MAX_OUTPUT);
+	pthread_mutex_init(&up->lock, NULL);
+	pthread_cond_init(&up->cond, NULL);
+	r->stream = up;
+	r->on_body = upload_body;
+	req_audit_input(r, up->name);
+	if (req_background(r, sweep_run, sweep_finish, upload_abort) ==
+	    ROUTE_PENDING)
+		return ROUTE_PENDING;
+	/* Refused: the body is not read. */
+	upload_free(up);
+	r->stream = NULL;
+	r->on_body = NULL;
+	return 0;
+}

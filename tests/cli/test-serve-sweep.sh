@@ -1,0 +1,251 @@
+#!/bin/sh
+# test-serve-sweep.sh: POST /api/v1/sweep (src/serve/sweep.c), a log
+# uploaded and swept as it arrives, never stored.
+#  1. Real-format logs of every kind (tests/data/logs), gzip and a
+#     capture: the hits are byte for byte those of `chousa sweep - < log`
+#     on the same store, in json, text and csv; the summary's counts too;
+#     Chousa-Exit 1 with hits, 0 without.
+#  2. A body of 40 MiB sent chunked, ten times the queue: the connection
+#     waits for the sweep (suspended, never blocking an HTTP thread), and
+#     every one of the planted hits comes back; look-ups are answered
+#     meanwhile.
+#  3. Refusals: no token 401, unknown options 400, a log no format fits
+#     400 with Chousa-Exit 3, a body over [server] sweep_max 413 (said at
+#     once for a Content-Length, after the cap for a chunked one), past
+#     [server] background_jobs 503 with Retry-After.
+#  4. A client that goes half way: the sweep stops, the server goes on,
+#     the audit line says so.  An import while serving: the next sweep
+#     sees the new indicator (the shared matcher is built again).
+#  5. Nothing of the log is left on disk (TMPDIR of the server is empty),
+#     and a server stopped during an upload ends at once.
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+trap 'serve_stop' EXIT INT TERM
+
+L="$TESTS/data/logs"
+serve_store '[server]\nrate = 0\nsweep_max = 50000000\nbackground_jobs = 2\n'
+"$CHOUSA" -q import list --family emotet --source-name testfeed \
+    "$L/iocs.txt" > /dev/null 2>&1
+TOKEN=$("$CHOUSA" -q token create --role read analyst)
+mkdir -p "$T/servertmp"
+TMPDIR="$T/servertmp" serve_start ||
+	{ not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+
+# upload NAME QUERY FILE [OPTIONS...]: POST FILE to /api/v1/sweep?QUERY;
+# the status in $T/status, the body in $T/up.NAME, headers in .h.
+upload() {
+	name=$1 query=$2 file=$3
+	shift 3
+	python3 "$TESTS/cli/serve_upload.py" "$URL" "$TOKEN" \
+	    "/api/v1/sweep?$query" "$file" "$T/up.$name" "$@" \
+	    > "$T/status" 2> "$T/up.$name.err"
+}
+status_of() {
+	got=$(cat "$T/status")
+	if [ "$got" = "$2" ]; then ok "$1"; else
+		not_ok "$1" "status $got, want $2: $(head -c 300 "$T/up.$3" 2> /dev/null) $(head -c 300 "$T/up.$3.err")"
+	fi
+}
+header_of() {	# NAME UPLOAD REGEX
+	grep -qi "$3" "$T/up.$2.h" && ok "$1" ||
+		not_ok "$1" "no '$3' in: $(tr '\n' ' ' < "$T/up.$2.h" | head -c 400)"
+}
+
+# ---- 1. the same hits as chousa sweep ----
+gzip -c "$L/zeek-http.log" > "$T/zeek-http.log.gz"
+python3 "$L/mkpcap.py" "$T/c.pcap" > /dev/null 2>&1
+for f in zeek-conn.log zeek-dns.log eve.json squid-access.log \
+    access-combined.log bind-query.log windns-debug.log zeek-http.json \
+    "$T/zeek-http.log.gz" "$T/c.pcap"; do
+	case $f in /*) path=$f ;; *) path=$L/$f ;; esac
+	[ -f "$path" ] || { not_ok "sample_$f" "missing"; continue; }
+	n=$(basename "$f" | tr '.-' '__')
+	"$CHOUSA" sweep --json - < "$path" > "$T/local.$n" 2> /dev/null
+	want_exit=$?
+	upload "$n" "" "$path"
+	status_of "sweep_${n}_200" 200 "$n"
+	# Every line but the summary, whose seconds differ.
+	sed '$d' "$T/local.$n" > "$T/local.$n.hits"
+	sed '$d' "$T/up.$n" > "$T/up.$n.hits"
+	if cmp -s "$T/local.$n.hits" "$T/up.$n.hits" &&
+	    [ -s "$T/local.$n.hits" ]; then ok "sweep_${n}_same_hits"; else
+		not_ok "sweep_${n}_same_hits" "$(diff "$T/local.$n.hits" "$T/up.$n.hits" | head -5)"
+	fi
+	sumkeys='s/"seconds":[0-9.e+-]*//'
+	if [ "$(tail -n 1 "$T/local.$n" | sed "$sumkeys")" = \
+	    "$(tail -n 1 "$T/up.$n" | sed "$sumkeys")" ]; then
+		ok "sweep_${n}_same_summary"; else
+		not_ok "sweep_${n}_same_summary" "$(tail -n 1 "$T/local.$n") vs $(tail -n 1 "$T/up.$n")"
+	fi
+	header_of "sweep_${n}_exit" "$n" "^Chousa-Exit: $want_exit"
+done
+header_of sweep_log_format_said zeek_conn_log '^Chousa-Log-Format: zeek'
+header_of sweep_ndjson_type zeek_conn_log '^Content-Type: application/x-ndjson'
+header_of sweep_malformed_warned zeek_conn_log '^Chousa-Warning: -: 1 malformed lines skipped'
+
+for fmt in text csv; do
+	opt=--csv
+	[ $fmt = text ] && opt=
+	"$CHOUSA" sweep $opt - < "$L/eve.json" > "$T/local.$fmt" 2> /dev/null
+	upload "$fmt" "format=$fmt" "$L/eve.json"
+	status_of "sweep_${fmt}_200" 200 "$fmt"
+	cmp -s "$T/local.$fmt" "$T/up.$fmt" && ok "sweep_${fmt}_same_bytes" ||
+		not_ok "sweep_${fmt}_same_bytes" "$(diff "$T/local.$fmt" "$T/up.$fmt" | head -5)"
+done
+"$CHOUSA" sweep --json --internal 192.0.2.0/24 --format zeek - \
+    < "$L/zeek-conn.log" 2> /dev/null | sed '$d' > "$T/local.opts"
+upload opts "internal=192.0.2.0/24&log_format=zeek&name=-" "$L/zeek-conn.log"
+sed '$d' "$T/up.opts" > "$T/up.opts.hits"
+cmp -s "$T/local.opts" "$T/up.opts.hits" && ok sweep_options_as_the_cli ||
+	not_ok sweep_options_as_the_cli "$(diff "$T/local.opts" "$T/up.opts.hits" | head -5)"
+# As the README says to send one.
+curl -s -o "$T/up.curl" -D "$T/up.curl.h" -H "Authorization: Bearer $TOKEN" \
+    -T "$T/zeek-http.log.gz" -X POST "$URL/api/v1/sweep"
+[ "$(sed '$d' "$T/up.curl")" = "$(cat "$T/local.zeek_http_log_gz.hits")" ] &&
+	ok curl_upload_same_hits || not_ok curl_upload_same_hits "$(head -c 300 "$T/up.curl")"
+upload named "name=conn.log" "$L/zeek-conn.log"
+grep -q '"file":"conn.log"' "$T/up.named" && ok sweep_name_is_the_file ||
+	not_ok sweep_name_is_the_file "$(head -c 300 "$T/up.named")"
+
+printf '#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\n1700000000.0\tC1\t10.0.0.1\t1000\t10.0.0.2\t80\n' > "$T/clean.log"
+upload clean "" "$T/clean.log"
+status_of sweep_clean_200 200 clean
+header_of sweep_clean_exit_0 clean '^Chousa-Exit: 0'
+[ "$(grep -c . "$T/up.clean")" = 1 ] && grep -q '"summary"' "$T/up.clean" &&
+	ok sweep_clean_summary_only || not_ok sweep_clean_summary_only "$(head -c 300 "$T/up.clean")"
+
+# ---- 2. a big body, chunked, through the queue ----
+# 40 MiB of Zeek conn lines, one in 1000 to a listed address.
+python3 - "$T/big.log" <<'PY'
+import sys
+out = open(sys.argv[1], "w")
+out.write("#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n")
+n = 0
+while out.tell() < 40 << 20:
+    dst = "185.244.25.10" if n % 1000 == 0 else "10.1.%d.%d" % (n // 250 % 250, n % 250)
+    out.write("1700000000.%06d\tC%d\t10.0.0.%d\t%d\t%s\t443\ttcp\n" % (n, n, n % 200, 1024 + n % 60000, dst))
+    n += 1
+print(n)
+PY
+want_big=$("$CHOUSA" sweep - < "$T/big.log" 2> /dev/null | wc -l | tr -d ' ')
+(
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		http GET "/api/v1/lookup?indicator=185.244.25.10" "$TOKEN"
+		cat "$T/status"
+	done > "$T/during"
+) &
+during=$!
+upload big "format=text" "$T/big.log" --chunked --piece 262144
+wait $during
+status_of sweep_big_chunked_200 200 big
+got_big=$(wc -l < "$T/up.big" | tr -d ' ')
+[ "$got_big" = "$want_big" ] && [ "$want_big" -gt 500 ] &&
+	ok sweep_big_every_hit || not_ok sweep_big_every_hit "$got_big hits, want $want_big"
+# Gzip members one after another are one stream: sent faster than they
+# are swept (7 MiB each, 40 MiB to sweep), the queue fills and the
+# connection waits.
+gzip -c "$T/big.log" > "$T/big.log.gz"
+upload biggz "format=text" "$T/big.log.gz" --chunked --piece 1048576 --repeat 5
+status_of sweep_gzip_members_200 200 biggz
+got_big=$(wc -l < "$T/up.biggz" | tr -d ' ')
+[ "$got_big" = $((want_big * 5)) ] && ok sweep_gzip_members_every_hit ||
+	not_ok sweep_gzip_members_every_hit "$got_big hits, want $((want_big * 5))"
+http GET /metrics "$TOKEN"
+waits=$(awk '/^chousa_sweep_upload_waits_total / {print $2}' "$T/body")
+[ "${waits:-0}" -gt 0 ] && ok upload_waited_for_its_sweep ||
+	not_ok upload_waited_for_its_sweep "waits '$waits'"
+received=$(awk '/^chousa_sweep_received_bytes_total / {print $2}' "$T/body")
+[ "${received:-0}" -gt $((5 * $(wc -c < "$T/big.log.gz"))) ] &&
+	ok received_bytes_counted || not_ok received_bytes_counted "'$received'"
+expect matcher_bytes_said '^chousa_sweep_matcher_bytes [1-9]' "$T/body"
+expect background_jobs_said '^chousa_background_jobs 0$' "$T/body"
+[ "$(grep -c '^200$' "$T/during")" = 10 ] && ok lookups_answered_during_a_sweep ||
+	not_ok lookups_answered_during_a_sweep "$(tr '\n' ' ' < "$T/during")"
+
+# ---- 3. refusals ----
+python3 "$TESTS/cli/serve_upload.py" "$URL" "" /api/v1/sweep "$L/eve.json" \
+    "$T/up.notoken" > "$T/status" 2> /dev/null
+status_of sweep_needs_a_token 401 notoken
+upload badfmt "format=xml" "$L/eve.json"
+status_of sweep_unknown_format_400 400 badfmt
+upload badlog "log_format=syslog9" "$L/eve.json"
+status_of sweep_unknown_log_format_400 400 badlog
+upload badint "internal=10.0.0.0/99" "$L/eve.json"
+status_of sweep_bad_internal_400 400 badint
+upload misspelt "no_benign_filtr=1" "$L/eve.json"
+status_of sweep_unknown_parameter_400 400 misspelt
+expect sweep_unknown_parameter_named "unknown parameter 'no_benign_filtr'" "$T/up.misspelt"
+upload badbool "as_of_log_time=maybe" "$L/eve.json"
+status_of sweep_bad_boolean_400 400 badbool
+# Any text fits the text format: a capture that is none cannot be read.
+upload junk "log_format=pcap" "$L/eve.json"
+status_of sweep_unreadable_capture_400 400 junk
+header_of sweep_unreadable_exit_3 junk '^Chousa-Exit: 3'
+expect sweep_unreadable_said 'not a pcap or pcapng file' "$T/up.junk"
+python3 -c "import sys; sys.stdout.write('x' * 50000001)" > "$T/toobig"
+upload toobig "" "$T/toobig"
+status_of sweep_content_length_over_cap_413 413 toobig
+upload toobigc "" "$T/toobig" --chunked --piece 1048576
+status_of sweep_chunked_over_cap_413 413 toobigc
+http GET /api/v1/health
+status_is serves_after_refusals 200
+
+# Two slow uploads hold both slots: a third is refused at once.
+for k in 1 2; do
+	python3 "$TESTS/cli/serve_upload.py" "$URL" "$TOKEN" /api/v1/sweep \
+	    "$L/zeek-conn.log" "$T/up.slow$k" --chunked --piece 200 --pause 0.3 \
+	    > "$T/status.slow$k" 2>&1 &
+	eval "slow$k=\$!"
+done
+sleep 1
+upload third "" "$L/eve.json"
+status_of sweep_past_background_jobs_503 503 third
+header_of sweep_503_retry_after third '^Retry-After: 5'
+wait $slow1 $slow2
+[ "$(cat "$T/status.slow1")" = 200 ] && [ "$(cat "$T/status.slow2")" = 200 ] &&
+	ok slow_uploads_answered ||
+	not_ok slow_uploads_answered "$(cat "$T/status.slow1" "$T/status.slow2" | tr '\n' ' ')"
+[ "$(sed '$d' "$T/up.slow1")" = "$(cat "$T/local.zeek_conn_log.hits")" ] &&
+    [ "$(sed '$d' "$T/up.slow2")" = "$(cat "$T/local.zeek_conn_log.hits")" ] &&
+	ok slow_uploads_same_hits || not_ok slow_uploads_same_hits "$(head -c 300 "$T/up.slow1")"
+
+# ---- 4. a client that goes, an import while serving ----
+upload gone "" "$T/big.log" --chunked --stop-after 8000000
+[ "$(cat "$T/status")" = closed ] && ok client_went || not_ok client_went "$(cat "$T/status")"
+sleep 1
+upload after "" "$L/eve.json"
+status_of sweep_after_a_client_went 200 after
+grep '"what":"sweep"' "$T/audit.log" | grep -q '"ended":"client closed"' &&
+	ok gone_client_audited ||
+	not_ok gone_client_audited "$(grep '"what":"sweep"' "$T/audit.log" | tail -n 2)"
+grep '"what":"sweep"' "$T/audit.log" | grep '"who":"analyst"' |
+	grep -q '"verdict":"hits:' && ok sweep_audited_with_hits ||
+	not_ok sweep_audited_with_hits "$(grep '"what":"sweep"' "$T/audit.log" | head -n 2)"
+
+printf '203.0.113.77\n' > "$T/new.txt"
+printf '#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\n1700000000.0\tC1\t10.0.0.1\t1000\t203.0.113.77\t80\n' > "$T/new.log"
+upload before_import "" "$T/new.log"
+header_of new_indicator_not_yet before_import '^Chousa-Exit: 0'
+"$CHOUSA" -q import list --family qakbot --source-name later "$T/new.txt" > /dev/null 2>&1
+upload after_import "" "$T/new.log"
+header_of new_indicator_after_import after_import '^Chousa-Exit: 1'
+expect matcher_built_again '"indicator":"203.0.113.77"' "$T/up.after_import"
+http GET /metrics "$TOKEN"
+expect matcher_built_twice_only '^chousa_sweep_matcher_builds_total 2$' "$T/body"
+
+# ---- 5. nothing left behind; a stop during an upload ----
+[ -z "$(ls -A "$T/servertmp")" ] && ok nothing_left_in_tmpdir ||
+	not_ok nothing_left_in_tmpdir "$(ls -A "$T/servertmp" | head)"
+python3 "$TESTS/cli/serve_upload.py" "$URL" "$TOKEN" /api/v1/sweep \
+    "$L/zeek-conn.log" "$T/up.stop" --chunked --piece 100 --pause 0.5 \
+    > "$T/status.stop" 2>&1 &
+stopper=$!
+sleep 1
+t0=$(date +%s)
+serve_stop
+t1=$(date +%s)
+[ $((t1 - t0)) -le 5 ] && ok stop_during_upload_prompt ||
+	not_ok stop_during_upload_prompt "$((t1 - t0)) s"
+kill $stopper 2> /dev/null
+wait $stopper 2> /dev/null
+refute no_error_at_stop 'ERROR\|panic\|Assertion' "$T/serve.log"
