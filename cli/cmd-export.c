@@ -12,7 +12,7 @@
 enum {
 	OPT_FORMAT = 256, OPT_TYPES, OPT_SOURCES, OPT_FAMILY, OPT_MIN_CONF,
 	OPT_SINCE, OPT_ACTIVE, OPT_TLP, OPT_INCLUDE_BENIGN, OPT_DELTA,
-	OPT_NOTICE
+	OPT_NOTICE, OPT_DEPLOY_DIR
 };
 
 static const struct cli_opt export_opts[] = {
@@ -53,6 +53,11 @@ static const struct cli_opt export_opts[] = {
 	    "everything new." },
 	{ OPT_NOTICE, "notice", NULL, "zeek-intel: add the meta.do_notice "
 	    "column, set to T (with policy/frameworks/intel/do_notice)." },
+	{ OPT_DEPLOY_DIR, "deploy-dir", "DIR", "suricata, clickhouse: the "
+	    "directory the engine will read the files from, when it is not "
+	    "where they are written (a staging directory, another host): "
+	    "suricata.yaml and the CREATE DICTIONARY statements name it.  "
+	    "An absolute path.  Default: the output directory." },
 	{ 0 }
 };
 
@@ -163,6 +168,9 @@ run_export(const struct cli_cmd *self, int argc, char **argv)
 			break;
 		case OPT_NOTICE:
 			o.zeek_notice = 1;
+			break;
+		case OPT_DEPLOY_DIR:
+			o.deploy_dir = arg;
 			break;
 		}
 	}

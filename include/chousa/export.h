@@ -105,6 +105,13 @@ struct chousa_export_opts {
 	const char	*delta_state;
 	int		 zeek_notice;	/* zeek-intel: meta.do_notice T */
 	/*
+	 * Where the engine will read the files, when not where they are
+	 * written: the directory suricata.yaml and the ClickHouse statements
+	 * name.  An absolute path of letters, digits and / . _ - (it goes
+	 * into YAML and SQL as is).  NULL: the output directory.
+	 */
+	const char	*deploy_dir;
+	/*
 	 * The export's clock (--active counts back from it) and stamp (a
 	 * zone's serial, a feed's timestamps): 0 for now and for the store's
 	 * last change.  Tests fix both for byte-exact files.

@@ -174,7 +174,7 @@ ch_end(struct export_run *r, struct chousa_err *err)
 		    "    reference String DEFAULT ''\n)\nPRIMARY KEY %s\n"
 		    "SOURCE(FILE(path ", (unsigned long long)c->f[i]->n,
 		    dicts[i].name, dicts[i].key, dicts[i].key);
-		snprintf(path, sizeof(path), "%s/%s", r->dir, dicts[i].file);
+		snprintf(path, sizeof(path), "%s/%s", r->deploy, dicts[i].file);
 		sql_string(b, path);
 		chousa_buf_addf(b, " format 'TabSeparatedWithNames'))\n"
 		    "LAYOUT(%s)\nLIFETIME(MIN 3600 MAX 7200);\n",

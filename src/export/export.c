@@ -711,7 +711,20 @@ place_output(struct core *c)
 	if (r->opts->delta_state != NULL && to_stdout)
 		return chousa_errf(c->err, CHOUSA_EINVAL, "--delta writes "
 		    "files beside the export: give -o");
+	r->deploy = r->opts->deploy_dir != NULL ? r->opts->deploy_dir : r->dir;
 	return CHOUSA_OK;
+}
+
+/* An absolute path that YAML and SQL take as is: no quoting needed. */
+static int
+deploy_dir_ok(const char *d)
+{
+	size_t n = strlen(d);
+
+	if (d[0] != '/' || n > 1024)
+		return 0;
+	return strspn(d, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789/._-") == n;
 }
 
 static int
@@ -743,6 +756,10 @@ check_opts(struct core *c)
 	if (o->active_days < 0)
 		return chousa_errf(c->err, CHOUSA_EINVAL, "--active takes a "
 		    "number of days");
+	if (o->deploy_dir != NULL && !deploy_dir_ok(o->deploy_dir))
+		return chousa_errf(c->err, CHOUSA_EINVAL, "--deploy-dir must "
+		    "be an absolute path of letters, digits and / . _ - (it "
+		    "goes into YAML and SQL as is)");
 	return CHOUSA_OK;
 }
 

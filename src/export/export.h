@@ -85,6 +85,9 @@ struct export_run {
 	int64_t				 stamp;		/* the store's change */
 	const char			*tlp;		/* "clear", ... */
 	char				*dir;		/* the output directory */
+	const char			*deploy;	/* where the engine reads
+							 * it (opts.deploy_dir or
+							 * dir) */
 	const char			*file;		/* one file; NULL: stdout */
 	int				 refused;	/* set by export_refuse */
 	void				*state;		/* the format's own */

@@ -526,7 +526,7 @@ yaml_set(struct export_run *r, struct chousa_buf *b, const char *name,
 	struct suricata *s = r->state;
 
 	chousa_buf_addf(b, "  %s:\n    type: %s\n    load: %s/%s\n"
-	    "    memcap: %llumb\n    hashsize: %llu\n", name, type, r->dir,
+	    "    memcap: %llumb\n    hashsize: %llu\n", name, type, r->deploy,
 	    s->f[file]->name, memcap_mb(s->f[file]), hashsize(s->f[file]));
 }
 
@@ -565,8 +565,8 @@ sur_end(struct export_run *r, struct chousa_err *err)
 	chousa_buf_addf(b, "\n# IP reputation (both rule files).\n"
 	    "reputation-categories-file: %s/%s\ndefault-reputation-path: %s\n"
 	    "reputation-files:\n  - %s\n\nrule-files:\n  - %s/chousa.rules\n",
-	    r->dir, file_names[F_IPREP_CATEGORIES], r->dir,
-	    file_names[F_IPREP], r->dir);
+	    r->deploy, file_names[F_IPREP_CATEGORIES], r->deploy,
+	    file_names[F_IPREP], r->deploy);
 	rc = chousa_buf_rc(b, "suricata.yaml", err);
 	s->f[F_YAML]->n = 1;
 	return rc;

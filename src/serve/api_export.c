@@ -111,6 +111,7 @@ etag_of(const struct xjob *x, int64_t changed_at, char out[24])
 	h = hash_str(h, x->tlp);
 	h = hash_int(h, o->include_benign);
 	h = hash_int(h, o->zeek_notice);
+	h = hash_str(h, o->deploy_dir);
 	h = hash_int(h, o->stamp > 0 ? o->stamp : changed_at);
 	h = hash_int(h, o->active_days > 0 ? o->now : 0);
 	snprintf(out, 24, "\"%016llx\"", (unsigned long long)h);
@@ -240,10 +241,9 @@ open_answer(struct sreq *r, struct xjob *x, const char *dir,
 	}
 	if (names_dir(fd, dir)) {
 		close(fd);
-		x->rc = chousa_errf(&x->err, CHOUSA_EINVAL, "'%s' names its "
-		    "files by where they are written: run chousa export "
-		    "--format %s -o DIR where they go instead", x->name,
-		    x->o.format);
+		x->rc = chousa_errf(&x->err, CHOUSA_EINVAL, "'%s' names the "
+		    "directory its files are read from: give it as "
+		    "deploy_dir=/absolute/path", x->name);
 		return 0;
 	}
 	/* A one-file export names its file by the path it was given. */
@@ -506,7 +506,7 @@ plain_name(const char *s)
 static const char *const export_keys[] = {
 	"format", "file", "types", "sources", "family", "min_confidence",
 	"since", "active", "tlp", "include_benign", "zeek_notice", "delta",
-	NULL
+	"deploy_dir", NULL
 };
 
 /*
@@ -562,6 +562,7 @@ export_options(struct sreq *r, struct xjob *x)
 	if (bad)
 		return 0;
 	o->tlp = api_opt_str(r, NULL, "tlp", &bad);
+	o->deploy_dir = bad ? NULL : api_opt_str(r, NULL, "deploy_dir", &bad);
 	benign = api_opt_bool(r, NULL, "include_benign", 0);
 	notice = benign < 0 ? 0 : api_opt_bool(r, NULL, "zeek_notice", 0);
 	if (benign < 0 || notice < 0)

@@ -125,6 +125,12 @@ expect zeek_url_without_scheme '^www\.dnautik\.com/wp-admin/n/	Intel::URL' o/cho
 expect suricata_family_in_json '"value":"www\.dnautik\.com","family":"win\.emotet","family_name":"Emotet","confidence":75' o/suricata/domains.jsonl
 expect suricata_base64_domain '^d3d3LmRuYXV0aWsuY29t$' o/suricata/domains.lst
 expect suricata_hashsize 'hashsize: 1024' o/suricata/suricata.yaml
+check suricata_deploy_dir 0 "$CHOUSA" -q --db "$db" export --format suricata -o o/sd \
+    --deploy-dir /etc/suricata/chousa
+expect suricata_deploy_dir_named 'load: /etc/suricata/chousa/domains.lst' o/sd/suricata.yaml
+refute suricata_deploy_dir_only '/o/sd' o/sd/suricata.yaml
+check deploy_dir_relative_refused 2 "$CHOUSA" -q --db "$db" export --format suricata \
+    -o o/sd2 --deploy-dir rel/dir
 expect ecs_software 'threat":\{"feed":\{"name":"chousa"\}.*"software":\{"type":"Malware","name":"Emotet"' o/ecs/chousa-ecs.ndjson
 expect splunk_cidr_lookup 'match_type = CIDR\(ip\)' o/splunk/transforms.conf
 expect misp_galaxy_tag 'misp-galaxy:malpedia=\\"Emotet\\"' o/misp-feed/manifest.json

@@ -98,6 +98,21 @@ expect export_404_names_the_files 'domains\.lst' "$T/body"
 get "format=suricata&file=suricata.yaml"
 status_is export_file_naming_server_paths_is_refused 400
 refute export_refusal_leaks_no_path 'chousa-export\.' "$T/body"
+expect export_refusal_says_deploy_dir 'deploy_dir=' "$T/body"
+# With the directory the engine reads them from, as the CLI's --deploy-dir.
+"$CHOUSA" -q export --format suricata -o "$T/suricata-d" \
+    --deploy-dir /etc/suricata/chousa 2> /dev/null
+get "format=suricata&file=suricata.yaml&deploy_dir=/etc/suricata/chousa"
+status_is export_yaml_with_deploy_dir 200
+same_bytes export_yaml_is_the_local_one "$T/suricata-d/suricata.yaml"
+expect export_yaml_names_deploy_dir 'load: /etc/suricata/chousa/domains.lst' "$T/body"
+get "format=clickhouse&file=dictionaries.sql&deploy_dir=/var/lib/clickhouse/user_files/chousa"
+status_is export_sql_with_deploy_dir 200
+expect export_sql_names_deploy_dir "path '/var/lib/clickhouse/user_files/chousa/" "$T/body"
+get "format=suricata&file=suricata.yaml&deploy_dir=relative/dir"
+status_is export_relative_deploy_dir_400 400
+get "format=suricata&file=suricata.yaml&deploy_dir=/etc/x%0Ay"
+status_is export_deploy_dir_newline_400 400
 
 # ---- 3. filters, as the CLI's ----
 for q in "zeek-intel:types=domain:--types domain" \
