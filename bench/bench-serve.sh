@@ -20,22 +20,10 @@ cd "$(dirname "$0")/.."
 top=$(pwd)
 CHOUSA=${CHOUSA:-$top/build/chousa}
 CHOUSA=$(readlink -f "$CHOUSA")
-W=${BENCH_WORK:-$top/bench/work}/serve
-N=${BENCH_SERVE_N:-5000000}
 SECS=${BENCH_SERVE_SECS:-60}
 CONNS=${BENCH_SERVE_CONNS:-100}
 command -v wrk > /dev/null || { echo "bench-serve: wrk missing (scripts/install-deps.sh test)" >&2; exit 1; }
-mkdir -p "$W"
-export CHOUSA_DB="$W/store-$N.db" CHOUSA_CONFIG="$W/config"
-printf '[server]\nrate = 0\n' > "$CHOUSA_CONFIG"
-chmod 600 "$CHOUSA_CONFIG"
-tf=$W/threatfox-$N.csv
-[ -f "$tf" ] || python3 bench/gen_threatfox.py --n "$N" --seed serve --out "$tf"
-if [ ! -f "$CHOUSA_DB" ]; then
-	"$CHOUSA" -q import threatfox "$tf" >&2
-	"$CHOUSA" -q import malpedia demo/malpedia.json >&2
-fi
-rows=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
+. bench/serve-store.sh
 rm -f "$W/token"
 "$CHOUSA" -q token revoke bench > /dev/null 2>&1 || true
 "$CHOUSA" -q token create --role read bench > "$W/token"
