@@ -140,6 +140,10 @@ static const struct chousa_config_key keys[] = {
 	    "chousa serve: bytes an uploaded log may have (as sent, before "
 	    "decompression); a longer one is refused (413).  The log is swept "
 	    "as it arrives and never stored."),
+	N("server", "sweep_matcher_keep", 0, 31536000, "900", "chousa serve: "
+	    "seconds the matcher the sweeps share (built from the store at "
+	    "the first sweep; hundreds of MB on a big store) is kept unused "
+	    "before it is freed; 0: kept while the server runs."),
 	N("feeds", "timeout", 1, 86400, "600", "Seconds a feed download may "
 	    "take."),
 	N("freshness", "max_age_days", 1, 3650, "7", "Days after which a "

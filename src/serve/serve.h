@@ -433,9 +433,12 @@ const char *api_verdicts(struct chousa_arena *a, const struct invjob *j);
 
 /* ---- sweeps of uploaded logs (sweep.c) and exports (api_export.c) ---- */
 
-/* The matcher the sweeps share, built on first use and after imports. */
+/*
+ * The matcher the sweeps share, built on first use and after imports, and
+ * freed once no sweep has used it for keep seconds (0: kept).
+ */
 struct sweeper;
-int	sweeper_new(struct sweeper **out);
+int	sweeper_new(struct sweeper **out, struct server *s, long keep);
 void	sweeper_free(struct sweeper *sw);
 struct sweeper_stats {
 	uint64_t	 received;	/* bytes of uploaded logs */

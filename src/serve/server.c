@@ -612,6 +612,8 @@ req_submit(struct sreq *r, struct invjob *j, int (*finish)(struct sreq *r))
 
 static enum MHD_Result respond(struct sreq *r);
 
+/* Seconds an unused sweep matcher is kept: [server] sweep_matcher_keep. */
+#define SWEEP_MATCHER_KEEP	900
 /* Sweeps and exports at once, unless [server] background_jobs says. */
 #define BACKGROUND_JOBS	2
 
@@ -1741,7 +1743,8 @@ chousa_server_start(struct chousa_server **out,
 	if (rc == CHOUSA_OK && opts->audit_path != NULL)
 		rc = audit_open(&s->audit, s, opts->audit_path,
 		    opts->audit_max_bytes, opts->audit_keep, err);
-	if (rc == CHOUSA_OK && sweeper_new(&s->sweeper) != CHOUSA_OK)
+	if (rc == CHOUSA_OK && sweeper_new(&s->sweeper, s, cfg_long(s->cfg,
+	    "sweep_matcher_keep", SWEEP_MATCHER_KEEP)) != CHOUSA_OK)
 		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	if (rc == CHOUSA_OK)
 		rc = worker_start(&s->worker, s, err);

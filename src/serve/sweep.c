@@ -35,11 +35,22 @@ struct shared_matcher {
 };
 
 struct sweeper {
+	struct server		*srv;
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 built;
 	int			 building;
 	struct shared_matcher	*cur;
 	struct sweeper_stats	 stats;		/* atomics */
+	/*
+	 * A matcher no sweep has used for keep seconds is freed (it holds
+	 * hundreds of MB on a big store) by the reaper thread.
+	 */
+	long			 keep;		/* 0: kept */
+	double			 last_used;	/* chousa_monotonic() */
+	pthread_t		 reaper;
+	int			 reaping;	/* the thread runs */
+	int			 stopping;
+	pthread_cond_t		 wake;
 };
 
 static void
@@ -51,6 +62,7 @@ matcher_unref(struct sweeper *sw, struct shared_matcher *sm)
 		return;
 	pthread_mutex_lock(&sw->lock);
 	last = --sm->refs == 0;
+	sw->last_used = chousa_monotonic();
 	pthread_mutex_unlock(&sw->lock);
 	if (last) {
 		chousa_matcher_free(sm->m);
@@ -81,6 +93,7 @@ matcher_get(struct server *s, struct chousa_err *err)
 	pthread_mutex_lock(&sw->lock);
 	while (sw->building)
 		pthread_cond_wait(&sw->built, &sw->lock);
+	sw->last_used = chousa_monotonic();
 	if (sw->cur != NULL && sw->cur->changed_at == changed) {
 		sm = sw->cur;
 		sm->refs++;
@@ -122,15 +135,52 @@ matcher_get(struct server *s, struct chousa_err *err)
 	return sm;
 }
 
+/* Free the cached matcher once no sweep has used it for sw->keep s. */
+static void *
+reaper_main(void *arg)
+{
+	struct sweeper *sw = arg;
+	struct shared_matcher *idle;
+	struct timespec ts;
+	long tick = sw->keep < 60 ? (sw->keep + 1) / 2 : 30;
+	double unused;
+
+	serve_name_thread("chousa-reaper");
+	pthread_mutex_lock(&sw->lock);
+	while (!sw->stopping) {
+		pthread_cond_timedwait(&sw->wake, &sw->lock,
+		    serve_deadline(&ts, tick * 1000));
+		unused = chousa_monotonic() - sw->last_used;
+		if (sw->stopping || sw->cur == NULL || sw->building ||
+		    sw->cur->refs > 1 || unused < (double)sw->keep)
+			continue;
+		idle = sw->cur;
+		sw->cur = NULL;
+		pthread_mutex_unlock(&sw->lock);
+		matcher_unref(sw, idle);
+		server_log(sw->srv, "sweep: the matcher freed, unused for "
+		    "%.0f s", unused);
+		pthread_mutex_lock(&sw->lock);
+	}
+	pthread_mutex_unlock(&sw->lock);
+	return NULL;
+}
+
 int
-sweeper_new(struct sweeper **out)
+sweeper_new(struct sweeper **out, struct server *s, long keep)
 {
 	struct sweeper *sw = mem_alloc(sizeof(*sw));
 
 	if (sw == NULL)
 		return CHOUSA_ENOMEM;
+	sw->srv = s;
+	sw->keep = keep;
 	pthread_mutex_init(&sw->lock, NULL);
 	pthread_cond_init(&sw->built, NULL);
+	pthread_cond_init(&sw->wake, NULL);
+	if (keep > 0)
+		sw->reaping = pthread_create(&sw->reaper, NULL, reaper_main,
+		    sw) == 0;
 	*out = sw;
 	return CHOUSA_OK;
 }
@@ -140,7 +190,15 @@ sweeper_free(struct sweeper *sw)
 {
 	if (sw == NULL)
 		return;
+	if (sw->reaping) {
+		pthread_mutex_lock(&sw->lock);
+		sw->stopping = 1;
+		pthread_cond_broadcast(&sw->wake);
+		pthread_mutex_unlock(&sw->lock);
+		pthread_join(sw->reaper, NULL);
+	}
 	matcher_unref(sw, sw->cur);
+	pthread_cond_destroy(&sw->wake);
 	pthread_cond_destroy(&sw->built);
 	pthread_mutex_destroy(&sw->lock);
 	mem_free(sw);

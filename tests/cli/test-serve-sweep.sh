@@ -18,6 +18,8 @@
 #     sees the new indicator (the shared matcher is built again).
 #  5. Nothing of the log is left on disk (TMPDIR of the server is empty),
 #     and a server stopped during an upload ends at once.
+#  6. [server] sweep_matcher_keep: a matcher unused that long is freed,
+#     and the next sweep builds it again.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -249,3 +251,25 @@ t1=$(date +%s)
 kill $stopper 2> /dev/null
 wait $stopper 2> /dev/null
 refute no_error_at_stop 'ERROR\|panic\|Assertion' "$T/serve.log"
+
+# ---- 6. an unused matcher is freed ----
+printf '[server]\nrate = 0\nsweep_matcher_keep = 2\n' > "$CHOUSA_CONFIG"
+serve_start || { not_ok server_restarts "$(head -c 300 "$T/serve.log")"; exit 0; }
+upload keep1 "" "$L/zeek-conn.log"
+http GET /metrics "$TOKEN"
+expect matcher_held_after_a_sweep '^chousa_sweep_matcher_bytes [1-9]' "$T/body"
+i=0
+while [ $i -lt 100 ] && ! grep -q 'matcher freed' "$T/serve.log"; do
+	sleep 0.1
+	i=$((i + 1))
+done
+expect matcher_freed_said 'sweep: the matcher freed, unused for [2-9] s' "$T/serve.log"
+http GET /metrics "$TOKEN"
+expect matcher_bytes_zero_when_freed '^chousa_sweep_matcher_bytes 0$' "$T/body"
+upload keep2 "" "$L/zeek-conn.log"
+[ "$(sed '$d' "$T/up.keep2")" = "$(cat "$T/local.zeek_conn_log.hits")" ] &&
+	ok sweep_after_the_matcher_was_freed ||
+	not_ok sweep_after_the_matcher_was_freed "$(head -c 300 "$T/up.keep2")"
+http GET /metrics "$TOKEN"
+expect matcher_built_again_after_freed '^chousa_sweep_matcher_builds_total 2$' "$T/body"
+serve_stop
