@@ -12,7 +12,7 @@ libicu-dev publicsuffix libmicrohttpd-dev libgnutls28-dev"
 test_pkgs="$build_pkgs clang python3 sqlite3 ripgrep gzip zip unzip openssl
 libclang-rt-14-dev iproute2 util-linux chromium graphviz tshark zsh fish tmux
 cmark-gfm bind9-utils python3-jsonschema chromium-driver python3-selenium
-nodejs wrk curl python3-prometheus-client systemd logrotate"
+nodejs wrk curl python3-prometheus-client systemd logrotate strace"
 
 case "$group" in
 build) want=$build_pkgs ;;

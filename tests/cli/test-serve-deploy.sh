@@ -10,6 +10,11 @@
 #  3. The real logrotate, with --audit-max none: it moves the log, its
 #     postrotate sends SIGHUP, the next lines go to the new file, none to
 #     the moved one; a second rotation compresses the first.
+#  4. The unit's system-call filter lets the server be: run as an
+#     unprivileged user (as User= does) under strace through look-ups,
+#     an investigation, a sweep upload, an export, MCP, /metrics, a
+#     SIGHUP and a stop, every call it makes is in the unit's
+#     SystemCallFilter (expanded by systemd-analyze syscall-filter).
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -121,3 +126,111 @@ EOF
 else
 	not_ok logrotate_available "logrotate is needed (scripts/install-deps.sh test)"
 fi
+
+# ---- 4. the system-call filter ----
+filter_check() {
+	command -v strace > /dev/null 2>&1 ||
+		{ not_ok strace_available "strace is needed (scripts/install-deps.sh test)"; return; }
+	command -v systemd-analyze > /dev/null 2>&1 || return
+	# What the unit allows: every SystemCallFilter line, in order.
+	grep '^SystemCallFilter=' "$unit" | sed 's/^SystemCallFilter=//' > "$T/filters"
+	systemd-analyze syscall-filter --no-pager > "$T/groups" 2>&1 ||
+		{ not_ok syscall_groups_read "$(head -c 200 "$T/groups")"; return; }
+	sc=$(mktemp -d /tmp/chousa-sc.XXXXXX)
+	chmod 755 "$sc"
+	cp "$T/db" "$sc/db"
+	printf '[server]\nrate = 0\n' > "$sc/config"
+	run_as=""
+	if [ "$(id -u)" = 0 ]; then
+		chown -R 65534:65534 "$sc"
+		run_as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	fi
+	CHOUSA_DB="$sc/db" CHOUSA_CONFIG="$sc/config" HOME="$sc" TMPDIR="$sc" \
+	    $run_as strace -f -qq -o "$sc/trace" "$CHOUSA" serve \
+	    --listen 127.0.0.1:0 --port-file "$sc/port" --audit-log "$sc/audit.log" \
+	    > "$T/sc.log" 2>&1 &
+	tracer=$!
+	i=0
+	while [ ! -s "$sc/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	scurl="http://127.0.0.1:$(cat "$sc/port" 2> /dev/null)"
+	tok=$(CHOUSA_DB="$sc/db" "$CHOUSA" -q token create --role investigate sc 2> /dev/null)
+	printf '#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\n1606470000.0\tC1\t10.0.0.2\t1000\t162.243.103.246\t8080\n' > "$T/sc.log.in"
+	SC_URL=$scurl SC_TOK=$tok python3 - "$T/sc.log.in" <<'PY' > "$T/sc.calls" 2>&1
+import json, os, sys, urllib.request
+url, tok = os.environ["SC_URL"], os.environ["SC_TOK"]
+def ask(path, body=None, ctype="application/json"):
+    req = urllib.request.Request(url + path, data=body)
+    req.add_header("Authorization", "Bearer " + tok)
+    if body is not None:
+        req.add_header("Content-Type", ctype)
+    try:
+        r = urllib.request.urlopen(req, timeout=60)
+        print(path, r.status); r.read()
+    except urllib.error.HTTPError as e:
+        print(path, e.code); e.read()
+ask("/api/v1/lookup?indicator=www.dnautik.com")
+ask("/api/v1/investigate", json.dumps({"indicator": "www.dnautik.com", "offline": True}).encode())
+ask("/api/v1/sweep", open(sys.argv[1], "rb").read(), "application/octet-stream")
+ask("/api/v1/export?format=zeek-intel")
+ask("/api/v1/export?format=suricata&file=domains.lst")
+ask("/mcp", json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+    "params": {"name": "lookup", "arguments": {"indicators": ["162.243.103.246"]}}}).encode())
+ask("/metrics")
+ask("/")
+PY
+	srv=$(pgrep -P "$tracer" -x chousa 2> /dev/null || pgrep -f "port-file $sc/port" | grep -v "^$tracer$" | head -n 1)
+	[ -n "$srv" ] && kill -HUP "$srv" 2> /dev/null
+	sleep 0.5
+	[ -n "$srv" ] && kill "$srv" 2> /dev/null
+	wait "$tracer" 2> /dev/null
+	[ "$(grep -c ' 200$' "$T/sc.calls")" = 8 ] && ok traced_server_answered ||
+		not_ok traced_server_answered "$(tr '\n' ' ' < "$T/sc.calls" | head -c 300) $(head -c 200 "$T/sc.log")"
+	python3 - "$T/groups" "$T/filters" "$sc/trace" <<'PY' > "$T/sc.denied" 2>&1
+import re, sys
+groups, cur = {}, None
+for line in open(sys.argv[1]):
+    s = line.strip()
+    if not s or s.startswith("#"):
+        continue
+    if not line[0].isspace() and s.startswith("@"):
+        cur = groups.setdefault(s, set())
+    elif cur is not None:
+        cur.add(s)
+def expand(name, seen=()):
+    if not name.startswith("@"):
+        return {name}
+    out = set()
+    for m in groups.get(name, ()):
+        if m not in seen:
+            out |= expand(m, seen + (m,))
+    return out
+allowed = None
+for f in open(sys.argv[2]):
+    f = f.strip()
+    deny = f.startswith("~")
+    names = set()
+    for n in f.lstrip("~").split():
+        names |= expand(n)
+    if deny:
+        allowed = (allowed if allowed is not None else set()) - names
+    else:
+        allowed = names if allowed is None else allowed | names
+allowed |= expand("@default")
+used = set()
+for line in open(sys.argv[3]):
+    m = re.match(r"^\d+\s+([a-z0-9_]+)\(", line)
+    if m:
+        used.add(m.group(1))
+print("used %d" % len(used))
+for u in sorted(used - allowed):
+    print("denied", u)
+PY
+	if grep -q '^used [1-9]' "$T/sc.denied" && ! grep -q '^denied' "$T/sc.denied"; then
+		ok unit_filter_allows_every_call
+	else
+		not_ok unit_filter_allows_every_call "$(tr '\n' ' ' < "$T/sc.denied" | head -c 300)"
+	fi
+	rm -rf "$sc"
+}
+filter_check
+
