@@ -189,6 +189,24 @@ upload toobig "" "$T/toobig"
 status_of sweep_content_length_over_cap_413 413 toobig
 upload toobigc "" "$T/toobig" --chunked --piece 1048576
 status_of sweep_chunked_over_cap_413 413 toobigc
+# A chunked body that breaks off into garbage, after its sweep has begun:
+# the library refuses it, the sweep is aborted and its slot freed.
+python3 - "$PORT" "$TOKEN" <<'PY' > "$T/badchunk" 2>&1
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
+s.sendall(("POST /api/v1/sweep HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+           "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz-not-a-size\r\n\r\n"
+           % sys.argv[2]).encode())
+try:
+    print(s.recv(4096).split(b"\r\n")[0].decode() or "closed")
+except OSError:
+    print("closed")
+PY
+grep -q 'HTTP/1.1 400\|closed' "$T/badchunk" && ok bad_chunk_refused ||
+	not_ok bad_chunk_refused "$(cat "$T/badchunk")"
+sleep 0.5
+http GET /metrics "$TOKEN"
+expect bad_chunk_slot_freed '^chousa_background_jobs 0$' "$T/body"
 http GET /api/v1/health
 status_is serves_after_refusals 200
 

@@ -87,6 +87,28 @@ kinds["huge_body"] += [
     ("POST /api/v1/lookup HTTP/1.1\r\nHost: x\r\n%sContent-Type: application/json"
      "\r\nTransfer-Encoding: chunked\r\n\r\n" % AUTH).encode() +
     (b"100000\r\n" + b"[" * 0x100000 + b"\r\n") * 3 + b"0\r\n\r\n"]
+# Sweeps and exports refused before they take a job's slot: options,
+# caps, a body where none goes.
+kinds["sweep_export"] = [
+    post("/api/v1/sweep?format=exe", "x", "application/octet-stream"),
+    post("/api/v1/sweep?log_format=nope", "x", "application/octet-stream"),
+    post("/api/v1/sweep?internal=10.0.0.0/77", "x", "application/octet-stream"),
+    post("/api/v1/sweep?window=-1", "x", "application/octet-stream"),
+    post("/api/v1/sweep?max_line=1", "x", "application/octet-stream"),
+    post("/api/v1/sweep?name=", "x", "application/octet-stream"),
+    post("/api/v1/sweep?no_benign_filtr=1", "x", "application/octet-stream"),
+    ("POST /api/v1/sweep HTTP/1.1\r\nHost: x\r\n%sContent-Length: %d\r\n\r\n"
+     % (AUTH, 10 ** 12)).encode(),
+    get("/api/v1/sweep"),
+    get("/api/v1/export"),
+    get("/api/v1/export?format=nope"),
+    get("/api/v1/export?format=rpz&min_confidence=-5"),
+    get("/api/v1/export?format=splunk&file=../../etc/passwd"),
+    get("/api/v1/export?format=rpz&types=zz"),
+    get("/api/v1/export?format=rpz&since=%00"),
+    get("/api/v1/export?format=rpz&delta=x"),
+    post("/api/v1/export?format=rpz", "x"),
+]
 trav = ["/../../etc/passwd", "/static/../../../etc/passwd",
         "/%2e%2e/%2e%2e/etc/passwd", "/static/%2e%2e%2fapp.css", "/api/v1/../../x",
         "/static/app.css/../../etc/shadow", "/api/v1/tokens/../../../etc",
