@@ -63,6 +63,14 @@ int	chousa_store_foreach_indicator(struct chousa_store *st,
  */
 int	chousa_store_changed_at(struct chousa_store *st, int64_t *out,
 	    struct chousa_err *err);
+/*
+ * A number that grows with every successful import (the latest one's id),
+ * 0 for a store never imported into: what a cache of the store's content
+ * (the server's sweep matcher, an export's ETag) compares, since two
+ * imports may end within the same second.
+ */
+int	chousa_store_generation(struct chousa_store *st, int64_t *out,
+	    struct chousa_err *err);
 
 /* ---- exporting ---- */
 

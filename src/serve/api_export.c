@@ -38,6 +38,12 @@
 #define LIST_BYTES	4096
 #define LIST_MAX	128
 
+/* What the store is at: its last import's end (a date) and generation. */
+struct version {
+	int64_t	 changed_at;
+	int64_t	 generation;
+};
+
 struct xjob {
 	/* In: the parsed query. */
 	struct chousa_export_opts	 o;
@@ -49,7 +55,7 @@ struct xjob {
 	int				 rc;
 	struct chousa_err		 err;
 	struct chousa_export_report	 rep;
-	int64_t				 changed_at;
+	struct version			 ver;	/* of the store exported */
 	int				 listing;	/* no file, or no such
 							 * file: the names */
 	uint64_t			 entries;	/* in the file sent */
@@ -64,6 +70,15 @@ struct xjob {
 };
 
 /* ---- the ETag ---- */
+
+static int
+version_of(struct chousa_store *st, struct version *v, struct chousa_err *err)
+{
+	int rc = chousa_store_changed_at(st, &v->changed_at, err);
+
+	return rc != CHOUSA_OK ? rc : chousa_store_generation(st,
+	    &v->generation, err);
+}
 
 static uint64_t
 hash_str(uint64_t h, const char *s)
@@ -83,16 +98,17 @@ hash_int(uint64_t h, int64_t v)
 }
 
 /*
- * The ETag of x's answer for a store last changed at changed_at, into
- * out; 0 when the bytes depend on the clock and none can be given: a
- * store never imported into is stamped with the time of the export, and
- * active=DAYS counts back from it.
+ * The ETag of x's answer for the store at v, into out; 0 when the bytes
+ * depend on the clock and none can be given: a store never imported into
+ * is stamped with the time of the export, and active=DAYS counts back
+ * from it.  The generation tells apart two imports of the same second.
  */
 static int
-etag_of(const struct xjob *x, int64_t changed_at, char out[24])
+etag_of(const struct xjob *x, const struct version *v, char out[24])
 {
 	const struct chousa_export_opts *o = &x->o;
 	uint64_t h = CHOUSA_FNV64_INIT;
+	int64_t changed_at = v->changed_at;
 
 	if (o->stamp <= 0 && changed_at <= 0)
 		return 0;
@@ -113,6 +129,7 @@ etag_of(const struct xjob *x, int64_t changed_at, char out[24])
 	h = hash_int(h, o->zeek_notice);
 	h = hash_str(h, o->deploy_dir);
 	h = hash_int(h, o->stamp > 0 ? o->stamp : changed_at);
+	h = hash_int(h, v->generation);
 	h = hash_int(h, o->active_days > 0 ? o->now : 0);
 	snprintf(out, 24, "\"%016llx\"", (unsigned long long)h);
 	return 1;
@@ -295,7 +312,7 @@ export_run(struct sreq *r)
 	x->rc = chousa_store_open(&st, r->env.db_path, CHOUSA_STORE_READONLY,
 	    &x->err);
 	if (x->rc == CHOUSA_OK)
-		x->rc = chousa_store_changed_at(st, &x->changed_at, &x->err);
+		x->rc = version_of(st, &x->ver, &x->err);
 	if (x->rc == CHOUSA_OK) {
 		/* A directory for the formats that write one, else a file. */
 		x->o.out = x->is_dir ? dir : path;
@@ -456,9 +473,10 @@ export_finish(struct sreq *r)
 	r->exit_status = CHOUSA_EXIT_CLEAN;
 	req_header_add(r, "Content-Disposition", disposition(r->a, x->name));
 	/* The store the run read: an import since the request is in it. */
-	if (etag_of(x, x->changed_at, etag))
+	if (etag_of(x, &x->ver, etag))
 		req_header_add(r, "ETag", chousa_arena_strdup(r->a, etag));
-	v = http_date(r->a, x->o.stamp > 0 ? x->o.stamp : x->changed_at);
+	v = http_date(r->a, x->o.stamp > 0 ? x->o.stamp :
+	    x->ver.changed_at);
 	if (v != NULL)
 		req_header_add(r, "Last-Modified", v);
 	req_header_add(r, "Chousa-Export-Read", chousa_arena_printf(r->a,
@@ -597,7 +615,7 @@ api_export(struct sreq *r)
 	struct chousa_err err = { 0 };
 	struct xjob *x = chousa_arena_alloc(r->a, sizeof(*x));
 	const char *inm;
-	int64_t changed;
+	struct version now;
 	char etag[24];
 
 	if (x == NULL)
@@ -614,10 +632,10 @@ api_export(struct sreq *r)
 	 * anything is run: polling every few minutes then costs one query.
 	 */
 	inm = req_header(r, "If-None-Match");
-	if (inm != NULL && chousa_store_changed_at(r->env.st, &changed, &err) ==
-	    CHOUSA_OK && etag_of(x, changed, etag) && etag_matches(inm, etag)) {
+	if (inm != NULL && version_of(r->env.st, &now, &err) == CHOUSA_OK &&
+	    etag_of(x, &now, etag) && etag_matches(inm, etag)) {
 		const char *lm = http_date(r->a, x->o.stamp > 0 ? x->o.stamp :
-		    changed);
+		    now.changed_at);
 
 		r->status = 304;
 		r->exit_status = CHOUSA_EXIT_CLEAN;

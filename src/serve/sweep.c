@@ -30,7 +30,7 @@
 
 struct shared_matcher {
 	struct chousa_matcher	*m;
-	int64_t			 changed_at;	/* of the store it holds */
+	int64_t			 generation;	/* of the store it holds */
 	long			 refs;		/* sweeps, and the cache */
 };
 
@@ -82,10 +82,10 @@ matcher_get(struct server *s, struct chousa_err *err)
 	struct sweeper *sw = s->sweeper;
 	struct shared_matcher *sm = NULL, *old = NULL;
 	struct chousa_store *st = NULL;
-	int64_t changed = 0;
+	int64_t gen = 0;
 
 	if (chousa_store_open(&st, s->db_path, CHOUSA_STORE_READONLY, err) !=
-	    CHOUSA_OK || chousa_store_changed_at(st, &changed, err) !=
+	    CHOUSA_OK || chousa_store_generation(st, &gen, err) !=
 	    CHOUSA_OK) {
 		chousa_store_close(st);
 		return NULL;
@@ -94,7 +94,7 @@ matcher_get(struct server *s, struct chousa_err *err)
 	while (sw->building)
 		pthread_cond_wait(&sw->built, &sw->lock);
 	sw->last_used = chousa_monotonic();
-	if (sw->cur != NULL && sw->cur->changed_at == changed) {
+	if (sw->cur != NULL && sw->cur->generation == gen) {
 		sm = sw->cur;
 		sm->refs++;
 		pthread_mutex_unlock(&sw->lock);
@@ -117,7 +117,7 @@ matcher_get(struct server *s, struct chousa_err *err)
 	sw->building = 0;
 	if (sm != NULL) {
 		sw->stats.builds++;
-		sm->changed_at = changed;
+		sm->generation = gen;
 		sm->refs = 2;
 		old = sw->cur;
 		sw->cur = sm;

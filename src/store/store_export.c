@@ -835,15 +835,15 @@ out:
 	return rc;
 }
 
-int
-chousa_store_changed_at(struct chousa_store *st, int64_t *out,
+/* One number of the imports that succeeded: sql selects it. */
+static int
+ok_imports(struct chousa_store *st, const char *sql, int64_t *out,
     struct chousa_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	int step;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(finished_at), 0)"
-	    " FROM imports WHERE outcome = 'ok'", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return store_dberr(st, err, "cannot read the store");
 	step = sqlite3_step(s);
 	if (step == SQLITE_ROW)
@@ -852,4 +852,20 @@ chousa_store_changed_at(struct chousa_store *st, int64_t *out,
 	if (step != SQLITE_ROW)
 		return store_dberr(st, err, "cannot read the store");
 	return CHOUSA_OK;
+}
+
+int
+chousa_store_changed_at(struct chousa_store *st, int64_t *out,
+    struct chousa_err *err)
+{
+	return ok_imports(st, "SELECT coalesce(max(finished_at), 0) FROM "
+	    "imports WHERE outcome = 'ok'", out, err);
+}
+
+int
+chousa_store_generation(struct chousa_store *st, int64_t *out,
+    struct chousa_err *err)
+{
+	return ok_imports(st, "SELECT coalesce(max(id), 0) FROM imports "
+	    "WHERE outcome = 'ok'", out, err);
 }

@@ -167,6 +167,13 @@ PY
 is export_if_none_match_is_304 "$(inm "format=zeek-intel&types=domain,url" "$etag")" "304 0 $etag"
 is export_if_none_match_list_is_304 "$(inm "format=zeek-intel&types=domain,url" "\"0000000000000000\", W/$etag")" "304 0 $etag"
 is export_stale_etag_is_200 "$(inm "format=zeek-intel&types=domain,url" '"0000000000000000"' | cut -d' ' -f1,3)" "200 $etag"
+# An import changes the ETag, even within the second of the last one and
+# with the stamp fixed (SOURCE_DATE_EPOCH): the store's generation is in it.
+printf 'fresh-after-etag.example\n' > "$T/fresh.txt"
+"$CHOUSA" -q import list --source-name fresh "$T/fresh.txt" > /dev/null 2>&1
+set -- $(inm "format=zeek-intel&types=domain,url" "$etag")
+[ "$1" = 200 ] && [ "$3" != "$etag" ] && ok export_import_changes_the_etag ||
+	not_ok export_import_changes_the_etag "$*"
 
 # ---- 5. refusals ----
 http GET "/api/v1/export?format=zeek-intel"
