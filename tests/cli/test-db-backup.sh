@@ -46,7 +46,7 @@ sqlite3 "$T/db" "CREATE TABLE pad(b BLOB); WITH RECURSIVE n(i) AS (SELECT 1 UNIO
 serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
 # The writer: each transaction adds one row to each side; they stay equal.
 python3 - "$T/db" "$T/writer.out" <<'PY' &
-import sqlite3, sys, time
+import os, sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
 db.execute("PRAGMA journal_mode = WAL")
 n, longest, end = 0, 0.0, time.time() + 60
@@ -58,7 +58,10 @@ while time.time() < end:
     db.execute("COMMIT")
     longest = max(longest, time.time() - t)
     n += 1
-    open(sys.argv[2], "w").write("commits %d longest %.3f\n" % (n, longest))
+    # Whole or not at all: a kill between a truncate and a write, or a
+    # read between them, must not see an empty file.
+    open(sys.argv[2] + ".tmp", "w").write("commits %d longest %.3f\n" % (n, longest))
+    os.replace(sys.argv[2] + ".tmp", sys.argv[2])
 PY
 W=$!
 i=0	# until it has committed some
