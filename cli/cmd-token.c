@@ -1,7 +1,7 @@
 /*
- * cmd-token.c: `chousa token create|list|revoke`: the team server's API
- * tokens, in the store.  A new token is printed once; only its hash is
- * kept.
+ * cmd-token.c: `chousa token create|list|budget|revoke`: the team
+ * server's API tokens, in the store.  A new token is printed once; only
+ * its hash is kept.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +9,7 @@
 
 #include "cli.h"
 
-enum { OPT_ROLE = 256, OPT_EXPIRES, OPT_JSON };
+enum { OPT_ROLE = 256, OPT_EXPIRES, OPT_BUDGET, OPT_JSON };
 
 static const struct cli_opt token_opts[] = {
 	{ OPT_ROLE, "role", "ROLE", "create: read (look-ups and offline "
@@ -18,13 +18,32 @@ static const struct cli_opt token_opts[] = {
 	{ OPT_EXPIRES, "expires", "DURATION", "create: the token stops "
 	    "working after DURATION (90s, 30m, 12h, 90d); by default it works "
 	    "until revoked." },
+	{ OPT_BUDGET, "online-budget", "N", "create: online requests the "
+	    "token may cause a day (UTC); 0: no limit; by default the "
+	    "server's [server] online_budget." },
 	{ OPT_JSON, "json", NULL, "list: print one JSON object." },
 	{ 0 }
 };
 
+/* A budget as given: N (0: no limit) or "default" (-1). */
+static long
+budget_parse(const struct cli_cmd *self, const char *s)
+{
+	char *end;
+	long n;
+
+	if (strcmp(s, "default") == 0)
+		return -1;
+	n = strtol(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || n > CHOUSA_BUDGET_MAX)
+		cli_usage_error(self, "bad budget '%s': a number of online "
+		    "requests a day (0: no limit) or 'default'", s);
+	return n;
+}
+
 static int
 create(const struct cli_cmd *self, const char *name, const char *role,
-    const char *expires)
+    const char *expires, long budget)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_store *st;
@@ -40,8 +59,8 @@ create(const struct cli_cmd *self, const char *name, const char *role,
 		cli_usage_error(self, "bad --expires '%s': a duration such as "
 		    "90s, 30m, 12h or 90d", expires);
 	st = cli_open_store(0);
-	if (chousa_token_create(st, name, r, lifetime, token, &ends, &err) !=
-	    CHOUSA_OK)
+	if (chousa_token_create(st, name, r, lifetime, budget, token, &ends,
+	    &err) != CHOUSA_OK)
 		cli_die_err(&err);
 	chousa_store_close(st);
 	printf("%s\n", token);
@@ -60,10 +79,10 @@ list_text(struct chousa_buf *b, const struct chousa_token *t, size_t n)
 {
 	int64_t now = (int64_t)time(NULL);
 	size_t i;
-	char when[32], until[32];
+	char when[32], until[32], online[48];
 
-	chousa_buf_addf(b, "%-24s %-12s %-21s %-21s %s\n", "NAME", "ROLE",
-	    "CREATED", "EXPIRES", "STATE");
+	chousa_buf_addf(b, "%-24s %-12s %-21s %-21s %-8s %s\n", "NAME", "ROLE",
+	    "CREATED", "EXPIRES", "STATE", "ONLINE TODAY");
 	for (i = 0; i < n; i++) {
 		chousa_time_format(t[i].created_at, when, sizeof(when));
 		if (t[i].expires_at != 0)
@@ -71,8 +90,16 @@ list_text(struct chousa_buf *b, const struct chousa_token *t, size_t n)
 			    sizeof(until));
 		else
 			snprintf(until, sizeof(until), "never");
-		chousa_buf_addf(b, "%-24s %-12s %-21s %-21s %s\n", t[i].name,
-		    t[i].role, when, until, chousa_token_state(&t[i], now));
+		if (t[i].online_budget > 0)
+			snprintf(online, sizeof(online), "%ld of %ld",
+			    t[i].online_today, t[i].online_budget);
+		else
+			snprintf(online, sizeof(online), "%ld (%s)",
+			    t[i].online_today, t[i].online_budget == 0 ?
+			    "no limit" : "server's budget");
+		chousa_buf_addf(b, "%-24s %-12s %-21s %-21s %-8s %s\n",
+		    t[i].name, t[i].role, when, until,
+		    chousa_token_state(&t[i], now), online);
 	}
 }
 
@@ -102,8 +129,8 @@ list(int json)
 	return EXIT_CLEAN;
 }
 
-static const char *const token_verbs[] = { "create", "list", "revoke",
-	NULL };
+static const char *const token_verbs[] = { "create", "list", "budget",
+	"revoke", NULL };
 
 /* The subcommand, from self->verbs; else token's own usage errors. */
 static const char *
@@ -131,19 +158,35 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 	struct chousa_store *st;
 	const char *arg, *role = NULL, *expires = NULL, *verb;
 	int c, json = 0;
+	long budget = -1;
 
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
 		if (c == OPT_ROLE)
 			role = arg;
 		else if (c == OPT_EXPIRES)
 			expires = arg;
+		else if (c == OPT_BUDGET)
+			budget = budget_parse(self, arg);
 		else if (c == OPT_JSON)
 			json = 1;
 	verb = token_verb(self, argc, argv);
 	if (strcmp(verb, "create") == 0) {
 		if (argc - cli_optind != 2)
 			cli_usage_error(self, "create takes one NAME");
-		return create(self, argv[cli_optind + 1], role, expires);
+		return create(self, argv[cli_optind + 1], role, expires,
+		    budget);
+	}
+	if (strcmp(verb, "budget") == 0) {
+		if (argc - cli_optind != 3)
+			cli_usage_error(self, "budget takes NAME and N (0: no "
+			    "limit) or 'default'");
+		budget = budget_parse(self, argv[cli_optind + 2]);
+		st = cli_open_store(0);
+		if (chousa_store_token_set_budget(st, argv[cli_optind + 1],
+		    budget, &err) != CHOUSA_OK)
+			cli_die_err(&err);
+		chousa_store_close(st);
+		return EXIT_CLEAN;
 	}
 	if (strcmp(verb, "list") == 0) {
 		if (argc - cli_optind != 1)
@@ -163,18 +206,29 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 
 const struct cli_cmd cmd_token = {
 	"token", "Create, list and revoke the team server's API tokens",
-	"create --role ROLE [--expires DURATION] NAME | list [--json] | "
-	"revoke NAME",
+	"create --role ROLE [--expires DURATION] [--online-budget N] NAME | "
+	"list [--json] | budget NAME N|default | revoke NAME",
 	"Manage the tokens chousa serve accepts, in the store.  create prints "
 	"a new token for NAME once (keep it: the store holds only its "
 	"SHA-256); revoke makes NAME's token fail from the next request on; "
-	"list shows names, roles, ends and states (valid, expired, revoked), "
-	"never a token.  A token made with --expires is refused from its end "
-	"on (401 'expired token', audited).  A name holds one valid token at "
-	"a time: revoke it, or let it expire, before making another.",
+	"list shows names, roles, ends, states (valid, expired, revoked) and "
+	"the online requests spent today, never a token.  A token made with "
+	"--expires is refused from its end on (401 'expired token', "
+	"audited).  A name holds one valid token at a time: revoke it, or let "
+	"it expire, before making another.\n\n"
+	"Each name has a daily budget of online requests (UTC days): those "
+	"its investigations send to VirusTotal and the other online services. "
+	" Answers from the cache cost nothing, and one request shared by "
+	"several analysts' jobs is charged once, to the first who asked and "
+	"has budget left.  Past the budget, that name's investigations skip "
+	"the online sources, saying why, until midnight UTC; offline "
+	"answers go on.  budget sets NAME's (0: no limit; default: the "
+	"server's [server] online_budget, itself no limit unless set), "
+	"effective from the next request.",
 	token_opts, run_token,
 	"chousa token create --role read soc-dashboard\n"
 	"chousa token create --role investigate --expires 90d alice\n"
+	"chousa token budget alice 500\n"
 	"chousa token revoke alice",
 	token_verbs
 };

@@ -154,6 +154,8 @@ struct chousa_query {
 	const struct chousa_indicator	*ind;	/* borrowed for the run */
 	struct chousa_finding		*finding; /* fill, then set status */
 	void				*state;	/* the source's, per query */
+	size_t				 input;	/* its input's index in the
+						 * chousa_investigate() call */
 };
 
 struct chousa_source {
@@ -219,6 +221,8 @@ void	chousa_query_done(struct chousa_query *q);
 /* Whether the run may not touch the network / must bypass the cache. */
 int	chousa_ctx_offline(const struct chousa_ctx *ctx);
 int	chousa_ctx_refresh(const struct chousa_ctx *ctx);
+/* Who pays for the run's online requests, or NULL. */
+const struct chousa_payer *chousa_ctx_payer(const struct chousa_ctx *ctx);
 
 /* ---- how fresh a local source's data is ---- */
 
@@ -255,6 +259,24 @@ int	chousa_source_freshness(struct chousa_store *st,
 
 /* ---- running an investigation ---- */
 
+/*
+ * Who pays for the online requests of a run (the team server charges
+ * each to a token's daily budget).  charge is asked before a source sends
+ * a request (an answer from the cache is free), with the index of the
+ * input it is for: 1 lets it go, charged to *ticket (the payer's own
+ * number); 0 skips the source with the reason written to why ("quota
+ * (...)") until *retry_at.  refund gives a ticket back when its request
+ * failed before the service counted it.  Both run in the thread of
+ * chousa_investigate().
+ */
+struct chousa_payer {
+	int	(*charge)(void *arg, size_t input, const char *source,
+		    int *ticket, char *why, size_t why_size,
+		    int64_t *retry_at);
+	void	(*refund)(void *arg, int ticket);
+	void	*arg;
+};
+
 /* Options of a run.  Zero means the default everywhere. */
 struct chousa_investigate_opts {
 	int		 offline;	/* no http handle at all: no socket */
@@ -273,6 +295,7 @@ struct chousa_investigate_opts {
 	 * buckets and daily counters, as the team server's runs do.
 	 */
 	struct chousa_http *shared_http;
+	const struct chousa_payer *payer;	/* NULL: nobody counts */
 };
 
 /*

@@ -23,17 +23,21 @@ int	chousa_role_parse(const char *s);
 
 /* A token's text: "chousa_" and 45 characters of base64url (270 bits). */
 #define CHOUSA_TOKEN_SIZE	52
+/* The largest daily budget of online requests a token may be given. */
+#define CHOUSA_BUDGET_MAX	1000000000L
 
 /*
  * Make a token for name with role, valid for lifetime seconds (0: until
- * revoked), store its hash and write the token to out (shown once: the
- * store keeps only the hash).  CHOUSA_EINVAL on a bad name or role, or a
- * name that already has a valid token.  *expires_at (may be NULL): when
- * it ends, 0 never.
+ * revoked), with a daily budget of online_budget online requests (0: no
+ * limit, -1: the server's [server] online_budget), store its hash and
+ * write the token to out (shown once: the store keeps only the hash).
+ * CHOUSA_EINVAL on a bad name or role, or a name that already has a valid
+ * token.  *expires_at (may be NULL): when it ends, 0 never.
  */
 int	chousa_token_create(struct chousa_store *st, const char *name,
-	    int role, long lifetime, char out[CHOUSA_TOKEN_SIZE + 1],
-	    int64_t *expires_at, struct chousa_err *err);
+	    int role, long lifetime, long online_budget,
+	    char out[CHOUSA_TOKEN_SIZE + 1], int64_t *expires_at,
+	    struct chousa_err *err);
 
 /* "valid", "expired" or "revoked" at time now. */
 const char *chousa_token_state(const struct chousa_token *t, int64_t now);

@@ -578,6 +578,12 @@ struct chousa_token {
 	int64_t		 created_at;
 	int64_t		 revoked_at;	/* 0: not revoked */
 	int64_t		 expires_at;	/* 0: never */
+	/*
+	 * Online requests its name may cause a day (UTC): 0 no limit, -1
+	 * the server's default ([server] online_budget).
+	 */
+	long		 online_budget;
+	long		 online_today;	/* spent today by its name (list) */
 };
 
 /*
@@ -587,7 +593,21 @@ struct chousa_token {
  */
 int	chousa_store_token_add(struct chousa_store *st, const char *name,
 	    const char *role, const char *hash_hex, int64_t expires_at,
-	    int64_t *id, struct chousa_err *err);
+	    long online_budget, int64_t *id, struct chousa_err *err);
+/*
+ * Set the online budget (as struct chousa_token's) of name's valid token;
+ * CHOUSA_ENOTFOUND when it has none.
+ */
+int	chousa_store_token_set_budget(struct chousa_store *st,
+	    const char *name, long online_budget, struct chousa_err *err);
+/*
+ * Online requests name spent on the day (UTC) of now, and adding n to
+ * them (n < 0 gives back).  Kept by name, day by day, in the store.
+ */
+int	chousa_store_token_spent(struct chousa_store *st, const char *name,
+	    int64_t now, long *spent, struct chousa_err *err);
+int	chousa_store_token_spend(struct chousa_store *st, const char *name,
+	    int64_t now, long n, struct chousa_err *err);
 /* The token with this hash, revoked or not; CHOUSA_ENOTFOUND if none. */
 int	chousa_store_token_find(struct chousa_store *st, struct chousa_arena *a,
 	    const char *hash_hex, struct chousa_token *out,
@@ -595,7 +615,7 @@ int	chousa_store_token_find(struct chousa_store *st, struct chousa_arena *a,
 /* Revoke name's tokens not revoked yet; CHOUSA_ENOTFOUND when none. */
 int	chousa_store_token_revoke(struct chousa_store *st, const char *name,
 	    struct chousa_err *err);
-/* Every token, oldest first; *out is arena. */
+/* Every token, oldest first, with what each spent today; *out is arena. */
 int	chousa_store_token_list(struct chousa_store *st, struct chousa_arena *a,
 	    struct chousa_token **out, size_t *n_out, struct chousa_err *err);
 

@@ -140,6 +140,12 @@ static const struct chousa_config_key keys[] = {
 	    "chousa serve: bytes an uploaded log may have (as sent, before "
 	    "decompression); a longer one is refused (413).  The log is swept "
 	    "as it arrives and never stored."),
+	N("server", "online_budget", 0, 1000000000, "0", "chousa serve: "
+	    "online requests (to VirusTotal and the other keyed services; "
+	    "answers from the cache are free) each token may cause a day "
+	    "(UTC), unless the token has its own (chousa token budget); 0: no "
+	    "limit.  Past it, that token's investigations skip the online "
+	    "sources, saying why, until midnight UTC."),
 	N("server", "sweep_matcher_keep", 0, 31536000, "900", "chousa serve: "
 	    "seconds the matcher the sweeps share (built from the store at "
 	    "the first sweep; hundreds of MB on a big store) is kept unused "

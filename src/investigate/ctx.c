@@ -207,6 +207,12 @@ chousa_ctx_refresh(const struct chousa_ctx *ctx)
 	return ctx->opts.refresh;
 }
 
+const struct chousa_payer *
+chousa_ctx_payer(const struct chousa_ctx *ctx)
+{
+	return ctx->opts.payer;
+}
+
 /* An empty setting counts as unset, so "api_key =" means no key. */
 static const char *
 nonempty(const char *s)

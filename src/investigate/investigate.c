@@ -353,6 +353,7 @@ ask(struct chousa_ctx *ctx, struct inv_item *it, unsigned stage,
 	q->source = src;
 	q->ind = &sub->ind;
 	q->finding = f;
+	q->input = it->index;
 	memset(&err, 0, sizeof(err));
 	rc = src->start(q, &err);
 	if (rc != CHOUSA_OK) {
@@ -904,6 +905,7 @@ chousa_investigate(struct chousa_ctx *ctx, const char *const *inputs,
 		size_t len = strlen(inputs[k]);
 
 		items[k].rep = rep;
+		items[k].index = k;
 		rep->match = -1;
 		rep->input = chousa_arena_strndup(ctx->arena, inputs[k],
 		    len > INPUT_MAX ? INPUT_MAX : len);

@@ -74,6 +74,7 @@ struct inv_subject {
 /* The working state of one input while the stages run. */
 struct inv_item {
 	struct chousa_report		*rep;
+	size_t				 index;	/* of its input */
 	struct inv_subject		*subjects;
 	size_t				 n_subjects;
 	size_t				 cap_subjects;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/json_tree.h"
 #include "serve/serve.h"
@@ -30,7 +31,8 @@ static const char *const investigate_keys[] = {
 	"exhaustive", "no_defang", "color", "depth", "max_samples", "budget",
 	"sources", "at", "brief", "width", "tlp", "all", NULL
 };
-static const char *const token_keys[] = { "name", "role", "expires", NULL };
+static const char *const token_keys[] = { "name", "role", "expires",
+	"online_budget", NULL };
 
 /* 1 when every member of v is in keys; else 0 with a 400 set. */
 static int
@@ -315,10 +317,20 @@ h_version(struct sreq *r)
 {
 	struct chousa_jw w;
 
+	long spent = 0;
+
+	/* What the caller's token may still spend online today. */
+	if (r->who.name[0] != '\0' && chousa_store_token_spent(r->env.st,
+	    r->who.name, (int64_t)time(NULL), &spent, NULL) != CHOUSA_OK)
+		spent = 0;
 	doc_begin(r, &w);
 	chousa_jw_kstr(&w, "version", CHOUSA_VERSION);
 	chousa_jw_kstr(&w, "api", "v1");
 	chousa_jw_kstr(&w, "role", chousa_role_name(r->who.role));
+	chousa_jw_kstr(&w, "token", r->who.name[0] ? r->who.name : NULL);
+	chousa_jw_kint(&w, "online_budget", r->who.online_budget >= 0 ?
+	    r->who.online_budget : r->srv->online_budget);
+	chousa_jw_kint(&w, "online_today", spent);
 	doc_end(&w);
 	return 0;
 }
@@ -671,7 +683,7 @@ h_tokens_create(struct sreq *r)
 	const char *name, *role, *expires;
 	struct jnode *v = body_object(r, token_keys);
 	int bad = 0, rl, rc;
-	long lifetime = 0;
+	long lifetime = 0, budget;
 	int64_t ends;
 
 	if (v == NULL)
@@ -679,6 +691,8 @@ h_tokens_create(struct sreq *r)
 	name = api_opt_str(r, v, "name", &bad);
 	role = bad ? NULL : api_opt_str(r, v, "role", &bad);
 	expires = bad ? NULL : api_opt_str(r, v, "expires", &bad);
+	budget = bad ? -1 : api_opt_int(r, v, "online_budget", 0,
+	    CHOUSA_BUDGET_MAX, -1, &bad);
 	jt_free(v);
 	if (bad)
 		return 0;
@@ -689,8 +703,8 @@ h_tokens_create(struct sreq *r)
 	if (expires != NULL && (lifetime = chousa_duration_parse(expires)) < 0)
 		return req_error(r, 400, "'expires' must be a duration such as "
 		    "90s, 30m, 12h or 90d");
-	rc = chousa_token_create(r->env.st, name, rl, lifetime, token, &ends,
-	    &err);
+	rc = chousa_token_create(r->env.st, name, rl, lifetime, budget, token,
+	    &ends, &err);
 	auth_tokens_changed();
 	if (rc != CHOUSA_OK)
 		return req_error(r, err.code == CHOUSA_EINVAL ? 400 : 500,
@@ -704,6 +718,7 @@ h_tokens_create(struct sreq *r)
 		chousa_jw_time(&w, ends);
 	else
 		chousa_jw_null(&w);
+	auth_budget_json(&w, budget);
 	chousa_jw_kstr(&w, "token", token);
 	doc_end(&w);
 	explicit_bzero(token, sizeof(token));

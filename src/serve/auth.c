@@ -135,8 +135,8 @@ name_ok(const char *name)
 
 int
 chousa_token_create(struct chousa_store *st, const char *name, int role,
-    long lifetime, char out[CHOUSA_TOKEN_SIZE + 1], int64_t *expires_at,
-    struct chousa_err *err)
+    long lifetime, long online_budget, char out[CHOUSA_TOKEN_SIZE + 1],
+    int64_t *expires_at, struct chousa_err *err)
 {
 	char token[CHOUSA_TOKEN_SIZE + 1], hex[65];
 	int64_t id, until = lifetime > 0 ? (int64_t)time(NULL) + lifetime : 0;
@@ -152,7 +152,7 @@ chousa_token_create(struct chousa_store *st, const char *name, int role,
 		return chousa_errf(err, CHOUSA_EIO, "no random bytes");
 	token_hash(token, hex);
 	rc = chousa_store_token_add(st, name, chousa_role_name(role), hex,
-	    until, &id, err);
+	    until, online_budget, &id, err);
 	if (rc == CHOUSA_OK)
 		memcpy(out, token, sizeof(token));
 	if (rc == CHOUSA_OK && expires_at != NULL)
@@ -178,6 +178,18 @@ token_json(const void *arg, struct chousa_jw *w, size_t i)
 	else
 		chousa_jw_null(w);
 	chousa_jw_kstr(w, "state", chousa_token_state(t, (int64_t)time(NULL)));
+	auth_budget_json(w, t->online_budget);
+	chousa_jw_kint(w, "online_today", t->online_today);
+}
+
+void
+auth_budget_json(struct chousa_jw *w, long budget)
+{
+	chousa_jw_key(w, "online_budget");
+	if (budget < 0)
+		chousa_jw_null(w);
+	else
+		chousa_jw_int(w, budget);
 }
 
 void
@@ -242,6 +254,7 @@ by_hash(struct server *s, struct sreq *r, const char *hex,
 	snprintf(who->name, sizeof(who->name), "%s", t.name);
 	who->token_id = t.id;
 	who->expires_at = t.expires_at;
+	who->online_budget = t.online_budget;
 	if (t.revoked_at != 0) {
 		*refusal = "revoked token";
 		return 0;

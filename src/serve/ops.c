@@ -545,6 +545,7 @@ invjob_run(struct invjob *j, struct chousa_store *st,
 	struct chousa_investigate_opts io = j->io;
 	struct chousa_report *reps;
 	struct chousa_ctx *ctx = NULL;
+	struct budget budget;
 	size_t i, k;
 	int snapshot;
 
@@ -552,6 +553,9 @@ invjob_run(struct invjob *j, struct chousa_store *st,
 		goto out;
 	io.sources = j->sources[0] != '\0' ? j->sources : NULL;
 	io.shared_http = io.offline ? NULL : shared;
+	budget_init(&budget, st, &j, 1);
+	if (!io.offline)
+		io.payer = &budget.payer;
 	/*
 	 * Offline, the run only reads: one read transaction for all of it,
 	 * rather than a WAL read lock taken and dropped by each statement
@@ -564,6 +568,7 @@ invjob_run(struct invjob *j, struct chousa_store *st,
 		size_t n = j->n_inputs - i < INV_BATCH ? j->n_inputs - i :
 		    INV_BATCH;
 
+		budget_inputs(&budget, j->inputs + i, n);
 		j->rc = chousa_investigate(ctx, j->inputs + i, n, &reps,
 		    &j->err);
 		for (k = 0; j->rc == CHOUSA_OK && k < n; k++)

@@ -60,6 +60,7 @@ struct principal {
 	int64_t		 token_id;	/* 0: none */
 	int64_t		 expires_at;	/* the token's end, 0: none */
 	char		 name[64];	/* the token's name, or "" */
+	long		 online_budget;	/* the token's, -1: the server's */
 	const char	*via;		/* "bearer", "session", "none",
 					 * "stdio" */
 };
@@ -95,6 +96,8 @@ int	auth_token(struct server *s, struct sreq *r, const char *tok,
 	    struct principal *who, char hex[65], const char **refusal);
 /* A token was created or revoked through the server: trust none seen. */
 void	auth_tokens_changed(void);
+/* "online_budget": a token's budget, null for the server's default. */
+void	auth_budget_json(struct chousa_jw *w, long budget);
 /* Whether p may make one more request now; else *retry_after seconds. */
 int	auth_rate_take(struct auth *a, const struct principal *p,
 	    long *retry_after);
@@ -213,6 +216,14 @@ struct invjob {
 	char				 sources[256];	/* io.sources */
 	const struct chousa_renderer	*renderer;	/* NULL: none */
 	struct chousa_render_opts	 ro;
+	/*
+	 * Who pays for its online requests: the token's name ("": nobody
+	 * counts them) and its daily budget (0: no limit).  Out:
+	 * online_spent, the requests charged to it (budget.c).
+	 */
+	char				 payer[64];
+	long				 payer_budget;
+	long				 online_spent;
 	int				 brief;	/* the triage table only */
 	int				 spool;	/* output past SERVE_SPOOL_AT
 						 * to a file (REST only: the
@@ -252,6 +263,24 @@ struct invjob {
 	void				*done_arg;
 	struct invjob			*next;
 };
+
+/*
+ * Who pays for a run's online requests (budget.c): the jobs it answers,
+ * in the order they came, charged through payer against their tokens'
+ * daily budgets, counted in the store st (the run's own handle).  inputs
+ * are those of the chousa_investigate() call the charges are made in.
+ */
+struct budget {
+	struct chousa_payer	 payer;
+	struct chousa_store	*st;
+	struct invjob		**jobs;
+	size_t			 n_jobs;
+	const char *const	*inputs;
+	size_t			 n_inputs;
+};
+void	budget_init(struct budget *b, struct chousa_store *st,
+	    struct invjob **jobs, size_t n_jobs);
+void	budget_inputs(struct budget *b, const char *const *inputs, size_t n);
 
 /*
  * Run j now in this thread with st (offline runs, MCP over stdio, and the
@@ -533,6 +562,7 @@ struct sreq {
 	size_t			 n_inputs;	/* asked, maybe more than kept */
 	const char		*verdicts;	/* "malicious:2,unknown:1" */
 	const char		*asked;
+	long			 online_spent;	/* its job's, audited */
 };
 
 /* Query parameter name, or NULL (borrowed from the connection). */
@@ -591,6 +621,8 @@ struct server {
 	struct listener			*listener;
 	int				 port;
 	long				 max_conns;	/* connections at most */
+	long				 online_budget;	/* a token's a day, 0:
+							 * none ([server]) */
 	long				 conns;		/* handed over, open (atomic) */
 	uint64_t			 accepted;	/* handed over in all
 							 * (atomic) */

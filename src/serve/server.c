@@ -570,6 +570,7 @@ on_job_done(struct invjob *j)
 	r->charged += n;
 	r->charged_answer += n;
 	pthread_mutex_unlock(&s->lock);
+	r->online_spent = j->online_spent;
 	/* The connection is suspended until this: resume it to answer. */
 	__atomic_store_n(&r->resumed, 1, __ATOMIC_RELEASE);
 	MHD_resume_connection(r->conn);
@@ -582,6 +583,10 @@ req_submit(struct sreq *r, struct invjob *j, int (*finish)(struct sreq *r))
 	r->finish = finish;
 	j->done = on_job_done;
 	j->done_arg = r;
+	/* Online, what it sends is charged to the token's daily budget. */
+	snprintf(j->payer, sizeof(j->payer), "%s", r->who.name);
+	j->payer_budget = r->who.online_budget >= 0 ? r->who.online_budget :
+	    r->srv->online_budget;
 	/*
 	 * A full queue is said at once: holding the request would only
 	 * make it wait longer than asking again, and hold its memory.  So
@@ -1513,6 +1518,8 @@ audit_request(struct server *s, struct sreq *r,
 		chousa_jw_str(&w, r->audit_inputs[i]);
 	chousa_jw_array_end(&w);
 	chousa_jw_kstr(&w, "sources", r->asked);
+	chousa_jw_kint_if(&w, "online_requests", r->online_spent,
+	    r->job != NULL && !r->job->io.offline);
 	chousa_jw_kstr(&w, "verdict", r->verdicts);
 	chousa_jw_kstr(&w, "refused", r->status >= 400 || r->status == 303 ?
 	    r->refusal : NULL);
@@ -1732,6 +1739,7 @@ chousa_server_start(struct chousa_server **out,
 	}
 	s->max_held = (size_t)cfg_long(s->cfg, "queue_memory", QUEUE_MEMORY);
 	s->max_bg = cfg_long(s->cfg, "background_jobs", BACKGROUND_JOBS);
+	s->online_budget = cfg_long(s->cfg, "online_budget", 0);
 	s->max_stream = (size_t)cfg_long(s->cfg, "sweep_max",
 	    SERVE_MAX_SWEEP_BODY);
 	rc = metrics_new(&s->metrics, route_tables, err);

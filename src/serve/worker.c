@@ -90,6 +90,7 @@ run_merged(struct worker *w, struct invjob **jobs, size_t n)
 	struct chousa_report *reps = NULL;
 	struct chousa_ctx *ctx = NULL;
 	struct chousa_err err = { 0 };
+	struct budget budget;
 	size_t n_uniq = 0, i, k;
 	int rc;
 
@@ -99,6 +100,9 @@ run_merged(struct worker *w, struct invjob **jobs, size_t n)
 				uniq[n_uniq++] = jobs[i]->inputs[k];
 	io.sources = jobs[0]->sources[0] != '\0' ? jobs[0]->sources : NULL;
 	io.shared_http = w->http;
+	budget_init(&budget, w->st, jobs, n);
+	budget_inputs(&budget, uniq, n_uniq);
+	io.payer = &budget.payer;
 	rc = chousa_ctx_new(&ctx, w->st, w->cfg, &io, &err);
 	if (rc == CHOUSA_OK)
 		rc = chousa_investigate(ctx, uniq, n_uniq, &reps, &err);

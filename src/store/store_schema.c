@@ -163,9 +163,25 @@ static const char schema_v4[] =
 static const char schema_v5[] =
 	"ALTER TABLE tokens ADD COLUMN expires_at INTEGER;";
 
+/*
+ * Version 5 -> 6: a token may have a daily budget of online requests
+ * (NULL: the server's [server] online_budget), and what each name spent
+ * of it, day by day (UTC), as the quota table keeps the sources'.  The
+ * budget belongs to the name, so a token made again after a revocation
+ * does not start the day afresh.
+ */
+static const char schema_v6[] =
+	"ALTER TABLE tokens ADD COLUMN online_budget INTEGER;"
+	"CREATE TABLE token_usage (name TEXT NOT NULL, day TEXT NOT NULL,"
+	" online INTEGER NOT NULL, PRIMARY KEY(name, day));";
+
+/* A read-only open of an older store sees the columns, never set. */
 static const char tokens_v4_view[] =
 	"CREATE TEMP VIEW IF NOT EXISTS tokens AS SELECT *,"
-	" NULL AS expires_at FROM main.tokens;";
+	" NULL AS expires_at, NULL AS online_budget FROM main.tokens;";
+static const char tokens_v5_view[] =
+	"CREATE TEMP VIEW IF NOT EXISTS tokens AS SELECT *,"
+	" NULL AS online_budget FROM main.tokens;";
 
 /* The unique key, which a bulk load drops with the others. */
 #define KEY_INDEX "CREATE UNIQUE INDEX IF NOT EXISTS indicators_key" \
@@ -244,6 +260,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	schema_v3,
 	schema_v4,
 	schema_v5,
+	schema_v6,
 };
 
 int
@@ -329,7 +346,9 @@ store_schema_apply(struct chousa_store *st, struct chousa_err *err)
 	    version >= STORE_SCHEMA_READABLE) {
 		if (version < 3)
 			return store_exec(st, observation_view, err);
-		return version == 4 ? store_exec(st, tokens_v4_view, err) :
+		if (version == 4)
+			return store_exec(st, tokens_v4_view, err);
+		return version == 5 ? store_exec(st, tokens_v5_view, err) :
 		    CHOUSA_OK;
 	}
 	if ((st->flags & CHOUSA_STORE_READONLY) && version == 0 &&

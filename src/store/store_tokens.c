@@ -1,6 +1,6 @@
 /*
  * store_tokens.c: the team server's API tokens (table tokens, schema 4;
- * expires_at, schema 5).
+ * expires_at, schema 5; online_budget and table token_usage, schema 6).
  * Only the SHA-256 of a token is stored, so a copy of the store gives no
  * one a way in; a revoked token stays, so the audit log's names still
  * resolve.  A store older than schema 3 opened read-only has no table:
@@ -19,8 +19,8 @@ no_table(struct chousa_store *st)
 
 int
 chousa_store_token_add(struct chousa_store *st, const char *name,
-    const char *role, const char *hash_hex, int64_t expires_at, int64_t *id,
-    struct chousa_err *err)
+    const char *role, const char *hash_hex, int64_t expires_at,
+    long online_budget, int64_t *id, struct chousa_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	int64_t now = (int64_t)time(NULL);
@@ -40,14 +40,15 @@ chousa_store_token_add(struct chousa_store *st, const char *name,
 		return chousa_errf(err, CHOUSA_EINVAL, "'%s' already has a "
 		    "token: revoke it first", name);
 	if (sqlite3_prepare_v2(store_db(st), "INSERT INTO tokens (name, role,"
-	    " hash, created_at, expires_at) VALUES (?1, ?2, ?3, ?4,"
-	    " nullif(?5, 0))", -1, &s, NULL) != SQLITE_OK)
+	    " hash, created_at, expires_at, online_budget) VALUES (?1, ?2, ?3,"
+	    " ?4, nullif(?5, 0), nullif(?6, -1))", -1, &s, NULL) != SQLITE_OK)
 		return store_dberr(st, err, "cannot add the token");
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, hash_hex, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, (sqlite3_int64)now);
 	sqlite3_bind_int64(s, 5, (sqlite3_int64)expires_at);
+	sqlite3_bind_int64(s, 6, online_budget < 0 ? -1 : online_budget);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
@@ -58,7 +59,7 @@ chousa_store_token_add(struct chousa_store *st, const char *name,
 
 /* The columns row() reads, in its order. */
 #define TOKEN_COLS "id, name, role, created_at, coalesce(revoked_at, 0)," \
-	" coalesce(expires_at, 0)"
+	" coalesce(expires_at, 0), coalesce(online_budget, -1)"
 
 static int
 row(sqlite3_stmt *s, struct chousa_arena *a, struct chousa_token *t)
@@ -72,6 +73,7 @@ row(sqlite3_stmt *s, struct chousa_arena *a, struct chousa_token *t)
 	t->created_at = sqlite3_column_int64(s, 3);
 	t->revoked_at = sqlite3_column_int64(s, 4);
 	t->expires_at = sqlite3_column_int64(s, 5);
+	t->online_budget = (long)sqlite3_column_int64(s, 6);
 	return t->name != NULL && t->role != NULL;
 }
 
@@ -107,27 +109,39 @@ chousa_store_token_find(struct chousa_store *st, struct chousa_arena *a,
 	return rc;
 }
 
-int
-chousa_store_token_revoke(struct chousa_store *st, const char *name,
-    struct chousa_err *err)
+/*
+ * Run sql, an UPDATE of name's (?1) tokens, with ?2 value and ?3 now;
+ * CHOUSA_ENOTFOUND when it changed none; what says what failed.
+ */
+static int
+update_named(struct chousa_store *st, const char *sql, const char *name,
+    int64_t value, const char *what, struct chousa_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(store_db(st), "UPDATE tokens SET revoked_at ="
-	    " ?2 WHERE name = ?1 AND revoked_at IS NULL", -1, &s, NULL) !=
-	    SQLITE_OK)
-		return store_dberr(st, err, "cannot revoke the token");
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
+		return store_dberr(st, err, what);
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)time(NULL));
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)value);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_dberr(st, err, "cannot revoke the token");
+		return store_dberr(st, err, what);
 	if (sqlite3_changes(store_db(st)) == 0)
 		return chousa_errf(err, CHOUSA_ENOTFOUND, "'%s' has no valid "
 		    "token", name);
 	return CHOUSA_OK;
+}
+
+int
+chousa_store_token_revoke(struct chousa_store *st, const char *name,
+    struct chousa_err *err)
+{
+	return update_named(st, "UPDATE tokens SET revoked_at = ?3 WHERE"
+	    " name = ?1 AND revoked_at IS NULL", name, 0,
+	    "cannot revoke the token", err);
 }
 
 int
@@ -137,6 +151,7 @@ chousa_store_token_list(struct chousa_store *st, struct chousa_arena *a,
 	struct chousa_token *v = NULL, *nv;
 	sqlite3_stmt *s = NULL;
 	size_t n = 0, cap = 0;
+	int64_t now = (int64_t)time(NULL);
 	int rc;
 
 	if (sqlite3_prepare_v2(store_db(st), "SELECT " TOKEN_COLS " FROM tokens"
@@ -167,7 +182,84 @@ chousa_store_token_list(struct chousa_store *st, struct chousa_arena *a,
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	if (rc != SQLITE_DONE)
 		return store_dberr(st, err, "cannot read the tokens");
+	for (size_t i = 0; i < n; i++) {
+		rc = chousa_store_token_spent(st, v[i].name, now,
+		    &v[i].online_today, err);
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
 	*out = v;
 	*n_out = n;
 	return CHOUSA_OK;
+}
+
+int
+chousa_store_token_set_budget(struct chousa_store *st, const char *name,
+    long online_budget, struct chousa_err *err)
+{
+	return update_named(st, "UPDATE tokens SET online_budget ="
+	    " nullif(?2, -1) WHERE name = ?1 AND revoked_at IS NULL AND"
+	    " (expires_at IS NULL OR expires_at > ?3)", name,
+	    online_budget < 0 ? -1 : online_budget, "cannot set the budget", err);
+}
+
+/* The UTC day of now, as the usage table keys it. */
+static void
+usage_day(int64_t now, char day[16])
+{
+	time_t t = (time_t)now;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(day, 16, "%Y-%m-%d", &tm);
+}
+
+int
+chousa_store_token_spent(struct chousa_store *st, const char *name,
+    int64_t now, long *spent, struct chousa_err *err)
+{
+	sqlite3_stmt *s;
+	char day[16];
+	int rc;
+
+	*spent = 0;
+	s = store_kept(st, "SELECT online FROM token_usage WHERE name = ?1"
+	    " AND day = ?2");
+	if (s == NULL)
+		return no_table(st) ? CHOUSA_OK : store_dberr(st, err,
+		    "cannot read the tokens' usage");
+	usage_day(now, day);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, day, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*spent = (long)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CHOUSA_OK :
+	    store_dberr(st, err, "cannot read the tokens' usage");
+}
+
+int
+chousa_store_token_spend(struct chousa_store *st, const char *name,
+    int64_t now, long n, struct chousa_err *err)
+{
+	sqlite3_stmt *s;
+	char day[16];
+	int rc;
+
+	s = store_kept(st, "INSERT INTO token_usage (name, day, online)"
+	    " VALUES (?1, ?2, max(?3, 0)) ON CONFLICT(name, day)"
+	    " DO UPDATE SET online = max(online + ?3, 0)");
+	if (s == NULL)
+		return store_dberr(st, err, "cannot count the token's usage");
+	usage_day(now, day);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, n);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? CHOUSA_OK : store_dberr(st, err,
+	    "cannot count the token's usage");
 }

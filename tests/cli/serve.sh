@@ -70,6 +70,18 @@ serve_stop() {
 }
 
 
+# replay_start: the loopback replay server (tests/http/server.py) standing
+# in for the online services for 300 s, its requests logged to
+# $T/replay.log; sets REPLAY (its pid, for the EXIT trap) and RP (its port).
+replay_start() {
+	python3 "$TESTS/http/server.py" --lifetime 300 --log "$T/replay.log" \
+	    --port-file "$T/rport" > /dev/null 2>&1 &
+	REPLAY=$!
+	i=0
+	while [ ! -s "$T/rport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	RP=$(cat "$T/rport")
+}
+
 # http METHOD PATH [TOKEN [BODY [CONTENT-TYPE]]]: one request through
 # python's client; the status goes to $T/status, the body to $T/body, the
 # headers to $T/headers.

@@ -27,12 +27,7 @@ n=$(grep -c '"status":4' "$T/audit.log")
 [ "$n" -ge 600 ] && ok "malformed_requests_audited ($n)" || not_ok malformed_requests_audited "$n lines"
 
 # ---- 2. one flight for twenty clients ----
-python3 "$TESTS/http/server.py" --lifetime 300 --log "$T/replay.log" \
-    --port-file "$T/rport" > /dev/null 2>&1 &
-REPLAY=$!
-i=0
-while [ ! -s "$T/rport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-RP=$(cat "$T/rport")
+replay_start
 SRCS="virustotal urlhaus threatfox abuseipdb"
 for m in $SRCS; do
 	u=$(echo "$m" | tr a-z A-Z)

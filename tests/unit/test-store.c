@@ -90,7 +90,7 @@ test_schema(void)
 	rc = chousa_store_open(&st, p, 0, &err);
 	T_OK("open_creates_store", rc == CHOUSA_OK);
 	chousa_store_close(st);
-	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 5);
+	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 6);
 	T_INTEQ("application_id_set", pragma(p, "PRAGMA application_id"),
 	    0x43485341);
 	T_INTEQ("wal_mode", pragma(p, "PRAGMA journal_mode = WAL") >= 0, 1);
@@ -128,7 +128,7 @@ test_schema(void)
 	rc = chousa_store_open(&st, q, 0, &err);
 	T_OK("v0_store_migrates", rc == CHOUSA_OK);
 	chousa_store_close(st);
-	T_INTEQ("v0_store_now_current", pragma(q, "PRAGMA user_version"), 5);
+	T_INTEQ("v0_store_now_current", pragma(q, "PRAGMA user_version"), 6);
 	/*
 	 * Tokens: one that ends, one that does not; a version 4 store (no
 	 * expires_at) opened read-only reads its tokens through a view, and
@@ -143,28 +143,68 @@ test_schema(void)
 
 		chousa_arena_new(&a, 0, &err);
 		T_OK("token_added_with_end", chousa_store_token_add(st, "ends",
-		    "read", "aa", 4102444800, &id, &err) == CHOUSA_OK);
+		    "read", "aa", 4102444800, -1, &id, &err) == CHOUSA_OK);
 		T_OK("token_added_without_end", chousa_store_token_add(st,
-		    "stays", "read", "bb", 0, &id, &err) == CHOUSA_OK);
+		    "stays", "read", "bb", 0, 25, &id, &err) == CHOUSA_OK);
 		T_OK("token_end_read", chousa_store_token_find(st, a, "aa", &t,
 		    &err) == CHOUSA_OK && t.expires_at == 4102444800);
 		T_OK("token_no_end_read", chousa_store_token_find(st, a, "bb",
 		    &t, &err) == CHOUSA_OK && t.expires_at == 0);
 		T_INTEQ("token_name_taken_while_valid",
-		    chousa_store_token_add(st, "ends", "read", "cc", 0, &id,
-		    &err), CHOUSA_EINVAL);
+		    chousa_store_token_add(st, "ends", "read", "cc", 0, -1,
+		    &id, &err), CHOUSA_EINVAL);
 		T_OK("token_name_free_once_expired", chousa_store_token_add(st,
-		    "gone", "read", "dd", 1, &id, &err) == CHOUSA_OK &&
-		    chousa_store_token_add(st, "gone", "read", "ee", 0, &id,
-		    &err) == CHOUSA_OK);
+		    "gone", "read", "dd", 1, -1, &id, &err) == CHOUSA_OK &&
+		    chousa_store_token_add(st, "gone", "read", "ee", 0, -1,
+		    &id, &err) == CHOUSA_OK);
+		{
+			long spent = -1;
+
+			T_OK("token_budget_read", chousa_store_token_find(st,
+			    a, "bb", &t, &err) == CHOUSA_OK &&
+			    t.online_budget == 25 && chousa_store_token_find(st,
+			    a, "aa", &t, &err) == CHOUSA_OK &&
+			    t.online_budget == -1);
+			T_OK("token_budget_set", chousa_store_token_set_budget(
+			    st, "ends", 7, &err) == CHOUSA_OK &&
+			    chousa_store_token_find(st, a, "aa", &t, &err) ==
+			    CHOUSA_OK && t.online_budget == 7);
+			T_INTEQ("token_budget_needs_valid_token",
+			    chousa_store_token_set_budget(st, "nobody", 7,
+			    &err), CHOUSA_ENOTFOUND);
+			T_OK("token_spend_counts", chousa_store_token_spend(st,
+			    "stays", 1000000, 3, &err) == CHOUSA_OK &&
+			    chousa_store_token_spend(st, "stays", 1000000, -1,
+			    &err) == CHOUSA_OK && chousa_store_token_spent(st,
+			    "stays", 1000001, &spent, &err) == CHOUSA_OK &&
+			    spent == 2);
+			T_OK("token_spend_by_day", chousa_store_token_spent(st,
+			    "stays", 1000000 + 86400, &spent, &err) ==
+			    CHOUSA_OK && spent == 0);
+			T_OK("token_refund_never_below_zero",
+			    chousa_store_token_spend(st, "gone", 1000000, -1,
+			    &err) == CHOUSA_OK && chousa_store_token_spent(st,
+			    "gone", 1000000, &spent, &err) == CHOUSA_OK &&
+			    spent == 0);
+		}
 		chousa_store_close(st);
 		exec(q, "ALTER TABLE tokens DROP COLUMN expires_at;"
-		    "PRAGMA user_version = 4");
+		    "ALTER TABLE tokens DROP COLUMN online_budget;"
+		    "DROP TABLE token_usage; PRAGMA user_version = 4");
 		rc = chousa_store_open(&st, q, CHOUSA_STORE_READONLY, &err);
 		T_OK("v4_tokens_read_only", rc == CHOUSA_OK &&
 		    chousa_store_token_find(st, a, "aa", &t, &err) ==
 		    CHOUSA_OK && t.expires_at == 0 && strcmp(t.name, "ends") ==
-		    0);
+		    0 && t.online_budget == -1);
+		{
+			struct chousa_token *all;
+			size_t n_all;
+
+			T_OK("v4_read_only_lists_nothing_spent",
+			    chousa_store_token_list(st, a, &all, &n_all,
+			    &err) == CHOUSA_OK && n_all == 4 &&
+			    all[1].online_today == 0);
+		}
 		chousa_store_close(st);
 		T_INTEQ("v4_read_only_not_migrated",
 		    pragma(q, "PRAGMA user_version"), 4);
@@ -173,7 +213,7 @@ test_schema(void)
 		    chousa_store_token_find(st, a, "bb", &t, &err) ==
 		    CHOUSA_OK && t.expires_at == 0);
 		chousa_store_close(st);
-		T_INTEQ("v4_now_current", pragma(q, "PRAGMA user_version"), 5);
+		T_INTEQ("v4_now_current", pragma(q, "PRAGMA user_version"), 6);
 		chousa_arena_free(a);
 	}
 	/* Read-only never creates. */

@@ -72,6 +72,8 @@ struct online_call {
 	int			 tries;
 	int			 reserved;	/* holds one of today's quota */
 	int			 spent;		/* the service counted it */
+	int			 paid;		/* charged to ticket */
+	int			 ticket;
 };
 
 static double
@@ -526,8 +528,13 @@ quota_spend(struct online_call *c)
 static void
 quota_release(struct online_call *c, struct online_state *s)
 {
+	const struct chousa_payer *p = chousa_ctx_payer(c->oq->q->ctx);
 	struct bucket *b;
 
+	if (c->paid && !c->spent && p != NULL) {
+		c->paid = 0;
+		p->refund(p->arg, c->ticket);
+	}
 	if (!c->reserved || c->spent || s == NULL)
 		return;
 	c->reserved = 0;
@@ -700,6 +707,32 @@ call_submit(void *arg)
 	}
 }
 
+/*
+ * Whoever pays for the run's requests (chousa_payer) takes this one, or
+ * refuses it: then the source is skipped, saying why.  1: it may go.
+ */
+static int
+pay(struct online_call *c)
+{
+	struct online_q *oq = c->oq;
+	const struct chousa_payer *p = chousa_ctx_payer(oq->q->ctx);
+	const char *reason;
+	char why[200];
+	int64_t retry_at = 0;
+
+	if (p == NULL)
+		return 1;
+	why[0] = '\0';
+	if (p->charge(p->arg, oq->q->input, oq->q->source->name, &c->ticket,
+	    why, sizeof(why), &retry_at)) {
+		c->paid = 1;
+		return 1;
+	}
+	reason = why[0] ? chousa_arena_strdup(oq->a, why) : NULL;
+	skip(oq, reason ? reason : "quota", retry_at);
+	return 0;
+}
+
 /* Daily and rate limits: 0 to send now, >0 ms to wait, -1 skipped. */
 static long
 quota_take(struct online_call *c)
@@ -712,7 +745,7 @@ quota_take(struct online_call *c)
 	char *reason;
 
 	if (b == NULL)
-		return 0;
+		return pay(c) ? 0 : -1;
 	if (b->daily > 0) {
 		if (!b->loaded && s->store != NULL)
 			cache_quota_used(s->store, b->name, (int64_t)now,
@@ -728,6 +761,8 @@ quota_take(struct online_call *c)
 		}
 	}
 	if (b->interval <= 0) {
+		if (!pay(c))
+			return -1;
 		b->used++;
 		c->reserved = 1;
 		return 0;
@@ -739,6 +774,8 @@ quota_take(struct online_call *c)
 		skip(oq, reason ? reason : "quota", (int64_t)start + 1);
 		return -1;
 	}
+	if (!pay(c))
+		return -1;
 	b->tat = (b->tat > start ? b->tat : start) + b->interval;
 	b->used++;
 	c->reserved = 1;
