@@ -571,9 +571,14 @@ put_sources(struct chousa_buf *b, const struct chousa_source_row *rows,
 	}
 }
 
-/* Tokens by state, and when each valid one that ends ends. */
+/*
+ * Tokens by state, when each valid one that ends ends, and what each
+ * valid one spent online today against its budget (default: the
+ * server's).
+ */
 static void
-put_tokens(struct chousa_buf *b, const struct chousa_token *t, size_t n)
+put_tokens(struct chousa_buf *b, const struct chousa_token *t, size_t n,
+    long default_budget)
 {
 	static const char *const states[] = { "valid", "expired", "revoked" };
 	int64_t now = (int64_t)time(NULL);
@@ -595,6 +600,20 @@ put_tokens(struct chousa_buf *b, const struct chousa_token *t, size_t n)
 		    t[i].expires_at > now)
 			sample(b, "chousa_token_expiry_timestamp_seconds",
 			    "name", t[i].name, (double)t[i].expires_at);
+	family(b, "chousa_token_online_requests_today", "gauge", "Online "
+	    "requests charged to a valid token today (UTC), by its name.");
+	for (i = 0; i < n; i++)
+		if (strcmp(chousa_token_state(&t[i], now), "valid") == 0)
+			sample(b, "chousa_token_online_requests_today", "name",
+			    t[i].name, (double)t[i].online_today);
+	family(b, "chousa_token_online_budget", "gauge", "Online requests a "
+	    "valid token may cause a day (its own budget, else [server] "
+	    "online_budget), by its name; 0: no limit.");
+	for (i = 0; i < n; i++)
+		if (strcmp(chousa_token_state(&t[i], now), "valid") == 0)
+			sample(b, "chousa_token_online_budget", "name",
+			    t[i].name, (double)(t[i].online_budget >= 0 ?
+			    t[i].online_budget : default_budget));
 }
 
 static int
@@ -618,7 +637,7 @@ h_metrics(struct sreq *r)
 		put_sources(&r->out, rows, n);
 	if (chousa_store_token_list(r->env.st, r->a, &tokens, &n_tokens,
 	    &err) == CHOUSA_OK)
-		put_tokens(&r->out, tokens, n_tokens);
+		put_tokens(&r->out, tokens, n_tokens, s->online_budget);
 	put_process(&r->out, s->metrics);
 	if (r->out.failed != CHOUSA_OK) {
 		chousa_buf_reset(&r->out);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/digest.h"
 #include "base/hex.h"
@@ -588,6 +589,30 @@ h_lookup(struct sreq *r)
 	return 0;
 }
 
+/* What the signed-in token spent online today, against its budget. */
+static void
+budget_html(struct sreq *r)
+{
+	long spent = 0, budget = r->who.online_budget >= 0 ?
+	    r->who.online_budget : r->srv->online_budget;
+
+	if (r->who.name[0] == '\0' || r->who.role < CHOUSA_ROLE_INVESTIGATE)
+		return;
+	if (chousa_store_token_spent(r->env.st, r->who.name,
+	    (int64_t)time(NULL), &spent, NULL) != CHOUSA_OK)
+		return;
+	chousa_buf_adds(&r->out, "<p id=\"budget\">Your token (");
+	html(&r->out, r->who.name);
+	if (budget > 0)
+		chousa_buf_addf(&r->out, ") has spent %ld of its %ld online "
+		    "requests today; past them its investigations skip the "
+		    "online sources until midnight UTC.  Answers from the "
+		    "cache are free.</p>\n", spent, budget);
+	else
+		chousa_buf_addf(&r->out, ") has spent %ld online requests "
+		    "today, with no daily limit.</p>\n", spent);
+}
+
 static int
 h_sources(struct sreq *r)
 {
@@ -599,6 +624,7 @@ h_sources(struct sreq *r)
 	    &err) != CHOUSA_OK)
 		return req_error(r, 500, "%s", err.msg);
 	page_begin(r, "Sources");
+	budget_html(r);
 	chousa_buf_adds(&r->out, "<p>Local sources read the store; online ones "
 	    "spend the team's keys and quota.  Keys are never shown.</p>"
 	    "<table id=\"sources\"><thead><tr><th>Source</th><th>Kind</th>"

@@ -4,8 +4,8 @@
 #     clients hung up on past the idle limit, and the server goes on.
 #  2. Twenty clients ask the same 100 indicators online at once, against
 #     the loopback replay server (tests/http/server.py): each request
-#     reaches its service once, and the quota counters equal the requests
-#     the services saw.
+#     reaches its service once, and the quota counters (and the token's
+#     count of online requests) equal the requests the services saw.
 #  3. kill -9 of the server during a scheduled update: the store is
 #     intact, no reader ever saw half a feed, and the next start runs the
 #     update again to its end.
@@ -82,6 +82,11 @@ print("%d requests, each once; quota counters exact (%s)" % (
 PY
 [ $? = 0 ] && ok "single_flight ($(tail -n 1 "$T/flight.check"))" ||
 	not_ok single_flight "$(tail -n 2 "$T/flight.check" | tr '\n' ' ')"
+# The token's count of online requests is exact too: each charged once.
+n_sent=$(grep -c . "$T/replay.log")
+n_charged=$("$CHOUSA" token list --json | python3 -c 'import json, sys; print([t["online_today"] for t in json.load(sys.stdin)["tokens"] if t["name"] == "robust"][0])')
+[ "$n_charged" = "$n_sent" ] && ok "token_charged_exactly ($n_charged)" ||
+	not_ok token_charged_exactly "token $n_charged, services $n_sent"
 serve_stop
 kill $REPLAY 2> /dev/null
 REPLAY=
