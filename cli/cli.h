@@ -246,6 +246,13 @@ int	cli_interrupted(void);
  */
 const char *cli_server_url(int argc, char **argv);
 int	cli_remote(const struct cli_cmd *cmd, int argc, char **argv);
+/*
+ * A usage error when --server is given to a command that works on this
+ * machine's store only (sweep, export, import, token...), which would
+ * otherwise answer from the local store as if from the server's.
+ */
+void	cli_server_only_remote(const struct cli_cmd *cmd, int argc,
+	    char **argv);
 
 /* Die-on-failure allocation; only cli/ may use these (tmux xmalloc). */
 void	*xmalloc(size_t size);

@@ -58,6 +58,54 @@ cli_server_url(int argc, char **argv)
 	return u != NULL && *u != '\0' ? u : NULL;
 }
 
+/*
+ * What a command that cannot ask a server does instead, when --server is
+ * on its command line, or NULL: it is one that asks, or one that reads
+ * nothing of a store (help, refang...) and so answers the same anywhere.
+ * The others would silently use this machine's store and keys: a sweep's
+ * "0 hits" from an empty local store read as the team's answer.
+ */
+static const char *
+not_remote(const char *name)
+{
+	static const struct {
+		const char *name, *instead;
+	} local[] = {
+		{ "sweep", "upload the log to the server's POST /api/v1/sweep "
+		    "(curl -T FILE), or sweep here without --server" },
+		{ "export", "fetch the server's GET /api/v1/export?format=F, or "
+		    "export this machine's store without --server" },
+		{ "mcp", "point the agent at the server's /mcp with a token, or "
+		    "run chousa mcp without --server for this machine's store" },
+		{ "import", NULL }, { "update", NULL }, { "db", NULL },
+		{ "cache", NULL }, { "token", NULL }, { "serve", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+		if (strcmp(name, local[i].name) == 0)
+			return local[i].instead != NULL ? local[i].instead :
+			    "run it on the server's machine, without --server";
+	return NULL;
+}
+
+void
+cli_server_only_remote(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	const char *instead = not_remote(cmd->name);
+	int i, given = g_opt.server != NULL;
+
+	for (i = 1; instead != NULL && !given && i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		given = strcmp(argv[i], "--server") == 0 ||
+		    strncmp(argv[i], "--server=", 9) == 0;
+	}
+	if (instead != NULL && given)
+		cli_usage_error(cmd, "--server: %s works on this machine's "
+		    "store, not a server's; %s", cmd->name, instead);
+}
+
 /* ---- the exchange ---- */
 
 struct answer {

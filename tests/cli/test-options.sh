@@ -237,3 +237,16 @@ expect extract_text_operand_still_text '"input":"45.9.148.3"' "$T/out"
 check extract_missing_file 3 "$CHOUSA" investigate --offline --extract \
     "$T/nosuch.eml"
 expect extract_missing_file_says_so "no file '.*nosuch.eml'" "$T/err"
+
+# ---- --server on a command that works on this machine's store ----
+# Refused, rather than answered from the local store as if from the
+# server's (a sweep's "0 hits" from an empty store read as the team's).
+printf 'seen 185.220.101.1 here\n' > "$T/log.txt"
+check server_refused_by_sweep 2 "$CHOUSA" --server http://127.0.0.1:9 sweep "$T/log.txt"
+expect server_sweep_says_instead "POST /api/v1/sweep" "$T/err"
+check server_refused_after_command 2 "$CHOUSA" export --server=http://127.0.0.1:9 --format plain
+expect server_export_says_instead "GET /api/v1/export" "$T/err"
+check server_refused_by_token 2 "$CHOUSA" --server http://127.0.0.1:9 token list
+check server_refused_by_mcp 2 "$CHOUSA" --server http://127.0.0.1:9 mcp
+check server_harmless_for_refang 0 "$CHOUSA" --server http://127.0.0.1:9 refang 'a[.]com'
+check server_after_double_dash_is_an_operand 0 "$CHOUSA" refang -- --server
