@@ -45,7 +45,7 @@ charge(void *arg, size_t input, const char *source, int *ticket, char *why,
 	const struct invjob *out = NULL;
 	const char *s = input < b->n_inputs ? b->inputs[input] : NULL;
 	size_t i;
-	long spent;
+	long spent = -1;
 
 	(void)source;
 	for (i = 0; i < b->n_jobs; i++) {
@@ -72,6 +72,13 @@ charge(void *arg, size_t input, const char *source, int *ticket, char *why,
 		    CHOUSA_OK)
 			goto unreadable;
 		j->online_spent++;
+		/* Told once a day a token: as this request reaches it. */
+		if (j->srv != NULL && j->payer_budget > 0 &&
+		    spent + 1 == j->payer_budget)
+			server_log(j->srv, "token '%s' has spent its daily "
+			    "budget of %ld online requests: its investigations "
+			    "skip the online sources until midnight UTC",
+			    j->payer, j->payer_budget);
 		*ticket = (int)i;
 		return 1;
 	}

@@ -218,9 +218,11 @@ struct invjob {
 	struct chousa_render_opts	 ro;
 	/*
 	 * Who pays for its online requests: the token's name ("": nobody
-	 * counts them) and its daily budget (0: no limit).  Out:
-	 * online_spent, the requests charged to it (budget.c).
+	 * counts them) and its daily budget (0: no limit); the server told
+	 * when that budget is reached (NULL: none).  Out: online_spent, the
+	 * requests charged to it (budget.c).
 	 */
+	struct server			*srv;
 	char				 payer[64];
 	long				 payer_budget;
 	long				 online_spent;

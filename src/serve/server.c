@@ -584,6 +584,7 @@ req_submit(struct sreq *r, struct invjob *j, int (*finish)(struct sreq *r))
 	j->done = on_job_done;
 	j->done_arg = r;
 	/* Online, what it sends is charged to the token's daily budget. */
+	j->srv = r->srv;
 	snprintf(j->payer, sizeof(j->payer), "%s", r->who.name);
 	j->payer_budget = r->who.online_budget >= 0 ? r->who.online_budget :
 	    r->srv->online_budget;

@@ -67,6 +67,7 @@ reset=$(awk '$2 == "skipped" {print $NF; exit}' "$T/alice1")
 case "$reset" in *T00:00:00Z) ok "skip_says_until_midnight ($reset)" ;;
 	*) not_ok skip_says_until_midnight "$reset" ;; esac
 [ "$(sent)" = 5 ] && ok service_saw_5 || not_ok service_saw_5 "$(sent)"
+expect server_told_budget_reached "token 'alice' has spent its daily budget of 5 online requests" "$T/serve.log"
 [ "$(spent alice)" = 5 ] && ok alice_spent_5 || not_ok alice_spent_5 "$(spent alice)"
 tail -n 1 "$T/audit.log" > "$T/a1"
 expect audit_online_requests '"who":"alice".*"online_requests":5' "$T/a1"
