@@ -1,7 +1,7 @@
 /*
  * client.c: `chousa --server URL` (or [server] url, CHOUSA_SERVER_URL):
- * investigate, lookup, extract and sources ask the team server (chousa
- * serve) instead of the local store and keys.  Each command's options are
+ * investigate, lookup, extract, sources and sweep ask the team server
+ * (chousa serve) instead of the local store and keys.  Each command's options are
  * read from the same table as locally and sent as the REST API's; the
  * server answers in the frame of cli=1 (src/serve/server.c): the exit
  * status, then the warnings and the output as the local command would
@@ -10,9 +10,13 @@
  * printed.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -28,6 +32,10 @@ struct remote {
 	struct chousa_buf	 body;
 	struct chousa_jw	 w;	/* the JSON body, into body */
 	const char		*ctype;
+	/* Or a body read as it is sent (a log to sweep), of body_size. */
+	long			(*read_body)(void *arg, char *buf, size_t n);
+	void			*read_arg;
+	int64_t			 body_size;
 };
 
 static struct chousa_config *client_cfg;
@@ -71,8 +79,6 @@ not_remote(const char *name)
 	static const struct {
 		const char *name, *instead;
 	} local[] = {
-		{ "sweep", "upload the log to the server's POST /api/v1/sweep "
-		    "(curl -T FILE), or sweep here without --server" },
 		{ "export", "fetch the server's GET /api/v1/export?format=F, or "
 		    "export this machine's store without --server" },
 		{ "mcp", "point the agent at the server's /mcp with a token, or "
@@ -218,7 +224,11 @@ exchange(struct remote *rm, const char *method, const char *path)
 	req.method = method;
 	req.url = url;
 	req.headers = hdrs;
-	if (strcmp(method, "POST") == 0) {
+	if (strcmp(method, "POST") == 0 && rm->read_body != NULL) {
+		req.read_body = rm->read_body;
+		req.read_arg = rm->read_arg;
+		req.body_size = rm->body_size;
+	} else if (strcmp(method, "POST") == 0) {
 		req.body = rm->body.data != NULL ? rm->body.data : "";
 		req.body_len = rm->body.len;
 	}
@@ -641,6 +651,86 @@ remote_investigate(const struct cli_cmd *self, int argc, char **argv)
 	return status;
 }
 
+/* The log, read as it is uploaded. */
+static long
+read_log(void *arg, char *buf, size_t n)
+{
+	int fd = *(int *)arg;
+	ssize_t k;
+
+	do
+		k = read(fd, buf, n);
+	while (k < 0 && errno == EINTR);
+	return k < 0 ? -1 : (long)k;
+}
+
+/*
+ * sweep's options, as the server's sweep takes them in its query; a log
+ * is one request, streamed as it is read, never held whole.
+ */
+static int
+remote_sweep(const struct cli_cmd *self, int argc, char **argv)
+{
+	struct chousa_err err = { 0 };
+	struct remote rm;
+	struct stat sb;
+	const char *arg, *format = "text", *path;
+	int c, fd, status;
+
+	remote_init(&rm);
+	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
+		const char *name = opt_name(self, c);
+
+		if (strcmp(name, "format") == 0)
+			query(&rm, "log_format", arg);
+		else if (strcmp(name, "json") == 0 || strcmp(name, "csv") == 0)
+			format = name;
+		else if (strcmp(name, "investigate") == 0 ||
+		    strcmp(name, "offline") == 0)
+			cli_usage_error(self, "--%s does not run on a server: "
+			    "sweep with --json and investigate the hits' "
+			    "indicators with chousa --server URL investigate",
+			    name);
+		else if (strcmp(name, "internal") == 0) {
+			if (chousa_sweep_check_internal(arg, &err) !=
+			    CHOUSA_OK)
+				cli_usage_error(self, "%s", err.msg);
+			query(&rm, "internal", arg);
+		} else if (strcmp(name, "window") == 0 ||
+		    strcmp(name, "max-line") == 0) {
+			(void)cli_number_arg(self, name, arg, 0,
+			    name[0] == 'w' ? 36500 : LONG_MAX);
+			query(&rm, name[0] == 'w' ? "window" : "max_line", arg);
+		} else if (strcmp(name, "as-of-log-time") == 0)
+			query(&rm, "as_of_log_time", "1");
+		else if (strcmp(name, "no-benign-filter") == 0)
+			query(&rm, "no_benign_filter", "1");
+		/* --threads: the server sweeps as it sees fit. */
+	}
+	if (argc - cli_optind != 1)
+		cli_usage_error(self, "with --server, one FILE (or - for "
+		    "stdin) a run: cat a.log b.log | chousa --server URL "
+		    "sweep -");
+	path = argv[cli_optind];
+	fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		cli_die(EXIT_BADINPUT, "cannot open '%s': %s", path,
+		    strerror(errno));
+	rm.body_size = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ?
+	    (int64_t)sb.st_size : -1;
+	query(&rm, "format", format);
+	query(&rm, "name", path);
+	if (g_opt.quiet)
+		query(&rm, "quiet", "1");
+	rm.ctype = "application/octet-stream";
+	rm.read_body = read_log;
+	rm.read_arg = &fd;
+	status = exchange(&rm, "POST", "/api/v1/sweep");
+	if (fd != 0)
+		close(fd);
+	return status;
+}
+
 int
 cli_remote(const struct cli_cmd *cmd, int argc, char **argv)
 {
@@ -652,5 +742,7 @@ cli_remote(const struct cli_cmd *cmd, int argc, char **argv)
 		return remote_sources(cmd, argc, argv);
 	if (strcmp(cmd->name, "investigate") == 0)
 		return remote_investigate(cmd, argc, argv);
+	if (strcmp(cmd->name, "sweep") == 0)
+		return remote_sweep(cmd, argc, argv);
 	cli_usage_error(cmd, "this command does not run on a server");
 }

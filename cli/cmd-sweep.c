@@ -365,6 +365,8 @@ run_sweep(const struct cli_cmd *self, int argc, char **argv)
 	int i;
 	double t0;
 
+	if (cli_server_url(argc, argv) != NULL)
+		return cli_remote(self, argc, argv);
 	memset(&so, 0, sizeof(so));
 	memset(&out, 0, sizeof(out));
 	parse_options(self, argc, argv, &so, &out, &args);

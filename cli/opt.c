@@ -62,11 +62,12 @@ const struct cli_opt cli_global_opts[] = {
 	{ OPT_SERVER, "server", "URL", "Ask the team server at URL (chousa "
 	    "serve) instead of the local store and keys: investigate, lookup, "
 	    "extract and sources print the same output and end with the same "
-	    "status.  Also [server] url or CHOUSA_SERVER_URL; the token is "
+	    "status; sweep uploads its one FILE (or -) as it reads it, and "
+	    "prints the server's hits and summary.  Also [server] url or CHOUSA_SERVER_URL; the token is "
 	    "[server] api_key or CHOUSA_SERVER_KEY.  The commands that work "
-	    "on this machine's store (sweep, export, import, update, db, "
-	    "cache, token, serve, mcp) refuse --server rather than answer "
-	    "from the local store." },
+	    "on this machine's store (export, import, update, db, cache, "
+	    "token, serve, mcp) refuse --server rather than answer from the "
+	    "local store." },
 	{ OPT_HELP, "help", NULL, "Print the help of chousa or of the "
 	    "command, and exit." },
 	{ 0 }

@@ -34,6 +34,16 @@ struct chousa_http_req {
 	size_t		 body_len;
 	const char	*if_none_match;	/* ETag, or NULL */
 	const char	*if_modified_since;	/* HTTP date, or NULL */
+	/*
+	 * A POST body read as it is sent, instead of body (a log uploaded
+	 * to the team server): read_body puts at most n bytes at buf and
+	 * returns how many, 0 at its end, -1 on a failure (the request then
+	 * ends with CHOUSA_EHTTP).  body_size is its length, or -1 when
+	 * unknown (sent chunked).
+	 */
+	long		(*read_body)(void *arg, char *buf, size_t n);
+	void		*read_arg;
+	int64_t		 body_size;
 };
 
 /*

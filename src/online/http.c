@@ -31,6 +31,8 @@ struct http_xfer {
 	char			*url;
 	char			*body;
 	size_t			 body_len;
+	long			(*read_body)(void *arg, char *buf, size_t n);
+	void			*read_arg;
 	struct chousa_buf	 resp_body;
 	char			*content_type;
 	char			*etag;
@@ -229,6 +231,16 @@ chousa_http_use_config(struct chousa_http *h, const struct chousa_config *cfg)
 
 /* ---- callbacks from libcurl ---- */
 
+/* The next piece of a body read as it is sent. */
+static size_t
+on_read(char *p, size_t size, size_t n, void *arg)
+{
+	struct http_xfer *x = arg;
+	long got = x->read_body(x->read_arg, p, size * n);
+
+	return got < 0 ? CURL_READFUNC_ABORT : (size_t)got;
+}
+
 static size_t
 on_write(char *p, size_t size, size_t n, void *arg)
 {
@@ -368,7 +380,14 @@ xfer_new(struct chousa_http *h, const struct chousa_http_req *req,
 	x->easy = curl_easy_init();
 	if (x->url == NULL || x->easy == NULL)
 		goto nomem;
-	if (is_post) {
+	if (is_post && req->read_body != NULL) {
+		x->read_body = req->read_body;
+		x->read_arg = req->read_arg;
+		/* A length unknown is sent in chunks. */
+		if (req->body_size < 0)
+			x->headers = curl_slist_append(x->headers,
+			    "Transfer-Encoding: chunked");
+	} else if (is_post) {
 		x->body_len = req->body ? req->body_len : 0;
 		x->body = mem_strndup(req->body ? req->body : "", x->body_len);
 		if (x->body == NULL)
@@ -423,7 +442,13 @@ xfer_new(struct chousa_http *h, const struct chousa_http_req *req,
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
 	if (x->headers != NULL)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
-	if (is_post) {
+	if (is_post && x->read_body != NULL) {
+		curl_easy_setopt(e, CURLOPT_POST, 1L);
+		curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(e, CURLOPT_READDATA, x);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)req->body_size);
+	} else if (is_post) {
 		curl_easy_setopt(e, CURLOPT_POST, 1L);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,

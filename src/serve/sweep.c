@@ -487,6 +487,35 @@ sweep_run(struct sreq *r)
 }
 
 /* The answer, once the sweep has ended and the body with it. */
+/*
+ * For `chousa --server URL sweep` (cli=1), unless quiet: the summary the
+ * local command writes on stderr, said after all of the output.
+ */
+static void
+cli_summary(struct sreq *r, struct upload *up)
+{
+	const char *cli = req_arg(r, "cli"), *quiet = req_arg(r, "quiet");
+	struct chousa_buf b;
+	const char *msg;
+	size_t len;
+
+	if (cli == NULL || strcmp(cli, "1") != 0 || (quiet != NULL &&
+	    strcmp(quiet, "0") != 0))
+		return;
+	chousa_buf_init(&b, 0);
+	chousa_sweep_summary_text(&b, &up->sum);
+	if (b.data != NULL && b.len > 8) {
+		len = b.len;
+		if (b.data[len - 1] == '\n')
+			b.data[--len] = '\0';
+		/* The CLI says "chousa: " before each warning itself. */
+		msg = strncmp(b.data, "chousa: ", 8) == 0 ? b.data + 8 : b.data;
+		warn_add(&r->warn, r->a, r->spool_len > 0 ? r->spool_len :
+		    r->out.len, 0, msg);
+	}
+	chousa_buf_release(&b);
+}
+
 static int
 sweep_finish(struct sreq *r)
 {
@@ -538,6 +567,7 @@ sweep_finish(struct sreq *r)
 		    up->name, (unsigned long long)up->ss.malformed, unit);
 		warn_add(&r->warn, r->a, 0, 0, v);
 	}
+	cli_summary(r, up);
 	r->verdicts = chousa_arena_printf(r->a, "hits:%llu",
 	    (unsigned long long)up->sum.hits);
 	r->asked = "store";
@@ -549,7 +579,7 @@ sweep_finish(struct sreq *r)
 
 static const char *const sweep_keys[] = {
 	"format", "log_format", "internal", "name", "window", "max_line",
-	"as_of_log_time", "no_benign_filter", NULL
+	"as_of_log_time", "no_benign_filter", "quiet", NULL
 };
 
 /* The options, from the query string, as `chousa sweep` takes them. */

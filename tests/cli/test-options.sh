@@ -242,8 +242,7 @@ expect extract_missing_file_says_so "no file '.*nosuch.eml'" "$T/err"
 # Refused, rather than answered from the local store as if from the
 # server's (a sweep's "0 hits" from an empty store read as the team's).
 printf 'seen 185.220.101.1 here\n' > "$T/log.txt"
-check server_refused_by_sweep 2 "$CHOUSA" --server http://127.0.0.1:9 sweep "$T/log.txt"
-expect server_sweep_says_instead "POST /api/v1/sweep" "$T/err"
+check server_refused_by_import 2 "$CHOUSA" --server http://127.0.0.1:9 import list "$T/log.txt"
 check server_refused_after_command 2 "$CHOUSA" export --server=http://127.0.0.1:9 --format plain
 expect server_export_says_instead "GET /api/v1/export" "$T/err"
 check server_refused_by_token 2 "$CHOUSA" --server http://127.0.0.1:9 token list

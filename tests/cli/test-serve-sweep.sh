@@ -290,4 +290,40 @@ upload keep2 "" "$L/zeek-conn.log"
 	not_ok sweep_after_the_matcher_was_freed "$(head -c 300 "$T/up.keep2")"
 http GET /metrics "$TOKEN"
 expect matcher_built_again_after_freed '^chousa_sweep_matcher_builds_total 2$' "$T/body"
+
+# ---- 7. chousa --server URL sweep ----
+# The same hits on stdout, the same exit status and the same summary on
+# stderr as the local command (but the seconds, and the top hosts and
+# families, which the server does not count), a file sent with its
+# length, standard input in chunks, compressed or not.
+export CHOUSA_SERVER_KEY="$TOKEN"
+gzip -c "$L/eve.json" > "$T/eve.json.gz"
+for spec in "zeek-conn.log:" "zeek-conn.log:--json" "eve.json:--csv" \
+    "squid-access.log:--json --internal 192.0.2.0/24" "-$T/eve.json.gz:--json"; do
+	f=${spec%%:*} opts=${spec#*:}
+	case $f in -*) path=${f#-}; src=stdin ;; *) path=$L/$f; src=file ;; esac
+	n="cli_$(basename "$path" | tr '.-' '__')_$(echo "$opts" | tr -dc a-z)"
+	if [ $src = stdin ]; then
+		"$CHOUSA" sweep $opts - < "$path" > "$T/l.out" 2> "$T/l.err"; le=$?
+		"$CHOUSA" --server "$URL" sweep $opts - < "$path" > "$T/r.out" 2> "$T/r.err"; re=$?
+	else
+		"$CHOUSA" sweep $opts "$path" > "$T/l.out" 2> "$T/l.err"; le=$?
+		"$CHOUSA" --server "$URL" sweep $opts "$path" > "$T/r.out" 2> "$T/r.err"; re=$?
+	fi
+	sed 's/"seconds":[0-9.]*//' "$T/l.out" > "$T/l.cmp"
+	sed 's/"seconds":[0-9.]*//' "$T/r.out" > "$T/r.cmp"
+	grep '^chousa: ' "$T/l.err" | sed 's/ (-v shows the first)//; s/ in [0-9.]* s (.*//' > "$T/l.ecmp"
+	sed 's/ in [0-9.]* s (.*//' "$T/r.err" > "$T/r.ecmp"
+	if [ "$le" = "$re" ] && cmp -s "$T/l.cmp" "$T/r.cmp" && [ -s "$T/l.cmp" ] &&
+	    cmp -s "$T/l.ecmp" "$T/r.ecmp"; then ok "${n}_same_as_local (exit $le)"; else
+		not_ok "${n}_same_as_local" "exit $le/$re; $(diff "$T/l.cmp" "$T/r.cmp" | head -n 3 | tr '\n' '|') $(diff "$T/l.ecmp" "$T/r.ecmp" | head -n 4 | tr '\n' '|')"
+	fi
+done
+check cli_sweep_quiet 1 "$CHOUSA" -q --server "$URL" sweep "$L/zeek-conn.log"
+refute cli_sweep_quiet_says_nothing "sweep:" "$T/err"
+check cli_sweep_investigate_refused 2 "$CHOUSA" --server "$URL" sweep --investigate "$L/zeek-conn.log"
+expect cli_sweep_investigate_says_instead "chousa --server URL investigate" "$T/err"
+check cli_sweep_one_file 2 "$CHOUSA" --server "$URL" sweep "$L/zeek-conn.log" "$L/eve.json"
+check cli_sweep_missing_file 3 "$CHOUSA" --server "$URL" sweep "$T/nosuch.log"
+check cli_sweep_bad_log_format 2 "$CHOUSA" --server "$URL" sweep --format nosuch "$L/zeek-conn.log"
 serve_stop
