@@ -292,6 +292,28 @@ new_row(struct chousa_triage *t)
 	return rows;
 }
 
+/*
+ * Whether a source was held back by a quota (a service's daily or rate
+ * limit, a token's budget): its silence is then no evidence.  Other
+ * skips (offline, no key, a verdict settled) are the run's own choice.
+ */
+static int
+quota_skipped(const struct chousa_report *rep)
+{
+	size_t s, i;
+
+	for (s = 0; s < rep->n_stages; s++)
+		for (i = 0; i < rep->stages[s].n_findings; i++) {
+			const struct chousa_finding *f =
+			    &rep->stages[s].findings[i];
+
+			if (f->status == CHOUSA_ST_SKIPPED && f->reason != NULL
+			    && strncmp(f->reason, "quota", 5) == 0)
+				return 1;
+		}
+	return 0;
+}
+
 /* The strongest evidence of a report in one clause. */
 static const char *
 evidence_of(const struct chousa_report *rep)
@@ -302,6 +324,9 @@ evidence_of(const struct chousa_report *rep)
 		return rep->verdict_reason;
 	if (rep->n_errors > 0)
 		return "no listing found, but sources failed: see the report";
+	if (quota_skipped(rep))
+		return "no listing found, but a quota held sources back: see "
+		    "the report";
 	return "no source lists it";
 }
 

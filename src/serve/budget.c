@@ -76,17 +76,18 @@ charge(void *arg, size_t input, const char *source, int *ticket, char *why,
 		if (j->srv != NULL && j->payer_budget > 0 &&
 		    spent + 1 == j->payer_budget)
 			server_log(j->srv, "token '%s' has spent its daily "
-			    "budget of %ld online requests: its investigations "
-			    "skip the online sources until midnight UTC",
-			    j->payer, j->payer_budget);
+			    "budget of %ld online request%s: its "
+			    "investigations skip the online sources until "
+			    "midnight UTC", j->payer, j->payer_budget,
+			    j->payer_budget == 1 ? "" : "s");
 		*ticket = (int)i;
 		return 1;
 	}
 	*retry_at = (now / 86400 + 1) * 86400;
 	if (out != NULL)
 		snprintf(why, why_size, "quota (token '%s' spent its daily "
-		    "budget of %ld online requests)", out->payer,
-		    out->payer_budget);
+		    "budget of %ld online request%s)", out->payer,
+		    out->payer_budget, out->payer_budget == 1 ? "" : "s");
 	else
 		snprintf(why, why_size, "quota (no job asked about this "
 		    "input)");

@@ -118,6 +118,11 @@ ask "$ALICE" 40 1
 vt_status > "$T/alice3"
 expect budget_survives_restart "skipped quota \\(token 'alice'" "$T/alice3"
 [ "$(sent)" = 20 ] && ok nothing_sent_past_budget || not_ok nothing_sent_past_budget "$(sent)"
+# The triage table does not call the silence of a source held back "no
+# source lists it".
+CHOUSA_SERVER_KEY="$ALICE" "$CHOUSA" --server "$URL" investigate --brief \
+    --sources virustotal 45.30.0.41 > "$T/brief" 2> /dev/null
+expect triage_says_quota_held_back "45\[\.\]30\[\.\]0\[\.\]41 +no listing found, but a quota held sources back" "$T/brief"
 
 # ---- a new budget, from the next request ----
 "$CHOUSA" token budget alice 7
