@@ -90,7 +90,10 @@ list_text(struct chousa_buf *b, const struct chousa_token *t, size_t n)
 			    sizeof(until));
 		else
 			snprintf(until, sizeof(until), "never");
-		if (t[i].online_budget > 0)
+		/* Spent by the name: said once, on its valid token. */
+		if (strcmp(chousa_token_state(&t[i], now), "valid") != 0)
+			snprintf(online, sizeof(online), "-");
+		else if (t[i].online_budget > 0)
 			snprintf(online, sizeof(online), "%ld of %ld",
 			    t[i].online_today, t[i].online_budget);
 		else
