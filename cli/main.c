@@ -67,7 +67,8 @@ main(int argc, char **argv)
 	if (cmd == NULL)
 		cli_unknown_name(NULL, "command", argv[i],
 		    cli_command_names());
-	cli_server_only_remote(cmd, argc - i, argv + i);
+	else
+		cli_server_only_remote(cmd, argc - i, argv + i);
 	status = cmd->run(cmd, argc - i, argv + i);
 	/* Ctrl-C came while the last step committed: it was kept. */
 	if (cli_interrupted()) {
