@@ -36,6 +36,7 @@ struct remote {
 	long			(*read_body)(void *arg, char *buf, size_t n);
 	void			*read_arg;
 	int64_t			 body_size;
+	struct cli_progress	*progress;	/* ended before the answer */
 };
 
 static struct chousa_config *client_cfg;
@@ -244,6 +245,8 @@ exchange(struct remote *rm, const char *method, const char *path)
 	free(ctype);
 	free(url);
 	chousa_http_free(h);
+	if (rm->progress != NULL)
+		cli_progress_end(rm->progress);
 	if (a.rc != CHOUSA_OK)
 		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s",
 		    rm->url, a.why);
@@ -651,16 +654,27 @@ remote_investigate(const struct cli_cmd *self, int argc, char **argv)
 	return status;
 }
 
-/* The log, read as it is uploaded. */
+/* A log being uploaded: read as it is sent, with a progress bar. */
+struct log_upload {
+	int			fd;
+	uint64_t		done;
+	uint64_t		total;	/* 0: unknown */
+	struct cli_progress	prog;
+};
+
 static long
 read_log(void *arg, char *buf, size_t n)
 {
-	int fd = *(int *)arg;
+	struct log_upload *u = arg;
 	ssize_t k;
 
 	do
-		k = read(fd, buf, n);
+		k = read(u->fd, buf, n);
 	while (k < 0 && errno == EINTR);
+	if (k > 0) {
+		u->done += (uint64_t)k;
+		cli_progress_update(&u->prog, u->done, u->total);
+	}
 	return k < 0 ? -1 : (long)k;
 }
 
@@ -672,10 +686,11 @@ static int
 remote_sweep(const struct cli_cmd *self, int argc, char **argv)
 {
 	struct chousa_err err = { 0 };
+	struct log_upload up;
 	struct remote rm;
 	struct stat sb;
 	const char *arg, *format = "text", *path;
-	int c, fd, status;
+	int c, status;
 
 	remote_init(&rm);
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
@@ -712,22 +727,26 @@ remote_sweep(const struct cli_cmd *self, int argc, char **argv)
 		    "stdin) a run: cat a.log b.log | chousa --server URL "
 		    "sweep -");
 	path = argv[cli_optind];
-	fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	memset(&up, 0, sizeof(up));
+	up.fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (up.fd < 0)
 		cli_die(EXIT_BADINPUT, "cannot open '%s': %s", path,
 		    strerror(errno));
-	rm.body_size = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ?
+	rm.body_size = fstat(up.fd, &sb) == 0 && S_ISREG(sb.st_mode) ?
 	    (int64_t)sb.st_size : -1;
+	up.total = rm.body_size > 0 ? (uint64_t)rm.body_size : 0;
 	query(&rm, "format", format);
 	query(&rm, "name", path);
 	if (g_opt.quiet)
 		query(&rm, "quiet", "1");
 	rm.ctype = "application/octet-stream";
 	rm.read_body = read_log;
-	rm.read_arg = &fd;
+	rm.read_arg = &up;
+	rm.progress = &up.prog;
+	cli_progress_init(&up.prog, path);
 	status = exchange(&rm, "POST", "/api/v1/sweep");
-	if (fd != 0)
-		close(fd);
+	if (up.fd != 0)
+		close(up.fd);
 	return status;
 }
 
