@@ -725,6 +725,44 @@ h_tokens_create(struct sreq *r)
 	return 0;
 }
 
+static const char *const budget_keys[] = { "online_budget", NULL };
+
+/* POST /api/v1/tokens/NAME {"online_budget": N or null}. */
+static int
+h_tokens_budget(struct sreq *r)
+{
+	struct chousa_err err = { 0 };
+	const char *name = r->path + strlen("/api/v1/tokens/");
+	struct jnode *v = body_object(r, budget_keys);
+	struct chousa_jw w;
+	int bad = 0, rc;
+	long budget;
+
+	if (v == NULL)
+		return 0;
+	if (jt_get(v, "online_budget") == NULL) {
+		jt_free(v);
+		return req_error(r, 400, "'online_budget' is needed: a number "
+		    "of online requests a day (0: no limit), or null for the "
+		    "server's [server] online_budget");
+	}
+	budget = api_opt_int(r, v, "online_budget", 0, CHOUSA_BUDGET_MAX, -1,
+	    &bad);
+	jt_free(v);
+	if (bad)
+		return 0;
+	rc = chousa_store_token_set_budget(r->env.st, name, budget, &err);
+	auth_tokens_changed();
+	if (rc != CHOUSA_OK)
+		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 : 500,
+		    "%s", err.msg);
+	doc_begin(r, &w);
+	chousa_jw_kstr(&w, "name", name);
+	auth_budget_json(&w, budget);
+	doc_end(&w);
+	return 0;
+}
+
 static int
 h_tokens_revoke(struct sreq *r)
 {
@@ -791,6 +829,8 @@ const struct route api_routes[] = {
 	    "list tokens" },
 	{ "/api/v1/tokens", M_POST, CHOUSA_ROLE_ADMIN, SERVE_MAX_JSON_BODY, 0,
 	    h_tokens_create, "create tokens" },
+	{ "/api/v1/tokens/", M_POST, CHOUSA_ROLE_ADMIN, SERVE_MAX_JSON_BODY,
+	    ROUTE_PREFIX, h_tokens_budget, "set a token's budget" },
 	{ "/api/v1/tokens/", M_DELETE, CHOUSA_ROLE_ADMIN, 0, ROUTE_PREFIX,
 	    h_tokens_revoke, "revoke tokens" },
 	{ "/api/v1/update", M_GET, CHOUSA_ROLE_READ, 0, 0, h_update_status,

@@ -156,6 +156,18 @@ status_is token_with_budget_created 201
 expect created_says_budget '"online_budget":3' "$T/body"
 http POST /api/v1/tokens "$ADMIN" '{"name":"frank","role":"investigate","online_budget":-1}'
 status_is negative_budget_400 400
+http POST /api/v1/tokens/eve "$ADMIN" '{"online_budget":9}'
+status_is budget_set_through_api 200
+expect budget_set_says '"name":"eve","online_budget":9' "$T/body"
+http POST /api/v1/tokens/eve "$BOB" '{"online_budget":900}'
+status_is budget_set_needs_admin 403
+http POST /api/v1/tokens/nobody "$ADMIN" '{"online_budget":9}'
+status_is budget_set_unknown_name_404 404
+http POST /api/v1/tokens/eve "$ADMIN" '{}'
+status_is budget_set_needs_a_budget 400
+http POST /api/v1/tokens/eve "$ADMIN" '{"online_budget":"lots"}'
+status_is budget_set_not_a_number_400 400
+http POST /api/v1/tokens/eve "$ADMIN" '{"online_budget":3}'
 http GET /api/v1/tokens "$ADMIN"
 python3 - "$T/body" > "$T/tl" 2>&1 <<'PY'
 import json, sys
