@@ -1,13 +1,13 @@
 /*
  * client.c: `chousa --server URL` (or [server] url, CHOUSA_SERVER_URL):
  * investigate, lookup, extract, sources and sweep ask the team server
- * (chousa serve) instead of the local store and keys.  Each command's options are
- * read from the same table as locally and sent as the REST API's; the
- * server answers in the frame of cli=1 (src/serve/server.c): the exit
- * status, then the warnings and the output as the local command would
- * print them, in its order, written out unchanged.  The token is [server]
- * api_key or CHOUSA_SERVER_KEY, sent in the Authorization header, never
- * printed.
+ * (chousa serve) instead of the local store and keys.  Each command's
+ * options are read from the same table as locally and sent as the REST
+ * API's; the server answers in the frame of cli=1 (src/serve/server.c):
+ * the exit status, then the warnings and the output as the local command
+ * would print them, in its order, written out unchanged.  The token is
+ * [server] api_key or CHOUSA_SERVER_KEY, sent in the Authorization
+ * header, never printed.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -328,8 +328,7 @@ h_version(struct sreq *r)
 	chousa_jw_kstr(&w, "api", "v1");
 	chousa_jw_kstr(&w, "role", chousa_role_name(r->who.role));
 	chousa_jw_kstr(&w, "token", r->who.name[0] ? r->who.name : NULL);
-	chousa_jw_kint(&w, "online_budget", r->who.online_budget >= 0 ?
-	    r->who.online_budget : r->srv->online_budget);
+	chousa_jw_kint(&w, "online_budget", auth_budget(r->srv, &r->who));
 	chousa_jw_kint(&w, "online_today", spent);
 	doc_end(&w);
 	return 0;

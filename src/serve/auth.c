@@ -182,6 +182,12 @@ token_json(const void *arg, struct chousa_jw *w, size_t i)
 	chousa_jw_kint(w, "online_today", t->online_today);
 }
 
+long
+auth_budget(const struct server *s, const struct principal *p)
+{
+	return p->online_budget >= 0 ? p->online_budget : s->online_budget;
+}
+
 void
 auth_budget_json(struct chousa_jw *w, long budget)
 {

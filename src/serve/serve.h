@@ -98,6 +98,8 @@ int	auth_token(struct server *s, struct sreq *r, const char *tok,
 void	auth_tokens_changed(void);
 /* "online_budget": a token's budget, null for the server's default. */
 void	auth_budget_json(struct chousa_jw *w, long budget);
+/* The daily budget of online requests in force for p: 0 no limit. */
+long	auth_budget(const struct server *s, const struct principal *p);
 /* Whether p may make one more request now; else *retry_after seconds. */
 int	auth_rate_take(struct auth *a, const struct principal *p,
 	    long *retry_after);

@@ -586,8 +586,7 @@ req_submit(struct sreq *r, struct invjob *j, int (*finish)(struct sreq *r))
 	/* Online, what it sends is charged to the token's daily budget. */
 	j->srv = r->srv;
 	snprintf(j->payer, sizeof(j->payer), "%s", r->who.name);
-	j->payer_budget = r->who.online_budget >= 0 ? r->who.online_budget :
-	    r->srv->online_budget;
+	j->payer_budget = auth_budget(r->srv, &r->who);
 	/*
 	 * A full queue is said at once: holding the request would only
 	 * make it wait longer than asking again, and hold its memory.  So

@@ -593,8 +593,7 @@ h_lookup(struct sreq *r)
 static void
 budget_html(struct sreq *r)
 {
-	long spent = 0, budget = r->who.online_budget >= 0 ?
-	    r->who.online_budget : r->srv->online_budget;
+	long spent = 0, budget = auth_budget(r->srv, &r->who);
 
 	if (r->who.name[0] == '\0' || r->who.role < CHOUSA_ROLE_INVESTIGATE)
 		return;
