@@ -463,6 +463,8 @@ int	chousa_default_db_path(struct chousa_buf *b, struct chousa_err *err);
 int	chousa_time_parse(const char *s, size_t len, int64_t *out);
 /* Format t as "YYYY-MM-DDTHH:MM:SSZ" into out (at least 21 bytes). */
 void	chousa_time_format(int64_t t, char *out, size_t out_size);
+/* The UTC day of Unix time t, "YYYY-MM-DD" (11 bytes at out). */
+void	chousa_time_day(int64_t t, char out[11]);
 /*
  * A duration as users write it: "90s", "30m", "6h", "1d", or plain
  * seconds.  -1 when it is none of these, not above 0, or past 100 years.

@@ -265,6 +265,17 @@ chousa_time_format(int64_t t, char *out, size_t out_size)
 		snprintf(out, out_size, "?");
 }
 
+void
+chousa_time_day(int64_t t, char out[11])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(out, 11, "%Y-%m-%d",
+	    &tm) == 0)
+		snprintf(out, 11, "?");
+}
+
 int
 chousa_default_db_path(struct chousa_buf *b, struct chousa_err *err)
 {

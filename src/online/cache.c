@@ -135,16 +135,6 @@ cache_put(struct chousa_store *st, const char *source, const char *key,
 	return step_done(st, s, err);
 }
 
-static void
-day_of(int64_t now, char *out, size_t size)
-{
-	time_t t = (time_t)now;
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, size, "%Y-%m-%d", &tm);
-}
-
 int
 cache_quota_used(struct chousa_store *st, const char *source, int64_t now,
     long *used, struct chousa_err *err)
@@ -157,7 +147,7 @@ cache_quota_used(struct chousa_store *st, const char *source, int64_t now,
 	    &s, err);
 	if (rc != CHOUSA_OK)
 		return rc;
-	day_of(now, day, sizeof(day));
+	chousa_time_day(now, day);
 	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, day, -1, SQLITE_STATIC);
 	*used = sqlite3_step(s) == SQLITE_ROW ?
@@ -179,7 +169,7 @@ cache_quota_add(struct chousa_store *st, const char *source, int64_t now,
 	    " DO UPDATE SET used = used + ?3", &s, err);
 	if (rc != CHOUSA_OK)
 		return rc;
-	day_of(now, day, sizeof(day));
+	chousa_time_day(now, day);
 	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, day, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, n);

@@ -203,17 +203,6 @@ chousa_store_token_set_budget(struct chousa_store *st, const char *name,
 	    online_budget < 0 ? -1 : online_budget, "cannot set the budget", err);
 }
 
-/* The UTC day of now, as the usage table keys it. */
-static void
-usage_day(int64_t now, char day[16])
-{
-	time_t t = (time_t)now;
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(day, 16, "%Y-%m-%d", &tm);
-}
-
 int
 chousa_store_token_spent(struct chousa_store *st, const char *name,
     int64_t now, long *spent, struct chousa_err *err)
@@ -228,7 +217,7 @@ chousa_store_token_spent(struct chousa_store *st, const char *name,
 	if (s == NULL)
 		return no_table(st) ? CHOUSA_OK : store_dberr(st, err,
 		    "cannot read the tokens' usage");
-	usage_day(now, day);
+	chousa_time_day(now, day);
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, day, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
@@ -253,7 +242,7 @@ chousa_store_token_spend(struct chousa_store *st, const char *name,
 	    " DO UPDATE SET online = max(online + ?3, 0)");
 	if (s == NULL)
 		return store_dberr(st, err, "cannot count the token's usage");
-	usage_day(now, day);
+	chousa_time_day(now, day);
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, day, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, n);

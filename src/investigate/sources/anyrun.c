@@ -80,11 +80,8 @@ ar_body(struct chousa_query *q, struct chousa_arena *a, const char *field)
 	struct chousa_buf b;
 	struct chousa_jw w;
 	char *term, day[16];
-	time_t t = time(NULL) - 180 * 86400;
-	struct tm tm;
 
-	gmtime_r(&t, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	chousa_time_day((int64_t)time(NULL) - 180 * 86400, day);
 	term = chousa_arena_printf(a, "%s:\"%s\"", field, q->ind->value);
 	if (term == NULL)
 		return NULL;
