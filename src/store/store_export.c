@@ -576,7 +576,8 @@ keep(struct chousa_buf *b, const char *s)
 static const char *
 kept(const struct chousa_buf *b, size_t at)
 {
-	return at == 0 ? NULL : b->data + at;
+	/* A buffer that failed holds nothing: emit_merged() says why. */
+	return at == 0 || b->failed || at >= b->len ? NULL : b->data + at;
 }
 
 static int
@@ -679,7 +680,8 @@ emit_group(struct walk *w, int64_t vhash, int type)
 
 		if (value == NULL || source == NULL)
 			continue;
-		if (open && strcmp(value, kept(b, m.value)) == 0) {
+		if (open && kept(b, m.value) != NULL &&
+		    strcmp(value, kept(b, m.value)) == 0) {
 			merge_record(w, &m, s);
 			continue;
 		}
