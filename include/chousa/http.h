@@ -44,6 +44,20 @@ struct chousa_http_req {
 	long		(*read_body)(void *arg, char *buf, size_t n);
 	void		*read_arg;
 	int64_t		 body_size;
+	/*
+	 * A 2xx answer's body handed on as it comes, instead of kept in
+	 * resp.body (an export of the team server's store, of any size):
+	 * write_body takes n bytes and returns n, or -1 on a failure (the
+	 * request then ends with CHOUSA_EIO).  The body of any other status
+	 * is kept in resp.body, as ever, for its error.
+	 */
+	long		(*write_body)(void *arg, const char *p, size_t n);
+	void		*write_arg;
+	/*
+	 * The answer's headers whose names start with this (case does not
+	 * matter: "Chousa-"), kept in resp.headers; NULL keeps none.
+	 */
+	const char	*keep_headers;
 };
 
 /*
@@ -62,6 +76,8 @@ struct chousa_http_resp {
 					 * absent */
 	const char	*etag;		/* borrowed, or NULL */
 	const char	*last_modified;	/* borrowed, or NULL */
+	const char	*headers;	/* req.keep_headers': "Name: value\n"
+					 * lines, borrowed, or NULL */
 	double		 elapsed;	/* seconds */
 };
 

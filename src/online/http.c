@@ -33,6 +33,12 @@ struct http_xfer {
 	size_t			 body_len;
 	long			(*read_body)(void *arg, char *buf, size_t n);
 	void			*read_arg;
+	long			(*write_body)(void *arg, const char *p,
+				    size_t n);
+	void			*write_arg;
+	int			 sink_failed;
+	char			*keep_prefix;	/* headers kept, or NULL */
+	struct chousa_buf	 kept;
 	struct chousa_buf	 resp_body;
 	char			*content_type;
 	char			*etag;
@@ -131,6 +137,8 @@ xfer_free(struct http_xfer *x)
 	mem_free(x->content_type);
 	mem_free(x->etag);
 	mem_free(x->last_modified);
+	mem_free(x->keep_prefix);
+	chousa_buf_release(&x->kept);
 	chousa_buf_release(&x->resp_body);
 	mem_free(x);
 }
@@ -246,7 +254,17 @@ on_write(char *p, size_t size, size_t n, void *arg)
 {
 	struct http_xfer *x = arg;
 	size_t len = size * n;
+	long status = 0;
 
+	if (x->write_body != NULL &&
+	    curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status) ==
+	    CURLE_OK && status >= 200 && status <= 299) {
+		if (x->write_body(x->write_arg, p, len) != (long)len) {
+			x->sink_failed = 1;
+			return 0;
+		}
+		return len;
+	}
 	if (x->resp_body.len + len > x->h->opts.max_body) {
 		x->over_cap = 1;
 		return 0;
@@ -307,10 +325,22 @@ on_header(char *p, size_t size, size_t n, void *arg)
 		mem_free(x->etag);
 		mem_free(x->last_modified);
 		x->etag = x->last_modified = NULL;
+		chousa_buf_reset(&x->kept);
 		return len;
 	}
 	if (len > HTTP_MAX_HEADER)
 		return len;
+	if (x->keep_prefix != NULL && len > strlen(x->keep_prefix) &&
+	    strncasecmp(p, x->keep_prefix, strlen(x->keep_prefix)) == 0 &&
+	    x->kept.len < 64 * HTTP_MAX_HEADER) {
+		size_t keep = len;
+
+		while (keep > 0 && (p[keep - 1] == '\n' ||
+		    p[keep - 1] == '\r'))
+			keep--;
+		chousa_buf_add(&x->kept, p, keep);
+		chousa_buf_addch(&x->kept, '\n');
+	}
 	while (len > 0 && (p[len - 1] == '\n' || p[len - 1] == '\r'))
 		len--;
 	colon = memchr(p, ':', len);
@@ -379,6 +409,12 @@ xfer_new(struct chousa_http *h, const struct chousa_http_req *req,
 	x->url = mem_strdup(req->url);
 	x->easy = curl_easy_init();
 	if (x->url == NULL || x->easy == NULL)
+		goto nomem;
+	x->write_body = req->write_body;
+	x->write_arg = req->write_arg;
+	chousa_buf_init(&x->kept, 0);
+	if (req->keep_headers != NULL &&
+	    (x->keep_prefix = mem_strdup(req->keep_headers)) == NULL)
 		goto nomem;
 	if (is_post && req->read_body != NULL) {
 		x->read_body = req->read_body;
@@ -481,7 +517,13 @@ xfer_result(struct http_xfer *x, CURLcode code, struct chousa_http_resp *resp)
 		resp->content_type = x->content_type;
 	}
 	resp->body = x->resp_body;
-	if (x->over_cap || code == CURLE_FILESIZE_EXCEEDED) {
+	if (x->kept.len > 0 && !x->kept.failed)
+		resp->headers = x->kept.data;
+	if (x->sink_failed) {
+		resp->rc = CHOUSA_EIO;
+		snprintf(resp->errmsg, sizeof(resp->errmsg),
+		    "the answer could not be written");
+	} else if (x->over_cap || code == CURLE_FILESIZE_EXCEEDED) {
 		resp->rc = CHOUSA_ELIMIT;
 		snprintf(resp->errmsg, sizeof(resp->errmsg),
 		    "response over %zu bytes", x->h->opts.max_body);
