@@ -1,7 +1,9 @@
 /*
  * libarchive, loaded on first use (see dynlib.h): the functions
- * src/base/input.c calls to read zip and gzip feeds, and the tar walk of
- * src/store/store_bundle.c, under their own names.
+ * src/base/input.c calls to read zip and gzip feeds, the tar walk of
+ * src/store/store_bundle.c, and the tar an export of the team server is
+ * sent in (src/serve/api_export.c) and unpacked from (cli/client-export.c),
+ * under their own names.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,20 +42,47 @@
 	X(int, archive_read_support_format_tar, (A), (ar), ARCHIVE_FATAL) \
 	X(int, archive_read_open_filename, (A, const char *name, \
 	    size_t block), (ar, name, block), ARCHIVE_FATAL) \
+	X(int, archive_read_open_fd, (A, int fd, size_t block), \
+	    (ar, fd, block), ARCHIVE_FATAL) \
 	X(const char *, archive_entry_pathname, (struct archive_entry *e), \
 	    (e), NULL) \
-	X(la_int64_t, archive_entry_size, (struct archive_entry *e), (e), 0)
+	X(la_int64_t, archive_entry_size, (struct archive_entry *e), (e), 0) \
+	X(struct archive *, archive_write_new, (void), (), NULL) \
+	X(int, archive_write_set_format_pax_restricted, (A), (ar), \
+	    ARCHIVE_FATAL) \
+	X(int, archive_write_open_fd, (A, int fd), (ar, fd), ARCHIVE_FATAL) \
+	X(int, archive_write_header, (A, struct archive_entry *e), (ar, e), \
+	    ARCHIVE_FATAL) \
+	X(la_ssize_t, archive_write_data, (A, const void *buf, size_t len), \
+	    (ar, buf, len), ARCHIVE_FATAL) \
+	X(int, archive_write_close, (A), (ar), ARCHIVE_FATAL) \
+	X(int, archive_write_free, (A), (ar), ARCHIVE_FATAL) \
+	X(struct archive_entry *, archive_entry_new, (void), (), NULL)
+
+#define ARCHIVE_VOID_FUNCS(X) \
+	X(archive_entry_free, (struct archive_entry *e), (e)) \
+	X(archive_entry_set_pathname, (struct archive_entry *e, \
+	    const char *name), (e, name)) \
+	X(archive_entry_set_size, (struct archive_entry *e, la_int64_t size), \
+	    (e, size)) \
+	X(archive_entry_set_filetype, (struct archive_entry *e, \
+	    unsigned int type), (e, type)) \
+	X(archive_entry_set_perm, (struct archive_entry *e, __LA_MODE_T perm), \
+	    (e, perm)) \
+	X(archive_entry_set_mtime, (struct archive_entry *e, time_t t, \
+	    long ns), (e, t, ns))
 
 /* The variadic one, forwarded by hand below. */
 #define ARCHIVE_VARIADIC(X) \
 	X(void, archive_set_error, (A, int err, const char *fmt, ...), (), 0)
 
 enum {
-	ARCHIVE_FUNCS(DYNLIB_ENUM) ARCHIVE_VARIADIC(DYNLIB_ENUM)
-	N_ARCHIVE_SYMS
+	ARCHIVE_FUNCS(DYNLIB_ENUM) ARCHIVE_VOID_FUNCS(DYNLIB_VOID_ENUM)
+	ARCHIVE_VARIADIC(DYNLIB_ENUM) N_ARCHIVE_SYMS
 };
 static const char *const archive_names[] = {
-	ARCHIVE_FUNCS(DYNLIB_NAME) ARCHIVE_VARIADIC(DYNLIB_NAME)
+	ARCHIVE_FUNCS(DYNLIB_NAME) ARCHIVE_VOID_FUNCS(DYNLIB_VOID_NAME)
+	ARCHIVE_VARIADIC(DYNLIB_NAME)
 };
 static dynlib_fn archive_syms[N_ARCHIVE_SYMS];
 static struct dynlib archive_lib = {
@@ -63,7 +92,10 @@ static struct dynlib archive_lib = {
 
 #define FORWARD(ret, name, params, args, fail) \
 	DYNLIB_FORWARD(archive_lib, ret, name, params, args, fail)
+#define FORWARD_VOID(name, params, args) \
+	DYNLIB_FORWARD_VOID(archive_lib, name, params, args)
 ARCHIVE_FUNCS(FORWARD)
+ARCHIVE_VOID_FUNCS(FORWARD_VOID)
 
 /* Variadic: formatted here, handed on as one string. */
 void

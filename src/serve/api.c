@@ -822,7 +822,7 @@ const struct route api_routes[] = {
 	    SERVE_MAX_TEXT_BODY, 0, h_investigate, "investigate" },
 	{ "/api/v1/sweep", M_POST, CHOUSA_ROLE_READ, 0, ROUTE_STREAM,
 	    api_sweep, "sweep" },
-	{ "/api/v1/export", M_GET, CHOUSA_ROLE_READ, 0, 0, api_export,
+	{ "/api/v1/export", M_GET, CHOUSA_ROLE_READ, 0, ROUTE_FILE, api_export,
 	    "export" },
 	{ "/api/v1/tokens", M_GET, CHOUSA_ROLE_ADMIN, 0, 0, h_tokens_list,
 	    "list tokens" },

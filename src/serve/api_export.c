@@ -4,8 +4,11 @@
  * Suricata dataset, an RPZ zone, a STIX bundle, a MISP feed...).  The
  * query takes the CLI's options; the answer is the bytes the CLI writes
  * for the same store, one file of it for the formats that write a
- * directory (file=NAME).  --delta is not offered: its state belongs to
- * one consumer, and the server has many.
+ * directory (file=NAME), or with archive=tar every file the CLI writes
+ * into a directory, in one tar (what `chousa --server URL export`
+ * unpacks: one answer, so no import falls between two of its files).
+ * --delta is not offered: its state belongs to one consumer, and the
+ * server has many.
  *
  * An export reads the whole store and takes seconds on a big one, so it
  * runs on a thread of its own (req_background), with a read-only store
@@ -29,6 +32,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include "base/hash.h"
 #include "base/tmp.h"
 #include "export/export.h"
@@ -51,6 +57,7 @@ struct xjob {
 	const char			*file;	/* file=, or NULL */
 	const char			*name;	/* the file served */
 	int				 is_dir;
+	int				 tar;	/* archive=tar */
 	/* Out: set by the run. */
 	int				 rc;
 	struct chousa_err		 err;
@@ -118,6 +125,7 @@ etag_of(const struct xjob *x, const struct version *v, char out[24])
 	h = hash_str(h, CHOUSA_VERSION);
 	h = hash_str(h, o->format);
 	h = hash_str(h, x->file);
+	h = hash_int(h, x->tar);
 	h = hash_int(h, (int64_t)o->types);
 	h = hash_str(h, o->sources);
 	h = hash_str(h, o->families);
@@ -279,6 +287,115 @@ open_answer(struct sreq *r, struct xjob *x, const char *dir,
 	return 1;
 }
 
+/* When the store was last changed, for the members' times. */
+static int64_t
+stamp_of(const struct xjob *x)
+{
+	return x->o.stamp > 0 ? x->o.stamp : x->ver.changed_at;
+}
+
+/*
+ * Every file of dir (but dot files) into one tar, at dir/.tar, opened
+ * for r's spool: sorted by name, mode 0644, owned by nobody in
+ * particular and dated by the store, so the same store gives the same
+ * bytes.  A file that names dir is refused as open_answer refuses it.
+ */
+static int
+open_tar(struct sreq *r, struct xjob *x, const char *dir)
+{
+	char path[PATH_MAX], buf[65536];
+	struct archive *ar = NULL;
+	struct archive_entry *e = NULL;
+	struct stat sb;
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t i, used = 0, len;
+	int fd = -1, in = -1, ok = 0;
+	ssize_t got;
+
+	if (d == NULL)
+		goto io;
+	x->n_names = x->n_kept = 0;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name) + 1;
+		if (de->d_name[0] == '.')
+			continue;
+		if (x->n_kept == LIST_MAX || used + len > sizeof(x->names)) {
+			closedir(d);
+			x->rc = chousa_errf(&x->err, CHOUSA_ELIMIT, "the export "
+			    "wrote more files than a tar answer holds");
+			return 0;
+		}
+		memcpy(x->names + used, de->d_name, len);
+		x->name_at[x->n_kept++] = x->names + used;
+		used += len;
+	}
+	x->n_names = x->n_kept;
+	closedir(d);
+	qsort(x->name_at, x->n_kept, sizeof(x->name_at[0]), name_cmp);
+	if ((size_t)snprintf(path, sizeof(path), "%s/.tar", dir) >=
+	    sizeof(path))
+		goto io;
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ar = archive_write_new();
+	e = archive_entry_new();
+	if (fd < 0 || ar == NULL || e == NULL ||
+	    archive_write_set_format_pax_restricted(ar) != ARCHIVE_OK ||
+	    archive_write_open_fd(ar, fd) != ARCHIVE_OK)
+		goto io;
+	for (i = 0; i < x->n_kept; i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    x->name_at[i]) >= sizeof(path))
+			goto io;
+		in = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (in < 0 || fstat(in, &sb) != 0 || !S_ISREG(sb.st_mode))
+			goto io;
+		if (names_dir(in, dir)) {
+			x->rc = chousa_errf(&x->err, CHOUSA_EINVAL, "'%s' names "
+			    "the directory its files are read from: give it "
+			    "as deploy_dir=/absolute/path", x->name_at[i]);
+			goto out;
+		}
+		archive_entry_set_pathname(e, x->name_at[i]);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, (la_int64_t)sb.st_size);
+		archive_entry_set_mtime(e, (time_t)stamp_of(x), 0);
+		if (archive_write_header(ar, e) != ARCHIVE_OK)
+			goto io;
+		while ((got = read(in, buf, sizeof(buf))) > 0)
+			if (archive_write_data(ar, buf, (size_t)got) != got)
+				goto io;
+		if (got < 0)
+			goto io;
+		close(in);
+		in = -1;
+		archive_entry_free(e);
+		if ((e = archive_entry_new()) == NULL)
+			goto io;
+	}
+	if (archive_write_close(ar) != ARCHIVE_OK || fstat(fd, &sb) != 0)
+		goto io;
+	r->spool_fd = fd;
+	r->spool_len = (size_t)sb.st_size;
+	fd = -1;
+	ok = 1;
+	goto out;
+io:
+	x->rc = chousa_errf(&x->err, CHOUSA_EIO, "cannot make the export's "
+	    "tar: %s", ar != NULL && archive_error_string(ar) != NULL ?
+	    archive_error_string(ar) : strerror(errno));
+out:
+	if (in >= 0)
+		close(in);
+	if (fd >= 0)
+		close(fd);
+	archive_entry_free(e);
+	if (ar != NULL)
+		archive_write_free(ar);
+	return ok;
+}
+
 static void
 export_run(struct sreq *r)
 {
@@ -314,12 +431,20 @@ export_run(struct sreq *r)
 	if (x->rc == CHOUSA_OK)
 		x->rc = version_of(st, &x->ver, &x->err);
 	if (x->rc == CHOUSA_OK) {
-		/* A directory for the formats that write one, else a file. */
-		x->o.out = x->is_dir ? dir : path;
+		/*
+		 * A directory for the formats that write one and for a tar
+		 * (where the others write as they do into one), else a file.
+		 */
+		x->o.out = x->is_dir || x->tar ? dir : path;
 		x->rc = chousa_export(st, &x->o, &x->rep, &x->err);
 		x->o.out = NULL;
 	}
 	chousa_store_close(st);
+	if (x->rc == CHOUSA_OK && x->tar) {
+		open_tar(r, x, dir);
+		clear_dir(x, dir, 0);
+		return;
+	}
 	if (x->rc == CHOUSA_OK && x->name != NULL)
 		found = open_answer(r, x, dir, path);
 	x->listing = x->rc == CHOUSA_OK && !found;
@@ -447,6 +572,55 @@ left_out(struct chousa_arena *a, const struct chousa_export_report *rep)
 	return len > 0 ? chousa_arena_strdup(a, v) : NULL;
 }
 
+/*
+ * "benign:ipv4=2,benign:domain=1,type:sha1=5" (arena): left_out's counts
+ * by type, as the CLI's summary gives them; NULL when nothing was.
+ */
+static const char *
+left_out_types(struct chousa_arena *a, const struct chousa_export_report *rep)
+{
+	char v[1024];
+	size_t len = 0;
+	int why, t;
+
+	v[0] = '\0';
+	for (why = 0; why < CHOUSA_EXPORT_WHY_COUNT; why++)
+		for (t = 0; t < CHOUSA_IOC_TYPE_COUNT; t++)
+			if (rep->left_out_type[why][t] > 0 && len < sizeof(v))
+				len += (size_t)snprintf(v + len, sizeof(v) -
+				    len, "%s%s:%s=%llu", len ? "," : "",
+				    chousa_export_why_name(why),
+				    chousa_ioc_type_name(t), (unsigned long long)
+				    rep->left_out_type[why][t]);
+	return len > 0 && len < sizeof(v) ? chousa_arena_strdup(a, v) : NULL;
+}
+
+/*
+ * "zeek.intel=120" or "suricata-ipv4.lst=12,suricata.yaml=0" (arena):
+ * each file the summary lists, by its name in the directory, with the
+ * entries the format counted in it; NULL when there are none.
+ */
+static const char *
+files_header(struct chousa_arena *a, const struct chousa_export_report *rep)
+{
+	struct chousa_buf b;
+	const char *s = NULL;
+	size_t i;
+
+	chousa_buf_init(&b, 4096);
+	for (i = 0; i < rep->n_files; i++) {
+		const char *n = rep->files[i].name, *slash = strrchr(n, '/');
+
+		chousa_buf_addf(&b, "%s%s=%llu", i ? "," : "",
+		    slash != NULL ? slash + 1 : n,
+		    (unsigned long long)rep->files[i].n);
+	}
+	if (b.len > 0 && !b.failed)
+		s = chousa_arena_strdup(a, b.data);
+	chousa_buf_release(&b);
+	return s;
+}
+
 static int
 export_finish(struct sreq *r)
 {
@@ -469,7 +643,7 @@ export_finish(struct sreq *r)
 	if (x->listing)
 		return answer_listing(r, x);
 	r->status = 200;
-	r->ctype = ctype_of(x->name);
+	r->ctype = x->tar ? "application/x-tar" : ctype_of(x->name);
 	r->exit_status = CHOUSA_EXIT_CLEAN;
 	req_header_add(r, "Content-Disposition", disposition(r->a, x->name));
 	/* The store the run read: an import since the request is in it. */
@@ -483,11 +657,19 @@ export_finish(struct sreq *r)
 	    "%llu", (unsigned long long)x->rep.n_read));
 	req_header_add(r, "Chousa-Export-Written", chousa_arena_printf(r->a,
 	    "%llu", (unsigned long long)x->rep.n_written));
-	req_header_add(r, "Chousa-Export-Entries", chousa_arena_printf(r->a,
-	    "%llu", (unsigned long long)x->entries));
+	if (!x->tar)
+		req_header_add(r, "Chousa-Export-Entries",
+		    chousa_arena_printf(r->a, "%llu",
+		    (unsigned long long)x->entries));
+	v = files_header(r->a, &x->rep);
+	if (v != NULL)
+		req_header_add(r, "Chousa-Export-Files", v);
 	v = left_out(r->a, &x->rep);
 	if (v != NULL)
 		req_header_add(r, "Chousa-Export-Left-Out", v);
+	v = left_out_types(r->a, &x->rep);
+	if (v != NULL)
+		req_header_add(r, "Chousa-Export-Left-Out-Types", v);
 	return 0;
 }
 
@@ -524,7 +706,7 @@ plain_name(const char *s)
 static const char *const export_keys[] = {
 	"format", "file", "types", "sources", "family", "min_confidence",
 	"since", "active", "tlp", "include_benign", "zeek_notice", "delta",
-	"deploy_dir", NULL
+	"deploy_dir", "archive", NULL
 };
 
 /*
@@ -537,7 +719,7 @@ export_options(struct sreq *r, struct xjob *x)
 	struct chousa_err err = { 0 };
 	struct chousa_export_opts *o = &x->o;
 	const struct export_format *f;
-	const char *format, *types, *since;
+	const char *format, *types, *since, *archive;
 	int bad = 0, benign, notice;
 	int64_t epoch;
 	char *tlp, *p;
@@ -603,6 +785,21 @@ export_options(struct sreq *r, struct xjob *x)
 		return req_error(r, 400, "'file' takes a file's name, not "
 		    "'%.64s'", x->file), 0;
 	x->name = x->is_dir ? x->file : f->file;
+	archive = api_opt_str(r, NULL, "archive", &bad);
+	if (bad)
+		return 0;
+	if (archive != NULL && strcmp(archive, "tar") != 0)
+		return req_error(r, 400, "'archive' takes tar, not '%.40s'",
+		    archive), 0;
+	if (archive != NULL && x->file != NULL)
+		return req_error(r, 400, "'file' names one file; archive=tar "
+		    "sends them all: give one or the other"), 0;
+	if (archive != NULL) {
+		x->tar = 1;
+		x->name = chousa_arena_printf(r->a, "chousa-%s.tar", f->name);
+		if (x->name == NULL)
+			return req_error(r, 500, "out of memory"), 0;
+	}
 	/* Reproducible builds' convention, as the CLI: one clock and stamp. */
 	if (chousa_source_date_epoch(&epoch))
 		o->stamp = o->now = epoch;

@@ -505,6 +505,8 @@ struct route {
 #define ROUTE_STREAM	0x2u	/* body handed to on_body, not kept */
 #define ROUTE_PREFIX	0x4u	/* path is a prefix */
 #define ROUTE_NO_AUDIT	0x8u	/* static files, health */
+#define ROUTE_FILE	0x10u	/* answers a file's bytes (export): cli=1
+				 * frames its errors only */
 #define ROUTE_PENDING	1
 
 struct sreq {
@@ -541,8 +543,8 @@ struct sreq {
 	 */
 	int			 spool_fd;
 	size_t			 spool_len;
-	const char		*hdr_name[8];
-	const char		*hdr_value[8];
+	const char		*hdr_name[12];
+	const char		*hdr_value[12];
 	size_t			 n_hdr;
 	int			 exit_status;	/* -1: no Chousa-Exit header */
 	int			 csp_set;	/* the handler set its own CSP */

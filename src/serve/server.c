@@ -1129,7 +1129,8 @@ respond(struct sreq *r)
 		req_error(r, r->status, "%s", reason_phrase(r->status));
 	cli = req_arg(r, "cli");
 	if (cli != NULL && strcmp(cli, "1") == 0 && r->route != NULL &&
-	    !(r->route->flags & ROUTE_WEB)) {
+	    !(r->route->flags & ROUTE_WEB) &&
+	    !((r->route->flags & ROUTE_FILE) && r->status < 400)) {
 		const char *frame = req_arg(r, "frame");
 
 		memset(&x, 0, sizeof(x));
