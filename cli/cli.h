@@ -240,6 +240,13 @@ void	cli_interrupt_arm(void);
 int	cli_interrupted(void);
 
 /*
+ * What an export wrote, each file and what was left out and why, on
+ * stderr (cli/cmd-export.c; also after chousa --server URL export).
+ */
+void	cli_export_summary(const char *format,
+	    const struct chousa_export_report *rep);
+
+/*
  * The team server to ask (--server, [server] url, CHOUSA_SERVER_URL), or
  * NULL to work locally; and running cmd there (cli/client.c), which
  * returns the exit status the server says.

@@ -1,7 +1,8 @@
 /*
  * client.c: `chousa --server URL` (or [server] url, CHOUSA_SERVER_URL):
  * investigate, lookup, extract, sources and sweep ask the team server
- * (chousa serve) instead of the local store and keys.  Each command's
+ * (chousa serve) instead of the local store and keys, and export
+ * (cli/client-export.c) writes the server's store here.  Each command's
  * options are read from the same table as locally and sent as the REST
  * API's; the server answers in the frame of cli=1 (src/serve/server.c):
  * the exit status, then the warnings and the output as the local command
@@ -19,25 +20,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "client.h"
 
 #define ANSWER_MAX	((size_t)256 << 20)
 #define INPUT_MAX	((size_t)256 << 20)
 #define REMOTE_MAX_INPUTS	1000
 
-struct remote {
-	struct chousa_config	*cfg;
-	const char		*url;	/* as given */
-	int			 url_len;	/* without its trailing / */
-	struct chousa_buf	 q;	/* the query string */
-	struct chousa_buf	 body;
-	struct chousa_jw	 w;	/* the JSON body, into body */
-	const char		*ctype;
-	/* Or a body read as it is sent (a log to sweep), of body_size. */
-	long			(*read_body)(void *arg, char *buf, size_t n);
-	void			*read_arg;
-	int64_t			 body_size;
-	struct cli_progress	*progress;	/* ended before the answer */
-};
 
 static struct chousa_config *client_cfg;
 
@@ -80,8 +68,6 @@ not_remote(const char *name)
 	static const struct {
 		const char *name, *instead;
 	} local[] = {
-		{ "export", "fetch the server's GET /api/v1/export?format=F, or "
-		    "export this machine's store without --server" },
 		{ "mcp", "point the agent at the server's /mcp with a token, or "
 		    "run chousa mcp without --server for this machine's store" },
 		{ "import", NULL }, { "update", NULL }, { "db", NULL },
@@ -115,23 +101,101 @@ cli_server_only_remote(const struct cli_cmd *cmd, int argc, char **argv)
 
 /* ---- the exchange ---- */
 
-struct answer {
-	struct chousa_buf	 body;
-	long			 status;
-	int			 rc;
-	char			 why[200];
-};
-
 static void
 on_answer(void *arg, const struct chousa_http_resp *resp)
 {
-	struct answer *a = arg;
+	struct remote_answer *a = arg;
 
 	a->rc = resp->rc;
 	a->status = resp->status;
 	snprintf(a->why, sizeof(a->why), "%s", resp->errmsg);
 	if (resp->rc == CHOUSA_OK)
 		chousa_buf_add(&a->body, resp->body.data, resp->body.len);
+	if (resp->headers != NULL)
+		a->headers = xstrdup(resp->headers);
+}
+
+void
+remote_call(struct remote *rm, const char *method, const char *path,
+    const char *lead, const struct chousa_http_req *sink,
+    struct remote_answer *a)
+{
+	struct chousa_http_opts ho;
+	struct chousa_http_req req;
+	struct chousa_http *h;
+	struct chousa_err err = { 0 };
+	const char *hdrs[3], *key, *q;
+	char *auth = NULL, *url, *ctype = NULL;
+	int n_hdr = 0;
+	size_t len;
+
+	memset(&ho, 0, sizeof(ho));
+	/* An answer handed on as it comes is as big as it is. */
+	ho.max_body = sink != NULL && sink->write_body != NULL ?
+	    (size_t)1 << 40 : ANSWER_MAX;
+	ho.timeout_ms = 3600L * 1000;	/* online runs take their time */
+	if (chousa_http_new(&h, &ho, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	chousa_http_use_config(h, rm->cfg);
+	key = chousa_config_get(rm->cfg, "server", "api_key");
+	if (key != NULL && *key != '\0') {
+		auth = xmalloc(strlen(key) + 32);
+		snprintf(auth, strlen(key) + 32, "Authorization: Bearer %s",
+		    key);
+		hdrs[n_hdr++] = auth;
+	}
+	if (rm->ctype != NULL) {
+		ctype = xmalloc(strlen(rm->ctype) + 16);
+		snprintf(ctype, strlen(rm->ctype) + 16, "Content-Type: %s",
+		    rm->ctype);
+		hdrs[n_hdr++] = ctype;
+	}
+	hdrs[n_hdr] = NULL;
+	q = rm->q.data != NULL ? rm->q.data : "";
+	if (*lead == '\0' && *q == '&')
+		q++;
+	len = (size_t)rm->url_len + strlen(path) + strlen(lead) + strlen(q) +
+	    8;
+	url = xmalloc(len);
+	snprintf(url, len, "%.*s%s?%s%s", rm->url_len, rm->url, path, lead, q);
+	memset(&req, 0, sizeof(req));
+	if (sink != NULL)
+		req = *sink;
+	req.method = method;
+	req.url = url;
+	req.headers = hdrs;
+	if (strcmp(method, "POST") == 0 && rm->read_body != NULL) {
+		req.read_body = rm->read_body;
+		req.read_arg = rm->read_arg;
+		req.body_size = rm->body_size;
+	} else if (strcmp(method, "POST") == 0) {
+		req.body = rm->body.data != NULL ? rm->body.data : "";
+		req.body_len = rm->body.len;
+	}
+	memset(a, 0, sizeof(*a));
+	chousa_buf_init(&a->body, ANSWER_MAX);
+	a->rc = CHOUSA_EHTTP;
+	if (chousa_http_submit(h, &req, on_answer, a, &err) != CHOUSA_OK ||
+	    chousa_http_run(h, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	if (auth != NULL)
+		explicit_bzero(auth, strlen(auth));
+	free(auth);
+	free(ctype);
+	free(url);
+	chousa_http_free(h);
+	if (rm->progress != NULL)
+		cli_progress_end(rm->progress);
+	chousa_buf_release(&rm->q);
+	chousa_buf_release(&rm->body);
+}
+
+void
+remote_answer_release(struct remote_answer *a)
+{
+	chousa_buf_release(&a->body);
+	free(a->headers);
+	a->headers = NULL;
 }
 
 /*
@@ -182,96 +246,46 @@ print_frame(int version, const char *p, const char *end, const char *url)
 	cli_flush();
 }
 
-/* Send the request; print the warnings and output; return the status. */
-static int
-exchange(struct remote *rm, const char *method, const char *path)
+int
+remote_framed(struct remote *rm, struct remote_answer *a)
 {
-	struct chousa_http_opts ho;
-	struct chousa_http_req req;
-	struct chousa_http *h;
-	struct chousa_err err = { 0 };
-	struct answer a;
-	const char *hdrs[3], *key, *p, *end, *nl;
-	char *auth = NULL, *url, *ctype = NULL;
-	int n_hdr = 0, status, version;
-	size_t len;
+	const char *p, *end, *nl;
+	int status, version;
 
-	memset(&ho, 0, sizeof(ho));
-	ho.max_body = ANSWER_MAX;
-	ho.timeout_ms = 3600L * 1000;	/* online runs take their time */
-	if (chousa_http_new(&h, &ho, &err) != CHOUSA_OK)
-		cli_die_err(&err);
-	chousa_http_use_config(h, rm->cfg);
-	key = chousa_config_get(rm->cfg, "server", "api_key");
-	if (key != NULL && *key != '\0') {
-		auth = xmalloc(strlen(key) + 32);
-		snprintf(auth, strlen(key) + 32, "Authorization: Bearer %s",
-		    key);
-		hdrs[n_hdr++] = auth;
-	}
-	if (rm->ctype != NULL) {
-		ctype = xmalloc(strlen(rm->ctype) + 16);
-		snprintf(ctype, strlen(rm->ctype) + 16, "Content-Type: %s",
-		    rm->ctype);
-		hdrs[n_hdr++] = ctype;
-	}
-	hdrs[n_hdr] = NULL;
-	len = (size_t)rm->url_len + strlen(path) + rm->q.len + 32;
-	url = xmalloc(len);
-	/* A server that knows no frame 2 answers in frame 1. */
-	snprintf(url, len, "%.*s%s?cli=1&frame=2%s", rm->url_len, rm->url,
-	    path, rm->q.data != NULL ? rm->q.data : "");
-	memset(&req, 0, sizeof(req));
-	req.method = method;
-	req.url = url;
-	req.headers = hdrs;
-	if (strcmp(method, "POST") == 0 && rm->read_body != NULL) {
-		req.read_body = rm->read_body;
-		req.read_arg = rm->read_arg;
-		req.body_size = rm->body_size;
-	} else if (strcmp(method, "POST") == 0) {
-		req.body = rm->body.data != NULL ? rm->body.data : "";
-		req.body_len = rm->body.len;
-	}
-	memset(&a, 0, sizeof(a));
-	chousa_buf_init(&a.body, ANSWER_MAX);
-	a.rc = CHOUSA_EHTTP;
-	if (chousa_http_submit(h, &req, on_answer, &a, &err) != CHOUSA_OK ||
-	    chousa_http_run(h, &err) != CHOUSA_OK)
-		cli_die_err(&err);
-	if (auth != NULL)
-		explicit_bzero(auth, strlen(auth));
-	free(auth);
-	free(ctype);
-	free(url);
-	chousa_http_free(h);
-	if (rm->progress != NULL)
-		cli_progress_end(rm->progress);
-	if (a.rc != CHOUSA_OK)
+	if (a->rc != CHOUSA_OK)
 		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s",
-		    rm->url, a.why);
+		    rm->url, a->why);
 	/* "chousa/1 EXIT" or "chousa/2 EXIT", then the records. */
-	p = a.body.data;
-	end = p + a.body.len;
-	if (a.body.len < 11 || (strncmp(p, "chousa/1 ", 9) != 0 &&
+	p = a->body.data;
+	end = p + a->body.len;
+	if (a->body.len < 11 || (strncmp(p, "chousa/1 ", 9) != 0 &&
 	    strncmp(p, "chousa/2 ", 9) != 0))
 		cli_die(EXIT_SOURCE, "'%s' answered HTTP %ld, not as a chousa "
-		    "server", rm->url, a.status);
+		    "server", rm->url, a->status);
 	version = p[7] - '0';
 	status = (int)strtol(p + 9, NULL, 10);
 	nl = memchr(p, '\n', (size_t)(end - p));
 	print_frame(version, nl != NULL ? nl + 1 : end, end, rm->url);
-	chousa_buf_release(&a.body);
-	chousa_buf_release(&rm->q);
-	chousa_buf_release(&rm->body);
+	remote_answer_release(a);
 	return status;
+}
+
+/* Send the request; print the warnings and output; return the status. */
+static int
+exchange(struct remote *rm, const char *method, const char *path)
+{
+	struct remote_answer a;
+
+	/* A server that knows no frame 2 answers in frame 1. */
+	remote_call(rm, method, path, REMOTE_FRAMED, NULL, &a);
+	return remote_framed(rm, &a);
 }
 
 /* ---- building requests ---- */
 
 /* The long name of option id in cmd's table ("format"), or "". */
-static const char *
-opt_name(const struct cli_cmd *cmd, int id)
+const char *
+remote_opt_name(const struct cli_cmd *cmd, int id)
 {
 	const struct cli_opt *o;
 
@@ -281,8 +295,8 @@ opt_name(const struct cli_cmd *cmd, int id)
 	return "";
 }
 
-static void
-query(struct remote *rm, const char *key, const char *value)
+void
+remote_query(struct remote *rm, const char *key, const char *value)
 {
 	const unsigned char *s = (const unsigned char *)value;
 
@@ -360,7 +374,7 @@ list_free(struct list *l)
 	free(l->v);
 }
 
-static void
+void
 remote_init(struct remote *rm)
 {
 	size_t n;
@@ -419,7 +433,7 @@ remote_sources(const struct cli_cmd *self, int argc, char **argv)
 	int c, json = 0;
 
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
-		if (strcmp(opt_name(self, c), "check") == 0)
+		if (strcmp(remote_opt_name(self, c), "check") == 0)
 			cli_usage_error(self, "--check tests the keys where "
 			    "they are: run it on the server");
 		else
@@ -428,7 +442,7 @@ remote_sources(const struct cli_cmd *self, int argc, char **argv)
 		cli_usage_error(self, "unexpected argument '%s'",
 		    argv[cli_optind]);
 	remote_init(&rm);
-	query(&rm, "format", json ? "json" : "text");
+	remote_query(&rm, "format", json ? "json" : "text");
 	return exchange(&rm, "GET", "/api/v1/sources");
 }
 
@@ -442,21 +456,21 @@ remote_extract(const struct cli_cmd *self, int argc, char **argv)
 
 	remote_init(&rm);
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
-		const char *name = opt_name(self, c);
+		const char *name = remote_opt_name(self, c);
 
 		if (c == 'j')
-			query(&rm, "format", "json");
+			remote_query(&rm, "format", "json");
 		else if (c == 't')
-			query(&rm, "types", arg);
+			remote_query(&rm, "types", arg);
 		else if (c == 'u')
-			query(&rm, "unique", "1");
+			remote_query(&rm, "unique", "1");
 		else if (strcmp(name, "public-only") == 0)
-			query(&rm, "public_only", "1");
+			remote_query(&rm, "public_only", "1");
 		else if (strcmp(name, "defang") == 0)
-			query(&rm, "defang", "1");
+			remote_query(&rm, "defang", "1");
 	}
 	if (strstr(rm.q.data != NULL ? rm.q.data : "", "format=json") == NULL)
-		query(&rm, "format", "tsv");
+		remote_query(&rm, "format", "tsv");
 	if (argc - cli_optind > 1)
 		cli_usage_error(self, "a server extracts from one FILE a "
 		    "request: run one command per file");
@@ -505,7 +519,7 @@ investigate_options(const struct cli_cmd *self, int argc, char **argv,
 	x->format = "text";
 	x->width = -1;
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
-		const char *name = opt_name(self, c);
+		const char *name = remote_opt_name(self, c);
 
 		if (c == 'f')
 			x->file = arg;
@@ -694,10 +708,10 @@ remote_sweep(const struct cli_cmd *self, int argc, char **argv)
 
 	remote_init(&rm);
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
-		const char *name = opt_name(self, c);
+		const char *name = remote_opt_name(self, c);
 
 		if (strcmp(name, "format") == 0)
-			query(&rm, "log_format", arg);
+			remote_query(&rm, "log_format", arg);
 		else if (strcmp(name, "json") == 0 || strcmp(name, "csv") == 0)
 			format = name;
 		else if (strcmp(name, "investigate") == 0 ||
@@ -710,16 +724,16 @@ remote_sweep(const struct cli_cmd *self, int argc, char **argv)
 			if (chousa_sweep_check_internal(arg, &err) !=
 			    CHOUSA_OK)
 				cli_usage_error(self, "%s", err.msg);
-			query(&rm, "internal", arg);
+			remote_query(&rm, "internal", arg);
 		} else if (strcmp(name, "window") == 0 ||
 		    strcmp(name, "max-line") == 0) {
 			(void)cli_number_arg(self, name, arg, 0,
 			    name[0] == 'w' ? 36500 : LONG_MAX);
-			query(&rm, name[0] == 'w' ? "window" : "max_line", arg);
+			remote_query(&rm, name[0] == 'w' ? "window" : "max_line", arg);
 		} else if (strcmp(name, "as-of-log-time") == 0)
-			query(&rm, "as_of_log_time", "1");
+			remote_query(&rm, "as_of_log_time", "1");
 		else if (strcmp(name, "no-benign-filter") == 0)
-			query(&rm, "no_benign_filter", "1");
+			remote_query(&rm, "no_benign_filter", "1");
 		/* --threads: the server sweeps as it sees fit. */
 	}
 	if (argc - cli_optind != 1)
@@ -735,10 +749,10 @@ remote_sweep(const struct cli_cmd *self, int argc, char **argv)
 	rm.body_size = fstat(up.fd, &sb) == 0 && S_ISREG(sb.st_mode) ?
 	    (int64_t)sb.st_size : -1;
 	up.total = rm.body_size > 0 ? (uint64_t)rm.body_size : 0;
-	query(&rm, "format", format);
-	query(&rm, "name", path);
+	remote_query(&rm, "format", format);
+	remote_query(&rm, "name", path);
 	if (g_opt.quiet)
-		query(&rm, "quiet", "1");
+		remote_query(&rm, "quiet", "1");
 	rm.ctype = "application/octet-stream";
 	rm.read_body = read_log;
 	rm.read_arg = &up;
@@ -763,5 +777,7 @@ cli_remote(const struct cli_cmd *cmd, int argc, char **argv)
 		return remote_investigate(cmd, argc, argv);
 	if (strcmp(cmd->name, "sweep") == 0)
 		return remote_sweep(cmd, argc, argv);
+	if (strcmp(cmd->name, "export") == 0)
+		return remote_export(cmd, argc, argv);
 	cli_usage_error(cmd, "this command does not run on a server");
 }

@@ -2,7 +2,8 @@
  * cmd-export.c: `chousa export --format F [filters] [-o FILE|DIR]`: write
  * the store's indicators in an engine's native format.  Reads the store
  * only; the summary (what each file holds, what was left out and why)
- * goes to stderr.
+ * goes to stderr.  With --server, cli/client-export.c exports the team
+ * server's store instead.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -61,14 +62,13 @@ static const struct cli_opt export_opts[] = {
 	{ 0 }
 };
 
-static void
-summary(const struct chousa_export_opts *o,
-    const struct chousa_export_report *rep)
+void
+cli_export_summary(const char *format, const struct chousa_export_report *rep)
 {
 	size_t i;
 	int why, t;
 
-	cli_info("export %s: %llu of %llu indicators written", o->format,
+	cli_info("export %s: %llu of %llu indicators written", format,
 	    (unsigned long long)rep->n_written,
 	    (unsigned long long)rep->n_read);
 	for (i = 0; i < rep->n_files; i++)
@@ -122,6 +122,8 @@ run_export(const struct cli_cmd *self, int argc, char **argv)
 	int64_t epoch;
 	int c;
 
+	if (cli_server_url(argc, argv) != NULL)
+		return cli_remote(self, argc, argv);
 	memset(&o, 0, sizeof(o));
 	o.min_confidence = -1;
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
@@ -191,7 +193,7 @@ run_export(const struct cli_cmd *self, int argc, char **argv)
 	}
 	chousa_store_close(st);
 	if (!g_opt.quiet)
-		summary(&o, &rep);
+		cli_export_summary(o.format, &rep);
 	return EXIT_CLEAN;
 }
 
@@ -214,7 +216,11 @@ const struct cli_cmd cmd_export = {
 	"from).  A value a format cannot carry exactly (a tab for Zeek, a "
 	"name too long for a DNS zone) is left out, never altered.  The "
 	"summary on stderr gives each file's count and what was left out "
-	"and why.  docs/export.md has a recipe per engine.",
+	"and why.  docs/export.md has a recipe per engine.\n\n"
+	"With --server URL (or [server] url), the team server's store is "
+	"exported here, into the same place and with the same care: a "
+	"directory's files come in one answer and are renamed together; "
+	"--delta is refused (its state lives beside the store).",
 	export_opts, run_export,
 	"chousa export --format zeek-intel --active 30 -o /opt/zeek/share/"
 	"intel/chousa.intel\n"

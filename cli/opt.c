@@ -63,11 +63,12 @@ const struct cli_opt cli_global_opts[] = {
 	    "serve) instead of the local store and keys: investigate, lookup, "
 	    "extract and sources print the same output and end with the same "
 	    "status; sweep uploads its one FILE (or -) as it reads it, and "
-	    "prints the server's hits and summary.  Also [server] url or CHOUSA_SERVER_URL; the token is "
-	    "[server] api_key or CHOUSA_SERVER_KEY.  The commands that work "
-	    "on this machine's store (export, import, update, db, cache, "
-	    "token, serve, mcp) refuse --server rather than answer from the "
-	    "local store." },
+	    "prints the server's hits and summary; export writes the "
+	    "server's store where it would write this machine's.  Also "
+	    "[server] url or CHOUSA_SERVER_URL; the token is [server] api_key "
+	    "or CHOUSA_SERVER_KEY.  The commands that work on this machine's "
+	    "store (import, update, db, cache, token, serve, mcp) refuse "
+	    "--server rather than answer from the local store." },
 	{ OPT_HELP, "help", NULL, "Print the help of chousa or of the "
 	    "command, and exit." },
 	{ 0 }

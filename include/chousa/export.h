@@ -162,6 +162,35 @@ int	chousa_export(struct chousa_store *st,
 	    const struct chousa_export_opts *opts,
 	    struct chousa_export_report *rep, struct chousa_err *err);
 
+/*
+ * An export made by a team server (GET /api/v1/export), written here as
+ * chousa_export() would write it to path (opts.out: a directory, a file,
+ * or stdout for NULL or "-"), by the same rule and with the same care:
+ * every file under a temporary name, renamed only when all are complete.
+ *
+ * begin places the output (creating a directory a format needs) and says
+ * whether to ask for the answer as a tar (archive=tar: the files of a
+ * directory) or as one file's bytes.  receive_deploy_dir is the absolute
+ * path of the output directory when the format's files name it (suricata,
+ * clickhouse: ask with deploy_dir= set to it unless the user gave one),
+ * else NULL.  Hand the answer's body to chousa_export_receive_write
+ * (a chousa_http_req.write_body) as it comes, then end: with ok = 1 the
+ * files are unpacked and renamed into place, and rep (may be NULL) gets
+ * their names and sizes; with ok = 0, or when a write failed, nothing is
+ * renamed and every temporary file is removed.  A tar member that is not
+ * a plain file name of one directory refuses the whole answer
+ * (CHOUSA_EPARSE).
+ */
+struct chousa_export_receipt;
+int	chousa_export_receive_begin(struct chousa_export_receipt **out,
+	    const char *format, const char *path, int *want_tar,
+	    struct chousa_err *err);
+const char *chousa_export_receive_deploy_dir(
+	    const struct chousa_export_receipt *rx);
+long	chousa_export_receive_write(void *rx, const char *p, size_t n);
+int	chousa_export_receive_end(struct chousa_export_receipt *rx, int ok,
+	    struct chousa_export_report *rep, struct chousa_err *err);
+
 /* The format names, NULL-terminated, and a one-line summary of each. */
 const char *const *chousa_export_formats(void);
 const char *chousa_export_format_summary(const char *name);

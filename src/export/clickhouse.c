@@ -191,6 +191,6 @@ const struct export_format export_clickhouse = {
 	CHOUSA_IOC_IPS | CHOUSA_IOC_BIT(CHOUSA_IOC_CIDR) |
 	    CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN) | CHOUSA_IOC_BIT(CHOUSA_IOC_URL) |
 	    CHOUSA_IOC_HASHES,
-	EXPORT_F_DIR, NULL,
+	EXPORT_F_DIR | EXPORT_F_DEPLOY, NULL,
 	ch_begin, ch_item, ch_end, NULL, NULL, NULL
 };

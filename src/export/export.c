@@ -673,11 +673,10 @@ dir_of(struct chousa_arena *a, const char *path)
 	return chousa_arena_strndup(a, path, (size_t)(slash - path));
 }
 
-/* Where the files go: a directory, a file, or stdout. */
-static int
-place_output(struct core *c)
+int
+export_place(struct export_run *r, struct chousa_arena *a,
+    struct chousa_err *err)
 {
-	struct export_run *r = &c->run;
 	const struct export_format *fmt = r->fmt;
 	const char *out = r->opts->out;
 	struct stat sb;
@@ -686,30 +685,30 @@ place_output(struct core *c)
 
 	if (fmt->flags & EXPORT_F_DIR) {
 		if (to_stdout)
-			return chousa_errf(c->err, CHOUSA_EINVAL, "format '%s' "
+			return chousa_errf(err, CHOUSA_EINVAL, "format '%s' "
 			    "writes a directory: give one with -o DIR",
 			    fmt->name);
 		if (!is_dir && mkdir(out, 0777) != 0)
-			return chousa_errf(c->err, CHOUSA_EIO, "cannot create "
+			return chousa_errf(err, CHOUSA_EIO, "cannot create "
 			    "directory '%s': %s", out, strerror(errno));
-		r->dir = chousa_arena_strdup(c->arena, out);
+		r->dir = chousa_arena_strdup(a, out);
 	} else if (is_dir && (fmt->flags & EXPORT_F_SPLIT)) {
-		r->dir = chousa_arena_strdup(c->arena, out);
+		r->dir = chousa_arena_strdup(a, out);
 	} else if (is_dir) {
-		r->dir = chousa_arena_strdup(c->arena, out);
-		r->file = chousa_arena_printf(c->arena, "%s/%s", out,
+		r->dir = chousa_arena_strdup(a, out);
+		r->file = chousa_arena_printf(a, "%s/%s", out,
 		    fmt->file);
 		if (r->file == NULL)
-			return chousa_errf(c->err, CHOUSA_ENOMEM,
+			return chousa_errf(err, CHOUSA_ENOMEM,
 			    "out of memory");
 	} else if (!to_stdout) {
 		r->file = out;
-		r->dir = dir_of(c->arena, out);
+		r->dir = dir_of(a, out);
 	}
 	if (!to_stdout && r->dir == NULL)
-		return chousa_errf(c->err, CHOUSA_ENOMEM, "out of memory");
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	if (r->opts->delta_state != NULL && to_stdout)
-		return chousa_errf(c->err, CHOUSA_EINVAL, "--delta writes "
+		return chousa_errf(err, CHOUSA_EINVAL, "--delta writes "
 		    "files beside the export: give -o");
 	r->deploy = r->opts->deploy_dir != NULL ? r->opts->deploy_dir : r->dir;
 	return CHOUSA_OK;
@@ -812,7 +811,7 @@ chousa_export(struct chousa_store *st, const struct chousa_export_opts *opts,
 			r->stamp = r->now;
 	}
 	c->active_since = r->now - (int64_t)opts->active_days * 86400;
-	rc = place_output(c);
+	rc = export_place(r, c->arena, err);
 	if (rc == CHOUSA_OK && opts->delta_state != NULL)
 		rc = delta_begin(c);
 	if (rc == CHOUSA_OK && r->fmt->begin != NULL)

@@ -44,6 +44,8 @@ struct export_item {
 #define EXPORT_F_DIR	0x1u	/* writes a directory */
 #define EXPORT_F_DELTA	0x2u	/* takes --delta */
 #define EXPORT_F_SPLIT	0x4u	/* one file per type into a directory */
+#define EXPORT_F_DEPLOY	0x8u	/* its files name their directory
+				 * (--deploy-dir) */
 
 struct export_format {
 	const char	*name;		/* "zeek-intel": --format */
@@ -121,6 +123,15 @@ void	export_discard(struct export_run *r);
 /* A temporary file in path's directory, renamed to path by commit. */
 int	export_open_path(struct export_run *r, const char *path,
 	    struct export_file **out, struct chousa_err *err);
+
+/*
+ * Where r's files go, by r->opts->out: r->dir and r->file (a directory's
+ * files, one file, or stdout when both are NULL), r->deploy; a directory
+ * a format needs is created (export.c).  chousa_export_receive_begin()
+ * places a server's export by the same rule.
+ */
+int	export_place(struct export_run *r, struct chousa_arena *a,
+	    struct chousa_err *err);
 
 /* ---- helpers for formats (export.c) ---- */
 

@@ -588,6 +588,6 @@ const struct export_format export_suricata = {
 	    CHOUSA_IOC_BIT(CHOUSA_IOC_DOMAIN) | CHOUSA_IOC_BIT(CHOUSA_IOC_URL) |
 	    CHOUSA_IOC_BIT(CHOUSA_IOC_MD5) | CHOUSA_IOC_BIT(CHOUSA_IOC_SHA1) |
 	    CHOUSA_IOC_BIT(CHOUSA_IOC_SHA256),
-	EXPORT_F_DIR | EXPORT_F_DELTA, NULL,
+	EXPORT_F_DIR | EXPORT_F_DELTA | EXPORT_F_DEPLOY, NULL,
 	sur_begin, sur_item, sur_end, sur_added, sur_removed, sur_release
 };

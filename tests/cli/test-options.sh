@@ -243,8 +243,8 @@ expect extract_missing_file_says_so "no file '.*nosuch.eml'" "$T/err"
 # server's (a sweep's "0 hits" from an empty store read as the team's).
 printf 'seen 185.220.101.1 here\n' > "$T/log.txt"
 check server_refused_by_import 2 "$CHOUSA" --server http://127.0.0.1:9 import list "$T/log.txt"
-check server_refused_after_command 2 "$CHOUSA" export --server=http://127.0.0.1:9 --format plain
-expect server_export_says_instead "GET /api/v1/export" "$T/err"
+check server_refused_after_command 2 "$CHOUSA" db --server=http://127.0.0.1:9 backup "$T/b.db"
+expect server_db_says_instead "on the server's machine" "$T/err"
 check server_refused_by_token 2 "$CHOUSA" --server http://127.0.0.1:9 token list
 check server_refused_by_mcp 2 "$CHOUSA" --server http://127.0.0.1:9 mcp
 check server_harmless_for_refang 0 "$CHOUSA" --server http://127.0.0.1:9 refang 'a[.]com'

@@ -18,6 +18,11 @@
 #     (400); nothing is left in TMPDIR; the audit log names the export.
 #  6. [server] background_jobs = 1 held by a sweep whose upload is still
 #     coming: an export is a 503 with Retry-After, and runs once it ends.
+#  7. chousa --server URL export: the local command's files (stdout, a
+#     file, into a directory, split per type, a directory format), its
+#     summary and exit status; suricata.yaml names the directory here;
+#     refusals in the local words; a hostile tar (a member climbing out,
+#     a link, a name twice, cut short) changes nothing.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -258,3 +263,140 @@ else
 	expect export_busy_is_503_with_retry_after '^busy 503 retry-after [0-9]+$' "$T/busy"
 	expect export_runs_once_free '^free 200$' "$T/busy"
 fi
+
+# ---- 7. chousa --server URL export ----
+# The files the local command writes, byte for byte, in the same places
+# (stdout, a file, into a directory, a directory of its own), with the
+# same summary on stderr and exit status; a directory's files come in one
+# tar and take their names together; what cannot be asked is refused as
+# locally, and a hostile answer writes nothing.
+export CHOUSA_SERVER_KEY="$TOKEN"
+D=$(cd "$T" && pwd -P)
+# same_export NAME LOCAL REMOTE: the trees (or files) are the same, and so
+# are the stderr summaries (the paths aside) and the exit statuses.
+same_export() {
+	sed "s|$2|OUT|" "$T/l.err" > "$T/l.ecmp"
+	sed "s|$3|OUT|" "$T/r.err" > "$T/r.ecmp"
+	if [ "$le" = "$re" ] && diff -r "$2" "$3" > "$T/diff" 2>&1 &&
+	    cmp -s "$T/l.ecmp" "$T/r.ecmp" && [ -s "$T/l.ecmp" ]; then
+		ok "$1 (exit $le)"
+	else
+		not_ok "$1" "exit $le/$re; $(head -c 300 "$T/diff" | tr '\n' '|') $(diff "$T/l.ecmp" "$T/r.ecmp" | head -n 4 | tr '\n' '|')"
+	fi
+}
+# both OUT OPTS...: the local export into $D/l.OUT and the server's into
+# $D/r.OUT, stderr in $T/l.err and $T/r.err.
+both() {
+	o=$1; shift
+	"$CHOUSA" export "$@" -o "$D/l.$o" > /dev/null 2> "$T/l.err"; le=$?
+	"$CHOUSA" --server "$URL" export "$@" -o "$D/r.$o" > /dev/null 2> "$T/r.err"; re=$?
+}
+"$CHOUSA" export --format zeek-intel > "$T/l.out" 2> "$T/l.err"; le=$?
+"$CHOUSA" --server "$URL" export --format zeek-intel > "$T/r.out" 2> "$T/r.err"; re=$?
+same_export cli_export_stdout_same_as_local "$T/l.out" "$T/r.out"
+both rpz --format rpz --types domain,url --min-confidence 50
+same_export cli_export_file_and_filters_same_as_local "$D/l.rpz" "$D/r.rpz"
+expect cli_export_summary_says_left_out 'left out [0-9]+: below --min-confidence \(' "$T/r.err"
+mkdir "$D/l.zdir" "$D/r.zdir"
+both zdir --format zeek-intel --active 36500
+same_export cli_export_one_file_into_a_directory "$D/l.zdir" "$D/r.zdir"
+mkdir "$D/l.csv" "$D/r.csv"
+both csv --format csv
+same_export cli_export_split_into_a_directory "$D/l.csv" "$D/r.csv"
+for fmt in ecs misp-feed splunk stix; do
+	both "$fmt" --format "$fmt" --tlp amber
+	same_export "cli_export_${fmt}_same_as_local" "$D/l.$fmt" "$D/r.$fmt"
+done
+# suricata.yaml and the ClickHouse statements name their directory: the
+# same path on both sides, as the engine reads it.
+for fmt in suricata clickhouse; do
+	"$CHOUSA" export --format "$fmt" -o "$D/$fmt" > /dev/null 2> "$T/l.err"; le=$?
+	mv "$D/$fmt" "$D/l.$fmt"
+	"$CHOUSA" --server "$URL" export --format "$fmt" -o "$D/$fmt" > /dev/null 2> "$T/r.err"; re=$?
+	sed -i "s|$D/l.$fmt|$D/$fmt|" "$T/l.err"
+	same_export "cli_export_${fmt}_names_this_directory" "$D/l.$fmt" "$D/$fmt"
+done
+expect cli_export_suricata_yaml_here "load: $D/suricata/domains.lst" "$D/suricata/suricata.yaml"
+"$CHOUSA" --server "$URL" export --format suricata --deploy-dir /etc/suricata/chousa -o "$D/sd" 2> "$T/err"
+expect cli_export_deploy_dir_given 'load: /etc/suricata/chousa/domains.lst' "$D/sd/suricata.yaml"
+ls -A "$D/suricata" "$D/r.csv" | grep -q '\.tmp\.' &&
+	not_ok cli_export_leaves_no_temporary_file "$(ls -A "$D/suricata" | head -n 3)" ||
+	ok cli_export_leaves_no_temporary_file
+check cli_export_quiet 0 "$CHOUSA" -q --server "$URL" export --format txt -o "$D/q.txt"
+[ -s "$T/err" ] && not_ok cli_export_quiet_says_nothing "$(head -c 200 "$T/err")" || ok cli_export_quiet_says_nothing
+
+# Refusals, with the local command's words and status.
+for spec in "2:--format nope" "2:--format txt --delta $D/state" "2:--types ipx --format txt" \
+    "2:--format txt --min-confidence 101" "2:" "2:--format txt extra"; do
+	st=${spec%%:*} opts=${spec#*:}
+	n=$(echo "cli_export_refuses_$opts" | tr -c 'a-z0-9_\n' _ | tr -s _)
+	# shellcheck disable=SC2086
+	check "$n" "$st" "$CHOUSA" --server "$URL" export $opts
+	expect "${n}_says_why" '^chousa: |^usage' "$T/err"
+done
+check cli_export_dir_format_to_stdout 2 "$CHOUSA" --server "$URL" export --format suricata
+expect cli_export_dir_format_to_stdout_says "writes a directory: give one with -o DIR" "$T/err"
+# The server's refusal, framed: its words and status.
+cp "$D/r.rpz" "$D/keep.rpz"
+check cli_export_server_refusal 2 "$CHOUSA" --server "$URL" export --format rpz --tlp purple -o "$D/r.rpz"
+expect cli_export_server_refusal_says "unknown TLP 'purple'" "$T/err"
+cmp -s "$D/r.rpz" "$D/keep.rpz" && ok cli_export_refusal_keeps_the_file || not_ok cli_export_refusal_keeps_the_file "changed"
+CHOUSA_SERVER_KEY=wrong check cli_export_wrong_token 4 "$CHOUSA" --server "$URL" export --format txt -o "$D/w.txt"
+[ -e "$D/w.txt" ] && not_ok cli_export_wrong_token_writes_nothing "$D/w.txt" || ok cli_export_wrong_token_writes_nothing
+serve_stop
+
+# A hostile answer: a tar whose member climbs out of the directory, or
+# is not a file, or comes twice; and a tar cut short.  Each is refused,
+# nothing lands outside, and the directory's old files stay as they were.
+python3 - "$T/evil" <<'PY'
+import io, os, sys, tarfile
+out = sys.argv[1]
+os.makedirs(out)
+def tar(name, members):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w", format=tarfile.PAX_FORMAT) as t:
+        for n, kind, data in members:
+            i = tarfile.TarInfo(n)
+            if kind == "sym":
+                i.type, i.linkname = tarfile.SYMTYPE, "/etc/passwd"
+                t.addfile(i)
+            else:
+                i.size = len(data)
+                t.addfile(i, io.BytesIO(data))
+    open(os.path.join(out, name), "wb").write(b.getvalue())
+    return b.getvalue()
+tar("climb.tar", [("domains.lst", "file", b"a\n"), ("../escaped", "file", b"x\n")])
+tar("link.tar", [("ips.jsonl", "sym", b"")])
+tar("twice.tar", [("domains.lst", "file", b"a\n"), ("domains.lst", "file", b"b\n")])
+whole = tar("whole.tar", [("domains.lst", "file", b"a\n" * 5000)])
+open(os.path.join(out, "cut.tar"), "wb").write(whole[:4096])
+PY
+python3 - "$T/evil" > "$T/evil.port" 2> "$T/evil.log" <<'PY' &
+import http.server, os, sys
+d = sys.argv[1]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        name = self.path.split("/")[1].split("?")[0]
+        body = open(os.path.join(d, name), "rb").read()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-tar")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+PY
+EVIL_PID=$!
+i=0; while [ ! -s "$T/evil.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+EVIL="http://127.0.0.1:$(cat "$T/evil.port")"
+for t in climb link twice cut; do
+	check "cli_export_hostile_${t}_refused" 4 "$CHOUSA" --server "$EVIL/$t.tar" export --format suricata -o "$D/suricata"
+	expect "cli_export_hostile_${t}_says" "answered an export that cannot be unpacked" "$T/err"
+done
+[ -e "$D/escaped" ] && not_ok cli_export_hostile_nothing_outside "$D/escaped" || ok cli_export_hostile_nothing_outside
+diff -r "$D/l.suricata" "$D/suricata" > "$T/diff" 2>&1 && ok cli_export_hostile_keeps_the_old_files ||
+	not_ok cli_export_hostile_keeps_the_old_files "$(head -c 300 "$T/diff")"
+kill "$EVIL_PID" 2> /dev/null

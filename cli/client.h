@@ -1,0 +1,60 @@
+/*
+ * client.h: what the commands of `chousa --server URL` share (cli/client.c,
+ * cli/client-export.c): a request being built, and its exchange with the
+ * team server.
+ */
+#ifndef CHOUSA_CLI_CLIENT_H
+#define CHOUSA_CLI_CLIENT_H
+
+#include "cli.h"
+
+struct remote {
+	struct chousa_config	*cfg;
+	const char		*url;	/* as given */
+	int			 url_len;	/* without its trailing / */
+	struct chousa_buf	 q;	/* the query string */
+	struct chousa_buf	 body;
+	struct chousa_jw	 w;	/* the JSON body, into body */
+	const char		*ctype;
+	/* Or a body read as it is sent (a log to sweep), of body_size. */
+	long			(*read_body)(void *arg, char *buf, size_t n);
+	void			*read_arg;
+	int64_t			 body_size;
+	struct cli_progress	*progress;	/* ended before the answer */
+};
+
+/* How a request ended. */
+struct remote_answer {
+	int			 rc;	/* CHOUSA_OK: an HTTP answer came */
+	char			 why[200];	/* when it did not */
+	long			 status;
+	struct chousa_buf	 body;	/* unless handed to a write_body */
+	char			*headers;	/* sink->keep_headers', or NULL */
+};
+
+void	remote_init(struct remote *rm);
+/* &key=value, percent-encoded, onto the query. */
+void	remote_query(struct remote *rm, const char *key, const char *value);
+/* The long name of option id in cmd's table ("format"), or "". */
+const char *remote_opt_name(const struct cli_cmd *cmd, int id);
+/*
+ * Send rm's request to path?lead&query with the token and wait for its
+ * end.  sink, when given, sets write_body and keep_headers.  Exits on a
+ * failure to send; a transport failure is a->rc.
+ */
+void	remote_call(struct remote *rm, const char *method, const char *path,
+	    const char *lead, const struct chousa_http_req *sink,
+	    struct remote_answer *a);
+void	remote_answer_release(struct remote_answer *a);
+/* The lead of a request answered in the CLI's frame (src/serve/server.c). */
+#define REMOTE_FRAMED	"cli=1&frame=2"
+/*
+ * Print a's frame, its warnings and output as the local command would,
+ * and return the exit status it carries; exits when there is none.
+ */
+int	remote_framed(struct remote *rm, struct remote_answer *a);
+
+/* chousa --server URL export (cli/client-export.c). */
+int	remote_export(const struct cli_cmd *self, int argc, char **argv);
+
+#endif
