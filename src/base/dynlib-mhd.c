@@ -45,7 +45,14 @@
 	    (d, fd, addr, len), MHD_NO) \
 	X(const char *, MHD_get_version, (void), (), "not loaded") \
 	X(enum MHD_Result, MHD_is_feature_supported, \
-	    (enum MHD_FEATURE feature), (feature), MHD_NO)
+	    (enum MHD_FEATURE feature), (feature), MHD_NO) \
+	X(struct MHD_PostProcessor *, MHD_create_post_processor, \
+	    (struct MHD_Connection *c, size_t size, \
+	    MHD_PostDataIterator it, void *cls), (c, size, it, cls), NULL) \
+	X(enum MHD_Result, MHD_post_process, (struct MHD_PostProcessor *pp, \
+	    const char *data, size_t len), (pp, data, len), MHD_NO) \
+	X(enum MHD_Result, MHD_destroy_post_processor, \
+	    (struct MHD_PostProcessor *pp), (pp), MHD_NO)
 
 #define MHD_VOID_FUNCS(X) \
 	X(MHD_stop_daemon, (struct MHD_Daemon *d), (d)) \

@@ -482,6 +482,23 @@ struct sweeper_stats {
 void	sweeper_stats(struct sweeper *sw, struct sweeper_stats *out);
 /* POST /api/v1/sweep: the body, a log, swept as it arrives. */
 int	api_sweep(struct sreq *r);
+/*
+ * The web page's sweep (POST /sweep, multipart/form-data): the form's
+ * field "log", a file, swept as it arrives, once its field "csrf" (sent
+ * before it) is valid; the page then shows the first max_rows hits.
+ */
+struct web_sweep {
+	/* A hit as a row of the page's table. */
+	void	(*row)(struct chousa_buf *b, const struct chousa_hit *h,
+		    int color);
+	int	(*csrf_valid)(struct sreq *r, const char *token);
+	/* The answer's page: the rows written, of sum->hits. */
+	void	(*page)(struct sreq *r, const char *file, const char *format,
+		    const struct chousa_buf *rows, uint64_t shown,
+		    const struct chousa_sweep_summary *sum);
+	uint64_t max_rows;
+};
+int	sweep_form(struct sreq *r, const struct web_sweep *ws);
 /* GET /api/v1/export: the store in an engine's format. */
 int	api_export(struct sreq *r);
 

@@ -9,6 +9,11 @@
  * the sweep waits for it, and an HTTP thread never blocks.  The matcher is
  * built from the store once, shared by every sweep, and built again when
  * an import has changed the store since.
+ *
+ * The web page's form (POST /sweep) sends the log as a multipart file:
+ * libmicrohttpd's post processor takes the file's bytes out of the form
+ * as they come and queues them the same way, once the form's CSRF field,
+ * which comes before the file, has been checked.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -259,6 +264,8 @@ struct upload {
 	size_t			 spooled;
 	struct chousa_sweep_stats ss;
 	struct chousa_sweep_summary sum;
+	uint64_t		 rows;		/* hits written */
+	uint64_t		 max_rows;	/* 0: all */
 	int			 rc;
 	struct chousa_err	 err;
 };
@@ -438,6 +445,9 @@ on_hit(void *arg, const struct chousa_hit *h)
 	struct upload *up = arg;
 
 	up->sum.hits++;
+	if (up->max_rows > 0 && up->rows >= up->max_rows)
+		return 0;
+	up->rows++;
 	up->fmt->sweep_hit(&up->out, h, 0);
 	up->rc = out_spill(up);
 	return up->rc != CHOUSA_OK;
@@ -516,6 +526,34 @@ cli_summary(struct sreq *r, struct upload *up)
 	chousa_buf_release(&b);
 }
 
+/* The answer of a sweep that failed, set in r: 1, else 0. */
+static int
+sweep_failed(struct sreq *r, struct upload *up)
+{
+	if (up->too_big)
+		req_error(r, 413, "the log is over %llu bytes ([server] "
+		    "sweep_max)", (unsigned long long)up->max);
+	else if (up->no_memory) {
+		req_header_add(r, "Retry-After", "5");
+		req_error(r, 503, "out of memory queueing the log: retry in "
+		    "5 s");
+	} else if (up->no_store) {
+		req_header_add(r, "Retry-After", "5");
+		req_error(r, 503, "the store cannot be read: %s", up->err.msg);
+	} else if (up->rc == CHOUSA_EIO || up->rc == CHOUSA_EFORMAT) {
+		r->exit_status = CHOUSA_EXIT_BADINPUT;
+		req_error(r, up->aborted ? 503 : 400, "%s", up->aborted ?
+		    "the server is stopping" : up->err.msg);
+	} else if (up->rc == CHOUSA_ELIMIT)
+		req_error(r, 413, "%s", up->err.msg);
+	else if (up->rc != CHOUSA_OK)
+		req_error(r, 500, "%s", up->err.msg[0] ? up->err.msg :
+		    chousa_rc_name(up->rc));
+	else
+		return 0;
+	return 1;
+}
+
 static int
 sweep_finish(struct sreq *r)
 {
@@ -523,29 +561,8 @@ sweep_finish(struct sreq *r)
 	const char *unit;
 	char *v;
 
-	if (up->too_big)
-		return req_error(r, 413, "the log is over %llu bytes ([server] "
-		    "sweep_max)", (unsigned long long)up->max);
-	if (up->no_memory) {
-		req_header_add(r, "Retry-After", "5");
-		return req_error(r, 503, "out of memory queueing the log: "
-		    "retry in 5 s");
-	}
-	if (up->no_store) {
-		req_header_add(r, "Retry-After", "5");
-		return req_error(r, 503, "the store cannot be read: %s",
-		    up->err.msg);
-	}
-	if (up->rc == CHOUSA_EIO || up->rc == CHOUSA_EFORMAT) {
-		r->exit_status = CHOUSA_EXIT_BADINPUT;
-		return req_error(r, up->aborted ? 503 : 400, "%s",
-		    up->aborted ? "the server is stopping" : up->err.msg);
-	}
-	if (up->rc == CHOUSA_ELIMIT)
-		return req_error(r, 413, "%s", up->err.msg);
-	if (up->rc != CHOUSA_OK)
-		return req_error(r, 500, "%s", up->err.msg[0] ? up->err.msg :
-		    chousa_rc_name(up->rc));
+	if (sweep_failed(r, up))
+		return 0;
 	chousa_buf_release(&r->out);
 	r->out = up->out;
 	chousa_buf_init(&up->out, 0);
@@ -675,6 +692,181 @@ api_sweep(struct sreq *r)
 	    ROUTE_PENDING)
 		return ROUTE_PENDING;
 	/* Refused: the body is not read. */
+	upload_free(up);
+	r->stream = NULL;
+	r->on_body = NULL;
+	return 0;
+}
+
+/* ---- the web page's form ---- */
+
+/* A log from the form: the upload (first: r->stream is either) and more. */
+struct form {
+	struct upload		 up;
+	const struct web_sweep	*web;
+	struct chousa_result_hooks hooks;	/* the rows, for up.fmt */
+	struct MHD_PostProcessor *pp;
+	char			 csrf[128];
+	size_t			 csrf_len;	/* past the buffer: invalid */
+	int			 checked;	/* the CSRF, at the file */
+	int			 refused;	/* stale or forged */
+	int			 unreadable;	/* not a form, or cut */
+	int			 got_file;
+	char			 file[128];	/* its name, as sent */
+};
+
+/* The sweep reads no more of a form refused or unreadable. */
+static void
+form_stop(struct sreq *r)
+{
+	upload_abort(r);
+}
+
+static enum MHD_Result
+form_field(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *filename, const char *ctype, const char *enc,
+    const char *data, uint64_t off, size_t size)
+{
+	struct sreq *r = cls;
+	struct form *f = r->stream;
+
+	(void)kind;
+	(void)ctype;
+	(void)enc;
+	(void)off;
+	if (key == NULL || f->refused || f->unreadable)
+		return MHD_YES;
+	if (strcmp(key, "csrf") == 0) {
+		if (f->csrf_len + size < sizeof(f->csrf)) {
+			memcpy(f->csrf + f->csrf_len, data, size);
+			f->csrf_len += size;
+			f->csrf[f->csrf_len] = '\0';
+		} else
+			f->csrf_len = sizeof(f->csrf);
+		return MHD_YES;
+	}
+	if (strcmp(key, "log") != 0)
+		return MHD_YES;
+	if (!f->checked) {
+		f->checked = 1;
+		if (filename != NULL)
+			snprintf(f->file, sizeof(f->file), "%s", filename);
+		if (f->csrf_len >= sizeof(f->csrf) ||
+		    !f->web->csrf_valid(r, f->csrf)) {
+			f->refused = 1;
+			form_stop(r);
+			return MHD_YES;
+		}
+	}
+	f->got_file = 1;
+	if (size > 0)
+		upload_body(r, data, size);
+	return MHD_YES;
+}
+
+/*
+ * The form's body (the HTTP thread), through the post processor to the
+ * upload; its end, once the last piece is through, ends the upload.
+ */
+static int
+form_body(struct sreq *r, const char *p, size_t n)
+{
+	struct form *f = r->stream;
+
+	if (p == NULL) {
+		if (f->pp != NULL)
+			MHD_destroy_post_processor(f->pp);
+		f->pp = NULL;
+		return upload_body(r, NULL, 0);
+	}
+	if (n > 0) {
+		if (!f->refused && !f->unreadable &&
+		    MHD_post_process(f->pp, p, n) != MHD_YES) {
+			f->unreadable = 1;
+			form_stop(r);
+		}
+		return 0;
+	}
+	if (f->pp != NULL && MHD_destroy_post_processor(f->pp) != MHD_YES &&
+	    !f->refused)
+		f->unreadable = 1;
+	f->pp = NULL;
+	/* No file: the token is checked all the same, for the answer. */
+	if (!f->checked && !f->unreadable) {
+		f->checked = 1;
+		f->refused = f->csrf_len >= sizeof(f->csrf) ||
+		    !f->web->csrf_valid(r, f->csrf);
+	}
+	if (f->refused || f->unreadable || !f->got_file)
+		form_stop(r);
+	else
+		upload_body(r, "", 0);
+	return 0;
+}
+
+static int
+form_finish(struct sreq *r)
+{
+	struct form *f = r->stream;
+	struct upload *up = &f->up;
+
+	if (f->refused)
+		return req_error(r, 403, "the form is stale or from another "
+		    "site: reload the page");
+	if (f->unreadable)
+		return req_error(r, 400, "the form could not be read: send "
+		    "it from the page");
+	if (!f->got_file)
+		return req_error(r, 400, "choose a log file to sweep");
+	if (sweep_failed(r, up))
+		return 0;
+	r->exit_status = up->sum.hits > 0 ? CHOUSA_EXIT_FOUND :
+	    CHOUSA_EXIT_CLEAN;
+	r->verdicts = chousa_arena_printf(r->a, "hits:%llu",
+	    (unsigned long long)up->sum.hits);
+	r->asked = "store";
+	if (up->out.failed != CHOUSA_OK)
+		return req_error(r, 500, "out of memory writing the hits");
+	f->web->page(r, f->file[0] != '\0' ? f->file : "the log",
+	    up->ss.format, &up->out, up->rows, &up->sum);
+	return 0;
+}
+
+int
+sweep_form(struct sreq *r, const struct web_sweep *ws)
+{
+	struct form *f = chousa_arena_alloc(r->a, sizeof(*f));
+	struct upload *up;
+
+	if (f == NULL)
+		return req_error(r, 500, "out of memory");
+	memset(f, 0, sizeof(*f));
+	up = &f->up;
+	f->web = ws;
+	r->stream = f;
+	f->pp = MHD_create_post_processor(r->conn, 65536, form_field, r);
+	if (f->pp == NULL) {
+		r->stream = NULL;
+		return req_error(r, 415, "send the page's form "
+		    "(multipart/form-data)");
+	}
+	up->r = r;
+	up->max = r->srv->max_stream;
+	up->name = "upload";
+	up->so.window = (int64_t)30 * 86400;
+	up->so.max_line = CHOUSA_SWEEP_MAX_LINE;
+	up->max_rows = ws->max_rows;
+	f->hooks.sweep_hit = ws->row;
+	up->fmt = &f->hooks;
+	chousa_buf_init(&up->out, SWEEP_MAX_OUTPUT);
+	pthread_mutex_init(&up->lock, NULL);
+	pthread_cond_init(&up->cond, NULL);
+	r->on_body = form_body;
+	req_audit_input(r, "upload");
+	if (req_background(r, sweep_run, form_finish, upload_abort) ==
+	    ROUTE_PENDING)
+		return ROUTE_PENDING;
+	MHD_destroy_post_processor(f->pp);
 	upload_free(up);
 	r->stream = NULL;
 	r->on_body = NULL;

@@ -1,10 +1,11 @@
 /*
  * web.c: the web page.  Plain HTML forms answered by the server, so every
- * page works with JavaScript off; /static/app.js only adds comfort (a
- * busy button, a filter over the triage table).  Paste an e-mail or any
+ * page works with JavaScript off; /static/app.js only adds comfort (busy
+ * buttons, a filter over the triage table).  Paste an e-mail or any
  * text: its indicators are investigated and shown as a triage table,
  * worst first; each links to its full report, which is the HTML renderer's
- * page with its evidence graph.  Signing in takes a token once and gives
+ * page with its evidence graph.  Upload a log: its hits come back as a
+ * table (sweep.c reads the form as it comes).  Signing in takes a token once and gives
  * an HttpOnly, SameSite=Strict session cookie; every form that changes
  * anything carries the session's CSRF token.  No page has inline script,
  * and the Content-Security-Policy says so: the report's own style block is
@@ -56,13 +57,15 @@ static const char app_js[] =
     "'use strict';\n"
     "// Comfort only: every page works without this file.\n"
     "document.addEventListener('DOMContentLoaded', function () {\n"
-    "  var form = document.getElementById('triage-form');\n"
-    "  if (form) {\n"
+    "  [['triage-form', 'Investigating...'], ['sweep-form', 'Sweeping...']]"
+    ".forEach(function (f) {\n"
+    "    var form = document.getElementById(f[0]);\n"
+    "    if (!form) return;\n"
     "    form.addEventListener('submit', function () {\n"
     "      var b = form.querySelector('button[type=submit]');\n"
-    "      if (b) { b.disabled = true; b.textContent = 'Investigating...'; }\n"
+    "      if (b) { b.disabled = true; b.textContent = f[1]; }\n"
     "    });\n"
-    "  }\n"
+    "  });\n"
     "  var filter = document.getElementById('triage-filter');\n"
     "  var table = document.getElementById('triage');\n"
     "  if (filter && table) {\n"
@@ -192,12 +195,16 @@ same_origin(struct sreq *r)
 }
 
 static int
+csrf_valid(struct sreq *r, const char *token)
+{
+	return r->has_session && token != NULL &&
+	    auth_secret_eq(token, r->sess.csrf) && same_origin(r);
+}
+
+static int
 csrf_ok(struct sreq *r)
 {
-	const char *t = req_form(r, "csrf");
-
-	if (!r->has_session || t == NULL || !auth_secret_eq(t, r->sess.csrf) ||
-	    !same_origin(r)) {
+	if (!csrf_valid(r, req_form(r, "csrf"))) {
 		req_error(r, 403, "the form is stale or from another site: "
 		    "reload the page");
 		return 0;
@@ -290,6 +297,22 @@ paste_form(struct sreq *r, const char *text)
 	    "Investigate</button></p></form>\n");
 }
 
+static void
+sweep_form_html(struct sreq *r)
+{
+	chousa_buf_adds(&r->out, "<h2>Sweep a log</h2><form method=\"post\" "
+	    "action=\"/sweep\" enctype=\"multipart/form-data\" "
+	    "id=\"sweep-form\">");
+	/* Before the file: the server checks it before reading the log. */
+	csrf_field(r);
+	chousa_buf_adds(&r->out, "<p><label for=\"log\">A Zeek, Suricata, "
+	    "proxy, DNS or web server log, or a capture (gzipped or not): "
+	    "every line is matched against the store as it uploads, and the "
+	    "log is not kept.</label></p><p><input type=\"file\" "
+	    "name=\"log\" id=\"log\" required> <button class=\"primary\" "
+	    "type=\"submit\">Sweep</button></p></form>\n");
+}
+
 static int
 h_home(struct sreq *r)
 {
@@ -300,6 +323,7 @@ h_home(struct sreq *r)
 	    "placeholder=\"hxxp://evil[.]example/x, 1.2.3.4, a hash\"> "
 	    "<button class=\"primary\" type=\"submit\">Look up</button></p>"
 	    "</form>");
+	sweep_form_html(r);
 	page_end(r);
 	return 0;
 }
@@ -666,6 +690,115 @@ h_sources(struct sreq *r)
 	return 0;
 }
 
+/* ---- sweeping a log ---- */
+
+/* The hits a page shows at most; the API gives them all. */
+#define SWEEP_PAGE_ROWS	2000
+
+
+/* "s" when n is not 1. */
+static const char *
+plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+static void
+str_html(struct chousa_buf *b, const struct chousa_str *s)
+{
+	chousa_esc_html(b, s->p != NULL ? s->p : "", s->len);
+}
+
+/* A hit as a row: every value from the log or a feed escaped. */
+static void
+hit_row(struct chousa_buf *b, const struct chousa_hit *h, int color)
+{
+	struct chousa_buf d;
+	char when[32];
+
+	(void)color;
+	chousa_buf_init(&d, 1 << 16);
+	chousa_buf_addf(b, "<tr><td>%llu</td><td>", (unsigned long long)h->line);
+	if (h->time > 0) {
+		chousa_time_format(h->time, when, sizeof(when));
+		html(b, when);
+	} else
+		str_html(b, &h->time_text);
+	chousa_buf_adds(b, "</td><td><code>");
+	str_html(b, &h->src);
+	chousa_buf_adds(b, "</code></td><td><code>");
+	/* Defanged, as every indicator on a page meant for sharing. */
+	chousa_ioc_defang(&d, h->dst.p != NULL ? h->dst.p : "", h->dst.len);
+	html(b, d.data != NULL ? d.data : "");
+	chousa_buf_reset(&d);
+	chousa_buf_adds(b, "</code></td><td><a href=\"/report?q=");
+	urlenc(b, h->indicator);
+	chousa_buf_adds(b, "\"><code>");
+	chousa_ioc_defang(&d, h->indicator, strlen(h->indicator));
+	html(b, d.data != NULL ? d.data : "");
+	chousa_buf_adds(b, "</code></a></td><td>");
+	html(b, chousa_sweep_match_name(h->match));
+	chousa_buf_adds(b, "</td><td>");
+	html(b, h->family);
+	chousa_buf_adds(b, "</td><td>");
+	html(b, h->sources);
+	chousa_buf_adds(b, "</td></tr>\n");
+	chousa_buf_release(&d);
+}
+
+static void
+sweep_page(struct sreq *r, const char *file, const char *format,
+    const struct chousa_buf *rows, uint64_t shown,
+    const struct chousa_sweep_summary *sum)
+{
+	page_begin(r, "Sweep");
+	chousa_buf_adds(&r->out, "<p id=\"sweep-summary\"><code>");
+	html(&r->out, file);
+	chousa_buf_addf(&r->out, "</code>: %llu line%s read as ",
+	    (unsigned long long)sum->lines, plural(sum->lines));
+	html(&r->out, format != NULL && *format != '\0' ? format : "text");
+	chousa_buf_addf(&r->out, ", <strong>%llu hit%s</strong>",
+	    (unsigned long long)sum->hits, plural(sum->hits));
+	if (sum->malformed > 0)
+		chousa_buf_addf(&r->out, ", %llu malformed line%s skipped",
+		    (unsigned long long)sum->malformed, plural(sum->malformed));
+	if (sum->benign_suppressed > 0)
+		chousa_buf_addf(&r->out, ", %llu match%s on a known-benign "
+		    "list left out", (unsigned long long)sum->benign_suppressed,
+		    sum->benign_suppressed == 1 ? "" : "es");
+	chousa_buf_adds(&r->out, ".</p>\n");
+	if (sum->hits == 0)
+		chousa_buf_adds(&r->out, "<p>No line of it matches the "
+		    "store.</p>\n");
+	else {
+		chousa_buf_adds(&r->out, "<p>Click an indicator for its full "
+		    "report.</p>\n<table id=\"hits\"><thead><tr><th>Line"
+		    "</th><th>Time</th><th>Internal host</th><th>Other end"
+		    "</th><th>Indicator</th><th>Match</th><th>Family</th>"
+		    "<th>Listed by</th></tr></thead><tbody>\n");
+		chousa_buf_add(&r->out, rows->data, rows->len);
+		chousa_buf_adds(&r->out, "</tbody></table>\n");
+	}
+	if (shown < sum->hits)
+		chousa_buf_addf(&r->out, "<p class=\"muted\">The first %llu "
+		    "hits are shown.  <code>chousa --server URL sweep FILE"
+		    "</code> or <code>POST /api/v1/sweep</code> gives all "
+		    "%llu.</p>\n", (unsigned long long)shown,
+		    (unsigned long long)sum->hits);
+	sweep_form_html(r);
+	page_end(r);
+}
+
+static const struct web_sweep web_sweep = {
+	hit_row, csrf_valid, sweep_page, SWEEP_PAGE_ROWS
+};
+
+static int
+h_sweep(struct sreq *r)
+{
+	return sweep_form(r, &web_sweep);
+}
+
 const struct route web_routes[] = {
 	{ "/", M_GET, CHOUSA_ROLE_READ, 0, ROUTE_WEB, h_home, "web: home" },
 	{ "/login", M_GET, CHOUSA_ROLE_NONE, 0, ROUTE_WEB | ROUTE_NO_AUDIT,
@@ -678,6 +811,8 @@ const struct route web_routes[] = {
 	    h_triage, "web: triage" },
 	{ "/report", M_GET, CHOUSA_ROLE_READ, 0, ROUTE_WEB, h_report,
 	    "web: report" },
+	{ "/sweep", M_POST, CHOUSA_ROLE_READ, 0, ROUTE_WEB | ROUTE_STREAM,
+	    h_sweep, "web: sweep" },
 	{ "/lookup", M_GET, CHOUSA_ROLE_READ, 0, ROUTE_WEB, h_lookup,
 	    "web: look-up" },
 	{ "/sources", M_GET, CHOUSA_ROLE_READ, 0, ROUTE_WEB, h_sources,

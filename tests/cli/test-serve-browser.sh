@@ -3,7 +3,8 @@
 # through Selenium (tests/serve/browser.py): sign in, paste the worked
 # example's e-mail (demo/alert.eml), the triage table worst first, the
 # report with its evidence graph drawn, no console error, hostile feed
-# strings inert, and the same with JavaScript off.
+# strings inert, a log swept through the upload form (its hits a table
+# linked to their reports), and the same with JavaScript off.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM

@@ -20,6 +20,10 @@
 #     and a server stopped during an upload ends at once.
 #  6. [server] sweep_matcher_keep: a matcher unused that long is freed,
 #     and the next sweep builds it again.
+#  7. chousa --server URL sweep: the local command's output and status.
+#  8. The web page's form (POST /sweep, multipart through curl): the hits
+#     as a table, defanged and escaped; the CSRF field checked before the
+#     log is read; refusals; the audit line.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -326,4 +330,80 @@ expect cli_sweep_investigate_says_instead "chousa --server URL investigate" "$T/
 check cli_sweep_one_file 2 "$CHOUSA" --server "$URL" sweep "$L/zeek-conn.log" "$L/eve.json"
 check cli_sweep_missing_file 3 "$CHOUSA" --server "$URL" sweep "$T/nosuch.log"
 check cli_sweep_bad_log_format 2 "$CHOUSA" --server "$URL" sweep --format nosuch "$L/zeek-conn.log"
+serve_stop
+
+# ---- 8. the web page's form (POST /sweep) ----
+# Signed in with the session cookie, the home page's form uploads a log
+# with curl's own multipart encoding: the hits come back as a table of the
+# page, defanged and escaped, each linked to its report; a Zeek log and a
+# gzipped EVE log give the hits the API gives.  The CSRF field is checked
+# before the log is read (missing, wrong, after the file, from another
+# origin: 403), a form without a file is a 400, a body that is no form a
+# 415, no session a 401, a log past sweep_max a 413; the audit log names
+# the sweep.
+printf '[server]\nrate = 0\nsweep_max = 50000000\n' > "$CHOUSA_CONFIG"
+TMPDIR="$T/servertmp" serve_start ||
+	{ not_ok web_server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+curl -s -c "$T/jar" -o /dev/null -H "Origin: $URL" --data-urlencode "token=$TOKEN" "$URL/login"
+curl -s -b "$T/jar" -o "$T/home.html" "$URL/"
+expect web_home_has_the_sweep_form 'action="/sweep" enctype="multipart/form-data"' "$T/home.html"
+csrf=$(grep -o 'name="csrf" value="[^"]*"' "$T/home.html" | head -n 1 | sed 's/.*value="//; s/"$//')
+# form NAME [CURL ARGS...]: POST /sweep with the session; the status in
+# $T/wstatus, the page in $T/web.NAME.
+form() {
+	n=$1; shift
+	curl -s -b "$T/jar" -o "$T/web.$n" -w '%{http_code}' "$@" "$URL/sweep" > "$T/wstatus"
+}
+wstatus_is() {
+	if [ "$(cat "$T/wstatus")" = "$2" ]; then ok "$1"; else not_ok "$1" "HTTP $(cat "$T/wstatus"), want $2: $(head -c 200 "$T/web.$n")"; fi
+}
+printf 'GET http://www.dnautik.com/x HTTP/1.1\n<script>window.__pwned=1</script> nothing\n' > "$T/hostile.log"
+form text -F "csrf=$csrf" -F "log=@$T/hostile.log;filename=<img src=x onerror=alert(1)>.log"
+wstatus_is web_sweep_answers 200
+expect web_sweep_table 'id="hits".*<tbody>' "$T/web.text"
+expect web_sweep_row_defanged '<a href="/report\?q=www.dnautik.com"><code>www\[\.\]dnautik\[\.\]com</code></a>' "$T/web.text"
+expect web_sweep_other_end_defanged '<code>hxxp\[:\]//www\[\.\]dnautik\[\.\]com/x</code>' "$T/web.text"
+expect web_sweep_summary '<strong>1 hit</strong>' "$T/web.text"
+refute web_sweep_file_name_escaped '<img src=x' "$T/web.text"
+expect web_sweep_file_name_shown '&lt;img src=x onerror=alert\(1\)&gt;\.log' "$T/web.text"
+refute web_sweep_no_script_from_the_log '<script>window' "$T/web.text"
+# The hits of a Zeek log and of a gzipped EVE log: those the API gives.
+gzip -c "$L/eve.json" > "$T/eve.json.gz"
+for f in "$L/zeek-conn.log" "$T/eve.json.gz"; do
+	b=$(basename "$f" | tr '.-' '__')
+	form "$b" -F "csrf=$csrf" -F "log=@$f"
+	"$CHOUSA" --server "$URL" sweep --json "$f" > "$T/api.$b" 2> /dev/null
+	api=$(grep -c '"indicator"' "$T/api.$b")
+	web=$(grep -o '<tr><td>[0-9]' "$T/web.$b" | wc -l)
+	if [ "$(cat "$T/wstatus")" = 200 ] && [ "$api" -gt 0 ] && [ "$api" = "$web" ]; then
+		ok "web_sweep_${b}_same_hits_as_the_api ($web)"
+	else
+		not_ok "web_sweep_${b}_same_hits_as_the_api" "HTTP $(cat "$T/wstatus"): web $web, api $api"
+	fi
+done
+# Refusals.
+form nocsrf -F "log=@$T/hostile.log"
+wstatus_is web_sweep_without_csrf_403 403
+form badcsrf -F "csrf=x$csrf" -F "log=@$T/hostile.log"
+wstatus_is web_sweep_wrong_csrf_403 403
+form late -F "log=@$T/hostile.log" -F "csrf=$csrf"
+wstatus_is web_sweep_csrf_after_the_file_403 403
+form origin -H "Origin: http://evil.example" -F "csrf=$csrf" -F "log=@$T/hostile.log"
+wstatus_is web_sweep_other_origin_403 403
+form nofile -F "csrf=$csrf"
+wstatus_is web_sweep_without_a_file_400 400
+expect web_sweep_without_a_file_says 'choose a log file' "$T/web.nofile"
+form json -H 'Content-Type: application/json' --data '{"log":"x"}'
+wstatus_is web_sweep_not_a_form_415 415
+curl -s -o /dev/null -w '%{http_code}' -F "csrf=$csrf" -F "log=@$T/hostile.log" "$URL/sweep" > "$T/wstatus"
+n=nosession wstatus_is web_sweep_without_a_session_401 401
+head -c 60000000 /dev/zero | tr '\0' 'a' > "$T/big.log"
+form big -F "csrf=$csrf" -F "log=@$T/big.log"
+wstatus_is web_sweep_over_sweep_max_413 413
+form after -F "csrf=$csrf" -F "log=@$T/hostile.log"
+wstatus_is web_sweep_serves_on 200
+sleep 0.3	# the audit writer gathers for 10 ms
+expect web_sweep_audited '"what":"web: sweep".*"status":200.*"verdict":"hits:1"' "$T/audit.log"
+expect web_sweep_refusal_audited '"what":"web: sweep".*"status":403' "$T/audit.log"
+ls "$T/servertmp" | grep -q . && not_ok web_sweep_leaves_nothing "$(ls "$T/servertmp" | head -n 3)" || ok web_sweep_leaves_nothing
 serve_stop

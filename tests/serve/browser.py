@@ -6,8 +6,9 @@ python3-selenium): sign in, paste the worked example's e-mail, read the
 triage table (worst first), open the report, check that its evidence graph
 is drawn (a screenshot of the SVG has enough non-background pixels), that
 no page logged a console error (a CSP violation from injected markup would),
-that no hostile feed string ran, and that the pages work with JavaScript
-off.  Prints "ok - NAME" / "not ok - NAME: why" lines.
+that no hostile feed string ran, that a log uploaded through the sweep form
+comes back as a table of hits linked to their reports, and that the pages
+work with JavaScript off.  Prints "ok - NAME" / "not ok - NAME: why" lines.
 """
 import os
 import struct
@@ -117,6 +118,29 @@ def sign_in(d):
     wait_for(d, "#triage-form")
 
 
+def sweep(d, tag):
+    """Upload a log through the home page's form; the hits table."""
+    log = os.path.join(tempfile.mkdtemp(prefix="chousa-log."), "proxy.log")
+    open(log, "w").write("GET http://www.dnautik.com/x HTTP/1.1\n"
+                         "nothing to see\n"
+                         "CONNECT " + HOSTILE + ":443\n")
+    d.get(URL + "/")
+    d.find_element(By.ID, "log").send_keys(log)
+    d.find_element(By.CSS_SELECTOR, "#sweep-form button[type=submit]").click()
+    wait_for(d, "#hits tbody tr")
+    rows = d.find_elements(By.CSS_SELECTOR, "#hits tbody tr")
+    check(tag + "sweep_table_has_the_hits", len(rows) == 2,
+          d.page_source[:300])
+    text = " ".join(r.text for r in rows)
+    check(tag + "sweep_rows_defanged", "www[.]dnautik[.]com" in text, text)
+    check(tag + "sweep_hostile_family_shown_as_text",
+          "<img src=x" in text, text)
+    check(tag + "sweep_hostile_strings_inert",
+          d.execute_script("return window.__pwned === undefined"),
+          "a feed string ran")
+    return rows
+
+
 def triage(d, tag):
     d.find_element(By.ID, "text").send_keys(EMAIL + "\nalso " + HOSTILE +
                                              "\n")
@@ -184,6 +208,12 @@ try:
     check("hostile_strings_inert",
           d.execute_script("return window.__pwned === undefined"),
           "a feed string ran")
+    rows = sweep(d, "")
+    if rows:
+        rows[0].find_element(By.CSS_SELECTOR, "a").click()
+        wait_for(d, "svg")
+        check("sweep_hit_opens_its_report", "investigation report" in d.title
+              and "Emotet" in d.page_source, d.title)
     errs = console_errors(d)
     check("no_console_errors", not errs, errs[:2])
     check("no_key_in_pages", "PLANTED" not in d.page_source, "")
@@ -199,5 +229,6 @@ try:
     wait_for(d, "svg")
     check("nojs_report_opens", "investigation report" in d.title and
           d.find_elements(By.CSS_SELECTOR, "svg"), d.title)
+    sweep(d, "nojs_")
 finally:
     d.quit()
