@@ -109,6 +109,27 @@ kinds["sweep_export"] = [
     get("/api/v1/export?format=rpz&delta=x"),
     post("/api/v1/export?format=rpz", "x"),
 ]
+# The web page's sweep form: no boundary, garbage for a form, a CSRF
+# field past any token's length, a file without the field, parts cut
+# short, no form at all, a body past sweep_max.
+MP = "multipart/form-data; boundary=XyZ"
+kinds["web_sweep"] = [
+    post("/sweep", "x", "multipart/form-data"),
+    post("/sweep", "\x00\xff" * 50, MP),
+    post("/sweep", '--XyZ\r\nContent-Disposition: form-data; name="csrf"'
+         '\r\n\r\n' + "c" * 100000 + '\r\n--XyZ\r\nContent-Disposition: '
+         'form-data; name="log"; filename="a"\r\n\r\nwww.dnautik.com\r\n'
+         '--XyZ--\r\n', MP),
+    post("/sweep", '--XyZ\r\nContent-Disposition: form-data; name="log"; '
+         'filename="a"\r\n\r\nwww.dnautik.com\r\n--XyZ--\r\n', MP),
+    post("/sweep", '--XyZ\r\nContent-Disposition: form-data; name="log"; '
+         'filename="a"\r\n\r\nwww.dnautik', MP),
+    post("/sweep", '--XyZ\r\nContent-Disposition: form-data; name=\r\n\r\n'
+         '--XyZ--', MP),
+    post("/sweep", "log=x", "text/plain"),
+    ("POST /sweep HTTP/1.1\r\nHost: x\r\n%sContent-Type: %s\r\n"
+     "Content-Length: %d\r\n\r\n" % (AUTH, MP, 10 ** 12)).encode(),
+]
 trav = ["/../../etc/passwd", "/static/../../../etc/passwd",
         "/%2e%2e/%2e%2e/etc/passwd", "/static/%2e%2e%2fapp.css", "/api/v1/../../x",
         "/static/app.css/../../etc/shadow", "/api/v1/tokens/../../../etc",
