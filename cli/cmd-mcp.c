@@ -43,9 +43,10 @@ const struct cli_cmd cmd_mcp = {
 	"[--online]",
 	"Speak the Model Context Protocol (JSON-RPC 2.0, one message a line) "
 	"on standard input and output until input ends, for an agent that "
-	"runs chousa as a tool server.  Four read-only tools: investigate "
-	"(indicators or a text), lookup, extract and sources, each with a JSON "
-	"schema for its arguments and its result.  Every string that came from "
+	"runs chousa as a tool server.  Five read-only tools: investigate "
+	"(indicators or a text), lookup, extract, sweep (a log's lines "
+	"against the store) and sources, each with a JSON schema for its "
+	"arguments and its result.  Every string that came from "
 	"a feed, a service or the input is returned as data in "
 	"structuredContent.untrusted_data, marked untrusted, and never in the "
 	"text meant for the model, so feed text cannot pose as instructions.  "

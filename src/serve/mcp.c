@@ -1,8 +1,8 @@
 /*
  * mcp.c: the Model Context Protocol, for agents: JSON-RPC 2.0 over stdio
  * (`chousa mcp`) and over streamable HTTP (POST /mcp of `chousa serve`,
- * answered as application/json).  Four read-only tools, investigate,
- * lookup, extract and sources, with JSON schemas for their arguments and
+ * answered as application/json).  Five read-only tools, investigate,
+ * lookup, extract, sweep and sources, with JSON schemas for their arguments and
  * results.  A result's text, meant for the model, is written by chousa
  * alone (counts and verdict names); every string that came from a feed, a
  * service or the caller's input is returned only as data, in
@@ -47,8 +47,7 @@ static const char untrusted_note[] = "Every string under untrusted_data "
  * feeds, requests or the store, so it stays one literal (put by
  * chousa_jw_raw).
  */
-static const char tools_json[] =
-	"{\"tools\":["
+static const char *const tools_json[] = {
 	"{\"name\":\"investigate\",\"title\":\"Investigate indicators\","
 	"\"description\":\"Run chousa's three-stage investigation (reputation, "
 	"identification, enrichment) on indicators, or on every indicator found "
@@ -76,7 +75,7 @@ static const char tools_json[] =
 	"\"unknown\":{\"type\":\"integer\"},\"not_indicators\":{\"type\":"
 	"\"integer\"},\"exit_status\":{\"type\":\"integer\"}}}") ","
 	"\"annotations\":{\"readOnlyHint\":true,\"idempotentHint\":true,"
-	"\"openWorldHint\":true}},"
+	"\"openWorldHint\":true}}",
 	"{\"name\":\"lookup\",\"title\":\"Look indicators up\","
 	"\"description\":\"What the local store's feeds say about each "
 	"indicator, exactly and through its parts (host, parent domains, "
@@ -89,7 +88,7 @@ static const char tools_json[] =
 	"{\"indicators\":{\"type\":\"integer\"},\"malicious\":{\"type\":"
 	"\"integer\"},\"not_indicators\":{\"type\":\"integer\"}}}") ","
 	"\"annotations\":{\"readOnlyHint\":true,\"idempotentHint\":true,"
-	"\"openWorldHint\":false}},"
+	"\"openWorldHint\":false}}",
 	"{\"name\":\"extract\",\"title\":\"Extract indicators\","
 	"\"description\":\"Every indicator in a text (defanged or not), in its "
 	"normal form.\","
@@ -103,7 +102,24 @@ static const char tools_json[] =
 	"\"outputSchema\":" RESULT_SCHEMA("{\"type\":\"object\",\"properties\":"
 	"{\"count\":{\"type\":\"integer\"}}}") ","
 	"\"annotations\":{\"readOnlyHint\":true,\"idempotentHint\":true,"
-	"\"openWorldHint\":false}},"
+	"\"openWorldHint\":false}}",
+	"{\"name\":\"sweep\",\"title\":\"Sweep a log\","
+	"\"description\":\"Match every line of a log (Zeek, Suricata EVE, "
+	"proxy, DNS, web server, or any text) against the local store, as "
+	"chousa sweep does: each hit with its line, hosts, indicator, family "
+	"and feeds.  Nothing leaves the server.\","
+	"\"inputSchema\":{\"type\":\"object\",\"properties\":{"
+	"\"log\":{\"type\":\"string\"},"
+	"\"format\":{\"type\":\"string\",\"description\":\"the log "
+	"format, or auto\"},"
+	"\"internal\":{\"type\":\"string\",\"description\":\"internal "
+	"ranges besides the private ones, comma-separated\"}},"
+	"\"required\":[\"log\"],\"additionalProperties\":false},"
+	"\"outputSchema\":" RESULT_SCHEMA("{\"type\":\"object\",\"properties\":"
+	"{\"lines\":{\"type\":\"integer\"},\"hits\":{\"type\":\"integer\"},"
+	"\"malformed\":{\"type\":\"integer\"}}}") ","
+	"\"annotations\":{\"readOnlyHint\":true,\"idempotentHint\":true,"
+	"\"openWorldHint\":false}}",
 	"{\"name\":\"sources\",\"title\":\"List the sources\","
 	"\"description\":\"Every source chousa asks, whether it is configured, "
 	"its quota left today, cached answers and last error.  Keys are never "
@@ -113,8 +129,29 @@ static const char tools_json[] =
 	"\"outputSchema\":" RESULT_SCHEMA("{\"type\":\"object\",\"properties\":"
 	"{\"count\":{\"type\":\"integer\"}}}") ","
 	"\"annotations\":{\"readOnlyHint\":true,\"idempotentHint\":true,"
-	"\"openWorldHint\":false}}"
-	"]}";
+	"\"openWorldHint\":false}}",
+	NULL
+};
+
+/* {"tools":[...]}: each tool's literal, put by chousa_jw_raw. */
+static void
+tools_list(struct chousa_jw *w)
+{
+	struct chousa_buf b;
+	size_t i;
+
+	chousa_buf_init(&b, 0);
+	chousa_buf_adds(&b, "{\"tools\":[");
+	for (i = 0; tools_json[i] != NULL; i++) {
+		if (i > 0)
+			chousa_buf_addch(&b, ',');
+		chousa_buf_adds(&b, tools_json[i]);
+	}
+	chousa_buf_adds(&b, "]}");
+	chousa_jw_raw(w, b.data != NULL ? b.data : "{\"tools\":[]}",
+	    b.data != NULL ? b.len : 13);
+	chousa_buf_release(&b);
+}
 
 /* What an answer needs once its investigation is done. */
 struct mcp_state {
@@ -378,6 +415,80 @@ out:
 }
 
 static void
+t_sweep(struct runenv *env, struct jnode *args, const char *id,
+    struct chousa_buf *out)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_sweep_opts so;
+	struct chousa_sweep_stats ss;
+	struct chousa_buf hits, doc;
+	struct chousa_jw w;
+	const char *log = jt_str(args, "log");
+	const char *const *names;
+	char text[240];
+	int rc, i;
+
+	memset(&so, 0, sizeof(so));
+	memset(&ss, 0, sizeof(ss));
+	if (log == NULL) {
+		tool_error(out, id, "'log' (a string) is needed");
+		return;
+	}
+	so.format = jt_str(args, "format");
+	so.internal = jt_str(args, "internal");
+	so.window = (int64_t)30 * 86400;
+	so.max_line = CHOUSA_SWEEP_MAX_LINE;
+	if (so.format != NULL && strcmp(so.format, "auto") != 0) {
+		names = chousa_sweep_format_names();
+		for (i = 0; names[i] != NULL; i++)
+			if (strcmp(names[i], so.format) == 0)
+				break;
+		if (names[i] == NULL) {
+			tool_error(out, id, "unknown 'format': auto, or one "
+			    "that chousa sweep --help lists");
+			return;
+		}
+	}
+	if (so.internal != NULL &&
+	    chousa_sweep_check_internal(so.internal, &err) != CHOUSA_OK) {
+		tool_error(out, id, "'internal' takes address ranges such as "
+		    "192.0.2.0/24, comma-separated");
+		return;
+	}
+	chousa_buf_init(&hits, SERVE_MAX_OUTPUT);
+	chousa_buf_init(&doc, SERVE_MAX_OUTPUT);
+	rc = sweep_text(env, log, strlen(log), &so, &hits, &ss, &err);
+	if (rc == CHOUSA_EFORMAT || rc == CHOUSA_EIO)
+		tool_error(out, id, "no log format fits: name one with "
+		    "'format'");
+	else if (rc == CHOUSA_ELIMIT)
+		tool_error(out, id, "the hits are too many for one answer: "
+		    "sweep the log in parts");
+	else if (rc != CHOUSA_OK)
+		tool_error(out, id, "the store cannot be read");
+	else {
+		chousa_jw_init(&w, &doc);
+		lines_to_array(&w, &hits);
+		snprintf(text, sizeof(text), "chousa sweep: %llu line%s read "
+		    "as %s, %llu hit%s on %llu line%s.  The hits are in "
+		    "structuredContent.untrusted_data.",
+		    (unsigned long long)ss.lines, ss.lines == 1 ? "" : "s",
+		    ss.format, (unsigned long long)ss.hits,
+		    ss.hits == 1 ? "" : "s", (unsigned long long)ss.hit_lines,
+		    ss.hit_lines == 1 ? "" : "s");
+		tool_begin(&w, out, id, text);
+		chousa_jw_object(&w);
+		chousa_jw_kuint(&w, "lines", ss.lines);
+		chousa_jw_kuint(&w, "hits", ss.hits);
+		chousa_jw_kuint(&w, "malformed", ss.malformed);
+		chousa_jw_object_end(&w);
+		tool_end(&w, doc.data, doc.len);
+	}
+	chousa_buf_release(&hits);
+	chousa_buf_release(&doc);
+}
+
+static void
 t_sources(struct runenv *env, struct chousa_arena *a, const char *id,
     struct chousa_buf *out)
 {
@@ -611,7 +722,7 @@ mcp_handle(struct runenv *env, const struct principal *who,
 	} else if (strcmp(method, "tools/list") == 0) {
 		rpc_begin(&w, out, id);
 		chousa_jw_key(&w, "result");
-		chousa_jw_raw(&w, tools_json, sizeof(tools_json) - 1);
+		tools_list(&w);
 		chousa_jw_object_end(&w);
 	} else if (strcmp(method, "tools/call") == 0) {
 		name = jt_str(params, "name");
@@ -629,6 +740,8 @@ mcp_handle(struct runenv *env, const struct principal *who,
 			t_extract(a, args, id, out);
 		} else if (strcmp(name, "sources") == 0) {
 			t_sources(env, a, id, out);
+		} else if (strcmp(name, "sweep") == 0) {
+			t_sweep(env, args, id, out);
 		} else if (strcmp(name, "investigate") == 0) {
 			struct invjob *j = chousa_arena_alloc(a, sizeof(*j));
 			struct mcp_state *ms = chousa_arena_alloc(a,
@@ -816,6 +929,7 @@ chousa_mcp_stdio(const char *db_path, const struct chousa_config *cfg,
 	chousa_buf_release(&in);
 	chousa_buf_release(&out);
 done:
+	sweep_text_release();
 	chousa_http_free(http);
 	chousa_store_close(env.st);
 	return rc;

@@ -499,6 +499,15 @@ struct web_sweep {
 	uint64_t max_rows;
 };
 int	sweep_form(struct sreq *r, const struct web_sweep *ws);
+/*
+ * Sweep text whole (the MCP sweep tool): with the server's shared
+ * matcher, or under stdio one the process keeps until the store changes
+ * (sweep_text_release frees it); the hits as JSON lines into out.
+ */
+int	sweep_text(struct runenv *env, const char *text, size_t len,
+	    const struct chousa_sweep_opts *so, struct chousa_buf *out,
+	    struct chousa_sweep_stats *ss, struct chousa_err *err);
+void	sweep_text_release(void);
 /* GET /api/v1/export: the store in an engine's format. */
 int	api_export(struct sreq *r);
 

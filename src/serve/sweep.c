@@ -872,3 +872,70 @@ sweep_form(struct sreq *r, const struct web_sweep *ws)
 	r->on_body = NULL;
 	return 0;
 }
+
+/* ---- a text swept whole (the MCP sweep tool) ---- */
+
+/*
+ * Under stdio (chousa mcp) there is no server and one thread: the process
+ * keeps the matcher of the store's generation it was built from.
+ */
+static struct chousa_matcher *stdio_matcher;
+static int64_t stdio_generation = -1;
+
+static int
+text_hit(void *arg, const struct chousa_hit *h)
+{
+	struct chousa_buf *out = arg;
+
+	chousa_sweep_hit_json(out, h, 0);
+	return out->failed != CHOUSA_OK;
+}
+
+int
+sweep_text(struct runenv *env, const char *text, size_t len,
+    const struct chousa_sweep_opts *so, struct chousa_buf *out,
+    struct chousa_sweep_stats *ss, struct chousa_err *err)
+{
+	struct shared_matcher *sm = NULL;
+	const struct chousa_matcher *m;
+	int64_t gen = 0;
+	int rc;
+
+	if (env->srv != NULL) {
+		sm = matcher_get(env->srv, err);
+		if (sm == NULL)
+			return err->code != CHOUSA_OK ? err->code :
+			    CHOUSA_EINTERNAL;
+		m = sm->m;
+	} else {
+		if (env->st == NULL)
+			return chousa_errf(err, CHOUSA_ENOTFOUND, "no store "
+			    "to sweep against");
+		rc = chousa_store_generation(env->st, &gen, err);
+		if (rc == CHOUSA_OK && (stdio_matcher == NULL ||
+		    gen != stdio_generation)) {
+			sweep_text_release();
+			rc = chousa_matcher_from_store(&stdio_matcher, env->st,
+			    err);
+			stdio_generation = rc == CHOUSA_OK ? gen : -1;
+		}
+		if (rc != CHOUSA_OK)
+			return rc;
+		m = stdio_matcher;
+	}
+	rc = chousa_sweep_buffer(m, "log", text, len, so, text_hit, out, ss,
+	    err);
+	if (sm != NULL)
+		matcher_unref(env->srv->sweeper, sm);
+	if (out->failed != CHOUSA_OK)
+		rc = chousa_buf_rc(out, "the hits", err);
+	return rc;
+}
+
+void
+sweep_text_release(void)
+{
+	chousa_matcher_free(stdio_matcher);
+	stdio_matcher = NULL;
+	stdio_generation = -1;
+}

@@ -34,7 +34,7 @@ try {
 
   const { tools } = await client.listTools();
   const names = tools.map((t) => t.name).sort().join(",");
-  check("four_tools", names === "extract,investigate,lookup,sources", names);
+  check("five_tools", names === "extract,investigate,lookup,sources,sweep", names);
   check("tools_have_schemas",
     tools.every((t) => t.inputSchema && t.inputSchema.type === "object" &&
       t.outputSchema && t.outputSchema.type === "object"), "");
@@ -109,6 +109,22 @@ try {
     arguments: { text: "see 203.0.113.5 and hxxps://a.example[.]com/x", unique: true } });
   check("extract", r.structuredContent && r.structuredContent.summary.count === 2,
     JSON.stringify(r).slice(0, 200));
+
+  // A log's lines against the store: the hits as data, chousa's counts as
+  // the text (the caller's log is untrusted input too).
+  r = await client.callTool({ name: "sweep", arguments: { log:
+    "GET http://www.dnautik.com/x HTTP/1.1\nnothing here\n" +
+    "CONNECT hostile-mcp.example.org:443 " + HOSTILE + "\n" } });
+  check("sweep", r.structuredContent && r.structuredContent.summary.hits === 2 &&
+    r.structuredContent.summary.lines === 3 &&
+    r.structuredContent.untrusted_data.some((h) => h.indicator === "www.dnautik.com") &&
+    r.structuredContent.untrusted_data.some((h) => h.indicator === "hostile-mcp.example.org"),
+    JSON.stringify(r).slice(0, 300));
+  check("sweep_text_is_chousas",
+    /^chousa sweep: 3 lines read as [a-z-]+, 2 hits on 2 lines/.test(textOf(r)) &&
+    !/dnautik|hostile|ignore/i.test(textOf(r)), textOf(r));
+  r = await client.callTool({ name: "sweep", arguments: { log: "x", format: "nope" } });
+  check("sweep_bad_format_is_a_tool_error", r.isError === true, JSON.stringify(r).slice(0, 200));
 
   r = await client.callTool({ name: "sources", arguments: {} });
   check("sources", r.structuredContent && r.structuredContent.summary.count > 5 &&
