@@ -3,7 +3,10 @@
 # 1000000) indicators in each format, against the sqlite3 shell reading
 # the same rows in `.mode tabs` into a file (SQLite's own floor, same run);
 # peak RSS of each, and of txt on a store a tenth the size (flat memory);
-# the size of each output.  The store is a ThreatFox-format CSV from
+# the size of each output; and the same exports through a team server on
+# loopback (`chousa --server URL export`, a directory as one tar), against
+# the local command in the same run, with the client's peak RSS (flat: the
+# answer streams to disk).  The store is a ThreatFox-format CSV from
 # bench/gen_threatfox.py (ip:port, domains, URLs, sha256, md5) with a
 # known-benign list of 1000 ranges, so the benign probes are in the time.
 # Prints a Markdown section.
@@ -115,3 +118,44 @@ echo "Peak RSS of a txt export: $rss_small MiB at $SMALL indicators, $rss_big"
 echo "MiB at $N (flat: the store is read as a stream, only indicators"
 echo "several sources list are remembered).  Load average at the end:"
 echo "$(cut -d' ' -f1 /proc/loadavg)."
+
+# ---- through a team server on loopback ----
+printf '[server]\nrate = 0\n' > "$W/server.conf"
+chmod 600 "$W/server.conf"
+tok=$(CHOUSA_CONFIG="$W/server.conf" "$CHOUSA" -q --db "$db" token create \
+    --role read bench-export-$$)
+rm -f "$W/port"
+CHOUSA_CONFIG="$W/server.conf" "$CHOUSA" --db "$db" serve --listen \
+    127.0.0.1:0 --port-file "$W/port" > "$W/serve.log" 2>&1 &
+spid=$!
+i=0
+while [ ! -s "$W/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+url=http://127.0.0.1:$(cat "$W/port")
+echo
+echo "Through \`chousa serve\` on loopback (\`chousa --server URL export\`;"
+echo "suricata and csv as one tar unpacked here, zeek-intel and stix streamed"
+echo "to their file), against the local command, same run:"
+echo
+echo "| Format | local wall | remote wall | remote / local | client peak RSS | same bytes |"
+echo "|---|---:|---:|---:|---:|---|"
+for fmt in zeek-intel suricata stix csv; do
+	rm -rf "$W/out"
+	mkdir -p "$W/out"
+	case $fmt in
+	suricata) l=$W/out/l r=$W/out/r ;;
+	csv) l=$W/out/l r=$W/out/r; mkdir -p "$l" "$r" ;;
+	*) l=$W/out/l.$fmt r=$W/out/r.$fmt ;;
+	esac
+	run "$CHOUSA" -q --db "$db" export --format "$fmt" -o "$l" || continue
+	lsecs=$secs
+	CHOUSA_SERVER_KEY=$tok run "$CHOUSA" -q --server "$url" export \
+	    --format "$fmt" -o "$r" || { echo "| $fmt | $lsecs s | failed | | | |"; continue; }
+	# suricata.yaml names each side's own directory.
+	same=$(diff -r -x suricata.yaml "$l" "$r" > /dev/null 2>&1 && echo yes || echo no)
+	echo "| $fmt | $lsecs s | $secs s |" \
+	    "$(python3 -c "print('%.2fx' % ($secs / max($lsecs, 0.01)))") |" \
+	    "$rss MiB | $same |"
+done
+kill "$spid" 2> /dev/null
+wait "$spid" 2> /dev/null || :
+rm -rf "$W/out"
