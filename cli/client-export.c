@@ -20,7 +20,7 @@
 static const char *
 header(const char *lines, const char *name)
 {
-	static char v[1024];
+	static char v[16384];
 	size_t n = strlen(name), len;
 	const char *p = lines, *nl;
 

@@ -328,11 +328,10 @@ on_header(char *p, size_t size, size_t n, void *arg)
 		chousa_buf_reset(&x->kept);
 		return len;
 	}
-	if (len > HTTP_MAX_HEADER)
-		return len;
+	/* Kept whole up to 64 lines' worth: a long list is still one. */
 	if (x->keep_prefix != NULL && len > strlen(x->keep_prefix) &&
 	    strncasecmp(p, x->keep_prefix, strlen(x->keep_prefix)) == 0 &&
-	    x->kept.len < 64 * HTTP_MAX_HEADER) {
+	    x->kept.len + len < 64 * HTTP_MAX_HEADER) {
 		size_t keep = len;
 
 		while (keep > 0 && (p[keep - 1] == '\n' ||
@@ -341,6 +340,8 @@ on_header(char *p, size_t size, size_t n, void *arg)
 		chousa_buf_add(&x->kept, p, keep);
 		chousa_buf_addch(&x->kept, '\n');
 	}
+	if (len > HTTP_MAX_HEADER)
+		return len;
 	while (len > 0 && (p[len - 1] == '\n' || p[len - 1] == '\r'))
 		len--;
 	colon = memchr(p, ':', len);

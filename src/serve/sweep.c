@@ -876,6 +876,12 @@ sweep_form(struct sreq *r, const struct web_sweep *ws)
 /* ---- a text swept whole (the MCP sweep tool) ---- */
 
 /*
+ * Over HTTP the sweep runs on the request's thread: the text is at most
+ * the body's cap, swept at hundreds of MB a second.  The first sweep after
+ * an import waits for the matcher to be built again, as every sweep does.
+ */
+
+/*
  * Under stdio (chousa mcp) there is no server and one thread: the process
  * keeps the matcher of the store's generation it was built from.
  */
