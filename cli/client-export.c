@@ -46,28 +46,29 @@ number(const char *s)
 	return s != NULL ? strtoull(s, NULL, 10) : 0;
 }
 
+/* The index whose name(i) is s[0, len), of count; -1 when none is. */
+static int
+index_of(const char *s, size_t len, const char *(*name)(int), int count)
+{
+	int i;
+
+	for (i = 0; i < count; i++)
+		if (strlen(name(i)) == len && strncmp(s, name(i), len) == 0)
+			return i;
+	return -1;
+}
+
 static int
 why_of(const char *s, size_t len)
 {
-	int why;
-
-	for (why = 0; why < CHOUSA_EXPORT_WHY_COUNT; why++)
-		if (strlen(chousa_export_why_name(why)) == len &&
-		    strncmp(s, chousa_export_why_name(why), len) == 0)
-			return why;
-	return -1;
+	return index_of(s, len, chousa_export_why_name,
+	    CHOUSA_EXPORT_WHY_COUNT);
 }
 
 static int
 type_of(const char *s, size_t len)
 {
-	int t;
-
-	for (t = 0; t < CHOUSA_IOC_TYPE_COUNT; t++)
-		if (strlen(chousa_ioc_type_name(t)) == len &&
-		    strncmp(s, chousa_ioc_type_name(t), len) == 0)
-			return t;
-	return -1;
+	return index_of(s, len, chousa_ioc_type_name, CHOUSA_IOC_TYPE_COUNT);
 }
 
 /*
