@@ -110,6 +110,9 @@ int	export_open(struct export_run *r, const char *name, int listed,
 	    struct export_file **out, struct chousa_err *err);
 /* After appending one entry to f->buf: count it, write when it is big. */
 int	export_entry(struct export_file *f, struct chousa_err *err);
+/* Bytes as they come, no entry counted (a file received whole). */
+int	export_write(struct export_file *f, const void *p, size_t n,
+	    struct chousa_err *err);
 /* Write what f->buf holds (also for headers and footers). */
 int	export_flush(struct export_file *f, struct chousa_err *err);
 /*

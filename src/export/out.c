@@ -182,13 +182,28 @@ export_park(struct export_file *f, struct chousa_err *err)
 	return CHOUSA_OK;
 }
 
+/* Write f->buf out once it is big (or has failed, to say so). */
+static int
+flush_when_big(struct export_file *f, struct chousa_err *err)
+{
+	if (f->buf.len < FLUSH_AT && f->buf.failed == CHOUSA_OK)
+		return CHOUSA_OK;
+	return export_flush(f, err);
+}
+
 int
 export_entry(struct export_file *f, struct chousa_err *err)
 {
 	f->n++;
-	if (f->buf.len < FLUSH_AT && f->buf.failed == CHOUSA_OK)
-		return CHOUSA_OK;
-	return export_flush(f, err);
+	return flush_when_big(f, err);
+}
+
+int
+export_write(struct export_file *f, const void *p, size_t n,
+    struct chousa_err *err)
+{
+	chousa_buf_add(&f->buf, p, n);
+	return flush_when_big(f, err);
 }
 
 /* Flush, sync and close one file; its temporary name stays. */

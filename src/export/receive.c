@@ -26,8 +26,6 @@
 
 /* A tar of more members than this is not an export. */
 #define MAX_MEMBERS	1024
-/* What is written out of a member's buffer at once. */
-#define FLUSH_AT	((size_t)256 << 10)
 
 struct chousa_export_receipt {
 	struct export_run		 run;
@@ -35,8 +33,7 @@ struct chousa_export_receipt {
 	struct chousa_arena		*arena;
 	struct export_file		*one;	/* the stream's file, or NULL */
 	int				 tar_fd;	/* the tar meanwhile, or -1 */
-	int				 failed;
-	struct chousa_err		 err;	/* why write() failed */
+	struct chousa_err		 err;	/* why write() failed, if it did */
 	char				*deploy;	/* or NULL */
 };
 
@@ -104,18 +101,11 @@ chousa_export_receive_write(void *arg, const char *p, size_t n)
 	size_t done = 0;
 	ssize_t k;
 
-	if (rx->failed)
+	if (rx->err.code != CHOUSA_OK)
 		return -1;
-	if (rx->tar_fd < 0) {
-		chousa_buf_add(&rx->one->buf, p, n);
-		if (rx->one->buf.len < FLUSH_AT && !rx->one->buf.failed)
-			return (long)n;
-		if (export_flush(rx->one, &rx->err) != CHOUSA_OK) {
-			rx->failed = 1;
-			return -1;
-		}
-		return (long)n;
-	}
+	if (rx->tar_fd < 0)
+		return export_write(rx->one, p, n, &rx->err) == CHOUSA_OK ?
+		    (long)n : -1;
 	while (done < n) {
 		k = write(rx->tar_fd, p + done, n - done);
 		if (k < 0 && errno == EINTR)
@@ -124,7 +114,6 @@ chousa_export_receive_write(void *arg, const char *p, size_t n)
 			chousa_errf(&rx->err, CHOUSA_EIO, "cannot keep the "
 			    "export in %s: %s", chousa_tmp_dir(),
 			    strerror(k < 0 ? errno : ENOSPC));
-			rx->failed = 1;
 			return -1;
 		}
 		done += (size_t)k;
@@ -200,9 +189,7 @@ unpack(struct chousa_export_receipt *rx, struct chousa_err *err)
 				    archive_error_string(ar));
 				break;
 			}
-			chousa_buf_add(&f->buf, buf, (size_t)got);
-			if (f->buf.len >= FLUSH_AT || f->buf.failed)
-				rc = export_flush(f, err);
+			rc = export_write(f, buf, (size_t)got, err);
 		}
 		/* Closed until commit: a big directory holds no descriptors. */
 		if (rc == CHOUSA_OK)
@@ -226,7 +213,7 @@ chousa_export_receive_end(struct chousa_export_receipt *rx, int ok,
 
 	if (rx == NULL)
 		return CHOUSA_OK;
-	if (ok && rx->failed) {
+	if (ok && rx->err.code != CHOUSA_OK) {
 		rc = chousa_errf(err, rx->err.code, "%s", rx->err.msg);
 		ok = 0;
 	}

@@ -176,38 +176,54 @@ name_cmp(const void *a, const void *b)
 }
 
 /*
- * Keep the names of dir's files in x (as many as fit), sorted, and
- * remove every file and the directory.
+ * The names of dir's files but dot files into x, sorted, as many as fit;
+ * n_names counts them all.  1 when they all fit, 0 when not, -1 when dir
+ * cannot be read (errno set).
  */
-static void
-clear_dir(struct xjob *x, const char *dir, int keep_names)
+static int
+list_names(struct xjob *x, const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	size_t used = 0, len;
 
-	if (d != NULL) {
-		while ((e = readdir(d)) != NULL) {
-			if (strcmp(e->d_name, ".") == 0 ||
-			    strcmp(e->d_name, "..") == 0)
-				continue;
-			len = strlen(e->d_name) + 1;
-			if (keep_names && e->d_name[0] != '.') {
-				x->n_names++;
-				if (x->n_kept < LIST_MAX &&
-				    used + len <= sizeof(x->names)) {
-					memcpy(x->names + used, e->d_name, len);
-					x->name_at[x->n_kept++] = x->names +
-					    used;
-					used += len;
-				}
-			}
-			unlinkat(dirfd(d), e->d_name, 0);
+	x->n_names = x->n_kept = 0;
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		len = strlen(e->d_name) + 1;
+		x->n_names++;
+		if (x->n_kept < LIST_MAX && used + len <= sizeof(x->names)) {
+			memcpy(x->names + used, e->d_name, len);
+			x->name_at[x->n_kept++] = x->names + used;
+			used += len;
 		}
+	}
+	closedir(d);
+	qsort(x->name_at, x->n_kept, sizeof(x->name_at[0]), name_cmp);
+	return x->n_kept == x->n_names;
+}
+
+/* Remove every file of dir and dir, keeping their names first if asked. */
+static void
+clear_dir(struct xjob *x, const char *dir, int keep_names)
+{
+	DIR *d;
+	struct dirent *e;
+
+	if (keep_names)
+		list_names(x, dir);
+	d = opendir(dir);
+	if (d != NULL) {
+		while ((e = readdir(d)) != NULL)
+			if (strcmp(e->d_name, ".") != 0 &&
+			    strcmp(e->d_name, "..") != 0)
+				unlinkat(dirfd(d), e->d_name, 0);
 		closedir(d);
 	}
 	rmdir(dir);
-	qsort(x->name_at, x->n_kept, sizeof(x->name_at[0]), name_cmp);
 }
 
 /*
@@ -307,32 +323,18 @@ open_tar(struct sreq *r, struct xjob *x, const char *dir)
 	struct archive *ar = NULL;
 	struct archive_entry *e = NULL;
 	struct stat sb;
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t i, used = 0, len;
+	size_t i;
 	int fd = -1, in = -1, ok = 0;
 	ssize_t got;
 
-	if (d == NULL)
+	switch (list_names(x, dir)) {
+	case -1:
 		goto io;
-	x->n_names = x->n_kept = 0;
-	while ((de = readdir(d)) != NULL) {
-		len = strlen(de->d_name) + 1;
-		if (de->d_name[0] == '.')
-			continue;
-		if (x->n_kept == LIST_MAX || used + len > sizeof(x->names)) {
-			closedir(d);
-			x->rc = chousa_errf(&x->err, CHOUSA_ELIMIT, "the export "
-			    "wrote more files than a tar answer holds");
-			return 0;
-		}
-		memcpy(x->names + used, de->d_name, len);
-		x->name_at[x->n_kept++] = x->names + used;
-		used += len;
+	case 0:
+		x->rc = chousa_errf(&x->err, CHOUSA_ELIMIT, "the export wrote "
+		    "more files than a tar answer holds");
+		return 0;
 	}
-	x->n_names = x->n_kept;
-	closedir(d);
-	qsort(x->name_at, x->n_kept, sizeof(x->name_at[0]), name_cmp);
 	if ((size_t)snprintf(path, sizeof(path), "%s/.tar", dir) >=
 	    sizeof(path))
 		goto io;
@@ -649,8 +651,7 @@ export_finish(struct sreq *r)
 	/* The store the run read: an import since the request is in it. */
 	if (etag_of(x, &x->ver, etag))
 		req_header_add(r, "ETag", chousa_arena_strdup(r->a, etag));
-	v = http_date(r->a, x->o.stamp > 0 ? x->o.stamp :
-	    x->ver.changed_at);
+	v = http_date(r->a, stamp_of(x));
 	if (v != NULL)
 		req_header_add(r, "Last-Modified", v);
 	req_header_add(r, "Chousa-Export-Read", chousa_arena_printf(r->a,

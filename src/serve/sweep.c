@@ -715,13 +715,6 @@ struct form {
 	char			 file[128];	/* its name, as sent */
 };
 
-/* The sweep reads no more of a form refused or unreadable. */
-static void
-form_stop(struct sreq *r)
-{
-	upload_abort(r);
-}
-
 static enum MHD_Result
 form_field(void *cls, enum MHD_ValueKind kind, const char *key,
     const char *filename, const char *ctype, const char *enc,
@@ -754,7 +747,7 @@ form_field(void *cls, enum MHD_ValueKind kind, const char *key,
 		if (f->csrf_len >= sizeof(f->csrf) ||
 		    !f->web->csrf_valid(r, f->csrf)) {
 			f->refused = 1;
-			form_stop(r);
+			upload_abort(r);
 			return MHD_YES;
 		}
 	}
@@ -783,7 +776,7 @@ form_body(struct sreq *r, const char *p, size_t n)
 		if (!f->refused && !f->unreadable &&
 		    MHD_post_process(f->pp, p, n) != MHD_YES) {
 			f->unreadable = 1;
-			form_stop(r);
+			upload_abort(r);
 		}
 		return 0;
 	}
@@ -798,7 +791,7 @@ form_body(struct sreq *r, const char *p, size_t n)
 		    !f->web->csrf_valid(r, f->csrf);
 	}
 	if (f->refused || f->unreadable || !f->got_file)
-		form_stop(r);
+		upload_abort(r);
 	else
 		upload_body(r, "", 0);
 	return 0;
