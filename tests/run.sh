@@ -36,6 +36,7 @@ run_one() {
 	shift
 	case "$name" in *"${TEST:-}"*) ;; *) return 0 ;; esac
 	out="$tmp/out"
+	start=$(date +%s)
 	timeout -k 10 "${CHOUSA_TEST_TIMEOUT:-900}" "$@" > "$out" 2> "$tmp/err"
 	status=$?
 	[ "$status" -eq 124 ] && echo "not ok - $name: still running after ${CHOUSA_TEST_TIMEOUT:-900} s" >> "$out"
@@ -52,7 +53,8 @@ run_one() {
 		sed -n '1,40p' "$tmp/err" | sed 's/^/    /'
 	fi
 	cat "$out" >> "$log"
-	printf '%-40s %4d ok %4d failed\n' "$name" "$ok" "$bad" >&2
+	printf '%-40s %4d ok %4d failed %4d s\n' "$name" "$ok" "$bad" \
+	    $(($(date +%s) - start)) >&2
 }
 
 for t in "$build"/tests/test-*; do

@@ -485,7 +485,9 @@ int	api_sweep(struct sreq *r);
 /*
  * The web page's sweep (POST /sweep, multipart/form-data): the form's
  * field "log", a file, swept as it arrives, once its field "csrf" (sent
- * before it) is valid; the page then shows the first max_rows hits.
+ * before it) is valid, with the options of the fields before it
+ * (log_format, internal, as_of_log_time, window: the API's); the page
+ * then shows the first max_rows hits.
  */
 struct web_sweep {
 	/* A hit as a row of the page's table. */

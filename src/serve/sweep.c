@@ -461,6 +461,14 @@ sweep_run(struct sreq *r)
 	double t0;
 	int rc;
 
+	/*
+	 * The options are all set once the body's first piece is queued
+	 * (a form's fields come before its file): read them after it.
+	 */
+	pthread_mutex_lock(&up->lock);
+	while (up->head == NULL && !up->ended && !up->aborted)
+		pthread_cond_wait(&up->cond, &up->lock);
+	pthread_mutex_unlock(&up->lock);
 	sm = matcher_get(r->srv, &up->err);
 	if (sm == NULL) {
 		up->no_store = 1;
@@ -599,6 +607,30 @@ static const char *const sweep_keys[] = {
 	"as_of_log_time", "no_benign_filter", "quiet", NULL
 };
 
+/* A log format (NULL or "auto": detected) and internal ranges (NULL). */
+static int
+log_options_valid(const char *log, const char *internal,
+    struct chousa_err *err)
+{
+	const char *const *names;
+	int i;
+
+	if (log != NULL && strcmp(log, "auto") != 0) {
+		names = chousa_sweep_format_names();
+		for (i = 0; names[i] != NULL; i++)
+			if (strcmp(names[i], log) == 0)
+				break;
+		if (names[i] == NULL) {
+			chousa_errf(err, CHOUSA_EINVAL, "unknown log_format "
+			    "'%.40s' (auto, or one that `chousa sweep --help` "
+			    "lists)", log);
+			return 0;
+		}
+	}
+	return internal == NULL ||
+	    chousa_sweep_check_internal(internal, err) == CHOUSA_OK;
+}
+
 /* The options, from the query string, as `chousa sweep` takes them. */
 static int
 sweep_options(struct sreq *r, struct upload *up)
@@ -606,9 +638,8 @@ sweep_options(struct sreq *r, struct upload *up)
 	const struct chousa_format *f;
 	struct chousa_err err;
 	const char *format, *log, *internal, *name;
-	const char *const *names;
 	long window, max_line;
-	int bad = 0, as_of, no_benign, i;
+	int bad = 0, as_of, no_benign;
 
 	if (!req_known_args(r, sweep_keys))
 		return 0;
@@ -637,19 +668,7 @@ sweep_options(struct sreq *r, struct upload *up)
 		req_error(r, 400, "%s", err.msg);
 		return 0;
 	}
-	if (log != NULL && strcmp(log, "auto") != 0) {
-		names = chousa_sweep_format_names();
-		for (i = 0; names[i] != NULL; i++)
-			if (strcmp(names[i], log) == 0)
-				break;
-		if (names[i] == NULL) {
-			req_error(r, 400, "unknown log_format '%.40s' (auto, or "
-			    "one that `chousa sweep --help` lists)", log);
-			return 0;
-		}
-	}
-	if (internal != NULL &&
-	    chousa_sweep_check_internal(internal, &err) != CHOUSA_OK) {
+	if (!log_options_valid(log, internal, &err)) {
 		req_error(r, 400, "%s", err.msg);
 		return 0;
 	}
@@ -700,20 +719,125 @@ api_sweep(struct sreq *r)
 
 /* ---- the web page's form ---- */
 
+struct form_value {
+	char	 s[1024];
+	size_t	 len;
+};
+
 /* A log from the form: the upload (first: r->stream is either) and more. */
 struct form {
 	struct upload		 up;
 	const struct web_sweep	*web;
 	struct chousa_result_hooks hooks;	/* the rows, for up.fmt */
 	struct MHD_PostProcessor *pp;
-	char			 csrf[128];
-	size_t			 csrf_len;	/* past the buffer: invalid */
+	/*
+	 * The fields before the file, each with its length (past the
+	 * buffer: too long, refused).
+	 */
+	struct form_value	 csrf;
+	struct form_value	 log_format;
+	struct form_value	 internal;
+	struct form_value	 window;
+	struct form_value	 as_of_log_time;
 	int			 checked;	/* the CSRF, at the file */
 	int			 refused;	/* stale or forged */
 	int			 unreadable;	/* not a form, or cut */
+	int			 late;		/* an option after the file */
 	int			 got_file;
 	char			 file[128];	/* its name, as sent */
+	struct chousa_err	 bad;		/* the options, when refused */
+	int			 bad_options;
 };
+
+/* A field's value, gathered from the post processor's pieces. */
+static void
+value_add(struct form_value *v, const char *data, size_t size)
+{
+	if (v->len + size < sizeof(v->s)) {
+		memcpy(v->s + v->len, data, size);
+		v->len += size;
+		v->s[v->len] = '\0';
+	} else
+		v->len = sizeof(v->s);
+}
+
+/* A value sent and not too long: its text, else NULL (*too_long). */
+static const char *
+value_of(const struct form_value *v, int *too_long)
+{
+	if (v->len >= sizeof(v->s)) {
+		*too_long = 1;
+		return NULL;
+	}
+	return v->len > 0 ? v->s : NULL;
+}
+
+/*
+ * The form's sweep options (fields before the file), as the API's
+ * log_format, internal, as_of_log_time and window: 0 with f->bad said.
+ */
+static int
+form_options(struct form *f)
+{
+	struct upload *up = &f->up;
+	const char *log, *internal, *window, *as_of;
+	int too_long = 0;
+	char *end;
+	long days = 30;
+
+	log = value_of(&f->log_format, &too_long);
+	internal = value_of(&f->internal, &too_long);
+	window = value_of(&f->window, &too_long);
+	as_of = value_of(&f->as_of_log_time, &too_long);
+	if (too_long) {
+		chousa_errf(&f->bad, CHOUSA_EINVAL, "a field of the form is "
+		    "too long: send it from the page");
+		return 0;
+	}
+	if (!log_options_valid(log, internal, &f->bad))
+		return 0;
+	if (window != NULL) {
+		errno = 0;
+		days = strtol(window, &end, 10);
+		if (errno != 0 || end == window || *end != '\0' || days < 0 ||
+		    days > 36500) {
+			chousa_errf(&f->bad, CHOUSA_EINVAL, "the window must be "
+			    "0 to 36500 days");
+			return 0;
+		}
+	}
+	if (log != NULL && strcmp(log, "auto") != 0)
+		up->so.format = log;
+	up->so.internal = internal;
+	up->so.as_of_log_time = as_of != NULL;
+	up->so.window = (int64_t)days * 86400;
+	up->sum.as_of_log_time = up->so.as_of_log_time;
+	return 1;
+}
+
+/* The field called key, of those gathered before the file; else NULL. */
+static struct form_value *
+form_value_of(struct form *f, const char *key)
+{
+	if (strcmp(key, "csrf") == 0)
+		return &f->csrf;
+	if (strcmp(key, "log_format") == 0)
+		return &f->log_format;
+	if (strcmp(key, "internal") == 0)
+		return &f->internal;
+	if (strcmp(key, "window") == 0)
+		return &f->window;
+	if (strcmp(key, "as_of_log_time") == 0)
+		return &f->as_of_log_time;
+	return NULL;
+}
+
+static int
+csrf_ok(struct sreq *r, const struct form *f)
+{
+	return f->csrf.len < sizeof(f->csrf.s) &&
+	    f->web->csrf_valid(r, f->csrf.s);
+}
 
 static enum MHD_Result
 form_field(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -722,20 +846,22 @@ form_field(void *cls, enum MHD_ValueKind kind, const char *key,
 {
 	struct sreq *r = cls;
 	struct form *f = r->stream;
+	struct form_value *v;
 
 	(void)kind;
 	(void)ctype;
 	(void)enc;
 	(void)off;
-	if (key == NULL || f->refused || f->unreadable)
+	if (key == NULL || f->refused || f->unreadable || f->bad_options ||
+	    f->late)
 		return MHD_YES;
-	if (strcmp(key, "csrf") == 0) {
-		if (f->csrf_len + size < sizeof(f->csrf)) {
-			memcpy(f->csrf + f->csrf_len, data, size);
-			f->csrf_len += size;
-			f->csrf[f->csrf_len] = '\0';
+	if ((v = form_value_of(f, key)) != NULL) {
+		/* The sweep has begun with the options it had. */
+		if (f->checked && v != &f->csrf) {
+			f->late = 1;
+			upload_abort(r);
 		} else
-			f->csrf_len = sizeof(f->csrf);
+			value_add(v, data, size);
 		return MHD_YES;
 	}
 	if (strcmp(key, "log") != 0)
@@ -744,9 +870,13 @@ form_field(void *cls, enum MHD_ValueKind kind, const char *key,
 		f->checked = 1;
 		if (filename != NULL)
 			snprintf(f->file, sizeof(f->file), "%s", filename);
-		if (f->csrf_len >= sizeof(f->csrf) ||
-		    !f->web->csrf_valid(r, f->csrf)) {
+		if (!csrf_ok(r, f)) {
 			f->refused = 1;
+			upload_abort(r);
+			return MHD_YES;
+		}
+		if (!form_options(f)) {
+			f->bad_options = 1;
 			upload_abort(r);
 			return MHD_YES;
 		}
@@ -773,8 +903,8 @@ form_body(struct sreq *r, const char *p, size_t n)
 		return upload_body(r, NULL, 0);
 	}
 	if (n > 0) {
-		if (!f->refused && !f->unreadable &&
-		    MHD_post_process(f->pp, p, n) != MHD_YES) {
+		if (!f->refused && !f->unreadable && !f->bad_options &&
+		    !f->late && MHD_post_process(f->pp, p, n) != MHD_YES) {
 			f->unreadable = 1;
 			upload_abort(r);
 		}
@@ -787,10 +917,10 @@ form_body(struct sreq *r, const char *p, size_t n)
 	/* No file: the token is checked all the same, for the answer. */
 	if (!f->checked && !f->unreadable) {
 		f->checked = 1;
-		f->refused = f->csrf_len >= sizeof(f->csrf) ||
-		    !f->web->csrf_valid(r, f->csrf);
+		f->refused = !csrf_ok(r, f);
 	}
-	if (f->refused || f->unreadable || !f->got_file)
+	if (f->refused || f->unreadable || f->bad_options || f->late ||
+	    !f->got_file)
 		upload_abort(r);
 	else
 		upload_body(r, "", 0);
@@ -809,6 +939,11 @@ form_finish(struct sreq *r)
 	if (f->unreadable)
 		return req_error(r, 400, "the form could not be read: send "
 		    "it from the page");
+	if (f->bad_options)
+		return req_error(r, 400, "%s", f->bad.msg);
+	if (f->late)
+		return req_error(r, 400, "the form's options came after the "
+		    "file: send it from the page");
 	if (!f->got_file)
 		return req_error(r, 400, "choose a log file to sweep");
 	if (sweep_failed(r, up))

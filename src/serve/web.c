@@ -303,14 +303,38 @@ sweep_form_html(struct sreq *r)
 	chousa_buf_adds(&r->out, "<h2>Sweep a log</h2><form method=\"post\" "
 	    "action=\"/sweep\" enctype=\"multipart/form-data\" "
 	    "id=\"sweep-form\">");
-	/* Before the file: the server checks it before reading the log. */
+	const char *const *names = chousa_sweep_format_names();
+	int i;
+
+	/*
+	 * Every field before the file: the server reads them, and checks
+	 * the CSRF token, before the log.
+	 */
 	csrf_field(r);
 	chousa_buf_adds(&r->out, "<p><label for=\"log\">A Zeek, Suricata, "
 	    "proxy, DNS or web server log, or a capture (gzipped or not): "
 	    "every line is matched against the store as it uploads, and the "
-	    "log is not kept.</label></p><p><input type=\"file\" "
-	    "name=\"log\" id=\"log\" required> <button class=\"primary\" "
-	    "type=\"submit\">Sweep</button></p></form>\n");
+	    "log is not kept.</label></p><details><summary>Options"
+	    "</summary><p><label for=\"log_format\">Log format</label> "
+	    "<select name=\"log_format\" id=\"log_format\"><option "
+	    "value=\"auto\" selected>detected from the first lines</option>");
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(names[i], "auto") != 0)
+			chousa_buf_addf(&r->out, "<option value=\"%s\">%s"
+			    "</option>", names[i], names[i]);
+	chousa_buf_adds(&r->out, "</select></p><p><label for=\"internal\">"
+	    "Internal ranges besides the private ones</label> <input "
+	    "type=\"text\" name=\"internal\" id=\"internal\" maxlength="
+	    "\"1000\" placeholder=\"198.51.100.0/24, 2001:db8::/32\"></p>"
+	    "<p><label><input type=\"checkbox\" name=\"as_of_log_time\" "
+	    "id=\"as_of_log_time\" value=\"1\"> Count a hit only if the "
+	    "indicator was listed around the line's time,</label> <label "
+	    "for=\"window\">within</label> <input type=\"number\" "
+	    "name=\"window\" id=\"window\" min=\"0\" max=\"36500\" "
+	    "value=\"30\"> days</p></details>"
+	    "<p><input type=\"file\" name=\"log\" id=\"log\" required> "
+	    "<button class=\"primary\" type=\"submit\">Sweep</button></p>"
+	    "</form>\n");
 }
 
 static int

@@ -381,6 +381,41 @@ for f in "$L/zeek-conn.log" "$T/eve.json.gz"; do
 		not_ok "web_sweep_${b}_same_hits_as_the_api" "HTTP $(cat "$T/wstatus"): web $web, api $api"
 	fi
 done
+# The form's options, sent before the file as the page's fields are: the
+# same hits as the API with the same options.
+form opt_zeek -F "csrf=$csrf" -F log_format=zeek -F "log=@$L/zeek-conn.log"
+wstatus_is web_sweep_log_format_zeek 200
+expect web_sweep_log_format_zeek_says 'as zeek' "$T/web.opt_zeek"
+form opt_eve -F "csrf=$csrf" -F log_format=eve -F "log=@$L/zeek-conn.log"
+expect web_sweep_log_format_forced_eve_no_hits '<strong>0 hits</strong>' "$T/web.opt_eve"
+printf '#separator \\x09\n#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n1710353351.5\tCx\t203.0.113.5\t50112\t185.244.25.10\t8080\ttcp\n' > "$T/public.log"
+for internal in "" "185.244.25.0/24"; do
+	form "internal${internal%%.*}" -F "csrf=$csrf" -F "internal=$internal" -F "log=@$T/public.log"
+	"$CHOUSA" --server "$URL" sweep ${internal:+--internal "$internal"} --json "$T/public.log" > "$T/api.internal" 2> /dev/null
+	src=$(sed -n 's/.*"src":"\([^"]*\)".*/\1/p' "$T/api.internal" | head -n 1 | sed 's/\./[.]/g')
+	if [ -n "$src" ] && grep -q "<td><code>$src</code></td>" "$T/web.internal${internal%%.*}"; then
+		ok "web_sweep_internal_${internal:-none}_as_the_api ($src)"
+	else
+		not_ok "web_sweep_internal_${internal:-none}_as_the_api" "api src '$src', HTTP $(cat "$T/wstatus")"
+	fi
+done
+form asof -F "csrf=$csrf" -F as_of_log_time=1 -F window=0 -F "log=@$L/zeek-conn.log"
+"$CHOUSA" --server "$URL" sweep --as-of-log-time --window 0 --json "$L/zeek-conn.log" > "$T/api.asof" 2> /dev/null
+api=$(grep -c '"indicator"' "$T/api.asof")
+web=$(grep -o '<tr><td>[0-9]' "$T/web.asof" | wc -l)
+[ "$(cat "$T/wstatus")" = 200 ] && [ "$api" = "$web" ] && ok "web_sweep_as_of_log_time_as_the_api ($web)" ||
+	not_ok web_sweep_as_of_log_time_as_the_api "HTTP $(cat "$T/wstatus"): web $web, api $api"
+form badformat -F "csrf=$csrf" --form-string "log_format=<b>nosuch" -F "log=@$T/hostile.log"
+wstatus_is web_sweep_unknown_log_format_400 400
+expect web_sweep_unknown_log_format_says "unknown log_format &#39;&lt;b&gt;nosuch&#39;" "$T/web.badformat"
+form badinternal -F "csrf=$csrf" -F "internal=10.0.0.0/99" -F "log=@$T/hostile.log"
+wstatus_is web_sweep_bad_internal_400 400
+form badwindow -F "csrf=$csrf" -F "window=-1" -F "log=@$T/hostile.log"
+wstatus_is web_sweep_bad_window_400 400
+form longopt -F "csrf=$csrf" -F "internal=$(head -c 3000 /dev/zero | tr '\0' '1')" -F "log=@$T/hostile.log"
+wstatus_is web_sweep_too_long_field_400 400
+form lateopt -F "csrf=$csrf" -F "log=@$T/hostile.log" -F log_format=eve
+wstatus_is web_sweep_option_after_the_file_400 400
 # Refusals.
 form nocsrf -F "log=@$T/hostile.log"
 wstatus_is web_sweep_without_csrf_403 403

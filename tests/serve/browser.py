@@ -19,7 +19,7 @@ import zlib
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 URL, TOKEN, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3]
 EMAIL = open(os.path.join(os.path.dirname(__file__), "..", "..", "demo",
@@ -141,6 +141,22 @@ def sweep(d, tag):
     return rows
 
 
+def sweep_options(d, tag):
+    """The options go before the file in the browser's form: a log read
+    as Suricata EVE has no hits."""
+    log = os.path.join(tempfile.mkdtemp(prefix="chousa-log."), "proxy.log")
+    open(log, "w").write("GET http://www.dnautik.com/x HTTP/1.1\n")
+    d.get(URL + "/")
+    d.find_element(By.CSS_SELECTOR, "#sweep-form summary").click()
+    Select(d.find_element(By.ID, "log_format")).select_by_value("eve")
+    d.find_element(By.ID, "log").send_keys(log)
+    d.find_element(By.CSS_SELECTOR, "#sweep-form button[type=submit]").click()
+    wait_for(d, "main strong")
+    text = d.find_element(By.TAG_NAME, "main").text
+    check(tag + "sweep_log_format_option_sent", "0 hits" in text and
+          not d.find_elements(By.CSS_SELECTOR, "#hits tbody tr"), text[:300])
+
+
 def triage(d, tag):
     d.find_element(By.ID, "text").send_keys(EMAIL + "\nalso " + HOSTILE +
                                              "\n")
@@ -214,6 +230,7 @@ try:
         wait_for(d, "svg")
         check("sweep_hit_opens_its_report", "investigation report" in d.title
               and "Emotet" in d.page_source, d.title)
+    sweep_options(d, "")
     errs = console_errors(d)
     check("no_console_errors", not errs, errs[:2])
     check("no_key_in_pages", "PLANTED" not in d.page_source, "")
@@ -230,5 +247,6 @@ try:
     check("nojs_report_opens", "investigation report" in d.title and
           d.find_elements(By.CSS_SELECTOR, "svg"), d.title)
     sweep(d, "nojs_")
+    sweep_options(d, "nojs_")
 finally:
     d.quit()
