@@ -17,7 +17,7 @@ extern const struct cli_cmd cmd_sources, cmd_cache;
 extern const struct cli_cmd cmd_sweep;
 extern const struct cli_cmd cmd_export;
 extern const struct cli_cmd cmd_config, cmd_completion;
-extern const struct cli_cmd cmd_serve, cmd_token, cmd_mcp;
+extern const struct cli_cmd cmd_serve, cmd_token, cmd_audit, cmd_mcp;
 
 /* Every command, in the order --help lists them. */
 const struct cli_cmd *const cli_commands[] = {
@@ -40,6 +40,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_completion,
 	&cmd_serve,
 	&cmd_token,
+	&cmd_audit,
 	&cmd_mcp,
 	NULL
 };

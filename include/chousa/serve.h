@@ -75,6 +75,60 @@ struct chousa_serve_opts {
 	int		 verbose;	/* also log clients' protocol errors */
 };
 
+/* ---- the audit log, read back ---- */
+
+#define CHOUSA_AUDIT_LIMIT	100	/* entries answered by default */
+#define CHOUSA_AUDIT_LIMIT_MAX	10000
+
+/* Which entries: all of those given must hold. */
+struct chousa_audit_query {
+	const char	*indicator;	/* asked about it (normal forms), or
+					 * for a domain its subdomains and
+					 * URLs, for an address its URLs */
+	const char	*who;		/* the token's name */
+	const char	*what;		/* "investigate", "lookup", "web: sweep"... */
+	int64_t		 since;		/* at or after (Unix seconds); 0: any */
+	int		 refused;	/* only answers of status 400 and up */
+	size_t		 limit;		/* the newest so many; 0: the default */
+};
+
+struct chousa_audit_stats {
+	int		 files;		/* read, current and rotated */
+	uint64_t	 lines;
+	uint64_t	 unreadable;	/* not one of the log's objects: skipped */
+	uint64_t	 matched;	/* in the files read */
+	int		 truncated;	/* the limit was reached: there may be more */
+};
+
+/*
+ * The entries of the audit log at path (and its rotated path.1 ...
+ * path.keep; keep 0: 5) that q selects, newest first, as JSON lines into
+ * out, each as the log holds it.  CHOUSA_EINVAL when q->indicator is no
+ * indicator; CHOUSA_EIO when a file cannot be read (a missing one is
+ * skipped).
+ */
+int	chousa_audit_search(const char *path, int keep,
+	    const struct chousa_audit_query *q, struct chousa_buf *out,
+	    struct chousa_audit_stats *st, struct chousa_err *err);
+/*
+ * since as users give it: a date (chousa_time_parse) or a duration back
+ * from now ("7d"), into *out; 0 when it is neither.
+ */
+int	chousa_audit_since(const char *s, int64_t now, int64_t *out);
+#define CHOUSA_AUDIT_SINCE_HELP	"a date such as 2024-03-13 or a duration " \
+	"such as 7d"
+/* The line that ends the answer: {"summary": {...}} (docs/json.md). */
+void	chousa_audit_summary_json(struct chousa_buf *out,
+	    const struct chousa_audit_stats *st, uint64_t shown);
+/*
+ * The entries of such JSON lines as text, one a line: time, who, what,
+ * status, verdict (or why refused) and the first inputs defanged, tab
+ * separated; the summary line is skipped.  CHOUSA_EPARSE on a line that
+ * is not a JSON object.
+ */
+int	chousa_audit_text(struct chousa_buf *out, const char *jsonl,
+	    size_t len, struct chousa_err *err);
+
 struct chousa_server;
 
 /*

@@ -381,3 +381,10 @@ audit_stats(struct audit *a, struct audit_stats *out)
 	out->lost = __atomic_load_n(&a->lost, __ATOMIC_RELAXED);
 	out->size = __atomic_load_n(&a->size_now, __ATOMIC_RELAXED);
 }
+
+void
+audit_files(const struct audit *a, const char **path, int *keep)
+{
+	*path = a != NULL ? a->path : NULL;
+	*keep = a != NULL ? a->keep : 0;
+}

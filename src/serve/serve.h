@@ -139,6 +139,8 @@ struct audit_stats {
 	uint64_t	 size;		/* bytes of the file being written */
 };
 void	audit_stats(struct audit *a, struct audit_stats *out);
+/* Its path (NULL: no log, a NULL) and how many rotated files it keeps. */
+void	audit_files(const struct audit *a, const char **path, int *keep);
 /* Close and open the log again at its path (after a logrotate move). */
 void	audit_reopen(struct audit *a);
 
@@ -480,6 +482,8 @@ struct sweeper_stats {
 	size_t		 matcher_bytes;	/* the one in use, 0: none yet */
 };
 void	sweeper_stats(struct sweeper *sw, struct sweeper_stats *out);
+/* GET /api/v1/audit (admin): the audit log's entries, newest first. */
+int	api_audit(struct sreq *r);
 /* POST /api/v1/sweep: the body, a log, swept as it arrives. */
 int	api_sweep(struct sreq *r);
 /*

@@ -1,0 +1,197 @@
+/*
+ * cmd-audit.c: `chousa audit [INDICATOR]`: who asked the team server
+ * about an indicator, what a token did, which requests were refused,
+ * newest first.  Locally it reads the audit log the server writes
+ * ([server] audit_log, or --log); with --server it asks the server's
+ * GET /api/v1/audit (an admin token).  The same library search and the
+ * same text either way.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "client.h"
+
+enum { OPT_WHO = 256, OPT_WHAT, OPT_SINCE, OPT_REFUSED, OPT_LIMIT, OPT_LOG,
+	OPT_JSON };
+
+static const struct cli_opt audit_opts[] = {
+	{ OPT_WHO, "who", "NAME", "Only the requests of the token called "
+	    "NAME." },
+	{ OPT_WHAT, "what", "KIND", "Only requests of one kind: lookup, "
+	    "investigate, extract, sweep, export, sources, mcp, \"web: "
+	    "sweep\"... (the log's \"what\")." },
+	{ OPT_SINCE, "since", "WHEN", "Only requests at or after WHEN: a date "
+	    "(2024-03-13, 2024-03-13T18:00:00Z) or a duration back from now "
+	    "(90m, 12h, 7d)." },
+	{ OPT_REFUSED, "refused", NULL, "Only requests that were refused or "
+	    "failed (HTTP status 400 and up): wrong tokens, too low a role, "
+	    "limits." },
+	{ OPT_LIMIT, "limit", "N", "Print the newest N (default 100, at most "
+	    "10000)." },
+	{ OPT_LOG, "log", "FILE", "Read this audit log (and its rotated "
+	    "FILE.1 ...) instead of [server] audit_log." },
+	{ OPT_JSON, "json", NULL, "Print each entry as the audit log holds "
+	    "it, one JSON object a line, then {\"summary\": {...}} "
+	    "(docs/json.md)." },
+	{ 0 }
+};
+
+struct audit_args {
+	struct chousa_audit_query q;
+	const char	*since;		/* as given, for the server */
+	const char	*log;
+	long		 limit;		/* 0: not given */
+	int		 json;
+};
+
+/* The same options, as GET /api/v1/audit takes them. */
+static int
+audit_remote(const struct audit_args *o)
+{
+	struct remote rm;
+	struct remote_answer a;
+	char n[24];
+
+	remote_init(&rm);
+	if (o->q.indicator != NULL)
+		remote_query(&rm, "indicator", o->q.indicator);
+	if (o->q.who != NULL)
+		remote_query(&rm, "who", o->q.who);
+	if (o->q.what != NULL)
+		remote_query(&rm, "what", o->q.what);
+	if (o->since != NULL)
+		remote_query(&rm, "since", o->since);
+	if (o->q.refused)
+		remote_query(&rm, "refused", "true");
+	if (o->limit > 0) {
+		snprintf(n, sizeof(n), "%ld", o->limit);
+		remote_query(&rm, "limit", n);
+	}
+	remote_query(&rm, "format", o->json ? "json" : "text");
+	remote_call(&rm, "GET", "/api/v1/audit", REMOTE_FRAMED, NULL, &a);
+	return remote_framed(&rm, &a);
+}
+
+static int
+audit_local(const struct audit_args *o)
+{
+	struct chousa_config *cfg = cli_load_config();
+	struct chousa_audit_stats st;
+	struct chousa_err err = { 0 };
+	struct chousa_buf lines, b;
+	const char *path = o->log;
+	uint64_t shown = 0;
+	size_t i;
+
+	if (path == NULL)
+		path = chousa_config_get(cfg, "server", "audit_log");
+	if (path == NULL || *path == '\0')
+		cli_die(EXIT_USAGE, "no audit log to read: give --log FILE, set "
+		    "[server] audit_log, or ask the server with --server URL");
+	chousa_buf_init(&lines, 0);
+	if (chousa_audit_search(path, (int)chousa_config_get_long(cfg,
+	    "server", "audit_keep", 0), &o->q, &lines, &st, &err) !=
+	    CHOUSA_OK)
+		cli_die_err(&err);
+	for (i = 0; i < lines.len; i++)
+		shown += lines.data[i] == '\n';
+	if (st.files == 0)
+		cli_warn("%s: no such audit log", path);
+	if (st.unreadable > 0)
+		cli_warn("%llu line%s of %s could not be read and were skipped",
+		    (unsigned long long)st.unreadable, st.unreadable == 1 ?
+		    "" : "s", path);
+	chousa_buf_init(&b, 0);
+	if (o->json) {
+		chousa_buf_add(&b, lines.data, lines.len);
+		chousa_audit_summary_json(&b, &st, shown);
+	} else if (chousa_audit_text(&b, lines.data, lines.len, &err) !=
+	    CHOUSA_OK)
+		cli_die_err(&err);
+	chousa_buf_release(&lines);
+	chousa_config_free(cfg);
+	cli_output(&b);
+	return shown > 0 ? EXIT_FOUND : EXIT_CLEAN;
+}
+
+static int
+run_audit(const struct cli_cmd *self, int argc, char **argv)
+{
+	struct audit_args o;
+	struct chousa_indicator ind;
+	struct chousa_arena *a;
+	struct chousa_err err = { 0 };
+	const char *arg;
+	int c;
+
+	memset(&o, 0, sizeof(o));
+	o.json = g_opt.json;
+	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
+		if (c == OPT_WHO)
+			o.q.who = arg;
+		else if (c == OPT_WHAT)
+			o.q.what = arg;
+		else if (c == OPT_SINCE)
+			o.since = arg;
+		else if (c == OPT_REFUSED)
+			o.q.refused = 1;
+		else if (c == OPT_LIMIT)
+			o.limit = cli_number_arg(self, "limit", arg, 1,
+			    CHOUSA_AUDIT_LIMIT_MAX);
+		else if (c == OPT_LOG)
+			o.log = arg;
+		else if (c == OPT_JSON)
+			o.json = 1;
+	if (argc - cli_optind > 1)
+		cli_usage_error(self, "name one indicator at most");
+	if (cli_optind < argc) {
+		o.q.indicator = argv[cli_optind];
+		if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK)
+			cli_die_err(&err);
+		if (chousa_ioc_parse(a, o.q.indicator, strlen(o.q.indicator),
+		    CHOUSA_IOC_ALL, &ind, &err) != CHOUSA_OK)
+			cli_usage_error(self, "%s", err.msg);
+		chousa_arena_free(a);
+	}
+	if (o.since != NULL && !chousa_audit_since(o.since,
+	    (int64_t)time(NULL), &o.q.since))
+		cli_usage_error(self, "bad --since '%s': "
+		    CHOUSA_AUDIT_SINCE_HELP, o.since);
+	o.q.limit = (size_t)o.limit;
+	if (cli_server_url(argc, argv) != NULL) {
+		if (o.log != NULL)
+			cli_usage_error(self, "--log reads a file of this "
+			    "machine; the server reads its own");
+		return audit_remote(&o);
+	}
+	return audit_local(&o);
+}
+
+const struct cli_cmd cmd_audit = {
+	"audit", "Show who asked the team server what, from its audit log",
+	"[--who NAME] [--what KIND] [--since WHEN] [--refused] [--limit N] "
+	"[--log FILE] [--json] [INDICATOR]",
+	"Read back the audit log chousa serve writes (every request: who, "
+	"when, what, the indicators asked, the sources, the verdict or why it "
+	"was refused), newest first, through the rotated files too.  Given an "
+	"INDICATOR, only the requests that asked about it, however it was "
+	"written (defanged, in capitals: the normal forms are compared), and "
+	"for a domain about its subdomains and URLs, for an address about the "
+	"URLs on it: has a colleague already looked at this?\n\n"
+	"On the server's machine it reads [server] audit_log (or --log "
+	"FILE); elsewhere, with --server URL, it asks the server, which "
+	"needs an admin token.  Each entry is one line: time, who, what, HTTP "
+	"status, verdict (or why it was refused) and the first indicators "
+	"asked, defanged, tab separated.  A line of the log that is not one "
+	"of its entries (cut short by a full disk) is skipped and counted.  "
+	"Exit status: 1 when an entry matched, 0 when none did, 2 for a "
+	"usage error, 4 when the server cannot be asked.",
+	audit_opts, run_audit,
+	"chousa audit www.dnautik.com\n"
+	"chousa audit --who alice --since 7d\n"
+	"chousa audit --refused --since 24h\n"
+	"chousa --server https://chousa.example:8443 audit --json 185.244.25.10",
+	NULL
+};

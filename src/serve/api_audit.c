@@ -1,0 +1,128 @@
+/*
+ * api_audit.c: GET /api/v1/audit, for an admin: who asked about an
+ * indicator, what a token did, which requests were refused, read back
+ * from the audit log newest first (chousa_audit_search).  A log of some
+ * hundred megabytes takes seconds to read, so the search runs on a thread
+ * of its own (req_background), never on an HTTP thread.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "serve/serve.h"
+
+/* The answer is at most limit lines of the log: room for the largest. */
+#define AUDIT_ANSWER_MAX	((size_t)256 << 20)
+
+struct ajob {
+	struct chousa_audit_query q;
+	const char		*path;
+	int			 keep;
+	int			 text;
+	struct chousa_buf	 out;
+	struct chousa_audit_stats st;
+	int			 rc;
+	struct chousa_err	 err;
+};
+
+static const char *const audit_keys[] = {
+	"indicator", "who", "what", "since", "refused", "limit", "format",
+	NULL
+};
+
+static void
+audit_run(struct sreq *r)
+{
+	struct ajob *j = r->stream;
+
+	j->rc = chousa_audit_search(j->path, j->keep, &j->q, &j->out, &j->st,
+	    &j->err);
+}
+
+static int
+audit_finish(struct sreq *r)
+{
+	struct ajob *j = r->stream;
+	uint64_t shown = 0;
+	size_t i;
+
+	r->stream = NULL;
+	if (j->rc != CHOUSA_OK) {
+		req_error(r, j->rc == CHOUSA_EINVAL ? 400 : 500, "%s",
+		    j->err.msg);
+		chousa_buf_release(&j->out);
+		return 0;
+	}
+	for (i = 0; i < j->out.len; i++)
+		shown += j->out.data[i] == '\n';
+	if (j->text) {
+		r->ctype = "text/plain; charset=utf-8";
+		if (chousa_audit_text(&r->out, j->out.data, j->out.len,
+		    &j->err) != CHOUSA_OK)
+			req_error(r, 500, "%s", j->err.msg);
+	} else {
+		r->ctype = api_ctype("json");
+		chousa_buf_add(&r->out, j->out.data, j->out.len);
+		chousa_audit_summary_json(&r->out, &j->st, shown);
+	}
+	r->exit_status = shown > 0 ? CHOUSA_EXIT_FOUND : CHOUSA_EXIT_CLEAN;
+	r->verdicts = chousa_arena_printf(r->a, "entries:%llu",
+	    (unsigned long long)shown);
+	chousa_buf_release(&j->out);
+	return 0;
+}
+
+int
+api_audit(struct sreq *r)
+{
+	struct ajob *j = chousa_arena_alloc(r->a, sizeof(*j));
+	struct chousa_indicator ind;
+	struct chousa_err err;
+	const char *since, *format;
+	int bad = 0, refused;
+
+	if (j == NULL)
+		return req_error(r, 500, "out of memory");
+	memset(j, 0, sizeof(*j));
+	if (!req_known_args(r, audit_keys))
+		return 0;
+	audit_files(r->srv->audit, &j->path, &j->keep);
+	if (j->path == NULL)
+		return req_error(r, 404, "this server keeps no audit log: "
+		    "start it with --audit-log FILE");
+	j->q.indicator = api_opt_str(r, NULL, "indicator", &bad);
+	j->q.who = bad ? NULL : api_opt_str(r, NULL, "who", &bad);
+	j->q.what = bad ? NULL : api_opt_str(r, NULL, "what", &bad);
+	since = bad ? NULL : api_opt_str(r, NULL, "since", &bad);
+	format = bad ? NULL : api_opt_str(r, NULL, "format", &bad);
+	j->q.limit = bad ? 0 : (size_t)api_opt_int(r, NULL, "limit", 1,
+	    CHOUSA_AUDIT_LIMIT_MAX, CHOUSA_AUDIT_LIMIT, &bad);
+	refused = bad ? 0 : api_opt_bool(r, NULL, "refused", 0);
+	if (bad || refused < 0)
+		return 0;
+	j->q.refused = refused;
+	if (since != NULL && !chousa_audit_since(since, (int64_t)time(NULL),
+	    &j->q.since))
+		return req_error(r, 400, "'since' takes "
+		    CHOUSA_AUDIT_SINCE_HELP ", not '%.40s'", since);
+	if (format != NULL && strcmp(format, "json") != 0 &&
+	    strcmp(format, "text") != 0)
+		return req_error(r, 400, "unknown format '%.40s' (json or "
+		    "text)", format);
+	j->text = format != NULL && strcmp(format, "text") == 0;
+	if (j->q.indicator != NULL) {
+		if (chousa_ioc_parse(r->a, j->q.indicator,
+		    strlen(j->q.indicator), CHOUSA_IOC_ALL, &ind, &err) !=
+		    CHOUSA_OK)
+			return req_error(r, 400, "'%.80s' is no indicator "
+			    "(an IP, a domain, a URL or a hash)",
+			    j->q.indicator);
+		req_audit_input(r, j->q.indicator);
+	}
+	chousa_buf_init(&j->out, AUDIT_ANSWER_MAX);
+	r->stream = j;
+	if (req_background(r, audit_run, audit_finish, NULL) ==
+	    ROUTE_PENDING)
+		return ROUTE_PENDING;
+	r->stream = NULL;
+	return 0;
+}

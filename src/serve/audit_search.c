@@ -1,0 +1,405 @@
+/*
+ * audit_search.c: who asked what, read back from the audit log (the
+ * current file, then the rotated FILE.1 ... FILE.keep), newest first.
+ * Every line is parsed before it is answered, so a line cut short by a
+ * failed write, or anything else that is not one of the log's objects,
+ * is counted and never passed on.  An indicator is compared in its normal
+ * form on both sides: asked as "hxxp://Evil[.]example/x", it is found by
+ * "http://evil.example/x", and by "evil.example", whose subdomains and
+ * URLs count as asking about it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/json_tree.h"
+#include "base/mem.h"
+#include "serve/serve.h"
+
+/* A line longer than this is no line the server wrote. */
+#define AUDIT_LINE_MAX	((size_t)1 << 20)
+
+struct search {
+	const struct chousa_audit_query *q;
+	const char	*want;		/* the indicator's normal form */
+	int		 want_type;	/* and its type */
+	char		 since[24];	/* "YYYY-MM-DDTHH:MM:SSZ", or "" */
+	struct chousa_arena *a;		/* one line's parse */
+	/* The newest matches of the file being read: a ring of copies. */
+	char		**ring;
+	size_t		 ring_n, ring_at;
+	size_t		 left;		/* room left in the answer */
+	struct chousa_audit_stats *st;
+};
+
+/* s parsed as an indicator, in a; 0 when it is none. */
+static int
+parse(struct chousa_arena *a, const char *s, size_t len,
+    struct chousa_indicator *ind)
+{
+	struct chousa_err err;
+
+	return chousa_ioc_parse(a, s, len, CHOUSA_IOC_ALL, ind, &err) ==
+	    CHOUSA_OK;
+}
+
+/* s's normal form as an indicator, in a; NULL when it is none. */
+static const char *
+normal_form(struct chousa_arena *a, const char *s, size_t len)
+{
+	struct chousa_indicator ind;
+
+	return parse(a, s, len, &ind) ? ind.value : NULL;
+}
+
+/* host is the domain or address asked, or a name under that domain. */
+static int
+on_host(const struct search *s, const char *host)
+{
+	size_t h, w = strlen(s->want);
+
+	if (host == NULL || s->want_type == CHOUSA_IOC_URL)
+		return 0;
+	h = strlen(host);
+	if (h == w)
+		return strcmp(host, s->want) == 0;
+	return s->want_type == CHOUSA_IOC_DOMAIN && h > w &&
+	    host[h - w - 1] == '.' && strcmp(host + h - w, s->want) == 0;
+}
+
+/*
+ * An input is the indicator asked, or one on it: for a domain, its
+ * subdomains and URLs; for an address, the URLs on it.
+ */
+static int
+asked_about(struct search *s, const struct jnode *line)
+{
+	const struct jnode *inputs = jt_get(line, "inputs");
+	struct chousa_indicator ind;
+	size_t i;
+
+	for (i = 0; i < jt_len(inputs); i++) {
+		const struct jnode *v = jt_at(inputs, i);
+
+		if (v->type != J_STR)
+			continue;
+		if (strcmp(v->s, s->want) == 0)
+			return 1;
+		if (parse(s->a, v->s, v->len, &ind) &&
+		    (strcmp(ind.value, s->want) == 0 || on_host(s, ind.host)))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+line_matches(struct search *s, const struct jnode *line)
+{
+	const struct chousa_audit_query *q = s->q;
+	const char *v;
+
+	if (s->since[0] != '\0' && ((v = jt_str(line, "time")) == NULL ||
+	    strcmp(v, s->since) < 0))
+		return 0;
+	if (q->who != NULL && ((v = jt_str(line, "who")) == NULL ||
+	    strcmp(v, q->who) != 0))
+		return 0;
+	/* The admin's own searches, only when asked for. */
+	v = jt_str(line, "what");
+	if (q->what != NULL ? v == NULL || strcmp(v, q->what) != 0 :
+	    v != NULL && strcmp(v, "audit") == 0)
+		return 0;
+	if (q->refused && jt_int(line, 0, "status") < 400)
+		return 0;
+	return s->want == NULL || asked_about(s, line);
+}
+
+/* One line of the file: kept in the ring when it matches. */
+static int
+one_line(struct search *s, const char *p, size_t len)
+{
+	struct jnode *line;
+	char why[64];
+	char *copy;
+
+	s->st->lines++;
+	/* A NUL is in no line the server wrote (and would cut the copy). */
+	line = memchr(p, '\0', len) != NULL ? NULL : jt_parse(p, len, why,
+	    sizeof(why));
+	if (line == NULL || line->type != J_OBJ ||
+	    jt_str(line, "time") == NULL) {
+		jt_free(line);
+		s->st->unreadable++;
+		return CHOUSA_OK;
+	}
+	if (line_matches(s, line)) {
+		if ((copy = mem_alloc(len + 1)) == NULL) {
+			jt_free(line);
+			return CHOUSA_ENOMEM;
+		}
+		memcpy(copy, p, len);
+		mem_free(s->ring[s->ring_at]);
+		s->ring[s->ring_at] = copy;
+		s->ring_at = (s->ring_at + 1) % s->left;
+		if (s->ring_n < s->left)
+			s->ring_n++;
+		s->st->matched++;
+	}
+	jt_free(line);
+	/* The arena holds only normal forms already compared. */
+	if (chousa_arena_used(s->a) > ((size_t)1 << 20)) {
+		chousa_arena_free(s->a);
+		if (chousa_arena_new(&s->a, 0, NULL) != CHOUSA_OK) {
+			s->a = NULL;
+			return CHOUSA_ENOMEM;
+		}
+	}
+	return CHOUSA_OK;
+}
+
+/* One file, oldest line first; its newest matches then go to out. */
+static int
+one_file(struct search *s, const char *path, struct chousa_buf *out,
+    struct chousa_err *err)
+{
+	FILE *f = fopen(path, "r");
+	char *p = NULL;
+	size_t cap = 0, i;
+	ssize_t n;
+	int rc = CHOUSA_OK;
+
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return CHOUSA_OK;
+		return chousa_errf(err, CHOUSA_EIO, "%s: %s", path,
+		    strerror(errno));
+	}
+	s->st->files++;
+	s->ring_n = s->ring_at = 0;
+	while (rc == CHOUSA_OK && (n = getline(&p, &cap, f)) > 0) {
+		if (p[n - 1] == '\n')
+			p[--n] = '\0';
+		if ((size_t)n > AUDIT_LINE_MAX) {
+			s->st->lines++;
+			s->st->unreadable++;
+			continue;
+		}
+		if (n > 0)
+			rc = one_line(s, p, (size_t)n);
+	}
+	if (rc == CHOUSA_OK && ferror(f))
+		rc = chousa_errf(err, CHOUSA_EIO, "%s: %s", path,
+		    strerror(errno));
+	else if (rc != CHOUSA_OK)
+		rc = chousa_errf(err, rc, "out of memory reading %s", path);
+	free(p);
+	fclose(f);
+	/* Newest first: the ring backwards from its last entry. */
+	for (i = 0; i < s->ring_n; i++) {
+		size_t k = (s->ring_at + s->left - 1 - i) % s->left;
+
+		chousa_buf_adds(out, s->ring[k]);
+		chousa_buf_addch(out, '\n');
+		mem_free(s->ring[k]);
+		s->ring[k] = NULL;
+	}
+	s->left -= s->ring_n;
+	return rc;
+}
+
+int
+chousa_audit_search(const char *path, int keep,
+    const struct chousa_audit_query *q, struct chousa_buf *out,
+    struct chousa_audit_stats *st, struct chousa_err *err)
+{
+	struct search s;
+	char *name = NULL;
+	size_t limit = q->limit > 0 ? q->limit : CHOUSA_AUDIT_LIMIT;
+	int rc = CHOUSA_OK, k;
+
+	memset(st, 0, sizeof(*st));
+	memset(&s, 0, sizeof(s));
+	s.q = q;
+	s.st = st;
+	if (limit > CHOUSA_AUDIT_LIMIT_MAX)
+		limit = CHOUSA_AUDIT_LIMIT_MAX;
+	s.left = limit;
+	if (q->since > 0)
+		chousa_time_format(q->since, s.since, sizeof(s.since));
+	if (chousa_arena_new(&s.a, 0, err) != CHOUSA_OK)
+		return CHOUSA_ENOMEM;
+	if (q->indicator != NULL) {
+		struct chousa_indicator ind;
+
+		if (parse(s.a, q->indicator, strlen(q->indicator), &ind)) {
+			s.want = ind.value;
+			s.want_type = ind.type;
+		}
+		if (s.want == NULL) {
+			chousa_arena_free(s.a);
+			return chousa_errf(err, CHOUSA_EINVAL, "'%.80s' is no "
+			    "indicator", q->indicator);
+		}
+		s.want = mem_strdup(s.want);
+	}
+	s.ring = mem_alloc(limit * sizeof(*s.ring));
+	if (s.ring == NULL || (q->indicator != NULL && s.want == NULL))
+		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	for (k = 0; rc == CHOUSA_OK && k <= (keep > 0 ? keep : 5) &&
+	    s.left > 0; k++) {
+		mem_free(name);
+		name = k == 0 ? mem_strdup(path) : NULL;
+		if (k > 0 && asprintf(&name, "%s.%d", path, k) < 0)
+			name = NULL;
+		if (name == NULL) {
+			rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+			break;
+		}
+		rc = one_file(&s, name, out, err);
+	}
+	st->truncated = s.left == 0;
+	if (rc == CHOUSA_OK && out->failed != CHOUSA_OK)
+		rc = chousa_buf_rc(out, "the audit lines", err);
+	mem_free(name);
+	mem_free(s.ring);
+	mem_free((char *)s.want);
+	chousa_arena_free(s.a);
+	return rc;
+}
+
+void
+chousa_audit_summary_json(struct chousa_buf *out,
+    const struct chousa_audit_stats *st, uint64_t shown)
+{
+	chousa_buf_addf(out, "{\"summary\":{\"files\":%d,\"lines\":%llu,"
+	    "\"unreadable\":%llu,\"matched\":%llu,\"shown\":%llu,"
+	    "\"more\":%s}}\n", st->files, (unsigned long long)st->lines,
+	    (unsigned long long)st->unreadable,
+	    (unsigned long long)st->matched, (unsigned long long)shown,
+	    st->truncated ? "true" : "false");
+}
+
+/* ---- as text ---- */
+
+/* A column's text, made safe for a terminal, or "-". */
+static void
+column(struct chousa_buf *out, const char *s)
+{
+	if (s == NULL || s[0] == '\0')
+		s = "-";
+	chousa_esc_text(out, s, strlen(s));
+}
+
+/*
+ * An input as a terminal shows it: its normal form defanged, to be
+ * shared safely; what is no indicator as it was asked, made safe.
+ */
+static void
+input_text(struct chousa_buf *out, struct chousa_arena *a, const char *s,
+    size_t len)
+{
+	const char *n = normal_form(a, s, len);
+	struct chousa_buf d;
+
+	if (n == NULL) {
+		chousa_esc_text(out, s, len);
+		return;
+	}
+	chousa_buf_init(&d, 0);
+	chousa_ioc_defang(&d, n, strlen(n));
+	if (d.failed == CHOUSA_OK)
+		chousa_esc_text(out, d.data, d.len);
+	chousa_buf_release(&d);
+}
+
+static void
+text_line(struct chousa_buf *out, struct chousa_arena *a,
+    const struct jnode *line)
+{
+	const struct jnode *inputs = jt_get(line, "inputs");
+	int64_t n = jt_int(line, 0, "n_inputs");
+	size_t i;
+
+	column(out, jt_str(line, "time"));
+	chousa_buf_addch(out, '\t');
+	column(out, jt_str(line, "who"));
+	chousa_buf_addch(out, '\t');
+	column(out, jt_str(line, "what"));
+	chousa_buf_addf(out, "\t%lld\t", (long long)jt_int(line, 0,
+	    "status"));
+	column(out, jt_str(line, "verdict") != NULL ? jt_str(line,
+	    "verdict") : jt_str(line, "refused"));
+	chousa_buf_addch(out, '\t');
+	for (i = 0; i < jt_len(inputs) && i < 3; i++) {
+		const struct jnode *v = jt_at(inputs, i);
+
+		if (v->type != J_STR)
+			continue;
+		if (i > 0)
+			chousa_buf_adds(out, ", ");
+		input_text(out, a, v->s, v->len);
+	}
+	if (n > (int64_t)i)
+		chousa_buf_addf(out, "%s%lld more", i > 0 ? " and " : "",
+		    (long long)(n - (int64_t)i));
+	else if (i == 0)
+		chousa_buf_addch(out, '-');
+	chousa_buf_addch(out, '\n');
+}
+
+int
+chousa_audit_text(struct chousa_buf *out, const char *jsonl, size_t len,
+    struct chousa_err *err)
+{
+	const char *p = jsonl, *end = jsonl + len, *nl;
+	struct chousa_arena *a;
+	int rc = CHOUSA_OK;
+
+	if (chousa_arena_new(&a, 0, err) != CHOUSA_OK)
+		return CHOUSA_ENOMEM;
+	while (p < end && rc == CHOUSA_OK) {
+		struct jnode *line;
+		char why[64];
+		char *copy;
+		size_t n;
+
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = (size_t)((nl != NULL ? nl : end) - p);
+		if (n > 0) {
+			if ((copy = mem_strndup(p, n)) == NULL) {
+				rc = chousa_errf(err, CHOUSA_ENOMEM,
+				    "out of memory");
+				break;
+			}
+			line = jt_parse(copy, strlen(copy), why,
+			    sizeof(why));
+			mem_free(copy);
+			if (line == NULL || line->type != J_OBJ)
+				rc = chousa_errf(err, CHOUSA_EPARSE, "an "
+				    "audit answer that is not JSON lines: %s",
+				    line == NULL ? why : "not an object");
+			else if (jt_get(line, "summary") == NULL)
+				text_line(out, a, line);
+			jt_free(line);
+		}
+		p += n + 1;
+	}
+	chousa_arena_free(a);
+	return rc != CHOUSA_OK ? rc : chousa_buf_rc(out, "the audit lines",
+	    err);
+}
+
+int
+chousa_audit_since(const char *s, int64_t now, int64_t *out)
+{
+	long back;
+
+	if (chousa_time_parse(s, strlen(s), out) == CHOUSA_OK && *out > 0)
+		return 1;
+	back = chousa_duration_parse(s);
+	if (back <= 0)
+		return 0;
+	*out = now - back;
+	return 1;
+}

@@ -1,0 +1,150 @@
+#!/bin/sh
+# test-serve-audit.sh: the audit log read back (chousa audit,
+# GET /api/v1/audit, src/serve/audit_search.c).
+#  1. Requests of two analysts and refusals, then: who asked about an
+#     indicator, however it was written (defanged, capitals), and a
+#     domain's subdomains and URLs; --who, --what, --refused, --since,
+#     --limit, newest first; text defanged, JSON lines as the log holds
+#     them with a summary; the admin's own searches only with --what audit.
+#  2. Through the server with an admin token: the same lines and exit
+#     status as the local command; a read token refused (403, audited);
+#     bad options 400 / exit 2.
+#  3. Through the rotated files (audit_max), and a line cut short, or a
+#     hostile line planted in the log, skipped and counted, never
+#     answered; feed or user text in the terminal output made inert.
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+trap 'serve_stop' EXIT INT TERM
+
+serve_store '[server]\nrate = 0\n'
+ADMIN=$("$CHOUSA" -q token create --role admin boss)
+ALICE=$("$CHOUSA" -q token create --role read alice)
+BOB=$("$CHOUSA" -q token create --role read bob)
+serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+printf '[server]\naudit_log = %s\n' "$T/audit.log" >> "$CHOUSA_CONFIG"
+
+# ---- 1. requests, then the local command ----
+http GET "/api/v1/lookup?indicator=www%5B.%5Ddnautik%5B.%5Dcom" "$ALICE"
+http GET "/api/v1/lookup?indicator=1.2.3.4" "$BOB"
+http POST /api/v1/lookup "$BOB" '{"indicators":["hxxp://WWW.DNAUTIK.COM/x/y","8.8.8.8"]}'
+http GET "/api/v1/lookup?indicator=1.2.3.4" "wrong-token"
+http GET /api/v1/tokens "$ALICE"
+sleep 0.3	# the audit writer gathers for 10 ms
+check audit_indicator_found 1 "$CHOUSA" audit 'www[.]dnautik[.]com'
+n=$(wc -l < "$T/out")
+[ "$n" = 2 ] && ok "audit_indicator_two_requests" || not_ok audit_indicator_two_requests "$n lines: $(cat "$T/out")"
+expect audit_newest_first '^[^	]*	bob	lookup	200	' "$T/out"
+first=$(head -n 1 "$T/out" | cut -f2)
+[ "$first" = bob ] && ok audit_bob_first || not_ok audit_bob_first "$first"
+expect audit_text_defanged 'hxxp\[:\]//www\[\.\]dnautik\[\.\]com/x/y, 8\[\.\]8\[\.\]8\[\.\]8' "$T/out"
+refute audit_text_no_live_indicator 'www\.dnautik\.com' "$T/out"
+check audit_parent_domain_finds_subdomain_and_url 1 "$CHOUSA" audit dnautik.com
+n=$(wc -l < "$T/out")
+[ "$n" = 2 ] && ok "audit_parent_domain_two" || not_ok audit_parent_domain_two "$n lines"
+check audit_unasked_indicator 0 "$CHOUSA" audit 9.9.9.9
+[ -s "$T/out" ] && not_ok audit_unasked_prints_nothing "$(cat "$T/out")" || ok audit_unasked_prints_nothing
+# The wrong token's request is refused before its inputs are read.
+check audit_address_finds_it 1 "$CHOUSA" audit 1.2.3.4
+n=$(wc -l < "$T/out")
+[ "$n" = 1 ] && ok "audit_address_one_request" || not_ok audit_address_one_request "$n lines"
+check audit_who 1 "$CHOUSA" audit --who alice
+refute audit_who_only_alice '	bob	' "$T/out"
+check audit_refused 1 "$CHOUSA" audit --refused
+expect audit_refused_401 '	401	' "$T/out"
+expect audit_refused_403 "	alice	list tokens	403	role 'read' may not" "$T/out"
+refute audit_refused_no_200 '	200	' "$T/out"
+check audit_since_future 0 "$CHOUSA" audit --since 2099-01-01
+check audit_since_duration 1 "$CHOUSA" audit --since 1h
+check audit_limit 1 "$CHOUSA" audit --limit 1
+n=$(wc -l < "$T/out")
+[ "$n" = 1 ] && ok audit_limit_one || not_ok audit_limit_one "$n lines"
+check audit_json 1 "$CHOUSA" audit --json 'WWW.dnautik.com'
+python3 - "$T/out" "$T/audit.log" > "$T/py" 2>&1 <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+entries, summary = [json.loads(l) for l in lines[:-1]], json.loads(lines[-1])["summary"]
+log = open(sys.argv[2]).read().splitlines()
+assert all(l in log for l in lines[:-1]), "not as the log holds them"
+assert [e["who"] for e in entries] == ["bob", "alice"], entries
+assert summary["shown"] == 2 and summary["matched"] == 2 and not summary["more"], summary
+assert summary["files"] == 1 and summary["unreadable"] == 0, summary
+print("ok")
+PY
+expect audit_json_lines_as_logged '^ok$' "$T/py"
+check audit_bad_indicator 2 "$CHOUSA" audit 'not an indicator'
+check audit_bad_since 2 "$CHOUSA" audit --since yesterday
+check audit_bad_limit 2 "$CHOUSA" audit --limit 0
+check audit_two_indicators 2 "$CHOUSA" audit 1.2.3.4 8.8.8.8
+: > "$T/empty.config"
+check audit_no_log 2 env CHOUSA_CONFIG="$T/empty.config" "$CHOUSA" audit
+expect audit_no_log_says_what_to_do 'give --log FILE' "$T/err"
+check audit_missing_log 0 "$CHOUSA" audit --log "$T/nosuch.log"
+expect audit_missing_log_warned 'no such audit log' "$T/err"
+
+# ---- 2. through the server ----
+CHOUSA_SERVER_KEY=$ADMIN check audit_remote_found 1 "$CHOUSA" --server "$URL" audit 'www[.]dnautik[.]com'
+cp "$T/out" "$T/remote.out"
+check audit_local_again 1 "$CHOUSA" audit --what lookup 'www[.]dnautik[.]com'
+if cmp -s "$T/out" "$T/remote.out"; then ok audit_remote_same_as_local; else
+	not_ok audit_remote_same_as_local "$(diff "$T/out" "$T/remote.out" | head -c 300)"; fi
+CHOUSA_SERVER_KEY=$ADMIN check audit_remote_none 0 "$CHOUSA" --server "$URL" audit 9.9.9.9
+CHOUSA_SERVER_KEY=$ADMIN check audit_remote_json 1 "$CHOUSA" --server "$URL" audit --json --who alice
+expect audit_remote_json_summary '^\{"summary":\{"files":1,' "$T/out"
+CHOUSA_SERVER_KEY=$ALICE check audit_remote_read_token_refused 4 "$CHOUSA" --server "$URL" audit
+expect audit_remote_refusal_says "role 'read' may not" "$T/err"
+CHOUSA_SERVER_KEY=$ADMIN check audit_remote_log_refused 2 "$CHOUSA" --server "$URL" audit --log x
+http GET "/api/v1/audit?indicator=1.2.3.4" "$ADMIN"
+status_is api_audit_200 200
+expect api_audit_ndjson 'Content-Type: application/x-ndjson' "$T/headers"
+http GET "/api/v1/audit" ""
+status_is api_audit_no_token_401 401
+http GET "/api/v1/audit?limit=0" "$ADMIN"
+status_is api_audit_bad_limit_400 400
+http GET "/api/v1/audit?since=soon" "$ADMIN"
+status_is api_audit_bad_since_400 400
+http GET "/api/v1/audit?indicator=%3Cscript%3E" "$ADMIN"
+status_is api_audit_bad_indicator_400 400
+http GET "/api/v1/audit?whom=x" "$ADMIN"
+status_is api_audit_unknown_key_400 400
+http GET "/api/v1/audit?format=html" "$ADMIN"
+status_is api_audit_bad_format_400 400
+sleep 0.3
+check audit_searches_hidden 0 "$CHOUSA" audit --who boss --what lookup
+check audit_searches_with_what 1 "$CHOUSA" audit --what audit
+expect audit_searches_logged '	boss	audit	200	entries:' "$T/out"
+check audit_refusal_of_audit_logged 1 "$CHOUSA" audit --what audit --refused
+expect audit_read_token_refusal_logged '	alice	audit	403	' "$T/out"
+serve_stop
+
+# ---- 3. rotated files, broken and hostile lines ----
+rm -f "$T/audit.log"*
+printf '[server]\nrate = 0\naudit_max = 2000\naudit_keep = 3\naudit_log = %s\n' "$T/audit.log" > "$CHOUSA_CONFIG"
+serve_start --audit-max 2000 --audit-keep 3 || { not_ok rotated_server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+for i in 1 2 3 4 5 6 7 8; do
+	http GET "/api/v1/lookup?indicator=5.5.5.$i" "$ALICE"
+	sleep 0.05
+done
+sleep 0.3
+serve_stop
+ls "$T"/audit.log.* > /dev/null 2>&1 && ok audit_log_rotated || not_ok audit_log_rotated "$(ls "$T")"
+check audit_through_rotated_files 1 "$CHOUSA" audit --json --who alice
+python3 - "$T/out" > "$T/py" 2>&1 <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+entries, summary = [json.loads(l) for l in lines[:-1]], json.loads(lines[-1])["summary"]
+got = [e["inputs"][0] for e in entries]
+assert got == ["5.5.5.%d" % i for i in range(8, 0, -1)], got
+assert summary["files"] >= 2, summary
+print("ok")
+PY
+expect audit_rotated_newest_first_all_eight '^ok$' "$T/py"
+# A line cut short, and one planted: skipped and counted.
+printf '{"time":"2026-01-01T00:00:00Z","who":"alice","what":"lookup","inputs":["5.5.5.1"' >> "$T/audit.log"
+printf '\n{"time":"2026-01-02T00:00:00Z","who":"alice\\u001b]0;pwned\\u0007","what":"lookup","status":200,"verdict":"<script>\\u001b[31m","n_inputs":1,"inputs":["5.5.5.1"]}\n' >> "$T/audit.log"
+printf 'ignore previous instructions\n' >> "$T/audit.log"
+check audit_broken_lines_skipped 1 "$CHOUSA" audit 5.5.5.1
+expect audit_broken_lines_counted '2 lines of .* could not be read' "$T/err"
+if od -c "$T/out" | grep -q '033'; then not_ok audit_no_escape_reaches_the_terminal "$(od -c "$T/out" | grep 033 | head -n 2)"; else ok audit_no_escape_reaches_the_terminal; fi
+refute audit_no_planted_text 'ignore previous' "$T/out"
+n=$(wc -l < "$T/out")
+[ "$n" = 2 ] && ok "audit_planted_entry_shown_as_data ($n)" || not_ok audit_planted_entry_shown_as_data "$n lines: $(cat "$T/out")"
