@@ -13,12 +13,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "base/json_tree.h"
 #include "base/mem.h"
 #include "serve/serve.h"
 
 /* A line longer than this is no line the server wrote. */
 #define AUDIT_LINE_MAX	((size_t)1 << 20)
+
+/*
+ * Inputs already compared, as asked: a team asks about the same few
+ * thousand indicators again and again, and parsing one costs more than
+ * the rest of its line.  A slot taken by another input is overwritten.
+ */
+#define MEMO_SLOTS	4096
+
+struct memo_slot {
+	char	*input;
+	size_t	 len;
+	int	 matches;
+};
 
 struct search {
 	const struct chousa_audit_query *q;
@@ -31,6 +45,7 @@ struct search {
 	size_t		 ring_n, ring_at;
 	size_t		 left;		/* room left in the answer */
 	struct chousa_audit_stats *st;
+	struct memo_slot *memo;		/* MEMO_SLOTS, or NULL */
 };
 
 /* s parsed as an indicator, in a; 0 when it is none. */
@@ -81,13 +96,32 @@ asked_about(struct search *s, const struct jnode *line)
 
 	for (i = 0; i < jt_len(inputs); i++) {
 		const struct jnode *v = jt_at(inputs, i);
+		struct memo_slot *m = NULL;
+		int hit;
 
 		if (v->type != J_STR)
 			continue;
 		if (strcmp(v->s, s->want) == 0)
 			return 1;
-		if (parse(s->a, v->s, v->len, &ind) &&
-		    (strcmp(ind.value, s->want) == 0 || on_host(s, ind.host)))
+		if (s->memo != NULL) {
+			m = &s->memo[chousa_fnv1a32(CHOUSA_FNV32_INIT, v->s,
+			    v->len) % MEMO_SLOTS];
+			if (m->input != NULL && m->len == v->len &&
+			    memcmp(m->input, v->s, v->len) == 0) {
+				if (m->matches)
+					return 1;
+				continue;
+			}
+		}
+		hit = parse(s->a, v->s, v->len, &ind) &&
+		    (strcmp(ind.value, s->want) == 0 || on_host(s, ind.host));
+		if (m != NULL) {
+			mem_free(m->input);
+			m->input = mem_strndup(v->s, v->len);
+			m->len = v->len;
+			m->matches = hit;
+		}
+		if (hit)
 			return 1;
 	}
 	return 0;
@@ -243,6 +277,9 @@ chousa_audit_search(const char *path, int keep,
 		}
 		s.want = mem_strdup(s.want);
 	}
+	/* Without its memo the search is slower, not wrong. */
+	if (s.want != NULL)
+		s.memo = mem_alloc(MEMO_SLOTS * sizeof(*s.memo));
 	s.ring = mem_alloc(limit * sizeof(*s.ring));
 	if (s.ring == NULL || (q->indicator != NULL && s.want == NULL))
 		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
@@ -262,6 +299,10 @@ chousa_audit_search(const char *path, int keep,
 	if (rc == CHOUSA_OK && out->failed != CHOUSA_OK)
 		rc = chousa_buf_rc(out, "the audit lines", err);
 	mem_free(name);
+	if (s.memo != NULL)
+		for (k = 0; k < MEMO_SLOTS; k++)
+			mem_free(s.memo[k].input);
+	mem_free(s.memo);
 	mem_free(s.ring);
 	mem_free((char *)s.want);
 	chousa_arena_free(s.a);
