@@ -18,6 +18,10 @@ struct ajob {
 	const char		*path;
 	int			 keep;
 	int			 text;
+	/* The web page's answer, or NULL for the API's. */
+	void			(*page)(struct sreq *r, const char *lines,
+				    size_t len,
+				    const struct chousa_audit_stats *st);
 	struct chousa_buf	 out;
 	struct chousa_audit_stats st;
 	int			 rc;
@@ -54,7 +58,9 @@ audit_finish(struct sreq *r)
 	}
 	for (i = 0; i < j->out.len; i++)
 		shown += j->out.data[i] == '\n';
-	if (j->text) {
+	if (j->page != NULL)
+		j->page(r, j->out.data, j->out.len, &j->st);
+	else if (j->text) {
 		r->ctype = "text/plain; charset=utf-8";
 		if (chousa_audit_text(&r->out, j->out.data, j->out.len,
 		    &j->err) != CHOUSA_OK)
@@ -71,43 +77,51 @@ audit_finish(struct sreq *r)
 	return 0;
 }
 
-int
-api_audit(struct sreq *r)
+/* "" (an empty field of a form) is no value. */
+static const char *
+opt_str(struct sreq *r, const char *key, int *bad)
 {
-	struct ajob *j = chousa_arena_alloc(r->a, sizeof(*j));
+	const char *v = *bad ? NULL : api_opt_str(r, NULL, key, bad);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/* The query, as chousa audit takes its options: 0 with a 400 set. */
+static int
+audit_options(struct sreq *r, struct ajob *j)
+{
 	struct chousa_indicator ind;
 	struct chousa_err err;
 	const char *since, *format;
 	int bad = 0, refused;
 
-	if (j == NULL)
-		return req_error(r, 500, "out of memory");
-	memset(j, 0, sizeof(*j));
 	if (!req_known_args(r, audit_keys))
 		return 0;
 	audit_files(r->srv->audit, &j->path, &j->keep);
 	if (j->path == NULL)
 		return req_error(r, 404, "this server keeps no audit log: "
-		    "start it with --audit-log FILE");
-	j->q.indicator = api_opt_str(r, NULL, "indicator", &bad);
-	j->q.who = bad ? NULL : api_opt_str(r, NULL, "who", &bad);
-	j->q.what = bad ? NULL : api_opt_str(r, NULL, "what", &bad);
-	since = bad ? NULL : api_opt_str(r, NULL, "since", &bad);
-	format = bad ? NULL : api_opt_str(r, NULL, "format", &bad);
+		    "start it with --audit-log FILE"), 0;
+	j->q.indicator = opt_str(r, "indicator", &bad);
+	j->q.who = opt_str(r, "who", &bad);
+	j->q.what = opt_str(r, "what", &bad);
+	since = opt_str(r, "since", &bad);
+	format = opt_str(r, "format", &bad);
 	j->q.limit = bad ? 0 : (size_t)api_opt_int(r, NULL, "limit", 1,
 	    CHOUSA_AUDIT_LIMIT_MAX, CHOUSA_AUDIT_LIMIT, &bad);
-	refused = bad ? 0 : api_opt_bool(r, NULL, "refused", 0);
+	/* An unticked box of the web page's form sends nothing, or "". */
+	refused = opt_str(r, "refused", &bad) == NULL || bad ? 0 :
+	    api_opt_bool(r, NULL, "refused", 0);
 	if (bad || refused < 0)
 		return 0;
 	j->q.refused = refused;
 	if (since != NULL && !chousa_audit_since(since, (int64_t)time(NULL),
 	    &j->q.since))
 		return req_error(r, 400, "'since' takes "
-		    CHOUSA_AUDIT_SINCE_HELP ", not '%.40s'", since);
+		    CHOUSA_AUDIT_SINCE_HELP ", not '%.40s'", since), 0;
 	if (format != NULL && strcmp(format, "json") != 0 &&
 	    strcmp(format, "text") != 0)
 		return req_error(r, 400, "unknown format '%.40s' (json or "
-		    "text)", format);
+		    "text)", format), 0;
 	j->text = format != NULL && strcmp(format, "text") == 0;
 	if (j->q.indicator != NULL) {
 		if (chousa_ioc_parse(r->a, j->q.indicator,
@@ -115,9 +129,24 @@ api_audit(struct sreq *r)
 		    CHOUSA_OK)
 			return req_error(r, 400, "'%.80s' is no indicator "
 			    "(an IP, a domain, a URL or a hash)",
-			    j->q.indicator);
+			    j->q.indicator), 0;
 		req_audit_input(r, j->q.indicator);
 	}
+	return 1;
+}
+
+static int
+audit_start(struct sreq *r, void (*page)(struct sreq *r, const char *lines,
+    size_t len, const struct chousa_audit_stats *st))
+{
+	struct ajob *j = chousa_arena_alloc(r->a, sizeof(*j));
+
+	if (j == NULL)
+		return req_error(r, 500, "out of memory");
+	memset(j, 0, sizeof(*j));
+	if (!audit_options(r, j))
+		return 0;
+	j->page = page;
 	chousa_buf_init(&j->out, AUDIT_ANSWER_MAX);
 	r->stream = j;
 	if (req_background(r, audit_run, audit_finish, NULL) ==
@@ -125,4 +154,17 @@ api_audit(struct sreq *r)
 		return ROUTE_PENDING;
 	r->stream = NULL;
 	return 0;
+}
+
+int
+api_audit(struct sreq *r)
+{
+	return audit_start(r, NULL);
+}
+
+int
+audit_search_page(struct sreq *r, void (*page)(struct sreq *r,
+    const char *lines, size_t len, const struct chousa_audit_stats *st))
+{
+	return audit_start(r, page);
 }

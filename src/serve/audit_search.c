@@ -142,7 +142,8 @@ line_matches(struct search *s, const struct jnode *line)
 	/* The admin's own searches, only when asked for. */
 	v = jt_str(line, "what");
 	if (q->what != NULL ? v == NULL || strcmp(v, q->what) != 0 :
-	    v != NULL && strcmp(v, "audit") == 0)
+	    v != NULL && (strcmp(v, "audit") == 0 ||
+	    strcmp(v, "web: audit") == 0))
 		return 0;
 	if (q->refused && jt_int(line, 0, "status") < 400)
 		return 0;
@@ -321,7 +322,100 @@ chousa_audit_summary_json(struct chousa_buf *out,
 	    st->truncated ? "true" : "false");
 }
 
-/* ---- as text ---- */
+/* ---- the entries of an answer, for people ---- */
+
+/*
+ * An input as people see it: its normal form (value), defanged to be
+ * shared safely (shown); what is no indicator as it was asked (value
+ * NULL).
+ */
+static void
+entry_input(struct chousa_arena *a, const char *s, size_t len,
+    struct audit_input *in)
+{
+	struct chousa_buf d;
+
+	in->value = normal_form(a, s, len);
+	in->shown = s;
+	if (in->value == NULL)
+		return;
+	chousa_buf_init(&d, 0);
+	chousa_ioc_defang(&d, in->value, strlen(in->value));
+	if (d.failed == CHOUSA_OK)
+		in->shown = chousa_arena_strndup(a, d.data, d.len);
+	chousa_buf_release(&d);
+	if (in->shown == NULL)
+		in->shown = s;
+}
+
+static void
+entry_of(struct chousa_arena *a, const struct jnode *line,
+    struct audit_entry *e)
+{
+	const struct jnode *inputs = jt_get(line, "inputs");
+	size_t i;
+
+	memset(e, 0, sizeof(*e));
+	e->time = jt_str(line, "time");
+	e->who = jt_str(line, "who");
+	e->what = jt_str(line, "what");
+	e->status = jt_int(line, 0, "status");
+	e->outcome = jt_str(line, "verdict") != NULL ? jt_str(line,
+	    "verdict") : jt_str(line, "refused");
+	for (i = 0; i < jt_len(inputs) && e->n_inputs < AUDIT_SHOW_INPUTS;
+	    i++) {
+		const struct jnode *v = jt_at(inputs, i);
+
+		if (v->type == J_STR)
+			entry_input(a, v->s, v->len,
+			    &e->inputs[e->n_inputs++]);
+	}
+	e->more = jt_int(line, 0, "n_inputs") - (int64_t)e->n_inputs;
+	if (e->more < 0)
+		e->more = 0;
+}
+
+int
+audit_each(const char *jsonl, size_t len,
+    void (*fn)(void *arg, const struct audit_entry *e), void *arg,
+    struct chousa_err *err)
+{
+	const char *p = jsonl, *end = jsonl + len, *nl;
+	struct chousa_arena *a;
+	int rc = CHOUSA_OK;
+
+	while (p < end && rc == CHOUSA_OK) {
+		struct audit_entry e;
+		struct jnode *line;
+		char why[64];
+		char *copy;
+		size_t n;
+
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = (size_t)((nl != NULL ? nl : end) - p);
+		p += n + 1;
+		if (n == 0)
+			continue;
+		if ((copy = mem_strndup(p - n - 1, n)) == NULL ||
+		    chousa_arena_new(&a, 0, err) != CHOUSA_OK) {
+			mem_free(copy);
+			return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+		}
+		line = jt_parse(copy, strlen(copy), why, sizeof(why));
+		mem_free(copy);
+		if (line == NULL || line->type != J_OBJ)
+			rc = chousa_errf(err, CHOUSA_EPARSE, "an audit answer "
+			    "that is not JSON lines: %s", line == NULL ? why :
+			    "not an object");
+		else if (jt_get(line, "summary") == NULL) {
+			entry_of(a, line, &e);
+			fn(arg, &e);
+		}
+		jt_free(line);
+		chousa_arena_free(a);
+	}
+	return rc;
+}
 
 /* A column's text, made safe for a terminal, or "-". */
 static void
@@ -332,58 +426,29 @@ column(struct chousa_buf *out, const char *s)
 	chousa_esc_text(out, s, strlen(s));
 }
 
-/*
- * An input as a terminal shows it: its normal form defanged, to be
- * shared safely; what is no indicator as it was asked, made safe.
- */
 static void
-input_text(struct chousa_buf *out, struct chousa_arena *a, const char *s,
-    size_t len)
+text_line(void *arg, const struct audit_entry *e)
 {
-	const char *n = normal_form(a, s, len);
-	struct chousa_buf d;
-
-	if (n == NULL) {
-		chousa_esc_text(out, s, len);
-		return;
-	}
-	chousa_buf_init(&d, 0);
-	chousa_ioc_defang(&d, n, strlen(n));
-	if (d.failed == CHOUSA_OK)
-		chousa_esc_text(out, d.data, d.len);
-	chousa_buf_release(&d);
-}
-
-static void
-text_line(struct chousa_buf *out, struct chousa_arena *a,
-    const struct jnode *line)
-{
-	const struct jnode *inputs = jt_get(line, "inputs");
-	int64_t n = jt_int(line, 0, "n_inputs");
+	struct chousa_buf *out = arg;
 	size_t i;
 
-	column(out, jt_str(line, "time"));
+	column(out, e->time);
 	chousa_buf_addch(out, '\t');
-	column(out, jt_str(line, "who"));
+	column(out, e->who);
 	chousa_buf_addch(out, '\t');
-	column(out, jt_str(line, "what"));
-	chousa_buf_addf(out, "\t%lld\t", (long long)jt_int(line, 0,
-	    "status"));
-	column(out, jt_str(line, "verdict") != NULL ? jt_str(line,
-	    "verdict") : jt_str(line, "refused"));
+	column(out, e->what);
+	chousa_buf_addf(out, "\t%lld\t", (long long)e->status);
+	column(out, e->outcome);
 	chousa_buf_addch(out, '\t');
-	for (i = 0; i < jt_len(inputs) && i < 3; i++) {
-		const struct jnode *v = jt_at(inputs, i);
-
-		if (v->type != J_STR)
-			continue;
+	for (i = 0; i < e->n_inputs; i++) {
 		if (i > 0)
 			chousa_buf_adds(out, ", ");
-		input_text(out, a, v->s, v->len);
+		chousa_esc_text(out, e->inputs[i].shown,
+		    strlen(e->inputs[i].shown));
 	}
-	if (n > (int64_t)i)
+	if (e->more > 0)
 		chousa_buf_addf(out, "%s%lld more", i > 0 ? " and " : "",
-		    (long long)(n - (int64_t)i));
+		    (long long)e->more);
 	else if (i == 0)
 		chousa_buf_addch(out, '-');
 	chousa_buf_addch(out, '\n');
@@ -393,40 +458,8 @@ int
 chousa_audit_text(struct chousa_buf *out, const char *jsonl, size_t len,
     struct chousa_err *err)
 {
-	const char *p = jsonl, *end = jsonl + len, *nl;
-	struct chousa_arena *a;
-	int rc = CHOUSA_OK;
+	int rc = audit_each(jsonl, len, text_line, out, err);
 
-	if (chousa_arena_new(&a, 0, err) != CHOUSA_OK)
-		return CHOUSA_ENOMEM;
-	while (p < end && rc == CHOUSA_OK) {
-		struct jnode *line;
-		char why[64];
-		char *copy;
-		size_t n;
-
-		nl = memchr(p, '\n', (size_t)(end - p));
-		n = (size_t)((nl != NULL ? nl : end) - p);
-		if (n > 0) {
-			if ((copy = mem_strndup(p, n)) == NULL) {
-				rc = chousa_errf(err, CHOUSA_ENOMEM,
-				    "out of memory");
-				break;
-			}
-			line = jt_parse(copy, strlen(copy), why,
-			    sizeof(why));
-			mem_free(copy);
-			if (line == NULL || line->type != J_OBJ)
-				rc = chousa_errf(err, CHOUSA_EPARSE, "an "
-				    "audit answer that is not JSON lines: %s",
-				    line == NULL ? why : "not an object");
-			else if (jt_get(line, "summary") == NULL)
-				text_line(out, a, line);
-			jt_free(line);
-		}
-		p += n + 1;
-	}
-	chousa_arena_free(a);
 	return rc != CHOUSA_OK ? rc : chousa_buf_rc(out, "the audit lines",
 	    err);
 }

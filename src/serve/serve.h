@@ -484,6 +484,36 @@ struct sweeper_stats {
 void	sweeper_stats(struct sweeper *sw, struct sweeper_stats *out);
 /* GET /api/v1/audit (admin): the audit log's entries, newest first. */
 int	api_audit(struct sreq *r);
+/*
+ * The same search for the web page's /audit (the same query keys): once
+ * done, page(r, lines, len, st) answers from its JSON lines.
+ */
+int	audit_search_page(struct sreq *r, void (*page)(struct sreq *r,
+	    const char *lines, size_t len,
+	    const struct chousa_audit_stats *st));
+
+/* An entry of the audit log as people read it (audit_search.c). */
+#define AUDIT_SHOW_INPUTS	3
+struct audit_input {
+	const char	*value;		/* the normal form, or NULL: none */
+	const char	*shown;		/* defanged, else as asked */
+};
+struct audit_entry {
+	const char	*time, *who, *what;
+	const char	*outcome;	/* the verdict, or why refused */
+	int64_t		 status;
+	struct audit_input inputs[AUDIT_SHOW_INPUTS];
+	size_t		 n_inputs;
+	int64_t		 more;		/* inputs not in inputs[] */
+};
+/*
+ * fn(arg, e) for each entry of an answer's JSON lines (the summary line
+ * skipped); e and its strings last for the call.  CHOUSA_EPARSE on a line
+ * that is not a JSON object.
+ */
+int	audit_each(const char *jsonl, size_t len,
+	    void (*fn)(void *arg, const struct audit_entry *e), void *arg,
+	    struct chousa_err *err);
 /* POST /api/v1/sweep: the body, a log, swept as it arrives. */
 int	api_sweep(struct sreq *r);
 /*

@@ -158,7 +158,11 @@ page_begin(struct sreq *r, const char *title)
 	if (r->has_session) {
 		chousa_buf_adds(&r->out, "<nav><a href=\"/\">Triage</a><a "
 		    "href=\"/lookup\">Look-up</a><a href=\"/sources\">Sources"
-		    "</a><form method=\"post\" action=\"/logout\">");
+		    "</a>");
+		if (r->who.role >= CHOUSA_ROLE_ADMIN)
+			chousa_buf_adds(&r->out, "<a href=\"/audit\">Audit</a>");
+		chousa_buf_adds(&r->out, "<form method=\"post\" "
+		    "action=\"/logout\">");
 		csrf_field(r);
 		chousa_buf_adds(&r->out, "<button type=\"submit\">Sign out (");
 		html(&r->out, r->who.name);
@@ -823,6 +827,108 @@ h_sweep(struct sreq *r)
 	return sweep_form(r, &web_sweep);
 }
 
+/* ---- the audit log, for an admin ---- */
+
+/* A text field of the audit form, holding what was asked. */
+static void
+audit_field(struct sreq *r, const char *name, const char *label,
+    const char *placeholder)
+{
+	const char *v = req_arg(r, name);
+
+	chousa_buf_addf(&r->out, "<label for=\"%s\">%s</label> <input "
+	    "type=\"text\" name=\"%s\" id=\"%s\" placeholder=\"%s\" "
+	    "value=\"", name, label, name, name, placeholder);
+	html(&r->out, v);
+	chousa_buf_adds(&r->out, "\"> ");
+}
+
+static void
+audit_row(void *arg, const struct audit_entry *e)
+{
+	struct sreq *r = arg;
+	size_t i;
+
+	chousa_buf_adds(&r->out, "<tr><td>");
+	html(&r->out, e->time);
+	chousa_buf_adds(&r->out, "</td><td>");
+	html(&r->out, e->who != NULL ? e->who : "-");
+	chousa_buf_adds(&r->out, "</td><td>");
+	html(&r->out, e->what);
+	chousa_buf_addf(&r->out, "</td><td>%lld</td><td>",
+	    (long long)e->status);
+	html(&r->out, e->outcome);
+	chousa_buf_adds(&r->out, "</td><td>");
+	for (i = 0; i < e->n_inputs; i++) {
+		const struct audit_input *in = &e->inputs[i];
+
+		if (i > 0)
+			chousa_buf_adds(&r->out, ", ");
+		if (in->value != NULL) {
+			chousa_buf_adds(&r->out, "<a href=\"/report?q=");
+			urlenc(&r->out, in->value);
+			chousa_buf_adds(&r->out, "\">");
+		}
+		chousa_buf_adds(&r->out, "<code>");
+		html(&r->out, in->shown);
+		chousa_buf_adds(&r->out, in->value != NULL ? "</code></a>" :
+		    "</code>");
+	}
+	if (e->more > 0)
+		chousa_buf_addf(&r->out, "%s%lld more", i > 0 ? " and " : "",
+		    (long long)e->more);
+	chousa_buf_adds(&r->out, "</td></tr>\n");
+}
+
+static void
+audit_page(struct sreq *r, const char *lines, size_t len,
+    const struct chousa_audit_stats *st)
+{
+	struct chousa_err err = { 0 };
+	const char *refused = req_arg(r, "refused");
+	uint64_t shown = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		shown += lines[i] == '\n';
+	page_begin(r, "Audit");
+	chousa_buf_adds(&r->out, "<form method=\"get\" action=\"/audit\" "
+	    "id=\"audit-form\"><p>");
+	audit_field(r, "indicator", "Asked about", "www[.]dnautik[.]com");
+	audit_field(r, "who", "Token", "alice");
+	audit_field(r, "since", "Since", "7d, 2024-03-13");
+	chousa_buf_addf(&r->out, "<label><input type=\"checkbox\" "
+	    "name=\"refused\" value=\"true\"%s> Refused only</label> "
+	    "<button class=\"primary\" type=\"submit\">Search</button></p>"
+	    "</form>\n", refused != NULL && *refused != '\0' ? " checked" :
+	    "");
+	chousa_buf_addf(&r->out, "<p><strong>%llu entr%s</strong>, newest "
+	    "first, of %llu lines in %d file%s of the audit log",
+	    (unsigned long long)shown, shown == 1 ? "y" : "ies",
+	    (unsigned long long)st->lines, st->files, st->files == 1 ? "" :
+	    "s");
+	if (st->unreadable > 0)
+		chousa_buf_addf(&r->out, " (%llu unreadable, skipped)",
+		    (unsigned long long)st->unreadable);
+	chousa_buf_adds(&r->out, st->truncated ? "; older ones may match too: "
+	    "<code>chousa audit --limit N</code> shows more.</p>\n" :
+	    ".</p>\n");
+	chousa_buf_adds(&r->out, "<table id=\"audit\"><thead><tr><th>Time"
+	    "</th><th>Who</th><th>What</th><th>Status</th><th>Outcome</th>"
+	    "<th>Asked about</th></tr></thead><tbody>\n");
+	if (audit_each(lines, len, audit_row, r, &err) != CHOUSA_OK)
+		chousa_buf_adds(&r->out, "<tr><td colspan=\"6\">the search's "
+		    "answer could not be read</td></tr>");
+	chousa_buf_adds(&r->out, "</tbody></table>\n");
+	page_end(r);
+}
+
+static int
+h_audit(struct sreq *r)
+{
+	return audit_search_page(r, audit_page);
+}
+
 const struct route web_routes[] = {
 	{ "/", M_GET, CHOUSA_ROLE_READ, 0, ROUTE_WEB, h_home, "web: home" },
 	{ "/login", M_GET, CHOUSA_ROLE_NONE, 0, ROUTE_WEB | ROUTE_NO_AUDIT,
@@ -841,6 +947,8 @@ const struct route web_routes[] = {
 	    "web: look-up" },
 	{ "/sources", M_GET, CHOUSA_ROLE_READ, 0, ROUTE_WEB, h_sources,
 	    "web: sources" },
+	{ "/audit", M_GET, CHOUSA_ROLE_ADMIN, 0, ROUTE_WEB, h_audit,
+	    "web: audit" },
 	{ "/static/app.css", M_GET, CHOUSA_ROLE_NONE, 0,
 	    ROUTE_WEB | ROUTE_NO_AUDIT, h_css, "static" },
 	{ "/static/app.js", M_GET, CHOUSA_ROLE_NONE, 0,

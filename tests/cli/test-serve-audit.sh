@@ -9,6 +9,9 @@
 #  2. Through the server with an admin token: the same lines and exit
 #     status as the local command; a read token refused (403, audited);
 #     bad options 400 / exit 2.
+#     The web page /audit: the same search for an admin's session, each
+#     indicator linked to its report, the query escaped; a read session
+#     refused.
 #  3. Through the rotated files (audit_max), and a line cut short, or a
 #     hostile line planted in the log, skipped and counted, never
 #     answered; feed or user text in the terminal output made inert.
@@ -114,6 +117,27 @@ check audit_searches_with_what 1 "$CHOUSA" audit --what audit
 expect audit_searches_logged '	boss	audit	200	entries:' "$T/out"
 check audit_refusal_of_audit_logged 1 "$CHOUSA" audit --what audit --refused
 expect audit_read_token_refusal_logged '	alice	audit	403	' "$T/out"
+# ---- 2b. the web page, for an admin's session ----
+curl -s -c "$T/jar" -o /dev/null -H "Origin: $URL" --data-urlencode "token=$ADMIN" "$URL/login"
+curl -s -b "$T/jar" -o "$T/home.html" "$URL/"
+expect web_nav_links_audit_for_admin '<a href="/audit">Audit</a>' "$T/home.html"
+curl -s -b "$T/jar" -o "$T/audit.html" -w '%{http_code}' "$URL/audit?indicator=www%5B.%5Ddnautik%5B.%5Dcom&who=&since=&refused=" > "$T/wstatus"
+[ "$(cat "$T/wstatus")" = 200 ] && ok web_audit_200 || not_ok web_audit_200 "HTTP $(cat "$T/wstatus")"
+n=$(grep -c '^<tr><td>20' "$T/audit.html")
+[ "$n" = 2 ] && ok "web_audit_two_entries" || not_ok web_audit_two_entries "$n rows"
+expect web_audit_links_report '<a href="/report\?q=www.dnautik.com"><code>www\[\.\]dnautik\[\.\]com</code></a>' "$T/audit.html"
+expect web_audit_keeps_the_query 'name="indicator" id="indicator" placeholder="[^"]*" value="www\[\.\]dnautik\[\.\]com"' "$T/audit.html"
+curl -s -b "$T/jar" -o "$T/audit2.html" "$URL/audit?who=%3Cscript%3Ealert(1)%3C/script%3E"
+refute web_audit_escapes_the_query '<script>alert' "$T/audit2.html"
+curl -s -b "$T/jar" -o "$T/audit3.html" -w '%{http_code}' "$URL/audit?since=soon" > "$T/wstatus"
+[ "$(cat "$T/wstatus")" = 400 ] && ok web_audit_bad_since_400 || not_ok web_audit_bad_since_400 "HTTP $(cat "$T/wstatus")"
+curl -s -c "$T/jar2" -o /dev/null -H "Origin: $URL" --data-urlencode "token=$ALICE" "$URL/login"
+curl -s -b "$T/jar2" -o "$T/home2.html" "$URL/"
+refute web_nav_no_audit_for_read '/audit' "$T/home2.html"
+# A session of too low a role is sent to sign in with another token.
+curl -s -b "$T/jar2" -o "$T/audit4.html" -w '%{http_code}' "$URL/audit" > "$T/wstatus"
+[ "$(cat "$T/wstatus")" = 303 ] && ok web_audit_read_session_refused || not_ok web_audit_read_session_refused "HTTP $(cat "$T/wstatus")"
+refute web_audit_read_session_sees_nothing '<table id="audit"' "$T/audit4.html"
 serve_stop
 
 # ---- 3. rotated files, broken and hostile lines ----

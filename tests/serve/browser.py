@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""browser.py URL TOKEN SHOTDIR: the web page in a real browser.
+"""browser.py URL TOKEN SHOTDIR [ADMIN]: the web page in a real browser.
 
 Headless Chromium driven by Selenium (Debian's chromium, chromium-driver and
 python3-selenium): sign in, paste the worked example's e-mail, read the
@@ -7,7 +7,8 @@ triage table (worst first), open the report, check that its evidence graph
 is drawn (a screenshot of the SVG has enough non-background pixels), that
 no page logged a console error (a CSP violation from injected markup would),
 that no hostile feed string ran, that a log uploaded through the sweep form
-comes back as a table of hits linked to their reports, and that the pages
+comes back as a table of hits linked to their reports, that an admin's
+audit page finds the requests about the worked example, and that the pages
 work with JavaScript off.  Prints "ok - NAME" / "not ok - NAME: why" lines.
 """
 import os
@@ -22,6 +23,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 URL, TOKEN, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3]
+ADMIN = sys.argv[4] if len(sys.argv) > 4 else None
 EMAIL = open(os.path.join(os.path.dirname(__file__), "..", "..", "demo",
                           "alert.eml")).read()
 HOSTILE = "hostile-web.example.org"
@@ -109,11 +111,11 @@ def console_errors(d):
     return [e for e in d.get_log("browser") if e.get("level") == "SEVERE"]
 
 
-def sign_in(d):
+def sign_in(d, token=TOKEN):
     d.get(URL + "/")
     check("unsigned_goes_to_sign_in", "/login" in d.current_url,
           d.current_url)
-    d.find_element(By.ID, "token").send_keys(TOKEN)
+    d.find_element(By.ID, "token").send_keys(token)
     d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     wait_for(d, "#triage-form")
 
@@ -236,6 +238,39 @@ try:
     check("no_key_in_pages", "PLANTED" not in d.page_source, "")
 finally:
     d.quit()
+
+# An admin reads back who asked about the worked example's host: the
+# analyst's requests above, each input linked to its report.
+if ADMIN is not None:
+    d = browser()
+    try:
+        sign_in(d, ADMIN)
+        d.find_element(By.LINK_TEXT, "Audit").click()
+        wait_for(d, "#audit-form")
+        d.find_element(By.ID, "indicator").send_keys("www[.]dnautik[.]com")
+        d.find_element(By.CSS_SELECTOR, "#audit-form button[type=submit]"
+                       ).click()
+        wait_for(d, "#audit tbody tr")
+        rows = d.find_elements(By.CSS_SELECTOR, "#audit tbody tr")
+        who = {r.find_elements(By.TAG_NAME, "td")[1].text for r in rows}
+        check("audit_finds_the_analysts_requests (%d)" % len(rows),
+              len(rows) >= 3 and who == {"browser"}, who)
+        text = " ".join(r.text for r in rows)
+        check("audit_rows_defanged", "www[.]dnautik[.]com" in text and
+              "www.dnautik.com" not in text, text[:300])
+        check("audit_hostile_strings_inert",
+              d.execute_script("return window.__pwned === undefined"),
+              "a logged string ran")
+        links = d.find_elements(By.CSS_SELECTOR, "#audit tbody a")
+        if links:
+            links[0].click()
+            wait_for(d, "svg")
+        check("audit_entry_opens_its_report", links and
+              "investigation report" in d.title, d.title)
+        errs = console_errors(d)
+        check("audit_no_console_errors", not errs, errs[:2])
+    finally:
+        d.quit()
 
 # With JavaScript off: the same pages work.
 d = browser(js=False)
