@@ -79,7 +79,8 @@ t_chousa=$(best "$CHOUSA" audit --log "$log" --limit 10000 --json "$ind")
 found=$("$CHOUSA" audit --log "$log" --limit 10000 --json "$ind" | tail -n 1)
 t_jq=$(best sh -c "jq -c --arg i '$ind' 'select(.inputs|index(\$i))' '$log.5' '$log.4' '$log.3' '$log.2' '$log.1' '$log'")
 n_jq=$(jq -c --arg i "$ind" 'select(.inputs|index($i))' "$log.5" "$log.4" "$log.3" "$log.2" "$log.1" "$log" | wc -l)
-t_grep=$(best sh -c "grep -hF '\"$ind\"' '$log' '$log.1' '$log.2' '$log.3' '$log.4' '$log.5'")
+# Counted, not sent to /dev/null: GNU grep stops at the first match then.
+t_grep=$(best sh -c "grep -hF '\"$ind\"' '$log' '$log.1' '$log.2' '$log.3' '$log.4' '$log.5' | wc -l")
 n_chousa=$(echo "$found" | sed 's/.*"matched":\([0-9]*\).*/\1/')
 
 cat <<EOF

@@ -82,8 +82,6 @@ audit_local(const struct audit_args *o)
 	struct chousa_err err = { 0 };
 	struct chousa_buf lines, b;
 	const char *path = o->log;
-	uint64_t shown = 0;
-	size_t i;
 
 	if (path == NULL)
 		path = chousa_config_get(cfg, "server", "audit_log");
@@ -95,8 +93,6 @@ audit_local(const struct audit_args *o)
 	    "server", "audit_keep", 0), &o->q, &lines, &st, &err) !=
 	    CHOUSA_OK)
 		cli_die_err(&err);
-	for (i = 0; i < lines.len; i++)
-		shown += lines.data[i] == '\n';
 	if (st.files == 0)
 		cli_warn("%s: no such audit log", path);
 	if (st.unreadable > 0)
@@ -106,14 +102,14 @@ audit_local(const struct audit_args *o)
 	chousa_buf_init(&b, 0);
 	if (o->json) {
 		chousa_buf_add(&b, lines.data, lines.len);
-		chousa_audit_summary_json(&b, &st, shown);
+		chousa_audit_summary_json(&b, &st);
 	} else if (chousa_audit_text(&b, lines.data, lines.len, &err) !=
 	    CHOUSA_OK)
 		cli_die_err(&err);
 	chousa_buf_release(&lines);
 	chousa_config_free(cfg);
 	cli_output(&b);
-	return shown > 0 ? EXIT_FOUND : EXIT_CLEAN;
+	return st.shown > 0 ? EXIT_FOUND : EXIT_CLEAN;
 }
 
 static int

@@ -97,6 +97,7 @@ struct chousa_audit_stats {
 	uint64_t	 lines;
 	uint64_t	 unreadable;	/* not one of the log's objects: skipped */
 	uint64_t	 matched;	/* in the files read */
+	uint64_t	 shown;		/* of them, answered */
 	int		 truncated;	/* the limit was reached: there may be more */
 };
 
@@ -119,7 +120,7 @@ int	chousa_audit_since(const char *s, int64_t now, int64_t *out);
 	"such as 7d"
 /* The line that ends the answer: {"summary": {...}} (docs/json.md). */
 void	chousa_audit_summary_json(struct chousa_buf *out,
-	    const struct chousa_audit_stats *st, uint64_t shown);
+	    const struct chousa_audit_stats *st);
 /*
  * The entries of such JSON lines as text, one a line: time, who, what,
  * status, verdict (or why refused) and the first inputs defanged, tab

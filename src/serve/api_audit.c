@@ -46,8 +46,6 @@ static int
 audit_finish(struct sreq *r)
 {
 	struct ajob *j = r->stream;
-	uint64_t shown = 0;
-	size_t i;
 
 	r->stream = NULL;
 	if (j->rc != CHOUSA_OK) {
@@ -56,8 +54,6 @@ audit_finish(struct sreq *r)
 		chousa_buf_release(&j->out);
 		return 0;
 	}
-	for (i = 0; i < j->out.len; i++)
-		shown += j->out.data[i] == '\n';
 	if (j->page != NULL)
 		j->page(r, j->out.data, j->out.len, &j->st);
 	else if (j->text) {
@@ -68,11 +64,12 @@ audit_finish(struct sreq *r)
 	} else {
 		r->ctype = api_ctype("json");
 		chousa_buf_add(&r->out, j->out.data, j->out.len);
-		chousa_audit_summary_json(&r->out, &j->st, shown);
+		chousa_audit_summary_json(&r->out, &j->st);
 	}
-	r->exit_status = shown > 0 ? CHOUSA_EXIT_FOUND : CHOUSA_EXIT_CLEAN;
+	r->exit_status = j->st.shown > 0 ? CHOUSA_EXIT_FOUND :
+	    CHOUSA_EXIT_CLEAN;
 	r->verdicts = chousa_arena_printf(r->a, "entries:%llu",
-	    (unsigned long long)shown);
+	    (unsigned long long)j->st.shown);
 	chousa_buf_release(&j->out);
 	return 0;
 }

@@ -240,6 +240,7 @@ one_file(struct search *s, const char *path, struct chousa_buf *out,
 		s->ring[k] = NULL;
 	}
 	s->left -= s->ring_n;
+	s->st->shown += s->ring_n;
 	return rc;
 }
 
@@ -312,13 +313,13 @@ chousa_audit_search(const char *path, int keep,
 
 void
 chousa_audit_summary_json(struct chousa_buf *out,
-    const struct chousa_audit_stats *st, uint64_t shown)
+    const struct chousa_audit_stats *st)
 {
 	chousa_buf_addf(out, "{\"summary\":{\"files\":%d,\"lines\":%llu,"
 	    "\"unreadable\":%llu,\"matched\":%llu,\"shown\":%llu,"
 	    "\"more\":%s}}\n", st->files, (unsigned long long)st->lines,
 	    (unsigned long long)st->unreadable,
-	    (unsigned long long)st->matched, (unsigned long long)shown,
+	    (unsigned long long)st->matched, (unsigned long long)st->shown,
 	    st->truncated ? "true" : "false");
 }
 

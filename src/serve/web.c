@@ -886,11 +886,7 @@ audit_page(struct sreq *r, const char *lines, size_t len,
 {
 	struct chousa_err err = { 0 };
 	const char *refused = req_arg(r, "refused");
-	uint64_t shown = 0;
-	size_t i;
 
-	for (i = 0; i < len; i++)
-		shown += lines[i] == '\n';
 	page_begin(r, "Audit");
 	chousa_buf_adds(&r->out, "<form method=\"get\" action=\"/audit\" "
 	    "id=\"audit-form\"><p>");
@@ -904,7 +900,7 @@ audit_page(struct sreq *r, const char *lines, size_t len,
 	    "");
 	chousa_buf_addf(&r->out, "<p><strong>%llu entr%s</strong>, newest "
 	    "first, of %llu lines in %d file%s of the audit log",
-	    (unsigned long long)shown, shown == 1 ? "y" : "ies",
+	    (unsigned long long)st->shown, st->shown == 1 ? "y" : "ies",
 	    (unsigned long long)st->lines, st->files, st->files == 1 ? "" :
 	    "s");
 	if (st->unreadable > 0)

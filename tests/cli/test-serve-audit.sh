@@ -111,6 +111,20 @@ http GET "/api/v1/audit?whom=x" "$ADMIN"
 status_is api_audit_unknown_key_400 400
 http GET "/api/v1/audit?format=html" "$ADMIN"
 status_is api_audit_bad_format_400 400
+# Hostile values: each a 400 that says why, the server serving on.
+for q in "limit=-1" "limit=99999999999999999999999" "limit=1e3" "since=%01" \
+    "refused=maybe" "indicator=$(head -c 20000 /dev/zero | tr '\0' 'a').com" \
+    "indicator=%FF%FE" "since=99999999999d"; do
+	http GET "/api/v1/audit?$q" "$ADMIN"
+	st=$(cat "$T/status")
+	if [ "$st" = 400 ] && grep -q '"error"' "$T/body"; then :; else
+		not_ok "api_audit_hostile_value_400" "$(echo "$q" | head -c 40): $st"
+		bad_value=1
+	fi
+done
+[ -z "${bad_value:-}" ] && ok api_audit_hostile_values_400
+http GET "/api/v1/health" ""
+status_is api_audit_serves_on 200
 sleep 0.3
 check audit_searches_hidden 0 "$CHOUSA" audit --who boss --what lookup
 check audit_searches_with_what 1 "$CHOUSA" audit --what audit

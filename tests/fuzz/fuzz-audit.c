@@ -77,7 +77,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_lines(&out, data, size);
 		for (i = 0; i < out.len; i++)
 			shown += out.data[i] == '\n';
-		if (shown > st.matched || st.unreadable > st.lines)
+		if (shown != st.shown || shown > st.matched ||
+		    st.unreadable > st.lines)
 			abort();
 	}
 	chousa_buf_release(&out);
