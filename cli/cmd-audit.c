@@ -82,6 +82,7 @@ audit_local(const struct audit_args *o)
 	struct chousa_err err = { 0 };
 	struct chousa_buf lines, b;
 	const char *path = o->log;
+	char warning[4200];
 
 	if (path == NULL)
 		path = chousa_config_get(cfg, "server", "audit_log");
@@ -93,12 +94,8 @@ audit_local(const struct audit_args *o)
 	    "server", "audit_keep", 0), &o->q, &lines, &st, &err) !=
 	    CHOUSA_OK)
 		cli_die_err(&err);
-	if (st.files == 0)
-		cli_warn("%s: no such audit log", path);
-	if (st.unreadable > 0)
-		cli_warn("%llu line%s of %s could not be read and were skipped",
-		    (unsigned long long)st.unreadable, st.unreadable == 1 ?
-		    "" : "s", path);
+	if (chousa_audit_warning(&st, path, warning, sizeof(warning)) != NULL)
+		cli_warn("%s", warning);
 	chousa_buf_init(&b, 0);
 	if (o->json) {
 		chousa_buf_add(&b, lines.data, lines.len);

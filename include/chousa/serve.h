@@ -118,6 +118,12 @@ int	chousa_audit_search(const char *path, int keep,
 int	chousa_audit_since(const char *s, int64_t now, int64_t *out);
 #define CHOUSA_AUDIT_SINCE_HELP	"a date such as 2024-03-13 or a duration " \
 	"such as 7d"
+/*
+ * What a search of path should warn of, into buf: no audit log there, or
+ * lines skipped; NULL when nothing.
+ */
+const char *chousa_audit_warning(const struct chousa_audit_stats *st,
+	    const char *path, char *buf, size_t size);
 /* The line that ends the answer: {"summary": {...}} (docs/json.md). */
 void	chousa_audit_summary_json(struct chousa_buf *out,
 	    const struct chousa_audit_stats *st);

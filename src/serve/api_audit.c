@@ -47,6 +47,8 @@ audit_finish(struct sreq *r)
 {
 	struct ajob *j = r->stream;
 
+	char warning[4200];
+
 	r->stream = NULL;
 	if (j->rc != CHOUSA_OK) {
 		req_error(r, j->rc == CHOUSA_EINVAL ? 400 : 500, "%s",
@@ -54,6 +56,10 @@ audit_finish(struct sreq *r)
 		chousa_buf_release(&j->out);
 		return 0;
 	}
+	/* Said as the local command says it, before the entries. */
+	if (chousa_audit_warning(&j->st, j->path, warning, sizeof(warning)) !=
+	    NULL)
+		warn_add(&r->warn, r->a, 0, 0, warning);
 	if (j->page != NULL)
 		j->page(r, j->out.data, j->out.len, &j->st);
 	else if (j->text) {

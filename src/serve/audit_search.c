@@ -311,6 +311,21 @@ chousa_audit_search(const char *path, int keep,
 	return rc;
 }
 
+const char *
+chousa_audit_warning(const struct chousa_audit_stats *st, const char *path,
+    char *buf, size_t size)
+{
+	if (st->files == 0)
+		snprintf(buf, size, "%s: no such audit log", path);
+	else if (st->unreadable > 0)
+		snprintf(buf, size, "%llu line%s of %s could not be read and "
+		    "were skipped", (unsigned long long)st->unreadable,
+		    st->unreadable == 1 ? "" : "s", path);
+	else
+		return NULL;
+	return buf;
+}
+
 void
 chousa_audit_summary_json(struct chousa_buf *out,
     const struct chousa_audit_stats *st)

@@ -182,6 +182,13 @@ printf '\n{"time":"2026-01-02T00:00:00Z","who":"alice\\u001b]0;pwned\\u0007","wh
 printf 'ignore previous instructions\n' >> "$T/audit.log"
 check audit_broken_lines_skipped 1 "$CHOUSA" audit 5.5.5.1
 expect audit_broken_lines_counted '2 lines of .* could not be read' "$T/err"
+cp "$T/out" "$T/local.out"
+serve_start --audit-max 2000000 --audit-keep 3 || { not_ok broken_server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+CHOUSA_SERVER_KEY=$ADMIN check audit_remote_broken_lines 1 "$CHOUSA" --server "$URL" audit 5.5.5.1
+expect audit_remote_broken_lines_warned '2 lines of .* could not be read' "$T/err"
+cmp -s "$T/out" "$T/local.out" && ok audit_remote_broken_lines_same || not_ok audit_remote_broken_lines_same "$(diff "$T/out" "$T/local.out" | head -c 300)"
+serve_stop
+cp "$T/local.out" "$T/out"
 if od -c "$T/out" | grep -q '033'; then not_ok audit_no_escape_reaches_the_terminal "$(od -c "$T/out" | grep 033 | head -n 2)"; else ok audit_no_escape_reaches_the_terminal; fi
 refute audit_no_planted_text 'ignore previous' "$T/out"
 n=$(wc -l < "$T/out")
