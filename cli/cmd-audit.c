@@ -24,7 +24,7 @@ static const struct cli_opt audit_opts[] = {
 	    "sweep\"... (the log's \"what\")." },
 	{ OPT_SINCE, "since", "WHEN", "Only requests at or after WHEN: a date "
 	    "(2024-03-13, 2024-03-13T18:00:00Z) or a duration back from now "
-	    "(90m, 12h, 7d)." },
+	    "(90m, 12h, 7d).  Rotated files older all through are not read." },
 	{ OPT_REFUSED, "refused", NULL, "Only requests that were refused or "
 	    "failed (HTTP status 400 and up): wrong tokens, too low a role, "
 	    "limits." },

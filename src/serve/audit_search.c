@@ -18,6 +18,12 @@
 #include "base/mem.h"
 #include "serve/serve.h"
 
+/*
+ * Seconds by which lines may be out of time order in the log (its writer
+ * gathers lines of requests that end at nearly the same time).
+ */
+#define AUDIT_DISORDER	60
+
 /* A line longer than this is no line the server wrote. */
 #define AUDIT_LINE_MAX	((size_t)1 << 20)
 
@@ -39,6 +45,13 @@ struct search {
 	const char	*want;		/* the indicator's normal form */
 	int		 want_type;	/* and its type */
 	char		 since[24];	/* "YYYY-MM-DDTHH:MM:SSZ", or "" */
+	/*
+	 * A file whose last line is older than this (since, less a margin
+	 * for lines written a little out of order) is older all through,
+	 * as are the files rotated before it.
+	 */
+	char		 older[24];
+	int		 done;		/* the files left are older than since */
 	struct chousa_arena *a;		/* one line's parse */
 	/* The newest matches of the file being read: a ring of copies. */
 	char		**ring;
@@ -193,6 +206,50 @@ one_line(struct search *s, const char *p, size_t len)
 	return CHOUSA_OK;
 }
 
+/*
+ * 1 when line starts as the server writes it, {"time":"...Z", with a time
+ * before t; 0 when it does not (or when it is not so written: parsed).
+ */
+static int
+written_before(const char *line, size_t len, const char *t)
+{
+	static const char lead[] = "{\"time\":\"";
+	size_t n = sizeof(lead) - 1;
+
+	return len > n + 21 && memcmp(line, lead, n) == 0 &&
+	    line[n + 19] == 'Z' && line[n + 20] == '"' &&
+	    memcmp(line + n, t, 20) < 0;
+}
+
+/* Whether f's last line was written before s->older (f is rewound). */
+static int
+all_older(struct search *s, FILE *f)
+{
+	char tail[4096];
+	size_t n;
+	char *end, *start;
+	off_t size;
+
+	if (fseeko(f, 0, SEEK_END) != 0 || (size = ftello(f)) <= 0)
+		return 0;
+	if (fseeko(f, size > (off_t)sizeof(tail) ? size -
+	    (off_t)sizeof(tail) : 0, SEEK_SET) != 0)
+		return 0;
+	n = fread(tail, 1, sizeof(tail), f);
+	rewind(f);
+	while (n > 0 && tail[n - 1] == '\n')
+		n--;
+	if (n == 0)
+		return 0;
+	end = tail + n;
+	start = memrchr(tail, '\n', n);
+	start = start != NULL ? start + 1 : tail;
+	/* A line longer than the tail read: not known, so read. */
+	if (start == tail && size > (off_t)sizeof(tail))
+		return 0;
+	return written_before(start, (size_t)(end - start), s->older);
+}
+
 /* One file, oldest line first; its newest matches then go to out. */
 static int
 one_file(struct search *s, const char *path, struct chousa_buf *out,
@@ -210,6 +267,11 @@ one_file(struct search *s, const char *path, struct chousa_buf *out,
 		return chousa_errf(err, CHOUSA_EIO, "%s: %s", path,
 		    strerror(errno));
 	}
+	if (s->older[0] != '\0' && all_older(s, f)) {
+		fclose(f);
+		s->done = 1;
+		return CHOUSA_OK;
+	}
 	s->st->files++;
 	s->ring_n = s->ring_at = 0;
 	while (rc == CHOUSA_OK && (n = getline(&p, &cap, f)) > 0) {
@@ -218,6 +280,12 @@ one_file(struct search *s, const char *path, struct chousa_buf *out,
 		if ((size_t)n > AUDIT_LINE_MAX) {
 			s->st->lines++;
 			s->st->unreadable++;
+			continue;
+		}
+		/* Older than asked: not worth parsing. */
+		if (s->since[0] != '\0' && written_before(p, (size_t)n,
+		    s->since)) {
+			s->st->lines++;
 			continue;
 		}
 		if (n > 0)
@@ -261,8 +329,11 @@ chousa_audit_search(const char *path, int keep,
 	if (limit > CHOUSA_AUDIT_LIMIT_MAX)
 		limit = CHOUSA_AUDIT_LIMIT_MAX;
 	s.left = limit;
-	if (q->since > 0)
+	if (q->since > 0) {
 		chousa_time_format(q->since, s.since, sizeof(s.since));
+		chousa_time_format(q->since - AUDIT_DISORDER, s.older,
+		    sizeof(s.older));
+	}
 	if (chousa_arena_new(&s.a, 0, err) != CHOUSA_OK)
 		return CHOUSA_ENOMEM;
 	if (q->indicator != NULL) {
@@ -286,7 +357,7 @@ chousa_audit_search(const char *path, int keep,
 	if (s.ring == NULL || (q->indicator != NULL && s.want == NULL))
 		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	for (k = 0; rc == CHOUSA_OK && k <= (keep > 0 ? keep : 5) &&
-	    s.left > 0; k++) {
+	    s.left > 0 && !s.done; k++) {
 		mem_free(name);
 		name = k == 0 ? mem_strdup(path) : NULL;
 		if (k > 0 && asprintf(&name, "%s.%d", path, k) < 0)

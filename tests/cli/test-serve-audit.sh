@@ -193,3 +193,21 @@ if od -c "$T/out" | grep -q '033'; then not_ok audit_no_escape_reaches_the_termi
 refute audit_no_planted_text 'ignore previous' "$T/out"
 n=$(wc -l < "$T/out")
 [ "$n" = 2 ] && ok "audit_planted_entry_shown_as_data ($n)" || not_ok audit_planted_entry_shown_as_data "$n lines: $(cat "$T/out")"
+
+# ---- 4. --since reads only the files it needs ----
+# Rotated files are older all through: one whose last line is older than
+# --since (less a minute of leeway) is not read, nor those rotated before.
+line() { printf '{"time":"%s","who":"%s","what":"lookup","status":200,"n_inputs":1,"inputs":["%s"]}\n' "$@"; }
+{ line 2025-01-01T00:00:00Z old 7.7.7.7; line 2025-02-01T00:00:00Z old 7.7.7.7; } > "$T/s.log.2"
+{ line 2025-06-01T00:00:00Z mid 7.7.7.7; line 2025-12-31T23:59:30Z edge 7.7.7.7; } > "$T/s.log.1"
+{ line 2025-12-31T23:59:50Z late 7.7.7.7; line 2026-02-01T00:00:00Z new 7.7.7.7; } > "$T/s.log"
+check audit_since_skips_files 1 "$CHOUSA" audit --log "$T/s.log" --json --since 2026-01-01T00:05:00Z 7.7.7.7
+expect audit_since_one_file '"files":1,' "$T/out"
+refute audit_since_skips_nothing_newer '"who":"(old|mid|edge|late)"' "$T/out"
+expect audit_since_finds_the_new '"who":"new"' "$T/out"
+check audit_since_within_the_leeway 1 "$CHOUSA" audit --log "$T/s.log" --json --since 2025-12-31T23:59:40Z 7.7.7.7
+expect audit_since_leeway_reads_the_older_file '"files":2,' "$T/out"
+expect audit_since_leeway_finds_late '"who":"late"' "$T/out"
+refute audit_since_leeway_not_edge '"who":"edge"' "$T/out"
+check audit_since_all 1 "$CHOUSA" audit --log "$T/s.log" --json --since 2024-01-01 7.7.7.7
+expect audit_since_all_six '"files":3,.*"shown":6' "$T/out"
