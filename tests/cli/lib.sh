@@ -93,3 +93,20 @@ complete_words() {
 		_chousa
 		printf "%s\n" "${COMPREPLY[@]}"' _ "$T/chousa.bash" "$@"
 }
+
+# make_install ROOT: `make install` of the build under test ($BUILD) into
+# ROOT.  The make that runs the tests passes its command line down in
+# MAKEFLAGS (SANITIZE=...), which would make this one build a second tree
+# ($BUILD-san) from scratch: it is not passed on, and a sanitizer build is
+# named by its base and SANITIZE as `make check SANITIZE=...` names it.
+make_install() {
+	b=$(basename "$BUILD")
+	case $b in
+	*-san) set -- "$1" BUILD="${b%-san}" SANITIZE="${SANITIZE:-address,undefined}" ;;
+	*) set -- "$1" BUILD="$b" ;;
+	esac
+	root=$1
+	shift
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u SANITIZE make --no-print-directory \
+	    -s -C "$TESTS/.." install DESTDIR="$root" PREFIX=/usr "$@"
+}

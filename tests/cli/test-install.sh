@@ -7,8 +7,7 @@
 
 top=$TESTS/..
 root=$T/root
-check install_runs 0 make --no-print-directory -s -C "$top" install \
-    DESTDIR="$root" PREFIX=/usr BUILD="$(basename "$BUILD")"
+check install_runs 0 make_install "$root"
 for f in usr/bin/chousa usr/lib/libchousa.a usr/include/chousa.h \
     usr/include/chousa/base.h usr/lib/pkgconfig/chousa.pc \
     usr/share/man/man1/chousa.1; do

@@ -23,8 +23,7 @@ top=$TESTS/..
 root=$T/root
 
 # ---- 1. the unit ----
-check install_runs 0 make --no-print-directory -s -C "$top" install \
-    DESTDIR="$root" PREFIX=/usr BUILD="$(basename "$BUILD")"
+check install_runs 0 make_install "$root"
 unit=$root/usr/lib/systemd/system/chousa.service
 [ -f "$unit" ] && ok unit_installed || not_ok unit_installed "no $unit"
 [ -f "$root/usr/share/doc/chousa/examples/chousa.logrotate" ] &&
