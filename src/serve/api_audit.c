@@ -93,8 +93,6 @@ opt_str(struct sreq *r, const char *key, int *bad)
 static int
 audit_options(struct sreq *r, struct ajob *j)
 {
-	struct chousa_indicator ind;
-	struct chousa_err err;
 	const char *since, *format;
 	int bad = 0, refused;
 
@@ -126,21 +124,15 @@ audit_options(struct sreq *r, struct ajob *j)
 		return req_error(r, 400, "unknown format '%.40s' (json or "
 		    "text)", format), 0;
 	j->text = format != NULL && strcmp(format, "text") == 0;
-	if (j->q.indicator != NULL) {
-		if (chousa_ioc_parse(r->a, j->q.indicator,
-		    strlen(j->q.indicator), CHOUSA_IOC_ALL, &ind, &err) !=
-		    CHOUSA_OK)
-			return req_error(r, 400, "'%.80s' is no indicator "
-			    "(an IP, a domain, a URL or a hash)",
-			    j->q.indicator), 0;
+	/* One that is no indicator: the search's 400. */
+	if (j->q.indicator != NULL)
 		req_audit_input(r, j->q.indicator);
-	}
 	return 1;
 }
 
-static int
-audit_start(struct sreq *r, void (*page)(struct sreq *r, const char *lines,
-    size_t len, const struct chousa_audit_stats *st))
+int
+audit_search_page(struct sreq *r, void (*page)(struct sreq *r,
+    const char *lines, size_t len, const struct chousa_audit_stats *st))
 {
 	struct ajob *j = chousa_arena_alloc(r->a, sizeof(*j));
 
@@ -162,12 +154,5 @@ audit_start(struct sreq *r, void (*page)(struct sreq *r, const char *lines,
 int
 api_audit(struct sreq *r)
 {
-	return audit_start(r, NULL);
-}
-
-int
-audit_search_page(struct sreq *r, void (*page)(struct sreq *r,
-    const char *lines, size_t len, const struct chousa_audit_stats *st))
-{
-	return audit_start(r, page);
+	return audit_search_page(r, NULL);
 }

@@ -346,7 +346,8 @@ chousa_audit_search(const char *path, int keep,
 		if (s.want == NULL) {
 			chousa_arena_free(s.a);
 			return chousa_errf(err, CHOUSA_EINVAL, "'%.80s' is no "
-			    "indicator", q->indicator);
+			    "indicator (an IP, a domain, a URL or a hash)",
+			    q->indicator);
 		}
 		s.want = mem_strdup(s.want);
 	}

@@ -486,7 +486,8 @@ void	sweeper_stats(struct sweeper *sw, struct sweeper_stats *out);
 int	api_audit(struct sreq *r);
 /*
  * The same search for the web page's /audit (the same query keys): once
- * done, page(r, lines, len, st) answers from its JSON lines.
+ * done, page(r, lines, len, st) answers from its JSON lines (page NULL:
+ * the API's answer).
  */
 int	audit_search_page(struct sreq *r, void (*page)(struct sreq *r,
 	    const char *lines, size_t len,
