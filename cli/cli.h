@@ -162,8 +162,6 @@ _Noreturn void cli_die(int status, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 _Noreturn void cli_usage_error(const struct cli_cmd *cmd, const char *fmt,
 	    ...) __attribute__((format(printf, 2, 3)));
-/* Exit status for a library rc (EPARSE -> 3, EHTTP -> 4, ENOMEM -> 5...). */
-int	cli_exit_for_rc(int rc);
 /* Print err's message (and for a busy store, --wait). */
 void	cli_warn_err(const struct chousa_err *err);
 /* cli_warn_err(), then exit with the status its code maps to. */
@@ -253,6 +251,12 @@ void	cli_export_summary(const char *format,
  */
 const char *cli_server_url(int argc, char **argv);
 int	cli_remote(const struct cli_cmd *cmd, int argc, char **argv);
+/*
+ * chousa --server URL import: each of the n files into the team's store
+ * (an admin token's), said and ended as the local import would.
+ */
+int	cli_remote_import(const char *source, char **files, int n,
+	    const struct chousa_import_opts *o);
 /*
  * A usage error when --server is given to a command that works on this
  * machine's store only (sweep, export, import, token...), which would

@@ -1,7 +1,8 @@
 /*
  * client.c: `chousa --server URL` (or [server] url, CHOUSA_SERVER_URL):
  * investigate, lookup, extract, sources and sweep ask the team server
- * (chousa serve) instead of the local store and keys, and export
+ * (chousa serve) instead of the local store and keys, import (with
+ * --server only) imports into the team's store, and export
  * (cli/client-export.c) writes the server's store here.  Each command's
  * options are read from the same table as locally and sent as the REST
  * API's; the server answers in the frame of cli=1 (src/serve/server.c):
@@ -70,7 +71,7 @@ not_remote(const char *name)
 	} local[] = {
 		{ "mcp", "point the agent at the server's /mcp with a token, or "
 		    "run chousa mcp without --server for this machine's store" },
-		{ "import", NULL }, { "update", NULL }, { "db", NULL },
+		{ "update", NULL }, { "db", NULL },
 		{ "cache", NULL }, { "token", NULL }, { "serve", NULL },
 	};
 	size_t i;
@@ -200,8 +201,9 @@ remote_answer_release(struct remote_answer *a)
 
 /*
  * Print a frame's records from p to end: in frame 1, the W and E lines, an
- * empty line and the output; in frame 2, W and E lines and "O LEN" lines
- * each followed by LEN bytes of output, in order.  Output goes through
+ * empty line and the output; in frame 2, W and E lines, S lines (said on
+ * stderr as they are) and "O LEN" lines each followed by LEN bytes of
+ * output, in order.  Output goes through
  * stdout's buffer as the local command's does, so that with 2>&1 the
  * warnings fall where they fall locally: each record is one write, and
  * the server makes the local command's last write before a warning a
@@ -223,6 +225,11 @@ print_frame(int version, const char *p, const char *end, const char *url)
 			nl = end;
 		if ((*p == 'W' || *p == 'E') && p + 2 <= nl)
 			cli_warn("%.*s", (int)(nl - p - 2), p + 2);
+		else if (*p == 'S' && p + 2 <= nl) {
+			/* Said as the local command says it. */
+			cli_flush();
+			fprintf(stderr, "%.*s\n", (int)(nl - p - 2), p + 2);
+		}
 		else if (version > 1 && *p == 'O' && p + 2 < nl) {
 			len = strtoul(p + 2, &num_end, 10);
 			if (nl == end || num_end != nl ||
@@ -761,6 +768,59 @@ remote_sweep(const struct cli_cmd *self, int argc, char **argv)
 	status = exchange(&rm, "POST", "/api/v1/sweep");
 	if (up.fd != 0)
 		close(up.fd);
+	return status;
+}
+
+/*
+ * import, its options read by cmd-import.c: each file a request, streamed
+ * as it is read, into the team's store; said and ended as locally.
+ */
+int
+cli_remote_import(const char *source, char **files, int n,
+    const struct chousa_import_opts *o)
+{
+	struct log_upload up;
+	struct remote rm;
+	struct stat sb;
+	int i, rc, status = EXIT_CLEAN;
+
+	for (i = 0; i < n; i++) {
+		remote_init(&rm);
+		remote_query(&rm, "source", source);
+		remote_query(&rm, "name", files[i]);
+		remote_query(&rm, "format", g_opt.json ? "json" : "text");
+		if (o->strict)
+			remote_query(&rm, "strict", "1");
+		if (o->tag != NULL)
+			remote_query(&rm, "tag", o->tag);
+		if (o->family != NULL)
+			remote_query(&rm, "family", o->family);
+		if (o->source_name != NULL)
+			remote_query(&rm, "source_name", o->source_name);
+		if (g_opt.verbose)
+			remote_query(&rm, "verbose", "1");
+		if (g_opt.quiet)
+			remote_query(&rm, "quiet", "1");
+		memset(&up, 0, sizeof(up));
+		up.fd = strcmp(files[i], "-") == 0 ? 0 : open(files[i],
+		    O_RDONLY | O_CLOEXEC);
+		if (up.fd < 0)
+			cli_die(EXIT_BADINPUT, "cannot open '%s': %s",
+			    files[i], strerror(errno));
+		rm.body_size = fstat(up.fd, &sb) == 0 && S_ISREG(sb.st_mode) ?
+		    (int64_t)sb.st_size : -1;
+		up.total = rm.body_size > 0 ? (uint64_t)rm.body_size : 0;
+		rm.ctype = "application/octet-stream";
+		rm.read_body = read_log;
+		rm.read_arg = &up;
+		rm.progress = &up.prog;
+		cli_progress_init(&up.prog, files[i]);
+		rc = exchange(&rm, "POST", "/api/v1/import");
+		if (up.fd != 0)
+			close(up.fd);
+		if (rc > status)
+			status = rc;
+	}
 	return status;
 }
 

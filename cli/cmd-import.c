@@ -30,19 +30,13 @@ static const struct cli_opt import_opts[] = {
 	{ 0 }
 };
 
-/* "  rejected line 3: ..." or "  rejected objects[12]: ...". */
+/* Said on stderr: what the library rendered into b, which is released. */
 static void
-print_reject(const struct chousa_import_report *rep, size_t i)
+say(struct chousa_buf *b)
 {
-	if (rep->rejects[i].where[0] != '\0')
-		fprintf(stderr, "  rejected %s: %s\n", rep->rejects[i].where,
-		    rep->rejects[i].msg);
-	else if (rep->rejects[i].line > 0)
-		fprintf(stderr, "  rejected line %llu: %s\n",
-		    (unsigned long long)rep->rejects[i].line,
-		    rep->rejects[i].msg);
-	else
-		fprintf(stderr, "  rejected: %s\n", rep->rejects[i].msg);
+	if (b->len > 0)
+		fwrite(b->data, 1, b->len, stderr);
+	chousa_buf_release(b);
 }
 
 static int
@@ -50,75 +44,51 @@ import_one(struct chousa_store *st, const char *source, const char *path,
     const struct chousa_import_opts *o)
 {
 	struct chousa_import_report rep;
+	struct chousa_bundle_report bun;
+	struct chousa_buf b;
 	struct chousa_err err = { 0 };
 	struct cli_progress prog;
 	struct chousa_import_opts opts = *o;
-	const struct chousa_feed *feed = chousa_feed_find(source), *read_as;
-	int rc;
-	size_t i;
+	int rc, bundle;
 
 	cli_progress_init(&prog, path);
 	opts.progress = cli_progress_update;
 	opts.progress_arg = &prog;
-	memset(&rep, 0, sizeof(rep));
-	rc = chousa_store_import(st, source, path, &opts, &rep, &err);
+	rc = chousa_store_import_file(st, source, path, &opts, &rep, &bun,
+	    &bundle, &err);
 	cli_progress_end(&prog);
-	/* The warninglists repository archive: every list in it. */
-	if (rc == CHOUSA_EFORMAT && feed != NULL &&
-	    (feed->flags & CHOUSA_FEED_WARNINGLISTS)) {
-		struct chousa_bundle_report b;
-		struct chousa_err berr = { 0 };
-
-		if (chousa_store_import_warninglists(st, path, &opts, &b,
-		    &berr) == CHOUSA_OK) {
-			if (!g_opt.quiet)
-				fprintf(stderr, "warninglist: %s (%u lists): "
-				    "read %llu, added %llu, rejected %llu\n",
-				    path, b.lists, (unsigned long long)b.rows,
-				    (unsigned long long)b.added,
-				    (unsigned long long)b.rejected);
-			if (b.failed > 0)
-				cli_warn("%u list%s refused by the importer "
-				    "(first: %s)", b.failed, b.failed == 1 ?
-				    "" : "s", b.first_failure);
-			return EXIT_CLEAN;
+	if (rc == CHOUSA_OK && bundle) {
+		chousa_buf_init(&b, 0);
+		if (g_opt.json) {
+			chousa_import_bundle_json(&b, path, &bun);
+			cli_output(&b);
+		} else if (!g_opt.quiet) {
+			chousa_import_bundle_text(&b, path, &bun);
+			say(&b);
 		}
+		if (bun.failed > 0)
+			cli_warn("%u list%s refused by the importer (first: "
+			    "%s)", bun.failed, bun.failed == 1 ?
+			    "" : "s", bun.first_failure);
+		return EXIT_CLEAN;
 	}
 	cli_print_import(rep.source[0] ? rep.source : source, path,
 	    rc == CHOUSA_OK ? "imported" : "failed", &rep,
 	    rc == CHOUSA_OK ? NULL : &err);
 	if (rc != CHOUSA_OK) {
 		cli_warn_err(&err);
-		for (i = 0; g_opt.verbose && i < rep.n_rejects; i++)
-			print_reject(&rep, i);
-		return cli_exit_for_rc(rc);
+		if (g_opt.verbose) {
+			chousa_buf_init(&b, 0);
+			chousa_import_rejects_text(&b, &rep, rep.n_rejects);
+			say(&b);
+		}
+		return chousa_exit_for_rc(rc);
 	}
-	if (g_opt.quiet)
-		return EXIT_CLEAN;
-	fprintf(stderr, "%s: %s (%s): read %llu, added %llu, updated %llu, "
-	    "unchanged %llu, rejected %llu\n", rep.source, path, rep.format,
-	    (unsigned long long)rep.rows_read, (unsigned long long)rep.added,
-	    (unsigned long long)rep.updated,
-	    (unsigned long long)rep.unchanged,
-	    (unsigned long long)rep.rejected);
-	for (i = 0; i < rep.n_rejects && (g_opt.verbose || i < 3); i++)
-		print_reject(&rep, i);
-	if (rep.rejected > rep.n_rejects && g_opt.verbose)
-		fprintf(stderr, "  (%llu more rejected)\n",
-		    (unsigned long long)(rep.rejected - rep.n_rejects));
-	if (rep.skipped > 0)
-		fprintf(stderr, "  skipped %llu not kept: %s\n",
-		    (unsigned long long)rep.skipped, rep.skipped_kinds);
-	if (rep.note[0] != '\0')
-		fprintf(stderr, "  nothing to import: %s\n", rep.note);
-	/* Any text read by auto that found nothing in it. */
-	read_as = chousa_feed_find(rep.source);
-	if (feed == NULL && read_as != NULL &&
-	    (read_as->flags & CHOUSA_FEED_ANY_TEXT) && rep.added +
-	    rep.updated + rep.unchanged == 0 && rep.rejected > 0)
-		fprintf(stderr, "  no feed format was recognised and no line "
-		    "holds an indicator; if it is a feed, name it (chousa "
-		    "import --help lists them)\n");
+	if (!g_opt.quiet) {
+		chousa_buf_init(&b, 0);
+		chousa_import_text(&b, source, path, &rep, g_opt.verbose);
+		say(&b);
+	}
 	return EXIT_CLEAN;
 }
 
@@ -176,6 +146,12 @@ run_import(const struct cli_cmd *self, int argc, char **argv)
 	}
 	if (i >= argc)
 		cli_usage_error(self, "name a file to import");
+	/*
+	 * Into the team's store only when --server asks it: [server] url
+	 * alone leaves this machine's store the one imported into.
+	 */
+	if (cli_server_url(argc, argv) != NULL && g_opt.server != NULL)
+		return cli_remote_import(source, argv + i, argc - i, &o);
 	st = cli_open_store(0);
 	for (; i < argc; i++) {
 		rc = import_one(st, source, argv[i], &o);
@@ -210,11 +186,15 @@ const struct cli_cmd cmd_import = {
 	"is 3.\n\n"
 	"Family labels are mapped to Malpedia ids through the catalogue's "
 	"aliases, so import malpedia first (or at any time: look-ups map "
-	"labels again).",
+	"labels again).\n\n"
+	"With --server URL (and an admin token), each FILE is uploaded to the "
+	"team server and imported into its store, with the same options, "
+	"output and exit status; [server] url alone does not do that.",
 	import_opts, run_import,
 	"chousa import malpedia malpedia-families.json\n"
 	"chousa import urlhaus csv.txt.zip\n"
 	"chousa import --source auto ipblocklist.csv recent.csv\n"
-	"chousa import list --tag phishing --source-name mycase iocs.txt",
+	"chousa import list --tag phishing --source-name mycase iocs.txt\n"
+	"chousa --server https://chousa.example:8443 import misp event.json",
 	NULL
 };

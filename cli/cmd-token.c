@@ -14,7 +14,7 @@ enum { OPT_ROLE = 256, OPT_EXPIRES, OPT_BUDGET, OPT_JSON };
 static const struct cli_opt token_opts[] = {
 	{ OPT_ROLE, "role", "ROLE", "create: read (look-ups and offline "
 	    "investigations), investigate (may spend online quota) or admin "
-	    "(also updates and tokens)." },
+	    "(also imports, updates and tokens)." },
 	{ OPT_EXPIRES, "expires", "DURATION", "create: the token stops "
 	    "working after DURATION (90s, 30m, 12h, 90d); by default it works "
 	    "until revoked." },

@@ -87,7 +87,7 @@ report_one(const struct chousa_feed *f, const struct chousa_feed_result *r,
 	case CHOUSA_FEED_IMPORT_FAILED:
 		cli_print_import(f->name, r->path, "failed", &r->rep, err);
 		cli_warn("%s: %s (previous data kept)", f->name, err->msg);
-		status = cli_exit_for_rc(rc);
+		status = chousa_exit_for_rc(rc);
 		return status == EXIT_BADINPUT ? EXIT_SOURCE : status;
 	case CHOUSA_FEED_UPDATED:
 		cli_print_import(f->name, r->path, "imported", &r->rep, NULL);
@@ -99,7 +99,7 @@ report_one(const struct chousa_feed *f, const struct chousa_feed_result *r,
 		if (rc == CHOUSA_ENOMEM)
 			cli_die(EXIT_INTERNAL, "out of memory");
 		cli_warn("%s: %s", f->name, err->msg);
-		return cli_exit_for_rc(rc);
+		return chousa_exit_for_rc(rc);
 	}
 }
 

@@ -97,33 +97,6 @@ cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
-int
-cli_exit_for_rc(int rc)
-{
-	switch (rc) {
-	case CHOUSA_OK:
-		return EXIT_CLEAN;
-	case CHOUSA_EINVAL:
-		return EXIT_USAGE;
-	case CHOUSA_EPARSE:
-	case CHOUSA_EIO:
-	case CHOUSA_ELIMIT:
-	case CHOUSA_ENOTFOUND:
-	case CHOUSA_EFORMAT:
-	case CHOUSA_EPERM:
-		return EXIT_BADINPUT;
-	case CHOUSA_EHTTP:
-	case CHOUSA_EAUTH:
-	case CHOUSA_EQUOTA:
-	case CHOUSA_ETIMEOUT:
-		return EXIT_SOURCE;
-	case CHOUSA_EBUSY:
-		return EXIT_BUSY;
-	default:
-		return EXIT_INTERNAL;
-	}
-}
-
 void
 cli_warn_err(const struct chousa_err *err)
 {
@@ -138,7 +111,7 @@ void
 cli_die_err(const struct chousa_err *err)
 {
 	cli_warn_err(err);
-	exit(cli_exit_for_rc(err->code));
+	exit(chousa_exit_for_rc(err->code));
 }
 
 int
@@ -576,6 +549,6 @@ cli_print_import(const char *source, const char *path, const char *state,
 		return;
 	chousa_buf_init(&b, 0);
 	f->results->import(&b, source, path, state, rep, err != NULL ?
-	    cli_exit_for_rc(err->code) : 0, err != NULL ? err->msg : NULL);
+	    chousa_exit_for_rc(err->code) : 0, err != NULL ? err->msg : NULL);
 	cli_output(&b);
 }

@@ -64,6 +64,8 @@ enum chousa_exit {
 	CHOUSA_EXIT_INTERRUPTED = 130	/* Ctrl-C: 128 + SIGINT, as shells
 					 * say */
 };
+/* The exit status a run that failed with code ends with. */
+int	chousa_exit_for_rc(int code);
 
 /* ---- string views and buffers ---- */
 

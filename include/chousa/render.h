@@ -136,6 +136,29 @@ void	chousa_import_json(struct chousa_buf *b, const char *source,
 	    const struct chousa_import_report *rep, int exit_status,
 	    const char *error);
 
+/*
+ * The JSON line of a MISP warninglists archive imported list by list
+ * (chousa_store_import_warninglists).
+ */
+void	chousa_import_bundle_json(struct chousa_buf *b, const char *file,
+	    const struct chousa_bundle_report *rep);
+/*
+ * What `chousa import` says on stderr of a file imported: "SOURCE: FILE
+ * (FORMAT): read N, added N, updated N, unchanged N, rejected N", then
+ * the first three rejects (verbose: all kept, and how many more), what
+ * was skipped, and why nothing was.  asked is the source as the user
+ * named it ("auto" or an importer).
+ */
+void	chousa_import_text(struct chousa_buf *b, const char *asked,
+	    const char *file, const struct chousa_import_report *rep,
+	    int verbose);
+/* The first n rejects kept in rep, one "  rejected ...: why" line each. */
+void	chousa_import_rejects_text(struct chousa_buf *b,
+	    const struct chousa_import_report *rep, size_t n);
+/* "warninglist: FILE (N lists): read N, added N, rejected N". */
+void	chousa_import_bundle_text(struct chousa_buf *b, const char *file,
+	    const struct chousa_bundle_report *rep);
+
 /* ---- store statistics (src/render/db.c) ---- */
 
 /*

@@ -250,6 +250,11 @@ struct chousa_import_opts {
 	const char		*tag;		/* list: tag to add */
 	const char		*family;	/* list: family to set */
 	const char		*source_name;	/* list: source to record */
+	/*
+	 * The file's name to record and say instead of path (a team
+	 * server's spooled upload, named as the client has it), or NULL.
+	 */
+	const char		*file_name;
 	chousa_progress_fn	 progress;
 	void			*progress_arg;
 	/*
@@ -320,6 +325,18 @@ struct chousa_bundle_report {
 int	chousa_store_import_warninglists(struct chousa_store *st,
 	    const char *path, const struct chousa_import_opts *opts,
 	    struct chousa_bundle_report *rep, struct chousa_err *err);
+
+/*
+ * What `chousa import` runs for one file, here and on a team server:
+ * chousa_store_import, and when a warninglist source's file is no list,
+ * the repository's archive of lists (*is_bundle set to 1, bundle filled;
+ * an archive it is not either gives the first import's error).
+ */
+int	chousa_store_import_file(struct chousa_store *st, const char *source,
+	    const char *path, const struct chousa_import_opts *opts,
+	    struct chousa_import_report *rep,
+	    struct chousa_bundle_report *bundle, int *is_bundle,
+	    struct chousa_err *err);
 
 /*
  * abuse.ch's false-positive list (the Hunting API's get_fplist answer in

@@ -140,6 +140,11 @@ static const struct chousa_config_key keys[] = {
 	    "chousa serve: bytes an uploaded log may have (as sent, before "
 	    "decompression); a longer one is refused (413).  The log is swept "
 	    "as it arrives and never stored."),
+	N("server", "import_max", 1, 1099511627776LL, "1073741824",
+	    "chousa serve: bytes a file imported through POST /api/v1/import "
+	    "(chousa --server URL import) may have, as sent; a longer one is "
+	    "refused (413).  It is kept in an unlinked file of TMPDIR while "
+	    "it is imported."),
 	N("server", "online_budget", 0, 1000000000, "0", "chousa serve: "
 	    "online requests (to VirusTotal and the other keyed services; "
 	    "answers from the cache are free) each token may cause a day "

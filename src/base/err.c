@@ -34,3 +34,30 @@ chousa_rc_name(int code)
 		return "EUNKNOWN";
 	return names[code];
 }
+
+int
+chousa_exit_for_rc(int code)
+{
+	switch (code) {
+	case CHOUSA_OK:
+		return CHOUSA_EXIT_CLEAN;
+	case CHOUSA_EINVAL:
+		return CHOUSA_EXIT_USAGE;
+	case CHOUSA_EPARSE:
+	case CHOUSA_EIO:
+	case CHOUSA_ELIMIT:
+	case CHOUSA_ENOTFOUND:
+	case CHOUSA_EFORMAT:
+	case CHOUSA_EPERM:
+		return CHOUSA_EXIT_BADINPUT;
+	case CHOUSA_EHTTP:
+	case CHOUSA_EAUTH:
+	case CHOUSA_EQUOTA:
+	case CHOUSA_ETIMEOUT:
+		return CHOUSA_EXIT_SOURCE;
+	case CHOUSA_EBUSY:
+		return CHOUSA_EXIT_BUSY;
+	default:
+		return CHOUSA_EXIT_INTERNAL;
+	}
+}

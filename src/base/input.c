@@ -252,6 +252,18 @@ alloc_bufs(struct input *in, const char *name, struct chousa_err *err)
 	return CHOUSA_OK;
 }
 
+int
+input_rename(struct input *in, const char *name)
+{
+	char *copy = mem_strdup(name);
+
+	if (copy == NULL)
+		return -1;
+	mem_free(in->name);
+	in->name = copy;
+	return 0;
+}
+
 /* *buf, of size bytes, taken if it is not yet. */
 static int
 need(char **buf, size_t size, struct chousa_err *err)

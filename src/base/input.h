@@ -37,6 +37,9 @@ int	input_open_mem(struct input **out, const void *p, size_t len,
 typedef long (*input_reader_fn)(void *arg, void *buf, size_t cap);
 int	input_open_reader(struct input **out, input_reader_fn fn, void *arg,
 	    const char *name, struct chousa_err *err);
+/* Say in by name in its errors from now on (an open descriptor's path
+ * means nothing to the user); 0, or -1 out of memory. */
+int	input_rename(struct input *in, const char *name);
 void	input_free(struct input *in);
 
 /*

@@ -834,6 +834,8 @@ const struct route api_routes[] = {
 	    h_tokens_revoke, "revoke tokens" },
 	{ "/api/v1/audit", M_GET, CHOUSA_ROLE_ADMIN, 0, 0, api_audit,
 	    "audit" },
+	{ "/api/v1/import", M_POST, CHOUSA_ROLE_ADMIN, 0, ROUTE_STREAM,
+	    api_import, "import" },
 	{ "/api/v1/update", M_GET, CHOUSA_ROLE_READ, 0, 0, h_update_status,
 	    "update status" },
 	{ "/api/v1/update", M_POST, CHOUSA_ROLE_ADMIN, 0, 0, h_update_start,

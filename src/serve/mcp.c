@@ -19,6 +19,7 @@
 
 #include "base/json_tree.h"
 #include "base/mem.h"
+#include "base/tmp.h"
 #include "serve/serve.h"
 
 #define MCP_LATEST	"2025-06-18"
@@ -330,7 +331,7 @@ t_lookup(struct runenv *env, struct chousa_arena *a, struct jnode *args,
     const char *id, struct chousa_buf *out)
 {
 	struct chousa_err err = { 0 };
-	struct warnings w = { NULL, NULL, NULL, 0, 0 };
+	struct warnings w = { NULL, NULL, NULL, NULL, 0, 0 };
 	struct lookup_tally t;
 	struct chousa_buf doc;
 	struct chousa_jw jw;
@@ -493,7 +494,7 @@ t_sources(struct runenv *env, struct chousa_arena *a, const char *id,
     struct chousa_buf *out)
 {
 	struct chousa_err err = { 0 };
-	struct warnings w = { NULL, NULL, NULL, 0, 0 };
+	struct warnings w = { NULL, NULL, NULL, NULL, 0, 0 };
 	struct chousa_buf doc;
 
 	chousa_buf_init(&doc, SERVE_MAX_OUTPUT);
@@ -827,22 +828,6 @@ const struct route mcp_routes[] = {
 
 /* ---- over stdio: chousa mcp ---- */
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 int
 chousa_mcp_stdio(const char *db_path, const struct chousa_config *cfg,
     int allow_online, int in_fd, int out_fd, struct chousa_err *err)
@@ -912,7 +897,7 @@ chousa_mcp_stdio(const char *db_path, const struct chousa_config *cfg,
 		}
 		if (out.len > 0) {
 			chousa_buf_addch(&out, '\n');
-			if (out.failed != CHOUSA_OK || write_all(out_fd,
+			if (out.failed != CHOUSA_OK || chousa_write_all(out_fd,
 			    out.data, out.len) != 0) {
 				chousa_arena_free(a);
 				rc = chousa_errf(err, CHOUSA_EIO, "cannot write "

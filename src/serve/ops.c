@@ -25,9 +25,9 @@ grow(struct chousa_arena *a, void *v, size_t n, size_t *cap, size_t size)
 	return 0;
 }
 
-void
-warn_add(struct warnings *w, struct chousa_arena *a, size_t at,
-    size_t last, const char *msg)
+static void
+warn_push(struct warnings *w, struct chousa_arena *a, size_t at,
+    size_t last, const char *msg, char kind)
 {
 	const char *m = chousa_arena_strdup(a, msg);
 	size_t cap = w->cap;
@@ -36,12 +36,39 @@ warn_add(struct warnings *w, struct chousa_arena *a, size_t at,
 		return;
 	/* The arrays grow to the same capacity, each from the old one. */
 	cap = w->cap;
-	if (grow(a, &w->at, w->n, &cap, sizeof(*w->at)) != 0 ||
+	if (grow(a, &w->at, w->n, &cap, sizeof(*w->at)) != 0)
+		return;
+	cap = w->cap;
+	if (grow(a, &w->kind, w->n, &cap, sizeof(*w->kind)) != 0 ||
 	    grow(a, &w->last, w->n, &w->cap, sizeof(*w->last)) != 0)
 		return;
 	w->msg[w->n] = m;
 	w->at[w->n] = at;
+	w->kind[w->n] = kind;
 	w->last[w->n++] = last;
+}
+
+void
+warn_add(struct warnings *w, struct chousa_arena *a, size_t at,
+    size_t last, const char *msg)
+{
+	warn_push(w, a, at, last, msg, 'W');
+}
+
+void
+warn_add_said(struct warnings *w, struct chousa_arena *a, size_t at,
+    const char *text)
+{
+	const char *line;
+	size_t len;
+
+	while (*text != '\0') {
+		len = strcspn(text, "\n");
+		line = chousa_arena_strndup(a, text, len);
+		if (line != NULL)
+			warn_push(w, a, at, 0, line, 'S');
+		text += len + (text[len] == '\n');
+	}
 }
 
 void
@@ -51,7 +78,8 @@ warn_add_all(struct warnings *w, struct chousa_arena *a,
 	size_t i;
 
 	for (i = 0; i < from->n; i++)
-		warn_add(w, a, from->at[i], from->last[i], from->msg[i]);
+		warn_push(w, a, from->at[i], from->last[i], from->msg[i],
+		    from->kind[i]);
 }
 
 int
@@ -364,7 +392,6 @@ spool_spill(int *fd, size_t *spooled, struct chousa_buf *b,
 {
 	const char *p = b->data;
 	size_t left = b->len;
-	ssize_t n;
 
 	if (*spooled == 0) {
 		*fd = chousa_tmp_fd();
@@ -373,23 +400,15 @@ spool_spill(int *fd, size_t *spooled, struct chousa_buf *b,
 			    "a temporary file for the answer: %s",
 			    strerror(errno));
 	}
-	while (left > 0) {
-		n = write(*fd, p, left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int e = n < 0 ? errno : ENOSPC;
+	if (chousa_write_all(*fd, p, left) != 0) {
+		int e = errno;
 
-			if (*spooled == 0)
-				close(*fd);
-			return chousa_errf(err, CHOUSA_EINTERNAL, "cannot "
-			    "write the answer to a temporary file: %s",
-			    strerror(e));
-		}
-		p += n;
-		left -= (size_t)n;
-		*spooled += (size_t)n;
+		if (*spooled == 0)
+			close(*fd);
+		return chousa_errf(err, CHOUSA_EINTERNAL, "cannot write the "
+		    "answer to a temporary file: %s", strerror(e));
 	}
+	*spooled += left;
 	chousa_buf_reset(b);
 	return CHOUSA_OK;
 }

@@ -186,6 +186,7 @@ struct warnings {
 	const char	**msg;
 	size_t		 *at;		/* bytes of output before each */
 	size_t		 *last;		/* of them, the last write's */
+	char		 *kind;		/* 'W' a warning, 'S' a line said */
 	size_t		  n, cap;
 };
 
@@ -385,6 +386,13 @@ struct runenv {
  */
 void	warn_add(struct warnings *w, struct chousa_arena *a, size_t at,
 	    size_t last, const char *msg);
+/*
+ * Lines the local command says on stderr as they are, not as warnings
+ * ("chousa: " is not put before them): each line of text, after at bytes
+ * of output.
+ */
+void	warn_add_said(struct warnings *w, struct chousa_arena *a, size_t at,
+	    const char *text);
 /* Add every warning of from to w. */
 void	warn_add_all(struct warnings *w, struct chousa_arena *a,
 	    const struct warnings *from);
@@ -466,6 +474,54 @@ const char *api_ctype(const char *format);
 /* "malicious:2,unknown:1" for the audit log (arena). */
 const char *api_verdicts(struct chousa_arena *a, const struct invjob *j);
 
+/* ---- a body read as it arrives (upload.c) ---- */
+
+/*
+ * A streamed route's body, queued by its HTTP thread (body_queue_put from
+ * the route's on_body) for the job reading it on its own thread
+ * (body_queue_read).  Past QUEUE_MAX bytes queued the connection is
+ * suspended until the reader has taken half.
+ */
+struct chunk;
+struct body_queue {
+	struct sreq		*r;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;	/* queued, ended or aborted */
+	struct chunk		*head, *tail;
+	size_t			 queued;
+	uint64_t		 received;
+	uint64_t		 max;		/* past it, too_big */
+	int			 ended;		/* the body is all here */
+	int			 aborted;	/* the request or server ends */
+	int			 too_big;	/* the body passed max */
+	int			 done;		/* the reader reads no more */
+	int			 no_memory;	/* a piece could not be queued */
+	int			 paused;	/* suspended for a full queue */
+	uint64_t		*received_total;	/* counters (atomic), */
+	uint64_t		*waits;			/* or NULL */
+};
+void	body_queue_init(struct body_queue *q, struct sreq *r, uint64_t max,
+	    uint64_t *received, uint64_t *waits);
+/* Frees the pieces still queued. */
+void	body_queue_release(struct body_queue *q);
+/*
+ * One piece of the body (the HTTP thread); n 0 says it ended.  Past max
+ * the rest is dropped and r->too_big set.  Returns 0.
+ */
+int	body_queue_put(struct body_queue *q, const char *p, size_t n);
+/*
+ * The reader's read (chousa_read_fn, arg the queue): what is queued, or
+ * wait for it; 0 at the end; -1 with errno EFBIG (past max) or
+ * ECONNABORTED (the request or server ends).
+ */
+long	body_queue_read(void *arg, void *buf, size_t cap);
+/* Wait for the first piece, the end or an abort. */
+void	body_queue_wait_start(struct body_queue *q);
+/* The reader reads no more: a paused upload goes on, to be dropped. */
+void	body_queue_done(struct body_queue *q);
+/* The request ended early, or the server stops (any thread). */
+void	body_queue_abort(struct body_queue *q);
+
 /* ---- sweeps of uploaded logs (sweep.c) and exports (api_export.c) ---- */
 
 /*
@@ -515,6 +571,9 @@ struct audit_entry {
 int	audit_each(const char *jsonl, size_t len,
 	    void (*fn)(void *arg, const struct audit_entry *e), void *arg,
 	    struct chousa_err *err);
+/* POST /api/v1/import (admin): the body, a file, imported as chousa
+ * import imports it (api_import.c). */
+int	api_import(struct sreq *r);
 /* POST /api/v1/sweep: the body, a log, swept as it arrives. */
 int	api_sweep(struct sreq *r);
 /*
@@ -610,6 +669,12 @@ struct sreq {
 	const char		*hdr_value[12];
 	size_t			 n_hdr;
 	int			 exit_status;	/* -1: no Chousa-Exit header */
+	/*
+	 * The output, warnings and exit status stand though the status is
+	 * an error (an import that failed: its JSON line and why); the
+	 * refusal is then one of the warnings, for the CLI's frame.
+	 */
+	int			 answer_on_error;
 	int			 csp_set;	/* the handler set its own CSP */
 	struct warnings		 warn;
 	/* An investigation in flight, and what to do when it is done. */
@@ -721,6 +786,8 @@ struct server {
 	long				 n_bg, max_bg;
 	int				 bg_stopping;
 	size_t				 max_stream;	/* a streamed body's cap */
+	size_t				 max_import;	/* an imported file's */
+	pthread_mutex_t			 import_lock;	/* one import at once */
 	struct sweeper			*sweeper;
 	pthread_cond_t			 bg_cond;	/* one ended */
 };

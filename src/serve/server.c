@@ -967,17 +967,19 @@ output_len(const struct sreq *r)
 static void
 cli_frame(struct sreq *r, int version, struct pieces *x)
 {
+	/* An answer kept whatever its status says it as the CLI would. */
+	int answered = r->status < 400 || r->answer_on_error;
 	const char *refusal = r->status >= 400 ? r->refusal : NULL;
 	size_t i, done = 0, at, last, len = output_len(r), off;
 
 	chousa_buf_init(&x->lines, SERVE_MAX_OUTPUT);
 	off = x->lines.len;
-	chousa_buf_addf(&x->lines, "chousa/%d %d\n", version, r->status < 400 &&
+	chousa_buf_addf(&x->lines, "chousa/%d %d\n", version, answered &&
 	    r->exit_status >= 0 ? r->exit_status : exit_for_status(r->status));
 	pieces_add(x, 0, off, x->lines.len - off);
 	for (i = 0; i < r->warn.n; i++) {
 		/* Output only when answered, and in order. */
-		at = r->status < 400 ? r->warn.at[i] : 0;
+		at = answered ? r->warn.at[i] : 0;
 		if (at > len)
 			at = len;
 		if (version > 1 && at > done) {
@@ -993,18 +995,18 @@ cli_frame(struct sreq *r, int version, struct pieces *x)
 			frame_output(x, at - last, at);
 			done = at;
 		}
-		frame_line(x, 'W', r->warn.msg[i]);
+		frame_line(x, r->warn.kind[i], r->warn.msg[i]);
 	}
-	if (refusal != NULL)
+	if (refusal != NULL && !r->answer_on_error)
 		frame_line(x, 'E', refusal);
 	if (version == 1) {
 		off = x->lines.len;
 		chousa_buf_addch(&x->lines, '\n');
 		pieces_add(x, 0, off, 1);
 	}
-	if (r->status < 400 && version == 1)
+	if (answered && version == 1)
 		pieces_add(x, 1, 0, len);
-	else if (r->status < 400)
+	else if (answered)
 		frame_output(x, done, len);
 	r->ctype = "application/vnd.chousa.cli";
 }
@@ -1125,7 +1127,7 @@ respond(struct sreq *r)
 		error_json(&r->out, "the answer is too big");
 		r->ctype = "application/json";
 	}
-	if (output_len(r) == 0 && r->status >= 400)
+	if (output_len(r) == 0 && r->status >= 400 && !r->answer_on_error)
 		req_error(r, r->status, "%s", reason_phrase(r->status));
 	cli = req_arg(r, "cli");
 	if (cli != NULL && strcmp(cli, "1") == 0 && r->route != NULL &&
@@ -1173,7 +1175,12 @@ respond(struct sreq *r)
 		MHD_add_response_header(resp, "Chousa-Exit", num);
 	}
 	for (i = 0; i < r->warn.n && i < SERVE_MAX_WARN_HEADERS; i++) {
-		char *v = header_safe(r->a, r->warn.msg[i]);
+		char *v;
+
+		/* Lines said are the CLI's frame's only. */
+		if (r->warn.kind[i] != 'W')
+			continue;
+		v = header_safe(r->a, r->warn.msg[i]);
 
 		if (v != NULL && i + 1 == SERVE_MAX_WARN_HEADERS &&
 		    r->warn.n > i + 1)
@@ -1314,7 +1321,8 @@ admit(struct sreq *r)
 		return;
 	}
 	/* A streamed body's cap is the server's setting. */
-	max = (rt->flags & ROUTE_STREAM) ? r->srv->max_stream : rt->max_body;
+	max = !(rt->flags & ROUTE_STREAM) ? rt->max_body :
+	    rt->handle == api_import ? r->srv->max_import : r->srv->max_stream;
 	cl = req_header(r, "Content-Length");
 	if (cl != NULL) {
 		char *end;
@@ -1743,6 +1751,9 @@ chousa_server_start(struct chousa_server **out,
 	s->online_budget = cfg_long(s->cfg, "online_budget", 0);
 	s->max_stream = (size_t)cfg_long(s->cfg, "sweep_max",
 	    SERVE_MAX_SWEEP_BODY);
+	s->max_import = (size_t)cfg_long(s->cfg, "import_max",
+	    SERVE_MAX_SWEEP_BODY);
+	pthread_mutex_init(&s->import_lock, NULL);
 	rc = metrics_new(&s->metrics, route_tables, err);
 	if (rc == CHOUSA_OK && opts->tls_cert != NULL)
 		rc = tls_start(s, err);
@@ -1878,6 +1889,7 @@ chousa_server_free(struct chousa_server *cs)
 	pthread_key_delete(s->store_key);
 	pthread_cond_destroy(&s->answers_cond);
 	pthread_cond_destroy(&s->bg_cond);
+	pthread_mutex_destroy(&s->import_lock);
 	pthread_mutex_destroy(&s->lock);
 	mem_free(s->db_path);
 	mem_free(s);

@@ -26,8 +26,6 @@
 #include "base/mem.h"
 #include "serve/serve.h"
 
-/* Bytes of the body queued at most before the connection is suspended. */
-#define QUEUE_MAX	((size_t)4 << 20)
 /* The hits of one sweep, at most (past SERVE_SPOOL_AT, on disk). */
 #define SWEEP_MAX_OUTPUT	((size_t)1 << 30)
 
@@ -231,28 +229,10 @@ sweeper_stats(struct sweeper *sw, struct sweeper_stats *out)
 
 /* ---- one upload ---- */
 
-struct chunk {
-	struct chunk	*next;
-	size_t		 len, pos;
-	char		 data[];
-};
-
 struct upload {
-	struct sreq		*r;
-	pthread_mutex_t		 lock;
-	pthread_cond_t		 cond;	/* queued, ended or aborted */
-	/* The body, from the HTTP thread to the sweep (lock). */
-	struct chunk		*head, *tail;
-	size_t			 queued;
-	uint64_t		 received;
-	uint64_t		 max;		/* [server] sweep_max */
-	int			 ended;		/* the body is all here */
-	int			 aborted;	/* the request or server ends */
-	int			 too_big;	/* the body passed max */
-	int			 done;		/* the sweep reads no more */
-	int			 no_memory;	/* a piece could not be queued */
+	struct body_queue	 q;	/* first: the form's too */
+	/* What the sweep found that was not the body's. */
 	int			 no_store;	/* no matcher: the store failed */
-	int			 paused;	/* suspended for a full queue */
 	/* The run's options. */
 	const char		*name;		/* the hits' "file" */
 	const struct chousa_result_hooks *fmt;
@@ -270,79 +250,24 @@ struct upload {
 	struct chousa_err	 err;
 };
 
-/* The sweep's read (chousa_read_fn): what the queue has, or wait. */
-static long
-upload_read(void *arg, void *buf, size_t cap)
-{
-	struct upload *up = arg;
-	size_t got = 0;
-
-	pthread_mutex_lock(&up->lock);
-	while (up->head == NULL && !up->ended && !up->aborted)
-		pthread_cond_wait(&up->cond, &up->lock);
-	if (up->aborted) {
-		pthread_mutex_unlock(&up->lock);
-		errno = up->too_big ? EFBIG : ECONNABORTED;
-		return -1;
-	}
-	while (got < cap && up->head != NULL) {
-		struct chunk *c = up->head;
-		size_t n = c->len - c->pos;
-
-		if (n > cap - got)
-			n = cap - got;
-		memcpy((char *)buf + got, c->data + c->pos, n);
-		c->pos += n;
-		got += n;
-		if (c->pos == c->len) {
-			up->head = c->next;
-			if (up->head == NULL)
-				up->tail = NULL;
-			mem_free(c);
-		}
-	}
-	up->queued -= got;
-	/*
-	 * Under the lock, so the resume comes after the suspend that
-	 * set paused.
-	 */
-	if (up->paused && up->queued <= QUEUE_MAX / 2) {
-		up->paused = 0;
-		MHD_resume_connection(up->r->conn);
-	}
-	pthread_mutex_unlock(&up->lock);
-	return (long)got;
-}
-
-/* The sweep reads no more: a paused upload goes on, to be dropped. */
 static void
-upload_done(struct upload *up)
+upload_init(struct upload *up, struct sreq *r)
 {
-	pthread_mutex_lock(&up->lock);
-	up->done = 1;
-	if (up->paused) {
-		up->paused = 0;
-		MHD_resume_connection(up->r->conn);
-	}
-	pthread_mutex_unlock(&up->lock);
+	struct sweeper *sw = r->srv->sweeper;
+
+	body_queue_init(&up->q, r, r->srv->max_stream, &sw->stats.received,
+	    &sw->stats.waits);
+	chousa_buf_init(&up->out, SWEEP_MAX_OUTPUT);
 }
 
 static void
 upload_free(struct upload *up)
 {
-	struct chunk *c, *next;
-
-	for (c = up->head; c != NULL; c = next) {
-		next = c->next;
-		mem_free(c);
-	}
-	up->head = up->tail = NULL;
+	body_queue_release(&up->q);
 	chousa_buf_release(&up->out);
 	if (up->spooled > 0)
 		close(up->spool_fd);
 	up->spooled = 0;
-	pthread_cond_destroy(&up->cond);
-	pthread_mutex_destroy(&up->lock);
 }
 
 /*
@@ -354,73 +279,20 @@ static int
 upload_body(struct sreq *r, const char *p, size_t n)
 {
 	struct upload *up = r->stream;
-	struct chunk *c;
 
 	if (p == NULL) {
 		upload_free(up);
 		r->stream = NULL;
 		return 0;
 	}
-	pthread_mutex_lock(&up->lock);
-	if (n == 0) {
-		up->ended = 1;
-		pthread_cond_broadcast(&up->cond);
-		pthread_mutex_unlock(&up->lock);
-		return 0;
-	}
-	up->received += n;
-	__atomic_add_fetch(&r->srv->sweeper->stats.received, n,
-	    __ATOMIC_RELAXED);
-	if (up->received > up->max && !up->too_big) {
-		/* Chunked past the cap: the rest is dropped, then a 413. */
-		up->too_big = up->aborted = 1;
-		r->too_big = 1;
-		pthread_cond_broadcast(&up->cond);
-	}
-	if (up->done || up->aborted) {
-		pthread_mutex_unlock(&up->lock);
-		return 0;
-	}
-	c = mem_alloc(sizeof(*c) + n);
-	if (c == NULL) {
-		up->aborted = up->no_memory = 1;
-		pthread_cond_broadcast(&up->cond);
-		pthread_mutex_unlock(&up->lock);
-		return 0;
-	}
-	memcpy(c->data, p, n);
-	c->len = n;
-	if (up->tail != NULL)
-		up->tail->next = c;
-	else
-		up->head = c;
-	up->tail = c;
-	up->queued += n;
-	pthread_cond_broadcast(&up->cond);
-	if (up->queued >= QUEUE_MAX && !up->paused) {
-		up->paused = 1;
-		__atomic_add_fetch(&r->srv->sweeper->stats.waits, 1,
-		    __ATOMIC_RELAXED);
-		MHD_suspend_connection(r->conn);
-	}
-	pthread_mutex_unlock(&up->lock);
-	return 0;
+	return body_queue_put(&up->q, p, n);
 }
 
 /* The request ended early, or the server stops (another thread). */
 static void
 upload_abort(struct sreq *r)
 {
-	struct upload *up = r->stream;
-
-	pthread_mutex_lock(&up->lock);
-	up->aborted = 1;
-	pthread_cond_broadcast(&up->cond);
-	if (up->paused) {
-		up->paused = 0;
-		MHD_resume_connection(r->conn);
-	}
-	pthread_mutex_unlock(&up->lock);
+	body_queue_abort(&((struct upload *)r->stream)->q);
 }
 
 /* ---- the sweep ---- */
@@ -465,24 +337,21 @@ sweep_run(struct sreq *r)
 	 * The options are all set once the body's first piece is queued
 	 * (a form's fields come before its file): read them after it.
 	 */
-	pthread_mutex_lock(&up->lock);
-	while (up->head == NULL && !up->ended && !up->aborted)
-		pthread_cond_wait(&up->cond, &up->lock);
-	pthread_mutex_unlock(&up->lock);
+	body_queue_wait_start(&up->q);
 	sm = matcher_get(r->srv, &up->err);
 	if (sm == NULL) {
 		up->no_store = 1;
 		up->rc = CHOUSA_EINTERNAL;
-		upload_done(up);
+		body_queue_done(&up->q);
 		return;
 	}
 	/* The sweep's seconds, as the CLI's summary: the matcher's not. */
 	t0 = chousa_monotonic();
 	if (up->fmt->sweep_begin != NULL)
 		up->fmt->sweep_begin(&up->out);
-	rc = chousa_sweep_stream(sm->m, up->name, upload_read, up, &up->so,
+	rc = chousa_sweep_stream(sm->m, up->name, body_queue_read, &up->q, &up->so,
 	    on_hit, up, &up->ss, &up->err);
-	upload_done(up);
+	body_queue_done(&up->q);
 	matcher_unref(r->srv->sweeper, sm);
 	if (up->rc == CHOUSA_OK)
 		up->rc = rc;
@@ -538,10 +407,10 @@ cli_summary(struct sreq *r, struct upload *up)
 static int
 sweep_failed(struct sreq *r, struct upload *up)
 {
-	if (up->too_big)
+	if (up->q.too_big)
 		req_error(r, 413, "the log is over %llu bytes ([server] "
-		    "sweep_max)", (unsigned long long)up->max);
-	else if (up->no_memory) {
+		    "sweep_max)", (unsigned long long)up->q.max);
+	else if (up->q.no_memory) {
 		req_header_add(r, "Retry-After", "5");
 		req_error(r, 503, "out of memory queueing the log: retry in "
 		    "5 s");
@@ -550,7 +419,7 @@ sweep_failed(struct sreq *r, struct upload *up)
 		req_error(r, 503, "the store cannot be read: %s", up->err.msg);
 	} else if (up->rc == CHOUSA_EIO || up->rc == CHOUSA_EFORMAT) {
 		r->exit_status = CHOUSA_EXIT_BADINPUT;
-		req_error(r, up->aborted ? 503 : 400, "%s", up->aborted ?
+		req_error(r, up->q.aborted ? 503 : 400, "%s", up->q.aborted ?
 		    "the server is stopping" : up->err.msg);
 	} else if (up->rc == CHOUSA_ELIMIT)
 		req_error(r, 413, "%s", up->err.msg);
@@ -699,11 +568,7 @@ api_sweep(struct sreq *r)
 	memset(up, 0, sizeof(*up));
 	if (!sweep_options(r, up))
 		return 0;
-	up->r = r;
-	up->max = r->srv->max_stream;
-	chousa_buf_init(&up->out, SWEEP_MAX_OUTPUT);
-	pthread_mutex_init(&up->lock, NULL);
-	pthread_cond_init(&up->cond, NULL);
+	upload_init(up, r);
 	r->stream = up;
 	r->on_body = upload_body;
 	req_audit_input(r, up->name);
@@ -978,17 +843,13 @@ sweep_form(struct sreq *r, const struct web_sweep *ws)
 		return req_error(r, 415, "send the page's form "
 		    "(multipart/form-data)");
 	}
-	up->r = r;
-	up->max = r->srv->max_stream;
+	upload_init(up, r);
 	up->name = "upload";
 	up->so.window = (int64_t)30 * 86400;
 	up->so.max_line = CHOUSA_SWEEP_MAX_LINE;
 	up->max_rows = ws->max_rows;
 	f->hooks.sweep_hit = ws->row;
 	up->fmt = &f->hooks;
-	chousa_buf_init(&up->out, SWEEP_MAX_OUTPUT);
-	pthread_mutex_init(&up->lock, NULL);
-	pthread_cond_init(&up->cond, NULL);
 	r->on_body = form_body;
 	req_audit_input(r, "upload");
 	if (req_background(r, sweep_run, form_finish, upload_abort) ==

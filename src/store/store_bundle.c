@@ -323,3 +323,28 @@ chousa_feed_import(struct chousa_store *st, const struct chousa_feed *feed,
 	}
 	return chousa_store_import(st, feed->name, path, opts, rep, err);
 }
+
+int
+chousa_store_import_file(struct chousa_store *st, const char *source,
+    const char *path, const struct chousa_import_opts *opts,
+    struct chousa_import_report *rep, struct chousa_bundle_report *bundle,
+    int *is_bundle, struct chousa_err *err)
+{
+	const struct chousa_feed *feed = chousa_feed_find(source);
+	struct chousa_err berr = { 0 };
+	int rc;
+
+	*is_bundle = 0;
+	memset(rep, 0, sizeof(*rep));
+	memset(bundle, 0, sizeof(*bundle));
+	rc = chousa_store_import(st, source, path, opts, rep, err);
+	if (rc != CHOUSA_EFORMAT || feed == NULL ||
+	    !(feed->flags & CHOUSA_FEED_WARNINGLISTS))
+		return rc;
+	/* Not a list: the repository's archive of them, when it is one. */
+	if (chousa_store_import_warninglists(st, path, opts, bundle, &berr) !=
+	    CHOUSA_OK)
+		return rc;
+	*is_bundle = 1;
+	return CHOUSA_OK;
+}

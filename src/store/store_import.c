@@ -892,8 +892,8 @@ import_input(struct chousa_store *st, const char *source,
 	if (source == NULL)
 		source = "auto";
 	imp.st = st;
-	imp.path = path;
 	imp.opts = opts != NULL ? opts : &no_opts;
+	imp.path = imp.opts->file_name != NULL ? imp.opts->file_name : path;
 	imp.rep = &r;
 	imp.err = err;
 	imp.now = (int64_t)time(NULL);
@@ -1000,6 +1000,15 @@ chousa_store_import(struct chousa_store *st, const char *source,
 		rc = input_open(&in, path, err);
 		if (rc != CHOUSA_OK)
 			return rc;
+		/* An open file is said by the name its user knows. */
+		if (opts != NULL && opts->file_name != NULL) {
+			src.path = opts->file_name;
+			if (input_rename(in, opts->file_name) != 0) {
+				input_free(in);
+				return chousa_errf(err, CHOUSA_ENOMEM,
+				    "out of memory");
+			}
+		}
 	}
 	return import_input(st, source, &src, in, opts, rep, err);
 }

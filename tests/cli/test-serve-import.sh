@@ -1,0 +1,223 @@
+#!/bin/sh
+# test-serve-import.sh: files imported into the team's store through the
+# server (POST /api/v1/import, chousa --server URL import;
+# src/serve/api_import.c).
+#  1. The same as chousa import here, byte for byte (stdout, stderr and
+#     exit status), for real files of the feeds and of MISP, STIX and a
+#     case's list, with each option: against a copy of the server's store
+#     taken just before, so both start alike.  A file of the wrong format,
+#     and a bad row with --strict, fail alike, nothing written.
+#  2. What was imported is answered at once: a look-up, an investigation
+#     and a sweep through the server find the case's indicators.
+#  3. Only an admin imports: no token 401, a read token 403, each refusal
+#     audited; the import itself audited with its counts.
+#  4. Bad options 400, a file over [server] import_max 413 (with a
+#     Content-Length and chunked), hostile names refused, hostile rows
+#     said inert; the server serves on and keeps nothing in TMPDIR.
+#  5. [server] url alone never sends an import to the server; two imports
+#     at once both land.
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+trap 'serve_stop' EXIT INT TERM
+
+serve_store '[server]\nrate = 0\nimport_max = 3000000\n'
+ADMIN=$("$CHOUSA" -q token create --role admin boss)
+READ=$("$CHOUSA" -q token create --role read alice)
+mkdir -p "$T/servertmp"
+TMPDIR="$T/servertmp" serve_start ||
+	{ not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+S="$SAMPLES"
+cd "$T" || exit 1
+
+# ---- 1. the same as chousa import here ----
+# parity NAME EXIT ARGS...: `chousa ARGS` with --server and the admin
+# token, and here on a copy of the server's store taken just before; the
+# same stdout, stderr (2>&1 order too) and exit status EXIT.
+parity() {
+	name=$1 want=$2
+	shift 2
+	rm -f "$T/copy.db"
+	"$CHOUSA" -q db backup "$T/copy.db" > /dev/null 2>&1
+	CHOUSA_DB="$T/copy.db" "$CHOUSA" "$@" > "$T/local.out" 2> "$T/local.err"
+	lst=$?
+	CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" "$@" \
+	    > "$T/remote.out" 2> "$T/remote.err"
+	rst=$?
+	if [ "$lst" != "$want" ] || [ "$rst" != "$want" ]; then
+		not_ok "$name" "exit local $lst, remote $rst, want $want: $(head -c 300 "$T/remote.err")"
+	elif ! cmp -s "$T/local.out" "$T/remote.out"; then
+		not_ok "$name" "stdout differs: $(diff "$T/local.out" "$T/remote.out" | head -n 6 | tr '\n' '|')"
+	elif ! cmp -s "$T/local.err" "$T/remote.err"; then
+		not_ok "$name" "stderr differs: $(diff "$T/local.err" "$T/remote.err" | head -n 6 | tr '\n' '|')"
+	else
+		ok "$name"
+	fi
+}
+
+cp "$S/abusech/urlhaus/csv_online_2026-08-18_head21lines.csv" urlhaus.csv
+cp "$S/import/misp/mispevent_testfiles__event.json" event.misp.json
+printf 'case42-evil.com\n203.0.113.77\nhttp://drop.case42-evil.com/a.exe\nnot an indicator\n' > case42.txt
+printf 'sha256,nonsense\n' > wrong.csv
+
+parity import_urlhaus_same 0 import urlhaus urlhaus.csv
+expect import_urlhaus_said '^urlhaus: urlhaus.csv \(csv\): read [0-9]+, added' "$T/remote.err"
+parity import_again_unchanged_same 0 import urlhaus urlhaus.csv
+parity import_misp_same 0 import misp event.misp.json
+parity import_auto_json_same 0 --json import --source auto event.misp.json
+expect import_json_line '^\{"source":"misp","file":"event.misp.json","state":"imported"' "$T/remote.out"
+parity import_list_options_same 0 import list --tag case42 --family emotet --source-name case42 case42.txt
+expect import_list_added '^case42: case42.txt \(text\): read 3, added 3' "$T/remote.err"
+parity import_quiet_same 0 -q import list --source-name case43 case42.txt
+[ -s "$T/remote.err" ] && not_ok import_quiet_says_nothing "$(head -c 200 "$T/remote.err")" || ok import_quiet_says_nothing
+stix=$(ls "$S"/import/stix/*/*.json 2> /dev/null | head -n 1)
+if [ -n "$stix" ]; then
+	cp "$stix" bundle.stix.json
+	parity import_stix_same 0 -v import stix bundle.stix.json
+fi
+parity import_warninglists_archive_same 0 import warninglist "$S/warninglists/misp-warninglists-main.subset.tar.gz"
+expect import_warninglists_archive_said '^warninglist: .*misp-warninglists-main.subset.tar.gz \([0-9]+ lists\)' "$T/remote.err"
+parity import_warninglists_archive_json_same 0 --json import warninglist "$S/warninglists/misp-warninglists-main.subset.tar.gz"
+expect import_warninglists_archive_json '"format":"archive","lists":[1-9]' "$T/remote.out"
+parity import_wrong_format_same 3 import urlhaus wrong.csv
+parity import_wrong_format_json_same 3 --json import threatfox wrong.csv
+expect import_wrong_format_json_failed '"state":"failed".*"exit_status":3' "$T/remote.out"
+printf 'good-row-case.com\n\001\002bad\n' > strict.txt
+parity import_strict_bad_row_same 3 -v import list --strict --source-name strictcase strict.txt
+parity import_several_files_same 3 import urlhaus urlhaus.csv wrong.csv
+# Nothing of a refused file was written.
+"$CHOUSA" lookup good-row-case.com > /dev/null 2>&1
+[ $? = 0 ] && ok import_strict_wrote_nothing || not_ok import_strict_wrote_nothing "good-row-case.com is listed"
+
+# ---- 2. answered at once ----
+check import_lookup_through_server 1 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" lookup 'case42-evil[.]com'
+expect import_lookup_source 'case42' "$T/out"
+check import_investigate_through_server 1 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" --json investigate --offline 203.0.113.77
+expect import_investigate_malicious '"verdict":"malicious"' "$T/out"
+printf '10.0.0.5 GET http://www.case42-evil.com/x\n' > conn.log
+check import_sweep_through_server 1 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" sweep conn.log
+expect import_sweep_hit 'case42-evil.com' "$T/out"
+
+# ---- 3. an admin's only; audited ----
+printf 'one-more-case.com\n' > more.txt
+check import_read_token_refused 4 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" import list more.txt
+expect import_read_token_said "role 'read' may not" "$T/err"
+check import_no_token_refused 4 env CHOUSA_SERVER_KEY= "$CHOUSA" --server "$URL" import list more.txt
+"$CHOUSA" lookup one-more-case.com > /dev/null 2>&1
+[ $? = 0 ] && ok import_refused_wrote_nothing || not_ok import_refused_wrote_nothing "one-more-case.com is listed"
+sleep 0.3	# the audit writer gathers for 10 ms
+check import_audited 1 "$CHOUSA" audit --log "$T/audit.log" --what import --json
+expect import_audited_counts '"who":"boss".*"what":"import".*"inputs":\["case42.txt"\].*"verdict":"added:3,updated:0,rejected:0"' "$T/out"
+expect import_audited_read_refused '"who":"alice".*"what":"import".*"status":403' "$T/out"
+expect import_audited_no_token '"what":"import".*"status":401' "$T/out"
+
+# ---- 4. bad requests; the server serves on ----
+# upload NAME QUERY FILE [OPTIONS...]: POST FILE to /api/v1/import?QUERY
+# with the admin token; the status in $T/status, the body in $T/up.NAME.
+upload() {
+	name=$1 query=$2 file=$3
+	shift 3
+	python3 "$TESTS/cli/serve_upload.py" "$URL" "$ADMIN" \
+	    "/api/v1/import?$query" "$file" "$T/up.$name" "$@" \
+	    > "$T/status" 2> "$T/up.$name.err"
+}
+status_of() {
+	got=$(cat "$T/status")
+	if [ "$got" = "$2" ]; then ok "$1"; else
+		not_ok "$1" "status $got, want $2: $(head -c 300 "$T/up.$3" 2> /dev/null) $(head -c 300 "$T/up.$3.err")"
+	fi
+}
+upload nosource "" more.txt
+status_of import_no_source_400 400 nosource
+upload badsource "source=urlhause" more.txt
+status_of import_unknown_source_400 400 badsource
+expect import_unknown_source_said "unknown source 'urlhause'" "$T/up.badsource"
+upload misspelt "source=list&tagg=x" more.txt
+status_of import_unknown_parameter_400 400 misspelt
+upload badbool "source=list&strict=maybe" more.txt
+status_of import_bad_boolean_400 400 badbool
+upload badname "source=list&name=a%1b%5d0%3bpwned%07" more.txt
+status_of import_control_in_name_400 400 badname
+upload longtag "source=list&tag=$(printf '%0300d' 0)" more.txt
+status_of import_long_tag_400 400 longtag
+upload badformat "source=list&format=xml" more.txt
+status_of import_bad_format_400 400 badformat
+upload wrongfmt "source=urlhaus&name=wrong.csv" wrong.csv
+status_of import_wrong_format_422 422 wrongfmt
+expect import_wrong_format_body '"state":"failed"' "$T/up.wrongfmt"
+python3 -c "import sys; sys.stdout.write('a.example\n' * 400000)" > "$T/toobig"
+upload toobig "source=list" "$T/toobig"
+status_of import_over_cap_413 413 toobig
+upload toobigc "source=list" "$T/toobig" --chunked --piece 1048576
+status_of import_chunked_over_cap_413 413 toobigc
+# The API's own answers: the JSON line, or the summary as text.
+upload api_json "source=list&name=more.txt&source_name=apicase" more.txt
+status_of import_api_json_200 200 api_json
+expect import_api_json_line '^\{"source":"apicase","file":"more.txt","state":"imported".*"added":1' "$T/up.api_json"
+upload api_text "source=list&name=more.txt&source_name=apicase&format=text" more.txt
+status_of import_api_text_200 200 api_text
+expect import_api_text_summary '^apicase: more.txt \(text\): read 1, added 0, updated 0, unchanged 1' "$T/up.api_text"
+# A row that carries a terminal's escape is said inert.
+printf 'ok-row-case.com\n\033]0;pwned\007evil\n' > hostile.txt
+CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" -v import list --source-name hostile hostile.txt > "$T/out" 2> "$T/err"
+if grep -q "$(printf '\033')" "$T/err" "$T/out"; then not_ok import_hostile_row_inert "an ESC byte came out"; else ok import_hostile_row_inert; fi
+check import_server_serves_on 0 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" lookup 192.0.2.1
+[ -z "$(ls -A "$T/servertmp")" ] && ok nothing_left_in_tmpdir ||
+	not_ok nothing_left_in_tmpdir "$(ls -A "$T/servertmp" | head)"
+
+# ---- 5. [server] url alone; two at once ----
+cp "$CHOUSA_CONFIG" "$T/client.config"
+printf '[server]\nurl = %s\napi_key = %s\n' "$URL" "$ADMIN" >> "$T/client.config"
+chmod 600 "$T/client.config"
+printf 'local-only-case.com\n' > local.txt
+rm -f "$T/own.db"
+check import_config_url_stays_local 0 env CHOUSA_CONFIG="$T/client.config" CHOUSA_DB="$T/own.db" "$CHOUSA" import list local.txt
+check import_config_url_local_store_has_it 1 env CHOUSA_DB="$T/own.db" "$CHOUSA" lookup local-only-case.com
+check import_config_url_server_has_not 0 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" lookup local-only-case.com
+printf 'twin-a-case.com\n' > a.txt
+printf 'twin-b-case.com\n' > b.txt
+CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" -q import list --source-name twins a.txt > /dev/null 2>&1 &
+pa=$!
+CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" -q import list --source-name twins b.txt > /dev/null 2>&1 &
+pb=$!
+wait $pa; sa=$?
+wait $pb; sb=$?
+[ "$sa$sb" = 00 ] && ok import_two_at_once || not_ok import_two_at_once "exits $sa and $sb"
+check import_two_at_once_both_landed 1 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" lookup twin-a-case.com twin-b-case.com
+n=$(grep -c 'twins' "$T/out")
+[ "$n" -ge 2 ] && ok import_two_at_once_both_listed || not_ok import_two_at_once_both_listed "$(cat "$T/out")"
+
+# ---- 6. the server killed in the middle of an import ----
+# The import is one transaction: after kill -9 and a restart the store is
+# whole, holds none of the file's rows or all of them, and the upload
+# left nothing in TMPDIR (an unlinked file).
+python3 -c "
+import sys
+for i in range(120000):
+    sys.stdout.write('killed-%d-case.com\n' % i)" > big.txt
+before=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
+CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" -q import list --source-name killed big.txt > /dev/null 2>&1 &
+client=$!
+i=0
+while ! grep -q 'import: big.txt of' "$T/serve.log" && [ $i -lt 300 ]; do
+	sleep 0.02
+	i=$((i + 1))
+done
+kill -9 "$SERVER_PID"
+wait "$SERVER_PID" 2> /dev/null
+SERVER_PID=
+wait $client; st=$?
+[ "$st" = 4 ] && ok import_killed_client_says_unreachable || not_ok import_killed_client_says_unreachable "client exit $st"
+check import_killed_store_whole 0 "$CHOUSA" db check
+after=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
+if [ "$after" = "$before" ] || [ "$after" = $((before + 120000)) ]; then
+	ok "import_killed_none_or_all ($before -> $after)"
+else
+	not_ok import_killed_none_or_all "$before -> $after"
+fi
+[ -z "$(ls -A "$T/servertmp")" ] && ok import_killed_nothing_left_in_tmpdir ||
+	not_ok import_killed_nothing_left_in_tmpdir "$(ls -A "$T/servertmp" | head)"
+TMPDIR="$T/servertmp" serve_start ||
+	{ not_ok server_restarts "$(head -c 300 "$T/serve.log")"; exit 0; }
+check import_after_restart 0 env CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" -q import list --source-name killed big.txt
+n=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
+[ "$n" = $((before + 120000)) ] && ok import_after_restart_all_rows || not_ok import_after_restart_all_rows "$before -> $n"
