@@ -79,9 +79,14 @@ rows=$(sqlite3 "$W/srv.db" "SELECT count(*) FROM indicators")
 rss=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$pid/status")
 left=$(ls -A "$W/tmp" | wc -l)
 size=$(($(stat -c %s "$W/threatfox-$n-1.csv") / 1048576))
-min() { echo "$@" | tr ' ' '\n' | grep -v '^$' | sort -n | head -n 1; }
-lb=$(min $t_local)
-rb=$(min $t_remote)
+read lt rt ratios first_ratio <<NUMS
+$(python3 -c "
+import sys
+l = [float(x) for x in sys.argv[1].split()]
+r = [float(x) for x in sys.argv[2].split()]
+print('%.3f %.3f %s %.3f' % (sum(l), sum(r), ','.join('%.2fx' % (b / a) for a, b in zip(l, r)), float(sys.argv[3]) / l[0]))" "$t_local" "$t_remote" "$t_floor")
+NUMS
+cells() { echo "$@" | sed 's/^ *//; s/[ ,]/ | /g'; }
 
 cat <<EOF
 
@@ -92,13 +97,14 @@ different files of the same size imported one after the other into a
 store that starts small and grows by each: locally with \`chousa import
 threatfox\`, and through a team server on loopback with \`chousa
 --server URL import threatfox\` (an admin token), from the same small
-store.  Times in seconds, per file.
+store, so file k meets a store of the same size on both sides.  Seconds.
 
-| run | files 1, 2, 3 | best | vs local |
-|---|---|---:|---:|
-| \`chousa import\`, local (the peer) |$t_local | $lb | 1.00x |
-| \`chousa --server URL import\` |$t_remote | $rb | $(python3 -c "print('%.2fx' % ($rb / $lb))") |
-| floor: the file copied once (what keeping the upload costs at least) | - | $t_floor | $(python3 -c "print('%.2fx' % ($t_floor / $lb))") |
+| run | file 1 | file 2 | file 3 | all three | vs local |
+|---|---:|---:|---:|---:|---:|
+| \`chousa import\`, local (the peer) | $(cells $t_local) | $lt | 1.00x |
+| \`chousa --server URL import\` | $(cells $t_remote) | $rt | $(python3 -c "print('%.2fx' % ($rt / $lt))") |
+| remote / local, per file | $(cells $ratios) | | |
+| floor: the file copied once (what keeping the upload costs at least) | $t_floor | | | | ${first_ratio}x of file 1 |
 
 The server's store ends with $rows indicators; its peak RSS was $rss MiB;
 files left in its TMPDIR: $left.

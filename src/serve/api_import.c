@@ -42,6 +42,11 @@ struct import_job {
 	struct chousa_import_report	 rep;
 	struct chousa_bundle_report	 bundle;
 	int				 is_bundle;
+	/* The web page's: the text pasted, and the page once done. */
+	const char			*text;
+	void				(*page)(struct sreq *r,
+					    const struct chousa_import_report *rep,
+					    const char *error);
 };
 
 /* Keep the body in the job's temporary file; 0 when it is all there. */
@@ -69,25 +74,18 @@ keep_upload(struct import_job *j)
 	return n == 0 ? 0 : -1;
 }
 
+/* The file kept in j->fd (size bytes) into the store. */
 static void
-import_run(struct sreq *r)
+import_kept(struct sreq *r, struct import_job *j, uint64_t size)
 {
-	struct import_job *j = r->stream;
 	struct server *s = r->srv;
 	struct chousa_store *st = NULL;
 	char path[64];
-	int ok;
 
-	ok = keep_upload(j) == 0;
-	body_queue_done(&j->q);
-	if (!ok) {
-		j->rc = CHOUSA_EIO;
-		return;
-	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", j->fd);
 	pthread_mutex_lock(&s->import_lock);
 	server_log(s, "import: %s of %llu bytes from %s, importing", j->name,
-	    (unsigned long long)j->q.received, r->who.name);
+	    (unsigned long long)size, r->who.name);
 	j->rc = chousa_store_open_wait(&st, s->db_path, 0, IMPORT_WAIT_MS,
 	    &j->err);
 	if (j->rc == CHOUSA_OK)
@@ -101,6 +99,21 @@ import_run(struct sreq *r)
 		    j->name, r->who.name, (unsigned long long)(j->is_bundle ?
 		    j->bundle.added : j->rep.added), (unsigned long long)
 		    (j->is_bundle ? 0 : j->rep.updated));
+}
+
+static void
+import_run(struct sreq *r)
+{
+	struct import_job *j = r->stream;
+	int ok;
+
+	ok = keep_upload(j) == 0;
+	body_queue_done(&j->q);
+	if (!ok) {
+		j->rc = CHOUSA_EIO;
+		return;
+	}
+	import_kept(r, j, j->q.received);
 }
 
 /* Whether the CLI asks (cli=1): the summary is then said in its frame. */
@@ -268,18 +281,10 @@ static const char *const import_keys[] = {
 static int
 text_ok(struct sreq *r, const char *key, const char *v)
 {
-	const unsigned char *p;
-
-	if (v == NULL)
+	if (v == NULL || import_label_ok(v))
 		return 1;
-	for (p = (const unsigned char *)v; *p != '\0'; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			break;
-	if (*v == '\0' || strlen(v) > 200 || *p != '\0') {
-		req_error(r, 400, "'%s' must be 1 to 200 bytes of text", key);
-		return 0;
-	}
-	return 1;
+	req_error(r, 400, "'%s' must be 1 to 200 bytes of text", key);
+	return 0;
 }
 
 static int
@@ -356,6 +361,99 @@ api_import(struct sreq *r)
 		return ROUTE_PENDING;
 	/* Refused: the body is not read. */
 	body_queue_release(&j->q);
+	r->stream = NULL;
+	r->on_body = NULL;
+	return 0;
+}
+
+int
+import_label_ok(const char *v)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)v; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return *v != '\0' && p - (const unsigned char *)v <= 200;
+}
+
+/* ---- the web page's: indicators pasted ---- */
+
+static void
+text_run(struct sreq *r)
+{
+	struct import_job *j = r->stream;
+
+	j->fd = chousa_tmp_fd();
+	if (j->fd < 0 || chousa_write_all(j->fd, j->text, strlen(j->text)) !=
+	    0) {
+		j->rc = chousa_errf(&j->err, CHOUSA_EIO, "cannot keep the text "
+		    "in %s: %s", chousa_tmp_dir(), strerror(errno));
+		return;
+	}
+	import_kept(r, j, strlen(j->text));
+}
+
+static int
+text_finish(struct sreq *r)
+{
+	struct import_job *j = r->stream;
+
+	r->verdicts = chousa_arena_printf(r->a, "added:%llu,updated:%llu,"
+	    "rejected:%llu", (unsigned long long)j->rep.added,
+	    (unsigned long long)j->rep.updated,
+	    (unsigned long long)j->rep.rejected);
+	r->asked = "list";
+	if (j->rc != CHOUSA_OK) {
+		r->status = j->rc == CHOUSA_EBUSY ? 503 : j->rc == CHOUSA_EIO ?
+		    507 : 422;
+		r->refusal = chousa_arena_strdup(r->a, j->err.msg);
+	}
+	j->page(r, &j->rep, j->rc == CHOUSA_OK ? NULL : j->err.msg);
+	return 0;
+}
+
+/* The request's end (p NULL): the kept text's file closed. */
+static int
+text_release(struct sreq *r, const char *p, size_t n)
+{
+	struct import_job *j = r->stream;
+
+	(void)n;
+	if (p == NULL) {
+		if (j->fd >= 0)
+			close(j->fd);
+		j->fd = -1;
+		r->stream = NULL;
+	}
+	return 0;
+}
+
+int
+import_text_page(struct sreq *r, const char *text, const char *source_name,
+    const char *tag, const char *family,
+    void (*page)(struct sreq *r, const struct chousa_import_report *rep,
+    const char *error))
+{
+	struct import_job *j = chousa_arena_alloc(r->a, sizeof(*j));
+
+	if (j == NULL)
+		return req_error(r, 500, "out of memory");
+	memset(j, 0, sizeof(*j));
+	j->fd = -1;
+	j->source = "list";
+	j->name = "pasted";
+	j->text = text;
+	j->page = page;
+	j->opts.source_name = source_name;
+	j->opts.tag = tag;
+	j->opts.family = family;
+	j->opts.file_name = j->name;
+	r->stream = j;
+	r->on_body = text_release;
+	req_audit_input(r, source_name);
+	if (req_background(r, text_run, text_finish, NULL) == ROUTE_PENDING)
+		return ROUTE_PENDING;
 	r->stream = NULL;
 	r->on_body = NULL;
 	return 0;

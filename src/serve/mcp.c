@@ -425,9 +425,8 @@ t_sweep(struct runenv *env, struct jnode *args, const char *id,
 	struct chousa_buf hits, doc;
 	struct chousa_jw w;
 	const char *log = jt_str(args, "log");
-	const char *const *names;
 	char text[240];
-	int rc, i;
+	int rc;
 
 	memset(&so, 0, sizeof(so));
 	memset(&ss, 0, sizeof(ss));
@@ -439,21 +438,8 @@ t_sweep(struct runenv *env, struct jnode *args, const char *id,
 	so.internal = jt_str(args, "internal");
 	so.window = (int64_t)30 * 86400;
 	so.max_line = CHOUSA_SWEEP_MAX_LINE;
-	if (so.format != NULL && strcmp(so.format, "auto") != 0) {
-		names = chousa_sweep_format_names();
-		for (i = 0; names[i] != NULL; i++)
-			if (strcmp(names[i], so.format) == 0)
-				break;
-		if (names[i] == NULL) {
-			tool_error(out, id, "unknown 'format': auto, or one "
-			    "that chousa sweep --help lists");
-			return;
-		}
-	}
-	if (so.internal != NULL &&
-	    chousa_sweep_check_internal(so.internal, &err) != CHOUSA_OK) {
-		tool_error(out, id, "'internal' takes address ranges such as "
-		    "192.0.2.0/24, comma-separated");
+	if (!log_options_valid("format", so.format, so.internal, &err)) {
+		tool_error(out, id, err.msg);
 		return;
 	}
 	chousa_buf_init(&hits, SERVE_MAX_OUTPUT);

@@ -574,6 +574,28 @@ int	audit_each(const char *jsonl, size_t len,
 /* POST /api/v1/import (admin): the body, a file, imported as chousa
  * import imports it (api_import.c). */
 int	api_import(struct sreq *r);
+/*
+ * Whether v may name an import's file, source, tag or family: 1 to 200
+ * bytes of one line, no control character (it is stored and said back).
+ */
+int	import_label_ok(const char *v);
+/*
+ * The web page's import (POST /import): text pasted, one indicator a line
+ * as the list importer reads it, under source_name (tag and family may be
+ * NULL), on a thread of its own; once done, page(r, rep, error) answers
+ * (error NULL when it was imported).
+ */
+int	import_text_page(struct sreq *r, const char *text,
+	    const char *source_name, const char *tag, const char *family,
+	    void (*page)(struct sreq *r,
+	    const struct chousa_import_report *rep, const char *error));
+/*
+ * A sweep's log format (NULL or "auto": detected; format_key names its
+ * option in the error) and internal ranges (NULL: none): 1, or 0 with
+ * err saying which is wrong.  The API's, the page's and MCP's alike.
+ */
+int	log_options_valid(const char *format_key, const char *log,
+	    const char *internal, struct chousa_err *err);
 /* POST /api/v1/sweep: the body, a log, swept as it arrives. */
 int	api_sweep(struct sreq *r);
 /*

@@ -476,10 +476,9 @@ static const char *const sweep_keys[] = {
 	"as_of_log_time", "no_benign_filter", "quiet", NULL
 };
 
-/* A log format (NULL or "auto": detected) and internal ranges (NULL). */
-static int
-log_options_valid(const char *log, const char *internal,
-    struct chousa_err *err)
+int
+log_options_valid(const char *format_key, const char *log,
+    const char *internal, struct chousa_err *err)
 {
 	const char *const *names;
 	int i;
@@ -490,9 +489,9 @@ log_options_valid(const char *log, const char *internal,
 			if (strcmp(names[i], log) == 0)
 				break;
 		if (names[i] == NULL) {
-			chousa_errf(err, CHOUSA_EINVAL, "unknown log_format "
-			    "'%.40s' (auto, or one that `chousa sweep --help` "
-			    "lists)", log);
+			chousa_errf(err, CHOUSA_EINVAL, "unknown %s '%.40s' "
+			    "(auto, or one that `chousa sweep --help` lists)",
+			    format_key, log);
 			return 0;
 		}
 	}
@@ -537,7 +536,7 @@ sweep_options(struct sreq *r, struct upload *up)
 		req_error(r, 400, "%s", err.msg);
 		return 0;
 	}
-	if (!log_options_valid(log, internal, &err)) {
+	if (!log_options_valid("log_format", log, internal, &err)) {
 		req_error(r, 400, "%s", err.msg);
 		return 0;
 	}
@@ -659,7 +658,7 @@ form_options(struct form *f)
 		    "too long: send it from the page");
 		return 0;
 	}
-	if (!log_options_valid(log, internal, &f->bad))
+	if (!log_options_valid("log_format", log, internal, &f->bad))
 		return 0;
 	if (window != NULL) {
 		errno = 0;

@@ -160,7 +160,8 @@ page_begin(struct sreq *r, const char *title)
 		    "href=\"/lookup\">Look-up</a><a href=\"/sources\">Sources"
 		    "</a>");
 		if (r->who.role >= CHOUSA_ROLE_ADMIN)
-			chousa_buf_adds(&r->out, "<a href=\"/audit\">Audit</a>");
+			chousa_buf_adds(&r->out, "<a href=\"/import\">Import"
+			    "</a><a href=\"/audit\">Audit</a>");
 		chousa_buf_adds(&r->out, "<form method=\"post\" "
 		    "action=\"/logout\">");
 		csrf_field(r);
@@ -925,6 +926,141 @@ h_audit(struct sreq *r)
 	return audit_search_page(r, audit_page);
 }
 
+/* ---- a case's indicators, imported by an admin ---- */
+
+/* The form, holding what was asked (NULL: nothing yet). */
+static void
+import_form(struct sreq *r)
+{
+	static const struct {
+		const char *name, *label, *hint;
+	} fields[] = {
+		{ "source_name", "Source name (required)", "case42" },
+		{ "tag", "Tag", "phishing" },
+		{ "family", "Family", "emotet" },
+	};
+	const char *v;
+	size_t i;
+
+	chousa_buf_adds(&r->out, "<form method=\"post\" action=\"/import\" "
+	    "id=\"import-form\">");
+	csrf_field(r);
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		chousa_buf_addf(&r->out, "<p><label for=\"%s\">%s</label> "
+		    "<input name=\"%s\" id=\"%s\" maxlength=\"200\" "
+		    "placeholder=\"%s\"%s value=\"", fields[i].name,
+		    fields[i].label, fields[i].name, fields[i].name,
+		    fields[i].hint, i == 0 ? " required" : "");
+		v = r->method == M_POST ? req_form(r, fields[i].name) : NULL;
+		html(&r->out, v != NULL ? v : "");
+		chousa_buf_adds(&r->out, "\"></p>");
+	}
+	chousa_buf_adds(&r->out, "<p><label for=\"indicators\">Indicators, "
+	    "one a line (defanged or not)</label></p><p><textarea "
+	    "name=\"indicators\" id=\"indicators\" required></textarea></p>"
+	    "<p><button class=\"primary\" type=\"submit\">Import</button>"
+	    "</p></form>\n");
+}
+
+static void
+import_intro(struct sreq *r)
+{
+	chousa_buf_adds(&r->out, "<p>Add a case's indicators to the team's "
+	    "store, listed under the source name you give: everyone's next "
+	    "look-up, investigation and sweep finds them.  Importing the same "
+	    "ones again changes nothing.  A file (a MISP event, a STIX "
+	    "bundle, a feed's dump): <code>chousa --server URL import SOURCE "
+	    "FILE</code>.</p>\n");
+}
+
+static int
+h_import_page(struct sreq *r)
+{
+	page_begin(r, "Import");
+	import_intro(r);
+	import_form(r);
+	page_end(r);
+	return 0;
+}
+
+static void
+import_page(struct sreq *r, const struct chousa_import_report *rep,
+    const char *error)
+{
+	size_t i;
+
+	r->ctype = "text/html; charset=utf-8";
+	chousa_buf_reset(&r->out);
+	page_begin(r, "Import");
+	if (error != NULL) {
+		chousa_buf_adds(&r->out, "<p class=\"error\" "
+		    "id=\"import-error\">Nothing was imported: ");
+		html(&r->out, error);
+		chousa_buf_adds(&r->out, "</p>\n");
+	} else {
+		chousa_buf_adds(&r->out, "<p id=\"import-summary\"><strong>");
+		html(&r->out, rep->source);
+		chousa_buf_addf(&r->out, "</strong>: %llu read, %llu added, %llu "
+		    "updated, %llu unchanged, %llu rejected.</p>\n",
+		    (unsigned long long)rep->rows_read,
+		    (unsigned long long)rep->added,
+		    (unsigned long long)rep->updated,
+		    (unsigned long long)rep->unchanged,
+		    (unsigned long long)rep->rejected);
+	}
+	if (rep->n_rejects > 0) {
+		chousa_buf_adds(&r->out, "<ul id=\"rejects\">");
+		for (i = 0; i < rep->n_rejects; i++) {
+			chousa_buf_addf(&r->out, "<li>line %llu: ",
+			    (unsigned long long)rep->rejects[i].line);
+			html(&r->out, rep->rejects[i].msg);
+			chousa_buf_adds(&r->out, "</li>");
+		}
+		chousa_buf_adds(&r->out, "</ul>\n");
+		if (rep->rejected > rep->n_rejects)
+			chousa_buf_addf(&r->out, "<p class=\"muted\">The first "
+			    "%zu rejected lines are shown.</p>\n",
+			    rep->n_rejects);
+	}
+	import_form(r);
+	page_end(r);
+}
+
+/* An optional field: NULL when empty, else 1 to 200 bytes of text. */
+static int
+import_field(struct sreq *r, const char *name, const char **out)
+{
+	*out = req_form(r, name);
+	if (*out == NULL || **out == '\0') {
+		*out = NULL;
+		return 1;
+	}
+	if (import_label_ok(*out))
+		return 1;
+	req_error(r, 400, "the %s must be 1 to 200 characters of one line",
+	    name);
+	return 0;
+}
+
+static int
+h_import(struct sreq *r)
+{
+	const char *text = req_form(r, "indicators"), *name, *tag, *family;
+
+	if (!csrf_ok(r))
+		return 0;
+	if (!import_field(r, "source_name", &name) ||
+	    !import_field(r, "tag", &tag) || !import_field(r, "family",
+	    &family))
+		return 0;
+	if (name == NULL)
+		return req_error(r, 400, "name the source the indicators are "
+		    "listed under (a case, a report)");
+	if (text == NULL || text[strspn(text, " \t\r\n")] == '\0')
+		return req_error(r, 400, "paste the indicators, one a line");
+	return import_text_page(r, text, name, tag, family, import_page);
+}
+
 const struct route web_routes[] = {
 	{ "/", M_GET, CHOUSA_ROLE_READ, 0, ROUTE_WEB, h_home, "web: home" },
 	{ "/login", M_GET, CHOUSA_ROLE_NONE, 0, ROUTE_WEB | ROUTE_NO_AUDIT,
@@ -945,6 +1081,10 @@ const struct route web_routes[] = {
 	    "web: sources" },
 	{ "/audit", M_GET, CHOUSA_ROLE_ADMIN, 0, ROUTE_WEB, h_audit,
 	    "web: audit" },
+	{ "/import", M_GET, CHOUSA_ROLE_ADMIN, 0, ROUTE_WEB, h_import_page,
+	    "web: import page" },
+	{ "/import", M_POST, CHOUSA_ROLE_ADMIN, SERVE_MAX_TEXT_BODY, ROUTE_WEB,
+	    h_import, "web: import" },
 	{ "/static/app.css", M_GET, CHOUSA_ROLE_NONE, 0,
 	    ROUTE_WEB | ROUTE_NO_AUDIT, h_css, "static" },
 	{ "/static/app.js", M_GET, CHOUSA_ROLE_NONE, 0,

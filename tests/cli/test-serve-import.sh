@@ -15,7 +15,11 @@
 #     Content-Length and chunked), hostile names refused, hostile rows
 #     said inert; the server serves on and keeps nothing in TMPDIR.
 #  5. [server] url alone never sends an import to the server; two imports
-#     at once both land.
+#     at once both land.  An admin's web session pastes a case's
+#     indicators on the Import page: imported, rejects escaped, CSRF and
+#     role checked, audited.
+#  6. kill -9 in the middle of an import: the store whole, none of the
+#     rows or all, TMPDIR empty; the import again after a restart.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -185,6 +189,46 @@ wait $pb; sb=$?
 check import_two_at_once_both_landed 1 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" lookup twin-a-case.com twin-b-case.com
 n=$(grep -c 'twins' "$T/out")
 [ "$n" -ge 2 ] && ok import_two_at_once_both_listed || not_ok import_two_at_once_both_listed "$(cat "$T/out")"
+
+# ---- 5b. the web page's Import, for an admin's session ----
+curl -s -c "$T/jar" -o /dev/null -H "Origin: $URL" --data-urlencode "token=$ADMIN" "$URL/login"
+curl -s -b "$T/jar" -o "$T/home.html" "$URL/"
+expect web_nav_links_import_for_admin '<a href="/import">Import</a>' "$T/home.html"
+curl -s -b "$T/jar" -o "$T/import.html" -w '%{http_code}' "$URL/import" > "$T/wstatus"
+[ "$(cat "$T/wstatus")" = 200 ] && ok web_import_page_200 || not_ok web_import_page_200 "HTTP $(cat "$T/wstatus")"
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/import.html" | head -n 1)
+# web_import NAME FIELDS...: POST the form with the session's CSRF token.
+web_import() {
+	name=$1
+	shift
+	curl -s -b "$T/jar" -H "Origin: $URL" -o "$T/$name.html" -w '%{http_code}' \
+	    --data-urlencode "csrf=$csrf" "$@" "$URL/import" > "$T/wstatus"
+}
+web_import wimp --data-urlencode "source_name=webcase" --data-urlencode "tag=phishing" \
+    --data-urlencode "indicators=$(printf 'hxxp://web-case-login[.]com/a\n198.51.100.61\n<script>alert(1)</script>\n')"
+[ "$(cat "$T/wstatus")" = 200 ] && ok web_import_200 || not_ok web_import_200 "HTTP $(cat "$T/wstatus"): $(head -c 300 "$T/wimp.html")"
+expect web_import_summary '<p id="import-summary"><strong>webcase</strong>: 3 read, 2 added, 0 updated, 0 unchanged, 1 rejected' "$T/wimp.html"
+expect web_import_reject_escaped '<li>line 3: &#39;&lt;script&gt;alert\(1\)&lt;/script&gt;&#39; is not an indicator' "$T/wimp.html"
+refute web_import_no_markup_from_data '<script>alert' "$T/wimp.html"
+check web_import_then_found 1 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" lookup web-case-login.com
+expect web_import_listed_under_its_name 'webcase' "$T/out"
+web_import wnoname --data-urlencode "source_name=" --data-urlencode "indicators=198.51.100.62"
+[ "$(cat "$T/wstatus")" = 400 ] && ok web_import_needs_a_name || not_ok web_import_needs_a_name "HTTP $(cat "$T/wstatus")"
+web_import wempty --data-urlencode "source_name=webcase" --data-urlencode "indicators=  "
+[ "$(cat "$T/wstatus")" = 400 ] && ok web_import_needs_indicators || not_ok web_import_needs_indicators "HTTP $(cat "$T/wstatus")"
+web_import wctl --data-urlencode "source_name=$(printf 'web\033[31mcase')" --data-urlencode "indicators=198.51.100.63"
+[ "$(cat "$T/wstatus")" = 400 ] && ok web_import_control_in_name_400 || not_ok web_import_control_in_name_400 "HTTP $(cat "$T/wstatus")"
+curl -s -b "$T/jar" -H "Origin: $URL" -o /dev/null -w '%{http_code}' --data-urlencode "source_name=x" \
+    --data-urlencode "indicators=198.51.100.64" "$URL/import" > "$T/wstatus"
+[ "$(cat "$T/wstatus")" = 403 ] && ok web_import_without_csrf_403 || not_ok web_import_without_csrf_403 "HTTP $(cat "$T/wstatus")"
+curl -s -c "$T/jar2" -o /dev/null -H "Origin: $URL" --data-urlencode "token=$READ" "$URL/login"
+curl -s -b "$T/jar2" -o "$T/home2.html" "$URL/"
+refute web_nav_no_import_for_read '/import' "$T/home2.html"
+curl -s -b "$T/jar2" -o "$T/import2.html" -w '%{http_code}' "$URL/import" > "$T/wstatus"
+[ "$(cat "$T/wstatus")" = 303 ] && ok web_import_read_session_refused || not_ok web_import_read_session_refused "HTTP $(cat "$T/wstatus")"
+sleep 0.3
+check web_import_audited 1 "$CHOUSA" audit --log "$T/audit.log" --what "web: import" --json
+expect web_import_audited_counts '"who":"boss".*"inputs":\["webcase"\].*"verdict":"added:2,updated:0,rejected:1"' "$T/out"
 
 # ---- 6. the server killed in the middle of an import ----
 # The import is one transaction: after kill -9 and a restart the store is

@@ -8,8 +8,9 @@ is drawn (a screenshot of the SVG has enough non-background pixels), that
 no page logged a console error (a CSP violation from injected markup would),
 that no hostile feed string ran, that a log uploaded through the sweep form
 comes back as a table of hits linked to their reports, that an admin's
-audit page finds the requests about the worked example, and that the pages
-work with JavaScript off.  Prints "ok - NAME" / "not ok - NAME: why" lines.
+audit page finds the requests about the worked example and that the
+indicators an admin pastes on the Import page are found by a look-up, and
+that the pages work with JavaScript off.  Prints "ok - NAME" / "not ok - NAME: why" lines.
 """
 import os
 import struct
@@ -269,6 +270,38 @@ if ADMIN is not None:
               "investigation report" in d.title, d.title)
         errs = console_errors(d)
         check("audit_no_console_errors", not errs, errs[:2])
+        # A case's indicators pasted on the Import page: imported, then
+        # found by a look-up; a row of markup said as text.
+        d.get(URL + "/")
+        wait_for(d, "nav")
+        d.find_element(By.LINK_TEXT, "Import").click()
+        wait_for(d, "#import-form")
+        d.find_element(By.ID, "source_name").send_keys("browser-case")
+        d.find_element(By.ID, "tag").send_keys("phishing")
+        d.find_element(By.ID, "indicators").send_keys(
+            "hxxp://pay-browser-case[.]com/login\n198.51.100.99\n"
+            "<svg/onload=window.__pwned=1>\n")
+        d.find_element(By.CSS_SELECTOR, "#import-form button[type=submit]"
+                       ).click()
+        wait_for(d, "#import-summary")
+        summary = d.find_element(By.ID, "import-summary").text
+        check("import_page_imports", "2 added" in summary and
+              "1 rejected" in summary, summary)
+        rejects = d.find_elements(By.CSS_SELECTOR, "#rejects li")
+        check("import_page_reject_said_as_text", rejects and
+              "<svg/onload" in rejects[0].text and
+              d.execute_script("return window.__pwned === undefined"),
+              [r.text for r in rejects])
+        d.find_element(By.LINK_TEXT, "Look-up").click()
+        wait_for(d, "input[name=q]")
+        box = d.find_element(By.CSS_SELECTOR, "input[name=q]")
+        box.send_keys("pay-browser-case[.]com")
+        box.submit()
+        wait_for(d, "main table, main p")
+        check("import_page_then_found", "browser-case" in d.page_source,
+              d.find_element(By.TAG_NAME, "main").text[:300])
+        errs = console_errors(d)
+        check("import_no_console_errors", not errs, errs[:2])
     finally:
         d.quit()
 
