@@ -124,7 +124,11 @@ try {
     /^chousa sweep: 3 lines read as [a-z-]+, 2 hits on 2 lines/.test(textOf(r)) &&
     !/dnautik|hostile|ignore/i.test(textOf(r)), textOf(r));
   r = await client.callTool({ name: "sweep", arguments: { log: "x", format: "nope" } });
-  check("sweep_bad_format_is_a_tool_error", r.isError === true, JSON.stringify(r).slice(0, 200));
+  check("sweep_bad_format_is_a_tool_error", r.isError === true &&
+    /unknown format 'nope'/.test(textOf(r)), JSON.stringify(r).slice(0, 200));
+  r = await client.callTool({ name: "sweep", arguments: { log: "x", internal: "10.0.0.0/33" } });
+  check("sweep_bad_internal_is_a_tool_error", r.isError === true &&
+    /10\.0\.0\.0\/33/.test(textOf(r)), JSON.stringify(r).slice(0, 200));
 
   r = await client.callTool({ name: "sources", arguments: {} });
   check("sources", r.structuredContent && r.structuredContent.summary.count > 5 &&
