@@ -14,12 +14,15 @@
 REPLAY=
 trap 'serve_stop; [ -n "$REPLAY" ] && kill $REPLAY 2>/dev/null' EXIT INT TERM
 
-serve_store '[server]\nidle_timeout = 3\nrate = 0\n'
+# Background jobs enough for the malformed imports that reach an importer
+# (each is refused, but only once read), so a sweep's is never full.
+serve_store '[server]\nidle_timeout = 3\nrate = 0\nbackground_jobs = 8\n'
 TOKEN=$("$CHOUSA" -q token create --role investigate robust)
+ADMIN=$("$CHOUSA" -q token create --role admin robust-admin)
 
 # ---- 1. malformed requests ----
 serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
-timeout 240 python3 "$TESTS/serve/malformed.py" 127.0.0.1 "$PORT" "$TOKEN" 3 \
+timeout 240 python3 "$TESTS/serve/malformed.py" 127.0.0.1 "$PORT" "$TOKEN" 3 "$ADMIN" \
     2> "$T/mal.err" || not_ok malformed_run "$(tail -n 3 "$T/mal.err" | tr '\n' ' ')"
 serve_stop
 n=$(grep -c '"status":4' "$T/audit.log")

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""malformed.py HOST PORT TOKEN IDLE: 1,000 malformed requests to chousa serve.
+"""malformed.py HOST PORT TOKEN IDLE [ADMIN]: 1,000 malformed requests to chousa serve.
 
 Bad JSON, wrong types, huge bodies (by Content-Length and by chunks), path
 traversal, header floods, bad request lines and methods, and slow clients,
 each sent on its own connection.  Every request must get a 4xx answer;
 a client that stalls past IDLE seconds must be hung up on without taking
-the server with it.  Prints one "ok - ..." or "not ok - ..." line per kind
-and one for the server still answering afterwards.
+the server with it.  With an ADMIN token, imports too (bad options, files
+no importer takes, bodies past the cap).  Prints one "ok - ..." or
+"not ok - ..." line per kind and one for the server still answering
+afterwards.
 """
 import json
 import socket
@@ -16,6 +18,7 @@ import time
 
 HOST, PORT, TOKEN, IDLE = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 AUTH = "Authorization: Bearer %s\r\n" % TOKEN
+ADMIN = sys.argv[5] if len(sys.argv) > 5 else None
 
 
 def exchange(data, pause=None, timeout=20):
@@ -109,6 +112,33 @@ kinds["sweep_export"] = [
     get("/api/v1/export?format=rpz&delta=x"),
     post("/api/v1/export?format=rpz", "x"),
 ]
+# Imports, by an admin: each refused before anything is written.
+if ADMIN is not None:
+    ADMIN_AUTH = "Authorization: Bearer %s\r\n" % ADMIN
+    def post_admin(path, body):
+        if isinstance(body, str):
+            body = body.encode()
+        return ("POST %s HTTP/1.1\r\nHost: x\r\n%sContent-Type: "
+                "application/octet-stream\r\nContent-Length: %d\r\n\r\n"
+                % (path, ADMIN_AUTH, len(body))).encode() + body
+    kinds["import"] = [
+        post_admin("/api/v1/import", "x"),
+        post_admin("/api/v1/import?source=../../etc/passwd", "x"),
+        post_admin("/api/v1/import?source=list&name=%0a%1b", "x"),
+        post_admin("/api/v1/import?source=list&strict=2", "x"),
+        post_admin("/api/v1/import?source=list&tag=" + "t" * 300, "x"),
+        post_admin("/api/v1/import?source=list&format=exe", "x"),
+        post_admin("/api/v1/import?source=list&sourcename=x", "x"),
+        post_admin("/api/v1/import?source=list", ""),
+        post_admin("/api/v1/import?source=urlhaus", "\x00\xff" * 500),
+        post_admin("/api/v1/import?source=threatfox", '{"not": "threatfox"}'),
+        post_admin("/api/v1/import?source=misp", "[" * 5000),
+        post_admin("/api/v1/import?source=stix", '{"type":"bundle","objects":[{"type":'),
+        ("POST /api/v1/import?source=list HTTP/1.1\r\nHost: x\r\n%s"
+         "Content-Length: %d\r\n\r\n" % (ADMIN_AUTH, 10 ** 12)).encode(),
+        ("GET /api/v1/import?source=list HTTP/1.1\r\nHost: x\r\n%s\r\n"
+         % ADMIN_AUTH).encode(),
+    ]
 # The web page's sweep form: no boundary, garbage for a form, a CSRF
 # field past any token's length, a file without the field, parts cut
 # short, no form at all, a body past sweep_max.
