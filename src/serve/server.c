@@ -961,7 +961,8 @@ output_len(const struct sreq *r)
  * reading any header.  The first line is "chousa/V EXIT".  In frame 1,
  * a "W warning" or "E error" line each follow, an empty line and the
  * output.  In frame 2 (frame=2 in the query), the records follow in the
- * order the local command says them: "W warning" and "E error" lines, and
+ * order the local command says them: "W warning" and "E error" lines,
+ * "S line" lines (said on stderr as they are, without "chousa: "), and
  * "O LEN" lines each followed by LEN bytes of output.
  */
 static void
