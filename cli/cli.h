@@ -258,6 +258,11 @@ int	cli_remote(const struct cli_cmd *cmd, int argc, char **argv);
 int	cli_remote_import(const char *source, char **files, int n,
 	    const struct chousa_import_opts *o);
 /*
+ * chousa --server URL update: the team server's update, run now (or the
+ * one running) and awaited; said and ended as it was there.
+ */
+int	cli_remote_update(void);
+/*
  * A usage error when --server is given to a command that works on this
  * machine's store only (sweep, export, import, token...), which would
  * otherwise answer from the local store as if from the server's.

@@ -1,8 +1,8 @@
 /*
  * client.c: `chousa --server URL` (or [server] url, CHOUSA_SERVER_URL):
  * investigate, lookup, extract, sources and sweep ask the team server
- * (chousa serve) instead of the local store and keys, import (with
- * --server only) imports into the team's store, and export
+ * (chousa serve) instead of the local store and keys, import and update
+ * (with --server only) import into the team's store, and export
  * (cli/client-export.c) writes the server's store here.  Each command's
  * options are read from the same table as locally and sent as the REST
  * API's; the server answers in the frame of cli=1 (src/serve/server.c):
@@ -71,7 +71,7 @@ not_remote(const char *name)
 	} local[] = {
 		{ "mcp", "point the agent at the server's /mcp with a token, or "
 		    "run chousa mcp without --server for this machine's store" },
-		{ "update", NULL }, { "db", NULL },
+		{ "db", NULL },
 		{ "cache", NULL }, { "token", NULL }, { "serve", NULL },
 	};
 	size_t i;
@@ -822,6 +822,19 @@ cli_remote_import(const char *source, char **files, int n,
 			status = rc;
 	}
 	return status;
+}
+
+int
+cli_remote_update(void)
+{
+	struct remote rm;
+
+	remote_init(&rm);
+	remote_query(&rm, "wait", "1");
+	remote_query(&rm, "format", g_opt.json ? "json" : "text");
+	if (g_opt.quiet)
+		remote_query(&rm, "quiet", "1");
+	return exchange(&rm, "POST", "/api/v1/update");
 }
 
 int

@@ -142,6 +142,13 @@ run_update(const struct cli_cmd *self, int argc, char **argv)
 
 	while (cli_getopt(self, argc, argv, &arg) != -1)
 		;
+	/* The team server's feeds, only when --server asks it. */
+	if (cli_server_url(argc, argv) != NULL && g_opt.server != NULL) {
+		if (cli_optind < argc)
+			cli_usage_error(self, "with --server, the server updates "
+			    "every feed its config names: name none");
+		return cli_remote_update();
+	}
 	for (i = cli_optind; i < argc; i++) {
 		const char *names[32];
 
@@ -210,6 +217,9 @@ const struct cli_cmd cmd_update = {
 	"Requests are conditional (ETag, If-Modified-Since): an unchanged feed "
 	"is not downloaded again.  HTTPS_PROXY is honoured; [feeds] timeout "
 	"sets the time-out in seconds (default 600).\n\n"
+	"With --server URL (and an admin token), the team server runs the "
+	"update on its store, now or, when one runs already, that one, and "
+	"this prints what it printed there and ends with its status.\n\n"
 	"The downloaded files are kept in a feeds/ directory beside the "
 	"store.  "
 	"A failed download or import leaves the previous data in place; the "

@@ -795,16 +795,140 @@ h_update_status(struct sreq *r)
 	return 0;
 }
 
+/* An update asked for with wait=1: its end awaited on a thread. */
+struct update_wait {
+	uint64_t		after;		/* runs ended before it */
+	int			stop;		/* the request or server ends */
+	int			ended;
+	int			json;		/* its stdout too (--json) */
+	int			quiet;		/* its warnings only (-q) */
+	struct update_report	rep;
+};
+
+static void
+update_wait_run(struct sreq *r)
+{
+	struct update_wait *w = r->stream;
+
+	w->ended = updater_wait(r->srv->updater, w->after, &w->stop, r->a,
+	    &w->rep);
+}
+
+static void
+update_wait_abort(struct sreq *r)
+{
+	struct update_wait *w = r->stream;
+
+	__atomic_store_n(&w->stop, 1, __ATOMIC_RELAXED);
+}
+
+/* What the run said on stderr: all of it, or (quiet) its warnings. */
+static const char *
+update_said(struct sreq *r, const struct update_wait *w)
+{
+	struct chousa_buf b;
+	const char *p = w->rep.said, *kept;
+	size_t len;
+
+	if (!w->quiet)
+		return p;
+	chousa_buf_init(&b, 0);
+	for (; *p != '\0'; p += len + (p[len] == '\n')) {
+		len = strcspn(p, "\n");
+		if (strncmp(p, "chousa: ", 8) == 0) {
+			chousa_buf_add(&b, p, len);
+			chousa_buf_addch(&b, '\n');
+		}
+	}
+	kept = chousa_arena_strdup(r->a, b.data != NULL ? b.data : "");
+	chousa_buf_release(&b);
+	return kept;
+}
+
+/*
+ * The run's end: for the CLI (cli=1) what `chousa update` printed on the
+ * server, its stdout (with format=json) and its stderr as it was said;
+ * for others a JSON object of both and its exit status.
+ */
+static int
+update_wait_finish(struct sreq *r)
+{
+	struct update_wait *w = r->stream;
+	const char *cli = req_arg(r, "cli");
+	int status = w->rep.status;
+	struct chousa_jw jw;
+
+	if (!w->ended) {
+		req_header_add(r, "Retry-After", "5");
+		return req_error(r, 503, "the server is stopping");
+	}
+	/* The child's own status, unless it never ran as chousa update. */
+	if (status < 0 || (status > CHOUSA_EXIT_BUSY &&
+	    status != CHOUSA_EXIT_INTERRUPTED))
+		status = CHOUSA_EXIT_INTERNAL;
+	r->exit_status = status;
+	r->verdicts = chousa_arena_printf(r->a, "exit:%d", w->rep.status);
+	if (cli != NULL && strcmp(cli, "1") == 0) {
+		if (w->json)
+			chousa_buf_adds(&r->out, w->rep.out);
+		r->ctype = "application/json";
+		warn_add_said(&r->warn, r->a, r->out.len, update_said(r, w));
+		return 0;
+	}
+	doc_begin(r, &jw);
+	chousa_jw_kint(&jw, "exit_status", status);
+	chousa_jw_kstr(&jw, "output", w->rep.out);
+	chousa_jw_kstr(&jw, "said", update_said(r, w));
+	updater_json(r->srv->updater, &jw);
+	doc_end(&jw);
+	return 0;
+}
+
+static const char *const update_keys[] = {
+	"wait", "format", "quiet", NULL
+};
+
 static int
 h_update_start(struct sreq *r)
 {
+	struct update_wait *w;
+	const char *format;
+	int bad = 0, wait, quiet;
+
+	if (!req_known_args(r, update_keys))
+		return 0;
+	format = api_opt_str(r, NULL, "format", &bad);
+	wait = api_opt_bool(r, NULL, "wait", 0);
+	quiet = wait < 0 ? -1 : api_opt_bool(r, NULL, "quiet", 0);
+	if (quiet < 0)
+		return 0;
+	if (format != NULL && strcmp(format, "json") != 0 &&
+	    strcmp(format, "text") != 0)
+		return req_error(r, 400, "unknown format '%.40s' (json or "
+		    "text)", format);
 	if (r->srv->updater == NULL)
-		return req_error(r, 409, "no scheduled updates: start the "
-		    "server with --update-every");
-	if (!updater_kick(r->srv->updater))
-		return req_error(r, 409, "an update is already running");
-	r->status = 202;
-	return h_update_status(r);
+		return req_error(r, 409, "this server runs no updates");
+	if (!wait) {
+		if (!updater_kick(r->srv->updater))
+			return req_error(r, 409, "an update is already "
+			    "running");
+		r->status = 202;
+		return h_update_status(r);
+	}
+	/* Waited for: one running already is the one answered. */
+	w = chousa_arena_alloc(r->a, sizeof(*w));
+	if (w == NULL)
+		return req_error(r, 500, "out of memory");
+	memset(w, 0, sizeof(*w));
+	w->json = format != NULL && strcmp(format, "json") == 0;
+	w->quiet = quiet;
+	w->after = updater_ask(r->srv->updater);
+	r->stream = w;
+	if (req_background(r, update_wait_run, update_wait_finish,
+	    update_wait_abort) == ROUTE_PENDING)
+		return ROUTE_PENDING;
+	r->stream = NULL;
+	return 0;
 }
 
 const struct route api_routes[] = {

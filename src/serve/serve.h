@@ -863,6 +863,22 @@ struct update_state {
 	int		 failures;	/* in a row */
 };
 void	updater_state(struct updater *u, struct update_state *out);
+/*
+ * An update asked for: one starts now unless one runs already (whose
+ * end then answers).  Returns the runs ended so far, for updater_wait.
+ */
+uint64_t updater_ask(struct updater *u);
+/* What a run wrote: its exit status, stdout (--json) and stderr. */
+struct update_report {
+	int		 status;
+	const char	*out, *said;	/* arena */
+};
+/*
+ * Wait for a run past the after-th to end, then copy its report into a;
+ * 0 when *stop was set (the request or the server ends) first.
+ */
+int	updater_wait(struct updater *u, uint64_t after, const int *stop,
+	    struct chousa_arena *a, struct update_report *rep);
 /* The state as members of the object w has open ("last_ok", "running"...). */
 void	updater_json(struct updater *u, struct chousa_jw *w);
 

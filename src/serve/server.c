@@ -1817,7 +1817,8 @@ chousa_server_start(struct chousa_server **out,
 	rc = listener_start(s->listener, s, err);
 	if (rc != CHOUSA_OK)
 		goto fail;
-	if (opts->update_every > 0) {
+	/* Scheduled, or run when an admin asks (POST /api/v1/update). */
+	if (opts->update_every > 0 || opts->update_exe != NULL) {
 		rc = updater_start(&s->updater, s, err);
 		if (rc != CHOUSA_OK)
 			goto fail;

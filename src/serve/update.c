@@ -1,6 +1,9 @@
 /*
- * update.c: the scheduled feed updates.  Each runs `chousa update` as a
- * child process on the server's store and config: its import is one
+ * update.c: the feed updates, scheduled (--update-every) and asked for
+ * (POST /api/v1/update, chousa --server URL update).  Each runs `chousa
+ * update` as a child process on the server's store and config, its
+ * output kept for whoever asked (the last run's, 1 MiB of each stream at
+ * most): its import is one
  * SQLite transaction, so requests meanwhile read the store as it was
  * until the commit and never see half of a feed, and the update's memory
  * is given back when it ends.  The child dies with the server
@@ -21,6 +24,7 @@
 #include <unistd.h>
 
 #include "base/mem.h"
+#include "base/tmp.h"
 #include "serve/serve.h"
 
 struct updater {
@@ -28,6 +32,7 @@ struct updater {
 	pthread_t	 tid;
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 cond;
+	pthread_cond_t	 ended;		/* a run ended */
 	int		 stop;
 	int		 kick;
 	int		 running;
@@ -36,8 +41,13 @@ struct updater {
 	int64_t		 last_try;
 	int		 last_status;	/* the child's exit status */
 	int		 failures;	/* in a row */
+	uint64_t	 runs;		/* ended since the start */
+	char		*out, *said;	/* the last run's stdout and stderr */
 	char		 state_path[4096];
 };
+
+/* Output kept of a run, of each stream. */
+#define REPORT_MAX	((size_t)1 << 20)
 
 static int64_t
 read_last_ok(const char *path)
@@ -77,15 +87,44 @@ write_last_ok(const char *path, int64_t t)
 	unlink(tmp);
 }
 
-/* Run `chousa --db DB [--config CFG] -q update`; its exit status. */
+/* What the child wrote to fd (from its start), NUL-ended, or NULL. */
+static char *
+read_back(int fd)
+{
+	char *buf;
+	ssize_t n;
+	size_t got = 0;
+
+	if (fd < 0 || lseek(fd, 0, SEEK_SET) != 0)
+		return NULL;
+	buf = mem_alloc(REPORT_MAX + 1);
+	if (buf == NULL)
+		return NULL;
+	while (got < REPORT_MAX && (n = read(fd, buf + got, REPORT_MAX -
+	    got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	return buf;
+}
+
+/*
+ * Run `chousa --db DB [--config CFG] --json update`, its stdout and
+ * stderr into unlinked files read back afterwards; its exit status.
+ */
 static int
-run_child(struct updater *u)
+run_child(struct updater *u, char **out, char **said)
 {
 	const struct chousa_serve_opts *o = &u->srv->opts;
 	const char *argv[8];
 	pid_t pid, parent = getpid();
-	int n = 0, status;
+	int n = 0, status, fo, fe;
 
+	*out = *said = NULL;
 	argv[n++] = o->update_exe;
 	argv[n++] = "--db";
 	argv[n++] = u->srv->db_path;
@@ -93,16 +132,26 @@ run_child(struct updater *u)
 		argv[n++] = "--config";
 		argv[n++] = o->config_path;
 	}
-	argv[n++] = "-q";
+	argv[n++] = "--json";
 	argv[n++] = "update";
 	argv[n] = NULL;
+	fo = chousa_tmp_fd();
+	fe = chousa_tmp_fd();
 	pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		if (fo >= 0)
+			close(fo);
+		if (fe >= 0)
+			close(fe);
 		return -1;
+	}
 	if (pid == 0) {
 		/* Ends with the server, whatever kills it. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != parent)
+			_exit(127);
+		if ((fo >= 0 && dup2(fo, STDOUT_FILENO) < 0) ||
+		    (fe >= 0 && dup2(fe, STDERR_FILENO) < 0))
 			_exit(127);
 		execv(o->update_exe, (char *const *)(uintptr_t)argv);
 		_exit(127);
@@ -111,13 +160,43 @@ run_child(struct updater *u)
 	u->child = pid;
 	pthread_mutex_unlock(&u->lock);
 	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
 	pthread_mutex_lock(&u->lock);
 	u->child = 0;
 	pthread_mutex_unlock(&u->lock);
+	*out = read_back(fo);
+	*said = read_back(fe);
+	if (fo >= 0)
+		close(fo);
+	if (fe >= 0)
+		close(fe);
+	if (status == -1)
+		return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 +
 	    WTERMSIG(status);
+}
+
+/* A failed run said, with the warnings it wrote (the first five). */
+static void
+log_failure(struct updater *u, int status, const char *said)
+{
+	const char *p = said;
+	size_t len;
+	int n = 0;
+
+	server_log(u->srv, "update: failed (status %d), will %s", status,
+	    u->srv->opts.update_every > 0 ? "retry" : "run when asked");
+	while (p != NULL && *p != '\0' && n < 5) {
+		len = strcspn(p, "\n");
+		if (strncmp(p, "chousa: ", 8) == 0) {
+			server_log(u->srv, "update: %.*s", (int)(len - 8), p + 8);
+			n++;
+		}
+		p += len + (p[len] == '\n');
+	}
 }
 
 static void *
@@ -127,6 +206,7 @@ updater_main(void *arg)
 	long every = u->srv->opts.update_every;
 	struct timespec until;
 	int64_t now, due;
+	char *out, *said;
 	int status;
 
 	serve_name_thread("chousa-update");
@@ -140,6 +220,11 @@ updater_main(void *arg)
 			due = u->last_try + (back < every ? back : every);
 		} else
 			due = u->last_ok + every;
+		/* Without a schedule, only when asked. */
+		if (!u->kick && every == 0) {
+			pthread_cond_wait(&u->cond, &u->lock);
+			continue;
+		}
 		if (!u->kick && due > now) {
 			until.tv_sec = (time_t)due;
 			until.tv_nsec = 0;
@@ -151,8 +236,14 @@ updater_main(void *arg)
 		u->last_try = now;
 		pthread_mutex_unlock(&u->lock);
 		server_log(u->srv, "update: started");
-		status = run_child(u);
+		status = run_child(u, &out, &said);
 		pthread_mutex_lock(&u->lock);
+		mem_free(u->out);
+		mem_free(u->said);
+		u->out = out;
+		u->said = said;
+		u->runs++;
+		pthread_cond_broadcast(&u->ended);
 		u->running = 0;
 		u->last_status = status;
 		if (status == 0) {
@@ -162,8 +253,10 @@ updater_main(void *arg)
 		} else
 			u->failures++;
 		pthread_mutex_unlock(&u->lock);
-		server_log(u->srv, status == 0 ? "update: done" :
-		    "update: failed (status %d), will retry", status);
+		if (status == 0)
+			server_log(u->srv, "update: done");
+		else
+			log_failure(u, status, said);
 		pthread_mutex_lock(&u->lock);
 	}
 	pthread_mutex_unlock(&u->lock);
@@ -190,8 +283,10 @@ updater_start(struct updater **out, struct server *s, struct chousa_err *err)
 	pthread_condattr_init(&ca);
 	pthread_cond_init(&u->cond, &ca);
 	pthread_condattr_destroy(&ca);
+	pthread_cond_init(&u->ended, NULL);
 	if (pthread_create(&u->tid, NULL, updater_main, u) != 0) {
 		pthread_cond_destroy(&u->cond);
+		pthread_cond_destroy(&u->ended);
 		pthread_mutex_destroy(&u->lock);
 		mem_free(u);
 		return chousa_errf(err, CHOUSA_ENOMEM, "cannot start a thread");
@@ -214,8 +309,49 @@ updater_stop(struct updater *u)
 	pthread_mutex_unlock(&u->lock);
 	pthread_join(u->tid, NULL);
 	pthread_cond_destroy(&u->cond);
+	pthread_cond_destroy(&u->ended);
 	pthread_mutex_destroy(&u->lock);
+	mem_free(u->out);
+	mem_free(u->said);
 	mem_free(u);
+}
+
+uint64_t
+updater_ask(struct updater *u)
+{
+	uint64_t runs;
+
+	pthread_mutex_lock(&u->lock);
+	runs = u->runs;
+	if (!u->running) {
+		u->kick = 1;
+		pthread_cond_signal(&u->cond);
+	}
+	pthread_mutex_unlock(&u->lock);
+	return runs;
+}
+
+int
+updater_wait(struct updater *u, uint64_t after, const int *stop,
+    struct chousa_arena *a, struct update_report *rep)
+{
+	struct timespec ts;
+	int ended;
+
+	pthread_mutex_lock(&u->lock);
+	while (u->runs <= after && !u->stop && !__atomic_load_n(stop,
+	    __ATOMIC_RELAXED))
+		pthread_cond_timedwait(&u->ended, &u->lock,
+		    serve_deadline(&ts, 500));
+	ended = u->runs > after;
+	if (ended) {
+		rep->status = u->last_status;
+		rep->out = chousa_arena_strdup(a, u->out != NULL ? u->out : "");
+		rep->said = chousa_arena_strdup(a, u->said != NULL ? u->said :
+		    "");
+	}
+	pthread_mutex_unlock(&u->lock);
+	return ended;
 }
 
 int
@@ -251,7 +387,7 @@ updater_json(struct updater *u, struct chousa_jw *w)
 	struct update_state st;
 
 	updater_state(u, &st);
-	chousa_jw_kbool(w, "scheduled", 1);
+	chousa_jw_kbool(w, "scheduled", u->srv->opts.update_every > 0);
 	chousa_jw_kint(w, "every", u->srv->opts.update_every);
 	chousa_jw_kbool(w, "running", st.running);
 	chousa_jw_kint(w, "last_ok", st.last_ok);

@@ -112,3 +112,42 @@ status_is() {
 		not_ok "$1" "status $got, want $2: $(head -c 200 "$T/body" 2> /dev/null) $(head -c 200 "$T/http.err")"
 	fi
 }
+
+# same_as_local NAME WANT LOCAL_EXIT REMOTE_EXIT: a command run here and
+# through the server (its stdout and stderr in $T/local.out, .err and
+# $T/remote.out, .err) ended with WANT both and said the same, byte for
+# byte.
+same_as_local() {
+	if [ "$3" != "$2" ] || [ "$4" != "$2" ]; then
+		not_ok "$1" "exit local $3, remote $4, want $2: $(head -c 300 "$T/remote.err")"
+	elif ! cmp -s "$T/local.out" "$T/remote.out"; then
+		not_ok "$1" "stdout differs: $(diff "$T/local.out" "$T/remote.out" | head -n 6 | tr '\n' '|')"
+	elif ! cmp -s "$T/local.err" "$T/remote.err"; then
+		not_ok "$1" "stderr differs: $(diff "$T/local.err" "$T/remote.err" | head -n 6 | tr '\n' '|')"
+	else
+		ok "$1"
+	fi
+}
+
+# feeds_serve: the demo's feeds (those $T/www does not hold already) on
+# a loopback web server, its pid in WWW; feeds_config FILE appends the
+# [feeds] section that points every feed at it.
+feeds_serve() {
+	mkdir -p "$T/www"
+	for f in urlhaus.csv threatfox.csv feodo.csv malwarebazaar.csv malpedia.json warninglist.json; do
+		[ -f "$T/www/$f" ] || cp "$TESTS/../demo/$f" "$T/www/$f"
+	done
+	(cd "$T/www" && exec python3 -m http.server --bind 127.0.0.1 0) > "$T/www.log" 2>&1 &
+	WWW=$!
+	i=0
+	while ! grep -q "port" "$T/www.log" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	WP=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$T/www.log" | head -n 1)
+}
+feeds_config() {
+	{
+		echo "[feeds]"
+		for f in urlhaus.csv threatfox.csv feodo.csv malwarebazaar.csv malpedia.json warninglist.json; do
+			echo "${f%%.*}_url = http://127.0.0.1:$WP/$f"
+		done
+	} >> "$1"
+}

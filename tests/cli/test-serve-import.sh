@@ -47,15 +47,7 @@ parity() {
 	CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" "$@" \
 	    > "$T/remote.out" 2> "$T/remote.err"
 	rst=$?
-	if [ "$lst" != "$want" ] || [ "$rst" != "$want" ]; then
-		not_ok "$name" "exit local $lst, remote $rst, want $want: $(head -c 300 "$T/remote.err")"
-	elif ! cmp -s "$T/local.out" "$T/remote.out"; then
-		not_ok "$name" "stdout differs: $(diff "$T/local.out" "$T/remote.out" | head -n 6 | tr '\n' '|')"
-	elif ! cmp -s "$T/local.err" "$T/remote.err"; then
-		not_ok "$name" "stderr differs: $(diff "$T/local.err" "$T/remote.err" | head -n 6 | tr '\n' '|')"
-	else
-		ok "$name"
-	fi
+	same_as_local "$name" "$want" "$lst" "$rst"
 }
 
 cp "$S/abusech/urlhaus/csv_online_2026-08-18_head21lines.csv" urlhaus.csv

@@ -113,26 +113,11 @@ with open(sys.argv[1], "w") as f:
                 '/p/%d.exe","online","2024-03-01 11:00:00","malware_download",'
                 '"exe","https://urlhaus.abuse.ch/url/%d/","t"\n' % (i, i % 5000, i, i))
 PY
-cp "$TESTS/../demo/threatfox.csv" "$T/www/threatfox.csv"
-cp "$TESTS/../demo/feodo.csv" "$T/www/feodo.csv"
-cp "$TESTS/../demo/malwarebazaar.csv" "$T/www/malwarebazaar.csv"
-cp "$TESTS/../demo/malpedia.json" "$T/www/malpedia.json"
-cp "$TESTS/../demo/warninglist.json" "$T/www/warninglist.json"
-(cd "$T/www" && exec python3 -m http.server --bind 127.0.0.1 0) > "$T/www.log" 2>&1 &
-REPLAY=$!
-i=0
-while ! grep -q "port" "$T/www.log" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-WP=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$T/www.log" | head -n 1)
+feeds_serve
+REPLAY=$WWW
 export CHOUSA_DB="$T/u/store.db" CHOUSA_CONFIG="$T/uconfig"
-cat > "$T/uconfig" <<EOF2
-[feeds]
-urlhaus_url = http://127.0.0.1:$WP/urlhaus.csv
-threatfox_url = http://127.0.0.1:$WP/threatfox.csv
-feodo_url = http://127.0.0.1:$WP/feodo.csv
-malwarebazaar_url = http://127.0.0.1:$WP/malwarebazaar.csv
-malpedia_url = http://127.0.0.1:$WP/malpedia.json
-warninglist_url = http://127.0.0.1:$WP/warninglist.json
-EOF2
+: > "$T/uconfig"
+feeds_config "$T/uconfig"
 chmod 600 "$T/uconfig"
 TOKEN=$("$CHOUSA" -q token create --role read watcher)
 # (The busy timeout: a killed first import leaves a hot journal that the

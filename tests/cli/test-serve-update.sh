@@ -1,0 +1,80 @@
+#!/bin/sh
+# test-serve-update.sh: the team server's feed update asked for by an
+# admin (POST /api/v1/update?wait=1, chousa --server URL update;
+# src/serve/update.c), on a server started without --update-every.
+#  1. The same as chousa update run on the server's machine: stdout (with
+#     --json), stderr and exit status, byte for byte, against a copy of
+#     the server's store in a directory of its own; then again, each feed
+#     not modified; then -q.
+#  2. A feed that cannot be downloaded: the same warning and status 4 as
+#     locally, the previous data kept.
+#  3. Only an admin: a read token 403, audited; feed names refused with
+#     --server (the server updates what its config names); the server's
+#     state says it runs updates when asked, not on a schedule.
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+trap 'serve_stop; [ -n "${WWW:-}" ] && kill $WWW 2> /dev/null' EXIT INT TERM
+
+mkdir -p "$T/srv" "$T/local"
+feeds_serve
+export CHOUSA_DB="$T/srv/store.db" CHOUSA_CONFIG="$T/config"
+printf '[server]\nrate = 0\n' > "$T/config"
+feeds_config "$T/config"
+chmod 600 "$T/config"
+ADMIN=$("$CHOUSA" -q token create --role admin boss)
+READ=$("$CHOUSA" -q token create --role read alice)
+serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+
+# parity NAME EXIT ARGS...: `chousa ARGS update` through the server with
+# the admin token, and here on the copy in $T/local (made once, before
+# the first update, so both go through the same updates); the same
+# stdout, stderr and exit status EXIT (the downloads' directory apart).
+"$CHOUSA" -q db backup "$T/local/store.db"
+parity() {
+	name=$1 want=$2
+	shift 2
+	CHOUSA_DB="$T/local/store.db" "$CHOUSA" "$@" update > "$T/local.raw" 2> "$T/local.rawerr"
+	lst=$?
+	# The downloads are kept beside each store: the one path that differs.
+	sed "s|$T/local/|$T/srv/|g" "$T/local.raw" > "$T/local.out"
+	sed "s|$T/local/|$T/srv/|g" "$T/local.rawerr" > "$T/local.err"
+	CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" "$@" update \
+	    > "$T/remote.out" 2> "$T/remote.err"
+	rst=$?
+	same_as_local "$name" "$want" "$lst" "$rst"
+}
+
+# ---- 1. the same as here ----
+parity update_same 0 --json
+expect update_json_lines '^\{"source":"urlhaus","file":".*urlhaus.csv","state":"imported"' "$T/remote.out"
+expect update_said 'urlhaus: updated \(csv\): read [0-9]+, added [1-9]' "$T/remote.err"
+check update_imported_on_the_server 1 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" lookup 'www[.]dnautik[.]com'
+parity update_again_not_modified_same 0
+expect update_again_not_modified 'urlhaus: not modified since the last update' "$T/remote.err"
+parity update_quiet_same 0 -q
+[ -s "$T/remote.err" ] && not_ok update_quiet_says_nothing "$(head -c 200 "$T/remote.err")" || ok update_quiet_says_nothing
+
+# ---- 2. a feed that cannot be downloaded ----
+mv "$T/www/feodo.csv" "$T/www/feodo.gone"
+parity update_download_failed_same 4
+expect update_download_failed_said 'feodo: .*previous data kept' "$T/remote.err"
+check update_previous_data_kept 1 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" lookup 'www[.]dnautik[.]com'
+expect update_failure_logged 'update: failed \(status 4\), will run when asked' "$T/serve.log"
+mv "$T/www/feodo.gone" "$T/www/feodo.csv"
+
+# ---- 3. an admin's only ----
+check update_read_token_refused 4 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" update
+expect update_read_token_said "role 'read' may not" "$T/err"
+check update_feed_names_refused 2 env CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" update urlhaus
+expect update_feed_names_said 'the server updates every feed its config names' "$T/err"
+http GET /api/v1/update "$READ"
+expect update_state_not_scheduled '"scheduled":false' "$T/body"
+http POST "/api/v1/update?wait=1&format=xml" "$ADMIN" ""
+status_is update_bad_format_400 400
+http POST "/api/v1/update?wait=1" "$ADMIN" ""
+status_is update_api_200 200
+expect update_api_json '"exit_status":0,"output":"' "$T/body"
+sleep 0.3
+check update_audited 1 "$CHOUSA" audit --log "$T/audit.log" --what update --json
+expect update_audited_read_refused '"who":"alice".*"what":"update".*"status":403' "$T/out"
+expect update_audited_exit '"who":"boss".*"what":"update".*"verdict":"exit:4"' "$T/out"
