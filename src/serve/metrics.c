@@ -444,8 +444,8 @@ put_server(struct chousa_buf *b, struct server *s)
 		    "then SIGHUP).", (double)tls_expires());
 	if (s->updater != NULL) {
 		updater_state(s->updater, &us);
-		gauge(b, "chousa_update_running", "1 while a scheduled feed "
-		    "update runs.", us.running);
+		gauge(b, "chousa_update_running", "1 while a feed update "
+		    "(scheduled or asked for) runs.", us.running);
 		gauge(b, "chousa_update_last_success_timestamp_seconds",
 		    "When a feed update last succeeded (0: never).",
 		    (double)us.last_ok);
