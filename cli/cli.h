@@ -263,6 +263,13 @@ int	cli_remote_import(const char *source, char **files, int n,
  */
 int	cli_remote_update(void);
 /*
+ * chousa --server URL token VERB: the team server's tokens (verb create,
+ * list, list-json, budget or revoke; budget -1: the server's default),
+ * printed and ended as the local command would.
+ */
+int	cli_remote_token(const char *verb, const char *name, const char *role,
+	    const char *expires, long budget);
+/*
  * A usage error when --server is given to a command that works on this
  * machine's store only (sweep, export, import, token...), which would
  * otherwise answer from the local store as if from the server's.

@@ -1,8 +1,8 @@
 /*
  * client.c: `chousa --server URL` (or [server] url, CHOUSA_SERVER_URL):
  * investigate, lookup, extract, sources and sweep ask the team server
- * (chousa serve) instead of the local store and keys, import and update
- * (with --server only) import into the team's store, and export
+ * (chousa serve) instead of the local store and keys, import, update and
+ * token (with --server only) act on the team's store, and export
  * (cli/client-export.c) writes the server's store here.  Each command's
  * options are read from the same table as locally and sent as the REST
  * API's; the server answers in the frame of cli=1 (src/serve/server.c):
@@ -71,8 +71,7 @@ not_remote(const char *name)
 	} local[] = {
 		{ "mcp", "point the agent at the server's /mcp with a token, or "
 		    "run chousa mcp without --server for this machine's store" },
-		{ "db", NULL },
-		{ "cache", NULL }, { "token", NULL }, { "serve", NULL },
+		{ "db", NULL }, { "cache", NULL }, { "serve", NULL },
 	};
 	size_t i;
 
@@ -835,6 +834,58 @@ cli_remote_update(void)
 	if (g_opt.quiet)
 		remote_query(&rm, "quiet", "1");
 	return exchange(&rm, "POST", "/api/v1/update");
+}
+
+int
+cli_remote_token(const char *verb, const char *name, const char *role,
+    const char *expires, long budget)
+{
+	struct remote rm;
+	struct chousa_buf path;
+	const unsigned char *p;
+	int status;
+
+	remote_init(&rm);
+	chousa_buf_init(&path, 0);
+	chousa_buf_adds(&path, "/api/v1/tokens");
+	if (strcmp(verb, "budget") == 0 || strcmp(verb, "revoke") == 0) {
+		/* The name, as one segment of the path. */
+		chousa_buf_addch(&path, '/');
+		for (p = (const unsigned char *)name; *p != '\0'; p++)
+			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' &&
+			    *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			    strchr("-._~", *p) != NULL)
+				chousa_buf_addch(&path, (char)*p);
+			else
+				chousa_buf_addf(&path, "%%%02X", *p);
+	}
+	if (g_opt.quiet)
+		remote_query(&rm, "quiet", "1");
+	if (strncmp(verb, "list", 4) == 0) {
+		remote_query(&rm, "format", verb[4] != '\0' ? "json" :
+		    "text");
+		status = exchange(&rm, "GET", path.data);
+	} else if (strcmp(verb, "revoke") == 0)
+		status = exchange(&rm, "DELETE", path.data);
+	else {
+		chousa_jw_object(&rm.w);
+		if (strcmp(verb, "create") == 0) {
+			chousa_jw_kstr(&rm.w, "name", name);
+			chousa_jw_kstr(&rm.w, "role", role);
+			if (expires != NULL)
+				chousa_jw_kstr(&rm.w, "expires", expires);
+		}
+		chousa_jw_key(&rm.w, "online_budget");
+		if (budget >= 0)
+			chousa_jw_int(&rm.w, budget);
+		else
+			chousa_jw_null(&rm.w);
+		chousa_jw_object_end(&rm.w);
+		rm.ctype = "application/json";
+		status = exchange(&rm, "POST", path.data);
+	}
+	chousa_buf_release(&path);
+	return status;
 }
 
 int

@@ -43,11 +43,12 @@ budget_parse(const struct cli_cmd *self, const char *s)
 
 static int
 create(const struct cli_cmd *self, const char *name, const char *role,
-    const char *expires, long budget)
+    const char *expires, long budget, int remote)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_store *st;
-	char token[CHOUSA_TOKEN_SIZE + 1], until[32];
+	struct chousa_buf said;
+	char token[CHOUSA_TOKEN_SIZE + 1];
 	int r = chousa_role_parse(role);
 	long lifetime = 0;
 	int64_t ends;
@@ -58,6 +59,8 @@ create(const struct cli_cmd *self, const char *name, const char *role,
 	if (expires != NULL && (lifetime = chousa_duration_parse(expires)) < 0)
 		cli_usage_error(self, "bad --expires '%s': a duration such as "
 		    "90s, 30m, 12h or 90d", expires);
+	if (remote)
+		return cli_remote_token("create", name, role, expires, budget);
 	st = cli_open_store(0);
 	if (chousa_token_create(st, name, r, lifetime, budget, token, &ends,
 	    &err) != CHOUSA_OK)
@@ -65,45 +68,14 @@ create(const struct cli_cmd *self, const char *name, const char *role,
 	chousa_store_close(st);
 	printf("%s\n", token);
 	cli_flush();
-	if (ends != 0)
-		chousa_time_format(ends, until, sizeof(until));
-	if (!g_opt.quiet)
-		cli_warn("token '%s' (role %s%s%s) created; it is shown only "
-		    "this once", name, chousa_role_name(r), ends != 0 ?
-		    ", until " : "", ends != 0 ? until : "");
-	return EXIT_CLEAN;
-}
-
-static void
-list_text(struct chousa_buf *b, const struct chousa_token *t, size_t n)
-{
-	int64_t now = (int64_t)time(NULL);
-	size_t i;
-	char when[32], until[32], online[48];
-
-	chousa_buf_addf(b, "%-24s %-12s %-21s %-21s %-8s %s\n", "NAME", "ROLE",
-	    "CREATED", "EXPIRES", "STATE", "ONLINE TODAY");
-	for (i = 0; i < n; i++) {
-		chousa_time_format(t[i].created_at, when, sizeof(when));
-		if (t[i].expires_at != 0)
-			chousa_time_format(t[i].expires_at, until,
-			    sizeof(until));
-		else
-			snprintf(until, sizeof(until), "never");
-		/* Spent by the name: said once, on its valid token. */
-		if (strcmp(chousa_token_state(&t[i], now), "valid") != 0)
-			snprintf(online, sizeof(online), "-");
-		else if (t[i].online_budget > 0)
-			snprintf(online, sizeof(online), "%ld of %ld",
-			    t[i].online_today, t[i].online_budget);
-		else
-			snprintf(online, sizeof(online), "%ld (%s)",
-			    t[i].online_today, t[i].online_budget == 0 ?
-			    "no limit" : "server's budget");
-		chousa_buf_addf(b, "%-24s %-12s %-21s %-21s %-8s %s\n",
-		    t[i].name, t[i].role, when, until,
-		    chousa_token_state(&t[i], now), online);
+	explicit_bzero(token, sizeof(token));
+	if (!g_opt.quiet) {
+		chousa_buf_init(&said, 0);
+		chousa_token_created_text(&said, name, r, ends);
+		cli_warn("%s", said.data != NULL ? said.data : "");
+		chousa_buf_release(&said);
 	}
+	return EXIT_CLEAN;
 }
 
 static int
@@ -123,7 +95,7 @@ list(int json)
 	if (json)
 		chousa_token_list_json(&b, t, n);
 	else
-		list_text(&b, t, n);
+		chousa_token_list_text(&b, t, n, (int64_t)time(NULL));
 	cli_write(&b);
 	cli_flush();
 	chousa_buf_release(&b);
@@ -160,7 +132,7 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 	struct chousa_err err = { 0 };
 	struct chousa_store *st;
 	const char *arg, *role = NULL, *expires = NULL, *verb;
-	int c, json = 0;
+	int c, json = 0, remote;
 	long budget = -1;
 
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
@@ -173,17 +145,22 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 		else if (c == OPT_JSON)
 			json = 1;
 	verb = token_verb(self, argc, argv);
+	/* The team server's tokens, only when --server asks it. */
+	remote = cli_server_url(argc, argv) != NULL && g_opt.server != NULL;
 	if (strcmp(verb, "create") == 0) {
 		if (argc - cli_optind != 2)
 			cli_usage_error(self, "create takes one NAME");
 		return create(self, argv[cli_optind + 1], role, expires,
-		    budget);
+		    budget, remote);
 	}
 	if (strcmp(verb, "budget") == 0) {
 		if (argc - cli_optind != 3)
 			cli_usage_error(self, "budget takes NAME and N (0: no "
 			    "limit) or 'default'");
 		budget = budget_parse(self, argv[cli_optind + 2]);
+		if (remote)
+			return cli_remote_token("budget", argv[cli_optind + 1],
+			    NULL, NULL, budget);
 		st = cli_open_store(0);
 		if (chousa_store_token_set_budget(st, argv[cli_optind + 1],
 		    budget, &err) != CHOUSA_OK)
@@ -194,11 +171,17 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 	if (strcmp(verb, "list") == 0) {
 		if (argc - cli_optind != 1)
 			cli_usage_error(self, "list takes no argument");
+		if (remote)
+			return cli_remote_token(json ? "list-json" : "list",
+			    NULL, NULL, NULL, -1);
 		return list(json);
 	}
 	/* revoke, the verb left. */
 	if (argc - cli_optind != 2)
 		cli_usage_error(self, "revoke takes one NAME");
+	if (remote)
+		return cli_remote_token("revoke", argv[cli_optind + 1], NULL,
+		    NULL, -1);
 	st = cli_open_store(0);
 	if (chousa_store_token_revoke(st, argv[cli_optind + 1], &err) !=
 	    CHOUSA_OK)
@@ -227,11 +210,15 @@ const struct cli_cmd cmd_token = {
 	"the online sources, saying why, until midnight UTC; offline "
 	"answers go on.  budget sets NAME's (0: no limit; default: the "
 	"server's [server] online_budget, itself no limit unless set), "
-	"effective from the next request.",
+	"effective from the next request.\n\n"
+	"With --server URL (and an admin token), each action works on the "
+	"team server's tokens, from any machine, and prints what it prints "
+	"there; [server] url alone leaves them this machine's.",
 	token_opts, run_token,
 	"chousa token create --role read soc-dashboard\n"
 	"chousa token create --role investigate --expires 90d alice\n"
 	"chousa token budget alice 500\n"
-	"chousa token revoke alice",
+	"chousa token revoke alice\n"
+	"chousa --server https://chousa.example:8443 token list",
 	token_verbs
 };

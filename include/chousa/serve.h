@@ -48,6 +48,15 @@ const char *chousa_token_state(const struct chousa_token *t, int64_t now);
  */
 void	chousa_token_list_json(struct chousa_buf *b,
 	    const struct chousa_token *t, size_t n);
+/* The same as `chousa token list` prints it: a table, states as of now. */
+void	chousa_token_list_text(struct chousa_buf *b,
+	    const struct chousa_token *t, size_t n, int64_t now);
+/*
+ * What `chousa token create` says of a new token (no newline): "token
+ * 'NAME' (role R, until T) created; it is shown only this once".
+ */
+void	chousa_token_created_text(struct chousa_buf *b, const char *name,
+	    int role, int64_t ends);
 
 /* What the server tells its operator; msg is one line. */
 typedef void (*chousa_serve_log_fn)(void *arg, const char *msg);

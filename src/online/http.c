@@ -398,7 +398,8 @@ xfer_new(struct chousa_http *h, const struct chousa_http_req *req,
 		return chousa_errf(err, CHOUSA_EINVAL,
 		    "not an http or https url");
 	is_post = strcmp(method, "POST") == 0;
-	if (!is_post && strcmp(method, "GET") != 0)
+	if (!is_post && strcmp(method, "GET") != 0 &&
+	    strcmp(method, "DELETE") != 0)
 		return chousa_errf(err, CHOUSA_EINVAL,
 		    "method '%s' not supported", method);
 	x = mem_alloc(sizeof(*x));
@@ -453,6 +454,8 @@ xfer_new(struct chousa_http *h, const struct chousa_http_req *req,
 
 	CURL *e = x->easy;
 	curl_easy_setopt(e, CURLOPT_URL, x->url);
+	if (strcmp(method, "DELETE") == 0)
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "DELETE");
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);

@@ -658,6 +658,8 @@ h_investigate(struct sreq *r)
 
 /* ---- administration ---- */
 
+static const char *const list_keys[] = { "format", NULL };
+
 static int
 h_tokens_list(struct sreq *r)
 {
@@ -665,12 +667,38 @@ h_tokens_list(struct sreq *r)
 	struct chousa_token *t;
 	size_t n;
 
+	const char *format = req_arg(r, "format");
+
+	if (!req_known_args(r, list_keys))
+		return 0;
+	if (format != NULL && strcmp(format, "json") != 0 &&
+	    strcmp(format, "text") != 0)
+		return req_error(r, 400, "unknown format '%.40s' (json or "
+		    "text)", format);
 	if (chousa_store_token_list(r->env.st, r->a, &t, &n, &err) !=
 	    CHOUSA_OK)
 		return req_error(r, 500, "%s", err.msg);
+	r->exit_status = CHOUSA_EXIT_CLEAN;
+	if (format != NULL && strcmp(format, "text") == 0) {
+		r->ctype = "text/plain; charset=utf-8";
+		chousa_token_list_text(&r->out, t, n, (int64_t)time(NULL));
+		return 0;
+	}
 	r->ctype = "application/json";
 	chousa_token_list_json(&r->out, t, n);
 	return 0;
+}
+
+/*
+ * Whether the CLI asks (cli=1): it then prints what `chousa token` prints
+ * here, which for a budget or a revocation is nothing.
+ */
+static int
+token_from_cli(struct sreq *r)
+{
+	const char *cli = req_arg(r, "cli");
+
+	return cli != NULL && strcmp(cli, "1") == 0;
 }
 
 static int
@@ -709,6 +737,24 @@ h_tokens_create(struct sreq *r)
 		return req_error(r, err.code == CHOUSA_EINVAL ? 400 : 500,
 		    "%s", err.msg);
 	r->status = 201;
+	r->exit_status = CHOUSA_EXIT_CLEAN;
+	if (token_from_cli(r)) {
+		const char *quiet = req_arg(r, "quiet");
+
+		r->ctype = "text/plain; charset=utf-8";
+		chousa_buf_addf(&r->out, "%s\n", token);
+		explicit_bzero(token, sizeof(token));
+		if (quiet == NULL || strcmp(quiet, "1") != 0) {
+			struct chousa_buf said;
+
+			chousa_buf_init(&said, 0);
+			chousa_token_created_text(&said, name, rl, ends);
+			warn_add(&r->warn, r->a, r->out.len, r->out.len,
+			    said.data != NULL ? said.data : "");
+			chousa_buf_release(&said);
+		}
+		return 0;
+	}
 	doc_begin(r, &w);
 	chousa_jw_kstr(&w, "name", name);
 	chousa_jw_kstr(&w, "role", chousa_role_name(rl));
@@ -755,6 +801,9 @@ h_tokens_budget(struct sreq *r)
 	if (rc != CHOUSA_OK)
 		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 : 500,
 		    "%s", err.msg);
+	r->exit_status = CHOUSA_EXIT_CLEAN;
+	if (token_from_cli(r))
+		return 0;
 	doc_begin(r, &w);
 	chousa_jw_kstr(&w, "name", name);
 	auth_budget_json(&w, budget);
@@ -775,6 +824,9 @@ h_tokens_revoke(struct sreq *r)
 	if (rc != CHOUSA_OK)
 		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 : 500,
 		    "%s", err.msg);
+	r->exit_status = CHOUSA_EXIT_CLEAN;
+	if (token_from_cli(r))
+		return 0;
 	doc_begin(r, &w);
 	chousa_jw_kstr(&w, "revoked", name);
 	doc_end(&w);

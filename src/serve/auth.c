@@ -7,6 +7,7 @@
  * HttpOnly, SameSite=Strict cookie, with a CSRF token of its own for its
  * forms.  Each token has a rate bucket (GCRA, as the online sources do).
  */
+#include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
@@ -203,6 +204,51 @@ chousa_token_list_json(struct chousa_buf *b, const struct chousa_token *t,
     size_t n)
 {
 	chousa_jw_rows_document(b, "tokens", n, token_json, t);
+}
+
+void
+chousa_token_list_text(struct chousa_buf *b, const struct chousa_token *t,
+    size_t n, int64_t now)
+{
+	size_t i;
+	char when[32], until[32], online[48];
+
+	chousa_buf_addf(b, "%-24s %-12s %-21s %-21s %-8s %s\n", "NAME", "ROLE",
+	    "CREATED", "EXPIRES", "STATE", "ONLINE TODAY");
+	for (i = 0; i < n; i++) {
+		chousa_time_format(t[i].created_at, when, sizeof(when));
+		if (t[i].expires_at != 0)
+			chousa_time_format(t[i].expires_at, until,
+			    sizeof(until));
+		else
+			snprintf(until, sizeof(until), "never");
+		/* Spent by the name: said once, on its valid token. */
+		if (strcmp(chousa_token_state(&t[i], now), "valid") != 0)
+			snprintf(online, sizeof(online), "-");
+		else if (t[i].online_budget > 0)
+			snprintf(online, sizeof(online), "%ld of %ld",
+			    t[i].online_today, t[i].online_budget);
+		else
+			snprintf(online, sizeof(online), "%ld (%s)",
+			    t[i].online_today, t[i].online_budget == 0 ?
+			    "no limit" : "server's budget");
+		chousa_buf_addf(b, "%-24s %-12s %-21s %-21s %-8s %s\n",
+		    t[i].name, t[i].role, when, until,
+		    chousa_token_state(&t[i], now), online);
+	}
+}
+
+void
+chousa_token_created_text(struct chousa_buf *b, const char *name, int role,
+    int64_t ends)
+{
+	char until[32];
+
+	if (ends != 0)
+		chousa_time_format(ends, until, sizeof(until));
+	chousa_buf_addf(b, "token '%s' (role %s%s%s) created; it is shown only "
+	    "this once", name, chousa_role_name(role), ends != 0 ? ", until " :
+	    "", ends != 0 ? until : "");
 }
 
 /* ---- identifying a request ---- */

@@ -1,0 +1,89 @@
+#!/bin/sh
+# test-serve-tokens.sh: the team server's tokens managed from another
+# machine (chousa --server URL token create|list|budget|revoke; the
+# /api/v1/tokens routes in the CLI's frame).
+#  1. list, as text and JSON, the same bytes as chousa token list on the
+#     server's store; create prints the token once and says so, as
+#     locally, and the token works; budget and revoke print nothing and
+#     take effect at once (a revoked token refused).
+#  2. Errors as locally: the same message and exit status for a name that
+#     has a token already (2) or none to revoke (3); a read token 403.
+#  3. [server] url alone leaves token on this machine's store.
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+trap 'serve_stop' EXIT INT TERM
+
+serve_store '[server]\nrate = 0\n'
+ADMIN=$("$CHOUSA" -q token create --role admin boss)
+READ=$("$CHOUSA" -q token create --role read alice)
+serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+remote() { CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" "$@"; }
+
+# ---- 1. the same as here ----
+"$CHOUSA" token list > "$T/local.out" 2> "$T/local.err"
+lst=$?
+remote token list > "$T/remote.out" 2> "$T/remote.err"
+same_as_local token_list_same 0 $lst $?
+"$CHOUSA" token list --json > "$T/local.out" 2> "$T/local.err"
+lst=$?
+remote token list --json > "$T/remote.out" 2> "$T/remote.err"
+same_as_local token_list_json_same 0 $lst $?
+check token_create_remote 0 remote token create --role investigate --expires 30d --online-budget 40 carol
+CAROL=$(cat "$T/out")
+case $CAROL in chousa_*) ok token_create_prints_the_token ;; *) not_ok token_create_prints_the_token "$CAROL" ;; esac
+n=$(wc -l < "$T/out")
+[ "$n" = 1 ] && ok token_create_one_line || not_ok token_create_one_line "$n lines"
+expect token_create_said "^chousa: token 'carol' \(role investigate, until [0-9TZ:-]+\) created; it is shown only this once$" "$T/err"
+check token_created_works 0 env CHOUSA_SERVER_KEY="$CAROL" "$CHOUSA" --server "$URL" lookup 192.0.2.1
+"$CHOUSA" token list > "$T/list"
+expect token_created_listed '^carol +investigate .* valid +0 of 40$' "$T/list"
+check token_create_quiet 0 remote -q token create --role read dave
+[ -s "$T/err" ] && not_ok token_create_quiet_says_nothing "$(cat "$T/err")" || ok token_create_quiet_says_nothing
+check token_budget_remote 0 remote token budget carol 7
+[ -s "$T/out" ] || [ -s "$T/err" ] && not_ok token_budget_prints_nothing "$(cat "$T/out" "$T/err")" || ok token_budget_prints_nothing
+"$CHOUSA" token list > "$T/list"
+expect token_budget_taken '^carol .* valid +0 of 7$' "$T/list"
+check token_budget_default_remote 0 remote token budget carol default
+"$CHOUSA" token list > "$T/list"
+expect token_budget_default_taken "^carol .* valid +0 \(server's budget\)$" "$T/list"
+check token_revoke_remote 0 remote token revoke carol
+check token_revoked_refused 4 env CHOUSA_SERVER_KEY="$CAROL" "$CHOUSA" --server "$URL" lookup 192.0.2.1
+expect token_revoked_said 'revoked token' "$T/err"
+
+# ---- 2. errors as here ----
+"$CHOUSA" token create --role read dave > "$T/local.out" 2> "$T/local.err"
+lst=$?
+remote token create --role read dave > "$T/remote.out" 2> "$T/remote.err"
+same_as_local token_create_taken_same 2 $lst $?
+"$CHOUSA" token revoke nobody > "$T/local.out" 2> "$T/local.err"
+lst=$?
+remote token revoke nobody > "$T/remote.out" 2> "$T/remote.err"
+same_as_local token_revoke_unknown_same 3 $lst $?
+"$CHOUSA" token budget nobody 5 > "$T/local.out" 2> "$T/local.err"
+lst=$?
+remote token budget nobody 5 > "$T/remote.out" 2> "$T/remote.err"
+same_as_local token_budget_unknown_same 3 $lst $?
+check token_bad_role_refused_here 2 remote token create --role root eve
+check token_read_token_refused 4 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" token list
+expect token_read_token_said "role 'read' may not" "$T/err"
+# A name with characters a path escapes goes as one segment.
+check token_odd_name_remote 0 remote token create --role read 'soc.bot@example'
+"$CHOUSA" token list > "$T/list"
+expect token_odd_name_listed '^soc\.bot@example ' "$T/list"
+check token_odd_name_revoked 0 remote token revoke 'soc.bot@example'
+"$CHOUSA" token list > "$T/list"
+expect token_odd_name_revoked_listed '^soc\.bot@example .* revoked ' "$T/list"
+# A name refused by the store is refused through the server alike.
+"$CHOUSA" token create --role read 'a b/../c' > "$T/local.out" 2> "$T/local.err"
+lst=$?
+remote token create --role read 'a b/../c' > "$T/remote.out" 2> "$T/remote.err"
+same_as_local token_bad_name_same 2 $lst $?
+
+# ---- 3. [server] url alone ----
+cp "$CHOUSA_CONFIG" "$T/client.config"
+printf '[server]\nurl = %s\napi_key = %s\n' "$URL" "$ADMIN" >> "$T/client.config"
+chmod 600 "$T/client.config"
+rm -f "$T/own.db"
+check token_config_url_stays_local 0 env CHOUSA_CONFIG="$T/client.config" CHOUSA_DB="$T/own.db" "$CHOUSA" -q token create --role read frank
+"$CHOUSA" token list > "$T/list"
+refute token_config_url_server_has_not '^frank ' "$T/list"
