@@ -242,10 +242,13 @@ expect extract_missing_file_says_so "no file '.*nosuch.eml'" "$T/err"
 # Refused, rather than answered from the local store as if from the
 # server's (a sweep's "0 hits" from an empty store read as the team's).
 printf 'seen 185.220.101.1 here\n' > "$T/log.txt"
-check server_refused_by_import 2 "$CHOUSA" --server http://127.0.0.1:9 import list "$T/log.txt"
+check server_refused_by_cache 2 "$CHOUSA" --server http://127.0.0.1:9 cache stats
+# import, update and token with --server act on the server's store.
+check server_import_asks_the_server 4 "$CHOUSA" --server http://127.0.0.1:9 import list "$T/log.txt"
+expect server_import_said_unreachable "cannot reach the server 'http://127.0.0.1:9'" "$T/err"
 check server_refused_after_command 2 "$CHOUSA" db --server=http://127.0.0.1:9 backup "$T/b.db"
 expect server_db_says_instead "on the server's machine" "$T/err"
-check server_refused_by_token 2 "$CHOUSA" --server http://127.0.0.1:9 token list
+check server_token_asks_the_server 4 "$CHOUSA" --server http://127.0.0.1:9 token list
 check server_refused_by_mcp 2 "$CHOUSA" --server http://127.0.0.1:9 mcp
 check server_harmless_for_refang 0 "$CHOUSA" --server http://127.0.0.1:9 refang 'a[.]com'
 check server_after_double_dash_is_an_operand 0 "$CHOUSA" refang -- --server
