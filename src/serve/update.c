@@ -179,16 +179,23 @@ run_child(struct updater *u, char **out, char **said)
 	    WTERMSIG(status);
 }
 
-/* A failed run said, with the warnings it wrote (the first five). */
+/*
+ * How a run ended, in the server's log, with the warnings it wrote (the
+ * first five): they went to no terminal.
+ */
 static void
-log_failure(struct updater *u, int status, const char *said)
+log_run(struct updater *u, int status, const char *said)
 {
 	const char *p = said;
 	size_t len;
 	int n = 0;
 
-	server_log(u->srv, "update: failed (status %d), will %s", status,
-	    u->srv->opts.update_every > 0 ? "retry" : "run when asked");
+	if (status == 0)
+		server_log(u->srv, "update: done");
+	else
+		server_log(u->srv, "update: failed (status %d), will %s",
+		    status, u->srv->opts.update_every > 0 ? "retry" :
+		    "run when asked");
 	while (p != NULL && *p != '\0' && n < 5) {
 		len = strcspn(p, "\n");
 		if (strncmp(p, "chousa: ", 8) == 0) {
@@ -253,10 +260,7 @@ updater_main(void *arg)
 		} else
 			u->failures++;
 		pthread_mutex_unlock(&u->lock);
-		if (status == 0)
-			server_log(u->srv, "update: done");
-		else
-			log_failure(u, status, said);
+		log_run(u, status, said);
 		pthread_mutex_lock(&u->lock);
 	}
 	pthread_mutex_unlock(&u->lock);
