@@ -689,18 +689,6 @@ h_tokens_list(struct sreq *r)
 	return 0;
 }
 
-/*
- * Whether the CLI asks (cli=1): it then prints what `chousa token` prints
- * here, which for a budget or a revocation is nothing.
- */
-static int
-token_from_cli(struct sreq *r)
-{
-	const char *cli = req_arg(r, "cli");
-
-	return cli != NULL && strcmp(cli, "1") == 0;
-}
-
 static int
 h_tokens_create(struct sreq *r)
 {
@@ -738,7 +726,7 @@ h_tokens_create(struct sreq *r)
 		    "%s", err.msg);
 	r->status = 201;
 	r->exit_status = CHOUSA_EXIT_CLEAN;
-	if (token_from_cli(r)) {
+	if (req_for_cli(r)) {
 		const char *quiet = req_arg(r, "quiet");
 
 		r->ctype = "text/plain; charset=utf-8";
@@ -802,7 +790,7 @@ h_tokens_budget(struct sreq *r)
 		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 : 500,
 		    "%s", err.msg);
 	r->exit_status = CHOUSA_EXIT_CLEAN;
-	if (token_from_cli(r))
+	if (req_for_cli(r))
 		return 0;
 	doc_begin(r, &w);
 	chousa_jw_kstr(&w, "name", name);
@@ -825,7 +813,7 @@ h_tokens_revoke(struct sreq *r)
 		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 : 500,
 		    "%s", err.msg);
 	r->exit_status = CHOUSA_EXIT_CLEAN;
-	if (token_from_cli(r))
+	if (req_for_cli(r))
 		return 0;
 	doc_begin(r, &w);
 	chousa_jw_kstr(&w, "revoked", name);
@@ -906,7 +894,6 @@ static int
 update_wait_finish(struct sreq *r)
 {
 	struct update_wait *w = r->stream;
-	const char *cli = req_arg(r, "cli");
 	int status = w->rep.status;
 	struct chousa_jw jw;
 
@@ -920,7 +907,7 @@ update_wait_finish(struct sreq *r)
 		status = CHOUSA_EXIT_INTERNAL;
 	r->exit_status = status;
 	r->verdicts = chousa_arena_printf(r->a, "exit:%d", w->rep.status);
-	if (cli != NULL && strcmp(cli, "1") == 0) {
+	if (req_for_cli(r)) {
 		if (w->json)
 			chousa_buf_adds(&r->out, w->rep.out);
 		r->ctype = "application/json";

@@ -116,15 +116,6 @@ import_run(struct sreq *r)
 	import_kept(r, j, j->q.received);
 }
 
-/* Whether the CLI asks (cli=1): the summary is then said in its frame. */
-static int
-from_cli(struct sreq *r)
-{
-	const char *cli = req_arg(r, "cli");
-
-	return cli != NULL && strcmp(cli, "1") == 0;
-}
-
 /* The summary `chousa import` says on stderr, as the CLI's frame says it
  * (cli=1), or as the text answer. */
 static void
@@ -132,7 +123,7 @@ summary(struct sreq *r, struct import_job *j, const struct chousa_buf *b)
 {
 	if (b->len == 0)
 		return;
-	if (from_cli(r))
+	if (req_for_cli(r))
 		warn_add_said(&r->warn, r->a, r->out.len, b->data);
 	else if (!j->json)
 		chousa_buf_add(&r->out, b->data, b->len);
@@ -203,14 +194,14 @@ import_refused(struct sreq *r, struct import_job *j, int status)
 	} else {
 		/* The CLI says it as a warning; a script reads it here. */
 		r->ctype = "text/plain; charset=utf-8";
-		if (!from_cli(r))
+		if (!req_for_cli(r))
 			chousa_buf_addf(&r->out, "%s\n", j->err.msg);
 	}
 	warn_add(&r->warn, r->a, r->out.len, 0, j->err.msg);
 	if (j->verbose) {
 		chousa_buf_init(&b, 0);
 		chousa_import_rejects_text(&b, &j->rep, j->rep.n_rejects);
-		if (b.len > 0 && from_cli(r))
+		if (b.len > 0 && req_for_cli(r))
 			warn_add_said(&r->warn, r->a, r->out.len, b.data);
 		chousa_buf_release(&b);
 	}

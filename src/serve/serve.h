@@ -765,6 +765,11 @@ int	req_submit(struct sreq *r, struct invjob *j, int (*finish)(struct sreq *r));
 int	req_background(struct sreq *r, void (*run)(struct sreq *r),
 	    int (*finish)(struct sreq *r), void (*abort)(struct sreq *r));
 
+/*
+ * Whether `chousa --server` asks (cli=1): the answer is then framed as
+ * the CLI prints it (server.c), and says what the local command says.
+ */
+int	req_for_cli(struct sreq *r);
 /* Whether TLS is on (cookies get Secure). */
 int	req_is_tls(struct sreq *r);
 

@@ -411,6 +411,14 @@ req_audit_input(struct sreq *r, const char *value)
 		    strnlen(value, SERVE_AUDIT_INPUT_LEN));
 }
 
+int
+req_for_cli(struct sreq *r)
+{
+	const char *cli = req_arg(r, "cli");
+
+	return cli != NULL && strcmp(cli, "1") == 0;
+}
+
 /* {"error": msg} and a newline: the API's error answer. */
 static void
 error_json(struct chousa_buf *b, const char *msg)
@@ -1113,7 +1121,6 @@ respond(struct sreq *r)
 	struct MHD_Response *resp;
 	struct pieces x;
 	enum MHD_Result ok;
-	const char *cli;
 	char num[16];
 	size_t i;
 	int framed = 0;
@@ -1130,8 +1137,7 @@ respond(struct sreq *r)
 	}
 	if (output_len(r) == 0 && r->status >= 400 && !r->answer_on_error)
 		req_error(r, r->status, "%s", reason_phrase(r->status));
-	cli = req_arg(r, "cli");
-	if (cli != NULL && strcmp(cli, "1") == 0 && r->route != NULL &&
+	if (req_for_cli(r) && r->route != NULL &&
 	    !(r->route->flags & ROUTE_WEB) &&
 	    !((r->route->flags & ROUTE_FILE) && r->status < 400)) {
 		const char *frame = req_arg(r, "frame");

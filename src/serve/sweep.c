@@ -381,13 +381,12 @@ sweep_run(struct sreq *r)
 static void
 cli_summary(struct sreq *r, struct upload *up)
 {
-	const char *cli = req_arg(r, "cli"), *quiet = req_arg(r, "quiet");
+	const char *quiet = req_arg(r, "quiet");
 	struct chousa_buf b;
 	const char *msg;
 	size_t len;
 
-	if (cli == NULL || strcmp(cli, "1") != 0 || (quiet != NULL &&
-	    strcmp(quiet, "0") != 0))
+	if (!req_for_cli(r) || (quiet != NULL && strcmp(quiet, "0") != 0))
 		return;
 	chousa_buf_init(&b, 0);
 	chousa_sweep_summary_text(&b, &up->sum);
