@@ -64,11 +64,13 @@ const struct cli_opt cli_global_opts[] = {
 	    "extract and sources print the same output and end with the same "
 	    "status; sweep uploads its one FILE (or -) as it reads it, and "
 	    "prints the server's hits and summary; export writes the "
-	    "server's store where it would write this machine's.  Also "
-	    "[server] url or CHOUSA_SERVER_URL; the token is [server] api_key "
-	    "or CHOUSA_SERVER_KEY.  The commands that work on this machine's "
-	    "store (import, update, db, cache, token, serve, mcp) refuse "
-	    "--server rather than answer from the local store." },
+	    "server's store where it would write this machine's.  With an "
+	    "admin token, import, update and token act on the server's store "
+	    "(only with --server itself, never from [server] url alone).  "
+	    "Also [server] url or CHOUSA_SERVER_URL; the token is [server] "
+	    "api_key or CHOUSA_SERVER_KEY.  The commands that work on this "
+	    "machine's store only (db, cache, serve, mcp) refuse --server "
+	    "rather than answer from the local store." },
 	{ OPT_HELP, "help", NULL, "Print the help of chousa or of the "
 	    "command, and exit." },
 	{ 0 }
