@@ -154,6 +154,7 @@ remote_call(struct remote *rm, const char *method, const char *path,
 	q = rm->q.data != NULL ? rm->q.data : "";
 	if (*lead == '\0' && *q == '&')
 		q++;
+	rm->path = path;
 	len = (size_t)rm->url_len + strlen(path) + strlen(lead) + strlen(q) +
 	    8;
 	url = xmalloc(len);
@@ -265,9 +266,15 @@ remote_framed(struct remote *rm, struct remote_answer *a)
 	p = a->body.data;
 	end = p + a->body.len;
 	if (a->body.len < 11 || (strncmp(p, "chousa/1 ", 9) != 0 &&
-	    strncmp(p, "chousa/2 ", 9) != 0))
+	    strncmp(p, "chousa/2 ", 9) != 0)) {
+		/* A server of an older chousa lacks the newer routes. */
+		if (a->status == 404 && rm->path != NULL)
+			cli_die(EXIT_SOURCE, "'%s' has no %s (HTTP 404): a "
+			    "chousa serve older than this chousa, or no chousa "
+			    "server", rm->url, rm->path);
 		cli_die(EXIT_SOURCE, "'%s' answered HTTP %ld, not as a chousa "
 		    "server", rm->url, a->status);
+	}
 	version = p[7] - '0';
 	status = (int)strtol(p + 9, NULL, 10);
 	nl = memchr(p, '\n', (size_t)(end - p));

@@ -12,6 +12,7 @@ struct remote {
 	struct chousa_config	*cfg;
 	const char		*url;	/* as given */
 	int			 url_len;	/* without its trailing / */
+	const char		*path;	/* of the last request sent */
 	struct chousa_buf	 q;	/* the query string */
 	struct chousa_buf	 body;
 	struct chousa_jw	 w;	/* the JSON body, into body */

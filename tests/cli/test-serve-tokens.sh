@@ -9,9 +9,11 @@
 #  2. Errors as locally: the same message and exit status for a name that
 #     has a token already (2) or none to revoke (3); a read token 403.
 #  3. [server] url alone leaves token on this machine's store.
+#  4. A server without these routes (an older chousa serve, or none at
+#     all): said so, status 4.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
-trap 'serve_stop' EXIT INT TERM
+trap 'serve_stop; [ -n "${PLAIN:-}" ] && kill $PLAIN 2> /dev/null' EXIT INT TERM
 
 serve_store '[server]\nrate = 0\n'
 ADMIN=$("$CHOUSA" -q token create --role admin boss)
@@ -87,3 +89,15 @@ rm -f "$T/own.db"
 check token_config_url_stays_local 0 env CHOUSA_CONFIG="$T/client.config" CHOUSA_DB="$T/own.db" "$CHOUSA" -q token create --role read frank
 "$CHOUSA" token list > "$T/list"
 refute token_config_url_server_has_not '^frank ' "$T/list"
+
+# ---- 4. a server that has not these routes ----
+# (An older chousa serve, or no chousa at all: a plain web server.)
+mkdir -p "$T/plain"
+(cd "$T/plain" && exec python3 -m http.server --bind 127.0.0.1 0) > "$T/plain.log" 2>&1 &
+PLAIN=$!
+i=0
+while ! grep -q "port" "$T/plain.log" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+PP=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$T/plain.log" | head -n 1)
+check token_route_missing 4 env CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "http://127.0.0.1:$PP" token list
+expect token_route_missing_said "has no /api/v1/tokens \(HTTP 404\): a chousa serve older than this chousa" "$T/err"
+kill $PLAIN 2> /dev/null
