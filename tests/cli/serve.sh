@@ -70,6 +70,14 @@ serve_stop() {
 }
 
 
+# serve_kill: the server killed (SIGKILL), as a crash or the OOM killer
+# would, and reaped.
+serve_kill() {
+	kill -9 "$SERVER_PID"
+	wait "$SERVER_PID" 2> /dev/null
+	SERVER_PID=
+}
+
 # replay_start: the loopback replay server (tests/http/server.py) standing
 # in for the online services for 300 s, its requests logged to
 # $T/replay.log; sets REPLAY (its pid, for the EXIT trap) and RP (its port).

@@ -238,9 +238,7 @@ while ! grep -q 'import: big.txt of' "$T/serve.log" && [ $i -lt 300 ]; do
 	sleep 0.02
 	i=$((i + 1))
 done
-kill -9 "$SERVER_PID"
-wait "$SERVER_PID" 2> /dev/null
-SERVER_PID=
+serve_kill
 wait $client; st=$?
 [ "$st" = 4 ] && ok import_killed_client_says_unreachable || not_ok import_killed_client_says_unreachable "client exit $st"
 check import_killed_store_whole 0 "$CHOUSA" db check

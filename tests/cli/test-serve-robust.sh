@@ -144,9 +144,7 @@ while [ -n "$child" ] && [ $i -lt 1200 ]; do
 	sleep 0.02
 	i=$((i + 1))
 done
-kill -9 "$SERVER_PID"
-wait "$SERVER_PID" 2> /dev/null
-SERVER_PID=
+serve_kill
 sleep 0.5
 # Gone, or a zombie waiting for init: either way it runs no more.
 st=$(awk '{print $3}' "/proc/$child/stat" 2> /dev/null)
