@@ -133,6 +133,30 @@ locate(struct jt_stream *st)
 	}
 }
 
+static const char *
+type_name(int type)
+{
+	switch (type) {
+	case J_OBJ:	return "an object";
+	case J_STR:	return "a string";
+	case J_NUM:	return "a number";
+	case J_BOOL:	return "true or false";
+	default:	return "a value";
+	}
+}
+
+/* A value where the records' list should be: not the format expected. */
+static int
+not_list(struct jt_stream *st, int type)
+{
+	char msg[160];
+
+	locate(st);
+	snprintf(msg, sizeof(msg), "'%.96s' is %s, not a list,", st->where,
+	    type_name(type));
+	return fail(st, CHOUSA_EPARSE, msg);
+}
+
 /* A container begins at st->depth: one level more. */
 static int
 push(struct jt_stream *st, int type)
@@ -156,7 +180,11 @@ value(struct jt_stream *st, int type, const char *s, size_t len, int b)
 	if (st->depth > 0 && strcmp(st->path[st->depth - 1], "[]") == 0)
 		st->n_elem[st->depth - 1]++;
 	if (!st->building) {
-		if (!st->want(st->arg, st->path, st->depth))
+		int w = st->want(st->arg, st->path, st->depth);
+
+		if (w == JT_LIST && type != J_ARR && type != J_NULL)
+			return not_list(st, type);
+		if (w != JT_RECORD)
 			return container ? push(st, type) : 1;
 		if (!recycle(st))
 			return 0;

@@ -54,10 +54,14 @@ void		 jt_free(struct jnode *root);
 
 /*
  * want: whether the value starting at depth (path[0..depth-1] are the keys
- * above it, "[]" for array members) is a record.  fn receives each record
- * whole, built in an arena recycled between records; a non-OK return stops
- * the parse with that code.
+ * above it, "[]" for array members) is a record (JT_RECORD), is passed by
+ * (JT_PASS), or must be the list that holds records (JT_LIST: an array or
+ * null; anything else stops the parse as not the format, rather than
+ * reading as a list of nothing).  fn receives each record whole, built in
+ * an arena recycled between records; a non-OK return stops the parse with
+ * that code.
  */
+enum { JT_PASS = 0, JT_RECORD = 1, JT_LIST = 2 };
 typedef int (*jt_want_fn)(void *arg, char path[][JT_PATH_KEY], int depth);
 typedef int (*jt_record_fn)(void *arg, char path[][JT_PATH_KEY], int depth,
 	    struct jnode *node);

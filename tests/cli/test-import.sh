@@ -100,6 +100,20 @@ expect strict_names_line "line 3" "$T/err"
 check wrong_format_refused 3 "$CHOUSA" import threatfox "$A"/feodo/ipblocklist_2025-06-25.csv
 expect wrong_format_names_expected "is not a ThreatFox CSV or JSON export" "$T/err"
 check not_json_refused 3 "$CHOUSA" import stix "$A"/urlhaus/csv_online_*.csv
+# Records' list that is not a list is not the format, never "read 0"; a
+# MISP event whose Object is broken after good attributes writes none.
+printf '{"type":"bundle","id":"bundle--1","objects":3}' > "$T/stix-scalar.json"
+check stix_objects_scalar_refused 3 "$CHOUSA" import stix "$T/stix-scalar.json"
+expect stix_objects_scalar_says "'objects' is a number, not a list, in '.*stix-scalar.json'" "$T/err"
+printf '{"type":"bundle","objects":{"type":"indicator"}}' > "$T/stix-obj.json"
+check stix_objects_object_refused 3 "$CHOUSA" import --source auto "$T/stix-obj.json"
+expect stix_objects_object_says "'objects' is an object, not a list" "$T/err"
+printf '{"Event":{"info":"x","Attribute":[{"type":"domain","value":"half-written.example.com","to_ids":true}],"Object":"5"}}' > "$T/misp-half.json"
+check misp_object_string_refused 3 "$CHOUSA" import misp "$T/misp-half.json"
+expect misp_object_string_says "'Event.Object' is a string, not a list" "$T/err"
+printf '{"type":"bundle","id":"bundle--2","objects":null}' > "$T/stix-null.json"
+check stix_objects_null_is_empty 0 "$CHOUSA" import stix "$T/stix-null.json"
+expect stix_objects_null_read_0 "read 0, added 0" "$T/err"
 [ "$(count "SELECT count(*) FROM indicators")" = "$before" ] &&
 	ok refused_files_write_nothing || not_ok refused_files_write_nothing "count changed"
 # A line over the 1 MiB cap is one rejected row, not unbounded memory.

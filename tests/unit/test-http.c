@@ -222,6 +222,8 @@ static int
 want_elem(void *arg, char path[][JT_PATH_KEY], int depth)
 {
 	(void)arg;
+	if (depth == 1 && strcmp(path[0], "objects") == 0)
+		return JT_LIST;
 	return depth == 2 && strcmp(path[0], "objects") == 0;
 }
 
@@ -272,6 +274,24 @@ test_json_stream(void)
 	rc = jt_stream_feed(r.st, "{\"objects\": [}", 14);
 	T_OK("stream_bad_says_name", rc == CHOUSA_EPARSE &&
 	    strncmp(err.msg, "'doc' is not valid JSON: ", 25) == 0);
+	jt_stream_free(r.st);
+	/* The records' list as a scalar is an error, as null is no records. */
+	memset(&r, 0, sizeof(r));
+	T_INTEQ("stream_new_list", jt_stream_new(&r.st, "doc", 0, want_elem,
+	    on_elem, &r, &err), CHOUSA_OK);
+	rc = jt_stream_feed(r.st, "{\"a\": 1, \"objects\": \"x\"}", 24);
+	if (rc == CHOUSA_OK)
+		rc = jt_stream_end(r.st);
+	T_OK("stream_not_list", rc == CHOUSA_EPARSE && strcmp(err.msg,
+	    "'objects' is a string, not a list, in 'doc'") == 0);
+	jt_stream_free(r.st);
+	memset(&r, 0, sizeof(r));
+	T_INTEQ("stream_new_null", jt_stream_new(&r.st, "doc", 0, want_elem,
+	    on_elem, &r, &err), CHOUSA_OK);
+	rc = jt_stream_feed(r.st, "{\"objects\": null}", 17);
+	if (rc == CHOUSA_OK)
+		rc = jt_stream_end(r.st);
+	T_OK("stream_null_list_empty", rc == CHOUSA_OK && r.n == 0);
 	jt_stream_free(r.st);
 }
 

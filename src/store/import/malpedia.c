@@ -37,7 +37,8 @@ want(void *arg, char path[][JT_PATH_KEY], int depth)
 {
 	(void)arg;
 	if (depth == 1)
-		return strchr(path[0], '.') != NULL;
+		return strcmp(path[0], "values") == 0 ? JT_LIST :
+		    strchr(path[0], '.') != NULL;
 	return depth == 2 && strcmp(path[0], "values") == 0 &&
 	    strcmp(path[1], "[]") == 0;
 }

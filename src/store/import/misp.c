@@ -267,19 +267,20 @@ static int
 want(void *arg, char path[][JT_PATH_KEY], int depth)
 {
 	const struct misp *m = arg;
-	int n = past_prefix(m, path, depth), r;
+	int n = past_prefix(m, path, depth), r, lists;
 	const char *k;
 
 	if (n < 0)
 		return 0;
 	r = depth - n;
 	k = path[n];
-	if (r == 1)
-		return strcmp(k, "uuid") == 0 || strcmp(k, "info") == 0;
-	return r == 2 && strcmp(path[n + 1], "[]") == 0 &&
-	    (strcmp(k, "Attribute") == 0 || strcmp(k, "Object") == 0 ||
+	lists = strcmp(k, "Attribute") == 0 || strcmp(k, "Object") == 0 ||
 	    strcmp(k, "Tag") == 0 || strcmp(k, "EventTag") == 0 ||
-	    strcmp(k, "Galaxy") == 0);
+	    strcmp(k, "Galaxy") == 0;
+	if (r == 1)
+		return lists ? JT_LIST : strcmp(k, "uuid") == 0 ||
+		    strcmp(k, "info") == 0;
+	return r == 2 && strcmp(path[n + 1], "[]") == 0 && lists;
 }
 
 /* A truth value as MISP writes them: true, "1", 1; dflt when absent. */

@@ -84,6 +84,8 @@ want(void *arg, char path[][JT_PATH_KEY], int depth)
 		return depth == 0;
 	if (sx->form == J_ARR)
 		return depth == 1;
+	if (depth == 1 && strcmp(path[0], "objects") == 0)
+		return JT_LIST;
 	return depth == 2 && strcmp(path[0], "objects") == 0 &&
 	    strcmp(path[1], "[]") == 0;
 }

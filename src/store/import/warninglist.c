@@ -65,6 +65,8 @@ static int
 want(void *arg, char path[][JT_PATH_KEY], int depth)
 {
 	(void)arg;
+	if (depth == 1 && strcmp(path[0], "list") == 0)
+		return JT_LIST;
 	if (depth == 1)
 		return strcmp(path[0], "name") == 0 ||
 		    strcmp(path[0], "type") == 0 ||
