@@ -647,7 +647,8 @@ struct route {
 #define ROUTE_WEB	0x1u	/* a page: login form instead of 401, and
 				 * CSRF checked on POST */
 #define ROUTE_STREAM	0x2u	/* body handed to on_body, not kept */
-#define ROUTE_PREFIX	0x4u	/* path is a prefix */
+#define ROUTE_PREFIX	0x4u	/* path is a prefix; the rest (decoded, so
+				 * it may hold '/') is the handler's */
 #define ROUTE_NO_AUDIT	0x8u	/* static files, health */
 #define ROUTE_FILE	0x10u	/* answers a file's bytes (export): cli=1
 				 * frames its errors only */

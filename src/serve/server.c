@@ -1233,7 +1233,7 @@ find_route_method(const char *path, unsigned m, int *path_known)
 			size_t n = strlen(rt->path);
 			int match = (rt->flags & ROUTE_PREFIX) ?
 			    strncmp(path, rt->path, n) == 0 &&
-			    path[n] != '\0' && strchr(path + n, '/') == NULL :
+			    path[n] != '\0' :
 			    strcmp(path, rt->path) == 0;
 
 			if (!match)

@@ -65,6 +65,16 @@ same_as_local token_revoke_unknown_same 3 $lst $?
 lst=$?
 remote token budget nobody 5 > "$T/remote.out" 2> "$T/remote.err"
 same_as_local token_budget_unknown_same 3 $lst $?
+# A name with '/' (which no token has) is answered as here, not as a path
+# the server lacks.
+"$CHOUSA" token revoke 'a/b' > "$T/local.out" 2> "$T/local.err"
+lst=$?
+remote token revoke 'a/b' > "$T/remote.out" 2> "$T/remote.err"
+same_as_local token_revoke_slash_same 3 $lst $?
+"$CHOUSA" token budget '../x' 5 > "$T/local.out" 2> "$T/local.err"
+lst=$?
+remote token budget '../x' 5 > "$T/remote.out" 2> "$T/remote.err"
+same_as_local token_budget_dots_same 3 $lst $?
 check token_bad_role_refused_here 2 remote token create --role root eve
 check token_read_token_refused 4 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" token list
 expect token_read_token_said "role 'read' may not" "$T/err"
