@@ -338,10 +338,11 @@ chousa_store_import_file(struct chousa_store *st, const char *source,
 	memset(rep, 0, sizeof(*rep));
 	memset(bundle, 0, sizeof(*bundle));
 	rc = chousa_store_import(st, source, path, opts, rep, err);
-	if (rc != CHOUSA_EFORMAT || feed == NULL ||
-	    !(feed->flags & CHOUSA_FEED_WARNINGLISTS))
+	if (rc != CHOUSA_EFORMAT || (feed == NULL ? strcmp(source, "auto") !=
+	    0 : !(feed->flags & CHOUSA_FEED_WARNINGLISTS)))
 		return rc;
-	/* Not a list: the repository's archive of them, when it is one. */
+	/* Not a list (nor, for auto, any format): the repository's archive
+	 * of them, when it is one. */
 	if (chousa_store_import_warninglists(st, path, opts, bundle, &berr) !=
 	    CHOUSA_OK)
 		return rc;

@@ -131,6 +131,12 @@ expect auto_prose_says_list "or list for any text" "$T/err"
 printf 'evil-list.example.com\n198.51.100.99\n' > "$T/plain.txt"
 check auto_takes_plain_list 0 "$CHOUSA" import --source auto "$T/plain.txt"
 expect auto_plain_is_list "^list: .*read 2, added 2" "$T/err"
+# auto takes MISP's warninglists archive too; another archive stays unknown.
+check auto_takes_warninglists_archive 0 "$CHOUSA" import --source auto "$SAMPLES/warninglists/misp-warninglists-main.subset.tar.gz"
+expect auto_warninglists_archive_said "^warninglist: .*subset.tar.gz \([0-9]+ lists\): read [0-9]+" "$T/err"
+(cd "$T" && tar czf other.tar.gz prose.txt)
+check auto_other_archive_refused 3 "$CHOUSA" import --source auto "$T/other.tar.gz"
+expect auto_other_archive_said "cannot tell the format of '.*other.tar.gz'" "$T/err"
 
 # One family id for the same indicator from three sources.
 check same_indicator_three_sources 1 "$CHOUSA" lookup --json \
