@@ -27,6 +27,12 @@ int	chousa_store_open(struct chousa_store **out, const char *path,
 int	chousa_store_open_wait(struct chousa_store **out, const char *path,
 	    unsigned flags, int wait_ms, struct chousa_err *err);
 void	chousa_store_close(struct chousa_store *st);
+/*
+ * From now on, st's statements stop once *flag (set by another thread) is
+ * nonzero: the one running fails with CHOUSA_EDB, so an import rolls back
+ * whole.  NULL: never.
+ */
+void	chousa_store_stop_when(struct chousa_store *st, const int *flag);
 /* The path it was opened with; borrowed. */
 const char *chousa_store_path(const struct chousa_store *st);
 
@@ -328,9 +334,10 @@ int	chousa_store_import_warninglists(struct chousa_store *st,
 
 /*
  * What `chousa import` runs for one file, here and on a team server:
- * chousa_store_import, and when a warninglist source's file is no list,
- * the repository's archive of lists (*is_bundle set to 1, bundle filled;
- * an archive it is not either gives the first import's error).
+ * chousa_store_import, and when a warninglist source's file is no list
+ * (or auto's is no format), the repository's archive of lists (*is_bundle
+ * set to 1, bundle filled; an archive it is not either gives the first
+ * import's error).
  */
 int	chousa_store_import_file(struct chousa_store *st, const char *source,
 	    const char *path, const struct chousa_import_opts *opts,

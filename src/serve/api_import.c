@@ -36,17 +36,19 @@ struct import_job {
 	int				 quiet;
 	/* What it did. */
 	int				 fd;		/* the upload, or -1 */
+	int				 stop;		/* the request ended, or
+							 * the server stops */
 	int				 rc;
 	int				 no_spool;	/* the upload not kept */
 	struct chousa_err		 err;
 	struct chousa_import_report	 rep;
 	struct chousa_bundle_report	 bundle;
 	int				 is_bundle;
-	/* The web page's: the text pasted, and the page once done. */
+	/* The web page's: the text pasted or the file's form, and the
+	 * page once done. */
 	const char			*text;
-	void				(*page)(struct sreq *r,
-					    const struct chousa_import_report *rep,
-					    const char *error);
+	struct file_form		*form;
+	import_page_fn			 page;
 };
 
 /* Keep the body in the job's temporary file; 0 when it is all there. */
@@ -84,13 +86,21 @@ import_kept(struct sreq *r, struct import_job *j, uint64_t size)
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", j->fd);
 	pthread_mutex_lock(&s->import_lock);
+	if (__atomic_load_n(&j->stop, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_unlock(&s->import_lock);
+		j->rc = chousa_errf(&j->err, CHOUSA_EIO, "stopped before it "
+		    "began");
+		return;
+	}
 	server_log(s, "import: %s of %llu bytes from %s, importing", j->name,
 	    (unsigned long long)size, r->who.name);
 	j->rc = chousa_store_open_wait(&st, s->db_path, 0, IMPORT_WAIT_MS,
 	    &j->err);
-	if (j->rc == CHOUSA_OK)
+	if (j->rc == CHOUSA_OK) {
+		chousa_store_stop_when(st, &j->stop);
 		j->rc = chousa_store_import_file(st, j->source, path,
 		    &j->opts, &j->rep, &j->bundle, &j->is_bundle, &j->err);
+	}
 	chousa_store_close(st);
 	pthread_mutex_unlock(&s->import_lock);
 	if (j->rc == CHOUSA_OK)
@@ -99,6 +109,11 @@ import_kept(struct sreq *r, struct import_job *j, uint64_t size)
 		    j->name, r->who.name, (unsigned long long)(j->is_bundle ?
 		    j->bundle.added : j->rep.added), (unsigned long long)
 		    (j->is_bundle ? 0 : j->rep.updated));
+	else
+		server_log(s, "import: %s by %s: nothing imported: %s%s",
+		    j->name, r->who.name, j->err.msg,
+		    __atomic_load_n(&j->stop, __ATOMIC_ACQUIRE) ? " (the "
+		    "request ended, or the server stops)" : "");
 }
 
 static void
@@ -208,23 +223,33 @@ import_refused(struct sreq *r, struct import_job *j, int status)
 	return 0;
 }
 
+/* An upload that did not reach the importer: 1 when r answers why. */
+static int
+upload_failed(struct sreq *r, struct import_job *j)
+{
+	if (j->q.too_big)
+		req_error(r, 413, "the file is over %llu bytes ([server] "
+		    "import_max)", (unsigned long long)j->q.max);
+	else if (j->q.no_memory) {
+		req_header_add(r, "Retry-After", "5");
+		req_error(r, 503, "out of memory queueing the file: retry in "
+		    "5 s");
+	} else if (j->q.aborted)
+		req_error(r, 503, "the server is stopping");
+	else if (j->no_spool)
+		req_error(r, 507, "%s", j->err.msg);
+	else
+		return 0;
+	return 1;
+}
+
 static int
 import_finish(struct sreq *r)
 {
 	struct import_job *j = r->stream;
 
-	if (j->q.too_big)
-		return req_error(r, 413, "the file is over %llu bytes "
-		    "([server] import_max)", (unsigned long long)j->q.max);
-	if (j->q.no_memory) {
-		req_header_add(r, "Retry-After", "5");
-		return req_error(r, 503, "out of memory queueing the file: "
-		    "retry in 5 s");
-	}
-	if (j->q.aborted)
-		return req_error(r, 503, "the server is stopping");
-	if (j->no_spool)
-		return req_error(r, 507, "%s", j->err.msg);
+	if (upload_failed(r, j))
+		return 0;
 	if (j->rc == CHOUSA_EBUSY) {
 		req_header_add(r, "Retry-After", "60");
 		return req_error(r, 503, "%s", j->err.msg);
@@ -255,10 +280,16 @@ import_body(struct sreq *r, const char *p, size_t n)
 	return body_queue_put(&j->q, p, n);
 }
 
+/* The request ended early, or the server stops: the upload dropped, and
+ * an import under way stopped and rolled back (a client's Ctrl-C here is
+ * the local import's). */
 static void
 import_abort(struct sreq *r)
 {
-	body_queue_abort(&((struct import_job *)r->stream)->q);
+	struct import_job *j = r->stream;
+
+	__atomic_store_n(&j->stop, 1, __ATOMIC_RELEASE);
+	body_queue_abort(&j->q);
 }
 
 /* ---- the options ---- */
@@ -278,13 +309,28 @@ text_ok(struct sreq *r, const char *key, const char *v)
 	return 0;
 }
 
+/* auto, or an importer's name: 1, else 0 with err saying so. */
+static int
+importer_known(const char *source, struct chousa_err *err)
+{
+	const char *const *names = chousa_importer_names();
+	size_t i;
+
+	if (strcmp(source, "auto") == 0)
+		return 1;
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(names[i], source) == 0)
+			return 1;
+	chousa_errf(err, CHOUSA_EINVAL, "unknown source '%.40s' (auto, or "
+	    "one that `chousa import --help` lists)", source);
+	return 0;
+}
+
 static int
 import_options(struct sreq *r, struct import_job *j)
 {
-	const char *const *names = chousa_importer_names();
 	const char *format;
 	int bad = 0, strict, verbose, quiet;
-	size_t i;
 
 	if (!req_known_args(r, import_keys))
 		return 0;
@@ -304,12 +350,8 @@ import_options(struct sreq *r, struct import_job *j)
 		    "`chousa import --help` lists");
 		return 0;
 	}
-	for (i = 0; strcmp(j->source, "auto") != 0 && names[i] != NULL; i++)
-		if (strcmp(names[i], j->source) == 0)
-			break;
-	if (strcmp(j->source, "auto") != 0 && names[i] == NULL) {
-		req_error(r, 400, "unknown source '%.40s' (auto, or one that "
-		    "`chousa import --help` lists)", j->source);
+	if (!importer_known(j->source, &j->err)) {
+		req_error(r, 400, "%s", j->err.msg);
 		return 0;
 	}
 	if (format != NULL && strcmp(format, "json") != 0 &&
@@ -368,7 +410,33 @@ import_label_ok(const char *v)
 	return *v != '\0' && p - (const unsigned char *)v <= 200;
 }
 
-/* ---- the web page's: indicators pasted ---- */
+/* ---- the web page's: indicators pasted, or a file ---- */
+
+/* The page, once the job is done: its summary, or why nothing was. */
+static int
+page_finish(struct sreq *r)
+{
+	struct import_job *j = r->stream;
+
+	if (j->form != NULL && (file_form_failed(j->form, "choose a file to "
+	    "import") || upload_failed(r, j)))
+		return 0;
+	r->verdicts = chousa_arena_printf(r->a, "added:%llu,updated:%llu,"
+	    "rejected:%llu", (unsigned long long)(j->is_bundle ?
+	    j->bundle.added : j->rep.added), (unsigned long long)(j->is_bundle
+	    ? 0 : j->rep.updated), (unsigned long long)(j->is_bundle ?
+	    j->bundle.rejected : j->rep.rejected));
+	r->asked = j->is_bundle ? "warninglist" : j->rep.source[0] != '\0' ?
+	    j->rep.source : j->source;
+	if (j->rc != CHOUSA_OK) {
+		r->status = j->rc == CHOUSA_EBUSY ? 503 : j->rc == CHOUSA_EIO ?
+		    507 : j->rc == CHOUSA_ELIMIT ? 413 : 422;
+		r->refusal = chousa_arena_strdup(r->a, j->err.msg);
+	}
+	j->page(r, &j->rep, j->is_bundle && j->rc == CHOUSA_OK ? &j->bundle :
+	    NULL, j->rc == CHOUSA_OK ? NULL : j->err.msg);
+	return 0;
+}
 
 static void
 text_run(struct sreq *r)
@@ -383,25 +451,6 @@ text_run(struct sreq *r)
 		return;
 	}
 	import_kept(r, j, strlen(j->text));
-}
-
-static int
-text_finish(struct sreq *r)
-{
-	struct import_job *j = r->stream;
-
-	r->verdicts = chousa_arena_printf(r->a, "added:%llu,updated:%llu,"
-	    "rejected:%llu", (unsigned long long)j->rep.added,
-	    (unsigned long long)j->rep.updated,
-	    (unsigned long long)j->rep.rejected);
-	r->asked = "list";
-	if (j->rc != CHOUSA_OK) {
-		r->status = j->rc == CHOUSA_EBUSY ? 503 : j->rc == CHOUSA_EIO ?
-		    507 : 422;
-		r->refusal = chousa_arena_strdup(r->a, j->err.msg);
-	}
-	j->page(r, &j->rep, j->rc == CHOUSA_OK ? NULL : j->err.msg);
-	return 0;
 }
 
 /* The request's end (p NULL): the kept text's file closed. */
@@ -422,9 +471,7 @@ text_release(struct sreq *r, const char *p, size_t n)
 
 int
 import_text_page(struct sreq *r, const char *text, const char *source_name,
-    const char *tag, const char *family,
-    void (*page)(struct sreq *r, const struct chousa_import_report *rep,
-    const char *error))
+    const char *tag, const char *family, import_page_fn page)
 {
 	struct import_job *j = chousa_arena_alloc(r->a, sizeof(*j));
 
@@ -443,8 +490,95 @@ import_text_page(struct sreq *r, const char *text, const char *source_name,
 	r->stream = j;
 	r->on_body = text_release;
 	req_audit_input(r, source_name);
-	if (req_background(r, text_run, text_finish, NULL) == ROUTE_PENDING)
+	if (req_background(r, text_run, page_finish, NULL) == ROUTE_PENDING)
 		return ROUTE_PENDING;
+	r->stream = NULL;
+	r->on_body = NULL;
+	return 0;
+}
+
+static const char *const file_keys[] = {
+	"source", "source_name", "tag", "family", NULL
+};
+
+/* The form's fields, at the file: the importer and the labels, checked
+ * as the API checks them; 0 with ff->bad said. */
+static int
+file_options(struct file_form *ff)
+{
+	static const char *const labels[] = { "source_name", "tag",
+		"family" };
+	struct import_job *j = ff->arg;
+	const char *v[3], *source;
+	int too_long = 0;
+	size_t i;
+
+	source = file_form_value(ff, "source", &too_long);
+	for (i = 0; i < 3; i++)
+		v[i] = file_form_value(ff, labels[i], &too_long);
+	if (too_long) {
+		chousa_errf(&ff->bad, CHOUSA_EINVAL, "a field of the form is "
+		    "too long: send it from the page");
+		return 0;
+	}
+	j->source = source != NULL ? source : "auto";
+	if (!importer_known(j->source, &ff->bad))
+		return 0;
+	for (i = 0; i < 3; i++)
+		if (v[i] != NULL && !import_label_ok(v[i])) {
+			chousa_errf(&ff->bad, CHOUSA_EINVAL, "the %s must be 1 "
+			    "to 200 characters of one line", labels[i]);
+			return 0;
+		}
+	j->opts.source_name = v[0];
+	j->opts.tag = v[1];
+	j->opts.family = v[2];
+	j->name = ff->file[0] != '\0' && import_label_ok(ff->file) ?
+	    ff->file : "upload";
+	j->opts.file_name = j->name;
+	req_audit_input(ff->r, j->name);
+	return 1;
+}
+
+static int
+file_body(struct sreq *r, const char *p, size_t n)
+{
+	return file_form_body(((struct import_job *)r->stream)->form, p, n);
+}
+
+int
+import_file_page(struct sreq *r, int (*csrf_valid)(struct sreq *r,
+    const char *token), import_page_fn page)
+{
+	struct import_job *j = chousa_arena_alloc(r->a, sizeof(*j));
+	struct file_form *ff = chousa_arena_alloc(r->a, sizeof(*ff));
+
+	if (j == NULL || ff == NULL)
+		return req_error(r, 500, "out of memory");
+	memset(j, 0, sizeof(*j));
+	memset(ff, 0, sizeof(*ff));
+	j->fd = -1;
+	j->source = "auto";
+	j->name = "upload";
+	j->page = page;
+	j->form = ff;
+	ff->file_key = "file";
+	ff->keys = file_keys;
+	ff->csrf_valid = csrf_valid;
+	ff->options = file_options;
+	ff->put = import_body;
+	ff->abort = import_abort;
+	ff->arg = j;
+	if (!file_form_start(r, ff))
+		return 0;
+	body_queue_init(&j->q, r, r->srv->max_import, NULL, NULL);
+	r->stream = j;
+	r->on_body = file_body;
+	if (req_background(r, import_run, page_finish, import_abort) ==
+	    ROUTE_PENDING)
+		return ROUTE_PENDING;
+	file_form_stop(ff);
+	body_queue_release(&j->q);
 	r->stream = NULL;
 	r->on_body = NULL;
 	return 0;

@@ -582,13 +582,23 @@ int	import_label_ok(const char *v);
 /*
  * The web page's import (POST /import): text pasted, one indicator a line
  * as the list importer reads it, under source_name (tag and family may be
- * NULL), on a thread of its own; once done, page(r, rep, error) answers
- * (error NULL when it was imported).
+ * NULL), on a thread of its own; once done, page(r, rep, bundle, error)
+ * answers (bundle: a warninglists archive's report, else NULL; error NULL
+ * when it was imported).
  */
+typedef void (*import_page_fn)(struct sreq *r,
+	    const struct chousa_import_report *rep,
+	    const struct chousa_bundle_report *bundle, const char *error);
 int	import_text_page(struct sreq *r, const char *text,
 	    const char *source_name, const char *tag, const char *family,
-	    void (*page)(struct sreq *r,
-	    const struct chousa_import_report *rep, const char *error));
+	    import_page_fn page);
+/*
+ * The page's file (POST /import/file, multipart/form-data: csrf, source,
+ * source_name, tag, family, then the file "file"), imported as the API
+ * imports an upload, then page.
+ */
+int	import_file_page(struct sreq *r, int (*csrf_valid)(struct sreq *r,
+	    const char *token), import_page_fn page);
 /*
  * A sweep's log format (NULL or "auto": detected; format_key names its
  * option in the error) and internal ranges (NULL: none): 1, or 0 with
@@ -598,6 +608,56 @@ int	log_options_valid(const char *format_key, const char *log,
 	    const char *internal, struct chousa_err *err);
 /* POST /api/v1/sweep: the body, a log, swept as it arrives. */
 int	api_sweep(struct sreq *r);
+/*
+ * A page's form of a few short fields, then one file (form.c): a
+ * multipart/form-data body read as it arrives.  When the file begins, its
+ * field "csrf" (sent before it) must be valid and options(), reading the
+ * fields before it, must accept them; its bytes then go to put (n 0: the
+ * file's end; p NULL: the request's end, to release).  A refusal calls
+ * abort, and the job's end answers it with file_form_failed.
+ */
+#define FILE_FORM_FIELDS	6
+struct form_value {
+	char	 s[1024];
+	size_t	 len;		/* past s: too long */
+};
+struct file_form {
+	struct sreq		*r;
+	struct MHD_PostProcessor *pp;
+	const char		*file_key;
+	const char *const	*keys;		/* NULL-ended, at most
+						 * FILE_FORM_FIELDS */
+	int			(*csrf_valid)(struct sreq *r,
+				    const char *token);
+	int			(*options)(struct file_form *f);
+	int			(*put)(struct sreq *r, const char *p,
+				    size_t n);
+	void			(*abort)(struct sreq *r);
+	void			*arg;		/* the options' */
+	struct form_value	 csrf;
+	struct form_value	 values[FILE_FORM_FIELDS];
+	int			 checked;	/* the CSRF, at the file */
+	int			 refused;	/* stale or forged */
+	int			 unreadable;	/* not a form, or cut */
+	int			 late;		/* an option after the file */
+	int			 bad_options;	/* bad says why */
+	int			 got_file;
+	char			 file[128];	/* its name, as sent */
+	struct chousa_err	 bad;
+};
+/* The post processor for r (0: r's answer is a 415). */
+int	file_form_start(struct sreq *r, struct file_form *f);
+/* The route's on_body: the body's pieces, its end, the request's end. */
+int	file_form_body(struct file_form *f, const char *p, size_t n);
+/* Before the job starts, when it is refused. */
+void	file_form_stop(struct file_form *f);
+/* A field read before the file: its text, NULL when unsent or empty
+ * (*too_long set when over the buffer). */
+const char *file_form_value(struct file_form *f, const char *key,
+	    int *too_long);
+/* At the job's end: 1 when the form was refused and r answered so. */
+int	file_form_failed(struct file_form *f, const char *no_file);
+
 /*
  * The web page's sweep (POST /sweep, multipart/form-data): the form's
  * field "log", a file, swept as it arrives, once its field "csrf" (sent
@@ -652,6 +712,7 @@ struct route {
 #define ROUTE_NO_AUDIT	0x8u	/* static files, health */
 #define ROUTE_FILE	0x10u	/* answers a file's bytes (export): cli=1
 				 * frames its errors only */
+#define ROUTE_IMPORT	0x20u	/* a streamed body capped by import_max */
 #define ROUTE_PENDING	1
 
 struct sreq {

@@ -792,6 +792,7 @@ static void
 bg_stop(struct server *s)
 {
 	struct bgjob *j;
+	struct timespec ts;
 
 	pthread_mutex_lock(&s->lock);
 	s->bg_stopping = 1;
@@ -815,6 +816,14 @@ bg_stop(struct server *s)
 			break;
 		pthread_cond_wait(&s->bg_cond, &s->lock);
 	}
+	/*
+	 * Their answers ("the server is stopping") sent, a moment at most,
+	 * before the daemon closes the connections.
+	 */
+	serve_deadline(&ts, 2000);
+	while (s->bg != NULL)
+		if (pthread_cond_timedwait(&s->bg_cond, &s->lock, &ts) != 0)
+			break;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -1329,7 +1338,8 @@ admit(struct sreq *r)
 	}
 	/* A streamed body's cap is the server's setting. */
 	max = !(rt->flags & ROUTE_STREAM) ? rt->max_body :
-	    rt->handle == api_import ? r->srv->max_import : r->srv->max_stream;
+	    (rt->flags & ROUTE_IMPORT) ? r->srv->max_import :
+	    r->srv->max_stream;
 	cl = req_header(r, "Content-Length");
 	if (cl != NULL) {
 		char *end;

@@ -10,10 +10,9 @@
  * built from the store once, shared by every sweep, and built again when
  * an import has changed the store since.
  *
- * The web page's form (POST /sweep) sends the log as a multipart file:
- * libmicrohttpd's post processor takes the file's bytes out of the form
- * as they come and queues them the same way, once the form's CSRF field,
- * which comes before the file, has been checked.
+ * The web page's form (POST /sweep) sends the log as a multipart file
+ * (form.c), whose bytes are queued the same way as they come, once the
+ * form's CSRF field, which comes before the file, has been checked.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -582,9 +581,8 @@ api_sweep(struct sreq *r)
 
 /* ---- the web page's form ---- */
 
-struct form_value {
-	char	 s[1024];
-	size_t	 len;
+static const char *const form_keys[] = {
+	"log_format", "internal", "window", "as_of_log_time", NULL
 };
 
 /* A log from the form: the upload (first: r->stream is either) and more. */
@@ -592,79 +590,39 @@ struct form {
 	struct upload		 up;
 	const struct web_sweep	*web;
 	struct chousa_result_hooks hooks;	/* the rows, for up.fmt */
-	struct MHD_PostProcessor *pp;
-	/*
-	 * The fields before the file, each with its length (past the
-	 * buffer: too long, refused).
-	 */
-	struct form_value	 csrf;
-	struct form_value	 log_format;
-	struct form_value	 internal;
-	struct form_value	 window;
-	struct form_value	 as_of_log_time;
-	int			 checked;	/* the CSRF, at the file */
-	int			 refused;	/* stale or forged */
-	int			 unreadable;	/* not a form, or cut */
-	int			 late;		/* an option after the file */
-	int			 got_file;
-	char			 file[128];	/* its name, as sent */
-	struct chousa_err	 bad;		/* the options, when refused */
-	int			 bad_options;
+	struct file_form	 ff;
 };
-
-/* A field's value, gathered from the post processor's pieces. */
-static void
-value_add(struct form_value *v, const char *data, size_t size)
-{
-	if (v->len + size < sizeof(v->s)) {
-		memcpy(v->s + v->len, data, size);
-		v->len += size;
-		v->s[v->len] = '\0';
-	} else
-		v->len = sizeof(v->s);
-}
-
-/* A value sent and not too long: its text, else NULL (*too_long). */
-static const char *
-value_of(const struct form_value *v, int *too_long)
-{
-	if (v->len >= sizeof(v->s)) {
-		*too_long = 1;
-		return NULL;
-	}
-	return v->len > 0 ? v->s : NULL;
-}
 
 /*
  * The form's sweep options (fields before the file), as the API's
- * log_format, internal, as_of_log_time and window: 0 with f->bad said.
+ * log_format, internal, as_of_log_time and window: 0 with ff->bad said.
  */
 static int
-form_options(struct form *f)
+form_options(struct file_form *ff)
 {
-	struct upload *up = &f->up;
+	struct upload *up = ff->arg;
 	const char *log, *internal, *window, *as_of;
 	int too_long = 0;
 	char *end;
 	long days = 30;
 
-	log = value_of(&f->log_format, &too_long);
-	internal = value_of(&f->internal, &too_long);
-	window = value_of(&f->window, &too_long);
-	as_of = value_of(&f->as_of_log_time, &too_long);
+	log = file_form_value(ff, "log_format", &too_long);
+	internal = file_form_value(ff, "internal", &too_long);
+	window = file_form_value(ff, "window", &too_long);
+	as_of = file_form_value(ff, "as_of_log_time", &too_long);
 	if (too_long) {
-		chousa_errf(&f->bad, CHOUSA_EINVAL, "a field of the form is "
+		chousa_errf(&ff->bad, CHOUSA_EINVAL, "a field of the form is "
 		    "too long: send it from the page");
 		return 0;
 	}
-	if (!log_options_valid("log_format", log, internal, &f->bad))
+	if (!log_options_valid("log_format", log, internal, &ff->bad))
 		return 0;
 	if (window != NULL) {
 		errno = 0;
 		days = strtol(window, &end, 10);
 		if (errno != 0 || end == window || *end != '\0' || days < 0 ||
 		    days > 36500) {
-			chousa_errf(&f->bad, CHOUSA_EINVAL, "the window must be "
+			chousa_errf(&ff->bad, CHOUSA_EINVAL, "the window must be "
 			    "0 to 36500 days");
 			return 0;
 		}
@@ -678,116 +636,10 @@ form_options(struct form *f)
 	return 1;
 }
 
-/* The field called key, of those gathered before the file; else NULL. */
-static struct form_value *
-form_value_of(struct form *f, const char *key)
-{
-	if (strcmp(key, "csrf") == 0)
-		return &f->csrf;
-	if (strcmp(key, "log_format") == 0)
-		return &f->log_format;
-	if (strcmp(key, "internal") == 0)
-		return &f->internal;
-	if (strcmp(key, "window") == 0)
-		return &f->window;
-	if (strcmp(key, "as_of_log_time") == 0)
-		return &f->as_of_log_time;
-	return NULL;
-}
-
-static int
-csrf_ok(struct sreq *r, const struct form *f)
-{
-	return f->csrf.len < sizeof(f->csrf.s) &&
-	    f->web->csrf_valid(r, f->csrf.s);
-}
-
-static enum MHD_Result
-form_field(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *filename, const char *ctype, const char *enc,
-    const char *data, uint64_t off, size_t size)
-{
-	struct sreq *r = cls;
-	struct form *f = r->stream;
-	struct form_value *v;
-
-	(void)kind;
-	(void)ctype;
-	(void)enc;
-	(void)off;
-	if (key == NULL || f->refused || f->unreadable || f->bad_options ||
-	    f->late)
-		return MHD_YES;
-	if ((v = form_value_of(f, key)) != NULL) {
-		/* The sweep has begun with the options it had. */
-		if (f->checked && v != &f->csrf) {
-			f->late = 1;
-			upload_abort(r);
-		} else
-			value_add(v, data, size);
-		return MHD_YES;
-	}
-	if (strcmp(key, "log") != 0)
-		return MHD_YES;
-	if (!f->checked) {
-		f->checked = 1;
-		if (filename != NULL)
-			snprintf(f->file, sizeof(f->file), "%s", filename);
-		if (!csrf_ok(r, f)) {
-			f->refused = 1;
-			upload_abort(r);
-			return MHD_YES;
-		}
-		if (!form_options(f)) {
-			f->bad_options = 1;
-			upload_abort(r);
-			return MHD_YES;
-		}
-	}
-	f->got_file = 1;
-	if (size > 0)
-		upload_body(r, data, size);
-	return MHD_YES;
-}
-
-/*
- * The form's body (the HTTP thread), through the post processor to the
- * upload; its end, once the last piece is through, ends the upload.
- */
 static int
 form_body(struct sreq *r, const char *p, size_t n)
 {
-	struct form *f = r->stream;
-
-	if (p == NULL) {
-		if (f->pp != NULL)
-			MHD_destroy_post_processor(f->pp);
-		f->pp = NULL;
-		return upload_body(r, NULL, 0);
-	}
-	if (n > 0) {
-		if (!f->refused && !f->unreadable && !f->bad_options &&
-		    !f->late && MHD_post_process(f->pp, p, n) != MHD_YES) {
-			f->unreadable = 1;
-			upload_abort(r);
-		}
-		return 0;
-	}
-	if (f->pp != NULL && MHD_destroy_post_processor(f->pp) != MHD_YES &&
-	    !f->refused)
-		f->unreadable = 1;
-	f->pp = NULL;
-	/* No file: the token is checked all the same, for the answer. */
-	if (!f->checked && !f->unreadable) {
-		f->checked = 1;
-		f->refused = !csrf_ok(r, f);
-	}
-	if (f->refused || f->unreadable || f->bad_options || f->late ||
-	    !f->got_file)
-		upload_abort(r);
-	else
-		upload_body(r, "", 0);
-	return 0;
+	return file_form_body(&((struct form *)r->stream)->ff, p, n);
 }
 
 static int
@@ -796,19 +648,8 @@ form_finish(struct sreq *r)
 	struct form *f = r->stream;
 	struct upload *up = &f->up;
 
-	if (f->refused)
-		return req_error(r, 403, "the form is stale or from another "
-		    "site: reload the page");
-	if (f->unreadable)
-		return req_error(r, 400, "the form could not be read: send "
-		    "it from the page");
-	if (f->bad_options)
-		return req_error(r, 400, "%s", f->bad.msg);
-	if (f->late)
-		return req_error(r, 400, "the form's options came after the "
-		    "file: send it from the page");
-	if (!f->got_file)
-		return req_error(r, 400, "choose a log file to sweep");
+	if (file_form_failed(&f->ff, "choose a log file to sweep"))
+		return 0;
 	if (sweep_failed(r, up))
 		return 0;
 	r->exit_status = up->sum.hits > 0 ? CHOUSA_EXIT_FOUND :
@@ -818,7 +659,7 @@ form_finish(struct sreq *r)
 	r->asked = "store";
 	if (up->out.failed != CHOUSA_OK)
 		return req_error(r, 500, "out of memory writing the hits");
-	f->web->page(r, f->file[0] != '\0' ? f->file : "the log",
+	f->web->page(r, f->ff.file[0] != '\0' ? f->ff.file : "the log",
 	    up->ss.format, &up->out, up->rows, &up->sum);
 	return 0;
 }
@@ -834,13 +675,16 @@ sweep_form(struct sreq *r, const struct web_sweep *ws)
 	memset(f, 0, sizeof(*f));
 	up = &f->up;
 	f->web = ws;
+	f->ff.file_key = "log";
+	f->ff.keys = form_keys;
+	f->ff.csrf_valid = ws->csrf_valid;
+	f->ff.options = form_options;
+	f->ff.put = upload_body;
+	f->ff.abort = upload_abort;
+	f->ff.arg = up;
+	if (!file_form_start(r, &f->ff))
+		return 0;
 	r->stream = f;
-	f->pp = MHD_create_post_processor(r->conn, 65536, form_field, r);
-	if (f->pp == NULL) {
-		r->stream = NULL;
-		return req_error(r, 415, "send the page's form "
-		    "(multipart/form-data)");
-	}
 	upload_init(up, r);
 	up->name = "upload";
 	up->so.window = (int64_t)30 * 86400;
@@ -853,7 +697,7 @@ sweep_form(struct sreq *r, const struct web_sweep *ws)
 	if (req_background(r, sweep_run, form_finish, upload_abort) ==
 	    ROUTE_PENDING)
 		return ROUTE_PENDING;
-	MHD_destroy_post_processor(f->pp);
+	file_form_stop(&f->ff);
 	upload_free(up);
 	r->stream = NULL;
 	r->on_body = NULL;

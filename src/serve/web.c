@@ -5,7 +5,9 @@
  * text: its indicators are investigated and shown as a triage table,
  * worst first; each links to its full report, which is the HTML renderer's
  * page with its evidence graph.  Upload a log: its hits come back as a
- * table (sweep.c reads the form as it comes).  Signing in takes a token once and gives
+ * table (sweep.c reads the form as it comes).  An admin imports a case's
+ * indicators, pasted or as a file (api_import.c).  Signing in takes a
+ * token once and gives
  * an HttpOnly, SameSite=Strict session cookie; every form that changes
  * anything carries the session's CSRF token.  No page has inline script,
  * and the Content-Security-Policy says so: the report's own style block is
@@ -962,15 +964,52 @@ import_form(struct sreq *r)
 	    "</p></form>\n");
 }
 
+/*
+ * A file's form: every field before the file, which the server reads, and
+ * checks the CSRF token of, before the file's bytes.
+ */
+static void
+import_file_form(struct sreq *r)
+{
+	const char *const *names = chousa_importer_names();
+	size_t i;
+
+	chousa_buf_adds(&r->out, "<h2>Import a file</h2><form method=\"post\" "
+	    "action=\"/import/file\" enctype=\"multipart/form-data\" "
+	    "id=\"import-file-form\">");
+	csrf_field(r);
+	chousa_buf_adds(&r->out, "<p><label for=\"source\">Format</label> "
+	    "<select name=\"source\" id=\"source\"><option value=\"auto\" "
+	    "selected>detected from the file</option>");
+	for (i = 0; names[i] != NULL; i++)
+		chousa_buf_addf(&r->out, "<option value=\"%s\">%s</option>",
+		    names[i], names[i]);
+	chousa_buf_adds(&r->out, "</select></p><p><label for=\"file-source-"
+	    "name\">Source name (for a list, a MISP event or a STIX bundle)"
+	    "</label> <input name=\"source_name\" id=\"file-source-name\" "
+	    "maxlength=\"200\" placeholder=\"case42\"></p><p><label "
+	    "for=\"file-tag\">A list's tag</label> <input name=\"tag\" "
+	    "id=\"file-tag\" maxlength=\"200\"> <label for=\"file-family\">"
+	    "and family</label> <input name=\"family\" id=\"file-family\" "
+	    "maxlength=\"200\">"
+	    "</p><p><label for=\"file\">A MISP event, a STIX bundle, a feed's "
+	    "dump (URLhaus, ThreatFox, Feodo Tracker, MalwareBazaar, "
+	    "Malpedia), a MISP warninglist or the warninglists archive, or a "
+	    "list; gzipped or zipped or not.  It is imported in one "
+	    "transaction: all of it, or nothing.</label></p><p><input "
+	    "type=\"file\" name=\"file\" id=\"file\" required></p><p><button "
+	    "class=\"primary\" type=\"submit\">Import the file</button></p>"
+	    "</form>\n");
+}
+
 static void
 import_intro(struct sreq *r)
 {
 	chousa_buf_adds(&r->out, "<p>Add a case's indicators to the team's "
 	    "store, listed under the source name you give: everyone's next "
 	    "look-up, investigation and sweep finds them.  Importing the same "
-	    "ones again changes nothing.  A file (a MISP event, a STIX "
-	    "bundle, a feed's dump): <code>chousa --server URL import SOURCE "
-	    "FILE</code>.</p>\n");
+	    "ones again changes nothing.  From a shell: <code>chousa --server "
+	    "URL import SOURCE FILE</code>.</p>\n");
 }
 
 static int
@@ -979,13 +1018,14 @@ h_import_page(struct sreq *r)
 	page_begin(r, "Import");
 	import_intro(r);
 	import_form(r);
+	import_file_form(r);
 	page_end(r);
 	return 0;
 }
 
 static void
 import_page(struct sreq *r, const struct chousa_import_report *rep,
-    const char *error)
+    const struct chousa_bundle_report *bundle, const char *error)
 {
 	size_t i;
 
@@ -997,6 +1037,20 @@ import_page(struct sreq *r, const struct chousa_import_report *rep,
 		    "id=\"import-error\">Nothing was imported: ");
 		html(&r->out, error);
 		chousa_buf_adds(&r->out, "</p>\n");
+	} else if (bundle != NULL) {
+		chousa_buf_addf(&r->out, "<p id=\"import-summary\"><strong>"
+		    "warninglist</strong>: %u lists, %llu entries read, %llu "
+		    "added, %llu rejected", bundle->lists,
+		    (unsigned long long)bundle->rows,
+		    (unsigned long long)bundle->added,
+		    (unsigned long long)bundle->rejected);
+		if (bundle->failed > 0) {
+			chousa_buf_addf(&r->out, "; %u list%s refused (first: ",
+			    bundle->failed, bundle->failed == 1 ? "" : "s");
+			html(&r->out, bundle->first_failure);
+			chousa_buf_adds(&r->out, ")");
+		}
+		chousa_buf_adds(&r->out, ".</p>\n");
 	} else {
 		chousa_buf_adds(&r->out, "<p id=\"import-summary\"><strong>");
 		html(&r->out, rep->source);
@@ -1007,6 +1061,12 @@ import_page(struct sreq *r, const struct chousa_import_report *rep,
 		    (unsigned long long)rep->updated,
 		    (unsigned long long)rep->unchanged,
 		    (unsigned long long)rep->rejected);
+		if (rep->note[0] != '\0') {
+			chousa_buf_adds(&r->out, "<p id=\"import-note\">Nothing "
+			    "to import: ");
+			html(&r->out, rep->note);
+			chousa_buf_adds(&r->out, "</p>\n");
+		}
 	}
 	if (rep->n_rejects > 0) {
 		chousa_buf_adds(&r->out, "<ul id=\"rejects\">");
@@ -1023,6 +1083,7 @@ import_page(struct sreq *r, const struct chousa_import_report *rep,
 			    rep->n_rejects);
 	}
 	import_form(r);
+	import_file_form(r);
 	page_end(r);
 }
 
@@ -1061,6 +1122,12 @@ h_import(struct sreq *r)
 	return import_text_page(r, text, name, tag, family, import_page);
 }
 
+static int
+h_import_file(struct sreq *r)
+{
+	return import_file_page(r, csrf_valid, import_page);
+}
+
 const struct route web_routes[] = {
 	{ "/", M_GET, CHOUSA_ROLE_READ, 0, ROUTE_WEB, h_home, "web: home" },
 	{ "/login", M_GET, CHOUSA_ROLE_NONE, 0, ROUTE_WEB | ROUTE_NO_AUDIT,
@@ -1085,6 +1152,9 @@ const struct route web_routes[] = {
 	    "web: import page" },
 	{ "/import", M_POST, CHOUSA_ROLE_ADMIN, SERVE_MAX_TEXT_BODY, ROUTE_WEB,
 	    h_import, "web: import" },
+	{ "/import/file", M_POST, CHOUSA_ROLE_ADMIN, 0,
+	    ROUTE_WEB | ROUTE_STREAM | ROUTE_IMPORT, h_import_file,
+	    "web: import a file" },
 	{ "/static/app.css", M_GET, CHOUSA_ROLE_NONE, 0,
 	    ROUTE_WEB | ROUTE_NO_AUDIT, h_css, "static" },
 	{ "/static/app.js", M_GET, CHOUSA_ROLE_NONE, 0,

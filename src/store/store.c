@@ -244,6 +244,9 @@ store_dberr(struct chousa_store *st, struct chousa_err *err, const char *what)
 	if ((code & 0xff) == SQLITE_NOTADB)
 		return chousa_errf(err, CHOUSA_EFORMAT,
 		    "'%s' is not a chousa store", st->path);
+	if ((code & 0xff) == SQLITE_INTERRUPT)
+		return chousa_errf(err, CHOUSA_EDB, "%s: stopped before its end "
+		    "(store '%s')", what, st->path);
 	/* The busy timeout ran out: not a fault of chousa's, say what to do. */
 	if ((code & 0xff) == SQLITE_BUSY)
 		return chousa_errf(err, CHOUSA_EBUSY, "%s: store '%s' is held "
@@ -425,6 +428,20 @@ chousa_store_open_wait(struct chousa_store **out, const char *path,
 fail:
 	chousa_store_close(st);
 	return rc;
+}
+
+static int
+stop_asked(void *flag)
+{
+	return __atomic_load_n((const int *)flag, __ATOMIC_RELAXED) != 0;
+}
+
+void
+chousa_store_stop_when(struct chousa_store *st, const int *flag)
+{
+	/* Every 1000 VM steps: the cost of a load, for a prompt stop. */
+	sqlite3_progress_handler(st->db, flag != NULL ? 1000 : 0,
+	    flag != NULL ? stop_asked : NULL, (void *)(uintptr_t)flag);
 }
 
 void

@@ -17,9 +17,12 @@
 #  5. [server] url alone never sends an import to the server; two imports
 #     at once both land.  An admin's web session pastes a case's
 #     indicators on the Import page: imported, rejects escaped, CSRF and
-#     role checked, audited.
+#     role checked, audited; or uploads a file there (STIX, MISP gzipped,
+#     the warninglists archive), refused as the API refuses it.
 #  6. kill -9 in the middle of an import: the store whole, none of the
 #     rows or all, TMPDIR empty; the import again after a restart.
+#  7. SIGTERM in the middle of an import: stopped and rolled back, not
+#     waited for; the client told so.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -222,6 +225,78 @@ sleep 0.3
 check web_import_audited 1 "$CHOUSA" audit --log "$T/audit.log" --what "web: import" --json
 expect web_import_audited_counts '"who":"boss".*"inputs":\["webcase"\].*"verdict":"added:2,updated:0,rejected:1"' "$T/out"
 
+# ---- 5c. a file on the web page's Import (multipart, streamed) ----
+expect web_import_file_form '<form method="post" action="/import/file" enctype="multipart/form-data" id="import-file-form">' "$T/import.html"
+# web_file NAME FIELDS...: POST the file form (-F fields) with the CSRF.
+web_file() {
+	name=$1
+	shift
+	curl -s -b "$T/jar" -H "Origin: $URL" -o "$T/$name.html" -w '%{http_code}' \
+	    -F "csrf=$csrf" "$@" "$URL/import/file" > "$T/wstatus"
+}
+status_is() {
+	[ "$(cat "$T/wstatus")" = "$2" ] && ok "$1" ||
+		not_ok "$1" "HTTP $(cat "$T/wstatus"): $(grep -o '<p class="error"[^<]*' "$T/$3.html" | head -c 300)"
+}
+cp "$S/import/stix/oasis/cti-documentation__indicator-for-malicious-url.json" url-indicator.json
+web_file wfstix -F source=auto -F source_name=webstix -F "file=@url-indicator.json"
+status_is web_file_stix_200 200 wfstix
+expect web_file_stix_summary '<p id="import-summary"><strong>webstix</strong>: 1 read, 1 added' "$T/wfstix.html"
+check web_file_stix_then_found 1 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" --json lookup 'http://x4z9arb[.]cn/4712/'
+expect web_file_stix_listed 'webstix' "$T/out"
+cp "$S/import/misp/57c4445b-c548-4654-af0b-4be3950d210f.json" event2.json
+gzip -c event2.json > event2.json.gz
+web_file wfmisp -F source=misp -F "file=@event2.json.gz"
+status_is web_file_misp_gzip_200 200 wfmisp
+expect web_file_misp_summary '<strong>misp</strong>: 3 read, [0-9]+ added' "$T/wfmisp.html"
+web_file wfwl -F source=warninglist -F "file=@$S/warninglists/misp-warninglists-main.subset.tar.gz"
+status_is web_file_warninglists_archive_200 200 wfwl
+expect web_file_warninglists_summary '<strong>warninglist</strong>: [1-9][0-9]* lists, [0-9]+ entries read' "$T/wfwl.html"
+cp "$S/import/misp/mispevent_testfiles__event.json" empty-event.json
+web_file wfempty -F source=misp -F "file=@empty-event.json"
+expect web_file_note_said '<p id="import-note">Nothing to import: the event holds no attributes</p>' "$T/wfempty.html"
+# Refused: the wrong format (nothing written), the form's checks.
+printf '{"type":"bundle","id":"bundle--9","objects":3}' > scalar.json
+web_file wfbad -F "file=@scalar.json"
+status_is web_file_bad_bundle_422 422 wfbad
+expect web_file_bad_bundle_said 'Nothing was imported: &#39;objects&#39; is a number, not a list' "$T/wfbad.html"
+printf 'half-written-web.com\n' > half.txt
+web_file wfstrict -F source=threatfox -F "file=@half.txt"
+status_is web_file_wrong_format_422 422 wfstrict
+"$CHOUSA" lookup half-written-web.com > /dev/null 2>&1
+[ $? = 0 ] && ok web_file_refused_wrote_nothing || not_ok web_file_refused_wrote_nothing "half-written-web.com is listed"
+curl -s -b "$T/jar" -H "Origin: $URL" -o "$T/wfcsrf.html" -w '%{http_code}' -F "csrf=forged" \
+    -F "file=@half.txt" "$URL/import/file" > "$T/wstatus"
+status_is web_file_forged_csrf_403 403 wfcsrf
+web_file wfnofile -F source=list
+status_is web_file_no_file_400 400 wfnofile
+expect web_file_no_file_said 'choose a file to import' "$T/wfnofile.html"
+web_file wfsrc -F source=nosuch -F "file=@half.txt"
+status_is web_file_unknown_source_400 400 wfsrc
+web_file wfctl -F "tag=$(printf 'a\033[31mb')" -F "file=@half.txt"
+status_is web_file_control_in_tag_400 400 wfctl
+web_file wflate -F "file=@half.txt" -F source_name=late
+status_is web_file_option_after_file_400 400 wflate
+head -c 3100000 /dev/zero | tr '\0' 'a' > toobig.txt
+web_file wfbig -F source=list -F "file=@toobig.txt"
+status_is web_file_over_import_max_413 413 wfbig
+# A hostile file name is data: escaped wherever it is said.
+printf 'evil-file-name-case.com\n' > hostile.txt
+web_file wfname -F source=list -F source_name=webcase2 -F tag=web-tag -F family=emotet \
+    -F "file=@hostile.txt;filename=<img src=x onerror=alert(1)>.txt"
+status_is web_file_hostile_name_200 200 wfname
+refute web_file_no_markup_from_name '<img src=x' "$T/wfname.html"
+check web_file_list_found 1 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" --json lookup evil-file-name-case.com
+expect web_file_list_tag_family '"source":"webcase2".*"family":"win.emotet".*"tags":\["web-tag"\]' "$T/out"
+curl -s -b "$T/jar2" -H "Origin: $URL" -o /dev/null -w '%{http_code}' -F "csrf=$csrf" \
+    -F "file=@half.txt" "$URL/import/file" > "$T/wstatus"
+case $(cat "$T/wstatus") in 303|403) ok web_file_read_session_refused ;;
+*) not_ok web_file_read_session_refused "HTTP $(cat "$T/wstatus")" ;; esac
+sleep 0.3
+check web_file_audited 1 "$CHOUSA" audit --log "$T/audit.log" --what "web: import a file" --json
+expect web_file_audited_counts '"who":"boss".*"inputs":\["url-indicator.json"\].*"verdict":"added:1,updated:0,rejected:0"' "$T/out"
+[ -z "$(ls "$T/servertmp")" ] && ok web_file_tmpdir_empty || not_ok web_file_tmpdir_empty "$(ls "$T/servertmp")"
+
 # ---- 6. the server killed in the middle of an import ----
 # The import is one transaction: after kill -9 and a restart the store is
 # whole, holds none of the file's rows or all of them, and the upload
@@ -255,3 +330,30 @@ TMPDIR="$T/servertmp" serve_start ||
 check import_after_restart 0 env CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" -q import list --source-name killed big.txt
 n=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
 [ "$n" = $((before + 120000)) ] && ok import_after_restart_all_rows || not_ok import_after_restart_all_rows "$before -> $n"
+
+# ---- 7. the server stopped in the middle of an import ----
+# SIGTERM (systemctl stop) does not wait for the import: it is stopped and
+# rolled back, said in the log, the client told the server stops.
+python3 -c "
+import sys
+for i in range(120000):
+    sys.stdout.write('stopped-%d-case.com\n' % i)" > big2.txt
+before=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
+CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" -q import list --source-name stopped big2.txt > "$T/stop.out" 2> "$T/stop.err" &
+client=$!
+i=0
+while ! grep -q 'import: big2.txt of' "$T/serve.log" && [ $i -lt 300 ]; do
+	sleep 0.02
+	i=$((i + 1))
+done
+serve_stop
+wait $client; st=$?
+[ "$st" = 4 ] && ok import_stopped_client_status_4 || not_ok import_stopped_client_status_4 "client exit $st: $(head -c 200 "$T/stop.err")"
+expect import_stopped_client_told "the server is stopping" "$T/stop.err"
+expect import_stopped_logged "import: big2.txt by boss: nothing imported: .*stopped before its end.*the server stops" "$T/serve.log"
+check import_stopped_store_whole 0 "$CHOUSA" db check
+after=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
+[ "$after" = "$before" ] && ok "import_stopped_rolled_back ($before -> $after)" ||
+	not_ok import_stopped_rolled_back "$before -> $after"
+[ -z "$(ls -A "$T/servertmp")" ] && ok import_stopped_nothing_left_in_tmpdir ||
+	not_ok import_stopped_nothing_left_in_tmpdir "$(ls -A "$T/servertmp" | head)"

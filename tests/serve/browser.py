@@ -9,8 +9,8 @@ no page logged a console error (a CSP violation from injected markup would),
 that no hostile feed string ran, that a log uploaded through the sweep form
 comes back as a table of hits linked to their reports, that an admin's
 audit page finds the requests about the worked example and that the
-indicators an admin pastes on the Import page are found by a look-up, and
-that the pages work with JavaScript off.  Prints "ok - NAME" / "not ok - NAME: why" lines.
+indicators an admin pastes on the Import page, and those of a file uploaded
+there, are found by a look-up, and that the pages work with JavaScript off.  Prints "ok - NAME" / "not ok - NAME: why" lines.
 """
 import os
 import struct
@@ -299,6 +299,30 @@ if ADMIN is not None:
         box.submit()
         wait_for(d, "main table, main p")
         check("import_page_then_found", "browser-case" in d.page_source,
+              d.find_element(By.TAG_NAME, "main").text[:300])
+        # A file on the same page: a STIX bundle of OASIS's examples,
+        # detected, imported under its source name, then found.
+        d.find_element(By.LINK_TEXT, "Import").click()
+        wait_for(d, "#import-file-form")
+        d.find_element(By.ID, "file-source-name").send_keys("browser-stix")
+        d.find_element(By.ID, "file").send_keys(os.path.abspath(
+            os.path.join(os.path.dirname(__file__), "..", "data", "samples",
+                         "import", "stix", "oasis", "cti-documentation__"
+                         "malware-indicator-for-file-hash.json")))
+        d.find_element(By.CSS_SELECTOR,
+                       "#import-file-form button[type=submit]").click()
+        wait_for(d, "#import-summary, #import-error")
+        summary = d.find_element(By.TAG_NAME, "main").text
+        check("import_file_imports", "browser-stix" in summary and
+              "1 added" in summary, summary[:300])
+        d.find_element(By.LINK_TEXT, "Look-up").click()
+        wait_for(d, "input[name=q]")
+        box = d.find_element(By.CSS_SELECTOR, "input[name=q]")
+        box.send_keys("ef537f25c895bfa782526529a9b63d97aa631564d5d789c2b765"
+                      "448c8635fb6c")
+        box.submit()
+        wait_for(d, "main table, main p")
+        check("import_file_then_found", "browser-stix" in d.page_source,
               d.find_element(By.TAG_NAME, "main").text[:300])
         errs = console_errors(d)
         check("import_no_console_errors", not errs, errs[:2])

@@ -139,6 +139,24 @@ if ADMIN is not None:
         ("GET /api/v1/import?source=list HTTP/1.1\r\nHost: x\r\n%s\r\n"
          % ADMIN_AUTH).encode(),
     ]
+    # The web page's file form, with an admin's token but no session's
+    # CSRF token: refused, whatever the body.
+    def post_admin_form(body, ctype="multipart/form-data; boundary=XyZ"):
+        return ("POST /import/file HTTP/1.1\r\nHost: x\r\n%sContent-Type: "
+                "%s\r\nContent-Length: %d\r\n\r\n"
+                % (ADMIN_AUTH, ctype, len(body))).encode() + body.encode()
+    kinds["import"] += [
+        post_admin_form("x", "multipart/form-data"),
+        post_admin_form("source=list&file=x", "application/x-www-form-urlencoded"),
+        post_admin_form('--XyZ\r\nContent-Disposition: form-data; name="file"; '
+                        'filename="a"\r\n\r\nevil.example\r\n--XyZ--\r\n'),
+        post_admin_form('--XyZ\r\nContent-Disposition: form-data; name="csrf"'
+                        '\r\n\r\n' + "c" * 5000 + '\r\n--XyZ\r\nContent-'
+                        'Disposition: form-data; name="file"; filename="a"\r\n'
+                        '\r\nevil.example\r\n--XyZ--\r\n'),
+        post_admin_form('--XyZ\r\nContent-Disposition: form-data; name="file"; '
+                        'filename="a"\r\n\r\nevil.exa'),
+    ]
 # The web page's sweep form: no boundary, garbage for a form, a CSRF
 # field past any token's length, a file without the field, parts cut
 # short, no form at all, a body past sweep_max.
