@@ -375,6 +375,12 @@ hold_object(struct misp *m, const struct jnode *o)
 	memcpy(at, imp->where, sizeof(at));
 	if (truth(jt_get(o, "deleted"), 0))
 		return CHOUSA_OK;
+	/* Attributes that cannot be read are a rejected row, never none. */
+	if (attrs != NULL && attrs->type != J_ARR && attrs->type != J_NULL) {
+		imp_row(imp);
+		return imp_reject(imp, 0, "an object whose Attribute is not a "
+		    "list");
+	}
 	for (i = 0; attrs != NULL && attrs->type == J_ARR &&
 	    i < attrs->n && rc == CHOUSA_OK; i++) {
 		imp_row(imp);
@@ -943,7 +949,7 @@ misp_run(struct imp *imp)
 			snprintf(imp->rep->format, sizeof(imp->rep->format),
 			    "%llu events", (unsigned long long)m->n_events);
 	}
-	if (rc == CHOUSA_OK && m->n_attrs == 0)
+	if (rc == CHOUSA_OK && m->n_attrs == 0 && imp->rep->rejected == 0)
 		snprintf(imp->rep->note, sizeof(imp->rep->note),
 		    "%s holds no attributes", m->n_events > 1 ? "no event" :
 		    "the event");
