@@ -38,6 +38,8 @@ struct import_job {
 	int				 fd;		/* the upload, or -1 */
 	int				 stop;		/* the request ended, or
 							 * the server stops */
+	int				 client_gone;	/* the stop's cause */
+	struct sreq			*r;
 	int				 rc;
 	int				 no_spool;	/* the upload not kept */
 	struct chousa_err		 err;
@@ -76,6 +78,25 @@ keep_upload(struct import_job *j)
 	return n == 0 ? 0 : -1;
 }
 
+/*
+ * The import's progress, every few thousand rows: a client that has left
+ * (a Ctrl-C of `chousa --server URL import`) stops it, as a Ctrl-C stops
+ * the import here, and nothing of it lands.
+ */
+static void
+watch_client(void *arg, uint64_t done, uint64_t total)
+{
+	struct import_job *j = arg;
+
+	(void)done;
+	(void)total;
+	if (!__atomic_load_n(&j->stop, __ATOMIC_ACQUIRE) &&
+	    req_client_gone(j->r)) {
+		j->client_gone = 1;
+		__atomic_store_n(&j->stop, 1, __ATOMIC_RELEASE);
+	}
+}
+
 /* The file kept in j->fd (size bytes) into the store. */
 static void
 import_kept(struct sreq *r, struct import_job *j, uint64_t size)
@@ -98,6 +119,9 @@ import_kept(struct sreq *r, struct import_job *j, uint64_t size)
 	    &j->err);
 	if (j->rc == CHOUSA_OK) {
 		chousa_store_stop_when(st, &j->stop);
+		j->r = r;
+		j->opts.progress = watch_client;
+		j->opts.progress_arg = j;
 		j->rc = chousa_store_import_file(st, j->source, path,
 		    &j->opts, &j->rep, &j->bundle, &j->is_bundle, &j->err);
 	}
@@ -111,9 +135,9 @@ import_kept(struct sreq *r, struct import_job *j, uint64_t size)
 		    (j->is_bundle ? 0 : j->rep.updated));
 	else
 		server_log(s, "import: %s by %s: nothing imported: %s%s",
-		    j->name, r->who.name, j->err.msg,
-		    __atomic_load_n(&j->stop, __ATOMIC_ACQUIRE) ? " (the "
-		    "request ended, or the server stops)" : "");
+		    j->name, r->who.name, j->err.msg, j->client_gone ? " (its "
+		    "client left)" : __atomic_load_n(&j->stop,
+		    __ATOMIC_ACQUIRE) ? " (the server stops)" : "");
 }
 
 static void

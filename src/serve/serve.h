@@ -832,6 +832,12 @@ int	req_background(struct sreq *r, void (*run)(struct sreq *r),
  * the CLI prints it (server.c), and says what the local command says.
  */
 int	req_for_cli(struct sreq *r);
+/*
+ * Whether r's client has closed its connection (an interrupted CLI, a
+ * closed tab) while its job runs with the connection suspended, which
+ * libmicrohttpd does not watch: its socket, peeked without waiting.
+ */
+int	req_client_gone(struct sreq *r);
 /* Whether TLS is on (cookies get Secure). */
 int	req_is_tls(struct sreq *r);
 

@@ -412,6 +412,21 @@ req_audit_input(struct sreq *r, const char *value)
 }
 
 int
+req_client_gone(struct sreq *r)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn,
+	    MHD_CONNECTION_INFO_CONNECTION_FD);
+	char c;
+	ssize_t n;
+
+	if (ci == NULL)
+		return 0;
+	n = recv(ci->connect_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+	    errno != EINTR);
+}
+
+int
 req_for_cli(struct sreq *r)
 {
 	const char *cli = req_arg(r, "cli");

@@ -21,8 +21,9 @@
 #     the warninglists archive), refused as the API refuses it.
 #  6. kill -9 in the middle of an import: the store whole, none of the
 #     rows or all, TMPDIR empty; the import again after a restart.
-#  7. SIGTERM in the middle of an import: stopped and rolled back, not
-#     waited for; the client told so.
+#  7. The client gone in the middle of an import (a Ctrl-C): stopped and
+#     rolled back, as here.  SIGTERM in the middle of an import: stopped
+#     and rolled back, not waited for; the client told so.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -330,6 +331,34 @@ TMPDIR="$T/servertmp" serve_start ||
 check import_after_restart 0 env CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" -q import list --source-name killed big.txt
 n=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
 [ "$n" = $((before + 120000)) ] && ok import_after_restart_all_rows || not_ok import_after_restart_all_rows "$before -> $n"
+
+# ---- 7a. the client stopped in the middle of an import ----
+# As a Ctrl-C stops the import here: the client gone, the server stops
+# the import and rolls it back, says so in its log, and serves on.
+python3 -c "
+import sys
+for i in range(120000):
+    sys.stdout.write('left-%d-case.com\n' % i)" > big3.txt
+before=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
+CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" -q import list --source-name left big3.txt > /dev/null 2>&1 &
+client=$!
+i=0
+while ! grep -q 'import: big3.txt of' "$T/serve.log" && [ $i -lt 300 ]; do
+	sleep 0.02
+	i=$((i + 1))
+done
+kill -TERM $client
+wait $client
+i=0
+while ! grep -q 'import: big3.txt by boss: ' "$T/serve.log" && [ $i -lt 300 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+expect import_client_left_logged "import: big3.txt by boss: nothing imported: .*stopped before its end.*(its client left)" "$T/serve.log"
+after=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
+[ "$after" = "$before" ] && ok "import_client_left_rolled_back ($before -> $after)" ||
+	not_ok import_client_left_rolled_back "$before -> $after"
+check import_client_left_serves_on 1 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" lookup case42-evil.com
 
 # ---- 7. the server stopped in the middle of an import ----
 # SIGTERM (systemctl stop) does not wait for the import: it is stopped and
