@@ -168,6 +168,19 @@ summary(struct sreq *r, struct import_job *j, const struct chousa_buf *b)
 		chousa_buf_add(&r->out, b->data, b->len);
 }
 
+/* The audit line's verdict (the counts) and the importer asked. */
+static void
+audit_counts(struct sreq *r, const struct import_job *j)
+{
+	r->verdicts = chousa_arena_printf(r->a, "added:%llu,updated:%llu,"
+	    "rejected:%llu", (unsigned long long)(j->is_bundle ?
+	    j->bundle.added : j->rep.added), (unsigned long long)(j->is_bundle
+	    ? 0 : j->rep.updated), (unsigned long long)(j->is_bundle ?
+	    j->bundle.rejected : j->rep.rejected));
+	r->asked = j->is_bundle ? "warninglist" : j->rep.source[0] != '\0' ?
+	    j->rep.source : j->source;
+}
+
 static int
 import_done(struct sreq *r, struct import_job *j)
 {
@@ -200,12 +213,7 @@ import_done(struct sreq *r, struct import_job *j)
 		summary(r, j, &b);
 	}
 	chousa_buf_release(&b);
-	r->verdicts = chousa_arena_printf(r->a, "added:%llu,updated:%llu,"
-	    "rejected:%llu", (unsigned long long)(j->is_bundle ?
-	    j->bundle.added : j->rep.added), (unsigned long long)(j->is_bundle
-	    ? 0 : j->rep.updated), (unsigned long long)(j->is_bundle ?
-	    j->bundle.rejected : j->rep.rejected));
-	r->asked = source;
+	audit_counts(r, j);
 	return 0;
 }
 
@@ -445,13 +453,7 @@ page_finish(struct sreq *r)
 	if (j->form != NULL && (file_form_failed(j->form, "choose a file to "
 	    "import") || upload_failed(r, j)))
 		return 0;
-	r->verdicts = chousa_arena_printf(r->a, "added:%llu,updated:%llu,"
-	    "rejected:%llu", (unsigned long long)(j->is_bundle ?
-	    j->bundle.added : j->rep.added), (unsigned long long)(j->is_bundle
-	    ? 0 : j->rep.updated), (unsigned long long)(j->is_bundle ?
-	    j->bundle.rejected : j->rep.rejected));
-	r->asked = j->is_bundle ? "warninglist" : j->rep.source[0] != '\0' ?
-	    j->rep.source : j->source;
+	audit_counts(r, j);
 	if (j->rc != CHOUSA_OK) {
 		r->status = j->rc == CHOUSA_EBUSY ? 503 : j->rc == CHOUSA_EIO ?
 		    507 : j->rc == CHOUSA_ELIMIT ? 413 : 422;
