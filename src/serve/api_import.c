@@ -259,14 +259,9 @@ import_refused(struct sreq *r, struct import_job *j, int status)
 static int
 upload_failed(struct sreq *r, struct import_job *j)
 {
-	if (j->q.too_big)
-		req_error(r, 413, "the file is over %llu bytes ([server] "
-		    "import_max)", (unsigned long long)j->q.max);
-	else if (j->q.no_memory) {
-		req_header_add(r, "Retry-After", "5");
-		req_error(r, 503, "out of memory queueing the file: retry in "
-		    "5 s");
-	} else if (j->q.aborted)
+	if (body_queue_refused(r, &j->q, "file", "import_max"))
+		return 1;
+	if (j->q.aborted)
 		req_error(r, 503, "the server is stopping");
 	else if (j->no_spool)
 		req_error(r, 507, "%s", j->err.msg);

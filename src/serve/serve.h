@@ -521,6 +521,12 @@ void	body_queue_wait_start(struct body_queue *q);
 void	body_queue_done(struct body_queue *q);
 /* The request ended early, or the server stops (any thread). */
 void	body_queue_abort(struct body_queue *q);
+/*
+ * A body past its cap (413, "the WHAT is over N bytes ([server]
+ * SETTING)") or out of memory (503): 1 when r answers so.
+ */
+int	body_queue_refused(struct sreq *r, const struct body_queue *q,
+	    const char *what, const char *setting);
 
 /* ---- sweeps of uploaded logs (sweep.c) and exports (api_export.c) ---- */
 

@@ -405,14 +405,9 @@ cli_summary(struct sreq *r, struct upload *up)
 static int
 sweep_failed(struct sreq *r, struct upload *up)
 {
-	if (up->q.too_big)
-		req_error(r, 413, "the log is over %llu bytes ([server] "
-		    "sweep_max)", (unsigned long long)up->q.max);
-	else if (up->q.no_memory) {
-		req_header_add(r, "Retry-After", "5");
-		req_error(r, 503, "out of memory queueing the log: retry in "
-		    "5 s");
-	} else if (up->no_store) {
+	if (body_queue_refused(r, &up->q, "log", "sweep_max"))
+		return 1;
+	if (up->no_store) {
 		req_header_add(r, "Retry-After", "5");
 		req_error(r, 503, "the store cannot be read: %s", up->err.msg);
 	} else if (up->rc == CHOUSA_EIO || up->rc == CHOUSA_EFORMAT) {

@@ -165,6 +165,22 @@ body_queue_put(struct body_queue *q, const char *p, size_t n)
 	return 0;
 }
 
+int
+body_queue_refused(struct sreq *r, const struct body_queue *q,
+    const char *what, const char *setting)
+{
+	if (q->too_big)
+		req_error(r, 413, "the %s is over %llu bytes ([server] %s)",
+		    what, (unsigned long long)q->max, setting);
+	else if (q->no_memory) {
+		req_header_add(r, "Retry-After", "5");
+		req_error(r, 503, "out of memory queueing the %s: retry in 5 s",
+		    what);
+	} else
+		return 0;
+	return 1;
+}
+
 void
 body_queue_abort(struct body_queue *q)
 {

@@ -302,18 +302,25 @@ expect web_file_audited_counts '"who":"boss".*"inputs":\["url-indicator.json"\].
 # The import is one transaction: after kill -9 and a restart the store is
 # whole, holds none of the file's rows or all of them, and the upload
 # left nothing in TMPDIR (an unlinked file).
-python3 -c "
+# big_import FILE NAME: FILE of 120000 domains NAME-N-case.com, counted
+# in before, imported under NAME in the background (client, its output in
+# $T/big.out and big.err); returns when the server says it imports it.
+big_import() {
+	python3 -c "
 import sys
 for i in range(120000):
-    sys.stdout.write('killed-%d-case.com\n' % i)" > big.txt
-before=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
-CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" -q import list --source-name killed big.txt > /dev/null 2>&1 &
-client=$!
-i=0
-while ! grep -q 'import: big.txt of' "$T/serve.log" && [ $i -lt 300 ]; do
-	sleep 0.02
-	i=$((i + 1))
-done
+    sys.stdout.write('$2-%d-case.com\n' % i)" > "$1"
+	before=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
+	CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" -q import list \
+	    --source-name "$2" "$1" > "$T/big.out" 2> "$T/big.err" &
+	client=$!
+	i=0
+	while ! grep -q "import: $1 of" "$T/serve.log" && [ $i -lt 300 ]; do
+		sleep 0.02
+		i=$((i + 1))
+	done
+}
+big_import big.txt killed
 serve_kill
 wait $client; st=$?
 [ "$st" = 4 ] && ok import_killed_client_says_unreachable || not_ok import_killed_client_says_unreachable "client exit $st"
@@ -335,18 +342,7 @@ n=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
 # ---- 7a. the client stopped in the middle of an import ----
 # As a Ctrl-C stops the import here: the client gone, the server stops
 # the import and rolls it back, says so in its log, and serves on.
-python3 -c "
-import sys
-for i in range(120000):
-    sys.stdout.write('left-%d-case.com\n' % i)" > big3.txt
-before=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
-CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" -q import list --source-name left big3.txt > /dev/null 2>&1 &
-client=$!
-i=0
-while ! grep -q 'import: big3.txt of' "$T/serve.log" && [ $i -lt 300 ]; do
-	sleep 0.02
-	i=$((i + 1))
-done
+big_import big3.txt left
 kill -TERM $client
 wait $client
 i=0
@@ -363,22 +359,11 @@ check import_client_left_serves_on 1 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --s
 # ---- 7. the server stopped in the middle of an import ----
 # SIGTERM (systemctl stop) does not wait for the import: it is stopped and
 # rolled back, said in the log, the client told the server stops.
-python3 -c "
-import sys
-for i in range(120000):
-    sys.stdout.write('stopped-%d-case.com\n' % i)" > big2.txt
-before=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
-CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" -q import list --source-name stopped big2.txt > "$T/stop.out" 2> "$T/stop.err" &
-client=$!
-i=0
-while ! grep -q 'import: big2.txt of' "$T/serve.log" && [ $i -lt 300 ]; do
-	sleep 0.02
-	i=$((i + 1))
-done
+big_import big2.txt stopped
 serve_stop
 wait $client; st=$?
-[ "$st" = 4 ] && ok import_stopped_client_status_4 || not_ok import_stopped_client_status_4 "client exit $st: $(head -c 200 "$T/stop.err")"
-expect import_stopped_client_told "the server is stopping" "$T/stop.err"
+[ "$st" = 4 ] && ok import_stopped_client_status_4 || not_ok import_stopped_client_status_4 "client exit $st: $(head -c 200 "$T/big.err")"
+expect import_stopped_client_told "the server is stopping" "$T/big.err"
 expect import_stopped_logged "import: big2.txt by boss: nothing imported: .*stopped before its end.*the server stops" "$T/serve.log"
 check import_stopped_store_whole 0 "$CHOUSA" db check
 after=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
