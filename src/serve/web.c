@@ -1070,16 +1070,22 @@ import_page(struct sreq *r, const struct chousa_import_report *rep,
 	}
 	if (rep->n_rejects > 0) {
 		chousa_buf_adds(&r->out, "<ul id=\"rejects\">");
+		/* Where, as the CLI says it: a line, or a JSON place. */
 		for (i = 0; i < rep->n_rejects; i++) {
-			chousa_buf_addf(&r->out, "<li>line %llu: ",
-			    (unsigned long long)rep->rejects[i].line);
+			chousa_buf_adds(&r->out, "<li>");
+			if (rep->rejects[i].where[0] != '\0')
+				html(&r->out, rep->rejects[i].where);
+			else
+				chousa_buf_addf(&r->out, "line %llu",
+				    (unsigned long long)rep->rejects[i].line);
+			chousa_buf_adds(&r->out, ": ");
 			html(&r->out, rep->rejects[i].msg);
 			chousa_buf_adds(&r->out, "</li>");
 		}
 		chousa_buf_adds(&r->out, "</ul>\n");
 		if (rep->rejected > rep->n_rejects)
 			chousa_buf_addf(&r->out, "<p class=\"muted\">The first "
-			    "%zu rejected lines are shown.</p>\n",
+			    "%zu rejected rows are shown.</p>\n",
 			    rep->n_rejects);
 	}
 	import_form(r);

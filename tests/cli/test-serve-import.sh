@@ -249,6 +249,9 @@ cp "$S/import/misp/57c4445b-c548-4654-af0b-4be3950d210f.json" event2.json
 gzip -c event2.json > event2.json.gz
 web_file wfmisp -F source=misp -F "file=@event2.json.gz"
 status_is web_file_misp_gzip_200 200 wfmisp
+printf '{"Event":{"info":"x","Object":[{"name":"file","Attribute":"<b>z</b>"}]}}' > obj.json
+web_file wfobj -F source=misp -F "file=@obj.json"
+expect web_file_reject_says_where '<li>Event.Object\[0\]: an object whose Attribute is not a list</li>' "$T/wfobj.html"
 expect web_file_misp_summary '<strong>misp</strong>: 3 read, [0-9]+ added' "$T/wfmisp.html"
 web_file wfwl -F source=warninglist -F "file=@$S/warninglists/misp-warninglists-main.subset.tar.gz"
 status_is web_file_warninglists_archive_200 200 wfwl
