@@ -454,8 +454,9 @@ page_finish(struct sreq *r)
 		    507 : j->rc == CHOUSA_ELIMIT ? 413 : 422;
 		r->refusal = chousa_arena_strdup(r->a, j->err.msg);
 	}
-	j->page(r, &j->rep, j->is_bundle && j->rc == CHOUSA_OK ? &j->bundle :
-	    NULL, j->rc == CHOUSA_OK ? NULL : j->err.msg);
+	j->page(r, j->form != NULL ? j->name : NULL, &j->rep, j->is_bundle &&
+	    j->rc == CHOUSA_OK ? &j->bundle : NULL, j->rc == CHOUSA_OK ? NULL :
+	    j->err.msg);
 	return 0;
 }
 

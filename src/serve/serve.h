@@ -588,11 +588,12 @@ int	import_label_ok(const char *v);
 /*
  * The web page's import (POST /import): text pasted, one indicator a line
  * as the list importer reads it, under source_name (tag and family may be
- * NULL), on a thread of its own; once done, page(r, rep, bundle, error)
- * answers (bundle: a warninglists archive's report, else NULL; error NULL
- * when it was imported).
+ * NULL), on a thread of its own; once done, page(r, file, rep, bundle,
+ * error) answers (file: the file's name, NULL for text pasted; bundle: a
+ * warninglists archive's report, else NULL; error NULL when it was
+ * imported).
  */
-typedef void (*import_page_fn)(struct sreq *r,
+typedef void (*import_page_fn)(struct sreq *r, const char *file,
 	    const struct chousa_import_report *rep,
 	    const struct chousa_bundle_report *bundle, const char *error);
 int	import_text_page(struct sreq *r, const char *text,

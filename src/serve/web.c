@@ -1023,8 +1023,24 @@ h_import_page(struct sreq *r)
 	return 0;
 }
 
+/* " (FILE, FORMAT)" after the source, for a file's import. */
 static void
-import_page(struct sreq *r, const struct chousa_import_report *rep,
+import_file_said(struct sreq *r, const char *file, const char *format)
+{
+	if (file == NULL)
+		return;
+	chousa_buf_adds(&r->out, " (");
+	html(&r->out, file);
+	if (format != NULL && format[0] != '\0') {
+		chousa_buf_adds(&r->out, ", ");
+		html(&r->out, format);
+	}
+	chousa_buf_adds(&r->out, ")");
+}
+
+static void
+import_page(struct sreq *r, const char *file,
+    const struct chousa_import_report *rep,
     const struct chousa_bundle_report *bundle, const char *error)
 {
 	size_t i;
@@ -1038,8 +1054,10 @@ import_page(struct sreq *r, const struct chousa_import_report *rep,
 		html(&r->out, error);
 		chousa_buf_adds(&r->out, "</p>\n");
 	} else if (bundle != NULL) {
-		chousa_buf_addf(&r->out, "<p id=\"import-summary\"><strong>"
-		    "warninglist</strong>: %u lists, %llu entries read, %llu "
+		chousa_buf_adds(&r->out, "<p id=\"import-summary\"><strong>"
+		    "warninglist</strong>");
+		import_file_said(r, file, NULL);
+		chousa_buf_addf(&r->out, ": %u lists, %llu entries read, %llu "
 		    "added, %llu rejected", bundle->lists,
 		    (unsigned long long)bundle->rows,
 		    (unsigned long long)bundle->added,
@@ -1054,7 +1072,9 @@ import_page(struct sreq *r, const struct chousa_import_report *rep,
 	} else {
 		chousa_buf_adds(&r->out, "<p id=\"import-summary\"><strong>");
 		html(&r->out, rep->source);
-		chousa_buf_addf(&r->out, "</strong>: %llu read, %llu added, %llu "
+		chousa_buf_adds(&r->out, "</strong>");
+		import_file_said(r, file, rep->format);
+		chousa_buf_addf(&r->out, ": %llu read, %llu added, %llu "
 		    "updated, %llu unchanged, %llu rejected.</p>\n",
 		    (unsigned long long)rep->rows_read,
 		    (unsigned long long)rep->added,

@@ -242,7 +242,7 @@ status_is() {
 cp "$S/import/stix/oasis/cti-documentation__indicator-for-malicious-url.json" url-indicator.json
 web_file wfstix -F source=auto -F source_name=webstix -F "file=@url-indicator.json"
 status_is web_file_stix_200 200 wfstix
-expect web_file_stix_summary '<p id="import-summary"><strong>webstix</strong>: 1 read, 1 added' "$T/wfstix.html"
+expect web_file_stix_summary '<p id="import-summary"><strong>webstix</strong> \(url-indicator.json, stix2.1\): 1 read, 1 added' "$T/wfstix.html"
 check web_file_stix_then_found 1 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" --json lookup 'http://x4z9arb[.]cn/4712/'
 expect web_file_stix_listed 'webstix' "$T/out"
 cp "$S/import/misp/57c4445b-c548-4654-af0b-4be3950d210f.json" event2.json
@@ -252,10 +252,10 @@ status_is web_file_misp_gzip_200 200 wfmisp
 printf '{"Event":{"info":"x","Object":[{"name":"file","Attribute":"<b>z</b>"}]}}' > obj.json
 web_file wfobj -F source=misp -F "file=@obj.json"
 expect web_file_reject_says_where '<li>Event.Object\[0\]: an object whose Attribute is not a list</li>' "$T/wfobj.html"
-expect web_file_misp_summary '<strong>misp</strong>: 3 read, [0-9]+ added' "$T/wfmisp.html"
+expect web_file_misp_summary '<strong>misp</strong> \(event2.json.gz, event\): 3 read, [0-9]+ added' "$T/wfmisp.html"
 web_file wfwl -F source=warninglist -F "file=@$S/warninglists/misp-warninglists-main.subset.tar.gz"
 status_is web_file_warninglists_archive_200 200 wfwl
-expect web_file_warninglists_summary '<strong>warninglist</strong>: [1-9][0-9]* lists, [0-9]+ entries read' "$T/wfwl.html"
+expect web_file_warninglists_summary '<strong>warninglist</strong> \(misp-warninglists-main.subset.tar.gz\): [1-9][0-9]* lists, [0-9]+ entries read' "$T/wfwl.html"
 cp "$S/import/misp/mispevent_testfiles__event.json" empty-event.json
 web_file wfempty -F source=misp -F "file=@empty-event.json"
 expect web_file_note_said '<p id="import-note">Nothing to import: the event holds no attributes</p>' "$T/wfempty.html"
@@ -290,6 +290,7 @@ web_file wfname -F source=list -F source_name=webcase2 -F tag=web-tag -F family=
     -F "file=@hostile.txt;filename=<img src=x onerror=alert(1)>.txt"
 status_is web_file_hostile_name_200 200 wfname
 refute web_file_no_markup_from_name '<img src=x' "$T/wfname.html"
+expect web_file_name_said_escaped '<strong>webcase2</strong> \(&lt;img src=x onerror=alert\(1\)&gt;.txt, text\)' "$T/wfname.html"
 check web_file_list_found 1 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" --json lookup evil-file-name-case.com
 expect web_file_list_tag_family '"source":"webcase2".*"family":"win.emotet".*"tags":\["web-tag"\]' "$T/out"
 curl -s -b "$T/jar2" -H "Origin: $URL" -o /dev/null -w '%{http_code}' -F "csrf=$csrf" \
