@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -203,6 +204,25 @@ at_limit(const struct listener *l)
 	return server_connections(l->srv) >= l->srv->max_conns;
 }
 
+/*
+ * TCP keep-alive on a connection: a client that vanished without closing
+ * (a laptop off the network) is found out after about two minutes of
+ * silence, even while its request waits for a job (an import, which it
+ * then stops: req_client_gone), instead of holding it until the answer.
+ */
+static void
+keepalive(int fd)
+{
+	int on = 1, idle = 60, intvl = 10, cnt = 6;
+
+	/* Best effort: a socket that takes none is served all the same. */
+	(void)setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl,
+	    sizeof(intvl));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+}
+
 /* Accept all that wait; the poll timeout for the next turn. */
 static int
 accept_all(struct listener *l)
@@ -224,6 +244,7 @@ accept_all(struct listener *l)
 				return accept_full(l);
 			return -1;	/* EAGAIN: none left */
 		}
+		keepalive(c);
 		/* Refused past the per-address limit, it is closed there. */
 		if (MHD_add_connection(l->srv->d, c, (struct sockaddr *)&peer,
 		    plen) == MHD_YES)

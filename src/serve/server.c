@@ -832,10 +832,10 @@ bg_stop(struct server *s)
 		pthread_cond_wait(&s->bg_cond, &s->lock);
 	}
 	/*
-	 * Their answers ("the server is stopping") sent, a moment at most,
+	 * Their answers ("the server is stopping") sent, half a second at most,
 	 * before the daemon closes the connections.
 	 */
-	serve_deadline(&ts, 2000);
+	serve_deadline(&ts, 500);
 	while (s->bg != NULL)
 		if (pthread_cond_timedwait(&s->bg_cond, &s->lock, &ts) != 0)
 			break;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # test-serve-listen.sh: chousa serve's listening socket (src/serve/listen.c).
 #  1. A port in use is refused with its reason and what to do, exit 3, and
-#     the server already there goes on.
+#     the server already there goes on.  A connection accepted has TCP
+#     keep-alive (a client gone silent is found out).
 #  2. A restart binds the same port at once, though the last connections
 #     it closed are still in TIME_WAIT.
 #  3. [::1] listens on IPv6 only.
@@ -21,6 +22,28 @@ http GET /api/v1/health
 status_is first_server_goes_on 200
 check address_not_here_refused 3 "$CHOUSA" serve --listen 192.0.2.1:0
 expect address_not_here_says_why "is not one of this machine's" "$T/err"
+# A connection accepted has TCP keep-alive, so a client gone silent is
+# found out: the server's end of it shows the keep-alive timer (2) in
+# /proc/net/tcp, its idle time 60 s.
+check accepted_has_keepalive 0 python3 - "$PORT" <<'PY'
+import socket, sys, time
+port = int(sys.argv[1])
+c = socket.create_connection(("127.0.0.1", port))
+c.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+c.recv(4096)
+mine = c.getsockname()[1]
+for _ in range(50):
+    for line in open("/proc/net/tcp").read().splitlines()[1:]:
+        f = line.split()
+        local, remote = int(f[1].split(":")[1], 16), int(f[2].split(":")[1], 16)
+        if local == port and remote == mine:
+            timer, when = f[5].split(":")
+            if timer == "02" and 50 * 100 < int(when, 16) <= 60 * 100:
+                sys.exit(0)
+            print("timer", timer, "when", int(when, 16))
+    time.sleep(0.1)
+sys.exit(1)
+PY
 
 # ---- 2. restart on the same port ----
 # Closed by the server (Connection: close), these leave TIME_WAIT on its side.
