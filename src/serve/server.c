@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -411,19 +412,26 @@ req_audit_input(struct sreq *r, const char *value)
 		    strnlen(value, SERVE_AUDIT_INPUT_LEN));
 }
 
+/*
+ * The peer has closed its side, or the connection is broken.  POLLRDHUP
+ * sees the FIN even behind unread bytes, as a TLS client's close_notify
+ * leaves them; a peek of one byte would see the bytes and not the FIN.
+ */
 int
 req_client_gone(struct sreq *r)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn,
 	    MHD_CONNECTION_INFO_CONNECTION_FD);
-	char c;
-	ssize_t n;
+	struct pollfd p;
 
 	if (ci == NULL)
 		return 0;
-	n = recv(ci->connect_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
-	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
-	    errno != EINTR);
+	p.fd = ci->connect_fd;
+	p.events = POLLRDHUP;
+	p.revents = 0;
+	if (poll(&p, 1, 0) <= 0)
+		return 0;
+	return (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
 }
 
 int

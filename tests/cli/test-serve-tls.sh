@@ -9,6 +9,9 @@
 #     another certificate, a missing file) is said, and the pair in force
 #     kept: clients see no change.
 #  4. At start, the same faults are refused with what is wrong.
+#  5. A TLS client that leaves in the middle of an import with a
+#     close_notify before its FIN (a clean TLS close, unread bytes in the
+#     server's socket) stops the import as a killed client does.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -46,6 +49,7 @@ end_of() { date -u -d "$(openssl x509 -noout -enddate -in "$1" | cut -d= -f2)" +
 
 serve_store '[server]\nrate = 0\n'
 TOKEN=$("$CHOUSA" -q token create --role read tls)
+ADMIN=$("$CHOUSA" -q token create --role admin tlsadmin)
 cp a.chain cert.pem
 cp a.key key.pem
 serve_start --tls-cert cert.pem --tls-key key.pem ||
@@ -116,6 +120,42 @@ python3 client.py "$PORT" "$TOKEN" "$SERVER_PID" "$T" missing > missing.out 2>&1
 expect missing_kept_in_force "after 200 leaf B" missing.out
 expect missing_said "kept the TLS certificate in force: cannot open '.*cert.pem'" "$T/serve.log"
 kill -0 "$SERVER_PID" 2> /dev/null && ok server_goes_on || not_ok server_goes_on "it ended"
+
+# ---- 5. a TLS client closing cleanly in the middle of an import ----
+cat > leave.py <<'PY'
+import socket, ssl, sys, time
+port, tok, T = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+body = "".join("tls-%d-case.com\n" % i for i in range(120000)).encode()
+ctx = ssl.create_default_context(cafile=T + "/root.pem")
+raw = socket.create_connection(("127.0.0.1", port))
+s = ctx.wrap_socket(raw, server_hostname="127.0.0.1")
+s.sendall(("POST /api/v1/import?source=list&name=tlsleft.txt HTTP/1.1\r\n"
+    "Host: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
+    "Content-Length: %d\r\n\r\n" % (tok, len(body))).encode() + body)
+for i in range(300):
+    if "import: tlsleft.txt of" in open(T + "/serve.log").read():
+        break
+    time.sleep(0.02)
+s.settimeout(0.2)
+try:
+    s.unwrap()		# close_notify sent; the server's own never comes
+except (OSError, ssl.SSLError):
+    pass
+raw.close()		# then the FIN
+print("left")
+PY
+before=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
+python3 leave.py "$PORT" "$ADMIN" "$T" > leave.out 2>&1
+expect tls_client_left "^left" leave.out
+i=0
+while ! grep -q 'import: tlsleft.txt by tlsadmin: ' "$T/serve.log" && [ $i -lt 300 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+expect tls_client_left_import_stopped "import: tlsleft.txt by tlsadmin: nothing imported: .*stopped before its end.*(its client left)" "$T/serve.log"
+after=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
+[ "$after" = "$before" ] && ok "tls_client_left_rolled_back ($before -> $after)" ||
+	not_ok tls_client_left_rolled_back "$before -> $after"
 serve_stop
 
 # ---- 4. at start ----
