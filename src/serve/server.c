@@ -1197,14 +1197,17 @@ respond(struct sreq *r)
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	/* No inline script or style anywhere: pages load /static only. */
+	/*
+	 * No inline script or style anywhere: pages load /static only, and
+	 * app.js sends the upload forms to this origin only.
+	 */
 	if (!r->csp_set)
 		MHD_add_response_header(resp, "Content-Security-Policy",
 		    r->ctype != NULL && strncmp(r->ctype, "text/html", 9) == 0 ?
 		    "default-src 'none'; script-src 'self'; style-src 'self'; "
-		    "img-src 'self' data:; form-action 'self'; base-uri 'none'; "
-		    "frame-ancestors 'none'" : "default-src 'none'; "
-		    "frame-ancestors 'none'");
+		    "img-src 'self' data:; connect-src 'self'; form-action "
+		    "'self'; base-uri 'none'; frame-ancestors 'none'" :
+		    "default-src 'none'; frame-ancestors 'none'");
 	if (r->status == 401 && !(r->route != NULL &&
 	    (r->route->flags & ROUTE_WEB)))
 		MHD_add_response_header(resp, "WWW-Authenticate",

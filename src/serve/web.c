@@ -1,7 +1,8 @@
 /*
  * web.c: the web page.  Plain HTML forms answered by the server, so every
  * page works with JavaScript off; /static/app.js only adds comfort (busy
- * buttons, a filter over the triage table).  Paste an e-mail or any
+ * buttons, a filter over the triage table, an upload's progress and its
+ * Cancel).  Paste an e-mail or any
  * text: its indicators are investigated and shown as a triage table,
  * worst first; each links to its full report, which is the HTML renderer's
  * page with its evidence graph.  Upload a log: its hits come back as a
@@ -13,6 +14,7 @@
  * and the Content-Security-Policy says so: the report's own style block is
  * allowed by its hash only.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,23 +55,124 @@ static const char app_css[] =
     ".v-benign{background:#047857}.v-unknown{background:#6b7280}\n"
     ".v-invalid{background:#9ca3af}\n"
     ".error{color:#b91c1c}.muted{color:#6b7280;font-size:13px}\n"
-    ".hidden{display:none}\n";
+    ".hidden{display:none}\n"
+    ".upload-status progress{width:240px;vertical-align:middle}\n";
 
-static const char app_js[] =
+/* In parts, each within the length C99 promises a string literal. */
+static const char *const app_js[] = {
     "'use strict';\n"
     "// Comfort only: every page works without this file.\n"
-    "document.addEventListener('DOMContentLoaded', function () {\n"
-    "  [['triage-form', 'Investigating...'], ['sweep-form', 'Sweeping...']]"
-    ".forEach(function (f) {\n"
-    "    var form = document.getElementById(f[0]);\n"
-    "    if (!form) return;\n"
-    "    form.addEventListener('submit', function () {\n"
-    "      var b = form.querySelector('button[type=submit]');\n"
-    "      if (b) { b.disabled = true; b.textContent = f[1]; }\n"
-    "    });\n"
+    "function mib(n) {\n"
+    "  return (n / 1048576).toFixed(n < 10 * 1048576 ? 1 : 0) + ' MiB';\n"
+    "}\n"
+    "\n"
+    "// An upload form sent from here instead: its progress shown, Cancel to\n"
+    "// stop it (the server stops a sweep or an import whose client leaves),\n"
+    "// and the server's page put in place of this one when it answers.\n"
+    "function uploadForm(form) {\n"
+    "  var button = form.querySelector('button[type=submit]');\n"
+    "  var file = form.querySelector('input[type=file]');\n"
+    "  var label = button.textContent;\n"
+    "  var status = document.createElement('p');\n"
+    "  var bar = document.createElement('progress');\n"
+    "  var said = document.createElement('span');\n"
+    "  var cancel = document.createElement('button');\n"
+    "  var x = null;\n"
+    "\n"
+    "  status.className = 'upload-status hidden';\n"
+    "  said.setAttribute('role', 'status');\n"
+    "  cancel.type = 'button';\n"
+    "  cancel.textContent = 'Cancel';\n"
+    "  status.append(bar, ' ', said, ' ', cancel);\n"
+    "  form.appendChild(status);\n"
+    "  function done(msg, error) {\n"
+    "    x = null;\n"
+    "    button.disabled = false;\n"
+    "    button.textContent = label;\n"
+    "    bar.classList.add('hidden');\n"
+    "    cancel.classList.add('hidden');\n"
+    "    said.className = error ? 'error' : 'muted';\n"
+    "    said.textContent = msg;\n"
+    "  }\n"
+    "  function answered() {\n"
+    "    var type = x.getResponseHeader('Content-Type') || '';\n"
+    "    var page;\n"
+    "    if (type.indexOf('text/html') !== 0) {\n"
+    "      done('The server answered ' + x.status + ' ' + x.statusText + '.',"
+    "\n"
+    "           true);\n"
+    "      return;\n"
+    "    }\n"
+    "    page = new DOMParser().parseFromString(x.responseText, 'text/html');"
+    "\n"
+    "    x = null;\n"
+    "    document.title = page.title;\n"
+    "    document.body.replaceWith(document.adoptNode(page.body));\n"
+    "    // Back comes to the form again, as after the page's own post.\n"
+    "    history.pushState({ answer: true }, '', location.href);\n"
+    "    window.scrollTo(0, 0);\n"
+    "    start();\n"
+    "  }\n"
+    "  cancel.addEventListener('click', function () {\n"
+    "    if (x) x.abort();\n"
     "  });\n"
+    "  form.addEventListener('submit', function (ev) {\n"
+    "    var f = file && file.files[0];\n"
+    "    var max = Number(form.dataset.max);\n"
+    "    ev.preventDefault();\n"
+    "    if (x) return;\n"
+    "    status.classList.remove('hidden');\n"
+    "    if (f && max && f.size > max) {\n"
+    "      done(f.name + ' is ' + mib(f.size) + ': the server takes at most '"
+    " +\n"
+    "           mib(max) + ' ([server] ' + form.dataset.maxSetting + ').', tr"
+    "ue);\n"
+    "      return;\n"
+    "    }\n"
+    "    x = new XMLHttpRequest();\n"
+    "    x.open('POST', form.action);\n"
+    "    x.upload.addEventListener('progress', function (e) {\n"
+    "      if (!e.lengthComputable) return;\n"
+    "      bar.value = e.loaded / e.total;\n"
+    "      said.textContent = 'Uploading ' + mib(e.loaded) + ' of ' +\n"
+    "        mib(e.total) + ' (' + Math.floor(100 * e.loaded / e.total) + '%)"
+    "';\n"
+    "    });\n"
+    "    x.upload.addEventListener('load', function () {\n"
+    "      bar.removeAttribute('value');\n"
+    "      said.textContent = form.dataset.busy;\n"
+    "    });\n"
+    "    x.addEventListener('load', answered);\n"
+    "    x.addEventListener('error', function () {\n"
+    "      done('The upload stopped: the server closed the connection or ' +\n"
+    "           'cannot be reached.  Try again.', true);\n"
+    "    });\n"
+    "    x.addEventListener('abort', function () {\n"
+    "      done(form.dataset.cancelled, false);\n"
+    "    });\n"
+    "    button.disabled = true;\n"
+    "    button.textContent = form.dataset.busy;\n"
+    "    bar.value = 0;\n"
+    "    bar.classList.remove('hidden');\n"
+    "    cancel.classList.remove('hidden');\n"
+    "    said.className = 'muted';\n"
+    "    said.textContent = 'Uploading...';\n"
+    "    x.send(new FormData(form));\n"
+    "  });\n"
+    "}\n",
+    "\n"
+    "function start() {\n"
+    "  var triage = document.getElementById('triage-form');\n"
     "  var filter = document.getElementById('triage-filter');\n"
     "  var table = document.getElementById('triage');\n"
+    "  if (triage) {\n"
+    "    triage.addEventListener('submit', function () {\n"
+    "      var b = triage.querySelector('button[type=submit]');\n"
+    "      if (b) { b.disabled = true; b.textContent = 'Investigating...'; }\n"
+    "    });\n"
+    "  }\n"
+    "  if (window.XMLHttpRequest && window.FormData && window.DOMParser)\n"
+    "    document.querySelectorAll('form[data-busy]').forEach(uploadForm);\n"
     "  if (filter && table) {\n"
     "    filter.classList.remove('hidden');\n"
     "    filter.addEventListener('input', function () {\n"
@@ -81,7 +184,13 @@ static const char app_js[] =
     "      }\n"
     "    });\n"
     "  }\n"
-    "});\n";
+    "}\n"
+    "\n"
+    "window.addEventListener('popstate', function () {\n"
+    "  location.reload();\n"
+    "});\n"
+    "document.addEventListener('DOMContentLoaded', start);\n"
+};
 
 /* A magnifier, so browsers find an icon instead of logging a 404. */
 static const char favicon_svg[] =
@@ -109,8 +218,11 @@ h_css(struct sreq *r)
 static int
 h_js(struct sreq *r)
 {
+	size_t i;
+
 	r->ctype = "text/javascript; charset=utf-8";
-	chousa_buf_add(&r->out, app_js, sizeof(app_js) - 1);
+	for (i = 0; i < sizeof(app_js) / sizeof(app_js[0]); i++)
+		chousa_buf_adds(&r->out, app_js[i]);
 	return 0;
 }
 
@@ -304,24 +416,64 @@ paste_form(struct sreq *r, const char *text)
 	    "Investigate</button></p></form>\n");
 }
 
+/* n bytes as a person reads them: 1 GiB, 8 MiB, 1.5 MiB, 300 bytes. */
+static void
+size_text(struct chousa_buf *b, uint64_t n)
+{
+	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)n;
+	int u = -1;
+
+	if (n < 1024) {
+		chousa_buf_addf(b, "%llu bytes", (unsigned long long)n);
+		return;
+	}
+	while (v >= 1024 && u < 3) {
+		v /= 1024;
+		u++;
+	}
+	if (v == (double)(uint64_t)v)
+		chousa_buf_addf(b, "%llu %s", (unsigned long long)v, unit[u]);
+	else
+		chousa_buf_addf(b, "%.1f %s", v, unit[u]);
+}
+
+/*
+ * An upload form's start, with what app.js needs to send it itself: the
+ * cap on the body (so a file over it is said before it is sent), the word
+ * for the server's work once the file is up, and what a Cancel means.
+ */
+static void
+upload_form_begin(struct sreq *r, const char *action, const char *id,
+    uint64_t max, const char *setting, const char *busy,
+    const char *cancelled)
+{
+	chousa_buf_addf(&r->out, "<form method=\"post\" action=\"%s\" "
+	    "enctype=\"multipart/form-data\" id=\"%s\" data-max=\"%llu\" "
+	    "data-max-setting=\"%s\" data-busy=\"%s\" data-cancelled=\"%s\">",
+	    action, id, (unsigned long long)max, setting, busy, cancelled);
+	/*
+	 * Every field before the file: the server reads them, and checks
+	 * the CSRF token, before the file's bytes.
+	 */
+	csrf_field(r);
+}
+
 static void
 sweep_form_html(struct sreq *r)
 {
-	chousa_buf_adds(&r->out, "<h2>Sweep a log</h2><form method=\"post\" "
-	    "action=\"/sweep\" enctype=\"multipart/form-data\" "
-	    "id=\"sweep-form\">");
 	const char *const *names = chousa_sweep_format_names();
 	int i;
 
-	/*
-	 * Every field before the file: the server reads them, and checks
-	 * the CSRF token, before the log.
-	 */
-	csrf_field(r);
+	chousa_buf_adds(&r->out, "<h2>Sweep a log</h2>");
+	upload_form_begin(r, "/sweep", "sweep-form", r->srv->max_stream,
+	    "sweep_max", "Sweeping...", "Cancelled: the sweep was stopped.");
 	chousa_buf_adds(&r->out, "<p><label for=\"log\">A Zeek, Suricata, "
 	    "proxy, DNS or web server log, or a capture (gzipped or not): "
 	    "every line is matched against the store as it uploads, and the "
-	    "log is not kept.</label></p><details><summary>Options"
+	    "log is not kept.  At most ");
+	size_text(&r->out, r->srv->max_stream);
+	chousa_buf_adds(&r->out, ".</label></p><details><summary>Options"
 	    "</summary><p><label for=\"log_format\">Log format</label> "
 	    "<select name=\"log_format\" id=\"log_format\"><option "
 	    "value=\"auto\" selected>detected from the first lines</option>");
@@ -964,20 +1116,17 @@ import_form(struct sreq *r)
 	    "</p></form>\n");
 }
 
-/*
- * A file's form: every field before the file, which the server reads, and
- * checks the CSRF token of, before the file's bytes.
- */
+/* The Import page's file: a MISP event, a bundle, a feed's dump, a list. */
 static void
 import_file_form(struct sreq *r)
 {
 	const char *const *names = chousa_importer_names();
 	size_t i;
 
-	chousa_buf_adds(&r->out, "<h2>Import a file</h2><form method=\"post\" "
-	    "action=\"/import/file\" enctype=\"multipart/form-data\" "
-	    "id=\"import-file-form\">");
-	csrf_field(r);
+	chousa_buf_adds(&r->out, "<h2>Import a file</h2>");
+	upload_form_begin(r, "/import/file", "import-file-form",
+	    r->srv->max_import, "import_max", "Importing...", "Cancelled: "
+	    "the import was rolled back, nothing of it written.");
 	chousa_buf_adds(&r->out, "<p><label for=\"source\">Format</label> "
 	    "<select name=\"source\" id=\"source\"><option value=\"auto\" "
 	    "selected>detected from the file</option>");
@@ -995,7 +1144,9 @@ import_file_form(struct sreq *r)
 	    "</p><p><label for=\"file\">A MISP event, a STIX bundle, a feed's "
 	    "dump (URLhaus, ThreatFox, Feodo Tracker, MalwareBazaar, "
 	    "Malpedia), a MISP warninglist or the warninglists archive, or a "
-	    "list; gzipped or zipped or not.  It is imported in one "
+	    "list; gzipped or zipped or not, at most ");
+	size_text(&r->out, r->srv->max_import);
+	chousa_buf_adds(&r->out, ".  It is imported in one "
 	    "transaction: all of it, or nothing.</label></p><p><input "
 	    "type=\"file\" name=\"file\" id=\"file\" required></p><p><button "
 	    "class=\"primary\" type=\"submit\">Import the file</button></p>"

@@ -4,7 +4,9 @@
 # example's e-mail (demo/alert.eml), the triage table worst first, the
 # report with its evidence graph drawn, no console error, hostile feed
 # strings inert, a log swept through the upload form (its hits a table
-# linked to their reports), and the same with JavaScript off.
+# linked to their reports), an upload's progress, its cap and its
+# Cancel (the import stopped on the server), and the same with JavaScript
+# off.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -14,7 +16,7 @@ if ! "$PY" -c 'import selenium' 2> /dev/null || [ ! -x /usr/bin/chromedriver ]; 
 	not_ok browser_available "chromium-driver and python3-selenium are needed (scripts/install-deps.sh test)"
 	exit 0
 fi
-serve_store '[virustotal]\napi_key = PLANTED-browser\n'
+serve_store '[virustotal]\napi_key = PLANTED-browser\n[server]\nsweep_max = 4194304\n'
 printf 'hostile-web.example.org\n' > "$T/hostile.txt"
 "$CHOUSA" -q import list --family '<img src=x onerror="window.__pwned=1">' \
     --tag '<script>window.__pwned=1</script>Ignore previous instructions' \
@@ -26,3 +28,6 @@ mkdir -p "$T/shots"
 timeout 300 "$PY" "$TESTS/serve/browser.py" "$URL" "$TOKEN" "$T/shots" "$ADMIN" 2> "$T/py.err"
 rc=$?
 [ $rc = 0 ] || not_ok browser_run "exit $rc: $(tail -n 3 "$T/py.err" | tr '\n' ' ')"
+# The import cancelled on the page was stopped by the server, not left
+# to run with nobody waiting for it.
+expect upload_cancel_stopped_the_import "import: cancel.txt by lead: nothing imported: .*stopped before its end.*(its client left)" "$T/serve.log"

@@ -227,7 +227,7 @@ check web_import_audited 1 "$CHOUSA" audit --log "$T/audit.log" --what "web: imp
 expect web_import_audited_counts '"who":"boss".*"inputs":\["webcase"\].*"verdict":"added:2,updated:0,rejected:1"' "$T/out"
 
 # ---- 5c. a file on the web page's Import (multipart, streamed) ----
-expect web_import_file_form '<form method="post" action="/import/file" enctype="multipart/form-data" id="import-file-form">' "$T/import.html"
+expect web_import_file_form '<form method="post" action="/import/file" enctype="multipart/form-data" id="import-file-form" data-max="[0-9]*" data-max-setting="import_max"' "$T/import.html"
 # web_file NAME FIELDS...: POST the file form (-F fields) with the CSRF.
 web_file() {
 	name=$1

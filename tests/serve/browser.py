@@ -10,12 +10,15 @@ that no hostile feed string ran, that a log uploaded through the sweep form
 comes back as a table of hits linked to their reports, that an admin's
 audit page finds the requests about the worked example and that the
 indicators an admin pastes on the Import page, and those of a file uploaded
-there, are found by a look-up, and that the pages work with JavaScript off.  Prints "ok - NAME" / "not ok - NAME: why" lines.
+there, are found by a look-up, that an upload shows its progress, is
+refused before it is sent when over the server's cap, and can be cancelled
+(the import rolled back), and that the pages work with JavaScript off.  Prints "ok - NAME" / "not ok - NAME: why" lines.
 """
 import os
 import struct
 import sys
 import tempfile
+import time
 import zlib
 
 from selenium import webdriver
@@ -160,6 +163,116 @@ def sweep_options(d, tag):
           not d.find_elements(By.CSS_SELECTOR, "#hits tbody tr"), text[:300])
 
 
+def status_of(d, form):
+    """The upload status app.js shows under form: its text and bar."""
+    return d.execute_script(
+        "var s = document.querySelector(arguments[0] + ' .upload-status');"
+        "if (!s) return null;"
+        "var p = s.querySelector('progress');"
+        "return [s.querySelector('span').textContent,"
+        " p.hasAttribute('value') ? p.value : -1];", "#" + form)
+
+
+def upload_progress(d):
+    """A log of 1.5 MiB sent at 512 KiB/s: the bar and the bytes sent
+    move, the hits come in place of the form, and Back goes to it."""
+    log = os.path.join(tempfile.mkdtemp(prefix="chousa-log."), "big.log")
+    with open(log, "w") as f:
+        f.write("GET http://www.dnautik.com/x HTTP/1.1\n")
+        f.write("nothing to see here at all\n" * 58000)
+    d.get(URL + "/")
+    d.set_network_conditions(offline=False, latency=5,
+                             download_throughput=32 * 1024 * 1024,
+                             upload_throughput=512 * 1024)
+    try:
+        d.find_element(By.ID, "log").send_keys(log)
+        d.find_element(By.CSS_SELECTOR,
+                       "#sweep-form button[type=submit]").click()
+        seen = []
+        for _ in range(400):
+            st = status_of(d, "sweep-form")
+            if st is None:
+                break
+            if st[0].startswith("Uploading ") and st not in seen:
+                seen.append(st)
+                if len(seen) == 3:
+                    d.save_screenshot(os.path.join(SHOTS, "upload.png"))
+            time.sleep(0.02)
+        wait_for(d, "#hits tbody tr")
+    finally:
+        d.delete_network_conditions()
+    moving = [s for s in seen if " of 1.5 MiB (" in s[0] and 0 < s[1] < 1]
+    check("upload_progress_shown (%d steps)" % len(moving),
+          len(moving) >= 2 and moving[0][1] < moving[-1][1], seen[:4])
+    text = " ".join(r.text for r in
+                    d.find_elements(By.CSS_SELECTOR, "#hits tbody tr"))
+    check("upload_answer_in_place", "www[.]dnautik[.]com" in text and
+          d.current_url.rstrip("/") == URL, d.current_url + " " + text[:200])
+    d.back()
+    wait_for(d, "#sweep-form")
+    check("upload_back_comes_to_the_form",
+          d.find_elements(By.ID, "sweep-form") and
+          not d.find_elements(By.ID, "hits"), d.current_url)
+
+
+def upload_over_cap(d):
+    """A file over the server's sweep_max (4 MiB in this test) is said
+    before a byte of it is sent."""
+    log = os.path.join(tempfile.mkdtemp(prefix="chousa-log."), "huge.log")
+    with open(log, "wb") as f:
+        f.truncate(5 * 1024 * 1024)
+    d.get(URL + "/")
+    check("upload_cap_said_on_the_form",
+          "At most 4 MiB." in d.find_element(By.ID, "sweep-form").text,
+          d.find_element(By.ID, "sweep-form").text[:300])
+    d.find_element(By.ID, "log").send_keys(log)
+    d.find_element(By.CSS_SELECTOR, "#sweep-form button[type=submit]").click()
+    time.sleep(0.3)
+    st = status_of(d, "sweep-form")
+    check("upload_over_cap_said", st is not None and
+          "huge.log is 5.0 MiB: the server takes at most 4.0 MiB "
+          "([server] sweep_max)" in st[0], st)
+
+
+def upload_cancelled(d):
+    """Cancel while the server imports a file of 400,000 domains: the
+    import is stopped and rolled back (none of its domains is found)."""
+    path = os.path.join(tempfile.mkdtemp(prefix="chousa-imp."), "cancel.txt")
+    with open(path, "w") as f:
+        f.writelines("cancel-%d-case.com\n" % i for i in range(400000))
+    d.find_element(By.LINK_TEXT, "Import").click()
+    wait_for(d, "#import-file-form")
+    Select(d.find_element(By.CSS_SELECTOR, "#import-file-form select")
+           ).select_by_value("list")
+    d.find_element(By.ID, "file-source-name").send_keys("browser-cancel")
+    d.find_element(By.ID, "file").send_keys(path)
+    d.find_element(By.CSS_SELECTOR,
+                   "#import-file-form button[type=submit]").click()
+    st = None
+    for _ in range(3000):
+        st = status_of(d, "import-file-form")
+        if st is not None and st[0] == "Importing...":
+            break
+        time.sleep(0.01)
+    check("upload_busy_once_sent", st is not None and
+          st[0] == "Importing..." and st[1] == -1, st)
+    d.find_element(By.CSS_SELECTOR,
+                   "#import-file-form .upload-status button").click()
+    time.sleep(0.2)
+    st = status_of(d, "import-file-form")
+    check("upload_cancel_said", st is not None and
+          st[0].startswith("Cancelled: the import was rolled back"), st)
+    button = d.find_element(By.CSS_SELECTOR,
+                            "#import-file-form button[type=submit]")
+    check("upload_form_usable_again", button.is_enabled() and
+          button.text == "Import the file", button.text)
+    time.sleep(1)
+    d.get(URL + "/lookup?q=cancel-7-case.com")
+    check("upload_cancelled_import_not_written",
+          "browser-cancel" not in d.page_source,
+          d.find_element(By.TAG_NAME, "main").text[:300])
+
+
 def triage(d, tag):
     d.find_element(By.ID, "text").send_keys(EMAIL + "\nalso " + HOSTILE +
                                              "\n")
@@ -234,6 +347,8 @@ try:
         check("sweep_hit_opens_its_report", "investigation report" in d.title
               and "Emotet" in d.page_source, d.title)
     sweep_options(d, "")
+    upload_progress(d)
+    upload_over_cap(d)
     errs = console_errors(d)
     check("no_console_errors", not errs, errs[:2])
     check("no_key_in_pages", "PLANTED" not in d.page_source, "")
@@ -324,6 +439,7 @@ if ADMIN is not None:
         wait_for(d, "main table, main p")
         check("import_file_then_found", "browser-stix" in d.page_source,
               d.find_element(By.TAG_NAME, "main").text[:300])
+        upload_cancelled(d)
         errs = console_errors(d)
         check("import_no_console_errors", not errs, errs[:2])
     finally:
