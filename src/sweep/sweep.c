@@ -758,7 +758,7 @@ chousa_sweep_stream(const struct chousa_matcher *m, const char *name,
 int
 chousa_sweep_check_internal(const char *list, struct chousa_err *err)
 {
-	struct sides_ranges s;
+	struct addr_ranges s;
 
 	return sides_init(&s, list, err);
 }

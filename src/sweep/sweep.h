@@ -8,28 +8,16 @@
 #define CHOUSA_SWEEP_INTERNAL_H
 
 #include "chousa.h"
+#include "base/ranges.h"
 #include "sweep/logfmt.h"
 #include "sweep/matcher.h"
 #include "sweep/rec.h"
 
 /* ---- which end is internal (src/sweep/sides.c) ---- */
 
-#define SIDES_MAX_RANGES	64
-
-/* The address ranges that count as internal: private ones and --internal. */
-struct sides_ranges {
-	size_t		 n;
-	struct {
-		uint8_t	 lo[16], hi[16];	/* IPv4 as ::ffff:a.b.c.d */
-	}		 r[SIDES_MAX_RANGES];
-};
-
 /* The private ranges, then each range of list ("a/n,b,..."; NULL none). */
-int	sides_init(struct sides_ranges *s, const char *list,
+int	sides_init(struct addr_ranges *s, const char *list,
 	    struct chousa_err *err);
-/* Whether the text is an address inside one of the ranges. */
-int	sides_is_internal(const struct sides_ranges *s, const char *p,
-	    size_t len);
 
 /* ---- hits kept until their chunk is emitted in line order ---- */
 
@@ -53,7 +41,7 @@ struct sweep_run {
 	const struct chousa_matcher		*m;
 	const struct chousa_logfmt		*fmt;
 	const struct chousa_sweep_opts		*opts;
-	struct sides_ranges			 internal;
+	struct addr_ranges			 internal;
 	struct lf_env				 env;
 	size_t					 max_line;
 };

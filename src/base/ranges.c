@@ -1,0 +1,126 @@
+/*
+ * ranges.c: address ranges, parsed once and tested per address (a
+ * linear scan: the lists are a few entries long).
+ */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "base/ranges.h"
+
+/* An address as 16 bytes (IPv4 mapped into ::ffff:0:0/96); 0 on success. */
+static int
+addr16(const char *p, size_t len, uint8_t out[16], int *is_v6)
+{
+	char buf[64];
+	const char *pct;
+
+	if (len >= 2 && p[0] == '[' && p[len - 1] == ']') {
+		p++;
+		len -= 2;
+	}
+	pct = memchr(p, '%', len);
+	if (pct != NULL)
+		len = (size_t)(pct - p);
+	if (len == 0 || len >= sizeof(buf))
+		return -1;
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	memset(out, 0, 16);
+	if (inet_pton(AF_INET, buf, out + 12) == 1) {
+		out[10] = out[11] = 0xff;
+		*is_v6 = 0;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, buf, out) == 1) {
+		*is_v6 = 1;
+		return 0;
+	}
+	return -1;
+}
+
+/* "addr" or "addr/prefix" into its first and last address; 0 on success. */
+static int
+range_of(const char *p, size_t len, uint8_t lo[16], uint8_t hi[16])
+{
+	const char *slash = memchr(p, '/', len);
+	long prefix;
+	int is_v6, i;
+
+	if (addr16(p, slash ? (size_t)(slash - p) : len, lo, &is_v6) != 0)
+		return -1;
+	prefix = is_v6 ? 128 : 32;
+	if (slash != NULL) {
+		const char *q = slash + 1, *end = p + len;
+
+		prefix = 0;
+		if (q == end || end - q > 3)
+			return -1;
+		for (; q < end; q++) {
+			if (*q < '0' || *q > '9')
+				return -1;
+			prefix = prefix * 10 + (*q - '0');
+		}
+		if (prefix > (is_v6 ? 128 : 32))
+			return -1;
+	}
+	if (!is_v6)
+		prefix += 96;
+	for (i = 0; i < 16; i++) {
+		int bits = (int)prefix - i * 8;
+		uint8_t mask = bits >= 8 ? 0xff : bits <= 0 ? 0 :
+		    (uint8_t)(0xff << (8 - bits));
+
+		lo[i] &= mask;
+		hi[i] = (uint8_t)(lo[i] | (uint8_t)~mask);
+	}
+	return 0;
+}
+
+int
+addr_ranges_add(struct addr_ranges *s, const char *list, const char *what,
+    struct chousa_err *err)
+{
+	size_t room = ADDR_RANGES_MAX - s->n;
+	const char *p, *end;
+
+	for (p = list; p != NULL && *p != '\0'; p = *end ? end + 1 : end) {
+		const char *last;
+
+		end = strchr(p, ',');
+		if (end == NULL)
+			end = p + strlen(p);
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		for (last = end; last > p && (last[-1] == ' ' ||
+		    last[-1] == '\t'); last--)
+			;
+		if (p == last)
+			continue;
+		if (s->n >= ADDR_RANGES_MAX)
+			return chousa_errf(err, CHOUSA_EINVAL, "more than %zu "
+			    "%ss", room, what);
+		if (range_of(p, (size_t)(last - p), s->r[s->n].lo,
+		    s->r[s->n].hi) != 0)
+			return chousa_errf(err, CHOUSA_EINVAL, "bad %s "
+			    "'%.*s': want an address or CIDR such as "
+			    "10.20.0.0/16", what, (int)(last - p), p);
+		s->n++;
+	}
+	return CHOUSA_OK;
+}
+
+int
+addr_ranges_has(const struct addr_ranges *s, const char *p, size_t len)
+{
+	uint8_t a[16];
+	size_t i;
+	int is_v6;
+
+	if (len == 0 || addr16(p, len, a, &is_v6) != 0)
+		return 0;
+	for (i = 0; i < s->n; i++)
+		if (memcmp(a, s->r[i].lo, 16) >= 0 &&
+		    memcmp(a, s->r[i].hi, 16) <= 0)
+			return 1;
+	return 0;
+}

@@ -1,0 +1,38 @@
+/*
+ * ranges.h: a short list of address ranges ("10.0.0.0/8, 2001:db8::/32,
+ * 192.0.2.7") and whether an address falls in one: the sweep's internal
+ * ranges, the server's trusted proxies.  IPv4 is kept mapped into
+ * ::ffff:0:0/96, so one comparison serves both families.
+ */
+#ifndef CHOUSA_RANGES_H
+#define CHOUSA_RANGES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chousa.h"
+
+#define ADDR_RANGES_MAX	64
+
+struct addr_ranges {
+	size_t		 n;
+	struct {
+		uint8_t	 lo[16], hi[16];
+	}		 r[ADDR_RANGES_MAX];
+};
+
+/*
+ * Add each range of the comma-separated list (NULL: none).  A bad entry
+ * is CHOUSA_EINVAL, said as "bad WHAT 'entry'"; so is a list past the room
+ * left, said as "more than N WHATs".
+ */
+int	addr_ranges_add(struct addr_ranges *s, const char *list,
+	    const char *what, struct chousa_err *err);
+/*
+ * Whether the text is an address inside one of the ranges ("[::1]" and a
+ * zone "%eth0" read as the address).
+ */
+int	addr_ranges_has(const struct addr_ranges *s, const char *p,
+	    size_t len);
+
+#endif
