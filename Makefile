@@ -186,8 +186,8 @@ install: all
 	    $(DESTDIR)$(PREFIX)/share/doc/chousa/examples
 	sed -e 's|@PREFIX@|$(PREFIX)|g' dist/chousa.service.in \
 	    > $(DESTDIR)$(PREFIX)/lib/systemd/system/chousa.service
-	install -m 644 dist/chousa.logrotate \
-	    $(DESTDIR)$(PREFIX)/share/doc/chousa/examples/chousa.logrotate
+	install -m 644 dist/chousa.logrotate dist/chousa.nginx \
+	    $(DESTDIR)$(PREFIX)/share/doc/chousa/examples/
 
 # The link flags a program using libchousa.a needs (bench/bench-store.sh).
 print-ldlibs:

@@ -618,6 +618,22 @@ type_names(void)
 	return names;
 }
 
+/* The team server's settings: [server] but the client's url and key. */
+static const char *const *
+server_key_names(void)
+{
+	static const char *names[64];
+	const struct chousa_config_key *k = chousa_config_keys();
+	size_t n = 0;
+
+	for (; k->section != NULL && n + 1 < 64; k++)
+		if (strcmp(k->section, "server") == 0 &&
+		    strcmp(k->key, "url") != 0 && strcmp(k->key, "api_key") != 0)
+			names[n++] = k->key;
+	names[n] = NULL;
+	return names;
+}
+
 static const char *
 report_title(const char *name)
 {
@@ -647,6 +663,7 @@ static const struct text_list {
 	    chousa_export_format_summary, 0 },
 	{ "@EXPORTDIRS@", NULL, export_dir_names, NULL, 0 },
 	{ "@TYPES@", "ip hash", type_names, NULL, 0 },
+	{ "@SERVERKEYS@", NULL, server_key_names, NULL, 0 },
 	{ "@IMPORTER_HELP@", NULL, chousa_importer_names,
 	    chousa_importer_help, 1 },
 };

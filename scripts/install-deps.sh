@@ -12,7 +12,8 @@ libicu-dev publicsuffix libmicrohttpd-dev libgnutls28-dev"
 test_pkgs="$build_pkgs clang python3 sqlite3 ripgrep gzip zip unzip openssl
 libclang-rt-14-dev iproute2 util-linux chromium graphviz tshark zsh fish tmux
 cmark-gfm bind9-utils python3-jsonschema chromium-driver python3-selenium
-nodejs wrk curl python3-prometheus-client systemd logrotate strace"
+nodejs wrk curl python3-prometheus-client systemd logrotate strace
+nginx"
 
 case "$group" in
 build) want=$build_pkgs ;;
@@ -67,4 +68,16 @@ if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/d
 fi
 # shellcheck disable=SC2086
 $sudo apt-get install -y -q --no-install-recommends $missing >&2
+# nginx is there for the reverse proxy test, which runs its own on a free
+# port; the site on port 80 that Debian's package starts is not wanted.
+case " $missing " in
+*" nginx "*)
+	if command -v systemctl >/dev/null 2>&1 &&
+	    systemctl is-enabled --quiet nginx 2>/dev/null; then
+		$sudo systemctl disable --now nginx >&2 2>/dev/null &&
+		    echo "chousa: disabled the nginx service the package" \
+		    "started (the tests run their own nginx)" >&2
+	fi
+	;;
+esac
 npm_deps

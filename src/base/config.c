@@ -121,6 +121,13 @@ static const struct chousa_config_key keys[] = {
 	    "to fit them."),
 	N("server", "max_per_ip", 1, 1000000, "512", "chousa serve: "
 	    "connections at once from one address."),
+	S("server", "trusted_proxies", CHOUSA_CFG_LIST, NULL, "chousa serve: "
+	    "the reverse proxies in front of it (addresses or CIDRs, "
+	    "comma-separated).  A connection from one is audited as the "
+	    "client its X-Forwarded-For names (the last address there that "
+	    "is not itself a trusted proxy), and X-Forwarded-Proto: https "
+	    "from one marks the session cookie Secure.  Default none: the "
+	    "headers are ignored, as any client can send them."),
 	N("server", "investigate_threads", 1, 256, NULL, "chousa serve: "
 	    "threads for offline investigations; default one per core."),
 	N("server", "investigate_queue", 0, 1000000, "256", "chousa serve: "

@@ -124,3 +124,77 @@ addr_ranges_has(const struct addr_ranges *s, const char *p, size_t len)
 			return 1;
 	return 0;
 }
+
+/* Whether p[0..len) is a port: 1 to 5 digits. */
+static int
+is_port(const char *p, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > 5)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	return 1;
+}
+
+int
+addr_text(const char *p, size_t len, char *out)
+{
+	const char *colon = memchr(p, ':', len);
+	uint8_t a[16];
+	int is_v6;
+
+	if (len > 0 && p[0] == '[') {
+		const char *close = memchr(p, ']', len);
+		size_t rest;
+
+		if (close == NULL)
+			return -1;
+		rest = len - (size_t)(close + 1 - p);
+		if (rest > 0 && !(close[1] == ':' &&
+		    is_port(close + 2, rest - 1)))
+			return -1;
+		len = (size_t)(close + 1 - p);
+	} else if (colon != NULL && memchr(colon + 1, ':',
+	    len - (size_t)(colon + 1 - p)) == NULL) {
+		/* One colon: an IPv4 address and its port. */
+		if (!is_port(colon + 1, len - (size_t)(colon + 1 - p)))
+			return -1;
+		len = (size_t)(colon - p);
+	}
+	if (addr16(p, len, a, &is_v6) != 0)
+		return -1;
+	if (is_v6)
+		return inet_ntop(AF_INET6, a, out, ADDR_TEXT_MAX) ? 0 : -1;
+	return inet_ntop(AF_INET, a + 12, out, ADDR_TEXT_MAX) ? 0 : -1;
+}
+
+int
+addr_forwarded_client(const struct addr_ranges *trusted, const char *xff,
+    size_t len, char *client)
+{
+	const char *end, *start;
+	char hop[ADDR_TEXT_MAX];
+	int found = -1;
+
+	for (end = xff + len; xff != NULL && end > xff; end = start - 1) {
+		const char *p, *q = end;
+
+		for (start = end; start > xff && start[-1] != ','; start--)
+			;
+		for (p = start; p < q && (*p == ' ' || *p == '\t'); p++)
+			;
+		while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
+			q--;
+		if (addr_text(p, (size_t)(q - p), hop) != 0)
+			break;
+		memcpy(client, hop, ADDR_TEXT_MAX);
+		found = 0;
+		if (!addr_ranges_has(trusted, hop, strlen(hop)) ||
+		    start == xff)
+			break;
+	}
+	return found;
+}

@@ -35,4 +35,23 @@ int	addr_ranges_add(struct addr_ranges *s, const char *list,
 int	addr_ranges_has(const struct addr_ranges *s, const char *p,
 	    size_t len);
 
+/*
+ * The address in p as inet_ntop writes it (IPv6 compressed, lower case)
+ * into out (ADDR_TEXT_MAX bytes); it may be "[v6]", or have a ":port" as
+ * X-Forwarded-For's entries sometimes do.  0 on success, -1 when p is no
+ * address.
+ */
+#define ADDR_TEXT_MAX	46
+int	addr_text(const char *p, size_t len, char *out);
+/*
+ * The client a trusted proxy forwarded for, from its X-Forwarded-For
+ * (every header of it joined with commas): walking from the end (the
+ * address the proxy itself saw), the first that is not a trusted proxy
+ * too, into client.  What a client wrote before that is not believed.  An
+ * entry that is no address ends the walk at the hop that wrote it.  0
+ * when there is an address to take, -1 when there is none.
+ */
+int	addr_forwarded_client(const struct addr_ranges *trusted,
+	    const char *xff, size_t len, char *client);
+
 #endif

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "chousa.h"
+#include "base/ranges.h"
 
 struct MHD_Connection;
 struct bgjob;
@@ -730,6 +731,8 @@ struct sreq {
 	unsigned		 method;
 	const char		*path;
 	const char		*peer;		/* client address */
+	const char		*proxy;		/* the trusted proxy it came by */
+	int			 forwarded_https; /* by a proxy's TLS */
 	struct principal	 who;
 	struct session		 sess;		/* when via session */
 	int			 has_session;
@@ -889,6 +892,7 @@ struct server {
 	int				 bg_stopping;
 	size_t				 max_stream;	/* a streamed body's cap */
 	size_t				 max_import;	/* an imported file's */
+	struct addr_ranges		 proxies;	/* trusted_proxies */
 	pthread_mutex_t			 import_lock;	/* one import at once */
 	struct sweeper			*sweeper;
 	pthread_cond_t			 bg_cond;	/* one ended */

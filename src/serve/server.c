@@ -399,7 +399,7 @@ req_header_add(struct sreq *r, const char *name, const char *value)
 int
 req_is_tls(struct sreq *r)
 {
-	return r->srv->opts.tls_cert != NULL;
+	return r->srv->opts.tls_cert != NULL || r->forwarded_https;
 }
 
 void
@@ -1282,12 +1282,49 @@ find_route_method(const char *path, unsigned m, int *path_known)
 	return any;
 }
 
+/* Every X-Forwarded-For header, in order, joined with commas. */
+static enum MHD_Result
+each_forwarded(void *arg, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct chousa_buf *b = arg;
+
+	(void)kind;
+	if (strcasecmp(key, "X-Forwarded-For") == 0 && value != NULL) {
+		if (b->len > 0)
+			chousa_buf_addch(b, ',');
+		chousa_buf_adds(b, value);
+	}
+	return MHD_YES;
+}
+
+/* The client a trusted proxy forwarded r for; 0 when there is one. */
+static int
+forwarded_for(struct sreq *r, char client[ADDR_TEXT_MAX])
+{
+	struct chousa_buf b;
+	int rc;
+
+	chousa_buf_init(&b, 65536);
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, each_forwarded,
+	    &b);
+	rc = addr_forwarded_client(&r->srv->proxies, b.data, b.len, client);
+	chousa_buf_release(&b);
+	return rc;
+}
+
+/*
+ * Who r comes from: the connection's address, or, when that is one of
+ * [server] trusted_proxies, the client it forwards for (the proxy kept
+ * in r->proxy) and whether it took the client's TLS.
+ */
 static void
 peer_of(struct sreq *r)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn,
 	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char buf[INET6_ADDRSTRLEN] = "?";
+	char buf[INET6_ADDRSTRLEN] = "?", client[ADDR_TEXT_MAX];
+	const char *proto;
 
 	if (ci != NULL && ci->client_addr != NULL) {
 		const struct sockaddr *sa = ci->client_addr;
@@ -1300,6 +1337,15 @@ peer_of(struct sreq *r)
 			    (const void *)sa)->sin6_addr, buf, sizeof(buf));
 	}
 	r->peer = chousa_arena_strdup(r->a, buf);
+	if (r->srv->proxies.n == 0 ||
+	    !addr_ranges_has(&r->srv->proxies, buf, strlen(buf)))
+		return;
+	proto = req_header(r, "X-Forwarded-Proto");
+	r->forwarded_https = proto != NULL && strcasecmp(proto, "https") == 0;
+	if (forwarded_for(r, client) == 0 && strcmp(client, buf) != 0) {
+		r->proxy = r->peer;
+		r->peer = chousa_arena_strdup(r->a, client);
+	}
 }
 
 static struct sreq *
@@ -1555,6 +1601,8 @@ audit_request(struct server *s, struct sreq *r,
 	chousa_jw_kstr(&w, "role", chousa_role_name(r->who.role));
 	chousa_jw_kstr(&w, "via", r->who.via);
 	chousa_jw_kstr(&w, "peer", r->peer);
+	if (r->proxy != NULL)
+		chousa_jw_kstr(&w, "proxy", r->proxy);
 	chousa_jw_kstr(&w, "method", r->method == M_GET ? "GET" : r->method ==
 	    M_POST ? "POST" : r->method == M_DELETE ? "DELETE" : r->method ==
 	    M_HEAD ? "HEAD" : "OTHER");
@@ -1797,7 +1845,10 @@ chousa_server_start(struct chousa_server **out,
 	s->max_import = (size_t)cfg_long(s->cfg, "import_max",
 	    SERVE_MAX_SWEEP_BODY);
 	pthread_mutex_init(&s->import_lock, NULL);
-	rc = metrics_new(&s->metrics, route_tables, err);
+	rc = addr_ranges_add(&s->proxies, chousa_config_get(s->cfg, "server",
+	    "trusted_proxies"), "trusted proxy", err);
+	if (rc == CHOUSA_OK)
+		rc = metrics_new(&s->metrics, route_tables, err);
 	if (rc == CHOUSA_OK && opts->tls_cert != NULL)
 		rc = tls_start(s, err);
 	if (rc == CHOUSA_OK)

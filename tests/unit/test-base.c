@@ -10,6 +10,7 @@
 #include "base/hash.h"
 #include "base/hex.h"
 #include "base/mem.h"
+#include "base/ranges.h"
 #include "t.h"
 
 static void
@@ -493,6 +494,99 @@ test_tally(void)
 	T_INTEQ("tally_freed", (int)t.n, 0);
 }
 
+/*
+ * Address ranges (the sweep's internal ones, the server's trusted
+ * proxies) and an address as X-Forwarded-For's entries write it.
+ */
+static void
+test_ranges(void)
+{
+	static const struct {
+		const char *in, *want;	/* want NULL: no address */
+	} text[] = {
+		{ "203.0.113.7", "203.0.113.7" },
+		{ "203.0.113.7:51234", "203.0.113.7" },
+		{ "2001:DB8::0:1", "2001:db8::1" },
+		{ "[2001:db8::1]", "2001:db8::1" },
+		{ "[2001:db8::1]:443", "2001:db8::1" },
+		{ "fe80::1%eth0", "fe80::1" },
+		{ "::ffff:192.0.2.1", "::ffff:192.0.2.1" },
+		{ "unknown", NULL },
+		{ "_hidden", NULL },
+		{ "203.0.113.7:", NULL },
+		{ "203.0.113.7:123456", NULL },
+		{ "[2001:db8::1]x", NULL },
+		{ "[2001:db8::1", NULL },
+		{ "203.0.113.256", NULL },
+		{ "", NULL },
+	};
+	struct addr_ranges r;
+	struct chousa_err err;
+	char out[ADDR_TEXT_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(text) / sizeof(text[0]); i++) {
+		int rc = addr_text(text[i].in, strlen(text[i].in), out);
+
+		if (text[i].want == NULL)
+			T_INTEQ(text[i].in, rc, -1);
+		else if (rc == 0)
+			T_STREQ(text[i].in, out, text[i].want);
+		else
+			T_OK(text[i].in, 0);
+	}
+	r.n = 0;
+	T_INTEQ("ranges_parse", addr_ranges_add(&r, " 10.0.0.0/8 ,192.0.2.7, "
+	    "2001:db8::/32,, ", "trusted proxy", &err), CHOUSA_OK);
+	T_INTEQ("ranges_count", (int)r.n, 3);
+	T_OK("ranges_v4_in", addr_ranges_has(&r, "10.200.3.4", 10));
+	T_OK("ranges_v4_host", addr_ranges_has(&r, "192.0.2.7", 9));
+	T_OK("ranges_v4_next_out", !addr_ranges_has(&r, "192.0.2.8", 9));
+	T_OK("ranges_v6_in", addr_ranges_has(&r, "[2001:db8:ff::1]", 16));
+	T_OK("ranges_v6_out", !addr_ranges_has(&r, "2001:db9::1", 11));
+	T_OK("ranges_v4_mapped_is_v4", addr_ranges_has(&r, "::ffff:10.1.2.3",
+	    15));
+	T_OK("ranges_not_an_address", !addr_ranges_has(&r, "10.x", 4));
+	T_INTEQ("ranges_bad_prefix", addr_ranges_add(&r, "10.0.0.0/33",
+	    "trusted proxy", &err), CHOUSA_EINVAL);
+	T_STREQ("ranges_bad_said", err.msg, "bad trusted proxy '10.0.0.0/33': "
+	    "want an address or CIDR such as 10.20.0.0/16");
+	/* X-Forwarded-For, the proxies 10.0.0.0/8, 192.0.2.7, 2001:db8::/32 */
+	{
+		static const struct {
+			const char *xff, *want;
+		} fwd[] = {
+			{ "203.0.113.9", "203.0.113.9" },
+			{ "6.6.6.6, 203.0.113.9", "203.0.113.9" },
+			{ "203.0.113.9, 10.1.1.1", "203.0.113.9" },
+			{ "203.0.113.9,10.1.1.1,192.0.2.7", "203.0.113.9" },
+			{ "10.2.2.2, 10.1.1.1", "10.2.2.2" },
+			{ "203.0.113.9:5555", "203.0.113.9" },
+			{ "[2001:db9::5]:443, 2001:db8::1", "2001:db9::5" },
+			{ "garbage, 10.1.1.1", "10.1.1.1" },
+			{ "203.0.113.9, unknown", NULL },
+			{ "", NULL },
+			{ " , ", NULL },
+		};
+
+		for (i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++) {
+			int rc = addr_forwarded_client(&r, fwd[i].xff,
+			    strlen(fwd[i].xff), out);
+
+			if (fwd[i].want == NULL)
+				T_INTEQ(fwd[i].xff, rc, -1);
+			else if (rc == 0)
+				T_STREQ(fwd[i].xff, out, fwd[i].want);
+			else
+				T_OK(fwd[i].xff, 0);
+		}
+	}
+	r.n = ADDR_RANGES_MAX - 1;
+	T_INTEQ("ranges_full", addr_ranges_add(&r, "192.0.2.1, 192.0.2.2",
+	    "internal range", &err), CHOUSA_EINVAL);
+	T_STREQ("ranges_full_said", err.msg, "more than 1 internal ranges");
+}
+
 int
 main(void)
 {
@@ -510,5 +604,6 @@ main(void)
 	test_duration();
 	test_time_format();
 	test_hash_hex();
+	test_ranges();
 	return T_DONE();
 }
