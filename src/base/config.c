@@ -120,7 +120,9 @@ static const struct chousa_config_key keys[] = {
 	    "lowered when the descriptor limit (ulimit -n) cannot be raised "
 	    "to fit them."),
 	N("server", "max_per_ip", 1, 1000000, "512", "chousa serve: "
-	    "connections at once from one address."),
+	    "connections at once from one address; unset, no limit when "
+	    "trusted_proxies is set (the clients all come from the proxies' "
+	    "addresses)."),
 	S("server", "trusted_proxies", CHOUSA_CFG_LIST, NULL, "chousa serve: "
 	    "the reverse proxies in front of it (addresses or CIDRs, "
 	    "comma-separated).  A connection from one is audited as the "

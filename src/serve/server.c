@@ -1784,8 +1784,14 @@ daemon_options(struct server *s, int threads, struct MHD_OptionItem *o)
 	 */
 	OPTION(o, n, MHD_OPTION_CONNECTION_LIMIT, s->max_conns * threads,
 	    NULL);
-	OPTION(o, n, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg_long(s->cfg,
-	    "max_per_ip", 512), NULL);
+	/*
+	 * Behind trusted proxies, every client comes from their few
+	 * addresses: a limit per address would cap the team, not a client
+	 * (the proxy limits its own), unless max_per_ip is set.
+	 */
+	OPTION(o, n, MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->proxies.n > 0 &&
+	    chousa_config_get(s->cfg, "server", "max_per_ip") == NULL ? 0 :
+	    cfg_long(s->cfg, "max_per_ip", 512), NULL);
 	OPTION(o, n, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL);
 	OPTION(o, n, MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL);
 	OPTION(o, n, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s);

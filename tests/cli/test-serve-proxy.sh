@@ -12,7 +12,9 @@
 #     the session cookie is Secure, the proxy having taken the TLS.
 #  4. Straight to the server, from an address that is not a trusted
 #     proxy, the headers are ignored; and by default they always are.
-#  5. A trusted_proxies entry that is no address is refused at start.
+#  5. Behind proxies, the limit of connections per address applies only
+#     when max_per_ip is set (else it would cap the whole team).
+#  6. A trusted_proxies entry that is no address is refused at start.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 NGINX=/usr/sbin/nginx
@@ -166,7 +168,37 @@ last_audit 'default-case.com'
 expect audit_default_ignores_header '"peer":"127.0.0.1","method"' audit.last
 serve_stop
 
-# ---- 5. a bad entry ----
+# ---- 5. the limit of connections per address ----
+# Behind proxies every client has their address: unless max_per_ip is set,
+# it does not apply.  520 connections open at once, each then asking.
+cat > many.py <<'PY'
+import socket, sys
+port, n = int(sys.argv[1]), int(sys.argv[2])
+socks = [socket.create_connection(("127.0.0.1", port)) for _ in range(n)]
+ok = 0
+for s in socks:
+    s.settimeout(5)
+    try:
+        s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        ok += s.recv(12).startswith(b"HTTP/1.1 200")
+    except OSError:
+        pass
+print(ok)
+PY
+printf '[server]\nrate = 0\ntrusted_proxies = 127.0.0.1\n' > "$T/config"
+serve_start || { not_ok server_starts_with_proxies "$(head -c 300 "$T/serve.log")"; exit 0; }
+n=$(python3 many.py "$PORT" 520)
+[ "$n" = 520 ] && ok "per_address_limit_off_behind_proxies ($n of 520)" ||
+	not_ok per_address_limit_off_behind_proxies "$n of 520 answered"
+serve_stop
+printf '[server]\nrate = 0\ntrusted_proxies = 127.0.0.1\nmax_per_ip = 500\n' > "$T/config"
+serve_start || { not_ok server_starts_with_max_per_ip "$(head -c 300 "$T/serve.log")"; exit 0; }
+n=$(python3 many.py "$PORT" 520)
+[ "$n" = 500 ] && ok "per_address_limit_when_set ($n of 520)" ||
+	not_ok per_address_limit_when_set "$n of 520 answered"
+serve_stop
+
+# ---- 6. a bad entry ----
 printf '[server]\ntrusted_proxies = 127.0.0.1, 10.0.0.0/99\n' > "$T/config"
 check bad_trusted_proxy_refused 2 "$CHOUSA" serve --listen 127.0.0.1:0
 expect bad_trusted_proxy_said "bad trusted proxy '10.0.0.0/99': want an address or CIDR" "$T/err"
