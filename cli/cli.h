@@ -215,6 +215,8 @@ int	cli_store_wait_ms(void);
  * problem chousa_config_check() finds is a warning on stderr.
  */
 struct chousa_config *cli_load_config(void);
+/* The same, NULL with err when it cannot be read (chousa serve's SIGHUP). */
+struct chousa_config *cli_try_load_config(struct chousa_err *err);
 /*
  * After a source's "key refused ..." (reason), append to b the likely
  * cause: quotes, blanks or a comment in the key, a wrong length, a

@@ -320,8 +320,30 @@ reload_tls(struct chousa_server *srv, const struct serve_args *x)
 }
 
 /*
- * SIGHUP: what may change without a restart, taken again: the audit
- * log's file, and the TLS certificate and key.
+ * The config file read again and put in force for the requests from now
+ * on: a key added or rotated, a source's settings.  One that cannot be
+ * read is said, and the config in force kept.
+ */
+static void
+reload_config(struct chousa_server *srv)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_config *cfg = cli_try_load_config(&err);
+
+	if (cfg == NULL) {
+		cli_warn("serve: kept the config in force: %s", err.msg);
+		return;
+	}
+	if (chousa_server_reload_config(srv, cfg, &err) != CHOUSA_OK)
+		cli_warn("serve: kept the config in force: %s", err.msg);
+	else if (!g_opt.quiet)
+		cli_warn("serve: the config read again: its keys and sources' "
+		    "settings are in force for the requests from now on");
+}
+
+/*
+ * SIGHUP: what may change without a restart, taken again: the config's
+ * keys and sources, the audit log's file, and the TLS certificate and key.
  */
 static void
 serve_reload(struct chousa_server *srv, const struct serve_args *x)
@@ -333,6 +355,7 @@ serve_reload(struct chousa_server *srv, const struct serve_args *x)
 	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%lld",
 	    (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 	notify(msg);
+	reload_config(srv);
 	chousa_server_reopen_logs(srv);
 	if (x->cert != NULL)
 		reload_tls(srv, x);
@@ -374,7 +397,7 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	if (chousa_server_start(&srv, &so, &err) != CHOUSA_OK)
 		cli_die_err(&err);
 	serve_announce(&so, &x, srv);
-	/* SIGHUP: the audit log was moved (logrotate); open it again. */
+	/* SIGHUP: the config, the audit log or the certificate changed. */
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;

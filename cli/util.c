@@ -331,10 +331,20 @@ struct chousa_config *
 cli_load_config(void)
 {
 	struct chousa_err err = { 0 };
+	struct chousa_config *c = cli_try_load_config(&err);
+
+	if (c == NULL)
+		cli_die_err(&err);
+	return c;
+}
+
+struct chousa_config *
+cli_try_load_config(struct chousa_err *err)
+{
 	struct chousa_config *c;
 
-	if (chousa_config_load(&c, g_opt.config, &err) != CHOUSA_OK)
-		cli_die_err(&err);
+	if (chousa_config_load(&c, g_opt.config, err) != CHOUSA_OK)
+		return NULL;
 	chousa_config_check(c, cli_source_sections(), 0, config_warning,
 	    NULL);
 	return c;

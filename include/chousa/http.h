@@ -130,6 +130,13 @@ int	chousa_http_insecure(const struct chousa_config *cfg);
  */
 void	chousa_http_use_config(struct chousa_http *h,
 	    const struct chousa_config *cfg);
+/*
+ * Forget what the runs on h have learnt under the config so far: the keys
+ * a service refused, the sources' rate state (the daily counts are read
+ * again from the store).  For a handle that outlives a config (the team
+ * server's, after SIGHUP), between runs.
+ */
+void	chousa_http_forget(struct chousa_http *h);
 
 /* Requests handed to the network so far (tests check offline runs). */
 unsigned long chousa_http_n_requests(const struct chousa_http *h);

@@ -164,6 +164,16 @@ int	chousa_server_port(const struct chousa_server *s);
  */
 int	chousa_server_reload_tls(struct chousa_server *s, const char *cert_pem,
 	    const char *key_pem, struct chousa_err *err);
+/*
+ * Put cfg in force (SIGHUP, after the config file changed): the requests
+ * and investigations from now on read the sources' keys and settings from
+ * it; those under way finish with the one they began with.  The server
+ * owns cfg from here on, whatever the result.  The [server] settings are
+ * read at start only: each that differs is said in the server's log as
+ * waiting for a restart.
+ */
+int	chousa_server_reload_config(struct chousa_server *s,
+	    struct chousa_config *cfg, struct chousa_err *err);
 /* Open the audit log again at its path (SIGHUP, after logrotate). */
 void	chousa_server_reopen_logs(struct chousa_server *s);
 void	chousa_server_free(struct chousa_server *s);

@@ -212,6 +212,15 @@ http_set_user(struct chousa_http *h, void *p, void (*free_fn)(void *))
 }
 
 void
+chousa_http_forget(struct chousa_http *h)
+{
+	if (h->user_free != NULL)
+		h->user_free(h->user);
+	h->user = NULL;
+	h->user_free = NULL;
+}
+
+void
 http_set_tls(struct chousa_http *h, const char *ca_file, int insecure)
 {
 	if (ca_file != NULL && *ca_file != '\0') {

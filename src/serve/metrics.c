@@ -629,8 +629,8 @@ h_metrics(struct sreq *r)
 	r->ctype = "text/plain; version=0.0.4; charset=utf-8";
 	put_requests(&r->out, s->metrics);
 	put_server(&r->out, s);
-	readable = chousa_sources_state(r->env.st, s->cfg, r->a, &rows, &n,
-	    &err) == CHOUSA_OK;
+	readable = chousa_sources_state(r->env.st, r->env.cfg, r->a, &rows,
+	    &n, &err) == CHOUSA_OK;
 	gauge(&r->out, "chousa_sources_readable", "1 when the sources' "
 	    "state could be read from the store for this page.", readable);
 	if (readable)

@@ -732,6 +732,7 @@ struct sreq {
 	const char		*path;
 	const char		*peer;		/* client address */
 	const char		*proxy;		/* the trusted proxy it came by */
+	struct cfg_ref		*cfg_ref;	/* r->env.cfg's hold */
 	int			 forwarded_https; /* by a proxy's TLS */
 	struct principal	 who;
 	struct session		 sess;		/* when via session */
@@ -853,9 +854,30 @@ int	req_is_tls(struct sreq *r);
 
 /* ---- the server ---- */
 
+/*
+ * A config in force, held by each request and investigation that began
+ * under it: SIGHUP puts another in force without pulling it from under
+ * them (cfg_take, cfg_drop).
+ */
+struct cfg_ref {
+	const struct chousa_config	*cfg;
+	struct chousa_config		*owned;	/* freed with the last hold;
+						 * NULL: the caller's */
+	unsigned			 refs;
+};
+
+/* The config in force, held until cfg_drop(s, *ref). */
+const struct chousa_config *cfg_take(struct server *s, struct cfg_ref **ref);
+void	cfg_drop(struct server *s, struct cfg_ref *ref);
+
 struct server {
 	struct chousa_serve_opts	 opts;
+	/* The config at start: the [server] settings, read once. */
 	const struct chousa_config	*cfg;
+	/* The config in force for sources and keys (SIGHUP may change it). */
+	pthread_mutex_t			 cfg_lock;
+	struct cfg_ref			*cfg_now;
+	struct cfg_ref			 cfg_first;	/* opts.cfg's */
 	struct MHD_Daemon		*d;
 	struct listener			*listener;
 	int				 port;

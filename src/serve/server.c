@@ -1374,7 +1374,7 @@ req_new(struct server *s, struct MHD_Connection *c, const char *url,
 	chousa_buf_init(&r->out, SERVE_MAX_OUTPUT);
 	peer_of(r);
 	r->env.srv = s;
-	r->env.cfg = s->cfg;
+	r->env.cfg = cfg_take(s, &r->cfg_ref);
 	r->env.db_path = s->db_path;
 	return r;
 }
@@ -1662,6 +1662,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		invjob_unspool(r->job);
 	}
 	held_give(s, r);
+	cfg_drop(s, r->cfg_ref);
 	chousa_arena_free(r->a);
 }
 
@@ -1834,6 +1835,10 @@ chousa_server_start(struct chousa_server **out,
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	s->opts = *opts;
 	s->cfg = opts->cfg;
+	s->cfg_first.cfg = opts->cfg;
+	s->cfg_first.refs = 1;
+	s->cfg_now = &s->cfg_first;
+	pthread_mutex_init(&s->cfg_lock, NULL);
 	s->db_path = mem_strdup(opts->db_path);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->answers_cond, NULL);
@@ -1958,6 +1963,69 @@ chousa_server_reopen_logs(struct chousa_server *cs)
 	audit_reopen(((struct server *)(void *)cs)->audit);
 }
 
+const struct chousa_config *
+cfg_take(struct server *s, struct cfg_ref **ref)
+{
+	pthread_mutex_lock(&s->cfg_lock);
+	*ref = s->cfg_now;
+	(*ref)->refs++;
+	pthread_mutex_unlock(&s->cfg_lock);
+	return (*ref)->cfg;
+}
+
+void
+cfg_drop(struct server *s, struct cfg_ref *ref)
+{
+	unsigned left;
+
+	if (ref == NULL)
+		return;
+	pthread_mutex_lock(&s->cfg_lock);
+	left = --ref->refs;
+	pthread_mutex_unlock(&s->cfg_lock);
+	if (left == 0 && ref->owned != NULL) {
+		chousa_config_free(ref->owned);
+		mem_free(ref);
+	}
+}
+
+int
+chousa_server_reload_config(struct chousa_server *cs,
+    struct chousa_config *cfg, struct chousa_err *err)
+{
+	struct server *s = (struct server *)(void *)cs;
+	const struct chousa_config_key *k;
+	struct cfg_ref *ref, *old;
+
+	ref = mem_alloc(sizeof(*ref));
+	if (ref == NULL) {
+		chousa_config_free(cfg);
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	}
+	ref->cfg = ref->owned = cfg;
+	ref->refs = 1;
+	/* The [server] settings stay as they were at start. */
+	for (k = chousa_config_keys(); k->section != NULL; k++) {
+		const char *was, *now;
+
+		if (strcmp(k->section, "server") != 0 ||
+		    strcmp(k->key, "url") == 0 || strcmp(k->key, "api_key") == 0)
+			continue;
+		was = chousa_config_get(s->cfg, "server", k->key);
+		now = chousa_config_get(cfg, "server", k->key);
+		if ((was == NULL) != (now == NULL) ||
+		    (was != NULL && strcmp(was, now) != 0))
+			server_log(s, "[server] %s changed in the config: it "
+			    "takes effect at the next start", k->key);
+	}
+	pthread_mutex_lock(&s->cfg_lock);
+	old = s->cfg_now;
+	s->cfg_now = ref;
+	pthread_mutex_unlock(&s->cfg_lock);
+	cfg_drop(s, old);
+	return CHOUSA_OK;
+}
+
 void
 chousa_server_free(struct chousa_server *cs)
 {
@@ -1992,6 +2060,8 @@ chousa_server_free(struct chousa_server *cs)
 	pthread_cond_destroy(&s->bg_cond);
 	pthread_mutex_destroy(&s->import_lock);
 	pthread_mutex_destroy(&s->lock);
+	cfg_drop(s, s->cfg_now);	/* the server's own hold */
+	pthread_mutex_destroy(&s->cfg_lock);
 	mem_free(s->db_path);
 	mem_free(s);
 }

@@ -35,7 +35,8 @@ struct worker {
 	int				 stop;
 	int				 started;
 	struct server			*srv;
-	const struct chousa_config	*cfg;
+	const struct chousa_config	*cfg;	/* held by ref */
+	struct cfg_ref			*ref;
 	struct chousa_store		*st;
 	struct chousa_http		*http;
 };
@@ -198,6 +199,29 @@ refuse_all(struct invjob *list)
 	}
 }
 
+/*
+ * The config in force, taken before each queue is run: keys a SIGHUP put
+ * in force apply from the next, and the shared HTTP client starts afresh
+ * with it.
+ */
+static void
+take_config(struct worker *w)
+{
+	struct cfg_ref *ref;
+	const struct chousa_config *cfg = cfg_take(w->srv, &ref);
+
+	if (ref == w->ref) {
+		cfg_drop(w->srv, ref);
+		return;
+	}
+	cfg_drop(w->srv, w->ref);
+	w->ref = ref;
+	w->cfg = cfg;
+	/* A key refused before may be the one just replaced. */
+	chousa_http_forget(w->http);
+	chousa_http_use_config(w->http, cfg);
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -219,8 +243,10 @@ worker_main(void *arg)
 		server_wait_answers(w->srv, &w->stop);
 		if (__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE))
 			refuse_all(list);
-		else
+		else {
+			take_config(w);
 			run_queue(w, list);
+		}
 		pthread_mutex_lock(&w->lock);
 	}
 	/* Whatever is still queued is answered, so no connection hangs. */
@@ -234,7 +260,7 @@ worker_main(void *arg)
 int
 worker_start(struct worker **out, struct server *s, struct chousa_err *err)
 {
-	const struct chousa_config *cfg = s->cfg;
+	const struct chousa_config *cfg;
 	struct chousa_http_opts ho;
 	struct worker *w = mem_alloc(sizeof(*w));
 	int rc;
@@ -244,7 +270,7 @@ worker_start(struct worker **out, struct server *s, struct chousa_err *err)
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
 	w->srv = s;
-	w->cfg = cfg;
+	cfg = w->cfg = cfg_take(s, &w->ref);
 	rc = chousa_store_open(&w->st, s->db_path, 0, err);
 	if (rc != CHOUSA_OK)
 		goto fail;
@@ -279,6 +305,7 @@ worker_stop(struct worker *w)
 	}
 	chousa_http_free(w->http);
 	chousa_store_close(w->st);
+	cfg_drop(w->srv, w->ref);
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->lock);
 	mem_free(w);
@@ -365,7 +392,10 @@ pool_main(void *arg)
 			    "cannot be opened: %s", err.msg);
 			j->done(j);
 		} else {
-			invjob_run(j, st, p->srv->cfg, NULL);
+			struct cfg_ref *ref;
+
+			invjob_run(j, st, cfg_take(p->srv, &ref), NULL);
+			cfg_drop(p->srv, ref);
 			j->done(j);
 		}
 		pthread_mutex_lock(&p->lock);

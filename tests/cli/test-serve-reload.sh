@@ -1,0 +1,138 @@
+#!/bin/sh
+# test-serve-reload.sh: SIGHUP puts the config file in force again
+# without a restart (a key added or rotated, a source's settings), against
+# the loopback replay server (tests/http/server.py) as VirusTotal:
+#  1. Without a key, VirusTotal is skipped; the key added to the config
+#     and SIGHUP: the next investigation asks it, and /api/v1/sources says
+#     the key is set.  The web session signed in before goes on.
+#  2. A source's base_url changed: the requests go to the new one.
+#  3. A config that cannot be read is said and the one in force kept.
+#  4. A [server] setting changed is said to wait for the next start.
+#  5. Under load: look-ups and investigations running while SIGHUP comes
+#     again and again all get their answer.
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+REPLAY=
+trap 'serve_stop; [ -n "$REPLAY" ] && kill $REPLAY 2>/dev/null' EXIT INT TERM
+
+replay_start
+# config KEY_LINE BASE: the config with [virustotal]'s key line and path.
+config() {
+	printf '[server]\nrate = 0\n[http]\nbackoff_ms = 1\nretries = 1\n[virustotal]\n%s\nbase_url = http://127.0.0.1:%s/%s\nrate = 0\ndaily = 100000\n' \
+	    "$1" "$RP" "$2" > "$T/config"
+}
+serve_store '[server]\nrate = 0\n'
+config '' virustotal
+TOKEN=$("$CHOUSA" -q token create --role investigate analyst)
+serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+curl -s -c "$T/jar" -o /dev/null -H "Origin: $URL" --data-urlencode "token=$TOKEN" "$URL/login"
+
+# ask IP: an online investigation of IP with VirusTotal alone; its finding
+# ("status reason") in $T/vt.
+ask() {
+	http POST /api/v1/investigate "$TOKEN" "{\"indicators\":[\"$1\"],\"offline\":false,\"format\":\"json\",\"sources\":\"virustotal\"}"
+	python3 - "$T/body" > "$T/vt" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    if line.strip():
+        r = json.loads(line)
+        f = [f for s in r["stages"] for f in s["findings"] if f["source"] == "virustotal"]
+        print(f[0]["status"] if f else "none", (f[0].get("reason") or "") if f else "")
+PY
+}
+sent() { n=$(grep -c "^virustotal " "$T/replay.log" 2> /dev/null); echo "${n:-0}"; }
+# hup: SIGHUP, then until the server says it read the config (or 5 s).
+hup() {
+	n=$(grep -c "serve: the config read again\|kept the config in force" "$T/serve.log")
+	kill -HUP "$SERVER_PID"
+	i=0
+	while [ "$(grep -c "serve: the config read again\|kept the config in force" "$T/serve.log")" = "$n" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# ---- 1. a key added ----
+ask 45.30.1.1
+expect no_key_skipped '^skipped.*key' "$T/vt"
+[ "$(sent)" = 0 ] && ok no_key_nothing_sent || not_ok no_key_nothing_sent "$(sent)"
+config 'api_key = reload-test-key-one' virustotal
+hup
+expect reload_said "serve: the config read again" "$T/serve.log"
+refute reload_never_says_the_key "reload-test-key" "$T/serve.log"
+ask 45.30.1.2
+refute key_added_not_skipped '^skipped' "$T/vt"
+[ "$(sent)" -ge 1 ] && ok "key_added_service_asked ($(sent))" || not_ok key_added_service_asked "$(sent): $(cat "$T/vt")"
+http GET "/api/v1/sources?format=json" "$TOKEN"
+python3 - "$T/body" > "$T/src" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+rows = d["sources"] if isinstance(d, dict) else d
+for s in rows:
+    if s.get("name") == "virustotal":
+        print(json.dumps(s))
+PY
+refute sources_key_now_set '"key": *"(missing|none|unset)"' "$T/src"
+curl -s -b "$T/jar" -o "$T/home.html" -w '%{http_code}' "$URL/" > "$T/code"
+[ "$(cat "$T/code")" = 200 ] && ok web_session_kept_across_reload || not_ok web_session_kept_across_reload "HTTP $(cat "$T/code")"
+
+# ---- 2. the service moved ----
+config 'api_key = reload-test-key-two' virustotal/@401
+hup
+ask 45.30.1.3
+expect new_base_url_in_force '(401|key refused)' "$T/vt"
+
+# ---- 3. a config that cannot be read ----
+printf '[virustotal\nbroken' > "$T/config"
+hup
+expect bad_config_said "serve: kept the config in force: " "$T/serve.log"
+ask 45.30.1.4
+expect bad_config_old_kept '(401|key refused)' "$T/vt"
+: > "$T/client.config"
+check server_goes_on 1 env CHOUSA_CONFIG="$T/client.config" CHOUSA_SERVER_KEY="$TOKEN" "$CHOUSA" --server "$URL" lookup www.dnautik.com
+
+# ---- 4. a [server] setting ----
+printf '[server]\nrate = 0\nbackground_jobs = 5\n[http]\nbackoff_ms = 1\nretries = 1\n[virustotal]\napi_key = reload-test-key-two\nbase_url = http://127.0.0.1:%s/virustotal\nrate = 0\ndaily = 100000\n' "$RP" > "$T/config"
+hup
+expect server_setting_waits_for_restart "\[server\] background_jobs changed in the config: it takes effect at the next start" "$T/serve.log"
+
+# The key VirusTotal refused, replaced: the next investigation sends the
+# new one, not "refused earlier in this run".
+n=$(sent)
+ask 45.30.1.5
+refute key_replaced_tried_again 'refused earlier' "$T/vt"
+[ "$(sent)" -gt "$n" ] && ok key_replaced_service_asked || not_ok key_replaced_service_asked "$(cat "$T/vt")"
+
+# ---- 5. SIGHUP under load ----
+python3 - "$URL" "$TOKEN" > "$T/load" 2>&1 <<'PY' &
+import json, sys, threading
+from serve_http import request
+url, tok = sys.argv[1], sys.argv[2]
+bad = []
+def run(k):
+    for i in range(40):
+        try:
+            if i % 2:
+                r = request(url, "/api/v1/lookup?indicator=www.dnautik.com", tok)
+            else:
+                r = request(url, "/api/v1/investigate", tok, json.dumps(
+                    {"indicators": ["45.31.%d.%d" % (k, i)], "offline": False,
+                     "format": "json", "sources": "virustotal"}).encode())
+            r.read()
+            if r.status != 200:
+                bad.append(r.status)
+        except Exception as e:
+            bad.append(str(e)[:80])
+ts = [threading.Thread(target=run, args=(k,)) for k in range(4)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+print("bad", len(bad), bad[:3])
+PY
+load=$!
+for i in 1 2 3 4 5 6 7 8; do
+	kill -HUP "$SERVER_PID"
+	sleep 0.1
+done
+wait $load
+expect reload_under_load_all_answered '^bad 0 ' "$T/load"
+kill -0 "$SERVER_PID" 2> /dev/null && ok server_alive_after_reloads || not_ok server_alive_after_reloads "it ended"
