@@ -159,3 +159,24 @@ feeds_config() {
 		done
 	} >> "$1"
 }
+
+# log_wait TEXT: until the server's log ($T/serve.log) has a line holding
+# TEXT, or 15 s have passed.
+log_wait() {
+	i=0
+	while ! grep -qF -- "$1" "$T/serve.log" && [ $i -lt 750 ]; do
+		sleep 0.02
+		i=$((i + 1))
+	done
+}
+
+# import_left NAME FILE WHO: the import of FILE by WHO, whose client left
+# in the middle, was stopped (said in the log) and rolled back (the store
+# holds $before indicators, counted by the caller before it began).
+import_left() {
+	log_wait "import: $2 by $3: "
+	expect "$1_import_stopped" "import: $2 by $3: nothing imported: .*stopped before its end.*(its client left)" "$T/serve.log"
+	after=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
+	[ "$after" = "$before" ] && ok "$1_rolled_back ($before -> $after)" ||
+		not_ok "$1_rolled_back" "$before -> $after"
+}

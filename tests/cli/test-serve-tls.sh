@@ -147,15 +147,7 @@ PY
 before=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
 python3 leave.py "$PORT" "$ADMIN" "$T" > leave.out 2>&1
 expect tls_client_left "^left" leave.out
-i=0
-while ! grep -q 'import: tlsleft.txt by tlsadmin: ' "$T/serve.log" && [ $i -lt 300 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
-expect tls_client_left_import_stopped "import: tlsleft.txt by tlsadmin: nothing imported: .*stopped before its end.*(its client left)" "$T/serve.log"
-after=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
-[ "$after" = "$before" ] && ok "tls_client_left_rolled_back ($before -> $after)" ||
-	not_ok tls_client_left_rolled_back "$before -> $after"
+import_left tls_client_left tlsleft.txt tlsadmin
 serve_stop
 
 # ---- 4. at start ----
