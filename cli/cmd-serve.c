@@ -332,6 +332,7 @@ reload_config(struct chousa_server *srv)
 
 	if (cfg == NULL) {
 		cli_warn("serve: kept the config in force: %s", err.msg);
+		(void)chousa_server_reload_config(srv, NULL, NULL);
 		return;
 	}
 	if (chousa_server_reload_config(srv, cfg, &err) != CHOUSA_OK)

@@ -170,7 +170,8 @@ int	chousa_server_reload_tls(struct chousa_server *s, const char *cert_pem,
  * it; those under way finish with the one they began with.  The server
  * owns cfg from here on, whatever the result.  The [server] settings are
  * read at start only: each that differs is said in the server's log as
- * waiting for a restart.
+ * waiting for a restart.  cfg NULL: the file could not be read, the one
+ * in force is kept, and /metrics says the last reload failed.
  */
 int	chousa_server_reload_config(struct chousa_server *s,
 	    struct chousa_config *cfg, struct chousa_err *err);

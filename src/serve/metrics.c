@@ -377,7 +377,9 @@ put_server(struct chousa_buf *b, struct server *s)
 	struct update_state us;
 	size_t busy = 0, cap = 0, held, max_held;
 	struct sweeper_stats ss;
+	int64_t loaded_at;
 	long n_bg;
+	int reload_ok;
 
 	family(b, "chousa_build_info", "gauge", "Always 1; the version "
 	    "in its label.");
@@ -391,6 +393,16 @@ put_server(struct chousa_buf *b, struct server *s)
 	counter(b, "chousa_http_connections_accepted_total", "Connections "
 	    "accepted since the start.", (double)__atomic_load_n(
 	    &s->accepted, __ATOMIC_RELAXED));
+	pthread_mutex_lock(&s->cfg_lock);
+	reload_ok = s->cfg_reload_ok;
+	loaded_at = s->cfg_loaded_at;
+	pthread_mutex_unlock(&s->cfg_lock);
+	gauge(b, "chousa_config_last_reload_successful", "1 when the config "
+	    "file read at the last SIGHUP (or at start) is in force; 0 when "
+	    "it could not be read and the one before was kept.",
+	    (double)reload_ok);
+	gauge(b, "chousa_config_last_reload_success_timestamp_seconds",
+	    "When the config in force was read.", (double)loaded_at);
 	pool_load(s->pool, &busy, &cap);
 	gauge(b, "chousa_investigations_offline", "Offline investigations "
 	    "queued or running.", (double)busy);

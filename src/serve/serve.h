@@ -878,6 +878,8 @@ struct server {
 	pthread_mutex_t			 cfg_lock;
 	struct cfg_ref			*cfg_now;
 	struct cfg_ref			 cfg_first;	/* opts.cfg's */
+	int				 cfg_reload_ok;	/* the last SIGHUP's */
+	int64_t				 cfg_loaded_at;	/* in force since */
 	struct MHD_Daemon		*d;
 	struct listener			*listener;
 	int				 port;

@@ -1838,6 +1838,8 @@ chousa_server_start(struct chousa_server **out,
 	s->cfg_first.cfg = opts->cfg;
 	s->cfg_first.refs = 1;
 	s->cfg_now = &s->cfg_first;
+	s->cfg_reload_ok = 1;
+	s->cfg_loaded_at = (int64_t)time(NULL);
 	pthread_mutex_init(&s->cfg_lock, NULL);
 	s->db_path = mem_strdup(opts->db_path);
 	pthread_mutex_init(&s->lock, NULL);
@@ -1997,6 +1999,12 @@ chousa_server_reload_config(struct chousa_server *cs,
 	const struct chousa_config_key *k;
 	struct cfg_ref *ref, *old;
 
+	if (cfg == NULL) {
+		pthread_mutex_lock(&s->cfg_lock);
+		s->cfg_reload_ok = 0;
+		pthread_mutex_unlock(&s->cfg_lock);
+		return chousa_errf(err, CHOUSA_EINVAL, "no config");
+	}
 	ref = mem_alloc(sizeof(*ref));
 	if (ref == NULL) {
 		chousa_config_free(cfg);
@@ -2021,6 +2029,8 @@ chousa_server_reload_config(struct chousa_server *cs,
 	pthread_mutex_lock(&s->cfg_lock);
 	old = s->cfg_now;
 	s->cfg_now = ref;
+	s->cfg_reload_ok = 1;
+	s->cfg_loaded_at = (int64_t)time(NULL);
 	pthread_mutex_unlock(&s->cfg_lock);
 	cfg_drop(s, old);
 	return CHOUSA_OK;

@@ -59,6 +59,9 @@ expect no_key_skipped '^skipped.*key' "$T/vt"
 config 'api_key = reload-test-key-one' virustotal
 hup
 expect reload_said "serve: the config read again" "$T/serve.log"
+http GET /metrics "$TOKEN"
+expect metric_reload_ok '^chousa_config_last_reload_successful 1$' "$T/body"
+expect metric_reload_time '^chousa_config_last_reload_success_timestamp_seconds [0-9]' "$T/body"
 refute reload_never_says_the_key "reload-test-key" "$T/serve.log"
 ask 45.30.1.2
 refute key_added_not_skipped '^skipped' "$T/vt"
@@ -88,12 +91,16 @@ hup
 expect bad_config_said "serve: kept the config in force: " "$T/serve.log"
 ask 45.30.1.4
 expect bad_config_old_kept '(401|key refused)' "$T/vt"
+http GET /metrics "$TOKEN"
+expect metric_reload_failed '^chousa_config_last_reload_successful 0$' "$T/body"
 : > "$T/client.config"
 check server_goes_on 1 env CHOUSA_CONFIG="$T/client.config" CHOUSA_SERVER_KEY="$TOKEN" "$CHOUSA" --server "$URL" lookup www.dnautik.com
 
 # ---- 4. a [server] setting ----
 printf '[server]\nrate = 0\nbackground_jobs = 5\n[http]\nbackoff_ms = 1\nretries = 1\n[virustotal]\napi_key = reload-test-key-two\nbase_url = http://127.0.0.1:%s/virustotal\nrate = 0\ndaily = 100000\n' "$RP" > "$T/config"
 hup
+http GET /metrics "$TOKEN"
+expect metric_reload_ok_again '^chousa_config_last_reload_successful 1$' "$T/body"
 expect server_setting_waits_for_restart "\[server\] background_jobs changed in the config: it takes effect at the next start" "$T/serve.log"
 
 # The key VirusTotal refused, replaced: the next investigation sends the

@@ -134,6 +134,9 @@ say(value("chousa_audit_lines_lost_total") == 0, "no_audit_line_lost")
 got = value("chousa_http_connections_accepted_total")
 say(got is not None and got >= 605, "connections_accepted_counted", got)
 say(value("chousa_http_connections_limit") == 1024, "connection_limit_shown")
+say(value("chousa_config_last_reload_successful") == 1 and
+    value("chousa_config_last_reload_success_timestamp_seconds") > 1.7e9,
+    "config_in_force_shown")
 say(value("chousa_investigations_offline") == 0 and
     value("chousa_investigations_offline_limit", ) >= 257,
     "offline_queue_shown")
