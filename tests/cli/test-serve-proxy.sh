@@ -2,8 +2,8 @@
 # test-serve-proxy.sh: chousa serve behind a real nginx, configured by the
 # example the project ships (dist/chousa.nginx, only its addresses and
 # certificate paths changed), with [server] trusted_proxies naming it.
-#  1. Through the proxy: a look-up, a sweep streamed up, an import, and
-#     the CLI (--server https://proxy) all work; a client that leaves in
+#  1. Through the proxy: a look-up, a sweep streamed up, an import, the
+#     CLI (--server https://proxy) and MCP all work; a client that leaves in
 #     the middle of an import has it rolled back, as without the proxy.
 #  2. The audit log records the analyst's own address (the client is
 #     127.0.0.2, the proxy 127.0.0.1), with the proxy's beside it; an
@@ -106,6 +106,16 @@ printf 'proxied-case.com\n' > case.txt
 check cli_import_through_proxy 0 env CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$PX" -q import list --source-name proxied case.txt
 check cli_lookup_through_proxy 1 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$PX" lookup proxied-case.com
 expect cli_lookup_through_proxy_found 'proxied' "$T/out"
+
+# An agent through the proxy: MCP over streamable HTTP, a tool called.
+mcp() {
+	px -H "Authorization: Bearer $READ" -H "Content-Type: application/json" \
+	    -H "Accept: application/json, text/event-stream" --data "$1" "$PX/mcp"
+}
+mcp '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"proxy-test","version":"1"}}}' > mcp1.out
+expect mcp_through_proxy_initializes '"serverInfo"' mcp1.out
+mcp '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"lookup","arguments":{"indicators":["www.dnautik.com"]}}}' > mcp2.out
+expect mcp_through_proxy_tool_answers '"malicious": *1' mcp2.out
 
 # A client that leaves in the middle of an import: nginx closes its
 # connection to the server, which stops the import and rolls it back.
