@@ -1197,6 +1197,10 @@ respond(struct sreq *r)
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	/* Over HTTPS (its own, or a trusted proxy's): never plain again. */
+	if (req_is_tls(r))
+		MHD_add_response_header(resp, "Strict-Transport-Security",
+		    "max-age=31536000");
 	/*
 	 * No inline script or style anywhere: pages load /static only, and
 	 * app.js sends the upload forms to this origin only.
@@ -1601,8 +1605,7 @@ audit_request(struct server *s, struct sreq *r,
 	chousa_jw_kstr(&w, "role", chousa_role_name(r->who.role));
 	chousa_jw_kstr(&w, "via", r->who.via);
 	chousa_jw_kstr(&w, "peer", r->peer);
-	if (r->proxy != NULL)
-		chousa_jw_kstr(&w, "proxy", r->proxy);
+	chousa_jw_kstr(&w, "proxy", r->proxy);
 	chousa_jw_kstr(&w, "method", r->method == M_GET ? "GET" : r->method ==
 	    M_POST ? "POST" : r->method == M_DELETE ? "DELETE" : r->method ==
 	    M_HEAD ? "HEAD" : "OTHER");

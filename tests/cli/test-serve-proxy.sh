@@ -9,7 +9,8 @@
 #     127.0.0.2, the proxy 127.0.0.1), with the proxy's beside it; an
 #     X-Forwarded-For the client sent itself is not believed.
 #  3. The web page: its forms pass through (the Host with its port), and
-#     the session cookie is Secure, the proxy having taken the TLS.
+#     the session cookie is Secure and HSTS sent, the proxy having taken
+#     the TLS.
 #  4. Straight to the server, from an address that is not a trusted
 #     proxy, the headers are ignored; and by default they always are.
 #  5. Behind proxies, the limit of connections per address applies only
@@ -137,6 +138,7 @@ import_left proxied_client_left big.txt lead
 px -c jar -D login.h -o /dev/null -H "Origin: $PX" \
     --data-urlencode "token=$READ" "$PX/login"
 expect session_cookie_secure_behind_tls_proxy '^Set-Cookie: chousa_session=.*; Secure' login.h
+expect hsts_behind_tls_proxy '^Strict-Transport-Security: max-age=31536000' login.h
 px -b jar -o home.html "$PX/"
 csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' home.html | head -n 1)
 px -b jar -H "Origin: $PX" -o triage.html -w '%{http_code}' \
@@ -150,12 +152,13 @@ curl -s --interface 127.0.0.2 -H "Authorization: Bearer $READ" \
     -H "X-Forwarded-For: 203.0.113.67" -H "X-Forwarded-Proto: https" \
     -o /dev/null "http://127.0.0.1:$PORT/api/v1/lookup?indicator=direct-case.com"
 last_audit 'direct-case.com'
-expect audit_direct_client_is_peer '"peer":"127.0.0.2","method"' audit.last
+expect audit_direct_client_is_peer '"peer":"127.0.0.2","proxy":null,"method"' audit.last
 curl -s --interface 127.0.0.2 -c jar2 -D login2.h -o /dev/null \
     -H "Origin: http://127.0.0.1:$PORT" -H "X-Forwarded-Proto: https" \
     --data-urlencode "token=$READ" "http://127.0.0.1:$PORT/login"
 expect direct_session_cookie_set '^Set-Cookie: chousa_session=' login2.h
 refute direct_session_cookie_not_secure '^Set-Cookie: chousa_session=.*Secure' login2.h
+refute direct_plain_no_hsts '^Strict-Transport-Security' login2.h
 nginx_stop
 serve_stop
 printf '[server]\nrate = 0\n' > "$T/config"
@@ -163,7 +166,7 @@ serve_start || { not_ok server_starts_without_proxies "$(head -c 300 "$T/serve.l
 curl -s -H "Authorization: Bearer $READ" -H "X-Forwarded-For: 203.0.113.68" \
     -o /dev/null "http://127.0.0.1:$PORT/api/v1/lookup?indicator=default-case.com"
 last_audit 'default-case.com'
-expect audit_default_ignores_header '"peer":"127.0.0.1","method"' audit.last
+expect audit_default_ignores_header '"peer":"127.0.0.1","proxy":null,"method"' audit.last
 serve_stop
 
 # ---- 5. the limit of connections per address ----

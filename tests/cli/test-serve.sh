@@ -450,6 +450,8 @@ if openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" \
 	chmod 600 "$T/config3"
 	check tls_client 1 env CHOUSA_CONFIG="$T/config3" "$CHOUSA" --server "https://127.0.0.1:$PORT" lookup www.dnautik.com
 	expect tls_client_answer "records?, malicious" "$T/out"
+	curl -s --cacert "$T/cert.pem" -D "$T/tls.h" -o /dev/null "https://127.0.0.1:$PORT/api/v1/health"
+	expect tls_hsts '^Strict-Transport-Security: max-age=31536000' "$T/tls.h"
 	check tls_plain_refused 4 "$CHOUSA" --server "http://127.0.0.1:$PORT" lookup www.dnautik.com
 	serve_stop
 else
