@@ -618,7 +618,7 @@ type_names(void)
 	return names;
 }
 
-/* The team server's settings: [server] but the client's url and key. */
+/* The team server's own settings. */
 static const char *const *
 server_key_names(void)
 {
@@ -627,8 +627,7 @@ server_key_names(void)
 	size_t n = 0;
 
 	for (; k->section != NULL && n + 1 < 64; k++)
-		if (strcmp(k->section, "server") == 0 &&
-		    strcmp(k->key, "url") != 0 && strcmp(k->key, "api_key") != 0)
+		if (chousa_config_key_is_serve(k))
 			names[n++] = k->key;
 	names[n] = NULL;
 	return names;

@@ -387,6 +387,11 @@ const struct chousa_config_key *chousa_config_keys(void);
 int	chousa_config_add_keys(const struct chousa_config_key *rows,
 	    size_t n);
 /*
+ * Whether k is a setting of chousa serve itself: [server], but for url
+ * and api_key, which the clients read.  Read once at the server's start.
+ */
+int	chousa_config_key_is_serve(const struct chousa_config_key *k);
+/*
  * The row for section and key: the section's own, else for a section in
  * sources (NULL-terminated, or NULL) the SOURCE row; NULL when none.
  */

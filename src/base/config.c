@@ -277,6 +277,13 @@ in_list(const char *name, const char *const *list)
 	return 0;
 }
 
+int
+chousa_config_key_is_serve(const struct chousa_config_key *k)
+{
+	return strcmp(k->section, "server") == 0 &&
+	    strcmp(k->key, "url") != 0 && strcmp(k->key, "api_key") != 0;
+}
+
 const struct chousa_config_key *
 chousa_config_key_find(const char *section, const char *key,
     const char *const *sources)

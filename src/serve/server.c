@@ -2019,8 +2019,7 @@ chousa_server_reload_config(struct chousa_server *cs,
 	for (k = chousa_config_keys(); k->section != NULL; k++) {
 		const char *was, *now;
 
-		if (strcmp(k->section, "server") != 0 ||
-		    strcmp(k->key, "url") == 0 || strcmp(k->key, "api_key") == 0)
+		if (!chousa_config_key_is_serve(k))
 			continue;
 		was = chousa_config_get(s->cfg, "server", k->key);
 		now = chousa_config_get(cfg, "server", k->key);
