@@ -186,6 +186,7 @@ install: all
 	    $(DESTDIR)$(PREFIX)/share/doc/chousa/examples
 	sed -e 's|@PREFIX@|$(PREFIX)|g' dist/chousa.service.in \
 	    > $(DESTDIR)$(PREFIX)/lib/systemd/system/chousa.service
+	install -m 644 dist/chousa.socket $(DESTDIR)$(PREFIX)/lib/systemd/system/
 	install -m 644 dist/chousa.logrotate dist/chousa.nginx \
 	    $(DESTDIR)$(PREFIX)/share/doc/chousa/examples/
 

@@ -57,6 +57,11 @@ struct cli_cmd {
 	 * command parses them from here and completion offers them.
 	 */
 	const char *const	*verbs;
+	/*
+	 * More paragraphs, after description: C11 lets a compiler cap one
+	 * string literal at 4095 bytes.  Or NULL.
+	 */
+	const char		*more;
 };
 
 /* The global options, set before a command runs (or by cli_getopt). */
@@ -106,6 +111,8 @@ extern const struct cli_opt cli_global_opts[];
  * The result lives as long as the program.
  */
 const char *cli_text(const char *text);
+/* cmd's description and more, joined and filled in (cli_text). */
+const char *cli_description(const struct cli_cmd *cmd);
 /*
  * The words an option takes, for completion: those of the first list
  * text names, with the word its text explains itself ("auto") first,

@@ -186,5 +186,6 @@ const struct cli_cmd cmd_audit = {
 	"chousa audit --who alice --since 7d\n"
 	"chousa audit --refused --since 24h\n"
 	"chousa --server https://chousa.example:8443 audit --json 185.244.25.10",
+	NULL,
 	NULL
 };

@@ -84,5 +84,6 @@ const struct cli_cmd cmd_cache = {
 	cache_opts, run_cache,
 	"chousa cache stats\n"
 	"chousa cache clear virustotal",
-	cache_verbs
+	cache_verbs,
+	NULL
 };

@@ -438,5 +438,6 @@ const struct cli_cmd cmd_completion = {
 	"source <(chousa completion bash)\n"
 	"chousa completion zsh > ~/.zfunc/_chousa\n"
 	"chousa completion fish > ~/.config/fish/completions/chousa.fish",
-	shells
+	shells,
+	NULL
 };

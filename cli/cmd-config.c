@@ -188,7 +188,8 @@ const struct cli_cmd cmd_config = {
 	"chousa config init && $EDITOR ~/.config/chousa/config\n"
 	"chousa config --json | jq '.settings[] | select(.origin != "
 	"\"default\")'",
-	config_verbs
+	config_verbs,
+	NULL
 };
 
 /* ---- the man page's reference ---- */

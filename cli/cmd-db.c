@@ -107,5 +107,6 @@ const struct cli_cmd cmd_db = {
 	"chousa db stats --json | jq '.imports[] | {source, age_seconds}'\n"
 	"chousa db check\n"
 	"chousa db backup /var/backups/chousa-$(date +%F).db",
-	db_verbs
+	db_verbs,
+	NULL
 };

@@ -228,5 +228,6 @@ const struct cli_cmd cmd_export = {
 	"chousa export --format rpz --types domain --min-confidence 50 -o "
 	"chousa.rpz\n"
 	"chousa export --format suricata --delta export.state -o out/",
+	NULL,
 	NULL
 };

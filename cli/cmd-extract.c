@@ -375,5 +375,6 @@ const struct cli_cmd cmd_extract = {
 	"chousa extract report.txt\n"
 	"chousa extract --json --unique --types url,domain alert.eml\n"
 	"pbpaste | chousa extract --types ip --public-only",
+	NULL,
 	NULL
 };

@@ -119,6 +119,7 @@ const struct cli_cmd cmd_help = {
 	"whole manual page.",
 	help_opts, run_help, "chousa help investigate\n"
 	"chousa help --man | man -l -",
+	NULL,
 	NULL
 };
 
@@ -162,5 +163,6 @@ const struct cli_cmd cmd_version = {
 	"Print chousa's version, then the versions of the libraries it runs "
 	"with.",
 	NULL, run_version, NULL,
+	NULL,
 	NULL
 };

@@ -198,5 +198,6 @@ const struct cli_cmd cmd_import = {
 	"chousa import --source auto ipblocklist.csv recent.csv\n"
 	"chousa import list --tag phishing --source-name mycase iocs.txt\n"
 	"chousa --server https://chousa.example:8443 import misp event.json",
+	NULL,
 	NULL
 };

@@ -685,5 +685,6 @@ const struct cli_cmd cmd_investigate = {
 	"chousa investigate --extract --brief phishing-mail.eml\n"
 	"chousa investigate --format md --tlp amber -f iocs.txt > ticket.md\n"
 	"chousa investigate --at '2024-03-13 18:49' 162.243.103.246",
+	NULL,
 	NULL
 };

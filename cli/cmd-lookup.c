@@ -153,5 +153,6 @@ const struct cli_cmd cmd_lookup = {
 	"chousa lookup 'hxxp://evil[.]example/x.exe'\n"
 	"chousa lookup --json 162.243.103.246\n"
 	"cut -f1 iocs.tsv | chousa lookup -",
+	NULL,
 	NULL
 };

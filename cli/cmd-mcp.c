@@ -55,5 +55,6 @@ const struct cli_cmd cmd_mcp = {
 	mcp_opts, run_mcp,
 	"chousa mcp\n"
 	"claude mcp add chousa -- chousa mcp",
+	NULL,
 	NULL
 };

@@ -307,5 +307,6 @@ const struct cli_cmd cmd_parse = {
 	"chousa parse --json 2001:DB8:0:0:0:0:0:1\n"
 	"chousa parse --url 'files.example.net/a.exe'\n"
 	"cut -f2 iocs.tsv | chousa parse --json - > parsed.jsonl",
+	NULL,
 	NULL
 };

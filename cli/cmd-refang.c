@@ -119,6 +119,7 @@ const struct cli_cmd cmd_refang = {
 	no_opts, run_refang,
 	"chousa refang 'hxxps://evil[.]com/a'\n"
 	"chousa refang < report.txt",
+	NULL,
 	NULL
 };
 
@@ -135,5 +136,6 @@ const struct cli_cmd cmd_defang = {
 	no_opts, run_defang,
 	"chousa defang https://evil.com/a\n"
 	"chousa defang < notes.txt > notes-safe.txt",
+	NULL,
 	NULL
 };

@@ -104,6 +104,8 @@ default_audit(void)
 struct serve_args {
 	const char	*cert, *key;	/* --tls-cert, --tls-key: paths */
 	const char	*port_file;
+	long		 drain;		/* [server] drain_timeout, seconds */
+	int		 fds[16];	/* sockets passed by systemd */
 	char		*audit;		/* the default audit log's path */
 	char		 exe[PATH_MAX];
 };
@@ -135,6 +137,7 @@ serve_config(struct chousa_config *cfg, struct chousa_serve_opts *so,
 	    "audit_keep", 0);
 	so->threads = (int)chousa_config_get_long(cfg, "server", "threads",
 	    0);
+	x->drain = chousa_config_get_long(cfg, "server", "drain_timeout", 30);
 }
 
 /* The command line, over the configuration. */
@@ -239,6 +242,38 @@ notify_take(void)
 	unsetenv("NOTIFY_SOCKET");
 }
 
+/*
+ * Socket activation (sd_listen_fds(3)): systemd passes the sockets of
+ * chousa.socket, already listening, as descriptors 3 and on, and says so
+ * in LISTEN_PID (this process) and LISTEN_FDS (how many).  Served instead
+ * of --listen; the variables are taken out of the environment, as above.
+ */
+static void
+listen_fds_take(struct chousa_serve_opts *so, struct serve_args *x)
+{
+	const char *pid = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS");
+	char *end;
+	long count;
+	int i;
+
+	if (pid == NULL || n == NULL ||
+	    strtol(pid, &end, 10) != (long)getpid() || *end != '\0')
+		goto out;
+	count = strtol(n, &end, 10);
+	if (*end != '\0' || count < 1 || count > (long)(sizeof(x->fds) /
+	    sizeof(x->fds[0])))
+		cli_die(EXIT_USAGE, "serve: LISTEN_FDS=%s: systemd may pass 1 "
+		    "to %zu sockets", n, sizeof(x->fds) / sizeof(x->fds[0]));
+	for (i = 0; i < (int)count; i++)
+		x->fds[i] = 3 + i;
+	so->listen_fds = x->fds;
+	so->n_listen_fds = (int)count;
+out:
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+}
+
 static void
 notify(const char *state)
 {
@@ -269,12 +304,17 @@ static void
 serve_announce(const struct chousa_serve_opts *so,
     const struct serve_args *x, struct chousa_server *srv)
 {
-	char ready[256];
+	char ready[512], where[256];
 
-	snprintf(ready, sizeof(ready), "READY=1\nSTATUS=serving on %s "
-	    "(port %d)\nMAINPID=%ld", so->listen, chousa_server_port(srv),
-	    (long)getpid());
-	if (!g_opt.quiet)
+	chousa_server_addresses(srv, where, sizeof(where));
+	snprintf(ready, sizeof(ready), "READY=1\nSTATUS=serving on %s\n"
+	    "MAINPID=%ld", where, (long)getpid());
+	if (g_opt.quiet)
+		;
+	else if (so->n_listen_fds > 0)
+		cli_warn("listening on the %s systemd passed: %s",
+		    so->n_listen_fds > 1 ? "sockets" : "socket", where);
+	else
 		cli_warn("listening on %s://%s:%d", x->cert != NULL ? "https" :
 		    "http", so->listen[0] == '[' ? "[::1]" : "127.0.0.1",
 		    chousa_server_port(srv));
@@ -363,6 +403,48 @@ serve_reload(struct chousa_server *srv, const struct serve_args *x)
 	notify("READY=1");
 }
 
+/*
+ * A graceful stop: no new connections (with socket activation, clients
+ * wait in systemd's socket for the next process), and the requests under
+ * way finish, for at most [server] drain_timeout seconds.  Another
+ * SIGTERM or SIGINT stops at once.
+ */
+static void
+serve_drain(struct chousa_server *srv, const sigset_t *set, long secs)
+{
+	struct timespec end, now, step = { 0, 50 * 1000 * 1000 };
+	long busy;
+	int said = 0, sig;
+
+	chousa_server_stop_accepting(srv);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += secs;
+	while ((busy = chousa_server_busy(srv)) > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec &&
+		    now.tv_nsec >= end.tv_nsec)) {
+			cli_warn("serve: stopping: %ld %s cut short after "
+			    "%ld s ([server] drain_timeout)", busy, busy > 1 ?
+			    "requests" : "request", secs);
+			return;
+		}
+		if (!said && !g_opt.quiet)
+			cli_warn("serve: stopping: finishing %ld %s under way "
+			    "(at most %ld s; signal again to stop now)", busy,
+			    busy > 1 ? "requests" : "request", secs);
+		said = 1;
+		sig = sigtimedwait(set, NULL, &step);
+		if (sig == SIGINT || sig == SIGTERM) {
+			cli_warn("serve: stopping now: %ld %s cut short", busy,
+			    busy > 1 ? "requests" : "request");
+			return;
+		}
+	}
+	if (said && !g_opt.quiet)
+		cli_warn("serve: stopping: every request under way was "
+		    "answered");
+}
+
 static int
 run_serve(const struct cli_cmd *self, int argc, char **argv)
 {
@@ -380,6 +462,7 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	cfg = cli_load_config();
 	serve_config(cfg, &so, &x);
 	serve_options(self, argc, argv, &so, &x);
+	listen_fds_take(&so, &x);
 	serve_prepare(&so, &x, argv[0]);
 	/*
 	 * Each request allocates and frees its buffers on its thread's malloc
@@ -409,6 +492,7 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	notify("STOPPING=1");
 	if (!g_opt.quiet)
 		cli_warn("serve: stopping");
+	serve_drain(srv, &set, x.drain);
 	chousa_server_free(srv);
 	free((char *)(uintptr_t)so.tls_cert);
 	free((char *)(uintptr_t)so.tls_key);
@@ -467,7 +551,16 @@ const struct cli_cmd cmd_serve = {
 	"config (keys and sources; [server] waits for a restart), the log's "
 	"path (logrotate) and the TLS pair (a renewal).  Each token may "
 	"make [server] rate requests a minute (default 600, burst 120).  "
-	"Keys are never in any answer, page or log.\n\n"
+	"Keys are never in any answer, page or log.",
+	serve_opts, run_serve,
+	"chousa token create --role investigate alice\n"
+	"chousa serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key "
+	"key.pem --update-every 6h\n"
+	"curl -H \"Authorization: Bearer $TOKEN\" "
+	"'https://chousa.example:8443/api/v1/lookup?indicator=evil.example'\n"
+	"curl -H \"Authorization: Bearer $TOKEN\" -T conn.log.gz "
+	"-X POST 'https://chousa.example:8443/api/v1/sweep?format=text'",
+	NULL,
 	"GET /metrics gives any token the server's state in Prometheus's "
 	"text format: requests by route and status with their durations, "
 	"connections, queues, audit lines written and lost, each feed's age, "
@@ -475,7 +568,14 @@ const struct cli_cmd cmd_serve = {
 	"the process's CPU, memory and descriptors.\n\n"
 	"Under systemd (make install puts a unit in lib/systemd/system), "
 	"the server says when it is ready, reloading and stopping "
-	"(Type=notify).\n\n"
+	"(Type=notify).  SIGTERM or SIGINT stops it gracefully: no new "
+	"connection is taken, and the requests under way are finished for "
+	"at most [server] drain_timeout seconds (default 30); a second "
+	"signal stops it at once.  With chousa.socket (socket activation), "
+	"systemd holds the listening sockets (ListenStream= instead of "
+	"--listen): clients that connect during a restart wait for the next "
+	"server instead of being refused, and a port under 1024 needs no "
+	"privilege.\n\n"
 	"Connections idle for [server] idle_timeout seconds (default 15) are "
 	"closed; headers over 64 KiB get 431 and bodies over their cap 413.  "
 	"Clients past [server] max_connections wait to be accepted.  The "
@@ -486,14 +586,5 @@ const struct cli_cmd cmd_serve = {
 	"Behind a TLS reverse proxy (dist/chousa.nginx), set [server] "
 	"trusted_proxies to it: the audit log then names each client by its "
 	"X-Forwarded-For, and X-Forwarded-Proto: https makes the session "
-	"cookie Secure.  The [server] settings: @SERVERKEYS@.",
-	serve_opts, run_serve,
-	"chousa token create --role investigate alice\n"
-	"chousa serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key "
-	"key.pem --update-every 6h\n"
-	"curl -H \"Authorization: Bearer $TOKEN\" "
-	"'https://chousa.example:8443/api/v1/lookup?indicator=evil.example'\n"
-	"curl -H \"Authorization: Bearer $TOKEN\" -T conn.log.gz "
-	"-X POST 'https://chousa.example:8443/api/v1/sweep?format=text'",
-	NULL
+	"cookie Secure.  The [server] settings: @SERVERKEYS@."
 };

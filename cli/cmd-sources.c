@@ -223,5 +223,6 @@ const struct cli_cmd cmd_sources = {
 	"chousa sources\n"
 	"chousa sources --json | jq '.sources[] | {name, quota_left}'\n"
 	"chousa sources --check",
+	NULL,
 	NULL
 };

@@ -443,5 +443,6 @@ const struct cli_cmd cmd_sweep = {
 	    "jq 'select(.indicator) | .indicator'\n"
 	"chousa sweep --internal 198.51.100.0/24 capture.pcapng\n"
 	"chousa sweep --investigate --offline http.log",
+	NULL,
 	NULL
 };

@@ -220,5 +220,6 @@ const struct cli_cmd cmd_token = {
 	"chousa token budget alice 500\n"
 	"chousa token revoke alice\n"
 	"chousa --server https://chousa.example:8443 token list",
-	token_verbs
+	token_verbs,
+	NULL
 };

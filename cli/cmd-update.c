@@ -228,5 +228,6 @@ const struct cli_cmd cmd_update = {
 	"chousa update\n"
 	"chousa update urlhaus feodo\n"
 	"CHOUSA_ABUSECH_AUTH_KEY=... chousa update threatfox",
+	NULL,
 	NULL
 };

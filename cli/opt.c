@@ -756,6 +756,33 @@ cli_opt_words(const struct cli_opt *o, struct chousa_buf *w)
 }
 
 const char *
+cli_description(const struct cli_cmd *cmd)
+{
+	/* Joined once for the program's life, as cli_text's are. */
+	static struct joined {
+		const struct cli_cmd	*cmd;
+		char			*text;
+	} done[64];
+	size_t i, a, b;
+
+	if (cmd->more == NULL)
+		return cli_text(cmd->description);
+	for (i = 0; i < 64 && done[i].cmd != NULL; i++)
+		if (done[i].cmd == cmd)
+			return cli_text(done[i].text);
+	a = strlen(cmd->description);
+	b = strlen(cmd->more);
+	if (i == 64)
+		return cli_text(cmd->description);
+	done[i].text = xmalloc(a + b + 3);
+	memcpy(done[i].text, cmd->description, a);
+	memcpy(done[i].text + a, "\n\n", 2);
+	memcpy(done[i].text + a + 2, cmd->more, b + 1);
+	done[i].cmd = cmd;
+	return cli_text(done[i].text);
+}
+
+const char *
 cli_text(const char *text)
 {
 	/* Every text filled in, kept for the program's life. */
@@ -900,7 +927,7 @@ cli_help(const struct cli_cmd *cmd, FILE *fp)
 		return;
 	}
 	fprintf(fp, "usage: chousa %s %s\n\n", cmd->name, cmd->usage);
-	wrap(fp, cli_text(cmd->description), 0, 79);
+	wrap(fp, cli_description(cmd), 0, 79);
 	if (count_opts(cmd->opts) > 0) {
 		fprintf(fp, "\nOptions:\n");
 		help_opts(fp, cmd->opts);
@@ -993,7 +1020,7 @@ cli_man(FILE *fp)
 		fprintf(fp, ".SS \"chousa %s ", c->name);
 		cli_roff(fp, c->usage);
 		fputs("\"\n", fp);
-		cli_roff(fp, cli_text(c->description));
+		cli_roff(fp, cli_description(c));
 		fputc('\n', fp);
 		man_opts(fp, c->opts);
 		if (c->examples != NULL) {

@@ -67,6 +67,12 @@ typedef void (*chousa_serve_log_fn)(void *arg, const char *msg);
 struct chousa_serve_opts {
 	const char	*listen;	/* "ADDR:PORT", "[::1]:PORT"; port 0:
 					 * any free port */
+	/*
+	 * Sockets already bound and listening (systemd's socket
+	 * activation): served instead of listen, and closed at the end.
+	 */
+	const int	*listen_fds;
+	int		 n_listen_fds;
 	const char	*db_path;
 	const char	*config_path;	/* for the update child; or NULL */
 	const struct chousa_config *cfg;	/* borrowed for the run */
@@ -156,6 +162,19 @@ int	chousa_server_start(struct chousa_server **out,
 	    const struct chousa_serve_opts *opts, struct chousa_err *err);
 /* The port it listens on (the one chosen when asked for 0). */
 int	chousa_server_port(const struct chousa_server *s);
+/* Where it listens, "127.0.0.1:8080, [::]:8080", into out. */
+void	chousa_server_addresses(const struct chousa_server *s, char *out,
+	    size_t size);
+/*
+ * Stop taking connections (the first step of a graceful stop): the
+ * listening sockets are closed, and every answer from now on closes its
+ * connection.  The requests under way go on; chousa_server_busy() says
+ * how many are left.  A passed socket lives on in systemd, where clients
+ * wait for the next process.
+ */
+void	chousa_server_stop_accepting(struct chousa_server *s);
+/* Requests begun and not yet answered to their last byte. */
+long	chousa_server_busy(const struct chousa_server *s);
 /*
  * Put a new PEM certificate chain and key in force for the connections
  * from now on (SIGHUP, after a renewal); those up keep theirs.  A pair

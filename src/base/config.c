@@ -130,6 +130,10 @@ static const struct chousa_config_key keys[] = {
 	    "is not itself a trusted proxy), and X-Forwarded-Proto: https "
 	    "from one marks the session cookie Secure.  Default none: the "
 	    "headers are ignored, as any client can send them."),
+	N("server", "drain_timeout", 0, 3600, "30", "chousa serve: seconds "
+	    "a stop (SIGTERM, SIGINT) waits for the requests under way to "
+	    "finish, taking no new ones; a second signal stops at once.  "
+	    "0: stop at once."),
 	N("server", "investigate_threads", 1, 256, NULL, "chousa serve: "
 	    "threads for offline investigations; default one per core."),
 	N("server", "investigate_queue", 0, 1000000, "256", "chousa serve: "

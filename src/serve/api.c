@@ -269,17 +269,6 @@ json_or_text(struct sreq *r, struct jnode *v)
 	return -1;
 }
 
-static void
-internal(struct sreq *r, const struct chousa_err *err)
-{
-	int st = err->code == CHOUSA_EPARSE || err->code == CHOUSA_EINVAL ||
-	    err->code == CHOUSA_ENOTFOUND ? 400 : err->code == CHOUSA_ELIMIT ?
-	    413 : 500;
-
-	req_error(r, st, "%s", err->msg[0] ? err->msg :
-	    chousa_rc_name(err->code));
-}
-
 /*
  * The answer is one JSON object: doc_begin opens it in r->out with the
  * writer, doc_end closes it and ends the line.
@@ -358,7 +347,7 @@ h_lookup(struct sreq *r)
 	rc = op_lookup(&r->env, r->a, in, n, json, &r->out, &t, &r->warn,
 	    &err);
 	if (rc != CHOUSA_OK) {
-		internal(r, &err);
+		req_job_error(r, &err);
 		goto out;
 	}
 	r->ctype = json ? "application/json" : "text/plain; charset=utf-8";
@@ -380,7 +369,7 @@ h_sources(struct sreq *r)
 		return 0;
 	if (op_sources(&r->env, r->a, json, &r->out, &r->warn, &err) !=
 	    CHOUSA_OK) {
-		internal(r, &err);
+		req_job_error(r, &err);
 		return 0;
 	}
 	r->ctype = json ? "application/json" : "text/plain; charset=utf-8";
@@ -439,7 +428,7 @@ h_extract(struct sreq *r)
 	}
 	x.json = f == NULL || strcmp(f, "json") == 0;
 	if (op_extract(&x, &r->out, &err) != CHOUSA_OK) {
-		internal(r, &err);
+		req_job_error(r, &err);
 		goto out;
 	}
 	r->ctype = x.json ? "application/x-ndjson" :
@@ -504,7 +493,7 @@ finish_investigate(struct sreq *r)
 	struct invjob *j = r->job;
 
 	if (j->rc != CHOUSA_OK) {
-		internal(r, &j->err);
+		req_job_error(r, &j->err);
 		return 0;
 	}
 	chousa_buf_release(&r->out);
@@ -550,7 +539,7 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 		/* As investigate --extract, with each input's context. */
 		if (op_extract_inputs(j, text, strlen(text), all, &err) !=
 		    CHOUSA_OK) {
-			internal(r, &err);
+			req_job_error(r, &err);
 			return 0;
 		}
 		if (j->n_inputs + j->n_left == 0) {

@@ -22,11 +22,17 @@
  * limit is kept under the process's descriptor limit, with room left for
  * the server's own files: a server whose connections took every
  * descriptor could no longer open its store to check a token.
+ *
+ * The sockets may also come ready-made from systemd (socket activation,
+ * sd_listen_fds(3)): they then outlive the process, so a restart refuses
+ * no client (those that come meanwhile wait in their backlog for the
+ * next process), and a port under 1024 needs no privilege of the server.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <arpa/inet.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -53,7 +59,8 @@
 #define FULL_LOG_EVERY	60
 
 struct listener {
-	int			 fd;
+	int			 fds[LISTENER_MAX];
+	int			 n;
 	int			 wake[2];	/* written to stop the thread */
 	int			 port;
 	pthread_t		 tid;
@@ -89,52 +96,149 @@ errno_err(struct chousa_err *err, const char *what, const char *addr)
 	    addr, what, strerror(e), listen_hint(e));
 }
 
+static struct listener *
+listener_new(struct chousa_err *err)
+{
+	struct listener *l = mem_alloc(sizeof(*l));
+
+	if (l == NULL) {
+		chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+		return NULL;
+	}
+	l->wake[0] = l->wake[1] = -1;
+	if (pipe2(l->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+		chousa_errf(err, CHOUSA_EIO, "cannot make a pipe: %s",
+		    strerror(errno));
+		listener_close(l);
+		return NULL;
+	}
+	return l;
+}
+
+/* The port of the socket fd is bound to; 0 when unknown. */
+static int
+bound_port(int fd)
+{
+	struct sockaddr_storage bound;
+	socklen_t blen = sizeof(bound);
+
+	if (getsockname(fd, (struct sockaddr *)&bound, &blen) != 0)
+		return 0;
+	if (bound.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)(void *)&bound)->sin6_port);
+	if (bound.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)(void *)&bound)->sin_port);
+	return 0;
+}
+
 int
 listener_open(struct listener **out, const struct sockaddr_storage *sa,
     socklen_t len, const char *addr, struct chousa_err *err)
 {
-	struct listener *l = mem_alloc(sizeof(*l));
-	struct sockaddr_storage bound;
-	socklen_t blen = sizeof(bound);
-	int one = 1, rc;
+	struct listener *l = listener_new(err);
+	int one = 1, rc, fd;
 
 	if (l == NULL)
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	l->wake[0] = l->wake[1] = -1;
-	l->fd = socket(sa->ss_family, SOCK_STREAM | SOCK_CLOEXEC |
+		return CHOUSA_ENOMEM;
+	fd = socket(sa->ss_family, SOCK_STREAM | SOCK_CLOEXEC |
 	    SOCK_NONBLOCK, 0);
-	if (l->fd < 0) {
+	if (fd < 0) {
 		rc = errno_err(err, "socket", addr);
 		goto fail;
 	}
+	l->fds[l->n++] = fd;
 	/* A restart binds again at once, past the old connections' TIME_WAIT. */
-	(void)setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	/* [::] means IPv6 only: IPv4 clients are not let in unasked. */
 	if (sa->ss_family == AF_INET6)
-		(void)setsockopt(l->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
 		    sizeof(one));
-	if (bind(l->fd, (const struct sockaddr *)sa, len) != 0) {
+	if (bind(fd, (const struct sockaddr *)sa, len) != 0) {
 		rc = errno_err(err, "bind", addr);
 		goto fail;
 	}
-	if (listen(l->fd, SOMAXCONN) != 0) {
+	if (listen(fd, SOMAXCONN) != 0) {
 		rc = errno_err(err, "listen", addr);
 		goto fail;
 	}
-	if (getsockname(l->fd, (struct sockaddr *)&bound, &blen) == 0)
-		l->port = ntohs(bound.ss_family == AF_INET6 ?
-		    ((struct sockaddr_in6 *)(void *)&bound)->sin6_port :
-		    ((struct sockaddr_in *)(void *)&bound)->sin_port);
-	if (pipe2(l->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
-		rc = chousa_errf(err, CHOUSA_EIO, "cannot make a pipe: %s",
-		    strerror(errno));
-		goto fail;
-	}
+	l->port = bound_port(fd);
 	*out = l;
 	return CHOUSA_OK;
 fail:
 	listener_close(l);
 	return rc;
+}
+
+int
+listener_adopt(struct listener **out, const int *fds, int n,
+    struct chousa_err *err)
+{
+	struct listener *l;
+	int i, on, type;
+	socklen_t olen;
+
+	if (n < 1 || n > LISTENER_MAX)
+		return chousa_errf(err, CHOUSA_EINVAL, "%d listening sockets "
+		    "passed: chousa takes 1 to %d", n, LISTENER_MAX);
+	for (i = 0; i < n; i++) {
+		olen = sizeof(type);
+		if (getsockopt(fds[i], SOL_SOCKET, SO_TYPE, &type,
+		    &olen) != 0 || type != SOCK_STREAM)
+			return chousa_errf(err, CHOUSA_EINVAL, "descriptor %d "
+			    "passed to listen on is no stream socket: "
+			    "chousa.socket wants ListenStream=", fds[i]);
+		olen = sizeof(on);
+		if (getsockopt(fds[i], SOL_SOCKET, SO_ACCEPTCONN, &on,
+		    &olen) != 0 || !on)
+			return chousa_errf(err, CHOUSA_EINVAL, "descriptor %d "
+			    "passed to listen on is not listening (Accept=no "
+			    "in chousa.socket)", fds[i]);
+	}
+	l = listener_new(err);
+	if (l == NULL)
+		return CHOUSA_ENOMEM;
+	for (i = 0; i < n; i++) {
+		/* The accepting thread polls; a child never inherits them. */
+		(void)fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) |
+		    O_NONBLOCK);
+		(void)fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+		l->fds[l->n++] = fds[i];
+	}
+	l->port = bound_port(fds[0]);
+	*out = l;
+	return CHOUSA_OK;
+}
+
+int
+listener_addresses(const struct listener *l, char *out, size_t size)
+{
+	struct sockaddr_storage a;
+	socklen_t alen;
+	char host[INET6_ADDRSTRLEN];
+	size_t used = 0;
+	int i, port;
+
+	if (size > 0)
+		out[0] = '\0';
+	for (i = 0; i < l->n; i++) {
+		alen = sizeof(a);
+		if (getsockname(l->fds[i], (struct sockaddr *)&a, &alen) != 0)
+			continue;
+		port = bound_port(l->fds[i]);
+		if (a.ss_family == AF_INET6)
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)&a)
+			    ->sin6_addr, host, sizeof(host));
+		else if (a.ss_family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)&a)
+			    ->sin_addr, host, sizeof(host));
+		else
+			continue;
+		if (used < size)
+			used += (size_t)snprintf(out + used, size - used,
+			    a.ss_family == AF_INET6 ? "%s[%s]:%d" : "%s%s:%d",
+			    used > 0 ? ", " : "", host, port);
+	}
+	return l->n;
 }
 
 long
@@ -223,9 +327,9 @@ keepalive(int fd)
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
 }
 
-/* Accept all that wait; the poll timeout for the next turn. */
+/* Accept all that wait on fd; the poll timeout for the next turn. */
 static int
-accept_all(struct listener *l)
+accept_all(struct listener *l, int fd)
 {
 	struct sockaddr_storage peer;
 	socklen_t plen;
@@ -233,7 +337,7 @@ accept_all(struct listener *l)
 
 	while (!at_limit(l)) {
 		plen = sizeof(peer);
-		c = accept4(l->fd, (struct sockaddr *)&peer, &plen,
+		c = accept4(fd, (struct sockaddr *)&peer, &plen,
 		    SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (c < 0) {
 			if (errno == EINTR || errno == ECONNABORTED ||
@@ -257,24 +361,38 @@ static void *
 listener_main(void *arg)
 {
 	struct listener *l = arg;
-	struct pollfd p[2];
-	int timeout = -1, full;
+	struct pollfd p[1 + LISTENER_MAX];
+	int pause = 0, full, i, t;
 
 	serve_name_thread("chousa-accept");
 	p[0].fd = l->wake[0];
-	p[1].fd = l->fd;
+	for (i = 0; i < l->n; i++)
+		p[1 + i].fd = l->fds[i];
 	for (;;) {
-		/* At the limit, the listening socket is not watched. */
-		full = at_limit(l);
-		p[0].events = p[1].events = POLLIN;
-		p[0].revents = p[1].revents = 0;
-		if (poll(p, full ? 1 : 2, full ? LIMIT_PAUSE_MS : timeout) < 0 &&
-		    errno != EINTR)
+		/*
+		 * At the limit, or pausing while out of descriptors, the
+		 * listening sockets are not watched: their backlog would wake
+		 * the poll at once.
+		 */
+		full = pause > 0 || at_limit(l);
+		for (i = 0; i <= l->n; i++) {
+			p[i].events = POLLIN;
+			p[i].revents = 0;
+		}
+		if (poll(p, full ? 1 : (nfds_t)(1 + l->n), !full ? -1 :
+		    pause > 0 ? pause : LIMIT_PAUSE_MS) < 0 && errno != EINTR)
 			break;
 		if (p[0].revents != 0)
 			break;
-		if (!full)
-			timeout = accept_all(l);
+		pause = 0;
+		if (full)
+			continue;
+		for (i = 0; i < l->n; i++)
+			if (p[1 + i].revents != 0) {
+				t = accept_all(l, l->fds[i]);
+				if (t > 0)
+					pause = t;
+			}
 	}
 	return NULL;
 }
@@ -296,6 +414,8 @@ listener_start(struct listener *l, struct server *s, struct chousa_err *err)
 void
 listener_close(struct listener *l)
 {
+	int i;
+
 	if (l == NULL)
 		return;
 	if (l->started) {
@@ -303,8 +423,8 @@ listener_close(struct listener *l)
 			;
 		pthread_join(l->tid, NULL);
 	}
-	if (l->fd >= 0)
-		close(l->fd);
+	for (i = 0; i < l->n; i++)
+		close(l->fds[i]);
 	if (l->wake[0] >= 0)
 		close(l->wake[0]);
 	if (l->wake[1] >= 0)

@@ -347,9 +347,20 @@ void	pool_load(struct pool *p, size_t *busy, size_t *cap);
  * accepts and hands each connection to the daemon s->d.
  */
 struct listener;
+#define LISTENER_MAX	16	/* sockets passed at most */
 int	listener_open(struct listener **out, const struct sockaddr_storage *sa,
 	    socklen_t len, const char *addr, struct chousa_err *err);
+/*
+ * Listen on the n sockets fds, already bound and listening (passed by
+ * systemd); CHOUSA_EINVAL when one is not such a socket.  They are
+ * closed with the listener.
+ */
+int	listener_adopt(struct listener **out, const int *fds, int n,
+	    struct chousa_err *err);
+/* The port of the first socket. */
 int	listener_port(const struct listener *l);
+/* "127.0.0.1:8080, [::]:8080" into out; returns how many sockets. */
+int	listener_addresses(const struct listener *l, char *out, size_t size);
 /*
  * The connections the server may hold, want at most: the descriptor
  * limit is raised toward what they need, and when it cannot be, fewer,
@@ -812,6 +823,12 @@ void	req_header_add(struct sreq *r, const char *name, const char *value);
 /* An error answer: JSON {"error": msg} for the API, a page for the web. */
 int	req_error(struct sreq *r, int status, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+/*
+ * The error answer of a job that failed with err: 400 for what the
+ * request said wrong, 413 past a limit, 503 and Retry-After when the
+ * server was stopping (CHOUSA_EBUSY), else 500.
+ */
+int	req_job_error(struct sreq *r, const struct chousa_err *err);
 /* Note an indicator the request asked about, for the audit log. */
 void	req_audit_input(struct sreq *r, const char *value);
 /*
@@ -887,6 +904,12 @@ struct server {
 	long				 online_budget;	/* a token's a day, 0:
 							 * none ([server]) */
 	long				 conns;		/* handed over, open (atomic) */
+	long				 busy;		/* requests under way (atomic) */
+	long				 fresh;		/* connections yet to send
+							 * a request (atomic) */
+	struct timespec			 closed_at;	/* stop_accepting's time */
+	int				 closing;	/* answers close their
+							 * connections (atomic) */
 	uint64_t			 accepted;	/* handed over in all
 							 * (atomic) */
 	struct metrics			*metrics;

@@ -226,6 +226,14 @@ snap_fresh(struct server *s)
 	}
 }
 
+/*
+ * What the server keeps of each connection: whether it has sent a
+ * request yet (a stop waits briefly for one that has not: chousa_server_busy).
+ */
+struct conn_state {
+	int	asked;
+};
+
 /* libmicrohttpd opened or closed a connection, on the thread serving it. */
 static void
 on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
@@ -235,9 +243,21 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 	struct tstore *t = tstore_of(s, NULL);
 
 	(void)c;
-	(void)socket_context;
-	if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		struct conn_state *cs = mem_alloc(sizeof(*cs));
+
+		*socket_context = cs;
+		if (cs == NULL)		/* then not waited for at a stop */
+			__atomic_sub_fetch(&s->fresh, 1, __ATOMIC_RELAXED);
+	} else {
+		struct conn_state *cs = *socket_context;
+
 		__atomic_sub_fetch(&s->conns, 1, __ATOMIC_RELAXED);
+		if (cs != NULL && !cs->asked)	/* closed before a request */
+			__atomic_sub_fetch(&s->fresh, 1, __ATOMIC_RELAXED);
+		mem_free(cs);
+		*socket_context = NULL;
+	}
 	if (t == NULL)
 		return;
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
@@ -466,6 +486,19 @@ unspool(struct sreq *r)
 }
 
 int
+req_job_error(struct sreq *r, const struct chousa_err *err)
+{
+	int st = err->code == CHOUSA_EPARSE || err->code == CHOUSA_EINVAL ||
+	    err->code == CHOUSA_ENOTFOUND ? 400 : err->code == CHOUSA_ELIMIT ?
+	    413 : err->code == CHOUSA_EBUSY ? 503 : 500;
+
+	if (st == 503)
+		req_header_add(r, "Retry-After", "1");
+	return req_error(r, st, "%s", err->msg[0] ? err->msg :
+	    chousa_rc_name(err->code));
+}
+
+int
 req_error(struct sreq *r, int status, const char *fmt, ...)
 {
 	char msg[300];
@@ -542,6 +575,7 @@ void
 server_connection_added(struct server *s)
 {
 	__atomic_add_fetch(&s->conns, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&s->fresh, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&s->accepted, 1, __ATOMIC_RELAXED);
 }
 
@@ -1237,6 +1271,9 @@ respond(struct sreq *r)
 	}
 	for (i = 0; i < r->n_hdr; i++)
 		MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
+	/* Stopping: no more requests on this connection. */
+	if (__atomic_load_n(&r->srv->closing, __ATOMIC_RELAXED))
+		MHD_add_response_header(resp, "Connection", "close");
 	ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	r->answered = 1;
@@ -1336,9 +1373,21 @@ peer_of(struct sreq *r)
 		if (sa->sa_family == AF_INET)
 			inet_ntop(AF_INET, &((const struct sockaddr_in *)
 			    (const void *)sa)->sin_addr, buf, sizeof(buf));
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
-			    (const void *)sa)->sin6_addr, buf, sizeof(buf));
+		else if (sa->sa_family == AF_INET6) {
+			const struct in6_addr *a6 = &((const struct
+			    sockaddr_in6 *)(const void *)sa)->sin6_addr;
+
+			/*
+			 * A dual-stack socket (systemd's ListenStream=8080)
+			 * gives IPv4 clients as ::ffff:a.b.c.d: said, matched
+			 * against trusted_proxies and audited as a.b.c.d.
+			 */
+			if (IN6_IS_ADDR_V4MAPPED(a6))
+				inet_ntop(AF_INET, &a6->s6_addr[12], buf,
+				    sizeof(buf));
+			else
+				inet_ntop(AF_INET6, a6, buf, sizeof(buf));
+		}
 	}
 	r->peer = chousa_arena_strdup(r->a, buf);
 	if (r->srv->proxies.n == 0 ||
@@ -1356,6 +1405,8 @@ static struct sreq *
 req_new(struct server *s, struct MHD_Connection *c, const char *url,
     const char *method)
 {
+	const union MHD_ConnectionInfo *ci;
+	struct conn_state *cs;
 	struct chousa_arena *a;
 	struct sreq *r;
 
@@ -1376,6 +1427,14 @@ req_new(struct server *s, struct MHD_Connection *c, const char *url,
 	r->who.via = "none";
 	chousa_buf_init(&r->body, 0);
 	chousa_buf_init(&r->out, SERVE_MAX_OUTPUT);
+	__atomic_add_fetch(&s->busy, 1, __ATOMIC_RELAXED);
+	/* The connection's first request: it is fresh no more. */
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	cs = ci != NULL ? ci->socket_context : NULL;
+	if (cs != NULL && !cs->asked) {
+		cs->asked = 1;
+		__atomic_sub_fetch(&s->fresh, 1, __ATOMIC_RELAXED);
+	}
 	peer_of(r);
 	r->env.srv = s;
 	r->env.cfg = cfg_take(s, &r->cfg_ref);
@@ -1667,6 +1726,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	held_give(s, r);
 	cfg_drop(s, r->cfg_ref);
 	chousa_arena_free(r->a);
+	__atomic_sub_fetch(&s->busy, 1, __ATOMIC_RELEASE);
 }
 
 /* ---- starting and stopping ---- */
@@ -1819,9 +1879,11 @@ chousa_server_start(struct chousa_server **out,
 	long n_cpu;
 	int rc, threads;
 
-	if (opts->db_path == NULL || opts->listen == NULL)
+	if (opts->db_path == NULL || (opts->listen == NULL &&
+	    opts->n_listen_fds == 0))
 		return chousa_errf(err, CHOUSA_EINVAL, "no store or address");
-	if (!parse_listen(opts->listen, &sa, &sa_len))
+	if (opts->n_listen_fds == 0 && !parse_listen(opts->listen, &sa,
+	    &sa_len))
 		return chousa_errf(err, CHOUSA_EINVAL, "cannot read '%s' as "
 		    "ADDR:PORT", opts->listen);
 	missing = dynlib_mhd_missing();
@@ -1886,7 +1948,9 @@ chousa_server_start(struct chousa_server **out,
 		    err);
 	if (rc != CHOUSA_OK)
 		goto fail;
-	rc = listener_open(&s->listener, &sa, sa_len, opts->listen, err);
+	rc = opts->n_listen_fds > 0 ? listener_adopt(&s->listener,
+	    opts->listen_fds, opts->n_listen_fds, err) :
+	    listener_open(&s->listener, &sa, sa_len, opts->listen, err);
 	if (rc != CHOUSA_OK)
 		goto fail;
 	s->port = listener_port(s->listener);
@@ -1920,7 +1984,8 @@ chousa_server_start(struct chousa_server **out,
 	    MHD_OPTION_ARRAY, o, MHD_OPTION_END);
 	if (s->d == NULL) {
 		rc = chousa_errf(err, CHOUSA_EIO, "cannot start the HTTP "
-		    "server on '%s'", opts->listen);
+		    "server on '%s'", opts->n_listen_fds > 0 ? "the sockets "
+		    "passed" : opts->listen);
 		goto fail;
 	}
 	rc = listener_start(s->listener, s, err);
@@ -1943,6 +2008,49 @@ int
 chousa_server_port(const struct chousa_server *cs)
 {
 	return ((const struct server *)(const void *)cs)->port;
+}
+
+void
+chousa_server_addresses(const struct chousa_server *cs, char *out,
+    size_t size)
+{
+	const struct server *s = (const struct server *)(const void *)cs;
+
+	if (s->listener != NULL)
+		listener_addresses(s->listener, out, size);
+	else if (size > 0)
+		out[0] = '\0';
+}
+
+void
+chousa_server_stop_accepting(struct chousa_server *cs)
+{
+	struct server *s = (struct server *)(void *)cs;
+
+	__atomic_store_n(&s->closing, 1, __ATOMIC_RELAXED);
+	listener_close(s->listener);
+	s->listener = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &s->closed_at);
+}
+
+/*
+ * A connection accepted just before the stop has its request on the way
+ * (it follows the handshake within a round trip): it is waited for, for
+ * this long.  One that sends nothing (a browser's preconnect) is not.
+ */
+#define FRESH_GRACE_MS	2000
+
+long
+chousa_server_busy(const struct chousa_server *cs)
+{
+	const struct server *s = (const struct server *)(const void *)cs;
+	long n = __atomic_load_n(&s->busy, __ATOMIC_ACQUIRE);
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!s->closing || ms_since(&s->closed_at, &now) < FRESH_GRACE_MS)
+		n += __atomic_load_n(&s->fresh, __ATOMIC_ACQUIRE);
+	return n;
 }
 
 int

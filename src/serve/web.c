@@ -545,7 +545,7 @@ finish_triage(struct sreq *r)
 	size_t i;
 
 	if (j->rc != CHOUSA_OK)
-		return req_error(r, 500, "%s", j->err.msg);
+		return req_job_error(r, &j->err);
 	r->verdicts = api_verdicts(r->a, j);
 	r->asked = j->asked[0] ? chousa_arena_strdup(r->a, j->asked) : "store";
 	qsort(j->sum, j->n_inputs, sizeof(*j->sum), by_severity);
@@ -714,7 +714,7 @@ finish_report(struct sreq *r)
 	struct invjob *j = r->job;
 
 	if (j->rc != CHOUSA_OK)
-		return req_error(r, 500, "%s", j->err.msg);
+		return req_job_error(r, &j->err);
 	chousa_buf_release(&r->out);
 	r->out = j->out;
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);

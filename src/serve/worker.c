@@ -182,8 +182,8 @@ append(struct invjob **head, struct invjob **tail, struct invjob *j)
 static void
 refuse(struct invjob *j)
 {
-	j->rc = chousa_errf(&j->err, CHOUSA_EINTERNAL, "the server is "
-	    "stopping");
+	j->rc = chousa_errf(&j->err, CHOUSA_EBUSY, "the server is "
+	    "stopping: ask again");
 	j->done(j);
 }
 

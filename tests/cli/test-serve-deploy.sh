@@ -38,6 +38,12 @@ if command -v systemd-analyze > /dev/null 2>&1; then
 	# verify needs ExecStart's program where the unit says it is.
 	sed "s|/usr/bin/chousa|$root/usr/bin/chousa|" "$unit" > "$T/chousa.service"
 	check unit_verifies 0 systemd-analyze verify --man=no "$T/chousa.service"
+	# The socket unit, beside the service it starts.
+	cp "$root/usr/lib/systemd/system/chousa.socket" "$T/chousa.socket" 2> /dev/null &&
+	    ok socket_unit_installed || not_ok socket_unit_installed "missing"
+	check socket_unit_verifies 0 systemd-analyze verify --man=no \
+	    "$T/chousa.socket" "$T/chousa.service"
+	expect socket_unit_listens '^ListenStream=127\.0\.0\.1:8080$' "$T/chousa.socket"
 	check unit_exposure_low 0 systemd-analyze security --offline=yes \
 	    --threshold=20 --no-pager "$T/chousa.service"
 	sed "s|^ExecStart=[^ ]*|ExecStart=$T/no-such-chousa|" "$T/chousa.service" > "$T/bad.service"
@@ -72,7 +78,7 @@ def recv():
 ready = recv()
 port = open(T + "/port." + where).read().strip()
 print("ready", "READY=1" in ready.split("\n"),
-      "status", ("STATUS=serving on 127.0.0.1:0 (port %s)" % port) in ready,
+      "status", ("STATUS=serving on 127.0.0.1:%s" % port) in ready,
       "mainpid", ("MAINPID=%d" % p.pid) in ready)
 p.send_signal(signal.SIGHUP)
 a, b = recv(), recv()

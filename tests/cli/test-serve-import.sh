@@ -349,9 +349,12 @@ import_left import_client_left big3.txt boss
 check import_client_left_serves_on 1 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" lookup case42-evil.com
 
 # ---- 7. the server stopped in the middle of an import ----
-# SIGTERM (systemctl stop) does not wait for the import: it is stopped and
+# SIGTERM (systemctl stop) waits for the import up to [server]
+# drain_timeout; a second one stops it at once: the import is stopped and
 # rolled back, said in the log, the client told the server stops.
 big_import big2.txt stopped
+kill "$SERVER_PID"
+sleep 0.2
 serve_stop
 wait $client; st=$?
 [ "$st" = 4 ] && ok import_stopped_client_status_4 || not_ok import_stopped_client_status_4 "client exit $st: $(head -c 200 "$T/big.err")"
