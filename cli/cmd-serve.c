@@ -378,13 +378,15 @@ reload_config(struct chousa_server *srv)
 	if (chousa_server_reload_config(srv, cfg, &err) != CHOUSA_OK)
 		cli_warn("serve: kept the config in force: %s", err.msg);
 	else if (!g_opt.quiet)
-		cli_warn("serve: the config read again: its keys and sources' "
-		    "settings are in force for the requests from now on");
+		cli_warn("serve: the config read again: its keys, the sources' "
+		    "settings and the [server] limits are in force for the "
+		    "requests from now on");
 }
 
 /*
  * SIGHUP: what may change without a restart, taken again: the config's
- * keys and sources, the audit log's file, and the TLS certificate and key.
+ * keys, sources and [server] limits, the audit log's file, and the TLS
+ * certificate and key.
  */
 static void
 serve_reload(struct chousa_server *srv, const struct serve_args *x)
@@ -548,8 +550,9 @@ const struct cli_cmd cmd_serve = {
 	"for the disk, and a crash loses at most those 10 ms.  A write that fails (a full disk) loses its lines "
 	"but never silently: they are counted, and said on stderr at once "
 	"and then once a minute while it lasts.  SIGHUP reads again the "
-	"config (keys and sources; [server] waits for a restart), the log's "
-	"path (logrotate) and the TLS pair (a renewal).  Each token may "
+	"config (keys, sources, and the [server] limits: rate, burst, "
+	"trusted_proxies, the caps and queues; the rest waits for a "
+	"restart), the log's path (logrotate) and the TLS pair (a renewal).  Each token may "
 	"make [server] rate requests a minute (default 600, burst 120).  "
 	"Keys are never in any answer, page or log.",
 	serve_opts, run_serve,

@@ -187,10 +187,14 @@ int	chousa_server_reload_tls(struct chousa_server *s, const char *cert_pem,
  * Put cfg in force (SIGHUP, after the config file changed): the requests
  * and investigations from now on read the sources' keys and settings from
  * it; those under way finish with the one they began with.  The server
- * owns cfg from here on, whatever the result.  The [server] settings are
- * read at start only: each that differs is said in the server's log as
- * waiting for a restart.  cfg NULL: the file could not be read, the one
- * in force is kept, and /metrics says the last reload failed.
+ * owns cfg from here on, whatever the result.  Its [server] limits (rate,
+ * burst, trusted_proxies, online_budget, sweep_max, import_max,
+ * queue_memory, background_jobs, investigate_queue) are in force at once,
+ * each change said in the server's log; the other [server] settings are
+ * read at start only, each that differs said as waiting for a restart.
+ * A trusted_proxies that cannot be read fails with CHOUSA_EINVAL.  cfg
+ * NULL: the file could not be read.  On failure the config in force is
+ * kept, and /metrics says the last reload failed.
  */
 int	chousa_server_reload_config(struct chousa_server *s,
 	    struct chousa_config *cfg, struct chousa_err *err);

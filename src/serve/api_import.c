@@ -412,7 +412,7 @@ api_import(struct sreq *r)
 	j->fd = -1;
 	if (!import_options(r, j))
 		return 0;
-	body_queue_init(&j->q, r, r->srv->max_import, NULL, NULL);
+	body_queue_init(&j->q, r, LIVE(r->srv->max_import), NULL, NULL);
 	r->stream = j;
 	r->on_body = import_body;
 	req_audit_input(r, j->name);
@@ -593,7 +593,7 @@ import_file_page(struct sreq *r, int (*csrf_valid)(struct sreq *r,
 	ff->arg = j;
 	if (!file_form_start(r, ff))
 		return 0;
-	body_queue_init(&j->q, r, r->srv->max_import, NULL, NULL);
+	body_queue_init(&j->q, r, LIVE(r->srv->max_import), NULL, NULL);
 	r->stream = j;
 	r->on_body = file_body;
 	if (req_background(r, import_run, page_finish, import_abort) ==

@@ -186,7 +186,8 @@ token_json(const void *arg, struct chousa_jw *w, size_t i)
 long
 auth_budget(const struct server *s, const struct principal *p)
 {
-	return p->online_budget >= 0 ? p->online_budget : s->online_budget;
+	return p->online_budget >= 0 ? p->online_budget :
+	    LIVE(s->online_budget);
 }
 
 void
@@ -440,12 +441,23 @@ auth_new(struct auth **out, long rate_per_min, long burst,
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	}
 	pthread_mutex_init(&a->lock, NULL);
-	if (burst < 1)
-		burst = 1;
-	a->interval = rate_per_min > 0 ? 60.0 / (double)rate_per_min : 0;
-	a->tau = (double)(burst - 1) * a->interval;
+	auth_set_rate(a, rate_per_min, burst);
 	*out = a;
 	return CHOUSA_OK;
+}
+
+void
+auth_set_rate(struct auth *a, long rate_per_min, long burst)
+{
+	double interval = rate_per_min > 0 ? 60.0 / (double)rate_per_min : 0;
+
+	if (burst < 1)
+		burst = 1;
+	pthread_mutex_lock(&a->lock);
+	/* Read unlocked by auth_rate_take to skip the lock when 0. */
+	__atomic_store(&a->interval, &interval, __ATOMIC_RELAXED);
+	a->tau = (double)(burst - 1) * interval;
+	pthread_mutex_unlock(&a->lock);
 }
 
 void
@@ -467,9 +479,16 @@ auth_rate_take(struct auth *a, const struct principal *p, long *retry_after)
 	size_t i, h;
 	int ok = 1;
 
-	if (a->interval <= 0 || p->token_id == 0)
+	double interval;
+
+	__atomic_load(&a->interval, &interval, __ATOMIC_RELAXED);
+	if (interval <= 0 || p->token_id == 0)
 		return 1;
 	pthread_mutex_lock(&a->lock);
+	if (a->interval <= 0) {		/* lifted meanwhile */
+		pthread_mutex_unlock(&a->lock);
+		return 1;
+	}
 	h = (size_t)p->token_id % RATE_SLOTS;
 	for (i = 0; i < RATE_SLOTS; i++) {
 		struct rate_slot *s = &a->rate[(h + i) % RATE_SLOTS];

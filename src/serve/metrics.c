@@ -378,7 +378,7 @@ put_server(struct chousa_buf *b, struct server *s)
 	size_t busy = 0, cap = 0, held, max_held;
 	struct sweeper_stats ss;
 	int64_t loaded_at;
-	long n_bg;
+	long n_bg, max_bg;
 	int reload_ok;
 
 	family(b, "chousa_build_info", "gauge", "Always 1; the version "
@@ -417,11 +417,12 @@ put_server(struct chousa_buf *b, struct server *s)
 	held = s->held;
 	max_held = s->max_held;
 	n_bg = s->n_bg;
+	max_bg = s->max_bg;
 	pthread_mutex_unlock(&s->lock);
 	gauge(b, "chousa_background_jobs", "Sweeps of uploaded logs and "
 	    "exports running.", (double)n_bg);
 	gauge(b, "chousa_background_jobs_limit", "[server] background_jobs: "
-	    "past it, sweeps and exports get 503.", (double)s->max_bg);
+	    "past it, sweeps and exports get 503.", (double)max_bg);
 	sweeper_stats(s->sweeper, &ss);
 	counter(b, "chousa_sweep_received_bytes_total", "Bytes of logs "
 	    "uploaded to be swept.", (double)ss.received);
@@ -649,7 +650,8 @@ h_metrics(struct sreq *r)
 		put_sources(&r->out, rows, n);
 	if (chousa_store_token_list(r->env.st, r->a, &tokens, &n_tokens,
 	    &err) == CHOUSA_OK)
-		put_tokens(&r->out, tokens, n_tokens, s->online_budget);
+		put_tokens(&r->out, tokens, n_tokens,
+		    LIVE(s->online_budget));
 	put_process(&r->out, s->metrics);
 	if (r->out.failed != CHOUSA_OK) {
 		chousa_buf_reset(&r->out);

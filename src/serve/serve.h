@@ -79,6 +79,8 @@ struct session {
 struct auth;
 int	auth_new(struct auth **out, long rate_per_min, long burst,
 	    struct chousa_err *err);
+/* A new rate for every token (a SIGHUP); their buckets are kept. */
+void	auth_set_rate(struct auth *a, long rate_per_min, long burst);
 void	auth_free(struct auth *a);
 /*
  * Who the Authorization header or session cookie of r names; a token that
@@ -340,6 +342,8 @@ int	pool_reserve(struct pool *p);
 void	pool_submit(struct pool *p, struct invjob *j);
 /* Jobs queued or running, and how many may be. */
 void	pool_load(struct pool *p, size_t *busy, size_t *cap);
+/* How many may wait beyond the running ones (a SIGHUP). */
+void	pool_set_queue(struct pool *p, long queue);
 
 /*
  * The listening socket (listen.c): opened, bound and listening before the
@@ -881,11 +885,15 @@ struct cfg_ref {
 	struct chousa_config		*owned;	/* freed with the last hold;
 						 * NULL: the caller's */
 	unsigned			 refs;
+	struct addr_ranges		 proxies;	/* its trusted_proxies */
 };
 
 /* The config in force, held until cfg_drop(s, *ref). */
 const struct chousa_config *cfg_take(struct server *s, struct cfg_ref **ref);
 void	cfg_drop(struct server *s, struct cfg_ref *ref);
+
+/* A live setting of struct server's, read as a SIGHUP may write it. */
+#define LIVE(v)	__atomic_load_n(&(v), __ATOMIC_RELAXED)
 
 struct server {
 	struct chousa_serve_opts	 opts;
@@ -901,6 +909,11 @@ struct server {
 	struct listener			*listener;
 	int				 port;
 	long				 max_conns;	/* connections at most */
+	/*
+	 * The [server] settings a SIGHUP changes (server_apply_live):
+	 * online_budget, max_stream and max_import read atomically, max_held
+	 * and max_bg under lock, trusted_proxies in each request's cfg_ref.
+	 */
 	long				 online_budget;	/* a token's a day, 0:
 							 * none ([server]) */
 	long				 conns;		/* handed over, open (atomic) */
@@ -939,7 +952,6 @@ struct server {
 	int				 bg_stopping;
 	size_t				 max_stream;	/* a streamed body's cap */
 	size_t				 max_import;	/* an imported file's */
-	struct addr_ranges		 proxies;	/* trusted_proxies */
 	pthread_mutex_t			 import_lock;	/* one import at once */
 	struct sweeper			*sweeper;
 	pthread_cond_t			 bg_cond;	/* one ended */

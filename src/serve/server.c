@@ -1349,7 +1349,8 @@ forwarded_for(struct sreq *r, char client[ADDR_TEXT_MAX])
 	chousa_buf_init(&b, 65536);
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, each_forwarded,
 	    &b);
-	rc = addr_forwarded_client(&r->srv->proxies, b.data, b.len, client);
+	rc = addr_forwarded_client(&r->cfg_ref->proxies, b.data, b.len,
+	    client);
 	chousa_buf_release(&b);
 	return rc;
 }
@@ -1390,8 +1391,8 @@ peer_of(struct sreq *r)
 		}
 	}
 	r->peer = chousa_arena_strdup(r->a, buf);
-	if (r->srv->proxies.n == 0 ||
-	    !addr_ranges_has(&r->srv->proxies, buf, strlen(buf)))
+	if (r->cfg_ref->proxies.n == 0 ||
+	    !addr_ranges_has(&r->cfg_ref->proxies, buf, strlen(buf)))
 		return;
 	proto = req_header(r, "X-Forwarded-Proto");
 	r->forwarded_https = proto != NULL && strcasecmp(proto, "https") == 0;
@@ -1435,9 +1436,9 @@ req_new(struct server *s, struct MHD_Connection *c, const char *url,
 		cs->asked = 1;
 		__atomic_sub_fetch(&s->fresh, 1, __ATOMIC_RELAXED);
 	}
-	peer_of(r);
 	r->env.srv = s;
 	r->env.cfg = cfg_take(s, &r->cfg_ref);
+	peer_of(r);
 	r->env.db_path = s->db_path;
 	return r;
 }
@@ -1473,8 +1474,8 @@ admit(struct sreq *r)
 	}
 	/* A streamed body's cap is the server's setting. */
 	max = !(rt->flags & ROUTE_STREAM) ? rt->max_body :
-	    (rt->flags & ROUTE_IMPORT) ? r->srv->max_import :
-	    r->srv->max_stream;
+	    (rt->flags & ROUTE_IMPORT) ? LIVE(r->srv->max_import) :
+	    LIVE(r->srv->max_stream);
 	cl = req_header(r, "Content-Length");
 	if (cl != NULL) {
 		char *end;
@@ -1824,6 +1825,56 @@ cfg_long(const struct chousa_config *cfg, const char *key, long def)
 	return chousa_config_get_long(cfg, "server", key, def);
 }
 
+/*
+ * The [server] settings a SIGHUP puts in force without a restart; the
+ * others (the address, threads, TLS paths, the audit log's, ...) are read
+ * once, at start.
+ */
+static const char *const live_keys[] = {
+	"rate", "burst", "trusted_proxies", "online_budget", "sweep_max",
+	"import_max", "queue_memory", "background_jobs", "investigate_queue",
+	NULL
+};
+
+static int
+is_live(const char *key)
+{
+	size_t i;
+
+	for (i = 0; live_keys[i] != NULL; i++)
+		if (strcmp(live_keys[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Put cfg's live settings in force (trusted_proxies goes with the
+ * cfg_ref the requests hold).  Token buckets keep their state: a new rate
+ * applies to the requests from now on.
+ */
+static void
+apply_live(struct server *s, const struct chousa_config *cfg)
+{
+	pthread_mutex_lock(&s->lock);
+	s->max_held = (size_t)cfg_long(cfg, "queue_memory", QUEUE_MEMORY);
+	s->max_bg = cfg_long(cfg, "background_jobs", BACKGROUND_JOBS);
+	/* Jobs waiting under the old bound look again. */
+	pthread_cond_broadcast(&s->answers_cond);
+	pthread_mutex_unlock(&s->lock);
+	__atomic_store_n(&s->online_budget, cfg_long(cfg, "online_budget", 0),
+	    __ATOMIC_RELAXED);
+	__atomic_store_n(&s->max_stream, (size_t)cfg_long(cfg, "sweep_max",
+	    SERVE_MAX_SWEEP_BODY), __ATOMIC_RELAXED);
+	__atomic_store_n(&s->max_import, (size_t)cfg_long(cfg, "import_max",
+	    SERVE_MAX_SWEEP_BODY), __ATOMIC_RELAXED);
+	if (s->auth != NULL)
+		auth_set_rate(s->auth, cfg_long(cfg, "rate", 600),
+		    cfg_long(cfg, "burst", 120));
+	if (s->pool != NULL)
+		pool_set_queue(s->pool, cfg_long(cfg, "investigate_queue",
+		    INVESTIGATE_QUEUE));
+}
+
 #define OPTION(o, n, key, value, ptr) \
 	((o)[(n)++] = (struct MHD_OptionItem){ (key), (intptr_t)(value), \
 	    (ptr) })
@@ -1853,7 +1904,8 @@ daemon_options(struct server *s, int threads, struct MHD_OptionItem *o)
 	 * addresses: a limit per address would cap the team, not a client
 	 * (the proxy limits its own), unless max_per_ip is set.
 	 */
-	OPTION(o, n, MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->proxies.n > 0 &&
+	OPTION(o, n, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    s->cfg_first.proxies.n > 0 &&
 	    chousa_config_get(s->cfg, "server", "max_per_ip") == NULL ? 0 :
 	    cfg_long(s->cfg, "max_per_ip", 512), NULL);
 	OPTION(o, n, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL);
@@ -1915,16 +1967,10 @@ chousa_server_start(struct chousa_server **out,
 		mem_free(s);
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	}
-	s->max_held = (size_t)cfg_long(s->cfg, "queue_memory", QUEUE_MEMORY);
-	s->max_bg = cfg_long(s->cfg, "background_jobs", BACKGROUND_JOBS);
-	s->online_budget = cfg_long(s->cfg, "online_budget", 0);
-	s->max_stream = (size_t)cfg_long(s->cfg, "sweep_max",
-	    SERVE_MAX_SWEEP_BODY);
-	s->max_import = (size_t)cfg_long(s->cfg, "import_max",
-	    SERVE_MAX_SWEEP_BODY);
+	apply_live(s, s->cfg);
 	pthread_mutex_init(&s->import_lock, NULL);
-	rc = addr_ranges_add(&s->proxies, chousa_config_get(s->cfg, "server",
-	    "trusted_proxies"), "trusted proxy", err);
+	rc = addr_ranges_add(&s->cfg_first.proxies, chousa_config_get(s->cfg,
+	    "server", "trusted_proxies"), "trusted proxy", err);
 	if (rc == CHOUSA_OK)
 		rc = metrics_new(&s->metrics, route_tables, err);
 	if (rc == CHOUSA_OK && opts->tls_cert != NULL)
@@ -2109,6 +2155,7 @@ chousa_server_reload_config(struct chousa_server *cs,
 	struct server *s = (struct server *)(void *)cs;
 	const struct chousa_config_key *k;
 	struct cfg_ref *ref, *old;
+	int rc;
 
 	if (cfg == NULL) {
 		pthread_mutex_lock(&s->cfg_lock);
@@ -2123,19 +2170,51 @@ chousa_server_reload_config(struct chousa_server *cs,
 	}
 	ref->cfg = ref->owned = cfg;
 	ref->refs = 1;
-	/* The [server] settings stay as they were at start. */
+	rc = addr_ranges_add(&ref->proxies, chousa_config_get(cfg, "server",
+	    "trusted_proxies"), "trusted proxy", err);
+	if (rc != CHOUSA_OK) {
+		chousa_config_free(cfg);
+		mem_free(ref);
+		pthread_mutex_lock(&s->cfg_lock);
+		s->cfg_reload_ok = 0;
+		pthread_mutex_unlock(&s->cfg_lock);
+		return rc;
+	}
 	for (k = chousa_config_keys(); k->section != NULL; k++) {
 		const char *was, *now;
 
 		if (!chousa_config_key_is_serve(k))
 			continue;
-		was = chousa_config_get(s->cfg, "server", k->key);
+		/*
+		 * A live setting against the one in force; any other against
+		 * the start's, so that it is said at every reload until the
+		 * restart.
+		 */
+		pthread_mutex_lock(&s->cfg_lock);
+		was = chousa_config_get(is_live(k->key) ? s->cfg_now->cfg :
+		    s->cfg, "server", k->key);
+		pthread_mutex_unlock(&s->cfg_lock);
 		now = chousa_config_get(cfg, "server", k->key);
-		if ((was == NULL) != (now == NULL) ||
-		    (was != NULL && strcmp(was, now) != 0))
+		if ((was == NULL) == (now == NULL) &&
+		    (was == NULL || strcmp(was, now) == 0))
+			continue;
+		if (is_live(k->key) && now != NULL)
+			server_log(s, "[server] %s is now %s", k->key, now);
+		else if (is_live(k->key))
+			server_log(s, "[server] %s is now %s (unset: the "
+			    "default)", k->key, k->def != NULL ? k->def :
+			    "none");
+		else
 			server_log(s, "[server] %s changed in the config: it "
 			    "takes effect at the next start", k->key);
 	}
+	/* The per-address limit was set at start for a server without them. */
+	if (s->cfg_first.proxies.n == 0 && ref->proxies.n > 0 &&
+	    chousa_config_get(s->cfg, "server", "max_per_ip") == NULL)
+		server_log(s, "behind trusted proxies every client has their "
+		    "addresses: restart to lift the limit of 512 connections "
+		    "from one address, or set [server] max_per_ip");
+	apply_live(s, cfg);
 	pthread_mutex_lock(&s->cfg_lock);
 	old = s->cfg_now;
 	s->cfg_now = ref;

@@ -254,7 +254,7 @@ upload_init(struct upload *up, struct sreq *r)
 {
 	struct sweeper *sw = r->srv->sweeper;
 
-	body_queue_init(&up->q, r, r->srv->max_stream, &sw->stats.received,
+	body_queue_init(&up->q, r, LIVE(r->srv->max_stream), &sw->stats.received,
 	    &sw->stats.waits);
 	chousa_buf_init(&up->out, SWEEP_MAX_OUTPUT);
 }

@@ -466,13 +466,13 @@ sweep_form_html(struct sreq *r)
 	int i;
 
 	chousa_buf_adds(&r->out, "<h2>Sweep a log</h2>");
-	upload_form_begin(r, "/sweep", "sweep-form", r->srv->max_stream,
+	upload_form_begin(r, "/sweep", "sweep-form", LIVE(r->srv->max_stream),
 	    "sweep_max", "Sweeping...", "Cancelled: the sweep was stopped.");
 	chousa_buf_adds(&r->out, "<p><label for=\"log\">A Zeek, Suricata, "
 	    "proxy, DNS or web server log, or a capture (gzipped or not): "
 	    "every line is matched against the store as it uploads, and the "
 	    "log is not kept.  At most ");
-	size_text(&r->out, r->srv->max_stream);
+	size_text(&r->out, LIVE(r->srv->max_stream));
 	chousa_buf_adds(&r->out, ".</label></p><details><summary>Options"
 	    "</summary><p><label for=\"log_format\">Log format</label> "
 	    "<select name=\"log_format\" id=\"log_format\"><option "
@@ -1125,7 +1125,7 @@ import_file_form(struct sreq *r)
 
 	chousa_buf_adds(&r->out, "<h2>Import a file</h2>");
 	upload_form_begin(r, "/import/file", "import-file-form",
-	    r->srv->max_import, "import_max", "Importing...", "Cancelled: "
+	    LIVE(r->srv->max_import), "import_max", "Importing...", "Cancelled: "
 	    "the import was rolled back, nothing of it written.");
 	chousa_buf_adds(&r->out, "<p><label for=\"source\">Format</label> "
 	    "<select name=\"source\" id=\"source\"><option value=\"auto\" "
@@ -1145,7 +1145,7 @@ import_file_form(struct sreq *r)
 	    "dump (URLhaus, ThreatFox, Feodo Tracker, MalwareBazaar, "
 	    "Malpedia), a MISP warninglist or the warninglists archive, or a "
 	    "list; gzipped or zipped or not, at most ");
-	size_text(&r->out, r->srv->max_import);
+	size_text(&r->out, LIVE(r->srv->max_import));
 	chousa_buf_adds(&r->out, ".  It is imported in one "
 	    "transaction: all of it, or nothing.</label></p><p><input "
 	    "type=\"file\" name=\"file\" id=\"file\" required></p><p><button "

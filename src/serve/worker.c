@@ -476,6 +476,14 @@ pool_submit(struct pool *p, struct invjob *j)
 }
 
 void
+pool_set_queue(struct pool *p, long queue)
+{
+	pthread_mutex_lock(&p->lock);
+	p->max_held = (size_t)p->n_started + (size_t)queue;
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
 pool_load(struct pool *p, size_t *busy, size_t *cap)
 {
 	pthread_mutex_lock(&p->lock);

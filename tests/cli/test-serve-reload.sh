@@ -7,7 +7,10 @@
 #     the key is set.  The web session signed in before goes on.
 #  2. A source's base_url changed: the requests go to the new one.
 #  3. A config that cannot be read is said and the one in force kept.
-#  4. A [server] setting changed is said to wait for the next start.
+#  4. A [server] setting changed: the live ones (rate, burst,
+#     trusted_proxies, the caps and queues) are in force at once, said
+#     with their new value; the others are said to wait for the next
+#     start; a trusted_proxies that cannot be read keeps the config.
 #  5. Under load: look-ups and investigations running while SIGHUP comes
 #     again and again all get their answer.
 . "$TESTS/cli/lib.sh"
@@ -101,7 +104,52 @@ printf '[server]\nrate = 0\nbackground_jobs = 5\n[http]\nbackoff_ms = 1\nretries
 hup
 http GET /metrics "$TOKEN"
 expect metric_reload_ok_again '^chousa_config_last_reload_successful 1$' "$T/body"
-expect server_setting_waits_for_restart "\[server\] background_jobs changed in the config: it takes effect at the next start" "$T/serve.log"
+expect server_setting_live_said "\[server\] background_jobs is now 5" "$T/serve.log"
+expect server_setting_live_in_force '^chousa_background_jobs_limit 5$' "$T/body"
+
+# sconfig SERVER_LINES: the config of section 4 with these [server] lines.
+sconfig() {
+	printf '[server]\n%b\n[http]\nbackoff_ms = 1\nretries = 1\n[virustotal]\napi_key = reload-test-key-two\nbase_url = http://127.0.0.1:%s/virustotal\nrate = 0\ndaily = 100000\n' "$1" "$RP" > "$T/config"
+}
+sconfig 'rate = 0\nidle_timeout = 20'
+hup
+expect server_setting_waits_for_restart "\[server\] idle_timeout changed in the config: it takes effect at the next start" "$T/serve.log"
+# A rate lowered: in force for the next requests, no restart.
+sconfig 'rate = 1\nburst = 2\nidle_timeout = 20\nsweep_max = 1000'
+hup
+expect rate_live_said "\[server\] rate is now 1" "$T/serve.log"
+for i in 1 2 3; do
+	http GET "/api/v1/lookup?indicator=evil.example" "$TOKEN"
+	cp "$T/status" "$T/status.$i"
+done
+[ "$(cat "$T/status.1") $(cat "$T/status.2") $(cat "$T/status.3")" = "200 200 429" ] &&
+	ok rate_lowered_in_force_at_once || not_ok rate_lowered_in_force_at_once "$(cat "$T/status.1") $(cat "$T/status.2") $(cat "$T/status.3")"
+# The sweep's cap lowered: a bigger upload is refused, and the web form says the new cap.
+head -c 2000 /dev/zero | tr '\0' 'a' > "$T/2k.log"
+sconfig 'rate = 0\nidle_timeout = 20\nsweep_max = 1000'
+hup
+python3 "$TESTS/cli/serve_upload.py" "$URL" "$TOKEN" /api/v1/sweep "$T/2k.log" "$T/up.body" > "$T/up.status" 2>&1
+[ "$(head -1 "$T/up.status")" = 413 ] && ok sweep_max_lowered_in_force || not_ok sweep_max_lowered_in_force "$(head -c 200 "$T/up.status")"
+curl -s -b "$T/jar" "$URL/" > "$T/sweep.html"
+expect sweep_form_says_new_cap 'data-max="1000"' "$T/sweep.html"
+# Trusted proxies set: a forwarded client is audited as itself from now on.
+sconfig 'rate = 0\nidle_timeout = 20\ntrusted_proxies = 127.0.0.1'
+hup
+expect proxies_live_said "\[server\] trusted_proxies is now 127.0.0.1" "$T/serve.log"
+curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -H "X-Forwarded-For: 198.51.100.23" "$URL/api/v1/lookup?indicator=proxied.example"
+sleep 0.1
+expect proxies_live_audit '"peer":"198\.51\.100\.23","proxy":"127\.0\.0\.1"' "$T/audit.log"
+# One that cannot be read: the config in force is kept, and said.
+sconfig 'rate = 0\nidle_timeout = 20\ntrusted_proxies = 10.0.0.0/99'
+hup
+expect bad_proxies_keep_config "kept the config in force: bad trusted proxy '10.0.0.0/99'" "$T/serve.log"
+http GET /metrics "$TOKEN"
+expect bad_proxies_metric '^chousa_config_last_reload_successful 0$' "$T/body"
+curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -H "X-Forwarded-For: 198.51.100.24" "$URL/api/v1/lookup?indicator=proxied2.example"
+sleep 0.1
+expect bad_proxies_old_ones_kept '"peer":"198\.51\.100\.24"' "$T/audit.log"
+sconfig 'rate = 0\nbackground_jobs = 5'
+hup
 
 # The key VirusTotal refused, replaced: the next investigation sends the
 # new one, not "refused earlier in this run".
