@@ -1,6 +1,7 @@
 /*
  * cmd-config.c: `chousa config` shows the settings in effect, keys masked,
- * each with where it came from (a file line, a variable, the default);
+ * each with where it came from (a file line, a variable, a credential,
+ * the default);
  * `config check` says what is wrong in the file and the environment;
  * `config init` writes a commented template, private from the start.
  * The documents are written by the library (src/render/config.c); the
@@ -164,8 +165,13 @@ const struct cli_cmd cmd_config = {
 	"With no subcommand, print each setting that is set, and the other "
 	"settings of its section, as section.key, its value (API keys "
 	"masked: the last four characters and the length) and where it came "
-	"from: the config file and line, an environment variable, or the "
-	"default.  --all lists every setting chousa knows.\n\n"
+	"from: the config file and line, an environment variable, a "
+	"credential, or the default.  --all lists every setting chousa "
+	"knows.\n\n"
+	"Under systemd, each file of $CREDENTIALS_DIRECTORY (LoadCredential= "
+	"in the unit) named SECTION.KEY, such as virustotal.api_key, sets "
+	"that setting over the config file's line (the environment's still "
+	"wins), so that keys can stay out of the config file.\n\n"
 	"check reads the config file and the CHOUSA_* environment variables "
 	"and prints every problem: an unknown section, key or variable "
 	"(with the name meant, when it is close), a value that is not of "

@@ -334,7 +334,8 @@ const char *chousa_config_path(const struct chousa_config *c);
 struct chousa_config_origin {
 	char		 env[96];	/* the variable that set it, or "" */
 	const char	*file;		/* or the file, borrowed; NULL */
-	size_t		 line;		/* and its line */
+	size_t		 line;		/* and its line; 0 for a credential */
+	int		 credential;	/* file is a credential (see below) */
 };
 /*
  * The value as chousa_config_get() returns it, and into *out where it came

@@ -13,6 +13,7 @@
  * base names no feed.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,6 +39,8 @@ struct config_entry {
 	size_t		 line;
 	size_t		 section_line;	/* of its [section], 0 none */
 	const char	*problem;	/* from parsing, or NULL */
+	char		*credential;	/* the file it was read from, or
+					 * NULL: the config's line */
 };
 
 struct chousa_config {
@@ -328,6 +331,7 @@ chousa_config_free(struct chousa_config *c)
 		mem_free(c->entries[i].section);
 		mem_free(c->entries[i].key);
 		mem_free(c->entries[i].value);
+		mem_free(c->entries[i].credential);
 	}
 	mem_free(c->entries);
 	mem_free(c->path);
@@ -571,6 +575,99 @@ default_config_path(struct chousa_buf *b)
 	return b->failed == CHOUSA_OK;
 }
 
+/*
+ * systemd's credentials (LoadCredential= in the unit): with
+ * $CREDENTIALS_DIRECTORY set, each file there named SECTION.KEY
+ * ("virustotal.api_key") sets that setting, over the config file's line
+ * (the environment's CHOUSA_... still wins).  The keys then stay out of
+ * the config file, in files only root reads, which systemd copies where
+ * only the service can.  A trailing newline is not part of the value.
+ */
+static int
+load_credentials(struct chousa_config *c, struct chousa_err *err)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	struct chousa_buf path;
+	char value[CONFIG_MAX_TOKEN + 1];
+	struct dirent *de;
+	DIR *d;
+	int rc = CHOUSA_OK;
+
+	if (dir == NULL || dir[0] == '\0')
+		return CHOUSA_OK;
+	d = opendir(dir);
+	if (d == NULL)
+		return chousa_errf(err, CHOUSA_EIO, "cannot read the credentials "
+		    "in '%s' ($CREDENTIALS_DIRECTORY): %s", dir,
+		    strerror(errno));
+	chousa_buf_init(&path, 4096);
+	while (rc == CHOUSA_OK && (de = readdir(d)) != NULL) {
+		const char *dot = strchr(de->d_name, '.');
+		struct config_entry *e;
+		FILE *fp;
+		size_t n, len;
+
+		/* SECTION.KEY; systemd's own files and others are not ours. */
+		if (de->d_name[0] == '.' || dot == NULL || dot[1] == '\0')
+			continue;
+		chousa_buf_reset(&path);
+		chousa_buf_addf(&path, "%s/%s", dir, de->d_name);
+		fp = path.failed == CHOUSA_OK ? fopen(path.data, "r") : NULL;
+		if (fp == NULL) {
+			rc = chousa_errf(err, CHOUSA_EIO, "cannot read the "
+			    "credential '%s' in '%s': %s", de->d_name, dir,
+			    strerror(errno));
+			break;
+		}
+		len = fread(value, 1, sizeof(value), fp);
+		fclose(fp);
+		n = len;
+		while (n > 0 && (value[n - 1] == '\n' || value[n - 1] == '\r' ||
+		    value[n - 1] == ' ' || value[n - 1] == '\t'))
+			n--;
+		if (len > CONFIG_MAX_TOKEN || memchr(value, '\0', n) != NULL ||
+		    memchr(value, '\n', n) != NULL) {
+			rc = chousa_errf(err, CHOUSA_EPARSE, "the credential "
+			    "'%s' is not one line of at most %d bytes",
+			    path.data, CONFIG_MAX_TOKEN);
+			break;
+		}
+		if (c->n_entries >= CONFIG_MAX_ENTRIES) {
+			rc = chousa_errf(err, CHOUSA_ELIMIT, "too many settings "
+			    "(limit %d)", CONFIG_MAX_ENTRIES);
+			break;
+		}
+		e = mem_realloc(c->entries, (c->n_entries + 1) * sizeof(*e));
+		if (e == NULL) {
+			rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+			break;
+		}
+		c->entries = e;
+		e = &c->entries[c->n_entries];
+		memset(e, 0, sizeof(*e));
+		e->section = lower_dup((struct chousa_str){ de->d_name,
+		    (size_t)(dot - de->d_name) });
+		e->key = lower_dup((struct chousa_str){ dot + 1,
+		    strlen(dot + 1) });
+		e->value = mem_strndup(value, n);
+		e->credential = mem_strdup(path.data);
+		if (e->section == NULL || e->key == NULL || e->value == NULL ||
+		    e->credential == NULL) {
+			mem_free(e->section);
+			mem_free(e->key);
+			mem_free(e->value);
+			mem_free(e->credential);
+			rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+			break;
+		}
+		c->n_entries++;
+	}
+	closedir(d);
+	chousa_buf_release(&path);
+	explicit_bzero(value, sizeof(value));
+	return rc;
+}
+
 int
 chousa_config_load(struct chousa_config **out, const char *path,
     struct chousa_err *err)
@@ -643,6 +740,9 @@ empty:
 	if (rc != CHOUSA_OK)
 		goto out;
 done:
+	rc = load_credentials(c, err);
+	if (rc != CHOUSA_OK)
+		goto out;
 	*out = c;
 	c = NULL;
 out:
@@ -744,8 +844,9 @@ chousa_config_get_origin(const struct chousa_config *c, const char *section,
 	e = file_entry(c, section, key);
 	if (e == NULL)
 		return NULL;
-	out->file = c->name;
+	out->file = e->credential != NULL ? e->credential : c->name;
 	out->line = e->line;
+	out->credential = e->credential != NULL;
 	return e->value;
 }
 
@@ -1029,7 +1130,10 @@ check_entry(struct check *ck, size_t idx)
 	char where[4200], label[160];
 	size_t j;
 
-	snprintf(where, sizeof(where), "%s:%zu", ck->c->name, e->line);
+	if (e->credential != NULL)
+		snprintf(where, sizeof(where), "credential %s", e->credential);
+	else
+		snprintf(where, sizeof(where), "%s:%zu", ck->c->name, e->line);
 	snprintf(label, sizeof(label), "[%s] %s", e->section, e->key);
 	if (e->section[0] == '\0') {
 		issue(ck, where, "'%s' stands before any [section]; it is "
@@ -1041,8 +1145,9 @@ check_entry(struct check *ck, size_t idx)
 		for (j = 0; j < idx; j++)
 			if (strcmp(ck->c->entries[j].section, e->section) == 0)
 				return;
-		snprintf(where, sizeof(where), "%s:%zu", ck->c->name,
-		    e->section_line);
+		if (e->credential == NULL)
+			snprintf(where, sizeof(where), "%s:%zu", ck->c->name,
+			    e->section_line);
 		names = known_names(ck, NULL, 0);
 		near = chousa_suggest(e->section, names);
 		if (near != NULL)
@@ -1249,6 +1354,9 @@ chousa_config_key_problem(const struct chousa_config *c, const char *section,
 	if (flaw != NULL && o.env[0] != '\0')
 		snprintf(buf + strlen(buf), size - strlen(buf), " (it comes "
 		    "from %s)", o.env);
+	else if (flaw != NULL && o.credential)
+		snprintf(buf + strlen(buf), size - strlen(buf), " (credential "
+		    "%s)", o.file);
 	else if (flaw != NULL && o.file != NULL)
 		snprintf(buf + strlen(buf), size - strlen(buf), " (%s line "
 		    "%zu)", o.file, o.line);

@@ -121,11 +121,13 @@ show_json(struct chousa_jw *w, const char *section,
 	} else
 		chousa_jw_str(w, v != NULL ? v : def);
 	chousa_jw_kstr(w, "origin", v == NULL ? "default" :
-	    o->env[0] != '\0' ? "environment" : "file");
+	    o->env[0] != '\0' ? "environment" : o->credential ? "credential" :
+	    "file");
 	chousa_jw_key(w, "env");
 	chousa_jw_strn_or_null(w, o->env, strlen(o->env));
 	chousa_jw_kstr(w, "file", o->file);
-	chousa_jw_kint_if(w, "line", (int64_t)o->line, o->file != NULL);
+	chousa_jw_kint_if(w, "line", (int64_t)o->line, o->file != NULL &&
+	    !o->credential);
 	chousa_jw_kstr(w, "default", def);
 	chousa_jw_kbool(w, "valid", why == NULL);
 	chousa_jw_object_end(w);
@@ -157,7 +159,10 @@ show_text(struct chousa_buf *b, const char *section,
 		chousa_buf_adds(b, "default");
 	else if (o->env[0] != '\0')
 		chousa_buf_addf(b, "environment %s", o->env);
-	else {
+	else if (o->credential) {
+		chousa_buf_adds(b, "credential ");
+		chousa_esc_text(b, o->file, strlen(o->file));
+	} else {
 		chousa_esc_text(b, o->file, strlen(o->file));
 		snprintf(where, sizeof(where), ":%zu", o->line);
 		chousa_buf_adds(b, where);
