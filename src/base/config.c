@@ -441,6 +441,7 @@ add_entry(struct chousa_config *c, struct chousa_str section,
 	e->line = line;
 	e->section_line = section_line;
 	e->problem = problem;
+	e->credential = NULL;
 	if (e->section == NULL || e->key == NULL || e->value == NULL) {
 		mem_free(e->section);
 		mem_free(e->key);
