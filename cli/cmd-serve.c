@@ -315,9 +315,11 @@ serve_announce(const struct chousa_serve_opts *so,
 		cli_warn("listening on the %s systemd passed: %s",
 		    so->n_listen_fds > 1 ? "sockets" : "socket", where);
 	else
-		cli_warn("listening on %s://%s:%d", x->cert != NULL ? "https" :
-		    "http", so->listen[0] == '[' ? "[::1]" : "127.0.0.1",
-		    chousa_server_port(srv));
+		cli_warn("listening on %s://%s%s", x->cert != NULL ? "https" :
+		    "http", where, strncmp(where, "0.0.0.0:", 8) == 0 ?
+		    " (every IPv4 address of this machine)" :
+		    strncmp(where, "[::]:", 5) == 0 ? " (every IPv6 address "
+		    "of this machine)" : "");
 	if (x->port_file != NULL) {
 		FILE *fp = fopen(x->port_file, "w");
 
