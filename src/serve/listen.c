@@ -310,14 +310,18 @@ at_limit(const struct listener *l)
 
 /*
  * TCP keep-alive on a connection: a client that vanished without closing
- * (a laptop off the network) is found out after about two minutes of
- * silence, even while its request waits for a job (an import, which it
- * then stops: req_client_gone), instead of holding it until the answer.
+ * (a laptop off the network) is found out after 40 s of silence (20 s,
+ * then 4 probes 5 s apart), even while its request waits for a job (an
+ * import, which it then stops: req_client_gone), instead of holding it
+ * until the answer.  The same 40 s bound an answer the client no longer
+ * acknowledges (TCP_USER_TIMEOUT), where the kernel would otherwise retry
+ * for some 15 minutes.
  */
 static void
 keepalive(int fd)
 {
-	int on = 1, idle = 60, intvl = 10, cnt = 6;
+	int on = 1, idle = 20, intvl = 5, cnt = 4;
+	unsigned user_ms = 40 * 1000;
 
 	/* Best effort: a socket that takes none is served all the same. */
 	(void)setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
@@ -325,6 +329,8 @@ keepalive(int fd)
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl,
 	    sizeof(intvl));
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_ms,
+	    sizeof(user_ms));
 }
 
 /* Accept all that wait on fd; the poll timeout for the next turn. */

@@ -24,7 +24,7 @@ check address_not_here_refused 3 "$CHOUSA" serve --listen 192.0.2.1:0
 expect address_not_here_says_why "is not one of this machine's" "$T/err"
 # A connection accepted has TCP keep-alive, so a client gone silent is
 # found out: the server's end of it shows the keep-alive timer (2) in
-# /proc/net/tcp, its idle time 60 s.
+# /proc/net/tcp, its idle time 20 s.
 check accepted_has_keepalive 0 python3 - "$PORT" <<'PY'
 import socket, sys, time
 port = int(sys.argv[1])
@@ -38,7 +38,7 @@ for _ in range(50):
         local, remote = int(f[1].split(":")[1], 16), int(f[2].split(":")[1], 16)
         if local == port and remote == mine:
             timer, when = f[5].split(":")
-            if timer == "02" and 50 * 100 < int(when, 16) <= 60 * 100:
+            if timer == "02" and 10 * 100 < int(when, 16) <= 20 * 100:
                 sys.exit(0)
             print("timer", timer, "when", int(when, 16))
     time.sleep(0.1)
