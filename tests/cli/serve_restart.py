@@ -101,7 +101,7 @@ srv = start(gen)
 threads = [threading.Thread(target=client, args=(k,)) for k in range(4)]
 for t in threads:
     t.start()
-time.sleep(1.5)
+time.sleep(1.0)
 for _ in range(restarts):
     box = []
     up = threading.Thread(target=slow_sweep, args=(box,))
@@ -128,7 +128,7 @@ for _ in range(restarts):
             break
         time.sleep(0.05)
     report["gap_s"].append(round(later[0][0] - t1, 3) if later else None)
-    time.sleep(1.0)
+    time.sleep(0.5)
 stop.set()
 for t in threads:
     t.join()

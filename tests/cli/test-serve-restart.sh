@@ -4,7 +4,7 @@
 #  1. systemd's own systemd-socket-activate passes a dual-stack socket
 #     ([::]:PORT): the server serves it, over IPv4 and IPv6, and audits an
 #     IPv4 client as 127.0.0.1, not ::ffff:127.0.0.1.
-#  2. Restarted three times under load, with the socket held across the
+#  2. Restarted twice under load, with the socket held across the
 #     restarts as systemd holds chousa.socket's (serve_restart.py): no
 #     request fails, and the sweep uploading at each SIGTERM is answered.
 #  3. Stopping: a request under way is finished, a second signal stops
@@ -58,7 +58,7 @@ else
 fi
 
 # ---- 2. restarts under load lose nothing ----
-python3 "$TESTS/cli/serve_restart.py" "$CHOUSA" "$TOKEN" 3 "$T/restart.json" "$T/restart" 2> "$T/restart.err"
+python3 "$TESTS/cli/serve_restart.py" "$CHOUSA" "$TOKEN" 2 "$T/restart.json" "$T/restart" 2> "$T/restart.err"
 python3 - "$T/restart.json" > "$T/restart.out" 2>&1 <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -72,12 +72,12 @@ echo "# restarts: $(tr '\n' ';' < "$T/restart.out")"
 expect restart_no_request_failed '^failed \[\]$' "$T/restart.out"
 python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); sys.exit(0 if r["requests"] >= 200 and r["ok"] == r["requests"] else 1)' "$T/restart.json" &&
     ok restart_many_requests_all_answered || not_ok restart_many_requests_all_answered "$(head -1 "$T/restart.out") $(head -c 300 "$T/restart.err")"
-expect restart_uploads_in_flight_answered '^slow 200 200 200$' "$T/restart.out"
-expect restart_servers_exit_clean '^exits 0 0 0 0$' "$T/restart.out"
+expect restart_uploads_in_flight_answered '^slow 200 200$' "$T/restart.out"
+expect restart_servers_exit_clean '^exits 0 0 0$' "$T/restart.out"
 n=$(cat "$T"/restart.[0-9] | grep -c "listening on the socket systemd passed")
-[ "$n" = 4 ] && ok restart_each_server_took_the_socket || not_ok restart_each_server_took_the_socket "$n of 4"
+[ "$n" = 3 ] && ok restart_each_server_took_the_socket || not_ok restart_each_server_took_the_socket "$n of 3"
 n=$(cat "$T"/restart.[0-9] | grep -c "every request under way was answered")
-[ "$n" = 3 ] && ok restart_each_stop_finished_its_requests || not_ok restart_each_stop_finished_its_requests "$n of 3"
+[ "$n" = 2 ] && ok restart_each_stop_finished_its_requests || not_ok restart_each_stop_finished_its_requests "$n of 2"
 
 # ---- 3. stopping ----
 LOG=$TESTS/data/samples/logs/zeek/brim-notice.log
