@@ -2094,7 +2094,8 @@ chousa_server_busy(const struct chousa_server *cs)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!s->closing || ms_since(&s->closed_at, &now) < FRESH_GRACE_MS)
+	if (!__atomic_load_n(&s->closing, __ATOMIC_RELAXED) ||
+	    ms_since(&s->closed_at, &now) < FRESH_GRACE_MS)
 		n += __atomic_load_n(&s->fresh, __ATOMIC_ACQUIRE);
 	return n;
 }
