@@ -129,6 +129,7 @@ struct chousa_export_opts {
 };
 
 #define CHOUSA_EXPORT_MAX_FILES	32
+#define CHOUSA_EXPORT_NAME_MAX	4096	/* a path, with its NUL */
 
 /* What an export wrote, and what it left out and why. */
 struct chousa_export_report {
@@ -143,7 +144,9 @@ struct chousa_export_report {
 	uint64_t	 n_removed;	/* in the state, gone now */
 	size_t		 n_files;
 	struct chousa_export_file {
-		char		name[64];	/* relative to out */
+		/* As the summary shows it: relative to out, or the whole
+		 * path of the one file named by out. */
+		char		name[CHOUSA_EXPORT_NAME_MAX];
 		uint64_t	n;		/* entries (lines, records) */
 		uint64_t	bytes;
 	} files[CHOUSA_EXPORT_MAX_FILES];

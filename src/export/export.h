@@ -15,7 +15,7 @@
 
 /* One file of an export (out.c). */
 struct export_file {
-	char			 name[64];	/* as the summary shows it */
+	char			 name[CHOUSA_EXPORT_NAME_MAX];	/* as the summary shows it */
 	char			*path;		/* where it ends up; NULL: stdout */
 	char			*tmp;		/* written meanwhile */
 	FILE			*fp;

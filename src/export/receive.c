@@ -12,6 +12,7 @@
  * is refused and nothing is renamed.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -127,7 +128,7 @@ plain_member(const char *s)
 {
 	size_t n = s != NULL ? strlen(s) : 0;
 
-	return n > 0 && n < sizeof(((struct chousa_export_file *)0)->name) &&
+	return n > 0 && n <= NAME_MAX &&
 	    s[0] != '.' && strchr(s, '/') == NULL && strchr(s, '\\') == NULL;
 }
 

@@ -700,7 +700,7 @@ plain_name(const char *s)
 {
 	size_t n = strlen(s);
 
-	return n > 0 && n < sizeof(((struct chousa_export_file *)0)->name) &&
+	return n > 0 && n <= NAME_MAX &&
 	    s[0] != '.' && strchr(s, '/') == NULL;
 }
 

@@ -114,6 +114,11 @@ done
 expect summary_counts "export zeek-intel: [0-9]+ of [0-9]+ indicators written" summary.zeek-intel
 expect summary_file_counts "chousa.rules +12 entries" summary.suricata
 expect benign_left_out "left out 1: on a known-benign list.*ipv4 1" summary.csv
+# A path longer than any file name is said whole in the summary.
+long="$PWD/a-directory-whose-name-is-longer-than-sixty-four-characters-so-there"
+mkdir -p "$long"
+"$CHOUSA" --db "$db" export --format rpz -o "$long/block.rpz" 2> summary.long
+expect summary_says_a_long_path_whole "^chousa: +$long/block\.rpz +[0-9]+ entries" summary.long
 refute benign_not_written '"8\.8\.8\.8"' o/chousa.csv
 "$CHOUSA" -q --db "$db" export --format txt --include-benign --types ip \
     > all-ips.txt
