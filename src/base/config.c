@@ -413,6 +413,45 @@ value_of(struct chousa_str v, const char **problem)
 	return v;
 }
 
+/*
+ * Append [section] key = value, from a line of the file or from the file
+ * of a credential (credential NULL for a line); *out is the new entry.
+ */
+static int
+append_entry(struct chousa_config *c, struct chousa_str section,
+    struct chousa_str key, struct chousa_str value, const char *credential,
+    const char *name, struct config_entry **out, struct chousa_err *err)
+{
+	struct config_entry *e;
+
+	if (c->n_entries >= CONFIG_MAX_ENTRIES)
+		return chousa_errf(err, CHOUSA_ELIMIT,
+		    "too many settings in '%s' (limit %d)", name,
+		    CONFIG_MAX_ENTRIES);
+	e = mem_realloc(c->entries, (c->n_entries + 1) * sizeof(*e));
+	if (e == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	c->entries = e;
+	e = &c->entries[c->n_entries];
+	memset(e, 0, sizeof(*e));
+	e->section = lower_dup(section);
+	e->key = lower_dup(key);
+	e->value = mem_strndup(value.p, value.len);
+	if (credential != NULL)
+		e->credential = mem_strdup(credential);
+	if (e->section == NULL || e->key == NULL || e->value == NULL ||
+	    (credential != NULL && e->credential == NULL)) {
+		mem_free(e->section);
+		mem_free(e->key);
+		mem_free(e->value);
+		mem_free(e->credential);
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	}
+	c->n_entries++;
+	*out = e;
+	return CHOUSA_OK;
+}
+
 static int
 add_entry(struct chousa_config *c, struct chousa_str section,
     size_t section_line, struct chousa_str key, struct chousa_str raw,
@@ -421,34 +460,18 @@ add_entry(struct chousa_config *c, struct chousa_str section,
 	struct config_entry *e;
 	struct chousa_str value;
 	const char *problem;
+	int rc;
 
-	if (c->n_entries >= CONFIG_MAX_ENTRIES)
-		return chousa_errf(err, CHOUSA_ELIMIT,
-		    "too many settings in '%s' (limit %d)", name,
-		    CONFIG_MAX_ENTRIES);
 	value = value_of(raw, &problem);
 	if (memchr(value.p, '\0', value.len) != NULL)
 		return chousa_errf(err, CHOUSA_EPARSE,
 		    "NUL byte in '%s' line %zu", name, line);
-	e = mem_realloc(c->entries, (c->n_entries + 1) * sizeof(*e));
-	if (e == NULL)
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	c->entries = e;
-	e = &c->entries[c->n_entries];
-	e->section = lower_dup(section);
-	e->key = lower_dup(key);
-	e->value = mem_strndup(value.p, value.len);
+	rc = append_entry(c, section, key, value, NULL, name, &e, err);
+	if (rc != CHOUSA_OK)
+		return rc;
 	e->line = line;
 	e->section_line = section_line;
 	e->problem = problem;
-	e->credential = NULL;
-	if (e->section == NULL || e->key == NULL || e->value == NULL) {
-		mem_free(e->section);
-		mem_free(e->key);
-		mem_free(e->value);
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	}
-	c->n_entries++;
 	return CHOUSA_OK;
 }
 
@@ -633,35 +656,10 @@ load_credentials(struct chousa_config *c, struct chousa_err *err)
 			    path.data, CONFIG_MAX_TOKEN);
 			break;
 		}
-		if (c->n_entries >= CONFIG_MAX_ENTRIES) {
-			rc = chousa_errf(err, CHOUSA_ELIMIT, "too many settings "
-			    "(limit %d)", CONFIG_MAX_ENTRIES);
-			break;
-		}
-		e = mem_realloc(c->entries, (c->n_entries + 1) * sizeof(*e));
-		if (e == NULL) {
-			rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-			break;
-		}
-		c->entries = e;
-		e = &c->entries[c->n_entries];
-		memset(e, 0, sizeof(*e));
-		e->section = lower_dup((struct chousa_str){ de->d_name,
-		    (size_t)(dot - de->d_name) });
-		e->key = lower_dup((struct chousa_str){ dot + 1,
-		    strlen(dot + 1) });
-		e->value = mem_strndup(value, n);
-		e->credential = mem_strdup(path.data);
-		if (e->section == NULL || e->key == NULL || e->value == NULL ||
-		    e->credential == NULL) {
-			mem_free(e->section);
-			mem_free(e->key);
-			mem_free(e->value);
-			mem_free(e->credential);
-			rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-			break;
-		}
-		c->n_entries++;
+		rc = append_entry(c, (struct chousa_str){ de->d_name,
+		    (size_t)(dot - de->d_name) }, (struct chousa_str){ dot + 1,
+		    strlen(dot + 1) }, (struct chousa_str){ value, n },
+		    path.data, dir, &e, err);
 	}
 	closedir(d);
 	chousa_buf_release(&path);

@@ -140,6 +140,30 @@ is_port(const char *p, size_t len)
 }
 
 int
+sockaddr_text(const struct sockaddr *sa, char *out, int *port)
+{
+	const struct sockaddr_in *in4 = (const void *)sa;
+	const struct sockaddr_in6 *in6 = (const void *)sa;
+
+	if (sa->sa_family == AF_INET) {
+		inet_ntop(AF_INET, &in4->sin_addr, out, ADDR_TEXT_MAX);
+		if (port != NULL)
+			*port = ntohs(in4->sin_port);
+		return 0;
+	}
+	if (sa->sa_family != AF_INET6)
+		return -1;
+	if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+		inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], out,
+		    ADDR_TEXT_MAX);
+	else
+		inet_ntop(AF_INET6, &in6->sin6_addr, out, ADDR_TEXT_MAX);
+	if (port != NULL)
+		*port = ntohs(in6->sin6_port);
+	return 0;
+}
+
+int
 addr_text(const char *p, size_t len, char *out)
 {
 	const char *colon = memchr(p, ':', len);

@@ -44,6 +44,13 @@ int	addr_ranges_has(const struct addr_ranges *s, const char *p,
 #define ADDR_TEXT_MAX	46
 int	addr_text(const char *p, size_t len, char *out);
 /*
+ * A socket address's host as text into out (ADDR_TEXT_MAX bytes), an IPv4
+ * client of a dual-stack socket (::ffff:a.b.c.d) as a.b.c.d, and its port
+ * into *port unless port is NULL.  -1 for a family other than IPv4, IPv6.
+ */
+struct sockaddr;
+int	sockaddr_text(const struct sockaddr *sa, char *out, int *port);
+/*
  * The client a trusted proxy forwarded for, from its X-Forwarded-For
  * (every header of it joined with commas): walking from the end (the
  * address the proxy itself saw), the first that is not a trusted proxy

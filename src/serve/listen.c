@@ -42,6 +42,7 @@
 #include <microhttpd.h>
 
 #include "base/mem.h"
+#include "base/ranges.h"
 #include "serve/serve.h"
 
 /* How long to back off when out of descriptors, before accepting again. */
@@ -121,14 +122,13 @@ bound_port(int fd)
 {
 	struct sockaddr_storage bound;
 	socklen_t blen = sizeof(bound);
+	char host[ADDR_TEXT_MAX];
+	int port;
 
-	if (getsockname(fd, (struct sockaddr *)&bound, &blen) != 0)
+	if (getsockname(fd, (struct sockaddr *)&bound, &blen) != 0 ||
+	    sockaddr_text((struct sockaddr *)&bound, host, &port) != 0)
 		return 0;
-	if (bound.ss_family == AF_INET6)
-		return ntohs(((struct sockaddr_in6 *)(void *)&bound)->sin6_port);
-	if (bound.ss_family == AF_INET)
-		return ntohs(((struct sockaddr_in *)(void *)&bound)->sin_port);
-	return 0;
+	return port;
 }
 
 int
@@ -214,7 +214,7 @@ listener_addresses(const struct listener *l, char *out, size_t size)
 {
 	struct sockaddr_storage a;
 	socklen_t alen;
-	char host[INET6_ADDRSTRLEN];
+	char host[ADDR_TEXT_MAX];
 	size_t used = 0;
 	int i, port;
 
@@ -222,20 +222,12 @@ listener_addresses(const struct listener *l, char *out, size_t size)
 		out[0] = '\0';
 	for (i = 0; i < l->n; i++) {
 		alen = sizeof(a);
-		if (getsockname(l->fds[i], (struct sockaddr *)&a, &alen) != 0)
-			continue;
-		port = bound_port(l->fds[i]);
-		if (a.ss_family == AF_INET6)
-			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)&a)
-			    ->sin6_addr, host, sizeof(host));
-		else if (a.ss_family == AF_INET)
-			inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)&a)
-			    ->sin_addr, host, sizeof(host));
-		else
+		if (getsockname(l->fds[i], (struct sockaddr *)&a, &alen) != 0 ||
+		    sockaddr_text((struct sockaddr *)&a, host, &port) != 0)
 			continue;
 		if (used < size)
 			used += (size_t)snprintf(out + used, size - used,
-			    a.ss_family == AF_INET6 ? "%s[%s]:%d" : "%s%s:%d",
+			    strchr(host, ':') != NULL ? "%s[%s]:%d" : "%s%s:%d",
 			    used > 0 ? ", " : "", host, port);
 	}
 	return l->n;

@@ -1365,31 +1365,17 @@ peer_of(struct sreq *r)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn,
 	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char buf[INET6_ADDRSTRLEN] = "?", client[ADDR_TEXT_MAX];
+	char buf[ADDR_TEXT_MAX], client[ADDR_TEXT_MAX];
 	const char *proto;
 
-	if (ci != NULL && ci->client_addr != NULL) {
-		const struct sockaddr *sa = ci->client_addr;
-
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)
-			    (const void *)sa)->sin_addr, buf, sizeof(buf));
-		else if (sa->sa_family == AF_INET6) {
-			const struct in6_addr *a6 = &((const struct
-			    sockaddr_in6 *)(const void *)sa)->sin6_addr;
-
-			/*
-			 * A dual-stack socket (systemd's ListenStream=8080)
-			 * gives IPv4 clients as ::ffff:a.b.c.d: said, matched
-			 * against trusted_proxies and audited as a.b.c.d.
-			 */
-			if (IN6_IS_ADDR_V4MAPPED(a6))
-				inet_ntop(AF_INET, &a6->s6_addr[12], buf,
-				    sizeof(buf));
-			else
-				inet_ntop(AF_INET6, a6, buf, sizeof(buf));
-		}
-	}
+	/*
+	 * A dual-stack socket (systemd's ListenStream=8080) gives IPv4
+	 * clients as ::ffff:a.b.c.d: said, matched against trusted_proxies
+	 * and audited as a.b.c.d.
+	 */
+	if (ci == NULL || ci->client_addr == NULL ||
+	    sockaddr_text(ci->client_addr, buf, NULL) != 0)
+		memcpy(buf, "?", 2);
 	r->peer = chousa_arena_strdup(r->a, buf);
 	if (r->cfg_ref->proxies.n == 0 ||
 	    !addr_ranges_has(&r->cfg_ref->proxies, buf, strlen(buf)))
