@@ -63,7 +63,8 @@
 /* The variadic ones, forwarded by hand below. */
 #define MHD_VARIADIC(X) \
 	X(const union MHD_ConnectionInfo *, MHD_get_connection_info, (), (), \
-	    NULL)
+	    NULL) \
+	X(enum MHD_Result, MHD_set_connection_option, (), (), MHD_NO)
 
 enum {
 	MHD_FUNCS(DYNLIB_ENUM) MHD_VOID_FUNCS(DYNLIB_VOID_ENUM)
@@ -110,6 +111,24 @@ MHD_get_connection_info(struct MHD_Connection *c,
 	return DYNLIB_CALL(mhd_lib, const union MHD_ConnectionInfo *,
 	    MHD_get_connection_info, (struct MHD_Connection *,
 	    enum MHD_ConnectionInfoType, ...))(c, type);
+}
+
+/* chousa sets only MHD_CONNECTION_OPTION_TIMEOUT, one unsigned int. */
+enum MHD_Result
+MHD_set_connection_option(struct MHD_Connection *c,
+    enum MHD_CONNECTION_OPTION option, ...)
+{
+	unsigned int secs;
+	va_list ap;
+
+	if (dynlib_load(&mhd_lib) != 0)
+		return MHD_NO;
+	va_start(ap, option);
+	secs = va_arg(ap, unsigned int);
+	va_end(ap);
+	return DYNLIB_CALL(mhd_lib, enum MHD_Result, MHD_set_connection_option,
+	    (struct MHD_Connection *, enum MHD_CONNECTION_OPTION, ...))(c,
+	    option, secs);
 }
 
 /* Why the server library could not be loaded, or NULL when it was. */

@@ -911,11 +911,13 @@ struct server {
 	long				 max_conns;	/* connections at most */
 	/*
 	 * The [server] settings a SIGHUP changes (server_apply_live):
-	 * online_budget, max_stream and max_import read atomically, max_held
-	 * and max_bg under lock, trusted_proxies in each request's cfg_ref.
+	 * online_budget, max_stream, max_import and idle_timeout read
+	 * atomically, max_held and max_bg under lock, trusted_proxies in
+	 * each request's cfg_ref.
 	 */
 	long				 online_budget;	/* a token's a day, 0:
 							 * none ([server]) */
+	long				 idle_timeout;	/* a new connection's, s */
 	long				 conns;		/* handed over, open (atomic) */
 	long				 busy;		/* requests under way (atomic) */
 	long				 fresh;		/* connections yet to send

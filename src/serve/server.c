@@ -242,10 +242,13 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 	struct server *s = cls;
 	struct tstore *t = tstore_of(s, NULL);
 
-	(void)c;
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		struct conn_state *cs = mem_alloc(sizeof(*cs));
 
+		/* [server] idle_timeout as in force now (a SIGHUP changes it). */
+		(void)MHD_set_connection_option(c,
+		    MHD_CONNECTION_OPTION_TIMEOUT, (unsigned int)
+		    __atomic_load_n(&s->idle_timeout, __ATOMIC_RELAXED));
 		*socket_context = cs;
 		if (cs == NULL)		/* then not waited for at a stop */
 			__atomic_sub_fetch(&s->fresh, 1, __ATOMIC_RELAXED);
@@ -1812,14 +1815,15 @@ cfg_long(const struct chousa_config *cfg, const char *key, long def)
 }
 
 /*
- * The [server] settings a SIGHUP puts in force without a restart; the
- * others (the address, threads, TLS paths, the audit log's, ...) are read
- * once, at start.
+ * The [server] settings a SIGHUP puts in force without a restart (the
+ * idle_timeout for the connections from then on); the others (the
+ * address, threads, TLS paths, the audit log's, ...) are read once, at
+ * start.
  */
 static const char *const live_keys[] = {
 	"rate", "burst", "trusted_proxies", "online_budget", "sweep_max",
 	"import_max", "queue_memory", "background_jobs", "investigate_queue",
-	NULL
+	"idle_timeout", NULL
 };
 
 static int
@@ -1849,6 +1853,8 @@ apply_live(struct server *s, const struct chousa_config *cfg)
 	pthread_mutex_unlock(&s->lock);
 	__atomic_store_n(&s->online_budget, cfg_long(cfg, "online_budget", 0),
 	    __ATOMIC_RELAXED);
+	__atomic_store_n(&s->idle_timeout, cfg_long(cfg, "idle_timeout",
+	    IDLE_TIMEOUT), __ATOMIC_RELAXED);
 	__atomic_store_n(&s->max_stream, (size_t)cfg_long(cfg, "sweep_max",
 	    SERVE_MAX_SWEEP_BODY), __ATOMIC_RELAXED);
 	__atomic_store_n(&s->max_import, (size_t)cfg_long(cfg, "import_max",
