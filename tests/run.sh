@@ -4,7 +4,50 @@
 # "not ok - NAME: why" per check; a program that dies without saying why
 # counts as one failure.  TEST=NAME runs only the tests whose name (such
 # as cli/test-sweep or unit/test-store) holds NAME.
+#
+# Tests run JOBS at a time (default: one a core), each with a TMPDIR, HOME
+# and XDG directories of its own, since most of a test's time is spent
+# waiting on a server or a child.  A script with the line
+# "# run.sh: alone" runs after the others with nothing beside it: it
+# measures time (a restart under load, a slow client cut off) and a
+# neighbour's load would make it fail without a fault.
 set -u
+
+# run_one NAME CMD...: run one test in a directory of its own, keep its
+# output in $RUN_TMP/NAME/, and say how it went on stderr.  One that
+# hangs is stopped after CHOUSA_TEST_TIMEOUT seconds (900) and counts as
+# a failure, so a hang never holds up the whole run.
+run_one() {
+	name=$1
+	shift
+	dir="$RUN_TMP/$(printf %s "$name" | tr / _)"
+	mkdir -p "$dir/tmp/home"
+	start=$(date +%s)
+	TMPDIR="$dir/tmp" HOME="$dir/tmp/home" XDG_DATA_HOME="$dir/tmp/data" \
+	    XDG_CONFIG_HOME="$dir/tmp/config" \
+	    timeout -k 10 "${CHOUSA_TEST_TIMEOUT:-900}" "$@" \
+	    > "$dir/out" 2> "$dir/err"
+	status=$?
+	[ "$status" -eq 124 ] && echo "not ok - $name: still running after ${CHOUSA_TEST_TIMEOUT:-900} s" >> "$dir/out"
+	ok=$(grep -c '^ok - ' "$dir/out")
+	bad=$(grep -c '^not ok - ' "$dir/out")
+	if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
+		echo "not ok - $name: exited $status" >> "$dir/out"
+		bad=1
+	fi
+	echo "$status" > "$dir/status"
+	rm -rf "$dir/tmp"
+	printf '%-40s %4d ok %4d failed %4d s\n' "$name" "$ok" "$bad" \
+	    $(($(date +%s) - start)) >&2
+	return 0
+}
+
+if [ "${1:-}" = --one ]; then
+	shift
+	run_one "$@"
+	exit 0
+fi
+
 cd "$(dirname "$0")/.."
 build=${1:-build}
 [ "${2:-}" = "--update-golden" ] && export CHOUSA_UPDATE_GOLDEN=1
@@ -15,64 +58,64 @@ export TESTS="$top/tests"
 export BUILD="$top/$build"
 export SAMPLES="$top/tests/data/samples"
 # Tests never read the user's store or config, and never colour.
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/chousa-test.XXXXXX")
-export TMPDIR="$tmp" HOME="$tmp/home" XDG_DATA_HOME="$tmp/data" \
-    XDG_CONFIG_HOME="$tmp/config" NO_COLOR=1
+RUN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/chousa-test.XXXXXX")
+export RUN_TMP NO_COLOR=1
 unset CHOUSA_DB CHOUSA_CONFIG HTTPS_PROXY https_proxy HTTP_PROXY http_proxy
-mkdir -p "$HOME"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
-log="$tmp/log"
-: > "$log"
-passed=0
-failed=0
-
-# run_one NAME CMD...: run a test program, count its ok / not ok lines.
-# One that hangs is stopped after CHOUSA_TEST_TIMEOUT seconds (900) and
-# counts as a failure, so a hang never holds up the whole run.
-run_one() {
-	name=$1
-	shift
-	case "$name" in *"${TEST:-}"*) ;; *) return 0 ;; esac
-	out="$tmp/out"
-	start=$(date +%s)
-	timeout -k 10 "${CHOUSA_TEST_TIMEOUT:-900}" "$@" > "$out" 2> "$tmp/err"
-	status=$?
-	[ "$status" -eq 124 ] && echo "not ok - $name: still running after ${CHOUSA_TEST_TIMEOUT:-900} s" >> "$out"
-	ok=$(grep -c '^ok - ' "$out")
-	bad=$(grep -c '^not ok - ' "$out")
-	if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
-		echo "not ok - $name: exited $status" >> "$out"
-		bad=1
+# Every test as a line "NAME CMD ARGS...", in the order results are told;
+# the long CLI scripts are listed first, so the short programs fill the end.
+selected() { case "$1" in *"${TEST:-}"*) return 0 ;; esac; return 1; }
+: > "$RUN_TMP/shared"
+: > "$RUN_TMP/alone"
+for t in tests/cli/test-*.sh; do
+	[ -f "$t" ] || continue
+	n="cli/$(basename "$t" .sh)"
+	selected "$n" || continue
+	if grep -q '^# run.sh: alone' "$t"; then
+		echo "$n sh $t" >> "$RUN_TMP/alone"
+	else
+		echo "$n sh $t" >> "$RUN_TMP/shared"
 	fi
-	passed=$((passed + ok))
-	failed=$((failed + bad))
-	grep '^not ok - ' "$out"
-	if [ "$status" -ne 0 ] || [ "$bad" -ne 0 ]; then
-		sed -n '1,40p' "$tmp/err" | sed 's/^/    /'
-	fi
-	cat "$out" >> "$log"
-	printf '%-40s %4d ok %4d failed %4d s\n' "$name" "$ok" "$bad" \
-	    $(($(date +%s) - start)) >&2
-}
-
+done
 for t in "$build"/tests/test-*; do
 	[ -x "$t" ] || continue
-	run_one "unit/$(basename "$t")" "$t"
+	selected "unit/$(basename "$t")" || continue
+	echo "unit/$(basename "$t") $t" >> "$RUN_TMP/shared"
 done
 for t in "$build"/replay/fuzz-*; do
 	[ -x "$t" ] || continue
 	n=$(basename "$t")
 	corpus="tests/fuzz/corpus/${n#fuzz-}"
 	[ -d "$corpus" ] || corpus="tests/fuzz/corpus"
-	run_one "replay/$n" "$t" "$corpus"
-done
-for t in tests/cli/test-*.sh; do
-	[ -f "$t" ] || continue
-	run_one "cli/$(basename "$t" .sh)" sh "$t"
+	selected "replay/$n" || continue
+	echo "replay/$n $t $corpus" >> "$RUN_TMP/shared"
 done
 
-rm -rf "$tmp"
+xargs -r -P "$jobs" -L 1 sh tests/run.sh --one < "$RUN_TMP/shared"
+xargs -r -P 1 -L 1 sh tests/run.sh --one < "$RUN_TMP/alone"
+
+passed=0
+failed=0
+for name in $(cat "$RUN_TMP/shared" "$RUN_TMP/alone" | cut -d' ' -f1); do
+	dir="$RUN_TMP/$(printf %s "$name" | tr / _)"
+	if [ ! -f "$dir/status" ]; then
+		echo "not ok - $name: never ran"
+		failed=$((failed + 1))
+		continue
+	fi
+	ok=$(grep -c '^ok - ' "$dir/out")
+	bad=$(grep -c '^not ok - ' "$dir/out")
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+	if [ "$bad" -ne 0 ]; then
+		grep '^not ok - ' "$dir/out"
+		sed -n '1,40p' "$dir/err" | sed 's/^/    /'
+	fi
+done
+
+rm -rf "$RUN_TMP"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -8,6 +8,8 @@
 #  3. Made while a writer commits without pause and a team server serves:
 #     the copy is one commit's store (an invariant the writer keeps holds
 #     in it), the writer and the server are not held up.
+# Timed under load of its own: tests/run.sh runs it with nothing beside it.
+# run.sh: alone
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop; [ -n "${W:-}" ] && kill $W 2> /dev/null' EXIT INT TERM

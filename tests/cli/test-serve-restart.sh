@@ -11,6 +11,8 @@
 #     at once, and [server] drain_timeout bounds the wait.
 #  4. A descriptor passed that is no listening socket is refused, saying
 #     which.
+# Timed under load of its own: tests/run.sh runs it with nothing beside it.
+# run.sh: alone
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
