@@ -152,6 +152,7 @@ serve_options(const struct cli_cmd *self, int argc, char **argv,
 		switch (c) {
 		case OPT_LISTEN:	so->listen = arg; break;
 		case OPT_UPDATE:
+			so->update_every_fixed = 1;
 			so->update_every = chousa_duration_parse(arg);
 			if (so->update_every < 0)
 				cli_usage_error(self, "--update-every: cannot "
@@ -553,8 +554,8 @@ const struct cli_cmd cmd_serve = {
 	"but never silently: they are counted, and said on stderr at once "
 	"and then once a minute while it lasts.  SIGHUP reads again the "
 	"config (keys, sources, and the [server] limits: rate, burst, "
-	"trusted_proxies, the caps and queues, idle_timeout; the rest waits "
-	"for a restart), the log's path (logrotate) and the TLS pair (a renewal).  Each token may "
+	"trusted_proxies, the caps and queues, idle_timeout, update_every "
+	"unless --update-every is given; the rest waits for a restart), the log's path (logrotate) and the TLS pair (a renewal).  Each token may "
 	"make [server] rate requests a minute (default 600, burst 120).  "
 	"Keys are never in any answer, page or log.",
 	serve_opts, run_serve,

@@ -84,6 +84,11 @@ struct chousa_serve_opts {
 	const char	*tls_key;
 	int		 threads;	/* HTTP threads; 0: 4 per core */
 	long		 update_every;	/* seconds; 0: no scheduled update */
+	/*
+	 * update_every came from the command line: a reload leaves it, where
+	 * otherwise the config's [server] update_every is taken again.
+	 */
+	int		 update_every_fixed;
 	const char	*update_exe;	/* the chousa binary to run updates */
 	chousa_serve_log_fn log;
 	void		*log_arg;

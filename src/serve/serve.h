@@ -1006,8 +1006,11 @@ struct update_state {
 	int64_t		 last_try;
 	int		 last_status;	/* the update's exit status */
 	int		 failures;	/* in a row */
+	long		 every;		/* the schedule, s; 0: when asked */
 };
 void	updater_state(struct updater *u, struct update_state *out);
+/* A new schedule (a SIGHUP's [server] update_every), from now on. */
+void	updater_set_every(struct updater *u, long every);
 /*
  * An update asked for: one starts now unless one runs already (whose
  * end then answers).  Returns the runs ended so far, for updater_wait.

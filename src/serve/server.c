@@ -1816,14 +1816,15 @@ cfg_long(const struct chousa_config *cfg, const char *key, long def)
 
 /*
  * The [server] settings a SIGHUP puts in force without a restart (the
- * idle_timeout for the connections from then on); the others (the
+ * idle_timeout for the connections from then on, update_every unless
+ * given on the command line); the others (the
  * address, threads, TLS paths, the audit log's, ...) are read once, at
  * start.
  */
 static const char *const live_keys[] = {
 	"rate", "burst", "trusted_proxies", "online_budget", "sweep_max",
 	"import_max", "queue_memory", "background_jobs", "investigate_queue",
-	"idle_timeout", NULL
+	"idle_timeout", "update_every", NULL
 };
 
 static int
@@ -2148,6 +2149,8 @@ chousa_server_reload_config(struct chousa_server *cs,
 	struct server *s = (struct server *)(void *)cs;
 	const struct chousa_config_key *k;
 	struct cfg_ref *ref, *old;
+	const char *v;
+	long every;
 	int rc;
 
 	if (cfg == NULL) {
@@ -2165,6 +2168,12 @@ chousa_server_reload_config(struct chousa_server *cs,
 	ref->refs = 1;
 	rc = addr_ranges_add(&ref->proxies, chousa_config_get(cfg, "server",
 	    "trusted_proxies"), "trusted proxy", err);
+	v = chousa_config_get(cfg, "server", "update_every");
+	every = v != NULL ? chousa_duration_parse(v) : 0;
+	if (rc == CHOUSA_OK && every < 0)
+		rc = chousa_errf(err, CHOUSA_EINVAL, "bad [server] "
+		    "update_every '%s': a duration such as 90s, 30m, 6h, 1d",
+		    v);
 	if (rc != CHOUSA_OK) {
 		chousa_config_free(cfg);
 		mem_free(ref);
@@ -2191,7 +2200,12 @@ chousa_server_reload_config(struct chousa_server *cs,
 		if ((was == NULL) == (now == NULL) &&
 		    (was == NULL || strcmp(was, now) == 0))
 			continue;
-		if (is_live(k->key) && now != NULL)
+		if (strcmp(k->key, "update_every") == 0 &&
+		    s->opts.update_every_fixed)
+			server_log(s, "[server] update_every changed in the "
+			    "config: --update-every, given at start, stays in "
+			    "force");
+		else if (is_live(k->key) && now != NULL)
 			server_log(s, "[server] %s is now %s", k->key, now);
 		else if (is_live(k->key))
 			server_log(s, "[server] %s is now %s (unset: the "
@@ -2208,6 +2222,8 @@ chousa_server_reload_config(struct chousa_server *cs,
 		    "addresses: restart to lift the limit of 512 connections "
 		    "from one address, or set [server] max_per_ip");
 	apply_live(s, cfg);
+	if (s->updater != NULL && !s->opts.update_every_fixed)
+		updater_set_every(s->updater, every);
 	pthread_mutex_lock(&s->cfg_lock);
 	old = s->cfg_now;
 	s->cfg_now = ref;

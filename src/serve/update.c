@@ -41,6 +41,7 @@ struct updater {
 	int64_t		 last_try;
 	int		 last_status;	/* the child's exit status */
 	int		 failures;	/* in a row */
+	long		 every;		/* the schedule, s; 0: when asked */
 	uint64_t	 runs;		/* ended since the start */
 	char		*out, *said;	/* the last run's stdout and stderr */
 	char		 state_path[4096];
@@ -194,8 +195,8 @@ log_run(struct updater *u, int status, const char *said)
 		server_log(u->srv, "update: done");
 	else
 		server_log(u->srv, "update: failed (status %d), will %s",
-		    status, u->srv->opts.update_every > 0 ? "retry" :
-		    "run when asked");
+		    status, __atomic_load_n(&u->every, __ATOMIC_RELAXED) > 0 ?
+		    "retry" : "run when asked");
 	while (p != NULL && *p != '\0' && n < 5) {
 		len = strcspn(p, "\n");
 		if (strncmp(p, "chousa: ", 8) == 0) {
@@ -210,7 +211,6 @@ static void *
 updater_main(void *arg)
 {
 	struct updater *u = arg;
-	long every = u->srv->opts.update_every;
 	struct timespec until;
 	int64_t now, due;
 	char *out, *said;
@@ -220,6 +220,8 @@ updater_main(void *arg)
 
 	pthread_mutex_lock(&u->lock);
 	while (!u->stop) {
+		long every = u->every;	/* a SIGHUP may have changed it */
+
 		now = (int64_t)time(NULL);
 		if (u->failures > 0) {
 			long back = 60L << (u->failures > 6 ? 6 : u->failures);
@@ -280,6 +282,7 @@ updater_start(struct updater **out, struct server *s, struct chousa_err *err)
 	if (u == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	u->srv = s;
+	u->every = s->opts.update_every;
 	snprintf(u->state_path, sizeof(u->state_path), "%s.last-update",
 	    s->db_path);
 	u->last_ok = read_last_ok(u->state_path);
@@ -382,6 +385,17 @@ updater_state(struct updater *u, struct update_state *out)
 	out->last_try = u->last_try;
 	out->last_status = u->last_status;
 	out->failures = u->failures;
+	out->every = u->every;
+	pthread_mutex_unlock(&u->lock);
+}
+
+void
+updater_set_every(struct updater *u, long every)
+{
+	pthread_mutex_lock(&u->lock);
+	__atomic_store_n(&u->every, every, __ATOMIC_RELAXED);
+	/* The wait under the old schedule ends, and the next is reckoned. */
+	pthread_cond_broadcast(&u->cond);
 	pthread_mutex_unlock(&u->lock);
 }
 
@@ -391,8 +405,8 @@ updater_json(struct updater *u, struct chousa_jw *w)
 	struct update_state st;
 
 	updater_state(u, &st);
-	chousa_jw_kbool(w, "scheduled", u->srv->opts.update_every > 0);
-	chousa_jw_kint(w, "every", u->srv->opts.update_every);
+	chousa_jw_kbool(w, "scheduled", st.every > 0);
+	chousa_jw_kint(w, "every", st.every);
 	chousa_jw_kbool(w, "running", st.running);
 	chousa_jw_kint(w, "last_ok", st.last_ok);
 	chousa_jw_kint(w, "last_try", st.last_try);

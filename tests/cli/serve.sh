@@ -70,6 +70,18 @@ serve_stop() {
 }
 
 
+# serve_hup: SIGHUP, and wait (5 s at most) for the server to say it read
+# the config again or kept the one in force.
+serve_hup() {
+	n=$(grep -c "serve: the config read again\|kept the config in force" "$T/serve.log")
+	kill -HUP "$SERVER_PID"
+	i=0
+	while [ "$(grep -c "serve: the config read again\|kept the config in force" "$T/serve.log")" = "$n" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 # serve_kill: the server killed (SIGKILL), as a crash or the OOM killer
 # would, and reaped.
 serve_kill() {

@@ -44,23 +44,13 @@ for line in open(sys.argv[1]):
 PY
 }
 sent() { n=$(grep -c "^virustotal " "$T/replay.log" 2> /dev/null); echo "${n:-0}"; }
-# hup: SIGHUP, then until the server says it read the config (or 5 s).
-hup() {
-	n=$(grep -c "serve: the config read again\|kept the config in force" "$T/serve.log")
-	kill -HUP "$SERVER_PID"
-	i=0
-	while [ "$(grep -c "serve: the config read again\|kept the config in force" "$T/serve.log")" = "$n" ] && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
 
 # ---- 1. a key added ----
 ask 45.30.1.1
 expect no_key_skipped '^skipped.*key' "$T/vt"
 [ "$(sent)" = 0 ] && ok no_key_nothing_sent || not_ok no_key_nothing_sent "$(sent)"
 config 'api_key = reload-test-key-one' virustotal
-hup
+serve_hup
 expect reload_said "serve: the config read again" "$T/serve.log"
 http GET /metrics "$TOKEN"
 expect metric_reload_ok '^chousa_config_last_reload_successful 1$' "$T/body"
@@ -84,13 +74,13 @@ curl -s -b "$T/jar" -o "$T/home.html" -w '%{http_code}' "$URL/" > "$T/code"
 
 # ---- 2. the service moved ----
 config 'api_key = reload-test-key-two' virustotal/@401
-hup
+serve_hup
 ask 45.30.1.3
 expect new_base_url_in_force '(401|key refused)' "$T/vt"
 
 # ---- 3. a config that cannot be read ----
 printf '[virustotal\nbroken' > "$T/config"
-hup
+serve_hup
 expect bad_config_said "serve: kept the config in force: " "$T/serve.log"
 ask 45.30.1.4
 expect bad_config_old_kept '(401|key refused)' "$T/vt"
@@ -101,7 +91,7 @@ check server_goes_on 1 env CHOUSA_CONFIG="$T/client.config" CHOUSA_SERVER_KEY="$
 
 # ---- 4. a [server] setting ----
 printf '[server]\nrate = 0\nbackground_jobs = 5\n[http]\nbackoff_ms = 1\nretries = 1\n[virustotal]\napi_key = reload-test-key-two\nbase_url = http://127.0.0.1:%s/virustotal\nrate = 0\ndaily = 100000\n' "$RP" > "$T/config"
-hup
+serve_hup
 http GET /metrics "$TOKEN"
 expect metric_reload_ok_again '^chousa_config_last_reload_successful 1$' "$T/body"
 expect server_setting_live_said "\[server\] background_jobs is now 5" "$T/serve.log"
@@ -112,7 +102,7 @@ sconfig() {
 	printf '[server]\n%b\n[http]\nbackoff_ms = 1\nretries = 1\n[virustotal]\napi_key = reload-test-key-two\nbase_url = http://127.0.0.1:%s/virustotal\nrate = 0\ndaily = 100000\n' "$1" "$RP" > "$T/config"
 }
 sconfig 'rate = 0\nmax_per_ip = 20\nidle_timeout = 1'
-hup
+serve_hup
 expect server_setting_waits_for_restart "\[server\] max_per_ip changed in the config: it takes effect at the next start" "$T/serve.log"
 # The idle timeout lowered: a connection opened from now on and left
 # silent is closed after 1 s, not the 15 s in force at start.
@@ -132,7 +122,7 @@ awk '$1 == "closed" && $2 < 5 { ok = 1 } END { exit !ok }' "$T/idle" &&
 	ok idle_timeout_live_in_force || not_ok idle_timeout_live_in_force "$(cat "$T/idle")"
 # A rate lowered: in force for the next requests, no restart.
 sconfig 'rate = 1\nburst = 2\nmax_per_ip = 20\nsweep_max = 1000'
-hup
+serve_hup
 expect rate_live_said "\[server\] rate is now 1" "$T/serve.log"
 for i in 1 2 3; do
 	http GET "/api/v1/lookup?indicator=evil.example" "$TOKEN"
@@ -143,21 +133,21 @@ done
 # The sweep's cap lowered: a bigger upload is refused, and the web form says the new cap.
 head -c 2000 /dev/zero | tr '\0' 'a' > "$T/2k.log"
 sconfig 'rate = 0\nmax_per_ip = 20\nsweep_max = 1000'
-hup
+serve_hup
 python3 "$TESTS/cli/serve_upload.py" "$URL" "$TOKEN" /api/v1/sweep "$T/2k.log" "$T/up.body" > "$T/up.status" 2>&1
 [ "$(head -1 "$T/up.status")" = 413 ] && ok sweep_max_lowered_in_force || not_ok sweep_max_lowered_in_force "$(head -c 200 "$T/up.status")"
 curl -s -b "$T/jar" "$URL/" > "$T/sweep.html"
 expect sweep_form_says_new_cap 'data-max="1000"' "$T/sweep.html"
 # Trusted proxies set: a forwarded client is audited as itself from now on.
 sconfig 'rate = 0\nmax_per_ip = 20\ntrusted_proxies = 127.0.0.1'
-hup
+serve_hup
 expect proxies_live_said "\[server\] trusted_proxies is now 127.0.0.1" "$T/serve.log"
 curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -H "X-Forwarded-For: 198.51.100.23" "$URL/api/v1/lookup?indicator=proxied.example"
 sleep 0.1
 expect proxies_live_audit '"peer":"198\.51\.100\.23","proxy":"127\.0\.0\.1"' "$T/audit.log"
 # One that cannot be read: the config in force is kept, and said.
 sconfig 'rate = 0\nmax_per_ip = 20\ntrusted_proxies = 10.0.0.0/99'
-hup
+serve_hup
 expect bad_proxies_keep_config "kept the config in force: bad trusted proxy '10.0.0.0/99'" "$T/serve.log"
 http GET /metrics "$TOKEN"
 expect bad_proxies_metric '^chousa_config_last_reload_successful 0$' "$T/body"
@@ -165,7 +155,7 @@ curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -H "X-Forwarded-For: 198.
 sleep 0.1
 expect bad_proxies_old_ones_kept '"peer":"198\.51\.100\.24"' "$T/audit.log"
 sconfig 'rate = 0\nbackground_jobs = 5'
-hup
+serve_hup
 
 # The key VirusTotal refused, replaced: the next investigation sends the
 # new one, not "refused earlier in this run".

@@ -11,6 +11,10 @@
 #  3. Only an admin: a read token 403, audited; feed names refused with
 #     --server (the server updates what its config names); the server's
 #     state says it runs updates when asked, not on a schedule.
+#  4. A schedule set in the config takes effect at a SIGHUP: updates run
+#     on it, the state says it, and unset again they stop; one that
+#     cannot be read keeps the config in force; --update-every given at
+#     start stays in force over the config's.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop; [ -n "${WWW:-}" ] && kill $WWW 2> /dev/null' EXIT INT TERM
@@ -78,3 +82,33 @@ sleep 0.3
 check update_audited 1 "$CHOUSA" audit --log "$T/audit.log" --what update --json
 expect update_audited_read_refused '"who":"alice".*"what":"update".*"status":403' "$T/out"
 expect update_audited_exit '"who":"boss".*"what":"update".*"verdict":"exit:4"' "$T/out"
+
+# ---- 4. a schedule set at a reload ----
+runs() { grep -c 'update: started' "$T/serve.log"; }
+printf '[server]\nrate = 0\nupdate_every = 2s\n' > "$T/config"
+feeds_config "$T/config"
+serve_hup
+expect schedule_live_said '\[server\] update_every is now 2s' "$T/serve.log"
+http GET /api/v1/update "$READ"
+expect schedule_live_state '"scheduled":true,"every":2' "$T/body"
+n=$(runs)
+i=0
+while [ "$(runs)" -le "$n" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(runs)" -gt "$n" ] && ok schedule_live_runs || not_ok schedule_live_runs "no update started in 10 s: $(tail -n 3 "$T/serve.log")"
+printf '[server]\nrate = 0\nupdate_every = soon\n' > "$T/config"
+feeds_config "$T/config"
+serve_hup
+expect schedule_bad_refused "kept the config in force: bad \[server\] update_every 'soon'" "$T/serve.log"
+printf '[server]\nrate = 0\n' > "$T/config"
+feeds_config "$T/config"
+serve_hup
+http GET /api/v1/update "$READ"
+expect schedule_unset_state '"scheduled":false,"every":0' "$T/body"
+serve_stop
+serve_start --update-every 1d || { not_ok server_restarts "$(head -c 300 "$T/serve.log")"; exit 0; }
+printf '[server]\nrate = 0\nupdate_every = 2s\n' > "$T/config"
+feeds_config "$T/config"
+serve_hup
+expect schedule_flag_stays_said '\[server\] update_every changed in the config: --update-every, given at start, stays in force' "$T/serve.log"
+http GET /api/v1/update "$READ"
+expect schedule_flag_stays '"scheduled":true,"every":86400' "$T/body"
