@@ -1817,9 +1817,8 @@ cfg_long(const struct chousa_config *cfg, const char *key, long def)
 /*
  * The [server] settings a SIGHUP puts in force without a restart (the
  * idle_timeout for the connections from then on, update_every unless
- * given on the command line); the others (the
- * address, threads, TLS paths, the audit log's, ...) are read once, at
- * start.
+ * given on the command line); the others (the address, threads, TLS
+ * paths, the audit log's, ...) are read once, at start.
  */
 static const char *const live_keys[] = {
 	"rate", "burst", "trusted_proxies", "online_budget", "sweep_max",
