@@ -108,7 +108,23 @@ struct serve_args {
 	int		 fds[16];	/* sockets passed by systemd */
 	char		*audit;		/* the default audit log's path */
 	char		 exe[PATH_MAX];
+	/* The [server] keys the options set, for the server's reloads. */
+	const char	*keys[16];
+	int		 n_keys;
 };
+
+/* The option set [server] key: a reload leaves it as the option said. */
+static void
+cli_sets(struct serve_args *x, const char *key)
+{
+	int i;
+
+	for (i = 0; i < x->n_keys; i++)
+		if (strcmp(x->keys[i], key) == 0)
+			return;
+	if (x->n_keys < (int)(sizeof(x->keys) / sizeof(x->keys[0])) - 1)
+		x->keys[x->n_keys++] = key;
+}
 
 /* The [server] section of the configuration: the defaults. */
 static void
@@ -150,18 +166,31 @@ serve_options(const struct cli_cmd *self, int argc, char **argv,
 
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
 		switch (c) {
-		case OPT_LISTEN:	so->listen = arg; break;
+		case OPT_LISTEN:
+			cli_sets(x, "listen");
+			so->listen = arg;
+			break;
 		case OPT_UPDATE:
-			so->update_every_fixed = 1;
+			cli_sets(x, "update_every");
 			so->update_every = chousa_duration_parse(arg);
 			if (so->update_every < 0)
 				cli_usage_error(self, "--update-every: cannot "
 				    "read '%s' (90s, 30m, 6h, 1d)", arg);
 			break;
-		case OPT_TLS_CERT:	x->cert = arg; break;
-		case OPT_TLS_KEY:	x->key = arg; break;
-		case OPT_AUDIT:		so->audit_path = arg; break;
+		case OPT_TLS_CERT:
+			cli_sets(x, "tls_cert");
+			x->cert = arg;
+			break;
+		case OPT_TLS_KEY:
+			cli_sets(x, "tls_key");
+			x->key = arg;
+			break;
+		case OPT_AUDIT:
+			cli_sets(x, "audit_log");
+			so->audit_path = arg;
+			break;
 		case OPT_AUDIT_MAX:
+			cli_sets(x, "audit_max");
 			so->audit_max_bytes = strcmp(arg, "none") == 0 ?
 			    CHOUSA_AUDIT_NO_ROTATION : size_arg(arg);
 			if (so->audit_max_bytes < 0)
@@ -169,10 +198,12 @@ serve_options(const struct cli_cmd *self, int argc, char **argv,
 				    "read '%s'", arg);
 			break;
 		case OPT_AUDIT_KEEP:
+			cli_sets(x, "audit_keep");
 			so->audit_keep = (int)cli_number_arg(self,
 			    "audit-keep", arg, 1, 1000);
 			break;
 		case OPT_THREADS:
+			cli_sets(x, "threads");
 			so->threads = (int)cli_number_arg(self, "threads",
 			    arg, 1, 256);
 			break;
@@ -182,6 +213,8 @@ serve_options(const struct cli_cmd *self, int argc, char **argv,
 	if (cli_optind < argc)
 		cli_usage_error(self, "unexpected argument '%s'",
 		    argv[cli_optind]);
+	x->keys[x->n_keys] = NULL;
+	so->cli_keys = x->keys;
 	if ((x->cert == NULL) != (x->key == NULL))
 		cli_usage_error(self, "--tls-cert and --tls-key go together");
 }
@@ -554,8 +587,9 @@ const struct cli_cmd cmd_serve = {
 	"but never silently: they are counted, and said on stderr at once "
 	"and then once a minute while it lasts.  SIGHUP reads again the "
 	"config (keys, sources, and the [server] limits: rate, burst, "
-	"trusted_proxies, the caps and queues, idle_timeout, update_every "
-	"unless --update-every is given; the rest waits for a restart), the log's path (logrotate) and the TLS pair (a renewal).  Each token may "
+	"trusted_proxies, the caps and queues, idle_timeout, update_every, "
+	"audit_max and audit_keep, unless set by an option; the rest waits "
+	"for a restart), the log's path (logrotate) and the TLS pair (a renewal).  Each token may "
 	"make [server] rate requests a minute (default 600, burst 120).  "
 	"Keys are never in any answer, page or log.",
 	serve_opts, run_serve,

@@ -85,10 +85,11 @@ struct chousa_serve_opts {
 	int		 threads;	/* HTTP threads; 0: 4 per core */
 	long		 update_every;	/* seconds; 0: no scheduled update */
 	/*
-	 * update_every came from the command line: a reload leaves it, where
-	 * otherwise the config's [server] update_every is taken again.
+	 * The [server] keys the command line set ("update_every" for
+	 * --update-every...), NULL-terminated, or NULL: a reload leaves
+	 * them, where it otherwise takes the config's live settings again.
 	 */
-	int		 update_every_fixed;
+	const char *const *cli_keys;
 	const char	*update_exe;	/* the chousa binary to run updates */
 	chousa_serve_log_fn log;
 	void		*log_arg;

@@ -68,7 +68,7 @@ struct audit {
 	struct chousa_buf batch;	/* the lines being written */
 	char		*path;
 	int		 fd;
-	long		 max_bytes;
+	long		 max_bytes;	/* atomic: a SIGHUP sets them */
 	int		 keep;
 	off_t		 size;
 	int		 torn;		/* the file ends inside a line */
@@ -138,7 +138,7 @@ rotate(struct audit *a)
 	char from[4096], to[4096];
 	int i;
 
-	for (i = a->keep; i >= 1; i--) {
+	for (i = __atomic_load_n(&a->keep, __ATOMIC_RELAXED); i >= 1; i--) {
 		snprintf(to, sizeof(to), "%s.%d", a->path, i);
 		if (i == 1)
 			snprintf(from, sizeof(from), "%s", a->path);
@@ -236,7 +236,8 @@ write_batch(struct audit *a, const struct chousa_buf *b)
 	if (e != 0 || a->failing)
 		complain(a, e, lost);
 	a->failing = e != 0;
-	if (a->fd >= 0 && a->size >= a->max_bytes)
+	if (a->fd >= 0 && a->size >= __atomic_load_n(&a->max_bytes,
+	    __ATOMIC_RELAXED))
 		rotate(a);
 	__atomic_store_n(&a->size_now, (uint64_t)(a->fd >= 0 ? a->size : 0),
 	    __ATOMIC_RELAXED);
@@ -285,6 +286,14 @@ writer_main(void *arg)
 	return NULL;
 }
 
+void
+audit_set_rotation(struct audit *a, long max_bytes, int keep)
+{
+	__atomic_store_n(&a->max_bytes, max_bytes > 0 ? max_bytes : 64L << 20,
+	    __ATOMIC_RELAXED);
+	__atomic_store_n(&a->keep, keep > 0 ? keep : 5, __ATOMIC_RELAXED);
+}
+
 int
 audit_open(struct audit **out, struct server *s, const char *path,
     long max_bytes, int keep, struct chousa_err *err)
@@ -300,8 +309,7 @@ audit_open(struct audit **out, struct server *s, const char *path,
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	}
 	a->srv = s;
-	a->max_bytes = max_bytes > 0 ? max_bytes : 64L << 20;
-	a->keep = keep > 0 ? keep : 5;
+	audit_set_rotation(a, max_bytes, keep);
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_cond_init(&a->wake, NULL);
 	pthread_cond_init(&a->drained, NULL);
@@ -386,5 +394,5 @@ void
 audit_files(const struct audit *a, const char **path, int *keep)
 {
 	*path = a != NULL ? a->path : NULL;
-	*keep = a != NULL ? a->keep : 0;
+	*keep = a != NULL ? __atomic_load_n(&a->keep, __ATOMIC_RELAXED) : 0;
 }

@@ -146,6 +146,8 @@ void	audit_stats(struct audit *a, struct audit_stats *out);
 void	audit_files(const struct audit *a, const char **path, int *keep);
 /* Close and open the log again at its path (after a logrotate move). */
 void	audit_reopen(struct audit *a);
+/* Rotate past max_bytes (0: 64 MiB), keeping keep files (0: 5), from now. */
+void	audit_set_rotation(struct audit *a, long max_bytes, int keep);
 
 /* ---- the certificate (tls.c) ---- */
 

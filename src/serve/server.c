@@ -1816,15 +1816,28 @@ cfg_long(const struct chousa_config *cfg, const char *key, long def)
 
 /*
  * The [server] settings a SIGHUP puts in force without a restart (the
- * idle_timeout for the connections from then on, update_every unless
- * given on the command line); the others (the address, threads, TLS
- * paths, the audit log's, ...) are read once, at start.
+ * idle_timeout for the connections from then on; update_every and the
+ * audit log's rotation unless the command line set them); the others
+ * (the address, threads, TLS paths, the audit log's path...) are read
+ * once, at start.
  */
 static const char *const live_keys[] = {
 	"rate", "burst", "trusted_proxies", "online_budget", "sweep_max",
 	"import_max", "queue_memory", "background_jobs", "investigate_queue",
-	"idle_timeout", "update_every", NULL
+	"idle_timeout", "update_every", "audit_max", "audit_keep", NULL
 };
+
+/* Whether the command line set [server] key, which a reload then leaves. */
+static int
+from_cli(const struct server *s, const char *key)
+{
+	const char *const *k;
+
+	for (k = s->opts.cli_keys; k != NULL && *k != NULL; k++)
+		if (strcmp(*k, key) == 0)
+			return 1;
+	return 0;
+}
 
 static int
 is_live(const char *key)
@@ -2199,11 +2212,9 @@ chousa_server_reload_config(struct chousa_server *cs,
 		if ((was == NULL) == (now == NULL) &&
 		    (was == NULL || strcmp(was, now) == 0))
 			continue;
-		if (strcmp(k->key, "update_every") == 0 &&
-		    s->opts.update_every_fixed)
-			server_log(s, "[server] update_every changed in the "
-			    "config: --update-every, given at start, stays in "
-			    "force");
+		if (from_cli(s, k->key))
+			server_log(s, "[server] %s changed in the config: the "
+			    "command line's value stays in force", k->key);
 		else if (is_live(k->key) && now != NULL)
 			server_log(s, "[server] %s is now %s", k->key, now);
 		else if (is_live(k->key))
@@ -2221,8 +2232,16 @@ chousa_server_reload_config(struct chousa_server *cs,
 		    "addresses: restart to lift the limit of 512 connections "
 		    "from one address, or set [server] max_per_ip");
 	apply_live(s, cfg);
-	if (s->updater != NULL && !s->opts.update_every_fixed)
+	if (s->updater != NULL && !from_cli(s, "update_every"))
 		updater_set_every(s->updater, every);
+	if (s->audit != NULL) {
+		v = chousa_config_get(cfg, "server", "audit_max");
+		audit_set_rotation(s->audit, from_cli(s, "audit_max") ?
+		    s->opts.audit_max_bytes : v != NULL &&
+		    strcmp(v, "none") == 0 ? CHOUSA_AUDIT_NO_ROTATION :
+		    cfg_long(cfg, "audit_max", 0), from_cli(s, "audit_keep") ?
+		    s->opts.audit_keep : (int)cfg_long(cfg, "audit_keep", 0));
+	}
 	pthread_mutex_lock(&s->cfg_lock);
 	old = s->cfg_now;
 	s->cfg_now = ref;

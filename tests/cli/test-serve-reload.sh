@@ -154,6 +154,15 @@ expect bad_proxies_metric '^chousa_config_last_reload_successful 0$' "$T/body"
 curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -H "X-Forwarded-For: 198.51.100.24" "$URL/api/v1/lookup?indicator=proxied2.example"
 sleep 0.1
 expect bad_proxies_old_ones_kept '"peer":"198\.51\.100\.24"' "$T/audit.log"
+# The audit log's rotation: from the next line written on.
+sconfig 'rate = 0\naudit_max = 1000\naudit_keep = 2'
+serve_hup
+expect audit_max_live_said '\[server\] audit_max is now 1000' "$T/serve.log"
+for i in 1 2 3 4 5 6 7 8; do http GET "/api/v1/lookup?indicator=rotate$i.example" "$TOKEN"; done
+i=0
+while [ ! -f "$T/audit.log.1" ] && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
+[ -f "$T/audit.log.1" ] && [ ! -f "$T/audit.log.3" ] && ok audit_max_live_rotates ||
+	not_ok audit_max_live_rotates "$(ls "$T" | grep audit)"
 sconfig 'rate = 0\nbackground_jobs = 5'
 serve_hup
 

@@ -109,6 +109,6 @@ serve_start --update-every 1d || { not_ok server_restarts "$(head -c 300 "$T/ser
 printf '[server]\nrate = 0\nupdate_every = 2s\n' > "$T/config"
 feeds_config "$T/config"
 serve_hup
-expect schedule_flag_stays_said '\[server\] update_every changed in the config: --update-every, given at start, stays in force' "$T/serve.log"
+expect schedule_flag_stays_said "\\[server\\] update_every changed in the config: the command line's value stays in force" "$T/serve.log"
 http GET /api/v1/update "$READ"
 expect schedule_flag_stays '"scheduled":true,"every":86400' "$T/body"
