@@ -1858,6 +1858,10 @@ is_live(const char *key)
 static void
 apply_live(struct server *s, const struct chousa_config *cfg)
 {
+	const char *v;
+	long max;
+	int keep;
+
 	pthread_mutex_lock(&s->lock);
 	s->max_held = (size_t)cfg_long(cfg, "queue_memory", QUEUE_MEMORY);
 	s->max_bg = cfg_long(cfg, "background_jobs", BACKGROUND_JOBS);
@@ -1878,6 +1882,24 @@ apply_live(struct server *s, const struct chousa_config *cfg)
 	if (s->pool != NULL)
 		pool_set_queue(s->pool, cfg_long(cfg, "investigate_queue",
 		    INVESTIGATE_QUEUE));
+	/* The schedule and the rotation, unless an option set them. */
+	if (s->updater != NULL && !from_cli(s, "update_every")) {
+		v = chousa_config_get(cfg, "server", "update_every");
+		updater_set_every(s->updater, v != NULL ?
+		    chousa_duration_parse(v) : 0);
+	}
+	if (s->audit != NULL) {
+		max = s->opts.audit_max_bytes;
+		keep = s->opts.audit_keep;
+		v = chousa_config_get(cfg, "server", "audit_max");
+		if (!from_cli(s, "audit_max"))
+			max = v != NULL && strcmp(v, "none") == 0 ?
+			    CHOUSA_AUDIT_NO_ROTATION : cfg_long(cfg,
+			    "audit_max", 0);
+		if (!from_cli(s, "audit_keep"))
+			keep = (int)cfg_long(cfg, "audit_keep", 0);
+		audit_set_rotation(s->audit, max, keep);
+	}
 }
 
 #define OPTION(o, n, key, value, ptr) \
@@ -2232,16 +2254,6 @@ chousa_server_reload_config(struct chousa_server *cs,
 		    "addresses: restart to lift the limit of 512 connections "
 		    "from one address, or set [server] max_per_ip");
 	apply_live(s, cfg);
-	if (s->updater != NULL && !from_cli(s, "update_every"))
-		updater_set_every(s->updater, every);
-	if (s->audit != NULL) {
-		v = chousa_config_get(cfg, "server", "audit_max");
-		audit_set_rotation(s->audit, from_cli(s, "audit_max") ?
-		    s->opts.audit_max_bytes : v != NULL &&
-		    strcmp(v, "none") == 0 ? CHOUSA_AUDIT_NO_ROTATION :
-		    cfg_long(cfg, "audit_max", 0), from_cli(s, "audit_keep") ?
-		    s->opts.audit_keep : (int)cfg_long(cfg, "audit_keep", 0));
-	}
 	pthread_mutex_lock(&s->cfg_lock);
 	old = s->cfg_now;
 	s->cfg_now = ref;
