@@ -131,28 +131,12 @@ static void
 serve_config(struct chousa_config *cfg, struct chousa_serve_opts *so,
     struct serve_args *x)
 {
-	const char *v;
+	struct chousa_err err;
 
-	so->cfg = cfg;
-	so->listen = chousa_config_get(cfg, "server", "listen");
-	v = chousa_config_get(cfg, "server", "update_every");
-	if (v != NULL) {
-		so->update_every = chousa_duration_parse(v);
-		if (so->update_every < 0)
-			cli_die(EXIT_USAGE, "[server] update_every: cannot "
-			    "read '%s'", v);
-	}
+	if (chousa_serve_opts_from_config(so, cfg, &err) != CHOUSA_OK)
+		cli_die(EXIT_USAGE, "%s", err.msg);
 	x->cert = chousa_config_get(cfg, "server", "tls_cert");
 	x->key = chousa_config_get(cfg, "server", "tls_key");
-	so->audit_path = chousa_config_get(cfg, "server", "audit_log");
-	v = chousa_config_get(cfg, "server", "audit_max");
-	so->audit_max_bytes = v != NULL && strcmp(v, "none") == 0 ?
-	    CHOUSA_AUDIT_NO_ROTATION : chousa_config_get_long(cfg, "server",
-	    "audit_max", 0);
-	so->audit_keep = (int)chousa_config_get_long(cfg, "server",
-	    "audit_keep", 0);
-	so->threads = (int)chousa_config_get_long(cfg, "server", "threads",
-	    0);
 	x->drain = chousa_config_get_long(cfg, "server", "drain_timeout", 30);
 }
 

@@ -96,6 +96,16 @@ struct chousa_serve_opts {
 	int		 verbose;	/* also log clients' protocol errors */
 };
 
+/*
+ * The [server] settings of cfg that both a start and a reload read, into
+ * so: listen, audit_log, audit_max ("none": CHOUSA_AUDIT_NO_ROTATION),
+ * audit_keep, threads and update_every, with so->cfg set to cfg; the
+ * other fields are left.  CHOUSA_EINVAL, said in err, when update_every is
+ * not a duration.
+ */
+int	chousa_serve_opts_from_config(struct chousa_serve_opts *so,
+	    const struct chousa_config *cfg, struct chousa_err *err);
+
 /* ---- the audit log, read back ---- */
 
 #define CHOUSA_AUDIT_LIMIT	100	/* entries answered by default */

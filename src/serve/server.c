@@ -1852,13 +1852,14 @@ is_live(const char *key)
 
 /*
  * Put cfg's live settings in force (trusted_proxies goes with the
- * cfg_ref the requests hold).  Token buckets keep their state: a new rate
- * applies to the requests from now on.
+ * cfg_ref the requests hold); read holds those of them that
+ * chousa_serve_opts_from_config() reads.  Token buckets keep their state:
+ * a new rate applies to the requests from now on.
  */
 static void
-apply_live(struct server *s, const struct chousa_config *cfg)
+apply_live(struct server *s, const struct chousa_config *cfg,
+    const struct chousa_serve_opts *read)
 {
-	const char *v;
 	long max;
 	int keep;
 
@@ -1883,23 +1884,38 @@ apply_live(struct server *s, const struct chousa_config *cfg)
 		pool_set_queue(s->pool, cfg_long(cfg, "investigate_queue",
 		    INVESTIGATE_QUEUE));
 	/* The schedule and the rotation, unless an option set them. */
-	if (s->updater != NULL && !from_cli(s, "update_every")) {
-		v = chousa_config_get(cfg, "server", "update_every");
-		updater_set_every(s->updater, v != NULL ?
-		    chousa_duration_parse(v) : 0);
-	}
+	if (s->updater != NULL && !from_cli(s, "update_every"))
+		updater_set_every(s->updater, read->update_every);
 	if (s->audit != NULL) {
-		max = s->opts.audit_max_bytes;
-		keep = s->opts.audit_keep;
-		v = chousa_config_get(cfg, "server", "audit_max");
-		if (!from_cli(s, "audit_max"))
-			max = v != NULL && strcmp(v, "none") == 0 ?
-			    CHOUSA_AUDIT_NO_ROTATION : cfg_long(cfg,
-			    "audit_max", 0);
-		if (!from_cli(s, "audit_keep"))
-			keep = (int)cfg_long(cfg, "audit_keep", 0);
+		max = from_cli(s, "audit_max") ? s->opts.audit_max_bytes :
+		    read->audit_max_bytes;
+		keep = from_cli(s, "audit_keep") ? s->opts.audit_keep :
+		    read->audit_keep;
 		audit_set_rotation(s->audit, max, keep);
 	}
+}
+
+int
+chousa_serve_opts_from_config(struct chousa_serve_opts *so,
+    const struct chousa_config *cfg, struct chousa_err *err)
+{
+	const char *v;
+
+	so->cfg = cfg;
+	so->listen = chousa_config_get(cfg, "server", "listen");
+	so->audit_path = chousa_config_get(cfg, "server", "audit_log");
+	v = chousa_config_get(cfg, "server", "audit_max");
+	so->audit_max_bytes = v != NULL && strcmp(v, "none") == 0 ?
+	    CHOUSA_AUDIT_NO_ROTATION : cfg_long(cfg, "audit_max", 0);
+	so->audit_keep = (int)cfg_long(cfg, "audit_keep", 0);
+	so->threads = (int)cfg_long(cfg, "threads", 0);
+	v = chousa_config_get(cfg, "server", "update_every");
+	so->update_every = v != NULL ? chousa_duration_parse(v) : 0;
+	if (so->update_every < 0)
+		return chousa_errf(err, CHOUSA_EINVAL, "bad [server] "
+		    "update_every '%s': a duration such as 90s, 30m, 6h, 1d",
+		    v);
+	return CHOUSA_OK;
 }
 
 #define OPTION(o, n, key, value, ptr) \
@@ -1994,7 +2010,7 @@ chousa_server_start(struct chousa_server **out,
 		mem_free(s);
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	}
-	apply_live(s, s->cfg);
+	apply_live(s, s->cfg, opts);
 	pthread_mutex_init(&s->import_lock, NULL);
 	rc = addr_ranges_add(&s->cfg_first.proxies, chousa_config_get(s->cfg,
 	    "server", "trusted_proxies"), "trusted proxy", err);
@@ -2182,9 +2198,8 @@ chousa_server_reload_config(struct chousa_server *cs,
 {
 	struct server *s = (struct server *)(void *)cs;
 	const struct chousa_config_key *k;
+	struct chousa_serve_opts read = { 0 };
 	struct cfg_ref *ref, *old;
-	const char *v;
-	long every;
 	int rc;
 
 	if (cfg == NULL) {
@@ -2202,12 +2217,8 @@ chousa_server_reload_config(struct chousa_server *cs,
 	ref->refs = 1;
 	rc = addr_ranges_add(&ref->proxies, chousa_config_get(cfg, "server",
 	    "trusted_proxies"), "trusted proxy", err);
-	v = chousa_config_get(cfg, "server", "update_every");
-	every = v != NULL ? chousa_duration_parse(v) : 0;
-	if (rc == CHOUSA_OK && every < 0)
-		rc = chousa_errf(err, CHOUSA_EINVAL, "bad [server] "
-		    "update_every '%s': a duration such as 90s, 30m, 6h, 1d",
-		    v);
+	if (rc == CHOUSA_OK)
+		rc = chousa_serve_opts_from_config(&read, cfg, err);
 	if (rc != CHOUSA_OK) {
 		chousa_config_free(cfg);
 		mem_free(ref);
@@ -2253,7 +2264,7 @@ chousa_server_reload_config(struct chousa_server *cs,
 		server_log(s, "behind trusted proxies every client has their "
 		    "addresses: restart to lift the limit of 512 connections "
 		    "from one address, or set [server] max_per_ip");
-	apply_live(s, cfg);
+	apply_live(s, cfg, &read);
 	pthread_mutex_lock(&s->cfg_lock);
 	old = s->cfg_now;
 	s->cfg_now = ref;

@@ -14,7 +14,8 @@
 #  4. A schedule set in the config takes effect at a SIGHUP: updates run
 #     on it, the state says it, and unset again they stop; one that
 #     cannot be read keeps the config in force; --update-every given at
-#     start stays in force over the config's.
+#     start stays in force over the config's; a start with that config
+#     is refused in the reload's words.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop; [ -n "${WWW:-}" ] && kill $WWW 2> /dev/null' EXIT INT TERM
@@ -99,6 +100,9 @@ printf '[server]\nrate = 0\nupdate_every = soon\n' > "$T/config"
 feeds_config "$T/config"
 serve_hup
 expect schedule_bad_refused "kept the config in force: bad \[server\] update_every 'soon'" "$T/serve.log"
+# The same config refuses a start with the same words, status 2.
+check schedule_bad_start 2 "$CHOUSA" serve --listen 127.0.0.1:0
+expect schedule_bad_start_said "^chousa: bad \[server\] update_every 'soon': a duration such as 90s" "$T/err"
 printf '[server]\nrate = 0\n' > "$T/config"
 feeds_config "$T/config"
 serve_hup
