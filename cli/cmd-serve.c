@@ -571,8 +571,9 @@ const struct cli_cmd cmd_serve = {
 	"but never silently: they are counted, and said on stderr at once "
 	"and then once a minute while it lasts.  SIGHUP reads again the "
 	"config (keys, sources, and the [server] limits: rate, burst, "
-	"trusted_proxies, the caps and queues, idle_timeout, update_every, "
-	"audit_max and audit_keep, unless set by an option; the rest waits "
+	"trusted_proxies, the caps and queues, idle_timeout, "
+	"max_connections, max_per_ip, update_every, audit_max and "
+	"audit_keep, unless set by an option; the rest waits "
 	"for a restart), the log's path (logrotate) and the TLS pair (a renewal).  Each token may "
 	"make [server] rate requests a minute (default 600, burst 120).  "
 	"Keys are never in any answer, page or log.",

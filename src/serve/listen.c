@@ -23,6 +23,11 @@
  * the server's own files: a server whose connections took every
  * descriptor could no longer open its store to check a token.
  *
+ * The limits are read at each accept, so a SIGHUP changes them for the
+ * connections from then on: [server] max_connections, and max_per_ip,
+ * the connections one address may hold, counted here (peers.c) rather
+ * than by libmicrohttpd, whose limit is fixed at its start.
+ *
  * The sockets may also come ready-made from systemd (socket activation,
  * sd_listen_fds(3)): they then outlive the process, so a restart refuses
  * no client (those that come meanwhile wait in their backlog for the
@@ -56,7 +61,7 @@
  * worker's sockets.
  */
 #define FD_RESERVE	64
-/* At most one log line a minute about running out of descriptors. */
+/* At most one log line a minute about descriptors, one about max_per_ip. */
 #define FULL_LOG_EVERY	60
 
 struct listener {
@@ -68,6 +73,7 @@ struct listener {
 	int			 started;
 	struct server		*srv;
 	time_t			 logged;	/* last "out of descriptors" line */
+	time_t			 refused_logged;	/* and "max_per_ip" */
 };
 
 /* What to do about the errors a user can fix. */
@@ -297,7 +303,33 @@ accept_full(struct listener *l)
 static int
 at_limit(const struct listener *l)
 {
-	return server_connections(l->srv) >= l->srv->max_conns;
+	return server_connections(l->srv) >= __atomic_load_n(
+	    &l->srv->max_conns, __ATOMIC_RELAXED);
+}
+
+/*
+ * A connection from an address past [server] max_per_ip is closed at
+ * once, as it would have been told nothing more by an answer; counted,
+ * and said at most once a minute.
+ */
+static void
+refuse_per_ip(struct listener *l, int fd, const struct sockaddr *peer,
+    long limit)
+{
+	char host[ADDR_TEXT_MAX];
+	time_t now = time(NULL);
+	int port;
+
+	close(fd);
+	__atomic_add_fetch(&l->srv->refused_per_ip, 1, __ATOMIC_RELAXED);
+	if (now - l->refused_logged < FULL_LOG_EVERY)
+		return;
+	l->refused_logged = now;
+	if (sockaddr_text(peer, host, &port) != 0)
+		snprintf(host, sizeof(host), "?");
+	server_log(l->srv, "refused connections from %s: it has [server] "
+	    "max_per_ip (%ld) open; raise it if that address stands for "
+	    "many clients (a NAT, a proxy: trusted_proxies)", host, limit);
 }
 
 /*
@@ -331,6 +363,7 @@ accept_all(struct listener *l, int fd)
 {
 	struct sockaddr_storage peer;
 	socklen_t plen;
+	long limit;
 	int c;
 
 	while (!at_limit(l)) {
@@ -346,11 +379,19 @@ accept_all(struct listener *l, int fd)
 				return accept_full(l);
 			return -1;	/* EAGAIN: none left */
 		}
+		limit = __atomic_load_n(&l->srv->max_per_ip, __ATOMIC_RELAXED);
+		if (!peers_enter(l->srv->peers, (struct sockaddr *)&peer,
+		    limit)) {
+			refuse_per_ip(l, c, (struct sockaddr *)&peer, limit);
+			continue;
+		}
 		keepalive(c);
-		/* Refused past the per-address limit, it is closed there. */
+		/* Counted out as it closes (on_connection). */
 		if (MHD_add_connection(l->srv->d, c, (struct sockaddr *)&peer,
 		    plen) == MHD_YES)
 			server_connection_added(l->srv);
+		else
+			peers_leave(l->srv->peers, (struct sockaddr *)&peer);
 	}
 	return -1;
 }

@@ -389,10 +389,17 @@ put_server(struct chousa_buf *b, struct server *s)
 	gauge(b, "chousa_http_connections_limit", "Connections the server "
 	    "holds at most ([server] max_connections, or fewer when the "
 	    "descriptor limit is lower); more wait to be accepted.",
-	    (double)s->max_conns);
+	    (double)__atomic_load_n(&s->max_conns, __ATOMIC_RELAXED));
+	gauge(b, "chousa_http_connections_per_address_limit", "Connections "
+	    "one address may hold ([server] max_per_ip); 0: no limit.",
+	    (double)__atomic_load_n(&s->max_per_ip, __ATOMIC_RELAXED));
 	counter(b, "chousa_http_connections_accepted_total", "Connections "
 	    "accepted since the start.", (double)__atomic_load_n(
 	    &s->accepted, __ATOMIC_RELAXED));
+	counter(b, "chousa_http_connections_refused_total", "Connections "
+	    "closed as they came, from an address that held [server] "
+	    "max_per_ip.", (double)__atomic_load_n(&s->refused_per_ip,
+	    __ATOMIC_RELAXED));
 	pthread_mutex_lock(&s->cfg_lock);
 	reload_ok = s->cfg_reload_ok;
 	loaded_at = s->cfg_loaded_at;

@@ -373,11 +373,25 @@ int	listener_addresses(const struct listener *l, char *out, size_t size);
  * said in note (empty when want stands).
  */
 long	listener_budget(long want, char *note, size_t n);
-/* Accept until the server holds s->max_conns connections, then wait. */
+/*
+ * Accept until the server holds s->max_conns connections, then wait; a
+ * connection from an address that has s->max_per_ip open is closed.
+ */
 int	listener_start(struct listener *l, struct server *s,
 	    struct chousa_err *err);
 /* Stop accepting and close the socket; NULL is fine. */
 void	listener_close(struct listener *l);
+
+/*
+ * The open connections by client address (peers.c), for [server]
+ * max_per_ip.  An address of no IP family is never counted.
+ */
+struct peers;
+int	peers_new(struct peers **out);
+void	peers_free(struct peers *p);
+/* One more from sa, unless limit (0: none) are open: 1 if let in. */
+int	peers_enter(struct peers *p, const struct sockaddr *sa, long limit);
+void	peers_leave(struct peers *p, const struct sockaddr *sa);
 
 /*
  * An answer too big to hold: b's bytes go to the end of the unlinked
@@ -910,10 +924,16 @@ struct server {
 	struct MHD_Daemon		*d;
 	struct listener			*listener;
 	int				 port;
-	long				 max_conns;	/* connections at most */
+	long				 max_conns;	/* connections at most
+							 * (atomic) */
+	long				 max_per_ip;	/* from one address; 0:
+							 * any (atomic) */
+	struct peers			*peers;
+	uint64_t			 refused_per_ip;	/* (atomic) */
 	/*
 	 * The [server] settings a SIGHUP changes (server_apply_live):
-	 * online_budget, max_stream, max_import and idle_timeout read
+	 * online_budget, max_stream, max_import, idle_timeout, max_conns
+	 * and max_per_ip read
 	 * atomically, max_held and max_bg under lock, trusted_proxies in
 	 * each request's cfg_ref.
 	 */

@@ -30,6 +30,10 @@
 
 /* Seconds a connection may stay idle (slow clients): then it is closed. */
 #define IDLE_TIMEOUT		15
+/* [server] max_connections and max_per_ip unset, and their highest. */
+#define MAX_CONNECTIONS		1024
+#define MAX_PER_IP		512
+#define CONNECTIONS_CAP		1000000L
 /*
  * Bytes of one connection's headers and buffers (header floods: 431).
  * libmicrohttpd's own default: it zeroes the whole of it after every
@@ -254,7 +258,10 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 			__atomic_sub_fetch(&s->fresh, 1, __ATOMIC_RELAXED);
 	} else {
 		struct conn_state *cs = *socket_context;
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 
+		peers_leave(s->peers, ci != NULL ? ci->client_addr : NULL);
 		__atomic_sub_fetch(&s->conns, 1, __ATOMIC_RELAXED);
 		if (cs != NULL && !cs->asked)	/* closed before a request */
 			__atomic_sub_fetch(&s->fresh, 1, __ATOMIC_RELAXED);
@@ -1816,7 +1823,8 @@ cfg_long(const struct chousa_config *cfg, const char *key, long def)
 
 /*
  * The [server] settings a SIGHUP puts in force without a restart (the
- * idle_timeout for the connections from then on; update_every and the
+ * idle_timeout for the connections from then on, max_connections and
+ * max_per_ip for the connections from then on; update_every and the
  * audit log's rotation unless the command line set them); the others
  * (the address, threads, TLS paths, the audit log's path...) are read
  * once, at start.
@@ -1824,7 +1832,8 @@ cfg_long(const struct chousa_config *cfg, const char *key, long def)
 static const char *const live_keys[] = {
 	"rate", "burst", "trusted_proxies", "online_budget", "sweep_max",
 	"import_max", "queue_memory", "background_jobs", "investigate_queue",
-	"idle_timeout", "update_every", "audit_max", "audit_keep", NULL
+	"idle_timeout", "update_every", "audit_max", "audit_keep",
+	"max_connections", "max_per_ip", NULL
 };
 
 /* Whether the command line set [server] key, which a reload then leaves. */
@@ -1851,6 +1860,22 @@ is_live(const char *key)
 }
 
 /*
+ * [server] max_connections, lowered to what the descriptor limit allows
+ * (said); a listener at the old limit looks again within 10 ms.
+ */
+static void
+set_max_conns(struct server *s, const struct chousa_config *cfg)
+{
+	char note[256];
+
+	__atomic_store_n(&s->max_conns, listener_budget(cfg_long(cfg,
+	    "max_connections", MAX_CONNECTIONS), note, sizeof(note)),
+	    __ATOMIC_RELAXED);
+	if (note[0] != '\0')
+		server_log(s, "%s", note);
+}
+
+/*
  * Put cfg's live settings in force (trusted_proxies goes with the
  * cfg_ref the requests hold); read holds those of them that
  * chousa_serve_opts_from_config() reads.  Token buckets keep their state:
@@ -1858,7 +1883,7 @@ is_live(const char *key)
  */
 static void
 apply_live(struct server *s, const struct chousa_config *cfg,
-    const struct chousa_serve_opts *read)
+    const struct chousa_serve_opts *read, const struct addr_ranges *proxies)
 {
 	long max;
 	int keep;
@@ -1877,6 +1902,16 @@ apply_live(struct server *s, const struct chousa_config *cfg,
 	    SERVE_MAX_SWEEP_BODY), __ATOMIC_RELAXED);
 	__atomic_store_n(&s->max_import, (size_t)cfg_long(cfg, "import_max",
 	    SERVE_MAX_SWEEP_BODY), __ATOMIC_RELAXED);
+	/*
+	 * Behind trusted proxies, every client comes from their few
+	 * addresses: a limit per address would cap the team, not a client
+	 * (the proxy limits its own), unless max_per_ip is set.
+	 */
+	__atomic_store_n(&s->max_per_ip, proxies->n > 0 &&
+	    chousa_config_get(cfg, "server", "max_per_ip") == NULL ? 0 :
+	    cfg_long(cfg, "max_per_ip", MAX_PER_IP), __ATOMIC_RELAXED);
+	if (s->listener != NULL)
+		set_max_conns(s, cfg);
 	if (s->auth != NULL)
 		auth_set_rate(s->auth, cfg_long(cfg, "rate", 600),
 		    cfg_long(cfg, "burst", 120));
@@ -1936,21 +1971,13 @@ daemon_options(struct server *s, int threads, struct MHD_OptionItem *o)
 	OPTION(o, n, MHD_OPTION_CONNECTION_TIMEOUT, cfg_long(s->cfg,
 	    "idle_timeout", IDLE_TIMEOUT), NULL);
 	/*
-	 * The listener keeps to s->max_conns; the library's own limit, which
-	 * it splits evenly between its threads, is set so that it never
-	 * refuses one the listener handed over, however they fall.
+	 * The listener keeps to s->max_conns and s->max_per_ip, which a
+	 * SIGHUP changes; the library's own limit, which it splits evenly
+	 * between its threads, is set so that it never refuses one the
+	 * listener handed over, however they fall, at any max_connections.
 	 */
-	OPTION(o, n, MHD_OPTION_CONNECTION_LIMIT, s->max_conns * threads,
-	    NULL);
-	/*
-	 * Behind trusted proxies, every client comes from their few
-	 * addresses: a limit per address would cap the team, not a client
-	 * (the proxy limits its own), unless max_per_ip is set.
-	 */
-	OPTION(o, n, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	    s->cfg_first.proxies.n > 0 &&
-	    chousa_config_get(s->cfg, "server", "max_per_ip") == NULL ? 0 :
-	    cfg_long(s->cfg, "max_per_ip", 512), NULL);
+	OPTION(o, n, MHD_OPTION_CONNECTION_LIMIT, (unsigned)(CONNECTIONS_CAP *
+	    threads), NULL);
 	OPTION(o, n, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL);
 	OPTION(o, n, MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL);
 	OPTION(o, n, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s);
@@ -1968,7 +1995,6 @@ chousa_server_start(struct chousa_server **out,
 	struct sockaddr_storage sa;
 	socklen_t sa_len = 0;
 	struct MHD_OptionItem o[16];
-	char note[256];
 	const char *missing;
 	unsigned flags;
 	long n_cpu;
@@ -2010,10 +2036,12 @@ chousa_server_start(struct chousa_server **out,
 		mem_free(s);
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	}
-	apply_live(s, s->cfg, opts);
 	pthread_mutex_init(&s->import_lock, NULL);
 	rc = addr_ranges_add(&s->cfg_first.proxies, chousa_config_get(s->cfg,
 	    "server", "trusted_proxies"), "trusted proxy", err);
+	apply_live(s, s->cfg, opts, &s->cfg_first.proxies);
+	if (rc == CHOUSA_OK && peers_new(&s->peers) != CHOUSA_OK)
+		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	if (rc == CHOUSA_OK)
 		rc = metrics_new(&s->metrics, route_tables, err);
 	if (rc == CHOUSA_OK && opts->tls_cert != NULL)
@@ -2043,10 +2071,7 @@ chousa_server_start(struct chousa_server **out,
 	if (rc != CHOUSA_OK)
 		goto fail;
 	s->port = listener_port(s->listener);
-	s->max_conns = listener_budget(cfg_long(s->cfg, "max_connections",
-	    1024), note, sizeof(note));
-	if (note[0] != '\0')
-		server_log(s, "%s", note);
+	set_max_conns(s, s->cfg);
 	/*
 	 * One HTTP thread a core: a thread's turn over its connections is
 	 * short (investigations run on the pool), and more threads than
@@ -2258,13 +2283,7 @@ chousa_server_reload_config(struct chousa_server *cs,
 			server_log(s, "[server] %s changed in the config: it "
 			    "takes effect at the next start", k->key);
 	}
-	/* The per-address limit was set at start for a server without them. */
-	if (s->cfg_first.proxies.n == 0 && ref->proxies.n > 0 &&
-	    chousa_config_get(s->cfg, "server", "max_per_ip") == NULL)
-		server_log(s, "behind trusted proxies every client has their "
-		    "addresses: restart to lift the limit of 512 connections "
-		    "from one address, or set [server] max_per_ip");
-	apply_live(s, cfg, &read);
+	apply_live(s, cfg, &read, &ref->proxies);
 	pthread_mutex_lock(&s->cfg_lock);
 	old = s->cfg_now;
 	s->cfg_now = ref;
@@ -2295,6 +2314,7 @@ chousa_server_free(struct chousa_server *cs)
 	if (s->opts.tls_cert != NULL)
 		tls_unload();
 	sweeper_free(s->sweeper);
+	peers_free(s->peers);
 	audit_close(s->audit);
 	auth_free(s->auth);
 	metrics_free(s->metrics);

@@ -172,26 +172,12 @@ serve_stop
 # ---- 5. the limit of connections per address ----
 # Behind proxies every client has their address: unless max_per_ip is set,
 # it does not apply.  520 connections open at once, each then asking.
-cat > many.py <<'PY'
-import socket, sys
-port, n = int(sys.argv[1]), int(sys.argv[2])
-socks = [socket.create_connection(("127.0.0.1", port)) for _ in range(n)]
-ok = 0
-for s in socks:
-    s.settimeout(5)
-    try:
-        s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
-        ok += s.recv(12).startswith(b"HTTP/1.1 200")
-    except OSError:
-        pass
-print(ok)
-PY
 # answered NAME WANT CONFIG: a server with CONFIG answers WANT of 520
 # connections opened at once.
 answered() {
 	printf "$3" > "$T/config"
 	serve_start || { not_ok "$1_server_starts" "$(head -c 300 "$T/serve.log")"; return; }
-	n=$(python3 many.py "$PORT" 520)
+	n=$(python3 "$TESTS/cli/serve_many.py" "$PORT" 520)
 	[ "$n" = "$2" ] && ok "$1 ($n of 520)" || not_ok "$1" "$n of 520 answered"
 	serve_stop
 }

@@ -8,7 +8,8 @@
 #  2. A source's base_url changed: the requests go to the new one.
 #  3. A config that cannot be read is said and the one in force kept.
 #  4. A [server] setting changed: the live ones (rate, burst,
-#     trusted_proxies, the caps and queues) are in force at once, said
+#     trusted_proxies, the caps and queues, idle_timeout, the audit log's
+#     rotation, max_per_ip, max_connections) are in force at once, said
 #     with their new value; the others are said to wait for the next
 #     start; a trusted_proxies that cannot be read keeps the config.
 #  5. Under load: look-ups and investigations running while SIGHUP comes
@@ -101,9 +102,9 @@ expect server_setting_live_in_force '^chousa_background_jobs_limit 5$' "$T/body"
 sconfig() {
 	printf '[server]\n%b\n[http]\nbackoff_ms = 1\nretries = 1\n[virustotal]\napi_key = reload-test-key-two\nbase_url = http://127.0.0.1:%s/virustotal\nrate = 0\ndaily = 100000\n' "$1" "$RP" > "$T/config"
 }
-sconfig 'rate = 0\nmax_per_ip = 20\nidle_timeout = 1'
+sconfig 'rate = 0\nsweep_matcher_keep = 20\nidle_timeout = 1'
 serve_hup
-expect server_setting_waits_for_restart "\[server\] max_per_ip changed in the config: it takes effect at the next start" "$T/serve.log"
+expect server_setting_waits_for_restart "\[server\] sweep_matcher_keep changed in the config: it takes effect at the next start" "$T/serve.log"
 # The idle timeout lowered: a connection opened from now on and left
 # silent is closed after 1 s, not the 15 s in force at start.
 expect idle_timeout_live_said "\[server\] idle_timeout is now 1" "$T/serve.log"
@@ -121,7 +122,7 @@ PY
 awk '$1 == "closed" && $2 < 5 { ok = 1 } END { exit !ok }' "$T/idle" &&
 	ok idle_timeout_live_in_force || not_ok idle_timeout_live_in_force "$(cat "$T/idle")"
 # A rate lowered: in force for the next requests, no restart.
-sconfig 'rate = 1\nburst = 2\nmax_per_ip = 20\nsweep_max = 1000'
+sconfig 'rate = 1\nburst = 2\nsweep_matcher_keep = 20\nsweep_max = 1000'
 serve_hup
 expect rate_live_said "\[server\] rate is now 1" "$T/serve.log"
 for i in 1 2 3; do
@@ -132,21 +133,21 @@ done
 	ok rate_lowered_in_force_at_once || not_ok rate_lowered_in_force_at_once "$(cat "$T/status.1") $(cat "$T/status.2") $(cat "$T/status.3")"
 # The sweep's cap lowered: a bigger upload is refused, and the web form says the new cap.
 head -c 2000 /dev/zero | tr '\0' 'a' > "$T/2k.log"
-sconfig 'rate = 0\nmax_per_ip = 20\nsweep_max = 1000'
+sconfig 'rate = 0\nsweep_matcher_keep = 20\nsweep_max = 1000'
 serve_hup
 python3 "$TESTS/cli/serve_upload.py" "$URL" "$TOKEN" /api/v1/sweep "$T/2k.log" "$T/up.body" > "$T/up.status" 2>&1
 [ "$(head -1 "$T/up.status")" = 413 ] && ok sweep_max_lowered_in_force || not_ok sweep_max_lowered_in_force "$(head -c 200 "$T/up.status")"
 curl -s -b "$T/jar" "$URL/" > "$T/sweep.html"
 expect sweep_form_says_new_cap 'data-max="1000"' "$T/sweep.html"
 # Trusted proxies set: a forwarded client is audited as itself from now on.
-sconfig 'rate = 0\nmax_per_ip = 20\ntrusted_proxies = 127.0.0.1'
+sconfig 'rate = 0\nsweep_matcher_keep = 20\ntrusted_proxies = 127.0.0.1'
 serve_hup
 expect proxies_live_said "\[server\] trusted_proxies is now 127.0.0.1" "$T/serve.log"
 curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -H "X-Forwarded-For: 198.51.100.23" "$URL/api/v1/lookup?indicator=proxied.example"
 sleep 0.1
 expect proxies_live_audit '"peer":"198\.51\.100\.23","proxy":"127\.0\.0\.1"' "$T/audit.log"
 # One that cannot be read: the config in force is kept, and said.
-sconfig 'rate = 0\nmax_per_ip = 20\ntrusted_proxies = 10.0.0.0/99'
+sconfig 'rate = 0\nsweep_matcher_keep = 20\ntrusted_proxies = 10.0.0.0/99'
 serve_hup
 expect bad_proxies_keep_config "kept the config in force: bad trusted proxy '10.0.0.0/99'" "$T/serve.log"
 http GET /metrics "$TOKEN"
@@ -163,8 +164,49 @@ i=0
 while [ ! -f "$T/audit.log.1" ] && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
 [ -f "$T/audit.log.1" ] && [ ! -f "$T/audit.log.3" ] && ok audit_max_live_rotates ||
 	not_ok audit_max_live_rotates "$(ls "$T" | grep audit)"
+# The limit per address lowered: of 5 connections opened at once from
+# here, 3 are served and 2 closed as they come, counted and said.
+sconfig 'rate = 0\nmax_per_ip = 3'
+serve_hup
+expect max_per_ip_live_said '\[server\] max_per_ip is now 3' "$T/serve.log"
+python3 "$TESTS/cli/serve_many.py" "$PORT" 5 > "$T/per_ip" 2>&1
+[ "$(cat "$T/per_ip")" = 3 ] && ok max_per_ip_live_in_force || not_ok max_per_ip_live_in_force "$(cat "$T/per_ip") of 5 answered"
+expect max_per_ip_refusal_said 'refused connections from 127\.0\.0\.1: it has \[server\] max_per_ip \(3\) open' "$T/serve.log"
+http GET /metrics "$TOKEN"
+expect max_per_ip_metric '^chousa_http_connections_per_address_limit 3$' "$T/body"
+expect max_per_ip_refused_counted '^chousa_http_connections_refused_total 2$' "$T/body"
+# The connections lowered to 2: with 2 held open, a third waits to be
+# accepted, and is answered once one of them closes.
+sconfig 'rate = 0\nmax_connections = 2'
+serve_hup
+expect max_connections_live_said '\[server\] max_connections is now 2' "$T/serve.log"
+python3 - "$PORT" > "$T/max_conns" 2>&1 <<'PY'
+import socket, sys, time
+port = int(sys.argv[1])
+held = [socket.create_connection(("127.0.0.1", port)) for _ in range(2)]
+time.sleep(0.3)
+c = socket.create_connection(("127.0.0.1", port))
+c.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+c.settimeout(1)
+try:
+    early = c.recv(12)
+except socket.timeout:
+    early = b"waited"
+held[0].close()
+c.settimeout(5)
+try:
+    late = c.recv(12)
+except OSError as e:
+    late = str(e).encode()
+print(early.decode(errors="replace"), "then", late.decode(errors="replace"))
+PY
+[ "$(cat "$T/max_conns")" = "waited then HTTP/1.1 200" ] && ok max_connections_live_in_force ||
+	not_ok max_connections_live_in_force "$(cat "$T/max_conns")"
 sconfig 'rate = 0\nbackground_jobs = 5'
 serve_hup
+http GET /metrics "$TOKEN"
+expect max_connections_back_to_default '^chousa_http_connections_limit 1024$' "$T/body"
+expect max_per_ip_back_to_default '^chousa_http_connections_per_address_limit 512$' "$T/body"
 
 # The key VirusTotal refused, replaced: the next investigation sends the
 # new one, not "refused earlier in this run".
