@@ -571,7 +571,7 @@ const struct cli_cmd cmd_serve = {
 	"but never silently: they are counted, and said on stderr at once "
 	"and then once a minute while it lasts.  SIGHUP reads again the "
 	"config (keys, sources, and the [server] limits: rate, burst, "
-	"trusted_proxies, the caps and queues, idle_timeout, "
+	"trusted_proxies, the caps and queues, idle_timeout, peer_timeout, "
 	"max_connections, max_per_ip, update_every, audit_max and "
 	"audit_keep, unless set by an option; the rest waits "
 	"for a restart), the log's path (logrotate) and the TLS pair (a renewal).  Each token may "

@@ -118,6 +118,11 @@ static const struct chousa_config_key keys[] = {
 	    "token may make at once before the rate applies."),
 	N("server", "idle_timeout", 1, 3600, "15", "chousa serve: seconds "
 	    "after which an idle connection is closed."),
+	N("server", "peer_timeout", 2, 3600, "40", "chousa serve: seconds "
+	    "of silence after which a client that vanished without closing "
+	    "(a laptop off the network) is dropped, even while its request "
+	    "waits; TCP keep-alive, and the bound on an answer it no longer "
+	    "acknowledges."),
 	N("server", "max_connections", 1, 1000000, "1024", "chousa serve: "
 	    "connections at once (past them, clients wait to be accepted); "
 	    "lowered when the descriptor limit (ulimit -n) cannot be raised "

@@ -24,7 +24,8 @@
  * descriptor could no longer open its store to check a token.
  *
  * The limits are read at each accept, so a SIGHUP changes them for the
- * connections from then on: [server] max_connections, and max_per_ip,
+ * connections from then on: [server] max_connections, peer_timeout, and
+ * max_per_ip,
  * the connections one address may hold, counted here (peers.c) rather
  * than by libmicrohttpd, whose limit is fixed at its start.
  *
@@ -334,19 +335,24 @@ refuse_per_ip(struct listener *l, int fd, const struct sockaddr *peer,
 
 /*
  * TCP keep-alive on a connection: a client that vanished without closing
- * (a laptop off the network) is found out after 40 s of silence (20 s,
- * then 4 probes 5 s apart), even while its request waits for a job (an
- * import, which it then stops: req_client_gone), instead of holding it
- * until the answer.  The same 40 s bound an answer the client no longer
+ * (a laptop off the network) is found out after [server] peer_timeout
+ * seconds of silence (default 40: 20 s, then 4 probes 5 s apart), even
+ * while its request waits for a job (an import, which it then stops:
+ * req_client_gone), and even when idle_timeout is long, instead of being
+ * held until the answer.  The same bound an answer the client no longer
  * acknowledges (TCP_USER_TIMEOUT), where the kernel would otherwise retry
  * for some 15 minutes.
  */
 static void
-keepalive(int fd)
+keepalive(int fd, long timeout)
 {
-	int on = 1, idle = 20, intvl = 5, cnt = 4;
-	unsigned user_ms = 40 * 1000;
+	int on = 1, idle, intvl, cnt;
+	unsigned user_ms = (unsigned)timeout * 1000;
 
+	idle = timeout / 2 > 0 ? (int)(timeout / 2) : 1;
+	intvl = timeout / 8 > 0 ? (int)(timeout / 8) : 1;
+	cnt = (timeout - idle) / intvl > 0 ? (int)((timeout - idle) / intvl) :
+	    1;
 	/* Best effort: a socket that takes none is served all the same. */
 	(void)setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
@@ -385,7 +391,8 @@ accept_all(struct listener *l, int fd)
 			refuse_per_ip(l, c, (struct sockaddr *)&peer, limit);
 			continue;
 		}
-		keepalive(c);
+		keepalive(c, __atomic_load_n(&l->srv->peer_timeout,
+		    __ATOMIC_RELAXED));
 		/* Counted out as it closes (on_connection). */
 		if (MHD_add_connection(l->srv->d, c, (struct sockaddr *)&peer,
 		    plen) == MHD_YES)

@@ -568,6 +568,8 @@ int	body_queue_refused(struct sreq *r, const struct body_queue *q,
  */
 struct sweeper;
 int	sweeper_new(struct sweeper **out, struct server *s, long keep);
+/* Another keep (a SIGHUP): the reaper looks again at once. */
+void	sweeper_set_keep(struct sweeper *sw, long keep);
 void	sweeper_free(struct sweeper *sw);
 struct sweeper_stats {
 	uint64_t	 received;	/* bytes of uploaded logs */
@@ -932,14 +934,15 @@ struct server {
 	uint64_t			 refused_per_ip;	/* (atomic) */
 	/*
 	 * The [server] settings a SIGHUP changes (server_apply_live):
-	 * online_budget, max_stream, max_import, idle_timeout, max_conns
-	 * and max_per_ip read
+	 * online_budget, max_stream, max_import, idle_timeout,
+	 * peer_timeout, max_conns and max_per_ip read
 	 * atomically, max_held and max_bg under lock, trusted_proxies in
 	 * each request's cfg_ref.
 	 */
 	long				 online_budget;	/* a token's a day, 0:
 							 * none ([server]) */
 	long				 idle_timeout;	/* a new connection's, s */
+	long				 peer_timeout;	/* a silent client's, s */
 	long				 conns;		/* handed over, open (atomic) */
 	long				 busy;		/* requests under way (atomic) */
 	long				 fresh;		/* connections yet to send

@@ -30,6 +30,8 @@
 
 /* Seconds a connection may stay idle (slow clients): then it is closed. */
 #define IDLE_TIMEOUT		15
+/* Seconds of silence before a vanished client is dropped (listen.c). */
+#define PEER_TIMEOUT		40
 /* [server] max_connections and max_per_ip unset, and their highest. */
 #define MAX_CONNECTIONS		1024
 #define MAX_PER_IP		512
@@ -1823,8 +1825,8 @@ cfg_long(const struct chousa_config *cfg, const char *key, long def)
 
 /*
  * The [server] settings a SIGHUP puts in force without a restart (the
- * idle_timeout for the connections from then on, max_connections and
- * max_per_ip for the connections from then on; update_every and the
+ * idle_timeout, peer_timeout, max_connections and max_per_ip for the
+ * connections from then on; sweep_matcher_keep; update_every and the
  * audit log's rotation unless the command line set them); the others
  * (the address, threads, TLS paths, the audit log's path...) are read
  * once, at start.
@@ -1833,7 +1835,8 @@ static const char *const live_keys[] = {
 	"rate", "burst", "trusted_proxies", "online_budget", "sweep_max",
 	"import_max", "queue_memory", "background_jobs", "investigate_queue",
 	"idle_timeout", "update_every", "audit_max", "audit_keep",
-	"max_connections", "max_per_ip", NULL
+	"max_connections", "max_per_ip", "peer_timeout", "sweep_matcher_keep",
+	NULL
 };
 
 /* Whether the command line set [server] key, which a reload then leaves. */
@@ -1898,6 +1901,8 @@ apply_live(struct server *s, const struct chousa_config *cfg,
 	    __ATOMIC_RELAXED);
 	__atomic_store_n(&s->idle_timeout, cfg_long(cfg, "idle_timeout",
 	    IDLE_TIMEOUT), __ATOMIC_RELAXED);
+	__atomic_store_n(&s->peer_timeout, cfg_long(cfg, "peer_timeout",
+	    PEER_TIMEOUT), __ATOMIC_RELAXED);
 	__atomic_store_n(&s->max_stream, (size_t)cfg_long(cfg, "sweep_max",
 	    SERVE_MAX_SWEEP_BODY), __ATOMIC_RELAXED);
 	__atomic_store_n(&s->max_import, (size_t)cfg_long(cfg, "import_max",
@@ -1918,6 +1923,9 @@ apply_live(struct server *s, const struct chousa_config *cfg,
 	if (s->pool != NULL)
 		pool_set_queue(s->pool, cfg_long(cfg, "investigate_queue",
 		    INVESTIGATE_QUEUE));
+	if (s->sweeper != NULL)
+		sweeper_set_keep(s->sweeper, cfg_long(cfg,
+		    "sweep_matcher_keep", SWEEP_MATCHER_KEEP));
 	/* The schedule and the rotation, unless an option set them. */
 	if (s->updater != NULL && !from_cli(s, "update_every"))
 		updater_set_every(s->updater, read->update_every);

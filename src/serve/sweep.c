@@ -45,7 +45,8 @@ struct sweeper {
 	struct sweeper_stats	 stats;		/* atomics */
 	/*
 	 * A matcher no sweep has used for keep seconds is freed (it holds
-	 * hundreds of MB on a big store) by the reaper thread.
+	 * hundreds of MB on a big store) by the reaper thread; a SIGHUP may
+	 * change keep (sweeper_set_keep), under lock.
 	 */
 	long			 keep;		/* 0: kept */
 	double			 last_used;	/* chousa_monotonic() */
@@ -137,24 +138,31 @@ matcher_get(struct server *s, struct chousa_err *err)
 	return sm;
 }
 
-/* Free the cached matcher once no sweep has used it for sw->keep s. */
+/*
+ * Free the cached matcher once no sweep has used it for sw->keep s,
+ * looking every half of keep (at most 30 s); with keep 0, only woken.
+ */
 static void *
 reaper_main(void *arg)
 {
 	struct sweeper *sw = arg;
 	struct shared_matcher *idle;
 	struct timespec ts;
-	long tick = sw->keep < 60 ? (sw->keep + 1) / 2 : 30;
 	double unused;
 
 	serve_name_thread("chousa-reaper");
 	pthread_mutex_lock(&sw->lock);
 	while (!sw->stopping) {
-		pthread_cond_timedwait(&sw->wake, &sw->lock,
-		    serve_deadline(&ts, tick * 1000));
+		if (sw->keep == 0)
+			pthread_cond_wait(&sw->wake, &sw->lock);
+		else
+			pthread_cond_timedwait(&sw->wake, &sw->lock,
+			    serve_deadline(&ts, (sw->keep < 60 ?
+			    (sw->keep + 1) / 2 : 30) * 1000));
 		unused = chousa_monotonic() - sw->last_used;
-		if (sw->stopping || sw->cur == NULL || sw->building ||
-		    sw->cur->refs > 1 || unused < (double)sw->keep)
+		if (sw->stopping || sw->keep == 0 || sw->cur == NULL ||
+		    sw->building || sw->cur->refs > 1 ||
+		    unused < (double)sw->keep)
 			continue;
 		idle = sw->cur;
 		sw->cur = NULL;
@@ -180,11 +188,18 @@ sweeper_new(struct sweeper **out, struct server *s, long keep)
 	pthread_mutex_init(&sw->lock, NULL);
 	pthread_cond_init(&sw->built, NULL);
 	pthread_cond_init(&sw->wake, NULL);
-	if (keep > 0)
-		sw->reaping = pthread_create(&sw->reaper, NULL, reaper_main,
-		    sw) == 0;
+	sw->reaping = pthread_create(&sw->reaper, NULL, reaper_main, sw) == 0;
 	*out = sw;
 	return CHOUSA_OK;
+}
+
+void
+sweeper_set_keep(struct sweeper *sw, long keep)
+{
+	pthread_mutex_lock(&sw->lock);
+	sw->keep = keep;
+	pthread_cond_broadcast(&sw->wake);
+	pthread_mutex_unlock(&sw->lock);
 }
 
 void

@@ -102,9 +102,9 @@ expect server_setting_live_in_force '^chousa_background_jobs_limit 5$' "$T/body"
 sconfig() {
 	printf '[server]\n%b\n[http]\nbackoff_ms = 1\nretries = 1\n[virustotal]\napi_key = reload-test-key-two\nbase_url = http://127.0.0.1:%s/virustotal\nrate = 0\ndaily = 100000\n' "$1" "$RP" > "$T/config"
 }
-sconfig 'rate = 0\nsweep_matcher_keep = 20\nidle_timeout = 1'
+sconfig 'rate = 0\ninvestigate_threads = 3\nidle_timeout = 1'
 serve_hup
-expect server_setting_waits_for_restart "\[server\] sweep_matcher_keep changed in the config: it takes effect at the next start" "$T/serve.log"
+expect server_setting_waits_for_restart "\[server\] investigate_threads changed in the config: it takes effect at the next start" "$T/serve.log"
 # The idle timeout lowered: a connection opened from now on and left
 # silent is closed after 1 s, not the 15 s in force at start.
 expect idle_timeout_live_said "\[server\] idle_timeout is now 1" "$T/serve.log"
@@ -122,7 +122,7 @@ PY
 awk '$1 == "closed" && $2 < 5 { ok = 1 } END { exit !ok }' "$T/idle" &&
 	ok idle_timeout_live_in_force || not_ok idle_timeout_live_in_force "$(cat "$T/idle")"
 # A rate lowered: in force for the next requests, no restart.
-sconfig 'rate = 1\nburst = 2\nsweep_matcher_keep = 20\nsweep_max = 1000'
+sconfig 'rate = 1\nburst = 2\ninvestigate_threads = 3\nsweep_max = 1000'
 serve_hup
 expect rate_live_said "\[server\] rate is now 1" "$T/serve.log"
 for i in 1 2 3; do
@@ -133,21 +133,21 @@ done
 	ok rate_lowered_in_force_at_once || not_ok rate_lowered_in_force_at_once "$(cat "$T/status.1") $(cat "$T/status.2") $(cat "$T/status.3")"
 # The sweep's cap lowered: a bigger upload is refused, and the web form says the new cap.
 head -c 2000 /dev/zero | tr '\0' 'a' > "$T/2k.log"
-sconfig 'rate = 0\nsweep_matcher_keep = 20\nsweep_max = 1000'
+sconfig 'rate = 0\ninvestigate_threads = 3\nsweep_max = 1000'
 serve_hup
 python3 "$TESTS/cli/serve_upload.py" "$URL" "$TOKEN" /api/v1/sweep "$T/2k.log" "$T/up.body" > "$T/up.status" 2>&1
 [ "$(head -1 "$T/up.status")" = 413 ] && ok sweep_max_lowered_in_force || not_ok sweep_max_lowered_in_force "$(head -c 200 "$T/up.status")"
 curl -s -b "$T/jar" "$URL/" > "$T/sweep.html"
 expect sweep_form_says_new_cap 'data-max="1000"' "$T/sweep.html"
 # Trusted proxies set: a forwarded client is audited as itself from now on.
-sconfig 'rate = 0\nsweep_matcher_keep = 20\ntrusted_proxies = 127.0.0.1'
+sconfig 'rate = 0\ninvestigate_threads = 3\ntrusted_proxies = 127.0.0.1'
 serve_hup
 expect proxies_live_said "\[server\] trusted_proxies is now 127.0.0.1" "$T/serve.log"
 curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -H "X-Forwarded-For: 198.51.100.23" "$URL/api/v1/lookup?indicator=proxied.example"
 sleep 0.1
 expect proxies_live_audit '"peer":"198\.51\.100\.23","proxy":"127\.0\.0\.1"' "$T/audit.log"
 # One that cannot be read: the config in force is kept, and said.
-sconfig 'rate = 0\nsweep_matcher_keep = 20\ntrusted_proxies = 10.0.0.0/99'
+sconfig 'rate = 0\ninvestigate_threads = 3\ntrusted_proxies = 10.0.0.0/99'
 serve_hup
 expect bad_proxies_keep_config "kept the config in force: bad trusted proxy '10.0.0.0/99'" "$T/serve.log"
 http GET /metrics "$TOKEN"

@@ -18,8 +18,9 @@
 #     sees the new indicator (the shared matcher is built again).
 #  5. Nothing of the log is left on disk (TMPDIR of the server is empty),
 #     and a server stopped during an upload ends at once.
-#  6. [server] sweep_matcher_keep: a matcher unused that long is freed,
-#     and the next sweep builds it again.
+#  6. [server] sweep_matcher_keep: 0 keeps the matcher; set to 2 s at a
+#     SIGHUP, the matcher unused that long is freed, and the next sweep
+#     builds it again.
 #  7. chousa --server URL sweep: the local command's output and status.
 #  8. The web page's form (POST /sweep, multipart through curl): the hits
 #     as a table, defanged and escaped; the CSRF field checked before the
@@ -278,11 +279,17 @@ expect upload_under_way_finished_by_the_stop '^200' "$T/status.stop"
 refute no_error_at_stop 'ERROR\|panic\|Assertion' "$T/serve.log"
 
 # ---- 6. an unused matcher is freed ----
-printf '[server]\nrate = 0\nsweep_matcher_keep = 2\n' > "$CHOUSA_CONFIG"
+# Kept (0) at start, then 2 s from a SIGHUP.
+printf '[server]\nrate = 0\nsweep_matcher_keep = 0\n' > "$CHOUSA_CONFIG"
 serve_start || { not_ok server_restarts "$(head -c 300 "$T/serve.log")"; exit 0; }
 upload keep1 "" "$L/zeek-conn.log"
+sleep 3
 http GET /metrics "$TOKEN"
 expect matcher_held_after_a_sweep '^chousa_sweep_matcher_bytes [1-9]' "$T/body"
+refute matcher_kept_when_keep_is_0 'matcher freed' "$T/serve.log"
+printf '[server]\nrate = 0\nsweep_matcher_keep = 2\n' > "$CHOUSA_CONFIG"
+serve_hup
+expect matcher_keep_live_said '\[server\] sweep_matcher_keep is now 2' "$T/serve.log"
 i=0
 while [ $i -lt 100 ] && ! grep -q 'matcher freed' "$T/serve.log"; do
 	sleep 0.1

@@ -1,0 +1,63 @@
+#!/bin/sh
+# test-serve-peer-gone.sh: a client that vanishes without closing (its
+# network gone: no FIN, no RST, what the server sends it lost) is dropped
+# after [server] peer_timeout seconds, though idle_timeout would hold it
+# an hour; a client that is there but silent is kept.  The test runs in a
+# network namespace of its own (unshare -n; as a user, unshare -rn), where
+# the loopback is set down for 6 s: what the server sends meanwhile is
+# lost, as on a network that has gone.
+#  1. peer_timeout = 2, idle_timeout = 3600: a connection opened and left
+#     silent is still open 4 s later (its side answers the keep-alive
+#     probes).
+#  2. The loopback down for 6 s, then up: the server has dropped it.
+#  3. The same at a SIGHUP that sets peer_timeout: the value is said.
+if [ -z "${CHOUSA_NETNS:-}" ]; then
+	export CHOUSA_NETNS=1
+	command -v ip > /dev/null || { echo "ok - peer_gone # SKIP ip missing (scripts/install-deps.sh test)"; exit 0; }
+	unshare -n true 2> /dev/null && exec unshare -n sh "$0"
+	unshare -rn true 2> /dev/null && exec unshare -rn sh "$0"
+	echo "ok - peer_gone # SKIP no network namespace for this user (unshare -n)"
+	exit 0
+fi
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+HOLD=
+trap 'serve_stop; [ -n "$HOLD" ] && kill $HOLD 2> /dev/null' EXIT INT TERM
+ip link set lo up || { not_ok loopback_up "ip link set lo up failed"; exit 0; }
+
+serve_up '[server]\nrate = 0\nidle_timeout = 3600\npeer_timeout = 2\n' read alice
+
+# open_count: the server's open connections, this request's own included.
+open_count() {
+	http GET /metrics "$TOKEN"
+	sed -n 's/^chousa_http_connections \([0-9]*\)$/\1/p' "$T/body"
+}
+
+# A client that connects, then says nothing for 60 s.
+python3 - "$PORT" > "$T/hold" 2>&1 <<'PY' &
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+print("open", flush=True)
+time.sleep(60)
+PY
+HOLD=$!
+i=0
+while ! grep -q open "$T/hold" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+
+# 1. There and silent: kept past peer_timeout.
+sleep 4
+n=$(open_count)
+[ "$n" = 2 ] && ok silent_client_kept || not_ok silent_client_kept "$n connections open, want 2 (it and this request)"
+
+# 2. Its network gone: dropped.
+ip link set lo down
+sleep 6
+ip link set lo up
+i=0
+while n=$(open_count) && [ "$n" != 1 ] && [ $i -lt 20 ]; do sleep 0.25; i=$((i + 1)); done
+[ "$n" = 1 ] && ok vanished_client_dropped || not_ok vanished_client_dropped "$n connections open, want 1 (this request)"
+
+# 3. A SIGHUP sets it anew, and says so.
+printf '[server]\nrate = 0\nidle_timeout = 3600\npeer_timeout = 30\n' > "$T/config"
+serve_hup
+expect peer_timeout_live_said '\[server\] peer_timeout is now 30' "$T/serve.log"
