@@ -535,7 +535,7 @@ const struct cli_cmd cmd_serve = {
 	"investigation runs through one queue: the same indicator asked by "
 	"many at once reaches each service once.  Offline investigations run "
 	"on threads of their own ([server] investigate_threads, one per "
-	"core), so look-ups are not queued behind them; past [server] "
+	"core but one), so look-ups are not queued behind them; past [server] "
 	"investigate_queue (256) waiting, or once the investigations' "
 	"requests and answers hold [server] queue_memory (256 MiB), more are "
 	"refused with 503 and Retry-After.\n\n"

@@ -143,7 +143,8 @@ static const struct chousa_config_key keys[] = {
 	    "finish, taking no new ones; a second signal stops at once.  "
 	    "0: stop at once."),
 	N("server", "investigate_threads", 1, 256, NULL, "chousa serve: "
-	    "threads for offline investigations; default one per core."),
+	    "threads for offline investigations; default one per core but one, "
+	    "left to the look-ups."),
 	N("server", "investigate_queue", 0, 1000000, "256", "chousa serve: "
 	    "offline investigations waiting for a thread before more are "
 	    "refused (503)."),

@@ -2066,9 +2066,17 @@ chousa_server_start(struct chousa_server **out,
 	if (rc == CHOUSA_OK)
 		rc = worker_start(&s->worker, s, err);
 	n_cpu = sysconf(_SC_NPROCESSORS_ONLN);
+	/*
+	 * One core left to the HTTP threads: investigations on every core
+	 * made look-ups wait behind them (bench/RESULTS.md, 2026-12-05: in
+	 * the bench's mix on 2 cores, a look-up p99 of 10.4-14.6 ms with 2
+	 * investigation threads, 9.3-9.6 ms with 1, the investigations' own
+	 * rate and p99 alike), at the cost of a fifth of the rate of
+	 * investigations alone on 2 cores.
+	 */
 	if (rc == CHOUSA_OK)
 		rc = pool_start(&s->pool, s, (int)cfg_long(s->cfg,
-		    "investigate_threads", n_cpu > 0 ? n_cpu : 2),
+		    "investigate_threads", n_cpu > 1 ? n_cpu - 1 : 1),
 		    cfg_long(s->cfg, "investigate_queue", INVESTIGATE_QUEUE),
 		    err);
 	if (rc != CHOUSA_OK)
