@@ -4,12 +4,12 @@
 # after [server] peer_timeout seconds, though idle_timeout would hold it
 # an hour; a client that is there but silent is kept.  The test runs in a
 # network namespace of its own (unshare -n; as a user, unshare -rn), where
-# the loopback is set down for 6 s: what the server sends meanwhile is
+# the loopback is set down for 10 s: what the server sends meanwhile is
 # lost, as on a network that has gone.
-#  1. peer_timeout = 2, idle_timeout = 3600: a connection opened and left
-#     silent is still open 4 s later (its side answers the keep-alive
-#     probes).
-#  2. The loopback down for 6 s, then up: the server has dropped it.
+#  1. peer_timeout = 4, idle_timeout = 3600: a connection opened and left
+#     silent is still open 8 s later (its side answers the keep-alive
+#     probes, one a second after 2 s of silence).
+#  2. The loopback down for 10 s, then up: the server has dropped it.
 #  3. The same at a SIGHUP that sets peer_timeout: the value is said.
 if [ -z "${CHOUSA_NETNS:-}" ]; then
 	export CHOUSA_NETNS=1
@@ -25,7 +25,7 @@ HOLD=
 trap 'serve_stop; [ -n "$HOLD" ] && kill $HOLD 2> /dev/null' EXIT INT TERM
 ip link set lo up || { not_ok loopback_up "ip link set lo up failed"; exit 0; }
 
-serve_up '[server]\nrate = 0\nidle_timeout = 3600\npeer_timeout = 2\n' read alice
+serve_up '[server]\nrate = 0\nidle_timeout = 3600\npeer_timeout = 4\n' read alice
 
 # open_count: the server's open connections, this request's own included.
 open_count() {
@@ -42,16 +42,16 @@ time.sleep(60)
 PY
 HOLD=$!
 i=0
-while ! grep -q open "$T/hold" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+while ! grep -q open "$T/hold" && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
 
 # 1. There and silent: kept past peer_timeout.
-sleep 4
+sleep 8
 n=$(open_count)
-[ "$n" = 2 ] && ok silent_client_kept || not_ok silent_client_kept "$n connections open, want 2 (it and this request)"
+[ "$n" = 2 ] && ok silent_client_kept || not_ok silent_client_kept "$n connections open, want 2 (it and this request); the client: $(cat "$T/hold"); the server: $(tail -n 3 "$T/serve.log")"
 
 # 2. Its network gone: dropped.
 ip link set lo down
-sleep 6
+sleep 10
 ip link set lo up
 i=0
 while n=$(open_count) && [ "$n" != 1 ] && [ $i -lt 20 ]; do sleep 0.25; i=$((i + 1)); done
