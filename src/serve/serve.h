@@ -346,6 +346,12 @@ void	pool_submit(struct pool *p, struct invjob *j);
 void	pool_load(struct pool *p, size_t *busy, size_t *cap);
 /* How many may wait beyond the running ones (a SIGHUP). */
 void	pool_set_queue(struct pool *p, long queue);
+/*
+ * Another number of threads (a SIGHUP): those past it stop taking jobs
+ * once their own is done.  Returns how many take jobs now: fewer when
+ * not all could be started.
+ */
+int	pool_set_threads(struct pool *p, int threads);
 
 /*
  * The listening socket (listen.c): opened, bound and listening before the

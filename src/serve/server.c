@@ -1826,7 +1826,7 @@ cfg_long(const struct chousa_config *cfg, const char *key, long def)
 /*
  * The [server] settings a SIGHUP puts in force without a restart (the
  * idle_timeout, peer_timeout, max_connections and max_per_ip for the
- * connections from then on; sweep_matcher_keep; update_every and the
+ * connections from then on; sweep_matcher_keep, investigate_threads; update_every and the
  * audit log's rotation unless the command line set them); the others
  * (the address, threads, TLS paths, the audit log's path...) are read
  * once, at start.
@@ -1836,7 +1836,7 @@ static const char *const live_keys[] = {
 	"import_max", "queue_memory", "background_jobs", "investigate_queue",
 	"idle_timeout", "update_every", "audit_max", "audit_keep",
 	"max_connections", "max_per_ip", "peer_timeout", "sweep_matcher_keep",
-	NULL
+	"investigate_threads", NULL
 };
 
 /* Whether the command line set [server] key, which a reload then leaves. */
@@ -1860,6 +1860,23 @@ is_live(const char *key)
 		if (strcmp(live_keys[i], key) == 0)
 			return 1;
 	return 0;
+}
+
+/*
+ * [server] investigate_threads; unset, one a core but one.  One core is
+ * left to the HTTP threads: investigations on every core made look-ups
+ * wait behind them (bench/RESULTS.md, 2026-12-05: in the bench's mix on 2
+ * cores, a look-up p99 of 11.3-14.6 ms with 2 investigation threads,
+ * 9.3-9.6 ms with 1, the investigations' own rate and p99 alike), at the
+ * cost of a fifth of the rate of investigations alone on 2 cores.
+ */
+static int
+investigate_threads(const struct chousa_config *cfg)
+{
+	long n_cpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return (int)cfg_long(cfg, "investigate_threads", n_cpu > 1 ?
+	    n_cpu - 1 : 1);
 }
 
 /*
@@ -1889,7 +1906,7 @@ apply_live(struct server *s, const struct chousa_config *cfg,
     const struct chousa_serve_opts *read, const struct addr_ranges *proxies)
 {
 	long max;
-	int keep;
+	int keep, want, got;
 
 	pthread_mutex_lock(&s->lock);
 	s->max_held = (size_t)cfg_long(cfg, "queue_memory", QUEUE_MEMORY);
@@ -1920,9 +1937,15 @@ apply_live(struct server *s, const struct chousa_config *cfg,
 	if (s->auth != NULL)
 		auth_set_rate(s->auth, cfg_long(cfg, "rate", 600),
 		    cfg_long(cfg, "burst", 120));
-	if (s->pool != NULL)
+	if (s->pool != NULL) {
 		pool_set_queue(s->pool, cfg_long(cfg, "investigate_queue",
 		    INVESTIGATE_QUEUE));
+		want = investigate_threads(cfg);
+		got = pool_set_threads(s->pool, want);
+		if (got < want)
+			server_log(s, "[server] investigate_threads: %d of %d "
+			    "could be started; they serve", got, want);
+	}
 	if (s->sweeper != NULL)
 		sweeper_set_keep(s->sweeper, cfg_long(cfg,
 		    "sweep_matcher_keep", SWEEP_MATCHER_KEEP));
@@ -2066,17 +2089,8 @@ chousa_server_start(struct chousa_server **out,
 	if (rc == CHOUSA_OK)
 		rc = worker_start(&s->worker, s, err);
 	n_cpu = sysconf(_SC_NPROCESSORS_ONLN);
-	/*
-	 * One core left to the HTTP threads: investigations on every core
-	 * made look-ups wait behind them (bench/RESULTS.md, 2026-12-05: in
-	 * the bench's mix on 2 cores, a look-up p99 of 10.4-14.6 ms with 2
-	 * investigation threads, 9.3-9.6 ms with 1, the investigations' own
-	 * rate and p99 alike), at the cost of a fifth of the rate of
-	 * investigations alone on 2 cores.
-	 */
 	if (rc == CHOUSA_OK)
-		rc = pool_start(&s->pool, s, (int)cfg_long(s->cfg,
-		    "investigate_threads", n_cpu > 1 ? n_cpu - 1 : 1),
+		rc = pool_start(&s->pool, s, investigate_threads(s->cfg),
 		    cfg_long(s->cfg, "investigate_queue", INVESTIGATE_QUEUE),
 		    err);
 	if (rc != CHOUSA_OK)

@@ -340,15 +340,29 @@ worker_queued(struct worker *w)
 
 /* ---- offline investigations ---- */
 
+/*
+ * The offline investigations' threads.  [server] investigate_threads may
+ * change at a SIGHUP: more are started when more are wanted than ever
+ * ran; past the number wanted, a thread parks (on park, after its job)
+ * rather than ending, so that its store handle, which the server keeps
+ * to the end, is used again when it is wanted again.  Threads waiting for
+ * work on cond are all under want: each looks at want before it waits,
+ * and want changes under lock with both conditions woken.
+ */
 struct pool {
 	struct server	*srv;
 	pthread_t	*tid;
 	int		 n_started;
+	size_t		 cap_tid;
+	int		 n_ids;		/* given to the threads as they start */
+	int		 want;		/* threads that take jobs: ids 0..want-1 */
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 cond;
+	pthread_cond_t	 park;
 	struct invjob	*head, *tail;
 	size_t		 held;		/* reserved: queued or running */
 	size_t		 max_held;
+	long		 queue;		/* [server] investigate_queue */
 	int		 stop;
 };
 
@@ -359,15 +373,22 @@ pool_main(void *arg)
 	struct chousa_err err = { 0 };
 	struct chousa_store *st;
 	struct invjob *j;
-	int stopping;
+	int stopping, id;
 
 	serve_name_thread("chousa-offline");
 
 	st = server_store(p->srv, &err);
 	pthread_mutex_lock(&p->lock);
+	id = p->n_ids++;
 	for (;;) {
-		while (p->head == NULL && !p->stop)
+		if (id >= p->want && !p->stop) {
+			pthread_cond_wait(&p->park, &p->lock);
+			continue;
+		}
+		if (p->head == NULL && !p->stop) {
 			pthread_cond_wait(&p->cond, &p->lock);
+			continue;
+		}
 		j = p->head;
 		if (j == NULL)
 			break;
@@ -405,33 +426,62 @@ pool_main(void *arg)
 	return NULL;
 }
 
+/* Threads started until n_started is n; 0, or -1 when one cannot be. */
+static int
+pool_grow(struct pool *p, int n)
+{
+	while (p->n_started < n) {
+		if (MEM_GROW(p->tid, (size_t)p->n_started, p->cap_tid, 8,
+		    0) != 0 || pthread_create(&p->tid[p->n_started], NULL,
+		    pool_main, p) != 0)
+			return -1;
+		p->n_started++;
+	}
+	return 0;
+}
+
 int
 pool_start(struct pool **out, struct server *s, int threads, long queue,
     struct chousa_err *err)
 {
 	struct pool *p = mem_alloc(sizeof(*p));
-	int i;
 
-	if (p != NULL)
-		p->tid = mem_alloc((size_t)threads * sizeof(*p->tid));
-	if (p == NULL || p->tid == NULL) {
-		mem_free(p);
+	if (p == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	}
+	memset(p, 0, sizeof(*p));
 	p->srv = s;
+	p->want = threads;
+	p->queue = queue;
 	p->max_held = (size_t)threads + (size_t)queue;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
-	for (i = 0; i < threads; i++) {
-		if (pthread_create(&p->tid[i], NULL, pool_main, p) != 0) {
-			pool_stop(p);
-			return chousa_errf(err, CHOUSA_ENOMEM, "cannot start a "
-			    "thread");
-		}
-		p->n_started++;
+	pthread_cond_init(&p->park, NULL);
+	pthread_mutex_lock(&p->lock);
+	if (pool_grow(p, threads) != 0) {
+		pthread_mutex_unlock(&p->lock);
+		pool_stop(p);
+		return chousa_errf(err, CHOUSA_ENOMEM, "cannot start a "
+		    "thread");
 	}
+	pthread_mutex_unlock(&p->lock);
 	*out = p;
 	return CHOUSA_OK;
+}
+
+int
+pool_set_threads(struct pool *p, int threads)
+{
+	int n;
+
+	pthread_mutex_lock(&p->lock);
+	(void)pool_grow(p, threads);
+	/* As many as could be started, when not all could. */
+	n = p->want = threads < p->n_started ? threads : p->n_started;
+	p->max_held = (size_t)p->want + (size_t)p->queue;
+	pthread_cond_broadcast(&p->park);
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	return n;
 }
 
 void
@@ -444,9 +494,11 @@ pool_stop(struct pool *p)
 	pthread_mutex_lock(&p->lock);
 	__atomic_store_n(&p->stop, 1, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&p->cond);
+	pthread_cond_broadcast(&p->park);
 	pthread_mutex_unlock(&p->lock);
 	for (i = 0; i < p->n_started; i++)
 		pthread_join(p->tid[i], NULL);
+	pthread_cond_destroy(&p->park);
 	pthread_cond_destroy(&p->cond);
 	pthread_mutex_destroy(&p->lock);
 	mem_free(p->tid);
@@ -479,7 +531,8 @@ void
 pool_set_queue(struct pool *p, long queue)
 {
 	pthread_mutex_lock(&p->lock);
-	p->max_held = (size_t)p->n_started + (size_t)queue;
+	p->queue = queue;
+	p->max_held = (size_t)p->want + (size_t)queue;
 	pthread_mutex_unlock(&p->lock);
 }
 

@@ -9,11 +9,13 @@
 #  3. A config that cannot be read is said and the one in force kept.
 #  4. A [server] setting changed: the live ones (rate, burst,
 #     trusted_proxies, the caps and queues, idle_timeout, the audit log's
-#     rotation, max_per_ip, max_connections) are in force at once, said
+#     rotation, max_per_ip, max_connections, investigate_threads) are in
+#     force at once, said
 #     with their new value; the others are said to wait for the next
 #     start; a trusted_proxies that cannot be read keeps the config.
-#  5. Under load: look-ups and investigations running while SIGHUP comes
-#     again and again all get their answer.
+#  5. Under load: look-ups and investigations (online and offline)
+#     running while SIGHUP comes again and again, the investigations'
+#     threads changed each time, all get their answer.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 REPLAY=
@@ -102,9 +104,9 @@ expect server_setting_live_in_force '^chousa_background_jobs_limit 5$' "$T/body"
 sconfig() {
 	printf '[server]\n%b\n[http]\nbackoff_ms = 1\nretries = 1\n[virustotal]\napi_key = reload-test-key-two\nbase_url = http://127.0.0.1:%s/virustotal\nrate = 0\ndaily = 100000\n' "$1" "$RP" > "$T/config"
 }
-sconfig 'rate = 0\ninvestigate_threads = 3\nidle_timeout = 1'
+sconfig 'rate = 0\nthreads = 3\nidle_timeout = 1'
 serve_hup
-expect server_setting_waits_for_restart "\[server\] investigate_threads changed in the config: it takes effect at the next start" "$T/serve.log"
+expect server_setting_waits_for_restart "\[server\] threads changed in the config: it takes effect at the next start" "$T/serve.log"
 # The idle timeout lowered: a connection opened from now on and left
 # silent is closed after 1 s, not the 15 s in force at start.
 expect idle_timeout_live_said "\[server\] idle_timeout is now 1" "$T/serve.log"
@@ -122,7 +124,7 @@ PY
 awk '$1 == "closed" && $2 < 5 { ok = 1 } END { exit !ok }' "$T/idle" &&
 	ok idle_timeout_live_in_force || not_ok idle_timeout_live_in_force "$(cat "$T/idle")"
 # A rate lowered: in force for the next requests, no restart.
-sconfig 'rate = 1\nburst = 2\ninvestigate_threads = 3\nsweep_max = 1000'
+sconfig 'rate = 1\nburst = 2\nthreads = 3\nsweep_max = 1000'
 serve_hup
 expect rate_live_said "\[server\] rate is now 1" "$T/serve.log"
 for i in 1 2 3; do
@@ -133,21 +135,21 @@ done
 	ok rate_lowered_in_force_at_once || not_ok rate_lowered_in_force_at_once "$(cat "$T/status.1") $(cat "$T/status.2") $(cat "$T/status.3")"
 # The sweep's cap lowered: a bigger upload is refused, and the web form says the new cap.
 head -c 2000 /dev/zero | tr '\0' 'a' > "$T/2k.log"
-sconfig 'rate = 0\ninvestigate_threads = 3\nsweep_max = 1000'
+sconfig 'rate = 0\nthreads = 3\nsweep_max = 1000'
 serve_hup
 python3 "$TESTS/cli/serve_upload.py" "$URL" "$TOKEN" /api/v1/sweep "$T/2k.log" "$T/up.body" > "$T/up.status" 2>&1
 [ "$(head -1 "$T/up.status")" = 413 ] && ok sweep_max_lowered_in_force || not_ok sweep_max_lowered_in_force "$(head -c 200 "$T/up.status")"
 curl -s -b "$T/jar" "$URL/" > "$T/sweep.html"
 expect sweep_form_says_new_cap 'data-max="1000"' "$T/sweep.html"
 # Trusted proxies set: a forwarded client is audited as itself from now on.
-sconfig 'rate = 0\ninvestigate_threads = 3\ntrusted_proxies = 127.0.0.1'
+sconfig 'rate = 0\nthreads = 3\ntrusted_proxies = 127.0.0.1'
 serve_hup
 expect proxies_live_said "\[server\] trusted_proxies is now 127.0.0.1" "$T/serve.log"
 curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -H "X-Forwarded-For: 198.51.100.23" "$URL/api/v1/lookup?indicator=proxied.example"
 sleep 0.1
 expect proxies_live_audit '"peer":"198\.51\.100\.23","proxy":"127\.0\.0\.1"' "$T/audit.log"
 # One that cannot be read: the config in force is kept, and said.
-sconfig 'rate = 0\ninvestigate_threads = 3\ntrusted_proxies = 10.0.0.0/99'
+sconfig 'rate = 0\nthreads = 3\ntrusted_proxies = 10.0.0.0/99'
 serve_hup
 expect bad_proxies_keep_config "kept the config in force: bad trusted proxy '10.0.0.0/99'" "$T/serve.log"
 http GET /metrics "$TOKEN"
@@ -202,6 +204,25 @@ print(early.decode(errors="replace"), "then", late.decode(errors="replace"))
 PY
 [ "$(cat "$T/max_conns")" = "waited then HTTP/1.1 200" ] && ok max_connections_live_in_force ||
 	not_ok max_connections_live_in_force "$(cat "$T/max_conns")"
+# The investigations' threads: 4, then 1, each said and counted in the
+# limit; the investigations are answered at each.
+offline_ok() {
+	http POST /api/v1/investigate "$TOKEN" '{"indicators":["www.dnautik.com"],"offline":true,"format":"json"}'
+	status_is "$1" 200
+}
+sconfig 'rate = 0\ninvestigate_threads = 4\ninvestigate_queue = 10'
+serve_hup
+expect investigate_threads_live_said '\[server\] investigate_threads is now 4' "$T/serve.log"
+http GET /metrics "$TOKEN"
+expect investigate_threads_live_limit '^chousa_investigations_offline_limit 14$' "$T/body"
+n=$(grep -lx chousa-offline /proc/"$SERVER_PID"/task/*/comm 2> /dev/null | wc -l)
+[ "$n" -ge 4 ] && ok investigate_threads_started || not_ok investigate_threads_started "$n chousa-offline threads"
+offline_ok investigate_at_4_threads
+sconfig 'rate = 0\ninvestigate_threads = 1\ninvestigate_queue = 10'
+serve_hup
+http GET /metrics "$TOKEN"
+expect investigate_threads_lowered_limit '^chousa_investigations_offline_limit 11$' "$T/body"
+offline_ok investigate_at_1_thread
 sconfig 'rate = 0\nbackground_jobs = 5'
 serve_hup
 http GET /metrics "$TOKEN"
@@ -228,7 +249,7 @@ def run(k):
                 r = request(url, "/api/v1/lookup?indicator=www.dnautik.com", tok)
             else:
                 r = request(url, "/api/v1/investigate", tok, json.dumps(
-                    {"indicators": ["45.31.%d.%d" % (k, i)], "offline": False,
+                    {"indicators": ["45.31.%d.%d" % (k, i)], "offline": i % 4 == 2,
                      "format": "json", "sources": "virustotal"}).encode())
             r.read()
             if r.status != 200:
@@ -241,10 +262,13 @@ ts = [threading.Thread(target=run, args=(k,)) for k in range(4)]
 print("bad", len(bad), bad[:3])
 PY
 load=$!
+# The investigations' threads go from 3 to 1 and back at each reload.
 for i in 1 2 3 4 5 6 7 8; do
+	sconfig "rate = 0\\ninvestigate_threads = $((i % 2 * 2 + 1))"
 	kill -HUP "$SERVER_PID"
 	sleep 0.1
 done
 wait $load
 expect reload_under_load_all_answered '^bad 0 ' "$T/load"
+expect reload_under_load_threads_changed '\[server\] investigate_threads is now 3' "$T/serve.log"
 kill -0 "$SERVER_PID" 2> /dev/null && ok server_alive_after_reloads || not_ok server_alive_after_reloads "it ended"
