@@ -103,6 +103,7 @@ default_audit(void)
 /* What run_serve reads besides the server's options. */
 struct serve_args {
 	const char	*cert, *key;	/* --tls-cert, --tls-key: paths */
+	char		*cert_set, *key_set;	/* as a reload set them */
 	const char	*port_file;
 	long		 drain;		/* [server] drain_timeout, seconds */
 	int		 fds[16];	/* sockets passed by systemd */
@@ -113,16 +114,24 @@ struct serve_args {
 	int		 n_keys;
 };
 
-/* The option set [server] key: a reload leaves it as the option said. */
-static void
-cli_sets(struct serve_args *x, const char *key)
+/* Whether an option set [server] key, which a reload then leaves. */
+static int
+option_set(const struct serve_args *x, const char *key)
 {
 	int i;
 
 	for (i = 0; i < x->n_keys; i++)
 		if (strcmp(x->keys[i], key) == 0)
-			return;
-	if (x->n_keys < (int)(sizeof(x->keys) / sizeof(x->keys[0])) - 1)
+			return 1;
+	return 0;
+}
+
+/* The option set [server] key: a reload leaves it as the option said. */
+static void
+cli_sets(struct serve_args *x, const char *key)
+{
+	if (!option_set(x, key) &&
+	    x->n_keys < (int)(sizeof(x->keys) / sizeof(x->keys[0])) - 1)
 		x->keys[x->n_keys++] = key;
 }
 
@@ -380,12 +389,31 @@ reload_tls(struct chousa_server *srv, const struct serve_args *x)
 }
 
 /*
- * The config file read again and put in force for the requests from now
- * on: a key added or rotated, a source's settings.  One that cannot be
- * read is said, and the config in force kept.
+ * A TLS path of cfg in *path (its copy in *own) when the server runs TLS,
+ * no option set it, and the config names one; a server without TLS, or
+ * a config that no longer names one, keeps what it had until a restart.
  */
 static void
-reload_config(struct chousa_server *srv)
+follow_tls_path(const struct chousa_config *cfg, const struct serve_args *x,
+    const char *key, const char **path, char **own)
+{
+	const char *v = chousa_config_get(cfg, "server", key);
+	char *copy;
+
+	if (x->cert == NULL || option_set(x, key) || v == NULL ||
+	    strcmp(v, *path) == 0 || (copy = strdup(v)) == NULL)
+		return;
+	free(*own);
+	*path = *own = copy;
+}
+
+/*
+ * The config file read again and put in force for the requests from now
+ * on: a key added or rotated, a source's settings, the TLS files' paths.
+ * One that cannot be read is said, and the config in force kept.
+ */
+static void
+reload_config(struct chousa_server *srv, struct serve_args *x)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_config *cfg = cli_try_load_config(&err);
@@ -395,6 +423,9 @@ reload_config(struct chousa_server *srv)
 		(void)chousa_server_reload_config(srv, NULL, NULL);
 		return;
 	}
+	/* Copied first: the server owns cfg once it has it. */
+	follow_tls_path(cfg, x, "tls_cert", &x->cert, &x->cert_set);
+	follow_tls_path(cfg, x, "tls_key", &x->key, &x->key_set);
 	if (chousa_server_reload_config(srv, cfg, &err) != CHOUSA_OK)
 		cli_warn("serve: kept the config in force: %s", err.msg);
 	else if (!g_opt.quiet)
@@ -409,7 +440,7 @@ reload_config(struct chousa_server *srv)
  * certificate and key.
  */
 static void
-serve_reload(struct chousa_server *srv, const struct serve_args *x)
+serve_reload(struct chousa_server *srv, struct serve_args *x)
 {
 	struct timespec ts;
 	char msg[64];
@@ -418,7 +449,7 @@ serve_reload(struct chousa_server *srv, const struct serve_args *x)
 	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%lld",
 	    (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 	notify(msg);
-	reload_config(srv);
+	reload_config(srv, x);
 	chousa_server_reopen_logs(srv);
 	if (x->cert != NULL)
 		reload_tls(srv, x);
@@ -519,6 +550,8 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	free((char *)(uintptr_t)so.tls_cert);
 	free((char *)(uintptr_t)so.tls_key);
 	free(x.audit);
+	free(x.cert_set);
+	free(x.key_set);
 	chousa_config_free(cfg);
 	return EXIT_CLEAN;
 }

@@ -101,7 +101,8 @@ static const struct chousa_config_key keys[] = {
 	S("server", "update_every", CHOUSA_CFG_TEXT, NULL, "chousa serve: "
 	    "run chousa update this often (30m, 6h, 1d); default never."),
 	S("server", "tls_cert", CHOUSA_CFG_PATH, NULL, "chousa serve: the "
-	    "certificate chain (PEM) for HTTPS."),
+	    "certificate chain (PEM) for HTTPS; SIGHUP reads it again, from "
+	    "a new path if this one changed."),
 	S("server", "tls_key", CHOUSA_CFG_PATH, NULL, "chousa serve: the "
 	    "private key (PEM) of tls_cert."),
 	S("server", "audit_log", CHOUSA_CFG_TEXT, NULL, "chousa serve: the "

@@ -393,12 +393,17 @@ accept_all(struct listener *l, int fd)
 		}
 		keepalive(c, __atomic_load_n(&l->srv->peer_timeout,
 		    __ATOMIC_RELAXED));
-		/* Counted out as it closes (on_connection). */
+		/*
+		 * Counted in before the HTTP thread may answer it (its
+		 * /metrics counts itself) and counted out as it closes
+		 * (on_connection); one refused is closed there, unstarted.
+		 */
+		server_connection_added(l->srv, 1);
 		if (MHD_add_connection(l->srv->d, c, (struct sockaddr *)&peer,
-		    plen) == MHD_YES)
-			server_connection_added(l->srv);
-		else
+		    plen) != MHD_YES) {
+			server_connection_added(l->srv, -1);
 			peers_leave(l->srv->peers, (struct sockaddr *)&peer);
+		}
 	}
 	return -1;
 }

@@ -118,8 +118,12 @@ int	auth_secret_eq(const char *a, const char *b);
 
 /* The connections handed to the HTTP threads and not yet closed. */
 long	server_connections(struct server *s);
-/* One more handed over (the listener; the close is counted in server.c). */
-void	server_connection_added(struct server *s);
+/*
+ * One more handed over, or (n -1) not after all: counted by the listener
+ * before the HTTP thread may take it up, answer it and even close it,
+ * which is counted in server.c.
+ */
+void	server_connection_added(struct server *s, int n);
 /* ts set to ms milliseconds from now, for pthread_cond_timedwait. */
 const struct timespec *serve_deadline(struct timespec *ts, long ms);
 /* The calling thread named in ps -L, top -H and perf (15 bytes at most). */

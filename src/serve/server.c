@@ -584,11 +584,12 @@ server_connections(struct server *s)
 }
 
 void
-server_connection_added(struct server *s)
+server_connection_added(struct server *s, int n)
 {
-	__atomic_add_fetch(&s->conns, 1, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&s->fresh, 1, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&s->accepted, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&s->conns, n, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&s->fresh, n, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&s->accepted, (uint64_t)(int64_t)n,
+	    __ATOMIC_RELAXED);
 }
 
 /* Named so that top -H, ps -L and perf tell the server's threads apart. */
@@ -1863,6 +1864,23 @@ is_live(const char *key)
 }
 
 /*
+ * Whether a reload puts cfg's [server] key in force: a live key, or the
+ * TLS files' paths of a server that runs TLS, whose program reads the
+ * files they name at each reload (chousa_server_reload_tls).  Turning TLS
+ * on or off waits for a restart.
+ */
+static int
+is_live_here(const struct server *s, const struct chousa_config *cfg,
+    const char *key)
+{
+	if (is_live(key))
+		return 1;
+	return s->opts.tls_cert != NULL && (strcmp(key, "tls_cert") == 0 ||
+	    strcmp(key, "tls_key") == 0) && chousa_config_get(cfg, "server",
+	    key) != NULL;
+}
+
+/*
  * [server] investigate_threads; unset, one a core but one.  One core is
  * left to the HTTP threads: investigations on every core made look-ups
  * wait behind them (bench/RESULTS.md, 2026-12-05: in the bench's mix on 2
@@ -2284,6 +2302,7 @@ chousa_server_reload_config(struct chousa_server *cs,
 	}
 	for (k = chousa_config_keys(); k->section != NULL; k++) {
 		const char *was, *now;
+		int live;
 
 		if (!chousa_config_key_is_serve(k))
 			continue;
@@ -2292,9 +2311,10 @@ chousa_server_reload_config(struct chousa_server *cs,
 		 * the start's, so that it is said at every reload until the
 		 * restart.
 		 */
+		live = is_live_here(s, cfg, k->key);
 		pthread_mutex_lock(&s->cfg_lock);
-		was = chousa_config_get(is_live(k->key) ? s->cfg_now->cfg :
-		    s->cfg, "server", k->key);
+		was = chousa_config_get(live ? s->cfg_now->cfg : s->cfg,
+		    "server", k->key);
 		pthread_mutex_unlock(&s->cfg_lock);
 		now = chousa_config_get(cfg, "server", k->key);
 		if ((was == NULL) == (now == NULL) &&
@@ -2303,9 +2323,9 @@ chousa_server_reload_config(struct chousa_server *cs,
 		if (from_cli(s, k->key))
 			server_log(s, "[server] %s changed in the config: the "
 			    "command line's value stays in force", k->key);
-		else if (is_live(k->key) && now != NULL)
+		else if (live && now != NULL)
 			server_log(s, "[server] %s is now %s", k->key, now);
-		else if (is_live(k->key))
+		else if (live)
 			server_log(s, "[server] %s is now %s (unset: the "
 			    "default)", k->key, k->def != NULL ? k->def :
 			    "none");

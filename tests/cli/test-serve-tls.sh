@@ -12,6 +12,9 @@
 #  5. A TLS client that leaves in the middle of an import with a
 #     close_notify before its FIN (a clean TLS close, unread bytes in the
 #     server's socket) stops the import as a killed client does.
+#  6. The files' paths named in the config (not by an option): changed
+#     there, the next SIGHUP reads the pair from the new paths, and says
+#     so.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -158,3 +161,21 @@ printf 'not a certificate\n' > junk.pem
 check start_garbage_refused 2 "$CHOUSA" serve --listen 127.0.0.1:0 \
     --tls-cert junk.pem --tls-key a.key
 expect start_garbage_says_why "cannot read the TLS certificate" "$T/err"
+
+# ---- 6. the TLS files' paths in the config ----
+# Named by the config (no option), they follow it at a SIGHUP: the pair
+# moved to new paths is read from there, and said; the old names gone.
+cp a.chain old-cert.pem
+cp a.key old-key.pem
+printf '[server]\nrate = 0\ntls_cert = %s/old-cert.pem\ntls_key = %s/old-key.pem\n' "$T" "$T" > "$T/config"
+serve_start || { not_ok config_tls_server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+cp b.leaf new-cert.pem
+cat inter.pem >> new-cert.pem
+cp key.pem new-key.pem		# B's, since the renewal
+rm -f old-cert.pem old-key.pem
+printf '[server]\nrate = 0\ntls_cert = %s/new-cert.pem\ntls_key = %s/new-key.pem\n' "$T" "$T" > "$T/config"
+python3 client.py "$PORT" "$TOKEN" "$SERVER_PID" "$T" moved > moved.out 2>&1
+expect config_paths_followed "after 200 leaf B" moved.out
+expect config_path_said "\[server\] tls_cert is now $T/new-cert.pem" "$T/serve.log"
+refute config_path_not_for_next_start "tls_cert changed in the config: it takes effect" "$T/serve.log"
+serve_stop
