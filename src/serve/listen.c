@@ -25,9 +25,9 @@
  *
  * The limits are read at each accept, so a SIGHUP changes them for the
  * connections from then on: [server] max_connections, peer_timeout, and
- * max_per_ip,
- * the connections one address may hold, counted here (peers.c) rather
- * than by libmicrohttpd, whose limit is fixed at its start.
+ * max_per_ip, the connections one address may hold, counted here
+ * (peers.c) rather than by libmicrohttpd, whose limit is fixed at its
+ * start.
  *
  * The sockets may also come ready-made from systemd (socket activation,
  * sd_listen_fds(3)): they then outlive the process, so a restart refuses
