@@ -311,11 +311,13 @@ at_limit(const struct listener *l)
 /*
  * A connection from an address past [server] max_per_ip is closed at
  * once, as it would have been told nothing more by an answer; counted,
- * and said at most once a minute.
+ * and said at most once a minute.  So is one whose new address found no
+ * room in the count (PEER_NO_MEMORY), in words of its own: raising the
+ * limit would not help.
  */
 static void
-refuse_per_ip(struct listener *l, int fd, const struct sockaddr *peer,
-    long limit)
+refuse_peer(struct listener *l, int fd, const struct sockaddr *peer,
+    long limit, int why)
 {
 	char host[ADDR_TEXT_MAX];
 	time_t now = time(NULL);
@@ -328,9 +330,15 @@ refuse_per_ip(struct listener *l, int fd, const struct sockaddr *peer,
 	l->refused_logged = now;
 	if (sockaddr_text(peer, host, &port) != 0)
 		snprintf(host, sizeof(host), "?");
-	server_log(l->srv, "refused connections from %s: it has [server] "
-	    "max_per_ip (%ld) open; raise it if that address stands for "
-	    "many clients (a NAT, a proxy: trusted_proxies)", host, limit);
+	if (why == PEER_NO_MEMORY)
+		server_log(l->srv, "refused a connection from %s: out of "
+		    "memory counting the connections by address; the "
+		    "server needs more memory", host);
+	else
+		server_log(l->srv, "refused connections from %s: it has "
+		    "[server] max_per_ip (%ld) open; raise it if that "
+		    "address stands for many clients (a NAT, a proxy: "
+		    "trusted_proxies)", host, limit);
 }
 
 /*
@@ -370,7 +378,7 @@ accept_all(struct listener *l, int fd)
 	struct sockaddr_storage peer;
 	socklen_t plen;
 	long limit;
-	int c;
+	int c, in;
 
 	while (!at_limit(l)) {
 		plen = sizeof(peer);
@@ -386,9 +394,10 @@ accept_all(struct listener *l, int fd)
 			return -1;	/* EAGAIN: none left */
 		}
 		limit = __atomic_load_n(&l->srv->max_per_ip, __ATOMIC_RELAXED);
-		if (!peers_enter(l->srv->peers, (struct sockaddr *)&peer,
-		    limit)) {
-			refuse_per_ip(l, c, (struct sockaddr *)&peer, limit);
+		in = peers_enter(l->srv->peers, (struct sockaddr *)&peer,
+		    limit);
+		if (in != PEER_IN) {
+			refuse_peer(l, c, (struct sockaddr *)&peer, limit, in);
 			continue;
 		}
 		keepalive(c, __atomic_load_n(&l->srv->peer_timeout,

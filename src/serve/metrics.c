@@ -398,7 +398,7 @@ put_server(struct chousa_buf *b, struct server *s)
 	    &s->accepted, __ATOMIC_RELAXED));
 	counter(b, "chousa_http_connections_refused_total", "Connections "
 	    "closed as they came, from an address that held [server] "
-	    "max_per_ip.", (double)__atomic_load_n(&s->refused_per_ip,
+	    "max_per_ip (or, rarely, with no memory left to count it).", (double)__atomic_load_n(&s->refused_per_ip,
 	    __ATOMIC_RELAXED));
 	pthread_mutex_lock(&s->cfg_lock);
 	reload_ok = s->cfg_reload_ok;

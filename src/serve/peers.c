@@ -129,23 +129,31 @@ peers_enter(struct peers *p, const struct sockaddr *sa, long limit)
 {
 	unsigned char key[16];
 	size_t i;
-	int in = 1;
+	int in = PEER_IN;
 
 	if (p == NULL || !peer_key(sa, key))
-		return 1;
+		return PEER_IN;
 	pthread_mutex_lock(&p->lock);
-	/* At most half full, so that a run of the table stays short. */
-	if (2 * (p->used + 1) > p->cap && peers_grow(p) != 0) {
-		pthread_mutex_unlock(&p->lock);
-		return 0;
-	}
 	i = peer_slot(p, key);
 	if (p->slots[i].open == 0) {
+		/*
+		 * A new address: the table stays at most half full, so
+		 * that a run of it stays short.  When it cannot grow, the
+		 * connection is refused, but as what it is, not as one
+		 * past the limit.
+		 */
+		if (2 * (p->used + 1) > p->cap) {
+			if (peers_grow(p) != 0) {
+				pthread_mutex_unlock(&p->lock);
+				return PEER_NO_MEMORY;
+			}
+			i = peer_slot(p, key);
+		}
 		memcpy(p->slots[i].addr, key, 16);
 		p->used++;
 	}
 	if (limit > 0 && p->slots[i].open >= limit)
-		in = 0;
+		in = PEER_AT_LIMIT;
 	else
 		p->slots[i].open++;
 	pthread_mutex_unlock(&p->lock);

@@ -399,7 +399,11 @@ void	listener_close(struct listener *l);
 struct peers;
 int	peers_new(struct peers **out);
 void	peers_free(struct peers *p);
-/* One more from sa, unless limit (0: none) are open: 1 if let in. */
+/*
+ * One more from sa, unless limit (0: none) are open: PEER_IN when let in,
+ * PEER_AT_LIMIT, or PEER_NO_MEMORY when a new address finds no room.
+ */
+enum { PEER_NO_MEMORY = -1, PEER_AT_LIMIT = 0, PEER_IN = 1 };
 int	peers_enter(struct peers *p, const struct sockaddr *sa, long limit);
 void	peers_leave(struct peers *p, const struct sockaddr *sa);
 

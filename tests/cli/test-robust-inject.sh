@@ -27,6 +27,18 @@ else
 	echo "ok - inject_renderers # SKIP $IBUILD/tests/test-robust-render not built"
 fi
 
+# The server's count of connections by address, when it cannot grow: the
+# third allocation on is refused (the table and its first slots are made).
+if [ -x "$IBUILD/tests/test-peers" ]; then
+	CHOUSA_TEST_INJECT=1 CHOUSA_FAIL_ALLOC=3 "$IBUILD/tests/test-peers" \
+	    > "$T/p.out" 2>&1
+	grep -E '^(not )?ok - ' "$T/p.out" | sed 's/ok - /ok - inject_peers_/'
+	grep -q '^ok - a_freed_slot' "$T/p.out" ||
+	    echo "not ok - inject_peers_ran_to_the_end: $(tail -3 "$T/p.out")"
+else
+	echo "ok - inject_peers # SKIP $IBUILD/tests/test-peers not built"
+fi
+
 DB0="$T/base.db"
 "$CHOUSA" --db "$DB0" -q import urlhaus \
     "$SAMPLES/abusech/urlhaus/csv_online_2026-08-18_head21lines.csv" > /dev/null 2>&1

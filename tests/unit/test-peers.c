@@ -71,32 +71,38 @@ test_limit(void)
 	struct sockaddr_un_like { sa_family_t f; char path[20]; } u;
 
 	T_INTEQ("peers_new", peers_new(&p), CHOUSA_OK);
-	T_OK("first_in", peers_enter(p, (struct sockaddr *)&a, 2));
-	T_OK("second_in", peers_enter(p, (struct sockaddr *)&a, 2));
-	T_OK("third_refused", !peers_enter(p, (struct sockaddr *)&a, 2));
+	T_OK("first_in", peers_enter(p, (struct sockaddr *)&a, 2) == PEER_IN);
+	T_OK("second_in", peers_enter(p, (struct sockaddr *)&a, 2) ==
+	    PEER_IN);
+	T_OK("third_refused", peers_enter(p, (struct sockaddr *)&a, 2) ==
+	    PEER_AT_LIMIT);
 	T_OK("mapped_is_the_same_address",
-	    !peers_enter(p, (struct sockaddr *)&mapped, 2));
-	T_OK("other_address_in", peers_enter(p, (struct sockaddr *)&b, 2));
-	T_OK("no_limit_lets_in", peers_enter(p, (struct sockaddr *)&a, 0));
+	    peers_enter(p, (struct sockaddr *)&mapped, 2) == PEER_AT_LIMIT);
+	T_OK("other_address_in", peers_enter(p, (struct sockaddr *)&b, 2) ==
+	    PEER_IN);
+	T_OK("no_limit_lets_in", peers_enter(p, (struct sockaddr *)&a, 0) ==
+	    PEER_IN);
 	/* 3 open now: two leave, then one more fits under 2. */
 	peers_leave(p, (struct sockaddr *)&a);
 	peers_leave(p, (struct sockaddr *)&mapped);
 	T_OK("in_again_after_leaving", peers_enter(p, (struct sockaddr *)&a,
-	    2));
-	T_OK("then_full_again", !peers_enter(p, (struct sockaddr *)&a, 2));
+	    2) == PEER_IN);
+	T_OK("then_full_again", peers_enter(p, (struct sockaddr *)&a, 2) ==
+	    PEER_AT_LIMIT);
 	/* A raised limit lets in at once. */
-	T_OK("raised_limit", peers_enter(p, (struct sockaddr *)&a, 3));
+	T_OK("raised_limit", peers_enter(p, (struct sockaddr *)&a, 3) ==
+	    PEER_IN);
 	memset(&u, 0, sizeof(u));
 	u.f = AF_UNIX;
 	T_OK("no_ip_family_never_counted",
-	    peers_enter(p, (struct sockaddr *)&u, 1) &&
-	    peers_enter(p, (struct sockaddr *)&u, 1));
+	    peers_enter(p, (struct sockaddr *)&u, 1) == PEER_IN &&
+	    peers_enter(p, (struct sockaddr *)&u, 1) == PEER_IN);
 	peers_leave(p, (struct sockaddr *)&u);
-	T_OK("null_address_let_in", peers_enter(p, NULL, 1));
+	T_OK("null_address_let_in", peers_enter(p, NULL, 1) == PEER_IN);
 	peers_leave(p, NULL);
 	peers_free(p);
 	T_OK("null_table_lets_in", peers_enter(NULL,
-	    (struct sockaddr *)&a, 1));
+	    (struct sockaddr *)&a, 1) == PEER_IN);
 	peers_leave(NULL, (struct sockaddr *)&a);
 }
 
@@ -117,7 +123,8 @@ test_random_run(void)
 		i = rand() % 8 == 0 ? rand() % 16 : rand() % ADDRS;
 		ss = nth(i);
 		if (rand() % 2 == 0 || open[i] == 0) {
-			in = peers_enter(p, (struct sockaddr *)&ss, limit);
+			in = peers_enter(p, (struct sockaddr *)&ss, limit) ==
+			    PEER_IN;
 			want = open[i] < limit;
 			if (in != want)
 				wrong++;
@@ -140,18 +147,60 @@ test_random_run(void)
 	for (i = 0, wrong = 0; i < ADDRS; i++) {
 		ss = nth(i);
 		for (k = 0; k < limit; k++)
-			if (!peers_enter(p, (struct sockaddr *)&ss, limit))
+			if (peers_enter(p, (struct sockaddr *)&ss, limit) !=
+			    PEER_IN)
 				wrong++;
-		if (peers_enter(p, (struct sockaddr *)&ss, limit))
+		if (peers_enter(p, (struct sockaddr *)&ss, limit) !=
+		    PEER_AT_LIMIT)
 			wrong++;
 	}
 	T_INTEQ("all_closed_then_each_to_the_limit", wrong, 0);
 	peers_free(p);
 }
 
+/*
+ * With every allocation after the table's own failing (a CHOUSA_INJECT
+ * build, CHOUSA_FAIL_ALLOC=3: tests/cli/test-robust-inject.sh), the table
+ * cannot grow past its first slots: a new address is then refused as out
+ * of memory, never as one past the limit, while the addresses it holds
+ * still come and go.
+ */
+static void
+test_no_memory(void)
+{
+	struct sockaddr_storage ss;
+	struct peers *p;
+	int i, in = PEER_IN, first_new = -1;
+
+	T_INTEQ("peers_new_no_memory", peers_new(&p), CHOUSA_OK);
+	for (i = 0; i < ADDRS && in == PEER_IN; i++) {
+		ss = nth(i);
+		in = peers_enter(p, (struct sockaddr *)&ss, 1);
+		if (in != PEER_IN)
+			first_new = i;
+	}
+	T_INTEQ("new_address_refused_as_no_memory", in, PEER_NO_MEMORY);
+	T_OK("refused_when_half_full", first_new > 0);
+	ss = nth(0);
+	T_INTEQ("held_address_still_at_its_limit",
+	    peers_enter(p, (struct sockaddr *)&ss, 1), PEER_AT_LIMIT);
+	T_INTEQ("held_address_with_room_let_in",
+	    peers_enter(p, (struct sockaddr *)&ss, 2), PEER_IN);
+	peers_leave(p, (struct sockaddr *)&ss);
+	peers_leave(p, (struct sockaddr *)&ss);
+	ss = nth(first_new);
+	T_INTEQ("a_freed_slot_takes_a_new_address",
+	    peers_enter(p, (struct sockaddr *)&ss, 1), PEER_IN);
+	peers_free(p);
+}
+
 int
 main(void)
 {
+	if (getenv("CHOUSA_TEST_INJECT") != NULL) {
+		test_no_memory();
+		return T_DONE();
+	}
 	test_limit();
 	test_random_run();
 	return T_DONE();
