@@ -105,7 +105,6 @@ struct serve_args {
 	const char	*cert, *key;	/* --tls-cert, --tls-key: paths */
 	char		*cert_set, *key_set;	/* as a reload set them */
 	const char	*port_file;
-	long		 drain;		/* [server] drain_timeout, seconds */
 	int		 fds[16];	/* sockets passed by systemd */
 	char		*audit;		/* the default audit log's path */
 	char		 exe[PATH_MAX];
@@ -146,7 +145,6 @@ serve_config(struct chousa_config *cfg, struct chousa_serve_opts *so,
 		cli_die(EXIT_USAGE, "%s", err.msg);
 	x->cert = chousa_config_get(cfg, "server", "tls_cert");
 	x->key = chousa_config_get(cfg, "server", "tls_key");
-	x->drain = chousa_config_get_long(cfg, "server", "drain_timeout", 30);
 }
 
 /* The command line, over the configuration. */
@@ -459,14 +457,14 @@ serve_reload(struct chousa_server *srv, struct serve_args *x)
 /*
  * A graceful stop: no new connections (with socket activation, clients
  * wait in systemd's socket for the next process), and the requests under
- * way finish, for at most [server] drain_timeout seconds.  Another
- * SIGTERM or SIGINT stops at once.
+ * way finish, for at most [server] drain_timeout seconds (as the last
+ * reload left it).  Another SIGTERM or SIGINT stops at once.
  */
 static void
-serve_drain(struct chousa_server *srv, const sigset_t *set, long secs)
+serve_drain(struct chousa_server *srv, const sigset_t *set)
 {
 	struct timespec end, now, step = { 0, 50 * 1000 * 1000 };
-	long busy;
+	long busy, secs = chousa_server_drain_timeout(srv);
 	int said = 0, sig;
 
 	chousa_server_stop_accepting(srv);
@@ -545,7 +543,7 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	notify("STOPPING=1");
 	if (!g_opt.quiet)
 		cli_warn("serve: stopping");
-	serve_drain(srv, &set, x.drain);
+	serve_drain(srv, &set);
 	chousa_server_free(srv);
 	free((char *)(uintptr_t)so.tls_cert);
 	free((char *)(uintptr_t)so.tls_key);
@@ -606,7 +604,7 @@ const struct cli_cmd cmd_serve = {
 	"config (keys, sources, and the [server] limits: rate, burst, "
 	"trusted_proxies, the caps, queues and investigation threads, "
 	"idle_timeout, peer_timeout, max_connections, max_per_ip, "
-	"sweep_matcher_keep, update_every, audit_max and "
+	"sweep_matcher_keep, drain_timeout, update_every, audit_max and "
 	"audit_keep, unless set by an option; the rest waits "
 	"for a restart), the log's path (logrotate) and the TLS pair (a renewal).  Each token may "
 	"make [server] rate requests a minute (default 600, burst 120).  "

@@ -192,6 +192,11 @@ void	chousa_server_stop_accepting(struct chousa_server *s);
 /* Requests begun and not yet answered to their last byte. */
 long	chousa_server_busy(const struct chousa_server *s);
 /*
+ * How long a graceful stop waits for them, in seconds: [server]
+ * drain_timeout (default 30) as the last reload left it.
+ */
+long	chousa_server_drain_timeout(const struct chousa_server *s);
+/*
  * Put a new PEM certificate chain and key in force for the connections
  * from now on (SIGHUP, after a renewal); those up keep theirs.  A pair
  * that does not parse, or whose key is not the certificate's, leaves the

@@ -949,7 +949,7 @@ struct server {
 	/*
 	 * The [server] settings a SIGHUP changes (server_apply_live):
 	 * online_budget, max_stream, max_import, idle_timeout,
-	 * peer_timeout, max_conns and max_per_ip read
+	 * peer_timeout, drain_timeout, max_conns and max_per_ip read
 	 * atomically, max_held and max_bg under lock, trusted_proxies in
 	 * each request's cfg_ref.
 	 */
@@ -957,6 +957,7 @@ struct server {
 							 * none ([server]) */
 	long				 idle_timeout;	/* a new connection's, s */
 	long				 peer_timeout;	/* a silent client's, s */
+	long				 drain_timeout;	/* a stop's wait, s */
 	long				 conns;		/* handed over, open (atomic) */
 	long				 busy;		/* requests under way (atomic) */
 	long				 fresh;		/* connections yet to send

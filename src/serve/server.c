@@ -32,6 +32,8 @@
 #define IDLE_TIMEOUT		15
 /* Seconds of silence before a vanished client is dropped (listen.c). */
 #define PEER_TIMEOUT		40
+/* Seconds a graceful stop waits for the requests under way. */
+#define DRAIN_TIMEOUT		30
 /* [server] max_connections and max_per_ip unset, and their highest. */
 #define MAX_CONNECTIONS		1024
 #define MAX_PER_IP		512
@@ -1827,17 +1829,17 @@ cfg_long(const struct chousa_config *cfg, const char *key, long def)
 /*
  * The [server] settings a SIGHUP puts in force without a restart (the
  * idle_timeout, peer_timeout, max_connections and max_per_ip for the
- * connections from then on; sweep_matcher_keep, investigate_threads; update_every and the
- * audit log's rotation unless the command line set them); the others
- * (the address, threads, TLS paths, the audit log's path...) are read
- * once, at start.
+ * connections from then on; sweep_matcher_keep, investigate_threads,
+ * drain_timeout for the next stop; update_every and the audit log's
+ * rotation unless the command line set them); the others (the address,
+ * threads, the audit log's path...) are read once, at start.
  */
 static const char *const live_keys[] = {
 	"rate", "burst", "trusted_proxies", "online_budget", "sweep_max",
 	"import_max", "queue_memory", "background_jobs", "investigate_queue",
 	"idle_timeout", "update_every", "audit_max", "audit_keep",
 	"max_connections", "max_per_ip", "peer_timeout", "sweep_matcher_keep",
-	"investigate_threads", NULL
+	"investigate_threads", "drain_timeout", NULL
 };
 
 /* Whether the command line set [server] key, which a reload then leaves. */
@@ -1938,6 +1940,8 @@ apply_live(struct server *s, const struct chousa_config *cfg,
 	    IDLE_TIMEOUT), __ATOMIC_RELAXED);
 	__atomic_store_n(&s->peer_timeout, cfg_long(cfg, "peer_timeout",
 	    PEER_TIMEOUT), __ATOMIC_RELAXED);
+	__atomic_store_n(&s->drain_timeout, cfg_long(cfg, "drain_timeout",
+	    DRAIN_TIMEOUT), __ATOMIC_RELAXED);
 	__atomic_store_n(&s->max_stream, (size_t)cfg_long(cfg, "sweep_max",
 	    SERVE_MAX_SWEEP_BODY), __ATOMIC_RELAXED);
 	__atomic_store_n(&s->max_import, (size_t)cfg_long(cfg, "import_max",
@@ -2201,6 +2205,14 @@ chousa_server_stop_accepting(struct chousa_server *cs)
  * this long.  One that sends nothing (a browser's preconnect) is not.
  */
 #define FRESH_GRACE_MS	2000
+
+long
+chousa_server_drain_timeout(const struct chousa_server *cs)
+{
+	const struct server *s = (const struct server *)(const void *)cs;
+
+	return __atomic_load_n(&s->drain_timeout, __ATOMIC_RELAXED);
+}
 
 long
 chousa_server_busy(const struct chousa_server *cs)

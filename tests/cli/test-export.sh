@@ -317,9 +317,12 @@ if [ -x "$ICHOUSA" ]; then
 	for mode in ALLOC WRITE; do
 		for fmt in stix suricata; do
 			rm -rf inj && mkdir inj
-			"$CHOUSA" -q --db "$db" export --format "$fmt" -o inj/x
-			cp -r inj/x inj.before 2> /dev/null || cp inj/x inj.before
 			bad= n=1
+			"$CHOUSA" -q --db "$db" export --format "$fmt" \
+			    -o inj/x 2> inj.err ||
+			    bad="the export before: $(head -c 200 inj.err)"
+			cp -r inj/x inj.before 2> /dev/null || cp inj/x inj.before
+			[ -n "$bad" ] && n=100000
 			while [ "$n" -lt 100000 ]; do
 				env "CHOUSA_FAIL_$mode=$n" "$ICHOUSA" -q --db "$db" \
 				    export --format "$fmt" -o inj/x > /dev/null \
@@ -332,8 +335,8 @@ if [ -x "$ICHOUSA" ]; then
 					break
 				fi
 				if ls -A inj inj/x 2> /dev/null | grep -q '\.tmp\.' ||
-				    ! diff -r inj.before inj/x > /dev/null; then
-					bad="N=$n: files changed or left behind"
+				    ! diff -r inj.before inj/x > inj.diff 2>&1; then
+					bad="N=$n: files changed or left behind: $(ls -A inj inj/x 2> /dev/null | tr '\n' ' ') $(head -c 300 inj.diff)"
 					break
 				fi
 				n=$((n < 30 ? n + 1 : n * 4 / 3))

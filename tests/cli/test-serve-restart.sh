@@ -8,7 +8,8 @@
 #     restarts as systemd holds chousa.socket's (serve_restart.py): no
 #     request fails, and the sweep uploading at each SIGTERM is answered.
 #  3. Stopping: a request under way is finished, a second signal stops
-#     at once, and [server] drain_timeout bounds the wait.
+#     at once, and [server] drain_timeout, as a reload left it, bounds
+#     the wait.
 #  4. A descriptor passed that is no listening socket is refused, saying
 #     which.
 # Timed under load of its own: tests/run.sh runs it with nothing beside it.
@@ -120,8 +121,12 @@ expect second_signal_says_cut "stopping now: 1 request cut short" "$T/serve.log"
 wait "$UP"
 serve_stop
 
-printf '[server]\nrate = 0\ndrain_timeout = 1\n' > "$T/config"
+# drain_timeout as a reload left it: started at 600 s, then 1 s.
+printf '[server]\nrate = 0\ndrain_timeout = 600\n' > "$T/config"
 serve_start
+printf '[server]\nrate = 0\ndrain_timeout = 1\n' > "$T/config"
+serve_hup
+expect drain_timeout_reloaded "\[server\] drain_timeout is now 1$" "$T/serve.log"
 upload 20
 kill "$SERVER_PID"
 stopped "$SERVER_PID" 4 && ok drain_timeout_bounds_the_wait || not_ok drain_timeout_bounds_the_wait "still running 4 s after"
