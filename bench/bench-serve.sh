@@ -180,6 +180,7 @@ mix() {
 	wrk -t 1 -c "$CONNS" -d "${1}s" --timeout 10s -s "$W/investigate$2.lua" "$URL" > "$W/wrk-investigate$2.out" 2>&1
 	wait $w1
 }
+mix_from=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 mix "$SECS" ""
 rss=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$srv/status")
 # RSS counts the store's pages once for each HTTP thread's SQLite mapping
@@ -189,6 +190,39 @@ set -- $(grep '^RESULT' "$W/wrk-lookup.out")
 l_n=$2 l_err=$3 l_st=$4 l_p50=$5 l_p99=$6 l_max=$7
 set -- $(grep '^RESULT' "$W/wrk-investigate.out")
 i_n=$2 i_err=$3 i_st=$4 i_p50=$5 i_p99=$6 i_max=$7
+# The server's own time for each request of the mix, from its audit log
+# (duration_ms: from the request's headers read to its answer's last byte
+# sent), over the lines the log's rotation kept: what wrk sees beyond it
+# is waiting, in the socket for an HTTP thread's turn and for a core.
+sleep 0.5
+own=$(python3 - "$W/audit.log" "$mix_from" <<'PY'
+import json, os, sys
+path, since = sys.argv[1], sys.argv[2]
+files = [path + ".%d" % i for i in range(99, 0, -1)] + [path]
+d = {"lookup": [], "investigate": []}
+for f in files:
+    if not os.path.exists(f):
+        continue
+    for line in open(f, errors="replace"):
+        try:
+            j = json.loads(line)
+        except ValueError:
+            continue
+        if j.get("time", "") >= since and j.get("what") in d:
+            d[j["what"]].append(j["duration_ms"])
+out = []
+for k in ("lookup", "investigate"):
+    v = sorted(d[k])
+    n = len(v)
+    if n == 0:
+        out.append("%s: none logged" % k)
+        continue
+    q = lambda p: v[min(n - 1, int(n * p))]
+    out.append("%s p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms (%d requests)"
+               % (k, q(0.5), q(0.99), q(0.999), n))
+print("; ".join(out))
+PY
+)
 
 # Whole processes: the CLI as the server's client, and the local look-up.
 q=$(python3 -c 'import re,sys; print(re.findall(r"\"([^\"]+)\"", open(sys.argv[1]).read())[5])' "$W/iocs.lua")
@@ -257,6 +291,12 @@ POST /api/v1/investigate at the same time (one wrk each, on the same
 |---|---|---|---|---|---|---|
 | lookup | $l_n | $(rps "$l_n") | $l_err / $l_st | $l_p50 ms | $l_p99 ms | $l_max ms |
 | offline investigate | $i_n | $(rps "$i_n") | $i_err / $i_st | $i_p50 ms | $i_p99 ms | $i_max ms |
+
+The server's own time for each of those requests (the audit log's
+duration_ms, from its headers read to its answer's last byte sent, so
+an investigation's includes its wait for an investigation thread; over
+the lines the log's rotation kept): $own.  Beyond it, wrk's figures are
+waiting: in the socket for an HTTP thread's turn, and for a core.
 
 Server peak RSS: $rss MiB (PSS at the end: $pss MiB; RSS counts the
 store's mapped pages once per HTTP thread).  What the server said
