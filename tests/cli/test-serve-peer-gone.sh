@@ -11,6 +11,10 @@
 #     probes, one a second after 2 s of silence).
 #  2. The loopback down for 10 s, then up: the server has dropped it.
 #  3. The same at a SIGHUP that sets peer_timeout: the value is said.
+#  4. An import whose client vanishes once its file is sent (peer_timeout
+#     set to 2 by a reload, the loopback down while the import runs) is
+#     stopped and rolled back, said as its client having left; the server
+#     serves on.
 if [ -z "${CHOUSA_NETNS:-}" ]; then
 	export CHOUSA_NETNS=1
 	command -v ip > /dev/null || { echo "ok - peer_gone # SKIP ip missing (scripts/install-deps.sh test)"; exit 0; }
@@ -21,8 +25,8 @@ if [ -z "${CHOUSA_NETNS:-}" ]; then
 fi
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
-HOLD=
-trap 'serve_stop; [ -n "$HOLD" ] && kill $HOLD 2> /dev/null' EXIT INT TERM
+HOLD= client=
+trap 'serve_stop; [ -n "$HOLD" ] && kill $HOLD 2> /dev/null; [ -n "$client" ] && kill $client 2> /dev/null' EXIT INT TERM
 ip link set lo up || { not_ok loopback_up "ip link set lo up failed"; exit 0; }
 
 serve_up '[server]\nrate = 0\nidle_timeout = 3600\npeer_timeout = 4\n' read alice
@@ -61,3 +65,38 @@ while n=$(open_count) && [ "$n" != 1 ] && [ $i -lt 20 ]; do sleep 0.25; i=$((i +
 printf '[server]\nrate = 0\nidle_timeout = 3600\npeer_timeout = 30\n' > "$T/config"
 serve_hup
 expect peer_timeout_live_said '\[server\] peer_timeout is now 30' "$T/serve.log"
+
+# 4. An import whose client vanishes: 2,000,000 rows (some 6 s here, far
+# more under a sanitizer) outlast the 2 s in which the server finds its
+# client gone.  The loopback goes down as the import begins (its file all
+# sent), and up once the import has ended, either way.
+printf '[server]\nrate = 0\nidle_timeout = 3600\npeer_timeout = 2\n' > "$T/config"
+serve_hup
+expect peer_timeout_2_said '\[server\] peer_timeout is now 2' "$T/serve.log"
+ADMIN=$("$CHOUSA" -q token create --role admin boss)
+python3 -c "
+import sys
+w = sys.stdout.write
+for i in range(2000000):
+    w('gone-%d-case.com\\n' % i)" > "$T/gone.txt"
+before=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
+cd "$T" || exit 1
+CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" -q import list \
+    --source-name gone gone.txt > gone.out 2> gone.err &
+client=$!
+log_wait "import: gone.txt of"
+ip link set lo down
+# Until the import has ended: stopped, or (a failure) all imported.
+i=0
+while ! grep -q "import: .*gone.txt by boss: " "$T/serve.log" && [ $i -lt 1200 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+ip link set lo up
+import_left import_client_vanished gone.txt boss
+kill $client 2> /dev/null
+wait $client 2> /dev/null
+client=
+http GET "/api/v1/lookup?indicator=www.dnautik.com" "$TOKEN"
+status_is import_client_vanished_serves_on 200
+rm -f "$T/gone.txt"
