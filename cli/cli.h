@@ -279,6 +279,12 @@ int	cli_remote_update(void);
 int	cli_remote_token(const char *verb, const char *name, const char *role,
 	    const char *expires, long budget);
 /*
+ * POST /api/v1/tokens/NAME/rotate: the new token, and what the server says
+ * of it, as `chousa token rotate` prints them.
+ */
+int	cli_remote_token_rotate(const char *name, const char *expires,
+	    const char *grace);
+/*
  * A usage error when --server is given to a command that works on this
  * machine's store only (sweep, export, import, token...), which would
  * otherwise answer from the local store as if from the server's.

@@ -843,29 +843,60 @@ cli_remote_update(void)
 	return exchange(&rm, "POST", "/api/v1/update");
 }
 
+/* "/api/v1/tokens/NAME", the name as one segment of the path. */
+static void
+token_path(struct chousa_buf *path, const char *name)
+{
+	const unsigned char *p;
+
+	chousa_buf_adds(path, "/api/v1/tokens/");
+	for (p = (const unsigned char *)name; *p != '\0'; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p) != NULL)
+			chousa_buf_addch(path, (char)*p);
+		else
+			chousa_buf_addf(path, "%%%02X", *p);
+}
+
+int
+cli_remote_token_rotate(const char *name, const char *expires,
+    const char *grace)
+{
+	struct remote rm;
+	struct chousa_buf path;
+	int status;
+
+	remote_init(&rm);
+	chousa_buf_init(&path, 0);
+	token_path(&path, name);
+	chousa_buf_adds(&path, "/rotate");
+	if (g_opt.quiet)
+		remote_query(&rm, "quiet", "1");
+	chousa_jw_object(&rm.w);
+	chousa_jw_kstr(&rm.w, "grace", grace);
+	if (expires != NULL)
+		chousa_jw_kstr(&rm.w, "expires", expires);
+	chousa_jw_object_end(&rm.w);
+	rm.ctype = "application/json";
+	status = exchange(&rm, "POST", path.data);
+	chousa_buf_release(&path);
+	return status;
+}
+
 int
 cli_remote_token(const char *verb, const char *name, const char *role,
     const char *expires, long budget)
 {
 	struct remote rm;
 	struct chousa_buf path;
-	const unsigned char *p;
 	int status;
 
 	remote_init(&rm);
 	chousa_buf_init(&path, 0);
-	chousa_buf_adds(&path, "/api/v1/tokens");
-	if (strcmp(verb, "budget") == 0 || strcmp(verb, "revoke") == 0) {
-		/* The name, as one segment of the path. */
-		chousa_buf_addch(&path, '/');
-		for (p = (const unsigned char *)name; *p != '\0'; p++)
-			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' &&
-			    *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-			    strchr("-._~", *p) != NULL)
-				chousa_buf_addch(&path, (char)*p);
-			else
-				chousa_buf_addf(&path, "%%%02X", *p);
-	}
+	if (strcmp(verb, "budget") == 0 || strcmp(verb, "revoke") == 0)
+		token_path(&path, name);
+	else
+		chousa_buf_adds(&path, "/api/v1/tokens");
 	if (g_opt.quiet)
 		remote_query(&rm, "quiet", "1");
 	if (strncmp(verb, "list", 4) == 0) {

@@ -1,5 +1,5 @@
 /*
- * cmd-token.c: `chousa token create|list|budget|revoke`: the team
+ * cmd-token.c: `chousa token create|rotate|list|budget|revoke`: the team
  * server's API tokens, in the store.  A new token is printed once; only
  * its hash is kept.
  */
@@ -9,18 +9,26 @@
 
 #include "cli.h"
 
-enum { OPT_ROLE = 256, OPT_EXPIRES, OPT_BUDGET, OPT_JSON };
+enum { OPT_ROLE = 256, OPT_EXPIRES, OPT_BUDGET, OPT_GRACE, OPT_JSON };
+
+/* How long a rotated token works beside the new one, unless --grace. */
+#define GRACE_DEFAULT	"1h"
 
 static const struct cli_opt token_opts[] = {
 	{ OPT_ROLE, "role", "ROLE", "create: read (look-ups and offline "
 	    "investigations), investigate (may spend online quota) or admin "
 	    "(also imports, updates and tokens)." },
-	{ OPT_EXPIRES, "expires", "DURATION", "create: the token stops "
-	    "working after DURATION (90s, 30m, 12h, 90d); by default it works "
-	    "until revoked." },
+	{ OPT_EXPIRES, "expires", "DURATION", "create, rotate: the token "
+	    "stops working after DURATION (90s, 30m, 12h, 90d); by default "
+	    "create's works until revoked, and rotate's as long as the one it "
+	    "replaces was made for." },
 	{ OPT_BUDGET, "online-budget", "N", "create: online requests the "
 	    "token may cause a day (UTC); 0: no limit; by default the "
 	    "server's [server] online_budget." },
+	{ OPT_GRACE, "grace", "DURATION", "rotate: how long the token "
+	    "replaced still works, for its users to take the new one "
+	    "(default " GRACE_DEFAULT "; 0: revoked at once, as for a token "
+	    "that leaked)." },
 	{ OPT_JSON, "json", NULL, "list: print one JSON object." },
 	{ 0 }
 };
@@ -41,6 +49,35 @@ budget_parse(const struct cli_cmd *self, const char *s)
 	return n;
 }
 
+/* A duration option's seconds; opt names it in the error. */
+static long
+duration_arg(const struct cli_cmd *self, const char *opt, const char *s)
+{
+	long n = strcmp(opt, "grace") == 0 ?
+	    chousa_duration_parse_or_zero(s) : chousa_duration_parse(s);
+
+	if (n < 0)
+		cli_usage_error(self, "bad --%s '%s': a duration such as 90s, "
+		    "30m, 12h or 90d", opt, s);
+	return n;
+}
+
+/*
+ * A new token on stdout, the only time it is shown, and what is said of
+ * it (said, released) on stderr unless -q.
+ */
+static int
+token_shown(char token[CHOUSA_TOKEN_SIZE + 1], struct chousa_buf *said)
+{
+	printf("%s\n", token);
+	cli_flush();
+	explicit_bzero(token, CHOUSA_TOKEN_SIZE + 1);
+	if (!g_opt.quiet)
+		cli_warn("%s", said->data != NULL ? said->data : "");
+	chousa_buf_release(said);
+	return EXIT_CLEAN;
+}
+
 static int
 create(const struct cli_cmd *self, const char *name, const char *role,
     const char *expires, long budget, int remote)
@@ -56,9 +93,8 @@ create(const struct cli_cmd *self, const char *name, const char *role,
 	if (role == NULL || r == CHOUSA_ROLE_NONE)
 		cli_usage_error(self, "--role read, investigate or admin is "
 		    "needed");
-	if (expires != NULL && (lifetime = chousa_duration_parse(expires)) < 0)
-		cli_usage_error(self, "bad --expires '%s': a duration such as "
-		    "90s, 30m, 12h or 90d", expires);
+	if (expires != NULL)
+		lifetime = duration_arg(self, "expires", expires);
 	if (remote)
 		return cli_remote_token("create", name, role, expires, budget);
 	st = cli_open_store(0);
@@ -66,16 +102,34 @@ create(const struct cli_cmd *self, const char *name, const char *role,
 	    &err) != CHOUSA_OK)
 		cli_die_err(&err);
 	chousa_store_close(st);
-	printf("%s\n", token);
-	cli_flush();
-	explicit_bzero(token, sizeof(token));
-	if (!g_opt.quiet) {
-		chousa_buf_init(&said, 0);
-		chousa_token_created_text(&said, name, r, ends);
-		cli_warn("%s", said.data != NULL ? said.data : "");
-		chousa_buf_release(&said);
-	}
-	return EXIT_CLEAN;
+	chousa_buf_init(&said, 0);
+	chousa_token_created_text(&said, name, r, ends);
+	return token_shown(token, &said);
+}
+
+static int
+rotate(const struct cli_cmd *self, const char *name, const char *expires,
+    const char *grace, int remote)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_token_rotation rot;
+	struct chousa_store *st;
+	struct chousa_buf said;
+	char token[CHOUSA_TOKEN_SIZE + 1];
+	long lifetime = expires != NULL ? duration_arg(self, "expires",
+	    expires) : 0;
+	long secs = duration_arg(self, "grace", grace);
+
+	if (remote)
+		return cli_remote_token_rotate(name, expires, grace);
+	st = cli_open_store(0);
+	if (chousa_token_rotate(st, name, lifetime, secs, token, &rot,
+	    &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	chousa_store_close(st);
+	chousa_buf_init(&said, 0);
+	chousa_token_rotated_text(&said, name, &rot);
+	return token_shown(token, &said);
 }
 
 static int
@@ -104,8 +158,8 @@ list(int json)
 	return EXIT_CLEAN;
 }
 
-static const char *const token_verbs[] = { "create", "list", "budget",
-	"revoke", NULL };
+static const char *const token_verbs[] = { "create", "rotate", "list",
+	"budget", "revoke", NULL };
 
 /* The subcommand, from self->verbs; else token's own usage errors. */
 static const char *
@@ -132,6 +186,7 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 	struct chousa_err err = { 0 };
 	struct chousa_store *st;
 	const char *arg, *role = NULL, *expires = NULL, *verb;
+	const char *grace = NULL;
 	int c, json = 0, remote;
 	long budget = -1;
 
@@ -142,16 +197,30 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 			expires = arg;
 		else if (c == OPT_BUDGET)
 			budget = budget_parse(self, arg);
+		else if (c == OPT_GRACE)
+			grace = arg;
 		else if (c == OPT_JSON)
 			json = 1;
 	verb = token_verb(self, argc, argv);
 	/* The team server's tokens, only when --server asks it. */
 	remote = cli_server_url(argc, argv) != NULL && g_opt.server != NULL;
+	if (grace != NULL && strcmp(verb, "rotate") != 0)
+		cli_usage_error(self, "--grace is for rotate");
 	if (strcmp(verb, "create") == 0) {
 		if (argc - cli_optind != 2)
 			cli_usage_error(self, "create takes one NAME");
 		return create(self, argv[cli_optind + 1], role, expires,
 		    budget, remote);
+	}
+	if (strcmp(verb, "rotate") == 0) {
+		if (argc - cli_optind != 2)
+			cli_usage_error(self, "rotate takes one NAME");
+		if (role != NULL || budget != -1)
+			cli_usage_error(self, "rotate keeps the token's role and "
+			    "budget (token budget sets a budget; another role "
+			    "needs revoke, then create)");
+		return rotate(self, argv[cli_optind + 1], expires, grace !=
+		    NULL ? grace : GRACE_DEFAULT, remote);
 	}
 	if (strcmp(verb, "budget") == 0) {
 		if (argc - cli_optind != 3)
@@ -191,9 +260,10 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 }
 
 const struct cli_cmd cmd_token = {
-	"token", "Create, list and revoke the team server's API tokens",
+	"token", "Create, rotate, list and revoke the team server's API tokens",
 	"create --role ROLE [--expires DURATION] [--online-budget N] NAME | "
-	"list [--json] | budget NAME N|default | revoke NAME",
+	"rotate [--grace DURATION] [--expires DURATION] NAME | list [--json] | "
+	"budget NAME N|default | revoke NAME",
 	"Manage the tokens chousa serve accepts, in the store.  create prints "
 	"a new token for NAME once (keep it: the store holds only its "
 	"SHA-256); revoke makes NAME's token fail from the next request on; "
@@ -201,7 +271,13 @@ const struct cli_cmd cmd_token = {
 	"the online requests spent today, never a token.  A token made with "
 	"--expires is refused from its end on (401 'expired token', "
 	"audited).  A name holds one valid token at a time: revoke it, or let "
-	"it expire, before making another.\n\n"
+	"it expire, before making another; or rotate it.\n\n"
+	"rotate makes NAME a new token with the same role and budget, printed "
+	"once, and lets the one it replaces work for --grace more (default "
+	GRACE_DEFAULT "), so that a dashboard or a colleague can take the new "
+	"one without a gap; the audit log's token_id tells which of the two "
+	"each request came with.  Past the grace the old token is refused as "
+	"expired; with --grace 0 it is revoked at once.\n\n"
 	"Each name has a daily budget of online requests (UTC days): those "
 	"its investigations send to VirusTotal and the other online services. "
 	" Answers from the cache cost nothing, and one request shared by "
@@ -217,6 +293,7 @@ const struct cli_cmd cmd_token = {
 	token_opts, run_token,
 	"chousa token create --role read soc-dashboard\n"
 	"chousa token create --role investigate --expires 90d alice\n"
+	"chousa token rotate --grace 24h soc-dashboard\n"
 	"chousa token budget alice 500\n"
 	"chousa token revoke alice\n"
 	"chousa --server https://chousa.example:8443 token list",

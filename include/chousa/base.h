@@ -478,6 +478,8 @@ void	chousa_time_day(int64_t t, char out[11]);
  * seconds.  -1 when it is none of these, not above 0, or past 100 years.
  */
 long	chousa_duration_parse(const char *s);
+/* The same, where no time at all ("0", "0s", "0h"...) is 0. */
+long	chousa_duration_parse_or_zero(const char *s);
 /* Seconds on the monotonic clock: for durations and deadlines, not dates. */
 double	chousa_monotonic(void);
 /*

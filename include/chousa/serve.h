@@ -39,6 +39,24 @@ int	chousa_token_create(struct chousa_store *st, const char *name,
 	    char out[CHOUSA_TOKEN_SIZE + 1], int64_t *expires_at,
 	    struct chousa_err *err);
 
+/*
+ * Rotate name's token (chousa_store_token_rotate: lifetime and grace in
+ * seconds as it takes them): a new token, written to out and shown once,
+ * with the role and budget of the one it replaces, whose end *rot says,
+ * with the new token's.  CHOUSA_EINVAL on a bad name; CHOUSA_ENOTFOUND
+ * when name has no valid token.
+ */
+int	chousa_token_rotate(struct chousa_store *st, const char *name,
+	    long lifetime, long grace, char out[CHOUSA_TOKEN_SIZE + 1],
+	    struct chousa_token_rotation *rot, struct chousa_err *err);
+/*
+ * What `chousa token rotate` says of it (no newline): "token 'NAME'
+ * rotated (role R, until T); the one before works until T2; the new one
+ * is shown only this once".
+ */
+void	chousa_token_rotated_text(struct chousa_buf *b, const char *name,
+	    const struct chousa_token_rotation *rot);
+
 /* "valid", "expired" or "revoked" at time now. */
 const char *chousa_token_state(const struct chousa_token *t, int64_t now);
 

@@ -636,6 +636,29 @@ int	chousa_store_token_spend(struct chousa_store *st, const char *name,
 int	chousa_store_token_find(struct chousa_store *st, struct chousa_arena *a,
 	    const char *hash_hex, struct chousa_token *out,
 	    struct chousa_err *err);
+/*
+ * A rotation (chousa_store_token_rotate): the new token, and until when the
+ * ones it replaced work.
+ */
+struct chousa_token_rotation {
+	int64_t		 id;		/* the new token's */
+	char		 role[16];	/* the replaced token's, and the new */
+	int64_t		 expires_at;	/* the new token's end; 0: never */
+	long		 online_budget;	/* as struct chousa_token's */
+	int64_t		 before_until;	/* the replaced one's end; 0: revoked */
+};
+
+/*
+ * Rotate name's token, in one transaction: add a token by the hex SHA-256
+ * of its text, with the role and budget of name's newest valid token,
+ * valid for lifetime seconds (0: as long as that token was made for, or
+ * with no end if it had none); name's valid tokens before it then work
+ * for grace seconds more (no longer than they would have), or are revoked
+ * at once when grace is 0.  CHOUSA_ENOTFOUND when name has no valid token.
+ */
+int	chousa_store_token_rotate(struct chousa_store *st, const char *name,
+	    const char *hash_hex, long lifetime, long grace,
+	    struct chousa_token_rotation *out, struct chousa_err *err);
 /* Revoke name's tokens not revoked yet; CHOUSA_ENOTFOUND when none. */
 int	chousa_store_token_revoke(struct chousa_store *st, const char *name,
 	    struct chousa_err *err);

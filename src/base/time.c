@@ -250,6 +250,19 @@ chousa_duration_parse(const char *s)
 	return -1;
 }
 
+long
+chousa_duration_parse_or_zero(const char *s)
+{
+	const char *p = s;
+
+	while (p != NULL && *p == '0')
+		p++;
+	if (p != NULL && p != s && (*p == '\0' || (strchr("smhd", *p) !=
+	    NULL && p[1] == '\0')))
+		return 0;
+	return chousa_duration_parse(s);
+}
+
 void
 chousa_time_format(int64_t t, char *out, size_t out_size)
 {

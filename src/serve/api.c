@@ -678,10 +678,30 @@ h_tokens_list(struct sreq *r)
 	return 0;
 }
 
+/*
+ * A new token answered to the CLI (cli=1): its line, and what is said of
+ * it (said, released) unless quiet=1, as the local command prints them.
+ */
+static void
+token_for_cli(struct sreq *r, char token[CHOUSA_TOKEN_SIZE + 1],
+    struct chousa_buf *said)
+{
+	const char *quiet = req_arg(r, "quiet");
+
+	r->ctype = "text/plain; charset=utf-8";
+	chousa_buf_addf(&r->out, "%s\n", token);
+	explicit_bzero(token, CHOUSA_TOKEN_SIZE + 1);
+	if (quiet == NULL || strcmp(quiet, "1") != 0)
+		warn_add(&r->warn, r->a, r->out.len, r->out.len,
+		    said->data != NULL ? said->data : "");
+	chousa_buf_release(said);
+}
+
 static int
 h_tokens_create(struct sreq *r)
 {
 	struct chousa_err err = { 0 };
+	struct chousa_buf said;
 	char token[CHOUSA_TOKEN_SIZE + 1];
 	struct chousa_jw w;
 	const char *name, *role, *expires;
@@ -716,20 +736,9 @@ h_tokens_create(struct sreq *r)
 	r->status = 201;
 	r->exit_status = CHOUSA_EXIT_CLEAN;
 	if (req_for_cli(r)) {
-		const char *quiet = req_arg(r, "quiet");
-
-		r->ctype = "text/plain; charset=utf-8";
-		chousa_buf_addf(&r->out, "%s\n", token);
-		explicit_bzero(token, sizeof(token));
-		if (quiet == NULL || strcmp(quiet, "1") != 0) {
-			struct chousa_buf said;
-
-			chousa_buf_init(&said, 0);
-			chousa_token_created_text(&said, name, rl, ends);
-			warn_add(&r->warn, r->a, r->out.len, r->out.len,
-			    said.data != NULL ? said.data : "");
-			chousa_buf_release(&said);
-		}
+		chousa_buf_init(&said, 0);
+		chousa_token_created_text(&said, name, rl, ends);
+		token_for_cli(r, token, &said);
 		return 0;
 	}
 	doc_begin(r, &w);
@@ -747,19 +756,114 @@ h_tokens_create(struct sreq *r)
 	return 0;
 }
 
+static const char *const rotate_keys[] = { "grace", "expires", NULL };
+
+/* A duration member of v in *secs (left when absent); 0 and a 400 if bad. */
+static int
+duration_member(struct sreq *r, struct jnode *v, const char *key,
+    long *secs, int *bad)
+{
+	const char *d = api_opt_str(r, v, key, bad);
+
+	if (*bad)
+		return 0;
+	if (d != NULL && (*secs = strcmp(key, "grace") == 0 ?
+	    chousa_duration_parse_or_zero(d) : chousa_duration_parse(d)) < 0) {
+		*bad = 1;
+		req_error(r, 400, "'%s' must be a duration such as 90s, 30m, "
+		    "12h or 90d", key);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * POST /api/v1/tokens/NAME/rotate {"grace": "1h", "expires": "90d"}: a
+ * new token for NAME (chousa_token_rotate); the one before works for the
+ * grace (default 1 hour; "0": revoked at once).
+ */
+static int
+h_tokens_rotate(struct sreq *r, const char *name)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_token_rotation rot;
+	struct chousa_buf said;
+	char token[CHOUSA_TOKEN_SIZE + 1];
+	struct jnode *v = body_object(r, rotate_keys);
+	struct chousa_jw w;
+	long grace = 3600, lifetime = 0;
+	int bad = 0, rc;
+
+	r->what = "rotate tokens";
+	if (v == NULL)
+		return 0;
+	duration_member(r, v, "grace", &grace, &bad);
+	if (!bad)
+		duration_member(r, v, "expires", &lifetime, &bad);
+	jt_free(v);
+	if (bad)
+		return 0;
+	rc = chousa_token_rotate(r->env.st, name, lifetime, grace, token, &rot,
+	    &err);
+	auth_tokens_changed();
+	if (rc != CHOUSA_OK)
+		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 :
+		    err.code == CHOUSA_EINVAL ? 400 : 500, "%s", err.msg);
+	r->status = 201;
+	r->exit_status = CHOUSA_EXIT_CLEAN;
+	if (req_for_cli(r)) {
+		chousa_buf_init(&said, 0);
+		chousa_token_rotated_text(&said, name, &rot);
+		token_for_cli(r, token, &said);
+		return 0;
+	}
+	doc_begin(r, &w);
+	chousa_jw_kstr(&w, "name", name);
+	chousa_jw_kstr(&w, "role", rot.role);
+	chousa_jw_key(&w, "expires_at");
+	if (rot.expires_at != 0)
+		chousa_jw_time(&w, rot.expires_at);
+	else
+		chousa_jw_null(&w);
+	auth_budget_json(&w, rot.online_budget);
+	chousa_jw_key(&w, "before_until");
+	if (rot.before_until != 0)
+		chousa_jw_time(&w, rot.before_until);
+	else
+		chousa_jw_null(&w);
+	chousa_jw_kstr(&w, "token", token);
+	doc_end(&w);
+	explicit_bzero(token, sizeof(token));
+	return 0;
+}
+
 static const char *const budget_keys[] = { "online_budget", NULL };
 
-/* POST /api/v1/tokens/NAME {"online_budget": N or null}. */
+/*
+ * POST /api/v1/tokens/NAME {"online_budget": N or null}; and
+ * POST /api/v1/tokens/NAME/rotate, when NAME could be a token's name
+ * (which holds no '/'): any other path is a name, not found as here.
+ */
 static int
-h_tokens_budget(struct sreq *r)
+h_tokens_post(struct sreq *r)
 {
 	struct chousa_err err = { 0 };
 	const char *name = r->path + strlen("/api/v1/tokens/");
-	struct jnode *v = body_object(r, budget_keys);
+	const char *slash = strchr(name, '/');
+	struct jnode *v;
 	struct chousa_jw w;
 	int bad = 0, rc;
 	long budget;
 
+	if (slash != NULL && strcmp(slash, "/rotate") == 0 && slash > name &&
+	    strspn(name, TOKEN_NAME_CHARS) == (size_t)(slash - name)) {
+		name = chousa_arena_strndup(r->a, name, (size_t)(slash -
+		    name));
+		if (name == NULL)
+			return req_error(r, 500, "out of memory");
+		return h_tokens_rotate(r, name);
+	}
+	v = body_object(r, budget_keys);
 	if (v == NULL)
 		return 0;
 	if (jt_get(v, "online_budget") == NULL) {
@@ -981,7 +1085,7 @@ const struct route api_routes[] = {
 	{ "/api/v1/tokens", M_POST, CHOUSA_ROLE_ADMIN, SERVE_MAX_JSON_BODY, 0,
 	    h_tokens_create, "create tokens" },
 	{ "/api/v1/tokens/", M_POST, CHOUSA_ROLE_ADMIN, SERVE_MAX_JSON_BODY,
-	    ROUTE_PREFIX, h_tokens_budget, "set a token's budget" },
+	    ROUTE_PREFIX, h_tokens_post, "set a token's budget" },
 	{ "/api/v1/tokens/", M_DELETE, CHOUSA_ROLE_ADMIN, 0, ROUTE_PREFIX,
 	    h_tokens_revoke, "revoke tokens" },
 	{ "/api/v1/audit", M_GET, CHOUSA_ROLE_ADMIN, 0, 0, api_audit,

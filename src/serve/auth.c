@@ -122,16 +122,58 @@ token_well_formed(const char *t)
 static int
 name_ok(const char *name)
 {
-	size_t i, n = strlen(name);
+	size_t n = strlen(name);
 
-	if (n == 0 || n > 60)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= 'a' &&
-		    name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
-		    strchr("-_.@", name[i]) != NULL))
-			return 0;
-	return 1;
+	return n > 0 && n <= 60 && strspn(name, TOKEN_NAME_CHARS) == n;
+}
+
+/* A new token's text, and the hex SHA-256 the store keeps of it. */
+static int
+token_new(char token[CHOUSA_TOKEN_SIZE + 1], char hex[65])
+{
+	memcpy(token, "chousa_", 7);
+	if (auth_random(token + 7, CHOUSA_TOKEN_SIZE - 7) != 0)
+		return -1;
+	token_hash(token, hex);
+	return 0;
+}
+
+int
+chousa_token_rotate(struct chousa_store *st, const char *name,
+    long lifetime, long grace, char out[CHOUSA_TOKEN_SIZE + 1],
+    struct chousa_token_rotation *rot, struct chousa_err *err)
+{
+	char token[CHOUSA_TOKEN_SIZE + 1], hex[65];
+	int rc;
+
+	if (!name_ok(name))
+		return chousa_errf(err, CHOUSA_EINVAL, "bad token name '%.60s': "
+		    "use letters, digits and - _ . @ (at most 60)", name);
+	if (token_new(token, hex) != 0)
+		return chousa_errf(err, CHOUSA_EIO, "no random bytes");
+	rc = chousa_store_token_rotate(st, name, hex, lifetime, grace, rot,
+	    err);
+	if (rc == CHOUSA_OK)
+		memcpy(out, token, sizeof(token));
+	explicit_bzero(token, sizeof(token));
+	return rc;
+}
+
+void
+chousa_token_rotated_text(struct chousa_buf *b, const char *name,
+    const struct chousa_token_rotation *rot)
+{
+	char until[32], before[32];
+
+	if (rot->expires_at != 0)
+		chousa_time_format(rot->expires_at, until, sizeof(until));
+	if (rot->before_until != 0)
+		chousa_time_format(rot->before_until, before, sizeof(before));
+	chousa_buf_addf(b, "token '%s' rotated (role %s%s%s); the one before "
+	    "%s%s; the new one is shown only this once", name, rot->role,
+	    rot->expires_at != 0 ? ", until " : "", rot->expires_at != 0 ?
+	    until : "", rot->before_until != 0 ? "works until " :
+	    "is revoked", rot->before_until != 0 ? before : "");
 }
 
 int
@@ -148,10 +190,8 @@ chousa_token_create(struct chousa_store *st, const char *name, int role,
 		    "use letters, digits and - _ . @ (at most 60)", name);
 	if (role < CHOUSA_ROLE_READ || role > CHOUSA_ROLE_ADMIN)
 		return chousa_errf(err, CHOUSA_EINVAL, "no such role");
-	memcpy(token, "chousa_", 7);
-	if (auth_random(token + 7, CHOUSA_TOKEN_SIZE - 7) != 0)
+	if (token_new(token, hex) != 0)
 		return chousa_errf(err, CHOUSA_EIO, "no random bytes");
-	token_hash(token, hex);
 	rc = chousa_store_token_add(st, name, chousa_role_name(role), hex,
 	    until, online_budget, &id, err);
 	if (rc == CHOUSA_OK)

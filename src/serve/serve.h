@@ -99,6 +99,9 @@ int	auth_token(struct server *s, struct sreq *r, const char *tok,
 	    struct principal *who, char hex[65], const char **refusal);
 /* A token was created or revoked through the server: trust none seen. */
 void	auth_tokens_changed(void);
+/* What a token's name is made of (at most 60 of them). */
+#define TOKEN_NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZ" \
+	"abcdefghijklmnopqrstuvwxyz0123456789-_.@"
 /* "online_budget": a token's budget, null for the server's default. */
 void	auth_budget_json(struct chousa_jw *w, long budget);
 /* The daily budget of online requests in force for p: 0 no limit. */

@@ -6,6 +6,7 @@
  * resolve.  A store older than schema 3 opened read-only has no table:
  * it then holds no token.
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -15,6 +16,33 @@ static int
 no_table(struct chousa_store *st)
 {
 	return strstr(sqlite3_errmsg(store_db(st)), "no such table") != NULL;
+}
+
+/* The row of a new token (expires_at 0: none; online_budget -1: none). */
+static int
+insert_token(struct chousa_store *st, const char *name, const char *role,
+    const char *hash_hex, int64_t now, int64_t expires_at, long online_budget,
+    int64_t *id, struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(store_db(st), "INSERT INTO tokens (name, role,"
+	    " hash, created_at, expires_at, online_budget) VALUES (?1, ?2, ?3,"
+	    " ?4, nullif(?5, 0), nullif(?6, -1))", -1, &s, NULL) != SQLITE_OK)
+		return store_dberr(st, err, "cannot add the token");
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, hash_hex, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)now);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)expires_at);
+	sqlite3_bind_int64(s, 6, online_budget < 0 ? -1 : online_budget);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_dberr(st, err, "cannot add the token");
+	*id = sqlite3_last_insert_rowid(store_db(st));
+	return CHOUSA_OK;
 }
 
 int
@@ -38,23 +66,10 @@ chousa_store_token_add(struct chousa_store *st, const char *name,
 		return store_dberr(st, err, "cannot read the tokens");
 	if (rc > 0)
 		return chousa_errf(err, CHOUSA_EINVAL, "'%s' already has a "
-		    "token: revoke it first", name);
-	if (sqlite3_prepare_v2(store_db(st), "INSERT INTO tokens (name, role,"
-	    " hash, created_at, expires_at, online_budget) VALUES (?1, ?2, ?3,"
-	    " ?4, nullif(?5, 0), nullif(?6, -1))", -1, &s, NULL) != SQLITE_OK)
-		return store_dberr(st, err, "cannot add the token");
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, hash_hex, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)now);
-	sqlite3_bind_int64(s, 5, (sqlite3_int64)expires_at);
-	sqlite3_bind_int64(s, 6, online_budget < 0 ? -1 : online_budget);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return store_dberr(st, err, "cannot add the token");
-	*id = sqlite3_last_insert_rowid(store_db(st));
-	return CHOUSA_OK;
+		    "token: rotate it (chousa token rotate) or revoke it "
+		    "first", name);
+	return insert_token(st, name, role, hash_hex, now, expires_at,
+	    online_budget, id, err);
 }
 
 /* The columns row() reads, in its order. */
@@ -109,6 +124,24 @@ chousa_store_token_find(struct chousa_store *st, struct chousa_arena *a,
 	return rc;
 }
 
+/* Run sql on name (?1) with ?2 and ?3 (when it has one); 0 or an error. */
+static int
+token_step(struct chousa_store *st, const char *sql, const char *name,
+    int64_t v2, int64_t v3, const char *what, struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
+		return store_dberr(st, err, what);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)v2);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)v3);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? CHOUSA_OK : store_dberr(st, err, what);
+}
+
 /*
  * Run sql, an UPDATE of name's (?1) tokens, with ?2 value and ?3 now;
  * CHOUSA_ENOTFOUND when it changed none; what says what failed.
@@ -117,22 +150,107 @@ static int
 update_named(struct chousa_store *st, const char *sql, const char *name,
     int64_t value, const char *what, struct chousa_err *err)
 {
-	sqlite3_stmt *s = NULL;
-	int rc;
+	int rc = token_step(st, sql, name, value, (int64_t)time(NULL), what,
+	    err);
 
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
-		return store_dberr(st, err, what);
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)value);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return store_dberr(st, err, what);
-	if (sqlite3_changes(store_db(st)) == 0)
+	if (rc == CHOUSA_OK && sqlite3_changes(store_db(st)) == 0)
 		return chousa_errf(err, CHOUSA_ENOTFOUND, "'%s' has no valid "
 		    "token", name);
-	return CHOUSA_OK;
+	return rc;
+}
+
+/* name's newest valid token at now into *t (its role into role). */
+static int
+newest_valid(struct chousa_store *st, const char *name, int64_t now,
+    char role[16], struct chousa_token *t, struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	const char *r;
+	int rc;
+
+	if (sqlite3_prepare_v2(store_db(st), "SELECT role, created_at,"
+	    " coalesce(expires_at, 0), coalesce(online_budget, -1) FROM"
+	    " tokens WHERE name = ?1 AND revoked_at IS NULL AND (expires_at"
+	    " IS NULL OR expires_at > ?2) ORDER BY id DESC LIMIT 1", -1, &s,
+	    NULL) != SQLITE_OK)
+		return store_dberr(st, err, "cannot read the tokens");
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		r = (const char *)sqlite3_column_text(s, 0);
+		snprintf(role, 16, "%s", r != NULL ? r : "");
+		t->created_at = sqlite3_column_int64(s, 1);
+		t->expires_at = sqlite3_column_int64(s, 2);
+		t->online_budget = (long)sqlite3_column_int64(s, 3);
+		rc = CHOUSA_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = chousa_errf(err, CHOUSA_ENOTFOUND, "'%s' has no valid "
+		    "token to rotate: create one (chousa token create)", name);
+	else
+		rc = store_dberr(st, err, "cannot read the tokens");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/*
+ * Inside the rotation's transaction: the tokens before end (or are
+ * revoked), then the new one is added, skipping add's check for a valid
+ * token, which those in their grace still are.
+ */
+static int
+rotate_in(struct chousa_store *st, const char *name, const char *hash_hex,
+    long lifetime, long grace, int64_t now, struct chousa_token_rotation *out,
+    struct chousa_err *err)
+{
+	struct chousa_token was;
+	int rc;
+
+	memset(&was, 0, sizeof(was));
+	rc = newest_valid(st, name, now, out->role, &was, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	if (lifetime > 0)
+		out->expires_at = now + lifetime;
+	else if (was.expires_at != 0)
+		out->expires_at = now + (was.expires_at - was.created_at);
+	out->online_budget = was.online_budget;
+	if (grace > 0) {
+		out->before_until = was.expires_at != 0 && was.expires_at <
+		    now + grace ? was.expires_at : now + grace;
+		rc = token_step(st, "UPDATE tokens SET expires_at ="
+		    " min(coalesce(expires_at, ?3), ?3) WHERE name = ?1 AND"
+		    " revoked_at IS NULL AND (expires_at IS NULL OR"
+		    " expires_at > ?2)", name, now, now + grace,
+		    "cannot rotate the token", err);
+	} else
+		rc = token_step(st, "UPDATE tokens SET revoked_at = ?2 WHERE"
+		    " name = ?1 AND revoked_at IS NULL", name, now, 0,
+		    "cannot rotate the token", err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	return insert_token(st, name, out->role, hash_hex, now,
+	    out->expires_at, out->online_budget, &out->id, err);
+}
+
+int
+chousa_store_token_rotate(struct chousa_store *st, const char *name,
+    const char *hash_hex, long lifetime, long grace,
+    struct chousa_token_rotation *out, struct chousa_err *err)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = store_exec(st, "BEGIN IMMEDIATE", err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	rc = rotate_in(st, name, hash_hex, lifetime, grace,
+	    (int64_t)time(NULL), out, err);
+	if (rc == CHOUSA_OK)
+		rc = store_exec(st, "COMMIT", err);
+	if (rc != CHOUSA_OK)
+		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+	return rc;
 }
 
 int
