@@ -124,6 +124,18 @@ http POST /api/v1/tokens/dash/rotate "$ADMIN" '{"grace": "soon"}'
 status_is api_rotate_bad_grace_400 400
 http POST /api/v1/tokens/dash/rotate "$ADMIN" '{"online_budget": 5}'
 status_is api_rotate_unknown_member_400 400
+http POST /api/v1/tokens/dash/rotate "$ADMIN" '{"grace": 5}'
+status_is api_rotate_grace_not_a_string_400 400
+http POST /api/v1/tokens/dash/rotate "$ADMIN" '{"grace": "99999999999d"}'
+status_is api_rotate_grace_too_long_400 400
+http POST /api/v1/tokens/dash/rotate "$ADMIN" '{"grace": '
+status_is api_rotate_broken_json_400 400
+http POST /api/v1/tokens/dash/rotate "$ADMIN" '["grace"]'
+status_is api_rotate_not_an_object_400 400
+# A name no token may have, in the path: not found, never a rotation.
+http POST '/api/v1/tokens/%3Cscript%3E/rotate' "$ADMIN" '{}'
+status_is api_rotate_hostile_name_refused 400
+refute api_rotate_hostile_name_not_echoed '<script>' "$T/body"
 http POST /api/v1/tokens/dash/rotate "$READ" '{}'
 status_is api_rotate_read_403 403
 http POST /api/v1/tokens/nobody/rotate "$ADMIN" '{}'
