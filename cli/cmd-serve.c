@@ -604,8 +604,9 @@ const struct cli_cmd cmd_serve = {
 	"config (keys, sources, and the [server] limits: rate, burst, "
 	"trusted_proxies, the caps, queues and investigation threads, "
 	"idle_timeout, peer_timeout, max_connections, max_per_ip, "
-	"sweep_matcher_keep, drain_timeout, update_every, audit_max and "
-	"audit_keep, unless set by an option; the rest waits "
+	"sweep_matcher_keep, drain_timeout, update_every, audit_max, "
+	"audit_keep and audit_log (to another file; 'none' waits), unless "
+	"set by an option; the rest waits "
 	"for a restart), the log's path (logrotate) and the TLS pair (a renewal).  Each token may "
 	"make [server] rate requests a minute (default 600, burst 120).  "
 	"Keys are never in any answer, page or log.",

@@ -106,7 +106,8 @@ static const struct chousa_config_key keys[] = {
 	S("server", "tls_key", CHOUSA_CFG_PATH, NULL, "chousa serve: the "
 	    "private key (PEM) of tls_cert."),
 	S("server", "audit_log", CHOUSA_CFG_TEXT, NULL, "chousa serve: the "
-	    "audit log, one JSON line per request; default beside the store."),
+	    "audit log, one JSON line per request; default beside the store; "
+	    "'none': no log.  A SIGHUP moves it to a new path."),
 	N("server", "audit_max", 0, 1099511627776LL, NULL, "chousa serve: "
 	    "bytes after which the audit log is rotated."),
 	N("server", "audit_keep", 0, 1000, NULL, "chousa serve: rotated "

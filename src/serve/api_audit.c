@@ -98,7 +98,9 @@ audit_options(struct sreq *r, struct ajob *j)
 
 	if (!req_known_args(r, audit_keys))
 		return 0;
-	audit_files(r->srv->audit, &j->path, &j->keep);
+	if (audit_files(r->srv->audit, r->a, &j->path, &j->keep) !=
+	    CHOUSA_OK)
+		return req_error(r, 500, "out of memory"), 0;
 	if (j->path == NULL)
 		return req_error(r, 404, "this server keeps no audit log: "
 		    "start it with --audit-log FILE"), 0;

@@ -60,6 +60,8 @@ struct audit {
 	int		 idle;		/* the writer waits on wake, under lock */
 	int		 stop;		/* audit_close asks, under lock */
 	int		 reopen;	/* SIGHUP asks, under lock */
+	char		*move_to;	/* a reload's new path, under lock */
+	char		*first_path;	/* the path it was opened at */
 	pthread_t	 tid;
 	struct server	*srv;		/* for its log */
 	/* Counted by the writer, read by anyone (atomic). */
@@ -86,23 +88,30 @@ last_byte(int fd, off_t size)
 	return pread(fd, &c, 1, size - 1) == 1 ? (unsigned char)c : -1;
 }
 
+/* The log opened at path (the writer's, or a move's) into a->fd. */
 static int
-open_log(struct audit *a, struct chousa_err *err)
+open_log_at(struct audit *a, const char *path, struct chousa_err *err)
 {
 	struct stat sb;
 
 	/* Read too: its last byte says whether it ends a line. */
-	a->fd = open(a->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	a->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (a->fd < 0) {
 		a->open_errno = errno;
 		return chousa_errf(err, CHOUSA_EIO, "cannot open the audit log "
-		    "'%s': %s", a->path, strerror(errno));
+		    "'%s': %s", path, strerror(errno));
 	}
 	a->size = fstat(a->fd, &sb) == 0 ? sb.st_size : 0;
 	/* A file that does not end a line (a crash mid-write) is ended. */
 	a->torn = a->size > 0 && last_byte(a->fd, a->size) != '\n';
 	__atomic_store_n(&a->size_now, (uint64_t)a->size, __ATOMIC_RELAXED);
 	return CHOUSA_OK;
+}
+
+static int
+open_log(struct audit *a, struct chousa_err *err)
+{
+	return open_log_at(a, a->path, err);
 }
 
 static void
@@ -114,6 +123,8 @@ release(struct audit *a)
 	pthread_cond_destroy(&a->wake);
 	pthread_mutex_destroy(&a->lock);
 	mem_free(a->path);
+	mem_free(a->move_to);
+	mem_free(a->first_path);
 	mem_free(a);
 }
 
@@ -129,6 +140,39 @@ reopen(struct audit *a)
 	a->fd = -1;
 	if (open_log(a, NULL) != CHOUSA_OK)
 		a->fd = -1;
+}
+
+/*
+ * The log moved to path to (a reload's [server] audit_log): opened there
+ * first, so that a path it cannot open leaves the log where it was, said
+ * either way.  path changes under lock, for audit_files.
+ */
+static void
+move_log(struct audit *a, char *to)
+{
+	char *from = a->path;
+	int fd = a->fd, torn = a->torn;
+	off_t size = a->size;
+
+	if (open_log_at(a, to, NULL) != CHOUSA_OK) {
+		server_log(a->srv, "cannot open the audit log '%s': %s; it "
+		    "stays at '%s'", to, strerror(a->open_errno), from);
+		a->fd = fd;
+		a->torn = torn;
+		a->size = size;
+		__atomic_store_n(&a->size_now, (uint64_t)size,
+		    __ATOMIC_RELAXED);
+		mem_free(to);
+		return;
+	}
+	if (fd >= 0)
+		close(fd);
+	pthread_mutex_lock(&a->lock);
+	a->path = to;
+	pthread_mutex_unlock(&a->lock);
+	server_log(a->srv, "[server] audit_log: the audit log is now '%s' "
+	    "(it was '%s')", to, from);
+	mem_free(from);
 }
 
 /* path.N for N = keep..1 moves up one; path becomes path.1. */
@@ -261,9 +305,15 @@ writer_main(void *arg)
 			a->idle = 0;
 		}
 		if (a->reopen) {
+			char *to = a->move_to;
+
 			a->reopen = 0;
+			a->move_to = NULL;
 			pthread_mutex_unlock(&a->lock);
-			reopen(a);
+			if (to != NULL)
+				move_log(a, to);
+			else
+				reopen(a);
 			pthread_mutex_lock(&a->lock);
 			continue;
 		}
@@ -304,7 +354,10 @@ audit_open(struct audit **out, struct server *s, const char *path,
 	if (a == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	a->path = mem_strdup(path);
-	if (a->path == NULL) {
+	a->first_path = mem_strdup(path);
+	if (a->path == NULL || a->first_path == NULL) {
+		mem_free(a->path);
+		mem_free(a->first_path);
 		mem_free(a);
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	}
@@ -391,8 +444,42 @@ audit_stats(struct audit *a, struct audit_stats *out)
 }
 
 void
-audit_files(const struct audit *a, const char **path, int *keep)
+audit_move(struct audit *a, const char *path)
 {
-	*path = a != NULL ? a->path : NULL;
-	*keep = a != NULL ? __atomic_load_n(&a->keep, __ATOMIC_RELAXED) : 0;
+	int same;
+
+	if (a == NULL)
+		return;
+	pthread_mutex_lock(&a->lock);
+	if (path == NULL)
+		path = a->first_path;
+	/* Where it is, or already going: nothing to do. */
+	same = a->move_to != NULL ? strcmp(a->move_to, path) == 0 :
+	    strcmp(a->path, path) == 0;
+	if (!same) {
+		mem_free(a->move_to);
+		a->move_to = mem_strdup(path);
+		if (a->move_to == NULL)
+			server_log(a->srv, "cannot move the audit log to '%s': "
+			    "out of memory; it stays at '%s'", path, a->path);
+		else
+			a->reopen = 1;
+		pthread_cond_signal(&a->wake);
+	}
+	pthread_mutex_unlock(&a->lock);
+}
+
+int
+audit_files(struct audit *a, struct chousa_arena *ar, const char **path,
+    int *keep)
+{
+	*path = NULL;
+	*keep = 0;
+	if (a == NULL)
+		return CHOUSA_OK;
+	pthread_mutex_lock(&a->lock);
+	*path = chousa_arena_strdup(ar, a->path);
+	pthread_mutex_unlock(&a->lock);
+	*keep = __atomic_load_n(&a->keep, __ATOMIC_RELAXED);
+	return *path != NULL ? CHOUSA_OK : CHOUSA_ENOMEM;
 }

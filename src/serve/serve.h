@@ -149,10 +149,20 @@ struct audit_stats {
 	uint64_t	 size;		/* bytes of the file being written */
 };
 void	audit_stats(struct audit *a, struct audit_stats *out);
-/* Its path (NULL: no log, a NULL) and how many rotated files it keeps. */
-void	audit_files(const struct audit *a, const char **path, int *keep);
+/*
+ * Its path, copied into ar (NULL: no log, a NULL), and how many rotated
+ * files it keeps; CHOUSA_ENOMEM when the copy fails.
+ */
+int	audit_files(struct audit *a, struct chousa_arena *ar, const char **path,
+	    int *keep);
 /* Close and open the log again at its path (after a logrotate move). */
 void	audit_reopen(struct audit *a);
+/*
+ * Move the log to path (NULL: the path it was opened at) from its next
+ * write on: the writer opens it there, or says why not and keeps writing
+ * where it was.  The rotated files stay beside the old path.
+ */
+void	audit_move(struct audit *a, const char *path);
 /* Rotate past max_bytes (0: 64 MiB), keeping keep files (0: 5), from now. */
 void	audit_set_rotation(struct audit *a, long max_bytes, int keep);
 

@@ -1831,8 +1831,9 @@ cfg_long(const struct chousa_config *cfg, const char *key, long def)
  * idle_timeout, peer_timeout, max_connections and max_per_ip for the
  * connections from then on; sweep_matcher_keep, investigate_threads,
  * drain_timeout for the next stop; update_every and the audit log's
- * rotation unless the command line set them); the others (the address,
- * threads, the audit log's path...) are read once, at start.
+ * rotation unless the command line set them; the audit log's path, and
+ * the TLS files', by is_live_here); the others (the address, threads...)
+ * are read once, at start.
  */
 static const char *const live_keys[] = {
 	"rate", "burst", "trusted_proxies", "online_budget", "sweep_max",
@@ -1871,12 +1872,31 @@ is_live(const char *key)
  * files they name at each reload (chousa_server_reload_tls).  Turning TLS
  * on or off waits for a restart.
  */
+/*
+ * Whether a reload moves the audit log to cfg's [server] audit_log: when
+ * the server keeps one, the command line did not name it, and the config
+ * names a file, or names none (the default) as at the start.  Turning the
+ * log off ("none") or on waits for a restart.
+ */
+static int
+audit_path_live(const struct server *s, const struct chousa_config *cfg)
+{
+	const char *v = chousa_config_get(cfg, "server", "audit_log");
+
+	if (s->audit == NULL || from_cli(s, "audit_log"))
+		return 0;
+	return v != NULL ? strcmp(v, "none") != 0 :
+	    chousa_config_get(s->cfg, "server", "audit_log") == NULL;
+}
+
 static int
 is_live_here(const struct server *s, const struct chousa_config *cfg,
     const char *key)
 {
 	if (is_live(key))
 		return 1;
+	if (strcmp(key, "audit_log") == 0)
+		return audit_path_live(s, cfg);
 	return s->opts.tls_cert != NULL && (strcmp(key, "tls_cert") == 0 ||
 	    strcmp(key, "tls_key") == 0) && chousa_config_get(cfg, "server",
 	    key) != NULL;
@@ -1974,6 +1994,9 @@ apply_live(struct server *s, const struct chousa_config *cfg,
 	/* The schedule and the rotation, unless an option set them. */
 	if (s->updater != NULL && !from_cli(s, "update_every"))
 		updater_set_every(s->updater, read->update_every);
+	/* The writer says where the log went, or why it stayed. */
+	if (audit_path_live(s, cfg))
+		audit_move(s->audit, read->audit_path);
 	if (s->audit != NULL) {
 		max = from_cli(s, "audit_max") ? s->opts.audit_max_bytes :
 		    read->audit_max_bytes;
@@ -2335,6 +2358,8 @@ chousa_server_reload_config(struct chousa_server *cs,
 		if (from_cli(s, k->key))
 			server_log(s, "[server] %s changed in the config: the "
 			    "command line's value stays in force", k->key);
+		else if (live && strcmp(k->key, "audit_log") == 0)
+			continue;	/* the writer says it: audit_move */
 		else if (live && now != NULL)
 			server_log(s, "[server] %s is now %s", k->key, now);
 		else if (live)
