@@ -33,7 +33,7 @@ static const char app_css[] =
     "nav{background:#111827;padding:8px 16px}\n"
     "nav a,nav button{color:#f9fafb;margin-right:18px;text-decoration:none;"
     "background:none;border:0;font:inherit;cursor:pointer;padding:0}\n"
-    "nav form{display:inline}\n"
+    "nav form,form.inline{display:inline}\n"
     "main{max-width:1100px;margin:0 auto;padding:8px 16px 40px}\n"
     "h1{font-size:22px}h2{font-size:18px}\n"
     "textarea{width:100%;min-height:180px;font:13px ui-monospace,monospace}\n"
@@ -275,7 +275,8 @@ page_begin(struct sreq *r, const char *title)
 		    "</a>");
 		if (r->who.role >= CHOUSA_ROLE_ADMIN)
 			chousa_buf_adds(&r->out, "<a href=\"/import\">Import"
-			    "</a><a href=\"/audit\">Audit</a>");
+			    "</a><a href=\"/audit\">Audit</a><a href=\"/tokens"
+			    "\">Tokens</a>");
 		chousa_buf_adds(&r->out, "<form method=\"post\" "
 		    "action=\"/logout\">");
 		csrf_field(r);
@@ -1305,6 +1306,250 @@ h_import_file(struct sreq *r)
 	return import_file_page(r, csrf_valid, import_page);
 }
 
+/* ---- the team's tokens, for an admin ---- */
+
+/* How long a rotated token may still work, as the Rotate form offers. */
+static const char *const grace_choices[][2] = {
+	{ "1h", "works an hour more" }, { "24h", "works a day more" },
+	{ "7d", "works a week more" }, { "0", "revoked now (it leaked)" },
+};
+
+/* Whether t[i] is its name's newest valid token, the one acted on. */
+static int
+newest_valid(const struct chousa_token *t, size_t n, size_t i, int64_t now)
+{
+	size_t j;
+
+	if (strcmp(chousa_token_state(&t[i], now), "valid") != 0)
+		return 0;
+	for (j = i + 1; j < n; j++)
+		if (strcmp(t[j].name, t[i].name) == 0 &&
+		    strcmp(chousa_token_state(&t[j], now), "valid") == 0)
+			return 0;
+	return 1;
+}
+
+/* An inline form posting to action, with the CSRF and name fields. */
+static void
+form_for_name(struct sreq *r, const char *action, const char *name)
+{
+	chousa_buf_addf(&r->out, "<form method=\"post\" action=\"%s\" "
+	    "class=\"inline\">", action);
+	csrf_field(r);
+	chousa_buf_adds(&r->out, "<input type=\"hidden\" name=\"name\" "
+	    "value=\"");
+	html(&r->out, name);
+	chousa_buf_adds(&r->out, "\">");
+}
+
+/* The Rotate and Revoke forms of name's token, in its row. */
+static void
+token_actions(struct sreq *r, const char *name)
+{
+	size_t i;
+
+	form_for_name(r, "/tokens/rotate", name);
+	chousa_buf_adds(&r->out, "<select name=\"grace\" "
+	    "aria-label=\"the token replaced\">");
+	for (i = 0; i < sizeof(grace_choices) / sizeof(grace_choices[0]); i++)
+		chousa_buf_addf(&r->out, "<option value=\"%s\">%s</option>",
+		    grace_choices[i][0], grace_choices[i][1]);
+	chousa_buf_adds(&r->out, "</select> <button type=\"submit\">Rotate"
+	    "</button></form> ");
+	form_for_name(r, "/tokens/revoke", name);
+	chousa_buf_adds(&r->out, "<button type=\"submit\">Revoke</button>"
+	    "</form>");
+}
+
+static void
+token_create_form(struct sreq *r)
+{
+	chousa_buf_adds(&r->out, "<h2>New token</h2><form method=\"post\" "
+	    "action=\"/tokens\" id=\"token-form\">");
+	csrf_field(r);
+	chousa_buf_adds(&r->out, "<p><label for=\"token-name\">Name</label> "
+	    "<input name=\"name\" id=\"token-name\" maxlength=\"60\" "
+	    "pattern=\"[A-Za-z0-9._@\\-]+\" placeholder=\"alice\" required> "
+	    "<label for=\"token-role\">Role</label> <select name=\"role\" "
+	    "id=\"token-role\"><option value=\"read\">read: the store only"
+	    "</option><option value=\"investigate\">investigate: may spend "
+	    "online quota</option><option value=\"admin\">admin: also "
+	    "imports and tokens</option></select> <label for=\"token-expires"
+	    "\">Ends after</label> <input name=\"expires\" id=\"token-"
+	    "expires\" maxlength=\"12\" placeholder=\"90d (empty: never)\">"
+	    "</p><p><button class=\"primary\" type=\"submit\">Create</button>"
+	    "</p></form>\n");
+}
+
+/*
+ * The Tokens page: what was just done (said; NULL: nothing), a new token
+ * shown this once (NULL: none), every token, and the forms.
+ */
+static int
+tokens_page(struct sreq *r, const char *said, const char *token)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_token *t;
+	int64_t now = (int64_t)time(NULL);
+	char made[32], ends[32];
+	size_t n, i;
+
+	if (chousa_store_token_list(r->env.st, r->a, &t, &n, &err) !=
+	    CHOUSA_OK)
+		return req_error(r, 500, "%s", err.msg);
+	chousa_buf_reset(&r->out);
+	page_begin(r, "Tokens");
+	if (said != NULL) {
+		chousa_buf_adds(&r->out, "<p id=\"tokens-said\">");
+		html(&r->out, said);
+		chousa_buf_adds(&r->out, "</p>\n");
+	}
+	if (token != NULL) {
+		chousa_buf_adds(&r->out, "<p>Copy the new token now: it is "
+		    "shown only this once, and the server keeps only its "
+		    "hash.</p><p><code id=\"new-token\">");
+		html(&r->out, token);
+		chousa_buf_adds(&r->out, "</code></p>\n");
+	}
+	chousa_buf_adds(&r->out, "<table id=\"tokens\"><thead><tr><th>Name"
+	    "</th><th>Role</th><th>Created</th><th>Ends</th><th>State</th>"
+	    "<th>Online today</th><th></th></tr></thead><tbody>");
+	for (i = 0; i < n; i++) {
+		chousa_time_format(t[i].created_at, made, sizeof(made));
+		if (t[i].expires_at != 0)
+			chousa_time_format(t[i].expires_at, ends, sizeof(ends));
+		else
+			snprintf(ends, sizeof(ends), "never");
+		chousa_buf_adds(&r->out, "<tr><td>");
+		html(&r->out, t[i].name);
+		chousa_buf_adds(&r->out, "</td><td>");
+		html(&r->out, t[i].role);
+		chousa_buf_addf(&r->out, "</td><td>%s</td><td>%s</td><td>%s"
+		    "</td><td>%ld</td><td>", made, ends,
+		    chousa_token_state(&t[i], now), t[i].online_today);
+		if (newest_valid(t, n, i, now))
+			token_actions(r, t[i].name);
+		chousa_buf_adds(&r->out, "</td></tr>");
+	}
+	chousa_buf_adds(&r->out, "</tbody></table>\n<p class=\"muted\">"
+	    "Rotate gives a name a new token with the same role and budget; "
+	    "the one it replaces works as long as chosen, so its user can "
+	    "take the new one without a gap.  From a shell: <code>chousa "
+	    "--server URL token rotate NAME</code>.</p>\n");
+	token_create_form(r);
+	page_end(r);
+	return 0;
+}
+
+static int
+h_tokens_page(struct sreq *r)
+{
+	return tokens_page(r, NULL, NULL);
+}
+
+/* A token made or rotated: said, and shown this once on the page. */
+static int
+token_made(struct sreq *r, struct chousa_buf *said,
+    char token[CHOUSA_TOKEN_SIZE + 1])
+{
+	int rc = tokens_page(r, said->data != NULL ? said->data : "", token);
+
+	explicit_bzero(token, CHOUSA_TOKEN_SIZE + 1);
+	chousa_buf_release(said);
+	return rc;
+}
+
+/* A token call's failure: 404 for a name with none, else 400 or 500. */
+static int
+token_failed(struct sreq *r, const struct chousa_err *err)
+{
+	return req_error(r, err->code == CHOUSA_ENOTFOUND ? 404 :
+	    err->code == CHOUSA_EINVAL ? 400 : 500, "%s", err->msg);
+}
+
+static int
+h_tokens_create(struct sreq *r)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_buf said;
+	char token[CHOUSA_TOKEN_SIZE + 1];
+	const char *name = req_form(r, "name"), *expires;
+	int role = chousa_role_parse(req_form(r, "role"));
+	long lifetime = 0;
+	int64_t ends;
+	int rc;
+
+	if (!csrf_ok(r))
+		return 0;
+	expires = req_form(r, "expires");
+	if (name == NULL || role == CHOUSA_ROLE_NONE)
+		return req_error(r, 400, "a name and a role (read, investigate "
+		    "or admin) are needed");
+	if (expires != NULL && expires[0] != '\0' &&
+	    (lifetime = chousa_duration_parse(expires)) < 0)
+		return req_error(r, 400, "'Ends after' must be a duration such "
+		    "as 90s, 30m, 12h or 90d, or empty");
+	rc = chousa_token_create(r->env.st, name, role, lifetime, -1, token,
+	    &ends, &err);
+	auth_tokens_changed();
+	if (rc != CHOUSA_OK)
+		return token_failed(r, &err);
+	chousa_buf_init(&said, 0);
+	chousa_token_created_text(&said, name, role, ends);
+	return token_made(r, &said, token);
+}
+
+static int
+h_tokens_rotate(struct sreq *r)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_token_rotation rot;
+	struct chousa_buf said;
+	char token[CHOUSA_TOKEN_SIZE + 1];
+	const char *name = req_form(r, "name"), *g = req_form(r, "grace");
+	long grace = g != NULL ? chousa_duration_parse_or_zero(g) : 3600;
+	int rc;
+
+	if (!csrf_ok(r))
+		return 0;
+	if (name == NULL || grace < 0)
+		return req_error(r, 400, "a name, and how long the token "
+		    "replaced works (a duration, or 0) are needed");
+	rc = chousa_token_rotate(r->env.st, name, 0, grace, token, &rot,
+	    &err);
+	auth_tokens_changed();
+	if (rc != CHOUSA_OK)
+		return token_failed(r, &err);
+	chousa_buf_init(&said, 0);
+	chousa_token_rotated_text(&said, name, &rot);
+	return token_made(r, &said, token);
+}
+
+static int
+h_tokens_revoke(struct sreq *r)
+{
+	struct chousa_err err = { 0 };
+	const char *name = req_form(r, "name");
+	struct chousa_buf said;
+	int rc;
+
+	if (!csrf_ok(r))
+		return 0;
+	if (name == NULL)
+		return req_error(r, 400, "a name is needed");
+	rc = chousa_store_token_revoke(r->env.st, name, &err);
+	auth_tokens_changed();
+	if (rc != CHOUSA_OK)
+		return token_failed(r, &err);
+	chousa_buf_init(&said, 0);
+	chousa_buf_adds(&said, "token '");
+	chousa_buf_adds(&said, name);
+	chousa_buf_adds(&said, "' revoked: refused from the next request on");
+	rc = tokens_page(r, said.data != NULL ? said.data : "", NULL);
+	chousa_buf_release(&said);
+	return rc;
+}
+
 const struct route web_routes[] = {
 	{ "/", M_GET, CHOUSA_ROLE_READ, 0, ROUTE_WEB, h_home, "web: home" },
 	{ "/login", M_GET, CHOUSA_ROLE_NONE, 0, ROUTE_WEB | ROUTE_NO_AUDIT,
@@ -1332,6 +1577,14 @@ const struct route web_routes[] = {
 	{ "/import/file", M_POST, CHOUSA_ROLE_ADMIN, 0,
 	    ROUTE_WEB | ROUTE_STREAM | ROUTE_IMPORT, h_import_file,
 	    "web: import a file" },
+	{ "/tokens", M_GET, CHOUSA_ROLE_ADMIN, 0, ROUTE_WEB, h_tokens_page,
+	    "web: tokens" },
+	{ "/tokens", M_POST, CHOUSA_ROLE_ADMIN, 4096, ROUTE_WEB,
+	    h_tokens_create, "web: create a token" },
+	{ "/tokens/rotate", M_POST, CHOUSA_ROLE_ADMIN, 4096, ROUTE_WEB,
+	    h_tokens_rotate, "web: rotate a token" },
+	{ "/tokens/revoke", M_POST, CHOUSA_ROLE_ADMIN, 4096, ROUTE_WEB,
+	    h_tokens_revoke, "web: revoke a token" },
 	{ "/static/app.css", M_GET, CHOUSA_ROLE_NONE, 0,
 	    ROUTE_WEB | ROUTE_NO_AUDIT, h_css, "static" },
 	{ "/static/app.js", M_GET, CHOUSA_ROLE_NONE, 0,

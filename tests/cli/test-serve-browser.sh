@@ -5,8 +5,8 @@
 # report with its evidence graph drawn, no console error, hostile feed
 # strings inert, a log swept through the upload form (its hits a table
 # linked to their reports), an upload's progress, its cap and its
-# Cancel (the import stopped on the server), and the same with JavaScript
-# off.
+# Cancel (the import stopped on the server), a token made and rotated on
+# the Tokens page, and the same with JavaScript off.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM

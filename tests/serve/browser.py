@@ -442,6 +442,28 @@ if ADMIN is not None:
         upload_cancelled(d)
         errs = console_errors(d)
         check("import_no_console_errors", not errs, errs[:2])
+        # The Tokens page: a token made, shown once, then rotated from its
+        # row; the form's pattern and the page raise no console error.
+        d.find_element(By.LINK_TEXT, "Tokens").click()
+        wait_for(d, "#token-form")
+        d.find_element(By.ID, "token-name").send_keys("browser-bot")
+        d.find_element(By.CSS_SELECTOR, "#token-form button[type=submit]"
+                       ).click()
+        wait_for(d, "#new-token")
+        made = d.find_element(By.ID, "new-token").text
+        check("tokens_page_creates", made.startswith("chousa_"), made[:20])
+        row = [r for r in d.find_elements(By.CSS_SELECTOR, "#tokens tbody tr")
+               if r.find_elements(By.TAG_NAME, "td")[0].text == "browser-bot"]
+        check("tokens_page_lists_it", len(row) == 1, len(row))
+        if row:
+            row[0].find_element(By.CSS_SELECTOR,
+                                "form[action='/tokens/rotate'] button").click()
+            wait_for(d, "#new-token")
+            again = d.find_element(By.ID, "new-token").text
+            check("tokens_page_rotates", again.startswith("chousa_") and
+                  again != made, again[:20])
+        errs = console_errors(d)
+        check("tokens_no_console_errors", not errs, errs[:2])
     finally:
         d.quit()
 

@@ -1,0 +1,129 @@
+#!/bin/sh
+# test-serve-web-tokens.sh: the web page's Tokens, for an admin's session
+# (GET /tokens; POST /tokens, /tokens/rotate, /tokens/revoke).
+#  1. The nav links it for an admin only; a read session is refused it.
+#  2. Create: the new token shown once on the page, said; it works through
+#     the API; it is listed.
+#  3. Rotate (a day's grace): a new token shown, said with the end of the
+#     one before; both work; only the newest valid token of a name has the
+#     forms.  Rotate with "revoked now": the one before refused at once.
+#  4. Revoke: said; the token refused.
+#  5. Every form checks the session's CSRF token (a forged one 403); bad
+#     fields 400, a name with none 404, nothing from them echoed as
+#     markup; each action audited.
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+trap 'serve_stop' EXIT INT TERM
+
+serve_store '[server]\nrate = 0\n'
+ADMIN=$("$CHOUSA" -q token create --role admin boss)
+READ=$("$CHOUSA" -q token create --role read alice)
+serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+cd "$T" || exit 1
+
+curl -s -c jar -o /dev/null -H "Origin: $URL" --data-urlencode "token=$ADMIN" "$URL/login"
+curl -s -c jar2 -o /dev/null -H "Origin: $URL" --data-urlencode "token=$READ" "$URL/login"
+# page NAME PATH [JAR]: GET PATH in the session, into NAME.html.
+page() {
+	curl -s -b "${3:-jar}" -o "$1.html" -w '%{http_code}' "$URL$2" > status
+}
+# post NAME PATH FIELDS...: the form POSTed with the session's CSRF token
+# (taken from the last tokens.html), into NAME.html.
+post() {
+	name=$1 path=$2
+	shift 2
+	curl -s -b jar -H "Origin: $URL" -o "$name.html" -w '%{http_code}' \
+	    --data-urlencode "csrf=$csrf" "$@" "$URL$path" > status
+}
+code_is() {
+	[ "$(cat status)" = "$2" ] && ok "$1" || not_ok "$1" "HTTP $(cat status), want $2: $(head -c 200 "$3" 2> /dev/null)"
+}
+# shown FILE: the token the page shows once.
+shown() {
+	sed -n 's/.*<code id="new-token">\([^<]*\)<\/code>.*/\1/p' "$1" | head -n 1
+}
+works() {
+	http GET "/api/v1/lookup?indicator=www.dnautik.com" "$2"
+	status_is "$1" "$3"
+}
+
+# ---- 1. who sees it ----
+page home /
+expect nav_links_tokens_for_admin '<a href="/tokens">Tokens</a>' home.html
+page home2 / jar2
+refute nav_no_tokens_for_read '<a href="/tokens">' home2.html
+page tread /tokens jar2
+case $(cat status) in 303|403) ok read_session_refused ;; *) not_ok read_session_refused "HTTP $(cat status)" ;; esac
+page tokens /tokens
+code_is tokens_page_200 200 tokens.html
+expect tokens_page_lists_boss '<tr><td>boss</td><td>admin</td>' tokens.html
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' tokens.html | head -n 1)
+
+# ---- 2. create ----
+post made /tokens --data-urlencode name=dash --data-urlencode role=read --data-urlencode expires=30d
+code_is create_200 200 made.html
+DASH=$(shown made.html)
+case $DASH in chousa_*) ok create_shows_the_token ;; *) not_ok create_shows_the_token "$(head -c 300 made.html)" ;; esac
+expect create_said "token &#39;dash&#39; \(role read, until [0-9TZ:-]+\) created; it is shown only this once" made.html
+expect create_listed '<tr><td>dash</td><td>read</td>.*<td>valid</td>' made.html
+works created_token_works "$DASH" 200
+page again /tokens
+refute token_shown_only_once "$DASH" again.html
+
+# ---- 3. rotate ----
+post rotated /tokens/rotate --data-urlencode name=dash --data-urlencode grace=24h
+code_is rotate_200 200 rotated.html
+DASH2=$(shown rotated.html)
+case $DASH2 in chousa_*) [ "$DASH2" != "$DASH" ] && ok rotate_shows_a_new_token || not_ok rotate_shows_a_new_token "the same" ;;
+*) not_ok rotate_shows_a_new_token "$(head -c 300 rotated.html)" ;; esac
+expect rotate_said "token &#39;dash&#39; rotated \(role read, until [0-9TZ:-]+\); the one before works until [0-9TZ:-]+" rotated.html
+works rotated_old_works_in_grace "$DASH" 200
+works rotated_new_works "$DASH2" 200
+n=$(grep -o 'name="name" value="dash"' rotated.html | wc -l)
+[ "$n" = 2 ] && ok forms_on_the_newest_only || not_ok forms_on_the_newest_only "$n dash fields (want 2: rotate and revoke of one row)"
+post rotated2 /tokens/rotate --data-urlencode name=dash --data-urlencode grace=0
+code_is rotate_now_200 200 rotated2.html
+DASH3=$(shown rotated2.html)
+expect rotate_now_said "the one before is revoked" rotated2.html
+works rotate_now_old_refused "$DASH2" 401
+works rotate_now_new_works "$DASH3" 200
+
+# ---- 4. revoke ----
+post revoked /tokens/revoke --data-urlencode name=dash
+code_is revoke_200 200 revoked.html
+expect revoke_said "token &#39;dash&#39; revoked: refused from the next request on" revoked.html
+works revoked_refused "$DASH3" 401
+works grace_token_revoked_too "$DASH" 401
+
+# ---- 5. refusals ----
+csrf_good=$csrf
+csrf=forged
+post forged /tokens --data-urlencode name=eve --data-urlencode role=admin
+code_is forged_csrf_403 403 forged.html
+post forged2 /tokens/rotate --data-urlencode name=boss
+code_is forged_csrf_rotate_403 403 forged2.html
+post forged3 /tokens/revoke --data-urlencode name=boss
+code_is forged_csrf_revoke_403 403 forged3.html
+works forged_changed_nothing "$ADMIN" 200
+csrf=$csrf_good
+post badname /tokens --data-urlencode 'name=<img src=x onerror=alert(1)>' --data-urlencode role=read
+code_is bad_name_400 400 badname.html
+refute bad_name_not_echoed_as_markup '<img src=x' badname.html
+post badrole /tokens --data-urlencode name=eve --data-urlencode role=root
+code_is bad_role_400 400 badrole.html
+post badexp /tokens --data-urlencode name=eve --data-urlencode role=read --data-urlencode expires=soon
+code_is bad_expires_400 400 badexp.html
+post badgrace /tokens/rotate --data-urlencode name=alice --data-urlencode grace=soon
+code_is bad_grace_400 400 badgrace.html
+post nobody /tokens/rotate --data-urlencode name=nobody --data-urlencode grace=1h
+code_is rotate_unknown_404 404 nobody.html
+post nobody2 /tokens/revoke --data-urlencode name=nobody
+code_is revoke_unknown_404 404 nobody2.html
+post taken /tokens --data-urlencode name=alice --data-urlencode role=read
+code_is create_taken_400 400 taken.html
+expect create_taken_says_rotate "rotate it" taken.html
+sleep 0.3
+check audited 1 "$CHOUSA" audit --log "$T/audit.log" --who boss --json
+expect audited_create '"what":"web: create a token"' "$T/out"
+expect audited_rotate '"what":"web: rotate a token"' "$T/out"
+expect audited_revoke '"what":"web: revoke a token"' "$T/out"
