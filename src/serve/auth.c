@@ -247,6 +247,21 @@ chousa_token_list_json(struct chousa_buf *b, const struct chousa_token *t,
 	chousa_jw_rows_document(b, "tokens", n, token_json, t);
 }
 
+int
+auth_token_current(const struct chousa_token *t, size_t n, size_t i,
+    int64_t now)
+{
+	size_t j;
+
+	if (strcmp(chousa_token_state(&t[i], now), "valid") != 0)
+		return 0;
+	for (j = i + 1; j < n; j++)
+		if (strcmp(t[j].name, t[i].name) == 0 &&
+		    strcmp(chousa_token_state(&t[j], now), "valid") == 0)
+			return 0;
+	return 1;
+}
+
 void
 chousa_token_list_text(struct chousa_buf *b, const struct chousa_token *t,
     size_t n, int64_t now)
@@ -263,8 +278,8 @@ chousa_token_list_text(struct chousa_buf *b, const struct chousa_token *t,
 			    sizeof(until));
 		else
 			snprintf(until, sizeof(until), "never");
-		/* Spent by the name: said once, on its valid token. */
-		if (strcmp(chousa_token_state(&t[i], now), "valid") != 0)
+		/* Spent by the name: said once, on its current token. */
+		if (!auth_token_current(t, n, i, now))
 			snprintf(online, sizeof(online), "-");
 		else if (t[i].online_budget > 0)
 			snprintf(online, sizeof(online), "%ld of %ld",

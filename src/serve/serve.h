@@ -97,6 +97,13 @@ void	auth_identify(struct server *s, struct sreq *r,
  */
 int	auth_token(struct server *s, struct sreq *r, const char *tok,
 	    struct principal *who, char hex[65], const char **refusal);
+/*
+ * Whether t[i] of a listing (oldest first) is its name's current token:
+ * valid, and no later one of the name valid (one rotated is, for its
+ * grace).  What the name spent is said on it, and it is the one acted on.
+ */
+int	auth_token_current(const struct chousa_token *t, size_t n, size_t i,
+	    int64_t now);
 /* A token was created or revoked through the server: trust none seen. */
 void	auth_tokens_changed(void);
 /* What a token's name is made of (at most 60 of them). */

@@ -1314,21 +1314,6 @@ static const char *const grace_choices[][2] = {
 	{ "7d", "works a week more" }, { "0", "revoked now (it leaked)" },
 };
 
-/* Whether t[i] is its name's newest valid token, the one acted on. */
-static int
-newest_valid(const struct chousa_token *t, size_t n, size_t i, int64_t now)
-{
-	size_t j;
-
-	if (strcmp(chousa_token_state(&t[i], now), "valid") != 0)
-		return 0;
-	for (j = i + 1; j < n; j++)
-		if (strcmp(t[j].name, t[i].name) == 0 &&
-		    strcmp(chousa_token_state(&t[j], now), "valid") == 0)
-			return 0;
-	return 1;
-}
-
 /* An inline form posting to action, with the CSRF and name fields. */
 static void
 form_for_name(struct sreq *r, const char *action, const char *name)
@@ -1393,6 +1378,7 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 	int64_t now = (int64_t)time(NULL);
 	char made[32], ends[32];
 	size_t n, i;
+	int current;
 
 	if (chousa_store_token_list(r->env.st, r->a, &t, &n, &err) !=
 	    CHOUSA_OK)
@@ -1424,10 +1410,16 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 		html(&r->out, t[i].name);
 		chousa_buf_adds(&r->out, "</td><td>");
 		html(&r->out, t[i].role);
+		current = auth_token_current(t, n, i, now);
 		chousa_buf_addf(&r->out, "</td><td>%s</td><td>%s</td><td>%s"
-		    "</td><td>%ld</td><td>", made, ends,
-		    chousa_token_state(&t[i], now), t[i].online_today);
-		if (newest_valid(t, n, i, now))
+		    "</td><td>", made, ends, chousa_token_state(&t[i], now));
+		/* Spent by the name: said once, on its current token. */
+		if (current)
+			chousa_buf_addf(&r->out, "%ld", t[i].online_today);
+		else
+			chousa_buf_adds(&r->out, "-");
+		chousa_buf_adds(&r->out, "</td><td>");
+		if (current)
 			token_actions(r, t[i].name);
 		chousa_buf_adds(&r->out, "</td></tr>");
 	}
