@@ -11,8 +11,6 @@
 
 enum { OPT_ROLE = 256, OPT_EXPIRES, OPT_BUDGET, OPT_GRACE, OPT_JSON };
 
-/* How long a rotated token works beside the new one, unless --grace. */
-#define GRACE_DEFAULT	"1h"
 
 static const struct cli_opt token_opts[] = {
 	{ OPT_ROLE, "role", "ROLE", "create: read (look-ups and offline "
@@ -27,7 +25,8 @@ static const struct cli_opt token_opts[] = {
 	    "server's [server] online_budget." },
 	{ OPT_GRACE, "grace", "DURATION", "rotate: how long the token "
 	    "replaced still works, for its users to take the new one "
-	    "(default " GRACE_DEFAULT "; 0: revoked at once, as for a token "
+	    "(default " CHOUSA_TOKEN_GRACE_TEXT "; 0: revoked at once, as for "
+	    "a token "
 	    "that leaked)." },
 	{ OPT_JSON, "json", NULL, "list: print one JSON object." },
 	{ 0 }
@@ -220,7 +219,7 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 			    "budget (token budget sets a budget; another role "
 			    "needs revoke, then create)");
 		return rotate(self, argv[cli_optind + 1], expires, grace !=
-		    NULL ? grace : GRACE_DEFAULT, remote);
+		    NULL ? grace : CHOUSA_TOKEN_GRACE_TEXT, remote);
 	}
 	if (strcmp(verb, "budget") == 0) {
 		if (argc - cli_optind != 3)
@@ -274,7 +273,8 @@ const struct cli_cmd cmd_token = {
 	"it expire, before making another; or rotate it.\n\n"
 	"rotate makes NAME a new token with the same role and budget, printed "
 	"once, and lets the one it replaces work for --grace more (default "
-	GRACE_DEFAULT "), so that a dashboard or a colleague can take the new "
+	CHOUSA_TOKEN_GRACE_TEXT "), so that a dashboard or a colleague can "
+	"take the new "
 	"one without a gap; the audit log's token_id tells which of the two "
 	"each request came with.  Past the grace the old token is refused as "
 	"expired; with --grace 0 it is revoked at once.\n\n"

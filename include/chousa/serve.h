@@ -39,6 +39,10 @@ int	chousa_token_create(struct chousa_store *st, const char *name,
 	    char out[CHOUSA_TOKEN_SIZE + 1], int64_t *expires_at,
 	    struct chousa_err *err);
 
+/* How long a rotated token works beside the new one, unless told. */
+#define CHOUSA_TOKEN_GRACE	3600
+#define CHOUSA_TOKEN_GRACE_TEXT	"1h"	/* the same, as users write it */
+
 /*
  * Rotate name's token (chousa_store_token_rotate: lifetime and grace in
  * seconds as it takes them): a new token, written to out and shown once,

@@ -791,7 +791,7 @@ h_tokens_rotate(struct sreq *r, const char *name)
 	char token[CHOUSA_TOKEN_SIZE + 1];
 	struct jnode *v = body_object(r, rotate_keys);
 	struct chousa_jw w;
-	long grace = 3600, lifetime = 0;
+	long grace = CHOUSA_TOKEN_GRACE, lifetime = 0;
 	int bad = 0, rc;
 
 	r->what = "rotate tokens";

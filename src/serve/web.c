@@ -1499,7 +1499,8 @@ h_tokens_rotate(struct sreq *r)
 	struct chousa_buf said;
 	char token[CHOUSA_TOKEN_SIZE + 1];
 	const char *name = req_form(r, "name"), *g = req_form(r, "grace");
-	long grace = g != NULL ? chousa_duration_parse_or_zero(g) : 3600;
+	long grace = g != NULL ? chousa_duration_parse_or_zero(g) :
+	    CHOUSA_TOKEN_GRACE;
 	int rc;
 
 	if (!csrf_ok(r))
