@@ -269,8 +269,8 @@ chousa_token_list_text(struct chousa_buf *b, const struct chousa_token *t,
 	size_t i;
 	char when[32], until[32], online[48];
 
-	chousa_buf_addf(b, "%-24s %-12s %-21s %-21s %-8s %s\n", "NAME", "ROLE",
-	    "CREATED", "EXPIRES", "STATE", "ONLINE TODAY");
+	chousa_buf_addf(b, "%-5s %-24s %-12s %-21s %-21s %-8s %s\n", "ID",
+	    "NAME", "ROLE", "CREATED", "EXPIRES", "STATE", "ONLINE TODAY");
 	for (i = 0; i < n; i++) {
 		chousa_time_format(t[i].created_at, when, sizeof(when));
 		if (t[i].expires_at != 0)
@@ -288,8 +288,8 @@ chousa_token_list_text(struct chousa_buf *b, const struct chousa_token *t,
 			snprintf(online, sizeof(online), "%ld (%s)",
 			    t[i].online_today, t[i].online_budget == 0 ?
 			    "no limit" : "server's budget");
-		chousa_buf_addf(b, "%-24s %-12s %-21s %-21s %-8s %s\n",
-		    t[i].name, t[i].role, when, until,
+		chousa_buf_addf(b, "%-5lld %-24s %-12s %-21s %-21s %-8s %s\n",
+		    (long long)t[i].id, t[i].name, t[i].role, when, until,
 		    chousa_token_state(&t[i], now), online);
 	}
 }

@@ -1339,8 +1339,12 @@ token_actions(struct sreq *r, const char *name)
 	for (i = 0; i < sizeof(grace_choices) / sizeof(grace_choices[0]); i++)
 		chousa_buf_addf(&r->out, "<option value=\"%s\">%s</option>",
 		    grace_choices[i][0], grace_choices[i][1]);
-	chousa_buf_adds(&r->out, "</select> <button type=\"submit\">Rotate"
-	    "</button></form> ");
+	chousa_buf_adds(&r->out, "</select> <input name=\"expires\" "
+	    "maxlength=\"12\" size=\"9\" placeholder=\"ends as before\" "
+	    "aria-label=\"the new token ends after (empty: as the one "
+	    "replaced)\" title=\"The new token ends after this long (90d); "
+	    "empty: it lasts as long as the one replaced was made for\"> "
+	    "<button type=\"submit\">Rotate</button></form> ");
 	form_for_name(r, "/tokens/revoke", name);
 	chousa_buf_adds(&r->out, "<button type=\"submit\">Revoke</button>"
 	    "</form>");
@@ -1397,8 +1401,8 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 		html(&r->out, token);
 		chousa_buf_adds(&r->out, "</code></p>\n");
 	}
-	chousa_buf_adds(&r->out, "<table id=\"tokens\"><thead><tr><th>Name"
-	    "</th><th>Role</th><th>Created</th><th>Ends</th><th>State</th>"
+	chousa_buf_adds(&r->out, "<table id=\"tokens\"><thead><tr><th>ID</th>"
+	    "<th>Name</th><th>Role</th><th>Created</th><th>Ends</th><th>State</th>"
 	    "<th>Online today</th><th></th></tr></thead><tbody>");
 	for (i = 0; i < n; i++) {
 		chousa_time_format(t[i].created_at, made, sizeof(made));
@@ -1406,7 +1410,8 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 			chousa_time_format(t[i].expires_at, ends, sizeof(ends));
 		else
 			snprintf(ends, sizeof(ends), "never");
-		chousa_buf_adds(&r->out, "<tr><td>");
+		chousa_buf_addf(&r->out, "<tr><td>%lld</td><td>",
+		    (long long)t[i].id);
 		html(&r->out, t[i].name);
 		chousa_buf_adds(&r->out, "</td><td>");
 		html(&r->out, t[i].role);
@@ -1451,6 +1456,26 @@ token_made(struct sreq *r, struct chousa_buf *said,
 	return rc;
 }
 
+/*
+ * The form's "Ends after": how long a token made now lasts, in *lifetime
+ * (0 when empty or absent: create's never ends, rotate's lasts as the
+ * one it replaces).  -1 when it is not a duration, said as a 400.
+ */
+static int
+form_lifetime(struct sreq *r, long *lifetime)
+{
+	const char *expires = req_form(r, "expires");
+
+	*lifetime = 0;
+	if (expires == NULL || expires[0] == '\0')
+		return 0;
+	if ((*lifetime = chousa_duration_parse(expires)) >= 0)
+		return 0;
+	req_error(r, 400, "'Ends after' must be a duration such as 90s, 30m, "
+	    "12h or 90d, or empty");
+	return -1;
+}
+
 /* A token call's failure: 404 for a name with none, else 400 or 500. */
 static int
 token_failed(struct sreq *r, const struct chousa_err *err)
@@ -1465,22 +1490,19 @@ h_tokens_create(struct sreq *r)
 	struct chousa_err err = { 0 };
 	struct chousa_buf said;
 	char token[CHOUSA_TOKEN_SIZE + 1];
-	const char *name = req_form(r, "name"), *expires;
+	const char *name = req_form(r, "name");
 	int role = chousa_role_parse(req_form(r, "role"));
-	long lifetime = 0;
+	long lifetime;
 	int64_t ends;
 	int rc;
 
 	if (!csrf_ok(r))
 		return 0;
-	expires = req_form(r, "expires");
 	if (name == NULL || role == CHOUSA_ROLE_NONE)
 		return req_error(r, 400, "a name and a role (read, investigate "
 		    "or admin) are needed");
-	if (expires != NULL && expires[0] != '\0' &&
-	    (lifetime = chousa_duration_parse(expires)) < 0)
-		return req_error(r, 400, "'Ends after' must be a duration such "
-		    "as 90s, 30m, 12h or 90d, or empty");
+	if (form_lifetime(r, &lifetime) < 0)
+		return 0;
 	rc = chousa_token_create(r->env.st, name, role, lifetime, -1, token,
 	    &ends, &err);
 	auth_tokens_changed();
@@ -1500,7 +1522,7 @@ h_tokens_rotate(struct sreq *r)
 	char token[CHOUSA_TOKEN_SIZE + 1];
 	const char *name = req_form(r, "name"), *g = req_form(r, "grace");
 	long grace = g != NULL ? chousa_duration_parse_or_zero(g) :
-	    CHOUSA_TOKEN_GRACE;
+	    CHOUSA_TOKEN_GRACE, lifetime;
 	int rc;
 
 	if (!csrf_ok(r))
@@ -1508,8 +1530,10 @@ h_tokens_rotate(struct sreq *r)
 	if (name == NULL || grace < 0)
 		return req_error(r, 400, "a name, and how long the token "
 		    "replaced works (a duration, or 0) are needed");
-	rc = chousa_token_rotate(r->env.st, name, 0, grace, token, &rot,
-	    &err);
+	if (form_lifetime(r, &lifetime) < 0)
+		return 0;
+	rc = chousa_token_rotate(r->env.st, name, lifetime, grace, token,
+	    &rot, &err);
 	auth_tokens_changed();
 	if (rc != CHOUSA_OK)
 		return token_failed(r, &err);

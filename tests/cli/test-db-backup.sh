@@ -30,7 +30,7 @@ expect backup_says_checked "written to '.*b1.db' and checked" "$T/err"
 cmp -s "$T/orig.json" "$T/copy.json" && grep -q malicious "$T/copy.json" &&
 	ok backup_answers_the_same || not_ok backup_answers_the_same "$(diff "$T/orig.json" "$T/copy.json" | head -5)"
 "$CHOUSA" --db "$T/b1.db" token list > "$T/tokens" 2>&1
-expect backup_has_tokens "^backup-check +read" "$T/tokens"
+expect backup_has_tokens "^[0-9]+ +backup-check +read" "$T/tokens"
 
 # ---- 2. refusals ----
 before=$(md5sum < "$T/b1.db")

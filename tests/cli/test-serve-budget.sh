@@ -140,8 +140,8 @@ expect metrics_default_budget '^chousa_token_online_budget\{name="bob"\} 1000$' 
 http GET /sources "$ALICE"
 expect web_sources_says_budget 'id="budget">Your token \(alice\) has spent 7 of its 7 online requests today' "$T/body"
 check token_list_text 0 "$CHOUSA" token list
-expect token_list_shows_spent "^alice .* 7 of 7" "$T/out"
-expect token_list_shows_default "^bob .* 15 \\(server's budget\\)" "$T/out"
+expect token_list_shows_spent "^[0-9]+ +alice .* 7 of 7" "$T/out"
+expect token_list_shows_default "^[0-9]+ +bob .* 15 \\(server's budget\\)" "$T/out"
 "$CHOUSA" token budget alice default
 ask "$ALICE" 50 1
 vt_status > "$T/alice5"

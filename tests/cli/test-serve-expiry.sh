@@ -32,9 +32,9 @@ LONG=$(cat "$T/out")
 
 # ---- 2. the listing ----
 check list_text 0 "$CHOUSA" token list
-expect list_has_expires_column "^NAME +ROLE +CREATED +EXPIRES +STATE" "$T/out"
-expect list_never "^boss +admin +[0-9TZ:-]+ +never +valid" "$T/out"
-expect list_short_valid "^short +read +[0-9TZ:-]+ +20[0-9TZ:-]+ +valid" "$T/out"
+expect list_has_expires_column "^ID +NAME +ROLE +CREATED +EXPIRES +STATE" "$T/out"
+expect list_never "^[0-9]+ +boss +admin +[0-9TZ:-]+ +never +valid" "$T/out"
+expect list_short_valid "^[0-9]+ +short +read +[0-9TZ:-]+ +20[0-9TZ:-]+ +valid" "$T/out"
 "$CHOUSA" token list --json > "$T/list.json"
 python3 - "$T/list.json" <<'PY' > "$T/list.check" 2>&1
 import calendar, json, sys, time
@@ -96,7 +96,7 @@ status_is new_token_works 200
 http GET /api/v1/version "$LONG"
 status_is long_token_still_works 200
 "$CHOUSA" token list > "$T/list2"
-expect list_short_expired "^short +read +[0-9TZ:-]+ +20[0-9TZ:-]+ +expired" "$T/list2"
+expect list_short_expired "^[0-9]+ +short +read +[0-9TZ:-]+ +20[0-9TZ:-]+ +expired" "$T/list2"
 
 # ---- 5. the API ----
 http POST /api/v1/tokens "$ADMIN" '{"name": "api-1h", "role": "read", "expires": "1h"}'

@@ -38,16 +38,16 @@ n=$(wc -l < "$T/out")
 expect token_create_said "^chousa: token 'carol' \(role investigate, until [0-9TZ:-]+\) created; it is shown only this once$" "$T/err"
 check token_created_works 0 env CHOUSA_SERVER_KEY="$CAROL" "$CHOUSA" --server "$URL" lookup 192.0.2.1
 "$CHOUSA" token list > "$T/list"
-expect token_created_listed '^carol +investigate .* valid +0 of 40$' "$T/list"
+expect token_created_listed '^[0-9]+ +carol +investigate .* valid +0 of 40$' "$T/list"
 check token_create_quiet 0 remote -q token create --role read dave
 [ -s "$T/err" ] && not_ok token_create_quiet_says_nothing "$(cat "$T/err")" || ok token_create_quiet_says_nothing
 check token_budget_remote 0 remote token budget carol 7
 [ -s "$T/out" ] || [ -s "$T/err" ] && not_ok token_budget_prints_nothing "$(cat "$T/out" "$T/err")" || ok token_budget_prints_nothing
 "$CHOUSA" token list > "$T/list"
-expect token_budget_taken '^carol .* valid +0 of 7$' "$T/list"
+expect token_budget_taken '^[0-9]+ +carol .* valid +0 of 7$' "$T/list"
 check token_budget_default_remote 0 remote token budget carol default
 "$CHOUSA" token list > "$T/list"
-expect token_budget_default_taken "^carol .* valid +0 \(server's budget\)$" "$T/list"
+expect token_budget_default_taken "^[0-9]+ +carol .* valid +0 \(server's budget\)$" "$T/list"
 check token_revoke_remote 0 remote token revoke carol
 check token_revoked_refused 4 env CHOUSA_SERVER_KEY="$CAROL" "$CHOUSA" --server "$URL" lookup 192.0.2.1
 expect token_revoked_said 'revoked token' "$T/err"
@@ -81,10 +81,10 @@ expect token_read_token_said "role 'read' may not" "$T/err"
 # A name with characters a path escapes goes as one segment.
 check token_odd_name_remote 0 remote token create --role read 'soc.bot@example'
 "$CHOUSA" token list > "$T/list"
-expect token_odd_name_listed '^soc\.bot@example ' "$T/list"
+expect token_odd_name_listed '^[0-9]+ +soc\.bot@example ' "$T/list"
 check token_odd_name_revoked 0 remote token revoke 'soc.bot@example'
 "$CHOUSA" token list > "$T/list"
-expect token_odd_name_revoked_listed '^soc\.bot@example .* revoked ' "$T/list"
+expect token_odd_name_revoked_listed '^[0-9]+ +soc\.bot@example .* revoked ' "$T/list"
 # A name refused by the store is refused through the server alike.
 "$CHOUSA" token create --role read 'a b/../c' > "$T/local.out" 2> "$T/local.err"
 lst=$?
@@ -98,7 +98,7 @@ chmod 600 "$T/client.config"
 rm -f "$T/own.db"
 check token_config_url_stays_local 0 env CHOUSA_CONFIG="$T/client.config" CHOUSA_DB="$T/own.db" "$CHOUSA" -q token create --role read frank
 "$CHOUSA" token list > "$T/list"
-refute token_config_url_server_has_not '^frank ' "$T/list"
+refute token_config_url_server_has_not '^[0-9]+ +frank ' "$T/list"
 
 # ---- 4. a server that has not these routes ----
 # (An older chousa serve, or no chousa at all: a plain web server.)

@@ -56,7 +56,7 @@ page tread /tokens jar2
 case $(cat status) in 303|403) ok read_session_refused ;; *) not_ok read_session_refused "HTTP $(cat status)" ;; esac
 page tokens /tokens
 code_is tokens_page_200 200 tokens.html
-expect tokens_page_lists_boss '<tr><td>boss</td><td>admin</td>' tokens.html
+expect tokens_page_lists_boss '<tr><td>[0-9]+</td><td>boss</td><td>admin</td>' tokens.html
 csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' tokens.html | head -n 1)
 
 # ---- 2. create ----
@@ -65,7 +65,7 @@ code_is create_200 200 made.html
 DASH=$(shown made.html)
 case $DASH in chousa_*) ok create_shows_the_token ;; *) not_ok create_shows_the_token "$(head -c 300 made.html)" ;; esac
 expect create_said "token &#39;dash&#39; \(role read, until [0-9TZ:-]+\) created; it is shown only this once" made.html
-expect create_listed '<tr><td>dash</td><td>read</td>.*<td>valid</td>' made.html
+expect create_listed '<tr><td>[0-9]+</td><td>dash</td><td>read</td>.*<td>valid</td>' made.html
 works created_token_works "$DASH" 200
 page again /tokens
 refute token_shown_only_once "$DASH" again.html
@@ -87,12 +87,21 @@ DASH3=$(shown rotated2.html)
 expect rotate_now_said "the one before is revoked" rotated2.html
 works rotate_now_old_refused "$DASH2" 401
 works rotate_now_new_works "$DASH3" 200
+# "Ends after" on the row: the new token ends in two days, where the one
+# it replaces would have lasted the 30 days it was made for.
+post rotated3 /tokens/rotate --data-urlencode name=dash --data-urlencode grace=1h --data-urlencode expires=2d
+code_is rotate_expires_200 200 rotated3.html
+DASH4=$(shown rotated3.html)
+expect rotate_expires_said "rotated \(role read, until $(date -u -d '+2 days' +%Y-%m-%d)T" rotated3.html
+works rotate_expires_new_works "$DASH4" 200
+expect rotate_form_has_expires '<form method="post" action="/tokens/rotate"[^>]*>.*name="expires"' rotated3.html
 
 # ---- 4. revoke ----
 post revoked /tokens/revoke --data-urlencode name=dash
 code_is revoke_200 200 revoked.html
 expect revoke_said "token &#39;dash&#39; revoked: refused from the next request on" revoked.html
-works revoked_refused "$DASH3" 401
+works revoked_refused "$DASH4" 401
+works rotated_grace_token_revoked_too "$DASH3" 401
 works grace_token_revoked_too "$DASH" 401
 
 # ---- 5. refusals ----
@@ -115,6 +124,9 @@ post badexp /tokens --data-urlencode name=eve --data-urlencode role=read --data-
 code_is bad_expires_400 400 badexp.html
 post badgrace /tokens/rotate --data-urlencode name=alice --data-urlencode grace=soon
 code_is bad_grace_400 400 badgrace.html
+post badrotexp /tokens/rotate --data-urlencode name=alice --data-urlencode grace=1h --data-urlencode expires=soon
+code_is bad_rotate_expires_400 400 badrotexp.html
+expect bad_rotate_expires_said "Ends after" badrotexp.html
 post nobody /tokens/rotate --data-urlencode name=nobody --data-urlencode grace=1h
 code_is rotate_unknown_404 404 nobody.html
 post nobody2 /tokens/revoke --data-urlencode name=nobody

@@ -22,7 +22,7 @@ check token_name_taken 2 "$CHOUSA" token create --role read reader
 check token_bad_role 2 "$CHOUSA" token create --role root x
 "$CHOUSA" token revoke leaver
 check token_list 0 "$CHOUSA" token list
-expect token_list_revoked "^leaver +admin .* revoked" "$T/out"
+expect token_list_revoked "^[0-9]+ +leaver +admin .* revoked" "$T/out"
 refute token_list_no_token "chousa_" "$T/out"
 [ "$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM tokens WHERE hash LIKE 'chousa_%'")" = 0 ] &&
 	ok token_stored_as_hash || not_ok token_stored_as_hash "a token in the store"

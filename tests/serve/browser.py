@@ -453,15 +453,21 @@ if ADMIN is not None:
         made = d.find_element(By.ID, "new-token").text
         check("tokens_page_creates", made.startswith("chousa_"), made[:20])
         row = [r for r in d.find_elements(By.CSS_SELECTOR, "#tokens tbody tr")
-               if r.find_elements(By.TAG_NAME, "td")[0].text == "browser-bot"]
+               if r.find_elements(By.TAG_NAME, "td")[1].text == "browser-bot"]
         check("tokens_page_lists_it", len(row) == 1, len(row))
         if row:
+            # Rotated into a token that ends in 30 days, where the one
+            # it replaces never ended.
+            row[0].find_element(By.CSS_SELECTOR, "form[action='/tokens/"
+                                "rotate'] input[name=expires]").send_keys("30d")
             row[0].find_element(By.CSS_SELECTOR,
                                 "form[action='/tokens/rotate'] button").click()
             wait_for(d, "#new-token")
             again = d.find_element(By.ID, "new-token").text
             check("tokens_page_rotates", again.startswith("chousa_") and
                   again != made, again[:20])
+            said = d.find_element(By.ID, "tokens-said").text
+            check("tokens_page_rotates_with_an_end", "until" in said, said)
         errs = console_errors(d)
         check("tokens_no_console_errors", not errs, errs[:2])
     finally:
