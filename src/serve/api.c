@@ -291,17 +291,6 @@ doc_end(struct chousa_jw *w)
 /* ---- the endpoints ---- */
 
 static int
-h_health(struct sreq *r)
-{
-	struct chousa_jw w;
-
-	doc_begin(r, &w);
-	chousa_jw_kstr(&w, "status", "ok");
-	doc_end(&w);
-	return 0;
-}
-
-static int
 h_version(struct sreq *r)
 {
 	struct chousa_jw w;
@@ -1064,8 +1053,6 @@ h_update_start(struct sreq *r)
 }
 
 const struct route api_routes[] = {
-	{ "/api/v1/health", M_GET, CHOUSA_ROLE_NONE, 0, ROUTE_NO_AUDIT,
-	    h_health, "health" },
 	{ "/api/v1/version", M_GET, CHOUSA_ROLE_READ, 0, 0, h_version,
 	    "version" },
 	{ "/api/v1/lookup", M_GET | M_POST, CHOUSA_ROLE_READ,

@@ -66,6 +66,7 @@ struct audit {
 	struct server	*srv;		/* for its log */
 	/* Counted by the writer, read by anyone (atomic). */
 	uint64_t	 written, lost, size_now;
+	int		 failing_now;	/* failing, for other threads */
 	/* Only the writer touches these. */
 	struct chousa_buf batch;	/* the lines being written */
 	char		*path;
@@ -280,6 +281,7 @@ write_batch(struct audit *a, const struct chousa_buf *b)
 	if (e != 0 || a->failing)
 		complain(a, e, lost);
 	a->failing = e != 0;
+	__atomic_store_n(&a->failing_now, a->failing, __ATOMIC_RELAXED);
 	if (a->fd >= 0 && a->size >= __atomic_load_n(&a->max_bytes,
 	    __ATOMIC_RELAXED))
 		rotate(a);
@@ -441,6 +443,7 @@ audit_stats(struct audit *a, struct audit_stats *out)
 	out->written = __atomic_load_n(&a->written, __ATOMIC_RELAXED);
 	out->lost = __atomic_load_n(&a->lost, __ATOMIC_RELAXED);
 	out->size = __atomic_load_n(&a->size_now, __ATOMIC_RELAXED);
+	out->failing = __atomic_load_n(&a->failing_now, __ATOMIC_RELAXED);
 }
 
 void

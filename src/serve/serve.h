@@ -154,6 +154,7 @@ struct audit_stats {
 	uint64_t	 written;	/* lines */
 	uint64_t	 lost;		/* lines */
 	uint64_t	 size;		/* bytes of the file being written */
+	int		 failing;	/* the last write failed */
 };
 void	audit_stats(struct audit *a, struct audit_stats *out);
 /*
@@ -184,6 +185,8 @@ int	tls_load(const char *cert_pem, const char *key_pem, int64_t *expires,
 	    struct chousa_err *err);
 /* The notAfter of the certificate in force, 0: none. */
 int64_t	tls_expires(void);
+/* Certificates this close to their end are said as such (log, health). */
+#define TLS_WARN_DAYS	14
 /* The retrieve function, as MHD_OPTION_HTTPS_CERT_CALLBACK takes it. */
 void	*tls_callback(void);
 /* Free every pair loaded (the daemon stopped). */
@@ -1032,6 +1035,7 @@ void	server_log(struct server *s, const char *fmt, ...)
 
 /* The route tables of each front end. */
 extern const struct route metrics_routes[];
+extern const struct route health_routes[];
 extern const struct route api_routes[];
 extern const struct route web_routes[];
 extern const struct route mcp_routes[];

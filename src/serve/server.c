@@ -59,7 +59,8 @@
 #define DISCARD_MAX		((size_t)16 << 20)
 
 static const struct route *const route_tables[] = {
-	api_routes, web_routes, mcp_routes, metrics_routes, NULL
+	api_routes, web_routes, mcp_routes, metrics_routes, health_routes,
+	NULL
 };
 
 void
@@ -1732,9 +1733,6 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 }
 
 /* ---- starting and stopping ---- */
-
-/* Certificates this close to their end are said as such. */
-#define TLS_WARN_DAYS	14
 
 static void
 tls_say_expiry(struct server *s, int64_t until, const char *what)

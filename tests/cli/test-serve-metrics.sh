@@ -121,6 +121,12 @@ written=$(sed -n 's/^chousa_audit_lines_total //p' "$T/body")
 said=$(grep -c "cannot write the audit log '/dev/full': No space left on device" "$T/serve.log")
 [ "$said" = 1 ] && ok full_disk_said_once ||
 	not_ok full_disk_said_once "$said lines: $(head -c 300 "$T/serve.log")"
+# The health check tells a monitor (with a token) what is wrong; still 200.
+http GET /api/v1/health "$TOKEN"
+status_is full_disk_health_200 200
+expect full_disk_health_degraded '^\{"status":"degraded",.*\{"check":"audit","status":"degraded","detail":"the audit log cannot be written now[^"]*; [0-9]+ lines lost' "$T/body"
+http GET /api/v1/health
+expect full_disk_health_no_detail_without_token '^\{"status":"degraded"\}$' "$T/body"
 serve_stop
 
 # ---- 6. a log that ends inside a line; one that ends a line ----

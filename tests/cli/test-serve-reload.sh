@@ -85,6 +85,8 @@ expect new_base_url_in_force '(401|key refused)' "$T/vt"
 printf '[virustotal\nbroken' > "$T/config"
 serve_hup
 expect bad_config_said "serve: kept the config in force: " "$T/serve.log"
+http GET /api/v1/health "$TOKEN"
+expect bad_config_in_health '"status":"degraded".*\{"check":"config","status":"degraded","detail":"the config file read at the last reload could not be used' "$T/body"
 ask 45.30.1.4
 expect bad_config_old_kept '(401|key refused)' "$T/vt"
 http GET /metrics "$TOKEN"

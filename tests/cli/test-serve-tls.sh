@@ -14,7 +14,9 @@
 #     server's socket) stops the import as a killed client does.
 #  6. The files' paths named in the config (not by an option): changed
 #     there, the next SIGHUP reads the pair from the new paths, and says
-#     so.
+#     so.  GET /api/v1/health's tls check gives the end.
+#  7. A certificate ending within 14 days: the health check is degraded
+#     and says to renew it.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -38,8 +40,8 @@ ec root.key && openssl req -x509 -key root.key -subj /CN=test-root -days 30 \
 ec inter.key && openssl req -new -key inter.key -subj /CN=test-inter -out inter.csr 2> /dev/null &&
 	openssl x509 -req -in inter.csr -CA root.pem -CAkey root.key -CAcreateserial \
 	    -days 30 -extfile ca.ext -out inter.pem 2> /dev/null
-# Two leaves: A for 30 days, B (the renewal) for 90.
-for l in a:30 b:90; do
+# Leaves: A for 30 days, B (the renewal) for 90, C ending in 5 days.
+for l in a:30 b:90 c:5; do
 	ec "${l%:*}.key"
 	openssl req -new -key "${l%:*}.key" -subj /CN=127.0.0.1 -out "${l%:*}.csr" 2> /dev/null
 	openssl x509 -req -in "${l%:*}.csr" -CA inter.pem -CAkey inter.key \
@@ -178,4 +180,14 @@ python3 client.py "$PORT" "$TOKEN" "$SERVER_PID" "$T" moved > moved.out 2>&1
 expect config_paths_followed "after 200 leaf B" moved.out
 expect config_path_said "\[server\] tls_cert is now $T/new-cert.pem" "$T/serve.log"
 refute config_path_not_for_next_start "tls_cert changed in the config: it takes effect" "$T/serve.log"
+curl -s --cacert root.pem -H "Authorization: Bearer $TOKEN" -o health.json "https://127.0.0.1:$PORT/api/v1/health"
+expect health_tls_ok '\{"check":"tls","status":"ok","detail":"the certificate ends at 20[0-9TZ:-]+"\}' health.json
+serve_stop
+
+# ---- 7. a certificate near its end: the health check says so ----
+serve_start --tls-cert c.chain --tls-key c.key ||
+	{ not_ok near_end_server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+curl -s --cacert root.pem -H "Authorization: Bearer $TOKEN" -o health.json "https://127.0.0.1:$PORT/api/v1/health"
+expect health_tls_near_end '^\{"status":"degraded",.*\{"check":"tls","status":"degraded","detail":"the certificate ends at 20[0-9TZ:-]+, in under 14 days: renew it, then reload"\}' health.json
+expect near_end_said_at_start "TLS certificate loaded expires in [0-9] days" "$T/serve.log"
 serve_stop

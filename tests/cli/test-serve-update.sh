@@ -65,6 +65,8 @@ parity update_download_failed_same 4
 expect update_download_failed_said 'feodo: .*previous data kept' "$T/remote.err"
 check update_previous_data_kept 1 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" lookup 'www[.]dnautik[.]com'
 expect update_failure_logged 'update: failed \(status 4\), will run when asked' "$T/serve.log"
+http GET /api/v1/health "$READ"
+expect update_failure_in_health '"status":"degraded".*\{"check":"update","status":"degraded","detail":"the last 1 feed update failed \(exit status 4' "$T/body"
 mv "$T/www/feodo.gone" "$T/www/feodo.csv"
 
 # ---- 3. an admin's only ----
@@ -79,6 +81,8 @@ status_is update_bad_format_400 400
 http POST "/api/v1/update?wait=1" "$ADMIN" ""
 status_is update_api_200 200
 expect update_api_json '"exit_status":0,"output":"' "$T/body"
+http GET /api/v1/health "$READ"
+expect update_success_health_ok '\{"check":"update","status":"ok","detail":"updates run when asked \(no --update-every\); last success: 20' "$T/body"
 sleep 0.3
 check update_audited 1 "$CHOUSA" audit --log "$T/audit.log" --what update --json
 expect update_audited_read_refused '"who":"alice".*"what":"update".*"status":403' "$T/out"

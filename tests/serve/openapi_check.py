@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """openapi_check.py DOC SRC URL READ ADMIN: docs/openapi.json against a live
-chousa serve.  Every route of src/serve/api.c, mcp.c and metrics.c must be in the
+chousa serve.  Every route of src/serve/api.c, health.c, mcp.c and metrics.c must be in the
 document with its methods; every documented operation is called with its
 examples (and the token its x-role needs) and must answer with a status,
 media type and JSON shape the document gives; and without a token, a
@@ -76,7 +76,7 @@ def call(method, path, token, body=None, ctype=None):
 
 
 # Every route in the code is documented.
-for f in ("api.c", "mcp.c", "metrics.c"):
+for f in ("api.c", "health.c", "mcp.c", "metrics.c"):
     text = open(src + "/" + f).read()
     for path, methods, flags in re.findall(
             r'\{ "(/[^"]*)", (M_[A-Z_ |]+), [^,]+,\s*[^,]+, ([^,]+),', text):
