@@ -885,7 +885,7 @@ cli_remote_token_rotate(const char *name, const char *expires,
 
 int
 cli_remote_token(const char *verb, const char *name, const char *role,
-    const char *expires, long budget)
+    const char *expires, long budget, const char *allow_from)
 {
 	struct remote rm;
 	struct chousa_buf path;
@@ -893,7 +893,8 @@ cli_remote_token(const char *verb, const char *name, const char *role,
 
 	remote_init(&rm);
 	chousa_buf_init(&path, 0);
-	if (strcmp(verb, "budget") == 0 || strcmp(verb, "revoke") == 0)
+	if (strcmp(verb, "budget") == 0 || strcmp(verb, "allow") == 0 ||
+	    strcmp(verb, "revoke") == 0)
 		token_path(&path, name);
 	else
 		chousa_buf_adds(&path, "/api/v1/tokens");
@@ -913,11 +914,15 @@ cli_remote_token(const char *verb, const char *name, const char *role,
 			if (expires != NULL)
 				chousa_jw_kstr(&rm.w, "expires", expires);
 		}
-		chousa_jw_key(&rm.w, "online_budget");
-		if (budget >= 0)
-			chousa_jw_int(&rm.w, budget);
-		else
-			chousa_jw_null(&rm.w);
+		if (allow_from != NULL)
+			chousa_jw_kstr(&rm.w, "allow_from", allow_from);
+		if (strcmp(verb, "allow") != 0) {
+			chousa_jw_key(&rm.w, "online_budget");
+			if (budget >= 0)
+				chousa_jw_int(&rm.w, budget);
+			else
+				chousa_jw_null(&rm.w);
+		}
 		chousa_jw_object_end(&rm.w);
 		rm.ctype = "application/json";
 		status = exchange(&rm, "POST", path.data);

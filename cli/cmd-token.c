@@ -9,7 +9,9 @@
 
 #include "cli.h"
 
-enum { OPT_ROLE = 256, OPT_EXPIRES, OPT_BUDGET, OPT_GRACE, OPT_JSON };
+enum {
+	OPT_ROLE = 256, OPT_EXPIRES, OPT_BUDGET, OPT_GRACE, OPT_ALLOW, OPT_JSON
+};
 
 
 static const struct cli_opt token_opts[] = {
@@ -28,6 +30,11 @@ static const struct cli_opt token_opts[] = {
 	    "(default " CHOUSA_TOKEN_GRACE_TEXT "; 0: revoked at once, as for "
 	    "a token "
 	    "that leaked)." },
+	{ OPT_ALLOW, "allow-from", "LIST", "create: accept the token only "
+	    "from these addresses and CIDR ranges (comma-separated, such as "
+	    "10.20.0.0/16,192.0.2.7; behind a [server] trusted_proxies "
+	    "proxy, the client's address it forwards); by default from any. "
+	    "Rotate keeps it; allow changes it." },
 	{ OPT_JSON, "json", NULL, "list: print one JSON object." },
 	{ 0 }
 };
@@ -79,7 +86,7 @@ token_shown(char token[CHOUSA_TOKEN_SIZE + 1], struct chousa_buf *said)
 
 static int
 create(const struct cli_cmd *self, const char *name, const char *role,
-    const char *expires, long budget, int remote)
+    const char *expires, long budget, const char *from, int remote)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_store *st;
@@ -95,14 +102,15 @@ create(const struct cli_cmd *self, const char *name, const char *role,
 	if (expires != NULL)
 		lifetime = duration_arg(self, "expires", expires);
 	if (remote)
-		return cli_remote_token("create", name, role, expires, budget);
+		return cli_remote_token("create", name, role, expires, budget,
+		    from);
 	st = cli_open_store(0);
-	if (chousa_token_create(st, name, r, lifetime, budget, token, &ends,
-	    &err) != CHOUSA_OK)
+	if (chousa_token_create(st, name, r, lifetime, budget, from, token,
+	    &ends, &err) != CHOUSA_OK)
 		cli_die_err(&err);
 	chousa_store_close(st);
 	chousa_buf_init(&said, 0);
-	chousa_token_created_text(&said, name, r, ends);
+	chousa_token_created_text(&said, name, r, ends, from);
 	return token_shown(token, &said);
 }
 
@@ -158,7 +166,7 @@ list(int json)
 }
 
 static const char *const token_verbs[] = { "create", "rotate", "list",
-	"budget", "revoke", NULL };
+	"budget", "allow", "revoke", NULL };
 
 /* The subcommand, from self->verbs; else token's own usage errors. */
 static const char *
@@ -185,7 +193,7 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 	struct chousa_err err = { 0 };
 	struct chousa_store *st;
 	const char *arg, *role = NULL, *expires = NULL, *verb;
-	const char *grace = NULL;
+	const char *grace = NULL, *from = NULL;
 	int c, json = 0, remote;
 	long budget = -1;
 
@@ -198,6 +206,8 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 			budget = budget_parse(self, arg);
 		else if (c == OPT_GRACE)
 			grace = arg;
+		else if (c == OPT_ALLOW)
+			from = arg;
 		else if (c == OPT_JSON)
 			json = 1;
 	verb = token_verb(self, argc, argv);
@@ -205,11 +215,29 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 	remote = cli_server_url(argc, argv) != NULL && g_opt.server != NULL;
 	if (grace != NULL && strcmp(verb, "rotate") != 0)
 		cli_usage_error(self, "--grace is for rotate");
+	if (from != NULL && strcmp(verb, "create") != 0)
+		cli_usage_error(self, "--allow-from is for create (allow NAME "
+		    "LIST changes a token's)");
 	if (strcmp(verb, "create") == 0) {
 		if (argc - cli_optind != 2)
 			cli_usage_error(self, "create takes one NAME");
 		return create(self, argv[cli_optind + 1], role, expires,
-		    budget, remote);
+		    budget, from, remote);
+	}
+	if (strcmp(verb, "allow") == 0) {
+		if (argc - cli_optind != 3)
+			cli_usage_error(self, "allow takes NAME and the "
+			    "addresses (comma-separated, CIDR ranges too) or "
+			    "'any'");
+		if (remote)
+			return cli_remote_token("allow", argv[cli_optind + 1],
+			    NULL, NULL, -1, argv[cli_optind + 2]);
+		st = cli_open_store(0);
+		if (chousa_token_set_allow(st, argv[cli_optind + 1],
+		    argv[cli_optind + 2], &err) != CHOUSA_OK)
+			cli_die_err(&err);
+		chousa_store_close(st);
+		return EXIT_CLEAN;
 	}
 	if (strcmp(verb, "rotate") == 0) {
 		if (argc - cli_optind != 2)
@@ -228,7 +256,7 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 		budget = budget_parse(self, argv[cli_optind + 2]);
 		if (remote)
 			return cli_remote_token("budget", argv[cli_optind + 1],
-			    NULL, NULL, budget);
+			    NULL, NULL, budget, NULL);
 		st = cli_open_store(0);
 		if (chousa_store_token_set_budget(st, argv[cli_optind + 1],
 		    budget, &err) != CHOUSA_OK)
@@ -241,7 +269,7 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 			cli_usage_error(self, "list takes no argument");
 		if (remote)
 			return cli_remote_token(json ? "list-json" : "list",
-			    NULL, NULL, NULL, -1);
+			    NULL, NULL, NULL, -1, NULL);
 		return list(json);
 	}
 	/* revoke, the verb left. */
@@ -249,7 +277,7 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 		cli_usage_error(self, "revoke takes one NAME");
 	if (remote)
 		return cli_remote_token("revoke", argv[cli_optind + 1], NULL,
-		    NULL, -1);
+		    NULL, -1, NULL);
 	st = cli_open_store(0);
 	if (chousa_store_token_revoke(st, argv[cli_optind + 1], &err) !=
 	    CHOUSA_OK)
@@ -260,9 +288,10 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 
 const struct cli_cmd cmd_token = {
 	"token", "Create, rotate, list and revoke the team server's API tokens",
-	"create --role ROLE [--expires DURATION] [--online-budget N] NAME | "
-	"rotate [--grace DURATION] [--expires DURATION] NAME | list [--json] | "
-	"budget NAME N|default | revoke NAME",
+	"create --role ROLE [--expires DURATION] [--online-budget N] "
+	"[--allow-from LIST] NAME | rotate [--grace DURATION] [--expires "
+	"DURATION] NAME | list [--json] | budget NAME N|default | allow NAME "
+	"LIST|any | revoke NAME",
 	"Manage the tokens chousa serve accepts, in the store.  create prints "
 	"a new token for NAME once (keep it: the store holds only its "
 	"SHA-256); revoke makes NAME's token fail from the next request on; "
@@ -288,6 +317,13 @@ const struct cli_cmd cmd_token = {
 	"answers go on.  budget sets NAME's (0: no limit; default: the "
 	"server's [server] online_budget, itself no limit unless set), "
 	"effective from the next request.\n\n"
+	"A token made with --allow-from (or bound later by allow NAME LIST) "
+	"is accepted only from those addresses and CIDR ranges: the client's "
+	"own, or behind a proxy named in [server] trusted_proxies the one it "
+	"forwards.  From anywhere else it is refused (401 'token not allowed "
+	"from this address', audited with the address), so that a dashboard's "
+	"token that leaks is of no use off its host.  allow NAME any lifts "
+	"the binding; rotate keeps it.\n\n"
 	"With --server URL (and an admin token), each action works on the "
 	"team server's tokens, from any machine, and prints what it prints "
 	"there; [server] url alone leaves them this machine's.",
@@ -296,6 +332,7 @@ const struct cli_cmd cmd_token = {
 	"chousa token create --role investigate --expires 90d alice\n"
 	"chousa token rotate --grace 24h soc-dashboard\n"
 	"chousa token budget alice 500\n"
+	"chousa token create --role read --allow-from 10.20.0.0/16 grafana\n"
 	"chousa token revoke alice\n"
 	"chousa --server https://chousa.example:8443 token list",
 	token_verbs,

@@ -29,15 +29,25 @@ int	chousa_role_parse(const char *s);
 /*
  * Make a token for name with role, valid for lifetime seconds (0: until
  * revoked), with a daily budget of online_budget online requests (0: no
- * limit, -1: the server's [server] online_budget), store its hash and
- * write the token to out (shown once: the store keeps only the hash).
- * CHOUSA_EINVAL on a bad name or role, or a name that already has a valid
- * token.  *expires_at (may be NULL): when it ends, 0 never.
+ * limit, -1: the server's [server] online_budget), accepted only from the
+ * addresses and CIDR ranges of allow_from (comma-separated; NULL, "" or
+ * "any": from any address), store its hash and write the token to out
+ * (shown once: the store keeps only the hash).  CHOUSA_EINVAL on a bad
+ * name, role or range, or a name that already has a valid token.
+ * *expires_at (may be NULL): when it ends, 0 never.
  */
 int	chousa_token_create(struct chousa_store *st, const char *name,
 	    int role, long lifetime, long online_budget,
-	    char out[CHOUSA_TOKEN_SIZE + 1], int64_t *expires_at,
-	    struct chousa_err *err);
+	    const char *allow_from, char out[CHOUSA_TOKEN_SIZE + 1],
+	    int64_t *expires_at, struct chousa_err *err);
+/*
+ * Bind name's valid token to the addresses of allow_from (as
+ * chousa_token_create takes it; "any" lifts the binding), from its next
+ * request on.  CHOUSA_EINVAL on a bad range; CHOUSA_ENOTFOUND when name
+ * has no valid token.
+ */
+int	chousa_token_set_allow(struct chousa_store *st, const char *name,
+	    const char *allow_from, struct chousa_err *err);
 
 /* How long a rotated token works beside the new one, unless told. */
 #define CHOUSA_TOKEN_GRACE	3600
@@ -46,7 +56,8 @@ int	chousa_token_create(struct chousa_store *st, const char *name,
 /*
  * Rotate name's token (chousa_store_token_rotate: lifetime and grace in
  * seconds as it takes them): a new token, written to out and shown once,
- * with the role and budget of the one it replaces, whose end *rot says,
+ * with the role, budget and addresses of the one it replaces, whose end
+ * *rot says,
  * with the new token's.  CHOUSA_EINVAL on a bad name; CHOUSA_ENOTFOUND
  * when name has no valid token.
  */
@@ -75,10 +86,11 @@ void	chousa_token_list_text(struct chousa_buf *b,
 	    const struct chousa_token *t, size_t n, int64_t now);
 /*
  * What `chousa token create` says of a new token (no newline): "token
- * 'NAME' (role R, until T) created; it is shown only this once".
+ * 'NAME' (role R, until T, from LIST) created; it is shown only this
+ * once"; allow_from as chousa_token_create took it.
  */
 void	chousa_token_created_text(struct chousa_buf *b, const char *name,
-	    int role, int64_t ends);
+	    int role, int64_t ends, const char *allow_from);
 
 /* What the server tells its operator; msg is one line. */
 typedef void (*chousa_serve_log_fn)(void *arg, const char *msg);

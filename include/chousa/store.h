@@ -608,16 +608,33 @@ struct chousa_token {
 	 */
 	long		 online_budget;
 	long		 online_today;	/* spent today by its name (list) */
+	/*
+	 * The addresses it is accepted from: a comma-separated list of
+	 * addresses and CIDR ranges, or NULL for any.
+	 */
+	const char	*allow_from;
 };
+
+/* The longest allow_from list kept, in bytes. */
+#define CHOUSA_TOKEN_ALLOW_MAX	400
 
 /*
  * Add a token under name with role, by the hex SHA-256 of its text,
- * valid until expires_at (Unix seconds, 0: no end).  CHOUSA_EINVAL when
- * name already has a valid token (neither revoked nor expired).  OUT: *id.
+ * valid until expires_at (Unix seconds, 0: no end), accepted from
+ * allow_from (NULL: any address; checked by the caller).  CHOUSA_EINVAL
+ * when name already has a valid token (neither revoked nor expired).
+ * OUT: *id.
  */
 int	chousa_store_token_add(struct chousa_store *st, const char *name,
 	    const char *role, const char *hash_hex, int64_t expires_at,
-	    long online_budget, int64_t *id, struct chousa_err *err);
+	    long online_budget, const char *allow_from, int64_t *id,
+	    struct chousa_err *err);
+/*
+ * Set the addresses name's valid token is accepted from (NULL: any);
+ * CHOUSA_ENOTFOUND when it has none.
+ */
+int	chousa_store_token_set_allow(struct chousa_store *st,
+	    const char *name, const char *allow_from, struct chousa_err *err);
 /*
  * Set the online budget (as struct chousa_token's) of name's valid token;
  * CHOUSA_ENOTFOUND when it has none.
@@ -645,12 +662,15 @@ struct chousa_token_rotation {
 	char		 role[16];	/* the replaced token's, and the new */
 	int64_t		 expires_at;	/* the new token's end; 0: never */
 	long		 online_budget;	/* as struct chousa_token's */
+	char		 allow_from[CHOUSA_TOKEN_ALLOW_MAX + 1]; /* as the
+					 * replaced token's; "": any */
 	int64_t		 before_until;	/* the replaced one's end; 0: revoked */
 };
 
 /*
  * Rotate name's token, in one transaction: add a token by the hex SHA-256
- * of its text, with the role and budget of name's newest valid token,
+ * of its text, with the role, budget and allowed addresses of name's
+ * newest valid token,
  * valid for lifetime seconds (0: as long as that token was made for, or
  * with no end if it had none); name's valid tokens before it then work
  * for grace seconds more (no longer than they would have), or are revoked

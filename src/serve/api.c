@@ -32,7 +32,7 @@ static const char *const investigate_keys[] = {
 	"sources", "at", "brief", "width", "tlp", "all", NULL
 };
 static const char *const token_keys[] = { "name", "role", "expires",
-	"online_budget", NULL };
+	"online_budget", "allow_from", NULL };
 
 /* 1 when every member of v is in keys; else 0 with a 400 set. */
 static int
@@ -693,7 +693,7 @@ h_tokens_create(struct sreq *r)
 	struct chousa_buf said;
 	char token[CHOUSA_TOKEN_SIZE + 1];
 	struct chousa_jw w;
-	const char *name, *role, *expires;
+	const char *name, *role, *expires, *from;
 	struct jnode *v = body_object(r, token_keys);
 	int bad = 0, rl, rc;
 	long lifetime = 0, budget;
@@ -706,6 +706,7 @@ h_tokens_create(struct sreq *r)
 	expires = bad ? NULL : api_opt_str(r, v, "expires", &bad);
 	budget = bad ? -1 : api_opt_int(r, v, "online_budget", 0,
 	    CHOUSA_BUDGET_MAX, -1, &bad);
+	from = bad ? NULL : api_opt_str(r, v, "allow_from", &bad);
 	jt_free(v);
 	if (bad)
 		return 0;
@@ -716,8 +717,8 @@ h_tokens_create(struct sreq *r)
 	if (expires != NULL && (lifetime = chousa_duration_parse(expires)) < 0)
 		return req_error(r, 400, "'expires' must be a duration such as "
 		    "90s, 30m, 12h or 90d");
-	rc = chousa_token_create(r->env.st, name, rl, lifetime, budget, token,
-	    &ends, &err);
+	rc = chousa_token_create(r->env.st, name, rl, lifetime, budget, from,
+	    token, &ends, &err);
 	auth_tokens_changed();
 	if (rc != CHOUSA_OK)
 		return req_error(r, err.code == CHOUSA_EINVAL ? 400 : 500,
@@ -726,7 +727,7 @@ h_tokens_create(struct sreq *r)
 	r->exit_status = CHOUSA_EXIT_CLEAN;
 	if (req_for_cli(r)) {
 		chousa_buf_init(&said, 0);
-		chousa_token_created_text(&said, name, rl, ends);
+		chousa_token_created_text(&said, name, rl, ends, from);
 		token_for_cli(r, token, &said);
 		return 0;
 	}
@@ -826,10 +827,12 @@ h_tokens_rotate(struct sreq *r, const char *name)
 	return 0;
 }
 
-static const char *const budget_keys[] = { "online_budget", NULL };
+static const char *const budget_keys[] = { "online_budget", "allow_from",
+	NULL };
 
 /*
- * POST /api/v1/tokens/NAME {"online_budget": N or null}; and
+ * POST /api/v1/tokens/NAME {"online_budget": N or null, "allow_from":
+ * "10.0.0.0/8" or "any"}, either or both; and
  * POST /api/v1/tokens/NAME/rotate, when NAME could be a token's name
  * (which holds no '/'): any other path is a name, not found as here.
  */
@@ -841,7 +844,8 @@ h_tokens_post(struct sreq *r)
 	const char *slash = strchr(name, '/');
 	struct jnode *v;
 	struct chousa_jw w;
-	int bad = 0, rc;
+	const char *from;
+	int bad = 0, rc, has_budget, has_from;
 	long budget;
 
 	if (slash != NULL && strcmp(slash, "/rotate") == 0 && slash > name &&
@@ -855,28 +859,43 @@ h_tokens_post(struct sreq *r)
 	v = body_object(r, budget_keys);
 	if (v == NULL)
 		return 0;
-	if (jt_get(v, "online_budget") == NULL) {
+	has_budget = jt_get(v, "online_budget") != NULL;
+	has_from = jt_get(v, "allow_from") != NULL;
+	if (!has_budget && !has_from) {
 		jt_free(v);
-		return req_error(r, 400, "'online_budget' is needed: a number "
-		    "of online requests a day (0: no limit), or null for the "
-		    "server's [server] online_budget");
+		return req_error(r, 400, "'online_budget' (a number of online "
+		    "requests a day, 0: no limit, or null for the server's "
+		    "[server] online_budget) or 'allow_from' (addresses and "
+		    "CIDR ranges, or \"any\") is needed");
 	}
 	budget = api_opt_int(r, v, "online_budget", 0, CHOUSA_BUDGET_MAX, -1,
 	    &bad);
+	from = bad ? NULL : api_opt_str(r, v, "allow_from", &bad);
 	jt_free(v);
 	if (bad)
 		return 0;
-	rc = chousa_store_token_set_budget(r->env.st, name, budget, &err);
+	if (has_from && from == NULL)
+		return req_error(r, 400, "'allow_from' must be a string: "
+		    "addresses and CIDR ranges, or \"any\"");
+	/* The addresses first: the one of the two that may be refused. */
+	rc = has_from ? chousa_token_set_allow(r->env.st, name, from, &err) :
+	    CHOUSA_OK;
+	if (rc == CHOUSA_OK && has_budget)
+		rc = chousa_store_token_set_budget(r->env.st, name, budget,
+		    &err);
 	auth_tokens_changed();
 	if (rc != CHOUSA_OK)
-		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 : 500,
-		    "%s", err.msg);
+		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 :
+		    err.code == CHOUSA_EINVAL ? 400 : 500, "%s", err.msg);
 	r->exit_status = CHOUSA_EXIT_CLEAN;
 	if (req_for_cli(r))
 		return 0;
 	doc_begin(r, &w);
 	chousa_jw_kstr(&w, "name", name);
-	auth_budget_json(&w, budget);
+	if (has_budget)
+		auth_budget_json(&w, budget);
+	if (has_from)
+		chousa_jw_kstr(&w, "allow_from", from);
 	doc_end(&w);
 	return 0;
 }

@@ -176,12 +176,67 @@ chousa_token_rotated_text(struct chousa_buf *b, const char *name,
 	    "is revoked", rot->before_until != 0 ? before : "");
 }
 
+/*
+ * allow_from as the store keeps it, into out: each address or range
+ * checked, the blanks around them dropped, joined by commas; "" for any
+ * address (NULL, "" or "any").
+ */
+static int
+allow_normal(const char *allow_from, char out[CHOUSA_TOKEN_ALLOW_MAX + 1],
+    struct chousa_err *err)
+{
+	struct addr_ranges check;
+	const char *p = allow_from, *end;
+	size_t len = 0, n;
+
+	out[0] = '\0';
+	if (p == NULL || strspn(p, " \t") == strlen(p) ||
+	    strcmp(p, "any") == 0)
+		return CHOUSA_OK;
+	memset(&check, 0, sizeof(check));
+	if (addr_ranges_add(&check, p, "address range", err) != CHOUSA_OK)
+		return CHOUSA_EINVAL;
+	if (check.n == 0)
+		return chousa_errf(err, CHOUSA_EINVAL, "no address in '%.60s' "
+		    "(any address: 'any')", p);
+	for (; *p != '\0'; p = *end == ',' ? end + 1 : end) {
+		p += strspn(p, " \t");
+		end = p + strcspn(p, ",");
+		for (n = (size_t)(end - p); n > 0 && (p[n - 1] == ' ' ||
+		    p[n - 1] == '\t'); n--)
+			;
+		if (n == 0)
+			continue;
+		if (len + n + 1 > CHOUSA_TOKEN_ALLOW_MAX)
+			return chousa_errf(err, CHOUSA_EINVAL, "the address "
+			    "list is over %d bytes", CHOUSA_TOKEN_ALLOW_MAX);
+		if (len > 0)
+			out[len++] = ',';
+		memcpy(out + len, p, n);
+		out[len += n] = '\0';
+	}
+	return CHOUSA_OK;
+}
+
+int
+chousa_token_set_allow(struct chousa_store *st, const char *name,
+    const char *allow_from, struct chousa_err *err)
+{
+	char from[CHOUSA_TOKEN_ALLOW_MAX + 1];
+
+	if (allow_normal(allow_from, from, err) != CHOUSA_OK)
+		return CHOUSA_EINVAL;
+	return chousa_store_token_set_allow(st, name, from, err);
+}
+
 int
 chousa_token_create(struct chousa_store *st, const char *name, int role,
-    long lifetime, long online_budget, char out[CHOUSA_TOKEN_SIZE + 1],
-    int64_t *expires_at, struct chousa_err *err)
+    long lifetime, long online_budget, const char *allow_from,
+    char out[CHOUSA_TOKEN_SIZE + 1], int64_t *expires_at,
+    struct chousa_err *err)
 {
 	char token[CHOUSA_TOKEN_SIZE + 1], hex[65];
+	char from[CHOUSA_TOKEN_ALLOW_MAX + 1];
 	int64_t id, until = lifetime > 0 ? (int64_t)time(NULL) + lifetime : 0;
 	int rc;
 
@@ -190,10 +245,12 @@ chousa_token_create(struct chousa_store *st, const char *name, int role,
 		    "use letters, digits and - _ . @ (at most 60)", name);
 	if (role < CHOUSA_ROLE_READ || role > CHOUSA_ROLE_ADMIN)
 		return chousa_errf(err, CHOUSA_EINVAL, "no such role");
+	if (allow_normal(allow_from, from, err) != CHOUSA_OK)
+		return CHOUSA_EINVAL;
 	if (token_new(token, hex) != 0)
 		return chousa_errf(err, CHOUSA_EIO, "no random bytes");
 	rc = chousa_store_token_add(st, name, chousa_role_name(role), hex,
-	    until, online_budget, &id, err);
+	    until, online_budget, from, &id, err);
 	if (rc == CHOUSA_OK)
 		memcpy(out, token, sizeof(token));
 	if (rc == CHOUSA_OK && expires_at != NULL)
@@ -221,6 +278,12 @@ token_json(const void *arg, struct chousa_jw *w, size_t i)
 	chousa_jw_kstr(w, "state", chousa_token_state(t, (int64_t)time(NULL)));
 	auth_budget_json(w, t->online_budget);
 	chousa_jw_kint(w, "online_today", t->online_today);
+	/* null: from any address. */
+	chousa_jw_key(w, "allow_from");
+	if (t->allow_from != NULL)
+		chousa_jw_list(w, t->allow_from, ',');
+	else
+		chousa_jw_null(w);
 }
 
 long
@@ -269,8 +332,9 @@ chousa_token_list_text(struct chousa_buf *b, const struct chousa_token *t,
 	size_t i;
 	char when[32], until[32], online[48];
 
-	chousa_buf_addf(b, "%-5s %-24s %-12s %-21s %-21s %-8s %s\n", "ID",
-	    "NAME", "ROLE", "CREATED", "EXPIRES", "STATE", "ONLINE TODAY");
+	chousa_buf_addf(b, "%-5s %-24s %-12s %-21s %-21s %-8s %-18s %s\n",
+	    "ID", "NAME", "ROLE", "CREATED", "EXPIRES", "STATE", "FROM",
+	    "ONLINE TODAY");
 	for (i = 0; i < n; i++) {
 		chousa_time_format(t[i].created_at, when, sizeof(when));
 		if (t[i].expires_at != 0)
@@ -288,23 +352,28 @@ chousa_token_list_text(struct chousa_buf *b, const struct chousa_token *t,
 			snprintf(online, sizeof(online), "%ld (%s)",
 			    t[i].online_today, t[i].online_budget == 0 ?
 			    "no limit" : "server's budget");
-		chousa_buf_addf(b, "%-5lld %-24s %-12s %-21s %-21s %-8s %s\n",
-		    (long long)t[i].id, t[i].name, t[i].role, when, until,
-		    chousa_token_state(&t[i], now), online);
+		chousa_buf_addf(b, "%-5lld %-24s %-12s %-21s %-21s %-8s %-18s "
+		    "%s\n", (long long)t[i].id, t[i].name, t[i].role, when,
+		    until, chousa_token_state(&t[i], now), t[i].allow_from !=
+		    NULL ? t[i].allow_from : "any", online);
 	}
 }
 
 void
 chousa_token_created_text(struct chousa_buf *b, const char *name, int role,
-    int64_t ends)
+    int64_t ends, const char *allow_from)
 {
-	char until[32];
+	struct chousa_err err = { 0 };
+	char until[32], from[CHOUSA_TOKEN_ALLOW_MAX + 1];
 
 	if (ends != 0)
 		chousa_time_format(ends, until, sizeof(until));
-	chousa_buf_addf(b, "token '%s' (role %s%s%s) created; it is shown only "
-	    "this once", name, chousa_role_name(role), ends != 0 ? ", until " :
-	    "", ends != 0 ? until : "");
+	if (allow_normal(allow_from, from, &err) != CHOUSA_OK)
+		from[0] = '\0';
+	chousa_buf_addf(b, "token '%s' (role %s%s%s%s%s) created; it is shown "
+	    "only this once", name, chousa_role_name(role), ends != 0 ?
+	    ", until " : "", ends != 0 ? until : "", from[0] != '\0' ?
+	    ", from " : "", from);
 }
 
 /* ---- identifying a request ---- */
@@ -341,6 +410,28 @@ expired(const struct principal *p)
 	return p->expires_at != 0 && (int64_t)time(NULL) >= p->expires_at;
 }
 
+/*
+ * Whether r comes from an address who's token is allowed from (its own,
+ * or the one a trusted proxy forwarded for); 0 and *refusal if not.
+ */
+static int
+from_allowed(const struct sreq *r, const struct principal *who,
+    const char **refusal)
+{
+	struct addr_ranges ok;
+	struct chousa_err err = { 0 };
+
+	if (who->allow_from[0] == '\0')
+		return 1;
+	memset(&ok, 0, sizeof(ok));
+	if (addr_ranges_add(&ok, who->allow_from, "address range", &err) ==
+	    CHOUSA_OK && r->peer != NULL && addr_ranges_has(&ok, r->peer,
+	    strlen(r->peer)))
+		return 1;
+	*refusal = "token not allowed from this address";
+	return 0;
+}
+
 /* Fill who from the token whose hash is hex; 0 and *refusal if none. */
 static int
 by_hash(struct server *s, struct sreq *r, const char *hex,
@@ -363,6 +454,8 @@ by_hash(struct server *s, struct sreq *r, const char *hex,
 	who->token_id = t.id;
 	who->expires_at = t.expires_at;
 	who->online_budget = t.online_budget;
+	snprintf(who->allow_from, sizeof(who->allow_from), "%s",
+	    t.allow_from != NULL ? t.allow_from : "");
 	if (t.revoked_at != 0) {
 		*refusal = "revoked token";
 		return 0;
@@ -371,6 +464,8 @@ by_hash(struct server *s, struct sreq *r, const char *hex,
 		*refusal = "expired token";
 		return 0;
 	}
+	if (!from_allowed(r, who, refusal))
+		return 0;
 	who->role = chousa_role_parse(t.role);
 	return 1;
 }
@@ -426,6 +521,10 @@ auth_token(struct server *s, struct sreq *r, const char *tok,
 		if (expired(who)) {
 			who->role = CHOUSA_ROLE_NONE;
 			*refusal = "expired token";
+			return 0;
+		}
+		if (!from_allowed(r, who, refusal)) {
+			who->role = CHOUSA_ROLE_NONE;
 			return 0;
 		}
 		return 1;

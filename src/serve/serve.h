@@ -64,6 +64,8 @@ struct principal {
 	long		 online_budget;	/* the token's, -1: the server's */
 	const char	*via;		/* "bearer", "session", "none",
 					 * "stdio" */
+	/* The token's allowed addresses (struct chousa_token's); "": any. */
+	char		 allow_from[CHOUSA_TOKEN_ALLOW_MAX + 1];
 };
 
 /* A web session: the cookie's value maps to a principal and a CSRF token. */

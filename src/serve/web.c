@@ -1366,7 +1366,11 @@ token_create_form(struct sreq *r)
 	    "imports and tokens</option></select> <label for=\"token-expires"
 	    "\">Ends after</label> <input name=\"expires\" id=\"token-"
 	    "expires\" maxlength=\"12\" placeholder=\"90d (empty: never)\">"
-	    "</p><p><button class=\"primary\" type=\"submit\">Create</button>"
+	    " <label for=\"token-from\">From</label> <input name=\"allow_from"
+	    "\" id=\"token-from\" maxlength=\"400\" placeholder=\"10.20.0.0/16"
+	    " (empty: any address)\" title=\"Addresses and CIDR ranges the "
+	    "token is accepted from, comma-separated; empty: any\"></p><p>"
+	    "<button class=\"primary\" type=\"submit\">Create</button>"
 	    "</p></form>\n");
 }
 
@@ -1403,7 +1407,7 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 	}
 	chousa_buf_adds(&r->out, "<table id=\"tokens\"><thead><tr><th>ID</th>"
 	    "<th>Name</th><th>Role</th><th>Created</th><th>Ends</th><th>State</th>"
-	    "<th>Online today</th><th></th></tr></thead><tbody>");
+	    "<th>From</th><th>Online today</th><th></th></tr></thead><tbody>");
 	for (i = 0; i < n; i++) {
 		chousa_time_format(t[i].created_at, made, sizeof(made));
 		if (t[i].expires_at != 0)
@@ -1418,6 +1422,9 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 		current = auth_token_current(t, n, i, now);
 		chousa_buf_addf(&r->out, "</td><td>%s</td><td>%s</td><td>%s"
 		    "</td><td>", made, ends, chousa_token_state(&t[i], now));
+		html(&r->out, t[i].allow_from != NULL ? t[i].allow_from :
+		    "any");
+		chousa_buf_adds(&r->out, "</td><td>");
 		/* Spent by the name: said once, on its current token. */
 		if (current)
 			chousa_buf_addf(&r->out, "%ld", t[i].online_today);
@@ -1503,13 +1510,14 @@ h_tokens_create(struct sreq *r)
 		    "or admin) are needed");
 	if (form_lifetime(r, &lifetime) < 0)
 		return 0;
-	rc = chousa_token_create(r->env.st, name, role, lifetime, -1, token,
-	    &ends, &err);
+	rc = chousa_token_create(r->env.st, name, role, lifetime, -1,
+	    req_form(r, "allow_from"), token, &ends, &err);
 	auth_tokens_changed();
 	if (rc != CHOUSA_OK)
 		return token_failed(r, &err);
 	chousa_buf_init(&said, 0);
-	chousa_token_created_text(&said, name, role, ends);
+	chousa_token_created_text(&said, name, role, ends,
+	    req_form(r, "allow_from"));
 	return token_made(r, &said, token);
 }
 

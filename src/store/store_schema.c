@@ -175,13 +175,24 @@ static const char schema_v6[] =
 	"CREATE TABLE token_usage (name TEXT NOT NULL, day TEXT NOT NULL,"
 	" online INTEGER NOT NULL, PRIMARY KEY(name, day));";
 
+/*
+ * Version 6 -> 7: a token may be bound to the addresses it is accepted
+ * from (NULL: any), a comma-separated list of addresses and CIDR ranges.
+ */
+static const char schema_v7[] =
+	"ALTER TABLE tokens ADD COLUMN allow_from TEXT;";
+
 /* A read-only open of an older store sees the columns, never set. */
 static const char tokens_v4_view[] =
 	"CREATE TEMP VIEW IF NOT EXISTS tokens AS SELECT *,"
-	" NULL AS expires_at, NULL AS online_budget FROM main.tokens;";
+	" NULL AS expires_at, NULL AS online_budget, NULL AS allow_from"
+	" FROM main.tokens;";
 static const char tokens_v5_view[] =
 	"CREATE TEMP VIEW IF NOT EXISTS tokens AS SELECT *,"
-	" NULL AS online_budget FROM main.tokens;";
+	" NULL AS online_budget, NULL AS allow_from FROM main.tokens;";
+static const char tokens_v6_view[] =
+	"CREATE TEMP VIEW IF NOT EXISTS tokens AS SELECT *,"
+	" NULL AS allow_from FROM main.tokens;";
 
 /* The unique key, which a bulk load drops with the others. */
 #define KEY_INDEX "CREATE UNIQUE INDEX IF NOT EXISTS indicators_key" \
@@ -261,6 +272,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	schema_v4,
 	schema_v5,
 	schema_v6,
+	schema_v7,
 };
 
 int
@@ -348,7 +360,9 @@ store_schema_apply(struct chousa_store *st, struct chousa_err *err)
 			return store_exec(st, observation_view, err);
 		if (version == 4)
 			return store_exec(st, tokens_v4_view, err);
-		return version == 5 ? store_exec(st, tokens_v5_view, err) :
+		if (version == 5)
+			return store_exec(st, tokens_v5_view, err);
+		return version == 6 ? store_exec(st, tokens_v6_view, err) :
 		    CHOUSA_OK;
 	}
 	if ((st->flags & CHOUSA_STORE_READONLY) && version == 0 &&

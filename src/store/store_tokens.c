@@ -1,6 +1,7 @@
 /*
  * store_tokens.c: the team server's API tokens (table tokens, schema 4;
- * expires_at, schema 5; online_budget and table token_usage, schema 6).
+ * expires_at, schema 5; online_budget and table token_usage, schema 6;
+ * allow_from, schema 7).
  * Only the SHA-256 of a token is stored, so a copy of the store gives no
  * one a way in; a revoked token stays, so the audit log's names still
  * resolve.  A store older than schema 3 opened read-only has no table:
@@ -18,19 +19,25 @@ no_table(struct chousa_store *st)
 	return strstr(sqlite3_errmsg(store_db(st)), "no such table") != NULL;
 }
 
-/* The row of a new token (expires_at 0: none; online_budget -1: none). */
+/*
+ * The row of a new token (expires_at 0: none; online_budget -1: none;
+ * allow_from NULL or "": any address).
+ */
 static int
 insert_token(struct chousa_store *st, const char *name, const char *role,
     const char *hash_hex, int64_t now, int64_t expires_at, long online_budget,
-    int64_t *id, struct chousa_err *err)
+    const char *allow_from, int64_t *id, struct chousa_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	int rc;
 
 	if (sqlite3_prepare_v2(store_db(st), "INSERT INTO tokens (name, role,"
-	    " hash, created_at, expires_at, online_budget) VALUES (?1, ?2, ?3,"
-	    " ?4, nullif(?5, 0), nullif(?6, -1))", -1, &s, NULL) != SQLITE_OK)
+	    " hash, created_at, expires_at, online_budget, allow_from) VALUES"
+	    " (?1, ?2, ?3, ?4, nullif(?5, 0), nullif(?6, -1), nullif(?7, ''))",
+	    -1, &s, NULL) != SQLITE_OK)
 		return store_dberr(st, err, "cannot add the token");
+	sqlite3_bind_text(s, 7, allow_from != NULL ? allow_from : "", -1,
+	    SQLITE_STATIC);
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, hash_hex, -1, SQLITE_STATIC);
@@ -48,7 +55,8 @@ insert_token(struct chousa_store *st, const char *name, const char *role,
 int
 chousa_store_token_add(struct chousa_store *st, const char *name,
     const char *role, const char *hash_hex, int64_t expires_at,
-    long online_budget, int64_t *id, struct chousa_err *err)
+    long online_budget, const char *allow_from, int64_t *id,
+    struct chousa_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	int64_t now = (int64_t)time(NULL);
@@ -69,18 +77,19 @@ chousa_store_token_add(struct chousa_store *st, const char *name,
 		    "token: rotate it (chousa token rotate) or revoke it "
 		    "first", name);
 	return insert_token(st, name, role, hash_hex, now, expires_at,
-	    online_budget, id, err);
+	    online_budget, allow_from, id, err);
 }
 
 /* The columns row() reads, in its order. */
 #define TOKEN_COLS "id, name, role, created_at, coalesce(revoked_at, 0)," \
-	" coalesce(expires_at, 0), coalesce(online_budget, -1)"
+	" coalesce(expires_at, 0), coalesce(online_budget, -1), allow_from"
 
 static int
 row(sqlite3_stmt *s, struct chousa_arena *a, struct chousa_token *t)
 {
 	const char *name = (const char *)sqlite3_column_text(s, 1);
 	const char *role = (const char *)sqlite3_column_text(s, 2);
+	const char *from;
 
 	t->id = sqlite3_column_int64(s, 0);
 	t->name = chousa_arena_strdup(a, name != NULL ? name : "");
@@ -89,7 +98,10 @@ row(sqlite3_stmt *s, struct chousa_arena *a, struct chousa_token *t)
 	t->revoked_at = sqlite3_column_int64(s, 4);
 	t->expires_at = sqlite3_column_int64(s, 5);
 	t->online_budget = (long)sqlite3_column_int64(s, 6);
-	return t->name != NULL && t->role != NULL;
+	from = (const char *)sqlite3_column_text(s, 7);
+	t->allow_from = from != NULL ? chousa_arena_strdup(a, from) : NULL;
+	return t->name != NULL && t->role != NULL && (from == NULL ||
+	    t->allow_from != NULL);
 }
 
 int
@@ -159,17 +171,22 @@ update_named(struct chousa_store *st, const char *sql, const char *name,
 	return rc;
 }
 
-/* name's newest valid token at now into *t (its role into role). */
+/*
+ * name's newest valid token at now into *t (its role into role, what it
+ * is allowed from into from, "" for any).
+ */
 static int
 newest_valid(struct chousa_store *st, const char *name, int64_t now,
-    char role[16], struct chousa_token *t, struct chousa_err *err)
+    char role[16], char from[CHOUSA_TOKEN_ALLOW_MAX + 1],
+    struct chousa_token *t, struct chousa_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	const char *r;
 	int rc;
 
 	if (sqlite3_prepare_v2(store_db(st), "SELECT role, created_at,"
-	    " coalesce(expires_at, 0), coalesce(online_budget, -1) FROM"
+	    " coalesce(expires_at, 0), coalesce(online_budget, -1),"
+	    " coalesce(allow_from, '') FROM"
 	    " tokens WHERE name = ?1 AND revoked_at IS NULL AND (expires_at"
 	    " IS NULL OR expires_at > ?2) ORDER BY id DESC LIMIT 1", -1, &s,
 	    NULL) != SQLITE_OK)
@@ -183,6 +200,9 @@ newest_valid(struct chousa_store *st, const char *name, int64_t now,
 		t->created_at = sqlite3_column_int64(s, 1);
 		t->expires_at = sqlite3_column_int64(s, 2);
 		t->online_budget = (long)sqlite3_column_int64(s, 3);
+		r = (const char *)sqlite3_column_text(s, 4);
+		snprintf(from, CHOUSA_TOKEN_ALLOW_MAX + 1, "%s", r != NULL ?
+		    r : "");
 		rc = CHOUSA_OK;
 	} else if (rc == SQLITE_DONE)
 		rc = chousa_errf(err, CHOUSA_ENOTFOUND, "'%s' has no valid "
@@ -207,7 +227,8 @@ rotate_in(struct chousa_store *st, const char *name, const char *hash_hex,
 	int rc;
 
 	memset(&was, 0, sizeof(was));
-	rc = newest_valid(st, name, now, out->role, &was, err);
+	rc = newest_valid(st, name, now, out->role, out->allow_from, &was,
+	    err);
 	if (rc != CHOUSA_OK)
 		return rc;
 	if (lifetime > 0)
@@ -230,7 +251,8 @@ rotate_in(struct chousa_store *st, const char *name, const char *hash_hex,
 	if (rc != CHOUSA_OK)
 		return rc;
 	return insert_token(st, name, out->role, hash_hex, now,
-	    out->expires_at, out->online_budget, &out->id, err);
+	    out->expires_at, out->online_budget, out->allow_from, &out->id,
+	    err);
 }
 
 int
@@ -319,6 +341,32 @@ chousa_store_token_set_budget(struct chousa_store *st, const char *name,
 	    " nullif(?2, -1) WHERE name = ?1 AND revoked_at IS NULL AND"
 	    " (expires_at IS NULL OR expires_at > ?3)", name,
 	    online_budget < 0 ? -1 : online_budget, "cannot set the budget", err);
+}
+
+int
+chousa_store_token_set_allow(struct chousa_store *st, const char *name,
+    const char *allow_from, struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(store_db(st), "UPDATE tokens SET allow_from ="
+	    " nullif(?2, '') WHERE name = ?1 AND revoked_at IS NULL AND"
+	    " (expires_at IS NULL OR expires_at > ?3)", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return store_dberr(st, err, "cannot set the addresses");
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, allow_from != NULL ? allow_from : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_dberr(st, err, "cannot set the addresses");
+	if (sqlite3_changes(store_db(st)) == 0)
+		return chousa_errf(err, CHOUSA_ENOTFOUND, "'%s' has no valid "
+		    "token", name);
+	return CHOUSA_OK;
 }
 
 int

@@ -32,7 +32,7 @@ LONG=$(cat "$T/out")
 
 # ---- 2. the listing ----
 check list_text 0 "$CHOUSA" token list
-expect list_has_expires_column "^ID +NAME +ROLE +CREATED +EXPIRES +STATE" "$T/out"
+expect list_has_expires_column "^ID +NAME +ROLE +CREATED +EXPIRES +STATE +FROM +ONLINE TODAY" "$T/out"
 expect list_never "^[0-9]+ +boss +admin +[0-9TZ:-]+ +never +valid" "$T/out"
 expect list_short_valid "^[0-9]+ +short +read +[0-9TZ:-]+ +20[0-9TZ:-]+ +valid" "$T/out"
 "$CHOUSA" token list --json > "$T/list.json"

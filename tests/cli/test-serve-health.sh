@@ -70,14 +70,14 @@ serve_stop
 export CHOUSA_DB="$T/db"
 
 # ---- 4. a stop under way ----
-serve_start
+serve_start || not_ok drain_server_starts "$(head -c 300 "$T/serve.log")"
 python3 - "$PORT" "$TOKEN" "$SERVER_PID" > "$T/drain.out" 2>&1 <<'PY'
 import http.client, os, signal, socket, sys, time
 port, token, pid = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-kept = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+kept = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 kept.request("GET", "/api/v1/health")
 r = kept.getresponse()
-print("before", r.status, r.read().decode().strip())
+print("before", r.status, r.read().decode().strip(), flush=True)
 # An upload half sent keeps the stop draining.
 up = socket.create_connection(("127.0.0.1", port))
 up.sendall(b"POST /api/v1/sweep HTTP/1.1\r\nHost: t\r\nAuthorization: "
@@ -91,7 +91,8 @@ r = kept.getresponse()
 print("during", r.status, r.getheader("Retry-After"), r.read().decode().strip())
 up.close()
 PY
-expect drain_before_ok '^before 200 \{"status":"ok"\}$' "$T/drain.out"
+grep -q '^before 200 {"status":"ok"}$' "$T/drain.out" && ok drain_before_ok ||
+	not_ok drain_before_ok "$(tr '\n' '|' < "$T/drain.out" | tail -c 600) $(tail -n 3 "$T/serve.log" | tr '\n' '|')"
 expect drain_503 '^during 503 5 \{"status":"draining",' "$T/drain.out"
 expect drain_said '\{"check":"draining","status":"draining","detail":"the server is stopping' "$T/drain.out"
 serve_stop

@@ -38,16 +38,16 @@ n=$(wc -l < "$T/out")
 expect token_create_said "^chousa: token 'carol' \(role investigate, until [0-9TZ:-]+\) created; it is shown only this once$" "$T/err"
 check token_created_works 0 env CHOUSA_SERVER_KEY="$CAROL" "$CHOUSA" --server "$URL" lookup 192.0.2.1
 "$CHOUSA" token list > "$T/list"
-expect token_created_listed '^[0-9]+ +carol +investigate .* valid +0 of 40$' "$T/list"
+expect token_created_listed '^[0-9]+ +carol +investigate .* valid +any +0 of 40$' "$T/list"
 check token_create_quiet 0 remote -q token create --role read dave
 [ -s "$T/err" ] && not_ok token_create_quiet_says_nothing "$(cat "$T/err")" || ok token_create_quiet_says_nothing
 check token_budget_remote 0 remote token budget carol 7
 [ -s "$T/out" ] || [ -s "$T/err" ] && not_ok token_budget_prints_nothing "$(cat "$T/out" "$T/err")" || ok token_budget_prints_nothing
 "$CHOUSA" token list > "$T/list"
-expect token_budget_taken '^[0-9]+ +carol .* valid +0 of 7$' "$T/list"
+expect token_budget_taken '^[0-9]+ +carol .* valid +any +0 of 7$' "$T/list"
 check token_budget_default_remote 0 remote token budget carol default
 "$CHOUSA" token list > "$T/list"
-expect token_budget_default_taken "^[0-9]+ +carol .* valid +0 \(server's budget\)$" "$T/list"
+expect token_budget_default_taken "^[0-9]+ +carol .* valid +any +0 \(server's budget\)$" "$T/list"
 check token_revoke_remote 0 remote token revoke carol
 check token_revoked_refused 4 env CHOUSA_SERVER_KEY="$CAROL" "$CHOUSA" --server "$URL" lookup 192.0.2.1
 expect token_revoked_said 'revoked token' "$T/err"

@@ -67,6 +67,14 @@ case $DASH in chousa_*) ok create_shows_the_token ;; *) not_ok create_shows_the_
 expect create_said "token &#39;dash&#39; \(role read, until [0-9TZ:-]+\) created; it is shown only this once" made.html
 expect create_listed '<tr><td>[0-9]+</td><td>dash</td><td>read</td>.*<td>valid</td>' made.html
 works created_token_works "$DASH" 200
+# "From": the token is accepted only from there (this test is 127.0.0.1).
+post madefar /tokens --data-urlencode name=farweb --data-urlencode role=read --data-urlencode 'allow_from=10.0.0.0/8, 192.0.2.7'
+code_is create_from_200 200 madefar.html
+expect create_from_said "\(role read, from 10\.0\.0\.0/8,192\.0\.2\.7\) created" madefar.html
+expect create_from_listed '<td>farweb</td><td>read</td>.*<td>valid</td><td>10\.0\.0\.0/8,192\.0\.2\.7</td>' madefar.html
+works create_from_refused_here "$(shown madefar.html)" 401
+post badfrom /tokens --data-urlencode name=eve --data-urlencode role=read --data-urlencode allow_from=10.0.0.0/99
+code_is create_bad_from_400 400 badfrom.html
 page again /tokens
 refute token_shown_only_once "$DASH" again.html
 

@@ -90,7 +90,7 @@ test_schema(void)
 	rc = chousa_store_open(&st, p, 0, &err);
 	T_OK("open_creates_store", rc == CHOUSA_OK);
 	chousa_store_close(st);
-	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 6);
+	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 7);
 	T_INTEQ("application_id_set", pragma(p, "PRAGMA application_id"),
 	    0x43485341);
 	T_INTEQ("wal_mode", pragma(p, "PRAGMA journal_mode = WAL") >= 0, 1);
@@ -128,7 +128,7 @@ test_schema(void)
 	rc = chousa_store_open(&st, q, 0, &err);
 	T_OK("v0_store_migrates", rc == CHOUSA_OK);
 	chousa_store_close(st);
-	T_INTEQ("v0_store_now_current", pragma(q, "PRAGMA user_version"), 6);
+	T_INTEQ("v0_store_now_current", pragma(q, "PRAGMA user_version"), 7);
 	/*
 	 * Tokens: one that ends, one that does not; a version 4 store (no
 	 * expires_at) opened read-only reads its tokens through a view, and
@@ -143,20 +143,30 @@ test_schema(void)
 
 		chousa_arena_new(&a, 0, &err);
 		T_OK("token_added_with_end", chousa_store_token_add(st, "ends",
-		    "read", "aa", 4102444800, -1, &id, &err) == CHOUSA_OK);
+		    "read", "aa", 4102444800, -1, NULL, &id, &err) == CHOUSA_OK);
 		T_OK("token_added_without_end", chousa_store_token_add(st,
-		    "stays", "read", "bb", 0, 25, &id, &err) == CHOUSA_OK);
+		    "stays", "read", "bb", 0, 25, "10.0.0.0/8", &id,
+		    &err) == CHOUSA_OK);
 		T_OK("token_end_read", chousa_store_token_find(st, a, "aa", &t,
 		    &err) == CHOUSA_OK && t.expires_at == 4102444800);
 		T_OK("token_no_end_read", chousa_store_token_find(st, a, "bb",
 		    &t, &err) == CHOUSA_OK && t.expires_at == 0);
+		T_OK("token_allow_from_read", t.allow_from != NULL &&
+		    strcmp(t.allow_from, "10.0.0.0/8") == 0);
+		T_OK("token_allow_from_set_any",
+		    chousa_store_token_set_allow(st, "stays", NULL, &err) ==
+		    CHOUSA_OK && chousa_store_token_find(st, a, "bb", &t,
+		    &err) == CHOUSA_OK && t.allow_from == NULL);
+		T_INTEQ("token_allow_from_unknown_name",
+		    chousa_store_token_set_allow(st, "nobody", "10.0.0.1",
+		    &err), CHOUSA_ENOTFOUND);
 		T_INTEQ("token_name_taken_while_valid",
 		    chousa_store_token_add(st, "ends", "read", "cc", 0, -1,
-		    &id, &err), CHOUSA_EINVAL);
+		    NULL, &id, &err), CHOUSA_EINVAL);
 		T_OK("token_name_free_once_expired", chousa_store_token_add(st,
-		    "gone", "read", "dd", 1, -1, &id, &err) == CHOUSA_OK &&
-		    chousa_store_token_add(st, "gone", "read", "ee", 0, -1,
-		    &id, &err) == CHOUSA_OK);
+		    "gone", "read", "dd", 1, -1, NULL, &id, &err) ==
+		    CHOUSA_OK && chousa_store_token_add(st, "gone", "read",
+		    "ee", 0, -1, NULL, &id, &err) == CHOUSA_OK);
 		{
 			long spent = -1;
 
@@ -187,8 +197,22 @@ test_schema(void)
 			    "gone", 1000000, &spent, &err) == CHOUSA_OK &&
 			    spent == 0);
 		}
+		chousa_store_token_set_allow(st, "stays", "192.0.2.7", &err);
 		chousa_store_close(st);
-		exec(q, "ALTER TABLE tokens DROP COLUMN expires_at;"
+		/* A version 6 store read-only: every token from any address. */
+		exec(q, "ALTER TABLE tokens DROP COLUMN allow_from;"
+		    "PRAGMA user_version = 6");
+		rc = chousa_store_open(&st, q, CHOUSA_STORE_READONLY, &err);
+		T_OK("v6_tokens_read_only", rc == CHOUSA_OK &&
+		    chousa_store_token_find(st, a, "bb", &t, &err) ==
+		    CHOUSA_OK && t.allow_from == NULL && t.online_budget == 25);
+		chousa_store_close(st);
+		rc = chousa_store_open(&st, q, 0, &err);
+		T_OK("v6_migrated", rc == CHOUSA_OK && pragma(q,
+		    "PRAGMA user_version") == 7);
+		chousa_store_close(st);
+		exec(q, "ALTER TABLE tokens DROP COLUMN allow_from;"
+		    "ALTER TABLE tokens DROP COLUMN expires_at;"
 		    "ALTER TABLE tokens DROP COLUMN online_budget;"
 		    "DROP TABLE token_usage; PRAGMA user_version = 4");
 		rc = chousa_store_open(&st, q, CHOUSA_STORE_READONLY, &err);
@@ -213,7 +237,7 @@ test_schema(void)
 		    chousa_store_token_find(st, a, "bb", &t, &err) ==
 		    CHOUSA_OK && t.expires_at == 0);
 		chousa_store_close(st);
-		T_INTEQ("v4_now_current", pragma(q, "PRAGMA user_version"), 6);
+		T_INTEQ("v4_now_current", pragma(q, "PRAGMA user_version"), 7);
 		chousa_arena_free(a);
 	}
 	/* Read-only never creates. */
