@@ -14,7 +14,8 @@
  * Without a token the answer is the status alone: that the audit log is
  * failing, or when the feeds were updated, is for the team, not for any
  * address that can reach the port.  With a token of any role each check
- * follows, with what it found.  Every check reads state the server holds
+ * follows, with what it found; the web page's Sources page shows the
+ * same (health_run serves both).  Every check reads state the server holds
  * or one pass over the sources' rows, so a probe every few seconds costs
  * little.
  */
@@ -24,34 +25,48 @@
 
 #include "serve/serve.h"
 
-enum { H_OK, H_DEGRADED, H_DRAINING, H_UNAVAILABLE };
-
 static const char *const health_name[] = {
 	"ok", "degraded", "draining", "unavailable"
 };
+
+const char *
+health_status_name(int status)
+{
+	return status >= H_OK && status <= H_UNAVAILABLE ?
+	    health_name[status] : "unavailable";
+}
 
 /* Names of the sources a check found wanting, at most this many said. */
 #define NAMES_SAID	5
 
 struct health {
-	struct chousa_jw	*w;
-	int			 worst;
+	struct sreq		*r;
+	struct health_report	*out;
 	struct chousa_buf	 detail;
 };
 
-/* One check's result, with what it found (h->detail, then emptied). */
+/*
+ * One check's result, with what it found (h->detail, then emptied), kept
+ * in r's arena; out of memory, the detail is left out, never the check.
+ */
 static void
 check_done(struct health *h, const char *name, int status)
 {
-	if (status > h->worst)
-		h->worst = status;
-	chousa_jw_object(h->w);
-	chousa_jw_kstr(h->w, "check", name);
-	chousa_jw_kstr(h->w, "status", health_name[status]);
-	chousa_jw_kstr(h->w, "detail", h->detail.len > 0 ? h->detail.data :
-	    NULL);
-	chousa_jw_object_end(h->w);
+	struct health_report *out = h->out;
+	struct health_check *c;
+
+	if (status > out->worst)
+		out->worst = status;
+	if (out->n < HEALTH_CHECKS_MAX) {
+		c = &out->c[out->n++];
+		c->name = name;
+		c->status = status;
+		c->detail = h->detail.len > 0 && h->detail.failed ==
+		    CHOUSA_OK ? chousa_arena_strdup(h->r->a, h->detail.data) :
+		    NULL;
+	}
 	chousa_buf_reset(&h->detail);
+	h->detail.failed = CHOUSA_OK;
 }
 
 /* "a, b, c and 2 more" over the n names kept. */
@@ -233,35 +248,26 @@ check_tls(struct health *h, struct server *s, int64_t now)
 	    H_DEGRADED : H_OK);
 }
 
-static int
-h_health(struct sreq *r)
+void
+health_run(struct sreq *r, const struct chousa_source_row *rows, size_t n,
+    const char *unreadable, struct health_report *out)
 {
 	struct server *s = r->srv;
-	struct chousa_err err = { 0 };
-	struct chousa_source_row *rows = NULL;
-	struct chousa_buf checks;
-	struct chousa_jw w, cw;
-	struct health h = { 0 };
+	struct health h;
 	int64_t now = (int64_t)time(NULL);
-	size_t n = 0;
-	int readable, failed;
 
-	/* The checks first, aside: the status is the worst of them. */
-	chousa_buf_init(&checks, 0);
+	memset(out, 0, sizeof(*out));
+	out->at = now;
+	h.r = r;
+	h.out = out;
 	chousa_buf_init(&h.detail, 0);
-	chousa_jw_init(&cw, &checks);
-	chousa_jw_array(&cw);
-	h.w = &cw;
-	h.worst = H_OK;
-	readable = chousa_sources_state(r->env.st, r->env.cfg, r->a, &rows,
-	    &n, &err) == CHOUSA_OK;
-	if (!readable)
+	if (unreadable != NULL)
 		chousa_buf_addf(&h.detail, "the store cannot be read: %s",
-		    err.msg);
+		    unreadable);
 	else
 		chousa_buf_adds(&h.detail, "readable");
-	check_done(&h, "store", readable ? H_OK : H_UNAVAILABLE);
-	if (readable) {
+	check_done(&h, "store", unreadable == NULL ? H_OK : H_UNAVAILABLE);
+	if (unreadable == NULL) {
 		check_feeds(&h, rows, n);
 		check_online(&h, rows, n);
 	}
@@ -274,30 +280,52 @@ h_health(struct sreq *r)
 		    "the requests under way and takes no new connection");
 		check_done(&h, "draining", H_DRAINING);
 	}
-	chousa_jw_array_end(&cw);
+	chousa_buf_release(&h.detail);
+}
 
+static int
+h_health(struct sreq *r)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_source_row *rows = NULL;
+	struct health_report hr;
+	struct chousa_jw w;
+	size_t n = 0, i;
+
+	if (chousa_sources_state(r->env.st, r->env.cfg, r->a, &rows, &n,
+	    &err) != CHOUSA_OK)
+		health_run(r, NULL, 0, err.msg[0] ? err.msg : "unknown error",
+		    &hr);
+	else
+		health_run(r, rows, n, NULL, &hr);
 	r->ctype = "application/json";
 	chousa_jw_init(&w, &r->out);
 	chousa_jw_object(&w);
-	chousa_jw_kstr(&w, "status", health_name[h.worst]);
+	chousa_jw_kstr(&w, "status", health_name[hr.worst]);
+	/* What is wrong is for the team, not for any address. */
 	if (r->who.role > CHOUSA_ROLE_NONE) {
-		chousa_jw_ktime(&w, "checked_at", now);
+		chousa_jw_ktime(&w, "checked_at", hr.at);
 		chousa_jw_key(&w, "checks");
-		chousa_jw_raw(&w, checks.data, checks.len);
+		chousa_jw_array(&w);
+		for (i = 0; i < hr.n; i++) {
+			chousa_jw_object(&w);
+			chousa_jw_kstr(&w, "check", hr.c[i].name);
+			chousa_jw_kstr(&w, "status",
+			    health_name[hr.c[i].status]);
+			chousa_jw_kstr(&w, "detail", hr.c[i].detail);
+			chousa_jw_object_end(&w);
+		}
+		chousa_jw_array_end(&w);
 	}
 	chousa_jw_object_end(&w);
 	chousa_buf_addch(&r->out, '\n');
-	failed = checks.failed != CHOUSA_OK || h.detail.failed != CHOUSA_OK ||
-	    r->out.failed != CHOUSA_OK;
-	chousa_buf_release(&checks);
-	chousa_buf_release(&h.detail);
-	if (failed) {
+	if (r->out.failed != CHOUSA_OK) {
 		chousa_buf_reset(&r->out);
 		r->out.failed = CHOUSA_OK;
 		return req_error(r, 500, "out of memory");
 	}
-	r->status = h.worst >= H_DRAINING ? 503 : 200;
-	if (h.worst >= H_DRAINING)
+	r->status = hr.worst >= H_DRAINING ? 503 : 200;
+	if (hr.worst >= H_DRAINING)
 		req_header_add(r, "Retry-After", "5");
 	return 0;
 }

@@ -1038,6 +1038,31 @@ void	server_log(struct server *s, const char *fmt, ...)
 /* The route tables of each front end. */
 extern const struct route metrics_routes[];
 extern const struct route health_routes[];
+
+/* ---- the server's health (health.c) ---- */
+
+enum { H_OK, H_DEGRADED, H_DRAINING, H_UNAVAILABLE };
+#define HEALTH_CHECKS_MAX	10
+struct health_check {
+	const char	*name;		/* "store", "feeds"... */
+	int		 status;	/* H_* */
+	const char	*detail;	/* for a person; arena, or NULL */
+};
+struct health_report {
+	int			 worst;	/* H_*: the server's status */
+	int64_t			 at;
+	size_t			 n;
+	struct health_check	 c[HEALTH_CHECKS_MAX];
+};
+/*
+ * Every check, in order, into *out (details in r's arena): over the
+ * sources' rows (chousa_sources_state's), or, when unreadable says why
+ * they could not be read, with the store unavailable.
+ */
+void	health_run(struct sreq *r, const struct chousa_source_row *rows,
+	    size_t n, const char *unreadable, struct health_report *out);
+/* "ok", "degraded", "draining" or "unavailable". */
+const char *health_status_name(int status);
 extern const struct route api_routes[];
 extern const struct route web_routes[];
 extern const struct route mcp_routes[];

@@ -55,6 +55,8 @@ static const char app_css[] =
     ".v-benign{background:#047857}.v-unknown{background:#6b7280}\n"
     ".v-invalid{background:#9ca3af}\n"
     ".error{color:#b91c1c}.muted{color:#6b7280;font-size:13px}\n"
+    ".health-ok{color:#15803d}.health-degraded{color:#b45309}"
+    ".health-draining,.health-unavailable{color:#b91c1c}\n"
     ".hidden{display:none}\n"
     ".upload-status progress{width:240px;vertical-align:middle}\n";
 
@@ -820,6 +822,54 @@ budget_html(struct sreq *r)
 		    "today, with no daily limit.</p>\n", spent);
 }
 
+/* The server's health (GET /api/v1/health's checks), what is wrong first. */
+static void
+health_html(struct sreq *r, const struct chousa_source_row *rows, size_t n)
+{
+	struct health_report hr;
+	size_t i;
+
+	health_run(r, rows, n, NULL, &hr);
+	chousa_buf_addf(&r->out, "<p id=\"health\">Server: <strong class=\""
+	    "health-%s\">%s</strong>", health_status_name(hr.worst),
+	    health_status_name(hr.worst));
+	if (hr.worst == H_OK) {
+		chousa_buf_adds(&r->out, " (every check passed)</p>\n");
+		return;
+	}
+	chousa_buf_adds(&r->out, "</p><ul id=\"health-checks\">");
+	for (i = 0; i < hr.n; i++) {
+		if (hr.c[i].status == H_OK)
+			continue;
+		chousa_buf_addf(&r->out, "<li><strong>%s</strong>: ",
+		    hr.c[i].name);
+		html(&r->out, hr.c[i].detail != NULL ? hr.c[i].detail :
+		    health_status_name(hr.c[i].status));
+		chousa_buf_adds(&r->out, "</li>");
+	}
+	chousa_buf_adds(&r->out, "</ul>\n");
+}
+
+/* A local source's data: when its feed was imported, and whether stale. */
+static void
+feed_age_html(struct sreq *r, const struct chousa_source_row *s)
+{
+	char when[32];
+
+	if (s->is_online || !s->fresh.known) {
+		chousa_buf_adds(&r->out, "-");
+		return;
+	}
+	if (s->fresh.updated_at == 0) {
+		chousa_buf_adds(&r->out, "never imported");
+		return;
+	}
+	chousa_time_format(s->fresh.updated_at, when, sizeof(when));
+	chousa_buf_adds(&r->out, when);
+	if (s->fresh.stale)
+		chousa_buf_adds(&r->out, " <span class=\"error\">stale</span>");
+}
+
 static int
 h_sources(struct sreq *r)
 {
@@ -831,12 +881,14 @@ h_sources(struct sreq *r)
 	    &err) != CHOUSA_OK)
 		return req_error(r, 500, "%s", err.msg);
 	page_begin(r, "Sources");
+	health_html(r, rows, n);
 	budget_html(r);
 	chousa_buf_adds(&r->out, "<p>Local sources read the store; online ones "
 	    "spend the team's keys and quota.  Keys are never shown.</p>"
 	    "<table id=\"sources\"><thead><tr><th>Source</th><th>Kind</th>"
-	    "<th>Configured</th><th>Quota left today</th><th>Used today</th>"
-	    "<th>Cached answers</th><th>Last error</th></tr></thead><tbody>\n");
+	    "<th>Configured</th><th>Data as of</th><th>Quota left today</th>"
+	    "<th>Used today</th><th>Cached answers</th><th>Last error</th>"
+	    "</tr></thead><tbody>\n");
 	for (i = 0; i < n; i++) {
 		const struct chousa_source_row *s = &rows[i];
 
@@ -847,6 +899,8 @@ h_sources(struct sreq *r)
 		chousa_buf_addf(&r->out, "</span></td><td>%s</td><td>",
 		    s->is_online ? "online" : "local");
 		html(&r->out, s->configured);
+		chousa_buf_adds(&r->out, "</td><td>");
+		feed_age_html(r, s);
 		chousa_buf_adds(&r->out, "</td><td>");
 		if (s->is_online && s->info.quota_left >= 0)
 			chousa_buf_addf(&r->out, "%ld of %ld",

@@ -5,8 +5,11 @@
 #     wrong; a wrong token the same.  With a token of any role, each check
 #     (store, feeds, online, update, audit, config) with what it found;
 #     valid JSON.  Not audited.
+#     The web page's Sources page shows the same status, and each feed's
+#     age ("Data as of").
 #  2. A feed past its max age: "degraded", still 200, the feed named; the
-#     status alone without a token; "ok" again once it is fresh.
+#     status alone without a token; on the Sources page, the check and
+#     the feed marked stale; "ok" again once it is fresh.
 #  3. A store whose feeds were never imported: degraded, said so.
 #  4. A stop under way: 503 "draining" with Retry-After, on a connection
 #     kept from before, so the balancer sends the next requests elsewhere.
@@ -45,6 +48,12 @@ status_is token_200 200
 checks_ok token_every_check_ok
 expect feeds_counted '\{"check":"feeds","status":"ok","detail":"[0-9]+ of [0-9]+ feeds imported, none past its max age"\}' "$T/body"
 refute health_not_audited '"what":"health"' "$T/audit.log"
+# The web page's Sources page says the same, and each feed's age.
+curl -s -c "$T/jar" -o /dev/null -H "Origin: $URL" --data-urlencode "token=$TOKEN" "$URL/login"
+curl -s -b "$T/jar" -o "$T/sources.html" "$URL/sources"
+expect web_health_ok '<p id="health">Server: <strong class="health-ok">ok</strong> \(every check passed\)</p>' "$T/sources.html"
+expect web_feed_age_column '<th>Configured</th><th>Data as of</th>' "$T/sources.html"
+expect web_feed_age 'local-urlhaus</span></td><td>local</td><td>[^<]*</td><td>20[0-9-]+T[0-9:]+Z</td>' "$T/sources.html"
 
 # ---- 2. a feed past its max age ----
 sqlite3 "$CHOUSA_DB" "UPDATE imports SET started_at = started_at - 30*86400, finished_at = finished_at - 30*86400 WHERE source = 'urlhaus'"
@@ -54,6 +63,9 @@ expect stale_degraded '^\{"status":"degraded",' "$T/body"
 expect stale_feed_named '\{"check":"feeds","status":"degraded","detail":"1 of [0-9]+ feeds past their max age \(\[freshness\] max_age_days\): local-urlhaus"\}' "$T/body"
 http GET /api/v1/health
 expect stale_status_alone_without_token '^\{"status":"degraded"\}$' "$T/body"
+curl -s -b "$T/jar" -o "$T/sources.html" "$URL/sources"
+expect web_health_degraded '<p id="health">Server: <strong class="health-degraded">degraded</strong></p><ul id="health-checks"><li><strong>feeds</strong>: 1 of [0-9]+ feeds past their max age \(\[freshness\] max_age_days\): local-urlhaus</li></ul>' "$T/sources.html"
+expect web_feed_stale 'local-urlhaus</span></td><td>local</td><td>[^<]*</td><td>20[0-9-]+T[0-9:]+Z <span class="error">stale</span>' "$T/sources.html"
 sqlite3 "$CHOUSA_DB" "UPDATE imports SET started_at = started_at + 30*86400, finished_at = finished_at + 30*86400 WHERE source = 'urlhaus'"
 http GET /api/v1/health "$TOKEN"
 checks_ok fresh_again_ok
