@@ -1490,7 +1490,8 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 		chousa_buf_adds(&r->out, "</td></tr>");
 	}
 	chousa_buf_adds(&r->out, "</tbody></table>\n<p class=\"muted\">"
-	    "Rotate gives a name a new token with the same role and budget; "
+	    "Rotate gives a name a new token with the same role, budget and "
+	    "addresses; "
 	    "the one it replaces works as long as chosen, so its user can "
 	    "take the new one without a gap.  From a shell: <code>chousa "
 	    "--server URL token rotate NAME</code>.</p>\n");
