@@ -9,7 +9,6 @@ holds with what the store should have given it.
   export-check.py values FORMAT PATH     read and print
   export-check.py expect FORMAT FILE     the same view of FILE's
                                          "type<TAB>value" lines
-  export-check.py stix-schema PATH DIR   validate against STIX 2.1 schemas
 
 Zeek: the Intel framework's input file (base/frameworks/intel/main.zeek,
 the input framework's ASCII reader): a "#fields" header, one tab between
@@ -490,36 +489,8 @@ def main():
             w = expect_view(sys.argv[2], kind_of(t), v)
             if w is not None:
                 print("%s\t%s" % (kind_of(t), w))
-    elif len(sys.argv) == 4 and sys.argv[1] == "stix-schema":
-        stix_schema(sys.argv[2], sys.argv[3])
     else:
-        die("usage: values|expect FORMAT PATH, stix-schema PATH DIR")
-
-
-def stix_schema(path, schema_dir):
-    import jsonschema
-    store = {}
-    for root, _, files in os.walk(schema_dir):
-        for f in files:
-            if f.endswith(".json"):
-                s = json.load(open(os.path.join(root, f)))
-                store[s["$id"]] = s
-    bundle_id = [k for k in store if k.endswith("/common/bundle.json")][0]
-    try:
-        from referencing import Registry, Resource
-        registry = Registry().with_resources(
-            (k, Resource.from_contents(v)) for k, v in store.items())
-        v = jsonschema.Draft202012Validator(store[bundle_id], registry=registry)
-    except ImportError:
-        resolver = jsonschema.RefResolver(bundle_id, store[bundle_id], store=store)
-        v = jsonschema.Draft202012Validator(store[bundle_id], resolver=resolver)
-    doc = json.load(open(path, encoding="utf-8"))
-    errors = sorted(v.iter_errors(doc), key=lambda e: list(e.path))
-    for e in errors[:5]:
-        sys.stderr.write("stix: %s at %s\n" % (e.message[:300], list(e.path)))
-    if errors:
-        sys.exit(1)
-    print("%d objects valid" % len(doc["objects"]))
+        die("usage: values|expect FORMAT PATH")
 
 
 if __name__ == "__main__":

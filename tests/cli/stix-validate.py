@@ -1,7 +1,9 @@
-# stix-validate.py BUNDLE SCHEMA_DIR TLP2_SCHEMA: validate a STIX 2.1 bundle
-# offline against the OASIS STIX 2.1 JSON schemas (every file of SCHEMA_DIR,
-# found by its $id) and each TLP 2.0 marking definition in it against the
-# OASIS TLP 2.0 extension's schema.  Exit 1 with the first errors.
+# stix-validate.py BUNDLE [SCHEMA_DIR TLP2_SCHEMA]: validate a STIX 2.1
+# bundle offline against the OASIS STIX 2.1 JSON schemas (every file of
+# SCHEMA_DIR, found by its $id) and each TLP 2.0 marking definition in it
+# against the OASIS TLP 2.0 extension's schema.  Exit 1 with the first
+# errors.  The schemas default to the copies under tests/data and
+# tests/data/samples.
 import json
 import os
 import sys
@@ -38,7 +40,13 @@ def validator(cls, schema, store):
 
 
 def main():
-    bundle_path, schema_dir, tlp_path = sys.argv[1:4]
+    here = os.path.dirname(os.path.abspath(__file__))
+    data = os.path.join(here, "..", "data")
+    bundle_path = sys.argv[1]
+    schema_dir, tlp_path = sys.argv[2:4] if len(sys.argv) >= 4 else (
+        os.path.join(data, "stix2-json-schemas", "schemas"),
+        os.path.join(data, "samples", "stix-tlp2", "extension-definition--"
+                     "60a3c5c5-0d10-413e-aab3-9e08dde9e88d.json"))
     store, tlp = load_store(schema_dir, tlp_path)
     bundle_schema = [v for k, v in store.items()
                      if k.endswith("/common/bundle.json")][0]

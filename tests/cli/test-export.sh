@@ -3,12 +3,13 @@
 # each output read back by a test-side reader that follows the format's
 # documented grammar (tests/cli/export-check.py), the zone through
 # named-checkzone, the STIX bundle through the OASIS STIX 2.1 JSON
-# schemas; on a generated store, every active, non-benign indicator in
+# schemas (tests/cli/stix-validate.py); on a generated store, every active, non-benign indicator in
 # each format that carries its type exactly once and nothing else;
 # hostile values from a store written by other means; --delta; failures.
 . "$TESTS/cli/lib.sh"
 
 CHECK="$TESTS/cli/export-check.py"
+STIX_VALIDATE="$TESTS/cli/stix-validate.py"
 G="$TESTS/golden/export"
 S="$SAMPLES/abusech"
 NOW=1790000000
@@ -148,16 +149,14 @@ else
 	not_ok rpz_named_checkzone "named-checkzone missing (scripts/install-deps.sh test installs bind9-utils)"
 fi
 if [ -n "$SCHEMA_PY" ]; then
-	check stix_schema 0 "$SCHEMA_PY" "$CHECK" stix-schema o/chousa.stix.json \
-	    "$TESTS/data/stix2-json-schemas/schemas"
+	check stix_schema 0 "$SCHEMA_PY" "$STIX_VALIDATE" o/chousa.stix.json
 	# The validator does reject: an indicator without its pattern.
 	python3 -c '
 import json, sys
 b = json.load(open(sys.argv[1]))
 next(o for o in b["objects"] if o["type"] == "indicator").pop("pattern")
 json.dump(b, open(sys.argv[2], "w"))' o/chousa.stix.json bad.stix.json
-	check stix_schema_rejects 1 "$SCHEMA_PY" "$CHECK" stix-schema bad.stix.json \
-	    "$TESTS/data/stix2-json-schemas/schemas"
+	check stix_schema_rejects 1 "$SCHEMA_PY" "$STIX_VALIDATE" bad.stix.json
 else
 	not_ok stix_schema "no python3 with jsonschema (scripts/install-deps.sh test installs python3-jsonschema)"
 fi
@@ -249,8 +248,8 @@ d = open(sys.argv[1], "rb").read().decode("utf-8", "strict")
 done
 refute hostile_zeek_no_stray_line '^; \$ORIGIN' ho/chousa.intel
 if [ -n "$SCHEMA_PY" ]; then
-	check hostile_stix_schema 0 "$SCHEMA_PY" "$CHECK" stix-schema \
-	    ho/chousa.stix.json "$TESTS/data/stix2-json-schemas/schemas"
+	check hostile_stix_schema 0 "$SCHEMA_PY" "$STIX_VALIDATE" \
+	    ho/chousa.stix.json
 fi
 
 # ---- --delta ----

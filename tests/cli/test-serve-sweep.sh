@@ -125,13 +125,14 @@ header_of sweep_clean_exit_0 clean '^Chousa-Exit: 0'
 # 40 MiB of Zeek conn lines, one in 1000 to a listed address.
 python3 - "$T/big.log" <<'PY'
 import sys
-out = open(sys.argv[1], "w")
-out.write("#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n")
-n = 0
-while out.tell() < 40 << 20:
+lines = ["#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n"]
+n = size = 0
+while size < 40 << 20:
     dst = "185.244.25.10" if n % 1000 == 0 else "10.1.%d.%d" % (n // 250 % 250, n % 250)
-    out.write("1700000000.%06d\tC%d\t10.0.0.%d\t%d\t%s\t443\ttcp\n" % (n, n, n % 200, 1024 + n % 60000, dst))
+    lines.append("1700000000.%06d\tC%d\t10.0.0.%d\t%d\t%s\t443\ttcp\n" % (n, n, n % 200, 1024 + n % 60000, dst))
+    size += len(lines[-1])
     n += 1
+open(sys.argv[1], "w").write("".join(lines))
 print(n)
 PY
 want_big=$("$CHOUSA" sweep - < "$T/big.log" 2> /dev/null | wc -l | tr -d ' ')

@@ -191,7 +191,8 @@ def upload_progress(d):
         seen = []
         for _ in range(400):
             st = status_of(d, "sweep-form")
-            if st is None:
+            # Gone or emptied once the answer is in.
+            if st is None or (seen and not st[0]):
                 break
             if st[0].startswith("Uploading ") and st not in seen:
                 seen.append(st)
