@@ -151,9 +151,11 @@ ifndef INJECT
 	@$(MAKE) --no-print-directory INJECT=1 inject-tests
 endif
 
-# The failure-injection flavour that tests/cli/test-robust-inject.sh runs.
+# The failure-injection flavour that tests/cli/test-robust-inject.sh runs:
+# the program and the two unit tests it drives (the others would be
+# linked for nothing).
 .PHONY: inject-tests
-inject-tests: $(BIN) $(UNIT_BIN)
+inject-tests: $(BIN) $(BUILD)/tests/test-robust-render $(BUILD)/tests/test-peers
 
 demo: deps
 	@$(MAKE) --no-print-directory chousa
