@@ -692,6 +692,7 @@ h_tokens_create(struct sreq *r)
 	struct chousa_err err = { 0 };
 	struct chousa_buf said;
 	char token[CHOUSA_TOKEN_SIZE + 1];
+	char allowed[CHOUSA_TOKEN_ALLOW_MAX + 1];
 	struct chousa_jw w;
 	const char *name, *role, *expires, *from;
 	struct jnode *v = body_object(r, token_keys);
@@ -740,6 +741,8 @@ h_tokens_create(struct sreq *r)
 	else
 		chousa_jw_null(&w);
 	auth_budget_json(&w, budget);
+	if (auth_allow_normal(from, allowed, &err) == CHOUSA_OK)
+		auth_allow_json(&w, allowed);
 	chousa_jw_kstr(&w, "token", token);
 	doc_end(&w);
 	explicit_bzero(token, sizeof(token));
@@ -844,6 +847,7 @@ h_tokens_post(struct sreq *r)
 	const char *slash = strchr(name, '/');
 	struct jnode *v;
 	struct chousa_jw w;
+	char allowed[CHOUSA_TOKEN_ALLOW_MAX + 1];
 	const char *from;
 	int bad = 0, rc, has_budget, has_from;
 	long budget;
@@ -878,8 +882,9 @@ h_tokens_post(struct sreq *r)
 		return req_error(r, 400, "'allow_from' must be a string: "
 		    "addresses and CIDR ranges, or \"any\"");
 	/* The addresses first: the one of the two that may be refused. */
-	rc = has_from ? chousa_token_set_allow(r->env.st, name, from, &err) :
-	    CHOUSA_OK;
+	rc = has_from ? auth_allow_normal(from, allowed, &err) : CHOUSA_OK;
+	if (rc == CHOUSA_OK && has_from)
+		rc = chousa_token_set_allow(r->env.st, name, allowed, &err);
 	if (rc == CHOUSA_OK && has_budget)
 		rc = chousa_store_token_set_budget(r->env.st, name, budget,
 		    &err);
@@ -895,7 +900,7 @@ h_tokens_post(struct sreq *r)
 	if (has_budget)
 		auth_budget_json(&w, budget);
 	if (has_from)
-		chousa_jw_kstr(&w, "allow_from", from);
+		auth_allow_json(&w, allowed);
 	doc_end(&w);
 	return 0;
 }

@@ -176,14 +176,9 @@ chousa_token_rotated_text(struct chousa_buf *b, const char *name,
 	    "is revoked", rot->before_until != 0 ? before : "");
 }
 
-/*
- * allow_from as the store keeps it, into out: each address or range
- * checked, the blanks around them dropped, joined by commas; "" for any
- * address (NULL, "" or "any").
- */
-static int
-allow_normal(const char *allow_from, char out[CHOUSA_TOKEN_ALLOW_MAX + 1],
-    struct chousa_err *err)
+int
+auth_allow_normal(const char *allow_from,
+    char out[CHOUSA_TOKEN_ALLOW_MAX + 1], struct chousa_err *err)
 {
 	struct addr_ranges check;
 	const char *p = allow_from, *end;
@@ -224,7 +219,7 @@ chousa_token_set_allow(struct chousa_store *st, const char *name,
 {
 	char from[CHOUSA_TOKEN_ALLOW_MAX + 1];
 
-	if (allow_normal(allow_from, from, err) != CHOUSA_OK)
+	if (auth_allow_normal(allow_from, from, err) != CHOUSA_OK)
 		return CHOUSA_EINVAL;
 	return chousa_store_token_set_allow(st, name, from, err);
 }
@@ -245,7 +240,7 @@ chousa_token_create(struct chousa_store *st, const char *name, int role,
 		    "use letters, digits and - _ . @ (at most 60)", name);
 	if (role < CHOUSA_ROLE_READ || role > CHOUSA_ROLE_ADMIN)
 		return chousa_errf(err, CHOUSA_EINVAL, "no such role");
-	if (allow_normal(allow_from, from, err) != CHOUSA_OK)
+	if (auth_allow_normal(allow_from, from, err) != CHOUSA_OK)
 		return CHOUSA_EINVAL;
 	if (token_new(token, hex) != 0)
 		return chousa_errf(err, CHOUSA_EIO, "no random bytes");
@@ -278,10 +273,15 @@ token_json(const void *arg, struct chousa_jw *w, size_t i)
 	chousa_jw_kstr(w, "state", chousa_token_state(t, (int64_t)time(NULL)));
 	auth_budget_json(w, t->online_budget);
 	chousa_jw_kint(w, "online_today", t->online_today);
-	/* null: from any address. */
+	auth_allow_json(w, t->allow_from);
+}
+
+void
+auth_allow_json(struct chousa_jw *w, const char *allow_from)
+{
 	chousa_jw_key(w, "allow_from");
-	if (t->allow_from != NULL)
-		chousa_jw_list(w, t->allow_from, ',');
+	if (allow_from != NULL && allow_from[0] != '\0')
+		chousa_jw_list(w, allow_from, ',');
 	else
 		chousa_jw_null(w);
 }
@@ -368,7 +368,7 @@ chousa_token_created_text(struct chousa_buf *b, const char *name, int role,
 
 	if (ends != 0)
 		chousa_time_format(ends, until, sizeof(until));
-	if (allow_normal(allow_from, from, &err) != CHOUSA_OK)
+	if (auth_allow_normal(allow_from, from, &err) != CHOUSA_OK)
 		from[0] = '\0';
 	chousa_buf_addf(b, "token '%s' (role %s%s%s%s%s) created; it is shown "
 	    "only this once", name, chousa_role_name(role), ends != 0 ?

@@ -111,6 +111,15 @@ void	auth_tokens_changed(void);
 /* What a token's name is made of (at most 60 of them). */
 #define TOKEN_NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZ" \
 	"abcdefghijklmnopqrstuvwxyz0123456789-_.@"
+/*
+ * A token's allowed addresses as the store keeps them, into out: each
+ * address or range checked, blanks dropped, joined by commas; "" for any
+ * address (NULL, blank or "any").
+ */
+int	auth_allow_normal(const char *allow_from,
+	    char out[CHOUSA_TOKEN_ALLOW_MAX + 1], struct chousa_err *err);
+/* "allow_from": the list of addresses and ranges, null for any. */
+void	auth_allow_json(struct chousa_jw *w, const char *allow_from);
 /* "online_budget": a token's budget, null for the server's default. */
 void	auth_budget_json(struct chousa_jw *w, long budget);
 /* The daily budget of online requests in force for p: 0 no limit. */

@@ -110,10 +110,16 @@ status_is api_allow_not_string_400 400
 http POST /api/v1/tokens/remote1 "$ADMIN" '{"allow_from": "10.0.0.0/33"}'
 status_is api_allow_bad_range_400 400
 expect api_allow_bad_range_said "bad address range '10\.0\.0\.0/33'" "$T/body"
+# The answer says what is now in force, as `token list` says it.
+http POST /api/v1/tokens/remote1 "$ADMIN" '{"allow_from": " 192.0.2.0/24 ,, 2001:db8::1 "}'
+status_is api_allow_200 200
+expect api_allow_said_as_kept '"allow_from":\["192\.0\.2\.0/24","2001:db8::1"\]' "$T/body"
 http POST /api/v1/tokens/remote1 "$ADMIN" '{"allow_from": "any"}'
 status_is api_allow_any_200 200
+expect api_allow_any_said_null '"allow_from":null' "$T/body"
 http POST /api/v1/tokens "$ADMIN" '{"name": "remote2", "role": "read", "allow_from": "10.0.0.0/8"}'
 status_is api_create_201 201
+expect api_create_says_from '"allow_from":\["10\.0\.0\.0/8"\]' "$T/body"
 REMOTE2=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["token"])' "$T/body")
 http GET /api/v1/version "$REMOTE2"
 status_is api_created_bound 401
