@@ -38,15 +38,36 @@ addr16(const char *p, size_t len, uint8_t out[16], int *is_v6)
 	return -1;
 }
 
+/*
+ * Whether the zone after a '%' of a written range, if any, is an
+ * interface's name (at most 15 of letters, digits, '.', '_', '-'): a list
+ * an operator writes holds no other text the address reader would skip.
+ */
+static int
+zone_ok(const char *p, size_t len)
+{
+	const char *pct = memchr(p, '%', len);
+	size_t n;
+
+	if (pct == NULL)
+		return 1;
+	n = len - (size_t)(pct + 1 - p);
+	if (n > 0 && p[len - 1] == ']')
+		n--;
+	return n >= 1 && n <= 15 && strspn(pct + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789._-") >= n;
+}
+
 /* "addr" or "addr/prefix" into its first and last address; 0 on success. */
 static int
 range_of(const char *p, size_t len, uint8_t lo[16], uint8_t hi[16])
 {
 	const char *slash = memchr(p, '/', len);
+	size_t alen = slash ? (size_t)(slash - p) : len;
 	long prefix;
 	int is_v6, i;
 
-	if (addr16(p, slash ? (size_t)(slash - p) : len, lo, &is_v6) != 0)
+	if (!zone_ok(p, alen) || addr16(p, alen, lo, &is_v6) != 0)
 		return -1;
 	prefix = is_v6 ? 128 : 32;
 	if (slash != NULL) {

@@ -43,6 +43,10 @@ expect empty_list_said "no address in .*any address: 'any'" "$T/err"
 check allow_from_outside_create 2 "$CHOUSA" token rotate --allow-from any far
 check allow_bad_address 2 "$CHOUSA" token allow near 300.1.1.1
 check allow_unknown_name 3 "$CHOUSA" token allow nobody 10.0.0.1
+# A zone is an interface's name; no other text hides behind a '%'.
+check allow_zone_garbage_refused 2 "$CHOUSA" token allow near '10.0.0.1%a b/8'
+expect allow_zone_garbage_said "bad address range '10\.0\.0\.1%a b/8'" "$T/err"
+check allow_zone_link_local 0 "$CHOUSA" token allow near 'fe80::1%eth0, 127.0.0.0/8, ::1'
 "$CHOUSA" token list --json > "$T/list.json"
 grep -q '"name":"bad1"' "$T/list.json" && not_ok bad_not_stored "bad1 listed" || ok bad_not_stored
 
