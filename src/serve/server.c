@@ -1865,12 +1865,6 @@ is_live(const char *key)
 }
 
 /*
- * Whether a reload puts cfg's [server] key in force: a live key, or the
- * TLS files' paths of a server that runs TLS, whose program reads the
- * files they name at each reload (chousa_server_reload_tls).  Turning TLS
- * on or off waits for a restart.
- */
-/*
  * Whether a reload moves the audit log to cfg's [server] audit_log: when
  * the server keeps one, the command line did not name it, and the config
  * names a file, or names none (the default) as at the start.  Turning the
@@ -1887,6 +1881,12 @@ audit_path_live(const struct server *s, const struct chousa_config *cfg)
 	    chousa_config_get(s->cfg, "server", "audit_log") == NULL;
 }
 
+/*
+ * Whether a reload puts cfg's [server] key in force: a live key, the
+ * audit log's path (audit_path_live), or the TLS files' paths of a server
+ * that runs TLS, whose program reads the files they name at each reload
+ * (chousa_server_reload_tls).  Turning TLS on or off waits for a restart.
+ */
 static int
 is_live_here(const struct server *s, const struct chousa_config *cfg,
     const char *key)
