@@ -19,7 +19,7 @@
 
 enum {
 	OPT_LISTEN = 256, OPT_UPDATE, OPT_TLS_CERT, OPT_TLS_KEY, OPT_AUDIT,
-	OPT_AUDIT_MAX, OPT_AUDIT_KEEP, OPT_THREADS, OPT_PORT_FILE
+	OPT_AUDIT_MAX, OPT_AUDIT_KEEP, OPT_THREADS, OPT_PORT_FILE, OPT_CHECK
 };
 
 static const struct cli_opt serve_opts[] = {
@@ -48,6 +48,12 @@ static const struct cli_opt serve_opts[] = {
 	{ OPT_THREADS, "threads", "N", "HTTP threads (default one per core, at least 2)." },
 	{ OPT_PORT_FILE, "port-file", "FILE", "Write the port listened on "
 	    "to FILE once the server is up (for scripts and tests)." },
+	{ OPT_CHECK, "check", NULL, "Check the configuration and these "
+	    "options without starting (nothing bound, created or written): "
+	    "the address, trusted_proxies, the TLS pair and its end, the "
+	    "audit log's place, the store and its tokens; one line each "
+	    "(ok, warning or error), then exit 0, or 2 on an error.  Before "
+	    "a SIGHUP, or as a configuration tool's validate step." },
 	{ 0 }
 };
 
@@ -105,6 +111,7 @@ struct serve_args {
 	const char	*cert, *key;	/* --tls-cert, --tls-key: paths */
 	char		*cert_set, *key_set;	/* as a reload set them */
 	const char	*port_file;
+	int		 check;		/* --check: check, do not start */
 	int		 fds[16];	/* sockets passed by systemd */
 	char		*audit;		/* the default audit log's path */
 	char		 exe[PATH_MAX];
@@ -199,6 +206,7 @@ serve_options(const struct cli_cmd *self, int argc, char **argv,
 			    arg, 1, 256);
 			break;
 		case OPT_PORT_FILE:	x->port_file = arg; break;
+		case OPT_CHECK:		x->check = 1; break;
 		}
 	}
 	if (cli_optind < argc)
@@ -232,8 +240,10 @@ serve_prepare(struct chousa_serve_opts *so, struct serve_args *x,
 		so->tls_cert = read_pem(x->cert);
 		so->tls_key = read_pem(x->key);
 	}
-	st = cli_open_store(0);
-	chousa_store_close(st);
+	if (!x->check) {
+		st = cli_open_store(0);
+		chousa_store_close(st);
+	}
 	so->db_path = cli_db_path();
 	so->config_path = chousa_config_path(so->cfg);
 	n = readlink("/proc/self/exe", x->exe, sizeof(x->exe) - 1);
@@ -496,6 +506,29 @@ serve_drain(struct chousa_server *srv, const sigset_t *set)
 		    "answered");
 }
 
+/* serve --check: say each check, and exit 2 on an error. */
+static int
+serve_check(struct chousa_serve_opts *so, struct serve_args *x,
+    struct chousa_config *cfg)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_buf out;
+	int rc;
+
+	chousa_buf_init(&out, 0);
+	rc = chousa_server_check(so, &out, &err);
+	if (!g_opt.quiet)
+		fwrite(out.data != NULL ? out.data : "", 1, out.len, stdout);
+	chousa_buf_release(&out);
+	free((char *)(uintptr_t)so->tls_cert);
+	free((char *)(uintptr_t)so->tls_key);
+	free(x->audit);
+	chousa_config_free(cfg);
+	if (rc != CHOUSA_OK)
+		cli_die(EXIT_USAGE, "serve --check: %s", err.msg);
+	return EXIT_CLEAN;
+}
+
 static int
 run_serve(const struct cli_cmd *self, int argc, char **argv)
 {
@@ -515,6 +548,8 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	serve_options(self, argc, argv, &so, &x);
 	listen_fds_take(&so, &x);
 	serve_prepare(&so, &x, argv[0]);
+	if (x.check)
+		return serve_check(&so, &x, cfg);
 	/*
 	 * Each request allocates and frees its buffers on its thread's malloc
 	 * arena; by default glibc gives the freed top of an arena back to the

@@ -185,7 +185,15 @@ void	audit_move(struct audit *a, const char *path);
 /* Rotate past max_bytes (0: 64 MiB), keeping keep files (0: 5), from now. */
 void	audit_set_rotation(struct audit *a, long max_bytes, int keep);
 
+/* "ADDR:PORT" or "[V6]:PORT" into sa; 0 on a bad address. */
+int	parse_listen(const char *s, struct sockaddr_storage *sa,
+	    socklen_t *len);
+
 /* ---- the certificate (tls.c) ---- */
+
+/* Check a PEM certificate chain and its key as tls_load does, no more. */
+int	tls_check(const char *cert_pem, const char *key_pem, int64_t *expires,
+	    struct chousa_err *err);
 
 /*
  * Check a PEM certificate chain and its key, and put them in force for

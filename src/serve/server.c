@@ -1767,8 +1767,7 @@ tls_start(struct server *s, struct chousa_err *err)
 	return rc;
 }
 
-/* "ADDR:PORT" or "[V6]:PORT" into sa; 0 on a bad address. */
-static int
+int
 parse_listen(const char *s, struct sockaddr_storage *sa, socklen_t *len)
 {
 	char host[INET6_ADDRSTRLEN + 1];

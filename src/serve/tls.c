@@ -140,6 +140,22 @@ cred_parse(struct tls_cred *c, const char *cert_pem, const char *key_pem,
 }
 
 int
+tls_check(const char *cert_pem, const char *key_pem, int64_t *expires,
+    struct chousa_err *err)
+{
+	struct tls_cred *c = mem_alloc(sizeof(*c));
+	int rc;
+
+	if (c == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	rc = cred_parse(c, cert_pem, key_pem, err);
+	if (rc == CHOUSA_OK && expires != NULL)
+		*expires = c->not_after;
+	cred_free(c);
+	return rc;
+}
+
+int
 tls_load(const char *cert_pem, const char *key_pem, int64_t *expires,
     struct chousa_err *err)
 {

@@ -55,6 +55,15 @@ end_of() { date -u -d "$(openssl x509 -noout -enddate -in "$1" | cut -d= -f2)" +
 serve_store '[server]\nrate = 0\n'
 TOKEN=$("$CHOUSA" -q token create --role read tls)
 ADMIN=$("$CHOUSA" -q token create --role admin tlsadmin)
+# serve --check reads the pair as a start would, starting nothing.
+check check_tls_ok 0 "$CHOUSA" serve --check --listen 0.0.0.0:0 --tls-cert a.chain --tls-key a.key
+expect check_tls_ok_said '^ok +tls +certificate and key agree, valid until 20' "$T/out"
+expect check_tls_listen_https '^ok +listen +0\.0\.0\.0:0 \(HTTPS\)$' "$T/out"
+check check_tls_mismatch 2 "$CHOUSA" serve --check --tls-cert a.chain --tls-key b.key
+expect check_tls_mismatch_said '^error +tls +' "$T/out"
+expect check_tls_mismatch_one_line '^chousa: serve --check: 1 problem: tls: ' "$T/err"
+check check_tls_near_end 0 "$CHOUSA" serve --check --tls-cert c.chain --tls-key c.key
+expect check_tls_near_end_said '^warning +tls +the certificate ends on 20.*, in [0-9] days: renew it, then reload' "$T/out"
 cp a.chain cert.pem
 cp a.key key.pem
 serve_start --tls-cert cert.pem --tls-key key.pem ||

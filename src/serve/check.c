@@ -1,0 +1,225 @@
+/*
+ * check.c: chousa serve --check.  What a start would refuse, and what it
+ * would start with but regret, found without starting: for the validate
+ * step of a configuration tool, or before a SIGHUP, as nginx -t and
+ * sshd -t serve.  Nothing is bound, created or written; the store is
+ * opened read-only.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libgen.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/mem.h"
+#include "serve/serve.h"
+
+struct check {
+	struct chousa_buf	*out;
+	int			 errors, warnings;
+	char			 first[640];	/* the first error */
+};
+
+/* One line: "ok", "warning" or "error", what was checked, what it found. */
+static void
+said(struct check *c, const char *level, const char *what, const char *fmt,
+    ...)
+{
+	char detail[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	chousa_buf_addf(c->out, "%-8s %-10s %s\n", level, what, detail);
+	if (strcmp(level, "error") == 0 && c->errors++ == 0)
+		snprintf(c->first, sizeof(c->first), "%s: %s", what, detail);
+	if (strcmp(level, "warning") == 0)
+		c->warnings++;
+}
+
+static int
+is_loopback(const struct sockaddr_storage *sa)
+{
+	if (sa->ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)(const void *)sa)->
+		    sin_addr.s_addr) >> 24) == 127;
+	return sa->ss_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(
+	    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr);
+}
+
+static void
+check_listen(struct check *c, const struct chousa_serve_opts *o,
+    const struct chousa_config *cfg)
+{
+	struct sockaddr_storage sa;
+	socklen_t len;
+
+	if (o->n_listen_fds > 0) {
+		said(c, "ok", "listen", "%d sockets passed by systemd",
+		    o->n_listen_fds);
+		return;
+	}
+	if (o->listen == NULL || !parse_listen(o->listen, &sa, &len)) {
+		said(c, "error", "listen", "cannot read '%.80s' as ADDR:PORT "
+		    "(127.0.0.1:8080, [::1]:8080)", o->listen != NULL ?
+		    o->listen : "");
+		return;
+	}
+	if (is_loopback(&sa) || o->tls_cert != NULL ||
+	    chousa_config_get(cfg, "server", "trusted_proxies") != NULL)
+		said(c, "ok", "listen", "%s%s", o->listen, o->tls_cert != NULL ?
+		    " (HTTPS)" : "");
+	else
+		said(c, "warning", "listen", "%s without TLS: tokens cross "
+		    "the network in clear (--tls-cert and --tls-key, or a TLS "
+		    "proxy in [server] trusted_proxies)", o->listen);
+}
+
+static void
+check_proxies(struct check *c, const struct chousa_config *cfg)
+{
+	const char *v = chousa_config_get(cfg, "server", "trusted_proxies");
+	struct chousa_err err = { 0 };
+	struct addr_ranges r;
+
+	if (v == NULL)
+		return;
+	memset(&r, 0, sizeof(r));
+	if (addr_ranges_add(&r, v, "trusted proxy", &err) != CHOUSA_OK)
+		said(c, "error", "proxies", "%s", err.msg);
+	else
+		said(c, "ok", "proxies", "%zu trusted (X-Forwarded-For read "
+		    "from them)", r.n);
+}
+
+static void
+check_tls(struct check *c, const struct chousa_serve_opts *o)
+{
+	struct chousa_err err = { 0 };
+	int64_t until = 0, now = (int64_t)time(NULL);
+	char day[32] = "";
+	struct tm tm;
+	time_t t;
+
+	if (o->tls_cert == NULL)
+		return;
+	if (tls_check(o->tls_cert, o->tls_key, &until, &err) != CHOUSA_OK) {
+		said(c, "error", "tls", "%s", err.msg);
+		return;
+	}
+	t = (time_t)until;
+	if (until != 0 && gmtime_r(&t, &tm) != NULL)
+		strftime(day, sizeof(day), "%Y-%m-%d %H:%M UTC", &tm);
+	if (until != 0 && until <= now)
+		said(c, "error", "tls", "the certificate ended on %s: renew "
+		    "it", day);
+	else if (until != 0 && until - now < TLS_WARN_DAYS * 86400)
+		said(c, "warning", "tls", "the certificate ends on %s, in %lld "
+		    "days: renew it, then reload", day,
+		    (long long)((until - now) / 86400));
+	else
+		said(c, "ok", "tls", "certificate and key agree, valid until "
+		    "%s", day[0] != '\0' ? day : "an unknown date");
+}
+
+/* Whether the audit log can be appended to (made, if it is not there). */
+static void
+check_audit(struct check *c, const struct chousa_serve_opts *o)
+{
+	char dir[4096];
+
+	if (o->audit_path == NULL) {
+		said(c, "warning", "audit", "off: requests are not recorded "
+		    "([server] audit_log = none)");
+		return;
+	}
+	if (access(o->audit_path, F_OK) == 0) {
+		if (access(o->audit_path, W_OK) == 0)
+			said(c, "ok", "audit", "%s (appended to)",
+			    o->audit_path);
+		else
+			said(c, "error", "audit", "%s: %s", o->audit_path,
+			    strerror(errno));
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s", o->audit_path);
+	if (access(dirname(dir), W_OK | X_OK) == 0)
+		said(c, "ok", "audit", "%s (made at the start)",
+		    o->audit_path);
+	else
+		said(c, "error", "audit", "%s: cannot be made in %s: %s",
+		    o->audit_path, dir, strerror(errno));
+}
+
+/* The store opens read-only and holds tokens someone can use. */
+static void
+check_store(struct check *c, const struct chousa_serve_opts *o)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_store *st;
+	struct chousa_arena *a = NULL;
+	struct chousa_token *t = NULL;
+	size_t n = 0, i, valid = 0, admins = 0;
+	int64_t now = (int64_t)time(NULL);
+
+	if (o->db_path == NULL)
+		return;
+	if (access(o->db_path, F_OK) != 0) {
+		said(c, "warning", "store", "%s is not there yet: the start "
+		    "makes it empty, and no token works until one is made "
+		    "(chousa token create)", o->db_path);
+		return;
+	}
+	if (chousa_store_open_wait(&st, o->db_path, CHOUSA_STORE_READONLY,
+	    1000, &err) != CHOUSA_OK) {
+		said(c, "error", "store", "%s", err.msg);
+		return;
+	}
+	said(c, "ok", "store", "%s (read)", o->db_path);
+	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK ||
+	    chousa_store_token_list(st, a, &t, &n, &err) != CHOUSA_OK) {
+		said(c, "error", "tokens", "cannot be read: %s", err.msg);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (strcmp(chousa_token_state(&t[i], now), "valid") == 0) {
+			valid++;
+			admins += strcmp(t[i].role, "admin") == 0;
+		}
+	if (valid == 0)
+		said(c, "warning", "tokens", "none valid: every request but "
+		    "the health check is refused (chousa token create)");
+	else
+		said(c, "ok", "tokens", "%zu valid, %zu of them admin", valid,
+		    admins);
+out:
+	chousa_arena_free(a);
+	chousa_store_close(st);
+}
+
+int
+chousa_server_check(const struct chousa_serve_opts *opts,
+    struct chousa_buf *out, struct chousa_err *err)
+{
+	struct check c;
+
+	memset(&c, 0, sizeof(c));
+	c.out = out;
+	check_listen(&c, opts, opts->cfg);
+	check_proxies(&c, opts->cfg);
+	check_tls(&c, opts);
+	check_audit(&c, opts);
+	check_store(&c, opts);
+	if (opts->update_every > 0)
+		said(&c, "ok", "update", "the feeds every %ld s",
+		    opts->update_every);
+	if (c.errors > 0)
+		return chousa_errf(err, CHOUSA_EINVAL, "%d %s: %s", c.errors,
+		    c.errors > 1 ? "problems" : "problem", c.first);
+	return CHOUSA_OK;
+}

@@ -1,0 +1,62 @@
+#!/bin/sh
+# test-serve-check.sh: chousa serve --check says what a start would refuse
+# (an error: exit 2, one "chousa: serve --check:" line) or regret (a
+# warning: exit 0), one line a check, without starting: nothing bound,
+# made or written.  The TLS pair's checks are in test-serve-tls.
+. "$TESTS/cli/lib.sh"
+cd "$T" || exit 1
+S="$CHOUSA --db s.db"
+
+# A first start: the store and audit log not there yet, none made.
+check fresh 0 $S serve --check
+expect fresh_listen '^ok +listen +127\.0\.0\.1:8080$' out
+expect fresh_audit_made_at_start '^ok +audit +.*audit\.log \(made at the start\)' out
+expect fresh_store_warns '^warning +store +s\.db is not there yet: .*chousa token create' out
+[ ! -e s.db ] && [ ! -e audit.log ] && ok fresh_nothing_made ||
+	not_ok fresh_nothing_made "$(ls)"
+[ ! -s err ] && ok fresh_stderr_quiet || not_ok fresh_stderr_quiet "$(head -c 200 err)"
+
+# With tokens: counted; revoked ones are not.
+$S -q token create --role admin lead > /dev/null
+$S -q token create --role read gone > /dev/null
+$S -q token revoke gone > /dev/null 2>&1
+check with_tokens 0 $S serve --check
+expect store_read '^ok +store +s\.db \(read\)' out
+expect tokens_counted '^ok +tokens +1 valid, 1 of them admin$' out
+$S -q token revoke lead > /dev/null 2>&1
+check no_valid_token 0 $S serve --check
+expect no_valid_token_warns '^warning +tokens +none valid: every request but the health check is refused' out
+$S -q token create --role investigate ana > /dev/null
+
+# Beyond loopback without TLS: said; behind a trusted proxy (which holds
+# the TLS), not.
+check open_listen 0 $S serve --check --listen 0.0.0.0:8080
+expect open_listen_warns '^warning +listen +0\.0\.0\.0:8080 without TLS' out
+printf '[server]\ntrusted_proxies = 10.0.0.7, 2001:db8::/32\n' > proxy.conf
+check behind_proxy 0 $S --config proxy.conf serve --check --listen 0.0.0.0:8080
+expect behind_proxy_ok '^ok +listen +0\.0\.0\.0:8080$' out
+expect proxies_counted '^ok +proxies +2 trusted' out
+
+# Errors: all said, the first on stderr, exit 2.
+printf '[server]\ntrusted_proxies = 10.0.0.0/33\n' > bad.conf
+check bad_config 2 $S --config bad.conf serve --check --listen nowhere \
+    --audit-log "$T/no-such-dir/audit.log"
+expect bad_listen_said "^error +listen +cannot read 'nowhere' as ADDR:PORT" out
+expect bad_proxy_said "^error +proxies +bad trusted proxy '10\.0\.0\.0/33'" out
+expect bad_audit_said '^error +audit +.*no-such-dir/audit\.log: cannot be made in .*no-such-dir: No such file' out
+expect bad_config_one_line "^chousa: serve --check: 3 problems: listen: cannot read 'nowhere'" err
+[ "$(grep -c . err)" = 1 ] && ok bad_config_stderr_one_line || not_ok bad_config_stderr_one_line "$(cat err)"
+
+# A file that is no chousa store.
+printf 'not a database, only text\n' > junk.db
+check not_a_store 2 "$CHOUSA" --db junk.db serve --check
+expect not_a_store_said '^error +store +' out
+[ "$(cat junk.db)" = "not a database, only text" ] && ok not_a_store_untouched ||
+	not_ok not_a_store_untouched "changed"
+
+# No audit log, a scheduled update; -q: the status alone.
+check audit_off 0 $S serve --check --audit-log none --update-every 6h
+expect audit_off_warns '^warning +audit +off: requests are not recorded' out
+expect update_said '^ok +update +the feeds every 21600 s' out
+check quiet_status_alone 2 $S -q serve --check --listen nowhere
+[ ! -s out ] && ok quiet_no_lines || not_ok quiet_no_lines "$(head -c 200 out)"
