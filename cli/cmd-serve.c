@@ -52,7 +52,8 @@ static const struct cli_opt serve_opts[] = {
 	    "options without starting (nothing bound, created or written): "
 	    "the address, trusted_proxies, the TLS pair and its end, the "
 	    "audit log's place, the store and its tokens; one line each "
-	    "(ok, warning or error), then exit 0, or 2 on an error.  Before "
+	    "(ok, warning or error; --json: one object), then exit 0, or 2 "
+	    "on an error.  Before "
 	    "a SIGHUP, or as a configuration tool's validate step." },
 	{ 0 }
 };
@@ -516,7 +517,7 @@ serve_check(struct chousa_serve_opts *so, struct serve_args *x,
 	int rc;
 
 	chousa_buf_init(&out, 0);
-	rc = chousa_server_check(so, &out, &err);
+	rc = chousa_server_check(so, g_opt.json, &out, &err);
 	if (!g_opt.quiet)
 		fwrite(out.data != NULL ? out.data : "", 1, out.len, stdout);
 	chousa_buf_release(&out);

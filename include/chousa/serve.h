@@ -213,10 +213,11 @@ int	chousa_server_start(struct chousa_server **out,
 /*
  * What a start with opts would refuse or regret, checked without starting
  * (nothing bound, created or written; the store read): one line a check
- * into out, "ok", "warning" or "error", what, what was found.
+ * into out, "ok", "warning" or "error", what, what was found; or, json,
+ * one object {"status": the worst, "checks": [{check, status, detail}]}.
  * CHOUSA_EINVAL, the first error in err, when any is an error.
  */
-int	chousa_server_check(const struct chousa_serve_opts *opts,
+int	chousa_server_check(const struct chousa_serve_opts *opts, int json,
 	    struct chousa_buf *out, struct chousa_err *err);
 /* The port it listens on (the one chosen when asked for 0). */
 int	chousa_server_port(const struct chousa_server *s);

@@ -18,28 +18,72 @@
 #include "base/mem.h"
 #include "serve/serve.h"
 
+#define CHECK_MAX	16
+
 struct check {
-	struct chousa_buf	*out;
-	int			 errors, warnings;
-	char			 first[640];	/* the first error */
+	struct {
+		const char	*level;		/* "ok", "warning", "error" */
+		const char	*what;
+		char		 detail[512];
+	}			 r[CHECK_MAX];
+	int			 n, errors;
 };
 
-/* One line: "ok", "warning" or "error", what was checked, what it found. */
+/* One finding: its level, what was checked, what it found. */
 static void
 said(struct check *c, const char *level, const char *what, const char *fmt,
     ...)
 {
-	char detail[512];
 	va_list ap;
 
+	if (c->n == CHECK_MAX)
+		return;
+	c->r[c->n].level = level;
+	c->r[c->n].what = what;
 	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
+	vsnprintf(c->r[c->n].detail, sizeof(c->r[c->n].detail), fmt, ap);
 	va_end(ap);
-	chousa_buf_addf(c->out, "%-8s %-10s %s\n", level, what, detail);
-	if (strcmp(level, "error") == 0 && c->errors++ == 0)
-		snprintf(c->first, sizeof(c->first), "%s: %s", what, detail);
-	if (strcmp(level, "warning") == 0)
-		c->warnings++;
+	c->errors += strcmp(level, "error") == 0;
+	c->n++;
+}
+
+/*
+ * The findings as lines "LEVEL WHAT DETAIL", or as one JSON object: the
+ * worst level as "status", then each as health's checks are written.
+ */
+static void
+render(const struct check *c, int json, struct chousa_buf *out)
+{
+	struct chousa_jw w;
+	const char *worst = "ok";
+	int i;
+
+	if (!json) {
+		for (i = 0; i < c->n; i++)
+			chousa_buf_addf(out, "%-8s %-10s %s\n", c->r[i].level,
+			    c->r[i].what, c->r[i].detail);
+		return;
+	}
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->r[i].level, "error") == 0 ||
+		    (strcmp(c->r[i].level, "warning") == 0 &&
+		    strcmp(worst, "ok") == 0))
+			worst = c->r[i].level;
+	chousa_jw_init(&w, out);
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "status", worst);
+	chousa_jw_key(&w, "checks");
+	chousa_jw_array(&w);
+	for (i = 0; i < c->n; i++) {
+		chousa_jw_object(&w);
+		chousa_jw_kstr(&w, "check", c->r[i].what);
+		chousa_jw_kstr(&w, "status", c->r[i].level);
+		chousa_jw_kstr(&w, "detail", c->r[i].detail);
+		chousa_jw_object_end(&w);
+	}
+	chousa_jw_array_end(&w);
+	chousa_jw_object_end(&w);
+	chousa_buf_addch(out, '\n');
 }
 
 static int
@@ -203,13 +247,13 @@ out:
 }
 
 int
-chousa_server_check(const struct chousa_serve_opts *opts,
+chousa_server_check(const struct chousa_serve_opts *opts, int json,
     struct chousa_buf *out, struct chousa_err *err)
 {
 	struct check c;
+	int i;
 
 	memset(&c, 0, sizeof(c));
-	c.out = out;
 	check_listen(&c, opts, opts->cfg);
 	check_proxies(&c, opts->cfg);
 	check_tls(&c, opts);
@@ -218,8 +262,11 @@ chousa_server_check(const struct chousa_serve_opts *opts,
 	if (opts->update_every > 0)
 		said(&c, "ok", "update", "the feeds every %ld s",
 		    opts->update_every);
-	if (c.errors > 0)
-		return chousa_errf(err, CHOUSA_EINVAL, "%d %s: %s", c.errors,
-		    c.errors > 1 ? "problems" : "problem", c.first);
+	render(&c, json, out);
+	for (i = 0; i < c.n; i++)
+		if (strcmp(c.r[i].level, "error") == 0)
+			return chousa_errf(err, CHOUSA_EINVAL, "%d %s: %s: %s",
+			    c.errors, c.errors > 1 ? "problems" : "problem",
+			    c.r[i].what, c.r[i].detail);
 	return CHOUSA_OK;
 }

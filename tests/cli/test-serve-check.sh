@@ -60,3 +60,18 @@ expect audit_off_warns '^warning +audit +off: requests are not recorded' out
 expect update_said '^ok +update +the feeds every 21600 s' out
 check quiet_status_alone 2 $S -q serve --check --listen nowhere
 [ ! -s out ] && ok quiet_no_lines || not_ok quiet_no_lines "$(head -c 200 out)"
+
+# --json: one object, the worst status, each check as the health check
+# writes them.
+check json_error 2 $S --json serve --check --listen nowhere
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["status"] == "error", d
+c = {x["check"]: x for x in d["checks"]}
+assert c["listen"]["status"] == "error" and "nowhere" in c["listen"]["detail"], c
+assert c["tokens"]["status"] == "ok", c
+assert all(set(x) == {"check", "status", "detail"} for x in d["checks"]), d
+' out 2> py.err && ok json_error_object || not_ok json_error_object "$(tail -n 2 py.err)"
+check json_warning 0 $S --json serve --check --audit-log none
+expect json_warning_status '^\{"status":"warning","checks":\[' out
