@@ -139,29 +139,15 @@ cred_parse(struct tls_cred *c, const char *cert_pem, const char *key_pem,
 	return key_matches(c, err);
 }
 
-int
-tls_check(const char *cert_pem, const char *key_pem, int64_t *expires,
+/* A new credential of the pair into *out, checked; a bad one is said. */
+static int
+cred_new(const char *cert_pem, const char *key_pem, struct tls_cred **out,
     struct chousa_err *err)
 {
 	struct tls_cred *c = mem_alloc(sizeof(*c));
 	int rc;
 
-	if (c == NULL)
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	rc = cred_parse(c, cert_pem, key_pem, err);
-	if (rc == CHOUSA_OK && expires != NULL)
-		*expires = c->not_after;
-	cred_free(c);
-	return rc;
-}
-
-int
-tls_load(const char *cert_pem, const char *key_pem, int64_t *expires,
-    struct chousa_err *err)
-{
-	struct tls_cred *c = mem_alloc(sizeof(*c));
-	int rc;
-
+	*out = NULL;
 	if (c == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	rc = cred_parse(c, cert_pem, key_pem, err);
@@ -169,6 +155,34 @@ tls_load(const char *cert_pem, const char *key_pem, int64_t *expires,
 		cred_free(c);
 		return rc;
 	}
+	*out = c;
+	return CHOUSA_OK;
+}
+
+int
+tls_check(const char *cert_pem, const char *key_pem, int64_t *expires,
+    struct chousa_err *err)
+{
+	struct tls_cred *c;
+	int rc = cred_new(cert_pem, key_pem, &c, err);
+
+	if (rc != CHOUSA_OK)
+		return rc;
+	if (expires != NULL)
+		*expires = c->not_after;
+	cred_free(c);
+	return CHOUSA_OK;
+}
+
+int
+tls_load(const char *cert_pem, const char *key_pem, int64_t *expires,
+    struct chousa_err *err)
+{
+	struct tls_cred *c;
+	int rc = cred_new(cert_pem, key_pem, &c, err);
+
+	if (rc != CHOUSA_OK)
+		return rc;
 	pthread_mutex_lock(&tls_lock);
 	c->older = tls_current;
 	tls_current = c;
