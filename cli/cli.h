@@ -231,8 +231,6 @@ struct chousa_config *cli_try_load_config(struct chousa_err *err);
  */
 void	cli_key_hint(struct chousa_buf *b, const struct chousa_config *cfg,
 	    const char *source, const char *reason);
-/* The online sources' names (the config's source sections); static. */
-const char *const *cli_source_sections(void);
 
 /*
  * Ctrl-C while a command writes to the store: the store's transaction is

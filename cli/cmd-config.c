@@ -38,9 +38,9 @@ show(const struct chousa_config *c, int all, int json)
 
 	chousa_buf_init(&b, 0);
 	if (json)
-		chousa_config_show_json(&b, c, cli_source_sections(), all);
+		chousa_config_show_json(&b, c, chousa_source_sections(), all);
 	else
-		chousa_config_show_text(&b, c, cli_source_sections(), all);
+		chousa_config_show_text(&b, c, chousa_source_sections(), all);
 	cli_output(&b);
 	return EXIT_CLEAN;
 }
@@ -53,9 +53,9 @@ check(const struct chousa_config *c, int json)
 
 	chousa_buf_init(&b, 0);
 	if (json)
-		n = chousa_config_check_json(&b, c, cli_source_sections());
+		n = chousa_config_check_json(&b, c, chousa_source_sections());
 	else
-		n = chousa_config_check_text(&b, c, cli_source_sections(),
+		n = chousa_config_check_text(&b, c, chousa_source_sections(),
 		    g_opt.quiet);
 	cli_output(&b);
 	if (n > 0 && !json)
@@ -109,7 +109,7 @@ init(int force)
 		cli_die(EXIT_BADINPUT, "cannot chmod '%s': %s", path,
 		    strerror(errno));
 	chousa_buf_init(&b, 0);
-	chousa_config_template(&b, cli_source_sections());
+	chousa_config_template(&b, chousa_source_sections());
 	if (b.failed != CHOUSA_OK || write(fd, b.data, b.len) !=
 	    (ssize_t)b.len || close(fd) != 0)
 		cli_die(EXIT_BADINPUT, "cannot write '%s': %s", path,
@@ -250,7 +250,7 @@ man_key(FILE *fp, const struct chousa_config_key *k, const char *section)
 void
 cli_config_man(FILE *fp)
 {
-	const char *const *sources = cli_source_sections();
+	const char *const *sources = chousa_source_sections();
 	const struct chousa_config_key *k, *prev = NULL;
 	size_t i;
 

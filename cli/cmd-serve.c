@@ -50,7 +50,8 @@ static const struct cli_opt serve_opts[] = {
 	    "to FILE once the server is up (for scripts and tests)." },
 	{ OPT_CHECK, "check", NULL, "Check the configuration and these "
 	    "options without starting (nothing bound, created or written): "
-	    "the address, trusted_proxies, the TLS pair and its end, the "
+	    "the config's problems, the address, trusted_proxies, the TLS "
+	    "pair and its end, the "
 	    "audit log's place, the store and its tokens; one line each "
 	    "(ok, warning or error; --json: one object), then exit 0, or 2 "
 	    "on an error.  Before "

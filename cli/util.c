@@ -287,22 +287,6 @@ cli_db_path(void)
 	return path.data;
 }
 
-const char *const *
-cli_source_sections(void)
-{
-	static const char *names[128];
-	const struct chousa_source *const *all = chousa_sources();
-	size_t i, n = 0;
-
-	if (names[0] != NULL)
-		return names;
-	for (i = 0; all[i] != NULL && n + 1 < 128; i++)
-		if (!(all[i]->flags & CHOUSA_SRC_LOCAL))
-			names[n++] = all[i]->name;
-	names[n] = NULL;
-	return names;
-}
-
 void
 cli_key_hint(struct chousa_buf *b, const struct chousa_config *cfg,
     const char *source, const char *reason)
@@ -345,7 +329,7 @@ cli_try_load_config(struct chousa_err *err)
 
 	if (chousa_config_load(&c, g_opt.config, err) != CHOUSA_OK)
 		return NULL;
-	chousa_config_check(c, cli_source_sections(), 0, config_warning,
+	chousa_config_check(c, chousa_source_sections(), 0, config_warning,
 	    NULL);
 	return c;
 }

@@ -195,6 +195,11 @@ struct chousa_source {
 
 /* The sources in ask order; NULL-terminated; borrowed. */
 const struct chousa_source *const *chousa_sources(void);
+/*
+ * The online sources' names, the config's source sections (as
+ * chousa_config_check() takes them); NULL-terminated; borrowed.
+ */
+const char *const *chousa_source_sections(void);
 const struct chousa_source *chousa_source_find(const char *name);
 /*
  * A source's key in cfg (may be NULL): its api_key (CHOUSA_<NAME>_KEY),

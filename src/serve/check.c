@@ -18,7 +18,7 @@
 #include "base/mem.h"
 #include "serve/serve.h"
 
-#define CHECK_MAX	16
+#define CHECK_MAX	64
 
 struct check {
 	struct {
@@ -84,6 +84,13 @@ render(const struct check *c, int json, struct chousa_buf *out)
 	chousa_jw_array_end(&w);
 	chousa_jw_object_end(&w);
 	chousa_buf_addch(out, '\n');
+}
+
+/* Each problem of the config file and the environment, as a warning. */
+static void
+config_issue(void *arg, const char *where, const char *message)
+{
+	said(arg, "warning", "config", "%s: %s", where, message);
 }
 
 static int
@@ -254,6 +261,9 @@ chousa_server_check(const struct chousa_serve_opts *opts, int json,
 	int i;
 
 	memset(&c, 0, sizeof(c));
+	if (opts->cfg != NULL)
+		chousa_config_check(opts->cfg, chousa_source_sections(), 0,
+		    config_issue, &c);
 	check_listen(&c, opts, opts->cfg);
 	check_proxies(&c, opts->cfg);
 	check_tls(&c, opts);

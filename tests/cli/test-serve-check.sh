@@ -75,3 +75,10 @@ assert all(set(x) == {"check", "status", "detail"} for x in d["checks"]), d
 ' out 2> py.err && ok json_error_object || not_ok json_error_object "$(tail -n 2 py.err)"
 check json_warning 0 $S --json serve --check --audit-log none
 expect json_warning_status '^\{"status":"warning","checks":\[' out
+
+# The config's own problems, which a start passes over with a default,
+# are in the report too.
+printf '[server]\nrate = abc\nidle_timout = 30\n' > typo.conf
+check config_problems 0 $S --config typo.conf serve --check
+expect config_bad_value "^warning +config +.*typo\.conf:2: \[server\] rate = 'abc' is not a whole number.*600 is used instead" out
+expect config_unknown_key "^warning +config +.*typo\.conf:3: unknown key 'idle_timout' in \[server\]" out

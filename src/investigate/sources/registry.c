@@ -63,14 +63,18 @@ static const struct chousa_source *const table[] = {
 
 static struct chousa_source made[MADE_MAX];
 static const struct chousa_source *sources[SOURCES_MAX];
+static const char *sections[SOURCES_MAX];	/* the online ones' names */
 static pthread_once_t sources_once = PTHREAD_ONCE_INIT;
 
-/* table[] with the feeds' own sources in their place, in feed order. */
+/*
+ * table[] with the feeds' own sources in their place, in feed order; and
+ * the online sources' names, their config sections.
+ */
 static void
 sources_init(void)
 {
 	const struct chousa_feed *const *feeds = chousa_feeds();
-	size_t i, k, n = 0, n_made = 0;
+	size_t i, k, n = 0, n_made = 0, n_sections = 0;
 
 	for (i = 0; table[i] != NULL && n + 1 < SOURCES_MAX; i++) {
 		if (table[i] != &feed_sources) {
@@ -85,6 +89,9 @@ sources_init(void)
 			sources[n++] = &made[n_made++];
 		}
 	}
+	for (i = 0; i < n; i++)
+		if (!(sources[i]->flags & CHOUSA_SRC_LOCAL))
+			sections[n_sections++] = sources[i]->name;
 }
 
 /* Built once, whichever thread asks first (the server's workers). */
@@ -93,6 +100,13 @@ chousa_sources(void)
 {
 	pthread_once(&sources_once, sources_init);
 	return sources;
+}
+
+const char *const *
+chousa_source_sections(void)
+{
+	pthread_once(&sources_once, sources_init);
+	return sections;
 }
 
 /* An empty setting counts as unset, so "api_key =" means no key. */
