@@ -647,7 +647,7 @@ const struct cli_cmd cmd_serve = {
 	"trusted_proxies, the caps, queues and investigation threads, "
 	"idle_timeout, peer_timeout, max_connections, max_per_ip, "
 	"sweep_matcher_keep, drain_timeout, update_every, audit_max, "
-	"audit_keep and audit_log (to another file; 'none' waits), unless "
+	"audit_keep and audit_log (to another file, or on; 'none' waits), unless "
 	"set by an option; the rest waits "
 	"for a restart), the log's path (logrotate) and the TLS pair (a renewal).  Each token may "
 	"make [server] rate requests a minute (default 600, burst 120).  "

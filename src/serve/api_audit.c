@@ -98,7 +98,7 @@ audit_options(struct sreq *r, struct ajob *j)
 
 	if (!req_known_args(r, audit_keys))
 		return 0;
-	if (audit_files(r->srv->audit, r->a, &j->path, &j->keep) !=
+	if (audit_files(server_audit(r->srv), r->a, &j->path, &j->keep) !=
 	    CHOUSA_OK)
 		return req_error(r, 500, "out of memory"), 0;
 	if (j->path == NULL)

@@ -189,9 +189,9 @@ check_audit(struct health *h, struct server *s)
 {
 	struct audit_stats as;
 
-	if (s->audit == NULL)
+	if (server_audit(s) == NULL)
 		return;
-	audit_stats(s->audit, &as);
+	audit_stats(server_audit(s), &as);
 	if (as.failing)
 		chousa_buf_addf(&h->detail, "the audit log cannot be written "
 		    "now (the server's log says why); %llu line%s lost since "

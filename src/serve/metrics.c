@@ -447,8 +447,8 @@ put_server(struct chousa_buf *b, struct server *s)
 		gauge(b, "chousa_queue_memory_limit_bytes", "[server] "
 		    "queue_memory: past it, investigations get 503.",
 		    (double)max_held);
-	if (s->audit != NULL) {
-		audit_stats(s->audit, &as);
+	if (server_audit(s) != NULL) {
+		audit_stats(server_audit(s), &as);
 		counter(b, "chousa_audit_lines_total", "Lines written to the "
 		    "audit log.", (double)as.written);
 		counter(b, "chousa_audit_lines_lost_total", "Lines the audit "

@@ -1011,6 +1011,11 @@ struct server {
 							 * (atomic) */
 	struct metrics			*metrics;
 	struct auth			*auth;
+	/*
+	 * NULL: no audit log.  A reload may set it once (the log turned on);
+	 * read it through server_audit(), never set back to NULL before the
+	 * end.
+	 */
 	struct audit			*audit;
 	struct worker			*worker;
 	struct pool			*pool;
@@ -1049,6 +1054,12 @@ struct server {
 void	server_wait_answers(struct server *s, const int *stop);
 /* This thread's store handle (opened on first use), or NULL with err. */
 struct chousa_store *server_store(struct server *s, struct chousa_err *err);
+/* The audit log in force, or NULL: none. */
+static inline struct audit *
+server_audit(const struct server *s)
+{
+	return __atomic_load_n(&s->audit, __ATOMIC_ACQUIRE);
+}
 void	server_log(struct server *s, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 

@@ -1653,7 +1653,7 @@ audit_request(struct server *s, struct sreq *r,
 	struct timespec ts;
 	size_t i;
 
-	if (s->audit == NULL || (r->route != NULL &&
+	if (server_audit(s) == NULL || (r->route != NULL &&
 	    (r->route->flags & ROUTE_NO_AUDIT) && r->status < 400))
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -1694,7 +1694,7 @@ audit_request(struct server *s, struct sreq *r,
 	    toe == MHD_REQUEST_TERMINATED_CLIENT_ABORT ? "client closed" :
 	    "error");
 	chousa_jw_object_end(&w);
-	audit_write(s->audit, &b);
+	audit_write(server_audit(s), &b);
 	chousa_buf_release(&b);
 }
 
@@ -1864,20 +1864,42 @@ is_live(const char *key)
 }
 
 /*
- * Whether a reload moves the audit log to cfg's [server] audit_log: when
- * the server keeps one, the command line did not name it, and the config
- * names a file, or names none (the default) as at the start.  Turning the
- * log off ("none") or on waits for a restart.
+ * Whether a reload puts cfg's [server] audit_log in force, unless the
+ * command line named the log: it moves the log the server keeps to the
+ * file the config names, or back to the start's when the config names
+ * none as at the start; a server that keeps none turns it on at a file
+ * the config names.  Turning the log off ("none") waits for a restart,
+ * so that no reload leaves requests unrecorded.
  */
 static int
 audit_path_live(const struct server *s, const struct chousa_config *cfg)
 {
 	const char *v = chousa_config_get(cfg, "server", "audit_log");
 
-	if (s->audit == NULL || from_cli(s, "audit_log"))
+	if (from_cli(s, "audit_log"))
 		return 0;
+	if (server_audit(s) == NULL)
+		return v != NULL && strcmp(v, "none") != 0;
 	return v != NULL ? strcmp(v, "none") != 0 :
 	    chousa_config_get(s->cfg, "server", "audit_log") == NULL;
+}
+
+/* A reload turns the audit log on at path: said, and so is a failure. */
+static void
+audit_turn_on(struct server *s, const char *path, long max, int keep)
+{
+	struct chousa_err err = { 0 };
+	struct audit *a = NULL;
+
+	if (audit_open(&a, s, path, max, keep, &err) != CHOUSA_OK) {
+		server_log(s, "[server] audit_log: cannot turn the audit log "
+		    "on at '%s': %s; requests are still not recorded", path,
+		    err.msg);
+		return;
+	}
+	__atomic_store_n(&s->audit, a, __ATOMIC_RELEASE);
+	server_log(s, "[server] audit_log: the audit log is now on, at "
+	    "'%s'", path);
 }
 
 /*
@@ -1991,16 +2013,17 @@ apply_live(struct server *s, const struct chousa_config *cfg,
 	/* The schedule and the rotation, unless an option set them. */
 	if (s->updater != NULL && !from_cli(s, "update_every"))
 		updater_set_every(s->updater, read->update_every);
+	max = from_cli(s, "audit_max") ? s->opts.audit_max_bytes :
+	    read->audit_max_bytes;
+	keep = from_cli(s, "audit_keep") ? s->opts.audit_keep :
+	    read->audit_keep;
 	/* The writer says where the log went, or why it stayed. */
-	if (audit_path_live(s, cfg))
+	if (audit_path_live(s, cfg) && s->audit == NULL)
+		audit_turn_on(s, read->audit_path, max, keep);
+	else if (audit_path_live(s, cfg))
 		audit_move(s->audit, read->audit_path);
-	if (s->audit != NULL) {
-		max = from_cli(s, "audit_max") ? s->opts.audit_max_bytes :
-		    read->audit_max_bytes;
-		keep = from_cli(s, "audit_keep") ? s->opts.audit_keep :
-		    read->audit_keep;
+	if (s->audit != NULL)
 		audit_set_rotation(s->audit, max, keep);
-	}
 }
 
 int
@@ -2268,7 +2291,7 @@ chousa_server_reload_tls(struct chousa_server *cs, const char *cert_pem,
 void
 chousa_server_reopen_logs(struct chousa_server *cs)
 {
-	audit_reopen(((struct server *)(void *)cs)->audit);
+	audit_reopen(server_audit((struct server *)(void *)cs));
 }
 
 const struct chousa_config *
@@ -2344,11 +2367,19 @@ chousa_server_reload_config(struct chousa_server *cs,
 		 * restart.
 		 */
 		live = is_live_here(s, cfg, k->key);
+		now = chousa_config_get(cfg, "server", k->key);
+		/* A log on is turned off by a restart only, whenever on. */
+		if (strcmp(k->key, "audit_log") == 0 && now != NULL &&
+		    strcmp(now, "none") == 0 && s->audit != NULL &&
+		    !from_cli(s, k->key)) {
+			server_log(s, "[server] audit_log changed in the "
+			    "config: it takes effect at the next start");
+			continue;
+		}
 		pthread_mutex_lock(&s->cfg_lock);
 		was = chousa_config_get(live ? s->cfg_now->cfg : s->cfg,
 		    "server", k->key);
 		pthread_mutex_unlock(&s->cfg_lock);
-		now = chousa_config_get(cfg, "server", k->key);
 		if ((was == NULL) == (now == NULL) &&
 		    (was == NULL || strcmp(was, now) == 0))
 			continue;

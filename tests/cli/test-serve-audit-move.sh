@@ -9,6 +9,9 @@
 #     log is still written.
 #  4. Unset again: back to the default, the path the server started with.
 #  5. Named by --audit-log, the option stays in force, said so.
+#  6. A server started with none turns the log on at a file the config
+#     names (a file that cannot be made: said, still off); off again
+#     waits for the next start.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -98,3 +101,31 @@ config "audit_log = $T/logs/a5.log\n"
 expect option_stays_said "\[server\] audit_log changed in the config: the command line's value stays in force" "$T/serve.log"
 ask 192.0.2.7
 [ "$(lines "$T/logs/opt.log" 192.0.2.7)" = 1 ] && ok option_stays_written || not_ok option_stays_written "$(lines "$T/logs/opt.log" 192.0.2.7) lines"
+serve_stop
+
+# ---- 6. turned on: a server started with none ----
+printf '[server]\nrate = 0\naudit_log = none\n' > "$T/config"
+rm -f "$T/audit.log"
+start
+ask 192.0.2.8
+http GET "/api/v1/audit?indicator=192.0.2.8" "$TOKEN"
+status_is off_audit_search_404 404
+# A file that cannot be made: said, and still off.
+config "audit_log = $T/logs/missing/dir/on.log\n"
+sleep 0.3
+expect turn_on_failure_said "\[server\] audit_log: cannot turn the audit log on at '.*/logs/missing/dir/on.log': .*; requests are still not recorded" "$T/serve.log"
+config "audit_log = $T/logs/on.log\n"
+sleep 0.3
+expect turned_on_said "\[server\] audit_log: the audit log is now on, at '.*/logs/on.log'" "$T/serve.log"
+refute turned_on_not_said_as_restart "audit_log changed in the config: it takes effect at the next start" "$T/serve.log"
+ask 192.0.2.9
+[ "$(lines "$T/logs/on.log" 192.0.2.9)" = 1 ] && ok turned_on_written || not_ok turned_on_written "$(lines "$T/logs/on.log" 192.0.2.9) lines: $(tail -n 2 "$T/serve.log")"
+[ "$(lines "$T/logs/on.log" 192.0.2.8)" = 0 ] && ok turned_on_from_then || not_ok turned_on_from_then "a request from before is in it"
+http GET "/api/v1/audit?indicator=192.0.2.9" "$TOKEN"
+status_is turned_on_searchable_200 200
+expect turned_on_search_finds '"192.0.2.9"' "$T/body"
+# Off again waits for a restart: still written.
+config "audit_log = none\n"
+expect turned_on_none_waits "\[server\] audit_log changed in the config: it takes effect at the next start" "$T/serve.log"
+ask 192.0.2.10
+[ "$(lines "$T/logs/on.log" 192.0.2.10)" = 1 ] && ok turned_on_stays_on || not_ok turned_on_stays_on "$(lines "$T/logs/on.log" 192.0.2.10) lines"
