@@ -182,7 +182,8 @@ check_tls(struct check *c, const struct chousa_serve_opts *o)
 static void
 check_audit(struct check *c, const struct chousa_serve_opts *o)
 {
-	char dir[4096];
+	char buf[4096];
+	const char *dir;
 
 	if (o->audit_path == NULL) {
 		said(c, "warning", "audit", "off: requests are not recorded "
@@ -198,8 +199,9 @@ check_audit(struct check *c, const struct chousa_serve_opts *o)
 			    strerror(errno));
 		return;
 	}
-	snprintf(dir, sizeof(dir), "%s", o->audit_path);
-	if (access(dirname(dir), W_OK | X_OK) == 0)
+	snprintf(buf, sizeof(buf), "%s", o->audit_path);
+	dir = dirname(buf);
+	if (access(dir, W_OK | X_OK) == 0)
 		said(c, "ok", "audit", "%s (made at the start)",
 		    o->audit_path);
 	else
