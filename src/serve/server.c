@@ -2018,10 +2018,12 @@ apply_live(struct server *s, const struct chousa_config *cfg,
 	keep = from_cli(s, "audit_keep") ? s->opts.audit_keep :
 	    read->audit_keep;
 	/* The writer says where the log went, or why it stayed. */
-	if (audit_path_live(s, cfg) && s->audit == NULL)
-		audit_turn_on(s, read->audit_path, max, keep);
-	else if (audit_path_live(s, cfg))
-		audit_move(s->audit, read->audit_path);
+	if (audit_path_live(s, cfg)) {
+		if (s->audit == NULL)
+			audit_turn_on(s, read->audit_path, max, keep);
+		else
+			audit_move(s->audit, read->audit_path);
+	}
 	if (s->audit != NULL)
 		audit_set_rotation(s->audit, max, keep);
 }
