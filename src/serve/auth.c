@@ -411,6 +411,36 @@ expired(const struct principal *p)
 }
 
 /*
+ * who's allowed addresses parsed into ok; 0 for any address.  A list the
+ * store holds was checked when written, so one that fails to parse now
+ * allows nothing rather than everything.
+ */
+static int
+from_ranges(const struct principal *who, struct addr_ranges *ok)
+{
+	struct chousa_err err = { 0 };
+
+	memset(ok, 0, sizeof(*ok));
+	if (who->allow_from[0] == '\0')
+		return 0;
+	if (addr_ranges_add(ok, who->allow_from, "address range", &err) !=
+	    CHOUSA_OK)
+		ok->n = 0;
+	return 1;
+}
+
+/* Whether r comes from an address in ok; 0 and *refusal if not. */
+static int
+from_in(const struct sreq *r, const struct addr_ranges *ok,
+    const char **refusal)
+{
+	if (r->peer != NULL && addr_ranges_has(ok, r->peer, strlen(r->peer)))
+		return 1;
+	*refusal = "token not allowed from this address";
+	return 0;
+}
+
+/*
  * Whether r comes from an address who's token is allowed from (its own,
  * or the one a trusted proxy forwarded for); 0 and *refusal if not.
  */
@@ -419,17 +449,8 @@ from_allowed(const struct sreq *r, const struct principal *who,
     const char **refusal)
 {
 	struct addr_ranges ok;
-	struct chousa_err err = { 0 };
 
-	if (who->allow_from[0] == '\0')
-		return 1;
-	memset(&ok, 0, sizeof(ok));
-	if (addr_ranges_add(&ok, who->allow_from, "address range", &err) ==
-	    CHOUSA_OK && r->peer != NULL && addr_ranges_has(&ok, r->peer,
-	    strlen(r->peer)))
-		return 1;
-	*refusal = "token not allowed from this address";
-	return 0;
+	return !from_ranges(who, &ok) || from_in(r, &ok, refusal);
 }
 
 /* Fill who from the token whose hash is hex; 0 and *refusal if none. */
@@ -484,6 +505,8 @@ struct token_seen {
 	char			 token[CHOUSA_TOKEN_SIZE + 1];
 	char			 hex[65];
 	struct principal	 who;
+	int			 bound;	/* to the addresses in from */
+	struct addr_ranges	 from;
 };
 static _Thread_local struct token_seen token_seen;
 static unsigned long token_gen = 1;
@@ -523,7 +546,7 @@ auth_token(struct server *s, struct sreq *r, const char *tok,
 			*refusal = "expired token";
 			return 0;
 		}
-		if (!from_allowed(r, who, refusal)) {
+		if (ts->bound && !from_in(r, &ts->from, refusal)) {
 			who->role = CHOUSA_ROLE_NONE;
 			return 0;
 		}
@@ -541,6 +564,7 @@ auth_token(struct server *s, struct sreq *r, const char *tok,
 		memcpy(ts->token, tok, sizeof(ts->token));
 		memcpy(ts->hex, hex, 65);
 		ts->who = *who;
+		ts->bound = from_ranges(who, &ts->from);
 	}
 	return 1;
 }

@@ -9,7 +9,8 @@
 #     not allowed from this address"), audited with its name and the
 #     address; one bound to loopback works; `token allow` changes it from
 #     the next request on (to an address, to any, and back); a rotation
-#     keeps it; the web sign-in refuses it too.
+#     keeps it; the web sign-in refuses it too; another address is
+#     refused by a thread that has just let the token in.
 #  3. Behind a proxy named in [server] trusted_proxies, the address it
 #     forwards is the one compared; without that setting the header is
 #     not believed.
@@ -64,6 +65,22 @@ expect refusal_audited '"who":"far".*"peer":"127\.0\.0\.1".*"status":401.*"refus
 check allow_here 0 "$CHOUSA" token allow far 127.0.0.1
 http GET /api/v1/version "$FAR"
 status_is allowed_from_next_request 200
+# Each HTTP thread keeps the token it last let in: another address must
+# still be refused by a thread that has just let it in from this one.
+check cached_token_other_address 0 python3 - "$PORT" "$FAR" <<'PY'
+import http.client, sys
+port, token = int(sys.argv[1]), sys.argv[2]
+def ask(source):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10,
+                                   source_address=(source, 0))
+    c.request("GET", "/api/v1/version",
+              headers={"Authorization": "Bearer " + token})
+    status = c.getresponse().status
+    c.close()
+    return status
+got = [(ask("127.0.0.1"), ask("127.0.0.2")) for _ in range(12)]
+assert all(g == (200, 401) for g in got), got
+PY
 check allow_any 0 "$CHOUSA" token allow far any
 http GET /api/v1/version "$FAR"
 status_is allowed_any 200
