@@ -225,6 +225,12 @@ struct chousa_config *cli_load_config(void);
 /* The same, NULL with err when it cannot be read (chousa serve's SIGHUP). */
 struct chousa_config *cli_try_load_config(struct chousa_err *err);
 /*
+ * Loaded without a word, or exit; cli_config_say() then says its problems
+ * (serve: once its options are read, unless --check reports them itself).
+ */
+struct chousa_config *cli_load_config_unsaid(void);
+void	cli_config_say(const struct chousa_config *c);
+/*
  * After a source's "key refused ..." (reason), append to b the likely
  * cause: quotes, blanks or a comment in the key, a wrong length, a
  * variable over the file (chousa_config_key_problem()).

@@ -545,9 +545,11 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	memset(&so, 0, sizeof(so));
 	memset(&x, 0, sizeof(x));
 	notify_take();
-	cfg = cli_load_config();
+	cfg = cli_load_config_unsaid();
 	serve_config(cfg, &so, &x);
 	serve_options(self, argc, argv, &so, &x);
+	if (!x.check)
+		cli_config_say(cfg);
 	listen_fds_take(&so, &x);
 	serve_prepare(&so, &x, argv[0]);
 	if (x.check)

@@ -311,14 +311,30 @@ config_warning(void *arg, const char *where, const char *message)
 	cli_warn("%s: %s", where, message);
 }
 
+void
+cli_config_say(const struct chousa_config *c)
+{
+	chousa_config_check(c, chousa_source_sections(), 0, config_warning,
+	    NULL);
+}
+
+struct chousa_config *
+cli_load_config_unsaid(void)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_config *c;
+
+	if (chousa_config_load(&c, g_opt.config, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	return c;
+}
+
 struct chousa_config *
 cli_load_config(void)
 {
-	struct chousa_err err = { 0 };
-	struct chousa_config *c = cli_try_load_config(&err);
+	struct chousa_config *c = cli_load_config_unsaid();
 
-	if (c == NULL)
-		cli_die_err(&err);
+	cli_config_say(c);
 	return c;
 }
 
@@ -329,8 +345,7 @@ cli_try_load_config(struct chousa_err *err)
 
 	if (chousa_config_load(&c, g_opt.config, err) != CHOUSA_OK)
 		return NULL;
-	chousa_config_check(c, chousa_source_sections(), 0, config_warning,
-	    NULL);
+	cli_config_say(c);
 	return c;
 }
 

@@ -77,8 +77,13 @@ check json_warning 0 $S --json serve --check --audit-log none
 expect json_warning_status '^\{"status":"warning","checks":\[' out
 
 # The config's own problems, which a start passes over with a default,
-# are in the report too.
+# are in the report, and only there.
 printf '[server]\nrate = abc\nidle_timout = 30\n' > typo.conf
 check config_problems 0 $S --config typo.conf serve --check
 expect config_bad_value "^warning +config +.*typo\.conf:2: \[server\] rate = 'abc' is not a whole number.*600 is used instead" out
 expect config_unknown_key "^warning +config +.*typo\.conf:3: unknown key 'idle_timout' in \[server\]" out
+[ -s err ] && not_ok config_problems_said_once "$(cat err)" || ok config_problems_said_once
+# A start says them on stderr, before it refuses the address.
+check start_says_config 2 $S --config typo.conf serve --listen nowhere
+expect start_config_warning "^chousa: typo\.conf:2: \[server\] rate = 'abc'" err
+expect start_then_refuses "^chousa: cannot read 'nowhere' as ADDR:PORT" err
