@@ -590,6 +590,9 @@ int	chousa_store_set_feed_state(struct chousa_store *st,
 
 /* ---- the team server's API tokens (src/store/store_tokens.c) ---- */
 
+/* The room for an address as text (INET6_ADDRSTRLEN). */
+#define CHOUSA_TOKEN_FROM_MAX	46
+
 /*
  * A token as the store keeps it: never the token, only its SHA-256 (hex).
  * role is "read", "investigate" or "admin" (src/serve/ says what each may
@@ -613,6 +616,12 @@ struct chousa_token {
 	 * addresses and CIDR ranges, or NULL for any.
 	 */
 	const char	*allow_from;
+	/*
+	 * When chousa serve last let it in (Unix seconds, 0: never, to
+	 * within a minute while a server runs) and from which address ("").
+	 */
+	int64_t		 last_used_at;
+	char		 last_used_from[CHOUSA_TOKEN_FROM_MAX];
 };
 
 /* The longest allow_from list kept, in bytes. */
@@ -681,6 +690,19 @@ int	chousa_store_token_rotate(struct chousa_store *st, const char *name,
 	    struct chousa_token_rotation *out, struct chousa_err *err);
 /* Revoke name's tokens not revoked yet; CHOUSA_ENOTFOUND when none. */
 int	chousa_store_token_revoke(struct chousa_store *st, const char *name,
+	    struct chousa_err *err);
+/* A token chousa serve let in: its id, when, from which address. */
+struct chousa_token_use {
+	int64_t		 id;
+	int64_t		 at;
+	char		 from[CHOUSA_TOKEN_FROM_MAX];
+};
+/*
+ * Record n uses in one transaction, each only over an older one (another
+ * server on the same store may have written a later).
+ */
+int	chousa_store_token_used(struct chousa_store *st,
+	    const struct chousa_token_use *uses, size_t n,
 	    struct chousa_err *err);
 /* Every token, oldest first, with what each spent today; *out is arena. */
 int	chousa_store_token_list(struct chousa_store *st, struct chousa_arena *a,

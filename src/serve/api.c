@@ -656,6 +656,7 @@ h_tokens_list(struct sreq *r)
 	if (chousa_store_token_list(r->env.st, r->a, &t, &n, &err) !=
 	    CHOUSA_OK)
 		return req_error(r, 500, "%s", err.msg);
+	uses_overlay(r->srv->uses, t, n);
 	r->exit_status = CHOUSA_EXIT_CLEAN;
 	if (format != NULL && strcmp(format, "text") == 0) {
 		r->ctype = "text/plain; charset=utf-8";

@@ -274,6 +274,30 @@ token_json(const void *arg, struct chousa_jw *w, size_t i)
 	auth_budget_json(w, t->online_budget);
 	chousa_jw_kint(w, "online_today", t->online_today);
 	auth_allow_json(w, t->allow_from);
+	chousa_jw_key(w, "last_used_at");
+	if (t->last_used_at != 0)
+		chousa_jw_time(w, t->last_used_at);
+	else
+		chousa_jw_null(w);
+	chousa_jw_key(w, "last_used_from");
+	if (t->last_used_at != 0 && t->last_used_from[0] != '\0')
+		chousa_jw_str(w, t->last_used_from);
+	else
+		chousa_jw_null(w);
+}
+
+void
+auth_last_use_text(const struct chousa_token *t, char *out, size_t size)
+{
+	char when[32];
+
+	if (t->last_used_at == 0) {
+		snprintf(out, size, "never");
+		return;
+	}
+	chousa_time_format(t->last_used_at, when, sizeof(when));
+	snprintf(out, size, "%s%s%s", when, t->last_used_from[0] != '\0' ?
+	    " from " : "", t->last_used_from);
 }
 
 void
@@ -330,11 +354,11 @@ chousa_token_list_text(struct chousa_buf *b, const struct chousa_token *t,
     size_t n, int64_t now)
 {
 	size_t i;
-	char when[32], until[32], online[48];
+	char when[32], until[32], online[48], used[96];
 
-	chousa_buf_addf(b, "%-5s %-24s %-12s %-21s %-21s %-8s %-18s %s\n",
-	    "ID", "NAME", "ROLE", "CREATED", "EXPIRES", "STATE", "FROM",
-	    "ONLINE TODAY");
+	chousa_buf_addf(b, "%-5s %-24s %-12s %-21s %-21s %-8s %-18s %-22s "
+	    "%s\n", "ID", "NAME", "ROLE", "CREATED", "EXPIRES", "STATE",
+	    "FROM", "ONLINE TODAY", "LAST USED");
 	for (i = 0; i < n; i++) {
 		chousa_time_format(t[i].created_at, when, sizeof(when));
 		if (t[i].expires_at != 0)
@@ -352,10 +376,12 @@ chousa_token_list_text(struct chousa_buf *b, const struct chousa_token *t,
 			snprintf(online, sizeof(online), "%ld (%s)",
 			    t[i].online_today, t[i].online_budget == 0 ?
 			    "no limit" : "server's budget");
+		auth_last_use_text(&t[i], used, sizeof(used));
 		chousa_buf_addf(b, "%-5lld %-24s %-12s %-21s %-21s %-8s %-18s "
-		    "%s\n", (long long)t[i].id, t[i].name, t[i].role, when,
-		    until, chousa_token_state(&t[i], now), t[i].allow_from !=
-		    NULL ? t[i].allow_from : "any", online);
+		    "%-22s %s\n", (long long)t[i].id, t[i].name, t[i].role,
+		    when, until, chousa_token_state(&t[i], now),
+		    t[i].allow_from != NULL ? t[i].allow_from : "any", online,
+		    used);
 	}
 }
 
@@ -550,6 +576,7 @@ auth_token(struct server *s, struct sreq *r, const char *tok,
 			who->role = CHOUSA_ROLE_NONE;
 			return 0;
 		}
+		uses_note(s->uses, who->token_id, r->peer);
 		return 1;
 	}
 	/* Marked before the query reads: a commit between moves it. */
@@ -566,6 +593,7 @@ auth_token(struct server *s, struct sreq *r, const char *tok,
 		ts->who = *who;
 		ts->bound = from_ranges(who, &ts->from);
 	}
+	uses_note(s->uses, who->token_id, r->peer);
 	return 1;
 }
 
@@ -595,6 +623,7 @@ auth_identify(struct server *s, struct sreq *r, const char **refusal)
 		}
 		r->has_session = 1;
 		r->who.via = "session";
+		uses_note(s->uses, r->who.token_id, r->peer);
 		return;
 	}
 	if (tok == NULL)

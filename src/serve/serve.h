@@ -95,7 +95,8 @@ void	auth_identify(struct server *s, struct sreq *r,
 	    const char **refusal);
 /*
  * Who the token text tok is: 1 with who and its hash filled, or 0 with
- * *refusal saying why (malformed, unknown, revoked).
+ * *refusal saying why (malformed, unknown, revoked).  A token let in is
+ * noted as used (used.c).
  */
 int	auth_token(struct server *s, struct sreq *r, const char *tok,
 	    struct principal *who, char hex[65], const char **refusal);
@@ -104,6 +105,9 @@ int	auth_token(struct server *s, struct sreq *r, const char *tok,
  * valid, and no later one of the name valid (one rotated is, for its
  * grace).  What the name spent is said on it, and it is the one acted on.
  */
+/* When t was last used and from where ("never"), for a listing. */
+void	auth_last_use_text(const struct chousa_token *t, char *out,
+	    size_t size);
 int	auth_token_current(const struct chousa_token *t, size_t n, size_t i,
 	    int64_t now);
 /* A token was created or revoked through the server: trust none seen. */
@@ -1020,6 +1024,7 @@ struct server {
 	struct worker			*worker;
 	struct pool			*pool;
 	struct updater			*updater;
+	struct token_uses		*uses;
 	char				*db_path;
 	/* Store handles of the threads, closed at the end. */
 	pthread_mutex_t			 lock;
@@ -1112,6 +1117,18 @@ int	mcp_handle(struct runenv *env, const struct principal *who,
 void	mcp_finish(void *state, struct invjob *job, struct chousa_buf *out);
 
 /* ---- scheduled updates (update.c) ---- */
+
+/* ---- when each token was last used (used.c) ---- */
+
+struct token_uses;
+int	uses_start(struct token_uses **out, struct server *s,
+	    struct chousa_err *err);
+/* Write what is noted, then stop. */
+void	uses_stop(struct token_uses *u);
+/* The token let in r, from peer (the client's address). */
+void	uses_note(struct token_uses *u, int64_t token_id, const char *peer);
+/* Lay the uses noted but not yet written over the listed tokens. */
+void	uses_overlay(struct token_uses *u, struct chousa_token *t, size_t n);
 
 struct updater;
 int	updater_start(struct updater **out, struct server *s,

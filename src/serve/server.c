@@ -2199,6 +2199,9 @@ chousa_server_start(struct chousa_server **out,
 		    "passed" : opts->listen);
 		goto fail;
 	}
+	rc = uses_start(&s->uses, s, err);
+	if (rc != CHOUSA_OK)
+		goto fail;
 	rc = listener_start(s->listener, s, err);
 	if (rc != CHOUSA_OK)
 		goto fail;
@@ -2428,6 +2431,7 @@ chousa_server_free(struct chousa_server *cs)
 	bg_stop(s);
 	if (s->d != NULL)
 		MHD_stop_daemon(s->d);
+	uses_stop(s->uses);	/* no request left to note one */
 	if (s->opts.tls_cert != NULL)
 		tls_unload();
 	sweeper_free(s->sweeper);

@@ -1438,13 +1438,14 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 	struct chousa_err err = { 0 };
 	struct chousa_token *t;
 	int64_t now = (int64_t)time(NULL);
-	char made[32], ends[32];
+	char made[32], ends[32], used[96];
 	size_t n, i;
 	int current;
 
 	if (chousa_store_token_list(r->env.st, r->a, &t, &n, &err) !=
 	    CHOUSA_OK)
 		return req_error(r, 500, "%s", err.msg);
+	uses_overlay(r->srv->uses, t, n);
 	chousa_buf_reset(&r->out);
 	page_begin(r, "Tokens");
 	if (said != NULL) {
@@ -1461,7 +1462,8 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 	}
 	chousa_buf_adds(&r->out, "<table id=\"tokens\"><thead><tr><th>ID</th>"
 	    "<th>Name</th><th>Role</th><th>Created</th><th>Ends</th><th>State</th>"
-	    "<th>From</th><th>Online today</th><th></th></tr></thead><tbody>");
+	    "<th>From</th><th>Online today</th><th>Last used</th><th></th>"
+	    "</tr></thead><tbody>");
 	for (i = 0; i < n; i++) {
 		chousa_time_format(t[i].created_at, made, sizeof(made));
 		if (t[i].expires_at != 0)
@@ -1484,6 +1486,9 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 			chousa_buf_addf(&r->out, "%ld", t[i].online_today);
 		else
 			chousa_buf_adds(&r->out, "-");
+		chousa_buf_adds(&r->out, "</td><td>");
+		auth_last_use_text(&t[i], used, sizeof(used));
+		html(&r->out, used);
 		chousa_buf_adds(&r->out, "</td><td>");
 		if (current)
 			token_actions(r, t[i].name);

@@ -15,11 +15,11 @@
 /* PRAGMA application_id of a chousa store: "CHSA". */
 #define STORE_APP_ID		0x43485341
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	7
+#define STORE_SCHEMA_VERSION	8
 /*
  * The oldest schema a read-only open reads as it is (2 only adds a filter,
  * and 3's column a read-only open of an older store sees through a view;
- * 4 the server's tokens, and 5's and 6's columns of theirs a view again;
+ * 4 the server's tokens, and 5's to 8's columns of theirs a view again;
  * 6's usage table, absent, reads as nothing spent).
  */
 #define STORE_SCHEMA_READABLE	1

@@ -182,17 +182,31 @@ static const char schema_v6[] =
 static const char schema_v7[] =
 	"ALTER TABLE tokens ADD COLUMN allow_from TEXT;";
 
+/*
+ * Version 7 -> 8: when each token was last let in by chousa serve, and
+ * from which address (NULL: never), written by the server about once a
+ * minute, so that dormant tokens can be found and revoked.
+ */
+static const char schema_v8[] =
+	"ALTER TABLE tokens ADD COLUMN last_used_at INTEGER;"
+	"ALTER TABLE tokens ADD COLUMN last_used_from TEXT;";
+
 /* A read-only open of an older store sees the columns, never set. */
+#define NEVER_USED " NULL AS last_used_at, NULL AS last_used_from"
 static const char tokens_v4_view[] =
 	"CREATE TEMP VIEW IF NOT EXISTS tokens AS SELECT *,"
-	" NULL AS expires_at, NULL AS online_budget, NULL AS allow_from"
-	" FROM main.tokens;";
+	" NULL AS expires_at, NULL AS online_budget, NULL AS allow_from,"
+	NEVER_USED " FROM main.tokens;";
 static const char tokens_v5_view[] =
 	"CREATE TEMP VIEW IF NOT EXISTS tokens AS SELECT *,"
-	" NULL AS online_budget, NULL AS allow_from FROM main.tokens;";
+	" NULL AS online_budget, NULL AS allow_from," NEVER_USED
+	" FROM main.tokens;";
 static const char tokens_v6_view[] =
 	"CREATE TEMP VIEW IF NOT EXISTS tokens AS SELECT *,"
-	" NULL AS allow_from FROM main.tokens;";
+	" NULL AS allow_from," NEVER_USED " FROM main.tokens;";
+static const char tokens_v7_view[] =
+	"CREATE TEMP VIEW IF NOT EXISTS tokens AS SELECT *," NEVER_USED
+	" FROM main.tokens;";
 
 /* The unique key, which a bulk load drops with the others. */
 #define KEY_INDEX "CREATE UNIQUE INDEX IF NOT EXISTS indicators_key" \
@@ -273,6 +287,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	schema_v5,
 	schema_v6,
 	schema_v7,
+	schema_v8,
 };
 
 int
@@ -362,7 +377,9 @@ store_schema_apply(struct chousa_store *st, struct chousa_err *err)
 			return store_exec(st, tokens_v4_view, err);
 		if (version == 5)
 			return store_exec(st, tokens_v5_view, err);
-		return version == 6 ? store_exec(st, tokens_v6_view, err) :
+		if (version == 6)
+			return store_exec(st, tokens_v6_view, err);
+		return version == 7 ? store_exec(st, tokens_v7_view, err) :
 		    CHOUSA_OK;
 	}
 	if ((st->flags & CHOUSA_STORE_READONLY) && version == 0 &&

@@ -82,7 +82,8 @@ chousa_store_token_add(struct chousa_store *st, const char *name,
 
 /* The columns row() reads, in its order. */
 #define TOKEN_COLS "id, name, role, created_at, coalesce(revoked_at, 0)," \
-	" coalesce(expires_at, 0), coalesce(online_budget, -1), allow_from"
+	" coalesce(expires_at, 0), coalesce(online_budget, -1), allow_from," \
+	" coalesce(last_used_at, 0), coalesce(last_used_from, '')"
 
 static int
 row(sqlite3_stmt *s, struct chousa_arena *a, struct chousa_token *t)
@@ -100,6 +101,9 @@ row(sqlite3_stmt *s, struct chousa_arena *a, struct chousa_token *t)
 	t->online_budget = (long)sqlite3_column_int64(s, 6);
 	from = (const char *)sqlite3_column_text(s, 7);
 	t->allow_from = from != NULL ? chousa_arena_strdup(a, from) : NULL;
+	t->last_used_at = sqlite3_column_int64(s, 8);
+	snprintf(t->last_used_from, sizeof(t->last_used_from), "%s",
+	    (const char *)sqlite3_column_text(s, 9));
 	return t->name != NULL && t->role != NULL && (from == NULL ||
 	    t->allow_from != NULL);
 }
@@ -282,6 +286,40 @@ chousa_store_token_revoke(struct chousa_store *st, const char *name,
 	return update_named(st, "UPDATE tokens SET revoked_at = ?3 WHERE"
 	    " name = ?1 AND revoked_at IS NULL", name, 0,
 	    "cannot revoke the token", err);
+}
+
+int
+chousa_store_token_used(struct chousa_store *st,
+    const struct chousa_token_use *uses, size_t n, struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	size_t i;
+	int rc;
+
+	if (n == 0)
+		return CHOUSA_OK;
+	rc = store_exec(st, "BEGIN IMMEDIATE", err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	if (sqlite3_prepare_v2(store_db(st), "UPDATE tokens SET last_used_at ="
+	    " ?2, last_used_from = nullif(?3, '') WHERE id = ?1 AND"
+	    " coalesce(last_used_at, 0) <= ?2", -1, &s, NULL) != SQLITE_OK)
+		rc = store_dberr(st, err, "cannot record the tokens' use");
+	for (i = 0; rc == CHOUSA_OK && i < n; i++) {
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)uses[i].id);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)uses[i].at);
+		sqlite3_bind_text(s, 3, uses[i].from, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			rc = store_dberr(st, err, "cannot record the tokens' "
+			    "use");
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	if (rc == CHOUSA_OK)
+		rc = store_exec(st, "COMMIT", err);
+	if (rc != CHOUSA_OK)
+		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+	return rc;
 }
 
 int

@@ -70,8 +70,8 @@ case $rows in
 *) not_ok rotate_both_valid_same_role_budget "$rows" ;;
 esac
 "$CHOUSA" token list > "$T/list"
-a=$(grep -cE '^[0-9]+ +dash .* valid +any +0 of 40$' "$T/list")
-b=$(grep -cE '^[0-9]+ +dash .* valid +any +-$' "$T/list")
+a=$(grep -cE '^[0-9]+ +dash .* valid +any +0 of 40 ' "$T/list")
+b=$(grep -cE '^[0-9]+ +dash .* valid +any +- ' "$T/list")
 [ "$a:$b" = 1:1 ] && ok list_says_the_spend_once || not_ok list_says_the_spend_once "$(grep -E '^[0-9]+ +dash' "$T/list" | tr '\n' '|')"
 works old_token_works_in_grace "$OLD" 200
 works new_token_works "$NEW" 200

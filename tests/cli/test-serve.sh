@@ -279,7 +279,10 @@ http GET /api/v1/tokens "$ADMIN"
 status_is admin_lists_tokens 200
 refute token_list_has_no_secret "chousa_|[0-9a-f]{64}" "$T/body"
 "$CHOUSA" token list --json > "$T/tokens.cli" 2> /dev/null
-cmp -s "$T/body" "$T/tokens.cli" && ok token_list_same_as_cli ||
+# But for the last uses, which the server knows before its store does.
+sed -E 's/,"last_used_at":[^,]*,"last_used_from":[^}]*//g' "$T/body" > "$T/tokens.api"
+sed -i -E 's/,"last_used_at":[^,]*,"last_used_from":[^}]*//g' "$T/tokens.cli"
+cmp -s "$T/tokens.api" "$T/tokens.cli" && ok token_list_same_as_cli ||
 	not_ok token_list_same_as_cli "$(head -c 200 "$T/body")"
 
 # A hundred long inputs: their audit line is still one JSON object.

@@ -90,7 +90,7 @@ test_schema(void)
 	rc = chousa_store_open(&st, p, 0, &err);
 	T_OK("open_creates_store", rc == CHOUSA_OK);
 	chousa_store_close(st);
-	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 7);
+	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 8);
 	T_INTEQ("application_id_set", pragma(p, "PRAGMA application_id"),
 	    0x43485341);
 	T_INTEQ("wal_mode", pragma(p, "PRAGMA journal_mode = WAL") >= 0, 1);
@@ -128,7 +128,7 @@ test_schema(void)
 	rc = chousa_store_open(&st, q, 0, &err);
 	T_OK("v0_store_migrates", rc == CHOUSA_OK);
 	chousa_store_close(st);
-	T_INTEQ("v0_store_now_current", pragma(q, "PRAGMA user_version"), 7);
+	T_INTEQ("v0_store_now_current", pragma(q, "PRAGMA user_version"), 8);
 	/*
 	 * Tokens: one that ends, one that does not; a version 4 store (no
 	 * expires_at) opened read-only reads its tokens through a view, and
@@ -198,9 +198,47 @@ test_schema(void)
 			    spent == 0);
 		}
 		chousa_store_token_set_allow(st, "stays", "192.0.2.7", &err);
+		{
+			struct chousa_token_use use[2] = {
+				{ id, 2000, "192.0.2.7" },
+				{ 1, 1000, "2001:db8::1" },
+			};
+
+			T_OK("token_never_used", chousa_store_token_find(st,
+			    a, "aa", &t, &err) == CHOUSA_OK &&
+			    t.last_used_at == 0 && t.last_used_from[0] == '\0');
+			T_OK("token_use_written", chousa_store_token_used(st,
+			    use, 2, &err) == CHOUSA_OK &&
+			    chousa_store_token_find(st, a, "aa", &t, &err) ==
+			    CHOUSA_OK && t.last_used_at == 1000 &&
+			    strcmp(t.last_used_from, "2001:db8::1") == 0);
+			/* Another server may have written a later use. */
+			use[0].at = 1500;
+			snprintf(use[0].from, sizeof(use[0].from), "10.1.1.1");
+			T_OK("token_older_use_not_over_later",
+			    chousa_store_token_used(st, use, 1, &err) ==
+			    CHOUSA_OK && chousa_store_token_find(st, a, "ee",
+			    &t, &err) == CHOUSA_OK && t.last_used_at == 2000 &&
+			    strcmp(t.last_used_from, "192.0.2.7") == 0);
+		}
+		chousa_store_close(st);
+		/* A version 7 store read-only: its tokens never used. */
+		exec(q, "ALTER TABLE tokens DROP COLUMN last_used_at;"
+		    "ALTER TABLE tokens DROP COLUMN last_used_from;"
+		    "PRAGMA user_version = 7");
+		rc = chousa_store_open(&st, q, CHOUSA_STORE_READONLY, &err);
+		T_OK("v7_tokens_read_only", rc == CHOUSA_OK &&
+		    chousa_store_token_find(st, a, "aa", &t, &err) ==
+		    CHOUSA_OK && t.last_used_at == 0);
+		chousa_store_close(st);
+		rc = chousa_store_open(&st, q, 0, &err);
+		T_OK("v7_migrated", rc == CHOUSA_OK && pragma(q,
+		    "PRAGMA user_version") == 8);
 		chousa_store_close(st);
 		/* A version 6 store read-only: every token from any address. */
 		exec(q, "ALTER TABLE tokens DROP COLUMN allow_from;"
+		    "ALTER TABLE tokens DROP COLUMN last_used_at;"
+		    "ALTER TABLE tokens DROP COLUMN last_used_from;"
 		    "PRAGMA user_version = 6");
 		rc = chousa_store_open(&st, q, CHOUSA_STORE_READONLY, &err);
 		T_OK("v6_tokens_read_only", rc == CHOUSA_OK &&
@@ -209,9 +247,11 @@ test_schema(void)
 		chousa_store_close(st);
 		rc = chousa_store_open(&st, q, 0, &err);
 		T_OK("v6_migrated", rc == CHOUSA_OK && pragma(q,
-		    "PRAGMA user_version") == 7);
+		    "PRAGMA user_version") == 8);
 		chousa_store_close(st);
 		exec(q, "ALTER TABLE tokens DROP COLUMN allow_from;"
+		    "ALTER TABLE tokens DROP COLUMN last_used_at;"
+		    "ALTER TABLE tokens DROP COLUMN last_used_from;"
 		    "ALTER TABLE tokens DROP COLUMN expires_at;"
 		    "ALTER TABLE tokens DROP COLUMN online_budget;"
 		    "DROP TABLE token_usage; PRAGMA user_version = 4");
@@ -237,7 +277,7 @@ test_schema(void)
 		    chousa_store_token_find(st, a, "bb", &t, &err) ==
 		    CHOUSA_OK && t.expires_at == 0);
 		chousa_store_close(st);
-		T_INTEQ("v4_now_current", pragma(q, "PRAGMA user_version"), 7);
+		T_INTEQ("v4_now_current", pragma(q, "PRAGMA user_version"), 8);
 		chousa_arena_free(a);
 	}
 	/* Read-only never creates. */

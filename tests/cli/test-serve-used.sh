@@ -1,0 +1,103 @@
+#!/bin/sh
+# test-serve-used.sh: when each token was last let in, and from where
+# (the tokens table's last_used_at and last_used_from, schema 8), so that
+# dormant tokens can be found.
+#  1. A token never used says "never" (text) and null (JSON).
+#  2. The server's own listing (GET /api/v1/tokens, text and JSON; the web
+#     page's Tokens) says a use at once, from the client's address; a use
+#     from another address is the one said.
+#  3. A request refused (a token bound elsewhere, a revoked one) is no use.
+#  4. A rotation: the new token never used until it is; the one before
+#     keeps its own last use.
+#  5. Written to the store when the server stops: `chousa token list`
+#     without a server says the same.
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+trap 'serve_stop' EXIT INT TERM
+
+serve_store '[server]\nrate = 0\n'
+ADMIN=$("$CHOUSA" -q token create --role admin boss)
+ALICE=$("$CHOUSA" -q token create --role read alice)
+FAR=$("$CHOUSA" -q token create --role read --allow-from 192.0.2.0/24 far)
+GONE=$("$CHOUSA" -q token create --role read gone)
+"$CHOUSA" -q token revoke gone
+"$CHOUSA" -q token create --role read idle > /dev/null
+
+# ---- 1. never used ----
+check list_before 0 "$CHOUSA" token list
+expect list_has_last_used_column "^ID +NAME +ROLE +CREATED +EXPIRES +STATE +FROM +ONLINE TODAY +LAST USED$" "$T/out"
+expect alice_never "^[0-9]+ +alice +read .* never$" "$T/out"
+check list_json_before 0 "$CHOUSA" token list --json
+expect alice_never_json '"name":"alice",[^}]*"last_used_at":null,"last_used_from":null' "$T/out"
+
+serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+
+# ---- 2. said at once by the server ----
+http GET /api/v1/version "$ALICE"
+status_is alice_let_in 200
+http GET "/api/v1/tokens?format=text" "$ADMIN"
+status_is list_text_200 200
+expect alice_used_here "^[0-9]+ +alice +read .* [0-9-]+T[0-9:]+Z from 127\.0\.0\.1$" "$T/body"
+expect boss_used_here "^[0-9]+ +boss +admin .* from 127\.0\.0\.1$" "$T/body"
+expect idle_never "^[0-9]+ +idle +read .* never$" "$T/body"
+check other_address 0 python3 - "$PORT" "$ALICE" <<'PY'
+import http.client, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10,
+                               source_address=("127.0.0.2", 0))
+c.request("GET", "/api/v1/version",
+          headers={"Authorization": "Bearer " + sys.argv[2]})
+assert c.getresponse().status == 200
+PY
+http GET /api/v1/tokens "$ADMIN"
+check json_said 0 python3 - "$T/body" <<'PY'
+import json, sys, time, calendar
+tokens = {t["name"]: t for t in json.load(open(sys.argv[1]))["tokens"]}
+alice = tokens["alice"]
+assert alice["last_used_from"] == "127.0.0.2", alice
+at = calendar.timegm(time.strptime(alice["last_used_at"], "%Y-%m-%dT%H:%M:%SZ"))
+assert abs(time.time() - at) < 120, alice
+assert tokens["idle"]["last_used_at"] is None, tokens["idle"]
+assert tokens["idle"]["last_used_from"] is None, tokens["idle"]
+PY
+
+# ---- 3. a refusal is no use ----
+http GET /api/v1/version "$FAR"
+status_is bound_elsewhere_refused 401
+http GET /api/v1/version "$GONE"
+status_is revoked_refused 401
+http GET "/api/v1/tokens?format=text" "$ADMIN"
+expect far_never "^[0-9]+ +far +read .* never$" "$T/body"
+expect gone_never "^[0-9]+ +gone +read .* revoked .* never$" "$T/body"
+
+# ---- 4. a rotation ----
+NEW=$(CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" -q token rotate --grace 1h alice 2> "$T/err")
+[ -n "$NEW" ] && ok rotated || not_ok rotated "$(cat "$T/err")"
+http GET "/api/v1/tokens?format=text" "$ADMIN"
+[ "$(grep -c '^[0-9]* *alice ' "$T/body")" = 2 ] && ok rotation_two_rows || not_ok rotation_two_rows "$(cat "$T/body")"
+expect rotated_old_keeps_use "^[0-9]+ +alice +read .* from 127\.0\.0\.2$" "$T/body"
+grep '^[0-9]* *alice ' "$T/body" | tail -n 1 > "$T/new-row"
+expect rotated_new_never "never$" "$T/new-row"
+http GET /api/v1/version "$NEW"
+status_is new_let_in 200
+http GET "/api/v1/tokens?format=text" "$ADMIN"
+grep '^[0-9]* *alice ' "$T/body" | tail -n 1 > "$T/new-row"
+expect rotated_new_used "from 127\.0\.0\.1$" "$T/new-row"
+
+# The web page's Tokens says it too.
+cd "$T" || exit 1
+curl -s -c jar -o /dev/null -H "Origin: $URL" --data-urlencode "token=$ADMIN" "$URL/login"
+curl -s -b jar -o tokens.html "$URL/tokens"
+expect web_last_used_column '<th>Last used</th>' tokens.html
+expect web_alice_used '<td>alice</td>.*<td>[0-9-]+T[0-9:]+Z from 127\.0\.0\.[12]</td>' tokens.html
+expect web_idle_never '<td>idle</td>.*<td>never</td>' tokens.html
+
+# ---- 5. written when the server stops ----
+serve_stop
+SERVER_PID=
+check list_after 0 "$CHOUSA" token list
+expect stored_alice_used "^[0-9]+ +alice +read .* from 127\.0\.0\.2$" "$T/out"
+expect stored_boss_used "^[0-9]+ +boss +admin .* from 127\.0\.0\.1$" "$T/out"
+expect stored_idle_never "^[0-9]+ +idle +read .* never$" "$T/out"
+expect stored_far_never "^[0-9]+ +far +read .* never$" "$T/out"
+check list_json_after 0 "$CHOUSA" token list --json
+expect stored_json '"name":"alice",[^}]*"last_used_at":"[0-9-]+T[0-9:]+Z","last_used_from":"127\.0\.0\.2"' "$T/out"
