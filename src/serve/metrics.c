@@ -596,6 +596,19 @@ put_sources(struct chousa_buf *b, const struct chousa_source_row *rows,
  * valid one spent online today against its budget (default: the
  * server's).
  */
+/* The latest use of any of name's tokens; 0: none used. */
+static int64_t
+last_use_of(const struct chousa_token *t, size_t n, const char *name)
+{
+	int64_t last = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(t[i].name, name) == 0 && t[i].last_used_at > last)
+			last = t[i].last_used_at;
+	return last;
+}
+
 static void
 put_tokens(struct chousa_buf *b, const struct chousa_token *t, size_t n,
     long default_budget)
@@ -612,28 +625,43 @@ put_tokens(struct chousa_buf *b, const struct chousa_token *t, size_t n,
 			    states[k]) == 0;
 		sample(b, "chousa_tokens", "state", states[k], (double)count);
 	}
+	/*
+	 * By name, from its current token: while a rotation's grace runs a
+	 * name has two valid tokens, and two samples of one series would
+	 * be refused by Prometheus.
+	 */
 	family(b, "chousa_token_expiry_timestamp_seconds", "gauge", "When a "
-	    "valid token made with an end (--expires) stops working, by its "
-	    "name.");
+	    "name's current token stops working, if made with an end "
+	    "(--expires), by its name.");
 	for (i = 0; i < n; i++)
-		if (t[i].expires_at != 0 && t[i].revoked_at == 0 &&
-		    t[i].expires_at > now)
+		if (auth_token_current(t, n, i, now) && t[i].expires_at != 0)
 			sample(b, "chousa_token_expiry_timestamp_seconds",
 			    "name", t[i].name, (double)t[i].expires_at);
 	family(b, "chousa_token_online_requests_today", "gauge", "Online "
-	    "requests charged to a valid token today (UTC), by its name.");
+	    "requests charged to a name with a valid token today (UTC), by "
+	    "its name.");
 	for (i = 0; i < n; i++)
-		if (strcmp(chousa_token_state(&t[i], now), "valid") == 0)
+		if (auth_token_current(t, n, i, now))
 			sample(b, "chousa_token_online_requests_today", "name",
 			    t[i].name, (double)t[i].online_today);
 	family(b, "chousa_token_online_budget", "gauge", "Online requests a "
-	    "valid token may cause a day (its own budget, else [server] "
-	    "online_budget), by its name; 0: no limit.");
+	    "name with a valid token may cause a day (its own budget, else "
+	    "[server] online_budget), by its name; 0: no limit.");
 	for (i = 0; i < n; i++)
-		if (strcmp(chousa_token_state(&t[i], now), "valid") == 0)
+		if (auth_token_current(t, n, i, now))
 			sample(b, "chousa_token_online_budget", "name",
 			    t[i].name, (double)(t[i].online_budget >= 0 ?
 			    t[i].online_budget : default_budget));
+	family(b, "chousa_token_last_used_timestamp_seconds", "gauge", "When "
+	    "the server last let in a token of a name with a valid token "
+	    "(any of its tokens, a rotated one in its grace too), by its "
+	    "name; 0: never, so that an alert on dormant tokens fires for "
+	    "those nobody ever used.");
+	for (i = 0; i < n; i++)
+		if (auth_token_current(t, n, i, now))
+			sample(b, "chousa_token_last_used_timestamp_seconds",
+			    "name", t[i].name, (double)last_use_of(t, n,
+			    t[i].name));
 }
 
 static int
@@ -656,9 +684,11 @@ h_metrics(struct sreq *r)
 	if (readable)
 		put_sources(&r->out, rows, n);
 	if (chousa_store_token_list(r->env.st, r->a, &tokens, &n_tokens,
-	    &err) == CHOUSA_OK)
+	    &err) == CHOUSA_OK) {
+		uses_overlay(s->uses, tokens, n_tokens);
 		put_tokens(&r->out, tokens, n_tokens,
 		    LIVE(s->online_budget));
+	}
 	put_process(&r->out, s->metrics);
 	if (r->out.failed != CHOUSA_OK) {
 		chousa_buf_reset(&r->out);

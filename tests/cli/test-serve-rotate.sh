@@ -7,7 +7,8 @@
 #  2. Rotated with a grace: the new token printed once and said; it has
 #     the old one's role, budget and lifetime; both work through the
 #     server, each audited with its own token_id; past the grace the old
-#     one is refused as expired (audited), the new one works on.
+#     one is refused as expired (audited), the new one works on.  The
+#     metrics say the name once meanwhile, from its current token.
 #  3. --grace 0: the one before revoked at once; --expires sets the new
 #     token's end.
 #  4. Through the server (an admin's token): printed and said as here, and
@@ -75,6 +76,13 @@ b=$(grep -cE '^[0-9]+ +dash .* valid +any +- ' "$T/list")
 [ "$a:$b" = 1:1 ] && ok list_says_the_spend_once || not_ok list_says_the_spend_once "$(grep -E '^[0-9]+ +dash' "$T/list" | tr '\n' '|')"
 works old_token_works_in_grace "$OLD" 200
 works new_token_works "$NEW" 200
+# The metrics say a name once, from its current token: two valid tokens of
+# one name must not make two samples of one series.
+http GET /metrics "$ADMIN"
+dups=$(grep -v '^#' "$T/body" | sed 's/ [^ ]*$//' | sort | uniq -d)
+[ -z "$dups" ] && ok metrics_no_duplicate_series || not_ok metrics_no_duplicate_series "$dups"
+expect metrics_dash_once '^chousa_token_online_budget\{name="dash"\} 40$' "$T/body"
+expect metrics_dash_used '^chousa_token_last_used_timestamp_seconds\{name="dash"\} [0-9]{10}$' "$T/body"
 sleep 0.3
 python3 - "$T/audit.log" > "$T/ids" <<'PY'
 import json, sys

@@ -5,7 +5,8 @@
 #  1. A token never used says "never" (text) and null (JSON).
 #  2. The server's own listing (GET /api/v1/tokens, text and JSON; the web
 #     page's Tokens) says a use at once, from the client's address; a use
-#     from another address is the one said.
+#     from another address is the one said.  /metrics says each name's
+#     last use (0: never).
 #  3. A request refused (a token bound elsewhere, a revoked one) is no use.
 #  4. A rotation: the new token never used until it is; the one before
 #     keeps its own last use.
@@ -59,6 +60,11 @@ assert abs(time.time() - at) < 120, alice
 assert tokens["idle"]["last_used_at"] is None, tokens["idle"]
 assert tokens["idle"]["last_used_from"] is None, tokens["idle"]
 PY
+
+http GET /metrics "$ADMIN"
+expect metrics_alice_used '^chousa_token_last_used_timestamp_seconds\{name="alice"\} [0-9]{10}$' "$T/body"
+expect metrics_idle_never '^chousa_token_last_used_timestamp_seconds\{name="idle"\} 0$' "$T/body"
+refute metrics_revoked_not_said 'chousa_token_last_used_timestamp_seconds\{name="gone"\}' "$T/body"
 
 # ---- 3. a refusal is no use ----
 http GET /api/v1/version "$FAR"
