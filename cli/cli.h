@@ -277,12 +277,13 @@ int	cli_remote_import(const char *source, char **files, int n,
 int	cli_remote_update(void);
 /*
  * chousa --server URL token VERB: the team server's tokens (verb create,
- * list, list-json, budget, allow or revoke; budget -1: the server's
- * default; allow_from NULL: not given), printed and ended as the local
- * command would.
+ * budget, allow or revoke; budget -1: the server's default; allow_from
+ * NULL: not given), printed and ended as the local command would.
  */
 int	cli_remote_token(const char *verb, const char *name, const char *role,
 	    const char *expires, long budget, const char *allow_from);
+/* The same for token list [--json] [--unused-for DURATION (NULL: all)]. */
+int	cli_remote_token_list(int json, const char *unused_for);
 /*
  * POST /api/v1/tokens/NAME/rotate: the new token, and what the server says
  * of it, as `chousa token rotate` prints them.

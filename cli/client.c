@@ -884,6 +884,18 @@ cli_remote_token_rotate(const char *name, const char *expires,
 }
 
 int
+cli_remote_token_list(int json, const char *unused_for)
+{
+	struct remote rm;
+
+	remote_init(&rm);
+	remote_query(&rm, "format", json ? "json" : "text");
+	if (unused_for != NULL)
+		remote_query(&rm, "unused_for", unused_for);
+	return exchange(&rm, "GET", "/api/v1/tokens");
+}
+
+int
 cli_remote_token(const char *verb, const char *name, const char *role,
     const char *expires, long budget, const char *allow_from)
 {
@@ -900,11 +912,7 @@ cli_remote_token(const char *verb, const char *name, const char *role,
 		chousa_buf_adds(&path, "/api/v1/tokens");
 	if (g_opt.quiet)
 		remote_query(&rm, "quiet", "1");
-	if (strncmp(verb, "list", 4) == 0) {
-		remote_query(&rm, "format", verb[4] != '\0' ? "json" :
-		    "text");
-		status = exchange(&rm, "GET", path.data);
-	} else if (strcmp(verb, "revoke") == 0)
+	if (strcmp(verb, "revoke") == 0)
 		status = exchange(&rm, "DELETE", path.data);
 	else {
 		chousa_jw_object(&rm.w);

@@ -10,7 +10,8 @@
 #include "cli.h"
 
 enum {
-	OPT_ROLE = 256, OPT_EXPIRES, OPT_BUDGET, OPT_GRACE, OPT_ALLOW, OPT_JSON
+	OPT_ROLE = 256, OPT_EXPIRES, OPT_BUDGET, OPT_GRACE, OPT_ALLOW, OPT_JSON,
+	OPT_UNUSED
 };
 
 
@@ -36,6 +37,9 @@ static const struct cli_opt token_opts[] = {
 	    "proxy, the client's address it forwards); by default from any. "
 	    "Rotate keeps it; allow changes it." },
 	{ OPT_JSON, "json", NULL, "list: print one JSON object." },
+	{ OPT_UNUSED, "unused-for", "DURATION", "list: only the valid tokens "
+	    "neither used nor made in the last DURATION (90d): the ones to "
+	    "revoke." },
 	{ 0 }
 };
 
@@ -139,8 +143,9 @@ rotate(const struct cli_cmd *self, const char *name, const char *expires,
 	return token_shown(token, &said);
 }
 
+/* unused_for: only the tokens unused for that many seconds; -1: all. */
 static int
-list(int json)
+list(int json, long unused_for)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_arena *a;
@@ -152,6 +157,8 @@ list(int json)
 	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK ||
 	    chousa_store_token_list(st, a, &t, &n, &err) != CHOUSA_OK)
 		cli_die_err(&err);
+	if (unused_for >= 0)
+		n = chousa_token_unused(t, n, (int64_t)time(NULL), unused_for);
 	chousa_buf_init(&b, 0);
 	if (json)
 		chousa_token_list_json(&b, t, n);
@@ -193,7 +200,7 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 	struct chousa_err err = { 0 };
 	struct chousa_store *st;
 	const char *arg, *role = NULL, *expires = NULL, *verb;
-	const char *grace = NULL, *from = NULL;
+	const char *grace = NULL, *from = NULL, *unused = NULL;
 	int c, json = 0, remote;
 	long budget = -1;
 
@@ -210,11 +217,15 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 			from = arg;
 		else if (c == OPT_JSON)
 			json = 1;
+		else if (c == OPT_UNUSED)
+			unused = arg;
 	verb = token_verb(self, argc, argv);
 	/* The team server's tokens, only when --server asks it. */
 	remote = cli_server_url(argc, argv) != NULL && g_opt.server != NULL;
 	if (grace != NULL && strcmp(verb, "rotate") != 0)
 		cli_usage_error(self, "--grace is for rotate");
+	if (unused != NULL && strcmp(verb, "list") != 0)
+		cli_usage_error(self, "--unused-for is for list");
 	if (from != NULL && strcmp(verb, "create") != 0)
 		cli_usage_error(self, "--allow-from is for create (allow NAME "
 		    "LIST changes a token's)");
@@ -267,10 +278,12 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 	if (strcmp(verb, "list") == 0) {
 		if (argc - cli_optind != 1)
 			cli_usage_error(self, "list takes no argument");
+		if (unused != NULL)
+			(void)duration_arg(self, "unused-for", unused);
 		if (remote)
-			return cli_remote_token(json ? "list-json" : "list",
-			    NULL, NULL, NULL, -1, NULL);
-		return list(json);
+			return cli_remote_token_list(json, unused);
+		return list(json, unused != NULL ? duration_arg(self,
+		    "unused-for", unused) : -1);
 	}
 	/* revoke, the verb left. */
 	if (argc - cli_optind != 2)
@@ -290,8 +303,8 @@ const struct cli_cmd cmd_token = {
 	"token", "Create, rotate, list and revoke the team server's API tokens",
 	"create --role ROLE [--expires DURATION] [--online-budget N] "
 	"[--allow-from LIST] NAME | rotate [--grace DURATION] [--expires "
-	"DURATION] NAME | list [--json] | budget NAME N|default | allow NAME "
-	"LIST|any | revoke NAME",
+	"DURATION] NAME | list [--json] [--unused-for DURATION] | budget NAME "
+	"N|default | allow NAME LIST|any | revoke NAME",
 	"Manage the tokens chousa serve accepts, in the store.  create prints "
 	"a new token for NAME once (keep it: the store holds only its "
 	"SHA-256); revoke makes NAME's token fail from the next request on; "
@@ -299,7 +312,8 @@ const struct cli_cmd cmd_token = {
 	"end and state (valid, expired, revoked), each name's online "
 	"requests spent today, and when and from which address the server "
 	"last let each token in (or never), never a token: a token nobody "
-	"has used for months is one to revoke.  A running server writes its "
+	"has used for months is one to revoke (list --unused-for 90d lists "
+	"only those).  A running server writes its "
 	"tokens' uses to the store about once a minute and when it stops; "
 	"through --server, list is current.  A token made with "
 	"--expires is refused from its end on (401 'expired token', "

@@ -81,6 +81,13 @@ const char *chousa_token_state(const struct chousa_token *t, int64_t now);
  */
 void	chousa_token_list_json(struct chousa_buf *b,
 	    const struct chousa_token *t, size_t n);
+/*
+ * Keep, in their order, the tokens of t valid at now and neither used nor
+ * made in the seconds before it (`token list --unused-for`: the ones to
+ * revoke); the number kept.
+ */
+size_t	chousa_token_unused(struct chousa_token *t, size_t n, int64_t now,
+	    long seconds);
 /* The same as `chousa token list` prints it: a table, states as of now. */
 void	chousa_token_list_text(struct chousa_buf *b,
 	    const struct chousa_token *t, size_t n, int64_t now);

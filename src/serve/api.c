@@ -636,7 +636,7 @@ h_investigate(struct sreq *r)
 
 /* ---- administration ---- */
 
-static const char *const list_keys[] = { "format", NULL };
+static const char *const list_keys[] = { "format", "unused_for", NULL };
 
 static int
 h_tokens_list(struct sreq *r)
@@ -644,8 +644,9 @@ h_tokens_list(struct sreq *r)
 	struct chousa_err err = { 0 };
 	struct chousa_token *t;
 	size_t n;
-
 	const char *format = req_arg(r, "format");
+	const char *unused = req_arg(r, "unused_for");
+	long unused_for = unused != NULL ? chousa_duration_parse(unused) : 0;
 
 	if (!req_known_args(r, list_keys))
 		return 0;
@@ -653,10 +654,15 @@ h_tokens_list(struct sreq *r)
 	    strcmp(format, "text") != 0)
 		return req_error(r, 400, "unknown format '%.40s' (json or "
 		    "text)", format);
+	if (unused_for < 0)
+		return req_error(r, 400, "bad unused_for '%.40s': a duration "
+		    "such as 90s, 30m, 12h or 90d", unused);
 	if (chousa_store_token_list(r->env.st, r->a, &t, &n, &err) !=
 	    CHOUSA_OK)
 		return req_error(r, 500, "%s", err.msg);
 	uses_overlay(r->srv->uses, t, n);
+	if (unused != NULL)
+		n = chousa_token_unused(t, n, (int64_t)time(NULL), unused_for);
 	r->exit_status = CHOUSA_EXIT_CLEAN;
 	if (format != NULL && strcmp(format, "text") == 0) {
 		r->ctype = "text/plain; charset=utf-8";

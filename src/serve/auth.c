@@ -334,6 +334,20 @@ chousa_token_list_json(struct chousa_buf *b, const struct chousa_token *t,
 	chousa_jw_rows_document(b, "tokens", n, token_json, t);
 }
 
+size_t
+chousa_token_unused(struct chousa_token *t, size_t n, int64_t now,
+    long seconds)
+{
+	size_t i, kept = 0;
+	int64_t since = now - seconds;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(chousa_token_state(&t[i], now), "valid") == 0 &&
+		    t[i].created_at <= since && t[i].last_used_at <= since)
+			t[kept++] = t[i];
+	return kept;
+}
+
 int
 auth_token_current(const struct chousa_token *t, size_t n, size_t i,
     int64_t now)

@@ -12,6 +12,9 @@
 #     keeps its own last use.
 #  5. Written to the store when the server stops: `chousa token list`
 #     without a server says the same.
+#  6. list --unused-for DURATION: only the valid tokens neither used nor
+#     made within it, here and through the server (unused_for); a bad
+#     duration refused (status 2, HTTP 400); for list only.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -66,6 +69,22 @@ expect metrics_alice_used '^chousa_token_last_used_timestamp_seconds\{name="alic
 expect metrics_idle_never '^chousa_token_last_used_timestamp_seconds\{name="idle"\} 0$' "$T/body"
 refute metrics_revoked_not_said 'chousa_token_last_used_timestamp_seconds\{name="gone"\}' "$T/body"
 
+# Tokens made 100 days ago (the store's clock set back); alice and boss
+# have been used since, idle and far never; gone is revoked.
+sqlite3 "$T/db" "UPDATE tokens SET created_at = created_at - 100 * 86400"
+check unused_remote 0 env CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" token list --unused-for 90d
+expect unused_remote_idle "^[0-9]+ +idle +read .* never$" "$T/out"
+expect unused_remote_far "^[0-9]+ +far +read " "$T/out"
+refute unused_remote_not_alice " alice | boss | gone " "$T/out"
+http GET "/api/v1/tokens?unused_for=90d" "$ADMIN"
+check unused_api_json 0 python3 -c '
+import json, sys
+names = sorted(t["name"] for t in json.load(open(sys.argv[1]))["tokens"])
+assert names == ["far", "idle"], names' "$T/body"
+http GET "/api/v1/tokens?unused_for=soon" "$ADMIN"
+status_is unused_api_bad_400 400
+expect unused_api_bad_said "bad unused_for 'soon'" "$T/body"
+
 # ---- 3. a refusal is no use ----
 http GET /api/v1/version "$FAR"
 status_is bound_elsewhere_refused 401
@@ -107,3 +126,20 @@ expect stored_idle_never "^[0-9]+ +idle +read .* never$" "$T/out"
 expect stored_far_never "^[0-9]+ +far +read .* never$" "$T/out"
 check list_json_after 0 "$CHOUSA" token list --json
 expect stored_json '"name":"alice",[^}]*"last_used_at":"[0-9-]+T[0-9:]+Z","last_used_from":"127\.0\.0\.2"' "$T/out"
+
+# ---- 6. --unused-for here ----
+check unused_local 0 "$CHOUSA" token list --unused-for 90d
+expect unused_local_idle "^[0-9]+ +idle +read .* never$" "$T/out"
+refute unused_local_not_used " alice | boss | gone " "$T/out"
+check unused_local_json 0 "$CHOUSA" token list --json --unused-for 90d
+cp "$T/out" "$T/unused.json"
+check unused_local_json_names 0 python3 -c '
+import json, sys
+names = sorted(t["name"] for t in json.load(open(sys.argv[1]))["tokens"])
+assert names == ["far", "idle"], names' "$T/unused.json"
+check unused_recent_none 0 "$CHOUSA" token list --unused-for 200d
+[ "$(wc -l < "$T/out")" = 1 ] && ok unused_recent_header_only || not_ok unused_recent_header_only "$(cat "$T/out")"
+check unused_bad 2 "$CHOUSA" token list --unused-for 0
+expect unused_bad_said "bad --unused-for '0'" "$T/err"
+check unused_not_for_create 2 "$CHOUSA" token create --role read --unused-for 9d x
+expect unused_list_only_said "--unused-for is for list" "$T/err"
