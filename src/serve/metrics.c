@@ -591,11 +591,6 @@ put_sources(struct chousa_buf *b, const struct chousa_source_row *rows,
 	}
 }
 
-/*
- * Tokens by state, when each valid one that ends ends, and what each
- * valid one spent online today against its budget (default: the
- * server's).
- */
 /* The latest use of any of name's tokens; 0: none used. */
 static int64_t
 last_use_of(const struct chousa_token *t, size_t n, const char *name)
@@ -609,6 +604,11 @@ last_use_of(const struct chousa_token *t, size_t n, const char *name)
 	return last;
 }
 
+/*
+ * Tokens by state; by name, of those with a valid token, when its current
+ * one ends, what it spent online today against its budget (default: the
+ * server's), and when it was last used.
+ */
 static void
 put_tokens(struct chousa_buf *b, const struct chousa_token *t, size_t n,
     long default_budget)

@@ -90,7 +90,7 @@ row(sqlite3_stmt *s, struct chousa_arena *a, struct chousa_token *t)
 {
 	const char *name = (const char *)sqlite3_column_text(s, 1);
 	const char *role = (const char *)sqlite3_column_text(s, 2);
-	const char *from;
+	const char *from, *used_from;
 
 	t->id = sqlite3_column_int64(s, 0);
 	t->name = chousa_arena_strdup(a, name != NULL ? name : "");
@@ -102,8 +102,9 @@ row(sqlite3_stmt *s, struct chousa_arena *a, struct chousa_token *t)
 	from = (const char *)sqlite3_column_text(s, 7);
 	t->allow_from = from != NULL ? chousa_arena_strdup(a, from) : NULL;
 	t->last_used_at = sqlite3_column_int64(s, 8);
+	used_from = (const char *)sqlite3_column_text(s, 9);
 	snprintf(t->last_used_from, sizeof(t->last_used_from), "%s",
-	    (const char *)sqlite3_column_text(s, 9));
+	    used_from != NULL ? used_from : "");
 	return t->name != NULL && t->role != NULL && (from == NULL ||
 	    t->allow_from != NULL);
 }
