@@ -202,7 +202,7 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 	const char *arg, *role = NULL, *expires = NULL, *verb;
 	const char *grace = NULL, *from = NULL, *unused = NULL;
 	int c, json = 0, remote;
-	long budget = -1;
+	long budget = -1, unused_for;
 
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
 		if (c == OPT_ROLE)
@@ -278,12 +278,11 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 	if (strcmp(verb, "list") == 0) {
 		if (argc - cli_optind != 1)
 			cli_usage_error(self, "list takes no argument");
-		if (unused != NULL)
-			(void)duration_arg(self, "unused-for", unused);
+		unused_for = unused != NULL ? duration_arg(self,
+		    "unused-for", unused) : -1;
 		if (remote)
 			return cli_remote_token_list(json, unused);
-		return list(json, unused != NULL ? duration_arg(self,
-		    "unused-for", unused) : -1);
+		return list(json, unused_for);
 	}
 	/* revoke, the verb left. */
 	if (argc - cli_optind != 2)
