@@ -627,8 +627,8 @@ put_tokens(struct chousa_buf *b, const struct chousa_token *t, size_t n,
 	}
 	/*
 	 * By name, from its current token: while a rotation's grace runs a
-	 * name has two valid tokens, and two samples of one series would
-	 * be refused by Prometheus.
+	 * name has two valid tokens, and of two samples of one series in a
+	 * scrape Prometheus keeps one and counts a duplicate-sample error.
 	 */
 	family(b, "chousa_token_expiry_timestamp_seconds", "gauge", "When a "
 	    "name's current token stops working, if made with an end "
