@@ -52,7 +52,8 @@ static const struct cli_opt serve_opts[] = {
 	    "options without starting (nothing bound, created or written): "
 	    "the config's problems, the address, trusted_proxies, the TLS "
 	    "pair and its end, the "
-	    "audit log's place, the store and its tokens; one line each "
+	    "audit log's place, the store (its schema) and its tokens; one "
+	    "line each "
 	    "(ok, warning or error; --json: one object), then exit 0, or 2 "
 	    "on an error.  Before "
 	    "a SIGHUP, or as a configuration tool's validate step." },

@@ -533,6 +533,13 @@ struct chousa_store_stats {
 	int				 schema;
 };
 
+/*
+ * The store's schema version, and the one this build writes: an older
+ * store is migrated by the first open for writing (after which older
+ * builds refuse it), and read as it is by read-only ones.
+ */
+void	chousa_store_schema(struct chousa_store *st, int *version,
+	    int *current);
 /* Counts per source and type, last imports, size.  Scans the tables. */
 int	chousa_store_stats(struct chousa_store *st, struct chousa_arena *a,
 	    struct chousa_store_stats *out, struct chousa_err *err);

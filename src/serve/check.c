@@ -209,7 +209,13 @@ check_audit(struct check *c, const struct chousa_serve_opts *o)
 		    o->audit_path, dir, strerror(errno));
 }
 
-/* The store opens read-only and holds tokens someone can use. */
+/* A token unused for this long is pointed out (seconds). */
+#define DORMANT	(90L * 86400)
+
+/*
+ * The store opens read-only, at this build's schema or one the start
+ * migrates, and holds tokens someone can use.
+ */
 static void
 check_store(struct check *c, const struct chousa_serve_opts *o)
 {
@@ -217,8 +223,9 @@ check_store(struct check *c, const struct chousa_serve_opts *o)
 	struct chousa_store *st;
 	struct chousa_arena *a = NULL;
 	struct chousa_token *t = NULL;
-	size_t n = 0, i, valid = 0, admins = 0;
+	size_t n = 0, i, valid = 0, admins = 0, unused;
 	int64_t now = (int64_t)time(NULL);
+	int version, current;
 
 	if (o->db_path == NULL)
 		return;
@@ -233,7 +240,14 @@ check_store(struct check *c, const struct chousa_serve_opts *o)
 		said(c, "error", "store", "%s", err.msg);
 		return;
 	}
-	said(c, "ok", "store", "%s (read)", o->db_path);
+	chousa_store_schema(st, &version, &current);
+	if (version < current)
+		said(c, "warning", "store", "%s has schema %d: the start "
+		    "migrates it to %d, after which older versions of chousa "
+		    "cannot open it (a copy first: chousa db backup FILE)",
+		    o->db_path, version, current);
+	else
+		said(c, "ok", "store", "%s (read)", o->db_path);
 	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK ||
 	    chousa_store_token_list(st, a, &t, &n, &err) != CHOUSA_OK) {
 		said(c, "error", "tokens", "cannot be read: %s", err.msg);
@@ -247,6 +261,10 @@ check_store(struct check *c, const struct chousa_serve_opts *o)
 	if (valid == 0)
 		said(c, "warning", "tokens", "none valid: every request but "
 		    "the health check is refused (chousa token create)");
+	else if ((unused = chousa_token_unused(t, n, now, DORMANT)) > 0)
+		said(c, "ok", "tokens", "%zu valid, %zu of them admin; %zu "
+		    "unused for 90 days or more (chousa token list "
+		    "--unused-for 90d)", valid, admins, unused);
 	else
 		said(c, "ok", "tokens", "%zu valid, %zu of them admin", valid,
 		    admins);

@@ -71,6 +71,13 @@ scalar(struct chousa_store *st, const char *sql)
 	return v;
 }
 
+void
+chousa_store_schema(struct chousa_store *st, int *version, int *current)
+{
+	*version = (int)scalar(st, "PRAGMA user_version");
+	*current = STORE_SCHEMA_VERSION;
+}
+
 /* The latest failed imports, each with whether its source did better. */
 static int
 failures(struct chousa_store *st, struct chousa_arena *a,

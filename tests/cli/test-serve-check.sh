@@ -2,7 +2,8 @@
 # test-serve-check.sh: chousa serve --check says what a start would refuse
 # (an error: exit 2, one "chousa: serve --check:" line) or regret (a
 # warning: exit 0), one line a check, without starting: nothing bound,
-# made or written.  The TLS pair's checks are in test-serve-tls.
+# made or written: the tokens (dormant ones counted), an older schema the
+# start migrates.  The TLS pair's checks are in test-serve-tls.
 . "$TESTS/cli/lib.sh"
 cd "$T" || exit 1
 S="$CHOUSA --db s.db"
@@ -46,6 +47,22 @@ expect bad_proxy_said "^error +proxies +bad trusted proxy '10\.0\.0\.0/33'" out
 expect bad_audit_said '^error +audit +.*no-such-dir/audit\.log: cannot be made in .*no-such-dir: No such file' out
 expect bad_config_one_line "^chousa: serve --check: 3 problems: listen: cannot read 'nowhere'" err
 [ "$(grep -c . err)" = 1 ] && ok bad_config_stderr_one_line || not_ok bad_config_stderr_one_line "$(cat err)"
+
+# Tokens nobody used in 90 days (made 100 days ago, the store's clock set
+# back) are pointed out, without a warning.
+sqlite3 s.db "UPDATE tokens SET created_at = created_at - 100 * 86400 WHERE name = 'ana'"
+check dormant 0 $S serve --check
+expect dormant_said '^ok +tokens +1 valid, 0 of them admin; 1 unused for 90 days or more \(chousa token list --unused-for 90d\)$' out
+
+# A store of an older schema: the start will migrate it, said; the check
+# leaves it as it is.
+sqlite3 s.db ".backup old.db"
+sqlite3 old.db "ALTER TABLE tokens DROP COLUMN last_used_at; ALTER TABLE tokens DROP COLUMN last_used_from; PRAGMA user_version = 7"
+check older_schema 0 "$CHOUSA" --db old.db serve --check
+expect older_schema_said '^warning +store +old\.db has schema 7: the start migrates it to [0-9]+, after which older versions of chousa cannot open it \(a copy first: chousa db backup FILE\)$' out
+expect older_schema_tokens_read '^ok +tokens +1 valid' out
+[ "$(sqlite3 old.db 'PRAGMA user_version')" = 7 ] && ok older_schema_untouched ||
+	not_ok older_schema_untouched "$(sqlite3 old.db 'PRAGMA user_version')"
 
 # A file that is no chousa store.
 printf 'not a database, only text\n' > junk.db
