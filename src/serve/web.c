@@ -1441,13 +1441,31 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 	char made[32], ends[32], used[96];
 	size_t n, i;
 	int current;
+	/* GET /tokens?unused_for=90d: those to revoke. */
+	const char *unused = said == NULL ? req_arg(r, "unused_for") : NULL;
+	long unused_for = unused != NULL ? chousa_duration_parse(unused) : 0;
 
+	if (unused_for < 0)
+		return req_error(r, 400, "bad unused_for '%.40s': a duration "
+		    "such as 30d or 90d", unused);
 	if (chousa_store_token_list(r->env.st, r->a, &t, &n, &err) !=
 	    CHOUSA_OK)
 		return req_error(r, 500, "%s", err.msg);
 	uses_overlay(r->srv->uses, t, n);
+	if (unused != NULL)
+		n = chousa_token_unused(t, n, now, unused_for);
 	chousa_buf_reset(&r->out);
 	page_begin(r, "Tokens");
+	if (unused != NULL) {
+		chousa_buf_adds(&r->out, "<p id=\"tokens-filter\">Only the "
+		    "valid tokens neither used nor made in the last ");
+		html(&r->out, unused);
+		chousa_buf_adds(&r->out, ": the ones to revoke.  <a href=\""
+		    "/tokens\">Show all</a></p>\n");
+	} else if (said == NULL)
+		chousa_buf_adds(&r->out, "<p id=\"tokens-filter\"><a href=\""
+		    "/tokens?unused_for=90d\">Show only those unused for 90 "
+		    "days</a></p>\n");
 	if (said != NULL) {
 		chousa_buf_adds(&r->out, "<p id=\"tokens-said\">");
 		html(&r->out, said);

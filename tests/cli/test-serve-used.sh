@@ -14,7 +14,8 @@
 #     without a server says the same.
 #  6. list --unused-for DURATION: only the valid tokens neither used nor
 #     made within it, here and through the server (unused_for); a bad
-#     duration refused (status 2, HTTP 400); for list only.
+#     duration refused (status 2, HTTP 400); for list only.  The web
+#     page's Tokens links the same (/tokens?unused_for=90d).
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -115,6 +116,16 @@ curl -s -b jar -o tokens.html "$URL/tokens"
 expect web_last_used_column '<th>Last used</th>' tokens.html
 expect web_alice_used '<td>alice</td>.*<td>[0-9-]+T[0-9:]+Z from 127\.0\.0\.[12]</td>' tokens.html
 expect web_idle_never '<td>idle</td>.*<td>never</td>' tokens.html
+expect web_filter_link '<a href="/tokens\?unused_for=90d">' tokens.html
+curl -s -b jar -o unused.html "$URL/tokens?unused_for=90d"
+check web_unused_rows 0 python3 -c '
+import re, sys
+names = sorted(re.findall(r"<tr><td>[0-9]+</td><td>([^<]*)</td>", open(sys.argv[1]).read()))
+assert names == ["far", "idle"], names' unused.html
+expect web_unused_said 'Only the valid tokens neither used nor made in the last 90d' unused.html
+code=$(curl -s -b jar -o bad.html -w '%{http_code}' "$URL/tokens?unused_for=%3Cb%3E")
+[ "$code" = 400 ] && ok web_unused_bad_400 || not_ok web_unused_bad_400 "HTTP $code"
+refute web_unused_bad_not_markup '<b>' bad.html
 
 # ---- 5. written when the server stops ----
 serve_stop
