@@ -277,11 +277,13 @@ int	cli_remote_import(const char *source, char **files, int n,
 int	cli_remote_update(void);
 /*
  * chousa --server URL token VERB: the team server's tokens (verb create,
- * budget, allow or revoke; budget -1: the server's default; allow_from
- * NULL: not given), printed and ended as the local command would.
+ * budget, allow, note or revoke; budget -1: the server's default;
+ * allow_from, note NULL: not given), printed and ended as the local
+ * command would.
  */
 int	cli_remote_token(const char *verb, const char *name, const char *role,
-	    const char *expires, long budget, const char *allow_from);
+	    const char *expires, long budget, const char *allow_from,
+	    const char *note);
 /* The same for token list [--json] [--unused-for DURATION (NULL: all)]. */
 int	cli_remote_token_list(int json, const char *unused_for);
 /*

@@ -897,7 +897,8 @@ cli_remote_token_list(int json, const char *unused_for)
 
 int
 cli_remote_token(const char *verb, const char *name, const char *role,
-    const char *expires, long budget, const char *allow_from)
+    const char *expires, long budget, const char *allow_from,
+    const char *note)
 {
 	struct remote rm;
 	struct chousa_buf path;
@@ -906,7 +907,7 @@ cli_remote_token(const char *verb, const char *name, const char *role,
 	remote_init(&rm);
 	chousa_buf_init(&path, 0);
 	if (strcmp(verb, "budget") == 0 || strcmp(verb, "allow") == 0 ||
-	    strcmp(verb, "revoke") == 0)
+	    strcmp(verb, "note") == 0 || strcmp(verb, "revoke") == 0)
 		token_path(&path, name);
 	else
 		chousa_buf_adds(&path, "/api/v1/tokens");
@@ -924,7 +925,10 @@ cli_remote_token(const char *verb, const char *name, const char *role,
 		}
 		if (allow_from != NULL)
 			chousa_jw_kstr(&rm.w, "allow_from", allow_from);
-		if (strcmp(verb, "allow") != 0) {
+		if (note != NULL)
+			chousa_jw_kstr(&rm.w, "note", note);
+		if (strcmp(verb, "create") == 0 ||
+		    strcmp(verb, "budget") == 0) {
 			chousa_jw_key(&rm.w, "online_budget");
 			if (budget >= 0)
 				chousa_jw_int(&rm.w, budget);

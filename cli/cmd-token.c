@@ -11,7 +11,7 @@
 
 enum {
 	OPT_ROLE = 256, OPT_EXPIRES, OPT_BUDGET, OPT_GRACE, OPT_ALLOW, OPT_JSON,
-	OPT_UNUSED
+	OPT_UNUSED, OPT_NOTE
 };
 
 
@@ -36,6 +36,9 @@ static const struct cli_opt token_opts[] = {
 	    "10.20.0.0/16,192.0.2.7; behind a [server] trusted_proxies "
 	    "proxy, the client's address it forwards); by default from any. "
 	    "Rotate keeps it; allow changes it." },
+	{ OPT_NOTE, "note", "TEXT", "create: whose the token is and what for "
+	    "(\"Grafana on mon-01, ask Bob\"), listed beside it; rotate keeps "
+	    "it; note changes it." },
 	{ OPT_JSON, "json", NULL, "list: print one JSON object." },
 	{ OPT_UNUSED, "unused-for", "DURATION", "list: only the valid tokens "
 	    "neither used nor made in the last DURATION (90d): the ones to "
@@ -90,7 +93,8 @@ token_shown(char token[CHOUSA_TOKEN_SIZE + 1], struct chousa_buf *said)
 
 static int
 create(const struct cli_cmd *self, const char *name, const char *role,
-    const char *expires, long budget, const char *from, int remote)
+    const char *expires, long budget, const char *from, const char *note,
+    int remote)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_store *st;
@@ -107,10 +111,10 @@ create(const struct cli_cmd *self, const char *name, const char *role,
 		lifetime = duration_arg(self, "expires", expires);
 	if (remote)
 		return cli_remote_token("create", name, role, expires, budget,
-		    from);
+		    from, note);
 	st = cli_open_store(0);
-	if (chousa_token_create(st, name, r, lifetime, budget, from, token,
-	    &ends, &err) != CHOUSA_OK)
+	if (chousa_token_create(st, name, r, lifetime, budget, from, note,
+	    token, &ends, &err) != CHOUSA_OK)
 		cli_die_err(&err);
 	chousa_store_close(st);
 	chousa_buf_init(&said, 0);
@@ -173,7 +177,7 @@ list(int json, long unused_for)
 }
 
 static const char *const token_verbs[] = { "create", "rotate", "list",
-	"budget", "allow", "revoke", NULL };
+	"budget", "allow", "note", "revoke", NULL };
 
 /* The subcommand, from self->verbs; else token's own usage errors. */
 static const char *
@@ -200,7 +204,7 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 	struct chousa_err err = { 0 };
 	struct chousa_store *st;
 	const char *arg, *role = NULL, *expires = NULL, *verb;
-	const char *grace = NULL, *from = NULL, *unused = NULL;
+	const char *grace = NULL, *from = NULL, *unused = NULL, *note = NULL;
 	int c, json = 0, remote;
 	long budget = -1, unused_for;
 
@@ -219,6 +223,8 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 			json = 1;
 		else if (c == OPT_UNUSED)
 			unused = arg;
+		else if (c == OPT_NOTE)
+			note = arg;
 	verb = token_verb(self, argc, argv);
 	/* The team server's tokens, only when --server asks it. */
 	remote = cli_server_url(argc, argv) != NULL && g_opt.server != NULL;
@@ -226,6 +232,9 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 		cli_usage_error(self, "--grace is for rotate");
 	if (unused != NULL && strcmp(verb, "list") != 0)
 		cli_usage_error(self, "--unused-for is for list");
+	if (note != NULL && strcmp(verb, "create") != 0)
+		cli_usage_error(self, "--note is for create (note NAME TEXT "
+		    "changes a token's)");
 	if (from != NULL && strcmp(verb, "create") != 0)
 		cli_usage_error(self, "--allow-from is for create (allow NAME "
 		    "LIST changes a token's)");
@@ -233,7 +242,7 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 		if (argc - cli_optind != 2)
 			cli_usage_error(self, "create takes one NAME");
 		return create(self, argv[cli_optind + 1], role, expires,
-		    budget, from, remote);
+		    budget, from, note, remote);
 	}
 	if (strcmp(verb, "allow") == 0) {
 		if (argc - cli_optind != 3)
@@ -242,9 +251,23 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 			    "'any'");
 		if (remote)
 			return cli_remote_token("allow", argv[cli_optind + 1],
-			    NULL, NULL, -1, argv[cli_optind + 2]);
+			    NULL, NULL, -1, argv[cli_optind + 2], NULL);
 		st = cli_open_store(0);
 		if (chousa_token_set_allow(st, argv[cli_optind + 1],
+		    argv[cli_optind + 2], &err) != CHOUSA_OK)
+			cli_die_err(&err);
+		chousa_store_close(st);
+		return EXIT_CLEAN;
+	}
+	if (strcmp(verb, "note") == 0) {
+		if (argc - cli_optind != 3)
+			cli_usage_error(self, "note takes NAME and the text "
+			    "(\"\" for none)");
+		if (remote)
+			return cli_remote_token("note", argv[cli_optind + 1],
+			    NULL, NULL, -1, NULL, argv[cli_optind + 2]);
+		st = cli_open_store(0);
+		if (chousa_token_set_note(st, argv[cli_optind + 1],
 		    argv[cli_optind + 2], &err) != CHOUSA_OK)
 			cli_die_err(&err);
 		chousa_store_close(st);
@@ -267,7 +290,7 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 		budget = budget_parse(self, argv[cli_optind + 2]);
 		if (remote)
 			return cli_remote_token("budget", argv[cli_optind + 1],
-			    NULL, NULL, budget, NULL);
+			    NULL, NULL, budget, NULL, NULL);
 		st = cli_open_store(0);
 		if (chousa_store_token_set_budget(st, argv[cli_optind + 1],
 		    budget, &err) != CHOUSA_OK)
@@ -289,7 +312,7 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 		cli_usage_error(self, "revoke takes one NAME");
 	if (remote)
 		return cli_remote_token("revoke", argv[cli_optind + 1], NULL,
-		    NULL, -1, NULL);
+		    NULL, -1, NULL, NULL);
 	st = cli_open_store(0);
 	if (chousa_store_token_revoke(st, argv[cli_optind + 1], &err) !=
 	    CHOUSA_OK)
@@ -301,9 +324,10 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 const struct cli_cmd cmd_token = {
 	"token", "Create, rotate, list and revoke the team server's API tokens",
 	"create --role ROLE [--expires DURATION] [--online-budget N] "
-	"[--allow-from LIST] NAME | rotate [--grace DURATION] [--expires "
-	"DURATION] NAME | list [--json] [--unused-for DURATION] | budget NAME "
-	"N|default | allow NAME LIST|any | revoke NAME",
+	"[--allow-from LIST] [--note TEXT] NAME | rotate [--grace DURATION] "
+	"[--expires DURATION] NAME | list [--json] [--unused-for DURATION] | "
+	"budget NAME N|default | allow NAME LIST|any | note NAME TEXT | "
+	"revoke NAME",
 	"Manage the tokens chousa serve accepts, in the store.  create prints "
 	"a new token for NAME once (keep it: the store holds only its "
 	"SHA-256); revoke makes NAME's token fail from the next request on; "
@@ -318,8 +342,11 @@ const struct cli_cmd cmd_token = {
 	"--expires is refused from its end on (401 'expired token', "
 	"audited).  A name holds one valid token at a time: revoke it, or let "
 	"it expire, before making another; or rotate it.\n\n"
-	"rotate makes NAME a new token with the same role, budget and allowed "
-	"addresses, printed "
+	"A note (create --note, or note NAME TEXT later; \"\" for none) says "
+	"whose a token is and what for, so that whoever finds it unused "
+	"knows whom to ask: one line of plain text, at most 200 bytes.\n\n"
+	"rotate makes NAME a new token with the same role, budget, allowed "
+	"addresses and note, printed "
 	"once, and lets the one it replaces work for --grace more (default "
 	CHOUSA_TOKEN_GRACE_TEXT "), so that a dashboard or a colleague can "
 	"take the new "
@@ -351,6 +378,7 @@ const struct cli_cmd cmd_token = {
 	"chousa token rotate --grace 24h soc-dashboard\n"
 	"chousa token budget alice 500\n"
 	"chousa token create --role read --allow-from 10.20.0.0/16 grafana\n"
+	"chousa token note grafana \"Grafana on mon-01, ask Bob\"\n"
 	"chousa token revoke alice\n"
 	"chousa --server https://chousa.example:8443 token list",
 	token_verbs,

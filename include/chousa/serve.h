@@ -31,15 +31,30 @@ int	chousa_role_parse(const char *s);
  * revoked), with a daily budget of online_budget online requests (0: no
  * limit, -1: the server's [server] online_budget), accepted only from the
  * addresses and CIDR ranges of allow_from (comma-separated; NULL, "" or
- * "any": from any address), store its hash and write the token to out
- * (shown once: the store keeps only the hash).  CHOUSA_EINVAL on a bad
- * name, role or range, or a name that already has a valid token.
- * *expires_at (may be NULL): when it ends, 0 never.
+ * "any": from any address), with a note (NULL or "": none; whose it is,
+ * what for: chousa_token_note_check), store its hash and write the token
+ * to out (shown once: the store keeps only the hash).  CHOUSA_EINVAL on a
+ * bad name, role, range or note, or a name that already has a valid
+ * token.  *expires_at (may be NULL): when it ends, 0 never.
  */
 int	chousa_token_create(struct chousa_store *st, const char *name,
 	    int role, long lifetime, long online_budget,
-	    const char *allow_from, char out[CHOUSA_TOKEN_SIZE + 1],
-	    int64_t *expires_at, struct chousa_err *err);
+	    const char *allow_from, const char *note,
+	    char out[CHOUSA_TOKEN_SIZE + 1], int64_t *expires_at,
+	    struct chousa_err *err);
+/*
+ * A token's note is text for people, printed as it is in a terminal's
+ * table: at most CHOUSA_TOKEN_NOTE_MAX bytes of UTF-8 without control
+ * characters, line or paragraph separators or bidirectional overrides.
+ * CHOUSA_EINVAL, saying why, otherwise.
+ */
+int	chousa_token_note_check(const char *note, struct chousa_err *err);
+/*
+ * Set the note of name's valid token (NULL or "": none).  CHOUSA_EINVAL
+ * on a bad note; CHOUSA_ENOTFOUND when name has no valid token.
+ */
+int	chousa_token_set_note(struct chousa_store *st, const char *name,
+	    const char *note, struct chousa_err *err);
 /*
  * Bind name's valid token to the addresses of allow_from (as
  * chousa_token_create takes it; "any" lifts the binding), from its next
@@ -56,7 +71,7 @@ int	chousa_token_set_allow(struct chousa_store *st, const char *name,
 /*
  * Rotate name's token (chousa_store_token_rotate: lifetime and grace in
  * seconds as it takes them): a new token, written to out and shown once,
- * with the role, budget and addresses of the one it replaces, whose end
+ * with the role, budget, addresses and note of the one it replaces, whose end
  * *rot says,
  * with the new token's.  CHOUSA_EINVAL on a bad name; CHOUSA_ENOTFOUND
  * when name has no valid token.

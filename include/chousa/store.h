@@ -629,7 +629,11 @@ struct chousa_token {
 	 */
 	int64_t		 last_used_at;
 	char		 last_used_from[CHOUSA_TOKEN_FROM_MAX];
+	const char	*note;		/* whose it is, what for; NULL: none */
 };
+
+/* The longest note kept, in bytes. */
+#define CHOUSA_TOKEN_NOTE_MAX	200
 
 /* The longest allow_from list kept, in bytes. */
 #define CHOUSA_TOKEN_ALLOW_MAX	400
@@ -643,8 +647,14 @@ struct chousa_token {
  */
 int	chousa_store_token_add(struct chousa_store *st, const char *name,
 	    const char *role, const char *hash_hex, int64_t expires_at,
-	    long online_budget, const char *allow_from, int64_t *id,
-	    struct chousa_err *err);
+	    long online_budget, const char *allow_from, const char *note,
+	    int64_t *id, struct chousa_err *err);
+/*
+ * Set the note of name's valid token (NULL or "": none; checked by the
+ * caller); CHOUSA_ENOTFOUND when it has none.
+ */
+int	chousa_store_token_set_note(struct chousa_store *st,
+	    const char *name, const char *note, struct chousa_err *err);
 /*
  * Set the addresses name's valid token is accepted from (NULL: any);
  * CHOUSA_ENOTFOUND when it has none.
@@ -680,12 +690,13 @@ struct chousa_token_rotation {
 	long		 online_budget;	/* as struct chousa_token's */
 	char		 allow_from[CHOUSA_TOKEN_ALLOW_MAX + 1]; /* as the
 					 * replaced token's; "": any */
+	char		 note[CHOUSA_TOKEN_NOTE_MAX + 1]; /* the same */
 	int64_t		 before_until;	/* the replaced one's end; 0: revoked */
 };
 
 /*
  * Rotate name's token, in one transaction: add a token by the hex SHA-256
- * of its text, with the role, budget and allowed addresses of name's
+ * of its text, with the role, budget, allowed addresses and note of name's
  * newest valid token,
  * valid for lifetime seconds (0: as long as that token was made for, or
  * with no end if it had none); name's valid tokens before it then work

@@ -32,7 +32,7 @@ static const char *const investigate_keys[] = {
 	"sources", "at", "brief", "width", "tlp", "all", NULL
 };
 static const char *const token_keys[] = { "name", "role", "expires",
-	"online_budget", "allow_from", NULL };
+	"online_budget", "allow_from", "note", NULL };
 
 /* 1 when every member of v is in keys; else 0 with a 400 set. */
 static int
@@ -701,7 +701,7 @@ h_tokens_create(struct sreq *r)
 	char token[CHOUSA_TOKEN_SIZE + 1];
 	char allowed[CHOUSA_TOKEN_ALLOW_MAX + 1];
 	struct chousa_jw w;
-	const char *name, *role, *expires, *from;
+	const char *name, *role, *expires, *from, *note;
 	struct jnode *v = body_object(r, token_keys);
 	int bad = 0, rl, rc;
 	long lifetime = 0, budget;
@@ -715,6 +715,7 @@ h_tokens_create(struct sreq *r)
 	budget = bad ? -1 : api_opt_int(r, v, "online_budget", 0,
 	    CHOUSA_BUDGET_MAX, -1, &bad);
 	from = bad ? NULL : api_opt_str(r, v, "allow_from", &bad);
+	note = bad ? NULL : api_opt_str(r, v, "note", &bad);
 	jt_free(v);
 	if (bad)
 		return 0;
@@ -726,7 +727,7 @@ h_tokens_create(struct sreq *r)
 		return req_error(r, 400, "'expires' must be a duration such as "
 		    "90s, 30m, 12h or 90d");
 	rc = chousa_token_create(r->env.st, name, rl, lifetime, budget, from,
-	    token, &ends, &err);
+	    note, token, &ends, &err);
 	auth_tokens_changed();
 	if (rc != CHOUSA_OK)
 		return req_error(r, err.code == CHOUSA_EINVAL ? 400 : 500,
@@ -750,6 +751,7 @@ h_tokens_create(struct sreq *r)
 	auth_budget_json(&w, budget);
 	if (auth_allow_normal(from, allowed, &err) == CHOUSA_OK)
 		auth_allow_json(&w, allowed);
+	auth_note_json(&w, note);
 	chousa_jw_kstr(&w, "token", token);
 	doc_end(&w);
 	explicit_bzero(token, sizeof(token));
@@ -838,11 +840,11 @@ h_tokens_rotate(struct sreq *r, const char *name)
 }
 
 static const char *const budget_keys[] = { "online_budget", "allow_from",
-	NULL };
+	"note", NULL };
 
 /*
  * POST /api/v1/tokens/NAME {"online_budget": N or null, "allow_from":
- * "10.0.0.0/8" or "any"}, either or both; and
+ * "10.0.0.0/8" or "any", "note": "text" or null}, any of them; and
  * POST /api/v1/tokens/NAME/rotate, when NAME could be a token's name
  * (which holds no '/'): any other path is a name, not found as here.
  */
@@ -855,8 +857,8 @@ h_tokens_post(struct sreq *r)
 	struct jnode *v;
 	struct chousa_jw w;
 	char allowed[CHOUSA_TOKEN_ALLOW_MAX + 1];
-	const char *from;
-	int bad = 0, rc, has_budget, has_from;
+	const char *from, *note;
+	int bad = 0, rc, has_budget, has_from, has_note;
 	long budget;
 
 	if (slash != NULL && strcmp(slash, "/rotate") == 0 && slash > name &&
@@ -872,24 +874,31 @@ h_tokens_post(struct sreq *r)
 		return 0;
 	has_budget = jt_get(v, "online_budget") != NULL;
 	has_from = jt_get(v, "allow_from") != NULL;
-	if (!has_budget && !has_from) {
+	has_note = jt_get(v, "note") != NULL;
+	if (!has_budget && !has_from && !has_note) {
 		jt_free(v);
 		return req_error(r, 400, "'online_budget' (a number of online "
 		    "requests a day, 0: no limit, or null for the server's "
-		    "[server] online_budget) or 'allow_from' (addresses and "
-		    "CIDR ranges, or \"any\") is needed");
+		    "[server] online_budget), 'allow_from' (addresses and "
+		    "CIDR ranges, or \"any\") or 'note' (text, or null for "
+		    "none) is needed");
 	}
 	budget = api_opt_int(r, v, "online_budget", 0, CHOUSA_BUDGET_MAX, -1,
 	    &bad);
 	from = bad ? NULL : api_opt_str(r, v, "allow_from", &bad);
+	note = bad ? NULL : api_opt_str(r, v, "note", &bad);
 	jt_free(v);
 	if (bad)
 		return 0;
 	if (has_from && from == NULL)
 		return req_error(r, 400, "'allow_from' must be a string: "
 		    "addresses and CIDR ranges, or \"any\"");
-	/* The addresses first: the one of the two that may be refused. */
+	/* What may be refused first: the addresses, the note. */
 	rc = has_from ? auth_allow_normal(from, allowed, &err) : CHOUSA_OK;
+	if (rc == CHOUSA_OK && has_note)
+		rc = chousa_token_note_check(note, &err);
+	if (rc == CHOUSA_OK && has_note)
+		rc = chousa_token_set_note(r->env.st, name, note, &err);
 	if (rc == CHOUSA_OK && has_from)
 		rc = chousa_token_set_allow(r->env.st, name, allowed, &err);
 	if (rc == CHOUSA_OK && has_budget)
@@ -908,6 +917,8 @@ h_tokens_post(struct sreq *r)
 		auth_budget_json(&w, budget);
 	if (has_from)
 		auth_allow_json(&w, allowed);
+	if (has_note)
+		auth_note_json(&w, note);
 	doc_end(&w);
 	return 0;
 }

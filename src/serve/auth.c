@@ -225,9 +225,42 @@ chousa_token_set_allow(struct chousa_store *st, const char *name,
 }
 
 int
+chousa_token_note_check(const char *note, struct chousa_err *err)
+{
+	const unsigned char *p = (const unsigned char *)note;
+	size_t len = note != NULL ? strlen(note) : 0, i;
+
+	if (len > CHOUSA_TOKEN_NOTE_MAX)
+		return chousa_errf(err, CHOUSA_EINVAL, "the note is %zu bytes "
+		    "long: at most %d", len, CHOUSA_TOKEN_NOTE_MAX);
+	if (len > 0 && chousa_utf8_valid_prefix(note, len) != len)
+		return chousa_errf(err, CHOUSA_EINVAL, "the note is not UTF-8");
+	for (i = 0; i < len; i++) {
+		/* C0 and DEL; C1 (U+0080-U+009F); U+2028-U+202E; U+2066-9. */
+		if (p[i] < 0x20 || p[i] == 0x7f || (p[i] == 0xc2 &&
+		    p[i + 1] < 0xa0) || (p[i] == 0xe2 && p[i + 1] == 0x80 &&
+		    p[i + 2] >= 0xa8 && p[i + 2] <= 0xae) || (p[i] == 0xe2 &&
+		    p[i + 1] == 0x81 && p[i + 2] >= 0xa6 && p[i + 2] <= 0xa9))
+			return chousa_errf(err, CHOUSA_EINVAL, "the note holds "
+			    "a control character or a line or direction mark "
+			    "(at byte %zu): it is one line of plain text", i);
+	}
+	return CHOUSA_OK;
+}
+
+int
+chousa_token_set_note(struct chousa_store *st, const char *name,
+    const char *note, struct chousa_err *err)
+{
+	if (chousa_token_note_check(note, err) != CHOUSA_OK)
+		return CHOUSA_EINVAL;
+	return chousa_store_token_set_note(st, name, note, err);
+}
+
+int
 chousa_token_create(struct chousa_store *st, const char *name, int role,
     long lifetime, long online_budget, const char *allow_from,
-    char out[CHOUSA_TOKEN_SIZE + 1], int64_t *expires_at,
+    const char *note, char out[CHOUSA_TOKEN_SIZE + 1], int64_t *expires_at,
     struct chousa_err *err)
 {
 	char token[CHOUSA_TOKEN_SIZE + 1], hex[65];
@@ -240,12 +273,13 @@ chousa_token_create(struct chousa_store *st, const char *name, int role,
 		    "use letters, digits and - _ . @ (at most 60)", name);
 	if (role < CHOUSA_ROLE_READ || role > CHOUSA_ROLE_ADMIN)
 		return chousa_errf(err, CHOUSA_EINVAL, "no such role");
-	if (auth_allow_normal(allow_from, from, err) != CHOUSA_OK)
+	if (auth_allow_normal(allow_from, from, err) != CHOUSA_OK ||
+	    chousa_token_note_check(note, err) != CHOUSA_OK)
 		return CHOUSA_EINVAL;
 	if (token_new(token, hex) != 0)
 		return chousa_errf(err, CHOUSA_EIO, "no random bytes");
 	rc = chousa_store_token_add(st, name, chousa_role_name(role), hex,
-	    until, online_budget, from, &id, err);
+	    until, online_budget, from, note, &id, err);
 	if (rc == CHOUSA_OK)
 		memcpy(out, token, sizeof(token));
 	if (rc == CHOUSA_OK && expires_at != NULL)
@@ -282,6 +316,17 @@ token_json(const void *arg, struct chousa_jw *w, size_t i)
 	chousa_jw_key(w, "last_used_from");
 	if (t->last_used_at != 0 && t->last_used_from[0] != '\0')
 		chousa_jw_str(w, t->last_used_from);
+	else
+		chousa_jw_null(w);
+	auth_note_json(w, t->note);
+}
+
+void
+auth_note_json(struct chousa_jw *w, const char *note)
+{
+	chousa_jw_key(w, "note");
+	if (note != NULL && note[0] != '\0')
+		chousa_jw_str(w, note);
 	else
 		chousa_jw_null(w);
 }
@@ -371,8 +416,8 @@ chousa_token_list_text(struct chousa_buf *b, const struct chousa_token *t,
 	char when[32], until[32], online[48], used[96];
 
 	chousa_buf_addf(b, "%-5s %-24s %-12s %-21s %-21s %-8s %-18s %-22s "
-	    "%s\n", "ID", "NAME", "ROLE", "CREATED", "EXPIRES", "STATE",
-	    "FROM", "ONLINE TODAY", "LAST USED");
+	    "%-37s %s\n", "ID", "NAME", "ROLE", "CREATED", "EXPIRES", "STATE",
+	    "FROM", "ONLINE TODAY", "LAST USED", "NOTE");
 	for (i = 0; i < n; i++) {
 		chousa_time_format(t[i].created_at, when, sizeof(when));
 		if (t[i].expires_at != 0)
@@ -392,10 +437,10 @@ chousa_token_list_text(struct chousa_buf *b, const struct chousa_token *t,
 			    "no limit" : "server's budget");
 		auth_last_use_text(&t[i], used, sizeof(used));
 		chousa_buf_addf(b, "%-5lld %-24s %-12s %-21s %-21s %-8s %-18s "
-		    "%-22s %s\n", (long long)t[i].id, t[i].name, t[i].role,
-		    when, until, chousa_token_state(&t[i], now),
+		    "%-22s %-37s %s\n", (long long)t[i].id, t[i].name,
+		    t[i].role, when, until, chousa_token_state(&t[i], now),
 		    t[i].allow_from != NULL ? t[i].allow_from : "any", online,
-		    used);
+		    used, t[i].note != NULL ? t[i].note : "-");
 	}
 }
 

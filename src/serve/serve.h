@@ -124,6 +124,8 @@ int	auth_allow_normal(const char *allow_from,
 	    char out[CHOUSA_TOKEN_ALLOW_MAX + 1], struct chousa_err *err);
 /* "allow_from": the list of addresses and ranges, null for any. */
 void	auth_allow_json(struct chousa_jw *w, const char *allow_from);
+/* "note": the text, null for none. */
+void	auth_note_json(struct chousa_jw *w, const char *note);
 /* "online_budget": a token's budget, null for the server's default. */
 void	auth_budget_json(struct chousa_jw *w, long budget);
 /* The daily budget of online requests in force for p: 0 no limit. */

@@ -1423,7 +1423,11 @@ token_create_form(struct sreq *r)
 	    " <label for=\"token-from\">From</label> <input name=\"allow_from"
 	    "\" id=\"token-from\" maxlength=\"400\" placeholder=\"10.20.0.0/16"
 	    " (empty: any address)\" title=\"Addresses and CIDR ranges the "
-	    "token is accepted from, comma-separated; empty: any\"></p><p>"
+	    "token is accepted from, comma-separated; empty: any\"> <label "
+	    "for=\"token-note\">Note</label> <input name=\"note\" id=\""
+	    "token-note\" maxlength=\"200\" placeholder=\"whose, what for\" "
+	    "title=\"Whose the token is and what for, so that whoever finds "
+	    "it unused knows whom to ask\"></p><p>"
 	    "<button class=\"primary\" type=\"submit\">Create</button>"
 	    "</p></form>\n");
 }
@@ -1480,8 +1484,8 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 	}
 	chousa_buf_adds(&r->out, "<table id=\"tokens\"><thead><tr><th>ID</th>"
 	    "<th>Name</th><th>Role</th><th>Created</th><th>Ends</th><th>State</th>"
-	    "<th>From</th><th>Online today</th><th>Last used</th><th></th>"
-	    "</tr></thead><tbody>");
+	    "<th>From</th><th>Online today</th><th>Last used</th><th>Note</th>"
+	    "<th></th></tr></thead><tbody>");
 	for (i = 0; i < n; i++) {
 		chousa_time_format(t[i].created_at, made, sizeof(made));
 		if (t[i].expires_at != 0)
@@ -1507,6 +1511,8 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 		chousa_buf_adds(&r->out, "</td><td>");
 		auth_last_use_text(&t[i], used, sizeof(used));
 		html(&r->out, used);
+		chousa_buf_adds(&r->out, "</td><td>");
+		html(&r->out, t[i].note != NULL ? t[i].note : "");
 		chousa_buf_adds(&r->out, "</td><td>");
 		if (current)
 			token_actions(r, t[i].name);
@@ -1589,7 +1595,8 @@ h_tokens_create(struct sreq *r)
 	if (form_lifetime(r, &lifetime) < 0)
 		return 0;
 	rc = chousa_token_create(r->env.st, name, role, lifetime, -1,
-	    req_form(r, "allow_from"), token, &ends, &err);
+	    req_form(r, "allow_from"), req_form(r, "note"), token, &ends,
+	    &err);
 	auth_tokens_changed();
 	if (rc != CHOUSA_OK)
 		return token_failed(r, &err);

@@ -185,14 +185,17 @@ static const char schema_v7[] =
 /*
  * Version 7 -> 8: when each token was last let in by chousa serve, and
  * from which address (NULL: never), written by the server about once a
- * minute, so that dormant tokens can be found and revoked.
+ * minute, so that dormant tokens can be found and revoked; and a note on
+ * each (NULL: none), whose it is and what for.
  */
 static const char schema_v8[] =
 	"ALTER TABLE tokens ADD COLUMN last_used_at INTEGER;"
-	"ALTER TABLE tokens ADD COLUMN last_used_from TEXT;";
+	"ALTER TABLE tokens ADD COLUMN last_used_from TEXT;"
+	"ALTER TABLE tokens ADD COLUMN note TEXT;";
 
 /* A read-only open of an older store sees the columns, never set. */
-#define NEVER_USED " NULL AS last_used_at, NULL AS last_used_from"
+#define NEVER_USED " NULL AS last_used_at, NULL AS last_used_from," \
+	" NULL AS note"
 static const char tokens_v4_view[] =
 	"CREATE TEMP VIEW IF NOT EXISTS tokens AS SELECT *,"
 	" NULL AS expires_at, NULL AS online_budget, NULL AS allow_from,"

@@ -21,23 +21,25 @@ no_table(struct chousa_store *st)
 
 /*
  * The row of a new token (expires_at 0: none; online_budget -1: none;
- * allow_from NULL or "": any address).
+ * allow_from NULL or "": any address; note NULL or "": none).
  */
 static int
 insert_token(struct chousa_store *st, const char *name, const char *role,
     const char *hash_hex, int64_t now, int64_t expires_at, long online_budget,
-    const char *allow_from, int64_t *id, struct chousa_err *err)
+    const char *allow_from, const char *note, int64_t *id,
+    struct chousa_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	int rc;
 
 	if (sqlite3_prepare_v2(store_db(st), "INSERT INTO tokens (name, role,"
-	    " hash, created_at, expires_at, online_budget, allow_from) VALUES"
-	    " (?1, ?2, ?3, ?4, nullif(?5, 0), nullif(?6, -1), nullif(?7, ''))",
-	    -1, &s, NULL) != SQLITE_OK)
+	    " hash, created_at, expires_at, online_budget, allow_from, note)"
+	    " VALUES (?1, ?2, ?3, ?4, nullif(?5, 0), nullif(?6, -1),"
+	    " nullif(?7, ''), nullif(?8, ''))", -1, &s, NULL) != SQLITE_OK)
 		return store_dberr(st, err, "cannot add the token");
 	sqlite3_bind_text(s, 7, allow_from != NULL ? allow_from : "", -1,
 	    SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, note != NULL ? note : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, hash_hex, -1, SQLITE_STATIC);
@@ -55,8 +57,8 @@ insert_token(struct chousa_store *st, const char *name, const char *role,
 int
 chousa_store_token_add(struct chousa_store *st, const char *name,
     const char *role, const char *hash_hex, int64_t expires_at,
-    long online_budget, const char *allow_from, int64_t *id,
-    struct chousa_err *err)
+    long online_budget, const char *allow_from, const char *note,
+    int64_t *id, struct chousa_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	int64_t now = (int64_t)time(NULL);
@@ -77,20 +79,20 @@ chousa_store_token_add(struct chousa_store *st, const char *name,
 		    "token: rotate it (chousa token rotate) or revoke it "
 		    "first", name);
 	return insert_token(st, name, role, hash_hex, now, expires_at,
-	    online_budget, allow_from, id, err);
+	    online_budget, allow_from, note, id, err);
 }
 
 /* The columns row() reads, in its order. */
 #define TOKEN_COLS "id, name, role, created_at, coalesce(revoked_at, 0)," \
 	" coalesce(expires_at, 0), coalesce(online_budget, -1), allow_from," \
-	" coalesce(last_used_at, 0), coalesce(last_used_from, '')"
+	" coalesce(last_used_at, 0), coalesce(last_used_from, ''), note"
 
 static int
 row(sqlite3_stmt *s, struct chousa_arena *a, struct chousa_token *t)
 {
 	const char *name = (const char *)sqlite3_column_text(s, 1);
 	const char *role = (const char *)sqlite3_column_text(s, 2);
-	const char *from, *used_from;
+	const char *from, *used_from, *note;
 
 	t->id = sqlite3_column_int64(s, 0);
 	t->name = chousa_arena_strdup(a, name != NULL ? name : "");
@@ -105,8 +107,10 @@ row(sqlite3_stmt *s, struct chousa_arena *a, struct chousa_token *t)
 	used_from = (const char *)sqlite3_column_text(s, 9);
 	snprintf(t->last_used_from, sizeof(t->last_used_from), "%s",
 	    used_from != NULL ? used_from : "");
+	note = (const char *)sqlite3_column_text(s, 10);
+	t->note = note != NULL ? chousa_arena_strdup(a, note) : NULL;
 	return t->name != NULL && t->role != NULL && (from == NULL ||
-	    t->allow_from != NULL);
+	    t->allow_from != NULL) && (note == NULL || t->note != NULL);
 }
 
 int
@@ -177,13 +181,13 @@ update_named(struct chousa_store *st, const char *sql, const char *name,
 }
 
 /*
- * name's newest valid token at now into *t (its role into role, what it
- * is allowed from into from, "" for any).
+ * name's newest valid token at now into *t, and what a rotation keeps of
+ * it into out (its role, what it is allowed from, "" for any, its note).
  */
 static int
 newest_valid(struct chousa_store *st, const char *name, int64_t now,
-    char role[16], char from[CHOUSA_TOKEN_ALLOW_MAX + 1],
-    struct chousa_token *t, struct chousa_err *err)
+    struct chousa_token_rotation *out, struct chousa_token *t,
+    struct chousa_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	const char *r;
@@ -191,7 +195,7 @@ newest_valid(struct chousa_store *st, const char *name, int64_t now,
 
 	if (sqlite3_prepare_v2(store_db(st), "SELECT role, created_at,"
 	    " coalesce(expires_at, 0), coalesce(online_budget, -1),"
-	    " coalesce(allow_from, '') FROM"
+	    " coalesce(allow_from, ''), coalesce(note, '') FROM"
 	    " tokens WHERE name = ?1 AND revoked_at IS NULL AND (expires_at"
 	    " IS NULL OR expires_at > ?2) ORDER BY id DESC LIMIT 1", -1, &s,
 	    NULL) != SQLITE_OK)
@@ -201,13 +205,17 @@ newest_valid(struct chousa_store *st, const char *name, int64_t now,
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		r = (const char *)sqlite3_column_text(s, 0);
-		snprintf(role, 16, "%s", r != NULL ? r : "");
+		snprintf(out->role, sizeof(out->role), "%s", r != NULL ? r :
+		    "");
 		t->created_at = sqlite3_column_int64(s, 1);
 		t->expires_at = sqlite3_column_int64(s, 2);
 		t->online_budget = (long)sqlite3_column_int64(s, 3);
 		r = (const char *)sqlite3_column_text(s, 4);
-		snprintf(from, CHOUSA_TOKEN_ALLOW_MAX + 1, "%s", r != NULL ?
-		    r : "");
+		snprintf(out->allow_from, sizeof(out->allow_from), "%s",
+		    r != NULL ? r : "");
+		r = (const char *)sqlite3_column_text(s, 5);
+		snprintf(out->note, sizeof(out->note), "%s", r != NULL ? r :
+		    "");
 		rc = CHOUSA_OK;
 	} else if (rc == SQLITE_DONE)
 		rc = chousa_errf(err, CHOUSA_ENOTFOUND, "'%s' has no valid "
@@ -232,8 +240,7 @@ rotate_in(struct chousa_store *st, const char *name, const char *hash_hex,
 	int rc;
 
 	memset(&was, 0, sizeof(was));
-	rc = newest_valid(st, name, now, out->role, out->allow_from, &was,
-	    err);
+	rc = newest_valid(st, name, now, out, &was, err);
 	if (rc != CHOUSA_OK)
 		return rc;
 	if (lifetime > 0)
@@ -256,8 +263,8 @@ rotate_in(struct chousa_store *st, const char *name, const char *hash_hex,
 	if (rc != CHOUSA_OK)
 		return rc;
 	return insert_token(st, name, out->role, hash_hex, now,
-	    out->expires_at, out->online_budget, out->allow_from, &out->id,
-	    err);
+	    out->expires_at, out->online_budget, out->allow_from, out->note,
+	    &out->id, err);
 }
 
 int
@@ -382,30 +389,49 @@ chousa_store_token_set_budget(struct chousa_store *st, const char *name,
 	    online_budget < 0 ? -1 : online_budget, "cannot set the budget", err);
 }
 
-int
-chousa_store_token_set_allow(struct chousa_store *st, const char *name,
-    const char *allow_from, struct chousa_err *err)
+/*
+ * Run sql, an UPDATE of name's (?1) valid tokens at now (?3), with text
+ * ?2; CHOUSA_ENOTFOUND when it changed none; what says what failed.
+ */
+static int
+update_text(struct chousa_store *st, const char *sql, const char *name,
+    const char *text, const char *what, struct chousa_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(store_db(st), "UPDATE tokens SET allow_from ="
-	    " nullif(?2, '') WHERE name = ?1 AND revoked_at IS NULL AND"
-	    " (expires_at IS NULL OR expires_at > ?3)", -1, &s, NULL) !=
-	    SQLITE_OK)
-		return store_dberr(st, err, "cannot set the addresses");
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
+		return store_dberr(st, err, what);
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, allow_from != NULL ? allow_from : "", -1,
-	    SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, text != NULL ? text : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_dberr(st, err, "cannot set the addresses");
+		return store_dberr(st, err, what);
 	if (sqlite3_changes(store_db(st)) == 0)
 		return chousa_errf(err, CHOUSA_ENOTFOUND, "'%s' has no valid "
 		    "token", name);
 	return CHOUSA_OK;
+}
+
+int
+chousa_store_token_set_allow(struct chousa_store *st, const char *name,
+    const char *allow_from, struct chousa_err *err)
+{
+	return update_text(st, "UPDATE tokens SET allow_from = nullif(?2, '')"
+	    " WHERE name = ?1 AND revoked_at IS NULL AND (expires_at IS NULL"
+	    " OR expires_at > ?3)", name, allow_from,
+	    "cannot set the addresses", err);
+}
+
+int
+chousa_store_token_set_note(struct chousa_store *st, const char *name,
+    const char *note, struct chousa_err *err)
+{
+	return update_text(st, "UPDATE tokens SET note = nullif(?2, '')"
+	    " WHERE name = ?1 AND revoked_at IS NULL AND (expires_at IS NULL"
+	    " OR expires_at > ?3)", name, note, "cannot set the note", err);
 }
 
 int

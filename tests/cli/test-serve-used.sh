@@ -30,8 +30,8 @@ GONE=$("$CHOUSA" -q token create --role read gone)
 
 # ---- 1. never used ----
 check list_before 0 "$CHOUSA" token list
-expect list_has_last_used_column "^ID +NAME +ROLE +CREATED +EXPIRES +STATE +FROM +ONLINE TODAY +LAST USED$" "$T/out"
-expect alice_never "^[0-9]+ +alice +read .* never$" "$T/out"
+expect list_has_last_used_column "^ID +NAME +ROLE +CREATED +EXPIRES +STATE +FROM +ONLINE TODAY +LAST USED +NOTE$" "$T/out"
+expect alice_never "^[0-9]+ +alice +read .* never +-$" "$T/out"
 check list_json_before 0 "$CHOUSA" token list --json
 expect alice_never_json '"name":"alice",[^}]*"last_used_at":null,"last_used_from":null' "$T/out"
 
@@ -42,9 +42,9 @@ http GET /api/v1/version "$ALICE"
 status_is alice_let_in 200
 http GET "/api/v1/tokens?format=text" "$ADMIN"
 status_is list_text_200 200
-expect alice_used_here "^[0-9]+ +alice +read .* [0-9-]+T[0-9:]+Z from 127\.0\.0\.1$" "$T/body"
-expect boss_used_here "^[0-9]+ +boss +admin .* from 127\.0\.0\.1$" "$T/body"
-expect idle_never "^[0-9]+ +idle +read .* never$" "$T/body"
+expect alice_used_here "^[0-9]+ +alice +read .* [0-9-]+T[0-9:]+Z from 127\.0\.0\.1 +-$" "$T/body"
+expect boss_used_here "^[0-9]+ +boss +admin .* from 127\.0\.0\.1 +-$" "$T/body"
+expect idle_never "^[0-9]+ +idle +read .* never +-$" "$T/body"
 check other_address 0 python3 - "$PORT" "$ALICE" <<'PY'
 import http.client, sys
 c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10,
@@ -74,7 +74,7 @@ refute metrics_revoked_not_said 'chousa_token_last_used_timestamp_seconds\{name=
 # have been used since, idle and far never; gone is revoked.
 sqlite3 "$T/db" "UPDATE tokens SET created_at = created_at - 100 * 86400"
 check unused_remote 0 env CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" token list --unused-for 90d
-expect unused_remote_idle "^[0-9]+ +idle +read .* never$" "$T/out"
+expect unused_remote_idle "^[0-9]+ +idle +read .* never +-$" "$T/out"
 expect unused_remote_far "^[0-9]+ +far +read " "$T/out"
 refute unused_remote_not_alice " alice | boss | gone " "$T/out"
 http GET "/api/v1/tokens?unused_for=90d" "$ADMIN"
@@ -92,22 +92,22 @@ status_is bound_elsewhere_refused 401
 http GET /api/v1/version "$GONE"
 status_is revoked_refused 401
 http GET "/api/v1/tokens?format=text" "$ADMIN"
-expect far_never "^[0-9]+ +far +read .* never$" "$T/body"
-expect gone_never "^[0-9]+ +gone +read .* revoked .* never$" "$T/body"
+expect far_never "^[0-9]+ +far +read .* never +-$" "$T/body"
+expect gone_never "^[0-9]+ +gone +read .* revoked .* never +-$" "$T/body"
 
 # ---- 4. a rotation ----
 NEW=$(CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" -q token rotate --grace 1h alice 2> "$T/err")
 [ -n "$NEW" ] && ok rotated || not_ok rotated "$(cat "$T/err")"
 http GET "/api/v1/tokens?format=text" "$ADMIN"
 [ "$(grep -c '^[0-9]* *alice ' "$T/body")" = 2 ] && ok rotation_two_rows || not_ok rotation_two_rows "$(cat "$T/body")"
-expect rotated_old_keeps_use "^[0-9]+ +alice +read .* from 127\.0\.0\.2$" "$T/body"
+expect rotated_old_keeps_use "^[0-9]+ +alice +read .* from 127\.0\.0\.2 +-$" "$T/body"
 grep '^[0-9]* *alice ' "$T/body" | tail -n 1 > "$T/new-row"
-expect rotated_new_never "never$" "$T/new-row"
+expect rotated_new_never "never +-$" "$T/new-row"
 http GET /api/v1/version "$NEW"
 status_is new_let_in 200
 http GET "/api/v1/tokens?format=text" "$ADMIN"
 grep '^[0-9]* *alice ' "$T/body" | tail -n 1 > "$T/new-row"
-expect rotated_new_used "from 127\.0\.0\.1$" "$T/new-row"
+expect rotated_new_used "from 127\.0\.0\.1 +-$" "$T/new-row"
 
 # The web page's Tokens says it too.
 cd "$T" || exit 1
@@ -131,16 +131,16 @@ refute web_unused_bad_not_markup '<b>' bad.html
 serve_stop
 SERVER_PID=
 check list_after 0 "$CHOUSA" token list
-expect stored_alice_used "^[0-9]+ +alice +read .* from 127\.0\.0\.2$" "$T/out"
-expect stored_boss_used "^[0-9]+ +boss +admin .* from 127\.0\.0\.1$" "$T/out"
-expect stored_idle_never "^[0-9]+ +idle +read .* never$" "$T/out"
-expect stored_far_never "^[0-9]+ +far +read .* never$" "$T/out"
+expect stored_alice_used "^[0-9]+ +alice +read .* from 127\.0\.0\.2 +-$" "$T/out"
+expect stored_boss_used "^[0-9]+ +boss +admin .* from 127\.0\.0\.1 +-$" "$T/out"
+expect stored_idle_never "^[0-9]+ +idle +read .* never +-$" "$T/out"
+expect stored_far_never "^[0-9]+ +far +read .* never +-$" "$T/out"
 check list_json_after 0 "$CHOUSA" token list --json
 expect stored_json '"name":"alice",[^}]*"last_used_at":"[0-9-]+T[0-9:]+Z","last_used_from":"127\.0\.0\.2"' "$T/out"
 
 # ---- 6. --unused-for here ----
 check unused_local 0 "$CHOUSA" token list --unused-for 90d
-expect unused_local_idle "^[0-9]+ +idle +read .* never$" "$T/out"
+expect unused_local_idle "^[0-9]+ +idle +read .* never +-$" "$T/out"
 refute unused_local_not_used " alice | boss | gone " "$T/out"
 check unused_local_json 0 "$CHOUSA" token list --json --unused-for 90d
 cp "$T/out" "$T/unused.json"

@@ -143,12 +143,20 @@ test_schema(void)
 
 		chousa_arena_new(&a, 0, &err);
 		T_OK("token_added_with_end", chousa_store_token_add(st, "ends",
-		    "read", "aa", 4102444800, -1, NULL, &id, &err) == CHOUSA_OK);
+		    "read", "aa", 4102444800, -1, NULL, "Grafana on mon-01", &id,
+		    &err) == CHOUSA_OK);
 		T_OK("token_added_without_end", chousa_store_token_add(st,
-		    "stays", "read", "bb", 0, 25, "10.0.0.0/8", &id,
+		    "stays", "read", "bb", 0, 25, "10.0.0.0/8", NULL, &id,
 		    &err) == CHOUSA_OK);
 		T_OK("token_end_read", chousa_store_token_find(st, a, "aa", &t,
 		    &err) == CHOUSA_OK && t.expires_at == 4102444800);
+		T_OK("token_note_read", t.note != NULL &&
+		    strcmp(t.note, "Grafana on mon-01") == 0);
+		T_OK("token_note_set", chousa_store_token_set_note(st, "ends",
+		    "", &err) == CHOUSA_OK && chousa_store_token_find(st, a,
+		    "aa", &t, &err) == CHOUSA_OK && t.note == NULL);
+		T_INTEQ("token_note_unknown_name", chousa_store_token_set_note(
+		    st, "nobody", "x", &err), CHOUSA_ENOTFOUND);
 		T_OK("token_no_end_read", chousa_store_token_find(st, a, "bb",
 		    &t, &err) == CHOUSA_OK && t.expires_at == 0);
 		T_OK("token_allow_from_read", t.allow_from != NULL &&
@@ -162,11 +170,11 @@ test_schema(void)
 		    &err), CHOUSA_ENOTFOUND);
 		T_INTEQ("token_name_taken_while_valid",
 		    chousa_store_token_add(st, "ends", "read", "cc", 0, -1,
-		    NULL, &id, &err), CHOUSA_EINVAL);
+		    NULL, NULL, &id, &err), CHOUSA_EINVAL);
 		T_OK("token_name_free_once_expired", chousa_store_token_add(st,
-		    "gone", "read", "dd", 1, -1, NULL, &id, &err) ==
+		    "gone", "read", "dd", 1, -1, NULL, NULL, &id, &err) ==
 		    CHOUSA_OK && chousa_store_token_add(st, "gone", "read",
-		    "ee", 0, -1, NULL, &id, &err) == CHOUSA_OK);
+		    "ee", 0, -1, NULL, NULL, &id, &err) == CHOUSA_OK);
 		{
 			long spent = -1;
 
@@ -225,11 +233,12 @@ test_schema(void)
 		/* A version 7 store read-only: its tokens never used. */
 		exec(q, "ALTER TABLE tokens DROP COLUMN last_used_at;"
 		    "ALTER TABLE tokens DROP COLUMN last_used_from;"
+		    "ALTER TABLE tokens DROP COLUMN note;"
 		    "PRAGMA user_version = 7");
 		rc = chousa_store_open(&st, q, CHOUSA_STORE_READONLY, &err);
 		T_OK("v7_tokens_read_only", rc == CHOUSA_OK &&
 		    chousa_store_token_find(st, a, "aa", &t, &err) ==
-		    CHOUSA_OK && t.last_used_at == 0);
+		    CHOUSA_OK && t.last_used_at == 0 && t.note == NULL);
 		chousa_store_close(st);
 		rc = chousa_store_open(&st, q, 0, &err);
 		T_OK("v7_migrated", rc == CHOUSA_OK && pragma(q,
@@ -239,6 +248,7 @@ test_schema(void)
 		exec(q, "ALTER TABLE tokens DROP COLUMN allow_from;"
 		    "ALTER TABLE tokens DROP COLUMN last_used_at;"
 		    "ALTER TABLE tokens DROP COLUMN last_used_from;"
+		    "ALTER TABLE tokens DROP COLUMN note;"
 		    "PRAGMA user_version = 6");
 		rc = chousa_store_open(&st, q, CHOUSA_STORE_READONLY, &err);
 		T_OK("v6_tokens_read_only", rc == CHOUSA_OK &&
@@ -252,6 +262,7 @@ test_schema(void)
 		exec(q, "ALTER TABLE tokens DROP COLUMN allow_from;"
 		    "ALTER TABLE tokens DROP COLUMN last_used_at;"
 		    "ALTER TABLE tokens DROP COLUMN last_used_from;"
+		    "ALTER TABLE tokens DROP COLUMN note;"
 		    "ALTER TABLE tokens DROP COLUMN expires_at;"
 		    "ALTER TABLE tokens DROP COLUMN online_budget;"
 		    "DROP TABLE token_usage; PRAGMA user_version = 4");
