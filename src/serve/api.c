@@ -893,10 +893,8 @@ h_tokens_post(struct sreq *r)
 	if (has_from && from == NULL)
 		return req_error(r, 400, "'allow_from' must be a string: "
 		    "addresses and CIDR ranges, or \"any\"");
-	/* What may be refused first: the addresses, the note. */
+	/* What may be refused first: the addresses, then the note. */
 	rc = has_from ? auth_allow_normal(from, allowed, &err) : CHOUSA_OK;
-	if (rc == CHOUSA_OK && has_note)
-		rc = chousa_token_note_check(note, &err);
 	if (rc == CHOUSA_OK && has_note)
 		rc = chousa_token_set_note(r->env.st, name, note, &err);
 	if (rc == CHOUSA_OK && has_from)

@@ -408,6 +408,19 @@ auth_token_current(const struct chousa_token *t, size_t n, size_t i,
 	return 1;
 }
 
+/*
+ * A note as the table prints it: as it is, since it was checked when
+ * written, unless the store was written some other way.
+ */
+static const char *
+note_shown(const char *note)
+{
+	if (note == NULL)
+		return "-";
+	return chousa_token_note_check(note, NULL) == CHOUSA_OK ? note :
+	    "(not shown: not one line of plain text)";
+}
+
 void
 chousa_token_list_text(struct chousa_buf *b, const struct chousa_token *t,
     size_t n, int64_t now)
@@ -440,7 +453,7 @@ chousa_token_list_text(struct chousa_buf *b, const struct chousa_token *t,
 		    "%-22s %-37s %s\n", (long long)t[i].id, t[i].name,
 		    t[i].role, when, until, chousa_token_state(&t[i], now),
 		    t[i].allow_from != NULL ? t[i].allow_from : "any", online,
-		    used, t[i].note != NULL ? t[i].note : "-");
+		    used, note_shown(t[i].note));
 	}
 }
 

@@ -7,7 +7,8 @@
 #     direction mark, a line separator, bytes that are no UTF-8 and a
 #     note over 200 bytes refused with status 2 and nothing stored; a name
 #     with no valid token is status 3; --note outside create refused;
-#     rotate keeps it.
+#     rotate keeps it; one written into the store some other way is not
+#     printed as it is.
 #  2. Through the server: create and note with --server; the API's create
 #     answer says it; POST /api/v1/tokens/NAME sets it, null clears it, a
 #     number or an escape sequence is 400.
@@ -60,6 +61,14 @@ expect note_outside_create_said "--note is for create" "$T/err"
 check rotate_keeps_note 0 "$CHOUSA" -q token rotate --grace 0 grafana
 "$CHOUSA" token list > "$T/list"
 expect rotated_note "^[0-9]+ +grafana +read .* valid .* kept$" "$T/list"
+
+# A note written into the store some other way is not printed to a
+# terminal as it is.
+sqlite3 "$T/db" "UPDATE tokens SET note = 'x' || char(27) || '[2J' WHERE name = 'boss'"
+check list_tampered_note 0 "$CHOUSA" token list
+expect tampered_note_not_shown "^[0-9]+ +boss +admin .* \(not shown: not one line of plain text\)$" "$T/out"
+if grep -q "$(printf '\033')" "$T/out"; then not_ok tampered_note_no_escape "an escape byte printed"; else ok tampered_note_no_escape; fi
+sqlite3 "$T/db" "UPDATE tokens SET note = NULL WHERE name = 'boss'"
 
 # ---- 2. through the server ----
 serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
