@@ -122,7 +122,10 @@ write_noted(struct token_uses *u)
 	if (st != NULL)
 		(void)chousa_store_token_used(st, v, n, &err);
 	pthread_mutex_lock(&u->lock);
-	if (err.code != CHOUSA_OK) {
+	if (err.code != CHOUSA_OK && u->stop)
+		server_log(u->srv, "the tokens' uses of the last minute are "
+		    "lost: %s", err.msg);
+	else if (err.code != CHOUSA_OK) {
 		server_log(u->srv, "the tokens' last use is not written "
 		    "(tried again in %d s): %s", USE_WRITE_EVERY, err.msg);
 		for (i = 0; i < n; i++)

@@ -16,6 +16,8 @@
 #     made within it, here and through the server (unused_for); a bad
 #     duration refused (status 2, HTTP 400); for list only.  The web
 #     page's Tokens links the same (/tokens?unused_for=90d).
+#  7. A store another writer holds: requests do not wait; the write at the
+#     stop gives up after the store's wait and says what is lost.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -154,3 +156,32 @@ check unused_bad 2 "$CHOUSA" token list --unused-for 0
 expect unused_bad_said "bad --unused-for '0'" "$T/err"
 check unused_not_for_create 2 "$CHOUSA" token create --role read --unused-for 9d x
 expect unused_list_only_said "--unused-for is for list" "$T/err"
+
+# ---- 7. a store held by another writer ----
+# Requests do not wait for it; the write at the stop gives up after the
+# store's wait, saying what is lost, and the server still stops.
+serve_start || { not_ok server_restarts "$(head -c 300 "$T/serve.log")"; exit 0; }
+http GET /api/v1/version "$NEW"
+status_is held_before_200 200
+python3 - "$T/db" "$T/held" <<'PY' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").close()
+time.sleep(13)
+c.execute("ROLLBACK")
+PY
+HOLDER=$!
+i=0
+while [ ! -e "$T/held" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check held_request_answered 0 python3 - "$URL" "$NEW" <<'PY'
+import sys, time
+from serve_http import request
+t = time.monotonic()
+assert request(sys.argv[1], "/api/v1/version", sys.argv[2]).status == 200
+assert time.monotonic() - t < 2, time.monotonic() - t
+PY
+serve_stop
+SERVER_PID=
+wait $HOLDER
+expect held_loss_said "the tokens' uses of the last minute are lost: .*held by another chousa" "$T/serve.log"
