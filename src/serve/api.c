@@ -124,7 +124,10 @@ api_opt_bool(struct sreq *r, void *body, const char *key, int def)
 	return -2;
 }
 
-/* A string option; NULL when absent, and *bad (with a 400) when not one. */
+/*
+ * A string option; NULL when absent, and *bad (with a 400) when not one,
+ * or when it holds a NUL ("\u0000"), which would cut it short unseen.
+ */
 const char *
 api_opt_str(struct sreq *r, void *body, const char *key, int *bad)
 {
@@ -140,9 +143,37 @@ api_opt_str(struct sreq *r, void *body, const char *key, int *bad)
 			*bad = 1;
 			return NULL;
 		}
+		if (memchr(x->s, '\0', x->len) != NULL) {
+			req_error(r, 400, "'%s' holds a NUL character", key);
+			*bad = 1;
+			return NULL;
+		}
 		return chousa_arena_strdup(r->a, x->s);
 	}
 	return req_arg(r, key);
+}
+
+/*
+ * A text option, whole: its bytes and *len, NULs kept (text to extract
+ * from, as a body of text/plain is read); NULL when absent, and *bad
+ * (with a 400) when not a string.
+ */
+static const char *
+api_opt_text(struct sreq *r, struct jnode *v, const char *key, size_t *len,
+    int *bad)
+{
+	struct jnode *x = jt_get(v, key);
+
+	*len = 0;
+	if (x == NULL || jt_is(x, J_NULL))
+		return NULL;
+	if (!jt_is_str(x)) {
+		req_error(r, 400, "'%s' must be a string", key);
+		*bad = 1;
+		return NULL;
+	}
+	*len = x->len;
+	return x->s;
 }
 
 /* An integer option within [lo, hi]; def when absent; -1 and a 400 if bad. */
@@ -202,8 +233,9 @@ inputs_of(struct sreq *r, struct jnode *v, size_t *n_out)
 	if (jt_get(v, "indicator") != NULL) {
 		struct jnode *x = jt_get(v, "indicator");
 
-		if (!jt_is_str(x)) {
-			req_error(r, 400, "'indicator' must be a string");
+		if (!jt_is_str(x) || memchr(x->s, '\0', x->len) != NULL) {
+			req_error(r, 400, "'indicator' must be a string "
+			    "without NUL characters");
 			return NULL;
 		}
 		in = chousa_arena_alloc(r->a, sizeof(*in));
@@ -236,8 +268,9 @@ inputs_of(struct sreq *r, struct jnode *v, size_t *n_out)
 	for (i = 0; in != NULL && i < n; i++) {
 		struct jnode *x = jt_at(v, i);
 
-		if (!jt_is_str(x)) {
-			req_error(r, 400, "'indicators' must hold strings only");
+		if (!jt_is_str(x) || memchr(x->s, '\0', x->len) != NULL) {
+			req_error(r, 400, "'indicators' must hold strings only, "
+			    "without NUL characters");
 			return NULL;
 		}
 		in[i] = chousa_arena_strdup(r->a, x->s);
@@ -381,18 +414,16 @@ h_extract(struct sreq *r)
 
 	memset(&x, 0, sizeof(x));
 	if (is_json_body(r)) {
-		struct jnode *t;
-
 		v = body_object(r, extract_keys);
 		if (v == NULL)
 			return 0;
-		t = jt_get(v, "text");
-		if (t == NULL || !jt_is_str(t)) {
+		x.text = api_opt_text(r, v, "text", &x.len, &bad);
+		if (bad)
+			goto out;
+		if (x.text == NULL) {
 			req_error(r, 400, "'text' (a string) is needed");
 			goto out;
 		}
-		x.text = t->s;
-		x.len = strlen(x.text);
 	} else {
 		x.text = r->body.data;
 		x.len = r->body.len;
@@ -511,12 +542,16 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 	struct jnode *v = body;
 	const char *format, *sources, *at, *text, *tlp;
 	int bad = 0, offline, refresh, no_defang;
-	size_t i;
+	size_t i, text_len = 0;
 
 	memset(j, 0, sizeof(*j));
 	j->a = r->a;
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
-	text = api_opt_str(r, v, "text", &bad);
+	/* Whole, NULs kept, as investigate --extract reads a file. */
+	if (v != NULL)
+		text = api_opt_text(r, v, "text", &text_len, &bad);
+	else if ((text = req_arg(r, "text")) != NULL)
+		text_len = strlen(text);
 	if (bad)
 		return 0;
 	if (text != NULL) {
@@ -526,7 +561,7 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 		if (all < 0)
 			return 0;
 		/* As investigate --extract, with each input's context. */
-		if (op_extract_inputs(j, text, strlen(text), all, &err) !=
+		if (op_extract_inputs(j, text, text_len, all, &err) !=
 		    CHOUSA_OK) {
 			req_job_error(r, &err);
 			return 0;

@@ -312,8 +312,10 @@ string_array(struct chousa_arena *a, struct jnode *v, size_t *n_out,
 	}
 	in = chousa_arena_alloc(a, n * sizeof(*in));
 	for (i = 0; in != NULL && i < n; i++) {
-		if (!jt_is_str(jt_at(v, i))) {
-			*why = "'indicators' must hold strings only";
+		if (!jt_is_str(jt_at(v, i)) || memchr(jt_at(v, i)->s, '\0',
+		    jt_at(v, i)->len) != NULL) {
+			*why = "'indicators' must hold strings only, without "
+			    "NUL characters";
 			return NULL;
 		}
 		in[i] = chousa_arena_strdup(a, jt_at(v, i)->s);
@@ -384,7 +386,8 @@ t_extract(struct chousa_arena *a, struct jnode *args, const char *id,
 		tool_error(out, id, "'text' (a string) is needed");
 		return;
 	}
-	x.len = strlen(x.text);
+	/* Whole, NULs kept, as a file is read. */
+	x.len = jt_get(args, "text")->len;
 	x.json = 1;
 	x.unique = jt_bool(args, "unique") == 1;
 	x.public_only = jt_bool(args, "public_only") == 1;
@@ -444,7 +447,9 @@ t_sweep(struct runenv *env, struct jnode *args, const char *id,
 	}
 	chousa_buf_init(&hits, SERVE_MAX_OUTPUT);
 	chousa_buf_init(&doc, SERVE_MAX_OUTPUT);
-	rc = sweep_text(env, log, strlen(log), &so, &hits, &ss, &err);
+	/* Whole, NULs kept, as a log file is swept. */
+	rc = sweep_text(env, log, jt_get(args, "log")->len, &so, &hits, &ss,
+	    &err);
 	if (rc == CHOUSA_EFORMAT || rc == CHOUSA_EIO)
 		tool_error(out, id, "no log format fits: name one with "
 		    "'format'");
@@ -519,7 +524,7 @@ investigate_job(struct chousa_arena *a, struct jnode *args, int may_online,
 	if (text != NULL) {
 		struct chousa_err err = { 0 };
 
-		if (op_extract_inputs(j, text, strlen(text),
+		if (op_extract_inputs(j, text, jt_get(args, "text")->len,
 		    jt_bool(args, "all") == 1, &err) != CHOUSA_OK)
 			return "the extraction failed";
 		if (j->n_inputs + j->n_left == 0)

@@ -211,6 +211,23 @@ expect extract_raw_found '"value":"http://evil.example/a"' "$T/body"
 http POST /api/v1/extract "$READ" '{"text":"x 1.2.3.4 y","format":"tsv"}'
 status_is extract_json_body 200
 expect extract_tsv "^ipv4	1.2.3.4$" "$T/body"
+# A NUL inside a JSON string: a text is read whole, past it, as a raw
+# body is; a short string (an indicator, a name) that it would cut short
+# unseen is refused.
+http POST /api/v1/extract "$READ" '{"text":"x\u0000 then 1.2.3.4 y","format":"tsv"}'
+status_is extract_text_past_nul 200
+expect extract_found_past_nul "^ipv4	1.2.3.4$" "$T/body"
+http POST /api/v1/investigate "$READ" '{"text":"hidden\u0000 www.dnautik[.]com","offline":true,"format":"json"}'
+status_is investigate_text_past_nul 200
+expect investigate_found_past_nul '"input":"www\.dnautik\.com"' "$T/body"
+http POST /api/v1/lookup "$READ" '{"indicator":"1.2.3.4\u0000x"}'
+status_is indicator_nul_400 400
+expect indicator_nul_said "without NUL characters" "$T/body"
+http POST /api/v1/lookup "$READ" '{"indicators":["ok.example","1.2.3.4\u0000x"]}'
+status_is indicators_nul_400 400
+http POST /api/v1/tokens "$ADMIN" '{"name":"x\u0000y","role":"read"}'
+status_is token_name_nul_400 400
+expect token_name_nul_said "'name' holds a NUL character" "$T/body"
 http GET "/api/v1/investigate?indicator=www.dnautik.com&format=html" "$READ"
 status_is investigate_html 200
 expect investigate_html_type "Content-Type: text/html" "$T/headers"
