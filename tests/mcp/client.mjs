@@ -110,6 +110,16 @@ try {
   check("extract", r.structuredContent && r.structuredContent.summary.count === 2,
     JSON.stringify(r).slice(0, 200));
 
+  // A NUL in a text does not end it (as in a file); in an indicator it is
+  // refused rather than cut short unseen.
+  r = await client.callTool({ name: "extract",
+    arguments: { text: "hidden\u0000 then 203.0.113.5", unique: true } });
+  check("extract_past_nul", r.structuredContent && r.structuredContent.summary.count === 1,
+    JSON.stringify(r).slice(0, 200));
+  r = await client.callTool({ name: "lookup", arguments: { indicators: ["203.0.113.5\u0000x"] } });
+  check("indicator_nul_is_a_tool_error", r.isError === true &&
+    /NUL/.test(textOf(r)), JSON.stringify(r).slice(0, 200));
+
   // A log's lines against the store: the hits as data, chousa's counts as
   // the text (the caller's log is untrusted input too).
   r = await client.callTool({ name: "sweep", arguments: { log:
