@@ -125,38 +125,9 @@ api_opt_bool(struct sreq *r, void *body, const char *key, int def)
 }
 
 /*
- * A string option; NULL when absent, and *bad (with a 400) when not one,
- * or when it holds a NUL ("\u0000"), which would cut it short unseen.
- */
-const char *
-api_opt_str(struct sreq *r, void *body, const char *key, int *bad)
-{
-	struct jnode *v = body;
-
-	if (v != NULL) {
-		struct jnode *x = jt_get(v, key);
-
-		if (x == NULL || jt_is(x, J_NULL))
-			return NULL;
-		if (!jt_is_str(x)) {
-			req_error(r, 400, "'%s' must be a string", key);
-			*bad = 1;
-			return NULL;
-		}
-		if (memchr(x->s, '\0', x->len) != NULL) {
-			req_error(r, 400, "'%s' holds a NUL character", key);
-			*bad = 1;
-			return NULL;
-		}
-		return chousa_arena_strdup(r->a, x->s);
-	}
-	return req_arg(r, key);
-}
-
-/*
- * A text option, whole: its bytes and *len, NULs kept (text to extract
- * from, as a body of text/plain is read); NULL when absent, and *bad
- * (with a 400) when not a string.
+ * A text option, whole, copied into the request's arena: its bytes and
+ * *len, NULs kept (text to extract from, as a body of text/plain is
+ * read); NULL when absent, and *bad (with a 400) when not a string.
  */
 static const char *
 api_opt_text(struct sreq *r, struct jnode *v, const char *key, size_t *len,
@@ -173,7 +144,28 @@ api_opt_text(struct sreq *r, struct jnode *v, const char *key, size_t *len,
 		return NULL;
 	}
 	*len = x->len;
-	return x->s;
+	return chousa_arena_strndup(r->a, x->s, x->len);
+}
+
+/*
+ * A string option; NULL when absent, and *bad (with a 400) when not one,
+ * or when it holds a NUL ("\u0000"), which would cut it short unseen.
+ */
+const char *
+api_opt_str(struct sreq *r, void *body, const char *key, int *bad)
+{
+	const char *s;
+	size_t len;
+
+	if (body == NULL)
+		return req_arg(r, key);
+	s = api_opt_text(r, body, key, &len, bad);
+	if (s != NULL && memchr(s, '\0', len) != NULL) {
+		req_error(r, 400, "'%s' holds a NUL character", key);
+		*bad = 1;
+		return NULL;
+	}
+	return s;
 }
 
 /* An integer option within [lo, hi]; def when absent; -1 and a 400 if bad. */
