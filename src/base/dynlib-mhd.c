@@ -40,6 +40,9 @@
 	X(int, MHD_get_connection_values, (struct MHD_Connection *c, \
 	    enum MHD_ValueKind kind, MHD_KeyValueIterator it, void *cls), \
 	    (c, kind, it, cls), -1) \
+	X(int, MHD_get_connection_values_n, (struct MHD_Connection *c, \
+	    enum MHD_ValueKind kind, MHD_KeyValueIteratorN it, void *cls), \
+	    (c, kind, it, cls), -1) \
 	X(enum MHD_Result, MHD_add_connection, (struct MHD_Daemon *d, \
 	    MHD_socket fd, const struct sockaddr *addr, socklen_t len), \
 	    (d, fd, addr, len), MHD_NO) \

@@ -335,6 +335,35 @@ req_args(struct sreq *r, const char *name, size_t *n_out)
 	return x.v;
 }
 
+static enum MHD_Result
+each_nul(void *arg, enum MHD_ValueKind kind, const char *key,
+    size_t key_size, const char *value, size_t value_size)
+{
+	int *nul = arg;
+
+	(void)kind;
+	if ((key != NULL && memchr(key, '\0', key_size) != NULL) ||
+	    (value != NULL && memchr(value, '\0', value_size) != NULL)) {
+		*nul = 1;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+/*
+ * Whether a query parameter of r holds a NUL (%00), which every reading
+ * of it as a C string would cut short unseen.
+ */
+static int
+args_hold_nul(struct sreq *r)
+{
+	int nul = 0;
+
+	MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND, each_nul,
+	    &nul);
+	return nul;
+}
+
 struct known {
 	const char *const	*keys;
 	const char		*unknown;
@@ -1472,6 +1501,11 @@ admit(struct sreq *r)
 		    ((rt->methods & M_GET) ? "GET, HEAD, POST" : "POST") :
 		    (rt->methods & M_DELETE) ? "DELETE" : "GET, HEAD");
 		req_error(r, 405, "method not allowed here");
+		return;
+	}
+	if (args_hold_nul(r)) {
+		req_error(r, 400, "a query parameter holds a NUL character "
+		    "(%%00)");
 		return;
 	}
 	/* A streamed body's cap is the server's setting. */

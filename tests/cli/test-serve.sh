@@ -213,7 +213,7 @@ status_is extract_json_body 200
 expect extract_tsv "^ipv4	1.2.3.4$" "$T/body"
 # A NUL inside a JSON string: a text is read whole, past it, as a raw
 # body is; a short string (an indicator, a name) that it would cut short
-# unseen is refused.
+# unseen is refused, as is a query parameter holding one (%00).
 http POST /api/v1/extract "$READ" '{"text":"x\u0000 then 1.2.3.4 y","format":"tsv"}'
 status_is extract_text_past_nul 200
 expect extract_found_past_nul "^ipv4	1.2.3.4$" "$T/body"
@@ -228,6 +228,11 @@ status_is indicators_nul_400 400
 http POST /api/v1/tokens "$ADMIN" '{"name":"x\u0000y","role":"read"}'
 status_is token_name_nul_400 400
 expect token_name_nul_said "'name' holds a NUL character" "$T/body"
+http GET "/api/v1/lookup?indicator=1.2.3.4%00x" "$READ"
+status_is query_value_nul_400 400
+expect query_value_nul_said "a query parameter holds a NUL character" "$T/body"
+http GET "/api/v1/investigate?indicator=www.dnautik.com&format%00x=html" "$READ"
+status_is query_key_nul_400 400
 http GET "/api/v1/investigate?indicator=www.dnautik.com&format=html" "$READ"
 status_is investigate_html 200
 expect investigate_html_type "Content-Type: text/html" "$T/headers"
