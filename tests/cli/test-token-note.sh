@@ -12,7 +12,8 @@
 #  2. Through the server: create and note with --server; the API's create
 #     answer says it; POST /api/v1/tokens/NAME sets it, null clears it, a
 #     number or an escape sequence is 400.
-#  3. The web page's Tokens: made with one, shown as text, never markup.
+#  3. The web page's Tokens: made with one, shown as text, never markup;
+#     a form field holding a NUL (%00) refused.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -110,3 +111,10 @@ code=$(curl -s -b jar -H "Origin: $URL" -o made.html -w '%{http_code}' \
 [ "$code" = 200 ] && ok web_create_with_note || not_ok web_create_with_note "HTTP $code: $(head -c 200 made.html)"
 expect web_note_shown '<td>webnote</td>.*<td>&lt;script&gt;alert\(1\)&lt;/script&gt; &amp; co</td>' made.html
 refute web_note_not_markup '<script>alert' made.html
+# A field holding a NUL (%00) is refused, not cut short unseen.
+code=$(curl -s -b jar -H "Origin: $URL" -o nul.html -w '%{http_code}' \
+    --data "csrf=$csrf&name=webnul&role=read&note=kept%00hidden" "$URL/tokens")
+[ "$code" = 400 ] && ok web_form_nul_400 || not_ok web_form_nul_400 "HTTP $code: $(head -c 200 nul.html)"
+expect web_form_nul_said "a form field holds a NUL character" nul.html
+"$CHOUSA" token list > list.txt
+refute web_form_nul_not_made " webnul " list.txt
