@@ -684,12 +684,9 @@ h_tokens_list(struct sreq *r)
 	if (unused_for < 0)
 		return req_error(r, 400, "bad unused_for '%.40s': a duration "
 		    "such as 90s, 30m, 12h or 90d", unused);
-	if (chousa_store_token_list(r->env.st, r->a, &t, &n, &err) !=
-	    CHOUSA_OK)
+	if (uses_tokens(r->srv->uses, r->env.st, r->a, unused != NULL ?
+	    unused_for : -1, &t, &n, &err) != CHOUSA_OK)
 		return req_error(r, 500, "%s", err.msg);
-	uses_overlay(r->srv->uses, t, n);
-	if (unused != NULL)
-		n = chousa_token_unused(t, n, (int64_t)time(NULL), unused_for);
 	r->exit_status = CHOUSA_EXIT_CLEAN;
 	if (format != NULL && strcmp(format, "text") == 0) {
 		r->ctype = "text/plain; charset=utf-8";

@@ -209,9 +209,6 @@ check_audit(struct check *c, const struct chousa_serve_opts *o)
 		    o->audit_path, dir, strerror(errno));
 }
 
-/* A token unused for this long is pointed out (seconds). */
-#define DORMANT	(90L * 86400)
-
 /*
  * The store opens read-only, at this build's schema or one the start
  * migrates, and holds tokens someone can use.
@@ -261,10 +258,12 @@ check_store(struct check *c, const struct chousa_serve_opts *o)
 	if (valid == 0)
 		said(c, "warning", "tokens", "none valid: every request but "
 		    "the health check is refused (chousa token create)");
-	else if ((unused = chousa_token_unused(t, n, now, DORMANT)) > 0)
+	else if ((unused = chousa_token_unused(t, n, now,
+	    TOKEN_DORMANT_DAYS * 86400L)) > 0)
 		said(c, "ok", "tokens", "%zu valid, %zu of them admin; %zu "
-		    "unused for 90 days or more (chousa token list "
-		    "--unused-for 90d)", valid, admins, unused);
+		    "unused for %d days or more (chousa token list "
+		    "--unused-for %dd)", valid, admins, unused,
+		    TOKEN_DORMANT_DAYS, TOKEN_DORMANT_DAYS);
 	else
 		said(c, "ok", "tokens", "%zu valid, %zu of them admin", valid,
 		    admins);

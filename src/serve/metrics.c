@@ -683,12 +683,10 @@ h_metrics(struct sreq *r)
 	    "state could be read from the store for this page.", readable);
 	if (readable)
 		put_sources(&r->out, rows, n);
-	if (chousa_store_token_list(r->env.st, r->a, &tokens, &n_tokens,
-	    &err) == CHOUSA_OK) {
-		uses_overlay(s->uses, tokens, n_tokens);
+	if (uses_tokens(s->uses, r->env.st, r->a, -1, &tokens, &n_tokens,
+	    &err) == CHOUSA_OK)
 		put_tokens(&r->out, tokens, n_tokens,
 		    LIVE(s->online_budget));
-	}
 	put_process(&r->out, s->metrics);
 	if (r->out.failed != CHOUSA_OK) {
 		chousa_buf_reset(&r->out);

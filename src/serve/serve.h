@@ -1129,8 +1129,16 @@ int	uses_start(struct token_uses **out, struct server *s,
 void	uses_stop(struct token_uses *u);
 /* The token let in r, from peer (the client's address). */
 void	uses_note(struct token_uses *u, int64_t token_id, const char *peer);
-/* Lay the uses noted but not yet written over the listed tokens. */
-void	uses_overlay(struct token_uses *u, struct chousa_token *t, size_t n);
+/*
+ * The store's tokens as this server knows them: the uses noted but not
+ * yet written laid over them and, when unused_for >= 0, only the valid
+ * ones neither used nor made in the last unused_for seconds.
+ */
+int	uses_tokens(struct token_uses *u, struct chousa_store *st,
+	    struct chousa_arena *a, long unused_for, struct chousa_token **t,
+	    size_t *n, struct chousa_err *err);
+/* A token unused this long is pointed out (serve --check, the web page). */
+#define TOKEN_DORMANT_DAYS	90
 
 struct updater;
 int	updater_start(struct updater **out, struct server *s,

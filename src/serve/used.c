@@ -81,8 +81,9 @@ uses_note(struct token_uses *u, int64_t token_id, const char *peer)
 	pthread_mutex_unlock(&u->lock);
 }
 
-void
-uses_overlay(struct token_uses *u, struct chousa_token *t, size_t n)
+/* Lay the uses noted but not yet written over the listed tokens. */
+static void
+overlay(struct token_uses *u, struct chousa_token *t, size_t n)
 {
 	size_t i, j;
 
@@ -98,6 +99,22 @@ uses_overlay(struct token_uses *u, struct chousa_token *t, size_t n)
 				    sizeof(t[i].last_used_from));
 			}
 	pthread_mutex_unlock(&u->lock);
+}
+
+int
+uses_tokens(struct token_uses *u, struct chousa_store *st,
+    struct chousa_arena *a, long unused_for, struct chousa_token **t,
+    size_t *n, struct chousa_err *err)
+{
+	int rc = chousa_store_token_list(st, a, t, n, err);
+
+	if (rc != CHOUSA_OK)
+		return rc;
+	overlay(u, *t, *n);
+	if (unused_for >= 0)
+		*n = chousa_token_unused(*t, *n, (int64_t)time(NULL),
+		    unused_for);
+	return CHOUSA_OK;
 }
 
 /*

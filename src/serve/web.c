@@ -1452,12 +1452,9 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 	if (unused_for < 0)
 		return req_error(r, 400, "bad unused_for '%.40s': a duration "
 		    "such as 30d or 90d", unused);
-	if (chousa_store_token_list(r->env.st, r->a, &t, &n, &err) !=
-	    CHOUSA_OK)
+	if (uses_tokens(r->srv->uses, r->env.st, r->a, unused != NULL ?
+	    unused_for : -1, &t, &n, &err) != CHOUSA_OK)
 		return req_error(r, 500, "%s", err.msg);
-	uses_overlay(r->srv->uses, t, n);
-	if (unused != NULL)
-		n = chousa_token_unused(t, n, now, unused_for);
 	chousa_buf_reset(&r->out);
 	page_begin(r, "Tokens");
 	if (unused != NULL) {
@@ -1467,9 +1464,10 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 		chousa_buf_adds(&r->out, ": the ones to revoke.  <a href=\""
 		    "/tokens\">Show all</a></p>\n");
 	} else if (said == NULL)
-		chousa_buf_adds(&r->out, "<p id=\"tokens-filter\"><a href=\""
-		    "/tokens?unused_for=90d\">Show only those unused for 90 "
-		    "days</a></p>\n");
+		chousa_buf_addf(&r->out, "<p id=\"tokens-filter\"><a "
+		    "href=\"/tokens?unused_for=%dd\">Show only those unused "
+		    "for %d days</a></p>\n", TOKEN_DORMANT_DAYS,
+		    TOKEN_DORMANT_DAYS);
 	if (said != NULL) {
 		chousa_buf_adds(&r->out, "<p id=\"tokens-said\">");
 		html(&r->out, said);
