@@ -421,39 +421,90 @@ note_shown(const char *note)
 	    "(not shown: not one line of plain text)";
 }
 
+/* The text table's columns; the last one, the note, is not padded. */
+enum { C_ID, C_NAME, C_ROLE, C_CREATED, C_EXPIRES, C_STATE, C_FROM,
+    C_ONLINE, C_USED, C_NOTE, N_COLUMNS };
+
+static const char *const column_title[N_COLUMNS] = { "ID", "NAME", "ROLE",
+    "CREATED", "EXPIRES", "STATE", "FROM", "ONLINE TODAY", "LAST USED",
+    "NOTE" };
+
+struct token_row {
+	const char	*cell[N_COLUMNS];
+	char		 id[24], created[32], expires[32], online[48], used[96];
+};
+
+static void
+token_row(struct token_row *row, const struct chousa_token *t, size_t n,
+    size_t i, int64_t now)
+{
+	snprintf(row->id, sizeof(row->id), "%lld", (long long)t[i].id);
+	chousa_time_format(t[i].created_at, row->created,
+	    sizeof(row->created));
+	if (t[i].expires_at != 0)
+		chousa_time_format(t[i].expires_at, row->expires,
+		    sizeof(row->expires));
+	else
+		snprintf(row->expires, sizeof(row->expires), "never");
+	/* Spent by the name: said once, on its current token. */
+	if (!auth_token_current(t, n, i, now))
+		snprintf(row->online, sizeof(row->online), "-");
+	else if (t[i].online_budget > 0)
+		snprintf(row->online, sizeof(row->online), "%ld of %ld",
+		    t[i].online_today, t[i].online_budget);
+	else
+		snprintf(row->online, sizeof(row->online), "%ld (%s)",
+		    t[i].online_today, t[i].online_budget == 0 ?
+		    "no limit" : "server's budget");
+	auth_last_use_text(&t[i], row->used, sizeof(row->used));
+	row->cell[C_ID] = row->id;
+	row->cell[C_NAME] = t[i].name;
+	row->cell[C_ROLE] = t[i].role;
+	row->cell[C_CREATED] = row->created;
+	row->cell[C_EXPIRES] = row->expires;
+	row->cell[C_STATE] = chousa_token_state(&t[i], now);
+	row->cell[C_FROM] = t[i].allow_from != NULL ? t[i].allow_from :
+	    "any";
+	row->cell[C_ONLINE] = row->online;
+	row->cell[C_USED] = row->used;
+	row->cell[C_NOTE] = note_shown(t[i].note);
+}
+
+static void
+put_row(struct chousa_buf *b, const char *const *cell, const int *width)
+{
+	int c;
+
+	for (c = 0; c < C_NOTE; c++)
+		chousa_buf_addf(b, "%-*s ", width[c], cell[c]);
+	chousa_buf_addf(b, "%s\n", cell[C_NOTE]);
+}
+
+/*
+ * Each column as wide as its widest cell, so that the table is no wider
+ * than what it holds.  Every padded cell is ASCII: names, roles, times,
+ * addresses; only the note, which is last, may be wider per byte.
+ */
 void
 chousa_token_list_text(struct chousa_buf *b, const struct chousa_token *t,
     size_t n, int64_t now)
 {
+	struct token_row row;
+	int width[N_COLUMNS], c;
 	size_t i;
-	char when[32], until[32], online[48], used[96];
 
-	chousa_buf_addf(b, "%-5s %-24s %-12s %-21s %-21s %-8s %-18s %-22s "
-	    "%-37s %s\n", "ID", "NAME", "ROLE", "CREATED", "EXPIRES", "STATE",
-	    "FROM", "ONLINE TODAY", "LAST USED", "NOTE");
+	for (c = 0; c < N_COLUMNS; c++)
+		width[c] = (int)strlen(column_title[c]);
 	for (i = 0; i < n; i++) {
-		chousa_time_format(t[i].created_at, when, sizeof(when));
-		if (t[i].expires_at != 0)
-			chousa_time_format(t[i].expires_at, until,
-			    sizeof(until));
-		else
-			snprintf(until, sizeof(until), "never");
-		/* Spent by the name: said once, on its current token. */
-		if (!auth_token_current(t, n, i, now))
-			snprintf(online, sizeof(online), "-");
-		else if (t[i].online_budget > 0)
-			snprintf(online, sizeof(online), "%ld of %ld",
-			    t[i].online_today, t[i].online_budget);
-		else
-			snprintf(online, sizeof(online), "%ld (%s)",
-			    t[i].online_today, t[i].online_budget == 0 ?
-			    "no limit" : "server's budget");
-		auth_last_use_text(&t[i], used, sizeof(used));
-		chousa_buf_addf(b, "%-5lld %-24s %-12s %-21s %-21s %-8s %-18s "
-		    "%-22s %-37s %s\n", (long long)t[i].id, t[i].name,
-		    t[i].role, when, until, chousa_token_state(&t[i], now),
-		    t[i].allow_from != NULL ? t[i].allow_from : "any", online,
-		    used, note_shown(t[i].note));
+		token_row(&row, t, n, i, now);
+		for (c = 0; c < N_COLUMNS; c++)
+			if ((int)strlen(row.cell[c]) > width[c])
+				width[c] = (int)strlen(row.cell[c]);
+	}
+	put_row(b, column_title, width);
+	for (i = 0; i < n; i++) {
+		token_row(&row, t, n, i, now);
+		put_row(b, row.cell, width);
 	}
 }
 

@@ -28,8 +28,10 @@ remote() { CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" "$@"; }
 lst=$?
 remote token list > "$T/remote.out" 2> "$T/remote.err"
 rst=$?
-cut -c1-139 "$T/local.out" > "$T/cut" && mv "$T/cut" "$T/local.out"
-cut -c1-139 "$T/remote.out" > "$T/cut" && mv "$T/cut" "$T/remote.out"
+# The columns are as wide as their cells, so the last use can move the
+# note: the cells are compared, each last use set aside.
+sed -i -E 's/ +/ /g; s/^(.*) (never|[0-9T:Z-]+ from [^ ]+) (.*)$/\1 (used) \3/' \
+    "$T/local.out" "$T/remote.out"
 same_as_local token_list_same 0 $lst $rst
 "$CHOUSA" token list --json > "$T/local.out" 2> "$T/local.err"
 lst=$?

@@ -2,7 +2,8 @@
 # test-serve-used.sh: when each token was last let in, and from where
 # (the tokens table's last_used_at and last_used_from, schema 8), so that
 # dormant tokens can be found.
-#  1. A token never used says "never" (text) and null (JSON).
+#  1. A token never used says "never" (text) and null (JSON).  The text
+#     table's columns are as wide as their widest cell, and aligned.
 #  2. The server's own listing (GET /api/v1/tokens, text and JSON; the web
 #     page's Tokens) says a use at once, from the client's address; a use
 #     from another address is the one said.  /metrics says each name's
@@ -34,6 +35,14 @@ GONE=$("$CHOUSA" -q token create --role read gone)
 check list_before 0 "$CHOUSA" token list
 expect list_has_last_used_column "^ID +NAME +ROLE +CREATED +EXPIRES +STATE +FROM +ONLINE TODAY +LAST USED +NOTE$" "$T/out"
 expect alice_never "^[0-9]+ +alice +read .* never +-$" "$T/out"
+head -1 "$T/out" > "$T/head"
+expect list_columns_fit "^ID NAME  ROLE  CREATED              EXPIRES STATE   FROM         ONLINE TODAY        LAST USED NOTE$" "$T/head"
+# Every row's note starts under NOTE.
+awk 'NR == 1 { at = index($0, "NOTE"); next }
+    substr($0, at - 1, 2) != " -" || length($0) != at { bad = bad " " NR }
+    END { if (bad != "") { print "misaligned rows:" bad; exit 1 } }' \
+    "$T/out" > "$T/aligned" && ok list_columns_aligned ||
+    not_ok list_columns_aligned "$(cat "$T/aligned")"
 check list_json_before 0 "$CHOUSA" token list --json
 expect alice_never_json '"name":"alice",[^}]*"last_used_at":null,"last_used_from":null' "$T/out"
 
