@@ -195,6 +195,7 @@ install: all
 	install -m 644 dist/chousa.socket $(DESTDIR)$(PREFIX)/lib/systemd/system/
 	install -m 644 dist/chousa.logrotate dist/chousa.nginx \
 	    $(DESTDIR)$(PREFIX)/share/doc/chousa/examples/
+	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/chousa/
 
 # The link flags a program using libchousa.a needs (bench/bench-store.sh).
 print-ldlibs:
