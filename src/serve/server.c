@@ -2019,8 +2019,7 @@ static void
 apply_live(struct server *s, const struct chousa_config *cfg,
     const struct chousa_serve_opts *read, const struct addr_ranges *proxies)
 {
-	long max;
-	int keep, want, got;
+	int want, got;
 
 	pthread_mutex_lock(&s->lock);
 	s->max_held = (size_t)cfg_long(cfg, "queue_memory", QUEUE_MEMORY);
@@ -2068,10 +2067,22 @@ apply_live(struct server *s, const struct chousa_config *cfg,
 	/* The schedule and the rotation, unless an option set them. */
 	if (s->updater != NULL && !from_cli(s, "update_every"))
 		updater_set_every(s->updater, read->update_every);
-	max = from_cli(s, "audit_max") ? s->opts.audit_max_bytes :
+}
+
+/*
+ * A reload's audit log: moved, turned on, or its rotation changed, as
+ * cfg says (read: what chousa_serve_opts_from_config() read of it).  Not
+ * at the start, which opens the log it was given.
+ */
+static void
+apply_audit(struct server *s, const struct chousa_config *cfg,
+    const struct chousa_serve_opts *read)
+{
+	long max = from_cli(s, "audit_max") ? s->opts.audit_max_bytes :
 	    read->audit_max_bytes;
-	keep = from_cli(s, "audit_keep") ? s->opts.audit_keep :
+	int keep = from_cli(s, "audit_keep") ? s->opts.audit_keep :
 	    read->audit_keep;
+
 	/* The writer says where the log went, or why it stayed. */
 	if (audit_path_live(s, cfg)) {
 		if (s->audit == NULL)
@@ -2459,6 +2470,7 @@ chousa_server_reload_config(struct chousa_server *cs,
 			    "takes effect at the next start", k->key);
 	}
 	apply_live(s, cfg, &read, &ref->proxies);
+	apply_audit(s, cfg, &read);
 	pthread_mutex_lock(&s->cfg_lock);
 	old = s->cfg_now;
 	s->cfg_now = ref;

@@ -1,6 +1,7 @@
 #!/bin/sh
 # test-serve-audit-move.sh: the audit log moved by a reload ([server]
 # audit_log changed, then SIGHUP), with no restart.
+#  0. Started with the config's audit_log: opened once, nothing said.
 #  1. The log moves to the new path: said, and the requests from then on
 #     are written there, none at the old path; GET /api/v1/audit reads
 #     the new file.
@@ -49,6 +50,9 @@ printf '[server]\nrate = 0\naudit_log = %s\n' "$T/logs/a1.log" > "$T/config"
 start
 ask 192.0.2.1
 [ "$(lines "$T/logs/a1.log" 192.0.2.1)" = 1 ] && ok first_path_written || not_ok first_path_written "$(ls "$T/logs")"
+# The start opens the config's log once: no reload's "now on" (which
+# opened a second writer, left running).
+refute start_opens_log_once "the audit log is now on" "$T/serve.log"
 
 # ---- 1. moved ----
 mkdir -p "$T/logs/new"
