@@ -178,12 +178,48 @@ check_tls(struct check *c, const struct chousa_serve_opts *o)
 		    "%s", day[0] != '\0' ? day : "an unknown date");
 }
 
+/*
+ * The directory that holds path, into dir; and into there, the nearest
+ * directory at or above it that is there: the one in which the start
+ * makes what is missing.
+ */
+static void
+dirs_of(const char *path, char *dir, char *there, size_t size)
+{
+	char *slash;
+
+	snprintf(dir, size, "%s", path);
+	snprintf(there, size, "%s", dirname(dir));
+	snprintf(dir, size, "%s", there);
+	while (access(there, F_OK) != 0 && (slash = strrchr(there, '/')) !=
+	    NULL)
+		slash[slash == there] = '\0';
+	if (access(there, F_OK) != 0)
+		snprintf(there, size, ".");
+}
+
+/*
+ * Whether the start makes dir: it makes the store's directory and those
+ * above it, before it opens the audit log.
+ */
+static int
+start_makes(const struct chousa_serve_opts *o, const char *dir)
+{
+	char store_dir[4096], there[4096];
+	size_t n = strlen(dir);
+
+	if (o->db_path == NULL)
+		return 0;
+	dirs_of(o->db_path, store_dir, there, sizeof(store_dir));
+	return strncmp(store_dir, dir, n) == 0 && (store_dir[n] == '\0' ||
+	    store_dir[n] == '/');
+}
+
 /* Whether the audit log can be appended to (made, if it is not there). */
 static void
 check_audit(struct check *c, const struct chousa_serve_opts *o)
 {
-	char buf[4096];
-	const char *dir;
+	char dir[4096], there[4096];
 
 	if (o->audit_path == NULL) {
 		said(c, "warning", "audit", "off: requests are not recorded "
@@ -199,14 +235,17 @@ check_audit(struct check *c, const struct chousa_serve_opts *o)
 			    strerror(errno));
 		return;
 	}
-	snprintf(buf, sizeof(buf), "%s", o->audit_path);
-	dir = dirname(buf);
-	if (access(dir, W_OK | X_OK) == 0)
+	dirs_of(o->audit_path, dir, there, sizeof(dir));
+	if (access(dir, F_OK) != 0 && !start_makes(o, dir))
+		said(c, "error", "audit", "%s: cannot be made: %s is not "
+		    "there (the start makes only the store's directory)",
+		    o->audit_path, dir);
+	else if (access(there, W_OK | X_OK) == 0)
 		said(c, "ok", "audit", "%s (made at the start)",
 		    o->audit_path);
 	else
 		said(c, "error", "audit", "%s: cannot be made in %s: %s",
-		    o->audit_path, dir, strerror(errno));
+		    o->audit_path, there, strerror(errno));
 }
 
 /*
@@ -223,13 +262,19 @@ check_store(struct check *c, const struct chousa_serve_opts *o)
 	size_t n = 0, i, valid = 0, admins = 0, unused;
 	int64_t now = (int64_t)time(NULL);
 	int version, current;
+	char dir[4096], there[4096];
 
 	if (o->db_path == NULL)
 		return;
 	if (access(o->db_path, F_OK) != 0) {
-		said(c, "warning", "store", "%s is not there yet: the start "
-		    "makes it empty, and no token works until one is made "
-		    "(chousa token create)", o->db_path);
+		dirs_of(o->db_path, dir, there, sizeof(dir));
+		if (access(there, W_OK | X_OK) != 0)
+			said(c, "error", "store", "%s: cannot be made in %s: "
+			    "%s", o->db_path, there, strerror(errno));
+		else
+			said(c, "warning", "store", "%s is not there yet: "
+			    "the start makes it empty, and no token works until one is "
+			    "made (chousa token create)", o->db_path);
 		return;
 	}
 	if (chousa_store_open_wait(&st, o->db_path, CHOUSA_STORE_READONLY,

@@ -17,6 +17,24 @@ expect fresh_store_warns '^warning +store +s\.db is not there yet: .*chousa toke
 	not_ok fresh_nothing_made "$(ls)"
 [ ! -s err ] && ok fresh_stderr_quiet || not_ok fresh_stderr_quiet "$(head -c 200 err)"
 
+# A first start on a new machine: the store's directory is not there
+# either; the start makes it, and the audit log in it.
+check fresh_dirs 0 $CHOUSA --db "$T/new/data/s.db" serve --check
+expect fresh_dirs_audit '^ok +audit +.*/new/data/audit\.log \(made at the start\)' out
+expect fresh_dirs_store '^warning +store +.*/new/data/s\.db is not there yet' out
+[ ! -e "$T/new" ] && ok fresh_dirs_nothing_made || not_ok fresh_dirs_nothing_made "$(ls "$T/new")"
+# A log elsewhere, in a directory that is not there: the start does not
+# make it, and refuses.
+check audit_dir_missing 2 $CHOUSA --db "$T/new/data/s.db" serve --check --audit-log "$T/new/logs/audit.log"
+expect audit_dir_missing_said '^error +audit +.*/new/logs/audit\.log: cannot be made: .*/new/logs is not there \(the start makes only the store.s directory\)' out
+# A store where this user cannot write: said, before the start fails.
+if [ "$(id -u)" != 0 ]; then
+	mkdir -p locked && chmod 555 locked
+	check store_dir_locked 2 $CHOUSA --db "$T/locked/sub/s.db" serve --check
+	expect store_dir_locked_said '^error +store +.*/locked/sub/s\.db: cannot be made in .*/locked: Permission denied' out
+	chmod 755 locked
+fi
+
 # With tokens: counted; revoked ones are not.
 $S -q token create --role admin lead > /dev/null
 $S -q token create --role read gone > /dev/null
@@ -44,7 +62,7 @@ check bad_config 2 $S --config bad.conf serve --check --listen nowhere \
     --audit-log "$T/no-such-dir/audit.log"
 expect bad_listen_said "^error +listen +cannot read 'nowhere' as ADDR:PORT" out
 expect bad_proxy_said "^error +proxies +bad trusted proxy '10\.0\.0\.0/33'" out
-expect bad_audit_said '^error +audit +.*no-such-dir/audit\.log: cannot be made in .*no-such-dir: No such file' out
+expect bad_audit_said '^error +audit +.*no-such-dir/audit\.log: cannot be made: .*/no-such-dir is not there' out
 expect bad_config_one_line "^chousa: serve --check: 3 problems: listen: cannot read 'nowhere'" err
 [ "$(grep -c . err)" = 1 ] && ok bad_config_stderr_one_line || not_ok bad_config_stderr_one_line "$(cat err)"
 
