@@ -24,8 +24,9 @@ enum {
 
 static const struct cli_opt serve_opts[] = {
 	{ OPT_LISTEN, "listen", "ADDR:PORT", "Listen on this address "
-	    "(default 127.0.0.1:8080; [::1]:8080 for IPv6; port 0 picks a "
-	    "free one).  Anything but loopback should use TLS." },
+	    "(default 127.0.0.1:8080; localhost:8080 is the same, [::1]:8080 "
+	    "for IPv6, 0.0.0.0:8443 for every address; port 0 picks a free "
+	    "one).  Anything but loopback should use TLS." },
 	{ OPT_UPDATE, "update-every", "DURATION", "Download and import the "
 	    "feeds (as chousa update does) every DURATION: 90s, 30m, 6h, 1d.  "
 	    "An update that was cut short (the server killed) runs again at "

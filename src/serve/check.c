@@ -116,9 +116,8 @@ check_listen(struct check *c, const struct chousa_serve_opts *o,
 		return;
 	}
 	if (o->listen == NULL || !parse_listen(o->listen, &sa, &len)) {
-		said(c, "error", "listen", "cannot read '%.80s' as ADDR:PORT "
-		    "(127.0.0.1:8080, [::1]:8080)", o->listen != NULL ?
-		    o->listen : "");
+		said(c, "error", "listen", "cannot read '%.80s' as %s",
+		    o->listen != NULL ? o->listen : "", listen_form);
 		return;
 	}
 	if (is_loopback(&sa) || o->tls_cert != NULL ||

@@ -191,7 +191,11 @@ void	audit_move(struct audit *a, const char *path);
 /* Rotate past max_bytes (0: 64 MiB), keeping keep files (0: 5), from now. */
 void	audit_set_rotation(struct audit *a, long max_bytes, int keep);
 
-/* "ADDR:PORT" or "[V6]:PORT" into sa; 0 on a bad address. */
+/*
+ * "ADDR:PORT", "[V6]:PORT" or "localhost:PORT" (127.0.0.1) into sa; 0 on
+ * a bad address, which listen_form says how to write.
+ */
+extern const char listen_form[];
 int	parse_listen(const char *s, struct sockaddr_storage *sa,
 	    socklen_t *len);
 

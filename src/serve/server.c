@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -1822,6 +1823,10 @@ tls_start(struct server *s, struct chousa_err *err)
 	return rc;
 }
 
+const char listen_form[] = "ADDR:PORT (127.0.0.1:8080, localhost:8080, "
+    "0.0.0.0:8443, [::1]:8080; a host name other than localhost is not "
+    "looked up)";
+
 int
 parse_listen(const char *s, struct sockaddr_storage *sa, socklen_t *len)
 {
@@ -1850,6 +1855,9 @@ parse_listen(const char *s, struct sockaddr_storage *sa, socklen_t *len)
 		return 0;
 	memcpy(host, h, hl);
 	host[hl] = '\0';
+	/* The one name taken, without asking a resolver: loopback. */
+	if (strcasecmp(host, "localhost") == 0 && *s != '[')
+		snprintf(host, sizeof(host), "127.0.0.1");
 	port = strtol(colon + 1, &end, 10);
 	if (colon[1] == '\0' || *end != '\0' || port < 0 || port > 65535)
 		return 0;
@@ -2169,8 +2177,8 @@ chousa_server_start(struct chousa_server **out,
 		return chousa_errf(err, CHOUSA_EINVAL, "no store or address");
 	if (opts->n_listen_fds == 0 && !parse_listen(opts->listen, &sa,
 	    &sa_len))
-		return chousa_errf(err, CHOUSA_EINVAL, "cannot read '%s' as "
-		    "ADDR:PORT", opts->listen);
+		return chousa_errf(err, CHOUSA_EINVAL, "cannot read '%.80s' "
+		    "as %s", opts->listen, listen_form);
 	missing = dynlib_mhd_missing();
 	if (missing != NULL)
 		return chousa_errf(err, CHOUSA_EIO, "%s", missing);

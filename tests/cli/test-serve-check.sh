@@ -122,3 +122,17 @@ expect config_unknown_key "^warning +config +.*typo\.conf:3: unknown key 'idle_t
 check start_says_config 2 $S --config typo.conf serve --listen nowhere
 expect start_config_warning "^chousa: typo\.conf:2: \[server\] rate = 'abc'" err
 expect start_then_refuses "^chousa: cannot read 'nowhere' as ADDR:PORT" err
+expect start_says_how "as ADDR:PORT \(127\.0\.0\.1:8080, localhost:8080, .*a host name other than localhost is not looked up\)$" err
+
+# localhost is loopback, without a resolver; another name is refused.
+check listen_localhost 0 $S serve --check --listen localhost:8080
+expect listen_localhost_ok '^ok +listen +localhost:8080$' out
+check listen_name 2 $S serve --check --listen chousa.example:8080
+expect listen_name_said "^error +listen +cannot read 'chousa\.example:8080' as ADDR:PORT" out
+# And a start on localhost:0 listens on 127.0.0.1.
+. "$TESTS/cli/serve.sh"
+trap 'serve_stop' EXIT INT TERM
+CHOUSA_DB="$T/s.db" serve_start --listen localhost:0
+expect localhost_listens '^chousa: listening on http://127\.0\.0\.1:[0-9]+$' "$T/serve.log"
+http GET /api/v1/health
+status_is localhost_answers 200
