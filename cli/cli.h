@@ -208,6 +208,9 @@ void	cli_progress_end(struct cli_progress *p);
 
 /* The store path from --db, CHOUSA_DB or the default; static storage. */
 const char *cli_db_path(void);
+/* The audit log serve writes unless told otherwise: audit.log beside the
+ * store (malloc'd). */
+char	*cli_audit_default(void);
 /*
  * Open the store (creating its directory when writing), or exit with a
  * one-line error and the right status.

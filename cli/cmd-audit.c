@@ -2,13 +2,14 @@
  * cmd-audit.c: `chousa audit [INDICATOR]`: who asked the team server
  * about an indicator, what a token did, which requests were refused,
  * newest first.  Locally it reads the audit log the server writes
- * ([server] audit_log, or --log); with --server it asks the server's
- * GET /api/v1/audit (an admin token).  The same library search and the
+ * (--log, [server] audit_log, or the server's default beside the store);
+ * with --server it asks the server's GET /api/v1/audit (an admin token).  The same library search and the
  * same text either way.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "client.h"
@@ -31,7 +32,8 @@ static const struct cli_opt audit_opts[] = {
 	{ OPT_LIMIT, "limit", "N", "Print the newest N (default 100, at most "
 	    "10000)." },
 	{ OPT_LOG, "log", "FILE", "Read this audit log (and its rotated "
-	    "FILE.1 ...) instead of [server] audit_log." },
+	    "FILE.1 ...) instead of [server] audit_log or the default: the "
+	    "server's --audit-log, when it was given one." },
 	{ OPT_JSON, "json", NULL, "Print each entry as the audit log holds "
 	    "it, one JSON object a line, then {\"summary\": {...}} "
 	    "(docs/json.md)." },
@@ -82,13 +84,23 @@ audit_local(const struct audit_args *o)
 	struct chousa_err err = { 0 };
 	struct chousa_buf lines, b;
 	const char *path = o->log;
-	char warning[4200];
+	char warning[4200], *fallback = NULL;
 
 	if (path == NULL)
 		path = chousa_config_get(cfg, "server", "audit_log");
-	if (path == NULL || *path == '\0')
-		cli_die(EXIT_USAGE, "no audit log to read: give --log FILE, set "
-		    "[server] audit_log, or ask the server with --server URL");
+	if (path != NULL && strcmp(path, "none") == 0 && o->log == NULL)
+		cli_die(EXIT_USAGE, "the config turns the audit log off "
+		    "([server] audit_log = none): give --log FILE, or ask the "
+		    "server with --server URL");
+	/* The server's own default, beside the store. */
+	if (path == NULL || *path == '\0') {
+		path = fallback = cli_audit_default();
+		if (access(path, F_OK) != 0)
+			cli_die(EXIT_USAGE, "no audit log at %s, where chousa "
+			    "serve writes one by default: give --log FILE (the "
+			    "server's --audit-log), set [server] audit_log, or "
+			    "ask the server with --server URL", path);
+	}
 	chousa_buf_init(&lines, 0);
 	if (chousa_audit_search(path, (int)chousa_config_get_long(cfg,
 	    "server", "audit_keep", 0), &o->q, &lines, &st, &err) !=
@@ -105,6 +117,7 @@ audit_local(const struct audit_args *o)
 		cli_die_err(&err);
 	chousa_buf_release(&lines);
 	chousa_config_free(cfg);
+	free(fallback);
 	cli_output(&b);
 	return st.shown > 0 ? EXIT_FOUND : EXIT_CLEAN;
 }
@@ -173,8 +186,9 @@ const struct cli_cmd cmd_audit = {
 	"written (defanged, in capitals: the normal forms are compared), and "
 	"for a domain about its subdomains and URLs, for an address about the "
 	"URLs on it: has a colleague already looked at this?\n\n"
-	"On the server's machine it reads [server] audit_log (or --log "
-	"FILE); elsewhere, with --server URL, it asks the server, which "
+	"On the server's machine it reads --log FILE, or [server] "
+	"audit_log, or else audit.log beside the store, where chousa serve "
+	"writes it by default; elsewhere, with --server URL, it asks the server, which "
 	"needs an admin token.  Each entry is one line: time, who, what, HTTP "
 	"status, verdict (or why it was refused) and the first indicators "
 	"asked, defanged, tab separated.  A line of the log that is not one "

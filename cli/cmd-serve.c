@@ -97,18 +97,6 @@ read_pem(const char *path)
 	return b.data;
 }
 
-static char *
-default_audit(void)
-{
-	const char *db = cli_db_path();
-	const char *slash = strrchr(db, '/');
-	size_t n = slash != NULL ? (size_t)(slash - db) + 1 : 0;
-	char *p = xmalloc(n + 10);
-
-	memcpy(p, db, n);
-	memcpy(p + n, "audit.log", 10);
-	return p;
-}
 
 /* What run_serve reads besides the server's options. */
 struct serve_args {
@@ -237,7 +225,7 @@ serve_prepare(struct chousa_serve_opts *so, struct serve_args *x,
 	if (so->listen == NULL)
 		so->listen = "127.0.0.1:8080";
 	if (so->audit_path == NULL)
-		so->audit_path = x->audit = default_audit();
+		so->audit_path = x->audit = cli_audit_default();
 	else if (strcmp(so->audit_path, "none") == 0)
 		so->audit_path = NULL;
 	if (x->cert != NULL) {

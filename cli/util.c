@@ -287,6 +287,19 @@ cli_db_path(void)
 	return path.data;
 }
 
+char *
+cli_audit_default(void)
+{
+	const char *db = cli_db_path();
+	const char *slash = strrchr(db, '/');
+	size_t n = slash != NULL ? (size_t)(slash - db) + 1 : 0;
+	char *p = xmalloc(n + 10);
+
+	memcpy(p, db, n);
+	memcpy(p + n, "audit.log", 10);
+	return p;
+}
+
 void
 cli_key_hint(struct chousa_buf *b, const struct chousa_config *cfg,
     const char *source, const char *reason)

@@ -79,8 +79,16 @@ check audit_bad_since 2 "$CHOUSA" audit --since yesterday
 check audit_bad_limit 2 "$CHOUSA" audit --limit 0
 check audit_two_indicators 2 "$CHOUSA" audit 1.2.3.4 8.8.8.8
 : > "$T/empty.config"
-check audit_no_log 2 env CHOUSA_CONFIG="$T/empty.config" "$CHOUSA" audit
-expect audit_no_log_says_what_to_do 'give --log FILE' "$T/err"
+# No [server] audit_log: the server's default, audit.log beside the
+# store, which is where this server writes.
+check audit_default_log 1 env CHOUSA_CONFIG="$T/empty.config" "$CHOUSA" audit --what lookup 'www[.]dnautik[.]com'
+expect audit_default_log_read "	alice	lookup	200	" "$T/out"
+mkdir -p "$T/elsewhere"
+check audit_no_log 2 env CHOUSA_CONFIG="$T/empty.config" CHOUSA_DB="$T/elsewhere/db" "$CHOUSA" audit
+expect audit_no_log_says_what_to_do "no audit log at .*/elsewhere/audit\.log, where chousa serve writes one by default: give --log FILE" "$T/err"
+printf '[server]\naudit_log = none\n' > "$T/off.config"
+check audit_off_log 2 env CHOUSA_CONFIG="$T/off.config" "$CHOUSA" audit
+expect audit_off_says_what_to_do "the config turns the audit log off .*give --log FILE" "$T/err"
 check audit_missing_log 0 "$CHOUSA" audit --log "$T/nosuch.log"
 expect audit_missing_log_warned 'no such audit log' "$T/err"
 
