@@ -193,7 +193,7 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|g' dist/chousa.service.in \
 	    > $(DESTDIR)$(PREFIX)/lib/systemd/system/chousa.service
 	install -m 644 dist/chousa.socket $(DESTDIR)$(PREFIX)/lib/systemd/system/
-	install -m 644 dist/chousa.logrotate dist/chousa.nginx \
+	install -m 644 dist/chousa.logrotate dist/chousa.nginx dist/chousa-alerts.yml \
 	    $(DESTDIR)$(PREFIX)/share/doc/chousa/examples/
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/chousa/
 

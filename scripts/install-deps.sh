@@ -13,7 +13,7 @@ test_pkgs="$build_pkgs clang python3 sqlite3 ripgrep gzip zip unzip openssl
 libclang-rt-14-dev iproute2 util-linux chromium graphviz tshark zsh fish tmux
 cmark-gfm bind9-utils python3-jsonschema chromium-driver python3-selenium
 nodejs wrk curl python3-prometheus-client systemd logrotate strace
-nginx"
+nginx prometheus"
 
 case "$group" in
 build) want=$build_pkgs ;;
@@ -68,16 +68,20 @@ if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/d
 fi
 # shellcheck disable=SC2086
 $sudo apt-get install -y -q --no-install-recommends $missing >&2
-# nginx is there for the reverse proxy test, which runs its own on a free
-# port; the site on port 80 that Debian's package starts is not wanted.
-case " $missing " in
-*" nginx "*)
-	if command -v systemctl >/dev/null 2>&1 &&
-	    systemctl is-enabled --quiet nginx 2>/dev/null; then
-		$sudo systemctl disable --now nginx >&2 2>/dev/null &&
-		    echo "chousa: disabled the nginx service the package" \
-		    "started (the tests run their own nginx)" >&2
-	fi
-	;;
-esac
+# nginx and prometheus are there for the reverse proxy and alert tests,
+# which run their own on free ports; the services Debian's packages start
+# (a site on port 80, a Prometheus on 9090) are not wanted.
+for service in nginx prometheus; do
+	case " $missing " in
+	*" $service "*)
+		if command -v systemctl >/dev/null 2>&1 &&
+		    systemctl is-enabled --quiet "$service" 2>/dev/null; then
+			$sudo systemctl disable --now "$service" >&2 \
+			    2>/dev/null && echo "chousa: disabled the" \
+			    "$service service the package started (the tests" \
+			    "run their own)" >&2
+		fi
+		;;
+	esac
+done
 npm_deps

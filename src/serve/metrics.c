@@ -652,6 +652,14 @@ put_tokens(struct chousa_buf *b, const struct chousa_token *t, size_t n,
 			sample(b, "chousa_token_online_budget", "name",
 			    t[i].name, (double)(t[i].online_budget >= 0 ?
 			    t[i].online_budget : default_budget));
+	family(b, "chousa_token_created_timestamp_seconds", "gauge", "When a "
+	    "name's current token was made (a rotation makes a new one), by "
+	    "its name: beside its last use, how long a token nobody used has "
+	    "been there.");
+	for (i = 0; i < n; i++)
+		if (auth_token_current(t, n, i, now))
+			sample(b, "chousa_token_created_timestamp_seconds",
+			    "name", t[i].name, (double)t[i].created_at);
 	family(b, "chousa_token_last_used_timestamp_seconds", "gauge", "When "
 	    "the server last let in a token of a name with a valid token "
 	    "(any of its tokens, a rotated one in its grace too), by its "
@@ -664,6 +672,20 @@ put_tokens(struct chousa_buf *b, const struct chousa_token *t, size_t n,
 			    t[i].name));
 }
 
+/* GET /api/v1/health's checks, one series each. */
+static void
+put_health(struct chousa_buf *b, const struct health_report *hr)
+{
+	size_t i;
+
+	family(b, "chousa_health_status", "gauge", "Each check of GET "
+	    "/api/v1/health, by its name: 0 ok, 1 degraded (something needs a "
+	    "person: the health answer says what), 2 draining, 3 unavailable.");
+	for (i = 0; i < hr->n; i++)
+		sample(b, "chousa_health_status", "check", hr->c[i].name,
+		    (double)hr->c[i].status);
+}
+
 static int
 h_metrics(struct sreq *r)
 {
@@ -671,6 +693,7 @@ h_metrics(struct sreq *r)
 	struct chousa_err err = { 0 };
 	struct chousa_source_row *rows = NULL;
 	struct chousa_token *tokens = NULL;
+	struct health_report hr;
 	size_t n = 0, n_tokens = 0;
 	int readable;
 
@@ -683,6 +706,9 @@ h_metrics(struct sreq *r)
 	    "state could be read from the store for this page.", readable);
 	if (readable)
 		put_sources(&r->out, rows, n);
+	health_run(r, readable ? rows : NULL, readable ? n : 0, readable ?
+	    NULL : err.msg[0] != '\0' ? err.msg : "unknown error", &hr);
+	put_health(&r->out, &hr);
 	if (uses_tokens(s->uses, r->env.st, r->a, -1, &tokens, &n_tokens,
 	    &err) == CHOUSA_OK)
 		put_tokens(&r->out, tokens, n_tokens,

@@ -32,6 +32,12 @@ unit=$root/usr/lib/systemd/system/chousa.service
 [ -f "$root/usr/share/doc/chousa/examples/chousa.nginx" ] &&
 	ok nginx_example_installed ||
 	not_ok nginx_example_installed "missing"
+[ -f "$root/usr/share/doc/chousa/examples/chousa-alerts.yml" ] &&
+	ok alerts_example_installed ||
+	not_ok alerts_example_installed "missing"
+[ -f "$root/usr/share/doc/chousa/team.md" ] &&
+	ok operators_guide_installed ||
+	not_ok operators_guide_installed "missing"
 expect unit_prefix_filled '^ExecStart=/usr/bin/chousa serve ' "$unit"
 refute unit_no_placeholder '@PREFIX@' "$unit"
 if command -v systemd-analyze > /dev/null 2>&1; then
