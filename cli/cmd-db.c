@@ -1,8 +1,8 @@
 /*
  * cmd-db.c: `chousa db stats` (what the store holds, how fresh each
  * source is, how big the file is), `chousa db check` (SQLite's integrity
- * check) and `chousa db backup FILE` (a checked copy, made while the store
- * is in use).
+ * check), `chousa db backup FILE` (a checked copy, made while the store
+ * is in use) and `chousa db restore FILE` (one put back, the same way).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +17,8 @@ static const struct cli_opt db_opts[] = {
 	{ 0 }
 };
 
-static const char *const db_verbs[] = { "stats", "check", "backup", NULL };
+static const char *const db_verbs[] = { "stats", "check", "backup",
+    "restore", NULL };
 
 static int
 backup(const struct cli_cmd *self, struct chousa_store *st, int argc,
@@ -45,6 +46,51 @@ backup(const struct cli_cmd *self, struct chousa_store *st, int argc,
 }
 
 static int
+restore(const struct cli_cmd *self, struct chousa_store *st, int argc,
+    char **argv)
+{
+	struct chousa_store_restored r;
+	struct chousa_err err = { 0 };
+	struct chousa_arena *a;
+	struct cli_progress p;
+	const char *file;
+	size_t i;
+	int current, version;
+
+	if (argc - cli_optind != 2)
+		cli_usage_error(self, "restore takes one FILE, a backup made by "
+		    "chousa db backup");
+	file = argv[cli_optind + 1];
+	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	cli_progress_init(&p, "restore");
+	p.unit = "pages";
+	if (chousa_store_restore(st, file, a, &r, cli_progress_update, &p,
+	    &err) != CHOUSA_OK) {
+		cli_progress_end(&p);
+		cli_die_err(&err);
+	}
+	cli_progress_end(&p);
+	chousa_store_schema(st, &version, &current);
+	if (!g_opt.quiet) {
+		cli_warn("'%s' restored over '%s' and checked%s", file,
+		    cli_db_path(), r.schema < current ? " (its schema "
+		    "migrated)" : "");
+		if (r.revoked_again > 0)
+			cli_warn("%zu token%s revoked since the backup %s "
+			    "revoked", r.revoked_again, r.revoked_again == 1 ?
+			    "" : "s", r.revoked_again == 1 ? "stays" : "stay");
+		for (i = 0; i < r.n_gone; i++)
+			cli_warn("token '%s' was made after the backup and is "
+			    "gone: make it again (chousa token create)",
+			    r.gone[i]);
+	}
+	chousa_arena_free(a);
+	chousa_store_close(st);
+	return EXIT_CLEAN;
+}
+
+static int
 run_db(const struct cli_cmd *self, int argc, char **argv)
 {
 	const struct chousa_format *f;
@@ -63,6 +109,8 @@ run_db(const struct cli_cmd *self, int argc, char **argv)
 	if (chousa_format_get(json ? "json" : "text", CHOUSA_RESULT_STATS, &f,
 	    &err) != CHOUSA_OK)
 		cli_die_err(&err);
+	if (strcmp(verb, "restore") == 0)
+		return restore(self, cli_open_store(0), argc, argv);
 	st = cli_open_store(CHOUSA_STORE_READONLY);
 	if (strcmp(verb, "backup") == 0)
 		return backup(self, st, argc, argv);
@@ -86,8 +134,9 @@ run_db(const struct cli_cmd *self, int argc, char **argv)
 }
 
 const struct cli_cmd cmd_db = {
-	"db", "Show what the local store holds, check it, or back it up",
-	"stats [--json] | check | backup FILE",
+	"db", "Show what the local store holds, check it, back it up or "
+	"restore it",
+	"stats [--json] | check | backup FILE | restore FILE",
 	"stats prints the rows per source and indicator type, the known-benign "
 	"lists, the last import of each source with its age and counts, the "
 	"latest failed imports with the file and the reason each failed (and "
@@ -99,14 +148,22 @@ const struct cli_cmd cmd_db = {
 	"one moment, while a team server or an update goes on using it.  The "
 	"copy is checked (PRAGMA quick_check) and synced before it takes the "
 	"name FILE, so FILE is a whole backup or nothing; only its owner may "
-	"read it (it holds the tokens' hashes and cached answers).  To "
-	"restore: stop what uses the store, then copy FILE over it and remove "
-	"its -wal and -shm files.",
+	"read it (it holds the tokens' hashes and cached answers).\n\n"
+	"restore puts such a backup back in place of the store's content, "
+	"also while a team server uses it: the backup is copied beside the "
+	"store, checked to be a chousa store this build reads (an older one "
+	"is migrated) and checked as backup checks it, then written over the "
+	"store in one transaction, so that readers see the store before or "
+	"after, never a mix; on any failure the store is left as it was.  "
+	"What changed since the backup is lost, but for two things about "
+	"tokens: one revoked since (it may have leaked) stays revoked, and "
+	"one made since is named, to be made again.",
 	db_opts, run_db,
 	"chousa db stats\n"
 	"chousa db stats --json | jq '.imports[] | {source, age_seconds}'\n"
 	"chousa db check\n"
-	"chousa db backup /var/backups/chousa-$(date +%F).db",
+	"chousa db backup /var/backups/chousa-$(date +%F).db\n"
+	"chousa db restore /var/backups/chousa-2026-12-01.db",
 	db_verbs,
 	NULL
 };

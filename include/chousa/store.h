@@ -559,6 +559,28 @@ int	chousa_store_check(struct chousa_store *st, struct chousa_err *err);
 int	chousa_store_backup(struct chousa_store *st, const char *dest,
 	    chousa_progress_fn fn, void *arg, struct chousa_err *err);
 
+/* What a restore did beyond the copy. */
+struct chousa_store_restored {
+	int		 schema;	/* the backup's, before its migration */
+	size_t		 revoked_again;	/* tokens revoked since the backup */
+	const char	**gone;		/* names of tokens made since: lost */
+	size_t		 n_gone;
+};
+/*
+ * Put the backup at src in place of the store's content, in one write
+ * transaction, while others go on reading it (a team server sees the old
+ * store, then the restored one, never a mix).  src must be a chousa store
+ * this build reads (CHOUSA_EFORMAT otherwise); it is migrated to this
+ * build's schema and checked before anything changes.  Tokens revoked
+ * since the backup stay revoked; those made since are lost and named in
+ * out (in a).  The store is left as it was on any failure; CHOUSA_EBUSY
+ * when another writer held it past its wait.  fn (may be NULL) hears the
+ * backup's pages read.
+ */
+int	chousa_store_restore(struct chousa_store *st, const char *src,
+	    struct chousa_arena *a, struct chousa_store_restored *out,
+	    chousa_progress_fn fn, void *arg, struct chousa_err *err);
+
 /* How recent one feed's data is (the imports and feed_state tables). */
 struct chousa_feed_age {
 	const char	*source;	/* as imported: "urlhaus", "feodo" */

@@ -10,6 +10,12 @@
  * answers), is checked (PRAGMA quick_check), synced, and only then renamed
  * to the destination: a destination is a whole, checked backup or
  * nothing, and an existing file is never overwritten.
+ *
+ * A restore goes the other way, in one step the store's readers see
+ * whole: the backup is copied to a file beside the store, opened as a
+ * store (which checks it is one, not from a newer chousa, and migrates
+ * it), checked, given the revocations made since it was taken, and only
+ * then copied over the store's pages in one write transaction.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,14 +29,15 @@
 /* Pages copied per step: about 4 MiB, between two progress reports. */
 #define BACKUP_STEP_PAGES	1024
 
+/* Copy from's pages to to, BACKUP_STEP_PAGES at a time. */
 static int
-copy_pages(struct chousa_store *st, sqlite3 *to, chousa_progress_fn fn,
-    void *arg, struct chousa_err *err)
+copy_pages(sqlite3 *from, sqlite3 *to, chousa_progress_fn fn, void *arg,
+    struct chousa_err *err)
 {
 	sqlite3_backup *b;
 	int rc, total;
 
-	b = sqlite3_backup_init(to, "main", st->db, "main");
+	b = sqlite3_backup_init(to, "main", from, "main");
 	if (b == NULL)
 		return chousa_errf(err, CHOUSA_EDB, "cannot start the backup: "
 		    "%s", sqlite3_errmsg(to));
@@ -64,7 +71,7 @@ quick_check(sqlite3 *db, const char *path, struct chousa_err *err)
 	}
 	msg = (const char *)sqlite3_column_text(s, 0);
 	rc = msg != NULL && strcmp(msg, "ok") == 0 ? CHOUSA_OK :
-	    chousa_errf(err, CHOUSA_EDB, "the backup '%s' is damaged: %s",
+	    chousa_errf(err, CHOUSA_EFORMAT, "the backup '%s' is damaged: %s",
 	    path, msg != NULL ? msg : "no answer");
 	sqlite3_finalize(s);
 	return rc;
@@ -119,7 +126,7 @@ chousa_store_backup(struct chousa_store *st, const char *dest,
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		goto fail;
 	}
-	rc = copy_pages(st, to, fn, arg, err);
+	rc = copy_pages(st->db, to, fn, arg, err);
 	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	/* The copy stands alone: no -wal beside it. */
 	if (rc == CHOUSA_OK && sqlite3_exec(to, "PRAGMA journal_mode = DELETE",
@@ -146,5 +153,240 @@ fail:
 	if (to != NULL)
 		sqlite3_close(to);
 	unlink(tmp);
+	return rc;
+}
+
+/* The copy of a backup made beside the store, and what comes with it. */
+static int
+temp_beside(const char *store_path, char *out, size_t size,
+    struct chousa_err *err)
+{
+	int fd;
+
+	if ((size_t)snprintf(out, size, "%s.restore-%ld", store_path,
+	    (long)getpid()) >= size)
+		return chousa_errf(err, CHOUSA_EINVAL, "path too long: '%s'",
+		    store_path);
+	fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return chousa_errf(err, CHOUSA_EIO, "cannot create '%s': %s",
+		    out, strerror(errno));
+	close(fd);
+	return CHOUSA_OK;
+}
+
+static void
+unlink_store(const char *path)
+{
+	char side[4200];
+
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+}
+
+/*
+ * Copy the file at src, as SQLite reads it, into the new file at dest;
+ * its schema version into *version.
+ */
+static int
+copy_file_pages(const char *src, const char *dest, int *version,
+    chousa_progress_fn fn, void *arg, struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	sqlite3 *from = NULL, *to = NULL;
+	int rc;
+
+	if (sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		rc = chousa_errf(err, CHOUSA_EIO, "cannot open '%s': %s", src,
+		    from != NULL ? sqlite3_errmsg(from) : "out of memory");
+		goto out;
+	}
+	if (sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		rc = chousa_errf(err, CHOUSA_EIO, "cannot open '%s': %s", dest,
+		    to != NULL ? sqlite3_errmsg(to) : "out of memory");
+		goto out;
+	}
+	/* Ours, before anything is copied. */
+	if (sqlite3_prepare_v2(from, "PRAGMA application_id", -1, &s, NULL) !=
+	    SQLITE_OK || sqlite3_step(s) != SQLITE_ROW ||
+	    sqlite3_column_int(s, 0) != STORE_APP_ID) {
+		rc = chousa_errf(err, CHOUSA_EFORMAT, "'%s' is not a chousa "
+		    "store (a backup made by chousa db backup)", src);
+		goto out;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	rc = copy_pages(from, to, fn, arg, err);
+	if (rc == CHOUSA_OK && sqlite3_prepare_v2(to, "PRAGMA user_version",
+	    -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		*version = sqlite3_column_int(s, 0);
+out:
+	sqlite3_finalize(s);
+	sqlite3_close(from);
+	sqlite3_close(to);
+	return rc;
+}
+
+/*
+ * The store's tokens as the restored copy must honour them: each one
+ * revoked here is revoked there too (a token that leaked after the
+ * backup must not come back), and each one valid here but not there is
+ * said, as gone.
+ */
+static int
+carry_revocations(struct chousa_store *st, struct chousa_store *copy,
+    struct chousa_arena *a, struct chousa_store_restored *out,
+    struct chousa_err *err)
+{
+	sqlite3_stmt *list = NULL, *revoke = NULL, *has = NULL;
+	const char **gone;
+	size_t cap = 0;
+	int rc = CHOUSA_OK, step;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT hash, name, revoked_at FROM "
+	    "tokens ORDER BY id", -1, &list, NULL) != SQLITE_OK)
+		return store_dberr(st, err, "cannot read the store's tokens");
+	if (sqlite3_prepare_v2(copy->db, "UPDATE tokens SET revoked_at = ?2 "
+	    "WHERE hash = ?1 AND revoked_at IS NULL", -1, &revoke, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(copy->db, "SELECT 1 FROM tokens "
+	    "WHERE hash = ?1", -1, &has, NULL) != SQLITE_OK) {
+		rc = store_dberr(copy, err, "cannot read the backup's tokens");
+		goto out;
+	}
+	while ((step = sqlite3_step(list)) == SQLITE_ROW) {
+		const char *hash = (const char *)sqlite3_column_text(list, 0);
+		const char *name = (const char *)sqlite3_column_text(list, 1);
+
+		if (hash == NULL || name == NULL)
+			continue;
+		if (sqlite3_column_type(list, 2) != SQLITE_NULL) {
+			sqlite3_bind_text(revoke, 1, hash, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(revoke, 2,
+			    sqlite3_column_int64(list, 2));
+			if (sqlite3_step(revoke) != SQLITE_DONE) {
+				rc = store_dberr(copy, err, "cannot revoke a "
+				    "token in the backup");
+				goto out;
+			}
+			out->revoked_again += (size_t)sqlite3_changes(copy->db);
+			sqlite3_reset(revoke);
+			continue;
+		}
+		sqlite3_bind_text(has, 1, hash, -1, SQLITE_STATIC);
+		step = sqlite3_step(has);
+		sqlite3_reset(has);
+		if (step == SQLITE_ROW)
+			continue;
+		gone = chousa_arena_grow(a, (void *)out->gone, out->n_gone,
+		    &cap, sizeof(*gone));
+		if (gone == NULL || (gone[out->n_gone] =
+		    chousa_arena_strdup(a, name)) == NULL) {
+			rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+			goto out;
+		}
+		out->gone = gone;
+		out->n_gone++;
+	}
+	if (step != SQLITE_DONE)
+		rc = store_dberr(st, err, "cannot read the store's tokens");
+out:
+	sqlite3_finalize(list);
+	sqlite3_finalize(revoke);
+	sqlite3_finalize(has);
+	return rc;
+}
+
+/* Why the copy at tmp of src was refused, said of src. */
+static int
+refused(struct chousa_err *err, const char *src, const char *tmp)
+{
+	char why[sizeof(err->msg)];
+	size_t n = strlen(tmp);
+	const char *m = err->msg;
+
+	/* "'tmp' is from a newer chousa...": said of the copy, so "it". */
+	if (m[0] == '\'' && strncmp(m + 1, tmp, n) == 0 &&
+	    strncmp(m + 1 + n, "' ", 2) == 0)
+		snprintf(why, sizeof(why), "it %s", m + n + 3);
+	else
+		snprintf(why, sizeof(why), "%s", m);
+	return chousa_errf(err, CHOUSA_EFORMAT, "'%s' is not a backup this "
+	    "chousa can restore: %s", src, why);
+}
+
+int
+chousa_store_restore(struct chousa_store *st, const char *src,
+    struct chousa_arena *a, struct chousa_store_restored *out,
+    chousa_progress_fn fn, void *arg, struct chousa_err *err)
+{
+	struct chousa_store *copy = NULL;
+	sqlite3 *from = NULL;
+	sqlite3_backup *b;
+	char tmp[4096];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (access(src, R_OK) != 0)
+		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s", src,
+		    strerror(errno));
+	rc = temp_beside(st->path, tmp, sizeof(tmp), err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	rc = copy_file_pages(src, tmp, &out->schema, fn, arg, err);
+	/* Opened as a store: ours, not newer, migrated to this build's. */
+	if (rc == CHOUSA_OK) {
+		rc = chousa_store_open_wait(&copy, tmp, 0, st->wait_ms, err);
+		if (rc == CHOUSA_EFORMAT)
+			rc = refused(err, src, tmp);
+	}
+	if (rc == CHOUSA_OK)
+		rc = quick_check(copy->db, src, err);
+	if (rc == CHOUSA_OK)
+		rc = carry_revocations(st, copy, a, out, err);
+	if (copy != NULL) {
+		/* One file again, whole, for the copy below. */
+		if (rc == CHOUSA_OK && sqlite3_exec(copy->db, "PRAGMA "
+		    "journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK)
+			rc = store_dberr(copy, err, "cannot finish the copy");
+		chousa_store_close(copy);
+	}
+	if (rc != CHOUSA_OK)
+		goto out;
+	if (sqlite3_open_v2(tmp, &from, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		rc = chousa_errf(err, CHOUSA_EIO, "cannot open '%s': %s", tmp,
+		    from != NULL ? sqlite3_errmsg(from) : "out of memory");
+		goto out;
+	}
+	/* Every page in one step: one write transaction, seen whole. */
+	b = sqlite3_backup_init(st->db, "main", from, "main");
+	if (b == NULL) {
+		rc = store_dberr(st, err, "cannot start the restore");
+		goto out;
+	}
+	rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		rc = chousa_errf(err, CHOUSA_EBUSY, "the store '%s' is held by "
+		    "another chousa (an import?) for more than %d s; nothing "
+		    "was restored: try again when it is done", st->path,
+		    (st->wait_ms + 999) / 1000);
+	else if (rc == SQLITE_READONLY)
+		rc = chousa_errf(err, CHOUSA_EDB, "cannot restore '%s' over "
+		    "'%s': their page sizes differ (restore it with the store "
+		    "stopped: copy it over the file)", src, st->path);
+	else if (rc != SQLITE_DONE)
+		rc = chousa_errf(err, CHOUSA_EDB, "the restore failed, and left "
+		    "the store as it was: %s", sqlite3_errstr(rc));
+	else
+		rc = CHOUSA_OK;
+out:
+	sqlite3_close(from);
+	unlink_store(tmp);
 	return rc;
 }

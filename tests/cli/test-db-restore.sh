@@ -1,0 +1,117 @@
+#!/bin/sh
+# test-db-restore.sh: chousa db restore FILE (src/store/store_backup.c).
+#  1. A backup put back while a team server serves: every request during
+#     it answered (200), the server sees the restored store at once (an
+#     indicator imported after the backup is gone, one in the backup
+#     found), nothing left beside the store.
+#  2. Tokens: one revoked after the backup stays revoked (refused by the
+#     server), one made after it is named as gone and refused; one in the
+#     backup still works.
+#  3. An older backup (schema 1) is migrated as it is restored; one from a
+#     newer chousa, a file that is not a chousa store, a damaged one and a
+#     missing one are refused with why (exit 3), the store unchanged.
+#  4. Usage: FILE is required (exit 2).
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+trap 'serve_stop; [ -n "${L:-}" ] && kill $L 2> /dev/null' EXIT INT TERM
+
+serve_store '[server]\nrate = 0\n'
+KEPT=$("$CHOUSA" -q token create --role read kept)
+LEAKED=$("$CHOUSA" -q token create --role read leaked)
+check backup_taken 0 "$CHOUSA" db backup "$T/b.db"
+# After the backup: a token revoked, one made, an indicator imported.
+"$CHOUSA" -q token revoke leaked
+LATER=$("$CHOUSA" -q token create --role read later)
+printf '203.0.113.77\n' > "$T/case.txt"
+"$CHOUSA" -q import list --source-name case9 "$T/case.txt"
+serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+http GET "/api/v1/lookup?indicator=203.0.113.77" "$KEPT"
+expect case_listed_before '"case9"' "$T/body"
+
+# ---- 1. under a running server, asked all along ----
+python3 - "$URL" "$KEPT" "$T/load.out" <<'PY' &
+import sys, time, urllib.request, urllib.error
+url, token, out = sys.argv[1:]
+codes, end = {}, time.time() + 60
+while time.time() < end:
+    req = urllib.request.Request(url + "/api/v1/lookup?indicator=www.dnautik.com",
+                                 headers={"Authorization": "Bearer " + token})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            code = r.status
+            r.read()
+    except urllib.error.HTTPError as e:
+        code = e.code
+    except Exception as e:
+        code = type(e).__name__
+    codes[code] = codes.get(code, 0) + 1
+    open(out + ".tmp", "w").write(repr(codes) + "\n")
+    import os; os.replace(out + ".tmp", out)
+PY
+L=$!
+i=0
+while [ ! -s "$T/load.out" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+check restore_runs 0 "$CHOUSA" db restore "$T/b.db"
+expect restore_says_done "'.*b\.db' restored over '.*/db' and checked$" "$T/err"
+expect restore_says_revoked "^chousa: 1 token revoked since the backup stays revoked$" "$T/err"
+expect restore_says_gone "^chousa: token 'later' was made after the backup and is gone: make it again \(chousa token create\)$" "$T/err"
+sleep 0.5
+kill $L 2> /dev/null
+wait $L 2> /dev/null
+L=
+python3 - "$T/load.out" <<'PY' > "$T/load.check"
+import ast, sys
+codes = ast.literal_eval(open(sys.argv[1]).read())
+bad = {k: v for k, v in codes.items() if k != 200}
+print("ok" if codes.get(200, 0) > 5 and not bad else "codes %r" % codes)
+PY
+expect requests_answered_during_restore '^ok$' "$T/load.check"
+http GET "/api/v1/lookup?indicator=203.0.113.77" "$KEPT"
+status_is lookup_after_restore 200
+refute case_gone_after_restore '"case9"' "$T/body"
+http GET "/api/v1/lookup?indicator=www.dnautik.com" "$KEPT"
+expect backup_data_served '"malicious"' "$T/body"
+ls "$T" | grep -q 'restore-' && not_ok nothing_left_beside "$(ls "$T")" || ok nothing_left_beside
+
+# ---- 2. tokens ----
+http GET /api/v1/version "$LEAKED"
+status_is revoked_stays_revoked 401
+http GET /api/v1/version "$LATER"
+status_is made_later_gone 401
+http GET /api/v1/version "$KEPT"
+status_is kept_token_works 200
+serve_stop
+
+# ---- 3. what is refused ----
+sqlite3 "$T/v1.db" < "$TESTS/data/store-v1.sql"
+check old_schema_restored 0 "$CHOUSA" db restore "$T/v1.db"
+expect old_schema_said_migrated "restored over .* and checked \(its schema migrated\)$" "$T/err"
+[ "$(sqlite3 "$T/db" 'PRAGMA user_version')" = 8 ] && ok old_schema_now_current ||
+	not_ok old_schema_now_current "schema $(sqlite3 "$T/db" 'PRAGMA user_version')"
+check old_schema_answers 1 "$CHOUSA" lookup 176.65.139.212
+"$CHOUSA" -q db backup "$T/good.db"
+sum() { sqlite3 "$T/db" "SELECT count(*) FROM indicators; SELECT group_concat(name) FROM tokens"; }
+before=$(sum)
+cp "$T/good.db" "$T/newer.db"
+sqlite3 "$T/newer.db" 'PRAGMA user_version = 99'
+check newer_refused 3 "$CHOUSA" db restore "$T/newer.db"
+expect newer_says_why "is not a backup this chousa can restore: it is from a newer chousa \(schema 99, this build reads up to 8\)" "$T/err"
+python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("CREATE TABLE t(x)")' "$T/foreign.db"
+check foreign_refused 3 "$CHOUSA" db restore "$T/foreign.db"
+expect foreign_says_why "'.*foreign\.db' is not a chousa store \(a backup made by chousa db backup\)" "$T/err"
+check text_refused 3 "$CHOUSA" db restore "$TESTS/data/store-v1.sql"
+expect text_says_why "is not a chousa store" "$T/err"
+# Damaged: a page in the middle overwritten.
+cp "$T/good.db" "$T/damaged.db"
+pages=$(sqlite3 "$T/good.db" 'PRAGMA page_count')
+dd if=/dev/urandom of="$T/damaged.db" bs=4096 seek=$((pages / 2)) count=2 conv=notrunc 2> /dev/null
+check damaged_refused 3 "$CHOUSA" db restore "$T/damaged.db"
+expect damaged_says_why "damaged|malformed|not a" "$T/err"
+check missing_refused 3 "$CHOUSA" db restore "$T/nosuch.db"
+expect missing_says_why "cannot read '.*nosuch\.db': No such file" "$T/err"
+[ "$(sum)" = "$before" ] && ok refusals_leave_the_store || not_ok refusals_leave_the_store "$before -> $(sum)"
+ls "$T" | grep -q 'restore-' && not_ok refusals_leave_nothing "$(ls "$T")" || ok refusals_leave_nothing
+
+# ---- 4. usage ----
+check restore_needs_file 2 "$CHOUSA" db restore
+expect restore_usage_says "restore takes one FILE" "$T/err"
