@@ -19,7 +19,7 @@ offers() {
 	else not_ok "$name" "offered '$got', not '$want'"; fi
 }
 
-offers db_subcommands "stats check backup" chousa db ''
+offers db_subcommands "stats check backup restore" chousa db ''
 offers config_subcommands "check init" chousa config ''
 offers completion_shells "bash zsh fish" chousa completion ''
 offers token_subcommands "create rotate list budget allow note revoke" chousa token ''
@@ -31,7 +31,7 @@ offers color_values_after_command "auto always never" chousa refang --color ''
 expect zsh_token_subcommands "'\*:argument:\(create rotate list budget allow note revoke\)'" "$T/_chousa"
 expect zsh_color_values "--color\[.*\]:WHEN:\(auto always never\)" "$T/_chousa"
 expect fish_db_subcommands \
-    "__fish_seen_subcommand_from db' -a 'stats check backup'" "$T/chousa.fish"
+    "__fish_seen_subcommand_from db' -a 'stats check backup restore'" "$T/chousa.fish"
 
 # Every word offered is taken.
 bad=
