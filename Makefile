@@ -192,7 +192,10 @@ install: all
 	    $(DESTDIR)$(PREFIX)/share/doc/chousa/examples
 	sed -e 's|@PREFIX@|$(PREFIX)|g' dist/chousa.service.in \
 	    > $(DESTDIR)$(PREFIX)/lib/systemd/system/chousa.service
-	install -m 644 dist/chousa.socket $(DESTDIR)$(PREFIX)/lib/systemd/system/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' dist/chousa-backup.service.in \
+	    > $(DESTDIR)$(PREFIX)/lib/systemd/system/chousa-backup.service
+	install -m 644 dist/chousa.socket dist/chousa-backup.timer \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system/
 	install -m 644 dist/chousa.logrotate dist/chousa.nginx dist/chousa-alerts.yml \
 	    $(DESTDIR)$(PREFIX)/share/doc/chousa/examples/
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/chousa/

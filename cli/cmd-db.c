@@ -4,36 +4,134 @@
  * check), `chousa db backup FILE` (a checked copy, made while the store
  * is in use) and `chousa db restore FILE` (one put back, the same way).
  */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
-enum { OPT_JSON = 256 };
+enum { OPT_JSON = 256, OPT_KEEP };
 
 static const struct cli_opt db_opts[] = {
 	{ OPT_JSON, "json", NULL, "stats: print one JSON object." },
+	{ OPT_KEEP, "keep", "N", "backup into a directory: then delete the "
+	    "oldest of its backups (chousa-*.db, as backup names them) but "
+	    "the newest N." },
 	{ 0 }
 };
+
+/* A backup's name in a directory: chousa-20261206T023600Z.db. */
+#define BACKUP_NAME_LEN	(sizeof("chousa-20261206T023600Z.db") - 1)
+
+static int
+is_backup_name(const char *name)
+{
+	static const char shape[] = "chousa-########T######Z.db";
+	size_t i;
+
+	if (strlen(name) != BACKUP_NAME_LEN)
+		return 0;
+	for (i = 0; i < BACKUP_NAME_LEN; i++)
+		if (shape[i] == '#' ? name[i] < '0' || name[i] > '9' :
+		    name[i] != shape[i])
+			return 0;
+	return 1;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Keep the newest keep backups in dir, by their names (which sort as
+ * their times); delete the others.  Only files named as backup names
+ * them are touched.
+ */
+static void
+prune(const char *dir, long keep)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **names = NULL, path[4200];
+	size_t n = 0, cap = 0, i;
+
+	if (d == NULL) {
+		cli_warn("cannot list '%s' to keep %ld backups: %s", dir, keep,
+		    strerror(errno));
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (!is_backup_name(e->d_name))
+			continue;
+		if (n == cap) {
+			cap = cap != 0 ? cap * 2 : 16;
+			names = xrealloc(names, cap * sizeof(*names));
+		}
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), by_name);
+	for (i = 0; i + (size_t)keep < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (unlink(path) != 0)
+			cli_warn("cannot delete the old backup '%s': %s", path,
+			    strerror(errno));
+		else if (!g_opt.quiet)
+			cli_warn("deleted the old backup '%s' (keeping %ld)",
+			    path, keep);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
 
 static const char *const db_verbs[] = { "stats", "check", "backup",
     "restore", NULL };
 
+/*
+ * backup FILE, or backup [--keep N] DIR: a new file in DIR named for the
+ * time (UTC), then the oldest beyond N deleted.
+ */
 static int
 backup(const struct cli_cmd *self, struct chousa_store *st, int argc,
-    char **argv)
+    char **argv, long keep)
 {
 	struct chousa_err err = { 0 };
 	struct cli_progress p;
+	const char *dest;
+	char path[4200], stamp[32];
+	struct stat sb;
+	time_t now = time(NULL);
+	struct tm tm;
+	int is_dir;
 
 	if (argc - cli_optind != 2)
 		cli_usage_error(self, "backup takes one FILE, which must not "
-		    "exist");
+		    "exist, or a DIR");
+	dest = argv[cli_optind + 1];
+	is_dir = stat(dest, &sb) == 0 && S_ISDIR(sb.st_mode);
+	if (keep > 0 && !is_dir)
+		cli_usage_error(self, "--keep is for a backup into a directory: "
+		    "'%s' is not one", dest);
+	if (is_dir) {
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ",
+		    gmtime_r(&now, &tm));
+		snprintf(path, sizeof(path), "%s%schousa-%s.db", dest,
+		    dest[strlen(dest) - 1] == '/' ? "" : "/", stamp);
+		dest = path;
+	}
 	cli_progress_init(&p, "backup");
 	p.unit = "pages";
-	if (chousa_store_backup(st, argv[cli_optind + 1], cli_progress_update,
-	    &p, &err) != CHOUSA_OK) {
+	if (chousa_store_backup(st, dest, cli_progress_update, &p, &err) !=
+	    CHOUSA_OK) {
 		cli_progress_end(&p);
 		cli_die_err(&err);
 	}
@@ -41,7 +139,9 @@ backup(const struct cli_cmd *self, struct chousa_store *st, int argc,
 	chousa_store_close(st);
 	if (!g_opt.quiet)
 		cli_warn("backup of '%s' written to '%s' and checked",
-		    cli_db_path(), argv[cli_optind + 1]);
+		    cli_db_path(), dest);
+	if (keep > 0)
+		prune(argv[cli_optind + 1], keep);
 	return EXIT_CLEAN;
 }
 
@@ -101,11 +201,16 @@ run_db(const struct cli_cmd *self, int argc, char **argv)
 	struct chousa_buf b;
 	const char *arg, *verb;
 	int c, json = 0;
+	long keep = 0;
 
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
 		if (c == OPT_JSON)
 			json = 1;
+		else if (c == OPT_KEEP)
+			keep = cli_number_arg(self, "keep", arg, 1, 100000);
 	verb = cli_subcommand(self, argc, argv, self->verbs);
+	if (keep > 0 && strcmp(verb, "backup") != 0)
+		cli_usage_error(self, "--keep is for backup");
 	if (chousa_format_get(json ? "json" : "text", CHOUSA_RESULT_STATS, &f,
 	    &err) != CHOUSA_OK)
 		cli_die_err(&err);
@@ -113,7 +218,7 @@ run_db(const struct cli_cmd *self, int argc, char **argv)
 		return restore(self, cli_open_store(0), argc, argv);
 	st = cli_open_store(CHOUSA_STORE_READONLY);
 	if (strcmp(verb, "backup") == 0)
-		return backup(self, st, argc, argv);
+		return backup(self, st, argc, argv, keep);
 	if (strcmp(verb, "check") == 0) {
 		if (chousa_store_check(st, &err) != CHOUSA_OK)
 			cli_die(EXIT_BADINPUT, "%s", err.msg);
@@ -136,7 +241,7 @@ run_db(const struct cli_cmd *self, int argc, char **argv)
 const struct cli_cmd cmd_db = {
 	"db", "Show what the local store holds, check it, back it up or "
 	"restore it",
-	"stats [--json] | check | backup FILE | restore FILE",
+	"stats [--json] | check | backup FILE|[--keep N] DIR | restore FILE",
 	"stats prints the rows per source and indicator type, the known-benign "
 	"lists, the last import of each source with its age and counts, the "
 	"latest failed imports with the file and the reason each failed (and "
@@ -148,7 +253,11 @@ const struct cli_cmd cmd_db = {
 	"one moment, while a team server or an update goes on using it.  The "
 	"copy is checked (PRAGMA quick_check) and synced before it takes the "
 	"name FILE, so FILE is a whole backup or nothing; only its owner may "
-	"read it (it holds the tokens' hashes and cached answers).\n\n"
+	"read it (it holds the tokens' hashes and cached answers).  Given a "
+	"directory, backup names the file for the time, chousa-"
+	"20261206T023600Z.db (UTC), and with --keep N then deletes the oldest "
+	"backups so named there but the newest N: what a daily timer runs "
+	"(chousa-backup.timer, installed beside chousa.service).\n\n"
 	"restore puts such a backup back in place of the store's content, "
 	"also while a team server uses it: the backup is copied beside the "
 	"store, checked to be a chousa store this build reads (an older one "
@@ -163,6 +272,7 @@ const struct cli_cmd cmd_db = {
 	"chousa db stats --json | jq '.imports[] | {source, age_seconds}'\n"
 	"chousa db check\n"
 	"chousa db backup /var/backups/chousa-$(date +%F).db\n"
+	"chousa db backup --keep 14 /var/backups/chousa\n"
 	"chousa db restore /var/backups/chousa-2026-12-01.db",
 	db_verbs,
 	NULL

@@ -8,6 +8,8 @@
 #  3. Made while a writer commits without pause and a team server serves:
 #     the copy is one commit's store (an invariant the writer keeps holds
 #     in it), the writer and the server are not held up.
+#  Into a directory: named for the time; --keep N deletes the oldest so
+#     named, and nothing else.
 # Timed under load of its own: tests/run.sh runs it with nothing beside it.
 # run.sh: alone
 . "$TESTS/cli/lib.sh"
@@ -41,6 +43,25 @@ expect existing_file_says_why "exists: a backup never overwrites a file" "$T/err
 check missing_dir_refused 3 "$CHOUSA" db backup "$T/no/such/dir/b.db"
 expect missing_dir_says_why "cannot create '.*no/such/dir/b.db.partial-[0-9]+': No such file" "$T/err"
 ls "$T" | grep -q partial && not_ok no_partial_left "$(ls "$T")" || ok no_partial_left
+
+# ---- into a directory, the oldest deleted ----
+mkdir -p "$T/dir"
+for d in 20200101T000000Z 20200102T000000Z 20200103T000000Z; do
+	: > "$T/dir/chousa-$d.db"
+done
+: > "$T/dir/chousa-notes.db"
+: > "$T/dir/other.db"
+check backup_into_dir 0 "$CHOUSA" db backup --keep 2 "$T/dir"
+ls "$T/dir" > "$T/dir.ls"
+new=$(grep -E '^chousa-2[0-9]{7}T[0-9]{6}Z\.db$' "$T/dir.ls" | grep -v '^chousa-2020')
+[ -n "$new" ] && [ "$(sqlite3 "$T/dir/$new" 'PRAGMA integrity_check')" = ok ] &&
+	ok dir_backup_named_for_its_time || not_ok dir_backup_named_for_its_time "$(cat "$T/dir.ls")"
+[ "$(tr '\n' ' ' < "$T/dir.ls")" = "chousa-20200103T000000Z.db $new chousa-notes.db other.db " ] &&
+	ok keep_deletes_only_the_oldest_backups || not_ok keep_deletes_only_the_oldest_backups "$(tr '\n' ' ' < "$T/dir.ls")"
+expect keep_says_deleted "deleted the old backup '.*chousa-20200101T000000Z\.db' \(keeping 2\)" "$T/err"
+check keep_needs_a_dir 2 "$CHOUSA" db backup --keep 2 "$T/b9.db"
+expect keep_needs_a_dir_says "--keep is for a backup into a directory" "$T/err"
+check keep_only_for_backup 2 "$CHOUSA" db stats --keep 2
 
 # ---- 3. under writes, with a server ----
 # 40 MB of rows first, so the copy takes many steps.

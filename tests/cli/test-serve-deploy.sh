@@ -4,6 +4,8 @@
 #     logrotate example (dist/chousa.logrotate) in place; systemd's own
 #     checker accepts the unit (systemd-analyze verify), and its exposure
 #     is low (systemd-analyze security --offline, threshold 2.0 of 10).
+#     The same for the daily backup's timer and service, whose command
+#     runs as written.
 #  2. Type=notify: with $NOTIFY_SOCKET (a path, or '@' abstract), the
 #     server says READY=1 (with STATUS and MAINPID) once it listens,
 #     RELOADING=1 then READY=1 around a SIGHUP, STOPPING=1 as it stops.
@@ -52,6 +54,17 @@ if command -v systemd-analyze > /dev/null 2>&1; then
 	expect socket_unit_listens '^ListenStream=127\.0\.0\.1:8080$' "$T/chousa.socket"
 	check unit_exposure_low 0 systemd-analyze security --offline=yes \
 	    --threshold=20 --no-pager "$T/chousa.service"
+	# The daily backup: its timer and the service that timer starts.
+	for u in chousa-backup.service chousa-backup.timer; do
+		sed "s|/usr/bin/chousa|$root/usr/bin/chousa|" \
+		    "$root/usr/lib/systemd/system/$u" > "$T/$u" 2> /dev/null
+	done
+	[ -s "$T/chousa-backup.timer" ] && ok backup_timer_installed ||
+		not_ok backup_timer_installed "missing"
+	check backup_units_verify 0 systemd-analyze verify --man=no \
+	    "$T/chousa-backup.timer" "$T/chousa-backup.service"
+	check backup_unit_exposure_low 0 systemd-analyze security \
+	    --offline=yes --threshold=20 --no-pager "$T/chousa-backup.service"
 	sed "s|^ExecStart=[^ ]*|ExecStart=$T/no-such-chousa|" "$T/chousa.service" > "$T/bad.service"
 	check checker_catches_a_bad_unit 1 systemd-analyze verify --man=no \
 	    "$T/bad.service"
@@ -62,6 +75,14 @@ fi
 # ---- 2. sd_notify ----
 serve_store ''
 TOKEN=$("$CHOUSA" -q token create --role read ops)
+# The backup unit's command, as it is written there, on this store and
+# into a directory here: a backup named for its time, checked.
+cmd=$(sed -n "s|^ExecStart=||p" "$root/usr/lib/systemd/system/chousa-backup.service" |
+    sed "s|^/usr/bin/chousa|$CHOUSA|; s|/var/backups/chousa|$T/backups|")
+mkdir -p "$T/backups"
+check backup_unit_command_runs 0 $cmd
+ls "$T/backups" > "$T/backups.ls"
+expect backup_unit_named_for_its_time '^chousa-[0-9]{8}T[0-9]{6}Z\.db$' "$T/backups.ls"
 for where in path abstract; do
 	python3 - "$CHOUSA" "$T" "$where" <<'PY' > "$T/notify.$where" 2>&1
 import os, signal, socket, subprocess, sys, time
