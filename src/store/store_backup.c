@@ -91,6 +91,29 @@ sync_path(const char *path, int flags)
 	return rc;
 }
 
+/*
+ * A new, empty file beside path, named path.WHAT-PID, only for its owner
+ * (what is copied there holds token hashes and cached answers); its name
+ * into out.
+ */
+static int
+temp_beside(const char *path, const char *what, char *out, size_t size,
+    struct chousa_err *err)
+{
+	int fd;
+
+	if ((size_t)snprintf(out, size, "%s.%s-%ld", path, what,
+	    (long)getpid()) >= size)
+		return chousa_errf(err, CHOUSA_EINVAL, "path too long: '%s'",
+		    path);
+	fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return chousa_errf(err, CHOUSA_EIO, "cannot create '%s': %s",
+		    out, strerror(errno));
+	close(fd);
+	return CHOUSA_OK;
+}
+
 int
 chousa_store_backup(struct chousa_store *st, const char *dest,
     chousa_progress_fn fn, void *arg, struct chousa_err *err)
@@ -99,20 +122,14 @@ chousa_store_backup(struct chousa_store *st, const char *dest,
 	const char *slash;
 	struct stat sb;
 	sqlite3 *to = NULL;
-	int fd, rc;
+	int rc;
 
 	if (lstat(dest, &sb) == 0)
 		return chousa_errf(err, CHOUSA_EINVAL, "'%s' exists: a backup "
 		    "never overwrites a file; name a new one", dest);
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.partial-%ld", dest,
-	    (long)getpid()) >= sizeof(tmp))
-		return chousa_errf(err, CHOUSA_EINVAL, "path too long: '%s'",
-		    dest);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return chousa_errf(err, CHOUSA_EIO, "cannot create '%s': %s",
-		    tmp, strerror(errno));
-	close(fd);
+	rc = temp_beside(dest, "partial", tmp, sizeof(tmp), err);
+	if (rc != CHOUSA_OK)
+		return rc;
 	if (sqlite3_open_v2(tmp, &to, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK) {
 		rc = chousa_errf(err, CHOUSA_EIO, "cannot open '%s': %s", tmp,
@@ -154,25 +171,6 @@ fail:
 		sqlite3_close(to);
 	unlink(tmp);
 	return rc;
-}
-
-/* The copy of a backup made beside the store, and what comes with it. */
-static int
-temp_beside(const char *store_path, char *out, size_t size,
-    struct chousa_err *err)
-{
-	int fd;
-
-	if ((size_t)snprintf(out, size, "%s.restore-%ld", store_path,
-	    (long)getpid()) >= size)
-		return chousa_errf(err, CHOUSA_EINVAL, "path too long: '%s'",
-		    store_path);
-	fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return chousa_errf(err, CHOUSA_EIO, "cannot create '%s': %s",
-		    out, strerror(errno));
-	close(fd);
-	return CHOUSA_OK;
 }
 
 static void
@@ -334,7 +332,7 @@ chousa_store_restore(struct chousa_store *st, const char *src,
 	if (access(src, R_OK) != 0)
 		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s", src,
 		    strerror(errno));
-	rc = temp_beside(st->path, tmp, sizeof(tmp), err);
+	rc = temp_beside(st->path, "restore", tmp, sizeof(tmp), err);
 	if (rc != CHOUSA_OK)
 		return rc;
 	rc = copy_file_pages(src, tmp, &out->schema, fn, arg, err);
