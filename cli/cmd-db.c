@@ -264,9 +264,10 @@ const struct cli_cmd cmd_db = {
 	"is migrated) and checked as backup checks it, then written over the "
 	"store in one transaction, so that readers see the store before or "
 	"after, never a mix; on any failure the store is left as it was.  "
-	"What changed since the backup is lost, but for two things about "
-	"tokens: one revoked since (it may have leaked) stays revoked, and "
-	"one made since is named, to be made again.",
+	"What changed since the backup is lost, but a token revoked since (it "
+	"may have leaked) stays revoked, one made since is named, to be made "
+	"again, and the online quota and token budgets spent each day keep "
+	"the higher count (the services counted them too).",
 	db_opts, run_db,
 	"chousa db stats\n"
 	"chousa db stats --json | jq '.imports[] | {source, age_seconds}'\n"

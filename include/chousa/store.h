@@ -573,7 +573,8 @@ struct chousa_store_restored {
  * this build reads (CHOUSA_EFORMAT otherwise); it is migrated to this
  * build's schema and checked before anything changes.  Tokens revoked
  * since the backup stay revoked; those made since are lost and named in
- * out (in a).  The store is left as it was on any failure; CHOUSA_EBUSY
+ * out (in a).  The online quotas and tokens' budgets spent keep the
+ * higher count of each day.  The store is left as it was on any failure; CHOUSA_EBUSY
  * when another writer held it past its wait.  fn (may be NULL) hears the
  * backup's pages read.
  */

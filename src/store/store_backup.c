@@ -14,8 +14,9 @@
  * A restore goes the other way, in one step the store's readers see
  * whole: the backup is copied to a file beside the store, opened as a
  * store (which checks it is one, not from a newer chousa, and migrates
- * it), checked, given the revocations made since it was taken, and only
- * then copied over the store's pages in one write transaction.
+ * it), checked, given the revocations made since it was taken and the
+ * quota spent since, and only then copied over the store's pages in one
+ * write transaction.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -299,6 +300,36 @@ out:
 	return rc;
 }
 
+/*
+ * Today's spend as the store counts it, kept in the copy where it is
+ * higher: the online quotas and the tokens' budgets were spent since the
+ * backup, and the services counted it too.
+ */
+static int
+carry_spend(struct chousa_store *st, struct chousa_store *copy,
+    struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(copy->db, "ATTACH DATABASE ?1 AS live", -1, &s,
+	    NULL) != SQLITE_OK)
+		return store_dberr(copy, err, "cannot read the store's spend");
+	sqlite3_bind_text(s, 1, st->path, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_dberr(copy, err, "cannot read the store's spend");
+	rc = store_exec(copy, "INSERT INTO main.quota SELECT * FROM "
+	    "live.quota WHERE true ON CONFLICT(source, day) DO UPDATE SET "
+	    "used = max(used, excluded.used);"
+	    "INSERT INTO main.token_usage SELECT * FROM live.token_usage "
+	    "WHERE true ON CONFLICT(name, day) DO UPDATE SET online = "
+	    "max(online, excluded.online)", err);
+	sqlite3_exec(copy->db, "DETACH DATABASE live", NULL, NULL, NULL);
+	return rc;
+}
+
 /* Why the copy at tmp of src was refused, said of src. */
 static int
 refused(struct chousa_err *err, const char *src, const char *tmp)
@@ -346,6 +377,8 @@ chousa_store_restore(struct chousa_store *st, const char *src,
 		rc = quick_check(copy->db, src, err);
 	if (rc == CHOUSA_OK)
 		rc = carry_revocations(st, copy, a, out, err);
+	if (rc == CHOUSA_OK)
+		rc = carry_spend(st, copy, err);
 	if (copy != NULL) {
 		/* One file again, whole, for the copy below. */
 		if (rc == CHOUSA_OK && sqlite3_exec(copy->db, "PRAGMA "

@@ -4,6 +4,7 @@
 #     it answered (200), the server sees the restored store at once (an
 #     indicator imported after the backup is gone, one in the backup
 #     found), nothing left beside the store.
+#     Each day's online quota and token spend keeps the higher count.
 #  2. Tokens: one revoked after the backup stays revoked (refused by the
 #     server), one made after it is named as gone and refused; one in the
 #     backup still works.
@@ -18,7 +19,12 @@ trap 'serve_stop; [ -n "${L:-}" ] && kill $L 2> /dev/null' EXIT INT TERM
 serve_store '[server]\nrate = 0\n'
 KEPT=$("$CHOUSA" -q token create --role read kept)
 LEAKED=$("$CHOUSA" -q token create --role read leaked)
+# Spend counted on a day, as the server counts it.
+sqlite3 "$CHOUSA_DB" "INSERT INTO quota VALUES ('virustotal', '2099-01-01', 10), ('otx', '2099-01-01', 50); INSERT INTO token_usage VALUES ('kept', '2099-01-01', 2)"
 check backup_taken 0 "$CHOUSA" db backup "$T/b.db"
+# Spent since: more of one, a new one; less of another (a counter the
+# backup holds higher is kept as it is).
+sqlite3 "$CHOUSA_DB" "UPDATE quota SET used = 400 WHERE source = 'virustotal'; UPDATE quota SET used = 20 WHERE source = 'otx'; INSERT INTO quota VALUES ('abuseipdb', '2099-01-01', 5); UPDATE token_usage SET online = 7"
 # After the backup: a token revoked, one made, an indicator imported.
 "$CHOUSA" -q token revoke leaked
 LATER=$("$CHOUSA" -q token create --role read later)
@@ -72,6 +78,9 @@ refute case_gone_after_restore '"case9"' "$T/body"
 http GET "/api/v1/lookup?indicator=www.dnautik.com" "$KEPT"
 expect backup_data_served '"malicious"' "$T/body"
 ls "$T" | grep -q 'restore-' && not_ok nothing_left_beside "$(ls "$T")" || ok nothing_left_beside
+spend=$(sqlite3 "$CHOUSA_DB" "SELECT group_concat(source || '=' || used, ' ') FROM (SELECT * FROM quota ORDER BY source); SELECT online FROM token_usage WHERE name = 'kept'" | tr '\n' ' ')
+[ "$spend" = "abuseipdb=5 otx=50 virustotal=400 7 " ] && ok spend_keeps_the_higher_count ||
+	not_ok spend_keeps_the_higher_count "$spend"
 
 # ---- 2. tokens ----
 http GET /api/v1/version "$LEAKED"
