@@ -259,6 +259,11 @@ remote_framed(struct remote *rm, struct remote_answer *a)
 	const char *p, *end, *nl;
 	int status, version;
 
+	/* curl's words for a certificate it cannot trust. */
+	if (a->rc != CHOUSA_OK && strstr(a->why, "certificate") != NULL)
+		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s (a "
+		    "server certificate of an on-premises CA is trusted with "
+		    "[http] ca_file = CA.pem in the config)", rm->url, a->why);
 	if (a->rc != CHOUSA_OK)
 		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s",
 		    rm->url, a->why);

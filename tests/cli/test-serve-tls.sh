@@ -17,6 +17,8 @@
 #     so.  GET /api/v1/health's tls check gives the end.
 #  7. A certificate ending within 14 days: the health check is degraded
 #     and says to renew it.
+#  8. chousa --server as the client: an unknown CA refused with how to
+#     trust it ([http] ca_file), which then works.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -69,6 +71,13 @@ cp a.key key.pem
 serve_start --tls-cert cert.pem --tls-key key.pem ||
 	{ not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
 expect start_says_until "TLS certificate loaded, valid until 20" "$T/serve.log"
+# chousa as the client: a certificate of a CA it does not know is refused,
+# saying how to trust it; [http] ca_file with the root trusts it.
+CHOUSA_SERVER_KEY=$TOKEN check client_unknown_ca 4 "$CHOUSA" --server "https://127.0.0.1:$PORT" lookup www.dnautik.com
+expect client_unknown_ca_says_how "cannot reach the server 'https://127\.0\.0\.1:[0-9]+': SSL certificate problem: .*\(a server certificate of an on-premises CA is trusted with \[http\] ca_file = CA\.pem in the config\)$" "$T/err"
+printf '[http]\nca_file = %s/root.pem\n' "$T" > client.conf
+CHOUSA_SERVER_KEY=$TOKEN check client_with_ca_file 1 env CHOUSA_CONFIG="$T/client.conf" "$CHOUSA" --server "https://127.0.0.1:$PORT" lookup www.dnautik.com
+expect client_with_ca_file_answers '^domain www\.dnautik\.com: [0-9]+ records, malicious' "$T/out"
 
 # The client: trusts the root only, keeps one connection across the renewal.
 cat > client.py <<'PY'
