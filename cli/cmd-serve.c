@@ -679,5 +679,10 @@ const struct cli_cmd cmd_serve = {
 	"Behind a TLS reverse proxy (dist/chousa.nginx), set [server] "
 	"trusted_proxies to it: the audit log then names each client by its "
 	"X-Forwarded-For, and X-Forwarded-Proto: https makes the session "
-	"cookie Secure.  The [server] settings: @SERVERKEYS@."
+	"cookie Secure.  A proxy that signs users in (single sign-on) can "
+	"name the user in a header, [server] proxy_user_header: the web page "
+	"then signs that user in without a token, as proxy_user_role (or "
+	"admin, for proxy_admins), with a token row of the user's own that "
+	"token list, budget and revoke work on.  The [server] settings: "
+	"@SERVERKEYS@."
 };

@@ -140,6 +140,22 @@ static const struct chousa_config_key keys[] = {
 	    "is not itself a trusted proxy), and X-Forwarded-Proto: https "
 	    "from one marks the session cookie Secure.  Default none: the "
 	    "headers are ignored, as any client can send them."),
+	S("server", "proxy_user_header", CHOUSA_CFG_TEXT, NULL, "chousa "
+	    "serve: the header in which an authenticating proxy among "
+	    "trusted_proxies (oauth2-proxy, Authelia, a web server's SSO "
+	    "module) names the user it signed in: X-Forwarded-Email, "
+	    "Remote-User.  A browser coming by that proxy is signed in to the "
+	    "web page as that user without a token, given a token of its own "
+	    "on first sight (named as the user: token list, budget and revoke "
+	    "work on it) and the role proxy_user_role.  From any other "
+	    "address the header is ignored; the API and MCP still take "
+	    "tokens."),
+	S("server", "proxy_user_role", CHOUSA_CFG_TEXT, "read", "chousa "
+	    "serve: the role of a user signed in by proxy_user_header: read "
+	    "or investigate (admins are named in proxy_admins)."),
+	S("server", "proxy_admins", CHOUSA_CFG_LIST, NULL, "chousa serve: "
+	    "the users signed in by proxy_user_header who are admins, as the "
+	    "header names them (comma-separated)."),
 	N("server", "drain_timeout", 0, 3600, "30", "chousa serve: seconds "
 	    "a stop (SIGTERM, SIGINT) waits for the requests under way to "
 	    "finish, taking no new ones; a second signal stops at once.  "

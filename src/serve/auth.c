@@ -720,6 +720,150 @@ auth_token(struct server *s, struct sreq *r, const char *tok,
 	return 1;
 }
 
+const char *
+auth_session_cookie(struct sreq *r, const struct session *sess)
+{
+	return chousa_arena_printf(r->a, "chousa_session=%s; Path=/; "
+	    "HttpOnly; SameSite=Strict; Max-Age=28800%s", sess->id,
+	    req_is_tls(r) ? "; Secure" : "");
+}
+
+/* ---- users an authenticating proxy signed in ---- */
+
+/* A note on the token made for such a user, which says where it came. */
+#define PROXY_NOTE	"signed in by the proxy's %s header"
+
+/*
+ * The hash of the token row of a user the proxy names: not the hash of
+ * any token (those are 52 characters, "chousa_"...), so no bearer token
+ * can stand for the user.
+ */
+static void
+proxy_user_hash(const char *user, char hex[65])
+{
+	struct store_sha256 c;
+
+	store_sha256_init_with(&c, 0);
+	store_sha256_update(&c, "proxy-user:", 11);
+	store_sha256_update(&c, user, strlen(user));
+	store_sha256_hex(&c, hex);
+}
+
+/* Whether list (comma-separated, blanks around) holds name. */
+static int
+listed(const char *list, const char *name)
+{
+	size_t n = strlen(name), len;
+	const char *p = list;
+
+	while (p != NULL && *p != '\0') {
+		p += strspn(p, " \t,");
+		len = strcspn(p, ",");
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (len == n && strncasecmp(p, name, n) == 0)
+			return 1;
+		p = strchr(p, ',');
+	}
+	return 0;
+}
+
+int
+auth_proxy_role(const struct chousa_config *cfg, const char *user)
+{
+	const char *role = chousa_config_get(cfg, "server", "proxy_user_role");
+
+	if (listed(chousa_config_get(cfg, "server", "proxy_admins"), user))
+		return CHOUSA_ROLE_ADMIN;
+	return role != NULL && strcmp(role, "investigate") == 0 ?
+	    CHOUSA_ROLE_INVESTIGATE : CHOUSA_ROLE_READ;
+}
+
+/* The user's token row, made on first sight; 0 and *refusal if none. */
+static int
+proxy_user_row(struct server *s, struct sreq *r, const char *user,
+    const char *header, const char *hex, const char **refusal)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_store *st;
+	char note[CHOUSA_TOKEN_NOTE_MAX + 1];
+	int64_t id;
+	int tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		if (by_hash(s, r, hex, &r->who, refusal))
+			return 1;
+		if (strcmp(*refusal, "unknown token") != 0)
+			return 0;
+		st = server_store(s, &err);
+		snprintf(note, sizeof(note), PROXY_NOTE, header);
+		/* A request beside this one may make it first: found then. */
+		if (st == NULL || chousa_store_token_add(st, user,
+		    chousa_role_name(auth_proxy_role(r->cfg_ref->cfg, user)),
+		    hex, 0, -1, NULL, note, &id, &err) != CHOUSA_OK)
+			continue;
+	}
+	if (by_hash(s, r, hex, &r->who, refusal))
+		return 1;
+	if (strcmp(*refusal, "unknown token") == 0)
+		*refusal = auth_unreadable;
+	return 0;
+}
+
+/*
+ * A browser that an authenticating proxy among [server] trusted_proxies
+ * signed in, named in the header [server] proxy_user_header names: its
+ * token row, a session (the one its cookie holds, when that is this
+ * user's) for the forms' CSRF token, and the role the config gives it now.
+ * 0 when r is no such request: then a session or the sign-in form.
+ */
+static int
+proxy_user(struct server *s, struct sreq *r, const char **refusal)
+{
+	const char *header = chousa_config_get(r->cfg_ref->cfg, "server",
+	    "proxy_user_header");
+	const char *user, *sid, *cookie;
+	char hex[65];
+	int known;
+
+	if (header == NULL || *header == '\0' || !r->by_proxy ||
+	    (user = req_header(r, header)) == NULL)
+		return 0;
+	r->who.via = "proxy";
+	if (!name_ok(user)) {
+		*refusal = "the proxy named a user chousa cannot take (letters, "
+		    "digits and - _ . @, at most 60)";
+		return 1;
+	}
+	proxy_user_hash(user, hex);
+	sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
+	    "chousa_session");
+	known = sid != NULL && auth_session_find(s->auth, sid, &r->sess);
+	/* Another user's session (the browser's user changed): ended. */
+	if (known && strcmp(r->sess.token_hash, hex) != 0) {
+		auth_session_end(s->auth, sid);
+		known = 0;
+	}
+	if (!proxy_user_row(s, r, user, header, hex, refusal)) {
+		r->who.role = CHOUSA_ROLE_NONE;
+		return 1;
+	}
+	r->who.role = auth_proxy_role(r->cfg_ref->cfg, user);
+	r->who.via = "proxy";
+	if (!known) {
+		if (auth_session_new(s->auth, &r->who, hex, &r->sess) != 0 ||
+		    (cookie = auth_session_cookie(r, &r->sess)) == NULL) {
+			*refusal = "no random bytes for a session";
+			r->who.role = CHOUSA_ROLE_NONE;
+			return 1;
+		}
+		req_header_add(r, "Set-Cookie", cookie);
+	}
+	r->has_session = 1;
+	uses_note(s->uses, r->who.token_id, r->peer);
+	return 1;
+}
+
 void
 auth_identify(struct server *s, struct sreq *r, const char **refusal)
 {
@@ -730,12 +874,21 @@ auth_identify(struct server *s, struct sreq *r, const char **refusal)
 	r->who.via = "none";
 	*refusal = NULL;
 	if (tok == NULL && r->route != NULL && (r->route->flags & ROUTE_WEB)) {
+		if (proxy_user(s, r, refusal))
+			return;
 		sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
 		    "chousa_session");
 		if (sid == NULL)
 			return;
 		if (!auth_session_find(s->auth, sid, &r->sess)) {
 			*refusal = "session expired";
+			return;
+		}
+		/* The proxy no longer names its user (or is passed by). */
+		if (strcmp(r->sess.who.via, "proxy") == 0) {
+			auth_session_end(s->auth, sid);
+			*refusal = "session of a user the proxy signed in, "
+			    "without the proxy's word for it";
 			return;
 		}
 		/* The token behind it may have been revoked since. */
@@ -858,7 +1011,9 @@ auth_session_new(struct auth *a, const struct principal *p,
 	    auth_random(s.csrf, SESSION_ID_SIZE) != 0)
 		return -1;
 	s.who = *p;
-	s.who.via = "session";
+	/* A proxy's user keeps its session only while the proxy names it. */
+	s.who.via = p->via != NULL && strcmp(p->via, "proxy") == 0 ?
+	    "proxy" : "session";
 	snprintf(s.token_hash, sizeof(s.token_hash), "%s", token_hash);
 	s.expires = now + SESSION_TTL;
 	pthread_mutex_lock(&a->lock);

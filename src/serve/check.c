@@ -130,6 +130,27 @@ check_listen(struct check *c, const struct chousa_serve_opts *o,
 		    "proxy in [server] trusted_proxies)", o->listen);
 }
 
+/* Users an authenticating proxy signs in ([server] proxy_user_header). */
+static void
+check_proxy_users(struct check *c, const struct chousa_config *cfg)
+{
+	const char *header = chousa_config_get(cfg, "server",
+	    "proxy_user_header");
+	const char *role = chousa_config_get(cfg, "server", "proxy_user_role");
+	const char *admins = chousa_config_get(cfg, "server", "proxy_admins");
+
+	if (header == NULL || *header == '\0')
+		return;
+	if (chousa_config_get(cfg, "server", "trusted_proxies") == NULL)
+		said(c, "warning", "sso", "proxy_user_header %s has no effect "
+		    "without trusted_proxies (the proxy that sets it)", header);
+	else
+		said(c, "ok", "sso", "users signed in by the proxy's %s header, "
+		    "as %s%s%s", header, role != NULL ? role : "read",
+		    admins != NULL ? "; admins: " : "", admins != NULL ?
+		    admins : "");
+}
+
 static void
 check_proxies(struct check *c, const struct chousa_config *cfg)
 {
@@ -329,6 +350,7 @@ chousa_server_check(const struct chousa_serve_opts *opts, int json,
 		    config_issue, &c);
 	check_listen(&c, opts, opts->cfg);
 	check_proxies(&c, opts->cfg);
+	check_proxy_users(&c, opts->cfg);
 	check_tls(&c, opts);
 	check_audit(&c, opts);
 	check_store(&c, opts);

@@ -112,6 +112,14 @@ int	auth_token_current(const struct chousa_token *t, size_t n, size_t i,
 	    int64_t now);
 /* A token was created or revoked through the server: trust none seen. */
 void	auth_tokens_changed(void);
+/*
+ * The session cookie for s: HttpOnly, SameSite=Strict, Secure behind
+ * TLS (r's own or a trusted proxy's); NULL when memory runs out.
+ */
+const char *auth_session_cookie(struct sreq *r, const struct session *s);
+/* The role of a user the proxy signed in ([server] proxy_user_role,
+ * proxy_admins). */
+int	auth_proxy_role(const struct chousa_config *cfg, const char *user);
 /* What a token's name is made of (at most 60 of them). */
 #define TOKEN_NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZ" \
 	"abcdefghijklmnopqrstuvwxyz0123456789-_.@"
@@ -833,6 +841,7 @@ struct sreq {
 	const char		*proxy;		/* the trusted proxy it came by */
 	struct cfg_ref		*cfg_ref;	/* r->env.cfg's hold */
 	int			 forwarded_https; /* by a proxy's TLS */
+	int			 by_proxy;	/* from a trusted proxy */
 	struct principal	 who;
 	struct session		 sess;		/* when via session */
 	int			 has_session;

@@ -1426,6 +1426,7 @@ peer_of(struct sreq *r)
 	if (r->cfg_ref->proxies.n == 0 ||
 	    !addr_ranges_has(&r->cfg_ref->proxies, buf, strlen(buf)))
 		return;
+	r->by_proxy = 1;
 	proto = req_header(r, "X-Forwarded-Proto");
 	r->forwarded_https = proto != NULL && strcasecmp(proto, "https") == 0;
 	if (forwarded_for(r, client) == 0 && strcmp(client, buf) != 0) {
@@ -1540,14 +1541,23 @@ admit(struct sreq *r)
 			req_error(r, 503, "%s: retry in 1 s", refusal);
 			return;
 		}
-		if ((rt->flags & ROUTE_WEB) && r->method != M_POST) {
-			/* A page: to the sign-in form, not a bare 401. */
+		/*
+		 * A page: to the sign-in form (with another token, for too
+		 * low a role), not a bare 401; but not for a user the proxy
+		 * signs in, whom the form cannot help.
+		 */
+		if ((rt->flags & ROUTE_WEB) && r->method != M_POST &&
+		    strcmp(r->who.via, "proxy") != 0) {
 			r->refusal = refusal != NULL ? refusal : "no session";
 			r->status = 303;
 			req_header_add(r, "Location", "/login");
 			return;
 		}
-		if (r->who.role == CHOUSA_ROLE_NONE)
+		if (r->who.role == CHOUSA_ROLE_NONE &&
+		    strcmp(r->who.via, "proxy") == 0)
+			req_error(r, 403, "%s", refusal != NULL ? refusal :
+			    "the proxy's user is refused");
+		else if (r->who.role == CHOUSA_ROLE_NONE)
 			req_error(r, 401, "%s", refusal != NULL ? refusal :
 			    "a token is needed (Authorization: Bearer ...)");
 		else
@@ -1900,7 +1910,8 @@ static const char *const live_keys[] = {
 	"import_max", "queue_memory", "background_jobs", "investigate_queue",
 	"idle_timeout", "update_every", "audit_max", "audit_keep",
 	"max_connections", "max_per_ip", "peer_timeout", "sweep_matcher_keep",
-	"investigate_threads", "drain_timeout", NULL
+	"investigate_threads", "drain_timeout", "proxy_user_header",
+	"proxy_user_role", "proxy_admins", NULL
 };
 
 /* Whether the command line set [server] key, which a reload then leaves. */
@@ -2122,6 +2133,12 @@ chousa_serve_opts_from_config(struct chousa_serve_opts *so,
 		return chousa_errf(err, CHOUSA_EINVAL, "bad [server] "
 		    "update_every '%s': a duration such as 90s, 30m, 6h, 1d",
 		    v);
+	v = chousa_config_get(cfg, "server", "proxy_user_role");
+	if (v != NULL && strcmp(v, "read") != 0 &&
+	    strcmp(v, "investigate") != 0)
+		return chousa_errf(err, CHOUSA_EINVAL, "bad [server] "
+		    "proxy_user_role '%.40s': read or investigate (admins are "
+		    "named in proxy_admins)", v);
 	return CHOUSA_OK;
 }
 

@@ -356,7 +356,7 @@ h_login(struct sreq *r)
 	struct principal who;
 	struct session s;
 	char hex[65];
-	char *cookie;
+	const char *cookie;
 
 	if (!same_origin(r))
 		return req_error(r, 403, "the form is from another site");
@@ -370,9 +370,7 @@ h_login(struct sreq *r)
 	r->who.via = "session";
 	if (auth_session_new(r->srv->auth, &who, hex, &s) != 0)
 		return req_error(r, 500, "no random bytes for a session");
-	cookie = chousa_arena_printf(r->a, "chousa_session=%s; Path=/; "
-	    "HttpOnly; SameSite=Strict; Max-Age=28800%s", s.id,
-	    req_is_tls(r) ? "; Secure" : "");
+	cookie = auth_session_cookie(r, &s);
 	explicit_bzero(&s, sizeof(s));
 	if (cookie == NULL)
 		return req_error(r, 500, "out of memory");

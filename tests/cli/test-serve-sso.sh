@@ -1,0 +1,209 @@
+#!/bin/sh
+# test-serve-sso.sh: users a single sign-on proxy signs in to the web page
+# ([server] proxy_user_header, proxy_user_role, proxy_admins).
+#  1. From a trusted proxy, the header signs a browser in as its user: the
+#     page, a session cookie (once), the user's own token row made on first
+#     sight (named as the user, noted), audited as the user, via "proxy".
+#     The session's CSRF token serves a form.  The role: proxy_user_role,
+#     admin for proxy_admins.
+#  2. Another user in the same browser: a session of its own, the first
+#     ended; the session without the proxy's header is refused.  A user
+#     name chousa cannot take, and a revoked user, are refused (403, not
+#     the sign-in form).  The API still needs a token.
+#  3. A reload changes a user's role from the next request; a bad
+#     proxy_user_role is refused at start and by --check.
+#  4. From an address that is not a trusted proxy, the header is ignored.
+#  5. Through real nginx: the shipped site (dist/chousa.nginx) drops a
+#     header the client sent; with its single sign-on lines turned on, the
+#     user the identity service (a stand-in for oauth2-proxy's /oauth2/auth)
+#     answers is signed in, and a header the client sent is replaced.
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+NGINX=/usr/sbin/nginx
+trap 'serve_stop; [ -n "${NGINX_PID:-}" ] && kill $NGINX_PID 2> /dev/null; [ -n "${IDP_PID:-}" ] && kill $IDP_PID 2> /dev/null' EXIT INT TERM
+cd "$T" || exit 1
+
+SSO='trusted_proxies = 127.0.0.1\nproxy_user_header = X-Forwarded-Email\nproxy_user_role = investigate\nproxy_admins = boss@example.org, Lead@Example.org\n'
+serve_store "[server]\nrate = 0\n$SSO"
+ADMIN=$("$CHOUSA" -q token create --role admin ops)
+serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+# as USER ARGS...: curl as the proxy naming USER.
+as() {
+	u=$1
+	shift
+	curl -s -H "X-Forwarded-Email: $u" "$@"
+}
+last_audit() {
+	sleep 0.2
+	grep -F -- "$1" "$T/audit.log" | tail -n 1 > "$T/audit.last"
+}
+
+# ---- 1. signed in by the proxy ----
+as alice@example.org -c jar -D h1 -o home.html -w '%{http_code}' "$URL/" > code
+[ "$(cat code)" = 200 ] && ok proxy_user_page || not_ok proxy_user_page "HTTP $(cat code)"
+expect proxy_user_cookie '^Set-Cookie: chousa_session=[^;]+; Path=/; HttpOnly; SameSite=Strict' h1
+"$CHOUSA" token list > tokens.txt
+expect proxy_user_row "^[0-9]+ +alice@example\.org +investigate .* valid .* signed in by the proxy's X-Forwarded-Email header$" tokens.txt
+last_audit '"path":"/"'
+expect proxy_user_audited '"who":"alice@example\.org","token_id":[0-9]+,"role":"investigate","via":"proxy"' audit.last
+as alice@example.org -b jar -D h2 -o /dev/null "$URL/"
+refute proxy_user_one_cookie '^Set-Cookie' h2
+"$CHOUSA" token list --json > tokens.json
+[ "$(grep -o '"name":"alice@example.org"' tokens.json | wc -l)" = 1 ] && ok proxy_user_one_row ||
+	not_ok proxy_user_one_row "$(cat tokens.json)"
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' home.html | head -n 1)
+as alice@example.org -b jar -H "Origin: $URL" -o triage.html -w '%{http_code}' \
+    --data-urlencode "csrf=$csrf" --data-urlencode "text=see www[.]dnautik[.]com" \
+    "$URL/triage" > code
+[ "$(cat code)" = 200 ] && grep -q dnautik triage.html && ok proxy_user_form ||
+	not_ok proxy_user_form "HTTP $(cat code): $(head -c 200 triage.html)"
+as alice@example.org -b jar -o tok.html -w '%{http_code}' "$URL/tokens" > code
+[ "$(cat code)" = 403 ] && ok proxy_user_role_not_admin || not_ok proxy_user_role_not_admin "HTTP $(cat code)"
+as boss@example.org -o tok.html -w '%{http_code}' "$URL/tokens" > code
+[ "$(cat code)" = 200 ] && grep -q 'alice@example.org' tok.html && ok proxy_admin_listed ||
+	not_ok proxy_admin_listed "HTTP $(cat code)"
+as lead@example.org -o /dev/null -w '%{http_code}' "$URL/tokens" > code
+[ "$(cat code)" = 200 ] && ok proxy_admins_any_case || not_ok proxy_admins_any_case "HTTP $(cat code)"
+
+# ---- 2. another user, refusals ----
+as carol@example.org -b jar -c jar -D h3 -o home3.html -w '%{http_code}' "$URL/" > code
+[ "$(cat code)" = 200 ] && ok second_user_page || not_ok second_user_page "HTTP $(cat code)"
+expect second_user_own_session '^Set-Cookie: chousa_session=' h3
+last_audit '"who":"carol@example.org"'
+expect second_user_audited_as_herself '"who":"carol@example\.org"' audit.last
+# carol's cookie, the proxy's word gone: refused, and the session ended.
+curl -s -b jar -o /dev/null -w '%{http_code}' "$URL/" > code
+[ "$(cat code)" = 303 ] && ok session_needs_the_proxy || not_ok session_needs_the_proxy "HTTP $(cat code)"
+as carol@example.org -b jar -D h4 -o /dev/null "$URL/"
+expect ended_session_replaced '^Set-Cookie: chousa_session=' h4
+as '<script>' -o bad.html -w '%{http_code}' "$URL/" > code
+[ "$(cat code)" = 403 ] && ok bad_user_403 || not_ok bad_user_403 "HTTP $(cat code)"
+expect bad_user_says_why 'the proxy named a user chousa cannot take' bad.html
+refute bad_user_escaped '<script>' bad.html
+"$CHOUSA" -q token revoke alice@example.org
+as alice@example.org -o rev.html -w '%{http_code}' "$URL/" > code
+[ "$(cat code)" = 403 ] && grep -q 'revoked token' rev.html && ok revoked_user_403 ||
+	not_ok revoked_user_403 "HTTP $(cat code): $(head -c 200 rev.html)"
+as dave@example.org -o /dev/null -w '%{http_code}' "$URL/api/v1/version" > code
+[ "$(cat code)" = 401 ] && ok api_needs_a_token || not_ok api_needs_a_token "HTTP $(cat code)"
+"$CHOUSA" token list > tokens.txt
+refute api_made_no_row 'dave@example' tokens.txt
+
+# ---- 3. a reload; a bad role ----
+printf "[server]\nrate = 0\n${SSO}" | sed 's/proxy_user_role = investigate/proxy_user_role = read/' > "$T/config"
+serve_hup
+sleep 0.3
+as carol@example.org -o /dev/null "$URL/"
+last_audit '"who":"carol@example.org"'
+expect reload_changes_role '"role":"read","via":"proxy"' audit.last
+printf '[server]\nproxy_user_header = X-Forwarded-Email\nproxy_user_role = admin\n' > bad.conf
+check bad_role_check 2 "$CHOUSA" --config bad.conf serve --check
+expect bad_role_says "bad \[server\] proxy_user_role 'admin': read or investigate \(admins are named in proxy_admins\)" err
+check check_says_sso 0 "$CHOUSA" serve --check
+expect check_sso_line '^ok +sso +users signed in by the proxy.s X-Forwarded-Email header, as read; admins: boss@example\.org, Lead@Example\.org$' out
+printf '[server]\nproxy_user_header = X-Forwarded-Email\n' > noproxy.conf
+check check_sso_without_proxies 0 "$CHOUSA" --config noproxy.conf serve --check
+expect check_sso_without_proxies_warns '^warning +sso +proxy_user_header X-Forwarded-Email has no effect without trusted_proxies' out
+serve_stop
+
+# ---- 4. not a trusted proxy ----
+printf "[server]\nrate = 0\n${SSO}" | sed 's/trusted_proxies = 127.0.0.1/trusted_proxies = 192.0.2.1/' > "$T/config"
+serve_start || { not_ok server_starts_again "$(head -c 300 "$T/serve.log")"; exit 0; }
+as boss@example.org -o /dev/null -w '%{http_code}' "$URL/tokens" > code
+[ "$(cat code)" = 303 ] && ok header_ignored_from_others || not_ok header_ignored_from_others "HTTP $(cat code)"
+serve_stop
+
+# ---- 5. through real nginx ----
+if [ ! -x "$NGINX" ] || ! command -v openssl > /dev/null 2>&1; then
+	not_ok nginx_available "nginx and openssl are needed (scripts/install-deps.sh test)"
+	exit 0
+fi
+openssl req -x509 -newkey rsa:2048 -nodes -keyout px.key -out px.pem -days 2 \
+    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 > /dev/null 2>&1
+printf "[server]\nrate = 0\n${SSO}" > "$T/config"
+serve_start || { not_ok server_starts_behind_nginx "$(head -c 300 "$T/serve.log")"; exit 0; }
+# The identity service: 202 and the user for the cookie sso=NAME, else
+# 401, as oauth2-proxy's /oauth2/auth answers nginx's auth_request.
+IPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 - "$IPORT" <<'PY' > idp.log 2>&1 &
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        c = self.headers.get("Cookie", "")
+        user = [p.split("=", 1)[1] for p in c.split("; ") if p.startswith("sso=")]
+        if self.path.startswith("/oauth2/auth") and user:
+            self.send_response(202)
+            self.send_header("X-Auth-Request-Email", user[0])
+        else:
+            self.send_response(401)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+IDP_PID=$!
+NPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# site NAME SED...: the shipped site, its addresses and paths changed.
+site() {
+	n=$1
+	shift
+	sed -e "s|listen 443 ssl;|listen 127.0.0.1:$NPORT ssl;|" \
+	    -e "s|/etc/ssl/chousa/fullchain.pem|$T/px.pem|" \
+	    -e "s|/etc/ssl/chousa/privkey.pem|$T/px.key|" \
+	    -e "s|http://127.0.0.1:8080|http://127.0.0.1:$PORT|" "$@" \
+	    "$TESTS/../dist/chousa.nginx" > "$n.site"
+	mkdir -p ngx
+	cat > "$n.conf" <<EOF
+daemon off;
+master_process off;
+pid $T/nginx.pid;
+error_log $T/nginx.err info;
+events { worker_connections 64; }
+http {
+	access_log $T/access.log;
+	client_body_temp_path $T/ngx/body;
+	proxy_temp_path $T/ngx/proxy;
+	fastcgi_temp_path $T/ngx/fastcgi;
+	uwsgi_temp_path $T/ngx/uwsgi;
+	scgi_temp_path $T/ngx/scgi;
+	include $T/$n.site;
+}
+EOF
+}
+# nginx_run NAME: nginx with NAME.conf, until it answers.
+nginx_run() {
+	[ -n "${NGINX_PID:-}" ] && kill $NGINX_PID 2> /dev/null && wait $NGINX_PID 2> /dev/null
+	"$NGINX" -p "$T" -c "$T/$1.conf" -e "$T/nginx.err" 2>> "$T/nginx.err" &
+	NGINX_PID=$!
+	i=0
+	until curl -s -o /dev/null --cacert px.pem "https://127.0.0.1:$NPORT/api/v1/health" || [ $i -ge 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+PX="https://127.0.0.1:$NPORT"
+site plain
+check plain_site_accepted 0 "$NGINX" -t -q -p "$T" -c "$T/plain.conf" -e "$T/nginx.err"
+nginx_run plain
+curl -s --cacert px.pem -H "X-Forwarded-Email: boss@example.org" -o /dev/null -w '%{http_code}' "$PX/tokens" > code
+[ "$(cat code)" = 303 ] && ok shipped_site_drops_client_header || not_ok shipped_site_drops_client_header "HTTP $(cat code)"
+# The single sign-on lines on, and the identity service's location.
+site sso -e 's|#auth_request /oauth2/auth;|auth_request /oauth2/auth;|' \
+    -e 's|#auth_request_set|auth_request_set|' \
+    -e 's|#proxy_set_header X-Forwarded-Email $sso_user;|proxy_set_header X-Forwarded-Email $sso_user;|' \
+    -e '/proxy_set_header X-Forwarded-Email "";/d' \
+    -e "s|^	location / {|	location = /oauth2/auth { internal; proxy_pass http://127.0.0.1:$IPORT; proxy_pass_request_body off; proxy_set_header Content-Length \"\"; }\n	location / {|"
+[ "$(grep -c -e '^		auth_request /oauth2/auth;' -e '^		proxy_set_header X-Forwarded-Email \$sso_user;' sso.site)" = 2 ] &&
+	ok sso_lines_turned_on || not_ok sso_lines_turned_on "$(grep -n 'sso\|oauth2' sso.site)"
+check sso_site_accepted 0 "$NGINX" -t -q -p "$T" -c "$T/sso.conf" -e "$T/nginx.err"
+nginx_run sso
+curl -s --cacert px.pem -o /dev/null -w '%{http_code}' "$PX/" > code
+[ "$(cat code)" = 401 ] && ok sso_unsigned_refused_by_proxy || not_ok sso_unsigned_refused_by_proxy "HTTP $(cat code)"
+curl -s --cacert px.pem -b "sso=erin@example.org" -D hx -o sso.html -w '%{http_code}' "$PX/" > code
+[ "$(cat code)" = 200 ] && ok sso_user_signed_in || not_ok sso_user_signed_in "HTTP $(cat code): $(tail -n 3 nginx.err)"
+expect sso_cookie_secure '^Set-Cookie: chousa_session=.*; Secure' hx
+curl -s --cacert px.pem -b "sso=erin@example.org" -H "X-Forwarded-Email: boss@example.org" -o /dev/null -w '%{http_code}' "$PX/tokens" > code
+[ "$(cat code)" = 403 ] && ok sso_client_header_replaced || not_ok sso_client_header_replaced "HTTP $(cat code)"
+last_audit '"who":"erin@example.org"'
+expect sso_audited_with_client_address '"who":"erin@example\.org",.*"via":"proxy","peer":"127\.0\.0\.1","proxy":' audit.last
