@@ -793,7 +793,7 @@ proxy_user_row(struct server *s, struct sreq *r, const char *user,
 	for (tries = 0; tries < 2; tries++) {
 		if (by_hash(s, r, hex, &r->who, refusal))
 			return 1;
-		if (strcmp(*refusal, "unknown token") != 0)
+		if (*refusal == NULL || strcmp(*refusal, "unknown token") != 0)
 			return 0;
 		st = server_store(s, &err);
 		snprintf(note, sizeof(note), PROXY_NOTE, header);
@@ -805,7 +805,7 @@ proxy_user_row(struct server *s, struct sreq *r, const char *user,
 	}
 	if (by_hash(s, r, hex, &r->who, refusal))
 		return 1;
-	if (strcmp(*refusal, "unknown token") == 0)
+	if (*refusal == NULL || strcmp(*refusal, "unknown token") == 0)
 		*refusal = auth_unreadable;
 	return 0;
 }
@@ -826,8 +826,9 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 	char hex[65];
 	int known;
 
+	/* No user named (an empty value too): a session or the form. */
 	if (header == NULL || *header == '\0' || !r->by_proxy ||
-	    (user = req_header(r, header)) == NULL)
+	    (user = req_header(r, header)) == NULL || *user == '\0')
 		return 0;
 	r->who.via = "proxy";
 	if (!name_ok(user)) {

@@ -76,6 +76,9 @@ curl -s -b jar -o /dev/null -w '%{http_code}' "$URL/" > code
 [ "$(cat code)" = 303 ] && ok session_needs_the_proxy || not_ok session_needs_the_proxy "HTTP $(cat code)"
 as carol@example.org -b jar -D h4 -o /dev/null "$URL/"
 expect ended_session_replaced '^Set-Cookie: chousa_session=' h4
+# An empty value names no one: the sign-in form.
+curl -s -H "X-Forwarded-Email;" -o /dev/null -w '%{http_code}' "$URL/" > code
+[ "$(cat code)" = 303 ] && ok empty_user_sign_in_form || not_ok empty_user_sign_in_form "HTTP $(cat code)"
 as '<script>' -o bad.html -w '%{http_code}' "$URL/" > code
 [ "$(cat code)" = 403 ] && ok bad_user_403 || not_ok bad_user_403 "HTTP $(cat code)"
 expect bad_user_says_why 'the proxy named a user chousa cannot take' bad.html
