@@ -192,3 +192,26 @@ import_left() {
 	[ "$after" = "$before" ] && ok "$1_rolled_back ($before -> $after)" ||
 		not_ok "$1_rolled_back" "$before -> $after"
 }
+
+# nginx_conf CONF SITE: nginx's main config at CONF, for an nginx run as
+# this user in the foreground, its temporary files and logs in $T, serving
+# the site config SITE (dist/chousa.nginx adapted).
+nginx_conf() {
+	mkdir -p "$T/ngx"
+	cat > "$1" <<NGX
+daemon off;
+master_process off;
+pid $T/nginx.pid;
+error_log $T/nginx.err info;
+events { worker_connections 64; }
+http {
+	access_log $T/access.log;
+	client_body_temp_path $T/ngx/body;
+	proxy_temp_path $T/ngx/proxy;
+	fastcgi_temp_path $T/ngx/fastcgi;
+	uwsgi_temp_path $T/ngx/uwsgi;
+	scgi_temp_path $T/ngx/scgi;
+	include $2;
+}
+NGX
+}

@@ -49,23 +49,7 @@ sed -e "s|listen 443 ssl;|listen 127.0.0.1:$NPORT ssl;|" \
     "$TESTS/../dist/chousa.nginx" > site.conf
 [ "$(grep -c -e "$NPORT ssl" -e "$T/px" -e ":$PORT;" site.conf)" = 4 ] &&
 	ok example_adapted || not_ok example_adapted "$(cat site.conf)"
-mkdir -p ngx
-cat > nginx.conf <<EOF
-daemon off;
-master_process off;
-pid $T/nginx.pid;
-error_log $T/nginx.err info;
-events { worker_connections 64; }
-http {
-	access_log $T/access.log;
-	client_body_temp_path $T/ngx/body;
-	proxy_temp_path $T/ngx/proxy;
-	fastcgi_temp_path $T/ngx/fastcgi;
-	uwsgi_temp_path $T/ngx/uwsgi;
-	scgi_temp_path $T/ngx/scgi;
-	include $T/site.conf;
-}
-EOF
+nginx_conf "$T/nginx.conf" "$T/site.conf"
 check example_accepted_by_nginx 0 "$NGINX" -t -q -p "$T" -c "$T/nginx.conf" -e "$T/nginx.err"
 "$NGINX" -p "$T" -c "$T/nginx.conf" -e "$T/nginx.err" 2>> "$T/nginx.err" &
 NGINX_PID=$!

@@ -156,23 +156,7 @@ site() {
 	    -e "s|/etc/ssl/chousa/privkey.pem|$T/px.key|" \
 	    -e "s|http://127.0.0.1:8080|http://127.0.0.1:$PORT|" "$@" \
 	    "$TESTS/../dist/chousa.nginx" > "$n.site"
-	mkdir -p ngx
-	cat > "$n.conf" <<EOF
-daemon off;
-master_process off;
-pid $T/nginx.pid;
-error_log $T/nginx.err info;
-events { worker_connections 64; }
-http {
-	access_log $T/access.log;
-	client_body_temp_path $T/ngx/body;
-	proxy_temp_path $T/ngx/proxy;
-	fastcgi_temp_path $T/ngx/fastcgi;
-	uwsgi_temp_path $T/ngx/uwsgi;
-	scgi_temp_path $T/ngx/scgi;
-	include $T/$n.site;
-}
-EOF
+	nginx_conf "$T/$n.conf" "$T/$n.site"
 }
 # nginx_run NAME: nginx with NAME.conf, until it answers.
 nginx_run() {
