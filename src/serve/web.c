@@ -279,12 +279,20 @@ page_begin(struct sreq *r, const char *title)
 			chousa_buf_adds(&r->out, "<a href=\"/import\">Import"
 			    "</a><a href=\"/audit\">Audit</a><a href=\"/tokens"
 			    "\">Tokens</a>");
-		chousa_buf_adds(&r->out, "<form method=\"post\" "
-		    "action=\"/logout\">");
-		csrf_field(r);
-		chousa_buf_adds(&r->out, "<button type=\"submit\">Sign out (");
-		html(&r->out, r->who.name);
-		chousa_buf_adds(&r->out, ")</button></form></nav>");
+		/* Signed in by the proxy: signing out is the proxy's. */
+		if (strcmp(r->who.via, "proxy") == 0) {
+			chousa_buf_adds(&r->out, "<span id=\"signed-in\">");
+			html(&r->out, r->who.name);
+			chousa_buf_adds(&r->out, "</span></nav>");
+		} else {
+			chousa_buf_adds(&r->out, "<form method=\"post\" "
+			    "action=\"/logout\">");
+			csrf_field(r);
+			chousa_buf_adds(&r->out, "<button type=\"submit\">Sign "
+			    "out (");
+			html(&r->out, r->who.name);
+			chousa_buf_adds(&r->out, ")</button></form></nav>");
+		}
 	}
 	chousa_buf_adds(&r->out, "<main>\n<h1>");
 	html(&r->out, title);

@@ -42,6 +42,9 @@ last_audit() {
 as alice@example.org -c jar -D h1 -o home.html -w '%{http_code}' "$URL/" > code
 [ "$(cat code)" = 200 ] && ok proxy_user_page || not_ok proxy_user_page "HTTP $(cat code)"
 expect proxy_user_cookie '^Set-Cookie: chousa_session=[^;]+; Path=/; HttpOnly; SameSite=Strict' h1
+# Signed in by the proxy: named, with no sign-out of chousa's own.
+expect proxy_user_named '<span id="signed-in">alice@example\.org</span>' home.html
+refute proxy_user_no_sign_out 'action="/logout"' home.html
 "$CHOUSA" token list > tokens.txt
 expect proxy_user_row "^[0-9]+ +alice@example\.org +investigate .* valid .* signed in by the proxy's X-Forwarded-Email header$" tokens.txt
 last_audit '"path":"/"'
