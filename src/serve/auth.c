@@ -438,6 +438,7 @@ static void
 token_row(struct token_row *row, const struct chousa_token *t, size_t n,
     size_t i, int64_t now)
 {
+	memset(row, 0, sizeof(*row));
 	snprintf(row->id, sizeof(row->id), "%lld", (long long)t[i].id);
 	chousa_time_format(t[i].created_at, row->created,
 	    sizeof(row->created));
