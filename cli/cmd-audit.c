@@ -3,8 +3,8 @@
  * about an indicator, what a token did, which requests were refused,
  * newest first.  Locally it reads the audit log the server writes
  * (--log, [server] audit_log, or the server's default beside the store);
- * with --server it asks the server's GET /api/v1/audit (an admin token).  The same library search and the
- * same text either way.
+ * with --server it asks the server's GET /api/v1/audit (an admin token).
+ * The same library search and the same text either way.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -188,7 +188,8 @@ const struct cli_cmd cmd_audit = {
 	"URLs on it: has a colleague already looked at this?\n\n"
 	"On the server's machine it reads --log FILE, or [server] "
 	"audit_log, or else audit.log beside the store, where chousa serve "
-	"writes it by default; elsewhere, with --server URL, it asks the server, which "
+	"writes it by default; elsewhere, with --server URL, it asks the "
+	"server, which "
 	"needs an admin token.  Each entry is one line: time, who, what, HTTP "
 	"status, verdict (or why it was refused) and the first indicators "
 	"asked, defanged, tab separated.  A line of the log that is not one "

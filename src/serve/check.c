@@ -293,8 +293,9 @@ check_store(struct check *c, const struct chousa_serve_opts *o)
 			    "%s", o->db_path, there, strerror(errno));
 		else
 			said(c, "warning", "store", "%s is not there yet: "
-			    "the start makes it empty, and no token works until one is "
-			    "made (chousa token create)", o->db_path);
+			    "the start makes it empty, and no token works "
+			    "until one is made (chousa token create)",
+			    o->db_path);
 		return;
 	}
 	if (chousa_store_open_wait(&st, o->db_path, CHOUSA_STORE_READONLY,
