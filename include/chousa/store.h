@@ -673,6 +673,13 @@ int	chousa_store_token_add(struct chousa_store *st, const char *name,
 	    long online_budget, const char *allow_from, const char *note,
 	    int64_t *id, struct chousa_err *err);
 /*
+ * Set the role of the valid token whose hash is hash_hex (a user a single
+ * sign-on proxy names, whose role the config gives); CHOUSA_ENOTFOUND
+ * when there is none.
+ */
+int	chousa_store_token_set_role(struct chousa_store *st,
+	    const char *hash_hex, const char *role, struct chousa_err *err);
+/*
  * Set the note of name's valid token (NULL or "": none; checked by the
  * caller); CHOUSA_ENOTFOUND when it has none.
  */

@@ -823,9 +823,11 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 {
 	const char *header = chousa_config_get(r->cfg_ref->cfg, "server",
 	    "proxy_user_header");
+	struct chousa_err err = { 0 };
+	struct chousa_store *st;
 	const char *user, *sid, *cookie;
 	char hex[65];
-	int known;
+	int known, role;
 
 	/* No user named (an empty value too): a session or the form. */
 	if (header == NULL || *header == '\0' || !r->by_proxy ||
@@ -850,7 +852,12 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 		r->who.role = CHOUSA_ROLE_NONE;
 		return 1;
 	}
-	r->who.role = auth_proxy_role(r->cfg_ref->cfg, user);
+	role = auth_proxy_role(r->cfg_ref->cfg, user);
+	/* The row says the role in force, for token list (a reload). */
+	if (role != r->who.role && (st = server_store(s, &err)) != NULL)
+		(void)chousa_store_token_set_role(st, hex,
+		    chousa_role_name(role), &err);
+	r->who.role = role;
 	r->who.via = "proxy";
 	if (!known) {
 		if (auth_session_new(s->auth, &r->who, hex, &r->sess) != 0 ||

@@ -435,6 +435,15 @@ chousa_store_token_set_note(struct chousa_store *st, const char *name,
 }
 
 int
+chousa_store_token_set_role(struct chousa_store *st, const char *hash_hex,
+    const char *role, struct chousa_err *err)
+{
+	return update_text(st, "UPDATE tokens SET role = ?2 WHERE hash = ?1"
+	    " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at >"
+	    " ?3)", hash_hex, role, "cannot set the role", err);
+}
+
+int
 chousa_store_token_spent(struct chousa_store *st, const char *name,
     int64_t now, long *spent, struct chousa_err *err)
 {

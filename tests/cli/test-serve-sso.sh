@@ -10,8 +10,9 @@
 #     ended; the session without the proxy's header is refused.  A user
 #     name chousa cannot take, and a revoked user, are refused (403, not
 #     the sign-in form).  The API still needs a token.
-#  3. A reload changes a user's role from the next request; a bad
-#     proxy_user_role is refused at start and by --check.
+#  3. A reload changes a user's role from the next request (token list
+#     says it then); a bad proxy_user_role is refused at start and by
+#     --check.
 #  4. From an address that is not a trusted proxy, the header is ignored.
 #  5. Through real nginx: the shipped site (dist/chousa.nginx) drops a
 #     header the client sent; with its single sign-on lines turned on, the
@@ -102,6 +103,8 @@ sleep 0.3
 as carol@example.org -o /dev/null "$URL/"
 last_audit '"who":"carol@example.org"'
 expect reload_changes_role '"role":"read","via":"proxy"' audit.last
+"$CHOUSA" token list > tokens.txt
+expect reload_role_listed '^[0-9]+ +carol@example\.org +read ' tokens.txt
 printf '[server]\nproxy_user_header = X-Forwarded-Email\nproxy_user_role = admin\n' > bad.conf
 check bad_role_check 2 "$CHOUSA" --config bad.conf serve --check
 expect bad_role_says "bad \[server\] proxy_user_role 'admin': read or investigate \(admins are named in proxy_admins\)" err
