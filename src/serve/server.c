@@ -1857,7 +1857,8 @@ parse_listen(const char *s, struct sockaddr_storage *sa, socklen_t *len)
 		colon = close + 1;
 	} else {
 		colon = strrchr(s, ':');
-		if (colon == NULL)
+		/* An IPv6 address only in brackets: "::1:80" is ambiguous. */
+		if (colon == NULL || memchr(s, ':', (size_t)(colon - s)) != NULL)
 			return 0;
 		hl = (size_t)(colon - s);
 	}
