@@ -128,10 +128,10 @@ expect start_says_how "as ADDR:PORT \(127\.0\.0\.1:8080, localhost:8080, .*a hos
 check listen_localhost 0 $S serve --check --listen localhost:8080
 expect listen_localhost_ok '^ok +listen +localhost:8080$' out
 check listen_name 2 $S serve --check --listen chousa.example:8080
+expect listen_name_said "^error +listen +cannot read 'chousa\.example:8080' as ADDR:PORT" out
 # IPv6 only in brackets: ::1:8080 could be an address or one and a port.
 check listen_v6_unbracketed 2 $S serve --check --listen ::1:8080
 check listen_v6_bracketed 0 $S serve --check --listen '[::1]:8080'
-expect listen_name_said "^error +listen +cannot read 'chousa\.example:8080' as ADDR:PORT" out
 # And a start on localhost:0 listens on 127.0.0.1.
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
