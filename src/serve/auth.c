@@ -803,6 +803,10 @@ proxy_user_row(struct server *s, struct sreq *r, const char *user,
 		    chousa_role_name(auth_proxy_role(r->cfg_ref->cfg, user)),
 		    hex, 0, -1, NULL, note, &id, &err) != CHOUSA_OK)
 			continue;
+		/* A name of name_ok's characters: nothing to escape. */
+		server_log(s, "web: %s, signed in by the proxy for the first "
+		    "time, has a token of its own now (id %lld: chousa token "
+		    "list)", user, (long long)id);
 	}
 	if (by_hash(s, r, hex, &r->who, refusal))
 		return 1;

@@ -347,6 +347,12 @@ csrf_ok(struct sreq *r)
 static int
 h_login_page(struct sreq *r)
 {
+	/* Signed in by the proxy already: the form cannot add to it. */
+	if (r->has_session && strcmp(r->who.via, "proxy") == 0) {
+		req_header_add(r, "Location", "/");
+		r->status = 303;
+		return 0;
+	}
 	page_begin(r, "Sign in");
 	chousa_buf_adds(&r->out, "<p>Paste the API token you were given "
 	    "(<code>chousa token create</code>).</p><form method=\"post\" "

@@ -48,6 +48,10 @@ expect proxy_user_named '<span id="signed-in">alice@example\.org</span>' home.ht
 refute proxy_user_no_sign_out 'action="/logout"' home.html
 "$CHOUSA" token list > tokens.txt
 expect proxy_user_row "^[0-9]+ +alice@example\.org +investigate .* valid .* signed in by the proxy's X-Forwarded-Email header$" tokens.txt
+expect proxy_user_row_said "^chousa: serve: web: alice@example\.org, signed in by the proxy for the first time, has a token of its own now \(id [0-9]+: chousa token list\)$" "$T/serve.log"
+# The sign-in form has nothing to add: to the page.
+as alice@example.org -b jar -o /dev/null -w '%{http_code} %{redirect_url}' "$URL/login" > code
+grep -q '^303 .*/$' code && ok proxy_user_login_page_skipped || not_ok proxy_user_login_page_skipped "$(cat code)"
 last_audit '"path":"/"'
 expect proxy_user_audited '"who":"alice@example\.org","token_id":[0-9]+,"role":"investigate","via":"proxy"' audit.last
 as alice@example.org -b jar -D h2 -o /dev/null "$URL/"
