@@ -604,6 +604,51 @@ last_use_of(const struct chousa_token *t, size_t n, const char *name)
 	return last;
 }
 
+/* The families by a token's name, from its current token. */
+enum { N_EXPIRY, N_SPENT, N_BUDGET, N_CREATED, N_LAST_USED };
+static const struct {
+	int		 what;
+	const char	*name, *help;
+} by_name[] = {
+	{ N_EXPIRY, "chousa_token_expiry_timestamp_seconds", "When a name's "
+	    "current token stops working, if made with an end (--expires), "
+	    "by its name." },
+	{ N_SPENT, "chousa_token_online_requests_today", "Online requests "
+	    "charged to a name with a valid token today (UTC), by its "
+	    "name." },
+	{ N_BUDGET, "chousa_token_online_budget", "Online requests a name "
+	    "with a valid token may cause a day (its own budget, else "
+	    "[server] online_budget), by its name; 0: no limit." },
+	{ N_CREATED, "chousa_token_created_timestamp_seconds", "When a "
+	    "name's current token was made (a rotation makes a new one), by "
+	    "its name: beside its last use, how long a token nobody used has "
+	    "been there." },
+	{ N_LAST_USED, "chousa_token_last_used_timestamp_seconds", "When the "
+	    "server last let in a token of a name with a valid token (any of "
+	    "its tokens, a rotated one in its grace too), by its name; 0: "
+	    "never, so that an alert on dormant tokens fires for those nobody "
+	    "ever used." },
+};
+
+static double
+by_name_value(int what, const struct chousa_token *t, size_t n, size_t i,
+    long default_budget)
+{
+	switch (what) {
+	case N_EXPIRY:
+		return (double)t[i].expires_at;
+	case N_SPENT:
+		return (double)t[i].online_today;
+	case N_BUDGET:
+		return (double)(t[i].online_budget >= 0 ?
+		    t[i].online_budget : default_budget);
+	case N_CREATED:
+		return (double)t[i].created_at;
+	default:
+		return (double)last_use_of(t, n, t[i].name);
+	}
+}
+
 /*
  * Tokens by state; by name, of those with a valid token, when its current
  * one ends, what it spent online today against its budget (default: the
@@ -615,6 +660,7 @@ put_tokens(struct chousa_buf *b, const struct chousa_token *t, size_t n,
 {
 	static const char *const states[] = { "valid", "expired", "revoked" };
 	int64_t now = (int64_t)time(NULL);
+	unsigned char *current;
 	size_t i, k, count;
 
 	family(b, "chousa_tokens", "gauge", "API tokens in the store, by "
@@ -629,47 +675,25 @@ put_tokens(struct chousa_buf *b, const struct chousa_token *t, size_t n,
 	 * By name, from its current token: while a rotation's grace runs a
 	 * name has two valid tokens, and of two samples of one series in a
 	 * scrape Prometheus keeps one and counts a duplicate-sample error.
+	 * The current ones are found once, for every family.
 	 */
-	family(b, "chousa_token_expiry_timestamp_seconds", "gauge", "When a "
-	    "name's current token stops working, if made with an end "
-	    "(--expires), by its name.");
+	current = mem_alloc(n != 0 ? n : 1);
+	if (current == NULL) {
+		b->failed = CHOUSA_ENOMEM;
+		return;
+	}
 	for (i = 0; i < n; i++)
-		if (auth_token_current(t, n, i, now) && t[i].expires_at != 0)
-			sample(b, "chousa_token_expiry_timestamp_seconds",
-			    "name", t[i].name, (double)t[i].expires_at);
-	family(b, "chousa_token_online_requests_today", "gauge", "Online "
-	    "requests charged to a name with a valid token today (UTC), by "
-	    "its name.");
-	for (i = 0; i < n; i++)
-		if (auth_token_current(t, n, i, now))
-			sample(b, "chousa_token_online_requests_today", "name",
-			    t[i].name, (double)t[i].online_today);
-	family(b, "chousa_token_online_budget", "gauge", "Online requests a "
-	    "name with a valid token may cause a day (its own budget, else "
-	    "[server] online_budget), by its name; 0: no limit.");
-	for (i = 0; i < n; i++)
-		if (auth_token_current(t, n, i, now))
-			sample(b, "chousa_token_online_budget", "name",
-			    t[i].name, (double)(t[i].online_budget >= 0 ?
-			    t[i].online_budget : default_budget));
-	family(b, "chousa_token_created_timestamp_seconds", "gauge", "When a "
-	    "name's current token was made (a rotation makes a new one), by "
-	    "its name: beside its last use, how long a token nobody used has "
-	    "been there.");
-	for (i = 0; i < n; i++)
-		if (auth_token_current(t, n, i, now))
-			sample(b, "chousa_token_created_timestamp_seconds",
-			    "name", t[i].name, (double)t[i].created_at);
-	family(b, "chousa_token_last_used_timestamp_seconds", "gauge", "When "
-	    "the server last let in a token of a name with a valid token "
-	    "(any of its tokens, a rotated one in its grace too), by its "
-	    "name; 0: never, so that an alert on dormant tokens fires for "
-	    "those nobody ever used.");
-	for (i = 0; i < n; i++)
-		if (auth_token_current(t, n, i, now))
-			sample(b, "chousa_token_last_used_timestamp_seconds",
-			    "name", t[i].name, (double)last_use_of(t, n,
-			    t[i].name));
+		current[i] = (unsigned char)auth_token_current(t, n, i, now);
+	for (k = 0; k < sizeof(by_name) / sizeof(by_name[0]); k++) {
+		family(b, by_name[k].name, "gauge", by_name[k].help);
+		for (i = 0; i < n; i++)
+			if (current[i] && (by_name[k].what != N_EXPIRY ||
+			    t[i].expires_at != 0))
+				sample(b, by_name[k].name, "name", t[i].name,
+				    by_name_value(by_name[k].what, t, n, i,
+				    default_budget));
+	}
+	mem_free(current);
 }
 
 /* GET /api/v1/health's checks, one series each. */
