@@ -665,13 +665,21 @@ struct chousa_token {
  * Add a token under name with role, by the hex SHA-256 of its text,
  * valid until expires_at (Unix seconds, 0: no end), accepted from
  * allow_from (NULL: any address; checked by the caller).  CHOUSA_EINVAL
- * when name already has a valid token (neither revoked nor expired).
+ * when name already has a valid token (neither revoked nor expired), not
+ * counting the row of a user a single sign-on proxy names (whose hash is
+ * chousa_store_token_proxy_hash's): the two stand beside each other.
  * OUT: *id.
  */
 int	chousa_store_token_add(struct chousa_store *st, const char *name,
 	    const char *role, const char *hash_hex, int64_t expires_at,
 	    long online_budget, const char *allow_from, const char *note,
 	    int64_t *id, struct chousa_err *err);
+/*
+ * The hash of the token row of a user a single sign-on proxy names: not
+ * the hash of any token's text ("chousa_"...), so no bearer token stands
+ * for the user, and a rotation leaves the row alone.
+ */
+void	chousa_store_token_proxy_hash(const char *name, char hex[65]);
 /*
  * Set the role of the valid token whose hash is hash_hex (a user a single
  * sign-on proxy names, whose role the config gives); CHOUSA_ENOTFOUND

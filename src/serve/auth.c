@@ -148,7 +148,7 @@ chousa_token_rotate(struct chousa_store *st, const char *name,
 
 	if (!name_ok(name))
 		return chousa_errf(err, CHOUSA_EINVAL, "bad token name '%.60s': "
-		    "use letters, digits and - _ . @ (at most 60)", name);
+		    "use " TOKEN_NAME_RULE, name);
 	if (token_new(token, hex) != 0)
 		return chousa_errf(err, CHOUSA_EIO, "no random bytes");
 	rc = chousa_store_token_rotate(st, name, hex, lifetime, grace, rot,
@@ -270,7 +270,7 @@ chousa_token_create(struct chousa_store *st, const char *name, int role,
 
 	if (!name_ok(name))
 		return chousa_errf(err, CHOUSA_EINVAL, "bad token name '%.60s': "
-		    "use letters, digits and - _ . @ (at most 60)", name);
+		    "use " TOKEN_NAME_RULE, name);
 	if (role < CHOUSA_ROLE_READ || role > CHOUSA_ROLE_ADMIN)
 		return chousa_errf(err, CHOUSA_EINVAL, "no such role");
 	if (auth_allow_normal(allow_from, from, err) != CHOUSA_OK ||
@@ -734,22 +734,6 @@ auth_session_cookie(struct sreq *r, const struct session *sess)
 /* A note on the token made for such a user, which says where it came. */
 #define PROXY_NOTE	"signed in by the proxy's %s header"
 
-/*
- * The hash of the token row of a user the proxy names: not the hash of
- * any token (those are 52 characters, "chousa_"...), so no bearer token
- * can stand for the user.
- */
-static void
-proxy_user_hash(const char *user, char hex[65])
-{
-	struct store_sha256 c;
-
-	store_sha256_init_with(&c, 0);
-	store_sha256_update(&c, "proxy-user:", 11);
-	store_sha256_update(&c, user, strlen(user));
-	store_sha256_hex(&c, hex);
-}
-
 /* Whether list (comma-separated, blanks around) holds name. */
 static int
 listed(const char *list, const char *name)
@@ -839,11 +823,11 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 		return 0;
 	r->who.via = "proxy";
 	if (!name_ok(user)) {
-		*refusal = "the proxy named a user chousa cannot take (letters, "
-		    "digits and - _ . @, at most 60)";
+		*refusal = "the proxy named a user chousa cannot take ("
+		    TOKEN_NAME_RULE ")";
 		return 1;
 	}
-	proxy_user_hash(user, hex);
+	chousa_store_token_proxy_hash(user, hex);
 	sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
 	    "chousa_session");
 	known = sid != NULL && auth_session_find(s->auth, sid, &r->sess);

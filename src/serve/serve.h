@@ -120,9 +120,13 @@ const char *auth_session_cookie(struct sreq *r, const struct session *s);
 /* The role of a user the proxy signed in ([server] proxy_user_role,
  * proxy_admins). */
 int	auth_proxy_role(const struct chousa_config *cfg, const char *user);
-/* What a token's name is made of (at most 60 of them). */
+/*
+ * What a token's name is made of (at most 60 of them): an e-mail address
+ * a single sign-on proxy names, plus-addressed ones too.
+ */
 #define TOKEN_NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZ" \
-	"abcdefghijklmnopqrstuvwxyz0123456789-_.@"
+	"abcdefghijklmnopqrstuvwxyz0123456789-_.@+"
+#define TOKEN_NAME_RULE		"letters, digits and - _ . @ +, at most 60"
 /*
  * A token's allowed addresses as the store keeps them, into out: each
  * address or range checked, blanks dropped, joined by commas; "" for any

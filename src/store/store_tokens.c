@@ -11,12 +11,24 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/sha256.h"
 #include "store/store.h"
 
 static int
 no_table(struct chousa_store *st)
 {
 	return strstr(sqlite3_errmsg(store_db(st)), "no such table") != NULL;
+}
+
+void
+chousa_store_token_proxy_hash(const char *name, char hex[65])
+{
+	struct store_sha256 c;
+
+	store_sha256_init_with(&c, 0);
+	store_sha256_update(&c, "proxy-user:", 11);
+	store_sha256_update(&c, name, strlen(name));
+	store_sha256_hex(&c, hex);
 }
 
 /*
@@ -62,14 +74,19 @@ chousa_store_token_add(struct chousa_store *st, const char *name,
 {
 	sqlite3_stmt *s = NULL;
 	int64_t now = (int64_t)time(NULL);
+	char proxy[65];
 	int rc;
 
+	chousa_store_token_proxy_hash(name, proxy);
 	if (sqlite3_prepare_v2(store_db(st), "SELECT count(*) FROM tokens"
 	    " WHERE name = ?1 AND revoked_at IS NULL AND (expires_at IS NULL"
-	    " OR expires_at > ?2)", -1, &s, NULL) != SQLITE_OK)
+	    " OR expires_at > ?2) AND hash <> ?3 AND ?3 <> ?4", -1, &s,
+	    NULL) != SQLITE_OK)
 		return store_dberr(st, err, "cannot read the tokens");
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	sqlite3_bind_text(s, 3, proxy, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, hash_hex, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
 	sqlite3_finalize(s);
 	if (rc < 0)
@@ -145,19 +162,26 @@ chousa_store_token_find(struct chousa_store *st, struct chousa_arena *a,
 	return rc;
 }
 
-/* Run sql on name (?1) with ?2 and ?3 (when it has one); 0 or an error. */
+/*
+ * Run sql on name (?1) with ?2 and ?3 (when it has one), and ?4 the hash
+ * of name's row as a user a proxy names (when it has one); 0 or an error.
+ */
 static int
 token_step(struct chousa_store *st, const char *sql, const char *name,
     int64_t v2, int64_t v3, const char *what, struct chousa_err *err)
 {
 	sqlite3_stmt *s = NULL;
+	char proxy[65];
 	int rc;
 
 	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
 		return store_dberr(st, err, what);
+	chousa_store_token_proxy_hash(name, proxy);
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)v2);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)v3);
+	if (sqlite3_bind_parameter_count(s) >= 4)
+		sqlite3_bind_text(s, 4, proxy, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? CHOUSA_OK : store_dberr(st, err, what);
@@ -190,6 +214,7 @@ newest_valid(struct chousa_store *st, const char *name, int64_t now,
     struct chousa_err *err)
 {
 	sqlite3_stmt *s = NULL;
+	char proxy[65];
 	const char *r;
 	int rc;
 
@@ -197,11 +222,13 @@ newest_valid(struct chousa_store *st, const char *name, int64_t now,
 	    " coalesce(expires_at, 0), coalesce(online_budget, -1),"
 	    " coalesce(allow_from, ''), coalesce(note, '') FROM"
 	    " tokens WHERE name = ?1 AND revoked_at IS NULL AND (expires_at"
-	    " IS NULL OR expires_at > ?2) ORDER BY id DESC LIMIT 1", -1, &s,
-	    NULL) != SQLITE_OK)
+	    " IS NULL OR expires_at > ?2) AND hash <> ?3 ORDER BY id DESC"
+	    " LIMIT 1", -1, &s, NULL) != SQLITE_OK)
 		return store_dberr(st, err, "cannot read the tokens");
+	chousa_store_token_proxy_hash(name, proxy);
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	sqlite3_bind_text(s, 3, proxy, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		r = (const char *)sqlite3_column_text(s, 0);
@@ -254,12 +281,12 @@ rotate_in(struct chousa_store *st, const char *name, const char *hash_hex,
 		rc = token_step(st, "UPDATE tokens SET expires_at ="
 		    " min(coalesce(expires_at, ?3), ?3) WHERE name = ?1 AND"
 		    " revoked_at IS NULL AND (expires_at IS NULL OR"
-		    " expires_at > ?2)", name, now, now + grace,
+		    " expires_at > ?2) AND hash <> ?4", name, now, now + grace,
 		    "cannot rotate the token", err);
 	} else
 		rc = token_step(st, "UPDATE tokens SET revoked_at = ?2 WHERE"
-		    " name = ?1 AND revoked_at IS NULL", name, now, 0,
-		    "cannot rotate the token", err);
+		    " name = ?1 AND revoked_at IS NULL AND hash <> ?4", name,
+		    now, 0, "cannot rotate the token", err);
 	if (rc != CHOUSA_OK)
 		return rc;
 	return insert_token(st, name, out->role, hash_hex, now,

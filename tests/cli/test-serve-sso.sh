@@ -9,7 +9,9 @@
 #  2. Another user in the same browser: a session of its own, the first
 #     ended; the session without the proxy's header is refused.  A user
 #     name chousa cannot take, and a revoked user, are refused (403, not
-#     the sign-in form).  The API still needs a token.
+#     the sign-in form).  The API still needs a token.  A plus-addressed
+#     user; a user with a bearer token of the same name has a row beside
+#     it, which a rotation leaves alone; revoking the name ends both.
 #  3. A reload changes a user's role from the next request (token list
 #     says it then); a bad proxy_user_role is refused at start and by
 #     --check.
@@ -91,6 +93,43 @@ as '<script>' -o bad.html -w '%{http_code}' "$URL/" > code
 [ "$(cat code)" = 403 ] && ok bad_user_403 || not_ok bad_user_403 "HTTP $(cat code)"
 expect bad_user_says_why 'the proxy named a user chousa cannot take' bad.html
 refute bad_user_escaped '<script>' bad.html
+# A plus-addressed user is a user.
+as erin+soc@example.org -o plus.html -w '%{http_code}' "$URL/" > code
+[ "$(cat code)" = 200 ] && grep -q '>erin+soc@example\.org<' plus.html && ok plus_addressed_user ||
+	not_ok plus_addressed_user "HTTP $(cat code): $(head -c 200 plus.html)"
+# A user who had a bearer token of the same name before single sign-on:
+# a row beside it, which a rotation of that token leaves alone.
+FRANK=$("$CHOUSA" -q token create --role read frank@example.org)
+as frank@example.org -o /dev/null -w '%{http_code}' "$URL/" > code
+[ "$(cat code)" = 200 ] && ok user_with_a_token_signs_in || not_ok user_with_a_token_signs_in "HTTP $(cat code)"
+check token_of_user_rotates 0 "$CHOUSA" -q token rotate --grace 0 frank@example.org
+FRANK2=$(cat out)
+as frank@example.org -o /dev/null -w '%{http_code}' "$URL/" > code
+[ "$(cat code)" = 200 ] && ok rotation_leaves_proxy_row || not_ok rotation_leaves_proxy_row "HTTP $(cat code)"
+curl -s -H "Authorization: Bearer $FRANK" -o /dev/null -w '%{http_code}' "$URL/api/v1/version" > code
+curl -s -H "Authorization: Bearer $FRANK2" -o /dev/null -w ' %{http_code}' "$URL/api/v1/version" >> code
+[ "$(cat code)" = "401 200" ] && ok rotation_replaced_the_token || not_ok rotation_replaced_the_token "$(cat code)"
+# A user the proxy alone signs in has no token to rotate, and may be
+# given one for the command line.
+check proxy_row_not_rotated 3 "$CHOUSA" token rotate erin+soc@example.org
+expect proxy_row_not_rotated_says "'erin\+soc@example\.org' has no valid token to rotate: create one" err
+as erin+soc@example.org -o /dev/null -w '%{http_code}' "$URL/" > code
+[ "$(cat code)" = 200 ] && ok proxy_row_kept || not_ok proxy_row_kept "HTTP $(cat code)"
+check token_beside_proxy_row 0 "$CHOUSA" -q token create --role read erin+soc@example.org
+ERIN=$(cat out)
+curl -s -H "Authorization: Bearer $ERIN" -o /dev/null -w '%{http_code}' "$URL/api/v1/version" > code
+[ "$(cat code)" = 200 ] && ok token_beside_proxy_row_works || not_ok token_beside_proxy_row_works "HTTP $(cat code)"
+check plus_name_through_server 0 env CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" token note erin+soc@example.org "SOC lead"
+"$CHOUSA" token list > tokens.txt
+[ "$(grep -c 'erin+soc@example\.org .*SOC lead$' tokens.txt)" = 2 ] && ok plus_name_through_server_noted ||
+	not_ok plus_name_through_server_noted "$(cat tokens.txt)"
+check second_token_refused 2 "$CHOUSA" -q token create --role read erin+soc@example.org
+expect second_token_refused_says "already has a token: rotate it" err
+# Revoking the name ends both.
+"$CHOUSA" -q token revoke erin+soc@example.org
+as erin+soc@example.org -o /dev/null -w '%{http_code}' "$URL/" > code
+curl -s -H "Authorization: Bearer $ERIN" -o /dev/null -w ' %{http_code}' "$URL/api/v1/version" >> code
+[ "$(cat code)" = "403 401" ] && ok revoke_ends_both || not_ok revoke_ends_both "$(cat code)"
 "$CHOUSA" -q token revoke alice@example.org
 as alice@example.org -o rev.html -w '%{http_code}' "$URL/" > code
 [ "$(cat code)" = 403 ] && grep -q 'revoked token' rev.html && ok revoked_user_403 ||
