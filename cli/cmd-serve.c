@@ -682,7 +682,9 @@ const struct cli_cmd cmd_serve = {
 	"cookie Secure.  A proxy that signs users in (single sign-on) can "
 	"name the user in a header, [server] proxy_user_header: the web page "
 	"then signs that user in without a token, as proxy_user_role (or "
-	"admin, for proxy_admins), with a token row of the user's own that "
-	"token list, budget and revoke work on.  The [server] settings: "
+	"admin, for proxy_admins, or by the groups it lists in "
+	"proxy_groups_header, with proxy_group_roles), with a token row of "
+	"the user's own that token list, budget and revoke work on.  The "
+	"[server] settings: "
 	"@SERVERKEYS@."
 };

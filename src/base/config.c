@@ -152,10 +152,22 @@ static const struct chousa_config_key keys[] = {
 	    "tokens."),
 	S("server", "proxy_user_role", CHOUSA_CFG_TEXT, "read", "chousa "
 	    "serve: the role of a user signed in by proxy_user_header: read "
-	    "or investigate (admins are named in proxy_admins)."),
+	    "or investigate (admins are named in proxy_admins), or none, so "
+	    "that only a user proxy_group_roles or proxy_admins gives a role "
+	    "comes in."),
 	S("server", "proxy_admins", CHOUSA_CFG_LIST, NULL, "chousa serve: "
 	    "the users signed in by proxy_user_header who are admins, as the "
 	    "header names them (comma-separated)."),
+	S("server", "proxy_groups_header", CHOUSA_CFG_TEXT, NULL, "chousa "
+	    "serve: the header in which the proxy of proxy_user_header lists "
+	    "the user's groups, comma-separated: X-Forwarded-Groups "
+	    "(oauth2-proxy's X-Auth-Request-Groups), Remote-Groups.  The "
+	    "proxy must set it on every request, as it does the user's."),
+	S("server", "proxy_group_roles", CHOUSA_CFG_LIST, NULL, "chousa "
+	    "serve: roles by group, GROUP=ROLE, comma-separated "
+	    "(soc-l1=read, soc-l2=investigate, soc-leads=admin): a user "
+	    "signed in by the proxy has the highest role among its groups' "
+	    "and proxy_user_role (groups compared in any case)."),
 	N("server", "drain_timeout", 0, 3600, "30", "chousa serve: seconds "
 	    "a stop (SIGTERM, SIGINT) waits for the requests under way to "
 	    "finish, taking no new ones; a second signal stops at once.  "

@@ -753,21 +753,85 @@ listed(const char *list, const char *name)
 	return 0;
 }
 
-int
-auth_proxy_role(const struct chousa_config *cfg, const char *user)
+/*
+ * Each entry GROUP=ROLE of [server] proxy_group_roles checked (the last
+ * '=' divides, as a group's name may hold one); with groups (a proxy's
+ * comma-separated header), *role raised to the highest role of an entry
+ * whose group it lists.  CHOUSA_EINVAL for a bad entry.
+ */
+static int
+group_roles(const char *map, const char *groups, int *role,
+    struct chousa_err *err)
 {
-	const char *role = chousa_config_get(cfg, "server", "proxy_user_role");
+	char entry[256];
+	const char *p = map, *eq;
+	size_t len;
+	int r;
+
+	while (p != NULL && *p != '\0') {
+		p += strspn(p, " \t,");
+		len = strcspn(p, ",");
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (len == 0)
+			break;
+		if (len >= sizeof(entry))
+			return chousa_errf(err, CHOUSA_EINVAL, "bad [server] "
+			    "proxy_group_roles entry '%.40s...': too long", p);
+		memcpy(entry, p, len);
+		entry[len] = '\0';
+		eq = strrchr(entry, '=');
+		r = eq != NULL ? chousa_role_parse(eq + 1) : CHOUSA_ROLE_NONE;
+		if (eq == NULL || eq == entry || r == CHOUSA_ROLE_NONE)
+			return chousa_errf(err, CHOUSA_EINVAL, "bad [server] "
+			    "proxy_group_roles entry '%.80s': GROUP=ROLE, the "
+			    "role read, investigate or admin", entry);
+		entry[eq - entry] = '\0';
+		if (groups != NULL && r > *role && listed(groups, entry))
+			*role = r;
+		p = strchr(p, ',');
+	}
+	return CHOUSA_OK;
+}
+
+int
+auth_proxy_roles_check(const struct chousa_config *cfg,
+    struct chousa_err *err)
+{
+	const char *v = chousa_config_get(cfg, "server", "proxy_user_role");
+	int none = CHOUSA_ROLE_NONE;
+
+	if (v != NULL && strcmp(v, "none") != 0 && strcmp(v, "read") != 0 &&
+	    strcmp(v, "investigate") != 0)
+		return chousa_errf(err, CHOUSA_EINVAL, "bad [server] "
+		    "proxy_user_role '%.40s': none, read or investigate "
+		    "(admins are named in proxy_admins, or by group in "
+		    "proxy_group_roles)", v);
+	return group_roles(chousa_config_get(cfg, "server",
+	    "proxy_group_roles"), NULL, &none, err);
+}
+
+int
+auth_proxy_role(const struct chousa_config *cfg, const char *user,
+    const char *groups)
+{
+	const char *v = chousa_config_get(cfg, "server", "proxy_user_role");
+	struct chousa_err err = { 0 };
+	int role;
 
 	if (listed(chousa_config_get(cfg, "server", "proxy_admins"), user))
 		return CHOUSA_ROLE_ADMIN;
-	return role != NULL && strcmp(role, "investigate") == 0 ?
-	    CHOUSA_ROLE_INVESTIGATE : CHOUSA_ROLE_READ;
+	role = v == NULL ? CHOUSA_ROLE_READ : chousa_role_parse(v);
+	if (groups != NULL)
+		(void)group_roles(chousa_config_get(cfg, "server",
+		    "proxy_group_roles"), groups, &role, &err);
+	return role;
 }
 
 /* The user's token row, made on first sight; 0 and *refusal if none. */
 static int
 proxy_user_row(struct server *s, struct sreq *r, const char *user,
-    const char *header, const char *hex, const char **refusal)
+    const char *header, const char *hex, int role, const char **refusal)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_store *st;
@@ -784,7 +848,7 @@ proxy_user_row(struct server *s, struct sreq *r, const char *user,
 		snprintf(note, sizeof(note), PROXY_NOTE, header);
 		/* A request beside this one may make it first: found then. */
 		if (st == NULL || chousa_store_token_add(st, user,
-		    chousa_role_name(auth_proxy_role(r->cfg_ref->cfg, user)),
+		    chousa_role_name(role),
 		    hex, 0, -1, NULL, note, &id, &err) != CHOUSA_OK)
 			continue;
 		/* A name of name_ok's characters: nothing to escape. */
@@ -813,7 +877,7 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 	    "proxy_user_header");
 	struct chousa_err err = { 0 };
 	struct chousa_store *st;
-	const char *user, *sid, *cookie;
+	const char *user, *sid, *cookie, *groups;
 	char hex[65];
 	int known, role;
 
@@ -836,11 +900,20 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 		auth_session_end(s->auth, sid);
 		known = 0;
 	}
-	if (!proxy_user_row(s, r, user, header, hex, refusal)) {
+	groups = chousa_config_get(r->cfg_ref->cfg, "server",
+	    "proxy_groups_header");
+	role = auth_proxy_role(r->cfg_ref->cfg, user, groups != NULL &&
+	    *groups != '\0' ? req_header(r, groups) : NULL);
+	if (role == CHOUSA_ROLE_NONE) {
+		*refusal = "the proxy signed this user in, but none of its "
+		    "groups has a role here ([server] proxy_group_roles): ask "
+		    "the server's admin";
+		return 1;
+	}
+	if (!proxy_user_row(s, r, user, header, hex, role, refusal)) {
 		r->who.role = CHOUSA_ROLE_NONE;
 		return 1;
 	}
-	role = auth_proxy_role(r->cfg_ref->cfg, user);
 	/* The row says the role in force, for token list (a reload). */
 	if (role != r->who.role && (st = server_store(s, &err)) != NULL)
 		(void)chousa_store_token_set_role(st, hex,

@@ -138,17 +138,35 @@ check_proxy_users(struct check *c, const struct chousa_config *cfg)
 	    "proxy_user_header");
 	const char *role = chousa_config_get(cfg, "server", "proxy_user_role");
 	const char *admins = chousa_config_get(cfg, "server", "proxy_admins");
+	const char *groups = chousa_config_get(cfg, "server",
+	    "proxy_groups_header");
+	const char *by_group = chousa_config_get(cfg, "server",
+	    "proxy_group_roles");
 
 	if (header == NULL || *header == '\0')
 		return;
-	if (chousa_config_get(cfg, "server", "trusted_proxies") == NULL)
+	if (chousa_config_get(cfg, "server", "trusted_proxies") == NULL) {
 		said(c, "warning", "sso", "proxy_user_header %s has no effect "
 		    "without trusted_proxies (the proxy that sets it)", header);
-	else
-		said(c, "ok", "sso", "users signed in by the proxy's %s header, "
-		    "as %s%s%s", header, role != NULL ? role : "read",
-		    admins != NULL ? "; admins: " : "", admins != NULL ?
-		    admins : "");
+		return;
+	}
+	said(c, "ok", "sso", "users signed in by the proxy's %s header, as "
+	    "%s%s%s%s%s%s%s", header, role != NULL ? role : "read",
+	    groups != NULL && by_group != NULL ? "; by group (" : "",
+	    groups != NULL && by_group != NULL ? groups : "",
+	    groups != NULL && by_group != NULL ? "): " : "",
+	    groups != NULL && by_group != NULL ? by_group : "",
+	    admins != NULL ? "; admins: " : "", admins != NULL ? admins : "");
+	if ((groups == NULL) != (by_group == NULL))
+		said(c, "warning", "sso", "%s has no effect without %s",
+		    groups != NULL ? "proxy_groups_header" :
+		    "proxy_group_roles", groups != NULL ? "proxy_group_roles" :
+		    "proxy_groups_header");
+	if (role != NULL && strcmp(role, "none") == 0 && admins == NULL &&
+	    (groups == NULL || by_group == NULL))
+		said(c, "warning", "sso", "proxy_user_role none, and no "
+		    "proxy_admins or roles by group: every user the proxy "
+		    "signs in is refused");
 }
 
 static void

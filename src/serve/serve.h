@@ -117,9 +117,17 @@ void	auth_tokens_changed(void);
  * TLS (r's own or a trusted proxy's); NULL when memory runs out.
  */
 const char *auth_session_cookie(struct sreq *r, const struct session *s);
-/* The role of a user the proxy signed in ([server] proxy_user_role,
- * proxy_admins). */
-int	auth_proxy_role(const struct chousa_config *cfg, const char *user);
+/*
+ * The role of a user the proxy signed in, in groups (the proxy's
+ * comma-separated [server] proxy_groups_header, NULL: none): admin for
+ * proxy_admins, else the highest of proxy_user_role's and those
+ * proxy_group_roles gives its groups; CHOUSA_ROLE_NONE: refused.
+ */
+int	auth_proxy_role(const struct chousa_config *cfg, const char *user,
+	    const char *groups);
+/* Whether proxy_user_role and proxy_group_roles can be read. */
+int	auth_proxy_roles_check(const struct chousa_config *cfg,
+	    struct chousa_err *err);
 /*
  * What a token's name is made of (at most 60 of them): an e-mail address
  * a single sign-on proxy names, plus-addressed ones too.

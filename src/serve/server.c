@@ -1912,7 +1912,8 @@ static const char *const live_keys[] = {
 	"idle_timeout", "update_every", "audit_max", "audit_keep",
 	"max_connections", "max_per_ip", "peer_timeout", "sweep_matcher_keep",
 	"investigate_threads", "drain_timeout", "proxy_user_header",
-	"proxy_user_role", "proxy_admins", NULL
+	"proxy_user_role", "proxy_admins", "proxy_groups_header",
+	"proxy_group_roles", NULL
 };
 
 /* Whether the command line set [server] key, which a reload then leaves. */
@@ -2134,13 +2135,7 @@ chousa_serve_opts_from_config(struct chousa_serve_opts *so,
 		return chousa_errf(err, CHOUSA_EINVAL, "bad [server] "
 		    "update_every '%s': a duration such as 90s, 30m, 6h, 1d",
 		    v);
-	v = chousa_config_get(cfg, "server", "proxy_user_role");
-	if (v != NULL && strcmp(v, "read") != 0 &&
-	    strcmp(v, "investigate") != 0)
-		return chousa_errf(err, CHOUSA_EINVAL, "bad [server] "
-		    "proxy_user_role '%.40s': read or investigate (admins are "
-		    "named in proxy_admins)", v);
-	return CHOUSA_OK;
+	return auth_proxy_roles_check(cfg, err);
 }
 
 #define OPTION(o, n, key, value, ptr) \

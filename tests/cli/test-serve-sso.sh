@@ -15,11 +15,16 @@
 #  3. A reload changes a user's role from the next request (token list
 #     says it then); a bad proxy_user_role is refused at start and by
 #     --check.
+#  3b. Roles by group (proxy_groups_header, proxy_group_roles): the
+#     highest of a user's groups', in any case; with proxy_user_role none,
+#     a user in no such group is refused and given no row; a reload takes
+#     a group's role away; a bad entry is refused by --check and a reload.
 #  4. From an address that is not a trusted proxy, the header is ignored.
 #  5. Through real nginx: the shipped site (dist/chousa.nginx) drops a
 #     header the client sent; with its single sign-on lines turned on, the
 #     user the identity service (a stand-in for oauth2-proxy's /oauth2/auth)
-#     answers is signed in, and a header the client sent is replaced.
+#     answers is signed in, with its groups, and headers the client sent
+#     are replaced.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 NGINX=/usr/sbin/nginx
@@ -150,13 +155,72 @@ expect reload_changes_role '"role":"read","via":"proxy"' audit.last
 expect reload_role_listed '^[0-9]+ +carol@example\.org +read ' tokens.txt
 printf '[server]\nproxy_user_header = X-Forwarded-Email\nproxy_user_role = admin\n' > bad.conf
 check bad_role_check 2 "$CHOUSA" --config bad.conf serve --check
-expect bad_role_says "bad \[server\] proxy_user_role 'admin': read or investigate \(admins are named in proxy_admins\)" err
+expect bad_role_says "bad \[server\] proxy_user_role 'admin': none, read or investigate \(admins are named in proxy_admins, or by group in proxy_group_roles\)" err
+printf '[server]\nproxy_user_header = X-Forwarded-Email\nproxy_group_roles = soc=root\n' > badgroup.conf
+check bad_group_role_check 2 "$CHOUSA" --config badgroup.conf serve --check
+expect bad_group_role_says "bad \[server\] proxy_group_roles entry 'soc=root': GROUP=ROLE, the role read, investigate or admin" err
 check check_says_sso 0 "$CHOUSA" serve --check
 expect check_sso_line '^ok +sso +users signed in by the proxy.s X-Forwarded-Email header, as read; admins: boss@example\.org, Lead@Example\.org$' out
 printf '[server]\nproxy_user_header = X-Forwarded-Email\n' > noproxy.conf
 check check_sso_without_proxies 0 "$CHOUSA" --config noproxy.conf serve --check
 expect check_sso_without_proxies_warns '^warning +sso +proxy_user_header X-Forwarded-Email has no effect without trusted_proxies' out
 serve_stop
+
+# ---- 3b. roles by group ----
+GROUPS='proxy_groups_header = X-Forwarded-Groups\nproxy_group_roles = soc-l2=investigate, SOC-Leads=admin, ou=soc=read\n'
+printf "[server]\nrate = 0\n${SSO}${GROUPS}" | sed 's/proxy_user_role = investigate/proxy_user_role = none/' > "$T/config"
+check check_groups_line 0 "$CHOUSA" serve --check
+expect check_groups_said '^ok +sso +users signed in by the proxy.s X-Forwarded-Email header, as none; by group \(X-Forwarded-Groups\): soc-l2=investigate, SOC-Leads=admin, ou=soc=read; admins: ' out
+serve_start || { not_ok server_starts_with_groups "$(head -c 300 "$T/serve.log")"; exit 0; }
+# as_in GROUPS USER ARGS...: as the proxy naming USER in GROUPS.
+as_in() {
+	g=$1
+	shift
+	as "$@" -H "X-Forwarded-Groups: $g"
+}
+as_in "staff, soc-l2" gina@example.org -o /dev/null -w '%{http_code}' "$URL/" > code
+as_in "staff, soc-l2" gina@example.org -o /dev/null -w ' %{http_code}' "$URL/tokens" >> code
+[ "$(cat code)" = "200 403" ] && ok group_gives_role || not_ok group_gives_role "$(cat code)"
+last_audit '"who":"gina@example.org"'
+expect group_role_audited '"role":"investigate","via":"proxy"' audit.last
+as_in "soc-l2,soc-leads" hal@example.org -o /dev/null -w '%{http_code}' "$URL/tokens" > code
+[ "$(cat code)" = 200 ] && ok highest_group_role_any_case || not_ok highest_group_role_any_case "HTTP $(cat code)"
+"$CHOUSA" token list > tokens.txt
+expect group_role_listed '^[0-9]+ +hal@example\.org +admin ' tokens.txt
+as_in "staff" ivan@example.org -o nogroup.html -w '%{http_code}' "$URL/" > code
+[ "$(cat code)" = 403 ] && grep -q 'none of its groups has a role here' nogroup.html && ok no_group_refused ||
+	not_ok no_group_refused "HTTP $(cat code): $(head -c 200 nogroup.html)"
+as ivan@example.org -o /dev/null -w '%{http_code}' "$URL/" > code
+[ "$(cat code)" = 403 ] && ok no_groups_header_refused || not_ok no_groups_header_refused "HTTP $(cat code)"
+"$CHOUSA" token list > tokens.txt
+refute refused_user_no_row 'ivan@example' tokens.txt
+# A group's name holding '=': the last '=' divides.
+as_in "ou" jo@example.org -o /dev/null -w '%{http_code}' "$URL/" > code
+as_in "ou=soc" jo@example.org -o /dev/null -w ' %{http_code}' "$URL/" >> code
+[ "$(cat code)" = "403 200" ] && ok group_name_holding_equals || not_ok group_name_holding_equals "$(cat code)"
+as boss@example.org -o /dev/null -w '%{http_code}' "$URL/tokens" > code
+[ "$(cat code)" = 200 ] && ok admin_by_name_without_groups || not_ok admin_by_name_without_groups "HTTP $(cat code)"
+# A group losing its role by a reload: refused from the next request.
+printf "[server]\nrate = 0\n${SSO}${GROUPS}" | sed -e 's/proxy_user_role = investigate/proxy_user_role = none/' \
+    -e 's/soc-l2=investigate, //' > "$T/config"
+serve_hup
+sleep 0.3
+as_in "soc-l2" gina@example.org -o /dev/null -w '%{http_code}' "$URL/" > code
+[ "$(cat code)" = 403 ] && ok reload_takes_group_role || not_ok reload_takes_group_role "HTTP $(cat code)"
+# A bad entry: refused by a reload (the server keeps the last config).
+printf "[server]\nrate = 0\n${SSO}${GROUPS}" | sed 's/SOC-Leads=admin/SOC-Leads=root/' > "$T/config"
+serve_hup
+sleep 0.3
+expect bad_group_role_reload_refused "proxy_group_roles entry 'SOC-Leads=root': GROUP=ROLE, the role read, investigate or admin" "$T/serve.log"
+as_in "soc-leads" hal@example.org -o /dev/null -w '%{http_code}' "$URL/tokens" > code
+[ "$(cat code)" = 200 ] && ok bad_reload_keeps_roles || not_ok bad_reload_keeps_roles "HTTP $(cat code)"
+serve_stop
+printf '[server]\ntrusted_proxies = 127.0.0.1\nproxy_user_header = X-Forwarded-Email\nproxy_groups_header = X-Forwarded-Groups\n' > half.conf
+check check_groups_without_roles 0 "$CHOUSA" --config half.conf serve --check
+expect check_groups_without_roles_warns '^warning +sso +proxy_groups_header has no effect without proxy_group_roles' out
+printf '[server]\ntrusted_proxies = 127.0.0.1\nproxy_user_header = X-Forwarded-Email\nproxy_user_role = none\n' > none.conf
+check check_no_one_comes_in 0 "$CHOUSA" --config none.conf serve --check
+expect check_no_one_comes_in_warns '^warning +sso +proxy_user_role none, and no proxy_admins or roles by group' out
 
 # ---- 4. not a trusted proxy ----
 printf "[server]\nrate = 0\n${SSO}" | sed 's/trusted_proxies = 127.0.0.1/trusted_proxies = 192.0.2.1/' > "$T/config"
@@ -172,7 +236,7 @@ if [ ! -x "$NGINX" ] || ! command -v openssl > /dev/null 2>&1; then
 fi
 openssl req -x509 -newkey rsa:2048 -nodes -keyout px.key -out px.pem -days 2 \
     -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 > /dev/null 2>&1
-printf "[server]\nrate = 0\n${SSO}" > "$T/config"
+printf "[server]\nrate = 0\n${SSO}${GROUPS}" > "$T/config"
 serve_start || { not_ok server_starts_behind_nginx "$(head -c 300 "$T/serve.log")"; exit 0; }
 # The identity service: 202 and the user for the cookie sso=NAME, else
 # 401, as oauth2-proxy's /oauth2/auth answers nginx's auth_request.
@@ -186,6 +250,9 @@ class H(http.server.BaseHTTPRequestHandler):
         if self.path.startswith("/oauth2/auth") and user:
             self.send_response(202)
             self.send_header("X-Auth-Request-Email", user[0])
+            groups = [p.split("=", 1)[1] for p in c.split("; ") if p.startswith("grp=")]
+            if groups:
+                self.send_header("X-Auth-Request-Groups", groups[0])
         else:
             self.send_response(401)
         self.send_header("Content-Length", "0")
@@ -228,9 +295,11 @@ curl -s --cacert px.pem -H "X-Forwarded-Email: boss@example.org" -o /dev/null -w
 site sso -e 's|#auth_request /oauth2/auth;|auth_request /oauth2/auth;|' \
     -e 's|#auth_request_set|auth_request_set|' \
     -e 's|#proxy_set_header X-Forwarded-Email $sso_user;|proxy_set_header X-Forwarded-Email $sso_user;|' \
+    -e 's|#proxy_set_header X-Forwarded-Groups $sso_groups;|proxy_set_header X-Forwarded-Groups $sso_groups;|' \
     -e '/proxy_set_header X-Forwarded-Email "";/d' \
+    -e '/proxy_set_header X-Forwarded-Groups "";/d' \
     -e "s|^	location / {|	location = /oauth2/auth { internal; proxy_pass http://127.0.0.1:$IPORT; proxy_pass_request_body off; proxy_set_header Content-Length \"\"; }\n	location / {|"
-[ "$(grep -c -e '^		auth_request /oauth2/auth;' -e '^		proxy_set_header X-Forwarded-Email \$sso_user;' sso.site)" = 2 ] &&
+[ "$(grep -c -e '^		auth_request /oauth2/auth;' -e '^		proxy_set_header X-Forwarded-Email \$sso_user;' -e '^		proxy_set_header X-Forwarded-Groups \$sso_groups;' -e '^		auth_request_set \$sso_groups ' sso.site)" = 4 ] &&
 	ok sso_lines_turned_on || not_ok sso_lines_turned_on "$(grep -n 'sso\|oauth2' sso.site)"
 check sso_site_accepted 0 "$NGINX" -t -q -p "$T" -c "$T/sso.conf" -e "$T/nginx.err"
 nginx_run sso
@@ -241,5 +310,9 @@ curl -s --cacert px.pem -b "sso=erin@example.org" -D hx -o sso.html -w '%{http_c
 expect sso_cookie_secure '^Set-Cookie: chousa_session=.*; Secure' hx
 curl -s --cacert px.pem -b "sso=erin@example.org" -H "X-Forwarded-Email: boss@example.org" -o /dev/null -w '%{http_code}' "$PX/tokens" > code
 [ "$(cat code)" = 403 ] && ok sso_client_header_replaced || not_ok sso_client_header_replaced "HTTP $(cat code)"
+curl -s --cacert px.pem -b "sso=erin@example.org; grp=staff,soc-leads" -o /dev/null -w '%{http_code}' "$PX/tokens" > code
+[ "$(cat code)" = 200 ] && ok sso_groups_passed || not_ok sso_groups_passed "HTTP $(cat code)"
+curl -s --cacert px.pem -b "sso=erin@example.org" -H "X-Forwarded-Groups: soc-leads" -o /dev/null -w '%{http_code}' "$PX/tokens" > code
+[ "$(cat code)" = 403 ] && ok sso_client_groups_dropped || not_ok sso_client_groups_dropped "HTTP $(cat code)"
 last_audit '"who":"erin@example.org"'
 expect sso_audited_with_client_address '"who":"erin@example\.org",.*"via":"proxy","peer":"127\.0\.0\.1","proxy":' audit.last
