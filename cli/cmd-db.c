@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,35 @@ prune(const char *dir, long keep)
 	free(names);
 }
 
+/*
+ * The backup noted in the store, for the team server's /metrics and
+ * serve --check.  Only in a store of this build's schema (a backup
+ * migrates nothing); a store that cannot be written is said, and the
+ * backup stands.
+ */
+static void
+note_backup(struct chousa_store *read, struct chousa_backup_record *r)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_store *st;
+	int version, current;
+
+	chousa_store_schema(read, &version, &current);
+	if (version != current)
+		return;
+	r->at = (int64_t)time(NULL);
+	if (chousa_store_open_wait(&st, cli_db_path(), 0, cli_store_wait_ms(),
+	    &err) != CHOUSA_OK) {
+		cli_warn("cannot note the backup in the store, where chousa "
+		    "serve's /metrics reads it: %s", err.msg);
+		return;
+	}
+	if (chousa_store_backup_note(st, r, &err) != CHOUSA_OK)
+		cli_warn("cannot note the backup in the store, where chousa "
+		    "serve's /metrics reads it: %s", err.msg);
+	chousa_store_close(st);
+}
+
 static const char *const db_verbs[] = { "stats", "check", "backup",
     "restore", NULL };
 
@@ -106,8 +136,9 @@ backup(const struct cli_cmd *self, struct chousa_store *st, int argc,
 {
 	struct chousa_err err = { 0 };
 	struct cli_progress p;
+	struct chousa_backup_record r;
 	const char *dest;
-	char path[4200], stamp[32];
+	char path[4200], stamp[32], full[PATH_MAX];
 	struct stat sb;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -130,12 +161,23 @@ backup(const struct cli_cmd *self, struct chousa_store *st, int argc,
 	}
 	cli_progress_init(&p, "backup");
 	p.unit = "pages";
+	memset(&r, 0, sizeof(r));
+	r.file = dest;
 	if (chousa_store_backup(st, dest, cli_progress_update, &p, &err) !=
 	    CHOUSA_OK) {
 		cli_progress_end(&p);
+		r.seconds = chousa_monotonic() - p.start;
+		r.message = err.msg;
+		note_backup(st, &r);
 		cli_die_err(&err);
 	}
 	cli_progress_end(&p);
+	r.seconds = chousa_monotonic() - p.start;
+	r.ok = 1;
+	r.bytes = stat(dest, &sb) == 0 ? (int64_t)sb.st_size : 0;
+	if (realpath(dest, full) != NULL)
+		r.file = full;
+	note_backup(st, &r);
 	chousa_store_close(st);
 	if (!g_opt.quiet)
 		cli_warn("backup of '%s' written to '%s' and checked",
@@ -257,7 +299,10 @@ const struct cli_cmd cmd_db = {
 	"directory, backup names the file for the time, chousa-"
 	"20261206T023600Z.db (UTC), and with --keep N then deletes the oldest "
 	"backups so named there but the newest N: what a daily timer runs "
-	"(chousa-backup.timer, installed beside chousa.service).\n\n"
+	"(chousa-backup.timer, installed beside chousa.service).  Each "
+	"backup, good or failed, is noted in the store: stats says the last "
+	"good one and a failure since, as do chousa serve --check and its "
+	"/metrics.\n\n"
 	"restore puts such a backup back in place of the store's content, "
 	"also while a team server uses it: the backup is copied beside the "
 	"store, checked to be a chousa store this build reads (an older one "

@@ -515,6 +515,16 @@ struct chousa_stat_failure {
 #define CHOUSA_STATS_MAX_FAILURES	20
 
 /* What chousa_store_stats() reports; arrays and strings are arena. */
+/* A backup chousa db backup made of the store, or failed to make. */
+struct chousa_backup_record {
+	int64_t		 at;		/* when it ended, Unix seconds; 0: none */
+	const char	*file;		/* the backup's path */
+	int64_t		 bytes;		/* its size; 0 when it failed */
+	double		 seconds;	/* how long it took */
+	int		 ok;		/* written and checked */
+	const char	*message;	/* why it failed; NULL when ok */
+};
+
 struct chousa_store_stats {
 	struct chousa_stat_count	*counts;
 	size_t				 n_counts;
@@ -531,6 +541,8 @@ struct chousa_store_stats {
 	size_t				 n_failures;
 	uint64_t			 file_size;	/* database + WAL */
 	int				 schema;
+	struct chousa_backup_record	 backup_last;	/* good or not */
+	struct chousa_backup_record	 backup_good;
 };
 
 /*
@@ -559,6 +571,18 @@ int	chousa_store_check(struct chousa_store *st, struct chousa_err *err);
 int	chousa_store_backup(struct chousa_store *st, const char *dest,
 	    chousa_progress_fn fn, void *arg, struct chousa_err *err);
 
+/* Note r in the store (the newest 100 are kept). */
+int	chousa_store_backup_note(struct chousa_store *st,
+	    const struct chousa_backup_record *r, struct chousa_err *err);
+/*
+ * The newest backup noted, good or not, into *last, and the newest good
+ * one into *good (their at 0: none; strings in a).  A store older than
+ * schema 9, opened read-only, has none.
+ */
+int	chousa_store_backup_last(struct chousa_store *st,
+	    struct chousa_arena *a, struct chousa_backup_record *last,
+	    struct chousa_backup_record *good, struct chousa_err *err);
+
 /* What a restore did beyond the copy. */
 struct chousa_store_restored {
 	int		 schema;	/* the backup's, before its migration */
@@ -574,8 +598,9 @@ struct chousa_store_restored {
  * build's schema and checked before anything changes.  Tokens revoked
  * since the backup stay revoked; those made since are lost and named in
  * out (in a).  The online quotas and tokens' budgets spent keep the
- * higher count of each day.  The store is left as it was on any failure; CHOUSA_EBUSY
- * when another writer held it past its wait.  fn (may be NULL) hears the
+ * higher count of each day, and the backups noted are the store's.  The
+ * store is left as it was on any failure; CHOUSA_EBUSY when another
+ * writer held it past its wait.  fn (may be NULL) hears the
  * backup's pages read.
  */
 int	chousa_store_restore(struct chousa_store *st, const char *src,

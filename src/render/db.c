@@ -34,6 +34,24 @@ import_line(struct chousa_buf *b, const char *source, int64_t t,
 		chousa_buf_addf(b, "%lldd ago", (long long)(d / 86400));
 }
 
+/* "  2026-12-06T03:15:00Z (3h ago)  172.0 kB in 0.4 s  FILE". */
+static void
+backup_line(struct chousa_buf *b, const struct chousa_backup_record *r,
+    int64_t now)
+{
+	import_line(b, r->ok ? "good  " : "failed", r->at, now);
+	chousa_buf_adds(b, ")  ");
+	if (r->ok)
+		chousa_buf_addf(b, "%.1f MB in %.1f s  ", (double)r->bytes / 1e6,
+		    r->seconds);
+	chousa_esc_text(b, r->file, strlen(r->file));
+	if (r->message != NULL) {
+		chousa_buf_adds(b, ": ");
+		chousa_esc_text(b, r->message, strnlen(r->message, 300));
+	}
+	chousa_buf_addch(b, '\n');
+}
+
 void
 chousa_stats_text(struct chousa_buf *b, const char *path,
     const struct chousa_store_stats *s, int64_t now)
@@ -103,6 +121,13 @@ chousa_stats_text(struct chousa_buf *b, const char *path,
 			chousa_buf_adds(b, "  [imported fine since]");
 		chousa_buf_addch(b, '\n');
 	}
+	if (s->backup_last.at == 0)
+		return;
+	chousa_buf_adds(b, "\nlast backup (chousa db backup):\n");
+	if (!s->backup_last.ok)
+		backup_line(b, &s->backup_last, now);
+	if (s->backup_good.at != 0)
+		backup_line(b, &s->backup_good, now);
 }
 
 /* ---- JSON ---- */
@@ -162,6 +187,28 @@ failure_json(const void *arg, struct chousa_jw *w, size_t i)
 	chousa_jw_kbool(w, "imported_fine_since", f->since_ok);
 }
 
+/* A backup noted, as an object; null when there is none. */
+static void
+backup_json(struct chousa_jw *w, const char *key,
+    const struct chousa_backup_record *r, int64_t now)
+{
+	chousa_jw_key(w, key);
+	if (r->at == 0) {
+		chousa_jw_null(w);
+		return;
+	}
+	chousa_jw_object(w);
+	chousa_jw_ktime(w, "at", r->at);
+	chousa_jw_kint(w, "age_seconds", now - r->at);
+	chousa_jw_kstr(w, "file", r->file);
+	chousa_jw_kbool(w, "ok", r->ok);
+	chousa_jw_kint(w, "bytes", r->bytes);
+	chousa_jw_key(w, "seconds");
+	chousa_jw_double(w, r->seconds, 3);
+	chousa_jw_kstr(w, "message", r->message);
+	chousa_jw_object_end(w);
+}
+
 void
 chousa_stats_json(struct chousa_buf *b, const char *path,
     const struct chousa_store_stats *s, int64_t now)
@@ -184,6 +231,8 @@ chousa_stats_json(struct chousa_buf *b, const char *path,
 	chousa_jw_krows(&w, "imports", s->n_imports, import_json, &imports);
 	chousa_jw_krows(&w, "failures", s->n_failures, failure_json,
 	    s->failures);
+	backup_json(&w, "last_backup", &s->backup_last, now);
+	backup_json(&w, "last_good_backup", &s->backup_good, now);
 	chousa_jw_object_end(&w);
 	chousa_buf_addch(b, '\n');
 }

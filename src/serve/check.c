@@ -290,6 +290,37 @@ check_audit(struct check *c, const struct chousa_serve_opts *o)
  * The store opens read-only, at this build's schema or one the start
  * migrates, and holds tokens someone can use.
  */
+/* The backups chousa db backup noted: the last good one's age. */
+static void
+check_backups(struct check *c, struct chousa_store *st,
+    struct chousa_arena *a, int64_t now)
+{
+	struct chousa_backup_record last, good;
+	struct chousa_err err = { 0 };
+	char when[32];
+
+	if (chousa_store_backup_last(st, a, &last, &good, &err) != CHOUSA_OK) {
+		said(c, "warning", "backup", "cannot be read: %s", err.msg);
+		return;
+	}
+	if (last.at != 0 && !last.ok) {
+		chousa_time_format(last.at, when, sizeof(when));
+		said(c, "warning", "backup", "the last one failed, at %s: %s",
+		    when, last.message != NULL ? last.message : "no reason "
+		    "was noted");
+	}
+	if (good.at == 0) {
+		said(c, "warning", "backup", "none made yet: chousa db backup "
+		    "DIR, or chousa-backup.timer, once a day");
+		return;
+	}
+	chousa_time_format(good.at, when, sizeof(when));
+	said(c, now - good.at > BACKUP_STALE_DAYS * 86400L ? "warning" : "ok",
+	    "backup", "the last good one %s, %lld h ago (%.1f MB): %s", when,
+	    (long long)((now - good.at) / 3600), (double)good.bytes / 1e6,
+	    good.file);
+}
+
 static void
 check_store(struct check *c, const struct chousa_serve_opts *o)
 {
@@ -351,6 +382,7 @@ check_store(struct check *c, const struct chousa_serve_opts *o)
 	else
 		said(c, "ok", "tokens", "%zu valid, %zu of them admin", valid,
 		    admins);
+	check_backups(c, st, a, now);
 out:
 	chousa_arena_free(a);
 	chousa_store_close(st);

@@ -710,6 +710,32 @@ put_health(struct chousa_buf *b, const struct health_report *hr)
 		    (double)hr->c[i].status);
 }
 
+/* The backups chousa db backup noted in the store; none: no family. */
+static void
+put_backups(struct chousa_buf *b, struct chousa_store *st,
+    struct chousa_arena *a)
+{
+	struct chousa_backup_record last, good;
+	struct chousa_err err = { 0 };
+
+	if (chousa_store_backup_last(st, a, &last, &good, &err) != CHOUSA_OK ||
+	    last.at == 0)
+		return;
+	gauge(b, "chousa_backup_last_attempt_timestamp_seconds", "When chousa "
+	    "db backup last ended, good or not.", (double)last.at);
+	gauge(b, "chousa_backup_last_attempt_successful", "1 when the last "
+	    "backup was written and checked; 0 when it failed (chousa db "
+	    "stats, or the backup's own log, says why).", (double)last.ok);
+	gauge(b, "chousa_backup_last_success_timestamp_seconds", "When the "
+	    "last good backup ended (0: none yet).", (double)good.at);
+	if (good.at != 0) {
+		gauge(b, "chousa_backup_last_success_size_bytes", "Size of the "
+		    "last good backup.", (double)good.bytes);
+		gauge(b, "chousa_backup_last_success_duration_seconds", "How "
+		    "long the last good backup took.", good.seconds);
+	}
+}
+
 static int
 h_metrics(struct sreq *r)
 {
@@ -733,6 +759,7 @@ h_metrics(struct sreq *r)
 	health_run(r, readable ? rows : NULL, readable ? n : 0, readable ?
 	    NULL : err.msg[0] != '\0' ? err.msg : "unknown error", &hr);
 	put_health(&r->out, &hr);
+	put_backups(&r->out, r->env.st, r->a);
 	if (uses_tokens(s->uses, r->env.st, r->a, -1, &tokens, &n_tokens,
 	    &err) == CHOUSA_OK)
 		put_tokens(&r->out, tokens, n_tokens,

@@ -128,6 +128,8 @@ int	auth_proxy_role(const struct chousa_config *cfg, const char *user,
 /* Whether proxy_user_role and proxy_group_roles can be read. */
 int	auth_proxy_roles_check(const struct chousa_config *cfg,
 	    struct chousa_err *err);
+/* A last good backup older than this is said by serve --check. */
+#define BACKUP_STALE_DAYS	2
 /*
  * What a token's name is made of (at most 60 of them): an e-mail address
  * a single sign-on proxy names, plus-addressed ones too.

@@ -15,7 +15,7 @@
 /* PRAGMA application_id of a chousa store: "CHSA". */
 #define STORE_APP_ID		0x43485341
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	8
+#define STORE_SCHEMA_VERSION	9
 /*
  * The oldest schema a read-only open reads as it is (2 only adds a filter,
  * and 3's column a read-only open of an older store sees through a view;

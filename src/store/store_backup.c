@@ -174,6 +174,83 @@ fail:
 	return rc;
 }
 
+int
+chousa_store_backup_note(struct chousa_store *st,
+    const struct chousa_backup_record *r, struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO backups (at, file, bytes,"
+	    " seconds, ok, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &s,
+	    NULL) != SQLITE_OK)
+		return store_dberr(st, err, "cannot note the backup");
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)r->at);
+	sqlite3_bind_text(s, 2, r->file, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)r->bytes);
+	sqlite3_bind_double(s, 4, r->seconds);
+	sqlite3_bind_int(s, 5, r->ok != 0);
+	if (r->message != NULL)
+		sqlite3_bind_text(s, 6, r->message, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_dberr(st, err, "cannot note the backup");
+	return store_exec(st, "DELETE FROM backups WHERE id <= (SELECT"
+	    " max(id) - 100 FROM backups)", err);
+}
+
+/* The newest row of backups WHERE where into *r; at 0 when none. */
+static int
+newest_backup(struct chousa_store *st, struct chousa_arena *a,
+    const char *sql, struct chousa_backup_record *r, struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	const char *file, *msg;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		if (strstr(sqlite3_errmsg(st->db), "no such table") != NULL)
+			return CHOUSA_OK;
+		return store_dberr(st, err, "cannot read the backups noted");
+	}
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		r->at = sqlite3_column_int64(s, 0);
+		file = (const char *)sqlite3_column_text(s, 1);
+		r->bytes = sqlite3_column_int64(s, 2);
+		r->seconds = sqlite3_column_double(s, 3);
+		r->ok = sqlite3_column_int(s, 4);
+		msg = (const char *)sqlite3_column_text(s, 5);
+		r->file = chousa_arena_strdup(a, file != NULL ? file : "");
+		r->message = msg != NULL ? chousa_arena_strdup(a, msg) : NULL;
+		rc = r->file != NULL && (msg == NULL || r->message != NULL) ?
+		    CHOUSA_OK : chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	} else if (rc == SQLITE_DONE)
+		rc = CHOUSA_OK;
+	else
+		rc = store_dberr(st, err, "cannot read the backups noted");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+chousa_store_backup_last(struct chousa_store *st, struct chousa_arena *a,
+    struct chousa_backup_record *last, struct chousa_backup_record *good,
+    struct chousa_err *err)
+{
+#define BACKUP_COLS "SELECT at, file, bytes, seconds, ok, message FROM backups"
+	int rc = newest_backup(st, a, BACKUP_COLS " ORDER BY id DESC LIMIT 1",
+	    last, err);
+
+	if (rc == CHOUSA_OK)
+		rc = newest_backup(st, a, BACKUP_COLS " WHERE ok ORDER BY id"
+		    " DESC LIMIT 1", good, err);
+	return rc;
+#undef BACKUP_COLS
+}
+
 static void
 unlink_store(const char *path)
 {
@@ -303,7 +380,8 @@ out:
 /*
  * Today's spend as the store counts it, kept in the copy where it is
  * higher: the online quotas and the tokens' budgets were spent since the
- * backup, and the services counted it too.
+ * backup, and the services counted it too.  The backups noted are the
+ * store's: the copy's are older, and the copy itself is one of them.
  */
 static int
 carry_spend(struct chousa_store *st, struct chousa_store *copy,
@@ -325,7 +403,9 @@ carry_spend(struct chousa_store *st, struct chousa_store *copy,
 	    "used = max(used, excluded.used);"
 	    "INSERT INTO main.token_usage SELECT * FROM live.token_usage "
 	    "WHERE true ON CONFLICT(name, day) DO UPDATE SET online = "
-	    "max(online, excluded.online)", err);
+	    "max(online, excluded.online);"
+	    "DELETE FROM main.backups;"
+	    "INSERT INTO main.backups SELECT * FROM live.backups", err);
 	sqlite3_exec(copy->db, "DETACH DATABASE live", NULL, NULL, NULL);
 	return rc;
 }

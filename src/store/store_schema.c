@@ -193,6 +193,21 @@ static const char schema_v8[] =
 	"ALTER TABLE tokens ADD COLUMN last_used_from TEXT;"
 	"ALTER TABLE tokens ADD COLUMN note TEXT;";
 
+/*
+ * Version 8 -> 9: each backup chousa db backup made of the store, or
+ * failed to, so that the team server's /metrics and serve --check can
+ * say how old the last good one is.  The newest rows are kept.
+ */
+static const char schema_v9[] =
+	"CREATE TABLE backups ("
+	" id INTEGER PRIMARY KEY,"
+	" at INTEGER NOT NULL,"
+	" file TEXT NOT NULL,"
+	" bytes INTEGER,"
+	" seconds REAL,"
+	" ok INTEGER NOT NULL,"
+	" message TEXT);";
+
 /* A read-only open of an older store sees the columns, never set. */
 #define NEVER_USED " NULL AS last_used_at, NULL AS last_used_from," \
 	" NULL AS note"
@@ -291,6 +306,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	schema_v6,
 	schema_v7,
 	schema_v8,
+	schema_v9,
 };
 
 int

@@ -173,6 +173,10 @@ chousa_store_stats(struct chousa_store *st, struct chousa_arena *a,
 		if (rc != CHOUSA_OK)
 			return rc;
 	}
+	rc = chousa_store_backup_last(st, a, &r.backup_last, &r.backup_good,
+	    err);
+	if (rc != CHOUSA_OK)
+		return rc;
 	r.schema = (int)scalar(st, "PRAGMA user_version");
 	if (stat(st->path, &sb) == 0)
 		r.file_size = (uint64_t)sb.st_size;

@@ -8,6 +8,8 @@
 #  3. Made while a writer commits without pause and a team server serves:
 #     the copy is one commit's store (an invariant the writer keeps holds
 #     in it), the writer and the server are not held up.
+#  Each backup, good or failed, is noted in the store: db stats (text and
+#     JSON) and serve --check say the last good one and a failure since.
 #  Into a directory: named for the time; --keep N deletes the oldest so
 #     named, and nothing else.
 # Timed under load of its own: tests/run.sh runs it with nothing beside it.
@@ -44,6 +46,14 @@ check missing_dir_refused 3 "$CHOUSA" db backup "$T/no/such/dir/b.db"
 expect missing_dir_says_why "cannot create '.*no/such/dir/b.db.partial-[0-9]+': No such file" "$T/err"
 ls "$T" | grep -q partial && not_ok no_partial_left "$(ls "$T")" || ok no_partial_left
 
+# ---- noted in the store: db stats, serve --check ----
+check stats_after_failure 0 "$CHOUSA" db stats
+expect stats_last_failed "^  failed  .* /.*no/such/dir/b\.db: cannot create" "$T/out"
+expect stats_last_good "^  good    .* [0-9.]+ MB in [0-9.]+ s  /.*/b1\.db$" "$T/out"
+check check_says_backups 0 "$CHOUSA" serve --check
+expect check_backup_failed "^warning +backup +the last one failed, at .*Z: cannot create" "$T/out"
+expect check_backup_good "^ok +backup +the last good one .*Z, 0 h ago \([0-9.]+ MB\): /.*/b1\.db$" "$T/out"
+
 # ---- into a directory, the oldest deleted ----
 mkdir -p "$T/dir"
 for d in 20200101T000000Z 20200102T000000Z 20200103T000000Z; do
@@ -59,6 +69,15 @@ new=$(grep -E '^chousa-2[0-9]{7}T[0-9]{6}Z\.db$' "$T/dir.ls" | grep -v '^chousa-
 [ "$(tr '\n' ' ' < "$T/dir.ls")" = "chousa-20200103T000000Z.db $new chousa-notes.db other.db " ] &&
 	ok keep_deletes_only_the_oldest_backups || not_ok keep_deletes_only_the_oldest_backups "$(tr '\n' ' ' < "$T/dir.ls")"
 expect keep_says_deleted "deleted the old backup '.*chousa-20200101T000000Z\.db' \(keeping 2\)" "$T/err"
+"$CHOUSA" db stats --json > "$T/stats.json"
+python3 - "$T/stats.json" "$new" <<'PY' > "$T/stats.check"
+import json, sys
+d = json.load(open(sys.argv[1]))
+last, good = d["last_backup"], d["last_good_backup"]
+print("ok" if last == good and last["ok"] and last["file"].endswith("/dir/" + sys.argv[2])
+      and last["bytes"] > 0 and last["message"] is None else json.dumps(d)[-400:])
+PY
+expect stats_json_last_backup '^ok$' "$T/stats.check"
 check keep_needs_a_dir 2 "$CHOUSA" db backup --keep 2 "$T/b9.db"
 expect keep_needs_a_dir_says "--keep is for a backup into a directory" "$T/err"
 check keep_only_for_backup 2 "$CHOUSA" db stats --keep 2

@@ -4,7 +4,8 @@
 #     it answered (200), the server sees the restored store at once (an
 #     indicator imported after the backup is gone, one in the backup
 #     found), nothing left beside the store.
-#     Each day's online quota and token spend keeps the higher count.
+#     Each day's online quota and token spend keeps the higher count; the
+#     backups noted are the store's (the copy's end before it).
 #  2. Tokens: one revoked after the backup stays revoked (refused by the
 #     server), one made after it is named as gone and refused; one in the
 #     backup still works.
@@ -25,7 +26,9 @@ check backup_taken 0 "$CHOUSA" db backup "$T/b.db"
 # Spent since: more of one, a new one; less of another (a counter the
 # backup holds higher is kept as it is).
 sqlite3 "$CHOUSA_DB" "UPDATE quota SET used = 400 WHERE source = 'virustotal'; UPDATE quota SET used = 20 WHERE source = 'otx'; INSERT INTO quota VALUES ('abuseipdb', '2099-01-01', 5); UPDATE token_usage SET online = 7"
-# After the backup: a token revoked, one made, an indicator imported.
+# After the backup: a backup noted, a token revoked, one made, an
+# indicator imported.
+"$CHOUSA" -q db backup "$T/b-later.db"
 "$CHOUSA" -q token revoke leaked
 LATER=$("$CHOUSA" -q token create --role read later)
 printf '203.0.113.77\n' > "$T/case.txt"
@@ -81,6 +84,8 @@ ls "$T" | grep -q 'restore-' && not_ok nothing_left_beside "$(ls "$T")" || ok no
 spend=$(sqlite3 "$CHOUSA_DB" "SELECT group_concat(source || '=' || used, ' ') FROM (SELECT * FROM quota ORDER BY source); SELECT online FROM token_usage WHERE name = 'kept'" | tr '\n' ' ')
 [ "$spend" = "abuseipdb=5 otx=50 virustotal=400 7 " ] && ok spend_keeps_the_higher_count ||
 	not_ok spend_keeps_the_higher_count "$spend"
+noted=$(sqlite3 "$CHOUSA_DB" "SELECT group_concat(file, ' ') FROM (SELECT replace(file, rtrim(file, replace(file, '/', '')), '') AS file FROM backups ORDER BY id)")
+[ "$noted" = "b.db b-later.db" ] && ok backups_noted_are_the_stores || not_ok backups_noted_are_the_stores "$noted"
 
 # ---- 2. tokens ----
 http GET /api/v1/version "$LEAKED"
@@ -95,7 +100,7 @@ serve_stop
 sqlite3 "$T/v1.db" < "$TESTS/data/store-v1.sql"
 check old_schema_restored 0 "$CHOUSA" db restore "$T/v1.db"
 expect old_schema_said_migrated "restored over .* and checked \(its schema migrated\)$" "$T/err"
-[ "$(sqlite3 "$T/db" 'PRAGMA user_version')" = 8 ] && ok old_schema_now_current ||
+[ "$(sqlite3 "$T/db" 'PRAGMA user_version')" = 9 ] && ok old_schema_now_current ||
 	not_ok old_schema_now_current "schema $(sqlite3 "$T/db" 'PRAGMA user_version')"
 check old_schema_answers 1 "$CHOUSA" lookup 176.65.139.212
 "$CHOUSA" -q db backup "$T/good.db"
@@ -104,7 +109,7 @@ before=$(sum)
 cp "$T/good.db" "$T/newer.db"
 sqlite3 "$T/newer.db" 'PRAGMA user_version = 99'
 check newer_refused 3 "$CHOUSA" db restore "$T/newer.db"
-expect newer_says_why "is not a backup this chousa can restore: it is from a newer chousa \(schema 99, this build reads up to 8\)" "$T/err"
+expect newer_says_why "is not a backup this chousa can restore: it is from a newer chousa \(schema 99, this build reads up to 9\)" "$T/err"
 python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("CREATE TABLE t(x)")' "$T/foreign.db"
 check foreign_refused 3 "$CHOUSA" db restore "$T/foreign.db"
 expect foreign_says_why "'.*foreign\.db' is not a chousa store \(a backup made by chousa db backup\)" "$T/err"

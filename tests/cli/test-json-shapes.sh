@@ -51,6 +51,9 @@ printf 'http://xn--a.evil[.]com/x\n' > "$T/bad-host.txt"
     2> /dev/null
 "$CHOUSA" extract --json "$D/alert.eml" >> "$T/extract" 2> /dev/null
 "$CHOUSA" sources --json > "$T/sources" 2> /dev/null
+# A good backup, then one that failed: db stats lists both.
+"$CHOUSA" -q db backup "$T/backup.db" 2> /dev/null
+"$CHOUSA" -q db backup "$T/backup.db" 2> /dev/null
 "$CHOUSA" db stats --json > "$T/db" 2> /dev/null
 
 # parse: every kind of field, and a line that is no indicator.

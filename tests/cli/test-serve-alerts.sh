@@ -10,7 +10,7 @@
 #  3. The alerts fire, or wait out their "for", on the server's real state:
 #     an audit log that cannot be written (lines lost; the audit check
 #     degraded), a token ending in 3 days, a token made 100 days ago and
-#     never used.  A token made today and never used is not dormant, nor
+#     never used, a last good backup 3 days old and a backup that failed.  A token made today and never used is not dormant, nor
 #     is the one Prometheus uses; nothing else is said.
 #  4. The server stopped: ChousaDown.
 . "$TESTS/cli/lib.sh"
@@ -25,7 +25,7 @@ done
 
 # ---- 1. promtool ----
 check rules_valid 0 promtool check rules "$RULES"
-expect rules_counted 'SUCCESS: 8 rules found' "$T/out"
+expect rules_counted 'SUCCESS: 10 rules found' "$T/out"
 
 serve_store '[server]\nrate = 0\n'
 MONITOR=$("$CHOUSA" -q token create --role read prometheus)
@@ -41,6 +41,15 @@ db = sqlite3.connect(sys.argv[1])
 db.execute("UPDATE tokens SET created_at = created_at - 100 * 86400 WHERE name = 'old'")
 db.commit()
 PY
+# A good backup 3 days old, then one that failed.
+"$CHOUSA" -q db backup "$T/backup.db"
+check backup_failed_as_it_should 2 "$CHOUSA" -q db backup "$T/backup.db"
+python3 - "$CHOUSA_DB" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE backups SET at = at - 3 * 86400 WHERE ok")
+db.commit()
+PY
 # The audit log on a full disk: every line lost.
 serve_start --audit-log /dev/full || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
 http GET /metrics "$MONITOR"
@@ -50,6 +59,8 @@ check metrics_lint_clean 0 promtool check metrics < "$T/metrics.txt"
 [ -s "$T/out" ] && not_ok metrics_lint_said_nothing "$(head -c 300 "$T/out")" || ok metrics_lint_said_nothing
 expect health_series_ok '^chousa_health_status\{check="store"\} 0$' "$T/metrics.txt"
 expect created_series '^chousa_token_created_timestamp_seconds\{name="old"\} [0-9]' "$T/metrics.txt"
+expect backup_failed_series '^chousa_backup_last_attempt_successful 0$' "$T/metrics.txt"
+expect backup_good_series '^chousa_backup_last_success_size_bytes [1-9]' "$T/metrics.txt"
 
 # ---- 2. a real Prometheus ----
 PP=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -126,7 +137,9 @@ wait_for alerts_as_the_state_is '
 (lambda a: a.get(("ChousaAuditLinesLost", "")) == "firing"
     and a.get(("ChousaDegraded", "audit")) == "pending"
     and a.get(("ChousaTokenExpiring", "soon")) == "firing"
-    and a.get(("ChousaTokenDormant", "old")) == "pending")(alerts())'
+    and a.get(("ChousaTokenDormant", "old")) == "pending"
+    and a.get(("ChousaBackupFailed", "")) == "firing"
+    and a.get(("ChousaBackupStale", "")) == "pending")(alerts())'
 python3 - "$T/prom.json" > "$T/alerts" <<'PY'
 import json, sys
 for a in json.load(open(sys.argv[1]))["data"]["alerts"]:
@@ -136,7 +149,7 @@ PY
 refute new_token_not_dormant '^ChousaTokenDormant new ' "$T/alerts"
 refute monitor_token_not_dormant '^ChousaTokenDormant prometheus ' "$T/alerts"
 n=$(wc -l < "$T/alerts")
-[ "$n" = 4 ] && ok only_those_alerts || not_ok only_those_alerts "$(tr '\n' ';' < "$T/alerts")"
+[ "$n" = 6 ] && ok only_those_alerts || not_ok only_those_alerts "$(tr '\n' ';' < "$T/alerts")"
 expect alert_says_what_to_do '"description": ?"Rotate it before its end \(chousa token rotate --grace 24h soon\)' "$T/prom.json"
 
 # ---- 4. down ----

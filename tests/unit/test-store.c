@@ -90,7 +90,7 @@ test_schema(void)
 	rc = chousa_store_open(&st, p, 0, &err);
 	T_OK("open_creates_store", rc == CHOUSA_OK);
 	chousa_store_close(st);
-	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 8);
+	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 9);
 	T_INTEQ("application_id_set", pragma(p, "PRAGMA application_id"),
 	    0x43485341);
 	T_INTEQ("wal_mode", pragma(p, "PRAGMA journal_mode = WAL") >= 0, 1);
@@ -128,7 +128,7 @@ test_schema(void)
 	rc = chousa_store_open(&st, q, 0, &err);
 	T_OK("v0_store_migrates", rc == CHOUSA_OK);
 	chousa_store_close(st);
-	T_INTEQ("v0_store_now_current", pragma(q, "PRAGMA user_version"), 8);
+	T_INTEQ("v0_store_now_current", pragma(q, "PRAGMA user_version"), 9);
 	/*
 	 * Tokens: one that ends, one that does not; a version 4 store (no
 	 * expires_at) opened read-only reads its tokens through a view, and
@@ -234,7 +234,7 @@ test_schema(void)
 		exec(q, "ALTER TABLE tokens DROP COLUMN last_used_at;"
 		    "ALTER TABLE tokens DROP COLUMN last_used_from;"
 		    "ALTER TABLE tokens DROP COLUMN note;"
-		    "PRAGMA user_version = 7");
+		    "DROP TABLE backups; PRAGMA user_version = 7");
 		rc = chousa_store_open(&st, q, CHOUSA_STORE_READONLY, &err);
 		T_OK("v7_tokens_read_only", rc == CHOUSA_OK &&
 		    chousa_store_token_find(st, a, "aa", &t, &err) ==
@@ -242,14 +242,14 @@ test_schema(void)
 		chousa_store_close(st);
 		rc = chousa_store_open(&st, q, 0, &err);
 		T_OK("v7_migrated", rc == CHOUSA_OK && pragma(q,
-		    "PRAGMA user_version") == 8);
+		    "PRAGMA user_version") == 9);
 		chousa_store_close(st);
 		/* A version 6 store read-only: every token from any address. */
 		exec(q, "ALTER TABLE tokens DROP COLUMN allow_from;"
 		    "ALTER TABLE tokens DROP COLUMN last_used_at;"
 		    "ALTER TABLE tokens DROP COLUMN last_used_from;"
 		    "ALTER TABLE tokens DROP COLUMN note;"
-		    "PRAGMA user_version = 6");
+		    "DROP TABLE backups; PRAGMA user_version = 6");
 		rc = chousa_store_open(&st, q, CHOUSA_STORE_READONLY, &err);
 		T_OK("v6_tokens_read_only", rc == CHOUSA_OK &&
 		    chousa_store_token_find(st, a, "bb", &t, &err) ==
@@ -257,7 +257,7 @@ test_schema(void)
 		chousa_store_close(st);
 		rc = chousa_store_open(&st, q, 0, &err);
 		T_OK("v6_migrated", rc == CHOUSA_OK && pragma(q,
-		    "PRAGMA user_version") == 8);
+		    "PRAGMA user_version") == 9);
 		chousa_store_close(st);
 		exec(q, "ALTER TABLE tokens DROP COLUMN allow_from;"
 		    "ALTER TABLE tokens DROP COLUMN last_used_at;"
@@ -265,7 +265,8 @@ test_schema(void)
 		    "ALTER TABLE tokens DROP COLUMN note;"
 		    "ALTER TABLE tokens DROP COLUMN expires_at;"
 		    "ALTER TABLE tokens DROP COLUMN online_budget;"
-		    "DROP TABLE token_usage; PRAGMA user_version = 4");
+		    "DROP TABLE token_usage; DROP TABLE backups;"
+		    " PRAGMA user_version = 4");
 		rc = chousa_store_open(&st, q, CHOUSA_STORE_READONLY, &err);
 		T_OK("v4_tokens_read_only", rc == CHOUSA_OK &&
 		    chousa_store_token_find(st, a, "aa", &t, &err) ==
@@ -288,7 +289,7 @@ test_schema(void)
 		    chousa_store_token_find(st, a, "bb", &t, &err) ==
 		    CHOUSA_OK && t.expires_at == 0);
 		chousa_store_close(st);
-		T_INTEQ("v4_now_current", pragma(q, "PRAGMA user_version"), 8);
+		T_INTEQ("v4_now_current", pragma(q, "PRAGMA user_version"), 9);
 		chousa_arena_free(a);
 	}
 	/* Read-only never creates. */
@@ -774,6 +775,52 @@ test_detect(void)
 	chousa_store_close(st);
 }
 
+/* The backups noted: the newest and the newest good; 100 kept. */
+static void
+test_backup_notes(void)
+{
+	struct chousa_backup_record r, last, good;
+	struct chousa_store *st = NULL;
+	struct chousa_err err = { 0 };
+	struct chousa_arena *a = NULL;
+	const char *p = tmp_path("backups.db");
+	int i, ok = 1;
+
+	if (chousa_store_open(&st, p, 0, &err) != CHOUSA_OK ||
+	    chousa_arena_new(&a, 0, &err) != CHOUSA_OK) {
+		T_OK("backup_notes_store", 0);
+		return;
+	}
+	T_OK("backup_none_noted", chousa_store_backup_last(st, a, &last,
+	    &good, &err) == CHOUSA_OK && last.at == 0 && good.at == 0);
+	memset(&r, 0, sizeof(r));
+	r.file = "/b/1.db";
+	for (i = 1; i <= 120 && ok; i++) {
+		r.at = 1000 + i;
+		r.ok = i != 120;
+		r.bytes = r.ok ? 4096 * i : 0;
+		r.message = r.ok ? NULL : "disk full";
+		ok = chousa_store_backup_note(st, &r, &err) == CHOUSA_OK;
+	}
+	T_OK("backup_noted", ok);
+	T_OK("backup_last_failed", chousa_store_backup_last(st, a, &last,
+	    &good, &err) == CHOUSA_OK && last.at == 1120 && !last.ok &&
+	    strcmp(last.message, "disk full") == 0 && good.at == 1119 &&
+	    good.ok && good.bytes == 4096 * 119 && good.message == NULL &&
+	    strcmp(good.file, "/b/1.db") == 0);
+	chousa_store_close(st);
+	T_INTEQ("backup_notes_kept", pragma(p, "SELECT count(*) FROM backups"),
+	    100);
+	/* A schema 8 store read-only: none noted, and no error. */
+	exec(p, "DROP TABLE backups; PRAGMA user_version = 8");
+	T_OK("backup_none_in_v8", chousa_store_open(&st, p,
+	    CHOUSA_STORE_READONLY, &err) == CHOUSA_OK &&
+	    chousa_store_backup_last(st, a, &last, &good, &err) ==
+	    CHOUSA_OK && last.at == 0 && good.at == 0);
+	chousa_store_close(st);
+	chousa_arena_free(a);
+}
+
 int
 main(void)
 {
@@ -789,6 +836,7 @@ main(void)
 	test_filter();
 	test_sha256();
 	test_detect();
+	test_backup_notes();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		printf("# cannot remove %s\n", dir);
