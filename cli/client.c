@@ -914,7 +914,10 @@ cli_remote_token(const char *verb, const char *name, const char *role,
 	if (strcmp(verb, "budget") == 0 || strcmp(verb, "allow") == 0 ||
 	    strcmp(verb, "note") == 0 || strcmp(verb, "revoke") == 0)
 		token_path(&path, name);
-	else
+	else if (strcmp(verb, "readmit") == 0) {
+		token_path(&path, name);
+		chousa_buf_adds(&path, "/readmit");
+	} else
 		chousa_buf_adds(&path, "/api/v1/tokens");
 	if (g_opt.quiet)
 		remote_query(&rm, "quiet", "1");

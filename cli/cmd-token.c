@@ -177,7 +177,7 @@ list(int json, long unused_for)
 }
 
 static const char *const token_verbs[] = { "create", "rotate", "list",
-	"budget", "allow", "note", "revoke", NULL };
+	"budget", "allow", "note", "revoke", "readmit", NULL };
 
 /* The subcommand, from self->verbs; else token's own usage errors. */
 static const char *
@@ -307,15 +307,16 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 			return cli_remote_token_list(json, unused);
 		return list(json, unused_for);
 	}
-	/* revoke, the verb left. */
+	/* revoke or readmit, the verbs left. */
 	if (argc - cli_optind != 2)
-		cli_usage_error(self, "revoke takes one NAME");
+		cli_usage_error(self, "%s takes one NAME", verb);
 	if (remote)
-		return cli_remote_token("revoke", argv[cli_optind + 1], NULL,
+		return cli_remote_token(verb, argv[cli_optind + 1], NULL,
 		    NULL, -1, NULL, NULL);
 	st = cli_open_store(0);
-	if (chousa_store_token_revoke(st, argv[cli_optind + 1], &err) !=
-	    CHOUSA_OK)
+	if ((strcmp(verb, "revoke") == 0 ? chousa_store_token_revoke(st,
+	    argv[cli_optind + 1], &err) : chousa_store_token_readmit(st,
+	    argv[cli_optind + 1], &err)) != CHOUSA_OK)
 		cli_die_err(&err);
 	chousa_store_close(st);
 	return EXIT_CLEAN;
@@ -327,7 +328,7 @@ const struct cli_cmd cmd_token = {
 	"[--allow-from LIST] [--note TEXT] NAME | rotate [--grace DURATION] "
 	"[--expires DURATION] NAME | list [--json] [--unused-for DURATION] | "
 	"budget NAME N|default | allow NAME LIST|any | note NAME TEXT | "
-	"revoke NAME",
+	"revoke NAME | readmit NAME",
 	"Manage the tokens chousa serve accepts, in the store.  create prints "
 	"a new token for NAME once (keep it: the store holds only its "
 	"SHA-256); revoke makes NAME's token fail from the next request on; "
@@ -343,8 +344,10 @@ const struct cli_cmd cmd_token = {
 	"audited).  A name holds one valid token at a time: revoke it, or let "
 	"it expire, before making another; or rotate it.  A user a single "
 	"sign-on proxy signs in to the web page ([server] proxy_user_header) "
-	"has, besides, a row of its own, which create and rotate leave alone "
-	"and revoke ends with the rest.\n\n"
+	"has, besides, a row of its own, named in lower case, which create "
+	"and rotate leave alone and revoke ends with the rest; readmit lets "
+	"that user in again (a bearer token revoked stays revoked, as it may "
+	"have leaked).\n\n"
 	"A note (create --note, or note NAME TEXT later; \"\" for none) says "
 	"whose a token is and what for, so that whoever finds it unused "
 	"knows whom to ask: one line of plain text, at most 200 bytes.\n\n"

@@ -700,11 +700,19 @@ int	chousa_store_token_add(struct chousa_store *st, const char *name,
 	    long online_budget, const char *allow_from, const char *note,
 	    int64_t *id, struct chousa_err *err);
 /*
- * The hash of the token row of a user a single sign-on proxy names: not
- * the hash of any token's text ("chousa_"...), so no bearer token stands
- * for the user, and a rotation leaves the row alone.
+ * The hash of the token row of a user a single sign-on proxy names, in
+ * any case: not the hash of any token's text ("chousa_"...), so no bearer
+ * token stands for the user, and a rotation leaves the row alone.
  */
 void	chousa_store_token_proxy_hash(const char *name, char hex[65]);
+/*
+ * Let a user a single sign-on proxy names in again after a revocation:
+ * its row valid again (a bearer token revoked stays so, as it may have
+ * leaked; this row has no secret).  CHOUSA_ENOTFOUND when name has no
+ * such revoked row.
+ */
+int	chousa_store_token_readmit(struct chousa_store *st, const char *name,
+	    struct chousa_err *err);
 /*
  * Set the role of the valid token whose hash is hash_hex (a user a single
  * sign-on proxy names, whose role the config gives); CHOUSA_ENOTFOUND

@@ -863,14 +863,41 @@ h_tokens_rotate(struct sreq *r, const char *name)
 	return 0;
 }
 
+/*
+ * POST /api/v1/tokens/NAME/readmit: a user the single sign-on proxy
+ * signs in, revoked, let in again (chousa_store_token_readmit).
+ */
+static int
+h_tokens_readmit(struct sreq *r, const char *name)
+{
+	struct chousa_err err = { 0 };
+	struct chousa_jw w;
+	int rc;
+
+	r->what = "readmit users";
+	rc = chousa_store_token_readmit(r->env.st, name, &err);
+	auth_tokens_changed();
+	if (rc != CHOUSA_OK)
+		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 : 500,
+		    "%s", err.msg);
+	r->exit_status = CHOUSA_EXIT_CLEAN;
+	if (req_for_cli(r))
+		return 0;
+	doc_begin(r, &w);
+	chousa_jw_kstr(&w, "readmitted", name);
+	doc_end(&w);
+	return 0;
+}
+
 static const char *const budget_keys[] = { "online_budget", "allow_from",
 	"note", NULL };
 
 /*
  * POST /api/v1/tokens/NAME {"online_budget": N or null, "allow_from":
  * "10.0.0.0/8" or "any", "note": "text" or null}, any of them; and
- * POST /api/v1/tokens/NAME/rotate, when NAME could be a token's name
- * (which holds no '/'): any other path is a name, not found as here.
+ * POST /api/v1/tokens/NAME/rotate or /readmit, when NAME could be a
+ * token's name (which holds no '/'): any other path is a name, not found
+ * as here.
  */
 static int
 h_tokens_post(struct sreq *r)
@@ -885,13 +912,15 @@ h_tokens_post(struct sreq *r)
 	int bad = 0, rc, has_budget, has_from, has_note;
 	long budget;
 
-	if (slash != NULL && strcmp(slash, "/rotate") == 0 && slash > name &&
+	if (slash != NULL && (strcmp(slash, "/rotate") == 0 ||
+	    strcmp(slash, "/readmit") == 0) && slash > name &&
 	    strspn(name, TOKEN_NAME_CHARS) == (size_t)(slash - name)) {
 		name = chousa_arena_strndup(r->a, name, (size_t)(slash -
 		    name));
 		if (name == NULL)
 			return req_error(r, 500, "out of memory");
-		return h_tokens_rotate(r, name);
+		return strcmp(slash, "/rotate") == 0 ? h_tokens_rotate(r,
+		    name) : h_tokens_readmit(r, name);
 	}
 	v = body_object(r, budget_keys);
 	if (v == NULL)

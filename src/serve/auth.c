@@ -124,7 +124,8 @@ name_ok(const char *name)
 {
 	size_t n = strlen(name);
 
-	return n > 0 && n <= 60 && strspn(name, TOKEN_NAME_CHARS) == n;
+	return n > 0 && n <= TOKEN_NAME_MAX &&
+	    strspn(name, TOKEN_NAME_CHARS) == n;
 }
 
 /* A new token's text, and the hex SHA-256 the store keeps of it. */
@@ -147,7 +148,7 @@ chousa_token_rotate(struct chousa_store *st, const char *name,
 	int rc;
 
 	if (!name_ok(name))
-		return chousa_errf(err, CHOUSA_EINVAL, "bad token name '%.60s': "
+		return chousa_errf(err, CHOUSA_EINVAL, "bad token name '%.100s': "
 		    "use " TOKEN_NAME_RULE, name);
 	if (token_new(token, hex) != 0)
 		return chousa_errf(err, CHOUSA_EIO, "no random bytes");
@@ -269,7 +270,7 @@ chousa_token_create(struct chousa_store *st, const char *name, int role,
 	int rc;
 
 	if (!name_ok(name))
-		return chousa_errf(err, CHOUSA_EINVAL, "bad token name '%.60s': "
+		return chousa_errf(err, CHOUSA_EINVAL, "bad token name '%.100s': "
 		    "use " TOKEN_NAME_RULE, name);
 	if (role < CHOUSA_ROLE_READ || role > CHOUSA_ROLE_ADMIN)
 		return chousa_errf(err, CHOUSA_EINVAL, "no such role");
@@ -734,6 +735,18 @@ auth_session_cookie(struct sreq *r, const struct session *sess)
 /* A note on the token made for such a user, which says where it came. */
 #define PROXY_NOTE	"signed in by the proxy's %s header"
 
+/* s in lower case (ASCII), in a; NULL when memory runs out. */
+static const char *
+lower_copy(struct chousa_arena *a, const char *s)
+{
+	char *low = chousa_arena_strdup(a, s), *p;
+
+	for (p = low; p != NULL && *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 32);
+	return low;
+}
+
 /* Whether list (comma-separated, blanks around) holds name. */
 static int
 listed(const char *list, const char *name)
@@ -891,6 +904,11 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 		    TOKEN_NAME_RULE ")";
 		return 1;
 	}
+	/* One user in any case: an e-mail address's, as the IdP spells it. */
+	if ((user = lower_copy(r->a, user)) == NULL) {
+		*refusal = "out of memory";
+		return 1;
+	}
 	chousa_store_token_proxy_hash(user, hex);
 	sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
 	    "chousa_session");
@@ -911,6 +929,10 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 		return 1;
 	}
 	if (!proxy_user_row(s, r, user, header, hex, role, refusal)) {
+		if (*refusal != NULL && strcmp(*refusal, "revoked token") == 0)
+			*refusal = "your access to chousa was revoked: ask the "
+			    "server's admin (chousa token readmit lets you in "
+			    "again)";
 		r->who.role = CHOUSA_ROLE_NONE;
 		return 1;
 	}

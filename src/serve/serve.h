@@ -131,12 +131,13 @@ int	auth_proxy_roles_check(const struct chousa_config *cfg,
 /* A last good backup older than this is said by serve --check. */
 #define BACKUP_STALE_DAYS	2
 /*
- * What a token's name is made of (at most 60 of them): an e-mail address
+ * What a token's name is made of (at most TOKEN_NAME_MAX): an e-mail address
  * a single sign-on proxy names, plus-addressed ones too.
  */
 #define TOKEN_NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZ" \
 	"abcdefghijklmnopqrstuvwxyz0123456789-_.@+"
-#define TOKEN_NAME_RULE		"letters, digits and - _ . @ +, at most 60"
+#define TOKEN_NAME_MAX		100
+#define TOKEN_NAME_RULE		"letters, digits and - _ . @ +, at most 100"
 /*
  * A token's allowed addresses as the store keeps them, into out: each
  * address or range checked, blanks dropped, joined by commas; "" for any

@@ -1423,7 +1423,7 @@ token_create_form(struct sreq *r)
 	    "action=\"/tokens\" id=\"token-form\">");
 	csrf_field(r);
 	chousa_buf_adds(&r->out, "<p><label for=\"token-name\">Name</label> "
-	    "<input name=\"name\" id=\"token-name\" maxlength=\"60\" "
+	    "<input name=\"name\" id=\"token-name\" maxlength=\"100\" "
 	    "pattern=\"[A-Za-z0-9._@\\-]+\" placeholder=\"alice\" required> "
 	    "<label for=\"token-role\">Role</label> <select name=\"role\" "
 	    "id=\"token-role\"><option value=\"read\">read: the store only"

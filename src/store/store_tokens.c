@@ -24,10 +24,14 @@ void
 chousa_store_token_proxy_hash(const char *name, char hex[65])
 {
 	struct store_sha256 c;
+	char low;
 
 	store_sha256_init_with(&c, 0);
 	store_sha256_update(&c, "proxy-user:", 11);
-	store_sha256_update(&c, name, strlen(name));
+	for (; *name != '\0'; name++) {
+		low = *name >= 'A' && *name <= 'Z' ? (char)(*name + 32) : *name;
+		store_sha256_update(&c, &low, 1);
+	}
 	store_sha256_hex(&c, hex);
 }
 
@@ -321,6 +325,23 @@ chousa_store_token_revoke(struct chousa_store *st, const char *name,
 	return update_named(st, "UPDATE tokens SET revoked_at = ?3 WHERE"
 	    " name = ?1 AND revoked_at IS NULL", name, 0,
 	    "cannot revoke the token", err);
+}
+
+int
+chousa_store_token_readmit(struct chousa_store *st, const char *name,
+    struct chousa_err *err)
+{
+	int rc = update_named(st, "UPDATE tokens SET revoked_at = NULL WHERE"
+	    " hash = ?4 AND revoked_at IS NOT NULL",
+	    name, 0, "cannot readmit the user", err);
+
+	if (rc == CHOUSA_ENOTFOUND)
+		return chousa_errf(err, CHOUSA_ENOTFOUND, "'%s' is no user the "
+		    "single sign-on proxy signed in and whose access was "
+		    "revoked (chousa token list: its note says \"signed in by "
+		    "the proxy\"); a bearer token revoked stays revoked",
+		    name);
+	return rc;
 }
 
 int

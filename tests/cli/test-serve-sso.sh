@@ -137,8 +137,33 @@ curl -s -H "Authorization: Bearer $ERIN" -o /dev/null -w ' %{http_code}' "$URL/a
 [ "$(cat code)" = "403 401" ] && ok revoke_ends_both || not_ok revoke_ends_both "$(cat code)"
 "$CHOUSA" -q token revoke alice@example.org
 as alice@example.org -o rev.html -w '%{http_code}' "$URL/" > code
-[ "$(cat code)" = 403 ] && grep -q 'revoked token' rev.html && ok revoked_user_403 ||
+[ "$(cat code)" = 403 ] && grep -q 'your access to chousa was revoked: ask the server' rev.html && ok revoked_user_403 ||
 	not_ok revoked_user_403 "HTTP $(cat code): $(head -c 200 rev.html)"
+# Readmitted: the same user in again (a bearer token revoked stays so).
+check readmit_user 0 "$CHOUSA" token readmit alice@example.org
+as alice@example.org -o /dev/null -w '%{http_code}' "$URL/" > code
+[ "$(cat code)" = 200 ] && ok readmitted_user_in || not_ok readmitted_user_in "HTTP $(cat code)"
+check readmit_not_revoked 3 "$CHOUSA" token readmit alice@example.org
+expect readmit_not_revoked_says "'alice@example\.org' is no user the single sign-on proxy signed in and whose access was revoked" err
+check readmit_no_bearer 3 "$CHOUSA" token readmit frank@example.org
+"$CHOUSA" -q token revoke alice@example.org
+check readmit_through_server 0 env CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" token readmit alice@example.org
+as alice@example.org -o /dev/null -w '%{http_code}' "$URL/" > code
+[ "$(cat code)" = 200 ] && ok readmitted_through_server || not_ok readmitted_through_server "HTTP $(cat code)"
+# One user in any case: one row, named in lower case; revoked in any.
+as Mixed@Example.ORG -o /dev/null -w '%{http_code}' "$URL/" > code
+as mixed@example.org -o /dev/null -w ' %{http_code}' "$URL/" >> code
+[ "$(cat code)" = "200 200" ] && ok user_in_any_case || not_ok user_in_any_case "$(cat code)"
+"$CHOUSA" token list > tokens.txt
+[ "$(grep -ci 'mixed@example\.org' tokens.txt)" = 1 ] && grep -q ' mixed@example\.org ' tokens.txt &&
+	ok one_row_in_lower_case || not_ok one_row_in_lower_case "$(grep -i mixed tokens.txt)"
+"$CHOUSA" -q token revoke mixed@example.org
+as MIXED@example.org -o /dev/null -w '%{http_code}' "$URL/" > code
+[ "$(cat code)" = 403 ] && ok revoked_in_any_case || not_ok revoked_in_any_case "HTTP $(cat code)"
+# A long address (up to 100 characters) is a user.
+LONG=firstname.middlename.lastname.department.team@subsidiary.division.corporation.example.org
+as "$LONG" -o /dev/null -w '%{http_code}' "$URL/" > code
+[ "$(cat code)" = 200 ] && ok long_address_user || not_ok long_address_user "HTTP $(cat code) for ${#LONG} characters"
 as dave@example.org -o /dev/null -w '%{http_code}' "$URL/api/v1/version" > code
 [ "$(cat code)" = 401 ] && ok api_needs_a_token || not_ok api_needs_a_token "HTTP $(cat code)"
 "$CHOUSA" token list > tokens.txt
