@@ -359,7 +359,7 @@ chousa_store_open_wait(struct chousa_store **out, const char *path,
 {
 	struct chousa_store *st;
 	struct stat sb;
-	int oflags, rc;
+	int oflags, rc, is_new;
 
 	if (path == NULL || path[0] == '\0')
 		return chousa_errf(err, CHOUSA_EINVAL, "no store path given");
@@ -382,6 +382,8 @@ chousa_store_open_wait(struct chousa_store **out, const char *path,
 	oflags = (flags & CHOUSA_STORE_READONLY) ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	oflags |= SQLITE_OPEN_NOMUTEX;
+	is_new = !(flags & CHOUSA_STORE_READONLY) && lstat(path, &sb) != 0 &&
+	    errno == ENOENT;
 	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
 		if (st->db == NULL)
 			rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
@@ -392,6 +394,16 @@ chousa_store_open_wait(struct chousa_store **out, const char *path,
 		else
 			rc = chousa_errf(err, CHOUSA_EIO, "cannot open store "
 			    "'%s': %s", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	/*
+	 * Only its owner may read a new store, as a backup: it holds the
+	 * tokens' hashes and the online answers cached (its -wal and -shm
+	 * take its mode).
+	 */
+	if (is_new && lstat(path, &sb) == 0 && chmod(path, 0600) != 0) {
+		rc = chousa_errf(err, CHOUSA_EIO, "cannot make the new store "
+		    "'%s' its owner's only: %s", path, strerror(errno));
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);

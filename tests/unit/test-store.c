@@ -3,6 +3,8 @@
  * not ours or are newer, every look-up kind, family aliases, idempotent
  * imports and the read helpers the investigation and the sweep use.
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +92,18 @@ test_schema(void)
 	rc = chousa_store_open(&st, p, 0, &err);
 	T_OK("open_creates_store", rc == CHOUSA_OK);
 	chousa_store_close(st);
+	{
+		struct stat sb;
+
+		/* Its owner's only, as it holds the tokens' hashes... */
+		T_OK("new_store_owner_only", stat(p, &sb) == 0 &&
+		    (sb.st_mode & 0777) == 0600);
+		/* ...but an existing store keeps the mode it was given. */
+		T_OK("store_mode_kept", chmod(p, 0640) == 0 &&
+		    chousa_store_open(&st, p, 0, &err) == CHOUSA_OK &&
+		    stat(p, &sb) == 0 && (sb.st_mode & 0777) == 0640);
+		chousa_store_close(st);
+	}
 	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 9);
 	T_INTEQ("application_id_set", pragma(p, "PRAGMA application_id"),
 	    0x43485341);
