@@ -189,7 +189,8 @@ install: all
 	    -e 's|@REQUIRES@|$(DEPS)|' scripts/chousa.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/chousa.pc
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system \
-	    $(DESTDIR)$(PREFIX)/share/doc/chousa/examples
+	    $(DESTDIR)$(PREFIX)/share/doc/chousa/examples \
+	    $(DESTDIR)$(PREFIX)/share/doc/chousa/docs
 	sed -e 's|@PREFIX@|$(PREFIX)|g' dist/chousa.service.in \
 	    > $(DESTDIR)$(PREFIX)/lib/systemd/system/chousa.service
 	sed -e 's|@PREFIX@|$(PREFIX)|g' dist/chousa-backup.service.in \
@@ -198,7 +199,9 @@ install: all
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system/
 	install -m 644 dist/chousa.logrotate dist/chousa.nginx dist/chousa-alerts.yml \
 	    $(DESTDIR)$(PREFIX)/share/doc/chousa/examples/
-	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/chousa/
+	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/chousa/
+	install -m 644 docs/*.md docs/openapi.json \
+	    $(DESTDIR)$(PREFIX)/share/doc/chousa/docs/
 
 # The link flags a program using libchousa.a needs (bench/bench-store.sh).
 print-ldlibs:

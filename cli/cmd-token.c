@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -100,7 +101,7 @@ create(const struct cli_cmd *self, const char *name, const char *role,
 	struct chousa_store *st;
 	struct chousa_buf said;
 	char token[CHOUSA_TOKEN_SIZE + 1];
-	int r = chousa_role_parse(role);
+	int r = chousa_role_parse(role), is_new, rc;
 	long lifetime = 0;
 	int64_t ends;
 
@@ -112,6 +113,8 @@ create(const struct cli_cmd *self, const char *name, const char *role,
 	if (remote)
 		return cli_remote_token("create", name, role, expires, budget,
 		    from, note);
+	/* A token in a store no server reads is a token nobody accepts. */
+	is_new = access(cli_db_path(), F_OK) != 0;
 	st = cli_open_store(0);
 	if (chousa_token_create(st, name, r, lifetime, budget, from, note,
 	    token, &ends, &err) != CHOUSA_OK)
@@ -119,7 +122,14 @@ create(const struct cli_cmd *self, const char *name, const char *role,
 	chousa_store_close(st);
 	chousa_buf_init(&said, 0);
 	chousa_token_created_text(&said, name, r, ends, from);
-	return token_shown(token, &said);
+	rc = token_shown(token, &said);
+	if (is_new)
+		cli_warn("the store '%s' did not exist and was made for this "
+		    "token: a team server accepts it only if it serves that "
+		    "store (as the systemd unit's CHOUSA_DB says; or create "
+		    "the token through it: chousa --server URL token create)",
+		    cli_db_path());
+	return rc;
 }
 
 static int

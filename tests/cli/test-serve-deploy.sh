@@ -37,9 +37,23 @@ unit=$root/usr/lib/systemd/system/chousa.service
 [ -f "$root/usr/share/doc/chousa/examples/chousa-alerts.yml" ] &&
 	ok alerts_example_installed ||
 	not_ok alerts_example_installed "missing"
-[ -f "$root/usr/share/doc/chousa/team.md" ] &&
+[ -f "$root/usr/share/doc/chousa/docs/team.md" ] &&
 	ok operators_guide_installed ||
 	not_ok operators_guide_installed "missing"
+# The guides' links hold where they are installed: README -> docs/team.md,
+# team.md -> openapi.json and json.md.
+python3 - "$root/usr/share/doc/chousa" <<'PY' > "$T/links"
+import os, re, sys
+root = sys.argv[1]
+bad = []
+for f in ["README.md"] + ["docs/" + n for n in os.listdir(root + "/docs") if n.endswith(".md")]:
+    here = os.path.dirname(os.path.join(root, f))
+    for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", open(os.path.join(root, f)).read()):
+        if not os.path.exists(os.path.join(here, target)):
+            bad.append("%s -> %s" % (f, target))
+print("; ".join(bad) or "ok")
+PY
+expect installed_doc_links_hold '^ok$' "$T/links"
 expect unit_prefix_filled '^ExecStart=/usr/bin/chousa serve ' "$unit"
 refute unit_no_placeholder '@PREFIX@' "$unit"
 if command -v systemd-analyze > /dev/null 2>&1; then

@@ -45,6 +45,13 @@ case $CAROL in chousa_*) ok token_create_prints_the_token ;; *) not_ok token_cre
 n=$(wc -l < "$T/out")
 [ "$n" = 1 ] && ok token_create_one_line || not_ok token_create_one_line "$n lines"
 expect token_create_said "^chousa: token 'carol' \(role investigate, until [0-9TZ:-]+\) created; it is shown only this once$" "$T/err"
+refute token_create_remote_no_store_said 'did not exist' "$T/err"
+# Made on this machine in a store that did not exist (a wrong HOME or
+# CHOUSA_DB): said, since no server reads it.
+check token_create_new_store 0 "$CHOUSA" --db "$T/elsewhere/chousa.db" -q token create --role read lost
+expect token_create_new_store_said "^chousa: the store '.*/elsewhere/chousa\.db' did not exist and was made for this token: a team server accepts it only if it serves that store" "$T/err"
+check token_create_known_store 0 "$CHOUSA" --db "$T/elsewhere/chousa.db" -q token create --role read lost2
+refute token_create_known_store_quiet 'did not exist' "$T/err"
 check token_created_works 0 env CHOUSA_SERVER_KEY="$CAROL" "$CHOUSA" --server "$URL" lookup 192.0.2.1
 "$CHOUSA" token list > "$T/list"
 expect token_created_listed '^[0-9]+ +carol +investigate .* valid +any +0 of 40 ' "$T/list"
