@@ -372,10 +372,12 @@ reload_tls(struct chousa_server *srv, const struct serve_args *x)
 	if (cli_try_read_file(x->cert, &cert, 1 << 20, why,
 	    sizeof(why)) != 0) {
 		cli_warn("serve: kept the TLS certificate in force: %s", why);
+		chousa_server_tls_refused(srv, why);
 		return;
 	}
 	if (cli_try_read_file(x->key, &key, 1 << 20, why, sizeof(why)) != 0) {
 		cli_warn("serve: kept the TLS certificate in force: %s", why);
+		chousa_server_tls_refused(srv, why);
 		chousa_buf_release(&cert);
 		return;
 	}

@@ -270,6 +270,12 @@ long	chousa_server_drain_timeout(const struct chousa_server *s);
 int	chousa_server_reload_tls(struct chousa_server *s, const char *cert_pem,
 	    const char *key_pem, struct chousa_err *err);
 /*
+ * A renewal refused before it reached chousa_server_reload_tls (a file
+ * that cannot be read), said by the health answer and /metrics as its
+ * refusals are.
+ */
+void	chousa_server_tls_refused(struct chousa_server *s, const char *why);
+/*
  * Put cfg in force (SIGHUP, after the config file changed): the requests
  * and investigations from now on read the sources' keys and settings from
  * it; those under way finish with the one they began with.  The server

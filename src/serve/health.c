@@ -229,12 +229,23 @@ static void
 check_tls(struct health *h, struct server *s, int64_t now)
 {
 	int64_t until;
-	char when[32];
+	char when[32], refused[sizeof(s->tls_refused)];
 
 	if (s->opts.tls_cert == NULL)
 		return;
 	until = tls_expires();
 	chousa_time_format(until, when, sizeof(when));
+	pthread_mutex_lock(&s->cfg_lock);
+	memcpy(refused, s->tls_refused, sizeof(refused));
+	pthread_mutex_unlock(&s->cfg_lock);
+	if (refused[0] != '\0') {
+		chousa_buf_addf(&h->detail, "the last reload refused the "
+		    "renewed pair (%s) and kept the certificate in force, "
+		    "which ends at %s: fix the files, then reload", refused,
+		    when);
+		check_done(h, "tls", H_DEGRADED);
+		return;
+	}
 	if (until <= now)
 		chousa_buf_addf(&h->detail, "the certificate ended at %s: "
 		    "renew it, then reload", when);

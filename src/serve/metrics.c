@@ -458,10 +458,18 @@ put_server(struct chousa_buf *b, struct server *s)
 		    "being written, rotated past --audit-max.",
 		    (double)as.size);
 	}
-	if (s->opts.tls_cert != NULL)
+	if (s->opts.tls_cert != NULL) {
 		gauge(b, "chousa_tls_certificate_expiry_timestamp_seconds",
 		    "The notAfter of the TLS certificate in force (renew, "
 		    "then SIGHUP).", (double)tls_expires());
+		pthread_mutex_lock(&s->cfg_lock);
+		reload_ok = s->tls_refused[0] == '\0';
+		pthread_mutex_unlock(&s->cfg_lock);
+		gauge(b, "chousa_tls_last_reload_successful", "1 when the TLS "
+		    "pair read at the last SIGHUP (or at start) is in force; "
+		    "0 when it was refused and the one before kept.",
+		    (double)reload_ok);
+	}
 	if (s->updater != NULL) {
 		updater_state(s->updater, &us);
 		gauge(b, "chousa_update_running", "1 while a feed update "

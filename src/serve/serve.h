@@ -1012,6 +1012,8 @@ struct server {
 	struct cfg_ref			*cfg_now;
 	struct cfg_ref			 cfg_first;	/* opts.cfg's */
 	int				 cfg_reload_ok;	/* the last SIGHUP's */
+	/* Why the last reload refused the TLS pair; "": it was taken. */
+	char				 tls_refused[256];
 	int64_t				 cfg_loaded_at;	/* in force since */
 	struct MHD_Daemon		*d;
 	struct listener			*listener;

@@ -2377,7 +2377,18 @@ chousa_server_reload_tls(struct chousa_server *cs, const char *cert_pem,
 	rc = tls_load(cert_pem, key_pem, &until, err);
 	if (rc == CHOUSA_OK)
 		tls_say_expiry(s, until, "now in force");
+	chousa_server_tls_refused(cs, rc == CHOUSA_OK ? "" : err->msg);
 	return rc;
+}
+
+void
+chousa_server_tls_refused(struct chousa_server *cs, const char *why)
+{
+	struct server *s = (struct server *)(void *)cs;
+
+	pthread_mutex_lock(&s->cfg_lock);
+	snprintf(s->tls_refused, sizeof(s->tls_refused), "%s", why);
+	pthread_mutex_unlock(&s->cfg_lock);
 }
 
 void

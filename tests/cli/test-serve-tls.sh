@@ -143,6 +143,19 @@ python3 client.py "$PORT" "$TOKEN" "$SERVER_PID" "$T" missing > missing.out 2>&1
 expect missing_kept_in_force "after 200 leaf B" missing.out
 expect missing_said "kept the TLS certificate in force: cannot open '.*cert.pem'" "$T/serve.log"
 kill -0 "$SERVER_PID" 2> /dev/null && ok server_goes_on || not_ok server_goes_on "it ended"
+# The refusal is seen where an operator looks: health and /metrics.
+curl -s --cacert root.pem -H "Authorization: Bearer $TOKEN" -o refused.json "https://127.0.0.1:$PORT/api/v1/health"
+expect refused_renewal_degrades_health '"check":"tls","status":"degraded","detail":"the last reload refused the renewed pair \(cannot open .*cert\.pem.*\) and kept the certificate in force, which ends at [0-9TZ:-]+: fix the files, then reload"' refused.json
+curl -s --cacert root.pem -H "Authorization: Bearer $TOKEN" -o refused.prom "https://127.0.0.1:$PORT/metrics"
+expect refused_renewal_metric '^chousa_tls_last_reload_successful 0$' refused.prom
+cp good.pem cert.pem
+kill -HUP "$SERVER_PID"
+i=0
+until [ "$(grep -c 'TLS certificate now in force' "$T/serve.log")" -ge 2 ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+curl -s --cacert root.pem -H "Authorization: Bearer $TOKEN" -o fixed.json "https://127.0.0.1:$PORT/api/v1/health"
+expect fixed_renewal_health_ok '"check":"tls","status":"ok"' fixed.json
+curl -s --cacert root.pem -H "Authorization: Bearer $TOKEN" -o fixed.prom "https://127.0.0.1:$PORT/metrics"
+expect fixed_renewal_metric '^chousa_tls_last_reload_successful 1$' fixed.prom
 
 # ---- 5. a TLS client closing cleanly in the middle of an import ----
 cat > leave.py <<'PY'
