@@ -70,6 +70,11 @@ duration_arg(const struct cli_cmd *self, const char *opt, const char *s)
 	long n = strcmp(opt, "grace") == 0 ?
 	    chousa_duration_parse_or_zero(s) : chousa_duration_parse(s);
 
+	/* A bare number is seconds, never what a token's life is meant. */
+	if (*s != '\0' && strspn(s, "0123456789") == strlen(s) &&
+	    strcmp(s, "0") != 0)
+		cli_usage_error(self, "bad --%s '%s': give its unit, as in "
+		    "%sd, %sh, %sm or %ss", opt, s, s, s, s, s);
 	if (n < 0)
 		cli_usage_error(self, "bad --%s '%s': a duration such as 90s, "
 		    "30m, 12h or 90d", opt, s);
@@ -329,6 +334,10 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 	    argv[cli_optind + 1], &err)) != CHOUSA_OK)
 		cli_die_err(&err);
 	chousa_store_close(st);
+	if (!g_opt.quiet)
+		cli_warn(strcmp(verb, "revoke") == 0 ? "'%s' revoked: refused "
+		    "from its next request on" : "'%s' readmitted: the proxy "
+		    "signs it in again", argv[cli_optind + 1]);
 	return EXIT_CLEAN;
 }
 

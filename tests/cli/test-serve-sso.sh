@@ -141,6 +141,7 @@ as alice@example.org -o rev.html -w '%{http_code}' "$URL/" > code
 	not_ok revoked_user_403 "HTTP $(cat code): $(head -c 200 rev.html)"
 # Readmitted: the same user in again (a bearer token revoked stays so).
 check readmit_user 0 "$CHOUSA" token readmit alice@example.org
+expect readmit_said "^chousa: 'alice@example\.org' readmitted: the proxy signs it in again$" "$T/err"
 as alice@example.org -o /dev/null -w '%{http_code}' "$URL/" > code
 [ "$(cat code)" = 200 ] && ok readmitted_user_in || not_ok readmitted_user_in "HTTP $(cat code)"
 check readmit_not_revoked 3 "$CHOUSA" token readmit alice@example.org

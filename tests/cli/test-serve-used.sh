@@ -163,6 +163,8 @@ check unused_recent_none 0 "$CHOUSA" token list --unused-for 200d
 [ "$(wc -l < "$T/out")" = 1 ] && ok unused_recent_header_only || not_ok unused_recent_header_only "$(cat "$T/out")"
 check unused_bad 2 "$CHOUSA" token list --unused-for 0
 expect unused_bad_said "bad --unused-for '0'" "$T/err"
+check unused_bare_number 2 "$CHOUSA" token list --unused-for 90
+expect unused_bare_number_says "bad --unused-for '90': give its unit, as in 90d, 90h, 90m or 90s" "$T/err"
 check unused_not_for_create 2 "$CHOUSA" token create --role read --unused-for 9d x
 expect unused_list_only_said "--unused-for is for list" "$T/err"
 
