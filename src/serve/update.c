@@ -180,9 +180,12 @@ run_child(struct updater *u, char **out, char **said)
 	    WTERMSIG(status);
 }
 
+/* The warnings of a run the server's log repeats, at most. */
+#define LOG_RUN_LINES	20
+
 /*
  * How a run ended, in the server's log, with the warnings it wrote (the
- * first five): they went to no terminal.
+ * first LOG_RUN_LINES, and how many more): they went to no terminal.
  */
 static void
 log_run(struct updater *u, int status, const char *said)
@@ -197,14 +200,16 @@ log_run(struct updater *u, int status, const char *said)
 		server_log(u->srv, "update: failed (status %d), will %s",
 		    status, __atomic_load_n(&u->every, __ATOMIC_RELAXED) > 0 ?
 		    "retry" : "run when asked");
-	while (p != NULL && *p != '\0' && n < 5) {
+	while (p != NULL && *p != '\0') {
 		len = strcspn(p, "\n");
-		if (strncmp(p, "chousa: ", 8) == 0) {
+		if (strncmp(p, "chousa: ", 8) == 0 && n++ < LOG_RUN_LINES)
 			server_log(u->srv, "update: %.*s", (int)(len - 8), p + 8);
-			n++;
-		}
 		p += len + (p[len] == '\n');
 	}
+	if (n > LOG_RUN_LINES)
+		server_log(u->srv, "update: and %d more line%s (chousa db stats "
+		    "lists the failed imports)", n - LOG_RUN_LINES,
+		    n - LOG_RUN_LINES == 1 ? "" : "s");
 }
 
 static void *

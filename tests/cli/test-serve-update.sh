@@ -68,6 +68,15 @@ expect update_failure_logged 'update: failed \(status 4\), will run when asked' 
 http GET /api/v1/health "$READ"
 expect update_failure_in_health '"status":"degraded".*\{"check":"update","status":"degraded","detail":"the last 1 feed update failed \(exit status 4' "$T/body"
 mv "$T/www/feodo.gone" "$T/www/feodo.csv"
+# A run that says more than the log repeats: how many more, said.
+cp "$T/config" "$T/config.kept"
+i=0
+while [ $i -lt 25 ]; do printf '[typo%d]
+key = 1
+' $i >> "$T/config"; i=$((i + 1)); done
+CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" -q update > /dev/null 2>&1
+expect update_more_lines_counted '^chousa: serve: update: and [0-9]+ more lines \(chousa db stats lists the failed imports\)$' "$T/serve.log"
+cp "$T/config.kept" "$T/config"
 
 # ---- 3. an admin's only ----
 check update_read_token_refused 4 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" update
