@@ -177,9 +177,9 @@ chousa_sweep_summary_text(struct chousa_buf *b,
 	double mb = (double)s->bytes / 1e6;
 
 	/* What was left out is said every time, not only with -v. */
-	chousa_buf_addf(b, "chousa: sweep: %llu hits, %llu suppressed by "
+	chousa_buf_addf(b, "chousa: sweep: %llu hit%s, %llu suppressed by "
 	    "known-benign lists%s", (unsigned long long)s->hits,
-	    (unsigned long long)s->benign_suppressed,
+	    s->hits == 1 ? "" : "s", (unsigned long long)s->benign_suppressed,
 	    s->benign_suppressed > 0 ? " (--no-benign-filter shows them)" :
 	    "");
 	if (s->as_of_log_time)
@@ -243,8 +243,8 @@ investigation_lines(struct chousa_buf *b, const struct chousa_report *r,
 	chousa_buf_adds(b, csv ? "# " : "\n");
 	chousa_buf_adds(b, "investigation of ");
 	chousa_esc_text(b, r->input, strlen(r->input));
-	chousa_buf_addf(b, " (%llu hits): %s", (unsigned long long)hits,
-	    chousa_verdict_name(r->verdict));
+	chousa_buf_addf(b, " (%llu hit%s): %s", (unsigned long long)hits,
+	    hits == 1 ? "" : "s", chousa_verdict_name(r->verdict));
 	if (r->family != NULL && r->family->name != NULL) {
 		chousa_buf_adds(b, ", ");
 		chousa_esc_text(b, r->family->name, strlen(r->family->name));
