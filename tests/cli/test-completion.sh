@@ -22,13 +22,13 @@ offers() {
 offers db_subcommands "stats check backup restore" chousa db ''
 offers config_subcommands "check init" chousa config ''
 offers completion_shells "bash zsh fish" chousa completion ''
-offers token_subcommands "create rotate list budget allow note revoke" chousa token ''
+offers token_subcommands "create rotate list budget allow note revoke readmit" chousa token ''
 offers cache_subcommands "stats clear" chousa cache ''
 offers color_values "auto always never" chousa --color ''
 offers color_values_after_command "auto always never" chousa refang --color ''
 
 # The same words in zsh and fish.
-expect zsh_token_subcommands "'\*:argument:\(create rotate list budget allow note revoke\)'" "$T/_chousa"
+expect zsh_token_subcommands "'\*:argument:\(create rotate list budget allow note revoke readmit\)'" "$T/_chousa"
 expect zsh_color_values "--color\[.*\]:WHEN:\(auto always never\)" "$T/_chousa"
 expect fish_db_subcommands \
     "__fish_seen_subcommand_from db' -a 'stats check backup restore'" "$T/chousa.fish"
