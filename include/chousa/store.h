@@ -678,6 +678,11 @@ struct chousa_token {
 	int64_t		 last_used_at;
 	char		 last_used_from[CHOUSA_TOKEN_FROM_MAX];
 	const char	*note;		/* whose it is, what for; NULL: none */
+	/*
+	 * The row of a user a single sign-on proxy signs in (its hash
+	 * chousa_store_token_proxy_hash's), not a token anyone holds.
+	 */
+	int		 by_proxy;
 };
 
 /* The longest note kept, in bytes. */

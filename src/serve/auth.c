@@ -320,6 +320,7 @@ token_json(const void *arg, struct chousa_jw *w, size_t i)
 	else
 		chousa_jw_null(w);
 	auth_note_json(w, t->note);
+	chousa_jw_kbool(w, "sso", t->by_proxy);
 }
 
 void

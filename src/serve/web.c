@@ -1416,6 +1416,43 @@ token_actions(struct sreq *r, const char *name)
 	    "</form>");
 }
 
+/*
+ * Whether t[i] is its name's bearer token in force: valid, and no later
+ * one valid (a user's single sign-on row stands beside it).
+ */
+static int
+bearer_current(const struct chousa_token *t, size_t n, size_t i,
+    int64_t now)
+{
+	size_t j;
+
+	if (strcmp(chousa_token_state(&t[i], now), "valid") != 0)
+		return 0;
+	for (j = i + 1; j < n; j++)
+		if (!t[j].by_proxy && strcmp(t[j].name, t[i].name) == 0 &&
+		    strcmp(chousa_token_state(&t[j], now), "valid") == 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * A single sign-on user's row: Revoke while it may come in, Readmit once
+ * revoked; nothing to rotate, as no one holds a token.
+ */
+static void
+proxy_row_actions(struct sreq *r, const struct chousa_token *t, int64_t now)
+{
+	if (t->revoked_at != 0) {
+		form_for_name(r, "/tokens/readmit", t->name);
+		chousa_buf_adds(&r->out, "<button type=\"submit\">Readmit"
+		    "</button></form>");
+	} else if (strcmp(chousa_token_state(t, now), "valid") == 0) {
+		form_for_name(r, "/tokens/revoke", t->name);
+		chousa_buf_adds(&r->out, "<button type=\"submit\">Revoke"
+		    "</button></form>");
+	}
+}
+
 static void
 token_create_form(struct sreq *r)
 {
@@ -1524,7 +1561,9 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 		chousa_buf_adds(&r->out, "</td><td>");
 		html(&r->out, t[i].note != NULL ? t[i].note : "");
 		chousa_buf_adds(&r->out, "</td><td>");
-		if (current)
+		if (t[i].by_proxy)
+			proxy_row_actions(r, &t[i], now);
+		else if (bearer_current(t, n, i, now))
 			token_actions(r, t[i].name);
 		chousa_buf_adds(&r->out, "</td></tr>");
 	}
@@ -1670,6 +1709,31 @@ h_tokens_revoke(struct sreq *r)
 	return rc;
 }
 
+static int
+h_tokens_readmit(struct sreq *r)
+{
+	struct chousa_err err = { 0 };
+	const char *name = req_form(r, "name");
+	struct chousa_buf said;
+	int rc;
+
+	if (!csrf_ok(r))
+		return 0;
+	if (name == NULL)
+		return req_error(r, 400, "a name is needed");
+	rc = chousa_store_token_readmit(r->env.st, name, &err);
+	auth_tokens_changed();
+	if (rc != CHOUSA_OK)
+		return token_failed(r, &err);
+	chousa_buf_init(&said, 0);
+	chousa_buf_adds(&said, "'");
+	chousa_buf_adds(&said, name);
+	chousa_buf_adds(&said, "' readmitted: the proxy signs it in again");
+	rc = tokens_page(r, said.data != NULL ? said.data : "", NULL);
+	chousa_buf_release(&said);
+	return rc;
+}
+
 const struct route web_routes[] = {
 	{ "/", M_GET, CHOUSA_ROLE_READ, 0, ROUTE_WEB, h_home, "web: home" },
 	{ "/login", M_GET, CHOUSA_ROLE_NONE, 0, ROUTE_WEB | ROUTE_NO_AUDIT,
@@ -1705,6 +1769,8 @@ const struct route web_routes[] = {
 	    h_tokens_rotate, "web: rotate a token" },
 	{ "/tokens/revoke", M_POST, CHOUSA_ROLE_ADMIN, 4096, ROUTE_WEB,
 	    h_tokens_revoke, "web: revoke a token" },
+	{ "/tokens/readmit", M_POST, CHOUSA_ROLE_ADMIN, 4096, ROUTE_WEB,
+	    h_tokens_readmit, "web: readmit a single sign-on user" },
 	{ "/static/app.css", M_GET, CHOUSA_ROLE_NONE, 0,
 	    ROUTE_WEB | ROUTE_NO_AUDIT, h_css, "static" },
 	{ "/static/app.js", M_GET, CHOUSA_ROLE_NONE, 0,

@@ -106,14 +106,15 @@ chousa_store_token_add(struct chousa_store *st, const char *name,
 /* The columns row() reads, in its order. */
 #define TOKEN_COLS "id, name, role, created_at, coalesce(revoked_at, 0)," \
 	" coalesce(expires_at, 0), coalesce(online_budget, -1), allow_from," \
-	" coalesce(last_used_at, 0), coalesce(last_used_from, ''), note"
+	" coalesce(last_used_at, 0), coalesce(last_used_from, ''), note, hash"
 
 static int
 row(sqlite3_stmt *s, struct chousa_arena *a, struct chousa_token *t)
 {
 	const char *name = (const char *)sqlite3_column_text(s, 1);
 	const char *role = (const char *)sqlite3_column_text(s, 2);
-	const char *from, *used_from, *note;
+	const char *from, *used_from, *note, *hash;
+	char proxy[65];
 
 	t->id = sqlite3_column_int64(s, 0);
 	t->name = chousa_arena_strdup(a, name != NULL ? name : "");
@@ -130,6 +131,9 @@ row(sqlite3_stmt *s, struct chousa_arena *a, struct chousa_token *t)
 	    used_from != NULL ? used_from : "");
 	note = (const char *)sqlite3_column_text(s, 10);
 	t->note = note != NULL ? chousa_arena_strdup(a, note) : NULL;
+	hash = (const char *)sqlite3_column_text(s, 11);
+	chousa_store_token_proxy_hash(t->name != NULL ? t->name : "", proxy);
+	t->by_proxy = hash != NULL && strcmp(hash, proxy) == 0;
 	return t->name != NULL && t->role != NULL && (from == NULL ||
 	    t->allow_from != NULL) && (note == NULL || t->note != NULL);
 }

@@ -161,6 +161,28 @@ as mixed@example.org -o /dev/null -w ' %{http_code}' "$URL/" >> code
 "$CHOUSA" -q token revoke mixed@example.org
 as MIXED@example.org -o /dev/null -w '%{http_code}' "$URL/" > code
 [ "$(cat code)" = 403 ] && ok revoked_in_any_case || not_ok revoked_in_any_case "HTTP $(cat code)"
+# The web page's Tokens: a revoked user's row has Readmit, no Rotate.
+as boss@example.org -c bossjar -o btok.html "$URL/tokens"
+python3 - btok.html > rows.check <<'PY'
+import re, sys
+page = open(sys.argv[1]).read()
+rows = {re.sub("<[^>]+>", "", r.split("</td>")[1]): r for r in re.findall(r"<tr><td>\d+</td>.*?</tr>", page)}
+m, a = rows.get("mixed@example.org", ""), rows.get("alice@example.org", "")
+print("ok" if 'action="/tokens/readmit"' in m and "/tokens/rotate" not in m
+      and 'action="/tokens/revoke"' in a and "/tokens/rotate" not in a
+      and "/tokens/readmit" not in a else "mixed: %s | alice: %s" % (m[-300:], a[-300:]))
+PY
+expect web_proxy_rows_actions '^ok$' rows.check
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' btok.html | head -n 1)
+as boss@example.org -b bossjar -H "Origin: $URL" --data-urlencode "csrf=$csrf" \
+    --data-urlencode "name=mixed@example.org" -o readm.html -w '%{http_code}' "$URL/tokens/readmit" > code
+[ "$(cat code)" = 200 ] && grep -q "readmitted: the proxy signs it in again" readm.html && ok web_readmit ||
+	not_ok web_readmit "HTTP $(cat code): $(head -c 300 readm.html)"
+as mixed@example.org -o /dev/null -w '%{http_code}' "$URL/" > code
+[ "$(cat code)" = 200 ] && ok web_readmitted_in || not_ok web_readmitted_in "HTTP $(cat code)"
+"$CHOUSA" token list --json > tokens.json
+python3 -c 'import json,sys; t=[x for x in json.load(open(sys.argv[1]))["tokens"] if x["name"] in ("mixed@example.org","frank@example.org")]; print(sorted((x["name"], x["sso"]) for x in t))' tokens.json > sso.txt
+expect json_sso_marks_rows "\[\('frank@example.org', False\), \('frank@example.org', False\), \('frank@example.org', True\), \('mixed@example.org', True\)\]" sso.txt
 # A long address (up to 100 characters) is a user.
 LONG=firstname.middlename.lastname.department.team@subsidiary.division.corporation.example.org
 as "$LONG" -o /dev/null -w '%{http_code}' "$URL/" > code
