@@ -1542,6 +1542,10 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 		chousa_buf_addf(&r->out, "<tr><td>%lld</td><td>",
 		    (long long)t[i].id);
 		html(&r->out, t[i].name);
+		if (t[i].by_proxy)
+			chousa_buf_adds(&r->out, " <span class=\"muted\" "
+			    "title=\"signed in by the single sign-on proxy: no "
+			    "token of its own\">(sso)</span>");
 		chousa_buf_adds(&r->out, "</td><td>");
 		html(&r->out, t[i].role);
 		current = auth_token_current(t, n, i, now);

@@ -166,9 +166,11 @@ as boss@example.org -c bossjar -o btok.html "$URL/tokens"
 python3 - btok.html > rows.check <<'PY'
 import re, sys
 page = open(sys.argv[1]).read()
-rows = {re.sub("<[^>]+>", "", r.split("</td>")[1]): r for r in re.findall(r"<tr><td>\d+</td>.*?</tr>", page)}
+rows = {re.sub(r" \(sso\)$", "", re.sub("<[^>]+>", "", r.split("</td>")[1])): r
+        for r in re.findall(r"<tr><td>\d+</td>.*?</tr>", page)}
 m, a = rows.get("mixed@example.org", ""), rows.get("alice@example.org", "")
 print("ok" if 'action="/tokens/readmit"' in m and "/tokens/rotate" not in m
+      and "(sso)</span>" in m and "(sso)" not in rows.get("frank@example.org", "")
       and 'action="/tokens/revoke"' in a and "/tokens/rotate" not in a
       and "/tokens/readmit" not in a else "mixed: %s | alice: %s" % (m[-300:], a[-300:]))
 PY
