@@ -239,6 +239,9 @@ man_key(FILE *fp, const struct chousa_config_key *k, const char *section)
 	cli_roff(fp, k->help);
 	if (k->type == CHOUSA_CFG_NUMBER)
 		fprintf(fp, "  From %ld to %ld.", k->min, k->max);
+	if (k->type == CHOUSA_CFG_SIZE)
+		fprintf(fp, "  Bytes, or a number with k, M or G (64M), from "
+		    "%ld to %ld.", k->min, k->max);
 	if (k->def != NULL) {
 		fputs("  Default: ", fp);
 		cli_roff(fp, k->def);

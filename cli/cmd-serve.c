@@ -61,23 +61,15 @@ static const struct cli_opt serve_opts[] = {
 	{ 0 }
 };
 
+/* A size of bytes as the config takes it too, above 0; else -1. */
 static long
 size_arg(const char *s)
 {
-	char *end;
-	long n = strtol(s, &end, 10);
+	long n;
 
-	if (end == s || n <= 0)
+	if (chousa_config_parse_size(s, &n) != CHOUSA_OK || n <= 0)
 		return -1;
-	if (*end == '\0')
-		return n;
-	if (strcmp(end, "k") == 0 || strcmp(end, "K") == 0)
-		return n << 10;
-	if (strcmp(end, "M") == 0)
-		return n << 20;
-	if (strcmp(end, "G") == 0)
-		return n << 30;
-	return -1;
+	return n;
 }
 
 static void
@@ -185,7 +177,8 @@ serve_options(const struct cli_cmd *self, int argc, char **argv,
 			    CHOUSA_AUDIT_NO_ROTATION : size_arg(arg);
 			if (so->audit_max_bytes < 0)
 				cli_usage_error(self, "--audit-max: cannot "
-				    "read '%s'", arg);
+				    "read '%s' (bytes, or with k, M or G: 64M; "
+				    "or none)", arg);
 			break;
 		case OPT_AUDIT_KEEP:
 			cli_sets(x, "audit_keep");

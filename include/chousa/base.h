@@ -313,9 +313,9 @@ void	chousa_config_free(struct chousa_config *c);
 const char *chousa_config_get(const struct chousa_config *c,
 	    const char *section, const char *key);
 /*
- * Integer value, or def when unset, not a whole number, or outside the
- * range chousa_config_keys() gives the key (chousa_config_check() says
- * which).
+ * Integer value, or def when unset, not a whole number (for a size: not
+ * as chousa_config_parse_size() reads one), or outside the range
+ * chousa_config_keys() gives the key (chousa_config_check() says which).
  */
 long	chousa_config_get_long(const struct chousa_config *c,
 	    const char *section, const char *key, long def);
@@ -327,6 +327,14 @@ int	chousa_config_get_bool(const struct chousa_config *c,
 	    const char *section, const char *key, int def);
 /* The same rule on a value: CHOUSA_OK with *out set, else CHOUSA_EPARSE. */
 int	chousa_config_parse_bool(const char *value, int *out);
+/*
+ * The one rule for a size in bytes, in the config (CHOUSA_CFG_SIZE) and on
+ * the command line (serve --audit-max): a whole number of bytes, or one
+ * followed by k (or K), M or G for KiB, MiB or GiB ("64M").  CHOUSA_OK with
+ * *out set; CHOUSA_EPARSE for anything else (blanks, a sign, another
+ * unit), CHOUSA_ELIMIT past what a long holds.
+ */
+int	chousa_config_parse_size(const char *value, long *out);
 /* The path that was read, or NULL; borrowed. */
 const char *chousa_config_path(const struct chousa_config *c);
 
@@ -353,7 +361,9 @@ enum chousa_config_type {
 	CHOUSA_CFG_PATH,	/* a file that must be readable */
 	CHOUSA_CFG_BOOL,	/* chousa_config_parse_bool() */
 	CHOUSA_CFG_NUMBER,	/* a whole number from min to max */
-	CHOUSA_CFG_LIST		/* comma-separated names */
+	CHOUSA_CFG_LIST,	/* comma-separated names */
+	CHOUSA_CFG_SIZE		/* bytes, chousa_config_parse_size(), from
+				 * min to max */
 };
 
 /* The section name of the settings every online source's section takes. */
@@ -368,7 +378,7 @@ struct chousa_config_key {
 	const char	*section;	/* "http", or CHOUSA_CONFIG_SOURCE */
 	const char	*key;		/* "timeout" */
 	int		 type;		/* enum chousa_config_type */
-	long		 min, max;	/* NUMBER: the range allowed */
+	long		 min, max;	/* NUMBER, SIZE: the range allowed */
 	const char	*def;		/* the default as text, or NULL: none,
 					 * or for SOURCE rows the source's own */
 	const char	*help;		/* sentences, for the man page */

@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,8 @@ struct chousa_config {
 
 #define N(s, k, lo, hi, def, help) \
 	{ s, k, CHOUSA_CFG_NUMBER, lo, hi, def, help }
+#define Z(s, k, lo, hi, def, help) \
+	{ s, k, CHOUSA_CFG_SIZE, lo, hi, def, help }
 #define S(s, k, type, def, help) \
 	{ s, k, type, 0, 0, def, help }
 #define SRC CHOUSA_CONFIG_SOURCE
@@ -108,7 +111,7 @@ static const struct chousa_config_key keys[] = {
 	S("server", "audit_log", CHOUSA_CFG_TEXT, NULL, "chousa serve: the "
 	    "audit log, one JSON line per request; default beside the store; "
 	    "'none': no log.  A SIGHUP moves it to a new path."),
-	N("server", "audit_max", 0, 1099511627776LL, NULL, "chousa serve: "
+	Z("server", "audit_max", 0, 1099511627776LL, NULL, "chousa serve: "
 	    "bytes after which the audit log is rotated."),
 	N("server", "audit_keep", 0, 1000, NULL, "chousa serve: rotated "
 	    "audit logs kept."),
@@ -178,7 +181,7 @@ static const struct chousa_config_key keys[] = {
 	N("server", "investigate_queue", 0, 1000000, "256", "chousa serve: "
 	    "offline investigations waiting for a thread before more are "
 	    "refused (503)."),
-	N("server", "queue_memory", 0, 1099511627776LL, "268435456",
+	Z("server", "queue_memory", 0, 1099511627776LL, "268435456",
 	    "chousa serve: bytes the investigations' requests may hold (their "
 	    "bodies while queued or running, then their answers until sent) "
 	    "before more are refused (503); 0: no limit.  An answer past 1 MiB "
@@ -188,11 +191,11 @@ static const struct chousa_config_key keys[] = {
 	N("server", "background_jobs", 1, 64, "2", "chousa serve: sweeps "
 	    "of uploaded logs and exports running at once, each on a thread "
 	    "of its own; past them, 503 with Retry-After."),
-	N("server", "sweep_max", 1, 1099511627776LL, "1073741824",
+	Z("server", "sweep_max", 1, 1099511627776LL, "1073741824",
 	    "chousa serve: bytes an uploaded log may have (as sent, before "
 	    "decompression); a longer one is refused (413).  The log is swept "
 	    "as it arrives and never stored."),
-	N("server", "import_max", 1, 1099511627776LL, "1073741824",
+	Z("server", "import_max", 1, 1099511627776LL, "1073741824",
 	    "chousa serve: bytes a file imported through POST /api/v1/import "
 	    "(chousa --server URL import) may have, as sent; a longer one is "
 	    "refused (413).  It is kept in an unlinked file of TMPDIR while "
@@ -222,7 +225,7 @@ static const struct chousa_config_key keys[] = {
 	    "wins over timeout."),
 	N("http", "connect_timeout", 1, 600, "10", "Seconds a connection may "
 	    "take to open."),
-	N("http", "max_body", 1, 2147483647L, "33554432", "Bytes an answer "
+	Z("http", "max_body", 1, 2147483647L, "33554432", "Bytes an answer "
 	    "may have; a longer one is an error."),
 	N("http", "max_parallel", 1, 256, "16", "Requests in flight at "
 	    "once."),
@@ -241,6 +244,7 @@ static const struct chousa_config_key keys[] = {
 };
 
 #undef N
+#undef Z
 #undef S
 #undef SRC
 
@@ -900,20 +904,66 @@ chousa_config_get(const struct chousa_config *c, const char *section,
 	return e != NULL ? e->value : NULL;
 }
 
-/* A whole number in the key's range: CHOUSA_OK, else why not in *why. */
+int
+chousa_config_parse_size(const char *value, long *out)
+{
+	static const struct {
+		char	unit;
+		int	shift;
+	} units[] = { { 'k', 10 }, { 'K', 10 }, { 'M', 20 }, { 'G', 30 } };
+	char *end;
+	size_t i;
+	long n;
+
+	/* strtol would take blanks and a sign before the digits. */
+	if (value == NULL || !isdigit((unsigned char)value[0]))
+		return CHOUSA_EPARSE;
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if (errno != 0)
+		return CHOUSA_ELIMIT;
+	if (*end == '\0') {
+		*out = n;
+		return CHOUSA_OK;
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (end[0] != units[i].unit || end[1] != '\0')
+			continue;
+		if (n > LONG_MAX >> units[i].shift)
+			return CHOUSA_ELIMIT;
+		*out = n << units[i].shift;
+		return CHOUSA_OK;
+	}
+	return CHOUSA_EPARSE;
+}
+
+/*
+ * A whole number, or for a SIZE row a size, in the key's range:
+ * CHOUSA_OK, else why not in *why.
+ */
 static int
 parse_number(const struct chousa_config_key *k, const char *v, long *out,
     const char **why)
 {
 	char *end;
 	long n;
+	int rc;
 
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (*v == '\0' || errno != 0 || *end != '\0' ||
-	    isspace((unsigned char)*v)) {
-		*why = "not a whole number";
-		return CHOUSA_EPARSE;
+	if (k != NULL && k->type == CHOUSA_CFG_SIZE) {
+		rc = chousa_config_parse_size(v, &n);
+		if (rc != CHOUSA_OK) {
+			*why = rc == CHOUSA_ELIMIT ? "out of range" :
+			    "not a size";
+			return rc;
+		}
+	} else {
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (*v == '\0' || errno != 0 || *end != '\0' ||
+		    isspace((unsigned char)*v)) {
+			*why = "not a whole number";
+			return CHOUSA_EPARSE;
+		}
 	}
 	if (k != NULL && (n < k->min || n > k->max)) {
 		*why = "out of range";
@@ -936,7 +986,8 @@ chousa_config_get_long(const struct chousa_config *c, const char *section,
 		return def;
 	/* The key's row (for its range) only for a value that is set. */
 	k = find_any(section, key);
-	if (k != NULL && k->type != CHOUSA_CFG_NUMBER)
+	if (k != NULL && k->type != CHOUSA_CFG_NUMBER &&
+	    k->type != CHOUSA_CFG_SIZE)
 		k = NULL;
 	return parse_number(k, v, &n, &why) == CHOUSA_OK ? n : def;
 }
@@ -1117,6 +1168,14 @@ check_value(struct check *ck, const char *where, const char *label,
 		issue(ck, where, "%s = '%.40s' is %s: it takes a whole number "
 		    "from %ld to %ld; %s is used instead", label, v, why,
 		    k->min, k->max, fallback(k));
+		break;
+	case CHOUSA_CFG_SIZE:
+		if (parse_number(k, v, &n, &why) == CHOUSA_OK)
+			break;
+		issue(ck, where, "%s = '%.40s' is %s: it takes bytes, or a "
+		    "number with k, M or G (64M), from %ld to %ld bytes; %s is "
+		    "used instead", label, v, why, k->min, k->max,
+		    fallback(k));
 		break;
 	case CHOUSA_CFG_BOOL:
 		if (chousa_config_parse_bool(v, &b) == CHOUSA_OK)

@@ -100,6 +100,16 @@ expect unknown_variable_did_you_mean "CHOUSA_VIRUSTOTL_KEY is not a setting chou
 CHOUSA_HTTP_RETRIES=lots check config_check_env_values 3 "$CHOUSA" config check
 expect env_value_warned "CHOUSA_HTTP_RETRIES in the environment: \[http\] retries = 'lots'" "$T/out"
 
+# ---- sizes: bytes, or with k, M or G, as serve --audit-max takes them ----
+printf '[server]\nsweep_max = 100M\nimport_max = 50M\nqueue_memory = 64k\naudit_max = 2G\n[http]\nmax_body = 32M\n' > "$CFG"
+check config_sizes_with_units_clean 0 "$CHOUSA" config check
+expect config_sizes_no_problem "no problem found" "$T/out"
+check config_sizes_shown 0 "$CHOUSA" config
+expect config_size_shown_as_given "^server.sweep_max +100M +.*config:2$" "$T/out"
+printf '[server]\nsweep_max = 100MB\n' > "$CFG"
+check config_size_bad 3 "$CHOUSA" config check
+expect config_size_bad_says_units "config:2: \[server\] sweep_max = '100MB' is not a size: it takes bytes, or a number with k, M or G \(64M\), from 1 to 1099511627776 bytes; 1073741824 is used instead" "$T/out"
+
 # ---- chousa config: masked, with origins ----
 KEY=$(printf 'k%.0s' $(seq 1 60))abcd
 printf '[virustotal]\napi_key = %s\nrate = 3\n' "$KEY" > "$CFG"

@@ -135,14 +135,15 @@ for i in 1 2 3; do
 done
 [ "$(cat "$T/status.1") $(cat "$T/status.2") $(cat "$T/status.3")" = "200 200 429" ] &&
 	ok rate_lowered_in_force_at_once || not_ok rate_lowered_in_force_at_once "$(cat "$T/status.1") $(cat "$T/status.2") $(cat "$T/status.3")"
-# The sweep's cap lowered: a bigger upload is refused, and the web form says the new cap.
+# The sweep's cap lowered: a bigger upload is refused, and the web form
+# says the new cap.  A size as the options write it: 1k is 1024 bytes.
 head -c 2000 /dev/zero | tr '\0' 'a' > "$T/2k.log"
-sconfig 'rate = 0\nthreads = 3\nsweep_max = 1000'
+sconfig 'rate = 0\nthreads = 3\nsweep_max = 1k'
 serve_hup
 python3 "$TESTS/cli/serve_upload.py" "$URL" "$TOKEN" /api/v1/sweep "$T/2k.log" "$T/up.body" > "$T/up.status" 2>&1
 [ "$(head -1 "$T/up.status")" = 413 ] && ok sweep_max_lowered_in_force || not_ok sweep_max_lowered_in_force "$(head -c 200 "$T/up.status")"
 curl -s -b "$T/jar" "$URL/" > "$T/sweep.html"
-expect sweep_form_says_new_cap 'data-max="1000"' "$T/sweep.html"
+expect sweep_form_says_new_cap 'data-max="1024"' "$T/sweep.html"
 # Trusted proxies set: a forwarded client is audited as itself from now on.
 sconfig 'rate = 0\nthreads = 3\ntrusted_proxies = 127.0.0.1'
 serve_hup
