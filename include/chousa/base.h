@@ -382,6 +382,10 @@ struct chousa_config_key {
 	const char	*def;		/* the default as text, or NULL: none,
 					 * or for SOURCE rows the source's own */
 	const char	*help;		/* sentences, for the man page */
+	const char	*word;		/* NUMBER, SIZE: a word it takes besides
+					 * a number ("none"), or NULL; its
+					 * reader makes sense of it, as
+					 * chousa_config_get_long() gives def */
 };
 /* Every setting, sections in a fixed order; ends with a NULL section. */
 const struct chousa_config_key *chousa_config_keys(void);

@@ -54,11 +54,11 @@ struct chousa_config {
 /* ---- the settings ---- */
 
 #define N(s, k, lo, hi, def, help) \
-	{ s, k, CHOUSA_CFG_NUMBER, lo, hi, def, help }
+	{ s, k, CHOUSA_CFG_NUMBER, lo, hi, def, help, NULL }
 #define Z(s, k, lo, hi, def, help) \
-	{ s, k, CHOUSA_CFG_SIZE, lo, hi, def, help }
+	{ s, k, CHOUSA_CFG_SIZE, lo, hi, def, help, NULL }
 #define S(s, k, type, def, help) \
-	{ s, k, type, 0, 0, def, help }
+	{ s, k, type, 0, 0, def, help, NULL }
 #define SRC CHOUSA_CONFIG_SOURCE
 
 static const struct chousa_config_key keys[] = {
@@ -111,9 +111,12 @@ static const struct chousa_config_key keys[] = {
 	S("server", "audit_log", CHOUSA_CFG_TEXT, NULL, "chousa serve: the "
 	    "audit log, one JSON line per request; default beside the store; "
 	    "'none': no log.  A SIGHUP moves it to a new path."),
-	Z("server", "audit_max", 0, 1099511627776LL, NULL, "chousa serve: "
-	    "bytes after which the audit log is rotated."),
-	N("server", "audit_keep", 0, 1000, NULL, "chousa serve: rotated "
+	/* The defaults and ranges of src/serve/audit.c and --audit-max. */
+	{ "server", "audit_max", CHOUSA_CFG_SIZE, 1, 1099511627776LL,
+	    "67108864", "chousa serve: bytes after which the audit log is "
+	    "rotated; 'none': never, for logrotate (which moves it, then "
+	    "SIGHUP).", "none" },
+	N("server", "audit_keep", 1, 1000, "5", "chousa serve: rotated "
 	    "audit logs kept."),
 	N("server", "threads", 0, 256, NULL, "chousa serve: HTTP threads; "
 	    "default one per core, at least 2."),
@@ -240,7 +243,7 @@ static const struct chousa_config_key keys[] = {
 	    "on."),
 	S("http", "insecure", CHOUSA_CFG_BOOL, "no", "yes turns TLS "
 	    "verification off; every run then warns."),
-	{ NULL, NULL, 0, 0, 0, NULL, NULL }
+	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 
 #undef N
@@ -1142,14 +1145,17 @@ key_length(const char *section)
 	return 0;
 }
 
-/* What a bad value of k means: the default that stands in for it. */
+/*
+ * What a bad value of k means: the default that stands in for it, as the
+ * setting's reader has it when the table gives none (one per core...).
+ */
 static const char *
 fallback(const struct chousa_config_key *k)
 {
 	if (k->def != NULL)
 		return k->def;
 	return strcmp(k->section, CHOUSA_CONFIG_SOURCE) == 0 ?
-	    "the source's own" : "none";
+	    "the source's own" : "the default";
 }
 
 /* Check one value of k; label is "[section] key". */
@@ -1161,6 +1167,8 @@ check_value(struct check *ck, const char *where, const char *label,
 	long n;
 	int b;
 
+	if (k->word != NULL && strcmp(v, k->word) == 0)
+		return;
 	switch (k->type) {
 	case CHOUSA_CFG_NUMBER:
 		if (parse_number(k, v, &n, &why) == CHOUSA_OK)

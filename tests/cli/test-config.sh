@@ -110,6 +110,19 @@ printf '[server]\nsweep_max = 100MB\n' > "$CFG"
 check config_size_bad 3 "$CHOUSA" config check
 expect config_size_bad_says_units "config:2: \[server\] sweep_max = '100MB' is not a size: it takes bytes, or a number with k, M or G \(64M\), from 1 to 1099511627776 bytes; 1073741824 is used instead" "$T/out"
 
+# audit_max = none (no rotation, for logrotate) is a value of its own.
+printf '[server]\naudit_max = none\n' > "$CFG"
+check config_audit_max_none_clean 0 "$CHOUSA" config check
+check config_audit_max_none_shown 0 "$CHOUSA" config
+refute config_audit_max_none_taken "not taken" "$T/out"
+# A value not taken names the default the server really uses.
+printf '[server]\naudit_max = lots\naudit_keep = 0\nthreads = many\n' > "$CFG"
+check config_server_defaults_said 3 "$CHOUSA" config check
+expect config_audit_max_default "config:2: \[server\] audit_max = 'lots' is not a size: .*; 67108864 is used instead" "$T/out"
+expect config_audit_keep_default "config:3: \[server\] audit_keep = '0' is out of range: it takes a whole number from 1 to 1000; 5 is used instead" "$T/out"
+expect config_threads_default "config:4: \[server\] threads = 'many' is not a whole number: .*; the default is used instead" "$T/out"
+refute config_no_none_default "none is used instead" "$T/out"
+
 # ---- chousa config: masked, with origins ----
 KEY=$(printf 'k%.0s' $(seq 1 60))abcd
 printf '[virustotal]\napi_key = %s\nrate = 3\n' "$KEY" > "$CFG"

@@ -124,6 +124,12 @@ expect start_config_warning "^chousa: typo\.conf:2: \[server\] rate = 'abc'" err
 expect start_then_refuses "^chousa: cannot read 'nowhere' as ADDR:PORT" err
 expect start_says_how "as ADDR:PORT \(127\.0\.0\.1:8080, localhost:8080, .*a host name other than localhost is not looked up\)$" err
 
+# audit_max = none, as the docs write it for logrotate: no warning.
+printf '[server]\naudit_max = none\n' > none.conf
+check audit_max_none 0 $S --config none.conf serve --check
+refute audit_max_none_no_warning '^warning +config' out
+[ ! -s err ] && ok audit_max_none_stderr_quiet || not_ok audit_max_none_stderr_quiet "$(head -c 200 err)"
+
 # localhost is loopback, without a resolver; another name is refused.
 check listen_localhost 0 $S serve --check --listen localhost:8080
 expect listen_localhost_ok '^ok +listen +localhost:8080$' out

@@ -169,6 +169,11 @@ i=0
 while [ ! -f "$T/audit.log.1" ] && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
 [ -f "$T/audit.log.1" ] && [ ! -f "$T/audit.log.3" ] && ok audit_max_live_rotates ||
 	not_ok audit_max_live_rotates "$(ls "$T" | grep audit)"
+# audit_max = none: never rotated, read with no warning.
+sconfig 'rate = 0\naudit_max = none\naudit_keep = 2'
+serve_hup
+expect audit_max_none_live_said '\[server\] audit_max is now none' "$T/serve.log"
+refute audit_max_none_not_warned "audit_max = 'none'" "$T/serve.log"
 # The limit per address lowered: of 5 connections opened at once from
 # here, 3 are served and 2 closed as they come, counted and said.
 sconfig 'rate = 0\nmax_per_ip = 3'
