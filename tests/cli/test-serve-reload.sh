@@ -144,6 +144,14 @@ python3 "$TESTS/cli/serve_upload.py" "$URL" "$TOKEN" /api/v1/sweep "$T/2k.log" "
 [ "$(head -1 "$T/up.status")" = 413 ] && ok sweep_max_lowered_in_force || not_ok sweep_max_lowered_in_force "$(head -c 200 "$T/up.status")"
 curl -s -b "$T/jar" "$URL/" > "$T/sweep.html"
 expect sweep_form_says_new_cap 'data-max="1024"' "$T/sweep.html"
+expect sweep_max_said_in_bytes '\[server\] sweep_max is now 1k \(1024 bytes\)' "$T/serve.log"
+# A value not taken: the reload says the default in force, not the value.
+sconfig 'rate = 0\nthreads = 3\nsweep_max = lots'
+serve_hup
+expect sweep_max_bad_said_default "\[server\] sweep_max is now 1073741824, the default: 'lots' is not taken" "$T/serve.log"
+refute sweep_max_bad_not_said_in_force '\[server\] sweep_max is now lots' "$T/serve.log"
+python3 "$TESTS/cli/serve_upload.py" "$URL" "$TOKEN" /api/v1/sweep "$T/2k.log" "$T/up.body" > "$T/up.status" 2>&1
+[ "$(head -1 "$T/up.status")" = 200 ] && ok sweep_max_bad_default_in_force || not_ok sweep_max_bad_default_in_force "$(head -c 200 "$T/up.status")"
 # Trusted proxies set: a forwarded client is audited as itself from now on.
 sconfig 'rate = 0\nthreads = 3\ntrusted_proxies = 127.0.0.1'
 serve_hup
