@@ -402,6 +402,31 @@ const struct chousa_config_key *chousa_config_keys(void);
 int	chousa_config_add_keys(const struct chousa_config_key *rows,
 	    size_t n);
 /*
+ * The check of a setting's values by the module that reads them, past
+ * what its type says (a role, an address): CHOUSA_OK when the module
+ * takes value, else CHOUSA_EINVAL with why in err, words that follow
+ * "key 'value': " ("none, read or investigate").
+ */
+typedef int (*chousa_config_value_fn)(const char *value,
+	    struct chousa_err *err);
+/* That check of [section] key, and what the module does with a refusal. */
+struct chousa_config_value_check {
+	const char		*section, *key;
+	chousa_config_value_fn	 fn;
+	const char		*refusal;	/* "chousa serve will not start
+						 * with it, ..." */
+};
+/*
+ * Add n checks of values for chousa_config_check() to make: the config's
+ * check, and every command's warnings, then refuse what the module that
+ * reads a setting refuses, by the module's own code (base cannot call
+ * it: chousa_serve_config_checks() gives the server's).  Borrowed for the
+ * program's life; call it as chousa_config_add_keys(), once, before any
+ * thread.  CHOUSA_ELIMIT when there is no room, else CHOUSA_OK.
+ */
+int	chousa_config_add_checks(const struct chousa_config_value_check *rows,
+	    size_t n);
+/*
  * Whether k is a setting of chousa serve itself: [server], but for url
  * and api_key, which the clients read.  Read once at the server's start.
  */
@@ -421,17 +446,21 @@ const struct chousa_config_key *chousa_config_key_find(const char *section,
 typedef void (*chousa_config_issue_fn)(void *arg, const char *where,
 	    const char *message);
 
-/* What chousa_config_check() also looks at. */
+/* What chousa_config_check() also looks at, or leaves. */
 #define CHOUSA_CONFIG_CHECK_ENV_NAMES	0x1u	/* unknown CHOUSA_* variables */
+#define CHOUSA_CONFIG_CHECK_NO_OWNERS	0x2u	/* not the checks of
+						 * chousa_config_add_checks():
+						 * the caller makes them */
 
 /*
  * Check every setting of the file and the environment against
  * chousa_config_keys(): unknown sections and keys (with "did you mean"),
  * values not of their type or range (and what is used instead), quotes
  * never closed or text after them, a key set twice, keys with blanks,
- * quotes or a wrong length.  sources are the names of the source
- * sections, NULL-terminated.  Calls fn for each problem and returns how
- * many there were.
+ * quotes or a wrong length, and values the module that reads them
+ * refuses (chousa_config_add_checks()).  sources are the names of the
+ * source sections, NULL-terminated.  Calls fn for each problem and
+ * returns how many there were.
  */
 size_t	chousa_config_check(const struct chousa_config *c,
 	    const char *const *sources, unsigned flags,

@@ -316,6 +316,28 @@ chousa_config_keys(void)
 	return table;
 }
 
+/*
+ * The modules' checks of values, chousa_config_add_checks() wrote as the
+ * program started; only read from then on.
+ */
+#define CONFIG_MAX_CHECKS	32
+
+static const struct chousa_config_value_check *owner_checks[CONFIG_MAX_CHECKS];
+static size_t n_owner_checks;
+
+int
+chousa_config_add_checks(const struct chousa_config_value_check *rows,
+    size_t n)
+{
+	size_t i;
+
+	if (n_owner_checks + n > CONFIG_MAX_CHECKS)
+		return CHOUSA_ELIMIT;
+	for (i = 0; i < n; i++)
+		owner_checks[n_owner_checks++] = &rows[i];
+	return CHOUSA_OK;
+}
+
 static int
 in_list(const char *name, const char *const *list)
 {
@@ -1037,6 +1059,7 @@ chousa_config_path(const struct chousa_config *c)
 struct check {
 	const struct chousa_config	*c;
 	const char *const		*sources;
+	unsigned			 flags;
 	chousa_config_issue_fn		 fn;
 	void				*arg;
 	size_t				 n;
@@ -1158,12 +1181,37 @@ fallback(const struct chousa_config_key *k)
 	    "the source's own" : "the default";
 }
 
+/* The checks of the module that reads k, unless the caller makes them. */
+static void
+check_owners(struct check *ck, const char *where, const char *label,
+    const char *section, const struct chousa_config_key *k, const char *v)
+{
+	struct chousa_err err;
+	size_t i;
+
+	if (ck->flags & CHOUSA_CONFIG_CHECK_NO_OWNERS)
+		return;
+	for (i = 0; i < n_owner_checks; i++) {
+		const struct chousa_config_value_check *o = owner_checks[i];
+
+		if (strcasecmp(o->section, section) != 0 ||
+		    strcmp(o->key, k->key) != 0)
+			continue;
+		memset(&err, 0, sizeof(err));
+		if (o->fn(v, &err) != CHOUSA_OK)
+			issue(ck, where, "%s = '%.80s': %s; %s", label, v,
+			    err.msg, o->refusal);
+		return;
+	}
+}
+
 /* Check one value of k; label is "[section] key". */
 static void
 check_value(struct check *ck, const char *where, const char *label,
     const char *section, const struct chousa_config_key *k, const char *v)
 {
 	const char *why, *flaw;
+	size_t before = ck->n;
 	long n;
 	int b;
 
@@ -1221,6 +1269,9 @@ check_value(struct check *ck, const char *where, const char *label,
 	default:
 		break;
 	}
+	/* One problem a value: its type's first. */
+	if (ck->n == before)
+		check_owners(ck, where, label, section, k, v);
 }
 
 static void
@@ -1406,7 +1457,7 @@ chousa_config_check(const struct chousa_config *c,
     const char *const *sources, unsigned flags, chousa_config_issue_fn fn,
     void *arg)
 {
-	struct check ck = { c, sources, fn, arg, 0 };
+	struct check ck = { c, sources, flags, fn, arg, 0 };
 	const struct chousa_config_key *k;
 	size_t i;
 

@@ -93,6 +93,39 @@ config_issue(void *arg, const char *where, const char *message)
 	said(arg, "warning", "config", "%s: %s", where, message);
 }
 
+/* What refused_line sees: the check, and what the start would use. */
+struct refused {
+	struct check			*c;
+	const struct chousa_serve_opts	*o;
+};
+
+/*
+ * A [server] value a start refuses (settings.c), as an error: where it is
+ * set, and why.  A value another line checks is left to that line:
+ * trusted_proxies (proxies), and the listen the start would use (listen).
+ */
+static void
+refused_line(void *arg, const char *key, const char *value, const char *why)
+{
+	struct refused *r = arg;
+	struct chousa_config_origin o;
+	char where[300] = "";
+
+	if (strcmp(key, "trusted_proxies") == 0 ||
+	    (strcmp(key, "listen") == 0 && r->o->n_listen_fds == 0 &&
+	    r->o->listen != NULL && strcmp(r->o->listen, value) == 0))
+		return;
+	(void)chousa_config_get_origin(r->o->cfg, "server", key, &o);
+	if (o.env[0] != '\0')
+		snprintf(where, sizeof(where), "%s in the environment", o.env);
+	else if (o.credential)
+		snprintf(where, sizeof(where), "credential %s", o.file);
+	else if (o.file != NULL)
+		snprintf(where, sizeof(where), "%s:%zu", o.file, o.line);
+	said(r->c, "error", "config", "%s: [server] %s = '%.80s': %s", where,
+	    key, value, why);
+}
+
 static int
 is_loopback(const struct sockaddr_storage *sa)
 {
@@ -142,8 +175,14 @@ check_proxy_users(struct check *c, const struct chousa_config *cfg)
 	    "proxy_groups_header");
 	const char *by_group = chousa_config_get(cfg, "server",
 	    "proxy_group_roles");
+	struct chousa_err err = { 0 };
 
 	if (header == NULL || *header == '\0')
+		return;
+	/* A role a start refuses is said as an error (refused_line). */
+	if ((role != NULL && auth_user_role_check(role, &err) != CHOUSA_OK) ||
+	    (by_group != NULL && auth_group_roles_check(by_group, &err) !=
+	    CHOUSA_OK))
 		return;
 	if (chousa_config_get(cfg, "server", "trusted_proxies") == NULL) {
 		said(c, "warning", "sso", "proxy_user_header %s has no effect "
@@ -396,9 +435,14 @@ chousa_server_check(const struct chousa_serve_opts *opts, int json,
 	int i;
 
 	memset(&c, 0, sizeof(c));
-	if (opts->cfg != NULL)
-		chousa_config_check(opts->cfg, chousa_source_sections(), 0,
-		    config_issue, &c);
+	if (opts->cfg != NULL) {
+		struct refused r = { &c, opts };
+
+		/* The values a start refuses as errors, not warnings. */
+		chousa_config_check(opts->cfg, chousa_source_sections(),
+		    CHOUSA_CONFIG_CHECK_NO_OWNERS, config_issue, &c);
+		serve_refused(opts->cfg, refused_line, &r);
+	}
 	check_listen(&c, opts, opts->cfg);
 	check_proxies(&c, opts->cfg);
 	check_proxy_users(&c, opts->cfg);

@@ -2116,10 +2116,27 @@ apply_audit(struct server *s, const struct chousa_config *cfg,
 		audit_set_rotation(s->audit, max, keep);
 }
 
+/* The first value refused, said in the err of the count it holds. */
+struct refusal {
+	struct chousa_err	*err;
+	size_t			 n;
+};
+
+static void
+first_refusal(void *arg, const char *key, const char *value, const char *why)
+{
+	struct refusal *r = arg;
+
+	if (r->n++ == 0)
+		chousa_errf(r->err, CHOUSA_EINVAL, "bad [server] %s '%.80s': "
+		    "%s", key, value, why);
+}
+
 int
 chousa_serve_opts_from_config(struct chousa_serve_opts *so,
     const struct chousa_config *cfg, struct chousa_err *err)
 {
+	struct refusal r = { err, 0 };
 	const char *v;
 
 	so->cfg = cfg;
@@ -2133,10 +2150,9 @@ chousa_serve_opts_from_config(struct chousa_serve_opts *so,
 	v = chousa_config_get(cfg, "server", "update_every");
 	so->update_every = v != NULL ? chousa_duration_parse(v) : 0;
 	if (so->update_every < 0)
-		return chousa_errf(err, CHOUSA_EINVAL, "bad [server] "
-		    "update_every '%s': a duration such as 90s, 30m, 6h, 1d",
-		    v);
-	return auth_proxy_roles_check(cfg, err);
+		so->update_every = 0;	/* refused below */
+	serve_refused(cfg, first_refusal, &r);
+	return r.n > 0 ? CHOUSA_EINVAL : CHOUSA_OK;
 }
 
 #define OPTION(o, n, key, value, ptr) \

@@ -123,6 +123,27 @@ expect config_audit_keep_default "config:3: \[server\] audit_keep = '0' is out o
 expect config_threads_default "config:4: \[server\] threads = 'many' is not a whole number: .*; the default is used instead" "$T/out"
 refute config_no_none_default "none is used instead" "$T/out"
 
+# ---- values chousa serve refuses: said by config check, by serve's own checks ----
+printf '[server]\nproxy_user_role = admin\nproxy_group_roles = soc-l1\nupdate_every = soon\nlisten = nowhere\ntrusted_proxies = 10.0.0.0/33\n' > "$CFG"
+check config_serve_refusals 3 "$CHOUSA" config check
+expect config_bad_user_role "config:2: \[server\] proxy_user_role = 'admin': none, read or investigate \(admins are named in proxy_admins, or by group in proxy_group_roles\); chousa serve will not start with it, and a reload keeps the config in force$" "$T/out"
+expect config_bad_group_roles "config:3: \[server\] proxy_group_roles = 'soc-l1': its entry 'soc-l1' is not GROUP=ROLE with the role read, investigate or admin; chousa serve will not start" "$T/out"
+expect config_bad_update_every "config:4: \[server\] update_every = 'soon': a duration such as 90s, 30m, 6h, 1d; chousa serve will not start" "$T/out"
+expect config_bad_listen "config:5: \[server\] listen = 'nowhere': .*ADDR:PORT \(127\.0\.0\.1:8080, .*; chousa serve will not start" "$T/out"
+expect config_bad_proxies "config:6: \[server\] trusted_proxies = '10\.0\.0\.0/33': .*address or CIDR.*; chousa serve will not start" "$T/out"
+check config_serve_refusals_json 3 "$CHOUSA" config check --json
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert not d["ok"] and len(d["problems"]) == 5, d' "$T/out" 2> "$T/py.err" &&
+	ok config_serve_refusals_json_five || not_ok config_serve_refusals_json_five "$(tail -n 1 "$T/py.err")"
+check config_serve_refusal_other_command 0 "$CHOUSA" sources
+expect config_serve_refusal_warned "^chousa: .*config:2: \[server\] proxy_user_role = 'admin': none, read or investigate" "$T/err"
+: > "$CFG"
+CHOUSA_SERVER_PROXY_USER_ROLE=admin check config_serve_refusal_env 3 "$CHOUSA" config check
+expect config_serve_refusal_env_said "CHOUSA_SERVER_PROXY_USER_ROLE in the environment: \[server\] proxy_user_role = 'admin': none, read or investigate" "$T/out"
+printf '[server]\nproxy_user_role = none\nproxy_group_roles = soc-l1=read, ou=soc=admin\nupdate_every = 6h\nlisten = [::1]:8443\ntrusted_proxies = 127.0.0.1, 10.0.0.0/8\n' > "$CFG"
+check config_serve_values_taken 0 "$CHOUSA" config check
+
 # ---- chousa config: masked, with origins ----
 KEY=$(printf 'k%.0s' $(seq 1 60))abcd
 printf '[virustotal]\napi_key = %s\nrate = 3\n' "$KEY" > "$CFG"

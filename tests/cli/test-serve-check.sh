@@ -66,6 +66,40 @@ expect bad_audit_said '^error +audit +.*no-such-dir/audit\.log: cannot be made: 
 expect bad_config_one_line "^chousa: serve --check: 3 problems: listen: cannot read 'nowhere'" err
 [ "$(grep -c . err)" = 1 ] && ok bad_config_stderr_one_line || not_ok bad_config_stderr_one_line "$(cat err)"
 
+# Values a start refuses ([server] proxy_user_role = admin...): an error
+# line each, said once, beside the other checks; exit 2, one stderr line.
+printf '[server]\ntrusted_proxies = 127.0.0.1\nproxy_user_header = X-Forwarded-Email\nproxy_user_role = admin\nproxy_group_roles = soc-l1\nupdate_every = soon\n' > refused.conf
+check refused 2 $S --config refused.conf serve --check
+expect refused_role_error "^error +config +refused\.conf:4: \[server\] proxy_user_role = 'admin': none, read or investigate \(admins are named in proxy_admins, or by group in proxy_group_roles\)$" out
+expect refused_groups_error "^error +config +refused\.conf:5: \[server\] proxy_group_roles = 'soc-l1': its entry 'soc-l1' is not GROUP=ROLE with the role read, investigate or admin$" out
+expect refused_update_error "^error +config +refused\.conf:6: \[server\] update_every = 'soon': a duration such as 90s, 30m, 6h, 1d$" out
+refute refused_not_also_warned '^warning +config' out
+refute refused_no_sso_ok '^ok +sso' out
+expect refused_listen_checked '^ok +listen +127\.0\.0\.1:8080$' out
+expect refused_proxies_checked '^ok +proxies +1 trusted' out
+expect refused_store_checked '^ok +store +s\.db \(read\)' out
+expect refused_tokens_checked '^ok +tokens +' out
+expect refused_stderr_says "^chousa: serve --check: 3 problems: config: .*refused\.conf:6: \[server\] update_every = 'soon'" err
+[ "$(grep -c . err)" = 1 ] && ok refused_stderr_one_line || not_ok refused_stderr_one_line "$(cat err)"
+check refused_json 2 $S --json --config refused.conf serve --check
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["status"] == "error", d
+bad = [x["detail"] for x in d["checks"] if x["check"] == "config" and x["status"] == "error"]
+assert len(bad) == 3 and any("proxy_user_role" in x for x in bad), bad
+assert {x["check"] for x in d["checks"] if x["status"] == "ok"} >= {"listen", "store", "tokens"}, d
+' out 2> py.err && ok refused_json_object || not_ok refused_json_object "$(tail -n 2 py.err)"
+# A [server] listen a start refuses, though --listen names another: the
+# start refuses the config still, and the check says so; without the
+# option, the listen line says it, once.
+printf '[server]\nlisten = nowhere\n' > listen.conf
+check refused_listen_option 2 $S --config listen.conf serve --check --listen 127.0.0.1:8080
+expect refused_listen_config_error "^error +config +listen\.conf:2: \[server\] listen = 'nowhere': cannot be read as ADDR:PORT" out
+check refused_listen 2 $S --config listen.conf serve --check
+expect refused_listen_line "^error +listen +cannot read 'nowhere' as ADDR:PORT" out
+refute refused_listen_said_once '^error +config' out
+
 # Tokens nobody used in 90 days (made 100 days ago, the store's clock set
 # back) are pointed out, without a warning.
 sqlite3 s.db "UPDATE tokens SET created_at = created_at - 100 * 86400 WHERE name = 'ana'"

@@ -168,6 +168,11 @@ expect bad_proxies_metric '^chousa_config_last_reload_successful 0$' "$T/body"
 curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -H "X-Forwarded-For: 198.51.100.24" "$URL/api/v1/lookup?indicator=proxied2.example"
 sleep 0.1
 expect bad_proxies_old_ones_kept '"peer":"198\.51\.100\.24"' "$T/audit.log"
+# An address a start would refuse: the reload refuses it too, so that the
+# next start does not find it.
+sconfig 'rate = 0\nthreads = 3\nlisten = nowhere'
+serve_hup
+expect bad_listen_keeps_config "kept the config in force: bad \[server\] listen 'nowhere': cannot be read as ADDR:PORT" "$T/serve.log"
 # The audit log's rotation: from the next line written on.
 sconfig 'rate = 0\naudit_max = 1000\naudit_keep = 2'
 serve_hup
