@@ -153,14 +153,46 @@ check_listen(struct check *c, const struct chousa_serve_opts *o,
 		    o->listen != NULL ? o->listen : "", listen_form);
 		return;
 	}
-	if (is_loopback(&sa) || o->tls_cert != NULL ||
-	    chousa_config_get(cfg, "server", "trusted_proxies") != NULL)
+	if (is_loopback(&sa) || o->tls_cert != NULL)
 		said(c, "ok", "listen", "%s%s", o->listen, o->tls_cert != NULL ?
 		    " (HTTPS)" : "");
+	/*
+	 * A TLS proxy in front does not close the port: a client that comes
+	 * to it directly skips the proxy's TLS and its single sign-on.
+	 */
+	else if (chousa_config_get(cfg, "server", "trusted_proxies") != NULL)
+		said(c, "warning", "listen", "%s without TLS: clients can reach "
+		    "this plain-HTTP port directly, past the proxy (and its "
+		    "single sign-on): listen on 127.0.0.1 behind the proxy, or "
+		    "firewall the port", o->listen);
 	else
 		said(c, "warning", "listen", "%s without TLS: tokens cross "
 		    "the network in clear (--tls-cert and --tls-key, or a TLS "
 		    "proxy in [server] trusted_proxies)", o->listen);
+}
+
+/*
+ * The proxy's settings that name no user themselves, set without
+ * proxy_user_header: they do nothing, and their author thinks otherwise.
+ */
+static void
+check_proxy_headerless(struct check *c, const struct chousa_config *cfg)
+{
+	static const char *const keys[] = { "proxy_user_role", "proxy_admins",
+	    "proxy_groups_header", "proxy_group_roles", NULL };
+	char set[160] = "";
+	size_t i, n = 0;
+
+	for (i = 0; keys[i] != NULL; i++)
+		if (chousa_config_get(cfg, "server", keys[i]) != NULL) {
+			snprintf(set + strlen(set), sizeof(set) - strlen(set),
+			    "%s%s", n > 0 ? ", " : "", keys[i]);
+			n++;
+		}
+	if (n > 0)
+		said(c, "warning", "sso", "%s %s no effect without "
+		    "proxy_user_header (the header in which the proxy names "
+		    "the user)", set, n > 1 ? "have" : "has");
 }
 
 /* Users an authenticating proxy signs in ([server] proxy_user_header). */
@@ -177,8 +209,10 @@ check_proxy_users(struct check *c, const struct chousa_config *cfg)
 	    "proxy_group_roles");
 	struct chousa_err err = { 0 };
 
-	if (header == NULL || *header == '\0')
+	if (header == NULL || *header == '\0') {
+		check_proxy_headerless(c, cfg);
 		return;
+	}
 	/* A role a start refuses is said as an error (refused_line). */
 	if ((role != NULL && auth_user_role_check(role, &err) != CHOUSA_OK) ||
 	    (by_group != NULL && auth_group_roles_check(by_group, &err) !=
@@ -190,7 +224,9 @@ check_proxy_users(struct check *c, const struct chousa_config *cfg)
 		return;
 	}
 	said(c, "ok", "sso", "users signed in by the proxy's %s header, as "
-	    "%s%s%s%s%s%s%s", header, role != NULL ? role : "read",
+	    "%s%s%s%s%s%s%s%s", header, role != NULL ? role : "read",
+	    role != NULL && strcmp(role, "none") == 0 ? " (only users "
+	    "proxy_group_roles or proxy_admins name)" : "",
 	    groups != NULL && by_group != NULL ? "; by group (" : "",
 	    groups != NULL && by_group != NULL ? groups : "",
 	    groups != NULL && by_group != NULL ? "): " : "",

@@ -48,13 +48,21 @@ expect no_valid_token_warns '^warning +tokens +none valid: every request but the
 $S -q token create --role investigate ana > /dev/null
 
 # Beyond loopback without TLS: said; behind a trusted proxy (which holds
-# the TLS), not.
+# the TLS) too, as clients can come to the port past the proxy and its
+# single sign-on; on loopback behind it, not.
 check open_listen 0 $S serve --check --listen 0.0.0.0:8080
 expect open_listen_warns '^warning +listen +0\.0\.0\.0:8080 without TLS' out
 printf '[server]\ntrusted_proxies = 10.0.0.7, 2001:db8::/32\n' > proxy.conf
 check behind_proxy 0 $S --config proxy.conf serve --check --listen 0.0.0.0:8080
-expect behind_proxy_ok '^ok +listen +0\.0\.0\.0:8080$' out
+expect behind_proxy_open_warns '^warning +listen +0\.0\.0\.0:8080 without TLS: clients can reach this plain-HTTP port directly, past the proxy \(and its single sign-on\): listen on 127\.0\.0\.1 behind the proxy, or firewall the port$' out
 expect proxies_counted '^ok +proxies +2 trusted' out
+check behind_proxy_loopback 0 $S --config proxy.conf serve --check --listen 127.0.0.1:8080
+expect behind_proxy_loopback_ok '^ok +listen +127\.0\.0\.1:8080$' out
+# The proxy's groups, roles and admins without the header that names the
+# user: they do nothing, said.
+printf '[server]\ntrusted_proxies = 127.0.0.1\nproxy_groups_header = X-Forwarded-Groups\nproxy_group_roles = soc-l2=investigate\n' > groups.conf
+check groups_without_user 0 $S --config groups.conf serve --check
+expect groups_without_user_warns '^warning +sso +proxy_groups_header, proxy_group_roles have no effect without proxy_user_header \(the header in which the proxy names the user\)$' out
 
 # Errors: all said, the first on stderr, exit 2.
 printf '[server]\ntrusted_proxies = 10.0.0.0/33\n' > bad.conf

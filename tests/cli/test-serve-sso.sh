@@ -172,7 +172,7 @@ serve_stop
 GROUPS='proxy_groups_header = X-Forwarded-Groups\nproxy_group_roles = soc-l2=investigate, SOC-Leads=admin, ou=soc=read\n'
 printf "[server]\nrate = 0\n${SSO}${GROUPS}" | sed 's/proxy_user_role = investigate/proxy_user_role = none/' > "$T/config"
 check check_groups_line 0 "$CHOUSA" serve --check
-expect check_groups_said '^ok +sso +users signed in by the proxy.s X-Forwarded-Email header, as none; by group \(X-Forwarded-Groups\): soc-l2=investigate, SOC-Leads=admin, ou=soc=read; admins: ' out
+expect check_groups_said '^ok +sso +users signed in by the proxy.s X-Forwarded-Email header, as none \(only users proxy_group_roles or proxy_admins name\); by group \(X-Forwarded-Groups\): soc-l2=investigate, SOC-Leads=admin, ou=soc=read; admins: ' out
 serve_start || { not_ok server_starts_with_groups "$(head -c 300 "$T/serve.log")"; exit 0; }
 # as_in GROUPS USER ARGS...: as the proxy naming USER in GROUPS.
 as_in() {
