@@ -3,7 +3,9 @@
 #    key itself: the header a service receives is checked on a loopback
 #    server that records it.
 #  - Unknown sections, keys and variables, and values chousa does not take,
-#    are warned about with the name meant; `config check` exits 3.
+#    are warned about with the name meant; `config check` exits 3.  Sizes
+#    take k, M and G as the options do; a [server] value chousa serve
+#    refuses is said by serve's own check.
 #  - `chousa config` masks keys and says where each value came from; its
 #    JSON stays valid whatever the file holds.
 #  - `config init` writes a private template that checks clean.

@@ -3,7 +3,9 @@
 # (an error: exit 2, one "chousa: serve --check:" line) or regret (a
 # warning: exit 0), one line a check, without starting: nothing bound,
 # made or written: the tokens (dormant ones counted), an older schema the
-# start migrates.  The TLS pair's checks are in test-serve-tls.
+# start migrates, a [server] value a start refuses (an error line, text
+# and JSON), a plain-HTTP port behind a proxy.  The TLS pair's checks are
+# in test-serve-tls.
 . "$TESTS/cli/lib.sh"
 cd "$T" || exit 1
 S="$CHOUSA --db s.db"

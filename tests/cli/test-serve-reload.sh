@@ -10,9 +10,10 @@
 #  4. A [server] setting changed: the live ones (rate, burst,
 #     trusted_proxies, the caps and queues, idle_timeout, the audit log's
 #     rotation, max_per_ip, max_connections, investigate_threads) are in
-#     force at once, said
-#     with their new value; the others are said to wait for the next
-#     start; a trusted_proxies that cannot be read keeps the config.
+#     force at once, said with the value in force (a size in bytes too; a
+#     value not taken, as the default used instead); the others are said
+#     to wait for the next start; a trusted_proxies or listen that cannot
+#     be read keeps the config.
 #  5. Under load: look-ups and investigations (online and offline)
 #     running while SIGHUP comes again and again, the investigations'
 #     threads changed each time, all get their answer.

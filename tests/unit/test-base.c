@@ -289,6 +289,51 @@ test_config_size(void)
 	chousa_config_free(c);
 }
 
+/* A module's check of a value: "soc" is refused. */
+static int
+no_soc(const char *value, struct chousa_err *err)
+{
+	if (strcmp(value, "soc") != 0)
+		return CHOUSA_OK;
+	return chousa_errf(err, CHOUSA_EINVAL, "not soc");
+}
+
+/* What a check's problems said, joined, for the tests to look in. */
+static void
+join_issue(void *arg, const char *where, const char *message)
+{
+	(void)where;
+	snprintf((char *)arg + strlen(arg), 512 - strlen(arg), "%s|",
+	    message);
+}
+
+/* The checks a module adds run with the table's, unless the caller's. */
+static void
+test_config_owner_checks(void)
+{
+	static const struct chousa_config_value_check checks[] = {
+		{ "server", "proxy_user_header", no_soc, "it is refused" },
+	};
+	struct chousa_config *c = NULL;
+	struct chousa_err err = { 0 };
+	const char *text = "[server]\nproxy_user_header = soc\n";
+	char said[512] = "";
+
+	T_INTEQ("owner_checks_added", chousa_config_add_checks(checks, 1),
+	    CHOUSA_OK);
+	T_INTEQ("owner_checks_full", chousa_config_add_checks(checks, 100),
+	    CHOUSA_ELIMIT);
+	T_INTEQ("owner_config_parses", chousa_config_parse(&c, text,
+	    strlen(text), "t", &err), CHOUSA_OK);
+	T_INTEQ("owner_check_counted", chousa_config_check(c, NULL, 0,
+	    join_issue, said), 1);
+	T_STREQ("owner_check_said", said, "[server] proxy_user_header = "
+	    "'soc': not soc; it is refused|");
+	T_INTEQ("owner_check_left_to_caller", chousa_config_check(c, NULL,
+	    CHOUSA_CONFIG_CHECK_NO_OWNERS, NULL, NULL), 0);
+	chousa_config_free(c);
+}
+
 static void
 test_suggest(void)
 {
@@ -649,6 +694,7 @@ main(void)
 	test_config();
 	test_config_ini();
 	test_config_size();
+	test_config_owner_checks();
 	test_suggest();
 	test_time();
 	test_duration();
