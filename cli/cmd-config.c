@@ -175,7 +175,11 @@ const struct cli_cmd cmd_config = {
 	"check reads the config file and the CHOUSA_* environment variables "
 	"and prints every problem: an unknown section, key or variable "
 	"(with the name meant, when it is close), a value that is not of "
-	"its kind or out of range (and what is used instead), a quote left "
+	"its kind or out of range (and what is used instead), a [server] "
+	"value chousa serve refuses rather than replace (a listen address, "
+	"update_every, trusted_proxies, proxy_user_role or proxy_group_roles "
+	"it cannot read: it does not start with it, and a reload keeps the "
+	"config in force), a quote left "
 	"open, a key set twice, an API key with quotes, blanks or a comment "
 	"in it or of the wrong length.  The status is 0 when there is "
 	"nothing to say and 3 otherwise.  Every other command prints the "
@@ -239,6 +243,9 @@ man_key(FILE *fp, const struct chousa_config_key *k, const char *section)
 	cli_roff(fp, k->help);
 	if (k->type == CHOUSA_CFG_NUMBER)
 		fprintf(fp, "  From %ld to %ld.", k->min, k->max);
+	if (k->type == CHOUSA_CFG_SIZE)
+		fprintf(fp, "  Bytes, or a number with k, M or G (64M), from "
+		    "%ld to %ld.", k->min, k->max);
 	if (k->def != NULL) {
 		fputs("  Default: ", fp);
 		cli_roff(fp, k->def);

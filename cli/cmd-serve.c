@@ -51,7 +51,9 @@ static const struct cli_opt serve_opts[] = {
 	    "to FILE once the server is up (for scripts and tests)." },
 	{ OPT_CHECK, "check", NULL, "Check the configuration and these "
 	    "options without starting (nothing bound, created or written): "
-	    "the config's problems, the address, trusted_proxies, the TLS "
+	    "the config's problems (an error for a [server] value a start "
+	    "refuses, such as an unknown proxy_user_role; a warning for one "
+	    "replaced by its default), the address, trusted_proxies, the TLS "
 	    "pair and its end, the "
 	    "audit log's place, the store (its schema) and its tokens; one "
 	    "line each "
@@ -61,23 +63,15 @@ static const struct cli_opt serve_opts[] = {
 	{ 0 }
 };
 
+/* A size of bytes as the config takes it too, above 0; else -1. */
 static long
 size_arg(const char *s)
 {
-	char *end;
-	long n = strtol(s, &end, 10);
+	long n;
 
-	if (end == s || n <= 0)
+	if (chousa_config_parse_size(s, &n) != CHOUSA_OK || n <= 0)
 		return -1;
-	if (*end == '\0')
-		return n;
-	if (strcmp(end, "k") == 0 || strcmp(end, "K") == 0)
-		return n << 10;
-	if (strcmp(end, "M") == 0)
-		return n << 20;
-	if (strcmp(end, "G") == 0)
-		return n << 30;
-	return -1;
+	return n;
 }
 
 static void
@@ -110,6 +104,9 @@ struct serve_args {
 	/* The [server] keys the options set, for the server's reloads. */
 	const char	*keys[16];
 	int		 n_keys;
+	/* A [server] value a start refuses: --check says it among its lines. */
+	int			 refused;
+	struct chousa_err	 refusal;
 };
 
 /* Whether an option set [server] key, which a reload then leaves. */
@@ -133,15 +130,17 @@ cli_sets(struct serve_args *x, const char *key)
 		x->keys[x->n_keys++] = key;
 }
 
-/* The [server] section of the configuration: the defaults. */
+/*
+ * The [server] section of the configuration: the defaults.  A value the
+ * server refuses is kept in x, for run_serve to stop on, or --check to
+ * say with the rest.
+ */
 static void
 serve_config(struct chousa_config *cfg, struct chousa_serve_opts *so,
     struct serve_args *x)
 {
-	struct chousa_err err;
-
-	if (chousa_serve_opts_from_config(so, cfg, &err) != CHOUSA_OK)
-		cli_die(EXIT_USAGE, "%s", err.msg);
+	x->refused = chousa_serve_opts_from_config(so, cfg, &x->refusal) !=
+	    CHOUSA_OK;
 	x->cert = chousa_config_get(cfg, "server", "tls_cert");
 	x->key = chousa_config_get(cfg, "server", "tls_key");
 }
@@ -185,7 +184,8 @@ serve_options(const struct cli_cmd *self, int argc, char **argv,
 			    CHOUSA_AUDIT_NO_ROTATION : size_arg(arg);
 			if (so->audit_max_bytes < 0)
 				cli_usage_error(self, "--audit-max: cannot "
-				    "read '%s'", arg);
+				    "read '%s' (bytes, or with k, M or G: 64M; "
+				    "or none)", arg);
 			break;
 		case OPT_AUDIT_KEEP:
 			cli_sets(x, "audit_keep");
@@ -540,6 +540,8 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	cfg = cli_load_config_unsaid();
 	serve_config(cfg, &so, &x);
 	serve_options(self, argc, argv, &so, &x);
+	if (x.refused && !x.check)
+		cli_die(EXIT_USAGE, "%s", x.refusal.msg);
 	if (!x.check)
 		cli_config_say(cfg);
 	listen_fds_take(&so, &x);

@@ -49,16 +49,23 @@ int
 main(int argc, char **argv)
 {
 	const struct chousa_config_key *keys;
+	const struct chousa_config_value_check *checks;
 	const struct cli_cmd *cmd;
 	size_t n_keys;
 	int i, status;
 
 	/* A closed pipe (chousa ... | head) ends output quietly. */
 	signal(SIGPIPE, SIG_IGN);
-	/* The feeds' settings join base's before any config is read. */
+	/*
+	 * The feeds' settings join base's before any config is read, and so
+	 * do the server's checks of the values it refuses.
+	 */
 	keys = chousa_feed_config_keys(&n_keys);
 	if (chousa_config_add_keys(keys, n_keys) != CHOUSA_OK)
 		cli_die(EXIT_INTERNAL, "the settings table is full");
+	checks = chousa_serve_config_checks(&n_keys);
+	if (chousa_config_add_checks(checks, n_keys) != CHOUSA_OK)
+		cli_die(EXIT_INTERNAL, "the settings' checks are too many");
 	i = cli_global_options(argc, argv);
 	if (i >= argc) {
 		cli_help(NULL, stderr);

@@ -313,9 +313,9 @@ void	chousa_config_free(struct chousa_config *c);
 const char *chousa_config_get(const struct chousa_config *c,
 	    const char *section, const char *key);
 /*
- * Integer value, or def when unset, not a whole number, or outside the
- * range chousa_config_keys() gives the key (chousa_config_check() says
- * which).
+ * Integer value, or def when unset, not a whole number (for a size: not
+ * as chousa_config_parse_size() reads one), or outside the range
+ * chousa_config_keys() gives the key (chousa_config_check() says which).
  */
 long	chousa_config_get_long(const struct chousa_config *c,
 	    const char *section, const char *key, long def);
@@ -327,6 +327,14 @@ int	chousa_config_get_bool(const struct chousa_config *c,
 	    const char *section, const char *key, int def);
 /* The same rule on a value: CHOUSA_OK with *out set, else CHOUSA_EPARSE. */
 int	chousa_config_parse_bool(const char *value, int *out);
+/*
+ * The one rule for a size in bytes, in the config (CHOUSA_CFG_SIZE) and on
+ * the command line (serve --audit-max): a whole number of bytes, or one
+ * followed by k (or K), M or G for KiB, MiB or GiB ("64M").  CHOUSA_OK with
+ * *out set; CHOUSA_EPARSE for anything else (blanks, a sign, another
+ * unit), CHOUSA_ELIMIT past what a long holds.
+ */
+int	chousa_config_parse_size(const char *value, long *out);
 /* The path that was read, or NULL; borrowed. */
 const char *chousa_config_path(const struct chousa_config *c);
 
@@ -353,7 +361,9 @@ enum chousa_config_type {
 	CHOUSA_CFG_PATH,	/* a file that must be readable */
 	CHOUSA_CFG_BOOL,	/* chousa_config_parse_bool() */
 	CHOUSA_CFG_NUMBER,	/* a whole number from min to max */
-	CHOUSA_CFG_LIST		/* comma-separated names */
+	CHOUSA_CFG_LIST,	/* comma-separated names */
+	CHOUSA_CFG_SIZE		/* bytes, chousa_config_parse_size(), from
+				 * min to max */
 };
 
 /* The section name of the settings every online source's section takes. */
@@ -368,10 +378,14 @@ struct chousa_config_key {
 	const char	*section;	/* "http", or CHOUSA_CONFIG_SOURCE */
 	const char	*key;		/* "timeout" */
 	int		 type;		/* enum chousa_config_type */
-	long		 min, max;	/* NUMBER: the range allowed */
+	long		 min, max;	/* NUMBER, SIZE: the range allowed */
 	const char	*def;		/* the default as text, or NULL: none,
 					 * or for SOURCE rows the source's own */
 	const char	*help;		/* sentences, for the man page */
+	const char	*word;		/* NUMBER, SIZE: a word it takes besides
+					 * a number ("none"), or NULL; its
+					 * reader makes sense of it, as
+					 * chousa_config_get_long() gives def */
 };
 /* Every setting, sections in a fixed order; ends with a NULL section. */
 const struct chousa_config_key *chousa_config_keys(void);
@@ -386,6 +400,31 @@ const struct chousa_config_key *chousa_config_keys(void);
  * CHOUSA_OK.
  */
 int	chousa_config_add_keys(const struct chousa_config_key *rows,
+	    size_t n);
+/*
+ * The check of a setting's values by the module that reads them, past
+ * what its type says (a role, an address): CHOUSA_OK when the module
+ * takes value, else CHOUSA_EINVAL with why in err, words that follow
+ * "key 'value': " ("none, read or investigate").
+ */
+typedef int (*chousa_config_value_fn)(const char *value,
+	    struct chousa_err *err);
+/* That check of [section] key, and what the module does with a refusal. */
+struct chousa_config_value_check {
+	const char		*section, *key;
+	chousa_config_value_fn	 fn;
+	const char		*refusal;	/* "chousa serve will not start
+						 * with it, ..." */
+};
+/*
+ * Add n checks of values for chousa_config_check() to make: the config's
+ * check, and every command's warnings, then refuse what the module that
+ * reads a setting refuses, by the module's own code (base cannot call
+ * it: chousa_serve_config_checks() gives the server's).  Borrowed for the
+ * program's life; call it as chousa_config_add_keys(), once, before any
+ * thread.  CHOUSA_ELIMIT when there is no room, else CHOUSA_OK.
+ */
+int	chousa_config_add_checks(const struct chousa_config_value_check *rows,
 	    size_t n);
 /*
  * Whether k is a setting of chousa serve itself: [server], but for url
@@ -407,17 +446,21 @@ const struct chousa_config_key *chousa_config_key_find(const char *section,
 typedef void (*chousa_config_issue_fn)(void *arg, const char *where,
 	    const char *message);
 
-/* What chousa_config_check() also looks at. */
+/* What chousa_config_check() also looks at, or leaves. */
 #define CHOUSA_CONFIG_CHECK_ENV_NAMES	0x1u	/* unknown CHOUSA_* variables */
+#define CHOUSA_CONFIG_CHECK_NO_OWNERS	0x2u	/* not the checks of
+						 * chousa_config_add_checks():
+						 * the caller makes them */
 
 /*
  * Check every setting of the file and the environment against
  * chousa_config_keys(): unknown sections and keys (with "did you mean"),
  * values not of their type or range (and what is used instead), quotes
  * never closed or text after them, a key set twice, keys with blanks,
- * quotes or a wrong length.  sources are the names of the source
- * sections, NULL-terminated.  Calls fn for each problem and returns how
- * many there were.
+ * quotes or a wrong length, and values the module that reads them
+ * refuses (chousa_config_add_checks()).  sources are the names of the
+ * source sections, NULL-terminated.  Calls fn for each problem and
+ * returns how many there were.
  */
 size_t	chousa_config_check(const struct chousa_config *c,
 	    const char *const *sources, unsigned flags,

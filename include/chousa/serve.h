@@ -156,11 +156,21 @@ struct chousa_serve_opts {
  * The [server] settings of cfg that both a start and a reload read, into
  * so: listen, audit_log, audit_max ("none": CHOUSA_AUDIT_NO_ROTATION),
  * audit_keep, threads and update_every, with so->cfg set to cfg; the
- * other fields are left.  CHOUSA_EINVAL, said in err, when update_every is
- * not a duration.
+ * other fields are left.  All are read, and then CHOUSA_EINVAL, the first
+ * said in err as "bad [server] KEY 'VALUE': why", when cfg holds a value
+ * chousa serve refuses (chousa_serve_config_checks()).
  */
 int	chousa_serve_opts_from_config(struct chousa_serve_opts *so,
 	    const struct chousa_config *cfg, struct chousa_err *err);
+/*
+ * The checks of the [server] values chousa serve refuses rather than put
+ * a default in their place (listen, update_every, trusted_proxies,
+ * proxy_user_role, proxy_group_roles), n of them: the program gives them
+ * to chousa_config_add_checks() as it starts, so that chousa config check
+ * and every command say what a start and a reload refuse.  Static.
+ */
+const struct chousa_config_value_check *chousa_serve_config_checks(
+	    size_t *n);
 
 /* ---- the audit log, read back ---- */
 

@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,9 +54,11 @@ struct chousa_config {
 /* ---- the settings ---- */
 
 #define N(s, k, lo, hi, def, help) \
-	{ s, k, CHOUSA_CFG_NUMBER, lo, hi, def, help }
+	{ s, k, CHOUSA_CFG_NUMBER, lo, hi, def, help, NULL }
+#define Z(s, k, lo, hi, def, help) \
+	{ s, k, CHOUSA_CFG_SIZE, lo, hi, def, help, NULL }
 #define S(s, k, type, def, help) \
-	{ s, k, type, 0, 0, def, help }
+	{ s, k, type, 0, 0, def, help, NULL }
 #define SRC CHOUSA_CONFIG_SOURCE
 
 static const struct chousa_config_key keys[] = {
@@ -108,9 +111,12 @@ static const struct chousa_config_key keys[] = {
 	S("server", "audit_log", CHOUSA_CFG_TEXT, NULL, "chousa serve: the "
 	    "audit log, one JSON line per request; default beside the store; "
 	    "'none': no log.  A SIGHUP moves it to a new path."),
-	N("server", "audit_max", 0, 1099511627776LL, NULL, "chousa serve: "
-	    "bytes after which the audit log is rotated."),
-	N("server", "audit_keep", 0, 1000, NULL, "chousa serve: rotated "
+	/* The defaults and ranges of src/serve/audit.c and --audit-max. */
+	{ "server", "audit_max", CHOUSA_CFG_SIZE, 1, 1099511627776LL,
+	    "67108864", "chousa serve: bytes after which the audit log is "
+	    "rotated; 'none': never, for logrotate (which moves it, then "
+	    "SIGHUP).", "none" },
+	N("server", "audit_keep", 1, 1000, "5", "chousa serve: rotated "
 	    "audit logs kept."),
 	N("server", "threads", 0, 256, NULL, "chousa serve: HTTP threads; "
 	    "default one per core, at least 2."),
@@ -178,7 +184,7 @@ static const struct chousa_config_key keys[] = {
 	N("server", "investigate_queue", 0, 1000000, "256", "chousa serve: "
 	    "offline investigations waiting for a thread before more are "
 	    "refused (503)."),
-	N("server", "queue_memory", 0, 1099511627776LL, "268435456",
+	Z("server", "queue_memory", 0, 1099511627776LL, "268435456",
 	    "chousa serve: bytes the investigations' requests may hold (their "
 	    "bodies while queued or running, then their answers until sent) "
 	    "before more are refused (503); 0: no limit.  An answer past 1 MiB "
@@ -188,11 +194,11 @@ static const struct chousa_config_key keys[] = {
 	N("server", "background_jobs", 1, 64, "2", "chousa serve: sweeps "
 	    "of uploaded logs and exports running at once, each on a thread "
 	    "of its own; past them, 503 with Retry-After."),
-	N("server", "sweep_max", 1, 1099511627776LL, "1073741824",
+	Z("server", "sweep_max", 1, 1099511627776LL, "1073741824",
 	    "chousa serve: bytes an uploaded log may have (as sent, before "
 	    "decompression); a longer one is refused (413).  The log is swept "
 	    "as it arrives and never stored."),
-	N("server", "import_max", 1, 1099511627776LL, "1073741824",
+	Z("server", "import_max", 1, 1099511627776LL, "1073741824",
 	    "chousa serve: bytes a file imported through POST /api/v1/import "
 	    "(chousa --server URL import) may have, as sent; a longer one is "
 	    "refused (413).  It is kept in an unlinked file of TMPDIR while "
@@ -222,7 +228,7 @@ static const struct chousa_config_key keys[] = {
 	    "wins over timeout."),
 	N("http", "connect_timeout", 1, 600, "10", "Seconds a connection may "
 	    "take to open."),
-	N("http", "max_body", 1, 2147483647L, "33554432", "Bytes an answer "
+	Z("http", "max_body", 1, 2147483647L, "33554432", "Bytes an answer "
 	    "may have; a longer one is an error."),
 	N("http", "max_parallel", 1, 256, "16", "Requests in flight at "
 	    "once."),
@@ -237,10 +243,11 @@ static const struct chousa_config_key keys[] = {
 	    "on."),
 	S("http", "insecure", CHOUSA_CFG_BOOL, "no", "yes turns TLS "
 	    "verification off; every run then warns."),
-	{ NULL, NULL, 0, 0, 0, NULL, NULL }
+	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 
 #undef N
+#undef Z
 #undef S
 #undef SRC
 
@@ -307,6 +314,28 @@ const struct chousa_config_key *
 chousa_config_keys(void)
 {
 	return table;
+}
+
+/*
+ * The modules' checks of values, chousa_config_add_checks() wrote as the
+ * program started; only read from then on.
+ */
+#define CONFIG_MAX_CHECKS	32
+
+static const struct chousa_config_value_check *owner_checks[CONFIG_MAX_CHECKS];
+static size_t n_owner_checks;
+
+int
+chousa_config_add_checks(const struct chousa_config_value_check *rows,
+    size_t n)
+{
+	size_t i;
+
+	if (n_owner_checks + n > CONFIG_MAX_CHECKS)
+		return CHOUSA_ELIMIT;
+	for (i = 0; i < n; i++)
+		owner_checks[n_owner_checks++] = &rows[i];
+	return CHOUSA_OK;
 }
 
 static int
@@ -900,20 +929,66 @@ chousa_config_get(const struct chousa_config *c, const char *section,
 	return e != NULL ? e->value : NULL;
 }
 
-/* A whole number in the key's range: CHOUSA_OK, else why not in *why. */
+int
+chousa_config_parse_size(const char *value, long *out)
+{
+	static const struct {
+		char	unit;
+		int	shift;
+	} units[] = { { 'k', 10 }, { 'K', 10 }, { 'M', 20 }, { 'G', 30 } };
+	char *end;
+	size_t i;
+	long n;
+
+	/* strtol would take blanks and a sign before the digits. */
+	if (value == NULL || !isdigit((unsigned char)value[0]))
+		return CHOUSA_EPARSE;
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if (errno != 0)
+		return CHOUSA_ELIMIT;
+	if (*end == '\0') {
+		*out = n;
+		return CHOUSA_OK;
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (end[0] != units[i].unit || end[1] != '\0')
+			continue;
+		if (n > LONG_MAX >> units[i].shift)
+			return CHOUSA_ELIMIT;
+		*out = n << units[i].shift;
+		return CHOUSA_OK;
+	}
+	return CHOUSA_EPARSE;
+}
+
+/*
+ * A whole number, or for a SIZE row a size, in the key's range:
+ * CHOUSA_OK, else why not in *why.
+ */
 static int
 parse_number(const struct chousa_config_key *k, const char *v, long *out,
     const char **why)
 {
 	char *end;
 	long n;
+	int rc;
 
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (*v == '\0' || errno != 0 || *end != '\0' ||
-	    isspace((unsigned char)*v)) {
-		*why = "not a whole number";
-		return CHOUSA_EPARSE;
+	if (k != NULL && k->type == CHOUSA_CFG_SIZE) {
+		rc = chousa_config_parse_size(v, &n);
+		if (rc != CHOUSA_OK) {
+			*why = rc == CHOUSA_ELIMIT ? "out of range" :
+			    "not a size";
+			return rc;
+		}
+	} else {
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (*v == '\0' || errno != 0 || *end != '\0' ||
+		    isspace((unsigned char)*v)) {
+			*why = "not a whole number";
+			return CHOUSA_EPARSE;
+		}
 	}
 	if (k != NULL && (n < k->min || n > k->max)) {
 		*why = "out of range";
@@ -936,7 +1011,8 @@ chousa_config_get_long(const struct chousa_config *c, const char *section,
 		return def;
 	/* The key's row (for its range) only for a value that is set. */
 	k = find_any(section, key);
-	if (k != NULL && k->type != CHOUSA_CFG_NUMBER)
+	if (k != NULL && k->type != CHOUSA_CFG_NUMBER &&
+	    k->type != CHOUSA_CFG_SIZE)
 		k = NULL;
 	return parse_number(k, v, &n, &why) == CHOUSA_OK ? n : def;
 }
@@ -983,6 +1059,7 @@ chousa_config_path(const struct chousa_config *c)
 struct check {
 	const struct chousa_config	*c;
 	const char *const		*sources;
+	unsigned			 flags;
 	chousa_config_issue_fn		 fn;
 	void				*arg;
 	size_t				 n;
@@ -1091,14 +1168,41 @@ key_length(const char *section)
 	return 0;
 }
 
-/* What a bad value of k means: the default that stands in for it. */
+/*
+ * What a bad value of k means: the default that stands in for it, as the
+ * setting's reader has it when the table gives none (one per core...).
+ */
 static const char *
 fallback(const struct chousa_config_key *k)
 {
 	if (k->def != NULL)
 		return k->def;
 	return strcmp(k->section, CHOUSA_CONFIG_SOURCE) == 0 ?
-	    "the source's own" : "none";
+	    "the source's own" : "the default";
+}
+
+/* The checks of the module that reads k, unless the caller makes them. */
+static void
+check_owners(struct check *ck, const char *where, const char *label,
+    const char *section, const struct chousa_config_key *k, const char *v)
+{
+	struct chousa_err err;
+	size_t i;
+
+	if (ck->flags & CHOUSA_CONFIG_CHECK_NO_OWNERS)
+		return;
+	for (i = 0; i < n_owner_checks; i++) {
+		const struct chousa_config_value_check *o = owner_checks[i];
+
+		if (strcasecmp(o->section, section) != 0 ||
+		    strcmp(o->key, k->key) != 0)
+			continue;
+		memset(&err, 0, sizeof(err));
+		if (o->fn(v, &err) != CHOUSA_OK)
+			issue(ck, where, "%s = '%.80s': %s; %s", label, v,
+			    err.msg, o->refusal);
+		return;
+	}
 }
 
 /* Check one value of k; label is "[section] key". */
@@ -1107,9 +1211,12 @@ check_value(struct check *ck, const char *where, const char *label,
     const char *section, const struct chousa_config_key *k, const char *v)
 {
 	const char *why, *flaw;
+	size_t before = ck->n;
 	long n;
 	int b;
 
+	if (k->word != NULL && strcmp(v, k->word) == 0)
+		return;
 	switch (k->type) {
 	case CHOUSA_CFG_NUMBER:
 		if (parse_number(k, v, &n, &why) == CHOUSA_OK)
@@ -1117,6 +1224,14 @@ check_value(struct check *ck, const char *where, const char *label,
 		issue(ck, where, "%s = '%.40s' is %s: it takes a whole number "
 		    "from %ld to %ld; %s is used instead", label, v, why,
 		    k->min, k->max, fallback(k));
+		break;
+	case CHOUSA_CFG_SIZE:
+		if (parse_number(k, v, &n, &why) == CHOUSA_OK)
+			break;
+		issue(ck, where, "%s = '%.40s' is %s: it takes bytes, or a "
+		    "number with k, M or G (64M), from %ld to %ld bytes; %s is "
+		    "used instead", label, v, why, k->min, k->max,
+		    fallback(k));
 		break;
 	case CHOUSA_CFG_BOOL:
 		if (chousa_config_parse_bool(v, &b) == CHOUSA_OK)
@@ -1154,6 +1269,9 @@ check_value(struct check *ck, const char *where, const char *label,
 	default:
 		break;
 	}
+	/* One problem a value: its type's first. */
+	if (ck->n == before)
+		check_owners(ck, where, label, section, k, v);
 }
 
 static void
@@ -1339,7 +1457,7 @@ chousa_config_check(const struct chousa_config *c,
     const char *const *sources, unsigned flags, chousa_config_issue_fn fn,
     void *arg)
 {
-	struct check ck = { c, sources, fn, arg, 0 };
+	struct check ck = { c, sources, flags, fn, arg, 0 };
 	const struct chousa_config_key *k;
 	size_t i;
 

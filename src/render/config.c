@@ -68,7 +68,9 @@ refused(const struct chousa_config *c, const struct chousa_config_key *k,
 {
 	int b;
 
-	if (k->type == CHOUSA_CFG_NUMBER &&
+	if (k->word != NULL && strcmp(v, k->word) == 0)
+		return NULL;
+	if ((k->type == CHOUSA_CFG_NUMBER || k->type == CHOUSA_CFG_SIZE) &&
 	    chousa_config_get_long(c, section, k->key, LONG_MIN) == LONG_MIN)
 		return "not taken: the default is used";
 	if (k->type == CHOUSA_CFG_BOOL &&

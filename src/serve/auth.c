@@ -790,16 +790,16 @@ group_roles(const char *map, const char *groups, int *role,
 		if (len == 0)
 			break;
 		if (len >= sizeof(entry))
-			return chousa_errf(err, CHOUSA_EINVAL, "bad [server] "
-			    "proxy_group_roles entry '%.40s...': too long", p);
+			return chousa_errf(err, CHOUSA_EINVAL, "its entry "
+			    "'%.40s...' is too long", p);
 		memcpy(entry, p, len);
 		entry[len] = '\0';
 		eq = strrchr(entry, '=');
 		r = eq != NULL ? chousa_role_parse(eq + 1) : CHOUSA_ROLE_NONE;
 		if (eq == NULL || eq == entry || r == CHOUSA_ROLE_NONE)
-			return chousa_errf(err, CHOUSA_EINVAL, "bad [server] "
-			    "proxy_group_roles entry '%.80s': GROUP=ROLE, the "
-			    "role read, investigate or admin", entry);
+			return chousa_errf(err, CHOUSA_EINVAL, "its entry "
+			    "'%.80s' is not GROUP=ROLE with the role read, "
+			    "investigate or admin", entry);
 		entry[eq - entry] = '\0';
 		if (groups != NULL && r > *role && listed(groups, entry))
 			*role = r;
@@ -809,20 +809,22 @@ group_roles(const char *map, const char *groups, int *role,
 }
 
 int
-auth_proxy_roles_check(const struct chousa_config *cfg,
-    struct chousa_err *err)
+auth_user_role_check(const char *value, struct chousa_err *err)
 {
-	const char *v = chousa_config_get(cfg, "server", "proxy_user_role");
+	if (strcmp(value, "none") != 0 && strcmp(value, "read") != 0 &&
+	    strcmp(value, "investigate") != 0)
+		return chousa_errf(err, CHOUSA_EINVAL, "none, read or "
+		    "investigate (admins are named in proxy_admins, or by "
+		    "group in proxy_group_roles)");
+	return CHOUSA_OK;
+}
+
+int
+auth_group_roles_check(const char *value, struct chousa_err *err)
+{
 	int none = CHOUSA_ROLE_NONE;
 
-	if (v != NULL && strcmp(v, "none") != 0 && strcmp(v, "read") != 0 &&
-	    strcmp(v, "investigate") != 0)
-		return chousa_errf(err, CHOUSA_EINVAL, "bad [server] "
-		    "proxy_user_role '%.40s': none, read or investigate "
-		    "(admins are named in proxy_admins, or by group in "
-		    "proxy_group_roles)", v);
-	return group_roles(chousa_config_get(cfg, "server",
-	    "proxy_group_roles"), NULL, &none, err);
+	return group_roles(value, NULL, &none, err);
 }
 
 int

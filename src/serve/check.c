@@ -93,6 +93,39 @@ config_issue(void *arg, const char *where, const char *message)
 	said(arg, "warning", "config", "%s: %s", where, message);
 }
 
+/* What refused_line sees: the check, and what the start would use. */
+struct refused {
+	struct check			*c;
+	const struct chousa_serve_opts	*o;
+};
+
+/*
+ * A [server] value a start refuses (settings.c), as an error: where it is
+ * set, and why.  A value another line checks is left to that line:
+ * trusted_proxies (proxies), and the listen the start would use (listen).
+ */
+static void
+refused_line(void *arg, const char *key, const char *value, const char *why)
+{
+	struct refused *r = arg;
+	struct chousa_config_origin o;
+	char where[300] = "";
+
+	if (strcmp(key, "trusted_proxies") == 0 ||
+	    (strcmp(key, "listen") == 0 && r->o->n_listen_fds == 0 &&
+	    r->o->listen != NULL && strcmp(r->o->listen, value) == 0))
+		return;
+	(void)chousa_config_get_origin(r->o->cfg, "server", key, &o);
+	if (o.env[0] != '\0')
+		snprintf(where, sizeof(where), "%s in the environment", o.env);
+	else if (o.credential)
+		snprintf(where, sizeof(where), "credential %s", o.file);
+	else if (o.file != NULL)
+		snprintf(where, sizeof(where), "%s:%zu", o.file, o.line);
+	said(r->c, "error", "config", "%s: [server] %s = '%.80s': %s", where,
+	    key, value, why);
+}
+
 static int
 is_loopback(const struct sockaddr_storage *sa)
 {
@@ -120,14 +153,46 @@ check_listen(struct check *c, const struct chousa_serve_opts *o,
 		    o->listen != NULL ? o->listen : "", listen_form);
 		return;
 	}
-	if (is_loopback(&sa) || o->tls_cert != NULL ||
-	    chousa_config_get(cfg, "server", "trusted_proxies") != NULL)
+	if (is_loopback(&sa) || o->tls_cert != NULL)
 		said(c, "ok", "listen", "%s%s", o->listen, o->tls_cert != NULL ?
 		    " (HTTPS)" : "");
+	/*
+	 * A TLS proxy in front does not close the port: a client that comes
+	 * to it directly skips the proxy's TLS and its single sign-on.
+	 */
+	else if (chousa_config_get(cfg, "server", "trusted_proxies") != NULL)
+		said(c, "warning", "listen", "%s without TLS: clients can reach "
+		    "this plain-HTTP port directly, past the proxy (and its "
+		    "single sign-on): listen on 127.0.0.1 behind the proxy, or "
+		    "firewall the port", o->listen);
 	else
 		said(c, "warning", "listen", "%s without TLS: tokens cross "
 		    "the network in clear (--tls-cert and --tls-key, or a TLS "
 		    "proxy in [server] trusted_proxies)", o->listen);
+}
+
+/*
+ * The proxy's settings that name no user themselves, set without
+ * proxy_user_header: they do nothing, and their author thinks otherwise.
+ */
+static void
+check_proxy_headerless(struct check *c, const struct chousa_config *cfg)
+{
+	static const char *const keys[] = { "proxy_user_role", "proxy_admins",
+	    "proxy_groups_header", "proxy_group_roles", NULL };
+	char set[160] = "";
+	size_t i, n = 0;
+
+	for (i = 0; keys[i] != NULL; i++)
+		if (chousa_config_get(cfg, "server", keys[i]) != NULL) {
+			snprintf(set + strlen(set), sizeof(set) - strlen(set),
+			    "%s%s", n > 0 ? ", " : "", keys[i]);
+			n++;
+		}
+	if (n > 0)
+		said(c, "warning", "sso", "%s %s no effect without "
+		    "proxy_user_header (the header in which the proxy names "
+		    "the user)", set, n > 1 ? "have" : "has");
 }
 
 /* Users an authenticating proxy signs in ([server] proxy_user_header). */
@@ -142,8 +207,16 @@ check_proxy_users(struct check *c, const struct chousa_config *cfg)
 	    "proxy_groups_header");
 	const char *by_group = chousa_config_get(cfg, "server",
 	    "proxy_group_roles");
+	struct chousa_err err = { 0 };
 
-	if (header == NULL || *header == '\0')
+	if (header == NULL || *header == '\0') {
+		check_proxy_headerless(c, cfg);
+		return;
+	}
+	/* A role a start refuses is said as an error (refused_line). */
+	if ((role != NULL && auth_user_role_check(role, &err) != CHOUSA_OK) ||
+	    (by_group != NULL && auth_group_roles_check(by_group, &err) !=
+	    CHOUSA_OK))
 		return;
 	if (chousa_config_get(cfg, "server", "trusted_proxies") == NULL) {
 		said(c, "warning", "sso", "proxy_user_header %s has no effect "
@@ -151,7 +224,9 @@ check_proxy_users(struct check *c, const struct chousa_config *cfg)
 		return;
 	}
 	said(c, "ok", "sso", "users signed in by the proxy's %s header, as "
-	    "%s%s%s%s%s%s%s", header, role != NULL ? role : "read",
+	    "%s%s%s%s%s%s%s%s", header, role != NULL ? role : "read",
+	    role != NULL && strcmp(role, "none") == 0 ? " (only users "
+	    "proxy_group_roles or proxy_admins name)" : "",
 	    groups != NULL && by_group != NULL ? "; by group (" : "",
 	    groups != NULL && by_group != NULL ? groups : "",
 	    groups != NULL && by_group != NULL ? "): " : "",
@@ -396,9 +471,14 @@ chousa_server_check(const struct chousa_serve_opts *opts, int json,
 	int i;
 
 	memset(&c, 0, sizeof(c));
-	if (opts->cfg != NULL)
-		chousa_config_check(opts->cfg, chousa_source_sections(), 0,
-		    config_issue, &c);
+	if (opts->cfg != NULL) {
+		struct refused r = { &c, opts };
+
+		/* The values a start refuses as errors, not warnings. */
+		chousa_config_check(opts->cfg, chousa_source_sections(),
+		    CHOUSA_CONFIG_CHECK_NO_OWNERS, config_issue, &c);
+		serve_refused(opts->cfg, refused_line, &r);
+	}
 	check_listen(&c, opts, opts->cfg);
 	check_proxies(&c, opts->cfg);
 	check_proxy_users(&c, opts->cfg);

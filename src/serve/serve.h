@@ -125,9 +125,25 @@ const char *auth_session_cookie(struct sreq *r, const struct session *s);
  */
 int	auth_proxy_role(const struct chousa_config *cfg, const char *user,
 	    const char *groups);
-/* Whether proxy_user_role and proxy_group_roles can be read. */
-int	auth_proxy_roles_check(const struct chousa_config *cfg,
-	    struct chousa_err *err);
+/*
+ * Whether a value of [server] proxy_user_role (none, read, investigate),
+ * or of proxy_group_roles (GROUP=ROLE, ...), can be read: CHOUSA_OK, else
+ * CHOUSA_EINVAL and why in err (settings.c's checks).
+ */
+int	auth_user_role_check(const char *value, struct chousa_err *err);
+int	auth_group_roles_check(const char *value, struct chousa_err *err);
+
+/* ---- the values chousa serve refuses (settings.c) ---- */
+
+/* One refused: its [server] key, its value, and why, words after both. */
+typedef void (*serve_refused_fn)(void *arg, const char *key,
+	    const char *value, const char *why);
+/*
+ * Each [server] setting of cfg chousa serve refuses, to fn (NULL: only
+ * counted), in the order of chousa_serve_config_checks(); how many.
+ */
+size_t	serve_refused(const struct chousa_config *cfg, serve_refused_fn fn,
+	    void *arg);
 /* A last good backup older than this is said by serve --check. */
 #define BACKUP_STALE_DAYS	2
 /*

@@ -10,6 +10,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -2115,10 +2116,27 @@ apply_audit(struct server *s, const struct chousa_config *cfg,
 		audit_set_rotation(s->audit, max, keep);
 }
 
+/* The first value refused, said in the err of the count it holds. */
+struct refusal {
+	struct chousa_err	*err;
+	size_t			 n;
+};
+
+static void
+first_refusal(void *arg, const char *key, const char *value, const char *why)
+{
+	struct refusal *r = arg;
+
+	if (r->n++ == 0)
+		chousa_errf(r->err, CHOUSA_EINVAL, "bad [server] %s '%.80s': "
+		    "%s", key, value, why);
+}
+
 int
 chousa_serve_opts_from_config(struct chousa_serve_opts *so,
     const struct chousa_config *cfg, struct chousa_err *err)
 {
+	struct refusal r = { err, 0 };
 	const char *v;
 
 	so->cfg = cfg;
@@ -2132,10 +2150,9 @@ chousa_serve_opts_from_config(struct chousa_serve_opts *so,
 	v = chousa_config_get(cfg, "server", "update_every");
 	so->update_every = v != NULL ? chousa_duration_parse(v) : 0;
 	if (so->update_every < 0)
-		return chousa_errf(err, CHOUSA_EINVAL, "bad [server] "
-		    "update_every '%s': a duration such as 90s, 30m, 6h, 1d",
-		    v);
-	return auth_proxy_roles_check(cfg, err);
+		so->update_every = 0;	/* refused below */
+	serve_refused(cfg, first_refusal, &r);
+	return r.n > 0 ? CHOUSA_EINVAL : CHOUSA_OK;
 }
 
 #define OPTION(o, n, key, value, ptr) \
@@ -2423,6 +2440,39 @@ cfg_drop(struct server *s, struct cfg_ref *ref)
 	}
 }
 
+/*
+ * What a reload says a live setting of cfg is now: the value in force, as
+ * the server reads it.  A size is said as written and in bytes; a number
+ * or size it does not take, by the default that stands in for it (the
+ * config's check, said on stderr too, says why).
+ */
+static const char *
+in_force(const struct chousa_config_key *k, const struct chousa_config *cfg,
+    const char *now, char *buf, size_t size)
+{
+	int is_number = k->type == CHOUSA_CFG_NUMBER ||
+	    k->type == CHOUSA_CFG_SIZE;
+	long n;
+
+	if (now == NULL && k->def == NULL && is_number)
+		snprintf(buf, size, "unset: the default");
+	else if (now == NULL)
+		snprintf(buf, size, "%s (unset: the default)", k->def != NULL ?
+		    k->def : "none");
+	else if (!is_number || (k->word != NULL && strcmp(now, k->word) == 0))
+		snprintf(buf, size, "%s", now);
+	else if ((n = chousa_config_get_long(cfg, "server", k->key,
+	    LONG_MIN)) == LONG_MIN)
+		snprintf(buf, size, "%s, the default: '%.40s' is not taken",
+		    k->def != NULL ? k->def : "the default", now);
+	else if (k->type == CHOUSA_CFG_SIZE && now[strspn(now,
+	    "0123456789")] != '\0')
+		snprintf(buf, size, "%s (%ld bytes)", now, n);
+	else
+		snprintf(buf, size, "%s", now);
+	return buf;
+}
+
 int
 chousa_server_reload_config(struct chousa_server *cs,
     struct chousa_config *cfg, struct chousa_err *err)
@@ -2460,6 +2510,7 @@ chousa_server_reload_config(struct chousa_server *cs,
 	}
 	for (k = chousa_config_keys(); k->section != NULL; k++) {
 		const char *was, *now;
+		char said[512];
 		int live;
 
 		if (!chousa_config_key_is_serve(k))
@@ -2491,12 +2542,9 @@ chousa_server_reload_config(struct chousa_server *cs,
 			    "command line's value stays in force", k->key);
 		else if (live && strcmp(k->key, "audit_log") == 0)
 			continue;	/* the writer says it: audit_move */
-		else if (live && now != NULL)
-			server_log(s, "[server] %s is now %s", k->key, now);
 		else if (live)
-			server_log(s, "[server] %s is now %s (unset: the "
-			    "default)", k->key, k->def != NULL ? k->def :
-			    "none");
+			server_log(s, "[server] %s is now %s", k->key,
+			    in_force(k, cfg, now, said, sizeof(said)));
 		else
 			server_log(s, "[server] %s changed in the config: it "
 			    "takes effect at the next start", k->key);

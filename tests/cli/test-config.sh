@@ -3,7 +3,9 @@
 #    key itself: the header a service receives is checked on a loopback
 #    server that records it.
 #  - Unknown sections, keys and variables, and values chousa does not take,
-#    are warned about with the name meant; `config check` exits 3.
+#    are warned about with the name meant; `config check` exits 3.  Sizes
+#    take k, M and G as the options do; a [server] value chousa serve
+#    refuses is said by serve's own check.
 #  - `chousa config` masks keys and says where each value came from; its
 #    JSON stays valid whatever the file holds.
 #  - `config init` writes a private template that checks clean.
@@ -99,6 +101,50 @@ CHOUSA_VIRUSTOTL_KEY=x check config_check_env_names 3 "$CHOUSA" config check
 expect unknown_variable_did_you_mean "CHOUSA_VIRUSTOTL_KEY is not a setting chousa reads; did you mean CHOUSA_VIRUSTOTAL_KEY\?" "$T/out"
 CHOUSA_HTTP_RETRIES=lots check config_check_env_values 3 "$CHOUSA" config check
 expect env_value_warned "CHOUSA_HTTP_RETRIES in the environment: \[http\] retries = 'lots'" "$T/out"
+
+# ---- sizes: bytes, or with k, M or G, as serve --audit-max takes them ----
+printf '[server]\nsweep_max = 100M\nimport_max = 50M\nqueue_memory = 64k\naudit_max = 2G\n[http]\nmax_body = 32M\n' > "$CFG"
+check config_sizes_with_units_clean 0 "$CHOUSA" config check
+expect config_sizes_no_problem "no problem found" "$T/out"
+check config_sizes_shown 0 "$CHOUSA" config
+expect config_size_shown_as_given "^server.sweep_max +100M +.*config:2$" "$T/out"
+printf '[server]\nsweep_max = 100MB\n' > "$CFG"
+check config_size_bad 3 "$CHOUSA" config check
+expect config_size_bad_says_units "config:2: \[server\] sweep_max = '100MB' is not a size: it takes bytes, or a number with k, M or G \(64M\), from 1 to 1099511627776 bytes; 1073741824 is used instead" "$T/out"
+
+# audit_max = none (no rotation, for logrotate) is a value of its own.
+printf '[server]\naudit_max = none\n' > "$CFG"
+check config_audit_max_none_clean 0 "$CHOUSA" config check
+check config_audit_max_none_shown 0 "$CHOUSA" config
+refute config_audit_max_none_taken "not taken" "$T/out"
+# A value not taken names the default the server really uses.
+printf '[server]\naudit_max = lots\naudit_keep = 0\nthreads = many\n' > "$CFG"
+check config_server_defaults_said 3 "$CHOUSA" config check
+expect config_audit_max_default "config:2: \[server\] audit_max = 'lots' is not a size: .*; 67108864 is used instead" "$T/out"
+expect config_audit_keep_default "config:3: \[server\] audit_keep = '0' is out of range: it takes a whole number from 1 to 1000; 5 is used instead" "$T/out"
+expect config_threads_default "config:4: \[server\] threads = 'many' is not a whole number: .*; the default is used instead" "$T/out"
+refute config_no_none_default "none is used instead" "$T/out"
+
+# ---- values chousa serve refuses: said by config check, by serve's own checks ----
+printf '[server]\nproxy_user_role = admin\nproxy_group_roles = soc-l1\nupdate_every = soon\nlisten = nowhere\ntrusted_proxies = 10.0.0.0/33\n' > "$CFG"
+check config_serve_refusals 3 "$CHOUSA" config check
+expect config_bad_user_role "config:2: \[server\] proxy_user_role = 'admin': none, read or investigate \(admins are named in proxy_admins, or by group in proxy_group_roles\); chousa serve will not start with it, and a reload keeps the config in force$" "$T/out"
+expect config_bad_group_roles "config:3: \[server\] proxy_group_roles = 'soc-l1': its entry 'soc-l1' is not GROUP=ROLE with the role read, investigate or admin; chousa serve will not start" "$T/out"
+expect config_bad_update_every "config:4: \[server\] update_every = 'soon': a duration such as 90s, 30m, 6h, 1d; chousa serve will not start" "$T/out"
+expect config_bad_listen "config:5: \[server\] listen = 'nowhere': .*ADDR:PORT \(127\.0\.0\.1:8080, .*; chousa serve will not start" "$T/out"
+expect config_bad_proxies "config:6: \[server\] trusted_proxies = '10\.0\.0\.0/33': .*address or CIDR.*; chousa serve will not start" "$T/out"
+check config_serve_refusals_json 3 "$CHOUSA" config check --json
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert not d["ok"] and len(d["problems"]) == 5, d' "$T/out" 2> "$T/py.err" &&
+	ok config_serve_refusals_json_five || not_ok config_serve_refusals_json_five "$(tail -n 1 "$T/py.err")"
+check config_serve_refusal_other_command 0 "$CHOUSA" sources
+expect config_serve_refusal_warned "^chousa: .*config:2: \[server\] proxy_user_role = 'admin': none, read or investigate" "$T/err"
+: > "$CFG"
+CHOUSA_SERVER_PROXY_USER_ROLE=admin check config_serve_refusal_env 3 "$CHOUSA" config check
+expect config_serve_refusal_env_said "CHOUSA_SERVER_PROXY_USER_ROLE in the environment: \[server\] proxy_user_role = 'admin': none, read or investigate" "$T/out"
+printf '[server]\nproxy_user_role = none\nproxy_group_roles = soc-l1=read, ou=soc=admin\nupdate_every = 6h\nlisten = [::1]:8443\ntrusted_proxies = 127.0.0.1, 10.0.0.0/8\n' > "$CFG"
+check config_serve_values_taken 0 "$CHOUSA" config check
 
 # ---- chousa config: masked, with origins ----
 KEY=$(printf 'k%.0s' $(seq 1 60))abcd

@@ -3,7 +3,9 @@
 # (an error: exit 2, one "chousa: serve --check:" line) or regret (a
 # warning: exit 0), one line a check, without starting: nothing bound,
 # made or written: the tokens (dormant ones counted), an older schema the
-# start migrates.  The TLS pair's checks are in test-serve-tls.
+# start migrates, a [server] value a start refuses (an error line, text
+# and JSON), a plain-HTTP port behind a proxy.  The TLS pair's checks are
+# in test-serve-tls.
 . "$TESTS/cli/lib.sh"
 cd "$T" || exit 1
 S="$CHOUSA --db s.db"
@@ -48,13 +50,21 @@ expect no_valid_token_warns '^warning +tokens +none valid: every request but the
 $S -q token create --role investigate ana > /dev/null
 
 # Beyond loopback without TLS: said; behind a trusted proxy (which holds
-# the TLS), not.
+# the TLS) too, as clients can come to the port past the proxy and its
+# single sign-on; on loopback behind it, not.
 check open_listen 0 $S serve --check --listen 0.0.0.0:8080
 expect open_listen_warns '^warning +listen +0\.0\.0\.0:8080 without TLS' out
 printf '[server]\ntrusted_proxies = 10.0.0.7, 2001:db8::/32\n' > proxy.conf
 check behind_proxy 0 $S --config proxy.conf serve --check --listen 0.0.0.0:8080
-expect behind_proxy_ok '^ok +listen +0\.0\.0\.0:8080$' out
+expect behind_proxy_open_warns '^warning +listen +0\.0\.0\.0:8080 without TLS: clients can reach this plain-HTTP port directly, past the proxy \(and its single sign-on\): listen on 127\.0\.0\.1 behind the proxy, or firewall the port$' out
 expect proxies_counted '^ok +proxies +2 trusted' out
+check behind_proxy_loopback 0 $S --config proxy.conf serve --check --listen 127.0.0.1:8080
+expect behind_proxy_loopback_ok '^ok +listen +127\.0\.0\.1:8080$' out
+# The proxy's groups, roles and admins without the header that names the
+# user: they do nothing, said.
+printf '[server]\ntrusted_proxies = 127.0.0.1\nproxy_groups_header = X-Forwarded-Groups\nproxy_group_roles = soc-l2=investigate\n' > groups.conf
+check groups_without_user 0 $S --config groups.conf serve --check
+expect groups_without_user_warns '^warning +sso +proxy_groups_header, proxy_group_roles have no effect without proxy_user_header \(the header in which the proxy names the user\)$' out
 
 # Errors: all said, the first on stderr, exit 2.
 printf '[server]\ntrusted_proxies = 10.0.0.0/33\n' > bad.conf
@@ -65,6 +75,40 @@ expect bad_proxy_said "^error +proxies +bad trusted proxy '10\.0\.0\.0/33'" out
 expect bad_audit_said '^error +audit +.*no-such-dir/audit\.log: cannot be made: .*/no-such-dir is not there' out
 expect bad_config_one_line "^chousa: serve --check: 3 problems: listen: cannot read 'nowhere'" err
 [ "$(grep -c . err)" = 1 ] && ok bad_config_stderr_one_line || not_ok bad_config_stderr_one_line "$(cat err)"
+
+# Values a start refuses ([server] proxy_user_role = admin...): an error
+# line each, said once, beside the other checks; exit 2, one stderr line.
+printf '[server]\ntrusted_proxies = 127.0.0.1\nproxy_user_header = X-Forwarded-Email\nproxy_user_role = admin\nproxy_group_roles = soc-l1\nupdate_every = soon\n' > refused.conf
+check refused 2 $S --config refused.conf serve --check
+expect refused_role_error "^error +config +refused\.conf:4: \[server\] proxy_user_role = 'admin': none, read or investigate \(admins are named in proxy_admins, or by group in proxy_group_roles\)$" out
+expect refused_groups_error "^error +config +refused\.conf:5: \[server\] proxy_group_roles = 'soc-l1': its entry 'soc-l1' is not GROUP=ROLE with the role read, investigate or admin$" out
+expect refused_update_error "^error +config +refused\.conf:6: \[server\] update_every = 'soon': a duration such as 90s, 30m, 6h, 1d$" out
+refute refused_not_also_warned '^warning +config' out
+refute refused_no_sso_ok '^ok +sso' out
+expect refused_listen_checked '^ok +listen +127\.0\.0\.1:8080$' out
+expect refused_proxies_checked '^ok +proxies +1 trusted' out
+expect refused_store_checked '^ok +store +s\.db \(read\)' out
+expect refused_tokens_checked '^ok +tokens +' out
+expect refused_stderr_says "^chousa: serve --check: 3 problems: config: .*refused\.conf:6: \[server\] update_every = 'soon'" err
+[ "$(grep -c . err)" = 1 ] && ok refused_stderr_one_line || not_ok refused_stderr_one_line "$(cat err)"
+check refused_json 2 $S --json --config refused.conf serve --check
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["status"] == "error", d
+bad = [x["detail"] for x in d["checks"] if x["check"] == "config" and x["status"] == "error"]
+assert len(bad) == 3 and any("proxy_user_role" in x for x in bad), bad
+assert {x["check"] for x in d["checks"] if x["status"] == "ok"} >= {"listen", "store", "tokens"}, d
+' out 2> py.err && ok refused_json_object || not_ok refused_json_object "$(tail -n 2 py.err)"
+# A [server] listen a start refuses, though --listen names another: the
+# start refuses the config still, and the check says so; without the
+# option, the listen line says it, once.
+printf '[server]\nlisten = nowhere\n' > listen.conf
+check refused_listen_option 2 $S --config listen.conf serve --check --listen 127.0.0.1:8080
+expect refused_listen_config_error "^error +config +listen\.conf:2: \[server\] listen = 'nowhere': cannot be read as ADDR:PORT" out
+check refused_listen 2 $S --config listen.conf serve --check
+expect refused_listen_line "^error +listen +cannot read 'nowhere' as ADDR:PORT" out
+refute refused_listen_said_once '^error +config' out
 
 # Tokens nobody used in 90 days (made 100 days ago, the store's clock set
 # back) are pointed out, without a warning.
@@ -123,6 +167,12 @@ check start_says_config 2 $S --config typo.conf serve --listen nowhere
 expect start_config_warning "^chousa: typo\.conf:2: \[server\] rate = 'abc'" err
 expect start_then_refuses "^chousa: cannot read 'nowhere' as ADDR:PORT" err
 expect start_says_how "as ADDR:PORT \(127\.0\.0\.1:8080, localhost:8080, .*a host name other than localhost is not looked up\)$" err
+
+# audit_max = none, as the docs write it for logrotate: no warning.
+printf '[server]\naudit_max = none\n' > none.conf
+check audit_max_none 0 $S --config none.conf serve --check
+refute audit_max_none_no_warning '^warning +config' out
+[ ! -s err ] && ok audit_max_none_stderr_quiet || not_ok audit_max_none_stderr_quiet "$(head -c 200 err)"
 
 # localhost is loopback, without a resolver; another name is refused.
 check listen_localhost 0 $S serve --check --listen localhost:8080

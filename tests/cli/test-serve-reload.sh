@@ -10,9 +10,10 @@
 #  4. A [server] setting changed: the live ones (rate, burst,
 #     trusted_proxies, the caps and queues, idle_timeout, the audit log's
 #     rotation, max_per_ip, max_connections, investigate_threads) are in
-#     force at once, said
-#     with their new value; the others are said to wait for the next
-#     start; a trusted_proxies that cannot be read keeps the config.
+#     force at once, said with the value in force (a size in bytes too; a
+#     value not taken, as the default used instead); the others are said
+#     to wait for the next start; a trusted_proxies or listen that cannot
+#     be read keeps the config.
 #  5. Under load: look-ups and investigations (online and offline)
 #     running while SIGHUP comes again and again, the investigations'
 #     threads changed each time, all get their answer.
@@ -135,14 +136,23 @@ for i in 1 2 3; do
 done
 [ "$(cat "$T/status.1") $(cat "$T/status.2") $(cat "$T/status.3")" = "200 200 429" ] &&
 	ok rate_lowered_in_force_at_once || not_ok rate_lowered_in_force_at_once "$(cat "$T/status.1") $(cat "$T/status.2") $(cat "$T/status.3")"
-# The sweep's cap lowered: a bigger upload is refused, and the web form says the new cap.
+# The sweep's cap lowered: a bigger upload is refused, and the web form
+# says the new cap.  A size as the options write it: 1k is 1024 bytes.
 head -c 2000 /dev/zero | tr '\0' 'a' > "$T/2k.log"
-sconfig 'rate = 0\nthreads = 3\nsweep_max = 1000'
+sconfig 'rate = 0\nthreads = 3\nsweep_max = 1k'
 serve_hup
 python3 "$TESTS/cli/serve_upload.py" "$URL" "$TOKEN" /api/v1/sweep "$T/2k.log" "$T/up.body" > "$T/up.status" 2>&1
 [ "$(head -1 "$T/up.status")" = 413 ] && ok sweep_max_lowered_in_force || not_ok sweep_max_lowered_in_force "$(head -c 200 "$T/up.status")"
 curl -s -b "$T/jar" "$URL/" > "$T/sweep.html"
-expect sweep_form_says_new_cap 'data-max="1000"' "$T/sweep.html"
+expect sweep_form_says_new_cap 'data-max="1024"' "$T/sweep.html"
+expect sweep_max_said_in_bytes '\[server\] sweep_max is now 1k \(1024 bytes\)' "$T/serve.log"
+# A value not taken: the reload says the default in force, not the value.
+sconfig 'rate = 0\nthreads = 3\nsweep_max = lots'
+serve_hup
+expect sweep_max_bad_said_default "\[server\] sweep_max is now 1073741824, the default: 'lots' is not taken" "$T/serve.log"
+refute sweep_max_bad_not_said_in_force '\[server\] sweep_max is now lots' "$T/serve.log"
+python3 "$TESTS/cli/serve_upload.py" "$URL" "$TOKEN" /api/v1/sweep "$T/2k.log" "$T/up.body" > "$T/up.status" 2>&1
+[ "$(head -1 "$T/up.status")" = 200 ] && ok sweep_max_bad_default_in_force || not_ok sweep_max_bad_default_in_force "$(head -c 200 "$T/up.status")"
 # Trusted proxies set: a forwarded client is audited as itself from now on.
 sconfig 'rate = 0\nthreads = 3\ntrusted_proxies = 127.0.0.1'
 serve_hup
@@ -159,6 +169,11 @@ expect bad_proxies_metric '^chousa_config_last_reload_successful 0$' "$T/body"
 curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -H "X-Forwarded-For: 198.51.100.24" "$URL/api/v1/lookup?indicator=proxied2.example"
 sleep 0.1
 expect bad_proxies_old_ones_kept '"peer":"198\.51\.100\.24"' "$T/audit.log"
+# An address a start would refuse: the reload refuses it too, so that the
+# next start does not find it.
+sconfig 'rate = 0\nthreads = 3\nlisten = nowhere'
+serve_hup
+expect bad_listen_keeps_config "kept the config in force: bad \[server\] listen 'nowhere': cannot be read as ADDR:PORT" "$T/serve.log"
 # The audit log's rotation: from the next line written on.
 sconfig 'rate = 0\naudit_max = 1000\naudit_keep = 2'
 serve_hup
@@ -168,6 +183,11 @@ i=0
 while [ ! -f "$T/audit.log.1" ] && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
 [ -f "$T/audit.log.1" ] && [ ! -f "$T/audit.log.3" ] && ok audit_max_live_rotates ||
 	not_ok audit_max_live_rotates "$(ls "$T" | grep audit)"
+# audit_max = none: never rotated, read with no warning.
+sconfig 'rate = 0\naudit_max = none\naudit_keep = 2'
+serve_hup
+expect audit_max_none_live_said '\[server\] audit_max is now none' "$T/serve.log"
+refute audit_max_none_not_warned "audit_max = 'none'" "$T/serve.log"
 # The limit per address lowered: of 5 connections opened at once from
 # here, 3 are served and 2 closed as they come, counted and said.
 sconfig 'rate = 0\nmax_per_ip = 3'

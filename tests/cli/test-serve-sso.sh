@@ -205,10 +205,12 @@ expect reload_changes_role '"role":"read","via":"proxy"' audit.last
 expect reload_role_listed '^[0-9]+ +carol@example\.org +read ' tokens.txt
 printf '[server]\nproxy_user_header = X-Forwarded-Email\nproxy_user_role = admin\n' > bad.conf
 check bad_role_check 2 "$CHOUSA" --config bad.conf serve --check
-expect bad_role_says "bad \[server\] proxy_user_role 'admin': none, read or investigate \(admins are named in proxy_admins, or by group in proxy_group_roles\)" err
+expect bad_role_says "^error +config +bad\.conf:3: \[server\] proxy_user_role = 'admin': none, read or investigate \(admins are named in proxy_admins, or by group in proxy_group_roles\)" out
+check bad_role_start 2 "$CHOUSA" --config bad.conf serve --listen 127.0.0.1:0
+expect bad_role_start_says "^chousa: bad \[server\] proxy_user_role 'admin': none, read or investigate" err
 printf '[server]\nproxy_user_header = X-Forwarded-Email\nproxy_group_roles = soc=root\n' > badgroup.conf
 check bad_group_role_check 2 "$CHOUSA" --config badgroup.conf serve --check
-expect bad_group_role_says "bad \[server\] proxy_group_roles entry 'soc=root': GROUP=ROLE, the role read, investigate or admin" err
+expect bad_group_role_says "^error +config +badgroup\.conf:3: \[server\] proxy_group_roles = 'soc=root': its entry 'soc=root' is not GROUP=ROLE with the role read, investigate or admin" out
 check check_says_sso 0 "$CHOUSA" serve --check
 expect check_sso_line '^ok +sso +users signed in by the proxy.s X-Forwarded-Email header, as read; admins: boss@example\.org, Lead@Example\.org$' out
 printf '[server]\nproxy_user_header = X-Forwarded-Email\n' > noproxy.conf
@@ -220,7 +222,7 @@ serve_stop
 GROUPS='proxy_groups_header = X-Forwarded-Groups\nproxy_group_roles = soc-l2=investigate, SOC-Leads=admin, ou=soc=read\n'
 printf "[server]\nrate = 0\n${SSO}${GROUPS}" | sed 's/proxy_user_role = investigate/proxy_user_role = none/' > "$T/config"
 check check_groups_line 0 "$CHOUSA" serve --check
-expect check_groups_said '^ok +sso +users signed in by the proxy.s X-Forwarded-Email header, as none; by group \(X-Forwarded-Groups\): soc-l2=investigate, SOC-Leads=admin, ou=soc=read; admins: ' out
+expect check_groups_said '^ok +sso +users signed in by the proxy.s X-Forwarded-Email header, as none \(only users proxy_group_roles or proxy_admins name\); by group \(X-Forwarded-Groups\): soc-l2=investigate, SOC-Leads=admin, ou=soc=read; admins: ' out
 serve_start || { not_ok server_starts_with_groups "$(head -c 300 "$T/serve.log")"; exit 0; }
 # as_in GROUPS USER ARGS...: as the proxy naming USER in GROUPS.
 as_in() {
@@ -261,7 +263,7 @@ as_in "soc-l2" gina@example.org -o /dev/null -w '%{http_code}' "$URL/" > code
 printf "[server]\nrate = 0\n${SSO}${GROUPS}" | sed 's/SOC-Leads=admin/SOC-Leads=root/' > "$T/config"
 serve_hup
 sleep 0.3
-expect bad_group_role_reload_refused "proxy_group_roles entry 'SOC-Leads=root': GROUP=ROLE, the role read, investigate or admin" "$T/serve.log"
+expect bad_group_role_reload_refused "kept the config in force: bad \[server\] proxy_group_roles '.*': its entry 'SOC-Leads=root' is not GROUP=ROLE with the role read, investigate or admin" "$T/serve.log"
 as_in "soc-leads" hal@example.org -o /dev/null -w '%{http_code}' "$URL/tokens" > code
 [ "$(cat code)" = 200 ] && ok bad_reload_keeps_roles || not_ok bad_reload_keeps_roles "HTTP $(cat code)"
 serve_stop

@@ -33,15 +33,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    "abuseipdb", NULL };
 	static int ready;
 	const struct chousa_config_key *feed_keys;
+	const struct chousa_config_value_check *checks;
 	struct chousa_config *c = NULL;
 	struct chousa_err err;
 	char why[256];
 	size_t i, n = 0;
 
-	/* The table as the program composes it: base's and the feeds'. */
+	/*
+	 * The table as the program composes it: base's and the feeds', with
+	 * the server's checks of values.
+	 */
 	if (!ready) {
 		feed_keys = chousa_feed_config_keys(&n);
 		(void)chousa_config_add_keys(feed_keys, n);
+		checks = chousa_serve_config_checks(&n);
+		(void)chousa_config_add_checks(checks, n);
 		n = 0;
 		ready = 1;
 	}

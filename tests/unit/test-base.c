@@ -240,6 +240,100 @@ test_config_ini(void)
 	    sources) == NULL);
 }
 
+/* One size rule for the config and serve --audit-max. */
+static void
+test_config_size(void)
+{
+	static const struct {
+		const char	*text;
+		int		 rc;
+		long		 n;
+	} cases[] = {
+		{ "100", CHOUSA_OK, 100 }, { "0", CHOUSA_OK, 0 },
+		{ "64k", CHOUSA_OK, 65536 }, { "64K", CHOUSA_OK, 65536 },
+		{ "100M", CHOUSA_OK, 104857600 },
+		{ "2G", CHOUSA_OK, 2147483648L },
+		{ "64m", CHOUSA_EPARSE, 0 }, { "5MB", CHOUSA_EPARSE, 0 },
+		{ " 5", CHOUSA_EPARSE, 0 }, { "-5", CHOUSA_EPARSE, 0 },
+		{ "+5", CHOUSA_EPARSE, 0 }, { "M", CHOUSA_EPARSE, 0 },
+		{ "", CHOUSA_EPARSE, 0 }, { "none", CHOUSA_EPARSE, 0 },
+		{ "9999999999999G", CHOUSA_ELIMIT, 0 },
+		{ "99999999999999999999", CHOUSA_ELIMIT, 0 },
+	};
+	struct chousa_config *c = NULL;
+	struct chousa_err err = { 0 };
+	const char *text = "[server]\nsweep_max = 100M\nqueue_memory = 0\n"
+	    "import_max = 2T\n[http]\nmax_body = 1k\n";
+	char name[64];
+	size_t i;
+	long n;
+	int rc;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = -1;
+		rc = chousa_config_parse_size(cases[i].text, &n);
+		snprintf(name, sizeof(name), "size_%zu_%s", i, cases[i].text);
+		T_OK(name, rc == cases[i].rc && (rc != CHOUSA_OK ||
+		    n == cases[i].n));
+	}
+	T_INTEQ("size_config_parses", chousa_config_parse(&c, text,
+	    strlen(text), "t", &err), CHOUSA_OK);
+	T_INTEQ("size_config_suffix_read", chousa_config_get_long(c, "server",
+	    "sweep_max", 1), 104857600);
+	T_INTEQ("size_config_zero_read", chousa_config_get_long(c, "server",
+	    "queue_memory", 1), 0);
+	T_INTEQ("size_config_bad_is_default", chousa_config_get_long(c,
+	    "server", "import_max", 7), 7);
+	T_INTEQ("size_config_http_max_body", chousa_config_get_long(c,
+	    "http", "max_body", 1), 1024);
+	chousa_config_free(c);
+}
+
+/* A module's check of a value: "soc" is refused. */
+static int
+no_soc(const char *value, struct chousa_err *err)
+{
+	if (strcmp(value, "soc") != 0)
+		return CHOUSA_OK;
+	return chousa_errf(err, CHOUSA_EINVAL, "not soc");
+}
+
+/* What a check's problems said, joined, for the tests to look in. */
+static void
+join_issue(void *arg, const char *where, const char *message)
+{
+	(void)where;
+	snprintf((char *)arg + strlen(arg), 512 - strlen(arg), "%s|",
+	    message);
+}
+
+/* The checks a module adds run with the table's, unless the caller's. */
+static void
+test_config_owner_checks(void)
+{
+	static const struct chousa_config_value_check checks[] = {
+		{ "server", "proxy_user_header", no_soc, "it is refused" },
+	};
+	struct chousa_config *c = NULL;
+	struct chousa_err err = { 0 };
+	const char *text = "[server]\nproxy_user_header = soc\n";
+	char said[512] = "";
+
+	T_INTEQ("owner_checks_added", chousa_config_add_checks(checks, 1),
+	    CHOUSA_OK);
+	T_INTEQ("owner_checks_full", chousa_config_add_checks(checks, 100),
+	    CHOUSA_ELIMIT);
+	T_INTEQ("owner_config_parses", chousa_config_parse(&c, text,
+	    strlen(text), "t", &err), CHOUSA_OK);
+	T_INTEQ("owner_check_counted", chousa_config_check(c, NULL, 0,
+	    join_issue, said), 1);
+	T_STREQ("owner_check_said", said, "[server] proxy_user_header = "
+	    "'soc': not soc; it is refused|");
+	T_INTEQ("owner_check_left_to_caller", chousa_config_check(c, NULL,
+	    CHOUSA_CONFIG_CHECK_NO_OWNERS, NULL, NULL), 0);
+	chousa_config_free(c);
+}
+
 static void
 test_suggest(void)
 {
@@ -599,6 +693,8 @@ main(void)
 	test_esc();
 	test_config();
 	test_config_ini();
+	test_config_size();
+	test_config_owner_checks();
 	test_suggest();
 	test_time();
 	test_duration();
