@@ -218,11 +218,17 @@ cache_begin(struct chousa_store *st, int *opened)
 	return CHOUSA_OK;
 }
 
+/*
+ * A COMMIT that fails is rolled back: a transaction left open would hold
+ * the connection's later writes (a server's, for every request on its
+ * thread) uncommitted and the store's write lock with them.
+ */
 void
 cache_commit(struct chousa_store *st)
 {
-	if (st != NULL && !sqlite3_get_autocommit(db_of(st)))
-		sqlite3_exec(db_of(st), "COMMIT", NULL, NULL, NULL);
+	if (st != NULL && !sqlite3_get_autocommit(db_of(st)) &&
+	    sqlite3_exec(db_of(st), "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		sqlite3_exec(db_of(st), "ROLLBACK", NULL, NULL, NULL);
 }
 
 /* ---- the public part: cache stats and clearing, source state ---- */

@@ -996,8 +996,10 @@ read_end(struct chousa_store *st)
 {
 	sqlite3_stmt *c = store_stmt(st, Q_COMMIT, NULL);
 
-	if (c == NULL || sqlite3_step(c) != SQLITE_DONE)
-		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	if ((c == NULL || sqlite3_step(c) != SQLITE_DONE) &&
+	    sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		/* Never left open: the connection's next write would be in it. */
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	if (c != NULL)
 		sqlite3_reset(c);
 }
