@@ -767,14 +767,8 @@ listed(const char *list, const char *name)
 	return 0;
 }
 
-/*
- * Each entry GROUP=ROLE of [server] proxy_group_roles checked (the last
- * '=' divides, as a group's name may hold one); with groups (a proxy's
- * comma-separated header), *role raised to the highest role of an entry
- * whose group it lists.  CHOUSA_EINVAL for a bad entry.
- */
-static int
-group_roles(const char *map, const char *groups, int *role,
+int
+auth_group_role(const char *map, const char *groups, int *role,
     struct chousa_err *err)
 {
 	char entry[256];
@@ -824,7 +818,7 @@ auth_group_roles_check(const char *value, struct chousa_err *err)
 {
 	int none = CHOUSA_ROLE_NONE;
 
-	return group_roles(value, NULL, &none, err);
+	return auth_group_role(value, NULL, &none, err);
 }
 
 int
@@ -839,7 +833,7 @@ auth_proxy_role(const struct chousa_config *cfg, const char *user,
 		return CHOUSA_ROLE_ADMIN;
 	role = v == NULL ? CHOUSA_ROLE_READ : chousa_role_parse(v);
 	if (groups != NULL)
-		(void)group_roles(chousa_config_get(cfg, "server",
+		(void)auth_group_role(chousa_config_get(cfg, "server",
 		    "proxy_group_roles"), groups, &role, &err);
 	return role;
 }

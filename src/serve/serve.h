@@ -132,6 +132,15 @@ int	auth_proxy_role(const struct chousa_config *cfg, const char *user,
  */
 int	auth_user_role_check(const char *value, struct chousa_err *err);
 int	auth_group_roles_check(const char *value, struct chousa_err *err);
+/*
+ * Each entry GROUP=ROLE of map ([server] proxy_group_roles) checked (the
+ * last '=' divides, as a group's name may hold one); with groups (a
+ * proxy's comma-separated header; NULL: none), *role raised to the
+ * highest role of an entry whose group it lists, in any case.
+ * CHOUSA_EINVAL for a bad entry.
+ */
+int	auth_group_role(const char *map, const char *groups, int *role,
+	    struct chousa_err *err);
 
 /* ---- the values chousa serve refuses (settings.c) ---- */
 
