@@ -119,7 +119,7 @@ addr_ranges_add(struct addr_ranges *s, const char *list, const char *what,
 			continue;
 		if (s->n >= ADDR_RANGES_MAX)
 			return chousa_errf(err, CHOUSA_EINVAL, "more than %zu "
-			    "%ss", room, what);
+			    "%s entries", room, what);
 		if (range_of(p, (size_t)(last - p), s->r[s->n].lo,
 		    s->r[s->n].hi) != 0)
 			return chousa_errf(err, CHOUSA_EINVAL, "bad %s "

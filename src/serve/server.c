@@ -1272,8 +1272,10 @@ respond(struct sreq *r)
 	}
 	if (resp == NULL)
 		return MHD_NO;
-	MHD_add_response_header(resp, "Content-Type", r->ctype != NULL ?
-	    r->ctype : "application/json");
+	/* A redirect or 304 says no type: it has no body to have one. */
+	if (r->status < 300 || r->status >= 400)
+		MHD_add_response_header(resp, "Content-Type", r->ctype != NULL ?
+		    r->ctype : "application/json");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");

@@ -88,8 +88,9 @@ expect second_user_own_session '^Set-Cookie: chousa_session=' h3
 last_audit '"who":"carol@example.org"'
 expect second_user_audited_as_herself '"who":"carol@example\.org"' audit.last
 # carol's cookie, the proxy's word gone: refused, and the session ended.
-curl -s -b jar -o /dev/null -w '%{http_code}' "$URL/" > code
+curl -s -b jar -D h303 -o /dev/null -w '%{http_code}' "$URL/" > code
 [ "$(cat code)" = 303 ] && ok session_needs_the_proxy || not_ok session_needs_the_proxy "HTTP $(cat code)"
+refute redirect_has_no_type '^Content-Type:' h303
 as carol@example.org -b jar -D h4 -o /dev/null "$URL/"
 expect ended_session_replaced '^Set-Cookie: chousa_session=' h4
 # An empty value names no one: the sign-in form.

@@ -678,7 +678,7 @@ test_ranges(void)
 	r.n = ADDR_RANGES_MAX - 1;
 	T_INTEQ("ranges_full", addr_ranges_add(&r, "192.0.2.1, 192.0.2.2",
 	    "internal range", &err), CHOUSA_EINVAL);
-	T_STREQ("ranges_full_said", err.msg, "more than 1 internal ranges");
+	T_STREQ("ranges_full_said", err.msg, "more than 1 internal range entries");
 }
 
 int
