@@ -70,11 +70,6 @@ duration_arg(const struct cli_cmd *self, const char *opt, const char *s)
 	long n = strcmp(opt, "grace") == 0 ?
 	    chousa_duration_parse_or_zero(s) : chousa_duration_parse(s);
 
-	/* A bare number is seconds, never what a token's life is meant. */
-	if (*s != '\0' && strspn(s, "0123456789") == strlen(s) &&
-	    strcmp(s, "0") != 0)
-		cli_usage_error(self, "bad --%s '%s': give its unit, as in "
-		    "%sd, %sh, %sm or %ss", opt, s, s, s, s, s);
 	if (n < 0)
 		cli_usage_error(self, "bad --%s '%s': a duration such as 90s, "
 		    "30m, 12h or 90d", opt, s);
@@ -217,6 +212,7 @@ static int
 run_token(const struct cli_cmd *self, int argc, char **argv)
 {
 	struct chousa_err err = { 0 };
+	struct chousa_buf said;
 	struct chousa_store *st;
 	const char *arg, *role = NULL, *expires = NULL, *verb;
 	const char *grace = NULL, *from = NULL, *unused = NULL, *note = NULL;
@@ -334,10 +330,13 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 	    argv[cli_optind + 1], &err)) != CHOUSA_OK)
 		cli_die_err(&err);
 	chousa_store_close(st);
-	if (!g_opt.quiet)
-		cli_warn(strcmp(verb, "revoke") == 0 ? "'%s' revoked: refused "
-		    "from its next request on" : "'%s' readmitted: the proxy "
-		    "signs it in again", argv[cli_optind + 1]);
+	if (!g_opt.quiet) {
+		chousa_buf_init(&said, 0);
+		chousa_token_ended_text(&said, argv[cli_optind + 1],
+		    strcmp(verb, "readmit") == 0);
+		cli_warn("%s", said.data != NULL ? said.data : "");
+		chousa_buf_release(&said);
+	}
 	return EXIT_CLEAN;
 }
 

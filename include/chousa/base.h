@@ -517,8 +517,9 @@ void	chousa_time_format(int64_t t, char *out, size_t out_size);
 /* The UTC day of Unix time t, "YYYY-MM-DD" (11 bytes at out). */
 void	chousa_time_day(int64_t t, char out[11]);
 /*
- * A duration as users write it: "90s", "30m", "6h", "1d", or plain
- * seconds.  -1 when it is none of these, not above 0, or past 100 years.
+ * A duration as users write it: "90s", "30m", "6h", "1d".  -1 when it is
+ * none of these, not above 0, or past 100 years; a bare number too, as
+ * its unit is never obvious (--update-every 5 was 5 seconds).
  */
 long	chousa_duration_parse(const char *s);
 /* The same, where no time at all ("0", "0s", "0h"...) is 0. */

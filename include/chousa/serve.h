@@ -113,6 +113,13 @@ void	chousa_token_list_text(struct chousa_buf *b,
  */
 void	chousa_token_created_text(struct chousa_buf *b, const char *name,
 	    int role, int64_t ends, const char *allow_from);
+/*
+ * What `chousa token revoke` (readmitted 0) or `token readmit` (1) says
+ * when done (no newline), wherever it is asked: the CLI, the API for
+ * it, the web page.
+ */
+void	chousa_token_ended_text(struct chousa_buf *b, const char *name,
+	    int readmitted);
 
 /* What the server tells its operator; msg is one line. */
 typedef void (*chousa_serve_log_fn)(void *arg, const char *msg);

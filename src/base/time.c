@@ -230,7 +230,7 @@ chousa_duration_parse(const char *s)
 		const char	*unit;
 		long		 seconds;
 	} units[] = {
-		{ "", 1 }, { "s", 1 }, { "m", 60 }, { "h", 3600 },
+		{ "s", 1 }, { "m", 60 }, { "h", 3600 },
 		{ "d", 86400 },
 	};
 	const long max = 100L * 366 * 86400;

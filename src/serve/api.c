@@ -717,6 +717,23 @@ token_for_cli(struct sreq *r, char token[CHOUSA_TOKEN_SIZE + 1],
 	chousa_buf_release(said);
 }
 
+/* For the CLI: what it says of a revoke or readmit, unless quiet=1. */
+static int
+ended_for_cli(struct sreq *r, const char *name, int readmitted)
+{
+	const char *quiet = req_arg(r, "quiet");
+	struct chousa_buf said;
+
+	if (quiet != NULL && strcmp(quiet, "1") == 0)
+		return 0;
+	chousa_buf_init(&said, 0);
+	chousa_token_ended_text(&said, name, readmitted);
+	warn_add(&r->warn, r->a, r->out.len, r->out.len, said.data != NULL ?
+	    said.data : "");
+	chousa_buf_release(&said);
+	return 0;
+}
+
 static int
 h_tokens_create(struct sreq *r)
 {
@@ -882,7 +899,7 @@ h_tokens_readmit(struct sreq *r, const char *name)
 		    "%s", err.msg);
 	r->exit_status = CHOUSA_EXIT_CLEAN;
 	if (req_for_cli(r))
-		return 0;
+		return ended_for_cli(r, name, 1);
 	doc_begin(r, &w);
 	chousa_jw_kstr(&w, "readmitted", name);
 	doc_end(&w);
@@ -989,7 +1006,7 @@ h_tokens_revoke(struct sreq *r)
 		    "%s", err.msg);
 	r->exit_status = CHOUSA_EXIT_CLEAN;
 	if (req_for_cli(r))
-		return 0;
+		return ended_for_cli(r, name, 0);
 	doc_begin(r, &w);
 	chousa_jw_kstr(&w, "revoked", name);
 	doc_end(&w);

@@ -528,6 +528,21 @@ chousa_token_created_text(struct chousa_buf *b, const char *name, int role,
 	    ", from " : "", from);
 }
 
+void
+chousa_token_ended_text(struct chousa_buf *b, const char *name,
+    int readmitted)
+{
+	const char *p;
+
+	chousa_buf_addch(b, '\'');
+	/* A user the proxy signs in is named in lower case. */
+	for (p = name; *p != '\0'; p++)
+		chousa_buf_addch(b, readmitted && *p >= 'A' && *p <= 'Z' ?
+		    (char)(*p + 32) : *p);
+	chousa_buf_adds(b, readmitted ? "' readmitted: the proxy signs it in "
+	    "again" : "' revoked: refused from its next request on");
+}
+
 /* ---- identifying a request ---- */
 
 static const char *
@@ -928,8 +943,11 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 	if (!proxy_user_row(s, r, user, header, hex, role, refusal)) {
 		if (*refusal != NULL && strcmp(*refusal, "revoked token") == 0)
 			*refusal = "your access to chousa was revoked: ask the "
-			    "server's admin (chousa token readmit lets you in "
-			    "again)";
+			    "server's admin";
+		else if (*refusal != NULL && strcmp(*refusal, "token not "
+		    "allowed from this address") == 0)
+			*refusal = "your access to chousa is not allowed from "
+			    "this address: ask the server's admin";
 		r->who.role = CHOUSA_ROLE_NONE;
 		return 1;
 	}

@@ -1705,9 +1705,7 @@ h_tokens_revoke(struct sreq *r)
 	if (rc != CHOUSA_OK)
 		return token_failed(r, &err);
 	chousa_buf_init(&said, 0);
-	chousa_buf_adds(&said, "token '");
-	chousa_buf_adds(&said, name);
-	chousa_buf_adds(&said, "' revoked: refused from the next request on");
+	chousa_token_ended_text(&said, name, 0);
 	rc = tokens_page(r, said.data != NULL ? said.data : "", NULL);
 	chousa_buf_release(&said);
 	return rc;
@@ -1730,9 +1728,7 @@ h_tokens_readmit(struct sreq *r)
 	if (rc != CHOUSA_OK)
 		return token_failed(r, &err);
 	chousa_buf_init(&said, 0);
-	chousa_buf_adds(&said, "'");
-	chousa_buf_adds(&said, name);
-	chousa_buf_adds(&said, "' readmitted: the proxy signs it in again");
+	chousa_token_ended_text(&said, name, 1);
 	rc = tokens_page(r, said.data != NULL ? said.data : "", NULL);
 	chousa_buf_release(&said);
 	return rc;

@@ -14,6 +14,9 @@
 #include "base/sha256.h"
 #include "store/store.h"
 
+/* A name's rows, in any case: one user, as a single sign-on proxy's. */
+#define BY_NAME	"name = ?1 COLLATE NOCASE "
+
 static int
 no_table(struct chousa_store *st)
 {
@@ -83,7 +86,7 @@ chousa_store_token_add(struct chousa_store *st, const char *name,
 
 	chousa_store_token_proxy_hash(name, proxy);
 	if (sqlite3_prepare_v2(store_db(st), "SELECT count(*) FROM tokens"
-	    " WHERE name = ?1 AND revoked_at IS NULL AND (expires_at IS NULL"
+	    " WHERE " BY_NAME "AND revoked_at IS NULL AND (expires_at IS NULL"
 	    " OR expires_at > ?2) AND hash <> ?3 AND ?3 <> ?4", -1, &s,
 	    NULL) != SQLITE_OK)
 		return store_dberr(st, err, "cannot read the tokens");
@@ -229,7 +232,7 @@ newest_valid(struct chousa_store *st, const char *name, int64_t now,
 	if (sqlite3_prepare_v2(store_db(st), "SELECT role, created_at,"
 	    " coalesce(expires_at, 0), coalesce(online_budget, -1),"
 	    " coalesce(allow_from, ''), coalesce(note, '') FROM"
-	    " tokens WHERE name = ?1 AND revoked_at IS NULL AND (expires_at"
+	    " tokens WHERE " BY_NAME "AND revoked_at IS NULL AND (expires_at"
 	    " IS NULL OR expires_at > ?2) AND hash <> ?3 ORDER BY id DESC"
 	    " LIMIT 1", -1, &s, NULL) != SQLITE_OK)
 		return store_dberr(st, err, "cannot read the tokens");
@@ -287,13 +290,13 @@ rotate_in(struct chousa_store *st, const char *name, const char *hash_hex,
 		out->before_until = was.expires_at != 0 && was.expires_at <
 		    now + grace ? was.expires_at : now + grace;
 		rc = token_step(st, "UPDATE tokens SET expires_at ="
-		    " min(coalesce(expires_at, ?3), ?3) WHERE name = ?1 AND"
+		    " min(coalesce(expires_at, ?3), ?3) WHERE " BY_NAME "AND"
 		    " revoked_at IS NULL AND (expires_at IS NULL OR"
 		    " expires_at > ?2) AND hash <> ?4", name, now, now + grace,
 		    "cannot rotate the token", err);
 	} else
 		rc = token_step(st, "UPDATE tokens SET revoked_at = ?2 WHERE"
-		    " name = ?1 AND revoked_at IS NULL AND hash <> ?4", name,
+		    " " BY_NAME "AND revoked_at IS NULL AND hash <> ?4", name,
 		    now, 0, "cannot rotate the token", err);
 	if (rc != CHOUSA_OK)
 		return rc;
@@ -327,7 +330,7 @@ chousa_store_token_revoke(struct chousa_store *st, const char *name,
     struct chousa_err *err)
 {
 	return update_named(st, "UPDATE tokens SET revoked_at = ?3 WHERE"
-	    " name = ?1 AND revoked_at IS NULL", name, 0,
+	    " " BY_NAME "AND revoked_at IS NULL", name, 0,
 	    "cannot revoke the token", err);
 }
 
@@ -335,17 +338,31 @@ int
 chousa_store_token_readmit(struct chousa_store *st, const char *name,
     struct chousa_err *err)
 {
+	sqlite3_stmt *s = NULL;
+	char proxy[65];
 	int rc = update_named(st, "UPDATE tokens SET revoked_at = NULL WHERE"
 	    " hash = ?4 AND revoked_at IS NOT NULL",
 	    name, 0, "cannot readmit the user", err);
 
-	if (rc == CHOUSA_ENOTFOUND)
-		return chousa_errf(err, CHOUSA_ENOTFOUND, "'%s' is no user the "
-		    "single sign-on proxy signed in and whose access was "
-		    "revoked (chousa token list: its note says \"signed in by "
-		    "the proxy\"); a bearer token revoked stays revoked",
-		    name);
-	return rc;
+	if (rc != CHOUSA_ENOTFOUND)
+		return rc;
+	/* Why not: a user let in already, or no such user. */
+	chousa_store_token_proxy_hash(name, proxy);
+	if (sqlite3_prepare_v2(store_db(st), "SELECT 1 FROM tokens WHERE"
+	    " hash = ?1", -1, &s, NULL) != SQLITE_OK)
+		return store_dberr(st, err, "cannot read the tokens");
+	sqlite3_bind_text(s, 1, proxy, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return chousa_errf(err, CHOUSA_ENOTFOUND, "'%s' is not revoked: "
+		    "the single sign-on proxy signs it in", name);
+	if (rc != SQLITE_DONE)
+		return store_dberr(st, err, "cannot read the tokens");
+	return chousa_errf(err, CHOUSA_ENOTFOUND, "'%s' was never signed in "
+	    "by the single sign-on proxy (a bearer token revoked stays "
+	    "revoked, as it may have leaked: chousa token create makes "
+	    "another)", name);
 }
 
 int
@@ -436,7 +453,7 @@ chousa_store_token_set_budget(struct chousa_store *st, const char *name,
     long online_budget, struct chousa_err *err)
 {
 	return update_named(st, "UPDATE tokens SET online_budget ="
-	    " nullif(?2, -1) WHERE name = ?1 AND revoked_at IS NULL AND"
+	    " nullif(?2, -1) WHERE " BY_NAME "AND revoked_at IS NULL AND"
 	    " (expires_at IS NULL OR expires_at > ?3)", name,
 	    online_budget < 0 ? -1 : online_budget, "cannot set the budget", err);
 }
@@ -472,7 +489,7 @@ chousa_store_token_set_allow(struct chousa_store *st, const char *name,
     const char *allow_from, struct chousa_err *err)
 {
 	return update_text(st, "UPDATE tokens SET allow_from = nullif(?2, '')"
-	    " WHERE name = ?1 AND revoked_at IS NULL AND (expires_at IS NULL"
+	    " WHERE " BY_NAME "AND revoked_at IS NULL AND (expires_at IS NULL"
 	    " OR expires_at > ?3)", name, allow_from,
 	    "cannot set the addresses", err);
 }
@@ -482,7 +499,7 @@ chousa_store_token_set_note(struct chousa_store *st, const char *name,
     const char *note, struct chousa_err *err)
 {
 	return update_text(st, "UPDATE tokens SET note = nullif(?2, '')"
-	    " WHERE name = ?1 AND revoked_at IS NULL AND (expires_at IS NULL"
+	    " WHERE " BY_NAME "AND revoked_at IS NULL AND (expires_at IS NULL"
 	    " OR expires_at > ?3)", name, note, "cannot set the note", err);
 }
 
@@ -504,7 +521,7 @@ chousa_store_token_spent(struct chousa_store *st, const char *name,
 	int rc;
 
 	*spent = 0;
-	s = store_kept(st, "SELECT online FROM token_usage WHERE name = ?1"
+	s = store_kept(st, "SELECT online FROM token_usage WHERE name = lower(?1)"
 	    " AND day = ?2");
 	if (s == NULL)
 		return no_table(st) ? CHOUSA_OK : store_dberr(st, err,
@@ -530,7 +547,7 @@ chousa_store_token_spend(struct chousa_store *st, const char *name,
 	int rc;
 
 	s = store_kept(st, "INSERT INTO token_usage (name, day, online)"
-	    " VALUES (?1, ?2, max(?3, 0)) ON CONFLICT(name, day)"
+	    " VALUES (lower(?1), ?2, max(?3, 0)) ON CONFLICT(name, day)"
 	    " DO UPDATE SET online = max(online + ?3, 0)");
 	if (s == NULL)
 		return store_dberr(st, err, "cannot count the token's usage");

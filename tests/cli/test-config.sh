@@ -133,6 +133,12 @@ expect config_bad_group_roles "config:3: \[server\] proxy_group_roles = 'soc-l1'
 expect config_bad_update_every "config:4: \[server\] update_every = 'soon': a duration such as 90s, 30m, 6h, 1d; chousa serve will not start" "$T/out"
 expect config_bad_listen "config:5: \[server\] listen = 'nowhere': .*ADDR:PORT \(127\.0\.0\.1:8080, .*; chousa serve will not start" "$T/out"
 expect config_bad_proxies "config:6: \[server\] trusted_proxies = '10\.0\.0\.0/33': .*address or CIDR.*; chousa serve will not start" "$T/out"
+# A bare number has no unit: 5 would have been 5 seconds of downloads.
+printf '[server]\nupdate_every = 5\n' > "$CFG"
+check config_bare_update_every 3 "$CHOUSA" config check
+expect config_bare_update_every_said "config:2: \[server\] update_every = '5': a duration such as 90s, 30m, 6h, 1d" "$T/out"
+check option_bare_update_every 2 "$CHOUSA" serve --check --update-every 5
+printf '[server]\nproxy_user_role = admin\nproxy_group_roles = soc-l1\nupdate_every = soon\nlisten = nowhere\ntrusted_proxies = 10.0.0.0/33\n' > "$CFG"
 check config_serve_refusals_json 3 "$CHOUSA" config check --json
 python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))

@@ -147,10 +147,13 @@ expect readmit_said "^chousa: 'alice@example\.org' readmitted: the proxy signs i
 as alice@example.org -o /dev/null -w '%{http_code}' "$URL/" > code
 [ "$(cat code)" = 200 ] && ok readmitted_user_in || not_ok readmitted_user_in "HTTP $(cat code)"
 check readmit_not_revoked 3 "$CHOUSA" token readmit alice@example.org
-expect readmit_not_revoked_says "'alice@example\.org' is no user the single sign-on proxy signed in and whose access was revoked" err
+expect readmit_not_revoked_says "'alice@example\.org' is not revoked: the single sign-on proxy signs it in" err
+check readmit_unknown 3 "$CHOUSA" token readmit nobody@example.org
+expect readmit_unknown_says "'nobody@example\.org' was never signed in by the single sign-on proxy \(a bearer token revoked stays revoked" err
 check readmit_no_bearer 3 "$CHOUSA" token readmit frank@example.org
 "$CHOUSA" -q token revoke alice@example.org
 check readmit_through_server 0 env CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" token readmit alice@example.org
+expect readmit_through_server_said "^chousa: 'alice@example\.org' readmitted: the proxy signs it in again$" err
 as alice@example.org -o /dev/null -w '%{http_code}' "$URL/" > code
 [ "$(cat code)" = 200 ] && ok readmitted_through_server || not_ok readmitted_through_server "HTTP $(cat code)"
 # One user in any case: one row, named in lower case; revoked in any.
@@ -187,6 +190,15 @@ as mixed@example.org -o /dev/null -w '%{http_code}' "$URL/" > code
 "$CHOUSA" token list --json > tokens.json
 python3 -c 'import json,sys; t=[x for x in json.load(open(sys.argv[1]))["tokens"] if x["name"] in ("mixed@example.org","frank@example.org")]; print(sorted((x["name"], x["sso"]) for x in t))' tokens.json > sso.txt
 expect json_sso_marks_rows "\[\('frank@example.org', False\), \('frank@example.org', False\), \('frank@example.org', True\), \('mixed@example.org', True\)\]" sso.txt
+# A bearer token named in other capitals is the same user's: one revoke
+# ends both, through the server too, which says so.
+DANA=$("$CHOUSA" -q token create --role admin Dana@Example.org)
+as dana@example.org -o /dev/null -w '%{http_code}' "$URL/" > code
+check revoke_any_case_through_server 0 env CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" token revoke dana@example.org
+expect revoke_through_server_said "^chousa: 'dana@example\.org' revoked: refused from its next request on$" err
+as dana@example.org -o /dev/null -w ' %{http_code}' "$URL/" >> code
+curl -s -H "Authorization: Bearer $DANA" -o /dev/null -w ' %{http_code}' "$URL/api/v1/version" >> code
+[ "$(cat code)" = "200 403 401" ] && ok revoke_ends_every_case || not_ok revoke_ends_every_case "$(cat code)"
 # A long address (up to 100 characters) is a user.
 LONG=firstname.middlename.lastname.department.team@subsidiary.division.corporation.example.org
 as "$LONG" -o /dev/null -w '%{http_code}' "$URL/" > code

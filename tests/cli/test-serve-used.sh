@@ -164,7 +164,7 @@ check unused_recent_none 0 "$CHOUSA" token list --unused-for 200d
 check unused_bad 2 "$CHOUSA" token list --unused-for 0
 expect unused_bad_said "bad --unused-for '0'" "$T/err"
 check unused_bare_number 2 "$CHOUSA" token list --unused-for 90
-expect unused_bare_number_says "bad --unused-for '90': give its unit, as in 90d, 90h, 90m or 90s" "$T/err"
+expect unused_bare_number_says "bad --unused-for '90': a duration such as 90s, 30m, 12h or 90d" "$T/err"
 check unused_not_for_create 2 "$CHOUSA" token create --role read --unused-for 9d x
 expect unused_list_only_said "--unused-for is for list" "$T/err"
 

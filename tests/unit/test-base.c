@@ -377,7 +377,7 @@ test_time(void)
 static void
 test_duration(void)
 {
-	T_INTEQ("duration_seconds", chousa_duration_parse("90"), 90);
+	T_INTEQ("duration_bare_number", chousa_duration_parse("90"), -1);
 	T_INTEQ("duration_s", chousa_duration_parse("90s"), 90);
 	T_INTEQ("duration_m", chousa_duration_parse("30m"), 1800);
 	T_INTEQ("duration_h", chousa_duration_parse("6h"), 21600);
