@@ -138,7 +138,7 @@ backup(const struct cli_cmd *self, struct chousa_store *st, int argc,
 	struct cli_progress p;
 	struct chousa_backup_record r;
 	const char *dest;
-	char path[4200], stamp[32], full[PATH_MAX];
+	char path[4200], stamp[32], full[PATH_MAX + 4200], cwd[PATH_MAX];
 	struct stat sb;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -162,7 +162,12 @@ backup(const struct cli_cmd *self, struct chousa_store *st, int argc,
 	cli_progress_init(&p, "backup");
 	p.unit = "pages";
 	memset(&r, 0, sizeof(r));
+	/* Noted as an absolute path, whatever directory it ran in. */
 	r.file = dest;
+	if (dest[0] != '/' && getcwd(cwd, sizeof(cwd)) != NULL &&
+	    snprintf(full, sizeof(full), "%s/%s", cwd, dest) <
+	    (int)sizeof(full))
+		r.file = full;
 	if (chousa_store_backup(st, dest, cli_progress_update, &p, &err) !=
 	    CHOUSA_OK) {
 		cli_progress_end(&p);
@@ -175,8 +180,8 @@ backup(const struct cli_cmd *self, struct chousa_store *st, int argc,
 	r.seconds = chousa_monotonic() - p.start;
 	r.ok = 1;
 	r.bytes = stat(dest, &sb) == 0 ? (int64_t)sb.st_size : 0;
-	if (realpath(dest, full) != NULL)
-		r.file = full;
+	if (realpath(dest, cwd) != NULL)
+		r.file = cwd;
 	note_backup(st, &r);
 	chousa_store_close(st);
 	if (!g_opt.quiet)

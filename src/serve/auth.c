@@ -907,8 +907,9 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 	int known, role;
 
 	/* No user named (an empty value too): a session or the form. */
+	/* Repeated, the header names two users: refused as no name. */
 	if (header == NULL || *header == '\0' || !r->by_proxy ||
-	    (user = req_header(r, header)) == NULL || *user == '\0')
+	    (user = req_header_list(r, header)) == NULL || *user == '\0')
 		return 0;
 	r->who.via = "proxy";
 	if (!name_ok(user)) {
@@ -933,7 +934,7 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 	groups = chousa_config_get(r->cfg_ref->cfg, "server",
 	    "proxy_groups_header");
 	role = auth_proxy_role(r->cfg_ref->cfg, user, groups != NULL &&
-	    *groups != '\0' ? req_header(r, groups) : NULL);
+	    *groups != '\0' ? req_header_list(r, groups) : NULL);
 	if (role == CHOUSA_ROLE_NONE) {
 		*refusal = "the proxy signed this user in, but none of its "
 		    "groups has a role here ([server] proxy_group_roles): ask "

@@ -948,6 +948,11 @@ const char *req_arg(struct sreq *r, const char *name);
 const char **req_args(struct sreq *r, const char *name, size_t *n_out);
 const char *req_header(struct sreq *r, const char *name);
 /*
+ * Every value of a header, repeated or not, as one list ("a, b": HTTP's
+ * own reading of a repeated header); NULL when there is none.
+ */
+const char *req_header_list(struct sreq *r, const char *name);
+/*
  * 1 when every query parameter is one of keys (NULL-ended; cli and frame
  * are the CLI's, always allowed), else 0 with a 400 naming the first that
  * is not: a misspelt filter must not widen an answer silently.

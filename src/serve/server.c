@@ -409,6 +409,44 @@ req_header(struct sreq *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+struct header_join {
+	const char	*name;
+	struct chousa_buf b;
+	size_t		 n;
+};
+
+static enum MHD_Result
+header_join_one(void *arg, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct header_join *j = arg;
+
+	(void)kind;
+	if (key != NULL && value != NULL && strcasecmp(key, j->name) == 0) {
+		if (j->n++ > 0)
+			chousa_buf_adds(&j->b, ", ");
+		chousa_buf_adds(&j->b, value);
+	}
+	return MHD_YES;
+}
+
+const char *
+req_header_list(struct sreq *r, const char *name)
+{
+	struct header_join j;
+	const char *out;
+
+	memset(&j, 0, sizeof(j));
+	j.name = name;
+	chousa_buf_init(&j.b, 0);
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, header_join_one,
+	    &j);
+	out = j.n == 0 ? NULL : j.b.failed != CHOUSA_OK ? "" :
+	    chousa_arena_strdup(r->a, j.b.data != NULL ? j.b.data : "");
+	chousa_buf_release(&j.b);
+	return out;
+}
+
 /* Decode one application/x-www-form-urlencoded value into the arena. */
 static char *
 form_decode(struct chousa_arena *a, const char *s, size_t len)

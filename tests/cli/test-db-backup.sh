@@ -54,6 +54,11 @@ check check_says_backups 0 "$CHOUSA" serve --check
 expect check_backup_failed "^warning +backup +the last one failed, at .*Z: cannot create" "$T/out"
 expect check_backup_good "^ok +backup +the last good one .*Z, 0 h ago \([0-9.]+ MB\): /.*/b1\.db$" "$T/out"
 
+# A failure with a relative FILE is noted by its absolute path.
+(cd "$T" && "$CHOUSA" -q db backup b1.db 2> /dev/null)
+check stats_failed_absolute 0 "$CHOUSA" db stats
+expect stats_failed_absolute_path "^  failed  .* $T/b1\.db: '" "$T/out"
+
 # ---- into a directory, the oldest deleted ----
 mkdir -p "$T/dir"
 for d in 20200101T000000Z 20200102T000000Z 20200103T000000Z; do

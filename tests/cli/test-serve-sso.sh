@@ -249,6 +249,11 @@ as_in "staff, soc-l2" gina@example.org -o gina.html -w ' %{http_code}' "$URL/tok
 [ "$(cat code)" = "200 403" ] && ok group_gives_role || not_ok group_gives_role "$(cat code): $(head -c 300 gina.html); serve.log: $(tail -n 5 "$T/serve.log" | tr '\n' ';')"
 last_audit '"who":"gina@example.org"'
 expect group_role_audited '"role":"investigate","via":"proxy"' audit.last
+# The groups header repeated is one list, as HTTP reads it; the user's
+# header repeated names two users, refused.
+as_in "soc-l2" ivy@example.org -H "X-Forwarded-Groups: soc-leads" -o /dev/null -w '%{http_code}' "$URL/tokens" > code
+as ivy@example.org -H "X-Forwarded-Email: boss@example.org" -o /dev/null -w ' %{http_code}' "$URL/tokens" >> code
+[ "$(cat code)" = "200 403" ] && ok repeated_headers_read_whole || not_ok repeated_headers_read_whole "$(cat code)"
 as_in "soc-l2,soc-leads" hal@example.org -o /dev/null -w '%{http_code}' "$URL/tokens" > code
 [ "$(cat code)" = 200 ] && ok highest_group_role_any_case || not_ok highest_group_role_any_case "HTTP $(cat code)"
 "$CHOUSA" token list > tokens.txt
