@@ -881,29 +881,38 @@ h_tokens_rotate(struct sreq *r, const char *name)
 }
 
 /*
- * POST /api/v1/tokens/NAME/readmit: a user the single sign-on proxy
- * signs in, revoked, let in again (chousa_store_token_readmit).
+ * DELETE /api/v1/tokens/NAME (revoke: every token of the name) or POST
+ * /api/v1/tokens/NAME/readmit (a user the single sign-on proxy signs in,
+ * revoked, let in again: chousa_store_token_readmit).
  */
 static int
-h_tokens_readmit(struct sreq *r, const char *name)
+tokens_end(struct sreq *r, const char *name, int readmit)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_jw w;
 	int rc;
 
-	r->what = "readmit users";
-	rc = chousa_store_token_readmit(r->env.st, name, &err);
+	if (readmit)
+		r->what = "readmit users";
+	rc = readmit ? chousa_store_token_readmit(r->env.st, name, &err) :
+	    chousa_store_token_revoke(r->env.st, name, &err);
 	auth_tokens_changed();
 	if (rc != CHOUSA_OK)
 		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 : 500,
 		    "%s", err.msg);
 	r->exit_status = CHOUSA_EXIT_CLEAN;
 	if (req_for_cli(r))
-		return ended_for_cli(r, name, 1);
+		return ended_for_cli(r, name, readmit);
 	doc_begin(r, &w);
-	chousa_jw_kstr(&w, "readmitted", name);
+	chousa_jw_kstr(&w, readmit ? "readmitted" : "revoked", name);
 	doc_end(&w);
 	return 0;
+}
+
+static int
+h_tokens_readmit(struct sreq *r, const char *name)
+{
+	return tokens_end(r, name, 1);
 }
 
 static const char *const budget_keys[] = { "online_budget", "allow_from",
@@ -994,23 +1003,7 @@ h_tokens_post(struct sreq *r)
 static int
 h_tokens_revoke(struct sreq *r)
 {
-	struct chousa_err err = { 0 };
-	const char *name = r->path + strlen("/api/v1/tokens/");
-	struct chousa_jw w;
-	int rc;
-
-	rc = chousa_store_token_revoke(r->env.st, name, &err);
-	auth_tokens_changed();
-	if (rc != CHOUSA_OK)
-		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 : 500,
-		    "%s", err.msg);
-	r->exit_status = CHOUSA_EXIT_CLEAN;
-	if (req_for_cli(r))
-		return ended_for_cli(r, name, 0);
-	doc_begin(r, &w);
-	chousa_jw_kstr(&w, "revoked", name);
-	doc_end(&w);
-	return 0;
+	return tokens_end(r, r->path + strlen("/api/v1/tokens/"), 0);
 }
 
 static int

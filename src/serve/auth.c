@@ -397,14 +397,16 @@ chousa_token_unused(struct chousa_token *t, size_t n, int64_t now,
 
 int
 auth_token_current(const struct chousa_token *t, size_t n, size_t i,
-    int64_t now)
+    int64_t now, int bearer)
 {
 	size_t j;
 
-	if (strcmp(chousa_token_state(&t[i], now), "valid") != 0)
+	if (strcmp(chousa_token_state(&t[i], now), "valid") != 0 ||
+	    (bearer && t[i].by_proxy))
 		return 0;
 	for (j = i + 1; j < n; j++)
 		if (strcmp(t[j].name, t[i].name) == 0 &&
+		    (!bearer || !t[j].by_proxy) &&
 		    strcmp(chousa_token_state(&t[j], now), "valid") == 0)
 			return 0;
 	return 1;
@@ -450,7 +452,7 @@ token_row(struct token_row *row, const struct chousa_token *t, size_t n,
 	else
 		snprintf(row->expires, sizeof(row->expires), "never");
 	/* Spent by the name: said once, on its current token. */
-	if (!auth_token_current(t, n, i, now))
+	if (!auth_token_current(t, n, i, now, 0))
 		snprintf(row->online, sizeof(row->online), "-");
 	else if (t[i].online_budget > 0)
 		snprintf(row->online, sizeof(row->online), "%ld of %ld",

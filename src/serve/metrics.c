@@ -691,7 +691,7 @@ put_tokens(struct chousa_buf *b, const struct chousa_token *t, size_t n,
 		return;
 	}
 	for (i = 0; i < n; i++)
-		current[i] = (unsigned char)auth_token_current(t, n, i, now);
+		current[i] = (unsigned char)auth_token_current(t, n, i, now, 0);
 	for (k = 0; k < sizeof(by_name) / sizeof(by_name[0]); k++) {
 		family(b, by_name[k].name, "gauge", by_name[k].help);
 		for (i = 0; i < n; i++)

@@ -103,13 +103,15 @@ int	auth_token(struct server *s, struct sreq *r, const char *tok,
 /*
  * Whether t[i] of a listing (oldest first) is its name's current token:
  * valid, and no later one of the name valid (one rotated is, for its
- * grace).  What the name spent is said on it, and it is the one acted on.
+ * grace).  What the name spent is said on it.  With bearer, among the
+ * name's bearer tokens only (a single sign-on user's row stands beside
+ * them): the one rotated.
  */
+int	auth_token_current(const struct chousa_token *t, size_t n, size_t i,
+	    int64_t now, int bearer);
 /* When t was last used and from where ("never"), for a listing. */
 void	auth_last_use_text(const struct chousa_token *t, char *out,
 	    size_t size);
-int	auth_token_current(const struct chousa_token *t, size_t n, size_t i,
-	    int64_t now);
 /* A token was created or revoked through the server: trust none seen. */
 void	auth_tokens_changed(void);
 /*

@@ -1417,25 +1417,6 @@ token_actions(struct sreq *r, const char *name)
 }
 
 /*
- * Whether t[i] is its name's bearer token in force: valid, and no later
- * one valid (a user's single sign-on row stands beside it).
- */
-static int
-bearer_current(const struct chousa_token *t, size_t n, size_t i,
-    int64_t now)
-{
-	size_t j;
-
-	if (strcmp(chousa_token_state(&t[i], now), "valid") != 0)
-		return 0;
-	for (j = i + 1; j < n; j++)
-		if (!t[j].by_proxy && strcmp(t[j].name, t[i].name) == 0 &&
-		    strcmp(chousa_token_state(&t[j], now), "valid") == 0)
-			return 0;
-	return 1;
-}
-
-/*
  * A single sign-on user's row: Revoke while it may come in, Readmit once
  * revoked; nothing to rotate, as no one holds a token.
  */
@@ -1548,7 +1529,7 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 			    "token of its own\">(sso)</span>");
 		chousa_buf_adds(&r->out, "</td><td>");
 		html(&r->out, t[i].role);
-		current = auth_token_current(t, n, i, now);
+		current = auth_token_current(t, n, i, now, 0);
 		chousa_buf_addf(&r->out, "</td><td>%s</td><td>%s</td><td>%s"
 		    "</td><td>", made, ends, chousa_token_state(&t[i], now));
 		html(&r->out, t[i].allow_from != NULL ? t[i].allow_from :
@@ -1567,7 +1548,7 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 		chousa_buf_adds(&r->out, "</td><td>");
 		if (t[i].by_proxy)
 			proxy_row_actions(r, &t[i], now);
-		else if (bearer_current(t, n, i, now))
+		else if (auth_token_current(t, n, i, now, 1))
 			token_actions(r, t[i].name);
 		chousa_buf_adds(&r->out, "</td></tr>");
 	}
@@ -1688,8 +1669,9 @@ h_tokens_rotate(struct sreq *r)
 	return token_made(r, &said, token);
 }
 
+/* Revoke a name's tokens, or readmit a single sign-on user: said. */
 static int
-h_tokens_revoke(struct sreq *r)
+tokens_end(struct sreq *r, int readmit)
 {
 	struct chousa_err err = { 0 };
 	const char *name = req_form(r, "name");
@@ -1700,38 +1682,28 @@ h_tokens_revoke(struct sreq *r)
 		return 0;
 	if (name == NULL)
 		return req_error(r, 400, "a name is needed");
-	rc = chousa_store_token_revoke(r->env.st, name, &err);
+	rc = readmit ? chousa_store_token_readmit(r->env.st, name, &err) :
+	    chousa_store_token_revoke(r->env.st, name, &err);
 	auth_tokens_changed();
 	if (rc != CHOUSA_OK)
 		return token_failed(r, &err);
 	chousa_buf_init(&said, 0);
-	chousa_token_ended_text(&said, name, 0);
+	chousa_token_ended_text(&said, name, readmit);
 	rc = tokens_page(r, said.data != NULL ? said.data : "", NULL);
 	chousa_buf_release(&said);
 	return rc;
 }
 
 static int
+h_tokens_revoke(struct sreq *r)
+{
+	return tokens_end(r, 0);
+}
+
+static int
 h_tokens_readmit(struct sreq *r)
 {
-	struct chousa_err err = { 0 };
-	const char *name = req_form(r, "name");
-	struct chousa_buf said;
-	int rc;
-
-	if (!csrf_ok(r))
-		return 0;
-	if (name == NULL)
-		return req_error(r, 400, "a name is needed");
-	rc = chousa_store_token_readmit(r->env.st, name, &err);
-	auth_tokens_changed();
-	if (rc != CHOUSA_OK)
-		return token_failed(r, &err);
-	chousa_buf_init(&said, 0);
-	chousa_token_ended_text(&said, name, 1);
-	rc = tokens_page(r, said.data != NULL ? said.data : "", NULL);
-	chousa_buf_release(&said);
-	return rc;
+	return tokens_end(r, 1);
 }
 
 const struct route web_routes[] = {

@@ -107,7 +107,7 @@ expect rotate_form_has_expires '<form method="post" action="/tokens/rotate"[^>]*
 # ---- 4. revoke ----
 post revoked /tokens/revoke --data-urlencode name=dash
 code_is revoke_200 200 revoked.html
-expect revoke_said "token &#39;dash&#39; revoked: refused from the next request on" revoked.html
+expect revoke_said "&#39;dash&#39; revoked: refused from its next request on" revoked.html
 works revoked_refused "$DASH4" 401
 works rotated_grace_token_revoked_too "$DASH3" 401
 works grace_token_revoked_too "$DASH" 401
