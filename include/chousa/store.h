@@ -680,7 +680,8 @@ struct chousa_token {
 	const char	*note;		/* whose it is, what for; NULL: none */
 	/*
 	 * The row of a user a single sign-on proxy signs in (its hash
-	 * chousa_store_token_proxy_hash's), not a token anyone holds.
+	 * chousa_store_token_proxy_hash's), not a token anyone holds; said
+	 * by chousa_store_token_list only.
 	 */
 	int		 by_proxy;
 };

@@ -208,6 +208,7 @@ check_proxy_users(struct check *c, const struct chousa_config *cfg)
 	const char *by_group = chousa_config_get(cfg, "server",
 	    "proxy_group_roles");
 	struct chousa_err err = { 0 };
+	char grouped[600] = "";
 
 	if (header == NULL || *header == '\0') {
 		check_proxy_headerless(c, cfg);
@@ -223,14 +224,13 @@ check_proxy_users(struct check *c, const struct chousa_config *cfg)
 		    "without trusted_proxies (the proxy that sets it)", header);
 		return;
 	}
+	if (groups != NULL && by_group != NULL)
+		snprintf(grouped, sizeof(grouped), "; by group (%s): %s",
+		    groups, by_group);
 	said(c, "ok", "sso", "users signed in by the proxy's %s header, as "
-	    "%s%s%s%s%s%s%s%s", header, role != NULL ? role : "read",
+	    "%s%s%s%s%s", header, role != NULL ? role : "read",
 	    role != NULL && strcmp(role, "none") == 0 ? " (only users "
-	    "proxy_group_roles or proxy_admins name)" : "",
-	    groups != NULL && by_group != NULL ? "; by group (" : "",
-	    groups != NULL && by_group != NULL ? groups : "",
-	    groups != NULL && by_group != NULL ? "): " : "",
-	    groups != NULL && by_group != NULL ? by_group : "",
+	    "proxy_group_roles or proxy_admins name)" : "", grouped,
 	    admins != NULL ? "; admins: " : "", admins != NULL ? admins : "");
 	if ((groups == NULL) != (by_group == NULL))
 		said(c, "warning", "sso", "%s has no effect without %s",

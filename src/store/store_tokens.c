@@ -109,15 +109,14 @@ chousa_store_token_add(struct chousa_store *st, const char *name,
 /* The columns row() reads, in its order. */
 #define TOKEN_COLS "id, name, role, created_at, coalesce(revoked_at, 0)," \
 	" coalesce(expires_at, 0), coalesce(online_budget, -1), allow_from," \
-	" coalesce(last_used_at, 0), coalesce(last_used_from, ''), note, hash"
+	" coalesce(last_used_at, 0), coalesce(last_used_from, ''), note"
 
 static int
 row(sqlite3_stmt *s, struct chousa_arena *a, struct chousa_token *t)
 {
 	const char *name = (const char *)sqlite3_column_text(s, 1);
 	const char *role = (const char *)sqlite3_column_text(s, 2);
-	const char *from, *used_from, *note, *hash;
-	char proxy[65];
+	const char *from, *used_from, *note;
 
 	t->id = sqlite3_column_int64(s, 0);
 	t->name = chousa_arena_strdup(a, name != NULL ? name : "");
@@ -134,9 +133,6 @@ row(sqlite3_stmt *s, struct chousa_arena *a, struct chousa_token *t)
 	    used_from != NULL ? used_from : "");
 	note = (const char *)sqlite3_column_text(s, 10);
 	t->note = note != NULL ? chousa_arena_strdup(a, note) : NULL;
-	hash = (const char *)sqlite3_column_text(s, 11);
-	chousa_store_token_proxy_hash(t->name != NULL ? t->name : "", proxy);
-	t->by_proxy = hash != NULL && strcmp(hash, proxy) == 0;
 	return t->name != NULL && t->role != NULL && (from == NULL ||
 	    t->allow_from != NULL) && (note == NULL || t->note != NULL);
 }
@@ -407,10 +403,12 @@ chousa_store_token_list(struct chousa_store *st, struct chousa_arena *a,
 	sqlite3_stmt *s = NULL;
 	size_t n = 0, cap = 0;
 	int64_t now = (int64_t)time(NULL);
+	const char *hash;
+	char proxy[65];
 	int rc;
 
-	if (sqlite3_prepare_v2(store_db(st), "SELECT " TOKEN_COLS " FROM tokens"
-	    " ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(store_db(st), "SELECT " TOKEN_COLS ", hash FROM"
+	    " tokens ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
 		if (no_table(st)) {
 			*out = NULL;
 			*n_out = 0;
@@ -430,6 +428,10 @@ chousa_store_token_list(struct chousa_store *st, struct chousa_arena *a,
 		}
 		if (!row(s, a, &v[n]))
 			break;
+		/* Said in listings only: a request's look-up has no need. */
+		hash = (const char *)sqlite3_column_text(s, 11);
+		chousa_store_token_proxy_hash(v[n].name, proxy);
+		v[n].by_proxy = hash != NULL && strcmp(hash, proxy) == 0;
 		n++;
 	}
 	sqlite3_finalize(s);
