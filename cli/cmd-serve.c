@@ -326,23 +326,27 @@ notify(const char *state)
 	close(fd);
 }
 
-/* Say where the server listens: on stderr, and in --port-file. */
+/*
+ * Say where the server listens: on stderr, in --port-file, and to
+ * systemd; again ("now") when a reload moved it.
+ */
 static void
 serve_announce(const struct chousa_serve_opts *so,
-    const struct serve_args *x, struct chousa_server *srv)
+    const struct serve_args *x, struct chousa_server *srv, int moved)
 {
 	char ready[512], where[256];
 
 	chousa_server_addresses(srv, where, sizeof(where));
 	snprintf(ready, sizeof(ready), "READY=1\nSTATUS=serving on %s\n"
 	    "MAINPID=%ld", where, (long)getpid());
-	if (g_opt.quiet)
+	if (g_opt.quiet || where[0] == '\0')
 		;
 	else if (so->n_listen_fds > 0)
 		cli_warn("listening on the %s systemd passed: %s",
 		    so->n_listen_fds > 1 ? "sockets" : "socket", where);
 	else
-		cli_warn("listening on %s://%s%s", x->cert != NULL ? "https" :
+		cli_warn("%slistening on %s://%s%s", moved ? "serve: now " : "",
+		    x->cert != NULL ? "https" :
 		    "http", where, strncmp(where, "0.0.0.0:", 8) == 0 ?
 		    " (every IPv4 address of this machine)" :
 		    strncmp(where, "[::]:", 5) == 0 ? " (every IPv6 address "
@@ -442,20 +446,26 @@ reload_config(struct chousa_server *srv, struct serve_args *x)
  * certificate and key.
  */
 static void
-serve_reload(struct chousa_server *srv, struct serve_args *x)
+serve_reload(struct chousa_server *srv, const struct chousa_serve_opts *so,
+    struct serve_args *x)
 {
 	struct timespec ts;
-	char msg[64];
+	char msg[64], was[256], now[256];
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%lld",
 	    (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 	notify(msg);
+	chousa_server_addresses(srv, was, sizeof(was));
 	reload_config(srv, x);
 	chousa_server_reopen_logs(srv);
 	if (x->cert != NULL)
 		reload_tls(srv, x);
-	notify("READY=1");
+	chousa_server_addresses(srv, now, sizeof(now));
+	if (strcmp(was, now) != 0)
+		serve_announce(so, x, srv, 1);	/* READY=1 with it */
+	else
+		notify("READY=1");
 }
 
 /*
@@ -564,14 +574,14 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (chousa_server_start(&srv, &so, &err) != CHOUSA_OK)
 		cli_die_err(&err);
-	serve_announce(&so, &x, srv);
+	serve_announce(&so, &x, srv, 0);
 	/* SIGHUP: the config, the audit log or the certificate changed. */
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
 		if (sig != SIGHUP)
 			break;
-		serve_reload(srv, &x);
+		serve_reload(srv, &so, &x);
 	}
 	notify("STOPPING=1");
 	if (!g_opt.quiet)
@@ -643,7 +653,8 @@ const struct cli_cmd cmd_serve = {
 	"trusted_proxies, the caps, queues and investigation threads, "
 	"idle_timeout, peer_timeout, max_connections, max_per_ip, "
 	"sweep_matcher_keep, drain_timeout, update_every, audit_max, "
-	"audit_keep and audit_log (to another file, or on; 'none' waits), unless "
+	"audit_keep, listen (the new address taken before the old is let "
+	"go) and audit_log (to another file, or on; 'none' waits), unless "
 	"set by an option; the rest waits "
 	"for a restart), the log's path (logrotate) and the TLS pair (a renewal).  Each token may "
 	"make [server] rate requests a minute (default 600, burst 120).  "

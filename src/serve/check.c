@@ -136,12 +136,31 @@ is_loopback(const struct sockaddr_storage *sa)
 	    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr);
 }
 
+const char *
+listen_exposure(const struct sockaddr_storage *sa, int tls,
+    const struct chousa_config *cfg)
+{
+	if (is_loopback(sa) || tls)
+		return NULL;
+	/*
+	 * A TLS proxy in front does not close the port: a client that comes
+	 * to it directly skips the proxy's TLS and its single sign-on.
+	 */
+	if (chousa_config_get(cfg, "server", "trusted_proxies") != NULL)
+		return "without TLS: clients can reach this plain-HTTP port "
+		    "directly, past the proxy (and its single sign-on): listen "
+		    "on 127.0.0.1 behind the proxy, or firewall the port";
+	return "without TLS: tokens cross the network in clear (--tls-cert "
+	    "and --tls-key, or a TLS proxy in [server] trusted_proxies)";
+}
+
 static void
 check_listen(struct check *c, const struct chousa_serve_opts *o,
     const struct chousa_config *cfg)
 {
 	struct sockaddr_storage sa;
 	socklen_t len;
+	const char *why;
 
 	if (o->n_listen_fds > 0) {
 		said(c, "ok", "listen", "%d sockets passed by systemd",
@@ -153,22 +172,12 @@ check_listen(struct check *c, const struct chousa_serve_opts *o,
 		    o->listen != NULL ? o->listen : "", listen_form);
 		return;
 	}
-	if (is_loopback(&sa) || o->tls_cert != NULL)
+	why = listen_exposure(&sa, o->tls_cert != NULL, cfg);
+	if (why == NULL)
 		said(c, "ok", "listen", "%s%s", o->listen, o->tls_cert != NULL ?
 		    " (HTTPS)" : "");
-	/*
-	 * A TLS proxy in front does not close the port: a client that comes
-	 * to it directly skips the proxy's TLS and its single sign-on.
-	 */
-	else if (chousa_config_get(cfg, "server", "trusted_proxies") != NULL)
-		said(c, "warning", "listen", "%s without TLS: clients can reach "
-		    "this plain-HTTP port directly, past the proxy (and its "
-		    "single sign-on): listen on 127.0.0.1 behind the proxy, or "
-		    "firewall the port", o->listen);
 	else
-		said(c, "warning", "listen", "%s without TLS: tokens cross "
-		    "the network in clear (--tls-cert and --tls-key, or a TLS "
-		    "proxy in [server] trusted_proxies)", o->listen);
+		said(c, "warning", "listen", "%s %s", o->listen, why);
 }
 
 /*

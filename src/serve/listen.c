@@ -84,7 +84,7 @@ listen_hint(int e)
 	switch (e) {
 	case EADDRINUSE:
 		return "; another program listens there: stop it, or choose "
-		    "another --listen";
+		    "another address (--listen, or [server] listen)";
 	case EACCES:
 		return "; ports under 1024 need privileges: choose a higher "
 		    "one, or a reverse proxy";
@@ -273,6 +273,79 @@ listener_budget(long want, char *note, size_t n)
 	    "the descriptor limit is %ld (ulimit -n), and %d are kept for "
 	    "the server's files", want, room, (long)rl.rlim_cur, FD_RESERVE);
 	return room;
+}
+
+/* The address fd is bound to, in *sa; 0 when unknown. */
+static int
+bound_addr(int fd, struct sockaddr_storage *sa, socklen_t *len)
+{
+	*len = sizeof(*sa);
+	memset(sa, 0, sizeof(*sa));
+	return getsockname(fd, (struct sockaddr *)sa, len) == 0;
+}
+
+/* The IP address of sa, its family's bytes; NULL for another family. */
+static const void *
+ip_bytes(const struct sockaddr_storage *sa, size_t *n)
+{
+	if (sa->ss_family == AF_INET) {
+		*n = 4;
+		return &((const struct sockaddr_in *)(const void *)sa)->
+		    sin_addr;
+	}
+	if (sa->ss_family == AF_INET6) {
+		*n = 16;
+		return &((const struct sockaddr_in6 *)(const void *)sa)->
+		    sin6_addr;
+	}
+	return NULL;
+}
+
+static int
+ip_port(const struct sockaddr_storage *sa)
+{
+	return ntohs(sa->ss_family == AF_INET ?
+	    ((const struct sockaddr_in *)(const void *)sa)->sin_port :
+	    ((const struct sockaddr_in6 *)(const void *)sa)->sin6_port);
+}
+
+static int
+ip_is_any(const struct sockaddr_storage *sa)
+{
+	static const unsigned char zero[16];
+	size_t n;
+	const void *b = ip_bytes(sa, &n);
+
+	return b != NULL && memcmp(b, zero, n) == 0;
+}
+
+int
+listener_where(const struct listener *l, const struct sockaddr_storage *sa)
+{
+	struct sockaddr_storage at;
+	socklen_t len;
+	const void *a, *b;
+	size_t na, nb;
+
+	if (l == NULL || l->n != 1 || !bound_addr(l->fds[0], &at, &len) ||
+	    at.ss_family != sa->ss_family)
+		return LISTENER_ELSEWHERE;
+	a = ip_bytes(&at, &na);
+	b = ip_bytes(sa, &nb);
+	if (a == NULL || b == NULL || (ip_port(sa) != 0 &&
+	    ip_port(sa) != ip_port(&at)))
+		return LISTENER_ELSEWHERE;
+	if (memcmp(a, b, na) == 0)
+		return ip_port(sa) == 0 ? LISTENER_ELSEWHERE : LISTENER_HERE;
+	return ip_port(sa) != 0 && (ip_is_any(&at) || ip_is_any(sa)) ?
+	    LISTENER_OVERLAPS : LISTENER_ELSEWHERE;
+}
+
+int
+listener_bound(const struct listener *l, struct sockaddr_storage *sa,
+    socklen_t *len)
+{
+	return l != NULL && l->n == 1 && bound_addr(l->fds[0], sa, len);
 }
 
 int
@@ -469,6 +542,24 @@ listener_start(struct listener *l, struct server *s, struct chousa_err *err)
 		    "thread: %s", strerror(e));
 	l->started = 1;
 	return CHOUSA_OK;
+}
+
+void
+listener_retire(struct listener *l)
+{
+	int i;
+
+	if (l == NULL)
+		return;
+	if (l->started) {
+		while (write(l->wake[1], "", 1) < 0 && errno == EINTR)
+			;
+		pthread_join(l->tid, NULL);
+		l->started = 0;
+		for (i = 0; i < l->n; i++)
+			(void)accept_all(l, l->fds[i]);
+	}
+	listener_close(l);
 }
 
 void

@@ -246,6 +246,13 @@ void	audit_set_rotation(struct audit *a, long max_bytes, int keep);
  * a bad address, which listen_form says how to write.
  */
 extern const char listen_form[];
+/*
+ * What is wrong with serving plain HTTP at sa, as a phrase to follow the
+ * address ("without TLS: ..."), by whether a TLS proxy is trusted in cfg;
+ * NULL on loopback or with TLS.
+ */
+const char *listen_exposure(const struct sockaddr_storage *sa, int tls,
+	    const struct chousa_config *cfg);
 int	parse_listen(const char *s, struct sockaddr_storage *sa,
 	    socklen_t *len);
 
@@ -477,6 +484,21 @@ int	listener_adopt(struct listener **out, const int *fds, int n,
 	    struct chousa_err *err);
 /* The port of the first socket. */
 int	listener_port(const struct listener *l);
+/*
+ * Where a listener (of one socket) stands to the address sa, which
+ * parse_listen gave: LISTENER_HERE, on it already; LISTENER_OVERLAPS, on
+ * the same port of an address that one of them covers (127.0.0.1:8080
+ * and 0.0.0.0:8080), which cannot be bound beside it; else
+ * LISTENER_ELSEWHERE.  Port 0 (any) is always elsewhere.
+ */
+#define LISTENER_ELSEWHERE	0
+#define LISTENER_HERE		1
+#define LISTENER_OVERLAPS	2
+int	listener_where(const struct listener *l,
+	    const struct sockaddr_storage *sa);
+/* The address a listener of one socket is bound to; 0 if none. */
+int	listener_bound(const struct listener *l, struct sockaddr_storage *sa,
+	    socklen_t *len);
 /* "127.0.0.1:8080, [::]:8080" into out; returns how many sockets. */
 int	listener_addresses(const struct listener *l, char *out, size_t size);
 /*
@@ -493,6 +515,12 @@ int	listener_start(struct listener *l, struct server *s,
 	    struct chousa_err *err);
 /* Stop accepting and close the socket; NULL is fine. */
 void	listener_close(struct listener *l);
+/*
+ * Stop accepting, hand over the connections that already wait in the
+ * backlog, then close: moving to another address refuses no client that
+ * came to the old one before the move.
+ */
+void	listener_retire(struct listener *l);
 
 /*
  * The open connections by client address (peers.c), for [server]

@@ -2033,9 +2033,84 @@ is_live_here(const struct server *s, const struct chousa_config *cfg,
 		return 1;
 	if (strcmp(key, "audit_log") == 0)
 		return audit_path_live(s, cfg);
+	if (strcmp(key, "listen") == 0)
+		return s->opts.n_listen_fds == 0;
 	return s->opts.tls_cert != NULL && (strcmp(key, "tls_cert") == 0 ||
 	    strcmp(key, "tls_key") == 0) && chousa_config_get(cfg, "server",
 	    key) != NULL;
+}
+
+/* Listen on sa (its text addr); said when it cannot be. */
+static struct listener *
+listen_at(struct server *s, const struct sockaddr_storage *sa, socklen_t len,
+    const char *addr, struct chousa_err *err)
+{
+	struct listener *l = NULL;
+
+	if (listener_open(&l, sa, len, addr, err) != CHOUSA_OK)
+		return NULL;
+	if (listener_start(l, s, err) != CHOUSA_OK) {
+		listener_close(l);
+		return NULL;
+	}
+	return l;
+}
+
+/*
+ * [server] listen, moved by a reload to want.  The new address is taken
+ * before the old is let go, so no client is refused between, and the
+ * connections taken on the old one (and those in its backlog) are served
+ * to their end.  An address that overlaps the old one on its port
+ * (127.0.0.1:8080 to 0.0.0.0:8080) cannot be bound beside it: the old
+ * is let go first, and taken again if the new cannot be.  An address
+ * that cannot be listened on is said, and the old one kept.
+ */
+static void
+move_listener(struct server *s, const char *want, const struct chousa_config
+    *cfg)
+{
+	struct chousa_err err = { 0 }, again = { 0 };
+	struct sockaddr_storage sa, was;
+	socklen_t len, was_len;
+	struct listener *l;
+	char old[256], now[256];
+	const char *why;
+	int where;
+
+	if (!parse_listen(want, &sa, &len))
+		return;		/* refused with the reload (settings.c) */
+	where = listener_where(s->listener, &sa);
+	if (where == LISTENER_HERE || !listener_bound(s->listener, &was,
+	    &was_len))
+		return;
+	listener_addresses(s->listener, old, sizeof(old));
+	if (where == LISTENER_OVERLAPS) {
+		listener_retire(s->listener);
+		s->listener = NULL;
+	}
+	l = listen_at(s, &sa, len, want, &err);
+	if (l == NULL && s->listener == NULL) {
+		s->listener = listen_at(s, &was, was_len, old, &again);
+		if (s->listener == NULL) {
+			server_log(s, "[server] listen: %s; nor could the "
+			    "server listen again on %s: %s; it takes no new "
+			    "connection: restart it", err.msg, old, again.msg);
+			return;
+		}
+	}
+	if (l == NULL) {
+		server_log(s, "[server] listen: %s; still listening on %s",
+		    err.msg, old);
+		return;
+	}
+	listener_retire(s->listener);
+	s->listener = l;
+	s->port = listener_port(l);
+	listener_addresses(l, now, sizeof(now));
+	server_log(s, "[server] listen is now %s (it was %s)", now, old);
+	why = listen_exposure(&sa, s->opts.tls_cert != NULL, cfg);
+	if (why != NULL)
+		server_log(s, "[server] listen: %s %s", now, why);
 }
 
 /*
@@ -2521,6 +2596,7 @@ chousa_server_reload_config(struct chousa_server *cs,
 	const struct chousa_config_key *k;
 	struct chousa_serve_opts read = { 0 };
 	struct cfg_ref *ref, *old;
+	const char *listen_to = NULL;
 	int rc;
 
 	if (cfg == NULL) {
@@ -2582,6 +2658,13 @@ chousa_server_reload_config(struct chousa_server *cs,
 			    "command line's value stays in force", k->key);
 		else if (live && strcmp(k->key, "audit_log") == 0)
 			continue;	/* the writer says it: audit_move */
+		else if (live && strcmp(k->key, "listen") == 0)
+			listen_to = now != NULL ? now : k->def;
+		else if (strcmp(k->key, "listen") == 0)
+			server_log(s, "[server] listen changed in the config: "
+			    "the server keeps the sockets systemd passed "
+			    "(chousa.socket's ListenStream= says where it "
+			    "listens)");
 		else if (live)
 			server_log(s, "[server] %s is now %s", k->key,
 			    in_force(k, cfg, now, said, sizeof(said)));
@@ -2591,6 +2674,8 @@ chousa_server_reload_config(struct chousa_server *cs,
 	}
 	apply_live(s, cfg, &read, &ref->proxies);
 	apply_audit(s, cfg, &read);
+	if (listen_to != NULL)
+		move_listener(s, listen_to, cfg);
 	pthread_mutex_lock(&s->cfg_lock);
 	old = s->cfg_now;
 	s->cfg_now = ref;
