@@ -337,8 +337,9 @@ serve_announce(const struct chousa_serve_opts *so,
 	char ready[512], where[256];
 
 	chousa_server_addresses(srv, where, sizeof(where));
-	snprintf(ready, sizeof(ready), "READY=1\nSTATUS=serving on %s\n"
-	    "MAINPID=%ld", where, (long)getpid());
+	snprintf(ready, sizeof(ready), "READY=1\nSTATUS=%s%s\nMAINPID=%ld",
+	    where[0] != '\0' ? "serving on " : "listening nowhere (the "
+	    "reload could not move it): restart it", where, (long)getpid());
 	if (g_opt.quiet || where[0] == '\0')
 		;
 	else if (so->n_listen_fds > 0)

@@ -100,6 +100,28 @@ struct refused {
 };
 
 /*
+ * Where cfg sets [server] key, as a prefix ("FILE:LINE: ", "VAR in the
+ * environment: ", "credential FILE: "), into buf; "" when nowhere.
+ */
+static const char *
+origin_text(const struct chousa_config *cfg, const char *key, char *buf,
+    size_t size)
+{
+	struct chousa_config_origin o;
+
+	buf[0] = '\0';
+	if (chousa_config_get_origin(cfg, "server", key, &o) == NULL)
+		return buf;
+	if (o.env[0] != '\0')
+		snprintf(buf, size, "%s in the environment: ", o.env);
+	else if (o.credential)
+		snprintf(buf, size, "credential %s: ", o.file);
+	else if (o.file != NULL)
+		snprintf(buf, size, "%s:%zu: ", o.file, o.line);
+	return buf;
+}
+
+/*
  * A [server] value a start refuses (settings.c), as an error: where it is
  * set, and why.  A value another line checks is left to that line:
  * trusted_proxies (proxies), and the listen the start would use (listen).
@@ -108,22 +130,14 @@ static void
 refused_line(void *arg, const char *key, const char *value, const char *why)
 {
 	struct refused *r = arg;
-	struct chousa_config_origin o;
-	char where[300] = "";
+	char where[300];
 
 	if (strcmp(key, "trusted_proxies") == 0 ||
 	    (strcmp(key, "listen") == 0 && r->o->n_listen_fds == 0 &&
 	    r->o->listen != NULL && strcmp(r->o->listen, value) == 0))
 		return;
-	(void)chousa_config_get_origin(r->o->cfg, "server", key, &o);
-	if (o.env[0] != '\0')
-		snprintf(where, sizeof(where), "%s in the environment", o.env);
-	else if (o.credential)
-		snprintf(where, sizeof(where), "credential %s", o.file);
-	else if (o.file != NULL)
-		snprintf(where, sizeof(where), "%s:%zu", o.file, o.line);
-	said(r->c, "error", "config", "%s: [server] %s = '%.80s': %s", where,
-	    key, value, why);
+	said(r->c, "error", "config", "%s[server] %s = '%.80s': %s",
+	    origin_text(r->o->cfg, key, where, sizeof(where)), key, value, why);
 }
 
 static int
@@ -160,7 +174,8 @@ check_listen(struct check *c, const struct chousa_serve_opts *o,
 {
 	struct sockaddr_storage sa;
 	socklen_t len;
-	const char *why;
+	const char *why, *v;
+	char where[300];
 
 	if (o->n_listen_fds > 0) {
 		said(c, "ok", "listen", "%d sockets passed by systemd",
@@ -168,7 +183,10 @@ check_listen(struct check *c, const struct chousa_serve_opts *o,
 		return;
 	}
 	if (o->listen == NULL || !parse_listen(o->listen, &sa, &len)) {
-		said(c, "error", "listen", "cannot read '%.80s' as %s",
+		v = chousa_config_get(cfg, "server", "listen");
+		said(c, "error", "listen", "%scannot read '%.80s' as %s",
+		    v != NULL && o->listen != NULL && strcmp(v, o->listen) ==
+		    0 ? origin_text(cfg, "listen", where, sizeof(where)) : "",
 		    o->listen != NULL ? o->listen : "", listen_form);
 		return;
 	}

@@ -107,7 +107,7 @@ printf '[server]\nlisten = nowhere\n' > listen.conf
 check refused_listen_option 2 $S --config listen.conf serve --check --listen 127.0.0.1:8080
 expect refused_listen_config_error "^error +config +listen\.conf:2: \[server\] listen = 'nowhere': cannot be read as ADDR:PORT" out
 check refused_listen 2 $S --config listen.conf serve --check
-expect refused_listen_line "^error +listen +cannot read 'nowhere' as ADDR:PORT" out
+expect refused_listen_line "^error +listen +listen.conf:2: cannot read 'nowhere' as ADDR:PORT" out
 refute refused_listen_said_once '^error +config' out
 
 # Tokens nobody used in 90 days (made 100 days ago, the store's clock set
