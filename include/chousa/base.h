@@ -427,6 +427,13 @@ struct chousa_config_value_check {
 int	chousa_config_add_checks(const struct chousa_config_value_check *rows,
 	    size_t n);
 /*
+ * The check of [section] key that refuses v (why in err), or NULL when
+ * none does or there is none.
+ */
+const struct chousa_config_value_check *chousa_config_value_refused(
+	    const char *section, const char *key, const char *v,
+	    struct chousa_err *err);
+/*
  * Whether k is a setting of chousa serve itself: [server], but for url
  * and api_key, which the clients read.  Read once at the server's start.
  */

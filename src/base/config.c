@@ -1181,28 +1181,38 @@ fallback(const struct chousa_config_key *k)
 	    "the source's own" : "the default";
 }
 
+const struct chousa_config_value_check *
+chousa_config_value_refused(const char *section, const char *key,
+    const char *v, struct chousa_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < n_owner_checks; i++) {
+		const struct chousa_config_value_check *o = owner_checks[i];
+
+		if (strcasecmp(o->section, section) != 0 ||
+		    strcmp(o->key, key) != 0)
+			continue;
+		memset(err, 0, sizeof(*err));
+		return o->fn(v, err) != CHOUSA_OK ? o : NULL;
+	}
+	return NULL;
+}
+
 /* The checks of the module that reads k, unless the caller makes them. */
 static void
 check_owners(struct check *ck, const char *where, const char *label,
     const char *section, const struct chousa_config_key *k, const char *v)
 {
+	const struct chousa_config_value_check *o;
 	struct chousa_err err;
-	size_t i;
 
 	if (ck->flags & CHOUSA_CONFIG_CHECK_NO_OWNERS)
 		return;
-	for (i = 0; i < n_owner_checks; i++) {
-		const struct chousa_config_value_check *o = owner_checks[i];
-
-		if (strcasecmp(o->section, section) != 0 ||
-		    strcmp(o->key, k->key) != 0)
-			continue;
-		memset(&err, 0, sizeof(err));
-		if (o->fn(v, &err) != CHOUSA_OK)
-			issue(ck, where, "%s = '%.80s': %s; %s", label, v,
-			    err.msg, o->refusal);
-		return;
-	}
+	o = chousa_config_value_refused(section, k->key, v, &err);
+	if (o != NULL)
+		issue(ck, where, "%s = '%.80s': %s; %s", label, v, err.msg,
+		    o->refusal);
 }
 
 /* Check one value of k; label is "[section] key". */

@@ -61,15 +61,23 @@ mask(struct chousa_buf *b, const char *v)
 	chousa_buf_addf(b, " (%zu characters)", len);
 }
 
-/* What stands in for a value chousa does not take, or NULL when it does. */
+/*
+ * What stands in for a value chousa does not take, or what refuses it
+ * (into buf), or NULL when it is taken.
+ */
 static const char *
 refused(const struct chousa_config *c, const struct chousa_config_key *k,
-    const char *section, const char *v)
+    const char *section, const char *v, char *buf, size_t size)
 {
+	struct chousa_err err;
 	int b;
 
 	if (k->word != NULL && strcmp(v, k->word) == 0)
 		return NULL;
+	if (chousa_config_value_refused(section, k->key, v, &err) != NULL) {
+		snprintf(buf, size, "refused: %s", err.msg);
+		return buf;
+	}
 	if ((k->type == CHOUSA_CFG_NUMBER || k->type == CHOUSA_CFG_SIZE) &&
 	    chousa_config_get_long(c, section, k->key, LONG_MIN) == LONG_MIN)
 		return "not taken: the default is used";
@@ -181,11 +189,11 @@ show_one(struct show *sh, const char *section,
 	struct chousa_config_origin o;
 	const char *v = chousa_config_get_origin(sh->c, section, k->key, &o);
 	const char *def, *why = NULL;
-	char dbuf[64];
+	char dbuf[64], wbuf[sizeof(((struct chousa_err *)0)->msg) + 16];
 
 	def = default_of(k, section, dbuf, sizeof(dbuf));
 	if (v != NULL)
-		why = refused(sh->c, k, section, v);
+		why = refused(sh->c, k, section, v, wbuf, sizeof(wbuf));
 	if (sh->w != NULL)
 		show_json(sh->w, section, k, v, def, &o, why);
 	else

@@ -144,6 +144,16 @@ python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
 assert not d["ok"] and len(d["problems"]) == 5, d' "$T/out" 2> "$T/py.err" &&
 	ok config_serve_refusals_json_five || not_ok config_serve_refusals_json_five "$(tail -n 1 "$T/py.err")"
+# chousa config marks them, as it marks a number it does not take.
+check config_show_marks_refused 0 "$CHOUSA" config
+expect config_show_refused_role "^server\.proxy_user_role +admin +.*config:2  \(refused: none, read or investigate" "$T/out"
+expect config_show_refused_listen "^server\.listen +nowhere +.*config:5  \(refused: cannot be read as ADDR:PORT" "$T/out"
+check config_show_marks_refused_json 0 "$CHOUSA" config --json
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+bad = sorted(s["key"] for s in d["settings"] if not s["valid"])
+assert bad == ["listen", "proxy_group_roles", "proxy_user_role", "trusted_proxies", "update_every"], bad' "$T/out" 2> "$T/py.err" &&
+	ok config_show_refused_json_invalid || not_ok config_show_refused_json_invalid "$(tail -n 1 "$T/py.err")"
 check config_serve_refusal_other_command 0 "$CHOUSA" sources
 expect config_serve_refusal_warned "^chousa: .*config:2: \[server\] proxy_user_role = 'admin': none, read or investigate" "$T/err"
 : > "$CFG"
