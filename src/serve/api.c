@@ -33,6 +33,41 @@ static const char *const investigate_keys[] = {
 };
 static const char *const token_keys[] = { "name", "role", "expires",
 	"online_budget", "allow_from", "note", NULL };
+/*
+ * The query parameters of a request without a JSON body: the members
+ * above that a query can carry (indicator repeated for "indicators").
+ */
+static const char *const no_keys[] = { NULL };
+static const char *const format_keys[] = { "format", NULL };
+static const char *const lookup_query[] = { "indicator", "format", NULL };
+static const char *const extract_query[] = {
+	"types", "unique", "public_only", "defang", "format", NULL
+};
+static const char *const investigate_query[] = {
+	"indicator", "text", "format", "offline", "refresh", "exhaustive",
+	"no_defang", "color", "depth", "max_samples", "budget", "sources",
+	"at", "brief", "width", "tlp", "all", NULL
+};
+
+/*
+ * 1 when the query holds only what the request takes, else 0 with a 400:
+ * keys without a JSON body, and none with one, whose members are the
+ * options (a "format" in its query would be ignored unseen).
+ */
+static int
+query_known(struct sreq *r, const struct jnode *body, const char *const *keys)
+{
+	const char *unknown = req_unknown_arg(r, body != NULL ? no_keys : keys);
+
+	if (unknown == NULL)
+		return 1;
+	if (body != NULL)
+		req_error(r, 400, "'%.40s' in the query of a request with a "
+		    "JSON body: give it as a member of the body", unknown);
+	else
+		req_error(r, 400, "unknown parameter '%.40s'", unknown);
+	return 0;
+}
 
 /* 1 when every member of v is in keys; else 0 with a 400 set. */
 static int
@@ -215,12 +250,26 @@ inputs_of(struct sreq *r, struct jnode *v, size_t *n_out)
 
 	if (v == NULL) {
 		in = req_args(r, "indicator", &n);
+		if (in == NULL && n > 0) {
+			req_error(r, 500, "out of memory");
+			return NULL;
+		}
 		if (n == 0) {
 			req_error(r, 400, "name an indicator (?indicator=...)");
 			return NULL;
 		}
+		if (n > SERVE_MAX_INPUTS) {
+			req_error(r, 413, "at most %d indicators a request",
+			    SERVE_MAX_INPUTS);
+			return NULL;
+		}
 		*n_out = n;
 		return in;
+	}
+	if (jt_get(v, "indicator") != NULL && jt_get(v, "indicators") != NULL) {
+		req_error(r, 400, "give 'indicator' (one) or 'indicators' (an "
+		    "array), not both");
+		return NULL;
 	}
 	if (jt_get(v, "indicator") != NULL) {
 		struct jnode *x = jt_get(v, "indicator");
@@ -319,8 +368,10 @@ static int
 h_version(struct sreq *r)
 {
 	struct chousa_jw w;
-
 	long spent = 0;
+
+	if (!query_known(r, NULL, no_keys))
+		return 0;
 
 	/* What the caller's token may still spend online today. */
 	if (r->who.name[0] != '\0' && chousa_store_token_spent(r->env.st,
@@ -352,6 +403,8 @@ h_lookup(struct sreq *r)
 		if (v == NULL)
 			return 0;
 	}
+	if (!query_known(r, v, lookup_query))
+		goto out;
 	in = inputs_of(r, v, &n);
 	json = in != NULL ? json_or_text(r, v) : -1;
 	if (in == NULL || json < 0)
@@ -377,9 +430,10 @@ static int
 h_sources(struct sreq *r)
 {
 	struct chousa_err err = { 0 };
-	int json = json_or_text(r, NULL);
+	int json;
 
-	if (json < 0)
+	if (!query_known(r, NULL, format_keys) || (json = json_or_text(r,
+	    NULL)) < 0)
 		return 0;
 	if (op_sources(&r->env, r->a, json, &r->out, &r->warn, &err) !=
 	    CHOUSA_OK) {
@@ -409,6 +463,10 @@ h_extract(struct sreq *r)
 		v = body_object(r, extract_keys);
 		if (v == NULL)
 			return 0;
+	}
+	if (!query_known(r, v, extract_query))
+		goto out;
+	if (v != NULL) {
 		x.text = api_opt_text(r, v, "text", &x.len, &bad);
 		if (bad)
 			goto out;
@@ -546,6 +604,12 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 		text_len = strlen(text);
 	if (bad)
 		return 0;
+	if (text != NULL && (v != NULL ? jt_get(v, "indicator") != NULL ||
+	    jt_get(v, "indicators") != NULL : req_arg(r, "indicator") !=
+	    NULL)) {
+		req_error(r, 400, "give 'text' or the indicators, not both");
+		return 0;
+	}
 	if (text != NULL) {
 		struct chousa_err err = { 0 };
 		int all = api_opt_bool(r, v, "all", 0);
@@ -653,7 +717,8 @@ h_investigate(struct sreq *r)
 		if (v == NULL)
 			return 0;
 	}
-	ok = api_investigate_job(r, v, j, "json");
+	ok = query_known(r, v, investigate_query) &&
+	    api_investigate_job(r, v, j, "json");
 	jt_free(v);
 	if (!ok)
 		return 0;

@@ -807,6 +807,24 @@ export_options(struct sreq *r, struct xjob *x)
 	return 1;
 }
 
+/*
+ * Whether an If-Modified-Since date ims (NULL: none) is at or after
+ * changed, for a client that keeps dates alone (curl -z, wget -N).  A
+ * date that cannot be read is ignored, as RFC 9110 asks.  It is asked
+ * only where an ETag could be given (the answer is the store's alone),
+ * and only without If-None-Match, which the RFC puts first.
+ */
+static int
+not_modified_since(const char *ims, int64_t changed)
+{
+	size_t len = ims != NULL ? strlen(ims) : 0;
+	int64_t t;
+
+	return len > 4 && strcmp(ims + len - 4, " GMT") == 0 &&
+	    chousa_time_parse(ims, len, &t) == CHOUSA_OK && changed > 0 &&
+	    changed <= t;
+}
+
 int
 api_export(struct sreq *r)
 {
@@ -830,8 +848,10 @@ api_export(struct sreq *r)
 	 * anything is run: polling every few minutes then costs one query.
 	 */
 	inm = req_header(r, "If-None-Match");
-	if (inm != NULL && version_of(r->env.st, &now, &err) == CHOUSA_OK &&
-	    etag_of(x, &now, etag) && etag_matches(inm, etag)) {
+	if (version_of(r->env.st, &now, &err) == CHOUSA_OK &&
+	    etag_of(x, &now, etag) && (inm != NULL ? etag_matches(inm, etag) :
+	    not_modified_since(req_header(r, "If-Modified-Since"),
+	    x->o.stamp > 0 ? x->o.stamp : now.changed_at))) {
 		const char *lm = http_date(r->a, x->o.stamp > 0 ? x->o.stamp :
 		    now.changed_at);
 

@@ -251,6 +251,7 @@ struct text_job {
 	struct invjob	*j;
 	int		 all;
 	int		 nomem;
+	int		 over;		/* more indicators than a request takes */
 	int		*context;
 	size_t		 cap_inputs, cap_context, cap_field, cap_left;
 };
@@ -300,8 +301,14 @@ on_text_input(void *arg, const struct chousa_indicator *ind, int context,
 {
 	struct text_job *tj = arg;
 
-	if (tj->j->n_inputs + tj->j->n_left >= SERVE_MAX_INPUTS)
-		return 0;
+	/*
+	 * Refused whole rather than cut: an investigation of the first
+	 * 1000 would say "nothing malicious" of a text whose 1001st is.
+	 */
+	if (tj->j->n_inputs + tj->j->n_left >= SERVE_MAX_INPUTS) {
+		tj->over = 1;
+		return 1;
+	}
 	if (take_text_input(tj, ind, context, field) != 0) {
 		tj->nomem = 1;
 		return 1;
@@ -321,7 +328,13 @@ op_extract_inputs(struct invjob *j, const char *text, size_t len, int all,
 	tj.all = all;
 	j->from_text = 1;
 	rc = chousa_triage_extract(text, len, on_text_input, &tj, err);
-	if (rc == CHOUSA_OK && tj.nomem)
+	if (tj.over)
+		rc = chousa_errf(err, CHOUSA_ELIMIT, "the text holds more than "
+		    "%d indicators, and the server investigates at most %d a "
+		    "request: send it in parts, or investigate it locally "
+		    "(chousa investigate --extract)", SERVE_MAX_INPUTS,
+		    SERVE_MAX_INPUTS);
+	else if (tj.nomem)
 		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	j->context = tj.context;
 	return rc;

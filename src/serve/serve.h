@@ -974,7 +974,11 @@ struct sreq {
 
 /* Query parameter name, or NULL (borrowed from the connection). */
 const char *req_arg(struct sreq *r, const char *name);
-/* Every value of a repeated query parameter; *n_out may be 0 (arena). */
+/*
+ * Every value of a repeated query parameter; *n_out may be 0 (arena),
+ * SERVE_MAX_INPUTS + 1 when there are more than SERVE_MAX_INPUTS (the
+ * first ones given), and NULL out of memory.
+ */
 const char **req_args(struct sreq *r, const char *name, size_t *n_out);
 const char *req_header(struct sreq *r, const char *name);
 /*
@@ -988,6 +992,8 @@ const char *req_header_list(struct sreq *r, const char *name);
  * is not: a misspelt filter must not widen an answer silently.
  */
 int	req_known_args(struct sreq *r, const char *const *keys);
+/* The first query parameter not in keys (nor cli or frame), or NULL. */
+const char *req_unknown_arg(struct sreq *r, const char *const *keys);
 /* A form field of an urlencoded body, decoded (arena), or NULL. */
 const char *req_form(struct sreq *r, const char *name);
 /* Add a response header (both strings arena or static). */

@@ -299,6 +299,8 @@ struct args {
 	const char	*name;
 	const char	**v;
 	size_t		 n, cap;
+	int		 over;		/* more than SERVE_MAX_INPUTS */
+	int		 nomem;
 };
 
 static enum MHD_Result
@@ -311,13 +313,17 @@ each_arg(void *arg, enum MHD_ValueKind kind, const char *key,
 	(void)kind;
 	if (key == NULL || strcmp(key, x->name) != 0 || value == NULL)
 		return MHD_YES;
-	if (x->n >= SERVE_MAX_INPUTS)
+	if (x->n >= SERVE_MAX_INPUTS) {
+		x->over = 1;
 		return MHD_NO;
+	}
 	if (x->n == x->cap) {
 		x->cap = x->cap ? x->cap * 2 : 8;
 		nv = chousa_arena_alloc(x->r->a, x->cap * sizeof(*nv));
-		if (nv == NULL)
+		if (nv == NULL) {
+			x->nomem = 1;
 			return MHD_NO;
+		}
 		if (x->n > 0)
 			memcpy(nv, x->v, x->n * sizeof(*nv));
 		x->v = nv;
@@ -329,12 +335,12 @@ each_arg(void *arg, enum MHD_ValueKind kind, const char *key,
 const char **
 req_args(struct sreq *r, const char *name, size_t *n_out)
 {
-	struct args x = { r, name, NULL, 0, 0 };
+	struct args x = { r, name, NULL, 0, 0, 0, 0 };
 
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, each_arg,
 	    &x);
-	*n_out = x.n;
-	return x.v;
+	*n_out = x.over ? SERVE_MAX_INPUTS + 1 : x.n;
+	return x.nomem ? NULL : x.v;
 }
 
 static enum MHD_Result
@@ -390,16 +396,24 @@ each_known(void *arg, enum MHD_ValueKind kind, const char *key,
 	return MHD_NO;
 }
 
-int
-req_known_args(struct sreq *r, const char *const *keys)
+const char *
+req_unknown_arg(struct sreq *r, const char *const *keys)
 {
 	struct known x = { keys, NULL };
 
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, each_known,
 	    &x);
-	if (x.unknown == NULL)
+	return x.unknown;
+}
+
+int
+req_known_args(struct sreq *r, const char *const *keys)
+{
+	const char *unknown = req_unknown_arg(r, keys);
+
+	if (unknown == NULL)
 		return 1;
-	req_error(r, 400, "unknown parameter '%.40s'", x.unknown);
+	req_error(r, 400, "unknown parameter '%.40s'", unknown);
 	return 0;
 }
 

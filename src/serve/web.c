@@ -678,7 +678,7 @@ h_triage(struct sreq *r)
 	j->a = r->a;
 	/* As investigate --extract: the same inputs, the same left out. */
 	if (op_extract_inputs(j, text, strlen(text), all, &err) != CHOUSA_OK)
-		return req_error(r, 400, "%s", err.msg);
+		return req_job_error(r, &err);
 	if (j->n_inputs == 0) {
 		page_begin(r, "Triage");
 		chousa_buf_addf(&r->out, "<p class=\"error\">No indicator to "

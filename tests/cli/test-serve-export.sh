@@ -12,7 +12,8 @@
 #  3. types, family and min_confidence narrow the export exactly as the
 #     CLI's options do, and the left-out counts say why.
 #  4. ETag: the same store and query give the same one, If-None-Match
-#     gets a 304 with no body, another query another ETag.
+#     gets a 304 with no body, another query another ETag; so does
+#     If-Modified-Since with the Last-Modified.
 #  5. Refusals: no token (401), no or an unknown format, a bad
 #     min_confidence, since or include_benign, delta, a path as file
 #     (400); nothing is left in TMPDIR; the audit log names the export.
@@ -155,12 +156,17 @@ get "format=zeek-intel&types=domain"
 # inm QUERY ETAG: the status, the body's size and the ETag of a request
 # with If-None-Match.
 inm() {
-	python3 - "$URL" "$TOKEN" "$1" "$2" <<'PY'
+	cond "$1" If-None-Match "$2"
+}
+# cond QUERY HEADER VALUE [HEADER VALUE]: the same, with those headers.
+cond() {
+	python3 - "$URL" "$TOKEN" "$@" <<'PY'
 import sys, urllib.error, urllib.request
-url, tok, q, etag = sys.argv[1:5]
+url, tok, q = sys.argv[1:4]
 req = urllib.request.Request(url + "/api/v1/export?" + q)
 req.add_header("Authorization", "Bearer " + tok)
-req.add_header("If-None-Match", etag)
+for i in range(4, len(sys.argv), 2):
+    req.add_header(sys.argv[i], sys.argv[i + 1])
 try:
     r = urllib.request.urlopen(req, timeout=60)
     st, body, h = r.status, r.read(), r.headers
@@ -172,6 +178,16 @@ PY
 is export_if_none_match_is_304 "$(inm "format=zeek-intel&types=domain,url" "$etag")" "304 0 $etag"
 is export_if_none_match_list_is_304 "$(inm "format=zeek-intel&types=domain,url" "\"0000000000000000\", W/$etag")" "304 0 $etag"
 is export_stale_etag_is_200 "$(inm "format=zeek-intel&types=domain,url" '"0000000000000000"' | cut -d' ' -f1,3)" "200 $etag"
+# If-Modified-Since, for a client that keeps dates alone (curl -z): the
+# Last-Modified sent back gets a 304, an earlier date the whole answer;
+# so do a date it cannot read, and a stale If-None-Match beside it (which
+# comes first).
+LM="Tue, 14 Nov 2023 22:13:20 GMT"
+is export_if_modified_since_is_304 "$(cond "format=zeek-intel&types=domain,url" If-Modified-Since "$LM")" "304 0 $etag"
+is export_if_modified_since_later_is_304 "$(cond "format=zeek-intel&types=domain,url" If-Modified-Since "Wed, 15 Nov 2023 00:00:00 GMT" | cut -d' ' -f1)" "304"
+is export_if_modified_since_earlier_is_200 "$(cond "format=zeek-intel&types=domain,url" If-Modified-Since "Tue, 14 Nov 2023 22:13:19 GMT" | cut -d' ' -f1)" "200"
+is export_if_modified_since_unreadable_is_200 "$(cond "format=zeek-intel&types=domain,url" If-Modified-Since "yesterday" | cut -d' ' -f1)" "200"
+is export_if_none_match_comes_first "$(cond "format=zeek-intel&types=domain,url" If-Modified-Since "$LM" If-None-Match '"0000000000000000"' | cut -d' ' -f1)" "200"
 # An import changes the ETag, even within the second of the last one and
 # with the stamp fixed (SOURCE_DATE_EPOCH): the store's generation is in it.
 printf 'fresh-after-etag.example\n' > "$T/fresh.txt"

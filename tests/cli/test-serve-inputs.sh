@@ -1,0 +1,86 @@
+#!/bin/sh
+# test-serve-inputs.sh: the REST API refuses what it would otherwise read
+# as less than was asked, since an answer of "nothing malicious" to a
+# question cut short is a wrong answer:
+#  1. a text with more indicators than a request takes (1,000): 413 with
+#     why, through the API, the CLI (--server investigate --extract; the
+#     local run finds the 1,001st, malicious) and the web page; 1,000 are
+#     investigated.  So is a list of 1,001.
+#  2. both 'indicator' and 'indicators', or 'text' with either: 400.
+#  3. an unknown query parameter on lookup, investigate, extract, sources
+#     and version (a misspelt ofline=1 ran online): 400 naming it; and
+#     one in the query of a request with a JSON body, which would be
+#     ignored: 400.
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+trap 'serve_stop' EXIT INT TERM
+
+serve_up '[server]\nrate = 0\n' investigate analyst
+
+# ---- 1. more indicators than a request takes ----
+# 1,000 addresses nobody lists, then the demo store's Emotet C2.
+python3 -c '
+print(" ".join("45.33.%d.%d" % (i // 250, i % 250 + 1) for i in range(1000)))
+print("and then 162.243.103.246 at the end")' > "$T/big.txt"
+check local_finds_the_last 1 "$CHOUSA" investigate --offline --brief --extract "$T/big.txt"
+expect local_finds_the_last_said "1 malicious" "$T/out"
+CHOUSA_SERVER_KEY=$TOKEN check client_big_text_refused 3 "$CHOUSA" --server "$URL" investigate --offline --brief --extract "$T/big.txt"
+expect client_big_text_says_why "the text holds more than 1000 indicators, and the server investigates at most 1000 a request: send it in parts" "$T/err"
+refute client_big_text_no_verdict "unknown|Overall" "$T/out"
+python3 -c 'import json, sys
+print(json.dumps({"text": open(sys.argv[1]).read(), "offline": True, "format": "json"}))' "$T/big.txt" > "$T/big.json"
+http POST /api/v1/investigate "$TOKEN" "$(cat "$T/big.json")"
+status_is api_big_text_413 413
+expect api_big_text_says_why "more than 1000 indicators" "$T/body"
+# The web page's paste form: the same refusal, as a page.
+curl -s -c "$T/jar" -o /dev/null -H "Origin: $URL" --data-urlencode "token=$TOKEN" "$URL/login"
+curl -s -b "$T/jar" -o "$T/home.html" "$URL/"
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/home.html" | head -n 1)
+code=$(curl -s -b "$T/jar" -o "$T/page.html" -w '%{http_code}' -H "Origin: $URL" \
+    --data-urlencode "csrf=$csrf" --data-urlencode "text@$T/big.txt" "$URL/triage")
+[ "$code" = 413 ] && ok web_big_text_413 || not_ok web_big_text_413 "HTTP $code: $(head -c 200 "$T/page.html")"
+expect web_big_text_says_why "more than 1000 indicators" "$T/page.html"
+# 1,000 are taken: the last line dropped, they are investigated.
+head -n 1 "$T/big.txt" > "$T/thousand.txt"
+CHOUSA_SERVER_KEY=$TOKEN check client_thousand_taken 0 "$CHOUSA" --server "$URL" investigate --offline --brief --extract "$T/thousand.txt"
+expect client_thousand_all_there "1000 (inputs|indicators)" "$T/out"
+# As many in a list: refused, not cut at the 1,000th.
+python3 -c 'import json
+print(json.dumps({"indicators": ["45.34.%d.%d" % (i // 250, i % 250 + 1) for i in range(1000)] + ["162.243.103.246"]}))' > "$T/list.json"
+http POST /api/v1/lookup "$TOKEN" "$(cat "$T/list.json")"
+status_is list_many_indicators_413 413
+
+# ---- 2. two ways of naming the inputs at once ----
+http POST /api/v1/lookup "$TOKEN" '{"indicator":"8.8.8.8","indicators":["www.dnautik.com"]}'
+status_is lookup_both_400 400
+expect lookup_both_says "not both" "$T/body"
+http POST /api/v1/investigate "$TOKEN" '{"indicator":"8.8.8.8","indicators":["www.dnautik.com"],"offline":true}'
+status_is investigate_both_400 400
+http POST /api/v1/investigate "$TOKEN" '{"text":"8.8.8.8","indicators":["www.dnautik.com"],"offline":true}'
+status_is investigate_text_and_list_400 400
+expect investigate_text_and_list_says "give 'text' or the indicators, not both" "$T/body"
+http GET "/api/v1/investigate?text=8.8.8.8&indicator=www.dnautik.com&offline=1" "$TOKEN"
+status_is investigate_query_text_and_indicator_400 400
+
+# ---- 3. unknown query parameters ----
+for q in "lookup?indicator=8.8.8.8&formt=text:lookup" \
+    "investigate?indicator=45.77.1.2&ofline=1:investigate" \
+    "sources?formt=json:sources" "version?x=1:version"; do
+	http GET "/api/v1/${q%:*}" "$TOKEN"
+	status_is "unknown_parameter_${q##*:}_400" 400
+	expect "unknown_parameter_${q##*:}_named" "unknown parameter" "$T/body"
+done
+refute misspelt_offline_never_ran '"inputs":\["45\.77\.1\.2"\].*"status":200' "$T/audit.log"
+http POST "/api/v1/extract?typess=ip" "$TOKEN" "see 8.8.8.8" "text/plain"
+status_is extract_unknown_parameter_400 400
+http POST "/api/v1/extract?types=ipv4" "$TOKEN" "see 8.8.8.8 and evil.example" "text/plain"
+status_is extract_known_parameter_200 200
+http POST "/api/v1/lookup?format=text" "$TOKEN" '{"indicator":"8.8.8.8"}'
+status_is json_body_with_query_400 400
+expect json_body_with_query_says "'format' in the query of a request with a JSON body: give it as a member of the body" "$T/body"
+# The CLI through the server is unchanged by it.
+CHOUSA_SERVER_KEY=$TOKEN check client_lookup_still 1 "$CHOUSA" --server "$URL" lookup 162.243.103.246
+CHOUSA_SERVER_KEY=$TOKEN check client_sources_still 0 "$CHOUSA" --server "$URL" sources
+printf 'see 8.8.8.8 and evil.example\n' > "$T/x.txt"
+CHOUSA_SERVER_KEY=$TOKEN check client_extract_still 0 "$CHOUSA" --server "$URL" extract --types ipv4 "$T/x.txt"
+expect client_extract_still_said "8\.8\.8\.8" "$T/out"
