@@ -59,6 +59,12 @@ query_known(struct sreq *r, const struct jnode *body, const char *const *keys)
 {
 	const char *unknown = req_unknown_arg(r, body != NULL ? no_keys : keys);
 
+	/* A GET's body would be ignored as unseen as a misspelt parameter. */
+	if (r->method == M_GET && r->body.len > 0) {
+		req_error(r, 400, "a GET takes no body: POST it, as a JSON "
+		    "object");
+		return 0;
+	}
 	if (unknown == NULL)
 		return 1;
 	if (body != NULL)

@@ -1032,6 +1032,9 @@ header_safe(struct chousa_arena *a, const char *s)
 static int
 exit_for_status(int status)
 {
+	/* An answer whose handler named no status (version, health). */
+	if (status < 400)
+		return CHOUSA_EXIT_CLEAN;
 	if (status == 400 || status == 405)
 		return CHOUSA_EXIT_USAGE;
 	if (status == 404 || status == 413 || status == 415)

@@ -84,3 +84,12 @@ CHOUSA_SERVER_KEY=$TOKEN check client_sources_still 0 "$CHOUSA" --server "$URL" 
 printf 'see 8.8.8.8 and evil.example\n' > "$T/x.txt"
 CHOUSA_SERVER_KEY=$TOKEN check client_extract_still 0 "$CHOUSA" --server "$URL" extract --types ipv4 "$T/x.txt"
 expect client_extract_still_said "8\.8\.8\.8" "$T/out"
+# A GET's body would be ignored: refused.
+code=$(curl -s -o "$T/body" -w '%{http_code}' -X GET -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' --data '{"indicators":["www.dnautik.com"]}' \
+    "$URL/api/v1/lookup?indicator=8.8.8.8")
+[ "$code" = 400 ] && ok get_with_body_400 || not_ok get_with_body_400 "HTTP $code: $(head -c 200 "$T/body")"
+expect get_with_body_says "a GET takes no body" "$T/body"
+# A 200 whose handler names no exit status is framed as 0 for the CLI.
+curl -s -o "$T/vh" -H "Authorization: Bearer $TOKEN" "$URL/api/v1/version?cli=1"
+expect version_cli_exit_0 "^chousa/[0-9]+ 0$" "$T/vh"
