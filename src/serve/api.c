@@ -832,6 +832,8 @@ h_tokens_create(struct sreq *r)
 	if (bad)
 		return 0;
 	rl = chousa_role_parse(role);
+	if (name != NULL)
+		req_audit_input(r, name);	/* the token acted on */
 	if (name == NULL || rl == CHOUSA_ROLE_NONE)
 		return req_error(r, 400, "'name' and 'role' (read, investigate "
 		    "or admin) are needed");
@@ -909,6 +911,7 @@ h_tokens_rotate(struct sreq *r, const char *name)
 	int bad = 0, rc;
 
 	r->what = "rotate tokens";
+	req_audit_input(r, name);
 	if (v == NULL)
 		return 0;
 	duration_member(r, v, "grace", &grace, &bad);
@@ -965,6 +968,7 @@ tokens_end(struct sreq *r, const char *name, int readmit)
 
 	if (readmit)
 		r->what = "readmit users";
+	req_audit_input(r, name);
 	rc = readmit ? chousa_store_token_readmit(r->env.st, name, &err) :
 	    chousa_store_token_revoke(r->env.st, name, &err);
 	auth_tokens_changed();
@@ -1019,12 +1023,16 @@ h_tokens_post(struct sreq *r)
 		return strcmp(slash, "/rotate") == 0 ? h_tokens_rotate(r,
 		    name) : h_tokens_readmit(r, name);
 	}
+	req_audit_input(r, name);
 	v = body_object(r, budget_keys);
 	if (v == NULL)
 		return 0;
 	has_budget = jt_get(v, "online_budget") != NULL;
 	has_from = jt_get(v, "allow_from") != NULL;
 	has_note = jt_get(v, "note") != NULL;
+	r->what = has_budget + has_from + has_note > 1 ? "change tokens" :
+	    has_from ? "set a token's addresses" : has_note ?
+	    "set a token's note" : "set a token's budget";
 	if (!has_budget && !has_from && !has_note) {
 		jt_free(v);
 		return req_error(r, 400, "'online_budget' (a number of online "

@@ -1623,6 +1623,8 @@ h_tokens_create(struct sreq *r)
 
 	if (!csrf_ok(r))
 		return 0;
+	if (name != NULL)
+		req_audit_input(r, name);	/* the token acted on */
 	if (name == NULL || role == CHOUSA_ROLE_NONE)
 		return req_error(r, 400, "a name and a role (read, investigate "
 		    "or admin) are needed");
@@ -1654,6 +1656,8 @@ h_tokens_rotate(struct sreq *r)
 
 	if (!csrf_ok(r))
 		return 0;
+	if (name != NULL)
+		req_audit_input(r, name);
 	if (name == NULL || grace < 0)
 		return req_error(r, 400, "a name, and how long the token "
 		    "replaced works (a duration, or 0) are needed");
@@ -1682,6 +1686,7 @@ tokens_end(struct sreq *r, int readmit)
 		return 0;
 	if (name == NULL)
 		return req_error(r, 400, "a name is needed");
+	req_audit_input(r, name);
 	rc = readmit ? chousa_store_token_readmit(r->env.st, name, &err) :
 	    chousa_store_token_revoke(r->env.st, name, &err);
 	auth_tokens_changed();

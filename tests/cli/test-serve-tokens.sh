@@ -64,9 +64,17 @@ expect token_budget_taken '^[0-9]+ +carol .* valid +any +0 of 7 ' "$T/list"
 check token_budget_default_remote 0 remote token budget carol default
 "$CHOUSA" token list > "$T/list"
 expect token_budget_default_taken "^[0-9]+ +carol .* valid +any +0 \(server's budget\) " "$T/list"
+check token_note_remote 0 remote token note carol "the SOC's laptop"
+check token_allow_remote 0 remote token allow carol 127.0.0.1
 check token_revoke_remote 0 remote token revoke carol
 check token_revoked_refused 4 env CHOUSA_SERVER_KEY="$CAROL" "$CHOUSA" --server "$URL" lookup 192.0.2.1
 expect token_revoked_said 'revoked token' "$T/err"
+# The audit log says what was done to which token.
+sleep 0.1
+for w in "create tokens" "set a token's budget" "set a token's note" \
+    "set a token's addresses" "revoke tokens"; do
+	expect "token_audited_$(echo "$w" | tr -c 'a-z\n' '_')" "\"what\":\"$w\".*\"inputs\":\[\"carol\"\]" "$T/audit.log"
+done
 
 # ---- 2. errors as here ----
 "$CHOUSA" token create --role read dave > "$T/local.out" 2> "$T/local.err"
