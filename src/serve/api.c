@@ -100,11 +100,24 @@ static struct jnode *body_object(struct sreq *r, const char *const *keys)
 	char why[128];
 	struct jnode *v;
 
-	if (r->body.len == 0) {
+	const char *body = r->body.data;
+	size_t len = r->body.len;
+
+	/* A UTF-8 BOM (PowerShell 5's), which RFC 8259 lets a reader skip. */
+	if (len >= 3 && memcmp(body, "\xef\xbb\xbf", 3) == 0) {
+		body += 3;
+		len -= 3;
+	}
+	if (len == 0) {
 		req_error(r, 400, "a JSON object is needed in the body");
 		return NULL;
 	}
-	v = jt_parse(r->body.data, r->body.len, why, sizeof(why));
+	if (memchr(body, '\0', len) != NULL) {
+		req_error(r, 400, "the body holds NUL bytes: JSON is sent as "
+		    "UTF-8 (this looks like UTF-16)");
+		return NULL;
+	}
+	v = jt_parse(body, len, why, sizeof(why));
 	if (v == NULL) {
 		req_error(r, 400, "bad JSON: %s", why[0] ? why : "cannot parse");
 		return NULL;

@@ -93,3 +93,14 @@ expect get_with_body_says "a GET takes no body" "$T/body"
 # A 200 whose handler names no exit status is framed as 0 for the CLI.
 curl -s -o "$T/vh" -H "Authorization: Bearer $TOKEN" "$URL/api/v1/version?cli=1"
 expect version_cli_exit_0 "^chousa/[0-9]+ 0$" "$T/vh"
+# A UTF-8 BOM before the JSON (PowerShell 5 writes one) is skipped; a
+# UTF-16 body is said to be one.
+printf '\357\273\277{"indicators":["162.243.103.246"]}' > "$T/bom.json"
+code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' --data-binary @"$T/bom.json" "$URL/api/v1/lookup")
+[ "$code" = 200 ] && ok bom_skipped || not_ok bom_skipped "HTTP $code: $(head -c 200 "$T/body")"
+printf '{"indicators":["8.8.8.8"]}' | iconv -f UTF-8 -t UTF-16LE > "$T/u16.json"
+code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' --data-binary @"$T/u16.json" "$URL/api/v1/lookup")
+[ "$code" = 400 ] && ok utf16_refused || not_ok utf16_refused "HTTP $code"
+expect utf16_said "JSON is sent as UTF-8 \(this looks like UTF-16\)" "$T/body"
