@@ -58,7 +58,8 @@ static const struct cli_opt export_opts[] = {
 	    "directory the engine will read the files from, when it is not "
 	    "where they are written (a staging directory, another host): "
 	    "suricata.yaml and the CREATE DICTIONARY statements name it.  "
-	    "An absolute path.  Default: the output directory." },
+	    "An absolute path.  Default: the output directory's absolute "
+	    "path." },
 	{ 0 }
 };
 

@@ -673,11 +673,14 @@ dir_of(struct chousa_arena *a, const char *path)
 	return chousa_arena_strndup(a, path, (size_t)(slash - path));
 }
 
+static int	deploy_dir_ok(const char *d);
+
 int
 export_place(struct export_run *r, struct chousa_arena *a,
     struct chousa_err *err)
 {
 	const struct export_format *fmt = r->fmt;
+	int rc = CHOUSA_OK;
 	const char *out = r->opts->out;
 	struct stat sb;
 	int to_stdout = out == NULL || strcmp(out, "-") == 0;
@@ -711,7 +714,22 @@ export_place(struct export_run *r, struct chousa_arena *a,
 		return chousa_errf(err, CHOUSA_EINVAL, "--delta writes "
 		    "files beside the export: give -o");
 	r->deploy = r->opts->deploy_dir != NULL ? r->opts->deploy_dir : r->dir;
-	return CHOUSA_OK;
+	/*
+	 * A snippet names the files by the directory's absolute path: a
+	 * relative one would be read from wherever the engine runs, and the
+	 * team server's export (given the client's directory so) writes the
+	 * same bytes.  A path YAML or SQL would need quoted stays as given.
+	 */
+	if (r->opts->deploy_dir == NULL && r->dir != NULL &&
+	    (fmt->flags & EXPORT_F_DEPLOY)) {
+		char *abs = realpath(r->dir, NULL);
+
+		if (abs != NULL && deploy_dir_ok(abs) &&
+		    (r->deploy = chousa_arena_strdup(a, abs)) == NULL)
+			rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+		free(abs);
+	}
+	return rc;
 }
 
 /* An absolute path that YAML and SQL take as is: no quoting needed. */
