@@ -50,6 +50,11 @@ const struct cli_cmd cmd_mcp = {
 	"a feed, a service or the input is returned as data in "
 	"structuredContent.untrusted_data, marked untrusted, and never in the "
 	"text meant for the model, so feed text cannot pose as instructions.  "
+	"A call's arguments are checked against its tool's schema: one the "
+	"tool does not take, or of another type, is refused as a tool error "
+	"that names the argument and what it takes (null reads as not "
+	"given); an error's text never repeats a value given, which is "
+	"returned as data in structuredContent.untrusted_data.  "
 	"chousa serve offers the same tools at /mcp over HTTP, where the "
 	"token's role decides whether investigate may go online.",
 	mcp_opts, run_mcp,

@@ -9,7 +9,10 @@
  * structuredContent.untrusted_data (the same document as the CLI's
  * --json), under a note that marks it untrusted.  So a feed value such as
  * "ignore previous instructions" reaches the model as a quoted JSON string
- * in a field labelled untrusted, never as part of what chousa says.
+ * in a field labelled untrusted, never as part of what chousa says.  The
+ * same holds for errors: a call's arguments are checked against the
+ * tool's inputSchema, and a refusal names the argument and what it takes,
+ * with the caller's value only as data.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,6 +236,45 @@ tool_error(struct chousa_buf *out, const char *id, const char *msg)
 }
 
 /*
+ * A tool's refusal of its arguments where something in it is the
+ * caller's: text is chousa's words (which argument, what it takes), and
+ * what the caller gave (an argument's name it does not take, the value
+ * refused, a lower layer's message that quotes it) is only in
+ * structuredContent.untrusted_data, as a result's data is.  The empty
+ * summary keeps it to the tool's outputSchema, which clients check.
+ */
+static void
+tool_refuse(struct chousa_buf *out, const char *id, const char *text,
+    const char *argument, const char *value, size_t value_len,
+    const char *detail)
+{
+	struct chousa_jw w;
+
+	result_text(&w, out, id, text);
+	chousa_jw_key(&w, "structuredContent");
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "trust", "untrusted");
+	chousa_jw_kstr(&w, "note", untrusted_note);
+	chousa_jw_key(&w, "summary");
+	chousa_jw_object(&w);
+	chousa_jw_object_end(&w);
+	chousa_jw_key(&w, "untrusted_data");
+	chousa_jw_object(&w);
+	chousa_jw_kstr(&w, "argument", argument);
+	if (value != NULL) {
+		chousa_jw_key(&w, "value");
+		chousa_jw_strn(&w, value, value_len);
+	}
+	if (detail != NULL)
+		chousa_jw_kstr(&w, "detail", detail);
+	chousa_jw_object_end(&w);
+	chousa_jw_object_end(&w);
+	chousa_jw_kbool(&w, "isError", 1);
+	chousa_jw_object_end(&w);
+	chousa_jw_object_end(&w);
+}
+
+/*
  * A tool's success: text (chousa's words), and structured content with
  * the summary (chousa's numbers) and the document as untrusted data.  The
  * protocol suggests repeating the structured content in the text for
@@ -280,6 +322,263 @@ lines_to_array(struct chousa_jw *w, const struct chousa_buf *lines)
 		p += n + 1;
 	}
 	chousa_jw_array_end(w);
+}
+
+/* ---- arguments, checked against the tool's inputSchema ---- */
+
+/*
+ * A call's arguments are checked against the inputSchema tools/list gives
+ * (its literal above, parsed), so what an agent is told and what is
+ * refused cannot part: a name the schema does not declare, a value not of
+ * its type or out of its bounds, a required one missing.  This reads the
+ * part of JSON Schema the literals use: properties with type, items,
+ * minItems, maxItems, minimum, maximum and description, and required.
+ * null reads as not given, as the REST API reads it.  The refusals name
+ * the argument and say what it takes, in words made from the schema.
+ */
+
+/* The inputSchema of the tool called name, in *root to jt_free; or NULL. */
+static struct jnode *
+tool_schema(const char *name, struct jnode **root)
+{
+	char why[128];
+	size_t i;
+
+	*root = NULL;
+	for (i = 0; tools_json[i] != NULL; i++) {
+		*root = jt_parse(tools_json[i], strlen(tools_json[i]), why,
+		    sizeof(why));
+		if (*root != NULL && strcmp(jt_str(*root, "name") != NULL ?
+		    jt_str(*root, "name") : "", name) == 0)
+			return jt_get(*root, "inputSchema");
+		jt_free(*root);
+		*root = NULL;
+	}
+	return NULL;
+}
+
+/* What a property takes, in words: "true or false", "a string (...)". */
+static void
+takes(struct chousa_buf *b, const struct jnode *prop)
+{
+	const char *type = jt_str(prop, "type");
+	const char *desc = jt_str(prop, "description");
+	int64_t lo, hi;
+
+	if (type == NULL)
+		chousa_buf_adds(b, "any value");
+	else if (strcmp(type, "boolean") == 0)
+		chousa_buf_adds(b, "true or false");
+	else if (strcmp(type, "integer") == 0) {
+		chousa_buf_adds(b, "a whole number");
+		if (jt_is_integer(jt_get(prop, "minimum"), &lo) &&
+		    jt_is_integer(jt_get(prop, "maximum"), &hi))
+			chousa_buf_addf(b, " from %lld to %lld", (long long)lo,
+			    (long long)hi);
+	} else if (strcmp(type, "array") == 0) {
+		const char *item = jt_str(prop, "items", "type");
+		int has_lo = jt_is_integer(jt_get(prop, "minItems"), &lo);
+		int has_hi = jt_is_integer(jt_get(prop, "maxItems"), &hi);
+
+		chousa_buf_adds(b, "an array of ");
+		if (has_lo && has_hi)
+			chousa_buf_addf(b, "%lld to %lld ", (long long)lo,
+			    (long long)hi);
+		else if (has_lo)
+			chousa_buf_addf(b, "at least %lld ", (long long)lo);
+		else if (has_hi)
+			chousa_buf_addf(b, "at most %lld ", (long long)hi);
+		chousa_buf_addf(b, "%ss", item != NULL ? item : "value");
+	} else
+		chousa_buf_addf(b, "a%s %s", strchr("aeiou", type[0]) != NULL ?
+		    "n" : "", type);
+	if (desc != NULL)
+		chousa_buf_addf(b, " (%s)", desc);
+}
+
+/* What a value is, in words, for "...; a string was given". */
+static const char *
+kind(const struct jnode *v)
+{
+	static const char *const kinds[] = { "null", "a boolean", "a number",
+		"a string", "an array", "an object" };
+
+	return v->type >= J_NULL && v->type <= J_OBJ ? kinds[v->type] :
+	    "a value";
+}
+
+/* Whether v is of the JSON Schema type named type (NULL: any). */
+static int
+of_type(const struct jnode *v, const char *type)
+{
+	if (type == NULL)
+		return 1;
+	if (strcmp(type, "integer") == 0)
+		return jt_is_integer(v, NULL);
+	if (strcmp(type, "number") == 0)
+		return jt_is(v, J_NUM);
+	if (strcmp(type, "string") == 0)
+		return jt_is(v, J_STR);
+	if (strcmp(type, "boolean") == 0)
+		return jt_is(v, J_BOOL);
+	if (strcmp(type, "array") == 0)
+		return jt_is(v, J_ARR);
+	if (strcmp(type, "object") == 0)
+		return jt_is(v, J_OBJ);
+	return 0;	/* a type this reader does not know takes nothing */
+}
+
+/*
+ * Whether v fits prop; if not, chousa's words for what was given in b
+ * ("a string was given", "its item 3 (from 0) is a number").
+ */
+static int
+fits(const struct jnode *prop, const struct jnode *v, struct chousa_buf *b)
+{
+	const char *type = jt_str(prop, "type");
+	int64_t n, lo, hi;
+	size_t i;
+
+	if (!of_type(v, type)) {
+		chousa_buf_addf(b, "%s was given", kind(v));
+		return 0;
+	}
+	if (jt_is_integer(v, &n) && ((jt_is_integer(jt_get(prop, "minimum"),
+	    &lo) && n < lo) || (jt_is_integer(jt_get(prop, "maximum"), &hi) &&
+	    n > hi))) {
+		chousa_buf_addf(b, "%lld was given", (long long)n);
+		return 0;
+	}
+	if (!jt_is(v, J_ARR))
+		return 1;
+	if ((jt_is_integer(jt_get(prop, "minItems"), &lo) &&
+	    (int64_t)v->n < lo) || (jt_is_integer(jt_get(prop, "maxItems"),
+	    &hi) && (int64_t)v->n > hi)) {
+		chousa_buf_addf(b, "%zu item%s %s given", v->n,
+		    v->n == 1 ? "" : "s", v->n == 1 ? "was" : "were");
+		return 0;
+	}
+	for (i = 0; i < v->n; i++)
+		if (!of_type(v->v[i], jt_str(prop, "items", "type"))) {
+			chousa_buf_addf(b, "its item %zu (from 0) is %s", i,
+			    kind(v->v[i]));
+			return 0;
+		}
+	return 1;
+}
+
+/*
+ * Refuse the argument name that schema declares: "'name' takes <what the
+ * schema says>[extra]; why."  value (value_len bytes) and detail, when
+ * not NULL, are the caller's and go to the data.
+ */
+static void
+refuse_arg(struct chousa_buf *out, const char *id, const struct jnode *schema,
+    const char *name, const char *extra, const char *why, const char *value,
+    size_t value_len, const char *detail)
+{
+	struct chousa_buf b;
+
+	chousa_buf_init(&b, 4096);
+	chousa_buf_addf(&b, "'%s' takes ", name);
+	takes(&b, jt_get(schema, "properties", name));
+	chousa_buf_addf(&b, "%s; %s.", extra != NULL ? extra : "", why);
+	if (value != NULL || detail != NULL)
+		chousa_buf_adds(&b, "  The value given is in "
+		    "structuredContent.untrusted_data.");
+	if (b.failed != CHOUSA_OK)
+		tool_error(out, id, "out of memory");
+	else if (value != NULL || detail != NULL)
+		tool_refuse(out, id, b.data, name, value, value_len,
+		    detail);
+	else
+		tool_error(out, id, b.data);
+	chousa_buf_release(&b);
+}
+
+/* The names schema declares, in a's memory, NULL-terminated; or NULL. */
+static const char **
+arg_names(struct chousa_arena *a, const struct jnode *schema)
+{
+	const struct jnode *props = jt_get(schema, "properties");
+	const char **names;
+	size_t i, n = jt_is(props, J_OBJ) ? props->n : 0;
+
+	names = chousa_arena_alloc(a, (n + 1) * sizeof(*names));
+	for (i = 0; names != NULL && i < n; i++)
+		names[i] = props->keys[i];
+	if (names != NULL)
+		names[n] = NULL;
+	return names;
+}
+
+/* 1 when args fit the tool's schema; else 0 with the refusal in out. */
+static int
+args_valid(struct chousa_arena *a, const char *tool,
+    const struct jnode *schema, const struct jnode *args, const char *id,
+    struct chousa_buf *out)
+{
+	const struct jnode *req = jt_get(schema, "required"), *prop, *v;
+	const char **names = arg_names(a, schema), *near;
+	struct chousa_buf b;
+	size_t i, k;
+	int ok = 1;
+
+	if (names == NULL) {
+		tool_error(out, id, "out of memory");
+		return 0;
+	}
+	chousa_buf_init(&b, 4096);
+	for (i = 0; ok && args != NULL && i < args->n; i++) {
+		prop = jt_get(schema, "properties", args->keys[i]);
+		if (prop == NULL) {
+			/* The name is the caller's: data, and never in text. */
+			chousa_buf_addf(&b, "%s takes ", tool);
+			if (names[0] == NULL)
+				chousa_buf_adds(&b, "no arguments.");
+			else {
+				chousa_buf_adds(&b, "no argument by that name");
+				near = chousa_suggest(args->keys[i], names);
+				if (near != NULL)
+					chousa_buf_addf(&b, " (did you mean "
+					    "'%s'?)", near);
+				chousa_buf_adds(&b, "; it takes ");
+				for (k = 0; names[k] != NULL; k++)
+					chousa_buf_addf(&b, "%s%s", k > 0 ?
+					    ", " : "", names[k]);
+				chousa_buf_adds(&b, ".");
+			}
+			chousa_buf_adds(&b, "  The name given is in "
+			    "structuredContent.untrusted_data.argument.");
+			if (b.failed == CHOUSA_OK)
+				tool_refuse(out, id, b.data, args->keys[i],
+				    NULL, 0, NULL);
+			ok = 0;
+		} else if (!jt_is(args->v[i], J_NULL) &&
+		    !fits(prop, args->v[i], &b)) {
+			if (b.failed == CHOUSA_OK)
+				refuse_arg(out, id, schema, args->keys[i],
+				    NULL, b.data, NULL, 0, NULL);
+			ok = 0;
+		}
+	}
+	for (i = 0; ok && i < jt_len(req); i++) {
+		const char *name = jt_at(req, i)->s;
+
+		v = jt_get(args, name);
+		if (v != NULL && !jt_is(v, J_NULL))
+			continue;
+		chousa_buf_addf(&b, "%s needs '%s', which takes ", tool, name);
+		takes(&b, jt_get(schema, "properties", name));
+		chousa_buf_adds(&b, ".");
+		if (b.failed == CHOUSA_OK)
+			tool_error(out, id, b.data);
+		ok = 0;
+	}
+	if (!ok && b.failed != CHOUSA_OK)
+		tool_error(out, id, "out of memory");
+	chousa_buf_release(&b);
+	return ok;
 }
 
 /* ---- the tools ---- */
@@ -369,7 +668,7 @@ t_lookup(struct runenv *env, struct chousa_arena *a, struct jnode *args,
 }
 
 static void
-t_extract(struct chousa_arena *a, struct jnode *args, const char *id,
+t_extract(const struct jnode *schema, struct jnode *args, const char *id,
     struct chousa_buf *out)
 {
 	struct chousa_err err = { 0 };
@@ -393,10 +692,10 @@ t_extract(struct chousa_arena *a, struct jnode *args, const char *id,
 	x.public_only = jt_bool(args, "public_only") == 1;
 	if (types != NULL && chousa_ioc_types_parse(types, &x.types, &err) !=
 	    CHOUSA_OK) {
-		tool_error(out, id, "unknown type in 'types'");
+		refuse_arg(out, id, schema, "types", NULL, "a name in it is "
+		    "no type", types, jt_get(args, "types")->len, err.msg);
 		return;
 	}
-	(void)a;
 	chousa_buf_init(&lines, SERVE_MAX_OUTPUT);
 	chousa_buf_init(&doc, SERVE_MAX_OUTPUT);
 	if (op_extract(&x, &lines, &err) != CHOUSA_OK) {
@@ -418,9 +717,21 @@ out:
 	chousa_buf_release(&doc);
 }
 
+/* ": auto, zeek, ..." for a refused format. */
 static void
-t_sweep(struct runenv *env, struct jnode *args, const char *id,
-    struct chousa_buf *out)
+format_names(struct chousa_buf *b)
+{
+	const char *const *names = chousa_sweep_format_names();
+	size_t i;
+
+	chousa_buf_adds(b, ": auto");
+	for (i = 0; names[i] != NULL; i++)
+		chousa_buf_addf(b, ", %s", names[i]);
+}
+
+static void
+t_sweep(struct runenv *env, const struct jnode *schema, struct jnode *args,
+    const char *id, struct chousa_buf *out)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_sweep_opts so;
@@ -441,8 +752,22 @@ t_sweep(struct runenv *env, struct jnode *args, const char *id,
 	so.internal = jt_str(args, "internal");
 	so.window = (int64_t)30 * 86400;
 	so.max_line = CHOUSA_SWEEP_MAX_LINE;
-	if (!log_options_valid("format", so.format, so.internal, &err)) {
-		tool_error(out, id, err.msg);
+	/* Their messages quote the value: data, not text. */
+	if (!log_options_valid("format", so.format, NULL, &err)) {
+		struct chousa_buf names;
+
+		chousa_buf_init(&names, 4096);
+		format_names(&names);
+		refuse_arg(out, id, schema, "format", names.failed ==
+		    CHOUSA_OK ? names.data : NULL, "the one given is none of "
+		    "these", so.format, jt_get(args, "format")->len, NULL);
+		chousa_buf_release(&names);
+		return;
+	}
+	if (!log_options_valid("format", NULL, so.internal, &err)) {
+		refuse_arg(out, id, schema, "internal", NULL, "a range in it "
+		    "cannot be read", so.internal,
+		    jt_get(args, "internal")->len, err.msg);
 		return;
 	}
 	chousa_buf_init(&hits, SERVE_MAX_OUTPUT);
@@ -509,59 +834,84 @@ t_sources(struct runenv *env, struct chousa_arena *a, const char *id,
 	chousa_buf_release(&doc);
 }
 
-/* Fill j from the investigate tool's arguments; NULL or why it cannot. */
-static const char *
-investigate_job(struct chousa_arena *a, struct jnode *args, int may_online,
-    struct invjob *j)
+/*
+ * Fill j from the investigate tool's arguments (of the types schema says:
+ * args_valid has seen them); 0 with the refusal in out when it cannot.
+ */
+static int
+investigate_job(struct chousa_arena *a, const struct jnode *schema,
+    struct jnode *args, int may_online, struct invjob *j, const char *id,
+    struct chousa_buf *out)
 {
 	const char *text = jt_str(args, "text"), *why = NULL, *s;
 	struct jnode *v;
+	int64_t depth;
 
 	memset(j, 0, sizeof(*j));
 	j->a = a;
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
 	j->renderer = chousa_renderer_find("json");
+	v = jt_get(args, "indicators");
 	if (text != NULL) {
 		struct chousa_err err = { 0 };
 
 		if (op_extract_inputs(j, text, jt_get(args, "text")->len,
 		    jt_bool(args, "all") == 1, &err) != CHOUSA_OK)
-			return "the extraction failed";
-		if (j->n_inputs + j->n_left == 0)
-			return "no indicator in the text";
-		if (j->n_inputs == 0)
-			return "only e-mail recipients and reference sites in "
+			why = "the extraction failed";
+		else if (j->n_inputs + j->n_left == 0)
+			why = "no indicator in the text";
+		else if (j->n_inputs == 0)
+			why = "only e-mail recipients and reference sites in "
 			    "the text: all=true investigates them";
-	} else {
-		j->inputs = string_array(a, jt_get(args, "indicators"),
-		    &j->n_inputs, &why);
-		if (j->inputs == NULL)
-			return why;
+	} else if (v == NULL || jt_is(v, J_NULL)) {
+		/* The schema cannot require one of two: said here. */
+		struct chousa_buf b;
+
+		chousa_buf_init(&b, 4096);
+		chousa_buf_adds(&b, "investigate needs 'indicators', which "
+		    "takes ");
+		takes(&b, jt_get(schema, "properties", "indicators"));
+		chousa_buf_adds(&b, ", or 'text', which takes ");
+		takes(&b, jt_get(schema, "properties", "text"));
+		chousa_buf_adds(&b, ".");
+		tool_error(out, id, b.failed == CHOUSA_OK ? b.data :
+		    "out of memory");
+		chousa_buf_release(&b);
+		return 0;
+	} else
+		j->inputs = string_array(a, v, &j->n_inputs, &why);
+	if (why != NULL) {
+		tool_error(out, id, why);
+		return 0;
 	}
 	j->io.offline = jt_bool(args, "online") != 1;
-	if (!j->io.offline && !may_online)
-		return "online look-ups are not allowed here: this token's role "
-		    "reads the store only (or chousa mcp runs without "
-		    "--online)";
-	v = jt_get(args, "depth");
-	if (v != NULL) {
-		int64_t depth;
-
-		if (!jt_is_integer(v, &depth) || depth < 0 || depth > 5)
-			return "'depth' must be 0 to 5";
-		j->io.depth = depth == 0 ? -1 : (int)depth;
+	if (!j->io.offline && !may_online) {
+		tool_error(out, id, "online look-ups are not allowed here: "
+		    "this token's role reads the store only (or chousa mcp "
+		    "runs without --online)");
+		return 0;
 	}
+	if (jt_is_integer(jt_get(args, "depth"), &depth))
+		j->io.depth = depth == 0 ? -1 : (int)depth;
 	s = jt_str(args, "sources");
 	if (s != NULL) {
-		if (strlen(s) >= sizeof(j->sources))
-			return "'sources' is too long";
+		if (strlen(s) >= sizeof(j->sources)) {
+			refuse_arg(out, id, schema, "sources", NULL, "the one "
+			    "given is too long", NULL, 0, NULL);
+			return 0;
+		}
 		memcpy(j->sources, s, strlen(s) + 1);
 	}
 	s = jt_str(args, "at");
 	if (s != NULL && chousa_time_parse(s, strlen(s), &j->io.at) !=
-	    CHOUSA_OK)
-		return "cannot read 'at' as a time";
-	return NULL;
+	    CHOUSA_OK) {
+		refuse_arg(out, id, schema, "at", ": a date, a time such as "
+		    "2024-03-13T18:49:10Z or 2024-03-13 18:49:10 UTC, or Unix "
+		    "seconds", "the one given cannot be read as a time", s,
+		    jt_get(args, "at")->len, NULL);
+		return 0;
+	}
+	return 1;
 }
 
 static void
@@ -573,9 +923,18 @@ investigate_answer(const char *id, struct invjob *j, struct chousa_buf *out)
 	size_t i, bad = 0;
 	char text[400];
 
+	if (j->rc == CHOUSA_ENOTFOUND && j->sources[0] != '\0') {
+		struct jnode *root, *schema = tool_schema("investigate", &root);
+
+		/* The investigation's message quotes the name: data. */
+		refuse_arg(out, id, schema, "sources", NULL, "a name in it is "
+		    "no source (the sources tool lists them)", j->sources,
+		    strlen(j->sources), j->err.msg);
+		jt_free(root);
+		return;
+	}
 	if (j->rc != CHOUSA_OK) {
-		tool_error(out, id, j->err.code == CHOUSA_ENOTFOUND ?
-		    "unknown source in 'sources'" : "the investigation failed");
+		tool_error(out, id, "the investigation failed");
 		return;
 	}
 	for (i = 0; i < j->n_inputs; i++)
@@ -663,7 +1022,7 @@ mcp_handle(struct runenv *env, const struct principal *who,
 	struct chousa_jw w;
 	char why[128];
 	const char *method, *name, *ver;
-	struct jnode *v, *params, *args;
+	struct jnode *v, *params, *args, *schema, *schema_root = NULL;
 	char *id;
 	int rc = 0, i;
 
@@ -726,30 +1085,35 @@ mcp_handle(struct runenv *env, const struct principal *who,
 		}
 		if (name == NULL) {
 			rpc_error(out, id, -32602, "which tool? ('name')");
-		} else if (strcmp(name, "lookup") == 0) {
+			goto out;
+		}
+		schema = tool_schema(name, &schema_root);
+		if (schema == NULL) {
+			rpc_error(out, id, -32602, "unknown tool");
+			goto out;
+		}
+		if (!args_valid(a, name, schema, args, id, out))
+			goto out;
+		if (strcmp(name, "lookup") == 0) {
 			t_lookup(env, a, args, id, out);
 		} else if (strcmp(name, "extract") == 0) {
-			t_extract(a, args, id, out);
+			t_extract(schema, args, id, out);
 		} else if (strcmp(name, "sources") == 0) {
 			t_sources(env, a, id, out);
 		} else if (strcmp(name, "sweep") == 0) {
-			t_sweep(env, args, id, out);
+			t_sweep(env, schema, args, id, out);
 		} else if (strcmp(name, "investigate") == 0) {
 			struct invjob *j = chousa_arena_alloc(a, sizeof(*j));
 			struct mcp_state *ms = chousa_arena_alloc(a,
 			    sizeof(*ms));
-			const char *err;
 
 			if (j == NULL || ms == NULL) {
 				rpc_error(out, id, -32603, "out of memory");
 				goto out;
 			}
-			err = investigate_job(a, args, who->role >=
-			    CHOUSA_ROLE_INVESTIGATE, j);
-			if (err != NULL) {
-				tool_error(out, id, err);
+			if (!investigate_job(a, schema, args, who->role >=
+			    CHOUSA_ROLE_INVESTIGATE, j, id, out))
 				goto out;
-			}
 			ms->id = id;
 			ms->online = !j->io.offline;
 			*job = j;
@@ -760,6 +1124,7 @@ mcp_handle(struct runenv *env, const struct principal *who,
 	} else
 		rpc_error(out, id, -32601, "method not found");
 out:
+	jt_free(schema_root);
 	jt_free(v);
 	return rc;
 }

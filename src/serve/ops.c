@@ -593,8 +593,8 @@ invjob_run(struct invjob *j, struct chousa_store *st,
 	 * rather than a WAL read lock taken and dropped by each statement
 	 * (a fifth of an offline investigation's time under load).
 	 */
-	snapshot = io.offline && chousa_store_snapshot_begin(st, NULL) ==
-	    CHOUSA_OK;
+	snapshot = io.offline && st != NULL &&
+	    chousa_store_snapshot_begin(st, NULL) == CHOUSA_OK;
 	j->rc = chousa_ctx_new(&ctx, st, cfg, &io, &j->err);
 	for (i = 0; j->rc == CHOUSA_OK && i < j->n_inputs; i += INV_BATCH) {
 		size_t n = j->n_inputs - i < INV_BATCH ? j->n_inputs - i :

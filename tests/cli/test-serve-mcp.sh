@@ -13,6 +13,14 @@ if [ ! -d "$TESTS/mcp/node_modules/@modelcontextprotocol/sdk" ]; then
 	not_ok mcp_client_installed "run scripts/install-deps.sh test (npm ci in tests/mcp)"
 	exit 0
 fi
+# Before there is a store, chousa mcp answers each call rather than dying
+# on the first investigation.
+printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"investigate","arguments":{"indicators":["1.1.1.1"]}}}' |
+	CHOUSA_DB="$T/none.db" "$CHOUSA" mcp > "$T/nostore.out" 2> "$T/nostore.err"
+[ $? -eq 0 ] && grep -q '"id":1,"result"' "$T/nostore.out" &&
+	ok mcp_stdio_investigate_without_store ||
+	not_ok mcp_stdio_investigate_without_store "$(head -c 300 "$T/nostore.out" "$T/nostore.err")"
+
 serve_store '[virustotal]\napi_key = PLANTED-mcp\n'
 printf 'hostile-mcp.example.org\n' > "$T/hostile.txt"
 "$CHOUSA" -q import list --family 'win.emotet' \
