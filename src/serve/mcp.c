@@ -852,12 +852,19 @@ investigate_job(struct chousa_arena *a, const struct jnode *schema,
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
 	j->renderer = chousa_renderer_find("json");
 	v = jt_get(args, "indicators");
-	if (text != NULL) {
+	if (text != NULL && v != NULL && !jt_is(v, J_NULL))
+		why = "give 'text' or 'indicators', not both";
+	else if (text != NULL) {
 		struct chousa_err err = { 0 };
 
+		/* Refused past the limit: its words quote no input. */
 		if (op_extract_inputs(j, text, jt_get(args, "text")->len,
-		    jt_bool(args, "all") == 1, &err) != CHOUSA_OK)
-			why = "the extraction failed";
+		    jt_bool(args, "all") == 1, &err) != CHOUSA_OK) {
+			why = err.code == CHOUSA_ELIMIT ? chousa_arena_strdup(a,
+			    err.msg) : NULL;
+			if (why == NULL)
+				why = "the extraction failed";
+		}
 		else if (j->n_inputs + j->n_left == 0)
 			why = "no indicator in the text";
 		else if (j->n_inputs == 0)

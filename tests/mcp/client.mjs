@@ -220,6 +220,16 @@ try {
     /^'indicators' takes an array of 1 to 1000 strings .*; its item 1 \(from 0\) is a number\./)();
   await refusedArg("investigate_needs_input",
     {}, "investigate", /^investigate needs 'indicators', which takes an array .*, or 'text', which takes a string/)();
+  // Both, or more than a request takes: refused, never a part of them
+  // answered as if it were all.
+  await refusedArg("investigate_text_and_indicators_refused",
+    { text: "8.8.8.8", indicators: ["www.dnautik.com"] }, "investigate",
+    /^give 'text' or 'indicators', not both/)();
+  const many = Array.from({ length: 1000 }, (_, i) =>
+    `45.33.${Math.floor(i / 250)}.${i % 250 + 1}`).join(" ") + " 162.243.103.246";
+  await refusedArg("investigate_text_over_limit_refused",
+    { text: many }, "investigate",
+    /^the text holds more than 1000 indicators, and the server investigates at most 1000 a request/)();
   await refusedArg("extract_unique_not_boolean_refused",
     { text: "203.0.113.5", unique: "yes" }, "extract",
     /^'unique' takes true or false; a string was given\./)();
