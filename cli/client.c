@@ -658,6 +658,9 @@ investigate_body(struct remote *rm, const struct inv_args *x,
 	    x->width : 0;
 	if (width > 0)
 		chousa_jw_kint(&rm->w, "width", width);
+	/* -v: each source's finding listed, as locally. */
+	if (g_opt.verbose)
+		chousa_jw_kbool(&rm->w, "verbose", 1);
 	chousa_jw_object_end(&rm->w);
 }
 

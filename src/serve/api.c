@@ -29,7 +29,7 @@ static const char *const extract_keys[] = {
 static const char *const investigate_keys[] = {
 	"indicator", "indicators", "text", "format", "offline", "refresh",
 	"exhaustive", "no_defang", "color", "depth", "max_samples", "budget",
-	"sources", "at", "brief", "width", "tlp", "all", NULL
+	"sources", "at", "brief", "width", "tlp", "all", "verbose", NULL
 };
 static const char *const token_keys[] = { "name", "role", "expires",
 	"online_budget", "allow_from", "note", NULL };
@@ -46,7 +46,7 @@ static const char *const extract_query[] = {
 static const char *const investigate_query[] = {
 	"indicator", "text", "format", "offline", "refresh", "exhaustive",
 	"no_defang", "color", "depth", "max_samples", "budget", "sources",
-	"at", "brief", "width", "tlp", "all", NULL
+	"at", "brief", "width", "tlp", "all", "verbose", NULL
 };
 
 /*
@@ -670,9 +670,11 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 	j->io.exhaustive = api_opt_bool(r, v, "exhaustive", 0);
 	no_defang = api_opt_bool(r, v, "no_defang", 0);
 	j->ro.color = api_opt_bool(r, v, "color", 0);
+	j->ro.verbose = api_opt_bool(r, v, "verbose", 0);
 	j->brief = api_opt_bool(r, v, "brief", 0);
 	if (offline < 0 || refresh < 0 || j->io.exhaustive < 0 ||
-	    no_defang < 0 || j->ro.color < 0 || j->brief < 0)
+	    no_defang < 0 || j->ro.color < 0 || j->ro.verbose < 0 ||
+	    j->brief < 0)
 		return 0;
 	j->ro.defang = !no_defang;
 	j->ro.width = (int)api_opt_int(r, v, "width", 0, 1000, 0, &bad);

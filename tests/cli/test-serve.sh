@@ -158,6 +158,8 @@ cmp -s "$T/l.out" "$T/r.out" && cmp -s "$T/l.err" "$T/r.err" && grep -q "4 indic
 	ok client_investigate_extract_mail_stdin || not_ok client_investigate_extract_mail_stdin "$(diff "$T/l.err" "$T/r.err" | head -n 3)"
 same_run client_investigate_json_flag investigate --offline --json www.dnautik.com
 same_run client_investigate_brief investigate --offline --brief www.dnautik.com 162.243.103.246 8.8.8.8
+# -v: each source's finding listed, as locally.
+same_run client_investigate_verbose investigate -v --offline www.dnautik.com 8.8.8.8
 same_run client_investigate_brief_one investigate --offline --brief www.dnautik.com
 same_run client_investigate_brief_md investigate --offline --brief --format md www.dnautik.com 8.8.8.8
 same_run client_investigate_width investigate --offline --width 40 www.dnautik.com 162.243.103.246
