@@ -353,9 +353,10 @@ open_tar(struct sreq *r, struct xjob *x, const char *dir)
 		if (in < 0 || fstat(in, &sb) != 0 || !S_ISREG(sb.st_mode))
 			goto io;
 		if (names_dir(in, dir)) {
-			x->rc = chousa_errf(&x->err, CHOUSA_EINVAL, "'%s' names "
-			    "the directory its files are read from: give it "
-			    "as deploy_dir=/absolute/path", x->name_at[i]);
+			x->rc = chousa_errf(&x->err, CHOUSA_EINVAL, "'%s' in the "
+			    "tar names the directory its files are read from: "
+			    "give it as deploy_dir=/absolute/path (where the "
+			    "tar is unpacked)", x->name_at[i]);
 			goto out;
 		}
 		archive_entry_set_pathname(e, x->name_at[i]);

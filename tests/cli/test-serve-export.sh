@@ -105,6 +105,11 @@ get "format=suricata&file=suricata.yaml"
 status_is export_file_naming_server_paths_is_refused 400
 refute export_refusal_leaks_no_path 'chousa-export\.' "$T/body"
 expect export_refusal_says_deploy_dir 'deploy_dir=' "$T/body"
+get "format=suricata&archive=tar"
+status_is export_tar_naming_server_paths_is_refused 400
+expect export_tar_refusal_says_where "in the tar names the directory .*deploy_dir=/absolute/path \(where the tar is unpacked\)" "$T/body"
+get "format=suricata&archive=tar&deploy_dir=/etc/suricata/chousa"
+status_is export_tar_with_deploy_dir 200
 # With the directory the engine reads them from, as the CLI's --deploy-dir.
 "$CHOUSA" -q export --format suricata -o "$T/suricata-d" \
     --deploy-dir /etc/suricata/chousa 2> /dev/null
