@@ -1868,12 +1868,13 @@ tls_say_expiry(struct server *s, int64_t until, const char *what)
 	if (until == 0)
 		server_log(s, "TLS certificate %s (its end unreadable)", what);
 	else if (left <= 0)
-		server_log(s, "TLS certificate %s EXPIRED at %s: clients will "
-		    "refuse it; renew it, then send SIGHUP", what, when);
+		server_log(s, "TLS certificate %s: it EXPIRED at %s: clients "
+		    "will refuse it; renew it, then send SIGHUP", what, when);
+	/* Days rounded, so that a start and a reload a moment apart agree. */
 	else if (left < TLS_WARN_DAYS * 86400)
-		server_log(s, "TLS certificate %s expires in %lld days (%s): "
-		    "renew it, then send SIGHUP", what, (long long)(left /
-		    86400), when);
+		server_log(s, "TLS certificate %s: it expires in %lld days "
+		    "(%s): renew it, then send SIGHUP", what, (long long)((left +
+		    43200) / 86400), when);
 	else
 		server_log(s, "TLS certificate %s, valid until %s", what,
 		    when);

@@ -220,5 +220,11 @@ serve_start --tls-cert c.chain --tls-key c.key ||
 	{ not_ok near_end_server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
 curl -s --cacert root.pem -H "Authorization: Bearer $TOKEN" -o health.json "https://127.0.0.1:$PORT/api/v1/health"
 expect health_tls_near_end '^\{"status":"degraded",.*\{"check":"tls","status":"degraded","detail":"the certificate ends at 20[0-9TZ:-]+, in under 14 days: renew it, then reload"\}' health.json
-expect near_end_said_at_start "TLS certificate loaded expires in [0-9] days" "$T/serve.log"
+expect near_end_said_at_start "TLS certificate loaded: it expires in [0-9]+ days" "$T/serve.log"
+# A reload a moment later says the same number of days.
+days=$(sed -n 's/.*loaded: it expires in \([0-9]*\) days.*/\1/p' "$T/serve.log")
+serve_hup
+i=0
+while ! grep -q "now in force: it expires" "$T/serve.log" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+expect near_end_said_at_reload "TLS certificate now in force: it expires in $days days" "$T/serve.log"
 serve_stop
