@@ -188,18 +188,13 @@ run_child(struct updater *u, char **out, char **said)
  * first LOG_RUN_LINES, and how many more): they went to no terminal.
  */
 static void
-log_run(struct updater *u, int status, const char *said)
+log_run(struct updater *u, int status, const char *said, long retry)
 {
 	const char *p = said;
+	char when[32];
 	size_t len;
 	int n = 0;
 
-	if (status == 0)
-		server_log(u->srv, "update: done");
-	else
-		server_log(u->srv, "update: failed (status %d), will %s",
-		    status, __atomic_load_n(&u->every, __ATOMIC_RELAXED) > 0 ?
-		    "retry" : "run when asked");
 	while (p != NULL && *p != '\0') {
 		len = strcspn(p, "\n");
 		if (strncmp(p, "chousa: ", 8) == 0 && n++ < LOG_RUN_LINES)
@@ -210,6 +205,31 @@ log_run(struct updater *u, int status, const char *said)
 		server_log(u->srv, "update: and %d more line%s (chousa db stats "
 		    "lists the failed imports)", n - LOG_RUN_LINES,
 		    n - LOG_RUN_LINES == 1 ? "" : "s");
+	/* Last, below the feeds' reasons: what happens next. */
+	chousa_time_format((int64_t)time(NULL) + retry, when, sizeof(when));
+	if (status == 0)
+		server_log(u->srv, "update: done");
+	else if (retry > 0)
+		server_log(u->srv, "update: failed (status %d); tried again in "
+		    "%ld %s, at %s", status, retry < 60 ? retry : (retry + 59) /
+		    60, retry < 60 ? (retry == 1 ? "second" : "seconds") :
+		    retry < 120 ? "minute" : "minutes", when);
+	else
+		server_log(u->srv, "update: failed (status %d); run again when "
+		    "asked (POST /api/v1/update, chousa --server URL update)",
+		    status);
+}
+
+/*
+ * Seconds from a failed try to the next: doubling from 2 minutes to 64,
+ * never past the schedule's own period.
+ */
+static long
+retry_delay(int failures, long every)
+{
+	long back = 60L << (failures > 6 ? 6 : failures);
+
+	return back < every ? back : every;
 }
 
 static void *
@@ -219,6 +239,7 @@ updater_main(void *arg)
 	struct timespec until;
 	int64_t now, due;
 	char *out, *said;
+	long retry;
 	int status;
 
 	serve_name_thread("chousa-update");
@@ -228,11 +249,9 @@ updater_main(void *arg)
 		long every = u->every;	/* a SIGHUP may have changed it */
 
 		now = (int64_t)time(NULL);
-		if (u->failures > 0) {
-			long back = 60L << (u->failures > 6 ? 6 : u->failures);
-
-			due = u->last_try + (back < every ? back : every);
-		} else
+		if (u->failures > 0)
+			due = u->last_try + retry_delay(u->failures, every);
+		else
 			due = u->last_ok + every;
 		/* Without a schedule, only when asked. */
 		if (!u->kick && every == 0) {
@@ -266,8 +285,10 @@ updater_main(void *arg)
 			write_last_ok(u->state_path, u->last_ok);
 		} else
 			u->failures++;
+		retry = status != 0 && u->every > 0 ? retry_delay(u->failures,
+		    u->every) : 0;
 		pthread_mutex_unlock(&u->lock);
-		log_run(u, status, said);
+		log_run(u, status, said, retry);
 		pthread_mutex_lock(&u->lock);
 	}
 	pthread_mutex_unlock(&u->lock);

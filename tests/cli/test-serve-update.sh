@@ -64,7 +64,10 @@ mv "$T/www/feodo.csv" "$T/www/feodo.gone"
 parity update_download_failed_same 4
 expect update_download_failed_said 'feodo: .*previous data kept' "$T/remote.err"
 check update_previous_data_kept 1 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" lookup 'www[.]dnautik[.]com'
-expect update_failure_logged 'update: failed \(status 4\), will run when asked' "$T/serve.log"
+expect update_failure_logged 'update: failed \(status 4\); run again when asked' "$T/serve.log"
+# What happens next is said last, below the feeds' reasons.
+tail -n 1 "$T/serve.log" > "$T/last"
+expect update_failure_said_last 'update: failed \(status 4\)' "$T/last"
 http GET /api/v1/health "$READ"
 expect update_failure_in_health '"status":"degraded".*\{"check":"update","status":"degraded","detail":"the last 1 feed update failed \(exit status 4' "$T/body"
 mv "$T/www/feodo.gone" "$T/www/feodo.csv"
