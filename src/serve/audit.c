@@ -473,16 +473,13 @@ audit_move(struct audit *a, const char *path)
 }
 
 int
-audit_files(struct audit *a, struct chousa_arena *ar, const char **path,
-    int *keep)
+audit_files(struct audit *a, struct chousa_arena *ar, const char **path)
 {
 	*path = NULL;
-	*keep = 0;
 	if (a == NULL)
 		return CHOUSA_OK;
 	pthread_mutex_lock(&a->lock);
 	*path = chousa_arena_strdup(ar, a->path);
 	pthread_mutex_unlock(&a->lock);
-	*keep = __atomic_load_n(&a->keep, __ATOMIC_RELAXED);
 	return *path != NULL ? CHOUSA_OK : CHOUSA_ENOMEM;
 }
