@@ -1,5 +1,6 @@
 #!/bin/sh
-# test-serve-audit-logrotate.sh: the audit log rotated by logrotate.
+# test-serve-audit-logrotate.sh: the audit log rotated by logrotate, and
+# deleted or moved under a running server.
 #  1. dist/chousa.logrotate (compress, delaycompress, create, a SIGHUP
 #     after) run three times under a server started with --audit-max
 #     none: chousa audit finds the requests of before each rotation,
@@ -10,6 +11,10 @@
 #     read too, in their numbers' order (10 after 9); FILE.4 beside
 #     FILE.4.gz read once; --since stops after a compressed file older
 #     all through; a damaged copy is an error that names it.
+#  3. The log deleted under the server: said on stderr, the next lines in
+#     a new file (0600) at the path, none lost (the metrics say 0);
+#     moved away with no signal: the lines in the moved file, then a new
+#     one at the path, said; replaced (logrotate's create): followed.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -104,4 +109,36 @@ head -c 20 "$T/c/s.log.10.gz" > "$T/c/s.log.11.gz"
 check audit_damaged_copy 3 "$CHOUSA" audit --log "$T/c/s.log"
 expect audit_damaged_copy_named 's\.log\.11\.gz' "$T/err"
 
+# ---- 3. deleted, moved, replaced under the server ----
+rm "$T/audit.log"
+ask del1.example.com
+expect deleted_said "the audit log '.*/audit.log' was deleted under the server: a new one is started at its path, and the last 1 line, which went to the deleted file, are written again there" "$T/serve.log"
+grep -q '"del1.example.com"' "$T/audit.log" 2> /dev/null && ok deleted_new_file_written || not_ok deleted_new_file_written "$(ls "$T" | grep audit)"
+[ "$(stat -c %a "$T/audit.log" 2> /dev/null)" = 600 ] && ok deleted_new_file_0600 || not_ok deleted_new_file_0600 "$(stat -c %a "$T/audit.log" 2> /dev/null)"
+ask del2.example.com
+[ "$(grep -c 'example.com' "$T/audit.log")" = 2 ] && ok deleted_then_written_on || not_ok deleted_then_written_on "$(cat "$T/audit.log")"
+http GET /metrics "$ADMIN"
+expect deleted_no_line_lost '^chousa_audit_lines_lost_total 0$' "$T/body"
+check deleted_audit_finds_it 1 "$CHOUSA" audit del1.example.com
+
+mv "$T/audit.log" "$T/moved.log"
+ask mv1.example.com
+grep -q '"mv1.example.com"' "$T/moved.log" && ok moved_lines_in_moved_file || not_ok moved_lines_in_moved_file "$(ls "$T" | grep audit)"
+sleep 2.5
+ask mv2.example.com
+ask mv3.example.com
+expect moved_said "the audit log '.*/audit.log' was moved away to '.*/moved.log': the [0-9]* lines written since .* are there; nothing took its path, so a new one is started there" "$T/serve.log"
+grep -q '"mv2.example.com"' "$T/moved.log" && ok moved_lines_until_new || not_ok moved_lines_until_new "$(ls "$T" | grep audit)"
+grep -q '"mv3.example.com"' "$T/audit.log" 2> /dev/null && ok moved_new_file_at_path || not_ok moved_new_file_at_path "$(ls "$T" | grep audit)"
+
+mv "$T/audit.log" "$T/replaced.log"
+: > "$T/audit.log"
+chmod 600 "$T/audit.log"
+ask rp1.example.com
+ask rp2.example.com
+expect replaced_said "the audit log '.*/audit.log' was moved away to '.*/replaced.log': .*; the file now at its path is written from now on" "$T/serve.log"
+grep -q '"rp1.example.com"' "$T/replaced.log" && ok replaced_lines_in_moved_file || not_ok replaced_lines_in_moved_file "$(cat "$T/replaced.log")"
+grep -q '"rp2.example.com"' "$T/audit.log" && ok replaced_followed || not_ok replaced_followed "$(cat "$T/audit.log")"
+http GET /metrics "$ADMIN"
+expect moved_no_line_lost '^chousa_audit_lines_lost_total 0$' "$T/body"
 serve_stop
