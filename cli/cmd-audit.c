@@ -6,6 +6,7 @@
  * with --server it asks the server's GET /api/v1/audit (an admin token).
  * The same library search and the same text either way.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,12 +15,19 @@
 #include "cli.h"
 #include "client.h"
 
-enum { OPT_WHO = 256, OPT_WHAT, OPT_SINCE, OPT_REFUSED, OPT_LIMIT, OPT_LOG,
-	OPT_JSON };
+enum { OPT_WHO = 256, OPT_TOKEN_ID, OPT_PEER, OPT_WHAT, OPT_SINCE,
+	OPT_REFUSED, OPT_LIMIT, OPT_LOG, OPT_JSON };
 
 static const struct cli_opt audit_opts[] = {
 	{ OPT_WHO, "who", "NAME", "Only the requests of the token called "
 	    "NAME." },
+	{ OPT_TOKEN_ID, "token-id", "N", "Only the requests made with the "
+	    "token of id N (the log's token_id, chousa token list's id): a "
+	    "rotated name's old and new tokens differ by it." },
+	{ OPT_PEER, "peer", "ADDR", "Only the requests from the client ADDR "
+	    "(the log's peer: behind a trusted proxy, the address it "
+	    "forwarded for), or from a range (10.0.0.0/8, 2001:db8::/32), or "
+	    "from any of a comma-separated list of them." },
 	{ OPT_WHAT, "what", "KIND", "Only requests of one kind: lookup, "
 	    "investigate, extract, sweep, export, sources, mcp, \"web: "
 	    "sweep\"... (the log's \"what\")." },
@@ -32,8 +40,9 @@ static const struct cli_opt audit_opts[] = {
 	{ OPT_LIMIT, "limit", "N", "Print the newest N (default 100, at most "
 	    "10000)." },
 	{ OPT_LOG, "log", "FILE", "Read this audit log (and its rotated "
-	    "FILE.1 ...) instead of [server] audit_log or the default: the "
-	    "server's --audit-log, when it was given one." },
+	    "FILE.1, FILE.2.gz ...) instead of [server] audit_log or the "
+	    "default: the server's --audit-log, when it was given one.  FILE "
+	    "may be a compressed copy itself." },
 	{ OPT_JSON, "json", NULL, "Print each entry as the audit log holds "
 	    "it, one JSON object a line, then {\"summary\": {...}} "
 	    "(docs/json.md)." },
@@ -61,6 +70,12 @@ audit_remote(const struct audit_args *o)
 		remote_query(&rm, "indicator", o->q.indicator);
 	if (o->q.who != NULL)
 		remote_query(&rm, "who", o->q.who);
+	if (o->q.token_id > 0) {
+		snprintf(n, sizeof(n), "%lld", (long long)o->q.token_id);
+		remote_query(&rm, "token_id", n);
+	}
+	if (o->q.peer != NULL)
+		remote_query(&rm, "peer", o->q.peer);
 	if (o->q.what != NULL)
 		remote_query(&rm, "what", o->q.what);
 	if (o->since != NULL)
@@ -102,9 +117,7 @@ audit_local(const struct audit_args *o)
 			    "ask the server with --server URL", path);
 	}
 	chousa_buf_init(&lines, 0);
-	if (chousa_audit_search(path, (int)chousa_config_get_long(cfg,
-	    "server", "audit_keep", 0), &o->q, &lines, &st, &err) !=
-	    CHOUSA_OK)
+	if (chousa_audit_search(path, &o->q, &lines, &st, &err) != CHOUSA_OK)
 		cli_die_err(&err);
 	if (chousa_audit_warning(&st, path, warning, sizeof(warning)) != NULL)
 		cli_warn("%s", warning);
@@ -137,6 +150,11 @@ run_audit(const struct cli_cmd *self, int argc, char **argv)
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
 		if (c == OPT_WHO)
 			o.q.who = arg;
+		else if (c == OPT_TOKEN_ID)
+			o.q.token_id = cli_number_arg(self, "token-id", arg, 1,
+			    LONG_MAX);
+		else if (c == OPT_PEER)
+			o.q.peer = arg;
 		else if (c == OPT_WHAT)
 			o.q.what = arg;
 		else if (c == OPT_SINCE)
@@ -177,11 +195,14 @@ run_audit(const struct cli_cmd *self, int argc, char **argv)
 
 const struct cli_cmd cmd_audit = {
 	"audit", "Show who asked the team server what, from its audit log",
-	"[--who NAME] [--what KIND] [--since WHEN] [--refused] [--limit N] "
-	"[--log FILE] [--json] [INDICATOR]",
+	"[--who NAME] [--token-id N] [--peer ADDR] [--what KIND] "
+	"[--since WHEN] [--refused] [--limit N] [--log FILE] [--json] "
+	"[INDICATOR]",
 	"Read back the audit log chousa serve writes (every request: who, "
 	"when, what, the indicators asked, the sources, the verdict or why it "
-	"was refused), newest first, through the rotated files too.  Given an "
+	"was refused), newest first, through the rotated files too: FILE.1, "
+	"FILE.2 ... whether chousa serve (audit_max) or logrotate made them, "
+	"compressed (FILE.2.gz, .xz, .zst, .bz2) or not.  Given an "
 	"INDICATOR, only the requests that asked about it, however it was "
 	"written (defanged, in capitals: the normal forms are compared), and "
 	"for a domain about its subdomains and URLs, for an address about the "
@@ -190,9 +211,10 @@ const struct cli_cmd cmd_audit = {
 	"audit_log, or else audit.log beside the store, where chousa serve "
 	"writes it by default; elsewhere, with --server URL, it asks the "
 	"server, which "
-	"needs an admin token.  Each entry is one line: time, who, what, HTTP "
-	"status, verdict (or why it was refused) and the first indicators "
-	"asked, defanged, tab separated.  A line of the log that is not one "
+	"needs an admin token.  Each entry is one line: time, who, token id, "
+	"client address, what, HTTP status, verdict (or why it was refused) "
+	"and the first indicators asked, defanged, tab separated, \"-\" for "
+	"what an entry lacks (no token id for a refused token).  A line of the log that is not one "
 	"of its entries (cut short by a full disk) is skipped and counted.  "
 	"Exit status: 1 when an entry matched, 0 when none did, 2 for a "
 	"usage error, 4 when the server cannot be asked.",
@@ -200,6 +222,7 @@ const struct cli_cmd cmd_audit = {
 	"chousa audit www.dnautik.com\n"
 	"chousa audit --who alice --since 7d\n"
 	"chousa audit --refused --since 24h\n"
+	"chousa audit --peer 10.20.0.0/16 --token-id 12\n"
 	"chousa --server https://chousa.example:8443 audit --json 185.244.25.10",
 	NULL,
 	NULL

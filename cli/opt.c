@@ -5,6 +5,7 @@
  * before or after the command name; what goes wrong is said the same way
  * for every command, with the option meant when it can be told.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -513,9 +514,13 @@ cli_number_arg(const struct cli_cmd *self, const char *name, const char *arg,
     long lo, long hi)
 {
 	char *end;
-	long v = strtol(arg, &end, 10);
+	long v;
 
-	if (*arg == '\0' || *end != '\0' || v < lo || v > hi)
+	/* Past LONG_MAX strtol gives LONG_MAX, which hi may allow. */
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || errno == ERANGE || v < lo ||
+	    v > hi)
 		cli_usage_error(self, "--%s needs a number from %ld to %ld",
 		    name, lo, hi);
 	return v;

@@ -190,6 +190,11 @@ struct chousa_audit_query {
 					 * for a domain its subdomains and
 					 * URLs, for an address its URLs */
 	const char	*who;		/* the token's name */
+	int64_t		 token_id;	/* the token's id (a name's tokens
+					 * differ by it); 0: any */
+	const char	*peer;		/* the client's address in one of
+					 * these: "192.0.2.7", "10.0.0.0/8",
+					 * a comma-separated list */
 	const char	*what;		/* "investigate", "lookup", "web: sweep"... */
 	int64_t		 since;		/* at or after (Unix seconds); 0: any */
 	int		 refused;	/* only answers of status 400 and up */
@@ -206,13 +211,15 @@ struct chousa_audit_stats {
 };
 
 /*
- * The entries of the audit log at path (and its rotated path.1 ...
- * path.keep; keep 0: 5) that q selects, newest first, as JSON lines into
- * out, each as the log holds it.  CHOUSA_EINVAL when q->indicator is no
- * indicator; CHOUSA_EIO when a file cannot be read (a missing one is
- * skipped).
+ * The entries of the audit log at path, then of every rotated copy beside
+ * it (path.1, path.2 ..., each maybe compressed: path.2.gz, .xz, .zst,
+ * .bz2...) that q selects, newest first, as JSON lines into out, each as
+ * the log holds it.  path itself may be compressed.  CHOUSA_EINVAL when
+ * q->indicator is no indicator or q->peer no address or range;
+ * CHOUSA_EIO when a file cannot be read, or a compressed one is damaged
+ * (a missing one is skipped).
  */
-int	chousa_audit_search(const char *path, int keep,
+int	chousa_audit_search(const char *path,
 	    const struct chousa_audit_query *q, struct chousa_buf *out,
 	    struct chousa_audit_stats *st, struct chousa_err *err);
 /*
@@ -232,9 +239,10 @@ const char *chousa_audit_warning(const struct chousa_audit_stats *st,
 void	chousa_audit_summary_json(struct chousa_buf *out,
 	    const struct chousa_audit_stats *st);
 /*
- * The entries of such JSON lines as text, one a line: time, who, what,
- * status, verdict (or why refused) and the first inputs defanged, tab
- * separated; the summary line is skipped.  CHOUSA_EPARSE on a line that
+ * The entries of such JSON lines as text, one a line: time, who, token
+ * id, client address (peer), what, status, verdict (or why refused) and
+ * the first inputs defanged, tab separated, "-" for what a line lacks;
+ * the summary line is skipped.  CHOUSA_EPARSE on a line that
  * is not a JSON object.
  */
 int	chousa_audit_text(struct chousa_buf *out, const char *jsonl,

@@ -5,6 +5,7 @@
  * hundred megabytes takes seconds to read, so the search runs on a thread
  * of its own (req_background), never on an HTTP thread.
  */
+#include <limits.h>
 #include <string.h>
 #include <time.h>
 
@@ -16,7 +17,6 @@
 struct ajob {
 	struct chousa_audit_query q;
 	const char		*path;
-	int			 keep;
 	int			 text;
 	/* The web page's answer, or NULL for the API's. */
 	void			(*page)(struct sreq *r, const char *lines,
@@ -29,8 +29,8 @@ struct ajob {
 };
 
 static const char *const audit_keys[] = {
-	"indicator", "who", "what", "since", "refused", "limit", "format",
-	NULL
+	"indicator", "who", "token_id", "peer", "what", "since", "refused",
+	"limit", "format", NULL
 };
 
 static void
@@ -38,8 +38,7 @@ audit_run(struct sreq *r)
 {
 	struct ajob *j = r->stream;
 
-	j->rc = chousa_audit_search(j->path, j->keep, &j->q, &j->out, &j->st,
-	    &j->err);
+	j->rc = chousa_audit_search(j->path, &j->q, &j->out, &j->st, &j->err);
 }
 
 static int
@@ -98,14 +97,20 @@ audit_options(struct sreq *r, struct ajob *j)
 
 	if (!req_known_args(r, audit_keys))
 		return 0;
-	if (audit_files(server_audit(r->srv), r->a, &j->path, &j->keep) !=
-	    CHOUSA_OK)
+	if (audit_files(server_audit(r->srv), r->a, &j->path) != CHOUSA_OK)
 		return req_error(r, 500, "out of memory"), 0;
 	if (j->path == NULL)
 		return req_error(r, 404, "this server keeps no audit log: "
 		    "start it with --audit-log FILE"), 0;
 	j->q.indicator = opt_str(r, "indicator", &bad);
 	j->q.who = opt_str(r, "who", &bad);
+	j->q.peer = opt_str(r, "peer", &bad);
+	/*
+	 * An empty field of the web page's form: any token.  LONG_MAX is out
+	 * of range, as strtol makes every larger number.
+	 */
+	j->q.token_id = bad || opt_str(r, "token_id", &bad) == NULL ? 0 :
+	    api_opt_int(r, NULL, "token_id", 1, LONG_MAX - 1, 0, &bad);
 	j->q.what = opt_str(r, "what", &bad);
 	since = opt_str(r, "since", &bad);
 	format = opt_str(r, "format", &bad);

@@ -27,6 +27,16 @@
  * by a failed write is ended by a newline before the next one, so one
  * line is broken, not two.  SIGHUP opens the log again at its path, for
  * logrotate's default (move, then signal).
+ *
+ * After each write (not each line: a batch), an fstat and a stat tell
+ * whether the file written is still the one at the path.  Deleted under
+ * the server (no name left), the batch just written went nowhere: a new
+ * file is started at the path and the batch written again there, so
+ * nothing is lost past the deletion, and it is said.  Moved away (a
+ * rename: logrotate without its signal), the lines are in the moved file:
+ * the writer follows the path to the file now there (logrotate's
+ * "create"), or, when none comes within AUDIT_MOVED_WAIT seconds, starts
+ * one, saying so either way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -51,6 +61,13 @@
 
 /* Seconds between two stderr lines about the same failure. */
 #define AUDIT_COMPLAIN_EVERY	60
+
+/*
+ * Seconds the writer writes on to a log moved away before it makes a new
+ * one at the path: logrotate renames, then makes its own (owner and mode
+ * as configured) a moment later, and refuses to find one there.
+ */
+#define AUDIT_MOVED_WAIT	2
 
 struct audit {
 	pthread_mutex_t	 lock;
@@ -77,6 +94,10 @@ struct audit {
 	int		 torn;		/* the file ends inside a line */
 	int		 failing;	/* the last write failed */
 	int		 open_errno;	/* why the log could not be opened */
+	uint64_t	 in_file;	/* lines written to fd since its open */
+	time_t		 opened_at;
+	time_t		 moved_at;	/* found moved away, nothing at the
+					 * path yet; 0: not */
 	uint64_t	 unsaid;	/* lines lost since the last complaint */
 	time_t		 said_at;
 };
@@ -103,6 +124,9 @@ open_log_at(struct audit *a, const char *path, struct chousa_err *err)
 		    "'%s': %s", path, strerror(errno));
 	}
 	a->size = fstat(a->fd, &sb) == 0 ? sb.st_size : 0;
+	a->in_file = 0;
+	a->opened_at = time(NULL);
+	a->moved_at = 0;
 	/* A file that does not end a line (a crash mid-write) is ended. */
 	a->torn = a->size > 0 && last_byte(a->fd, a->size) != '\n';
 	__atomic_store_n(&a->size_now, (uint64_t)a->size, __ATOMIC_RELAXED);
@@ -154,6 +178,8 @@ move_log(struct audit *a, char *to)
 	char *from = a->path;
 	int fd = a->fd, torn = a->torn;
 	off_t size = a->size;
+	uint64_t in_file = a->in_file;
+	time_t opened_at = a->opened_at, moved_at = a->moved_at;
 
 	if (open_log_at(a, to, NULL) != CHOUSA_OK) {
 		server_log(a->srv, "cannot open the audit log '%s': %s; it "
@@ -161,6 +187,9 @@ move_log(struct audit *a, char *to)
 		a->fd = fd;
 		a->torn = torn;
 		a->size = size;
+		a->in_file = in_file;
+		a->opened_at = opened_at;
+		a->moved_at = moved_at;
 		__atomic_store_n(&a->size_now, (uint64_t)size,
 		    __ATOMIC_RELAXED);
 		mem_free(to);
@@ -255,25 +284,127 @@ complain(struct audit *a, int e, uint64_t lost)
 	a->unsaid = 0;
 }
 
+/*
+ * b's lines appended (the log opened first if it is not, a torn line
+ * ended): the bytes written, *e why not all.
+ */
+static size_t
+append(struct audit *a, const struct chousa_buf *b, int *e)
+{
+	size_t off = 0;
+
+	*e = 0;
+	if (a->fd < 0 && open_log(a, NULL) != CHOUSA_OK)
+		*e = a->open_errno;
+	if (a->fd >= 0 && a->torn) {
+		if (write_all(a, "\n", 1, e) == 1)
+			a->torn = 0;
+	}
+	if (a->fd >= 0 && *e == 0) {
+		off = write_all(a, b->data, b->len, e);
+		if (off > 0 && b->data[off - 1] != '\n')
+			a->torn = 1;
+	}
+	a->in_file += count_lines(b->data, off);
+	return off;
+}
+
+/* Where the file written is: at the log's path, or not any more. */
+enum log_place { LOG_HERE, LOG_DELETED, LOG_MOVED, LOG_REPLACED };
+
+static enum log_place
+log_place(struct audit *a)
+{
+	struct stat open_sb, path_sb;
+
+	/* What cannot be told is taken as it was. */
+	if (fstat(a->fd, &open_sb) != 0)
+		return LOG_HERE;
+	if (open_sb.st_nlink == 0)
+		return LOG_DELETED;
+	if (stat(a->path, &path_sb) != 0)
+		return errno == ENOENT ? LOG_MOVED : LOG_HERE;
+	if (path_sb.st_dev != open_sb.st_dev ||
+	    path_sb.st_ino != open_sb.st_ino)
+		return LOG_REPLACED;
+	return LOG_HERE;
+}
+
+/* Say that the log was moved away, with where to when it can be told. */
+static void
+say_moved(struct audit *a, const char *then)
+{
+	char link[64], to[4096], since[24];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", a->fd);
+	n = readlink(link, to, sizeof(to) - 1);
+	to[n > 0 ? n : 0] = '\0';
+	chousa_time_format(a->opened_at, since, sizeof(since));
+	server_log(a->srv, "the audit log '%s' was moved away%s%s%s: the %llu "
+	    "line%s written since %s are there; %s", a->path, n > 0 ?
+	    " to '" : "", to, n > 0 ? "'" : "",
+	    (unsigned long long)a->in_file, a->in_file == 1 ? "" : "s",
+	    since, then);
+}
+
+/*
+ * After a write of b (off bytes of it): the log followed to its path if
+ * the file written is there no more.  The bytes of b now in the log.
+ */
+static size_t
+follow_path(struct audit *a, const struct chousa_buf *b, size_t off,
+    int *e)
+{
+	uint64_t last = count_lines(b->data, off), before;
+	char since[24];
+	time_t now;
+
+	switch (log_place(a)) {
+	case LOG_HERE:
+		a->moved_at = 0;
+		return off;
+	case LOG_DELETED:
+		before = a->in_file - last;
+		chousa_time_format(a->opened_at, since, sizeof(since));
+		server_log(a->srv, "the audit log '%s' was deleted under the "
+		    "server: a new one is started at its path, and the last "
+		    "%llu line%s, which went to the deleted file, are written "
+		    "again there; the %llu written to it before, since %s, are "
+		    "gone with it", a->path, (unsigned long long)last,
+		    last == 1 ? "" : "s", (unsigned long long)before, since);
+		reopen(a);
+		return append(a, b, e);
+	case LOG_REPLACED:
+		say_moved(a, "the file now at its path is written from now "
+		    "on");
+		reopen(a);
+		return off;
+	case LOG_MOVED:
+		now = time(NULL);
+		if (a->moved_at == 0)
+			a->moved_at = now;
+		if (now - a->moved_at < AUDIT_MOVED_WAIT)
+			return off;
+		say_moved(a, "nothing took its path, so a new one is started "
+		    "there");
+		reopen(a);
+		return off;
+	}
+	return off;
+}
+
 /* Append b's lines, then rotate when past max_bytes: the writer only. */
 static void
 write_batch(struct audit *a, const struct chousa_buf *b)
 {
-	size_t off = 0;
+	size_t off;
 	uint64_t lost;
-	int e = 0;
+	int e;
 
-	if (a->fd < 0 && open_log(a, NULL) != CHOUSA_OK)
-		e = a->open_errno;
-	if (a->fd >= 0 && a->torn) {
-		if (write_all(a, "\n", 1, &e) == 1)
-			a->torn = 0;
-	}
-	if (a->fd >= 0 && e == 0) {
-		off = write_all(a, b->data, b->len, &e);
-		if (off > 0 && b->data[off - 1] != '\n')
-			a->torn = 1;
-	}
+	off = append(a, b, &e);
+	if (a->fd >= 0 && off > 0)
+		off = follow_path(a, b, off, &e);
 	lost = count_lines(b->data + off, b->len - off);
 	__atomic_fetch_add(&a->written, count_lines(b->data, off),
 	    __ATOMIC_RELAXED);
@@ -473,16 +604,13 @@ audit_move(struct audit *a, const char *path)
 }
 
 int
-audit_files(struct audit *a, struct chousa_arena *ar, const char **path,
-    int *keep)
+audit_files(struct audit *a, struct chousa_arena *ar, const char **path)
 {
 	*path = NULL;
-	*keep = 0;
 	if (a == NULL)
 		return CHOUSA_OK;
 	pthread_mutex_lock(&a->lock);
 	*path = chousa_arena_strdup(ar, a->path);
 	pthread_mutex_unlock(&a->lock);
-	*keep = __atomic_load_n(&a->keep, __ATOMIC_RELAXED);
 	return *path != NULL ? CHOUSA_OK : CHOUSA_ENOMEM;
 }

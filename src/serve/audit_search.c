@@ -1,21 +1,30 @@
 /*
  * audit_search.c: who asked what, read back from the audit log (the
- * current file, then the rotated FILE.1 ... FILE.keep), newest first.
- * Every line is parsed before it is answered, so a line cut short by a
- * failed write, or anything else that is not one of the log's objects,
- * is counted and never passed on.  An indicator is compared in its normal
- * form on both sides: asked as "hxxp://Evil[.]example/x", it is found by
+ * current file, then every rotated FILE.1, FILE.2 ... in the directory,
+ * newest first, whether the server's rotation or logrotate made them and
+ * logrotate compressed them or not: FILE.2.gz is read through the
+ * importers' reader, which unpacks gzip, xz, zstd, bzip2...).  Every line
+ * is parsed before it is answered, so a line cut short by a failed write,
+ * or anything else that is not one of the log's objects, is counted and
+ * never passed on.  An indicator is compared in its normal form on both
+ * sides: asked as "hxxp://Evil[.]example/x", it is found by
  * "http://evil.example/x", and by "evil.example", whose subdomains and
  * URLs count as asking about it.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/hash.h"
+#include "base/input.h"
 #include "base/json_tree.h"
 #include "base/mem.h"
+#include "base/ranges.h"
 #include "serve/serve.h"
 
 /*
@@ -24,8 +33,11 @@
  */
 #define AUDIT_DISORDER	60
 
-/* A line longer than this is no line the server wrote. */
-#define AUDIT_LINE_MAX	((size_t)1 << 20)
+/*
+ * Rotated files listed at most: logrotate's "rotate 90" makes 90, and a
+ * directory of more is read as far as this.
+ */
+#define ROTATED_MAX	100000
 
 /*
  * Inputs already compared, as asked: a team asks about the same few
@@ -59,6 +71,14 @@ struct search {
 	size_t		 left;		/* room left in the answer */
 	struct chousa_audit_stats *st;
 	struct memo_slot *memo;		/* MEMO_SLOTS, or NULL */
+	struct addr_ranges peers;	/* q->peer's, when given */
+};
+
+/* A rotated copy of the log: FILE.n, or FILE.n.gz (packed). */
+struct rotated {
+	unsigned long	 n;
+	int		 packed;
+	char		*path;
 };
 
 /* s parsed as an indicator, in a; 0 when it is none. */
@@ -152,6 +172,11 @@ line_matches(struct search *s, const struct jnode *line)
 	if (q->who != NULL && ((v = jt_str(line, "who")) == NULL ||
 	    strcmp(v, q->who) != 0))
 		return 0;
+	if (q->token_id > 0 && jt_int(line, 0, "token_id") != q->token_id)
+		return 0;
+	if (q->peer != NULL && ((v = jt_str(line, "peer")) == NULL ||
+	    !addr_ranges_has(&s->peers, v, strlen(v))))
+		return 0;
 	/* The admin's own searches, only when asked for. */
 	v = jt_str(line, "what");
 	if (q->what != NULL ? v == NULL || strcmp(v, q->what) != 0 :
@@ -221,22 +246,28 @@ written_before(const char *line, size_t len, const char *t)
 	    memcmp(line + n, t, 20) < 0;
 }
 
-/* Whether f's last line was written before s->older (f is rewound). */
+/*
+ * Whether the last line of the file open at fd was written before
+ * s->older: read from its tail, so that an old file costs one read.  A
+ * compressed file's tail is no line: such a file is read through, and
+ * one_file tells from its last line.
+ */
 static int
-all_older(struct search *s, FILE *f)
+all_older(struct search *s, int fd)
 {
 	char tail[4096];
-	size_t n;
 	char *end, *start;
-	off_t size;
+	struct stat sb;
+	ssize_t got;
+	size_t n;
 
-	if (fseeko(f, 0, SEEK_END) != 0 || (size = ftello(f)) <= 0)
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0)
 		return 0;
-	if (fseeko(f, size > (off_t)sizeof(tail) ? size -
-	    (off_t)sizeof(tail) : 0, SEEK_SET) != 0)
+	got = pread(fd, tail, sizeof(tail), sb.st_size > (off_t)sizeof(tail) ?
+	    sb.st_size - (off_t)sizeof(tail) : 0);
+	if (got <= 0)
 		return 0;
-	n = fread(tail, 1, sizeof(tail), f);
-	rewind(f);
+	n = (size_t)got;
 	while (n > 0 && tail[n - 1] == '\n')
 		n--;
 	if (n == 0)
@@ -245,9 +276,24 @@ all_older(struct search *s, FILE *f)
 	start = memrchr(tail, '\n', n);
 	start = start != NULL ? start + 1 : tail;
 	/* A line longer than the tail read: not known, so read. */
-	if (start == tail && size > (off_t)sizeof(tail))
+	if (start == tail && sb.st_size > (off_t)sizeof(tail))
 		return 0;
 	return written_before(start, (size_t)(end - start), s->older);
+}
+
+/*
+ * The file's bytes for the reader, through read(2): never mapped, since
+ * logrotate's copytruncate may cut the log short under a map (SIGBUS).
+ */
+static long
+fd_read(void *arg, void *buf, size_t cap)
+{
+	ssize_t n;
+
+	do
+		n = read(*(int *)arg, buf, cap);
+	while (n < 0 && errno == EINTR);
+	return n;
 }
 
 /* One file, oldest line first; its newest matches then go to out. */
@@ -255,49 +301,63 @@ static int
 one_file(struct search *s, const char *path, struct chousa_buf *out,
     struct chousa_err *err)
 {
-	FILE *f = fopen(path, "r");
-	char *p = NULL;
-	size_t cap = 0, i;
-	ssize_t n;
-	int rc = CHOUSA_OK;
+	struct input *in = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc, last_older = 0;
+	char *p;
+	size_t n, i;
 
-	if (f == NULL) {
+	if (fd < 0) {
+		/* Gone since it was listed (a rotation): nothing to read. */
 		if (errno == ENOENT)
 			return CHOUSA_OK;
 		return chousa_errf(err, CHOUSA_EIO, "%s: %s", path,
 		    strerror(errno));
 	}
-	if (s->older[0] != '\0' && all_older(s, f)) {
-		fclose(f);
+	if (s->older[0] != '\0' && all_older(s, fd)) {
+		close(fd);
 		s->done = 1;
 		return CHOUSA_OK;
 	}
+	rc = input_open_reader(&in, fd_read, &fd, path, err);
+	if (rc != CHOUSA_OK) {
+		close(fd);
+		return rc;
+	}
+	input_set_flags(in, INPUT_NO_HASH | INPUT_NO_SIZE_CAP);
 	s->st->files++;
 	s->ring_n = s->ring_at = 0;
-	while (rc == CHOUSA_OK && (n = getline(&p, &cap, f)) > 0) {
-		if (p[n - 1] == '\n')
-			p[--n] = '\0';
-		if ((size_t)n > AUDIT_LINE_MAX) {
+	for (;;) {
+		rc = input_line(in, &p, &n, err);
+		if (rc == CHOUSA_ELIMIT) {
+			/* Longer than any line the server writes. */
 			s->st->lines++;
 			s->st->unreadable++;
+			last_older = 0;
 			continue;
 		}
+		if (rc != CHOUSA_OK || p == NULL)
+			break;
+		if (n == 0)
+			continue;
+		last_older = s->older[0] != '\0' && written_before(p, n,
+		    s->older);
 		/* Older than asked: not worth parsing. */
-		if (s->since[0] != '\0' && written_before(p, (size_t)n,
-		    s->since)) {
+		if (s->since[0] != '\0' && written_before(p, n, s->since)) {
 			s->st->lines++;
 			continue;
 		}
-		if (n > 0)
-			rc = one_line(s, p, (size_t)n);
+		rc = one_line(s, p, n);
+		if (rc != CHOUSA_OK) {
+			rc = chousa_errf(err, rc, "out of memory reading %s",
+			    path);
+			break;
+		}
 	}
-	if (rc == CHOUSA_OK && ferror(f))
-		rc = chousa_errf(err, CHOUSA_EIO, "%s: %s", path,
-		    strerror(errno));
-	else if (rc != CHOUSA_OK)
-		rc = chousa_errf(err, rc, "out of memory reading %s", path);
-	free(p);
-	fclose(f);
+	input_free(in);
+	close(fd);
+	/* Those rotated before a file older all through are older too. */
+	if (rc == CHOUSA_OK && last_older)
+		s->done = 1;
 	/* Newest first: the ring backwards from its last entry. */
 	for (i = 0; i < s->ring_n; i++) {
 		size_t k = (s->ring_at + s->left - 1 - i) % s->left;
@@ -312,14 +372,143 @@ one_file(struct search *s, const char *path, struct chousa_buf *out,
 	return rc;
 }
 
+/* ---- the rotated copies ---- */
+
+/* What logrotate's compresscmd may have added after FILE.n. */
+static const char *const packed_ext[] = {
+	"gz", "bz2", "xz", "zst", "lz4", "lzma", "Z", NULL
+};
+
+/*
+ * Whether name is base.n or base.n.EXT (n from 1, no leading zero):
+ * n into *n, whether it is compressed into *packed.
+ */
+static int
+rotated_name(const char *name, const char *base, size_t base_len,
+    unsigned long *n, int *packed)
+{
+	const char *p = name + base_len + 1;
+	char *end;
+	size_t i;
+
+	if (strncmp(name, base, base_len) != 0 || name[base_len] != '.' ||
+	    *p < '1' || *p > '9')
+		return 0;
+	errno = 0;
+	*n = strtoul(p, &end, 10);
+	if (errno != 0)
+		return 0;
+	*packed = *end != '\0';
+	if (!*packed)
+		return 1;
+	for (i = 0; *end == '.' && packed_ext[i] != NULL; i++)
+		if (strcmp(end + 1, packed_ext[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+rotated_order(const void *x, const void *y)
+{
+	const struct rotated *a = x, *b = y;
+
+	if (a->n != b->n)
+		return a->n < b->n ? -1 : 1;
+	return a->packed - b->packed;
+}
+
+static void
+rotated_free(struct rotated *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; r != NULL && i < n; i++)
+		mem_free(r[i].path);
+	mem_free(r);
+}
+
+/*
+ * The rotated copies of path in its directory, newest (FILE.1) first,
+ * one per number: FILE.2 before FILE.2.gz, which a compression under way
+ * may still be writing (the plain one goes when it is done).  A directory
+ * that cannot be listed (searchable, not readable) gives none.
+ */
+static int
+rotated_list(const char *path, struct rotated **out, size_t *n_out,
+    struct chousa_err *err)
+{
+	const char *slash = strrchr(path, '/'), *base;
+	struct rotated *r = NULL, *grown;
+	struct dirent *de;
+	size_t n = 0, cap = 0, i, kept;
+	char *dir;
+	DIR *d;
+	int rc = CHOUSA_OK;
+
+	*out = NULL;
+	*n_out = 0;
+	base = slash != NULL ? slash + 1 : path;
+	dir = slash == NULL ? mem_strdup(".") : slash == path ?
+	    mem_strdup("/") : mem_strndup(path, (size_t)(slash - path));
+	if (dir == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	d = opendir(dir);
+	while (d != NULL && n < ROTATED_MAX && (de = readdir(d)) != NULL) {
+		unsigned long k;
+		int packed;
+
+		if (!rotated_name(de->d_name, base, strlen(base), &k, &packed))
+			continue;
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			grown = mem_realloc(r, cap * sizeof(*r));
+			if (grown == NULL) {
+				rc = CHOUSA_ENOMEM;
+				break;
+			}
+			r = grown;
+		}
+		r[n].n = k;
+		r[n].packed = packed;
+		r[n].path = slash == NULL ? mem_strdup(de->d_name) : NULL;
+		if (slash != NULL && asprintf(&r[n].path, "%.*s/%s",
+		    (int)(slash - path), path, de->d_name) < 0)
+			r[n].path = NULL;
+		if (r[n++].path == NULL) {
+			rc = CHOUSA_ENOMEM;
+			break;
+		}
+	}
+	if (d != NULL)
+		closedir(d);
+	mem_free(dir);
+	if (rc != CHOUSA_OK) {
+		rotated_free(r, n);
+		return chousa_errf(err, rc, "out of memory");
+	}
+	if (n > 0)
+		qsort(r, n, sizeof(*r), rotated_order);
+	for (i = kept = 0; i < n; i++) {
+		if (kept > 0 && r[kept - 1].n == r[i].n) {
+			mem_free(r[i].path);
+			continue;
+		}
+		r[kept++] = r[i];
+	}
+	*out = r;
+	*n_out = kept;
+	return CHOUSA_OK;
+}
+
 int
-chousa_audit_search(const char *path, int keep,
-    const struct chousa_audit_query *q, struct chousa_buf *out,
-    struct chousa_audit_stats *st, struct chousa_err *err)
+chousa_audit_search(const char *path, const struct chousa_audit_query *q,
+    struct chousa_buf *out, struct chousa_audit_stats *st,
+    struct chousa_err *err)
 {
 	struct search s;
-	char *name = NULL;
-	size_t limit = q->limit > 0 ? q->limit : CHOUSA_AUDIT_LIMIT;
+	struct rotated *rot = NULL;
+	size_t limit = q->limit > 0 ? q->limit : CHOUSA_AUDIT_LIMIT, n_rot = 0;
+	size_t i;
 	int rc = CHOUSA_OK, k;
 
 	memset(st, 0, sizeof(*st));
@@ -334,6 +523,9 @@ chousa_audit_search(const char *path, int keep,
 		chousa_time_format(q->since - AUDIT_DISORDER, s.older,
 		    sizeof(s.older));
 	}
+	if (q->peer != NULL && addr_ranges_add(&s.peers, q->peer, "peer",
+	    err) != CHOUSA_OK)
+		return CHOUSA_EINVAL;
 	if (chousa_arena_new(&s.a, 0, err) != CHOUSA_OK)
 		return CHOUSA_ENOMEM;
 	if (q->indicator != NULL) {
@@ -357,22 +549,17 @@ chousa_audit_search(const char *path, int keep,
 	s.ring = mem_alloc(limit * sizeof(*s.ring));
 	if (s.ring == NULL || (q->indicator != NULL && s.want == NULL))
 		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	for (k = 0; rc == CHOUSA_OK && k <= (keep > 0 ? keep : 5) &&
-	    s.left > 0 && !s.done; k++) {
-		mem_free(name);
-		name = k == 0 ? mem_strdup(path) : NULL;
-		if (k > 0 && asprintf(&name, "%s.%d", path, k) < 0)
-			name = NULL;
-		if (name == NULL) {
-			rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-			break;
-		}
-		rc = one_file(&s, name, out, err);
-	}
+	if (rc == CHOUSA_OK)
+		rc = rotated_list(path, &rot, &n_rot, err);
+	if (rc == CHOUSA_OK)
+		rc = one_file(&s, path, out, err);
+	for (i = 0; rc == CHOUSA_OK && i < n_rot && s.left > 0 && !s.done;
+	    i++)
+		rc = one_file(&s, rot[i].path, out, err);
 	st->truncated = s.left == 0;
 	if (rc == CHOUSA_OK && out->failed != CHOUSA_OK)
 		rc = chousa_buf_rc(out, "the audit lines", err);
-	mem_free(name);
+	rotated_free(rot, n_rot);
 	if (s.memo != NULL)
 		for (k = 0; k < MEMO_SLOTS; k++)
 			mem_free(s.memo[k].input);
@@ -446,6 +633,8 @@ entry_of(struct chousa_arena *a, const struct jnode *line,
 	memset(e, 0, sizeof(*e));
 	e->time = jt_str(line, "time");
 	e->who = jt_str(line, "who");
+	e->token_id = jt_int(line, 0, "token_id");
+	e->peer = jt_str(line, "peer");
 	e->what = jt_str(line, "what");
 	e->status = jt_int(line, 0, "status");
 	e->outcome = jt_str(line, "verdict") != NULL ? jt_str(line,
@@ -523,6 +712,11 @@ text_line(void *arg, const struct audit_entry *e)
 	column(out, e->time);
 	chousa_buf_addch(out, '\t');
 	column(out, e->who);
+	if (e->token_id > 0)
+		chousa_buf_addf(out, "\t%lld\t", (long long)e->token_id);
+	else
+		chousa_buf_adds(out, "\t-\t");
+	column(out, e->peer);
 	chousa_buf_addch(out, '\t');
 	column(out, e->what);
 	chousa_buf_addf(out, "\t%lld\t", (long long)e->status);

@@ -225,11 +225,11 @@ struct audit_stats {
 };
 void	audit_stats(struct audit *a, struct audit_stats *out);
 /*
- * Its path, copied into ar (NULL: no log, a NULL), and how many rotated
- * files it keeps; CHOUSA_ENOMEM when the copy fails.
+ * Its path, copied into ar (NULL: no log, a NULL); CHOUSA_ENOMEM when the
+ * copy fails.  The search finds the rotated copies beside it.
  */
-int	audit_files(struct audit *a, struct chousa_arena *ar, const char **path,
-	    int *keep);
+int	audit_files(struct audit *a, struct chousa_arena *ar,
+	    const char **path);
 /* Close and open the log again at its path (after a logrotate move). */
 void	audit_reopen(struct audit *a);
 /*
@@ -741,6 +741,8 @@ struct audit_input {
 };
 struct audit_entry {
 	const char	*time, *who, *what;
+	const char	*peer;		/* the client's address */
+	int64_t		 token_id;	/* 0: none */
 	const char	*outcome;	/* the verdict, or why refused */
 	int64_t		 status;
 	struct audit_input inputs[AUDIT_SHOW_INPUTS];

@@ -6,6 +6,8 @@
 #     domain's subdomains and URLs; --who, --what, --refused, --since,
 #     --limit, newest first; text defanged, JSON lines as the log holds
 #     them with a summary; the admin's own searches only with --what audit.
+#     Each text line says the client's address and the token's id;
+#     --peer (an address, a range, a list) and --token-id select by them.
 #  2. Through the server with an admin token: the same lines and exit
 #     status as the local command; a read token refused (403, audited);
 #     bad options 400 / exit 2.
@@ -36,7 +38,7 @@ sleep 0.3	# the audit writer gathers for 10 ms
 check audit_indicator_found 1 "$CHOUSA" audit 'www[.]dnautik[.]com'
 n=$(wc -l < "$T/out")
 [ "$n" = 2 ] && ok "audit_indicator_two_requests" || not_ok audit_indicator_two_requests "$n lines: $(cat "$T/out")"
-expect audit_newest_first '^[^	]*	bob	lookup	200	' "$T/out"
+expect audit_newest_first '^[^	]*	bob	[0-9][0-9]*	127\.0\.0\.1	lookup	200	' "$T/out"
 first=$(head -n 1 "$T/out" | cut -f2)
 [ "$first" = bob ] && ok audit_bob_first || not_ok audit_bob_first "$first"
 expect audit_text_defanged 'hxxp\[:\]//www\[\.\]dnautik\[\.\]com/x/y, 8\[\.\]8\[\.\]8\[\.\]8' "$T/out"
@@ -53,14 +55,33 @@ n=$(wc -l < "$T/out")
 check audit_who 1 "$CHOUSA" audit --who alice
 refute audit_who_only_alice '	bob	' "$T/out"
 check audit_refused 1 "$CHOUSA" audit --refused
-expect audit_refused_401 '	401	' "$T/out"
-expect audit_refused_403 "	alice	list tokens	403	role 'read' may not" "$T/out"
+expect audit_refused_401 '	-	-	127\.0\.0\.1	lookup	401	' "$T/out"
+expect audit_refused_403 "	alice	[0-9][0-9]*	127.0.0.1	list tokens	403	role 'read' may not" "$T/out"
 refute audit_refused_no_200 '	200	' "$T/out"
 check audit_since_future 0 "$CHOUSA" audit --since 2099-01-01
 check audit_since_duration 1 "$CHOUSA" audit --since 1h
 check audit_limit 1 "$CHOUSA" audit --limit 1
 n=$(wc -l < "$T/out")
 [ "$n" = 1 ] && ok audit_limit_one || not_ok audit_limit_one "$n lines"
+# The client's address and the token's id: shown, and filters.
+BOB_ID=$("$CHOUSA" audit --json --who bob | grep -o '"token_id":[0-9]*' | head -n 1 | cut -d: -f2)
+[ -n "$BOB_ID" ] && ok audit_token_id_logged || not_ok audit_token_id_logged "no token_id"
+check audit_token_id 1 "$CHOUSA" audit --token-id "$BOB_ID"
+n=$(wc -l < "$T/out")
+[ "$n" = 2 ] && ok audit_token_id_bobs_two || not_ok audit_token_id_bobs_two "$n lines: $(cat "$T/out")"
+refute audit_token_id_only_bob '	alice	' "$T/out"
+expect audit_token_id_column "^[^	]*	bob	$BOB_ID	127\.0\.0\.1	lookup	" "$T/out"
+check audit_token_id_none 0 "$CHOUSA" audit --token-id 999999
+check audit_token_id_bad 2 "$CHOUSA" audit --token-id 0
+check audit_token_id_too_big 2 "$CHOUSA" audit --token-id 99999999999999999999
+check audit_peer 1 "$CHOUSA" audit --peer 127.0.0.1
+n=$(wc -l < "$T/out")
+[ "$n" = 5 ] && ok audit_peer_all_five || not_ok audit_peer_all_five "$n lines: $(cat "$T/out")"
+check audit_peer_cidr_list 1 "$CHOUSA" audit --peer '10.0.0.0/8,127.0.0.0/8' --who alice
+check audit_peer_other 0 "$CHOUSA" audit --peer 192.0.2.0/24
+check audit_peer_with_indicator 1 "$CHOUSA" audit --peer 127.0.0.1/32 --token-id "$BOB_ID" 1.2.3.4
+check audit_peer_bad 2 "$CHOUSA" audit --peer 'not-an-address'
+expect audit_peer_bad_said "bad peer 'not-an-address'" "$T/err"
 check audit_json 1 "$CHOUSA" audit --json 'WWW.dnautik.com'
 python3 - "$T/out" "$T/audit.log" > "$T/py" 2>&1 <<'PY'
 import json, sys
@@ -82,7 +103,7 @@ check audit_two_indicators 2 "$CHOUSA" audit 1.2.3.4 8.8.8.8
 # No [server] audit_log: the server's default, audit.log beside the
 # store, which is where this server writes.
 check audit_default_log 1 env CHOUSA_CONFIG="$T/empty.config" "$CHOUSA" audit --what lookup 'www[.]dnautik[.]com'
-expect audit_default_log_read "	alice	lookup	200	" "$T/out"
+expect audit_default_log_read "	alice	[0-9][0-9]*	127.0.0.1	lookup	200	" "$T/out"
 mkdir -p "$T/elsewhere"
 check audit_no_log 2 env CHOUSA_CONFIG="$T/empty.config" CHOUSA_DB="$T/elsewhere/db" "$CHOUSA" audit
 expect audit_no_log_says_what_to_do "no audit log at .*/elsewhere/audit\.log, where chousa serve writes one by default: give --log FILE" "$T/err"
@@ -101,6 +122,14 @@ if cmp -s "$T/out" "$T/remote.out"; then ok audit_remote_same_as_local; else
 CHOUSA_SERVER_KEY=$ADMIN check audit_remote_none 0 "$CHOUSA" --server "$URL" audit 9.9.9.9
 CHOUSA_SERVER_KEY=$ADMIN check audit_remote_json 1 "$CHOUSA" --server "$URL" audit --json --who alice
 expect audit_remote_json_summary '^\{"summary":\{"files":1,' "$T/out"
+CHOUSA_SERVER_KEY=$ADMIN check audit_remote_peer_token_id 1 "$CHOUSA" --server "$URL" audit --peer 127.0.0.0/8 --token-id "$BOB_ID"
+cp "$T/out" "$T/remote.out"
+check audit_local_peer_token_id 1 "$CHOUSA" audit --what lookup --peer 127.0.0.0/8 --token-id "$BOB_ID"
+if cmp -s "$T/out" "$T/remote.out"; then ok audit_remote_peer_token_id_same; else
+	not_ok audit_remote_peer_token_id_same "$(diff "$T/out" "$T/remote.out" | head -c 300)"; fi
+CHOUSA_SERVER_KEY=$ADMIN check audit_remote_peer_other 0 "$CHOUSA" --server "$URL" audit --peer 192.0.2.7
+CHOUSA_SERVER_KEY=$ADMIN check audit_remote_peer_bad 2 "$CHOUSA" --server "$URL" audit --peer 300.1.1.1
+expect audit_remote_peer_bad_said "bad peer '300.1.1.1'" "$T/err"
 CHOUSA_SERVER_KEY=$ALICE check audit_remote_read_token_refused 4 "$CHOUSA" --server "$URL" audit
 expect audit_remote_refusal_says "role 'read' may not" "$T/err"
 CHOUSA_SERVER_KEY=$ADMIN check audit_remote_log_refused 2 "$CHOUSA" --server "$URL" audit --log x
@@ -115,6 +144,14 @@ http GET "/api/v1/audit?since=soon" "$ADMIN"
 status_is api_audit_bad_since_400 400
 http GET "/api/v1/audit?indicator=%3Cscript%3E" "$ADMIN"
 status_is api_audit_bad_indicator_400 400
+http GET "/api/v1/audit?peer=127.0.0.1&token_id=$BOB_ID&format=text" "$ADMIN"
+status_is api_audit_peer_token_id_200 200
+expect api_audit_peer_token_id_bob "	bob	$BOB_ID	127.0.0.1	lookup	200	" "$T/body"
+refute api_audit_peer_token_id_not_alice '	alice	' "$T/body"
+http GET "/api/v1/audit?peer=example.com" "$ADMIN"
+status_is api_audit_bad_peer_400 400
+http GET "/api/v1/audit?token_id=bob" "$ADMIN"
+status_is api_audit_bad_token_id_400 400
 http GET "/api/v1/audit?whom=x" "$ADMIN"
 status_is api_audit_unknown_key_400 400
 http GET "/api/v1/audit?format=html" "$ADMIN"
@@ -122,7 +159,9 @@ status_is api_audit_bad_format_400 400
 # Hostile values: each a 400 that says why, the server serving on.
 for q in "limit=-1" "limit=99999999999999999999999" "limit=1e3" "since=%01" \
     "refused=maybe" "indicator=$(head -c 20000 /dev/zero | tr '\0' 'a').com" \
-    "indicator=%FF%FE" "since=99999999999d"; do
+    "indicator=%FF%FE" "since=99999999999d" "token_id=0" "token_id=-1" \
+    "token_id=99999999999999999999" "peer=1.2.3.4/33" "peer=%FF" \
+    "peer=::1%2C%2Cx"; do
 	http GET "/api/v1/audit?$q" "$ADMIN"
 	st=$(cat "$T/status")
 	if [ "$st" = 400 ] && grep -q '"error"' "$T/body"; then :; else
@@ -136,9 +175,9 @@ status_is api_audit_serves_on 200
 sleep 0.3
 check audit_searches_hidden 0 "$CHOUSA" audit --who boss --what lookup
 check audit_searches_with_what 1 "$CHOUSA" audit --what audit
-expect audit_searches_logged '	boss	audit	200	entries:' "$T/out"
+expect audit_searches_logged '	boss	[0-9][0-9]*	127.0.0.1	audit	200	entries:' "$T/out"
 check audit_refusal_of_audit_logged 1 "$CHOUSA" audit --what audit --refused
-expect audit_read_token_refusal_logged '	alice	audit	403	' "$T/out"
+expect audit_read_token_refusal_logged '	alice	[0-9][0-9]*	127.0.0.1	audit	403	' "$T/out"
 # ---- 2b. the web page, for an admin's session ----
 curl -s -c "$T/jar" -o /dev/null -H "Origin: $URL" --data-urlencode "token=$ADMIN" "$URL/login"
 curl -s -b "$T/jar" -o "$T/home.html" "$URL/"

@@ -71,7 +71,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	q.since = size > 2 && data[2] & 1 ? 1700000000 : 0;
 	q.limit = size > 3 ? 1 + data[3] % 8 : 0;
 	chousa_buf_init(&out, 0);
-	if (chousa_audit_search(path, 1, &q, &out, &st, &err) == CHOUSA_OK) {
+	if (chousa_audit_search(path, &q, &out, &st, &err) == CHOUSA_OK) {
 		uint64_t shown = 0;
 
 		check_lines(&out, data, size);
