@@ -213,9 +213,13 @@ const char *cli_db_path(void);
 char	*cli_audit_default(void);
 /*
  * Open the store (creating its directory when writing), or exit with a
- * one-line error and the right status.
+ * one-line error and the right status.  A migration the open made is said
+ * on stderr (cli_store_migrated).  Commands that only read pass
+ * CHOUSA_STORE_READONLY, which reads an older schema as it is.
  */
 struct chousa_store *cli_open_store(unsigned flags);
+/* Say on stderr that opening st migrated it, if it did. */
+void	cli_store_migrated(struct chousa_store *st);
 /* mkdir -p, mode 0700, of the directory that holds path; or exit 3. */
 void	cli_make_parent_dirs(const char *path);
 /* How long to wait for a busy store: --wait, else the library's default. */

@@ -21,6 +21,7 @@ run_mcp(const struct cli_cmd *self, int argc, char **argv)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_config *cfg;
+	struct chousa_store *st;
 	const char *arg;
 	int c, online = 0;
 
@@ -31,6 +32,13 @@ run_mcp(const struct cli_cmd *self, int argc, char **argv)
 		cli_usage_error(self, "unexpected argument '%s'",
 		    argv[cli_optind]);
 	cfg = cli_load_config();
+	/* --online writes (the cache), so may migrate: said before serving. */
+	if (online && access(cli_db_path(), F_OK) == 0 &&
+	    chousa_store_open_wait(&st, cli_db_path(), CHOUSA_STORE_NOCREATE,
+	    cli_store_wait_ms(), NULL) == CHOUSA_OK) {
+		cli_store_migrated(st);
+		chousa_store_close(st);
+	}
 	if (chousa_mcp_stdio(cli_db_path(), cfg, online, STDIN_FILENO,
 	    STDOUT_FILENO, &err) != CHOUSA_OK)
 		cli_die_err(&err);

@@ -221,6 +221,7 @@ serve_prepare(struct chousa_serve_opts *so, struct serve_args *x,
 {
 	struct chousa_store *st;
 	ssize_t n;
+	int is_new;
 
 	if (so->listen == NULL)
 		so->listen = "127.0.0.1:8080";
@@ -232,9 +233,22 @@ serve_prepare(struct chousa_serve_opts *so, struct serve_args *x,
 		so->tls_cert = read_pem(x->cert);
 		so->tls_key = read_pem(x->key);
 	}
+	/*
+	 * Made here or never: the server's own opens never make it, so a
+	 * store deleted under it does not come back empty.  Made empty, it
+	 * is said, as a deleted store a restart remade would be.
+	 */
 	if (!x->check) {
+		is_new = access(cli_db_path(), F_OK) != 0;
 		st = cli_open_store(0);
 		chousa_store_close(st);
+		if (is_new)
+			cli_warn("serve: the store '%s' was not there and is "
+			    "made empty: no token works until one is made "
+			    "(chousa token create), and no feed answers "
+			    "until one is imported (chousa update); if it was "
+			    "deleted, restore it (chousa db restore)",
+			    cli_db_path());
 	}
 	so->db_path = cli_db_path();
 	so->config_path = chousa_config_path(so->cfg);

@@ -157,17 +157,27 @@ rotate(const struct cli_cmd *self, const char *name, const char *expires,
 	return token_shown(token, &said);
 }
 
-/* unused_for: only the tokens unused for that many seconds; -1: all. */
+/*
+ * unused_for: only the tokens unused for that many seconds; -1: all.
+ * Read-only, as every listing: an older store is read as it is, never
+ * migrated (a server of that older release may be serving it), and a
+ * missing one is not made.
+ */
 static int
 list(int json, long unused_for)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_arena *a;
-	struct chousa_store *st = cli_open_store(0);
+	struct chousa_store *st;
 	struct chousa_token *t;
 	struct chousa_buf b;
 	size_t n;
 
+	if (access(cli_db_path(), F_OK) != 0)
+		cli_die(EXIT_BADINPUT, "no store at '%s', so no token (chousa "
+		    "token create makes one; a team server's tokens are in "
+		    "the store it serves: --db or CHOUSA_DB)", cli_db_path());
+	st = cli_open_store(CHOUSA_STORE_READONLY);
 	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK ||
 	    chousa_store_token_list(st, a, &t, &n, &err) != CHOUSA_OK)
 		cli_die_err(&err);

@@ -2,7 +2,8 @@
  * store.c: opening the store for a command: the path from --db, CHOUSA_DB
  * or the default, its directory made when the command writes, the time to
  * wait for another writer (--wait), Ctrl-C armed to leave the store as it
- * was, and any failure turned into one line and the right exit status.
+ * was, a migration said, and any failure turned into one line and the
+ * right exit status.
  */
 #include <sys/stat.h>
 
@@ -35,6 +36,24 @@ cli_store_wait_ms(void)
 	return g_opt.wait >= 0 ? g_opt.wait * 1000 : CHOUSA_STORE_WAIT_MS;
 }
 
+/*
+ * Said even under -q: a migration cannot be undone, and an older chousa
+ * (a server not yet upgraded, a host that shares the file) fails on the
+ * store from now on.
+ */
+void
+cli_store_migrated(struct chousa_store *st)
+{
+	int from = chousa_store_migrated_from(st), version, current;
+
+	if (from == 0)
+		return;
+	chousa_store_schema(st, &version, &current);
+	cli_warn("the store '%s' was migrated from schema %d to %d (chousa "
+	    "%s): older versions of chousa cannot open it any more",
+	    chousa_store_path(st), from, version, CHOUSA_VERSION);
+}
+
 struct chousa_store *
 cli_open_store(unsigned flags)
 {
@@ -49,5 +68,6 @@ cli_open_store(unsigned flags)
 	if (chousa_store_open_wait(&st, path, flags, cli_store_wait_ms(),
 	    &err) != CHOUSA_OK)
 		cli_die_err(&err);
+	cli_store_migrated(st);
 	return st;
 }

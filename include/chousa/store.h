@@ -9,6 +9,12 @@
 struct chousa_store;
 
 #define CHOUSA_STORE_READONLY	0x1u	/* never writes, never creates */
+/*
+ * Writes, but never creates: a store that is not there is an error, as it
+ * is to a team server after its start, whose store deleted under it must
+ * not come back empty.
+ */
+#define CHOUSA_STORE_NOCREATE	0x2u
 
 /*
  * Open (and create, unless READONLY) the store at path, migrating an older
@@ -35,6 +41,12 @@ void	chousa_store_close(struct chousa_store *st);
 void	chousa_store_stop_when(struct chousa_store *st, const int *flag);
 /* The path it was opened with; borrowed. */
 const char *chousa_store_path(const struct chousa_store *st);
+/*
+ * The schema st was at before this open migrated it (its caller says so:
+ * older releases can no longer open it), or 0 when the open migrated
+ * nothing, a new store included.
+ */
+int	chousa_store_migrated_from(const struct chousa_store *st);
 
 /* ---- what the store holds ---- */
 

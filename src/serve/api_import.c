@@ -115,8 +115,8 @@ import_kept(struct sreq *r, struct import_job *j, uint64_t size)
 	}
 	server_log(s, "import: %s of %llu bytes from %s, importing", j->name,
 	    (unsigned long long)size, r->who.name);
-	j->rc = chousa_store_open_wait(&st, s->db_path, 0, IMPORT_WAIT_MS,
-	    &j->err);
+	j->rc = chousa_store_open_wait(&st, s->db_path, CHOUSA_STORE_NOCREATE,
+	    IMPORT_WAIT_MS, &j->err);
 	if (j->rc == CHOUSA_OK) {
 		chousa_store_stop_when(st, &j->stop);
 		j->r = r;

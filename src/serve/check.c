@@ -3,8 +3,10 @@
  * would start with but regret, found without starting: for the validate
  * step of a configuration tool, or before a SIGHUP, as nginx -t and
  * sshd -t serve.  Nothing is bound, created or written; the store is
- * opened read-only.
+ * opened read-only, and asked whether this user could write it.
  */
+#include <sys/statvfs.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libgen.h>
@@ -423,6 +425,42 @@ check_backups(struct check *c, struct chousa_store *st,
 	    good.file);
 }
 
+/*
+ * Whether this user may write the store: its file, and its directory,
+ * where SQLite makes the -wal and -shm files.  Read-only, a store opens
+ * and answers, but every write (tokens, imports, the online answers kept,
+ * the tokens' last use) fails.  As the server's user, which --check runs
+ * as in the unit's ExecStartPre.
+ */
+static void
+check_writable(struct check *c, const char *path)
+{
+	char dir[4096], there[4096], side[4096];
+	struct statvfs vs;
+
+	dirs_of(path, dir, there, sizeof(dir));
+	if (access(path, W_OK) != 0)
+		said(c, "error", "store", "%s cannot be written by this user "
+		    "(uid %ld): %s; every write would fail (tokens, imports, "
+		    "the answers kept): give the file to the server's user "
+		    "(chown)", path, (long)geteuid(), strerror(errno));
+	else if (access(dir, W_OK | X_OK) != 0)
+		said(c, "error", "store", "the directory %s cannot be written "
+		    "by this user (uid %ld): %s; SQLite makes the store's "
+		    "-wal and -shm files there: give the directory to the "
+		    "server's user (chown)", dir, (long)geteuid(),
+		    strerror(errno));
+	else if (snprintf(side, sizeof(side), "%s-shm", path) > 0 &&
+	    access(side, F_OK) == 0 && access(side, R_OK | W_OK) != 0)
+		said(c, "error", "store", "%s cannot be written by this user "
+		    "(uid %ld; made by another user?): give it and the -wal "
+		    "to the server's user (chown)", side, (long)geteuid());
+	else if (statvfs(dir, &vs) == 0 && (geteuid() == 0 ? vs.f_bfree :
+	    vs.f_bavail) == 0)
+		said(c, "warning", "store", "the disk that holds %s is full: "
+		    "every write would fail until space is made", path);
+}
+
 static void
 check_store(struct check *c, const struct chousa_serve_opts *o)
 {
@@ -449,6 +487,7 @@ check_store(struct check *c, const struct chousa_serve_opts *o)
 			    o->db_path);
 		return;
 	}
+	check_writable(c, o->db_path);
 	if (chousa_store_open_wait(&st, o->db_path, CHOUSA_STORE_READONLY,
 	    1000, &err) != CHOUSA_OK) {
 		said(c, "error", "store", "%s", err.msg);

@@ -4,12 +4,14 @@
  * server is worth sending requests to:
  *
  *   ok           200  every check below passed
- *   degraded     200  it answers, but something needs a person: a feed
- *                     past its max age, updates failing, the audit log
- *                     not written, an online quota spent, the config of
- *                     the last reload refused, the certificate ending
+ *   degraded     200  it answers, but something needs a person: the
+ *                     store not writable, a feed past its max age,
+ *                     updates failing, the audit log not written, an
+ *                     online quota spent, the config of the last reload
+ *                     refused, the certificate ending
  *   draining     503  a stop has begun: send the next requests elsewhere
- *   unavailable  503  the store cannot be read
+ *   unavailable  503  the store cannot be read, or is no longer the file
+ *                     at its path (deleted or replaced under the server)
  *
  * Without a token the answer is the status alone: that the audit log is
  * failing, or when the feeds were updated, is for the team, not for any
@@ -266,19 +268,25 @@ health_run(struct sreq *r, const struct chousa_source_row *rows, size_t n,
 	struct server *s = r->srv;
 	struct health h;
 	int64_t now = (int64_t)time(NULL);
+	char why[512];
+	int store;
 
 	memset(out, 0, sizeof(*out));
 	out->at = now;
 	h.r = r;
 	h.out = out;
 	chousa_buf_init(&h.detail, 0);
-	if (unreadable != NULL)
+	if (unreadable != NULL) {
 		chousa_buf_addf(&h.detail, "the store cannot be read: %s",
 		    unreadable);
-	else
-		chousa_buf_adds(&h.detail, "readable");
-	check_done(&h, "store", unreadable == NULL ? H_OK : H_UNAVAILABLE);
-	if (unreadable == NULL) {
+		store = H_UNAVAILABLE;
+	} else {
+		store = storewatch_check(s, why, sizeof(why));
+		chousa_buf_adds(&h.detail, why);
+	}
+	check_done(&h, "store", store);
+	/* Over a store gone, the feeds' and quotas' state says nothing. */
+	if (store != H_UNAVAILABLE) {
 		check_feeds(&h, rows, n);
 		check_online(&h, rows, n);
 	}

@@ -1209,8 +1209,8 @@ chousa_mcp_stdio(const char *db_path, const struct chousa_config *cfg,
 	env.cfg = cfg;
 	env.db_path = db_path;
 	/* No store yet: the tools say so, one call at a time. */
-	if (chousa_store_open(&env.st, db_path, allow_online ? 0 :
-	    CHOUSA_STORE_READONLY, NULL) != CHOUSA_OK)
+	if (chousa_store_open(&env.st, db_path, allow_online ?
+	    CHOUSA_STORE_NOCREATE : CHOUSA_STORE_READONLY, NULL) != CHOUSA_OK)
 		env.st = NULL;
 	if (allow_online) {
 		memset(&ho, 0, sizeof(ho));

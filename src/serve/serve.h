@@ -14,6 +14,7 @@
 
 #include <pthread.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "chousa.h"
 #include "base/ranges.h"
@@ -1071,6 +1072,31 @@ void	cfg_drop(struct server *s, struct cfg_ref *ref);
 /* A live setting of struct server's, read as a SIGHUP may write it. */
 #define LIVE(v)	__atomic_load_n(&(v), __ATOMIC_RELAXED)
 
+/* ---- the store's file, watched (storewatch.c) ---- */
+
+struct storewatch {
+	dev_t		 dev;		/* the file opened at the start */
+	ino_t		 ino;
+	int		 known;		/* 0: it could not be stat'ed then */
+	pthread_mutex_t	 lock;
+	/* Why the server's last write failed; "": it succeeded. */
+	char		 write_failed[256];
+	int		 said;		/* the H_* last said in the log */
+};
+/* Take the identity of the store at path, as the start opened it. */
+void	storewatch_init(struct storewatch *w, const char *path);
+void	storewatch_release(struct storewatch *w);
+/*
+ * The store's state: H_UNAVAILABLE when its path no longer names the file
+ * opened at the start (deleted, or replaced), H_DEGRADED when it cannot
+ * be written (file or directory not writable by the server's user, disk
+ * full, or the last write failed), else H_OK; why says what was found
+ * (why may be NULL).  A change is said once in the server's log.
+ */
+int	storewatch_check(struct server *s, char *why, size_t size);
+/* A write to the store by the server ended with err (NULL: it worked). */
+void	storewatch_wrote(struct server *s, const struct chousa_err *err);
+
 struct server {
 	struct chousa_serve_opts	 opts;
 	/* The config at start: the [server] settings, read once. */
@@ -1126,6 +1152,7 @@ struct server {
 	struct updater			*updater;
 	struct token_uses		*uses;
 	char				*db_path;
+	struct storewatch		 watch;
 	/* Store handles of the threads, closed at the end. */
 	pthread_mutex_t			 lock;
 	struct tstore			**stores;

@@ -166,9 +166,11 @@ server_store(struct server *s, struct chousa_err *err)
 	/*
 	 * Read-write, so that reading quota counters never goes through the
 	 * cache's shared second connection (src/online/cache.c); nothing but
-	 * the worker and token management writes through it.
+	 * the worker and token management writes through it.  Never made
+	 * again: a store deleted under the server stays gone (store_watch).
 	 */
-	if (chousa_store_open(&t->st, s->db_path, 0, err) != CHOUSA_OK) {
+	if (chousa_store_open(&t->st, s->db_path, CHOUSA_STORE_NOCREATE,
+	    err) != CHOUSA_OK) {
 		t->st = NULL;
 		return NULL;
 	}
@@ -1664,6 +1666,8 @@ handle(struct sreq *r)
 	}
 	r->env.st = server_store(r->srv, &err);
 	if (r->env.st == NULL) {
+		/* Gone under the server?  Said in its log at once. */
+		(void)storewatch_check(r->srv, NULL, 0);
 		req_error(r, 503, "the store cannot be opened: %s", err.msg);
 		return 0;
 	}
@@ -2372,6 +2376,7 @@ chousa_server_start(struct chousa_server **out,
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	}
 	pthread_mutex_init(&s->import_lock, NULL);
+	storewatch_init(&s->watch, s->db_path);
 	rc = addr_ranges_add(&s->cfg_first.proxies, chousa_config_get(s->cfg,
 	    "server", "trusted_proxies"), "trusted proxy", err);
 	apply_live(s, s->cfg, opts, &s->cfg_first.proxies);
@@ -2742,6 +2747,7 @@ chousa_server_free(struct chousa_server *cs)
 	pthread_mutex_destroy(&s->lock);
 	cfg_drop(s, s->cfg_now);	/* the server's own hold */
 	pthread_mutex_destroy(&s->cfg_lock);
+	storewatch_release(&s->watch);
 	mem_free(s->db_path);
 	mem_free(s);
 }

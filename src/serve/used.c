@@ -10,9 +10,11 @@
  * rarely met); a thread of its own writes what was noted in one
  * transaction every USE_WRITE_EVERY seconds, and at the end.  A write
  * that fails (the store busy past its timeout) keeps the uses for the
- * next.  The server's own listings lay what is noted over what is
- * written, so they are current; a `token list` beside a running server is
- * at most USE_WRITE_EVERY seconds behind, and a kill -9 forgets that much.
+ * next, and is noted for the health check (storewatch.c), which the
+ * thread also runs each time.  The server's own listings lay what is
+ * noted over what is written, so they are current; a `token list` beside
+ * a running server is at most USE_WRITE_EVERY seconds behind, and a
+ * kill -9 forgets that much.
  */
 #include <stdio.h>
 #include <string.h>
@@ -138,6 +140,7 @@ write_noted(struct token_uses *u)
 	st = server_store(u->srv, &err);
 	if (st != NULL)
 		(void)chousa_store_token_used(st, v, n, &err);
+	storewatch_wrote(u->srv, &err);
 	pthread_mutex_lock(&u->lock);
 	if (err.code != CHOUSA_OK && u->stop)
 		server_log(u->srv, "the tokens' uses of the last minute are "
@@ -166,6 +169,12 @@ uses_main(void *arg)
 		    &until) == 0)
 			;
 		write_noted(u);
+		if (u->stop)
+			break;
+		/* Once a minute, whether a probe asks or not. */
+		pthread_mutex_unlock(&u->lock);
+		(void)storewatch_check(u->srv, NULL, 0);
+		pthread_mutex_lock(&u->lock);
 	}
 	pthread_mutex_unlock(&u->lock);
 	return NULL;

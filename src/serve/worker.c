@@ -271,7 +271,7 @@ worker_start(struct worker **out, struct server *s, struct chousa_err *err)
 	pthread_cond_init(&w->cond, NULL);
 	w->srv = s;
 	cfg = w->cfg = cfg_take(s, &w->ref);
-	rc = chousa_store_open(&w->st, s->db_path, 0, err);
+	rc = chousa_store_open(&w->st, s->db_path, CHOUSA_STORE_NOCREATE, err);
 	if (rc != CHOUSA_OK)
 		goto fail;
 	memset(&ho, 0, sizeof(ho));

@@ -234,6 +234,57 @@ chousa_store_path(const struct chousa_store *st)
 }
 
 int
+chousa_store_migrated_from(const struct chousa_store *st)
+{
+	return st->migrated_from;
+}
+
+/*
+ * A store SQLite may not write: say which file or directory this user
+ * cannot write, and what to do, rather than SQLite's "attempt to write a
+ * readonly database", which a read-only look-up gets too when the -shm
+ * file cannot be made (WAL mode needs it beside the store).
+ */
+static int
+unwritable(struct chousa_store *st, struct chousa_err *err, const char *what)
+{
+	char *dir = mem_strdup(st->path), *slash;
+	char side[4096];
+	int rc;
+
+	if (dir == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		snprintf(dir, strlen(dir) + 1, ".");
+	else
+		slash[slash == dir] = '\0';
+	if (access(dir, W_OK | X_OK) != 0 && errno != ENOENT)
+		rc = chousa_errf(err, CHOUSA_EIO, "%s: the directory '%s' is "
+		    "not writable by this user (uid %ld): SQLite makes the "
+		    "store's -wal and -shm files there; make the directory "
+		    "the user's that runs chousa (chown), or run chousa as "
+		    "its owner (store '%s')", what, dir, (long)geteuid(),
+		    st->path);
+	else if (snprintf(side, sizeof(side), "%s-shm", st->path) > 0 &&
+	    access(side, F_OK) == 0 && access(side, R_OK | W_OK) != 0)
+		rc = chousa_errf(err, CHOUSA_EIO, "%s: '%s' is not writable "
+		    "by this user (uid %ld; left by another user?): give it "
+		    "and the -wal to the store's owner (chown) (store '%s')",
+		    what, side, (long)geteuid(), st->path);
+	else if (!(st->flags & CHOUSA_STORE_READONLY) &&
+	    access(st->path, W_OK) != 0 && errno != ENOENT)
+		rc = chousa_errf(err, CHOUSA_EIO, "%s: the store '%s' is not "
+		    "writable by this user (uid %ld): %s", what, st->path,
+		    (long)geteuid(), strerror(errno));
+	else
+		rc = chousa_errf(err, CHOUSA_EDB, "%s: %s (store '%s')", what,
+		    sqlite3_errmsg(st->db), st->path);
+	mem_free(dir);
+	return rc;
+}
+
+int
 store_dberr(struct chousa_store *st, struct chousa_err *err, const char *what)
 {
 	int code = sqlite3_extended_errcode(st->db);
@@ -244,6 +295,9 @@ store_dberr(struct chousa_store *st, struct chousa_err *err, const char *what)
 	if ((code & 0xff) == SQLITE_NOTADB)
 		return chousa_errf(err, CHOUSA_EFORMAT,
 		    "'%s' is not a chousa store", st->path);
+	if ((code & 0xff) == SQLITE_READONLY ||
+	    (code & 0xff) == SQLITE_CANTOPEN)
+		return unwritable(st, err, what);
 	if ((code & 0xff) == SQLITE_INTERRUPT)
 		return chousa_errf(err, CHOUSA_EDB, "%s: stopped before its end "
 		    "(store '%s')", what, st->path);
@@ -380,13 +434,19 @@ chousa_store_open_wait(struct chousa_store **out, const char *path,
 		goto fail;
 	}
 	oflags = (flags & CHOUSA_STORE_READONLY) ? SQLITE_OPEN_READONLY :
+	    (flags & CHOUSA_STORE_NOCREATE) ? SQLITE_OPEN_READWRITE :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	oflags |= SQLITE_OPEN_NOMUTEX;
-	is_new = !(flags & CHOUSA_STORE_READONLY) && lstat(path, &sb) != 0 &&
+	is_new = (oflags & SQLITE_OPEN_CREATE) && lstat(path, &sb) != 0 &&
 	    errno == ENOENT;
 	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
 		if (st->db == NULL)
 			rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+		else if ((flags & CHOUSA_STORE_NOCREATE) &&
+		    lstat(path, &sb) != 0 && errno == ENOENT)
+			rc = chousa_errf(err, CHOUSA_EIO, "cannot open store "
+			    "'%s': it is not there (deleted or moved?), and is "
+			    "not made again here", path);
 		else if (flags & CHOUSA_STORE_READONLY)
 			rc = chousa_errf(err, CHOUSA_EIO, "cannot open store "
 			    "'%s': %s (import a feed first)", path,

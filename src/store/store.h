@@ -118,6 +118,7 @@ struct chousa_store {
 	char		*path;
 	unsigned	 flags;
 	int		 wait_ms;	/* the busy timeout */
+	int		 migrated_from;	/* chousa_store_migrated_from() */
 	int		 snapshot;	/* chousa_store_snapshot_begin() */
 	int		 wal_hdr_known;	/* wal_hdr(): 1, or -1 none */
 	const volatile unsigned char *wal_hdr;

@@ -428,7 +428,13 @@ store_schema_apply(struct chousa_store *st, struct chousa_err *err)
 		rc = store_exec(st, sql, err);
 	}
 	if (rc == CHOUSA_OK)
-		return store_exec(st, "COMMIT", err);
+		rc = store_exec(st, "COMMIT", err);
+	if (rc == CHOUSA_OK) {
+		/* A new store (version 0) was made, not migrated. */
+		st->migrated_from = version < STORE_SCHEMA_VERSION ? version :
+		    0;
+		return CHOUSA_OK;
+	}
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
