@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -253,10 +254,84 @@ print_frame(int version, const char *p, const char *end, const char *url)
 	cli_flush();
 }
 
+/*
+ * Whether the server answers HTTP when asked with scheme instead ("http"
+ * or "https"): GET /api/v1/health, without the token, which is never
+ * sent where the user did not point it.  A TLS certificate refused
+ * counts as an answer: the server speaks TLS.
+ */
+static int
+answers_with(const struct remote *rm, const char *scheme)
+{
+	struct chousa_http_opts ho;
+	struct chousa_http_req req;
+	struct remote_answer a;
+	struct chousa_http *h;
+	const char *rest = strstr(rm->url, "://");
+	char url[4200];
+	int answered;
+
+	if (rest == NULL)
+		return 0;
+	rest += 3;
+	snprintf(url, sizeof(url), "%s://%.*s/api/v1/health", scheme,
+	    rm->url_len - (int)(rest - rm->url), rest);
+	memset(&ho, 0, sizeof(ho));
+	ho.timeout_ms = 5000;
+	ho.connect_timeout_ms = 3000;
+	ho.max_body = 65536;
+	ho.insecure = 1;
+	if (chousa_http_new(&h, &ho, NULL) != CHOUSA_OK)
+		return 0;
+	chousa_http_use_config(h, rm->cfg);
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.url = url;
+	memset(&a, 0, sizeof(a));
+	chousa_buf_init(&a.body, 65536);
+	a.rc = CHOUSA_EHTTP;
+	answered = chousa_http_submit(h, &req, on_answer, &a, NULL) ==
+	    CHOUSA_OK && chousa_http_run(h, NULL) == CHOUSA_OK &&
+	    (a.rc == CHOUSA_OK || (strcmp(scheme, "https") == 0 &&
+	    strstr(a.why, "certificate") != NULL));
+	remote_answer_release(&a);
+	chousa_http_free(h);
+	return answered;
+}
+
+/*
+ * The wrong scheme for the server: an https:// URL to a plain-HTTP server
+ * fails in the TLS handshake (OpenSSL's "wrong version number", or the
+ * connection closed, as the server reads the hello as a bad request), and
+ * a TLS server given an http:// request closes without a word ("Empty
+ * reply from server").  The words vary, so a failure that may be this
+ * is checked by asking with the other scheme.  The hint, or "".
+ */
+static void
+scheme_hint(const struct remote *rm, const char *why, char *hint,
+    size_t hint_size)
+{
+	int https = strncasecmp(rm->url, "https://", 8) == 0;
+	int http = strncasecmp(rm->url, "http://", 7) == 0;
+	const char *rest = rm->url + (https ? 8 : 7);
+
+	hint[0] = '\0';
+	if (https && (strstr(why, "SSL") != NULL || strstr(why, "TLS") !=
+	    NULL) && answers_with(rm, "http"))
+		snprintf(hint, hint_size, " (the server answers plain HTTP, "
+		    "not HTTPS: use http://%.*s)", rm->url_len - 8, rest);
+	else if (http && (strstr(why, "Empty reply") != NULL ||
+	    strstr(why, "Recv failure") != NULL ||
+	    strstr(why, "reset by peer") != NULL) && answers_with(rm, "https"))
+		snprintf(hint, hint_size, " (the server speaks HTTPS: use "
+		    "https://%.*s)", rm->url_len - 7, rest);
+}
+
 int
 remote_framed(struct remote *rm, struct remote_answer *a)
 {
 	const char *p, *end, *nl;
+	char hint[4200];
 	int status, version;
 
 	/* curl's words for a certificate it cannot trust. */
@@ -264,9 +339,11 @@ remote_framed(struct remote *rm, struct remote_answer *a)
 		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s (a "
 		    "server certificate of an on-premises CA is trusted with "
 		    "[http] ca_file = CA.pem in the config)", rm->url, a->why);
-	if (a->rc != CHOUSA_OK)
-		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s",
-		    rm->url, a->why);
+	if (a->rc != CHOUSA_OK) {
+		scheme_hint(rm, a->why, hint, sizeof(hint));
+		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s%s",
+		    rm->url, a->why, hint);
+	}
 	/* "chousa/1 EXIT" or "chousa/2 EXIT", then the records. */
 	p = a->body.data;
 	end = p + a->body.len;
