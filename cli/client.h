@@ -57,9 +57,9 @@ int	remote_framed(struct remote *rm, struct remote_answer *a);
 
 /* Answers in frame 2 joined as one command's output (remote_framed_join). */
 struct remote_join {
-	int	 is_array;	/* a JSON array: "[", items apart by ',', "]\n" */
+	int	 is_array;	/* "[", items apart by ',', "]\n" */
 	int	 is_first, is_last;	/* of the answers */
-	int	 items_before;	/* an item was written by an earlier one */
+	int	 items_before;	/* an earlier answer wrote an item */
 	/* Of the answer being printed: */
 	size_t	 pos, total;	/* output bytes written, in all */
 	int	 has_items;

@@ -114,12 +114,10 @@ int	chousa_ioc_parse(struct chousa_arena *a, const char *s, size_t len,
 #define CHOUSA_IOC_CTX_TYPED	0x2u	/* the field names its type: a domain
 					 * under a TLD the list does not name
 					 * yet is accepted (unlisted-tld) */
-#define CHOUSA_IOC_CTX_QUERY	0x4u	/* an analyst asks about one host: a
-					 * single-host CIDR (1.2.3.4/32,
-					 * 2001:db8::1/128) and IP:port
-					 * (1.2.3.4:8080, [2001:db8::1]:443,
-					 * ThreatFox's form) are the IP, flag
-					 * address-only */
+/* An analyst asks about one host (lookup, investigate): a single-host CIDR
+ * (1.2.3.4/32, 2001:db8::1/128) and IP:port (1.2.3.4:8080,
+ * [2001:db8::1]:443, ThreatFox's form) are the IP, flag address-only. */
+#define CHOUSA_IOC_CTX_QUERY	0x4u
 
 /*
  * chousa_ioc_parse for a value whose field says what it is, as importers

@@ -62,7 +62,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (chousa_ioc_parse_context(a, (const char *)data, size, 0,
 	    CHOUSA_IOC_CTX_QUERY, &ind, NULL) == CHOUSA_OK &&
 	    (ind.flags & CHOUSA_IOC_F_ADDRESS_ONLY)) {
-		if ((ind.type != CHOUSA_IOC_IPV4 && ind.type != CHOUSA_IOC_IPV6) ||
+		if ((ind.type != CHOUSA_IOC_IPV4 &&
+		    ind.type != CHOUSA_IOC_IPV6) ||
 		    chousa_ioc_parse(a, ind.value, ind.value_len, 0, &again,
 		    NULL) != CHOUSA_OK || again.type != ind.type ||
 		    strcmp(again.value, ind.value) != 0)
