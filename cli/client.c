@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -200,6 +201,71 @@ remote_answer_release(struct remote_answer *a)
 }
 
 /*
+ * The output of several answers joined as one command's: a JSON array's
+ * "[" and "]\n" (chousa lookup --json) kept once, its items apart by ','
+ * as they would be in one answer, whose first item has none; text is
+ * written as it comes.
+ */
+static void
+join_prepare(struct remote_join *j, const char *p, const char *end)
+{
+	size_t total = 0, len;
+	const char *nl;
+
+	/* How many bytes of output the frame holds: "[]\n" is no item. */
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			break;
+		if (*p == 'O' && p + 2 < nl) {
+			len = strtoul(p + 2, NULL, 10);
+			if (len > (size_t)(end - nl - 1))
+				break;
+			total += len;
+			nl += len;
+		}
+		p = nl + 1;
+	}
+	j->pos = 0;
+	j->total = total;
+	j->has_items = j->is_array && total > 3;
+}
+
+static void
+join_write(struct remote_join *j, struct chousa_buf *out)
+{
+	struct chousa_buf piece = *out;
+	size_t start = j->pos, end_at = j->pos + out->len;
+
+	j->pos = end_at;
+	if (!j->is_array) {
+		cli_write(out);
+		return;
+	}
+	/* Byte 0 is '[', the last two "]\n". */
+	if (start == 0 && piece.len > 0 && !j->is_first) {
+		if (j->has_items && j->items_before) {
+			struct chousa_buf comma = { (char *)",", 1, 2, 2, 0 };
+
+			cli_write(&comma);
+		}
+		piece.data++;
+		piece.len--;
+		start++;
+	}
+	if (!j->is_last && j->total >= 3 && end_at + 2 > j->total) {
+		size_t keep = j->total - 2 > start ? j->total - 2 - start : 0;
+
+		if (keep < piece.len)
+			piece.len = keep;
+	}
+	if (piece.len > 0)
+		cli_write(&piece);
+	if (end_at == j->total && j->has_items)
+		j->items_before = 1;
+}
+
+/*
  * Print a frame's records from p to end: in frame 1, the W and E lines, an
  * empty line and the output; in frame 2, W and E lines, S lines (said on
  * stderr as they are) and "O LEN" lines each followed by LEN bytes of
@@ -211,7 +277,8 @@ remote_answer_release(struct remote_answer *a)
  * unflushed here too.
  */
 static void
-print_frame(int version, const char *p, const char *end, const char *url)
+print_frame(int version, const char *p, const char *end, const char *url,
+    struct remote_join *join)
 {
 	struct chousa_buf out;
 	const char *nl;
@@ -219,6 +286,8 @@ print_frame(int version, const char *p, const char *end, const char *url)
 	size_t len;
 
 	memset(&out, 0, sizeof(out));
+	if (join != NULL && version > 1)
+		join_prepare(join, p, end);
 	while (p < end && !(version == 1 && *p == '\n')) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
@@ -238,7 +307,10 @@ print_frame(int version, const char *p, const char *end, const char *url)
 				    "unreadable frame", url);
 			out.data = (char *)(uintptr_t)(nl + 1);
 			out.len = len;
-			cli_write(&out);
+			if (join != NULL)
+				join_write(join, &out);
+			else
+				cli_write(&out);
 			nl += len;
 		} else if (version > 1)
 			cli_die(EXIT_SOURCE, "'%s' answered a frame this "
@@ -250,13 +322,97 @@ print_frame(int version, const char *p, const char *end, const char *url)
 		out.len = (size_t)(end - p - 1);
 		cli_write(&out);
 	}
-	cli_flush();
+	/* Output that goes on in the next answer stays in the buffer, as
+	 * the local command's would. */
+	if (join == NULL || join->is_last)
+		cli_flush();
+}
+
+/*
+ * Whether the server answers HTTP when asked with scheme instead ("http"
+ * or "https"): GET /api/v1/health, without the token, which is never
+ * sent where the user did not point it.  A TLS certificate refused
+ * counts as an answer: the server speaks TLS.
+ */
+static int
+answers_with(const struct remote *rm, const char *scheme)
+{
+	struct chousa_http_opts ho;
+	struct chousa_http_req req;
+	struct remote_answer a;
+	struct chousa_http *h;
+	const char *rest = strstr(rm->url, "://");
+	char url[4200];
+	int answered;
+
+	if (rest == NULL)
+		return 0;
+	rest += 3;
+	snprintf(url, sizeof(url), "%s://%.*s/api/v1/health", scheme,
+	    rm->url_len - (int)(rest - rm->url), rest);
+	memset(&ho, 0, sizeof(ho));
+	ho.timeout_ms = 5000;
+	ho.connect_timeout_ms = 3000;
+	ho.max_body = 65536;
+	ho.insecure = 1;
+	if (chousa_http_new(&h, &ho, NULL) != CHOUSA_OK)
+		return 0;
+	chousa_http_use_config(h, rm->cfg);
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.url = url;
+	memset(&a, 0, sizeof(a));
+	chousa_buf_init(&a.body, 65536);
+	a.rc = CHOUSA_EHTTP;
+	answered = chousa_http_submit(h, &req, on_answer, &a, NULL) ==
+	    CHOUSA_OK && chousa_http_run(h, NULL) == CHOUSA_OK &&
+	    (a.rc == CHOUSA_OK || (strcmp(scheme, "https") == 0 &&
+	    strstr(a.why, "certificate") != NULL));
+	remote_answer_release(&a);
+	chousa_http_free(h);
+	return answered;
+}
+
+/*
+ * The wrong scheme for the server: an https:// URL to a plain-HTTP server
+ * fails in the TLS handshake (OpenSSL's "wrong version number", or the
+ * connection closed, as the server reads the hello as a bad request), and
+ * a TLS server given an http:// request closes without a word ("Empty
+ * reply from server").  The words vary, so a failure that may be this
+ * is checked by asking with the other scheme.  The hint, or "".
+ */
+static void
+scheme_hint(const struct remote *rm, const char *why, char *hint,
+    size_t hint_size)
+{
+	int https = strncasecmp(rm->url, "https://", 8) == 0;
+	int http = strncasecmp(rm->url, "http://", 7) == 0;
+	const char *rest = rm->url + (https ? 8 : 7);
+
+	hint[0] = '\0';
+	if (https && (strstr(why, "SSL") != NULL || strstr(why, "TLS") !=
+	    NULL) && answers_with(rm, "http"))
+		snprintf(hint, hint_size, " (the server answers plain HTTP, "
+		    "not HTTPS: use http://%.*s)", rm->url_len - 8, rest);
+	else if (http && (strstr(why, "Empty reply") != NULL ||
+	    strstr(why, "Recv failure") != NULL ||
+	    strstr(why, "reset by peer") != NULL) && answers_with(rm, "https"))
+		snprintf(hint, hint_size, " (the server speaks HTTPS: use "
+		    "https://%.*s)", rm->url_len - 7, rest);
 }
 
 int
 remote_framed(struct remote *rm, struct remote_answer *a)
 {
+	return remote_framed_join(rm, a, NULL);
+}
+
+int
+remote_framed_join(struct remote *rm, struct remote_answer *a,
+    struct remote_join *join)
+{
 	const char *p, *end, *nl;
+	char hint[4200];
 	int status, version;
 
 	/* curl's words for a certificate it cannot trust. */
@@ -264,9 +420,11 @@ remote_framed(struct remote *rm, struct remote_answer *a)
 		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s (a "
 		    "server certificate of an on-premises CA is trusted with "
 		    "[http] ca_file = CA.pem in the config)", rm->url, a->why);
-	if (a->rc != CHOUSA_OK)
-		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s",
-		    rm->url, a->why);
+	if (a->rc != CHOUSA_OK) {
+		scheme_hint(rm, a->why, hint, sizeof(hint));
+		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s%s",
+		    rm->url, a->why, hint);
+	}
 	/* "chousa/1 EXIT" or "chousa/2 EXIT", then the records. */
 	p = a->body.data;
 	end = p + a->body.len;
@@ -283,7 +441,12 @@ remote_framed(struct remote *rm, struct remote_answer *a)
 	version = p[7] - '0';
 	status = (int)strtol(p + 9, NULL, 10);
 	nl = memchr(p, '\n', (size_t)(end - p));
-	print_frame(version, nl != NULL ? nl + 1 : end, end, rm->url);
+	if (join != NULL && version == 1 && join->is_first && join->is_last)
+		join = NULL;
+	if (join != NULL && version == 1)
+		cli_die(EXIT_SOURCE, "'%s' answered in frame 1: ask it for at "
+		    "most %d indicators a command", rm->url, REMOTE_MAX_INPUTS);
+	print_frame(version, nl != NULL ? nl + 1 : end, end, rm->url, join);
 	remote_answer_release(a);
 	return status;
 }
@@ -372,9 +535,13 @@ json_inputs(struct remote *rm, const struct list *l)
 {
 	size_t i;
 
+	/* investigate's triage table ranks and counts every input at once:
+	 * its answers cannot be joined as lookup's are (docs/team.md). */
 	if (l->n > REMOTE_MAX_INPUTS)
 		cli_die(EXIT_BADINPUT, "%zu indicators: a server takes at most "
-		    "%d a request", l->n, REMOTE_MAX_INPUTS);
+		    "%d a request (investigate them in lists of at most %d, "
+		    "e.g. split -l %d)", l->n, REMOTE_MAX_INPUTS,
+		    REMOTE_MAX_INPUTS, REMOTE_MAX_INPUTS);
 	chousa_jw_key(&rm->w, "indicators");
 	chousa_jw_array(&rm->w);
 	for (i = 0; i < l->n; i++)
@@ -419,9 +586,11 @@ static int
 remote_lookup(const struct cli_cmd *self, int argc, char **argv)
 {
 	struct remote rm;
+	struct remote_join join;
 	struct list l = { NULL, 0, 0 };
 	const char *arg;
 	int c, json = 0, i, status;
+	size_t first;
 
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1)
 		json = 1;	/* --json is its only option */
@@ -433,12 +602,35 @@ remote_lookup(const struct cli_cmd *self, int argc, char **argv)
 			push_file(&l, "-");
 		else
 			list_add(&l, argv[i], strlen(argv[i]));
-	chousa_jw_object(&rm.w);
-	json_inputs(&rm, &l);
-	chousa_jw_kstr(&rm.w, "format", json ? "json" : "text");
-	chousa_jw_object_end(&rm.w);
-	rm.ctype = "application/json";
-	status = exchange(&rm, "POST", "/api/v1/lookup");
+	/*
+	 * A server takes REMOTE_MAX_INPUTS a request: more are asked in
+	 * pieces, their answers joined as the local command prints them
+	 * (each indicator's block or array item is its own).
+	 */
+	memset(&join, 0, sizeof(join));
+	join.is_array = json;
+	status = EXIT_CLEAN;
+	for (first = 0; first == 0 || first < l.n;
+	    first += REMOTE_MAX_INPUTS) {
+		struct list piece = { l.v + first, l.n - first, 0 };
+		struct remote_answer a;
+
+		if (piece.n > REMOTE_MAX_INPUTS)
+			piece.n = REMOTE_MAX_INPUTS;
+		if (first > 0)
+			remote_init(&rm);
+		chousa_jw_object(&rm.w);
+		json_inputs(&rm, &piece);
+		chousa_jw_kstr(&rm.w, "format", json ? "json" : "text");
+		chousa_jw_object_end(&rm.w);
+		rm.ctype = "application/json";
+		join.is_first = first == 0;
+		join.is_last = first + piece.n >= l.n;
+		remote_call(&rm, "POST", "/api/v1/lookup", REMOTE_FRAMED, NULL,
+		    &a);
+		status = chousa_lookup_status(status,
+		    remote_framed_join(&rm, &a, &join));
+	}
 	list_free(&l);
 	return status;
 }

@@ -55,6 +55,19 @@ void	remote_answer_release(struct remote_answer *a);
  */
 int	remote_framed(struct remote *rm, struct remote_answer *a);
 
+/* Answers in frame 2 joined as one command's output (remote_framed_join). */
+struct remote_join {
+	int	 is_array;	/* "[", items apart by ',', "]\n" */
+	int	 is_first, is_last;	/* of the answers */
+	int	 items_before;	/* an earlier answer wrote an item */
+	/* Of the answer being printed: */
+	size_t	 pos, total;	/* output bytes written, in all */
+	int	 has_items;
+};
+/* remote_framed for one of several answers joined; join NULL is one. */
+int	remote_framed_join(struct remote *rm, struct remote_answer *a,
+	    struct remote_join *join);
+
 /* chousa --server URL export (cli/client-export.c). */
 int	remote_export(const struct cli_cmd *self, int argc, char **argv);
 

@@ -636,7 +636,10 @@ const struct cli_cmd cmd_investigate = {
 	"investigate", "Find out what caused a communication, with evidence",
 	"[OPTIONS] [INDICATOR...]",
 	"Investigate each indicator (IP, domain, URL or file hash, defanged "
-	"or not) in three stages: reputation (who lists it), identification "
+	"or not; one host written as a single-host CIDR, 1.2.3.4/32 or "
+	"2001:db8::1/128, or with a port, 1.2.3.4:8080 or [2001:db8::1]:443, "
+	"is that address, the report naming it as given) in three stages: "
+	"reputation (who lists it), identification "
 	"(which samples and family are tied to it, through its host, its "
 	"registrable domain and what sources relate to it) and enrichment "
 	"(what the top samples and the family are).  The report ends with a "

@@ -134,7 +134,11 @@ const struct cli_cmd cmd_lookup = {
 	"[--json] INDICATOR... | -",
 	"Print every record of the local store that matches each INDICATOR "
 	"(a URL, domain, IP, CIDR, hash or email; defanged forms are "
-	"accepted), exactly or through its parts: a URL's host, parent "
+	"accepted; one host written as a single-host CIDR, 1.2.3.4/32 or "
+	"2001:db8::1/128, or with a port, 1.2.3.4:8080 or [2001:db8::1]:443, "
+	"as firewall exports and ThreatFox write them, is that address, "
+	"shown with how it was given), exactly or through its parts: a "
+	"URL's host, parent "
 	"domains, registrable domain and IP host; a domain's parents; the "
 	"listed ranges that hold an IP; the listed URLs hosted on a domain or "
 	"IP.  Each record shows how it matched (exact, host, regdomain, "

@@ -31,7 +31,7 @@ static const struct cli_opt parse_opts[] = {
 static const char *const flag_names[] = {
 	"private", "loopback", "cgnat", "link-local", "documentation",
 	"multicast", "reserved", NULL, "defanged", "idn", "ip-host",
-	"invalid-host", "no-scheme", "unlisted-tld", NULL
+	"invalid-host", "no-scheme", "unlisted-tld", "address-only", NULL
 };
 
 #define N_FLAG_BITS	((int)(sizeof(flag_names) / sizeof(flag_names[0])))

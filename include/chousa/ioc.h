@@ -60,6 +60,10 @@ int	chousa_ioc_types_parse(const char *list, unsigned *mask,
 #define CHOUSA_IOC_F_NO_SCHEME	0x1000u	/* a URL written without "http://" */
 #define CHOUSA_IOC_F_UNLISTED_TLD 0x2000u /* a TLD the list does not name,
 					 * accepted from a typed field */
+/* An IP written as more than the address, taken as the address (with
+ * CHOUSA_IOC_CTX_QUERY only): a single-host CIDR (/32, /128) or IP:port
+ * (the port in port); raw says how it was written. */
+#define CHOUSA_IOC_F_ADDRESS_ONLY 0x4000u
 /* Any flag of an address that is not on the public internet. */
 #define CHOUSA_IOC_F_NONPUBLIC	0x007fu
 
@@ -110,6 +114,10 @@ int	chousa_ioc_parse(struct chousa_arena *a, const char *s, size_t len,
 #define CHOUSA_IOC_CTX_TYPED	0x2u	/* the field names its type: a domain
 					 * under a TLD the list does not name
 					 * yet is accepted (unlisted-tld) */
+/* An analyst asks about one host (lookup, investigate): a single-host CIDR
+ * (1.2.3.4/32, 2001:db8::1/128) and IP:port (1.2.3.4:8080,
+ * [2001:db8::1]:443, ThreatFox's form) are the IP, flag address-only. */
+#define CHOUSA_IOC_CTX_QUERY	0x4u
 
 /*
  * chousa_ioc_parse for a value whose field says what it is, as importers

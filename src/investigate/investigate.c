@@ -911,8 +911,9 @@ chousa_investigate(struct chousa_ctx *ctx, const char *const *inputs,
 		    len > INPUT_MAX ? INPUT_MAX : len);
 		if (rep->input == NULL)
 			return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-		rep->parse_rc = chousa_ioc_parse(ctx->arena, inputs[k], len,
-		    CHOUSA_IOC_ALL, &rep->ind, &perr);
+		rep->parse_rc = chousa_ioc_parse_context(ctx->arena, inputs[k],
+		    len, CHOUSA_IOC_ALL, CHOUSA_IOC_CTX_QUERY, &rep->ind,
+		    &perr);
 		if (rep->parse_rc == CHOUSA_ENOMEM)
 			return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 		if (rep->parse_rc != CHOUSA_OK) {

@@ -470,7 +470,8 @@ set_ip(struct ioc_res *r, const uint8_t *a, int is_v6)
 }
 
 static int
-classify_cidr(struct ioc_res *r, const char *s, size_t len, size_t slash)
+classify_cidr(struct ioc_res *r, const char *s, size_t len, size_t slash,
+    unsigned types)
 {
 	uint8_t a[16];
 	char txt[64];
@@ -494,6 +495,12 @@ classify_cidr(struct ioc_res *r, const char *s, size_t len, size_t slash)
 	max = is_v6 ? 128 : 32;
 	if (bits > max)
 		return (r->why = "prefix length too long"), 0;
+	/* Firewall and SIEM exports write a single host as /32 or /128. */
+	if (bits == max && r->query_context &&
+	    want(types, is_v6 ? CHOUSA_IOC_IPV6 : CHOUSA_IOC_IPV4)) {
+		r->flags |= CHOUSA_IOC_F_ADDRESS_ONLY;
+		return set_ip(r, a, is_v6);
+	}
 	for (i = bits; i < max; i++)
 		a[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
 	memcpy(r->addr, a, 16);
@@ -723,6 +730,101 @@ cidr_like(const char *s, size_t len, size_t slash)
 	    s[slash - 1] >= '0' && s[slash - 1] <= '9');
 }
 
+/* The digits after ':' as a number (at most 6 read), or -1. */
+static long
+port_number(const char *s, size_t len)
+{
+	long v = 0;
+	size_t i;
+
+	if (len == 0 || len > 6)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/*
+ * Whether s is written like an IPv6 address, so that saying it is not a
+ * valid one helps: bracketed, or hex digits and at least two ':' up to a
+ * zone ("fe80::1%eth0"), dots only in an IPv4 address at the end.
+ */
+static int
+ipv6_like(const char *s, size_t len)
+{
+	size_t i, n_colon = 0;
+	int dot = 0;
+
+	if (len > 2 && s[0] == '[' && s[len - 1] == ']')
+		return 1;
+	for (i = 0; i < len && s[i] != '%'; i++) {
+		if (s[i] == ':' && dot)
+			return 0;
+		if (s[i] == ':')
+			n_colon++;
+		else if (s[i] == '.')
+			dot = 1;
+		else if (chousa_hex_value((unsigned char)s[i]) < 0)
+			return 0;
+	}
+	return n_colon >= 2;
+}
+
+/*
+ * A token with ':' and no '/': an IPv6 address, bracketed or not, else
+ * (with query_context) IPv4:port or [IPv6]:port as the address.
+ */
+static int
+classify_colon(struct ioc_res *r, const char *s, size_t len, unsigned types)
+{
+	uint8_t a[16];
+	const char *colon;
+	size_t n = len, host_len;
+	long port;
+	int is_v6;
+
+	memset(a, 0, sizeof(a));
+	if (n > 2 && s[0] == '[' && s[n - 1] == ']') {
+		if (ioc_ipv6_parse(s + 1, n - 2, a))
+			return want(types, CHOUSA_IOC_IPV6) ? set_ip(r, a, 1) :
+			    CHOUSA_IOC_NONE;
+	} else if (ioc_ipv6_parse(s, n, a))
+		return want(types, CHOUSA_IOC_IPV6) ? set_ip(r, a, 1) :
+		    CHOUSA_IOC_NONE;
+	/* A bare IPv6 address has no port: its last group is no port. */
+	colon = s + len - 1;
+	while (colon > s && *colon != ':')
+		colon--;
+	host_len = (size_t)(colon - s);
+	port = port_number(colon + 1, len - host_len - 1);
+	if (port >= 0 && ioc_ipv4_dotted(s, host_len, a))
+		is_v6 = 0;
+	else if (port >= 0 && host_len > 2 && s[0] == '[' &&
+	    s[host_len - 1] == ']' && ioc_ipv6_parse(s + 1, host_len - 2, a))
+		is_v6 = 1;
+	else {
+		r->why = ipv6_like(s, len) ? "not an IPv6 address" :
+		    "not a URL, an IPv6 address or an IP address and port";
+		return CHOUSA_IOC_NONE;
+	}
+	if (port < 1 || port > 65535) {
+		r->why = "port not in 1-65535 after the address";
+		return CHOUSA_IOC_NONE;
+	}
+	if (!r->query_context) {
+		r->why = "an IP address and port, not one indicator";
+		return CHOUSA_IOC_NONE;
+	}
+	if (!want(types, is_v6 ? CHOUSA_IOC_IPV6 : CHOUSA_IOC_IPV4))
+		return CHOUSA_IOC_NONE;
+	r->port = (unsigned)port;
+	r->flags |= CHOUSA_IOC_F_ADDRESS_ONLY;
+	return set_ip(r, a, is_v6);
+}
+
 int
 ioc_classify(struct ioc_res *r, const char *s, size_t len, unsigned types)
 {
@@ -751,7 +853,7 @@ ioc_classify(struct ioc_res *r, const char *s, size_t len, unsigned types)
 		if (cidr_like(s, len, (size_t)(slash - s))) {
 			if (want(types, CHOUSA_IOC_CIDR))
 				t = classify_cidr(r, s, len,
-				    (size_t)(slash - s));
+				    (size_t)(slash - s), types);
 		} else if (want(types, CHOUSA_IOC_URL))
 			t = classify_bare_url(r, s, len);
 		goto out;
@@ -770,17 +872,7 @@ ioc_classify(struct ioc_res *r, const char *s, size_t len, unsigned types)
 		goto out;
 	}
 	if (memchr(s, ':', len) != NULL) {
-		size_t n = len;
-
-		if (n > 2 && s[0] == '[' && s[n - 1] == ']') {
-			s++;
-			n -= 2;
-		}
-		if (ioc_ipv6_parse(s, n, a)) {
-			if (want(types, CHOUSA_IOC_IPV6))
-				t = set_ip(r, a, 1);
-		} else
-			r->why = "not an IPv6 address";
+		t = classify_colon(r, s, len, types);
 		goto out;
 	}
 	if (at != NULL) {
@@ -888,6 +980,7 @@ chousa_ioc_parse_context(struct chousa_arena *a, const char *s, size_t len,
 	ioc_res_init(&r, &work, NULL);
 	r.url_context = (context & CHOUSA_IOC_CTX_URL) != 0;
 	r.lenient_tld = (context & CHOUSA_IOC_CTX_TYPED) != 0;
+	r.query_context = (context & CHOUSA_IOC_CTX_QUERY) != 0;
 	if (ioc_classify(&r, clean.data, clean.len, types) ==
 	    CHOUSA_IOC_NONE) {
 		const char *what = types == 0 ? "an indicator" :

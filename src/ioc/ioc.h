@@ -33,6 +33,7 @@ struct ioc_res {
 	const char		*host_error;	/* static; with INVALID_HOST */
 	int			 lenient_tld;	/* accept an unlisted TLD */
 	int			 url_context;	/* "host/path" is a URL */
+	int			 query_context;	/* CTX_QUERY */
 	const char		*why;	/* static; set on failure */
 };
 

@@ -259,8 +259,8 @@ chousa_batch_leave_out(struct chousa_batch *b, const char *input,
 		return rc;
 	/* As written when it does not parse: the table still names it. */
 	memset(&ind, 0, sizeof(ind));
-	(void)chousa_ioc_parse(a, input, strlen(input), CHOUSA_IOC_ALL, &ind,
-	    NULL);
+	(void)chousa_ioc_parse_context(a, input, strlen(input), CHOUSA_IOC_ALL,
+	    CHOUSA_IOC_CTX_QUERY, &ind, NULL);
 	rc = chousa_triage_leave_out(b->triage, ind.value != NULL ? ind.value :
 	    input, ind.type, context, field, err);
 	chousa_arena_free(a);

@@ -68,7 +68,8 @@ chousa_lookup(struct chousa_store *st, struct chousa_arena *a,
 	int rc, own;
 
 	memset(&l, 0, sizeof(l));
-	rc = chousa_ioc_parse(a, text, len, CHOUSA_IOC_ALL, &l.ind, err);
+	rc = chousa_ioc_parse_context(a, text, len, CHOUSA_IOC_ALL,
+	    CHOUSA_IOC_CTX_QUERY, &l.ind, err);
 	if (rc != CHOUSA_OK)
 		return rc;
 	/*
@@ -144,6 +145,12 @@ chousa_lookup_text(struct chousa_buf *b, struct chousa_arena *a,
 	chousa_buf_adds(b, chousa_ioc_type_name(l->ind.type));
 	chousa_buf_addch(b, ' ');
 	chousa_esc_text(b, l->ind.value, l->ind.value_len);
+	/* 1.2.3.4/32 or 1.2.3.4:8080 looked up as 1.2.3.4: say so. */
+	if (l->ind.flags & CHOUSA_IOC_F_ADDRESS_ONLY) {
+		chousa_buf_adds(b, " (given as ");
+		chousa_esc_text(b, l->ind.raw, l->ind.raw_len);
+		chousa_buf_addch(b, ')');
+	}
 	if (n == 0)
 		chousa_buf_adds(b, ": not in the store\n");
 	else {

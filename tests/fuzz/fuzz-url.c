@@ -1,7 +1,9 @@
 /*
  * fuzz-url.c: chousa_ioc_parse (the WHATWG URL parser, UTS #46, the host
- * checks and every other indicator parser) on any bytes, and the same as a
- * URL field (chousa_ioc_parse_url_context).  What parses must parse again
+ * checks and every other indicator parser) on any bytes, the same as a
+ * URL field (chousa_ioc_parse_url_context) and as a query
+ * (CHOUSA_IOC_CTX_QUERY: 1.2.3.4/32 and 1.2.3.4:80 are the address, whose
+ * normal form is an IP without either).  What parses must parse again
  * from its normal form to the same value, and a defanged normal form must
  * come back through refang and parse to the same value.
  */
@@ -57,6 +59,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (chousa_ioc_parse_url_context(a, (const char *)data, size, &ind,
 	    NULL) == CHOUSA_OK && ind.type != CHOUSA_IOC_URL)
 		abort();
+	if (chousa_ioc_parse_context(a, (const char *)data, size, 0,
+	    CHOUSA_IOC_CTX_QUERY, &ind, NULL) == CHOUSA_OK &&
+	    (ind.flags & CHOUSA_IOC_F_ADDRESS_ONLY)) {
+		if ((ind.type != CHOUSA_IOC_IPV4 &&
+		    ind.type != CHOUSA_IOC_IPV6) ||
+		    chousa_ioc_parse(a, ind.value, ind.value_len, 0, &again,
+		    NULL) != CHOUSA_OK || again.type != ind.type ||
+		    strcmp(again.value, ind.value) != 0)
+			abort();
+	}
 	chousa_arena_free(a);
 	return 0;
 }

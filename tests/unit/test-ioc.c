@@ -14,7 +14,7 @@
 static const char *const flag_names[] = {
 	"private", "loopback", "cgnat", "link-local", "documentation",
 	"multicast", "reserved", "", "defanged", "idn", "ip-host",
-	"invalid-host", "no-scheme", "unlisted-tld", NULL
+	"invalid-host", "no-scheme", "unlisted-tld", "address-only", NULL
 };
 
 static void
@@ -117,7 +117,7 @@ case_name(const struct tcase *c, char *out, size_t n)
 }
 
 static void
-run_parse(const struct tcase *c, const char *name)
+run_parse(const struct tcase *c, const char *name, unsigned context)
 {
 	struct chousa_arena *a;
 	struct chousa_indicator ind;
@@ -127,15 +127,23 @@ run_parse(const struct tcase *c, const char *name)
 	int rc, i, ok = 1;
 
 	chousa_arena_new(&a, 0, NULL);
-	rc = chousa_ioc_parse(a, in, len, 0, &ind, &err);
-	if (c->n_expect > 0 && strcmp(c->expect[0], "%%FAIL") == 0) {
-		if (rc == CHOUSA_OK)
+	rc = chousa_ioc_parse_context(a, in, len, 0, context, &ind, &err);
+	if (c->n_expect > 0 && strncmp(c->expect[0], "%%FAIL", 6) == 0) {
+		/* "%%FAIL MESSAGE": the error message too. */
+		const char *msg = c->expect[0][6] == ' ' ? c->expect[0] + 7 :
+		    NULL;
+
+		if (rc == CHOUSA_OK) {
 			printf("not ok - %s: parsed as %s %s, want failure\n",
 			    name, chousa_ioc_type_name(ind.type), ind.value);
-		else
-			printf("ok - %s\n", name);
-		if (rc == CHOUSA_OK)
 			t_failed++;
+		} else if (msg != NULL && (unescape(msg, got),
+		    strcmp(got, err.msg) != 0)) {
+			printf("not ok - %s: got '%s', want '%s'\n", name,
+			    err.msg, msg);
+			t_failed++;
+		} else
+			printf("ok - %s\n", name);
 		chousa_arena_free(a);
 		return;
 	}
@@ -180,6 +188,10 @@ run_parse(const struct tcase *c, const char *name)
 		} else if (strncmp(e, "host_error: ", 12) == 0) {
 			snprintf(got, sizeof(got), "host_error: %s",
 			    ind.host_error ? ind.host_error : "(null)");
+			want = e;
+		} else if (strncmp(e, "raw: ", 5) == 0) {
+			snprintf(got, sizeof(got), "raw: %.*s",
+			    (int)ind.raw_len, ind.raw);
 			want = e;
 		} else if (strncmp(e, "flags: ", 7) == 0) {
 			flags_str(ind.flags, fl, sizeof(fl));
@@ -305,7 +317,9 @@ run_case(struct tcase *c)
 	n_cases++;
 	case_name(c, name, sizeof(name));
 	if (strcmp(c->cmd, "parse") == 0)
-		run_parse(c, name);
+		run_parse(c, name, 0);
+	else if (strcmp(c->cmd, "parse-query") == 0)
+		run_parse(c, name, CHOUSA_IOC_CTX_QUERY);
 	else if (strcmp(c->cmd, "extract") == 0)
 		run_extract(c, name, 1, 0);
 	else if (strcmp(c->cmd, "extract-public") == 0)

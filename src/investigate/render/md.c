@@ -480,8 +480,16 @@ md_item(struct chousa_render *r, const struct chousa_report *rep,
 		return CHOUSA_OK;
 	}
 	ind(r, rep->ind.value);
-	chousa_buf_addf(r->out, " (%s)\n\n**Verdict:** %s",
-	    chousa_ioc_type_name(rep->ind.type),
+	chousa_buf_addf(r->out, " (%s", chousa_ioc_type_name(rep->ind.type));
+	/* 1.2.3.4/32 or 1.2.3.4:8080 investigated as 1.2.3.4: say so. */
+	if (rep->ind.flags & CHOUSA_IOC_F_ADDRESS_ONLY) {
+		chousa_buf_adds(r->out, ", given as ");
+		if (strchr(rep->input, '[') != NULL)
+			code(r, rep->input, strlen(rep->input));
+		else
+			ind(r, rep->input);
+	}
+	chousa_buf_addf(r->out, ")\n\n**Verdict:** %s",
 	    chousa_verdict_name(rep->verdict));
 	if (rep->verdict_reason != NULL) {
 		chousa_buf_adds(r->out, ": ");

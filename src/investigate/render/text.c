@@ -764,7 +764,17 @@ text_item(struct chousa_render *r, const struct chousa_report *rep,
 	}
 	ind(r, rep->ind.value);
 	color(r, C_RESET);
-	chousa_buf_addf(r->out, "  (%s)", chousa_ioc_type_name(rep->ind.type));
+	chousa_buf_addf(r->out, "  (%s", chousa_ioc_type_name(rep->ind.type));
+	/* 1.2.3.4/32 or 1.2.3.4:8080 investigated as 1.2.3.4: say so. */
+	if (rep->ind.flags & CHOUSA_IOC_F_ADDRESS_ONLY) {
+		chousa_buf_adds(r->out, ", given as ");
+		/* Input that came defanged is shown as written, as html.c. */
+		if (strchr(rep->input, '[') != NULL)
+			esc(r, rep->input);
+		else
+			ind(r, rep->input);
+	}
+	chousa_buf_addch(r->out, ')');
 	line_end(r);
 	line_begin(r);
 	chousa_buf_adds(r->out, "Verdict: ");
