@@ -6,6 +6,7 @@
  * Chousa-Warning headers, so `chousa --server` prints the same bytes and
  * ends the same way.  docs/openapi.json describes every path here.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,8 +246,11 @@ api_opt_int(struct sreq *r, void *body, const char *key, long lo, long hi,
 	q = req_arg(r, key);
 	if (q == NULL)
 		return def;
+	errno = 0;
 	n = strtol(q, &end, 10);
-	if (*q == '\0' || *end != '\0' || n < lo || n > hi)
+	/* Past a long, strtol says LONG_MAX: a number, but not this one. */
+	if (*q == '\0' || *end != '\0' || errno == ERANGE || n < lo ||
+	    n > hi)
 		goto bad;
 	return n;
 bad:
@@ -820,6 +824,21 @@ ended_for_cli(struct sreq *r, const char *name, int readmitted)
 	return 0;
 }
 
+/*
+ * A token's change written, or not: a store that refused the write (read
+ * only, full) marks the health's store check at once, not at the next
+ * minute's write of the uses; a refusal of the request itself (a name
+ * taken, none to revoke) says nothing of the store.
+ */
+static void
+token_wrote(struct sreq *r, int rc, const struct chousa_err *err)
+{
+	if (rc == CHOUSA_OK)
+		storewatch_wrote(r->srv, NULL);
+	else if (err->code != CHOUSA_EINVAL && err->code != CHOUSA_ENOTFOUND)
+		storewatch_wrote(r->srv, err);
+}
+
 static int
 h_tokens_create(struct sreq *r)
 {
@@ -858,6 +877,7 @@ h_tokens_create(struct sreq *r)
 	rc = chousa_token_create(r->env.st, name, rl, lifetime, budget, from,
 	    note, token, &ends, &err);
 	auth_tokens_changed();
+	token_wrote(r, rc, &err);
 	if (rc != CHOUSA_OK)
 		return req_error(r, err.code == CHOUSA_EINVAL ? 400 : 500,
 		    "%s", err.msg);
@@ -938,6 +958,7 @@ h_tokens_rotate(struct sreq *r, const char *name)
 	rc = chousa_token_rotate(r->env.st, name, lifetime, grace, token, &rot,
 	    &err);
 	auth_tokens_changed();
+	token_wrote(r, rc, &err);
 	if (rc != CHOUSA_OK)
 		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 :
 		    err.code == CHOUSA_EINVAL ? 400 : 500, "%s", err.msg);
@@ -987,6 +1008,7 @@ tokens_end(struct sreq *r, const char *name, int readmit)
 	rc = readmit ? chousa_store_token_readmit(r->env.st, name, &err) :
 	    chousa_store_token_revoke(r->env.st, name, &err);
 	auth_tokens_changed();
+	token_wrote(r, rc, &err);
 	if (rc != CHOUSA_OK)
 		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 : 500,
 		    "%s", err.msg);
@@ -1076,6 +1098,7 @@ h_tokens_post(struct sreq *r)
 		rc = chousa_store_token_set_budget(r->env.st, name, budget,
 		    &err);
 	auth_tokens_changed();
+	token_wrote(r, rc, &err);
 	if (rc != CHOUSA_OK)
 		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 :
 		    err.code == CHOUSA_EINVAL ? 400 : 500, "%s", err.msg);
