@@ -229,7 +229,8 @@ restore(const struct cli_cmd *self, struct chousa_store *st, int argc,
 			    "" : "s", r.revoked_again == 1 ? "stays" : "stay");
 		for (i = 0; i < r.n_gone; i++)
 			cli_warn("token '%s' was made after the backup and is "
-			    "gone: make it again (chousa token create)",
+			    "revoked (kept, so that its ID is not given "
+			    "again): make another (chousa token create)",
 			    r.gone[i]);
 	}
 	chousa_arena_free(a);
@@ -315,8 +316,9 @@ const struct cli_cmd cmd_db = {
 	"store in one transaction, so that readers see the store before or "
 	"after, never a mix; on any failure the store is left as it was.  "
 	"What changed since the backup is lost, but a token revoked since (it "
-	"may have leaked) stays revoked, one made since is named, to be made "
-	"again, and the online quota and token budgets spent each day keep "
+	"may have leaked) stays revoked, one made since is named and kept "
+	"revoked (its ID, which the audit log names, is never given to "
+	"another token), to be made again, and the online quota and token budgets spent each day keep "
 	"the higher count (the services counted them too).",
 	db_opts, run_db,
 	"chousa db stats\n"
