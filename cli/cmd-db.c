@@ -211,8 +211,8 @@ backup(const struct cli_cmd *self, struct chousa_store *st, int argc,
 	if (!is_dir && (keep > 0 || (len > 0 && dest[len - 1] == '/'))) {
 		chousa_errf(&err, CHOUSA_EIO, why == ENOENT ? "the directory "
 		    "'%s' does not exist: make it, for the user who runs the "
-		    "backups only (install -d -m 700 '%s')" : "cannot reach the "
-		    "directory '%s': %s", dest, why == ENOENT ? dest :
+		    "backups only (install -d -m 700 '%s')" : "cannot reach "
+		    "the directory '%s': %s", dest, why == ENOENT ? dest :
 		    strerror(why));
 		backup_failed(st, &p, &r, &err);
 	}
@@ -382,8 +382,9 @@ const struct cli_cmd cmd_db = {
 	"What changed since the backup is lost, but a token revoked since (it "
 	"may have leaked) stays revoked, one made since is named and kept "
 	"revoked (its ID, which the audit log names, is never given to "
-	"another token), to be made again, and the online quota and token budgets spent each day keep "
-	"the higher count (the services counted them too).",
+	"another token), to be made again, and the online quota and token "
+	"budgets spent each day keep the higher count (the services counted "
+	"them too).",
 	db_opts, run_db,
 	"chousa db stats\n"
 	"chousa db stats --json | jq '.imports[] | {source, age_seconds}'\n"

@@ -562,7 +562,8 @@ int	chousa_store_stats(struct chousa_store *st, struct chousa_arena *a,
 int	chousa_store_check(struct chousa_store *st, struct chousa_err *err);
 /*
  * Copy the store, as it is at one commit, to dest, a file that must not
- * exist (CHOUSA_EINVAL), while others go on reading and writing it.  The
+ * exist (CHOUSA_EINVAL, also when dest is made while the copy is: it is
+ * never overwritten), while others go on reading and writing it.  The
  * copy is made beside dest, only its owner may read it, it is checked
  * (PRAGMA quick_check) and synced, and only then named dest: dest is a
  * whole backup or nothing.  fn (may be NULL) hears the pages copied of
@@ -587,7 +588,7 @@ int	chousa_store_backup_last(struct chousa_store *st,
 struct chousa_store_restored {
 	int		 schema;	/* the backup's, before its migration */
 	size_t		 revoked_again;	/* tokens revoked since the backup */
-	const char	**gone;		/* names of tokens made since: revoked */
+	const char	**gone;		/* tokens made since, revoked */
 	size_t		 n_gone;
 };
 /*
@@ -598,11 +599,11 @@ struct chousa_store_restored {
  * build's schema and checked before anything changes.  Tokens revoked
  * since the backup stay revoked; those made since are kept revoked, so
  * that their IDs are never given again, and named in out (in a); a
- * single sign-on user's row made since is kept as it is.  The online quotas and tokens' budgets spent keep the
- * higher count of each day, and the backups noted are the store's.  The
- * store is left as it was on any failure; CHOUSA_EBUSY when another
- * writer held it past its wait.  fn (may be NULL) hears the
- * backup's pages read.
+ * single sign-on user's row made since is kept as it is.  The online
+ * quotas and tokens' budgets spent keep the higher count of each day,
+ * and the backups noted are the store's.  The store is left as it was
+ * on any failure; CHOUSA_EBUSY when another writer held it past its
+ * wait.  fn (may be NULL) hears the backup's pages read.
  */
 int	chousa_store_restore(struct chousa_store *st, const char *src,
 	    struct chousa_arena *a, struct chousa_store_restored *out,

@@ -75,7 +75,8 @@ uses_note(struct token_uses *u, int64_t token_id, const char *hash,
 	if (u == NULL || token_id == 0 || hash == NULL)
 		return;
 	if (use_seen.u == u && use_seen.last.id == token_id &&
-	    strcmp(use_seen.last.hash, hash) == 0 && now >= use_seen.last.at && now - use_seen.last.at <
+	    strcmp(use_seen.last.hash, hash) == 0 &&
+	    now >= use_seen.last.at && now - use_seen.last.at <
 	    USE_NOTE_EVERY && strcmp(use_seen.last.from, from) == 0)
 		return;
 	use_seen.u = u;
