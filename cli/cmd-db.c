@@ -27,33 +27,54 @@ static const struct cli_opt db_opts[] = {
 	{ 0 }
 };
 
-/* A backup's name in a directory: chousa-20261206T023600Z.db. */
-#define BACKUP_NAME_LEN	(sizeof("chousa-20261206T023600Z.db") - 1)
+/*
+ * A backup's name in a directory: chousa-20261206T023600Z.db, or, for a
+ * second one in the same second, chousa-20261206T023600Z-1.db.
+ */
+#define BACKUP_STAMP_LEN	(sizeof("chousa-20261206T023600Z") - 1)
 
-static int
-is_backup_name(const char *name)
+/* Its number in its second (0: the first), or -1 when not a backup's. */
+static long
+backup_number(const char *name)
 {
-	static const char shape[] = "chousa-########T######Z.db";
+	static const char shape[] = "chousa-########T######Z";
+	const char *p = name + BACKUP_STAMP_LEN;
 	size_t i;
+	long n = 0;
 
-	if (strlen(name) != BACKUP_NAME_LEN)
-		return 0;
-	for (i = 0; i < BACKUP_NAME_LEN; i++)
+	if (strlen(name) < BACKUP_STAMP_LEN)
+		return -1;
+	for (i = 0; i < BACKUP_STAMP_LEN; i++)
 		if (shape[i] == '#' ? name[i] < '0' || name[i] > '9' :
 		    name[i] != shape[i])
-			return 0;
-	return 1;
+			return -1;
+	if (*p == '-') {
+		if (p[1] < '1' || p[1] > '9')
+			return -1;
+		for (p++; *p >= '0' && *p <= '9' && n < 1000000; p++)
+			n = n * 10 + (*p - '0');
+	}
+	return strcmp(p, ".db") == 0 ? n : -1;
 }
 
+/* Oldest first: by the time in the name, then the number in its second. */
 static int
-by_name(const void *a, const void *b)
+by_age(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	int c = strncmp(x, y, BACKUP_STAMP_LEN);
+	long nx, ny;
+
+	if (c != 0)
+		return c;
+	nx = backup_number(x);
+	ny = backup_number(y);
+	return nx < ny ? -1 : nx > ny;
 }
 
 /*
- * Keep the newest keep backups in dir, by their names (which sort as
- * their times); delete the others.  Only files named as backup names
+ * Keep the newest keep backups in dir, by their names (which say their
+ * times); delete the others.  Only files named as backup names
  * them are touched.
  */
 static void
@@ -70,7 +91,7 @@ prune(const char *dir, long keep)
 		return;
 	}
 	while ((e = readdir(d)) != NULL) {
-		if (!is_backup_name(e->d_name))
+		if (backup_number(e->d_name) < 0)
 			continue;
 		if (n == cap) {
 			cap = cap != 0 ? cap * 2 : 16;
@@ -79,7 +100,7 @@ prune(const char *dir, long keep)
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), by_name);
+	qsort(names, n, sizeof(*names), by_age);
 	for (i = 0; i + (size_t)keep < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		if (unlink(path) != 0)
@@ -126,9 +147,36 @@ note_backup(struct chousa_store *read, struct chousa_backup_record *r)
 static const char *const db_verbs[] = { "stats", "check", "backup",
     "restore", NULL };
 
+/* path, absolute (into out) whatever directory chousa runs in. */
+static const char *
+absolute(const char *path, char *out, size_t size)
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] != '/' && getcwd(cwd, sizeof(cwd)) != NULL &&
+	    (size_t)snprintf(out, size, "%s/%s", cwd, path) < size)
+		return out;
+	return path;
+}
+
+/* The backup r, noted as failed with err's why; then exit. */
+static void
+backup_failed(struct chousa_store *st, struct cli_progress *p,
+    struct chousa_backup_record *r, const struct chousa_err *err)
+{
+	cli_progress_end(p);
+	r->seconds = chousa_monotonic() - p->start;
+	r->message = err->msg;
+	note_backup(st, r);
+	cli_die_err(err);
+}
+
 /*
  * backup FILE, or backup [--keep N] DIR: a new file in DIR named for the
- * time (UTC), then the oldest beyond N deleted.
+ * time (UTC), then the oldest beyond N deleted.  A DIR that does not
+ * exist is a failed backup, noted as one (what a timer runs must reach
+ * its alert), and is not made: a misspelt one would hold the backups
+ * where no one looks, and prune nothing where they are looked for.
  */
 static int
 backup(const struct cli_cmd *self, struct chousa_store *st, int argc,
@@ -137,45 +185,58 @@ backup(const struct cli_cmd *self, struct chousa_store *st, int argc,
 	struct chousa_err err = { 0 };
 	struct cli_progress p;
 	struct chousa_backup_record r;
-	const char *dest;
+	const char *dest, *dir;
 	char path[4200], stamp[32], full[PATH_MAX + 4200], cwd[PATH_MAX];
 	struct stat sb;
 	time_t now = time(NULL);
 	struct tm tm;
-	int is_dir;
+	size_t len;
+	int is_dir, why, rc = CHOUSA_OK, n;
 
 	if (argc - cli_optind != 2)
 		cli_usage_error(self, "backup takes one FILE, which must not "
 		    "exist, or a DIR");
-	dest = argv[cli_optind + 1];
+	dir = dest = argv[cli_optind + 1];
+	len = strlen(dest);
 	is_dir = stat(dest, &sb) == 0 && S_ISDIR(sb.st_mode);
-	if (keep > 0 && !is_dir)
+	why = errno;
+	if (keep > 0 && !is_dir && lstat(dest, &sb) == 0 &&
+	    !S_ISDIR(sb.st_mode) && !S_ISLNK(sb.st_mode))
 		cli_usage_error(self, "--keep is for a backup into a directory: "
 		    "'%s' is not one", dest);
-	if (is_dir) {
-		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ",
-		    gmtime_r(&now, &tm));
-		snprintf(path, sizeof(path), "%s%schousa-%s.db", dest,
-		    dest[strlen(dest) - 1] == '/' ? "" : "/", stamp);
-		dest = path;
-	}
 	cli_progress_init(&p, "backup");
 	p.unit = "pages";
 	memset(&r, 0, sizeof(r));
-	/* Noted as an absolute path, whatever directory it ran in. */
-	r.file = dest;
-	if (dest[0] != '/' && getcwd(cwd, sizeof(cwd)) != NULL &&
-	    snprintf(full, sizeof(full), "%s/%s", cwd, dest) <
-	    (int)sizeof(full))
-		r.file = full;
-	if (chousa_store_backup(st, dest, cli_progress_update, &p, &err) !=
-	    CHOUSA_OK) {
-		cli_progress_end(&p);
-		r.seconds = chousa_monotonic() - p.start;
-		r.message = err.msg;
-		note_backup(st, &r);
-		cli_die_err(&err);
+	r.file = absolute(dest, full, sizeof(full));
+	if (!is_dir && (keep > 0 || (len > 0 && dest[len - 1] == '/'))) {
+		chousa_errf(&err, CHOUSA_EIO, why == ENOENT ? "the directory "
+		    "'%s' does not exist: make it, for the user who runs the "
+		    "backups only (install -d -m 700 '%s')" : "cannot reach "
+		    "the directory '%s': %s", dest, why == ENOENT ? dest :
+		    strerror(why));
+		backup_failed(st, &p, &r, &err);
 	}
+	/* Another backup may take a name meanwhile: then the next one. */
+	for (n = 0; is_dir; n++) {
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ",
+		    gmtime_r(&now, &tm));
+		snprintf(path, sizeof(path), n == 0 ? "%s%schousa-%s.db" :
+		    "%s%schousa-%s-%d.db", dir, dir[len - 1] == '/' ? "" : "/",
+		    stamp, n);
+		if (n < 100 && lstat(path, &sb) == 0)
+			continue;
+		dest = path;
+		r.file = absolute(dest, full, sizeof(full));
+		rc = chousa_store_backup(st, dest, cli_progress_update, &p,
+		    &err);
+		if (rc != CHOUSA_EINVAL || n >= 100 || lstat(dest, &sb) != 0)
+			break;
+	}
+	if (!is_dir)
+		rc = chousa_store_backup(st, dest, cli_progress_update, &p,
+		    &err);
+	if (rc != CHOUSA_OK)
+		backup_failed(st, &p, &r, &err);
 	cli_progress_end(&p);
 	r.seconds = chousa_monotonic() - p.start;
 	r.ok = 1;
@@ -229,7 +290,8 @@ restore(const struct cli_cmd *self, struct chousa_store *st, int argc,
 			    "" : "s", r.revoked_again == 1 ? "stays" : "stay");
 		for (i = 0; i < r.n_gone; i++)
 			cli_warn("token '%s' was made after the backup and is "
-			    "gone: make it again (chousa token create)",
+			    "revoked (kept, so that its ID is not given "
+			    "again): make another (chousa token create)",
 			    r.gone[i]);
 	}
 	chousa_arena_free(a);
@@ -302,9 +364,12 @@ const struct cli_cmd cmd_db = {
 	"name FILE, so FILE is a whole backup or nothing; only its owner may "
 	"read it (it holds the tokens' hashes and cached answers).  Given a "
 	"directory, backup names the file for the time, chousa-"
-	"20261206T023600Z.db (UTC), and with --keep N then deletes the oldest "
-	"backups so named there but the newest N: what a daily timer runs "
-	"(chousa-backup.timer, installed beside chousa.service).  Each "
+	"20261206T023600Z.db (UTC; a second one in the same second "
+	"-1.db), and with --keep N then deletes the oldest backups so named "
+	"there but the newest N: what a daily timer runs "
+	"(chousa-backup.timer, installed beside chousa.service).  A "
+	"directory that does not exist is not made: that backup fails (exit "
+	"3) and is noted as failed.  Each "
 	"backup, good or failed, is noted in the store: stats says the last "
 	"good one and a failure since, as do chousa serve --check and its "
 	"/metrics.\n\n"
@@ -315,9 +380,11 @@ const struct cli_cmd cmd_db = {
 	"store in one transaction, so that readers see the store before or "
 	"after, never a mix; on any failure the store is left as it was.  "
 	"What changed since the backup is lost, but a token revoked since (it "
-	"may have leaked) stays revoked, one made since is named, to be made "
-	"again, and the online quota and token budgets spent each day keep "
-	"the higher count (the services counted them too).",
+	"may have leaked) stays revoked, one made since is named and kept "
+	"revoked (its ID, which the audit log names, is never given to "
+	"another token), to be made again, and the online quota and token "
+	"budgets spent each day keep the higher count (the services counted "
+	"them too).",
 	db_opts, run_db,
 	"chousa db stats\n"
 	"chousa db stats --json | jq '.imports[] | {source, age_seconds}'\n"

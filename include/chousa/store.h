@@ -574,7 +574,8 @@ int	chousa_store_stats(struct chousa_store *st, struct chousa_arena *a,
 int	chousa_store_check(struct chousa_store *st, struct chousa_err *err);
 /*
  * Copy the store, as it is at one commit, to dest, a file that must not
- * exist (CHOUSA_EINVAL), while others go on reading and writing it.  The
+ * exist (CHOUSA_EINVAL, also when dest is made while the copy is: it is
+ * never overwritten), while others go on reading and writing it.  The
  * copy is made beside dest, only its owner may read it, it is checked
  * (PRAGMA quick_check) and synced, and only then named dest: dest is a
  * whole backup or nothing.  fn (may be NULL) hears the pages copied of
@@ -599,7 +600,7 @@ int	chousa_store_backup_last(struct chousa_store *st,
 struct chousa_store_restored {
 	int		 schema;	/* the backup's, before its migration */
 	size_t		 revoked_again;	/* tokens revoked since the backup */
-	const char	**gone;		/* names of tokens made since: lost */
+	const char	**gone;		/* tokens made since, revoked */
 	size_t		 n_gone;
 };
 /*
@@ -608,12 +609,13 @@ struct chousa_store_restored {
  * store, then the restored one, never a mix).  src must be a chousa store
  * this build reads (CHOUSA_EFORMAT otherwise); it is migrated to this
  * build's schema and checked before anything changes.  Tokens revoked
- * since the backup stay revoked; those made since are lost and named in
- * out (in a).  The online quotas and tokens' budgets spent keep the
- * higher count of each day, and the backups noted are the store's.  The
- * store is left as it was on any failure; CHOUSA_EBUSY when another
- * writer held it past its wait.  fn (may be NULL) hears the
- * backup's pages read.
+ * since the backup stay revoked; those made since are kept revoked, so
+ * that their IDs are never given again, and named in out (in a); a
+ * single sign-on user's row made since is kept as it is.  The online
+ * quotas and tokens' budgets spent keep the higher count of each day,
+ * and the backups noted are the store's.  The store is left as it was
+ * on any failure; CHOUSA_EBUSY when another writer held it past its
+ * wait.  fn (may be NULL) hears the backup's pages read.
  */
 int	chousa_store_restore(struct chousa_store *st, const char *src,
 	    struct chousa_arena *a, struct chousa_store_restored *out,
@@ -798,15 +800,21 @@ int	chousa_store_token_rotate(struct chousa_store *st, const char *name,
 /* Revoke name's tokens not revoked yet; CHOUSA_ENOTFOUND when none. */
 int	chousa_store_token_revoke(struct chousa_store *st, const char *name,
 	    struct chousa_err *err);
-/* A token chousa serve let in: its id, when, from which address. */
+/*
+ * A token chousa serve let in: its id and the hex SHA-256 it was let in
+ * by, when, from which address.
+ */
 struct chousa_token_use {
 	int64_t		 id;
+	char		 hash[65];
 	int64_t		 at;
 	char		 from[CHOUSA_TOKEN_FROM_MAX];
 };
 /*
  * Record n uses in one transaction, each only over an older one (another
- * server on the same store may have written a later).
+ * server on the same store may have written a later), and only on the
+ * row of both its id and its hash: a restore since may have given the id
+ * to another token.
  */
 int	chousa_store_token_used(struct chousa_store *st,
 	    const struct chousa_token_use *uses, size_t n,

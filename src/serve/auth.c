@@ -719,7 +719,7 @@ auth_token(struct server *s, struct sreq *r, const char *tok,
 			who->role = CHOUSA_ROLE_NONE;
 			return 0;
 		}
-		uses_note(s->uses, who->token_id, r->peer);
+		uses_note(s->uses, who->token_id, hex, r->peer);
 		return 1;
 	}
 	/* Marked before the query reads: a commit between moves it. */
@@ -736,7 +736,7 @@ auth_token(struct server *s, struct sreq *r, const char *tok,
 		ts->who = *who;
 		ts->bound = from_ranges(who, &ts->from);
 	}
-	uses_note(s->uses, who->token_id, r->peer);
+	uses_note(s->uses, who->token_id, hex, r->peer);
 	return 1;
 }
 
@@ -970,7 +970,7 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 		req_header_add(r, "Set-Cookie", cookie);
 	}
 	r->has_session = 1;
-	uses_note(s->uses, r->who.token_id, r->peer);
+	uses_note(s->uses, r->who.token_id, hex, r->peer);
 	return 1;
 }
 
@@ -1009,7 +1009,8 @@ auth_identify(struct server *s, struct sreq *r, const char **refusal)
 		}
 		r->has_session = 1;
 		r->who.via = "session";
-		uses_note(s->uses, r->who.token_id, r->peer);
+		uses_note(s->uses, r->who.token_id, r->sess.token_hash,
+		    r->peer);
 		return;
 	}
 	if (tok == NULL)

@@ -718,7 +718,12 @@ put_health(struct chousa_buf *b, const struct health_report *hr)
 		    (double)hr->c[i].status);
 }
 
-/* The backups chousa db backup noted in the store; none: no family. */
+/*
+ * The backups chousa db backup noted in the store.  With none, only the
+ * last good one's time, 0: a store never backed up is the one an alert
+ * must find (ChousaBackupStale, once the server has run 2 days), and a
+ * family absent is easily taken for a scrape that lacks it.
+ */
 static void
 put_backups(struct chousa_buf *b, struct chousa_store *st,
     struct chousa_arena *a)
@@ -726,9 +731,13 @@ put_backups(struct chousa_buf *b, struct chousa_store *st,
 	struct chousa_backup_record last, good;
 	struct chousa_err err = { 0 };
 
-	if (chousa_store_backup_last(st, a, &last, &good, &err) != CHOUSA_OK ||
-	    last.at == 0)
+	if (chousa_store_backup_last(st, a, &last, &good, &err) != CHOUSA_OK)
 		return;
+	if (last.at == 0) {
+		gauge(b, "chousa_backup_last_success_timestamp_seconds", "When "
+		    "the last good backup ended (0: none yet).", 0);
+		return;
+	}
 	gauge(b, "chousa_backup_last_attempt_timestamp_seconds", "When chousa "
 	    "db backup last ended, good or not.", (double)last.at);
 	gauge(b, "chousa_backup_last_attempt_successful", "1 when the last "

@@ -1252,8 +1252,9 @@ int	uses_start(struct token_uses **out, struct server *s,
 	    struct chousa_err *err);
 /* Write what is noted, then stop. */
 void	uses_stop(struct token_uses *u);
-/* The token let in r, from peer (the client's address). */
-void	uses_note(struct token_uses *u, int64_t token_id, const char *peer);
+/* The token let in r by its hex SHA-256 hash, from peer (the client's). */
+void	uses_note(struct token_uses *u, int64_t token_id, const char *hash,
+	    const char *peer);
 /*
  * The store's tokens as this server knows them: the uses noted but not
  * yet written laid over them and, when unused_for >= 0, only the valid

@@ -14,7 +14,11 @@
  * thread also runs each time.  The server's own listings lay what is
  * noted over what is written, so they are current; a `token list` beside
  * a running server is at most USE_WRITE_EVERY seconds behind, and a
- * kill -9 forgets that much.
+ * kill -9 forgets that much.  A use is the token's by its id and hash
+ * both: a `chousa db restore` meanwhile may have given the id to another
+ * (a backup of another store), whose row must not take it (a listing,
+ * which has no hashes, at least never lays a use on a token made after
+ * it).
  */
 #include <stdio.h>
 #include <string.h>
@@ -52,7 +56,8 @@ keep(struct token_uses *u, const struct chousa_token_use *use)
 {
 	size_t i;
 
-	for (i = 0; i < u->n && u->v[i].id != use->id; i++)
+	for (i = 0; i < u->n && (u->v[i].id != use->id ||
+	    strcmp(u->v[i].hash, use->hash) != 0); i++)
 		;
 	if (i == u->n && MEM_GROW(u->v, u->n, u->cap, 16, 0) == 0) {
 		u->v[u->n++] = *use;
@@ -63,19 +68,22 @@ keep(struct token_uses *u, const struct chousa_token_use *use)
 }
 
 void
-uses_note(struct token_uses *u, int64_t token_id, const char *peer)
+uses_note(struct token_uses *u, int64_t token_id, const char *hash,
+    const char *peer)
 {
 	int64_t now = (int64_t)time(NULL);
 	const char *from = peer != NULL ? peer : "";
 
-	if (u == NULL || token_id == 0)
+	if (u == NULL || token_id == 0 || hash == NULL)
 		return;
 	if (use_seen.u == u && use_seen.last.id == token_id &&
+	    strcmp(use_seen.last.hash, hash) == 0 &&
 	    now >= use_seen.last.at && now - use_seen.last.at <
 	    USE_NOTE_EVERY && strcmp(use_seen.last.from, from) == 0)
 		return;
 	use_seen.u = u;
 	use_seen.last.id = token_id;
+	snprintf(use_seen.last.hash, sizeof(use_seen.last.hash), "%s", hash);
 	use_seen.last.at = now;
 	snprintf(use_seen.last.from, sizeof(use_seen.last.from), "%s", from);
 	pthread_mutex_lock(&u->lock);
@@ -95,6 +103,7 @@ overlay(struct token_uses *u, struct chousa_token *t, size_t n)
 	for (i = 0; i < n; i++)
 		for (j = 0; j < u->n; j++)
 			if (u->v[j].id == t[i].id &&
+			    u->v[j].at >= t[i].created_at &&
 			    u->v[j].at >= t[i].last_used_at) {
 				t[i].last_used_at = u->v[j].at;
 				memcpy(t[i].last_used_from, u->v[j].from,

@@ -7,22 +7,26 @@
  * however long it takes, and writers are never held (WAL: a reader does
  * not block them).  The copy goes to a new file beside the destination,
  * made only for its owner (the store holds token hashes and cached
- * answers), is checked (PRAGMA quick_check), synced, and only then renamed
- * to the destination: a destination is a whole, checked backup or
- * nothing, and an existing file is never overwritten.
+ * answers), is checked (PRAGMA quick_check), synced, and only then
+ * linked to the destination's name: a destination is a whole, checked
+ * backup or nothing, and an existing file is never overwritten, even one
+ * made meanwhile.
  *
  * A restore goes the other way, in one step the store's readers see
  * whole: the backup is copied to a file beside the store, opened as a
  * store (which checks it is one, not from a newer chousa, and migrates
- * it), checked, given the revocations made since it was taken and the
- * quota spent since, and only then copied over the store's pages in one
- * write transaction.
+ * it), checked, given the revocations made since it was taken, the
+ * tokens made since (revoked: their rows hold their IDs, which the audit
+ * log names, so that no later token is given one) and the quota spent
+ * since, and only then copied over the store's pages in one write
+ * transaction.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store.h"
@@ -115,6 +119,29 @@ temp_beside(const char *path, const char *what, char *out, size_t size,
 	return CHOUSA_OK;
 }
 
+/*
+ * Give the finished copy at tmp the name dest, unless dest exists: another
+ * backup may have taken it since it was looked at (two in the same second
+ * into a directory).  A hard link fails where the name is taken; a file
+ * system without them gets a rename.
+ */
+static int
+name_new(const char *tmp, const char *dest, struct chousa_err *err)
+{
+	if (link(tmp, dest) == 0) {
+		unlink(tmp);
+		return CHOUSA_OK;
+	}
+	if (errno == EEXIST)
+		return chousa_errf(err, CHOUSA_EINVAL, "'%s' exists: a backup "
+		    "never overwrites a file; name a new one", dest);
+	if ((errno == EPERM || errno == EOPNOTSUPP) &&
+	    rename(tmp, dest) == 0)
+		return CHOUSA_OK;
+	return chousa_errf(err, CHOUSA_EIO, "cannot write '%s': %s", dest,
+	    strerror(errno));
+}
+
 int
 chousa_store_backup(struct chousa_store *st, const char *dest,
     chousa_progress_fn fn, void *arg, struct chousa_err *err)
@@ -157,11 +184,14 @@ chousa_store_backup(struct chousa_store *st, const char *dest,
 	to = NULL;
 	if (rc != CHOUSA_OK)
 		goto fail;
-	if (sync_path(tmp, O_RDONLY) != 0 || rename(tmp, dest) != 0) {
+	if (sync_path(tmp, O_RDONLY) != 0) {
 		rc = chousa_errf(err, CHOUSA_EIO, "cannot write '%s': %s", dest,
 		    strerror(errno));
 		goto fail;
 	}
+	rc = name_new(tmp, dest, err);
+	if (rc != CHOUSA_OK)
+		goto fail;
 	slash = strrchr(dest, '/');
 	snprintf(dir, sizeof(dir), "%.*s", slash == NULL ? 1 : slash == dest ?
 	    1 : (int)(slash - dest), slash == NULL ? "." : dest);
@@ -312,16 +342,19 @@ out:
  * The store's tokens as the restored copy must honour them: each one
  * revoked here is revoked there too (a token that leaked after the
  * backup must not come back), and each one valid here but not there is
- * said, as gone.
+ * said, as gone, and its hash kept in *made_since (in a), for
+ * carry_tokens.  A single sign-on user's row is not gone: the proxy
+ * signs that user in as before.
  */
 static int
 carry_revocations(struct chousa_store *st, struct chousa_store *copy,
     struct chousa_arena *a, struct chousa_store_restored *out,
-    struct chousa_err *err)
+    const char ***made_since, struct chousa_err *err)
 {
 	sqlite3_stmt *list = NULL, *revoke = NULL, *has = NULL;
-	const char **gone;
-	size_t cap = 0;
+	const char **gone, **hashes;
+	char proxy[65];
+	size_t cap = 0, hash_cap = 0;
 	int rc = CHOUSA_OK, step;
 
 	if (sqlite3_prepare_v2(st->db, "SELECT hash, name, revoked_at FROM "
@@ -356,16 +389,24 @@ carry_revocations(struct chousa_store *st, struct chousa_store *copy,
 		sqlite3_bind_text(has, 1, hash, -1, SQLITE_STATIC);
 		step = sqlite3_step(has);
 		sqlite3_reset(has);
-		if (step == SQLITE_ROW)
+		chousa_store_token_proxy_hash(name, proxy);
+		if (step == SQLITE_ROW || strcmp(hash, proxy) == 0)
 			continue;
 		gone = chousa_arena_grow(a, (void *)out->gone, out->n_gone,
 		    &cap, sizeof(*gone));
-		if (gone == NULL || (gone[out->n_gone] =
-		    chousa_arena_strdup(a, name)) == NULL) {
+		if (gone != NULL)
+			out->gone = gone;
+		hashes = chousa_arena_grow(a, (void *)*made_since,
+		    out->n_gone, &hash_cap, sizeof(*hashes));
+		if (hashes != NULL)
+			*made_since = hashes;
+		if (gone == NULL || hashes == NULL || (gone[out->n_gone] =
+		    chousa_arena_strdup(a, name)) == NULL ||
+		    (hashes[out->n_gone] = chousa_arena_strdup(a, hash)) ==
+		    NULL) {
 			rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 			goto out;
 		}
-		out->gone = gone;
 		out->n_gone++;
 	}
 	if (step != SQLITE_DONE)
@@ -378,27 +419,77 @@ out:
 }
 
 /*
+ * The store's tokens the copy lacks (made since the backup), put in the
+ * copy under their IDs, with the columns both have; the n made_since
+ * (not single sign-on users') revoked now.  A token's ID is the audit
+ * log's name for it and the key of its uses a running server writes: a
+ * row dropped would give its ID to the next token made.  An ID the copy
+ * gives another token (a backup of another store) is left to that one;
+ * the copy's highest ID is then at least the store's anyway.
+ */
+static int
+carry_tokens(struct chousa_store *copy, const char **made_since, size_t n,
+    struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	const char *cols;
+	char *sql = NULL;
+	size_t i;
+	int rc;
+
+	if (sqlite3_prepare_v2(copy->db, "SELECT group_concat('\"' || "
+	    "replace(name, '\"', '\"\"') || '\"', ', ') FROM "
+	    "pragma_table_info('tokens', 'main') WHERE name IN (SELECT name "
+	    "FROM pragma_table_info('tokens', 'live'))", -1, &s, NULL) !=
+	    SQLITE_OK || sqlite3_step(s) != SQLITE_ROW ||
+	    (cols = (const char *)sqlite3_column_text(s, 0)) == NULL) {
+		rc = store_dberr(copy, err, "cannot read the tokens' columns");
+		goto out;
+	}
+	sql = sqlite3_mprintf("INSERT OR IGNORE INTO main.tokens (%s) SELECT "
+	    "%s FROM live.tokens WHERE hash NOT IN (SELECT hash FROM "
+	    "main.tokens) ORDER BY id", cols, cols);
+	sqlite3_finalize(s);
+	s = NULL;
+	if (sql == NULL) {
+		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = store_exec(copy, sql, err);
+	if (rc != CHOUSA_OK)
+		goto out;
+	if (sqlite3_prepare_v2(copy->db, "UPDATE main.tokens SET revoked_at "
+	    "= ?2 WHERE hash = ?1 AND revoked_at IS NULL", -1, &s, NULL) !=
+	    SQLITE_OK) {
+		rc = store_dberr(copy, err, "cannot revoke a token made since");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_text(s, 1, made_since[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)time(NULL));
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			rc = store_dberr(copy, err, "cannot revoke a token "
+			    "made since");
+			goto out;
+		}
+		sqlite3_reset(s);
+	}
+out:
+	sqlite3_finalize(s);
+	sqlite3_free(sql);
+	return rc;
+}
+
+/*
  * Today's spend as the store counts it, kept in the copy where it is
  * higher: the online quotas and the tokens' budgets were spent since the
  * backup, and the services counted it too.  The backups noted are the
  * store's: the copy's are older, and the copy itself is one of them.
  */
 static int
-carry_spend(struct chousa_store *st, struct chousa_store *copy,
-    struct chousa_err *err)
+carry_spend(struct chousa_store *copy, struct chousa_err *err)
 {
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	if (sqlite3_prepare_v2(copy->db, "ATTACH DATABASE ?1 AS live", -1, &s,
-	    NULL) != SQLITE_OK)
-		return store_dberr(copy, err, "cannot read the store's spend");
-	sqlite3_bind_text(s, 1, st->path, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return store_dberr(copy, err, "cannot read the store's spend");
-	rc = store_exec(copy, "INSERT INTO main.quota SELECT * FROM "
+	return store_exec(copy, "INSERT INTO main.quota SELECT * FROM "
 	    "live.quota WHERE true ON CONFLICT(source, day) DO UPDATE SET "
 	    "used = max(used, excluded.used);"
 	    "INSERT INTO main.token_usage SELECT * FROM live.token_usage "
@@ -406,6 +497,27 @@ carry_spend(struct chousa_store *st, struct chousa_store *copy,
 	    "max(online, excluded.online);"
 	    "DELETE FROM main.backups;"
 	    "INSERT INTO main.backups SELECT * FROM live.backups", err);
+}
+
+/* What the copy takes from the store, which it reads as "live". */
+static int
+carry_live(struct chousa_store *st, struct chousa_store *copy,
+    const char **made_since, size_t n, struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(copy->db, "ATTACH DATABASE ?1 AS live", -1, &s,
+	    NULL) != SQLITE_OK)
+		return store_dberr(copy, err, "cannot read the store");
+	sqlite3_bind_text(s, 1, st->path, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_dberr(copy, err, "cannot read the store");
+	rc = carry_tokens(copy, made_since, n, err);
+	if (rc == CHOUSA_OK)
+		rc = carry_spend(copy, err);
 	sqlite3_exec(copy->db, "DETACH DATABASE live", NULL, NULL, NULL);
 	return rc;
 }
@@ -434,6 +546,7 @@ chousa_store_restore(struct chousa_store *st, const char *src,
     chousa_progress_fn fn, void *arg, struct chousa_err *err)
 {
 	struct chousa_store *copy = NULL;
+	const char **made_since = NULL;
 	sqlite3 *from = NULL;
 	sqlite3_backup *b;
 	char tmp[4096];
@@ -456,9 +569,9 @@ chousa_store_restore(struct chousa_store *st, const char *src,
 	if (rc == CHOUSA_OK)
 		rc = quick_check(copy->db, src, err);
 	if (rc == CHOUSA_OK)
-		rc = carry_revocations(st, copy, a, out, err);
+		rc = carry_revocations(st, copy, a, out, &made_since, err);
 	if (rc == CHOUSA_OK)
-		rc = carry_spend(st, copy, err);
+		rc = carry_live(st, copy, made_since, out->n_gone, err);
 	if (copy != NULL) {
 		/* One file again, whole, for the copy below. */
 		if (rc == CHOUSA_OK && sqlite3_exec(copy->db, "PRAGMA "

@@ -375,13 +375,15 @@ chousa_store_token_used(struct chousa_store *st,
 	if (rc != CHOUSA_OK)
 		return rc;
 	if (sqlite3_prepare_v2(store_db(st), "UPDATE tokens SET last_used_at ="
-	    " ?2, last_used_from = nullif(?3, '') WHERE id = ?1 AND"
-	    " coalesce(last_used_at, 0) <= ?2", -1, &s, NULL) != SQLITE_OK)
+	    " ?2, last_used_from = nullif(?3, '') WHERE id = ?1 AND hash = ?4"
+	    " AND coalesce(last_used_at, 0) <= ?2", -1, &s, NULL) !=
+	    SQLITE_OK)
 		rc = store_dberr(st, err, "cannot record the tokens' use");
 	for (i = 0; rc == CHOUSA_OK && i < n; i++) {
 		sqlite3_bind_int64(s, 1, (sqlite3_int64)uses[i].id);
 		sqlite3_bind_int64(s, 2, (sqlite3_int64)uses[i].at);
 		sqlite3_bind_text(s, 3, uses[i].from, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, uses[i].hash, -1, SQLITE_STATIC);
 		if (sqlite3_step(s) != SQLITE_DONE)
 			rc = store_dberr(st, err, "cannot record the tokens' "
 			    "use");

@@ -83,9 +83,56 @@ print("ok" if last == good and last["ok"] and last["file"].endswith("/dir/" + sy
       and last["bytes"] > 0 and last["message"] is None else json.dumps(d)[-400:])
 PY
 expect stats_json_last_backup '^ok$' "$T/stats.check"
-check keep_needs_a_dir 2 "$CHOUSA" db backup --keep 2 "$T/b9.db"
-expect keep_needs_a_dir_says "--keep is for a backup into a directory" "$T/err"
+check keep_needs_a_dir 2 "$CHOUSA" db backup --keep 2 "$T/b1.db"
+expect keep_needs_a_dir_says "--keep is for a backup into a directory: '.*b1\.db' is not one" "$T/err"
 check keep_only_for_backup 2 "$CHOUSA" db stats --keep 2
+
+# The timer's command into a directory that does not exist: a failed
+# backup, noted with why (ChousaBackupFailed), the directory not made.
+check missing_backup_dir_fails 3 "$CHOUSA" db backup --keep 14 "$T/nodir/backups"
+expect missing_backup_dir_says "^chousa: the directory '.*/nodir/backups' does not exist: make it, for the user who runs the backups only \(install -d -m 700 '.*/nodir/backups'\)$" "$T/err"
+refute missing_backup_dir_no_usage "usage:" "$T/err"
+[ ! -e "$T/nodir" ] && ok missing_backup_dir_not_made || not_ok missing_backup_dir_not_made "made"
+"$CHOUSA" db stats --json > "$T/stats.json"
+python3 - "$T/stats.json" "$T/nodir/backups" <<'PY' > "$T/stats.check"
+import json, sys
+last = json.load(open(sys.argv[1]))["last_backup"]
+print("ok" if last["ok"] is False and last["file"] == sys.argv[2]
+      and "does not exist" in last["message"] else json.dumps(last))
+PY
+expect missing_backup_dir_noted '^ok$' "$T/stats.check"
+check missing_dir_slash_fails 3 "$CHOUSA" db backup "$T/nodir/"
+expect missing_dir_slash_says "the directory '.*/nodir/' does not exist" "$T/err"
+
+# Two in the same second: the second named -1, none overwritten; --keep
+# orders them by time, then number (chousa-...Z-2.db is newer than
+# chousa-...Z.db, though it sorts before it).
+mkdir "$T/same"
+now=$(date +%s)
+for i in 0 1 2 3 4 5; do
+	: > "$T/same/chousa-$(date -u -d @$((now + i)) +%Y%m%dT%H%M%SZ).db"
+done
+check same_second_named_apart 0 "$CHOUSA" db backup "$T/same"
+expect same_second_says_which "written to '.*/same/chousa-[0-9]{8}T[0-9]{6}Z-1\.db' and checked" "$T/err"
+rm -f "$T/same/"*
+"$CHOUSA" -q db backup "$T/same" & p1=$!
+"$CHOUSA" -q db backup "$T/same" & p2=$!
+"$CHOUSA" -q db backup "$T/same" & p3=$!
+wait $p1 && wait $p2 && wait $p3 && ok same_second_all_written || not_ok same_second_all_written "a backup failed"
+good=0
+for f in "$T/same/"chousa-*.db; do
+	[ "$(sqlite3 "$f" 'PRAGMA quick_check')" = ok ] && good=$((good + 1))
+done
+[ "$good" = 3 ] && ok same_second_three_backups || not_ok same_second_three_backups "$(ls "$T/same" | tr '\n' ' ')"
+rm -f "$T/same/"*
+for n in 20200101T000000Z 20200101T000000Z-1 20200101T000000Z-2 20200101T000001Z 20200101T000000Z-x; do
+	: > "$T/same/chousa-$n.db"
+done
+check keep_by_time_then_number 0 "$CHOUSA" -q db backup --keep 3 "$T/same"
+ls "$T/same" | grep -v '^chousa-2020' > "$T/new.ls"
+[ "$(ls "$T/same" | grep '^chousa-2020' | tr '\n' ' ')" = "chousa-20200101T000000Z-2.db chousa-20200101T000000Z-x.db chousa-20200101T000001Z.db " ] &&
+	[ "$(wc -l < "$T/new.ls")" = 1 ] && ok keep_orders_same_second ||
+	not_ok keep_orders_same_second "$(ls "$T/same" | tr '\n' ' ')"
 
 # ---- 3. under writes, with a server ----
 # 40 MB of rows first, so the copy takes many steps.

@@ -7,8 +7,12 @@
 #     Each day's online quota and token spend keeps the higher count; the
 #     backups noted are the store's (the copy's end before it).
 #  2. Tokens: one revoked after the backup stays revoked (refused by the
-#     server), one made after it is named as gone and refused; one in the
-#     backup still works.
+#     server), one made after it is named, kept revoked and refused; one
+#     in the backup still works.  IDs are never given again: a token made
+#     after the restore gets a new one, and the use of the token made
+#     after the backup, noted by the server before the restore and
+#     written when it stops, stays that token's (token list, and the
+#     audit log's token_id), never the new token's.
 #  3. An older backup (schema 1) is migrated as it is restored; one from a
 #     newer chousa, a file that is not a chousa store, a damaged one and a
 #     missing one are refused with why (exit 3), the store unchanged.
@@ -36,6 +40,10 @@ printf '203.0.113.77\n' > "$T/case.txt"
 serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
 http GET "/api/v1/lookup?indicator=203.0.113.77" "$KEPT"
 expect case_listed_before '"case9"' "$T/body"
+# A use of the token made after the backup, in the server's memory.
+http GET /api/v1/version "$LATER"
+status_is made_later_used 200
+LATER_ID=$(sqlite3 "$CHOUSA_DB" "SELECT id FROM tokens WHERE name = 'later'")
 
 # ---- 1. under a running server, asked all along ----
 python3 - "$URL" "$KEPT" "$T/load.out" <<'PY' &
@@ -63,7 +71,8 @@ while [ ! -s "$T/load.out" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 check restore_runs 0 "$CHOUSA" db restore "$T/b.db"
 expect restore_says_done "'.*b\.db' restored over '.*/db' and checked$" "$T/err"
 expect restore_says_revoked "^chousa: 1 token revoked since the backup stays revoked$" "$T/err"
-expect restore_says_gone "^chousa: token 'later' was made after the backup and is gone: make it again \(chousa token create\)$" "$T/err"
+expect restore_says_gone "^chousa: token 'later' was made after the backup and is revoked \(kept, so that its ID is not given again\): make another \(chousa token create\)$" "$T/err"
+NEWER=$("$CHOUSA" -q token create --role read newer)
 sleep 0.5
 kill $L 2> /dev/null
 wait $L 2> /dev/null
@@ -94,7 +103,32 @@ http GET /api/v1/version "$LATER"
 status_is made_later_gone 401
 http GET /api/v1/version "$KEPT"
 status_is kept_token_works 200
+http GET /api/v1/version "$NEWER"
+status_is made_after_restore_works 200
+# The server writes the uses it holds as it stops.
 serve_stop
+"$CHOUSA" token list --json > "$T/tokens.json"
+python3 - "$T/tokens.json" "$T/audit.log" "$LATER_ID" <<'PY' > "$T/ids.check"
+import json, sys
+tokens = {t["name"]: t for t in json.load(open(sys.argv[1]))["tokens"]}
+later, newer = tokens["later"], tokens["newer"]
+bad = []
+if later["id"] != int(sys.argv[3]):
+    bad.append("later's id %s, was %s" % (later["id"], sys.argv[3]))
+if not later["revoked"]:
+    bad.append("later not revoked")
+if later["last_used_at"] is None:
+    bad.append("later's use lost")
+if newer["id"] <= max(t["id"] for n, t in tokens.items() if n != "newer"):
+    bad.append("newer's id %s given again" % newer["id"])
+by_id = {t["id"]: n for n, t in tokens.items()}
+for line in open(sys.argv[2]):
+    a = json.loads(line)
+    if a.get("token_id") is not None and by_id.get(a["token_id"]) != a.get("who"):
+        bad.append("audit: %s as token_id %s, now %s's" % (a.get("who"), a["token_id"], by_id.get(a["token_id"])))
+print("; ".join(sorted(set(bad))) or "ok")
+PY
+expect ids_never_given_again '^ok$' "$T/ids.check"
 
 # ---- 3. what is refused ----
 sqlite3 "$T/v1.db" < "$TESTS/data/store-v1.sql"

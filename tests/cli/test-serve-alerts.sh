@@ -2,7 +2,12 @@
 # test-serve-alerts.sh: the alerting rules in dist/chousa-alerts.yml, in a
 # real Prometheus (Debian's prometheus) scraping a real server as
 # docs/team.md's scrape job does (a token in credentials_file).
-#  1. promtool checks the rules, and lints a scrape of /metrics.
+#  1. promtool checks the rules, and lints a scrape of /metrics.  Its unit
+#     tests take the backup alerts through 4 days: a store never backed up
+#     (its time 0, or none from an older chousa) on a server up 4 days,
+#     and a backup 4 days old on a server restarted 3 h ago, are stale; a
+#     server up 3 h without a backup, a backup of 6 h ago, and another
+#     job's process up 4 days are not; a failed backup is said at once.
 #  2. Prometheus scrapes the server (up is 1) and takes every sample: no
 #     duplicate or out-of-order sample counted.  /metrics has each check
 #     of the health answer (chousa_health_status) and each token's making
@@ -26,6 +31,31 @@ done
 # ---- 1. promtool ----
 check rules_valid 0 promtool check rules "$RULES"
 expect rules_counted 'SUCCESS: 10 rules found' "$T/out"
+# One sample a minute for 100 h; the alerts as they are at 96 h.
+s() { printf "      - series: '%s{job=\"%s\",instance=\"%s\"}'\n        values: '%s+0x6000'\n" "$@"; }
+a() { printf "          - labels: 'ALERTS{alertname=\"%s\",alertstate=\"firing\",instance=\"%s\",job=\"chousa\",severity=\"warning\"}'\n            value: 1\n" "$@"; }
+{
+	printf 'rule_files: ["%s"]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n' "$RULES"
+	s process_start_time_seconds chousa never 0
+	s chousa_backup_last_success_timestamp_seconds chousa never 0
+	s process_start_time_seconds chousa older 0
+	s process_start_time_seconds chousa restarted 334800
+	s chousa_backup_last_success_timestamp_seconds chousa restarted 1000
+	s process_start_time_seconds chousa started 334800
+	s chousa_backup_last_success_timestamp_seconds chousa started 0
+	s process_start_time_seconds chousa recent 0
+	s chousa_backup_last_success_timestamp_seconds chousa recent 324000
+	s process_start_time_seconds chousa failed 0
+	s chousa_backup_last_success_timestamp_seconds chousa failed 324000
+	s chousa_backup_last_attempt_successful chousa failed 0
+	s process_start_time_seconds node other 0
+	printf '    promql_expr_test:\n      - expr: ALERTS{alertname=~"ChousaBackup.*"}\n        eval_time: 96h\n        exp_samples:\n'
+	a ChousaBackupFailed failed
+	a ChousaBackupStale never
+	a ChousaBackupStale older
+	a ChousaBackupStale restarted
+} > "$T/alerts-test.yml"
+check backup_alerts_over_4_days 0 promtool test rules "$T/alerts-test.yml"
 
 serve_store '[server]\nrate = 0\n'
 MONITOR=$("$CHOUSA" -q token create --role read prometheus)

@@ -4,7 +4,8 @@
 #  1. Without a token, 401, audited; with one, the Prometheus text format,
 #     read by the reference parser (python3-prometheus-client) and checked
 #     strictly (tests/serve/metrics_check.py): every family typed once, no
-#     series twice, histogram buckets rising to _count.
+#     series twice, histogram buckets rising to _count.  A store never
+#     backed up has its last good backup at 0 (an alert can find it).
 #  2. The counts are exact: 600 look-ups from 6 threads at once, a 404, a
 #     405 and a 401 are each counted under their route, method and code;
 #     a path a client makes up is counted as route "other", never as
@@ -33,6 +34,12 @@ status_is metrics_answers 200
 grep -qi '^Content-Type: text/plain; version=0.0.4; charset=utf-8' "$T/headers" &&
 	ok metrics_content_type ||
 	not_ok metrics_content_type "$(grep -i content-type "$T/headers")"
+# A store never backed up: the last good backup's time 0, alone of its
+# family (ChousaBackupStale then counts from process_start_time_seconds).
+grep '^chousa_backup_' "$T/body" > "$T/backup.series"
+[ "$(cat "$T/backup.series")" = "chousa_backup_last_success_timestamp_seconds 0" ] &&
+	ok never_backed_up_series || not_ok never_backed_up_series "$(tr '\n' ';' < "$T/backup.series")"
+expect process_start_series '^process_start_time_seconds [1-9]' "$T/body"
 
 # ---- 2. exact counts ----
 python3 - "$URL" "$TOKEN" <<'PY' > "$T/burst" 2>&1

@@ -222,8 +222,8 @@ test_schema(void)
 		chousa_store_token_set_allow(st, "stays", "192.0.2.7", &err);
 		{
 			struct chousa_token_use use[2] = {
-				{ id, 2000, "192.0.2.7" },
-				{ 1, 1000, "2001:db8::1" },
+				{ id, "ee", 2000, "192.0.2.7" },
+				{ 1, "aa", 1000, "2001:db8::1" },
 			};
 
 			T_OK("token_never_used", chousa_store_token_find(st,
@@ -242,6 +242,13 @@ test_schema(void)
 			    CHOUSA_OK && chousa_store_token_find(st, a, "ee",
 			    &t, &err) == CHOUSA_OK && t.last_used_at == 2000 &&
 			    strcmp(t.last_used_from, "192.0.2.7") == 0);
+			/* The id now another token's (a restore): not its. */
+			use[1].at = 3000;
+			snprintf(use[1].hash, sizeof(use[1].hash), "zz");
+			T_OK("token_use_needs_id_and_hash",
+			    chousa_store_token_used(st, &use[1], 1, &err) ==
+			    CHOUSA_OK && chousa_store_token_find(st, a, "aa",
+			    &t, &err) == CHOUSA_OK && t.last_used_at == 1000);
 		}
 		chousa_store_close(st);
 		/* A version 7 store read-only: its tokens never used. */
