@@ -1063,6 +1063,13 @@ mcp_handle(struct runenv *env, const struct principal *who,
 	}
 	if (jt_get(v, "id") == NULL)
 		goto out;	/* a notification (initialized, cancelled) */
+	/* Another protocol's request is not read as this one's. */
+	if ((ver = jt_str(v, "jsonrpc")) == NULL || strcmp(ver, "2.0") != 0) {
+		rpc_error(out, id, -32600, "a JSON-RPC 2.0 request is "
+		    "expected (\"jsonrpc\": \"2.0\")");
+		rc = MCP_NOT_RPC;
+		goto out;
+	}
 	if (strcmp(method, "initialize") == 0) {
 		ver = jt_str(params, "protocolVersion");
 		for (i = 0; ver != NULL && versions[i] != NULL; i++)

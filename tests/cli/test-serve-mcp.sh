@@ -37,6 +37,9 @@ http GET /mcp "$TOKEN"
 status_is mcp_get_is_405 405
 http POST /mcp "$TOKEN" 'not json'
 status_is mcp_bad_json_400 400
+http POST /mcp "$TOKEN" '{"jsonrpc":"1.0","id":1,"method":"ping"}'
+status_is mcp_not_jsonrpc_2_400 400
+expect mcp_not_jsonrpc_2_said '"error":\{"code":-32600,"message":"a JSON-RPC 2\.0 request is expected' "$T/body"
 http POST /mcp "" '{"jsonrpc":"2.0","id":1,"method":"ping"}'
 status_is mcp_needs_token 401
 grep -q '"what":"mcp".*"who":"agent"\|"who":"agent".*"what":"mcp"' "$T/audit.log" &&
