@@ -292,7 +292,8 @@ int	cli_remote_token(const char *verb, const char *name, const char *role,
 	    const char *expires, long budget, const char *allow_from,
 	    const char *note);
 /* The same for token list [--json] [--unused-for DURATION (NULL: all)]. */
-int	cli_remote_token_list(int json, const char *unused_for);
+int	cli_remote_token_list(int json, const char *unused_for,
+	    const char *state);
 /*
  * POST /api/v1/tokens/NAME/rotate: the new token, and what the server says
  * of it, as `chousa token rotate` prints them.

@@ -1084,7 +1084,7 @@ cli_remote_token_rotate(const char *name, const char *expires,
 }
 
 int
-cli_remote_token_list(int json, const char *unused_for)
+cli_remote_token_list(int json, const char *unused_for, const char *state)
 {
 	struct remote rm;
 
@@ -1092,6 +1092,8 @@ cli_remote_token_list(int json, const char *unused_for)
 	remote_query(&rm, "format", json ? "json" : "text");
 	if (unused_for != NULL)
 		remote_query(&rm, "unused_for", unused_for);
+	if (state != NULL)
+		remote_query(&rm, "state", state);
 	return exchange(&rm, "GET", "/api/v1/tokens");
 }
 

@@ -12,7 +12,7 @@
 
 enum {
 	OPT_ROLE = 256, OPT_EXPIRES, OPT_BUDGET, OPT_GRACE, OPT_ALLOW, OPT_JSON,
-	OPT_UNUSED, OPT_NOTE
+	OPT_UNUSED, OPT_NOTE, OPT_STATE
 };
 
 
@@ -44,6 +44,10 @@ static const struct cli_opt token_opts[] = {
 	{ OPT_UNUSED, "unused-for", "DURATION", "list: only the valid tokens "
 	    "neither used nor made in the last DURATION (90d): the ones to "
 	    "revoke." },
+	{ OPT_STATE, "state", "STATES", "list: only the tokens in these "
+	    "states, comma-separated: valid, expired, revoked (--state valid "
+	    "leaves out the revoked and rotated-out rows kept for the audit "
+	    "log)." },
 	{ 0 }
 };
 
@@ -164,7 +168,7 @@ rotate(const struct cli_cmd *self, const char *name, const char *expires,
  * missing one is not made.
  */
 static int
-list(int json, long unused_for)
+list(int json, long unused_for, unsigned states)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_arena *a;
@@ -183,6 +187,8 @@ list(int json, long unused_for)
 		cli_die_err(&err);
 	if (unused_for >= 0)
 		n = chousa_token_unused(t, n, (int64_t)time(NULL), unused_for);
+	if (states != 0)
+		n = chousa_token_in_states(t, n, (int64_t)time(NULL), states);
 	chousa_buf_init(&b, 0);
 	if (json)
 		chousa_token_list_json(&b, t, n);
@@ -226,6 +232,8 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 	struct chousa_store *st;
 	const char *arg, *role = NULL, *expires = NULL, *verb;
 	const char *grace = NULL, *from = NULL, *unused = NULL, *note = NULL;
+	const char *state = NULL;
+	unsigned states = 0;
 	int c, json = 0, remote;
 	long budget = -1, unused_for;
 
@@ -244,6 +252,8 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 			json = 1;
 		else if (c == OPT_UNUSED)
 			unused = arg;
+		else if (c == OPT_STATE)
+			state = arg;
 		else if (c == OPT_NOTE)
 			note = arg;
 	verb = token_verb(self, argc, argv);
@@ -253,6 +263,11 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 		cli_usage_error(self, "--grace is for rotate");
 	if (unused != NULL && strcmp(verb, "list") != 0)
 		cli_usage_error(self, "--unused-for is for list");
+	if (state != NULL && strcmp(verb, "list") != 0)
+		cli_usage_error(self, "--state is for list");
+	if (state != NULL && chousa_token_states_parse(state, &states,
+	    &err) != CHOUSA_OK)
+		cli_usage_error(self, "%s", err.msg);
 	if (note != NULL && strcmp(verb, "create") != 0)
 		cli_usage_error(self, "--note is for create (note NAME TEXT "
 		    "changes a token's)");
@@ -325,8 +340,8 @@ run_token(const struct cli_cmd *self, int argc, char **argv)
 		unused_for = unused != NULL ? duration_arg(self,
 		    "unused-for", unused) : -1;
 		if (remote)
-			return cli_remote_token_list(json, unused);
-		return list(json, unused_for);
+			return cli_remote_token_list(json, unused, state);
+		return list(json, unused_for, states);
 	}
 	/* revoke or readmit, the verbs left. */
 	if (argc - cli_optind != 2)

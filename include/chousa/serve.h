@@ -103,6 +103,19 @@ void	chousa_token_list_json(struct chousa_buf *b,
  */
 size_t	chousa_token_unused(struct chousa_token *t, size_t n, int64_t now,
 	    long seconds);
+/* The states chousa_token_state() names, as bits. */
+#define CHOUSA_TOKEN_VALID	0x1u
+#define CHOUSA_TOKEN_EXPIRED	0x2u
+#define CHOUSA_TOKEN_REVOKED	0x4u
+/*
+ * "valid", "expired", "revoked", comma-separated, into *mask;
+ * CHOUSA_EINVAL, saying which word is none of them, otherwise.
+ */
+int	chousa_token_states_parse(const char *s, unsigned *mask,
+	    struct chousa_err *err);
+/* Keep, in their order, the tokens of t in a state of mask at now. */
+size_t	chousa_token_in_states(struct chousa_token *t, size_t n, int64_t now,
+	    unsigned mask);
 /* The same as `chousa token list` prints it: a table, states as of now. */
 void	chousa_token_list_text(struct chousa_buf *b,
 	    const struct chousa_token *t, size_t n, int64_t now);

@@ -753,7 +753,8 @@ h_investigate(struct sreq *r)
 
 /* ---- administration ---- */
 
-static const char *const list_keys[] = { "format", "unused_for", NULL };
+static const char *const list_keys[] = { "format", "unused_for", "state",
+	NULL };
 
 static int
 h_tokens_list(struct sreq *r)
@@ -763,10 +764,15 @@ h_tokens_list(struct sreq *r)
 	size_t n;
 	const char *format = req_arg(r, "format");
 	const char *unused = req_arg(r, "unused_for");
+	const char *state = req_arg(r, "state");
 	long unused_for = unused != NULL ? chousa_duration_parse(unused) : 0;
+	unsigned states = 0;
 
 	if (!req_known_args(r, list_keys))
 		return 0;
+	if (state != NULL && chousa_token_states_parse(state, &states, &err) !=
+	    CHOUSA_OK)
+		return req_error(r, 400, "%s", err.msg);
 	if (format != NULL && strcmp(format, "json") != 0 &&
 	    strcmp(format, "text") != 0)
 		return req_error(r, 400, "unknown format '%.40s' (json or "
@@ -777,6 +783,8 @@ h_tokens_list(struct sreq *r)
 	if (uses_tokens(r->srv->uses, r->env.st, r->a, unused != NULL ?
 	    unused_for : -1, &t, &n, &err) != CHOUSA_OK)
 		return req_error(r, 500, "%s", err.msg);
+	if (state != NULL)
+		n = chousa_token_in_states(t, n, (int64_t)time(NULL), states);
 	r->exit_status = CHOUSA_EXIT_CLEAN;
 	if (format != NULL && strcmp(format, "text") == 0) {
 		r->ctype = "text/plain; charset=utf-8";

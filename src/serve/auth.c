@@ -395,6 +395,56 @@ chousa_token_unused(struct chousa_token *t, size_t n, int64_t now,
 	return kept;
 }
 
+static const char *const state_names[] = { "valid", "expired", "revoked",
+	NULL };
+
+int
+chousa_token_states_parse(const char *s, unsigned *mask,
+    struct chousa_err *err)
+{
+	size_t len, i;
+
+	*mask = 0;
+	while (s != NULL && *s != '\0') {
+		s += strspn(s, " ,");
+		len = strcspn(s, " ,");
+		if (len == 0)
+			break;
+		for (i = 0; state_names[i] != NULL; i++)
+			if (strlen(state_names[i]) == len &&
+			    strncmp(s, state_names[i], len) == 0)
+				break;
+		if (state_names[i] == NULL)
+			return chousa_errf(err, CHOUSA_EINVAL, "unknown token "
+			    "state '%.*s' (valid, expired, revoked)",
+			    (int)(len > 40 ? 40 : len), s);
+		*mask |= 1u << i;
+		s += len;
+	}
+	if (*mask == 0)
+		return chousa_errf(err, CHOUSA_EINVAL, "no token state named "
+		    "(valid, expired, revoked)");
+	return CHOUSA_OK;
+}
+
+size_t
+chousa_token_in_states(struct chousa_token *t, size_t n, int64_t now,
+    unsigned mask)
+{
+	const char *st;
+	size_t i, k, kept = 0;
+
+	for (i = 0; i < n; i++) {
+		st = chousa_token_state(&t[i], now);
+		for (k = 0; state_names[k] != NULL; k++)
+			if (strcmp(st, state_names[k]) == 0)
+				break;
+		if (state_names[k] != NULL && (mask & (1u << k)))
+			t[kept++] = t[i];
+	}
+	return kept;
+}
+
 int
 auth_token_current(const struct chousa_token *t, size_t n, size_t i,
     int64_t now, int bearer)

@@ -76,6 +76,27 @@ for w in "create tokens" "set a token's budget" "set a token's note" \
 	expect "token_audited_$(echo "$w" | tr -c 'a-z\n' '_')" "\"what\":\"$w\".*\"inputs\":\[\"carol\"\]" "$T/audit.log"
 done
 
+# --state: carol revoked above, boss and alice valid.
+check token_list_state_valid 0 "$CHOUSA" token list --state valid
+refute token_list_state_valid_no_revoked ' carol ' "$T/out"
+expect token_list_state_valid_keeps ' boss ' "$T/out"
+check token_list_state_revoked 0 "$CHOUSA" token list --json --state revoked,expired
+python3 -c 'import json, sys
+names = sorted({t["name"] for t in json.load(open(sys.argv[1]))["tokens"]})
+assert names == ["carol"], names' "$T/out" 2> "$T/py.err" &&
+	ok token_list_state_revoked_only || not_ok token_list_state_revoked_only "$(tail -n 1 "$T/py.err")"
+"$CHOUSA" token list --json --state revoked > "$T/local.out" 2> "$T/local.err"
+lst=$?
+remote token list --json --state revoked > "$T/remote.out" 2> "$T/remote.err"
+rst=$?
+sed -i -E 's/,"last_used_at":[^,]*,"last_used_from":[^}]*//g' "$T/local.out" "$T/remote.out"
+same_as_local token_list_state_same 0 $lst $rst
+check token_list_state_unknown 2 "$CHOUSA" token list --state gone
+expect token_list_state_unknown_said "unknown token state 'gone' \(valid, expired, revoked\)" "$T/err"
+check token_list_state_unknown_remote 2 remote token list --state gone
+http GET "/api/v1/tokens?state=gone" "$ADMIN"
+status_is token_list_state_unknown_api_400 400
+
 # ---- 2. errors as here ----
 "$CHOUSA" token create --role read dave > "$T/local.out" 2> "$T/local.err"
 lst=$?
