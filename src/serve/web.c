@@ -1075,6 +1075,13 @@ audit_row(void *arg, const struct audit_entry *e)
 	html(&r->out, e->time);
 	chousa_buf_adds(&r->out, "</td><td>");
 	html(&r->out, e->who != NULL ? e->who : "-");
+	/* Which of a rotated name's tokens, and from where: for a leak. */
+	if (e->token_id > 0)
+		chousa_buf_addf(&r->out, "</td><td>%lld</td><td>",
+		    (long long)e->token_id);
+	else
+		chousa_buf_adds(&r->out, "</td><td>-</td><td>");
+	html(&r->out, e->peer != NULL ? e->peer : "-");
 	chousa_buf_adds(&r->out, "</td><td>");
 	html(&r->out, e->what);
 	chousa_buf_addf(&r->out, "</td><td>%lld</td><td>",
@@ -1114,6 +1121,8 @@ audit_page(struct sreq *r, const char *lines, size_t len,
 	    "id=\"audit-form\"><p>");
 	audit_field(r, "indicator", "Asked about", "www[.]dnautik[.]com");
 	audit_field(r, "who", "Token", "alice");
+	audit_field(r, "token_id", "Token ID", "12");
+	audit_field(r, "peer", "From", "203.0.113.0/24");
 	audit_field(r, "since", "Since", "7d, 2024-03-13");
 	chousa_buf_addf(&r->out, "<label><input type=\"checkbox\" "
 	    "name=\"refused\" value=\"true\"%s> Refused only</label> "
@@ -1132,10 +1141,11 @@ audit_page(struct sreq *r, const char *lines, size_t len,
 	    "<code>chousa audit --limit N</code> shows more.</p>\n" :
 	    ".</p>\n");
 	chousa_buf_adds(&r->out, "<table id=\"audit\"><thead><tr><th>Time"
-	    "</th><th>Who</th><th>What</th><th>Status</th><th>Outcome</th>"
-	    "<th>Asked about</th></tr></thead><tbody>\n");
+	    "</th><th>Who</th><th>Token ID</th><th>From</th><th>What</th>"
+	    "<th>Status</th><th>Outcome</th><th>Asked about</th></tr>"
+	    "</thead><tbody>\n");
 	if (audit_each(lines, len, audit_row, r, &err) != CHOUSA_OK)
-		chousa_buf_adds(&r->out, "<tr><td colspan=\"6\">the search's "
+		chousa_buf_adds(&r->out, "<tr><td colspan=\"8\">the search's "
 		    "answer could not be read</td></tr>");
 	chousa_buf_adds(&r->out, "</tbody></table>\n");
 	page_end(r);

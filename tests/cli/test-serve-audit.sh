@@ -188,6 +188,16 @@ n=$(grep -c '^<tr><td>20' "$T/audit.html")
 [ "$n" = 2 ] && ok "web_audit_two_entries" || not_ok web_audit_two_entries "$n rows"
 expect web_audit_links_report '<a href="/report\?q=www.dnautik.com"><code>www\[\.\]dnautik\[\.\]com</code></a>' "$T/audit.html"
 expect web_audit_keeps_the_query 'name="indicator" id="indicator" placeholder="[^"]*" value="www\[\.\]dnautik\[\.\]com"' "$T/audit.html"
+# Each entry's token ID and address, and a search by them; the form's
+# empty fields ask for any.
+expect web_audit_id_and_peer_columns '<th>Token ID</th><th>From</th>' "$T/audit.html"
+expect web_audit_row_id_and_peer '^<tr><td>20[^<]*</td><td>[^<]*</td><td>[0-9]+</td><td>127\.0\.0\.1</td>' "$T/audit.html"
+code=$(curl -s -b "$T/jar" -o "$T/audit5.html" -w '%{http_code}' "$URL/audit?indicator=www%5B.%5Ddnautik%5B.%5Dcom&who=&token_id=&peer=&since=&refused=")
+[ "$code" = 200 ] && [ "$(grep -c '^<tr><td>20' "$T/audit5.html")" = 2 ] && ok web_audit_empty_id_and_peer_any ||
+	not_ok web_audit_empty_id_and_peer_any "HTTP $code, $(grep -c '^<tr><td>20' "$T/audit5.html") rows"
+curl -s -b "$T/jar" -o "$T/audit6.html" "$URL/audit?indicator=www%5B.%5Ddnautik%5B.%5Dcom&peer=192.0.2.0/24"
+[ "$(grep -c '^<tr><td>20' "$T/audit6.html")" = 0 ] && ok web_audit_peer_selects ||
+	not_ok web_audit_peer_selects "$(grep -c '^<tr><td>20' "$T/audit6.html") rows"
 curl -s -b "$T/jar" -o "$T/audit2.html" "$URL/audit?who=%3Cscript%3Ealert(1)%3C/script%3E"
 refute web_audit_escapes_the_query '<script>alert' "$T/audit2.html"
 curl -s -b "$T/jar" -o "$T/audit3.html" -w '%{http_code}' "$URL/audit?since=soon" > "$T/wstatus"
