@@ -544,6 +544,19 @@ listener_start(struct listener *l, struct server *s, struct chousa_err *err)
 	return CHOUSA_OK;
 }
 
+/* The accepting thread woken and ended; 0 when it never ran. */
+static int
+listener_stop(struct listener *l)
+{
+	if (!l->started)
+		return 0;
+	while (write(l->wake[1], "", 1) < 0 && errno == EINTR)
+		;
+	pthread_join(l->tid, NULL);
+	l->started = 0;
+	return 1;
+}
+
 void
 listener_retire(struct listener *l)
 {
@@ -551,14 +564,9 @@ listener_retire(struct listener *l)
 
 	if (l == NULL)
 		return;
-	if (l->started) {
-		while (write(l->wake[1], "", 1) < 0 && errno == EINTR)
-			;
-		pthread_join(l->tid, NULL);
-		l->started = 0;
+	if (listener_stop(l))
 		for (i = 0; i < l->n; i++)
 			(void)accept_all(l, l->fds[i]);
-	}
 	listener_close(l);
 }
 
@@ -569,11 +577,7 @@ listener_close(struct listener *l)
 
 	if (l == NULL)
 		return;
-	if (l->started) {
-		while (write(l->wake[1], "", 1) < 0 && errno == EINTR)
-			;
-		pthread_join(l->tid, NULL);
-	}
+	(void)listener_stop(l);
 	for (i = 0; i < l->n; i++)
 		close(l->fds[i]);
 	if (l->wake[0] >= 0)

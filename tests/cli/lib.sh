@@ -110,3 +110,16 @@ make_install() {
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u SANITIZE make --no-print-directory \
 	    -s -C "$TESTS/.." install DESTDIR="$root" PREFIX=/usr "$@"
 }
+
+# schema_python: SCHEMA_PY, a python with jsonschema (Debian's
+# python3-jsonschema first, then the first python3); empty if none has it.
+schema_python() {
+	SCHEMA_PY=
+	for py in /usr/bin/python3 python3; do
+		if "$py" -c 'import jsonschema' 2> /dev/null; then
+			SCHEMA_PY=$py
+			return 0
+		fi
+	done
+	return 1
+}

@@ -215,3 +215,11 @@ http {
 }
 NGX
 }
+
+# need_openssl: 1, with openssl_available failed, when there is no openssl
+# to make the tests' certificates with.
+need_openssl() {
+	command -v openssl > /dev/null 2>&1 && return 0
+	not_ok openssl_available "openssl is needed (scripts/install-deps.sh test)"
+	return 1
+}

@@ -7,10 +7,7 @@
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
 
-if ! command -v openssl > /dev/null 2>&1; then
-	not_ok openssl_available "openssl is needed (scripts/install-deps.sh test)"
-	exit 0
-fi
+need_openssl || exit 0
 serve_up '[server]\nrate = 0\n' read scheme
 export CHOUSA_SERVER_KEY="$TOKEN"
 

@@ -18,14 +18,7 @@ set -- www.dnautik.com 'http://www.dnautik.com/other.php' 162.243.103.0/24 \
     billing@www.dnautik.com 162.243.103.246
 inv() { "$CHOUSA" investigate --offline "$@"; }
 
-# A python with jsonschema: Debian's python3-jsonschema, or the first one.
-SCHEMA_PY=
-for py in /usr/bin/python3 python3; do
-	if "$py" -c 'import jsonschema' 2> /dev/null; then
-		SCHEMA_PY=$py
-		break
-	fi
-done
+schema_python || :
 
 # ---- defanged everywhere ----
 inv --format json "$@" > "$T/r.jsonl" 2> /dev/null

@@ -8,14 +8,7 @@
 . "$TESTS/cli/serve.sh"
 TARPIT=
 trap 'serve_stop; [ -z "$TARPIT" ] || kill "$TARPIT" 2> /dev/null' EXIT INT TERM
-# A python with jsonschema: Debian's python3-jsonschema, or the first one.
-SCHEMA_PY=
-for py in /usr/bin/python3 python3; do
-	if "$py" -c 'import jsonschema' 2> /dev/null; then
-		SCHEMA_PY=$py
-		break
-	fi
-done
+schema_python || :
 [ -n "$SCHEMA_PY" ] || { not_ok jsonschema "no python3 with jsonschema (scripts/install-deps.sh: python3-jsonschema)"; exit 0; }
 # urlhaus's feed is a tarpit: it holds its connections, so an update runs
 # until the check creates $T/open; from then on it closes them at once.

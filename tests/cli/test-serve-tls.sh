@@ -23,10 +23,7 @@
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
 
-if ! command -v openssl > /dev/null 2>&1; then
-	not_ok openssl_available "openssl is needed (scripts/install-deps.sh test)"
-	exit 0
-fi
+need_openssl || exit 0
 cd "$T" || exit 1
 ec() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2> /dev/null; }
 ca_ext='basicConstraints=critical,CA:TRUE
