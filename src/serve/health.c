@@ -170,11 +170,14 @@ check_update(struct health *h, struct server *s, int64_t now)
 	/* Two runs missed: a hung update, not a slow one. */
 	late = us.every > 0 && !us.running && now - (us.last_ok != 0 ?
 	    us.last_ok : us.last_try) > 2 * us.every && us.last_try != 0;
-	if (us.failures > 0)
-		chousa_buf_addf(&h->detail, "the last %d feed update%s failed "
+	if (us.failures == 1)
+		chousa_buf_addf(&h->detail, "the last feed update failed "
 		    "(exit status %d; the server's log says why); last "
-		    "success: %s", us.failures, us.failures == 1 ? "" : "s",
-		    us.last_status, when);
+		    "success: %s", us.last_status, when);
+	else if (us.failures > 1)
+		chousa_buf_addf(&h->detail, "the last %d feed updates failed "
+		    "(exit status %d; the server's log says why); last "
+		    "success: %s", us.failures, us.last_status, when);
 	else if (late)
 		chousa_buf_addf(&h->detail, "no feed update has succeeded for "
 		    "two of its periods; last success: %s", when);

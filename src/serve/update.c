@@ -393,7 +393,8 @@ updater_kick(struct updater *u)
 	int ok;
 
 	pthread_mutex_lock(&u->lock);
-	ok = !u->running;
+	/* One asked for and not yet begun is as good as running. */
+	ok = !u->running && !u->kick;
 	if (ok) {
 		u->kick = 1;
 		pthread_cond_signal(&u->cond);
@@ -406,7 +407,7 @@ void
 updater_state(struct updater *u, struct update_state *out)
 {
 	pthread_mutex_lock(&u->lock);
-	out->running = u->running;
+	out->running = u->running || u->kick;
 	out->last_ok = u->last_ok;
 	out->last_try = u->last_try;
 	out->last_status = u->last_status;

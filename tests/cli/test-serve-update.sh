@@ -69,7 +69,7 @@ expect update_failure_logged 'update: failed \(status 4\); run again when asked'
 tail -n 1 "$T/serve.log" > "$T/last"
 expect update_failure_said_last 'update: failed \(status 4\)' "$T/last"
 http GET /api/v1/health "$READ"
-expect update_failure_in_health '"status":"degraded".*\{"check":"update","status":"degraded","detail":"the last 1 feed update failed \(exit status 4' "$T/body"
+expect update_failure_in_health '"status":"degraded".*\{"check":"update","status":"degraded","detail":"the last feed update failed \(exit status 4' "$T/body"
 mv "$T/www/feodo.gone" "$T/www/feodo.csv"
 # A run that says more than the log repeats: how many more, said.
 cp "$T/config" "$T/config.kept"
@@ -90,6 +90,11 @@ http GET /api/v1/update "$READ"
 expect update_state_not_scheduled '"scheduled":false' "$T/body"
 http POST "/api/v1/update?wait=1&format=xml" "$ADMIN" ""
 status_is update_bad_format_400 400
+# Without wait: started, and said to be running from the answer on (a
+# second ask before it begins gets 409, not a second 202).
+http POST "/api/v1/update" "$ADMIN" ""
+status_is update_api_started_202 202
+expect update_api_started_running '"running":true' "$T/body"
 http POST "/api/v1/update?wait=1" "$ADMIN" ""
 status_is update_api_200 200
 expect update_api_json '"exit_status":0,"output":"' "$T/body"
