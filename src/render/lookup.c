@@ -239,6 +239,12 @@ chousa_lookup_json(struct chousa_buf *b, const struct chousa_lookup *l)
 	chousa_jw_init(&w, b);
 	chousa_jw_object(&w);
 	chousa_jw_kstr(&w, "indicator", l->ind.value);
+	/* 1.2.3.4/32 or 1.2.3.4:8080, looked up as 1.2.3.4: as given. */
+	chousa_jw_key(&w, "given");
+	if (l->ind.flags & CHOUSA_IOC_F_ADDRESS_ONLY)
+		chousa_jw_strn(&w, l->ind.raw, l->ind.raw_len);
+	else
+		chousa_jw_null(&w);
 	chousa_jw_kstr(&w, "type", chousa_ioc_type_name(l->ind.type));
 	chousa_jw_kbool(&w, "malicious", l->is_malicious);
 	chousa_jw_krows(&w, "records", l->n_records, record_json, l);

@@ -51,6 +51,10 @@ check investigate_ip_port 1 "$CHOUSA" investigate --offline "$C2:8080"
 expect investigate_ip_port_as_ip '^162\[\.\]243\[\.\]103\[\.\]246  \(ipv4, given as 162\[\.\]243\[\.\]103\[\.\]246:8080\)$' "$T/out"
 check investigate_ip_port_md 1 "$CHOUSA" investigate --offline --format md "$C2:8080"
 expect investigate_ip_port_md_said '^## `162\[\.\]243\[\.\]103\[\.\]246` \(ipv4, given as `162\[\.\]243\[\.\]103\[\.\]246:8080`\)$' "$T/out"
+# lookup --json says the form given beside the address looked up.
+check lookup_ip_port_json 1 "$CHOUSA" lookup --json "$C2:8080" 8.8.8.8
+expect lookup_ip_port_json_given '^\[\{"indicator":"162\.243\.103\.246","given":"162\.243\.103\.246:8080","type":"ipv4"' "$T/out"
+expect lookup_plain_json_given_null '\{"indicator":"8\.8\.8\.8","given":null,' "$T/out"
 check investigate_ip_port_json 1 "$CHOUSA" investigate --offline --json "$C2:8080"
 expect investigate_ip_port_json_input '"input":"162\.243\.103\.246:8080"' "$T/out"
 expect investigate_ip_port_json_type '"type":"ipv4"' "$T/out"
@@ -80,3 +84,4 @@ want=1 same_run server_lookup_ip_port lookup "$C2:8080" '[2001:db8::1]:443'
 want=3 same_run server_lookup_colon_garbage lookup 'a:b' "$C2:8080"
 want=1 same_run server_investigate_host_cidr investigate --offline "$C2/32"
 want=1 same_run server_investigate_ip_port investigate --offline --json "$C2:8080"
+want=1 same_run server_lookup_ip_port_json lookup --json "$C2:8080" 8.8.8.8
