@@ -74,10 +74,16 @@ struct search {
 	struct addr_ranges peers;	/* q->peer's, when given */
 };
 
-/* A rotated copy of the log: FILE.n, or FILE.n.gz (packed). */
+/*
+ * A rotated copy of the log: FILE.n, or FILE.n.gz (packed); or, with
+ * logrotate's dateext, FILE-20240313 (dated: its date in stamp).
+ */
+#define STAMP_MAX	32
 struct rotated {
 	unsigned long	 n;
 	int		 packed;
+	int		 dated;
+	char		 stamp[STAMP_MAX];
 	char		*path;
 };
 
@@ -379,25 +385,12 @@ static const char *const packed_ext[] = {
 	"gz", "bz2", "xz", "zst", "lz4", "lzma", "Z", NULL
 };
 
-/*
- * Whether name is base.n or base.n.EXT (n from 1, no leading zero):
- * n into *n, whether it is compressed into *packed.
- */
+/* Whether end is "" or ".EXT" of a compressor; whether packed. */
 static int
-rotated_name(const char *name, const char *base, size_t base_len,
-    unsigned long *n, int *packed)
+packed_end(const char *end, int *packed)
 {
-	const char *p = name + base_len + 1;
-	char *end;
 	size_t i;
 
-	if (strncmp(name, base, base_len) != 0 || name[base_len] != '.' ||
-	    *p < '1' || *p > '9')
-		return 0;
-	errno = 0;
-	*n = strtoul(p, &end, 10);
-	if (errno != 0)
-		return 0;
 	*packed = *end != '\0';
 	if (!*packed)
 		return 1;
@@ -407,14 +400,65 @@ rotated_name(const char *name, const char *base, size_t base_len,
 	return 0;
 }
 
+/*
+ * Whether name is a rotated copy of base, into r: base.n or base.n.EXT
+ * (n from 1, no leading zero), or logrotate's dateext base-DATE or
+ * base-DATE.EXT (its default -%Y%m%d, hourly's -%Y%m%d%H, or a
+ * dateformat of digits and dashes: such dates sort as they run).
+ */
+static int
+rotated_name(const char *name, const char *base, size_t base_len,
+    struct rotated *r)
+{
+	const char *p = name + base_len + 1;
+	char *end;
+	size_t len;
+
+	memset(r, 0, sizeof(*r));
+	if (strncmp(name, base, base_len) != 0)
+		return 0;
+	if (name[base_len] == '-' && *p >= '0' && *p <= '9') {
+		len = strspn(p, "0123456789-");
+		if (len < 8 || len >= STAMP_MAX)
+			return 0;
+		memcpy(r->stamp, p, len);
+		r->dated = 1;
+		return packed_end(p + len, &r->packed);
+	}
+	if (name[base_len] != '.' || *p < '1' || *p > '9')
+		return 0;
+	errno = 0;
+	r->n = strtoul(p, &end, 10);
+	if (errno != 0)
+		return 0;
+	return packed_end(end, &r->packed);
+}
+
+/*
+ * Newest first: FILE.1, FILE.2...; then the dated ones, the latest date
+ * first (a log whose rotation changed to dateext kept both).
+ */
 static int
 rotated_order(const void *x, const void *y)
 {
 	const struct rotated *a = x, *b = y;
+	int c;
 
+	if (a->dated != b->dated)
+		return a->dated - b->dated;
+	if (a->dated && (c = strcmp(b->stamp, a->stamp)) != 0)
+		return c;
 	if (a->n != b->n)
 		return a->n < b->n ? -1 : 1;
 	return a->packed - b->packed;
+}
+
+/* Whether a and b are one copy, plain and compressed. */
+static int
+rotated_same(const struct rotated *a, const struct rotated *b)
+{
+	return a->dated == b->dated && a->n == b->n &&
+	    strcmp(a->stamp, b->stamp) == 0;
 }
 
 static void
@@ -428,8 +472,9 @@ rotated_free(struct rotated *r, size_t n)
 }
 
 /*
- * The rotated copies of path in its directory, newest (FILE.1) first,
- * one per number: FILE.2 before FILE.2.gz, which a compression under way
+ * The rotated copies of path in its directory, newest (FILE.1, or the
+ * latest date) first, one per number or date: FILE.2 before FILE.2.gz,
+ * which a compression under way
  * may still be writing (the plain one goes when it is done).  A directory
  * that cannot be listed (searchable, not readable) gives none.
  */
@@ -454,10 +499,9 @@ rotated_list(const char *path, struct rotated **out, size_t *n_out,
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	d = opendir(dir);
 	while (d != NULL && n < ROTATED_MAX && (de = readdir(d)) != NULL) {
-		unsigned long k;
-		int packed;
+		struct rotated one;
 
-		if (!rotated_name(de->d_name, base, strlen(base), &k, &packed))
+		if (!rotated_name(de->d_name, base, strlen(base), &one))
 			continue;
 		if (n == cap) {
 			cap = cap == 0 ? 16 : cap * 2;
@@ -468,8 +512,7 @@ rotated_list(const char *path, struct rotated **out, size_t *n_out,
 			}
 			r = grown;
 		}
-		r[n].n = k;
-		r[n].packed = packed;
+		r[n] = one;
 		r[n].path = slash == NULL ? mem_strdup(de->d_name) : NULL;
 		if (slash != NULL && asprintf(&r[n].path, "%.*s/%s",
 		    (int)(slash - path), path, de->d_name) < 0)
@@ -489,7 +532,7 @@ rotated_list(const char *path, struct rotated **out, size_t *n_out,
 	if (n > 0)
 		qsort(r, n, sizeof(*r), rotated_order);
 	for (i = kept = 0; i < n; i++) {
-		if (kept > 0 && r[kept - 1].n == r[i].n) {
+		if (kept > 0 && rotated_same(&r[kept - 1], &r[i])) {
 			mem_free(r[i].path);
 			continue;
 		}

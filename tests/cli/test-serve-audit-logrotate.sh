@@ -11,6 +11,8 @@
 #     read too, in their numbers' order (10 after 9); FILE.4 beside
 #     FILE.4.gz read once; --since stops after a compressed file older
 #     all through; a damaged copy is an error that names it.
+#  2b. logrotate's dateext names (FILE-20260208, FILE-20260207.gz), the
+#     latest date first, also as a real logrotate run names them.
 #  3. The log deleted under the server: said on stderr, the next lines in
 #     a new file (0600) at the path, none lost (the metrics say 0);
 #     moved away with no signal: the lines in the moved file, then a new
@@ -108,6 +110,32 @@ expect audit_compressed_since_stops '"files":2,' "$T/out"
 head -c 20 "$T/c/s.log.10.gz" > "$T/c/s.log.11.gz"
 check audit_damaged_copy 3 "$CHOUSA" audit --log "$T/c/s.log"
 expect audit_damaged_copy_named 's\.log\.11\.gz' "$T/err"
+
+# ---- 2b. logrotate's dateext: FILE-DATE, newest date first ----
+mkdir -p "$T/d"
+line 2026-02-09T00:00:00Z d0 > "$T/d/s.log"
+line 2026-02-08T00:00:00Z d1 > "$T/d/s.log-20260208"
+line 2026-02-07T00:00:00Z d2 | gzip > "$T/d/s.log-20260207.gz"
+line 2026-02-06T00:00:00Z d3 | gzip > "$T/d/s.log-20260206.gz"
+line 2026-01-01T00:00:00Z other > "$T/d/s.log-old"
+check audit_dateext 1 "$CHOUSA" audit --log "$T/d/s.log" --json
+grep -o '"who":"[a-z0-9]*"' "$T/out" | tr '\n' ' ' > "$T/who"
+[ "$(cat "$T/who")" = '"who":"d0" "who":"d1" "who":"d2" "who":"d3" ' ] &&
+	ok audit_dateext_in_order || not_ok audit_dateext_in_order "$(cat "$T/who")"
+# The names a real logrotate gives with dateext (and a dateformat down
+# to the second, so that two runs a second apart make two copies).
+mkdir -p "$T/r"
+line 2026-03-01T00:00:00Z r1 > "$T/r/a.log"
+printf '%s {\n\trotate 5\n\tdateext\n\tdateformat -%%Y%%m%%d%%H%%M%%S\n\tcompress\n\tmissingok\n}\n' "$T/r/a.log" > "$T/r/lr.conf"
+logrotate -f -s "$T/r/lr.state" "$T/r/lr.conf" > "$T/lr.out" 2>&1 || not_ok logrotate_dateext_runs "$(head -c 300 "$T/lr.out")"
+sleep 1.1
+line 2026-03-02T00:00:00Z r2 > "$T/r/a.log"
+logrotate -f -s "$T/r/lr.state" "$T/r/lr.conf" > "$T/lr.out" 2>&1 || not_ok logrotate_dateext_runs "$(head -c 300 "$T/lr.out")"
+line 2026-03-03T00:00:00Z r3 > "$T/r/a.log"
+check audit_real_dateext 1 "$CHOUSA" audit --log "$T/r/a.log" --json
+grep -o '"who":"[a-z0-9]*"' "$T/out" | tr '\n' ' ' > "$T/who"
+[ "$(cat "$T/who")" = '"who":"r3" "who":"r2" "who":"r1" ' ] &&
+	ok audit_real_dateext_in_order || not_ok audit_real_dateext_in_order "$(cat "$T/who"); $(ls "$T/r" | tr '\n' ' ')"
 
 # ---- 3. deleted, moved, replaced under the server ----
 rm "$T/audit.log"
