@@ -73,13 +73,21 @@ serve_stop() {
 # serve_hup: SIGHUP, and wait (5 s at most) for the server to say it read
 # the config again or kept the one in force.
 serve_hup() {
+	serve_reloaded kill -HUP "$SERVER_PID"
+}
+
+# serve_reloaded CMD...: CMD run (it signals the server: logrotate's
+# postrotate), then the wait of serve_hup; CMD's status returned.
+serve_reloaded() {
 	n=$(grep -c "serve: the config read again\|kept the config in force" "$T/serve.log")
-	kill -HUP "$SERVER_PID"
+	"$@"
+	st=$?
 	i=0
 	while [ "$(grep -c "serve: the config read again\|kept the config in force" "$T/serve.log")" = "$n" ] && [ $i -lt 50 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
+	return $st
 }
 
 # serve_kill: the server killed (SIGKILL), as a crash or the OOM killer

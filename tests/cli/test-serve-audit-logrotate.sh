@@ -39,14 +39,8 @@ sed -e "s|/var/log/chousa/audit.log|$T/audit.log|" \
 grep -q "kill -HUP $SERVER_PID" "$T/logrotate.conf" && ok logrotate_conf_adapted || not_ok logrotate_conf_adapted "$(cat "$T/logrotate.conf")"
 # rotate: logrotate forced, then the server's reload waited for.
 rotate() {
-	n=$(grep -c "serve: the config read again\|kept the config in force" "$T/serve.log")
-	logrotate -f -s "$T/logrotate.state" "$T/logrotate.conf" > "$T/lr.out" 2>&1 ||
+	serve_reloaded logrotate -f -s "$T/logrotate.state" "$T/logrotate.conf" > "$T/lr.out" 2>&1 ||
 		not_ok "logrotate_runs" "$(head -c 300 "$T/lr.out")"
-	i=0
-	while [ "$(grep -c "serve: the config read again\|kept the config in force" "$T/serve.log")" = "$n" ] && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
 }
 ask() {
 	http GET "/api/v1/lookup?indicator=$1" "$ALICE"
