@@ -108,17 +108,19 @@ audit_local(const struct audit_args *o)
 		    "([server] audit_log = none): give --log FILE, or ask the "
 		    "server with --server URL");
 	/* The server's own default, beside the store. */
-	if (path == NULL || *path == '\0') {
+	if (path == NULL || *path == '\0')
 		path = fallback = cli_audit_default();
-		if (access(path, F_OK) != 0)
-			cli_die(EXIT_USAGE, "no audit log at %s, where chousa "
-			    "serve writes one by default: give --log FILE (the "
-			    "server's --audit-log), set [server] audit_log, or "
-			    "ask the server with --server URL", path);
-	}
 	chousa_buf_init(&lines, 0);
 	if (chousa_audit_search(path, &o->q, &lines, &st, &err) != CHOUSA_OK)
 		cli_die_err(&err);
+	/* The default is a guess: say so when neither it nor any rotated
+	 * copy of it (a server that has rotated and not yet written) is
+	 * there. */
+	if (fallback != NULL && st.files == 0)
+		cli_die(EXIT_USAGE, "no audit log at %s, where chousa serve "
+		    "writes one by default: give --log FILE (the server's "
+		    "--audit-log), set [server] audit_log, or ask the server "
+		    "with --server URL", path);
 	if (chousa_audit_warning(&st, path, warning, sizeof(warning)) != NULL)
 		cli_warn("%s", warning);
 	chousa_buf_init(&b, 0);

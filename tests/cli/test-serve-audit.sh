@@ -107,6 +107,12 @@ expect audit_default_log_read "	alice	[0-9][0-9]*	127.0.0.1	lookup	200	" "$T/out
 mkdir -p "$T/elsewhere"
 check audit_no_log 2 env CHOUSA_CONFIG="$T/empty.config" CHOUSA_DB="$T/elsewhere/db" "$CHOUSA" audit
 expect audit_no_log_says_what_to_do "no audit log at .*/elsewhere/audit\.log, where chousa serve writes one by default: give --log FILE" "$T/err"
+# A server that has just rotated has no audit.log yet; its rotated
+# copies are still the default log's history.
+mkdir -p "$T/rotated"
+gzip -c "$(dirname "$CHOUSA_DB")/audit.log" > "$T/rotated/audit.log.1.gz"
+check audit_default_rotated_only 1 env CHOUSA_CONFIG="$T/empty.config" CHOUSA_DB="$T/rotated/db" "$CHOUSA" audit --what lookup 'www[.]dnautik[.]com'
+expect audit_default_rotated_only_read "	alice	[0-9][0-9]*	127.0.0.1	lookup	200	" "$T/out"
 printf '[server]\naudit_log = none\n' > "$T/off.config"
 check audit_off_log 2 env CHOUSA_CONFIG="$T/off.config" "$CHOUSA" audit
 expect audit_off_says_what_to_do "the config turns the audit log off .*give --log FILE" "$T/err"
