@@ -83,6 +83,9 @@ struct audit {
 	struct server	*srv;		/* for its log */
 	/* Counted by the writer, read by anyone (atomic). */
 	uint64_t	 written, lost, size_now;
+	uint64_t	 deleted, gone;	/* deletions under the server, and
+					 * the lines they took */
+	int64_t		 deleted_at;	/* the last one; 0: none */
 	int		 failing_now;	/* failing, for other threads */
 	/* Only the writer touches these. */
 	struct chousa_buf batch;	/* the lines being written */
@@ -373,6 +376,10 @@ follow_path(struct audit *a, const struct chousa_buf *b, size_t off,
 		    "again there; the %llu written to it before, since %s, are "
 		    "gone with it", a->path, (unsigned long long)last,
 		    last == 1 ? "" : "s", (unsigned long long)before, since);
+		__atomic_fetch_add(&a->deleted, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&a->gone, before, __ATOMIC_RELAXED);
+		__atomic_store_n(&a->deleted_at, (int64_t)time(NULL),
+		    __ATOMIC_RELAXED);
 		reopen(a);
 		return append(a, b, e);
 	case LOG_REPLACED:
@@ -575,6 +582,9 @@ audit_stats(struct audit *a, struct audit_stats *out)
 	out->lost = __atomic_load_n(&a->lost, __ATOMIC_RELAXED);
 	out->size = __atomic_load_n(&a->size_now, __ATOMIC_RELAXED);
 	out->failing = __atomic_load_n(&a->failing_now, __ATOMIC_RELAXED);
+	out->deleted = __atomic_load_n(&a->deleted, __ATOMIC_RELAXED);
+	out->gone = __atomic_load_n(&a->gone, __ATOMIC_RELAXED);
+	out->deleted_at = __atomic_load_n(&a->deleted_at, __ATOMIC_RELAXED);
 }
 
 void

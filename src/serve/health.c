@@ -193,6 +193,7 @@ static void
 check_audit(struct health *h, struct server *s)
 {
 	struct audit_stats as;
+	char when[24];
 
 	if (server_audit(s) == NULL)
 		return;
@@ -206,6 +207,14 @@ check_audit(struct health *h, struct server *s)
 		chousa_buf_addf(&h->detail, "%llu line%s written, %llu lost "
 		    "since the start", (unsigned long long)as.written,
 		    as.written == 1 ? "" : "s", (unsigned long long)as.lost);
+	if (as.deleted > 0) {
+		chousa_time_format((time_t)as.deleted_at, when, sizeof(when));
+		chousa_buf_addf(&h->detail, "; deleted under the server %llu "
+		    "time%s, last at %s, taking %llu line%s written before "
+		    "(the server's log says more)",
+		    (unsigned long long)as.deleted, as.deleted == 1 ? "" : "s",
+		    when, (unsigned long long)as.gone, as.gone == 1 ? "" : "s");
+	}
 	check_done(h, "audit", as.failing ? H_DEGRADED : H_OK);
 }
 

@@ -454,6 +454,13 @@ put_server(struct chousa_buf *b, struct server *s)
 		counter(b, "chousa_audit_lines_lost_total", "Lines the audit "
 		    "log could not take (its disk full or failing); each "
 		    "loss is also said on stderr.", (double)as.lost);
+		counter(b, "chousa_audit_log_deleted_total", "Times the "
+		    "audit log was deleted under the server (a new one is "
+		    "started; the lines in the deleted file are gone).",
+		    (double)as.deleted);
+		counter(b, "chousa_audit_lines_gone_total", "Lines written "
+		    "to audit logs later deleted under the server.",
+		    (double)as.gone);
 		gauge(b, "chousa_audit_log_bytes", "Size of the audit log "
 		    "being written, rotated past --audit-max.",
 		    (double)as.size);

@@ -223,6 +223,9 @@ struct audit_stats {
 	uint64_t	 lost;		/* lines */
 	uint64_t	 size;		/* bytes of the file being written */
 	int		 failing;	/* the last write failed */
+	uint64_t	 deleted;	/* times deleted under the server */
+	uint64_t	 gone;		/* lines those deletions took */
+	int64_t		 deleted_at;	/* the last deletion; 0: none */
 };
 void	audit_stats(struct audit *a, struct audit_stats *out);
 /*

@@ -8,6 +8,7 @@
 #     and a backup 4 days old on a server restarted 3 h ago, are stale; a
 #     server up 3 h without a backup, a backup of 6 h ago, and another
 #     job's process up 4 days are not; a failed backup is said at once.
+#     An audit log deleted under the server is said at once, for an hour.
 #  2. Prometheus scrapes the server (up is 1) and takes every sample: no
 #     duplicate or out-of-order sample counted.  /metrics has each check
 #     of the health answer (chousa_health_status) and each token's making
@@ -30,7 +31,7 @@ done
 
 # ---- 1. promtool ----
 check rules_valid 0 promtool check rules "$RULES"
-expect rules_counted 'SUCCESS: 10 rules found' "$T/out"
+expect rules_counted 'SUCCESS: 11 rules found' "$T/out"
 # One sample a minute for 100 h; the alerts as they are at 96 h.
 s() { printf "      - series: '%s{job=\"%s\",instance=\"%s\"}'\n        values: '%s+0x6000'\n" "$@"; }
 a() { printf "          - labels: 'ALERTS{alertname=\"%s\",alertstate=\"firing\",instance=\"%s\",job=\"chousa\",severity=\"warning\"}'\n            value: 1\n" "$@"; }
@@ -56,6 +57,29 @@ a() { printf "          - labels: 'ALERTS{alertname=\"%s\",alertstate=\"firing\"
 	a ChousaBackupStale restarted
 } > "$T/alerts-test.yml"
 check backup_alerts_over_4_days 0 promtool test rules "$T/alerts-test.yml"
+# An audit log deleted at minute 31: said at once, for an hour; a
+# server whose count stays as it started is quiet.
+cat > "$T/deleted-test.yml" <<EOF
+rule_files: ["$RULES"]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'chousa_audit_log_deleted_total{job="chousa",instance="a"}'
+        values: '0x30 1x120'
+      - series: 'chousa_audit_log_deleted_total{job="chousa",instance="b"}'
+        values: '2x150'
+    promql_expr_test:
+      - expr: ALERTS{alertname="ChousaAuditLogDeleted"}
+        eval_time: 40m
+        exp_samples:
+          - labels: 'ALERTS{alertname="ChousaAuditLogDeleted",alertstate="firing",instance="a",job="chousa",severity="critical"}'
+            value: 1
+      - expr: ALERTS{alertname="ChousaAuditLogDeleted"}
+        eval_time: 140m
+        exp_samples: []
+EOF
+check audit_deleted_alert 0 promtool test rules "$T/deleted-test.yml"
 
 serve_store '[server]\nrate = 0\n'
 MONITOR=$("$CHOUSA" -q token create --role read prometheus)

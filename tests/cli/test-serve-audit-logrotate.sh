@@ -141,6 +141,10 @@ ask del2.example.com
 [ "$(grep -c 'example.com' "$T/audit.log")" = 2 ] && ok deleted_then_written_on || not_ok deleted_then_written_on "$(cat "$T/audit.log")"
 http GET /metrics "$ADMIN"
 expect deleted_no_line_lost '^chousa_audit_lines_lost_total 0$' "$T/body"
+expect deleted_counted '^chousa_audit_log_deleted_total 1$' "$T/body"
+expect deleted_lines_gone_counted '^chousa_audit_lines_gone_total [1-9][0-9]*$' "$T/body"
+http GET /api/v1/health "$ADMIN"
+expect deleted_in_health '"audit".*deleted under the server 1 time, last at 20[0-9-]*T[0-9:]*Z, taking [1-9][0-9]* lines? written before' "$T/body"
 check deleted_audit_finds_it 1 "$CHOUSA" audit del1.example.com
 
 mv "$T/audit.log" "$T/moved.log"
