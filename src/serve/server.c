@@ -1570,28 +1570,6 @@ admit(struct sreq *r)
 		    "(%%00)");
 		return;
 	}
-	/* A streamed body's cap is the server's setting. */
-	max = !(rt->flags & ROUTE_STREAM) ? rt->max_body :
-	    (rt->flags & ROUTE_IMPORT) ? LIVE(r->srv->max_import) :
-	    LIVE(r->srv->max_stream);
-	cl = req_header(r, "Content-Length");
-	if (cl != NULL) {
-		char *end;
-		unsigned long long n = strtoull(cl, &end, 10);
-
-		if (end == cl || *end != '\0') {
-			req_error(r, 400, "bad Content-Length");
-			return;
-		}
-		if (n > 0 && max == 0) {
-			req_error(r, 413, "this path takes no body");
-			return;
-		}
-		if (n > max) {
-			req_error(r, 413, "body over %zu bytes", max);
-			return;
-		}
-	}
 	r->body.max = rt->max_body > 0 ? rt->max_body : 1;
 	auth_identify(r->srv, r, &refusal);
 	if (r->who.role < rt->role) {
@@ -1624,6 +1602,31 @@ admit(struct sreq *r)
 			req_error(r, 403, "role '%s' may not %s",
 			    chousa_role_name(r->who.role), rt->what);
 		return;
+	}
+	/*
+	 * After the token, so that a body too large is audited with who
+	 * sent it.  A streamed body's cap is the server's setting.
+	 */
+	max = !(rt->flags & ROUTE_STREAM) ? rt->max_body :
+	    (rt->flags & ROUTE_IMPORT) ? LIVE(r->srv->max_import) :
+	    LIVE(r->srv->max_stream);
+	cl = req_header(r, "Content-Length");
+	if (cl != NULL) {
+		char *end;
+		unsigned long long n = strtoull(cl, &end, 10);
+
+		if (end == cl || *end != '\0') {
+			req_error(r, 400, "bad Content-Length");
+			return;
+		}
+		if (n > 0 && max == 0) {
+			req_error(r, 413, "this path takes no body");
+			return;
+		}
+		if (n > max) {
+			req_error(r, 413, "body over %zu bytes", max);
+			return;
+		}
 	}
 	if (r->who.role > CHOUSA_ROLE_NONE &&
 	    !auth_rate_take(r->srv->auth, &r->who, &retry)) {

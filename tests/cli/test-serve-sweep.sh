@@ -193,6 +193,14 @@ expect sweep_unreadable_said 'not a pcap or pcapng file' "$T/up.junk"
 python3 -c "import sys; sys.stdout.write('x' * 50000001)" > "$T/toobig"
 upload toobig "" "$T/toobig"
 status_of sweep_content_length_over_cap_413 413 toobig
+# The token is read before the size: the 413 is audited with who sent
+# it, and a body too large without a token gets the 401.
+sleep 0.3
+grep '"status":413' "$T/audit.log" | grep -q '"who":"analyst"' &&
+	ok over_cap_audited_with_who ||
+	not_ok over_cap_audited_with_who "$(grep '"status":413' "$T/audit.log" | tail -n 1)"
+code=$(curl -s -o /dev/null -w '%{http_code}' --data-binary @"$T/toobig" "$URL/api/v1/sweep")
+[ "$code" = 401 ] && ok over_cap_no_token_401 || not_ok over_cap_no_token_401 "HTTP $code"
 upload toobigc "" "$T/toobig" --chunked --piece 1048576
 status_of sweep_chunked_over_cap_413 413 toobigc
 # A chunked body that breaks off into garbage, after its sweep has begun:
