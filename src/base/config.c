@@ -131,6 +131,10 @@ static const struct chousa_config_key keys[] = {
 	    "(a laptop off the network) is dropped, even while its request "
 	    "waits; TCP keep-alive, and the bound on an answer it no longer "
 	    "acknowledges."),
+	N("server", "header_timeout", 1, 3600, "20", "chousa serve: seconds "
+	    "a connection may take to send a request's headers, from its "
+	    "accept or its last answer; past them it is closed (a slow "
+	    "client holding connections open a byte at a time)."),
 	N("server", "max_connections", 1, 1000000, "1024", "chousa serve: "
 	    "connections at once (past them, clients wait to be accepted); "
 	    "lowered when the descriptor limit (ulimit -n) cannot be raised "

@@ -400,6 +400,10 @@ put_server(struct chousa_buf *b, struct server *s)
 	    "closed as they came, from an address that held [server] "
 	    "max_per_ip (or, rarely, with no memory left to count it).", (double)__atomic_load_n(&s->refused_per_ip,
 	    __ATOMIC_RELAXED));
+	counter(b, "chousa_http_connections_header_timeout_total",
+	    "Connections closed because a request's headers took longer "
+	    "than [server] header_timeout (slow clients).",
+	    (double)hdrwatch_cut(s->hdrwatch));
 	pthread_mutex_lock(&s->cfg_lock);
 	reload_ok = s->cfg_reload_ok;
 	loaded_at = s->cfg_loaded_at;

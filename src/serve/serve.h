@@ -542,6 +542,27 @@ int	peers_enter(struct peers *p, const struct sockaddr *sa, long limit);
 void	peers_leave(struct peers *p, const struct sockaddr *sa);
 
 /*
+ * A deadline for each connection's request headers (hdrwatch.c): from its
+ * accept and from each answer, a connection whose next request's headers
+ * have not all come within *timeout seconds is shut down.
+ */
+struct hdrwatch;
+struct hdrwait {
+	struct hdrwait	*prev, *next;	/* under the watch's lock */
+	int		 fd;
+	int		 cut;		/* shut down once */
+	int64_t		 since;		/* ms, monotonic; 0: being answered */
+};
+int	hdrwatch_new(struct hdrwatch **out, const long *timeout);
+void	hdrwatch_free(struct hdrwatch *h);
+void	hdrwatch_enter(struct hdrwatch *h, struct hdrwait *w, int fd);
+/* Before the socket is closed. */
+void	hdrwatch_leave(struct hdrwatch *h, struct hdrwait *w);
+void	hdrwait_answering(struct hdrwait *w);	/* its headers came */
+void	hdrwait_waiting(struct hdrwait *w);	/* answered: the next's */
+uint64_t hdrwatch_cut(struct hdrwatch *h);	/* connections shut */
+
+/*
  * An answer too big to hold: b's bytes go to the end of the unlinked
  * temporary file *fd (made when *spooled is 0), *spooled counts them, and
  * b is emptied.  On failure a file just made is closed again.
@@ -925,6 +946,8 @@ struct sreq {
 	/* The body, kept (up to route->max_body) unless ROUTE_STREAM. */
 	struct chousa_buf	 body;
 	int			 too_big;
+	int			 close_after;	/* framing not to be trusted:
+						 * no request after this one */
 	size_t			 discarded;	/* bytes over the cap */
 	/*
 	 * Streaming routes: called with each piece of the body, then with
@@ -1120,6 +1143,7 @@ struct server {
 	long				 max_per_ip;	/* from one address; 0:
 							 * any (atomic) */
 	struct peers			*peers;
+	struct hdrwatch			*hdrwatch;
 	uint64_t			 refused_per_ip;	/* (atomic) */
 	/*
 	 * The [server] settings a SIGHUP changes (server_apply_live):
@@ -1132,6 +1156,7 @@ struct server {
 							 * none ([server]) */
 	long				 idle_timeout;	/* a new connection's, s */
 	long				 peer_timeout;	/* a silent client's, s */
+	long				 header_timeout; /* a request's headers', s */
 	long				 drain_timeout;	/* a stop's wait, s */
 	long				 conns;		/* handed over, open (atomic) */
 	long				 busy;		/* requests under way (atomic) */

@@ -34,6 +34,10 @@
 #define IDLE_TIMEOUT		15
 /* Seconds of silence before a vanished client is dropped (listen.c). */
 #define PEER_TIMEOUT		40
+/* GnuTLS's priorities: its defaults, TLS 1.2 and 1.3 only (RFC 8996). */
+#define TLS_PRIORITIES	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+/* Seconds a connection may take to send a request's headers. */
+#define HEADER_TIMEOUT		20
 /* Seconds a graceful stop waits for the requests under way. */
 #define DRAIN_TIMEOUT		30
 /* [server] max_connections and max_per_ip unset, and their highest. */
@@ -244,7 +248,8 @@ snap_fresh(struct server *s)
  * request yet (a stop waits briefly for one that has not: chousa_server_busy).
  */
 struct conn_state {
-	int	asked;
+	int		asked;
+	struct hdrwait	headers;	/* the deadline for a request's */
 };
 
 /* libmicrohttpd opened or closed a connection, on the thread serving it. */
@@ -265,10 +270,22 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 		*socket_context = cs;
 		if (cs == NULL)		/* then not waited for at a stop */
 			__atomic_sub_fetch(&s->fresh, 1, __ATOMIC_RELAXED);
+		else {
+			const union MHD_ConnectionInfo *fi =
+			    MHD_get_connection_info(c,
+			    MHD_CONNECTION_INFO_CONNECTION_FD);
+
+			if (fi != NULL)
+				hdrwatch_enter(s->hdrwatch, &cs->headers,
+				    fi->connect_fd);
+		}
 	} else {
 		struct conn_state *cs = *socket_context;
 		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
 		    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+		if (cs != NULL)
+			hdrwatch_leave(s->hdrwatch, &cs->headers);
 
 		peers_leave(s->peers, ci != NULL ? ci->client_addr : NULL);
 		__atomic_sub_fetch(&s->conns, 1, __ATOMIC_RELAXED);
@@ -372,6 +389,72 @@ args_hold_nul(struct sreq *r)
 	MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND, each_nul,
 	    &nul);
 	return nul;
+}
+
+/*
+ * Framing a front end may read otherwise than this server (RFC 9112
+ * 6.3, 5.1): two Content-Lengths that differ, Transfer-Encoding beside
+ * Content-Length, a coding other than chunked, a space before a header's
+ * colon.  Read either way, the rest of the connection could be a request
+ * smuggled past the proxy.
+ */
+struct framing {
+	const char	*length;	/* the first Content-Length */
+	const char	*refusal;
+	int		 status;
+	int		 coding;	/* a Transfer-Encoding was given */
+};
+
+static enum MHD_Result
+each_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+    size_t key_size, const char *value, size_t value_size)
+{
+	struct framing *f = cls;
+	size_t i;
+
+	(void)kind;
+	(void)value_size;
+	for (i = 0; i < key_size; i++)
+		if (key[i] == ' ' || key[i] == '\t') {
+			f->status = 400;
+			f->refusal = "a header's name holds a space";
+			return MHD_NO;
+		}
+	if (value == NULL)
+		return MHD_YES;
+	if (strcasecmp(key, "Content-Length") == 0) {
+		if (f->length != NULL && strcmp(f->length, value) != 0) {
+			f->status = 400;
+			f->refusal = "two Content-Lengths that differ";
+			return MHD_NO;
+		}
+		f->length = value;
+	} else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+		if (f->coding || strcasecmp(value, "chunked") != 0) {
+			f->status = 501;
+			f->refusal = "a transfer coding other than chunked";
+			return MHD_NO;
+		}
+		f->coding = 1;
+	}
+	return MHD_YES;
+}
+
+/* Why r's framing cannot be trusted (its answer's status in *status). */
+static const char *
+framing_refusal(struct sreq *r, int *status)
+{
+	struct framing f;
+
+	memset(&f, 0, sizeof(f));
+	MHD_get_connection_values_n(r->conn, MHD_HEADER_KIND, each_framing,
+	    &f);
+	if (f.refusal == NULL && f.coding && f.length != NULL) {
+		f.status = 400;
+		f.refusal = "both Transfer-Encoding and Content-Length";
+	}
+	*status = f.status;
+	return f.refusal;
 }
 
 struct known {
@@ -1001,6 +1084,7 @@ reason_phrase(int status)
 	case 413: return "payload too large";
 	case 415: return "unsupported media type";
 	case 429: return "too many requests";
+	case 501: return "not implemented";
 	default: return status >= 500 ? "server error" : "error";
 	}
 }
@@ -1378,7 +1462,8 @@ respond(struct sreq *r)
 	for (i = 0; i < r->n_hdr; i++)
 		MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
 	/* Stopping: no more requests on this connection. */
-	if (__atomic_load_n(&r->srv->closing, __ATOMIC_RELAXED))
+	if (__atomic_load_n(&r->srv->closing, __ATOMIC_RELAXED) ||
+	    r->close_after)
 		MHD_add_response_header(resp, "Connection", "close");
 	ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
@@ -1525,6 +1610,8 @@ req_new(struct server *s, struct MHD_Connection *c, const char *url,
 	/* The connection's first request: it is fresh no more. */
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	cs = ci != NULL ? ci->socket_context : NULL;
+	if (cs != NULL)
+		hdrwait_answering(&cs->headers);
 	if (cs != NULL && !cs->asked) {
 		cs->asked = 1;
 		__atomic_sub_fetch(&s->fresh, 1, __ATOMIC_RELAXED);
@@ -1547,8 +1634,14 @@ admit(struct sreq *r)
 	const char *cl, *refusal = NULL;
 	long retry = 0;
 	size_t max;
-	int known;
+	int known, status;
 
+	if ((refusal = framing_refusal(r, &status)) != NULL) {
+		r->close_after = 1;
+		req_error(r, status, "%s: the request is refused and the "
+		    "connection closed", refusal);
+		return;
+	}
 	rt = find_route_method(r->path != NULL ? r->path : "", r->method,
 	    &known);
 	r->route = rt;
@@ -1835,13 +1928,18 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
 	struct server *s = cls;
 	struct sreq *r = *con_cls;
+	const union MHD_ConnectionInfo *ci;
 	struct timespec now;
 	double ms;
 
-	(void)c;
 	if (r == NULL)
 		return;
 	*con_cls = NULL;
+	/* The next request's headers are waited for from now. */
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci != NULL && ci->socket_context != NULL)
+		hdrwait_waiting(&((struct conn_state *)
+		    ci->socket_context)->headers);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = ms_since(&r->began, &now);
 	metrics_request(s->metrics, r->route, r->method, r->status, ms / 1e3);
@@ -1976,7 +2074,8 @@ static const char *const live_keys[] = {
 	"rate", "burst", "trusted_proxies", "online_budget", "sweep_max",
 	"import_max", "queue_memory", "background_jobs", "investigate_queue",
 	"idle_timeout", "update_every", "audit_max", "audit_keep",
-	"max_connections", "max_per_ip", "peer_timeout", "sweep_matcher_keep",
+	"max_connections", "max_per_ip", "peer_timeout", "header_timeout",
+	"sweep_matcher_keep",
 	"investigate_threads", "drain_timeout", "proxy_user_header",
 	"proxy_user_role", "proxy_admins", "proxy_groups_header",
 	"proxy_group_roles", NULL
@@ -2195,6 +2294,8 @@ apply_live(struct server *s, const struct chousa_config *cfg,
 	    IDLE_TIMEOUT), __ATOMIC_RELAXED);
 	__atomic_store_n(&s->peer_timeout, cfg_long(cfg, "peer_timeout",
 	    PEER_TIMEOUT), __ATOMIC_RELAXED);
+	__atomic_store_n(&s->header_timeout, cfg_long(cfg, "header_timeout",
+	    HEADER_TIMEOUT), __ATOMIC_RELAXED);
 	__atomic_store_n(&s->drain_timeout, cfg_long(cfg, "drain_timeout",
 	    DRAIN_TIMEOUT), __ATOMIC_RELAXED);
 	__atomic_store_n(&s->max_stream, (size_t)cfg_long(cfg, "sweep_max",
@@ -2324,8 +2425,12 @@ daemon_options(struct server *s, int threads, struct MHD_OptionItem *o)
 	OPTION(o, n, MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL);
 	OPTION(o, n, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s);
 	OPTION(o, n, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s);
-	if (s->opts.tls_cert != NULL)
+	if (s->opts.tls_cert != NULL) {
 		OPTION(o, n, MHD_OPTION_HTTPS_CERT_CALLBACK, 0, tls_callback());
+		/* TLS 1.2 at least (RFC 8996 retires 1.0 and 1.1). */
+		OPTION(o, n, MHD_OPTION_HTTPS_PRIORITIES, 0,
+		    (void *)(uintptr_t)TLS_PRIORITIES);
+	}
 	OPTION(o, n, MHD_OPTION_END, 0, NULL);
 }
 
@@ -2384,6 +2489,9 @@ chousa_server_start(struct chousa_server **out,
 	    "server", "trusted_proxies"), "trusted proxy", err);
 	apply_live(s, s->cfg, opts, &s->cfg_first.proxies);
 	if (rc == CHOUSA_OK && peers_new(&s->peers) != CHOUSA_OK)
+		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	if (rc == CHOUSA_OK && hdrwatch_new(&s->hdrwatch,
+	    &s->header_timeout) != CHOUSA_OK)
 		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	if (rc == CHOUSA_OK)
 		rc = metrics_new(&s->metrics, route_tables, err);
@@ -2734,6 +2842,7 @@ chousa_server_free(struct chousa_server *cs)
 		tls_unload();
 	sweeper_free(s->sweeper);
 	peers_free(s->peers);
+	hdrwatch_free(s->hdrwatch);
 	audit_close(s->audit);
 	auth_free(s->auth);
 	metrics_free(s->metrics);

@@ -19,6 +19,7 @@
 #     and says to renew it.
 #  8. chousa --server as the client: an unknown CA refused with how to
 #     trust it ([http] ca_file), which then works.
+#  9. TLS 1.0 and 1.1 are refused; 1.2 is taken.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -68,6 +69,13 @@ cp a.key key.pem
 serve_start --tls-cert cert.pem --tls-key key.pem ||
 	{ not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
 expect start_says_until "TLS certificate loaded, valid until 20" "$T/serve.log"
+# TLS 1.2 at least: 1.0 and 1.1 (RFC 8996) are refused in the handshake.
+for v in tls1 tls1_1; do
+	echo | openssl s_client -connect "127.0.0.1:$PORT" -$v -cipher 'DEFAULT@SECLEVEL=0' > "s_$v.out" 2>&1 &&
+		not_ok "old_${v}_refused" "$(grep -m1 Protocol "s_$v.out")" || ok "old_${v}_refused"
+done
+echo | openssl s_client -connect "127.0.0.1:$PORT" -tls1_2 > s_12.out 2>&1 &&
+	ok tls1_2_taken || not_ok tls1_2_taken "$(tail -n 3 s_12.out)"
 # chousa as the client: a certificate of a CA it does not know is refused,
 # saying how to trust it; [http] ca_file with the root trusts it.
 CHOUSA_SERVER_KEY=$TOKEN check client_unknown_ca 4 "$CHOUSA" --server "https://127.0.0.1:$PORT" lookup www.dnautik.com
