@@ -1687,14 +1687,14 @@ h_mcp_get(struct sreq *r)
 }
 
 /*
- * Every method but POST gets the same 405: the route takes them all, with
- * a body, so none is answered by another route's Allow or by the body's
- * size first.
+ * Every method but POST gets the same 405 (HEAD as GET's route): the
+ * route takes them all, with a body, so none is answered by another
+ * route's Allow or by the body's size first.
  */
 const struct route mcp_routes[] = {
 	{ "/mcp", M_POST, CHOUSA_ROLE_READ, SERVE_MAX_TEXT_BODY, 0, h_mcp,
 	    "mcp" },
-	{ "/mcp", M_GET | M_DELETE | M_HEAD | M_OTHER, CHOUSA_ROLE_READ,
+	{ "/mcp", M_GET | M_DELETE | M_OTHER, CHOUSA_ROLE_READ,
 	    SERVE_MAX_TEXT_BODY, 0, h_mcp_get, "mcp stream" },
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
 };
