@@ -30,13 +30,14 @@ static const struct cli_opt audit_opts[] = {
 	    "from any of a comma-separated list of them." },
 	{ OPT_WHAT, "what", "KIND", "Only requests of one kind: lookup, "
 	    "investigate, extract, sweep, export, sources, mcp, \"web: "
-	    "sweep\"... (the log's \"what\")." },
+	    "sweep\"... (the log's \"what\"; an MCP tool call is its "
+	    "tool's kind, the protocol's other messages mcp)." },
 	{ OPT_SINCE, "since", "WHEN", "Only requests at or after WHEN: a date "
 	    "(2024-03-13, 2024-03-13T18:00:00Z) or a duration back from now "
 	    "(90m, 12h, 7d).  Rotated files older all through are not read." },
 	{ OPT_REFUSED, "refused", NULL, "Only requests that were refused or "
-	    "failed (HTTP status 400 and up): wrong tokens, too low a role, "
-	    "limits." },
+	    "failed (HTTP status 400 and up, and MCP tool calls answered "
+	    "with an error): wrong tokens, too low a role, limits." },
 	{ OPT_LIMIT, "limit", "N", "Print the newest N (default 100, at most "
 	    "10000)." },
 	{ OPT_LOG, "log", "FILE", "Read this audit log (and its rotated "

@@ -63,6 +63,12 @@ const struct cli_cmd cmd_mcp = {
 	"that names the argument and what it takes (null reads as not "
 	"given); an error's text never repeats a value given, which is "
 	"returned as data in structuredContent.untrusted_data.  "
+	"A session that agreed on a protocol version before 2025-06-18 "
+	"(which have no structuredContent) gets the same structured result "
+	"as an embedded resource too (chousa:result/TOOL, application/json).  "
+	"A message is at most 16 MiB: a longer line is read past, answered "
+	"with an error (id null) and the session goes on; send a large log "
+	"in parts.  "
 	"chousa serve offers the same tools at /mcp over HTTP, where the "
 	"token's role decides whether investigate may go online.",
 	mcp_opts, run_mcp,

@@ -189,7 +189,9 @@ line_matches(struct search *s, const struct jnode *line)
 	    v != NULL && (strcmp(v, "audit") == 0 ||
 	    strcmp(v, "web: audit") == 0))
 		return 0;
-	if (q->refused && jt_int(line, 0, "status") < 400)
+	/* An MCP tool's error is answered 200, refused all the same. */
+	if (q->refused && jt_int(line, 0, "status") < 400 &&
+	    (jt_str(line, "mcp") == NULL || jt_str(line, "refused") == NULL))
 		return 0;
 	return s->want == NULL || asked_about(s, line);
 }

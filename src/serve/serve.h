@@ -999,6 +999,9 @@ struct sreq {
 	const char		*verdicts;	/* "malicious:2,unknown:1" */
 	const char		*asked;
 	long			 online_spent;	/* its job's, audited */
+	const char		*mcp_method;	/* /mcp's JSON-RPC method */
+	int			 refused_in_answer;	/* a 200 that refuses
+							 * (an MCP tool error) */
 };
 
 /* Query parameter name, or NULL (borrowed from the connection). */
@@ -1266,10 +1269,34 @@ extern const struct route mcp_routes[];
  * it is a 400.
  */
 #define MCP_NOT_RPC	(-1)
+/*
+ * What one message asked and got, for the audit log: filled by
+ * mcp_handle (and, for an investigation, by mcp_finish); strings in the
+ * message's arena or static.
+ */
+struct mcp_note {
+	const char	*method;	/* the JSON-RPC method, or NULL */
+	const char	*tool;		/* tools/call's tool, or NULL */
+	const char	*version;	/* initialize's agreed version, or NULL */
+	const char	**inputs;	/* the indicators asked (n_inputs) */
+	size_t		 n_inputs;
+	const char	*verdicts;	/* "malicious:2,unknown:1", "hits:3" */
+	const char	*asked;		/* the sources asked */
+	const char	*refusal;	/* an error's or a tool error's words */
+};
+/*
+ * version is the session's protocol version (initialize's over stdio,
+ * the MCP-Protocol-Version header over HTTP; NULL: unknown, read as
+ * 2025-03-26): before 2025-06-18 a tool's structured result also travels
+ * as an embedded resource.  note (NULL: not wanted) is filled as above.
+ */
 int	mcp_handle(struct runenv *env, const struct principal *who,
 	    struct chousa_arena *a, const char *body, size_t len,
+	    const char *version, struct mcp_note *note,
 	    struct chousa_buf *out, struct invjob **job, void **state);
 void	mcp_finish(void *state, struct invjob *job, struct chousa_buf *out);
+/* 1 when chousa speaks the MCP protocol version ver. */
+int	mcp_version_known(const char *ver);
 
 /* ---- scheduled updates (update.c) ---- */
 

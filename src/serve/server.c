@@ -1897,6 +1897,9 @@ audit_request(struct server *s, struct sreq *r,
 	    M_HEAD ? "HEAD" : "OTHER");
 	chousa_jw_kstr(&w, "path", r->path);
 	chousa_jw_kstr(&w, "what", r->what);
+	/* Only on /mcp's lines: the others stay as they were. */
+	if (r->mcp_method != NULL)
+		chousa_jw_kstr(&w, "mcp", r->mcp_method);
 	chousa_jw_kint(&w, "status", r->status);
 	chousa_jw_key(&w, "duration_ms");
 	chousa_jw_double(&w, ms, 3);
@@ -1910,8 +1913,8 @@ audit_request(struct server *s, struct sreq *r,
 	chousa_jw_kint_if(&w, "online_requests", r->online_spent,
 	    r->job != NULL && !r->job->io.offline);
 	chousa_jw_kstr(&w, "verdict", r->verdicts);
-	chousa_jw_kstr(&w, "refused", r->status >= 400 || r->status == 303 ?
-	    r->refusal : NULL);
+	chousa_jw_kstr(&w, "refused", r->status >= 400 || r->status == 303 ||
+	    r->refused_in_answer ? r->refusal : NULL);
 	chousa_jw_kstr(&w, "ended",
 	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL :
 	    toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "timeout" :
