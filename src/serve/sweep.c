@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <microhttpd.h>
 
@@ -565,6 +566,36 @@ sweep_options(struct sreq *r, struct upload *up)
 	return 1;
 }
 
+/*
+ * Whether the body was sent as a form: its bytes are then a MIME wrapper
+ * around the log (curl -F) or the log %-mangled (curl -d), which any text
+ * format would read and find little in, and say nothing was found.  The
+ * web page's form has its own route (POST /sweep).
+ */
+static int
+form_body_refused(struct sreq *r)
+{
+	static const char *const forms[] = {
+		"multipart/", "application/x-www-form-urlencoded", NULL
+	};
+	const char *ct = req_header(r, "Content-Type");
+	int i;
+
+	if (ct == NULL)
+		return 0;
+	ct += strspn(ct, " \t");
+	for (i = 0; forms[i] != NULL; i++)
+		if (strncasecmp(ct, forms[i], strlen(forms[i])) == 0) {
+			r->exit_status = CHOUSA_EXIT_BADINPUT;
+			req_error(r, 415, "the body is the log itself, not a "
+			    "form (Content-Type %.*s): send it with curl "
+			    "--data-binary @FILE or -T FILE", (int)strcspn(ct,
+			    "; "), ct);
+			return 1;
+		}
+	return 0;
+}
+
 int
 api_sweep(struct sreq *r)
 {
@@ -573,7 +604,7 @@ api_sweep(struct sreq *r)
 	if (up == NULL)
 		return req_error(r, 500, "out of memory");
 	memset(up, 0, sizeof(*up));
-	if (!sweep_options(r, up))
+	if (form_body_refused(r) || !sweep_options(r, up))
 		return 0;
 	upload_init(up, r);
 	r->stream = up;

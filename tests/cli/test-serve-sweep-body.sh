@@ -1,0 +1,55 @@
+#!/bin/sh
+# test-serve-sweep-body.sh: what POST /api/v1/sweep takes as its body, and
+# what it says of a body it reads only in part.
+#  1. A form (curl -F, multipart; curl -d, urlencoded) is refused with 415
+#     saying how to send the log; octet-stream, text and no type are swept;
+#     chousa --server URL sweep still is.
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+trap 'serve_stop' EXIT INT TERM
+
+L="$TESTS/data/logs"
+serve_store '[server]\nrate = 0\n'
+"$CHOUSA" -q import list --family emotet --source-name testfeed \
+    "$L/iocs.txt" > /dev/null 2>&1
+TOKEN=$("$CHOUSA" -q token create --role read analyst)
+serve_start ||
+	{ not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+
+# post NAME CURL_OPTIONS...: curl to /api/v1/sweep; the status in
+# $T/NAME.status, the body in $T/NAME, the headers in $T/NAME.h.
+post() {
+	name=$1
+	shift
+	curl -s -o "$T/$name" -D "$T/$name.h" -w '%{http_code}' \
+	    -H "Authorization: Bearer $TOKEN" "$@" > "$T/$name.status"
+}
+code_is() {	# NAME POST WANT
+	got=$(cat "$T/$2.status")
+	[ "$got" = "$3" ] && ok "$1" ||
+		not_ok "$1" "status $got, want $3: $(head -c 300 "$T/$2")"
+}
+
+# ---- 1. a form is no log ----
+"$CHOUSA" sweep --json "$L/zeek-http.log" > "$T/local" 2> /dev/null
+want=$(grep -c '"indicator"' "$T/local")
+post multipart -F "file=@$L/zeek-http.log" "$URL/api/v1/sweep"
+code_is sweep_multipart_415 multipart 415
+expect sweep_multipart_says_how 'curl --data-binary @FILE or -T FILE' "$T/multipart"
+expect sweep_multipart_exit_3 '^Chousa-Exit: 3' "$T/multipart.h"
+post urlenc -d "@$L/zeek-http.log" "$URL/api/v1/sweep"
+code_is sweep_urlencoded_415 urlenc 415
+expect sweep_urlencoded_named 'x-www-form-urlencoded' "$T/urlenc"
+post binary --data-binary "@$L/zeek-http.log" -H \
+    'Content-Type: application/octet-stream' "$URL/api/v1/sweep"
+code_is sweep_binary_200 binary 200
+[ "$(grep -c '"indicator"' "$T/binary")" = "$want" ] && [ "$want" -gt 0 ] &&
+	ok sweep_binary_every_hit || not_ok sweep_binary_every_hit "$(head -c 300 "$T/binary")"
+post upload -T "$L/zeek-http.log" -X POST "$URL/api/v1/sweep"
+code_is sweep_T_200 upload 200
+post text --data-binary "@$L/zeek-http.log" -H 'Content-Type: text/plain' \
+    "$URL/api/v1/sweep"
+code_is sweep_text_plain_200 text 200
+CHOUSA_SERVER_KEY="$TOKEN" "$CHOUSA" --server "$URL" sweep "$L/zeek-http.log" > "$T/remote" 2> "$T/remote.err"
+[ $? = 1 ] && [ -s "$T/remote" ] && ok sweep_cli_server_unaffected ||
+	not_ok sweep_cli_server_unaffected "$(head -c 300 "$T/remote.err")"
