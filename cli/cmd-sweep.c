@@ -333,6 +333,7 @@ sweep_one(struct chousa_matcher *m, const char *path,
 		return;
 	}
 	unit = chousa_sweep_format_unit(ss.format);
+	out->sum.incomplete += ss.truncated != 0;
 	if (ss.truncated)
 		cli_warn("%s: %s; the %llu %s read were swept", path,
 		    ss.warning, (unsigned long long)ss.lines, unit);
@@ -408,9 +409,7 @@ run_sweep(const struct cli_cmd *self, int argc, char **argv)
 	chousa_tally_free(&out.indicators);
 	chousa_matcher_free(m);
 	chousa_store_close(st);
-	if (out.sum.unreadable > 0)
-		return EXIT_BADINPUT;
-	return out.sum.hits > 0 ? EXIT_FOUND : EXIT_CLEAN;
+	return chousa_sweep_exit_status(&out.sum);
 }
 
 const struct cli_cmd cmd_sweep = {
@@ -433,10 +432,12 @@ const struct cli_cmd cmd_sweep = {
 	"sources and family, tab separated.  A summary on stderr says how many "
 	"hits known-benign lists suppressed, then counts by internal host and "
 	"by family.  Malformed lines are counted and skipped; a truncated "
-	"compressed file or capture is reported and what was read is kept.  A "
-	"capture chousa cannot read or decode at all is an error that names "
-	"why.  Exit status: 1 when anything matched, 0 when nothing did, "
-	"3 when an input cannot be read.",
+	"compressed file or capture is reported, counted as incomplete in "
+	"the summary, and what was read is kept; one of which nothing at all "
+	"could be read is unreadable.  A capture chousa cannot read or decode "
+	"at all is an error that names why.  Exit status: 1 when anything "
+	"matched, 0 when nothing did, 3 when an input cannot be read, or "
+	"when nothing matched and an input was read only in part.",
 	sweep_opts, run_sweep,
 	"chousa sweep /var/log/zeek/current/*.log\n"
 	"chousa sweep --json eve.json.gz | "

@@ -15,6 +15,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <zlib.h>
 
 #include "base/dynlib.h"
 #include "base/input.h"
@@ -23,6 +24,14 @@
 
 #define RAW_CHUNK	((size_t)64 << 10)
 #define DATA_CHUNK	((size_t)256 << 10)
+/*
+ * libarchive's gzip filter gives its output in blocks of 64 KiB and drops
+ * the block the input ends in: a gzip cut short within its first block
+ * would give nothing at all.  Until the first block comes, the raw bytes
+ * are kept (up to SALVAGE_RAW_MAX) so that zlib can give what they hold.
+ */
+#define SALVAGE_RAW_MAX	((size_t)1 << 20)
+#define SALVAGE_OUT_MAX	((size_t)4 << 20)
 
 struct input {
 	char			*name;
@@ -31,6 +40,20 @@ struct input {
 	int			 is_stdin;
 	int			 read_error;	/* the last error was a read */
 	int			 damaged;	/* the decompressor failed */
+	/*
+	 * A damaged stream's failure met while peeking, after some content:
+	 * the content is given first, then this error, as past the peek.
+	 */
+	int			 deferred_rc;
+	char			 deferred_msg[256];
+	/* A gzip's first raw bytes, then what zlib made of them. */
+	int			 salvaging;
+	uint8_t			*salvage;
+	size_t			 salvage_len;
+	uint8_t			*salvaged;
+	size_t			 salvaged_len, salvaged_pos;
+	int			 salvaged_rc;
+	char			 salvaged_msg[256];
 	void			*map;		/* input_map() of a file */
 	size_t			 map_len;
 	const uint8_t		*mem;
@@ -94,6 +117,94 @@ raw_count(struct input *in, const void *buf, size_t n)
 	in->raw_done += (uint64_t)n;
 }
 
+/* ---- a gzip cut short in its first block ---- */
+
+static void
+salvage_stop(struct input *in)
+{
+	in->salvaging = 0;
+	mem_free(in->salvage);
+	in->salvage = NULL;
+	in->salvage_len = 0;
+}
+
+/* n raw bytes handed to libarchive, kept while a salvage may be needed. */
+static void
+salvage_keep(struct input *in, const void *p, size_t n)
+{
+	uint8_t *nb;
+
+	if (!in->salvaging || n == 0)
+		return;
+	if (in->salvage_len + n > SALVAGE_RAW_MAX) {
+		salvage_stop(in);
+		return;
+	}
+	nb = mem_realloc(in->salvage, in->salvage_len + n);
+	if (nb == NULL) {
+		salvage_stop(in);
+		return;
+	}
+	memcpy(nb + in->salvage_len, p, n);
+	in->salvage = nb;
+	in->salvage_len += n;
+}
+
+/*
+ * What zlib makes of the kept raw bytes, gzip members one after another,
+ * until they end or fail: 0 bytes when there is nothing (or no memory).
+ */
+static void
+salvage_inflate(struct input *in)
+{
+	z_stream z;
+	int zrc = Z_OK;
+
+	memset(&z, 0, sizeof(z));
+	in->salvaged = mem_alloc(SALVAGE_OUT_MAX);
+	if (in->salvaged == NULL || inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return;
+	z.next_in = in->salvage;
+	z.avail_in = (uInt)in->salvage_len;
+	z.next_out = in->salvaged;
+	z.avail_out = (uInt)SALVAGE_OUT_MAX;
+	while (z.avail_out > 0) {
+		zrc = inflate(&z, Z_NO_FLUSH);
+		if (zrc == Z_STREAM_END && z.avail_in > 0)
+			zrc = inflateReset(&z);
+		if (zrc != Z_OK)
+			break;
+		if (z.avail_in == 0)
+			break;
+	}
+	in->salvaged_len = SALVAGE_OUT_MAX - z.avail_out;
+	inflateEnd(&z);
+}
+
+/*
+ * libarchive failed on a damaged gzip before any content (rc and err say
+ * how): CHOUSA_OK when zlib salvaged some of it, given before the error.
+ */
+static int
+salvage(struct input *in, int rc, struct chousa_err *err)
+{
+	if (!in->salvaging || !in->damaged || in->data_done > 0)
+		return rc;
+	salvage_inflate(in);
+	salvage_stop(in);
+	if (in->salvaged == NULL || in->salvaged_len == 0) {
+		mem_free(in->salvaged);
+		in->salvaged = NULL;
+		return rc;
+	}
+	in->salvaged_rc = rc;
+	snprintf(in->salvaged_msg, sizeof(in->salvaged_msg), "%s",
+	    err != NULL ? err->msg : "truncated gzip input");
+	in->compressed = 1;
+	in->started = 1;
+	return CHOUSA_OK;
+}
+
 static la_ssize_t
 raw_read(struct archive *ar, void *arg, const void **buf)
 {
@@ -104,6 +215,7 @@ raw_read(struct archive *ar, void *arg, const void **buf)
 		/* The stream's first bytes, read (and counted) by start(). */
 		in->head_pending = 0;
 		*buf = in->raw;
+		salvage_keep(in, *buf, in->head_len);
 		return (la_ssize_t)in->head_len;
 	}
 	if (in->fd < 0 && in->reader == NULL) {
@@ -132,6 +244,7 @@ raw_read(struct archive *ar, void *arg, const void **buf)
 		*buf = in->raw;
 	}
 	raw_count(in, *buf, (size_t)n);
+	salvage_keep(in, *buf, (size_t)n);
 	return n;
 }
 
@@ -191,8 +304,13 @@ start(struct input *in, struct chousa_err *err)
 			return CHOUSA_OK;
 		}
 		packed = maybe_packed(in->raw, in->head_len);
-	} else
+		in->salvaging = in->head_len >= 2 &&
+		    memcmp(in->raw, "\x1f\x8b", 2) == 0;
+	} else {
 		packed = maybe_packed(in->mem, in->mem_len);
+		in->salvaging = in->mem_len >= 2 &&
+		    memcmp(in->mem, "\x1f\x8b", 2) == 0;
+	}
 	in->ar = archive_read_new();
 	if (in->ar == NULL && dynlib_archive_missing() != NULL)
 		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
@@ -209,8 +327,8 @@ start(struct input *in, struct chousa_err *err)
 	/* No seek callback: a seek would break the running hash. */
 	if (archive_read_open1(in->ar) != ARCHIVE_OK) {
 		in->damaged = !in->read_error;
-		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
-		    in->name, archive_error_string(in->ar));
+		return salvage(in, chousa_errf(err, CHOUSA_EIO, "cannot read "
+		    "'%s': %s", in->name, archive_error_string(in->ar)), err);
 	}
 	/* The first regular member of a zip; the only one of anything else. */
 	for (i = 0; i < 64; i++) {
@@ -221,9 +339,9 @@ start(struct input *in, struct chousa_err *err)
 		}
 		if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
 			in->damaged = !in->read_error;
-			return chousa_errf(err, CHOUSA_EFORMAT,
+			return salvage(in, chousa_errf(err, CHOUSA_EFORMAT,
 			    "cannot read '%s': %s", in->name,
-			    archive_error_string(in->ar));
+			    archive_error_string(in->ar)), err);
 		}
 		if (archive_format(in->ar) == ARCHIVE_FORMAT_RAW ||
 		    archive_entry_filetype(e) == AE_IFREG)
@@ -234,6 +352,12 @@ start(struct input *in, struct chousa_err *err)
 		    "no file found in archive '%s'", in->name);
 	in->compressed = archive_filter_count(in->ar) > 1 ||
 	    archive_format(in->ar) != ARCHIVE_FORMAT_RAW;
+	if (in->salvaging && !in->compressed) {
+		/* A gzip's magic but too short for libarchive to take. */
+		in->damaged = 1;
+		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': "
+		    "truncated gzip input", in->name);
+	}
 	in->started = 1;
 	return CHOUSA_OK;
 }
@@ -386,6 +510,8 @@ input_free(struct input *in)
 	mem_free(in->peek);
 	mem_free(in->chunk);
 	mem_free(in->line);
+	mem_free(in->salvage);
+	mem_free(in->salvaged);
 	mem_free(in);
 }
 
@@ -403,14 +529,31 @@ pull(struct input *in, char *buf, size_t cap, size_t *got,
 		if (rc != CHOUSA_OK)
 			return rc;
 	}
+	if (in->salvaged != NULL) {
+		/* What zlib got out of a gzip libarchive gave nothing of. */
+		n = (la_ssize_t)(in->salvaged_len - in->salvaged_pos);
+		if (n == 0)
+			return chousa_errf(err, in->salvaged_rc, "%s",
+			    in->salvaged_msg);
+		if ((size_t)n > cap)
+			n = (la_ssize_t)cap;
+		memcpy(buf, in->salvaged + in->salvaged_pos, (size_t)n);
+		in->salvaged_pos += (size_t)n;
+		*got = (size_t)n;
+		return CHOUSA_OK;
+	}
 	if (in->eof)
 		return CHOUSA_OK;
 	n = archive_read_data(in->ar, buf, cap);
 	if (n < 0) {
 		in->damaged = !in->read_error;
-		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
+		rc = chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
 		    in->name, archive_error_string(in->ar));
+		if (salvage(in, rc, err) == CHOUSA_OK)
+			return pull(in, buf, cap, got, err);
+		return rc;
 	}
+	salvage_stop(in);
 	if (n == 0) {
 		in->eof = 1;
 		return CHOUSA_OK;
@@ -443,10 +586,22 @@ input_peek(struct input *in, const char **p, size_t *len,
 			return rc;
 		in->peeked = 1;
 		while (in->peek_len < INPUT_PEEK_MAX) {
+			struct chousa_err e = { 0 };
+
 			rc = pull(in, in->peek + in->peek_len,
-			    INPUT_PEEK_MAX - in->peek_len, &got, err);
-			if (rc != CHOUSA_OK)
+			    INPUT_PEEK_MAX - in->peek_len, &got, &e);
+			if (rc != CHOUSA_OK && in->damaged &&
+			    in->peek_len > 0) {
+				in->deferred_rc = rc;
+				memcpy(in->deferred_msg, e.msg,
+				    sizeof(in->deferred_msg));
+				break;
+			}
+			if (rc != CHOUSA_OK) {
+				if (err != NULL)
+					*err = e;
 				return rc;
+			}
 			if (got == 0)
 				break;
 			in->peek_len += got;
@@ -571,6 +726,11 @@ next_chunk(struct input *in, struct chousa_err *err)
 		in->data_len = in->peek_len - in->peek_pos;
 		in->peek_pos = in->peek_len;
 		return CHOUSA_OK;
+	}
+	if (in->deferred_rc != CHOUSA_OK) {
+		in->data_len = 0;
+		return chousa_errf(err, in->deferred_rc, "%s",
+		    in->deferred_msg);
 	}
 	rc = need(&in->chunk, DATA_CHUNK + 1, err);
 	if (rc != CHOUSA_OK)

@@ -373,6 +373,7 @@ sweep_run(struct sreq *r)
 	if (up->rc != CHOUSA_OK)
 		return;
 	up->sum.files = 1;
+	up->sum.incomplete = up->ss.truncated != 0;
 	up->sum.lines = up->ss.lines;
 	up->sum.bytes = up->ss.bytes;
 	up->sum.malformed = up->ss.malformed;
@@ -456,8 +457,7 @@ sweep_finish(struct sreq *r)
 	r->spool_len = up->spooled;
 	up->spooled = 0;
 	r->ctype = up->ctype;
-	r->exit_status = up->sum.hits > 0 ? CHOUSA_EXIT_FOUND :
-	    CHOUSA_EXIT_CLEAN;
+	r->exit_status = chousa_sweep_exit_status(&up->sum);
 	unit = chousa_sweep_format_unit(up->ss.format);
 	if (up->ss.truncated) {
 		v = chousa_arena_printf(r->a, "%s: %s; the %llu %s read were "
@@ -693,8 +693,7 @@ form_finish(struct sreq *r)
 		return 0;
 	if (sweep_failed(r, up))
 		return 0;
-	r->exit_status = up->sum.hits > 0 ? CHOUSA_EXIT_FOUND :
-	    CHOUSA_EXIT_CLEAN;
+	r->exit_status = chousa_sweep_exit_status(&up->sum);
 	r->verdicts = chousa_arena_printf(r->a, "hits:%llu",
 	    (unsigned long long)up->sum.hits);
 	r->asked = "store";

@@ -4,6 +4,9 @@
 #  1. A form (curl -F, multipart; curl -d, urlencoded) is refused with 415
 #     saying how to send the log; octet-stream, text and no type are swept;
 #     chousa --server URL sweep still is.
+#  2. A gzip cut short (even within its first 64 KiB of content): what was
+#     read is swept, summary.incomplete and Chousa-Warning say so; with no
+#     hits, Chousa-Exit 3.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -53,3 +56,22 @@ code_is sweep_text_plain_200 text 200
 CHOUSA_SERVER_KEY="$TOKEN" "$CHOUSA" --server "$URL" sweep "$L/zeek-http.log" > "$T/remote" 2> "$T/remote.err"
 [ $? = 1 ] && [ -s "$T/remote" ] && ok sweep_cli_server_unaffected ||
 	not_ok sweep_cli_server_unaffected "$(head -c 300 "$T/remote.err")"
+
+# ---- 2. a log read only in part ----
+gzip -c "$L/eve.json" > "$T/eve.json.gz"
+head -c 1000 "$T/eve.json.gz" > "$T/cut.json.gz"
+post cut -T "$T/cut.json.gz" -X POST "$URL/api/v1/sweep"
+code_is sweep_short_cut_200 cut 200
+expect sweep_short_cut_exit_1 '^Chousa-Exit: 1' "$T/cut.h"
+expect sweep_short_cut_warned '^Chousa-Warning: .*truncated.*lines read were swept' "$T/cut.h"
+expect sweep_short_cut_incomplete '"unreadable":0,"incomplete":1,' "$T/cut"
+post whole -T "$T/eve.json.gz" -X POST "$URL/api/v1/sweep"
+expect sweep_whole_not_incomplete '"unreadable":0,"incomplete":0,' "$T/whole"
+head -c 300 "$T/eve.json.gz" > "$T/cut300.json.gz"
+post cut300 -T "$T/cut300.json.gz" -X POST "$URL/api/v1/sweep"
+code_is sweep_cut_nothing_found_200 cut300 200
+expect sweep_cut_nothing_found_exit_3 '^Chousa-Exit: 3' "$T/cut300.h"
+CHOUSA_SERVER_KEY="$TOKEN" "$CHOUSA" --server "$URL" sweep --json "$T/cut.json.gz" > "$T/remote" 2> "$T/remote.err"
+[ $? = 1 ] && ok sweep_cli_server_cut_exit_1 || not_ok sweep_cli_server_cut_exit_1 "$(head -c 300 "$T/remote.err")"
+expect sweep_cli_server_cut_incomplete '"incomplete":1,' "$T/remote"
+expect sweep_cli_server_cut_said '1 file read only in part' "$T/remote.err"

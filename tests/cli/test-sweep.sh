@@ -118,9 +118,28 @@ head -c $(($(stat -c %s "$T/big.json.gz") / 2)) "$T/big.json.gz" > "$T/cut.json.
 check sweep_gzip_truncated 1 "$CHOUSA" sweep "$T/cut.json.gz"
 expect sweep_gzip_truncated_reported 'truncated or damaged' "$T/err"
 expect sweep_gzip_truncated_keeps_lines 'cut.json.gz:1	' "$T/out"
+"$CHOUSA" sweep --json "$T/cut.json.gz" > "$T/out" 2> "$T/err"
+expect sweep_gzip_truncated_incomplete '"summary":\{"files":1,"unreadable":0,"incomplete":1,' "$T/out"
+"$CHOUSA" sweep --json "$T/eve.json.gz" > "$T/out" 2> "$T/err"
+expect sweep_gzip_whole_not_incomplete '"unreadable":0,"incomplete":0,' "$T/out"
+# Cut within the first 64 KiB of content (libarchive's first block): the
+# lines before the cut are swept as for a longer file, not refused.
+head -c 1000 "$T/eve.json.gz" > "$T/short-cut.json.gz"
+check sweep_gzip_short_cut_kept 1 "$CHOUSA" sweep --json "$T/short-cut.json.gz"
+expect sweep_gzip_short_cut_said 'the [1-9][0-9]* lines read were swept' "$T/err"
+expect sweep_gzip_short_cut_incomplete '"unreadable":0,"incomplete":1,' "$T/out"
+expect sweep_gzip_short_cut_hits 'short-cut.json.gz' "$T/out"
+# Nothing found in a file read only in part is no clean answer: 3.
 head -c 300 "$T/eve.json.gz" > "$T/tiny-cut.json.gz"
+check sweep_gzip_cut_nothing_found_3 3 "$CHOUSA" sweep "$T/tiny-cut.json.gz"
+expect sweep_gzip_cut_nothing_found_said '1 file read only in part' "$T/err"
+# Nothing at all to read is an unreadable file.
+head -c 20 "$T/eve.json.gz" > "$T/tiny-cut.json.gz"
 check sweep_gzip_truncated_nothing_read 3 "$CHOUSA" sweep "$T/tiny-cut.json.gz"
 expect sweep_gzip_truncated_nothing_read_says 'truncated gzip' "$T/err"
+head -c 12 "$T/eve.json.gz" > "$T/tiny-cut.json.gz"
+check sweep_gzip_header_only_unreadable 3 "$CHOUSA" sweep --json "$T/tiny-cut.json.gz"
+expect sweep_gzip_header_only_said 'truncated gzip' "$T/err"
 hits sweep_stdin 5 - < "$L/squid-access.log"
 # A pipe is read as a file with the same bytes: empty is empty, not an
 # error, and bytes no compression's magic starts are never unpacked (an
