@@ -64,6 +64,8 @@ struct input {
 	size_t			 head_len;	/* read by read_head() */
 	int			 head_pending;	/* not yet given to libarchive */
 	struct archive		*ar;
+	char			*member;	/* an archive's, or NULL */
+	uint64_t		 n_skipped;	/* non-regular members */
 	int			 started;	/* header read */
 	int			 eof;
 	int			 compressed;
@@ -254,6 +256,7 @@ raw_read(struct archive *ar, void *arg, const void **buf)
  * handed to it as its first read.
  */
 #define HEAD_MIN	8
+#define HEAD_MIN_TAR	512	/* a tar says so at 257 */
 
 static int
 read_head(struct input *in, struct chousa_err *err)
@@ -265,7 +268,8 @@ read_head(struct input *in, struct chousa_err *err)
 	if (in->raw == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	in->head_len = 0;
-	while (in->head_len < HEAD_MIN) {
+	while (in->head_len < (in->flags & INPUT_MEMBERS ? HEAD_MIN_TAR :
+	    HEAD_MIN)) {
 		n = raw_fill(in, in->raw + in->head_len,
 		    RAW_CHUNK - in->head_len);
 		if (n < 0) {
@@ -284,11 +288,69 @@ read_head(struct input *in, struct chousa_err *err)
 
 static int maybe_packed(const uint8_t *b, size_t n);
 
+/* Whether the first bytes are a POSIX or GNU tar's header. */
+static int
+is_tar(const uint8_t *b, size_t n)
+{
+	return n >= 263 && memcmp(b + 257, "ustar", 5) == 0;
+}
+
+/* Whether libarchive is needed for these first bytes. */
+static int
+needs_archive(const struct input *in, const uint8_t *b, size_t n)
+{
+	return maybe_packed(b, n) || ((in->flags & INPUT_MEMBERS) &&
+	    is_tar(b, n));
+}
+
+/*
+ * The next regular member of the archive (or the one stream of anything
+ * else), its name kept; in->eof at the end.  Other members are counted
+ * and skipped; without INPUT_MEMBERS, 64 of them end the search.
+ */
+static int
+next_regular(struct input *in, struct chousa_err *err)
+{
+	struct archive_entry *e;
+	const char *path;
+	int rc, i;
+
+	mem_free(in->member);
+	in->member = NULL;
+	for (i = 0; i < 64 || (in->flags & INPUT_MEMBERS); i++) {
+		rc = archive_read_next_header(in->ar, &e);
+		if (rc == ARCHIVE_EOF) {
+			in->eof = 1;
+			return CHOUSA_OK;
+		}
+		if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+			in->damaged = !in->read_error;
+			return chousa_errf(err, CHOUSA_EFORMAT,
+			    "cannot read '%s': %s", in->name,
+			    archive_error_string(in->ar));
+		}
+		if (archive_format(in->ar) == ARCHIVE_FORMAT_RAW)
+			return CHOUSA_OK;
+		if (archive_entry_filetype(e) == AE_IFREG) {
+			path = archive_entry_pathname(e);
+			in->member = mem_strdup(path != NULL ? path : "?");
+			if (in->member == NULL)
+				return chousa_errf(err, CHOUSA_ENOMEM,
+				    "out of memory");
+			return CHOUSA_OK;
+		}
+		/* A directory is no content skipped; a link or device is. */
+		if (archive_entry_filetype(e) != AE_IFDIR)
+			in->n_skipped++;
+	}
+	return chousa_errf(err, CHOUSA_EFORMAT, "no file found in archive "
+	    "'%s'", in->name);
+}
+
 static int
 start(struct input *in, struct chousa_err *err)
 {
-	struct archive_entry *e;
-	int rc, i, packed;
+	int rc, packed;
 
 	/*
 	 * A stream is unpacked when its first bytes say so, as a file is
@@ -303,11 +365,11 @@ start(struct input *in, struct chousa_err *err)
 			in->eof = in->started = 1;
 			return CHOUSA_OK;
 		}
-		packed = maybe_packed(in->raw, in->head_len);
+		packed = needs_archive(in, in->raw, in->head_len);
 		in->salvaging = in->head_len >= 2 &&
 		    memcmp(in->raw, "\x1f\x8b", 2) == 0;
 	} else {
-		packed = maybe_packed(in->mem, in->mem_len);
+		packed = needs_archive(in, in->mem, in->mem_len);
 		in->salvaging = in->mem_len >= 2 &&
 		    memcmp(in->mem, "\x1f\x8b", 2) == 0;
 	}
@@ -320,6 +382,8 @@ start(struct input *in, struct chousa_err *err)
 	if (packed) {
 		archive_read_support_filter_all(in->ar);
 		archive_read_support_format_zip(in->ar);
+		if (in->flags & INPUT_MEMBERS)
+			archive_read_support_format_tar(in->ar);
 	}
 	archive_read_support_format_raw(in->ar);
 	archive_read_set_read_callback(in->ar, raw_read);
@@ -330,26 +394,10 @@ start(struct input *in, struct chousa_err *err)
 		return salvage(in, chousa_errf(err, CHOUSA_EIO, "cannot read "
 		    "'%s': %s", in->name, archive_error_string(in->ar)), err);
 	}
-	/* The first regular member of a zip; the only one of anything else. */
-	for (i = 0; i < 64; i++) {
-		rc = archive_read_next_header(in->ar, &e);
-		if (rc == ARCHIVE_EOF) {
-			in->eof = 1;
-			break;
-		}
-		if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-			in->damaged = !in->read_error;
-			return salvage(in, chousa_errf(err, CHOUSA_EFORMAT,
-			    "cannot read '%s': %s", in->name,
-			    archive_error_string(in->ar)), err);
-		}
-		if (archive_format(in->ar) == ARCHIVE_FORMAT_RAW ||
-		    archive_entry_filetype(e) == AE_IFREG)
-			break;
-	}
-	if (i == 64)
-		return chousa_errf(err, CHOUSA_EFORMAT,
-		    "no file found in archive '%s'", in->name);
+	/* The first regular member of an archive; the one of anything else. */
+	rc = next_regular(in, err);
+	if (rc != CHOUSA_OK)
+		return in->damaged ? salvage(in, rc, err) : rc;
 	in->compressed = archive_filter_count(in->ar) > 1 ||
 	    archive_format(in->ar) != ARCHIVE_FORMAT_RAW;
 	if (in->salvaging && !in->compressed) {
@@ -512,6 +560,7 @@ input_free(struct input *in)
 	mem_free(in->line);
 	mem_free(in->salvage);
 	mem_free(in->salvaged);
+	mem_free(in->member);
 	mem_free(in);
 }
 
@@ -658,7 +707,7 @@ int
 input_map(struct input *in, const char **p, size_t *len,
     struct chousa_err *err)
 {
-	uint8_t head[8];
+	uint8_t head[HEAD_MIN_TAR];
 	struct stat sb;
 	ssize_t n;
 	int rc;
@@ -669,7 +718,7 @@ input_map(struct input *in, const char **p, size_t *len,
 	    in->reader != NULL)
 		return CHOUSA_OK;	/* reading has begun, or is a stream */
 	if (in->fd < 0) {
-		if (maybe_packed(in->mem, in->mem_len) && !in->started) {
+		if (needs_archive(in, in->mem, in->mem_len) && !in->started) {
 			rc = start(in, err);
 			if (rc != CHOUSA_OK || in->compressed)
 				return rc;
@@ -683,7 +732,7 @@ input_map(struct input *in, const char **p, size_t *len,
 	    sb.st_size <= 0)
 		return CHOUSA_OK;
 	n = pread(in->fd, head, sizeof(head), 0);
-	if (n < 0 || maybe_packed(head, (size_t)n))
+	if (n < 0 || needs_archive(in, head, (size_t)n))
 		return CHOUSA_OK;	/* read it through libarchive */
 	in->map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE,
 	    in->fd, 0);
@@ -869,4 +918,40 @@ const char *
 input_name(const struct input *in)
 {
 	return in->name;
+}
+
+const char *
+input_member(const struct input *in)
+{
+	return in->member;
+}
+
+uint64_t
+input_skipped_members(const struct input *in)
+{
+	return in->n_skipped;
+}
+
+int
+input_next_member(struct input *in, int *more, struct chousa_err *err)
+{
+	int rc;
+
+	*more = 0;
+	if (in->member == NULL || in->ar == NULL || in->damaged ||
+	    in->deferred_rc != CHOUSA_OK || in->salvaged != NULL)
+		return CHOUSA_OK;
+	/* What the last member left unread is skipped by libarchive. */
+	in->eof = 0;
+	in->peeked = 0;
+	in->peek_len = in->peek_pos = 0;
+	in->data = NULL;
+	in->data_len = in->data_pos = 0;
+	in->line_len = 0;
+	in->lineno = 0;
+	rc = next_regular(in, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	*more = !in->eof;
+	return CHOUSA_OK;
 }

@@ -7,6 +7,7 @@
 #  2. A gzip cut short (even within its first 64 KiB of content): what was
 #     read is swept, summary.incomplete and Chousa-Warning say so; with no
 #     hits, Chousa-Exit 3.
+#  3. A zip or tar.gz of two logs: both swept, each a file of its own.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -75,3 +76,20 @@ CHOUSA_SERVER_KEY="$TOKEN" "$CHOUSA" --server "$URL" sweep --json "$T/cut.json.g
 [ $? = 1 ] && ok sweep_cli_server_cut_exit_1 || not_ok sweep_cli_server_cut_exit_1 "$(head -c 300 "$T/remote.err")"
 expect sweep_cli_server_cut_incomplete '"incomplete":1,' "$T/remote"
 expect sweep_cli_server_cut_said '1 file read only in part' "$T/remote.err"
+
+# ---- 3. archives: every member a file of its own ----
+mkdir -p "$T/arc"
+cp "$L/zeek-dns.log" "$L/zeek-http.log" "$T/arc/"
+(cd "$T/arc" && zip -q ../two.zip zeek-dns.log zeek-http.log &&
+    tar czf ../two.tgz zeek-dns.log zeek-http.log)
+"$CHOUSA" sweep --json "$L/zeek-dns.log" "$L/zeek-http.log" > "$T/two.want" 2> /dev/null
+want_hits=$(grep -c '"indicator"' "$T/two.want")
+for a in two.zip two.tgz; do
+	n=$(echo "$a" | tr '.' '_')
+	post "$n" -T "$T/$a" -X POST "$URL/api/v1/sweep?name=$a"
+	code_is "sweep_${n}_200" "$n" 200
+	[ "$(grep -c '"indicator"' "$T/$n")" = "$want_hits" ] &&
+		ok "sweep_${n}_every_member" || not_ok "sweep_${n}_every_member" "$(head -c 300 "$T/$n")"
+	expect "sweep_${n}_two_files" '"files":2,"unreadable":0,"incomplete":0,' "$T/$n"
+	expect "sweep_${n}_member_named" "\"file\":\"$a:zeek-dns.log\"" "$T/$n"
+done

@@ -112,6 +112,48 @@ xz -c "$L/eve.json" > "$T/eve.json.xz"
 hits sweep_xz 9 "$T/eve.json.xz"
 (cd "$L" && zip -q "$T/eve.zip" eve.json)
 hits sweep_zip 9 "$T/eve.zip"
+expect sweep_zip_member_named 'eve.zip:eve.json:5	' "$T/out"
+# Every regular member of a zip or tar is a file of its own: its format
+# detected by itself, its hits named ARCHIVE:MEMBER; links skipped, said.
+"$CHOUSA" sweep --json "$L/zeek-dns.log" "$L/zeek-http.log" > "$T/two.want" 2> /dev/null
+want_hits=$(grep -c '"indicator"' "$T/two.want")
+mkdir -p "$T/arc"
+cp "$L/zeek-dns.log" "$L/zeek-http.log" "$T/arc/"
+ln -s zeek-dns.log "$T/arc/link.log"
+(cd "$T/arc" && zip -q ../two.zip zeek-dns.log zeek-http.log &&
+    tar cf ../two.tar zeek-dns.log link.log zeek-http.log &&
+    tar czf ../two.tgz zeek-dns.log zeek-http.log &&
+    tar cJf ../two.tar.xz zeek-dns.log zeek-http.log &&
+    tar cjf ../two.tar.bz2 zeek-dns.log zeek-http.log)
+(cd "$T/arc" && tar cf - zeek-dns.log zeek-http.log | zstd -q -c > ../two.tar.zst) 2> /dev/null
+for a in two.zip two.tar two.tgz two.tar.xz two.tar.bz2 two.tar.zst; do
+	[ -s "$T/$a" ] || { ok "sweep_archive_${a}_skipped_no_tool"; continue; }
+	n=$(echo "$a" | tr '.' '_')
+	check "sweep_archive_$n" 1 "$CHOUSA" sweep --json "$T/$a"
+	got=$(grep -c '"indicator"' "$T/out")
+	[ "$got" = "$want_hits" ] && ok "sweep_archive_${n}_every_member" ||
+		not_ok "sweep_archive_${n}_every_member" "$got hits, want $want_hits: $(head -c 300 "$T/err")"
+	expect "sweep_archive_${n}_two_files" '"summary":\{"files":2,"unreadable":0,"incomplete":0,' "$T/out"
+	expect "sweep_archive_${n}_member_named" "\"file\":\"$T/$a:zeek-http.log\"" "$T/out"
+done
+check sweep_archive_tar_link 1 "$CHOUSA" sweep "$T/two.tar"
+expect sweep_archive_link_skipped_said 'two.tar: 1 members that are no regular file' "$T/err"
+# A member that cannot be read as the format given is unreadable; the
+# others are swept.
+cp "$T/c.pcap" "$T/arc/c.pcap"
+(cd "$T/arc" && tar cf ../mixed.tar zeek-http.log c.pcap)
+check sweep_archive_member_unreadable 3 "$CHOUSA" sweep --format pcap --json "$T/mixed.tar"
+expect sweep_archive_member_unreadable_counted '"files":2,"unreadable":1,' "$T/out"
+expect sweep_archive_other_member_swept 'mixed.tar:c.pcap' "$T/out"
+expect sweep_archive_member_unreadable_said 'mixed.tar:zeek-http.log' "$T/err"
+# A tar.gz cut in its second member: the first swept, the second in part.
+i=0
+while [ $i -lt 300 ]; do cat "$L/eve.json"; i=$((i + 1)); done > "$T/arc/big.json"
+(cd "$T/arc" && tar czf ../cut.tgz zeek-http.log big.json)
+head -c $(($(stat -c %s "$T/cut.tgz") * 2 / 3)) "$T/cut.tgz" > "$T/cut2.tgz"
+check sweep_archive_cut_kept 1 "$CHOUSA" sweep --json "$T/cut2.tgz"
+expect sweep_archive_cut_incomplete '"files":2,"unreadable":0,"incomplete":1,' "$T/out"
+expect sweep_archive_cut_said 'cut2.tgz:big.json: compressed data is truncated' "$T/err"
 i=0
 while [ $i -lt 400 ]; do cat "$L/eve.json"; i=$((i + 1)); done | gzip -c > "$T/big.json.gz"
 head -c $(($(stat -c %s "$T/big.json.gz") / 2)) "$T/big.json.gz" > "$T/cut.json.gz"
