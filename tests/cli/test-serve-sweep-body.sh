@@ -8,6 +8,8 @@
 #     read is swept, summary.incomplete and Chousa-Warning say so; with no
 #     hits, Chousa-Exit 3.
 #  3. A zip or tar.gz of two logs: both swept, each a file of its own.
+#  4. A query parameter given twice (types=ip&types=domain) is a 400 naming
+#     it on every route, where the second was dropped unseen.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -93,3 +95,22 @@ for a in two.zip two.tgz; do
 	expect "sweep_${n}_two_files" '"files":2,"unreadable":0,"incomplete":0,' "$T/$n"
 	expect "sweep_${n}_member_named" "\"file\":\"$a:zeek-dns.log\"" "$T/$n"
 done
+
+# ---- 4. a query parameter given twice is refused, on every route ----
+for q in "/api/v1/export?format=txt&types=ip&types=domain:types" \
+    "/api/v1/export?format=csv&format=txt:format" \
+    "/api/v1/lookup?indicator=185.244.25.10&indicator=1.2.3.4:indicator" \
+    "/api/v1/sources?format=json&format=text:format" \
+    "/api/v1/investigate?indicator=185.244.25.10&offline=1&offline=0:offline"; do
+	path=${q%:*} key=${q##*:}
+	n=$(echo "$path" | sed 's|/api/v1/||; s|?.*||')_$key
+	http GET "$path" "$TOKEN"
+	status_is "twice_${n}_400" 400
+	expect "twice_${n}_named" "parameter '$key' is given more than once.*commas" "$T/body"
+done
+post twice -T "$L/zeek-http.log" -X POST "$URL/api/v1/sweep?format=csv&format=text"
+code_is twice_sweep_400 twice 400
+http POST "/api/v1/extract?types=ip&types=domain" "$TOKEN" "1.2.3.4 evil.example" text/plain
+status_is twice_extract_400 400
+http GET "/api/v1/export?format=txt&types=ip,domain" "$TOKEN"
+status_is once_list_with_commas_200 200
