@@ -31,7 +31,7 @@
  * are kept (up to SALVAGE_RAW_MAX) so that zlib can give what they hold.
  */
 #define SALVAGE_RAW_MAX	((size_t)1 << 20)
-#define SALVAGE_OUT_MAX	((size_t)4 << 20)
+#define SALVAGE_OUT_MAX	((size_t)256 << 10)	/* past one block */
 
 struct input {
 	char			*name;
