@@ -1,6 +1,7 @@
 /*
- * input.h: the importers' streaming reader.  A path or "-" is read through
- * libarchive, so gzip, bzip2, xz and the first member of a zip are
+ * input.h: the importers' (and the sweep's) streaming reader.  A path or
+ * "-" is read through libarchive, so gzip, bzip2, xz and the first member
+ * of a zip (every member of a zip or tar, with INPUT_MEMBERS) are
  * decompressed on the fly, with no unpacked copy on disk.  Lines and the
  * total are capped (see below); the SHA-256 of the bytes as given is
  * computed on the way.

@@ -6,7 +6,8 @@
  * worker has its own record and hit list, and the hits are handed out in
  * line order after each round, line numbers fixed up from the newline
  * counts of the chunks before.  Compressed input and standard input are
- * read in chunks on one thread.  Lines over the cap are counted as
+ * read in chunks on one thread; so is each member of a zip or tar, one
+ * after another, each a file of its own.  Lines over the cap are counted as
  * malformed and skipped without being kept.  A format that is not line
  * based (captures) reads the input itself and hands over its records.
  */
