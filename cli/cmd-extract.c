@@ -20,6 +20,12 @@ enum { OPT_PUBLIC = 256, OPT_DEFANG, OPT_THREADS };
 #define CHUNK		((size_t)4 << 20)	/* per thread per batch */
 #define MAX_LINE	((size_t)16 << 20)	/* longest line kept whole */
 #define MAX_THREADS	16
+/*
+ * A chunk's output past this is written before the chunk is done, once
+ * the chunks before it are written: a line of millions of indicators
+ * would otherwise be held whole (JSON lines are ~100 bytes each).
+ */
+#define FLUSH_AT	((size_t)4 << 20)
 
 static const struct cli_opt extract_opts[] = {
 	{ 'j', "json", NULL, "Print JSON lines with the keys type, value "
@@ -68,7 +74,11 @@ struct job {
 	size_t			 n_recs, cap_recs;
 	struct chousa_err	 err;
 	int			 rc;
+	struct run		*run;
+	int			 index;		/* in its batch */
 };
+
+static void flush_in_turn(struct job *j);
 
 static int
 on_ioc(void *arg, const struct chousa_indicator *ind)
@@ -89,8 +99,11 @@ on_ioc(void *arg, const struct chousa_indicator *ind)
 	j->fmt->extract(b, ind, d.data, d.len, j->file);
 	if (j->defang)
 		chousa_buf_release(&d);
-	if (!j->unique)
+	if (!j->unique) {
+		if (b->len >= FLUSH_AT)
+			flush_in_turn(j);
 		return 0;
+	}
 	if (j->n_recs == j->cap_recs) {
 		j->cap_recs = j->cap_recs ? j->cap_recs * 2 : 1024;
 		j->recs = xrealloc(j->recs, j->cap_recs * sizeof(*j->recs));
@@ -102,17 +115,9 @@ on_ioc(void *arg, const struct chousa_indicator *ind)
 	j->recs[j->n_recs].start = start;
 	j->recs[j->n_recs].len = b->len - start;
 	j->n_recs++;
+	if (b->len >= FLUSH_AT)
+		flush_in_turn(j);
 	return 0;
-}
-
-static void *
-run_job(void *arg)
-{
-	struct job *j = arg;
-
-	j->rc = chousa_extract(j->x, j->text, j->len, j->base, on_ioc, j,
-	    &j->err);
-	return NULL;
 }
 
 struct run {
@@ -120,7 +125,59 @@ struct run {
 	int			 n_threads;
 	int			 unique;
 	struct chousa_set	 seen;	/* --unique: the keys written */
+	/*
+	 * The chunks of a batch write in order: the job whose index is turn
+	 * writes, and passes the turn on when it is done.  A job that failed
+	 * stops every later one writing (failed); the batch then dies.
+	 */
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 turn_cond;
+	int			 turn;
+	int			 failed;
 };
+
+static void emit(struct run *r, struct job *j);
+
+/* Wait for the chunks before j to be written. */
+static void
+wait_turn(struct job *j)
+{
+	struct run *r = j->run;
+
+	pthread_mutex_lock(&r->lock);
+	while (r->turn != j->index)
+		pthread_cond_wait(&r->turn_cond, &r->lock);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* j's output so far, written once the chunks before it are. */
+static void
+flush_in_turn(struct job *j)
+{
+	wait_turn(j);
+	if (!j->run->failed)
+		emit(j->run, j);
+}
+
+static void *
+run_job(void *arg)
+{
+	struct job *j = arg;
+	struct run *r = j->run;
+
+	j->rc = chousa_extract(j->x, j->text, j->len, j->base, on_ioc, j,
+	    &j->err);
+	wait_turn(j);
+	if (j->rc != CHOUSA_OK)
+		r->failed = 1;
+	if (!r->failed)
+		emit(r, j);
+	pthread_mutex_lock(&r->lock);
+	r->turn++;
+	pthread_cond_broadcast(&r->turn_cond);
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
 
 /* Write a chunk's output, dropping what was seen with --unique. */
 static void
@@ -160,6 +217,11 @@ run_batch(struct run *r, int n)
 	int started[MAX_THREADS] = { 0 };
 	int i;
 
+	r->turn = 0;
+	for (i = 0; i < n; i++) {
+		r->job[i].run = r;
+		r->job[i].index = i;
+	}
 	for (i = 1; i < n; i++)
 		started[i] = pthread_create(&tid[i], NULL, run_job,
 		    &r->job[i]) == 0;
@@ -169,11 +231,10 @@ run_batch(struct run *r, int n)
 	for (i = 1; i < n; i++)
 		if (started[i])
 			pthread_join(tid[i], NULL);
-	for (i = 0; i < n; i++) {
+	/* Each chunk has written itself, in order. */
+	for (i = 0; i < n; i++)
 		if (r->job[i].rc != CHOUSA_OK)
 			cli_die_err(&r->job[i].err);
-		emit(r, &r->job[i]);
-	}
 }
 
 /*
@@ -288,6 +349,8 @@ run_extract(const struct cli_cmd *self, int argc, char **argv)
 
 	r = xmalloc(sizeof(*r));
 	memset(r, 0, sizeof(*r));
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->turn_cond, NULL);
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
 		switch (c) {
 		case 'j':
@@ -340,6 +403,8 @@ run_extract(const struct cli_cmd *self, int argc, char **argv)
 		free(r->job[i].recs);
 	}
 	chousa_set_free(&r->seen);
+	pthread_cond_destroy(&r->turn_cond);
+	pthread_mutex_destroy(&r->lock);
 	free(r);
 	return EXIT_CLEAN;
 }

@@ -22,9 +22,11 @@ enum {
 
 static const struct cli_opt sweep_opts[] = {
 	{ OPT_FORMAT, "format", "NAME", "The log format.  Input compressed "
-	    "with gzip, bzip2 or xz, or the first file of a zip, is read as "
-	    "import reads it.  auto: detected from the first lines (the "
-	    "default).  @LOGFORMATS@." },
+	    "with gzip, bzip2, xz or zstd is read as import reads it; each "
+	    "regular file of a zip or tar (plain or compressed) is swept as a "
+	    "file of its own, named ARCHIVE:MEMBER, its format detected by "
+	    "itself.  auto: detected from the first lines (the default).  "
+	    "@LOGFORMATS@." },
 	{ OPT_INTERNAL, "internal", "CIDR,...", "Address ranges that are "
 	    "internal besides the private ones (10/8, 172.16/12, 192.168/16, "
 	    "100.64/10, loopback, link-local, fc00::/7).  A hit's internal "
@@ -300,9 +302,59 @@ build_matcher(struct chousa_store *st)
 }
 
 /*
- * Sweeps one file into out.  A file that cannot be read does not stop the
+ * One file swept, or one member of an archive: counted into out, and
+ * what was left out said.  A file that cannot be read does not stop the
  * others (it is counted and said); running out of memory does.
  */
+static void
+file_done(struct sweep_out *out, const char *path, int rc,
+    const struct chousa_sweep_stats *ss, const struct chousa_err *err)
+{
+	const char *unit;	/* what ss->lines counts */
+
+	out->sum.files++;
+	out->sum.lines += ss->lines;
+	out->sum.bytes += ss->bytes;
+	out->sum.malformed += ss->malformed;
+	out->sum.benign_suppressed += ss->benign_suppressed;
+	out->sum.time_suppressed += ss->time_suppressed;
+	if (rc != CHOUSA_OK) {
+		if (rc != CHOUSA_EIO && rc != CHOUSA_EFORMAT)
+			cli_die_err(err);
+		cli_warn("%s", err->msg);
+		out->sum.unreadable++;
+		return;
+	}
+	unit = chousa_sweep_format_unit(ss->format);
+	out->sum.incomplete += ss->truncated != 0;
+	if (ss->truncated)
+		cli_warn("%s: %s; the %llu %s read were swept", path,
+		    ss->warning, (unsigned long long)ss->lines, unit);
+	if (ss->malformed > 0 && !g_opt.quiet)
+		cli_warn("%s: %llu malformed %s skipped%s", path,
+		    (unsigned long long)ss->malformed, unit,
+		    g_opt.verbose ? "" : " (-v shows the first)");
+	if (g_opt.verbose)
+		cli_info("%s: format %s, %llu %s, %llu records, %llu hits "
+		    "on %llu %s, %llu benign suppressed, %llu outside the "
+		    "time window, %d threads", path, ss->format,
+		    (unsigned long long)ss->lines, unit,
+		    (unsigned long long)ss->records,
+		    (unsigned long long)ss->hits,
+		    (unsigned long long)ss->hit_lines, unit,
+		    (unsigned long long)ss->benign_suppressed,
+		    (unsigned long long)ss->time_suppressed, ss->threads);
+}
+
+/* Each member of a zip or tar is a file of its own. */
+static void
+on_member(void *arg, const char *file, int rc,
+    const struct chousa_sweep_stats *st, const struct chousa_err *err)
+{
+	file_done(arg, file, rc, st, err);
+}
+
+/* Sweeps one file (or each member of an archive) into out. */
 static void
 sweep_one(struct chousa_matcher *m, const char *path,
     const struct chousa_sweep_opts *so, struct sweep_out *out)
@@ -311,20 +363,20 @@ sweep_one(struct chousa_matcher *m, const char *path,
 	struct chousa_sweep_stats ss;
 	struct cli_progress prog;
 	struct chousa_err err;
-	const char *unit;	/* what ss.lines counts */
+	uint64_t incomplete = out->sum.incomplete;
 	int rc;
 
 	cli_progress_init(&prog, path);
 	o.progress = cli_progress_update;
 	o.progress_arg = &prog;
+	o.member = on_member;
+	o.member_arg = out;
 	rc = chousa_sweep_file(m, path, &o, on_hit, out, &ss, &err);
 	cli_progress_end(&prog);
-	out->sum.files++;
-	out->sum.lines += ss.lines;
-	out->sum.bytes += ss.bytes;
-	out->sum.malformed += ss.malformed;
-	out->sum.benign_suppressed += ss.benign_suppressed;
-	out->sum.time_suppressed += ss.time_suppressed;
+	if (ss.members == 0) {
+		file_done(out, path, rc, &ss, &err);
+		return;
+	}
 	if (rc != CHOUSA_OK) {
 		if (rc != CHOUSA_EIO && rc != CHOUSA_EFORMAT)
 			cli_die_err(&err);
@@ -332,24 +384,16 @@ sweep_one(struct chousa_matcher *m, const char *path,
 		out->sum.unreadable++;
 		return;
 	}
-	unit = chousa_sweep_format_unit(ss.format);
-	if (ss.truncated)
-		cli_warn("%s: %s; the %llu %s read were swept", path,
-		    ss.warning, (unsigned long long)ss.lines, unit);
-	if (ss.malformed > 0 && !g_opt.quiet)
-		cli_warn("%s: %llu malformed %s skipped%s", path,
-		    (unsigned long long)ss.malformed, unit,
-		    g_opt.verbose ? "" : " (-v shows the first)");
-	if (g_opt.verbose)
-		cli_info("%s: format %s, %llu %s, %llu records, %llu hits "
-		    "on %llu %s, %llu benign suppressed, %llu outside the "
-		    "time window, %d threads", path, ss.format,
-		    (unsigned long long)ss.lines, unit,
-		    (unsigned long long)ss.records,
-		    (unsigned long long)ss.hits,
-		    (unsigned long long)ss.hit_lines, unit,
-		    (unsigned long long)ss.benign_suppressed,
-		    (unsigned long long)ss.time_suppressed, ss.threads);
+	/* Damage between two members: no member said it. */
+	if (ss.truncated && out->sum.incomplete == incomplete) {
+		out->sum.incomplete++;
+		cli_warn("%s: %s; the %llu members before it were swept", path,
+		    ss.warning, (unsigned long long)ss.members);
+	}
+	if (ss.members_skipped > 0)
+		cli_warn("%s: %llu members that are no regular file (links, "
+		    "devices) skipped", path,
+		    (unsigned long long)ss.members_skipped);
 }
 
 static int
@@ -408,9 +452,7 @@ run_sweep(const struct cli_cmd *self, int argc, char **argv)
 	chousa_tally_free(&out.indicators);
 	chousa_matcher_free(m);
 	chousa_store_close(st);
-	if (out.sum.unreadable > 0)
-		return EXIT_BADINPUT;
-	return out.sum.hits > 0 ? EXIT_FOUND : EXIT_CLEAN;
+	return chousa_sweep_exit_status(&out.sum);
 }
 
 const struct cli_cmd cmd_sweep = {
@@ -426,17 +468,19 @@ const struct cli_cmd cmd_sweep = {
 	"GTP-U and L2TP tunnels, inner and outer addresses both looked up; "
 	"DNS over UDP and TCP, HTTP Host and target, and the TLS server name "
 	"over TCP and in QUIC's Initial packets (decrypted with libcrypto, "
-	"when it is installed).  Compressed input (gzip, bzip2, xz, zip) is "
-	"read transparently.\n\n"
+	"when it is installed).  Compressed input (gzip, bzip2, xz, zstd) is "
+	"read transparently, and every file of a zip or tar.\n\n"
 	"Each hit is one line on stdout: time, file:line, internal host, "
 	"remote side, indicator, match kind (exact, parent, cidr, url, host), "
 	"sources and family, tab separated.  A summary on stderr says how many "
 	"hits known-benign lists suppressed, then counts by internal host and "
 	"by family.  Malformed lines are counted and skipped; a truncated "
-	"compressed file or capture is reported and what was read is kept.  A "
-	"capture chousa cannot read or decode at all is an error that names "
-	"why.  Exit status: 1 when anything matched, 0 when nothing did, "
-	"3 when an input cannot be read.",
+	"compressed file or capture is reported, counted as incomplete in "
+	"the summary, and what was read is kept; one of which nothing at all "
+	"could be read is unreadable.  A capture chousa cannot read or decode "
+	"at all is an error that names why.  Exit status: 1 when anything "
+	"matched, 0 when nothing did, 3 when an input cannot be read, or "
+	"when nothing matched and an input was read only in part.",
 	sweep_opts, run_sweep,
 	"chousa sweep /var/log/zeek/current/*.log\n"
 	"chousa sweep --json eve.json.gz | "

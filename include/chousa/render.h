@@ -355,6 +355,8 @@ void	chousa_sweep_hit_json(struct chousa_buf *b,
 struct chousa_sweep_summary {
 	uint64_t	files;
 	uint64_t	unreadable;	/* files that could not be read */
+	uint64_t	incomplete;	/* files read only in part (cut short,
+					 * damaged): what was read is swept */
 	uint64_t	lines;
 	uint64_t	bytes;
 	uint64_t	malformed;
@@ -365,6 +367,13 @@ struct chousa_sweep_summary {
 	double		seconds;
 };
 
+/*
+ * The exit status a sweep of these counts gives (enum chousa_exit): 3
+ * when a file could not be read; else 1 with hits; else 3 when a file was
+ * read only in part (nothing found in part of it is no clean answer);
+ * else 0.
+ */
+int	chousa_sweep_exit_status(const struct chousa_sweep_summary *s);
 /* The summary as the last JSON line, or the first line of the text one. */
 void	chousa_sweep_summary_json(struct chousa_buf *b,
 	    const struct chousa_sweep_summary *s);

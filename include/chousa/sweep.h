@@ -111,6 +111,15 @@ typedef int (*chousa_hit_fn)(void *arg, const struct chousa_hit *hit);
 typedef void (*chousa_malformed_fn)(void *arg, const char *file,
 	    uint64_t line, const char *why, const char *text, size_t len);
 
+struct chousa_sweep_stats;
+/*
+ * Called after each member of a zip or tar is swept, as its own file
+ * ("ARCHIVE:MEMBER", the hits' file too): rc is what chousa_sweep_file
+ * would return for it, with err; st its own counts.
+ */
+typedef void (*chousa_member_fn)(void *arg, const char *file, int rc,
+	    const struct chousa_sweep_stats *st, const struct chousa_err *err);
+
 #define CHOUSA_SWEEP_MAX_LINE	((size_t)16 << 20)	/* default line cap */
 
 struct chousa_sweep_opts {
@@ -131,6 +140,8 @@ struct chousa_sweep_opts {
 	chousa_malformed_fn	 malformed;	/* or NULL */
 	void			*malformed_arg;
 	unsigned		 max_malformed;	/* how many to report */
+	chousa_member_fn	 member;	/* or NULL */
+	void			*member_arg;
 };
 
 /* What one sweep read and found. */
@@ -147,11 +158,22 @@ struct chousa_sweep_stats {
 	int		truncated;	/* the input ended early or damaged */
 	char		warning[160];	/* why, when truncated */
 	int		threads;	/* threads used */
+	/*
+	 * A zip or tar: its regular members swept (each as its own file,
+	 * the counts above their sums, format the first's), those of them
+	 * that could not be read (no format fits), and the members that are
+	 * no regular file (links, devices), skipped.
+	 */
+	uint64_t	members;
+	uint64_t	members_unreadable;
+	uint64_t	members_skipped;
 };
 
 /*
  * Sweep one file ("-" is standard input).  Compressed input (gzip, bzip2,
- * xz, the first file of a zip) is read as import reads it.  fn is called
+ * xz, zstd) is read as import reads it; every regular member of a zip or
+ * a tar (plain or compressed) is swept as a file of its own, named
+ * "ARCHIVE:MEMBER", within the decompression caps of the whole archive.  fn is called
  * for each hit, in line order.  stats (OUT, may be NULL) is filled even
  * on failure with what was read.  A truncated or damaged compressed
  * stream or capture is not an error: stats->truncated says so.  Returns

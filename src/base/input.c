@@ -15,6 +15,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <zlib.h>
 
 #include "base/dynlib.h"
 #include "base/input.h"
@@ -23,6 +24,14 @@
 
 #define RAW_CHUNK	((size_t)64 << 10)
 #define DATA_CHUNK	((size_t)256 << 10)
+/*
+ * libarchive's gzip filter gives its output in blocks of 64 KiB and drops
+ * the block the input ends in: a gzip cut short within its first block
+ * would give nothing at all.  Until the first block comes, the raw bytes
+ * are kept (up to SALVAGE_RAW_MAX) so that zlib can give what they hold.
+ */
+#define SALVAGE_RAW_MAX	((size_t)1 << 20)
+#define SALVAGE_OUT_MAX	((size_t)256 << 10)	/* past one block */
 
 struct input {
 	char			*name;
@@ -31,6 +40,20 @@ struct input {
 	int			 is_stdin;
 	int			 read_error;	/* the last error was a read */
 	int			 damaged;	/* the decompressor failed */
+	/*
+	 * A damaged stream's failure met while peeking, after some content:
+	 * the content is given first, then this error, as past the peek.
+	 */
+	int			 deferred_rc;
+	char			 deferred_msg[256];
+	/* A gzip's first raw bytes, then what zlib made of them. */
+	int			 salvaging;
+	uint8_t			*salvage;
+	size_t			 salvage_len;
+	uint8_t			*salvaged;
+	size_t			 salvaged_len, salvaged_pos;
+	int			 salvaged_rc;
+	char			 salvaged_msg[256];
 	void			*map;		/* input_map() of a file */
 	size_t			 map_len;
 	const uint8_t		*mem;
@@ -41,6 +64,8 @@ struct input {
 	size_t			 head_len;	/* read by read_head() */
 	int			 head_pending;	/* not yet given to libarchive */
 	struct archive		*ar;
+	char			*member;	/* an archive's, or NULL */
+	uint64_t		 n_skipped;	/* non-regular members */
 	int			 started;	/* header read */
 	int			 eof;
 	int			 compressed;
@@ -94,6 +119,94 @@ raw_count(struct input *in, const void *buf, size_t n)
 	in->raw_done += (uint64_t)n;
 }
 
+/* ---- a gzip cut short in its first block ---- */
+
+static void
+salvage_stop(struct input *in)
+{
+	in->salvaging = 0;
+	mem_free(in->salvage);
+	in->salvage = NULL;
+	in->salvage_len = 0;
+}
+
+/* n raw bytes handed to libarchive, kept while a salvage may be needed. */
+static void
+salvage_keep(struct input *in, const void *p, size_t n)
+{
+	uint8_t *nb;
+
+	if (!in->salvaging || n == 0)
+		return;
+	if (in->salvage_len + n > SALVAGE_RAW_MAX) {
+		salvage_stop(in);
+		return;
+	}
+	nb = mem_realloc(in->salvage, in->salvage_len + n);
+	if (nb == NULL) {
+		salvage_stop(in);
+		return;
+	}
+	memcpy(nb + in->salvage_len, p, n);
+	in->salvage = nb;
+	in->salvage_len += n;
+}
+
+/*
+ * What zlib makes of the kept raw bytes, gzip members one after another,
+ * until they end or fail: 0 bytes when there is nothing (or no memory).
+ */
+static void
+salvage_inflate(struct input *in)
+{
+	z_stream z;
+	int zrc = Z_OK;
+
+	memset(&z, 0, sizeof(z));
+	in->salvaged = mem_alloc(SALVAGE_OUT_MAX);
+	if (in->salvaged == NULL || inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return;
+	z.next_in = in->salvage;
+	z.avail_in = (uInt)in->salvage_len;
+	z.next_out = in->salvaged;
+	z.avail_out = (uInt)SALVAGE_OUT_MAX;
+	while (z.avail_out > 0) {
+		zrc = inflate(&z, Z_NO_FLUSH);
+		if (zrc == Z_STREAM_END && z.avail_in > 0)
+			zrc = inflateReset(&z);
+		if (zrc != Z_OK)
+			break;
+		if (z.avail_in == 0)
+			break;
+	}
+	in->salvaged_len = SALVAGE_OUT_MAX - z.avail_out;
+	inflateEnd(&z);
+}
+
+/*
+ * libarchive failed on a damaged gzip before any content (rc and err say
+ * how): CHOUSA_OK when zlib salvaged some of it, given before the error.
+ */
+static int
+salvage(struct input *in, int rc, struct chousa_err *err)
+{
+	if (!in->salvaging || !in->damaged || in->data_done > 0)
+		return rc;
+	salvage_inflate(in);
+	salvage_stop(in);
+	if (in->salvaged == NULL || in->salvaged_len == 0) {
+		mem_free(in->salvaged);
+		in->salvaged = NULL;
+		return rc;
+	}
+	in->salvaged_rc = rc;
+	snprintf(in->salvaged_msg, sizeof(in->salvaged_msg), "%s",
+	    err != NULL ? err->msg : "truncated gzip input");
+	in->compressed = 1;
+	in->started = 1;
+	return CHOUSA_OK;
+}
+
 static la_ssize_t
 raw_read(struct archive *ar, void *arg, const void **buf)
 {
@@ -104,6 +217,7 @@ raw_read(struct archive *ar, void *arg, const void **buf)
 		/* The stream's first bytes, read (and counted) by start(). */
 		in->head_pending = 0;
 		*buf = in->raw;
+		salvage_keep(in, *buf, in->head_len);
 		return (la_ssize_t)in->head_len;
 	}
 	if (in->fd < 0 && in->reader == NULL) {
@@ -132,6 +246,7 @@ raw_read(struct archive *ar, void *arg, const void **buf)
 		*buf = in->raw;
 	}
 	raw_count(in, *buf, (size_t)n);
+	salvage_keep(in, *buf, (size_t)n);
 	return n;
 }
 
@@ -141,6 +256,7 @@ raw_read(struct archive *ar, void *arg, const void **buf)
  * handed to it as its first read.
  */
 #define HEAD_MIN	8
+#define HEAD_MIN_TAR	512	/* a tar says so at 257 */
 
 static int
 read_head(struct input *in, struct chousa_err *err)
@@ -152,7 +268,8 @@ read_head(struct input *in, struct chousa_err *err)
 	if (in->raw == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	in->head_len = 0;
-	while (in->head_len < HEAD_MIN) {
+	while (in->head_len < (in->flags & INPUT_MEMBERS ? HEAD_MIN_TAR :
+	    HEAD_MIN)) {
 		n = raw_fill(in, in->raw + in->head_len,
 		    RAW_CHUNK - in->head_len);
 		if (n < 0) {
@@ -171,11 +288,69 @@ read_head(struct input *in, struct chousa_err *err)
 
 static int maybe_packed(const uint8_t *b, size_t n);
 
+/* Whether the first bytes are a POSIX or GNU tar's header. */
+static int
+is_tar(const uint8_t *b, size_t n)
+{
+	return n >= 263 && memcmp(b + 257, "ustar", 5) == 0;
+}
+
+/* Whether libarchive is needed for these first bytes. */
+static int
+needs_archive(const struct input *in, const uint8_t *b, size_t n)
+{
+	return maybe_packed(b, n) || ((in->flags & INPUT_MEMBERS) &&
+	    is_tar(b, n));
+}
+
+/*
+ * The next regular member of the archive (or the one stream of anything
+ * else), its name kept; in->eof at the end.  Other members are counted
+ * and skipped; without INPUT_MEMBERS, 64 of them end the search.
+ */
+static int
+next_regular(struct input *in, struct chousa_err *err)
+{
+	struct archive_entry *e;
+	const char *path;
+	int rc, i;
+
+	mem_free(in->member);
+	in->member = NULL;
+	for (i = 0; i < 64 || (in->flags & INPUT_MEMBERS); i++) {
+		rc = archive_read_next_header(in->ar, &e);
+		if (rc == ARCHIVE_EOF) {
+			in->eof = 1;
+			return CHOUSA_OK;
+		}
+		if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+			in->damaged = !in->read_error;
+			return chousa_errf(err, CHOUSA_EFORMAT,
+			    "cannot read '%s': %s", in->name,
+			    archive_error_string(in->ar));
+		}
+		if (archive_format(in->ar) == ARCHIVE_FORMAT_RAW)
+			return CHOUSA_OK;
+		if (archive_entry_filetype(e) == AE_IFREG) {
+			path = archive_entry_pathname(e);
+			in->member = mem_strdup(path != NULL ? path : "?");
+			if (in->member == NULL)
+				return chousa_errf(err, CHOUSA_ENOMEM,
+				    "out of memory");
+			return CHOUSA_OK;
+		}
+		/* A directory is no content skipped; a link or device is. */
+		if (archive_entry_filetype(e) != AE_IFDIR)
+			in->n_skipped++;
+	}
+	return chousa_errf(err, CHOUSA_EFORMAT, "no file found in archive "
+	    "'%s'", in->name);
+}
+
 static int
 start(struct input *in, struct chousa_err *err)
 {
-	struct archive_entry *e;
-	int rc, i, packed;
+	int rc, packed;
 
 	/*
 	 * A stream is unpacked when its first bytes say so, as a file is
@@ -190,9 +365,14 @@ start(struct input *in, struct chousa_err *err)
 			in->eof = in->started = 1;
 			return CHOUSA_OK;
 		}
-		packed = maybe_packed(in->raw, in->head_len);
-	} else
-		packed = maybe_packed(in->mem, in->mem_len);
+		packed = needs_archive(in, in->raw, in->head_len);
+		in->salvaging = in->head_len >= 2 &&
+		    memcmp(in->raw, "\x1f\x8b", 2) == 0;
+	} else {
+		packed = needs_archive(in, in->mem, in->mem_len);
+		in->salvaging = in->mem_len >= 2 &&
+		    memcmp(in->mem, "\x1f\x8b", 2) == 0;
+	}
 	in->ar = archive_read_new();
 	if (in->ar == NULL && dynlib_archive_missing() != NULL)
 		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
@@ -202,6 +382,8 @@ start(struct input *in, struct chousa_err *err)
 	if (packed) {
 		archive_read_support_filter_all(in->ar);
 		archive_read_support_format_zip(in->ar);
+		if (in->flags & INPUT_MEMBERS)
+			archive_read_support_format_tar(in->ar);
 	}
 	archive_read_support_format_raw(in->ar);
 	archive_read_set_read_callback(in->ar, raw_read);
@@ -209,31 +391,21 @@ start(struct input *in, struct chousa_err *err)
 	/* No seek callback: a seek would break the running hash. */
 	if (archive_read_open1(in->ar) != ARCHIVE_OK) {
 		in->damaged = !in->read_error;
-		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
-		    in->name, archive_error_string(in->ar));
+		return salvage(in, chousa_errf(err, CHOUSA_EIO, "cannot read "
+		    "'%s': %s", in->name, archive_error_string(in->ar)), err);
 	}
-	/* The first regular member of a zip; the only one of anything else. */
-	for (i = 0; i < 64; i++) {
-		rc = archive_read_next_header(in->ar, &e);
-		if (rc == ARCHIVE_EOF) {
-			in->eof = 1;
-			break;
-		}
-		if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-			in->damaged = !in->read_error;
-			return chousa_errf(err, CHOUSA_EFORMAT,
-			    "cannot read '%s': %s", in->name,
-			    archive_error_string(in->ar));
-		}
-		if (archive_format(in->ar) == ARCHIVE_FORMAT_RAW ||
-		    archive_entry_filetype(e) == AE_IFREG)
-			break;
-	}
-	if (i == 64)
-		return chousa_errf(err, CHOUSA_EFORMAT,
-		    "no file found in archive '%s'", in->name);
+	/* The first regular member of an archive; the one of anything else. */
+	rc = next_regular(in, err);
+	if (rc != CHOUSA_OK)
+		return in->damaged ? salvage(in, rc, err) : rc;
 	in->compressed = archive_filter_count(in->ar) > 1 ||
 	    archive_format(in->ar) != ARCHIVE_FORMAT_RAW;
+	if (in->salvaging && !in->compressed) {
+		/* A gzip's magic but too short for libarchive to take. */
+		in->damaged = 1;
+		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': "
+		    "truncated gzip input", in->name);
+	}
 	in->started = 1;
 	return CHOUSA_OK;
 }
@@ -386,6 +558,9 @@ input_free(struct input *in)
 	mem_free(in->peek);
 	mem_free(in->chunk);
 	mem_free(in->line);
+	mem_free(in->salvage);
+	mem_free(in->salvaged);
+	mem_free(in->member);
 	mem_free(in);
 }
 
@@ -403,14 +578,31 @@ pull(struct input *in, char *buf, size_t cap, size_t *got,
 		if (rc != CHOUSA_OK)
 			return rc;
 	}
+	if (in->salvaged != NULL) {
+		/* What zlib got out of a gzip libarchive gave nothing of. */
+		n = (la_ssize_t)(in->salvaged_len - in->salvaged_pos);
+		if (n == 0)
+			return chousa_errf(err, in->salvaged_rc, "%s",
+			    in->salvaged_msg);
+		if ((size_t)n > cap)
+			n = (la_ssize_t)cap;
+		memcpy(buf, in->salvaged + in->salvaged_pos, (size_t)n);
+		in->salvaged_pos += (size_t)n;
+		*got = (size_t)n;
+		return CHOUSA_OK;
+	}
 	if (in->eof)
 		return CHOUSA_OK;
 	n = archive_read_data(in->ar, buf, cap);
 	if (n < 0) {
 		in->damaged = !in->read_error;
-		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
+		rc = chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
 		    in->name, archive_error_string(in->ar));
+		if (salvage(in, rc, err) == CHOUSA_OK)
+			return pull(in, buf, cap, got, err);
+		return rc;
 	}
+	salvage_stop(in);
 	if (n == 0) {
 		in->eof = 1;
 		return CHOUSA_OK;
@@ -443,10 +635,22 @@ input_peek(struct input *in, const char **p, size_t *len,
 			return rc;
 		in->peeked = 1;
 		while (in->peek_len < INPUT_PEEK_MAX) {
+			struct chousa_err e = { 0 };
+
 			rc = pull(in, in->peek + in->peek_len,
-			    INPUT_PEEK_MAX - in->peek_len, &got, err);
-			if (rc != CHOUSA_OK)
+			    INPUT_PEEK_MAX - in->peek_len, &got, &e);
+			if (rc != CHOUSA_OK && in->damaged &&
+			    in->peek_len > 0) {
+				in->deferred_rc = rc;
+				memcpy(in->deferred_msg, e.msg,
+				    sizeof(in->deferred_msg));
+				break;
+			}
+			if (rc != CHOUSA_OK) {
+				if (err != NULL)
+					*err = e;
 				return rc;
+			}
 			if (got == 0)
 				break;
 			in->peek_len += got;
@@ -503,7 +707,7 @@ int
 input_map(struct input *in, const char **p, size_t *len,
     struct chousa_err *err)
 {
-	uint8_t head[8];
+	uint8_t head[HEAD_MIN_TAR];
 	struct stat sb;
 	ssize_t n;
 	int rc;
@@ -514,7 +718,7 @@ input_map(struct input *in, const char **p, size_t *len,
 	    in->reader != NULL)
 		return CHOUSA_OK;	/* reading has begun, or is a stream */
 	if (in->fd < 0) {
-		if (maybe_packed(in->mem, in->mem_len) && !in->started) {
+		if (needs_archive(in, in->mem, in->mem_len) && !in->started) {
 			rc = start(in, err);
 			if (rc != CHOUSA_OK || in->compressed)
 				return rc;
@@ -528,7 +732,7 @@ input_map(struct input *in, const char **p, size_t *len,
 	    sb.st_size <= 0)
 		return CHOUSA_OK;
 	n = pread(in->fd, head, sizeof(head), 0);
-	if (n < 0 || maybe_packed(head, (size_t)n))
+	if (n < 0 || needs_archive(in, head, (size_t)n))
 		return CHOUSA_OK;	/* read it through libarchive */
 	in->map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE,
 	    in->fd, 0);
@@ -571,6 +775,11 @@ next_chunk(struct input *in, struct chousa_err *err)
 		in->data_len = in->peek_len - in->peek_pos;
 		in->peek_pos = in->peek_len;
 		return CHOUSA_OK;
+	}
+	if (in->deferred_rc != CHOUSA_OK) {
+		in->data_len = 0;
+		return chousa_errf(err, in->deferred_rc, "%s",
+		    in->deferred_msg);
 	}
 	rc = need(&in->chunk, DATA_CHUNK + 1, err);
 	if (rc != CHOUSA_OK)
@@ -709,4 +918,40 @@ const char *
 input_name(const struct input *in)
 {
 	return in->name;
+}
+
+const char *
+input_member(const struct input *in)
+{
+	return in->member;
+}
+
+uint64_t
+input_skipped_members(const struct input *in)
+{
+	return in->n_skipped;
+}
+
+int
+input_next_member(struct input *in, int *more, struct chousa_err *err)
+{
+	int rc;
+
+	*more = 0;
+	if (in->member == NULL || in->ar == NULL || in->damaged ||
+	    in->deferred_rc != CHOUSA_OK || in->salvaged != NULL)
+		return CHOUSA_OK;
+	/* What the last member left unread is skipped by libarchive. */
+	in->eof = 0;
+	in->peeked = 0;
+	in->peek_len = in->peek_pos = 0;
+	in->data = NULL;
+	in->data_len = in->data_pos = 0;
+	in->line_len = 0;
+	in->lineno = 0;
+	rc = next_regular(in, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	*more = !in->eof;
+	return CHOUSA_OK;
 }

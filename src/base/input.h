@@ -1,6 +1,7 @@
 /*
- * input.h: the importers' streaming reader.  A path or "-" is read through
- * libarchive, so gzip, bzip2, xz and the first member of a zip are
+ * input.h: the importers' (and the sweep's) streaming reader.  A path or
+ * "-" is read through libarchive, so gzip, bzip2, xz and the first member
+ * of a zip (every member of a zip or tar, with INPUT_MEMBERS) are
  * decompressed on the fly, with no unpacked copy on disk.  Lines and the
  * total are capped (see below); the SHA-256 of the bytes as given is
  * computed on the way.
@@ -48,7 +49,27 @@ void	input_free(struct input *in);
  */
 #define INPUT_NO_HASH		0x1u	/* no SHA-256: input_finish gives none */
 #define INPUT_NO_SIZE_CAP	0x2u	/* no INPUT_MAX_BYTES (the ratio stays) */
+/*
+ * Every regular member of a zip or tar (plain or compressed), one after
+ * another (input_next_member), not only the first of a zip.  The caps
+ * hold for the whole archive.
+ */
+#define INPUT_MEMBERS		0x4u
 void	input_set_flags(struct input *in, unsigned flags);
+
+/*
+ * The path of the member being read when the content is an archive's
+ * (once reading has begun), else NULL.
+ */
+const char *input_member(const struct input *in);
+/*
+ * With INPUT_MEMBERS, once a member has been read to its end: go on to
+ * the next regular member.  *more (OUT) is 1 when there is one, 0 at the
+ * end of the archive; the reading functions then read it from its start.
+ */
+int	input_next_member(struct input *in, int *more, struct chousa_err *err);
+/* Members that are no regular file (links, devices...), skipped so far. */
+uint64_t input_skipped_members(const struct input *in);
 
 /*
  * The whole content in memory when it is not compressed and is a regular

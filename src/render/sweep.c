@@ -143,6 +143,16 @@ chousa_sweep_hit_json(struct chousa_buf *b, const struct chousa_hit *h,
 
 /* ---- the summary ---- */
 
+int
+chousa_sweep_exit_status(const struct chousa_sweep_summary *s)
+{
+	if (s->unreadable > 0)
+		return CHOUSA_EXIT_BADINPUT;
+	if (s->hits > 0)
+		return CHOUSA_EXIT_FOUND;
+	return s->incomplete > 0 ? CHOUSA_EXIT_BADINPUT : CHOUSA_EXIT_CLEAN;
+}
+
 void
 chousa_sweep_summary_json(struct chousa_buf *b,
     const struct chousa_sweep_summary *s)
@@ -155,6 +165,7 @@ chousa_sweep_summary_json(struct chousa_buf *b,
 	chousa_jw_object(&w);
 	chousa_jw_kuint(&w, "files", s->files);
 	chousa_jw_kuint(&w, "unreadable", s->unreadable);
+	chousa_jw_kuint(&w, "incomplete", s->incomplete);
 	chousa_jw_kuint(&w, "lines", s->lines);
 	chousa_jw_kuint(&w, "bytes", s->bytes);
 	chousa_jw_kuint(&w, "malformed", s->malformed);
@@ -185,6 +196,10 @@ chousa_sweep_summary_text(struct chousa_buf *b,
 	if (s->as_of_log_time)
 		chousa_buf_addf(b, ", %llu outside the time window",
 		    (unsigned long long)s->time_suppressed);
+	if (s->incomplete > 0)
+		chousa_buf_addf(b, "; %llu file%s read only in part",
+		    (unsigned long long)s->incomplete,
+		    s->incomplete == 1 ? "" : "s");
 	chousa_buf_addf(b, "; %llu lines, %.1f MB in %.3f s (%.0f MB/s)\n",
 	    (unsigned long long)s->lines, mb, s->seconds,
 	    s->seconds > 0 ? mb / s->seconds : 0.0);

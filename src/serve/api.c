@@ -58,7 +58,9 @@ static const char *const investigate_query[] = {
 static int
 query_known(struct sreq *r, const struct jnode *body, const char *const *keys)
 {
-	const char *unknown = req_unknown_arg(r, body != NULL ? no_keys : keys);
+	int repeated;
+	const char *unknown = req_unknown_arg(r, body != NULL ? no_keys : keys,
+	    &repeated);
 
 	/* A GET's body would be ignored as unseen as a misspelt parameter. */
 	if (r->method == M_GET && r->body.len > 0) {
@@ -68,7 +70,9 @@ query_known(struct sreq *r, const struct jnode *body, const char *const *keys)
 	}
 	if (unknown == NULL)
 		return 1;
-	if (body != NULL)
+	if (repeated)
+		req_repeated_error(r, unknown);
+	else if (body != NULL)
 		req_error(r, 400, "'%.40s' in the query of a request with a "
 		    "JSON body: give it as a member of the body", unknown);
 	else

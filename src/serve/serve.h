@@ -1020,12 +1020,20 @@ const char *req_header(struct sreq *r, const char *name);
 const char *req_header_list(struct sreq *r, const char *name);
 /*
  * 1 when every query parameter is one of keys (NULL-ended; cli and frame
- * are the CLI's, always allowed), else 0 with a 400 naming the first that
- * is not: a misspelt filter must not widen an answer silently.
+ * are the CLI's, always allowed), each given once, else 0 with a 400
+ * naming the first that is not: a misspelt filter must not widen an
+ * answer silently, nor a repeated one, whose second value would be
+ * dropped, narrow it.
  */
 int	req_known_args(struct sreq *r, const char *const *keys);
-/* The first query parameter not in keys (nor cli or frame), or NULL. */
-const char *req_unknown_arg(struct sreq *r, const char *const *keys);
+/*
+ * The first query parameter not in keys (nor cli or frame), or given a
+ * second time (*repeated, OUT, then 1), or NULL.
+ */
+const char *req_unknown_arg(struct sreq *r, const char *const *keys,
+	    int *repeated);
+/* The 400 of a parameter given twice, naming it; returns 0. */
+int	req_repeated_error(struct sreq *r, const char *key);
 /* A form field of an urlencoded body, decoded (arena), or NULL. */
 const char *req_form(struct sreq *r, const char *name);
 /* Add a response header (both strings arena or static). */

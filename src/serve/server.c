@@ -460,6 +460,8 @@ framing_refusal(struct sreq *r, int *status)
 struct known {
 	const char *const	*keys;
 	const char		*unknown;
+	int			 repeated;	/* unknown is a key given twice */
+	uint64_t		 seen;		/* bit i: keys[i] given */
 };
 
 static enum MHD_Result
@@ -474,31 +476,57 @@ each_known(void *arg, enum MHD_ValueKind kind, const char *key,
 	if (key == NULL || strcmp(key, "cli") == 0 ||
 	    strcmp(key, "frame") == 0)
 		return MHD_YES;
-	for (i = 0; x->keys[i] != NULL; i++)
-		if (strcmp(key, x->keys[i]) == 0)
-			return MHD_YES;
+	for (i = 0; x->keys[i] != NULL; i++) {
+		if (strcmp(key, x->keys[i]) != 0)
+			continue;
+		/*
+		 * Every parameter takes one value (req_arg reads the first):
+		 * a second would be dropped unseen, narrowing the answer.
+		 */
+		if (i < 64 && (x->seen & ((uint64_t)1 << i))) {
+			x->unknown = key;
+			x->repeated = 1;
+			return MHD_NO;
+		}
+		if (i < 64)
+			x->seen |= (uint64_t)1 << i;
+		return MHD_YES;
+	}
 	x->unknown = key;
 	return MHD_NO;
 }
 
 const char *
-req_unknown_arg(struct sreq *r, const char *const *keys)
+req_unknown_arg(struct sreq *r, const char *const *keys, int *repeated)
 {
-	struct known x = { keys, NULL };
+	struct known x = { keys, NULL, 0, 0 };
 
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, each_known,
 	    &x);
+	*repeated = x.repeated;
 	return x.unknown;
+}
+
+int
+req_repeated_error(struct sreq *r, const char *key)
+{
+	return req_error(r, 400, "parameter '%.40s' is given more than once: "
+	    "give it once (a list is one value, joined with commas: "
+	    "%.40s=a,b)", key, key);
 }
 
 int
 req_known_args(struct sreq *r, const char *const *keys)
 {
-	const char *unknown = req_unknown_arg(r, keys);
+	int repeated;
+	const char *unknown = req_unknown_arg(r, keys, &repeated);
 
 	if (unknown == NULL)
 		return 1;
-	req_error(r, 400, "unknown parameter '%.40s'", unknown);
+	if (repeated)
+		req_repeated_error(r, unknown);
+	else
+		req_error(r, 400, "unknown parameter '%.40s'", unknown);
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <microhttpd.h>
 
@@ -258,11 +259,39 @@ struct upload {
 	size_t			 spooled;
 	struct chousa_sweep_stats ss;
 	struct chousa_sweep_summary sum;
+	/* An archive's members: their warnings, one a line. */
+	struct chousa_buf	 member_warn;
+	uint64_t		 members_incomplete;
 	uint64_t		 rows;		/* hits written */
 	uint64_t		 max_rows;	/* 0: all */
 	int			 rc;
 	struct chousa_err	 err;
 };
+
+/*
+ * A member of an archive swept (the sweep's thread): what the CLI says of
+ * it on stderr kept for the answer's warnings.
+ */
+static void
+on_member(void *arg, const char *file, int rc,
+    const struct chousa_sweep_stats *st, const struct chousa_err *err)
+{
+	struct upload *up = arg;
+	const char *unit = chousa_sweep_format_unit(st->format);
+
+	if (rc != CHOUSA_OK)
+		chousa_buf_addf(&up->member_warn, "%s\n", err->msg);
+	if (rc == CHOUSA_OK && st->truncated) {
+		up->members_incomplete++;
+		chousa_buf_addf(&up->member_warn, "%s: %s; the %llu %s read "
+		    "were swept\n", file, st->warning,
+		    (unsigned long long)st->lines, unit);
+	}
+	if (rc == CHOUSA_OK && st->malformed > 0)
+		chousa_buf_addf(&up->member_warn, "%s: %llu malformed %s "
+		    "skipped\n", file, (unsigned long long)st->malformed,
+		    unit);
+}
 
 static void
 upload_init(struct upload *up, struct sreq *r)
@@ -272,6 +301,9 @@ upload_init(struct upload *up, struct sreq *r)
 	body_queue_init(&up->q, r, LIVE(r->srv->max_stream), &sw->stats.received,
 	    &sw->stats.waits);
 	chousa_buf_init(&up->out, SWEEP_MAX_OUTPUT);
+	chousa_buf_init(&up->member_warn, (size_t)1 << 20);
+	up->so.member = on_member;
+	up->so.member_arg = up;
 }
 
 static void
@@ -279,6 +311,7 @@ upload_free(struct upload *up)
 {
 	body_queue_release(&up->q);
 	chousa_buf_release(&up->out);
+	chousa_buf_release(&up->member_warn);
 	if (up->spooled > 0)
 		close(up->spool_fd);
 	up->spooled = 0;
@@ -371,7 +404,11 @@ sweep_run(struct sreq *r)
 		up->rc = rc;
 	if (up->rc != CHOUSA_OK)
 		return;
-	up->sum.files = 1;
+	up->sum.files = up->ss.members > 0 ? up->ss.members : 1;
+	up->sum.unreadable = up->ss.members_unreadable;
+	up->sum.incomplete = up->ss.members > 0 ? up->members_incomplete +
+	    (up->ss.truncated && up->members_incomplete == 0) :
+	    up->ss.truncated != 0;
 	up->sum.lines = up->ss.lines;
 	up->sum.bytes = up->ss.bytes;
 	up->sum.malformed = up->ss.malformed;
@@ -439,6 +476,31 @@ sweep_failed(struct sreq *r, struct upload *up)
 	return 1;
 }
 
+/* The warnings of an archive's members, and of the archive. */
+static void
+members_said(struct sreq *r, struct upload *up)
+{
+	const char *p = up->member_warn.data, *nl;
+	char *v;
+
+	for (; p != NULL && (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		v = chousa_arena_printf(r->a, "%.*s", (int)(nl - p), p);
+		warn_add(&r->warn, r->a, 0, 0, v);
+	}
+	if (up->ss.truncated && up->members_incomplete == 0) {
+		v = chousa_arena_printf(r->a, "%s: %s; the %llu members "
+		    "before it were swept", up->name, up->ss.warning,
+		    (unsigned long long)up->ss.members);
+		warn_add(&r->warn, r->a, 0, 0, v);
+	}
+	if (up->ss.members_skipped > 0) {
+		v = chousa_arena_printf(r->a, "%s: %llu members that are no "
+		    "regular file (links, devices) skipped", up->name,
+		    (unsigned long long)up->ss.members_skipped);
+		warn_add(&r->warn, r->a, 0, 0, v);
+	}
+}
+
 static int
 sweep_finish(struct sreq *r)
 {
@@ -455,16 +517,17 @@ sweep_finish(struct sreq *r)
 	r->spool_len = up->spooled;
 	up->spooled = 0;
 	r->ctype = up->ctype;
-	r->exit_status = up->sum.hits > 0 ? CHOUSA_EXIT_FOUND :
-	    CHOUSA_EXIT_CLEAN;
+	r->exit_status = chousa_sweep_exit_status(&up->sum);
 	unit = chousa_sweep_format_unit(up->ss.format);
-	if (up->ss.truncated) {
+	if (up->ss.members > 0)
+		members_said(r, up);
+	else if (up->ss.truncated) {
 		v = chousa_arena_printf(r->a, "%s: %s; the %llu %s read were "
 		    "swept", up->name, up->ss.warning,
 		    (unsigned long long)up->ss.lines, unit);
 		warn_add(&r->warn, r->a, 0, 0, v);
 	}
-	if (up->ss.malformed > 0) {
+	if (up->ss.malformed > 0 && up->ss.members == 0) {
 		v = chousa_arena_printf(r->a, "%s: %llu malformed %s skipped",
 		    up->name, (unsigned long long)up->ss.malformed, unit);
 		warn_add(&r->warn, r->a, 0, 0, v);
@@ -565,6 +628,36 @@ sweep_options(struct sreq *r, struct upload *up)
 	return 1;
 }
 
+/*
+ * Whether the body was sent as a form: its bytes are then a MIME wrapper
+ * around the log (curl -F) or the log %-mangled (curl -d), which any text
+ * format would read and find little in, and say nothing was found.  The
+ * web page's form has its own route (POST /sweep).
+ */
+static int
+form_body_refused(struct sreq *r)
+{
+	static const char *const forms[] = {
+		"multipart/", "application/x-www-form-urlencoded", NULL
+	};
+	const char *ct = req_header(r, "Content-Type");
+	int i;
+
+	if (ct == NULL)
+		return 0;
+	ct += strspn(ct, " \t");
+	for (i = 0; forms[i] != NULL; i++)
+		if (strncasecmp(ct, forms[i], strlen(forms[i])) == 0) {
+			r->exit_status = CHOUSA_EXIT_BADINPUT;
+			req_error(r, 415, "the body is the log itself, not a "
+			    "form (Content-Type %.*s): send it with curl "
+			    "--data-binary @FILE or -T FILE", (int)strcspn(ct,
+			    "; "), ct);
+			return 1;
+		}
+	return 0;
+}
+
 int
 api_sweep(struct sreq *r)
 {
@@ -573,7 +666,7 @@ api_sweep(struct sreq *r)
 	if (up == NULL)
 		return req_error(r, 500, "out of memory");
 	memset(up, 0, sizeof(*up));
-	if (!sweep_options(r, up))
+	if (form_body_refused(r) || !sweep_options(r, up))
 		return 0;
 	upload_init(up, r);
 	r->stream = up;
@@ -662,8 +755,7 @@ form_finish(struct sreq *r)
 		return 0;
 	if (sweep_failed(r, up))
 		return 0;
-	r->exit_status = up->sum.hits > 0 ? CHOUSA_EXIT_FOUND :
-	    CHOUSA_EXIT_CLEAN;
+	r->exit_status = chousa_sweep_exit_status(&up->sum);
 	r->verdicts = chousa_arena_printf(r->a, "hits:%llu",
 	    (unsigned long long)up->sum.hits);
 	r->asked = "store";

@@ -6,7 +6,8 @@
  * worker has its own record and hit list, and the hits are handed out in
  * line order after each round, line numbers fixed up from the newline
  * counts of the chunks before.  Compressed input and standard input are
- * read in chunks on one thread.  Lines over the cap are counted as
+ * read in chunks on one thread; so is each member of a zip or tar, one
+ * after another, each a file of its own.  Lines over the cap are counted as
  * malformed and skipped without being kept.  A format that is not line
  * based (captures) reads the input itself and hands over its records.
  */
@@ -594,6 +595,7 @@ sweep_input(const struct chousa_matcher *m, const char *file,
 	struct worker *ws = NULL;
 	struct emit em;
 	const char *map, *head, *name;
+	char *member_file = NULL;
 	size_t map_len, head_len;
 	int n_threads = 1, i, rc;
 
@@ -610,7 +612,7 @@ sweep_input(const struct chousa_matcher *m, const char *file,
 	rc = sides_init(&run.internal, opts->internal, err);
 	if (rc != CHOUSA_OK)
 		return rc;
-	input_set_flags(in, INPUT_NO_HASH | INPUT_NO_SIZE_CAP);
+	input_set_flags(in, INPUT_NO_HASH | INPUT_NO_SIZE_CAP | INPUT_MEMBERS);
 	rc = input_map(in, &map, &map_len, err);
 	if (rc != CHOUSA_OK)
 		return rc;
@@ -627,17 +629,32 @@ sweep_input(const struct chousa_matcher *m, const char *file,
 			head_len = 0;
 		}
 	}
+	/* A member of an archive is a file of its own: ARCHIVE:MEMBER. */
+	if (input_member(in) != NULL) {
+		size_t size = strlen(file) + strlen(input_member(in)) + 2;
+
+		member_file = mem_alloc(size);
+		if (member_file == NULL)
+			return chousa_errf(err, CHOUSA_ENOMEM,
+			    "out of memory");
+		snprintf(member_file, size, "%s:%s", file, input_member(in));
+		file = member_file;
+	}
 	if (opts->format == NULL || strcmp(opts->format, "auto") == 0) {
 		name = chousa_sweep_detect(head, head_len);
-		if (name == NULL)
-			return chousa_errf(err, CHOUSA_EFORMAT,
+		if (name == NULL) {
+			rc = chousa_errf(err, CHOUSA_EFORMAT,
 			    "no log format fits '%s'", file);
+			goto out;
+		}
 		run.fmt = logfmt_find(name);
 	} else {
 		run.fmt = logfmt_find(opts->format);
-		if (run.fmt == NULL)
-			return chousa_errf(err, CHOUSA_EFORMAT, "unknown log "
+		if (run.fmt == NULL) {
+			rc = chousa_errf(err, CHOUSA_EFORMAT, "unknown log "
 			    "format '%s'", opts->format);
+			goto out;
+		}
 	}
 	snprintf(stats->format, sizeof(stats->format), "%s", run.fmt->name);
 	if (map != NULL && !(run.fmt->flags & LF_BINARY)) {
@@ -648,8 +665,10 @@ sweep_input(const struct chousa_matcher *m, const char *file,
 			n_threads = (int)(map_len / (1 << 20) + 1);
 	}
 	ws = mem_alloc((size_t)n_threads * sizeof(*ws));
-	if (ws == NULL)
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	if (ws == NULL) {
+		rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+		goto out;
+	}
 	for (i = 0; i < n_threads; i++)
 		if (worker_init(&ws[i], &run) != CHOUSA_OK) {
 			rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory "
@@ -671,10 +690,100 @@ sweep_input(const struct chousa_matcher *m, const char *file,
 	else
 		rc = sweep_stream(&run, &ws[0], in, &em, err);
 out:
-	for (i = 0; i < n_threads; i++)
+	for (i = 0; ws != NULL && i < n_threads; i++)
 		worker_release(&ws[i]);
 	mem_free(ws);
+	mem_free(member_file);
 	return rc;
+}
+
+/* The counts of one member of an archive added to the archive's. */
+static void
+stats_add(struct chousa_sweep_stats *to, const struct chousa_sweep_stats *st)
+{
+	to->bytes += st->bytes;
+	to->lines += st->lines;
+	to->records += st->records;
+	to->malformed += st->malformed;
+	to->hits += st->hits;
+	to->hit_lines += st->hit_lines;
+	to->benign_suppressed += st->benign_suppressed;
+	to->time_suppressed += st->time_suppressed;
+	if (st->threads > to->threads)
+		to->threads = st->threads;
+	if (to->format[0] == '\0')
+		memcpy(to->format, st->format, sizeof(to->format));
+	if (st->truncated && !to->truncated) {
+		to->truncated = 1;
+		memcpy(to->warning, st->warning, sizeof(to->warning));
+	}
+}
+
+/* Whether a member's failure is its own (the next ones are read). */
+static int
+member_own_failure(struct input *in, int rc)
+{
+	return (rc == CHOUSA_EFORMAT || rc == CHOUSA_EIO) &&
+	    !input_damaged(in);
+}
+
+/*
+ * An archive, its first member swept into stats (first_rc): each member
+ * said to opts->member and counted, then the next ones swept the same
+ * way, until the end, a damaged archive or a failure not the member's own.
+ */
+static int
+sweep_members(const struct chousa_matcher *m, const char *name,
+    struct input *in, const struct chousa_sweep_opts *opts, chousa_hit_fn fn,
+    void *arg, int first_rc, struct chousa_sweep_stats *stats,
+    struct chousa_err *err)
+{
+	struct chousa_sweep_stats total, st;
+	char *file;
+	size_t size;
+	int rc = first_rc, more = 1;
+
+	total = *stats;
+	memset(total.format, 0, sizeof(total.format));
+	total.bytes = total.lines = total.records = total.malformed = 0;
+	total.hits = total.hit_lines = 0;
+	total.benign_suppressed = total.time_suppressed = 0;
+	total.truncated = 0;
+	st = *stats;
+	for (;;) {
+		size = strlen(name) + strlen(input_member(in)) + 2;
+		file = mem_alloc(size);
+		if (file == NULL) {
+			rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+			break;
+		}
+		snprintf(file, size, "%s:%s", name, input_member(in));
+		total.members++;
+		if (member_own_failure(in, rc))
+			total.members_unreadable++;
+		else
+			stats_add(&total, &st);
+		if (opts != NULL && opts->member != NULL)
+			opts->member(opts->member_arg, file, rc, &st, err);
+		mem_free(file);
+		if (rc != CHOUSA_OK && !member_own_failure(in, rc))
+			break;
+		rc = input_next_member(in, &more, err);
+		if (rc != CHOUSA_OK || !more)
+			break;
+		memset(&st, 0, sizeof(st));
+		rc = sweep_input(m, name, in, opts, fn, arg, &st, err);
+	}
+	total.members_skipped = input_skipped_members(in);
+	*stats = total;
+	/* A damaged archive ends where the damage is, what was read kept. */
+	if (rc != CHOUSA_OK && input_damaged(in) && total.members > 0) {
+		stats->truncated = 1;
+		snprintf(stats->warning, sizeof(stats->warning), "the "
+		    "archive is truncated or damaged (%.100s)", err->msg);
+		return CHOUSA_OK;
+	}
+	return member_own_failure(in, rc) ? CHOUSA_OK : rc;
 }
 
 /*
@@ -699,6 +808,8 @@ sweep_opened(int rc, struct input *in, const char *name,
 	if (rc != CHOUSA_OK)
 		return rc;
 	rc = sweep_input(m, name, in, opts, fn, arg, stats, err);
+	if (input_member(in) != NULL)
+		rc = sweep_members(m, name, in, opts, fn, arg, rc, stats, err);
 	input_free(in);
 	return rc;
 }

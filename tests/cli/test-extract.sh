@@ -115,3 +115,23 @@ refute extract_look_at_is_prose '^email	.*example\.com' "$T/out"
 refute extract_dotted_octets_after_dot '^ipv4	1\.1\.1\.1$' "$T/out"
 check extract_bad_label_json 0 "$CHOUSA" extract --json "$W"
 expect extract_bad_label_json_says_why '"host_error":"a label is not valid punycode"' "$T/out"
+
+# A line of a million indicators: JSON lines (~100 bytes each) are
+# written as they come, not held whole past the output's cap; in order
+# whatever the threads, with --unique too.
+python3 -c "print('1.2.3.7 ' * 1000000)" > "$T/million"
+"$CHOUSA" extract --json "$T/million" > "$T/out" 2> "$T/err"
+st=$?
+n=$(wc -l < "$T/out" | tr -d ' ')
+[ $st = 0 ] && [ "$n" = 1000000 ] && ok extract_json_million_on_one_line ||
+	not_ok extract_json_million_on_one_line "exit $st, $n lines: $(head -c 200 "$T/err")"
+python3 -c "
+for i in range(300000): print('x 10.%d.%d.%d y%d.example.com' % (i >> 16 & 255, i >> 8 & 255, i & 255, i % 999))" > "$T/many"
+"$CHOUSA" extract --json --threads 1 "$T/many" > "$T/one"
+"$CHOUSA" extract --json --threads 4 "$T/many" > "$T/four"
+cmp -s "$T/one" "$T/four" && [ -s "$T/one" ] && ok extract_json_threads_same_order ||
+	not_ok extract_json_threads_same_order "$(wc -l < "$T/one") vs $(wc -l < "$T/four")"
+"$CHOUSA" extract --unique --threads 1 "$T/many" > "$T/one"
+"$CHOUSA" extract --unique --threads 4 "$T/many" > "$T/four"
+cmp -s "$T/one" "$T/four" && [ -s "$T/one" ] && ok extract_unique_threads_same ||
+	not_ok extract_unique_threads_same "$(wc -l < "$T/one") vs $(wc -l < "$T/four")"

@@ -112,15 +112,76 @@ xz -c "$L/eve.json" > "$T/eve.json.xz"
 hits sweep_xz 9 "$T/eve.json.xz"
 (cd "$L" && zip -q "$T/eve.zip" eve.json)
 hits sweep_zip 9 "$T/eve.zip"
+expect sweep_zip_member_named 'eve.zip:eve.json:5	' "$T/out"
+# Every regular member of a zip or tar is a file of its own: its format
+# detected by itself, its hits named ARCHIVE:MEMBER; links skipped, said.
+"$CHOUSA" sweep --json "$L/zeek-dns.log" "$L/zeek-http.log" > "$T/two.want" 2> /dev/null
+want_hits=$(grep -c '"indicator"' "$T/two.want")
+mkdir -p "$T/arc"
+cp "$L/zeek-dns.log" "$L/zeek-http.log" "$T/arc/"
+ln -s zeek-dns.log "$T/arc/link.log"
+(cd "$T/arc" && zip -q ../two.zip zeek-dns.log zeek-http.log &&
+    tar cf ../two.tar zeek-dns.log link.log zeek-http.log &&
+    tar czf ../two.tgz zeek-dns.log zeek-http.log &&
+    tar cJf ../two.tar.xz zeek-dns.log zeek-http.log &&
+    tar cjf ../two.tar.bz2 zeek-dns.log zeek-http.log)
+(cd "$T/arc" && tar cf - zeek-dns.log zeek-http.log | zstd -q -c > ../two.tar.zst) 2> /dev/null
+for a in two.zip two.tar two.tgz two.tar.xz two.tar.bz2 two.tar.zst; do
+	[ -s "$T/$a" ] || { ok "sweep_archive_${a}_skipped_no_tool"; continue; }
+	n=$(echo "$a" | tr '.' '_')
+	check "sweep_archive_$n" 1 "$CHOUSA" sweep --json "$T/$a"
+	got=$(grep -c '"indicator"' "$T/out")
+	[ "$got" = "$want_hits" ] && ok "sweep_archive_${n}_every_member" ||
+		not_ok "sweep_archive_${n}_every_member" "$got hits, want $want_hits: $(head -c 300 "$T/err")"
+	expect "sweep_archive_${n}_two_files" '"summary":\{"files":2,"unreadable":0,"incomplete":0,' "$T/out"
+	expect "sweep_archive_${n}_member_named" "\"file\":\"$T/$a:zeek-http.log\"" "$T/out"
+done
+check sweep_archive_tar_link 1 "$CHOUSA" sweep "$T/two.tar"
+expect sweep_archive_link_skipped_said 'two.tar: 1 members that are no regular file' "$T/err"
+# A member that cannot be read as the format given is unreadable; the
+# others are swept.
+cp "$T/c.pcap" "$T/arc/c.pcap"
+(cd "$T/arc" && tar cf ../mixed.tar zeek-http.log c.pcap)
+check sweep_archive_member_unreadable 3 "$CHOUSA" sweep --format pcap --json "$T/mixed.tar"
+expect sweep_archive_member_unreadable_counted '"files":2,"unreadable":1,' "$T/out"
+expect sweep_archive_other_member_swept 'mixed.tar:c.pcap' "$T/out"
+expect sweep_archive_member_unreadable_said 'mixed.tar:zeek-http.log' "$T/err"
+# A tar.gz cut in its second member: the first swept, the second in part.
+i=0
+while [ $i -lt 300 ]; do cat "$L/eve.json"; i=$((i + 1)); done > "$T/arc/big.json"
+(cd "$T/arc" && tar czf ../cut.tgz zeek-http.log big.json)
+head -c $(($(stat -c %s "$T/cut.tgz") * 2 / 3)) "$T/cut.tgz" > "$T/cut2.tgz"
+check sweep_archive_cut_kept 1 "$CHOUSA" sweep --json "$T/cut2.tgz"
+expect sweep_archive_cut_incomplete '"files":2,"unreadable":0,"incomplete":1,' "$T/out"
+expect sweep_archive_cut_said 'cut2.tgz:big.json: compressed data is truncated' "$T/err"
 i=0
 while [ $i -lt 400 ]; do cat "$L/eve.json"; i=$((i + 1)); done | gzip -c > "$T/big.json.gz"
 head -c $(($(stat -c %s "$T/big.json.gz") / 2)) "$T/big.json.gz" > "$T/cut.json.gz"
 check sweep_gzip_truncated 1 "$CHOUSA" sweep "$T/cut.json.gz"
 expect sweep_gzip_truncated_reported 'truncated or damaged' "$T/err"
 expect sweep_gzip_truncated_keeps_lines 'cut.json.gz:1	' "$T/out"
+"$CHOUSA" sweep --json "$T/cut.json.gz" > "$T/out" 2> "$T/err"
+expect sweep_gzip_truncated_incomplete '"summary":\{"files":1,"unreadable":0,"incomplete":1,' "$T/out"
+"$CHOUSA" sweep --json "$T/eve.json.gz" > "$T/out" 2> "$T/err"
+expect sweep_gzip_whole_not_incomplete '"unreadable":0,"incomplete":0,' "$T/out"
+# Cut within the first 64 KiB of content (libarchive's first block): the
+# lines before the cut are swept as for a longer file, not refused.
+head -c 1000 "$T/eve.json.gz" > "$T/short-cut.json.gz"
+check sweep_gzip_short_cut_kept 1 "$CHOUSA" sweep --json "$T/short-cut.json.gz"
+expect sweep_gzip_short_cut_said 'the [1-9][0-9]* lines read were swept' "$T/err"
+expect sweep_gzip_short_cut_incomplete '"unreadable":0,"incomplete":1,' "$T/out"
+expect sweep_gzip_short_cut_hits 'short-cut.json.gz' "$T/out"
+# Nothing found in a file read only in part is no clean answer: 3.
 head -c 300 "$T/eve.json.gz" > "$T/tiny-cut.json.gz"
+check sweep_gzip_cut_nothing_found_3 3 "$CHOUSA" sweep "$T/tiny-cut.json.gz"
+expect sweep_gzip_cut_nothing_found_said '1 file read only in part' "$T/err"
+# Nothing at all to read is an unreadable file.
+head -c 20 "$T/eve.json.gz" > "$T/tiny-cut.json.gz"
 check sweep_gzip_truncated_nothing_read 3 "$CHOUSA" sweep "$T/tiny-cut.json.gz"
 expect sweep_gzip_truncated_nothing_read_says 'truncated gzip' "$T/err"
+head -c 12 "$T/eve.json.gz" > "$T/tiny-cut.json.gz"
+check sweep_gzip_header_only_unreadable 3 "$CHOUSA" sweep --json "$T/tiny-cut.json.gz"
+expect sweep_gzip_header_only_said 'truncated gzip' "$T/err"
 hits sweep_stdin 5 - < "$L/squid-access.log"
 # A pipe is read as a file with the same bytes: empty is empty, not an
 # error, and bytes no compression's magic starts are never unpacked (an
