@@ -1229,6 +1229,13 @@ const char *health_status_name(int status);
 extern const struct route api_routes[];
 extern const struct route web_routes[];
 
+/*
+ * Where a web page asked for while signed out sends its browser: the
+ * sign-in form, with next= the page's path and query (a GET's only), so
+ * that signing in comes back to it.  In r's arena; "/login" when none.
+ */
+const char *web_login_location(struct sreq *r);
+
 /* web_result.c: a triage table kept for its session (Post/Redirect/Get). */
 #define WEB_RESULT_ID_SIZE	22
 /*

@@ -20,6 +20,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <microhttpd.h>
+
 #include "base/digest.h"
 #include "base/hex.h"
 #include "base/sha256.h"
@@ -425,6 +427,7 @@ admin_only(struct sreq *r, const char *what)
 
 /* ---- signing in and out ---- */
 
+
 /*
  * Where to go once signed in: next when it is a path of this site (one
  * '/' then not another, nor a '\\' a browser reads as one, and no control
@@ -444,6 +447,51 @@ local_next(const char *next)
 		if (*p < 0x20 || *p == 0x7f || *p == '\\')
 			return "/";
 	return next;
+}
+
+struct query_copy {
+	struct chousa_buf	*b;
+	int			 n;
+};
+
+static enum MHD_Result
+query_arg(void *arg, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct query_copy *q = arg;
+
+	(void)kind;
+	chousa_buf_addch(q->b, q->n++ == 0 ? '?' : '&');
+	urlenc(q->b, key);
+	if (value != NULL) {
+		chousa_buf_addch(q->b, '=');
+		urlenc(q->b, value);
+	}
+	return MHD_YES;
+}
+
+const char *
+web_login_location(struct sreq *r)
+{
+	struct chousa_buf next, to;
+	struct query_copy q = { &next, 0 };
+	const char *loc;
+
+	if (r->path == NULL || r->method != M_GET || strcmp(r->path, "/") == 0)
+		return "/login";
+	chousa_buf_init(&next, 8192);
+	chousa_buf_init(&to, 3 * 8192);
+	chousa_buf_adds(&next, r->path);
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_arg,
+	    &q);
+	chousa_buf_adds(&to, "/login?next=");
+	if (next.failed == CHOUSA_OK)
+		urlenc(&to, local_next(next.data));
+	loc = next.failed == CHOUSA_OK && to.failed == CHOUSA_OK ?
+	    chousa_arena_strdup(r->a, to.data) : NULL;
+	chousa_buf_release(&next);
+	chousa_buf_release(&to);
+	return loc != NULL ? loc : "/login";
 }
 
 static void

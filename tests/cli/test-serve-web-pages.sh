@@ -207,3 +207,18 @@ expect triage_filter_labelled '<label class="filter" for="triage-filter">Filter<
 expect triage_table_scrolls_in_its_box '<div class="scroll"><table id="triage">' again.html
 check aliases_spaced 1 "$CHOUSA" investigate --format html www.dnautik.com
 refute aliases_have_no_bare_comma '<dt>Aliases</dt><dd>[^<]*,[^ ]' "$T/out"
+
+# ---- 6. a link followed while signed out comes back to its page ----
+# It takes server.c's admit() sending a web GET to web_login_location(r)
+# rather than to "/login": skipped (said) until then.
+curl -s -D away.h -o /dev/null "$URL/report?q=www.dnautik.com&online=1"
+loc=$(header away Location)
+if [ "$loc" = /login ]; then
+	ok "signed_out_link_keeps_next # SKIP server.c's admit() does not call web_login_location yet"
+	exit 0
+fi
+[ "$loc" = "/login?next=%2Freport%3Fq%3Dwww.dnautik.com%26online%3D1" ] && ok signed_out_link_keeps_next || not_ok signed_out_link_keeps_next "Location '$loc'"
+curl -s -o lp2.html "$URL$loc"
+expect signed_out_link_form_has_next 'name="next" value="/report\?q=www.dnautik.com&amp;online=1"' lp2.html
+curl -s -D away2.h -o /dev/null "$URL/"
+[ "$(header away2 Location)" = /login ] && ok home_signed_out_plain_login || not_ok home_signed_out_plain_login "$(header away2 Location)"
