@@ -1038,10 +1038,20 @@ auth_identify(struct server *s, struct sreq *r, const char **refusal)
 			return;
 		sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
 		    "chousa_session");
-		if (sid == NULL)
+		/*
+		 * Said on the page a form was sent from (a page's POST is
+		 * answered, not sent to the sign-in form): a person reads it,
+		 * not an API client.
+		 */
+		if (sid == NULL) {
+			*refusal = "you are not signed in (a session lasts 8 "
+			    "hours): sign in again";
 			return;
+		}
 		if (!auth_session_find(s->auth, sid, &r->sess)) {
-			*refusal = "session expired";
+			*refusal = "your session has ended (a session lasts 8 "
+			    "hours, and a restart of the server ends it): sign "
+			    "in again";
 			return;
 		}
 		/* The proxy no longer names its user (or is passed by). */

@@ -1264,6 +1264,24 @@ void	health_run(struct sreq *r, const struct chousa_source_row *rows,
 const char *health_status_name(int status);
 extern const struct route api_routes[];
 extern const struct route web_routes[];
+
+/*
+ * Where a web page asked for while signed out sends its browser: the
+ * sign-in form, with next= the page's path and query (a GET's only), so
+ * that signing in comes back to it.  In r's arena; "/login" when none.
+ */
+const char *web_login_location(struct sreq *r);
+
+/* web_result.c: a triage table kept for its session (Post/Redirect/Get). */
+#define WEB_RESULT_ID_SIZE	22
+/*
+ * Keep a copy of html for session sid under id (WEB_RESULT_ID_SIZE random
+ * characters, auth_random's); 0, else -1 (no memory, or too big to keep).
+ */
+int	web_result_put(const char *sid, const char *id, const char *html,
+	    size_t len);
+/* Add the html kept under id for session sid to out: 1, else 0 (gone). */
+int	web_result_get(const char *sid, const char *id, struct chousa_buf *out);
 extern const struct route mcp_routes[];
 
 /* ---- MCP (mcp.c), over HTTP and stdio ---- */

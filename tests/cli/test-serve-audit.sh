@@ -211,9 +211,9 @@ curl -s -b "$T/jar" -o "$T/audit3.html" -w '%{http_code}' "$URL/audit?since=soon
 curl -s -c "$T/jar2" -o /dev/null -H "Origin: $URL" --data-urlencode "token=$ALICE" "$URL/login"
 curl -s -b "$T/jar2" -o "$T/home2.html" "$URL/"
 refute web_nav_no_audit_for_read '/audit' "$T/home2.html"
-# A session of too low a role is sent to sign in with another token.
+# A session of too low a role is told so on a page (403).
 curl -s -b "$T/jar2" -o "$T/audit4.html" -w '%{http_code}' "$URL/audit" > "$T/wstatus"
-[ "$(cat "$T/wstatus")" = 303 ] && ok web_audit_read_session_refused || not_ok web_audit_read_session_refused "HTTP $(cat "$T/wstatus")"
+[ "$(cat "$T/wstatus")" = 403 ] && ok web_audit_read_session_refused || not_ok web_audit_read_session_refused "HTTP $(cat "$T/wstatus")"
 refute web_audit_read_session_sees_nothing '<table id="audit"' "$T/audit4.html"
 serve_stop
 

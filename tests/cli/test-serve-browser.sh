@@ -28,6 +28,11 @@ mkdir -p "$T/shots"
 timeout 300 "$PY" "$TESTS/serve/browser.py" "$URL" "$TOKEN" "$T/shots" "$ADMIN" 2> "$T/py.err"
 rc=$?
 [ $rc = 0 ] || not_ok browser_run "exit $rc: $(tail -n 3 "$T/py.err" | tr '\n' ' ')"
+# Back and reload of the triage tables ran no investigation again: one
+# POST each of the two pastes (JavaScript on, then off), each answered by
+# a redirect to its table.
+n=$(grep -c '"what":"web: triage","status":303' "$T/audit.log")
+[ "$n" = 2 ] && ok back_and_reload_investigate_nothing || not_ok back_and_reload_investigate_nothing "$n triage POSTs answered"
 # The import cancelled on the page was stopped by the server, not left
 # to run with nobody waiting for it.
 expect upload_cancel_stopped_the_import "import: cancel.txt by lead: nothing imported: .*stopped before its end.*(its client left)" "$T/serve.log"

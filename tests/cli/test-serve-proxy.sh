@@ -125,7 +125,8 @@ expect session_cookie_secure_behind_tls_proxy '^Set-Cookie: chousa_session=.*; S
 expect hsts_behind_tls_proxy '^Strict-Transport-Security: max-age=31536000' login.h
 px -b jar -o home.html "$PX/"
 csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' home.html | head -n 1)
-px -b jar -H "Origin: $PX" -o triage.html -w '%{http_code}' \
+# Answered by a redirect to the table, followed through the proxy.
+px -L -b jar -H "Origin: $PX" -o triage.html -w '%{http_code}' \
     --data-urlencode "csrf=$csrf" --data-urlencode "text=see www[.]dnautik[.]com" \
     "$PX/triage" > code
 [ "$(cat code)" = 200 ] && ok web_form_through_proxy || not_ok web_form_through_proxy "HTTP $(cat code): $(head -c 300 triage.html)"

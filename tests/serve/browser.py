@@ -23,7 +23,9 @@ import zlib
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 URL, TOKEN, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -274,6 +276,135 @@ def upload_cancelled(d):
           d.find_element(By.TAG_NAME, "main").text[:300])
 
 
+def back_to_triage(d, tag, table_url):
+    """Back from a report: the triage table again, from its GET (no form
+    sent again, no "Confirm Form Resubmission"), by the browser's Back
+    and by the report's own link."""
+    d.back()
+    wait_for(d, "#triage tbody tr")
+    src = d.page_source
+    check(tag + "back_shows_the_triage_table",
+          d.find_elements(By.CSS_SELECTOR, "#triage tbody tr") and
+          d.current_url == table_url and "ERR_CACHE_MISS" not in src and
+          "Resubmission" not in src, d.current_url + " " + src[:200])
+    d.refresh()
+    wait_for(d, "#triage tbody tr")
+    check(tag + "reload_shows_the_triage_table",
+          d.find_elements(By.CSS_SELECTOR, "#triage tbody tr") and
+          "ERR_CACHE_MISS" not in d.page_source, d.page_source[:200])
+
+
+def report_in_app(d, tag, table_url):
+    """The served report: its title names the indicator, the app's bar
+    comes first (Tab reaches it), and its link goes back to the table."""
+    check(tag + "report_titled_with_the_indicator",
+          "[.]" in d.title and d.title.endswith(" - chousa report"), d.title)
+    back = d.find_elements(By.ID, "back-to-triage")
+    check(tag + "report_has_the_bar", back and
+          d.find_elements(By.CSS_SELECTOR, "#app-nav button[type=submit]"),
+          d.page_source[:300])
+    if tag == "":
+        ActionChains(d).send_keys(Keys.TAB).perform()
+        check("report_tab_reaches_the_bar", d.execute_script(
+            "return document.activeElement.closest('#app-nav') !== null"),
+            d.execute_script("return document.activeElement.outerHTML"))
+    if back:
+        back[0].click()
+        wait_for(d, "#triage tbody tr")
+        check(tag + "report_link_back_to_the_table",
+              d.current_url == table_url and
+              d.find_elements(By.CSS_SELECTOR, "#triage tbody tr"),
+              d.current_url)
+        d.back()
+        wait_for(d, "#app-nav")
+
+
+def filter_both_forms(d):
+    """The filter finds a row typed defanged or not."""
+    box = d.find_element(By.ID, "triage-filter")
+    seen = {}
+    for q in ("dnautik.com", "www[.]dnautik[.]com", "hxxp://www",
+              "http://www.dnautik", "zzz-nothing"):
+        box.clear()
+        box.send_keys(q)
+        seen[q] = len([r for r in d.find_elements(
+            By.CSS_SELECTOR, "#triage tbody tr") if r.is_displayed()])
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.BACKSPACE)
+    check("filter_finds_refanged_and_defanged (%s)" % seen,
+          seen["dnautik.com"] >= 1 and
+          seen["dnautik.com"] == seen["www[.]dnautik[.]com"] and
+          seen["hxxp://www"] >= 1 and
+          seen["hxxp://www"] == seen["http://www.dnautik"] and
+          seen["zzz-nothing"] == 0, seen)
+    check("filter_labelled", d.find_elements(
+        By.CSS_SELECTOR, "label[for=triage-filter]"), "no label")
+
+
+def narrow(d):
+    """At 420 px the page does not overflow: the table scrolls inside its
+    box, and the Why column can be scrolled to."""
+    d.set_window_size(420, 900)
+    try:
+        time.sleep(0.3)
+        page_w = d.execute_script(
+            "return [document.documentElement.scrollWidth, innerWidth]")
+        box = d.execute_script(
+            "var b = document.querySelector('.scroll');"
+            "b.scrollLeft = b.scrollWidth;"
+            "var w = document.querySelector('#triage th:last-child')"
+            ".getBoundingClientRect();"
+            "var r = b.getBoundingClientRect();"
+            "return [w.left >= r.left - 1, w.right <= r.right + 1, w.width];")
+        d.save_screenshot(os.path.join(SHOTS, "triage-narrow.png"))
+        d.execute_script("document.querySelector('.scroll').scrollLeft = 0")
+        check("narrow_page_does_not_overflow %s" % page_w,
+              page_w[0] <= page_w[1], page_w)
+        check("narrow_why_column_reachable", box[0] and box[1] and
+              box[2] > 100, box)
+    finally:
+        d.set_window_size(1280, 1600)
+
+
+def paste_kept(d):
+    """The session ends (its cookie gone) with a paste in the form: sent,
+    it is refused in words for a person; signed in again, the text is
+    back in the form."""
+    d.get(URL + "/")
+    wait_for(d, "#triage-form")
+    d.find_element(By.ID, "text").send_keys("kept text 198.51.100.7")
+    d.delete_cookie("chousa_session")
+    d.find_element(By.CSS_SELECTOR, "#triage-form button[type=submit]").click()
+    time.sleep(0.5)
+    said = d.find_element(By.TAG_NAME, "body").text
+    check("ended_session_said_for_a_person", "sign in again" in said and
+          "Bearer" not in said, said[:200])
+    d.get(URL + "/")
+    d.find_element(By.ID, "token").send_keys(TOKEN)
+    d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(d, "#triage-form")
+    check("paste_back_after_signing_in",
+          d.find_element(By.ID, "text").get_attribute("value") ==
+          "kept text 198.51.100.7" and d.find_elements(By.ID, "paste-kept"),
+          d.find_element(By.ID, "text").get_attribute("value")[:80])
+    d.get(URL + "/")
+    wait_for(d, "#triage-form")
+    check("paste_back_once_only",
+          d.find_element(By.ID, "text").get_attribute("value") == "", "")
+
+
+def sign_in_next(d):
+    """Signing in from /login?next=... lands on the page asked for."""
+    d.delete_all_cookies()
+    d.get(URL + "/login?next=%2Flookup%3Fq%3Dwww.dnautik.com")
+    d.find_element(By.ID, "token").send_keys(" " + TOKEN + " ")
+    d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(d, "#lookup")
+    check("sign_in_goes_to_next", d.current_url.endswith(
+        "/lookup?q=www.dnautik.com") and d.find_elements(By.ID, "lookup"),
+        d.current_url)
+
+
 def triage(d, tag):
     d.find_element(By.ID, "text").send_keys(EMAIL + "\nalso " + HOSTILE +
                                              "\n")
@@ -293,6 +424,8 @@ def triage(d, tag):
     check(tag + "triage_worst_first_is_the_url",
           verdicts[0] == "malicious" and "dnautik" in first, first)
     check(tag + "triage_defangs", "[.]" in first, first)
+    check(tag + "triage_answered_by_a_get", "/triage?r=" in d.current_url,
+          d.current_url)
     return rows
 
 
@@ -310,10 +443,15 @@ try:
         sys.exit(1)
     check("filter_box_shown_by_script",
           d.find_element(By.ID, "triage-filter").is_displayed(), "hidden")
-    link = rows[0].find_element(By.CSS_SELECTOR, "a")
+    table_url = d.current_url
+    filter_both_forms(d)
+    d.save_screenshot(os.path.join(SHOTS, "triage.png"))
+    narrow(d)
+    link = d.find_elements(By.CSS_SELECTOR, "#triage tbody tr a")[0]
     link.click()
     wait_for(d, "svg")
-    check("report_opens", "investigation report" in d.title, d.title)
+    check("report_opens", "chousa report" in d.title and
+          d.find_elements(By.CSS_SELECTOR, "h1"), d.title)
     check("report_names_family", "Emotet" in d.page_source, "")
     svgs = d.find_elements(By.CSS_SELECTOR, "svg")
     check("report_has_graph", svgs, "no svg")
@@ -330,7 +468,8 @@ try:
               w > 100 and h > 50 and drawn > 500 and colours > 8,
               "%d drawn, %d colours" % (drawn, colours))
     d.save_screenshot(os.path.join(SHOTS, "report.png"))
-    d.back()
+    report_in_app(d, "", table_url)
+    back_to_triage(d, "", table_url)
     d.get(URL + "/sources")
     check("sources_page", d.find_elements(By.CSS_SELECTOR, "#sources tbody tr"),
           d.page_source[:200])
@@ -345,7 +484,7 @@ try:
     if rows:
         rows[0].find_element(By.CSS_SELECTOR, "a").click()
         wait_for(d, "svg")
-        check("sweep_hit_opens_its_report", "investigation report" in d.title
+        check("sweep_hit_opens_its_report", "chousa report" in d.title
               and "Emotet" in d.page_source, d.title)
     sweep_options(d, "")
     upload_progress(d)
@@ -353,6 +492,9 @@ try:
     errs = console_errors(d)
     check("no_console_errors", not errs, errs[:2])
     check("no_key_in_pages", "PLANTED" not in d.page_source, "")
+    # Last: the 401 they cause is logged as a console error.
+    paste_kept(d)
+    sign_in_next(d)
 finally:
     d.quit()
 
@@ -383,7 +525,7 @@ if ADMIN is not None:
             links[0].click()
             wait_for(d, "svg")
         check("audit_entry_opens_its_report", links and
-              "investigation report" in d.title, d.title)
+              "chousa report" in d.title, d.title)
         errs = console_errors(d)
         check("audit_no_console_errors", not errs, errs[:2])
         # A case's indicators pasted on the Import page: imported, then
@@ -479,10 +621,13 @@ d = browser(js=False)
 try:
     sign_in(d)
     rows = triage(d, "nojs_")
+    table_url = d.current_url
     rows and rows[0].find_element(By.CSS_SELECTOR, "a").click()
     wait_for(d, "svg")
-    check("nojs_report_opens", "investigation report" in d.title and
+    check("nojs_report_opens", "chousa report" in d.title and
           d.find_elements(By.CSS_SELECTOR, "svg"), d.title)
+    report_in_app(d, "nojs_", table_url)
+    back_to_triage(d, "nojs_", table_url)
     sweep(d, "nojs_")
     sweep_options(d, "nojs_")
 finally:

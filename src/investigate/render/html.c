@@ -136,6 +136,29 @@ list(struct chousa_render *r, const char *const *v, size_t n)
 	}
 }
 
+/*
+ * A family's aliases, comma-separated as the catalogue keeps them
+ * ("Geodo,Heodo"), said with a space after each comma so they read and
+ * wrap as a list.
+ */
+static void
+aliases(struct chousa_render *r, const char *s)
+{
+	struct html_state *st = r->state;
+	struct chousa_buf b;
+	const char *p;
+
+	chousa_buf_init(&b, 1 << 16);
+	for (p = s; *p != '\0'; p++) {
+		chousa_buf_addch(&b, *p);
+		if (*p == ',' && p[1] != ' ' && p[1] != '\0')
+			chousa_buf_addch(&b, ' ');
+	}
+	render_esc_sentence(r, chousa_esc_html, &st->tmp, st->rep,
+	    b.data != NULL ? b.data : "");
+	chousa_buf_release(&b);
+}
+
 /* ---- sections ---- */
 
 static void
@@ -176,7 +199,7 @@ summary(struct chousa_render *r, const struct chousa_report *rep)
 		chousa_buf_adds(out, "</dd>");
 		if (f->aliases != NULL && f->aliases[0] != '\0') {
 			chousa_buf_adds(out, "<dt>Aliases</dt><dd>");
-			txt(r, f->aliases);
+			aliases(r, f->aliases);
 			chousa_buf_adds(out, "</dd>");
 		}
 		if (f->n_votes > 1) {
