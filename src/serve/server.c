@@ -1709,7 +1709,7 @@ admit(struct sreq *r)
 		    strcmp(r->who.via, "proxy") != 0) {
 			r->refusal = refusal != NULL ? refusal : "no session";
 			r->status = 303;
-			req_header_add(r, "Location", "/login");
+			req_header_add(r, "Location", web_login_location(r));
 			return;
 		}
 		if (r->who.role == CHOUSA_ROLE_NONE &&
@@ -1720,7 +1720,9 @@ admit(struct sreq *r)
 			req_error(r, 401, "%s", refusal != NULL ? refusal :
 			    "a token is needed (Authorization: Bearer ...)");
 		else
-			req_error(r, 403, "role '%s' may not %s",
+			req_error(r, 403, (rt->flags & ROUTE_WEB) ?
+			    "role '%s' may not use this page (%s)" :
+			    "role '%s' may not %s",
 			    chousa_role_name(r->who.role), rt->what);
 		return;
 	}
