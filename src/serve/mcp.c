@@ -137,7 +137,9 @@ static const char *const tools_json[] = {
 	"\"required\":[\"log\"],\"additionalProperties\":false},"
 	"\"outputSchema\":" RESULT_SCHEMA("{\"type\":\"object\",\"properties\":"
 	"{\"lines\":{\"type\":\"integer\"},\"hits\":{\"type\":\"integer\"},"
-	"\"malformed\":{\"type\":\"integer\"}}}") ","
+	"\"malformed\":{\"type\":\"integer\"},\"incomplete\":{\"type\":"
+	"\"integer\",\"description\":\"1 when the log was read only in "
+	"part (its end damaged): what was read is swept\"}}}") ","
 	"\"annotations\":{\"readOnlyHint\":true,\"idempotentHint\":true,"
 	"\"openWorldHint\":false}}",
 	"{\"name\":\"sources\",\"title\":\"List the sources\","
@@ -985,11 +987,17 @@ t_sweep(struct runenv *env, const struct jnode *schema, struct jnode *args,
 		    ss.format, (unsigned long long)ss.hits,
 		    ss.hits == 1 ? "" : "s", (unsigned long long)ss.hit_lines,
 		    ss.hit_lines == 1 ? "" : "s");
+		/* chousa's own words; the reader's are in the log's terms. */
+		if (ss.truncated)
+			snprintf(text + strlen(text), sizeof(text) -
+			    strlen(text), "  The log was read only in part: "
+			    "its end is damaged.");
 		tool_begin(&w, rp, text);
 		chousa_jw_object(&w);
 		chousa_jw_kuint(&w, "lines", ss.lines);
 		chousa_jw_kuint(&w, "hits", ss.hits);
 		chousa_jw_kuint(&w, "malformed", ss.malformed);
+		chousa_jw_kuint(&w, "incomplete", ss.truncated ? 1 : 0);
 		chousa_jw_object_end(&w);
 		tool_end(&w, rp, doc.data, doc.len);
 	}
