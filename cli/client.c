@@ -42,6 +42,9 @@ cli_server_url(int argc, char **argv)
 	for (i = 1; argv != NULL && i < argc && g_opt.server == NULL; i++) {
 		if (strcmp(argv[i], "--") == 0)
 			break;
+		/* Help is printed here, whatever the config holds. */
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return NULL;
 		if (strcmp(argv[i], "--server") == 0 && i + 1 < argc)
 			g_opt.server = argv[i + 1];
 		else if (strncmp(argv[i], "--server=", 9) == 0)
@@ -49,10 +52,15 @@ cli_server_url(int argc, char **argv)
 	}
 	if (g_opt.server != NULL)
 		return g_opt.server;
-	/* A config that cannot be read leaves the command local. */
+	/*
+	 * A config refused (others can read its keys) or unreadable is
+	 * refused here, by every command alike: left local, a command
+	 * would answer from this machine's store ("not in the store") what
+	 * the config's [server] url meant the team's store to answer.
+	 */
 	if (client_cfg == NULL && chousa_config_load(&client_cfg, g_opt.config,
 	    &err) != CHOUSA_OK)
-		return NULL;
+		cli_die_err(&err);
 	u = chousa_config_get(client_cfg, "server", "url");
 	return u != NULL && *u != '\0' ? u : NULL;
 }
