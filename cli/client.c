@@ -116,6 +116,7 @@ on_answer(void *arg, const struct chousa_http_resp *resp)
 	struct remote_answer *a = arg;
 
 	a->rc = resp->rc;
+	a->timed_out = resp->timed_out;
 	a->status = resp->status;
 	snprintf(a->why, sizeof(a->why), "%s", resp->errmsg);
 	if (resp->rc == CHOUSA_OK)
@@ -142,7 +143,16 @@ remote_call(struct remote *rm, const char *method, const char *path,
 	/* An answer handed on as it comes is as big as it is. */
 	ho.max_body = sink != NULL && sink->write_body != NULL ?
 	    (size_t)1 << 40 : ANSWER_MAX;
-	ho.timeout_ms = 3600L * 1000;	/* online runs take their time */
+	/*
+	 * The server answers when the command has run, and an online
+	 * investigation takes its time: what ends a request is a silence
+	 * of [server] timeout, not its length (a big sweep or export goes
+	 * on as long as its bytes flow).
+	 */
+	ho.timeout_ms = 30L * 86400 * 1000;
+	ho.stall_s = chousa_config_get_long(rm->cfg, "server", "timeout", 600);
+	ho.connect_timeout_ms = chousa_config_get_long(rm->cfg, "http",
+	    "connect_timeout", 10) * 1000;
 	if (chousa_http_new(&h, &ho, &err) != CHOUSA_OK)
 		cli_die_err(&err);
 	chousa_http_use_config(h, rm->cfg);
@@ -409,6 +419,28 @@ scheme_hint(const struct remote *rm, const char *why, char *hint,
 		    "https://%.*s)", rm->url_len - 7, rest);
 }
 
+void
+remote_unanswered(struct remote *rm, struct remote_answer *a)
+{
+	char hint[4200];
+
+	if (a->timed_out == CHOUSA_HTTP_TIMEOUT_STALL)
+		cli_die(EXIT_SOURCE, "the server '%s' answered nothing: %s "
+		    "([server] timeout; raise it when the server has a long "
+		    "online investigation to run)", rm->url, a->why);
+	if (a->timed_out == CHOUSA_HTTP_TIMEOUT_CONNECT)
+		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s "
+		    "([http] connect_timeout)", rm->url, a->why);
+	/* curl's words for a certificate it cannot trust. */
+	if (strstr(a->why, "certificate") != NULL)
+		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s (a "
+		    "server certificate of an on-premises CA is trusted with "
+		    "[http] ca_file = CA.pem in the config)", rm->url, a->why);
+	scheme_hint(rm, a->why, hint, sizeof(hint));
+	cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s%s", rm->url,
+	    a->why, hint);
+}
+
 int
 remote_framed(struct remote *rm, struct remote_answer *a)
 {
@@ -420,19 +452,10 @@ remote_framed_join(struct remote *rm, struct remote_answer *a,
     struct remote_join *join)
 {
 	const char *p, *end, *nl;
-	char hint[4200];
 	int status, version;
 
-	/* curl's words for a certificate it cannot trust. */
-	if (a->rc != CHOUSA_OK && strstr(a->why, "certificate") != NULL)
-		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s (a "
-		    "server certificate of an on-premises CA is trusted with "
-		    "[http] ca_file = CA.pem in the config)", rm->url, a->why);
-	if (a->rc != CHOUSA_OK) {
-		scheme_hint(rm, a->why, hint, sizeof(hint));
-		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s%s",
-		    rm->url, a->why, hint);
-	}
+	if (a->rc != CHOUSA_OK)
+		remote_unanswered(rm, a);
 	/* "chousa/1 EXIT" or "chousa/2 EXIT", then the records. */
 	p = a->body.data;
 	end = p + a->body.len;

@@ -71,7 +71,9 @@ const struct cli_opt cli_global_opts[] = {
 	    "admin token, import, update and token act on the server's store "
 	    "(only with --server itself, never from [server] url alone).  "
 	    "Also [server] url or CHOUSA_SERVER_URL; the token is [server] "
-	    "api_key or CHOUSA_SERVER_KEY.  The commands that work on this "
+	    "api_key or CHOUSA_SERVER_KEY.  A request ends after [server] "
+	    "timeout seconds (600) with nothing sent or received (exit 4).  "
+	    "The commands that work on this "
 	    "machine's store only (db, cache, serve, mcp) refuse --server "
 	    "rather than answer from the local store." },
 	{ OPT_HELP, "help", NULL, "Print the help of chousa or of the "
