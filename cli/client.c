@@ -638,6 +638,14 @@ remote_lookup(const struct cli_cmd *self, int argc, char **argv)
 	 * pieces, their answers joined as the local command prints them
 	 * (each indicator's block or array item is its own).
 	 */
+	/* Nothing to ask (an empty list, comments only): the local answer. */
+	if (l.n == 0) {
+		if (json)
+			fputs("[]\n", stdout);
+		cli_flush();
+		list_free(&l);
+		return EXIT_CLEAN;
+	}
 	memset(&join, 0, sizeof(join));
 	join.is_array = json;
 	status = EXIT_CLEAN;
@@ -744,6 +752,7 @@ struct inv_args {
 	const char	*format;
 	int		 extract;
 	int		 width;		/* --width, or -1 */
+	const char	*not_a_file;	/* an --extract operand read as text */
 };
 
 /*
@@ -824,7 +833,7 @@ add_file_text(struct chousa_buf *text, const char *path)
  * text to extract from; else the indicators, one a line.
  */
 static void
-investigate_inputs(const struct inv_args *x, int argc, char **argv,
+investigate_inputs(struct inv_args *x, int argc, char **argv,
     struct list *l, struct chousa_buf *text)
 {
 	int i;
@@ -842,6 +851,8 @@ investigate_inputs(const struct inv_args *x, int argc, char **argv,
 		    (x->extract && cli_extract_is_file(argv[i])))
 			add_file_text(text, argv[i]);
 		else if (x->extract) {
+			if (strpbrk(argv[i], " \t\n") == NULL)
+				x->not_a_file = argv[i];
 			chousa_buf_adds(text, argv[i]);
 			chousa_buf_addch(text, '\n');
 		} else
@@ -855,6 +866,30 @@ investigate_inputs(const struct inv_args *x, int argc, char **argv,
 	}
 }
 
+static int
+count_input(void *arg, const struct chousa_indicator *ind, int context,
+    const char *field)
+{
+	(void)ind;
+	(void)context;
+	(void)field;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/* How many inputs investigate --extract takes from text, left out too. */
+static size_t
+text_inputs(const struct chousa_buf *text)
+{
+	struct chousa_err err = { 0 };
+	size_t n = 0;
+
+	if (chousa_triage_extract(text->data, text->len, count_input, &n,
+	    &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	return n;
+}
+
 /*
  * The rest of the request's JSON object, after the options: the inputs
  * and the rendering the local command would use here.
@@ -866,6 +901,15 @@ investigate_body(struct remote *rm, const struct inv_args *x,
 	int width;
 
 	if (x->extract) {
+		/* A text without one, said as locally, without a request. */
+		size_t n = text_inputs(text);
+
+		if (n == 0 && x->not_a_file != NULL)
+			cli_die(EXIT_BADINPUT, "no indicator to investigate: "
+			    "there is no file '%s', so it was read as text",
+			    x->not_a_file);
+		if (n == 0)
+			cli_die(EXIT_BADINPUT, "no indicator to investigate");
 		chousa_jw_kstr(&rm->w, "text", text->data != NULL ?
 		    text->data : "");
 	} else if (l->n == 0)
@@ -892,7 +936,7 @@ remote_investigate(const struct cli_cmd *self, int argc, char **argv)
 {
 	struct remote rm;
 	struct list l = { NULL, 0, 0 };
-	struct inv_args x = { NULL, NULL, NULL, 0, -1 };
+	struct inv_args x = { NULL, NULL, NULL, 0, -1, NULL };
 	struct chousa_buf text;
 	int status;
 
@@ -937,6 +981,46 @@ read_log(void *arg, char *buf, size_t n)
 }
 
 /*
+ * A log that cannot be opened, said as the local sweep says it: no
+ * request, and the empty sweep's output (its --json summary line, with
+ * the file unreadable) and summary, exit 3.
+ */
+static int
+sweep_unreadable(const char *format, const char *path, int as_of_log_time)
+{
+	const struct chousa_format *f;
+	struct chousa_sweep_summary sum;
+	struct chousa_err err = { 0 };
+	struct chousa_buf b;
+	int saved = errno;
+
+	if (chousa_format_get(format, CHOUSA_RESULT_SWEEP, &f, &err) !=
+	    CHOUSA_OK)
+		cli_die_err(&err);
+	memset(&sum, 0, sizeof(sum));
+	sum.files = 1;
+	sum.unreadable = 1;
+	sum.as_of_log_time = as_of_log_time;
+	chousa_buf_init(&b, 0);
+	if (f->results->sweep_begin != NULL)
+		f->results->sweep_begin(&b);
+	cli_warn("cannot open '%s': %s", path, strerror(saved));
+	cli_write(&b);
+	chousa_buf_reset(&b);
+	if (f->results->sweep_summary != NULL)
+		f->results->sweep_summary(&b, &sum);
+	cli_write(&b);
+	cli_flush();
+	chousa_buf_reset(&b);
+	if (!g_opt.quiet) {
+		chousa_sweep_summary_text(&b, &sum);
+		fputs(b.data != NULL ? b.data : "", stderr);
+	}
+	chousa_buf_release(&b);
+	return EXIT_BADINPUT;
+}
+
+/*
  * sweep's options, as the server's sweep takes them in its query; a log
  * is one request, streamed as it is read, never held whole.
  */
@@ -948,7 +1032,7 @@ remote_sweep(const struct cli_cmd *self, int argc, char **argv)
 	struct remote rm;
 	struct stat sb;
 	const char *arg, *format = "text", *path;
-	int c, status;
+	int c, status, as_of_log_time = 0;
 
 	remote_init(&rm);
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
@@ -974,9 +1058,10 @@ remote_sweep(const struct cli_cmd *self, int argc, char **argv)
 			(void)cli_number_arg(self, name, arg, 0,
 			    name[0] == 'w' ? 36500 : LONG_MAX);
 			remote_query(&rm, name[0] == 'w' ? "window" : "max_line", arg);
-		} else if (strcmp(name, "as-of-log-time") == 0)
+		} else if (strcmp(name, "as-of-log-time") == 0) {
 			remote_query(&rm, "as_of_log_time", "1");
-		else if (strcmp(name, "no-benign-filter") == 0)
+			as_of_log_time = 1;
+		} else if (strcmp(name, "no-benign-filter") == 0)
 			remote_query(&rm, "no_benign_filter", "1");
 		/* --threads: the server sweeps as it sees fit. */
 	}
@@ -988,8 +1073,7 @@ remote_sweep(const struct cli_cmd *self, int argc, char **argv)
 	memset(&up, 0, sizeof(up));
 	up.fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
 	if (up.fd < 0)
-		cli_die(EXIT_BADINPUT, "cannot open '%s': %s", path,
-		    strerror(errno));
+		return sweep_unreadable(format, path, as_of_log_time);
 	rm.body_size = fstat(up.fd, &sb) == 0 && S_ISREG(sb.st_mode) ?
 	    (int64_t)sb.st_size : -1;
 	up.total = rm.body_size > 0 ? (uint64_t)rm.body_size : 0;
