@@ -419,6 +419,54 @@ scheme_hint(const struct remote *rm, const char *why, char *hint,
 		    "https://%.*s)", rm->url_len - 7, rest);
 }
 
+/* Where a setting of the config came from, for a message: "in 'F'". */
+static void
+origin_words(const struct chousa_config *cfg, const char *section,
+    const char *key, char *out, size_t size)
+{
+	struct chousa_config_origin o;
+
+	memset(&o, 0, sizeof(o));
+	if (chousa_config_get_origin(cfg, section, key, &o) == NULL)
+		snprintf(out, size, "[%s] %s", section, key);
+	else if (o.env[0] != '\0')
+		snprintf(out, size, "%s", o.env);
+	else if (o.file != NULL && o.line > 0)
+		snprintf(out, size, "[%s] %s in '%s' line %zu", section, key,
+		    o.file, o.line);
+	else if (o.file != NULL)
+		snprintf(out, size, "[%s] %s in '%s'", section, key, o.file);
+	else
+		snprintf(out, size, "[%s] %s", section, key);
+}
+
+/*
+ * After the server's refusal of the token (401) or of what it may do
+ * (403), what the user of the CLI can do about it.
+ */
+static void
+token_hint(const struct remote *rm, long http_status)
+{
+	const char *key = chousa_config_get(rm->cfg, "server", "api_key");
+	char where[4200];
+
+	if (http_status == 403) {
+		cli_warn("the token is refused this request on '%s' (its role "
+		    "or the addresses it may come from): ask the server's "
+		    "admin", rm->url);
+		return;
+	}
+	if (key == NULL || *key == '\0') {
+		cli_warn("no token was sent to '%s': set CHOUSA_SERVER_KEY or "
+		    "[server] api_key in the config to the token the "
+		    "server's admin gave you (chousa token create)", rm->url);
+		return;
+	}
+	origin_words(rm->cfg, "server", "api_key", where, sizeof(where));
+	cli_warn("the token of %s is refused by '%s': ask the server's "
+	    "admin for a valid one", where, rm->url);
+}
+
 void
 remote_unanswered(struct remote *rm, struct remote_answer *a)
 {
@@ -452,7 +500,8 @@ remote_framed_join(struct remote *rm, struct remote_answer *a,
     struct remote_join *join)
 {
 	const char *p, *end, *nl;
-	int status, version;
+	int status, version, refused;
+	long refused_status = a->status;
 
 	if (a->rc != CHOUSA_OK)
 		remote_unanswered(rm, a);
@@ -477,9 +526,14 @@ remote_framed_join(struct remote *rm, struct remote_answer *a,
 	if (join != NULL && version == 1)
 		cli_die(EXIT_SOURCE, "'%s' answered in frame 1: ask it for at "
 		    "most %d indicators a command", rm->url, REMOTE_MAX_INPUTS);
+	refused = a->status == 401 || a->status == 403;
 	print_frame(version, nl != NULL ? nl + 1 : end, end, rm->url, join);
 	remote_answer_release(a);
-	return status;
+	if (!refused)
+		return status;
+	token_hint(rm, refused_status);
+	/* Not a failure to retry: the token must change first. */
+	return EXIT_BADINPUT;
 }
 
 /* Send the request; print the warnings and output; return the status. */
@@ -590,6 +644,38 @@ list_free(struct list *l)
 	free(l->v);
 }
 
+/*
+ * A server URL without its scheme (127.0.0.1:8080) is refused here, with
+ * where it was given and the URL meant: the HTTP layer's own words name
+ * neither.  Given as --server, a usage error; from the config or the
+ * environment, a setting that cannot be used (exit 3).
+ */
+static void
+url_check(const struct remote *rm)
+{
+	char where[4200];
+
+	if (strncasecmp(rm->url, "http://", 7) == 0 ||
+	    strncasecmp(rm->url, "https://", 8) == 0)
+		return;
+	if (strstr(rm->url, "://") != NULL) {
+		if (g_opt.server != NULL)
+			cli_die(EXIT_USAGE, "--server '%s': not an http or "
+			    "https URL", rm->url);
+		origin_words(rm->cfg, "server", "url", where, sizeof(where));
+		cli_die(EXIT_BADINPUT, "%s '%s': not an http or https URL",
+		    where, rm->url);
+	}
+	if (g_opt.server != NULL)
+		cli_die(EXIT_USAGE, "--server '%s': not an http or https URL "
+		    "(did you mean http://%.*s or https://%.*s?)", rm->url,
+		    rm->url_len, rm->url, rm->url_len, rm->url);
+	origin_words(rm->cfg, "server", "url", where, sizeof(where));
+	cli_die(EXIT_BADINPUT, "%s '%s': not an http or https URL (did you "
+	    "mean http://%.*s or https://%.*s?)", where, rm->url, rm->url_len,
+	    rm->url, rm->url_len, rm->url);
+}
+
 void
 remote_init(struct remote *rm)
 {
@@ -606,6 +692,7 @@ remote_init(struct remote *rm)
 		cli_die(EXIT_USAGE, "the server URL is longer than 4096 "
 		    "characters");
 	rm->url_len = (int)n;
+	url_check(rm);
 	chousa_buf_init(&rm->q, 0);
 	chousa_buf_init(&rm->body, INPUT_MAX + 4096);
 	chousa_jw_init(&rm->w, &rm->body);

@@ -28,7 +28,7 @@ const struct cli_exit_status cli_exit_statuses[] = {
 	{ EXIT_USAGE, "usage error: an unknown command, option, format or "
 	    "source name, or a missing argument" },
 	{ EXIT_BADINPUT, "bad input: a file, feed, indicator or config that "
-	    "cannot be read" },
+	    "cannot be read, or a token the team server refuses" },
 	{ EXIT_SOURCE, "a network or source failure left no result" },
 	{ EXIT_INTERNAL, "internal error" },
 	{ EXIT_BUSY, "the store stayed busy (another chousa was writing to "
