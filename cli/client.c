@@ -991,6 +991,9 @@ investigate_body(struct remote *rm, const struct inv_args *x,
 		/* A text without one, said as locally, without a request. */
 		size_t n = text_inputs(text);
 
+		if (n == 0)
+			cli_private_left_out(cli_private_addresses(text->data,
+			    text->len));
 		if (n == 0 && x->not_a_file != NULL)
 			cli_die(EXIT_BADINPUT, "no indicator to investigate: "
 			    "there is no file '%s', so it was read as text",

@@ -38,3 +38,14 @@ same_empty sweep_missing_json 3 '' sweep --json "$T/no-such.log"
 same_empty sweep_missing_csv 3 '' sweep --csv "$T/no-such.log"
 same_empty sweep_missing_json_log_time 3 '' sweep --json --as-of-log-time "$T/no-such.log"
 same_empty sweep_missing_quiet 3 '' -q sweep --json "$T/no-such.log"
+# A text of private addresses only says they were left out, then that
+# nothing is left, here and through the server.
+same_empty extract_private_only 3 'seen 10.0.0.1 and 192.168.1.5 talk\n' investigate --offline --extract -
+expect extract_private_only_said "^chousa: 2 indicators left out \(private addresses\): name one as an operand, without --extract, to investigate it$" "$T/remote.err"
+expect extract_private_only_then "^chousa: no indicator to investigate$" "$T/remote.err"
+same_empty extract_private_one 3 'from 127.0.0.1\n' investigate --offline --extract -
+expect extract_private_one_said "^chousa: 1 indicator left out \(private addresses\)" "$T/local.err"
+same_empty extract_private_operand 3 '' investigate --offline --extract 'seen 10.0.0.1 and 192.168.1.5 talk'
+# With a public one beside them, the investigation runs as before.
+same_empty extract_private_and_public 0 'seen 10.0.0.1 and 192.0.2.77.nip.io\n' investigate --offline --extract -
+refute extract_private_and_public_quiet "left out \(private" "$T/local.err"
