@@ -43,7 +43,8 @@ cli_server_url(int argc, char **argv)
 		if (strcmp(argv[i], "--") == 0)
 			break;
 		/* Help is printed here, whatever the config holds. */
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0)
 			return NULL;
 		if (strcmp(argv[i], "--server") == 0 && i + 1 < argc)
 			g_opt.server = argv[i + 1];
