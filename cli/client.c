@@ -1163,8 +1163,11 @@ remote_sweep(const struct cli_cmd *self, int argc, char **argv)
 	path = argv[cli_optind];
 	memset(&up, 0, sizeof(up));
 	up.fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-	if (up.fd < 0)
+	if (up.fd < 0) {
+		chousa_buf_release(&rm.q);
+		chousa_buf_release(&rm.body);
 		return sweep_unreadable(format, path, as_of_log_time);
+	}
 	rm.body_size = fstat(up.fd, &sb) == 0 && S_ISREG(sb.st_mode) ?
 	    (int64_t)sb.st_size : -1;
 	up.total = rm.body_size > 0 ? (uint64_t)rm.body_size : 0;
