@@ -335,6 +335,14 @@ void	cli_each_line(const struct chousa_buf *b, cli_line_fn fn, void *arg);
 int	cli_input_trim(const char **s, size_t *len);
 
 /*
+ * investigate --extract leaves a text's private and loopback addresses
+ * out: how many distinct ones text holds, and the warning that says so
+ * (nothing for 0), here and through a server alike.
+ */
+size_t	cli_private_addresses(const char *text, size_t len);
+void	cli_private_left_out(size_t n);
+
+/*
  * --json for the commands whose result is text or lines on stderr: each
  * line appended to b since from made a JSON string (refang, defang).
  */

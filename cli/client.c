@@ -42,6 +42,10 @@ cli_server_url(int argc, char **argv)
 	for (i = 1; argv != NULL && i < argc && g_opt.server == NULL; i++) {
 		if (strcmp(argv[i], "--") == 0)
 			break;
+		/* Help is printed here, whatever the config holds. */
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0)
+			return NULL;
 		if (strcmp(argv[i], "--server") == 0 && i + 1 < argc)
 			g_opt.server = argv[i + 1];
 		else if (strncmp(argv[i], "--server=", 9) == 0)
@@ -49,10 +53,15 @@ cli_server_url(int argc, char **argv)
 	}
 	if (g_opt.server != NULL)
 		return g_opt.server;
-	/* A config that cannot be read leaves the command local. */
+	/*
+	 * A config refused (others can read its keys) or unreadable is
+	 * refused here, by every command alike: left local, a command
+	 * would answer from this machine's store ("not in the store") what
+	 * the config's [server] url meant the team's store to answer.
+	 */
 	if (client_cfg == NULL && chousa_config_load(&client_cfg, g_opt.config,
 	    &err) != CHOUSA_OK)
-		return NULL;
+		cli_die_err(&err);
 	u = chousa_config_get(client_cfg, "server", "url");
 	return u != NULL && *u != '\0' ? u : NULL;
 }
@@ -108,6 +117,7 @@ on_answer(void *arg, const struct chousa_http_resp *resp)
 	struct remote_answer *a = arg;
 
 	a->rc = resp->rc;
+	a->timed_out = resp->timed_out;
 	a->status = resp->status;
 	snprintf(a->why, sizeof(a->why), "%s", resp->errmsg);
 	if (resp->rc == CHOUSA_OK)
@@ -134,7 +144,16 @@ remote_call(struct remote *rm, const char *method, const char *path,
 	/* An answer handed on as it comes is as big as it is. */
 	ho.max_body = sink != NULL && sink->write_body != NULL ?
 	    (size_t)1 << 40 : ANSWER_MAX;
-	ho.timeout_ms = 3600L * 1000;	/* online runs take their time */
+	/*
+	 * The server answers when the command has run, and an online
+	 * investigation takes its time: what ends a request is a silence
+	 * of [server] timeout, not its length (a big sweep or export goes
+	 * on as long as its bytes flow).
+	 */
+	ho.timeout_ms = 30L * 86400 * 1000;
+	ho.stall_s = chousa_config_get_long(rm->cfg, "server", "timeout", 600);
+	ho.connect_timeout_ms = chousa_config_get_long(rm->cfg, "http",
+	    "connect_timeout", 10) * 1000;
 	if (chousa_http_new(&h, &ho, &err) != CHOUSA_OK)
 		cli_die_err(&err);
 	chousa_http_use_config(h, rm->cfg);
@@ -401,6 +420,76 @@ scheme_hint(const struct remote *rm, const char *why, char *hint,
 		    "https://%.*s)", rm->url_len - 7, rest);
 }
 
+/* Where a setting of the config came from, for a message: "in 'F'". */
+static void
+origin_words(const struct chousa_config *cfg, const char *section,
+    const char *key, char *out, size_t size)
+{
+	struct chousa_config_origin o;
+
+	memset(&o, 0, sizeof(o));
+	if (chousa_config_get_origin(cfg, section, key, &o) == NULL)
+		snprintf(out, size, "[%s] %s", section, key);
+	else if (o.env[0] != '\0')
+		snprintf(out, size, "%s", o.env);
+	else if (o.file != NULL && o.line > 0)
+		snprintf(out, size, "[%s] %s in '%s' line %zu", section, key,
+		    o.file, o.line);
+	else if (o.file != NULL)
+		snprintf(out, size, "[%s] %s in '%s'", section, key, o.file);
+	else
+		snprintf(out, size, "[%s] %s", section, key);
+}
+
+/*
+ * After the server's refusal of the token (401) or of what it may do
+ * (403), what the user of the CLI can do about it.
+ */
+static void
+token_hint(const struct remote *rm, long http_status)
+{
+	const char *key = chousa_config_get(rm->cfg, "server", "api_key");
+	char where[4200];
+
+	if (http_status == 403) {
+		cli_warn("the token is refused this request on '%s' (its role "
+		    "or the addresses it may come from): ask the server's "
+		    "admin", rm->url);
+		return;
+	}
+	if (key == NULL || *key == '\0') {
+		cli_warn("no token was sent to '%s': set CHOUSA_SERVER_KEY or "
+		    "[server] api_key in the config to the token the "
+		    "server's admin gave you (chousa token create)", rm->url);
+		return;
+	}
+	origin_words(rm->cfg, "server", "api_key", where, sizeof(where));
+	cli_warn("the token of %s is refused by '%s': ask the server's "
+	    "admin for a valid one", where, rm->url);
+}
+
+void
+remote_unanswered(struct remote *rm, struct remote_answer *a)
+{
+	char hint[4200];
+
+	if (a->timed_out == CHOUSA_HTTP_TIMEOUT_STALL)
+		cli_die(EXIT_SOURCE, "the server '%s' answered nothing: %s "
+		    "([server] timeout; raise it when the server has a long "
+		    "online investigation to run)", rm->url, a->why);
+	if (a->timed_out == CHOUSA_HTTP_TIMEOUT_CONNECT)
+		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s "
+		    "([http] connect_timeout)", rm->url, a->why);
+	/* curl's words for a certificate it cannot trust. */
+	if (strstr(a->why, "certificate") != NULL)
+		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s (a "
+		    "server certificate of an on-premises CA is trusted with "
+		    "[http] ca_file = CA.pem in the config)", rm->url, a->why);
+	scheme_hint(rm, a->why, hint, sizeof(hint));
+	cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s%s", rm->url,
+	    a->why, hint);
+}
+
 int
 remote_framed(struct remote *rm, struct remote_answer *a)
 {
@@ -412,19 +501,11 @@ remote_framed_join(struct remote *rm, struct remote_answer *a,
     struct remote_join *join)
 {
 	const char *p, *end, *nl;
-	char hint[4200];
-	int status, version;
+	int status, version, refused;
+	long refused_status = a->status;
 
-	/* curl's words for a certificate it cannot trust. */
-	if (a->rc != CHOUSA_OK && strstr(a->why, "certificate") != NULL)
-		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s (a "
-		    "server certificate of an on-premises CA is trusted with "
-		    "[http] ca_file = CA.pem in the config)", rm->url, a->why);
-	if (a->rc != CHOUSA_OK) {
-		scheme_hint(rm, a->why, hint, sizeof(hint));
-		cli_die(EXIT_SOURCE, "cannot reach the server '%s': %s%s",
-		    rm->url, a->why, hint);
-	}
+	if (a->rc != CHOUSA_OK)
+		remote_unanswered(rm, a);
 	/* "chousa/1 EXIT" or "chousa/2 EXIT", then the records. */
 	p = a->body.data;
 	end = p + a->body.len;
@@ -446,9 +527,14 @@ remote_framed_join(struct remote *rm, struct remote_answer *a,
 	if (join != NULL && version == 1)
 		cli_die(EXIT_SOURCE, "'%s' answered in frame 1: ask it for at "
 		    "most %d indicators a command", rm->url, REMOTE_MAX_INPUTS);
+	refused = a->status == 401 || a->status == 403;
 	print_frame(version, nl != NULL ? nl + 1 : end, end, rm->url, join);
 	remote_answer_release(a);
-	return status;
+	if (!refused)
+		return status;
+	token_hint(rm, refused_status);
+	/* Not a failure to retry: the token must change first. */
+	return EXIT_BADINPUT;
 }
 
 /* Send the request; print the warnings and output; return the status. */
@@ -559,6 +645,38 @@ list_free(struct list *l)
 	free(l->v);
 }
 
+/*
+ * A server URL without its scheme (127.0.0.1:8080) is refused here, with
+ * where it was given and the URL meant: the HTTP layer's own words name
+ * neither.  Given as --server, a usage error; from the config or the
+ * environment, a setting that cannot be used (exit 3).
+ */
+static void
+url_check(const struct remote *rm)
+{
+	char where[4200];
+
+	if (strncasecmp(rm->url, "http://", 7) == 0 ||
+	    strncasecmp(rm->url, "https://", 8) == 0)
+		return;
+	if (strstr(rm->url, "://") != NULL) {
+		if (g_opt.server != NULL)
+			cli_die(EXIT_USAGE, "--server '%s': not an http or "
+			    "https URL", rm->url);
+		origin_words(rm->cfg, "server", "url", where, sizeof(where));
+		cli_die(EXIT_BADINPUT, "%s '%s': not an http or https URL",
+		    where, rm->url);
+	}
+	if (g_opt.server != NULL)
+		cli_die(EXIT_USAGE, "--server '%s': not an http or https URL "
+		    "(did you mean http://%.*s or https://%.*s?)", rm->url,
+		    rm->url_len, rm->url, rm->url_len, rm->url);
+	origin_words(rm->cfg, "server", "url", where, sizeof(where));
+	cli_die(EXIT_BADINPUT, "%s '%s': not an http or https URL (did you "
+	    "mean http://%.*s or https://%.*s?)", where, rm->url, rm->url_len,
+	    rm->url, rm->url_len, rm->url);
+}
+
 void
 remote_init(struct remote *rm)
 {
@@ -575,6 +693,7 @@ remote_init(struct remote *rm)
 		cli_die(EXIT_USAGE, "the server URL is longer than 4096 "
 		    "characters");
 	rm->url_len = (int)n;
+	url_check(rm);
 	chousa_buf_init(&rm->q, 0);
 	chousa_buf_init(&rm->body, INPUT_MAX + 4096);
 	chousa_jw_init(&rm->w, &rm->body);
@@ -607,6 +726,14 @@ remote_lookup(const struct cli_cmd *self, int argc, char **argv)
 	 * pieces, their answers joined as the local command prints them
 	 * (each indicator's block or array item is its own).
 	 */
+	/* Nothing to ask (an empty list, comments only): the local answer. */
+	if (l.n == 0) {
+		if (json)
+			fputs("[]\n", stdout);
+		cli_flush();
+		list_free(&l);
+		return EXIT_CLEAN;
+	}
 	memset(&join, 0, sizeof(join));
 	join.is_array = json;
 	status = EXIT_CLEAN;
@@ -713,6 +840,7 @@ struct inv_args {
 	const char	*format;
 	int		 extract;
 	int		 width;		/* --width, or -1 */
+	const char	*not_a_file;	/* an --extract operand read as text */
 };
 
 /*
@@ -793,7 +921,7 @@ add_file_text(struct chousa_buf *text, const char *path)
  * text to extract from; else the indicators, one a line.
  */
 static void
-investigate_inputs(const struct inv_args *x, int argc, char **argv,
+investigate_inputs(struct inv_args *x, int argc, char **argv,
     struct list *l, struct chousa_buf *text)
 {
 	int i;
@@ -811,6 +939,8 @@ investigate_inputs(const struct inv_args *x, int argc, char **argv,
 		    (x->extract && cli_extract_is_file(argv[i])))
 			add_file_text(text, argv[i]);
 		else if (x->extract) {
+			if (strpbrk(argv[i], " \t\n") == NULL)
+				x->not_a_file = argv[i];
 			chousa_buf_adds(text, argv[i]);
 			chousa_buf_addch(text, '\n');
 		} else
@@ -824,6 +954,30 @@ investigate_inputs(const struct inv_args *x, int argc, char **argv,
 	}
 }
 
+static int
+count_input(void *arg, const struct chousa_indicator *ind, int context,
+    const char *field)
+{
+	(void)ind;
+	(void)context;
+	(void)field;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/* How many inputs investigate --extract takes from text, left out too. */
+static size_t
+text_inputs(const struct chousa_buf *text)
+{
+	struct chousa_err err = { 0 };
+	size_t n = 0;
+
+	if (chousa_triage_extract(text->data, text->len, count_input, &n,
+	    &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	return n;
+}
+
 /*
  * The rest of the request's JSON object, after the options: the inputs
  * and the rendering the local command would use here.
@@ -835,6 +989,18 @@ investigate_body(struct remote *rm, const struct inv_args *x,
 	int width;
 
 	if (x->extract) {
+		/* A text without one, said as locally, without a request. */
+		size_t n = text_inputs(text);
+
+		if (n == 0)
+			cli_private_left_out(cli_private_addresses(text->data,
+			    text->len));
+		if (n == 0 && x->not_a_file != NULL)
+			cli_die(EXIT_BADINPUT, "no indicator to investigate: "
+			    "there is no file '%s', so it was read as text",
+			    x->not_a_file);
+		if (n == 0)
+			cli_die(EXIT_BADINPUT, "no indicator to investigate");
 		chousa_jw_kstr(&rm->w, "text", text->data != NULL ?
 		    text->data : "");
 	} else if (l->n == 0)
@@ -861,7 +1027,7 @@ remote_investigate(const struct cli_cmd *self, int argc, char **argv)
 {
 	struct remote rm;
 	struct list l = { NULL, 0, 0 };
-	struct inv_args x = { NULL, NULL, NULL, 0, -1 };
+	struct inv_args x = { NULL, NULL, NULL, 0, -1, NULL };
 	struct chousa_buf text;
 	int status;
 
@@ -906,6 +1072,46 @@ read_log(void *arg, char *buf, size_t n)
 }
 
 /*
+ * A log that cannot be opened, said as the local sweep says it: no
+ * request, and the empty sweep's output (its --json summary line, with
+ * the file unreadable) and summary, exit 3.
+ */
+static int
+sweep_unreadable(const char *format, const char *path, int as_of_log_time)
+{
+	const struct chousa_format *f;
+	struct chousa_sweep_summary sum;
+	struct chousa_err err = { 0 };
+	struct chousa_buf b;
+	int saved = errno;
+
+	if (chousa_format_get(format, CHOUSA_RESULT_SWEEP, &f, &err) !=
+	    CHOUSA_OK)
+		cli_die_err(&err);
+	memset(&sum, 0, sizeof(sum));
+	sum.files = 1;
+	sum.unreadable = 1;
+	sum.as_of_log_time = as_of_log_time;
+	chousa_buf_init(&b, 0);
+	if (f->results->sweep_begin != NULL)
+		f->results->sweep_begin(&b);
+	cli_warn("cannot open '%s': %s", path, strerror(saved));
+	cli_write(&b);
+	chousa_buf_reset(&b);
+	if (f->results->sweep_summary != NULL)
+		f->results->sweep_summary(&b, &sum);
+	cli_write(&b);
+	cli_flush();
+	chousa_buf_reset(&b);
+	if (!g_opt.quiet) {
+		chousa_sweep_summary_text(&b, &sum);
+		fputs(b.data != NULL ? b.data : "", stderr);
+	}
+	chousa_buf_release(&b);
+	return EXIT_BADINPUT;
+}
+
+/*
  * sweep's options, as the server's sweep takes them in its query; a log
  * is one request, streamed as it is read, never held whole.
  */
@@ -917,7 +1123,7 @@ remote_sweep(const struct cli_cmd *self, int argc, char **argv)
 	struct remote rm;
 	struct stat sb;
 	const char *arg, *format = "text", *path;
-	int c, status;
+	int c, status, as_of_log_time = 0;
 
 	remote_init(&rm);
 	while ((c = cli_getopt(self, argc, argv, &arg)) != -1) {
@@ -943,9 +1149,10 @@ remote_sweep(const struct cli_cmd *self, int argc, char **argv)
 			(void)cli_number_arg(self, name, arg, 0,
 			    name[0] == 'w' ? 36500 : LONG_MAX);
 			remote_query(&rm, name[0] == 'w' ? "window" : "max_line", arg);
-		} else if (strcmp(name, "as-of-log-time") == 0)
+		} else if (strcmp(name, "as-of-log-time") == 0) {
 			remote_query(&rm, "as_of_log_time", "1");
-		else if (strcmp(name, "no-benign-filter") == 0)
+			as_of_log_time = 1;
+		} else if (strcmp(name, "no-benign-filter") == 0)
 			remote_query(&rm, "no_benign_filter", "1");
 		/* --threads: the server sweeps as it sees fit. */
 	}
@@ -956,9 +1163,11 @@ remote_sweep(const struct cli_cmd *self, int argc, char **argv)
 	path = argv[cli_optind];
 	memset(&up, 0, sizeof(up));
 	up.fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-	if (up.fd < 0)
-		cli_die(EXIT_BADINPUT, "cannot open '%s': %s", path,
-		    strerror(errno));
+	if (up.fd < 0) {
+		chousa_buf_release(&rm.q);
+		chousa_buf_release(&rm.body);
+		return sweep_unreadable(format, path, as_of_log_time);
+	}
 	rm.body_size = fstat(up.fd, &sb) == 0 && S_ISREG(sb.st_mode) ?
 	    (int64_t)sb.st_size : -1;
 	up.total = rm.body_size > 0 ? (uint64_t)rm.body_size : 0;

@@ -28,6 +28,7 @@ struct remote {
 struct remote_answer {
 	int			 rc;	/* CHOUSA_OK: an HTTP answer came */
 	char			 why[200];	/* when it did not */
+	int			 timed_out;	/* enum chousa_http_timeout */
 	long			 status;
 	struct chousa_buf	 body;	/* unless handed to a write_body */
 	char			*headers;	/* sink->keep_headers', or NULL */
@@ -49,6 +50,11 @@ void	remote_call(struct remote *rm, const char *method, const char *path,
 void	remote_answer_release(struct remote_answer *a);
 /* The lead of a request answered in the CLI's frame (src/serve/server.c). */
 #define REMOTE_FRAMED	"cli=1&frame=2"
+/*
+ * A request that got no answer (a->rc not CHOUSA_OK): said in one line
+ * that names the server, and the setting when a time-out ended it; exit 4.
+ */
+_Noreturn void remote_unanswered(struct remote *rm, struct remote_answer *a);
 /*
  * Print a's frame, its warnings and output as the local command would,
  * and return the exit status it carries; exits when there is none.

@@ -87,6 +87,7 @@ struct inputs {
 	char	**field;	/* the e-mail header field, or NULL */
 	size_t	 n;
 	size_t	 cap;
+	size_t	 n_private;	/* left out of the texts */
 };
 
 static void
@@ -135,6 +136,7 @@ extract_into(struct inputs *in, const struct chousa_buf *text)
 	if (chousa_triage_extract(text->data, text->len, on_extracted, in,
 	    &err) != CHOUSA_OK)
 		cli_die_err(&err);
+	in->n_private += cli_private_addresses(text->data, text->len);
 }
 
 int
@@ -419,6 +421,8 @@ gather_inputs(struct inputs *in, const struct args *args, int argc,
 	if (text.len > 0)
 		extract_into(in, &text);
 	chousa_buf_release(&text);
+	if (in->n == 0)
+		cli_private_left_out(in->n_private);
 	if (in->n == 0 && not_a_file != NULL)
 		cli_die(EXIT_BADINPUT, "no indicator to investigate: there is "
 		    "no file '%s', so it was read as text", not_a_file);
@@ -657,7 +661,10 @@ const struct cli_cmd cmd_investigate = {
 	"evidence), and the reports follow in its order; --brief prints the "
 	"table alone.  With --extract, one overall line sums the text up, an "
 	"e-mail's own header fields rank after its body, and its recipients "
-	"and well-known reference sites are left out (--all keeps them).  "
+	"and well-known reference sites are left out (--all keeps them), "
+	"and so are private, loopback and reserved addresses (named as an "
+	"operand without --extract, one is investigated); a text with "
+	"nothing else says how many.  "
 	"Each report shows what the store lists around the input (every URL "
 	"on its host with the count, the ports feeds give, each record's own "
 	"page; what a CIDR holds; an e-mail address's domain) and ends with "

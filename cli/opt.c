@@ -28,7 +28,7 @@ const struct cli_exit_status cli_exit_statuses[] = {
 	{ EXIT_USAGE, "usage error: an unknown command, option, format or "
 	    "source name, or a missing argument" },
 	{ EXIT_BADINPUT, "bad input: a file, feed, indicator or config that "
-	    "cannot be read" },
+	    "cannot be read, or a token the team server refuses" },
 	{ EXIT_SOURCE, "a network or source failure left no result" },
 	{ EXIT_INTERNAL, "internal error" },
 	{ EXIT_BUSY, "the store stayed busy (another chousa was writing to "
@@ -71,7 +71,9 @@ const struct cli_opt cli_global_opts[] = {
 	    "admin token, import, update and token act on the server's store "
 	    "(only with --server itself, never from [server] url alone).  "
 	    "Also [server] url or CHOUSA_SERVER_URL; the token is [server] "
-	    "api_key or CHOUSA_SERVER_KEY.  The commands that work on this "
+	    "api_key or CHOUSA_SERVER_KEY.  A request ends after [server] "
+	    "timeout seconds (600) with nothing sent or received (exit 4).  "
+	    "The commands that work on this "
 	    "machine's store only (db, cache, serve, mcp) refuse --server "
 	    "rather than answer from the local store." },
 	{ OPT_HELP, "help", NULL, "Print the help of chousa or of the "

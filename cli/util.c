@@ -574,3 +574,46 @@ cli_print_import(const char *source, const char *path, const char *state,
 	    chousa_exit_for_rc(err->code) : 0, err != NULL ? err->msg : NULL);
 	cli_output(&b);
 }
+
+/* ---- private addresses in a text ---- */
+
+static int
+count_ip(void *arg, const struct chousa_indicator *ind)
+{
+	(void)ind;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/* The distinct addresses of text, private ones too when keep_private. */
+static size_t
+count_ips(const char *text, size_t len, int keep_private)
+{
+	struct chousa_extract_opts xo = { CHOUSA_IOC_BIT(CHOUSA_IOC_IPV4) |
+	    CHOUSA_IOC_BIT(CHOUSA_IOC_IPV6), 1, keep_private };
+	struct chousa_extractor *x;
+	struct chousa_err err = { 0 };
+	size_t n = 0;
+
+	if (chousa_extractor_new(&x, &xo, &err) != CHOUSA_OK ||
+	    chousa_extract(x, text != NULL ? text : "", text != NULL ? len : 0,
+	    0, count_ip, &n, &err) != CHOUSA_OK)
+		cli_die_err(&err);
+	chousa_extractor_free(x);
+	return n;
+}
+
+size_t
+cli_private_addresses(const char *text, size_t len)
+{
+	return count_ips(text, len, 1) - count_ips(text, len, 0);
+}
+
+void
+cli_private_left_out(size_t n)
+{
+	if (n > 0)
+		cli_warn("%zu indicator%s left out (private addresses): name "
+		    "one as an operand, without --extract, to investigate it",
+		    n, n == 1 ? "" : "s");
+}

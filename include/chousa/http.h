@@ -18,6 +18,13 @@ struct chousa_http;
 struct chousa_http_opts {
 	long		 timeout_ms;	/* whole request; 0: 30 s */
 	long		 connect_timeout_ms;	/* 0: 10 s */
+	/*
+	 * The longest a request may go with no byte sent or received once
+	 * connected, in seconds; 0: no such limit (timeout_ms alone).  A
+	 * peer that works long before its answer (the team server's
+	 * investigation) is given this and a long timeout_ms.
+	 */
+	long		 stall_s;
 	size_t		 max_body;	/* 0: 32 MiB */
 	int		 max_parallel;	/* transfers at once; 0: 16 */
 	int		 insecure;	/* no TLS verification (on-prem) */
@@ -62,13 +69,21 @@ struct chousa_http_req {
 
 /*
  * rc is CHOUSA_OK when an HTTP answer came (whatever its status), else
- * CHOUSA_ETIMEOUT ("timed out after N s"), CHOUSA_ELIMIT ("response over N
- * bytes": the transfer is aborted at the cap), CHOUSA_ENOMEM or
- * CHOUSA_EHTTP (libcurl's reason, which never holds a header).
+ * CHOUSA_ETIMEOUT (with timed_out saying which limit: "timed out after N
+ * s", "no connection after N s", "nothing sent or received for N s"),
+ * CHOUSA_ELIMIT ("response over N bytes": the transfer is aborted at the
+ * cap), CHOUSA_ENOMEM or CHOUSA_EHTTP (libcurl's reason, which never holds
+ * a header).
  */
+enum chousa_http_timeout {
+	CHOUSA_HTTP_TIMEOUT_WHOLE = 1,	/* opts.timeout_ms */
+	CHOUSA_HTTP_TIMEOUT_CONNECT,	/* opts.connect_timeout_ms */
+	CHOUSA_HTTP_TIMEOUT_STALL	/* opts.stall_s */
+};
 struct chousa_http_resp {
 	int		 rc;
 	char		 errmsg[200];	/* why, when rc != OK */
+	int		 timed_out;	/* enum chousa_http_timeout, or 0 */
 	long		 status;	/* HTTP status */
 	struct chousa_buf body;		/* borrowed for the callback */
 	const char	*content_type;	/* borrowed, or NULL */

@@ -27,7 +27,15 @@ struct chousa_lookup {
 	 * while no known-benign list covers the indicator.
 	 */
 	int			 is_malicious;
+	/*
+	 * A CIDR: how many records the store holds inside the range (its
+	 * addresses, the URLs on them, narrower ranges), of which records
+	 * holds the CHOUSA_LOOKUP_INSIDE_MAX most recently seen; else 0.
+	 */
+	uint64_t		 n_inside_total;
 };
+/* The records inside a range that a look-up of a CIDR lists, at most. */
+#define CHOUSA_LOOKUP_INSIDE_MAX	100
 
 /*
  * Look text (an indicator as written, maybe defanged) up in st, records

@@ -99,6 +99,12 @@ static const struct chousa_config_key keys[] = {
 	    "of the local store and keys; --server overrides it."),
 	S("server", "api_key", CHOUSA_CFG_SECRET, NULL, "The token (chousa "
 	    "token create) sent to the team server at url."),
+	N("server", "timeout", 1, 86400, "600", "Seconds a command run "
+	    "through the team server at url (or --server) waits while "
+	    "nothing is sent or received; then it gives up (exit 4).  The "
+	    "server sends its answer when the command has run, so this is "
+	    "also the longest an investigation there may take: raise it for "
+	    "long online runs.  Connecting is given [http] connect_timeout."),
 	S("server", "listen", CHOUSA_CFG_TEXT, "127.0.0.1:8080", "chousa "
 	    "serve: the address and port to listen on."),
 	S("server", "update_every", CHOUSA_CFG_TEXT, NULL, "chousa serve: "

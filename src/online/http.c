@@ -45,6 +45,10 @@ struct http_xfer {
 	char			*last_modified;
 	long			 retry_after;
 	int			 over_cap;
+	/* opts.stall_s: the bytes moved, and when they last did. */
+	curl_off_t		 moved;
+	double			 moved_at;	/* 0: not connected yet */
+	int			 stalled;
 	FILE			*fp;		/* download target, or NULL */
 	chousa_progress_fn	 progress;
 	void			*progress_arg;
@@ -371,6 +375,32 @@ on_header(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/*
+ * Whether x has moved no byte for opts.stall_s since it connected.
+ * libcurl's LOW_SPEED_TIME would average over its last seconds, so a
+ * silence would end seconds late; this counts from the last byte.
+ */
+static int
+stalled(struct http_xfer *x, curl_off_t moved)
+{
+	curl_off_t connected = 0;
+	double now = chousa_monotonic();
+
+	if (x->moved_at == 0) {
+		if (curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T,
+		    &connected) != CURLE_OK || connected == 0)
+			return 0;
+		x->moved_at = now;
+	}
+	if (moved != x->moved) {
+		x->moved = moved;
+		x->moved_at = now;
+		return 0;
+	}
+	x->stalled = now - x->moved_at >= (double)x->h->opts.stall_s;
+	return x->stalled;
+}
+
 static int
 on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
     curl_off_t ulnow)
@@ -378,7 +408,8 @@ on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 	struct http_xfer *x = arg;
 
 	(void)ultotal;
-	(void)ulnow;
+	if (x->h->opts.stall_s > 0 && stalled(x, dlnow + ulnow))
+		return 1;
 	if (x->progress != NULL)
 		x->progress(x->progress_arg, (uint64_t)dlnow,
 		    dltotal > 0 ? (uint64_t)dltotal : 0);
@@ -476,6 +507,11 @@ xfer_new(struct chousa_http *h, const struct chousa_http_req *req,
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->opts.timeout_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
 	    h->opts.connect_timeout_ms);
+	if (h->opts.stall_s > 0) {
+		curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(e, CURLOPT_XFERINFODATA, x);
+	}
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_USERAGENT, h->ua);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->opts.insecure ? 0L : 1L);
@@ -540,11 +576,29 @@ xfer_result(struct http_xfer *x, CURLcode code, struct chousa_http_resp *resp)
 		resp->rc = CHOUSA_ELIMIT;
 		snprintf(resp->errmsg, sizeof(resp->errmsg),
 		    "response over %zu bytes", x->h->opts.max_body);
-	} else if (code == CURLE_OPERATION_TIMEDOUT) {
+	} else if (x->stalled) {
 		resp->rc = CHOUSA_ETIMEOUT;
+		resp->timed_out = CHOUSA_HTTP_TIMEOUT_STALL;
 		snprintf(resp->errmsg, sizeof(resp->errmsg),
-		    "timed out after %ld s",
-		    (x->h->opts.timeout_ms + 999) / 1000);
+		    "nothing sent or received for %ld s", x->h->opts.stall_s);
+	} else if (code == CURLE_OPERATION_TIMEDOUT) {
+		curl_off_t connected = 0;
+
+		resp->rc = CHOUSA_ETIMEOUT;
+		/* Connected: TCP, a proxy's tunnel and TLS all done. */
+		(void)curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T,
+		    &connected);
+		if (connected == 0) {
+			resp->timed_out = CHOUSA_HTTP_TIMEOUT_CONNECT;
+			snprintf(resp->errmsg, sizeof(resp->errmsg),
+			    "no connection after %ld s",
+			    (x->h->opts.connect_timeout_ms + 999) / 1000);
+		} else {
+			resp->timed_out = CHOUSA_HTTP_TIMEOUT_WHOLE;
+			snprintf(resp->errmsg, sizeof(resp->errmsg),
+			    "timed out after %ld s",
+			    (x->h->opts.timeout_ms + 999) / 1000);
+		}
 	} else if (code == CURLE_OK) {
 		resp->rc = CHOUSA_OK;
 	} else if (code == CURLE_TOO_MANY_REDIRECTS) {

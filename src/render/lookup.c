@@ -49,6 +49,43 @@ family_label(struct chousa_store *st, struct chousa_arena *a,
 	}
 }
 
+/*
+ * A range's records are also those inside it, as investigate finds them
+ * (chousa_store_listings): its addresses, the URLs on them and narrower
+ * ranges, appended after the range's own, each once.
+ */
+static int
+add_inside(struct chousa_store *st, struct chousa_arena *a,
+    struct chousa_lookup *l, struct chousa_err *err)
+{
+	struct chousa_listing *in;
+	struct chousa_record *all;
+	size_t n_in, i, k, n;
+	int rc;
+
+	rc = chousa_store_listings(st, a, &l->ind, CHOUSA_LOOKUP_INSIDE_MAX,
+	    &in, &n_in, &l->n_inside_total, err);
+	if (rc != CHOUSA_OK || n_in == 0)
+		return rc;
+	all = chousa_arena_alloc(a, (l->n_records + n_in) * sizeof(*all));
+	if (all == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	if (l->n_records > 0)
+		memcpy(all, l->records, l->n_records * sizeof(*all));
+	n = l->n_records;
+	for (i = 0; i < n_in; i++) {
+		for (k = 0; k < l->n_records; k++)
+			if (strcmp(all[k].value, in[i].rec.value) == 0 &&
+			    strcmp(all[k].source, in[i].rec.source) == 0)
+				break;
+		if (k == l->n_records)
+			all[n++] = in[i].rec;
+	}
+	l->records = all;
+	l->n_records = n;
+	return CHOUSA_OK;
+}
+
 int
 chousa_lookup_status(int status, int one)
 {
@@ -84,6 +121,8 @@ chousa_lookup(struct chousa_store *st, struct chousa_arena *a,
 	own = rc == CHOUSA_OK;
 	rc = chousa_store_lookup(st, a, &l.ind, &l.records, &l.n_records,
 	    err);
+	if (rc == CHOUSA_OK && l.ind.type == CHOUSA_IOC_CIDR)
+		rc = add_inside(st, a, &l, err);
 	if (rc == CHOUSA_OK)
 		rc = chousa_store_benign(st, a, &l.ind, &l.benign,
 		    &l.n_benign, err);
@@ -182,6 +221,11 @@ chousa_lookup_text(struct chousa_buf *b, struct chousa_arena *a,
 		chousa_esc_text(b, r[i].value, strlen(r[i].value));
 		chousa_buf_addch(b, '\n');
 	}
+	if (l->n_inside_total > CHOUSA_LOOKUP_INSIDE_MAX)
+		chousa_buf_addf(b, "  (inside the range: the %d most recently "
+		    "seen of %llu records)\n",
+		    CHOUSA_LOOKUP_INSIDE_MAX,
+		    (unsigned long long)l->n_inside_total);
 	for (i = 0; i < l->n_benign; i++) {
 		chousa_buf_adds(b, color ? "  \033[32mknown benign\033[0m: " :
 		    "  known benign: ");
@@ -248,6 +292,12 @@ chousa_lookup_json(struct chousa_buf *b, const struct chousa_lookup *l)
 	chousa_jw_kstr(&w, "type", chousa_ioc_type_name(l->ind.type));
 	chousa_jw_kbool(&w, "malicious", l->is_malicious);
 	chousa_jw_krows(&w, "records", l->n_records, record_json, l);
+	/* A range: all it holds, of which records lists at most 100. */
+	chousa_jw_key(&w, "inside_total");
+	if (l->ind.type == CHOUSA_IOC_CIDR)
+		chousa_jw_uint(&w, l->n_inside_total);
+	else
+		chousa_jw_null(&w);
 	chousa_jw_krows(&w, "benign", l->n_benign, benign_json, l->benign);
 	chousa_jw_object_end(&w);
 }

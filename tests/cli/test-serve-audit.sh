@@ -136,7 +136,7 @@ if cmp -s "$T/out" "$T/remote.out"; then ok audit_remote_peer_token_id_same; els
 CHOUSA_SERVER_KEY=$ADMIN check audit_remote_peer_other 0 "$CHOUSA" --server "$URL" audit --peer 192.0.2.7
 CHOUSA_SERVER_KEY=$ADMIN check audit_remote_peer_bad 2 "$CHOUSA" --server "$URL" audit --peer 300.1.1.1
 expect audit_remote_peer_bad_said "bad peer '300.1.1.1'" "$T/err"
-CHOUSA_SERVER_KEY=$ALICE check audit_remote_read_token_refused 4 "$CHOUSA" --server "$URL" audit
+CHOUSA_SERVER_KEY=$ALICE check audit_remote_read_token_refused 3 "$CHOUSA" --server "$URL" audit
 expect audit_remote_refusal_says "role 'read' may not" "$T/err"
 CHOUSA_SERVER_KEY=$ADMIN check audit_remote_log_refused 2 "$CHOUSA" --server "$URL" audit --log x
 http GET "/api/v1/audit?indicator=1.2.3.4" "$ADMIN"

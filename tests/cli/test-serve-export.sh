@@ -362,7 +362,7 @@ cp "$D/r.rpz" "$D/keep.rpz"
 check cli_export_server_refusal 2 "$CHOUSA" --server "$URL" export --format rpz --tlp purple -o "$D/r.rpz"
 expect cli_export_server_refusal_says "unknown TLP 'purple'" "$T/err"
 cmp -s "$D/r.rpz" "$D/keep.rpz" && ok cli_export_refusal_keeps_the_file || not_ok cli_export_refusal_keeps_the_file "changed"
-CHOUSA_SERVER_KEY=wrong check cli_export_wrong_token 4 "$CHOUSA" --server "$URL" export --format txt -o "$D/w.txt"
+CHOUSA_SERVER_KEY=wrong check cli_export_wrong_token 3 "$CHOUSA" --server "$URL" export --format txt -o "$D/w.txt"
 [ -e "$D/w.txt" ] && not_ok cli_export_wrong_token_writes_nothing "$D/w.txt" || ok cli_export_wrong_token_writes_nothing
 serve_stop
 

@@ -82,7 +82,7 @@ expect update_more_lines_counted '^chousa: serve: update: and [0-9]+ more lines 
 cp "$T/config.kept" "$T/config"
 
 # ---- 3. an admin's only ----
-check update_read_token_refused 4 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" update
+check update_read_token_refused 3 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" update
 expect update_read_token_said "role 'read' may not" "$T/err"
 check update_feed_names_refused 2 env CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --server "$URL" update urlhaus
 expect update_feed_names_said 'the server updates every feed its config names' "$T/err"

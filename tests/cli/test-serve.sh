@@ -186,7 +186,7 @@ CHOUSA_SERVER_URL="$URL" "$CHOUSA" lookup www.dnautik.com > "$T/cfg.out" 2>&1
 "$CHOUSA" investigate --offline www.dnautik.com > "$T/l.out" 2>&1
 CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" investigate www.dnautik.com > "$T/r.out" 2>&1
 cmp -s "$T/l.out" "$T/r.out" && ok read_token_runs_offline || not_ok read_token_runs_offline "$(diff "$T/l.out" "$T/r.out" | head -n 3)"
-CHOUSA_SERVER_KEY=chousa_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA check client_wrong_token 4 "$CHOUSA" --server "$URL" lookup x.example
+CHOUSA_SERVER_KEY=chousa_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA check client_wrong_token 3 "$CHOUSA" --server "$URL" lookup x.example
 expect client_wrong_token_says "unknown token" "$T/err"
 check client_no_server 4 "$CHOUSA" --server http://127.0.0.1:9 lookup x.example
 
