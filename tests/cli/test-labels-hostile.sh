@@ -82,3 +82,13 @@ check escapes_tags_md 1 "$CHOUSA" investigate --offline --format md \
     http://h2.example.com/a.exe
 expect escapes_tags_md_shown "TITLE" "$T/out"
 refute escapes_tags_md_no_esc "$(printf '\033')" "$T/out"
+
+# A NUL keeps the rest of the value, as U+FFFD, in CSV and JSON.
+FFFD=$(printf '\357\277\275')
+check nul_csv_investigated 1 "$CHOUSA" investigate --offline \
+    http://h4.example.com/a.exe
+expect nul_csv_kept_whole "labels nul${FFFD}here,emotet" "$T/out"
+expect nul_csv_rest_read "^Family: +Emotet" "$T/out"
+check nul_json_investigated 1 "$CHOUSA" investigate --offline \
+    tf9.example.net
+expect nul_json_kept_whole "nul${FFFD}here" "$T/out"
