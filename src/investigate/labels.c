@@ -1,5 +1,8 @@
 /*
- * labels.c: family names from labels, tags and detection names.  A label
+ * labels.c: family names from labels, tags and detection names.  A value
+ * is a label only in a label's shape (one token of letters, digits and a
+ * little punctuation): markup, escapes and prose name nothing and are
+ * never mined for words, since anyone can submit a feed's tags.  A label
  * is cut into words at every character that is not a letter or a digit;
  * a word names a family unless data/labels/generic.txt lists it (or it
  * with digits after it), it is too short or too long, or it looks like a
@@ -63,6 +66,84 @@ labels_is_generic(const char *w, size_t len)
 	return base < len && base > 0 && in_list(words, w, base);
 }
 
+/* ---- the shape of a label ---- */
+
+/* Punctuation real labels use besides letters and digits. */
+#define LABEL_PUNCT	"._-/:+!"
+
+size_t
+labels_token(const char *s, size_t len, size_t *off)
+{
+	size_t start = 0, end = len, i;
+
+	while (start < end && s[start] == ' ')
+		start++;
+	while (end > start && s[end - 1] == ' ')
+		end--;
+	if (end - start < LABELS_LABEL_MIN || end - start > LABELS_LABEL_MAX)
+		return 0;
+	/* Bytes, not the locale's isalnum: no high byte is part of a label. */
+	for (i = start; i < end; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || (c != '\0' &&
+		    strchr(LABEL_PUNCT, c) != NULL)))
+			return 0;
+	}
+	if (off != NULL)
+		*off = start;
+	return end - start;
+}
+
+/*
+ * Whether s is two or three label tokens with single spaces between them
+ * ("Cobalt Strike", "IcedID Malware"): a name, not a sentence.
+ */
+static int
+few_tokens(const char *s, size_t len)
+{
+	size_t i = 0, n = 0, tok;
+
+	while (len > 0 && *s == ' ') {
+		s++;
+		len--;
+	}
+	while (len > 0 && s[len - 1] == ' ')
+		len--;
+	if (len > LABELS_LABEL_MAX)
+		return 0;
+	while (i < len) {
+		tok = strcspn(s + i, " ");
+		if (tok > len - i)
+			tok = len - i;
+		if (tok == 0 || labels_token(s + i, tok, NULL) != tok)
+			return 0;
+		n++;
+		i += tok;
+		if (i < len && ++i == len)
+			return 0;
+	}
+	return n >= 2 && n <= 3;
+}
+
+/* Whether a detection name is free of control bytes and markup. */
+static int
+detection_clean(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f || strchr("<>\"'`{}", c) != NULL)
+			return 0;
+		/* C1 controls, as UTF-8: C2 80 to C2 9F. */
+		if (c == 0xc2 && (unsigned char)s[1] >= 0x80 &&
+		    (unsigned char)s[1] <= 0x9f)
+			return 0;
+	}
+	return 1;
+}
+
 /* The words of s: [start, end) pairs into w, at most max. */
 static size_t
 split(const char *s, size_t w[][2], size_t max)
@@ -108,8 +189,9 @@ resolve_word(labels_resolve_fn resolve, void *arg, const char *word)
 
 /*
  * A MISP machine tag, namespace:predicate or namespace:predicate="value"
- * (tlp:white, misp-galaxy:malpedia="Emotet"), names a family only in a
- * galaxy of families; any other names nothing.  Returns 1 for a machine
+ * (tlp:white, misp-galaxy:malpedia="Emotet"; the quotes may be left
+ * out), names a family only in a galaxy of families; any other names
+ * nothing.  Returns 1 for a machine
  * tag, with the family's name in [*v, *v + *vlen) or *vlen 0; 0 for a
  * label of another shape (Trojan:Win32/Emotet.A, HEUR:Trojan.Emotet).
  */
@@ -143,12 +225,17 @@ machine_tag(const char *label, const char **v, size_t *vlen)
 	eq = p;
 	if (*eq == '\0')
 		return in_list(plain, label, ns);
-	if (eq[0] != '=' || eq[1] != '"')
+	if (eq[0] != '=')
 		return 0;
+	/* The value quoted, or not ("misp-galaxy:banker=Qakbot"). */
 	if (ns == 11 && strncasecmp(label, "misp-galaxy", 11) == 0 &&
 	    in_list(galaxies, colon + 1, (size_t)(eq - colon - 1))) {
-		*v = eq + 2;
-		*vlen = strcspn(*v, "\"");
+		*v = eq + 1 + (eq[1] == '"');
+		*vlen = eq[1] == '"' ? strcspn(*v, "\"") : strlen(*v);
+		/* Nothing after the closing quote: a tag, not a tag and more. */
+		if ((*v)[*vlen] == '"' && (*v)[*vlen + 1 +
+		    strspn(*v + *vlen + 1, " ")] != '\0')
+			*vlen = 0;
 	}
 	return 1;
 }
@@ -160,7 +247,8 @@ labels_family(struct chousa_arena *a, const char *label,
 	size_t w[WORDS_PER_LABEL][2], n, i;
 	char buf[LABELS_WORD_MAX + 1];
 	const char *first = NULL, *id, *tag;
-	size_t tag_len;
+	size_t tag_len, tok_len, off;
+	int known_only = 0;
 
 	if (known != NULL)
 		*known = 0;
@@ -172,6 +260,25 @@ labels_family(struct chousa_arena *a, const char *label,
 		return labels_family(a, chousa_arena_strndup(a, tag, tag_len),
 		    resolve, arg, known);
 	}
+	tok_len = labels_token(label, strlen(label), &off);
+	if (tok_len == 0) {
+		/*
+		 * "IcedID Malware", "qakbot payload": a few words name only
+		 * a family the catalogue knows; never an unknown word, which
+		 * would be any word of a sentence.
+		 */
+		if (!few_tokens(label, strlen(label)))
+			return NULL;
+		known_only = 1;
+		off = strspn(label, " ");
+		tok_len = strlen(label + off);
+		while (tok_len > 0 && label[off + tok_len - 1] == ' ')
+			tok_len--;
+	}
+	if (off > 0 || tok_len < strlen(label))
+		label = chousa_arena_strndup(a, label + off, tok_len);
+	if (label == NULL)
+		return NULL;
 	n = split(label, w, WORDS_PER_LABEL);
 	/* One word that is generic names nothing, whatever a catalogue says. */
 	if (n == 1 && labels_is_generic(label + w[0][0], w[0][1] - w[0][0]))
@@ -196,7 +303,7 @@ labels_family(struct chousa_arena *a, const char *label,
 			return id;
 		}
 		/* As the source wrote it: "RustyStealer". */
-		if (first == NULL)
+		if (first == NULL && !known_only)
 			first = chousa_arena_strndup(a, p, len);
 	}
 	return first;
@@ -228,7 +335,7 @@ labels_from_detections(struct chousa_arena *a, const char *const *names,
 		size_t w[WORDS_PER_LABEL][2], nw;
 		char buf[LABELS_WORD_MAX + 1];
 
-		if (names[k] == NULL)
+		if (names[k] == NULL || !detection_clean(names[k]))
 			continue;
 		nw = split(names[k], w, WORDS_PER_LABEL);
 		for (i = 0; i < nw; i++) {

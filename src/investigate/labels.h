@@ -20,6 +20,23 @@
 /* Words shorter than this name no family ("gen", "ab", "tr"). */
 #define LABELS_WORD_MIN		4
 
+/* A tag or family value outside these lengths is no label. */
+#define LABELS_LABEL_MIN	2
+#define LABELS_LABEL_MAX	64
+
+/*
+ * Whether a tag or family value has the shape of a label, so that it may
+ * name a family: once ASCII spaces are trimmed from its ends, between
+ * LABELS_LABEL_MIN and LABELS_LABEL_MAX bytes of ASCII letters, digits and
+ * the punctuation real labels use (". _ - / : + !": "win.emotet",
+ * "Trojan:Win32/Emotet!ml", "32-bit").  Markup, quotes, control bytes
+ * (terminal escapes, tabs, C1), non-ASCII and inner whitespace make it no
+ * label: a feed's tags are anyone's submission, and words mined from
+ * "<img src=x onerror=...>" or a sentence are no family.  Returns the
+ * trimmed length and its start in *off, or 0.
+ */
+size_t	labels_token(const char *s, size_t len, size_t *off);
+
 /*
  * What a catalogue says of a label: the family id it maps to, or NULL.
  * The investigation passes its chain (store catalogue, the Malpedia list
@@ -38,10 +55,13 @@ int	labels_is_generic(const char *word, size_t len);
 /*
  * The family one label names: the whole label when resolve knows it,
  * else the first of its words that resolve knows, else the first word
- * that is not generic.  *known (may be NULL) says whether resolve knew
- * it.  NULL when the label holds only generic words ("Trojan.Generic",
- * "virus.eicar/test").  The result is resolve's id or an arena copy of
- * the word as the label writes it.
+ * that is not generic.  Only a label labels_token accepts is read, or a
+ * MISP galaxy tag whose value it accepts; two or three such words
+ * ("Cobalt Strike", "IcedID Malware") name only a family resolve knows,
+ * and any other value (markup, escapes, prose) names none.  *known (may be
+ * NULL) says whether resolve knew it.  NULL when the label holds only
+ * generic words ("Trojan.Generic", "virus.eicar/test").  The result is
+ * resolve's id or an arena copy of the word as the label writes it.
  */
 const char *labels_family(struct chousa_arena *a, const char *label,
 	    labels_resolve_fn resolve, void *arg, int *known);
@@ -52,8 +72,9 @@ const char *labels_family(struct chousa_arena *a, const char *label,
  * merged through resolve; the word with the most engines wins when at
  * least two engines give it and no other word has as many.  A single
  * name (a sandbox's one verdict) names a family only when resolve knows
- * its word.  *engines (may be NULL) gets the winner's count.  NULL when
- * there is no agreement.
+ * its word.  A name with control bytes or markup (< > " ' ` { }) is no
+ * engine's and is skipped.  *engines (may be NULL) gets the winner's
+ * count.  NULL when there is no agreement.
  */
 const char *labels_from_detections(struct chousa_arena *a,
 	    const char *const *names, size_t n, labels_resolve_fn resolve,

@@ -10,6 +10,31 @@
 #include "store/import/import.h"
 #include "base/mem.h"
 
+char *
+imp_nul_replace(struct chousa_arena *a, const char *s, size_t len,
+    size_t *out_len)
+{
+	size_t i, n = 0, size = len + 1;
+	char *out;
+
+	for (i = 0; i < len; i++)
+		if (s[i] == '\0')
+			size += 2;
+	out = a != NULL ? chousa_arena_alloc(a, size) : mem_alloc(size);
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i < len; i++)
+		if (s[i] == '\0') {
+			memcpy(out + n, "\xef\xbf\xbd", 3);
+			n += 3;
+		} else
+			out[n++] = s[i];
+	out[n] = '\0';
+	if (out_len != NULL)
+		*out_len = n;
+	return out;
+}
+
 void
 csv_init(struct csv *c, const char *const *names, int min_match)
 {
@@ -164,8 +189,16 @@ csv_next(struct imp *imp, struct csv *c, int *eof)
 			continue;
 		}
 		c->nf = n;
-		for (n = 0; n < c->nf; n++)
+		for (n = 0; n < c->nf; n++) {
 			c->f[n][c->fl[n]] = '\0';
+			if (memchr(c->f[n], '\0', c->fl[n]) != NULL) {
+				c->f[n] = imp_nul_replace(imp->a, c->f[n],
+				    c->fl[n], &c->fl[n]);
+				if (c->f[n] == NULL)
+					return chousa_errf(imp->err,
+					    CHOUSA_ENOMEM, "out of memory");
+			}
+		}
 		*eof = 0;
 		return CHOUSA_OK;
 	}

@@ -193,6 +193,16 @@ int	imp_contains(const char *p, size_t len, const char *needle);
 
 /* ---- CSV (csv.c) ---- */
 
+/*
+ * The len bytes of s, each NUL as U+FFFD (EF BF BD), NUL-terminated, in a
+ * (NULL: mem_alloc, the caller frees); *out_len (may be NULL) gets the
+ * length.  A feed's text is C strings from here on, and a NUL would cut
+ * a tag or a name short unseen; kept whole, the value is stored and shown
+ * as the feed gave it, the NUL visible.  NULL without memory.
+ */
+char	*imp_nul_replace(struct chousa_arena *a, const char *s, size_t len,
+	    size_t *out_len);
+
 #define CSV_MAX_FIELDS	64
 #define CSV_MAX_COLS	24
 
