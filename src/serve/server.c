@@ -1151,11 +1151,13 @@ exit_for_status(int status)
 		return CHOUSA_EXIT_CLEAN;
 	if (status == 400 || status == 405)
 		return CHOUSA_EXIT_USAGE;
-	if (status == 404 || status == 413 || status == 415)
+	/* A token refused is a setting to mend, not a failure to retry. */
+	if (status == 401 || status == 403 || status == 404 ||
+	    status == 413 || status == 415)
 		return CHOUSA_EXIT_BADINPUT;
 	if (status >= 500 && status != 503)
 		return CHOUSA_EXIT_INTERNAL;
-	/* Refused, rate limited, unavailable: the source (here the server). */
+	/* Rate limited, unavailable: the source (here the server). */
 	return CHOUSA_EXIT_SOURCE;
 }
 

@@ -69,8 +69,8 @@ printf '[virustotal]\napi_key = %s\nrate = x\n[feedz]\n' \
     > "$T/config-set"
 chmod 600 "$T/config-set"
 CHOUSA_CONFIG="$T/config-set" CHOUSA_HTTP_TIMEOUT=7 "$CHOUSA" config \
-    --json > "$T/config" 2> /dev/null
-"$CHOUSA" config --all --json >> "$T/config" 2> /dev/null
+    --json > "$T/config.json" 2> /dev/null
+"$CHOUSA" config --all --json >> "$T/config.json" 2> /dev/null
 CHOUSA_CONFIG="$T/config-set" "$CHOUSA" config check --json \
     > "$T/config-check" 2> /dev/null
 "$CHOUSA" config check --json >> "$T/config-check" 2> /dev/null
@@ -91,7 +91,7 @@ python3 "$TESTS/cli/json-shapes-check.py" "$TESTS/../docs/json.md" \
     "Look-up record=$T/lookup" "Extracted indicator=$T/extract" \
     "Sources listing=$T/sources" "Import result=$T/import" \
     "Db listing=$T/db" "Parsed indicator=$T/parse" \
-    "Config settings=$T/config" "Config check=$T/config-check" \
+    "Config settings=$T/config.json" "Config check=$T/config-check" \
     "Token listing=$T/tokens" "Completion script=$T/completion" \
     2> "$T/py.err" ||
 	[ ! -s "$T/py.err" ] || not_ok json_shapes_check_run "$(tail -n 3 "$T/py.err" | tr '\n' ' ')"
