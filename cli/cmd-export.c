@@ -104,6 +104,8 @@ cli_export_summary(const char *format, const struct chousa_export_report *rep)
 		    "on a known-benign list (--include-benign keeps them)" :
 		    why == CHOUSA_EXPORT_WHY_TYPE ?
 		    "a type the format has no place for" :
+		    why == CHOUSA_EXPORT_WHY_SCHEME ?
+		    "a URL the engine cannot see in clear (not http://)" :
 		    "a value the format cannot carry", detail);
 	}
 	if (rep->delta)

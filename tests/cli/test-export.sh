@@ -115,7 +115,7 @@ done
 
 # What the formats hold, and what the summary says was left out.
 expect summary_counts "export zeek-intel: [0-9]+ of [0-9]+ indicators written" summary.zeek-intel
-expect summary_file_counts "chousa.rules +12 entries" summary.suricata
+expect summary_file_counts "chousa.rules +27 entries" summary.suricata
 expect benign_left_out "left out 1: on a known-benign list.*ipv4 1" summary.csv
 # A path longer than any file name is said whole in the summary.
 long="$PWD/a-directory-whose-name-is-longer-than-sixty-four-characters-so-there"
@@ -241,8 +241,7 @@ refute hostile_no_rpz_trigger 'rpz-ip|semi|\(empty\)|^-	|nodot|wild|origin' ho/c
 refute hostile_no_long_rpz_name '^b{63}\.' ho/chousa.rpz
 expect hostile_long_name_elsewhere "^b{63}\.b{63}\.b{63}\.com	Intel::DOMAIN" ho/chousa.intel
 expect zeek_backslash_escaped 'back\\x5cx41slash' ho/chousa.intel
-refute suricata_long_json_line_left_out 'pppp' ho/suricata/url-paths.jsonl
-expect suricata_long_path_still_listed "$(printf '/%01100d' 0 | tr 0 p | base64 -w0 | cut -c1-20)" ho/suricata/url-paths.lst
+expect suricata_long_path_has_its_rule 'content:"/p{1100}"; bsize:1101;' ho/suricata/chousa.rules
 for f in ho/ecs/chousa-ecs.ndjson ho/misp-feed/manifest.json ho/chousa.stix.json; do
 	if python3 -c 'import json,sys
 d = open(sys.argv[1], "rb").read().decode("utf-8", "strict")
@@ -254,6 +253,77 @@ refute hostile_zeek_no_stray_line '^; \$ORIGIN' ho/chousa.intel
 if [ -n "$SCHEMA_PY" ]; then
 	check hostile_stix_schema 0 "$SCHEMA_PY" "$STIX_VALIDATE" \
 	    ho/chousa.stix.json
+fi
+
+# ---- Suricata: a rule per URL ----
+
+# Any listed host with any listed path must not fire: each URL is one rule,
+# exact on http.host and http.uri, its sid from a hash of the URL.
+cp "$db" urls.db
+cat > urls.txt <<'EOF'
+http://feed.example/
+http://github.com/owner/repo/raw/main/a.exe
+http://evil.example/q"uo;te|pi\pe?x=1
+http://evil.example/überfile.exe
+http://evil.example:8080/p.php
+http://feed.example/drop/b.bin
+EOF
+printf 'https://secure.example/x.exe\n' > urls-tls.txt
+python3 - urls.db urls.txt urls-tls.txt <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("DELETE FROM indicators")
+def fnv(s):
+    h = 14695981039346656037
+    for b in s:
+        h = ((h ^ b) * 1099511628211) & (2**64 - 1)
+    return h - 2**64 if h >= 2**63 else h
+for f in sys.argv[2:]:
+    for v in open(f, encoding="utf-8").read().split("\n")[:-1]:
+        host = v.split("://")[1].split("/")[0].split(":")[0]
+        db.execute("INSERT INTO indicators (type, value, vhash, source, family,"
+            " confidence, first_seen, last_seen, host) VALUES (5, ?, ?,"
+            " 'feed', ?, 50, 1700000000, 1700000000, ?)",
+            (v, fnv(v.encode()), 'win.x"y;z', host))
+db.commit()
+EOF
+check suricata_url_rules_export 0 "$CHOUSA" --db urls.db export --format suricata -o urls
+cp "$T/err" urls.summary
+check suricata_url_rule_each_alone 0 python3 "$CHECK" suricata-urls urls urls.txt
+expect suricata_url_rules_said "ok" "$T/out"
+expect suricata_https_url_left_out "left out 1: a URL the engine cannot see in clear.*url 1" urls.summary
+expect suricata_hostile_url_escaped 'content:"/q\|22\|uo\|3b\|te\|7c\|pi\|5c\|pe\?x=1"' urls/chousa.rules
+expect suricata_non_ascii_url_hex 'content:"/\|c3 bc\|berfile\.exe"' urls/chousa.rules
+expect suricata_url_port_in_host 'http\.host\.raw; content:"evil\.example:8080"; bsize:17; nocase;( fast_pattern;)? http\.uri; content:"/p\.php"' urls/chousa.rules
+expect suricata_msg_escaped 'msg:"chousa HTTP request for a listed URL, win\.x\\"y\\;z, first seen 2023-11-14, from feed"' urls/chousa.rules
+refute suricata_no_url_sets 'url-(hosts|paths)' urls/chousa.rules
+# The same URL keeps its sid when other URLs come and go.
+sid_of() { grep -F 'content:"/drop/b.bin"' "$1" | sed 's/.*; sid:\([0-9]*\);.*/\1/'; }
+first_sid=$(sid_of urls/chousa.rules)
+python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("DELETE FROM indicators WHERE value LIKE ?", ("%github%",)); d.commit()' urls.db
+"$CHOUSA" -q --db urls.db export --format suricata -o urls
+if [ -n "$first_sid" ] && [ "$(sid_of urls/chousa.rules)" = "$first_sid" ]; then
+	ok suricata_url_sid_stable
+else
+	not_ok suricata_url_sid_stable "sid $first_sid became $(sid_of urls/chousa.rules)"
+fi
+# Colliding hashes probe to the next free sid: many URLs, no repeat.
+python3 - urls.db <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for i in range(3000):
+    v = "http://m%d.example/%d" % (i % 7, i)
+    db.execute("INSERT INTO indicators (type, value, vhash, source, host)"
+        " VALUES (5, ?, ?, 'feed', ?)", (v, i + 100, "m%d.example" % (i % 7)))
+db.commit()
+EOF
+"$CHOUSA" -q --db urls.db export --format suricata -o urls
+n_sids=$(grep -c 'sid:19' urls/chousa.rules)
+n_unique=$(sed -n 's/.*; sid:\(19[0-9]*\);.*/\1/p' urls/chousa.rules | sort -u | wc -l)
+if [ "$n_sids" -ge 3000 ] && [ "$n_sids" = "$n_unique" ]; then
+	ok suricata_url_sids_unique
+else
+	not_ok suricata_url_sids_unique "$n_sids rules, $n_unique sids"
 fi
 
 # ---- --delta ----
