@@ -14,6 +14,7 @@
 #include "store/store.h"
 #include "base/hash.h"
 #include "base/mem.h"
+#include "ioc/data.h"
 
 #define ROW_COLS "type, value, source, first_seen, last_seen, status," \
 	" threat, family, tags, confidence, reference, port, host," \
@@ -472,42 +473,105 @@ benign_ip(const struct benign_set *b, const char *value)
 	return NULL;
 }
 
+/* The names the built-in lists go by, as the summary counts them. */
+#define BUILTIN_SHARED		"chousa shared platforms"
+#define BUILTIN_RESOLVERS	"chousa public resolvers"
+
+/*
+ * The known-benign list that covers a host name: listed, or under a
+ * listed hostname (its parents up to the registrable domain); or
+ * chousa's own list of shared publishing platforms, the one the
+ * investigation's verdicts read.
+ */
+static const char *
+host_benign(const struct benign_set *b, const char *host,
+    const char *regdomain)
+{
+	const char *hit = benign_text(b, host), *p;
+	size_t rl = regdomain != NULL ? strlen(regdomain) : 0;
+	size_t hl = strlen(host);
+
+	/* Parents only when the registrable domain is one. */
+	if (hit == NULL && rl > 0 && rl < hl && host[hl - rl - 1] == '.' &&
+	    strcmp(host + hl - rl, regdomain) == 0)
+		for (p = strchr(host, '.'); p != NULL && hit == NULL;
+		    p = strchr(p + 1, '.')) {
+			hit = benign_text(b, p + 1);
+			if (strcmp(p + 1, regdomain) == 0)
+				break;
+		}
+	if (hit == NULL && data_shared_platform(host))
+		hit = BUILTIN_SHARED;
+	return hit;
+}
+
+/* An address in a listed range, or one of the big public resolvers. */
+static const char *
+ip_benign(const struct benign_set *b, int type, const char *value)
+{
+	const char *hit = benign_ip(b, value);
+
+	if (hit == NULL && type != CHOUSA_IOC_CIDR &&
+	    data_public_resolver(value))
+		hit = BUILTIN_RESOLVERS;
+	return hit;
+}
+
+/*
+ * Whether a URL names its whole host: no path but "/", no query (a
+ * fragment never reaches the server).
+ */
+static int
+url_is_root(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	if (p == NULL)
+		return 0;
+	p += 3;
+	p += strcspn(p, "/?#");
+	if (*p == '/')
+		p++;
+	return *p == '\0' || *p == '#';
+}
+
 /*
  * The known-benign list that covers row, as `chousa lookup` finds them:
  * an IP inside a listed range, a domain listed or under a listed
- * hostname (its parents up to the registrable domain), a domain or URL
- * holding a listed substring.  A URL is not benign because its host is:
- * it names one malicious resource on a shared host (a file on a
- * code-hosting site), which engines match exactly.
+ * hostname, a domain or URL holding a listed substring; or chousa's own
+ * lists of shared platforms and public resolvers (data/).  A URL is not
+ * benign because its host is: it names one malicious resource on a
+ * shared host (a file on a code-hosting site), which engines match
+ * exactly.  But a root URL (http://www.google.com/) names the whole host,
+ * and is judged as its host.
  */
 static const char *
 row_benign(const struct benign_set *b, const struct chousa_export_row *row,
     const char *regdomain)
 {
-	const char *hit = NULL, *p;
-	size_t i, rl;
+	const char *hit = NULL;
+	size_t i;
 
 	switch (row->type) {
 	case CHOUSA_IOC_IPV4:
 	case CHOUSA_IOC_IPV6:
 	case CHOUSA_IOC_CIDR:
-		return benign_ip(b, row->value);
+		return ip_benign(b, row->type, row->value);
 	case CHOUSA_IOC_DOMAIN:
-		hit = benign_text(b, row->value);
-		rl = regdomain != NULL ? strlen(regdomain) : 0;
-		/* Parents only when the registrable domain is one. */
-		if (hit == NULL && rl > 0 && rl < strlen(row->value) &&
-		    row->value[strlen(row->value) - rl - 1] == '.' &&
-		    strcmp(row->value + strlen(row->value) - rl,
-		    regdomain) == 0)
-			for (p = strchr(row->value, '.'); p != NULL &&
-			    hit == NULL; p = strchr(p + 1, '.')) {
-				hit = benign_text(b, p + 1);
-				if (strcmp(p + 1, regdomain) == 0)
-					break;
-			}
+		hit = host_benign(b, row->value, regdomain);
 		break;
 	case CHOUSA_IOC_URL:
+		if (row->host != NULL && row->host[0] != '\0' &&
+		    url_is_root(row->value)) {
+			uint8_t addr[16];
+
+			if (inet_pton(AF_INET, row->host, addr) == 1)
+				hit = ip_benign(b, CHOUSA_IOC_IPV4, row->host);
+			else if (inet_pton(AF_INET6, row->host, addr) == 1)
+				hit = ip_benign(b, CHOUSA_IOC_IPV6, row->host);
+			else
+				hit = host_benign(b, row->host, regdomain);
+		}
 		break;
 	default:
 		return NULL;
@@ -543,7 +607,7 @@ emit_single(struct walk *w, sqlite3_stmt *s)
 	row.family = record_family(w->st, s, idbuf, sizeof(idbuf), &known);
 	if (known)
 		row.family_name = family_name(w, row.family);
-	if (w->benign.loaded)
+	if (w->q->check_benign)
 		row.benign_list = row_benign(&w->benign, &row,
 		    col_text(s, C_REGDOMAIN));
 	return w->fn(w->arg, &row);
@@ -608,7 +672,7 @@ emit_merged(struct walk *w, struct merged *m)
 	row.confidence = m->confidence;
 	row.first_seen = m->first_seen;
 	row.last_seen = m->last_seen;
-	if (w->benign.loaded)
+	if (w->q->check_benign)
 		row.benign_list = row_benign(&w->benign, &row,
 		    kept(b, m->regdomain));
 	return w->fn(w->arg, &row);

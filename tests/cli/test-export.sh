@@ -326,6 +326,56 @@ else
 	not_ok suricata_url_sids_unique "$n_sids rules, $n_unique sids"
 fi
 
+# ---- the built-in shared-platform and public-resolver lists ----
+
+# investigate's lists (data/) leave a whole-host entry out of an export
+# even when no warninglist was imported; a URL of one file on such a host
+# stays, a root URL (the whole host) does not.
+cp "$db" shared.db
+python3 - shared.db <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("DELETE FROM indicators")
+db.execute("DELETE FROM benign")
+rows = [(4, "github.com", None, "github.com"),
+        (4, "cdn.discordapp.com", None, "discordapp.com"),
+        (4, "drive.google.com", None, "google.com"),
+        (4, "evil.example", None, "evil.example"),
+        (1, "8.8.8.8", None, None), (1, "1.1.1.1", None, None),
+        (1, "203.0.113.7", None, None),
+        (5, "http://github.com/", "github.com", "github.com"),
+        (5, "http://github.com/o/r/raw/a.exe", "github.com", "github.com"),
+        (5, "http://8.8.8.8/", "8.8.8.8", None),
+        (5, "http://www.google.com/", "www.google.com", "google.com"),
+        (5, "http://www.google.com/?q=x", "www.google.com", "google.com"),
+        (5, "http://evil.example/", "evil.example", "evil.example")]
+for i, (t, v, host, rd) in enumerate(rows):
+    db.execute("INSERT INTO indicators (type, value, vhash, source, confidence,"
+        " first_seen, last_seen, host, regdomain) VALUES (?, ?, ?, 'feed', 50,"
+        " 1700000000, 1700000000, ?, ?)", (t, v, 1000 + i, host, rd))
+db.commit()
+EOF
+check shared_rpz 0 "$CHOUSA" --db shared.db export --format rpz -o shared.rpz
+expect shared_rpz_counted "left out 7: on a known-benign list.*domain 3" "$T/err"
+refute shared_rpz_no_platform 'github|discord|google' shared.rpz
+expect shared_rpz_keeps_the_rest '^evil\.example[[:space:]]+CNAME[[:space:]]+\.' shared.rpz
+check shared_zeek 0 "$CHOUSA" --db shared.db export --format zeek-intel -o shared.intel
+refute shared_zeek_no_resolver '^(8\.8\.8\.8|1\.1\.1\.1)	' shared.intel
+expect shared_zeek_keeps_address '^203\.0\.113\.7	Intel::ADDR' shared.intel
+expect shared_zeek_keeps_file_url '^github\.com/o/r/raw/a\.exe	Intel::URL' shared.intel
+refute shared_zeek_no_root_url '^(github\.com|8\.8\.8\.8)/	' shared.intel
+expect shared_zeek_keeps_other_root '^evil\.example/	Intel::URL' shared.intel
+expect shared_zeek_counted "left out 7: on a known-benign list.*ipv4 2, domain 3, url 2" "$T/err"
+check shared_include_benign 0 "$CHOUSA" -q --db shared.db export --format zeek-intel \
+    --include-benign -o shared-all.intel
+expect shared_include_benign_keeps '^github\.com/	Intel::URL' shared-all.intel
+expect shared_include_benign_keeps_resolver '^8\.8\.8\.8	Intel::ADDR' shared-all.intel
+# A warninglisted host's root URL is the host: left out; with a query, kept.
+import_all shared.db "warninglist=$TESTS/../demo/warninglist.json"
+check shared_after_warninglist 0 "$CHOUSA" -q --db shared.db export --format zeek-intel -o shared2.intel
+refute warninglisted_root_url_left_out '^www\.google\.com/	' shared2.intel
+expect warninglisted_url_with_query_kept '^www\.google\.com/\?q=x	Intel::URL' shared2.intel
+
 # ---- --delta ----
 
 cp "$db" delta.db

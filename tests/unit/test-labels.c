@@ -239,13 +239,13 @@ main(void)
 	vt_free(&v);
 
 	/* Shared platforms and their subdomains, not look-alikes. */
-	T_OK("shared_github", labels_shared_platform("github.com"));
-	T_OK("shared_subdomain", labels_shared_platform(
+	T_OK("shared_github", data_shared_platform("github.com"));
+	T_OK("shared_subdomain", data_shared_platform(
 	    "raw.githubusercontent.com"));
-	T_OK("shared_dropbox_www", labels_shared_platform("www.dropbox.com"));
-	T_OK("shared_not_lookalike", !labels_shared_platform(
+	T_OK("shared_dropbox_www", data_shared_platform("www.dropbox.com"));
+	T_OK("shared_not_lookalike", !data_shared_platform(
 	    "evilgithub.com"));
-	T_OK("shared_not_other", !labels_shared_platform("www.dnautik.com"));
+	T_OK("shared_not_other", !data_shared_platform("www.dnautik.com"));
 
 	chousa_arena_free(arena);
 	return T_DONE();
