@@ -376,6 +376,36 @@ check shared_after_warninglist 0 "$CHOUSA" -q --db shared.db export --format zee
 refute warninglisted_root_url_left_out '^www\.google\.com/	' shared2.intel
 expect warninglisted_url_with_query_kept '^www\.google\.com/\?q=x	Intel::URL' shared2.intel
 
+# ---- docs/export.md's scheduling recipes ----
+
+# Followed literally, a recipe must reach the right store: each chousa it
+# runs names the team server (--server) or the server's store and config
+# (CHOUSA_DB and CHOUSA_CONFIG, in the line or the unit), by the path
+# `make install` uses; none runs update beside --server.
+if python3 - "$TESTS/../docs/export.md" > recipes.err 2>&1 <<'EOF'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+sec = text.split("## Scheduling", 1)[1].split("\n## ", 1)[0]
+bad = []
+for block in re.findall(r"```\n(.*?)```", sec, re.S):
+    unit_env = "Environment=CHOUSA_DB=" in block and "Environment=CHOUSA_CONFIG=" in block
+    for line in block.splitlines():
+        for m in re.finditer(r"(?:(\S+)=\S+ )*(\S*/?chousa) -q ([^&]*)", line):
+            path, rest = m.group(2).split("=")[-1], m.group(3)
+            if path != "/usr/local/bin/chousa":
+                bad.append("not the installed path: " + line[:80])
+            env = ("CHOUSA_DB=" in m.group(0) and "CHOUSA_CONFIG=" in m.group(0)) or unit_env
+            if "--server" in rest and " update" in line:
+                bad.append("update beside --server: " + line[:80])
+            if "--server" not in rest and not env:
+                bad.append("no store named: " + line[:80])
+if bad:
+    print("\n".join(bad))
+    sys.exit(1)
+EOF
+then ok docs_scheduling_recipes_name_the_store
+else not_ok docs_scheduling_recipes_name_the_store "$(head -c 300 recipes.err)"; fi
+
 # ---- --delta ----
 
 cp "$db" delta.db
