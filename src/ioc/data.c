@@ -61,10 +61,52 @@ data_host_in(const char *const *list, const char *host)
 	return 0;
 }
 
+/*
+ * Whether host is entry, or under it when sub; a tenant entry ("*.name")
+ * stands for name.
+ */
+static int
+entry_covers(const char *entry, const char *host, size_t hl, int sub)
+{
+	size_t ll;
+
+	if (entry[0] == '*' && entry[1] == '.')
+		entry += 2;
+	ll = strlen(entry);
+	if (hl == ll && strcasecmp(host, entry) == 0)
+		return 1;
+	return sub && hl > ll && host[hl - ll - 1] == '.' &&
+	    strcasecmp(host + hl - ll, entry) == 0;
+}
+
 int
 data_shared_platform(const char *host)
 {
-	return data_host_in(data_shared_platforms(), host);
+	const char *const *list = data_shared_platforms();
+	size_t i, hl;
+
+	if (host == NULL)
+		return 0;
+	hl = strlen(host);
+	for (i = 0; list[i] != NULL; i++)
+		if (entry_covers(list[i], host, hl, 1))
+			return 1;
+	return 0;
+}
+
+int
+data_shared_host(const char *host)
+{
+	const char *const *list = data_shared_platforms();
+	size_t i, hl;
+
+	if (host == NULL)
+		return 0;
+	hl = strlen(host);
+	for (i = 0; list[i] != NULL; i++)
+		if (entry_covers(list[i], host, hl, list[i][0] != '*'))
+			return 1;
+	return 0;
 }
 
 int

@@ -20,8 +20,15 @@ const char *const *data_reference_sites(void);
 int	data_host_in(const char *const *list, const char *host);
 
 /* Whether host is, or is under, a shared publishing platform
- * (data/shared-platforms.txt: github.com, dropbox.com...). */
+ * (data/shared-platforms.txt: github.com, dropbox.com, github.io...):
+ * whether anyone can publish there.  host NULL: 0. */
 int	data_shared_platform(const char *host);
+
+/* Whether the whole host is shared, so that blocking it would cut every
+ * user off: a platform's name, or under a plain entry (www.dropbox.com);
+ * not a tenant's host under a "*." entry (evil-user.github.io,
+ * d1234.cloudfront.net), which is one tenant's.  host NULL: 0. */
+int	data_shared_host(const char *host);
 
 /* Whether an address (normal form) is a big public DNS resolver
  * (data/public-resolvers.txt: 8.8.8.8, 1.1.1.1...).  ip NULL: 0. */

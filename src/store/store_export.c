@@ -479,9 +479,10 @@ benign_ip(const struct benign_set *b, const char *value)
 
 /*
  * The known-benign list that covers a host name: listed, or under a
- * listed hostname (its parents up to the registrable domain); or
- * chousa's own list of shared publishing platforms, the one the
- * investigation's verdicts read.
+ * listed hostname (its parents up to the registrable domain); or a
+ * whole host on chousa's own list of shared publishing platforms, the one
+ * the investigation's verdicts read (a tenant's host there, such as
+ * evil-user.github.io, is the tenant's and stays).
  */
 static const char *
 host_benign(const struct benign_set *b, const char *host,
@@ -500,7 +501,7 @@ host_benign(const struct benign_set *b, const char *host,
 			if (strcmp(p + 1, regdomain) == 0)
 				break;
 		}
-	if (hit == NULL && data_shared_platform(host))
+	if (hit == NULL && data_shared_host(host))
 		hit = BUILTIN_SHARED;
 	return hit;
 }

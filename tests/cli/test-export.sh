@@ -341,6 +341,11 @@ rows = [(4, "github.com", None, "github.com"),
         (4, "cdn.discordapp.com", None, "discordapp.com"),
         (4, "drive.google.com", None, "google.com"),
         (4, "evil.example", None, "evil.example"),
+        (4, "github.io", None, "github.io"),
+        (4, "raw.githubusercontent.com", None, "githubusercontent.com"),
+        (4, "evil-user.github.io", None, "evil-user.github.io"),
+        (4, "d1234.cloudfront.net", None, "cloudfront.net"),
+        (4, "ec2-198-51-100-9.compute-1.amazonaws.com", None, "amazonaws.com"),
         (1, "8.8.8.8", None, None), (1, "1.1.1.1", None, None),
         (1, "203.0.113.7", None, None),
         (5, "http://github.com/", "github.com", "github.com"),
@@ -348,7 +353,8 @@ rows = [(4, "github.com", None, "github.com"),
         (5, "http://8.8.8.8/", "8.8.8.8", None),
         (5, "http://www.google.com/", "www.google.com", "google.com"),
         (5, "http://www.google.com/?q=x", "www.google.com", "google.com"),
-        (5, "http://evil.example/", "evil.example", "evil.example")]
+        (5, "http://evil.example/", "evil.example", "evil.example"),
+        (5, "http://evil-user.github.io/", "evil-user.github.io", "evil-user.github.io")]
 for i, (t, v, host, rd) in enumerate(rows):
     db.execute("INSERT INTO indicators (type, value, vhash, source, confidence,"
         " first_seen, last_seen, host, regdomain) VALUES (?, ?, ?, 'feed', 50,"
@@ -356,20 +362,30 @@ for i, (t, v, host, rd) in enumerate(rows):
 db.commit()
 EOF
 check shared_rpz 0 "$CHOUSA" --db shared.db export --format rpz -o shared.rpz
-expect shared_rpz_counted "left out 7: on a known-benign list.*domain 3" "$T/err"
-refute shared_rpz_no_platform 'github|discord|google' shared.rpz
+expect shared_rpz_counted "left out 9: on a known-benign list.*domain 5" "$T/err"
+refute shared_rpz_no_platform '^(github\.com|github\.io|raw\.githubusercontent\.com|cdn\.discordapp\.com|drive\.google\.com)[[:space:]]' shared.rpz
 expect shared_rpz_keeps_the_rest '^evil\.example[[:space:]]+CNAME[[:space:]]+\.' shared.rpz
+# A "*." platform's hosts are its tenants': an attacker's own host is blocked.
+expect shared_rpz_keeps_tenant '^evil-user\.github\.io[[:space:]]+CNAME[[:space:]]+\.' shared.rpz
+expect shared_rpz_keeps_cloudfront '^d1234\.cloudfront\.net[[:space:]]+CNAME[[:space:]]+\.' shared.rpz
+expect shared_rpz_keeps_ec2 '^ec2-198-51-100-9\.compute-1\.amazonaws\.com[[:space:]]+CNAME' shared.rpz
 check shared_zeek 0 "$CHOUSA" --db shared.db export --format zeek-intel -o shared.intel
 refute shared_zeek_no_resolver '^(8\.8\.8\.8|1\.1\.1\.1)	' shared.intel
 expect shared_zeek_keeps_address '^203\.0\.113\.7	Intel::ADDR' shared.intel
 expect shared_zeek_keeps_file_url '^github\.com/o/r/raw/a\.exe	Intel::URL' shared.intel
 refute shared_zeek_no_root_url '^(github\.com|8\.8\.8\.8)/	' shared.intel
 expect shared_zeek_keeps_other_root '^evil\.example/	Intel::URL' shared.intel
-expect shared_zeek_counted "left out 7: on a known-benign list.*ipv4 2, domain 3, url 2" "$T/err"
+expect shared_zeek_keeps_tenant '^evil-user\.github\.io	Intel::DOMAIN' shared.intel
+expect shared_zeek_keeps_cloudfront '^d1234\.cloudfront\.net	Intel::DOMAIN' shared.intel
+expect shared_zeek_keeps_tenant_root '^evil-user\.github\.io/	Intel::URL' shared.intel
+refute shared_zeek_no_platform_name '^(github\.io|raw\.githubusercontent\.com)	' shared.intel
+expect shared_zeek_counted "left out 9: on a known-benign list.*ipv4 2, domain 5, url 2" "$T/err"
 check shared_include_benign 0 "$CHOUSA" -q --db shared.db export --format zeek-intel \
     --include-benign -o shared-all.intel
 expect shared_include_benign_keeps '^github\.com/	Intel::URL' shared-all.intel
 expect shared_include_benign_keeps_resolver '^8\.8\.8\.8	Intel::ADDR' shared-all.intel
+expect shared_include_benign_keeps_platform '^github\.io	Intel::DOMAIN' shared-all.intel
+expect shared_include_benign_keeps_tenant '^evil-user\.github\.io	Intel::DOMAIN' shared-all.intel
 # A warninglisted host's root URL is the host: left out; with a query, kept.
 import_all shared.db "warninglist=$TESTS/../demo/warninglist.json"
 check shared_after_warninglist 0 "$CHOUSA" -q --db shared.db export --format zeek-intel -o shared2.intel

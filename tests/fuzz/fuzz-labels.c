@@ -50,6 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (f != NULL && (*f == '\0' || engines < 1))
 		abort();
 	(void)data_shared_platform(text);
+	(void)data_shared_host(text);
 	(void)data_public_resolver(text);
 	chousa_arena_free(arena);
 	return 0;
