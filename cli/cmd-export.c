@@ -118,6 +118,18 @@ cli_export_summary(const char *format, const struct chousa_export_report *rep)
 		    (unsigned long long)rep->n_removed);
 }
 
+/* How many indicators the export left out, for any reason. */
+static uint64_t
+export_left_out(const struct chousa_export_report *rep)
+{
+	uint64_t n = 0;
+	int why;
+
+	for (why = 0; why < CHOUSA_EXPORT_WHY_COUNT; why++)
+		n += rep->left_out[why];
+	return n;
+}
+
 static int
 run_export(const struct cli_cmd *self, int argc, char **argv)
 {
@@ -201,6 +213,11 @@ run_export(const struct cli_cmd *self, int argc, char **argv)
 	chousa_store_close(st);
 	if (!g_opt.quiet)
 		cli_export_summary(o.format, &rep);
+	if (!rep.delta && rep.n_written == 0 && (export_left_out(&rep) > 0 ||
+	    o.sources != NULL || o.families != NULL || o.types != 0))
+		/* A warning, not a line of the summary: -q and cron see it. */
+		cli_warn("the export selected nothing: its filters left out "
+		    "every indicator of the store");
 	return EXIT_CLEAN;
 }
 

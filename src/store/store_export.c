@@ -785,6 +785,101 @@ emit_group(struct walk *w, int64_t vhash, int type)
 	return rc;
 }
 
+/* ---- the filters ---- */
+
+/* The names of the sources that imported into the store, for a
+ * suggestion; NULL-terminated, in w's arena-free buffer *text. */
+static const char **
+source_names(struct walk *w, struct chousa_buf *text)
+{
+	sqlite3_stmt *s = NULL;
+	const char **names;
+	size_t n = 0, i, off;
+
+	if (sqlite3_prepare_v2(w->st->db, "SELECT DISTINCT source FROM "
+	    "imports", -1, &s, NULL) != SQLITE_OK)
+		return NULL;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *name = col_text(s, 0);
+
+		if (name == NULL)
+			continue;
+		chousa_buf_adds(text, name);
+		chousa_buf_addch(text, '\0');
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (text->failed || (names = mem_alloc((n + 1) * sizeof(*names))) ==
+	    NULL)
+		return NULL;
+	for (i = 0, off = 0; i < n; i++) {
+		names[i] = text->data + off;
+		off += strlen(names[i]) + 1;
+	}
+	names[n] = NULL;
+	return names;
+}
+
+/*
+ * Each name of --sources lists something in the store: a misspelt one
+ * would narrow the export silently (feodo,urlhuas gives feodo's alone),
+ * so it is refused as a usage error, with the nearest name imported.
+ */
+static int
+check_sources(struct walk *w, const char *list)
+{
+	sqlite3_stmt *s = NULL;
+	const char *p, *end;
+	int rc = CHOUSA_OK;
+
+	if (sqlite3_prepare_v2(w->st->db, "SELECT 1 FROM indicators WHERE "
+	    "source = ? LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+		return store_dberr(w->st, w->err, "cannot read the store");
+	for (p = list; *p != '\0' && rc == CHOUSA_OK;
+	    p = *end == ',' ? end + 1 : end) {
+		struct chousa_buf text;
+		const char **names, *near;
+		int step;
+
+		end = strchr(p, ',');
+		if (end == NULL)
+			end = p + strlen(p);
+		if (end == p)
+			continue;
+		sqlite3_reset(s);
+		sqlite3_bind_text(s, 1, p, (int)(end - p), SQLITE_STATIC);
+		step = sqlite3_step(s);
+		if (step == SQLITE_ROW)
+			continue;
+		if (step != SQLITE_DONE) {
+			rc = store_dberr(w->st, w->err, "cannot read the "
+			    "store");
+			break;
+		}
+		chousa_buf_init(&text, 0);
+		names = source_names(w, &text);
+		{
+			char word[128];
+			size_t len = (size_t)(end - p) < sizeof(word) ?
+			    (size_t)(end - p) : sizeof(word) - 1;
+
+			memcpy(word, p, len);
+			word[len] = '\0';
+			near = names != NULL ? chousa_suggest(word, names) :
+			    NULL;
+			rc = chousa_errf(w->err, CHOUSA_EINVAL, "--sources: "
+			    "the store holds nothing from '%s'%s%s%s", word,
+			    near != NULL ? " (did you mean '" : "",
+			    near != NULL ? near : "", near != NULL ? "'?)" :
+			    "");
+		}
+		mem_free(names);
+		chousa_buf_release(&text);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
 /* ---- the walk ---- */
 
 static int
@@ -882,7 +977,9 @@ chousa_store_foreach_indicator(struct chousa_store *st,
 		own_snapshot = 1;
 	}
 	store_io_mode(st, STORE_IO_SCAN);
-	rc = find_shared(w);
+	rc = q->sources != NULL ? check_sources(w, q->sources) : CHOUSA_OK;
+	if (rc == CHOUSA_OK)
+		rc = find_shared(w);
 	if (rc == CHOUSA_OK && q->check_benign)
 		rc = benign_load(w);
 	if (rc == CHOUSA_OK)

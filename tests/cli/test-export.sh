@@ -392,6 +392,25 @@ check shared_after_warninglist 0 "$CHOUSA" -q --db shared.db export --format zee
 refute warninglisted_root_url_left_out '^www\.google\.com/	' shared2.intel
 expect warninglisted_url_with_query_kept '^www\.google\.com/\?q=x	Intel::URL' shared2.intel
 
+# ---- a filter that selects nothing ----
+
+# A misspelt source is refused, not a silently narrower export.
+rm -f typo.csv
+check sources_typo_refused 2 "$CHOUSA" --db "$db" export --format csv \
+    --sources feodo,urlhuas -o typo.csv
+expect sources_typo_names_it "urlhuas.*did you mean 'urlhaus'" "$T/err"
+if [ -e typo.csv ]; then not_ok sources_typo_writes_nothing; else ok sources_typo_writes_nothing; fi
+check sources_unknown_refused 2 "$CHOUSA" --db "$db" export --format csv \
+    --sources nosuch -o typo.csv
+expect sources_unknown_says_so "nothing from 'nosuch'" "$T/err"
+check sources_known_kept 0 "$CHOUSA" -q --db "$db" export --format csv \
+    --sources feodo,urlhaus -o ok.csv
+refute sources_known_quiet 'selected nothing' "$T/err"
+# Filters that leave out every entry of a full store: said, even with -q.
+check filters_select_nothing 0 "$CHOUSA" -q --db "$db" export --format csv \
+    --min-confidence 100 --since 2099-01-01 -o none.csv
+expect filters_select_nothing_warned 'selected nothing' "$T/err"
+
 # ---- docs/export.md's scheduling recipes ----
 
 # Followed literally, a recipe must reach the right store: each chousa it

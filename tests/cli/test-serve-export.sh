@@ -74,6 +74,10 @@ get "format=rpz"
 header Chousa-Export-Left-Out > "$T/lo"
 expect export_rpz_left_out_types '^type=[0-9]+$' "$T/lo"
 
+get "format=csv&sources=feodo,urlhuas"
+status_is export_sources_typo_is_400 400
+expect export_sources_typo_names_it "nothing from 'urlhuas'" "$T/body"
+
 # ---- 2. formats that write a directory ----
 "$CHOUSA" -q export --format ecs -o "$T/ecs" 2> /dev/null
 "$CHOUSA" -q export --format misp-feed -o "$T/misp" 2> /dev/null
