@@ -1022,8 +1022,12 @@ int
 chousa_store_changed_at(struct chousa_store *st, int64_t *out,
     struct chousa_err *err)
 {
-	return ok_imports(st, "SELECT coalesce(max(finished_at), 0) FROM "
-	    "imports WHERE outcome = 'ok'", out, err);
+	/* A restore's time too (store_backup.c): the store went back to
+	 * an older copy, which a client holding a newer one must refetch. */
+	return ok_imports(st, "SELECT max(coalesce((SELECT max(finished_at) "
+	    "FROM imports WHERE outcome = 'ok'), 0), coalesce((SELECT "
+	    "checked_at FROM feed_state WHERE source = '" STORE_RESTORE_STAMP
+	    "'), 0))", out, err);
 }
 
 int
