@@ -58,7 +58,7 @@ CPPFLAGS   += -DCHOUSA_INJECT
 endif
 
 # The data files under data/ (token lists, aliases) become C arrays that
-# src/investigate/data.c includes, so the tool needs no file at run time.
+# src/ioc/data.c includes, so the tool needs no file at run time.
 DATA_TXT   := $(sort $(wildcard data/*.txt data/*/*.txt))
 DATA_H     := $(BUILD)/gen/chousa-data.h
 CPPFLAGS   += -I$(BUILD)/gen
@@ -88,7 +88,7 @@ $(DATA_H): $(DATA_TXT) scripts/gen-data.sh
 	@mkdir -p $(dir $@)
 	scripts/gen-data.sh $(DATA_TXT) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/src/investigate/data.o: $(DATA_H)
+$(BUILD)/src/ioc/data.o: $(DATA_H)
 
 # Two archives of the same objects.  libchousa.a, the one `make install`
 # ships and ./chousa links, is one relocatable object in which only the

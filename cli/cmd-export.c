@@ -43,8 +43,11 @@ static const struct cli_opt export_opts[] = {
 	    "green, amber, amber+strict or red." },
 	{ OPT_INCLUDE_BENIGN, "include-benign", NULL, "Keep indicators that "
 	    "a known-benign list covers (an address in a listed range, a "
-	    "domain under a listed hostname); left out by default.  A URL "
-	    "is never left out for its host alone." },
+	    "domain under a listed hostname), or chousa's lists of shared "
+	    "platforms (github.com, drive.google.com...) and public DNS "
+	    "resolvers (8.8.8.8...) that investigate reads; left out by "
+	    "default.  A URL of one file on such a host stays; a root URL "
+	    "(http://host/) names the whole host and is judged as it is." },
 	{ OPT_DELTA, "delta", "STATE", "Also write what changed since the "
 	    "export that wrote the file STATE, in the engine's live form "
 	    "(suricata: dataset-add and dataset-remove commands; zeek-intel: "
@@ -101,15 +104,30 @@ cli_export_summary(const char *format, const struct chousa_export_report *rep)
 		    why == CHOUSA_EXPORT_WHY_INACTIVE ?
 		    "not seen within --active days" :
 		    why == CHOUSA_EXPORT_WHY_BENIGN ?
-		    "on a known-benign list (--include-benign keeps them)" :
+		    "on a known-benign list or chousa's shared-platform and "
+		    "public-resolver lists (--include-benign keeps them)" :
 		    why == CHOUSA_EXPORT_WHY_TYPE ?
 		    "a type the format has no place for" :
+		    why == CHOUSA_EXPORT_WHY_SCHEME ?
+		    "a URL the engine cannot see in clear (not http://)" :
 		    "a value the format cannot carry", detail);
 	}
 	if (rep->delta)
 		cli_info("  delta: %llu added or changed, %llu removed",
 		    (unsigned long long)rep->n_added,
 		    (unsigned long long)rep->n_removed);
+}
+
+/* How many indicators the export left out, for any reason. */
+static uint64_t
+export_left_out(const struct chousa_export_report *rep)
+{
+	uint64_t n = 0;
+	int why;
+
+	for (why = 0; why < CHOUSA_EXPORT_WHY_COUNT; why++)
+		n += rep->left_out[why];
+	return n;
 }
 
 static int
@@ -195,6 +213,11 @@ run_export(const struct cli_cmd *self, int argc, char **argv)
 	chousa_store_close(st);
 	if (!g_opt.quiet)
 		cli_export_summary(o.format, &rep);
+	if (!rep.delta && rep.n_written == 0 && (export_left_out(&rep) > 0 ||
+	    o.sources != NULL || o.families != NULL || o.types != 0))
+		/* A warning, not a line of the summary: -q and cron see it. */
+		cli_warn("the export selected nothing: its filters left out "
+		    "every indicator of the store");
 	return EXIT_CLEAN;
 }
 

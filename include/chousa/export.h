@@ -83,6 +83,8 @@ enum chousa_export_why {
 	CHOUSA_EXPORT_WHY_BENIGN,	/* on a known-benign list */
 	CHOUSA_EXPORT_WHY_TYPE,		/* a type the format has no place for */
 	CHOUSA_EXPORT_WHY_VALUE,	/* a value the format cannot carry */
+	CHOUSA_EXPORT_WHY_SCHEME,	/* a URL the engine cannot see in
+					 * clear (https, not http) */
 	CHOUSA_EXPORT_WHY_COUNT
 };
 /* "family", "confidence", ... for the summary. */

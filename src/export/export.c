@@ -30,7 +30,7 @@ chousa_export_why_name(int why)
 {
 	static const char *const names[CHOUSA_EXPORT_WHY_COUNT] = {
 		"family", "confidence", "since", "inactive", "benign",
-		"type", "value"
+		"type", "value", "scheme"
 	};
 
 	if (why < 0 || why >= CHOUSA_EXPORT_WHY_COUNT)
@@ -43,7 +43,13 @@ chousa_export_why_name(int why)
 void
 export_refuse(struct export_run *r)
 {
-	r->refused = 1;
+	r->refused = CHOUSA_EXPORT_WHY_VALUE + 1;
+}
+
+void
+export_refuse_why(struct export_run *r, int why)
+{
+	r->refused = why + 1;
 }
 
 void
@@ -615,7 +621,7 @@ on_row(void *arg, const struct chousa_export_row *row)
 	if (rc != CHOUSA_OK)
 		return rc;
 	if (r->refused) {
-		left_out(c, CHOUSA_EXPORT_WHY_VALUE, row->type);
+		left_out(c, r->refused - 1, row->type);
 		return CHOUSA_OK;
 	}
 	r->rep->n_written++;

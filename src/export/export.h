@@ -91,7 +91,8 @@ struct export_run {
 							 * it (opts.deploy_dir or
 							 * dir) */
 	const char			*file;		/* one file; NULL: stdout */
-	int				 refused;	/* set by export_refuse */
+	int				 refused;	/* by export_refuse: the
+							 * reason + 1, or 0 */
 	void				*state;		/* the format's own */
 	struct export_file		**files;
 	size_t				 n_files;
@@ -140,6 +141,8 @@ int	export_place(struct export_run *r, struct chousa_arena *a,
 
 /* The item was not written: its value does not fit the format. */
 void	export_refuse(struct export_run *r);
+/* Likewise, for the reason why (CHOUSA_EXPORT_WHY_*). */
+void	export_refuse_why(struct export_run *r, int why);
 /* "2020-11-27T12:34:56Z" of t (> 0) into out (24 bytes), else "". */
 void	export_date(char *out, int64_t t);
 /* The TLP as upper-case marking ("CLEAR", "AMBER+STRICT"). */

@@ -8,7 +8,14 @@
  * and 7 with sets from the yaml), and a suricata.yaml snippet whose
  * hashsize and memcap come from the counts: the default hash of a few
  * thousand rows makes a set of a million entries slow to load and match.
+ *
+ * A URL is two keys, host and path, and Suricata has no buffer holding
+ * both: two sets would match any listed host with any listed path.  So
+ * each URL gets a rule of its own (as abuse.ch's URLhaus rules do), exact
+ * on both buffers, with a sid drawn from a hash of the URL so that it
+ * stays the same from one export to the next.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/digest.h"
@@ -18,19 +25,26 @@
 /* Suricata reads a JSON-lines set with a 1024-byte line buffer. */
 #define JSONL_MAX	1000
 
+/*
+ * The URL rules' sids: a hash of the URL into this range, the next free
+ * one on a collision.  Below 2^31 for tools that keep a sid signed, and
+ * far from the sids of the set rules (9170001-9170112) and of the big
+ * public rulesets (below 100 million).
+ */
+#define URL_SID_BASE	1900000000u
+#define URL_SID_RANGE	100000000u
+
 enum {
-	F_DOMAINS, F_DOMAINS_JSON, F_DOMAINS_REP, F_URL_HOSTS, F_URL_PATHS,
-	F_URL_PATHS_JSON, F_IPS, F_IPS_JSON, F_IPS_REP, F_MD5, F_MD5_REP,
-	F_SHA1, F_SHA256, F_SHA256_REP, F_IPREP_CATEGORIES, F_IPREP,
-	F_RULES, F_RULES7, F_YAML, F_COUNT
+	F_DOMAINS, F_DOMAINS_JSON, F_DOMAINS_REP, F_IPS, F_IPS_JSON,
+	F_IPS_REP, F_MD5, F_MD5_REP, F_SHA1, F_SHA256, F_SHA256_REP,
+	F_IPREP_CATEGORIES, F_IPREP, F_RULES, F_RULES7, F_YAML, F_COUNT
 };
 
 static const char *const file_names[F_COUNT] = {
-	"domains.lst", "domains.jsonl", "domains.rep", "url-hosts.lst",
-	"url-paths.lst", "url-paths.jsonl", "ips.lst", "ips.jsonl",
-	"ips.rep", "md5.lst", "md5.rep", "sha1.lst", "sha256.lst",
-	"sha256.rep", "iprep-categories.txt", "iprep.list", "chousa.rules",
-	"chousa-7.rules", "suricata.yaml"
+	"domains.lst", "domains.jsonl", "domains.rep", "ips.lst",
+	"ips.jsonl", "ips.rep", "md5.lst", "md5.rep", "sha1.lst",
+	"sha256.lst", "sha256.rep", "iprep-categories.txt", "iprep.list",
+	"chousa.rules", "chousa-7.rules", "suricata.yaml"
 };
 
 /* iprep categories: by what the address does (at most 60 ids). */
@@ -48,6 +62,9 @@ struct suricata {
 	struct export_file	*delta8;
 	struct export_file	*delta7;
 	struct chousa_buf	 json;
+	uint32_t		*sids;		/* the URL rules' sids, 0 empty */
+	size_t			 n_sids;
+	size_t			 sids_cap;	/* a power of two */
 };
 
 static int
@@ -74,14 +91,30 @@ sur_begin(struct export_run *r, struct chousa_err *err)
 		    i + 1, categories[i][0], categories[i][1]);
 		rc = export_entry(s->f[F_IPREP_CATEGORIES], err);
 	}
+	/* The URL rules come as the URLs do; the set rules at the end. */
+	if (rc == CHOUSA_OK) {
+		chousa_buf_adds(&s->f[F_RULES]->buf, "# chousa export for "
+		    "Suricata 8: the entry that matched is logged under "
+		    "alert.extra.chousa\n# (family, confidence, first_seen, "
+		    "last_seen, sources, evidence).\n");
+		chousa_buf_adds(&s->f[F_RULES7]->buf, "# chousa export for "
+		    "Suricata 6.0.13 and 7: the sets are declared in "
+		    "suricata.yaml\n# (the snippet beside this file); "
+		    "addresses match through iprep.\n");
+	}
 	return rc;
 }
 
-/* A URL's path and query as the request line carries them. */
+/*
+ * A URL's path and query as the request line carries them, and its port
+ * (0 when the URL names none).
+ */
 static int
-url_path(const char *url, const char **p, size_t *len)
+url_path(const char *url, const char **p, size_t *len, unsigned *port)
 {
-	const char *rest = strstr(url, "://"), *end;
+	const char *rest = strstr(url, "://"), *end, *colon;
+	char *digits_end;
+	unsigned long n;
 
 	if (rest == NULL)
 		return 0;
@@ -89,6 +122,16 @@ url_path(const char *url, const char **p, size_t *len)
 	*p = rest + strcspn(rest, "/?#");
 	end = strchr(*p, '#');
 	*len = end != NULL ? (size_t)(end - *p) : strlen(*p);
+	*port = 0;
+	/* The last colon of the authority, after an IPv6 literal's ']'. */
+	for (colon = *p; colon > rest && colon[-1] != ':' &&
+	    colon[-1] != ']' && colon[-1] != '@'; colon--)
+		;
+	if (colon > rest && colon[-1] == ':' && colon < *p) {
+		n = strtoul(colon, &digits_end, 10);
+		if (digits_end == *p && n > 0 && n <= 65535)
+			*port = (unsigned)n;
+	}
 	if (*len == 0) {
 		*p = "/";
 		*len = 1;
@@ -179,12 +222,214 @@ iprep_category(const struct export_item *it)
 	return 3;
 }
 
+/* ---- a rule per URL ---- */
+
+/*
+ * A content string as Suricata reads it: the bytes its parser gives a
+ * meaning (quote, semicolon, backslash, pipe), controls, spaces' kin and
+ * anything past ASCII go as |hex|, runs of them in one pair of pipes.
+ */
+static void
+content_str(struct chousa_buf *b, const char *s, size_t len, int lower)
+{
+	static const char hex[] = "0123456789abcdef";
+	int in_hex = 0;
+	size_t i;
+
+	chousa_buf_addch(b, '"');
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int raw = c > 0x20 && c < 0x7f && c != '"' && c != ';' &&
+		    c != '\\' && c != '|';
+
+		if (lower && c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if (raw && in_hex) {
+			chousa_buf_addch(b, '|');
+			in_hex = 0;
+		} else if (!raw) {
+			chousa_buf_adds(b, in_hex ? " " : "|");
+			in_hex = 1;
+			chousa_buf_addch(b, hex[c >> 4]);
+			chousa_buf_addch(b, hex[c & 15]);
+			continue;
+		}
+		chousa_buf_addch(b, (char)c);
+	}
+	if (in_hex)
+		chousa_buf_addch(b, '|');
+	chousa_buf_addch(b, '"');
+}
+
+/* Text for msg: its quote, semicolon and backslash escaped. */
+static void
+msg_str(struct chousa_buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == ';' || *s == '\\')
+			chousa_buf_addch(b, '\\');
+		chousa_buf_addch(b, *s);
+	}
+}
+
+/* A metadata value (no comma, semicolon or space in it), or 0. */
+static int
+meta_ok(const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	return n > 0 && n <= 128 && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
+}
+
+/*
+ * The URL's sid: its hash into the range, then the next one free, so
+ * that no sid repeats in a file (Suricata refuses the file) and a URL
+ * keeps its sid while the URLs before it in the store keep theirs.
+ */
+static int
+url_sid(struct suricata *s, const char *url, uint32_t *sid)
+{
+	uint32_t v = URL_SID_BASE +
+	    (uint32_t)(export_key(CHOUSA_IOC_URL, url) % URL_SID_RANGE);
+	size_t i;
+
+	if ((s->n_sids + 1) * 2 > s->sids_cap) {
+		size_t cap = s->sids_cap ? s->sids_cap * 2 : 1024, j;
+		uint32_t *t = mem_alloc(cap * sizeof(*t));
+
+		if (t == NULL)
+			return CHOUSA_ENOMEM;
+		for (j = 0; j < s->sids_cap; j++) {
+			if (s->sids[j] == 0)
+				continue;
+			for (i = s->sids[j] & (cap - 1); t[i] != 0;
+			    i = (i + 1) & (cap - 1))
+				;
+			t[i] = s->sids[j];
+		}
+		mem_free(s->sids);
+		s->sids = t;
+		s->sids_cap = cap;
+	}
+	for (;;) {
+		for (i = v & (s->sids_cap - 1); s->sids[i] != 0 &&
+		    s->sids[i] != v; i = (i + 1) & (s->sids_cap - 1))
+			;
+		if (s->sids[i] == 0)
+			break;
+		v = v + 1 < URL_SID_BASE + URL_SID_RANGE ? v + 1 :
+		    URL_SID_BASE;
+	}
+	s->sids[i] = v;
+	s->n_sids++;
+	*sid = v;
+	return CHOUSA_OK;
+}
+
+/*
+ * One rule matching the URL alone: the Host header exactly as a client
+ * sends it for the URL (http.host.raw, which keeps the port a URL names:
+ * "evil.example:8080" is not "evil.example", behind a proxy too; nocase,
+ * as host names are), the request URI exactly its path and query.  The
+ * fast pattern is the longer of the two, the one fewer requests share.
+ */
+static void
+url_rule(struct chousa_buf *b, struct chousa_buf *host_buf,
+    const struct export_item *it, const char *path, size_t path_len,
+    unsigned port, uint32_t sid)
+{
+	const char *host = it->row->host;
+	char date[11];
+
+	chousa_buf_reset(host_buf);
+	if (strchr(host, ':') != NULL && host[0] != '[')
+		chousa_buf_addf(host_buf, "[%s]", host);
+	else
+		chousa_buf_adds(host_buf, host);
+	if (port != 0 && port != 80)
+		chousa_buf_addf(host_buf, ":%u", port);
+	chousa_buf_adds(b, "alert http any any -> any any (msg:\"chousa HTTP "
+	    "request for a listed URL, ");
+	msg_str(b, it->family_name != NULL && it->family != NULL ?
+	    it->family_name : it->family != NULL ? it->family :
+	    "unknown family");
+	if (it->family_name != NULL && it->family != NULL) {
+		chousa_buf_adds(b, " (");
+		msg_str(b, it->family);
+		chousa_buf_addch(b, ')');
+	}
+	if (it->first[0] != '\0')
+		chousa_buf_addf(b, ", first seen %.10s", it->first);
+	if (it->sources != NULL) {
+		chousa_buf_adds(b, ", from ");
+		msg_str(b, it->sources);
+	}
+	chousa_buf_adds(b, "\"; flow:established,to_server; http.host.raw; "
+	    "content:");
+	content_str(b, host_buf->data, host_buf->len, 1);
+	chousa_buf_addf(b, "; bsize:%zu; nocase;%s http.uri; content:",
+	    host_buf->len, host_buf->len >= path_len ? " fast_pattern;" : "");
+	content_str(b, path, path_len, 0);
+	chousa_buf_addf(b, "; bsize:%zu;%s classtype:trojan-activity; "
+	    "sid:%lu; rev:1; metadata:provider chousa", path_len,
+	    host_buf->len < path_len ? " fast_pattern;" : "",
+	    (unsigned long)sid);
+	if (meta_ok(it->family))
+		chousa_buf_addf(b, ", chousa_family %s", it->family);
+	if (it->first[0] != '\0') {
+		memcpy(date, it->first, 10);
+		date[4] = date[7] = '_';
+		date[10] = '\0';
+		chousa_buf_addf(b, ", first_seen %s", date);
+	}
+	chousa_buf_adds(b, ";)\n");
+}
+
+/*
+ * A URL into both rule files.  Only http: an https URL's host and path
+ * travel encrypted, and no rule sees them without decryption; its host
+ * alone would block every file on it.
+ */
+static int
+sur_url(struct export_run *r, const struct export_item *it,
+    struct chousa_err *err)
+{
+	struct suricata *s = r->state;
+	const char *v = it->row->value, *path;
+	size_t len, mark;
+	unsigned port;
+	uint32_t sid;
+	int rc;
+
+	if (strncmp(v, "http://", 7) != 0) {
+		export_refuse_why(r, CHOUSA_EXPORT_WHY_SCHEME);
+		return CHOUSA_OK;
+	}
+	if (it->row->host == NULL || it->row->host[0] == '\0' ||
+	    !url_path(v, &path, &len, &port)) {
+		export_refuse(r);
+		return CHOUSA_OK;
+	}
+	if (url_sid(s, v, &sid) != CHOUSA_OK)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	/* s->json is free between entries: the host as the header has it. */
+	mark = s->f[F_RULES]->buf.len;
+	url_rule(&s->f[F_RULES]->buf, &s->json, it, path, len, port, sid);
+	chousa_buf_add(&s->f[F_RULES7]->buf, s->f[F_RULES]->buf.data + mark,
+	    s->f[F_RULES]->buf.len - mark);
+	rc = export_entry(s->f[F_RULES], err);
+	if (rc == CHOUSA_OK)
+		rc = export_entry(s->f[F_RULES7], err);
+	return rc;
+}
+
 static int
 sur_item(struct export_run *r, const struct export_item *it,
     struct chousa_err *err)
 {
 	struct suricata *s = r->state;
-	const char *v = it->row->value, *path;
+	const char *v = it->row->value;
 	size_t len = strlen(v);
 	int rc = CHOUSA_OK;
 
@@ -199,17 +444,7 @@ sur_item(struct export_run *r, const struct export_item *it,
 			    err);
 		break;
 	case CHOUSA_IOC_URL:
-		if (it->row->host == NULL || !url_path(v, &path, &len)) {
-			export_refuse(r);
-			break;
-		}
-		rc = b64_line(s->f[F_URL_HOSTS], it->row->host,
-		    strlen(it->row->host), -1, err);
-		if (rc == CHOUSA_OK)
-			rc = b64_line(s->f[F_URL_PATHS], path, len, -1, err);
-		if (rc == CHOUSA_OK)
-			rc = json_line(s, s->f[F_URL_PATHS_JSON], it, path,
-			    len, err);
+		rc = sur_url(r, it, err);
 		break;
 	case CHOUSA_IOC_IPV4:
 	case CHOUSA_IOC_IPV6:
@@ -259,11 +494,6 @@ delta_sets(int type, const char **plain, const char **json,
 		*json = "chousa-domains-json";
 		*set_type = "string";
 		return 1;
-	case CHOUSA_IOC_URL:
-		*plain = "chousa-url-paths";
-		*json = "chousa-url-paths-json";
-		*set_type = "string";
-		return 1;
 	case CHOUSA_IOC_IPV4:
 	case CHOUSA_IOC_IPV6:
 		*plain = "chousa-ips";
@@ -286,12 +516,7 @@ delta_sets(int type, const char **plain, const char **json,
 static void
 socket_data(struct chousa_buf *b, int type, const char *value)
 {
-	const char *path;
-	size_t len;
-
-	if (type == CHOUSA_IOC_URL && url_path(value, &path, &len))
-		digest_base64(b, path, len);
-	else if (type == CHOUSA_IOC_DOMAIN || type == CHOUSA_IOC_URL)
+	if (type == CHOUSA_IOC_DOMAIN)
 		digest_base64(b, value, strlen(value));
 	else
 		chousa_buf_adds(b, value);
@@ -302,7 +527,7 @@ sur_added(struct export_run *r, const struct export_item *it,
     struct chousa_err *err)
 {
 	struct suricata *s = r->state;
-	const char *plain, *json, *set_type, *v = it->row->value, *path;
+	const char *plain, *json, *set_type, *v = it->row->value;
 	size_t len = strlen(v), i;
 	int rc;
 
@@ -315,8 +540,6 @@ sur_added(struct export_run *r, const struct export_item *it,
 	rc = export_entry(s->delta7, err);
 	if (rc != CHOUSA_OK || json == NULL)
 		return rc;
-	if (it->row->type == CHOUSA_IOC_URL && url_path(v, &path, &len))
-		v = path;
 	if (!enrichment(s, it, v, len))
 		return CHOUSA_OK;
 	chousa_buf_addf(&s->delta8->buf, "dataset-add-json %s %s ", json,
@@ -410,12 +633,6 @@ rule(struct export_run *r, struct chousa_buf *b, const struct rule *ru)
 
 	chousa_buf_addf(b, "alert %s any any -> any any (msg:\"chousa %s\"; ",
 	    ru->proto, ru->msg);
-	if (ru->file == F_URL_PATHS_JSON || ru->file == F_URL_PATHS) {
-		chousa_buf_adds(b, "http.host; dataset:isset,chousa-url-hosts");
-		if (ru->json)
-			set_options(b, s->f[F_URL_HOSTS], "string", "");
-		chousa_buf_adds(b, "; ");
-	}
 	chousa_buf_addf(b, "%s; dataset:isset,%s", ru->buffer, ru->set);
 	if (ru->json)
 		set_options(b, s->f[ru->file], ru->type, JSON_OPTS);
@@ -423,14 +640,13 @@ rule(struct export_run *r, struct chousa_buf *b, const struct rule *ru)
 	    "metadata:provider chousa;)\n", ru->sid);
 }
 
-/* A rules file's header comment, then its dataset rules. */
+/* A rules file's dataset rules. */
 static void
-rule_list(struct export_run *r, struct chousa_buf *b, const char *comment,
+rule_list(struct export_run *r, struct chousa_buf *b,
     const struct rule *rules, size_t n_rules)
 {
 	size_t i;
 
-	chousa_buf_adds(b, comment);
 	for (i = 0; i < n_rules; i++)
 		rule(r, b, &rules[i]);
 }
@@ -475,19 +691,13 @@ rules8(struct export_run *r, struct chousa_buf *b)
 		{ 9170003, "http", "HTTP Host of a listed domain",
 		    "http.host", F_DOMAINS_JSON, "chousa-domains-json",
 		    "string", 1 },
-		{ 9170004, "http", "HTTP request for a listed URL",
-		    "http.uri", F_URL_PATHS_JSON, "chousa-url-paths-json",
-		    "string", 1 },
 		{ 9170005, "ip", "traffic to a listed address", "ip.dst",
 		    F_IPS_JSON, "chousa-ips-json", "ip", 1 },
 		{ 9170006, "ip", "traffic from a listed address", "ip.src",
 		    F_IPS_JSON, "chousa-ips-json", "ip", 1 },
 	};
 
-	rule_list(r, b, "# chousa export for Suricata 8: the entry that "
-	    "matched is logged under alert.extra.chousa\n# (family, "
-	    "confidence, first_seen, last_seen, sources, evidence).\n",
-	    rules, sizeof(rules) / sizeof(rules[0]));
+	rule_list(r, b, rules, sizeof(rules) / sizeof(rules[0]));
 	file_rules(r, b, 9170007);
 }
 
@@ -502,14 +712,9 @@ rules7(struct export_run *r, struct chousa_buf *b)
 		    F_DOMAINS, "chousa-domains", "string", 0 },
 		{ 9170103, "http", "HTTP Host of a listed domain",
 		    "http.host", F_DOMAINS, "chousa-domains", "string", 0 },
-		{ 9170104, "http", "HTTP request for a listed URL",
-		    "http.uri", F_URL_PATHS, "chousa-url-paths", "string", 0 },
 	};
 
-	rule_list(r, b, "# chousa export for Suricata 6.0.13 and 7: the "
-	    "sets are declared in suricata.yaml\n# (the snippet beside this "
-	    "file); addresses match through iprep.\n", rules,
-	    sizeof(rules) / sizeof(rules[0]));
+	rule_list(r, b, rules, sizeof(rules) / sizeof(rules[0]));
 	chousa_buf_adds(b, "alert dns any any -> any any (msg:\"chousa DNS "
 	    "query for a listed domain, confidence 75 or more\"; dns.query; "
 	    "datarep:chousa-domains-rep, >, 74");
@@ -530,13 +735,16 @@ yaml_set(struct export_run *r, struct chousa_buf *b, const char *name,
 	    s->f[file]->name, memcap_mb(s->f[file]), hashsize(s->f[file]));
 }
 
+/* The set rules written from b's offset at: each starts a line. */
 static uint64_t
-count_rules(const struct chousa_buf *b)
+count_rules(const struct chousa_buf *b, size_t at)
 {
-	const char *p = b->data;
+	const char *p;
 	uint64_t n = 0;
 
-	for (; (p = strstr(p, "alert ")) != NULL; p++)
+	if (b->failed || b->data == NULL)
+		return 0;
+	for (p = b->data + at; (p = strstr(p, "alert ")) != NULL; p++)
 		n += p == b->data || p[-1] == '\n';
 	return n;
 }
@@ -546,19 +754,21 @@ sur_end(struct export_run *r, struct chousa_err *err)
 {
 	struct suricata *s = r->state;
 	struct chousa_buf *b;
+	size_t at;
 	int rc;
 
+	/* The URL rules are counted already, as they were written. */
+	at = s->f[F_RULES]->buf.len;
 	rules8(r, &s->f[F_RULES]->buf);
-	s->f[F_RULES]->n = count_rules(&s->f[F_RULES]->buf);
+	s->f[F_RULES]->n += count_rules(&s->f[F_RULES]->buf, at);
+	at = s->f[F_RULES7]->buf.len;
 	rules7(r, &s->f[F_RULES7]->buf);
-	s->f[F_RULES7]->n = count_rules(&s->f[F_RULES7]->buf);
+	s->f[F_RULES7]->n += count_rules(&s->f[F_RULES7]->buf, at);
 	b = &s->f[F_YAML]->buf;
 	chousa_buf_addf(b, "# chousa export: merge into suricata.yaml.  The "
 	    "sets of chousa-7.rules, sized\n# from this export's counts "
 	    "(a hash row per entry).\ndatasets:\n");
 	yaml_set(r, b, "chousa-domains", F_DOMAINS, "string");
-	yaml_set(r, b, "chousa-url-hosts", F_URL_HOSTS, "string");
-	yaml_set(r, b, "chousa-url-paths", F_URL_PATHS, "string");
 	yaml_set(r, b, "chousa-ips", F_IPS, "ip");
 	yaml_set(r, b, "chousa-md5", F_MD5, "md5");
 	yaml_set(r, b, "chousa-sha256", F_SHA256, "sha256");
@@ -578,6 +788,7 @@ sur_release(struct export_run *r)
 	struct suricata *s = r->state;
 
 	chousa_buf_release(&s->json);
+	mem_free(s->sids);
 }
 
 const struct export_format export_suricata = {

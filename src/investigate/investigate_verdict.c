@@ -312,7 +312,7 @@ shared_reason(struct chousa_ctx *ctx, const struct chousa_report *rep,
 	*cdn_or_resolver = 0;
 	if (is_hash_type(ind->type))
 		return NULL;
-	if (labels_public_resolver(host)) {
+	if (data_public_resolver(host)) {
 		*cdn_or_resolver = 1;
 		return chousa_arena_printf(ctx->arena, "%s is a public DNS "
 		    "resolver", host);
@@ -327,7 +327,7 @@ shared_reason(struct chousa_ctx *ctx, const struct chousa_report *rep,
 			    "resolver") ? "public resolvers" : "a CDN");
 		}
 	}
-	if (labels_shared_platform(host))
+	if (data_shared_platform(host))
 		return chousa_arena_printf(ctx->arena, "%s is a shared "
 		    "platform where anyone can publish", host);
 	for (i = 0; i < rep->n_benign; i++) {

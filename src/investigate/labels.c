@@ -568,35 +568,3 @@ labels_builtin_family(struct chousa_arena *a, const char *label,
 		    first_len) : NULL;
 	return chousa_arena_strndup(a, l, (size_t)(colon - l));
 }
-
-int
-labels_host_in(const char *const *list, const char *host)
-{
-	size_t i, hl;
-
-	if (host == NULL)
-		return 0;
-	hl = strlen(host);
-	for (i = 0; list[i] != NULL; i++) {
-		size_t ll = strlen(list[i]);
-
-		if (hl == ll && strcasecmp(host, list[i]) == 0)
-			return 1;
-		if (hl > ll && host[hl - ll - 1] == '.' &&
-		    strcasecmp(host + hl - ll, list[i]) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-int
-labels_shared_platform(const char *host)
-{
-	return labels_host_in(data_shared_platforms(), host);
-}
-
-int
-labels_public_resolver(const char *ip)
-{
-	return ip != NULL && in_list(data_public_resolvers(), ip, strlen(ip));
-}

@@ -14,6 +14,7 @@
 #define CHOUSA_LABELS_H
 
 #include "chousa.h"
+#include "ioc/data.h"
 
 /* Words longer than this are no family name (hashes, paths). */
 #define LABELS_WORD_MAX		40
@@ -88,23 +89,5 @@ const char *labels_from_detections(struct chousa_arena *a,
  */
 const char *labels_builtin_family(struct chousa_arena *a, const char *label,
 	    const char **name);
-
-/* Whether host is, or is under, a name of list (NULL-terminated). */
-int	labels_host_in(const char *const *list, const char *host);
-
-/* Whether host is, or is under, a shared publishing platform
- * (data/shared-platforms.txt: github.com, dropbox.com...). */
-int	labels_shared_platform(const char *host);
-
-/* Whether an address (normal form) is a big public DNS resolver
- * (data/public-resolvers.txt: 8.8.8.8, 1.1.1.1...). */
-int	labels_public_resolver(const char *ip);
-
-/* data.c: the compiled-in data files, NULL-terminated. */
-const char *const *data_generic_words(void);
-const char *const *data_family_aliases(void);
-const char *const *data_shared_platforms(void);
-const char *const *data_public_resolvers(void);
-const char *const *data_reference_sites(void);
 
 #endif /* CHOUSA_LABELS_H */

@@ -167,7 +167,7 @@ chousa_triage_context(const char *text, size_t len,
 			    CHOUSA_CTX_RECIPIENT : CHOUSA_CTX_HEADER;
 		}
 	}
-	if (labels_host_in(data_reference_sites(), host))
+	if (data_host_in(data_reference_sites(), host))
 		return CHOUSA_CTX_REFERENCE;
 	return CHOUSA_CTX_BODY;
 }

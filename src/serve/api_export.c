@@ -78,6 +78,19 @@ struct xjob {
 
 /* ---- the ETag ---- */
 
+/*
+ * Whether the store's last change is in a second already over, so a
+ * Last-Modified of whole seconds dates it: a change later in the same
+ * second would carry the same date, and a client given it would be told
+ * 304 for the newer store.  Until then no Last-Modified is given (the
+ * ETag, which counts imports, still is).
+ */
+static int
+settled(int64_t changed)
+{
+	return changed > 0 && changed < (int64_t)time(NULL);
+}
+
 static int
 version_of(struct chousa_store *st, struct version *v, struct chousa_err *err)
 {
@@ -652,7 +665,7 @@ export_finish(struct sreq *r)
 	/* The store the run read: an import since the request is in it. */
 	if (etag_of(x, &x->ver, etag))
 		req_header_add(r, "ETag", chousa_arena_strdup(r->a, etag));
-	v = http_date(r->a, stamp_of(x));
+	v = settled(stamp_of(x)) ? http_date(r->a, stamp_of(x)) : NULL;
 	if (v != NULL)
 		req_header_add(r, "Last-Modified", v);
 	req_header_add(r, "Chousa-Export-Read", chousa_arena_printf(r->a,
@@ -821,9 +834,10 @@ not_modified_since(const char *ims, int64_t changed)
 	size_t len = ims != NULL ? strlen(ims) : 0;
 	int64_t t;
 
+	/* A date later than the clock is ignored (RFC 9110, 13.1.3). */
 	return len > 4 && strcmp(ims + len - 4, " GMT") == 0 &&
-	    chousa_time_parse(ims, len, &t) == CHOUSA_OK && changed > 0 &&
-	    changed <= t;
+	    chousa_time_parse(ims, len, &t) == CHOUSA_OK &&
+	    settled(changed) && changed <= t && t <= (int64_t)time(NULL);
 }
 
 int

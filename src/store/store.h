@@ -14,6 +14,9 @@
 
 /* PRAGMA application_id of a chousa store: "CHSA". */
 #define STORE_APP_ID		0x43485341
+/* The feed_state row (no feed's name) whose checked_at is the time of
+ * the last restore, which chousa_store_changed_at counts as a change. */
+#define STORE_RESTORE_STAMP	"(restore)"
 /* The schema version this build writes (PRAGMA user_version). */
 #define STORE_SCHEMA_VERSION	9
 /*

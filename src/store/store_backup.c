@@ -540,6 +540,28 @@ refused(struct chousa_err *err, const char *src, const char *tmp)
 	    "chousa can restore: %s", src, why);
 }
 
+/*
+ * The restore as a change of the store, at the time it happened: the
+ * copy's own last import is older than what clients may hold, and an
+ * export's Last-Modified must not go back in time.
+ */
+static int
+record_restore(struct chousa_store *st, struct chousa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO feed_state "
+	    "(source, checked_at) VALUES ('" STORE_RESTORE_STAMP "', ?)", -1,
+	    &s, NULL) != SQLITE_OK)
+		return store_dberr(st, err, "cannot record the restore");
+	sqlite3_bind_int64(s, 1, (int64_t)time(NULL));
+	rc = sqlite3_step(s) == SQLITE_DONE ? CHOUSA_OK :
+	    store_dberr(st, err, "cannot record the restore");
+	sqlite3_finalize(s);
+	return rc;
+}
+
 int
 chousa_store_restore(struct chousa_store *st, const char *src,
     struct chousa_arena *a, struct chousa_store_restored *out,
@@ -608,7 +630,7 @@ chousa_store_restore(struct chousa_store *st, const char *src,
 		rc = chousa_errf(err, CHOUSA_EDB, "the restore failed, and left "
 		    "the store as it was: %s", sqlite3_errstr(rc));
 	else
-		rc = CHOUSA_OK;
+		rc = record_restore(st, err);
 out:
 	sqlite3_close(from);
 	unlink_store(tmp);

@@ -14,6 +14,7 @@
 #include "store/store.h"
 #include "base/hash.h"
 #include "base/mem.h"
+#include "ioc/data.h"
 
 #define ROW_COLS "type, value, source, first_seen, last_seen, status," \
 	" threat, family, tags, confidence, reference, port, host," \
@@ -472,42 +473,106 @@ benign_ip(const struct benign_set *b, const char *value)
 	return NULL;
 }
 
+/* The names the built-in lists go by, as the summary counts them. */
+#define BUILTIN_SHARED		"chousa shared platforms"
+#define BUILTIN_RESOLVERS	"chousa public resolvers"
+
+/*
+ * The known-benign list that covers a host name: listed, or under a
+ * listed hostname (its parents up to the registrable domain); or a
+ * whole host on chousa's own list of shared publishing platforms, the one
+ * the investigation's verdicts read (a tenant's host there, such as
+ * evil-user.github.io, is the tenant's and stays).
+ */
+static const char *
+host_benign(const struct benign_set *b, const char *host,
+    const char *regdomain)
+{
+	const char *hit = benign_text(b, host), *p;
+	size_t rl = regdomain != NULL ? strlen(regdomain) : 0;
+	size_t hl = strlen(host);
+
+	/* Parents only when the registrable domain is one. */
+	if (hit == NULL && rl > 0 && rl < hl && host[hl - rl - 1] == '.' &&
+	    strcmp(host + hl - rl, regdomain) == 0)
+		for (p = strchr(host, '.'); p != NULL && hit == NULL;
+		    p = strchr(p + 1, '.')) {
+			hit = benign_text(b, p + 1);
+			if (strcmp(p + 1, regdomain) == 0)
+				break;
+		}
+	if (hit == NULL && data_shared_host(host))
+		hit = BUILTIN_SHARED;
+	return hit;
+}
+
+/* An address in a listed range, or one of the big public resolvers. */
+static const char *
+ip_benign(const struct benign_set *b, int type, const char *value)
+{
+	const char *hit = benign_ip(b, value);
+
+	if (hit == NULL && type != CHOUSA_IOC_CIDR &&
+	    data_public_resolver(value))
+		hit = BUILTIN_RESOLVERS;
+	return hit;
+}
+
+/*
+ * Whether a URL names its whole host: no path but "/", no query (a
+ * fragment never reaches the server).
+ */
+static int
+url_is_root(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	if (p == NULL)
+		return 0;
+	p += 3;
+	p += strcspn(p, "/?#");
+	if (*p == '/')
+		p++;
+	return *p == '\0' || *p == '#';
+}
+
 /*
  * The known-benign list that covers row, as `chousa lookup` finds them:
  * an IP inside a listed range, a domain listed or under a listed
- * hostname (its parents up to the registrable domain), a domain or URL
- * holding a listed substring.  A URL is not benign because its host is:
- * it names one malicious resource on a shared host (a file on a
- * code-hosting site), which engines match exactly.
+ * hostname, a domain or URL holding a listed substring; or chousa's own
+ * lists of shared platforms and public resolvers (data/).  A URL is not
+ * benign because its host is: it names one malicious resource on a
+ * shared host (a file on a code-hosting site), which engines match
+ * exactly.  But a root URL (http://www.google.com/) names the whole host,
+ * and is judged as its host.
  */
 static const char *
 row_benign(const struct benign_set *b, const struct chousa_export_row *row,
     const char *regdomain)
 {
-	const char *hit = NULL, *p;
-	size_t i, rl;
+	const char *hit = NULL;
+	size_t i;
 
 	switch (row->type) {
 	case CHOUSA_IOC_IPV4:
 	case CHOUSA_IOC_IPV6:
 	case CHOUSA_IOC_CIDR:
-		return benign_ip(b, row->value);
+		return ip_benign(b, row->type, row->value);
 	case CHOUSA_IOC_DOMAIN:
-		hit = benign_text(b, row->value);
-		rl = regdomain != NULL ? strlen(regdomain) : 0;
-		/* Parents only when the registrable domain is one. */
-		if (hit == NULL && rl > 0 && rl < strlen(row->value) &&
-		    row->value[strlen(row->value) - rl - 1] == '.' &&
-		    strcmp(row->value + strlen(row->value) - rl,
-		    regdomain) == 0)
-			for (p = strchr(row->value, '.'); p != NULL &&
-			    hit == NULL; p = strchr(p + 1, '.')) {
-				hit = benign_text(b, p + 1);
-				if (strcmp(p + 1, regdomain) == 0)
-					break;
-			}
+		hit = host_benign(b, row->value, regdomain);
 		break;
 	case CHOUSA_IOC_URL:
+		if (row->host != NULL && row->host[0] != '\0' &&
+		    url_is_root(row->value)) {
+			uint8_t addr[16];
+
+			if (inet_pton(AF_INET, row->host, addr) == 1)
+				hit = ip_benign(b, CHOUSA_IOC_IPV4, row->host);
+			else if (inet_pton(AF_INET6, row->host, addr) == 1)
+				hit = ip_benign(b, CHOUSA_IOC_IPV6, row->host);
+			else
+				hit = host_benign(b, row->host, regdomain);
+		}
 		break;
 	default:
 		return NULL;
@@ -543,7 +608,7 @@ emit_single(struct walk *w, sqlite3_stmt *s)
 	row.family = record_family(w->st, s, idbuf, sizeof(idbuf), &known);
 	if (known)
 		row.family_name = family_name(w, row.family);
-	if (w->benign.loaded)
+	if (w->q->check_benign)
 		row.benign_list = row_benign(&w->benign, &row,
 		    col_text(s, C_REGDOMAIN));
 	return w->fn(w->arg, &row);
@@ -608,7 +673,7 @@ emit_merged(struct walk *w, struct merged *m)
 	row.confidence = m->confidence;
 	row.first_seen = m->first_seen;
 	row.last_seen = m->last_seen;
-	if (w->benign.loaded)
+	if (w->q->check_benign)
 		row.benign_list = row_benign(&w->benign, &row,
 		    kept(b, m->regdomain));
 	return w->fn(w->arg, &row);
@@ -720,6 +785,101 @@ emit_group(struct walk *w, int64_t vhash, int type)
 	return rc;
 }
 
+/* ---- the filters ---- */
+
+/* The names of the sources that imported into the store, for a
+ * suggestion; NULL-terminated, in w's arena-free buffer *text. */
+static const char **
+source_names(struct walk *w, struct chousa_buf *text)
+{
+	sqlite3_stmt *s = NULL;
+	const char **names;
+	size_t n = 0, i, off;
+
+	if (sqlite3_prepare_v2(w->st->db, "SELECT DISTINCT source FROM "
+	    "imports", -1, &s, NULL) != SQLITE_OK)
+		return NULL;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *name = col_text(s, 0);
+
+		if (name == NULL)
+			continue;
+		chousa_buf_adds(text, name);
+		chousa_buf_addch(text, '\0');
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (text->failed || (names = mem_alloc((n + 1) * sizeof(*names))) ==
+	    NULL)
+		return NULL;
+	for (i = 0, off = 0; i < n; i++) {
+		names[i] = text->data + off;
+		off += strlen(names[i]) + 1;
+	}
+	names[n] = NULL;
+	return names;
+}
+
+/*
+ * Each name of --sources lists something in the store: a misspelt one
+ * would narrow the export silently (feodo,urlhuas gives feodo's alone),
+ * so it is refused as a usage error, with the nearest name imported.
+ */
+static int
+check_sources(struct walk *w, const char *list)
+{
+	sqlite3_stmt *s = NULL;
+	const char *p, *end;
+	int rc = CHOUSA_OK;
+
+	if (sqlite3_prepare_v2(w->st->db, "SELECT 1 FROM indicators WHERE "
+	    "source = ? LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+		return store_dberr(w->st, w->err, "cannot read the store");
+	for (p = list; *p != '\0' && rc == CHOUSA_OK;
+	    p = *end == ',' ? end + 1 : end) {
+		struct chousa_buf text;
+		const char **names, *near;
+		int step;
+
+		end = strchr(p, ',');
+		if (end == NULL)
+			end = p + strlen(p);
+		if (end == p)
+			continue;
+		sqlite3_reset(s);
+		sqlite3_bind_text(s, 1, p, (int)(end - p), SQLITE_STATIC);
+		step = sqlite3_step(s);
+		if (step == SQLITE_ROW)
+			continue;
+		if (step != SQLITE_DONE) {
+			rc = store_dberr(w->st, w->err, "cannot read the "
+			    "store");
+			break;
+		}
+		chousa_buf_init(&text, 0);
+		names = source_names(w, &text);
+		{
+			char word[128];
+			size_t len = (size_t)(end - p) < sizeof(word) ?
+			    (size_t)(end - p) : sizeof(word) - 1;
+
+			memcpy(word, p, len);
+			word[len] = '\0';
+			near = names != NULL ? chousa_suggest(word, names) :
+			    NULL;
+			rc = chousa_errf(w->err, CHOUSA_EINVAL, "--sources: "
+			    "the store holds nothing from '%s'%s%s%s", word,
+			    near != NULL ? " (did you mean '" : "",
+			    near != NULL ? near : "", near != NULL ? "'?)" :
+			    "");
+		}
+		mem_free(names);
+		chousa_buf_release(&text);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
 /* ---- the walk ---- */
 
 static int
@@ -817,7 +977,9 @@ chousa_store_foreach_indicator(struct chousa_store *st,
 		own_snapshot = 1;
 	}
 	store_io_mode(st, STORE_IO_SCAN);
-	rc = find_shared(w);
+	rc = q->sources != NULL ? check_sources(w, q->sources) : CHOUSA_OK;
+	if (rc == CHOUSA_OK)
+		rc = find_shared(w);
 	if (rc == CHOUSA_OK && q->check_benign)
 		rc = benign_load(w);
 	if (rc == CHOUSA_OK)
@@ -860,8 +1022,12 @@ int
 chousa_store_changed_at(struct chousa_store *st, int64_t *out,
     struct chousa_err *err)
 {
-	return ok_imports(st, "SELECT coalesce(max(finished_at), 0) FROM "
-	    "imports WHERE outcome = 'ok'", out, err);
+	/* A restore's time too (store_backup.c): the store went back to
+	 * an older copy, which a client holding a newer one must refetch. */
+	return ok_imports(st, "SELECT max(coalesce((SELECT max(finished_at) "
+	    "FROM imports WHERE outcome = 'ok'), 0), coalesce((SELECT "
+	    "checked_at FROM feed_state WHERE source = '" STORE_RESTORE_STAMP
+	    "'), 0))", out, err);
 }
 
 int

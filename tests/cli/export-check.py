@@ -145,9 +145,106 @@ def lines_of(path):
     return [l.decode("utf-8") for l in data.split(b"\n")[:-1]]
 
 
+def content_bytes(c):
+    """A Suricata content string's bytes: |hex| runs decoded; a byte the
+    parser gives a meaning must not stand raw."""
+    out, i = bytearray(), 0
+    while i < len(c):
+        if c[i] == "|":
+            j = c.index("|", i + 1)
+            out += bytes.fromhex(c[i + 1:j])
+            i = j + 1
+        else:
+            if c[i] in "\";\\" or not " " < c[i] < "\x7f":
+                die("suricata: raw %r in content %r" % (c[i], c))
+            out += c[i].encode()
+            i += 1
+    return bytes(out)
+
+
+URL_RULE = re.compile(
+    r'alert http any any -> any (any) \(msg:"((?:[^"\\;]|\\["\\;])*)"; '
+    r'flow:established,to_server; http\.host\.raw; content:"([^"]*)"; bsize:(\d+); nocase;'
+    r'( fast_pattern;)? http\.uri; content:"([^"]*)"; bsize:(\d+);( fast_pattern;)? '
+    r'classtype:trojan-activity; sid:(\d+); rev:1; '
+    r'metadata:provider chousa(, chousa_family [A-Za-z0-9._-]+)?'
+    r'(, first_seen \d{4}_\d\d_\d\d)?;\)')
+
+
+def suricata_url_rules(path):
+    """The URL rules of a rules file: (Host header, uri, sid)."""
+    rules = []
+    for l in lines_of(path):
+        if not l.startswith("alert http") or "http.uri; content:" not in l:
+            continue
+        m = URL_RULE.fullmatch(l)
+        if not m:
+            die("suricata: URL rule %r" % l)
+        host, uri = content_bytes(m.group(3)), content_bytes(m.group(6))
+        if len(host) != int(m.group(4)) or len(uri) != int(m.group(7)):
+            die("suricata: bsize is not the content's length: %r" % l)
+        if bool(m.group(5)) == bool(m.group(8)):
+            die("suricata: one fast_pattern per URL rule: %r" % l)
+        if host != host.lower():
+            die("suricata: http.host content not lower case: %r" % l)
+        rules.append((host, uri, int(m.group(9))))
+    return rules
+
+
+def suricata_match(rules, host, uri, port=80):
+    """The sids that fire on a request, as Suricata judges these rules:
+    http.host.raw (the Host header, with the port when not 80) equal to
+    the content but for case (bsize = its length, so the whole buffer),
+    http.uri equal to the content."""
+    raw = (host + (":%d" % port if port != 80 else "")).lower().encode()
+    return [sid for h, u, sid in rules if h.lower() == raw and u == uri]
+
+
+def split_url(u):
+    """host, port (80 when none), path and query as the request line has
+    them, of an http URL."""
+    rest = u.split("://", 1)[1].split("#", 1)[0]
+    m = re.search(r"[/?]", rest)
+    auth, path = (rest[:m.start()], rest[m.start():]) if m else (rest, "")
+    if path.startswith("?") or not path:
+        path = "/" + path
+    host, _, port = auth.rpartition(":") if re.search(r":\d+$", auth) else (auth, "", "")
+    return host, int(port) if port else 80, path.encode()
+
+
+def suricata_urls(d, listed):
+    """Each http URL of listed has exactly one rule, that rule fires on
+    its own request, and no rule fires on a listed host with another
+    listed URL's path (or the root) unless that pair is itself listed."""
+    urls = [l.rstrip("\n") for l in open(listed, encoding="utf-8")]
+    http = [u for u in urls if u.startswith("http://")]
+    for name in ("chousa.rules", "chousa-7.rules"):
+        rules = suricata_url_rules(os.path.join(d, name))
+        if len(rules) != len(http):
+            die("%s: %d URL rules for %d http URLs" % (name, len(rules), len(http)))
+        if len({r[2] for r in rules}) != len(rules):
+            die("%s: a sid repeats" % name)
+        for sid in (r[2] for r in rules):
+            if not 1900000000 <= sid < 2000000000:
+                die("%s: sid %d outside the URL range" % (name, sid))
+        reqs = {split_url(u) for u in http}
+        for u in http:
+            host, port, path = split_url(u)
+            if len(suricata_match(rules, host, path, port)) != 1:
+                die("%s: %s: %d rules fire" % (name, u, len(
+                    suricata_match(rules, host, path, port))))
+        for h, port, _ in reqs:
+            for _, _, path in reqs | {("", 80, b"/")}:
+                if (h, port, path) in reqs:
+                    continue
+                got = suricata_match(rules, h, path, port)
+                if got:
+                    die("%s: %s%s fires sid %s" % (name, h, path, got))
+    print("ok")
+
+
 def suricata_values(d):
     for name, kind, dec in (("domains.lst", "domain", b64),
-                            ("url-paths.lst", "url", b64),
                             ("ips.lst", "ip", None), ("md5.lst", "md5", None),
                             ("sha1.lst", "sha1", None),
                             ("sha256.lst", "sha256", None)):
@@ -158,8 +255,6 @@ def suricata_values(d):
             elif kind in HEX and not re.fullmatch("[0-9a-f]{%d}" % HEX[kind], v):
                 die("suricata: %s: %r" % (name, v))
             yield kind, v
-    for l in lines_of(os.path.join(d, "url-hosts.lst")):
-        b64(l)
     for name, dec in (("domains.rep", b64), ("ips.rep", None),
                       ("md5.rep", None), ("sha256.rep", None)):
         for l in lines_of(os.path.join(d, name)):
@@ -168,7 +263,7 @@ def suricata_values(d):
                 dec(data)
             if not score.isdigit() or int(score) > 100:
                 die("suricata: %s score %r" % (name, l))
-    for name in ("domains.jsonl", "url-paths.jsonl", "ips.jsonl"):
+    for name in ("domains.jsonl", "ips.jsonl"):
         for l in lines_of(os.path.join(d, name)):
             if len(l.encode()) + 1 >= 1024:
                 die("suricata: %s line of %d bytes" % (name, len(l)))
@@ -190,11 +285,24 @@ def suricata_values(d):
             yield "cidr", ip
         else:
             ipaddress.ip_address(ip)
+    urls = {}
     for rules in ("chousa.rules", "chousa-7.rules"):
+        sids = set()
         for l in lines_of(os.path.join(d, rules)):
             if l and not l.startswith("#") and not re.fullmatch(
-                    r"alert \S+ any any -> any any \(.*; sid:\d+; rev:1; metadata:provider chousa;\)", l):
+                    r"alert \S+ any any -> any (any|\d+) \(.*; sid:\d+; rev:1; metadata:provider chousa[^;]*;\)", l):
                 die("suricata: rule %r" % l)
+            m = re.search(r"; sid:(\d+);", l)
+            if m and m.group(1) in sids:
+                die("suricata: sid %s twice in %s" % (m.group(1), rules))
+            if m:
+                sids.add(m.group(1))
+        urls[rules] = suricata_url_rules(os.path.join(d, rules))
+    if urls["chousa.rules"] != urls["chousa-7.rules"]:
+        die("suricata: the URL rules of the two files differ")
+    for host, uri, sid in urls["chousa.rules"]:
+        yield "url", "%s%s" % (host.decode("utf-8", "surrogateescape"),
+                               uri.decode("utf-8", "surrogateescape"))
 
 
 # ---- ECS ----
@@ -475,7 +583,13 @@ def expect_view(fmt, kind, v):
     if fmt == "zeek-intel" and kind == "url":
         return strip_scheme(v)
     if fmt == "suricata" and kind == "url":
-        return url_path(v)
+        # Only http: nothing sees an https URL's host and path in clear.
+        if not v.startswith("http://"):
+            return None
+        rest = strip_scheme(v)
+        m = re.search(r"[/?]", rest)
+        return rest if m and rest[m.start()] == "/" else (
+            rest[:m.start()] + "/" + rest[m.start():] if m else rest + "/")
     return v
 
 
@@ -483,6 +597,8 @@ def main():
     if len(sys.argv) == 4 and sys.argv[1] == "values":
         for kind, v in READERS[sys.argv[2]](sys.argv[3]):
             print("%s\t%s" % (kind, v))
+    elif len(sys.argv) == 4 and sys.argv[1] == "suricata-urls":
+        suricata_urls(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 4 and sys.argv[1] == "expect":
         for l in open(sys.argv[3], encoding="utf-8"):
             t, v = l.rstrip("\n").split("\t", 1)

@@ -115,7 +115,7 @@ done
 
 # What the formats hold, and what the summary says was left out.
 expect summary_counts "export zeek-intel: [0-9]+ of [0-9]+ indicators written" summary.zeek-intel
-expect summary_file_counts "chousa.rules +12 entries" summary.suricata
+expect summary_file_counts "chousa.rules +27 entries" summary.suricata
 expect benign_left_out "left out 1: on a known-benign list.*ipv4 1" summary.csv
 # A path longer than any file name is said whole in the summary.
 long="$PWD/a-directory-whose-name-is-longer-than-sixty-four-characters-so-there"
@@ -241,8 +241,7 @@ refute hostile_no_rpz_trigger 'rpz-ip|semi|\(empty\)|^-	|nodot|wild|origin' ho/c
 refute hostile_no_long_rpz_name '^b{63}\.' ho/chousa.rpz
 expect hostile_long_name_elsewhere "^b{63}\.b{63}\.b{63}\.com	Intel::DOMAIN" ho/chousa.intel
 expect zeek_backslash_escaped 'back\\x5cx41slash' ho/chousa.intel
-refute suricata_long_json_line_left_out 'pppp' ho/suricata/url-paths.jsonl
-expect suricata_long_path_still_listed "$(printf '/%01100d' 0 | tr 0 p | base64 -w0 | cut -c1-20)" ho/suricata/url-paths.lst
+expect suricata_long_path_has_its_rule 'content:"/p{1100}"; bsize:1101;' ho/suricata/chousa.rules
 for f in ho/ecs/chousa-ecs.ndjson ho/misp-feed/manifest.json ho/chousa.stix.json; do
 	if python3 -c 'import json,sys
 d = open(sys.argv[1], "rb").read().decode("utf-8", "strict")
@@ -255,6 +254,192 @@ if [ -n "$SCHEMA_PY" ]; then
 	check hostile_stix_schema 0 "$SCHEMA_PY" "$STIX_VALIDATE" \
 	    ho/chousa.stix.json
 fi
+
+# ---- Suricata: a rule per URL ----
+
+# Any listed host with any listed path must not fire: each URL is one rule,
+# exact on http.host and http.uri, its sid from a hash of the URL.
+cp "$db" urls.db
+cat > urls.txt <<'EOF'
+http://feed.example/
+http://github.com/owner/repo/raw/main/a.exe
+http://evil.example/q"uo;te|pi\pe?x=1
+http://evil.example/überfile.exe
+http://evil.example:8080/p.php
+http://feed.example/drop/b.bin
+EOF
+printf 'https://secure.example/x.exe\n' > urls-tls.txt
+python3 - urls.db urls.txt urls-tls.txt <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("DELETE FROM indicators")
+def fnv(s):
+    h = 14695981039346656037
+    for b in s:
+        h = ((h ^ b) * 1099511628211) & (2**64 - 1)
+    return h - 2**64 if h >= 2**63 else h
+for f in sys.argv[2:]:
+    for v in open(f, encoding="utf-8").read().split("\n")[:-1]:
+        host = v.split("://")[1].split("/")[0].split(":")[0]
+        db.execute("INSERT INTO indicators (type, value, vhash, source, family,"
+            " confidence, first_seen, last_seen, host) VALUES (5, ?, ?,"
+            " 'feed', ?, 50, 1700000000, 1700000000, ?)",
+            (v, fnv(v.encode()), 'win.x"y;z', host))
+db.commit()
+EOF
+check suricata_url_rules_export 0 "$CHOUSA" --db urls.db export --format suricata -o urls
+cp "$T/err" urls.summary
+check suricata_url_rule_each_alone 0 python3 "$CHECK" suricata-urls urls urls.txt
+expect suricata_url_rules_said "ok" "$T/out"
+expect suricata_https_url_left_out "left out 1: a URL the engine cannot see in clear.*url 1" urls.summary
+expect suricata_hostile_url_escaped 'content:"/q\|22\|uo\|3b\|te\|7c\|pi\|5c\|pe\?x=1"' urls/chousa.rules
+expect suricata_non_ascii_url_hex 'content:"/\|c3 bc\|berfile\.exe"' urls/chousa.rules
+expect suricata_url_port_in_host 'http\.host\.raw; content:"evil\.example:8080"; bsize:17; nocase;( fast_pattern;)? http\.uri; content:"/p\.php"' urls/chousa.rules
+expect suricata_msg_escaped 'msg:"chousa HTTP request for a listed URL, win\.x\\"y\\;z, first seen 2023-11-14, from feed"' urls/chousa.rules
+refute suricata_no_url_sets 'url-(hosts|paths)' urls/chousa.rules
+# The same URL keeps its sid when other URLs come and go.
+sid_of() { grep -F 'content:"/drop/b.bin"' "$1" | sed 's/.*; sid:\([0-9]*\);.*/\1/'; }
+first_sid=$(sid_of urls/chousa.rules)
+python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("DELETE FROM indicators WHERE value LIKE ?", ("%github%",)); d.commit()' urls.db
+"$CHOUSA" -q --db urls.db export --format suricata -o urls
+if [ -n "$first_sid" ] && [ "$(sid_of urls/chousa.rules)" = "$first_sid" ]; then
+	ok suricata_url_sid_stable
+else
+	not_ok suricata_url_sid_stable "sid $first_sid became $(sid_of urls/chousa.rules)"
+fi
+# Colliding hashes probe to the next free sid: many URLs, no repeat.
+python3 - urls.db <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for i in range(3000):
+    v = "http://m%d.example/%d" % (i % 7, i)
+    db.execute("INSERT INTO indicators (type, value, vhash, source, host)"
+        " VALUES (5, ?, ?, 'feed', ?)", (v, i + 100, "m%d.example" % (i % 7)))
+db.commit()
+EOF
+"$CHOUSA" -q --db urls.db export --format suricata -o urls
+n_sids=$(grep -c 'sid:19' urls/chousa.rules)
+n_unique=$(sed -n 's/.*; sid:\(19[0-9]*\);.*/\1/p' urls/chousa.rules | sort -u | wc -l)
+if [ "$n_sids" -ge 3000 ] && [ "$n_sids" = "$n_unique" ]; then
+	ok suricata_url_sids_unique
+else
+	not_ok suricata_url_sids_unique "$n_sids rules, $n_unique sids"
+fi
+
+# ---- the built-in shared-platform and public-resolver lists ----
+
+# investigate's lists (data/) leave a whole-host entry out of an export
+# even when no warninglist was imported; a URL of one file on such a host
+# stays, a root URL (the whole host) does not.
+cp "$db" shared.db
+python3 - shared.db <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("DELETE FROM indicators")
+db.execute("DELETE FROM benign")
+rows = [(4, "github.com", None, "github.com"),
+        (4, "cdn.discordapp.com", None, "discordapp.com"),
+        (4, "drive.google.com", None, "google.com"),
+        (4, "evil.example", None, "evil.example"),
+        (4, "github.io", None, "github.io"),
+        (4, "raw.githubusercontent.com", None, "githubusercontent.com"),
+        (4, "evil-user.github.io", None, "evil-user.github.io"),
+        (4, "d1234.cloudfront.net", None, "cloudfront.net"),
+        (4, "ec2-198-51-100-9.compute-1.amazonaws.com", None, "amazonaws.com"),
+        (1, "8.8.8.8", None, None), (1, "1.1.1.1", None, None),
+        (1, "203.0.113.7", None, None),
+        (5, "http://github.com/", "github.com", "github.com"),
+        (5, "http://github.com/o/r/raw/a.exe", "github.com", "github.com"),
+        (5, "http://8.8.8.8/", "8.8.8.8", None),
+        (5, "http://www.google.com/", "www.google.com", "google.com"),
+        (5, "http://www.google.com/?q=x", "www.google.com", "google.com"),
+        (5, "http://evil.example/", "evil.example", "evil.example"),
+        (5, "http://evil-user.github.io/", "evil-user.github.io", "evil-user.github.io")]
+for i, (t, v, host, rd) in enumerate(rows):
+    db.execute("INSERT INTO indicators (type, value, vhash, source, confidence,"
+        " first_seen, last_seen, host, regdomain) VALUES (?, ?, ?, 'feed', 50,"
+        " 1700000000, 1700000000, ?, ?)", (t, v, 1000 + i, host, rd))
+db.commit()
+EOF
+check shared_rpz 0 "$CHOUSA" --db shared.db export --format rpz -o shared.rpz
+expect shared_rpz_counted "left out 9: on a known-benign list.*domain 5" "$T/err"
+refute shared_rpz_no_platform '^(github\.com|github\.io|raw\.githubusercontent\.com|cdn\.discordapp\.com|drive\.google\.com)[[:space:]]' shared.rpz
+expect shared_rpz_keeps_the_rest '^evil\.example[[:space:]]+CNAME[[:space:]]+\.' shared.rpz
+# A "*." platform's hosts are its tenants': an attacker's own host is blocked.
+expect shared_rpz_keeps_tenant '^evil-user\.github\.io[[:space:]]+CNAME[[:space:]]+\.' shared.rpz
+expect shared_rpz_keeps_cloudfront '^d1234\.cloudfront\.net[[:space:]]+CNAME[[:space:]]+\.' shared.rpz
+expect shared_rpz_keeps_ec2 '^ec2-198-51-100-9\.compute-1\.amazonaws\.com[[:space:]]+CNAME' shared.rpz
+check shared_zeek 0 "$CHOUSA" --db shared.db export --format zeek-intel -o shared.intel
+refute shared_zeek_no_resolver '^(8\.8\.8\.8|1\.1\.1\.1)	' shared.intel
+expect shared_zeek_keeps_address '^203\.0\.113\.7	Intel::ADDR' shared.intel
+expect shared_zeek_keeps_file_url '^github\.com/o/r/raw/a\.exe	Intel::URL' shared.intel
+refute shared_zeek_no_root_url '^(github\.com|8\.8\.8\.8)/	' shared.intel
+expect shared_zeek_keeps_other_root '^evil\.example/	Intel::URL' shared.intel
+expect shared_zeek_keeps_tenant '^evil-user\.github\.io	Intel::DOMAIN' shared.intel
+expect shared_zeek_keeps_cloudfront '^d1234\.cloudfront\.net	Intel::DOMAIN' shared.intel
+expect shared_zeek_keeps_tenant_root '^evil-user\.github\.io/	Intel::URL' shared.intel
+refute shared_zeek_no_platform_name '^(github\.io|raw\.githubusercontent\.com)	' shared.intel
+expect shared_zeek_counted "left out 9: on a known-benign list.*ipv4 2, domain 5, url 2" "$T/err"
+check shared_include_benign 0 "$CHOUSA" -q --db shared.db export --format zeek-intel \
+    --include-benign -o shared-all.intel
+expect shared_include_benign_keeps '^github\.com/	Intel::URL' shared-all.intel
+expect shared_include_benign_keeps_resolver '^8\.8\.8\.8	Intel::ADDR' shared-all.intel
+expect shared_include_benign_keeps_platform '^github\.io	Intel::DOMAIN' shared-all.intel
+expect shared_include_benign_keeps_tenant '^evil-user\.github\.io	Intel::DOMAIN' shared-all.intel
+# A warninglisted host's root URL is the host: left out; with a query, kept.
+import_all shared.db "warninglist=$TESTS/../demo/warninglist.json"
+check shared_after_warninglist 0 "$CHOUSA" -q --db shared.db export --format zeek-intel -o shared2.intel
+refute warninglisted_root_url_left_out '^www\.google\.com/	' shared2.intel
+expect warninglisted_url_with_query_kept '^www\.google\.com/\?q=x	Intel::URL' shared2.intel
+
+# ---- a filter that selects nothing ----
+
+# A misspelt source is refused, not a silently narrower export.
+rm -f typo.csv
+check sources_typo_refused 2 "$CHOUSA" --db "$db" export --format csv \
+    --sources feodo,urlhuas -o typo.csv
+expect sources_typo_names_it "urlhuas.*did you mean 'urlhaus'" "$T/err"
+if [ -e typo.csv ]; then not_ok sources_typo_writes_nothing; else ok sources_typo_writes_nothing; fi
+check sources_unknown_refused 2 "$CHOUSA" --db "$db" export --format csv \
+    --sources nosuch -o typo.csv
+expect sources_unknown_says_so "nothing from 'nosuch'" "$T/err"
+check sources_known_kept 0 "$CHOUSA" -q --db "$db" export --format csv \
+    --sources feodo,urlhaus -o ok.csv
+refute sources_known_quiet 'selected nothing' "$T/err"
+# Filters that leave out every entry of a full store: said, even with -q.
+check filters_select_nothing 0 "$CHOUSA" -q --db "$db" export --format csv \
+    --min-confidence 100 --since 2099-01-01 -o none.csv
+expect filters_select_nothing_warned 'selected nothing' "$T/err"
+
+# ---- docs/export.md's scheduling recipes ----
+
+# Followed literally, a recipe must reach the right store: each chousa it
+# runs names the team server (--server) or the server's store and config
+# (CHOUSA_DB and CHOUSA_CONFIG, in the line or the unit), by the path
+# `make install` uses; none runs update beside --server.
+if python3 - "$TESTS/../docs/export.md" > recipes.err 2>&1 <<'EOF'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+sec = text.split("## Scheduling", 1)[1].split("\n## ", 1)[0]
+bad = []
+for block in re.findall(r"```\n(.*?)```", sec, re.S):
+    unit_env = "Environment=CHOUSA_DB=" in block and "Environment=CHOUSA_CONFIG=" in block
+    for line in block.splitlines():
+        for m in re.finditer(r"(?:(\S+)=\S+ )*(\S*/?chousa) -q ([^&]*)", line):
+            path, rest = m.group(2).split("=")[-1], m.group(3)
+            if path != "/usr/local/bin/chousa":
+                bad.append("not the installed path: " + line[:80])
+            env = ("CHOUSA_DB=" in m.group(0) and "CHOUSA_CONFIG=" in m.group(0)) or unit_env
+            if "--server" in rest and " update" in line:
+                bad.append("update beside --server: " + line[:80])
+            if "--server" not in rest and not env:
+                bad.append("no store named: " + line[:80])
+if bad:
+    print("\n".join(bad))
+    sys.exit(1)
+EOF
+then ok docs_scheduling_recipes_name_the_store
+else not_ok docs_scheduling_recipes_name_the_store "$(head -c 300 recipes.err)"; fi
 
 # ---- --delta ----
 

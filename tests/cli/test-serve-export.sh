@@ -74,6 +74,10 @@ get "format=rpz"
 header Chousa-Export-Left-Out > "$T/lo"
 expect export_rpz_left_out_types '^type=[0-9]+$' "$T/lo"
 
+get "format=csv&sources=feodo,urlhuas"
+status_is export_sources_typo_is_400 400
+expect export_sources_typo_names_it "nothing from 'urlhuas'" "$T/body"
+
 # ---- 2. formats that write a directory ----
 "$CHOUSA" -q export --format ecs -o "$T/ecs" 2> /dev/null
 "$CHOUSA" -q export --format misp-feed -o "$T/misp" 2> /dev/null
@@ -364,6 +368,43 @@ expect cli_export_server_refusal_says "unknown TLP 'purple'" "$T/err"
 cmp -s "$D/r.rpz" "$D/keep.rpz" && ok cli_export_refusal_keeps_the_file || not_ok cli_export_refusal_keeps_the_file "changed"
 CHOUSA_SERVER_KEY=wrong check cli_export_wrong_token 3 "$CHOUSA" --server "$URL" export --format txt -o "$D/w.txt"
 [ -e "$D/w.txt" ] && not_ok cli_export_wrong_token_writes_nothing "$D/w.txt" || ok cli_export_wrong_token_writes_nothing
+serve_stop
+
+# ---- 8. Last-Modified on the clock (no SOURCE_DATE_EPOCH) ----
+unset SOURCE_DATE_EPOCH
+serve_start || not_ok server_restarts "$(head -c 300 "$T/serve.log")"
+# A date later than the server's clock is ignored: the whole answer.
+is export_future_ims_is_200 "$(cond "format=txt" If-Modified-Since "Thu, 01 Jan 2099 00:00:00 GMT" | cut -d' ' -f1)" "200"
+# No Last-Modified dates a change of the answer's own second: an import
+# later in that second would carry the same date.
+printf 'same-second.example\n' > "$T/same.txt"
+"$CHOUSA" -q import list --source-name same "$T/same.txt" > /dev/null 2>&1
+get "format=txt"
+lm=$(header Last-Modified) date=$(header Date)
+if [ -n "$lm" ] && [ "$lm" = "$date" ]; then
+	not_ok export_no_last_modified_in_its_second "$lm"
+else
+	ok export_no_last_modified_in_its_second
+fi
+# A restore of an older copy is a change: a client holding the newer
+# export is not told 304.
+"$CHOUSA" -q db backup "$T/old.db" > /dev/null 2>&1
+sleep 1
+printf 'after-backup.example\n' > "$T/after.txt"
+"$CHOUSA" -q import list --source-name after "$T/after.txt" > /dev/null 2>&1
+sleep 1
+get "format=txt"
+lm=$(header Last-Modified)
+echo "$lm" > "$T/lm"
+expect export_last_modified_once_settled ' GMT$' "$T/lm"
+is export_ims_before_restore_is_304 "$(cond "format=txt" If-Modified-Since "$lm" | cut -d' ' -f1)" "304"
+check restore_older_copy 0 "$CHOUSA" -q db restore "$T/old.db"
+is export_ims_after_restore_is_200 "$(cond "format=txt" If-Modified-Since "$lm" | cut -d' ' -f1)" "200"
+sleep 1
+get "format=txt"
+lm2=$(header Last-Modified)
+[ -n "$lm2" ] && [ "$lm2" != "$lm" ] && ok export_last_modified_is_the_restore ||
+	not_ok export_last_modified_is_the_restore "$lm2 after $lm"
 serve_stop
 
 # A hostile answer: a tar whose member climbs out of the directory, or

@@ -49,8 +49,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    NULL);
 	if (f != NULL && (*f == '\0' || engines < 1))
 		abort();
-	(void)labels_shared_platform(text);
-	(void)labels_public_resolver(text);
+	(void)data_shared_platform(text);
+	(void)data_shared_host(text);
+	(void)data_public_resolver(text);
 	chousa_arena_free(arena);
 	return 0;
 }

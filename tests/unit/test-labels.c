@@ -314,13 +314,28 @@ main(void)
 	vt_free(&v);
 
 	/* Shared platforms and their subdomains, not look-alikes. */
-	T_OK("shared_github", labels_shared_platform("github.com"));
-	T_OK("shared_subdomain", labels_shared_platform(
+	T_OK("shared_github", data_shared_platform("github.com"));
+	T_OK("shared_subdomain", data_shared_platform(
 	    "raw.githubusercontent.com"));
-	T_OK("shared_dropbox_www", labels_shared_platform("www.dropbox.com"));
-	T_OK("shared_not_lookalike", !labels_shared_platform(
+	T_OK("shared_dropbox_www", data_shared_platform("www.dropbox.com"));
+	T_OK("shared_not_lookalike", !data_shared_platform(
 	    "evilgithub.com"));
-	T_OK("shared_not_other", !labels_shared_platform("www.dnautik.com"));
+	T_OK("shared_not_other", !data_shared_platform("www.dnautik.com"));
+	/* Anyone can publish on a tenant platform, as on any other... */
+	T_OK("shared_tenant_platform", data_shared_platform(
+	    "evil-user.github.io"));
+	/* ...but only its name is a whole shared host, not a tenant's. */
+	T_OK("host_platform_name", data_shared_host("github.io"));
+	T_OK("host_platform_name_case", data_shared_host("GitHub.IO"));
+	T_OK("host_not_tenant", !data_shared_host("evil-user.github.io"));
+	T_OK("host_not_distribution", !data_shared_host(
+	    "d1234.cloudfront.net"));
+	T_OK("host_not_bucket", !data_shared_host(
+	    "bucket.s3.amazonaws.com"));
+	T_OK("host_s3_itself", data_shared_host("s3.amazonaws.com"));
+	T_OK("host_plain_sub", data_shared_host("raw.githubusercontent.com"));
+	T_OK("host_plain_www", data_shared_host("www.dropbox.com"));
+	T_OK("host_not_lookalike", !data_shared_host("evilgithub.io"));
 
 	chousa_arena_free(arena);
 	return T_DONE();

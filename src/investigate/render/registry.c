@@ -296,7 +296,7 @@ on_piece(void *arg, const struct chousa_indicator *ind)
 	 * positives") is a name, not an indicator: left as written, unless
 	 * the report is about it.
 	 */
-	if (labels_host_in(data_reference_sites(), host) &&
+	if (data_host_in(data_reference_sites(), host) &&
 	    !is_known(p->rep, ind->value, ind->value_len))
 		return 0;
 	pieces_known(p, p->s + p->done, ind->offset - p->done, p->done == 0);
