@@ -719,6 +719,8 @@ req_error(struct sreq *r, int status, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	r->status = status;
+	/* What a handler found before it failed is not the answer. */
+	r->verdicts = NULL;
 	unspool(r);
 	chousa_buf_reset(&r->out);
 	if (r->route != NULL && (r->route->flags & ROUTE_WEB)) {

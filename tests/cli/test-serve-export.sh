@@ -237,6 +237,11 @@ sleep 0.3	# the audit writer gathers for 10 ms
 expect export_audited '"what":"export".*"status":200.*"inputs":\["format=zeek-intel"\].*"verdict":"written:[0-9]+"' "$T/audit.log"
 expect export_file_audited '"what":"export".*"inputs":\["format=ecs file=chousa-ecs.ndjson"\]' "$T/audit.log"
 expect export_refusal_audited '"what":"export".*"status":400.*"refused":"unknown format' "$T/audit.log"
+# A refusal after the export ran (several files, none named) gives no
+# verdict: nothing was sent.
+grep '"inputs":\["format=ecs"\]' "$T/audit.log" | grep '"status":400' > "$T/ecs400"
+expect export_listing_refusal_audited '"verdict":null.*"refused":"' "$T/ecs400"
+refute export_listing_refusal_no_written 'written:' "$T/ecs400"
 
 # ---- 6. background_jobs = 1, held by a sweep still uploading ----
 python3 - "$URL" "$TOKEN" <<'PY' > "$T/busy" 2>&1
