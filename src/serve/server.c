@@ -1931,9 +1931,6 @@ audit_request(struct server *s, struct sreq *r,
 	    M_HEAD ? "HEAD" : "OTHER");
 	chousa_jw_kstr(&w, "path", r->path);
 	chousa_jw_kstr(&w, "what", r->what);
-	/* Only on /mcp's lines: the others stay as they were. */
-	if (r->mcp_method != NULL)
-		chousa_jw_kstr(&w, "mcp", r->mcp_method);
 	chousa_jw_kint(&w, "status", r->status);
 	chousa_jw_key(&w, "duration_ms");
 	chousa_jw_double(&w, ms, 3);
@@ -1954,6 +1951,8 @@ audit_request(struct server *s, struct sreq *r,
 	    toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "timeout" :
 	    toe == MHD_REQUEST_TERMINATED_CLIENT_ABORT ? "client closed" :
 	    "error");
+	/* Last, so that the keys before it keep their order. */
+	chousa_jw_kstr(&w, "mcp", r->mcp_method);
 	chousa_jw_object_end(&w);
 	audit_write(server_audit(s), &b);
 	chousa_buf_release(&b);

@@ -629,17 +629,16 @@ sweep_options(struct sreq *r, struct upload *up)
 }
 
 /*
- * Whether the body was sent as a form: its bytes are then a MIME wrapper
- * around the log (curl -F) or the log %-mangled (curl -d), which any text
- * format would read and find little in, and say nothing was found.  The
- * web page's form has its own route (POST /sweep).
+ * Whether the body was sent as a multipart form (curl -F): its bytes are
+ * then a MIME wrapper around the log, which any text format would read
+ * and find little in, and say nothing was found.  The web page's form has
+ * its own route (POST /sweep).  application/x-www-form-urlencoded is
+ * taken: curl --data-binary, the way to send a log, labels it so.
  */
 static int
 form_body_refused(struct sreq *r)
 {
-	static const char *const forms[] = {
-		"multipart/", "application/x-www-form-urlencoded", NULL
-	};
+	static const char *const forms[] = { "multipart/", NULL };
 	const char *ct = req_header(r, "Content-Type");
 	int i;
 

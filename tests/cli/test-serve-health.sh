@@ -53,7 +53,7 @@ curl -s -c "$T/jar" -o /dev/null -H "Origin: $URL" --data-urlencode "token=$TOKE
 curl -s -b "$T/jar" -o "$T/sources.html" "$URL/sources"
 expect web_health_ok '<p id="health">Server: <strong class="health-ok">ok</strong> \(every check passed\)</p>' "$T/sources.html"
 expect web_feed_age_column '<th>Configured</th><th>Data as of</th>' "$T/sources.html"
-expect web_feed_age 'local-urlhaus</span></td><td>local</td><td>[^<]*</td><td>20[0-9-]+T[0-9:]+Z</td>' "$T/sources.html"
+expect web_feed_age 'local-urlhaus</span></td><td>local</td><td>[^<]*</td><td><span class="when">20[0-9-]+T[0-9:]+Z</span></td>' "$T/sources.html"
 
 # ---- 2. a feed past its max age ----
 sqlite3 "$CHOUSA_DB" "UPDATE imports SET started_at = started_at - 30*86400, finished_at = finished_at - 30*86400 WHERE source = 'urlhaus'"
@@ -65,7 +65,7 @@ http GET /api/v1/health
 expect stale_status_alone_without_token '^\{"status":"degraded"\}$' "$T/body"
 curl -s -b "$T/jar" -o "$T/sources.html" "$URL/sources"
 expect web_health_degraded '<p id="health">Server: <strong class="health-degraded">degraded</strong></p><ul id="health-checks"><li><strong>feeds</strong>: 1 of [0-9]+ feeds past their max age \(\[freshness\] max_age_days\): local-urlhaus</li></ul>' "$T/sources.html"
-expect web_feed_stale 'local-urlhaus</span></td><td>local</td><td>[^<]*</td><td>20[0-9-]+T[0-9:]+Z <span class="error">stale</span>' "$T/sources.html"
+expect web_feed_stale 'local-urlhaus</span></td><td>local</td><td>[^<]*</td><td><span class="when">20[0-9-]+T[0-9:]+Z</span> <span class="error">stale</span>' "$T/sources.html"
 sqlite3 "$CHOUSA_DB" "UPDATE imports SET started_at = started_at + 30*86400, finished_at = finished_at + 30*86400 WHERE source = 'urlhaus'"
 http GET /api/v1/health "$TOKEN"
 checks_ok fresh_again_ok

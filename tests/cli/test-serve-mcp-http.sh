@@ -52,19 +52,19 @@ status badarg 200
 sleep 0.3
 AUDIT="$CHOUSA audit --log $T/audit.log"
 check audit_mcp_lookup_by_indicator 1 $AUDIT --json --what lookup 8.8.8.8
-expect audit_mcp_lookup_what '"what":"lookup","mcp":"tools/call"' "$T/out"
+expect audit_mcp_lookup_what '"what":"lookup",.*"mcp":"tools/call"' "$T/out"
 expect audit_mcp_lookup_inputs '"inputs":\["www\[\.\]dnautik\[\.\]com","8\.8\.8\.8"\]' "$T/out"
 expect audit_mcp_lookup_verdict '"sources":"store".*"verdict":"malicious"' "$T/out"
 check audit_mcp_sweep 1 $AUDIT --json --what sweep
 expect audit_mcp_sweep_verdict '"path":"/mcp","what":"sweep".*"inputs":\["-"\],"sources":"store".*"verdict":"hits:1"' "$T/out"
 check audit_mcp_investigate 1 $AUDIT --json --what investigate www.dnautik.com
-expect audit_mcp_investigate_verdict '"what":"investigate","mcp":"tools/call".*"verdict":"malicious:1"' "$T/out"
+expect audit_mcp_investigate_verdict '"what":"investigate",.*"verdict":"malicious:1".*"mcp":"tools/call"' "$T/out"
 check audit_mcp_refused_found 1 $AUDIT --json --refused
 expect audit_mcp_online_refused '"what":"investigate".*"status":200.*"inputs":\["45\.9\.9\.9"\].*"verdict":null,"refused":"online look-ups are not allowed here' "$T/out"
 expect audit_mcp_tool_error_refused '"what":"sweep".*"verdict":null,"refused":"'"'"'format'"'"' takes' "$T/out"
 refute audit_mcp_refused_not_successes '"verdict":"malicious' "$T/out"
 check audit_mcp_other_messages 1 $AUDIT --json --what mcp
-expect audit_mcp_initialize '"what":"mcp","mcp":"initialize"' "$T/out"
+expect audit_mcp_initialize '"what":"mcp",.*"mcp":"initialize"' "$T/out"
 check audit_mcp_text 1 $AUDIT 45.9.9.9
 expect audit_mcp_text_says_refusal 'investigate	200	online look-ups are not allowed' "$T/out"
 

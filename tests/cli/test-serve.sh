@@ -313,6 +313,9 @@ cmp -s "$T/tokens.api" "$T/tokens.cli" && ok token_list_same_as_cli ||
 python3 -c 'import json; print(json.dumps({"indicators": ["http://x.example/" + "a" * 1000 + str(i) for i in range(100)]}))' > "$T/long.json"
 http POST /api/v1/lookup "$READ" "$(cat "$T/long.json")"
 status_is lookup_long_inputs 200
+# An agent's look-up over MCP: its line has the tool and the method.
+http POST /mcp "$READ" '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"lookup","arguments":{"indicators":["www.dnautik.com"]}}}'
+status_is mcp_lookup_200 200
 
 # ---- the audit log ----
 sleep 0.2
