@@ -72,7 +72,12 @@ struct chousa_record {
 	int64_t		 last_seen;
 	const char	*status;	/* "online", "offline", or NULL */
 	const char	*threat;	/* "malware_download", "botnet_cc" */
-	const char	*family;	/* Malpedia id, or the raw label */
+	/*
+	 * The Malpedia id when a catalogue knows the feed's family (or its
+	 * tags name one), else the feed's value as it gave it: evidence,
+	 * not yet a family (chousa_record_family()).
+	 */
+	const char	*family;
 	const char	*tags;		/* comma-separated, or NULL */
 	int		 confidence;	/* 0-100, -1 unknown */
 	const char	*reference;	/* a link, or NULL */
@@ -223,6 +228,19 @@ int	chousa_store_sample(struct chousa_store *st, struct chousa_arena *a,
 int	chousa_store_relations(struct chousa_store *st, struct chousa_arena *a,
 	    const char *value, struct chousa_relation **out, size_t *n_out,
 	    struct chousa_err *err);
+
+/*
+ * The family a record names, read as investigate reads labels: its family
+ * when that is a label (one token of letters, digits and ._-/:+!, or two
+ * or three such words a catalogue knows), else the first of its tags a
+ * catalogue knows.  The Malpedia id when the store's catalogue or chousa's
+ * built-in aliases know it, *name (may be NULL) its name or NULL; else the
+ * label's own word.  NULL when the record names none ("PIVY Variant
+ * (<md5>)", markup, a generic word such as "malware").  Arena copies.
+ */
+const char *chousa_record_family(struct chousa_store *st,
+	    struct chousa_arena *a, const struct chousa_record *r,
+	    const char **name);
 
 /*
  * The family a label names, through ids, names and aliases, ignoring case

@@ -9,7 +9,7 @@
 
 #include "base/mem.h"
 #include "investigate/investigate.h"
-#include "investigate/labels.h"
+#include "ioc/labels.h"
 
 #define CTX_ARENA_MAX	((size_t)1 << 30)
 

@@ -15,7 +15,7 @@
 
 #include "base/mem.h"
 #include "investigate/investigate.h"
-#include "investigate/labels.h"
+#include "ioc/labels.h"
 
 #define VOTES_MAX	32
 

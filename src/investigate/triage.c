@@ -15,7 +15,7 @@
 
 #include "base/mem.h"
 #include "investigate/investigate.h"
-#include "investigate/labels.h"
+#include "ioc/labels.h"
 
 /* Longest header field name considered (RFC 5322 allows more, none do). */
 #define FIELD_MAX	64

@@ -33,22 +33,6 @@ is_malicious(const struct chousa_record *r, size_t n, size_t n_benign)
 	return 0;
 }
 
-/* The family's catalogue id and name, or the label as the feed gave it. */
-static void
-family_label(struct chousa_store *st, struct chousa_arena *a,
-    const char *family, const char **id, const char **name)
-{
-	struct chousa_family f;
-
-	*id = family;
-	*name = NULL;
-	if (family != NULL && chousa_store_family(st, a, family, &f, NULL) ==
-	    CHOUSA_OK) {
-		*id = f.id;
-		*name = f.name;
-	}
-}
-
 /*
  * A range's records are also those inside it, as investigate finds them
  * (chousa_store_listings): its addresses, the URLs on them and narrower
@@ -135,7 +119,7 @@ chousa_lookup(struct chousa_store *st, struct chousa_arena *a,
 			rc = chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	}
 	for (i = 0; rc == CHOUSA_OK && i < l.n_records; i++)
-		family_label(st, a, l.records[i].family, &l.family_ids[i],
+		l.family_ids[i] = chousa_record_family(st, a, &l.records[i],
 		    &l.family_names[i]);
 	if (own)
 		chousa_store_snapshot_end(st);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ioc/ioc.h"
+#include "ioc/labels.h"
 #include "store/store.h"
 #include "base/hash.h"
 #include "base/mem.h"
@@ -629,6 +630,8 @@ store_family_cache_clear(struct chousa_store *st)
 {
 	store_memo_release(st->fcache, sizeof(st->fcache) /
 	    sizeof(st->fcache[0]));
+	store_memo_release(st->rfcache, sizeof(st->rfcache) /
+	    sizeof(st->rfcache[0]));
 }
 
 static unsigned
@@ -657,6 +660,102 @@ store_family_resolve(struct chousa_store *st, const char *label, size_t len)
 		return NULL;
 	return store_memo_fill(st, &st->fcache[slot], label, len,
 	    Q_FAMILY_KEY, key, 0);
+}
+
+/* labels.c's catalogue: the store's, then chousa's built-in aliases. */
+struct family_of {
+	struct chousa_store	*st;
+	struct chousa_arena	*a;
+};
+
+static const char *
+resolve_in_store(void *arg, const char *label)
+{
+	struct family_of *fo = arg;
+	const char *id = store_family_resolve(fo->st, label, strlen(label));
+
+	/* A copy: the next resolve may evict the cached id. */
+	if (id != NULL)
+		return chousa_arena_strdup(fo->a, id);
+	return labels_builtin_family(fo->a, label, NULL);
+}
+
+/* The family of family and tags, as "1id" (known) or "0word", or NULL. */
+static char *
+family_of(struct chousa_store *st, const char *family, const char *tags)
+{
+	struct family_of fo = { st, NULL };
+	const char *id = NULL, *p, *end;
+	char *tag, *out = NULL;
+	int known = 0;
+
+	if (chousa_arena_new(&fo.a, 1 << 20, NULL) != CHOUSA_OK)
+		return NULL;
+	if (family != NULL)
+		id = labels_family(fo.a, family, resolve_in_store, &fo,
+		    &known);
+	for (p = tags; id == NULL && p != NULL && *p != '\0'; p = end) {
+		end = strchr(p, ',');
+		if (end == NULL)
+			end = p + strlen(p);
+		tag = chousa_arena_strndup(fo.a, p, (size_t)(end - p));
+		if (tag != NULL)
+			id = labels_family(fo.a, tag, resolve_in_store, &fo,
+			    &known);
+		if (!known)
+			id = NULL;
+		if (*end == ',')
+			end++;
+	}
+	if (id != NULL) {
+		out = mem_alloc(strlen(id) + 2);
+		if (out != NULL) {
+			out[0] = known ? '1' : '0';
+			memcpy(out + 1, id, strlen(id) + 1);
+		}
+	}
+	chousa_arena_free(fo.a);
+	return out;
+}
+
+const char *
+store_family_of(struct chousa_store *st, const char *family,
+    const char *tags, int *known)
+{
+	struct store_memo *m;
+	size_t flen = family != NULL ? strlen(family) : 0;
+	size_t tlen = tags != NULL ? strlen(tags) : 0;
+	char *key;
+
+	if (known != NULL)
+		*known = 0;
+	if (flen == 0 && tlen == 0)
+		return NULL;
+	/* The answer depends on both: the key is family, a 0x1f, tags. */
+	key = mem_alloc(flen + tlen + 2);
+	if (key == NULL)
+		return NULL;
+	if (flen > 0)
+		memcpy(key, family, flen);
+	key[flen] = '\x1f';
+	if (tlen > 0)
+		memcpy(key + flen + 1, tags, tlen);
+	key[flen + 1 + tlen] = '\0';
+	m = &st->rfcache[hash_str(key, flen + 1 + tlen) %
+	    (sizeof(st->rfcache) / sizeof(st->rfcache[0]))];
+	if (store_memo_has(m, key, flen + 1 + tlen))
+		mem_free(key);
+	else {
+		store_memo_release(m, 1);
+		m->key = key;
+		m->value = family_of(st, flen > 0 ? family : NULL,
+		    tlen > 0 ? tags : NULL);
+	}
+	if (m->value == NULL)
+		return NULL;
+	if (known != NULL)
+		*known = m->value[0] == '1';
+	return m->value + 1;
 }
 
 static char *
@@ -803,31 +902,43 @@ struct lookup {
 	int			 n_cand;
 };
 
+/* A family a catalogue knows replaces the feed's label by its id. */
 static void
 record_family(struct chousa_store *st, struct chousa_arena *a,
     struct chousa_record *r)
 {
-	const char *id = NULL, *p, *end;
+	int known;
+	const char *id = store_family_of(st, r->family, r->tags, &known);
+	char *copy;
 
-	if (r->family != NULL)
-		id = store_family_resolve(st, r->family, strlen(r->family));
-	else if (r->tags != NULL) {
-		/* URLhaus keeps the family among its tags. */
-		for (p = r->tags; *p != '\0' && id == NULL; p = end) {
-			end = strchr(p, ',');
-			if (end == NULL)
-				end = p + strlen(p);
-			id = store_family_resolve(st, p, (size_t)(end - p));
-			if (*end == ',')
-				end++;
-		}
-	}
-	if (id != NULL) {
-		char *copy = chousa_arena_strdup(a, id);
-
+	if (id != NULL && known) {
+		copy = chousa_arena_strdup(a, id);
 		if (copy != NULL)
 			r->family = copy;
 	}
+}
+
+const char *
+chousa_record_family(struct chousa_store *st, struct chousa_arena *a,
+    const struct chousa_record *r, const char **name)
+{
+	struct chousa_family f;
+	const char *id;
+	char *copy;
+	int known;
+
+	if (name != NULL)
+		*name = NULL;
+	id = store_family_of(st, r->family, r->tags, &known);
+	if (id == NULL || (copy = chousa_arena_strdup(a, id)) == NULL)
+		return NULL;
+	if (known && name != NULL) {
+		if (chousa_store_family(st, a, copy, &f, NULL) == CHOUSA_OK)
+			*name = f.name;
+		else
+			labels_builtin_family(a, copy, name);
+	}
+	return copy;
 }
 
 /* Run s (bound) and append each row as a record of kind match. */
@@ -1517,27 +1628,11 @@ chousa_store_foreach(struct chousa_store *st, unsigned types,
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *family = (const char *)sqlite3_column_text(s, 3);
 		const char *tags = (const char *)sqlite3_column_text(s, 6);
-		const char *id = NULL;
 
 		row.type = sqlite3_column_int(s, 0);
 		row.value = (const char *)sqlite3_column_text(s, 1);
 		row.source = (const char *)sqlite3_column_text(s, 2);
-		if (family != NULL)
-			id = store_family_resolve(st, family, strlen(family));
-		else if (tags != NULL) {
-			const char *p = tags, *end;
-
-			for (; *p != '\0' && id == NULL; p = end) {
-				end = strchr(p, ',');
-				if (end == NULL)
-					end = p + strlen(p);
-				id = store_family_resolve(st, p,
-				    (size_t)(end - p));
-				if (*end == ',')
-					end++;
-			}
-		}
-		row.family = id != NULL ? id : family;
+		row.family = store_family_of(st, family, tags, NULL);
 		row.first_seen = sqlite3_column_int64(s, 4);
 		row.last_seen = sqlite3_column_int64(s, 5);
 		if (row.value == NULL || row.source == NULL)

@@ -145,6 +145,8 @@ struct chousa_store {
 	uint8_t		 bv6_prefixes[129];
 	/* Family label -> id cache for imports (direct-mapped). */
 	struct store_memo fcache[4096];
+	/* A record's family and tags -> store_family_of()'s answer. */
+	struct store_memo rfcache[4096];
 };
 
 /*
@@ -225,6 +227,17 @@ void	store_family_key(const char *label, size_t len, char *out,
 /* The Malpedia id a label maps to, or NULL (borrowed until next call). */
 const char *store_family_resolve(struct chousa_store *st, const char *label,
 	    size_t len);
+/*
+ * The family a record names, read as investigate reads labels
+ * (ioc/labels.c): its family value when that is a label, else the first
+ * of its comma-separated tags a catalogue knows (URLhaus keeps the family
+ * among its tags).  The store's Malpedia id when its catalogue or
+ * chousa's built-in aliases know the label (*known set), else the label's
+ * own word; NULL when neither names one ("PIVY Variant (<md5>)", markup,
+ * a generic word).  Borrowed until the next call on st.
+ */
+const char *store_family_of(struct chousa_store *st, const char *family,
+	    const char *tags, int *known);
 /* Forget cached label mappings (after a catalogue import). */
 void	store_family_cache_clear(struct chousa_store *st);
 /*

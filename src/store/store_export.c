@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ioc/labels.h"
 #include "store/store.h"
 #include "base/hash.h"
 #include "base/mem.h"
@@ -188,35 +189,20 @@ col_link(sqlite3_stmt *s, int col)
 }
 
 /*
- * The family a record names: its family label, else the first of its
- * tags a catalogue knows (URLhaus keeps the family among its tags),
- * mapped to the Malpedia id when a catalogue knows it.  *known says it
- * was.  The id is copied to buf; a raw label is returned as it is.
+ * The family a record names (store_family_of), copied to buf; *known says
+ * a catalogue knows it.  NULL when none does or it does not fit.
  */
 static const char *
 record_family(struct chousa_store *st, sqlite3_stmt *s, char *buf,
     size_t size, int *known)
 {
-	const char *family = col_text(s, C_FAMILY);
-	const char *tags = family == NULL ? col_text(s, C_TAGS) : NULL;
-	const char *p, *end, *id = NULL;
+	const char *id = store_family_of(st, col_text(s, C_FAMILY),
+	    col_text(s, C_TAGS), known);
 
-	*known = 0;
-	if (family != NULL)
-		id = store_family_resolve(st, family, strlen(family));
-	else if (tags != NULL) {
-		for (p = tags; *p != '\0' && id == NULL; p = end) {
-			end = strchr(p, ',');
-			if (end == NULL)
-				end = p + strlen(p);
-			id = store_family_resolve(st, p, (size_t)(end - p));
-			if (*end == ',')
-				end++;
-		}
+	if (id == NULL || strlen(id) >= size) {
+		*known = 0;
+		return NULL;
 	}
-	if (id == NULL || strlen(id) >= size)
-		return family;
-	*known = 1;
 	memcpy(buf, id, strlen(id) + 1);
 	return buf;
 }
@@ -227,16 +213,29 @@ name_slot(const char *id)
 	return chousa_fnv1a32(CHOUSA_FNV32_INIT, id, strlen(id)) % NAME_SLOTS;
 }
 
-/* The catalogue's name of a family id, or NULL; borrowed. */
+/*
+ * The catalogue's name of a family id, else the name chousa's built-in
+ * aliases give it (as lookup and investigate show it), or NULL; borrowed.
+ */
 static const char *
 family_name(struct walk *w, const char *id)
 {
 	unsigned i = name_slot(id);
+	struct store_memo *m = &w->names[i];
+	struct chousa_arena *a;
+	const char *name = NULL;
 
-	if (store_memo_has(&w->names[i], id, strlen(id)))
-		return w->names[i].value;
-	return store_memo_fill(w->st, &w->names[i], id, strlen(id),
-	    Q_FAMILY_GET, NULL, 1);
+	if (store_memo_has(m, id, strlen(id)))
+		return m->value;
+	if (store_memo_fill(w->st, m, id, strlen(id), Q_FAMILY_GET, NULL,
+	    1) != NULL || m->key == NULL)
+		return m->value;
+	if (chousa_arena_new(&a, 1 << 16, NULL) != CHOUSA_OK)
+		return NULL;
+	if (labels_builtin_family(a, id, &name) != NULL && name != NULL)
+		m->value = mem_strdup(name);
+	chousa_arena_free(a);
+	return m->value;
 }
 
 /* ---- the known-benign lists, held in memory ---- */

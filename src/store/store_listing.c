@@ -19,11 +19,11 @@
 #define LIST_COLS "type, value, source, source_id, first_seen, last_seen, " \
 	"status, threat, family, tags, confidence, reference, port"
 /*
- * Imported reports (MISP events, STIX bundles) name every host a sample
- * touched: what they saw, not what they list (as local-reports reads
- * them).
+ * Listings only: an observation (a MISP attribute not for IDS, a STIX
+ * observable) is what a report saw, benign hosts included, whatever
+ * --source-name called its import (docs/schema.md).
  */
-#define LISTED " AND source NOT IN ('misp', 'stix')"
+#define LISTED " AND observation = 0"
 /* Rows a range keeps in memory at most before the newest are chosen. */
 #define RANGE_ROWS_MAX	100000
 

@@ -283,7 +283,7 @@ for f in sys.argv[2:]:
         host = v.split("://")[1].split("/")[0].split(":")[0]
         db.execute("INSERT INTO indicators (type, value, vhash, source, family,"
             " confidence, first_seen, last_seen, host) VALUES (5, ?, ?,"
-            " 'feed', ?, 50, 1700000000, 1700000000, ?)",
+            " 'fe\"e;d', ?, 50, 1700000000, 1700000000, ?)",
             (v, fnv(v.encode()), 'win.x"y;z', host))
 db.commit()
 EOF
@@ -295,7 +295,10 @@ expect suricata_https_url_left_out "left out 1: a URL the engine cannot see in c
 expect suricata_hostile_url_escaped 'content:"/q\|22\|uo\|3b\|te\|7c\|pi\|5c\|pe\?x=1"' urls/chousa.rules
 expect suricata_non_ascii_url_hex 'content:"/\|c3 bc\|berfile\.exe"' urls/chousa.rules
 expect suricata_url_port_in_host 'http\.host\.raw; content:"evil\.example:8080"; bsize:17; nocase;( fast_pattern;)? http\.uri; content:"/p\.php"' urls/chousa.rules
-expect suricata_msg_escaped 'msg:"chousa HTTP request for a listed URL, win\.x\\"y\\;z, first seen 2023-11-14, from feed"' urls/chousa.rules
+# A family that is no label (quotes, a semicolon) is none; the feed's
+# name is escaped.
+expect suricata_msg_escaped 'msg:"chousa HTTP request for a listed URL, (unknown family, )?first seen 2023-11-14, from fe\\"e\\;d"' urls/chousa.rules
+refute suricata_msg_no_junk_family 'win\.x' urls/chousa.rules
 refute suricata_no_url_sets 'url-(hosts|paths)' urls/chousa.rules
 # The same URL keeps its sid when other URLs come and go.
 sid_of() { grep -F 'content:"/drop/b.bin"' "$1" | sed 's/.*; sid:\([0-9]*\);.*/\1/'; }

@@ -87,7 +87,7 @@ refute escapes_tags_md_no_esc "$(printf '\033')" "$T/out"
 FFFD=$(printf '\357\277\275')
 check nul_csv_investigated 1 "$CHOUSA" investigate --offline \
     http://h4.example.com/a.exe
-expect nul_csv_kept_whole "labels nul${FFFD}here,emotet" "$T/out"
+expect nul_csv_kept_whole "labels (win\.emotet,)?nul${FFFD}here,emotet" "$T/out"
 expect nul_csv_rest_read "^Family: +Emotet" "$T/out"
 check nul_json_investigated 1 "$CHOUSA" investigate --offline \
     tf9.example.net

@@ -24,7 +24,7 @@ hits() {
 }
 
 hits sweep_zeek_conn 2 "$L/zeek-conn.log"
-expect sweep_zeek_conn_ipv6 'zeek-conn.log:12	2001:db8:10::5	2a0e:1c80:1:1:45:15:158:1	2a0e:1c80:1:1:45:15:158:1	exact	testfeed	emotet' "$T/out"
+expect sweep_zeek_conn_ipv6 'zeek-conn.log:12	2001:db8:10::5	2a0e:1c80:1:1:45:15:158:1	2a0e:1c80:1:1:45:15:158:1	exact	testfeed	win.emotet' "$T/out"
 expect sweep_zeek_conn_malformed_counted '1 malformed lines' "$T/err"
 hits sweep_zeek_dns 4 "$L/zeek-dns.log"
 expect sweep_zeek_dns_parent 'zeek-dns.log:10	.*	evilcorp.xyz	parent' "$T/out"
@@ -203,14 +203,14 @@ check sweep_exit_clean 0 "$CHOUSA" sweep "$L/zeek-x509.log"
 check sweep_exit_unreadable 3 "$CHOUSA" sweep "$T/missing.log"
 check sweep_bad_format_is_usage 2 "$CHOUSA" sweep --format nope "$L/eve.json"
 check sweep_json 1 "$CHOUSA" sweep --json "$L/squid-access.log"
-expect sweep_json_keys '^\{"time":"2024-03-13T18:09:10Z","file":"[^"]*squid-access.log","line":1,"src":"10.0.0.23","dst":"185.244.25.10","indicator":"http://185.244.25.10:8080/bins/mozi.m",.*"match":"exact",.*"sources":\["testfeed"\],"family":"emotet"\}$' "$T/out"
+expect sweep_json_keys '^\{"time":"2024-03-13T18:09:10Z","file":"[^"]*squid-access.log","line":1,"src":"10.0.0.23","dst":"185.244.25.10","indicator":"http://185.244.25.10:8080/bins/mozi.m",.*"match":"exact",.*"sources":\["testfeed"\],"family":"win.emotet"\}$' "$T/out"
 if python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/out" 2>/dev/null; then
 	ok sweep_json_parses; else not_ok sweep_json_parses "invalid JSON"; fi
 check sweep_csv 1 "$CHOUSA" sweep --csv "$L/squid-access.log"
 expect sweep_csv_header '^time,file,line,src,dst,indicator,type,match,sources,family$' "$T/out"
 check sweep_summary 1 "$CHOUSA" sweep "$L/zeek-dns.log"
 expect sweep_summary_hosts '^by internal host:' "$T/err"
-expect sweep_summary_family '^ +[0-9]+  emotet$' "$T/err"
+expect sweep_summary_family '^ +[0-9]+  win.emotet$' "$T/err"
 check sweep_verbose_malformed 1 "$CHOUSA" -v sweep "$L/eve.json"
 expect sweep_verbose_shows_line 'eve.json:11: not a JSON object' "$T/err"
 check sweep_threads_one 1 "$CHOUSA" sweep --threads 1 "$L/eve.json"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "investigate/labels.h"
+#include "ioc/labels.h"
 
 #define NAMES_MAX	256
 

@@ -10,7 +10,7 @@
 
 #include "chousa.h"
 #include "base/json_tree.h"
-#include "investigate/labels.h"
+#include "ioc/labels.h"
 #include "t.h"
 
 #define VT "tests/data/samples/virustotal/"

@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "base/mem.h"
-#include "investigate/labels.h"
+#include "ioc/labels.h"
 #include "investigate/render/render.h"
 
 /* What a rendering holds besides the renderer's own state. */

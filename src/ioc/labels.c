@@ -18,7 +18,7 @@
 #include <strings.h>
 
 #include "base/mem.h"
-#include "investigate/labels.h"
+#include "ioc/labels.h"
 
 #define WORDS_PER_LABEL	16
 #define VOTE_WORDS	128
