@@ -320,6 +320,12 @@ struct chousa_import_report {
 	uint64_t	rejected;
 	uint64_t	skipped;
 	char		skipped_kinds[96];	/* "file:name, comment" */
+	/*
+	 * When the file says its data was published ("# Last updated:
+	 * 2021-12-20 00:03:32 UTC" in abuse.ch's files), Unix seconds; 0
+	 * when it does not say.  A source's age counts from it.
+	 */
+	int64_t		published_at;
 	/* What the file held when it held nothing to import, or "". */
 	char		note[160];
 	size_t		n_rejects;	/* the first rejects, for the report */

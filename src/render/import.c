@@ -5,6 +5,7 @@
  * the same through these.
  */
 #include <string.h>
+#include <time.h>
 
 #include "chousa.h"
 
@@ -40,6 +41,7 @@ chousa_import_json(struct chousa_buf *b, const char *source,
 	chousa_jw_strn_or_null(&w, r->skipped_kinds, strlen(r->skipped_kinds));
 	chousa_jw_key(&w, "note");
 	chousa_jw_strn_or_null(&w, r->note, strlen(r->note));
+	chousa_jw_ktime(&w, "published_at", r->published_at);
 	chousa_jw_key(&w, "rejects");
 	chousa_jw_array(&w);
 	for (i = 0; i < r->n_rejects && i < CHOUSA_IMPORT_MAX_REJECTS; i++) {
@@ -126,6 +128,24 @@ chousa_import_rejects_text(struct chousa_buf *b,
 		reject_text(b, rep, i);
 }
 
+/*
+ * An old file's own date: its data is that old, whatever day it was
+ * imported, and the source's age (sources, reports) counts from it.
+ */
+static void
+published_text(struct chousa_buf *b, const struct chousa_import_report *rep)
+{
+	char day[11];
+	int64_t age = (int64_t)time(NULL) - rep->published_at;
+
+	if (rep->published_at <= 0 || age < 86400)
+		return;
+	chousa_time_day(rep->published_at, day);
+	chousa_buf_addf(b, "  the file says its data was published %s, %lld "
+	    "day%s ago: the source's age counts from then\n", day,
+	    (long long)(age / 86400), age / 86400 == 1 ? "" : "s");
+}
+
 void
 chousa_import_text(struct chousa_buf *b, const char *asked, const char *file,
     const struct chousa_import_report *rep, int verbose)
@@ -139,6 +159,7 @@ chousa_import_text(struct chousa_buf *b, const char *asked, const char *file,
 	    (unsigned long long)rep->unchanged,
 	    (unsigned long long)rep->rejected);
 	chousa_import_rejects_text(b, rep, verbose ? rep->n_rejects : 3);
+	published_text(b, rep);
 	if (rep->rejected > rep->n_rejects && verbose)
 		chousa_buf_addf(b, "  (%llu more rejected)\n",
 		    (unsigned long long)(rep->rejected - rep->n_rejects));

@@ -114,6 +114,35 @@ imp_time(const char *s)
 	return t;
 }
 
+void
+imp_comment(struct imp *imp, const char *p, size_t len)
+{
+	static const char key[] = "last updated:";
+	const size_t klen = sizeof(key) - 1;
+	int64_t t;
+
+	if (imp->n_rows > 0 || imp->rep->published_at != 0)
+		return;
+	while (len > 0 && (*p == ' ' || *p == '#')) {
+		p++;
+		len--;
+	}
+	if (len <= klen || strncasecmp(p, key, klen) != 0)
+		return;
+	p += klen;
+	len -= klen;
+	while (len > 0 && *p == ' ') {
+		p++;
+		len--;
+	}
+	/* "2021-12-20 00:03:32 UTC   #", "... (UTC)   #": 19 bytes of date. */
+	if (len < 19 || chousa_time_parse(p, 19, &t) != CHOUSA_OK || t <= 0)
+		return;
+	/* A date after the import is no publication date. */
+	if (t <= imp->now)
+		imp->rep->published_at = t;
+}
+
 int
 imp_scratch(struct imp *imp)
 {
@@ -729,11 +758,12 @@ end_run(struct chousa_store *st, int64_t id, const struct imp *imp,
 	if (sqlite3_prepare_v2(st->db, insert ?
 	    "INSERT INTO imports (sha256, finished_at, rows_read, added,"
 	    " updated, rejected, outcome, message, source, format, file,"
-	    " started_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11,"
-	    " ?12, ?2)" :
+	    " started_at, published_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+	    " ?8, ?10, ?11, ?12, ?2, ?13)" :
 	    "UPDATE imports SET sha256 = ?1, finished_at = ?2,"
 	    " rows_read = ?3, added = ?4, updated = ?5, rejected = ?6,"
-	    " outcome = ?7, message = ?8, format = ?11 WHERE id = ?9", -1, &s,
+	    " outcome = ?7, message = ?8, format = ?11, published_at = ?13"
+	    " WHERE id = ?9", -1, &s,
 	    NULL) !=
 	    SQLITE_OK)
 		return SQLITE_ERROR;
@@ -746,6 +776,8 @@ end_run(struct chousa_store *st, int64_t id, const struct imp *imp,
 	sqlite3_bind_int64(s, 6, (sqlite3_int64)rep->rejected);
 	sqlite3_bind_text(s, 7, outcome, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 8, message, -1, SQLITE_STATIC);
+	if (rep->published_at > 0)
+		sqlite3_bind_int64(s, 13, (sqlite3_int64)rep->published_at);
 	if (insert) {
 		sqlite3_bind_text(s, 10, imp->source, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 11, rep->format, -1, SQLITE_STATIC);

@@ -208,6 +208,18 @@ static const char schema_v9[] =
 	" ok INTEGER NOT NULL,"
 	" message TEXT);";
 
+/*
+ * Version 9 -> 10: when each imported file says its data was published
+ * (abuse.ch's "Last updated:"), NULL when it does not say: a source's age
+ * counts from it, not from the day an old file was imported.  A read-only
+ * open of an older store reads it through a view, never set.
+ */
+static const char schema_v10[] =
+	"ALTER TABLE imports ADD COLUMN published_at INTEGER;";
+static const char imports_v9_view[] =
+	"CREATE TEMP VIEW IF NOT EXISTS imports AS SELECT *,"
+	" NULL AS published_at FROM main.imports;";
+
 /* A read-only open of an older store sees the columns, never set. */
 #define NEVER_USED " NULL AS last_used_at, NULL AS last_used_from," \
 	" NULL AS note"
@@ -307,6 +319,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	schema_v7,
 	schema_v8,
 	schema_v9,
+	schema_v10,
 };
 
 int
@@ -390,16 +403,20 @@ store_schema_apply(struct chousa_store *st, struct chousa_err *err)
 		return CHOUSA_OK;
 	if ((st->flags & CHOUSA_STORE_READONLY) &&
 	    version >= STORE_SCHEMA_READABLE) {
+		static const char *const tokens_views[] = {
+			tokens_v4_view, tokens_v5_view, tokens_v6_view,
+			tokens_v7_view
+		};
+
+		/* Each table gets the view of the columns its version lacks. */
+		rc = CHOUSA_OK;
 		if (version < 3)
-			return store_exec(st, observation_view, err);
-		if (version == 4)
-			return store_exec(st, tokens_v4_view, err);
-		if (version == 5)
-			return store_exec(st, tokens_v5_view, err);
-		if (version == 6)
-			return store_exec(st, tokens_v6_view, err);
-		return version == 7 ? store_exec(st, tokens_v7_view, err) :
-		    CHOUSA_OK;
+			rc = store_exec(st, observation_view, err);
+		if (rc == CHOUSA_OK && version >= 4 && version <= 7)
+			rc = store_exec(st, tokens_views[version - 4], err);
+		if (rc == CHOUSA_OK && version < 10)
+			rc = store_exec(st, imports_v9_view, err);
+		return rc;
 	}
 	if ((st->flags & CHOUSA_STORE_READONLY) && version == 0 &&
 	    n_tables == 0)

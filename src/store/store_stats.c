@@ -273,10 +273,12 @@ chousa_store_feed_ages(struct chousa_store *st, struct chousa_arena *a,
 
 	/*
 	 * The last import of each source, and the feed_state check that
-	 * may have found it unchanged since.
+	 * may have found it unchanged since.  The import's data is as old
+	 * as its file says (published_at), when it says.
 	 */
-	s = store_kept(st, "SELECT i.source, max(i.finished_at,"
-	    " coalesce(f.checked_at, 0)), i.rows_read, coalesce(f.checked_at,"
+	s = store_kept(st, "SELECT i.source, max(min(coalesce(i.published_at,"
+	    " i.finished_at), i.finished_at), coalesce(f.checked_at, 0)),"
+	    " i.rows_read, coalesce(f.checked_at,"
 	    " 0) >= i.started_at FROM imports i LEFT JOIN feed_state f ON"
 	    " f.source = i.source WHERE i.outcome = 'ok' AND i.id = (SELECT"
 	    " max(id) FROM imports k WHERE k.source = i.source AND k.outcome ="

@@ -134,7 +134,7 @@ expect ids_never_given_again '^ok$' "$T/ids.check"
 sqlite3 "$T/v1.db" < "$TESTS/data/store-v1.sql"
 check old_schema_restored 0 "$CHOUSA" db restore "$T/v1.db"
 expect old_schema_said_migrated "restored over .* and checked \(its schema migrated\)$" "$T/err"
-[ "$(sqlite3 "$T/db" 'PRAGMA user_version')" = 9 ] && ok old_schema_now_current ||
+[ "$(sqlite3 "$T/db" 'PRAGMA user_version')" = 10 ] && ok old_schema_now_current ||
 	not_ok old_schema_now_current "schema $(sqlite3 "$T/db" 'PRAGMA user_version')"
 check old_schema_answers 1 "$CHOUSA" lookup 176.65.139.212
 "$CHOUSA" -q db backup "$T/good.db"
@@ -143,7 +143,7 @@ before=$(sum)
 cp "$T/good.db" "$T/newer.db"
 sqlite3 "$T/newer.db" 'PRAGMA user_version = 99'
 check newer_refused 3 "$CHOUSA" db restore "$T/newer.db"
-expect newer_says_why "is not a backup this chousa can restore: it is from a newer chousa \(schema 99, this build reads up to 9\)" "$T/err"
+expect newer_says_why "is not a backup this chousa can restore: it is from a newer chousa \(schema 99, this build reads up to 10\)" "$T/err"
 python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("CREATE TABLE t(x)")' "$T/foreign.db"
 check foreign_refused 3 "$CHOUSA" db restore "$T/foreign.db"
 expect foreign_says_why "'.*foreign\.db' is not a chousa store \(a backup made by chousa db backup\)" "$T/err"

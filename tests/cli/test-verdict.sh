@@ -147,7 +147,7 @@ check family_builtin_offline 1 "$CHOUSA" --db "$T/offline-nocat.db" investigate 
     --sources local 'http://sskymedia.com/VMYB-ht_JAQo-gi/INV/99401FORPO/20673114777/US/Outstanding-Invoices/'
 expect family_builtin_offline_noted "family aliases come from chousa's built-in list only" "$T/out"
 expect family_builtin_offline_emotet '^Family: +Emotet \(win\.emotet\)' "$T/out"
-expect feed_tags_always_shown 'labels emotet,epoch2,heodo' "$T/out"
+expect feed_tags_always_shown 'labels (win\.emotet,)?emotet,epoch2,heodo' "$T/out"
 unset CHOUSA_VIRUSTOTAL_URL CHOUSA_VIRUSTOTAL_KEY CHOUSA_VIRUSTOTAL_RATE CHOUSA_MALPEDIA_URL
 
 # ---- samples that merely contacted a domain ----

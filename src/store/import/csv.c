@@ -173,6 +173,7 @@ csv_next(struct imp *imp, struct csv *c, int *eof)
 			if (imp->n_rows == 0) {
 				p++;
 				len--;
+				imp_comment(imp, p, len);
 				try_header(c, p, len);
 			}
 			continue;

@@ -174,6 +174,11 @@ int64_t	imp_time(const char *s);
 /* A row begins: report progress now and then. */
 void	imp_row(struct imp *imp);
 /*
+ * A comment line before the data (without its '#'): a "Last updated:"
+ * date in it is when the file's data was published (rep->published_at).
+ */
+void	imp_comment(struct imp *imp, const char *p, size_t len);
+/*
  * Count a record the importer leaves out by design (a MISP comment, a STIX
  * pattern on a file name): not read as an indicator, and said so.  what
  * names the kind ("file:name"); the first kinds are kept for the report.

@@ -116,6 +116,8 @@ list_run(struct imp *imp)
 			p++;
 		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
 			end--;
+		if (p < end && *p == '#')
+			imp_comment(imp, p + 1, (size_t)(end - p - 1));
 		if (p == end || *p == '#' || (end - p >= 2 && p[0] == '/' &&
 		    p[1] == '/'))
 			continue;

@@ -119,8 +119,11 @@ run_text(struct imp *imp)
 			line++;
 			len--;
 		}
-		if (len == 0 || *line == '#')
+		if (len == 0 || *line == '#') {
+			if (len > 0)
+				imp_comment(imp, line + 1, len - 1);
 			continue;
+		}
 		imp_row(imp);
 		memset(&r, 0, sizeof(r));
 		r.value = line;
