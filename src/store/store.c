@@ -718,13 +718,27 @@ family_of(struct chousa_store *st, const char *family, const char *tags)
 	return out;
 }
 
+/* Whether memo slot m holds the key family, 0x1f, tags. */
+static int
+family_key_is(const struct store_memo *m, const char *family, size_t flen,
+    const char *tags, size_t tlen)
+{
+	const char *k = m->key;
+
+	return k != NULL && strlen(k) == flen + 1 + tlen &&
+	    (flen == 0 || memcmp(k, family, flen) == 0) && k[flen] == '\x1f' &&
+	    (tlen == 0 || memcmp(k + flen + 1, tags, tlen) == 0);
+}
+
 const char *
 store_family_of(struct chousa_store *st, const char *family,
     const char *tags, int *known)
 {
+	static const char sep = '\x1f';
 	struct store_memo *m;
 	size_t flen = family != NULL ? strlen(family) : 0;
 	size_t tlen = tags != NULL ? strlen(tags) : 0;
+	uint32_t h;
 	char *key;
 
 	if (known != NULL)
@@ -732,20 +746,20 @@ store_family_of(struct chousa_store *st, const char *family,
 	if (flen == 0 && tlen == 0)
 		return NULL;
 	/* The answer depends on both: the key is family, a 0x1f, tags. */
-	key = mem_alloc(flen + tlen + 2);
-	if (key == NULL)
-		return NULL;
-	if (flen > 0)
-		memcpy(key, family, flen);
-	key[flen] = '\x1f';
-	if (tlen > 0)
-		memcpy(key + flen + 1, tags, tlen);
-	key[flen + 1 + tlen] = '\0';
-	m = &st->rfcache[hash_str(key, flen + 1 + tlen) %
-	    (sizeof(st->rfcache) / sizeof(st->rfcache[0]))];
-	if (store_memo_has(m, key, flen + 1 + tlen))
-		mem_free(key);
-	else {
+	h = chousa_fnv1a32(CHOUSA_FNV32_INIT, family, flen);
+	h = chousa_fnv1a32(h, &sep, 1);
+	h = chousa_fnv1a32(h, tags, tlen);
+	m = &st->rfcache[h % (sizeof(st->rfcache) / sizeof(st->rfcache[0]))];
+	if (!family_key_is(m, family, flen, tags, tlen)) {
+		key = mem_alloc(flen + tlen + 2);
+		if (key == NULL)
+			return NULL;
+		if (flen > 0)
+			memcpy(key, family, flen);
+		key[flen] = sep;
+		if (tlen > 0)
+			memcpy(key + flen + 1, tags, tlen);
+		key[flen + 1 + tlen] = '\0';
 		store_memo_release(m, 1);
 		m->key = key;
 		m->value = family_of(st, flen > 0 ? family : NULL,

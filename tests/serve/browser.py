@@ -141,8 +141,9 @@ def sweep(d, tag):
           d.page_source[:300])
     text = " ".join(r.text for r in rows)
     check(tag + "sweep_rows_defanged", "www[.]dnautik[.]com" in text, text)
-    check(tag + "sweep_hostile_family_shown_as_text",
-          "<img src=x" in text, text)
+    # Markup in a feed's family names no family: never shown as one.
+    check(tag + "sweep_hostile_family_not_a_family",
+          "<img src=x" not in text and "onerror" not in text, text)
     check(tag + "sweep_hostile_strings_inert",
           d.execute_script("return window.__pwned === undefined"),
           "a feed string ran")
