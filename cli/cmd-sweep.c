@@ -54,9 +54,14 @@ static const struct cli_opt sweep_opts[] = {
 	{ OPT_WINDOW, "window", "DAYS", "With --as-of-log-time: how many "
 	    "days before the first and after the last sighting still count "
 	    "(default 30)." },
-	{ OPT_NO_BENIGN, "no-benign-filter", NULL, "Report hits on domains "
-	    "and addresses that a known-benign list covers (CDNs, cloud, "
-	    "resolvers); they are suppressed by default." },
+	{ OPT_NO_BENIGN, "no-benign-filter", NULL, "Report the hits "
+	    "suppressed by default: a listed domain or address that a "
+	    "known-benign list names itself (an address: or a range holding "
+	    "it), a listed parent or range where a benign list covers the "
+	    "host seen, and what chousa's own lists call a shared platform's "
+	    "host (github.com, not a tenant's evil.github.io) or a public "
+	    "resolver (8.8.8.8).  A listed URL, and a listed subdomain of a "
+	    "benign domain, are always reported." },
 	{ OPT_MAX_LINE, "max-line", "BYTES", "Skip lines longer than BYTES "
 	    "as malformed (default 16 MiB)." },
 	{ 0 }
@@ -317,6 +322,8 @@ file_done(struct sweep_out *out, const char *path, int rc,
 	out->sum.bytes += ss->bytes;
 	out->sum.malformed += ss->malformed;
 	out->sum.benign_suppressed += ss->benign_suppressed;
+	out->sum.shared_suppressed += ss->shared_suppressed;
+	out->sum.resolver_suppressed += ss->resolver_suppressed;
 	out->sum.time_suppressed += ss->time_suppressed;
 	if (rc != CHOUSA_OK) {
 		if (rc != CHOUSA_EIO && rc != CHOUSA_EFORMAT)

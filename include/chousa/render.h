@@ -369,7 +369,10 @@ struct chousa_sweep_summary {
 	uint64_t	bytes;
 	uint64_t	malformed;
 	uint64_t	hits;
-	uint64_t	benign_suppressed;
+	uint64_t	benign_suppressed;	/* all hits left out as benign */
+	uint64_t	shared_suppressed;	/* of them: chousa's shared
+						 * platforms list */
+	uint64_t	resolver_suppressed;	/* and its public resolvers */
 	uint64_t	time_suppressed;
 	int		as_of_log_time;	/* time_suppressed means anything */
 	double		seconds;

@@ -131,6 +131,10 @@ struct chousa_sweep_opts {
 	 */
 	const char		*internal;
 	int			 threads;	/* 0: the number of cores, max 8 */
+	/*
+	 * Keep the hits a known-benign list or chousa's lists of shared
+	 * platforms and public resolvers would leave out.
+	 */
 	int			 no_benign_filter;
 	int			 as_of_log_time;	/* hits only if listed then */
 	int64_t			 window;	/* seconds around the log time */
@@ -153,7 +157,14 @@ struct chousa_sweep_stats {
 	uint64_t	malformed;	/* lines skipped as malformed */
 	uint64_t	hits;
 	uint64_t	hit_lines;	/* lines with at least one hit */
+	/*
+	 * Hits left out as known-benign (--no-benign-filter keeps them):
+	 * all of them, and of them those that chousa's own lists of shared
+	 * platforms and public resolvers left out (data/).
+	 */
 	uint64_t	benign_suppressed;
+	uint64_t	shared_suppressed;
+	uint64_t	resolver_suppressed;
 	uint64_t	time_suppressed;	/* --as-of-log-time */
 	int		truncated;	/* the input ended early or damaged */
 	char		warning[160];	/* why, when truncated */

@@ -171,6 +171,8 @@ chousa_sweep_summary_json(struct chousa_buf *b,
 	chousa_jw_kuint(&w, "malformed", s->malformed);
 	chousa_jw_kuint(&w, "hits", s->hits);
 	chousa_jw_kuint(&w, "benign_suppressed", s->benign_suppressed);
+	chousa_jw_kuint(&w, "shared_suppressed", s->shared_suppressed);
+	chousa_jw_kuint(&w, "resolver_suppressed", s->resolver_suppressed);
 	/* Without --as-of-log-time nothing is judged by time: null. */
 	chousa_jw_kint_if(&w, "time_suppressed", (int64_t)s->time_suppressed,
 	    s->as_of_log_time);
@@ -189,10 +191,19 @@ chousa_sweep_summary_text(struct chousa_buf *b,
 
 	/* What was left out is said every time, not only with -v. */
 	chousa_buf_addf(b, "chousa: sweep: %llu hit%s, %llu suppressed by "
-	    "known-benign lists%s", (unsigned long long)s->hits,
-	    s->hits == 1 ? "" : "s", (unsigned long long)s->benign_suppressed,
-	    s->benign_suppressed > 0 ? " (--no-benign-filter shows them)" :
-	    "");
+	    "known-benign lists", (unsigned long long)s->hits,
+	    s->hits == 1 ? "" : "s", (unsigned long long)s->benign_suppressed);
+	if (s->benign_suppressed > 0) {
+		/* Name chousa's own lists: no `chousa update` loaded them. */
+		chousa_buf_adds(b, " (");
+		if (s->resolver_suppressed > 0)
+			chousa_buf_addf(b, "%llu by chousa's public resolvers; ",
+			    (unsigned long long)s->resolver_suppressed);
+		if (s->shared_suppressed > 0)
+			chousa_buf_addf(b, "%llu by chousa's shared platforms; ",
+			    (unsigned long long)s->shared_suppressed);
+		chousa_buf_adds(b, "--no-benign-filter shows them)");
+	}
 	if (s->as_of_log_time)
 		chousa_buf_addf(b, ", %llu outside the time window",
 		    (unsigned long long)s->time_suppressed);

@@ -14,6 +14,7 @@
 
 #include "chousa.h"
 #include "base/mem.h"
+#include "ioc/data.h"
 #include "sweep/matcher.h"
 #include "sweep/rec.h"
 
@@ -74,6 +75,7 @@ struct range6 {
  */
 #define N_CLS	5
 #define N_NAMES	4096
+#define N_RESOLVERS	128	/* data/public-resolvers.txt holds ~40 */
 struct tables {
 	struct strset	 str[N_CLS];
 	struct v4set	 v4;
@@ -94,6 +96,10 @@ struct chousa_matcher {
 	int				 build_rc;	/* row callbacks */
 	const char			*names[N_NAMES];	/* interned */
 	struct chousa_matcher_stats	 stats;
+	/* chousa's public resolvers, parsed once for the ranges' hits. */
+	uint32_t			 resolver4[N_RESOLVERS];
+	uint8_t				 resolver6[N_RESOLVERS][16];
+	size_t				 n_resolver4, n_resolver6;
 };
 
 /* ---- hashing ---- */
@@ -945,6 +951,152 @@ tables_finish(struct tables *t)
 		    t->r6[i - 1].maxhi, 16);
 }
 
+/* ---- what a hit on a value leaves out ---- */
+
+/*
+ * The names of data/shared-platforms.txt ("*." taken off) in a small hash
+ * set: a listed domain is asked data_shared_host(), the list's own
+ * judge, only when it or a parent is one of them, so that a million
+ * domains cost a million probes and not a scan of the list each.
+ */
+#define N_PLATFORM_SLOTS	1024
+struct platforms {
+	const char	*name[N_PLATFORM_SLOTS];
+	size_t		 len[N_PLATFORM_SLOTS];
+};
+
+static void
+platforms_init(struct platforms *p)
+{
+	const char *const *list = data_shared_platforms();
+	size_t i, j, n = 0, len;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; list[i] != NULL && n < N_PLATFORM_SLOTS / 2; i++) {
+		const char *name = list[i];
+
+		if (name[0] == '*' && name[1] == '.')
+			name += 2;
+		len = strlen(name);
+		for (j = hash_bytes(CLS_DOMAIN, name, len) &
+		    (N_PLATFORM_SLOTS - 1); p->name[j] != NULL;
+		    j = (j + 1) & (N_PLATFORM_SLOTS - 1))
+			;
+		p->name[j] = name;
+		p->len[j] = len;
+		n++;
+	}
+}
+
+static int
+platforms_has(const struct platforms *p, const char *d, size_t len)
+{
+	size_t j;
+
+	for (j = hash_bytes(CLS_DOMAIN, d, len) & (N_PLATFORM_SLOTS - 1);
+	    p->name[j] != NULL; j = (j + 1) & (N_PLATFORM_SLOTS - 1))
+		if (p->len[j] == len && memcmp(p->name[j], d, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether d or a parent of it is a platform's name. */
+static int
+platforms_near(const struct platforms *p, const char *d, size_t len)
+{
+	size_t i;
+
+	if (platforms_has(p, d, len))
+		return 1;
+	for (i = 0; i < len; i++)
+		if (d[i] == '.' && platforms_has(p, d + i + 1, len - i - 1))
+			return 1;
+	return 0;
+}
+
+static void
+resolvers_init(struct chousa_matcher *m)
+{
+	const char *const *list = data_public_resolvers();
+	uint8_t addr[16];
+	size_t i;
+
+	for (i = 0; list[i] != NULL; i++) {
+		if (inet_pton(AF_INET, list[i], addr) == 1 &&
+		    m->n_resolver4 < N_RESOLVERS)
+			m->resolver4[m->n_resolver4++] = be32(addr);
+		else if (inet_pton(AF_INET6, list[i], addr) == 1 &&
+		    m->n_resolver6 < N_RESOLVERS)
+			memcpy(m->resolver6[m->n_resolver6++], addr, 16);
+	}
+}
+
+/* An address entry: a benign list's own, or a public resolver. */
+static uint8_t
+classify_ip(const struct chousa_matcher *m, const uint8_t *ip, int is_v6)
+{
+	if (matcher_benign_ip(m, ip, is_v6))
+		return SUPP_BENIGN;
+	return matcher_resolver_ip(m, ip, is_v6) ? SUPP_RESOLVER : SUPP_NONE;
+}
+
+/*
+ * Each listed domain and address once, when the matcher is finished, so
+ * that a hit on a value itself costs one byte's look and no probe.  A
+ * domain counts as benign only when a list names it exactly, as the
+ * investigation's verdict reads it (a listed tenant of a benign
+ * platform stays a hit).
+ */
+static void
+classify_entries(struct chousa_matcher *m)
+{
+	const struct strset *dom = &m->bad.str[CLS_DOMAIN];
+	const struct strset *v6 = &m->bad.str[CLS_IPV6];
+	struct platforms *p = mem_alloc(sizeof(*p));
+	uint8_t addr[16];
+	size_t i;
+
+	if (p != NULL)
+		platforms_init(p);
+	for (i = 0; dom->slots != NULL && i <= dom->mask; i++) {
+		struct matcher_entry *e;
+
+		if (dom->slots[i].idx == 0)
+			continue;
+		e = &m->ent[dom->slots[i].idx - 1];
+		if (strset_find_h(m, &m->benign.str[CLS_DOMAIN], CLS_DOMAIN,
+		    e->value, e->value_len, e->hash) >= 0)
+			e->supp = SUPP_BENIGN;
+		else if ((p == NULL || platforms_near(p, e->value,
+		    e->value_len)) && data_shared_host(e->value))
+			e->supp = SUPP_SHARED;
+	}
+	mem_free(p);
+	for (i = 0; m->bad.v4.slots != NULL && i <= m->bad.v4.mask; i++) {
+		uint32_t ip = m->bad.v4.slots[i].ip;
+
+		if (m->bad.v4.slots[i].idx == 0)
+			continue;
+		addr[0] = (uint8_t)(ip >> 24);
+		addr[1] = (uint8_t)(ip >> 16);
+		addr[2] = (uint8_t)(ip >> 8);
+		addr[3] = (uint8_t)ip;
+		m->ent[m->bad.v4.slots[i].idx - 1].supp = classify_ip(m, addr,
+		    0);
+	}
+	for (i = 0; v6->slots != NULL && i <= v6->mask; i++) {
+		struct matcher_entry *e;
+		const char *key;
+		size_t klen;
+
+		if (v6->slots[i].idx == 0)
+			continue;
+		e = &m->ent[v6->slots[i].idx - 1];
+		key = entry_key(e, &klen);
+		e->supp = classify_ip(m, (const uint8_t *)key, 1);
+	}
+}
+
 int
 chousa_matcher_finish(struct chousa_matcher *m, struct chousa_err *err)
 {
@@ -955,6 +1107,8 @@ chousa_matcher_finish(struct chousa_matcher *m, struct chousa_err *err)
 		    blooms_build(m, &m->benign) != CHOUSA_OK)
 			return chousa_errf(err, CHOUSA_ENOMEM,
 			    "out of memory building the matcher");
+		resolvers_init(m);
+		classify_entries(m);
 		m->finished = 1;
 	}
 	return CHOUSA_OK;
@@ -1198,6 +1352,26 @@ matcher_benign_ip(const struct chousa_matcher *m, const uint8_t *ip,
 	return strset_find(m, &m->benign.str[CLS_IPV6], CLS_IPV6,
 	    (const char *)ip, 16) >= 0 || (m->benign.n_r6 > 0 &&
 	    range6_find(&m->benign, ip) >= 0);
+}
+
+int
+matcher_resolver_ip(const struct chousa_matcher *m, const uint8_t *ip,
+    int is_v6)
+{
+	size_t i;
+
+	if (!is_v6) {
+		uint32_t v = be32(ip);
+
+		for (i = 0; i < m->n_resolver4; i++)
+			if (m->resolver4[i] == v)
+				return 1;
+		return 0;
+	}
+	for (i = 0; i < m->n_resolver6; i++)
+		if (memcmp(m->resolver6[i], ip, 16) == 0)
+			return 1;
+	return 0;
 }
 
 const char *

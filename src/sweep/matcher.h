@@ -9,6 +9,16 @@
 
 #include "chousa.h"
 
+/*
+ * Why a hit on a listed value is left out, as docs/verdict-policy.md
+ * reads the benign lists: a known-benign list names the value itself (an
+ * address: or a range holding it), or chousa's own lists call it a whole
+ * shared platform's host (data/shared-platforms.txt) or a public resolver
+ * (data/public-resolvers.txt), as the exports leave them out.  A benign
+ * parent is no reason: a tenant's subdomain is its own.
+ */
+enum matcher_supp { SUPP_NONE = 0, SUPP_BENIGN, SUPP_SHARED, SUPP_RESOLVER };
+
 /* One listed value with everything a hit shows; strings in the arena. */
 struct matcher_entry {
 	uint64_t	 hash;		/* of the key, for the sets */
@@ -19,6 +29,9 @@ struct matcher_entry {
 	int64_t		 last_seen;
 	uint32_t	 value_len;
 	uint8_t		 type;
+	uint8_t		 supp;		/* enum matcher_supp, for a hit on
+					 * the value itself; set by
+					 * chousa_matcher_finish */
 };
 
 int	matcher_is_finished(const struct chousa_matcher *m);
@@ -42,6 +55,10 @@ int	matcher_has_private(const struct chousa_matcher *m);
 int	matcher_benign_domain(const struct chousa_matcher *m, const char *d,
 	    size_t len);
 int	matcher_benign_ip(const struct chousa_matcher *m, const uint8_t *ip,
+	    int is_v6);
+/* Whether an address (4 or 16 bytes) is a public resolver of chousa's
+ * list: a range's hit on one is left out as the address's own would be. */
+int	matcher_resolver_ip(const struct chousa_matcher *m, const uint8_t *ip,
 	    int is_v6);
 
 /* Parse dotted IPv4 text; 0 on success. */

@@ -65,6 +65,7 @@ worker_reset(struct worker *w)
 	w->n_hits = 0;
 	w->lines = w->records = w->malformed = 0;
 	w->n_hit = w->hit_lines = w->benign = w->time_sup = 0;
+	w->shared_sup = w->resolver_sup = 0;
 	w->last_hit_line = 0;
 	w->n_bad = 0;
 }
@@ -196,6 +197,8 @@ emit_worker(struct emit *em, struct worker *w)
 	st->hits += w->n_hit;
 	st->hit_lines += w->hit_lines;
 	st->benign_suppressed += w->benign;
+	st->shared_suppressed += w->shared_sup;
+	st->resolver_suppressed += w->resolver_sup;
 	st->time_suppressed += w->time_sup;
 }
 
@@ -708,6 +711,8 @@ stats_add(struct chousa_sweep_stats *to, const struct chousa_sweep_stats *st)
 	to->hits += st->hits;
 	to->hit_lines += st->hit_lines;
 	to->benign_suppressed += st->benign_suppressed;
+	to->shared_suppressed += st->shared_suppressed;
+	to->resolver_suppressed += st->resolver_suppressed;
 	to->time_suppressed += st->time_suppressed;
 	if (st->threads > to->threads)
 		to->threads = st->threads;
@@ -748,6 +753,7 @@ sweep_members(const struct chousa_matcher *m, const char *name,
 	total.bytes = total.lines = total.records = total.malformed = 0;
 	total.hits = total.hit_lines = 0;
 	total.benign_suppressed = total.time_suppressed = 0;
+	total.shared_suppressed = total.resolver_suppressed = 0;
 	total.truncated = 0;
 	st = *stats;
 	for (;;) {

@@ -72,7 +72,9 @@ struct worker {
 	struct hitrow			*hits;
 	size_t				 n_hits, cap_hits;
 	uint64_t			 lines, records, malformed;
-	uint64_t			 n_hit, hit_lines, benign, time_sup;
+	uint64_t			 n_hit, hit_lines, time_sup;
+	/* Hits left out, all of them, and those by chousa's own lists. */
+	uint64_t			 benign, shared_sup, resolver_sup;
 	uint64_t			 last_hit_line;
 	struct {
 		uint64_t	 line;

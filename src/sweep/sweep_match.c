@@ -404,6 +404,38 @@ probed_benign(struct worker *w)
 	return 0;
 }
 
+/*
+ * Why a hit is left out (enum matcher_supp), in the terms of
+ * docs/verdict-policy.md.  A listed URL is never (row 1).  A hit on the
+ * listed value itself holds unless a benign list names that value or
+ * chousa's lists call it a shared host or a public resolver (rows 2, 3):
+ * worked out once per entry.  A hit through a listed parent or range
+ * holds only where no benign list covers the host seen (rows 12, 13),
+ * and never on a tenant of a listed platform.
+ */
+static int
+suppression(struct worker *w, const struct matcher_entry *e, int match)
+{
+	if (w->run->opts->no_benign_filter || match == CHOUSA_SWEEP_URL ||
+	    e->type == CHOUSA_IOC_URL)
+		return SUPP_NONE;
+	switch (match) {
+	case CHOUSA_SWEEP_EXACT:
+	case CHOUSA_SWEEP_HOST:
+		return e->supp;
+	case CHOUSA_SWEEP_PARENT:
+		if (e->supp != SUPP_NONE)
+			return e->supp;
+		break;
+	}
+	if (probed_benign(w))
+		return SUPP_BENIGN;
+	if (w->probe_kind == PROBE_V4 || w->probe_kind == PROBE_V6)
+		return matcher_resolver_ip(w->run->m, w->probe_addr,
+		    w->probe_kind == PROBE_V6) ? SUPP_RESOLVER : SUPP_NONE;
+	return SUPP_NONE;
+}
+
 static void
 report(struct worker *w, const struct rec *r, const struct obs *o,
     const struct matcher_entry *e, int match, uint64_t line)
@@ -423,8 +455,18 @@ report(struct worker *w, const struct rec *r, const struct obs *o,
 		}
 	if (w->n_seen < sizeof(w->seen) / sizeof(w->seen[0]))
 		w->seen[w->n_seen++] = e;
-	if (!opt->no_benign_filter && match != CHOUSA_SWEEP_URL &&
-	    e->type != CHOUSA_IOC_URL && probed_benign(w)) {
+	switch (suppression(w, e, match)) {
+	case SUPP_NONE:
+		break;
+	case SUPP_SHARED:
+		w->shared_sup++;
+		w->benign++;
+		return;
+	case SUPP_RESOLVER:
+		w->resolver_sup++;
+		w->benign++;
+		return;
+	default:
 		w->benign++;
 		return;
 	}

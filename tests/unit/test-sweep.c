@@ -361,7 +361,7 @@ test_sides(void)
 	struct got g;
 	const char *eve =
 	    "{\"timestamp\":\"2024-03-13T18:00:00.0+0000\",\"event_type\":"
-	    "\"dns\",\"src_ip\":\"8.8.8.8\",\"src_port\":53,\"dest_ip\":"
+	    "\"dns\",\"src_ip\":\"198.51.100.53\",\"src_port\":53,\"dest_ip\":"
 	    "\"10.0.0.5\",\"dest_port\":40000,\"dns\":{\"version\":3,"
 	    "\"type\":\"response\",\"queries\":[{\"rrname\":"
 	    "\"evilcorp.xyz\"}],\"answers\":[{\"rdata\":"
@@ -373,7 +373,8 @@ test_sides(void)
 
 	if (chousa_matcher_new(&m, NULL) != CHOUSA_OK)
 		return;
-	add(m, CHOUSA_IOC_IPV4, "8.8.8.8", 0, 0);
+	/* A resolver of no list: chousa's own (8.8.8.8) are never hits. */
+	add(m, CHOUSA_IOC_IPV4, "198.51.100.53", 0, 0);
 	add(m, CHOUSA_IOC_IPV4, "185.244.25.10", 0, 0);
 	add(m, CHOUSA_IOC_IPV4, "203.0.113.9", 0, 0);
 	add(m, CHOUSA_IOC_DOMAIN, "evilcorp.xyz", 0, 0);
@@ -402,6 +403,73 @@ test_sides(void)
 	chousa_matcher_free(m);
 }
 
+/*
+ * What the benign filter leaves out, by docs/verdict-policy.md: a value a
+ * benign list names itself, a whole shared platform's host and a public
+ * resolver (chousa's lists, counted apart), a listed parent whose child a
+ * benign list covers; never a listed tenant of a benign platform.
+ */
+static void
+test_benign_policy(void)
+{
+	struct chousa_matcher *m = NULL;
+	struct chousa_sweep_opts o;
+	struct chousa_sweep_stats st;
+	struct got g;
+	const char *log =
+	    "x facebookloginnp.blogspot.com\n"	/* 1: tenant, hit */
+	    "x evil-user.github.io\n"		/* 2: tenant, hit */
+	    "x 8.8.8.8\n"			/* 3: resolver */
+	    "x 2001:4860:4860::8888\n"		/* 4: resolver */
+	    "x 1.1.1.1\n"			/* 5: resolver in a range */
+	    "x 1.1.1.9\n"			/* 6: range, hit */
+	    "x github.com\n"			/* 7: whole platform */
+	    "x someone.vercel.app\n"		/* 8: platform listed */
+	    "x www.both.xyz\n"			/* 9: benign itself */
+	    "x cdn.parent.xyz\n"		/* 10: benign child */
+	    "x www.parent.xyz\n"		/* 11: parent, hit */
+	    "x http://github.com/evil/x.exe\n";	/* 12: URL, hit */
+
+	if (chousa_matcher_new(&m, NULL) != CHOUSA_OK)
+		return;
+	add(m, CHOUSA_IOC_DOMAIN, "facebookloginnp.blogspot.com", 0, 0);
+	add(m, CHOUSA_IOC_DOMAIN, "evil-user.github.io", 0, 0);
+	add(m, CHOUSA_IOC_IPV4, "8.8.8.8", 0, 0);
+	add(m, CHOUSA_IOC_IPV6, "2001:4860:4860::8888", 0, 0);
+	add(m, CHOUSA_IOC_CIDR, "1.1.1.0/24", 0, 0);
+	add(m, CHOUSA_IOC_DOMAIN, "github.com", 0, 0);
+	add(m, CHOUSA_IOC_DOMAIN, "vercel.app", 0, 0);
+	add(m, CHOUSA_IOC_DOMAIN, "www.both.xyz", 0, 0);
+	add(m, CHOUSA_IOC_DOMAIN, "parent.xyz", 0, 0);
+	add(m, CHOUSA_IOC_URL, "http://github.com/evil/x.exe", 0, 0);
+	add(m, CHOUSA_IOC_DOMAIN, "blogspot.com", 0, 1);
+	add(m, CHOUSA_IOC_DOMAIN, "github.io", 0, 1);
+	add(m, CHOUSA_IOC_DOMAIN, "www.both.xyz", 0, 1);
+	add(m, CHOUSA_IOC_DOMAIN, "cdn.parent.xyz", 0, 1);
+	chousa_matcher_finish(m, NULL);
+	T_INTEQ("benign_policy_ok", sweep(m, "text", log, strlen(log), NULL,
+	    &g, &st), CHOUSA_OK);
+	T_INTEQ("benign_policy_hits", g.n, 5);
+	T_STREQ("benign_policy_tenant_of_benign", g.ind[0],
+	    "facebookloginnp.blogspot.com");
+	T_STREQ("benign_policy_tenant_of_platform", g.ind[1],
+	    "evil-user.github.io");
+	T_INTEQ("benign_policy_range_other_line", g.line[2], 6);
+	T_INTEQ("benign_policy_parent_line", g.line[3], 11);
+	T_STREQ("benign_policy_url_on_platform", g.ind[4],
+	    "http://github.com/evil/x.exe");
+	/* Line 12's host, github.com, is left out; its URL is not. */
+	T_INTEQ("benign_policy_suppressed", st.benign_suppressed, 8);
+	T_INTEQ("benign_policy_resolvers", st.resolver_suppressed, 3);
+	T_INTEQ("benign_policy_shared", st.shared_suppressed, 3);
+	memset(&o, 0, sizeof(o));
+	o.no_benign_filter = 1;
+	sweep(m, "text", log, strlen(log), &o, &g, &st);
+	T_INTEQ("benign_policy_no_filter", g.n, 13);
+	T_INTEQ("benign_policy_no_filter_none", st.benign_suppressed, 0);
+	chousa_matcher_free(m);
+}
+
 int
 main(void)
 {
@@ -417,6 +485,7 @@ main(void)
 	test_threads(m);
 	test_detect();
 	test_sides();
+	test_benign_policy();
 	chousa_matcher_free(m);
 	return T_DONE();
 }
