@@ -413,6 +413,8 @@ sweep_run(struct sreq *r)
 	up->sum.bytes = up->ss.bytes;
 	up->sum.malformed = up->ss.malformed;
 	up->sum.benign_suppressed = up->ss.benign_suppressed;
+	up->sum.shared_suppressed = up->ss.shared_suppressed;
+	up->sum.resolver_suppressed = up->ss.resolver_suppressed;
 	up->sum.time_suppressed = up->ss.time_suppressed;
 	up->sum.seconds = chousa_monotonic() - t0;
 	if (up->fmt->sweep_summary != NULL)

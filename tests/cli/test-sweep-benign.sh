@@ -107,3 +107,13 @@ expect investigate_tenant_same_malicious 'malicious' "$T/out"
 check export_tenant_same 0 "$CHOUSA" export --format txt
 expect export_tenant_same_listed '^facebookloginnp.blogspot.com$' "$T/out"
 refute export_resolver_same_left_out '^8\.8\.8\.8$' "$T/out"
+
+# The team server's sweep counts the same.
+. "$TESTS/cli/serve.sh"
+trap 'serve_stop' EXIT INT TERM
+chmod 600 "$CHOUSA_CONFIG"
+TOKEN=$("$CHOUSA" -q token create --role read sweeper)
+serve_start
+http POST "/api/v1/sweep?format=json" "$TOKEN" "$(cat "$T/eve.json")" text/plain
+status_is serve_sweep_benign 200
+expect serve_sweep_benign_counts '"benign_suppressed":6,"shared_suppressed":2,"resolver_suppressed":2,' "$T/body"
