@@ -251,10 +251,38 @@ int	chousa_store_family(struct chousa_store *st, struct chousa_arena *a,
 	    const char *label, struct chousa_family *out,
 	    struct chousa_err *err);
 
-/* The known-benign entries that cover ind. */
+/*
+ * The known-benign entries that cover ind: an address's ranges, a host's
+ * name and its parents up to the registrable domain (a URL's host), the
+ * substrings a domain or URL holds, a hash itself.
+ */
 int	chousa_store_benign(struct chousa_store *st, struct chousa_arena *a,
 	    const struct chousa_indicator *ind, struct chousa_benign **out,
 	    size_t *n_out, struct chousa_err *err);
+
+/* What the benign lists make of an exact listing (chousa_benign_exact). */
+enum {
+	CHOUSA_BENIGN_STANDS,	/* malicious: rows 1 and 5 */
+	CHOUSA_BENIGN_SAME,	/* a benign list names the value itself */
+	CHOUSA_BENIGN_WIDE,	/* a public resolver or CDN address, < 3 */
+	CHOUSA_BENIGN_RANGE	/* an address in a benign range, 1 origin */
+};
+
+/*
+ * docs/verdict-policy.md rows 1 to 5, for a value of type that
+ * n_origins sources list exactly and that the entries b (from
+ * chousa_store_benign, or the same look-up) cover: whether the listing
+ * stands (malicious) or the value is only suspicious, and why (*why: the
+ * entry, NULL for chousa's own resolver list).  A URL's listing always
+ * stands; a domain stands unless a list names it itself, whatever covers
+ * its parents; an address or range is also suspicious on a public
+ * resolver or in a CDN range with fewer than three sources, and an
+ * address in another benign range with only one.  The one judgement of
+ * investigate's verdicts and export's known-benign filter.
+ */
+int	chousa_benign_exact(int type, const char *value,
+	    const struct chousa_benign *b, size_t n, size_t n_origins,
+	    const struct chousa_benign **why);
 
 /* One indicator row, for building matchers; strings borrowed for the call. */
 struct chousa_store_row {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ioc/data.h"
 #include "ioc/ioc.h"
 #include "ioc/labels.h"
 #include "store/store.h"
@@ -1496,8 +1497,9 @@ benign_parent_cb(void *arg, const char *parent)
 	return b->rc != CHOUSA_OK;
 }
 
+/* The ranges of prefix top or shorter that hold addr. */
 static void
-benign_ip(struct benign_acc *b, const uint8_t *addr, int is_v6)
+benign_ip(struct benign_acc *b, const uint8_t *addr, int is_v6, int top)
 {
 	struct chousa_store *st = b->st;
 	const uint8_t *have;
@@ -1514,10 +1516,10 @@ benign_ip(struct benign_acc *b, const uint8_t *addr, int is_v6)
 		st->benign_known = 1;
 	}
 	have = is_v6 ? st->bv6_prefixes : st->bv4_prefixes;
-	for (p = is_v6 ? 128 : 32; p >= 0 && b->rc == CHOUSA_OK; p--) {
+	for (p = top; p >= 0 && b->rc == CHOUSA_OK; p--) {
 		sqlite3_stmt *s;
 
-		if (!have[p])
+		if (p > (is_v6 ? 128 : 32) || !have[p])
 			continue;
 		s = store_stmt(st, Q_BENIGN_NET, b->err);
 		if (s == NULL) {
@@ -1546,10 +1548,13 @@ chousa_store_benign(struct chousa_store *st, struct chousa_arena *a,
 	b->a = a;
 	b->err = err;
 	if (ind->type == CHOUSA_IOC_IPV4 || ind->type == CHOUSA_IOC_IPV6)
-		benign_ip(b, ind->addr, ind->type == CHOUSA_IOC_IPV6);
+		benign_ip(b, ind->addr, ind->type == CHOUSA_IOC_IPV6, 128);
+	else if (ind->type == CHOUSA_IOC_CIDR)
+		/* A range is covered by the ranges that hold all of it. */
+		benign_ip(b, ind->addr, ind->is_v6, ind->prefix);
 	else if (host != NULL && (ind->host_type == CHOUSA_IOC_IPV4 ||
 	    ind->host_type == CHOUSA_IOC_IPV6))
-		benign_ip(b, ind->addr, ind->host_type == CHOUSA_IOC_IPV6);
+		benign_ip(b, ind->addr, ind->host_type == CHOUSA_IOC_IPV6, 128);
 	else if (host != NULL) {
 		benign_text(b, Q_BENIGN_VALUE, host);
 		if (b->rc == CHOUSA_OK)
@@ -1558,6 +1563,9 @@ chousa_store_benign(struct chousa_store *st, struct chousa_arena *a,
 	}
 	if (ind->type == CHOUSA_IOC_DOMAIN || ind->type == CHOUSA_IOC_URL)
 		benign_text(b, Q_BENIGN_SUBSTR, ind->value);
+	/* A false-positive hash list names the file itself. */
+	if (CHOUSA_IOC_BIT(ind->type) & CHOUSA_IOC_HASHES)
+		benign_text(b, Q_BENIGN_VALUE, ind->value);
 	rc = b->rc;
 	if (rc == CHOUSA_OK) {
 		*out = NULL;
@@ -1573,6 +1581,63 @@ chousa_store_benign(struct chousa_store *st, struct chousa_arena *a,
 	}
 	mem_free(b);
 	return rc;
+}
+
+/* Whether a benign entry names the indicator itself, not a range. */
+static int
+benign_is_itself(const struct chousa_benign *b, const char *value)
+{
+	size_t n = strlen(value);
+
+	return b->entry != NULL && strncmp(b->entry, value, n) == 0 &&
+	    (b->entry[n] == '\0' || strcmp(b->entry + n, "/32") == 0 ||
+	    strcmp(b->entry + n, "/128") == 0);
+}
+
+static int
+benign_kind_is(const struct chousa_benign *b, const char *kind)
+{
+	return b->kind != NULL && strcmp(b->kind, kind) == 0;
+}
+
+int
+chousa_benign_exact(int type, const char *value,
+    const struct chousa_benign *b, size_t n, size_t n_origins,
+    const struct chousa_benign **why)
+{
+	int addr = type == CHOUSA_IOC_IPV4 || type == CHOUSA_IOC_IPV6;
+	size_t i;
+
+	*why = NULL;
+	/* Row 1: a listed URL names one resource, whoever hosts it. */
+	if (type == CHOUSA_IOC_URL || value == NULL)
+		return CHOUSA_BENIGN_STANDS;
+	for (i = 0; i < n; i++)
+		if (benign_is_itself(&b[i], value)) {
+			*why = &b[i];
+			return CHOUSA_BENIGN_SAME;
+		}
+	/*
+	 * Row 5: a benign parent or substring covers other names than this
+	 * one; a tenant's subdomain is its own, and so is a mailbox.
+	 */
+	if (!addr && type != CHOUSA_IOC_CIDR)
+		return CHOUSA_BENIGN_STANDS;
+	if (n_origins < 3) {
+		if (addr && data_public_resolver(value))
+			return CHOUSA_BENIGN_WIDE;
+		for (i = 0; i < n; i++)
+			if (benign_kind_is(&b[i], "cdn") ||
+			    benign_kind_is(&b[i], "resolver")) {
+				*why = &b[i];
+				return CHOUSA_BENIGN_WIDE;
+			}
+	}
+	if (addr && n_origins < 2 && n > 0) {
+		*why = &b[0];
+		return CHOUSA_BENIGN_RANGE;
+	}
+	return CHOUSA_BENIGN_STANDS;
 }
 
 /*

@@ -203,6 +203,13 @@ void	store_record_family(struct chousa_store *st, struct chousa_arena *a,
  * URL page from its id.  Other references are kept.
  */
 void	store_record_link(struct chousa_arena *a, struct chousa_record *r);
+/*
+ * The same for a record's columns: the value to print into *page (the
+ * feed's record_page, one %s), or NULL when the record keeps reference.
+ */
+const char *store_record_page(const char *source, int type,
+	    const char *value, const char *source_id, const char *reference,
+	    const char **page);
 
 /* Schema: create or migrate forward (store_schema.c). */
 int	store_schema_apply(struct chousa_store *st, struct chousa_err *err);

@@ -19,11 +19,11 @@
 
 #define ROW_COLS "type, value, source, first_seen, last_seen, status," \
 	" threat, family, tags, confidence, reference, port, host," \
-	" regdomain, vhash"
+	" regdomain, vhash, source_id"
 enum {
 	C_TYPE, C_VALUE, C_SOURCE, C_FIRST, C_LAST, C_STATUS, C_THREAT,
 	C_FAMILY, C_TAGS, C_CONFIDENCE, C_REFERENCE, C_PORT, C_HOST,
-	C_REGDOMAIN, C_VHASH
+	C_REGDOMAIN, C_VHASH, C_SOURCE_ID
 };
 /*
  * Listings only: an observation (what a sandbox report saw, benign hosts
@@ -111,6 +111,7 @@ shared_find(const struct shared_set *s, int64_t vhash, int type)
 
 /* ---- the known-benign lists' entries ---- */
 
+/* list: "name\0kind\0", as chousa_store_benign gives both. */
 struct benign_str {
 	size_t		entry;		/* offsets into text */
 	size_t		list;
@@ -122,6 +123,7 @@ struct benign_net {
 	uint8_t		prefix;
 	uint8_t		v6;
 	uint8_t		used;
+	size_t		entry;
 	size_t		list;
 };
 
@@ -186,6 +188,30 @@ col_link(sqlite3_stmt *s, int col)
 
 	return v != NULL && (strncmp(v, "https://", 8) == 0 ||
 	    strncmp(v, "http://", 7) == 0) ? v : NULL;
+}
+
+/* Room for a record's own page: a feed's page and an address or id. */
+#define LINK_MAX	512
+
+/*
+ * The record's evidence link, as lookup and investigate give it
+ * (store_record_page): its own page at the feed (Feodo Tracker's host
+ * page with the address, ThreatFox's IOC page), else its reference.
+ */
+static const char *
+record_link(sqlite3_stmt *s, char *buf, size_t size)
+{
+	const char *page, *arg = store_record_page(col_text(s, C_SOURCE),
+	    sqlite3_column_int(s, C_TYPE), col_text(s, C_VALUE),
+	    col_text(s, C_SOURCE_ID), col_text(s, C_REFERENCE), &page);
+
+	if (arg != NULL && page != NULL) {
+		int n = snprintf(buf, size, page, arg);
+
+		if (n > 0 && (size_t)n < size)
+			return buf;
+	}
+	return col_link(s, C_REFERENCE);
 }
 
 /*
@@ -308,7 +334,7 @@ benign_add(struct benign_set *b, const char *match, const char *entry,
 	size_t at = b->text.len, i;
 	int g;
 
-	if (net != NULL && (net_len == 4 || net_len == 16)) {
+	if (net != NULL && (net_len == 4 || net_len == 16) && entry != NULL) {
 		struct benign_net *old = b->net;
 		size_t old_cap = b->net_cap;
 
@@ -324,6 +350,10 @@ benign_add(struct benign_set *b, const char *match, const char *entry,
 			mem_free(old);
 		i = net_slot(b, net, net_len == 16, prefix);
 		if (!b->net[i].used) {
+			chousa_buf_add(&b->text, entry, strlen(entry) + 1);
+			if (b->text.failed)
+				return b->text.failed;
+			b->net[i].entry = at;
 			memcpy(b->net[i].addr, net, (size_t)net_len);
 			b->net[i].v6 = net_len == 16;
 			b->net[i].prefix = (uint8_t)prefix;
@@ -390,20 +420,24 @@ benign_load(struct walk *w)
 	struct benign_set *b = &w->benign;
 	sqlite3_stmt *s = NULL;
 	size_t list = 0;
-	int step, rc = CHOUSA_OK;
+	int step, rc = CHOUSA_OK, have_list = 0;
 
 	chousa_buf_init(&b->text, (size_t)1 << 30);
 	if (sqlite3_prepare_v2(w->st->db, "SELECT list, match, entry, net,"
-	    " prefix FROM benign ORDER BY list", -1, &s, NULL) != SQLITE_OK)
+	    " prefix, kind FROM benign ORDER BY list, kind", -1, &s,
+	    NULL) != SQLITE_OK)
 		return store_dberr(w->st, w->err, "cannot read the store");
 	while (rc == CHOUSA_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *name = col_text(s, 0);
+		const char *name = col_text(s, 0), *kind = col_text(s, 5);
 
-		if (name == NULL)
+		if (name == NULL || kind == NULL || b->text.failed)
 			continue;
-		if (list == 0 || strcmp(b->text.data + list, name) != 0) {
+		if (!have_list || strcmp(b->text.data + list, name) != 0 ||
+		    strcmp(b->text.data + list + strlen(name) + 1, kind) != 0) {
 			list = b->text.len;
 			chousa_buf_add(&b->text, name, strlen(name) + 1);
+			chousa_buf_add(&b->text, kind, strlen(kind) + 1);
+			have_list = 1;
 		}
 		rc = benign_add(b, col_text(s, 1), col_text(s, 2),
 		    sqlite3_column_blob(s, 3), sqlite3_column_bytes(s, 3),
@@ -430,36 +464,73 @@ benign_release(struct benign_set *b)
 	chousa_buf_release(&b->text);
 }
 
-static const char *
-benign_text(const struct benign_set *b, const char *s)
+/*
+ * The entries that cover an indicator, as chousa_store_benign gives them
+ * (list, kind, entry), for chousa_benign_exact.  A few are enough: the
+ * judgement needs the one naming the value, one of a CDN or resolver,
+ * and whether there is any.
+ */
+#define COVER_MAX	16
+
+struct cover {
+	const struct benign_set	*b;
+	struct chousa_benign	 v[COVER_MAX];
+	size_t			 n;
+};
+
+static void
+cover_add(struct cover *c, size_t entry, size_t list)
 {
+	const char *text = c->b->text.data;
+
+	if (c->n == COVER_MAX)
+		return;
+	c->v[c->n].entry = text + entry;
+	c->v[c->n].list = text + list;
+	c->v[c->n].kind = text + list + strlen(text + list) + 1;
+	c->n++;
+}
+
+static void
+cover_text(struct cover *c, const char *s)
+{
+	const struct benign_set *b = c->b;
 	size_t i;
 
 	if (b->n_str == 0)
-		return NULL;
+		return;
 	i = str_slot(b, s, strlen(s));
-	return b->str[i].used ? b->text.data + b->str[i].list : NULL;
+	if (b->str[i].used)
+		cover_add(c, b->str[i].entry, b->str[i].list);
 }
 
-static const char *
-benign_ip(const struct benign_set *b, const char *value)
+/*
+ * The ranges that hold an address, or the whole of a range (a range
+ * narrower than it covers only part of it), most specific first.
+ */
+static void
+cover_ip(struct cover *c, const char *value)
 {
+	const struct benign_set *b = c->b;
 	uint8_t addr[16], key[16];
 	const uint8_t *have;
+	const char *slash = strchr(value, '/');
 	char text[64];
 	size_t len = strcspn(value, "/");
-	int v6, p;
+	int v6, p, top;
 
 	if (b->n_net == 0 || len >= sizeof(text))
-		return NULL;
+		return;
 	memcpy(text, value, len);
 	text[len] = '\0';
 	v6 = strchr(text, ':') != NULL;
 	if (inet_pton(v6 ? AF_INET6 : AF_INET, text, addr) != 1)
-		return NULL;
-	/* A range is judged by its network address, as lookup does. */
+		return;
+	top = v6 ? 128 : 32;
+	if (slash != NULL)
+		top = (int)strtol(slash + 1, NULL, 10);
 	have = v6 ? b->v6 : b->v4;
-	for (p = v6 ? 128 : 32; p >= 0; p--) {
+	for (p = top; p >= 0; p--) {
 		size_t i;
 
 		if (!have[p])
@@ -467,9 +538,27 @@ benign_ip(const struct benign_set *b, const char *value)
 		store_net_key(addr, v6, p, key);
 		i = net_slot(b, key, v6, p);
 		if (b->net[i].used)
-			return b->text.data + b->net[i].list;
+			cover_add(c, b->net[i].entry, b->net[i].list);
 	}
-	return NULL;
+}
+
+/* A host name and its parents up to the registrable domain. */
+static void
+cover_host(struct cover *c, const char *host, const char *regdomain)
+{
+	size_t rl = regdomain != NULL ? strlen(regdomain) : 0;
+	size_t hl = strlen(host);
+	const char *p;
+
+	cover_text(c, host);
+	/* Parents only when the registrable domain is one. */
+	if (rl > 0 && rl < hl && host[hl - rl - 1] == '.' &&
+	    strcmp(host + hl - rl, regdomain) == 0)
+		for (p = strchr(host, '.'); p != NULL; p = strchr(p + 1, '.')) {
+			cover_text(c, p + 1);
+			if (strcmp(p + 1, regdomain) == 0)
+				break;
+		}
 }
 
 /* The names the built-in lists go by, as the summary counts them. */
@@ -477,44 +566,36 @@ benign_ip(const struct benign_set *b, const char *value)
 #define BUILTIN_RESOLVERS	"chousa public resolvers"
 
 /*
- * The known-benign list that covers a host name: listed, or under a
- * listed hostname (its parents up to the registrable domain); or a
- * whole host on chousa's own list of shared publishing platforms, the one
- * the investigation's verdicts read (a tenant's host there, such as
- * evil-user.github.io, is the tenant's and stays).
+ * How many sources list a merged record ("a,b,c"), counted as
+ * investigate counts them: by the source that answers for each feed's
+ * records (chousa_feed_local_source), so that two lists imported under
+ * two names are one source, "Imported lists".
  */
-static const char *
-host_benign(const struct benign_set *b, const char *host,
-    const char *regdomain)
+static size_t
+count_origins(const char *sources)
 {
-	const char *hit = benign_text(b, host), *p;
-	size_t rl = regdomain != NULL ? strlen(regdomain) : 0;
-	size_t hl = strlen(host);
+	const char *seen[8];
+	char name[128];
+	size_t n = 0, i, len;
 
-	/* Parents only when the registrable domain is one. */
-	if (hit == NULL && rl > 0 && rl < hl && host[hl - rl - 1] == '.' &&
-	    strcmp(host + hl - rl, regdomain) == 0)
-		for (p = strchr(host, '.'); p != NULL && hit == NULL;
-		    p = strchr(p + 1, '.')) {
-			hit = benign_text(b, p + 1);
-			if (strcmp(p + 1, regdomain) == 0)
-				break;
+	while (*sources != '\0') {
+		const char *origin;
+
+		len = strcspn(sources, ",");
+		if (len < sizeof(name)) {
+			memcpy(name, sources, len);
+			name[len] = '\0';
+			origin = chousa_feed_local_source(name);
+			for (i = 0; i < n && strcmp(seen[i], origin) != 0; i++)
+				;
+			if (i == n && n < sizeof(seen) / sizeof(seen[0]))
+				seen[n++] = origin;
 		}
-	if (hit == NULL && data_shared_host(host))
-		hit = BUILTIN_SHARED;
-	return hit;
-}
-
-/* An address in a listed range, or one of the big public resolvers. */
-static const char *
-ip_benign(const struct benign_set *b, int type, const char *value)
-{
-	const char *hit = benign_ip(b, value);
-
-	if (hit == NULL && type != CHOUSA_IOC_CIDR &&
-	    data_public_resolver(value))
-		hit = BUILTIN_RESOLVERS;
-	return hit;
+		sources += len;
+		if (*sources == ',')
+			sources++;
+	}
+	return n;
 }
 
 /*
@@ -536,50 +617,65 @@ url_is_root(const char *url)
 }
 
 /*
- * The known-benign list that covers row, as `chousa lookup` finds them:
- * an IP inside a listed range, a domain listed or under a listed
- * hostname, a domain or URL holding a listed substring; or chousa's own
- * lists of shared platforms and public resolvers (data/).  A URL is not
- * benign because its host is: it names one malicious resource on a
- * shared host (a file on a code-hosting site), which engines match
- * exactly.  But a root URL (http://www.google.com/) names the whole host,
- * and is judged as its host.
+ * The known-benign list that makes row not malicious, judged as
+ * `chousa investigate` judges an exact listing (chousa_benign_exact,
+ * docs/verdict-policy.md rows 1 to 5): a value a benign list names
+ * itself; an address on a public resolver or in a CDN range that fewer
+ * than three feeds list, or in another benign range that one feed lists.
+ * A domain under a benign parent is kept: a tenant's subdomain is its own
+ * (evil.wordpress.org), and so is a URL: it names one resource on its
+ * host.  But a root URL (http://www.google.com/) names the whole host,
+ * and is judged as its host.  chousa's own list of shared platforms
+ * (data/) counts as naming the platform's own host, so that no export
+ * blocks github.com with or without warninglists.
  */
 static const char *
 row_benign(const struct benign_set *b, const struct chousa_export_row *row,
     const char *regdomain)
 {
-	const char *hit = NULL;
+	const struct chousa_benign *why = NULL;
+	struct cover c;
+	const char *value = row->value;
+	uint8_t addr[16];
+	int type = row->type;
 	size_t i;
 
-	switch (row->type) {
+	c.b = b;
+	c.n = 0;
+	if (type == CHOUSA_IOC_URL) {
+		if (row->host == NULL || row->host[0] == '\0' ||
+		    !url_is_root(row->value))
+			return NULL;
+		value = row->host;
+		type = inet_pton(AF_INET, value, addr) == 1 ?
+		    CHOUSA_IOC_IPV4 : inet_pton(AF_INET6, value, addr) == 1 ?
+		    CHOUSA_IOC_IPV6 : CHOUSA_IOC_DOMAIN;
+	}
+	switch (type) {
 	case CHOUSA_IOC_IPV4:
 	case CHOUSA_IOC_IPV6:
 	case CHOUSA_IOC_CIDR:
-		return ip_benign(b, row->type, row->value);
-	case CHOUSA_IOC_DOMAIN:
-		hit = host_benign(b, row->value, regdomain);
+		cover_ip(&c, value);
 		break;
-	case CHOUSA_IOC_URL:
-		if (row->host != NULL && row->host[0] != '\0' &&
-		    url_is_root(row->value)) {
-			uint8_t addr[16];
-
-			if (inet_pton(AF_INET, row->host, addr) == 1)
-				hit = ip_benign(b, CHOUSA_IOC_IPV4, row->host);
-			else if (inet_pton(AF_INET6, row->host, addr) == 1)
-				hit = ip_benign(b, CHOUSA_IOC_IPV6, row->host);
-			else
-				hit = host_benign(b, row->host, regdomain);
-		}
+	case CHOUSA_IOC_DOMAIN:
+		cover_host(&c, value, regdomain);
+		for (i = 0; i < b->n_sub && c.n < COVER_MAX; i++)
+			if (strstr(row->value, b->text.data + b->sub[i * 2]))
+				cover_add(&c, b->sub[i * 2],
+				    b->sub[i * 2 + 1]);
 		break;
 	default:
-		return NULL;
+		if (CHOUSA_IOC_BIT(type) & CHOUSA_IOC_HASHES)
+			cover_text(&c, value);
+		else
+			return NULL;
 	}
-	for (i = 0; hit == NULL && i < b->n_sub; i++)
-		if (strstr(row->value, b->text.data + b->sub[i * 2]) != NULL)
-			hit = b->text.data + b->sub[i * 2 + 1];
-	return hit;
+	if (chousa_benign_exact(type, value, c.v, c.n,
+	    count_origins(row->sources), &why) != CHOUSA_BENIGN_STANDS)
+		return why != NULL ? why->list : BUILTIN_RESOLVERS;
+	if (type == CHOUSA_IOC_DOMAIN && data_shared_host(value))
+		return BUILTIN_SHARED;
+	return NULL;
 }
 
 /* A record passed on as it is: the indicator has only this one. */
@@ -587,7 +683,7 @@ static int
 emit_single(struct walk *w, sqlite3_stmt *s)
 {
 	struct chousa_export_row row;
-	char idbuf[128];
+	char idbuf[128], link[LINK_MAX];
 	int known;
 
 	memset(&row, 0, sizeof(row));
@@ -603,7 +699,7 @@ emit_single(struct walk *w, sqlite3_stmt *s)
 	row.status = col_text(s, C_STATUS);
 	row.threat = col_text(s, C_THREAT);
 	row.confidence = sqlite3_column_int(s, C_CONFIDENCE);
-	row.reference = col_link(s, C_REFERENCE);
+	row.reference = record_link(s, link, sizeof(link));
 	row.family = record_family(w->st, s, idbuf, sizeof(idbuf), &known);
 	if (known)
 		row.family_name = family_name(w, row.family);
@@ -687,8 +783,8 @@ merge_record(struct walk *w, struct merged *m, sqlite3_stmt *s)
 	int64_t first = sqlite3_column_int64(s, C_FIRST);
 	int64_t last = sqlite3_column_int64(s, C_LAST);
 	int confidence = sqlite3_column_int(s, C_CONFIDENCE);
-	char idbuf[128];
-	const char *family;
+	char idbuf[128], link[LINK_MAX];
+	const char *family, *ref = record_link(s, link, sizeof(link));
 	int known;
 
 	/* Sorted by the query, so appending keeps them sorted. */
@@ -701,9 +797,9 @@ merge_record(struct walk *w, struct merged *m, sqlite3_stmt *s)
 	if (confidence > m->confidence)
 		m->confidence = confidence;
 	/* The most confident record's link is the best evidence. */
-	if (col_link(s, C_REFERENCE) != NULL && (m->reference == 0 ||
+	if (ref != NULL && (m->reference == 0 ||
 	    confidence > m->ref_confidence)) {
-		m->reference = keep(b, col_link(s, C_REFERENCE));
+		m->reference = keep(b, ref);
 		m->ref_confidence = confidence;
 	}
 	if (m->port == 0)
@@ -739,7 +835,7 @@ emit_group(struct walk *w, int64_t vhash, int type)
 	while (!stop && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *value = col_text(s, C_VALUE);
 		const char *source = col_text(s, C_SOURCE);
-		char idbuf[128];
+		char idbuf[128], link[LINK_MAX];
 		const char *family;
 
 		if (value == NULL || source == NULL)
@@ -762,7 +858,7 @@ emit_group(struct walk *w, int64_t vhash, int type)
 		m.regdomain = keep(b, col_text(s, C_REGDOMAIN));
 		m.status = keep(b, col_text(s, C_STATUS));
 		m.threat = keep(b, col_text(s, C_THREAT));
-		m.reference = keep(b, col_link(s, C_REFERENCE));
+		m.reference = keep(b, record_link(s, link, sizeof(link)));
 		family = record_family(w->st, s, idbuf, sizeof(idbuf),
 		    &m.known);
 		m.family = keep(b, family);

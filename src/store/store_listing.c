@@ -76,25 +76,39 @@ is_number(const char *s)
  * by value where the feed gives only the stem of that page (Feodo
  * Tracker's lists give its browse page).
  */
+const char *
+store_record_page(const char *source, int type, const char *value,
+    const char *source_id, const char *reference, const char **page)
+{
+	const struct chousa_feed *f = source != NULL ?
+	    chousa_feed_find(source) : NULL;
+
+	*page = NULL;
+	if (f == NULL || f->record_page == NULL)
+		return NULL;
+	*page = f->record_page;
+	if (f->flags & CHOUSA_FEED_PAGE_BY_VALUE) {
+		size_t stem = strcspn(*page, "%");
+
+		if (type != CHOUSA_IOC_CIDR && value != NULL &&
+		    (reference == NULL || (strlen(reference) == stem &&
+		    memcmp(reference, *page, stem) == 0)))
+			return value;
+	} else if (is_number(source_id) && (reference == NULL ||
+	    (f->flags & CHOUSA_FEED_REFERENCE_ELSEWHERE)))
+		return source_id;
+	return NULL;
+}
+
 void
 store_record_link(struct chousa_arena *a, struct chousa_record *r)
 {
-	const struct chousa_feed *f = chousa_feed_find(r->source);
-	const char *link = NULL, *page;
+	const char *page, *arg = store_record_page(r->source, r->type,
+	    r->value, r->source_id, r->reference, &page);
+	const char *link = NULL;
 
-	if (f == NULL || f->record_page == NULL)
-		return;
-	page = f->record_page;
-	if (f->flags & CHOUSA_FEED_PAGE_BY_VALUE) {
-		size_t stem = strcspn(page, "%");
-
-		if (r->type != CHOUSA_IOC_CIDR && (r->reference == NULL ||
-		    (strlen(r->reference) == stem &&
-		    memcmp(r->reference, page, stem) == 0)))
-			link = chousa_arena_printf(a, page, r->value);
-	} else if (is_number(r->source_id) && (r->reference == NULL ||
-	    (f->flags & CHOUSA_FEED_REFERENCE_ELSEWHERE)))
-		link = chousa_arena_printf(a, page, r->source_id);
+	if (arg != NULL)
+		link = chousa_arena_printf(a, page, arg);
 	if (link != NULL)
 		r->reference = link;
 }

@@ -188,10 +188,11 @@ for fmt in $FORMATS; do
 		    head -n 4 | tr '\n' ' ')"
 	fi
 done
-# A URL on a known-benign host is kept; a domain under one is not.
+# A URL on a known-benign host is kept, and so is a domain under one: a
+# tenant's subdomain is its own (docs/verdict-policy.md row 5).
 "$CHOUSA" -q --db gen/s.db export --format txt -o gen/all.txt
 expect url_on_benign_host_kept '^http://h[0-9]+\.cdn1\.net/' gen/all.txt
-refute domain_under_benign_host_left_out '^h[0-9]+\.cdn[0-9]\.net$' gen/all.txt
+expect domain_under_benign_host_kept '^h[0-9]+\.cdn[0-9]\.net$' gen/all.txt
 
 # ---- hostile values in a store written by other means ----
 
@@ -356,6 +357,7 @@ rows = [(4, "github.com", None, "github.com"),
         (5, "http://8.8.8.8/", "8.8.8.8", None),
         (5, "http://www.google.com/", "www.google.com", "google.com"),
         (5, "http://www.google.com/?q=x", "www.google.com", "google.com"),
+        (5, "http://google.com/", "google.com", "google.com"),
         (5, "http://evil.example/", "evil.example", "evil.example"),
         (5, "http://evil-user.github.io/", "evil-user.github.io", "evil-user.github.io")]
 for i, (t, v, host, rd) in enumerate(rows):
@@ -389,11 +391,13 @@ expect shared_include_benign_keeps '^github\.com/	Intel::URL' shared-all.intel
 expect shared_include_benign_keeps_resolver '^8\.8\.8\.8	Intel::ADDR' shared-all.intel
 expect shared_include_benign_keeps_platform '^github\.io	Intel::DOMAIN' shared-all.intel
 expect shared_include_benign_keeps_tenant '^evil-user\.github\.io	Intel::DOMAIN' shared-all.intel
-# A warninglisted host's root URL is the host: left out; with a query, kept.
+# A warninglisted host's root URL is the host: left out; with a query, or
+# on a host under the listed one (not named by the list), kept.
 import_all shared.db "warninglist=$TESTS/../demo/warninglist.json"
 check shared_after_warninglist 0 "$CHOUSA" -q --db shared.db export --format zeek-intel -o shared2.intel
-refute warninglisted_root_url_left_out '^www\.google\.com/	' shared2.intel
+refute warninglisted_root_url_left_out '^google\.com/	' shared2.intel
 expect warninglisted_url_with_query_kept '^www\.google\.com/\?q=x	Intel::URL' shared2.intel
+expect root_url_under_listed_host_kept '^www\.google\.com/	Intel::URL' shared2.intel
 
 # ---- a filter that selects nothing ----
 

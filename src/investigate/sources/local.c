@@ -490,7 +490,8 @@ malpedia_start(struct chousa_query *q, struct chousa_err *err)
 	.cost = (c), .start = (fn) }
 
 const struct chousa_source chousa_source_benign = LOCAL_SOURCE("benign",
-    "Known-benign lists", HOST_TYPES | CHOUSA_IOC_BIT(CHOUSA_IOC_CIDR),
+    "Known-benign lists", HOST_TYPES | CHOUSA_IOC_BIT(CHOUSA_IOC_CIDR) |
+    CHOUSA_IOC_HASHES,
     CHOUSA_STAGE_REPUTATION, CHOUSA_SRC_BENIGN, 0, benign_start);
 
 /*

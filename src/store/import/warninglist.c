@@ -11,7 +11,7 @@
  * attackers use as much as anyone (dynamic DNS, URL shorteners, VPN exits,
  * parking, TLDs...), lists for attributes chousa does not check (e-mail,
  * phone numbers, application ids) and regex lists are skipped whole, and
- * said so.
+ * said so; so are sinkholes, whose contact is a sign of infection.
  */
 #include <string.h>
 
@@ -192,6 +192,13 @@ not_benign(struct wl *wl)
 
 	if (strcmp(wl->type, "regex") == 0)
 		return "a regex warninglist, which chousa does not apply";
+	/*
+	 * A sinkhole answers for seized C2 domains: a host that talks to
+	 * one is infected, the opposite of benign traffic.
+	 */
+	if (says(wl, "sinkhole"))
+		return "a warninglist of sinkholes, whose contact is a sign "
+		    "of infection, not benign";
 	if (strcmp(wl->type, "cidr") != 0 &&
 	    strcmp(wl->type, "hostname") != 0 &&
 	    strcmp(wl->type, "string") != 0 &&
@@ -255,6 +262,30 @@ put_held(struct wl *wl, const char *match, const char *kind)
 	return rc;
 }
 
+/*
+ * A list skipped now may be in the table from an older chousa that took
+ * it as benign (the sinkholes): its entries go, or they would still hide
+ * hits.
+ */
+static int
+forget_list(struct wl *wl)
+{
+	struct imp *imp = wl->imp;
+	sqlite3_stmt *s = NULL;
+	int rc = CHOUSA_OK;
+
+	if (sqlite3_prepare_v2(imp->st->db, "DELETE FROM benign WHERE"
+	    " list = ?1", -1, &s, NULL) != SQLITE_OK)
+		return store_dberr(imp->st, imp->err,
+		    "cannot update the known-benign lists");
+	sqlite3_bind_text(s, 1, wl->name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = store_dberr(imp->st, imp->err,
+		    "cannot update the known-benign lists");
+	sqlite3_finalize(s);
+	return rc;
+}
+
 static int
 warninglist_run(struct imp *imp)
 {
@@ -292,6 +323,7 @@ warninglist_run(struct imp *imp)
 	if (why != NULL) {
 		for (i = 0; i < wl->n_entries; i++)
 			imp_skip(imp, why);
+		rc = forget_list(wl);
 		goto out;
 	}
 	match = strcmp(wl->type, "cidr") == 0 ? "cidr" :
