@@ -70,6 +70,18 @@ struct chousa_finding {
 	const char	**detections;
 	size_t		 n_detections;
 	const char	*family;	/* Malpedia id when one is known */
+	/*
+	 * For a store's records (has_families 1): the family each record
+	 * names, read as lookup, sweep and export read it (its family value,
+	 * else a tag a catalogue knows), which the family vote counts instead
+	 * of labels.  A list's or an event's tags also name its feed, its
+	 * organisation or a workflow ("TweetFeed", "for_intelmq_processing"):
+	 * no family unless a catalogue knows it.  has_families 0: the vote
+	 * reads labels.
+	 */
+	const char	**families;
+	size_t		 n_families;
+	int		 has_families;
 	struct chousa_related *related;
 	size_t		 n_related;
 	/*

@@ -100,6 +100,12 @@ struct inv_item {
 							 * listed content */
 	int				 contacted_only; /* samples only
 							  * contacted it */
+	/*
+	 * How much of the verdict's reason says who lists it, when a caveat
+	 * follows ("listed by X" of "listed by X, but ..."): the conclusion
+	 * says what they list it as there.  0: the whole reason.
+	 */
+	size_t				 reason_listed;
 	int				 usage_tor;	/* a Tor exit node */
 	int				 usage_hosting;	/* a hosting provider */
 };
@@ -130,6 +136,14 @@ int	inv_family(struct chousa_ctx *ctx, struct inv_item *it);
 int	inv_collect_samples(struct chousa_ctx *ctx, struct inv_item *it);
 void	inv_rank_samples(struct chousa_report *rep, int64_t now);
 int	inv_time_check(struct chousa_ctx *ctx, struct inv_item *it);
+/*
+ * The family label a store's record names, read as chousa_record_family()
+ * reads it for lookup, sweep and export: its family value when that names
+ * one, else the first of its tags a catalogue knows; NULL when neither.
+ * The label as written (the vote resolves it), borrowed from the record.
+ */
+const char *inv_record_family(struct chousa_ctx *ctx, const char *family,
+	    const char *tags);
 /* A source's display title from its name (the registry's, else name). */
 const char *inv_source_title(const char *name);
 

@@ -408,7 +408,10 @@ listing_sentence(struct chousa_arena *a, const struct inv_item *it,
 		    rep->verdict_reason, fx->fam != NULL ?
 		    chousa_arena_printf(a, " as %s", fx->fam) : "");
 	}
-	if (it->hosts_listed || rep->ind.type == CHOUSA_IOC_CIDR)
+	/* A range listed itself reads as any listed indicator, below. */
+	if (it->hosts_listed || rep->match == CHOUSA_MATCH_URL_HOST ||
+	    (rep->ind.type == CHOUSA_IOC_CIDR &&
+	    rep->match != CHOUSA_MATCH_EXACT))
 		return chousa_arena_printf(a, "%s %s.", v,
 		    rep->verdict_reason);
 	if (rep->ind.type == CHOUSA_IOC_EMAIL &&
@@ -420,6 +423,12 @@ listing_sentence(struct chousa_arena *a, const struct inv_item *it,
 		return chousa_arena_printf(a, "%s itself is not listed, but "
 		    "its host %s is: %s%s.", v, rep->ind.host,
 		    rep->verdict_reason, as_what(a, fx));
+	/* "listed by X as C2, but it is a resolver": the caveat last. */
+	if (it->reason_listed > 0 &&
+	    it->reason_listed < strlen(rep->verdict_reason))
+		return chousa_arena_printf(a, "%s is %.*s%s%s.", v,
+		    (int)it->reason_listed, rep->verdict_reason,
+		    as_what(a, fx), rep->verdict_reason + it->reason_listed);
 	return chousa_arena_printf(a, "%s is %s%s.", v, rep->verdict_reason,
 	    as_what(a, fx));
 }
@@ -510,6 +519,12 @@ cause_sentence(struct chousa_arena *a, const struct inv_item *it,
 		    "%s infrastructure (a compromised site's mail) or spoofs "
 		    "its domain: treat its links and attachments as hostile.",
 		    f);
+	if (rep->ind.type == CHOUSA_IOC_CIDR && rep->match ==
+	    CHOUSA_MATCH_EXACT)
+		return chousa_arena_printf(a, "%s a host here talked to %s "
+		    "infrastructure in this listed range: check which "
+		    "addresses the traffic was for.", how, fx->fam != NULL ?
+		    f : "malicious");
 	if (rep->ind.type == CHOUSA_IOC_CIDR)
 		return "Possibly a host here talked to one of the listed "
 		    "indicators in this range: check which addresses the "

@@ -180,9 +180,13 @@ inv_next_steps(struct chousa_ctx *ctx, struct inv_item *it)
 	    rep->n_listed > 0) {
 		st = step(&s, "Investigate the listed indicators inside it",
 		    "chousa investigate", 0);
+		/* The range's own listing is this very report. */
 		for (i = 0; rc == CHOUSA_OK && i < rep->n_listed; i++)
-			rc = arg(a, st, rep->listed[i].rec.value,
-			    rep->listed[i].rec.type);
+			if (!is_self(rep, rep->listed[i].rec.value))
+				rc = arg(a, st, rep->listed[i].rec.value,
+				    rep->listed[i].rec.type);
+		if (st != NULL && st->n_args == 0)
+			s.n--;
 	} else if (rc == CHOUSA_OK && bad) {
 		st = step(&s, "Investigate the other infrastructure its "
 		    "samples tie to it", "chousa investigate", 0);

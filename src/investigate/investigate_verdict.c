@@ -64,6 +64,18 @@ about_input(const struct inv_item *it, const struct chousa_finding *f,
 	return 1;
 }
 
+/*
+ * The labels a finding's family is read from: the families of its
+ * records when it has them (a store's), else its labels.
+ */
+static void
+finding_labels(const struct chousa_finding *f, const char *const **labels,
+    size_t *n)
+{
+	*labels = f->has_families ? f->families : f->labels;
+	*n = f->has_families ? f->n_families : f->n_labels;
+}
+
 static int
 is_hash_type(int type)
 {
@@ -163,12 +175,14 @@ static void
 hosted_families(struct chousa_ctx *ctx, struct evidence *e,
     const struct chousa_finding *f)
 {
+	const char *const *labels;
 	const char *origin;
-	size_t i;
+	size_t i, n_labels;
 	int n;
 
-	for (i = 0; i < f->n_labels; i++) {
-		const char *fam = inv_label_family(ctx, f->labels[i], NULL);
+	finding_labels(f, &labels, &n_labels);
+	for (i = 0; i < n_labels; i++) {
+		const char *fam = inv_label_family(ctx, labels[i], NULL);
 
 		if (fam != NULL)
 			add_name(e->hosted_fams, &e->n_hosted_fams, 16, fam);
@@ -368,6 +382,19 @@ set_verdict(struct chousa_report *rep, int v, const char *reason)
 	rep->verdict_reason = reason;
 }
 
+/*
+ * A verdict whose reason is who lists it (listed) and then why that says
+ * less than it seems (caveat).
+ */
+static void
+set_verdict_but(struct chousa_arena *a, struct inv_item *it, int v,
+    const char *listed, const char *caveat)
+{
+	set_verdict(it->rep, v, chousa_arena_printf(a, "%s%s", listed,
+	    caveat));
+	it->reason_listed = listed != NULL ? strlen(listed) : 0;
+}
+
 /* How sure the verdict is (chousa_report.confidence), from its evidence. */
 static int
 verdict_confidence(const struct chousa_report *rep, const struct evidence *e)
@@ -458,22 +485,25 @@ verdict_exact(struct chousa_arena *a, struct inv_item *it,
 	const char *mal_names = it->listers;
 	int url = rep->ind.type == CHOUSA_IOC_URL;
 
+	const char *listed = chousa_arena_printf(a, "listed by %s",
+	    mal_names);
+
 	if (!url && benign_same != NULL)
-		set_verdict(rep, CHOUSA_V_SUSPICIOUS, chousa_arena_printf(a,
-		    "listed by %s, but on the known-benign list %s: likely "
-		    "a false positive or shared infrastructure", mal_names,
+		set_verdict_but(a, it, CHOUSA_V_SUSPICIOUS, listed,
+		    chousa_arena_printf(a, ", but on the known-benign list "
+		    "%s: likely a false positive or shared infrastructure",
 		    it->benign_lists != NULL ? it->benign_lists :
 		    benign_same));
 	else if (!url && wide && e->n_origins < 3)
-		set_verdict(rep, CHOUSA_V_SUSPICIOUS, chousa_arena_printf(a,
-		    "listed by %s, but %s: many unrelated hosts share it",
-		    mal_names, it->shared));
+		set_verdict_but(a, it, CHOUSA_V_SUSPICIOUS, listed,
+		    chousa_arena_printf(a, ", but %s: many unrelated hosts "
+		    "share it", it->shared));
 	else if (!url && it->shared != NULL &&
 	    (rep->ind.type == CHOUSA_IOC_IPV4 ||
 	    rep->ind.type == CHOUSA_IOC_IPV6) && e->n_origins < 2)
-		set_verdict(rep, CHOUSA_V_SUSPICIOUS, chousa_arena_printf(a,
-		    "listed by %s only, and %s: its addresses change hands",
-		    mal_names, it->shared));
+		set_verdict_but(a, it, CHOUSA_V_SUSPICIOUS, listed,
+		    chousa_arena_printf(a, " only, and %s: its addresses "
+		    "change hands", it->shared));
 	else
 		set_verdict(rep, CHOUSA_V_MALICIOUS, chousa_arena_printf(a,
 		    "listed by %s", mal_names));
@@ -508,8 +538,14 @@ verdict_hosted(struct chousa_arena *a, struct inv_item *it,
 		    it->shared != NULL ? "; " : "",
 		    it->shared != NULL ? it->shared : ""));
 	} else
+		/*
+		 * Rule 10: malicious, but the host itself is not listed, and
+		 * the reason says so.
+		 */
 		set_verdict(rep, CHOUSA_V_MALICIOUS, chousa_arena_printf(a,
-		    "listed by %s", mal_names));
+		    "hosts listed content: %s list%s %d URL%s on it%s",
+		    mal_names, e->n_hosted > 1 ? "" : "s", e->hosted_records,
+		    e->hosted_records == 1 ? "" : "s", fams));
 }
 
 /* What a weak tie listed: "parent domain", "network range"... */
@@ -590,6 +626,7 @@ inv_verdict(struct chousa_ctx *ctx, struct inv_item *it)
 	int rc, wide;
 
 	it->usage_tor = it->usage_hosting = 0;
+	it->reason_listed = 0;
 	rc = gather(ctx, it, &e);
 	if (rc != CHOUSA_OK)
 		return rc;
@@ -607,9 +644,10 @@ inv_verdict(struct chousa_ctx *ctx, struct inv_item *it)
 		verdict_exact(a, it, &e, benign_same, wide);
 	else if (e.n_host > 0) {
 		if (it->shared != NULL)
-			set_verdict(rep, CHOUSA_V_SUSPICIOUS,
+			set_verdict_but(a, it, CHOUSA_V_SUSPICIOUS,
 			    chousa_arena_printf(a, "listed through its host, "
-			    "by %s, but %s", it->listers, it->shared));
+			    "by %s", it->listers), chousa_arena_printf(a,
+			    ", but %s", it->shared));
 		else
 			set_verdict(rep, CHOUSA_V_MALICIOUS,
 			    chousa_arena_printf(a, "listed by %s",
@@ -765,6 +803,34 @@ inv_label_family(struct chousa_ctx *ctx, const char *label,
 }
 
 const char *
+inv_record_family(struct chousa_ctx *ctx, const char *family,
+    const char *tags)
+{
+	const char *p, *end, *tag;
+	int known;
+
+	if (family != NULL && labels_family(ctx->arena, family,
+	    resolve_family, ctx, &known) != NULL)
+		return family;
+	/*
+	 * A tag is anyone's word: a family only when a catalogue knows it,
+	 * never the feed, the organisation or the workflow it names.
+	 */
+	for (p = tags; p != NULL && *p != '\0'; p = end) {
+		end = strchr(p, ',');
+		if (end == NULL)
+			end = p + strlen(p);
+		tag = chousa_arena_strndup(ctx->arena, p, (size_t)(end - p));
+		if (tag != NULL && labels_family(ctx->arena, tag,
+		    resolve_family, ctx, &known) != NULL && known)
+			return tag;
+		if (*end == ',')
+			end++;
+	}
+	return NULL;
+}
+
+const char *
 inv_detection_family(struct chousa_ctx *ctx, const struct chousa_finding *f,
     const char **name, int *engines)
 {
@@ -790,7 +856,8 @@ static const char *
 finding_family(struct chousa_ctx *ctx, const struct chousa_finding *f,
     const char **name)
 {
-	size_t i;
+	const char *const *labels;
+	size_t i, n;
 	const char *id;
 
 	if (f->family != NULL) {
@@ -798,8 +865,9 @@ finding_family(struct chousa_ctx *ctx, const struct chousa_finding *f,
 		if (id != NULL)
 			return id;
 	}
-	for (i = 0; i < f->n_labels; i++) {
-		id = inv_label_family(ctx, f->labels[i], name);
+	finding_labels(f, &labels, &n);
+	for (i = 0; i < n; i++) {
+		id = inv_label_family(ctx, labels[i], name);
 		if (id != NULL)
 			return id;
 	}
@@ -1084,13 +1152,15 @@ vote_finding(struct chousa_ctx *ctx, struct vote_acc *votes, size_t *n,
     const struct chousa_finding *f, double w)
 {
 	const char *seen_ids[8], *id, *name;
-	size_t n_seen = 0, j, k;
+	const char *const *labels;
+	size_t n_seen = 0, n_labels, j, k;
 
-	for (j = 0; j <= f->n_labels + 1; j++) {
-		const char *label = j == 0 ? f->family : j <= f->n_labels ?
-		    f->labels[j - 1] : NULL;
+	finding_labels(f, &labels, &n_labels);
+	for (j = 0; j <= n_labels + 1; j++) {
+		const char *label = j == 0 ? f->family : j <= n_labels ?
+		    labels[j - 1] : NULL;
 
-		if (j == f->n_labels + 1)
+		if (j == n_labels + 1)
 			id = f->n_detections > 0 ? inv_detection_family(ctx, f,
 			    &name, NULL) : NULL;
 		else

@@ -240,6 +240,82 @@ machine_tag(const char *label, const char **v, size_t *vlen)
 	return 1;
 }
 
+/*
+ * Whether a word of a phrase ("Zbot-9953434-0") is filler: a generic word,
+ * a number or an id; a short word of letters ("X" of "X-Tunnel", "for" of
+ * "for_intelmq_processing") is part of the phrase's name.
+ */
+static int
+phrase_filler(const char *w, size_t len)
+{
+	size_t i;
+
+	if (len < LABELS_WORD_MIN) {
+		for (i = 0; i < len; i++)
+			if (!isalpha((unsigned char)w[i]))
+				return 1;
+		return 0;
+	}
+	return labels_is_generic(w, len);
+}
+
+/*
+ * The word that names a family in the part of a label that holds word i,
+ * words joined by '-' or '_' ("Zbot-9953434-0", "X-Tunnel",
+ * "for_intelmq_processing"): its one word that is not filler, or -1 when
+ * it has none or several.  Several words make a phrase, which names a
+ * family only whole, through a catalogue: "Tunnel" of "X-Tunnel" or
+ * "intelmq" of a workflow tag is no family.
+ */
+static long
+phrase_word(const char *label, size_t w[][2], size_t n, size_t i)
+{
+	size_t lo = i, hi = i, k;
+	long only = -1;
+
+	while (lo > 0 && w[lo - 1][1] + 1 == w[lo][0] &&
+	    strchr("-_", label[w[lo][0] - 1]) != NULL)
+		lo--;
+	while (hi + 1 < n && w[hi][1] + 1 == w[hi + 1][0] &&
+	    strchr("-_", label[w[hi][1]]) != NULL)
+		hi++;
+	for (k = lo; k <= hi; k++) {
+		if (phrase_filler(label + w[k][0], w[k][1] - w[k][0]))
+			continue;
+		if (only >= 0)
+			return -1;
+		only = (long)k;
+	}
+	return only;
+}
+
+/*
+ * A family galaxy's value names the family whole: "X-Tunnel" is the
+ * name, not "Tunnel".  A catalogue's id for it when one knows it (or a
+ * word of it), else the value as written; NULL for generic words only.
+ */
+static const char *
+galaxy_family(struct chousa_arena *a, const char *value,
+    labels_resolve_fn resolve, void *arg, int *known)
+{
+	size_t w[WORDS_PER_LABEL][2], n, i, len = strlen(value), off;
+	const char *id;
+	int content = 0, is_known = 0;
+
+	if (labels_token(value, len, &off) != len || off != 0)
+		return labels_family(a, value, resolve, arg, known);
+	n = split(value, w, WORDS_PER_LABEL);
+	for (i = 0; i < n; i++)
+		content += !labels_is_generic(value + w[i][0],
+		    w[i][1] - w[i][0]);
+	if (content == 0)
+		return NULL;
+	id = labels_family(a, value, resolve, arg, &is_known);
+	if (known != NULL)
+		*known = is_known;
+	return id != NULL && is_known ? id : value;
+}
+
 const char *
 labels_family(struct chousa_arena *a, const char *label,
     labels_resolve_fn resolve, void *arg, int *known)
@@ -257,8 +333,9 @@ labels_family(struct chousa_arena *a, const char *label,
 	if (machine_tag(label, &tag, &tag_len)) {
 		if (tag_len == 0 || tag_len > LABELS_WORD_MAX * 4)
 			return NULL;
-		return labels_family(a, chousa_arena_strndup(a, tag, tag_len),
-		    resolve, arg, known);
+		tag = chousa_arena_strndup(a, tag, tag_len);
+		return tag != NULL ? galaxy_family(a, tag, resolve, arg,
+		    known) : NULL;
 	}
 	tok_len = labels_token(label, strlen(label), &off);
 	if (tok_len == 0) {
@@ -303,7 +380,8 @@ labels_family(struct chousa_arena *a, const char *label,
 			return id;
 		}
 		/* As the source wrote it: "RustyStealer". */
-		if (first == NULL && !known_only)
+		if (first == NULL && !known_only &&
+		    phrase_word(label, w, n, i) == (long)i)
 			first = chousa_arena_strndup(a, p, len);
 	}
 	return first;

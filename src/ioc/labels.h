@@ -56,7 +56,10 @@ int	labels_is_generic(const char *word, size_t len);
 /*
  * The family one label names: the whole label when resolve knows it,
  * else the first of its words that resolve knows, else the first word
- * that is not generic.  Only a label labels_token accepts is read, or a
+ * that is not generic and stands alone: words joined by '-' or '_'
+ * ("X-Tunnel", "for_intelmq_processing") name a family only whole, so
+ * none of their words does unless the others are numbers or generic
+ * ("Foobot-9953434-0").  A family galaxy's value is a name, whole.  Only a label labels_token accepts is read, or a
  * MISP galaxy tag whose value it accepts; two or three such words
  * ("Cobalt Strike", "IcedID Malware") name only a family resolve knows,
  * and any other value (markup, escapes, prose) names none.  *known (may be

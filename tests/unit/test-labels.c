@@ -206,6 +206,30 @@ main(void)
 	    "instructions"), NULL);
 	T_STREQ("label_microsoft_bang", fam("Trojan:Win32/Emotet!ml"),
 	    "win.emotet");
+	/*
+	 * Words joined by '-' or '_' (real tags of the samples) name a family
+	 * only whole: a workflow, a technique or a family's name cut in two
+	 * is none; a variant's number after the name is no word of it.
+	 */
+	T_STREQ("phrase_workflow", fam("for_intelmq_processing"), NULL);
+	T_STREQ("phrase_technique", fam("defense_evasion"), NULL);
+	T_STREQ("phrase_behaviour", fam("checks-network-adapters"), NULL);
+	T_STREQ("phrase_report", fam("Threat-Report"), NULL);
+	T_STREQ("phrase_watermark", fam("cs-watermark-987654321"), NULL);
+	T_STREQ("phrase_trend_prefix", fam("TROJ_FR.9C62034C"), NULL);
+	T_STREQ("phrase_name_cut", fam("X-Tunnel"), NULL);
+	T_STREQ("phrase_variant_number", fam("Win.Dropper.Foobot-9953434-0"),
+	    "Foobot");
+	T_STREQ("phrase_known_word", fam("qakbot_payload"), "win.qakbot");
+	T_STREQ("phrase_malpedia_id", fam("win.agent_tesla"),
+	    "win.agent_tesla");
+	/* A family galaxy's value is a name, whole. */
+	T_STREQ("galaxy_hyphenated_whole", fam("misp-galaxy:tool=\"X-Tunnel\""),
+	    "X-Tunnel");
+	T_STREQ("galaxy_unknown_whole",
+	    fam("misp-galaxy:mitre-malware=\"JHUHUGIT\""), "JHUHUGIT");
+	T_STREQ("galaxy_generic_none", fam("misp-galaxy:malware=\"Trojan\""),
+	    NULL);
 	{
 		size_t off = 9;
 

@@ -105,6 +105,34 @@ widen_seen(struct chousa_finding *f, int64_t first, int64_t last)
 		f->last_seen = last;
 }
 
+/*
+ * The family a record names, as lookup reads it (inv_record_family), into
+ * f's families once: the vote counts these, not the tags shown.
+ */
+static void
+add_family(struct chousa_ctx *ctx, struct chousa_finding *f,
+    const char *family, const char *tags)
+{
+	struct chousa_arena *a = chousa_ctx_arena(ctx);
+	const char *fam = inv_record_family(ctx, family, tags);
+	const char **grown;
+	size_t i;
+
+	f->has_families = 1;
+	if (fam == NULL || f->n_families >= LABELS_MAX)
+		return;
+	for (i = 0; i < f->n_families; i++)
+		if (strcmp(f->families[i], fam) == 0)
+			return;
+	grown = chousa_arena_alloc(a, (f->n_families + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return;
+	if (f->n_families > 0)
+		memcpy(grown, f->families, f->n_families * sizeof(*grown));
+	grown[f->n_families++] = fam;
+	f->families = grown;
+}
+
 /* A record's family label, its tags and its dates, into f. */
 static void
 add_record(struct chousa_ctx *ctx, struct chousa_finding *f,
@@ -114,6 +142,7 @@ add_record(struct chousa_ctx *ctx, struct chousa_finding *f,
 		add_label(chousa_ctx_arena(ctx), f, r->family,
 		    strlen(r->family));
 	add_tags(ctx, f, r->tags);
+	add_family(ctx, f, r->family, r->tags);
 	widen_seen(f, r->first_seen, r->last_seen);
 }
 
@@ -298,6 +327,7 @@ sample_start(struct chousa_query *q, struct chousa_err *err)
 			f->family = fam.id;
 	}
 	add_tags(q->ctx, f, s.tags);
+	add_family(q->ctx, f, s.family, s.tags);
 	if (s.sha256 != NULL && feed != NULL && feed->sample_page != NULL)
 		f->reference = chousa_arena_printf(a, feed->sample_page,
 		    s.sha256);
@@ -510,7 +540,8 @@ local_feed_source(struct chousa_source *s, const struct chousa_feed *feed)
 
 const struct chousa_source chousa_source_local_lists = LOCAL_SOURCE(
     "local-lists", "Imported lists", HOST_TYPES | CHOUSA_IOC_HASHES |
-    CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL), FEED_STAGES, 0, 2, feed_start);
+    CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL) | CHOUSA_IOC_BIT(CHOUSA_IOC_CIDR),
+    FEED_STAGES, 0, 2, feed_start);
 const struct chousa_source chousa_source_local_reports = LOCAL_SOURCE(
     "local-reports", "Imported reports", HOST_TYPES | CHOUSA_IOC_HASHES |
     CHOUSA_IOC_BIT(CHOUSA_IOC_EMAIL), CHOUSA_STAGE_IDENTIFICATION |
