@@ -1,7 +1,7 @@
 /*
  * cmd-lookup.c: `chousa lookup INDICATOR...`: what the local store knows,
- * exactly and through the indicator's parts.  Reads the store only; exit 1
- * when anything malicious matched.
+ * exactly and through the indicator's parts, with the verdict policy's
+ * word on it.  Reads the store only; exit 1 when an indicator is malicious.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -139,7 +139,8 @@ const struct cli_cmd cmd_lookup = {
 	"as firewall exports and ThreatFox write them, is that address, "
 	"shown with how it was given), exactly or through its parts: a "
 	"URL's host, parent "
-	"domains, registrable domain and IP host; a domain's parents; the "
+	"domains, registrable domain and IP host; an e-mail address's "
+	"domain (its listing shown as host); a domain's parents; the "
 	"listed ranges that hold an IP; the listed URLs hosted on a domain or "
 	"IP; for a range, what is listed inside it (its addresses as cidr, "
 	"the URLs on them as url_host, narrower ranges as cidr), as "
@@ -152,11 +153,15 @@ const struct cli_cmd cmd_lookup = {
 	"observed: evidence to identify, never a listing.  Known-benign lists "
 	"that cover the indicator are shown too.  With - the indicators are read from stdin, one per "
 	"line.\n\n"
-	"Only the store is read: nothing leaves the machine.  The status is "
-	"1 when anything malicious matched, 0 when nothing did, 3 when an "
-	"indicator does not parse.  A match only through the registrable "
-	"domain or URLs hosted there does not count as malicious when a "
-	"known-benign list covers the indicator.",
+	"Only the store is read: nothing leaves the machine.  Each "
+	"indicator with records or a known-benign list gets the verdict of "
+	"docs/verdict-policy.md on what the store holds, as investigate "
+	"--offline gives it (malicious, suspicious, benign or unknown): a "
+	"public resolver or cloud address listed once, a shared or "
+	"crowded host that only serves listed URLs, or a listing of its "
+	"domain, parent or range only is suspicious, not malicious.  The "
+	"status is 1 when an indicator is malicious, 0 when none is, 3 when "
+	"an indicator does not parse.",
 	lookup_opts, run_lookup,
 	"chousa lookup 'hxxp://evil[.]example/x.exe'\n"
 	"chousa lookup --json 162.243.103.246\n"

@@ -24,7 +24,7 @@ enum {
 const struct cli_exit_status cli_exit_statuses[] = {
 	{ EXIT_CLEAN, "done, and nothing malicious was found" },
 	{ EXIT_FOUND, "done, and something malicious or suspicious was "
-	    "found (investigate, lookup, sweep)" },
+	    "found (investigate, sweep); for lookup, something malicious" },
 	{ EXIT_USAGE, "usage error: an unknown command, option, format or "
 	    "source name, or a missing argument" },
 	{ EXIT_BADINPUT, "bad input: a file, feed, indicator or config that "

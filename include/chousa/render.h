@@ -22,10 +22,11 @@ struct chousa_lookup {
 	struct chousa_benign	*benign;
 	size_t			 n_benign;
 	/*
-	 * A match on the indicator, its host, a listed parent or range;
-	 * or one only through the registrable domain or URLs hosted there
-	 * while no known-benign list covers the indicator.
+	 * The verdict of docs/verdict-policy.md on what the store holds
+	 * (enum chousa_verdict): investigate's, offline, with no pivots.
+	 * is_malicious is verdict == CHOUSA_V_MALICIOUS, the exit status.
 	 */
+	int			 verdict;
 	int			 is_malicious;
 	/*
 	 * A CIDR: how many records the store holds inside the range (its
@@ -39,16 +40,20 @@ struct chousa_lookup {
 
 /*
  * Look text (an indicator as written, maybe defanged) up in st, records
- * and benign lists from one snapshot of the store.  CHOUSA_EPARSE (with the
- * reason in err) when text is not an indicator; other codes when the store
- * cannot be read.
+ * and benign lists from one snapshot of the store; an e-mail address's
+ * domain too, its records matching as its host.  With records or a
+ * known-benign list, the verdict is an offline investigation's from the
+ * store's own sources (about a millisecond); with neither, unknown.
+ * CHOUSA_EPARSE (with the reason in err) when text is not an indicator;
+ * other codes when the store cannot be read.
  */
 int	chousa_lookup(struct chousa_store *st, struct chousa_arena *a,
 	    const char *text, size_t len, struct chousa_lookup *out,
 	    struct chousa_err *err);
 /*
  * The `chousa lookup` text block of one indicator; color adds the SGR
- * codes of a terminal (a verdict of malicious in red, benign in green).
+ * codes of a terminal (a verdict of malicious in red, suspicious in
+ * yellow, benign lists in green).
  */
 void	chousa_lookup_text(struct chousa_buf *b, struct chousa_arena *a,
 	    const struct chousa_lookup *l, int color);

@@ -8,29 +8,80 @@
 #include "chousa.h"
 
 /*
- * A match on the indicator, its host, a listed parent or range always
- * makes it malicious; a match only through the registrable domain or URLs
- * hosted there does not when a known-benign list covers the indicator (a
- * shared host like a CDN).
+ * The verdict policy (docs/verdict-policy.md) lives in the investigation;
+ * a look-up asks it rather than judging the records itself, so that
+ * `chousa lookup` never says malicious where `chousa investigate` does
+ * not.  The run is offline, with no pivots and the store's sources only,
+ * inside the caller's snapshot: what it judges is what the look-up lists.
  */
 static int
-is_malicious(const struct chousa_record *r, size_t n, size_t n_benign)
+policy_verdict(struct chousa_store *st, struct chousa_arena *a,
+    const char *text, size_t len, int *verdict, struct chousa_err *err)
 {
-	size_t i;
+	struct chousa_investigate_opts io;
+	struct chousa_ctx *ctx = NULL;
+	struct chousa_report *rep;
+	const char *in;
+	int rc;
 
+	in = chousa_arena_strndup(a, text, len);
+	if (in == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	memset(&io, 0, sizeof(io));
+	io.offline = 1;
+	io.depth = -1;
+	io.sources = "local";
+	rc = chousa_ctx_new(&ctx, st, NULL, &io, err);
+	if (rc != CHOUSA_OK)
+		return rc;
+	rc = chousa_investigate(ctx, &in, 1, &rep, err);
+	if (rc == CHOUSA_OK && rep[0].parse_rc != CHOUSA_OK)
+		rc = chousa_errf(err, rep[0].parse_rc, "%s",
+		    rep[0].parse_error != NULL ? rep[0].parse_error :
+		    "not an indicator");
+	if (rc == CHOUSA_OK)
+		*verdict = rep[0].verdict;
+	chousa_ctx_free(ctx);
+	return rc;
+}
+
+/*
+ * An e-mail address's records are also its domain's, as investigate asks
+ * about the domain: a listing of the domain itself matches as the host,
+ * as a URL's does; the rest keep their kind (regdomain, url_host...).
+ */
+static int
+add_email_domain(struct chousa_store *st, struct chousa_arena *a,
+    struct chousa_lookup *l, struct chousa_err *err)
+{
+	struct chousa_indicator dom;
+	struct chousa_record *recs, *all;
+	struct chousa_err e = { 0 };
+	size_t n, i;
+	int rc;
+
+	if (l->ind.type != CHOUSA_IOC_EMAIL || l->ind.host == NULL)
+		return CHOUSA_OK;
+	/* The parser took it as the address's host: it is one. */
+	if (chousa_ioc_parse(a, l->ind.host, strlen(l->ind.host),
+	    CHOUSA_IOC_ALL, &dom, &e) != CHOUSA_OK)
+		return CHOUSA_OK;
+	rc = chousa_store_lookup(st, a, &dom, &recs, &n, err);
+	if (rc != CHOUSA_OK || n == 0)
+		return rc;
+	all = chousa_arena_alloc(a, (l->n_records + n) * sizeof(*all));
+	if (all == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	if (l->n_records > 0)
+		memcpy(all, l->records, l->n_records * sizeof(*all));
 	for (i = 0; i < n; i++) {
-		/* What a report only saw is no listing. */
-		if (r[i].is_observation)
-			continue;
-		if (r[i].match == CHOUSA_MATCH_EXACT ||
-		    r[i].match == CHOUSA_MATCH_HOST ||
-		    r[i].match == CHOUSA_MATCH_PARENT ||
-		    r[i].match == CHOUSA_MATCH_CIDR)
-			return 1;
-		if (n_benign == 0)
-			return 1;
+		if (recs[i].match == CHOUSA_MATCH_EXACT)
+			recs[i].match = CHOUSA_MATCH_HOST;
+		all[l->n_records + i] = recs[i];
 	}
-	return 0;
+	l->records = all;
+	l->n_records += n;
+	return CHOUSA_OK;
 }
 
 /*
@@ -108,6 +159,8 @@ chousa_lookup(struct chousa_store *st, struct chousa_arena *a,
 	if (rc == CHOUSA_OK && l.ind.type == CHOUSA_IOC_CIDR)
 		rc = add_inside(st, a, &l, err);
 	if (rc == CHOUSA_OK)
+		rc = add_email_domain(st, a, &l, err);
+	if (rc == CHOUSA_OK)
 		rc = chousa_store_benign(st, a, &l.ind, &l.benign,
 		    &l.n_benign, err);
 	if (rc == CHOUSA_OK && l.n_records > 0) {
@@ -121,11 +174,19 @@ chousa_lookup(struct chousa_store *st, struct chousa_arena *a,
 	for (i = 0; rc == CHOUSA_OK && i < l.n_records; i++)
 		l.family_ids[i] = chousa_record_family(st, a, &l.records[i],
 		    &l.family_names[i]);
+	/*
+	 * Nothing recorded and no benign list: the policy's last row,
+	 * without the cost of a run (most look-ups of a bulk list are
+	 * misses).
+	 */
+	l.verdict = CHOUSA_V_UNKNOWN;
+	if (rc == CHOUSA_OK && (l.n_records > 0 || l.n_benign > 0))
+		rc = policy_verdict(st, a, text, len, &l.verdict, err);
 	if (own)
 		chousa_store_snapshot_end(st);
 	if (rc != CHOUSA_OK)
 		return rc;
-	l.is_malicious = is_malicious(l.records, l.n_records, l.n_benign);
+	l.is_malicious = l.verdict == CHOUSA_V_MALICIOUS;
 	*out = l;
 	return CHOUSA_OK;
 }
@@ -177,10 +238,14 @@ chousa_lookup_text(struct chousa_buf *b, struct chousa_arena *a,
 	if (n == 0)
 		chousa_buf_adds(b, ": not in the store\n");
 	else {
-		chousa_buf_addf(b, ": %zu record%s", n, n == 1 ? "" : "s");
-		if (l->is_malicious)
-			chousa_buf_adds(b, color ? ", \033[1;31mmalicious\033[0m" :
-			    ", malicious");
+		chousa_buf_addf(b, ": %zu record%s, ", n, n == 1 ? "" : "s");
+		if (color && l->verdict == CHOUSA_V_MALICIOUS)
+			chousa_buf_adds(b, "\033[1;31m");
+		else if (color && l->verdict == CHOUSA_V_SUSPICIOUS)
+			chousa_buf_adds(b, "\033[1;33m");
+		chousa_buf_adds(b, chousa_verdict_name(l->verdict));
+		if (color && l->verdict >= CHOUSA_V_SUSPICIOUS)
+			chousa_buf_adds(b, "\033[0m");
 		chousa_buf_addch(b, '\n');
 	}
 	for (i = 0; i < n; i++) {
@@ -275,6 +340,7 @@ chousa_lookup_json(struct chousa_buf *b, const struct chousa_lookup *l)
 		chousa_jw_null(&w);
 	chousa_jw_kstr(&w, "type", chousa_ioc_type_name(l->ind.type));
 	chousa_jw_kbool(&w, "malicious", l->is_malicious);
+	chousa_jw_kstr(&w, "verdict", chousa_verdict_name(l->verdict));
 	chousa_jw_krows(&w, "records", l->n_records, record_json, l);
 	/* A range: all it holds, of which records lists at most 100. */
 	chousa_jw_key(&w, "inside_total");

@@ -25,12 +25,20 @@ check defanged_accepted 1 "$CHOUSA" lookup 'hxxp://176.65.139[.]212/eclipse.sh4'
 expect defanged_exact "^  exact +urlhaus" "$T/out"
 check ip_hosting_urls 1 "$CHOUSA" lookup 176.65.139.212
 expect url_host_kind "^  url_host +urlhaus" "$T/out"
-check parent_domain 1 "$CHOUSA" lookup deep.sub.bad.example.com
+# Only a parent or a range listed: suspicious, status 0 (policy row 12);
+# benign when a known-benign list covers it (row 13: example.com is).
+check parent_domain 0 "$CHOUSA" lookup deep.sub.bad.example.com
 expect parent_kind "^  parent +list" "$T/out"
-check ip_in_cidr 1 "$CHOUSA" lookup 203.0.113.77
+expect parent_benign ": 1 record, benign$" "$T/out"
+check ip_in_cidr 0 "$CHOUSA" lookup 203.0.113.77
 expect cidr_kind "^  cidr +list" "$T/out"
-check url_host_listed 1 "$CHOUSA" lookup 'https://bad.example.com/login'
+expect cidr_suspicious ": 1 record, suspicious$" "$T/out"
+# A listed host under a benign domain is shared: suspicious (row 7).
+check url_host_listed 0 "$CHOUSA" lookup 'https://bad.example.com/login'
 expect host_kind "^  host +list" "$T/out"
+expect host_shared_suspicious ": [0-9]+ records?, suspicious$" "$T/out"
+check host_listed_itself 1 "$CHOUSA" lookup bad.example.com
+expect host_listed_malicious ": [0-9]+ records?, malicious$" "$T/out"
 check regdomain_under_benign 0 "$CHOUSA" lookup example.com
 expect regdomain_kind "^  regdomain +list" "$T/out"
 check json_output 1 "$CHOUSA" lookup --json 162.243.103.246 192.0.2.1

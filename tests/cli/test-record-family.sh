@@ -54,9 +54,10 @@ PY
 check lookup_text 1 "$CHOUSA" lookup 198.51.100.7
 refute lookup_text_no_description "PIVY" "$T/out"
 
-# A range lists the case's listings and not what its report only saw.
-check range_case 1 "$CHOUSA" lookup 198.51.100.0/24
-expect range_case_count "^cidr 198\.51\.100\.0/24: 3 records, malicious$" "$T/out"
+# A range lists the case's listings and not what its report only saw; it
+# holds listed addresses, which makes it suspicious (docs/verdict-policy.md).
+check range_case 0 "$CHOUSA" lookup 198.51.100.0/24
+expect range_case_count "^cidr 198\.51\.100\.0/24: 3 records, suspicious$" "$T/out"
 expect range_case_emotet "^  cidr +case42 .*win\.emotet \(Emotet\) +198\.51\.100\.8$" "$T/out"
 refute range_case_no_observation "198\.51\.100\.9" "$T/out"
 
