@@ -66,10 +66,12 @@ printf '%s\n%s\n%s\n' "$EICAR" "$EMPTY" "$FP" > hashes.txt
 check eicar_imported 0 "$CHOUSA" import warninglist "$WL/eicar.com.list.json"
 check empty_imported 0 "$CHOUSA" import warninglist "$WL/empty-hashes.list.json"
 check fp_imported 0 "$CHOUSA" import warninglist "$WX/ti-falsepositives.excerpt.json"
-check hash_lookup 1 "$CHOUSA" lookup "$EICAR" "$EMPTY" "$FP"
+check hash_lookup 0 "$CHOUSA" lookup "$EICAR" "$EMPTY" "$FP"
 expect eicar_known_benign "known benign: List of hashes for EICAR test virus .*$EICAR" "$T/out"
 expect empty_known_benign "known benign: List of known hashes for empty files .*$EMPTY" "$T/out"
 expect fp_known_benign "known benign: Hashes that are often included .*$FP" "$T/out"
+expect eicar_lookup_not_malicious "^(sha256|md5|sha1) [0-9a-f]+: [0-9]+ records?, suspicious" "$T/out"
+refute hash_lookup_never_malicious "records?, malicious" "$T/out"
 verdict eicar_suspicious suspicious "$EICAR"
 verdict empty_md5_suspicious suspicious "$EMPTY"
 check hash_export 0 "$CHOUSA" export --format txt -o hashes.out
