@@ -559,7 +559,9 @@ invjob_end(struct invjob *j)
 	chousa_batch_summary(j->batch, &sum);
 	chousa_batch_free(j->batch);
 	j->batch = NULL;
-	j->exit_status = chousa_batch_status(&sum);
+	/* As `chousa investigate`: an input that is none outranks found. */
+	j->exit_status = chousa_lookup_status(chousa_batch_status(&sum),
+	    sum.bad ? CHOUSA_EXIT_BADINPUT : CHOUSA_EXIT_CLEAN);
 	if (!sum.table && j->n_left > 0 && j->rc == CHOUSA_OK) {
 		char note[160];
 
