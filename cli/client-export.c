@@ -169,6 +169,29 @@ report_from(struct chousa_export_report *rep, const char *h)
 	    rep);
 }
 
+/* Each Chousa-Warning of the answer, on stderr as the local command's. */
+static void
+warnings_from(const char *h)
+{
+	static const char name[] = "Chousa-Warning:";
+	const char *p = h, *nl;
+	size_t len;
+
+	while (p != NULL && *p != '\0') {
+		nl = strchr(p, '\n');
+		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		if (len > sizeof(name) - 1 &&
+		    strncasecmp(p, name, sizeof(name) - 1) == 0) {
+			size_t skip = sizeof(name) - 1;
+
+			while (skip < len && (p[skip] == ' ' || p[skip] == '\t'))
+				skip++;
+			cli_warn("%.*s", (int)(len - skip), p + skip);
+		}
+		p = nl != NULL ? nl + 1 : NULL;
+	}
+}
+
 /* The answer came but cannot be put in place: exit saying why. */
 static void
 unwritten(const struct remote *rm, const struct chousa_err *err)
@@ -263,9 +286,11 @@ remote_export(const struct cli_cmd *self, int argc, char **argv)
 		report_from(&rep, a.headers);
 		v = header(a.headers, "Chousa-Exit");
 		status = v != NULL ? (int)number(v) : EXIT_CLEAN;
-		remote_answer_release(&a);
 		if (!g_opt.quiet)
 			cli_export_summary(format, &rep);
+		/* After the summary, and with -q too, as locally. */
+		warnings_from(a.headers);
+		remote_answer_release(&a);
 		return status;
 	}
 	/* A file the answer could not be written to says why itself. */

@@ -633,7 +633,12 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 		chousa_triage_left_out_note(note, sizeof(note), in.n - n_which);
 		cli_warn("%s", note);
 	}
-	return chousa_batch_status(&sum);
+	/*
+	 * An input that is no indicator outranks what was found, as in
+	 * `chousa lookup`: the answer did not cover every input.
+	 */
+	return chousa_lookup_status(chousa_batch_status(&sum), sum.bad ?
+	    EXIT_BADINPUT : EXIT_CLEAN);
 }
 
 const struct cli_cmd cmd_investigate = {
@@ -687,8 +692,8 @@ const struct cli_cmd cmd_investigate = {
 	"in.\n\n"
 	"Exit status: 0 when nothing is malicious or suspicious, 1 when "
 	"something is, 2 for an unknown format or source name, 3 when an "
-	"input is not an indicator, 4 when sources failed and no answer "
-	"could be given.",
+	"input is not an indicator (even when another is malicious), 4 when "
+	"sources failed and no answer could be given.",
 	investigate_opts, run_investigate,
 	"chousa investigate 'www[.]dnautik[.]com'\n"
 	"chousa investigate --format json -f iocs.txt > report.jsonl\n"

@@ -33,16 +33,24 @@ for p in $want; do
 		missing="$missing $p"
 	fi
 done
-# The MCP test's reference client (tests/mcp/package-lock.json) from the
-# npm registry.  Without it the test cannot run: fail, never skip.
+# The tests' node packages from the npm registry: the MCP test's reference
+# client (tests/mcp) and the OpenAPI validator (tests/openapi), each from
+# its package-lock.json.  Without them those tests cannot run: fail, never
+# skip.
 npm_deps() {
 	[ "$group" = test ] || return 0
-	mcp="$(dirname "$0")/../tests/mcp"
-	[ -d "$mcp/node_modules/@modelcontextprotocol/sdk" ] && return 0
-	echo "chousa: installing the MCP test client (npm ci in tests/mcp)" >&2
-	if ! (cd "$mcp" && npm ci --no-audit --no-fund >&2); then
-		echo "chousa: npm could not install tests/mcp from its registry" \
-		    "(offline?); the MCP test needs it" >&2
+	npm_dir mcp @modelcontextprotocol/sdk "the MCP test client"
+	npm_dir openapi @apidevtools/swagger-parser "the OpenAPI validator"
+}
+
+# npm_dir DIR PACKAGE WHAT: npm ci in tests/DIR unless PACKAGE is there.
+npm_dir() {
+	d="$(dirname "$0")/../tests/$1"
+	[ -d "$d/node_modules/$2" ] && return 0
+	echo "chousa: installing $3 (npm ci in tests/$1)" >&2
+	if ! (cd "$d" && npm ci --no-audit --no-fund >&2); then
+		echo "chousa: npm could not install tests/$1 from its registry" \
+		    "(offline?); the tests need $3" >&2
 		exit 1
 	fi
 }

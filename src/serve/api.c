@@ -40,12 +40,13 @@ static const char *const token_keys[] = { "name", "role", "expires",
  */
 static const char *const no_keys[] = { NULL };
 static const char *const format_keys[] = { "format", NULL };
-static const char *const lookup_query[] = { "indicator", "format", NULL };
+/* A query's indicators are its "indicator" parameters, one each. */
+static const char *const lookup_query[] = { "+indicator", "format", NULL };
 static const char *const extract_query[] = {
 	"types", "unique", "public_only", "defang", "format", NULL
 };
 static const char *const investigate_query[] = {
-	"indicator", "text", "format", "offline", "refresh", "exhaustive",
+	"+indicator", "text", "format", "offline", "refresh", "exhaustive",
 	"no_defang", "color", "depth", "max_samples", "budget", "sources",
 	"at", "brief", "width", "tlp", "all", "verbose", NULL
 };
@@ -62,9 +63,13 @@ query_known(struct sreq *r, const struct jnode *body, const char *const *keys)
 	const char *unknown = req_unknown_arg(r, body != NULL ? no_keys : keys,
 	    &repeated);
 
-	/* A GET's body would be ignored as unseen as a misspelt parameter. */
+	/*
+	 * A GET's body would be ignored as unseen as a misspelt parameter:
+	 * refused as every path refuses a body it takes none of (a chunked
+	 * one, which admit() could not see coming).
+	 */
 	if (r->method == M_GET && r->body.len > 0) {
-		req_error(r, 400, "a GET takes no body: POST it, as a JSON "
+		req_error(r, 413, "a GET takes no body: POST it, as a JSON "
 		    "object");
 		return 0;
 	}
@@ -524,6 +529,7 @@ h_extract(struct sreq *r)
 		goto out;
 	}
 	x.json = f == NULL || strcmp(f, "json") == 0;
+	x.max_out = SERVE_MAX_INPUTS;
 	if (op_extract(&x, &r->out, &err) != CHOUSA_OK) {
 		req_job_error(r, &err);
 		goto out;
@@ -1046,8 +1052,7 @@ static const char *const budget_keys[] = { "online_budget", "allow_from",
  * POST /api/v1/tokens/NAME {"online_budget": N or null, "allow_from":
  * "10.0.0.0/8" or "any", "note": "text" or null}, any of them; and
  * POST /api/v1/tokens/NAME/rotate or /readmit, when NAME could be a
- * token's name (which holds no '/'): any other path is a name, not found
- * as here.
+ * token's name: any other NAME/rotate is a name, not found as here.
  */
 static int
 h_tokens_post(struct sreq *r)
@@ -1289,8 +1294,8 @@ const struct route api_routes[] = {
 	    "version" },
 	{ "/api/v1/lookup", M_GET | M_POST, CHOUSA_ROLE_READ,
 	    SERVE_MAX_JSON_BODY, 0, h_lookup, "lookup" },
-	{ "/api/v1/extract", M_POST, CHOUSA_ROLE_READ, SERVE_MAX_TEXT_BODY, 0,
-	    h_extract, "extract" },
+	{ "/api/v1/extract", M_POST, CHOUSA_ROLE_READ, SERVE_MAX_TEXT_BODY,
+	    ROUTE_TEXT, h_extract, "extract" },
 	{ "/api/v1/sources", M_GET, CHOUSA_ROLE_READ, 0, 0, h_sources,
 	    "sources" },
 	{ "/api/v1/investigate", M_GET | M_POST, CHOUSA_ROLE_READ,
@@ -1303,9 +1308,14 @@ const struct route api_routes[] = {
 	    "list tokens" },
 	{ "/api/v1/tokens", M_POST, CHOUSA_ROLE_ADMIN, SERVE_MAX_JSON_BODY, 0,
 	    h_tokens_create, "create tokens" },
-	{ "/api/v1/tokens/", M_POST, CHOUSA_ROLE_ADMIN, SERVE_MAX_JSON_BODY,
-	    ROUTE_PREFIX, h_tokens_post, "set a token's budget" },
-	{ "/api/v1/tokens/", M_DELETE, CHOUSA_ROLE_ADMIN, 0, ROUTE_PREFIX,
+	/* Before /api/v1/tokens/NAME, whose NAME would take them. */
+	{ "/api/v1/tokens/*/rotate", M_POST, CHOUSA_ROLE_ADMIN,
+	    SERVE_MAX_JSON_BODY, 0, h_tokens_post, "rotate tokens" },
+	{ "/api/v1/tokens/*/readmit", M_POST, CHOUSA_ROLE_ADMIN,
+	    SERVE_MAX_JSON_BODY, 0, h_tokens_post, "readmit users" },
+	{ "/api/v1/tokens/*", M_POST, CHOUSA_ROLE_ADMIN, SERVE_MAX_JSON_BODY,
+	    0, h_tokens_post, "set a token's budget" },
+	{ "/api/v1/tokens/*", M_DELETE, CHOUSA_ROLE_ADMIN, 0, 0,
 	    h_tokens_revoke, "revoke tokens" },
 	{ "/api/v1/audit", M_GET, CHOUSA_ROLE_ADMIN, 0, 0, api_audit,
 	    "audit" },

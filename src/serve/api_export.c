@@ -637,6 +637,18 @@ files_header(struct chousa_arena *a, const struct chousa_export_report *rep)
 	return s;
 }
 
+/* How many indicators the filters left out, for whatever reason. */
+static uint64_t
+left_out_of(const struct chousa_export_report *rep)
+{
+	uint64_t n = 0;
+	int why;
+
+	for (why = 0; why < CHOUSA_EXPORT_WHY_COUNT; why++)
+		n += rep->left_out[why];
+	return n;
+}
+
 static int
 export_finish(struct sreq *r)
 {
@@ -685,6 +697,12 @@ export_finish(struct sreq *r)
 	v = left_out_types(r->a, &x->rep);
 	if (v != NULL)
 		req_header_add(r, "Chousa-Export-Left-Out-Types", v);
+	/* The local command's warning (cli/cmd-export.c), word for word. */
+	if (!x->rep.delta && x->rep.n_written == 0 && (left_out_of(&x->rep) >
+	    0 || x->o.sources != NULL || x->o.families != NULL ||
+	    x->o.types != 0))
+		warn_add(&r->warn, r->a, 0, 0, "the export selected nothing: "
+		    "its filters left out every indicator of the store");
 	return 0;
 }
 

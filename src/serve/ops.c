@@ -206,6 +206,9 @@ on_ioc(void *arg, const struct chousa_indicator *ind)
 	}
 	if (e->out == NULL)
 		return 0;
+	/* Refused whole, never cut to the first max_out. */
+	if (x->max_out > 0 && ++x->n_out > x->max_out)
+		return 1;
 	if (x->defang) {
 		chousa_buf_reset(&e->d);
 		chousa_ioc_defang(&e->d, v, len);
@@ -241,6 +244,10 @@ op_extract(struct extract_req *x, struct chousa_buf *out,
 	    on_ioc, &e, err);
 	chousa_buf_release(&e.d);
 	chousa_extractor_free(ex);
+	if (x->max_out > 0 && x->n_out > x->max_out)
+		return chousa_errf(err, CHOUSA_ELIMIT, "the text holds more "
+		    "than %zu indicators: split it (none is answered)",
+		    x->max_out);
 	if (rc == CHOUSA_OK && out != NULL)
 		rc = chousa_buf_rc(out, "the extraction", err);
 	return rc;
@@ -559,7 +566,9 @@ invjob_end(struct invjob *j)
 	chousa_batch_summary(j->batch, &sum);
 	chousa_batch_free(j->batch);
 	j->batch = NULL;
-	j->exit_status = chousa_batch_status(&sum);
+	/* As `chousa investigate`: an input that is none outranks found. */
+	j->exit_status = chousa_lookup_status(chousa_batch_status(&sum),
+	    sum.bad ? CHOUSA_EXIT_BADINPUT : CHOUSA_EXIT_CLEAN);
 	if (!sum.table && j->n_left > 0 && j->rc == CHOUSA_OK) {
 		char note[160];
 

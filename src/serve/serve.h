@@ -631,6 +631,9 @@ struct extract_req {
 	int		 public_only;
 	int		 defang;
 	int		 json;
+	/* Written past which the extraction fails (ELIMIT); 0: no limit. */
+	size_t		 max_out;
+	size_t		 n_out;
 	/* For investigation from text: normal forms, in order, unique. */
 	const char	**found;
 	size_t		 n_found;
@@ -905,7 +908,11 @@ int	api_export(struct sreq *r);
 
 enum { M_GET = 1, M_POST = 2, M_DELETE = 4, M_HEAD = 8, M_OTHER = 16 };
 
-/* A route: a path (exact, or a prefix ending in '/'), and its handler. */
+/*
+ * A route: a path (where '*' is one segment without a '/', as a token's
+ * name, or, last, the rest of the path), and its handler.  The first
+ * route whose path matches a request's decides which routes are its path's.
+ */
 struct route {
 	const char	*path;
 	unsigned	 methods;	/* M_* mask */
@@ -919,8 +926,7 @@ struct route {
 #define ROUTE_WEB	0x1u	/* a page: login form instead of 401, and
 				 * CSRF checked on POST */
 #define ROUTE_STREAM	0x2u	/* body handed to on_body, not kept */
-#define ROUTE_PREFIX	0x4u	/* path is a prefix; the rest (decoded, so
-				 * it may hold '/') is the handler's */
+#define ROUTE_TEXT	0x4u	/* its body is text, not JSON (a 415 says) */
 #define ROUTE_NO_AUDIT	0x8u	/* static files, health */
 #define ROUTE_FILE	0x10u	/* answers a file's bytes (export): cli=1
 				 * frames its errors only */
@@ -1020,7 +1026,8 @@ const char *req_header(struct sreq *r, const char *name);
 const char *req_header_list(struct sreq *r, const char *name);
 /*
  * 1 when every query parameter is one of keys (NULL-ended; cli and frame
- * are the CLI's, always allowed), each given once, else 0 with a 400
+ * are the CLI's, always allowed), each given once (but a key spelt with a
+ * leading '+', as "+indicator", which may be repeated), else 0 with a 400
  * naming the first that is not: a misspelt filter must not widen an
  * answer silently, nor a repeated one, whose second value would be
  * dropped, narrow it.

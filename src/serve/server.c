@@ -477,13 +477,16 @@ each_known(void *arg, enum MHD_ValueKind kind, const char *key,
 	    strcmp(key, "frame") == 0)
 		return MHD_YES;
 	for (i = 0; x->keys[i] != NULL; i++) {
-		if (strcmp(key, x->keys[i]) != 0)
+		int many = x->keys[i][0] == '+';
+
+		if (strcmp(key, x->keys[i] + many) != 0)
 			continue;
 		/*
-		 * Every parameter takes one value (req_arg reads the first):
-		 * a second would be dropped unseen, narrowing the answer.
+		 * A parameter takes one value (req_arg reads the first) unless
+		 * its key says "+" (req_args reads them all): a second would
+		 * be dropped unseen, narrowing the answer.
 		 */
-		if (i < 64 && (x->seen & ((uint64_t)1 << i))) {
+		if (!many && i < 64 && (x->seen & ((uint64_t)1 << i))) {
 			x->unknown = key;
 			x->repeated = 1;
 			return MHD_NO;
@@ -510,9 +513,18 @@ req_unknown_arg(struct sreq *r, const char *const *keys, int *repeated)
 int
 req_repeated_error(struct sreq *r, const char *key)
 {
+	/* The parameters that are lists, whose items commas join. */
+	static const char *const lists[] = { "types", "sources", "family",
+		"state", "peer", NULL };
+	size_t i;
+
+	for (i = 0; lists[i] != NULL; i++)
+		if (strcmp(key, lists[i]) == 0)
+			return req_error(r, 400, "parameter '%.40s' is given "
+			    "more than once: give it once (a list is one "
+			    "value, joined with commas: %.40s=a,b)", key, key);
 	return req_error(r, 400, "parameter '%.40s' is given more than once: "
-	    "give it once (a list is one value, joined with commas: "
-	    "%.40s=a,b)", key, key);
+	    "give it once", key);
 }
 
 int
@@ -1445,8 +1457,12 @@ respond(struct sreq *r)
 	}
 	if (resp == NULL)
 		return MHD_NO;
-	/* A redirect or 304 says no type: it has no body to have one. */
-	if (r->status < 300 || r->status >= 400)
+	/*
+	 * A redirect or 304 says no type, nor an accepted MCP notification
+	 * (an empty 202): they have no body to have one.
+	 */
+	if ((r->status < 300 || r->status >= 400) && !(r->status == 202 &&
+	    r->out.len == 0 && r->spool_len == 0))
 		MHD_add_response_header(resp, "Content-Type", r->ctype != NULL ?
 		    r->ctype : "application/json");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -1519,31 +1535,72 @@ method_bit(const char *m)
 	return M_OTHER;
 }
 
-/* The route for path and method, when several share a path. */
+/*
+ * Whether path is the route's: its path, where a '*' stands for one
+ * segment without a '/' (a token's name), or, last, for the rest of the
+ * path, never empty (a name decoded from %2F holds a '/', and is the
+ * handler's to refuse).
+ */
+static int
+route_match(const struct route *rt, const char *path)
+{
+	const char *p = rt->path;
+	size_t n;
+
+	for (; *p != '\0'; p++) {
+		if (*p != '*') {
+			if (*path++ != *p)
+				return 0;
+			continue;
+		}
+		n = p[1] == '\0' ? strlen(path) : strcspn(path, "/");
+		if (n == 0)
+			return 0;
+		path += n;
+	}
+	return *path == '\0';
+}
+
+/*
+ * The route for path and method.  The first route whose path matches
+ * decides: only the routes of that same path are path's, so that
+ * /api/v1/tokens/NAME/rotate, listed before /api/v1/tokens/NAME, is not
+ * also the latter's.  *allowed: the methods of those routes, for a 405's
+ * Allow.
+ */
 static const struct route *
-find_route_method(const char *path, unsigned m, int *path_known)
+find_route_method(const char *path, unsigned m, unsigned *allowed)
 {
 	const struct route *const *t;
-	const struct route *rt, *any = NULL;
+	const struct route *rt, *any = NULL, *found = NULL;
 
-	*path_known = 0;
+	*allowed = 0;
 	for (t = route_tables; *t != NULL; t++)
 		for (rt = *t; rt->path != NULL; rt++) {
-			size_t n = strlen(rt->path);
-			int match = (rt->flags & ROUTE_PREFIX) ?
-			    strncmp(path, rt->path, n) == 0 &&
-			    path[n] != '\0' :
-			    strcmp(path, rt->path) == 0;
-
-			if (!match)
+			if (any != NULL ? strcmp(rt->path, any->path) != 0 :
+			    !route_match(rt, path))
 				continue;
-			*path_known = 1;
-			any = rt;
-			if ((rt->methods & m) || (m == M_HEAD &&
-			    (rt->methods & M_GET)))
-				return rt;
+			*allowed |= rt->methods;
+			if (any == NULL)
+				any = rt;
+			if (found == NULL && ((rt->methods & m) ||
+			    (m == M_HEAD && (rt->methods & M_GET))))
+				found = rt;
 		}
-	return any;
+	return found != NULL ? found : any;
+}
+
+/* The Allow header of a path whose routes take methods. */
+static const char *
+allow_text(unsigned methods)
+{
+	static const char *const text[8] = {
+		"", "GET, HEAD", "POST", "GET, HEAD, POST", "DELETE",
+		"GET, HEAD, DELETE", "POST, DELETE", "GET, HEAD, POST, DELETE"
+	};
+
+	return text[((methods & M_GET) ? 1 : 0) | ((methods & M_POST) ? 2 : 0) |
+	    ((methods & M_DELETE) ? 4 : 0)];
 }
 
 /* Every X-Forwarded-For header, in order, joined with commas. */
@@ -1656,6 +1713,34 @@ req_new(struct server *s, struct MHD_Connection *c, const char *url,
 }
 
 /*
+ * Whether a body the route reads as it is (a feed, a log, text, JSON)
+ * was sent as a multipart form (curl -F, requests' files=): its bytes
+ * are then a MIME wrapper, whose boundary reads as a hash, around the
+ * file; refused (415) saying how to send the file.  The pages' forms are
+ * their own routes.  application/x-www-form-urlencoded is taken: curl
+ * --data-binary, the way to send a file, labels it so.
+ */
+static int
+form_refused(struct sreq *r, const struct route *rt)
+{
+	const char *ct = req_header(r, "Content-Type");
+	const char *what = (rt->flags & ROUTE_IMPORT) ? "feed file" :
+	    (rt->flags & ROUTE_STREAM) ? "log" :
+	    (rt->flags & ROUTE_TEXT) ? "text" : "JSON";
+
+	if (ct == NULL || (rt->flags & ROUTE_WEB))
+		return 0;
+	ct += strspn(ct, " \t");
+	if (strncasecmp(ct, "multipart/", 10) != 0)
+		return 0;
+	r->exit_status = CHOUSA_EXIT_BADINPUT;
+	req_error(r, 415, "the body is the %s itself, not a form (Content-Type "
+	    "%.*s): send it with curl --data-binary @FILE or -T FILE", what,
+	    (int)strcspn(ct, "; "), ct);
+	return 1;
+}
+
+/*
  * Decide, from the request line and headers alone, whether the request
  * may go on; else set its answer.  Called before any of the body is read.
  */
@@ -1666,7 +1751,8 @@ admit(struct sreq *r)
 	const char *cl, *refusal = NULL;
 	long retry = 0;
 	size_t max;
-	int known, status;
+	unsigned allowed;
+	int status;
 
 	if ((refusal = framing_refusal(r, &status)) != NULL) {
 		r->close_after = 1;
@@ -1675,7 +1761,7 @@ admit(struct sreq *r)
 		return;
 	}
 	rt = find_route_method(r->path != NULL ? r->path : "", r->method,
-	    &known);
+	    &allowed);
 	r->route = rt;
 	r->what = rt != NULL ? rt->what : "unknown";
 	if (rt == NULL) {
@@ -1684,9 +1770,7 @@ admit(struct sreq *r)
 	}
 	if (!(rt->methods & r->method) && !(r->method == M_HEAD &&
 	    (rt->methods & M_GET))) {
-		req_header_add(r, "Allow", (rt->methods & M_POST) ?
-		    ((rt->methods & M_GET) ? "GET, HEAD, POST" : "POST") :
-		    (rt->methods & M_DELETE) ? "DELETE" : "GET, HEAD");
+		req_header_add(r, "Allow", allow_text(allowed));
 		req_error(r, 405, "method not allowed here");
 		return;
 	}
@@ -1737,6 +1821,11 @@ admit(struct sreq *r)
 	max = !(rt->flags & ROUTE_STREAM) ? rt->max_body :
 	    (rt->flags & ROUTE_IMPORT) ? LIVE(r->srv->max_import) :
 	    LIVE(r->srv->max_stream);
+	/* A GET of a path whose POST takes a body: none, as elsewhere. */
+	if ((r->method & (M_GET | M_HEAD)) && (rt->methods & M_POST)) {
+		max = 0;
+		r->body.max = 1;
+	}
 	cl = req_header(r, "Content-Length");
 	if (cl != NULL) {
 		char *end;
@@ -1747,7 +1836,9 @@ admit(struct sreq *r)
 			return;
 		}
 		if (n > 0 && max == 0) {
-			req_error(r, 413, "this path takes no body");
+			req_error(r, 413, (r->method & (M_GET | M_HEAD)) &&
+			    (rt->methods & M_POST) ? "a GET takes no body: "
+			    "POST it" : "this path takes no body");
 			return;
 		}
 		if (n > max) {
@@ -1755,6 +1846,8 @@ admit(struct sreq *r)
 			return;
 		}
 	}
+	if (max > 0 && form_refused(r, rt))
+		return;
 	if (r->who.role > CHOUSA_ROLE_NONE &&
 	    !auth_rate_take(r->srv->auth, &r->who, &retry)) {
 		char *ra = chousa_arena_printf(r->a, "%ld", retry);

@@ -630,35 +630,6 @@ sweep_options(struct sreq *r, struct upload *up)
 	return 1;
 }
 
-/*
- * Whether the body was sent as a multipart form (curl -F): its bytes are
- * then a MIME wrapper around the log, which any text format would read
- * and find little in, and say nothing was found.  The web page's form has
- * its own route (POST /sweep).  application/x-www-form-urlencoded is
- * taken: curl --data-binary, the way to send a log, labels it so.
- */
-static int
-form_body_refused(struct sreq *r)
-{
-	static const char *const forms[] = { "multipart/", NULL };
-	const char *ct = req_header(r, "Content-Type");
-	int i;
-
-	if (ct == NULL)
-		return 0;
-	ct += strspn(ct, " \t");
-	for (i = 0; forms[i] != NULL; i++)
-		if (strncasecmp(ct, forms[i], strlen(forms[i])) == 0) {
-			r->exit_status = CHOUSA_EXIT_BADINPUT;
-			req_error(r, 415, "the body is the log itself, not a "
-			    "form (Content-Type %.*s): send it with curl "
-			    "--data-binary @FILE or -T FILE", (int)strcspn(ct,
-			    "; "), ct);
-			return 1;
-		}
-	return 0;
-}
-
 int
 api_sweep(struct sreq *r)
 {
@@ -667,7 +638,7 @@ api_sweep(struct sreq *r)
 	if (up == NULL)
 		return req_error(r, 500, "out of memory");
 	memset(up, 0, sizeof(*up));
-	if (form_body_refused(r) || !sweep_options(r, up))
+	if (!sweep_options(r, up))
 		return 0;
 	upload_init(up, r);
 	r->stream = up;

@@ -27,6 +27,10 @@ imp "$demo" warninglist "$DEMO/warninglist.json" || full=0
 imp "$demo" misp "$DEMO/sandbox-report.misp.json" || full=0
 
 check worked_example_found 1 inv "$demo" --sources local 'www[.]dnautik[.]com'
+# An input that is none beside one malicious: 3 wins, as in lookup; the
+# malicious one is still reported.
+check bad_beside_malicious_3 3 inv "$demo" --sources local 'www[.]dnautik[.]com' 'not an indicator'
+expect bad_beside_malicious_reported '^Verdict: malicious' "$T/out"
 expect worked_example_malicious '^Verdict: malicious' "$T/out"
 expect worked_example_both_feeds 'listed by URLhaus, ThreatFox and Imported lists' "$T/out"
 expect worked_example_defanged '^www\[\.\]dnautik\[\.\]com' "$T/out"

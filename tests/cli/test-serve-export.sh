@@ -22,7 +22,8 @@
 #  7. chousa --server URL export: the local command's files (stdout, a
 #     file, into a directory, split per type, a directory format), its
 #     summary and exit status; suricata.yaml names the directory here;
-#     refusals in the local words; a hostile tar (a member climbing out,
+#     refusals in the local words; filters that select nothing warn as
+#     locally (Chousa-Warning); a hostile tar (a member climbing out,
 #     a link, a name twice, cut short) changes nothing.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
@@ -354,6 +355,17 @@ ls -A "$D/suricata" "$D/r.csv" | grep -q '\.tmp\.' &&
 	ok cli_export_leaves_no_temporary_file
 check cli_export_quiet 0 "$CHOUSA" -q --server "$URL" export --format txt -o "$D/q.txt"
 [ -s "$T/err" ] && not_ok cli_export_quiet_says_nothing "$(head -c 200 "$T/err")" || ok cli_export_quiet_says_nothing
+
+# Filters that leave out everything: the local warning, word for word,
+# after the summary and with -q too (a Chousa-Warning of the answer).
+for q in "" -q; do
+	# shellcheck disable=SC2086
+	"$CHOUSA" $q export --format txt --family emotte > "$T/local.out" 2> "$T/local.err"; le=$?
+	# shellcheck disable=SC2086
+	"$CHOUSA" $q --server "$URL" export --format txt --family emotte > "$T/remote.out" 2> "$T/remote.err"; re=$?
+	same_as_local "cli_export_selected_nothing${q}_same_as_local" 0 "$le" "$re"
+	expect "cli_export_selected_nothing${q}_warned" "^chousa: the export selected nothing: its filters left out every indicator of the store$" "$T/remote.err"
+done
 
 # Refusals, with the local command's words and status.
 for spec in "2:--format nope" "2:--format txt --delta $D/state" "2:--types ipx --format txt" \

@@ -11,6 +11,13 @@
 #     and version (a misspelt ofline=1 ran online): 400 naming it; and
 #     one in the query of a request with a JSON body, which would be
 #     ignored: 400.
+#  4. indicator repeated on GET lookup and investigate: each one taken
+#     (openapi.json's "repeat for several"); any other parameter still
+#     refused when repeated.
+#  5. investigate with one input malicious and another no indicator: 3,
+#     as Chousa-Exit and through chousa --server, as locally.
+#  6. POST /api/v1/extract of a text with more than 1,000 indicators: 413,
+#     none answered; 1,000 are.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -88,7 +95,7 @@ expect client_extract_still_said "8\.8\.8\.8" "$T/out"
 code=$(curl -s -o "$T/body" -w '%{http_code}' -X GET -H "Authorization: Bearer $TOKEN" \
     -H 'Content-Type: application/json' --data '{"indicators":["www.dnautik.com"]}' \
     "$URL/api/v1/lookup?indicator=8.8.8.8")
-[ "$code" = 400 ] && ok get_with_body_400 || not_ok get_with_body_400 "HTTP $code: $(head -c 200 "$T/body")"
+[ "$code" = 413 ] && ok get_with_body_413 || not_ok get_with_body_413 "HTTP $code: $(head -c 200 "$T/body")"
 expect get_with_body_says "a GET takes no body" "$T/body"
 # A 200 whose handler names no exit status is framed as 0 for the CLI.
 curl -s -o "$T/vh" -H "Authorization: Bearer $TOKEN" "$URL/api/v1/version?cli=1"
@@ -104,3 +111,43 @@ code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" 
     -H 'Content-Type: application/json' --data-binary @"$T/u16.json" "$URL/api/v1/lookup")
 [ "$code" = 400 ] && ok utf16_refused || not_ok utf16_refused "HTTP $code"
 expect utf16_said "JSON is sent as UTF-8 \(this looks like UTF-16\)" "$T/body"
+
+# ---- 4. indicator repeated on GET ----
+http GET "/api/v1/lookup?indicator=162.243.103.246&indicator=8.8.8.8" "$TOKEN"
+status_is repeated_lookup_200 200
+expect repeated_lookup_first '"indicator":"162\.243\.103\.246"' "$T/body"
+expect repeated_lookup_second '"indicator":"8\.8\.8\.8"' "$T/body"
+http GET "/api/v1/investigate?indicator=www.dnautik.com&indicator=8.8.8.8&offline=1&format=json" "$TOKEN"
+status_is repeated_investigate_200 200
+[ "$(grep -c '"input":' "$T/body")" = 2 ] && ok repeated_investigate_both ||
+	not_ok repeated_investigate_both "$(grep -c '"input":' "$T/body") reports"
+http GET "/api/v1/investigate?indicator=8.8.8.8&offline=1&depth=1&depth=2" "$TOKEN"
+status_is repeated_depth_400 400
+expect repeated_depth_once "parameter 'depth' is given more than once: give it once" "$T/body"
+
+# ---- 5. 3 wins over malicious in investigate ----
+http GET "/api/v1/investigate?indicator=www.dnautik.com&indicator=not-an-indicator&offline=1" "$TOKEN"
+status_is bad_beside_malicious_rest_200 200
+expect bad_beside_malicious_rest_3 "^Chousa-Exit: 3" "$T/headers"
+CHOUSA_SERVER_KEY=$TOKEN check bad_beside_malicious_remote_3 3 "$CHOUSA" --server "$URL" investigate --offline www.dnautik.com not-an-indicator
+expect bad_beside_malicious_remote_reported "Verdict: malicious" "$T/out"
+
+# ---- 6. extract: more than 1,000 indicators refused, never cut ----
+i=0
+: > "$T/many.txt"
+while [ $i -lt 1001 ]; do
+	echo "45.$((i / 250)).$((i % 250 + 1)).9"
+	i=$((i + 1))
+done > "$T/many.txt"
+code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+    --data-binary @"$T/many.txt" "$URL/api/v1/extract")
+[ "$code" = 413 ] && ok extract_1001_413 || not_ok extract_1001_413 "HTTP $code: $(head -c 200 "$T/body")"
+expect extract_1001_says "more than 1000 indicators" "$T/body"
+refute extract_1001_nothing_answered '"type":"ipv4"' "$T/body"
+head -n 1000 "$T/many.txt" > "$T/thousand.txt"
+code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+    --data-binary @"$T/thousand.txt" "$URL/api/v1/extract")
+[ "$code" = 200 ] && [ "$(grep -c '"type":"ipv4"' "$T/body")" = 1000 ] && ok extract_1000_200 ||
+	not_ok extract_1000_200 "HTTP $code, $(grep -c '"type":"ipv4"' "$T/body") lines"
+CHOUSA_SERVER_KEY=$TOKEN check extract_1001_remote 3 "$CHOUSA" --server "$URL" extract "$T/many.txt"
+expect extract_1001_remote_says "more than 1000 indicators" "$T/err"

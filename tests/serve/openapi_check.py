@@ -251,7 +251,7 @@ for f in ("api.c", "health.c", "mcp.c", "metrics.c"):
     text = open(src + "/" + f).read()
     for path, methods, flags in re.findall(
             r'\{ "(/[^"]*)", (M_[A-Z_ |]+), [^,]+,\s*[^,]+, ([^,]+),', text):
-        p = path.rstrip("/") + "/{name}" if "ROUTE_PREFIX" in flags else path
+        p = path.replace("*", "{name}")
         for m in re.findall(r"M_([A-Z]+)", methods):
             # M_OTHER is every method the server has no flag for: the
             # document names those OpenAPI has (put, patch, options).
