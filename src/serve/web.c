@@ -1232,11 +1232,12 @@ static const char report_nav_css[] =
     "text-decoration:none;background:none;border:0;font:inherit;"
     "cursor:pointer;padding:0}#app-nav form{display:inline}"
     "#app-nav a:focus,#app-nav button:focus{outline:2px solid #93c5fd}"
-    "#app-nav a,#app-nav span{white-space:nowrap}"
+    "#app-nav a,#app-nav span{white-space:nowrap;display:inline-block}"
     "#report-online{background:#eef2ff;padding:6px 16px;margin:0;"
     "font-size:14px}"
     "@media (max-width:800px){table{display:block;overflow-x:auto;"
-    "max-width:100%}}";
+    "max-width:100%}pre{overflow-x:auto;max-width:100%}"
+    "a{overflow-wrap:anywhere}dl{display:block}dd{margin:0 0 6px}}";
 
 /*
  * The button that asks the online services about q: a POST with the
@@ -1819,8 +1820,8 @@ audit_page(struct sreq *r, const char *lines, size_t len,
 	audit_field(r, "token_id", "Token ID", "12");
 	audit_field(r, "peer", "From", "203.0.113.0/24");
 	audit_field(r, "since", "Since", "7d, 2024-03-13");
-	chousa_buf_addf(&r->out, "<label><input type=\"checkbox\" "
-	    "name=\"refused\" value=\"true\"%s> Refused only</label> "
+	chousa_buf_addf(&r->out, "<label class=\"field\"><input "
+	    "type=\"checkbox\" name=\"refused\" value=\"true\"%s> Refused only</label> "
 	    "<button class=\"primary\" type=\"submit\">Search</button></p>"
 	    "</form>\n", refused != NULL && *refused != '\0' ? " checked" :
 	    "");
