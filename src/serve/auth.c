@@ -19,12 +19,26 @@
 #include "serve/serve.h"
 
 #define MAX_SESSIONS	4096
+/*
+ * Sessions one token holds at once: a new sign-in past it ends that
+ * token's oldest, so a token signing in over and over fills no more than
+ * this of the table, and never ends another token's session.
+ */
+#define SESSIONS_PER_TOKEN	16
 #define SESSION_TTL	(8 * 3600)
 #define RATE_SLOTS	1024
+#define PEER_SIZE	64
 
 struct rate_slot {
 	int64_t		token_id;	/* 0: free */
 	double		tat;		/* theoretical arrival time */
+};
+
+/* A client address's sign-in bucket. */
+struct login_slot {
+	char		peer[PEER_SIZE];	/* "": free */
+	double		tat;
+	int		refused;	/* refused since it last let one in */
 };
 
 struct auth {
@@ -32,6 +46,7 @@ struct auth {
 	double			interval;	/* seconds a request, 0: none */
 	double			tau;
 	struct rate_slot	rate[RATE_SLOTS];
+	struct login_slot	login[RATE_SLOTS];
 	struct session		*sessions;	/* MAX_SESSIONS of them */
 };
 
@@ -1011,9 +1026,12 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 	r->who.role = role;
 	r->who.via = "proxy";
 	if (!known) {
-		if (auth_session_new(s->auth, &r->who, hex, &r->sess) != 0 ||
-		    (cookie = auth_session_cookie(r, &r->sess)) == NULL) {
-			*refusal = "no random bytes for a session";
+		int rc = auth_session_new(s->auth, &r->who, hex, &r->sess);
+
+		if (rc != 0 || (cookie = auth_session_cookie(r, &r->sess)) ==
+		    NULL) {
+			*refusal = rc == AUTH_SESSIONS_FULL ? auth_sessions_full :
+			    "no random bytes for a session";
 			r->who.role = CHOUSA_ROLE_NONE;
 			return 1;
 		}
@@ -1021,6 +1039,27 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 	}
 	r->has_session = 1;
 	uses_note(s->uses, r->who.token_id, hex, r->peer);
+	return 1;
+}
+
+int
+auth_web_session(struct server *s, struct sreq *r)
+{
+	const char *sid = MHD_lookup_connection_value(r->conn,
+	    MHD_COOKIE_KIND, "chousa_session");
+	const char *refusal = NULL;
+	struct principal who;
+
+	if (sid == NULL || !auth_session_find(s->auth, sid, &r->sess))
+		return 0;
+	/* A proxy's user is who the proxy names now: not looked up here. */
+	if (strcmp(r->sess.who.via, "proxy") == 0)
+		return 0;
+	if (!by_hash(s, r, r->sess.token_hash, &who, &refusal))
+		return 0;
+	r->who = who;
+	r->who.via = "session";
+	r->has_session = 1;
 	return 1;
 }
 
@@ -1167,15 +1206,71 @@ auth_rate_take(struct auth *a, const struct principal *p, long *retry_after)
 	return ok;
 }
 
+/*
+ * The sign-in bucket of a client address: as a token's (the same rate and
+ * burst), so that a flood of sign-ins from one address is refused rather
+ * than fill the session table or guess at tokens.
+ */
+int
+auth_login_take(struct auth *a, const char *peer, long *retry_after,
+    int *first_refusal)
+{
+	struct login_slot *slot = NULL;
+	double now = chousa_monotonic();
+	size_t i, h = 5381;
+	const unsigned char *p;
+	int ok = 1;
+
+	*first_refusal = 0;
+	if (peer == NULL)
+		peer = "";
+	for (p = (const unsigned char *)peer; *p != '\0'; p++)
+		h = h * 33 + *p;
+	pthread_mutex_lock(&a->lock);
+	if (a->interval <= 0) {
+		pthread_mutex_unlock(&a->lock);
+		return 1;
+	}
+	h %= RATE_SLOTS;
+	for (i = 0; i < RATE_SLOTS; i++) {
+		struct login_slot *s = &a->login[(h + i) % RATE_SLOTS];
+
+		if (s->peer[0] == '\0' || strncmp(s->peer, peer,
+		    PEER_SIZE - 1) == 0) {
+			slot = s;
+			break;
+		}
+	}
+	if (slot == NULL)
+		slot = &a->login[h];	/* full: share a slot, stricter */
+	if (strncmp(slot->peer, peer, PEER_SIZE - 1) != 0 ||
+	    slot->peer[0] == '\0') {
+		snprintf(slot->peer, sizeof(slot->peer), "%s",
+		    peer[0] != '\0' ? peer : "?");
+		slot->tat = now;
+		slot->refused = 0;
+	}
+	if (slot->tat - a->tau > now) {
+		ok = 0;
+		*retry_after = (long)(slot->tat - a->tau - now) + 1;
+		*first_refusal = slot->refused++ == 0;
+	} else {
+		slot->tat = (slot->tat > now ? slot->tat : now) + a->interval;
+		slot->refused = 0;
+	}
+	pthread_mutex_unlock(&a->lock);
+	return ok;
+}
+
 /* ---- sessions ---- */
 
 int
 auth_session_new(struct auth *a, const struct principal *p,
     const char *token_hash, struct session *out)
 {
-	struct session s, *slot = NULL;
+	struct session s, *slot = NULL, *oldest = NULL;
 	int64_t now = (int64_t)time(NULL);
-	size_t i;
+	size_t i, n_mine = 0;
 
 	memset(&s, 0, sizeof(s));
 	if (auth_random(s.id, SESSION_ID_SIZE) != 0 ||
@@ -1192,17 +1287,32 @@ auth_session_new(struct auth *a, const struct principal *p,
 		struct session *x = &a->sessions[i];
 
 		if (x->expires < now) {
-			slot = x;
-			break;
+			if (slot == NULL)
+				slot = x;
+			continue;
 		}
-		if (slot == NULL || x->expires < slot->expires)
-			slot = x;	/* full: the oldest goes */
+		if (strcmp(x->token_hash, s.token_hash) != 0)
+			continue;
+		n_mine++;
+		if (oldest == NULL || x->expires < oldest->expires)
+			oldest = x;
+	}
+	/* The token's own oldest goes; another token's, never. */
+	if (n_mine >= SESSIONS_PER_TOKEN)
+		slot = oldest;
+	if (slot == NULL) {
+		pthread_mutex_unlock(&a->lock);
+		explicit_bzero(&s, sizeof(s));
+		return AUTH_SESSIONS_FULL;
 	}
 	*slot = s;
 	pthread_mutex_unlock(&a->lock);
 	*out = s;
 	return 0;
 }
+
+const char auth_sessions_full[] = "the server holds as many sessions as it "
+    "can: try again later, or ask its admin";
 
 int
 auth_session_find(struct auth *a, const char *id, struct session *out)

@@ -184,9 +184,30 @@ long	auth_budget(const struct server *s, const struct principal *p);
 /* Whether p may make one more request now; else *retry_after seconds. */
 int	auth_rate_take(struct auth *a, const struct principal *p,
 	    long *retry_after);
-/* A new session for p; its id and csrf token are copied to out. */
+/*
+ * Whether a sign-in from the client address peer may go on now: the
+ * [server] rate and burst per address.  Else 0, with *retry_after seconds
+ * and *first_refusal 1 on the first refusal since one was let in (the
+ * one a flood's audit keeps).
+ */
+int	auth_login_take(struct auth *a, const char *peer, long *retry_after,
+	    int *first_refusal);
+/*
+ * A new session for p; its id and csrf token are copied to out.  Past
+ * its token's cap of sessions, that token's oldest ends; -1: no random
+ * bytes; AUTH_SESSIONS_FULL: the table holds other tokens' live sessions
+ * only (and auth_sessions_full says so).
+ */
+#define AUTH_SESSIONS_FULL	1
+extern const char auth_sessions_full[];
 int	auth_session_new(struct auth *a, const struct principal *p,
 	    const char *token_hash, struct session *out);
+/*
+ * The web session r's cookie holds, when its token still stands, for a
+ * page no route has (its error page's bar): r->who and r->sess filled and
+ * 1, else 0.
+ */
+int	auth_web_session(struct server *s, struct sreq *r);
 int	auth_session_find(struct auth *a, const char *id, struct session *out);
 void	auth_session_end(struct auth *a, const char *id);
 /* Random base64url text of n characters (n + 1 bytes at out). */
@@ -948,6 +969,8 @@ struct sreq {
 	struct principal	 who;
 	struct session		 sess;		/* when via session */
 	int			 has_session;
+	int			 quiet;		/* refused, not audited: one
+						 * of a flood already was */
 	struct runenv		 env;
 	/* The body, kept (up to route->max_body) unless ROUTE_STREAM. */
 	struct chousa_buf	 body;
@@ -1278,6 +1301,16 @@ extern const struct route web_routes[];
  * that signing in comes back to it.  In r's arena; "/login" when none.
  */
 const char *web_login_location(struct sreq *r);
+/*
+ * Whether an error on path is answered as a page (the web's), not JSON:
+ * every path but the API's (/api/, /mcp, /metrics).
+ */
+int	web_path(const char *path);
+/*
+ * r's answer made the web's error page: the bar (when r has a session,
+ * looked up here for a path no route has), status, msg, and a Back link.
+ */
+void	web_error_page(struct sreq *r, int status, const char *msg);
 
 /* web_result.c: a triage table kept for its session (Post/Redirect/Get). */
 #define WEB_RESULT_ID_SIZE	22
@@ -1289,6 +1322,11 @@ int	web_result_put(const char *sid, const char *id, const char *html,
 	    size_t len);
 /* Add the html kept under id for session sid to out: 1, else 0 (gone). */
 int	web_result_get(const char *sid, const char *id, struct chousa_buf *out);
+/*
+ * The same, and no longer kept: what is shown once (the Tokens page's
+ * result, holding a new token).
+ */
+int	web_result_take(const char *sid, const char *id, struct chousa_buf *out);
 extern const struct route mcp_routes[];
 
 /* ---- MCP (mcp.c), over HTTP and stdio ---- */

@@ -735,17 +735,10 @@ req_error(struct sreq *r, int status, const char *fmt, ...)
 	r->verdicts = NULL;
 	unspool(r);
 	chousa_buf_reset(&r->out);
-	if (r->route != NULL && (r->route->flags & ROUTE_WEB)) {
-		r->ctype = "text/html; charset=utf-8";
-		chousa_buf_adds(&r->out, "<!DOCTYPE html><html lang=\"en\">"
-		    "<head><meta charset=\"utf-8\"><title>chousa</title>"
-		    "<link rel=\"stylesheet\" href=\"/static/app.css\">"
-		    "</head><body><main><h1>");
-		chousa_buf_addf(&r->out, "%d</h1><p class=\"error\">", status);
-		chousa_esc_html(&r->out, msg, strlen(msg));
-		chousa_buf_adds(&r->out, "</p><p><a href=\"/\">Back</a></p>"
-		    "</main></body></html>\n");
-	} else {
+	if (r->route != NULL ? (r->route->flags & ROUTE_WEB) != 0 :
+	    web_path(r->path))
+		web_error_page(r, status, msg);
+	else {
 		r->ctype = "application/json";
 		error_json(&r->out, msg);
 	}
@@ -2004,7 +1997,7 @@ audit_request(struct server *s, struct sreq *r,
 	struct timespec ts;
 	size_t i;
 
-	if (server_audit(s) == NULL || (r->route != NULL &&
+	if (server_audit(s) == NULL || r->quiet || (r->route != NULL &&
 	    (r->route->flags & ROUTE_NO_AUDIT) && r->status < 400))
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);

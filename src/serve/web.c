@@ -34,7 +34,11 @@ static const char app_css[] =
     "margin:0;color:#111827;background:#f9fafb}\n"
     "nav{background:#111827;padding:8px 16px}\n"
     "nav a,nav button{color:#f9fafb;margin-right:18px;text-decoration:none;"
-    "background:none;border:0;font:inherit;cursor:pointer;padding:0}\n"
+    "background:none;border:0;font:inherit;cursor:pointer;padding:0;"
+    "white-space:nowrap;display:inline-block}\n"
+    ".skip{position:absolute;left:-9999px}\n"
+    ".skip:focus{left:8px;top:8px;background:#fff;color:#1d4ed8;"
+    "padding:4px 8px;z-index:9}\n"
     "nav form,form.inline{display:inline}\n"
     "main{max-width:1100px;margin:0 auto;padding:8px 16px 40px}\n"
     "h1{font-size:22px}h2{font-size:18px}\n"
@@ -51,6 +55,10 @@ static const char app_css[] =
     "code,pre{font:13px ui-monospace,monospace;word-break:break-all}\n"
     "pre{background:#fff;border:1px solid #e5e7eb;padding:10px;"
     "white-space:pre-wrap}\n"
+    /* Columns of text keep their lines: the box scrolls, the word stays. */
+    "pre.wide{white-space:pre;overflow-x:auto;word-break:normal}\n"
+    ".field{display:inline-block;margin:0 8px 6px 0;white-space:nowrap}\n"
+    ".field input[type=text]{width:12em}\n"
     ".badge{display:inline-block;padding:2px 8px;border-radius:10px;"
     "font-size:12px;font-weight:600;text-transform:uppercase;color:#fff}\n"
     ".v-malicious{background:#b91c1c}.v-suspicious{background:#c2410c}\n"
@@ -73,6 +81,13 @@ static const char *const app_js[] = {
     "// Comfort only: every page works without this file.\n"
     "function mib(n) {\n"
     "  return (n / 1048576).toFixed(n < 10 * 1048576 ? 1 : 0) + ' MiB';\n"
+    "}\n"
+    "\n"
+    "// A size as a person reads it: bytes, KiB or MiB.\n"
+    "function size(n) {\n"
+    "  if (n < 1024) return n + ' bytes';\n"
+    "  if (n < 1048576) return (n / 1024).toFixed(1) + ' KiB';\n"
+    "  return mib(n);\n"
     "}\n"
     "\n"
     "// An upload form sent from here instead: its progress shown, Cancel to\n"
@@ -132,10 +147,13 @@ static const char *const app_js[] = {
     "    if (x) return;\n"
     "    status.classList.remove('hidden');\n"
     "    if (f && max && f.size > max) {\n"
-    "      done(f.name + ' is ' + mib(f.size) + ': the server takes at most '"
-    " +\n"
-    "           mib(max) + ' ([server] ' + form.dataset.maxSetting + ').', tr"
-    "ue);\n"
+    "      var is = size(f.size), most = size(max);\n"
+    "      // Just over the cap, rounded sizes would read the same: exact.\n"
+    "      if (is === most) { is = f.size + ' bytes'; most = max + ' bytes'; }"
+    "\n"
+    "      done(f.name + ' is ' + is + ': the server takes at most ' +\n"
+    "           most + ' ([server] ' + form.dataset.maxSetting + ').', true);"
+    "\n"
     "      return;\n"
     "    }\n"
     "    x = new XMLHttpRequest();\n"
@@ -181,17 +199,25 @@ static const char *const app_js[] = {
     "\n"
     "// A paste sent while signed out (a session ended, a restart) is kept\n"
     "// in this tab only (sessionStorage, gone with the tab) and put back in\n"
-    "// the form once signed in again; the server never keeps it.\n"
+    "// the form once signed in again; the server never keeps it.  Only\n"
+    "// after the sign-in form: a paste refused for another reason (too\n"
+    "// large) is not brought back as if its session had ended.\n"
     "function keepPaste(form) {\n"
     "  var box = form && form.querySelector('textarea');\n"
-    "  var kept, said;\n"
-    "  if (!box || !window.sessionStorage) return;\n"
+    "  var kept, said, signedIn;\n"
+    "  if (!window.sessionStorage) return;\n"
+    "  if (document.getElementById('login-form'))\n"
+    "    sessionStorage.setItem('chousa-signin', '1');\n"
+    "  if (!box) return;\n"
     "  kept = sessionStorage.getItem('chousa-paste');\n"
+    "  signedIn = sessionStorage.getItem('chousa-signin');\n"
     "  sessionStorage.removeItem('chousa-paste');\n"
+    "  sessionStorage.removeItem('chousa-signin');\n"
     "  form.addEventListener('submit', function () {\n"
     "    sessionStorage.setItem('chousa-paste', box.value);\n"
     "  });\n"
-    "  if (!kept || box.value || document.getElementById('triage')) return;\n"
+    "  if (!kept || !signedIn || box.value ||\n"
+    "      document.getElementById('triage')) return;\n"
     "  box.value = kept;\n"
     "  said = document.createElement('p');\n"
     "  said.id = 'paste-kept';\n"
@@ -208,7 +234,10 @@ static const char *const app_js[] = {
     "  if (triage) {\n"
     "    triage.addEventListener('submit', function () {\n"
     "      var b = triage.querySelector('button[type=submit]');\n"
-    "      if (b) { b.disabled = true; b.textContent = 'Investigating...'; }\n"
+    "      if (!b) return;\n"
+    "      b.dataset.label = b.textContent;\n"
+    "      b.disabled = true;\n"
+    "      b.textContent = 'Investigating...';\n"
     "    });\n"
     "  }\n"
     "  if (window.XMLHttpRequest && window.FormData && window.DOMParser)\n"
@@ -225,10 +254,28 @@ static const char *const app_js[] = {
     "    });\n"
     "  }\n"
     "  keepPaste(triage);\n"
+    "  // An error page's Back goes back, not to Triage, when it can.\n"
+    "  document.querySelectorAll('a.back').forEach(function (a) {\n"
+    "    a.addEventListener('click', function (ev) {\n"
+    "      if (history.length < 2) return;\n"
+    "      ev.preventDefault();\n"
+    "      history.back();\n"
+    "    });\n"
+    "  });\n"
     "}\n"
     "\n"
     "window.addEventListener('popstate', function () {\n"
     "  location.reload();\n"
+    "});\n"
+    "// Back to a page the browser kept whole (its back/forward cache): its\n"
+    "// buttons were left busy by the submit that left it.\n"
+    "window.addEventListener('pageshow', function (ev) {\n"
+    "  if (!ev.persisted) return;\n"
+    "  document.querySelectorAll('#triage-form button[type=submit]')\n"
+    "    .forEach(function (b) {\n"
+    "      b.disabled = false;\n"
+    "      b.textContent = b.dataset.label || 'Investigate';\n"
+    "    });\n"
     "});\n"
     "document.addEventListener('DOMContentLoaded', start);\n"
 };
@@ -268,6 +315,18 @@ h_js(struct sreq *r)
 }
 
 /* ---- page pieces ---- */
+
+/*
+ * The query parameters each page takes: any other, or one given twice, is
+ * a 400 page naming it, as on the API (a link mistyped or cut is said, not
+ * answered as if it asked something else).
+ */
+static const char *const no_keys[] = { NULL };
+static const char *const login_keys[] = { "next", "why", NULL };
+static const char *const triage_keys[] = { "r", NULL };
+static const char *const report_keys[] = { "q", "online", "from", NULL };
+static const char *const lookup_keys[] = { "q", NULL };
+static const char *const tokens_keys[] = { "unused_for", "r", NULL };
 
 static void
 html(struct chousa_buf *b, const char *s)
@@ -334,6 +393,19 @@ nav_html(struct sreq *r, struct chousa_buf *b, const char *back)
 	chousa_buf_adds(b, ")</button></form></nav>");
 }
 
+/*
+ * What a page may not do, besides the server's CSP: use the camera, the
+ * microphone or the position, or share its window with a page of another
+ * origin it opened or was opened by.
+ */
+static void
+page_headers(struct sreq *r)
+{
+	req_header_add(r, "Permissions-Policy", "camera=(), microphone=(), "
+	    "geolocation=(), payment=(), usb=()");
+	req_header_add(r, "Cross-Origin-Opener-Policy", "same-origin");
+}
+
 static void
 page_begin(struct sreq *r, const char *title)
 {
@@ -344,10 +416,12 @@ page_begin(struct sreq *r, const char *title)
 	html(&r->out, title);
 	chousa_buf_adds(&r->out, " - chousa</title><link rel=\"stylesheet\" "
 	    "href=\"/static/app.css\"><script src=\"/static/app.js\" defer>"
-	    "</script></head>\n<body>");
+	    "</script></head>\n<body><a class=\"skip\" href=\"#main\">Skip "
+	    "to the page</a>");
+	page_headers(r);
 	if (r->has_session)
 		nav_html(r, &r->out, NULL);
-	chousa_buf_adds(&r->out, "<main>\n<h1>");
+	chousa_buf_adds(&r->out, "<main id=\"main\">\n<h1>");
 	html(&r->out, title);
 	chousa_buf_adds(&r->out, "</h1>\n");
 }
@@ -470,15 +544,18 @@ query_arg(void *arg, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
+static const char *login_why_word(const char *refusal);
+
 const char *
 web_login_location(struct sreq *r)
 {
 	struct chousa_buf next, to;
 	struct query_copy q = { &next, 0 };
-	const char *loc;
+	const char *loc, *why = login_why_word(r->refusal);
 
 	if (r->path == NULL || r->method != M_GET || strcmp(r->path, "/") == 0)
-		return "/login";
+		return why == NULL ? "/login" : chousa_arena_printf(r->a,
+		    "/login?why=%s", why);
 	chousa_buf_init(&next, 8192);
 	chousa_buf_init(&to, 3 * 8192);
 	chousa_buf_adds(&next, r->path);
@@ -487,6 +564,8 @@ web_login_location(struct sreq *r)
 	chousa_buf_adds(&to, "/login?next=");
 	if (next.failed == CHOUSA_OK)
 		urlenc(&to, local_next(next.data));
+	if (why != NULL)
+		chousa_buf_addf(&to, "&why=%s", why);
 	loc = next.failed == CHOUSA_OK && to.failed == CHOUSA_OK ?
 	    chousa_arena_strdup(r->a, to.data) : NULL;
 	chousa_buf_release(&next);
@@ -511,7 +590,7 @@ login_form(struct sreq *r, const char *next)
 	}
 	chousa_buf_adds(&r->out, "<p><label for=\"token\">Token</label> "
 	    "<input type=\"password\" name=\"token\" id=\"token\" "
-	    "autocomplete=\"off\" required></p><p><button class=\"primary\" "
+	    "autocomplete=\"off\" required autofocus></p><p><button class=\"primary\" "
 	    "type=\"submit\">Sign in</button></p></form>");
 }
 
@@ -533,6 +612,46 @@ token_trimmed(struct sreq *r, const char *tok)
 	return n > 0 ? chousa_arena_strndup(r->a, tok, n) : NULL;
 }
 
+/*
+ * Why a page sent its session here (why= of web_login_location): one of a
+ * few words, so that a link cannot put its own text on the sign-in page.
+ */
+static const char *const login_whys[][2] = {
+	{ "revoked", "Your token was revoked: ask your chousa admin for "
+	    "another." },
+	{ "expired", "Your token has expired: ask your chousa admin for "
+	    "another." },
+	{ "ended", "Your session has ended (a session lasts 8 hours, and a "
+	    "restart of the server ends it): sign in again." },
+};
+
+static void
+login_why(struct sreq *r, const char *why)
+{
+	size_t i;
+
+	for (i = 0; why != NULL && i < sizeof(login_whys) /
+	    sizeof(login_whys[0]); i++)
+		if (strcmp(why, login_whys[i][0]) == 0)
+			chousa_buf_addf(&r->out, "<p class=\"error\" id=\""
+			    "login-why\">%s</p>", login_whys[i][1]);
+}
+
+/* The why= word of a refusal auth_identify gave a page, NULL: none. */
+static const char *
+login_why_word(const char *refusal)
+{
+	if (refusal == NULL)
+		return NULL;
+	if (strcmp(refusal, "revoked token") == 0)
+		return "revoked";
+	if (strcmp(refusal, "expired token") == 0)
+		return "expired";
+	if (strncmp(refusal, "your session has ended", 22) == 0)
+		return "ended";
+	return NULL;
+}
+
 static int
 h_login_page(struct sreq *r)
 {
@@ -542,7 +661,10 @@ h_login_page(struct sreq *r)
 		r->status = 303;
 		return 0;
 	}
+	if (!req_known_args(r, login_keys))
+		return 0;
 	page_begin(r, "Sign in");
+	login_why(r, req_arg(r, "why"));
 	login_form(r, req_arg(r, "next"));
 	page_end(r);
 	return 0;
@@ -557,9 +679,21 @@ h_login(struct sreq *r)
 	struct session s;
 	char hex[65];
 	const char *cookie;
+	long retry = 0;
+	int first, rc;
 
 	if (!same_origin(r))
 		return req_error(r, 403, "the form is from another site");
+	if (!auth_login_take(r->srv->auth, r->peer, &retry, &first)) {
+		char *ra = chousa_arena_printf(r->a, "%ld", retry);
+
+		/* A flood is audited once, not once a try. */
+		r->quiet = !first;
+		if (ra != NULL)
+			req_header_add(r, "Retry-After", ra);
+		return req_error(r, 429, "too many sign-ins from your address: "
+		    "try again in %ld s", retry);
+	}
 	if (tok == NULL || !auth_token(r->srv, r, tok, &who, hex, &refusal) ||
 	    who.role == CHOUSA_ROLE_NONE) {
 		/* The form again, saying why, still going where it was. */
@@ -577,7 +711,12 @@ h_login(struct sreq *r)
 	}
 	r->who = who;
 	r->who.via = "session";
-	if (auth_session_new(r->srv->auth, &who, hex, &s) != 0)
+	rc = auth_session_new(r->srv->auth, &who, hex, &s);
+	if (rc == AUTH_SESSIONS_FULL) {
+		req_header_add(r, "Retry-After", "60");
+		return req_error(r, 503, "%s", auth_sessions_full);
+	}
+	if (rc != 0)
 		return req_error(r, 500, "no random bytes for a session");
 	cookie = auth_session_cookie(r, &s);
 	explicit_bzero(&s, sizeof(s));
@@ -600,6 +739,79 @@ h_logout(struct sreq *r)
 	req_header_add(r, "Location", "/login");
 	r->status = 303;
 	return 0;
+}
+
+/*
+ * GET /logout, as a link or a typed address: signing out is a form (a
+ * link from another page must not end a session), so the page offers it.
+ */
+static int
+h_logout_page(struct sreq *r)
+{
+	if (!req_known_args(r, no_keys))
+		return 0;
+	page_begin(r, "Sign out");
+	if (strcmp(r->who.via, "proxy") == 0) {
+		chousa_buf_adds(&r->out, "<p>You were signed in by your "
+		    "organisation's sign-on: sign out there.</p>");
+		page_end(r);
+		return 0;
+	}
+	chousa_buf_adds(&r->out, "<form method=\"post\" action=\"/logout\" "
+	    "id=\"logout-form\">");
+	csrf_field(r);
+	chousa_buf_adds(&r->out, "<p>Signed in as <strong>");
+	html(&r->out, r->who.name);
+	chousa_buf_adds(&r->out, "</strong>.</p><p><button class=\"primary\" "
+	    "type=\"submit\">Sign out</button></p></form>");
+	page_end(r);
+	return 0;
+}
+
+/* ---- errors ---- */
+
+int
+web_path(const char *path)
+{
+	return path != NULL && (strncmp(path, "/api/", 5) != 0 &&
+	    strcmp(path, "/api") != 0 && strncmp(path, "/mcp", 4) != 0 &&
+	    strcmp(path, "/metrics") != 0);
+}
+
+static const char *
+status_title(int status)
+{
+	switch (status) {
+	case 400: return "Bad request";
+	case 401: return "Not signed in";
+	case 403: return "Not allowed";
+	case 404: return "Not found";
+	case 405: return "Not here";
+	case 413: return "Too large";
+	case 429: return "Too many requests";
+	case 503: return "Busy";
+	default: return status >= 500 ? "Server error" : "Refused";
+	}
+}
+
+void
+web_error_page(struct sreq *r, int status, const char *msg)
+{
+	char title[64];
+
+	/* A path no route has: its bar needs the session looked up. */
+	if (r->route == NULL && !r->has_session && r->conn != NULL &&
+	    r->method == M_GET && r->srv != NULL && r->srv->auth != NULL)
+		(void)auth_web_session(r->srv, r);
+	snprintf(title, sizeof(title), "%s (%d)", status_title(status),
+	    status);
+	page_begin(r, title);
+	chousa_buf_adds(&r->out, "<p class=\"error\" id=\"error\">");
+	html(&r->out, msg);
+	/* app.js goes back in the history; without it, to Triage. */
+	chousa_buf_adds(&r->out, "</p><p><a href=\"/\" class=\"back\" "
+	    "id=\"back\">Back</a></p>");
+	page_end(r);
 }
 
 /* ---- the triage page ---- */
@@ -709,6 +921,8 @@ sweep_form_html(struct sreq *r)
 static int
 h_home(struct sreq *r)
 {
+	if (!req_known_args(r, no_keys))
+		return 0;
 	page_begin(r, "Triage");
 	paste_form(r, NULL);
 	chousa_buf_adds(&r->out, "<h2>Look one up</h2><form method=\"get\" "
@@ -760,6 +974,11 @@ triage_table(struct sreq *r, struct chousa_buf *b, const char *kept)
 	int online = !j->io.offline;
 	size_t i;
 
+	/*
+	 * Its links open the report from the store (what this triage asked
+	 * online is in it now); the report's own button goes online again.
+	 */
+
 	chousa_buf_init(&d, 1 << 16);
 	chousa_buf_addf(b, "<p>%zu indicator%s, worst first (%s). "
 	    "Click one for its full report; <a href=\"/help#verdicts\">what "
@@ -788,8 +1007,6 @@ triage_table(struct sreq *r, struct chousa_buf *b, const char *kept)
 			chousa_ioc_defang(&d, s->value, strlen(s->value));
 			chousa_buf_adds(b, "<a href=\"/report?q=");
 			urlenc(b, s->value);
-			if (online)
-				chousa_buf_adds(b, "&amp;online=1");
 			if (kept != NULL)
 				chousa_buf_addf(b, "&amp;from=%s", kept);
 			chousa_buf_adds(b, "\"><code>");
@@ -874,6 +1091,8 @@ h_triage_again(struct sreq *r)
 	const char *id = req_arg(r, "r");
 	struct chousa_buf t;
 
+	if (!req_known_args(r, triage_keys))
+		return 0;
 	if (id == NULL) {
 		req_header_add(r, "Location", "/");
 		r->status = 303;
@@ -1012,7 +1231,42 @@ static const char report_nav_css[] =
     "#app-nav a,#app-nav button{color:#f9fafb;margin-right:18px;"
     "text-decoration:none;background:none;border:0;font:inherit;"
     "cursor:pointer;padding:0}#app-nav form{display:inline}"
-    "#app-nav a:focus,#app-nav button:focus{outline:2px solid #93c5fd}";
+    "#app-nav a:focus,#app-nav button:focus{outline:2px solid #93c5fd}"
+    "#app-nav a,#app-nav span{white-space:nowrap;display:inline-block}"
+    "#report-online{background:#eef2ff;padding:6px 16px;margin:0;"
+    "font-size:14px}"
+    "@media (max-width:800px){table{display:block;overflow-x:auto;"
+    "max-width:100%}pre{overflow-x:auto;max-width:100%}"
+    "a{overflow-wrap:anywhere}dl{display:block}dd{margin:0 0 6px}}";
+
+/*
+ * The button that asks the online services about q: a POST with the
+ * session's CSRF token, since it spends the team's online budget and
+ * sends q to third parties, which no link from another page of the site
+ * may do.
+ */
+static void
+online_form(struct sreq *r, struct chousa_buf *b, const char *q,
+    const char *back)
+{
+	chousa_buf_adds(b, "<form method=\"post\" action=\"/report\" "
+	    "id=\"report-online\"><input type=\"hidden\" name=\"csrf\" "
+	    "value=\"");
+	html(b, r->sess.csrf);
+	chousa_buf_adds(b, "\"><input type=\"hidden\" name=\"q\" value=\"");
+	html(b, q);
+	chousa_buf_adds(b, "\"><input type=\"hidden\" name=\"online\" "
+	    "value=\"1\">");
+	if (back != NULL) {
+		chousa_buf_adds(b, "<input type=\"hidden\" name=\"from\" "
+		    "value=\"");
+		html(b, back);
+		chousa_buf_adds(b, "\">");
+	}
+	chousa_buf_adds(b, "This report is from the team's store.  <button "
+	    "type=\"submit\">Ask the online services too</button> (spends "
+	    "your online budget, and sends the indicator to them)</form>");
+}
 
 /*
  * The renderer's page (the same as chousa investigate --format html) made
@@ -1021,7 +1275,8 @@ static const char report_nav_css[] =
  * opened from (back, NULL: none).  The report itself is left as it is.
  */
 static void
-report_in_app(struct sreq *r, const char *q, const char *back)
+report_in_app(struct sreq *r, const char *q, const char *back,
+    int offer_online)
 {
 	const char *o = r->out.data, *title, *title_end, *style_end, *body;
 	struct chousa_buf b, d;
@@ -1042,6 +1297,8 @@ report_in_app(struct sreq *r, const char *q, const char *back)
 	body += 6;
 	chousa_buf_add(&b, style_end, (size_t)(body - style_end));
 	nav_html(r, &b, back);
+	if (offer_online)
+		online_form(r, &b, q, back);
 	chousa_buf_adds(&b, body);
 	chousa_buf_release(&d);
 	if (b.failed != CHOUSA_OK) {
@@ -1074,7 +1331,10 @@ finish_report(struct sreq *r)
 	r->out = j->out;
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
 	if (r->has_session)
-		report_in_app(r, j->inputs[0], triage_id(req_arg(r, "from")));
+		report_in_app(r, j->inputs[0], triage_id(r->method == M_POST ?
+		    req_form(r, "from") : req_arg(r, "from")), j->io.offline &&
+		    r->who.role >= CHOUSA_ROLE_INVESTIGATE);
+	page_headers(r);
 	r->ctype = "text/html; charset=utf-8";
 	r->verdicts = api_verdicts(r->a, j);
 	r->asked = j->asked[0] ? chousa_arena_strdup(r->a, j->asked) : "store";
@@ -1087,16 +1347,27 @@ static int
 h_report(struct sreq *r)
 {
 	struct invjob *j = chousa_arena_alloc(r->a, sizeof(*j));
-	const char *q = req_arg(r, "q");
+	int post = r->method == M_POST;
+	const char *q = post ? req_form(r, "q") : req_arg(r, "q");
 	int online;
 
+	if (post ? !csrf_ok(r) : !req_known_args(r, report_keys))
+		return 0;
 	if (j == NULL)
 		return req_error(r, 500, "out of memory");
 	if (q == NULL || *q == '\0')
 		return req_error(r, 400, "which indicator? (?q=...)");
-	online = flag(r, "online", req_arg(r, "online"));
+	/*
+	 * Online from the report's button only (a POST with the session's
+	 * CSRF token): a link's online=1, which a page of another port or
+	 * subdomain of this site can have a browser follow, reads the store.
+	 */
+	online = flag(r, "online", post ? req_form(r, "online") :
+	    req_arg(r, "online"));
 	if (online < 0)
 		return 0;
+	if (!post)
+		online = 0;
 	memset(j, 0, sizeof(*j));
 	j->a = r->a;
 	j->inputs = chousa_arena_alloc(r->a, sizeof(*j->inputs));
@@ -1119,6 +1390,8 @@ h_report(struct sreq *r)
 static int
 h_help(struct sreq *r)
 {
+	if (!req_known_args(r, no_keys))
+		return 0;
 	page_begin(r, "Help");
 	chousa_buf_adds(&r->out, "<h2 id=\"verdicts\">What the verdicts "
 	    "mean</h2><dl id=\"verdict-help\">"
@@ -1169,7 +1442,7 @@ lookup_text_html(struct sreq *r, const struct chousa_buf *text)
 	struct chousa_buf d;
 
 	chousa_buf_init(&d, SERVE_MAX_OUTPUT);
-	chousa_buf_adds(&r->out, "<pre id=\"lookup\">");
+	chousa_buf_adds(&r->out, "<pre id=\"lookup\" class=\"wide\">");
 	if (text->data != NULL && chousa_ioc_defang_text(NULL, &d, text->data,
 	    text->len, &err) == CHOUSA_OK && d.failed == CHOUSA_OK)
 		chousa_esc_html(&r->out, d.data != NULL ? d.data : "", d.len);
@@ -1187,6 +1460,8 @@ h_lookup(struct sreq *r)
 	struct chousa_buf text;
 	struct lookup_tally t;
 
+	if (!req_known_args(r, lookup_keys))
+		return 0;
 	page_begin(r, "Look-up");
 	chousa_buf_adds(&r->out, "<form method=\"get\" action=\"/lookup\"><p>"
 	    "<label for=\"q\">An indicator, defanged or not</label> <input "
@@ -1307,6 +1582,8 @@ h_sources(struct sreq *r)
 	struct chousa_source_row *rows;
 	size_t i, n;
 
+	if (!req_known_args(r, no_keys))
+		return 0;
 	if (chousa_sources_state(r->env.st, r->env.cfg, r->a, &rows, &n,
 	    &err) != CHOUSA_OK)
 		return req_error(r, 500, "%s", err.msg);
@@ -1315,7 +1592,7 @@ h_sources(struct sreq *r)
 	budget_html(r);
 	chousa_buf_adds(&r->out, "<p>Local sources read the store; online ones "
 	    "spend the team's keys and quota.  Keys are never shown.</p>"
-	    "<table id=\"sources\"><thead><tr><th>Source</th><th>Kind</th>"
+	    "<div class=\"scroll\"><table id=\"sources\"><thead><tr><th>Source</th><th>Kind</th>"
 	    "<th>Configured</th><th>Data as of</th><th>Quota left today</th>"
 	    "<th>Used today</th><th>Cached answers</th><th>Last error</th>"
 	    "</tr></thead><tbody>\n");
@@ -1353,7 +1630,7 @@ h_sources(struct sreq *r)
 		}
 		chousa_buf_adds(&r->out, "</td></tr>\n");
 	}
-	chousa_buf_adds(&r->out, "</tbody></table>\n");
+	chousa_buf_adds(&r->out, "</tbody></table></div>\n");
 	page_end(r);
 	return 0;
 }
@@ -1440,12 +1717,12 @@ sweep_page(struct sreq *r, const char *file, const char *format,
 		    "store.</p>\n");
 	else {
 		chousa_buf_adds(&r->out, "<p>Click an indicator for its full "
-		    "report.</p>\n<table id=\"hits\"><thead><tr><th>Line"
+		    "report.</p>\n<div class=\"scroll\"><table id=\"hits\"><thead><tr><th>Line"
 		    "</th><th>Time</th><th>Internal host</th><th>Other end"
 		    "</th><th>Indicator</th><th>Match</th><th>Family</th>"
 		    "<th>Listed by</th></tr></thead><tbody>\n");
 		chousa_buf_add(&r->out, rows->data, rows->len);
-		chousa_buf_adds(&r->out, "</tbody></table>\n");
+		chousa_buf_adds(&r->out, "</tbody></table></div>\n");
 	}
 	if (shown < sum->hits)
 		chousa_buf_addf(&r->out, "<p class=\"muted\">The first %llu "
@@ -1476,11 +1753,12 @@ audit_field(struct sreq *r, const char *name, const char *label,
 {
 	const char *v = req_arg(r, name);
 
-	chousa_buf_addf(&r->out, "<label for=\"%s\">%s</label> <input "
-	    "type=\"text\" name=\"%s\" id=\"%s\" placeholder=\"%s\" "
-	    "value=\"", name, label, name, name, placeholder);
+	chousa_buf_addf(&r->out, "<span class=\"field\"><label for=\"%s\">%s"
+	    "</label> <input type=\"text\" name=\"%s\" id=\"%s\" "
+	    "placeholder=\"%s\" value=\"", name, label, name, name,
+	    placeholder);
 	html(&r->out, v);
-	chousa_buf_adds(&r->out, "\"> ");
+	chousa_buf_adds(&r->out, "\"></span> ");
 }
 
 static void
@@ -1542,8 +1820,8 @@ audit_page(struct sreq *r, const char *lines, size_t len,
 	audit_field(r, "token_id", "Token ID", "12");
 	audit_field(r, "peer", "From", "203.0.113.0/24");
 	audit_field(r, "since", "Since", "7d, 2024-03-13");
-	chousa_buf_addf(&r->out, "<label><input type=\"checkbox\" "
-	    "name=\"refused\" value=\"true\"%s> Refused only</label> "
+	chousa_buf_addf(&r->out, "<label class=\"field\"><input "
+	    "type=\"checkbox\" name=\"refused\" value=\"true\"%s> Refused only</label> "
 	    "<button class=\"primary\" type=\"submit\">Search</button></p>"
 	    "</form>\n", refused != NULL && *refused != '\0' ? " checked" :
 	    "");
@@ -1558,14 +1836,14 @@ audit_page(struct sreq *r, const char *lines, size_t len,
 	chousa_buf_adds(&r->out, st->truncated ? "; older ones may match too: "
 	    "<code>chousa audit --limit N</code> shows more.</p>\n" :
 	    ".</p>\n");
-	chousa_buf_adds(&r->out, "<table id=\"audit\"><thead><tr><th>Time"
+	chousa_buf_adds(&r->out, "<div class=\"scroll\"><table id=\"audit\"><thead><tr><th>Time"
 	    "</th><th>Who</th><th>Token ID</th><th>From</th><th>What</th>"
 	    "<th>Status</th><th>Outcome</th><th>Asked about</th></tr>"
 	    "</thead><tbody>\n");
 	if (audit_each(lines, len, audit_row, r, &err) != CHOUSA_OK)
 		chousa_buf_adds(&r->out, "<tr><td colspan=\"8\">the search's "
 		    "answer could not be read</td></tr>");
-	chousa_buf_adds(&r->out, "</tbody></table>\n");
+	chousa_buf_adds(&r->out, "</tbody></table></div>\n");
 	page_end(r);
 }
 
@@ -1663,7 +1941,8 @@ import_intro(struct sreq *r)
 static int
 h_import_page(struct sreq *r)
 {
-	if (!admin_only(r, "import indicators"))
+	if (!admin_only(r, "import indicators") ||
+	    !req_known_args(r, no_keys))
 		return 0;
 	page_begin(r, "Import");
 	import_intro(r);
@@ -1944,7 +2223,7 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 		html(&r->out, token);
 		chousa_buf_adds(&r->out, "</code></p>\n");
 	}
-	chousa_buf_adds(&r->out, "<table id=\"tokens\"><thead><tr><th>ID</th>"
+	chousa_buf_adds(&r->out, "<div class=\"scroll\"><table id=\"tokens\"><thead><tr><th>ID</th>"
 	    "<th>Name</th><th>Role</th><th>Created</th><th>Ends</th><th>State</th>"
 	    "<th>From</th><th>Online today</th><th>Last used</th><th>Note</th>"
 	    "<th></th></tr></thead><tbody>");
@@ -1986,7 +2265,7 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 			token_actions(r, t[i].name);
 		chousa_buf_adds(&r->out, "</td></tr>");
 	}
-	chousa_buf_adds(&r->out, "</tbody></table>\n<p class=\"muted\">"
+	chousa_buf_adds(&r->out, "</tbody></table></div>\n<p class=\"muted\">"
 	    "Rotate gives a name a new token with the same role, budget and "
 	    "addresses; "
 	    "the one it replaces works as long as chosen, so its user can "
@@ -1997,12 +2276,69 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 	return 0;
 }
 
+/*
+ * GET /tokens?r=ID: what a Tokens action said (and the token it made),
+ * kept by tokens_done and shown this once: a reload shows the list only.
+ */
 static int
 h_tokens_page(struct sreq *r)
 {
-	if (!admin_only(r, "list tokens"))
+	const char *id = req_arg(r, "r");
+	struct chousa_buf kept;
+	size_t said_len;
+	int rc;
+
+	if (!admin_only(r, "list tokens") || !req_known_args(r, tokens_keys))
 		return 0;
-	return tokens_page(r, NULL, NULL);
+	if (id == NULL)
+		return tokens_page(r, NULL, NULL);
+	chousa_buf_init(&kept, 1 << 16);
+	if (!r->has_session || !web_result_take(r->sess.id, id, &kept) ||
+	    kept.data == NULL) {
+		chousa_buf_release(&kept);
+		return tokens_page(r, "That action's result was shown "
+		    "already (a new token is shown once).", NULL);
+	}
+	said_len = strlen(kept.data);
+	rc = tokens_page(r, kept.data, said_len < kept.len &&
+	    kept.data[said_len + 1] != '\0' ? kept.data + said_len + 1 :
+	    NULL);
+	explicit_bzero(kept.data, kept.len);
+	chousa_buf_release(&kept);
+	return rc;
+}
+
+/*
+ * A Tokens action done: what it said, and the token it made (NULL: none),
+ * kept for the session and the POST answered with a redirect to GET
+ * /tokens?r=ID (Post/Redirect/Get), so that a reload repeats nothing and
+ * the token is in no address.  Shown at once when it cannot be kept.
+ */
+static int
+tokens_done(struct sreq *r, const char *said, const char *token)
+{
+	struct chousa_buf k;
+	char id[WEB_RESULT_ID_SIZE + 1];
+	char *to;
+	int kept;
+
+	chousa_buf_init(&k, 1 << 16);
+	chousa_buf_adds(&k, said);
+	chousa_buf_addch(&k, '\0');
+	if (token != NULL)
+		chousa_buf_adds(&k, token);
+	kept = r->has_session && k.failed == CHOUSA_OK &&
+	    auth_random(id, WEB_RESULT_ID_SIZE) == 0 &&
+	    web_result_put(r->sess.id, id, k.data, k.len) == 0 &&
+	    (to = chousa_arena_printf(r->a, "/tokens?r=%s", id)) != NULL;
+	if (k.data != NULL)
+		explicit_bzero(k.data, k.len);
+	chousa_buf_release(&k);
+	if (!kept)
+		return tokens_page(r, said, token);
+	req_header_add(r, "Location", to);
+	r->status = 303;
+	return 0;
 }
 
 /* A token made or rotated: said, and shown this once on the page. */
@@ -2010,7 +2346,7 @@ static int
 token_made(struct sreq *r, struct chousa_buf *said,
     char token[CHOUSA_TOKEN_SIZE + 1])
 {
-	int rc = tokens_page(r, said->data != NULL ? said->data : "", token);
+	int rc = tokens_done(r, said->data != NULL ? said->data : "", token);
 
 	explicit_bzero(token, CHOUSA_TOKEN_SIZE + 1);
 	chousa_buf_release(said);
@@ -2131,7 +2467,7 @@ tokens_end(struct sreq *r, int readmit)
 		return token_failed(r, &err);
 	chousa_buf_init(&said, 0);
 	chousa_token_ended_text(&said, name, readmit);
-	rc = tokens_page(r, said.data != NULL ? said.data : "", NULL);
+	rc = tokens_done(r, said.data != NULL ? said.data : "", NULL);
 	chousa_buf_release(&said);
 	return rc;
 }
@@ -2156,10 +2492,14 @@ const struct route web_routes[] = {
 	    "web: sign in" },
 	{ "/logout", M_POST, CHOUSA_ROLE_READ, 4096, ROUTE_WEB, h_logout,
 	    "web: sign out" },
+	{ "/logout", M_GET, CHOUSA_ROLE_READ, 0, ROUTE_WEB | ROUTE_NO_AUDIT,
+	    h_logout_page, "web: sign-out page" },
 	{ "/triage", M_POST, CHOUSA_ROLE_READ, SERVE_MAX_TEXT_BODY, ROUTE_WEB,
 	    h_triage, "web: triage" },
 	{ "/triage", M_GET, CHOUSA_ROLE_READ, 0, ROUTE_WEB, h_triage_again,
 	    "web: triage table" },
+	{ "/report", M_POST, CHOUSA_ROLE_INVESTIGATE, 16384, ROUTE_WEB,
+	    h_report, "web: report online" },
 	{ "/report", M_GET, CHOUSA_ROLE_READ, 0, ROUTE_WEB, h_report,
 	    "web: report" },
 	{ "/sweep", M_POST, CHOUSA_ROLE_READ, 0, ROUTE_WEB | ROUTE_STREAM,

@@ -41,6 +41,8 @@ static void
 drop(struct kept *k)
 {
 	kept_bytes -= k->len;
+	/* A kept new token is gone with it. */
+	explicit_bzero(k->html, k->len);
 	mem_free(k->html);
 	explicit_bzero(k, sizeof(*k));
 }
@@ -104,8 +106,9 @@ web_result_put(const char *sid, const char *id, const char *html,
 	return 0;
 }
 
-int
-web_result_get(const char *sid, const char *id, struct chousa_buf *out)
+static int
+result_find(const char *sid, const char *id, struct chousa_buf *out,
+    int take)
 {
 	int64_t now = (int64_t)time(NULL);
 	size_t i;
@@ -121,8 +124,22 @@ web_result_get(const char *sid, const char *id, struct chousa_buf *out)
 		    auth_secret_eq(k->sid, sid)) {
 			chousa_buf_add(out, k->html, k->len);
 			found = 1;
+			if (take)
+				drop(k);
 		}
 	}
 	pthread_mutex_unlock(&lock);
 	return found;
+}
+
+int
+web_result_get(const char *sid, const char *id, struct chousa_buf *out)
+{
+	return result_find(sid, id, out, 0);
+}
+
+int
+web_result_take(const char *sid, const char *id, struct chousa_buf *out)
+{
+	return result_find(sid, id, out, 1);
 }

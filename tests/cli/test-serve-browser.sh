@@ -6,7 +6,10 @@
 # strings inert, a log swept through the upload form (its hits a table
 # linked to their reports), an upload's progress, its cap and its
 # Cancel (the import stopped on the server), a token made and rotated on
-# the Tokens page, and the same with JavaScript off.
+# the Tokens page, and the same with JavaScript off; Back re-enables the
+# triage form, a paste refused for its size is not refilled, a file a
+# byte over the cap is said in bytes, and no page is wider than a 375 px
+# screen.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -29,10 +32,11 @@ timeout 300 "$PY" "$TESTS/serve/browser.py" "$URL" "$TOKEN" "$T/shots" "$ADMIN" 
 rc=$?
 [ $rc = 0 ] || not_ok browser_run "exit $rc: $(tail -n 3 "$T/py.err" | tr '\n' ' ')"
 # Back and reload of the triage tables ran no investigation again: one
-# POST each of the two pastes (JavaScript on, then off), each answered by
-# a redirect to its table.
+# POST each of the three pastes (JavaScript on, the one whose form Back
+# re-enables, then JavaScript off), each answered by a redirect to its
+# table.
 n=$(grep -c '"what":"web: triage","status":303' "$T/audit.log")
-[ "$n" = 2 ] && ok back_and_reload_investigate_nothing || not_ok back_and_reload_investigate_nothing "$n triage POSTs answered"
+[ "$n" = 3 ] && ok back_and_reload_investigate_nothing || not_ok back_and_reload_investigate_nothing "$n triage POSTs answered"
 # The import cancelled on the page was stopped by the server, not left
 # to run with nobody waiting for it.
 expect upload_cancel_stopped_the_import "import: cancel.txt by lead: nothing imported: .*stopped before its end.*(its client left)" "$T/serve.log"

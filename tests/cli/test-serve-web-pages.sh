@@ -17,6 +17,15 @@
 #     opening an admin page is refused for its role, not as "no session".
 #  5. Look-up defanged, with a hint when empty; Help explains verdicts;
 #     Sources' dates do not break; the report's aliases read as a list.
+#  7. A link's online=1 reads the store (a page of another port or
+#     subdomain can make a browser follow it); the report's button, a POST
+#     with the CSRF token, asks the online services.
+#  8. Errors: a path no route has is the web's page with its bar (the
+#     API's stays JSON); GET /logout offers the form; a parameter unknown
+#     or given twice is a 400 naming it; Back goes back.
+#  9. A revoked token's session is sent to the sign-in page saying so;
+#     pages carry Permissions-Policy and Cross-Origin-Opener-Policy, a
+#     skip link, and the sign-in field has the focus.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -162,7 +171,7 @@ refute no_session_not_api_words 'Authorization: Bearer' none.html
 
 # ---- 4. tokens: audited as the API says them ----
 postf made /tokens jaradm --data-urlencode name=webbot --data-urlencode role=read
-code_is web_create_200 made 200
+code_is web_create_303 made 303
 # Exit 1: entries found.
 check web_create_found_by_what 1 "$CHOUSA" audit --log "$T/audit.log" --what 'create tokens' --json
 expect web_create_found_by_what_path '"path":"/tokens".*"inputs":\["webbot"\]' "$T/out"
@@ -207,6 +216,72 @@ expect triage_filter_labelled '<label class="filter" for="triage-filter">Filter<
 expect triage_table_scrolls_in_its_box '<div class="scroll"><table id="triage">' again.html
 check aliases_spaced 1 "$CHOUSA" investigate --format html www.dnautik.com
 refute aliases_have_no_bare_comma '<dt>Aliases</dt><dd>[^<]*,[^ ]' "$T/out"
+
+# ---- 7. online only from a POST with the CSRF token ----
+n0=$(grep -c '"online_requests":[0-9]' audit.log)
+get onl '/report?q=www.dnautik.com&online=1' jarinv
+code_is report_online_link_200 onl 200
+sleep 0.3
+n1=$(grep -c '"online_requests":[0-9]' audit.log)
+[ "$n0" = "$n1" ] && ok online_link_reads_the_store || not_ok online_link_reads_the_store "$n0 then $n1 online lines: $(grep '"online_requests":[0-9]' audit.log | tail -n 1 | head -c 300)"
+expect report_offers_the_online_button '<form method="post" action="/report" id="report-online"><input type="hidden" name="csrf"' onl.html
+get onlr '/report?q=www.dnautik.com' jar
+refute read_role_has_no_online_button 'id="report-online"' onlr.html
+postf onp /report jarinv --data-urlencode q=www.dnautik.com --data-urlencode online=1
+code_is report_online_post_200 onp 200
+sleep 0.3
+expect online_post_goes_online '"method":"POST","path":"/report","what":"web: report online".*"online_requests":[0-9]' audit.log
+refute online_post_no_button_again 'id="report-online"' onp.html
+curl -s -b jarinv -H "Origin: $URL" -o onf.html -w '%{http_code}' --data-urlencode csrf=forged --data-urlencode q=www.dnautik.com --data-urlencode online=1 "$URL/report" > onf.code
+[ "$(cat onf.code)" = 403 ] && ok online_post_forged_csrf_403 || not_ok online_post_forged_csrf_403 "$(cat onf.code)"
+postf tonl /triage jarinv --data-urlencode 'text=www.dnautik.com' --data-urlencode online=1
+get tonl2 "$(header tonl Location)" jarinv
+expect online_triage_links_report '<a href="/report\?q=www.dnautik.com&amp;from=' tonl2.html
+refute online_triage_links_not_online 'online=1' tonl2.html
+
+# ---- 8. errors ----
+get nf /no/such/page
+code_is unknown_path_404 nf 404
+expect unknown_path_is_html '^Content-Type: text/html' nf.h
+expect unknown_path_has_the_bar '<nav id="app-nav">' nf.html
+expect error_back_goes_back '<a href="/" class="back" id="back">Back</a>' nf.html
+get nfapi /api/v1/no-such
+expect api_unknown_path_stays_json '^Content-Type: application/json' nfapi.h
+curl -s -D nfo.h -o nfo.html "$URL/nothing-here"
+expect unknown_path_signed_out_is_html '^Content-Type: text/html' nfo.h
+refute unknown_path_signed_out_no_bar '<nav' nfo.html
+get lo /logout
+code_is get_logout_200 lo 200
+expect get_logout_offers_the_form '<form method="post" action="/logout" id="logout-form"><input type="hidden" name="csrf"' lo.html
+get dup '/report?q=a.example&q=b.example'
+code_is duplicate_parameter_400 dup 400
+expect duplicate_parameter_named "parameter &#39;q&#39; is given more than once" dup.html
+get unk '/report?q=1.2.3.4&bogus=1'
+code_is unknown_parameter_400 unk 400
+expect unknown_parameter_named "unknown parameter &#39;bogus&#39;" unk.html
+expect unknown_parameter_page_has_the_bar '<nav id="app-nav">' unk.html
+get unk2 '/lookup?q=1.2.3.4&x=1'
+code_is lookup_unknown_parameter_400 unk2 400
+get unk3 '/?x=1'
+code_is home_unknown_parameter_400 unk3 400
+get okq '/report?q=1.2.3.4&from=x'
+code_is known_parameters_200 okq 200
+
+# ---- 9. sign-in, headers ----
+REV=$("$CHOUSA" -q token create --role read revme)
+login jarrev "$REV"
+"$CHOUSA" -q token revoke revme > /dev/null 2>&1
+get rv / jarrev
+[ "$(header rv Location)" = "/login?why=revoked" ] && ok revoked_session_to_login_why || not_ok revoked_session_to_login_why "$(header rv Location)"
+get rvl '/login?why=revoked'
+expect revoked_said_on_sign_in 'id="login-why">Your token was revoked' rvl.html
+get rvx '/login?why=<b>x</b>'
+refute login_why_takes_no_text '<b>x|login-why' rvx.html
+expect sign_in_field_focused 'id="token" autocomplete="off" required autofocus' rvl.html
+expect pages_have_permissions_policy '^Permissions-Policy: camera=\(\)' home.h
+expect pages_have_coop '^Cross-Origin-Opener-Policy: same-origin' home.h
+expect pages_have_a_skip_link '<a class="skip" href="#main">' home.html
+expect report_has_coop '^Cross-Origin-Opener-Policy: same-origin' onl.h
 
 # ---- 6. a link followed while signed out comes back to its page ----
 # It takes server.c's admit() sending a web GET to web_login_location(r)

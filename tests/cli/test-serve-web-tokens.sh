@@ -11,6 +11,10 @@
 #  5. Every form checks the session's CSRF token (a forged one 403); bad
 #     fields 400, a name with none 404, nothing from them echoed as
 #     markup; each action audited.
+#  6. Post/Redirect/Get: an action is answered with a 303 to GET
+#     /tokens?r=ID, which says it (and shows a new token) once: a reload
+#     repeats nothing and shows the token no more; the token is in no
+#     address.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -28,12 +32,18 @@ page() {
 	curl -s -b "${3:-jar}" -o "$1.html" -w '%{http_code}' "$URL$2" > status
 }
 # post NAME PATH FIELDS...: the form POSTed with the session's CSRF token
-# (taken from the last tokens.html), into NAME.html.
+# (taken from the last tokens.html), into NAME.html; an action done is
+# answered 303 to the page that says it (its Location in NAME.to),
+# followed as a browser does.
 post() {
 	name=$1 path=$2
 	shift 2
-	curl -s -b jar -H "Origin: $URL" -o "$name.html" -w '%{http_code}' \
-	    --data-urlencode "csrf=$csrf" "$@" "$URL$path" > status
+	curl -s -b jar -H "Origin: $URL" -D "$name.h" -o "$name.html" \
+	    -w '%{http_code}' --data-urlencode "csrf=$csrf" "$@" "$URL$path" > status
+	if [ "$(cat status)" = 303 ]; then
+		tr -d '\r' < "$name.h" | sed -n 's/^Location: //Ip' > "$name.to"
+		page "$name" "$(cat "$name.to")"
+	fi
 }
 code_is() {
 	[ "$(cat status)" = "$2" ] && ok "$1" || not_ok "$1" "HTTP $(cat status), want $2: $(head -c 200 "$3" 2> /dev/null)"
@@ -149,3 +159,35 @@ check audited 1 "$CHOUSA" audit --log "$T/audit.log" --who boss --json
 expect audited_create '"path":"/tokens","what":"create tokens"' "$T/out"
 expect audited_rotate '"path":"/tokens/rotate","what":"rotate tokens"' "$T/out"
 expect audited_revoke '"path":"/tokens/revoke","what":"revoke tokens"' "$T/out"
+
+# ---- 6. Post/Redirect/Get ----
+post prg /tokens --data-urlencode name=prg --data-urlencode role=read
+grep -q '^HTTP/[0-9.]* 303' prg.h && ok create_answered_303 || not_ok create_answered_303 "$(head -n 1 prg.h)"
+TO=$(cat prg.to)
+case $TO in /tokens\?r=?*) ok create_redirects_to_a_get ;; *) not_ok create_redirects_to_a_get "Location '$TO'" ;; esac
+PRG=$(shown prg.html)
+case $PRG in chousa_*) ok prg_shows_the_token_once ;; *) not_ok prg_shows_the_token_once "$(head -c 300 prg.html)" ;; esac
+case $TO in *"$PRG"*) not_ok token_in_no_address "$TO" ;; *) ok token_in_no_address ;; esac
+n_before=$(grep -c '"what":"create tokens"' "$T/audit.log")
+page reload "$TO"
+code_is reload_200 200 reload.html
+refute reload_shows_no_token "$PRG" reload.html
+expect reload_says_shown_already "shown already" reload.html
+sleep 0.3
+n_after=$(grep -c '"what":"create tokens"' "$T/audit.log")
+[ "$n_before" = "$n_after" ] && ok reload_creates_nothing || not_ok reload_creates_nothing "$n_before then $n_after"
+post prgrot /tokens/rotate --data-urlencode name=prg --data-urlencode grace=0
+case $(cat prgrot.to) in /tokens\?r=?*) ok rotate_redirects_to_a_get ;; *) not_ok rotate_redirects_to_a_get "$(cat prgrot.to)" ;; esac
+PRG2=$(shown prgrot.html)
+page reload2 "$(cat prgrot.to)"
+refute rotate_reload_shows_no_token "$PRG2" reload2.html
+works rotate_reload_rotated_nothing "$PRG2" 200
+post prgrev /tokens/revoke --data-urlencode name=prg
+case $(cat prgrev.to) in /tokens\?r=?*) ok revoke_redirects_to_a_get ;; *) not_ok revoke_redirects_to_a_get "$(cat prgrev.to)" ;; esac
+expect revoke_said_after_redirect "&#39;prg&#39; revoked" prgrev.html
+# Another session cannot read what this one's action said.
+page other "$(cat prgrot.to)" jar2
+refute other_session_sees_no_result "$PRG2" other.html
+page bogus "/tokens?r=x&bogus=1"
+code_is tokens_unknown_parameter_400 400 bogus.html
+expect tokens_unknown_parameter_named "bogus" bogus.html

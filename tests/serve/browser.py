@@ -238,6 +238,73 @@ def upload_over_cap(d):
           "([server] sweep_max)" in st[0], st)
 
 
+def upload_just_over_cap(d):
+    """A file a byte over the cap: the sizes said exactly, not both as
+    the same rounded MiB."""
+    log = os.path.join(tempfile.mkdtemp(prefix="chousa-log."), "over.log")
+    with open(log, "wb") as f:
+        f.truncate(4 * 1024 * 1024 + 1)
+    d.get(URL + "/")
+    d.find_element(By.ID, "log").send_keys(log)
+    d.find_element(By.CSS_SELECTOR, "#sweep-form button[type=submit]").click()
+    time.sleep(0.3)
+    st = status_of(d, "sweep-form")
+    check("upload_just_over_cap_exact", st is not None and
+          "over.log is 4194305 bytes: the server takes at most 4194304 "
+          "bytes" in st[0], st)
+
+
+def back_reenables_the_form(d):
+    """Back to the form from its table (the browser's back/forward cache
+    keeps the page whole): Investigate can be pressed again."""
+    d.get(URL + "/")
+    wait_for(d, "#triage-form")
+    d.find_element(By.ID, "text").send_keys("www[.]dnautik[.]com")
+    d.find_element(By.CSS_SELECTOR, "#triage-form button[type=submit]").click()
+    wait_for(d, "#triage tbody tr")
+    d.back()
+    wait_for(d, "#triage-form")
+    time.sleep(0.3)
+    b = d.find_element(By.CSS_SELECTOR, "#triage-form button[type=submit]")
+    check("back_reenables_investigate", b.is_enabled() and
+          b.text == "Investigate", "%s %r" % (b.is_enabled(), b.text))
+
+
+def refused_paste_not_refilled(d):
+    """A paste refused for its size (413), not for a session that ended:
+    the next Triage does not bring it back as if one had."""
+    d.get(URL + "/")
+    wait_for(d, "#triage-form")
+    d.execute_script("document.getElementById('text').value = arguments[0]",
+                     "\n".join("h%d.evil-many.example" % i
+                               for i in range(1200)))
+    d.find_element(By.CSS_SELECTOR, "#triage-form button[type=submit]").click()
+    time.sleep(1)
+    d.get(URL + "/")
+    wait_for(d, "#triage-form")
+    check("refused_paste_not_refilled",
+          d.find_element(By.ID, "text").get_attribute("value") == "" and
+          not d.find_elements(By.ID, "paste-kept"), "refilled")
+
+
+def narrow_pages(d, paths):
+    """At 375 px (a phone) no page is wider than the screen: wide tables
+    and the look-up's columns scroll in their box."""
+    d.set_window_size(375, 800)
+    try:
+        for path in paths:
+            d.get(URL + path)
+            time.sleep(0.5)
+            w = d.execute_script("return [document.documentElement"
+                                 ".scrollWidth, document.documentElement"
+                                 ".clientWidth]")
+            name = path.strip("/").split("?")[0] or "home"
+            d.save_screenshot(os.path.join(SHOTS, "narrow-%s.png" % name))
+            check("narrow_%s_fits %s" % (name, w), w[0] <= w[1], w)
+    finally:
+        d.set_window_size(1280, 1600)
+
+
 def upload_cancelled(d):
     """Cancel while the server imports a file of 400,000 domains: the
     import is stopped and rolled back (none of its domains is found)."""
@@ -490,10 +557,15 @@ try:
     sweep_options(d, "")
     upload_progress(d)
     upload_over_cap(d)
+    upload_just_over_cap(d)
+    back_reenables_the_form(d)
+    narrow_pages(d, ["/report?q=www.dnautik.com", "/sources",
+                     "/lookup?q=www%5B.%5Ddnautik%5B.%5Dcom", "/help"])
     errs = console_errors(d)
     check("no_console_errors", not errs, errs[:2])
     check("no_key_in_pages", "PLANTED" not in d.page_source, "")
     # Last: the 401 they cause is logged as a console error.
+    refused_paste_not_refilled(d)
     paste_kept(d)
     sign_in_next(d)
 finally:
@@ -527,6 +599,7 @@ if ADMIN is not None:
             wait_for(d, "svg")
         check("audit_entry_opens_its_report", links and
               "chousa report" in d.title, d.title)
+        narrow_pages(d, ["/audit", "/tokens"])
         errs = console_errors(d)
         check("audit_no_console_errors", not errs, errs[:2])
         # A case's indicators pasted on the Import page: imported, then
