@@ -2309,8 +2309,8 @@ set_max_conns(struct server *s, const struct chousa_config *cfg)
 /*
  * Put cfg's live settings in force (trusted_proxies goes with the
  * cfg_ref the requests hold); read holds those of them that
- * chousa_serve_opts_from_config() reads.  Token buckets keep their state:
- * a new rate applies to the requests from now on.
+ * chousa_serve_opts_from_config() reads.  Token buckets are rescaled to a
+ * new rate (auth_set_rate), so that it holds at once.
  */
 static void
 apply_live(struct server *s, const struct chousa_config *cfg,
