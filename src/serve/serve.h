@@ -1263,6 +1263,11 @@ void	health_run(struct sreq *r, const struct chousa_source_row *rows,
 /* "ok", "degraded", "draining" or "unavailable". */
 const char *health_status_name(int status);
 extern const struct route api_routes[];
+/*
+ * The what and input (the token named) of a request to a token's route
+ * refused before its handler ran, from its path (api.c).
+ */
+void	api_tokens_refused(struct sreq *r);
 extern const struct route web_routes[];
 
 /*

@@ -1698,6 +1698,7 @@ admit(struct sreq *r)
 	r->body.max = rt->max_body > 0 ? rt->max_body : 1;
 	auth_identify(r->srv, r, &refusal);
 	if (r->who.role < rt->role) {
+		api_tokens_refused(r);
 		/* The server's fault, not the token's: ask again later. */
 		if (refusal == auth_unreadable) {
 			req_header_add(r, "Retry-After", "1");
@@ -1727,7 +1728,7 @@ admit(struct sreq *r)
 			req_error(r, 403, (rt->flags & ROUTE_WEB) ?
 			    "role '%s' may not use this page (%s)" :
 			    "role '%s' may not %s",
-			    chousa_role_name(r->who.role), rt->what);
+			    chousa_role_name(r->who.role), r->what);
 		return;
 	}
 	/*
