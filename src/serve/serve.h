@@ -1117,7 +1117,7 @@ struct storewatch {
 	int		 known;		/* 0: it could not be stat'ed then */
 	pthread_mutex_t	 lock;
 	/* Why the server's last write failed; "": it succeeded. */
-	char		 write_failed[256];
+	char		 write_failed[CHOUSA_ERR_MSG_SIZE];
 	int		 said;		/* the H_* last said in the log */
 };
 /* Take the identity of the store at path, as the start opened it. */
@@ -1144,7 +1144,7 @@ struct server {
 	struct cfg_ref			 cfg_first;	/* opts.cfg's */
 	int				 cfg_reload_ok;	/* the last SIGHUP's */
 	/* Why the last reload refused the TLS pair; "": it was taken. */
-	char				 tls_refused[256];
+	char				 tls_refused[CHOUSA_ERR_MSG_SIZE];
 	int64_t				 cfg_loaded_at;	/* in force since */
 	struct MHD_Daemon		*d;
 	struct listener			*listener;
