@@ -1752,7 +1752,10 @@ admit(struct sreq *r)
 			return;
 		}
 		if (n > max) {
-			req_error(r, 413, "body over %zu bytes", max);
+			req_error(r, 413, "body over %zu bytes%s", max,
+			    !(rt->flags & ROUTE_STREAM) ? "" :
+			    (rt->flags & ROUTE_IMPORT) ? " ([server] "
+			    "import_max)" : " ([server] sweep_max)");
 			return;
 		}
 	}

@@ -149,6 +149,7 @@ sconfig 'rate = 0\nthreads = 3\nsweep_max = 1k'
 serve_hup
 python3 "$TESTS/cli/serve_upload.py" "$URL" "$TOKEN" /api/v1/sweep "$T/2k.log" "$T/up.body" > "$T/up.status" 2>&1
 [ "$(head -1 "$T/up.status")" = 413 ] && ok sweep_max_lowered_in_force || not_ok sweep_max_lowered_in_force "$(head -c 200 "$T/up.status")"
+expect sweep_max_413_names_key 'body over 1024 bytes \(\[server\] sweep_max\)' "$T/up.body"
 curl -s -b "$T/jar" "$URL/" > "$T/sweep.html"
 expect sweep_form_says_new_cap 'data-max="1024"' "$T/sweep.html"
 expect sweep_max_said_in_bytes '\[server\] sweep_max is now 1k \(1024 bytes\)' "$T/serve.log"
