@@ -671,8 +671,9 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	cfg = cli_load_config_unsaid();
 	serve_config(cfg, &so, &x);
 	serve_options(self, argc, argv, &so, &x);
+	/* A config that cannot be used: 3, as chousa config check says. */
 	if (x.refused && !x.check)
-		cli_die(EXIT_USAGE, "%s", x.refusal.msg);
+		cli_die(EXIT_BADINPUT, "%s", x.refusal.msg);
 	if (!x.check)
 		cli_config_say(cfg);
 	listen_fds_take(&so, &x);
