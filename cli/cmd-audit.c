@@ -221,7 +221,8 @@ const struct cli_cmd cmd_audit = {
 	"what an entry lacks (no token id for a refused token).  A line of the log that is not one "
 	"of its entries (cut short by a full disk) is skipped and counted.  "
 	"Exit status: 1 when an entry matched, 0 when none did, 2 for a "
-	"usage error, 4 when the server cannot be asked.",
+	"usage error, 3 for a token the server refuses, 4 when the server "
+	"cannot be asked.",
 	audit_opts, run_audit,
 	"chousa audit www.dnautik.com\n"
 	"chousa audit --who alice --since 7d\n"

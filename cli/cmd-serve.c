@@ -55,7 +55,8 @@ static const struct cli_opt serve_opts[] = {
 	    "refuses, such as an unknown proxy_user_role; a warning for one "
 	    "replaced by its default), the address, trusted_proxies, the TLS "
 	    "pair and its end, the "
-	    "audit log's place, the store (its schema) and its tokens; one "
+	    "audit log's place, the store (its schema) and its tokens, "
+	    "whether a server runs on the store; one "
 	    "line each "
 	    "(ok, warning or error; --json: one object), then exit 0, or 2 "
 	    "on an error.  Before "
@@ -82,21 +83,14 @@ log_line(void *arg, const char *msg)
 		cli_warn("serve: %s", msg);
 }
 
-static char *
-read_pem(const char *path)
-{
-	struct chousa_buf b;
-
-	cli_read_file(path, &b, 1 << 20);
-	return b.data;
-}
-
 
 /* What run_serve reads besides the server's options. */
 struct serve_args {
 	const char	*cert, *key;	/* --tls-cert, --tls-key: paths */
 	char		*cert_set, *key_set;	/* as a reload set them */
 	const char	*port_file;
+	const char	*cfg_path;	/* the config's, for the messages */
+	char		*tls_unread;	/* --check: why the pair is not read */
 	int		 check;		/* --check: check, do not start */
 	int		 fds[16];	/* sockets passed by systemd */
 	char		*audit;		/* the default audit log's path */
@@ -143,6 +137,90 @@ serve_config(struct chousa_config *cfg, struct chousa_serve_opts *so,
 	    CHOUSA_OK;
 	x->cert = chousa_config_get(cfg, "server", "tls_cert");
 	x->key = chousa_config_get(cfg, "server", "tls_key");
+	x->cfg_path = chousa_config_path(cfg);
+}
+
+/*
+ * How the messages name a TLS file, key "tls_cert" or "tls_key", at path:
+ * "'FILE' (--tls-cert)" when an option named it, else "'FILE' ([server]
+ * tls_cert in CONFIG)".
+ */
+static void
+tls_file_name(const struct serve_args *x, const char *key, const char *path,
+    char *buf, size_t size)
+{
+	if (option_set(x, key))
+		snprintf(buf, size, "'%s' (--%s)", path,
+		    strcmp(key, "tls_cert") == 0 ? "tls-cert" : "tls-key");
+	else
+		snprintf(buf, size, "'%s' ([server] %s in %s)", path, key,
+		    x->cfg_path != NULL ? x->cfg_path : "the config");
+}
+
+/* The pair's names put in force for the TLS messages from now on. */
+static void
+tls_names(const struct serve_args *x)
+{
+	char cert[PATH_MAX + 300], key[PATH_MAX + 300];
+
+	if (x->cert == NULL || x->key == NULL) {
+		chousa_serve_tls_names(NULL, NULL);
+		return;
+	}
+	tls_file_name(x, "tls_cert", x->cert, cert, sizeof(cert));
+	tls_file_name(x, "tls_key", x->key, key, sizeof(key));
+	chousa_serve_tls_names(cert, key);
+}
+
+/*
+ * A TLS file read into out, or why not into why: "cannot read the TLS
+ * certificate in NAME: REASON"; the status cli_try_read_file gave.
+ */
+static int
+tls_read(const struct serve_args *x, const char *key, const char *path,
+    struct chousa_buf *out, char *why, size_t why_size)
+{
+	char name[PATH_MAX + 300], reason[PATH_MAX + 128];
+	const char *r = reason;
+	int rc = cli_try_read_file(path, out, 1 << 20, reason,
+	    sizeof(reason));
+
+	if (rc == 0)
+		return 0;
+	/* The reason names the path too: only its cause is wanted. */
+	if (strncmp(reason, "cannot open '", 13) == 0 &&
+	    strstr(reason, "': ") != NULL)
+		r = strstr(reason, "': ") + 3;
+	tls_file_name(x, key, path, name, sizeof(name));
+	/* Cut, if ever, at the reason's end: the name comes first. */
+	if (snprintf(why, why_size, "cannot read the TLS %s in %s: %s",
+	    strcmp(key, "tls_cert") == 0 ? "certificate" : "key", name,
+	    r) < 0)
+		why[0] = '\0';
+	return rc;
+}
+
+/*
+ * A certificate without its key, or a key without its certificate: a
+ * usage error when an option named the one given, else a config one
+ * (--check says it as its tls error).
+ */
+static void
+tls_half(const struct cli_cmd *self, struct serve_args *x)
+{
+	const char *has = x->cert != NULL ? "tls_cert" : "tls_key";
+	const char *lacks = x->cert != NULL ? "tls_key" : "tls_cert";
+	char why[PATH_MAX + 300];
+
+	if (option_set(x, has))
+		cli_usage_error(self, "--tls-cert and --tls-key go together");
+	snprintf(why, sizeof(why), "[server] %s is set in %s but %s is not: "
+	    "the TLS certificate and its key go together", has,
+	    x->cfg_path != NULL ? x->cfg_path : "the config", lacks);
+	if (!x->check)
+		cli_die(EXIT_BADINPUT, "serve: %s", why);
+	x->tls_unread = xstrdup(why);
+	x->cert = x->key = NULL;
 }
 
 /* The command line, over the configuration. */
@@ -207,7 +285,35 @@ serve_options(const struct cli_cmd *self, int argc, char **argv,
 	x->keys[x->n_keys] = NULL;
 	so->cli_keys = x->keys;
 	if ((x->cert == NULL) != (x->key == NULL))
-		cli_usage_error(self, "--tls-cert and --tls-key go together");
+		tls_half(self, x);
+	tls_names(x);
+}
+
+/*
+ * The TLS pair read for the start; one that cannot be read stops it, or
+ * is --check's tls error.
+ */
+static void
+prepare_tls(struct chousa_serve_opts *so, struct serve_args *x)
+{
+	struct chousa_buf cert, key;
+	char why[2 * PATH_MAX];
+	int rc;
+
+	rc = tls_read(x, "tls_cert", x->cert, &cert, why, sizeof(why));
+	if (rc == 0) {
+		rc = tls_read(x, "tls_key", x->key, &key, why, sizeof(why));
+		if (rc != 0)
+			chousa_buf_release(&cert);
+	}
+	if (rc != 0 && !x->check)
+		cli_die(rc, "serve: %s", why);
+	if (rc != 0) {
+		x->tls_unread = xstrdup(why);
+		return;
+	}
+	so->tls_cert = cert.data != NULL ? cert.data : xstrdup("");
+	so->tls_key = key.data != NULL ? key.data : xstrdup("");
 }
 
 /*
@@ -229,10 +335,9 @@ serve_prepare(struct chousa_serve_opts *so, struct serve_args *x,
 		so->audit_path = x->audit = cli_audit_default();
 	else if (strcmp(so->audit_path, "none") == 0)
 		so->audit_path = NULL;
-	if (x->cert != NULL) {
-		so->tls_cert = read_pem(x->cert);
-		so->tls_key = read_pem(x->key);
-	}
+	if (x->cert != NULL)
+		prepare_tls(so, x);
+	so->tls_unread = x->tls_unread;
 	/*
 	 * Made here or never: the server's own opens never make it, so a
 	 * store deleted under it does not come back empty.  Made empty, it
@@ -386,15 +491,15 @@ reload_tls(struct chousa_server *srv, const struct serve_args *x)
 {
 	struct chousa_err err = { 0 };
 	struct chousa_buf cert, key;
-	char why[PATH_MAX + 128];
+	char why[2 * PATH_MAX];
 
-	if (cli_try_read_file(x->cert, &cert, 1 << 20, why,
-	    sizeof(why)) != 0) {
+	tls_names(x);
+	if (tls_read(x, "tls_cert", x->cert, &cert, why, sizeof(why)) != 0) {
 		cli_warn("serve: kept the TLS certificate in force: %s", why);
 		chousa_server_tls_refused(srv, why);
 		return;
 	}
-	if (cli_try_read_file(x->key, &key, 1 << 20, why, sizeof(why)) != 0) {
+	if (tls_read(x, "tls_key", x->key, &key, why, sizeof(why)) != 0) {
 		cli_warn("serve: kept the TLS certificate in force: %s", why);
 		chousa_server_tls_refused(srv, why);
 		chousa_buf_release(&cert);
@@ -542,6 +647,7 @@ serve_check(struct chousa_serve_opts *so, struct serve_args *x,
 	free((char *)(uintptr_t)so->tls_cert);
 	free((char *)(uintptr_t)so->tls_key);
 	free(x->audit);
+	free(x->tls_unread);
 	chousa_config_free(cfg);
 	if (rc != CHOUSA_OK)
 		cli_die(EXIT_USAGE, "serve --check: %s", err.msg);
@@ -557,7 +663,7 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	struct chousa_err err = { 0 };
 	struct chousa_config *cfg;
 	sigset_t set;
-	int sig;
+	int sig, claim = -1;
 
 	memset(&so, 0, sizeof(so));
 	memset(&x, 0, sizeof(x));
@@ -565,11 +671,16 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	cfg = cli_load_config_unsaid();
 	serve_config(cfg, &so, &x);
 	serve_options(self, argc, argv, &so, &x);
+	/* A config that cannot be used: 3, as chousa config check says. */
 	if (x.refused && !x.check)
-		cli_die(EXIT_USAGE, "%s", x.refusal.msg);
+		cli_die(EXIT_BADINPUT, "%s", x.refusal.msg);
 	if (!x.check)
 		cli_config_say(cfg);
 	listen_fds_take(&so, &x);
+	/* Before the store is made or migrated: that is the owner's to do. */
+	if (!x.check && chousa_serve_claim(cli_db_path(), &claim, &err) !=
+	    CHOUSA_OK)
+		cli_die(chousa_exit_for_rc(err.code), "%s", err.msg);
 	serve_prepare(&so, &x, argv[0]);
 	if (x.check)
 		return serve_check(&so, &x, cfg);
@@ -609,6 +720,7 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	free(x.cert_set);
 	free(x.key_set);
 	chousa_config_free(cfg);
+	close(claim);
 	return EXIT_CLEAN;
 }
 
@@ -617,7 +729,10 @@ const struct cli_cmd cmd_serve = {
 	"[--listen ADDR:PORT] [--update-every DURATION] [OPTIONS]",
 	"Run the team server: one process that owns the store, the online "
 	"cache, the quota counters and the scheduled feed updates, so a team "
-	"shares one set of keys and one daily quota.  It answers the REST API "
+	"shares one set of keys and one daily quota; a second server on the "
+	"same store is refused (exit 6; the claim is a lock on "
+	"STORE.serve.lock, let go when the server ends).  It answers the "
+	"REST API "
 	"under /api/v1/ (the same JSON documents as --json; docs/openapi.json), "
 	"a web page at / (paste an e-mail, get the triage table and each "
 	"report), and the Model Context Protocol at /mcp.  Every online "

@@ -28,10 +28,15 @@ enum chousa_rc {
 	CHOUSA_EBUSY		/* another process holds the store */
 };
 
-/* Where a failing function puts its one-line message. */
+/*
+ * Where a failing function puts its one-line message: room for a message
+ * that names a long path or two (paths come early in it, so that one cut
+ * short loses the advice, never the path).
+ */
+#define CHOUSA_ERR_MSG_SIZE	2048
 struct chousa_err {
 	int	code;
-	char	msg[256];
+	char	msg[CHOUSA_ERR_MSG_SIZE];
 };
 
 /*

@@ -158,6 +158,11 @@ struct chousa_serve_opts {
 	int		 audit_keep;	/* rotated files kept; 0: 5 */
 	const char	*tls_cert;	/* PEM text, or NULL for plain HTTP */
 	const char	*tls_key;
+	/*
+	 * Why the TLS pair's files could not be read, for
+	 * chousa_server_check() to say as its tls error; or NULL.
+	 */
+	const char	*tls_unread;
 	int		 threads;	/* HTTP threads; 0: 4 per core */
 	long		 update_every;	/* seconds; 0: no scheduled update */
 	/*
@@ -279,6 +284,21 @@ int	chousa_server_start(struct chousa_server **out,
  */
 int	chousa_server_check(const struct chousa_serve_opts *opts, int json,
 	    struct chousa_buf *out, struct chousa_err *err);
+/*
+ * Claim db_path for one server: an exclusive lock on "<db_path>.serve.lock"
+ * (made if missing), the caller's pid written in it.  *fd_out (OUT) holds
+ * the claim: keep it open for the server's life (the kernel lets it go at
+ * the process's end, however it ends).  CHOUSA_EBUSY, naming the other
+ * server's pid, when one holds it; CHOUSA_EIO when the file cannot be made.
+ */
+int	chousa_serve_claim(const char *db_path, int *fd_out,
+	    struct chousa_err *err);
+/*
+ * How the TLS messages of this process (a start, a reload, a check) name
+ * the certificate's and the key's files: "'FILE' (--tls-cert)", "'FILE'
+ * ([server] tls_cert in CONFIG)"; NULL: unnamed.  Copied.
+ */
+void	chousa_serve_tls_names(const char *cert, const char *key);
 /* The port it listens on (the one chosen when asked for 0). */
 int	chousa_server_port(const struct chousa_server *s);
 /* Where it listens, "127.0.0.1:8080, [::]:8080", into out. */

@@ -45,7 +45,7 @@ struct input {
 	 * the content is given first, then this error, as past the peek.
 	 */
 	int			 deferred_rc;
-	char			 deferred_msg[256];
+	char			 deferred_msg[CHOUSA_ERR_MSG_SIZE];
 	/* A gzip's first raw bytes, then what zlib made of them. */
 	int			 salvaging;
 	uint8_t			*salvage;
@@ -53,7 +53,7 @@ struct input {
 	uint8_t			*salvaged;
 	size_t			 salvaged_len, salvaged_pos;
 	int			 salvaged_rc;
-	char			 salvaged_msg[256];
+	char			 salvaged_msg[CHOUSA_ERR_MSG_SIZE];
 	void			*map;		/* input_map() of a file */
 	size_t			 map_len;
 	const uint8_t		*mem;

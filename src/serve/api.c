@@ -1045,6 +1045,40 @@ h_tokens_readmit(struct sreq *r, const char *name)
 	return tokens_end(r, name, 1);
 }
 
+/*
+ * A request to /api/v1/tokens/NAME... refused before its handler runs (a
+ * role too low): what it asked, from its path alone, and the token it
+ * named as its input, as the handler would have audited them.  The body
+ * is not read then: a POST to NAME itself is "change tokens".
+ */
+void
+api_tokens_refused(struct sreq *r)
+{
+	const char *name, *slash;
+	char *own;
+
+	if (r->path == NULL || strncmp(r->path, "/api/v1/tokens/",
+	    strlen("/api/v1/tokens/")) != 0)
+		return;
+	name = r->path + strlen("/api/v1/tokens/");
+	slash = strchr(name, '/');
+	if (r->method == M_DELETE)
+		r->what = "revoke tokens";
+	else if (slash != NULL && strcmp(slash, "/rotate") == 0)
+		r->what = "rotate tokens";
+	else if (slash != NULL && strcmp(slash, "/readmit") == 0)
+		r->what = "readmit users";
+	else
+		r->what = "change tokens";
+	if (slash != NULL && r->method != M_DELETE &&
+	    (strcmp(slash, "/rotate") == 0 || strcmp(slash, "/readmit") == 0))
+		own = chousa_arena_strndup(r->a, name, (size_t)(slash - name));
+	else
+		own = chousa_arena_strdup(r->a, name);
+	if (own != NULL && own[0] != '\0')
+		req_audit_input(r, own);
+}
+
 static const char *const budget_keys[] = { "online_budget", "allow_from",
 	"note", NULL };
 
@@ -1314,7 +1348,7 @@ const struct route api_routes[] = {
 	{ "/api/v1/tokens/*/readmit", M_POST, CHOUSA_ROLE_ADMIN,
 	    SERVE_MAX_JSON_BODY, 0, h_tokens_post, "readmit users" },
 	{ "/api/v1/tokens/*", M_POST, CHOUSA_ROLE_ADMIN, SERVE_MAX_JSON_BODY,
-	    0, h_tokens_post, "set a token's budget" },
+	    0, h_tokens_post, "change tokens" },
 	{ "/api/v1/tokens/*", M_DELETE, CHOUSA_ROLE_ADMIN, 0, 0,
 	    h_tokens_revoke, "revoke tokens" },
 	{ "/api/v1/audit", M_GET, CHOUSA_ROLE_ADMIN, 0, 0, api_audit,

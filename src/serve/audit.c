@@ -98,6 +98,7 @@ struct audit {
 	int		 failing;	/* the last write failed */
 	int		 open_errno;	/* why the log could not be opened */
 	uint64_t	 in_file;	/* lines written to fd since its open */
+	uint64_t	 held;		/* lines fd held at its open */
 	time_t		 opened_at;
 	time_t		 moved_at;	/* found moved away, nothing at the
 					 * path yet; 0: not */
@@ -111,6 +112,28 @@ last_byte(int fd, off_t size)
 	char c;
 
 	return pread(fd, &c, 1, size - 1) == 1 ? (unsigned char)c : -1;
+}
+
+/*
+ * The lines a file of size bytes holds: counted once at its open (a
+ * start, a SIGHUP), so that a deletion says all the lines it took, not
+ * only those since.
+ */
+static uint64_t
+lines_held(int fd, off_t size)
+{
+	char buf[65536], *p, *end;
+	uint64_t n = 0;
+	off_t at = 0;
+	ssize_t got;
+
+	while (at < size && (got = pread(fd, buf, sizeof(buf), at)) > 0) {
+		for (p = buf, end = buf + got; p < end &&
+		    (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+			n++;
+		at += got;
+	}
+	return n;
 }
 
 /* The log opened at path (the writer's, or a move's) into a->fd. */
@@ -128,6 +151,7 @@ open_log_at(struct audit *a, const char *path, struct chousa_err *err)
 	}
 	a->size = fstat(a->fd, &sb) == 0 ? sb.st_size : 0;
 	a->in_file = 0;
+	a->held = lines_held(a->fd, a->size);
 	a->opened_at = time(NULL);
 	a->moved_at = 0;
 	/* A file that does not end a line (a crash mid-write) is ended. */
@@ -181,7 +205,7 @@ move_log(struct audit *a, char *to)
 	char *from = a->path;
 	int fd = a->fd, torn = a->torn;
 	off_t size = a->size;
-	uint64_t in_file = a->in_file;
+	uint64_t in_file = a->in_file, held = a->held;
 	time_t opened_at = a->opened_at, moved_at = a->moved_at;
 
 	if (open_log_at(a, to, NULL) != CHOUSA_OK) {
@@ -191,6 +215,7 @@ move_log(struct audit *a, char *to)
 		a->torn = torn;
 		a->size = size;
 		a->in_file = in_file;
+		a->held = held;
 		a->opened_at = opened_at;
 		a->moved_at = moved_at;
 		__atomic_store_n(&a->size_now, (uint64_t)size,
@@ -368,14 +393,16 @@ follow_path(struct audit *a, const struct chousa_buf *b, size_t off,
 		a->moved_at = 0;
 		return off;
 	case LOG_DELETED:
-		before = a->in_file - last;
+		before = a->held + a->in_file - last;
 		chousa_time_format(a->opened_at, since, sizeof(since));
 		server_log(a->srv, "the audit log '%s' was deleted under the "
 		    "server: a new one is started at its path, and the last "
 		    "%llu line%s, which went to the deleted file, are written "
-		    "again there; the %llu written to it before, since %s, are "
-		    "gone with it", a->path, (unsigned long long)last,
-		    last == 1 ? "" : "s", (unsigned long long)before, since);
+		    "again there; the %llu it held before (%llu of them "
+		    "already there when the server opened it at %s) are gone "
+		    "with it", a->path, (unsigned long long)last,
+		    last == 1 ? "" : "s", (unsigned long long)before,
+		    (unsigned long long)a->held, since);
 		__atomic_fetch_add(&a->deleted, 1, __ATOMIC_RELAXED);
 		__atomic_fetch_add(&a->gone, before, __ATOMIC_RELAXED);
 		__atomic_store_n(&a->deleted_at, (int64_t)time(NULL),

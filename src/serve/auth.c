@@ -1144,9 +1144,29 @@ auth_set_rate(struct auth *a, long rate_per_min, long burst)
 {
 	double interval = rate_per_min > 0 ? 60.0 / (double)rate_per_min : 0;
 
+	double now = chousa_monotonic();
+	size_t i;
+
 	if (burst < 1)
 		burst = 1;
 	pthread_mutex_lock(&a->lock);
+	/*
+	 * Each bucket's debt (how far its arrival time runs ahead of now)
+	 * is requests times the old interval: rescaled to the new one, the
+	 * new rate holds at once and a limit raised never lengthens a wait.
+	 * With no limit before or after, the buckets start afresh (a slot
+	 * keeps its token, so that the probe chains stay whole).
+	 */
+	for (i = 0; i < RATE_SLOTS; i++) {
+		struct rate_slot *s = &a->rate[i];
+
+		if (s->token_id == 0)
+			continue;
+		if (a->interval <= 0 || interval <= 0 || s->tat <= now)
+			s->tat = 0;
+		else
+			s->tat = now + (s->tat - now) * interval / a->interval;
+	}
 	/* Read unlocked by auth_rate_take to skip the lock when 0. */
 	__atomic_store(&a->interval, &interval, __ATOMIC_RELAXED);
 	a->tau = (double)(burst - 1) * interval;

@@ -299,6 +299,10 @@ check_tls(struct check *c, const struct chousa_serve_opts *o)
 	struct tm tm;
 	time_t t;
 
+	if (o->tls_unread != NULL) {
+		said(c, "error", "tls", "%s", o->tls_unread);
+		return;
+	}
 	if (o->tls_cert == NULL)
 		return;
 	if (tls_check(o->tls_cert, o->tls_key, &until, &err) != CHOUSA_OK) {
@@ -529,6 +533,35 @@ out:
 	chousa_store_close(st);
 }
 
+/*
+ * Whether a server runs on the store: before a SIGHUP that is the point;
+ * before a start, the start would be refused (one server owns a store).
+ */
+static void
+check_owner(struct check *c, const struct chousa_serve_opts *o)
+{
+	int unknown;
+	long pid;
+
+	if (o->db_path == NULL)
+		return;
+	pid = serve_owner(o->db_path, &unknown);
+	if (unknown)
+		said(c, "warning", "server", "cannot tell whether a server "
+		    "runs on %s: its lock file %s.serve.lock cannot be read",
+		    o->db_path, o->db_path);
+	else if (pid > 0)
+		said(c, "ok", "server", "chousa serve (pid %ld) is running on "
+		    "this store: SIGHUP it to read the config again; another "
+		    "start is refused while it runs", pid);
+	else if (pid < 0)
+		said(c, "ok", "server", "a chousa serve is running on this "
+		    "store: SIGHUP it to read the config again; another "
+		    "start is refused while it runs");
+	else
+		said(c, "ok", "server", "none running on this store");
+}
+
 int
 chousa_server_check(const struct chousa_serve_opts *opts, int json,
     struct chousa_buf *out, struct chousa_err *err)
@@ -551,6 +584,7 @@ chousa_server_check(const struct chousa_serve_opts *opts, int json,
 	check_tls(&c, opts);
 	check_audit(&c, opts);
 	check_store(&c, opts);
+	check_owner(&c, opts);
 	if (opts->update_every > 0)
 		said(&c, "ok", "update", "the feeds every %ld s",
 		    opts->update_every);

@@ -1147,7 +1147,7 @@ struct storewatch {
 	int		 known;		/* 0: it could not be stat'ed then */
 	pthread_mutex_t	 lock;
 	/* Why the server's last write failed; "": it succeeded. */
-	char		 write_failed[256];
+	char		 write_failed[CHOUSA_ERR_MSG_SIZE];
 	int		 said;		/* the H_* last said in the log */
 };
 /* Take the identity of the store at path, as the start opened it. */
@@ -1174,7 +1174,7 @@ struct server {
 	struct cfg_ref			 cfg_first;	/* opts.cfg's */
 	int				 cfg_reload_ok;	/* the last SIGHUP's */
 	/* Why the last reload refused the TLS pair; "": it was taken. */
-	char				 tls_refused[256];
+	char				 tls_refused[CHOUSA_ERR_MSG_SIZE];
 	int64_t				 cfg_loaded_at;	/* in force since */
 	struct MHD_Daemon		*d;
 	struct listener			*listener;
@@ -1293,6 +1293,11 @@ void	health_run(struct sreq *r, const struct chousa_source_row *rows,
 /* "ok", "degraded", "draining" or "unavailable". */
 const char *health_status_name(int status);
 extern const struct route api_routes[];
+/*
+ * The what and input (the token named) of a request to a token's route
+ * refused before its handler ran, from its path (api.c).
+ */
+void	api_tokens_refused(struct sreq *r);
 extern const struct route web_routes[];
 
 /*
@@ -1427,5 +1432,14 @@ int	updater_wait(struct updater *u, uint64_t after, const int *stop,
 	    struct chousa_arena *a, struct update_report *rep);
 /* The state as members of the object w has open ("last_ok", "running"...). */
 void	updater_json(struct updater *u, struct chousa_jw *w);
+
+/* ---- owner.c ---- */
+
+/*
+ * The pid of the server holding db_path's claim (chousa_serve_claim), -1
+ * when one holds it and its pid is not written, 0 when none; *unknown set
+ * when the lock file cannot be read (then 0).
+ */
+long	serve_owner(const char *db_path, int *unknown);
 
 #endif /* CHOUSA_SERVE_INTERNAL_H */

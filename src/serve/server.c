@@ -1775,6 +1775,7 @@ admit(struct sreq *r)
 	r->body.max = rt->max_body > 0 ? rt->max_body : 1;
 	auth_identify(r->srv, r, &refusal);
 	if (r->who.role < rt->role) {
+		api_tokens_refused(r);
 		/* The server's fault, not the token's: ask again later. */
 		if (refusal == auth_unreadable) {
 			req_header_add(r, "Retry-After", "1");
@@ -1804,7 +1805,7 @@ admit(struct sreq *r)
 			req_error(r, 403, (rt->flags & ROUTE_WEB) ?
 			    "role '%s' may not use this page (%s)" :
 			    "role '%s' may not %s",
-			    chousa_role_name(r->who.role), rt->what);
+			    chousa_role_name(r->who.role), r->what);
 		return;
 	}
 	/*
@@ -1835,7 +1836,10 @@ admit(struct sreq *r)
 			return;
 		}
 		if (n > max) {
-			req_error(r, 413, "body over %zu bytes", max);
+			req_error(r, 413, "body over %zu bytes%s", max,
+			    !(rt->flags & ROUTE_STREAM) ? "" :
+			    (rt->flags & ROUTE_IMPORT) ? " ([server] "
+			    "import_max)" : " ([server] sweep_max)");
 			return;
 		}
 	}
@@ -2395,8 +2399,8 @@ set_max_conns(struct server *s, const struct chousa_config *cfg)
 /*
  * Put cfg's live settings in force (trusted_proxies goes with the
  * cfg_ref the requests hold); read holds those of them that
- * chousa_serve_opts_from_config() reads.  Token buckets keep their state:
- * a new rate applies to the requests from now on.
+ * chousa_serve_opts_from_config() reads.  Token buckets are rescaled to a
+ * new rate (auth_set_rate), so that it holds at once.
  */
 static void
 apply_live(struct server *s, const struct chousa_config *cfg,

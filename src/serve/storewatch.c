@@ -97,8 +97,9 @@ unwritable(struct server *s, char *why, size_t size)
 	else {
 		pthread_mutex_lock(&w->lock);
 		failed = w->write_failed[0] != '\0';
-		snprintf(why, size, "the last write failed: %s",
-		    w->write_failed);
+		if (snprintf(why, size, "the last write failed: %s",
+		    w->write_failed) < 0)
+			why[0] = '\0';
 		pthread_mutex_unlock(&w->lock);
 		return failed;
 	}

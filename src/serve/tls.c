@@ -16,6 +16,7 @@
  * GnuTLS's callback has no argument of ours, so the credentials in force
  * are this file's: one TLS server a process.
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -40,6 +41,21 @@ struct tls_cred {
 
 static pthread_mutex_t tls_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct tls_cred *tls_current;
+/*
+ * How the messages name the pair's files (chousa_serve_tls_names): " in
+ * 'FILE' (WHERE FROM)", or "" unnamed.  Set and read by the thread that
+ * starts, checks and reloads, as the pair is.
+ */
+static char cert_name[4200], key_name[4200];
+
+void
+chousa_serve_tls_names(const char *cert, const char *key)
+{
+	snprintf(cert_name, sizeof(cert_name), "%s%s", cert != NULL ?
+	    " in " : "", cert != NULL ? cert : "");
+	snprintf(key_name, sizeof(key_name), "%s%s", key != NULL ? " in " :
+	    "", key != NULL ? key : "");
+}
 
 static void
 cred_free(struct tls_cred *c)
@@ -54,9 +70,10 @@ cred_free(struct tls_cred *c)
 }
 
 static int
-gnutls_fail(struct chousa_err *err, const char *what, int e)
+gnutls_fail(struct chousa_err *err, const char *what, const char *name,
+    int e)
 {
-	return chousa_errf(err, CHOUSA_EINVAL, "%s: %s", what,
+	return chousa_errf(err, CHOUSA_EINVAL, "%s%s: %s", what, name,
 	    gnutls_strerror(e));
 }
 
@@ -71,7 +88,8 @@ key_matches(struct tls_cred *c, struct chousa_err *err)
 
 	e = gnutls_pubkey_init(&pub);
 	if (e < 0)
-		return gnutls_fail(err, "cannot check the TLS key", e);
+		return gnutls_fail(err, "cannot check the TLS key",
+		    key_name, e);
 	e = gnutls_pubkey_import_privkey(pub, c->key, 0, 0);
 	if (e >= 0)
 		e = gnutls_pubkey_get_key_id(pub, 0, a, &na);
@@ -79,11 +97,12 @@ key_matches(struct tls_cred *c, struct chousa_err *err)
 	if (e >= 0)
 		e = gnutls_pubkey_get_key_id(c->pcert[0].pubkey, 0, b, &nb);
 	if (e < 0)
-		return gnutls_fail(err, "cannot check the TLS key", e);
+		return gnutls_fail(err, "cannot check the TLS key",
+		    key_name, e);
 	if (na != nb || memcmp(a, b, na) != 0)
 		return chousa_errf(err, CHOUSA_EINVAL, "the TLS key is not "
-		    "the certificate's (--tls-key belongs to another "
-		    "certificate)");
+		    "the certificate's: the key%s belongs to another "
+		    "certificate than the one%s", key_name, cert_name);
 	return CHOUSA_OK;
 }
 
@@ -118,23 +137,25 @@ cred_parse(struct tls_cred *c, const char *cert_pem, const char *key_pem,
 	    GNUTLS_X509_FMT_PEM, GNUTLS_X509_CRT_LIST_FAIL_IF_UNSORTED);
 	if (e < 0) {
 		c->n = 0;
-		return gnutls_fail(err, "cannot read the TLS certificate", e);
+		return gnutls_fail(err, "cannot read the TLS certificate",
+		    cert_name, e);
 	}
 	if (c->n == 0)
 		return chousa_errf(err, CHOUSA_EINVAL, "no certificate in the "
-		    "TLS certificate file");
+		    "TLS certificate file%s", cert_name);
 	e = gnutls_privkey_init(&c->key);
 	if (e < 0) {
 		c->key = NULL;
-		return gnutls_fail(err, "cannot read the TLS key", e);
+		return gnutls_fail(err, "cannot read the TLS key", key_name, e);
 	}
 	d.data = (unsigned char *)(uintptr_t)key_pem;
 	d.size = (unsigned)strlen(key_pem);
 	e = gnutls_privkey_import_x509_raw(c->key, &d, GNUTLS_X509_FMT_PEM,
 	    NULL, 0);
 	if (e < 0)
-		return gnutls_fail(err, "cannot read the TLS key (an "
-		    "unencrypted PEM private key is needed)", e);
+		return chousa_errf(err, CHOUSA_EINVAL, "cannot read the TLS "
+		    "key%s: %s (an unencrypted PEM private key is needed)",
+		    key_name, gnutls_strerror(e));
 	c->not_after = not_after(&c->pcert[0].cert);
 	return key_matches(c, err);
 }

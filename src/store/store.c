@@ -262,18 +262,19 @@ unwritable(struct chousa_store *st, struct chousa_err *err, const char *what)
 	else
 		slash[slash == dir] = '\0';
 	if (access(dir, W_OK | X_OK) != 0 && errno != ENOENT)
-		rc = chousa_errf(err, CHOUSA_EIO, "%s: the directory '%s' is "
-		    "not writable by this user (uid %ld): SQLite makes the "
-		    "store's -wal and -shm files there; make the directory "
-		    "the user's that runs chousa (chown), or run chousa as "
-		    "its owner (store '%s')", what, dir, (long)geteuid(),
-		    st->path);
+		rc = chousa_errf(err, CHOUSA_EIO, "%s: the store '%s' cannot "
+		    "be written: its directory '%s' is not writable by this "
+		    "user (uid %ld), and SQLite makes the store's -wal and "
+		    "-shm files there; make the directory the user's that "
+		    "runs chousa (chown), or run chousa as its owner", what,
+		    st->path, dir, (long)geteuid());
 	else if (snprintf(side, sizeof(side), "%s-shm", st->path) > 0 &&
 	    access(side, F_OK) == 0 && access(side, R_OK | W_OK) != 0)
-		rc = chousa_errf(err, CHOUSA_EIO, "%s: '%s' is not writable "
-		    "by this user (uid %ld; left by another user?): give it "
-		    "and the -wal to the store's owner (chown) (store '%s')",
-		    what, side, (long)geteuid(), st->path);
+		rc = chousa_errf(err, CHOUSA_EIO, "%s: the store '%s' cannot "
+		    "be written: '%s' is not writable by this user (uid %ld; "
+		    "left by another user?): give it and the -wal to the "
+		    "store's owner (chown)", what, st->path, side,
+		    (long)geteuid());
 	else if (!(st->flags & CHOUSA_STORE_READONLY) &&
 	    access(st->path, W_OK) != 0 && errno != ENOENT)
 		rc = chousa_errf(err, CHOUSA_EIO, "%s: the store '%s' is not "

@@ -274,3 +274,7 @@ expect audit_since_leeway_finds_late '"who":"late"' "$T/out"
 refute audit_since_leeway_not_edge '"who":"edge"' "$T/out"
 check audit_since_all 1 "$CHOUSA" audit --log "$T/s.log" --json --since 2024-01-01 7.7.7.7
 expect audit_since_all_six '"files":3,.*"shown":6' "$T/out"
+# --help gives every status audit ends with: 3 for a refused token too.
+check audit_help 0 "$CHOUSA" audit --help
+tr '\n' ' ' < "$T/out" | tr -s ' ' > "$T/help1"
+expect audit_help_exit_3 '3 for a token the server refuses' "$T/help1"

@@ -189,3 +189,20 @@ CHOUSA_DB="$T/s.db" serve_start --listen localhost:0
 expect localhost_listens '^chousa: listening on http://127\.0\.0\.1:[0-9]+$' "$T/serve.log"
 http GET /api/v1/health
 status_is localhost_answers 200
+# One server a store: a second start on it is refused (exit 6, said in
+# one line naming the first's pid), and --check says one runs.
+check second_server_refused 6 $CHOUSA --db "$T/s.db" serve --listen 127.0.0.1:0 --audit-log "$T/audit2.log"
+expect second_server_says_why "^chousa: serve: another chousa serve \(pid $SERVER_PID\) is running on the store '.*s\.db': one server owns a store$" err
+[ "$(wc -l < err)" = 1 ] && ok second_server_one_line || not_ok second_server_one_line "$(cat err)"
+[ ! -e "$T/audit2.log" ] && ok second_server_wrote_nothing || not_ok second_server_wrote_nothing "$(ls "$T")"
+check check_sees_server 0 $S serve --check
+expect check_says_server_runs "^ok +server +chousa serve \(pid $SERVER_PID\) is running on this store" out
+check check_sees_server_json 0 $S --json serve --check
+expect check_json_server '\{"check":"server","status":"ok","detail":"chousa serve \(pid [0-9]+\) is running' out
+# A server killed (a crash) leaves the lock file, not the claim.
+serve_kill
+check check_after_crash 0 $S serve --check
+expect check_none_after_crash '^ok +server +none running on this store$' out
+CHOUSA_DB="$T/s.db" serve_start --listen localhost:0
+http GET /api/v1/health
+status_is restart_after_crash 200

@@ -147,6 +147,7 @@ expect import_wrong_format_body '"state":"failed"' "$T/up.wrongfmt"
 python3 -c "import sys; sys.stdout.write('a.example\n' * 400000)" > "$T/toobig"
 upload toobig "source=list" "$T/toobig"
 status_of import_over_cap_413 413 toobig
+expect import_over_cap_names_key 'over [0-9]+ bytes \(\[server\] import_max\)' "$T/up.toobig"
 upload toobigc "source=list" "$T/toobig" --chunked --piece 1048576
 status_of import_chunked_over_cap_413 413 toobigc
 # The API's own answers: the JSON line, or the summary as text.

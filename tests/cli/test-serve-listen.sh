@@ -16,11 +16,13 @@ trap 'serve_stop; [ -n "${P2:-}" ] && kill $P2 2> /dev/null' EXIT INT TERM
 serve_up '[server]\nrate = 0\n' read listen
 
 # ---- 1. in use ----
-check port_in_use_refused 3 "$CHOUSA" serve --listen "127.0.0.1:$PORT"
+# (On a store of its own: a second server on the first's is refused
+# before it binds, test-serve-check.)
+check port_in_use_refused 3 "$CHOUSA" --db "$T/other.db" serve --listen "127.0.0.1:$PORT"
 expect port_in_use_says_why "cannot listen on '127.0.0.1:$PORT': bind: Address already in use; another program listens there" "$T/err"
 http GET /api/v1/health
 status_is first_server_goes_on 200
-check address_not_here_refused 3 "$CHOUSA" serve --listen 192.0.2.1:0
+check address_not_here_refused 3 "$CHOUSA" --db "$T/other.db" serve --listen 192.0.2.1:0
 expect address_not_here_says_why "is not one of this machine's" "$T/err"
 # A connection accepted has TCP keep-alive, so a client gone silent is
 # found out: the server's end of it shows the keep-alive timer (2) in

@@ -171,5 +171,5 @@ answered per_address_limit_when_set 500 '[server]\nrate = 0\ntrusted_proxies = 1
 
 # ---- 6. a bad entry ----
 printf '[server]\ntrusted_proxies = 127.0.0.1, 10.0.0.0/99\n' > "$T/config"
-check bad_trusted_proxy_refused 2 "$CHOUSA" serve --listen 127.0.0.1:0
+check bad_trusted_proxy_refused 3 "$CHOUSA" serve --listen 127.0.0.1:0
 expect bad_trusted_proxy_said "bad trusted proxy '10.0.0.0/99': want an address or CIDR" "$T/err"

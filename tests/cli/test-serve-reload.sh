@@ -136,6 +136,12 @@ for i in 1 2 3; do
 done
 [ "$(cat "$T/status.1") $(cat "$T/status.2") $(cat "$T/status.3")" = "200 200 429" ] &&
 	ok rate_lowered_in_force_at_once || not_ok rate_lowered_in_force_at_once "$(cat "$T/status.1") $(cat "$T/status.2") $(cat "$T/status.3")"
+# The rate raised while the token is throttled: its backlog is counted at
+# the new rate, so the next request is served, not kept waiting longer.
+sconfig 'rate = 6000\nburst = 1000\nthreads = 3\nsweep_max = 1000'
+serve_hup
+http GET "/api/v1/lookup?indicator=evil.example" "$TOKEN"
+status_is rate_raised_in_force_at_once 200
 # The sweep's cap lowered: a bigger upload is refused, and the web form
 # says the new cap.  A size as the options write it: 1k is 1024 bytes.
 head -c 2000 /dev/zero | tr '\0' 'a' > "$T/2k.log"
@@ -143,6 +149,7 @@ sconfig 'rate = 0\nthreads = 3\nsweep_max = 1k'
 serve_hup
 python3 "$TESTS/cli/serve_upload.py" "$URL" "$TOKEN" /api/v1/sweep "$T/2k.log" "$T/up.body" > "$T/up.status" 2>&1
 [ "$(head -1 "$T/up.status")" = 413 ] && ok sweep_max_lowered_in_force || not_ok sweep_max_lowered_in_force "$(head -c 200 "$T/up.status")"
+expect sweep_max_413_names_key 'body over 1024 bytes \(\[server\] sweep_max\)' "$T/up.body"
 curl -s -b "$T/jar" "$URL/" > "$T/sweep.html"
 expect sweep_form_says_new_cap 'data-max="1024"' "$T/sweep.html"
 expect sweep_max_said_in_bytes '\[server\] sweep_max is now 1k \(1024 bytes\)' "$T/serve.log"

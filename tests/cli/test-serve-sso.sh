@@ -224,7 +224,7 @@ expect reload_role_listed '^[0-9]+ +carol@example\.org +read ' tokens.txt
 printf '[server]\nproxy_user_header = X-Forwarded-Email\nproxy_user_role = admin\n' > bad.conf
 check bad_role_check 2 "$CHOUSA" --config bad.conf serve --check
 expect bad_role_says "^error +config +bad\.conf:3: \[server\] proxy_user_role = 'admin': none, read or investigate \(admins are named in proxy_admins, or by group in proxy_group_roles\)" out
-check bad_role_start 2 "$CHOUSA" --config bad.conf serve --listen 127.0.0.1:0
+check bad_role_start 3 "$CHOUSA" --config bad.conf serve --listen 127.0.0.1:0
 expect bad_role_start_says "^chousa: bad \[server\] proxy_user_role 'admin': none, read or investigate" err
 printf '[server]\nproxy_user_header = X-Forwarded-Email\nproxy_group_roles = soc=root\n' > badgroup.conf
 check bad_group_role_check 2 "$CHOUSA" --config badgroup.conf serve --check

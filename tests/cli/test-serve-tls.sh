@@ -64,6 +64,26 @@ expect check_tls_mismatch_said '^error +tls +' "$T/out"
 expect check_tls_mismatch_one_line '^chousa: serve --check: 1 problem: tls: ' "$T/err"
 check check_tls_near_end 0 "$CHOUSA" serve --check --tls-cert c.chain --tls-key c.key
 expect check_tls_near_end_said '^warning +tls +the certificate ends on 20.*, in [0-9] days: renew it, then reload' "$T/out"
+# A file missing or unreadable: the tls check's error, naming the file and
+# the option or config key that named it, among the other lines; exit 2.
+check check_tls_missing_key 2 "$CHOUSA" serve --check --tls-cert a.chain --tls-key "$T/nonexist"
+expect check_tls_missing_key_said "^error +tls +cannot read the TLS key in '$T/nonexist' \(--tls-key\): No such file or directory$" "$T/out"
+expect check_tls_missing_key_other_lines '^ok +listen ' "$T/out"
+expect check_tls_missing_key_one_line '^chousa: serve --check: 1 problem: tls: cannot read the TLS key' "$T/err"
+printf '[server]\ntls_cert = %s/nonexist.pem\ntls_key = %s/a.key\n' "$T" "$T" > tlsmiss.conf
+check check_tls_missing_cert_json 2 "$CHOUSA" --config tlsmiss.conf --json serve --check
+expect check_tls_missing_cert_json_said "\"check\":\"tls\",\"status\":\"error\",\"detail\":\"cannot read the TLS certificate in '$T/nonexist\.pem' \(\[server\] tls_cert in tlsmiss\.conf\): No such file or directory\"" "$T/out"
+# At start the same, exit 3: a file that cannot be read.
+check start_tls_missing_cert 3 "$CHOUSA" --config tlsmiss.conf serve --listen 127.0.0.1:0
+expect start_tls_missing_cert_said "^chousa: serve: cannot read the TLS certificate in '$T/nonexist\.pem' \(\[server\] tls_cert in tlsmiss\.conf\)" "$T/err"
+# Half a pair in the config: its keys and file named, not the options.
+printf '[server]\ntls_cert = %s/a.chain\n' "$T" > tlshalf.conf
+check start_tls_half_config 3 "$CHOUSA" --config tlshalf.conf serve --listen 127.0.0.1:0
+expect start_tls_half_config_said "^chousa: serve: \[server\] tls_cert is set in tlshalf\.conf but tls_key is not: the TLS certificate and its key go together$" "$T/err"
+check check_tls_half_config 2 "$CHOUSA" --config tlshalf.conf serve --check
+expect check_tls_half_config_said "^error +tls +\[server\] tls_cert is set in tlshalf\.conf but tls_key is not" "$T/out"
+check start_tls_half_option 2 "$CHOUSA" serve --tls-cert a.chain
+expect start_tls_half_option_said "--tls-cert and --tls-key go together" "$T/err"
 cp a.chain cert.pem
 cp a.key key.pem
 serve_start --tls-cert cert.pem --tls-key key.pem ||
@@ -146,11 +166,11 @@ expect mismatch_said "kept the TLS certificate in force: the TLS key is not the 
 rm -f cert.pem
 python3 client.py "$PORT" "$TOKEN" "$SERVER_PID" "$T" missing > missing.out 2>&1
 expect missing_kept_in_force "after 200 leaf B" missing.out
-expect missing_said "kept the TLS certificate in force: cannot open '.*cert.pem'" "$T/serve.log"
+expect missing_said "kept the TLS certificate in force: cannot read the TLS certificate in 'cert\.pem' \(--tls-cert\): No such file or directory" "$T/serve.log"
 kill -0 "$SERVER_PID" 2> /dev/null && ok server_goes_on || not_ok server_goes_on "it ended"
 # The refusal is seen where an operator looks: health and /metrics.
 curl -s --cacert root.pem -H "Authorization: Bearer $TOKEN" -o refused.json "https://127.0.0.1:$PORT/api/v1/health"
-expect refused_renewal_degrades_health '"check":"tls","status":"degraded","detail":"the last reload refused the renewed pair \(cannot open .*cert\.pem.*\) and kept the certificate in force, which ends at [0-9TZ:-]+: fix the files, then reload"' refused.json
+expect refused_renewal_degrades_health '"check":"tls","status":"degraded","detail":"the last reload refused the renewed pair \(cannot read the TLS certificate in .cert\.pem. \(--tls-cert\): .*\) and kept the certificate in force, which ends at [0-9TZ:-]+: fix the files, then reload"' refused.json
 curl -s --cacert root.pem -H "Authorization: Bearer $TOKEN" -o refused.prom "https://127.0.0.1:$PORT/metrics"
 expect refused_renewal_metric '^chousa_tls_last_reload_successful 0$' refused.prom
 cp good.pem cert.pem
@@ -194,11 +214,11 @@ serve_stop
 # ---- 4. at start ----
 check start_mismatch_refused 2 "$CHOUSA" serve --listen 127.0.0.1:0 \
     --tls-cert a.chain --tls-key key.pem
-expect start_mismatch_says_why "the TLS key is not the certificate's" "$T/err"
+expect start_mismatch_says_why "the TLS key is not the certificate's: the key in 'key\.pem' \(--tls-key\) belongs to another certificate than the one in 'a\.chain' \(--tls-cert\)" "$T/err"
 printf 'not a certificate\n' > junk.pem
 check start_garbage_refused 2 "$CHOUSA" serve --listen 127.0.0.1:0 \
     --tls-cert junk.pem --tls-key a.key
-expect start_garbage_says_why "cannot read the TLS certificate" "$T/err"
+expect start_garbage_says_why "cannot read the TLS certificate in 'junk\.pem' \(--tls-cert\): " "$T/err"
 
 # ---- 6. the TLS files' paths in the config ----
 # Named by the config (no option), they follow it at a SIGHUP: the pair

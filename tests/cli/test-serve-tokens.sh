@@ -123,6 +123,24 @@ same_as_local token_budget_dots_same 3 $lst $?
 check token_bad_role_refused_here 2 remote token create --role root eve
 check token_read_token_refused 3 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" token list
 expect token_read_token_said "role 'read' may not" "$T/err"
+# Each token route refused to a role too low: the answer and the audit
+# line say what was asked, and name the token acted on (but a create's,
+# which is in the body the refusal does not read).
+# refused_route NAME METHOD PATH WHAT INPUTS
+refused_route() {
+	http "$2" "$3" "$READ" '{"online_budget": 5, "note": "x"}'
+	status_is "refused_$1_403" 403
+	expect "refused_$1_said" "\"error\":\"role 'read' may not $4\"" "$T/body"
+	sleep 0.1
+	tail -n 3 "$T/audit.log" | grep -F "\"path\":\"$3\"" > "$T/line"
+	expect "refused_$1_audited" "\"what\":\"$4\".*\"inputs\":\[$5\]" "$T/line"
+}
+refused_route list GET /api/v1/tokens "list tokens" ''
+refused_route create POST /api/v1/tokens "create tokens" ''
+refused_route rotate POST /api/v1/tokens/boss/rotate "rotate tokens" '"boss"'
+refused_route readmit POST /api/v1/tokens/boss/readmit "readmit users" '"boss"'
+refused_route change POST /api/v1/tokens/boss "change tokens" '"boss"'
+refused_route revoke DELETE /api/v1/tokens/boss "revoke tokens" '"boss"'
 # A name with characters a path escapes goes as one segment.
 check token_odd_name_remote 0 remote token create --role read 'soc.bot@example'
 "$CHOUSA" token list > "$T/list"

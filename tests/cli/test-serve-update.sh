@@ -121,8 +121,9 @@ printf '[server]\nrate = 0\nupdate_every = soon\n' > "$T/config"
 feeds_config "$T/config"
 serve_hup
 expect schedule_bad_refused "kept the config in force: bad \[server\] update_every 'soon'" "$T/serve.log"
-# The same config refuses a start with the same words, status 2.
-check schedule_bad_start 2 "$CHOUSA" serve --listen 127.0.0.1:0
+# The same config refuses a start with the same words, status 3 (as
+# chousa config check: a config that cannot be used).
+check schedule_bad_start 3 "$CHOUSA" serve --listen 127.0.0.1:0
 expect schedule_bad_start_said "^chousa: bad \[server\] update_every 'soon': a duration such as 90s" "$T/err"
 printf '[server]\nrate = 0\n' > "$T/config"
 feeds_config "$T/config"

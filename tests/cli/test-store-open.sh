@@ -163,9 +163,16 @@ if [ -n "$AS" ] && $AS test -x "$CHOUSA" 2> /dev/null && $AS true 2> /dev/null; 
 		name=$(echo "$cmd" | tr ' ' '_')
 		# shellcheck disable=SC2086
 		check "dir_unwritable_${name}_fails" 3 env CHOUSA_CONFIG="$NB/config" HOME="$NB" $AS "$CHOUSA" --db "$NB/rootdir/s.db" $cmd
-		expect "dir_unwritable_${name}_says_dir" "the directory '$NB/rootdir' is not writable by this user \(uid 65534\): SQLite makes the store's -wal and -shm files there" "$T/err"
+		expect "dir_unwritable_${name}_says_dir" "the store '$NB/rootdir/s\.db' cannot be written: its directory '$NB/rootdir' is not writable by this user \(uid 65534\), and SQLite makes the store's -wal and -shm files there" "$T/err"
 		refute "dir_unwritable_${name}_not_sqlite_words" 'attempt to write a readonly database' "$T/err"
 	done
+	# A long path: the message is whole, both paths and the advice.
+	long="$NB/$(printf 'd%.0s' $(seq 1 200))/$(printf 'e%.0s' $(seq 1 200))"
+	mkdir -p "$long"
+	cp "$T/v9.db" "$long/s.db"
+	chown nobody "$long/s.db"
+	check dir_unwritable_long_fails 3 env CHOUSA_CONFIG="$NB/config" HOME="$NB" $AS "$CHOUSA" --db "$long/s.db" lookup x.com
+	expect dir_unwritable_long_whole "the store '$long/s\.db' cannot be written: its directory '$long' is not writable .* or run chousa as its owner$" "$T/err"
 	check dir_unwritable_check_errs 2 env CHOUSA_CONFIG="$NB/config" HOME="$NB" $AS "$CHOUSA" --db "$NB/rootdir/s.db" serve --check --audit-log "$NB/audit.log"
 	expect dir_unwritable_check_said "^error +store +the directory $NB/rootdir cannot be written by this user \(uid 65534\)" "$T/out"
 	# 4. the file read-only, in nobody's directory.
