@@ -186,8 +186,9 @@ check stix_sorted_keys 0 "$CHOUSA" import --source auto "$S/unit42/icedid.excerp
 expect stix_sorted_keys_imports "^stix: .*\(stix2.0\): read 10, added 10" "$T/err"
 check stix_schemeless_url 1 "$CHOUSA" lookup http://104.238.220.131/download/sys.exe
 check stix_cidr 0 "$CHOUSA" import stix "$S/oasis/json-schemas__apt1.json"
-check stix_cidr_lookup 1 "$CHOUSA" lookup 223.167.1.1
+check stix_cidr_lookup 0 "$CHOUSA" lookup 223.167.1.1
 expect stix_cidr_match "cidr +stix" "$T/out"
+expect stix_cidr_inside_suspicious "^ipv4 223\.167\.1\.1: [0-9]+ records?, suspicious" "$T/out"
 check stix_dst_ref 0 "$CHOUSA" import stix "$S/unit42/boggyserpens.excerpt.json"
 check stix_dst_ref_lookup 1 "$CHOUSA" lookup 148.251.204.131 www.mackellarscreenworks.com
 check stix_skip_named 0 "$CHOUSA" import stix "$S/unit42/hellokitty-ransomware.json"

@@ -104,7 +104,7 @@ curl -s -c jar -o /dev/null -H "Origin: $URL" --data-urlencode "token=$ADMIN" "$
 curl -s -b jar -o tokens.html "$URL/tokens"
 expect web_note_field '<input name="note" id="token-note" maxlength="200"' tokens.html
 csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' tokens.html | head -n 1)
-code=$(curl -s -b jar -H "Origin: $URL" -o made.html -w '%{http_code}' \
+code=$(curl -s -L -b jar -H "Origin: $URL" -o made.html -w '%{http_code}' \
     --data-urlencode "csrf=$csrf" --data-urlencode "name=webnote" \
     --data-urlencode "role=read" --data-urlencode 'note=<script>alert(1)</script> & co' \
     "$URL/tokens")
