@@ -260,6 +260,12 @@ int	chousa_store_benign(struct chousa_store *st, struct chousa_arena *a,
 	    const struct chousa_indicator *ind, struct chousa_benign **out,
 	    size_t *n_out, struct chousa_err *err);
 
+/*
+ * Whether benign entry b names value itself (an address also as its /32
+ * or /128), not a range or a parent that holds it.
+ */
+int	chousa_benign_names(const struct chousa_benign *b, const char *value);
+
 /* What the benign lists make of an exact listing (chousa_benign_exact). */
 enum {
 	CHOUSA_BENIGN_STANDS,	/* malicious: rows 1 and 5 */

@@ -291,17 +291,6 @@ gather(struct chousa_ctx *ctx, struct inv_item *it, struct evidence *e)
 	return CHOUSA_OK;
 }
 
-/* Whether a benign entry names the indicator itself, not a range. */
-static int
-benign_is_itself(const struct chousa_benign *b, const char *value)
-{
-	size_t n = strlen(value);
-
-	return b->entry != NULL && strncmp(b->entry, value, n) == 0 &&
-	    (b->entry[n] == '\0' || strcmp(b->entry + n, "/32") == 0 ||
-	    strcmp(b->entry + n, "/128") == 0);
-}
-
 static int
 kind_is(const char *kind, const char *want)
 {
@@ -455,7 +444,7 @@ verdict_context(struct chousa_ctx *ctx, struct inv_item *it,
 		    &rep->n_benign, NULL);
 	*benign_same = NULL;
 	for (i = 0; i < rep->n_benign && *benign_same == NULL; i++)
-		if (benign_is_itself(&rep->benign[i], rep->ind.value))
+		if (chousa_benign_names(&rep->benign[i], rep->ind.value))
 			*benign_same = rep->benign[i].list;
 	*wide = 0;
 	it->shared = shared_reason(ctx, rep, wide);

@@ -1584,9 +1584,8 @@ chousa_store_benign(struct chousa_store *st, struct chousa_arena *a,
 	return rc;
 }
 
-/* Whether a benign entry names the indicator itself, not a range. */
-static int
-benign_is_itself(const struct chousa_benign *b, const char *value)
+int
+chousa_benign_names(const struct chousa_benign *b, const char *value)
 {
 	size_t n = strlen(value);
 
@@ -1614,7 +1613,7 @@ chousa_benign_exact(int type, const char *value,
 	if (type == CHOUSA_IOC_URL || value == NULL)
 		return CHOUSA_BENIGN_STANDS;
 	for (i = 0; i < n; i++)
-		if (benign_is_itself(&b[i], value)) {
+		if (chousa_benign_names(&b[i], value)) {
 			*why = &b[i];
 			return CHOUSA_BENIGN_SAME;
 		}
