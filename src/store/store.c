@@ -531,7 +531,7 @@ chousa_store_close(struct chousa_store *st)
 		sqlite3_finalize(st->q[i]);
 	for (i = 0; i < (int)st->n_kept; i++)
 		sqlite3_finalize(st->kept[i].s);
-	store_family_cache_clear(st);
+	store_derived_forget(st);
 	store_filter_forget(st);
 	if (st->db != NULL)
 		sqlite3_close_v2(st->db);
@@ -627,7 +627,7 @@ store_memo_fill(struct chousa_store *st, struct store_memo *m,
 	return m->value;
 }
 
-void
+static void
 store_family_cache_clear(struct chousa_store *st)
 {
 	store_memo_release(st->fcache, sizeof(st->fcache) /
@@ -868,11 +868,26 @@ store_net_key(const uint8_t *addr, int is_v6, int prefix, uint8_t *out)
 	}
 }
 
-void
+static void
 store_prefix_cache_clear(struct chousa_store *st)
 {
 	st->prefixes_known = 0;
 	st->benign_known = 0;
+}
+
+void
+store_derived_forget(struct chousa_store *st)
+{
+	size_t i;
+
+	store_family_cache_clear(st);
+	store_prefix_cache_clear(st);
+	for (i = 0; i < st->n_ages; i++)
+		mem_free((char *)st->ages[i].source);
+	mem_free(st->ages);
+	st->ages = NULL;
+	st->n_ages = 0;
+	st->ages_known = 0;
 }
 
 /* Which prefix lengths the table holds, so a CIDR probe is a few seeks. */

@@ -147,6 +147,10 @@ struct chousa_store {
 	struct store_memo fcache[4096];
 	/* A record's family and tags -> store_family_of()'s answer. */
 	struct store_memo rfcache[4096];
+	/* chousa_store_feed_ages()'s rows, read once per data version. */
+	struct chousa_feed_age *ages;
+	size_t		 n_ages;
+	int		 ages_known;
 };
 
 /*
@@ -245,8 +249,6 @@ const char *store_family_resolve(struct chousa_store *st, const char *label,
  */
 const char *store_family_of(struct chousa_store *st, const char *family,
 	    const char *tags, int *known);
-/* Forget cached label mappings (after a catalogue import). */
-void	store_family_cache_clear(struct chousa_store *st);
 /*
  * The answer of query q for key, kept in slot m: column col of q's first
  * row, with bind (NULL: key) bound as parameter 1.  The slot's previous
@@ -261,7 +263,12 @@ int	store_memo_has(const struct store_memo *m, const char *key,
 	    size_t key_len);
 /* Free n slots' strings and empty them. */
 void	store_memo_release(struct store_memo *m, size_t n);
-void	store_prefix_cache_clear(struct chousa_store *st);
+/*
+ * Forget everything the handle derived from the tables (family memos,
+ * prefix lengths, feed ages): store_filter_sync calls it when a commit,
+ * by any connection, moved the data version, and an import when it ends.
+ */
+void	store_derived_forget(struct chousa_store *st);
 
 /* The 64-bit key of a value, host or registrable domain in the indexes. */
 int64_t	store_hash(const char *s, size_t len);

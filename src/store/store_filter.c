@@ -280,6 +280,7 @@ store_filter_sync(struct chousa_store *st)
 	    &version);
 	if (pf->state != FILTER_UNKNOWN && version == pf->data_version)
 		return;
+	store_derived_forget(st);
 	max_id = max_indicator_id(st);
 	chunks_free(pf);
 	pf->data_version = version;

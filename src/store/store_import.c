@@ -1008,8 +1008,7 @@ out:
 		journal_restore(st);
 	store_io_mode(st, STORE_IO_LOOKUP);
 	store_filter_import_done(st);
-	store_family_cache_clear(st);
-	store_prefix_cache_clear(st);
+	store_derived_forget(st);
 	chousa_arena_free(imp.a);
 	input_free(imp.in);
 	mem_free(shape);

@@ -262,20 +262,19 @@ chousa_store_set_feed_state(struct chousa_store *st, const char *source,
 	return CHOUSA_OK;
 }
 
-int
-chousa_store_feed_ages(struct chousa_store *st, struct chousa_arena *a,
-    struct chousa_feed_age **out, size_t *n_out, struct chousa_err *err)
+/*
+ * The last import of each source into the handle's cache, and the
+ * feed_state check that may have found it unchanged since.  The import's
+ * data is as old as its file says (published_at), when it says.
+ */
+static int
+ages_read(struct chousa_store *st, struct chousa_err *err)
 {
 	sqlite3_stmt *s;
 	struct chousa_feed_age *v = NULL;
 	size_t n = 0, cap = 0;
 	int failed = 0;
 
-	/*
-	 * The last import of each source, and the feed_state check that
-	 * may have found it unchanged since.  The import's data is as old
-	 * as its file says (published_at), when it says.
-	 */
 	s = store_kept(st, "SELECT i.source, max(min(coalesce(i.published_at,"
 	    " i.finished_at), i.finished_at), coalesce(f.checked_at, 0)),"
 	    " i.rows_read, coalesce(f.checked_at,"
@@ -285,26 +284,61 @@ chousa_store_feed_ages(struct chousa_store *st, struct chousa_arena *a,
 	    " 'ok') ORDER BY i.source");
 	if (s == NULL)
 		return store_dberr(st, err, "cannot read the store");
-	while (sqlite3_step(s) == SQLITE_ROW && n < 256) {
-		struct chousa_feed_age *nv = chousa_arena_grow(a, v, n, &cap,
-		    sizeof(*nv));
+	while (!failed && sqlite3_step(s) == SQLITE_ROW && n < 256) {
+		const char *src = (const char *)sqlite3_column_text(s, 0);
 
-		if (nv == NULL) {
+		if (MEM_GROW(v, n, cap, 16, 256) != CHOUSA_OK ||
+		    (v[n].source = mem_strdup(src != NULL ? src : "")) ==
+		    NULL) {
 			failed = 1;
 			break;
 		}
-		v = nv;
-		v[n].source = dup_col(a, s, 0, &failed);
 		v[n].updated_at = sqlite3_column_int64(s, 1);
 		v[n].rows = (uint64_t)sqlite3_column_int64(s, 2);
 		v[n].downloaded = sqlite3_column_int(s, 3);
 		n++;
 	}
 	sqlite3_reset(s);
-	if (failed)
+	st->ages = v;
+	st->n_ages = n;
+	if (failed) {
+		store_derived_forget(st);
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	}
+	st->ages_known = 1;
+	return CHOUSA_OK;
+}
+
+int
+chousa_store_feed_ages(struct chousa_store *st, struct chousa_arena *a,
+    struct chousa_feed_age **out, size_t *n_out, struct chousa_err *err)
+{
+	struct chousa_feed_age *v = NULL;
+	size_t i;
+	int rc;
+
+	/*
+	 * Every investigation asks, a look-up's too: read once per data
+	 * version (a commit anywhere forgets them), copied for the caller.
+	 */
+	if (!st->snapshot)
+		store_filter_sync(st);
+	if (!st->ages_known && (rc = ages_read(st, err)) != CHOUSA_OK)
+		return rc;
+	if (st->n_ages > 0) {
+		v = chousa_arena_alloc(a, st->n_ages * sizeof(*v));
+		if (v == NULL)
+			return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+		for (i = 0; i < st->n_ages; i++) {
+			v[i] = st->ages[i];
+			v[i].source = chousa_arena_strdup(a, st->ages[i].source);
+			if (v[i].source == NULL)
+				return chousa_errf(err, CHOUSA_ENOMEM,
+				    "out of memory");
+		}
+	}
 	*out = v;
-	*n_out = n;
+	*n_out = st->n_ages;
 	return CHOUSA_OK;
 }
 

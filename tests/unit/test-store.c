@@ -743,6 +743,72 @@ out:
 	chousa_store_close(writer);
 }
 
+/* The newest updated_at of source among a handle's feed ages, 0 none. */
+static int64_t
+age_of(struct chousa_store *st, struct chousa_arena *a, const char *source)
+{
+	struct chousa_feed_age *ages;
+	struct chousa_err err = { 0 };
+	size_t n, i;
+
+	if (chousa_store_feed_ages(st, a, &ages, &n, &err) != CHOUSA_OK)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (strcmp(ages[i].source, source) == 0)
+			return ages[i].updated_at;
+	return 0;
+}
+
+/*
+ * What a long-lived handle (the team server's) derives from the tables,
+ * the prefix lengths its range probes try and the feeds' ages, follows
+ * another connection's commits: an import by `chousa import` while the
+ * server runs is seen at the server's next read.
+ */
+static void
+test_derived_follow_commits(void)
+{
+	struct chousa_store *reader = NULL, *writer = NULL;
+	struct chousa_err err = { 0 };
+	struct chousa_arena *a = NULL;
+	struct chousa_import_report rep;
+	struct chousa_import_opts opts;
+	struct chousa_record *r;
+	const char *db = tmp_path("derived.db"), *one = tmp_path("der1.txt"),
+	    *two = tmp_path("der2.txt");
+
+	memset(&opts, 0, sizeof(opts));
+	write_file(one, "198.51.100.0/24\n");
+	write_file(two, "10.20.0.0/16\n");
+	if (chousa_store_open(&writer, db, 0, &err) != CHOUSA_OK ||
+	    chousa_store_import(writer, "list", one, NULL, &rep, &err) !=
+	    CHOUSA_OK || chousa_store_open(&reader, db, CHOUSA_STORE_READONLY,
+	    &err) != CHOUSA_OK || chousa_arena_new(&a, 0, &err) != CHOUSA_OK) {
+		T_OK("derived_setup", 0);
+		printf("# %s\n", err.msg);
+		goto out;
+	}
+	T_INTEQ("derived_range_first", lookup(reader, a, "198.51.100.7", &r),
+	    1);
+	T_INTEQ("derived_no_second_range_yet", lookup(reader, a,
+	    "10.20.3.4", &r), 0);
+	T_OK("derived_no_age_yet", age_of(reader, a, "second-list") == 0);
+	opts.source_name = "second-list";
+	T_INTEQ("derived_import_meanwhile", chousa_store_import(writer,
+	    "list", two, &opts, &rep, &err), CHOUSA_OK);
+	T_INTEQ("derived_new_prefix_length_probed", lookup(reader, a,
+	    "10.20.3.4", &r), 1);
+	T_OK("derived_new_age_seen", age_of(reader, a, "second-list") > 0);
+	T_INTEQ("derived_in_snapshot_too", chousa_store_snapshot_begin(reader,
+	    &err), CHOUSA_OK);
+	T_OK("derived_snapshot_age", age_of(reader, a, "second-list") > 0);
+	chousa_store_snapshot_end(reader);
+out:
+	chousa_arena_free(a);
+	chousa_store_close(reader);
+	chousa_store_close(writer);
+}
+
 /*
  * Format detection from memory: a STIX bundle whose "type" comes after
  * 100 KiB of objects and a warninglist whose name and type come after its
@@ -862,6 +928,7 @@ main(void)
 	test_schema();
 	test_lookups();
 	test_snapshot();
+	test_derived_follow_commits();
 	test_filter();
 	test_sha256();
 	test_detect();
