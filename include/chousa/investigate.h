@@ -327,6 +327,14 @@ int	chousa_ctx_new(struct chousa_ctx **out, struct chousa_store *st,
 void	chousa_ctx_free(struct chousa_ctx *ctx);
 /* Free everything in the run arena (reports of earlier batches too). */
 int	chousa_ctx_reset(struct chousa_ctx *ctx, struct chousa_err *err);
+/*
+ * The store's records for indicator value, as chousa_store_lookup() gave
+ * them to the caller inside the snapshot the run will read: the run uses
+ * them rather than asking the store again (a look-up's verdict).  They
+ * are borrowed, and must outlive the run; the next reset forgets them.
+ */
+void	chousa_ctx_known_records(struct chousa_ctx *ctx, const char *value,
+	    struct chousa_record *recs, size_t n);
 
 /* ---- the report model: what a finished investigation is ---- */
 

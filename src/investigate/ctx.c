@@ -171,6 +171,15 @@ chousa_ctx_reset(struct chousa_ctx *ctx, struct chousa_err *err)
 	return CHOUSA_OK;
 }
 
+void
+chousa_ctx_known_records(struct chousa_ctx *ctx, const char *value,
+    struct chousa_record *recs, size_t n)
+{
+	ctx->memo_value = value;
+	ctx->memo_recs = recs;
+	ctx->memo_n = n;
+}
+
 struct chousa_store *
 chousa_ctx_store(struct chousa_ctx *ctx)
 {

@@ -16,7 +16,8 @@
  */
 static int
 policy_verdict(struct chousa_store *st, struct chousa_arena *a,
-    const char *text, size_t len, int *verdict, struct chousa_err *err)
+    const char *text, size_t len, const struct chousa_lookup *seen,
+    int *verdict, struct chousa_err *err)
 {
 	struct chousa_investigate_opts io;
 	struct chousa_ctx *ctx = NULL;
@@ -34,6 +35,9 @@ policy_verdict(struct chousa_store *st, struct chousa_arena *a,
 	rc = chousa_ctx_new(&ctx, st, NULL, &io, err);
 	if (rc != CHOUSA_OK)
 		return rc;
+	/* The same snapshot: the look-up's own records are the run's. */
+	chousa_ctx_known_records(ctx, seen->ind.value, seen->records,
+	    seen->n_records);
 	rc = chousa_investigate(ctx, &in, 1, &rep, err);
 	if (rc == CHOUSA_OK && rep[0].parse_rc != CHOUSA_OK)
 		rc = chousa_errf(err, rep[0].parse_rc, "%s",
@@ -134,7 +138,7 @@ chousa_lookup(struct chousa_store *st, struct chousa_arena *a,
     const char *text, size_t len, struct chousa_lookup *out,
     struct chousa_err *err)
 {
-	struct chousa_lookup l;
+	struct chousa_lookup l, seen;
 	struct chousa_err e = { 0 };
 	size_t i;
 	int rc, own;
@@ -156,6 +160,7 @@ chousa_lookup(struct chousa_store *st, struct chousa_arena *a,
 	own = rc == CHOUSA_OK;
 	rc = chousa_store_lookup(st, a, &l.ind, &l.records, &l.n_records,
 	    err);
+	seen = l;
 	if (rc == CHOUSA_OK && l.ind.type == CHOUSA_IOC_CIDR)
 		rc = add_inside(st, a, &l, err);
 	if (rc == CHOUSA_OK)
@@ -181,7 +186,8 @@ chousa_lookup(struct chousa_store *st, struct chousa_arena *a,
 	 */
 	l.verdict = CHOUSA_V_UNKNOWN;
 	if (rc == CHOUSA_OK && (l.n_records > 0 || l.n_benign > 0))
-		rc = policy_verdict(st, a, text, len, &l.verdict, err);
+		rc = policy_verdict(st, a, text, len, &seen, &l.verdict,
+		    err);
 	if (own)
 		chousa_store_snapshot_end(st);
 	if (rc != CHOUSA_OK)
