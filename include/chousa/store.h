@@ -271,22 +271,37 @@ enum {
 	CHOUSA_BENIGN_STANDS,	/* malicious: rows 1 and 5 */
 	CHOUSA_BENIGN_SAME,	/* a benign list names the value itself */
 	CHOUSA_BENIGN_WIDE,	/* a public resolver or CDN address, < 3 */
-	CHOUSA_BENIGN_RANGE	/* an address in a benign range, 1 origin */
+	CHOUSA_BENIGN_RANGE,	/* an address in a benign range, 1 origin */
+	CHOUSA_BENIGN_PLATFORM	/* a shared platform's own host name */
 };
 
 /*
- * docs/verdict-policy.md rows 1 to 5, for a value of type that
- * n_origins sources list exactly and that the entries b (from
- * chousa_store_benign, or the same look-up) cover: whether the listing
- * stands (malicious) or the value is only suspicious, and why (*why: the
- * entry, NULL for chousa's own resolver list).  A URL's listing always
- * stands; a domain stands unless a list names it itself, whatever covers
- * its parents; an address or range is also suspicious on a public
- * resolver or in a CDN range with fewer than three sources, and an
- * address in another benign range with only one.  The one judgement of
- * investigate's verdicts and export's known-benign filter.
+ * What an exact listing of *value (of *type) names for the benign lists
+ * to judge: itself, or for a root URL (http://host/: the path empty or
+ * "/", no query) its whole host, whose type and name (host, the URL's)
+ * replace *type and *value.  0 for any other URL: it names one resource,
+ * which no benign list of its host clears (row 1).
  */
-int	chousa_benign_exact(int type, const char *value,
+int	chousa_benign_subject(int *type, const char **value,
+	    const char *host);
+
+/*
+ * docs/verdict-policy.md rows 1 to 5, for a value of type (a URL's host
+ * in host, else NULL) that n_origins sources list exactly and that the
+ * entries b (from chousa_store_benign, or the same look-up) cover:
+ * whether the listing stands (malicious) or the value is only
+ * suspicious, and why (*why: the entry, NULL for chousa's own lists).
+ * A URL's listing stands, but a root URL is judged as its host
+ * (chousa_benign_subject).  A domain stands unless a list names it
+ * itself or it is a shared platform's own host (data_shared_host:
+ * github.com, not evil-user.github.io), whatever covers its parents: a
+ * tenant's subdomain is its own, also under a CDN's name.  An address or
+ * range is also suspicious on a public resolver or in a CDN range with
+ * fewer than three sources, and an address in another benign range with
+ * only one.  The one judgement of investigate's verdicts (and so
+ * lookup's) and export's known-benign filter.
+ */
+int	chousa_benign_exact(int type, const char *value, const char *host,
 	    const struct chousa_benign *b, size_t n, size_t n_origins,
 	    const struct chousa_benign **why);
 

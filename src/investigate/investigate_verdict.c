@@ -300,35 +300,30 @@ kind_is(const char *kind, const char *want)
 /*
  * Why the input is shared infrastructure, from the benign lists that
  * cover it and the compiled-in lists of platforms and resolvers; NULL when
- * it is not.  *cdn_or_resolver says whether many unrelated hosts share
- * the address itself.
+ * it is not: what the report says of it, whatever the verdict (which
+ * chousa_benign_exact decides: a tenant's name under a CDN's is shared
+ * only in that sense).
  */
 static const char *
-shared_reason(struct chousa_ctx *ctx, const struct chousa_report *rep,
-    int *cdn_or_resolver)
+shared_reason(struct chousa_ctx *ctx, const struct chousa_report *rep)
 {
 	const struct chousa_indicator *ind = &rep->ind;
 	const char *host = ind->type == CHOUSA_IOC_URL ? ind->host :
 	    ind->value;
 	size_t i;
 
-	*cdn_or_resolver = 0;
 	if (is_hash_type(ind->type))
 		return NULL;
-	if (data_public_resolver(host)) {
-		*cdn_or_resolver = 1;
+	if (data_public_resolver(host))
 		return chousa_arena_printf(ctx->arena, "%s is a public DNS "
 		    "resolver", host);
-	}
 	for (i = 0; i < rep->n_benign; i++) {
 		const struct chousa_benign *b = &rep->benign[i];
 
-		if (kind_is(b->kind, "resolver") || kind_is(b->kind, "cdn")) {
-			*cdn_or_resolver = 1;
+		if (kind_is(b->kind, "resolver") || kind_is(b->kind, "cdn"))
 			return chousa_arena_printf(ctx->arena, "%s is on %s "
 			    "(%s)", host, b->list, kind_is(b->kind,
 			    "resolver") ? "public resolvers" : "a CDN");
-		}
 	}
 	if (data_shared_platform(host))
 		return chousa_arena_printf(ctx->arena, "%s is a shared "
@@ -426,28 +421,21 @@ listing_sources(struct chousa_arena *a, const struct chousa_report *rep)
 /*
  * The names and benign lists the verdict quotes: the listing sources that
  * agree (it->listers), the benign lists (it->benign_lists), the shared
- * platform reason (it->shared; *wide when many unrelated hosts share it)
- * and the benign list that names the input itself (*benign_same).
+ * platform reason (it->shared).
  */
 static void
 verdict_context(struct chousa_ctx *ctx, struct inv_item *it,
-    const struct evidence *e, const char **benign_same, int *wide)
+    const struct evidence *e)
 {
 	struct chousa_report *rep = it->rep;
 	struct chousa_arena *a = ctx->arena;
-	size_t i;
 
 	rep->benign = NULL;
 	rep->n_benign = 0;
 	if (e->n_ben > 0 && ctx->store != NULL)
 		chousa_store_benign(ctx->store, a, &rep->ind, &rep->benign,
 		    &rep->n_benign, NULL);
-	*benign_same = NULL;
-	for (i = 0; i < rep->n_benign && *benign_same == NULL; i++)
-		if (chousa_benign_names(&rep->benign[i], rep->ind.value))
-			*benign_same = rep->benign[i].list;
-	*wide = 0;
-	it->shared = shared_reason(ctx, rep, wide);
+	it->shared = shared_reason(ctx, rep);
 	it->hosts_listed = 0;
 	it->contacted_only = 0;
 	rep->match = e->best;
@@ -463,39 +451,50 @@ verdict_context(struct chousa_ctx *ctx, struct inv_item *it,
 }
 
 /*
- * An exact listing is malicious unless a benign list names the input
- * itself, or the address is shared too widely for one listing to hold.
+ * An exact listing is malicious unless the benign lists say otherwise, as
+ * they say it for an export (chousa_benign_exact): a list names the input
+ * itself, it is a platform's own host, or the address is shared too
+ * widely for one listing to hold.
  */
 static void
 verdict_exact(struct chousa_arena *a, struct inv_item *it,
-    const struct evidence *e, const char *benign_same, int wide)
+    const struct evidence *e)
 {
 	struct chousa_report *rep = it->rep;
-	const char *mal_names = it->listers;
-	int url = rep->ind.type == CHOUSA_IOC_URL;
-
+	const struct chousa_benign *why;
 	const char *listed = chousa_arena_printf(a, "listed by %s",
-	    mal_names);
+	    it->listers);
+	const char *subject = rep->ind.value;
+	int type = rep->ind.type;
 
-	if (!url && benign_same != NULL)
+	(void)chousa_benign_subject(&type, &subject, rep->ind.host);
+	switch (chousa_benign_exact(rep->ind.type, rep->ind.value,
+	    rep->ind.host, rep->benign, rep->n_benign, e->n_origins, &why)) {
+	case CHOUSA_BENIGN_SAME:
 		set_verdict_but(a, it, CHOUSA_V_SUSPICIOUS, listed,
 		    chousa_arena_printf(a, ", but on the known-benign list "
 		    "%s: likely a false positive or shared infrastructure",
-		    it->benign_lists != NULL ? it->benign_lists :
-		    benign_same));
-	else if (!url && wide && e->n_origins < 3)
+		    it->benign_lists != NULL ? it->benign_lists : why->list));
+		break;
+	case CHOUSA_BENIGN_PLATFORM:
+		set_verdict_but(a, it, CHOUSA_V_SUSPICIOUS, listed,
+		    chousa_arena_printf(a, ", but %s is a shared platform's "
+		    "own host, where anyone can publish: a listing of all of "
+		    "it says little of one user's content", subject));
+		break;
+	case CHOUSA_BENIGN_WIDE:
 		set_verdict_but(a, it, CHOUSA_V_SUSPICIOUS, listed,
 		    chousa_arena_printf(a, ", but %s: many unrelated hosts "
 		    "share it", it->shared));
-	else if (!url && it->shared != NULL &&
-	    (rep->ind.type == CHOUSA_IOC_IPV4 ||
-	    rep->ind.type == CHOUSA_IOC_IPV6) && e->n_origins < 2)
+		break;
+	case CHOUSA_BENIGN_RANGE:
 		set_verdict_but(a, it, CHOUSA_V_SUSPICIOUS, listed,
 		    chousa_arena_printf(a, " only, and %s: its addresses "
 		    "change hands", it->shared));
-	else
-		set_verdict(rep, CHOUSA_V_MALICIOUS, chousa_arena_printf(a,
-		    "listed by %s", mal_names));
+		break;
+	default:
+		set_verdict(rep, CHOUSA_V_MALICIOUS, listed);
+	}
 }
 
 /*
@@ -610,16 +609,15 @@ inv_verdict(struct chousa_ctx *ctx, struct inv_item *it)
 {
 	struct chousa_report *rep = it->rep;
 	struct chousa_arena *a = ctx->arena;
-	const char *benign_same;
 	struct evidence e;
-	int rc, wide;
+	int rc;
 
 	it->usage_tor = it->usage_hosting = 0;
 	it->reason_listed = 0;
 	rc = gather(ctx, it, &e);
 	if (rc != CHOUSA_OK)
 		return rc;
-	verdict_context(ctx, it, &e, &benign_same, &wide);
+	verdict_context(ctx, it, &e);
 	if (rep->ind.type == CHOUSA_IOC_EMAIL && e.n_exact == 0 &&
 	    (e.n_host > 0 || e.n_hosted > 0)) {
 		/*
@@ -630,7 +628,7 @@ inv_verdict(struct chousa_ctx *ctx, struct inv_item *it)
 		    "its domain %s %s %s", rep->ind.host, e.n_host > 0 ?
 		    "is listed by" : "hosts content listed by", it->listers));
 	} else if (e.n_exact > 0)
-		verdict_exact(a, it, &e, benign_same, wide);
+		verdict_exact(a, it, &e);
 	else if (e.n_host > 0) {
 		if (it->shared != NULL)
 			set_verdict_but(a, it, CHOUSA_V_SUSPICIOUS,

@@ -451,7 +451,7 @@ h_lookup(struct sreq *r)
 	}
 	r->ctype = json ? "application/json" : "text/plain; charset=utf-8";
 	r->exit_status = t.status;
-	r->verdicts = op_lookup_verdicts(&t);
+	r->verdicts = op_lookup_verdicts(r->a, &t);
 	r->asked = "store";
 out:
 	jt_free(v);
@@ -566,9 +566,7 @@ api_ctype(const char *format)
 const char *
 api_verdicts(struct chousa_arena *a, const struct invjob *j)
 {
-	int count[4] = { 0, 0, 0, 0 }, bad = 0, v;
-	char buf[160];
-	size_t i, n = 0;
+	size_t count[4] = { 0, 0, 0, 0 }, bad = 0, i;
 
 	if (j->sum == NULL)
 		return NULL;
@@ -578,16 +576,7 @@ api_verdicts(struct chousa_arena *a, const struct invjob *j)
 		else if (j->sum[i].verdict >= 0 && j->sum[i].verdict < 4)
 			count[j->sum[i].verdict]++;
 	}
-	buf[0] = '\0';
-	for (v = CHOUSA_V_MALICIOUS; v >= CHOUSA_V_UNKNOWN; v--)
-		if (count[v] > 0 && n < sizeof(buf))
-			n += (size_t)snprintf(buf + n, sizeof(buf) - n,
-			    "%s%s:%d", n ? "," : "", chousa_verdict_name(v),
-			    count[v]);
-	if (bad > 0 && n < sizeof(buf))
-		snprintf(buf + n, sizeof(buf) - n, "%snot an indicator:%d",
-		    n ? "," : "", bad);
-	return chousa_arena_strdup(a, buf);
+	return op_verdict_counts(a, count, bad);
 }
 
 static int

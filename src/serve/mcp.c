@@ -778,7 +778,7 @@ t_lookup(struct runenv *env, struct chousa_arena *a, struct jnode *args,
 	}
 	while (doc.len > 0 && doc.data[doc.len - 1] == '\n')
 		doc.len--;
-	rp->note->verdicts = op_lookup_verdicts(&t);
+	rp->note->verdicts = op_lookup_verdicts(rp->a, &t);
 	snprintf(text, sizeof(text), "chousa lookup: %zu indicator%s: %zu "
 	    "malicious, %zu not indicators.  The records are in "
 	    "structuredContent.untrusted_data.", n, n == 1 ? "" : "s",

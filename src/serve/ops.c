@@ -120,6 +120,9 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 		f->lookup(out, a, &l, shown++, 0);
 		if (l.is_malicious)
 			t->n_malicious++;
+		if (l.verdict >= CHOUSA_V_UNKNOWN &&
+		    l.verdict <= CHOUSA_V_MALICIOUS)
+			t->n_verdict[l.verdict]++;
 		t->status = chousa_lookup_status(t->status, l.is_malicious ?
 		    CHOUSA_EXIT_FOUND : CHOUSA_EXIT_CLEAN);
 	}
@@ -129,11 +132,28 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 }
 
 const char *
-op_lookup_verdicts(const struct lookup_tally *t)
+op_verdict_counts(struct chousa_arena *a, const size_t count[4], size_t bad)
 {
-	return t->status == CHOUSA_EXIT_FOUND ? "malicious" :
-	    t->status == CHOUSA_EXIT_BADINPUT ? "bad input" :
-	    "not listed";
+	char buf[160];
+	size_t n = 0;
+	int v;
+
+	buf[0] = '\0';
+	for (v = CHOUSA_V_MALICIOUS; v >= CHOUSA_V_UNKNOWN; v--)
+		if (count[v] > 0 && n < sizeof(buf))
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+			    "%s%s:%zu", n ? "," : "", chousa_verdict_name(v),
+			    count[v]);
+	if (bad > 0 && n < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - n, "%snot an indicator:%zu",
+		    n ? "," : "", bad);
+	return chousa_arena_strdup(a, buf);
+}
+
+const char *
+op_lookup_verdicts(struct chousa_arena *a, const struct lookup_tally *t)
+{
+	return op_verdict_counts(a, t->n_verdict, t->n_bad);
 }
 
 int

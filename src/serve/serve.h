@@ -626,6 +626,7 @@ void	warn_add_all(struct warnings *w, struct chousa_arena *a,
 struct lookup_tally {
 	size_t	n_malicious;	/* records with malicious true */
 	size_t	n_bad;		/* inputs that are no indicators */
+	size_t	n_verdict[4];	/* inputs by verdict (CHOUSA_V_...) */
 	int	status;		/* the CLI's exit status (0, 1 or 3) */
 };
 
@@ -638,8 +639,18 @@ int	op_lookup(struct runenv *env, struct chousa_arena *a,
 	    const char *const *inputs, size_t n, int json,
 	    struct chousa_buf *out, struct lookup_tally *t,
 	    struct warnings *w, struct chousa_err *err);
-/* A look-up's outcome for the audit log, as its exit status says it. */
-const char *op_lookup_verdicts(const struct lookup_tally *t);
+/*
+ * The audit log's verdict of a request, in a's memory: "malicious:2,
+ * unknown:1,not an indicator:1", the count of each verdict, the worst
+ * first (count[CHOUSA_V_...]), then the inputs that are no indicators
+ * (bad); "" when there are none.  An investigation's and a look-up's
+ * say it alike.
+ */
+const char *op_verdict_counts(struct chousa_arena *a, const size_t count[4],
+	    size_t bad);
+/* A look-up's verdicts for the audit log (op_verdict_counts). */
+const char *op_lookup_verdicts(struct chousa_arena *a,
+	    const struct lookup_tally *t);
 /* The `chousa sources` document (json or the table). */
 int	op_sources(struct runenv *env, struct chousa_arena *a, int json,
 	    struct chousa_buf *out, struct warnings *w, struct chousa_err *err);

@@ -1495,7 +1495,7 @@ h_lookup(struct sreq *r)
 			urlenc(&r->out, q);
 			chousa_buf_adds(&r->out, "\">Full report</a></p>");
 		}
-		r->verdicts = op_lookup_verdicts(&t);
+		r->verdicts = op_lookup_verdicts(r->a, &t);
 		r->asked = "store";
 		chousa_buf_release(&text);
 		r->warn.n = 0;

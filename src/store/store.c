@@ -7,6 +7,7 @@
  */
 #include <sys/stat.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <pthread.h>
@@ -1615,26 +1616,65 @@ benign_kind_is(const struct chousa_benign *b, const char *kind)
 	return b->kind != NULL && strcmp(b->kind, kind) == 0;
 }
 
+/*
+ * Whether a URL names its whole host: no path but "/", no query (a
+ * fragment never reaches the server).
+ */
+static int
+url_is_root(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	if (p == NULL)
+		return 0;
+	p += 3;
+	p += strcspn(p, "/?#");
+	if (*p == '/')
+		p++;
+	return *p == '\0' || *p == '#';
+}
+
 int
-chousa_benign_exact(int type, const char *value,
+chousa_benign_subject(int *type, const char **value, const char *host)
+{
+	uint8_t addr[16];
+
+	if (*type != CHOUSA_IOC_URL)
+		return 1;
+	if (host == NULL || host[0] == '\0' || !url_is_root(*value))
+		return 0;
+	*value = host;
+	*type = inet_pton(AF_INET, host, addr) == 1 ? CHOUSA_IOC_IPV4 :
+	    inet_pton(AF_INET6, host, addr) == 1 ? CHOUSA_IOC_IPV6 :
+	    CHOUSA_IOC_DOMAIN;
+	return 1;
+}
+
+int
+chousa_benign_exact(int type, const char *value, const char *host,
     const struct chousa_benign *b, size_t n, size_t n_origins,
     const struct chousa_benign **why)
 {
-	int addr = type == CHOUSA_IOC_IPV4 || type == CHOUSA_IOC_IPV6;
+	int addr;
 	size_t i;
 
 	*why = NULL;
 	/* Row 1: a listed URL names one resource, whoever hosts it. */
-	if (type == CHOUSA_IOC_URL || value == NULL)
+	if (value == NULL || !chousa_benign_subject(&type, &value, host))
 		return CHOUSA_BENIGN_STANDS;
+	addr = type == CHOUSA_IOC_IPV4 || type == CHOUSA_IOC_IPV6;
 	for (i = 0; i < n; i++)
 		if (chousa_benign_names(&b[i], value)) {
 			*why = &b[i];
 			return CHOUSA_BENIGN_SAME;
 		}
+	/* A platform's own name: a block of it cuts every user off. */
+	if (type == CHOUSA_IOC_DOMAIN && data_shared_host(value))
+		return CHOUSA_BENIGN_PLATFORM;
 	/*
 	 * Row 5: a benign parent or substring covers other names than this
-	 * one; a tenant's subdomain is its own, and so is a mailbox.
+	 * one; a tenant's subdomain is its own, and so is a mailbox, also
+	 * under a CDN's name: only an address is shared by a CDN's tenants.
 	 */
 	if (!addr && type != CHOUSA_IOC_CIDR)
 		return CHOUSA_BENIGN_STANDS;

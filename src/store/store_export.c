@@ -15,7 +15,6 @@
 #include "store/store.h"
 #include "base/hash.h"
 #include "base/mem.h"
-#include "ioc/data.h"
 
 #define ROW_COLS "type, value, source, first_seen, last_seen, status," \
 	" threat, family, tags, confidence, reference, port, host," \
@@ -599,35 +598,17 @@ count_origins(const char *sources)
 }
 
 /*
- * Whether a URL names its whole host: no path but "/", no query (a
- * fragment never reaches the server).
- */
-static int
-url_is_root(const char *url)
-{
-	const char *p = strstr(url, "://");
-
-	if (p == NULL)
-		return 0;
-	p += 3;
-	p += strcspn(p, "/?#");
-	if (*p == '/')
-		p++;
-	return *p == '\0' || *p == '#';
-}
-
-/*
  * The known-benign list that makes row not malicious, judged as
  * `chousa investigate` judges an exact listing (chousa_benign_exact,
  * docs/verdict-policy.md rows 1 to 5): a value a benign list names
- * itself; an address on a public resolver or in a CDN range that fewer
- * than three feeds list, or in another benign range that one feed lists.
- * A domain under a benign parent is kept: a tenant's subdomain is its own
+ * itself, or a shared platform's own host (chousa's list, so that no
+ * export blocks github.com with or without warninglists); an address on
+ * a public resolver or in a CDN range that fewer than three feeds list,
+ * or in another benign range that one feed lists.  A domain under a
+ * benign parent is kept: a tenant's subdomain is its own
  * (evil.wordpress.org), and so is a URL: it names one resource on its
  * host.  But a root URL (http://www.google.com/) names the whole host,
- * and is judged as its host.  chousa's own list of shared platforms
- * (data/) counts as naming the platform's own host, so that no export
- * blocks github.com with or without warninglists.
+ * and is judged as its host.
  */
 static const char *
 row_benign(const struct benign_set *b, const struct chousa_export_row *row,
@@ -636,21 +617,13 @@ row_benign(const struct benign_set *b, const struct chousa_export_row *row,
 	const struct chousa_benign *why = NULL;
 	struct cover c;
 	const char *value = row->value;
-	uint8_t addr[16];
 	int type = row->type;
 	size_t i;
 
 	c.b = b;
 	c.n = 0;
-	if (type == CHOUSA_IOC_URL) {
-		if (row->host == NULL || row->host[0] == '\0' ||
-		    !url_is_root(row->value))
-			return NULL;
-		value = row->host;
-		type = inet_pton(AF_INET, value, addr) == 1 ?
-		    CHOUSA_IOC_IPV4 : inet_pton(AF_INET6, value, addr) == 1 ?
-		    CHOUSA_IOC_IPV6 : CHOUSA_IOC_DOMAIN;
-	}
+	if (!chousa_benign_subject(&type, &value, row->host))
+		return NULL;
 	switch (type) {
 	case CHOUSA_IOC_IPV4:
 	case CHOUSA_IOC_IPV6:
@@ -670,12 +643,15 @@ row_benign(const struct benign_set *b, const struct chousa_export_row *row,
 		else
 			return NULL;
 	}
-	if (chousa_benign_exact(type, value, c.v, c.n,
-	    count_origins(row->sources), &why) != CHOUSA_BENIGN_STANDS)
-		return why != NULL ? why->list : BUILTIN_RESOLVERS;
-	if (type == CHOUSA_IOC_DOMAIN && data_shared_host(value))
+	switch (chousa_benign_exact(row->type, row->value, row->host, c.v, c.n,
+	    count_origins(row->sources), &why)) {
+	case CHOUSA_BENIGN_STANDS:
+		return NULL;
+	case CHOUSA_BENIGN_PLATFORM:
 		return BUILTIN_SHARED;
-	return NULL;
+	default:
+		return why != NULL ? why->list : BUILTIN_RESOLVERS;
+	}
 }
 
 /* A record passed on as it is: the indicator has only this one. */

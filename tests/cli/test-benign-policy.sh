@@ -55,6 +55,84 @@ check export_cloud_two 0 "$CHOUSA" export --format txt --types ip -o cloud2.out
 expect cloud_two_sources_kept '^34\.80\.191\.247$' cloud2.out
 verdict cloud_two_sources_malicious malicious 34.80.191.247
 
+# ---- investigate and export give one verdict ----
+
+# agree NAME INDICATOR WANT: investigate's verdict is WANT, and the export
+# in agree.out tells the same: kept when malicious, left out when not.
+agree() {
+	"$CHOUSA" investigate --offline --json "$2" > "$T/inv.json" 2> "$T/inv.err"
+	got=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["verdict"])' "$T/inv.json" 2> /dev/null)
+	if grep -Fqx -- "$2" agree.out; then kept=malicious; else kept=suspicious; fi
+	if [ "$got" = "$3" ] && [ "$kept" = "$3" ]; then ok "$1"; else
+		not_ok "$1" "investigate '$got', export '$kept', want '$3'"
+	fi
+}
+
+export CHOUSA_DB="$T/a.db"
+cat > agree.txt <<'EOF'
+wordpress.org
+104.16.0.1
+tenant.cdn-example.net
+cdn-example.net
+1.1.1.1
+http://wordpress.org/
+http://wordpress.org/evil/x.exe
+http://tenant.cdn-example.net/
+EOF
+# A CDN's hostnames, as a warninglist of its names would give them.
+cat > cdn.json <<'EOF'
+{"name": "List of known CDN hostnames", "type": "hostname", "version": 1,
+ "description": "Names a CDN serves its customers under", "list": ["cdn-example.net"]}
+EOF
+"$CHOUSA" -q import list agree.txt --family win.emotet
+check agree_top500 0 "$CHOUSA" import warninglist "$WL/moz-top500.list.json"
+check agree_cloudflare 0 "$CHOUSA" import warninglist "$WL/cloudflare.list.json"
+check agree_cdn_names 0 "$CHOUSA" import warninglist cdn.json
+check agree_export 0 "$CHOUSA" export --format txt -o agree.out
+# Row 2: a domain a benign list names itself.
+agree agree_named_domain wordpress.org suspicious
+# Row 3: an address in a CDN's range, listed once.
+agree agree_cdn_address 104.16.0.1 suspicious
+# Row 5: a tenant's name under a CDN's is its own; the CDN's own is not.
+agree agree_cdn_tenant tenant.cdn-example.net malicious
+agree agree_cdn_own_name cdn-example.net suspicious
+# Row 3: a public resolver (chousa's list; no resolver list imported).
+agree agree_resolver 1.1.1.1 suspicious
+# A root URL names its whole host; any other URL one resource (row 1).
+agree agree_root_url_benign_host http://wordpress.org/ suspicious
+agree agree_file_url_benign_host http://wordpress.org/evil/x.exe malicious
+agree agree_root_url_tenant http://tenant.cdn-example.net/ malicious
+
+# ---- a shared platform's own host, with no warninglist at all ----
+
+export CHOUSA_DB="$T/p.db"
+cat > agree.txt <<'EOF'
+github.com
+www.dropbox.com
+evil-user.github.io
+http://github.com/
+http://github.com/evil/x.exe
+http://evil-user.github.io/
+EOF
+"$CHOUSA" -q import list agree.txt --family win.emotet
+check platform_export 0 "$CHOUSA" export --format txt -o agree.out
+agree platform_host github.com suspicious
+agree platform_plain_entry_host www.dropbox.com suspicious
+agree platform_tenant evil-user.github.io malicious
+agree platform_root_url http://github.com/ suspicious
+agree platform_file_url http://github.com/evil/x.exe malicious
+agree platform_tenant_root_url http://evil-user.github.io/ malicious
+expect platform_counted 'left out 3: on a known-benign list.*domain 2, url 1' "$T/err"
+check platform_rpz 0 "$CHOUSA" export --format rpz -o agree.rpz
+refute platform_rpz_no_platform '^(\*\.)?(github\.com|www\.dropbox\.com)[[:space:]]' agree.rpz
+expect platform_rpz_tenant '^evil-user\.github\.io[[:space:]]+CNAME' agree.rpz
+check platform_suricata 0 "$CHOUSA" export --format suricata -o agree.suricata
+refute platform_suricata_no_platform '"value":"(github\.com|www\.dropbox\.com)"' agree.suricata/domains.jsonl
+expect platform_suricata_tenant '"value":"evil-user\.github\.io"' agree.suricata/domains.jsonl
+# The file URL on the platform is a rule; its root URL is none.
+expect platform_suricata_file_url 'content:"github\.com"; bsize:10; nocase; http\.uri; content:"/evil/x\.exe"' agree.suricata/chousa.rules
+refute platform_suricata_no_root 'content:"github\.com"; bsize:10; nocase; http\.uri; content:"/";' agree.suricata/chousa.rules
+
 # ---- hash warninglists are consulted ----
 
 EICAR=275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f

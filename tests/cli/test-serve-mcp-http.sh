@@ -54,7 +54,7 @@ AUDIT="$CHOUSA audit --log $T/audit.log"
 check audit_mcp_lookup_by_indicator 1 $AUDIT --json --what lookup 8.8.8.8
 expect audit_mcp_lookup_what '"what":"lookup",.*"mcp":"tools/call"' "$T/out"
 expect audit_mcp_lookup_inputs '"inputs":\["www\[\.\]dnautik\[\.\]com","8\.8\.8\.8"\]' "$T/out"
-expect audit_mcp_lookup_verdict '"sources":"store".*"verdict":"malicious"' "$T/out"
+expect audit_mcp_lookup_verdict '"sources":"store".*"verdict":"malicious:1,unknown:1"' "$T/out"
 check audit_mcp_sweep 1 $AUDIT --json --what sweep
 expect audit_mcp_sweep_verdict '"path":"/mcp","what":"sweep".*"inputs":\["-"\],"sources":"store".*"verdict":"hits:1"' "$T/out"
 check audit_mcp_investigate 1 $AUDIT --json --what investigate www.dnautik.com
