@@ -1041,6 +1041,79 @@ classify_ip(const struct chousa_matcher *m, const uint8_t *ip, int is_v6)
 }
 
 /*
+ * The host of a URL entry into buf (size bytes): the authority without
+ * user information, port or an IPv6 address's brackets; 0 when it has
+ * none or it does not fit.
+ */
+static int
+url_entry_host(const char *url, char *buf, size_t size)
+{
+	const char *p = strstr(url, "://"), *end, *at;
+	size_t len;
+
+	if (p == NULL)
+		return 0;
+	p += 3;
+	end = p + strcspn(p, "/?#");
+	at = memchr(p, '@', (size_t)(end - p));
+	if (at != NULL)
+		p = at + 1;
+	if (*p == '[') {
+		const char *close = memchr(p, ']', (size_t)(end - p));
+
+		if (close == NULL)
+			return 0;
+		p++;
+		end = close;
+	} else {
+		const char *colon = memchr(p, ':', (size_t)(end - p));
+
+		if (colon != NULL)
+			end = colon;
+	}
+	len = (size_t)(end - p);
+	if (len == 0 || len >= size)
+		return 0;
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	return 1;
+}
+
+/*
+ * A listed root URL (http://host/) names its whole host: it is left out
+ * as the host would be (chousa_benign_subject, the investigation's rule).
+ */
+static uint8_t
+classify_url(const struct chousa_matcher *m, const struct platforms *p,
+    const struct matcher_entry *e)
+{
+	char host[256];
+	const char *value = e->value;
+	int type = CHOUSA_IOC_URL;
+	uint8_t addr[16];
+	size_t len;
+
+	if (!url_entry_host(e->value, host, sizeof(host)) ||
+	    !chousa_benign_subject(&type, &value, host) ||
+	    type == CHOUSA_IOC_URL)
+		return SUPP_NONE;
+	if (type == CHOUSA_IOC_IPV4 || type == CHOUSA_IOC_IPV6) {
+		if (inet_pton(type == CHOUSA_IOC_IPV4 ? AF_INET : AF_INET6,
+		    value, addr) != 1)
+			return SUPP_NONE;
+		return classify_ip(m, addr, type == CHOUSA_IOC_IPV6);
+	}
+	len = strlen(value);
+	if (strset_find(m, &m->benign.str[CLS_DOMAIN], CLS_DOMAIN, value,
+	    len) >= 0)
+		return SUPP_BENIGN;
+	if ((p == NULL || platforms_near(p, value, len)) &&
+	    data_shared_host(value))
+		return SUPP_SHARED;
+	return SUPP_NONE;
+}
+
+/*
  * Each listed domain and address once, when the matcher is finished, so
  * that a hit on a value itself costs one byte's look and no probe.  A
  * domain counts as benign only when a list names it exactly, as the
@@ -1051,6 +1124,7 @@ static void
 classify_entries(struct chousa_matcher *m)
 {
 	const struct strset *dom = &m->bad.str[CLS_DOMAIN];
+	const struct strset *url = &m->bad.str[CLS_URL];
 	const struct strset *v6 = &m->bad.str[CLS_IPV6];
 	struct platforms *p = mem_alloc(sizeof(*p));
 	uint8_t addr[16];
@@ -1071,6 +1145,10 @@ classify_entries(struct chousa_matcher *m)
 		    e->value_len)) && data_shared_host(e->value))
 			e->supp = SUPP_SHARED;
 	}
+	for (i = 0; url->slots != NULL && i <= url->mask; i++)
+		if (url->slots[i].idx != 0)
+			m->ent[url->slots[i].idx - 1].supp = classify_url(m, p,
+			    &m->ent[url->slots[i].idx - 1]);
 	mem_free(p);
 	for (i = 0; m->bad.v4.slots != NULL && i <= m->bad.v4.mask; i++) {
 		uint32_t ip = m->bad.v4.slots[i].ip;

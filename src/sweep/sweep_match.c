@@ -406,7 +406,8 @@ probed_benign(struct worker *w)
 
 /*
  * Why a hit is left out (enum matcher_supp), in the terms of
- * docs/verdict-policy.md.  A listed URL is never (row 1).  A hit on the
+ * docs/verdict-policy.md.  A listed URL is never (row 1), unless it
+ * names a whole host (http://host/), judged as the host.  A hit on the
  * listed value itself holds unless a benign list names that value or
  * chousa's lists call it a shared host or a public resolver (rows 2, 3):
  * worked out once per entry.  A hit through a listed parent or range
@@ -416,9 +417,10 @@ probed_benign(struct worker *w)
 static int
 suppression(struct worker *w, const struct matcher_entry *e, int match)
 {
-	if (w->run->opts->no_benign_filter || match == CHOUSA_SWEEP_URL ||
-	    e->type == CHOUSA_IOC_URL)
+	if (w->run->opts->no_benign_filter)
 		return SUPP_NONE;
+	if (match == CHOUSA_SWEEP_URL || e->type == CHOUSA_IOC_URL)
+		return e->supp;	/* a root URL's, as its host's */
 	switch (match) {
 	case CHOUSA_SWEEP_EXACT:
 	case CHOUSA_SWEEP_HOST:

@@ -97,6 +97,31 @@ expect sweep_tenant_text_url_host 'text.log:3	.*	facebookloginnp.blogspot.com	ho
 refute sweep_resolver_text 'text.log:2	' "$T/out"
 expect sweep_resolver_text_counted '1 by chousa.s public resolvers' "$T/err"
 
+# A listed root URL names its whole host, and is left out as the host
+# would be (investigate and export judge it so); a file on the same host
+# is its own listing and stays a hit.
+printf '%s\n' http://sourceforge.net/ http://www.listed-and-benign.xyz \
+    http://8.8.8.8/ http://sourceforge.net/projects/x/files/setup.exe \
+    http://root-listed.xyz/ > "$T/roots.txt"
+"$CHOUSA" -q import list --source-name rootfeed "$T/roots.txt" > /dev/null 2>&1
+{
+	printf '2026-12-01T00:00:00Z GET http://sourceforge.net/ 200\n'
+	printf '2026-12-01T00:00:01Z GET http://www.listed-and-benign.xyz/ 200\n'
+	printf '2026-12-01T00:00:02Z GET http://8.8.8.8/ 200\n'
+	printf '2026-12-01T00:00:03Z GET http://sourceforge.net/projects/x/files/setup.exe 200\n'
+	printf '2026-12-01T00:00:04Z GET http://root-listed.xyz/ 200\n'
+} > "$T/roots.log"
+check sweep_root_urls 1 "$CHOUSA" sweep --format text "$T/roots.log"
+refute sweep_root_url_platform 'roots.log:1	.*	exact	' "$T/out"
+refute sweep_root_url_benign 'roots.log:2	.*	exact	' "$T/out"
+refute sweep_root_url_resolver 'roots.log:3	.*	exact	' "$T/out"
+expect sweep_file_url_on_platform 'roots.log:4	.*http://sourceforge.net/projects/x/files/setup.exe	exact	rootfeed' "$T/out"
+expect sweep_root_url_plain_host 'roots.log:5	.*http://root-listed.xyz/	exact	rootfeed' "$T/out"
+check sweep_root_urls_unfiltered 1 "$CHOUSA" sweep --format text --no-benign-filter "$T/roots.log"
+expect sweep_root_url_platform_unfiltered 'roots.log:1	.*http://sourceforge.net/	exact	rootfeed' "$T/out"
+check investigate_root_url_platform 1 "$CHOUSA" investigate --offline http://sourceforge.net/
+expect investigate_root_url_platform_suspicious 'suspicious' "$T/out"
+
 # sweep --investigate agrees: the tenant's hit is malicious, and no
 # resolver is investigated; investigate and export read them the same.
 check sweep_investigate_tenant 1 "$CHOUSA" sweep --investigate --offline "$T/eve.json"
