@@ -101,6 +101,11 @@ check dynamic_dns_skipped 0 "$CHOUSA" import warninglist "$D/warninglists-excerp
 expect dynamic_dns_says_why "skipped 57 not kept: a warninglist of dynamic DNS, known but not benign" "$T/err"
 check email_list_skipped 0 "$CHOUSA" import warninglist "$D/warninglists/microsoft-azure-appid.list.json"
 expect email_list_says_why "a warninglist for azure-application-id, which chousa does not check" "$T/err"
+# A ranking is a ranking whatever provider publishes it: Cloudflare
+# Radar's top domains are no CDN's names.
+check radar_ranking_imported 0 "$CHOUSA" import warninglist "$D/warninglists-excerpts/cloudflare-top100k.excerpt.json"
+k=$(sqlite3 "$CHOUSA_DB" "SELECT DISTINCT kind FROM benign WHERE list = 'Top 100,000 domains from Cloudflare Radar'")
+[ "$k" = top ] && ok radar_ranking_kind_top || not_ok radar_ranking_kind_top "kind '$k'"
 # A rejected entry names its place in the list.
 check warninglist_reject_path 0 "$CHOUSA" import warninglist "$D/warninglists/covid.list.json"
 expect warninglist_reject_names_path "rejected list\[37\]: 'corona helden'" "$T/err"

@@ -134,6 +134,28 @@ says(const struct wl *wl, const char *word)
 	    imp_contains(wl->desc, strlen(wl->desc), word);
 }
 
+/*
+ * Whether s names a ranking: "Top 100,000 domains from Cloudflare
+ * Radar", "top 10K", a ranking's own name.  Asked before the providers'
+ * names, which such a list's name also holds.
+ */
+static int
+is_ranking(const char *s)
+{
+	static const char *const rankers[] = { "tranco", "alexa", "umbrella",
+	    "majestic", "most used", "most-used", "popular" };
+	size_t i, len = strlen(s);
+
+	for (i = 0; i < sizeof(rankers) / sizeof(rankers[0]); i++)
+		if (imp_contains(s, len, rankers[i]))
+			return 1;
+	for (i = 0; i + 5 <= len; i++)
+		if (strncasecmp(s + i, "top ", 4) == 0 && (i == 0 ||
+		    s[i - 1] == ' ') && s[i + 4] >= '0' && s[i + 4] <= '9')
+			return 1;
+	return 0;
+}
+
 static const char *
 kind_of(const struct wl *wl)
 {
@@ -154,6 +176,8 @@ kind_of(const struct wl *wl)
 	};
 	size_t i;
 
+	if (is_ranking(wl->name) || is_ranking(wl->desc))
+		return "top";
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (imp_contains(wl->name, strlen(wl->name), words[i].word))
 			return words[i].kind;
