@@ -22,8 +22,8 @@ static const struct cli_opt lookup_opts[] = {
 
 /* Look one indicator up, print it as the *n-th; returns its exit status. */
 static int
-lookup_one(struct chousa_store *st, const char *text,
-    const struct chousa_format *f, size_t *n)
+lookup_one(struct chousa_store *st, const struct chousa_config *cfg,
+    const char *text, const struct chousa_format *f, size_t *n)
 {
 	struct chousa_arena *a = NULL;
 	struct chousa_err err = { 0 };
@@ -33,7 +33,7 @@ lookup_one(struct chousa_store *st, const char *text,
 
 	if (chousa_arena_new(&a, 0, &err) != CHOUSA_OK)
 		cli_die_err(&err);
-	rc = chousa_lookup(st, a, text, strlen(text), &l, &err);
+	rc = chousa_lookup(st, cfg, a, text, strlen(text), &l, &err);
 	if (rc == CHOUSA_EPARSE) {
 		cli_warn("%s", err.msg);
 		chousa_arena_free(a);
@@ -70,6 +70,7 @@ run_lookup(const struct cli_cmd *self, int argc, char **argv)
 	const struct chousa_format *f;
 	struct chousa_err err = { 0 };
 	struct chousa_store *st;
+	struct chousa_config *cfg;
 	const char *arg;
 	char line[LINE_MAX_LEN];
 	int c, i, json = 0, status = EXIT_CLEAN;
@@ -87,12 +88,14 @@ run_lookup(const struct cli_cmd *self, int argc, char **argv)
 	if (chousa_format_get(json ? "json" : "text", CHOUSA_RESULT_LOOKUP,
 	    &f, &err) != CHOUSA_OK)
 		cli_die_err(&err);
+	/* The verdict policy reads [freshness], as investigate's does. */
+	cfg = cli_load_config();
 	st = cli_open_store(CHOUSA_STORE_READONLY);
 	frame(f, 0);
 	for (i = cli_optind; i < argc; i++) {
 		if (strcmp(argv[i], "-") != 0) {
 			status = chousa_lookup_status(status,
-			    lookup_one(st, argv[i], f, &n));
+			    lookup_one(st, cfg, argv[i], f, &n));
 			continue;
 		}
 		while (fgets(line, sizeof(line), stdin) != NULL) {
@@ -120,12 +123,13 @@ run_lookup(const struct cli_cmd *self, int argc, char **argv)
 			if (len == 0 || line[0] == '#')
 				continue;
 			status = chousa_lookup_status(status,
-			    lookup_one(st, line, f, &n));
+			    lookup_one(st, cfg, line, f, &n));
 		}
 	}
 	frame(f, 1);
 	cli_flush();
 	chousa_store_close(st);
+	chousa_config_free(cfg);
 	return status;
 }
 

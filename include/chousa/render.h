@@ -43,11 +43,13 @@ struct chousa_lookup {
  * and benign lists from one snapshot of the store; an e-mail address's
  * domain too, its records matching as its host.  With records or a
  * known-benign list, the verdict is an offline investigation's from the
- * store's own sources (about a millisecond); with neither, unknown.
- * CHOUSA_EPARSE (with the reason in err) when text is not an indicator;
- * other codes when the store cannot be read.
+ * store's own sources (about a millisecond), under cfg's settings (its
+ * [freshness], as `chousa investigate` reads them; NULL: the defaults);
+ * with neither, unknown.  CHOUSA_EPARSE (with the reason in err) when
+ * text is not an indicator; other codes when the store cannot be read.
  */
-int	chousa_lookup(struct chousa_store *st, struct chousa_arena *a,
+int	chousa_lookup(struct chousa_store *st,
+	    const struct chousa_config *cfg, struct chousa_arena *a,
 	    const char *text, size_t len, struct chousa_lookup *out,
 	    struct chousa_err *err);
 /*

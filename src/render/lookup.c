@@ -15,9 +15,9 @@
  * inside the caller's snapshot: what it judges is what the look-up lists.
  */
 static int
-policy_verdict(struct chousa_store *st, struct chousa_arena *a,
-    const char *text, size_t len, const struct chousa_lookup *seen,
-    int *verdict, struct chousa_err *err)
+policy_verdict(struct chousa_store *st, const struct chousa_config *cfg,
+    struct chousa_arena *a, const char *text, size_t len,
+    const struct chousa_lookup *seen, int *verdict, struct chousa_err *err)
 {
 	struct chousa_investigate_opts io;
 	struct chousa_ctx *ctx = NULL;
@@ -32,7 +32,7 @@ policy_verdict(struct chousa_store *st, struct chousa_arena *a,
 	io.offline = 1;
 	io.depth = -1;
 	io.sources = "local";
-	rc = chousa_ctx_new(&ctx, st, NULL, &io, err);
+	rc = chousa_ctx_new(&ctx, st, cfg, &io, err);
 	if (rc != CHOUSA_OK)
 		return rc;
 	/* The same snapshot: the look-up's own records are the run's. */
@@ -134,9 +134,9 @@ chousa_lookup_status(int status, int one)
 }
 
 int
-chousa_lookup(struct chousa_store *st, struct chousa_arena *a,
-    const char *text, size_t len, struct chousa_lookup *out,
-    struct chousa_err *err)
+chousa_lookup(struct chousa_store *st, const struct chousa_config *cfg,
+    struct chousa_arena *a, const char *text, size_t len,
+    struct chousa_lookup *out, struct chousa_err *err)
 {
 	struct chousa_lookup l, seen;
 	struct chousa_err e = { 0 };
@@ -186,8 +186,8 @@ chousa_lookup(struct chousa_store *st, struct chousa_arena *a,
 	 */
 	l.verdict = CHOUSA_V_UNKNOWN;
 	if (rc == CHOUSA_OK && (l.n_records > 0 || l.n_benign > 0))
-		rc = policy_verdict(st, a, text, len, &seen, &l.verdict,
-		    err);
+		rc = policy_verdict(st, cfg, a, text, len, &seen,
+		    &l.verdict, err);
 	if (own)
 		chousa_store_snapshot_end(st);
 	if (rc != CHOUSA_OK)

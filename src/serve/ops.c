@@ -103,8 +103,8 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 	for (i = 0; i < n; i++) {
 		struct chousa_err e = { 0 };
 
-		rc = chousa_lookup(env->st, a, inputs[i], strlen(inputs[i]),
-		    &l, &e);
+		rc = chousa_lookup(env->st, env->cfg, a, inputs[i],
+		    strlen(inputs[i]), &l, &e);
 		if (rc == CHOUSA_EPARSE) {
 			warn_add(w, a, out->len, out->len - mark, e.msg);
 			t->n_bad++;
