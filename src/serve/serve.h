@@ -375,6 +375,13 @@ struct invjob {
 	long				 payer_budget;
 	long				 online_spent;
 	int				 brief;	/* the triage table only */
+	/*
+	 * With no renderer, keep the ranked table (the web page lays it
+	 * out): out, triage, the request's until it ends (server.c frees
+	 * it), NULL when the run failed.
+	 */
+	int				 table;
+	struct chousa_triage		*triage;
 	int				 spool;	/* output past SERVE_SPOOL_AT
 						 * to a file (REST only: the
 						 * others read out back) */

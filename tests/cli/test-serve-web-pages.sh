@@ -78,7 +78,7 @@ n_before=$(grep -c '"what":"web: triage"' audit.log)
 get again "$TO"
 code_is triage_get_200 again 200
 expect triage_get_shows_the_table '<table id="triage">' again.html
-expect triage_get_shows_the_rows '<code>hxxp[^<]*www\[\.\]dnautik\[\.\]com/x</code>' again.html
+expect triage_get_shows_the_rows '<code>hxxp[^<]*<wbr>www\[\.\]<wbr>dnautik\[\.\]<wbr>com/<wbr>x</code>' again.html
 expect triage_get_has_the_form_again 'id="triage-form"' again.html
 expect triage_rows_link_back "href=\"/report\\?q=[^\"]*&amp;from=$ID\"" again.html
 get reload "$TO"
@@ -98,6 +98,23 @@ get bogus "/triage?r=AAAAAAAAAAAAAAAAAAAAAA"
 code_is triage_unknown_404 bogus 404
 get bare /triage
 code_is triage_bare_redirects bare 303
+# The table is the CLI's triage, row for row: a mixed paste (an e-mail's
+# header and body, verdicts of each kind, a recipient left out) comes in
+# the order `chousa investigate --extract` ranks it.
+{ cat "$TESTS/../demo/alert.eml"; echo "also 8.8.8.8, www.google.com, dnautik.com and http://www.dnautik.com/"; } > mixed.txt
+"$CHOUSA" investigate --extract --brief --offline --format json mixed.txt > mixed.json 2> /dev/null
+postf mixed /triage jar --data-urlencode "text@mixed.txt" -L
+python3 - mixed.json mixed.html > order.out <<'PY'
+import json, re, sys, urllib.parse
+cli = [r["indicator"] for r in json.load(open(sys.argv[1]))["triage"]["rows"]]
+page = open(sys.argv[2]).read()
+web = [urllib.parse.unquote(q) for q in
+       re.findall(r'<tr class="row-[a-z]*"><td>.*?href="/report\?q=([^&"]*)', page)]
+print("same" if cli == web and len(cli) >= 8 else "cli %s web %s" % (cli, web))
+PY
+[ "$(cat order.out)" = same ] && ok triage_order_is_the_clis || not_ok triage_order_is_the_clis "$(cat order.out)"
+expect triage_left_out_row '<tr class="row-left"><td><span class="badge v-left">left out</span></td><td><a href="/report\?q=finance%40example.org[^>]*><code>finance\[@\]<wbr>example\[\.\]<wbr>org</code></a> <small>\(To\)</small></td><td>email</td><td></td><td></td><td>a recipient of the message: not investigated</td></tr>' mixed.html
+[ "$(grep -A1 'class="row-left"' mixed.html | tail -n 1)" = '</tbody></table></div>' ] && ok triage_left_out_row_last || not_ok triage_left_out_row_last "$(grep -A1 'class="row-left"' mixed.html | head -c 300)"
 
 # ---- 2. the report in the app ----
 get rep "/report?q=www.dnautik.com&from=$ID"
