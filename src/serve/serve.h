@@ -1324,7 +1324,10 @@ int	web_path(const char *path);
  */
 void	web_error_page(struct sreq *r, int status, const char *msg);
 
-/* web_result.c: a triage table kept for its session (Post/Redirect/Get). */
+/*
+ * web_result.c: a page a POST made (a triage table, an online report, the
+ * Tokens page's result) kept for its session (Post/Redirect/Get).
+ */
 #define WEB_RESULT_ID_SIZE	22
 /*
  * Keep a copy of html for session sid under id (WEB_RESULT_ID_SIZE random

@@ -325,7 +325,8 @@ h_js(struct sreq *r)
 static const char *const no_keys[] = { NULL };
 static const char *const login_keys[] = { "next", "why", NULL };
 static const char *const triage_keys[] = { "r", NULL };
-static const char *const report_keys[] = { "q", "online", "from", NULL };
+static const char *const report_keys[] = { "q", "online", "from", "r",
+	NULL };
 static const char *const lookup_keys[] = { "q", NULL };
 static const char *const tokens_keys[] = { "unused_for", "r", NULL };
 
@@ -1322,10 +1323,57 @@ triage_id(const char *id)
 	return id;
 }
 
+/* A report page's headers, for the page in r->out. */
+static void
+report_headers(struct sreq *r)
+{
+	page_headers(r);
+	r->ctype = "text/html; charset=utf-8";
+	r->csp_set = 1;
+	report_csp(r);
+}
+
+/*
+ * The online report page in r->out is kept for the session and the POST
+ * answered with a redirect to a GET of it (Post/Redirect/Get), as the
+ * triage table is: a reload and Back show it again from memory, asking no
+ * service and spending no quota, and the browser does not offer to send
+ * the form again.  0 when it cannot be kept: then it is the answer.
+ */
+static int
+report_redirect(struct sreq *r, const char *q, const char *back)
+{
+	char id[WEB_RESULT_ID_SIZE + 1];
+	struct chousa_buf to;
+	const char *loc;
+
+	if (!r->has_session || r->out.failed != CHOUSA_OK ||
+	    auth_random(id, WEB_RESULT_ID_SIZE) != 0)
+		return 0;
+	chousa_buf_init(&to, 8192);
+	chousa_buf_adds(&to, "/report?q=");
+	urlenc(&to, q);
+	chousa_buf_addf(&to, "&r=%s", id);
+	if (back != NULL)
+		chousa_buf_addf(&to, "&from=%s", back);
+	loc = to.failed == CHOUSA_OK ? chousa_arena_strdup(r->a, to.data) :
+	    NULL;
+	chousa_buf_release(&to);
+	if (loc == NULL || web_result_put(r->sess.id, id, r->out.data,
+	    r->out.len) != 0)
+		return 0;
+	chousa_buf_reset(&r->out);
+	req_header_add(r, "Location", loc);
+	r->status = 303;
+	return 1;
+}
+
 static int
 finish_report(struct sreq *r)
 {
 	struct invjob *j = r->job;
+	const char *back = triage_id(r->method == M_POST ? req_form(r,
+	    "from") : req_arg(r, "from"));
 
 	if (j->rc != CHOUSA_OK)
 		return req_job_error(r, &j->err);
@@ -1333,16 +1381,33 @@ finish_report(struct sreq *r)
 	r->out = j->out;
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
 	if (r->has_session)
-		report_in_app(r, j->inputs[0], triage_id(r->method == M_POST ?
-		    req_form(r, "from") : req_arg(r, "from")), j->io.offline &&
+		report_in_app(r, j->inputs[0], back, j->io.offline &&
 		    r->who.role >= CHOUSA_ROLE_INVESTIGATE);
-	page_headers(r);
-	r->ctype = "text/html; charset=utf-8";
 	r->verdicts = api_verdicts(r->a, j);
 	r->asked = j->asked[0] ? chousa_arena_strdup(r->a, j->asked) : "store";
-	r->csp_set = 1;
-	report_csp(r);
+	if (r->method == M_POST && report_redirect(r, j->inputs[0], back))
+		return 0;
+	report_headers(r);
 	return 0;
+}
+
+/*
+ * GET /report?r=ID: the online report its session's POST kept, shown
+ * again without a job (no service asked, no quota spent); 0 when it is
+ * not kept (any more: a restart forgets it), and the store's report
+ * follows, with its button to ask online again.
+ */
+static int
+report_again(struct sreq *r)
+{
+	const char *id = req_arg(r, "r");
+
+	if (id == NULL || !r->has_session || !web_result_get(r->sess.id, id,
+	    &r->out))
+		return 0;
+	r->asked = "kept";
+	report_headers(r);
+	return 1;
 }
 
 static int
@@ -1354,6 +1419,8 @@ h_report(struct sreq *r)
 	int online;
 
 	if (post ? !csrf_ok(r) : !req_known_args(r, report_keys))
+		return 0;
+	if (!post && report_again(r))
 		return 0;
 	if (j == NULL)
 		return req_error(r, 500, "out of memory");
