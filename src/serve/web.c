@@ -52,7 +52,7 @@ static const char app_css[] =
     "th,td{border-bottom:1px solid #e5e7eb;padding:6px 8px;text-align:left;"
     "vertical-align:top}\n"
     "th{background:#f3f4f6}\n"
-    "code,pre{font:13px ui-monospace,monospace;word-break:break-all}\n"
+    "code,pre{font:13px ui-monospace,monospace;overflow-wrap:break-word}\n"
     "pre{background:#fff;border:1px solid #e5e7eb;padding:10px;"
     "white-space:pre-wrap}\n"
     /* Columns of text keep their lines: the box scrolls, the word stays. */
@@ -1237,10 +1237,7 @@ static const char report_nav_css[] =
     "#app-nav a:focus,#app-nav button:focus{outline:2px solid #93c5fd}"
     "#app-nav a,#app-nav span{white-space:nowrap;display:inline-block}"
     "#report-online{background:#eef2ff;padding:6px 16px;margin:0;"
-    "font-size:14px}"
-    "@media (max-width:800px){table{display:block;overflow-x:auto;"
-    "max-width:100%}pre{overflow-x:auto;max-width:100%}"
-    "a{overflow-wrap:anywhere}dl{display:block}dd{margin:0 0 6px}}";
+    "font-size:14px}";
 
 /*
  * The button that asks the online services about q: a POST with the

@@ -305,6 +305,51 @@ def narrow_pages(d, paths):
         d.set_window_size(1280, 1600)
 
 
+WORDS_JS = """
+var vw = document.documentElement.clientWidth, out = [], broken = [];
+document.querySelectorAll('body *').forEach(function (e) {
+  var r = e.getBoundingClientRect();
+  /* What a box scrolls (a table, the graph) is not the page's width. */
+  for (var p = e.parentElement; p && p !== document.body; p = p.parentElement)
+    if (getComputedStyle(p).overflowX !== 'visible') return;
+  if (r.width > 0 && r.right > vw + 1) out.push(e.tagName + ' ' + r.right);
+});
+var w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT), n;
+while ((n = w.nextNode()))
+  arguments[0].forEach(function (word) {
+    var i = n.data.indexOf(word);
+    if (i < 0) return;
+    var g = document.createRange();
+    g.setStart(n, i);
+    g.setEnd(n, i + word.length);
+    var tops = new Set(Array.from(g.getClientRects()).filter(function (x) {
+      return x.width > 0; }).map(function (x) { return Math.round(x.top); }));
+    if (tops.size > 1) broken.push(word + ' in ' + n.parentElement.tagName);
+  });
+return [document.documentElement.scrollWidth, vw, out.slice(0, 5), broken];
+"""
+
+
+def narrow_words(d, paths):
+    """At 375 px no element is wider than the screen (wide tables and the
+    graph scroll in their box), and an indicator wraps between its labels
+    and path segments, never inside one: "dnautik" stays whole."""
+    d.set_window_size(375, 800)
+    try:
+        for path in paths:
+            d.get(path if path.startswith("file:") else URL + path)
+            wait_for(d, "main, body")
+            got = d.execute_script(WORDS_JS, ["dnautik", "content",
+                                              "uploads", "example"])
+            name = "standalone" if path.startswith("file:") else \
+                path.strip("/").split("?")[0] or "home"
+            check("narrow_%s_no_element_wider %s" % (name, got[:2]),
+                  got[0] <= got[1] and not got[2], got)
+            check("narrow_%s_indicators_whole" % name, not got[3], got[3])
+    finally:
+        d.set_window_size(1280, 1600)
+
+
 def upload_cancelled(d):
     """Cancel while the server imports a file of 400,000 domains: the
     import is stopped and rolled back (none of its domains is found)."""
@@ -570,6 +615,11 @@ try:
     back_reenables_the_form(d)
     narrow_pages(d, ["/report?q=www.dnautik.com", "/sources",
                      "/lookup?q=www%5B.%5Ddnautik%5B.%5Dcom", "/help"])
+    narrow_words(d, ["/report?q=http%3A%2F%2Fwww.dnautik.com%2Fwp-content"
+                     "%2Fuploads%2FINV_2020-11-27_9931.doc",
+                     "/report?q=www.dnautik.com", table_url[len(URL):]] +
+                 (["file://" + os.environ["STANDALONE"]]
+                  if os.environ.get("STANDALONE") else []))
     errs = console_errors(d)
     check("no_console_errors", not errs, errs[:2])
     check("no_key_in_pages", "PLANTED" not in d.page_source, "")
