@@ -167,6 +167,15 @@ void	chousa_esc_json_str(struct chousa_buf *b, const char *s);
 /* HTML text or attribute value: & < > " ' escaped, controls dropped. */
 void	chousa_esc_html(struct chousa_buf *b, const char *s, size_t len);
 /*
+ * HTML text of an indicator (a URL, a domain, defanged or not) that a
+ * narrow screen may wrap: as chousa_esc_html, with a <wbr> after each run
+ * of . / ? & = ] @ : that a letter or digit follows, so that a line
+ * breaks between its labels and path segments and never inside one.
+ * Text only, not an attribute value.
+ */
+void	chousa_esc_html_breakable(struct chousa_buf *b, const char *s,
+	    size_t len);
+/*
  * Markdown inline text, escaped only where markup could start (\ ` * [ ] <
  * > & | ~ and _ at a word's edge), so that it reads as written; newlines
  * become spaces.  Line starts (#, -, 1.) are the caller's to guard.

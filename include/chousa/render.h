@@ -298,6 +298,11 @@ struct chousa_batch_opts {
 	int				 spool_file;	/* held reports in a
 							 * temporary file, not
 							 * in memory */
+	int				 table;		/* with no renderer,
+							 * a triage table all
+							 * the same, for
+							 * chousa_batch_take_triage
+							 */
 	chousa_batch_write_fn		 write;
 	void				*arg;
 	struct chousa_buf		*out;		/* or NULL: write */
@@ -339,6 +344,13 @@ int	chousa_batch_leave_out(struct chousa_batch *b, const char *input,
 	    int context, const char *field, struct chousa_err *err);
 /* The table, the held reports, the renderer's end. */
 int	chousa_batch_finish(struct chousa_batch *b, struct chousa_err *err);
+/*
+ * The ranked table of a finished batch (chousa_triage_finish's order, the
+ * one the CLI prints), for a caller that lays it out itself: the team
+ * server's web page.  OUT: the caller's, to free with chousa_triage_free();
+ * NULL when the batch made no table.
+ */
+struct chousa_triage *chousa_batch_take_triage(struct chousa_batch *b);
 void	chousa_batch_summary(const struct chousa_batch *b,
 	    struct chousa_batch_summary *s);
 /*

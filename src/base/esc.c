@@ -298,6 +298,36 @@ is_alnum_cp(unsigned cp)
 }
 
 /*
+ * Whether a line may break after u[i]: after a run of the punctuation
+ * that ends a label or a path segment, before the letter or digit that
+ * starts the next ("evil[.]<wbr>example", "hxxp[:]//<wbr>x").
+ */
+static int
+breaks_after(const unsigned char *u, size_t i, size_t len)
+{
+	if (i + 1 >= len || u[i] == '\0' || strchr("./?&=]@:", u[i]) == NULL)
+		return 0;
+	return is_alnum_cp(u[i + 1]);
+}
+
+void
+chousa_esc_html_breakable(struct chousa_buf *b, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t from = 0, i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < len; i++)
+		if (breaks_after(u, i, len)) {
+			chousa_esc_html(b, s + from, i + 1 - from);
+			chousa_buf_add(b, "<wbr>", 5);
+			from = i + 1;
+		}
+	chousa_esc_html(b, s + from, len - from);
+}
+
+/*
  * Only what can start markup is escaped, so the text reads as written:
  * backslash, backtick, * [ ] | ~ always, < > & as entities (an HTML tag
  * must not come alive in a renderer that ignores a backslash there), and _

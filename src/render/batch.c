@@ -73,8 +73,12 @@ start(struct chousa_batch *b, struct chousa_err *err)
 	const struct chousa_renderer *r = o->renderer;
 	int rc;
 
-	if (r == NULL)
+	if (r == NULL && !o->table)
 		return CHOUSA_OK;
+	if (r == NULL) {
+		b->sum.table = 1;
+		return chousa_triage_new(&b->triage, o->from_text, err);
+	}
 	/*
 	 * A table first when there are many inputs (or only the table);
 	 * JSON lines stay one object per input unless only the table is
@@ -275,6 +279,8 @@ chousa_batch_finish(struct chousa_batch *b, struct chousa_err *err)
 
 	if (b->triage != NULL) {
 		rc = chousa_triage_finish(b->triage, err);
+		if (rc != CHOUSA_OK || !b->rendering)
+			return rc;
 		if (rc == CHOUSA_OK)
 			rc = put(b, b->head.data, b->head.len, err);
 		if (rc == CHOUSA_OK)
@@ -293,6 +299,15 @@ chousa_batch_finish(struct chousa_batch *b, struct chousa_err *err)
 	if (rc != CHOUSA_OK)
 		return rc;
 	return flush_out(b, err);
+}
+
+struct chousa_triage *
+chousa_batch_take_triage(struct chousa_batch *b)
+{
+	struct chousa_triage *t = b->triage;
+
+	b->triage = NULL;
+	return t;
 }
 
 void

@@ -513,6 +513,7 @@ invjob_begin(struct invjob *j)
 	bo.render = j->ro;
 	bo.n_inputs = j->n_inputs + j->n_left;
 	bo.brief = j->brief;
+	bo.table = j->table;
 	bo.from_text = j->from_text;
 	/*
 	 * One input is rendered in place (the small answer's way: no copy),
@@ -584,6 +585,8 @@ invjob_end(struct invjob *j)
 	if (j->spooled > 0)
 		chousa_buf_release(&j->out);
 	chousa_batch_summary(j->batch, &sum);
+	if (j->rc == CHOUSA_OK)
+		j->triage = chousa_batch_take_triage(j->batch);
 	chousa_batch_free(j->batch);
 	j->batch = NULL;
 	/* As `chousa investigate`: an input that is none outranks found. */

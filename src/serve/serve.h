@@ -375,6 +375,13 @@ struct invjob {
 	long				 payer_budget;
 	long				 online_spent;
 	int				 brief;	/* the triage table only */
+	/*
+	 * With no renderer, keep the ranked table (the web page lays it
+	 * out): out, triage, the request's until it ends (server.c frees
+	 * it), NULL when the run failed.
+	 */
+	int				 table;
+	struct chousa_triage		*triage;
 	int				 spool;	/* output past SERVE_SPOOL_AT
 						 * to a file (REST only: the
 						 * others read out back) */
@@ -1328,7 +1335,10 @@ int	web_path(const char *path);
  */
 void	web_error_page(struct sreq *r, int status, const char *msg);
 
-/* web_result.c: a triage table kept for its session (Post/Redirect/Get). */
+/*
+ * web_result.c: a page a POST made (a triage table, an online report, the
+ * Tokens page's result) kept for its session (Post/Redirect/Get).
+ */
 #define WEB_RESULT_ID_SIZE	22
 /*
  * Keep a copy of html for session sid under id (WEB_RESULT_ID_SIZE random

@@ -2080,6 +2080,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (r->job != NULL) {
 		chousa_buf_release(&r->job->out);
 		invjob_unspool(r->job);
+		chousa_triage_free(r->job->triage);
 	}
 	held_give(s, r);
 	cfg_drop(s, r->cfg_ref);

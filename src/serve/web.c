@@ -52,7 +52,7 @@ static const char app_css[] =
     "th,td{border-bottom:1px solid #e5e7eb;padding:6px 8px;text-align:left;"
     "vertical-align:top}\n"
     "th{background:#f3f4f6}\n"
-    "code,pre{font:13px ui-monospace,monospace;word-break:break-all}\n"
+    "code,pre{font:13px ui-monospace,monospace;overflow-wrap:break-word}\n"
     "pre{background:#fff;border:1px solid #e5e7eb;padding:10px;"
     "white-space:pre-wrap}\n"
     /* Columns of text keep their lines: the box scrolls, the word stays. */
@@ -63,7 +63,8 @@ static const char app_css[] =
     "font-size:12px;font-weight:600;text-transform:uppercase;color:#fff}\n"
     ".v-malicious{background:#b91c1c}.v-suspicious{background:#c2410c}\n"
     ".v-benign{background:#047857}.v-unknown{background:#6b7280}\n"
-    ".v-invalid{background:#9ca3af}\n"
+    ".v-invalid{background:#9ca3af}.v-left{background:#d1d5db;"
+    "color:#374151}\n"
     ".error{color:#b91c1c}.muted{color:#6b7280;font-size:13px}\n"
     ".health-ok{color:#15803d}.health-degraded{color:#b45309}"
     ".health-draining,.health-unavailable{color:#b91c1c}\n"
@@ -324,7 +325,8 @@ h_js(struct sreq *r)
 static const char *const no_keys[] = { NULL };
 static const char *const login_keys[] = { "next", "why", NULL };
 static const char *const triage_keys[] = { "r", NULL };
-static const char *const report_keys[] = { "q", "online", "from", NULL };
+static const char *const report_keys[] = { "q", "online", "from", "r",
+	NULL };
 static const char *const lookup_keys[] = { "q", NULL };
 static const char *const tokens_keys[] = { "unused_for", "r", NULL };
 
@@ -937,39 +939,46 @@ h_home(struct sreq *r)
 	return 0;
 }
 
-static int
-rank(const struct inv_summary *s)
+/*
+ * A row's indicator, defanged, linked to its report, which links back to
+ * the table by its id (kept); an input that is none as written.
+ */
+static void
+triage_cell(struct chousa_buf *b, struct chousa_buf *d,
+    const struct chousa_triage_row *row, const char *kept)
 {
-	if (s->value == NULL)
-		return 4;
-	switch (s->verdict) {
-	case CHOUSA_V_MALICIOUS: return 0;
-	case CHOUSA_V_SUSPICIOUS: return 1;
-	case CHOUSA_V_UNKNOWN: return 2;
-	default: return 3;
+	if (row->value == NULL) {
+		chousa_buf_adds(b, "<code>");
+		html(b, row->input);
+		chousa_buf_adds(b, "</code>");
+		return;
+	}
+	chousa_buf_reset(d);
+	chousa_ioc_defang(d, row->value, strlen(row->value));
+	chousa_buf_adds(b, "<a href=\"/report?q=");
+	urlenc(b, row->value);
+	if (kept != NULL)
+		chousa_buf_addf(b, "&amp;from=%s", kept);
+	chousa_buf_adds(b, "\"><code>");
+	chousa_esc_html_breakable(b, d->data, d->len);
+	chousa_buf_adds(b, "</code></a>");
+	if (row->field != NULL) {
+		chousa_buf_adds(b, " <small>(");
+		html(b, row->field);
+		chousa_buf_adds(b, ")</small>");
 	}
 }
 
-static int
-by_severity(const void *pa, const void *pb)
-{
-	const struct inv_summary *a = pa, *b = pb;
-
-	if (rank(a) != rank(b))
-		return rank(a) - rank(b);
-	if (a->confidence != b->confidence)
-		return b->confidence - a->confidence;
-	return b->n_hits - a->n_hits;
-}
-
 /*
- * The triage table of job j, to b: each indicator linked to its report,
- * which links back to this table by its id (kept).
+ * The triage table of job j, to b, in the order chousa_triage_finish gave
+ * it (the CLI's): each indicator linked to its report, which links back
+ * to this table by its id (kept).
  */
 static void
 triage_table(struct sreq *r, struct chousa_buf *b, const char *kept)
 {
 	struct invjob *j = r->job;
+	const struct chousa_triage *t = j->triage;
 	struct chousa_buf d;
 	int online = !j->io.offline;
 	size_t i;
@@ -989,43 +998,37 @@ triage_table(struct sreq *r, struct chousa_buf *b, const char *kept)
 	    "s", online ? "store and online services" : "the store only");
 	if (j->n_left > 0)
 		chousa_buf_addf(b, "<p>%zu indicator%s left out (e-mail "
-		    "recipients, reference sites).</p>\n", j->n_left,
-		    j->n_left == 1 ? "" : "s");
+		    "recipients, reference sites), last in the table.</p>\n",
+		    j->n_left, j->n_left == 1 ? "" : "s");
 	chousa_buf_adds(b, "<div class=\"scroll\"><table id=\"triage\">"
 	    "<thead><tr><th>Verdict</th><th>Indicator</th><th>Type</th>"
 	    "<th>Family</th><th>Confidence</th><th>Why</th></tr></thead>"
 	    "<tbody>\n");
-	for (i = 0; i < j->n_inputs; i++) {
-		const struct inv_summary *s = &j->sum[i];
-		const char *v = s->value != NULL ?
-		    chousa_verdict_name(s->verdict) : "invalid";
+	for (i = 0; t != NULL && i < t->n_rows; i++) {
+		const struct chousa_triage_row *row = &t->rows[i];
+		const char *v = row->left_out ? "left" : row->verdict < 0 ?
+		    "invalid" : chousa_verdict_name(row->verdict);
 
 		chousa_buf_addf(b, "<tr class=\"row-%s\"><td><span "
-		    "class=\"badge v-%s\">%s</span></td><td>", v, v, v);
-		if (s->value != NULL) {
-			chousa_buf_reset(&d);
-			chousa_ioc_defang(&d, s->value, strlen(s->value));
-			chousa_buf_adds(b, "<a href=\"/report?q=");
-			urlenc(b, s->value);
-			if (kept != NULL)
-				chousa_buf_addf(b, "&amp;from=%s", kept);
-			chousa_buf_adds(b, "\"><code>");
-			html(b, d.data);
-			chousa_buf_adds(b, "</code></a>");
-		} else {
-			chousa_buf_adds(b, "<code>");
-			html(b, s->input);
-			chousa_buf_adds(b, "</code>");
-		}
+		    "class=\"badge v-%s\">%s</span></td><td>", v, v,
+		    row->left_out ? "left out" : v);
+		triage_cell(b, &d, row, kept);
 		chousa_buf_adds(b, "</td><td>");
-		html(b, s->type);
+		if (row->value != NULL)
+			html(b, chousa_ioc_type_name(row->type));
 		chousa_buf_adds(b, "</td><td>");
-		html(b, s->family);
+		html(b, row->family);
 		chousa_buf_adds(b, "</td><td>");
-		if (s->family != NULL)
-			chousa_buf_addf(b, "%d%%", s->confidence);
+		if (row->family != NULL)
+			chousa_buf_addf(b, "%d%%", row->family_confidence);
 		chousa_buf_adds(b, "</td><td>");
-		html(b, s->reason);
+		/* The CLI's words for a left-out row name its option. */
+		if (row->left_out)
+			html(b, row->context == CHOUSA_CTX_RECIPIENT ?
+			    "a recipient of the message: not investigated" :
+			    "a reference site: not investigated");
+		else
+			html(b, row->evidence);
 		chousa_buf_adds(b, "</td></tr>\n");
 	}
 	chousa_buf_adds(b, "</tbody></table></div>\n");
@@ -1064,7 +1067,6 @@ finish_triage(struct sreq *r)
 		return req_job_error(r, &j->err);
 	r->verdicts = api_verdicts(r->a, j);
 	r->asked = j->asked[0] ? chousa_arena_strdup(r->a, j->asked) : "store";
-	qsort(j->sum, j->n_inputs, sizeof(*j->sum), by_severity);
 	kept = r->has_session && auth_random(id, WEB_RESULT_ID_SIZE) == 0;
 	chousa_buf_init(&t, SERVE_MAX_OUTPUT);
 	triage_table(r, &t, kept ? id : NULL);
@@ -1175,6 +1177,7 @@ h_triage(struct sreq *r)
 		return 0;
 	memset(j, 0, sizeof(*j));
 	j->a = r->a;
+	j->table = 1;
 	/* As investigate --extract: the same inputs, the same left out. */
 	if (op_extract_inputs(j, text, strlen(text), all, &err) != CHOUSA_OK)
 		return req_job_error(r, &err);
@@ -1234,10 +1237,7 @@ static const char report_nav_css[] =
     "#app-nav a:focus,#app-nav button:focus{outline:2px solid #93c5fd}"
     "#app-nav a,#app-nav span{white-space:nowrap;display:inline-block}"
     "#report-online{background:#eef2ff;padding:6px 16px;margin:0;"
-    "font-size:14px}"
-    "@media (max-width:800px){table{display:block;overflow-x:auto;"
-    "max-width:100%}pre{overflow-x:auto;max-width:100%}"
-    "a{overflow-wrap:anywhere}dl{display:block}dd{margin:0 0 6px}}";
+    "font-size:14px}";
 
 /*
  * The button that asks the online services about q: a POST with the
@@ -1320,10 +1320,57 @@ triage_id(const char *id)
 	return id;
 }
 
+/* A report page's headers, for the page in r->out. */
+static void
+report_headers(struct sreq *r)
+{
+	page_headers(r);
+	r->ctype = "text/html; charset=utf-8";
+	r->csp_set = 1;
+	report_csp(r);
+}
+
+/*
+ * The online report page in r->out is kept for the session and the POST
+ * answered with a redirect to a GET of it (Post/Redirect/Get), as the
+ * triage table is: a reload and Back show it again from memory, asking no
+ * service and spending no quota, and the browser does not offer to send
+ * the form again.  0 when it cannot be kept: then it is the answer.
+ */
+static int
+report_redirect(struct sreq *r, const char *q, const char *back)
+{
+	char id[WEB_RESULT_ID_SIZE + 1];
+	struct chousa_buf to;
+	const char *loc;
+
+	if (!r->has_session || r->out.failed != CHOUSA_OK ||
+	    auth_random(id, WEB_RESULT_ID_SIZE) != 0)
+		return 0;
+	chousa_buf_init(&to, 8192);
+	chousa_buf_adds(&to, "/report?q=");
+	urlenc(&to, q);
+	chousa_buf_addf(&to, "&r=%s", id);
+	if (back != NULL)
+		chousa_buf_addf(&to, "&from=%s", back);
+	loc = to.failed == CHOUSA_OK ? chousa_arena_strdup(r->a, to.data) :
+	    NULL;
+	chousa_buf_release(&to);
+	if (loc == NULL || web_result_put(r->sess.id, id, r->out.data,
+	    r->out.len) != 0)
+		return 0;
+	chousa_buf_reset(&r->out);
+	req_header_add(r, "Location", loc);
+	r->status = 303;
+	return 1;
+}
+
 static int
 finish_report(struct sreq *r)
 {
 	struct invjob *j = r->job;
+	const char *back = triage_id(r->method == M_POST ? req_form(r,
+	    "from") : req_arg(r, "from"));
 
 	if (j->rc != CHOUSA_OK)
 		return req_job_error(r, &j->err);
@@ -1331,16 +1378,33 @@ finish_report(struct sreq *r)
 	r->out = j->out;
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
 	if (r->has_session)
-		report_in_app(r, j->inputs[0], triage_id(r->method == M_POST ?
-		    req_form(r, "from") : req_arg(r, "from")), j->io.offline &&
+		report_in_app(r, j->inputs[0], back, j->io.offline &&
 		    r->who.role >= CHOUSA_ROLE_INVESTIGATE);
-	page_headers(r);
-	r->ctype = "text/html; charset=utf-8";
 	r->verdicts = api_verdicts(r->a, j);
 	r->asked = j->asked[0] ? chousa_arena_strdup(r->a, j->asked) : "store";
-	r->csp_set = 1;
-	report_csp(r);
+	if (r->method == M_POST && report_redirect(r, j->inputs[0], back))
+		return 0;
+	report_headers(r);
 	return 0;
+}
+
+/*
+ * GET /report?r=ID: the online report its session's POST kept, shown
+ * again without a job (no service asked, no quota spent); 0 when it is
+ * not kept (any more: a restart forgets it), and the store's report
+ * follows, with its button to ask online again.
+ */
+static int
+report_again(struct sreq *r)
+{
+	const char *id = req_arg(r, "r");
+
+	if (id == NULL || !r->has_session || !web_result_get(r->sess.id, id,
+	    &r->out))
+		return 0;
+	r->asked = "kept";
+	report_headers(r);
+	return 1;
 }
 
 static int
@@ -1352,6 +1416,8 @@ h_report(struct sreq *r)
 	int online;
 
 	if (post ? !csrf_ok(r) : !req_known_args(r, report_keys))
+		return 0;
+	if (!post && report_again(r))
 		return 0;
 	if (j == NULL)
 		return req_error(r, 500, "out of memory");

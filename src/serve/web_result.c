@@ -1,9 +1,10 @@
 /*
- * web_result.c: a triage table kept for the session that asked for it, so
- * that the page's POST can answer with a redirect to a GET of it (Post,
- * Redirect, Get).  Back from a report and a reload then show the table
- * again without investigating again, and without the browser offering to
- * send the form again.  Kept in memory only, under a random id that only
+ * web_result.c: a page a POST made (a triage table, a report that asked
+ * the online services) kept for the session that asked for it, so that
+ * the POST can answer with a redirect to a GET of it (Post, Redirect,
+ * Get).  Back and a reload then show it again without investigating again
+ * (nor spending online quota), and without the browser offering to send
+ * the form again.  Kept in memory only, under a random id that only
  * its session may read, for as long as a session lasts; the oldest go
  * first past WEB_RESULTS_MAX of them or WEB_RESULTS_BYTES in all, and past
  * WEB_RESULTS_PER_SESSION for one session.  A restart forgets them: the

@@ -23,9 +23,9 @@ from html.parser import HTMLParser
 
 ELEMENTS = set("""html head meta title style body header main footer section
 h1 h2 h3 p span code small strong dl dt dd ul li table thead tbody tr th td
-pre
+pre wbr
 a svg defs marker path g rect text""".split())
-VOID = {"meta"}
+VOID = {"meta", "wbr"}
 ATTRS = set("""lang charset http-equiv content name class id href rel xmlns
 width height viewbox role aria-label refx refy markerwidth markerheight
 orient d fill stroke stroke-width marker-end x y rx text-anchor font-size

@@ -75,7 +75,7 @@ refute threatfox_script_not_alert "Alert|as alert" "$T/out"
 # Where raw tags are shown as HTML and Markdown, they are escaped.
 check markup_tag_html 1 "$CHOUSA" investigate --offline --format html \
     http://h1.example.com/a.exe
-expect markup_tag_html_escaped "labels &lt;img src=x onerror=alert\(4\)&gt;" \
+expect markup_tag_html_escaped "labels &lt;img src=(<wbr>)?x onerror=(<wbr>)?alert\(4\)&gt;" \
     "$T/out"
 refute markup_tag_html_not_live "<img src=x" "$T/out"
 check escapes_tags_md 1 "$CHOUSA" investigate --offline --format md \

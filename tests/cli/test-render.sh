@@ -28,7 +28,7 @@ for fmt in html stix misp dot; do
 done
 "$BIN" --dump html worked --no-defang > "$T/nodefang.html"
 same golden_html_no_defang "$T/nodefang.html" "$G/worked-no-defang.html"
-expect html_no_defang_keeps_value "<code>www\.dnautik\.com</code>" "$T/nodefang.html"
+expect html_no_defang_keeps_value "<code>www\.<wbr>dnautik\.<wbr>com</code>" "$T/nodefang.html"
 expect html_defangs_by_default "<code>www\[\.\]dnautik\[\.\]com</code>" "$T/worked.html"
 
 # Valid JSON, strictly UTF-8, for both JSON formats.
@@ -148,7 +148,7 @@ if [ -f "$DEMO/urlhaus.csv" ] && "$CHOUSA" import --help > /dev/null 2>&1; then
 	expect cli_dot_names_family 'win\.emotet' "$T/cli.dot"
 	"$CHOUSA" --db "$db" investigate --sources local --format html \
 	    --no-defang 'www[.]dnautik[.]com' > "$T/nd.html" 2> /dev/null
-	expect cli_html_no_defang '<h2>.*<code>www\.dnautik\.com</code>' "$T/nd.html"
+	expect cli_html_no_defang '<h2>.*<code>www\.<wbr>dnautik\.<wbr>com</code>' "$T/nd.html"
 	if python3 - "$T/cli.stix" "$T/cli.misp" > "$T/py.out" 2>&1 <<'PY'
 import json, sys
 b = json.load(open(sys.argv[1], encoding="utf-8"))

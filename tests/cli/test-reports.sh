@@ -34,7 +34,7 @@ if python3 "$CHECK" defanged text "$T/nd.text" "$T/r.jsonl" > /dev/null 2>&1
 then not_ok defang_checker_catches_live "--no-defang passed"
 else ok defang_checker_catches_live; fi
 # The HTML conclusion, which the page said was defanged and was not.
-expect html_conclusion_defanged '<section class="conclusion"><h3>Conclusion</h3><p><code>|<p>www\[\.\]dnautik\[\.\]com is listed' "$T/r.html"
+expect html_conclusion_defanged '<section class="conclusion"><h3>Conclusion</h3><p><code>|<p>www\[\.\]<wbr>dnautik\[\.\]<wbr>com is listed' "$T/r.html"
 refute html_conclusion_no_live 'class="conclusion".*[^[]www\.dnautik\.com' "$T/r.html"
 # A reference site named in a sentence stays as written.
 expect text_sentence_defanged '^  www\[\.\]dnautik\[\.\]com is listed by URLhaus, ThreatFox and Imported lists' "$T/r.text"

@@ -19,7 +19,8 @@
 #     Sources' dates do not break; the report's aliases read as a list.
 #  7. A link's online=1 reads the store (a page of another port or
 #     subdomain can make a browser follow it); the report's button, a POST
-#     with the CSRF token, asks the online services.
+#     with the CSRF token, asks the online services and redirects to the
+#     report kept for a GET (test-serve-web-online counts its requests).
 #  8. Errors: a path no route has is the web's page with its bar (the
 #     API's stays JSON); GET /logout offers the form; a parameter unknown
 #     or given twice is a 400 naming it; Back goes back.
@@ -78,7 +79,7 @@ n_before=$(grep -c '"what":"web: triage"' audit.log)
 get again "$TO"
 code_is triage_get_200 again 200
 expect triage_get_shows_the_table '<table id="triage">' again.html
-expect triage_get_shows_the_rows '<code>hxxp[^<]*www\[\.\]dnautik\[\.\]com/x</code>' again.html
+expect triage_get_shows_the_rows '<code>hxxp[^<]*<wbr>www\[\.\]<wbr>dnautik\[\.\]<wbr>com/<wbr>x</code>' again.html
 expect triage_get_has_the_form_again 'id="triage-form"' again.html
 expect triage_rows_link_back "href=\"/report\\?q=[^\"]*&amp;from=$ID\"" again.html
 get reload "$TO"
@@ -98,6 +99,23 @@ get bogus "/triage?r=AAAAAAAAAAAAAAAAAAAAAA"
 code_is triage_unknown_404 bogus 404
 get bare /triage
 code_is triage_bare_redirects bare 303
+# The table is the CLI's triage, row for row: a mixed paste (an e-mail's
+# header and body, verdicts of each kind, a recipient left out) comes in
+# the order `chousa investigate --extract` ranks it.
+{ cat "$TESTS/../demo/alert.eml"; echo "also 8.8.8.8, www.google.com, dnautik.com and http://www.dnautik.com/"; } > mixed.txt
+"$CHOUSA" investigate --extract --brief --offline --format json mixed.txt > mixed.json 2> /dev/null
+postf mixed /triage jar --data-urlencode "text@mixed.txt" -L
+python3 - mixed.json mixed.html > order.out <<'PY'
+import json, re, sys, urllib.parse
+cli = [r["indicator"] for r in json.load(open(sys.argv[1]))["triage"]["rows"]]
+page = open(sys.argv[2]).read()
+web = [urllib.parse.unquote(q) for q in
+       re.findall(r'<tr class="row-[a-z]*"><td>.*?href="/report\?q=([^&"]*)', page)]
+print("same" if cli == web and len(cli) >= 8 else "cli %s web %s" % (cli, web))
+PY
+[ "$(cat order.out)" = same ] && ok triage_order_is_the_clis || not_ok triage_order_is_the_clis "$(cat order.out)"
+expect triage_left_out_row '<tr class="row-left"><td><span class="badge v-left">left out</span></td><td><a href="/report\?q=finance%40example.org[^>]*><code>finance\[@\]<wbr>example\[\.\]<wbr>org</code></a> <small>\(To\)</small></td><td>email</td><td></td><td></td><td>a recipient of the message: not investigated</td></tr>' mixed.html
+[ "$(grep -A1 'class="row-left"' mixed.html | tail -n 1)" = '</tbody></table></div>' ] && ok triage_left_out_row_last || not_ok triage_left_out_row_last "$(grep -A1 'class="row-left"' mixed.html | head -c 300)"
 
 # ---- 2. the report in the app ----
 get rep "/report?q=www.dnautik.com&from=$ID"
@@ -228,10 +246,12 @@ expect report_offers_the_online_button '<form method="post" action="/report" id=
 get onlr '/report?q=www.dnautik.com' jar
 refute read_role_has_no_online_button 'id="report-online"' onlr.html
 postf onp /report jarinv --data-urlencode q=www.dnautik.com --data-urlencode online=1
-code_is report_online_post_200 onp 200
+code_is report_online_post_303 onp 303
 sleep 0.3
 expect online_post_goes_online '"method":"POST","path":"/report","what":"web: report online".*"online_requests":[0-9]' audit.log
-refute online_post_no_button_again 'id="report-online"' onp.html
+get onp2 "$(header onp Location)" jarinv
+code_is report_online_get_200 onp2 200
+refute online_post_no_button_again 'id="report-online"' onp2.html
 curl -s -b jarinv -H "Origin: $URL" -o onf.html -w '%{http_code}' --data-urlencode csrf=forged --data-urlencode q=www.dnautik.com --data-urlencode online=1 "$URL/report" > onf.code
 [ "$(cat onf.code)" = 403 ] && ok online_post_forged_csrf_403 || not_ok online_post_forged_csrf_403 "$(cat onf.code)"
 postf tonl /triage jarinv --data-urlencode 'text=www.dnautik.com' --data-urlencode online=1

@@ -96,7 +96,7 @@ check md_triage 1 inv --format md www.dnautik.com 162.243.103.0/24
 expect md_triage_table '^\| malicious \| `www\[\.\]dnautik\[\.\]com` \| Emotet \| 9[0-9]% \| listed by URLhaus, ThreatFox and Imported lists \|$' "$T/out"
 check html_triage 1 inv --format html www.dnautik.com 162.243.103.0/24
 expect html_triage_section '<section class="triage"><h2>Triage of 2 inputs</h2>' "$T/out"
-expect html_triage_links '<a href="#report-1"><code>www\[\.\]dnautik\[\.\]com</code></a>' "$T/out"
+expect html_triage_links '<a href="#report-1"><code>www\[\.\]<wbr>dnautik\[\.\]<wbr>com</code></a>' "$T/out"
 refute html_no_overview '<section class="overview">' "$T/out"
 check json_no_triage_line 1 inv --format json www.dnautik.com 162.243.103.0/24
 [ "$(wc -l < "$T/out")" -eq 2 ] && ok json_reports_only ||

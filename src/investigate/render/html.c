@@ -26,16 +26,17 @@ struct html_state {
 
 static const char style[] =
     "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"
-    "margin:0;color:#111827;background:#f9fafb}"
+    "margin:0;color:#111827;background:#f9fafb;overflow-wrap:break-word}"
     "header,main,footer{max-width:1100px;margin:0 auto;padding:0 16px}"
     "header h1{font-size:22px;margin:18px 0 2px}"
     ".meta,footer{color:#6b7280;font-size:12px}"
     "section.report{background:#fff;border:1px solid #e5e7eb;"
     "border-radius:8px;margin:16px 0;padding:4px 18px 14px}"
-    "h2{font-size:18px;word-break:break-all}"
+    "h2{font-size:18px;overflow-wrap:break-word}"
     "h3{font-size:15px;margin:16px 0 6px}"
     "code{font:12px ui-monospace,monospace;background:#f3f4f6;"
-    "padding:1px 4px;border-radius:3px;word-break:break-all}"
+    "padding:1px 4px;border-radius:3px;overflow-wrap:break-word}"
+    "a{overflow-wrap:break-word}"
     ".badge{display:inline-block;padding:2px 8px;border-radius:10px;"
     "font-size:12px;font-weight:600;text-transform:uppercase;color:#fff}"
     ".v-malicious{background:#b91c1c}.v-suspicious{background:#c2410c}"
@@ -53,14 +54,23 @@ static const char style[] =
     ".graph{overflow-x:auto}.graph svg{background:#fff;border:1px solid "
     "#e5e7eb;border-radius:6px}"
     ".note{color:#6b7280;font-size:12px}"
-    "pre{margin:2px 0 8px;white-space:pre-wrap;word-break:break-all}"
+    "pre{margin:2px 0 8px;white-space:pre-wrap;overflow-wrap:break-word}"
     ".tlp{display:inline-block;margin:14px 0 0;padding:2px 10px;"
     "font-weight:700;background:#000;border-radius:4px}"
     ".tlp-clear{color:#fff}.tlp-green{color:#33ff00}"
     ".tlp-amber{color:#ffc000}.tlp-red{color:#ff2b2b}"
     ".v-left{background:#9ca3af}"
     /* The overview is written last but shown first. */
-    "main{display:flex;flex-direction:column}.overview{order:-1}";
+    "main{display:flex;flex-direction:column}.overview{order:-1}"
+    /* A flex item may be narrower than its table, which then scrolls. */
+    "main>*{min-width:0}"
+    /*
+     * On a phone a wide table scrolls in its own box, and the next
+     * steps' terms stack over their commands, so the page is never wider
+     * than the screen.
+     */
+    "@media (max-width:800px){table{display:block;overflow-x:auto;"
+    "max-width:100%}dl{display:block}dd{margin:0 0 6px}}";
 
 /* ---- small writers ---- */
 
@@ -73,14 +83,16 @@ esc(struct chousa_buf *out, const char *s)
 
 /*
  * Untrusted free text (a reason, a sentence, a feed's string): escaped,
- * and every indicator in it defanged when the caller asked.
+ * and every indicator in it defanged when the caller asked; a line may
+ * break between the labels of an indicator in it, not inside one.
  */
 static void
 txt(struct chousa_render *r, const char *s)
 {
 	struct html_state *st = r->state;
 
-	render_esc_sentence(r, chousa_esc_html, &st->tmp, st->rep, s);
+	render_esc_sentence(r, chousa_esc_html_breakable, &st->tmp, st->rep,
+	    s);
 }
 
 /* An indicator value, defanged when the caller asked, in <code>. */
@@ -90,7 +102,7 @@ ind(struct chousa_render *r, const char *value)
 	struct html_state *st = r->state;
 
 	chousa_buf_adds(r->out, "<code>");
-	render_esc_indicator(r, chousa_esc_html, &st->tmp, value);
+	render_esc_indicator(r, chousa_esc_html_breakable, &st->tmp, value);
 	chousa_buf_adds(r->out, "</code>");
 }
 
@@ -697,7 +709,7 @@ overview_row(struct chousa_render *r, const struct chousa_report *rep)
 		render_indicator(r, &st->tmp, rep->ind.value);
 	else
 		chousa_buf_adds(&st->tmp, rep->input != NULL ? rep->input : "");
-	chousa_esc_html(o, st->tmp.data, st->tmp.len);
+	chousa_esc_html_breakable(o, st->tmp.data, st->tmp.len);
 	chousa_buf_adds(o, "</code></td><td>");
 	if (rep->family != NULL) {
 		esc(o, rep->family->name != NULL ? rep->family->name :
@@ -840,7 +852,7 @@ html_triage(struct chousa_render *r, const struct chousa_triage *t,
 			render_indicator(r, &st->tmp, row->value);
 		else
 			chousa_buf_adds(&st->tmp, row->input);
-		chousa_esc_html(out, st->tmp.data, st->tmp.len);
+		chousa_esc_html_breakable(out, st->tmp.data, st->tmp.len);
 		chousa_buf_adds(out, "</code>");
 		if (!row->left_out)
 			chousa_buf_adds(out, "</a>");
