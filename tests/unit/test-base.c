@@ -118,6 +118,18 @@ test_esc(void)
 	T_STREQ("html_escapes_script",
 	    esc(chousa_esc_html, "<script>alert('x')</script>&"),
 	    "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;");
+	T_STREQ("html_breakable_between_labels_and_segments",
+	    esc(chousa_esc_html_breakable, "hxxp[:]//evil[.]example.com/a?b=c"),
+	    "hxxp[:]//<wbr>evil[.]<wbr>example.<wbr>com/<wbr>a?<wbr>b=<wbr>c");
+	T_STREQ("html_breakable_never_inside_a_word",
+	    esc(chousa_esc_html_breakable, "wp-content/uploads"),
+	    "wp-content/<wbr>uploads");
+	T_STREQ("html_breakable_escapes_each_piece",
+	    esc(chousa_esc_html_breakable, "<b>.x&y=<i>"),
+	    "&lt;b&gt;.<wbr>x&amp;<wbr>y=&lt;i&gt;");
+	T_STREQ("html_breakable_keeps_utf8_whole",
+	    esc(chousa_esc_html_breakable, "\xe8\xaa\xbf.\xe6\x9f\xbb.jp"),
+	    "\xe8\xaa\xbf.<wbr>\xe6\x9f\xbb.<wbr>jp");
 	T_STREQ("md_escapes_links", esc(chousa_esc_md, "[a](http://x)"),
 	    "\\[a\\]\\(http://x)");
 	T_STREQ("md_keeps_words", esc(chousa_esc_md, "malware_download, v1.2 "
