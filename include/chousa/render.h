@@ -43,7 +43,7 @@ struct chousa_lookup {
  * and benign lists from one snapshot of the store; an e-mail address's
  * domain too, its records matching as its host.  With records or a
  * known-benign list, the verdict is an offline investigation's from the
- * store's own sources (about a millisecond), under cfg's settings (its
+ * store's own sources (a fraction of a millisecond), under cfg's settings (its
  * [freshness], as `chousa investigate` reads them; NULL: the defaults);
  * with neither, unknown.  CHOUSA_EPARSE (with the reason in err) when
  * text is not an indicator; other codes when the store cannot be read.
