@@ -84,6 +84,12 @@ status_is rest_not_with_offline 400
 http POST /api/v1/investigate "$INV" '{"indicator":"www.dnautik.com","cache_only":true,"refresh":true}'
 status_is rest_not_with_refresh 400
 
+# The CLI through the server: --cache-only is sent as cache_only.
+CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" investigate --json \
+    --cache-only --sources virustotal www.dnautik.com > client.json 2> client.err
+vt client.json > client.vt
+expect client_cache_only_cached "^hit - cached at" client.vt
+
 # ---- MCP, a read token ----
 mcp() {
 	curl -s -o "$1" -H "Authorization: Bearer $READ" \
