@@ -886,6 +886,8 @@ investigate_options(const struct cli_cmd *self, int argc, char **argv,
 			chousa_jw_kbool(&rm->w, name, 1);
 		else if (strcmp(name, "no-defang") == 0)
 			chousa_jw_kbool(&rm->w, "no_defang", 1);
+		else if (strcmp(name, "cache-only") == 0)
+			chousa_jw_kbool(&rm->w, "cache_only", 1);
 		else if (strcmp(name, "depth") == 0 ||
 		    strcmp(name, "max-samples") == 0 ||
 		    strcmp(name, "budget") == 0) {

@@ -20,7 +20,8 @@
 enum {
 	OPT_FORMAT = 256, OPT_NO_DEFANG, OPT_DEPTH, OPT_MAX_SAMPLES, OPT_AT,
 	OPT_OFFLINE, OPT_SOURCES, OPT_EXHAUSTIVE, OPT_REFRESH, OPT_EXTRACT,
-	OPT_BUDGET, OPT_BRIEF, OPT_ALL, OPT_TLP, OPT_WIDTH, OPT_JSON
+	OPT_BUDGET, OPT_BRIEF, OPT_ALL, OPT_TLP, OPT_WIDTH, OPT_JSON,
+	OPT_CACHE_ONLY
 };
 
 #define BATCH		256
@@ -54,6 +55,13 @@ static const struct cli_opt investigate_opts[] = {
 	    "whether the indicator was listed and online then." },
 	{ OPT_OFFLINE, "offline", NULL, "Use the local store only; no "
 	    "network connection is made at all." },
+	{ OPT_CACHE_ONLY, "cache-only", NULL, "Let the online sources answer "
+	    "from the online cache alone (what earlier online runs, a "
+	    "colleague's on a team server too, already paid for): no "
+	    "network connection, no quota, no key needed.  A source with no "
+	    "cached answer is skipped 'not in the online cache', never "
+	    "'not listed'; a cached answer is marked cached, with when it "
+	    "was fetched.  Not with --offline or --refresh." },
 	{ OPT_SOURCES, "sources", "LIST", "Ask only these sources, comma "
 	    "separated; 'local' and 'online' name the groups (see chousa "
 	    "sources)." },
@@ -353,6 +361,7 @@ parse_options(const struct cli_cmd *self, int argc, char **argv,
 				    "as a time", arg);
 			break;
 		case OPT_OFFLINE:	io->offline = 1; break;
+		case OPT_CACHE_ONLY:	io->cache_only = 1; break;
 		case OPT_SOURCES:	io->sources = arg; break;
 		case OPT_EXHAUSTIVE:	io->exhaustive = 1; break;
 		case OPT_REFRESH:	io->refresh = 1; break;
@@ -371,6 +380,11 @@ parse_options(const struct cli_cmd *self, int argc, char **argv,
 			break;
 		}
 	}
+	/* --offline reads the store alone; --refresh asks the services. */
+	if (io->cache_only && (io->offline || io->refresh))
+		cli_usage_error(self, "--cache-only reads the online cache "
+		    "without a connection: not with --%s",
+		    io->offline ? "offline" : "refresh");
 }
 
 /* A file (or '-', stdin) of inputs: lines, or text to extract from. */
@@ -455,7 +469,7 @@ open_context(struct chousa_ctx **ctx, struct chousa_store **st,
 	struct chousa_err err = { 0 };
 
 	*cfg = cli_load_config();
-	if (!io->offline && chousa_http_insecure(*cfg))
+	if (!io->offline && !io->cache_only && chousa_http_insecure(*cfg))
 		cli_warn("warning: TLS verification is off");
 	if (access(cli_db_path(), F_OK) != 0)
 		cli_warn("no store at '%s': local sources will fail (run "
@@ -690,6 +704,11 @@ const struct cli_cmd cmd_investigate = {
 	"([feeds] malpedia_url, else the malpedia base URL) and cached for a "
 	"week, and the notes say so; offline, a built-in alias list stands "
 	"in.\n\n"
+	"Online answers are cached in the store (chousa cache).  "
+	"--cache-only shows what the cache already knows without spending "
+	"anything: each online source answers from it as an online run "
+	"would (an answer past its ttl is not used, and the reason says "
+	"when it was fetched), or is skipped 'not in the online cache'.\n\n"
 	"Exit status: 0 when nothing is malicious or suspicious, 1 when "
 	"something is, 2 for an unknown format or source name, 3 when an "
 	"input is not an indicator (even when another is malicious), 4 when "
@@ -698,6 +717,7 @@ const struct cli_cmd cmd_investigate = {
 	"chousa investigate 'www[.]dnautik[.]com'\n"
 	"chousa investigate --format json -f iocs.txt > report.jsonl\n"
 	"chousa investigate --extract --brief phishing-mail.eml\n"
+	"chousa investigate --cache-only 'www[.]dnautik[.]com'\n"
 	"chousa investigate --format md --tlp amber -f iocs.txt > ticket.md\n"
 	"chousa investigate --at '2024-03-13 18:49' 162.243.103.246",
 	NULL,

@@ -238,6 +238,8 @@ void	chousa_query_done(struct chousa_query *q);
 /* Whether the run may not touch the network / must bypass the cache. */
 int	chousa_ctx_offline(const struct chousa_ctx *ctx);
 int	chousa_ctx_refresh(const struct chousa_ctx *ctx);
+/* Whether online sources answer from the cache alone (opts cache_only). */
+int	chousa_ctx_cache_only(const struct chousa_ctx *ctx);
 /* Who pays for the run's online requests, or NULL. */
 const struct chousa_payer *chousa_ctx_payer(const struct chousa_ctx *ctx);
 
@@ -298,6 +300,14 @@ struct chousa_payer {
 struct chousa_investigate_opts {
 	int		 offline;	/* no http handle at all: no socket */
 	int		 refresh;	/* bypass the response cache */
+	/*
+	 * Online sources answer from the online cache only, as fresh as an
+	 * online run would take it: no http handle (offline is implied), no
+	 * quota, no payer, no key needed.  A source with no cached answer
+	 * is skipped "not in the online cache" (never a miss).  Overrides
+	 * refresh.
+	 */
+	int		 cache_only;
 	int		 exhaustive;	/* ask costly sources after a settled
 					 * verdict too */
 	int		 depth;		/* pivot hops; 0: 2, < 0: none, max 5 */

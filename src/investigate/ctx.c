@@ -98,6 +98,11 @@ chousa_ctx_new(struct chousa_ctx **out, struct chousa_store *st,
 		ctx->opts.max_samples = INV_DEFAULT_SAMPLES;
 	if (ctx->opts.budget <= 0)
 		ctx->opts.budget = INV_DEFAULT_BUDGET;
+	/* The cache is read through the store: no socket is ever needed. */
+	if (ctx->opts.cache_only) {
+		ctx->opts.offline = 1;
+		ctx->opts.refresh = 0;
+	}
 	ctx->opts.sources = NULL;	/* not kept: borrowed */
 	ctx->opts.http = NULL;
 	ctx->store = st;
@@ -214,6 +219,12 @@ int
 chousa_ctx_refresh(const struct chousa_ctx *ctx)
 {
 	return ctx->opts.refresh;
+}
+
+int
+chousa_ctx_cache_only(const struct chousa_ctx *ctx)
+{
+	return ctx->opts.cache_only;
 }
 
 const struct chousa_payer *

@@ -255,6 +255,9 @@ inv_skip_reason(struct chousa_ctx *ctx, const struct chousa_source *src,
 	if (online && !chousa_config_get_bool(ctx->cfg, src->name, "enabled",
 	    1))
 		return "disabled in the config";
+	/* From the cache alone, a key is no matter: nothing is sent. */
+	if (online && ctx->opts.cache_only)
+		return NULL;
 	if (online && ctx->http == NULL)
 		return "offline";
 	has_key = chousa_ctx_key(ctx, src) != NULL;
@@ -400,8 +403,12 @@ ask_all(struct chousa_ctx *ctx, struct inv_item *it, unsigned stage,
 	int rc, pass;
 
 	for (pass = 0; pass < 2; pass++) {
-		/* Offline, every costly source is skipped anyway. */
-		if (pass == 1 && !ctx->opts.exhaustive && ctx->http != NULL) {
+		/*
+		 * Offline, every costly source is skipped anyway; from the
+		 * cache, the run settles as the online run that filled it.
+		 */
+		if (pass == 1 && !ctx->opts.exhaustive && (ctx->http != NULL ||
+		    ctx->opts.cache_only)) {
 			rc = settle(ctx, it, stage);
 			if (rc != CHOUSA_OK)
 				return rc;

@@ -113,6 +113,25 @@ cache_get(struct chousa_store *st, const char *source, const char *key,
 	return rc;
 }
 
+int64_t
+cache_expired_at(struct chousa_store *st, const char *source, const char *key,
+    int64_t now)
+{
+	sqlite3_stmt *s;
+	int64_t at = 0;
+
+	if (prep(st, "SELECT fetched_at FROM cache WHERE source = ?1 AND"
+	    " key = ?2 AND expires_at <= ?3", &s, NULL) != CHOUSA_OK)
+		return 0;
+	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		at = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return at;
+}
+
 int
 cache_put(struct chousa_store *st, const char *source, const char *key,
     long status, const char *body, size_t body_len, int64_t now, long ttl,

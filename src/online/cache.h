@@ -19,6 +19,12 @@ struct cache_entry {
 int	cache_get(struct chousa_store *st, const char *source,
 	    const char *key, int64_t now, struct cache_entry *out,
 	    struct chousa_err *err);
+/*
+ * When the expired answer for (source, key) was fetched, or 0 when none is
+ * kept (never cached, or pruned): why a cache-only run has no answer.
+ */
+int64_t	cache_expired_at(struct chousa_store *st, const char *source,
+	    const char *key, int64_t now);
 int	cache_put(struct chousa_store *st, const char *source,
 	    const char *key, long status, const char *body, size_t body_len,
 	    int64_t now, long ttl, struct chousa_err *err);

@@ -29,7 +29,7 @@ static const char *const extract_keys[] = {
 };
 static const char *const investigate_keys[] = {
 	"indicator", "indicators", "text", "format", "offline", "refresh",
-	"exhaustive", "no_defang", "color", "depth", "max_samples", "budget",
+	"cache_only", "exhaustive", "no_defang", "color", "depth", "max_samples", "budget",
 	"sources", "at", "brief", "width", "tlp", "all", "verbose", NULL
 };
 static const char *const token_keys[] = { "name", "role", "expires",
@@ -46,7 +46,8 @@ static const char *const extract_query[] = {
 	"types", "unique", "public_only", "defang", "format", NULL
 };
 static const char *const investigate_query[] = {
-	"+indicator", "text", "format", "offline", "refresh", "exhaustive",
+	"+indicator", "text", "format", "offline", "refresh", "cache_only",
+	"exhaustive",
 	"no_defang", "color", "depth", "max_samples", "budget", "sources",
 	"at", "brief", "width", "tlp", "all", "verbose", NULL
 };
@@ -613,7 +614,7 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 {
 	struct jnode *v = body;
 	const char *format, *sources, *at, *text, *tlp;
-	int bad = 0, offline, refresh, no_defang;
+	int bad = 0, offline, refresh, cache_only, no_defang;
 	size_t i, text_len = 0;
 
 	memset(j, 0, sizeof(*j));
@@ -666,10 +667,27 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 		return 0;
 	}
 	r->ctype = api_ctype(format);
-	/* A read token reads the store only: offline unless it may spend. */
-	offline = api_opt_bool(r, v, "offline",
-	    r->who.role < CHOUSA_ROLE_INVESTIGATE);
+	/* -1: not given (an error is -2). */
+	offline = api_opt_bool(r, v, "offline", -1);
+	if (offline == -2)
+		return 0;
 	refresh = api_opt_bool(r, v, "refresh", 0);
+	cache_only = refresh < 0 ? 0 : api_opt_bool(r, v, "cache_only", 0);
+	if (cache_only < 0)
+		return 0;
+	/* As investigate --cache-only: no connection, nothing to refresh. */
+	if (cache_only && (offline != -1 || refresh > 0)) {
+		req_error(r, 400, "'cache_only' reads the online cache without "
+		    "a connection: not with '%s'", refresh > 0 ? "refresh" :
+		    "offline");
+		return 0;
+	}
+	/*
+	 * A read token reads the store only: offline unless it may spend.
+	 * The cache alone spends nothing, so any role may read it.
+	 */
+	if (offline == -1)
+		offline = cache_only || r->who.role < CHOUSA_ROLE_INVESTIGATE;
 	j->io.exhaustive = api_opt_bool(r, v, "exhaustive", 0);
 	no_defang = api_opt_bool(r, v, "no_defang", 0);
 	j->ro.color = api_opt_bool(r, v, "color", 0);
@@ -699,6 +717,7 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 	}
 	j->io.offline = offline;
 	j->io.refresh = refresh;
+	j->io.cache_only = cache_only;
 	j->io.depth = (int)api_opt_int(r, v, "depth", 0, 5, 2, &bad);
 	if (!bad && j->io.depth == 0)
 		j->io.depth = -1;

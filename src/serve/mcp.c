@@ -58,7 +58,8 @@ static const char *const tools_json[] = {
 	"in a text, and return the verdict, the malware family and the evidence "
 	"with its sources.  Reads the local store; online services only with "
 	"online=true and a role that allows it, against the token's daily "
-	"budget.\","
+	"budget; cache_only=true reads what earlier online runs left in the "
+	"shared online cache instead, for any role, spending nothing.\","
 	"\"inputSchema\":{\"type\":\"object\",\"properties\":{"
 	"\"indicators\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},"
 	"\"minItems\":1,\"maxItems\":1000,\"description\":\"IPs, domains, URLs "
@@ -68,6 +69,11 @@ static const char *const tools_json[] = {
 	"all\"},"
 	"\"all\":{\"type\":\"boolean\",\"default\":false},"
 	"\"online\":{\"type\":\"boolean\",\"default\":false},"
+	"\"cache_only\":{\"type\":\"boolean\",\"default\":false,"
+	"\"description\":\"online services answer from the shared online "
+	"cache alone (marked cached, with when they were fetched); one not "
+	"cached is skipped, never a miss; no request, no quota; not with "
+	"online\"},"
 	"\"depth\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":5},"
 	"\"sources\":{\"type\":\"string\",\"description\":\"comma-separated "
 	"source names, or local / online\"},"
@@ -86,13 +92,14 @@ static const char *const tools_json[] = {
 	"\"type\":\"integer\"},\"hint\":{\"type\":[\"string\","
 	"\"null\"]}}},"
 	"\"online\":{\"type\":\"object\",\"description\":\"with "
-	"online=true: the online services' look-ups answered, failed and "
-	"skipped, and why they were skipped\",\"properties\":{"
+	"online=true or cache_only=true: the online services' look-ups "
+	"answered (from the cache too), failed and skipped, and why they "
+	"were skipped\",\"properties\":{"
 	"\"answered\":{\"type\":\"integer\"},\"failed\":{\"type\":"
 	"\"integer\"},\"skipped\":{\"type\":\"integer\"},"
 	"\"skipped_no_key\":{\"type\":\"integer\"},\"skipped_quota\":{"
 	"\"type\":\"integer\"},\"skipped_disabled\":{\"type\":"
-	"\"integer\"}}}}}") ","
+	"\"integer\"},\"skipped_not_cached\":{\"type\":\"integer\"}}}}}") ","
 	"\"annotations\":{\"readOnlyHint\":true,\"idempotentHint\":true,"
 	"\"openWorldHint\":true}}",
 	"{\"name\":\"lookup\",\"title\":\"Look indicators up\","
@@ -1092,6 +1099,13 @@ investigate_job(struct chousa_arena *a, const struct jnode *schema,
 	rp->note->inputs = j->inputs;
 	rp->note->n_inputs = j->n_inputs;
 	j->io.offline = jt_bool(args, "online") != 1;
+	/* The cache alone spends nothing: any role may read it. */
+	j->io.cache_only = jt_bool(args, "cache_only") == 1;
+	if (j->io.cache_only && !j->io.offline) {
+		tool_error(rp, "cache_only reads the online cache without a "
+		    "connection: not with online=true");
+		return 0;
+	}
 	if (!j->io.offline && !may_online) {
 		tool_error(rp, "online look-ups are not allowed here: "
 		    "this token's role reads the store only (or chousa mcp "
@@ -1123,7 +1137,8 @@ investigate_job(struct chousa_arena *a, const struct jnode *schema,
 
 /* What the online services did in an investigation, from its reports. */
 struct online_tally {
-	size_t	answered, failed, skipped, no_key, quota, disabled;
+	size_t	answered, failed, skipped, no_key, quota, disabled,
+		not_cached;
 };
 
 /*
@@ -1181,6 +1196,9 @@ online_count(const struct chousa_buf *reports, struct online_tally *t)
 					t->quota++, t->skipped++;
 				else if (strncmp(r, "disabled", 8) == 0)
 					t->disabled++, t->skipped++;
+				else if (strncmp(r, "not in the online cache",
+				    23) == 0)
+					t->not_cached++, t->skipped++;
 			}
 		}
 		jt_free(rep);
@@ -1203,9 +1221,14 @@ skipped_words(struct chousa_buf *b, const struct online_tally *t)
 		    "budget", sep, t->quota);
 		sep = ", ";
 	}
-	if (t->disabled > 0)
+	if (t->disabled > 0) {
 		chousa_buf_addf(b, "%s%zu disabled in the config", sep,
 		    t->disabled);
+		sep = ", ";
+	}
+	if (t->not_cached > 0)
+		chousa_buf_addf(b, "%s%zu not in the online cache", sep,
+		    t->not_cached);
 }
 
 /* Where the answers came from, in chousa's words, for the model's text. */
@@ -1213,11 +1236,12 @@ static void
 asked_words(struct chousa_buf *b, const struct invjob *j,
     const struct online_tally *t)
 {
-	if (j->io.offline) {
+	if (j->io.offline && !j->io.cache_only) {
 		chousa_buf_adds(b, "local store only");
 		return;
 	}
-	chousa_buf_adds(b, "local store; ");
+	chousa_buf_adds(b, j->io.cache_only ? "local store and the online "
+	    "cache only (no request, no quota); " : "local store; ");
 	if (t->answered == 0 && t->failed == 0 && t->skipped == 0) {
 		chousa_buf_adds(b, "no online service was needed or answers "
 		    "these indicators");
@@ -1226,8 +1250,9 @@ asked_words(struct chousa_buf *b, const struct invjob *j,
 	if (t->answered == 0 && t->failed == 0)
 		chousa_buf_adds(b, "no online service was asked");
 	else
-		chousa_buf_addf(b, "online services answered %zu look-up%s",
-		    t->answered, t->answered == 1 ? "" : "s");
+		chousa_buf_addf(b, "online services answered %zu look-up%s%s",
+		    t->answered, t->answered == 1 ? "" : "s",
+		    j->io.cache_only ? " from the cache" : "");
 	if (t->failed > 0)
 		chousa_buf_addf(b, ", %zu failed", t->failed);
 	if (t->skipped > 0) {
@@ -1341,7 +1366,7 @@ investigate_answer(struct reply *rp, struct invjob *j)
 	chousa_jw_kstr(&w, "hint", j->n_left > 0 ? "all=true investigates "
 	    "them" : NULL);
 	chousa_jw_object_end(&w);
-	if (!j->io.offline) {
+	if (!j->io.offline || j->io.cache_only) {
 		chousa_jw_key(&w, "online");
 		chousa_jw_object(&w);
 		chousa_jw_kuint(&w, "answered", ot.answered);
@@ -1350,6 +1375,7 @@ investigate_answer(struct reply *rp, struct invjob *j)
 		chousa_jw_kuint(&w, "skipped_no_key", ot.no_key);
 		chousa_jw_kuint(&w, "skipped_quota", ot.quota);
 		chousa_jw_kuint(&w, "skipped_disabled", ot.disabled);
+		chousa_jw_kuint(&w, "skipped_not_cached", ot.not_cached);
 		chousa_jw_object_end(&w);
 	}
 	chousa_jw_object_end(&w);

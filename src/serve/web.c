@@ -984,8 +984,9 @@ triage_table(struct sreq *r, struct chousa_buf *b, const char *kept)
 	size_t i;
 
 	/*
-	 * Its links open the report from the store (what this triage asked
-	 * online is in it now); the report's own button goes online again.
+	 * Its links open the report from the store and the online cache
+	 * (what this triage asked online is in it now); the report's own
+	 * button goes online again.
 	 */
 
 	chousa_buf_init(&d, 1 << 16);
@@ -1263,9 +1264,11 @@ online_form(struct sreq *r, struct chousa_buf *b, const char *q,
 		html(b, back);
 		chousa_buf_adds(b, "\">");
 	}
-	chousa_buf_adds(b, "This report is from the team's store.  <button "
-	    "type=\"submit\">Ask the online services too</button> (spends "
-	    "your online budget, and sends the indicator to them)</form>");
+	chousa_buf_adds(b, "This report is from the team's store and the "
+	    "answers online services already gave (marked cached, with their "
+	    "date).  <button type=\"submit\">Ask the online services "
+	    "too</button> (spends your online budget, and sends the indicator "
+	    "to them)</form>");
 }
 
 /*
@@ -1391,7 +1394,7 @@ finish_report(struct sreq *r)
 /*
  * GET /report?r=ID: the online report its session's POST kept, shown
  * again without a job (no service asked, no quota spent); 0 when it is
- * not kept (any more: a restart forgets it), and the store's report
+ * not kept (any more: a restart forgets it), and the cache-only report
  * follows, with its button to ask online again.
  */
 static int
@@ -1426,7 +1429,9 @@ h_report(struct sreq *r)
 	/*
 	 * Online from the report's button only (a POST with the session's
 	 * CSRF token): a link's online=1, which a page of another port or
-	 * subdomain of this site can have a browser follow, reads the store.
+	 * subdomain of this site can have a browser follow, reads the store
+	 * and the online cache, which spends nothing and sends nothing: so
+	 * every analyst sees what a colleague's online run already paid for.
 	 */
 	online = flag(r, "online", post ? req_form(r, "online") :
 	    req_arg(r, "online"));
@@ -1443,6 +1448,7 @@ h_report(struct sreq *r)
 	j->n_inputs = 1;
 	j->renderer = chousa_renderer_find("html");
 	j->ro.defang = 1;
+	j->io.cache_only = !online;
 	return page_submit(r, j, online, finish_report);
 }
 

@@ -5,7 +5,8 @@
 # answers with a 303 to GET /report?q=...&r=ID, which shows that report
 # again, its online answers in it, as often as it is loaded, without a
 # request to any service nor a unit of the token's quota; another session
-# gets the store's report for that URL, and a forged POST is refused.
+# gets the cache-only report for that URL (the answers just paid for,
+# marked cached), and a forged POST is refused.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop; [ -n "${REPLAY:-}" ] && kill "$REPLAY" 2> /dev/null' EXIT INT TERM
@@ -60,10 +61,11 @@ sleep 1
 [ "$(spent ivan)" = "$q_post" ] && ok online_get_spends_no_quota || not_ok online_get_spends_no_quota "$q_post then $(spent ivan)"
 expect online_post_audited '"method":"POST","path":"/report","what":"web: report online","status":303' audit.log
 
-# Another session's GET of the same URL: the store's report, no request.
+# Another session's GET of the same URL: the cache-only report, no request.
 curl -s -b jar2 -D other.h -o other.html "$URL$TO"
 [ "$(code other)" = 200 ] && ok other_session_gets_the_store_report || not_ok other_session_gets_the_store_report "HTTP $(code other)"
 expect other_session_offered_the_button 'id="report-online"' other.html
+expect other_session_sees_the_cached_answer 'virustotal answered from the cache' other.html
 [ "$(sent)" = "$n_post" ] && ok other_session_asks_no_service || not_ok other_session_asks_no_service "$n_post then $(sent) requests"
 
 # A forged POST is refused, and asks nothing.

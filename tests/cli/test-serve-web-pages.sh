@@ -17,7 +17,7 @@
 #     opening an admin page is refused for its role, not as "no session".
 #  5. Look-up defanged, with a hint when empty; Help explains verdicts;
 #     Sources' dates do not break; the report's aliases read as a list.
-#  7. A link's online=1 reads the store (a page of another port or
+#  7. A link's online=1 reads the store and the online cache only (a page of another port or
 #     subdomain can make a browser follow it); the report's button, a POST
 #     with the CSRF token, asks the online services and redirects to the
 #     report kept for a GET (test-serve-web-online counts its requests).

@@ -270,7 +270,8 @@ record_error(struct online_q *oq, const char *msg)
 {
 	struct chousa_store *st;
 
-	if (oq->fake)
+	/* A cache-only run writes nothing: it only reads what others paid. */
+	if (oq->fake || chousa_ctx_cache_only(oq->q->ctx))
 		return;
 	st = chousa_ctx_store(oq->q->ctx);
 	if (st == NULL)
@@ -829,6 +830,34 @@ build(struct online_call *c, const struct online_req *req)
 	return 1;
 }
 
+/*
+ * A cache-only run without the answer: skipped, never a miss (an answer
+ * we do not have is no evidence).  An expired answer is not used, as an
+ * online run would not use it; the reason says when it was fetched.
+ */
+static void
+not_cached(struct online_call *c, struct chousa_store *st)
+{
+	struct online_q *oq = c->oq;
+	const char *why = "not in the online cache";
+	int64_t at = st != NULL ? cache_expired_at(st, oq->q->source->name,
+	    c->cache_key, (int64_t)time(NULL)) : 0;
+
+	if (at != 0) {
+		char when[32];
+
+		chousa_time_format(at, when, sizeof(when));
+		why = chousa_arena_printf(oq->a, "not in the online cache "
+		    "(the answer fetched %s is past its ttl)", when);
+		if (why == NULL)
+			why = "not in the online cache";
+	}
+	if (c->req.optional)
+		call_fail(c, why);
+	else
+		skip(oq, why, 0);
+}
+
 void
 online_call(struct online_q *oq, const struct online_req *req,
     online_fn fn, void *arg)
@@ -863,6 +892,10 @@ online_call(struct online_q *oq, const struct online_req *req,
 		deliver(c, ce.status, ce.body, ce.body_len, NULL, 1,
 		    ce.fetched_at);
 		mem_free(ce.body);
+		goto end;
+	}
+	if (chousa_ctx_cache_only(oq->q->ctx)) {
+		not_cached(c, st);
 		goto end;
 	}
 	/* Offline, online_begin skipped the source (inv_skip_reason). */
