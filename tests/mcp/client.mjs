@@ -184,7 +184,7 @@ try {
     JSON.stringify(r.structuredContent));
   await refusedArg("investigate_unknown_argument_refused",
     { indicators: ["1.1.1.1"], bogus: true }, "investigate",
-    /^investigate takes no argument by that name.*; it takes indicators, text, all, online, depth, sources, at\./)();
+    /^investigate takes no argument by that name.*; it takes indicators, text, all, online, cache_only, depth, sources, at\./)();
   await refusedArg("investigate_misspelt_online_refused",
     { indicators: ["www.dnautik.com"], ofline: true }, "investigate",
     /did you mean 'online'\?/)();
