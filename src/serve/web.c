@@ -996,7 +996,8 @@ triage_table(struct sreq *r, struct chousa_buf *b, const char *kept)
 	    "class=\"filter\" for=\"triage-filter\">Filter</label><input "
 	    "type=\"text\" id=\"triage-filter\" placeholder=\"evil.example, "
 	    "emotet\"></p>\n", j->n_inputs, j->n_inputs == 1 ? "" :
-	    "s", online ? "store and online services" : "the store only");
+	    "s", online ? "store and online services" : "the store and the "
+	    "online cache");
 	if (j->n_left > 0)
 		chousa_buf_addf(b, "<p>%zu indicator%s left out (e-mail "
 		    "recipients, reference sites), last in the table.</p>\n",
@@ -1140,7 +1141,10 @@ flag(struct sreq *r, const char *key, const char *v)
 
 /*
  * Start j, its inputs and renderer set, as a page asks: its output made
- * ready, its inputs audited, offline unless online and the role allows it.
+ * ready, its inputs audited, online when asked and the role allows it,
+ * else from the store and the online cache (what a colleague's online
+ * run paid for, spending nothing), so that a triage table and the
+ * reports it links to say the same.
  */
 static int
 page_submit(struct sreq *r, struct invjob *j, int online,
@@ -1152,6 +1156,7 @@ page_submit(struct sreq *r, struct invjob *j, int online,
 	for (i = 0; i < j->n_inputs; i++)
 		req_audit_input(r, j->inputs[i]);
 	j->io.offline = !online;
+	j->io.cache_only = !online;
 	if (!j->io.offline && r->who.role < CHOUSA_ROLE_INVESTIGATE)
 		return req_error(r, 403, "role '%s' reads the store only",
 		    chousa_role_name(r->who.role));
@@ -1448,7 +1453,6 @@ h_report(struct sreq *r)
 	j->n_inputs = 1;
 	j->renderer = chousa_renderer_find("html");
 	j->ro.defang = 1;
-	j->io.cache_only = !online;
 	return page_submit(r, j, online, finish_report);
 }
 
