@@ -1271,11 +1271,17 @@ cli_frame(struct sreq *r, int version, struct pieces *x)
 	int answered = r->status < 400 || r->answer_on_error;
 	const char *refusal = r->status >= 400 ? r->refusal : NULL;
 	size_t i, done = 0, at, last, len = output_len(r), off;
+	/*
+	 * A refusal's status is the HTTP status's, unless its handler named
+	 * a failure of its own (a token name taken: 409, yet bad input).
+	 */
+	int own = r->exit_status >= 0 && (answered ||
+	    r->exit_status > CHOUSA_EXIT_FOUND);
 
 	chousa_buf_init(&x->lines, SERVE_MAX_OUTPUT);
 	off = x->lines.len;
-	chousa_buf_addf(&x->lines, "chousa/%d %d\n", version, answered &&
-	    r->exit_status >= 0 ? r->exit_status : exit_for_status(r->status));
+	chousa_buf_addf(&x->lines, "chousa/%d %d\n", version, own ?
+	    r->exit_status : exit_for_status(r->status));
 	pieces_add(x, 0, off, x->lines.len - off);
 	for (i = 0; i < r->warn.n; i++) {
 		/* Output only when answered, and in order. */
