@@ -280,7 +280,6 @@ health_run(struct sreq *r, const struct chousa_source_row *rows, size_t n,
 	struct server *s = r->srv;
 	struct health h;
 	int64_t now = (int64_t)time(NULL);
-	char why[512];
 	int store;
 
 	memset(out, 0, sizeof(*out));
@@ -292,10 +291,8 @@ health_run(struct sreq *r, const struct chousa_source_row *rows, size_t n,
 		chousa_buf_addf(&h.detail, "the store cannot be read: %s",
 		    unreadable);
 		store = H_UNAVAILABLE;
-	} else {
-		store = storewatch_check(s, why, sizeof(why));
-		chousa_buf_adds(&h.detail, why);
-	}
+	} else
+		store = storewatch_check(s, &h.detail);
 	check_done(&h, "store", store);
 	/* Over a store gone, the feeds' and quotas' state says nothing. */
 	if (store != H_UNAVAILABLE) {

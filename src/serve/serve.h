@@ -1158,9 +1158,10 @@ void	storewatch_release(struct storewatch *w);
  * opened at the start (deleted, or replaced), H_DEGRADED when it cannot
  * be written (file or directory not writable by the server's user, disk
  * full, or the last write failed), else H_OK; why says what was found
- * (why may be NULL).  A change is said once in the server's log.
+ * (added to why, which may be NULL; never cut, however long the
+ * store's path).  A change is said once in the server's log.
  */
-int	storewatch_check(struct server *s, char *why, size_t size);
+int	storewatch_check(struct server *s, struct chousa_buf *why);
 /* A write to the store by the server ended with err (NULL: it worked). */
 void	storewatch_wrote(struct server *s, const struct chousa_err *err);
 

@@ -72,15 +72,24 @@ static const struct route *const route_tables[] = {
 void
 server_log(struct server *s, const char *fmt, ...)
 {
-	char msg[512];
+	char msg[1024], *long_msg = NULL;
 	va_list ap;
+	int n;
 
 	if (s->opts.log == NULL)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	s->opts.log(s->opts.log_arg, msg);
+	/* A line that names long paths is said whole, never cut. */
+	if (n >= (int)sizeof(msg) && (long_msg = mem_alloc((size_t)n + 1)) !=
+	    NULL) {
+		va_start(ap, fmt);
+		vsnprintf(long_msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	s->opts.log(s->opts.log_arg, long_msg != NULL ? long_msg : msg);
+	mem_free(long_msg);
 }
 
 static void
@@ -724,7 +733,8 @@ req_job_error(struct sreq *r, const struct chousa_err *err)
 int
 req_error(struct sreq *r, int status, const char *fmt, ...)
 {
-	char msg[300];
+	/* Room for a library's message, whose paths come whole. */
+	char msg[CHOUSA_ERR_MSG_SIZE + 256];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -1893,7 +1903,7 @@ handle(struct sreq *r)
 	r->env.st = server_store(r->srv, &err);
 	if (r->env.st == NULL) {
 		/* Gone under the server?  Said in its log at once. */
-		(void)storewatch_check(r->srv, NULL, 0);
+		(void)storewatch_check(r->srv, NULL);
 		req_error(r, 503, "the store cannot be opened: %s", err.msg);
 		return 0;
 	}

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -402,6 +403,30 @@ roll_back_journal(const char *path, int wait_ms, struct chousa_err *err)
 	return CHOUSA_OK;
 }
 
+/*
+ * SQLite opens a store and its -journal by their absolute paths, each at
+ * most its VFS's mxPathname bytes (512 on Unix); a longer one would fail
+ * as "unable to open database file", which names no cause.
+ */
+static int
+path_fits(const char *path, struct chousa_err *err)
+{
+	sqlite3_vfs *vfs = sqlite3_vfs_find(NULL);
+	char cwd[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (path[0] != '/' && getcwd(cwd, sizeof(cwd)) != NULL)
+		len += strlen(cwd) + 1;
+	len += sizeof("-journal") - 1;
+	if (vfs == NULL || len <= (size_t)vfs->mxPathname)
+		return CHOUSA_OK;
+	return chousa_errf(err, CHOUSA_EIO, "cannot open store '%s': its "
+	    "absolute path is %zu bytes, and SQLite opens at most %zu: give "
+	    "a shorter one (a symbolic link to its directory)", path,
+	    len - (sizeof("-journal") - 1), (size_t)vfs->mxPathname -
+	    (sizeof("-journal") - 1));
+}
+
 int
 chousa_store_open(struct chousa_store **out, const char *path,
     unsigned flags, struct chousa_err *err)
@@ -436,6 +461,8 @@ chousa_store_open_wait(struct chousa_store **out, const char *path,
 		    "store", path);
 		goto fail;
 	}
+	if ((rc = path_fits(path, err)) != CHOUSA_OK)
+		goto fail;
 	oflags = (flags & CHOUSA_STORE_READONLY) ? SQLITE_OPEN_READONLY :
 	    (flags & CHOUSA_STORE_NOCREATE) ? SQLITE_OPEN_READWRITE :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
