@@ -222,12 +222,13 @@ static void
 check_config(struct health *h, struct server *s)
 {
 	int64_t since;
-	char when[32];
+	char when[32], listen[sizeof(s->listen_refused)];
 	int ok;
 
 	pthread_mutex_lock(&s->cfg_lock);
 	ok = s->cfg_reload_ok;
 	since = s->cfg_loaded_at;
+	memcpy(listen, s->listen_refused, sizeof(listen));
 	pthread_mutex_unlock(&s->cfg_lock);
 	chousa_time_format(since, when, sizeof(when));
 	if (!ok)
@@ -236,7 +237,9 @@ check_config(struct health *h, struct server *s)
 		    "the one read at %s is in force", when);
 	else
 		chousa_buf_addf(&h->detail, "read at %s", when);
-	check_done(h, "config", ok ? H_OK : H_DEGRADED);
+	if (listen[0] != '\0')
+		chousa_buf_addf(&h->detail, "; but %s", listen);
+	check_done(h, "config", ok && listen[0] == '\0' ? H_OK : H_DEGRADED);
 }
 
 static void

@@ -1176,6 +1176,11 @@ struct server {
 	int				 cfg_reload_ok;	/* the last SIGHUP's */
 	/* Why the last reload refused the TLS pair; "": it was taken. */
 	char				 tls_refused[CHOUSA_ERR_MSG_SIZE];
+	/*
+	 * Why the last reload could not move the listener to [server]
+	 * listen, and where it listens instead; "": it listens there.
+	 */
+	char				 listen_refused[CHOUSA_ERR_MSG_SIZE];
 	int64_t				 cfg_loaded_at;	/* in force since */
 	struct MHD_Daemon		*d;
 	struct listener			*listener;

@@ -2329,8 +2329,21 @@ listen_at(struct server *s, const struct sockaddr_storage *sa, socklen_t len,
  * to their end.  An address that overlaps the old one on its port
  * (127.0.0.1:8080 to 0.0.0.0:8080) cannot be bound beside it: the old
  * is let go first, and taken again if the new cannot be.  An address
- * that cannot be listened on is said, and the old one kept.
+ * that cannot be listened on is said, and the old one kept; until a
+ * reload moves it, the health check says so (listen_refused).
  */
+static void
+listen_refused(struct server *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&s->cfg_lock);
+	va_start(ap, fmt);
+	vsnprintf(s->listen_refused, sizeof(s->listen_refused), fmt, ap);
+	va_end(ap);
+	pthread_mutex_unlock(&s->cfg_lock);
+}
+
 static void
 move_listener(struct server *s, const char *want, const struct chousa_config
     *cfg)
@@ -2346,6 +2359,8 @@ move_listener(struct server *s, const char *want, const struct chousa_config
 	if (!parse_listen(want, &sa, &len))
 		return;		/* refused with the reload (settings.c) */
 	where = listener_where(s->listener, &sa);
+	if (where == LISTENER_HERE)
+		listen_refused(s, "%s", "");
 	if (where == LISTENER_HERE || !listener_bound(s->listener, &was,
 	    &was_len))
 		return;
@@ -2361,14 +2376,22 @@ move_listener(struct server *s, const char *want, const struct chousa_config
 			server_log(s, "[server] listen: %s; nor could the "
 			    "server listen again on %s: %s; it takes no new "
 			    "connection: restart it", err.msg, old, again.msg);
+			listen_refused(s, "the last reload's [server] listen: "
+			    "%s; nor could the server listen again on %s: %s; "
+			    "it takes no new connection: restart it", err.msg,
+			    old, again.msg);
 			return;
 		}
 	}
 	if (l == NULL) {
 		server_log(s, "[server] listen: %s; still listening on %s",
 		    err.msg, old);
+		listen_refused(s, "the last reload's [server] listen: %s; "
+		    "still listening on %s (free the address, or set listen "
+		    "back, then reload)", err.msg, old);
 		return;
 	}
+	listen_refused(s, "%s", "");
 	listener_retire(s->listener);
 	s->listener = l;
 	s->port = listener_port(l);
@@ -2903,7 +2926,7 @@ chousa_server_reload_config(struct chousa_server *cs,
 	for (k = chousa_config_keys(); k->section != NULL; k++) {
 		const char *was, *now;
 		char said[512];
-		int live;
+		int live, refused;
 
 		if (!chousa_config_key_is_serve(k))
 			continue;
@@ -2925,7 +2948,17 @@ chousa_server_reload_config(struct chousa_server *cs,
 		pthread_mutex_lock(&s->cfg_lock);
 		was = chousa_config_get(live ? s->cfg_now->cfg : s->cfg,
 		    "server", k->key);
+		refused = s->listen_refused[0] != '\0';
 		pthread_mutex_unlock(&s->cfg_lock);
+		/*
+		 * An address refused at a reload is tried again at the next,
+		 * though the config in force already names it.
+		 */
+		if (live && strcmp(k->key, "listen") == 0 && refused &&
+		    !from_cli(s, k->key)) {
+			listen_to = now != NULL ? now : k->def;
+			continue;
+		}
 		if ((was == NULL) == (now == NULL) &&
 		    (was == NULL || strcmp(was, now) == 0))
 			continue;
