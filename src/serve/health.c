@@ -200,9 +200,10 @@ check_audit(struct health *h, struct server *s)
 	audit_stats(server_audit(s), &as);
 	if (as.failing)
 		chousa_buf_addf(&h->detail, "the audit log cannot be written "
-		    "now (the server's log says why); %llu line%s lost since "
-		    "the start", (unsigned long long)as.lost, as.lost == 1 ?
-		    "" : "s");
+		    "now (%s): the requests it audits are refused (503) until "
+		    "it can; %llu line%s lost since the start",
+		    strerror(as.failing), (unsigned long long)as.lost,
+		    as.lost == 1 ? "" : "s");
 	else
 		chousa_buf_addf(&h->detail, "%llu line%s written, %llu lost "
 		    "since the start", (unsigned long long)as.written,

@@ -243,12 +243,17 @@ struct audit_stats {
 	uint64_t	 written;	/* lines */
 	uint64_t	 lost;		/* lines */
 	uint64_t	 size;		/* bytes of the file being written */
-	int		 failing;	/* the last write failed */
+	int		 failing;	/* the last write failed: its errno */
 	uint64_t	 deleted;	/* times deleted under the server */
 	uint64_t	 gone;		/* lines those deletions took */
 	int64_t		 deleted_at;	/* the last deletion; 0: none */
 };
 void	audit_stats(struct audit *a, struct audit_stats *out);
+/*
+ * The errno of the last write, when it failed (ENOSPC: the disk full;
+ * EFBIG: past the file size limit); 0 when it worked, or a NULL a.
+ */
+int	audit_failing(struct audit *a);
 /*
  * Its path, copied into ar (NULL: no log, a NULL); CHOUSA_ENOMEM when the
  * copy fails.  The search finds the rotated copies beside it.

@@ -1750,6 +1750,28 @@ form_refused(struct sreq *r, const struct route *rt)
 }
 
 /*
+ * Fail closed: while the audit log cannot be written (a full disk), a
+ * request it would audit is refused, not answered unaudited.  The health
+ * check and the metrics, which it does not audit, still answer, so a
+ * monitor sees why.  1 when r was refused.
+ */
+static int
+audit_refused(struct sreq *r)
+{
+	int e = audit_failing(server_audit(r->srv));
+
+	if (e == 0 || (r->route->flags & ROUTE_NO_AUDIT))
+		return 0;
+	req_header_add(r, "Retry-After", "5");
+	req_error(r, 503, "the audit log cannot be written (%s): the server "
+	    "refuses requests rather than answer them unaudited, until it "
+	    "can%s", strerror(e), e == ENOSPC ? " (free space on its disk)" :
+	    e == EFBIG ? " (the file is at the size limit of the server's "
+	    "process, ulimit -f)" : "");
+	return 1;
+}
+
+/*
  * Decide, from the request line and headers alone, whether the request
  * may go on; else set its answer.  Called before any of the body is read.
  */
@@ -1824,6 +1846,8 @@ admit(struct sreq *r)
 			    chousa_role_name(r->who.role), r->what);
 		return;
 	}
+	if (audit_refused(r))
+		return;
 	/*
 	 * After the token, so that a body too large is audited with who
 	 * sent it.  A streamed body's cap is the server's setting.
