@@ -6,6 +6,7 @@
  * hold it), which the importers stored as columns, so nothing scans.
  */
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <errno.h>
@@ -288,6 +289,24 @@ unwritable(struct chousa_store *st, struct chousa_err *err, const char *what)
 	return rc;
 }
 
+/* Whether the file system that holds path has no block left for us. */
+static int
+disk_full(const char *path)
+{
+	struct statvfs vs;
+	char *dir = mem_strdup(path), *slash;
+	int full;
+
+	if (dir == NULL)
+		return 0;
+	if ((slash = strrchr(dir, '/')) != NULL)
+		slash[slash == dir ? 1 : 0] = '\0';
+	full = statvfs(slash != NULL ? dir : ".", &vs) == 0 && (geteuid() == 0 ? vs.f_bfree :
+	    vs.f_bavail) == 0;
+	mem_free(dir);
+	return full;
+}
+
 int
 store_dberr(struct chousa_store *st, struct chousa_err *err, const char *what)
 {
@@ -305,6 +324,15 @@ store_dberr(struct chousa_store *st, struct chousa_err *err, const char *what)
 	if ((code & 0xff) == SQLITE_INTERRUPT)
 		return chousa_errf(err, CHOUSA_EDB, "%s: stopped before its end "
 		    "(store '%s')", what, st->path);
+	/*
+	 * A full disk is the machine's state, not a fault of chousa's: an
+	 * I/O error too when its disk is full (a -shm that cannot be made).
+	 */
+	if ((code & 0xff) == SQLITE_FULL || ((code & 0xff) == SQLITE_IOERR &&
+	    disk_full(st->path)))
+		return chousa_errf(err, CHOUSA_EIO, "%s: the disk that holds "
+		    "store '%s' is full: free space on it, then try again",
+		    what, st->path);
 	/* The busy timeout ran out: not a fault of chousa's, say what to do. */
 	if ((code & 0xff) == SQLITE_BUSY)
 		return chousa_errf(err, CHOUSA_EBUSY, "%s: store '%s' is held "
