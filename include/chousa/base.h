@@ -25,7 +25,8 @@ enum chousa_rc {
 	CHOUSA_ETIMEOUT,	/* a time-out */
 	CHOUSA_EPERM,		/* unsafe permissions (config with keys) */
 	CHOUSA_EINTERNAL,	/* a bug: an invariant did not hold */
-	CHOUSA_EBUSY		/* another process holds the store */
+	CHOUSA_EBUSY,		/* another process holds the store */
+	CHOUSA_EEXIST		/* the name is taken */
 };
 
 /*

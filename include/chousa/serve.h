@@ -34,8 +34,8 @@ int	chousa_role_parse(const char *s);
  * "any": from any address), with a note (NULL or "": none; whose it is,
  * what for: chousa_token_note_check), store its hash and write the token
  * to out (shown once: the store keeps only the hash).  CHOUSA_EINVAL on a
- * bad name, role, range or note, or a name that already has a valid
- * token.  *expires_at (may be NULL): when it ends, 0 never.
+ * bad name, role, range or note; CHOUSA_EEXIST when name already has a
+ * valid token.  *expires_at (may be NULL): when it ends, 0 never.
  */
 int	chousa_token_create(struct chousa_store *st, const char *name,
 	    int role, long lifetime, long online_budget,

@@ -27,7 +27,7 @@ chousa_rc_name(int code)
 	static const char *const names[] = {
 		"OK", "ENOMEM", "EINVAL", "EPARSE", "EIO", "EHTTP", "ELIMIT",
 		"EDB", "ENOTFOUND", "EFORMAT", "EAUTH", "EQUOTA", "ETIMEOUT",
-		"EPERM", "EINTERNAL", "EBUSY"
+		"EPERM", "EINTERNAL", "EBUSY", "EEXIST"
 	};
 
 	if (code < 0 || (size_t)code >= sizeof(names) / sizeof(names[0]))
@@ -49,6 +49,7 @@ chousa_exit_for_rc(int code)
 	case CHOUSA_ENOTFOUND:
 	case CHOUSA_EFORMAT:
 	case CHOUSA_EPERM:
+	case CHOUSA_EEXIST:
 		return CHOUSA_EXIT_BADINPUT;
 	case CHOUSA_EHTTP:
 	case CHOUSA_EAUTH:

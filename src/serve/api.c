@@ -861,7 +861,8 @@ token_wrote(struct sreq *r, int rc, const struct chousa_err *err)
 {
 	if (rc == CHOUSA_OK)
 		storewatch_wrote(r->srv, NULL);
-	else if (err->code != CHOUSA_EINVAL && err->code != CHOUSA_ENOTFOUND)
+	else if (err->code != CHOUSA_EINVAL && err->code != CHOUSA_ENOTFOUND &&
+	    err->code != CHOUSA_EEXIST)
 		storewatch_wrote(r->srv, err);
 }
 
@@ -904,6 +905,11 @@ h_tokens_create(struct sreq *r)
 	    note, token, &ends, &err);
 	auth_tokens_changed();
 	token_wrote(r, rc, &err);
+	if (rc == CHOUSA_EEXIST) {
+		/* Bad input, as the CLI says it: not a usage error. */
+		r->exit_status = chousa_exit_for_rc(rc);
+		return req_error(r, 409, "%s", err.msg);
+	}
 	if (rc != CHOUSA_OK)
 		return req_error(r, err.code == CHOUSA_EINVAL ? 400 : 500,
 		    "%s", err.msg);

@@ -23,7 +23,10 @@
  * A write that fails (the disk full, an I/O error, a log that cannot be
  * opened again after a rotation) loses its lines, but never silently:
  * they are counted (GET /metrics), and said on stderr at once and then at
- * most once a minute while it lasts, and when it ends.  A line cut short
+ * most once a minute while it lasts, and when it ends.  While it fails,
+ * the server refuses the requests it audits (server.c: audit_failing),
+ * so none is answered unaudited; their refusals' lines are still queued,
+ * and so are the writes that find the disk has room again.  A line cut short
  * by a failed write is ended by a newline before the next one, so one
  * line is broken, not two.  SIGHUP opens the log again at its path, for
  * logrotate's default (move, then signal).
@@ -86,7 +89,8 @@ struct audit {
 	uint64_t	 deleted, gone;	/* deletions under the server, and
 					 * the lines they took */
 	int64_t		 deleted_at;	/* the last one; 0: none */
-	int		 failing_now;	/* failing, for other threads */
+	int		 failing_now;	/* the failing write's errno, for
+					 * other threads; 0: none */
 	/* Only the writer touches these. */
 	struct chousa_buf batch;	/* the lines being written */
 	char		*path;
@@ -446,7 +450,7 @@ write_batch(struct audit *a, const struct chousa_buf *b)
 	if (e != 0 || a->failing)
 		complain(a, e, lost);
 	a->failing = e != 0;
-	__atomic_store_n(&a->failing_now, a->failing, __ATOMIC_RELAXED);
+	__atomic_store_n(&a->failing_now, e, __ATOMIC_RELAXED);
 	if (a->fd >= 0 && a->size >= __atomic_load_n(&a->max_bytes,
 	    __ATOMIC_RELAXED))
 		rotate(a);
@@ -612,6 +616,13 @@ audit_stats(struct audit *a, struct audit_stats *out)
 	out->deleted = __atomic_load_n(&a->deleted, __ATOMIC_RELAXED);
 	out->gone = __atomic_load_n(&a->gone, __ATOMIC_RELAXED);
 	out->deleted_at = __atomic_load_n(&a->deleted_at, __ATOMIC_RELAXED);
+}
+
+int
+audit_failing(struct audit *a)
+{
+	return a == NULL ? 0 : __atomic_load_n(&a->failing_now,
+	    __ATOMIC_RELAXED);
 }
 
 void

@@ -26,7 +26,7 @@ struct check {
 	struct {
 		const char	*level;		/* "ok", "warning", "error" */
 		const char	*what;
-		char		 detail[512];
+		char		 detail[CHOUSA_ERR_MSG_SIZE];
 	}			 r[CHECK_MAX];
 	int			 n, errors;
 };

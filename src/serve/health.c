@@ -200,9 +200,10 @@ check_audit(struct health *h, struct server *s)
 	audit_stats(server_audit(s), &as);
 	if (as.failing)
 		chousa_buf_addf(&h->detail, "the audit log cannot be written "
-		    "now (the server's log says why); %llu line%s lost since "
-		    "the start", (unsigned long long)as.lost, as.lost == 1 ?
-		    "" : "s");
+		    "now (%s): the requests it audits are refused (503) until "
+		    "it can; %llu line%s lost since the start",
+		    strerror(as.failing), (unsigned long long)as.lost,
+		    as.lost == 1 ? "" : "s");
 	else
 		chousa_buf_addf(&h->detail, "%llu line%s written, %llu lost "
 		    "since the start", (unsigned long long)as.written,
@@ -222,12 +223,13 @@ static void
 check_config(struct health *h, struct server *s)
 {
 	int64_t since;
-	char when[32];
+	char when[32], listen[sizeof(s->listen_refused)];
 	int ok;
 
 	pthread_mutex_lock(&s->cfg_lock);
 	ok = s->cfg_reload_ok;
 	since = s->cfg_loaded_at;
+	memcpy(listen, s->listen_refused, sizeof(listen));
 	pthread_mutex_unlock(&s->cfg_lock);
 	chousa_time_format(since, when, sizeof(when));
 	if (!ok)
@@ -236,7 +238,9 @@ check_config(struct health *h, struct server *s)
 		    "the one read at %s is in force", when);
 	else
 		chousa_buf_addf(&h->detail, "read at %s", when);
-	check_done(h, "config", ok ? H_OK : H_DEGRADED);
+	if (listen[0] != '\0')
+		chousa_buf_addf(&h->detail, "; but %s", listen);
+	check_done(h, "config", ok && listen[0] == '\0' ? H_OK : H_DEGRADED);
 }
 
 static void
@@ -280,7 +284,6 @@ health_run(struct sreq *r, const struct chousa_source_row *rows, size_t n,
 	struct server *s = r->srv;
 	struct health h;
 	int64_t now = (int64_t)time(NULL);
-	char why[512];
 	int store;
 
 	memset(out, 0, sizeof(*out));
@@ -292,10 +295,8 @@ health_run(struct sreq *r, const struct chousa_source_row *rows, size_t n,
 		chousa_buf_addf(&h.detail, "the store cannot be read: %s",
 		    unreadable);
 		store = H_UNAVAILABLE;
-	} else {
-		store = storewatch_check(s, why, sizeof(why));
-		chousa_buf_adds(&h.detail, why);
-	}
+	} else
+		store = storewatch_check(s, &h.detail);
 	check_done(&h, "store", store);
 	/* Over a store gone, the feeds' and quotas' state says nothing. */
 	if (store != H_UNAVAILABLE) {

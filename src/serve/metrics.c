@@ -405,12 +405,13 @@ put_server(struct chousa_buf *b, struct server *s)
 	    "than [server] header_timeout (slow clients).",
 	    (double)hdrwatch_cut(s->hdrwatch));
 	pthread_mutex_lock(&s->cfg_lock);
-	reload_ok = s->cfg_reload_ok;
+	reload_ok = s->cfg_reload_ok && s->listen_refused[0] == '\0';
 	loaded_at = s->cfg_loaded_at;
 	pthread_mutex_unlock(&s->cfg_lock);
 	gauge(b, "chousa_config_last_reload_successful", "1 when the config "
 	    "file read at the last SIGHUP (or at start) is in force; 0 when "
-	    "it could not be read and the one before was kept.",
+	    "it could not be read and the one before was kept, or when its "
+	    "[server] listen could not be taken.",
 	    (double)reload_ok);
 	gauge(b, "chousa_config_last_reload_success_timestamp_seconds",
 	    "When the config in force was read.", (double)loaded_at);

@@ -243,12 +243,17 @@ struct audit_stats {
 	uint64_t	 written;	/* lines */
 	uint64_t	 lost;		/* lines */
 	uint64_t	 size;		/* bytes of the file being written */
-	int		 failing;	/* the last write failed */
+	int		 failing;	/* the last write failed: its errno */
 	uint64_t	 deleted;	/* times deleted under the server */
 	uint64_t	 gone;		/* lines those deletions took */
 	int64_t		 deleted_at;	/* the last deletion; 0: none */
 };
 void	audit_stats(struct audit *a, struct audit_stats *out);
+/*
+ * The errno of the last write, when it failed (ENOSPC: the disk full;
+ * EFBIG: past the file size limit); 0 when it worked, or a NULL a.
+ */
+int	audit_failing(struct audit *a);
 /*
  * Its path, copied into ar (NULL: no log, a NULL); CHOUSA_ENOMEM when the
  * copy fails.  The search finds the rotated copies beside it.
@@ -1176,9 +1181,10 @@ void	storewatch_release(struct storewatch *w);
  * opened at the start (deleted, or replaced), H_DEGRADED when it cannot
  * be written (file or directory not writable by the server's user, disk
  * full, or the last write failed), else H_OK; why says what was found
- * (why may be NULL).  A change is said once in the server's log.
+ * (added to why, which may be NULL; never cut, however long the
+ * store's path).  A change is said once in the server's log.
  */
-int	storewatch_check(struct server *s, char *why, size_t size);
+int	storewatch_check(struct server *s, struct chousa_buf *why);
 /* A write to the store by the server ended with err (NULL: it worked). */
 void	storewatch_wrote(struct server *s, const struct chousa_err *err);
 
@@ -1193,6 +1199,11 @@ struct server {
 	int				 cfg_reload_ok;	/* the last SIGHUP's */
 	/* Why the last reload refused the TLS pair; "": it was taken. */
 	char				 tls_refused[CHOUSA_ERR_MSG_SIZE];
+	/*
+	 * Why the last reload could not move the listener to [server]
+	 * listen, and where it listens instead; "": it listens there.
+	 */
+	char				 listen_refused[CHOUSA_ERR_MSG_SIZE];
 	int64_t				 cfg_loaded_at;	/* in force since */
 	struct MHD_Daemon		*d;
 	struct listener			*listener;

@@ -72,15 +72,24 @@ static const struct route *const route_tables[] = {
 void
 server_log(struct server *s, const char *fmt, ...)
 {
-	char msg[512];
+	char msg[1024], *long_msg = NULL;
 	va_list ap;
+	int n;
 
 	if (s->opts.log == NULL)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	s->opts.log(s->opts.log_arg, msg);
+	/* A line that names long paths is said whole, never cut. */
+	if (n >= (int)sizeof(msg) && (long_msg = mem_alloc((size_t)n + 1)) !=
+	    NULL) {
+		va_start(ap, fmt);
+		vsnprintf(long_msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	s->opts.log(s->opts.log_arg, long_msg != NULL ? long_msg : msg);
+	mem_free(long_msg);
 }
 
 static void
@@ -724,7 +733,8 @@ req_job_error(struct sreq *r, const struct chousa_err *err)
 int
 req_error(struct sreq *r, int status, const char *fmt, ...)
 {
-	char msg[300];
+	/* Room for a library's message, whose paths come whole. */
+	char msg[CHOUSA_ERR_MSG_SIZE + 256];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -1271,11 +1281,17 @@ cli_frame(struct sreq *r, int version, struct pieces *x)
 	int answered = r->status < 400 || r->answer_on_error;
 	const char *refusal = r->status >= 400 ? r->refusal : NULL;
 	size_t i, done = 0, at, last, len = output_len(r), off;
+	/*
+	 * A refusal's status is the HTTP status's, unless its handler named
+	 * a failure of its own (a token name taken: 409, yet bad input).
+	 */
+	int own = r->exit_status >= 0 && (answered ||
+	    r->exit_status > CHOUSA_EXIT_FOUND);
 
 	chousa_buf_init(&x->lines, SERVE_MAX_OUTPUT);
 	off = x->lines.len;
-	chousa_buf_addf(&x->lines, "chousa/%d %d\n", version, answered &&
-	    r->exit_status >= 0 ? r->exit_status : exit_for_status(r->status));
+	chousa_buf_addf(&x->lines, "chousa/%d %d\n", version, own ?
+	    r->exit_status : exit_for_status(r->status));
 	pieces_add(x, 0, off, x->lines.len - off);
 	for (i = 0; i < r->warn.n; i++) {
 		/* Output only when answered, and in order. */
@@ -1734,6 +1750,28 @@ form_refused(struct sreq *r, const struct route *rt)
 }
 
 /*
+ * Fail closed: while the audit log cannot be written (a full disk), a
+ * request it would audit is refused, not answered unaudited.  The health
+ * check and the metrics, which it does not audit, still answer, so a
+ * monitor sees why.  1 when r was refused.
+ */
+static int
+audit_refused(struct sreq *r)
+{
+	int e = audit_failing(server_audit(r->srv));
+
+	if (e == 0 || (r->route->flags & ROUTE_NO_AUDIT))
+		return 0;
+	req_header_add(r, "Retry-After", "5");
+	req_error(r, 503, "the audit log cannot be written (%s): the server "
+	    "refuses requests rather than answer them unaudited, until it "
+	    "can%s", strerror(e), e == ENOSPC ? " (free space on its disk)" :
+	    e == EFBIG ? " (the file is at the size limit of the server's "
+	    "process, ulimit -f)" : "");
+	return 1;
+}
+
+/*
  * Decide, from the request line and headers alone, whether the request
  * may go on; else set its answer.  Called before any of the body is read.
  */
@@ -1808,6 +1846,8 @@ admit(struct sreq *r)
 			    chousa_role_name(r->who.role), r->what);
 		return;
 	}
+	if (audit_refused(r))
+		return;
 	/*
 	 * After the token, so that a body too large is audited with who
 	 * sent it.  A streamed body's cap is the server's setting.
@@ -1887,7 +1927,7 @@ handle(struct sreq *r)
 	r->env.st = server_store(r->srv, &err);
 	if (r->env.st == NULL) {
 		/* Gone under the server?  Said in its log at once. */
-		(void)storewatch_check(r->srv, NULL, 0);
+		(void)storewatch_check(r->srv, NULL);
 		req_error(r, 503, "the store cannot be opened: %s", err.msg);
 		return 0;
 	}
@@ -2314,8 +2354,21 @@ listen_at(struct server *s, const struct sockaddr_storage *sa, socklen_t len,
  * to their end.  An address that overlaps the old one on its port
  * (127.0.0.1:8080 to 0.0.0.0:8080) cannot be bound beside it: the old
  * is let go first, and taken again if the new cannot be.  An address
- * that cannot be listened on is said, and the old one kept.
+ * that cannot be listened on is said, and the old one kept; until a
+ * reload moves it, the health check says so (listen_refused).
  */
+static void
+listen_refused(struct server *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&s->cfg_lock);
+	va_start(ap, fmt);
+	vsnprintf(s->listen_refused, sizeof(s->listen_refused), fmt, ap);
+	va_end(ap);
+	pthread_mutex_unlock(&s->cfg_lock);
+}
+
 static void
 move_listener(struct server *s, const char *want, const struct chousa_config
     *cfg)
@@ -2331,6 +2384,8 @@ move_listener(struct server *s, const char *want, const struct chousa_config
 	if (!parse_listen(want, &sa, &len))
 		return;		/* refused with the reload (settings.c) */
 	where = listener_where(s->listener, &sa);
+	if (where == LISTENER_HERE)
+		listen_refused(s, "%s", "");
 	if (where == LISTENER_HERE || !listener_bound(s->listener, &was,
 	    &was_len))
 		return;
@@ -2346,14 +2401,22 @@ move_listener(struct server *s, const char *want, const struct chousa_config
 			server_log(s, "[server] listen: %s; nor could the "
 			    "server listen again on %s: %s; it takes no new "
 			    "connection: restart it", err.msg, old, again.msg);
+			listen_refused(s, "the last reload's [server] listen: "
+			    "%s; nor could the server listen again on %s: %s; "
+			    "it takes no new connection: restart it", err.msg,
+			    old, again.msg);
 			return;
 		}
 	}
 	if (l == NULL) {
 		server_log(s, "[server] listen: %s; still listening on %s",
 		    err.msg, old);
+		listen_refused(s, "the last reload's [server] listen: %s; "
+		    "still listening on %s (free the address, or set listen "
+		    "back, then reload)", err.msg, old);
 		return;
 	}
+	listen_refused(s, "%s", "");
 	listener_retire(s->listener);
 	s->listener = l;
 	s->port = listener_port(l);
@@ -2888,7 +2951,7 @@ chousa_server_reload_config(struct chousa_server *cs,
 	for (k = chousa_config_keys(); k->section != NULL; k++) {
 		const char *was, *now;
 		char said[512];
-		int live;
+		int live, refused;
 
 		if (!chousa_config_key_is_serve(k))
 			continue;
@@ -2910,7 +2973,17 @@ chousa_server_reload_config(struct chousa_server *cs,
 		pthread_mutex_lock(&s->cfg_lock);
 		was = chousa_config_get(live ? s->cfg_now->cfg : s->cfg,
 		    "server", k->key);
+		refused = s->listen_refused[0] != '\0';
 		pthread_mutex_unlock(&s->cfg_lock);
+		/*
+		 * An address refused at a reload is tried again at the next,
+		 * though the config in force already names it.
+		 */
+		if (live && strcmp(k->key, "listen") == 0 && refused &&
+		    !from_cli(s, k->key)) {
+			listen_to = now != NULL ? now : k->def;
+			continue;
+		}
 		if ((was == NULL) == (now == NULL) &&
 		    (was == NULL || strcmp(was, now) == 0))
 			continue;

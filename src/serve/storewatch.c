@@ -57,63 +57,70 @@ storewatch_wrote(struct server *s, const struct chousa_err *err)
 	pthread_mutex_unlock(&w->lock);
 }
 
-/* The directory that holds path, into dir. */
-static void
-dir_of(const char *path, char *dir, size_t size)
+/*
+ * The directory that holds path, allocated (path may be as long as the
+ * system takes: nothing here is cut); NULL when out of memory.
+ */
+static char *
+dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
+	char *dir;
 
 	if (slash == NULL)
-		snprintf(dir, size, ".");
-	else if (slash == path)
-		snprintf(dir, size, "/");
-	else
-		snprintf(dir, size, "%.*s", (int)(slash - path), path);
+		return mem_strdup(".");
+	dir = mem_strdup(path);
+	if (dir != NULL)
+		dir[slash == path ? 1 : slash - path] = '\0';
+	return dir;
 }
 
-/* Why the store cannot be written now, into why; 0 when it can. */
+/* Why the store cannot be written now, added to why; 0 when it can. */
 static int
-unwritable(struct server *s, char *why, size_t size)
+unwritable(struct server *s, struct chousa_buf *why)
 {
 	struct storewatch *w = &s->watch;
 	struct statvfs vs;
-	char dir[4096];
-	int failed;
+	char *dir = dir_of(s->db_path);
+	int failed = 1;
 
-	dir_of(s->db_path, dir, sizeof(dir));
-	if (access(s->db_path, W_OK) != 0)
-		snprintf(why, size, "the file cannot be written by the "
+	if (dir == NULL)
+		chousa_buf_adds(why, "it cannot be checked: out of memory");
+	else if (access(s->db_path, W_OK) != 0)
+		chousa_buf_addf(why, "the file cannot be written by the "
 		    "server's user (uid %ld): %s", (long)geteuid(),
 		    strerror(errno));
 	else if (access(dir, W_OK | X_OK) != 0)
-		snprintf(why, size, "its directory %.300s cannot be written by "
+		chousa_buf_addf(why, "its directory %s cannot be written by "
 		    "the server's user (uid %ld), which SQLite needs for the "
 		    "-wal and -shm files: %s", dir, (long)geteuid(),
 		    strerror(errno));
 	else if (statvfs(dir, &vs) == 0 && (geteuid() == 0 ? vs.f_bfree :
 	    vs.f_bavail) == 0)
-		snprintf(why, size, "the disk that holds it (%.300s) is full",
+		chousa_buf_addf(why, "the disk that holds it (%s) is full",
 		    dir);
 	else {
 		pthread_mutex_lock(&w->lock);
 		failed = w->write_failed[0] != '\0';
-		if (snprintf(why, size, "the last write failed: %s",
-		    w->write_failed) < 0)
-			why[0] = '\0';
+		if (failed)
+			chousa_buf_addf(why, "the last write failed: %s",
+			    w->write_failed);
 		pthread_mutex_unlock(&w->lock);
-		return failed;
 	}
-	return 1;
+	mem_free(dir);
+	return failed;
 }
 
 int
-storewatch_check(struct server *s, char *why, size_t size)
+storewatch_check(struct server *s, struct chousa_buf *why)
 {
 	struct storewatch *w = &s->watch;
+	struct chousa_buf found;
 	struct stat sb;
-	char found[512];
+	const char *text;
 	int status = H_OK, said, gone = 0;
 
+	chousa_buf_init(&found, 0);
 	if (!w->known)
 		;
 	else if (stat(s->db_path, &sb) != 0)
@@ -121,29 +128,34 @@ storewatch_check(struct server *s, char *why, size_t size)
 	else if (sb.st_dev != w->dev || sb.st_ino != w->ino)
 		gone = 2;
 	if (gone) {
-		snprintf(found, sizeof(found), "the store %s was %s under the "
-		    "server: it still answers from the file it opened at its "
-		    "start, and what it writes there is lost; restore the "
-		    "store (chousa db restore) and restart", s->db_path,
+		chousa_buf_addf(&found, "the store %s was %s under the server: "
+		    "it still answers from the file it opened at its start, "
+		    "and what it writes there is lost; restore the store "
+		    "(chousa db restore) and restart", s->db_path,
 		    gone == 1 ? "deleted" : "deleted or replaced");
 		status = H_UNAVAILABLE;
-	} else if (unwritable(s, found, sizeof(found)))
+	} else if (unwritable(s, &found))
 		status = H_DEGRADED;
 	else
-		snprintf(found, sizeof(found), "readable and writable");
+		chousa_buf_adds(&found, "readable and writable");
+	text = found.data;
 	pthread_mutex_lock(&w->lock);
 	said = w->said;
 	w->said = status;
 	pthread_mutex_unlock(&w->lock);
+	/* Out of memory, the state is still told, without its detail. */
+	if (found.failed != CHOUSA_OK || found.data == NULL)
+		text = "(no detail: out of memory)";
 	if (status == H_UNAVAILABLE && said != H_UNAVAILABLE)
-		server_log(s, "%s", found);
+		server_log(s, "%s", text);
 	else if (status == H_DEGRADED && said == H_OK)
 		server_log(s, "the store %s cannot be written: %s; requests "
 		    "that write (tokens, imports, the online answers kept) "
-		    "fail until it can", s->db_path, found);
+		    "fail until it can", s->db_path, text);
 	else if (status == H_OK && said == H_DEGRADED)
 		server_log(s, "the store %s can be written again", s->db_path);
 	if (why != NULL)
-		snprintf(why, size, "%s", found);
+		chousa_buf_adds(why, text);
+	chousa_buf_release(&found);
 	return status;
 }

@@ -182,7 +182,7 @@ uses_main(void *arg)
 			break;
 		/* Once a minute, whether a probe asks or not. */
 		pthread_mutex_unlock(&u->lock);
-		(void)storewatch_check(u->srv, NULL, 0);
+		(void)storewatch_check(u->srv, NULL);
 		pthread_mutex_lock(&u->lock);
 	}
 	pthread_mutex_unlock(&u->lock);

@@ -2454,7 +2454,8 @@ static int
 token_failed(struct sreq *r, const struct chousa_err *err)
 {
 	return req_error(r, err->code == CHOUSA_ENOTFOUND ? 404 :
-	    err->code == CHOUSA_EINVAL ? 400 : 500, "%s", err->msg);
+	    err->code == CHOUSA_EINVAL || err->code == CHOUSA_EEXIST ? 400 :
+	    500, "%s", err->msg);
 }
 
 static int

@@ -6,10 +6,12 @@
  * hold it), which the importers stored as columns, so nothing scans.
  */
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,6 +290,24 @@ unwritable(struct chousa_store *st, struct chousa_err *err, const char *what)
 	return rc;
 }
 
+/* Whether the file system that holds path has no block left for us. */
+static int
+disk_full(const char *path)
+{
+	struct statvfs vs;
+	char *dir = mem_strdup(path), *slash;
+	int full;
+
+	if (dir == NULL)
+		return 0;
+	if ((slash = strrchr(dir, '/')) != NULL)
+		slash[slash == dir ? 1 : 0] = '\0';
+	full = statvfs(slash != NULL ? dir : ".", &vs) == 0 && (geteuid() == 0 ? vs.f_bfree :
+	    vs.f_bavail) == 0;
+	mem_free(dir);
+	return full;
+}
+
 int
 store_dberr(struct chousa_store *st, struct chousa_err *err, const char *what)
 {
@@ -305,6 +325,15 @@ store_dberr(struct chousa_store *st, struct chousa_err *err, const char *what)
 	if ((code & 0xff) == SQLITE_INTERRUPT)
 		return chousa_errf(err, CHOUSA_EDB, "%s: stopped before its end "
 		    "(store '%s')", what, st->path);
+	/*
+	 * A full disk is the machine's state, not a fault of chousa's: an
+	 * I/O error too when its disk is full (a -shm that cannot be made).
+	 */
+	if ((code & 0xff) == SQLITE_FULL || ((code & 0xff) == SQLITE_IOERR &&
+	    disk_full(st->path)))
+		return chousa_errf(err, CHOUSA_EIO, "%s: the disk that holds "
+		    "store '%s' is full: free space on it, then try again",
+		    what, st->path);
 	/* The busy timeout ran out: not a fault of chousa's, say what to do. */
 	if ((code & 0xff) == SQLITE_BUSY)
 		return chousa_errf(err, CHOUSA_EBUSY, "%s: store '%s' is held "
@@ -403,6 +432,30 @@ roll_back_journal(const char *path, int wait_ms, struct chousa_err *err)
 	return CHOUSA_OK;
 }
 
+/*
+ * SQLite opens a store and its -journal by their absolute paths, each at
+ * most its VFS's mxPathname bytes (512 on Unix); a longer one would fail
+ * as "unable to open database file", which names no cause.
+ */
+static int
+path_fits(const char *path, struct chousa_err *err)
+{
+	sqlite3_vfs *vfs = sqlite3_vfs_find(NULL);
+	char cwd[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (path[0] != '/' && getcwd(cwd, sizeof(cwd)) != NULL)
+		len += strlen(cwd) + 1;
+	len += sizeof("-journal") - 1;
+	if (vfs == NULL || len <= (size_t)vfs->mxPathname)
+		return CHOUSA_OK;
+	return chousa_errf(err, CHOUSA_EIO, "cannot open store '%s': its "
+	    "absolute path is %zu bytes, and SQLite opens at most %zu: give "
+	    "a shorter one (a symbolic link to its directory)", path,
+	    len - (sizeof("-journal") - 1), (size_t)vfs->mxPathname -
+	    (sizeof("-journal") - 1));
+}
+
 int
 chousa_store_open(struct chousa_store **out, const char *path,
     unsigned flags, struct chousa_err *err)
@@ -437,6 +490,8 @@ chousa_store_open_wait(struct chousa_store **out, const char *path,
 		    "store", path);
 		goto fail;
 	}
+	if ((rc = path_fits(path, err)) != CHOUSA_OK)
+		goto fail;
 	oflags = (flags & CHOUSA_STORE_READONLY) ? SQLITE_OPEN_READONLY :
 	    (flags & CHOUSA_STORE_NOCREATE) ? SQLITE_OPEN_READWRITE :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;

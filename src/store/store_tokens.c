@@ -99,9 +99,10 @@ chousa_store_token_add(struct chousa_store *st, const char *name,
 	if (rc < 0)
 		return store_dberr(st, err, "cannot read the tokens");
 	if (rc > 0)
-		return chousa_errf(err, CHOUSA_EINVAL, "'%s' already has a "
-		    "token: rotate it (chousa token rotate) or revoke it "
-		    "first", name);
+		return chousa_errf(err, CHOUSA_EEXIST, "'%s' already has a "
+		    "valid token: revoke it first (chousa token revoke %s), "
+		    "rotate it (chousa token rotate %s), or choose another "
+		    "name", name, name, name);
 	return insert_token(st, name, role, hash_hex, now, expires_at,
 	    online_budget, allow_from, note, id, err);
 }
@@ -207,7 +208,7 @@ update_named(struct chousa_store *st, const char *sql, const char *name,
 
 	if (rc == CHOUSA_OK && sqlite3_changes(store_db(st)) == 0)
 		return chousa_errf(err, CHOUSA_ENOTFOUND, "'%s' has no valid "
-		    "token", name);
+		    "token (chousa token list names those there are)", name);
 	return rc;
 }
 
@@ -484,7 +485,7 @@ update_text(struct chousa_store *st, const char *sql, const char *name,
 		return store_dberr(st, err, what);
 	if (sqlite3_changes(store_db(st)) == 0)
 		return chousa_errf(err, CHOUSA_ENOTFOUND, "'%s' has no valid "
-		    "token", name);
+		    "token (chousa token list names those there are)", name);
 	return CHOUSA_OK;
 }
 

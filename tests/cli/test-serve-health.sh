@@ -13,6 +13,10 @@
 #  3. A store whose feeds were never imported: degraded, said so.
 #  4. A stop under way: 503 "draining" with Retry-After, on a connection
 #     kept from before, so the balancer sends the next requests elsewhere.
+#  5. A store at a path as long as SQLite takes (504 bytes), replaced under
+#     the server: the store check and the log line say the whole path and
+#     the whole advice, nothing cut; a path one byte longer is refused at
+#     the start, saying the limit.
 # The audit log failing, a feed update failing and a reload refused are
 # checked where those are made: test-serve-metrics, test-serve-update,
 # test-serve-reload.
@@ -108,3 +112,40 @@ grep -q '^before 200 {"status":"ok"}$' "$T/drain.out" && ok drain_before_ok ||
 expect drain_503 '^during 503 5 \{"status":"draining",' "$T/drain.out"
 expect drain_said '\{"check":"draining","status":"draining","detail":"the server is stopping' "$T/drain.out"
 serve_stop
+
+# ---- 5. a long store path ----
+# long_path N: a path of N bytes under $T (directories of 200 at most).
+long_path() {
+	python3 - "$T" "$1" <<'PY'
+import os, sys
+base, n = sys.argv[1] + "/long", int(sys.argv[2])
+rest, parts = n - len(base) - len("/db"), []
+while rest > 0:
+    k = min(200, rest - 1) if rest > 1 else 1
+    parts.append("d" * k)
+    rest -= k + 1
+d = base + "/" + "/".join(parts)
+os.makedirs(d, exist_ok=True)
+print(d + "/db")
+PY
+}
+LONG=$(long_path 504)
+cp "$T/db" "$LONG"
+CHOUSA_DB="$LONG" serve_start || not_ok long_path_server_starts "$(head -c 300 "$T/serve.log")"
+# Replaced (a restore under it): the tokens still read at the path.
+mv "$LONG" "$T/moved.db"
+cp "$T/moved.db" "$LONG"
+http GET /api/v1/health "$TOKEN"
+python3 - "$T/body" "$LONG" <<'PY' > "$T/py.out" 2>&1 && ok long_path_said_whole || not_ok long_path_said_whole "$(tail -n 1 "$T/py.out" | head -c 900)"
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = [c for c in d["checks"] if c["check"] == "store"][0]
+want = "the store %s was deleted or replaced under the server" % sys.argv[2]
+assert c["status"] == "unavailable", c
+assert c["detail"].startswith(want) and c["detail"].endswith("and restart"), c["detail"]
+PY
+expect long_path_logged_whole "the store $LONG was deleted or replaced under the server: .*\(chousa db restore\) and restart$" "$T/serve.log"
+serve_stop
+TOO_LONG=$(long_path 505)
+check long_path_refused 3 env CHOUSA_DB="$TOO_LONG" "$CHOUSA" serve --listen 127.0.0.1:0
+expect long_path_refused_said "its absolute path is 505 bytes, and SQLite opens at most 504: give a shorter one" "$T/err"

@@ -5,7 +5,9 @@
 #     port file and the log say where it now listens, and a keep-alive
 #     connection taken on the old address before the move is served.
 #  2. to an address another process holds: said, and the server stays
-#     where it was.
+#     where it was; the health check's config is degraded, saying why and
+#     where it still listens (the metric of the last reload 0), until a
+#     reload of the same config, the address freed, moves it.
 #  3. within one port, from 127.0.0.1 to the wildcard 0.0.0.0 that covers
 #     it (they cannot be bound side by side): moved, with the plain-HTTP
 #     warning serve --check gives; and back.
@@ -109,6 +111,22 @@ moved "127.0.0.1:$P3"
 expect in_use_said "\[server\] listen: cannot listen on '127\.0\.0\.1:$P3': bind: Address already in use.*; still listening on 127\.0\.0\.1:$P2" "$T/serve.log"
 [ "$(answers "$P2")" = 200 ] && ok in_use_old_kept || not_ok in_use_old_kept "$(answers "$P2")"
 [ "$(cat "$T/port")" = "$P2" ] && ok in_use_port_file_kept || not_ok in_use_port_file_kept "$(cat "$T/port")"
+URL="http://127.0.0.1:$P2"
+http GET /api/v1/health "$TOKEN"
+status_is in_use_health_200 200
+expect in_use_health_degraded '^\{"status":"degraded",.*\{"check":"config","status":"degraded","detail":"read at [^"]*; but the last reload.s \[server\] listen: cannot listen on .127\.0\.0\.1:'"$P3"'.: bind: Address already in use[^"]*; still listening on 127\.0\.0\.1:'"$P2" "$T/body"
+http GET /metrics "$TOKEN"
+expect in_use_metric_0 '^chousa_config_last_reload_successful 0$' "$T/body"
+# Freed, the same config again: moved, and the health ok again.
+kill $HOLDER 2> /dev/null
+wait $HOLDER 2> /dev/null
+HOLDER=
+moved "127.0.0.1:$P3"
+expect in_use_retried "\[server\] listen is now 127\.0\.0\.1:$P3 \(it was 127\.0\.0\.1:$P2\)" "$T/serve.log"
+URL="http://127.0.0.1:$P3"
+http GET /api/v1/health "$TOKEN"
+expect in_use_health_ok_again '^\{"status":"ok",' "$T/body"
+moved "127.0.0.1:$P2"
 
 # ---- 3. within one port, to the wildcard and back ----
 moved "0.0.0.0:$P2"

@@ -12,9 +12,14 @@
 #     itself; chousa_audit_lines_total is the audit log's line count.
 #  3. The sources' figures are chousa sources': a feed's last import, its
 #     staleness, an online service's daily limit.
-#  4. An audit log on a full disk (/dev/full): every request is still
-#     answered, each lost line counted, and said once on stderr, not once
-#     a request.
+#  4. An audit log on a full disk (/dev/full): once a write failed, the
+#     requests it would audit are refused (503, one line of JSON saying
+#     why), never answered unaudited; the health check and the metrics
+#     still answer; each lost line counted, and said once on stderr, not
+#     once a request.  A disk that fills and empties, unprivileged: a
+#     file size limit (ulimit -f, SIGXFSZ ignored: writes fail with EFBIG
+#     as they would with ENOSPC) reached, then lifted (prlimit) under the
+#     running server: it refuses, then serves again by itself, saying so.
 #  5. SIGHUP after the log was moved (logrotate): the next lines go to a
 #     new file at the path, none to the moved one.
 #  6. A log that ends inside a line (a crash mid-write) is ended by a
@@ -106,21 +111,37 @@ kill -0 "$SERVER_PID" 2> /dev/null && ok sighup_does_not_stop ||
 serve_stop
 
 # ---- 4. a full disk ----
+# audit_wait WANT: until the health check's audit says WANT (15 s at most).
+audit_wait() {
+	i=0
+	while [ $i -lt 300 ]; do
+		http GET /api/v1/health "$TOKEN"
+		grep -q "{\"check\":\"audit\",\"status\":\"$1\"" "$T/body" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
 rm -f "$T/port"
 "$CHOUSA" serve --listen 127.0.0.1:0 --port-file "$T/port" \
     --audit-log /dev/full > "$T/serve.log" 2>&1 &
 SERVER_PID=$!
 serve_wait "$SERVER_PID" "$T/port"
 URL="http://127.0.0.1:$(cat "$T/port")"
+http GET "/api/v1/lookup?indicator=198.51.100.1" "$TOKEN"
+audit_wait degraded && ok full_disk_found || not_ok full_disk_found "$(head -c 300 "$T/body")"
 n=0
-for i in 1 2 3 4 5 6 7 8 9 10; do
+for i in 2 3 4 5 6 7 8 9 10; do
 	http GET "/api/v1/lookup?indicator=198.51.100.$i" "$TOKEN"
-	[ "$(cat "$T/status")" = 200 ] && n=$((n + 1))
-	sleep 0.02	# each line its own write
+	[ "$(cat "$T/status")" = 503 ] && n=$((n + 1))
 done
-[ $n = 10 ] && ok full_disk_still_answers || not_ok full_disk_still_answers "$n of 10"
-sleep 0.3
+[ $n = 9 ] && ok full_disk_refuses || not_ok full_disk_refuses "$n of 9 refused"
+[ "$(cat "$T/body")" = '{"error":"the audit log cannot be written (No space left on device): the server refuses requests rather than answer them unaudited, until it can (free space on its disk)"}' ] &&
+	ok full_disk_refusal_said || not_ok full_disk_refusal_said "$(head -c 300 "$T/body")"
+expect full_disk_retry_after '^Retry-After: 5' "$T/headers"
+kill -0 "$SERVER_PID" 2> /dev/null && ok full_disk_server_runs || not_ok full_disk_server_runs "it ended"
 http GET /metrics "$TOKEN"
+status_is full_disk_metrics_answer 200
 lost=$(sed -n 's/^chousa_audit_lines_lost_total //p' "$T/body")
 written=$(sed -n 's/^chousa_audit_lines_total //p' "$T/body")
 [ "${lost:-0}" -ge 10 ] && [ "$written" = 0 ] && ok full_disk_lines_counted ||
@@ -131,9 +152,49 @@ said=$(grep -c "cannot write the audit log '/dev/full': No space left on device"
 # The health check tells a monitor (with a token) what is wrong; still 200.
 http GET /api/v1/health "$TOKEN"
 status_is full_disk_health_200 200
-expect full_disk_health_degraded '^\{"status":"degraded",.*\{"check":"audit","status":"degraded","detail":"the audit log cannot be written now[^"]*; [0-9]+ lines lost' "$T/body"
+expect full_disk_health_degraded '^\{"status":"degraded",.*\{"check":"audit","status":"degraded","detail":"the audit log cannot be written now \(No space left on device\): the requests it audits are refused \(503\) until it can; [0-9]+ lines lost' "$T/body"
 http GET /api/v1/health
 expect full_disk_health_no_detail_without_token '^\{"status":"degraded"\}$' "$T/body"
+serve_stop
+
+# A disk that fills, then has room again.  The soft limit (100 blocks of
+# 512 bytes) leaves room for the store's -shm (32 KiB); the log starts a few
+# lines short of it.
+rm -f "$T/port"
+python3 -c '
+import sys
+line = "{\"time\": \"2026-01-01T00:00:00Z\", \"pad\": \"%s\"}\n" % ("x" * 200)
+open(sys.argv[1], "w").write(line * (51200 // len(line) - 2))
+' "$T/limited.log"
+sh -c 'trap "" XFSZ; ulimit -S -f 100; exec "$@"' sh "$CHOUSA" serve \
+    --listen 127.0.0.1:0 --port-file "$T/port" --audit-log "$T/limited.log" \
+    > "$T/serve.log" 2>&1 &
+SERVER_PID=$!
+serve_wait "$SERVER_PID" "$T/port"
+URL="http://127.0.0.1:$(cat "$T/port")"
+i=0
+while [ $i -lt 200 ]; do
+	http GET "/api/v1/lookup?indicator=198.51.100.$((i % 200))" "$TOKEN"
+	[ "$(cat "$T/status")" = 503 ] && break
+	i=$((i + 1))
+done
+status_is limit_reached_refuses 503
+expect limit_reached_said '"the audit log cannot be written \(File too large\)' "$T/body"
+# The soft limit only: raising it back needs no privilege.
+prlimit --pid "$SERVER_PID" --fsize=unlimited:
+i=0
+while [ $i -lt 100 ]; do
+	http GET "/api/v1/lookup?indicator=198.51.100.7" "$TOKEN"
+	[ "$(cat "$T/status")" = 200 ] && break
+	sleep 0.05
+	i=$((i + 1))
+done
+status_is limit_lifted_serves_again 200
+audit_wait ok && ok limit_lifted_health_ok || not_ok limit_lifted_health_ok "$(head -c 300 "$T/body")"
+log_wait "is written again"
+expect limit_lifted_said "the audit log '$T/limited.log' is written again; [0-9]+ lines? lost" "$T/serve.log"
+[ "$(grep -c "cannot write the audit log" "$T/serve.log")" = 1 ] && ok limit_said_once ||
+	not_ok limit_said_once "$(grep -c "cannot write the audit log" "$T/serve.log") lines"
 serve_stop
 
 # ---- 6. a log that ends inside a line; one that ends a line ----

@@ -43,8 +43,8 @@ check rotate_keeps_role 2 "$CHOUSA" token rotate --role admin alice
 expect rotate_keeps_role_said "rotate keeps the token's role and budget" "$T/err"
 check rotate_keeps_budget 2 "$CHOUSA" token rotate --online-budget 5 alice
 check rotate_takes_one_name 2 "$CHOUSA" token rotate alice bob
-check create_taken_says_rotate 2 "$CHOUSA" token create --role read alice
-expect create_taken_says_rotate_said "'alice' already has a token: rotate it \(chousa token rotate\) or revoke it first" "$T/err"
+check create_taken_says_rotate 3 "$CHOUSA" token create --role read alice
+expect create_taken_says_rotate_said "'alice' already has a valid token: revoke it first \(chousa token revoke alice\), rotate it \(chousa token rotate alice\)" "$T/err"
 
 # ---- 2. rotated with a grace ----
 OLD=$("$CHOUSA" -q token create --role investigate --expires 30d --online-budget 40 dash)

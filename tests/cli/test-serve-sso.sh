@@ -131,8 +131,8 @@ check plus_name_through_server 0 env CHOUSA_SERVER_KEY="$ADMIN" "$CHOUSA" --serv
 "$CHOUSA" token list > tokens.txt
 [ "$(grep -c 'erin+soc@example\.org .*SOC lead$' tokens.txt)" = 2 ] && ok plus_name_through_server_noted ||
 	not_ok plus_name_through_server_noted "$(cat tokens.txt)"
-check second_token_refused 2 "$CHOUSA" -q token create --role read erin+soc@example.org
-expect second_token_refused_says "already has a token: rotate it" err
+check second_token_refused 3 "$CHOUSA" -q token create --role read erin+soc@example.org
+expect second_token_refused_says "already has a valid token: revoke it first" err
 # Revoking the name ends both.
 "$CHOUSA" -q token revoke erin+soc@example.org
 as erin+soc@example.org -o /dev/null -w '%{http_code}' "$URL/" > code

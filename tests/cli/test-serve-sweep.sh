@@ -277,7 +277,18 @@ python3 "$TESTS/cli/serve_upload.py" "$URL" "$TOKEN" /api/v1/sweep \
     "$L/zeek-conn.log" "$T/up.stop" --chunked --piece 100 --pause 0.5 \
     > "$T/status.stop" 2>&1 &
 stopper=$!
-sleep 1
+# The stop must come once the server has the upload under way (its sweep
+# counted in the metrics), not after a guessed delay: on a loaded machine
+# the client may not have connected yet, and a connection the server has
+# not accepted is refused by the stop, as it should be.
+i=0
+while [ $i -lt 300 ]; do
+	http GET /metrics "$TOKEN"
+	grep -q '^chousa_background_jobs [1-9]' "$T/body" && break
+	sleep 0.05
+	i=$((i + 1))
+done
+expect upload_under_way_before_the_stop '^chousa_background_jobs [1-9]' "$T/body"
 t0=$(date +%s)
 serve_stop
 t1=$(date +%s)

@@ -7,7 +7,9 @@
 #     locally, and the token works; budget and revoke print nothing and
 #     take effect at once (a revoked token refused).
 #  2. Errors as locally: the same message and exit status for a name that
-#     has a token already (2) or none to revoke (3); a read token 403.
+#     has a token already or none to revoke: bad input (3), not a usage
+#     error, each saying which commands mend it; the API answers 409 to
+#     a name taken; a read token 403.
 #  3. [server] url alone leaves token on this machine's store.
 #  4. A server without these routes (an older chousa serve, or none at
 #     all): said so, status 4.
@@ -101,11 +103,16 @@ status_is token_list_state_unknown_api_400 400
 "$CHOUSA" token create --role read dave > "$T/local.out" 2> "$T/local.err"
 lst=$?
 remote token create --role read dave > "$T/remote.out" 2> "$T/remote.err"
-same_as_local token_create_taken_same 2 $lst $?
+same_as_local token_create_taken_same 3 $lst $?
+expect token_create_taken_said "^chousa: 'dave' already has a valid token: revoke it first \(chousa token revoke dave\), rotate it \(chousa token rotate dave\), or choose another name$" "$T/local.err"
+http POST /api/v1/tokens "$ADMIN" '{"name": "dave", "role": "read"}'
+status_is token_create_taken_api_409 409
+expect token_create_taken_api_said '^\{"error":"'"'"'dave'"'"' already has a valid token: revoke it first' "$T/body"
 "$CHOUSA" token revoke nobody > "$T/local.out" 2> "$T/local.err"
 lst=$?
 remote token revoke nobody > "$T/remote.out" 2> "$T/remote.err"
 same_as_local token_revoke_unknown_same 3 $lst $?
+expect token_revoke_unknown_said "^chousa: 'nobody' has no valid token \(chousa token list names those there are\)$" "$T/local.err"
 "$CHOUSA" token budget nobody 5 > "$T/local.out" 2> "$T/local.err"
 lst=$?
 remote token budget nobody 5 > "$T/remote.out" 2> "$T/remote.err"

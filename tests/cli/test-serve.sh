@@ -18,7 +18,7 @@ INV=$("$CHOUSA" -q token create --role investigate analyst)
 ADMIN=$("$CHOUSA" -q token create --role admin boss)
 OLD=$("$CHOUSA" -q token create --role admin leaver)
 case "$READ" in chousa_*) ok token_created ;; *) not_ok token_created "$READ" ;; esac
-check token_name_taken 2 "$CHOUSA" token create --role read reader
+check token_name_taken 3 "$CHOUSA" token create --role read reader
 check token_bad_role 2 "$CHOUSA" token create --role root x
 "$CHOUSA" token revoke leaver
 check token_list 0 "$CHOUSA" token list

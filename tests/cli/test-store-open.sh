@@ -139,6 +139,12 @@ PY
 	expect full_then_ok '"check":"store","status":"ok"' "$T/body"
 	expect writable_again_said "the store $MNT/s.db can be written again" "$T/serve.log"
 	serve_stop
+	# A start on the full disk (SQLite cannot make the -shm): said as a
+	# full disk, bad input (3), not an internal error (5).
+	dd if=/dev/zero of="$MNT/fill" bs=4k 2> /dev/null
+	check full_start_refused 3 "$CHOUSA" serve --listen 127.0.0.1:0 --audit-log "$T/audit.log"
+	expect full_start_said "the disk that holds store '$MNT/s.db' is full: free space on it, then try again" "$T/err"
+	rm -f "$MNT/fill"
 	umount "$MNT" && MNT=
 else
 	ok "full_disk # SKIP cannot mount a tmpfs here"

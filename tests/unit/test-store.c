@@ -184,7 +184,7 @@ test_schema(void)
 		    &err), CHOUSA_ENOTFOUND);
 		T_INTEQ("token_name_taken_while_valid",
 		    chousa_store_token_add(st, "ends", "read", "cc", 0, -1,
-		    NULL, NULL, &id, &err), CHOUSA_EINVAL);
+		    NULL, NULL, &id, &err), CHOUSA_EEXIST);
 		T_OK("token_name_free_once_expired", chousa_store_token_add(st,
 		    "gone", "read", "dd", 1, -1, NULL, NULL, &id, &err) ==
 		    CHOUSA_OK && chousa_store_token_add(st, "gone", "read",
