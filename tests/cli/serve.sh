@@ -110,6 +110,24 @@ replay_start() {
 	RP=$(cat "$T/rport")
 }
 
+# replay_virustotal: the replay server standing in for VirusTotal, with a
+# test key and neither a rate nor a daily cap; then sent says how many
+# requests it was sent, and spent NAME how many online requests token
+# NAME spent today.
+replay_virustotal() {
+	replay_start
+	export CHOUSA_VIRUSTOTAL_URL="http://127.0.0.1:$RP/virustotal" \
+	    CHOUSA_VIRUSTOTAL_KEY=test-key CHOUSA_VIRUSTOTAL_RATE=0 \
+	    CHOUSA_VIRUSTOTAL_DAILY=100000
+}
+sent() {
+	n=$(grep -c '^virustotal ' "$T/replay.log" 2> /dev/null)
+	echo "${n:-0}"
+}
+spent() {
+	"$CHOUSA" token list --json | python3 -c 'import json, sys; print({t["name"]: t["online_today"] for t in json.load(sys.stdin)["tokens"]}.get(sys.argv[1]))' "$1"
+}
+
 # http METHOD PATH [TOKEN [BODY [CONTENT-TYPE]]]: one request through
 # python's client; the status goes to $T/status, the body to $T/body, the
 # headers to $T/headers.

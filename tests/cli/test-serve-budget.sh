@@ -24,10 +24,7 @@ check budget_bad_number 2 "$CHOUSA" token create --role investigate --online-bud
 check budget_negative 2 "$CHOUSA" token budget alice -3
 check budget_needs_valid_token 3 "$CHOUSA" token budget nobody 5
 
-replay_start
-export CHOUSA_VIRUSTOTAL_URL="http://127.0.0.1:$RP/virustotal" \
-    CHOUSA_VIRUSTOTAL_KEY=test-key CHOUSA_VIRUSTOTAL_RATE=0 \
-    CHOUSA_VIRUSTOTAL_DAILY=100000
+replay_virustotal
 serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
 
 # ask TOKEN FIRST COUNT: investigate COUNT addresses from 45.30.0.FIRST
@@ -49,10 +46,6 @@ for line in open(sys.argv[1]):
     print(r["input"], f[0]["status"] if f else "none",
           (f[0].get("reason") or "") if f else "", (f[0].get("reset_at") or "") if f else "")
 PY
-}
-sent() { grep -c '^virustotal ' "$T/replay.log" 2> /dev/null || echo 0; }
-spent() {
-	"$CHOUSA" token list --json | python3 -c 'import json, sys; print({t["name"]: t["online_today"] for t in json.load(sys.stdin)["tokens"]}.get(sys.argv[1]))' "$1"
 }
 
 # ---- alice: 10 addresses, a budget of 5 ----

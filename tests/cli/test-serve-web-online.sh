@@ -14,10 +14,7 @@ trap 'serve_stop; [ -n "${REPLAY:-}" ] && kill "$REPLAY" 2> /dev/null' EXIT INT 
 serve_store '[server]\nrate = 0\nonline_budget = 1000\n'
 INV=$("$CHOUSA" -q token create --role investigate ivan)
 INV2=$("$CHOUSA" -q token create --role investigate ines)
-replay_start
-export CHOUSA_VIRUSTOTAL_URL="http://127.0.0.1:$RP/virustotal" \
-    CHOUSA_VIRUSTOTAL_KEY=test-key CHOUSA_VIRUSTOTAL_RATE=0 \
-    CHOUSA_VIRUSTOTAL_DAILY=100000
+replay_virustotal
 serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
 cd "$T" || exit 1
 
@@ -29,10 +26,6 @@ csrf_of() {
 }
 code() {
 	sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p' "$1.h"
-}
-sent() { grep -c '^virustotal ' replay.log 2> /dev/null || echo 0; }
-spent() {
-	"$CHOUSA" token list --json | python3 -c 'import json, sys; print({t["name"]: t["online_today"] for t in json.load(sys.stdin)["tokens"]}.get(sys.argv[1]))' "$1"
 }
 login jar "$INV"
 login jar2 "$INV2"
