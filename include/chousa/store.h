@@ -219,6 +219,17 @@ int	chousa_store_moved(struct chousa_store *st,
  * when reading on in it is the same as beginning a new one.
  */
 int	chousa_store_snapshot_stale(struct chousa_store *st);
+/*
+ * A small answer (an int) a caller worked out from the store for key,
+ * kept on the handle until any connection commits (the data version the
+ * handle reads moves): chousa_lookup keeps each indicator's verdict so.
+ * get: 1 with *out when kept, else 0.  put: keeps it (a few thousand
+ * keys at most; a newer key may take an older one's place).
+ */
+int	chousa_store_memo_get(struct chousa_store *st, const char *key,
+	    int *out);
+void	chousa_store_memo_put(struct chousa_store *st, const char *key,
+	    int value);
 
 /* The sample with this md5, sha1 or sha256; CHOUSA_ENOTFOUND if none. */
 int	chousa_store_sample(struct chousa_store *st, struct chousa_arena *a,

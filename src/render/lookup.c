@@ -185,9 +185,24 @@ chousa_lookup(struct chousa_store *st, const struct chousa_config *cfg,
 	 * misses).
 	 */
 	l.verdict = CHOUSA_V_UNKNOWN;
-	if (rc == CHOUSA_OK && (l.n_records > 0 || l.n_benign > 0))
-		rc = policy_verdict(st, cfg, a, text, len, &seen,
-		    &l.verdict, err);
+	if (rc == CHOUSA_OK && (l.n_records > 0 || l.n_benign > 0)) {
+		/*
+		 * The verdict depends on the store alone (the config words
+		 * only the report's notes): kept on the handle until the
+		 * store changes, so that a team asking about the same
+		 * indicators runs the policy once per indicator.
+		 */
+		const char *key = chousa_arena_printf(a, "verdict\x1f%s",
+		    l.ind.value);
+
+		if (key == NULL || !chousa_store_memo_get(st, key,
+		    &l.verdict)) {
+			rc = policy_verdict(st, cfg, a, text, len, &seen,
+			    &l.verdict, err);
+			if (rc == CHOUSA_OK && key != NULL)
+				chousa_store_memo_put(st, key, l.verdict);
+		}
+	}
 	if (own)
 		chousa_store_snapshot_end(st);
 	if (rc != CHOUSA_OK)

@@ -232,6 +232,41 @@ chousa_store_snapshot_stale(struct chousa_store *st)
 	return !st->snapshot || !st->marked || chousa_store_moved(st, &st->mark);
 }
 
+/* The answers' slot of key. */
+static size_t
+answer_slot(const struct chousa_store *st, const char *key)
+{
+	return chousa_fnv1a32(CHOUSA_FNV32_INIT, key, strlen(key)) %
+	    (sizeof(st->answers) / sizeof(st->answers[0]));
+}
+
+int
+chousa_store_memo_get(struct chousa_store *st, const char *key, int *out)
+{
+	size_t i = answer_slot(st, key);
+
+	/* A snapshot synced at its start; otherwise, the store now. */
+	if (!st->snapshot)
+		store_filter_sync(st);
+	if (st->answers[i].key == NULL || strcmp(st->answers[i].key, key) != 0)
+		return 0;
+	*out = st->answers[i].value;
+	return 1;
+}
+
+void
+chousa_store_memo_put(struct chousa_store *st, const char *key, int value)
+{
+	size_t i = answer_slot(st, key);
+	char *copy = mem_strdup(key);
+
+	if (copy == NULL)
+		return;
+	mem_free(st->answers[i].key);
+	st->answers[i].key = copy;
+	st->answers[i].value = value;
+}
+
 const char *
 chousa_store_path(const struct chousa_store *st)
 {
@@ -938,6 +973,10 @@ store_derived_forget(struct chousa_store *st)
 
 	store_family_cache_clear(st);
 	store_prefix_cache_clear(st);
+	for (i = 0; i < sizeof(st->answers) / sizeof(st->answers[0]); i++) {
+		mem_free(st->answers[i].key);
+		st->answers[i].key = NULL;
+	}
 	for (i = 0; i < st->n_ages; i++)
 		mem_free((char *)st->ages[i].source);
 	mem_free(st->ages);

@@ -147,6 +147,11 @@ struct chousa_store {
 	struct store_memo fcache[4096];
 	/* A record's family and tags -> store_family_of()'s answer. */
 	struct store_memo rfcache[4096];
+	/* chousa_store_memo_put()'s answers (direct-mapped by key). */
+	struct {
+		char	*key;
+		int	 value;
+	}		 answers[8192];
 	/* chousa_store_feed_ages()'s rows, read once per data version. */
 	struct chousa_feed_age *ages;
 	size_t		 n_ages;

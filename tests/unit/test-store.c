@@ -776,6 +776,7 @@ test_derived_follow_commits(void)
 	struct chousa_record *r;
 	const char *db = tmp_path("derived.db"), *one = tmp_path("der1.txt"),
 	    *two = tmp_path("der2.txt");
+	int v = 0;
 
 	memset(&opts, 0, sizeof(opts));
 	write_file(one, "198.51.100.0/24\n");
@@ -793,9 +794,16 @@ test_derived_follow_commits(void)
 	T_INTEQ("derived_no_second_range_yet", lookup(reader, a,
 	    "10.20.3.4", &r), 0);
 	T_OK("derived_no_age_yet", age_of(reader, a, "second-list") == 0);
+	chousa_store_memo_put(reader, "answer", 7);
+	T_OK("derived_memo_kept", chousa_store_memo_get(reader, "answer",
+	    &v) == 1 && v == 7);
+	T_INTEQ("derived_memo_other_key", chousa_store_memo_get(reader,
+	    "other", &v), 0);
 	opts.source_name = "second-list";
 	T_INTEQ("derived_import_meanwhile", chousa_store_import(writer,
 	    "list", two, &opts, &rep, &err), CHOUSA_OK);
+	T_INTEQ("derived_memo_forgotten", chousa_store_memo_get(reader,
+	    "answer", &v), 0);
 	T_INTEQ("derived_new_prefix_length_probed", lookup(reader, a,
 	    "10.20.3.4", &r), 1);
 	T_OK("derived_new_age_seen", age_of(reader, a, "second-list") > 0);
