@@ -224,12 +224,19 @@ int	chousa_store_snapshot_stale(struct chousa_store *st);
  * kept on the handle until any connection commits (the data version the
  * handle reads moves): chousa_lookup keeps each indicator's verdict so.
  * get: 1 with *out when kept, else 0.  put: keeps it (a few thousand
- * keys at most; a newer key may take an older one's place).
+ * keys at most; a newer key may take an older one's place).  With bytes
+ * (an answer already written out, a few MiB in all per handle): bytes
+ * gives them (NUL-terminated, len without it; valid until the next call on
+ * the handle) and *value, or NULL when not kept.
  */
 int	chousa_store_memo_get(struct chousa_store *st, const char *key,
 	    int *out);
 void	chousa_store_memo_put(struct chousa_store *st, const char *key,
 	    int value);
+const char *chousa_store_memo_bytes(struct chousa_store *st, const char *key,
+	    int *value, size_t *len);
+void	chousa_store_memo_put_bytes(struct chousa_store *st, const char *key,
+	    int value, const char *bytes, size_t len);
 
 /* The sample with this md5, sha1 or sha256; CHOUSA_ENOTFOUND if none. */
 int	chousa_store_sample(struct chousa_store *st, struct chousa_arena *a,

@@ -82,6 +82,19 @@ warn_add_all(struct warnings *w, struct chousa_arena *a,
 		    from->kind[i]);
 }
 
+/* One look-up's verdict into the request's tally. */
+static void
+lookup_tally(struct lookup_tally *t, int verdict)
+{
+	if (verdict == CHOUSA_V_MALICIOUS)
+		t->n_malicious++;
+	if (verdict >= CHOUSA_V_UNKNOWN && verdict <= CHOUSA_V_MALICIOUS)
+		t->n_verdict[verdict]++;
+	t->status = chousa_lookup_status(t->status,
+	    verdict == CHOUSA_V_MALICIOUS ? CHOUSA_EXIT_FOUND :
+	    CHOUSA_EXIT_CLEAN);
+}
+
 int
 op_lookup(struct runenv *env, struct chousa_arena *a,
     const char *const *inputs, size_t n, int json, struct chousa_buf *out,
@@ -102,7 +115,24 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 		f->lookup_list(out, 0);
 	for (i = 0; i < n; i++) {
 		struct chousa_err e = { 0 };
+		/*
+		 * The answer written out, as the verdict is, is the store's
+		 * alone: kept on the handle until the store changes, a team
+		 * asking about the same indicators costs a copy.
+		 */
+		const char *key = chousa_arena_printf(a, "lookup\x1f%c%c\x1f%s",
+		    json ? 'j' : 't', shown > 0 ? 'n' : '1', inputs[i]);
+		const char *kept;
+		size_t kept_len;
 
+		if (key != NULL && (kept = chousa_store_memo_bytes(env->st, key,
+		    &l.verdict, &kept_len)) != NULL) {
+			mark = out->len;
+			chousa_buf_add(out, kept, kept_len);
+			shown++;
+			lookup_tally(t, l.verdict);
+			continue;
+		}
 		rc = chousa_lookup(env->st, env->cfg, a, inputs[i],
 		    strlen(inputs[i]), &l, &e);
 		if (rc == CHOUSA_EPARSE) {
@@ -118,13 +148,11 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 		}
 		mark = out->len;
 		f->lookup(out, a, &l, shown++, 0);
-		if (l.is_malicious)
-			t->n_malicious++;
-		if (l.verdict >= CHOUSA_V_UNKNOWN &&
-		    l.verdict <= CHOUSA_V_MALICIOUS)
-			t->n_verdict[l.verdict]++;
-		t->status = chousa_lookup_status(t->status, l.is_malicious ?
-		    CHOUSA_EXIT_FOUND : CHOUSA_EXIT_CLEAN);
+		if (key != NULL && chousa_buf_rc(out, "the look-up", &e) ==
+		    CHOUSA_OK)
+			chousa_store_memo_put_bytes(env->st, key, l.verdict,
+			    out->data + mark, out->len - mark);
+		lookup_tally(t, l.verdict);
 	}
 	if (f->lookup_list != NULL)
 		f->lookup_list(out, 1);

@@ -232,6 +232,16 @@ chousa_store_snapshot_stale(struct chousa_store *st)
 	return !st->snapshot || !st->marked || chousa_store_moved(st, &st->mark);
 }
 
+/* Slot i of the answers, emptied. */
+static void
+answer_forget(struct chousa_store *st, size_t i)
+{
+	st->answer_bytes -= st->answers[i].len;
+	mem_free(st->answers[i].key);
+	st->answers[i].key = NULL;
+	st->answers[i].len = 0;
+}
+
 /* The answers' slot of key. */
 static size_t
 answer_slot(const struct chousa_store *st, const char *key)
@@ -240,8 +250,15 @@ answer_slot(const struct chousa_store *st, const char *key)
 	    (sizeof(st->answers) / sizeof(st->answers[0]));
 }
 
-int
-chousa_store_memo_get(struct chousa_store *st, const char *key, int *out)
+/*
+ * Bytes the answers of one handle may hold (the server keeps one handle a
+ * thread): past it, a new answer with bytes is not kept.
+ */
+#define ANSWER_BYTES_MAX	((size_t)4 << 20)
+
+const char *
+chousa_store_memo_bytes(struct chousa_store *st, const char *key, int *value,
+    size_t *len)
 {
 	size_t i = answer_slot(st, key);
 
@@ -249,22 +266,47 @@ chousa_store_memo_get(struct chousa_store *st, const char *key, int *out)
 	if (!st->snapshot)
 		store_filter_sync(st);
 	if (st->answers[i].key == NULL || strcmp(st->answers[i].key, key) != 0)
-		return 0;
-	*out = st->answers[i].value;
-	return 1;
+		return NULL;
+	*value = st->answers[i].value;
+	*len = st->answers[i].len;
+	return st->answers[i].key + strlen(key) + 1;
+}
+
+int
+chousa_store_memo_get(struct chousa_store *st, const char *key, int *out)
+{
+	size_t len;
+
+	return chousa_store_memo_bytes(st, key, out, &len) != NULL;
+}
+
+void
+chousa_store_memo_put_bytes(struct chousa_store *st, const char *key,
+    int value, const char *bytes, size_t len)
+{
+	size_t i = answer_slot(st, key), klen = strlen(key);
+	char *copy;
+
+	if (st->answer_bytes - st->answers[i].len + len > ANSWER_BYTES_MAX)
+		return;
+	copy = mem_alloc(klen + 1 + len + 1);
+	if (copy == NULL)
+		return;
+	memcpy(copy, key, klen + 1);
+	if (len > 0)
+		memcpy(copy + klen + 1, bytes, len);
+	copy[klen + 1 + len] = '\0';
+	answer_forget(st, i);
+	st->answers[i].key = copy;
+	st->answers[i].len = len;
+	st->answers[i].value = value;
+	st->answer_bytes += len;
 }
 
 void
 chousa_store_memo_put(struct chousa_store *st, const char *key, int value)
 {
-	size_t i = answer_slot(st, key);
-	char *copy = mem_strdup(key);
-
-	if (copy == NULL)
-		return;
-	mem_free(st->answers[i].key);
-	st->answers[i].key = copy;
-	st->answers[i].value = value;
+	chousa_store_memo_put_bytes(st, key, value, NULL, 0);
 }
 
 const char *
@@ -973,10 +1015,8 @@ store_derived_forget(struct chousa_store *st)
 
 	store_family_cache_clear(st);
 	store_prefix_cache_clear(st);
-	for (i = 0; i < sizeof(st->answers) / sizeof(st->answers[0]); i++) {
-		mem_free(st->answers[i].key);
-		st->answers[i].key = NULL;
-	}
+	for (i = 0; i < sizeof(st->answers) / sizeof(st->answers[0]); i++)
+		answer_forget(st, i);
 	for (i = 0; i < st->n_ages; i++)
 		mem_free((char *)st->ages[i].source);
 	mem_free(st->ages);

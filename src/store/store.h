@@ -147,11 +147,16 @@ struct chousa_store {
 	struct store_memo fcache[4096];
 	/* A record's family and tags -> store_family_of()'s answer. */
 	struct store_memo rfcache[4096];
-	/* chousa_store_memo_put()'s answers (direct-mapped by key). */
+	/*
+	 * chousa_store_memo_put()'s answers (direct-mapped by key): the key,
+	 * a NUL and then the answer's len bytes, in one allocation.
+	 */
 	struct {
 		char	*key;
+		size_t	 len;
 		int	 value;
 	}		 answers[8192];
+	size_t		 answer_bytes;	/* the answers' bytes, all told */
 	/* chousa_store_feed_ages()'s rows, read once per data version. */
 	struct chousa_feed_age *ages;
 	size_t		 n_ages;

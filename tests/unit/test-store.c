@@ -776,6 +776,9 @@ test_derived_follow_commits(void)
 	struct chousa_record *r;
 	const char *db = tmp_path("derived.db"), *one = tmp_path("der1.txt"),
 	    *two = tmp_path("der2.txt");
+	const char *bytes;
+	char *big;
+	size_t len;
 	int v = 0;
 
 	memset(&opts, 0, sizeof(opts));
@@ -799,11 +802,26 @@ test_derived_follow_commits(void)
 	    &v) == 1 && v == 7);
 	T_INTEQ("derived_memo_other_key", chousa_store_memo_get(reader,
 	    "other", &v), 0);
+	chousa_store_memo_put_bytes(reader, "written", 3, "{\"a\":1}", 7);
+	bytes = chousa_store_memo_bytes(reader, "written", &v, &len);
+	T_OK("derived_memo_bytes_kept", bytes != NULL && len == 7 &&
+	    strcmp(bytes, "{\"a\":1}") == 0 && v == 3);
+	T_OK("derived_memo_bytes_none", chousa_store_memo_bytes(reader,
+	    "answer", &v, &len) != NULL && len == 0 && v == 7);
+	big = calloc(1, (size_t)5 << 20);
+	if (big != NULL)
+		chousa_store_memo_put_bytes(reader, "big", 1, big,
+		    (size_t)5 << 20);
+	free(big);
+	T_OK("derived_memo_bytes_capped", chousa_store_memo_bytes(reader,
+	    "big", &v, &len) == NULL);
 	opts.source_name = "second-list";
 	T_INTEQ("derived_import_meanwhile", chousa_store_import(writer,
 	    "list", two, &opts, &rep, &err), CHOUSA_OK);
 	T_INTEQ("derived_memo_forgotten", chousa_store_memo_get(reader,
 	    "answer", &v), 0);
+	T_OK("derived_memo_bytes_forgotten", chousa_store_memo_bytes(reader,
+	    "written", &v, &len) == NULL);
 	T_INTEQ("derived_new_prefix_length_probed", lookup(reader, a,
 	    "10.20.3.4", &r), 1);
 	T_OK("derived_new_age_seen", age_of(reader, a, "second-list") > 0);
