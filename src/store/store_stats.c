@@ -284,7 +284,7 @@ ages_read(struct chousa_store *st, struct chousa_err *err)
 	    " 'ok') ORDER BY i.source");
 	if (s == NULL)
 		return store_dberr(st, err, "cannot read the store");
-	while (!failed && sqlite3_step(s) == SQLITE_ROW && n < 256) {
+	while (sqlite3_step(s) == SQLITE_ROW && n < 256) {
 		const char *src = (const char *)sqlite3_column_text(s, 0);
 
 		if (MEM_GROW(v, n, cap, 16, 256) != CHOUSA_OK ||
