@@ -677,7 +677,13 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	if (!x.check)
 		cli_config_say(cfg);
 	listen_fds_take(&so, &x);
-	/* Before the store is made or migrated: that is the owner's to do. */
+	/*
+	 * Before the store is made or migrated: that is the owner's to do.
+	 * The lock file is beside the store, so its directory is made first,
+	 * as every command that writes a new store makes it.
+	 */
+	if (!x.check)
+		cli_make_parent_dirs(cli_db_path());
 	if (!x.check && chousa_serve_claim(cli_db_path(), &claim, &err) !=
 	    CHOUSA_OK)
 		cli_die(chousa_exit_for_rc(err.code), "%s", err.msg);

@@ -111,6 +111,15 @@ serve_stop
 serve_start || { not_ok server_restarts "$(head -c 300 "$T/serve.log")"; exit 0; }
 serve_stop
 expect restart_says_store_made_empty "serve: the store '$T/db' was not there and is made empty: no token works" "$T/serve.log"
+# In a directory not made yet, as token create and every command that
+# writes a new store makes it (the lock file beside the store needs it).
+db=$CHOUSA_DB
+CHOUSA_DB="$T/new/dir/db"
+serve_start && ok start_in_new_directory ||
+	not_ok start_in_new_directory "$(head -c 300 "$T/serve.log")"
+serve_stop
+CHOUSA_DB=$db
+expect new_directory_store_made_empty "serve: the store '$T/new/dir/db' was not there and is made empty" "$T/serve.log"
 
 # ---- 3. a store that cannot be written ----
 # A full disk: a small tmpfs, which root may mount here (CI's container
