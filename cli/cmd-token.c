@@ -108,7 +108,13 @@ create(const struct cli_cmd *self, const char *name, const char *role,
 	int r = chousa_role_parse(role), is_new, rc;
 	long lifetime = 0;
 	int64_t ends;
+	static const char *const roles[] = { "read", "investigate", "admin",
+		NULL };
 
+	/* A slip (--role admn) is answered with the role meant. */
+	if (role != NULL && r == CHOUSA_ROLE_NONE &&
+	    chousa_suggest(role, roles) != NULL)
+		cli_unknown_name(self, "role", role, roles);
 	if (role == NULL || r == CHOUSA_ROLE_NONE)
 		cli_usage_error(self, "--role read, investigate or admin is "
 		    "needed");

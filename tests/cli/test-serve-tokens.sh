@@ -128,6 +128,10 @@ lst=$?
 remote token budget '../x' 5 > "$T/remote.out" 2> "$T/remote.err"
 same_as_local token_budget_dots_same 3 $lst $?
 check token_bad_role_refused_here 2 remote token create --role root eve
+expect token_bad_role_lists_roles "read, investigate or admin" "$T/err"
+# A slip is answered with the role meant, as a misspelt command is.
+check token_role_slip_refused 2 "$CHOUSA" token create --role admn eve
+expect token_role_slip_names_meant "unknown role 'admn'; did you mean 'admin'\?" "$T/err"
 check token_read_token_refused 3 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" token list
 expect token_read_token_said "role 'read' may not" "$T/err"
 # Each token route refused to a role too low: the answer and the audit
