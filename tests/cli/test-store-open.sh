@@ -188,6 +188,10 @@ if [ -n "$AS" ] && $AS test -x "$CHOUSA" 2> /dev/null && $AS true 2> /dev/null; 
 	chown nobody "$long/s.db"
 	check dir_unwritable_long_fails 3 env CHOUSA_CONFIG="$NB/config" HOME="$NB" $AS "$CHOUSA" --db "$long/s.db" lookup x.com
 	expect dir_unwritable_long_whole "the store '$long/s\.db' cannot be written: its directory '$long' is not writable .* or run chousa as its owner$" "$T/err"
+	# A start: the lock file beside the store cannot be made; said with
+	# what to do, exit 3.
+	check dir_unwritable_start_fails 3 env CHOUSA_CONFIG="$NB/config" HOME="$NB" $AS "$CHOUSA" --db "$NB/rootdir/s.db" serve --listen 127.0.0.1:0 --audit-log none
+	expect dir_unwritable_start_says_what_to_do "cannot open the store's lock file '$NB/rootdir/s\.db\.serve\.lock': Permission denied: this user \(uid 65534\) must be able to write it and the store's directory: chown them" "$T/err"
 	check dir_unwritable_check_errs 2 env CHOUSA_CONFIG="$NB/config" HOME="$NB" $AS "$CHOUSA" --db "$NB/rootdir/s.db" serve --check --audit-log "$NB/audit.log"
 	expect dir_unwritable_check_said "^error +store +the directory $NB/rootdir cannot be written by this user \(uid 65534\)" "$T/out"
 	# 4. the file read-only, in nobody's directory.
