@@ -375,7 +375,8 @@ const struct cli_cmd cmd_token = {
 	"token", "Create, rotate, list and revoke the team server's API tokens",
 	"create --role ROLE [--expires DURATION] [--online-budget N] "
 	"[--allow-from LIST] [--note TEXT] NAME | rotate [--grace DURATION] "
-	"[--expires DURATION] NAME | list [--json] [--unused-for DURATION] | "
+	"[--expires DURATION] NAME | list [--json] [--unused-for DURATION] "
+	"[--state STATES] | "
 	"budget NAME N|default | allow NAME LIST|any | note NAME TEXT | "
 	"revoke NAME | readmit NAME",
 	"Manage the tokens chousa serve accepts, in the store.  create prints "

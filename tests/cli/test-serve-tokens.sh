@@ -95,6 +95,7 @@ sed -i -E 's/,"last_used_at":[^,]*,"last_used_from":[^}]*//g' "$T/local.out" "$T
 same_as_local token_list_state_same 0 $lst $rst
 check token_list_state_unknown 2 "$CHOUSA" token list --state gone
 expect token_list_state_unknown_said "unknown token state 'gone' \(valid, expired, revoked\)" "$T/err"
+expect token_list_state_in_usage "list \[--json\] \[--unused-for DURATION\] \[--state STATES\]" "$T/err"
 check token_list_state_unknown_remote 2 remote token list --state gone
 http GET "/api/v1/tokens?state=gone" "$ADMIN"
 status_is token_list_state_unknown_api_400 400
