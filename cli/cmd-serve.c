@@ -50,10 +50,12 @@ static const struct cli_opt serve_opts[] = {
 	{ OPT_PORT_FILE, "port-file", "FILE", "Write the port listened on "
 	    "to FILE once the server is up (for scripts and tests)." },
 	{ OPT_CHECK, "check", NULL, "Check the configuration and these "
-	    "options without starting (nothing bound, created or written): "
-	    "the config's problems (an error for a [server] value a start "
-	    "refuses, such as an unknown proxy_user_role; a warning for one "
-	    "replaced by its default), the address, trusted_proxies, the TLS "
+	    "options without starting (nothing listened on, created or "
+	    "written): the config's problems (an error for a [server] value "
+	    "a start refuses, such as an unknown proxy_user_role; a warning "
+	    "for one replaced by its default), the address and whether a "
+	    "start could take it (in use, a port under 1024, not this "
+	    "machine's), trusted_proxies, the TLS "
 	    "pair and its end, the "
 	    "audit log's place, the store (its schema) and its tokens, "
 	    "whether a server runs on the store; one "
@@ -677,7 +679,13 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	if (!x.check)
 		cli_config_say(cfg);
 	listen_fds_take(&so, &x);
-	/* Before the store is made or migrated: that is the owner's to do. */
+	/*
+	 * Before the store is made or migrated: that is the owner's to do.
+	 * The lock file is beside the store, so its directory is made first,
+	 * as every command that writes a new store makes it.
+	 */
+	if (!x.check)
+		cli_make_parent_dirs(cli_db_path());
 	if (!x.check && chousa_serve_claim(cli_db_path(), &claim, &err) !=
 	    CHOUSA_OK)
 		cli_die(chousa_exit_for_rc(err.code), "%s", err.msg);

@@ -108,7 +108,13 @@ create(const struct cli_cmd *self, const char *name, const char *role,
 	int r = chousa_role_parse(role), is_new, rc;
 	long lifetime = 0;
 	int64_t ends;
+	static const char *const roles[] = { "read", "investigate", "admin",
+		NULL };
 
+	/* A slip (--role admn) is answered with the role meant. */
+	if (role != NULL && r == CHOUSA_ROLE_NONE &&
+	    chousa_suggest(role, roles) != NULL)
+		cli_unknown_name(self, "role", role, roles);
 	if (role == NULL || r == CHOUSA_ROLE_NONE)
 		cli_usage_error(self, "--role read, investigate or admin is "
 		    "needed");
@@ -369,7 +375,8 @@ const struct cli_cmd cmd_token = {
 	"token", "Create, rotate, list and revoke the team server's API tokens",
 	"create --role ROLE [--expires DURATION] [--online-budget N] "
 	"[--allow-from LIST] [--note TEXT] NAME | rotate [--grace DURATION] "
-	"[--expires DURATION] NAME | list [--json] [--unused-for DURATION] | "
+	"[--expires DURATION] NAME | list [--json] [--unused-for DURATION] "
+	"[--state STATES] | "
 	"budget NAME N|default | allow NAME LIST|any | note NAME TEXT | "
 	"revoke NAME | readmit NAME",
 	"Manage the tokens chousa serve accepts, in the store.  create prints "

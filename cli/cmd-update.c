@@ -83,7 +83,7 @@ report_one(const struct chousa_feed *f, const struct chousa_feed_result *r,
 		if (!g_opt.quiet)
 			fprintf(stderr, "%s: not modified since the last "
 			    "update\n", f->name);
-		return EXIT_CLEAN;
+		return chousa_exit_for_rc(r->state_err.code);
 	case CHOUSA_FEED_IMPORT_FAILED:
 		cli_print_import(f->name, r->path, "failed", &r->rep, err);
 		cli_warn("%s: %s (previous data kept)", f->name, err->msg);
@@ -94,7 +94,11 @@ report_one(const struct chousa_feed *f, const struct chousa_feed_result *r,
 		if (r->state_err.code != CHOUSA_OK)
 			cli_warn("%s: %s", f->name, r->state_err.msg);
 		print_updated(f, r);
-		return EXIT_CLEAN;
+		/*
+		 * The data is in, but unsaved state makes the next update
+		 * download it all again (a full disk): a script must see it.
+		 */
+		return chousa_exit_for_rc(r->state_err.code);
 	default:
 		if (rc == CHOUSA_ENOMEM)
 			cli_die(EXIT_INTERNAL, "out of memory");
@@ -223,7 +227,9 @@ const struct cli_cmd cmd_update = {
 	"The downloaded files are kept in a feeds/ directory beside the "
 	"store.  "
 	"A failed download or import leaves the previous data in place; the "
-	"status is then 4.",
+	"status is then 4.  When the time of the check cannot be saved (a "
+	"full disk), the next update downloads the feed again: that is said "
+	"and the status is 3.",
 	update_opts, run_update,
 	"chousa update\n"
 	"chousa update urlhaus feodo\n"

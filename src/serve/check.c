@@ -2,8 +2,10 @@
  * check.c: chousa serve --check.  What a start would refuse, and what it
  * would start with but regret, found without starting: for the validate
  * step of a configuration tool, or before a SIGHUP, as nginx -t and
- * sshd -t serve.  Nothing is bound, created or written; the store is
- * opened read-only, and asked whether this user could write it.
+ * sshd -t serve.  Nothing listens, nor is created or written: the
+ * address is bound for a moment, never listened on, to see that a start
+ * could take it; the store is opened read-only, and asked whether this
+ * user could write it.
  */
 #include <sys/statvfs.h>
 
@@ -170,6 +172,34 @@ listen_exposure(const struct sockaddr_storage *sa, int tls,
 	    "and --tls-key, or a TLS proxy in [server] trusted_proxies)";
 }
 
+/*
+ * Whether a start could take the address (in use, a port under 1024, not
+ * this machine's), as the start would find it.  Taken by a server on
+ * this store is the usual case before a SIGHUP; port 0 takes any.
+ */
+static void
+check_bind(struct check *c, const struct chousa_serve_opts *o,
+    const struct sockaddr_storage *sa, socklen_t len)
+{
+	struct chousa_err err = { 0 };
+	int in_use, unknown = 0;
+	in_port_t port = sa->ss_family == AF_INET ?
+	    ((const struct sockaddr_in *)(const void *)sa)->sin_port :
+	    ((const struct sockaddr_in6 *)(const void *)sa)->sin6_port;
+
+	if (port == 0 || listener_probe(sa, len, o->listen, &in_use,
+	    &err) == CHOUSA_OK)
+		return;
+	if (in_use && o->db_path != NULL &&
+	    serve_owner(o->db_path, &unknown) != 0)
+		said(c, "ok", "listen", "%s is in use, by the server running "
+		    "on this store if it listens there (a reload keeps it)",
+		    o->listen);
+	else
+		said(c, "error", "listen", "a start would refuse it: %s",
+		    err.msg);
+}
+
 static void
 check_listen(struct check *c, const struct chousa_serve_opts *o,
     const struct chousa_config *cfg)
@@ -198,6 +228,7 @@ check_listen(struct check *c, const struct chousa_serve_opts *o,
 		    " (HTTPS)" : "");
 	else
 		said(c, "warning", "listen", "%s %s", o->listen, why);
+	check_bind(c, o, &sa, len);
 }
 
 /*

@@ -95,13 +95,16 @@ listen_hint(int e)
 	}
 }
 
+/* The error said; errno left as the call set it, for the caller to test. */
 static int
 errno_err(struct chousa_err *err, const char *what, const char *addr)
 {
-	int e = errno;
+	int e = errno, rc;
 
-	return chousa_errf(err, CHOUSA_EIO, "cannot listen on '%s': %s: %s%s",
+	rc = chousa_errf(err, CHOUSA_EIO, "cannot listen on '%s': %s: %s%s",
 	    addr, what, strerror(e), listen_hint(e));
+	errno = e;
+	return rc;
 }
 
 static struct listener *
@@ -138,32 +141,54 @@ bound_port(int fd)
 	return port;
 }
 
+/* A socket bound to sa as the server binds it, in *fd (-1 on failure). */
+static int
+bind_socket(const struct sockaddr_storage *sa, socklen_t len,
+    const char *addr, int *fd, struct chousa_err *err)
+{
+	int one = 1;
+
+	*fd = socket(sa->ss_family, SOCK_STREAM | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0);
+	if (*fd < 0)
+		return errno_err(err, "socket", addr);
+	/* A restart binds again at once, past the old connections' TIME_WAIT. */
+	(void)setsockopt(*fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* [::] means IPv6 only: IPv4 clients are not let in unasked. */
+	if (sa->ss_family == AF_INET6)
+		(void)setsockopt(*fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+		    sizeof(one));
+	if (bind(*fd, (const struct sockaddr *)sa, len) != 0)
+		return errno_err(err, "bind", addr);
+	return CHOUSA_OK;
+}
+
+int
+listener_probe(const struct sockaddr_storage *sa, socklen_t len,
+    const char *addr, int *in_use, struct chousa_err *err)
+{
+	int fd, rc = bind_socket(sa, len, addr, &fd, err);
+
+	*in_use = rc != CHOUSA_OK && errno == EADDRINUSE;
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 int
 listener_open(struct listener **out, const struct sockaddr_storage *sa,
     socklen_t len, const char *addr, struct chousa_err *err)
 {
 	struct listener *l = listener_new(err);
-	int one = 1, rc, fd;
+	int rc, fd;
 
 	if (l == NULL)
 		return CHOUSA_ENOMEM;
-	fd = socket(sa->ss_family, SOCK_STREAM | SOCK_CLOEXEC |
-	    SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		rc = errno_err(err, "socket", addr);
+	rc = bind_socket(sa, len, addr, &fd, err);
+	if (fd >= 0)
+		l->fds[l->n++] = fd;
+	if (rc != CHOUSA_OK)
 		goto fail;
-	}
-	l->fds[l->n++] = fd;
-	/* A restart binds again at once, past the old connections' TIME_WAIT. */
-	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	/* [::] means IPv6 only: IPv4 clients are not let in unasked. */
-	if (sa->ss_family == AF_INET6)
-		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
-		    sizeof(one));
-	if (bind(fd, (const struct sockaddr *)sa, len) != 0) {
-		rc = errno_err(err, "bind", addr);
-		goto fail;
-	}
 	if (listen(fd, SOMAXCONN) != 0) {
 		rc = errno_err(err, "listen", addr);
 		goto fail;

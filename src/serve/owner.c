@@ -57,9 +57,17 @@ chousa_serve_claim(const char *db_path, int *fd_out, struct chousa_err *err)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	/* Close-on-exec: the update runs it starts do not hold the claim. */
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
+	if (fd < 0 && (errno == EACCES || errno == EROFS))
+		chousa_errf(err, CHOUSA_EIO, "serve: cannot open the store's "
+		    "lock file '%s': %s: this user (uid %u) must be able to "
+		    "write it and the store's directory: chown them to the "
+		    "server's user, or run chousa serve as their owner "
+		    "(chousa serve --check says what else it needs)", path,
+		    strerror(errno), (unsigned)geteuid());
+	else if (fd < 0)
 		chousa_errf(err, CHOUSA_EIO, "serve: cannot open the store's "
 		    "lock file '%s': %s", path, strerror(errno));
+	if (fd < 0) {
 		mem_free(path);
 		return err != NULL ? err->code : CHOUSA_EIO;
 	}

@@ -513,6 +513,14 @@ struct listener;
 int	listener_open(struct listener **out, const struct sockaddr_storage *sa,
 	    socklen_t len, const char *addr, struct chousa_err *err);
 /*
+ * Whether a start could listen on sa (serve --check): a socket bound as
+ * listener_open binds it, never listening, and closed at once.  Returns
+ * listener_open's error for a bind that fails, *in_use (OUT) set when
+ * another socket listens there.
+ */
+int	listener_probe(const struct sockaddr_storage *sa, socklen_t len,
+	    const char *addr, int *in_use, struct chousa_err *err);
+/*
  * Listen on the n sockets fds, already bound and listening (passed by
  * systemd); CHOUSA_EINVAL when one is not such a socket.  They are
  * closed with the listener.

@@ -69,11 +69,15 @@ cred_free(struct tls_cred *c)
 	mem_free(c);
 }
 
+/*
+ * A pair that cannot be used is a file of the wrong format (exit 3, as a
+ * missing file is), not a usage error.
+ */
 static int
 gnutls_fail(struct chousa_err *err, const char *what, const char *name,
     int e)
 {
-	return chousa_errf(err, CHOUSA_EINVAL, "%s%s: %s", what, name,
+	return chousa_errf(err, CHOUSA_EFORMAT, "%s%s: %s", what, name,
 	    gnutls_strerror(e));
 }
 
@@ -100,7 +104,7 @@ key_matches(struct tls_cred *c, struct chousa_err *err)
 		return gnutls_fail(err, "cannot check the TLS key",
 		    key_name, e);
 	if (na != nb || memcmp(a, b, na) != 0)
-		return chousa_errf(err, CHOUSA_EINVAL, "the TLS key is not "
+		return chousa_errf(err, CHOUSA_EFORMAT, "the TLS key is not "
 		    "the certificate's: the key%s belongs to another "
 		    "certificate than the one%s", key_name, cert_name);
 	return CHOUSA_OK;
@@ -141,7 +145,7 @@ cred_parse(struct tls_cred *c, const char *cert_pem, const char *key_pem,
 		    cert_name, e);
 	}
 	if (c->n == 0)
-		return chousa_errf(err, CHOUSA_EINVAL, "no certificate in the "
+		return chousa_errf(err, CHOUSA_EFORMAT, "no certificate in the "
 		    "TLS certificate file%s", cert_name);
 	e = gnutls_privkey_init(&c->key);
 	if (e < 0) {
@@ -153,7 +157,7 @@ cred_parse(struct tls_cred *c, const char *cert_pem, const char *key_pem,
 	e = gnutls_privkey_import_x509_raw(c->key, &d, GNUTLS_X509_FMT_PEM,
 	    NULL, 0);
 	if (e < 0)
-		return chousa_errf(err, CHOUSA_EINVAL, "cannot read the TLS "
+		return chousa_errf(err, CHOUSA_EFORMAT, "cannot read the TLS "
 		    "key%s: %s (an unencrypted PEM private key is needed)",
 		    key_name, gnutls_strerror(e));
 	c->not_after = not_after(&c->pcert[0].cert);

@@ -1,10 +1,10 @@
 #!/bin/sh
 # test-serve-check.sh: chousa serve --check says what a start would refuse
 # (an error: exit 2, one "chousa: serve --check:" line) or regret (a
-# warning: exit 0), one line a check, without starting: nothing bound,
-# made or written: the tokens (dormant ones counted), an older schema the
+# warning: exit 0), one line a check, without starting: nothing listened
+# on, made or written: the tokens (dormant ones counted), an older schema the
 # start migrates, a [server] value a start refuses (an error line, text
-# and JSON), a plain-HTTP port behind a proxy.  The TLS pair's checks are
+# and JSON), a plain-HTTP port behind a proxy, an address in use.  The TLS pair's checks are
 # in test-serve-tls.
 . "$TESTS/cli/lib.sh"
 cd "$T" || exit 1
@@ -199,6 +199,13 @@ check check_sees_server 0 $S serve --check
 expect check_says_server_runs "^ok +server +chousa serve \(pid $SERVER_PID\) is running on this store" out
 check check_sees_server_json 0 $S --json serve --check
 expect check_json_server '\{"check":"server","status":"ok","detail":"chousa serve \(pid [0-9]+\) is running' out
+# Its own address before a reload: in use, and taken to be its own.
+check check_own_address 0 $S serve --check --listen "127.0.0.1:$PORT"
+expect check_own_address_said "^ok +listen +127\.0\.0\.1:$PORT is in use, by the server running on this store if it listens there" out
+# An address another program listens on: a start would be refused.
+check check_address_in_use 2 $CHOUSA --db "$T/other.db" serve --check --listen "127.0.0.1:$PORT"
+expect check_address_in_use_said "^error +listen +a start would refuse it: cannot listen on '127\.0\.0\.1:$PORT': bind: Address already in use; another program listens there" out
+expect check_address_in_use_one_line "^chousa: serve --check: 1 problem: listen: " err
 # A server killed (a crash) leaves the lock file, not the claim.
 serve_kill
 check check_after_crash 0 $S serve --check

@@ -212,11 +212,12 @@ import_left tls_client_left tlsleft.txt tlsadmin
 serve_stop
 
 # ---- 4. at start ----
-check start_mismatch_refused 2 "$CHOUSA" serve --listen 127.0.0.1:0 \
+# A pair that cannot be used is bad input (3), as a missing file is.
+check start_mismatch_refused 3 "$CHOUSA" serve --listen 127.0.0.1:0 \
     --tls-cert a.chain --tls-key key.pem
 expect start_mismatch_says_why "the TLS key is not the certificate's: the key in 'key\.pem' \(--tls-key\) belongs to another certificate than the one in 'a\.chain' \(--tls-cert\)" "$T/err"
 printf 'not a certificate\n' > junk.pem
-check start_garbage_refused 2 "$CHOUSA" serve --listen 127.0.0.1:0 \
+check start_garbage_refused 3 "$CHOUSA" serve --listen 127.0.0.1:0 \
     --tls-cert junk.pem --tls-key a.key
 expect start_garbage_says_why "cannot read the TLS certificate in 'junk\.pem' \(--tls-cert\): " "$T/err"
 

@@ -95,6 +95,7 @@ sed -i -E 's/,"last_used_at":[^,]*,"last_used_from":[^}]*//g' "$T/local.out" "$T
 same_as_local token_list_state_same 0 $lst $rst
 check token_list_state_unknown 2 "$CHOUSA" token list --state gone
 expect token_list_state_unknown_said "unknown token state 'gone' \(valid, expired, revoked\)" "$T/err"
+expect token_list_state_in_usage "list \[--json\] \[--unused-for DURATION\] \[--state STATES\]" "$T/err"
 check token_list_state_unknown_remote 2 remote token list --state gone
 http GET "/api/v1/tokens?state=gone" "$ADMIN"
 status_is token_list_state_unknown_api_400 400
@@ -128,6 +129,10 @@ lst=$?
 remote token budget '../x' 5 > "$T/remote.out" 2> "$T/remote.err"
 same_as_local token_budget_dots_same 3 $lst $?
 check token_bad_role_refused_here 2 remote token create --role root eve
+expect token_bad_role_lists_roles "read, investigate or admin" "$T/err"
+# A slip is answered with the role meant, as a misspelt command is.
+check token_role_slip_refused 2 "$CHOUSA" token create --role admn eve
+expect token_role_slip_names_meant "unknown role 'admn'; did you mean 'admin'\?" "$T/err"
 check token_read_token_refused 3 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" token list
 expect token_read_token_said "role 'read' may not" "$T/err"
 # Each token route refused to a role too low: the answer and the audit

@@ -111,6 +111,15 @@ serve_stop
 serve_start || { not_ok server_restarts "$(head -c 300 "$T/serve.log")"; exit 0; }
 serve_stop
 expect restart_says_store_made_empty "serve: the store '$T/db' was not there and is made empty: no token works" "$T/serve.log"
+# In a directory not made yet, as token create and every command that
+# writes a new store makes it (the lock file beside the store needs it).
+db=$CHOUSA_DB
+CHOUSA_DB="$T/new/dir/db"
+serve_start && ok start_in_new_directory ||
+	not_ok start_in_new_directory "$(head -c 300 "$T/serve.log")"
+serve_stop
+CHOUSA_DB=$db
+expect new_directory_store_made_empty "serve: the store '$T/new/dir/db' was not there and is made empty" "$T/serve.log"
 
 # ---- 3. a store that cannot be written ----
 # A full disk: a small tmpfs, which root may mount here (CI's container
@@ -179,6 +188,10 @@ if [ -n "$AS" ] && $AS test -x "$CHOUSA" 2> /dev/null && $AS true 2> /dev/null; 
 	chown nobody "$long/s.db"
 	check dir_unwritable_long_fails 3 env CHOUSA_CONFIG="$NB/config" HOME="$NB" $AS "$CHOUSA" --db "$long/s.db" lookup x.com
 	expect dir_unwritable_long_whole "the store '$long/s\.db' cannot be written: its directory '$long' is not writable .* or run chousa as its owner$" "$T/err"
+	# A start: the lock file beside the store cannot be made; said with
+	# what to do, exit 3.
+	check dir_unwritable_start_fails 3 env CHOUSA_CONFIG="$NB/config" HOME="$NB" $AS "$CHOUSA" --db "$NB/rootdir/s.db" serve --listen 127.0.0.1:0 --audit-log none
+	expect dir_unwritable_start_says_what_to_do "cannot open the store's lock file '$NB/rootdir/s\.db\.serve\.lock': Permission denied: this user \(uid 65534\) must be able to write it and the store's directory: chown them" "$T/err"
 	check dir_unwritable_check_errs 2 env CHOUSA_CONFIG="$NB/config" HOME="$NB" $AS "$CHOUSA" --db "$NB/rootdir/s.db" serve --check --audit-log "$NB/audit.log"
 	expect dir_unwritable_check_said "^error +store +the directory $NB/rootdir cannot be written by this user \(uid 65534\)" "$T/out"
 	# 4. the file read-only, in nobody's directory.

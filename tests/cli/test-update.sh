@@ -85,3 +85,28 @@ check update_unknown_feed 2 "$CHOUSA" update nosuchfeed
 printf 'not a feodo file\n' > "$T/www/feodo.csv"
 check bad_feed_content_exit_4 4 "$CHOUSA" update feodo
 check data_kept_after_bad_content 1 "$CHOUSA" lookup 59.6.7.83
+
+# ---- feed state that cannot be saved: a full disk ----
+# The store on a 1 MB tmpfs (mounted as root, SKIP otherwise).  The second
+# update is answered 304, so noting when the feed was checked is its only
+# write; the disk is filled but for 32 KiB, which the store's -shm takes,
+# and that write fails.  The update must fail with it (exit 3, as a full
+# disk is everywhere), or a script never learns that each run downloads
+# the feed again.
+mnt="$T/full"
+mkdir -p "$mnt"
+if [ "$(id -u)" -ne 0 ] || ! mount -t tmpfs -o size=1m tmpfs "$mnt" 2> "$T/mount.err"; then
+	echo "ok - full_disk_state_unsaved # SKIP cannot mount a tmpfs: $(head -c 100 "$T/mount.err" 2>/dev/null)"
+	exit 0
+fi
+trap 'kill $server 2>/dev/null; umount "$mnt" 2>/dev/null' EXIT
+check full_disk_first_update 0 "$CHOUSA" --db "$mnt/s.db" update urlhaus
+# Checked long ago: the next check's time differs, so it has a page to write.
+sqlite3 "$mnt/s.db" "UPDATE feed_state SET checked_at = 1"
+dd if=/dev/zero of="$mnt/room" bs=1k count=32 2> /dev/null
+dd if=/dev/zero of="$mnt/fill" bs=4k 2> /dev/null
+rm "$mnt/room"
+check full_disk_state_unsaved_exit_3 3 "$CHOUSA" --db "$mnt/s.db" update urlhaus
+expect full_disk_state_unsaved_said "^chousa: urlhaus: cannot save feed state: the disk that holds store .* is full" "$T/err"
+[ "$(grep -c '^chousa: ' "$T/err")" = 1 ] && ok full_disk_state_unsaved_one_line ||
+	not_ok full_disk_state_unsaved_one_line "$(head -c 300 "$T/err")"
