@@ -134,7 +134,7 @@ expect ids_never_given_again '^ok$' "$T/ids.check"
 sqlite3 "$T/v1.db" < "$TESTS/data/store-v1.sql"
 check old_schema_restored 0 "$CHOUSA" db restore "$T/v1.db"
 expect old_schema_said_migrated "restored over .* and checked \(its schema migrated\)$" "$T/err"
-[ "$(sqlite3 "$T/db" 'PRAGMA user_version')" = 10 ] && ok old_schema_now_current ||
+[ "$(sqlite3 "$T/db" 'PRAGMA user_version')" = 11 ] && ok old_schema_now_current ||
 	not_ok old_schema_now_current "schema $(sqlite3 "$T/db" 'PRAGMA user_version')"
 check old_schema_answers 1 "$CHOUSA" lookup 176.65.139.212
 "$CHOUSA" -q db backup "$T/good.db"
