@@ -198,7 +198,7 @@ static const char *const app_js[] = {
     "    .replace(/hxxp/g, 'http').replace(/fxp/g, 'ftp');\n"
     "}\n"
     "\n"
-    "// A paste sent while signed out (a session ended, a restart) is kept\n"
+    "// A paste sent while signed out (its session ended) is kept\n"
     "// in this tab only (sessionStorage, gone with the tab) and put back in\n"
     "// the form once signed in again; the server never keeps it.  Only\n"
     "// after the sign-in form: a paste refused for another reason (too\n"
