@@ -914,4 +914,39 @@ int	chousa_store_token_used(struct chousa_store *st,
 int	chousa_store_token_list(struct chousa_store *st, struct chousa_arena *a,
 	    struct chousa_token **out, size_t *n_out, struct chousa_err *err);
 
+/*
+ * A web session of chousa serve (table sessions, schema 11), kept in the
+ * store so that a restart signs no browser out.  The store keeps the
+ * SHA-256 of its id (id_hash below), never the id a browser's cookie
+ * holds, so a copy of the store signs no one in.
+ */
+struct chousa_session {
+	char		 token_hash[65];	/* the token row it signed in
+						 * by: re-checked on each use */
+	int		 by_proxy;	/* signed in by a single sign-on
+					 * proxy's user, not a token */
+	int64_t		 created_at;
+	int64_t		 expires_at;	/* live while now < expires_at */
+};
+/*
+ * Add the session whose id hashes to id_hash, in one transaction that
+ * first deletes the expired ones.  When its token holds per_token live
+ * sessions already, that token's oldest ends; else, when max live
+ * sessions are held in all, none is added and CHOUSA_ELIMIT says so:
+ * another token's session is never ended for it.
+ */
+int	chousa_store_session_add(struct chousa_store *st, const char *id_hash,
+	    const struct chousa_session *s, size_t per_token, size_t max,
+	    struct chousa_err *err);
+/*
+ * The session whose id hashes to id_hash, live at now, into *out;
+ * CHOUSA_ENOTFOUND when there is none (ended, expired, or a store older
+ * than schema 11 opened read-only).
+ */
+int	chousa_store_session_find(struct chousa_store *st, const char *id_hash,
+	    int64_t now, struct chousa_session *out, struct chousa_err *err);
+/* End the session whose id hashes to id_hash; CHOUSA_OK if there is none. */
+int	chousa_store_session_end(struct chousa_store *st, const char *id_hash,
+	    struct chousa_err *err);
+
 #endif /* CHOUSA_STORE_H */

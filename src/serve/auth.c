@@ -4,8 +4,10 @@
  * token it shows and looks the hash up (a unique index: microseconds), and
  * a revoked token is refused from the next request on.  The web page signs
  * in once with a token and then holds a session: a random id in an
- * HttpOnly, SameSite=Strict cookie, with a CSRF token of its own for its
- * forms.  Each token has a rate bucket (GCRA, as the online sources do).
+ * HttpOnly, SameSite=Strict cookie, with a CSRF token for its forms
+ * derived from it.  Sessions are kept in the store, by their id's hash, so
+ * that a restart signs no one out.  Each token has a rate bucket (GCRA,
+ * as the online sources do).
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include "base/sha256.h"
 #include "serve/serve.h"
 
+/* Live sessions the store holds, of every token. */
 #define MAX_SESSIONS	4096
 /*
  * Sessions one token holds at once: a new sign-in past it ends that
@@ -47,7 +50,6 @@ struct auth {
 	double			tau;
 	struct rate_slot	rate[RATE_SLOTS];
 	struct login_slot	login[RATE_SLOTS];
-	struct session		*sessions;	/* MAX_SESSIONS of them */
 };
 
 static const char *const role_names[] = {
@@ -108,14 +110,22 @@ auth_secret_eq(const char *a, const char *b)
 	return d == 0;
 }
 
+/* The hex SHA-256 of tag then text. */
 static void
-token_hash(const char *token, char hex[65])
+tagged_hash(const char *tag, const char *text, char hex[65])
 {
 	struct store_sha256 c;
 
 	store_sha256_init_with(&c, 0);
-	store_sha256_update(&c, token, strlen(token));
+	store_sha256_update(&c, tag, strlen(tag));
+	store_sha256_update(&c, text, strlen(text));
 	store_sha256_hex(&c, hex);
+}
+
+static void
+token_hash(const char *token, char hex[65])
+{
+	tagged_hash("", token, hex);
 }
 
 /* "chousa_" and 45 base64url characters, nothing else. */
@@ -992,10 +1002,10 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 	chousa_store_token_proxy_hash(user, hex);
 	sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
 	    "chousa_session");
-	known = sid != NULL && auth_session_find(s->auth, sid, &r->sess);
+	known = sid != NULL && auth_session_find(s, sid, &r->sess) == 1;
 	/* Another user's session (the browser's user changed): ended. */
 	if (known && strcmp(r->sess.token_hash, hex) != 0) {
-		auth_session_end(s->auth, sid);
+		auth_session_end(s, sid);
 		known = 0;
 	}
 	groups = chousa_config_get(r->cfg_ref->cfg, "server",
@@ -1026,11 +1036,12 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 	r->who.role = role;
 	r->who.via = "proxy";
 	if (!known) {
-		int rc = auth_session_new(s->auth, &r->who, hex, &r->sess);
+		int rc = auth_session_new(s, &r->who, hex, &r->sess);
 
 		if (rc != 0 || (cookie = auth_session_cookie(r, &r->sess)) ==
 		    NULL) {
 			*refusal = rc == AUTH_SESSIONS_FULL ? auth_sessions_full :
+			    rc == AUTH_SESSIONS_STORE ? auth_sessions_unkept :
 			    "no random bytes for a session";
 			r->who.role = CHOUSA_ROLE_NONE;
 			return 1;
@@ -1050,7 +1061,7 @@ auth_web_session(struct server *s, struct sreq *r)
 	const char *refusal = NULL;
 	struct principal who;
 
-	if (sid == NULL || !auth_session_find(s->auth, sid, &r->sess))
+	if (sid == NULL || auth_session_find(s, sid, &r->sess) != 1)
 		return 0;
 	/* A proxy's user is who the proxy names now: not looked up here. */
 	if (strcmp(r->sess.who.via, "proxy") == 0)
@@ -1087,22 +1098,29 @@ auth_identify(struct server *s, struct sreq *r, const char **refusal)
 			    "hours): sign in again";
 			return;
 		}
-		if (!auth_session_find(s->auth, sid, &r->sess)) {
+		switch (auth_session_find(s, sid, &r->sess)) {
+		case 1:
+			break;
+		case 0:
 			*refusal = "your session has ended (a session lasts 8 "
-			    "hours, and a restart of the server ends it): sign "
-			    "in again";
+			    "hours, and signing out ends it): sign in again";
+			return;
+		default:
+			*refusal = auth_unreadable;
 			return;
 		}
 		/* The proxy no longer names its user (or is passed by). */
 		if (strcmp(r->sess.who.via, "proxy") == 0) {
-			auth_session_end(s->auth, sid);
+			auth_session_end(s, sid);
 			*refusal = "session of a user the proxy signed in, "
 			    "without the proxy's word for it";
 			return;
 		}
 		/* The token behind it may have been revoked since. */
 		if (!by_hash(s, r, r->sess.token_hash, &r->who, refusal)) {
-			auth_session_end(s->auth, sid);
+			/* Not for the store's fault: a session kept. */
+			if (*refusal != auth_unreadable)
+				auth_session_end(s, sid);
 			r->who.role = CHOUSA_ROLE_NONE;
 			return;
 		}
@@ -1128,11 +1146,6 @@ auth_new(struct auth **out, long rate_per_min, long burst,
 
 	if (a == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	a->sessions = mem_alloc(MAX_SESSIONS * sizeof(*a->sessions));
-	if (a->sessions == NULL) {
-		mem_free(a);
-		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
-	}
 	pthread_mutex_init(&a->lock, NULL);
 	auth_set_rate(a, rate_per_min, burst);
 	*out = a;
@@ -1178,8 +1191,6 @@ auth_free(struct auth *a)
 {
 	if (a == NULL)
 		return;
-	explicit_bzero(a->sessions, MAX_SESSIONS * sizeof(*a->sessions));
-	mem_free(a->sessions);
 	pthread_mutex_destroy(&a->lock);
 	mem_free(a);
 }
@@ -1284,87 +1295,102 @@ auth_login_take(struct auth *a, const char *peer, long *retry_after,
 
 /* ---- sessions ---- */
 
+/*
+ * The session whose cookie value is id, as its request sees it: the id,
+ * the CSRF token derived from it (a hash, so that the page's token gives
+ * no way to the cookie), and what the store keeps of it.
+ */
+static void
+session_fill(struct session *out, const char *id,
+    const struct chousa_session *row)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->id, sizeof(out->id), "%s", id);
+	tagged_hash("chousa-csrf:", id, out->csrf);
+	snprintf(out->token_hash, sizeof(out->token_hash), "%s",
+	    row->token_hash);
+	/* A proxy's user keeps its session only while the proxy names it. */
+	out->who.via = row->by_proxy ? "proxy" : "session";
+	out->expires = row->expires_at;
+}
+
+/* What the store keeps of the session id: its hash, never the id. */
+static void
+session_key(const char *id, char hex[65])
+{
+	tagged_hash("chousa-session:", id, hex);
+}
+
 int
-auth_session_new(struct auth *a, const struct principal *p,
+auth_session_new(struct server *s, const struct principal *p,
     const char *token_hash, struct session *out)
 {
-	struct session s, *slot = NULL, *oldest = NULL;
-	int64_t now = (int64_t)time(NULL);
-	size_t i, n_mine = 0;
+	struct chousa_err err = { 0 };
+	struct chousa_session row;
+	struct chousa_store *st;
+	char id[SESSION_ID_SIZE + 1], key[65];
+	int rc;
 
-	memset(&s, 0, sizeof(s));
-	if (auth_random(s.id, SESSION_ID_SIZE) != 0 ||
-	    auth_random(s.csrf, SESSION_ID_SIZE) != 0)
+	if (auth_random(id, SESSION_ID_SIZE) != 0)
 		return -1;
-	s.who = *p;
-	/* A proxy's user keeps its session only while the proxy names it. */
-	s.who.via = p->via != NULL && strcmp(p->via, "proxy") == 0 ?
-	    "proxy" : "session";
-	snprintf(s.token_hash, sizeof(s.token_hash), "%s", token_hash);
-	s.expires = now + SESSION_TTL;
-	pthread_mutex_lock(&a->lock);
-	for (i = 0; i < MAX_SESSIONS; i++) {
-		struct session *x = &a->sessions[i];
-
-		if (x->expires < now) {
-			if (slot == NULL)
-				slot = x;
-			continue;
-		}
-		if (strcmp(x->token_hash, s.token_hash) != 0)
-			continue;
-		n_mine++;
-		if (oldest == NULL || x->expires < oldest->expires)
-			oldest = x;
-	}
-	/* The token's own oldest goes; another token's, never. */
-	if (n_mine >= SESSIONS_PER_TOKEN)
-		slot = oldest;
-	if (slot == NULL) {
-		pthread_mutex_unlock(&a->lock);
-		explicit_bzero(&s, sizeof(s));
-		return AUTH_SESSIONS_FULL;
-	}
-	*slot = s;
-	pthread_mutex_unlock(&a->lock);
-	*out = s;
-	return 0;
+	memset(&row, 0, sizeof(row));
+	snprintf(row.token_hash, sizeof(row.token_hash), "%s", token_hash);
+	row.by_proxy = p->via != NULL && strcmp(p->via, "proxy") == 0;
+	row.created_at = (int64_t)time(NULL);
+	row.expires_at = row.created_at + SESSION_TTL;
+	session_key(id, key);
+	st = server_store_write(s, &err);
+	rc = st == NULL ? CHOUSA_EDB : chousa_store_session_add(st, key, &row,
+	    SESSIONS_PER_TOKEN, MAX_SESSIONS, &err);
+	if (rc == CHOUSA_OK)
+		session_fill(out, id, &row);
+	else if (rc != CHOUSA_ELIMIT)
+		server_log(s, "web: a session could not be kept: %s", err.msg);
+	explicit_bzero(id, sizeof(id));
+	if (rc == CHOUSA_OK)
+		return 0;
+	return rc == CHOUSA_ELIMIT ? AUTH_SESSIONS_FULL : AUTH_SESSIONS_STORE;
 }
 
 const char auth_sessions_full[] = "the server holds as many sessions as it "
     "can: try again later, or ask its admin";
+const char auth_sessions_unkept[] = "the server cannot keep a session in "
+    "its store now: try again later, or ask its admin";
 
 int
-auth_session_find(struct auth *a, const char *id, struct session *out)
+auth_session_find(struct server *s, const char *id, struct session *out)
 {
-	int64_t now = (int64_t)time(NULL);
-	size_t i;
-	int found = 0;
+	struct chousa_err err = { 0 };
+	struct chousa_session row;
+	struct chousa_store *st;
+	char key[65];
+	int rc;
 
 	if (strlen(id) != SESSION_ID_SIZE)
 		return 0;
-	pthread_mutex_lock(&a->lock);
-	for (i = 0; i < MAX_SESSIONS && !found; i++) {
-		struct session *x = &a->sessions[i];
-
-		if (x->expires >= now && auth_secret_eq(x->id, id)) {
-			*out = *x;
-			found = 1;
-		}
-	}
-	pthread_mutex_unlock(&a->lock);
-	return found;
+	if ((st = server_store(s, &err)) == NULL)
+		return -1;
+	session_key(id, key);
+	rc = chousa_store_session_find(st, key, (int64_t)time(NULL), &row,
+	    &err);
+	if (rc == CHOUSA_ENOTFOUND)
+		return 0;
+	if (rc != CHOUSA_OK)
+		return -1;
+	session_fill(out, id, &row);
+	return 1;
 }
 
 void
-auth_session_end(struct auth *a, const char *id)
+auth_session_end(struct server *s, const char *id)
 {
-	size_t i;
+	struct chousa_err err = { 0 };
+	struct chousa_store *st = server_store_write(s, &err);
+	char key[65];
 
-	pthread_mutex_lock(&a->lock);
-	for (i = 0; i < MAX_SESSIONS; i++)
-		if (a->sessions[i].expires != 0 &&
-		    auth_secret_eq(a->sessions[i].id, id))
-			memset(&a->sessions[i], 0, sizeof(a->sessions[i]));
-	pthread_mutex_unlock(&a->lock);
+	session_key(id, key);
+	if (st == NULL || chousa_store_session_end(st, key, &err) !=
+	    CHOUSA_OK)
+		server_log(s, "web: a session could not be ended: %s",
+		    err.msg);
 }

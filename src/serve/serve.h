@@ -69,11 +69,14 @@ struct principal {
 	char		 allow_from[CHOUSA_TOKEN_ALLOW_MAX + 1];
 };
 
-/* A web session: the cookie's value maps to a principal and a CSRF token. */
+/*
+ * A web session: the cookie's value maps to a principal and a CSRF token
+ * (derived from the id: the store keeps neither, only the id's hash).
+ */
 #define SESSION_ID_SIZE		43
 struct session {
 	char		 id[SESSION_ID_SIZE + 1];
-	char		 csrf[SESSION_ID_SIZE + 1];
+	char		 csrf[65];
 	char		 token_hash[65];	/* re-checked on every use */
 	struct principal who;
 	int64_t		 expires;
@@ -193,14 +196,18 @@ int	auth_rate_take(struct auth *a, const struct principal *p,
 int	auth_login_take(struct auth *a, const char *peer, long *retry_after,
 	    int *first_refusal);
 /*
- * A new session for p; its id and csrf token are copied to out.  Past
- * its token's cap of sessions, that token's oldest ends; -1: no random
- * bytes; AUTH_SESSIONS_FULL: the table holds other tokens' live sessions
- * only (and auth_sessions_full says so).
+ * A new session for p, kept in the store (table sessions), so that a
+ * restart signs no one out; its id and csrf token are copied to out.
+ * Past its token's cap of sessions, that token's oldest ends; -1: no
+ * random bytes; AUTH_SESSIONS_FULL: the store holds other tokens' live
+ * sessions only (and auth_sessions_full says so); AUTH_SESSIONS_STORE:
+ * the store could not be written (auth_sessions_unkept).
  */
 #define AUTH_SESSIONS_FULL	1
+#define AUTH_SESSIONS_STORE	2
 extern const char auth_sessions_full[];
-int	auth_session_new(struct auth *a, const struct principal *p,
+extern const char auth_sessions_unkept[];
+int	auth_session_new(struct server *s, const struct principal *p,
 	    const char *token_hash, struct session *out);
 /*
  * The web session r's cookie holds, when its token still stands, for a
@@ -208,8 +215,14 @@ int	auth_session_new(struct auth *a, const struct principal *p,
  * 1, else 0.
  */
 int	auth_web_session(struct server *s, struct sreq *r);
-int	auth_session_find(struct auth *a, const char *id, struct session *out);
-void	auth_session_end(struct auth *a, const char *id);
+/*
+ * The live session whose cookie value is id into *out: 1; 0 when there
+ * is none (ended, expired, never); -1 when the store cannot be read.
+ */
+int	auth_session_find(struct server *s, const char *id,
+	    struct session *out);
+/* End the session whose cookie value is id (sign-out, a token refused). */
+void	auth_session_end(struct server *s, const char *id);
 /* Random base64url text of n characters (n + 1 bytes at out). */
 int	auth_random(char *out, size_t n);
 /* Compare two NUL-terminated secrets in time independent of content. */
@@ -1292,6 +1305,13 @@ struct server {
 void	server_wait_answers(struct server *s, const int *stop);
 /* This thread's store handle (opened on first use), or NULL with err. */
 struct chousa_store *server_store(struct server *s, struct chousa_err *err);
+/*
+ * This thread's store as server_store gives it, out of the read snapshot
+ * a GET runs in, for a write (a session's): the GET's later reads then
+ * each see the store as it is.
+ */
+struct chousa_store *server_store_write(struct server *s,
+	    struct chousa_err *err);
 /* The audit log in force, or NULL: none. */
 static inline struct audit *
 server_audit(const struct server *s)

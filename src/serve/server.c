@@ -206,6 +206,16 @@ snap_release(struct server *s)
 	snap_end(pthread_getspecific(s->store_key));
 }
 
+struct chousa_store *
+server_store_write(struct server *s, struct chousa_err *err)
+{
+	struct chousa_store *st = server_store(s, err);
+
+	/* A write in the snapshot would hold the write lock past its GET. */
+	snap_release(s);
+	return st;
+}
+
 /* After a GET: end its snapshot unless the next GET may share it. */
 static void
 snap_done(struct server *s)

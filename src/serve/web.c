@@ -198,7 +198,7 @@ static const char *const app_js[] = {
     "    .replace(/hxxp/g, 'http').replace(/fxp/g, 'ftp');\n"
     "}\n"
     "\n"
-    "// A paste sent while signed out (a session ended, a restart) is kept\n"
+    "// A paste sent while signed out (its session ended) is kept\n"
     "// in this tab only (sessionStorage, gone with the tab) and put back in\n"
     "// the form once signed in again; the server never keeps it.  Only\n"
     "// after the sign-in form: a paste refused for another reason (too\n"
@@ -623,8 +623,8 @@ static const char *const login_whys[][2] = {
 	    "another." },
 	{ "expired", "Your token has expired: ask your chousa admin for "
 	    "another." },
-	{ "ended", "Your session has ended (a session lasts 8 hours, and a "
-	    "restart of the server ends it): sign in again." },
+	{ "ended", "Your session has ended (a session lasts 8 hours, and "
+	    "signing out ends it): sign in again." },
 };
 
 static void
@@ -713,10 +713,12 @@ h_login(struct sreq *r)
 	}
 	r->who = who;
 	r->who.via = "session";
-	rc = auth_session_new(r->srv->auth, &who, hex, &s);
-	if (rc == AUTH_SESSIONS_FULL) {
-		req_header_add(r, "Retry-After", "60");
-		return req_error(r, 503, "%s", auth_sessions_full);
+	rc = auth_session_new(r->srv, &who, hex, &s);
+	if (rc == AUTH_SESSIONS_FULL || rc == AUTH_SESSIONS_STORE) {
+		req_header_add(r, "Retry-After", rc == AUTH_SESSIONS_FULL ?
+		    "60" : "1");
+		return req_error(r, 503, "%s", rc == AUTH_SESSIONS_FULL ?
+		    auth_sessions_full : auth_sessions_unkept);
 	}
 	if (rc != 0)
 		return req_error(r, 500, "no random bytes for a session");
@@ -735,7 +737,7 @@ h_logout(struct sreq *r)
 {
 	if (!csrf_ok(r))
 		return 0;
-	auth_session_end(r->srv->auth, r->sess.id);
+	auth_session_end(r->srv, r->sess.id);
 	req_header_add(r, "Set-Cookie", "chousa_session=; Path=/; HttpOnly; "
 	    "SameSite=Strict; Max-Age=0");
 	req_header_add(r, "Location", "/login");
@@ -1243,7 +1245,8 @@ static const char report_nav_css[] =
     "#app-nav a:focus,#app-nav button:focus{outline:2px solid #93c5fd}"
     "#app-nav a,#app-nav span{white-space:nowrap;display:inline-block}"
     "#report-online{background:#eef2ff;padding:6px 16px;margin:0;"
-    "font-size:14px}";
+    "font-size:14px}#report-gone{background:#fef3c7;padding:6px 16px;"
+    "margin:0;font-size:14px}";
 
 /*
  * The button that asks the online services about q: a POST with the
@@ -1284,7 +1287,7 @@ online_form(struct sreq *r, struct chousa_buf *b, const char *q,
  */
 static void
 report_in_app(struct sreq *r, const char *q, const char *back,
-    int offer_online)
+    int offer_online, int gone)
 {
 	const char *o = r->out.data, *title, *title_end, *style_end, *body;
 	struct chousa_buf b, d;
@@ -1305,6 +1308,15 @@ report_in_app(struct sreq *r, const char *q, const char *back,
 	body += 6;
 	chousa_buf_add(&b, style_end, (size_t)(body - style_end));
 	nav_html(r, &b, back);
+	/* A kept report's link that outlived it: said, not a bare report. */
+	if (gone)
+		chousa_buf_adds(&b, "<p id=\"report-gone\">The online report "
+		    "this link named is no longer kept for this session (one "
+		    "is kept for the session that ran it, for as long as a "
+		    "session lasts, and a restart of the server forgets it).  "
+		    "Below is the report from the team's store and the answers "
+		    "already cached; run it again to ask the online services "
+		    "now.</p>");
 	if (offer_online)
 		online_form(r, &b, q, back);
 	chousa_buf_adds(&b, body);
@@ -1387,7 +1399,8 @@ finish_report(struct sreq *r)
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
 	if (r->has_session)
 		report_in_app(r, j->inputs[0], back, j->io.offline &&
-		    r->who.role >= CHOUSA_ROLE_INVESTIGATE);
+		    r->who.role >= CHOUSA_ROLE_INVESTIGATE, r->method ==
+		    M_GET && req_arg(r, "r") != NULL);
 	r->verdicts = api_verdicts(r->a, j);
 	r->asked = j->asked[0] ? chousa_arena_strdup(r->a, j->asked) : "store";
 	if (r->method == M_POST && report_redirect(r, j->inputs[0], back))
@@ -1400,7 +1413,7 @@ finish_report(struct sreq *r)
  * GET /report?r=ID: the online report its session's POST kept, shown
  * again without a job (no service asked, no quota spent); 0 when it is
  * not kept (any more: a restart forgets it), and the cache-only report
- * follows, with its button to ask online again.
+ * follows, saying so, with its button to ask online again.
  */
 static int
 report_again(struct sreq *r)

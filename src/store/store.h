@@ -18,7 +18,7 @@
  * the last restore, which chousa_store_changed_at counts as a change. */
 #define STORE_RESTORE_STAMP	"(restore)"
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	10
+#define STORE_SCHEMA_VERSION	11
 /*
  * The oldest schema a read-only open reads as it is (2 only adds a filter,
  * and 3's column a read-only open of an older store sees through a view;

@@ -17,9 +17,9 @@
  * store (which checks it is one, not from a newer chousa, and migrates
  * it), checked, given the revocations made since it was taken, the
  * tokens made since (revoked: their rows hold their IDs, which the audit
- * log names, so that no later token is given one) and the quota spent
- * since, and only then copied over the store's pages in one write
- * transaction.
+ * log names, so that no later token is given one), the quota spent since
+ * and the store's web sessions (a backup's own are never restored), and
+ * only then copied over the store's pages in one write transaction.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -484,7 +484,10 @@ out:
  * Today's spend as the store counts it, kept in the copy where it is
  * higher: the online quotas and the tokens' budgets were spent since the
  * backup, and the services counted it too.  The backups noted are the
- * store's: the copy's are older, and the copy itself is one of them.
+ * store's: the copy's are older, and the copy itself is one of them.  So
+ * are the web sessions: a restore signs no browser out, and brings back
+ * none signed out since the backup (each is still refused when its token
+ * is revoked in the copy: a token made since).
  */
 static int
 carry_spend(struct chousa_store *copy, struct chousa_err *err)
@@ -496,7 +499,9 @@ carry_spend(struct chousa_store *copy, struct chousa_err *err)
 	    "WHERE true ON CONFLICT(name, day) DO UPDATE SET online = "
 	    "max(online, excluded.online);"
 	    "DELETE FROM main.backups;"
-	    "INSERT INTO main.backups SELECT * FROM live.backups", err);
+	    "INSERT INTO main.backups SELECT * FROM live.backups;"
+	    "DELETE FROM main.sessions;"
+	    "INSERT INTO main.sessions SELECT * FROM live.sessions", err);
 }
 
 /* What the copy takes from the store, which it reads as "live". */

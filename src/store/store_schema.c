@@ -220,6 +220,23 @@ static const char imports_v9_view[] =
 	"CREATE TEMP VIEW IF NOT EXISTS imports AS SELECT *,"
 	" NULL AS published_at FROM main.imports;";
 
+/*
+ * Version 10 -> 11: the team server's web sessions, so that a restart or
+ * an upgrade signs no browser out (src/store/store_sessions.c).  Only the
+ * SHA-256 of a session's id is kept, as of a token; the forms' CSRF token
+ * is derived from the id, so the store holds nothing a browser shows.  A
+ * session names the token row it signed in by, which the server checks on
+ * each use: a revocation ends it.
+ */
+static const char schema_v11[] =
+	"CREATE TABLE sessions ("
+	" id_hash TEXT PRIMARY KEY,"
+	" token_hash TEXT NOT NULL,"
+	" via TEXT NOT NULL CHECK (via IN ('token', 'proxy')),"
+	" created_at INTEGER NOT NULL,"
+	" expires_at INTEGER NOT NULL);"
+	"CREATE INDEX sessions_token ON sessions(token_hash, expires_at);";
+
 /* A read-only open of an older store sees the columns, never set. */
 #define NEVER_USED " NULL AS last_used_at, NULL AS last_used_from," \
 	" NULL AS note"
@@ -320,6 +337,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	schema_v8,
 	schema_v9,
 	schema_v10,
+	schema_v11,
 };
 
 int

@@ -5,7 +5,9 @@
 #     indicator imported after the backup is gone, one in the backup
 #     found), nothing left beside the store.
 #     Each day's online quota and token spend keeps the higher count; the
-#     backups noted are the store's (the copy's end before it).
+#     backups noted are the store's (the copy's end before it), and so
+#     are the web sessions: none signed out since the backup comes back,
+#     none signed in since is lost.
 #  2. Tokens: one revoked after the backup stays revoked (refused by the
 #     server), one made after it is named, kept revoked and refused; one
 #     in the backup still works.  IDs are never given again: a token made
@@ -26,10 +28,12 @@ KEPT=$("$CHOUSA" -q token create --role read kept)
 LEAKED=$("$CHOUSA" -q token create --role read leaked)
 # Spend counted on a day, as the server counts it.
 sqlite3 "$CHOUSA_DB" "INSERT INTO quota VALUES ('virustotal', '2099-01-01', 10), ('otx', '2099-01-01', 50); INSERT INTO token_usage VALUES ('kept', '2099-01-01', 2)"
+sqlite3 "$CHOUSA_DB" "INSERT INTO sessions VALUES ('out-since', 'a', 'token', 1, 4102444800)"
 check backup_taken 0 "$CHOUSA" db backup "$T/b.db"
 # Spent since: more of one, a new one; less of another (a counter the
 # backup holds higher is kept as it is).
 sqlite3 "$CHOUSA_DB" "UPDATE quota SET used = 400 WHERE source = 'virustotal'; UPDATE quota SET used = 20 WHERE source = 'otx'; INSERT INTO quota VALUES ('abuseipdb', '2099-01-01', 5); UPDATE token_usage SET online = 7"
+sqlite3 "$CHOUSA_DB" "DELETE FROM sessions; INSERT INTO sessions VALUES ('in-since', 'a', 'token', 1, 4102444800)"
 # After the backup: a backup noted, a token revoked, one made, an
 # indicator imported.
 "$CHOUSA" -q db backup "$T/b-later.db"
@@ -95,6 +99,8 @@ spend=$(sqlite3 "$CHOUSA_DB" "SELECT group_concat(source || '=' || used, ' ') FR
 	not_ok spend_keeps_the_higher_count "$spend"
 noted=$(sqlite3 "$CHOUSA_DB" "SELECT group_concat(file, ' ') FROM (SELECT replace(file, rtrim(file, replace(file, '/', '')), '') AS file FROM backups ORDER BY id)")
 [ "$noted" = "b.db b-later.db" ] && ok backups_noted_are_the_stores || not_ok backups_noted_are_the_stores "$noted"
+sessions=$(sqlite3 "$CHOUSA_DB" "SELECT group_concat(id_hash, ' ') FROM sessions")
+[ "$sessions" = "in-since" ] && ok sessions_are_the_stores || not_ok sessions_are_the_stores "'$sessions'"
 
 # ---- 2. tokens ----
 http GET /api/v1/version "$LEAKED"
@@ -134,7 +140,7 @@ expect ids_never_given_again '^ok$' "$T/ids.check"
 sqlite3 "$T/v1.db" < "$TESTS/data/store-v1.sql"
 check old_schema_restored 0 "$CHOUSA" db restore "$T/v1.db"
 expect old_schema_said_migrated "restored over .* and checked \(its schema migrated\)$" "$T/err"
-[ "$(sqlite3 "$T/db" 'PRAGMA user_version')" = 10 ] && ok old_schema_now_current ||
+[ "$(sqlite3 "$T/db" 'PRAGMA user_version')" = 11 ] && ok old_schema_now_current ||
 	not_ok old_schema_now_current "schema $(sqlite3 "$T/db" 'PRAGMA user_version')"
 check old_schema_answers 1 "$CHOUSA" lookup 176.65.139.212
 "$CHOUSA" -q db backup "$T/good.db"
@@ -143,7 +149,7 @@ before=$(sum)
 cp "$T/good.db" "$T/newer.db"
 sqlite3 "$T/newer.db" 'PRAGMA user_version = 99'
 check newer_refused 3 "$CHOUSA" db restore "$T/newer.db"
-expect newer_says_why "is not a backup this chousa can restore: it is from a newer chousa \(schema 99, this build reads up to 10\)" "$T/err"
+expect newer_says_why "is not a backup this chousa can restore: it is from a newer chousa \(schema 99, this build reads up to 11\)" "$T/err"
 python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("CREATE TABLE t(x)")' "$T/foreign.db"
 check foreign_refused 3 "$CHOUSA" db restore "$T/foreign.db"
 expect foreign_says_why "'.*foreign\.db' is not a chousa store \(a backup made by chousa db backup\)" "$T/err"

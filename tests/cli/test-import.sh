@@ -229,7 +229,7 @@ expect bulk_dup_latest_state "exact +urlhaus +online" "$T/out"
 sqlite3 "$T/v1.db" < "$TESTS/data/store-v1.sql"
 check v1_store_readable 1 "$CHOUSA" --db "$T/v1.db" lookup http://176.65.139.212/eclipse.sh4
 check v1_store_migrates 0 "$CHOUSA" --db "$T/v1.db" -q import list "$T/seed.txt"
-[ "$(sqlite3 "$T/v1.db" "PRAGMA user_version")" = 10 ] &&
+[ "$(sqlite3 "$T/v1.db" "PRAGMA user_version")" = 11 ] &&
 	[ "$(sqlite3 "$T/v1.db" "SELECT count(*) FROM indicators")" = 14 ] &&
 	[ "$(sqlite3 "$T/v1.db" "SELECT count(*) FROM sqlite_master WHERE name IN ('indicators_key', 'indicators_host', 'indicators_regdomain', 'indicators_net')")" = 4 ] &&
 	[ "$(sqlite3 "$T/v1.db" "PRAGMA integrity_check")" = ok ] &&

@@ -119,7 +119,7 @@ expect dormant_said '^ok +tokens +1 valid, 0 of them admin; 1 unused for 90 days
 # A store of an older schema: the start will migrate it, said; the check
 # leaves it as it is.
 sqlite3 s.db ".backup old.db"
-sqlite3 old.db "ALTER TABLE tokens DROP COLUMN last_used_at; ALTER TABLE tokens DROP COLUMN last_used_from; ALTER TABLE tokens DROP COLUMN note; DROP TABLE backups; PRAGMA user_version = 7"
+sqlite3 old.db "ALTER TABLE tokens DROP COLUMN last_used_at; ALTER TABLE tokens DROP COLUMN last_used_from; ALTER TABLE tokens DROP COLUMN note; DROP TABLE backups; DROP TABLE sessions; PRAGMA user_version = 7"
 check older_schema 0 "$CHOUSA" --db old.db serve --check
 expect older_schema_said '^warning +store +old\.db has schema 7: the start migrates it to [0-9]+, after which older versions of chousa cannot open it \(a copy first: chousa db backup FILE\)$' out
 expect older_schema_tokens_read '^ok +tokens +1 valid' out

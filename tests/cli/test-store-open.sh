@@ -33,7 +33,7 @@ cp "$T/db" "$T/v9.db"
 # chousa left it.
 old() {
 	cp "$T/v9.db" "$1"
-	sql="ALTER TABLE imports DROP COLUMN published_at; DROP TABLE backups;"
+	sql="DROP TABLE sessions; ALTER TABLE imports DROP COLUMN published_at; DROP TABLE backups;"
 	[ "$2" -le 7 ] && sql="$sql ALTER TABLE tokens DROP COLUMN last_used_at; ALTER TABLE tokens DROP COLUMN last_used_from; ALTER TABLE tokens DROP COLUMN note;"
 	[ "$2" -le 6 ] && sql="$sql ALTER TABLE tokens DROP COLUMN allow_from;"
 	[ "$2" -le 5 ] && sql="$sql ALTER TABLE tokens DROP COLUMN online_budget; DROP TABLE token_usage;"
@@ -58,9 +58,9 @@ for cmd in "db stats" "db check" "lookup x.example" "sources" "cache stats" "exp
 		not_ok "${name}_leaves_schema_8" "schema $(schema "$T/v8.db"): $(head -c 200 "$T/err")"
 done
 check token_create_migrates 0 "$CHOUSA" -q token create --role read later
-expect token_create_says_migrated "^chousa: the store '$T/v8.db' was migrated from schema 8 to 10 \(chousa [0-9.]+[^)]*\): older versions of chousa cannot open it any more$" "$T/err"
-[ "$(schema "$T/v8.db")" = 10 ] && ok token_create_migrated_to_9 ||
-	not_ok token_create_migrated_to_9 "schema $(schema "$T/v8.db")"
+expect token_create_says_migrated "^chousa: the store '$T/v8.db' was migrated from schema 8 to 11 \(chousa [0-9.]+[^)]*\): older versions of chousa cannot open it any more$" "$T/err"
+[ "$(schema "$T/v8.db")" = 11 ] && ok token_create_migrated_to_current ||
+	not_ok token_create_migrated_to_current "schema $(schema "$T/v8.db")"
 check token_create_current_silent 0 "$CHOUSA" -q token create --role read later2
 refute token_create_current_no_word 'migrated' "$T/err"
 
@@ -74,7 +74,7 @@ for v in 8 5; do
 	export CHOUSA_DB="$T/s$v.db"
 	serve_start || { not_ok "serve_starts_on_$v" "$(head -c 300 "$T/serve.log")"; continue; }
 	serve_stop
-	expect "serve_says_migrated_from_$v" "the store '$T/s$v.db' was migrated from schema $v to 10 \(chousa " "$T/serve.log"
+	expect "serve_says_migrated_from_$v" "the store '$T/s$v.db' was migrated from schema $v to 11 \(chousa " "$T/serve.log"
 	[ "$(grep -c migrated "$T/serve.log")" = 1 ] && ok "serve_says_it_once_$v" ||
 		not_ok "serve_says_it_once_$v" "$(grep -c migrated "$T/serve.log") lines"
 done

@@ -104,7 +104,7 @@ test_schema(void)
 		    stat(p, &sb) == 0 && (sb.st_mode & 0777) == 0640);
 		chousa_store_close(st);
 	}
-	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 10);
+	T_INTEQ("schema_version_set", pragma(p, "PRAGMA user_version"), 11);
 	T_INTEQ("application_id_set", pragma(p, "PRAGMA application_id"),
 	    0x43485341);
 	T_INTEQ("wal_mode", pragma(p, "PRAGMA journal_mode = WAL") >= 0, 1);
@@ -142,7 +142,7 @@ test_schema(void)
 	rc = chousa_store_open(&st, q, 0, &err);
 	T_OK("v0_store_migrates", rc == CHOUSA_OK);
 	chousa_store_close(st);
-	T_INTEQ("v0_store_now_current", pragma(q, "PRAGMA user_version"), 10);
+	T_INTEQ("v0_store_now_current", pragma(q, "PRAGMA user_version"), 11);
 	/*
 	 * Tokens: one that ends, one that does not; a version 4 store (no
 	 * expires_at) opened read-only reads its tokens through a view, and
@@ -255,7 +255,7 @@ test_schema(void)
 		exec(q, "ALTER TABLE tokens DROP COLUMN last_used_at;"
 		    "ALTER TABLE tokens DROP COLUMN last_used_from;"
 		    "ALTER TABLE tokens DROP COLUMN note;"
-		    "DROP TABLE backups; ALTER TABLE imports DROP COLUMN published_at; PRAGMA user_version = 7");
+		    "DROP TABLE sessions; DROP TABLE backups; ALTER TABLE imports DROP COLUMN published_at; PRAGMA user_version = 7");
 		rc = chousa_store_open(&st, q, CHOUSA_STORE_READONLY, &err);
 		T_OK("v7_tokens_read_only", rc == CHOUSA_OK &&
 		    chousa_store_token_find(st, a, "aa", &t, &err) ==
@@ -263,14 +263,14 @@ test_schema(void)
 		chousa_store_close(st);
 		rc = chousa_store_open(&st, q, 0, &err);
 		T_OK("v7_migrated", rc == CHOUSA_OK && pragma(q,
-		    "PRAGMA user_version") == 10);
+		    "PRAGMA user_version") == 11);
 		chousa_store_close(st);
 		/* A version 6 store read-only: every token from any address. */
 		exec(q, "ALTER TABLE tokens DROP COLUMN allow_from;"
 		    "ALTER TABLE tokens DROP COLUMN last_used_at;"
 		    "ALTER TABLE tokens DROP COLUMN last_used_from;"
 		    "ALTER TABLE tokens DROP COLUMN note;"
-		    "DROP TABLE backups; ALTER TABLE imports DROP COLUMN published_at; PRAGMA user_version = 6");
+		    "DROP TABLE sessions; DROP TABLE backups; ALTER TABLE imports DROP COLUMN published_at; PRAGMA user_version = 6");
 		rc = chousa_store_open(&st, q, CHOUSA_STORE_READONLY, &err);
 		T_OK("v6_tokens_read_only", rc == CHOUSA_OK &&
 		    chousa_store_token_find(st, a, "bb", &t, &err) ==
@@ -278,7 +278,7 @@ test_schema(void)
 		chousa_store_close(st);
 		rc = chousa_store_open(&st, q, 0, &err);
 		T_OK("v6_migrated", rc == CHOUSA_OK && pragma(q,
-		    "PRAGMA user_version") == 10);
+		    "PRAGMA user_version") == 11);
 		chousa_store_close(st);
 		exec(q, "ALTER TABLE tokens DROP COLUMN allow_from;"
 		    "ALTER TABLE tokens DROP COLUMN last_used_at;"
@@ -286,7 +286,9 @@ test_schema(void)
 		    "ALTER TABLE tokens DROP COLUMN note;"
 		    "ALTER TABLE tokens DROP COLUMN expires_at;"
 		    "ALTER TABLE tokens DROP COLUMN online_budget;"
-		    "DROP TABLE token_usage; DROP TABLE backups; ALTER TABLE imports DROP COLUMN published_at;"
+		    "DROP TABLE token_usage; DROP TABLE sessions;"
+		    " DROP TABLE backups;"
+		    " ALTER TABLE imports DROP COLUMN published_at;"
 		    " PRAGMA user_version = 4");
 		rc = chousa_store_open(&st, q, CHOUSA_STORE_READONLY, &err);
 		T_OK("v4_tokens_read_only", rc == CHOUSA_OK &&
@@ -310,7 +312,7 @@ test_schema(void)
 		    chousa_store_token_find(st, a, "bb", &t, &err) ==
 		    CHOUSA_OK && t.expires_at == 0);
 		chousa_store_close(st);
-		T_INTEQ("v4_now_current", pragma(q, "PRAGMA user_version"), 10);
+		T_INTEQ("v4_now_current", pragma(q, "PRAGMA user_version"), 11);
 		chousa_arena_free(a);
 	}
 	/* Read-only never creates. */
@@ -927,7 +929,7 @@ test_backup_notes(void)
 	T_INTEQ("backup_notes_kept", pragma(p, "SELECT count(*) FROM backups"),
 	    100);
 	/* A schema 8 store read-only: none noted, and no error. */
-	exec(p, "DROP TABLE backups; ALTER TABLE imports DROP COLUMN published_at; PRAGMA user_version = 8");
+	exec(p, "DROP TABLE sessions; DROP TABLE backups; ALTER TABLE imports DROP COLUMN published_at; PRAGMA user_version = 8");
 	T_OK("backup_none_in_v8", chousa_store_open(&st, p,
 	    CHOUSA_STORE_READONLY, &err) == CHOUSA_OK &&
 	    chousa_store_backup_last(st, a, &last, &good, &err) ==
