@@ -175,7 +175,10 @@ listen_exposure(const struct sockaddr_storage *sa, int tls,
 /*
  * Whether a start could take the address (in use, a port under 1024, not
  * this machine's), as the start would find it.  Taken by a server on
- * this store is the usual case before a SIGHUP; port 0 takes any.
+ * this store is the usual case before a SIGHUP; port 0 takes any.  In
+ * use by another program is a warning, not an error: it says what a start
+ * now would meet, where the others hold whenever the start comes (the
+ * program may be the one this configuration replaces).
  */
 static void
 check_bind(struct check *c, const struct chousa_serve_opts *o,
@@ -196,8 +199,9 @@ check_bind(struct check *c, const struct chousa_serve_opts *o,
 		    "on this store if it listens there (a reload keeps it)",
 		    o->listen);
 	else
-		said(c, "error", "listen", "a start would refuse it: %s",
-		    err.msg);
+		said(c, in_use ? "warning" : "error", "listen", "%s: %s",
+		    in_use ? "a start now would refuse it" :
+		    "a start would refuse it", err.msg);
 }
 
 static void

@@ -202,10 +202,11 @@ expect check_json_server '\{"check":"server","status":"ok","detail":"chousa serv
 # Its own address before a reload: in use, and taken to be its own.
 check check_own_address 0 $S serve --check --listen "127.0.0.1:$PORT"
 expect check_own_address_said "^ok +listen +127\.0\.0\.1:$PORT is in use, by the server running on this store if it listens there" out
-# An address another program listens on: a start would be refused.
-check check_address_in_use 2 $CHOUSA --db "$T/other.db" serve --check --listen "127.0.0.1:$PORT"
-expect check_address_in_use_said "^error +listen +a start would refuse it: cannot listen on '127\.0\.0\.1:$PORT': bind: Address already in use; another program listens there" out
-expect check_address_in_use_one_line "^chousa: serve --check: 1 problem: listen: " err
+# An address another program listens on: a start now would be refused,
+# which may change by the start (a warning: the port is the check's own
+# state, not the configuration's).
+check check_address_in_use 0 $CHOUSA --db "$T/other.db" serve --check --listen "127.0.0.1:$PORT"
+expect check_address_in_use_said "^warning +listen +a start now would refuse it: cannot listen on '127\.0\.0\.1:$PORT': bind: Address already in use; another program listens there" out
 # A server killed (a crash) leaves the lock file, not the claim.
 serve_kill
 check check_after_crash 0 $S serve --check
