@@ -946,7 +946,7 @@ proxy_user_row(struct server *s, struct sreq *r, const char *user,
 			return 1;
 		if (*refusal == NULL || strcmp(*refusal, "unknown token") != 0)
 			return 0;
-		st = server_store(s, &err);
+		st = server_store_write(s, &err);
 		snprintf(note, sizeof(note), PROXY_NOTE, header);
 		/* A request beside this one may make it first: found then. */
 		if (st == NULL || chousa_store_token_add(st, user,
@@ -1030,7 +1030,7 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 		return 1;
 	}
 	/* The row says the role in force, for token list (a reload). */
-	if (role != r->who.role && (st = server_store(s, &err)) != NULL)
+	if (role != r->who.role && (st = server_store_write(s, &err)) != NULL)
 		(void)chousa_store_token_set_role(st, hex,
 		    chousa_role_name(role), &err);
 	r->who.role = role;
