@@ -429,6 +429,16 @@ store_exec(struct chousa_store *st, const char *sql, struct chousa_err *err)
 	return CHOUSA_OK;
 }
 
+int
+store_write_end(struct chousa_store *st, int rc, struct chousa_err *err)
+{
+	if (rc == CHOUSA_OK)
+		rc = store_exec(st, "COMMIT", err);
+	if (rc != CHOUSA_OK)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
 sqlite3_stmt *
 store_stmt(struct chousa_store *st, int i, struct chousa_err *err)
 {

@@ -198,6 +198,13 @@ int	store_dberr(struct chousa_store *st, struct chousa_err *err,
 /* Run SQL without results. */
 int	store_exec(struct chousa_store *st, const char *sql,
 	    struct chousa_err *err);
+/*
+ * The end of a write transaction begun with store_exec("BEGIN
+ * IMMEDIATE"): committed when rc is CHOUSA_OK, else (or when the commit
+ * fails) rolled back.  rc, or the commit's error.
+ */
+int	store_write_end(struct chousa_store *st, int rc,
+	    struct chousa_err *err);
 
 /*
  * A read transaction unless one is open (a snapshot, an import): 1 when

@@ -107,11 +107,7 @@ chousa_store_session_add(struct chousa_store *st, const char *id_hash,
 	if (rc != CHOUSA_OK)
 		return rc;
 	rc = add_in(st, id_hash, s, per_token, max, err);
-	if (rc == CHOUSA_OK)
-		rc = store_exec(st, "COMMIT", err);
-	if (rc != CHOUSA_OK)
-		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
-	return rc;
+	return store_write_end(st, rc, err);
 }
 
 int

@@ -315,11 +315,7 @@ chousa_store_token_rotate(struct chousa_store *st, const char *name,
 		return rc;
 	rc = rotate_in(st, name, hash_hex, lifetime, grace,
 	    (int64_t)time(NULL), out, err);
-	if (rc == CHOUSA_OK)
-		rc = store_exec(st, "COMMIT", err);
-	if (rc != CHOUSA_OK)
-		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
-	return rc;
+	return store_write_end(st, rc, err);
 }
 
 int
@@ -391,11 +387,7 @@ chousa_store_token_used(struct chousa_store *st,
 		sqlite3_reset(s);
 	}
 	sqlite3_finalize(s);
-	if (rc == CHOUSA_OK)
-		rc = store_exec(st, "COMMIT", err);
-	if (rc != CHOUSA_OK)
-		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
-	return rc;
+	return store_write_end(st, rc, err);
 }
 
 int
