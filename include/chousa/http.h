@@ -236,7 +236,8 @@ struct chousa_feed_result {
  * or NO_KEY; otherwise the error that stopped it, with outcome saying
  * where: CHOUSA_EINVAL "no location; set [feeds] <name>_url in the
  * config" (NOT_TRIED), the download's error (DOWNLOAD_FAILED) or the
- * import's (IMPORT_FAILED).  Never prints: progress goes to opts->step and
+ * import's (IMPORT_FAILED: CHOUSA_ESTORE when the store, not the file,
+ * failed, as chousa_store_import() says).  Never prints: progress goes to opts->step and
  * opts->progress.
  */
 int	chousa_feed_update(const struct chousa_feed_update_opts *opts,
