@@ -75,7 +75,8 @@ report_one(const struct chousa_feed *f, const struct chousa_feed_result *r,
 		/* The URL may carry a key: name the feed, not the URL. */
 		cli_warn("%s: %s (previous data kept)", f->name, err->msg);
 		cli_print_import(f->name, r->path, "failed", NULL, err);
-		return EXIT_SOURCE;
+		/* The file beside the store unwritten is no source's fault. */
+		return rc == CHOUSA_EIO ? chousa_exit_for_rc(rc) : EXIT_SOURCE;
 	case CHOUSA_FEED_NOT_MODIFIED:
 		if (r->state_err.code != CHOUSA_OK)
 			cli_warn("%s: %s", f->name, r->state_err.msg);
@@ -233,9 +234,9 @@ const struct cli_cmd cmd_update = {
 	"The downloaded files are kept in a feeds/ directory beside the "
 	"store.  "
 	"A failed download or import leaves the previous data in place; the "
-	"status is then 4, unless the store failed, not the feed: an import "
-	"the store cannot write (a full disk) says so and ends with 3, as "
-	"chousa import does.  When the time of the check cannot be saved (a "
+	"status is then 4, unless this machine failed, not the feed: a "
+	"download or an import its disk cannot take (a full disk) says so and "
+	"ends with 3, as chousa import does.  When the time of the check cannot be saved (a "
 	"full disk), the next update downloads the feed again: that is said "
 	"and the status is 3.",
 	update_opts, run_update,

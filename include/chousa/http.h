@@ -159,7 +159,9 @@ unsigned long chousa_http_n_requests(const struct chousa_http *h);
 /*
  * Download url to path (written to path.part, renamed on success).  With
  * an ETag or date from an earlier download, a 304 leaves path alone and
- * sets *not_modified.  Used by `chousa update`.
+ * sets *not_modified.  Used by `chousa update`.  CHOUSA_EIO only for a
+ * failure of this machine's (path cannot be written: a full disk), never
+ * for the server's or the network's.
  */
 int	chousa_http_download(struct chousa_http *h,
 	    const struct chousa_http_req *req, const char *path,
