@@ -75,7 +75,8 @@ report_one(const struct chousa_feed *f, const struct chousa_feed_result *r,
 		/* The URL may carry a key: name the feed, not the URL. */
 		cli_warn("%s: %s (previous data kept)", f->name, err->msg);
 		cli_print_import(f->name, r->path, "failed", NULL, err);
-		return EXIT_SOURCE;
+		/* The file beside the store unwritten is no source's fault. */
+		return rc == CHOUSA_EIO ? chousa_exit_for_rc(rc) : EXIT_SOURCE;
 	case CHOUSA_FEED_NOT_MODIFIED:
 		if (r->state_err.code != CHOUSA_OK)
 			cli_warn("%s: %s", f->name, r->state_err.msg);
@@ -87,8 +88,14 @@ report_one(const struct chousa_feed *f, const struct chousa_feed_result *r,
 	case CHOUSA_FEED_IMPORT_FAILED:
 		cli_print_import(f->name, r->path, "failed", &r->rep, err);
 		cli_warn("%s: %s (previous data kept)", f->name, err->msg);
+		/*
+		 * A file that cannot be imported is the source's failure;
+		 * the store's (a full disk) keeps its status, so that
+		 * monitoring blames the disk, not the feed.
+		 */
 		status = chousa_exit_for_rc(rc);
-		return status == EXIT_BADINPUT ? EXIT_SOURCE : status;
+		return status == EXIT_BADINPUT && rc != CHOUSA_ESTORE ?
+		    EXIT_SOURCE : status;
 	case CHOUSA_FEED_UPDATED:
 		cli_print_import(f->name, r->path, "imported", &r->rep, NULL);
 		if (r->state_err.code != CHOUSA_OK)
@@ -227,7 +234,9 @@ const struct cli_cmd cmd_update = {
 	"The downloaded files are kept in a feeds/ directory beside the "
 	"store.  "
 	"A failed download or import leaves the previous data in place; the "
-	"status is then 4.  When the time of the check cannot be saved (a "
+	"status is then 4, unless this machine failed, not the feed: a "
+	"download or an import its disk cannot take (a full disk) says so and "
+	"ends with 3, as chousa import does.  When the time of the check cannot be saved (a "
 	"full disk), the next update downloads the feed again: that is said "
 	"and the status is 3.",
 	update_opts, run_update,

@@ -28,8 +28,11 @@ const struct cli_exit_status cli_exit_statuses[] = {
 	{ EXIT_USAGE, "usage error: an unknown command, option, format or "
 	    "source name, or a missing argument" },
 	{ EXIT_BADINPUT, "bad input: a file, feed, indicator or config that "
-	    "cannot be read, or a token the team server refuses" },
-	{ EXIT_SOURCE, "a network or source failure left no result" },
+	    "cannot be read, or a token the team server refuses; also a "
+	    "store that cannot be written (a full disk, a file not this "
+	    "user's), which the message names" },
+	{ EXIT_SOURCE, "a network or source failure left no result (never "
+	    "the store's own failure)" },
 	{ EXIT_INTERNAL, "internal error" },
 	{ EXIT_BUSY, "the store stayed busy (another chousa was writing to "
 	    "it) for longer than --wait" },

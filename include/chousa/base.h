@@ -26,7 +26,10 @@ enum chousa_rc {
 	CHOUSA_EPERM,		/* unsafe permissions (config with keys) */
 	CHOUSA_EINTERNAL,	/* a bug: an invariant did not hold */
 	CHOUSA_EBUSY,		/* another process holds the store */
-	CHOUSA_EEXIST		/* the name is taken */
+	CHOUSA_EEXIST,		/* the name is taken */
+	CHOUSA_ESTORE		/* the store cannot be written: its disk is
+				 * full, or its files are not this user's;
+				 * never a fault of the input */
 };
 
 /*

@@ -159,7 +159,9 @@ unsigned long chousa_http_n_requests(const struct chousa_http *h);
 /*
  * Download url to path (written to path.part, renamed on success).  With
  * an ETag or date from an earlier download, a 304 leaves path alone and
- * sets *not_modified.  Used by `chousa update`.
+ * sets *not_modified.  Used by `chousa update`.  CHOUSA_EIO only for a
+ * failure of this machine's (path cannot be written: a full disk), never
+ * for the server's or the network's.
  */
 int	chousa_http_download(struct chousa_http *h,
 	    const struct chousa_http_req *req, const char *path,
@@ -236,7 +238,8 @@ struct chousa_feed_result {
  * or NO_KEY; otherwise the error that stopped it, with outcome saying
  * where: CHOUSA_EINVAL "no location; set [feeds] <name>_url in the
  * config" (NOT_TRIED), the download's error (DOWNLOAD_FAILED) or the
- * import's (IMPORT_FAILED).  Never prints: progress goes to opts->step and
+ * import's (IMPORT_FAILED: CHOUSA_ESTORE when the store, not the file,
+ * failed, as chousa_store_import() says).  Never prints: progress goes to opts->step and
  * opts->progress.
  */
 int	chousa_feed_update(const struct chousa_feed_update_opts *opts,

@@ -407,7 +407,9 @@ struct chousa_import_report {
  * Import one file (gzip and zip read directly) with the importer named
  * source, or "auto" to detect it from the content.  One transaction: on any
  * failure nothing is written.  A file of the wrong format is CHOUSA_EFORMAT
- * before anything is written.
+ * before anything is written; a file that cannot be read (a damaged gzip)
+ * CHOUSA_EIO; the store that cannot be written (a full disk) CHOUSA_ESTORE,
+ * whatever row it failed at, so that a caller tells the two apart.
  */
 int	chousa_store_import(struct chousa_store *st, const char *source,
 	    const char *path, const struct chousa_import_opts *opts,
@@ -429,7 +431,9 @@ struct chousa_bundle_report {
  * repository's tar.gz, read through libarchive) with the warninglist
  * importer, one transaction per list, so a list it refuses is counted in
  * rep and the others still go in.  CHOUSA_EFORMAT when the archive holds
- * no list.json; CHOUSA_ENOMEM stops the walk.
+ * no list.json.  A failure of the store's or the machine's (CHOUSA_ESTORE,
+ * CHOUSA_EDB, CHOUSA_EBUSY, CHOUSA_ENOMEM) stops the walk and is returned:
+ * the lists before it are in.
  */
 int	chousa_store_import_warninglists(struct chousa_store *st,
 	    const char *path, const struct chousa_import_opts *opts,
@@ -440,7 +444,7 @@ int	chousa_store_import_warninglists(struct chousa_store *st,
  * chousa_store_import, and when a warninglist source's file is no list
  * (or auto's is no format), the repository's archive of lists (*is_bundle
  * set to 1, bundle filled; an archive it is not either gives the first
- * import's error).
+ * import's error, an archive the store failed on the store's).
  */
 int	chousa_store_import_file(struct chousa_store *st, const char *source,
 	    const char *path, const struct chousa_import_opts *opts,
@@ -453,7 +457,8 @@ int	chousa_store_import_file(struct chousa_store *st, const char *source,
  * JSON: an object of entries keyed by removal id, or {"data": [...]},
  * each with entry_type and entry_value) as two known-benign lists, "abuse.ch
  * false positives (ip)" and "(domain)", through the warninglist importer.
- * Entries of other types are counted in rep->skipped.
+ * Entries of other types are counted in rep->skipped.  A list the
+ * importer refuses is counted in rep; the store's failure is returned.
  */
 int	chousa_store_import_fplist(struct chousa_store *st, const char *path,
 	    const struct chousa_import_opts *opts,

@@ -27,7 +27,7 @@ chousa_rc_name(int code)
 	static const char *const names[] = {
 		"OK", "ENOMEM", "EINVAL", "EPARSE", "EIO", "EHTTP", "ELIMIT",
 		"EDB", "ENOTFOUND", "EFORMAT", "EAUTH", "EQUOTA", "ETIMEOUT",
-		"EPERM", "EINTERNAL", "EBUSY", "EEXIST"
+		"EPERM", "EINTERNAL", "EBUSY", "EEXIST", "ESTORE"
 	};
 
 	if (code < 0 || (size_t)code >= sizeof(names) / sizeof(names[0]))
@@ -50,6 +50,8 @@ chousa_exit_for_rc(int code)
 	case CHOUSA_EFORMAT:
 	case CHOUSA_EPERM:
 	case CHOUSA_EEXIST:
+	/* A full disk is the machine's state to mend, as a bad file is. */
+	case CHOUSA_ESTORE:
 		return CHOUSA_EXIT_BADINPUT;
 	case CHOUSA_EHTTP:
 	case CHOUSA_EAUTH:

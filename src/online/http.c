@@ -37,6 +37,7 @@ struct http_xfer {
 				    size_t n);
 	void			*write_arg;
 	int			 sink_failed;
+	int			 file_errno;	/* a download's failed write */
 	char			*keep_prefix;	/* headers kept, or NULL */
 	struct chousa_buf	 kept;
 	struct chousa_buf	 resp_body;
@@ -283,8 +284,11 @@ on_write(char *p, size_t size, size_t n, void *arg)
 		return 0;
 	}
 	if (x->fp != NULL) {
-		if (mem_fwrite(p, 1, len, x->fp) != len)
+		if (mem_fwrite(p, 1, len, x->fp) != len) {
+			/* This machine's disk, not the server: say so. */
+			x->file_errno = errno != 0 ? errno : EIO;
 			return 0;
+		}
 		x->resp_body.len += len;	/* a count only */
 		return len;
 	}
@@ -816,12 +820,16 @@ chousa_http_download(struct chousa_http *h, const struct chousa_http_req *req,
 	h->n_requests++;
 	code = curl_easy_perform(x->easy);
 	xfer_result(x, code, &resp);
-	if (fclose(x->fp) != 0 && resp.rc == CHOUSA_OK) {
-		resp.rc = CHOUSA_EIO;
-		snprintf(resp.errmsg, sizeof(resp.errmsg), "cannot write '%s'",
-		    part.data);
-	}
+	if (fclose(x->fp) != 0 && resp.rc == CHOUSA_OK)
+		x->file_errno = errno != 0 ? errno : EIO;
 	x->fp = NULL;
+	if (x->file_errno != 0) {
+		rc = chousa_errf(err, CHOUSA_EIO, "download failed: cannot "
+		    "write '%s': %s%s", part.data, strerror(x->file_errno),
+		    x->file_errno == ENOSPC ? ": free space on its disk, "
+		    "then try again" : "");
+		goto fail;
+	}
 	if (resp.rc != CHOUSA_OK) {
 		rc = chousa_errf(err, resp.rc, "download failed: %s",
 		    resp.errmsg);

@@ -286,6 +286,9 @@ import_finish(struct sreq *r)
 		return import_refused(r, j, 422);
 	if (j->rc == CHOUSA_ELIMIT)
 		return import_refused(r, j, 413);
+	/* The store's disk, not the file: Insufficient Storage. */
+	if (j->rc == CHOUSA_ESTORE)
+		return import_refused(r, j, 507);
 	if (j->rc != CHOUSA_OK)
 		return import_refused(r, j, 500);
 	return import_done(r, j);
@@ -450,8 +453,8 @@ page_finish(struct sreq *r)
 		return 0;
 	audit_counts(r, j);
 	if (j->rc != CHOUSA_OK) {
-		r->status = j->rc == CHOUSA_EBUSY ? 503 : j->rc == CHOUSA_EIO ?
-		    507 : j->rc == CHOUSA_ELIMIT ? 413 : 422;
+		r->status = j->rc == CHOUSA_EBUSY ? 503 : j->rc ==
+		    CHOUSA_ESTORE ? 507 : j->rc == CHOUSA_ELIMIT ? 413 : 422;
 		r->refusal = chousa_arena_strdup(r->a, j->err.msg);
 	}
 	j->page(r, j->form != NULL ? j->name : NULL, &j->rep, j->is_bundle &&

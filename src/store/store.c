@@ -342,23 +342,23 @@ unwritable(struct chousa_store *st, struct chousa_err *err, const char *what)
 	else
 		slash[slash == dir] = '\0';
 	if (access(dir, W_OK | X_OK) != 0 && errno != ENOENT)
-		rc = chousa_errf(err, CHOUSA_EIO, "%s: the store '%s' cannot "
-		    "be written: its directory '%s' is not writable by this "
+		rc = chousa_errf(err, CHOUSA_ESTORE, "%s: the store '%s' "
+		    "cannot be written: its directory '%s' is not writable by this "
 		    "user (uid %ld), and SQLite makes the store's -wal and "
 		    "-shm files there; make the directory the user's that "
 		    "runs chousa (chown), or run chousa as its owner", what,
 		    st->path, dir, (long)geteuid());
 	else if (snprintf(side, sizeof(side), "%s-shm", st->path) > 0 &&
 	    access(side, F_OK) == 0 && access(side, R_OK | W_OK) != 0)
-		rc = chousa_errf(err, CHOUSA_EIO, "%s: the store '%s' cannot "
-		    "be written: '%s' is not writable by this user (uid %ld; "
+		rc = chousa_errf(err, CHOUSA_ESTORE, "%s: the store '%s' "
+		    "cannot be written: '%s' is not writable by this user (uid %ld; "
 		    "left by another user?): give it and the -wal to the "
 		    "store's owner (chown)", what, st->path, side,
 		    (long)geteuid());
 	else if (!(st->flags & CHOUSA_STORE_READONLY) &&
 	    access(st->path, W_OK) != 0 && errno != ENOENT)
-		rc = chousa_errf(err, CHOUSA_EIO, "%s: the store '%s' is not "
-		    "writable by this user (uid %ld): %s", what, st->path,
+		rc = chousa_errf(err, CHOUSA_ESTORE, "%s: the store '%s' is "
+		    "not writable by this user (uid %ld): %s", what, st->path,
 		    (long)geteuid(), strerror(errno));
 	else
 		rc = chousa_errf(err, CHOUSA_EDB, "%s: %s (store '%s')", what,
@@ -388,7 +388,7 @@ disk_full(const char *path)
 int
 store_dberr(struct chousa_store *st, struct chousa_err *err, const char *what)
 {
-	int code = sqlite3_extended_errcode(st->db);
+	int code = sqlite3_extended_errcode(st->db), full;
 
 	if (code == SQLITE_NOMEM)
 		return chousa_errf(err, CHOUSA_ENOMEM, "%s: out of memory",
@@ -405,12 +405,21 @@ store_dberr(struct chousa_store *st, struct chousa_err *err, const char *what)
 	/*
 	 * A full disk is the machine's state, not a fault of chousa's: an
 	 * I/O error too when its disk is full (a -shm that cannot be made).
+	 * SQLITE_FULL with room beside the store is SQLite's temporary files
+	 * (an index sorted, a big transaction spilled), in SQLITE_TMPDIR,
+	 * TMPDIR or /var/tmp.
 	 */
-	if ((code & 0xff) == SQLITE_FULL || ((code & 0xff) == SQLITE_IOERR &&
-	    disk_full(st->path)))
-		return chousa_errf(err, CHOUSA_EIO, "%s: the disk that holds "
-		    "store '%s' is full: free space on it, then try again",
+	full = ((code & 0xff) == SQLITE_FULL || (code & 0xff) ==
+	    SQLITE_IOERR) && disk_full(st->path);
+	if ((code & 0xff) == SQLITE_FULL && !full)
+		return chousa_errf(err, CHOUSA_ESTORE, "%s: the disk that holds "
+		    "store '%s' or its temporary files (TMPDIR, else "
+		    "/var/tmp) is full: free space there, then try again",
 		    what, st->path);
+	if (full)
+		return chousa_errf(err, CHOUSA_ESTORE, "%s: the disk that "
+		    "holds store '%s' is full: free space on it, then try "
+		    "again", what, st->path);
 	/* The busy timeout ran out: not a fault of chousa's, say what to do. */
 	if ((code & 0xff) == SQLITE_BUSY)
 		return chousa_errf(err, CHOUSA_EBUSY, "%s: store '%s' is held "

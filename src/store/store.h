@@ -192,7 +192,12 @@ sqlite3_stmt *store_stmt(struct chousa_store *st, int i,
  * (sqlite3_errmsg() says why) or more than STORE_KEPT_MAX are asked for.
  */
 sqlite3_stmt *store_kept(struct chousa_store *st, const char *sql);
-/* An EDB error naming what failed, with SQLite's message. */
+/*
+ * The error of the last SQLite call on st, naming what failed: CHOUSA_ESTORE
+ * when the store cannot be written (a full disk, its own or its temporary
+ * files'; a file not this user's), CHOUSA_EBUSY past the busy timeout,
+ * else CHOUSA_EDB with SQLite's message.  Returns the code.
+ */
 int	store_dberr(struct chousa_store *st, struct chousa_err *err,
 	    const char *what);
 /* Run SQL without results. */

@@ -39,6 +39,18 @@ failure(struct chousa_bundle_report *rep, const char *name, const char *why)
 		    "%.80s: %.110s", name, why);
 }
 
+/*
+ * Whether a list's failure is the store's or the machine's (a full disk,
+ * memory): it would fail every list after it too, so it ends the bundle
+ * as its error, never counted as a list the importer refused.
+ */
+static int
+stops_bundle(int rc)
+{
+	return rc == CHOUSA_ENOMEM || rc == CHOUSA_ESTORE || rc == CHOUSA_EDB ||
+	    rc == CHOUSA_EBUSY;
+}
+
 /* "misp-warninglists-main/lists/akamai/list.json" is one; README is not. */
 static int
 is_list_json(const char *name)
@@ -130,7 +142,7 @@ chousa_store_import_warninglists(struct chousa_store *st, const char *path,
 			    len, opts, &one, &lerr);
 			mem_free(buf);
 		}
-		if (rc == CHOUSA_ENOMEM) {
+		if (stops_bundle(rc)) {
 			chousa_errf(err, rc, "%s", lerr.msg);
 			goto out;
 		}
@@ -225,7 +237,7 @@ fp_import(struct chousa_store *st, const char *name, const char *type,
 		    doc.len, opts, &one, &lerr);
 		if (rc == CHOUSA_OK)
 			count(rep, &one);
-		else if (rc == CHOUSA_ENOMEM)
+		else if (stops_bundle(rc))
 			chousa_errf(err, rc, "%s", lerr.msg);
 		else {
 			failure(rep, name, lerr.msg);
@@ -332,7 +344,7 @@ chousa_store_import_file(struct chousa_store *st, const char *source,
 {
 	const struct chousa_feed *feed = chousa_feed_find(source);
 	struct chousa_err berr = { 0 };
-	int rc;
+	int rc, brc;
 
 	*is_bundle = 0;
 	memset(rep, 0, sizeof(*rep));
@@ -343,9 +355,12 @@ chousa_store_import_file(struct chousa_store *st, const char *source,
 		return rc;
 	/* Not a list (nor, for auto, any format): the repository's archive
 	 * of them, when it is one. */
-	if (chousa_store_import_warninglists(st, path, opts, bundle, &berr) !=
-	    CHOUSA_OK)
+	brc = chousa_store_import_warninglists(st, path, opts, bundle, &berr);
+	if (brc == CHOUSA_EFORMAT)
 		return rc;
+	/* An archive of lists the store failed on (a full disk). */
+	if (brc != CHOUSA_OK)
+		return chousa_errf(err, brc, "%s", berr.msg);
 	*is_bundle = 1;
 	return CHOUSA_OK;
 }

@@ -412,6 +412,13 @@ row_family(struct imp *imp, const struct ind_row *row)
 	return id != NULL ? id : imp_family(imp, row->family);
 }
 
+/* The code store_stmt() said in err on failure; CHOUSA_EDB without err. */
+static int
+stmt_failed(const struct chousa_err *err)
+{
+	return err != NULL && err->code != CHOUSA_OK ? err->code : CHOUSA_EDB;
+}
+
 /* The writing half: map the family, upsert, count, and feed the filter. */
 int
 imp_write_row(struct imp *imp, const struct ind_row *row,
@@ -422,7 +429,7 @@ imp_write_row(struct imp *imp, const struct ind_row *row,
 
 	s = store_stmt(st, st->bulk ? Q_PUT_IND_BULK : Q_PUT_IND, err);
 	if (s == NULL)
-		return CHOUSA_EDB;
+		return stmt_failed(err);
 	sqlite3_bind_int(s, 1, row->type);
 	sqlite3_bind_text(s, 2, row->value, (int)row->value_len,
 	    SQLITE_STATIC);
@@ -476,24 +483,28 @@ imp_put_indicator(struct imp *imp, const struct imp_ind *r, uint64_t line)
 
 /*
  * The statement for a write other than an indicator's, once the pipeline
- * (if any) has written every row before it.  NULL on failure: return
- * CHOUSA_EDB (the pipeline's own error is in imp->err).
+ * (if any) has written every row before it, in *out.  The pipeline's
+ * error or the store's, its own code kept: a full disk is no bad row.
  */
-static sqlite3_stmt *
-put_stmt(struct imp *imp, int q)
+static int
+put_stmt(struct imp *imp, int q, sqlite3_stmt **out)
 {
-	if (imp_pipe_drain(imp) != CHOUSA_OK)
-		return NULL;
-	return store_stmt(imp->st, q, imp->err);
+	int rc = imp_pipe_drain(imp);
+
+	if (rc != CHOUSA_OK)
+		return rc;
+	*out = store_stmt(imp->st, q, imp->err);
+	return *out != NULL ? CHOUSA_OK : stmt_failed(imp->err);
 }
 
 int
 imp_put_sample(struct imp *imp, const struct chousa_sample *m)
 {
-	sqlite3_stmt *s = put_stmt(imp, Q_PUT_SAMPLE);
+	sqlite3_stmt *s = NULL;
+	int rc = put_stmt(imp, Q_PUT_SAMPLE, &s);
 
-	if (s == NULL)
-		return CHOUSA_EDB;
+	if (rc != CHOUSA_OK)
+		return rc;
 	bind_text(s, 1, m->sha256);
 	bind_text(s, 2, m->md5);
 	bind_text(s, 3, m->sha1);
@@ -510,10 +521,11 @@ int
 imp_put_relation(struct imp *imp, int rel, int from_type, const char *from,
     int to_type, const char *to, int64_t seen)
 {
-	sqlite3_stmt *s = put_stmt(imp, Q_PUT_REL);
+	sqlite3_stmt *s = NULL;
+	int rc = put_stmt(imp, Q_PUT_REL, &s);
 
-	if (s == NULL)
-		return CHOUSA_EDB;
+	if (rc != CHOUSA_OK)
+		return rc;
 	sqlite3_bind_int(s, 1, rel);
 	sqlite3_bind_int(s, 2, from_type);
 	bind_text(s, 3, from);
@@ -536,7 +548,7 @@ put_alias(struct imp *imp, const char *label, size_t len, const char *id,
 		return CHOUSA_OK;
 	s = store_stmt(imp->st, Q_PUT_ALIAS, imp->err);
 	if (s == NULL)
-		return CHOUSA_EDB;
+		return stmt_failed(imp->err);
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, prio);
@@ -557,12 +569,12 @@ int
 imp_put_family(struct imp *imp, const struct chousa_family *f,
     const char *uuid)
 {
-	sqlite3_stmt *s = put_stmt(imp, Q_PUT_FAMILY);
+	sqlite3_stmt *s = NULL;
 	const char *p, *end, *dot;
-	int rc;
+	int rc = put_stmt(imp, Q_PUT_FAMILY, &s);
 
-	if (s == NULL)
-		return CHOUSA_EDB;
+	if (rc != CHOUSA_OK)
+		return rc;
 	bind_text(s, 1, f->id);
 	bind_text(s, 2, f->name);
 	bind_text(s, 3, f->aliases);
@@ -687,9 +699,9 @@ imp_put_benign(struct imp *imp, const char *list, const char *kind,
 		return chousa_errf(imp->err, rc, "out of memory");
 	if (rc != CHOUSA_OK)
 		return imp_reject(imp, line, "%s", perr.msg);
-	s = put_stmt(imp, Q_PUT_BENIGN);
-	if (s == NULL)
-		return CHOUSA_EDB;
+	rc = put_stmt(imp, Q_PUT_BENIGN, &s);
+	if (rc != CHOUSA_OK)
+		return rc;
 	bind_text(s, 1, list);
 	bind_text(s, 2, kind);
 	bind_text(s, 3, match);

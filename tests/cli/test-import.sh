@@ -259,3 +259,37 @@ if [ -f "$T/first.db-journal" ]; then
 else
 	not_ok first_import_killed_mid_load "the import ended before the kill (or never used a journal)"
 fi
+
+# ---- a full disk ----
+# The store on a 1 MB tmpfs (mounted as root, SKIP otherwise), filled but
+# for 128 KiB: an import the store cannot take fails as the store's
+# failure (exit 3, one line that says the disk is full), never as a file
+# or list the importer refused, and the store answers what it held.
+mnt="$T/full"
+mkdir -p "$mnt"
+if [ "$(id -u)" -ne 0 ] || ! mount -t tmpfs -o size=1m tmpfs "$mnt" 2> "$T/mount.err"; then
+	echo "ok - full_disk # SKIP cannot mount a tmpfs: $(head -c 100 "$T/mount.err" 2>/dev/null)"
+	exit 0
+fi
+trap 'umount "$mnt" 2>/dev/null' EXIT
+export CHOUSA_DB="$mnt/s.db"
+check full_disk_seed 0 "$CHOUSA" -q import feodo "$A"/feodo/ipblocklist_2021-12-20.csv
+before=$(count "SELECT count(*) FROM indicators")
+dd if=/dev/zero of="$mnt/room" bs=1k count=128 2> /dev/null
+dd if=/dev/zero of="$mnt/fill" bs=4k 2> /dev/null
+rm "$mnt/room"
+head -n 20001 "$T/big.csv" > "$T/big-20k.csv"
+for threads in 1 2; do
+	check full_disk_import_threads_${threads}_exit_3 3 "$CHOUSA" import --threads $threads urlhaus "$T/big-20k.csv"
+	expect full_disk_import_threads_${threads}_said "^chousa: .*the disk that holds store '$mnt/s.db' is full: free space on it, then try again$" "$T/err"
+	[ "$(grep -c . "$T/err")" = 1 ] && ok full_disk_import_threads_${threads}_one_line ||
+		not_ok full_disk_import_threads_${threads}_one_line "$(head -c 300 "$T/err")"
+done
+# An archive of lists: the first the store cannot take ends it, as the
+# store's failure, not as lists the importer refused (exit 0).
+check full_disk_warninglists_exit_3 3 "$CHOUSA" import warninglist "$SAMPLES"/warninglists/misp-warninglists-main.subset.tar.gz
+expect full_disk_warninglists_said "^chousa: .*the disk that holds store '$mnt/s.db' is full: free space on it, then try again$" "$T/err"
+refute full_disk_warninglists_not_refused "refused by the importer" "$T/err"
+[ "$(count "SELECT count(*) FROM indicators")" = "$before" ] &&
+	ok full_disk_import_keeps_data || not_ok full_disk_import_keeps_data "count changed"
+check full_disk_old_data_answered 1 "$CHOUSA" lookup 59.6.7.83

@@ -44,12 +44,17 @@ URL="http://127.0.0.1:$(cat "$T/port")"
 # ---- 1. the update fails, the store as it was ----
 log_wait "update: failed"
 expect update_failed_said 'serve: update: failed \(status [0-9]+\); tried again in [0-9]+ (second|minute)' "$T/serve.log"
+# The disk failed, not the feed: its status is 3 (the machine's), never
+# 4 (a source's), and the log names the file that could not be written.
+expect update_failed_status_3 'serve: update: failed \(status 3\)' "$T/serve.log"
+expect update_failed_names_the_file "serve: update: urlhaus: download failed: cannot write '.*/feeds/urlhaus.csv.part': File too large" "$T/serve.log"
 after=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
 [ "$after" = "$before" ] && ok store_as_it_was || not_ok store_as_it_was "$before -> $after"
 [ "$(sqlite3 "$CHOUSA_DB" "PRAGMA integrity_check")" = ok ] && ok store_intact ||
 	not_ok store_intact "$(sqlite3 "$CHOUSA_DB" "PRAGMA integrity_check" | head -n 3)"
 http GET /api/v1/health "$ADMIN"
 expect health_update_degraded '\{"check":"update","status":"degraded"' "$T/body"
+expect health_update_status_3 '"check":"update","status":"degraded","detail":"the last feed update failed \(exit status 3;' "$T/body"
 http GET "/api/v1/lookup?indicator=192.0.2.1" "$ADMIN"
 status_is lookups_still_answered 200
 kill -0 "$SERVER_PID" 2> /dev/null && ok server_still_runs || not_ok server_still_runs "it ended: $(tail -n 3 "$T/serve.log")"

@@ -143,6 +143,14 @@ c = [c for c in d["checks"] if c["check"] == "store"][0]
 assert c["status"] == "degraded" and "is full" in c["detail"], c
 PY
 	expect full_said_in_log "the store $MNT/s.db cannot be written: the disk that holds it .* is full" "$T/serve.log"
+	# An import the full store cannot take: the store's failure (507,
+	# exit 3, saying the disk is full), never a file refused or a 500.
+	printf 'http://full-import.example/a\n' > "$T/one.txt"
+	http POST "/api/v1/import?source=list" "$FULL" "$(cat "$T/one.txt")" text/plain
+	status_is full_import_507 507
+	expect full_import_said '"exit_status":3,"error":".*the disk that holds store .* is full' "$T/body"
+	CHOUSA_SERVER_KEY=$FULL check full_import_cli_exit_3 3 "$CHOUSA" --server "$URL" import list "$T/one.txt"
+	expect full_import_cli_said "the disk that holds store .* is full" "$T/err"
 	rm -f "$MNT/fill"
 	http GET /api/v1/health "$FULL"
 	expect full_then_ok '"check":"store","status":"ok"' "$T/body"

@@ -85,6 +85,12 @@ check update_unknown_feed 2 "$CHOUSA" update nosuchfeed
 printf 'not a feodo file\n' > "$T/www/feodo.csv"
 check bad_feed_content_exit_4 4 "$CHOUSA" update feodo
 check data_kept_after_bad_content 1 "$CHOUSA" lookup 59.6.7.83
+# A damaged download fails as the full disk's store did (a read or write
+# failed), yet it is the feed's failure: exit 4, never the store's 3.
+gzip -c "$A"/feodo/ipblocklist_2021-12-20.csv | head -c 3000 > "$T/www/feodo.csv"
+check truncated_gzip_feed_exit_4 4 "$CHOUSA" update feodo
+expect truncated_gzip_feed_said "^chousa: feodo: cannot read .*truncated gzip input \(previous data kept\)" "$T/err"
+check data_kept_after_truncated_gzip 1 "$CHOUSA" lookup 59.6.7.83
 
 # ---- feed state that cannot be saved: a full disk ----
 # The store on a 1 MB tmpfs (mounted as root, SKIP otherwise).  The second
@@ -110,3 +116,28 @@ check full_disk_state_unsaved_exit_3 3 "$CHOUSA" --db "$mnt/s.db" update urlhaus
 expect full_disk_state_unsaved_said "^chousa: urlhaus: cannot save feed state: the disk that holds store .* is full" "$T/err"
 [ "$(grep -c '^chousa: ' "$T/err")" = 1 ] && ok full_disk_state_unsaved_one_line ||
 	not_ok full_disk_state_unsaved_one_line "$(head -c 300 "$T/err")"
+
+# ---- a full disk during the import of a downloaded feed ----
+# The store's write fails, not the feed: exit 3 (the store's status, as
+# above), one line that says the disk is full, and the data the store held
+# before still answered (the import is one transaction).  The feed is
+# gzipped so that its download fits in the room left; its import does not.
+rm -f "$mnt/fill"
+kept=$(sqlite3 "$mnt/s.db" "SELECT value FROM indicators LIMIT 1")
+before=$(sqlite3 "$mnt/s.db" "SELECT count(*) FROM indicators")
+python3 - "$T/big.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write('# id,dateadded,url,url_status,last_online,threat,tags,urlhaus_link,reporter\n')
+    for i in range(8000):
+        f.write('"%d","2026-01-01 00:00:00","http://full%d.example/payload/%d","online","2026-01-01 00:00:00","malware_download","elf","https://urlhaus.abuse.ch/url/%d/","test"\n' % (i, i, i, i))
+PY
+gzip -c "$T/big.csv" > "$T/www/urlhaus.csv"
+check full_disk_import_exit_3 3 "$CHOUSA" --db "$mnt/s.db" update urlhaus
+expect full_disk_import_said "^chousa: urlhaus: .*the disk that holds store '$mnt/s.db' is full: free space on it, then try again \(previous data kept\)" "$T/err"
+[ "$(grep -c '^chousa: ' "$T/err")" = 1 ] && ok full_disk_import_one_line ||
+	not_ok full_disk_import_one_line "$(head -c 300 "$T/err")"
+rm -f "$mnt/feeds/urlhaus.csv"
+[ "$(sqlite3 "$mnt/s.db" "SELECT count(*) FROM indicators")" = "$before" ] &&
+	ok full_disk_import_keeps_data || not_ok full_disk_import_keeps_data "count changed"
+check full_disk_import_old_data_answered 1 "$CHOUSA" --db "$mnt/s.db" lookup "$kept"

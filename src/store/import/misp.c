@@ -738,8 +738,13 @@ put_refs(struct misp *m)
 			break;
 		ra = object_value(m, src, &ta, &a);
 		rb = object_value(m, dst, &tb, &b);
-		if (ra == CHOUSA_EDB || rb == CHOUSA_EDB) {
-			rc = CHOUSA_EDB;
+		/* Not found is the reference's; anything else the store's. */
+		if (ra != CHOUSA_OK && ra != CHOUSA_ENOTFOUND) {
+			rc = ra;
+			break;
+		}
+		if (rb != CHOUSA_OK && rb != CHOUSA_ENOTFOUND) {
+			rc = rb;
 			break;
 		}
 		if (ra != CHOUSA_OK || rb != CHOUSA_OK)
