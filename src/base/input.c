@@ -1,7 +1,10 @@
 /*
  * input.c: one streaming reader for every importer.  libarchive does the
  * decompression (any filter; zip or raw), fed by our own read callback so
- * that the SHA-256 and the progress count see the bytes as given.  The
+ * that the SHA-256 and the progress count see the bytes as given.  A gzip
+ * is inflated by gunzip.c instead, since libarchive's filter leaves its
+ * CRC-32 unchecked; libarchive then sees its content only if that is an
+ * archive (a tar.gz).  The
  * first 64 KiB are kept for the importers' probes; after that data flows
  * through one 256 KiB buffer, and lines are views into it when they can be.
  */
@@ -15,24 +18,15 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <zlib.h>
 
 #include "base/dynlib.h"
+#include "base/gunzip.h"
 #include "base/input.h"
 #include "base/mem.h"
 #include "base/sha256.h"
 
 #define RAW_CHUNK	((size_t)64 << 10)
 #define DATA_CHUNK	((size_t)256 << 10)
-/*
- * libarchive's gzip filter gives its output in blocks of 64 KiB and drops
- * the block the input ends in: a gzip cut short within its first block
- * would give nothing at all.  Until the first block comes, the raw bytes
- * are kept (up to SALVAGE_RAW_MAX) so that zlib can give what they hold.
- */
-#define SALVAGE_RAW_MAX	((size_t)1 << 20)
-#define SALVAGE_OUT_MAX	((size_t)256 << 10)	/* past one block */
-
 struct input {
 	char			*name;
 	unsigned		 flags;		/* INPUT_NO_* */
@@ -46,14 +40,17 @@ struct input {
 	 */
 	int			 deferred_rc;
 	char			 deferred_msg[CHOUSA_ERR_MSG_SIZE];
-	/* A gzip's first raw bytes, then what zlib made of them. */
-	int			 salvaging;
-	uint8_t			*salvage;
-	size_t			 salvage_len;
-	uint8_t			*salvaged;
-	size_t			 salvaged_len, salvaged_pos;
-	int			 salvaged_rc;
-	char			 salvaged_msg[CHOUSA_ERR_MSG_SIZE];
+	int			 read_errno;	/* of that read */
+	/*
+	 * A gzip is inflated by gunzip.c, which checks its trailers, not by
+	 * libarchive's filter: gz_buf takes its content for libarchive, and
+	 * first holds the start that start() looked at.
+	 */
+	struct gunzip		*gz;
+	uint8_t			*gz_buf;
+	size_t			 gz_head_len;
+	size_t			 gz_head_pos;
+	int			 gz_head_pending;
 	void			*map;		/* input_map() of a file */
 	size_t			 map_len;
 	const uint8_t		*mem;
@@ -119,94 +116,6 @@ raw_count(struct input *in, const void *buf, size_t n)
 	in->raw_done += (uint64_t)n;
 }
 
-/* ---- a gzip cut short in its first block ---- */
-
-static void
-salvage_stop(struct input *in)
-{
-	in->salvaging = 0;
-	mem_free(in->salvage);
-	in->salvage = NULL;
-	in->salvage_len = 0;
-}
-
-/* n raw bytes handed to libarchive, kept while a salvage may be needed. */
-static void
-salvage_keep(struct input *in, const void *p, size_t n)
-{
-	uint8_t *nb;
-
-	if (!in->salvaging || n == 0)
-		return;
-	if (in->salvage_len + n > SALVAGE_RAW_MAX) {
-		salvage_stop(in);
-		return;
-	}
-	nb = mem_realloc(in->salvage, in->salvage_len + n);
-	if (nb == NULL) {
-		salvage_stop(in);
-		return;
-	}
-	memcpy(nb + in->salvage_len, p, n);
-	in->salvage = nb;
-	in->salvage_len += n;
-}
-
-/*
- * What zlib makes of the kept raw bytes, gzip members one after another,
- * until they end or fail: 0 bytes when there is nothing (or no memory).
- */
-static void
-salvage_inflate(struct input *in)
-{
-	z_stream z;
-	int zrc = Z_OK;
-
-	memset(&z, 0, sizeof(z));
-	in->salvaged = mem_alloc(SALVAGE_OUT_MAX);
-	if (in->salvaged == NULL || inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-		return;
-	z.next_in = in->salvage;
-	z.avail_in = (uInt)in->salvage_len;
-	z.next_out = in->salvaged;
-	z.avail_out = (uInt)SALVAGE_OUT_MAX;
-	while (z.avail_out > 0) {
-		zrc = inflate(&z, Z_NO_FLUSH);
-		if (zrc == Z_STREAM_END && z.avail_in > 0)
-			zrc = inflateReset(&z);
-		if (zrc != Z_OK)
-			break;
-		if (z.avail_in == 0)
-			break;
-	}
-	in->salvaged_len = SALVAGE_OUT_MAX - z.avail_out;
-	inflateEnd(&z);
-}
-
-/*
- * libarchive failed on a damaged gzip before any content (rc and err say
- * how): CHOUSA_OK when zlib salvaged some of it, given before the error.
- */
-static int
-salvage(struct input *in, int rc, struct chousa_err *err)
-{
-	if (!in->salvaging || !in->damaged || in->data_done > 0)
-		return rc;
-	salvage_inflate(in);
-	salvage_stop(in);
-	if (in->salvaged == NULL || in->salvaged_len == 0) {
-		mem_free(in->salvaged);
-		in->salvaged = NULL;
-		return rc;
-	}
-	in->salvaged_rc = rc;
-	snprintf(in->salvaged_msg, sizeof(in->salvaged_msg), "%s",
-	    err != NULL ? err->msg : "truncated gzip input");
-	in->compressed = 1;
-	in->started = 1;
-	return CHOUSA_OK;
-}
-
 static la_ssize_t
 raw_read(struct archive *ar, void *arg, const void **buf)
 {
@@ -217,7 +126,6 @@ raw_read(struct archive *ar, void *arg, const void **buf)
 		/* The stream's first bytes, read (and counted) by start(). */
 		in->head_pending = 0;
 		*buf = in->raw;
-		salvage_keep(in, *buf, in->head_len);
 		return (la_ssize_t)in->head_len;
 	}
 	if (in->fd < 0 && in->reader == NULL) {
@@ -238,6 +146,7 @@ raw_read(struct archive *ar, void *arg, const void **buf)
 		n = raw_fill(in, in->raw, RAW_CHUNK);
 		if (n < 0) {
 			in->read_error = 1;
+			in->read_errno = errno;
 			if (ar != NULL)
 				archive_set_error(ar, errno,
 				    "read failed: %s", strerror(errno));
@@ -246,7 +155,6 @@ raw_read(struct archive *ar, void *arg, const void **buf)
 		*buf = in->raw;
 	}
 	raw_count(in, *buf, (size_t)n);
-	salvage_keep(in, *buf, (size_t)n);
 	return n;
 }
 
@@ -347,9 +255,115 @@ next_regular(struct input *in, struct chousa_err *err)
 	    "'%s'", in->name);
 }
 
+/* ---- gzip, through gunzip.c ---- */
+
+static int
+is_gzip(const uint8_t *b, size_t n)
+{
+	return n >= 2 && b[0] == 0x1f && b[1] == 0x8b;
+}
+
+/* gunzip.c's source: the raw bytes, hashed and counted as any. */
+static long
+gz_source(void *arg, const void **buf)
+{
+	return (long)raw_read(NULL, arg, buf);
+}
+
+/* Why gunzip_read() returned code, in words. */
+static const char *
+gz_why(struct input *in, long code)
+{
+	if (code == GUNZIP_EREAD)
+		return strerror(in->read_errno);
+	if (code == GUNZIP_ENOMEM)
+		return "out of memory";
+	return gunzip_error(in->gz);
+}
+
+static int
+gz_error(struct input *in, long code, struct chousa_err *err)
+{
+	if (code == GUNZIP_ENOMEM)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	in->damaged = code == GUNZIP_EDAMAGED;
+	return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s", in->name,
+	    gz_why(in, code));
+}
+
+/*
+ * A gzip's reader, and the start of its content in gz_buf, enough to tell
+ * whether libarchive must unpack it further (a tar.gz).  A failure after
+ * some content is met again by the next read, the content given first.
+ */
+static int
+gz_start(struct input *in, struct chousa_err *err)
+{
+	size_t want = in->flags & INPUT_MEMBERS ? HEAD_MIN_TAR : HEAD_MIN;
+	long n;
+
+	in->gz = gunzip_new(gz_source, in);
+	in->gz_buf = mem_alloc(RAW_CHUNK);
+	if (in->gz == NULL || in->gz_buf == NULL)
+		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
+	in->compressed = 1;
+	while (in->gz_head_len < want) {
+		n = gunzip_read(in->gz, in->gz_buf + in->gz_head_len,
+		    RAW_CHUNK - in->gz_head_len);
+		if (n < 0 && in->gz_head_len == 0)
+			return gz_error(in, n, err);
+		if (n <= 0)
+			break;
+		in->gz_head_len += (size_t)n;
+	}
+	in->gz_head_pending = 1;
+	return CHOUSA_OK;
+}
+
+/* Up to cap bytes of a gzip's content: how many, or a GUNZIP_E* code. */
+static long
+gz_content(struct input *in, void *buf, size_t cap)
+{
+	size_t n;
+
+	if (!in->gz_head_pending)
+		return gunzip_read(in->gz, buf, cap);
+	n = in->gz_head_len - in->gz_head_pos;
+	if (n > cap)
+		n = cap;
+	memcpy(buf, in->gz_buf + in->gz_head_pos, n);
+	in->gz_head_pos += n;
+	in->gz_head_pending = in->gz_head_pos < in->gz_head_len;
+	return (long)n;
+}
+
+/* libarchive's source when a gzip holds an archive: its content. */
+static la_ssize_t
+gz_archive_read(struct archive *ar, void *arg, const void **buf)
+{
+	struct input *in = arg;
+	long n;
+
+	*buf = in->gz_buf;
+	if (in->gz_head_pending) {
+		in->gz_head_pending = 0;
+		return (la_ssize_t)in->gz_head_len;
+	}
+	n = gunzip_read(in->gz, in->gz_buf, RAW_CHUNK);
+	if (n >= 0)
+		return (la_ssize_t)n;
+	/* pull() takes a failure that is not the data's for a read's. */
+	in->read_error = n != GUNZIP_EDAMAGED;
+	archive_set_error(ar, n == GUNZIP_ENOMEM ? ENOMEM : EIO, "%s",
+	    gz_why(in, n));
+	return -1;
+}
+
 static int
 start(struct input *in, struct chousa_err *err)
 {
+	const uint8_t *head;
+	size_t head_len;
 	int rc, packed;
 
 	/*
@@ -365,14 +379,25 @@ start(struct input *in, struct chousa_err *err)
 			in->eof = in->started = 1;
 			return CHOUSA_OK;
 		}
-		packed = needs_archive(in, in->raw, in->head_len);
-		in->salvaging = in->head_len >= 2 &&
-		    memcmp(in->raw, "\x1f\x8b", 2) == 0;
+		head = in->raw;
+		head_len = in->head_len;
 	} else {
-		packed = needs_archive(in, in->mem, in->mem_len);
-		in->salvaging = in->mem_len >= 2 &&
-		    memcmp(in->mem, "\x1f\x8b", 2) == 0;
+		head = in->mem;
+		head_len = in->mem_len;
 	}
+	if (is_gzip(head, head_len)) {
+		rc = gz_start(in, err);
+		if (rc != CHOUSA_OK)
+			return rc;
+		head = in->gz_buf;
+		head_len = in->gz_head_len;
+		if (!needs_archive(in, head, head_len)) {
+			/* Plain content: no libarchive at all. */
+			in->started = 1;
+			return CHOUSA_OK;
+		}
+	}
+	packed = needs_archive(in, head, head_len);
 	in->ar = archive_read_new();
 	if (in->ar == NULL && dynlib_archive_missing() != NULL)
 		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
@@ -386,26 +411,21 @@ start(struct input *in, struct chousa_err *err)
 			archive_read_support_format_tar(in->ar);
 	}
 	archive_read_support_format_raw(in->ar);
-	archive_read_set_read_callback(in->ar, raw_read);
+	archive_read_set_read_callback(in->ar, in->gz != NULL ?
+	    gz_archive_read : raw_read);
 	archive_read_set_callback_data(in->ar, in);
 	/* No seek callback: a seek would break the running hash. */
 	if (archive_read_open1(in->ar) != ARCHIVE_OK) {
 		in->damaged = !in->read_error;
-		return salvage(in, chousa_errf(err, CHOUSA_EIO, "cannot read "
-		    "'%s': %s", in->name, archive_error_string(in->ar)), err);
+		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
+		    in->name, archive_error_string(in->ar));
 	}
 	/* The first regular member of an archive; the one of anything else. */
 	rc = next_regular(in, err);
 	if (rc != CHOUSA_OK)
-		return in->damaged ? salvage(in, rc, err) : rc;
-	in->compressed = archive_filter_count(in->ar) > 1 ||
+		return rc;
+	in->compressed = in->gz != NULL || archive_filter_count(in->ar) > 1 ||
 	    archive_format(in->ar) != ARCHIVE_FORMAT_RAW;
-	if (in->salvaging && !in->compressed) {
-		/* A gzip's magic but too short for libarchive to take. */
-		in->damaged = 1;
-		return chousa_errf(err, CHOUSA_EIO, "cannot read '%s': "
-		    "truncated gzip input", in->name);
-	}
 	in->started = 1;
 	return CHOUSA_OK;
 }
@@ -558,10 +578,31 @@ input_free(struct input *in)
 	mem_free(in->peek);
 	mem_free(in->chunk);
 	mem_free(in->line);
-	mem_free(in->salvage);
-	mem_free(in->salvaged);
+	gunzip_free(in->gz);
+	mem_free(in->gz_buf);
 	mem_free(in->member);
 	mem_free(in);
+}
+
+/*
+ * n more bytes of content: too many (for the cap, or for the compressed
+ * bytes read, as a decompression bomb gives) end the reading.
+ */
+static int
+count_content(struct input *in, size_t n, struct chousa_err *err)
+{
+	in->data_done += (uint64_t)n;
+	if ((!(in->flags & INPUT_NO_SIZE_CAP) &&
+	    in->data_done > INPUT_MAX_BYTES) || (in->compressed &&
+	    in->data_done > (uint64_t)INPUT_MAX_RATIO * in->raw_done +
+	    ((uint64_t)64 << 20)))
+		/*
+		 * Not CHOUSA_ELIMIT: importers take that for one line too
+		 * long and go on, and a bomb must end the import.
+		 */
+		return chousa_errf(err, CHOUSA_EIO, "'%s' decompresses to "
+		    "too much data (a decompression bomb?)", in->name);
+	return CHOUSA_OK;
 }
 
 /* Decompress up to cap bytes into buf; 0 at the end. */
@@ -578,46 +619,28 @@ pull(struct input *in, char *buf, size_t cap, size_t *got,
 		if (rc != CHOUSA_OK)
 			return rc;
 	}
-	if (in->salvaged != NULL) {
-		/* What zlib got out of a gzip libarchive gave nothing of. */
-		n = (la_ssize_t)(in->salvaged_len - in->salvaged_pos);
-		if (n == 0)
-			return chousa_errf(err, in->salvaged_rc, "%s",
-			    in->salvaged_msg);
-		if ((size_t)n > cap)
-			n = (la_ssize_t)cap;
-		memcpy(buf, in->salvaged + in->salvaged_pos, (size_t)n);
-		in->salvaged_pos += (size_t)n;
-		*got = (size_t)n;
-		return CHOUSA_OK;
-	}
 	if (in->eof)
 		return CHOUSA_OK;
-	n = archive_read_data(in->ar, buf, cap);
-	if (n < 0) {
-		in->damaged = !in->read_error;
-		rc = chousa_errf(err, CHOUSA_EIO, "cannot read '%s': %s",
-		    in->name, archive_error_string(in->ar));
-		if (salvage(in, rc, err) == CHOUSA_OK)
-			return pull(in, buf, cap, got, err);
-		return rc;
+	if (in->ar == NULL) {
+		/* A gzip of plain content. */
+		n = gz_content(in, buf, cap);
+		if (n < 0)
+			return gz_error(in, n, err);
+	} else {
+		n = archive_read_data(in->ar, buf, cap);
+		if (n < 0) {
+			in->damaged = !in->read_error;
+			return chousa_errf(err, CHOUSA_EIO, "cannot read "
+			    "'%s': %s", in->name, archive_error_string(in->ar));
+		}
 	}
-	salvage_stop(in);
 	if (n == 0) {
 		in->eof = 1;
 		return CHOUSA_OK;
 	}
-	in->data_done += (uint64_t)n;
-	if ((!(in->flags & INPUT_NO_SIZE_CAP) &&
-	    in->data_done > INPUT_MAX_BYTES) || (in->compressed &&
-	    in->data_done > (uint64_t)INPUT_MAX_RATIO * in->raw_done +
-	    ((uint64_t)64 << 20)))
-		/*
-		 * Not CHOUSA_ELIMIT: importers take that for one line too
-		 * long and go on, and a bomb must end the import.
-		 */
-		return chousa_errf(err, CHOUSA_EIO, "'%s' decompresses to "
-		    "too much data (a decompression bomb?)", in->name);
+	rc = count_content(in, (size_t)n, err);
+	if (rc != CHOUSA_OK)
+		return rc;
 	*got = (size_t)n;
 	return CHOUSA_OK;
 }
@@ -886,12 +909,36 @@ input_progress(const struct input *in, uint64_t *done, uint64_t *total)
 	*total = in->raw_total;
 }
 
+/*
+ * The rest of a gzip inflated and dropped: an importer that stops at its
+ * format's end (a JSON document's) would leave the trailers unchecked.
+ */
+static int
+gz_drain(struct input *in, struct chousa_err *err)
+{
+	long n;
+	int rc;
+
+	while ((n = gunzip_read(in->gz, in->gz_buf, RAW_CHUNK)) > 0) {
+		rc = count_content(in, (size_t)n, err);
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
+	return n < 0 ? gz_error(in, n, err) : CHOUSA_OK;
+}
+
 int
 input_finish(struct input *in, char out[65], struct chousa_err *err)
 {
 	const void *buf;
 	la_ssize_t n;
+	int rc;
 
+	if (in->gz != NULL) {
+		rc = gz_drain(in, err);
+		if (rc != CHOUSA_OK)
+			return rc;
+	}
 	if (in->flags & INPUT_NO_HASH) {
 		out[0] = '\0';
 		return CHOUSA_OK;
@@ -912,6 +959,24 @@ input_finish(struct input *in, char out[65], struct chousa_err *err)
 		}
 	store_sha256_hex(&in->sha, out);
 	return CHOUSA_OK;
+}
+
+int
+input_check_whole(const char *path, int *damaged, struct chousa_err *err)
+{
+	struct input *in;
+	int rc = input_open(&in, path, err);
+
+	if (rc != CHOUSA_OK)
+		return rc;
+	input_set_flags(in, INPUT_NO_HASH);
+	if (!in->started)
+		rc = start(in, err);
+	if (rc == CHOUSA_OK && in->gz != NULL)
+		rc = gz_drain(in, err);
+	*damaged = in->damaged;
+	input_free(in);
+	return rc;
 }
 
 const char *
@@ -939,7 +1004,7 @@ input_next_member(struct input *in, int *more, struct chousa_err *err)
 
 	*more = 0;
 	if (in->member == NULL || in->ar == NULL || in->damaged ||
-	    in->deferred_rc != CHOUSA_OK || in->salvaged != NULL)
+	    in->deferred_rc != CHOUSA_OK)
 		return CHOUSA_OK;
 	/* What the last member left unread is skipped by libarchive. */
 	in->eof = 0;

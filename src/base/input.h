@@ -1,8 +1,9 @@
 /*
  * input.h: the importers' (and the sweep's) streaming reader.  A path or
- * "-" is read through libarchive, so gzip, bzip2, xz and the first member
- * of a zip (every member of a zip or tar, with INPUT_MEMBERS) are
- * decompressed on the fly, with no unpacked copy on disk.  Lines and the
+ * "-" is read through libarchive (gzip through gunzip.h, which checks its
+ * CRC-32s), so gzip, bzip2, xz and the first member of a zip (every
+ * member of a zip or tar, with INPUT_MEMBERS) are decompressed on the
+ * fly, with no unpacked copy on disk.  Lines and the
  * total are capped (see below); the SHA-256 of the bytes as given is
  * computed on the way.
  */
@@ -108,6 +109,15 @@ void	input_progress(const struct input *in, uint64_t *done,
 	    uint64_t *total);
 /* Read the rest of the file and give the SHA-256 of all of it. */
 int	input_finish(struct input *in, char out[65], struct chousa_err *err);
+/*
+ * Whether the file at path, when it is a gzip, is whole: every member's
+ * CRC-32 and length right, nothing after the last (CHOUSA_EIO and
+ * *damaged 1 when not).  CHOUSA_OK for anything else.  For a reader that
+ * commits as it goes, before it begins: a gzip's damage may show only at
+ * its end.
+ */
+int	input_check_whole(const char *path, int *damaged,
+	    struct chousa_err *err);
 /* The name of what is read: "path" or "path:member". */
 const char *input_name(const struct input *in);
 

@@ -40,6 +40,69 @@ expect gzip_rows_read "read 750, added 0" "$T/err"
 check zip_input 0 "$CHOUSA" import --source auto "$T/urlhaus.zip"
 expect zip_detected_as_urlhaus "^urlhaus: .*read 12" "$T/err"
 
+# A damaged compressed file is refused whole, never imported as if whole:
+# exit 3, a line naming the file and the damage, nothing stored (in a
+# store of its own).  gzip is checked as gzip -t checks it: a byte flipped
+# in the data (stored deflate blocks make it a silent change of one date,
+# which only the CRC-32 tells), in the CRC-32, in the length; cut short;
+# bytes after the last member, zeros too (gzip(1) only warns of those).
+python3 - "$A"/feodo/ipblocklist_2021-12-20.csv "$F/feodo.json" "$T" <<'PY'
+import sys, zlib
+csv, js, out = open(sys.argv[1], "rb").read(), open(sys.argv[2], "rb").read(), sys.argv[3]
+def gz(data, level=6):
+    c = zlib.compressobj(level, zlib.DEFLATED, 31)
+    return bytearray(c.compress(data) + c.flush())
+def put(name, b):
+    open(out + "/" + name, "wb").write(b)
+def flip(b, i):
+    b = bytearray(b); b[i] ^= 1; return b
+g = gz(csv, 0)
+put("date.csv.gz", flip(g, g.index(b'"2021-01-17 07:44:46","51.178') + 4))
+g = gz(csv)
+put("crc.csv.gz", flip(g, len(g) - 8))
+put("isize.csv.gz", flip(g, len(g) - 2))
+put("cut.csv.gz", g[:-4])
+put("zeros.csv.gz", g + b"\0" * 8)
+put("junk.csv.gz", g + b"junk")
+half = csv.index(b"\n", len(csv) // 2) + 1
+put("members.csv.gz", gz(csv[:half]) + gz(csv[half:]))
+put("members-bad.csv.gz", gz(csv[:half]) + flip(gz(csv[half:]), -8))
+g = gz(js)
+put("feodo.json.gz", flip(g, len(g) - 8))
+PY
+# damaged NAME FILE PATTERN: FILE refused, saying PATTERN.
+damaged() {
+	rm -f "$T/damaged.db"
+	CHOUSA_DB="$T/damaged.db" check "damaged_$1_exit_3" 3 "$CHOUSA" import feodo "$2"
+	expect "damaged_$1_said" "^chousa: cannot read '.*$(basename "$2")': $3\$" "$T/err"
+	[ "$(sqlite3 "$T/damaged.db" "SELECT count(*) FROM indicators" 2> /dev/null || echo 0)" = 0 ] &&
+		ok "damaged_$1_nothing_stored" || not_ok "damaged_$1_nothing_stored" "rows stored"
+}
+damaged gzip_flipped_date "$T/date.csv.gz" "damaged gzip input: CRC mismatch"
+damaged gzip_crc "$T/crc.csv.gz" "damaged gzip input: CRC mismatch"
+damaged gzip_isize "$T/isize.csv.gz" "damaged gzip input: length mismatch"
+damaged gzip_cut "$T/cut.csv.gz" "truncated gzip input"
+damaged gzip_trailing_zeros "$T/zeros.csv.gz" "damaged gzip input: data after the last gzip member"
+damaged gzip_trailing_junk "$T/junk.csv.gz" "damaged gzip input: data after the last gzip member"
+damaged gzip_second_member "$T/members-bad.csv.gz" "damaged gzip input: CRC mismatch"
+damaged gzip_json "$T/feodo.json.gz" "damaged gzip input: CRC mismatch"
+rm -f "$T/damaged.db"
+CHOUSA_DB="$T/damaged.db" check damaged_gzip_stdin_exit_3 3 sh -c '"$1" import feodo - < "$2"' _ "$CHOUSA" "$T/crc.csv.gz"
+expect damaged_gzip_stdin_said "CRC mismatch" "$T/err"
+# Members one after another are one whole file (gzip(1) writes them).
+rm -f "$T/damaged.db"
+CHOUSA_DB="$T/damaged.db" check gzip_members_whole 0 "$CHOUSA" import feodo "$T/members.csv.gz"
+expect gzip_members_every_row "read 750, added 728" "$T/err"
+# The other compressions check their own: zip's CRC-32, bzip2's, xz's.
+cp "$A"/feodo/ipblocklist_2021-12-20.csv "$T/f.csv"
+(cd "$T" && zip -q -0 f.zip f.csv && bzip2 -kf f.csv && xz -kf f.csv)
+for f in f.csv.bz2 f.csv.xz f.zip; do
+	n=$(($(stat -c %s "$T/$f") / 2))
+	python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[int(sys.argv[2])] ^= 1; open(sys.argv[1], "wb").write(b)' "$T/$f" "$n"
+	damaged "$(echo "$f" | tr . _)" "$T/$f" ".+"
+done
+expect damaged_zip_says_crc "ZIP bad CRC" "$T/err"
+
 # Every other format, from files written after REFERENCE.md.
 check malpedia_families 0 "$CHOUSA" import malpedia "$F/malpedia.json"
 expect malpedia_counts "read 3, added 3" "$T/err"
