@@ -91,6 +91,17 @@ gzip -c "$A"/feodo/ipblocklist_2021-12-20.csv | head -c 3000 > "$T/www/feodo.csv
 check truncated_gzip_feed_exit_4 4 "$CHOUSA" update feodo
 expect truncated_gzip_feed_said "^chousa: feodo: cannot read .*truncated gzip input \(previous data kept\)" "$T/err"
 check data_kept_after_truncated_gzip 1 "$CHOUSA" lookup 59.6.7.83
+# A newer feed whose CRC-32 is wrong (a byte flipped on the way) is no
+# newer feed: exit 4, the previous rows kept and none of its own in.
+gzip -c "$A"/feodo/ipblocklist_2025-06-25.csv > "$T/new.gz"
+python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[-8] ^= 1; open(sys.argv[2], "wb").write(b)' "$T/new.gz" "$T/www/feodo.csv"
+new_only=$(grep -o '^"[^"]*","[0-9.]*"' "$A"/feodo/ipblocklist_2025-06-25.csv | cut -d'"' -f4 |
+	while read -r ip; do grep -q "\"$ip\"" "$A"/feodo/ipblocklist_2021-12-20.csv || { echo "$ip"; break; }; done)
+[ -n "$new_only" ] && ok crc_feed_has_new_row || not_ok crc_feed_has_new_row "no row only in the newer sample"
+check crc_gzip_feed_exit_4 4 "$CHOUSA" update feodo
+expect crc_gzip_feed_said "^chousa: feodo: cannot read .*damaged gzip input: CRC mismatch \(previous data kept\)" "$T/err"
+check data_kept_after_crc_gzip 1 "$CHOUSA" lookup 59.6.7.83
+check crc_gzip_rows_not_in 0 "$CHOUSA" lookup "$new_only"
 
 # ---- feed state that cannot be saved: a full disk ----
 # The store on a 1 MB tmpfs (mounted as root, SKIP otherwise).  The second
