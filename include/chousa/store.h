@@ -395,6 +395,9 @@ struct chousa_import_report {
 	int64_t		published_at;
 	/* What the file held when it held nothing to import, or "". */
 	char		note[160];
+	/* The import failed because the file is damaged (corrupt or cut
+	 * short compressed data): the sender's fault, not the reader's. */
+	int		damaged;
 	size_t		n_rejects;	/* the first rejects, for the report */
 	struct {
 		uint64_t	line;		/* 0: not a line of text */
@@ -424,6 +427,7 @@ struct chousa_bundle_report {
 	uint64_t	rejected;	/* rows refused within lists */
 	uint64_t	skipped;	/* entries of no kind a list holds */
 	char		first_failure[200];	/* "name: why", or "" */
+	int		damaged;	/* as chousa_import_report's */
 };
 
 /*
@@ -431,7 +435,7 @@ struct chousa_bundle_report {
  * repository's tar.gz, read through libarchive) with the warninglist
  * importer, one transaction per list, so a list it refuses is counted in
  * rep and the others still go in.  CHOUSA_EFORMAT when the archive holds
- * no list.json.  A failure of the store's or the machine's (CHOUSA_ESTORE,
+ * no list.json; CHOUSA_EIO, before any list, when its gzip is damaged.  A failure of the store's or the machine's (CHOUSA_ESTORE,
  * CHOUSA_EDB, CHOUSA_EBUSY, CHOUSA_ENOMEM) stops the walk and is returned:
  * the lists before it are in.
  */

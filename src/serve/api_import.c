@@ -282,7 +282,8 @@ import_finish(struct sreq *r)
 		return req_error(r, 503, "%s", j->err.msg);
 	}
 	if (j->rc == CHOUSA_EFORMAT || j->rc == CHOUSA_EPARSE ||
-	    j->rc == CHOUSA_EINVAL)
+	    j->rc == CHOUSA_EINVAL || (j->rc == CHOUSA_EIO &&
+	    (j->rep.damaged || j->bundle.damaged)))
 		return import_refused(r, j, 422);
 	if (j->rc == CHOUSA_ELIMIT)
 		return import_refused(r, j, 413);

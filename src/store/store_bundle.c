@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/dynlib.h"
+#include "base/input.h"
 #include "base/json_tree.h"
 #include "base/mem.h"
 #include "store/store.h"
@@ -110,6 +111,13 @@ chousa_store_import_warninglists(struct chousa_store *st, const char *path,
 	int rc = CHOUSA_OK, r;
 
 	memset(rep, 0, sizeof(*rep));
+	/*
+	 * Each list commits on its own, and a gzip's CRC-32 is at its end:
+	 * a damaged archive is refused before any list goes in.
+	 */
+	rc = input_check_whole(path, &rep->damaged, err);
+	if (rc != CHOUSA_OK)
+		return rc;
 	ar = archive_read_new();
 	if (ar == NULL)
 		return dynlib_archive_missing() != NULL ?

@@ -1022,6 +1022,8 @@ out:
 	store_filter_import_done(st);
 	store_derived_forget(st);
 	chousa_arena_free(imp.a);
+	r.damaged = rc != CHOUSA_OK && imp.in != NULL &&
+	    input_damaged(imp.in);
 	input_free(imp.in);
 	mem_free(shape);
 	report_total(&r);

@@ -201,6 +201,16 @@ expect auto_plain_is_list "^list: .*read 2, added 2" "$T/err"
 # auto takes MISP's warninglists archive too; another archive stays unknown.
 check auto_takes_warninglists_archive 0 "$CHOUSA" import --source auto "$SAMPLES/warninglists/misp-warninglists-main.subset.tar.gz"
 expect auto_warninglists_archive_said "^warninglist: .*subset.tar.gz \([0-9]+ lists\): read [0-9]+" "$T/err"
+# Its lists commit one by one, and a gzip's CRC-32 is at its end: a
+# damaged archive is refused before any list goes in.
+python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[-8] ^= 1; open(sys.argv[2], "wb").write(b)' "$SAMPLES/warninglists/misp-warninglists-main.subset.tar.gz" "$T/wl-crc.tar.gz"
+for how in warninglist auto; do
+	rm -f "$T/damaged.db"
+	CHOUSA_DB="$T/damaged.db" check "damaged_warninglists_${how}_exit_3" 3 "$CHOUSA" import --source "$how" "$T/wl-crc.tar.gz"
+	expect "damaged_warninglists_${how}_said" "^chousa: cannot read '.*wl-crc.tar.gz': damaged gzip input: CRC mismatch" "$T/err"
+	[ "$(sqlite3 "$T/damaged.db" "SELECT count(*) FROM indicators" 2> /dev/null || echo 0)" = 0 ] &&
+		ok "damaged_warninglists_${how}_no_list_in" || not_ok "damaged_warninglists_${how}_no_list_in" "lists stored"
+done
 (cd "$T" && tar czf other.tar.gz prose.txt)
 check auto_other_archive_refused 3 "$CHOUSA" import --source auto "$T/other.tar.gz"
 expect auto_other_archive_said "cannot tell the format of '.*other.tar.gz'" "$T/err"

@@ -144,6 +144,18 @@ status_of import_bad_format_400 400 badformat
 upload wrongfmt "source=urlhaus&name=wrong.csv" wrong.csv
 status_of import_wrong_format_422 422 wrongfmt
 expect import_wrong_format_body '"state":"failed"' "$T/up.wrongfmt"
+# A damaged upload (a gzip whose CRC-32 is wrong) is the sender's fault:
+# 422, as a file of the wrong format is, nothing imported.
+gzip -c "$S/abusech/feodo/ipblocklist_2021-12-20.csv" > feodo-ok.csv.gz
+python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[-8] ^= 1; open(sys.argv[2], "wb").write(b)' feodo-ok.csv.gz feodo-crc.csv.gz
+python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[-8] ^= 1; open(sys.argv[2], "wb").write(b)' "$S/warninglists/misp-warninglists-main.subset.tar.gz" wl-crc.tar.gz
+upload damaged "source=feodo&name=feodo-crc.csv.gz" feodo-crc.csv.gz
+status_of import_damaged_gzip_422 422 damaged
+expect import_damaged_gzip_said 'feodo-crc.csv.gz.*damaged gzip input: CRC mismatch' "$T/up.damaged"
+expect import_damaged_gzip_failed '"state":"failed"' "$T/up.damaged"
+upload damagedwl "source=warninglist&name=wl-crc.tar.gz" wl-crc.tar.gz
+status_of import_damaged_bundle_422 422 damagedwl
+expect import_damaged_bundle_said 'damaged gzip input: CRC mismatch' "$T/up.damagedwl"
 python3 -c "import sys; sys.stdout.write('a.example\n' * 400000)" > "$T/toobig"
 upload toobig "source=list" "$T/toobig"
 status_of import_over_cap_413 413 toobig
