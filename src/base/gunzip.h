@@ -1,8 +1,8 @@
 /*
  * gunzip.h: gzip decompression that checks every member's CRC-32 and
  * length, as gzip -t does.  libarchive's gzip filter inflates raw deflate
- * and skips the trailer unread, so a byte flipped in a download gave wrong
- * rows; input.c reads gzip through this instead.  Members follow one
+ * and leaves the trailer unread, which would let a flipped byte through as
+ * a wrong row; input.c reads gzip through this instead.  Members follow one
  * another (a multi-member file is whole); anything after the last member,
  * zeros included, is damage.
  */
