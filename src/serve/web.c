@@ -677,7 +677,8 @@ h_login(struct sreq *r)
 {
 	const char *tok = token_trimmed(r, req_form(r, "token"));
 	const char *refusal = NULL;
-	struct principal who;
+	/* Nobody until a token says who: a form without one is audited so. */
+	struct principal who = r->who;
 	struct session s;
 	char hex[65];
 	const char *cookie;

@@ -39,3 +39,15 @@ n=$(grep -c '"path":"/login".*"status":429' audit.log)
 [ "$n" = 1 ] && ok flood_audited_once || not_ok flood_audited_once "$n lines for the refused sign-ins"
 code=$(curl -s -b alice -o /dev/null -w '%{http_code}' "$URL/")
 [ "$code" = 200 ] && ok victim_still_signed_in || not_ok victim_still_signed_in "HTTP $code"
+
+# A sign-in form sent without a token: refused, and audited as nobody (the
+# audit line read a principal never set, which a sanitizer build caught).
+code=$(curl -s -o notoken.html -w '%{http_code}' -H "Origin: $URL" \
+    -H "X-Forwarded-For: 192.0.2.77" --data "next=/" "$URL/login")
+[ "$code" = 401 ] && ok no_token_form_refused || not_ok no_token_form_refused "status $code"
+sleep 0.5
+python3 - audit.log <<'PY' && ok no_token_form_audited || not_ok no_token_form_audited "$(grep 192.0.2.77 audit.log | tail -1)"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if "192.0.2.77" in l]
+sys.exit(0 if lines and lines[-1]["via"] == "none" and lines[-1]["who"] is None else 1)
+PY
