@@ -16,7 +16,13 @@
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
 
-serve_up "" admin boss
+# Every route is asked, POST /api/v1/update too: the feeds point at a
+# closed loopback port, so that the update it starts asks no one outside.
+feeds=""
+for f in urlhaus threatfox feodo malwarebazaar malpedia warninglist; do
+	feeds="$feeds${f}_url = http://127.0.0.1:9/$f\n"
+done
+serve_up "[feeds]\n$feeds" admin boss
 
 # ---- 1. 405 and Allow, on every route ---------------------------------------
 python3 - "$URL" "$TOKEN" "$TESTS/../src/serve" > "$T/allow.out" 2>&1 <<'PY'
