@@ -8,6 +8,17 @@ T=$(mktemp -d "$TMPDIR/t.XXXXXX")
 ok() { echo "ok - $1"; }
 not_ok() { echo "not ok - $1: $2"; }
 
+# small_disk DIR SIZE NAME: a tmpfs of SIZE (1m) mounted on DIR, made, for
+# the tests of a full disk; else (not root, no mount) NAME's SKIP line
+# and 1.  The caller unmounts it.
+small_disk() {
+	mkdir -p "$1"
+	if [ "$(id -u)" -ne 0 ] || ! mount -t tmpfs -o "size=$2" tmpfs "$1" 2> "$T/mount.err"; then
+		echo "ok - $3 # SKIP cannot mount a tmpfs: $(head -c 100 "$T/mount.err" 2>/dev/null)"
+		return 1
+	fi
+}
+
 # check NAME WANT_STATUS CMD...: run CMD, compare the exit status; the
 # output is left in $T/out and $T/err.
 check() {
