@@ -808,6 +808,11 @@ const struct cli_cmd cmd_serve = {
 	"curl -H \"Authorization: Bearer $TOKEN\" -T conn.log.gz "
 	"-X POST 'https://chousa.example:8443/api/v1/sweep?format=text'",
 	NULL,
+	"The same offline investigation asked again (a POST of one indicator, "
+	"the same JSON body) is answered from the answers kept, with an Age "
+	"header, while the store has had no commit, the config is the same "
+	"and a minute has not passed ([server] answer_cache, 64 MiB; 0 keeps "
+	"none).\n\n"
 	"GET /metrics gives any token the server's state in Prometheus's "
 	"text format: requests by route and status with their durations, "
 	"connections, queues, audit lines written and lost, each feed's age, "

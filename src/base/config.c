@@ -201,6 +201,11 @@ static const struct chousa_config_key keys[] = {
 	    "is made and kept in an unlinked file of TMPDIR, not in memory, "
 	    "and counts here once: this bounds that disk too, plus at most "
 	    "64 MiB for each investigation running."),
+	Z("server", "answer_cache", 0, 1099511627776LL, "67108864",
+	    "chousa serve: bytes of offline investigations' answers kept, "
+	    "so that the same request is answered again without running "
+	    "again while the store has had no commit, the config is the same "
+	    "and a minute has not passed; 0 keeps none."),
 	N("server", "background_jobs", 1, 64, "2", "chousa serve: sweeps "
 	    "of uploaded logs and exports running at once, each on a thread "
 	    "of its own; past them, 503 with Retry-After."),

@@ -580,6 +580,67 @@ api_verdicts(struct chousa_arena *a, const struct invjob *j)
 	return op_verdict_counts(a, count, bad);
 }
 
+/*
+ * An offline investigation asked again by the same bytes: its answer as
+ * kept (kept.c), when it still holds; 1 when r is answered.  Only a POST's
+ * JSON body, which then holds every option (a query beside it is
+ * refused), with the role that chose offline when the body did not; one
+ * indicator and no text, whose answer has no table to hold.
+ */
+static int
+answer_kept(struct sreq *r, struct invjob *j)
+{
+	struct kept_meta meta;
+	char *key;
+
+	if (r->method != M_POST || !j->io.offline || j->io.refresh ||
+	    j->io.cache_only || j->n_inputs != 1 || j->n_left > 0 ||
+	    j->from_text || r->srv->kept == NULL || r->env.st == NULL)
+		return 0;
+	key = chousa_arena_alloc(r->a, r->body.len + 2);
+	if (key == NULL)
+		return 0;
+	key[0] = (char)('0' + r->who.role);
+	key[1] = '\x1f';
+	memcpy(key + 2, r->body.data, r->body.len);
+	if (kept_get(r->srv->kept, key, r->body.len + 2, r->env.st,
+	    r->cfg_ref->gen, r->a, &r->out, &meta)) {
+		r->exit_status = meta.exit_status;
+		r->verdicts = meta.verdicts;
+		r->asked = meta.asked;
+		r->kept = 1;
+		r->kept_age = meta.age;
+		/* HTTP's own word for an answer made before the request. */
+		req_header_add(r, "Age", chousa_arena_printf(r->a, "%ld",
+		    meta.age));
+		return 1;
+	}
+	j->kept_key = key;
+	j->kept_key_len = r->body.len + 2;
+	return 0;
+}
+
+/* Its answer kept for the same request, when it is one to keep. */
+static void
+keep_answer(struct sreq *r, const struct invjob *j)
+{
+	struct kept_put p;
+
+	if (j->kept_key == NULL || !j->marked || j->spooled > 0 ||
+	    j->warn.n > 0 || r->verdicts == NULL)
+		return;
+	memset(&p, 0, sizeof(p));
+	p.bytes = r->out.data;
+	p.len = r->out.len;
+	p.verdicts = r->verdicts;
+	p.asked = r->asked;
+	p.exit_status = r->exit_status;
+	p.mark = j->mark;
+	p.cfg_gen = j->cfg_gen;
+	p.at = j->began;
+	kept_put(r->srv->kept, j->kept_key, j->kept_key_len, &p);
+}
+
 static int
 finish_investigate(struct sreq *r)
 {
@@ -600,6 +661,7 @@ finish_investigate(struct sreq *r)
 	r->verdicts = api_verdicts(r->a, j);
 	r->asked = j->asked[0] ? chousa_arena_strdup(r->a, j->asked) :
 	    "store";
+	keep_answer(r, j);
 	return 0;
 }
 
@@ -764,6 +826,8 @@ h_investigate(struct sreq *r)
 	    api_investigate_job(r, v, j, "json");
 	jt_free(v);
 	if (!ok)
+		return 0;
+	if (answer_kept(r, j))
 		return 0;
 	j->spool = 1;
 	return req_submit(r, j, finish_investigate);

@@ -422,6 +422,10 @@ put_server(struct chousa_buf *b, struct server *s)
 	    "investigations queued or running at most ([server] "
 	    "investigate_threads + investigate_queue); past it, 503.",
 	    (double)cap);
+	counter(b, "chousa_investigations_kept_total", "Offline "
+	    "investigations answered from the answers kept ([server] "
+	    "answer_cache), without running again.",
+	    (double)kept_hits(s->kept));
 	gauge(b, "chousa_investigations_online_queued", "Online "
 	    "investigations waiting for the one online thread.",
 	    (double)worker_queued(s->worker));

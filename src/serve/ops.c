@@ -655,6 +655,9 @@ invjob_run(struct invjob *j, struct chousa_store *st,
 	 */
 	snapshot = io.offline && st != NULL &&
 	    chousa_store_snapshot_begin(st, NULL) == CHOUSA_OK;
+	/* What its answer is true of, should it be kept. */
+	j->began = kept_now();
+	j->marked = snapshot && chousa_store_mark(st, &j->mark);
 	j->rc = chousa_ctx_new(&ctx, st, cfg, &io, &j->err);
 	for (i = 0; j->rc == CHOUSA_OK && i < j->n_inputs; i += INV_BATCH) {
 		size_t n = j->n_inputs - i < INV_BATCH ? j->n_inputs - i :

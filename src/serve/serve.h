@@ -430,6 +430,18 @@ struct invjob {
 	char				 asked[512];	/* sources asked */
 	struct warnings			 warn;	/* inputs that are no
 						 * indicators */
+	/*
+	 * Out: the store as the run read it (its snapshot's mark; marked 0
+	 * when it cannot be told) and when it began, so that its answer may
+	 * be kept (kept.c); cfg_gen, the config it ran under.
+	 */
+	struct chousa_store_mark	 mark;
+	int				 marked;
+	int64_t				 began;
+	unsigned			 cfg_gen;
+	/* The REST request's key in the kept answers, or NULL. */
+	const char			*kept_key;
+	size_t				 kept_key_len;
 	/* The run's: the output in the CLI's order, into out. */
 	struct chousa_batch		*batch;
 	size_t				 next_left;	/* left given to it */
@@ -515,6 +527,41 @@ void	pool_set_queue(struct pool *p, long queue);
  * not all could be started.
  */
 int	pool_set_threads(struct pool *p, int threads);
+
+/*
+ * Offline investigations' answers, kept for the whole server (kept.c):
+ * given again to the same request while the store has had no commit, the
+ * config is the same and a minute has not passed.  max: bytes in all
+ * ([server] answer_cache; 0 keeps none).
+ */
+struct kept;
+struct kept_meta {
+	const char	*verdicts;	/* in the arena given */
+	const char	*asked;
+	int		 exit_status;
+	long		 age;		/* seconds since its run began */
+};
+struct kept_put {
+	const char			*bytes;
+	size_t				 len;
+	const char			*verdicts;
+	const char			*asked;
+	int				 exit_status;
+	struct chousa_store_mark	 mark;
+	unsigned			 cfg_gen;
+	int64_t				 at;	/* kept_now() at its start */
+};
+int	kept_new(struct kept **out, size_t max);
+void	kept_free(struct kept *k);
+void	kept_set_max(struct kept *k, size_t max);
+/* 1 with the answer added to out and its meta filled, else 0. */
+int	kept_get(struct kept *k, const char *key, size_t key_len,
+	    struct chousa_store *st, unsigned cfg_gen, struct chousa_arena *a,
+	    struct chousa_buf *out, struct kept_meta *meta);
+void	kept_put(struct kept *k, const char *key, size_t key_len,
+	    const struct kept_put *p);
+unsigned long kept_hits(struct kept *k);
+int64_t	kept_now(void);
 
 /*
  * The listening socket (listen.c): opened, bound and listening before the
@@ -1073,6 +1120,8 @@ struct sreq {
 	const char		*asked;
 	long			 online_spent;	/* its job's, audited */
 	const char		*mcp_method;	/* /mcp's JSON-RPC method */
+	int			 kept;		/* answered as kept (kept.c) */
+	long			 kept_age;	/* then its age, seconds */
 	int			 refused_in_answer;	/* a 200 that refuses
 							 * (an MCP tool error) */
 };
@@ -1174,6 +1223,7 @@ struct cfg_ref {
 						 * NULL: the caller's */
 	unsigned			 refs;
 	struct addr_ranges		 proxies;	/* its trusted_proxies */
+	unsigned			 gen;	/* one more at each reload */
 };
 
 /* The config in force, held until cfg_drop(s, *ref). */
@@ -1268,6 +1318,7 @@ struct server {
 	struct audit			*audit;
 	struct worker			*worker;
 	struct pool			*pool;
+	struct kept			*kept;	/* offline answers */
 	struct updater			*updater;
 	struct token_uses		*uses;
 	char				*db_path;

@@ -61,6 +61,11 @@
  * (503): a request may bring 8 MiB of text, and its answer may be 64 MiB.
  */
 #define QUEUE_MEMORY		((long)256 << 20)
+/*
+ * Bytes of offline answers kept (kept.c): an investigation's JSON is some
+ * 10 KiB, so some 6,000 of them.
+ */
+#define ANSWER_CACHE		((long)64 << 20)
 /* How much of a body over its cap is read and dropped before hanging up. */
 #define DISCARD_MAX		((size_t)16 << 20)
 
@@ -2093,6 +2098,7 @@ audit_request(struct server *s, struct sreq *r,
 	    "error");
 	/* Last, so that the keys before it keep their order. */
 	chousa_jw_kstr(&w, "mcp", r->mcp_method);
+	chousa_jw_kint_if(&w, "kept", r->kept_age, r->kept);
 	chousa_jw_object_end(&w);
 	audit_write(server_audit(s), &b);
 	chousa_buf_release(&b);
@@ -2252,7 +2258,7 @@ static const char *const live_keys[] = {
 	"import_max", "queue_memory", "background_jobs", "investigate_queue",
 	"idle_timeout", "update_every", "audit_max", "audit_keep",
 	"max_connections", "max_per_ip", "peer_timeout", "header_timeout",
-	"sweep_matcher_keep",
+	"sweep_matcher_keep", "answer_cache",
 	"investigate_threads", "drain_timeout", "proxy_user_header",
 	"proxy_user_role", "proxy_admins", "proxy_groups_header",
 	"proxy_group_roles", NULL
@@ -2524,6 +2530,9 @@ apply_live(struct server *s, const struct chousa_config *cfg,
 			server_log(s, "[server] investigate_threads: %d of %d "
 			    "could be started; they serve", got, want);
 	}
+	if (s->kept != NULL)
+		kept_set_max(s->kept, (size_t)cfg_long(cfg, "answer_cache",
+		    ANSWER_CACHE));
 	if (s->sweeper != NULL)
 		sweeper_set_keep(s->sweeper, cfg_long(cfg,
 		    "sweep_matcher_keep", SWEEP_MATCHER_KEEP));
@@ -2709,6 +2718,9 @@ chousa_server_start(struct chousa_server **out,
 	if (rc == CHOUSA_OK)
 		rc = worker_start(&s->worker, s, err);
 	n_cpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (rc == CHOUSA_OK)
+		rc = kept_new(&s->kept, (size_t)cfg_long(s->cfg,
+		    "answer_cache", ANSWER_CACHE));
 	if (rc == CHOUSA_OK)
 		rc = pool_start(&s->pool, s, investigate_threads(s->cfg),
 		    cfg_long(s->cfg, "investigate_queue", INVESTIGATE_QUEUE),
@@ -3022,6 +3034,7 @@ chousa_server_reload_config(struct chousa_server *cs,
 		move_listener(s, listen_to, cfg);
 	pthread_mutex_lock(&s->cfg_lock);
 	old = s->cfg_now;
+	ref->gen = old->gen + 1;	/* what was kept under old is not */
 	s->cfg_now = ref;
 	s->cfg_reload_ok = 1;
 	s->cfg_loaded_at = (int64_t)time(NULL);
@@ -3051,6 +3064,7 @@ chousa_server_free(struct chousa_server *cs)
 	if (s->opts.tls_cert != NULL)
 		tls_unload();
 	sweeper_free(s->sweeper);
+	kept_free(s->kept);
 	peers_free(s->peers);
 	hdrwatch_free(s->hdrwatch);
 	audit_close(s->audit);

@@ -414,8 +414,11 @@ pool_main(void *arg)
 			j->done(j);
 		} else {
 			struct cfg_ref *ref;
+			const struct chousa_config *cfg = cfg_take(p->srv,
+			    &ref);
 
-			invjob_run(j, st, cfg_take(p->srv, &ref), NULL);
+			j->cfg_gen = ref->gen;
+			invjob_run(j, st, cfg, NULL);
 			cfg_drop(p->srv, ref);
 			j->done(j);
 		}

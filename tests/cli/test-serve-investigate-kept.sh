@@ -1,0 +1,113 @@
+#!/bin/sh
+# test-serve-investigate-kept.sh: the team server keeps an offline
+# investigation's answer ([server] answer_cache, src/serve/kept.c) and
+# gives it again to the same request, with an Age header, the same exit
+# status and the same audit line, and never past what makes it true: a
+# commit to the store by another process, a config read again at SIGHUP.
+# Only one indicator asked offline in a POST's body is kept; text, lists,
+# cache_only and answer_cache = 0 run every time.
+. "$TESTS/cli/lib.sh"
+. "$TESTS/cli/serve.sh"
+trap 'serve_stop' EXIT INT TERM
+
+serve_up '[server]\nrate = 0\n' read alice
+
+ask() {
+	http POST /api/v1/investigate "$TOKEN" "$1"
+}
+# kept NAME / fresh NAME: the last answer came from the kept ones, or not.
+kept() {
+	grep -qi '^Age: [0-9]' "$T/headers" && ok "$1" ||
+	    not_ok "$1" "no Age header: $(tr '\n' '|' < "$T/headers")"
+}
+fresh() {
+	grep -qi '^Age:' "$T/headers" && not_ok "$1" "kept: $(tr '\n' '|' < "$T/headers")" ||
+	    ok "$1"
+}
+exit_header() {
+	sed -n 's/^Chousa-Exit: *\([0-9]*\).*/\1/p' "$T/headers" | tr -d '\r'
+}
+kept_total() {
+	http GET /metrics "$TOKEN"
+	sed -n 's/^chousa_investigations_kept_total \([0-9]*\).*/\1/p' "$T/body"
+}
+
+Q='{"indicator":"www.dnautik.com","offline":true}'
+ask "$Q"
+status_is kept_first_200 200
+fresh kept_first_runs
+cp "$T/body" "$T/first"
+e1=$(exit_header)
+ask "$Q"
+status_is kept_again_200 200
+kept kept_again_is_kept
+cmp -s "$T/body" "$T/first" && ok kept_same_bytes ||
+    not_ok kept_same_bytes "$(diff "$T/first" "$T/body" | head -5)"
+[ -n "$e1" ] && [ "$(exit_header)" = "$e1" ] && ok kept_same_exit ||
+    not_ok kept_same_exit "first '$e1', kept '$(exit_header)'"
+[ "$(kept_total)" = 1 ] && ok kept_counted || not_ok kept_counted "$(grep kept_total "$T/body")"
+
+# The audit log says the same of both: the sources asked, the verdicts.
+i=0
+while [ "$(grep -c '"/api/v1/investigate"' "$T/audit.log" 2> /dev/null)" -lt 2 ] && [ $i -lt 250 ]; do
+	sleep 0.02
+	i=$((i + 1))
+done
+python3 - "$T/audit.log" <<'PY' && ok kept_audited_alike || not_ok kept_audited_alike "$(grep investigate "$T/audit.log" | tail -2)"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if '"/api/v1/investigate"' in l]
+a, b = rows[0], rows[1]
+sys.exit(0 if len(rows) == 2 and a.get("verdict") and a.get("verdict") == b.get("verdict")
+         and a.get("sources") == b.get("sources") and a.get("status") == b.get("status") == 200
+         and a.get("kept", 0) is None and isinstance(b.get("kept"), int) else 1)
+PY
+
+# The same question in other bytes runs, and answers what was kept.
+ask '{"offline": true, "indicator": "www.dnautik.com"}'
+fresh kept_other_bytes_run
+cmp -s "$T/body" "$T/first" && ok kept_equals_fresh ||
+    not_ok kept_equals_fresh "$(diff "$T/first" "$T/body" | head -5)"
+# Another format is another answer.
+ask '{"indicator":"www.dnautik.com","offline":true,"format":"text"}'
+fresh kept_text_first_runs
+cp "$T/body" "$T/text"
+ask '{"indicator":"www.dnautik.com","offline":true,"format":"text"}'
+kept kept_text_again
+cmp -s "$T/body" "$T/text" && ! cmp -s "$T/body" "$T/first" && ok kept_text_own_answer ||
+    not_ok kept_text_own_answer "$(head -c 200 "$T/body")"
+
+# A commit by another process: the next answer runs, and tells of it.
+printf '{"name":"kept test","version":1,"description":"test","type":"hostname","list":["www.dnautik.com"]}\n' > "$T/wl.json"
+check kept_import_benign 0 "$CHOUSA" -q import warninglist "$T/wl.json"
+ask "$Q"
+fresh kept_forgotten_after_commit
+grep -q 'kept test' "$T/body" && ok kept_new_answer_has_commit ||
+    not_ok kept_new_answer_has_commit "$(head -c 300 "$T/body")"
+ask "$Q"
+kept kept_again_after_commit
+
+# A config read again (SIGHUP): the next answer runs.
+serve_hup
+ask "$Q"
+fresh kept_forgotten_after_reload
+ask "$Q"
+kept kept_again_after_reload
+
+# Not kept: several indicators, text, the online cache's answers.
+for body in '{"indicators":["www.dnautik.com","example.org"],"offline":true}' \
+    '{"text":"seen at www.dnautik.com","offline":true}' \
+    '{"indicator":"www.dnautik.com","cache_only":true}'; do
+	ask "$body"
+	ask "$body"
+	fresh "kept_not_$(echo "$body" | cut -c3-8)"
+done
+
+# answer_cache = 0 keeps none.
+printf '[server]\nrate = 0\nanswer_cache = 0\n' > "$T/config"
+serve_hup
+ask "$Q"
+ask "$Q"
+status_is kept_off_200 200
+fresh kept_off_runs_every_time
+cmp -s "$T/body" "$T/first" && not_ok kept_off_current "the answer before the import" ||
+    ok kept_off_current
