@@ -1140,6 +1140,7 @@ reason_phrase(int status)
 	case 415: return "unsupported media type";
 	case 429: return "too many requests";
 	case 501: return "not implemented";
+	case 507: return "insufficient storage";
 	default: return status >= 500 ? "server error" : "error";
 	}
 }
@@ -1181,6 +1182,9 @@ exit_for_status(int status)
 	/* A token refused is a setting to mend, not a failure to retry. */
 	if (status == 401 || status == 403 || status == 404 ||
 	    status == 413 || status == 415)
+		return CHOUSA_EXIT_BADINPUT;
+	/* A store that cannot be written: a full disk, as chousa_exit_for_rc. */
+	if (status == 507)
 		return CHOUSA_EXIT_BADINPUT;
 	if (status >= 500 && status != 503)
 		return CHOUSA_EXIT_INTERNAL;
