@@ -728,11 +728,32 @@ unspool(struct sreq *r)
 }
 
 int
-req_job_error(struct sreq *r, const struct chousa_err *err)
+req_status(int code, int not_found)
 {
-	int st = err->code == CHOUSA_EPARSE || err->code == CHOUSA_EINVAL ||
-	    err->code == CHOUSA_ENOTFOUND ? 400 : err->code == CHOUSA_ELIMIT ?
-	    413 : err->code == CHOUSA_EBUSY ? 503 : 500;
+	switch (code) {
+	case CHOUSA_EPARSE:
+	case CHOUSA_EINVAL:
+		return 400;
+	case CHOUSA_ENOTFOUND:
+		return not_found;
+	case CHOUSA_EEXIST:
+		return 409;
+	case CHOUSA_ELIMIT:
+		return 413;
+	case CHOUSA_EBUSY:
+		return 503;
+	/* The machine's state, not a fault of the server's: say which. */
+	case CHOUSA_ESTORE:
+		return 507;
+	default:
+		return 500;
+	}
+}
+
+int
+req_error_rc(struct sreq *r, const struct chousa_err *err, int not_found)
+{
+	int st = req_status(err->code, not_found);
 
 	if (st == 503)
 		req_header_add(r, "Retry-After", "1");
