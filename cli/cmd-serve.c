@@ -706,8 +706,9 @@ run_serve(const struct cli_cmd *self, int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	/* Said as the start's other refusals are: the command names it. */
 	if (chousa_server_start(&srv, &so, &err) != CHOUSA_OK)
-		cli_die_err(&err);
+		cli_die(chousa_exit_for_rc(err.code), "serve: %s", err.msg);
 	serve_announce(&so, &x, srv, 0);
 	/* SIGHUP: the config, the audit log or the certificate changed. */
 	for (;;) {

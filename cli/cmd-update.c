@@ -87,7 +87,18 @@ report_one(const struct chousa_feed *f, const struct chousa_feed_result *r,
 		return chousa_exit_for_rc(r->state_err.code);
 	case CHOUSA_FEED_IMPORT_FAILED:
 		cli_print_import(f->name, r->path, "failed", &r->rep, err);
-		cli_warn("%s: %s (previous data kept)", f->name, err->msg);
+		/*
+		 * A bundle commits list by list: those before the failure
+		 * (a full disk stops the walk) are in, and saying nothing
+		 * changed would be false.
+		 */
+		if (r->bundle.lists > 0)
+			cli_warn("%s: %s (%u list%s updated before it; the "
+			    "rest keep their previous data)", f->name, err->msg,
+			    r->bundle.lists, r->bundle.lists == 1 ? "" : "s");
+		else
+			cli_warn("%s: %s (previous data kept)", f->name,
+			    err->msg);
 		/*
 		 * A file that cannot be imported is the source's failure;
 		 * the store's (a full disk) keeps its status, so that
@@ -236,7 +247,10 @@ const struct cli_cmd cmd_update = {
 	"A failed download or import leaves the previous data in place; the "
 	"status is then 4, unless this machine failed, not the feed: a "
 	"download or an import its disk cannot take (a full disk) says so and "
-	"ends with 3, as chousa import does.  When the time of the check cannot be saved (a "
+	"ends with 3, as chousa import does.  The warninglists archive goes "
+	"in list by list: when the store fails midway, the lists before are "
+	"in (the message says how many) and the rest keep their previous "
+	"data.  When the time of the check cannot be saved (a "
 	"full disk), the next update downloads the feed again: that is said "
 	"and the status is 3.",
 	update_opts, run_update,

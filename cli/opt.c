@@ -30,7 +30,8 @@ const struct cli_exit_status cli_exit_statuses[] = {
 	{ EXIT_BADINPUT, "bad input: a file, feed, indicator or config that "
 	    "cannot be read, or a token the team server refuses; also a "
 	    "store that cannot be written (a full disk, a file not this "
-	    "user's), which the message names" },
+	    "user's), which the message names; with --server, the team "
+	    "server's store or its room for an upload (HTTP 507)" },
 	{ EXIT_SOURCE, "a network or source failure left no result (never "
 	    "the store's own failure)" },
 	{ EXIT_INTERNAL, "internal error" },

@@ -447,7 +447,7 @@ h_lookup(struct sreq *r)
 	rc = op_lookup(&r->env, r->a, in, n, json, &r->out, &t, &r->warn,
 	    &err);
 	if (rc != CHOUSA_OK) {
-		req_job_error(r, &err);
+		req_error_rc(r, &err, 400);
 		goto out;
 	}
 	r->ctype = json ? "application/json" : "text/plain; charset=utf-8";
@@ -470,7 +470,7 @@ h_sources(struct sreq *r)
 		return 0;
 	if (op_sources(&r->env, r->a, json, &r->out, &r->warn, &err) !=
 	    CHOUSA_OK) {
-		req_job_error(r, &err);
+		req_error_rc(r, &err, 400);
 		return 0;
 	}
 	r->ctype = json ? "application/json" : "text/plain; charset=utf-8";
@@ -532,7 +532,7 @@ h_extract(struct sreq *r)
 	x.json = f == NULL || strcmp(f, "json") == 0;
 	x.max_out = SERVE_MAX_INPUTS;
 	if (op_extract(&x, &r->out, &err) != CHOUSA_OK) {
-		req_job_error(r, &err);
+		req_error_rc(r, &err, 400);
 		goto out;
 	}
 	r->ctype = x.json ? "application/x-ndjson" :
@@ -647,7 +647,7 @@ finish_investigate(struct sreq *r)
 	struct invjob *j = r->job;
 
 	if (j->rc != CHOUSA_OK) {
-		req_job_error(r, &j->err);
+		req_error_rc(r, &j->err, 400);
 		return 0;
 	}
 	chousa_buf_release(&r->out);
@@ -704,7 +704,7 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 		/* As investigate --extract, with each input's context. */
 		if (op_extract_inputs(j, text, text_len, all, &err) !=
 		    CHOUSA_OK) {
-			req_job_error(r, &err);
+			req_error_rc(r, &err, 400);
 			return 0;
 		}
 		if (j->n_inputs + j->n_left == 0) {
@@ -864,7 +864,7 @@ h_tokens_list(struct sreq *r)
 		    "such as 90s, 30m, 12h or 90d", unused);
 	if (uses_tokens(r->srv->uses, r->env.st, r->a, unused != NULL ?
 	    unused_for : -1, &t, &n, &err) != CHOUSA_OK)
-		return req_error(r, 500, "%s", err.msg);
+		return req_error_rc(r, &err, 400);
 	if (state != NULL)
 		n = chousa_token_in_states(t, n, (int64_t)time(NULL), states);
 	r->exit_status = CHOUSA_EXIT_CLEAN;
@@ -975,8 +975,7 @@ h_tokens_create(struct sreq *r)
 		return req_error(r, 409, "%s", err.msg);
 	}
 	if (rc != CHOUSA_OK)
-		return req_error(r, err.code == CHOUSA_EINVAL ? 400 : 500,
-		    "%s", err.msg);
+		return req_error_rc(r, &err, 404);
 	r->status = 201;
 	r->exit_status = CHOUSA_EXIT_CLEAN;
 	if (req_for_cli(r)) {
@@ -1056,8 +1055,7 @@ h_tokens_rotate(struct sreq *r, const char *name)
 	auth_tokens_changed();
 	token_wrote(r, rc, &err);
 	if (rc != CHOUSA_OK)
-		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 :
-		    err.code == CHOUSA_EINVAL ? 400 : 500, "%s", err.msg);
+		return req_error_rc(r, &err, 404);
 	r->status = 201;
 	r->exit_status = CHOUSA_EXIT_CLEAN;
 	if (req_for_cli(r)) {
@@ -1106,8 +1104,7 @@ tokens_end(struct sreq *r, const char *name, int readmit)
 	auth_tokens_changed();
 	token_wrote(r, rc, &err);
 	if (rc != CHOUSA_OK)
-		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 : 500,
-		    "%s", err.msg);
+		return req_error_rc(r, &err, 404);
 	r->exit_status = CHOUSA_EXIT_CLEAN;
 	if (req_for_cli(r))
 		return ended_for_cli(r, name, readmit);
@@ -1229,8 +1226,7 @@ h_tokens_post(struct sreq *r)
 	auth_tokens_changed();
 	token_wrote(r, rc, &err);
 	if (rc != CHOUSA_OK)
-		return req_error(r, err.code == CHOUSA_ENOTFOUND ? 404 :
-		    err.code == CHOUSA_EINVAL ? 400 : 500, "%s", err.msg);
+		return req_error_rc(r, &err, 404);
 	r->exit_status = CHOUSA_EXIT_CLEAN;
 	if (req_for_cli(r))
 		return 0;

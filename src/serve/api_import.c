@@ -270,6 +270,20 @@ upload_failed(struct sreq *r, struct import_job *j)
 	return 1;
 }
 
+/*
+ * A failed import's status: 422 for a file the importer refused, else
+ * the server's for the code (the store's disk full: 507, not the file's).
+ */
+static int
+import_status(const struct import_job *j)
+{
+	if (j->rc == CHOUSA_EFORMAT || j->rc == CHOUSA_EPARSE ||
+	    j->rc == CHOUSA_EINVAL || (j->rc == CHOUSA_EIO &&
+	    (j->rep.damaged || j->bundle.damaged)))
+		return 422;
+	return req_status(j->rc, 400);
+}
+
 static int
 import_finish(struct sreq *r)
 {
@@ -281,17 +295,8 @@ import_finish(struct sreq *r)
 		req_header_add(r, "Retry-After", "60");
 		return req_error(r, 503, "%s", j->err.msg);
 	}
-	if (j->rc == CHOUSA_EFORMAT || j->rc == CHOUSA_EPARSE ||
-	    j->rc == CHOUSA_EINVAL || (j->rc == CHOUSA_EIO &&
-	    (j->rep.damaged || j->bundle.damaged)))
-		return import_refused(r, j, 422);
-	if (j->rc == CHOUSA_ELIMIT)
-		return import_refused(r, j, 413);
-	/* The store's disk, not the file: Insufficient Storage. */
-	if (j->rc == CHOUSA_ESTORE)
-		return import_refused(r, j, 507);
 	if (j->rc != CHOUSA_OK)
-		return import_refused(r, j, 500);
+		return import_refused(r, j, import_status(j));
 	return import_done(r, j);
 }
 
@@ -454,8 +459,7 @@ page_finish(struct sreq *r)
 		return 0;
 	audit_counts(r, j);
 	if (j->rc != CHOUSA_OK) {
-		r->status = j->rc == CHOUSA_EBUSY ? 503 : j->rc ==
-		    CHOUSA_ESTORE ? 507 : j->rc == CHOUSA_ELIMIT ? 413 : 422;
+		r->status = import_status(j);
 		r->refusal = chousa_arena_strdup(r->a, j->err.msg);
 	}
 	j->page(r, j->form != NULL ? j->name : NULL, &j->rep, j->is_bundle &&

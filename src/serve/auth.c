@@ -1042,6 +1042,7 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 		    NULL) {
 			*refusal = rc == AUTH_SESSIONS_FULL ? auth_sessions_full :
 			    rc == AUTH_SESSIONS_STORE ? auth_sessions_unkept :
+			    rc == AUTH_SESSIONS_NOROOM ? auth_sessions_noroom :
 			    "no random bytes for a session";
 			r->who.role = CHOUSA_ROLE_NONE;
 			return 1;
@@ -1349,13 +1350,18 @@ auth_session_new(struct server *s, const struct principal *p,
 	explicit_bzero(id, sizeof(id));
 	if (rc == CHOUSA_OK)
 		return 0;
-	return rc == CHOUSA_ELIMIT ? AUTH_SESSIONS_FULL : AUTH_SESSIONS_STORE;
+	return rc == CHOUSA_ELIMIT ? AUTH_SESSIONS_FULL : rc == CHOUSA_ESTORE ?
+	    AUTH_SESSIONS_NOROOM : AUTH_SESSIONS_STORE;
 }
 
 const char auth_sessions_full[] = "the server holds as many sessions as it "
     "can: try again later, or ask its admin";
 const char auth_sessions_unkept[] = "the server cannot keep a session in "
     "its store now: try again later, or ask its admin";
+/* The store's path is not for every role to read: the log names it. */
+const char auth_sessions_noroom[] = "the server cannot keep a session: "
+    "its store cannot be written (a full disk, or files not the server's "
+    "user's): ask its admin";
 
 int
 auth_session_find(struct server *s, const char *id, struct session *out)

@@ -201,12 +201,16 @@ int	auth_login_take(struct auth *a, const char *peer, long *retry_after,
  * Past its token's cap of sessions, that token's oldest ends; -1: no
  * random bytes; AUTH_SESSIONS_FULL: the store holds other tokens' live
  * sessions only (and auth_sessions_full says so); AUTH_SESSIONS_STORE:
- * the store could not be written (auth_sessions_unkept).
+ * the store could not be written (auth_sessions_unkept);
+ * AUTH_SESSIONS_NOROOM: nor can it be until its admin acts, its disk
+ * full or its file not the server's user's (auth_sessions_noroom).
  */
 #define AUTH_SESSIONS_FULL	1
 #define AUTH_SESSIONS_STORE	2
+#define AUTH_SESSIONS_NOROOM	3
 extern const char auth_sessions_full[];
 extern const char auth_sessions_unkept[];
+extern const char auth_sessions_noroom[];
 int	auth_session_new(struct server *s, const struct principal *p,
 	    const char *token_hash, struct session *out);
 /*
@@ -1165,11 +1169,21 @@ void	req_header_add(struct sreq *r, const char *name, const char *value);
 int	req_error(struct sreq *r, int status, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 /*
- * The error answer of a job that failed with err: 400 for what the
- * request said wrong, 413 past a limit, 503 and Retry-After when the
- * server was stopping (CHOUSA_EBUSY), else 500.
+ * The HTTP status of a library failure, one table for every route: 400
+ * for what the request said wrong (CHOUSA_EPARSE, EINVAL), not_found for
+ * CHOUSA_ENOTFOUND (404 for a name in the path, 400 for one among the
+ * request's arguments), 409 a name taken (EEXIST), 413 past a limit, 503
+ * a store another writer holds or a server stopping (EBUSY), 507
+ * Insufficient Storage for a store that cannot be written (ESTORE: a full
+ * disk, a file not the server's user's), else 500.
  */
-int	req_job_error(struct sreq *r, const struct chousa_err *err);
+int	req_status(int code, int not_found);
+/*
+ * The error answer of a call that failed with err: req_status's status
+ * (a 503 with Retry-After), err's message.  Returns 0.
+ */
+int	req_error_rc(struct sreq *r, const struct chousa_err *err,
+	    int not_found);
 /* Note an indicator the request asked about, for the audit log. */
 void	req_audit_input(struct sreq *r, const char *value);
 /*

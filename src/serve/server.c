@@ -733,11 +733,32 @@ unspool(struct sreq *r)
 }
 
 int
-req_job_error(struct sreq *r, const struct chousa_err *err)
+req_status(int code, int not_found)
 {
-	int st = err->code == CHOUSA_EPARSE || err->code == CHOUSA_EINVAL ||
-	    err->code == CHOUSA_ENOTFOUND ? 400 : err->code == CHOUSA_ELIMIT ?
-	    413 : err->code == CHOUSA_EBUSY ? 503 : 500;
+	switch (code) {
+	case CHOUSA_EPARSE:
+	case CHOUSA_EINVAL:
+		return 400;
+	case CHOUSA_ENOTFOUND:
+		return not_found;
+	case CHOUSA_EEXIST:
+		return 409;
+	case CHOUSA_ELIMIT:
+		return 413;
+	case CHOUSA_EBUSY:
+		return 503;
+	/* The machine's state, not a fault of the server's: say which. */
+	case CHOUSA_ESTORE:
+		return 507;
+	default:
+		return 500;
+	}
+}
+
+int
+req_error_rc(struct sreq *r, const struct chousa_err *err, int not_found)
+{
+	int st = req_status(err->code, not_found);
 
 	if (st == 503)
 		req_header_add(r, "Retry-After", "1");
@@ -1145,6 +1166,7 @@ reason_phrase(int status)
 	case 415: return "unsupported media type";
 	case 429: return "too many requests";
 	case 501: return "not implemented";
+	case 507: return "insufficient storage";
 	default: return status >= 500 ? "server error" : "error";
 	}
 }
@@ -1186,6 +1208,9 @@ exit_for_status(int status)
 	/* A token refused is a setting to mend, not a failure to retry. */
 	if (status == 401 || status == 403 || status == 404 ||
 	    status == 413 || status == 415)
+		return CHOUSA_EXIT_BADINPUT;
+	/* A store that cannot be written: a full disk, as chousa_exit_for_rc. */
+	if (status == 507)
 		return CHOUSA_EXIT_BADINPUT;
 	if (status >= 500 && status != 503)
 		return CHOUSA_EXIT_INTERNAL;

@@ -715,6 +715,9 @@ h_login(struct sreq *r)
 	r->who = who;
 	r->who.via = "session";
 	rc = auth_session_new(r->srv, &who, hex, &s);
+	if (rc == AUTH_SESSIONS_NOROOM)
+		return req_error(r, req_status(CHOUSA_ESTORE, 400), "%s",
+		    auth_sessions_noroom);
 	if (rc == AUTH_SESSIONS_FULL || rc == AUTH_SESSIONS_STORE) {
 		req_header_add(r, "Retry-After", rc == AUTH_SESSIONS_FULL ?
 		    "60" : "1");
@@ -795,6 +798,7 @@ status_title(int status)
 	case 413: return "Too large";
 	case 429: return "Too many requests";
 	case 503: return "Busy";
+	case 507: return "No room to write";
 	default: return status >= 500 ? "Server error" : "Refused";
 	}
 }
@@ -1069,7 +1073,7 @@ finish_triage(struct sreq *r)
 	int kept;
 
 	if (j->rc != CHOUSA_OK)
-		return req_job_error(r, &j->err);
+		return req_error_rc(r, &j->err, 400);
 	r->verdicts = api_verdicts(r->a, j);
 	r->asked = j->asked[0] ? chousa_arena_strdup(r->a, j->asked) : "store";
 	kept = r->has_session && auth_random(id, WEB_RESULT_ID_SIZE) == 0;
@@ -1189,7 +1193,7 @@ h_triage(struct sreq *r)
 	j->table = 1;
 	/* As investigate --extract: the same inputs, the same left out. */
 	if (op_extract_inputs(j, text, strlen(text), all, &err) != CHOUSA_OK)
-		return req_job_error(r, &err);
+		return req_error_rc(r, &err, 400);
 	if (j->n_inputs == 0) {
 		page_begin(r, "Triage");
 		chousa_buf_addf(&r->out, "<p class=\"error\">No indicator to "
@@ -1394,7 +1398,7 @@ finish_report(struct sreq *r)
 	    "from") : req_arg(r, "from"));
 
 	if (j->rc != CHOUSA_OK)
-		return req_job_error(r, &j->err);
+		return req_error_rc(r, &j->err, 400);
 	chousa_buf_release(&r->out);
 	r->out = j->out;
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
@@ -1573,7 +1577,7 @@ h_lookup(struct sreq *r)
 		if (op_lookup(&r->env, r->a, &q, 1, 0, &text, &t,
 		    &r->warn, &err) != CHOUSA_OK) {
 			chousa_buf_release(&text);
-			return req_error(r, 500, "%s", err.msg);
+			return req_error_rc(r, &err, 400);
 		}
 		if (r->warn.n > 0) {
 			chousa_buf_adds(&r->out, "<p class=\"error\">");
@@ -1676,7 +1680,7 @@ h_sources(struct sreq *r)
 		return 0;
 	if (chousa_sources_state(r->env.st, r->env.cfg, r->a, &rows, &n,
 	    &err) != CHOUSA_OK)
-		return req_error(r, 500, "%s", err.msg);
+		return req_error_rc(r, &err, 400);
 	page_begin(r, "Sources");
 	health_html(r, rows, n);
 	budget_html(r);
@@ -2287,7 +2291,7 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 		    "such as 30d or 90d", unused);
 	if (uses_tokens(r->srv->uses, r->env.st, r->a, unused != NULL ?
 	    unused_for : -1, &t, &n, &err) != CHOUSA_OK)
-		return req_error(r, 500, "%s", err.msg);
+		return req_error_rc(r, &err, 400);
 	chousa_buf_reset(&r->out);
 	page_begin(r, "Tokens");
 	if (unused != NULL) {
@@ -2463,13 +2467,16 @@ form_lifetime(struct sreq *r, long *lifetime)
 	return -1;
 }
 
-/* A token call's failure: 404 for a name with none, else 400 or 500. */
+/*
+ * A token call's failure: 404 for a name with none; a name taken is the
+ * form's to mend (400), said on the page with what to do instead.
+ */
 static int
 token_failed(struct sreq *r, const struct chousa_err *err)
 {
-	return req_error(r, err->code == CHOUSA_ENOTFOUND ? 404 :
-	    err->code == CHOUSA_EINVAL || err->code == CHOUSA_EEXIST ? 400 :
-	    500, "%s", err->msg);
+	if (err->code == CHOUSA_EEXIST)
+		return req_error(r, 400, "%s", err->msg);
+	return req_error_rc(r, err, 404);
 }
 
 static int

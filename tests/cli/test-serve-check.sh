@@ -165,7 +165,7 @@ expect config_unknown_key "^warning +config +.*typo\.conf:3: unknown key 'idle_t
 # A start says them on stderr, before it refuses the address.
 check start_says_config 2 $S --config typo.conf serve --listen nowhere
 expect start_config_warning "^chousa: typo\.conf:2: \[server\] rate = 'abc'" err
-expect start_then_refuses "^chousa: cannot read 'nowhere' as ADDR:PORT" err
+expect start_then_refuses "^chousa: serve: cannot read 'nowhere' as ADDR:PORT" err
 expect start_says_how "as ADDR:PORT \(127\.0\.0\.1:8080, localhost:8080, .*a host name other than localhost is not looked up\)$" err
 
 # audit_max = none, as the docs write it for logrotate: no warning.

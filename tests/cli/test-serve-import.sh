@@ -316,6 +316,18 @@ check web_file_audited 1 "$CHOUSA" audit --log "$T/audit.log" --what "web: impor
 expect web_file_audited_counts '"who":"boss".*"inputs":\["url-indicator.json"\].*"verdict":"added:1,updated:0,rejected:0"' "$T/out"
 [ -z "$(ls "$T/servertmp")" ] && ok web_file_tmpdir_empty || not_ok web_file_tmpdir_empty "$(ls "$T/servertmp")"
 
+# ---- 5b. no room for the upload in the server's TMPDIR ----
+# The server keeps an upload in TMPDIR while it imports it; a TMPDIR that
+# cannot take it (gone here, full elsewhere) is the machine's state: 507,
+# and the CLI ends with 3 as a local import on a full disk does, not 5.
+mv "$T/servertmp" "$T/servertmp.away"
+upload notmp "source=list" case42.txt
+status_of import_no_tmpdir_507 507 notmp
+expect import_no_tmpdir_said "cannot keep the upload in .*servertmp" "$T/up.notmp"
+CHOUSA_SERVER_KEY="$ADMIN" check import_no_tmpdir_cli_exit_3 3 "$CHOUSA" --server "$URL" import list case42.txt
+expect import_no_tmpdir_cli_said "^chousa: cannot keep the upload in .*servertmp" "$T/err"
+mv "$T/servertmp.away" "$T/servertmp"
+
 # ---- 6. the server killed in the middle of an import ----
 # The import is one transaction: after kill -9 and a restart the store is
 # whole, holds none of the file's rows or all of them, and the upload

@@ -215,11 +215,11 @@ serve_stop
 # A pair that cannot be used is bad input (3), as a missing file is.
 check start_mismatch_refused 3 "$CHOUSA" serve --listen 127.0.0.1:0 \
     --tls-cert a.chain --tls-key key.pem
-expect start_mismatch_says_why "the TLS key is not the certificate's: the key in 'key\.pem' \(--tls-key\) belongs to another certificate than the one in 'a\.chain' \(--tls-cert\)" "$T/err"
+expect start_mismatch_says_why "^chousa: serve: the TLS key is not the certificate's: the key in 'key\.pem' \(--tls-key\) belongs to another certificate than the one in 'a\.chain' \(--tls-cert\)" "$T/err"
 printf 'not a certificate\n' > junk.pem
 check start_garbage_refused 3 "$CHOUSA" serve --listen 127.0.0.1:0 \
     --tls-cert junk.pem --tls-key a.key
-expect start_garbage_says_why "cannot read the TLS certificate in 'junk\.pem' \(--tls-cert\): " "$T/err"
+expect start_garbage_says_why "^chousa: serve: cannot read the TLS certificate in 'junk\.pem' \(--tls-cert\): " "$T/err"
 
 # ---- 6. the TLS files' paths in the config ----
 # Named by the config (no option), they follow it at a SIGHUP: the pair

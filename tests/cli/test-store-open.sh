@@ -151,7 +151,29 @@ PY
 	expect full_import_said '"exit_status":3,"error":".*the disk that holds store .* is full' "$T/body"
 	CHOUSA_SERVER_KEY=$FULL check full_import_cli_exit_3 3 "$CHOUSA" --server "$URL" import list "$T/one.txt"
 	expect full_import_cli_said "the disk that holds store .* is full" "$T/err"
+	# Every other write the full store cannot take says the same: 507 on
+	# the API, exit 3 through the CLI, and a page that says the disk is
+	# full on the web, never a bare 500 (an internal error, exit 5).
+	http POST /api/v1/tokens "$FULL" '{"name": "made-on-full", "role": "read"}'
+	status_is full_token_create_507 507
+	expect full_token_create_said '"error":".*the disk that holds store .* is full' "$T/body"
+	http DELETE /api/v1/tokens/full "$FULL"
+	status_is full_token_revoke_507 507
+	http POST /api/v1/tokens/full "$FULL" '{"note": "on a full disk"}'
+	status_is full_token_change_507 507
+	CHOUSA_SERVER_KEY=$FULL check full_token_cli_exit_3 3 "$CHOUSA" --server "$URL" token create --role read made-by-cli
+	expect full_token_cli_said "the disk that holds store .* is full" "$T/err"
+	# A web sign-in, whose session the store must keep.
+	curl -s -o "$T/login.html" -w '%{http_code}' -H "Origin: $URL" \
+	    --data-urlencode "token=$FULL" "$URL/login" > "$T/login.code"
+	[ "$(cat "$T/login.code")" = 507 ] && ok full_sign_in_507 ||
+		not_ok full_sign_in_507 "HTTP $(cat "$T/login.code"): $(head -c 200 "$T/login.html")"
+	expect full_sign_in_page_title "No room to write \(507\)" "$T/login.html"
+	expect full_sign_in_page_said "its store cannot be written \(a full disk" "$T/login.html"
 	rm -f "$MNT/fill"
+	# Room again: the next write goes in, and health says so.
+	http POST /api/v1/tokens "$FULL" '{"name": "made-with-room", "role": "read"}'
+	status_is room_token_create_201 201
 	http GET /api/v1/health "$FULL"
 	expect full_then_ok '"check":"store","status":"ok"' "$T/body"
 	expect writable_again_said "the store $MNT/s.db can be written again" "$T/serve.log"

@@ -148,3 +148,35 @@ rm -f "$mnt/feeds/urlhaus.csv"
 [ "$(sqlite3 "$mnt/s.db" "SELECT count(*) FROM indicators")" = "$before" ] &&
 	ok full_disk_import_keeps_data || not_ok full_disk_import_keeps_data "count changed"
 check full_disk_import_old_data_answered 1 "$CHOUSA" --db "$mnt/s.db" lookup "$kept"
+
+# ---- a full disk midway through the warninglists archive ----
+# The archive commits list by list: two small lists go in, the big one
+# after them does not fit in the 300 KiB left (its download does).  Exit
+# 3, and the line must not say "previous data kept" when two lists
+# changed: it says how many went in and that the rest kept theirs.
+rm -f "$mnt/fill"
+python3 - "$T/www/wl.tar.gz" <<'PY'
+import io, json, sys, tarfile
+def one(name, entries):
+    return json.dumps({"name": name, "description": name, "type": "hostname",
+        "matching_attributes": ["hostname", "domain"], "list": entries,
+        "version": 1}).encode()
+with tarfile.open(sys.argv[1], "w:gz") as t:
+    for name, body in (("a-first", one("first", ["first.wl-full.example.com"])),
+            ("b-second", one("second", ["second.wl-full.example.com"])),
+            ("c-big", one("big", ["h%d.big.wl-full.example.com" % i
+                for i in range(40000)]))):
+        ti = tarfile.TarInfo("misp-warninglists-main/lists/%s/list.json" % name)
+        ti.size = len(body)
+        t.addfile(ti, io.BytesIO(body))
+PY
+printf '[feeds]\nwarninglist_url = %s/wl.tar.gz\n' "$base" > "$T/config/wl"
+dd if=/dev/zero of="$mnt/room" bs=1k count=300 2> /dev/null
+dd if=/dev/zero of="$mnt/fill" bs=4k 2> /dev/null
+rm "$mnt/room"
+CHOUSA_CONFIG="$T/config/wl" check full_disk_lists_exit_3 3 "$CHOUSA" --db "$mnt/s.db" update warninglist
+[ "$(sqlite3 "$mnt/s.db" "SELECT count(*) FROM benign WHERE entry LIKE '%wl-full.example.com'")" = 2 ] &&
+	ok full_disk_lists_first_two_in ||
+	not_ok full_disk_lists_first_two_in "$(sqlite3 "$mnt/s.db" "SELECT count(*) FROM benign WHERE entry LIKE '%wl-full.example.com'") rows, want 2 (the room left no longer fits the test)"
+expect full_disk_lists_said "^chousa: warninglist: .*the disk that holds store '$mnt/s.db' is full: free space on it, then try again \(2 lists updated before it; the rest keep their previous data\)$" "$T/err"
+refute full_disk_lists_not_kept "previous data kept" "$T/err"
