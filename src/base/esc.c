@@ -184,6 +184,21 @@ chousa_esc_text(struct chousa_buf *b, const char *s, size_t len)
 }
 
 static void
+emit_line(struct chousa_buf *b, unsigned cp, const char *p, size_t n)
+{
+	if (cp == '\n' || cp == '\r' || cp == '\t')
+		chousa_buf_addch(b, ' ');
+	else if (!is_control(cp))
+		chousa_buf_add(b, p, n);
+}
+
+void
+chousa_esc_line(struct chousa_buf *b, const char *s, size_t len)
+{
+	walk_plain(b, s, len, emit_line, NULL);
+}
+
+static void
 emit_json(struct chousa_buf *b, unsigned cp, const char *p, size_t n)
 {
 	switch (cp) {

@@ -111,6 +111,9 @@ test_esc(void)
 	T_STREQ("text_keeps_japanese", esc(chousa_esc_text, "調査"), "調査");
 	T_STREQ("text_drops_bidi_override",
 	    esc(chousa_esc_text, "exe\xe2\x80\xaetxt"), "exetxt");
+	T_STREQ("line_spaces_line_ends_drops_controls",
+	    esc(chousa_esc_line, "a\nb\tc\xc2\x9b" "d\xe2\x80\xae" "e\xff"),
+	    "a b cde\xef\xbf\xbd");
 	T_STREQ("json_escapes", esc(chousa_esc_json, "q\"b\\\n\001"),
 	    "q\\\"b\\\\\\n\\u0001");
 	/* A C1 CSI is ESC [ to a terminal; a bidi override reverses text. */
