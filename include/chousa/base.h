@@ -164,6 +164,8 @@ void	*chousa_arena_grow(struct chousa_arena *a, void *arr, size_t n,
  */
 /* Terminal text: drops C0/C1 controls and escape sequences, keeps \t. */
 void	chousa_esc_text(struct chousa_buf *b, const char *s, size_t len);
+/* One line of it: as chousa_esc_text, with line ends and tabs as spaces. */
+void	chousa_esc_line(struct chousa_buf *b, const char *s, size_t len);
 /* The inside of a JSON string (no quotes added). */
 void	chousa_esc_json(struct chousa_buf *b, const char *s, size_t len);
 /* A JSON string with its quotes; NULL s writes null. */

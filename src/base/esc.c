@@ -184,6 +184,21 @@ chousa_esc_text(struct chousa_buf *b, const char *s, size_t len)
 }
 
 static void
+emit_line(struct chousa_buf *b, unsigned cp, const char *p, size_t n)
+{
+	if (cp == '\n' || cp == '\r' || cp == '\t')
+		chousa_buf_addch(b, ' ');
+	else if (!is_control(cp))
+		chousa_buf_add(b, p, n);
+}
+
+void
+chousa_esc_line(struct chousa_buf *b, const char *s, size_t len)
+{
+	walk_plain(b, s, len, emit_line, NULL);
+}
+
+static void
 emit_json(struct chousa_buf *b, unsigned cp, const char *p, size_t n)
 {
 	switch (cp) {
@@ -203,7 +218,12 @@ emit_json(struct chousa_buf *b, unsigned cp, const char *p, size_t n)
 		chousa_buf_add(b, "\\t", 2);
 		return;
 	}
-	if (cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029)
+	/*
+	 * Escaped, not dropped: the string reads back the same, and a log of
+	 * JSON lines shown in a terminal (tail -f) takes no C1 control for
+	 * a sequence nor a bidi override for a reversal.
+	 */
+	if (is_control(cp) || cp == 0x2028 || cp == 0x2029)
 		chousa_buf_addf(b, "\\u%04x", cp);
 	else
 		chousa_buf_add(b, p, n);

@@ -197,3 +197,15 @@ inv "$hostile" --sources local --format json hostile-family.example.net > "$T/h.
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/h.json" 2> /dev/null && ok json_hostile_valid || not_ok json_hostile_valid "$(head -c 200 "$T/h.json")"
 inv "$hostile" --sources local --format md hostile-family.example.net > "$T/h.md" 2> /dev/null
 refute md_escapes_html '<b>' "$T/h.md"
+# A MISP event's title and a reference go in code spans: no C1 control
+# there either (U+009B, which a terminal decoding UTF-8 takes as ESC [),
+# nor a bidi override (U+202E, which shows the text reversed).
+printf '{"Event":{"info":"evt \\u009b31mRed \\u202etxt","uuid":"5f3c2b1a-1111-4222-8333-444455556666","date":"2024-01-01","Attribute":[{"type":"domain","value":"hostile-event.example.net","category":"Network activity","to_ids":true,"uuid":"6f3c2b1a-1111-4222-8333-444455556666"},{"type":"link","value":"http://ref.example.org/\\u009b31m\\u202e","category":"External analysis","to_ids":false,"uuid":"7f3c2b1a-1111-4222-8333-444455556666"}]}}' > "$T/h.misp.json"
+"$CHOUSA" -q --db "$hostile" import misp "$T/h.misp.json" > /dev/null 2>&1
+inv "$hostile" --sources local --format md hostile-event.example.net > "$T/he.md" 2> /dev/null
+expect md_event_title_shown '`MISP event [^`]*: evt 31mRed txt`' "$T/he.md"
+if LC_ALL=C grep -q "$(printf '\302\233')\|$(printf '\342\200\256')" "$T/he.md"; then
+	not_ok md_code_spans_drop_c1_and_bidi "$(LC_ALL=C grep -n "$(printf '\302\233')\|$(printf '\342\200\256')" "$T/he.md" | od -c | head -n 3)"
+else
+	ok md_code_spans_drop_c1_and_bidi
+fi

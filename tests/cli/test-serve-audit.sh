@@ -278,3 +278,20 @@ expect audit_since_all_six '"files":3,.*"shown":6' "$T/out"
 check audit_help 0 "$CHOUSA" audit --help
 tr '\n' ' ' < "$T/out" | tr -s ' ' > "$T/help1"
 expect audit_help_exit_3 '3 for a token the server refuses' "$T/help1"
+
+# ---- 5. terminal controls beyond ESC, from anyone ----
+# A path nobody may open is audited all the same: its C1 CSI (U+009B,
+# which a terminal decoding UTF-8 takes as ESC [) and a bidi override
+# (U+202E, which shows a line's text reversed) are written escaped, as ESC
+# is, so that tail -f of the log in a terminal shows them inert; json
+# reads them back the same.
+rm -f "$T/audit.log"*
+serve_start || { not_ok controls_server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
+http GET "/c1%C2%9B31mred%C2%9B0m%E2%80%AEtxt.exe"
+serve_stop
+if LC_ALL=C grep -q "$(printf '\302\233')\|$(printf '\342\200\256')" "$T/audit.log"; then
+	not_ok audit_line_holds_no_c1_nor_bidi "$(grep -a '"/c1' "$T/audit.log" | od -c | head -n 4)"
+else
+	ok audit_line_holds_no_c1_nor_bidi
+fi
+expect audit_line_c1_and_bidi_escaped '"path":"/c1\\u009b31mred\\u009b0m\\u202etxt\.exe"' "$T/audit.log"

@@ -111,8 +111,16 @@ test_esc(void)
 	T_STREQ("text_keeps_japanese", esc(chousa_esc_text, "調査"), "調査");
 	T_STREQ("text_drops_bidi_override",
 	    esc(chousa_esc_text, "exe\xe2\x80\xaetxt"), "exetxt");
+	T_STREQ("line_spaces_line_ends_drops_controls",
+	    esc(chousa_esc_line, "a\nb\tc\xc2\x9b" "d\xe2\x80\xae" "e\xff"),
+	    "a b cde\xef\xbf\xbd");
 	T_STREQ("json_escapes", esc(chousa_esc_json, "q\"b\\\n\001"),
 	    "q\\\"b\\\\\\n\\u0001");
+	/* A C1 CSI is ESC [ to a terminal; a bidi override reverses text. */
+	T_STREQ("json_escapes_c1_and_bidi_controls",
+	    esc(chousa_esc_json, "a\xc2\x9b" "31m\xc2\x85" "b\xe2\x80\xae"
+	    "c\xe2\x81\xa6" "d\xc2\xa0"),
+	    "a\\u009b31m\\u0085b\\u202ec\\u2066d\xc2\xa0");
 	T_STREQ("json_rejects_surrogates", esc(chousa_esc_json, "\xed\xa0\x80"),
 	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	T_STREQ("html_escapes_script",

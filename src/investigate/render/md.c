@@ -18,6 +18,7 @@
 
 struct md_state {
 	struct chousa_buf	tmp;
+	struct chousa_buf	line;	/* a span's text, made one safe line */
 	int			in_table;	/* | is a cell's edge */
 	int			line_start;	/* the next piece opens a line */
 };
@@ -39,10 +40,15 @@ state(struct chousa_render *r)
 static void
 code(struct chousa_render *r, const char *s, size_t len)
 {
-	struct chousa_buf *out = r->out;
+	struct chousa_buf *out = r->out, *line = &state(r)->line;
 	size_t i, run = 0, longest = 0;
 	int pad;
 
+	/* Controls (C1 and bidi overrides too) out, invalid UTF-8 as U+FFFD. */
+	chousa_buf_reset(line);
+	chousa_esc_line(line, s, len);
+	s = line->data != NULL ? line->data : "";
+	len = line->len;
 	for (i = 0; i < len; i++) {
 		run = s[i] == '`' ? run + 1 : 0;
 		if (run > longest)
@@ -55,16 +61,10 @@ code(struct chousa_render *r, const char *s, size_t len)
 	if (pad)
 		chousa_buf_addch(out, ' ');
 	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\n' || c == '\r' || c == '\t')
-			chousa_buf_addch(out, ' ');
-		else if (c < 0x20 || c == 0x7f)
-			continue;
-		else if (c == '|' && state(r)->in_table)
+		if (s[i] == '|' && state(r)->in_table)
 			chousa_buf_adds(out, "\\|");
 		else
-			chousa_buf_addch(out, (int)c);
+			chousa_buf_addch(out, s[i]);
 	}
 	if (pad)
 		chousa_buf_addch(out, ' ');
@@ -167,6 +167,13 @@ link(struct chousa_render *r, const char *url)
 		    url[i] == '>' || url[i] == '`' || url[i] == '|' ||
 		    url[i] == 0x7f)
 			plain = 0;
+	/* One holding a control or invalid UTF-8: the span drops them. */
+	if (plain) {
+		chousa_buf_reset(&state(r)->line);
+		chousa_esc_line(&state(r)->line, url, len);
+		plain = state(r)->line.len == len &&
+		    memcmp(state(r)->line.data, url, len) == 0;
+	}
 	if (!plain) {
 		code(r, url, len);
 		return;
@@ -456,6 +463,7 @@ md_begin(struct chousa_render *r, struct chousa_err *err)
 	if (st == NULL)
 		return chousa_errf(err, CHOUSA_ENOMEM, "out of memory");
 	chousa_buf_init(&st->tmp, 1 << 20);
+	chousa_buf_init(&st->line, 1 << 20);
 	r->state = st;
 	render_tlp_banner(r, "**", "**\n\n");
 	return CHOUSA_OK;
@@ -597,8 +605,10 @@ md_end(struct chousa_render *r, struct chousa_err *err)
 	struct md_state *st = r->state;
 
 	(void)err;
-	if (st != NULL)
+	if (st != NULL) {
 		chousa_buf_release(&st->tmp);
+		chousa_buf_release(&st->line);
+	}
 	return CHOUSA_OK;
 }
 
