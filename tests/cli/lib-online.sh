@@ -1,8 +1,9 @@
 # lib-online.sh: what the online-source tests share (sourced after lib.sh):
 # the loopback replay server (tests/http/server.py) running for
-# ONLINE_LIFETIME seconds on $PORT, a fresh config, and a store built from
-# a real Feodo sample (for the cache, the quotas and the local sources;
-# HAVE_LOCAL says whether the import worked).
+# ONLINE_LIFETIME seconds on $PORT (Malpedia pointed at it), a fresh
+# config, and a store built from a real Feodo sample (for the cache, the
+# quotas and the local sources; HAVE_LOCAL says whether the import
+# worked).
 MODS="virustotal hybridanalysis triage urlhaus threatfox malwarebazaar malpedia otx abuseipdb inquest joesandbox anyrun"
 
 python3 "$TESTS/http/server.py" --lifetime "${ONLINE_LIFETIME:-240}" \
@@ -20,6 +21,9 @@ chmod 600 "$T/config"
 if "$CHOUSA" import feodo "$SAMPLES/abusech/feodo/ipblocklist_2025-06-25.csv" \
     > /dev/null 2>&1; then HAVE_LOCAL=1; else HAVE_LOCAL=0; fi
 export CHOUSA_HTTP_TIMEOUT=2 CHOUSA_HTTP_BACKOFF_MS=20 CHOUSA_HTTP_RETRIES=2
+# An online run fetches Malpedia's family list for a store without one:
+# from the replay server (its "not found"), not from Malpedia.
+export CHOUSA_MALPEDIA_URL="http://127.0.0.1:$PORT/malpedia"
 
 # upper NAME: the NAME part of CHOUSA_<NAME>_KEY.
 upper() { echo "$1" | tr a-z- A-Z_; }

@@ -17,7 +17,9 @@ export CHOUSA_DB="$T/db" CHOUSA_CONFIG="$T/config"
 CFG="$T/config"
 
 # A server that answers every request with STATUS and writes the x-apikey
-# header it got to $T/got-key (the keys here are made up for the test).
+# header it got to $T/got-key (the keys here are made up for the test),
+# standing in for VirusTotal.  `sources --check` also checks the sources
+# that need no key: they ask a closed loopback port, not their hosts.
 serve() {
 	rm -f "$T/port" "$T/got-key"
 	python3 - "$T/port" "$T/got-key" "$1" <<'PY' > /dev/null 2>&1 &
@@ -44,7 +46,9 @@ PY
 	SERVER=$!
 	n=0
 	while [ ! -s "$T/port" ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
-	export CHOUSA_VIRUSTOTAL_URL="http://127.0.0.1:$(cat "$T/port")"
+	export CHOUSA_VIRUSTOTAL_URL="http://127.0.0.1:$(cat "$T/port")" \
+	    CHOUSA_MALPEDIA_URL=http://127.0.0.1:9/malpedia \
+	    CHOUSA_INQUEST_URL=http://127.0.0.1:9/inquest
 }
 trap 'kill $SERVER 2> /dev/null' EXIT
 
