@@ -182,6 +182,14 @@ mix() {
 }
 mix_from=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 mix "$SECS" ""
+# How many of its investigations were answered from the answers kept.
+kept_n=$(python3 - "$URL" "$TOKEN" <<'PY'
+import re, sys, urllib.request
+req = urllib.request.Request(sys.argv[1] + "/metrics", headers={"Authorization": "Bearer " + sys.argv[2]})
+m = re.search(r"^chousa_investigations_kept_total (\d+)", urllib.request.urlopen(req).read().decode(), re.M)
+print(m.group(1) if m else "?")
+PY
+)
 rss=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$srv/status")
 # RSS counts the store's pages once for each HTTP thread's SQLite mapping
 # of it; PSS shares them out, so it is what the server really holds.
@@ -249,13 +257,6 @@ pi_n=$2 pi_err=$3 pi_st=$4 pi_p50=$5 pi_p99=$6 pi_max=$7
 # The saturated mix again with no answer kept ([server] answer_cache = 0,
 # put in force by a SIGHUP): every investigation runs, as when each asks
 # about an indicator nobody asked in the last minute.
-kept_n=$(python3 - "$URL" "$TOKEN" <<'PY'
-import re, sys, urllib.request
-req = urllib.request.Request(sys.argv[1] + "/metrics", headers={"Authorization": "Bearer " + sys.argv[2]})
-m = re.search(r"^chousa_investigations_kept_total (\d+)", urllib.request.urlopen(req).read().decode(), re.M)
-print(m.group(1) if m else "?")
-PY
-)
 printf '[server]\nrate = 0\nanswer_cache = 0\n' > "$CHOUSA_CONFIG"
 n=$(grep -c 'the config read again' "$W/serve.log" || true)
 kill -HUP $srv

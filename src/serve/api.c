@@ -580,6 +580,19 @@ api_verdicts(struct chousa_arena *a, const struct invjob *j)
 	return op_verdict_counts(a, count, bad);
 }
 
+/* r's status, audit and Age header, for the kept answer in its output. */
+static void
+answered_as_kept(struct sreq *r, const struct kept_meta *meta)
+{
+	r->exit_status = meta->exit_status;
+	r->verdicts = meta->verdicts;
+	r->asked = meta->asked;
+	r->kept = 1;
+	r->kept_age = meta->age;
+	/* HTTP's own word for an answer made before the request. */
+	req_header_add(r, "Age", chousa_arena_printf(r->a, "%ld", meta->age));
+}
+
 /*
  * An offline investigation asked again by the same bytes: its answer as
  * kept (kept.c), when it still holds; 1 when r is answered.  Only a POST's
@@ -605,40 +618,39 @@ answer_kept(struct sreq *r, struct invjob *j)
 	memcpy(key + 2, r->body.data, r->body.len);
 	if (kept_get(r->srv->kept, key, r->body.len + 2, r->env.st,
 	    r->cfg_ref->gen, r->a, &r->out, &meta)) {
-		r->exit_status = meta.exit_status;
-		r->verdicts = meta.verdicts;
-		r->asked = meta.asked;
-		r->kept = 1;
-		r->kept_age = meta.age;
-		/* HTTP's own word for an answer made before the request. */
-		req_header_add(r, "Age", chousa_arena_printf(r->a, "%ld",
-		    meta.age));
+		answered_as_kept(r, &meta);
 		return 1;
 	}
+	/* Looked for again when its turn comes: one just ahead may keep it. */
 	j->kept_key = key;
 	j->kept_key_len = r->body.len + 2;
 	return 0;
 }
 
-/* Its answer kept for the same request, when it is one to keep. */
-static void
-keep_answer(struct sreq *r, const struct invjob *j)
+/*
+ * j's answer kept for the same request, when it is one to keep: by the
+ * thread that ran it, before its request is resumed, so that the same
+ * request next in the queue finds it (worker.c).
+ */
+void
+api_keep_answer(struct invjob *j, struct kept *k)
 {
 	struct kept_put p;
 
-	if (j->kept_key == NULL || !j->marked || j->spooled > 0 ||
-	    j->warn.n > 0 || r->verdicts == NULL)
+	if (j->kept_key == NULL || j->rc != CHOUSA_OK || !j->marked ||
+	    j->spooled > 0 || j->warn.n > 0)
 		return;
 	memset(&p, 0, sizeof(p));
-	p.bytes = r->out.data;
-	p.len = r->out.len;
-	p.verdicts = r->verdicts;
-	p.asked = r->asked;
-	p.exit_status = r->exit_status;
+	p.bytes = j->out.data;
+	p.len = j->out.len;
+	p.verdicts = api_verdicts(j->a, j);
+	p.asked = j->asked[0] ? j->asked : "store";
+	p.exit_status = j->exit_status;
 	p.mark = j->mark;
 	p.cfg_gen = j->cfg_gen;
 	p.at = j->began;
-	kept_put(r->srv->kept, j->kept_key, j->kept_key_len, &p);
+	if (p.verdicts != NULL)
+		kept_put(k, j->kept_key, j->kept_key_len, &p);
 }
 
 static int
@@ -653,6 +665,10 @@ finish_investigate(struct sreq *r)
 	chousa_buf_release(&r->out);
 	r->out = j->out;
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
+	if (j->from_kept) {
+		answered_as_kept(r, &j->kept);
+		return 0;
+	}
 	r->spool_fd = j->spool_fd;
 	r->spool_len = j->spooled;
 	j->spooled = 0;
@@ -661,7 +677,6 @@ finish_investigate(struct sreq *r)
 	r->verdicts = api_verdicts(r->a, j);
 	r->asked = j->asked[0] ? chousa_arena_strdup(r->a, j->asked) :
 	    "store";
-	keep_answer(r, j);
 	return 0;
 }
 

@@ -376,6 +376,41 @@ struct left_out {
 	size_t		 before;	/* the investigated inputs before it */
 };
 
+/*
+ * Offline investigations' answers, kept for the whole server (kept.c):
+ * given again to the same request while the store has had no commit, the
+ * config is the same and a minute has not passed.  max: bytes in all
+ * ([server] answer_cache; 0 keeps none).
+ */
+struct kept;
+struct kept_meta {
+	const char	*verdicts;	/* in the arena given */
+	const char	*asked;
+	int		 exit_status;
+	long		 age;		/* seconds since its run began */
+};
+struct kept_put {
+	const char			*bytes;
+	size_t				 len;
+	const char			*verdicts;
+	const char			*asked;
+	int				 exit_status;
+	struct chousa_store_mark	 mark;
+	unsigned			 cfg_gen;
+	int64_t				 at;	/* kept_now() at its start */
+};
+int	kept_new(struct kept **out, size_t max);
+void	kept_free(struct kept *k);
+void	kept_set_max(struct kept *k, size_t max);
+/* 1 with the answer added to out and its meta filled, else 0. */
+int	kept_get(struct kept *k, const char *key, size_t key_len,
+	    struct chousa_store *st, unsigned cfg_gen, struct chousa_arena *a,
+	    struct chousa_buf *out, struct kept_meta *meta);
+void	kept_put(struct kept *k, const char *key, size_t key_len,
+	    const struct kept_put *p);
+unsigned long kept_hits(struct kept *k);
+int64_t	kept_now(void);
+
 /* An investigation a request asks for, run inline or by the worker. */
 struct invjob {
 	/* In: set by the asker. */
@@ -443,9 +478,15 @@ struct invjob {
 	int				 marked;
 	int64_t				 began;
 	unsigned			 cfg_gen;
-	/* The REST request's key in the kept answers, or NULL. */
+	/*
+	 * The REST request's key in the kept answers, or NULL; from_kept,
+	 * when the answer kept by a run just ahead of it was taken instead
+	 * of running (out then holds it, kept says of it).
+	 */
 	const char			*kept_key;
 	size_t				 kept_key_len;
+	int				 from_kept;
+	struct kept_meta		 kept;
 	/* The run's: the output in the CLI's order, into out. */
 	struct chousa_batch		*batch;
 	size_t				 next_left;	/* left given to it */
@@ -531,41 +572,6 @@ void	pool_set_queue(struct pool *p, long queue);
  * not all could be started.
  */
 int	pool_set_threads(struct pool *p, int threads);
-
-/*
- * Offline investigations' answers, kept for the whole server (kept.c):
- * given again to the same request while the store has had no commit, the
- * config is the same and a minute has not passed.  max: bytes in all
- * ([server] answer_cache; 0 keeps none).
- */
-struct kept;
-struct kept_meta {
-	const char	*verdicts;	/* in the arena given */
-	const char	*asked;
-	int		 exit_status;
-	long		 age;		/* seconds since its run began */
-};
-struct kept_put {
-	const char			*bytes;
-	size_t				 len;
-	const char			*verdicts;
-	const char			*asked;
-	int				 exit_status;
-	struct chousa_store_mark	 mark;
-	unsigned			 cfg_gen;
-	int64_t				 at;	/* kept_now() at its start */
-};
-int	kept_new(struct kept **out, size_t max);
-void	kept_free(struct kept *k);
-void	kept_set_max(struct kept *k, size_t max);
-/* 1 with the answer added to out and its meta filled, else 0. */
-int	kept_get(struct kept *k, const char *key, size_t key_len,
-	    struct chousa_store *st, unsigned cfg_gen, struct chousa_arena *a,
-	    struct chousa_buf *out, struct kept_meta *meta);
-void	kept_put(struct kept *k, const char *key, size_t key_len,
-	    const struct kept_put *p);
-unsigned long kept_hits(struct kept *k);
-int64_t	kept_now(void);
 
 /*
  * The listening socket (listen.c): opened, bound and listening before the
@@ -793,6 +799,8 @@ long	api_opt_int(struct sreq *r, void *v, const char *key, long lo,
 const char *api_ctype(const char *format);
 /* "malicious:2,unknown:1" for the audit log (arena). */
 const char *api_verdicts(struct chousa_arena *a, const struct invjob *j);
+/* j's answer kept, when it is one to keep (kept.c), by its run's thread. */
+void	api_keep_answer(struct invjob *j, struct kept *k);
 
 /* ---- a body read as it arrives (upload.c) ---- */
 

@@ -5,12 +5,14 @@
 # status and the same audit line, and never past what makes it true: a
 # commit to the store by another process, a config read again at SIGHUP.
 # Only one indicator asked offline in a POST's body is kept; text, lists,
-# cache_only and answer_cache = 0 run every time.
+# cache_only and answer_cache = 0 run every time.  A burst of one question
+# queued behind a long investigation runs once: the first keeps its
+# answer, and each after it takes that when its turn comes.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
 
-serve_up '[server]\nrate = 0\n' read alice
+serve_up '[server]\nrate = 0\ninvestigate_threads = 1\n' read alice
 
 ask() {
 	http POST /api/v1/investigate "$TOKEN" "$1"
@@ -101,6 +103,28 @@ for body in '{"indicators":["www.dnautik.com","example.org"],"offline":true}' \
 	ask "$body"
 	fresh "kept_not_$(echo "$body" | cut -c3-8)"
 done
+
+# A burst of one question behind long investigations (one thread): the
+# first runs, the 19 others take its answer at their turn.
+before=$(kept_total)
+python3 - "$URL" "$TOKEN" "$T/burst" <<'PY'
+import sys, time
+from serve_http import Burst, addresses
+url, token, out = sys.argv[1], sys.argv[2], sys.argv[3]
+long = Burst(url, token, [{"indicators": addresses(k), "offline": True} for k in range(8)])
+time.sleep(0.1)
+doc = {"indicator": "burst.example.net", "offline": True}
+burst = Burst(url, token, [doc] * 20)
+answers = burst.join()
+long.join()
+bodies = {a[2] for a in answers}
+open(out, "w").write("%s %d\n" % (sorted(a[0] for a in answers), len(bodies)))
+PY
+[ "$(cat "$T/burst")" = "[$(printf '200, %.0s' $(seq 19))200] 1" ] && ok kept_burst_answers_alike ||
+    not_ok kept_burst_answers_alike "$(cat "$T/burst")"
+after=$(kept_total)
+[ $((after - before)) = 19 ] && ok kept_burst_runs_once ||
+    not_ok kept_burst_runs_once "$((after - before)) of 20 kept, want 19"
 
 # answer_cache = 0 keeps none.
 printf '[server]\nrate = 0\nanswer_cache = 0\n' > "$T/config"
