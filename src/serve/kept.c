@@ -13,8 +13,8 @@
  * so that what an answer says of age (a stale feed) is never older than
  * that.  The key is the request as sent (its role, content type and body)
  * and nothing else: a kept answer is only ever the answer to the same
- * bytes.  A table of slots, two ways to each hash; past [server]
- * answer_cache bytes in all, every answer is forgotten at once, which is
+ * bytes.  A hash table of chains; past [server] answer_cache bytes in
+ * all, or KEPT_MAX answers, every answer is forgotten at once, which is
  * rare and cheaper than an order of use.
  */
 #include <pthread.h>
@@ -25,10 +25,12 @@
 #include "base/mem.h"
 #include "serve/serve.h"
 
-#define KEPT_SLOTS	16384	/* a power of two */
+#define KEPT_SLOTS	16384	/* chains; a power of two */
+#define KEPT_MAX	65536
 #define KEPT_SECONDS	60
 
 struct kept_answer {
+	struct kept_answer	*next;	/* in its chain */
 	char			*key;	/* then verdicts, asked, bytes */
 	size_t			 key_len;
 	size_t			 len;	/* the bytes' */
@@ -46,6 +48,7 @@ struct kept {
 	pthread_mutex_t		 lock;
 	struct kept_answer	*slot[KEPT_SLOTS];
 	size_t			 bytes;
+	size_t			 n;
 	size_t			 max;
 	unsigned long		 hits;
 };
@@ -73,17 +76,17 @@ kept_new(struct kept **out, size_t max)
 	return CHOUSA_OK;
 }
 
+/* The answer at *at, unlinked and freed. */
 static void
-forget(struct kept *k, size_t i)
+forget(struct kept *k, struct kept_answer **at)
 {
-	struct kept_answer *e = k->slot[i];
+	struct kept_answer *e = *at;
 
-	if (e == NULL)
-		return;
+	*at = e->next;
 	k->bytes -= e->size;
+	k->n--;
 	mem_free(e->key);
 	mem_free(e);
-	k->slot[i] = NULL;
 }
 
 static void
@@ -92,7 +95,8 @@ forget_all(struct kept *k)
 	size_t i;
 
 	for (i = 0; i < KEPT_SLOTS; i++)
-		forget(k, i);
+		while (k->slot[i] != NULL)
+			forget(k, &k->slot[i]);
 }
 
 void
@@ -129,9 +133,9 @@ kept_hits(struct kept *k)
 }
 
 static size_t
-first_slot(const char *key, size_t len)
+slot_of(const char *key, size_t len)
 {
-	return chousa_fnv1a32(CHOUSA_FNV32_INIT, key, len) & (KEPT_SLOTS - 2);
+	return chousa_fnv1a32(CHOUSA_FNV32_INIT, key, len) & (KEPT_SLOTS - 1);
 }
 
 static int
@@ -158,30 +162,28 @@ kept_get(struct kept *k, const char *key, size_t key_len,
     struct chousa_store *st, unsigned cfg_gen, struct chousa_arena *a,
     struct chousa_buf *out, struct kept_meta *meta)
 {
-	size_t i = first_slot(key, key_len), w;
+	struct kept_answer **at, *e;
 	int64_t now = mono_seconds();
 	int found = 0;
 
 	if (k == NULL || st == NULL)
 		return 0;
 	pthread_mutex_lock(&k->lock);
-	for (w = i; w < i + 2 && !found; w++) {
-		struct kept_answer *e = k->slot[w];
-
-		if (!same_key(e, key, key_len))
-			continue;
-		if (!still_true(e, st, cfg_gen, now)) {
-			forget(k, w);
+	for (at = &k->slot[slot_of(key, key_len)]; (e = *at) != NULL;
+	    at = &e->next)
+		if (same_key(e, key, key_len))
 			break;
-		}
+	if (e != NULL && !still_true(e, st, cfg_gen, now))
+		forget(k, at);
+	else if (e != NULL) {
 		meta->verdicts = chousa_arena_strdup(a, e->verdicts);
 		meta->asked = chousa_arena_strdup(a, e->asked);
 		meta->exit_status = e->exit_status;
 		meta->age = (long)(now - e->at);
-		if (meta->verdicts == NULL || meta->asked == NULL)
-			break;
-		chousa_buf_add(out, e->bytes, e->len);
-		found = out->failed == CHOUSA_OK;
+		if (meta->verdicts != NULL && meta->asked != NULL) {
+			chousa_buf_add(out, e->bytes, e->len);
+			found = out->failed == CHOUSA_OK;
+		}
 		if (found)
 			k->hits++;
 	}
@@ -193,9 +195,8 @@ void
 kept_put(struct kept *k, const char *key, size_t key_len,
     const struct kept_put *p)
 {
-	size_t i = first_slot(key, key_len), lv = strlen(p->verdicts),
-	    la = strlen(p->asked), size, w;
-	struct kept_answer *e;
+	size_t lv = strlen(p->verdicts), la = strlen(p->asked), size;
+	struct kept_answer *e, **at;
 	char *q;
 
 	if (k == NULL)
@@ -236,19 +237,19 @@ kept_put(struct kept *k, const char *key, size_t key_len,
 		mem_free(e);
 		return;
 	}
-	if (k->bytes + size > k->max)
+	if (k->bytes + size > k->max || k->n >= KEPT_MAX)
 		forget_all(k);
-	/* Its own key's slot, else an empty one, else the older. */
-	if (same_key(k->slot[i + 1], key, key_len))
-		w = i + 1;
-	else if (same_key(k->slot[i], key, key_len) || k->slot[i] == NULL)
-		w = i;
-	else if (k->slot[i + 1] == NULL)
-		w = i + 1;
-	else
-		w = k->slot[i]->at <= k->slot[i + 1]->at ? i : i + 1;
-	forget(k, w);
-	k->slot[w] = e;
+	/* In place of an answer of its key, if any. */
+	for (at = &k->slot[slot_of(key, key_len)]; *at != NULL;
+	    at = &(*at)->next)
+		if (same_key(*at, key, key_len)) {
+			forget(k, at);
+			break;
+		}
+	at = &k->slot[slot_of(key, key_len)];
+	e->next = *at;
+	*at = e;
+	k->n++;
 	k->bytes += size;
 	pthread_mutex_unlock(&k->lock);
 }
