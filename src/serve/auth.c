@@ -253,25 +253,7 @@ chousa_token_set_allow(struct chousa_store *st, const char *name,
 int
 chousa_token_note_check(const char *note, struct chousa_err *err)
 {
-	const unsigned char *p = (const unsigned char *)note;
-	size_t len = note != NULL ? strlen(note) : 0, i;
-
-	if (len > CHOUSA_TOKEN_NOTE_MAX)
-		return chousa_errf(err, CHOUSA_EINVAL, "the note is %zu bytes "
-		    "long: at most %d", len, CHOUSA_TOKEN_NOTE_MAX);
-	if (len > 0 && chousa_utf8_valid_prefix(note, len) != len)
-		return chousa_errf(err, CHOUSA_EINVAL, "the note is not UTF-8");
-	for (i = 0; i < len; i++) {
-		/* C0 and DEL; C1 (U+0080-U+009F); U+2028-U+202E; U+2066-9. */
-		if (p[i] < 0x20 || p[i] == 0x7f || (p[i] == 0xc2 &&
-		    p[i + 1] < 0xa0) || (p[i] == 0xe2 && p[i + 1] == 0x80 &&
-		    p[i + 2] >= 0xa8 && p[i + 2] <= 0xae) || (p[i] == 0xe2 &&
-		    p[i + 1] == 0x81 && p[i + 2] >= 0xa6 && p[i + 2] <= 0xa9))
-			return chousa_errf(err, CHOUSA_EINVAL, "the note holds "
-			    "a control character or a line or direction mark "
-			    "(at byte %zu): it is one line of plain text", i);
-	}
-	return CHOUSA_OK;
+	return chousa_text_line_check("note", note, CHOUSA_TOKEN_NOTE_MAX, err);
 }
 
 int

@@ -905,11 +905,6 @@ int	audit_each(const char *jsonl, size_t len,
  * import imports it (api_import.c). */
 int	api_import(struct sreq *r);
 /*
- * Whether v may name an import's file, source, tag or family: 1 to 200
- * bytes of one line, no control character (it is stored and said back).
- */
-int	import_label_ok(const char *v);
-/*
  * The web page's import (POST /import): text pasted, one indicator a line
  * as the list importer reads it, under source_name (tag and family may be
  * NULL), on a thread of its own; once done, page(r, file, rep, bundle,

@@ -2136,19 +2136,20 @@ import_page(struct sreq *r, const char *file,
 	page_end(r);
 }
 
-/* An optional field: NULL when empty, else 1 to 200 bytes of text. */
+/* An optional field: NULL when empty, else one line of plain text. */
 static int
 import_field(struct sreq *r, const char *name, const char **out)
 {
+	struct chousa_err err = { 0 };
+
 	*out = req_form(r, name);
 	if (*out == NULL || **out == '\0') {
 		*out = NULL;
 		return 1;
 	}
-	if (import_label_ok(*out))
+	if (chousa_import_label_check(name, *out, &err) == CHOUSA_OK)
 		return 1;
-	req_error(r, 400, "the %s must be 1 to 200 characters of one line",
-	    name);
+	req_error(r, 400, "%s", err.msg);
 	return 0;
 }
 
