@@ -1267,6 +1267,15 @@ void	storewatch_release(struct storewatch *w);
 int	storewatch_check(struct server *s, struct chousa_buf *why);
 /* A write to the store by the server ended with err (NULL: it worked). */
 void	storewatch_wrote(struct server *s, const struct chousa_err *err);
+/*
+ * A token's change (the API's or the Tokens page's) written with rc, or
+ * not: a store that refused the write (read only, full) marks the health's
+ * store check at once, not at the next minute's write of the uses; a
+ * refusal of the request itself (a name taken, none to revoke, a bad note)
+ * says nothing of the store.
+ */
+void	storewatch_token_wrote(struct server *s, int rc,
+	    const struct chousa_err *err);
 
 struct server {
 	struct chousa_serve_opts	 opts;

@@ -2505,6 +2505,7 @@ h_tokens_create(struct sreq *r)
 	    req_form(r, "allow_from"), req_form(r, "note"), token, &ends,
 	    &err);
 	auth_tokens_changed();
+	storewatch_token_wrote(r->srv, rc, &err);
 	if (rc != CHOUSA_OK)
 		return token_failed(r, &err);
 	chousa_buf_init(&said, 0);
@@ -2537,6 +2538,7 @@ h_tokens_rotate(struct sreq *r)
 	rc = chousa_token_rotate(r->env.st, name, lifetime, grace, token,
 	    &rot, &err);
 	auth_tokens_changed();
+	storewatch_token_wrote(r->srv, rc, &err);
 	if (rc != CHOUSA_OK)
 		return token_failed(r, &err);
 	chousa_buf_init(&said, 0);
@@ -2562,6 +2564,7 @@ tokens_end(struct sreq *r, int readmit)
 	rc = readmit ? chousa_store_token_readmit(r->env.st, name, &err) :
 	    chousa_store_token_revoke(r->env.st, name, &err);
 	auth_tokens_changed();
+	storewatch_token_wrote(r->srv, rc, &err);
 	if (rc != CHOUSA_OK)
 		return token_failed(r, &err);
 	chousa_buf_init(&said, 0);

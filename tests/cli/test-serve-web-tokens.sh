@@ -15,6 +15,9 @@
 #     /tokens?r=ID, which says it (and shows a new token) once: a reload
 #     repeats nothing and shows the token no more; the token is in no
 #     address.
+#  7. A create the store refuses (a trigger stands in for a full disk)
+#     marks the health's store check at once, as the API's does; the next
+#     write that works clears it.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -191,3 +194,14 @@ refute other_session_sees_no_result "$PRG2" other.html
 page bogus "/tokens?r=x&bogus=1"
 code_is tokens_unknown_parameter_400 400 bogus.html
 expect tokens_unknown_parameter_named "bogus" bogus.html
+# ---- 7. the health's store check ----
+sqlite3 "$T/db" "CREATE TRIGGER no_token BEFORE INSERT ON tokens BEGIN SELECT RAISE(ABORT, 'no room for a token'); END;"
+post refused /tokens --data-urlencode name=refused --data-urlencode role=read
+[ "$(cat status)" -ge 500 ] && ok store_refused_create_5xx || not_ok store_refused_create_5xx "HTTP $(cat status)"
+http GET /api/v1/health "$ADMIN"
+expect web_create_failure_marks_health '"check":"store","status":"degraded","detail":"[^"]*the last write failed: [^"]*no room for a token' "$T/body"
+sqlite3 "$T/db" "DROP TRIGGER no_token;"
+post stored /tokens --data-urlencode name=stored --data-urlencode role=read
+code_is store_takes_create_again 200 stored.html
+http GET /api/v1/health "$ADMIN"
+refute web_create_clears_health 'the last write failed' "$T/body"
