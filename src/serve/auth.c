@@ -987,7 +987,8 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 	known = sid != NULL && auth_session_find(s, sid, &r->sess) == 1;
 	/* Another user's session (the browser's user changed): ended. */
 	if (known && strcmp(r->sess.token_hash, hex) != 0) {
-		auth_session_end(s, sid);
+		if (r->method != M_HEAD)
+			auth_session_end(s, sid);
 		known = 0;
 	}
 	groups = chousa_config_get(r->cfg_ref->cfg, "server",
@@ -1017,6 +1018,15 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 		    chousa_role_name(role), &err);
 	r->who.role = role;
 	r->who.via = "proxy";
+	/*
+	 * A HEAD (a monitor, a link's prefetch) sends no page: it makes no
+	 * session, which would sweep the store's and end the user's oldest
+	 * past its cap.  It is answered as the user, without one.
+	 */
+	if (!known && r->method == M_HEAD) {
+		uses_note(s->uses, r->who.token_id, hex, r->peer);
+		return 1;
+	}
 	if (!known) {
 		int rc = auth_session_new(s, &r->who, hex, &r->sess);
 
@@ -1094,7 +1104,8 @@ auth_identify(struct server *s, struct sreq *r, const char **refusal)
 		}
 		/* The proxy no longer names its user (or is passed by). */
 		if (strcmp(r->sess.who.via, "proxy") == 0) {
-			auth_session_end(s, sid);
+			if (r->method != M_HEAD)
+				auth_session_end(s, sid);
 			*refusal = "session of a user the proxy signed in, "
 			    "without the proxy's word for it";
 			return;
@@ -1102,7 +1113,7 @@ auth_identify(struct server *s, struct sreq *r, const char **refusal)
 		/* The token behind it may have been revoked since. */
 		if (!by_hash(s, r, r->sess.token_hash, &r->who, refusal)) {
 			/* Not for the store's fault: a session kept. */
-			if (*refusal != auth_unreadable)
+			if (*refusal != auth_unreadable && r->method != M_HEAD)
 				auth_session_end(s, sid);
 			r->who.role = CHOUSA_ROLE_NONE;
 			return;

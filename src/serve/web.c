@@ -1404,8 +1404,8 @@ finish_report(struct sreq *r)
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
 	if (r->has_session)
 		report_in_app(r, j->inputs[0], back, j->io.offline &&
-		    r->who.role >= CHOUSA_ROLE_INVESTIGATE, r->method ==
-		    M_GET && req_arg(r, "r") != NULL);
+		    r->who.role >= CHOUSA_ROLE_INVESTIGATE, r->method !=
+		    M_POST && req_arg(r, "r") != NULL);
 	r->verdicts = api_verdicts(r->a, j);
 	r->asked = j->asked[0] ? chousa_arena_strdup(r->a, j->asked) : "store";
 	if (r->method == M_POST && report_redirect(r, j->inputs[0], back))
@@ -2374,6 +2374,8 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 /*
  * GET /tokens?r=ID: what a Tokens action said (and the token it made),
  * kept by tokens_done and shown this once: a reload shows the list only.
+ * A HEAD (a link's prefetch, a monitor) sends no page, so takes nothing:
+ * the GET after it still shows the token.
  */
 static int
 h_tokens_page(struct sreq *r)
@@ -2388,8 +2390,9 @@ h_tokens_page(struct sreq *r)
 	if (id == NULL)
 		return tokens_page(r, NULL, NULL);
 	chousa_buf_init(&kept, 1 << 16);
-	if (!r->has_session || !web_result_take(r->sess.id, id, &kept) ||
-	    kept.data == NULL) {
+	if (!r->has_session || !(r->method == M_HEAD ?
+	    web_result_get(r->sess.id, id, &kept) :
+	    web_result_take(r->sess.id, id, &kept)) || kept.data == NULL) {
 		chousa_buf_release(&kept);
 		return tokens_page(r, "That action's result was shown "
 		    "already (a new token is shown once).", NULL);
