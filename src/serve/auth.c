@@ -797,11 +797,34 @@ auth_token(struct server *s, struct sreq *r, const char *tok,
 	return 1;
 }
 
+/*
+ * Over TLS the cookie is Secure, and its __Host- prefix has the browser
+ * take it only Secure, for this host alone and path /: a sibling
+ * subdomain or another port of the host cannot plant or overwrite it (a
+ * sign-in as the attacker, a session fixed).  Over plain http a browser
+ * refuses the prefix, so the name stays bare there; each scheme reads its
+ * own name only.
+ */
+static const char *
+cookie_name(struct sreq *r)
+{
+	return req_is_tls(r) ? "__Host-chousa_session" : "chousa_session";
+}
+
+/* The cookie r's browser sent for its session; NULL: none. */
+static const char *
+session_cookie_value(struct sreq *r)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
+	    cookie_name(r));
+}
+
 const char *
 auth_session_cookie(struct sreq *r, const struct session *sess)
 {
-	return chousa_arena_printf(r->a, "chousa_session=%s; Path=/; "
-	    "HttpOnly; SameSite=Strict; Max-Age=28800%s", sess->id,
+	return chousa_arena_printf(r->a, "%s=%s; Path=/; HttpOnly; "
+	    "SameSite=Strict; Max-Age=%s%s", cookie_name(r),
+	    sess != NULL ? sess->id : "", sess != NULL ? "28800" : "0",
 	    req_is_tls(r) ? "; Secure" : "");
 }
 
@@ -982,8 +1005,7 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 		return 1;
 	}
 	chousa_store_token_proxy_hash(user, hex);
-	sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
-	    "chousa_session");
+	sid = session_cookie_value(r);
 	known = sid != NULL && auth_session_find(s, sid, &r->sess) == 1;
 	/* Another user's session (the browser's user changed): ended. */
 	if (known && strcmp(r->sess.token_hash, hex) != 0) {
@@ -1049,8 +1071,7 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 int
 auth_web_session(struct server *s, struct sreq *r)
 {
-	const char *sid = MHD_lookup_connection_value(r->conn,
-	    MHD_COOKIE_KIND, "chousa_session");
+	const char *sid = session_cookie_value(r);
 	const char *refusal = NULL;
 	struct principal who;
 
@@ -1079,8 +1100,7 @@ auth_identify(struct server *s, struct sreq *r, const char **refusal)
 	if (tok == NULL && r->route != NULL && (r->route->flags & ROUTE_WEB)) {
 		if (proxy_user(s, r, refusal))
 			return;
-		sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
-		    "chousa_session");
+		sid = session_cookie_value(r);
 		/*
 		 * Said on the page a form was sent from (a page's POST is
 		 * answered, not sent to the sign-in form): a person reads it,

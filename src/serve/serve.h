@@ -119,8 +119,10 @@ void	auth_last_use_text(const struct chousa_token *t, char *out,
 /* A token was created or revoked through the server: trust none seen. */
 void	auth_tokens_changed(void);
 /*
- * The session cookie for s: HttpOnly, SameSite=Strict, Secure behind
- * TLS (r's own or a trusted proxy's); NULL when memory runs out.
+ * The Set-Cookie value for session s (NULL: the cookie ended, for a
+ * sign-out): HttpOnly, SameSite=Strict, Path=/; over TLS (r's own or a
+ * trusted proxy's) Secure and named __Host-chousa_session, else
+ * chousa_session; NULL when memory runs out.
  */
 const char *auth_session_cookie(struct sreq *r, const struct session *s);
 /*

@@ -739,11 +739,14 @@ h_login(struct sreq *r)
 static int
 h_logout(struct sreq *r)
 {
+	const char *cookie;
+
 	if (!csrf_ok(r))
 		return 0;
 	auth_session_end(r->srv, r->sess.id);
-	req_header_add(r, "Set-Cookie", "chousa_session=; Path=/; HttpOnly; "
-	    "SameSite=Strict; Max-Age=0");
+	cookie = auth_session_cookie(r, NULL);
+	if (cookie != NULL)
+		req_header_add(r, "Set-Cookie", cookie);
 	req_header_add(r, "Location", "/login");
 	r->status = 303;
 	return 0;

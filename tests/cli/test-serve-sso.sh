@@ -394,7 +394,7 @@ curl -s --cacert px.pem -o /dev/null -w '%{http_code}' "$PX/" > code
 [ "$(cat code)" = 401 ] && ok sso_unsigned_refused_by_proxy || not_ok sso_unsigned_refused_by_proxy "HTTP $(cat code)"
 curl -s --cacert px.pem -b "sso=erin@example.org" -D hx -o sso.html -w '%{http_code}' "$PX/" > code
 [ "$(cat code)" = 200 ] && ok sso_user_signed_in || not_ok sso_user_signed_in "HTTP $(cat code): $(tail -n 3 nginx.err)"
-expect sso_cookie_secure '^Set-Cookie: chousa_session=.*; Secure' hx
+expect sso_cookie_secure '^Set-Cookie: __Host-chousa_session=.*; Secure' hx
 curl -s --cacert px.pem -b "sso=erin@example.org" -H "X-Forwarded-Email: boss@example.org" -o /dev/null -w '%{http_code}' "$PX/tokens" > code
 [ "$(cat code)" = 403 ] && ok sso_client_header_replaced || not_ok sso_client_header_replaced "HTTP $(cat code)"
 curl -s --cacert px.pem -b "sso=erin@example.org; grp=staff,soc-leads" -o /dev/null -w '%{http_code}' "$PX/tokens" > code
