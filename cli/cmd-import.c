@@ -92,6 +92,17 @@ import_one(struct chousa_store *st, const char *source, const char *path,
 	return EXIT_CLEAN;
 }
 
+/* A label the store keeps and the tables show: refused as the server does. */
+static const char *
+label(const struct cli_cmd *self, const char *option, const char *arg)
+{
+	struct chousa_err err = { 0 };
+
+	if (chousa_import_label_check(option, arg, &err) != CHOUSA_OK)
+		cli_usage_error(self, "%s", err.msg);
+	return arg;
+}
+
 static int
 run_import(const struct cli_cmd *self, int argc, char **argv)
 {
@@ -110,13 +121,13 @@ run_import(const struct cli_cmd *self, int argc, char **argv)
 			o.strict = 1;
 			break;
 		case OPT_TAG:
-			o.tag = arg;
+			o.tag = label(self, "--tag", arg);
 			break;
 		case OPT_FAMILY:
-			o.family = arg;
+			o.family = label(self, "--family", arg);
 			break;
 		case OPT_SOURCE_NAME:
-			o.source_name = arg;
+			o.source_name = label(self, "--source-name", arg);
 			break;
 		case OPT_THREADS: {
 			char *end;
@@ -191,7 +202,10 @@ const struct cli_cmd cmd_import = {
 	"says so, and the store keeps what it held.\n\n"
 	"Family labels are mapped to Malpedia ids through the catalogue's "
 	"aliases, so import malpedia first (or at any time: look-ups map "
-	"labels again).\n\n"
+	"labels again).  A tag, family or source name is 1 to 200 bytes of "
+	"one line of plain text, as a token's note: one holding a control "
+	"character (C0 or C1), a line separator or a bidirectional override "
+	"(U+202A-U+202E, U+2066-U+2069) is refused, status 2.\n\n"
 	"With --server URL (and an admin token), each FILE is uploaded to the "
 	"team server and imported into its store, with the same options, "
 	"output and exit status; [server] url alone does not do that.",

@@ -195,6 +195,17 @@ void	chousa_esc_csv(struct chousa_buf *b, const char *s, size_t len);
  * are (the bundle's JSON escaping comes after).
  */
 void	chousa_esc_stix(struct chousa_buf *b, const char *s);
+/*
+ * Whether s (NULL: empty) is one line of plain text for people, shown as
+ * it is in a terminal's table or a page (a token's note, an import's
+ * labels): at most max bytes of UTF-8 without C0 or C1 controls, DEL,
+ * line or paragraph separators (U+2028, U+2029) or bidirectional
+ * overrides and isolates (U+202A-U+202E, U+2066-U+2069), which would make
+ * it read otherwise than it is.  CHOUSA_OK, else CHOUSA_EINVAL with err
+ * naming it what and saying why.
+ */
+int	chousa_text_line_check(const char *what, const char *s, size_t max,
+	    struct chousa_err *err);
 /* Length of the longest valid UTF-8 prefix of s. */
 size_t	chousa_utf8_valid_prefix(const char *s, size_t len);
 

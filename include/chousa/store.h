@@ -468,6 +468,15 @@ int	chousa_store_import_fplist(struct chousa_store *st, const char *path,
 	    const struct chousa_import_opts *opts,
 	    struct chousa_bundle_report *rep, struct chousa_err *err);
 
+#define CHOUSA_IMPORT_LABEL_MAX	200
+/*
+ * Whether label, an import's tag, family, source name or file name, is
+ * 1 to CHOUSA_IMPORT_LABEL_MAX bytes of one line of plain text, as a
+ * token's note is (chousa_text_line_check): it is kept in the store and
+ * shown as it is.  CHOUSA_OK, else CHOUSA_EINVAL with err naming it what.
+ */
+int	chousa_import_label_check(const char *what, const char *label,
+	    struct chousa_err *err);
 /* The importers' names, NULL-terminated; borrowed. */
 const char *const *chousa_importer_names(void);
 /*

@@ -165,6 +165,37 @@ is_control(unsigned cp)
 	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+/* One line's breaks besides \n and \r: U+2028 and U+2029. */
+static int
+is_line_break(unsigned cp)
+{
+	return cp == 0x2028 || cp == 0x2029;
+}
+
+int
+chousa_text_line_check(const char *what, const char *s, size_t max,
+    struct chousa_err *err)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t len = s != NULL ? strlen(s) : 0, i, n;
+	unsigned cp;
+
+	if (len > max)
+		return chousa_errf(err, CHOUSA_EINVAL, "the %s is %zu bytes "
+		    "long: at most %zu", what, len, max);
+	for (i = 0; i < len; i += n) {
+		if ((n = utf8_seq(u + i, len - i, &cp)) == 0)
+			return chousa_errf(err, CHOUSA_EINVAL, "the %s is not "
+			    "UTF-8", what);
+		if (is_control(cp) || is_line_break(cp))
+			return chousa_errf(err, CHOUSA_EINVAL, "the %s holds "
+			    "a control character or a line or direction mark "
+			    "(at byte %zu): it is one line of plain text", what,
+			    i);
+	}
+	return CHOUSA_OK;
+}
+
 static void
 emit_text(struct chousa_buf *b, unsigned cp, const char *p, size_t n)
 {
@@ -223,7 +254,7 @@ emit_json(struct chousa_buf *b, unsigned cp, const char *p, size_t n)
 	 * JSON lines shown in a terminal (tail -f) takes no C1 control for
 	 * a sequence nor a bidi override for a reversal.
 	 */
-	if (is_control(cp) || cp == 0x2028 || cp == 0x2029)
+	if (is_control(cp) || is_line_break(cp))
 		chousa_buf_addf(b, "\\u%04x", cp);
 	else
 		chousa_buf_add(b, p, n);

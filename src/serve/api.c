@@ -929,22 +929,6 @@ ended_for_cli(struct sreq *r, const char *name, int readmitted)
 	return 0;
 }
 
-/*
- * A token's change written, or not: a store that refused the write (read
- * only, full) marks the health's store check at once, not at the next
- * minute's write of the uses; a refusal of the request itself (a name
- * taken, none to revoke) says nothing of the store.
- */
-static void
-token_wrote(struct sreq *r, int rc, const struct chousa_err *err)
-{
-	if (rc == CHOUSA_OK)
-		storewatch_wrote(r->srv, NULL);
-	else if (err->code != CHOUSA_EINVAL && err->code != CHOUSA_ENOTFOUND &&
-	    err->code != CHOUSA_EEXIST)
-		storewatch_wrote(r->srv, err);
-}
-
 static int
 h_tokens_create(struct sreq *r)
 {
@@ -983,7 +967,7 @@ h_tokens_create(struct sreq *r)
 	rc = chousa_token_create(r->env.st, name, rl, lifetime, budget, from,
 	    note, token, &ends, &err);
 	auth_tokens_changed();
-	token_wrote(r, rc, &err);
+	storewatch_token_wrote(r->srv, rc, &err);
 	if (rc == CHOUSA_EEXIST) {
 		/* Bad input, as the CLI says it: not a usage error. */
 		r->exit_status = chousa_exit_for_rc(rc);
@@ -1068,7 +1052,7 @@ h_tokens_rotate(struct sreq *r, const char *name)
 	rc = chousa_token_rotate(r->env.st, name, lifetime, grace, token, &rot,
 	    &err);
 	auth_tokens_changed();
-	token_wrote(r, rc, &err);
+	storewatch_token_wrote(r->srv, rc, &err);
 	if (rc != CHOUSA_OK)
 		return req_error_rc(r, &err, 404);
 	r->status = 201;
@@ -1117,7 +1101,7 @@ tokens_end(struct sreq *r, const char *name, int readmit)
 	rc = readmit ? chousa_store_token_readmit(r->env.st, name, &err) :
 	    chousa_store_token_revoke(r->env.st, name, &err);
 	auth_tokens_changed();
-	token_wrote(r, rc, &err);
+	storewatch_token_wrote(r->srv, rc, &err);
 	if (rc != CHOUSA_OK)
 		return req_error_rc(r, &err, 404);
 	r->exit_status = CHOUSA_EXIT_CLEAN;
@@ -1239,7 +1223,7 @@ h_tokens_post(struct sreq *r)
 		rc = chousa_store_token_set_budget(r->env.st, name, budget,
 		    &err);
 	auth_tokens_changed();
-	token_wrote(r, rc, &err);
+	storewatch_token_wrote(r->srv, rc, &err);
 	if (rc != CHOUSA_OK)
 		return req_error_rc(r, &err, 404);
 	r->exit_status = CHOUSA_EXIT_CLEAN;

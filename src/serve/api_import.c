@@ -335,13 +335,15 @@ static const char *const import_keys[] = {
 	"verbose", "quiet", NULL
 };
 
-/* A value kept in the store or said back: 1 to 200 bytes of text. */
+/* A value kept in the store or said back: one line of plain text. */
 static int
 text_ok(struct sreq *r, const char *key, const char *v)
 {
-	if (v == NULL || import_label_ok(v))
+	struct chousa_err err = { 0 };
+
+	if (v == NULL || chousa_import_label_check(key, v, &err) == CHOUSA_OK)
 		return 1;
-	req_error(r, 400, "'%s' must be 1 to 200 bytes of text", key);
+	req_error(r, 400, "%s", err.msg);
 	return 0;
 }
 
@@ -435,16 +437,6 @@ api_import(struct sreq *r)
 	return 0;
 }
 
-int
-import_label_ok(const char *v)
-{
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)v; *p != '\0'; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return 0;
-	return *v != '\0' && p - (const unsigned char *)v <= 200;
-}
 
 /* ---- the web page's: indicators pasted, or a file ---- */
 
@@ -555,16 +547,14 @@ file_options(struct file_form *ff)
 	if (!importer_known(j->source, &ff->bad))
 		return 0;
 	for (i = 0; i < 3; i++)
-		if (v[i] != NULL && !import_label_ok(v[i])) {
-			chousa_errf(&ff->bad, CHOUSA_EINVAL, "the %s must be 1 "
-			    "to 200 characters of one line", labels[i]);
+		if (v[i] != NULL && chousa_import_label_check(labels[i], v[i],
+		    &ff->bad) != CHOUSA_OK)
 			return 0;
-		}
 	j->opts.source_name = v[0];
 	j->opts.tag = v[1];
 	j->opts.family = v[2];
-	j->name = ff->file[0] != '\0' && import_label_ok(ff->file) ?
-	    ff->file : "upload";
+	j->name = chousa_import_label_check("file name", ff->file, NULL) ==
+	    CHOUSA_OK ? ff->file : "upload";
 	j->opts.file_name = j->name;
 	req_audit_input(ff->r, j->name);
 	return 1;

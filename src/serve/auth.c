@@ -253,25 +253,7 @@ chousa_token_set_allow(struct chousa_store *st, const char *name,
 int
 chousa_token_note_check(const char *note, struct chousa_err *err)
 {
-	const unsigned char *p = (const unsigned char *)note;
-	size_t len = note != NULL ? strlen(note) : 0, i;
-
-	if (len > CHOUSA_TOKEN_NOTE_MAX)
-		return chousa_errf(err, CHOUSA_EINVAL, "the note is %zu bytes "
-		    "long: at most %d", len, CHOUSA_TOKEN_NOTE_MAX);
-	if (len > 0 && chousa_utf8_valid_prefix(note, len) != len)
-		return chousa_errf(err, CHOUSA_EINVAL, "the note is not UTF-8");
-	for (i = 0; i < len; i++) {
-		/* C0 and DEL; C1 (U+0080-U+009F); U+2028-U+202E; U+2066-9. */
-		if (p[i] < 0x20 || p[i] == 0x7f || (p[i] == 0xc2 &&
-		    p[i + 1] < 0xa0) || (p[i] == 0xe2 && p[i + 1] == 0x80 &&
-		    p[i + 2] >= 0xa8 && p[i + 2] <= 0xae) || (p[i] == 0xe2 &&
-		    p[i + 1] == 0x81 && p[i + 2] >= 0xa6 && p[i + 2] <= 0xa9))
-			return chousa_errf(err, CHOUSA_EINVAL, "the note holds "
-			    "a control character or a line or direction mark "
-			    "(at byte %zu): it is one line of plain text", i);
-	}
-	return CHOUSA_OK;
+	return chousa_text_line_check("note", note, CHOUSA_TOKEN_NOTE_MAX, err);
 }
 
 int
@@ -815,11 +797,34 @@ auth_token(struct server *s, struct sreq *r, const char *tok,
 	return 1;
 }
 
+/*
+ * Over TLS the cookie is Secure, and its __Host- prefix has the browser
+ * take it only Secure, for this host alone and path /: a sibling
+ * subdomain or another port of the host cannot plant or overwrite it (a
+ * sign-in as the attacker, a session fixed).  Over plain http a browser
+ * refuses the prefix, so the name stays bare there; each scheme reads its
+ * own name only.
+ */
+static const char *
+cookie_name(struct sreq *r)
+{
+	return req_is_tls(r) ? "__Host-chousa_session" : "chousa_session";
+}
+
+/* The cookie r's browser sent for its session; NULL: none. */
+static const char *
+session_cookie_value(struct sreq *r)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
+	    cookie_name(r));
+}
+
 const char *
 auth_session_cookie(struct sreq *r, const struct session *sess)
 {
-	return chousa_arena_printf(r->a, "chousa_session=%s; Path=/; "
-	    "HttpOnly; SameSite=Strict; Max-Age=28800%s", sess->id,
+	return chousa_arena_printf(r->a, "%s=%s; Path=/; HttpOnly; "
+	    "SameSite=Strict; Max-Age=%s%s", cookie_name(r),
+	    sess != NULL ? sess->id : "", sess != NULL ? "28800" : "0",
 	    req_is_tls(r) ? "; Secure" : "");
 }
 
@@ -1000,12 +1005,12 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 		return 1;
 	}
 	chousa_store_token_proxy_hash(user, hex);
-	sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
-	    "chousa_session");
+	sid = session_cookie_value(r);
 	known = sid != NULL && auth_session_find(s, sid, &r->sess) == 1;
 	/* Another user's session (the browser's user changed): ended. */
 	if (known && strcmp(r->sess.token_hash, hex) != 0) {
-		auth_session_end(s, sid);
+		if (r->method != M_HEAD)
+			auth_session_end(s, sid);
 		known = 0;
 	}
 	groups = chousa_config_get(r->cfg_ref->cfg, "server",
@@ -1035,6 +1040,15 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 		    chousa_role_name(role), &err);
 	r->who.role = role;
 	r->who.via = "proxy";
+	/*
+	 * A HEAD (a monitor, a link's prefetch) sends no page: it makes no
+	 * session, which would sweep the store's and end the user's oldest
+	 * past its cap.  It is answered as the user, without one.
+	 */
+	if (!known && r->method == M_HEAD) {
+		uses_note(s->uses, r->who.token_id, hex, r->peer);
+		return 1;
+	}
 	if (!known) {
 		int rc = auth_session_new(s, &r->who, hex, &r->sess);
 
@@ -1057,8 +1071,7 @@ proxy_user(struct server *s, struct sreq *r, const char **refusal)
 int
 auth_web_session(struct server *s, struct sreq *r)
 {
-	const char *sid = MHD_lookup_connection_value(r->conn,
-	    MHD_COOKIE_KIND, "chousa_session");
+	const char *sid = session_cookie_value(r);
 	const char *refusal = NULL;
 	struct principal who;
 
@@ -1087,8 +1100,7 @@ auth_identify(struct server *s, struct sreq *r, const char **refusal)
 	if (tok == NULL && r->route != NULL && (r->route->flags & ROUTE_WEB)) {
 		if (proxy_user(s, r, refusal))
 			return;
-		sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
-		    "chousa_session");
+		sid = session_cookie_value(r);
 		/*
 		 * Said on the page a form was sent from (a page's POST is
 		 * answered, not sent to the sign-in form): a person reads it,
@@ -1112,7 +1124,8 @@ auth_identify(struct server *s, struct sreq *r, const char **refusal)
 		}
 		/* The proxy no longer names its user (or is passed by). */
 		if (strcmp(r->sess.who.via, "proxy") == 0) {
-			auth_session_end(s, sid);
+			if (r->method != M_HEAD)
+				auth_session_end(s, sid);
 			*refusal = "session of a user the proxy signed in, "
 			    "without the proxy's word for it";
 			return;
@@ -1120,7 +1133,7 @@ auth_identify(struct server *s, struct sreq *r, const char **refusal)
 		/* The token behind it may have been revoked since. */
 		if (!by_hash(s, r, r->sess.token_hash, &r->who, refusal)) {
 			/* Not for the store's fault: a session kept. */
-			if (*refusal != auth_unreadable)
+			if (*refusal != auth_unreadable && r->method != M_HEAD)
 				auth_session_end(s, sid);
 			r->who.role = CHOUSA_ROLE_NONE;
 			return;

@@ -119,8 +119,10 @@ void	auth_last_use_text(const struct chousa_token *t, char *out,
 /* A token was created or revoked through the server: trust none seen. */
 void	auth_tokens_changed(void);
 /*
- * The session cookie for s: HttpOnly, SameSite=Strict, Secure behind
- * TLS (r's own or a trusted proxy's); NULL when memory runs out.
+ * The Set-Cookie value for session s (NULL: the cookie ended, for a
+ * sign-out): HttpOnly, SameSite=Strict, Path=/; over TLS (r's own or a
+ * trusted proxy's) Secure and named __Host-chousa_session, else
+ * chousa_session; NULL when memory runs out.
  */
 const char *auth_session_cookie(struct sreq *r, const struct session *s);
 /*
@@ -913,11 +915,6 @@ int	audit_each(const char *jsonl, size_t len,
  * import imports it (api_import.c). */
 int	api_import(struct sreq *r);
 /*
- * Whether v may name an import's file, source, tag or family: 1 to 200
- * bytes of one line, no control character (it is stored and said back).
- */
-int	import_label_ok(const char *v);
-/*
  * The web page's import (POST /import): text pasted, one indicator a line
  * as the list importer reads it, under source_name (tag and family may be
  * NULL), on a thread of its own; once done, page(r, file, rep, bundle,
@@ -1280,6 +1277,15 @@ void	storewatch_release(struct storewatch *w);
 int	storewatch_check(struct server *s, struct chousa_buf *why);
 /* A write to the store by the server ended with err (NULL: it worked). */
 void	storewatch_wrote(struct server *s, const struct chousa_err *err);
+/*
+ * A token's change (the API's or the Tokens page's) written with rc, or
+ * not: a store that refused the write (read only, full) marks the health's
+ * store check at once, not at the next minute's write of the uses; a
+ * refusal of the request itself (a name taken, none to revoke, a bad note)
+ * says nothing of the store.
+ */
+void	storewatch_token_wrote(struct server *s, int rc,
+	    const struct chousa_err *err);
 
 struct server {
 	struct chousa_serve_opts	 opts;

@@ -57,6 +57,16 @@ storewatch_wrote(struct server *s, const struct chousa_err *err)
 	pthread_mutex_unlock(&w->lock);
 }
 
+void
+storewatch_token_wrote(struct server *s, int rc, const struct chousa_err *err)
+{
+	if (rc == CHOUSA_OK)
+		storewatch_wrote(s, NULL);
+	else if (err->code != CHOUSA_EINVAL && err->code != CHOUSA_ENOTFOUND &&
+	    err->code != CHOUSA_EEXIST)
+		storewatch_wrote(s, err);
+}
+
 /*
  * The directory that holds path, allocated (path may be as long as the
  * system takes: nothing here is cut); NULL when out of memory.

@@ -739,11 +739,14 @@ h_login(struct sreq *r)
 static int
 h_logout(struct sreq *r)
 {
+	const char *cookie;
+
 	if (!csrf_ok(r))
 		return 0;
 	auth_session_end(r->srv, r->sess.id);
-	req_header_add(r, "Set-Cookie", "chousa_session=; Path=/; HttpOnly; "
-	    "SameSite=Strict; Max-Age=0");
+	cookie = auth_session_cookie(r, NULL);
+	if (cookie != NULL)
+		req_header_add(r, "Set-Cookie", cookie);
 	req_header_add(r, "Location", "/login");
 	r->status = 303;
 	return 0;
@@ -1404,8 +1407,8 @@ finish_report(struct sreq *r)
 	chousa_buf_init(&j->out, SERVE_MAX_OUTPUT);
 	if (r->has_session)
 		report_in_app(r, j->inputs[0], back, j->io.offline &&
-		    r->who.role >= CHOUSA_ROLE_INVESTIGATE, r->method ==
-		    M_GET && req_arg(r, "r") != NULL);
+		    r->who.role >= CHOUSA_ROLE_INVESTIGATE, r->method !=
+		    M_POST && req_arg(r, "r") != NULL);
 	r->verdicts = api_verdicts(r->a, j);
 	r->asked = j->asked[0] ? chousa_arena_strdup(r->a, j->asked) : "store";
 	if (r->method == M_POST && report_redirect(r, j->inputs[0], back))
@@ -2136,19 +2139,20 @@ import_page(struct sreq *r, const char *file,
 	page_end(r);
 }
 
-/* An optional field: NULL when empty, else 1 to 200 bytes of text. */
+/* An optional field: NULL when empty, else one line of plain text. */
 static int
 import_field(struct sreq *r, const char *name, const char **out)
 {
+	struct chousa_err err = { 0 };
+
 	*out = req_form(r, name);
 	if (*out == NULL || **out == '\0') {
 		*out = NULL;
 		return 1;
 	}
-	if (import_label_ok(*out))
+	if (chousa_import_label_check(name, *out, &err) == CHOUSA_OK)
 		return 1;
-	req_error(r, 400, "the %s must be 1 to 200 characters of one line",
-	    name);
+	req_error(r, 400, "%s", err.msg);
 	return 0;
 }
 
@@ -2373,6 +2377,8 @@ tokens_page(struct sreq *r, const char *said, const char *token)
 /*
  * GET /tokens?r=ID: what a Tokens action said (and the token it made),
  * kept by tokens_done and shown this once: a reload shows the list only.
+ * A HEAD (a link's prefetch, a monitor) sends no page, so takes nothing:
+ * the GET after it still shows the token.
  */
 static int
 h_tokens_page(struct sreq *r)
@@ -2387,8 +2393,9 @@ h_tokens_page(struct sreq *r)
 	if (id == NULL)
 		return tokens_page(r, NULL, NULL);
 	chousa_buf_init(&kept, 1 << 16);
-	if (!r->has_session || !web_result_take(r->sess.id, id, &kept) ||
-	    kept.data == NULL) {
+	if (!r->has_session || !(r->method == M_HEAD ?
+	    web_result_get(r->sess.id, id, &kept) :
+	    web_result_take(r->sess.id, id, &kept)) || kept.data == NULL) {
 		chousa_buf_release(&kept);
 		return tokens_page(r, "That action's result was shown "
 		    "already (a new token is shown once).", NULL);
@@ -2504,6 +2511,7 @@ h_tokens_create(struct sreq *r)
 	    req_form(r, "allow_from"), req_form(r, "note"), token, &ends,
 	    &err);
 	auth_tokens_changed();
+	storewatch_token_wrote(r->srv, rc, &err);
 	if (rc != CHOUSA_OK)
 		return token_failed(r, &err);
 	chousa_buf_init(&said, 0);
@@ -2536,6 +2544,7 @@ h_tokens_rotate(struct sreq *r)
 	rc = chousa_token_rotate(r->env.st, name, lifetime, grace, token,
 	    &rot, &err);
 	auth_tokens_changed();
+	storewatch_token_wrote(r->srv, rc, &err);
 	if (rc != CHOUSA_OK)
 		return token_failed(r, &err);
 	chousa_buf_init(&said, 0);
@@ -2561,6 +2570,7 @@ tokens_end(struct sreq *r, int readmit)
 	rc = readmit ? chousa_store_token_readmit(r->env.st, name, &err) :
 	    chousa_store_token_revoke(r->env.st, name, &err);
 	auth_tokens_changed();
+	storewatch_token_wrote(r->srv, rc, &err);
 	if (rc != CHOUSA_OK)
 		return token_failed(r, &err);
 	chousa_buf_init(&said, 0);

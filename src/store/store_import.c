@@ -716,6 +716,17 @@ imp_put_benign(struct imp *imp, const char *list, const char *kind,
 
 /* ---- the import ---- */
 
+int
+chousa_import_label_check(const char *what, const char *label,
+    struct chousa_err *err)
+{
+	if (label == NULL || *label == '\0')
+		return chousa_errf(err, CHOUSA_EINVAL, "the %s is empty: 1 to "
+		    "%d bytes of one line", what, CHOUSA_IMPORT_LABEL_MAX);
+	return chousa_text_line_check(what, label, CHOUSA_IMPORT_LABEL_MAX,
+	    err);
+}
+
 const char *const *
 chousa_importer_names(void)
 {

@@ -145,6 +145,16 @@ check urlhaus_emotet_tag 0 "$CHOUSA" import urlhaus "$F/urlhaus-emotet.csv"
 check list_import 0 "$CHOUSA" import list --tag case7 --family QBot \
 	--source-name case7 "$F/../feeds/README.md"
 expect list_uses_source_name "^case7: " "$T/err"
+# Labels the store keeps and tables show: one line of plain text, as a
+# token's note.  A C1 control or a bidi override is a usage error (2),
+# nothing imported.
+before=$(count "SELECT count(*) FROM indicators")
+check label_c1_refused 2 "$CHOUSA" import list --source-name "$(printf 'case\302\2158')" "$F/../feeds/README.md"
+expect label_c1_said "the --source-name holds a control character or a line or direction mark \(at byte 4\)" "$T/err"
+check label_bidi_tag_refused 2 "$CHOUSA" import list --tag "$(printf 'a\342\200\256b')" "$F/../feeds/README.md"
+check label_isolate_family_refused 2 "$CHOUSA" import list --family "$(printf 'Q\342\201\246Bot')" "$F/../feeds/README.md"
+[ "$(count "SELECT count(*) FROM indicators")" = "$before" ] && ok label_refused_imports_nothing ||
+	not_ok label_refused_imports_nothing "$before then $(count "SELECT count(*) FROM indicators")"
 
 # auto detection, every format.
 for f in "$F"/*.json "$F"/threatfox.csv "$F"/urlhaus-2019.csv; do

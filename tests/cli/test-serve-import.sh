@@ -139,6 +139,14 @@ upload badname "source=list&name=a%1b%5d0%3bpwned%07" more.txt
 status_of import_control_in_name_400 400 badname
 upload longtag "source=list&tag=$(printf '%0300d' 0)" more.txt
 status_of import_long_tag_400 400 longtag
+# C1 controls and bidi overrides, refused as a token's note refuses them.
+upload c1name "source=list&source_name=case%C2%858" more.txt
+status_of import_c1_in_source_name_400 400 c1name
+expect import_c1_said "the source_name holds a control character or a line or direction mark \(at byte 4\)" "$T/up.c1name"
+upload bidi "source=list&tag=a%E2%80%AEb" more.txt
+status_of import_bidi_in_tag_400 400 bidi
+upload isolate "source=list&family=Q%E2%81%A6Bot" more.txt
+status_of import_isolate_in_family_400 400 isolate
 upload badformat "source=list&format=xml" more.txt
 status_of import_bad_format_400 400 badformat
 upload wrongfmt "source=urlhaus&name=wrong.csv" wrong.csv
@@ -227,6 +235,9 @@ web_import wempty --data-urlencode "source_name=webcase" --data-urlencode "indic
 [ "$(cat "$T/wstatus")" = 400 ] && ok web_import_needs_indicators || not_ok web_import_needs_indicators "HTTP $(cat "$T/wstatus")"
 web_import wctl --data-urlencode "source_name=$(printf 'web\033[31mcase')" --data-urlencode "indicators=198.51.100.63"
 [ "$(cat "$T/wstatus")" = 400 ] && ok web_import_control_in_name_400 || not_ok web_import_control_in_name_400 "HTTP $(cat "$T/wstatus")"
+web_import wbidi --data-urlencode "source_name=$(printf 'web\342\200\256esac')" --data-urlencode "indicators=198.51.100.63"
+[ "$(cat "$T/wstatus")" = 400 ] && ok web_import_bidi_in_name_400 || not_ok web_import_bidi_in_name_400 "HTTP $(cat "$T/wstatus")"
+expect web_import_bidi_said "the source_name holds a control character or a line or direction mark" "$T/wbidi.html"
 curl -s -b "$T/jar" -H "Origin: $URL" -o /dev/null -w '%{http_code}' --data-urlencode "source_name=x" \
     --data-urlencode "indicators=198.51.100.64" "$URL/import" > "$T/wstatus"
 [ "$(cat "$T/wstatus")" = 403 ] && ok web_import_without_csrf_403 || not_ok web_import_without_csrf_403 "HTTP $(cat "$T/wstatus")"
@@ -293,6 +304,8 @@ web_file wfsrc -F source=nosuch -F "file=@half.txt"
 status_is web_file_unknown_source_400 400 wfsrc
 web_file wfctl -F "tag=$(printf 'a\033[31mb')" -F "file=@half.txt"
 status_is web_file_control_in_tag_400 400 wfctl
+web_file wfc1 -F "family=$(printf 'a\302\233b')" -F "file=@half.txt"
+status_is web_file_c1_in_family_400 400 wfc1
 web_file wflate -F "file=@half.txt" -F source_name=late
 status_is web_file_option_after_file_400 400 wflate
 head -c 3100000 /dev/zero | tr '\0' 'a' > toobig.txt

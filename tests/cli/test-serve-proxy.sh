@@ -9,8 +9,8 @@
 #     127.0.0.2, the proxy 127.0.0.1), with the proxy's beside it; an
 #     X-Forwarded-For the client sent itself is not believed.
 #  3. The web page: its forms pass through (the Host with its port), and
-#     the session cookie is Secure and HSTS sent, the proxy having taken
-#     the TLS.
+#     the session cookie is Secure and __Host- prefixed (the bare name not
+#     taken) and HSTS sent, the proxy having taken the TLS.
 #  4. Straight to the server, from an address that is not a trusted
 #     proxy, the headers are ignored; and by default they always are.
 #  5. Behind proxies, the limit of connections per address applies only
@@ -121,7 +121,7 @@ import_left proxied_client_left big.txt lead
 # ---- 3. the web page through the proxy ----
 px -c jar -D login.h -o /dev/null -H "Origin: $PX" \
     --data-urlencode "token=$READ" "$PX/login"
-expect session_cookie_secure_behind_tls_proxy '^Set-Cookie: chousa_session=.*; Secure' login.h
+expect session_cookie_secure_behind_tls_proxy '^Set-Cookie: __Host-chousa_session=[^;]+; Path=/; .*; Secure' login.h
 expect hsts_behind_tls_proxy '^Strict-Transport-Security: max-age=31536000' login.h
 px -b jar -o home.html "$PX/"
 csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' home.html | head -n 1)
@@ -131,6 +131,10 @@ px -L -b jar -H "Origin: $PX" -o triage.html -w '%{http_code}' \
     "$PX/triage" > code
 [ "$(cat code)" = 200 ] && ok web_form_through_proxy || not_ok web_form_through_proxy "HTTP $(cat code): $(head -c 300 triage.html)"
 expect web_form_answer 'dnautik' triage.html
+# The bare name is plain http's: through the TLS proxy it is not taken.
+SID=$(awk '$6 ~ /chousa_session$/ { print $7 }' jar)
+px -b "chousa_session=$SID" -o /dev/null -w '%{http_code}' "$PX/" > code
+[ "$(cat code)" = 303 ] && ok bare_cookie_not_taken_behind_tls_proxy || not_ok bare_cookie_not_taken_behind_tls_proxy "HTTP $(cat code)"
 
 # ---- 4. not from a trusted proxy: the headers are ignored ----
 curl -s --interface 127.0.0.2 -H "Authorization: Bearer $READ" \

@@ -102,6 +102,11 @@ expect same_cookie_has_the_bar 'action="/logout"' kept.page
 	not_ok report_link_after_restart_200 "$(head -c 200 kept.page)"
 expect report_link_says_no_longer_kept 'id="report-gone">The online report this link named is no longer kept' kept.page
 expect report_link_offers_to_run_again 'id="report-online"' kept.page
+# A HEAD of the link is answered as its GET: the note counted in.
+glen=$(curl -s -b kept -o /dev/null -w '%{size_download}' "$URL$REPORT")
+hlen=$(curl -s -b kept -I "$URL$REPORT" | tr -d '\r' | sed -n 's/^Content-Length: //Ip')
+[ "$glen" = "$hlen" ] && ok report_link_head_as_get ||
+	not_ok report_link_head_as_get "GET sends $glen bytes, HEAD says $hlen"
 get kept "$TRIAGE" > /dev/null
 expect triage_link_says_no_longer_kept 'This triage table is no longer kept' kept.page
 

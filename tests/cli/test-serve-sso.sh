@@ -5,7 +5,7 @@
 #     page, a session cookie (once), the user's own token row made on first
 #     sight (named as the user, noted), audited as the user, via "proxy".
 #     The session's CSRF token serves a form.  The role: proxy_user_role,
-#     admin for proxy_admins.
+#     admin for proxy_admins.  A HEAD makes no session and ends none.
 #  2. Another user in the same browser: a session of its own, the first
 #     ended; the session without the proxy's header is refused.  A user
 #     name chousa cannot take, and a revoked user, are refused (403, not
@@ -81,6 +81,18 @@ as boss@example.org -o tok.html -w '%{http_code}' "$URL/tokens" > code
 	not_ok proxy_admin_listed "HTTP $(cat code)"
 as lead@example.org -o /dev/null -w '%{http_code}' "$URL/tokens" > code
 [ "$(cat code)" = 200 ] && ok proxy_admins_any_case || not_ok proxy_admins_any_case "HTTP $(cat code)"
+# A HEAD (a monitor, a link's prefetch) sends no page: it makes no
+# session (which would sweep the store's and end the oldest past the cap),
+# nor ends one that is another user's.
+n0=$(sqlite3 "$T/db" "SELECT count(*) FROM sessions")
+as alice@example.org -I -D hhead -o /dev/null -w '%{http_code}' "$URL/" > code
+[ "$(cat code)" = 200 ] && ok proxy_head_200 || not_ok proxy_head_200 "HTTP $(cat code)"
+refute proxy_head_no_cookie '^Set-Cookie' hhead
+as lead@example.org -I -b jar -o /dev/null "$URL/"
+n1=$(sqlite3 "$T/db" "SELECT count(*) FROM sessions")
+[ "$n0" = "$n1" ] && ok proxy_head_makes_no_session || not_ok proxy_head_makes_no_session "$n0 sessions, then $n1"
+as alice@example.org -b jar -D hafter -o /dev/null "$URL/"
+refute proxy_head_ends_no_session '^Set-Cookie' hafter
 
 # ---- 2. another user, refusals ----
 as carol@example.org -b jar -c jar -D h3 -o home3.html -w '%{http_code}' "$URL/" > code
@@ -382,7 +394,7 @@ curl -s --cacert px.pem -o /dev/null -w '%{http_code}' "$PX/" > code
 [ "$(cat code)" = 401 ] && ok sso_unsigned_refused_by_proxy || not_ok sso_unsigned_refused_by_proxy "HTTP $(cat code)"
 curl -s --cacert px.pem -b "sso=erin@example.org" -D hx -o sso.html -w '%{http_code}' "$PX/" > code
 [ "$(cat code)" = 200 ] && ok sso_user_signed_in || not_ok sso_user_signed_in "HTTP $(cat code): $(tail -n 3 nginx.err)"
-expect sso_cookie_secure '^Set-Cookie: chousa_session=.*; Secure' hx
+expect sso_cookie_secure '^Set-Cookie: __Host-chousa_session=.*; Secure' hx
 curl -s --cacert px.pem -b "sso=erin@example.org" -H "X-Forwarded-Email: boss@example.org" -o /dev/null -w '%{http_code}' "$PX/tokens" > code
 [ "$(cat code)" = 403 ] && ok sso_client_header_replaced || not_ok sso_client_header_replaced "HTTP $(cat code)"
 curl -s --cacert px.pem -b "sso=erin@example.org; grp=staff,soc-leads" -o /dev/null -w '%{http_code}' "$PX/tokens" > code

@@ -103,6 +103,22 @@ expect client_unknown_ca_says_how "cannot reach the server 'https://127\.0\.0\.1
 printf '[http]\nca_file = %s/root.pem\n' "$T" > client.conf
 CHOUSA_SERVER_KEY=$TOKEN check client_with_ca_file 1 env CHOUSA_CONFIG="$T/client.conf" "$CHOUSA" --server "https://127.0.0.1:$PORT" lookup www.dnautik.com
 expect client_with_ca_file_answers '^domain www\.dnautik\.com: [0-9]+ records, malicious' "$T/out"
+# The web session over TLS: its cookie __Host- prefixed (Secure, Path=/,
+# no Domain), so another port or a sibling subdomain cannot plant it; the
+# bare name, which plain http sets, is not taken here.
+TU="https://127.0.0.1:$PORT"
+tcurl() { curl -s --cacert root.pem "$@"; }
+tcurl -D tlslogin.h -o /dev/null -H "Origin: $TU" --data-urlencode "token=$TOKEN" "$TU/login"
+expect tls_cookie_host_prefixed '^Set-Cookie: __Host-chousa_session=[^;]+; Path=/; HttpOnly; SameSite=Strict; Max-Age=28800; Secure' tlslogin.h
+refute tls_cookie_no_domain '^Set-Cookie: .*Domain=' tlslogin.h
+SID=$(tr -d '\r' < tlslogin.h | sed -n 's/^Set-Cookie: [_A-Za-z-]*chousa_session=\([^;]*\);.*/\1/p')
+tcurl -b "__Host-chousa_session=$SID" -o tlshome.html -w '%{http_code}' "$TU/" > code
+[ "$(cat code)" = 200 ] && ok tls_cookie_signs_in || not_ok tls_cookie_signs_in "HTTP $(cat code)"
+tcurl -b "chousa_session=$SID" -o /dev/null -w '%{http_code}' "$TU/" > code
+[ "$(cat code)" = 303 ] && ok tls_bare_cookie_not_taken || not_ok tls_bare_cookie_not_taken "HTTP $(cat code)"
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' tlshome.html | head -n 1)
+tcurl -b "__Host-chousa_session=$SID" -H "Origin: $TU" -D tlsout.h -o /dev/null --data-urlencode "csrf=$csrf" "$TU/logout"
+expect tls_sign_out_ends_the_cookie '^Set-Cookie: __Host-chousa_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure' tlsout.h
 
 # The client: trusts the root only, keeps one connection across the renewal.
 cat > client.py <<'PY'

@@ -14,7 +14,11 @@
 #  6. Post/Redirect/Get: an action is answered with a 303 to GET
 #     /tokens?r=ID, which says it (and shows a new token) once: a reload
 #     repeats nothing and shows the token no more; the token is in no
-#     address.
+#     address.  A HEAD of it (a link's prefetch, a monitor) takes nothing:
+#     the GET after it still shows the token.
+#  7. A create the store refuses (a trigger stands in for a full disk)
+#     marks the health's store check at once, as the API's does; the next
+#     write that works clears it.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -191,3 +195,27 @@ refute other_session_sees_no_result "$PRG2" other.html
 page bogus "/tokens?r=x&bogus=1"
 code_is tokens_unknown_parameter_400 400 bogus.html
 expect tokens_unknown_parameter_named "bogus" bogus.html
+# A HEAD sends no page: the token is still there for the GET.
+curl -s -b jar -H "Origin: $URL" -D head.h -o /dev/null --data-urlencode "csrf=$csrf" \
+    --data-urlencode name=prghead --data-urlencode role=read "$URL/tokens"
+TO=$(tr -d '\r' < head.h | sed -n 's/^Location: //Ip')
+curl -s -b jar -I -o headed.h -w '%{http_code}' "$URL$TO" > status
+code_is head_of_result_200 200 headed.h
+page afterhead "$TO"
+HEADED=$(shown afterhead.html)
+case $HEADED in chousa_*) ok head_takes_no_new_token ;; *) not_ok head_takes_no_new_token "$(head -c 300 afterhead.html)" ;; esac
+works head_kept_token_works "$HEADED" 200
+page afterhead2 "$TO"
+refute get_after_head_still_once "$HEADED" afterhead2.html
+
+# ---- 7. the health's store check ----
+sqlite3 "$T/db" "CREATE TRIGGER no_token BEFORE INSERT ON tokens BEGIN SELECT RAISE(ABORT, 'no room for a token'); END;"
+post refused /tokens --data-urlencode name=refused --data-urlencode role=read
+[ "$(cat status)" -ge 500 ] && ok store_refused_create_5xx || not_ok store_refused_create_5xx "HTTP $(cat status)"
+http GET /api/v1/health "$ADMIN"
+expect web_create_failure_marks_health '"check":"store","status":"degraded","detail":"[^"]*the last write failed: [^"]*no room for a token' "$T/body"
+sqlite3 "$T/db" "DROP TRIGGER no_token;"
+post stored /tokens --data-urlencode name=stored --data-urlencode role=read
+code_is store_takes_create_again 200 stored.html
+http GET /api/v1/health "$ADMIN"
+refute web_create_clears_health 'the last write failed' "$T/body"
