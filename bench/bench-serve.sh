@@ -180,6 +180,13 @@ mix() {
 	wrk -t 1 -c "$CONNS" -d "${1}s" --timeout 10s -s "$W/investigate$2.lua" "$URL" > "$W/wrk-investigate$2.out" 2>&1
 	wait $w1
 }
+# results KIND SUFFIX VAR: the RESULT line of $W/wrk-KIND$SUFFIX.out as
+# VAR_n (requests), VAR_err (socket errors), VAR_st (non-2xx), VAR_p50,
+# VAR_p99, VAR_max (ms).
+results() {
+	set -- "$3" $(grep '^RESULT' "$W/wrk-$1$2.out")
+	eval "$1_n=$3 $1_err=$4 $1_st=$5 $1_p50=$6 $1_p99=$7 $1_max=$8"
+}
 mix_from=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 mix "$SECS" ""
 # How many of its investigations were answered from the answers kept.
@@ -194,10 +201,8 @@ rss=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$srv/status")
 # RSS counts the store's pages once for each HTTP thread's SQLite mapping
 # of it; PSS shares them out, so it is what the server really holds.
 pss=$(awk '/^Pss:/ {printf "%.0f", $2 / 1024}' "/proc/$srv/smaps_rollup" 2>/dev/null || echo "?")
-set -- $(grep '^RESULT' "$W/wrk-lookup.out")
-l_n=$2 l_err=$3 l_st=$4 l_p50=$5 l_p99=$6 l_max=$7
-set -- $(grep '^RESULT' "$W/wrk-investigate.out")
-i_n=$2 i_err=$3 i_st=$4 i_p50=$5 i_p99=$6 i_max=$7
+results lookup "" l
+results investigate "" i
 # The server's own time for each request of the mix, from its audit log
 # (duration_ms: from the request's headers read to its answer's last byte
 # sent), over the lines the log's rotation kept: what wrk sees beyond it
@@ -250,10 +255,8 @@ local_ms=$(med "$CHOUSA" lookup "$q")
 remote_ms=$(CHOUSA_SERVER_KEY="$TOKEN" med "$CHOUSA" --server "$URL" lookup "$q")
 # The same 200 connections below saturation: each paced.
 mix "$PACED_SECS" -paced
-set -- $(grep '^RESULT' "$W/wrk-lookup-paced.out")
-pl_n=$2 pl_err=$3 pl_st=$4 pl_p50=$5 pl_p99=$6 pl_max=$7
-set -- $(grep '^RESULT' "$W/wrk-investigate-paced.out")
-pi_n=$2 pi_err=$3 pi_st=$4 pi_p50=$5 pi_p99=$6 pi_max=$7
+results lookup "-paced" pl
+results investigate "-paced" pi
 # The saturated mix again with no answer kept ([server] answer_cache = 0,
 # put in force by a SIGHUP): every investigation runs, as when each asks
 # about an indicator nobody asked in the last minute.
@@ -265,10 +268,8 @@ while [ "$(grep -c 'the config read again' "$W/serve.log" || true)" = "$n" ] && 
 cp "$W/lookup.lua" "$W/lookup-run.lua"
 cp "$W/investigate.lua" "$W/investigate-run.lua"
 mix "$SECS" -run
-set -- $(grep '^RESULT' "$W/wrk-lookup-run.out")
-rl_n=$2 rl_err=$3 rl_st=$4 rl_p50=$5 rl_p99=$6 rl_max=$7
-set -- $(grep '^RESULT' "$W/wrk-investigate-run.out")
-ri_n=$2 ri_err=$3 ri_st=$4 ri_p50=$5 ri_p99=$6 ri_max=$7
+results lookup "-run" rl
+results investigate "-run" ri
 printf '[server]\nrate = 0\n' > "$CHOUSA_CONFIG"
 # A Prometheus scrape of the server, and a backup of its store while it
 # serves, against SQLite's own .backup (the peer) and cp (the floor).
