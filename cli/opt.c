@@ -928,9 +928,10 @@ cli_help(const struct cli_cmd *cmd, FILE *fp)
 		help_opts(fp, main_opts);
 		fprintf(fp, "\nExit status:\n");
 		for (i = 0; cli_exit_statuses[i].meaning != NULL; i++) {
-			char line[256];
+			/* Whole, however long the meaning grows. */
+			char line[512];
 
-			snprintf(line, sizeof(line), "%3d  %s",
+			snprintf(line, sizeof(line), "%3d  %.500s",
 			    cli_exit_statuses[i].status,
 			    cli_exit_statuses[i].meaning);
 			wrap(fp, line, 2, 79);
