@@ -15,9 +15,13 @@ FORMULA='@SUM(1+1)*cmd|" /C calc"!A0'
 "$CHOUSA" -q import malwarebazaar "$H/malwarebazaar.csv" >> "$T/imp" 2>&1
 "$CHOUSA" -q import malpedia "$H/malpedia.json" >> "$T/imp" 2>&1
 printf 'hostile-list.example.org\n198.51.100.77\n' > "$T/list.txt"
+# A label the user gives is one line of plain text: a control sequence in
+# it is refused (2), nothing imported; markup and formulas are text.
+check hostile_label_controls_refused 2 "$CHOUSA" -q import list \
+    --source-name "$(printf 'evil\033]0;x\007src')" "$T/list.txt"
 "$CHOUSA" -q import list --family "$FORMULA" \
-    --tag "$(printf '<script>alert(1)</script>\033[31m')" \
-    --source-name "$(printf 'evil\033]0;x\007src')" "$T/list.txt" >> "$T/imp" 2>&1
+    --tag '<script>alert(1)</script>' \
+    --source-name 'evil"src<b>' "$T/list.txt" >> "$T/imp" 2>&1
 n=$("$CHOUSA" db stats --json 2>/dev/null | python3 -c \
     'import json,sys; print(json.load(sys.stdin)["indicators"])' 2>/dev/null)
 if [ -n "$n" ] && [ "$n" -gt 0 ]; then ok "hostile_store_imports ($n indicators)"; else

@@ -404,9 +404,13 @@ n=$(wc -l < "$T/audit.log" 2> /dev/null | tr -d " ")
 # control bytes and invalid UTF-8 (a stray byte, an overlong, a surrogate)
 # come out as valid JSON, in the MCP result (over HTTP and stdio) and in
 # the audit line.
-HOSTILE=$(printf 'q"b\\c\001\033\377\300\200\355\240\200<x>')
-printf 'hostile-json.example.org\n' > "$T/hostile.txt"
-"$CHOUSA" -q import list --tag "$HOSTILE" "$T/hostile.txt" > /dev/null 2>&1
+# The feed string is a URLhaus tag (a user's own --tag is refused with a
+# control in it, test-robust-hostile).
+HOSTILE=$(printf 'q""b\\c\001\033\377\300\200\355\240\200<x>')
+{ printf '# id,dateadded,url,url_status,last_online,threat,tags,urlhaus_link,reporter\n'
+  printf '"9000009","2026-08-18 16:17:08","http://hostile-json.example.org/","online","2026-08-18 16:17:08","malware_download","%s","https://urlhaus.abuse.ch/url/9000009/","r"\n' "$HOSTILE"
+} > "$T/hostile.csv"
+"$CHOUSA" -q import urlhaus "$T/hostile.csv" > /dev/null 2>&1
 : > "$T/audit.log"
 serve_start || not_ok third_server_starts "$(head -c 300 "$T/serve.log")"
 for v in 1 yes TRUE On; do
