@@ -11,7 +11,7 @@
  * so that a commit by any process moves it), under the same config (a
  * SIGHUP's new one is another generation), and for KEPT_SECONDS at most,
  * so that what an answer says of age (a stale feed) is never older than
- * that.  The key is the request as sent (its role, content type and body)
+ * that.  The key is the request as sent (its role and JSON body)
  * and nothing else: a kept answer is only ever the answer to the same
  * bytes.  A hash table of chains; past [server] answer_cache bytes in
  * all, or KEPT_MAX answers, every answer is forgotten at once, which is
