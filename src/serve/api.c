@@ -594,6 +594,12 @@ answered_as_kept(struct sreq *r, const struct kept_meta *meta)
 }
 
 /*
+ * A body longer than a question of one indicator with its options: its
+ * bytes as a key would only crowd the answers out (megabytes of padding).
+ */
+#define KEPT_BODY_MAX	16384
+
+/*
  * An offline investigation asked again by the same bytes: its answer as
  * kept (kept.c), when it still holds; 1 when r is answered.  Only a POST's
  * JSON body, which then holds every option (a query beside it is
@@ -608,7 +614,8 @@ answer_kept(struct sreq *r, struct invjob *j)
 
 	if (r->method != M_POST || !j->io.offline || j->io.refresh ||
 	    j->io.cache_only || j->n_inputs != 1 || j->n_left > 0 ||
-	    j->from_text || r->srv->kept == NULL || r->env.st == NULL)
+	    j->from_text || r->srv->kept == NULL || r->env.st == NULL ||
+	    r->body.len > KEPT_BODY_MAX)
 		return 0;
 	key = chousa_arena_alloc(r->a, r->body.len + 2);
 	if (key == NULL)

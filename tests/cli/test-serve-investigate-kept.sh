@@ -104,6 +104,13 @@ for body in '{"indicators":["www.dnautik.com","example.org"],"offline":true}' \
 	fresh "kept_not_$(echo "$body" | cut -c3-8)"
 done
 
+# A body padded past 16 KiB runs every time: its bytes are no key.
+pad=$(python3 -c 'print(" " * 20000)')
+ask "{\"indicator\":\"www.dnautik.com\",\"offline\":true}$pad"
+ask "{\"indicator\":\"www.dnautik.com\",\"offline\":true}$pad"
+status_is kept_padded_200 200
+fresh kept_padded_runs
+
 # A burst of one question behind long investigations (one thread): the
 # first runs, the 19 others take its answer at their turn.
 before=$(kept_total)
