@@ -19,7 +19,6 @@
  */
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/hash.h"
 #include "base/mem.h"
@@ -52,15 +51,6 @@ struct kept {
 	size_t			 max;
 	unsigned long		 hits;
 };
-
-static int64_t
-mono_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec;
-}
 
 int
 kept_new(struct kept **out, size_t max)
@@ -163,7 +153,7 @@ kept_get(struct kept *k, const char *key, size_t key_len,
     struct chousa_buf *out, struct kept_meta *meta)
 {
 	struct kept_answer **at, *e;
-	int64_t now = mono_seconds();
+	int64_t now = kept_now();
 	int found = 0;
 
 	if (k == NULL || st == NULL)
@@ -257,5 +247,5 @@ kept_put(struct kept *k, const char *key, size_t key_len,
 int64_t
 kept_now(void)
 {
-	return mono_seconds();
+	return (int64_t)chousa_monotonic();
 }
