@@ -214,6 +214,14 @@ int	chousa_store_mark(struct chousa_store *st, struct chousa_store_mark *m);
 int	chousa_store_moved(struct chousa_store *st,
 	    const struct chousa_store_mark *m);
 /*
+ * 1 when the indicator data may have changed since m was taken: as
+ * chousa_store_moved, except for the commits of bookkeeping only (a
+ * token's use, a session, the online cache and quotas) this process made,
+ * which leave what an offline answer reads as it was.
+ */
+int	chousa_store_data_moved(struct chousa_store *st,
+	    const struct chousa_store_mark *m);
+/*
  * Whether the open snapshot is behind the store: 1 when anything was
  * committed since it began (or that cannot be told, or none is open), 0
  * when reading on in it is the same as beginning a new one.
@@ -222,7 +230,9 @@ int	chousa_store_snapshot_stale(struct chousa_store *st);
 /*
  * A small answer (an int) a caller worked out from the store for key,
  * kept on the handle until any connection commits (the data version the
- * handle reads moves): chousa_lookup keeps each indicator's verdict so.
+ * handle reads moves), unless chousa_store_data_moved says the commits
+ * were this process's bookkeeping: chousa_lookup keeps each indicator's
+ * verdict so.
  * get: 1 with *out when kept, else 0.  put: keeps it (a few thousand
  * keys at most; a newer key may take an older one's place).  With bytes
  * (an answer already written out, a few MiB in all per handle): bytes

@@ -67,10 +67,11 @@ prep(struct chousa_store *st, const char *sql, sqlite3_stmt **out,
 	return CHOUSA_OK;
 }
 
+/* Every write here is bookkeeping: the cache, quotas, sources' errors. */
 static int
 step_done(struct chousa_store *st, sqlite3_stmt *s, struct chousa_err *err)
 {
-	int rc = sqlite3_step(s);
+	int rc = store_book_step(st, db_of(st), s);
 
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
@@ -231,6 +232,7 @@ cache_begin(struct chousa_store *st, int *opened)
 	*opened = 0;
 	if (st == NULL || !sqlite3_get_autocommit(db_of(st)))
 		return CHOUSA_OK;
+	store_book_begin(st, db_of(st));
 	if (sqlite3_exec(db_of(st), "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return CHOUSA_EDB;
 	*opened = 1;
@@ -245,9 +247,14 @@ cache_begin(struct chousa_store *st, int *opened)
 void
 cache_commit(struct chousa_store *st)
 {
-	if (st != NULL && !sqlite3_get_autocommit(db_of(st)) &&
-	    sqlite3_exec(db_of(st), "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	int ok;
+
+	if (st == NULL || sqlite3_get_autocommit(db_of(st)))
+		return;
+	ok = sqlite3_exec(db_of(st), "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+	if (!ok)
 		sqlite3_exec(db_of(st), "ROLLBACK", NULL, NULL, NULL);
+	store_book_end(st, db_of(st), ok);
 }
 
 /* ---- the public part: cache stats and clearing, source state ---- */

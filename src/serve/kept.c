@@ -6,9 +6,11 @@
  * queue for work already done, as IntelOwl reuses a recent analysis.
  *
  * An answer is the store's, the config's and the clock's: it is given
- * again only while the store has had no commit since the investigation's
- * snapshot began (its mark, the WAL index header every connection shares,
- * so that a commit by any process moves it), under the same config (a
+ * again only while the indicator data has had no commit since the
+ * investigation's snapshot began (its mark, the WAL index header every
+ * connection shares, so that a commit by any process moves it; this
+ * server's own bookkeeping, a token's use or an online answer cached, is
+ * told apart by chousa_store_data_moved), under the same config (a
  * SIGHUP's new one is another generation), and for KEPT_SECONDS at most,
  * so that what an answer says of age (a stale feed) is never older than
  * that.  The key is the request as sent (its role and JSON body)
@@ -136,15 +138,15 @@ same_key(const struct kept_answer *e, const char *key, size_t len)
 }
 
 /*
- * Whether e may answer now: no commit since its snapshot (as st, the
- * asker's handle, sees the store), the same config, young enough.
+ * Whether e may answer now: no commit of data since its snapshot (as st,
+ * the asker's handle, sees the store), the same config, young enough.
  */
 static int
 still_true(const struct kept_answer *e, struct chousa_store *st,
     unsigned cfg_gen, int64_t now)
 {
 	return e->cfg_gen == cfg_gen && now - e->at < KEPT_SECONDS &&
-	    now >= e->at && !chousa_store_moved(st, &e->mark);
+	    now >= e->at && !chousa_store_data_moved(st, &e->mark);
 }
 
 int

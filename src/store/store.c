@@ -140,98 +140,6 @@ store_db(struct chousa_store *st)
 	return st->db;
 }
 
-/* 32 KiB: the size of a wal-index region (walformat.html, 2.2). */
-#define WAL_INDEX_REGION	32768
-
-/*
- * The mapped wal-index header, or NULL.  SQLite maps region 0 of the -shm
- * file for as long as the connection is in WAL mode (all of a writable
- * handle's life) and hands it out through the VFS's xShmMap; asked without
- * extending, only a region that exists is given.  Not asked outside WAL
- * mode, where xShmMap would create a -shm file.
- */
-static const volatile unsigned char *
-wal_hdr(struct chousa_store *st)
-{
-	sqlite3_file *f = NULL;
-	void volatile *p = NULL;
-	sqlite3_stmt *s = NULL;
-	const unsigned char *mode;
-	int wal = 0;
-
-	if (st->wal_hdr_known)
-		return st->wal_hdr;
-	if (sqlite3_prepare_v2(st->db, "PRAGMA main.journal_mode", -1, &s,
-	    NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
-		mode = sqlite3_column_text(s, 0);
-		wal = mode != NULL && strcmp((const char *)mode, "wal") == 0;
-	}
-	sqlite3_finalize(s);
-	if (!wal || sqlite3_file_control(st->db, "main",
-	    SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || f == NULL ||
-	    f->pMethods == NULL || f->pMethods->iVersion < 2 ||
-	    f->pMethods->xShmMap == NULL) {
-		st->wal_hdr_known = -1;
-		return NULL;
-	}
-	/* Not mapped yet (nothing read): asked again next time. */
-	if (f->pMethods->xShmMap(f, 0, WAL_INDEX_REGION, 0, &p) != SQLITE_OK ||
-	    p == NULL)
-		return NULL;
-	st->wal_hdr = p;
-	st->wal_hdr_known = 1;
-	return st->wal_hdr;
-}
-
-void
-store_wal_forget(struct chousa_store *st)
-{
-	st->wal_hdr = NULL;
-	st->wal_hdr_known = 0;
-	st->marked = 0;
-}
-
-/* The header now into m; 0 when it cannot be read. */
-static int
-mark_now(struct chousa_store *st, struct chousa_store_mark *m)
-{
-	const volatile unsigned char *h = wal_hdr(st);
-	size_t i;
-
-	if (h == NULL)
-		return 0;
-	/* Torn by a commit under way: then it differs, which is safe. */
-	for (i = 0; i < sizeof(m->h); i++)
-		m->h[i] = h[i];
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	return 1;
-}
-
-int
-chousa_store_mark(struct chousa_store *st, struct chousa_store_mark *m)
-{
-	if (st->snapshot) {
-		if (st->marked)
-			*m = st->mark;
-		return st->marked;
-	}
-	return mark_now(st, m);
-}
-
-int
-chousa_store_moved(struct chousa_store *st, const struct chousa_store_mark *m)
-{
-	struct chousa_store_mark now;
-
-	return !mark_now(st, &now) || memcmp(now.h, m->h, sizeof(now.h)) != 0;
-}
-
-int
-chousa_store_snapshot_stale(struct chousa_store *st)
-{
-	return !st->snapshot || !st->marked || chousa_store_moved(st, &st->mark);
-}
-
 /* Slot i of the answers, emptied. */
 static void
 answer_forget(struct chousa_store *st, size_t i)
@@ -445,6 +353,14 @@ store_write_end(struct chousa_store *st, int rc, struct chousa_err *err)
 		rc = store_exec(st, "COMMIT", err);
 	if (rc != CHOUSA_OK)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int
+store_book_write_end(struct chousa_store *st, int rc, struct chousa_err *err)
+{
+	rc = store_write_end(st, rc, err);
+	store_book_end(st, st->db, rc == CHOUSA_OK);
 	return rc;
 }
 
@@ -1395,7 +1311,7 @@ chousa_store_snapshot_begin(struct chousa_store *st, struct chousa_err *err)
 		return chousa_errf(err, CHOUSA_EINVAL,
 		    "a transaction is already open");
 	/* Marked first: a commit between the two then moves the mark. */
-	st->marked = mark_now(st, &st->mark);
+	st->marked = store_mark_now(st, &st->mark);
 	if (!read_begin(st))
 		return store_dberr(st, err, "cannot begin a snapshot");
 	st->snapshot = 1;

@@ -90,6 +90,8 @@ enum { FILTER_VALUE, FILTER_HOST, FILTER_REGDOMAIN };
 struct store_filter {
 	int		 state;
 	unsigned	 data_version;	/* SQLITE_FCNTL_DATA_VERSION */
+	int		 rooted;	/* root holds the data it was read from */
+	struct chousa_store_mark root;
 	unsigned	 log2;		/* 2^log2 blocks */
 	uint8_t		**chunk;	/* loaded on first use */
 	size_t		 n_chunks;
@@ -127,6 +129,10 @@ struct chousa_store {
 	const volatile unsigned char *wal_hdr;
 	int		 marked;	/* mark holds the snapshot's start */
 	struct chousa_store_mark mark;
+	/* store_book_begin(): the header before a bookkeeping write. */
+	int		 book_marked;
+	struct chousa_store_mark book_before;
+	sqlite3_int64	 book_changes;
 	int		 bulk;		/* loading an empty table */
 	sqlite3_stmt	*q[Q_COUNT];
 	/* store_kept(): statements kept by their SQL's address. */
@@ -291,6 +297,28 @@ void	store_memo_release(struct store_memo *m, size_t n);
  * by any connection, moved the data version, and an import when it ends.
  */
 void	store_derived_forget(struct chousa_store *st);
+/* store_mark.c: the store's mark, and the bookkeeping commits' aliases. */
+int	store_mark_now(struct chousa_store *st, struct chousa_store_mark *m);
+void	store_mark_root(struct chousa_store_mark *m);
+int	store_data_moved(struct chousa_store *st,
+	    const struct chousa_store_mark *m);
+/*
+ * Around a write of bookkeeping only (no indicator data) through db (st's
+ * own, or the online cache's writer): begin before it (or before its
+ * BEGIN), end after its COMMIT, saying whether it committed.  The commit
+ * then leaves chousa_store_data_moved() at 0.
+ */
+void	store_book_begin(struct chousa_store *st, sqlite3 *db);
+void	store_book_end(struct chousa_store *st, sqlite3 *db, int committed);
+/*
+ * sqlite3_step(s), a bookkeeping write through db: booked as its own
+ * commit when it is one (outside a transaction).
+ */
+int	store_book_step(struct chousa_store *st, sqlite3 *db,
+	    sqlite3_stmt *s);
+/* store_write_end() of a bookkeeping write begun with store_book_begin(). */
+int	store_book_write_end(struct chousa_store *st, int rc,
+	    struct chousa_err *err);
 
 /* The 64-bit key of a value, host or registrable domain in the indexes. */
 int64_t	store_hash(const char *s, size_t len);

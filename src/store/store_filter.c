@@ -257,8 +257,10 @@ void
 store_filter_sync(struct chousa_store *st)
 {
 	struct store_filter *pf = &st->filter;
+	struct chousa_store_mark before;
 	unsigned version = 0;
 	int64_t covers, keys, max_id;
+	int reads = 0, marked;
 	sqlite3_stmt *s;
 
 	/*
@@ -269,7 +271,11 @@ store_filter_sync(struct chousa_store *st)
 	 * must cover, is asked only when the version moved: an unchanged
 	 * store costs no query of its tables.
 	 */
+	marked = st->snapshot ? st->marked : store_mark_now(st, &before);
+	if (st->snapshot && marked)
+		before = st->mark;
 	if (sqlite3_txn_state(st->db, "main") == SQLITE_TXN_NONE) {
+		reads = 1;
 		s = store_stmt(st, Q_FILTER_VIEW, NULL);
 		if (s != NULL) {
 			(void)sqlite3_step(s);
@@ -280,11 +286,30 @@ store_filter_sync(struct chousa_store *st)
 	    &version);
 	if (pf->state != FILTER_UNKNOWN && version == pf->data_version)
 		return;
+	/*
+	 * Commits of bookkeeping only (a token's use, the online cache)
+	 * leave the data, the filter and the memos as they were.  The header
+	 * now is at or past this read's view, so its root holds for the view.
+	 */
+	if (pf->state != FILTER_UNKNOWN && pf->rooted &&
+	    !store_data_moved(st, &pf->root)) {
+		pf->data_version = version;
+		return;
+	}
 	store_derived_forget(st);
 	max_id = max_indicator_id(st);
 	chunks_free(pf);
 	pf->data_version = version;
 	pf->state = FILTER_NONE;
+	/*
+	 * What is now read is the data of a header no older than before
+	 * (taken before the view began): its root names that data.
+	 */
+	pf->rooted = marked && (reads || st->snapshot);
+	if (pf->rooted) {
+		pf->root = before;
+		store_mark_root(&pf->root);
+	}
 	if (!meta_read(st, &pf->log2, &covers, &keys) || covers != max_id)
 		return;
 	pf->chunk = mem_alloc(chunk_count(pf->log2) * sizeof(*pf->chunk));

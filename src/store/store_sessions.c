@@ -51,7 +51,7 @@ step_with(struct chousa_store *st, const char *sql, const char *text,
 		return 0;
 	sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
-	rc = sqlite3_step(s);
+	rc = store_book_step(st, store_db(st), s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE;
 }
@@ -102,12 +102,14 @@ chousa_store_session_add(struct chousa_store *st, const char *id_hash,
     const struct chousa_session *s, size_t per_token, size_t max,
     struct chousa_err *err)
 {
-	int rc = store_exec(st, "BEGIN IMMEDIATE", err);
+	int rc;
 
+	store_book_begin(st, store_db(st));
+	rc = store_exec(st, "BEGIN IMMEDIATE", err);
 	if (rc != CHOUSA_OK)
 		return rc;
 	rc = add_in(st, id_hash, s, per_token, max, err);
-	return store_write_end(st, rc, err);
+	return store_book_write_end(st, rc, err);
 }
 
 int

@@ -368,6 +368,7 @@ chousa_store_token_used(struct chousa_store *st,
 
 	if (n == 0)
 		return CHOUSA_OK;
+	store_book_begin(st, store_db(st));
 	rc = store_exec(st, "BEGIN IMMEDIATE", err);
 	if (rc != CHOUSA_OK)
 		return rc;
@@ -387,7 +388,7 @@ chousa_store_token_used(struct chousa_store *st,
 		sqlite3_reset(s);
 	}
 	sqlite3_finalize(s);
-	return store_write_end(st, rc, err);
+	return store_book_write_end(st, rc, err);
 }
 
 int
@@ -552,7 +553,7 @@ chousa_store_token_spend(struct chousa_store *st, const char *name,
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, day, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, n);
-	rc = sqlite3_step(s);
+	rc = store_book_step(st, store_db(st), s);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return rc == SQLITE_DONE ? CHOUSA_OK : store_dberr(st, err,

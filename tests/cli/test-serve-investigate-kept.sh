@@ -3,7 +3,8 @@
 # investigation's answer ([server] answer_cache, src/serve/kept.c) and
 # gives it again to the same request, with an Age header, the same exit
 # status and the same audit line, and never past what makes it true: a
-# commit to the store by another process, a config read again at SIGHUP.
+# commit to the store by another process, a config read again at SIGHUP
+# (the server's own bookkeeping, a session, changes no data and keeps it).
 # Only one indicator asked offline in a POST's body is kept; text, lists,
 # cache_only and answer_cache = 0 run every time.  A burst of one question
 # queued behind a long investigation runs once: the first keeps its
@@ -94,6 +95,14 @@ ask "$Q"
 fresh kept_forgotten_after_reload
 ask "$Q"
 kept kept_again_after_reload
+
+# The server's own bookkeeping (a sign-in's session written to the store)
+# changes no indicator data: the answer still holds.
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Origin: $URL" \
+    --data-urlencode "token=$TOKEN" "$URL/login")
+[ "$code" = 303 ] && ok kept_signed_in || not_ok kept_signed_in "status $code"
+ask "$Q"
+kept kept_after_own_bookkeeping
 
 # Not kept: several indicators, text, the online cache's answers.
 for body in '{"indicators":["www.dnautik.com","example.org"],"offline":true}' \

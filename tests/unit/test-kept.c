@@ -1,8 +1,9 @@
 /*
  * test-kept.c: the offline answers the team server keeps (src/serve/
  * kept.c).  An answer is given again only to its own key, with its bytes,
- * status, verdicts and sources as kept; never after a commit to the store
- * (another process's is test-serve-investigate-kept's), under another
+ * status, verdicts and sources as kept; still after this process's
+ * bookkeeping (a session), never after a commit of data (another
+ * process's is test-serve-investigate-kept's), under another
  * config generation, or when the bytes
  * bound was passed; thousands of keys all stay (chained, so no two evict
  * each other), and the same key kept again replaces its answer.
@@ -14,6 +15,7 @@
 
 #include "chousa.h"
 #include "serve/serve.h"
+#include "store/store.h"
 #include "t.h"
 
 static char dir[256];
@@ -110,10 +112,16 @@ test_kept(void)
 	T_OK("thousands_all_kept", all);
 	T_INTEQ("hits_counted", (int)kept_hits(k), 5000 + 2);
 
-	/* A commit: nothing kept holds. */
-	T_INTEQ("a_commit", chousa_store_session_add(st, "x", &s, 4, 64,
+	/* Bookkeeping (a session) leaves the data: every answer holds. */
+	T_INTEQ("a_session", chousa_store_session_add(st, "x", &s, 4, 64,
 	    &err), CHOUSA_OK);
-	T_STREQ("none_after_commit", get(k, st, "key 1", 0, a, &b, &m), "");
+	T_STREQ("kept_after_session", get(k, st, "key 1", 0, a, &b, &m),
+	    "key 1");
+	/* A commit of data: nothing kept holds. */
+	T_INTEQ("a_commit", sqlite3_exec(store_db(st), "INSERT INTO "
+	    "family_alias (key, id, prio) VALUES ('x', 'win.x', 1)", NULL,
+	    NULL, NULL), SQLITE_OK);
+	T_STREQ("none_after_commit", get(k, st, "key 2", 0, a, &b, &m), "");
 	T_OK("marked_again", chousa_store_mark(st, &mark));
 	put(k, "c", "answer c", &mark, 0);
 	T_STREQ("kept_after_commit", get(k, st, "c", 0, a, &b, &m),
