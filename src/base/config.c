@@ -224,6 +224,13 @@ static const struct chousa_config_key keys[] = {
 	    "(UTC), unless the token has its own (chousa token budget); 0: no "
 	    "limit.  Past it, that token's investigations skip the online "
 	    "sources, saying why, until midnight UTC."),
+	S("server", "metrics_scrapers", CHOUSA_CFG_LIST, NULL, "chousa serve: "
+	    "the tokens (by name, comma-separated) whose scrape of GET "
+	    "/metrics has the series by token name, as an admin's has: each "
+	    "name's end, online spend and last use, which the alerts on "
+	    "tokens need.  Any other token's has the counts by state alone, "
+	    "as a name is often a person's e-mail address.  Name there the "
+	    "read token Prometheus scrapes with."),
 	N("server", "sweep_matcher_keep", 0, 31536000, "900", "chousa serve: "
 	    "seconds the matcher the sweeps share (built from the store at "
 	    "the first sweep; hundreds of MB on a big store) is kept unused "

@@ -865,6 +865,15 @@ listed(const char *list, const char *name)
 }
 
 int
+auth_sees_token_names(const struct chousa_config *cfg,
+    const struct principal *who)
+{
+	return who->role >= CHOUSA_ROLE_ADMIN || (who->via != NULL &&
+	    strcmp(who->via, "bearer") == 0 && listed(chousa_config_get(cfg,
+	    "server", "metrics_scrapers"), who->name));
+}
+
+int
 auth_group_role(const char *map, const char *groups, int *role,
     struct chousa_err *err)
 {

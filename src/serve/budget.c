@@ -11,7 +11,8 @@
  * a token whose budget is spent still gets what another token paid for,
  * nothing is paid twice, and the tokens' counts add up to the requests
  * the services saw.  When every token that asked is out of budget, the
- * source is skipped for that input, saying whose budget and until when.
+ * source is skipped for that input, saying until when, and whose budget
+ * when one token asked (the others' names are not the asker's to see).
  *
  * The counts are written to the store as each request is charged
  * (token_usage, through the run's own handle, in its write group), so a
@@ -46,6 +47,7 @@ charge(void *arg, size_t input, const char *source, int *ticket, char *why,
 	const char *s = input < b->n_inputs ? b->inputs[input] : NULL;
 	size_t i;
 	long spent = -1;
+	int others = 0;		/* another token than out's is out too */
 
 	(void)source;
 	for (i = 0; i < b->n_jobs; i++) {
@@ -65,6 +67,8 @@ charge(void *arg, size_t input, const char *source, int *ticket, char *why,
 			if (spent >= j->payer_budget) {
 				if (out == NULL)
 					out = j;
+				else if (strcmp(out->payer, j->payer) != 0)
+					others = 1;
 				continue;
 			}
 		}
@@ -84,7 +88,15 @@ charge(void *arg, size_t input, const char *source, int *ticket, char *why,
 		return 1;
 	}
 	*retry_at = (now / 86400 + 1) * 86400;
-	if (out != NULL)
+	/*
+	 * The reason is in the answer to every job that asked: a token's
+	 * name and budget there only when they are its asker's own, never
+	 * a colleague's (often a person's e-mail address).
+	 */
+	if (out != NULL && others)
+		snprintf(why, why_size, "quota (each token that asked has "
+		    "spent its daily budget of online requests)");
+	else if (out != NULL)
 		snprintf(why, why_size, "quota (token '%s' spent its daily "
 		    "budget of %ld online request%s)", out->payer,
 		    out->payer_budget, out->payer_budget == 1 ? "" : "s");

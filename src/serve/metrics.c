@@ -674,13 +674,18 @@ by_name_value(int what, const struct chousa_token *t, size_t n, size_t i,
 }
 
 /*
- * Tokens by state; by name, of those with a valid token, when its current
- * one ends, what it spent online today against its budget (default: the
- * server's), and when it was last used.
+ * Tokens by state; with by_name_too, of each name with a valid token,
+ * when its current one ends, what it spent online today against its
+ * budget (default: the server's), and when it was last used.  A name is
+ * often a person's e-mail address (a single sign-on user's row): by name,
+ * these say who works here and when, which is for the scrapes
+ * auth_sees_token_names() lets see them.  Another scrape says it has the
+ * counts alone, or the alerts on tokens would be silent with no reason
+ * shown.
  */
 static void
 put_tokens(struct chousa_buf *b, const struct chousa_token *t, size_t n,
-    long default_budget)
+    long default_budget, int by_name_too)
 {
 	static const char *const states[] = { "valid", "expired", "revoked" };
 	int64_t now = (int64_t)time(NULL);
@@ -695,6 +700,13 @@ put_tokens(struct chousa_buf *b, const struct chousa_token *t, size_t n,
 			    states[k]) == 0;
 		sample(b, "chousa_tokens", "state", states[k], (double)count);
 	}
+	gauge(b, "chousa_metrics_token_names", "1 when this scrape has the "
+	    "series by token name (chousa_token_*): an admin's, or a token's "
+	    "[server] metrics_scrapers names; 0: the counts by state alone, "
+	    "and no alert on a token's end or disuse can fire.",
+	    by_name_too);
+	if (!by_name_too)
+		return;
 	/*
 	 * By name, from its current token: while a rotation's grace runs a
 	 * name has two valid tokens, and of two samples of one series in a
@@ -796,7 +808,8 @@ h_metrics(struct sreq *r)
 	if (uses_tokens(s->uses, r->env.st, r->a, -1, &tokens, &n_tokens,
 	    &err) == CHOUSA_OK)
 		put_tokens(&r->out, tokens, n_tokens,
-		    LIVE(s->online_budget));
+		    LIVE(s->online_budget), auth_sees_token_names(r->env.cfg,
+		    &r->who));
 	put_process(&r->out, s->metrics);
 	if (r->out.failed != CHOUSA_OK) {
 		chousa_buf_reset(&r->out);

@@ -149,6 +149,14 @@ int	auth_group_roles_check(const char *value, struct chousa_err *err);
  */
 int	auth_group_role(const char *map, const char *groups, int *role,
 	    struct chousa_err *err);
+/*
+ * Whether who may see the other tokens' names and use beside its own (the
+ * series by name of GET /metrics): an admin, or a bearer token [server]
+ * metrics_scrapers names (in any case), as a Prometheus's read token.  A
+ * user the proxy signed in never is by that list, which names tokens.
+ */
+int	auth_sees_token_names(const struct chousa_config *cfg,
+	    const struct principal *who);
 
 /* ---- the values chousa serve refuses (settings.c) ---- */
 

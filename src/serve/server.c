@@ -2286,7 +2286,7 @@ static const char *const live_keys[] = {
 	"sweep_matcher_keep", "answer_cache",
 	"investigate_threads", "drain_timeout", "proxy_user_header",
 	"proxy_user_role", "proxy_admins", "proxy_groups_header",
-	"proxy_group_roles", NULL
+	"proxy_group_roles", "metrics_scrapers", NULL
 };
 
 /* Whether the command line set [server] key, which a reload then leaves. */

@@ -1,7 +1,8 @@
 #!/bin/sh
 # test-serve-alerts.sh: the alerting rules in dist/chousa-alerts.yml, in a
 # real Prometheus (Debian's prometheus) scraping a real server as
-# docs/team.md's scrape job does (a token in credentials_file).
+# docs/team.md's scrape job does (a read token in credentials_file, named
+# in [server] metrics_scrapers).
 #  1. promtool checks the rules, and lints a scrape of /metrics.  Its unit
 #     tests take the backup alerts through 4 days: a store never backed up
 #     (its time 0, or none from an older chousa) on a server up 4 days,
@@ -81,7 +82,9 @@ tests:
 EOF
 check audit_deleted_alert 0 promtool test rules "$T/deleted-test.yml"
 
-serve_store '[server]\nrate = 0\n'
+# Prometheus's read token sees the tokens by name as docs/team.md says:
+# named in metrics_scrapers.
+serve_store '[server]\nrate = 0\nmetrics_scrapers = prometheus\n'
 MONITOR=$("$CHOUSA" -q token create --role read prometheus)
 printf '%s' "$MONITOR" > "$T/prom.token"
 chmod 600 "$T/prom.token"

@@ -10,8 +10,8 @@
 #    counts add up to the requests the service saw;
 #  - the counts survive a restart, a new budget applies from the next
 #    request, a request that failed is given back;
-#  - the counts are in chousa token list, GET /api/v1/tokens and the audit
-#    log (online_requests).
+#  - the counts are in chousa token list, GET /api/v1/tokens, the audit
+#    log (online_requests) and an admin's /metrics, not another token's.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 REPLAY=
@@ -126,7 +126,11 @@ vt_status > "$T/alice4"
 	not_ok new_budget_applies "alice $(spent alice): $(tr '\n' '|' < "$T/alice4")"
 http GET /api/v1/version "$ALICE"
 expect version_says_budget '"token":"alice","online_budget":7,"online_today":7' "$T/body"
+# Another's spend and budget are an admin's to see, not alice's.
 http GET /metrics "$ALICE"
+refute metrics_not_bobs_for_alice 'name="bob"' "$T/body"
+ADMIN=$("$CHOUSA" -q token create --role admin boss)
+http GET /metrics "$ADMIN"
 expect metrics_token_spent '^chousa_token_online_requests_today\{name="alice"\} 7$' "$T/body"
 expect metrics_token_budget '^chousa_token_online_budget\{name="alice"\} 7$' "$T/body"
 expect metrics_default_budget '^chousa_token_online_budget\{name="bob"\} 1000$' "$T/body"
@@ -143,7 +147,6 @@ expect default_budget_applies " (miss|hit) " "$T/alice5"
 # ---- the REST API: create with a budget, list the counts ----
 http POST /api/v1/tokens "$BOB" '{"name":"eve","role":"investigate","online_budget":3}'
 status_is budget_needs_admin 403
-ADMIN=$("$CHOUSA" -q token create --role admin boss)
 http POST /api/v1/tokens "$ADMIN" '{"name":"eve","role":"investigate","online_budget":3}'
 status_is token_with_budget_created 201
 expect created_says_budget '"online_budget":3' "$T/body"

@@ -8,7 +8,8 @@
 #     cache), on a new connection, and for a web session signed in with it.
 #  4. Its name is free again once it has expired.
 #  5. The API makes tokens that end, and refuses an end it cannot read.
-#  6. /metrics counts tokens by state and gives each valid token's end.
+#  6. /metrics counts tokens by state and gives an admin each valid
+#     token's end.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
@@ -117,7 +118,7 @@ http POST /api/v1/tokens "$ADMIN" '{"name": "api-num", "role": "read", "expires"
 status_is api_number_end_400 400
 
 # ---- 6. metrics ----
-http GET /metrics "$LONG"
+http GET /metrics "$ADMIN"
 grep -E '^chousa_tokens\{state="(valid|expired|revoked)"\} [0-9]+$' "$T/body" > "$T/tokens.metrics"
 expect metrics_tokens_valid '^chousa_tokens\{state="valid"\} 4$' "$T/tokens.metrics"
 expect metrics_tokens_expired '^chousa_tokens\{state="expired"\} 1$' "$T/tokens.metrics"

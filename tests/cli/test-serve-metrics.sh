@@ -25,11 +25,20 @@
 #  6. A log that ends inside a line (a crash mid-write) is ended by a
 #     newline first: the next line is whole JSON.  One that ends a line
 #     gets no blank line.
+#  7. The series by token name (a token's name is often a person's
+#     e-mail address) are an admin's, or a token's [server]
+#     metrics_scrapers names: a read token's scrape has the counts by
+#     state and no name of another's token.  A reload changes the list.
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
 
-serve_up '[server]\nrate = 0\n[virustotal]\ndaily = 321\n' read monitor
+serve_store '[server]\nrate = 0\nmetrics_scrapers = Grafana, other\n[virustotal]\ndaily = 321\n'
+TOKEN=$("$CHOUSA" -q token create --role read monitor)
+ADMIN=$("$CHOUSA" -q token create --role admin boss)
+GRAFANA=$("$CHOUSA" -q token create --role read grafana)
+"$CHOUSA" -q token create --role investigate --expires 30d carol@example.org > /dev/null
+serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
 
 # ---- 1. the token, the format ----
 http GET /metrics
@@ -92,6 +101,32 @@ print("refused", sum(st == 401 for _, st in got), "answered",
       sum(st == 200 for _, st in got))
 PY
 expect metrics_refusal_audited_scrapes_not "refused 1 answered 0" "$T/audited"
+
+# ---- 7. who sees the tokens by name ----
+# A read token's scrape has the counts by state and says it has no more:
+# no name of another's token, a person's e-mail address here, in any
+# series; an admin's, and that of a token metrics_scrapers names (in any
+# case), have each name's series; a reload that drops it from the list
+# takes them away at once.
+grep -E '^chousa_tokens\{state="valid"\} 4$' "$T/metrics" > /dev/null &&
+	ok read_scrape_counts_tokens || not_ok read_scrape_counts_tokens "$(grep '^chousa_tokens' "$T/metrics" | tr '\n' ' ')"
+refute read_scrape_names_no_colleague 'carol@example\.org|"boss"|"grafana"' "$T/metrics"
+refute read_scrape_no_series_by_name '^chousa_token_' "$T/metrics"
+expect read_scrape_says_names_left_out '^chousa_metrics_token_names 0$' "$T/metrics"
+http GET /metrics "$ADMIN"
+status_is admin_scrape_200 200
+expect admin_scrape_names_colleague '^chousa_token_expiry_timestamp_seconds\{name="carol@example\.org"\} [0-9]{10}$' "$T/body"
+expect admin_scrape_last_use '^chousa_token_last_used_timestamp_seconds\{name="monitor"\} [0-9]{10}$' "$T/body"
+expect admin_scrape_says_names '^chousa_metrics_token_names 1$' "$T/body"
+http GET /metrics "$GRAFANA"
+expect scraper_scrape_names_colleague '^chousa_token_online_requests_today\{name="carol@example\.org"\} 0$' "$T/body"
+expect scraper_scrape_says_names '^chousa_metrics_token_names 1$' "$T/body"
+printf '[server]\nrate = 0\nmetrics_scrapers = other\n[virustotal]\ndaily = 321\n' > "$T/config"
+serve_hup
+expect scrapers_reload_said '\[server\] metrics_scrapers is now other' "$T/serve.log"
+http GET /metrics "$GRAFANA"
+refute unlisted_scraper_no_name 'carol@example\.org' "$T/body"
+expect unlisted_scraper_says_so '^chousa_metrics_token_names 0$' "$T/body"
 
 # ---- 5. SIGHUP after logrotate's move ----
 mv "$T/audit.log" "$T/audit.log.1"
