@@ -580,11 +580,9 @@ api_verdicts(struct chousa_arena *a, const struct invjob *j)
 	return op_verdict_counts(a, count, bad);
 }
 
-/* r's status, audit and Age header, for the kept answer in its output. */
-static void
-answered_as_kept(struct sreq *r, const struct kept_meta *meta)
+void
+api_kept_said(struct sreq *r, const struct kept_meta *meta)
 {
-	r->exit_status = meta->exit_status;
 	r->verdicts = meta->verdicts;
 	r->asked = meta->asked;
 	r->kept = 1;
@@ -593,18 +591,47 @@ answered_as_kept(struct sreq *r, const struct kept_meta *meta)
 	req_header_add(r, "Age", chousa_arena_printf(r->a, "%ld", meta->age));
 }
 
+/* r's status, audit and Age header, for the kept answer in its output. */
+static void
+answered_as_kept(struct sreq *r, const struct kept_meta *meta)
+{
+	r->exit_status = meta->exit_status;
+	api_kept_said(r, meta);
+}
+
 /*
- * A body longer than a question of one indicator with its options: its
- * bytes as a key would only crowd the answers out (megabytes of padding).
+ * Lists have no table to hold their answers; a text's are its own; a
+ * refresh or the online cache's answers are not the store's alone.
  */
-#define KEPT_BODY_MAX	16384
+int
+api_keepable(const struct sreq *r, const struct invjob *j)
+{
+	return j->io.offline && !j->io.refresh && !j->io.cache_only &&
+	    j->n_inputs == 1 && j->n_left == 0 && !j->from_text &&
+	    r->srv->kept != NULL && r->env.st != NULL;
+}
+
+int
+api_kept_find(struct sreq *r, struct invjob *j, const char *key,
+    size_t key_len, struct chousa_buf *out, struct kept_meta *meta)
+{
+	if (kept_get(r->srv->kept, key, key_len, r->env.st, r->cfg_ref->gen,
+	    r->a, out, meta)) {
+		api_kept_said(r, meta);
+		return 1;
+	}
+	/* Looked for again when its turn comes: one just ahead may keep it. */
+	j->kept_key = key;
+	j->kept_key_len = key_len;
+	return 0;
+}
 
 /*
  * An offline investigation asked again by the same bytes: its answer as
  * kept (kept.c), when it still holds; 1 when r is answered.  Only a POST's
  * JSON body, which then holds every option (a query beside it is
- * refused), with the role that chose offline when the body did not; one
- * indicator and no text, whose answer has no table to hold.
+ * refused), with the role that chose offline when the body did not.  A
+ * body past KEPT_KEY_MAX is no key.
  */
 static int
 answer_kept(struct sreq *r, struct invjob *j)
@@ -612,10 +639,8 @@ answer_kept(struct sreq *r, struct invjob *j)
 	struct kept_meta meta;
 	char *key;
 
-	if (r->method != M_POST || !j->io.offline || j->io.refresh ||
-	    j->io.cache_only || j->n_inputs != 1 || j->n_left > 0 ||
-	    j->from_text || r->srv->kept == NULL || r->env.st == NULL ||
-	    r->body.len > KEPT_BODY_MAX)
+	if (r->method != M_POST || !api_keepable(r, j) ||
+	    r->body.len > KEPT_KEY_MAX)
 		return 0;
 	key = chousa_arena_alloc(r->a, r->body.len + 2);
 	if (key == NULL)
@@ -623,15 +648,10 @@ answer_kept(struct sreq *r, struct invjob *j)
 	key[0] = (char)('0' + r->who.role);
 	key[1] = '\x1f';
 	memcpy(key + 2, r->body.data, r->body.len);
-	if (kept_get(r->srv->kept, key, r->body.len + 2, r->env.st,
-	    r->cfg_ref->gen, r->a, &r->out, &meta)) {
-		answered_as_kept(r, &meta);
-		return 1;
-	}
-	/* Looked for again when its turn comes: one just ahead may keep it. */
-	j->kept_key = key;
-	j->kept_key_len = r->body.len + 2;
-	return 0;
+	if (!api_kept_find(r, j, key, r->body.len + 2, &r->out, &meta))
+		return 0;
+	r->exit_status = meta.exit_status;
+	return 1;
 }
 
 /*
@@ -642,6 +662,7 @@ answer_kept(struct sreq *r, struct invjob *j)
 void
 api_keep_answer(struct invjob *j, struct kept *k)
 {
+	struct chousa_buf form;
 	struct kept_put p;
 
 	if (j->kept_key == NULL || j->rc != CHOUSA_OK || !j->marked ||
@@ -650,6 +671,16 @@ api_keep_answer(struct invjob *j, struct kept *k)
 	memset(&p, 0, sizeof(p));
 	p.bytes = j->out.data;
 	p.len = j->out.len;
+	chousa_buf_init(&form, SERVE_MAX_OUTPUT);
+	if (j->kept_form != NULL) {
+		if (!j->kept_form(j, j->kept_arg, &form) ||
+		    form.failed != CHOUSA_OK) {
+			chousa_buf_release(&form);
+			return;
+		}
+		p.bytes = form.data;
+		p.len = form.len;
+	}
 	p.verdicts = api_verdicts(j->a, j);
 	p.asked = j->asked[0] ? j->asked : "store";
 	p.exit_status = j->exit_status;
@@ -658,6 +689,7 @@ api_keep_answer(struct invjob *j, struct kept *k)
 	p.at = j->began;
 	if (p.verdicts != NULL)
 		kept_put(k, j->kept_key, j->kept_key_len, &p);
+	chousa_buf_release(&form);
 }
 
 static int

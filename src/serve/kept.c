@@ -13,11 +13,12 @@
  * told apart by chousa_store_data_moved), under the same config (a
  * SIGHUP's new one is another generation), and for KEPT_SECONDS at most,
  * so that what an answer says of age (a stale feed) is never older than
- * that.  The key is the request as sent (its role and JSON body)
- * and nothing else: a kept answer is only ever the answer to the same
- * bytes.  A hash table of chains; past [server] answer_cache bytes in
- * all, or KEPT_MAX answers, every answer is forgotten at once, which is
- * rare and cheaper than an order of use.
+ * that.  The key is the asker's, all that makes its answer: the REST
+ * request's role and JSON body as sent, MCP's role, transport and the
+ * investigate tool's arguments as read (api.c, mcp.c); a kept answer is
+ * only ever given to the same key.  A hash table of chains; past
+ * [server] answer_cache bytes in all, or KEPT_MAX answers, every answer
+ * is forgotten at once, which is rare and cheaper than an order of use.
  */
 #include <pthread.h>
 #include <string.h>

@@ -1043,6 +1043,7 @@ t_sources(struct runenv *env, struct chousa_arena *a, struct reply *rp)
 /*
  * Fill j from the investigate tool's arguments (of the types schema says:
  * args_valid has seen them); 0 with the refusal in out when it cannot.
+ * What an argument sets that changes an offline answer is in kept_key.
  */
 static int
 investigate_job(struct chousa_arena *a, const struct jnode *schema,
@@ -1392,6 +1393,59 @@ mcp_finish(void *state, struct invjob *job, struct chousa_buf *out)
 	investigate_answer(&ms->rp, job);
 }
 
+/* ---- answers kept (kept.c) ---- */
+
+/*
+ * The answer to rp's request whose result is result (len bytes of JSON,
+ * an earlier call's): the envelope is this request's own, with its id.
+ */
+static void
+kept_reply(struct reply *rp, const char *result, size_t len)
+{
+	struct chousa_jw w;
+
+	rpc_begin(&w, rp->out, rp->id);
+	chousa_jw_key(&w, "result");
+	chousa_jw_raw(&w, result, len);
+	chousa_jw_object_end(&w);
+}
+
+/*
+ * The result of j's answer into b, for the answers kept: made as
+ * mcp_finish makes it, by the run's thread while the request waits, and
+ * cut from its envelope, whose id is the request's alone.  0 for a tool
+ * error (an answer over its limit), which is no answer to keep.
+ */
+static int
+kept_result(struct invjob *j, void *arg, struct chousa_buf *b)
+{
+	const struct mcp_state *ms = arg;
+	struct reply rp = ms->rp;
+	struct mcp_note note;
+	struct chousa_buf all;
+	struct chousa_jw w;
+	size_t head;
+	int ok;
+
+	memset(&note, 0, sizeof(note));
+	rp.note = &note;
+	rp.id = "0";
+	chousa_buf_init(&all, SERVE_MAX_OUTPUT);
+	/* Where the result begins: after the envelope's head, made alone. */
+	rpc_begin(&w, &all, rp.id);
+	chousa_jw_key(&w, "result");
+	head = all.len;
+	chousa_buf_reset(&all);
+	rp.out = &all;
+	investigate_answer(&rp, j);
+	ok = note.refusal == NULL && all.failed == CHOUSA_OK && all.len >
+	    head + 1;
+	if (ok)
+		chousa_buf_add(b, all.data + head, all.len - head - 1);
+	chousa_buf_release(&all);
+	return ok;
+}
+
 /* ---- one message ---- */
 
 /* The answer to initialize, in the protocol version ver. */
@@ -1641,8 +1695,15 @@ finish_http(struct sreq *r)
 	struct mcp_state *ms = r->stream;
 	struct mcp_note *note = ms->rp.note;
 
-	mcp_finish(ms, r->job, &r->out);
 	r->stream = NULL;
+	/* A call just ahead of it kept the answer while it waited. */
+	if (r->job->from_kept) {
+		ms->rp.out = &r->out;
+		kept_reply(&ms->rp, r->job->out.data, r->job->out.len);
+		api_kept_said(r, &r->job->kept);
+		return 0;
+	}
+	mcp_finish(ms, r->job, &r->out);
 	r->verdicts = note->verdicts;
 	r->asked = note->asked;
 	if (note->refusal != NULL) {
@@ -1650,6 +1711,58 @@ finish_http(struct sreq *r)
 		r->refused_in_answer = 1;
 	}
 	return 0;
+}
+
+/*
+ * What of an investigate call determines its answer, as a key of the
+ * answers kept: the role, the transport, whether the result carries an
+ * embedded resource (the protocol version) and what investigate_job made
+ * of the arguments, so that their order, their spacing and the call's id
+ * make no other key.  NULL when it would be too long to keep.
+ */
+static const char *
+kept_key(struct sreq *r, const struct invjob *j, const struct mcp_state *ms,
+    size_t *len)
+{
+	const char *key;
+
+	/* The indicator last: its bytes are the caller's, any of them. */
+	key = chousa_arena_printf(r->a, "%d\x1fmcp\x1f%d\x1f%d\x1f%lld\x1f"
+	    "%zu:%s\x1f%s", (int)r->who.role, ms->rp.resource, j->io.depth,
+	    (long long)j->io.at, strlen(j->sources), j->sources,
+	    j->inputs[0]);
+	if (key == NULL || (*len = strlen(key)) > KEPT_KEY_MAX)
+		return NULL;
+	return key;
+}
+
+/*
+ * An offline investigation of one indicator asked again: its answer as
+ * kept (kept.c), when it still holds, in this call's envelope; 1 when r
+ * is answered.  Else the run keeps its result for the next one.
+ */
+static int
+answer_kept(struct sreq *r, struct invjob *j, struct mcp_state *ms)
+{
+	struct kept_meta meta;
+	struct chousa_buf result;
+	const char *key;
+	size_t len;
+	int found;
+
+	if (!api_keepable(r, j) || (key = kept_key(r, j, ms, &len)) == NULL)
+		return 0;
+	chousa_buf_init(&result, SERVE_MAX_OUTPUT);
+	found = api_kept_find(r, j, key, len, &result, &meta);
+	if (found) {
+		ms->rp.out = &r->out;
+		kept_reply(&ms->rp, result.data, result.len);
+	} else {
+		j->kept_form = kept_result;
+		j->kept_arg = ms;
+	}
+	chousa_buf_release(&result);
+	return found;
 }
 
 /*
@@ -1708,6 +1821,8 @@ h_mcp(struct sreq *r)
 			r->status = 400;
 		return 0;
 	}
+	if (answer_kept(r, j, state))
+		return 0;
 	r->stream = state;
 	return req_submit(r, j, finish_http);
 }

@@ -420,6 +420,12 @@ void	kept_put(struct kept *k, const char *key, size_t key_len,
 	    const struct kept_put *p);
 unsigned long kept_hits(struct kept *k);
 int64_t	kept_now(void);
+/*
+ * A key's bytes at most: a request of one indicator with its options is
+ * far less, and megabytes of padding around one would crowd out every
+ * other answer.
+ */
+#define KEPT_KEY_MAX	16384
 
 /* An investigation a request asks for, run inline or by the worker. */
 struct invjob {
@@ -489,14 +495,19 @@ struct invjob {
 	int64_t				 began;
 	unsigned			 cfg_gen;
 	/*
-	 * The REST request's key in the kept answers, or NULL; from_kept,
-	 * when the answer kept by a run just ahead of it was taken instead
-	 * of running (out then holds it, kept says of it).
+	 * The request's key in the kept answers, or NULL; from_kept, when
+	 * the answer kept by a run just ahead of it was taken instead of
+	 * running (out then holds it, kept says of it).  kept_form, when not
+	 * NULL, makes what is kept of the answer into b (MCP's tool result,
+	 * with kept_arg): 0 when it is none to keep; else out is kept.
 	 */
 	const char			*kept_key;
 	size_t				 kept_key_len;
 	int				 from_kept;
 	struct kept_meta		 kept;
+	int				(*kept_form)(struct invjob *j,
+					    void *arg, struct chousa_buf *b);
+	void				*kept_arg;
 	/* The run's: the output in the CLI's order, into out. */
 	struct chousa_batch		*batch;
 	size_t				 next_left;	/* left given to it */
@@ -811,6 +822,21 @@ const char *api_ctype(const char *format);
 const char *api_verdicts(struct chousa_arena *a, const struct invjob *j);
 /* j's answer kept, when it is one to keep (kept.c), by its run's thread. */
 void	api_keep_answer(struct invjob *j, struct kept *k);
+/*
+ * Whether j, as filled for r, asks what the answers kept may answer:
+ * one indicator offline, with no text and nothing refreshed.
+ */
+int	api_keepable(const struct sreq *r, const struct invjob *j);
+/*
+ * The answer kept under key (key_len bytes in r's arena, of a request of
+ * KEPT_KEY_MAX bytes at most) added to out, meta filled and r's audit
+ * and Age header said of it: 1.  Else 0, and j holds the key, so that
+ * its run looks again when its turn comes and keeps its answer.
+ */
+int	api_kept_find(struct sreq *r, struct invjob *j, const char *key,
+	    size_t key_len, struct chousa_buf *out, struct kept_meta *meta);
+/* r's audit and Age header, for an answer kept (meta). */
+void	api_kept_said(struct sreq *r, const struct kept_meta *meta);
 
 /* ---- a body read as it arrives (upload.c) ---- */
 
