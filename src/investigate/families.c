@@ -2,8 +2,8 @@
  * families.c: Malpedia's public family list (api/get/families) for a run
  * whose store has no catalogue.  A new user with only API keys still gets
  * "heodo", "geodo" and "emotet" under one id, win.emotet: the list is
- * fetched once, on first use, when the run goes online anyway, kept in
- * the response cache for a week, and looked up by the same keys as the
+ * fetched once, on first use, when the run goes online anyway and its
+ * sources include Malpedia, kept in the response cache for a week, and looked up by the same keys as the
  * store's catalogue (lower-case letters and digits of the id, its name
  * part, the common name and each alias).  `chousa update malpedia` puts
  * the catalogue in the store, and then this is never fetched.
@@ -216,6 +216,22 @@ goes_online(struct chousa_ctx *ctx)
 	return 0;
 }
 
+/*
+ * Whether the run may contact Malpedia: its sources (all of them, unless
+ * --sources chose some, by name or as "online") include it.  An analyst
+ * who names the sources expects no other host to be asked.
+ */
+static int
+may_ask_malpedia(struct chousa_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->n_sources; i++)
+		if (strcmp(ctx->sources[i]->name, "malpedia") == 0)
+			return 1;
+	return 0;
+}
+
 /* Where the list is: [feeds] malpedia_url, else the API's base URL. */
 static const char *
 list_url(struct chousa_ctx *ctx)
@@ -308,6 +324,15 @@ families_prepare(struct chousa_ctx *ctx, const char **note)
 		ctx->fam_note = "the store has no Malpedia catalogue: family "
 		    "aliases come from chousa's built-in list only (run chousa "
 		    "update malpedia)";
+		*note = ctx->fam_note;
+		return CHOUSA_OK;
+	}
+	if (!may_ask_malpedia(ctx)) {
+		ctx->fam_note = "the store has no Malpedia catalogue, and "
+		    "Malpedia is not among this run's sources, so its family "
+		    "list was not fetched: family aliases come from chousa's "
+		    "built-in list only (add malpedia to --sources, or run "
+		    "chousa update malpedia)";
 		*note = ctx->fam_note;
 		return CHOUSA_OK;
 	}

@@ -21,8 +21,9 @@ chmod 600 "$T/config"
 if "$CHOUSA" import feodo "$SAMPLES/abusech/feodo/ipblocklist_2025-06-25.csv" \
     > /dev/null 2>&1; then HAVE_LOCAL=1; else HAVE_LOCAL=0; fi
 export CHOUSA_HTTP_TIMEOUT=2 CHOUSA_HTTP_BACKOFF_MS=20 CHOUSA_HTTP_RETRIES=2
-# An online run fetches Malpedia's family list for a store without one:
-# from the replay server (its "not found"), not from Malpedia.
+# An online run whose sources include Malpedia fetches its family list
+# for a store without one: from the replay server (its "not found"), not
+# from Malpedia.
 export CHOUSA_MALPEDIA_URL="http://127.0.0.1:$PORT/malpedia"
 
 # upper NAME: the NAME part of CHOUSA_<NAME>_KEY.

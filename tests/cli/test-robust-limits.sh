@@ -191,8 +191,8 @@ i=0
 while [ ! -s "$T/port" ] && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 port=$(head -n 1 "$T/port")
 if [ -n "$port" ]; then
-	# Malpedia's family list, which an online run fetches for a store
-	# without one, from a closed loopback port.
+	# Malpedia's family list, which an online run that may ask Malpedia
+	# fetches for a store without one, from a closed loopback port.
 	CHOUSA_URLHAUS_URL="http://127.0.0.1:$port/" CHOUSA_URLHAUS_KEY=test-key \
 	    CHOUSA_MALPEDIA_URL=http://127.0.0.1:9/malpedia \
 	    measure "$CHOUSA" --db "$DB" investigate --sources urlhaus \

@@ -44,8 +44,8 @@ PLAIN=$(cat "$T/plain.port")
 
 export CHOUSA_DB="$T/db" CHOUSA_CONFIG="$T/config"
 export CHOUSA_ABUSEIPDB_KEY="PLANTED-tls-key" CHOUSA_ABUSEIPDB_RATE=0
-# An online run fetches Malpedia's family list for a store without one:
-# from a closed loopback port here, not from Malpedia.
+# An online run that may ask Malpedia fetches its family list for a store
+# without one: from a closed loopback port here, should it ever ask.
 export CHOUSA_MALPEDIA_URL=http://127.0.0.1:9/malpedia
 export CHOUSA_HTTP_TIMEOUT=5 CHOUSA_HTTP_RETRIES=1
 unset CHOUSA_HTTP_CA_FILE CHOUSA_HTTP_INSECURE

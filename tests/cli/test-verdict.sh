@@ -130,13 +130,24 @@ chmod 600 "$T/config-none"
 export CHOUSA_VIRUSTOTAL_URL="$MP/verdict-vt" CHOUSA_VIRUSTOTAL_KEY=test-key-not-real \
     CHOUSA_VIRUSTOTAL_RATE=0 CHOUSA_MALPEDIA_URL="$MP/verdict-feeds/malpedia"
 before=$(grep -c 'GET /malpedia/get/families' "$T/server.log")
-CHOUSA_CONFIG="$T/config-none" check family_list_first_use 1 "$CHOUSA" --db "$nocat" investigate \
+# Sources named without Malpedia: Malpedia is not contacted, and the note
+# says how to have the list.
+CHOUSA_CONFIG="$T/config-none" check family_list_restricted 1 "$CHOUSA" --db "$nocat" investigate \
     --sources local,virustotal 'http://sskymedia.com/VMYB-ht_JAQo-gi/INV/99401FORPO/20673114777/US/Outstanding-Invoices/'
+expect family_list_restricted_noted "Malpedia is not among this run's sources, so its family list was not fetched.*add malpedia to --sources, or run chousa update malpedia" "$T/out"
+grep -q 'verdict-vt GET ' "$T/server.log" &&
+	ok family_list_restricted_went_online || not_ok family_list_restricted_went_online "no VirusTotal request"
+[ "$(grep -c 'GET /malpedia/get/families' "$T/server.log")" -eq "$before" ] &&
+	ok family_list_restricted_not_fetched || not_ok family_list_restricted_not_fetched "$(grep families "$T/server.log")"
+# No --sources: every source, Malpedia among them.
+CHOUSA_CONFIG="$T/config-none" check family_list_first_use 1 "$CHOUSA" --db "$nocat" investigate \
+    'http://sskymedia.com/VMYB-ht_JAQo-gi/INV/99401FORPO/20673114777/US/Outstanding-Invoices/'
 expect family_list_fetched_noted "Malpedia's public family list was fetched for this run" "$T/out"
 expect family_aliases_meet '^Family: +Emotet \(win\.emotet\)' "$T/out"
 refute family_aliases_no_conflict 'conflict:' "$T/out"
 grep -q 'verdict-feeds GET /malpedia/get/families' "$T/server.log" &&
 	ok family_list_requested || not_ok family_list_requested "no request"
+# The cached list contacts nobody: a run without Malpedia reads it too.
 CHOUSA_CONFIG="$T/config-none" check family_list_cached 1 "$CHOUSA" --db "$nocat" investigate \
     --sources local,virustotal 'http://sskymedia.com/VMYB-ht_JAQo-gi/INV/99401FORPO/20673114777/US/Outstanding-Invoices/'
 expect family_list_from_cache "Malpedia's family list, cached" "$T/out"
