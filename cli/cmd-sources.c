@@ -2,8 +2,8 @@
  * cmd-sources.c: `chousa sources` lists every source: local or online, the
  * stages and indicator types it answers, whether it is configured (a key,
  * never shown), today's quota, its last error and its share of the cache.
- * `--check` makes one cheap call per configured online source to test its
- * key.
+ * `--check` makes one cheap call per online source with a key to test it,
+ * and contacts no source without one.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +16,10 @@ enum { OPT_JSON = 256, OPT_CHECK };
 static const struct cli_opt sources_opts[] = {
 	{ OPT_JSON, "json", NULL, "Print one JSON object with a list of "
 	    "sources (docs/json.md)." },
-	{ OPT_CHECK, "check", NULL, "Make one cheap call per configured online "
-	    "source to test its key; exit 4 when one fails." },
+	{ OPT_CHECK, "check", NULL, "Make one cheap call per online source "
+	    "with a key to test it; a source without one is not contacted "
+	    "(one that needs none says whether runs use it); exit 4 when one "
+	    "fails." },
 	{ 0 }
 };
 

@@ -266,12 +266,19 @@ inv_skip_reason(struct chousa_ctx *ctx, const struct chousa_source *src,
 	/*
 	 * Offline by default: without keys chousa works from the store, so a
 	 * source that could go without one is asked only when the user says
-	 * so (enabled = yes, or its name in --sources).  A key check is
-	 * asked for.
+	 * so (enabled = yes, or its name in --sources).  A key check (type
+	 * -1) of such a source without a key has nothing to test: it asks
+	 * nothing, never spends the service's anonymous quota, and says
+	 * whether runs use the source.
 	 */
-	if ((src->flags & CHOUSA_SRC_KEY_OPTIONAL) && !has_key && type >= 0 &&
-	    !wanted(ctx, src))
-		return "no key (enabled = yes uses it without one)";
+	if ((src->flags & CHOUSA_SRC_KEY_OPTIONAL) && !has_key) {
+		if (type < 0)
+			return wanted(ctx, src) ? "no key needed: used without "
+			    "one (enabled = yes), nothing to check" : "no key "
+			    "(none needed: enabled = yes uses it without one)";
+		if (!wanted(ctx, src))
+			return "no key (enabled = yes uses it without one)";
+	}
 	return NULL;
 }
 

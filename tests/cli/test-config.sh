@@ -18,8 +18,8 @@ CFG="$T/config"
 
 # A server that answers every request with STATUS and writes the x-apikey
 # header it got to $T/got-key (the keys here are made up for the test),
-# standing in for VirusTotal.  `sources --check` also checks the sources
-# that need no key: they ask a closed loopback port, not their hosts.
+# standing in for VirusTotal.  The sources that need no key would ask a
+# closed loopback port, not their hosts, were they checked.
 serve() {
 	rm -f "$T/port" "$T/got-key"
 	python3 - "$T/port" "$T/got-key" "$1" <<'PY' > /dev/null 2>&1 &

@@ -311,6 +311,28 @@ expect sources_check_accepted "^virustotal .*key accepted" "$T/out"
 point 401
 check sources_check_bad_key 4 "$CHOUSA" sources --check
 expect sources_check_refused "^virustotal .*key refused" "$T/out"
+# Sources that need no key, without one: nothing to test, so nothing is
+# asked (nor their anonymous quota spent), and never "no key" alone.
+point ""
+keyless_calls() {
+	grep -cE '^(inquest GET /iocdb/search\?keyword=example\.com|malpedia GET /check/apikey) ' "$T/server.log"
+}
+before=$(keyless_calls)
+check sources_check_keyless 0 env -u CHOUSA_INQUEST_KEY -u CHOUSA_MALPEDIA_KEY \
+    "$CHOUSA" sources --check
+expect sources_check_keyless_unused '^inquest +skipped +no key \(none needed: enabled = yes uses it without one\)$' "$T/out"
+expect sources_check_keyless_malpedia '^malpedia +skipped +no key \(none needed' "$T/out"
+printf '[inquest]\nenabled = yes\n' > "$T/config-keyless"
+chmod 600 "$T/config-keyless"
+CHOUSA_CONFIG="$T/config-keyless" check sources_check_keyless_enabled 0 \
+    env -u CHOUSA_INQUEST_KEY -u CHOUSA_MALPEDIA_KEY "$CHOUSA" sources --check
+expect sources_check_keyless_enabled_said '^inquest +skipped +no key needed: used without one \(enabled = yes\), nothing to check$' "$T/out"
+[ "$(keyless_calls)" -eq "$before" ] && ok sources_check_keyless_not_contacted ||
+	not_ok sources_check_keyless_not_contacted "$(grep -E '^(inquest|malpedia) ' "$T/server.log" | tail -n 3)"
+check sources_check_optional_key 0 "$CHOUSA" sources --check
+expect sources_check_optional_key_checked "^inquest .*key accepted" "$T/out"
+[ "$(keyless_calls)" -eq $((before + 2)) ] && ok sources_check_optional_key_contacted ||
+	not_ok sources_check_optional_key_contacted "$(keyless_calls) calls, $before before"
 check cache_stats 0 "$CHOUSA" cache stats
 expect cache_stats_lists "^virustotal +[0-9]+" "$T/out"
 # The JSON has the shape docs/json.md documents (test-json-shapes.sh
