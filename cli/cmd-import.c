@@ -60,7 +60,8 @@ import_one(struct chousa_store *st, const char *source, const char *path,
 	if (rc == CHOUSA_OK && bundle) {
 		chousa_buf_init(&b, 0);
 		if (g_opt.json) {
-			chousa_import_bundle_json(&b, path, &bun);
+			chousa_import_bundle_json(&b, "warninglist", path,
+			    "archive", &bun);
 			cli_output(&b);
 		} else if (!g_opt.quiet) {
 			chousa_import_bundle_text(&b, path, &bun);

@@ -24,6 +24,32 @@ show_step(void *arg, const struct chousa_feed *f, int step)
 		cli_progress_init(prog, f->name);
 }
 
+/* Whether the feed of r went in as a bundle of lists, list by list. */
+static int
+is_bundle(const struct chousa_feed_result *r)
+{
+	return r->bundle.lists + r->bundle.failed > 0;
+}
+
+/*
+ * The JSON line of an update that went in: a bundle's is the one chousa
+ * import gives it, with its counts (its import report is empty).
+ */
+static void
+print_imported(const struct chousa_feed *f, const struct chousa_feed_result *r)
+{
+	struct chousa_buf b;
+
+	if (!g_opt.json || !is_bundle(r)) {
+		cli_print_import(f->name, r->path, "imported", &r->rep, NULL);
+		return;
+	}
+	chousa_buf_init(&b, 0);
+	chousa_import_bundle_json(&b, f->name, r->path,
+	    (f->flags & CHOUSA_FEED_FPLIST) ? "json" : "archive", &r->bundle);
+	cli_output(&b);
+}
+
 /* The summary of an update that went in. */
 static void
 print_updated(const struct chousa_feed *f, const struct chousa_feed_result *r)
@@ -31,7 +57,7 @@ print_updated(const struct chousa_feed *f, const struct chousa_feed_result *r)
 	const struct chousa_bundle_report *bundle = &r->bundle;
 	const struct chousa_import_report *rep = &r->rep;
 
-	if (bundle->lists + bundle->failed > 0) {
+	if (is_bundle(r)) {
 		if (!g_opt.quiet)
 			fprintf(stderr, "%s: updated (%u list%s): read %llu, "
 			    "added %llu, rejected %llu, skipped %llu\n",
@@ -108,7 +134,7 @@ report_one(const struct chousa_feed *f, const struct chousa_feed_result *r,
 		return status == EXIT_BADINPUT && rc != CHOUSA_ESTORE ?
 		    EXIT_SOURCE : status;
 	case CHOUSA_FEED_UPDATED:
-		cli_print_import(f->name, r->path, "imported", &r->rep, NULL);
+		print_imported(f, r);
 		if (r->state_err.code != CHOUSA_OK)
 			cli_warn("%s: %s", f->name, r->state_err.msg);
 		print_updated(f, r);

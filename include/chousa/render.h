@@ -152,10 +152,14 @@ void	chousa_import_json(struct chousa_buf *b, const char *source,
 	    const char *error);
 
 /*
- * The JSON line of a MISP warninglists archive imported list by list
- * (chousa_store_import_warninglists).
+ * The JSON line of a bundle of lists imported list by list (docs/json.md,
+ * "Bundle of lists import result"): source "warninglist" and format
+ * "archive" for a MISP warninglists archive
+ * (chousa_store_import_warninglists), "abusech-fp" and "json" for
+ * abuse.ch's false-positive list (chousa_store_import_fplist).
  */
-void	chousa_import_bundle_json(struct chousa_buf *b, const char *file,
+void	chousa_import_bundle_json(struct chousa_buf *b, const char *source,
+	    const char *file, const char *format,
 	    const struct chousa_bundle_report *rep);
 /*
  * What `chousa import` says on stderr of a file imported: "SOURCE: FILE

@@ -65,17 +65,18 @@ chousa_import_json(struct chousa_buf *b, const char *source,
 }
 
 void
-chousa_import_bundle_json(struct chousa_buf *b, const char *file,
+chousa_import_bundle_json(struct chousa_buf *b, const char *source,
+    const char *file, const char *format,
     const struct chousa_bundle_report *rep)
 {
 	struct chousa_jw w;
 
 	chousa_jw_init(&w, b);
 	chousa_jw_object(&w);
-	chousa_jw_kstr(&w, "source", "warninglist");
+	chousa_jw_kstr(&w, "source", source);
 	chousa_jw_kstr(&w, "file", file);
 	chousa_jw_kstr(&w, "state", "imported");
-	chousa_jw_kstr(&w, "format", "archive");
+	chousa_jw_kstr(&w, "format", format);
 	chousa_jw_kint(&w, "lists", rep->lists);
 	chousa_jw_kint(&w, "lists_failed", rep->failed);
 	chousa_jw_key(&w, "first_failure");

@@ -193,7 +193,8 @@ import_done(struct sreq *r, struct import_job *j)
 	if (j->is_bundle) {
 		/* As locally: the JSON line, or else the summary. */
 		if (j->json)
-			chousa_import_bundle_json(&r->out, j->name, &j->bundle);
+			chousa_import_bundle_json(&r->out, source, j->name,
+			    "archive", &j->bundle);
 		else if (!j->quiet)
 			chousa_import_bundle_text(&b, j->name, &j->bundle);
 		summary(r, j, &b);

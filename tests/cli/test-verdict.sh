@@ -63,6 +63,30 @@ CHOUSA_ABUSECH_AUTH_KEY=test-key-not-real check update_fplist_with_key 0 "$CHOUS
 expect update_fplist_imported '^abusech-fp: updated \(2 lists\)' "$T/err"
 grep -q 'verdict-feeds POST /hunting/api/v1/ auth' "$T/server.log" &&
 	ok fplist_key_sent || not_ok fplist_key_sent "$(grep hunting "$T/server.log")"
+# --json says what the text says of a bundle of lists: how many lists went
+# in, and the rows over them (its line is chousa import's for a bundle).
+CHOUSA_ABUSECH_AUTH_KEY=test-key-not-real check update_json_bundles 0 \
+    "$CHOUSA" --db "$T/json.db" --json update warninglist abusech-fp
+python3 - "$T/out" "$T/err" 2> "$T/py" <<'PY' && ok update_json_counts_lists || not_ok update_json_counts_lists "$(tr '\n' ' ' < "$T/py")"
+import json, re, sys
+lines = {}
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    lines[o["source"]] = o
+said = {}
+for l in open(sys.argv[2]):
+    m = re.match(r"^(\S+): updated \((\d+) lists?\): read (\d+), added (\d+)", l)
+    if m:
+        said[m.group(1)] = tuple(int(x) for x in m.group(2, 3, 4))
+assert set(said) == {"warninglist", "abusech-fp"}, said
+for name, fmt in (("warninglist", "archive"), ("abusech-fp", "json")):
+    o = lines[name]
+    assert (o["lists"], o["rows_read"], o["added"]) == said[name], (o, said[name])
+    assert o["lists"] > 0 and o["lists_failed"] == 0 and o["format"] == fmt, o
+PY
+python3 "$TESTS/cli/json-shapes-check.py" "$TESTS/../docs/json.md" \
+    "$TESTS/../docs/openapi.json" "Bundle of lists import result=$T/out" |
+    grep json_shape_
 check fplist_entry_benign 0 "$CHOUSA" investigate --offline --sources local test.com
 expect fplist_entry_benign_verdict 'Verdict: benign: on the known-benign list abuse.ch false positives' "$T/out"
 
