@@ -845,22 +845,34 @@ lower_copy(struct chousa_arena *a, const char *s)
 	return low;
 }
 
-/* Whether list (comma-separated, blanks around) holds name. */
-static int
-listed(const char *list, const char *name)
+const char *
+auth_list_next(const char **p, size_t *len)
+{
+	const char *entry;
+
+	if (*p == NULL)
+		return NULL;
+	*p += strspn(*p, " \t,");
+	if (**p == '\0')
+		return NULL;
+	entry = *p;
+	*len = strcspn(entry, ",");
+	*p = entry + *len;
+	while (*len > 0 && (entry[*len - 1] == ' ' ||
+	    entry[*len - 1] == '\t'))
+		(*len)--;
+	return entry;
+}
+
+int
+auth_listed(const char *list, const char *name)
 {
 	size_t n = strlen(name), len;
-	const char *p = list;
+	const char *entry;
 
-	while (p != NULL && *p != '\0') {
-		p += strspn(p, " \t,");
-		len = strcspn(p, ",");
-		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-			len--;
-		if (len == n && strncasecmp(p, name, n) == 0)
+	while ((entry = auth_list_next(&list, &len)) != NULL)
+		if (len == n && strncasecmp(entry, name, n) == 0)
 			return 1;
-		p = strchr(p, ',');
-	}
 	return 0;
 }
 
@@ -869,8 +881,9 @@ auth_sees_token_names(const struct chousa_config *cfg,
     const struct principal *who)
 {
 	return who->role >= CHOUSA_ROLE_ADMIN || (who->via != NULL &&
-	    strcmp(who->via, "bearer") == 0 && listed(chousa_config_get(cfg,
-	    "server", "metrics_scrapers"), who->name));
+	    strcmp(who->via, "bearer") == 0 &&
+	    auth_listed(chousa_config_get(cfg, "server", "metrics_scrapers"),
+	    who->name));
 }
 
 int
@@ -901,7 +914,7 @@ auth_group_role(const char *map, const char *groups, int *role,
 			    "'%.80s' is not GROUP=ROLE with the role read, "
 			    "investigate or admin", entry);
 		entry[eq - entry] = '\0';
-		if (groups != NULL && r > *role && listed(groups, entry))
+		if (groups != NULL && r > *role && auth_listed(groups, entry))
 			*role = r;
 		p = strchr(p, ',');
 	}
@@ -935,7 +948,8 @@ auth_proxy_role(const struct chousa_config *cfg, const char *user,
 	struct chousa_err err = { 0 };
 	int role;
 
-	if (listed(chousa_config_get(cfg, "server", "proxy_admins"), user))
+	if (auth_listed(chousa_config_get(cfg, "server", "proxy_admins"),
+	    user))
 		return CHOUSA_ROLE_ADMIN;
 	role = v == NULL ? CHOUSA_ROLE_READ : chousa_role_parse(v);
 	if (groups != NULL)

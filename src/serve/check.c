@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -500,6 +501,89 @@ check_writable(struct check *c, const char *path)
 		    "every write would fail until space is made", path);
 }
 
+/*
+ * What the token rows named entry (entry_len bytes, in any case, as
+ * auth_sees_token_names matches) are at now: "admin" or "valid" for a
+ * valid token (admin if one is), else the state of the last made
+ * ("revoked", "expired"), "proxy" when only a user the proxy signs in
+ * has the name, NULL when none has.
+ */
+static const char *
+scraper_state(const struct chousa_token *t, size_t n, const char *entry,
+    size_t entry_len, int64_t now)
+{
+	const char *state = NULL, *s;
+	int64_t made = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strlen(t[i].name) != entry_len ||
+		    strncasecmp(t[i].name, entry, entry_len) != 0)
+			continue;
+		s = chousa_token_state(&t[i], now);
+		if (t[i].by_proxy) {
+			if (state == NULL)
+				state = "proxy";
+		} else if (strcmp(s, "valid") == 0) {
+			if (strcmp(t[i].role, "admin") == 0)
+				return "admin";
+			state = "valid";
+		} else if (state == NULL || (strcmp(state, "valid") != 0 &&
+		    t[i].created_at >= made)) {
+			state = s;
+			made = t[i].created_at;
+		}
+	}
+	return state;
+}
+
+/*
+ * [server] metrics_scrapers against the tokens: a name no valid token
+ * holds (a typo, revoked, expired) leaves the scrape without the series
+ * by token name, and the alerts on tokens silent without a word; an
+ * admin token needs no naming, and on a Prometheus host is a key to
+ * everything.
+ */
+static void
+check_scrapers(struct check *c, const struct chousa_config *cfg,
+    const struct chousa_token *t, size_t n, int64_t now)
+{
+	const char *list = chousa_config_get(cfg, "server", "metrics_scrapers");
+	const char *p = list, *entry, *state;
+	char where[300];
+	size_t len;
+	int warned = 0;
+
+	origin_text(cfg, "metrics_scrapers", where, sizeof(where));
+	while ((entry = auth_list_next(&p, &len)) != NULL) {
+		state = scraper_state(t, n, entry, len, now);
+		if (state != NULL && strcmp(state, "valid") == 0)
+			continue;
+		warned = 1;
+		if (state != NULL && strcmp(state, "admin") == 0)
+			said(c, "warning", "metrics", "%s[server] "
+			    "metrics_scrapers names '%.*s', an admin token: "
+			    "an admin's scrape has the series by token name "
+			    "anyway, and an admin token on the scraping host "
+			    "can do anything; give it a read token (chousa "
+			    "token create --role read)", where, (int)len,
+			    entry);
+		else
+			said(c, "warning", "metrics", "%s[server] "
+			    "metrics_scrapers names '%.*s', %s: its scrape "
+			    "has none of the series by token name, and the "
+			    "alerts on tokens stay silent", where, (int)len,
+			    entry, state == NULL ? "which no token "
+			    "has (a typo?)" : strcmp(state, "proxy") == 0 ?
+			    "a user the proxy signs in, not a token (the list "
+			    "names tokens)" : strcmp(state, "revoked") == 0 ?
+			    "whose token is revoked" : "whose token expired");
+	}
+	if (list != NULL && !warned && strspn(list, " \t,") < strlen(list))
+		said(c, "ok", "metrics", "the series by token name shown to "
+		    "the scrapes of: %s", list);
+}
+
 static void
 check_store(struct check *c, const struct chousa_serve_opts *o)
 {
@@ -562,6 +646,8 @@ check_store(struct check *c, const struct chousa_serve_opts *o)
 	else
 		said(c, "ok", "tokens", "%zu valid, %zu of them admin", valid,
 		    admins);
+	if (o->cfg != NULL)
+		check_scrapers(c, o->cfg, t, n, now);
 	check_backups(c, st, a, now);
 out:
 	chousa_arena_free(a);

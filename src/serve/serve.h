@@ -150,6 +150,14 @@ int	auth_group_roles_check(const char *value, struct chousa_err *err);
 int	auth_group_role(const char *map, const char *groups, int *role,
 	    struct chousa_err *err);
 /*
+ * The next entry of the comma-separated list at *p (blanks around an
+ * entry are not its own; empty entries are skipped), *len its length, *p
+ * moved past it; NULL at the list's end or when *p is NULL.
+ */
+const char *auth_list_next(const char **p, size_t *len);
+/* Whether list (auth_list_next's; NULL: empty) holds name, in any case. */
+int	auth_listed(const char *list, const char *name);
+/*
  * Whether who may see the other tokens' names and use beside its own (the
  * series by name of GET /metrics): an admin, or a bearer token [server]
  * metrics_scrapers names (in any case), as a Prometheus's read token.  A

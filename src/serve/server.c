@@ -45,11 +45,21 @@
 #define MAX_PER_IP		512
 #define CONNECTIONS_CAP		1000000L
 /*
- * Bytes of one connection's headers and buffers (header floods: 431).
- * libmicrohttpd's own default: it zeroes the whole of it after every
- * request of a kept-alive connection, so more costs every request.
+ * Bytes of a request's line and headers the server takes: past them it
+ * refuses the request itself (414, 431: head_refusal), with its own
+ * headers and JSON, audited.
  */
-#define CONN_MEMORY		((size_t)32 << 10)
+#define HEAD_MAX		((size_t)32 << 10)
+/*
+ * Bytes of one connection's buffers in libmicrohttpd: twice HEAD_MAX, so
+ * that a head past HEAD_MAX still reaches the server with room left for
+ * its answer.  Past this libmicrohttpd answers by itself (414, 431: a bare
+ * HTML page, docs/team.md), or hangs up when the head fills it all but
+ * the answer.  It zeroes the whole of it after every request of a
+ * kept-alive connection (some microseconds), and one connection's worst
+ * case is this much memory.
+ */
+#define CONN_MEMORY		(2 * HEAD_MAX)
 /*
  * Offline investigations waiting for a pool thread before more are
  * refused (503): at a few milliseconds each, a full queue is well under a
@@ -273,8 +283,27 @@ snap_fresh(struct server *s)
  */
 struct conn_state {
 	int		asked;
+	size_t		uri_len;	/* the request's URI, as sent */
 	struct hdrwait	headers;	/* the deadline for a request's */
 };
+
+/*
+ * A request line's URI, as sent, before libmicrohttpd splits off and
+ * decodes its query: its length, for head_refusal.  NULL: the request's
+ * state is made by on_request.
+ */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	(void)cls;
+	if (ci != NULL && ci->socket_context != NULL)
+		((struct conn_state *)ci->socket_context)->uri_len =
+		    strlen(uri);
+	return NULL;
+}
 
 /* libmicrohttpd opened or closed a connection, on the thread serving it. */
 static void
@@ -462,6 +491,46 @@ each_framing(void *cls, enum MHD_ValueKind kind, const char *key,
 		f->coding = 1;
 	}
 	return MHD_YES;
+}
+
+static enum MHD_Result
+each_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
+    size_t key_size, const char *value, size_t value_size)
+{
+	(void)kind;
+	(void)key;
+	(void)value;
+	*(size_t *)cls += key_size + value_size + 4;	/* ": ", CRLF */
+	return MHD_YES;
+}
+
+/*
+ * Whether r's request line and headers are past HEAD_MAX (its answer's
+ * status in *status: 414 for the URI alone, else 431).
+ */
+static const char *
+head_refusal(struct sreq *r, int *status)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	size_t uri = 0, headers = 0;
+
+	if (ci != NULL && ci->socket_context != NULL)
+		uri = ((struct conn_state *)ci->socket_context)->uri_len;
+	if (uri > HEAD_MAX) {
+		*status = 414;
+		return "the URI is over 32 KiB: send many indicators in a POST "
+		    "body";
+	}
+	MHD_get_connection_values_n(r->conn, MHD_HEADER_KIND,
+	    each_header_size, &headers);
+	if (uri + headers > HEAD_MAX) {
+		*status = uri > headers ? 414 : 431;
+		return uri > headers ? "the URI and headers are over 32 KiB: "
+		    "send many indicators in a POST body" : "the headers are "
+		    "over 32 KiB";
+	}
+	return NULL;
 }
 
 /* Why r's framing cannot be trusted (its answer's status in *status). */
@@ -1825,7 +1894,8 @@ admit(struct sreq *r)
 	unsigned allowed;
 	int status;
 
-	if ((refusal = framing_refusal(r, &status)) != NULL) {
+	if ((refusal = head_refusal(r, &status)) != NULL ||
+	    (refusal = framing_refusal(r, &status)) != NULL) {
 		r->close_after = 1;
 		req_error(r, status, "%s: the request is refused and the "
 		    "connection closed", refusal);
@@ -2659,6 +2729,7 @@ daemon_options(struct server *s, int threads, struct MHD_OptionItem *o)
 	OPTION(o, n, MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL);
 	OPTION(o, n, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s);
 	OPTION(o, n, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s);
+	OPTION(o, n, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s);
 	if (s->opts.tls_cert != NULL) {
 		OPTION(o, n, MHD_OPTION_HTTPS_CERT_CALLBACK, 0, tls_callback());
 		/* TLS 1.2 at least (RFC 8996 retires 1.0 and 1.1). */

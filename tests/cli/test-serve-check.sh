@@ -2,7 +2,8 @@
 # test-serve-check.sh: chousa serve --check says what a start would refuse
 # (an error: exit 2, one "chousa: serve --check:" line) or regret (a
 # warning: exit 0), one line a check, without starting: nothing listened
-# on, made or written: the tokens (dormant ones counted), an older schema the
+# on, made or written: the tokens (dormant ones counted), the
+# metrics_scrapers no valid token or an admin token holds, an older schema the
 # start migrates, a [server] value a start refuses (an error line, text
 # and JSON), a plain-HTTP port behind a proxy, an address in use.  The TLS pair's checks are
 # in test-serve-tls.
@@ -65,6 +66,41 @@ expect behind_proxy_loopback_ok '^ok +listen +127\.0\.0\.1:8080$' out
 printf '[server]\ntrusted_proxies = 127.0.0.1\nproxy_groups_header = X-Forwarded-Groups\nproxy_group_roles = soc-l2=investigate\n' > groups.conf
 check groups_without_user 0 $S --config groups.conf serve --check
 expect groups_without_user_warns '^warning +sso +proxy_groups_header, proxy_group_roles have no effect without proxy_user_header \(the header in which the proxy names the user\)$' out
+
+# [server] metrics_scrapers, against the tokens of the store: a name no
+# valid token holds (a typo, revoked, expired, a proxy's user) warned of,
+# as the alerts on tokens would stay silent; an admin token warned of, as
+# needless and a risk on the scraping host; a read token, in any case, ok.
+M="$CHOUSA --db m.db"
+$M -q token create --role read prometheus > /dev/null 2>&1
+$M -q token create --role admin lead > /dev/null
+$M -q token create --role read gone > /dev/null
+$M -q token revoke gone > /dev/null 2>&1
+$M -q token create --role read old > /dev/null
+sqlite3 m.db "UPDATE tokens SET expires_at = strftime('%s', 'now') - 60 WHERE name = 'old'"
+printf '[server]\nmetrics_scrapers = Prometheus\n' > scrapers-ok.conf
+check scrapers_ok 0 $M --config scrapers-ok.conf serve --check
+expect scrapers_ok_said '^ok +metrics +the series by token name shown to the scrapes of: Prometheus$' out
+refute scrapers_ok_no_warning '^warning +metrics' out
+check scrapers_unset 0 $M serve --check
+refute scrapers_unset_silent ' metrics ' out
+printf '[server]\nmetrics_scrapers = prometheus, promethus, gone, old,lead\n' > scrapers.conf
+check scrapers_bad 0 $M --config scrapers.conf serve --check
+expect scrapers_typo "^warning +metrics +scrapers\.conf:2: \[server\] metrics_scrapers names 'promethus', which no token has \(a typo\?\): its scrape has none of the series by token name, and the alerts on tokens stay silent$" out
+expect scrapers_revoked "^warning +metrics +scrapers\.conf:2: \[server\] metrics_scrapers names 'gone', whose token is revoked: " out
+expect scrapers_expired "^warning +metrics +scrapers\.conf:2: \[server\] metrics_scrapers names 'old', whose token expired: " out
+expect scrapers_admin "^warning +metrics +scrapers\.conf:2: \[server\] metrics_scrapers names 'lead', an admin token: an admin's scrape has the series by token name anyway, and an admin token on the scraping host can do anything; give it a read token \(chousa token create --role read\)$" out
+[ "$(grep -c '^warning  *metrics' out)" = 4 ] && ok scrapers_one_line_each ||
+	not_ok scrapers_one_line_each "$(grep metrics out)"
+refute scrapers_valid_not_warned "names 'prometheus'" out
+check scrapers_json 0 $M --json --config scrapers.conf serve --check
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["status"] == "warning", d
+m = [x["detail"] for x in d["checks"] if x["check"] == "metrics" and x["status"] == "warning"]
+assert len(m) == 4 and any("promethus" in x for x in m), m
+' out 2> py.err && ok scrapers_json_warnings || not_ok scrapers_json_warnings "$(tail -n 2 py.err)"
 
 # Errors: all said, the first on stderr, exit 2.
 printf '[server]\ntrusted_proxies = 10.0.0.0/33\n' > bad.conf
