@@ -318,10 +318,11 @@ POST /api/v1/investigate at the same time (one wrk each, on the same
 | offline investigate | $i_n | $(rps "$i_n") | $i_err / $i_st | $i_p50 ms | $i_p99 ms | $i_max ms |
 
 Of those investigations, $kept_n were answered from the answers kept
-(the same request within the minute, the store unchanged: wrk asks
-about the same 2,500 indicators again and again, as a team asks about
-the same ones; the first asking of each ran, and every kept answer is
-forgotten at each commit, as the tokens' uses written each minute).
+(the same request within the minute, the store's data unchanged: wrk
+asks about the same 2,500 indicators again and again, as a team asks
+about the same ones; the first asking of each ran, and a commit of data
+forgets every kept answer, while the server's own bookkeeping, as the
+tokens' uses written each minute, keeps them).
 The same mix with none kept (answer_cache = 0), every investigation
 run:
 

@@ -3,9 +3,9 @@
  * whose store has no catalogue.  A new user with only API keys still gets
  * "heodo", "geodo" and "emotet" under one id, win.emotet: the list is
  * fetched once, on first use, when the run goes online anyway and its
- * sources include Malpedia, kept in the response cache for a week, and looked up by the same keys as the
- * store's catalogue (lower-case letters and digits of the id, its name
- * part, the common name and each alias).  `chousa update malpedia` puts
+ * sources include Malpedia, kept in the response cache for a week, and
+ * looked up by the same keys as the store's catalogue (lower-case letters
+ * and digits of the id, its name part, the common name and each alias).  `chousa update malpedia` puts
  * the catalogue in the store, and then this is never fetched.
  */
 #include <stdlib.h>
