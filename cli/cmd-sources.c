@@ -3,7 +3,8 @@
  * stages and indicator types it answers, whether it is configured (a key,
  * never shown), today's quota, its last error and its share of the cache.
  * `--check` makes one cheap call per online source with a key to test it,
- * and contacts no source without one.
+ * and contacts no source without one; it says so as lines or, with --json,
+ * as one document.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,8 @@ enum { OPT_JSON = 256, OPT_CHECK };
 
 static const struct cli_opt sources_opts[] = {
 	{ OPT_JSON, "json", NULL, "Print one JSON object with a list of "
-	    "sources (docs/json.md)." },
+	    "sources; with --check, one with each source's check: its state, "
+	    "why and the HTTP status (docs/json.md)." },
 	{ OPT_CHECK, "check", NULL, "Make one cheap call per online source "
 	    "with a key to test it; a source without one is not contacted "
 	    "(one that needs none says whether runs use it); exit 4 when one "
@@ -63,19 +65,123 @@ key_section(const struct chousa_config *cfg, const struct chousa_source *s)
 	return s->name;
 }
 
+/* One source's key test, as the text line and the JSON object say it. */
+struct check_row {
+	const struct chousa_source	*source;
+	const char			*state;	/* ok refused error skipped */
+	int				 status; /* CHOUSA_ST_*: a miss is a hit */
+	const char			*what;	/* what the test found */
+	int				 http_status; /* last answer, or 0 */
+};
+
+/* A key the service refused: by its HTTP status or in its answer. */
+static int
+is_refused(const struct chousa_finding *f)
+{
+	const char *r = f->reason ? f->reason : "";
+
+	return f->http_status == 401 || f->http_status == 403 ||
+	    strncmp(r, "key refused", 11) == 0 ||
+	    strncmp(r, "access refused", 14) == 0;
+}
+
+/* How a finding reads as a check; 1 when it is a failure (exit 4). */
+static int
+check_row(struct check_row *r, const struct chousa_source *s,
+    const struct chousa_finding *f)
+{
+	r->source = s;
+	r->status = f->status == CHOUSA_ST_MISS ? CHOUSA_ST_HIT : f->status;
+	r->http_status = f->http_status;
+	r->what = f->reason ? f->reason : "";
+	switch (r->status) {
+	case CHOUSA_ST_HIT:
+		r->state = "ok";
+		r->what = f->detail ? f->detail : "key accepted";
+		return 0;
+	case CHOUSA_ST_PENDING:
+		r->state = "error";
+		r->what = "no answer";
+		return 1;
+	case CHOUSA_ST_ERROR:
+		r->state = is_refused(f) ? "refused" : "error";
+		return 1;
+	default:
+		r->state = "skipped";
+		return 0;
+	}
+}
+
+static void
+check_text(struct chousa_buf *b, const struct chousa_config *cfg,
+    const struct check_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct check_row *r = &rows[i];
+
+		chousa_buf_addf(b, "%-16s %-8s ", r->source->name,
+		    chousa_status_name(r->status));
+		chousa_esc_text(b, r->what, strnlen(r->what, 200));
+		cli_key_hint(b, cfg, key_section(cfg, r->source), r->what);
+		chousa_buf_addch(b, '\n');
+	}
+}
+
+struct check_json {
+	const struct chousa_config	*cfg;
+	const struct check_row		*rows;
+};
+
+/* A source's check: the text line's reason, hint included; no key. */
+static void
+check_row_json(const void *arg, struct chousa_jw *w, size_t i)
+{
+	const struct check_json *cj = arg;
+	const struct check_row *r = &cj->rows[i];
+	struct chousa_buf why;
+
+	chousa_buf_init(&why, 0);
+	chousa_buf_adds(&why, r->what);
+	cli_key_hint(&why, cj->cfg, key_section(cj->cfg, r->source), r->what);
+	chousa_jw_kstr(w, "name", r->source->name);
+	chousa_jw_kstr(w, "state", r->state);
+	chousa_jw_kstr(w, "reason", why.len > 0 ? why.data : NULL);
+	chousa_jw_kint_if(w, "http_status", r->http_status,
+	    r->http_status > 0);
+	chousa_buf_release(&why);
+}
+
+static void
+check_json(struct chousa_buf *b, const struct chousa_config *cfg,
+    const struct check_row *rows, size_t n, int failed)
+{
+	struct check_json cj = { cfg, rows };
+	struct chousa_jw w;
+
+	chousa_jw_init(&w, b);
+	chousa_jw_object(&w);
+	chousa_jw_krows(&w, "sources", n, check_row_json, &cj);
+	chousa_jw_kbool(&w, "ok", !failed);
+	chousa_jw_object_end(&w);
+	chousa_buf_addch(b, '\n');
+}
+
 /* One key test per configured online source, all in flight together. */
 static int
-check(const struct chousa_config *cfg, struct chousa_store *st)
+check(const struct chousa_config *cfg, struct chousa_store *st, int json)
 {
 	const struct chousa_source *const *all = chousa_sources();
 	struct chousa_investigate_opts io;
 	struct chousa_err err = { 0 };
+	struct check_row *rows;
 	struct chousa_ctx *ctx;
 	struct chousa_finding *f;
 	struct chousa_query *q;
 	struct chousa_buf b;
-	size_t i, n = 0;
-	int status = EXIT_CLEAN;
+	size_t i, n = 0, n_rows = 0;
+	int failed = 0;
 
 	memset(&io, 0, sizeof(io));
 	if (chousa_ctx_new(&ctx, st, cfg, &io, &err) != CHOUSA_OK)
@@ -84,6 +190,7 @@ check(const struct chousa_config *cfg, struct chousa_store *st)
 		n++;
 	f = xmalloc(n * sizeof(*f));
 	q = xmalloc(n * sizeof(*q));
+	rows = xmalloc(n * sizeof(*rows));
 	memset(f, 0, n * sizeof(*f));
 	memset(q, 0, n * sizeof(*q));
 	for (i = 0; i < n; i++) {
@@ -110,41 +217,20 @@ check(const struct chousa_config *cfg, struct chousa_store *st)
 	if (chousa_ctx_http(ctx) != NULL &&
 	    chousa_http_run(chousa_ctx_http(ctx), &err) != CHOUSA_OK)
 		cli_warn("%s", err.msg);
+	for (i = 0; i < n; i++)
+		if (is_online(all[i]) && all[i]->check != NULL)
+			failed |= check_row(&rows[n_rows++], all[i], &f[i]);
 	chousa_buf_init(&b, 0);
-	for (i = 0; i < n; i++) {
-		const struct chousa_source *s = all[i];
-		const char *what;
-
-		if (!is_online(s) || s->check == NULL)
-			continue;
-		switch (f[i].status) {
-		case CHOUSA_ST_HIT:
-		case CHOUSA_ST_MISS:
-			what = f[i].detail ? f[i].detail : "key accepted";
-			break;
-		case CHOUSA_ST_PENDING:
-			what = "no answer";
-			status = EXIT_SOURCE;
-			break;
-		case CHOUSA_ST_ERROR:
-			status = EXIT_SOURCE;
-			/* FALLTHROUGH */
-		default:
-			what = f[i].reason ? f[i].reason : "";
-			break;
-		}
-		chousa_buf_addf(&b, "%-16s %-8s ", s->name,
-		    chousa_status_name(f[i].status == CHOUSA_ST_MISS ?
-		    CHOUSA_ST_HIT : f[i].status));
-		chousa_esc_text(&b, what, strnlen(what, 200));
-		cli_key_hint(&b, cfg, key_section(cfg, s), what);
-		chousa_buf_addch(&b, '\n');
-	}
+	if (json)
+		check_json(&b, cfg, rows, n_rows, failed);
+	else
+		check_text(&b, cfg, rows, n_rows);
 	cli_output(&b);
+	free(rows);
 	free(f);
 	free(q);
 	chousa_ctx_free(ctx);
-	return status;
+	return failed ? EXIT_SOURCE : EXIT_CLEAN;
 }
 
 static int
@@ -175,7 +261,7 @@ run_sources(const struct cli_cmd *self, int argc, char **argv)
 	    &err) != CHOUSA_OK)
 		st = NULL;
 	if (do_check)
-		status = check(cfg, st);
+		status = check(cfg, st, json);
 	else {
 		list(cfg, st, json);
 		status = EXIT_CLEAN;
@@ -224,7 +310,9 @@ const struct cli_cmd cmd_sources = {
 	sources_opts, run_sources,
 	"chousa sources\n"
 	"chousa sources --json | jq '.sources[] | {name, quota_left}'\n"
-	"chousa sources --check",
+	"chousa sources --check\n"
+	"chousa --json sources --check | jq '.sources[] | select(.state != "
+	"\"ok\")'",
 	NULL,
 	NULL
 };

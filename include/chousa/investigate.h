@@ -125,6 +125,12 @@ struct chousa_finding {
 	 * else NULL.
 	 */
 	const char	*answer_head;
+	/*
+	 * The HTTP status of the service's last answer to this query, or 0
+	 * when none came (skipped, network error, from the cache): what
+	 * `sources --check --json` gives beside the reason.
+	 */
+	int		 http_status;
 	/* Set by the investigation, not by sources: */
 	int64_t		 data_at;	/* when the data behind the answer was
 					 * fetched: the feed's last import, or

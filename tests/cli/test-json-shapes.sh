@@ -1,9 +1,9 @@
 # test-json-shapes.sh: every --json output has the shape docs/json.md
 # documents (json-shapes-check.py reads its tables): sweep hits, summary
 # and investigations, look-up records, extracted indicators, the sources
-# listing, import results, db stats, parse, config and config check, the
-# token listing and completion, on the demo data and the sample logs; and
-# the team server's schemas in docs/openapi.json say the same.
+# listing and check, import results, db stats, parse, config and config
+# check, the token listing and completion, on the demo data and the sample
+# logs; and the team server's schemas in docs/openapi.json say the same.
 . "$TESTS/cli/lib.sh"
 
 D="$TESTS/../demo"
@@ -51,6 +51,9 @@ printf 'http://xn--a.evil[.]com/x\n' > "$T/bad-host.txt"
     2> /dev/null
 "$CHOUSA" extract --json "$D/alert.eml" >> "$T/extract" 2> /dev/null
 "$CHOUSA" sources --json > "$T/sources" 2> /dev/null
+# No key is set: every source is skipped, none contacted (test-online.sh
+# checks the other states against the replay server).
+"$CHOUSA" --json sources --check > "$T/sources-check" 2> /dev/null
 # A good backup, then one that failed: db stats lists both.
 "$CHOUSA" -q db backup "$T/backup.db" 2> /dev/null
 "$CHOUSA" -q db backup "$T/backup.db" 2> /dev/null
@@ -89,7 +92,8 @@ python3 "$TESTS/cli/json-shapes-check.py" "$TESTS/../docs/json.md" \
     "Sweep hit=$T/sweep-hit" "Sweep summary=$T/sweep-summary" \
     "Sweep investigation=$T/sweep-investigation" \
     "Look-up record=$T/lookup" "Extracted indicator=$T/extract" \
-    "Sources listing=$T/sources" "Import result=$T/import" \
+    "Sources listing=$T/sources" "Sources check=$T/sources-check" \
+    "Import result=$T/import" \
     "Db listing=$T/db" "Parsed indicator=$T/parse" \
     "Config settings=$T/config.json" "Config check=$T/config-check" \
     "Token listing=$T/tokens" "Completion script=$T/completion" \

@@ -311,6 +311,58 @@ expect sources_check_accepted "^virustotal .*key accepted" "$T/out"
 point 401
 check sources_check_bad_key 4 "$CHOUSA" sources --check
 expect sources_check_refused "^virustotal .*key refused" "$T/out"
+# The JSON form (docs/json.md, "Sources check"): the text form's sources,
+# states and exit status, each state with its HTTP status; never the key.
+# check_json NAME FILE SOURCE STATE HTTP OK: FILE is that document.
+check_json() {
+	python3 - "$2" "$T/check-text" "$3" "$4" "$5" "$6" <<'PY' &&
+import json, sys
+path, text, source, state, http, want_ok = sys.argv[1:]
+lines = open(path).read().splitlines()
+assert len(lines) == 1, "%d lines" % len(lines)
+d = json.loads(lines[0])
+assert sorted(d) == ["ok", "sources"], sorted(d)
+assert d["ok"] is (want_ok == "true"), d["ok"]
+said = {"hit": "ok", "skipped": "skipped", "pending": "error"}
+rows = [l.split(None, 2) for l in open(text).read().splitlines()]
+assert [r["name"] for r in d["sources"]] == [r[0] for r in rows], \
+    "not the text form's sources"
+for r, t in zip(d["sources"], rows):
+    assert sorted(r) == ["http_status", "name", "reason", "state"], sorted(r)
+    assert r["state"] in ("ok", "refused", "error", "skipped"), r
+    assert r["state"] == said.get(t[1], r["state"]), (r, t)
+    assert (t[1] == "error") == (r["state"] in ("refused", "error")), (r, t)
+    assert r["reason"] == t[2], (r["reason"], t[2])
+    assert r["http_status"] is None or isinstance(r["http_status"], int), r
+vt = [r for r in d["sources"] if r["name"] == source][0]
+assert vt["state"] == state, vt
+assert vt["http_status"] == (int(http) if http != "null" else None), vt
+PY
+		ok "$1" || not_ok "$1" "see the assertion above"
+	refute "$1_no_key" "$KEY" "$2"
+}
+"$CHOUSA" sources --check > "$T/check-text" 2> /dev/null
+check sources_check_json_refused 4 "$CHOUSA" --json sources --check
+cp "$T/out" "$T/check-refused.json"
+check_json sources_check_json_refused_said "$T/check-refused.json" \
+    virustotal refused 401 false
+point ""
+"$CHOUSA" sources --check > "$T/check-text" 2> /dev/null
+check sources_check_json_accepted 0 "$CHOUSA" sources --check --json
+cp "$T/out" "$T/check-ok.json"
+check_json sources_check_json_accepted_said "$T/check-ok.json" \
+    virustotal ok 404 true
+point 500
+"$CHOUSA" sources --check > "$T/check-text" 2> /dev/null
+check sources_check_json_error 4 "$CHOUSA" --json sources --check
+cp "$T/out" "$T/check-error.json"
+check_json sources_check_json_error_said "$T/check-error.json" \
+    virustotal error 500 false
+cat "$T/check-refused.json" "$T/check-ok.json" "$T/check-error.json" \
+    > "$T/check.json"
+python3 "$TESTS/cli/json-shapes-check.py" "$TESTS/../docs/json.md" \
+    "$TESTS/../docs/openapi.json" "Sources check=$T/check.json" |
+    grep json_shape_
 # Sources that need no key, without one: nothing to test, so nothing is
 # asked (nor their anonymous quota spent), and never "no key" alone.
 point ""

@@ -640,6 +640,7 @@ on_done(void *arg, const struct chousa_http_resp *resp)
 		call_fail(c, msg);
 		goto end;
 	}
+	oq->q->finding->http_status = (int)st;
 	if (st == 429 || st >= 500) {
 		long wait = resp->retry_after >= 0 ? resp->retry_after * 1000 :
 		    backoff_ms(oq, c->tries);
