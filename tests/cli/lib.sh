@@ -105,6 +105,21 @@ complete_words() {
 		printf "%s\n" "${COMPREPLY[@]}"' _ "$T/chousa.bash" "$@"
 }
 
+# json_shapes "Kind=FILE" ...: each FILE has the shape docs/json.md gives
+# for Kind (json-shapes-check.py's own ok/not ok lines).  The checker
+# dying, or saying nothing of a kind, is a failure too, never a silent
+# pass.
+json_shapes() {
+	python3 "$TESTS/cli/json-shapes-check.py" "$TESTS/../docs/json.md" \
+	    "$TESTS/../docs/openapi.json" "$@" > "$T/shapes.out" 2> "$T/shapes.err"
+	grep json_shape_ "$T/shapes.out"
+	for kf in "$@"; do
+		k=$(echo "${kf%%=*}" | tr 'A-Z' 'a-z' | sed 's/[^a-z][^a-z]*/_/g; s/^_//; s/_$//')
+		grep -Eq "^(not )?ok - json_shape_$k(:|\$)" "$T/shapes.out" ||
+		    not_ok "json_shape_${k}_checked" "$(tail -n 3 "$T/shapes.err" | tr '\n' ' ')"
+	done
+}
+
 # make_install ROOT: `make install` of the build under test ($BUILD) into
 # ROOT.  The make that runs the tests passes its command line down in
 # MAKEFLAGS (SANITIZE=...), which would make this one build a second tree

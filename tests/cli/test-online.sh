@@ -360,9 +360,7 @@ check_json sources_check_json_error_said "$T/check-error.json" \
     virustotal error 500 false
 cat "$T/check-refused.json" "$T/check-ok.json" "$T/check-error.json" \
     > "$T/check.json"
-python3 "$TESTS/cli/json-shapes-check.py" "$TESTS/../docs/json.md" \
-    "$TESTS/../docs/openapi.json" "Sources check=$T/check.json" |
-    grep json_shape_
+json_shapes "Sources check=$T/check.json"
 # Sources that need no key, without one: nothing to test, so nothing is
 # asked (nor their anonymous quota spent), and never "no key" alone.
 point ""
@@ -390,9 +388,7 @@ expect cache_stats_lists "^virustotal +[0-9]+" "$T/out"
 # The JSON has the shape docs/json.md documents (test-json-shapes.sh
 # checks the other kinds; the cache is filled only here).
 "$CHOUSA" cache stats --json > "$T/cache.json" 2> /dev/null
-python3 "$TESTS/cli/json-shapes-check.py" "$TESTS/../docs/json.md" \
-    "$TESTS/../docs/openapi.json" "Cache listing=$T/cache.json" |
-    grep json_shape_
+json_shapes "Cache listing=$T/cache.json"
 check cache_clear_one 0 "$CHOUSA" cache clear virustotal
 check cache_stats_after 0 "$CHOUSA" cache stats
 refute cache_clear_one_removed "^virustotal " "$T/out"

@@ -84,9 +84,7 @@ for name, fmt in (("warninglist", "archive"), ("abusech-fp", "json")):
     assert (o["lists"], o["rows_read"], o["added"]) == said[name], (o, said[name])
     assert o["lists"] > 0 and o["lists_failed"] == 0 and o["format"] == fmt, o
 PY
-python3 "$TESTS/cli/json-shapes-check.py" "$TESTS/../docs/json.md" \
-    "$TESTS/../docs/openapi.json" "Bundle of lists import result=$T/out" |
-    grep json_shape_
+json_shapes "Bundle of lists import result=$T/out"
 check fplist_entry_benign 0 "$CHOUSA" investigate --offline --sources local test.com
 expect fplist_entry_benign_verdict 'Verdict: benign: on the known-benign list abuse.ch false positives' "$T/out"
 
