@@ -61,7 +61,7 @@ import_one(struct chousa_store *st, const char *source, const char *path,
 		chousa_buf_init(&b, 0);
 		if (g_opt.json) {
 			chousa_import_bundle_json(&b, "warninglist", path,
-			    "archive", &bun);
+			    "archive", &bun, 0, NULL);
 			cli_output(&b);
 		} else if (!g_opt.quiet) {
 			chousa_import_bundle_text(&b, path, &bun);
@@ -72,6 +72,23 @@ import_one(struct chousa_store *st, const char *source, const char *path,
 			    "%s)", bun.failed, bun.failed == 1 ?
 			    "" : "s", bun.first_failure);
 		return EXIT_CLEAN;
+	}
+	/*
+	 * An archive of lists the store failed on midway (a full disk):
+	 * those before it went in, each in its own transaction, and saying
+	 * nothing changed would be false.
+	 */
+	if (rc != CHOUSA_OK && bun.lists > 0) {
+		if (g_opt.json) {
+			chousa_buf_init(&b, 0);
+			chousa_import_bundle_json(&b, "warninglist", path,
+			    "archive", &bun, chousa_exit_for_rc(rc), &err);
+			cli_output(&b);
+		}
+		cli_warn("%s (%u list%s imported before it; the rest keep "
+		    "their previous data)", err.msg, bun.lists,
+		    bun.lists == 1 ? "" : "s");
+		return chousa_exit_for_rc(rc);
 	}
 	cli_print_import(rep.source[0] ? rep.source : source, path,
 	    rc == CHOUSA_OK ? "imported" : "failed", &rep,

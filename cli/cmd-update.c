@@ -32,21 +32,26 @@ is_bundle(const struct chousa_feed_result *r)
 }
 
 /*
- * The JSON line of an update that went in: a bundle's is the one chousa
- * import gives it, with its counts (its import report is empty).
+ * The JSON line of an update whose import went in (err NULL) or failed:
+ * a bundle's is the one chousa import gives it, with its counts (its
+ * import report is empty), and a bundle the store failed midway (a full
+ * disk) counts the lists that went in before it.
  */
 static void
-print_imported(const struct chousa_feed *f, const struct chousa_feed_result *r)
+print_result(const struct chousa_feed *f, const struct chousa_feed_result *r,
+    int status, const struct chousa_err *err)
 {
 	struct chousa_buf b;
 
 	if (!g_opt.json || !is_bundle(r)) {
-		cli_print_import(f->name, r->path, "imported", &r->rep, NULL);
+		cli_print_import(f->name, r->path, err != NULL ? "failed" :
+		    "imported", &r->rep, err);
 		return;
 	}
 	chousa_buf_init(&b, 0);
 	chousa_import_bundle_json(&b, f->name, r->path,
-	    (f->flags & CHOUSA_FEED_FPLIST) ? "json" : "archive", &r->bundle);
+	    (f->flags & CHOUSA_FEED_FPLIST) ? "json" : "archive", &r->bundle,
+	    status, err);
 	cli_output(&b);
 }
 
@@ -112,7 +117,15 @@ report_one(const struct chousa_feed *f, const struct chousa_feed_result *r,
 			    "update\n", f->name);
 		return chousa_exit_for_rc(r->state_err.code);
 	case CHOUSA_FEED_IMPORT_FAILED:
-		cli_print_import(f->name, r->path, "failed", &r->rep, err);
+		/*
+		 * A file that cannot be imported is the source's failure;
+		 * the store's (a full disk) keeps its status, so that
+		 * monitoring blames the disk, not the feed.
+		 */
+		status = chousa_exit_for_rc(rc);
+		if (status == EXIT_BADINPUT && rc != CHOUSA_ESTORE)
+			status = EXIT_SOURCE;
+		print_result(f, r, status, err);
 		/*
 		 * A bundle commits list by list: those before the failure
 		 * (a full disk stops the walk) are in, and saying nothing
@@ -125,16 +138,9 @@ report_one(const struct chousa_feed *f, const struct chousa_feed_result *r,
 		else
 			cli_warn("%s: %s (previous data kept)", f->name,
 			    err->msg);
-		/*
-		 * A file that cannot be imported is the source's failure;
-		 * the store's (a full disk) keeps its status, so that
-		 * monitoring blames the disk, not the feed.
-		 */
-		status = chousa_exit_for_rc(rc);
-		return status == EXIT_BADINPUT && rc != CHOUSA_ESTORE ?
-		    EXIT_SOURCE : status;
+		return status;
 	case CHOUSA_FEED_UPDATED:
-		print_imported(f, r);
+		print_result(f, r, 0, NULL);
 		if (r->state_err.code != CHOUSA_OK)
 			cli_warn("%s: %s", f->name, r->state_err.msg);
 		print_updated(f, r);

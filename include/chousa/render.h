@@ -156,11 +156,15 @@ void	chousa_import_json(struct chousa_buf *b, const char *source,
  * "Bundle of lists import result"): source "warninglist" and format
  * "archive" for a MISP warninglists archive
  * (chousa_store_import_warninglists), "abusech-fp" and "json" for
- * abuse.ch's false-positive list (chousa_store_import_fplist).
+ * abuse.ch's false-positive list (chousa_store_import_fplist).  err NULL:
+ * it went in; else the store failed midway (a full disk), state "failed"
+ * with err's message and exit_status, the lists counted those that went
+ * in before it.
  */
 void	chousa_import_bundle_json(struct chousa_buf *b, const char *source,
 	    const char *file, const char *format,
-	    const struct chousa_bundle_report *rep);
+	    const struct chousa_bundle_report *rep, int exit_status,
+	    const struct chousa_err *err);
 /*
  * What `chousa import` says on stderr of a file imported: "SOURCE: FILE
  * (FORMAT): read N, added N, updated N, unchanged N, rejected N", then

@@ -67,7 +67,8 @@ chousa_import_json(struct chousa_buf *b, const char *source,
 void
 chousa_import_bundle_json(struct chousa_buf *b, const char *source,
     const char *file, const char *format,
-    const struct chousa_bundle_report *rep)
+    const struct chousa_bundle_report *rep, int exit_status,
+    const struct chousa_err *err)
 {
 	struct chousa_jw w;
 
@@ -75,7 +76,7 @@ chousa_import_bundle_json(struct chousa_buf *b, const char *source,
 	chousa_jw_object(&w);
 	chousa_jw_kstr(&w, "source", source);
 	chousa_jw_kstr(&w, "file", file);
-	chousa_jw_kstr(&w, "state", "imported");
+	chousa_jw_kstr(&w, "state", err != NULL ? "failed" : "imported");
 	chousa_jw_kstr(&w, "format", format);
 	chousa_jw_kint(&w, "lists", rep->lists);
 	chousa_jw_kint(&w, "lists_failed", rep->failed);
@@ -86,8 +87,8 @@ chousa_import_bundle_json(struct chousa_buf *b, const char *source,
 	chousa_jw_kint(&w, "added", (int64_t)rep->added);
 	chousa_jw_kint(&w, "rejected", (int64_t)rep->rejected);
 	chousa_jw_kint(&w, "skipped", (int64_t)rep->skipped);
-	chousa_jw_kint(&w, "exit_status", 0);
-	chousa_jw_kstr(&w, "error", NULL);
+	chousa_jw_kint(&w, "exit_status", err != NULL ? exit_status : 0);
+	chousa_jw_kstr(&w, "error", err != NULL ? err->msg : NULL);
 	chousa_jw_object_end(&w);
 	chousa_buf_addch(b, '\n');
 }

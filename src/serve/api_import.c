@@ -194,7 +194,7 @@ import_done(struct sreq *r, struct import_job *j)
 		/* As locally: the JSON line, or else the summary. */
 		if (j->json)
 			chousa_import_bundle_json(&r->out, source, j->name,
-			    "archive", &j->bundle);
+			    "archive", &j->bundle, 0, NULL);
 		else if (!j->quiet)
 			chousa_import_bundle_text(&b, j->name, &j->bundle);
 		summary(r, j, &b);

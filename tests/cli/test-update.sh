@@ -180,3 +180,19 @@ CHOUSA_CONFIG="$T/config/wl" check full_disk_lists_exit_3 3 "$CHOUSA" --db "$mnt
 	not_ok full_disk_lists_first_two_in "$(sqlite3 "$mnt/s.db" "SELECT count(*) FROM benign WHERE entry LIKE '%wl-full.example.com'") rows, want 2 (the room left no longer fits the test)"
 expect full_disk_lists_said "^chousa: warninglist: .*the disk that holds store '$mnt/s.db' is full: free space on it, then try again \(2 lists updated before it; the rest keep their previous data\)$" "$T/err"
 refute full_disk_lists_not_kept "previous data kept" "$T/err"
+# The same, for a script: the JSON line counts the lists that went in.
+CHOUSA_CONFIG="$T/config/wl" check full_disk_lists_json_exit_3 3 "$CHOUSA" --db "$mnt/s.db" --json update warninglist
+python3 - "$T/out" <<'PY' && ok full_disk_lists_json_counts || not_ok full_disk_lists_json_counts "$(head -c 300 "$T/out")"
+import json, sys
+o = json.loads(open(sys.argv[1]).read())
+assert o["state"] == "failed" and o["lists"] == 2 and o["exit_status"] == 3, o
+assert "full" in o["error"] and o["source"] == "warninglist", o
+PY
+json_shapes "Bundle of lists import result=$T/out"
+check full_disk_lists_import_json_exit_3 3 "$CHOUSA" --db "$mnt/s.db" --json import warninglist "$T/www/wl.tar.gz"
+python3 - "$T/out" <<'PY' && ok full_disk_lists_import_json_counts || not_ok full_disk_lists_import_json_counts "$(head -c 300 "$T/out")"
+import json, sys
+o = json.loads(open(sys.argv[1]).read())
+assert o["state"] == "failed" and o["lists"] == 2 and o["exit_status"] == 3, o
+PY
+expect full_disk_lists_import_said "\(2 lists imported before it; the rest keep their previous data\)$" "$T/err"
