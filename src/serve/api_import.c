@@ -133,6 +133,10 @@ import_kept(struct sreq *r, struct import_job *j, uint64_t size)
 		    j->name, r->who.name, (unsigned long long)(j->is_bundle ?
 		    j->bundle.added : j->rep.added), (unsigned long long)
 		    (j->is_bundle ? 0 : j->rep.updated));
+	else if (j->bundle.lists > 0)
+		server_log(s, "import: %s by %s: %u list%s imported, then: %s",
+		    j->name, r->who.name, j->bundle.lists, j->bundle.lists == 1 ?
+		    "" : "s", j->err.msg);
 	else
 		server_log(s, "import: %s by %s: nothing imported: %s%s",
 		    j->name, r->who.name, j->err.msg, j->client_gone ? " (its "
@@ -228,13 +232,28 @@ import_refused(struct sreq *r, struct import_job *j, int status)
 {
 	struct chousa_buf b;
 	int exit_status = chousa_exit_for_rc(j->rc);
+	const char *said = j->err.msg;
 
+	/*
+	 * An archive of lists the store failed on midway (a full disk): those
+	 * before it went in, as chousa import says.
+	 */
+	if (j->bundle.lists > 0)
+		said = chousa_arena_printf(r->a, "%s (%u list%s imported "
+		    "before it; the rest keep their previous data)", j->err.msg,
+		    j->bundle.lists, j->bundle.lists == 1 ? "" : "s");
+	if (said == NULL)
+		said = j->err.msg;
 	r->status = status;
 	r->refusal = chousa_arena_strdup(r->a, j->err.msg);
 	r->exit_status = exit_status;
 	r->answer_on_error = 1;
 	chousa_buf_reset(&r->out);
-	if (j->json) {
+	if (j->json && j->bundle.lists > 0) {
+		r->ctype = "application/json";
+		chousa_import_bundle_json(&r->out, "warninglist", j->name,
+		    "archive", &j->bundle, exit_status, &j->err);
+	} else if (j->json) {
 		r->ctype = "application/json";
 		chousa_import_json(&r->out, j->rep.source[0] ? j->rep.source :
 		    j->source, j->name, "failed", &j->rep, exit_status,
@@ -243,9 +262,9 @@ import_refused(struct sreq *r, struct import_job *j, int status)
 		/* The CLI says it as a warning; a script reads it here. */
 		r->ctype = "text/plain; charset=utf-8";
 		if (!req_for_cli(r))
-			chousa_buf_addf(&r->out, "%s\n", j->err.msg);
+			chousa_buf_addf(&r->out, "%s\n", said);
 	}
-	warn_add(&r->warn, r->a, r->out.len, 0, j->err.msg);
+	warn_add(&r->warn, r->a, r->out.len, 0, said);
 	if (j->verbose) {
 		chousa_buf_init(&b, 0);
 		chousa_import_rejects_text(&b, &j->rep, j->rep.n_rejects);
