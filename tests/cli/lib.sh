@@ -120,6 +120,27 @@ json_shapes() {
 	done
 }
 
+# wl_archive_big_last FILE: a MISP warninglists archive of two one-entry
+# lists and then one of 40,000 entries, for a disk the tests fill but
+# for 300 KiB: the two small lists go in, the big one does not fit.
+wl_archive_big_last() {
+	python3 - "$1" <<'PY'
+import io, json, sys, tarfile
+def one(name, entries):
+    return json.dumps({"name": name, "description": name, "type": "hostname",
+        "matching_attributes": ["hostname", "domain"], "list": entries,
+        "version": 1}).encode()
+with tarfile.open(sys.argv[1], "w:gz") as t:
+    for name, body in (("a-first", one("first", ["first.wl-full.example.com"])),
+            ("b-second", one("second", ["second.wl-full.example.com"])),
+            ("c-big", one("big", ["h%d.big.wl-full.example.com" % i
+                for i in range(40000)]))):
+        ti = tarfile.TarInfo("misp-warninglists-main/lists/%s/list.json" % name)
+        ti.size = len(body)
+        t.addfile(ti, io.BytesIO(body))
+PY
+}
+
 # make_install ROOT: `make install` of the build under test ($BUILD) into
 # ROOT.  The make that runs the tests passes its command line down in
 # MAKEFLAGS (SANITIZE=...), which would make this one build a second tree

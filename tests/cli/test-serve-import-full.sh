@@ -19,21 +19,7 @@ chmod 600 "$T/config"
 ADMIN=$("$CHOUSA" -q token create --role admin ops)
 serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
 
-python3 - "$T/wl.tar.gz" <<'PY'
-import io, json, sys, tarfile
-def one(name, entries):
-    return json.dumps({"name": name, "description": name, "type": "hostname",
-        "matching_attributes": ["hostname", "domain"], "list": entries,
-        "version": 1}).encode()
-with tarfile.open(sys.argv[1], "w:gz") as t:
-    for name, body in (("a-first", one("first", ["first.wl-full.example.com"])),
-            ("b-second", one("second", ["second.wl-full.example.com"])),
-            ("c-big", one("big", ["h%d.big.wl-full.example.com" % i
-                for i in range(40000)]))):
-        ti = tarfile.TarInfo("misp-warninglists-main/lists/%s/list.json" % name)
-        ti.size = len(body)
-        t.addfile(ti, io.BytesIO(body))
-PY
+wl_archive_big_last "$T/wl.tar.gz"
 # All but 300 KiB of the disk taken.
 dd if=/dev/zero of="$mnt/room" bs=1k count=300 2> /dev/null
 dd if=/dev/zero of="$mnt/fill" bs=4k 2> /dev/null

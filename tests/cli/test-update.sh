@@ -155,21 +155,7 @@ check full_disk_import_old_data_answered 1 "$CHOUSA" --db "$mnt/s.db" lookup "$k
 # 3, and the line must not say "previous data kept" when two lists
 # changed: it says how many went in and that the rest kept theirs.
 rm -f "$mnt/fill"
-python3 - "$T/www/wl.tar.gz" <<'PY'
-import io, json, sys, tarfile
-def one(name, entries):
-    return json.dumps({"name": name, "description": name, "type": "hostname",
-        "matching_attributes": ["hostname", "domain"], "list": entries,
-        "version": 1}).encode()
-with tarfile.open(sys.argv[1], "w:gz") as t:
-    for name, body in (("a-first", one("first", ["first.wl-full.example.com"])),
-            ("b-second", one("second", ["second.wl-full.example.com"])),
-            ("c-big", one("big", ["h%d.big.wl-full.example.com" % i
-                for i in range(40000)]))):
-        ti = tarfile.TarInfo("misp-warninglists-main/lists/%s/list.json" % name)
-        ti.size = len(body)
-        t.addfile(ti, io.BytesIO(body))
-PY
+wl_archive_big_last "$T/www/wl.tar.gz"
 printf '[feeds]\nwarninglist_url = %s/wl.tar.gz\n' "$base" > "$T/config/wl"
 dd if=/dev/zero of="$mnt/room" bs=1k count=300 2> /dev/null
 dd if=/dev/zero of="$mnt/fill" bs=4k 2> /dev/null
