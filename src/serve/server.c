@@ -51,15 +51,18 @@
  */
 #define HEAD_MAX		((size_t)32 << 10)
 /*
- * Bytes of one connection's buffers in libmicrohttpd: twice HEAD_MAX, so
- * that a head past HEAD_MAX still reaches the server with room left for
- * its answer.  Past this libmicrohttpd answers by itself (414, 431: a bare
- * HTML page, docs/team.md), or hangs up when the head fills it all but
- * the answer.  It zeroes the whole of it after every request of a
- * kept-alive connection (some microseconds), and one connection's worst
- * case is this much memory.
+ * Bytes of one connection's buffers in libmicrohttpd: HEAD_MAX and 16 KiB
+ * more, so that a head some KiB past HEAD_MAX (a header flood of a few
+ * hundred lines, each taking some 50 bytes of the library's own) still
+ * reaches the server with room left for its answer.  Past this
+ * libmicrohttpd answers by itself (414, 431: a bare HTML page,
+ * docs/team.md), or hangs up when the head fills it all but the answer.
+ * Not more: it zeroes the whole of it after every request of a kept-alive
+ * connection, which at 64 KiB was 9% of the server's CPU under the
+ * look-up load (perf), and one connection's worst case is this much
+ * memory.
  */
-#define CONN_MEMORY		(2 * HEAD_MAX)
+#define CONN_MEMORY		(HEAD_MAX + ((size_t)16 << 10))
 /*
  * Offline investigations waiting for a pool thread before more are
  * refused (503): at a few milliseconds each, a full queue is well under a
