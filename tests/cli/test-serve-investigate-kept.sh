@@ -4,7 +4,8 @@
 # gives it again to the same request, with an Age header, the same exit
 # status and the same audit line, and never past what makes it true: a
 # commit to the store by another process, a config read again at SIGHUP
-# (the server's own bookkeeping, a session, changes no data and keeps it).
+# (the server's own bookkeeping, a session, an online run's cache and
+# counts, changes no data and keeps it).
 # Only one indicator asked offline in a POST's body is kept; text, lists,
 # cache_only and answer_cache = 0 run every time.  A burst of one question
 # queued behind a long investigation runs once: the first keeps its
@@ -13,7 +14,11 @@
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM
 
-serve_up '[server]\nrate = 0\ninvestigate_threads = 1\n' read alice
+replay_virustotal
+serve_store '[server]\nrate = 0\ninvestigate_threads = 1\n'
+TOKEN=$("$CHOUSA" -q token create --role read alice)
+INV=$("$CHOUSA" -q token create --role investigate bob)
+serve_start || { not_ok server_starts "$(head -c 300 "$T/serve.log")"; exit 0; }
 
 ask() {
 	http POST /api/v1/investigate "$TOKEN" "$1"
@@ -103,6 +108,15 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "Origin: $URL" \
 [ "$code" = 303 ] && ok kept_signed_in || not_ok kept_signed_in "status $code"
 ask "$Q"
 kept kept_after_own_bookkeeping
+# An online investigation by another analyst: its answer cached, the
+# service's quota and the token's online count written, all bookkeeping.
+before_sent=$(sent)
+http POST /api/v1/investigate "$INV" '{"indicator":"online-run.example.com","sources":"virustotal"}'
+status_is kept_online_run_200 200
+[ "$(sent)" -gt "$before_sent" ] && ok kept_online_run_asked ||
+    not_ok kept_online_run_asked "the replay server was sent nothing"
+ask "$Q"
+kept kept_after_online_run
 
 # Not kept: several indicators, text, the online cache's answers.
 for body in '{"indicators":["www.dnautik.com","example.org"],"offline":true}' \
