@@ -47,6 +47,29 @@ session(struct chousa_store *st, const char *id, int n)
 	    CHOUSA_OK);
 }
 
+/*
+ * A bookkeeping write of st (a session, id_hash, deleted) with another
+ * process's commit of data (an alias, key) between its two ends.
+ */
+static void
+book_around_other(struct chousa_store *st, const char *name,
+    const char *key, const char *id_hash)
+{
+	char sql[256], check[64];
+
+	store_book_begin(st, store_db(st));
+	snprintf(sql, sizeof(sql), "INSERT INTO family_alias (key, id, prio) "
+	    "VALUES ('%s', 'win.%s', 1)", key, key);
+	snprintf(check, sizeof(check), "other_ran_%s", name);
+	T_OK(check, other_process(sql));
+	snprintf(sql, sizeof(sql), "DELETE FROM sessions WHERE id_hash = "
+	    "'%s'", id_hash);
+	snprintf(check, sizeof(check), "own_write_%s", name);
+	T_INTEQ(check, sqlite3_exec(store_db(st), sql, NULL, NULL, NULL),
+	    SQLITE_OK);
+	store_book_end(st, store_db(st), 1);
+}
+
 static void
 test_mark(void)
 {
@@ -98,22 +121,12 @@ test_mark(void)
 
 	/* Another process commits between a bookkeeping write's two ends. */
 	T_OK("marked_third", chousa_store_mark(st, &m));
-	store_book_begin(st, store_db(st));
-	T_OK("other_ran_between", other_process("INSERT INTO family_alias "
-	    "(key, id, prio) VALUES ('y', 'win.y', 1)"));
-	T_INTEQ("own_write", sqlite3_exec(store_db(st), "DELETE FROM sessions "
-	    "WHERE id_hash = 'session_added'", NULL, NULL, NULL), SQLITE_OK);
-	store_book_end(st, store_db(st), 1);
+	book_around_other(st, "between", "y", "session_added");
 	T_OK("between_moves_data", chousa_store_data_moved(st, &m));
 
 	/* A bookkeeping write that changed nothing: another's commit counts. */
 	T_OK("marked_fourth", chousa_store_mark(st, &m));
-	store_book_begin(st, store_db(st));
-	T_OK("other_ran_noop", other_process("INSERT INTO family_alias "
-	    "(key, id, prio) VALUES ('z', 'win.z', 1)"));
-	T_INTEQ("own_noop", sqlite3_exec(store_db(st), "DELETE FROM sessions "
-	    "WHERE id_hash = 'none'", NULL, NULL, NULL), SQLITE_OK);
-	store_book_end(st, store_db(st), 1);
+	book_around_other(st, "noop", "z", "none");
 	T_OK("noop_moves_data", chousa_store_data_moved(st, &m));
 
 	/* A second handle's memo survives the first's bookkeeping only. */
