@@ -1897,6 +1897,15 @@ admit(struct sreq *r)
 	unsigned allowed;
 	int status;
 
+	/*
+	 * The route names what was asked (the audit line's what, null when
+	 * no route matches) even for a request refused before it is routed:
+	 * `chousa audit --what lookup` finds the look-ups refused for their
+	 * heads too.
+	 */
+	rt = find_route_method(r->path != NULL ? r->path : "", r->method,
+	    &allowed);
+	r->what = rt != NULL ? rt->what : NULL;
 	if ((refusal = head_refusal(r, &status)) != NULL ||
 	    (refusal = framing_refusal(r, &status)) != NULL) {
 		r->close_after = 1;
@@ -1904,10 +1913,7 @@ admit(struct sreq *r)
 		    "connection closed", refusal);
 		return;
 	}
-	rt = find_route_method(r->path != NULL ? r->path : "", r->method,
-	    &allowed);
 	r->route = rt;
-	r->what = rt != NULL ? rt->what : "unknown";
 	if (rt == NULL) {
 		req_error(r, 404, "no such path");
 		return;

@@ -73,6 +73,15 @@ refute past_buffers_bare '^uri_past_buffers\|header=x-content-type-options' "$T/
 [ "$(grep -c '"status":431' "$T/audit.log")" = 2 ] && ok header_refusals_audited ||
 	not_ok header_refusals_audited "$(grep -c '"status":431' "$T/audit.log")"
 refute audit_no_query 'aaaaaaaaaa' "$T/audit.log"
+# Each says what was asked, as a request routed would: a look-up.
+[ "$(grep -E '"status":(414|431)' "$T/audit.log" | grep -c '"what":"lookup"')" = 4 ] &&
+	ok refusals_say_what || not_ok refusals_say_what "$(grep -E '"status":(414|431)' "$T/audit.log")"
+# A path that is no route's: what is null (docs/json.md).
+http GET /api/v1/no-such-thing "$TOKEN"
+status_is no_route_404 404
+i=0
+while ! grep -q '"status":404' "$T/audit.log" && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
+expect no_route_what_null '"status":404.*"what":null|"what":null.*"status":404' "$T/audit.log"
 
 # The server still answers after them.
 http GET /api/v1/health
