@@ -91,6 +91,8 @@ static int
 report_one(const struct chousa_feed *f, const struct chousa_feed_result *r,
     int rc, const struct chousa_err *err, int named)
 {
+	struct chousa_buf said;
+	char said_text[CHOUSA_ERR_MSG_SIZE + 128];
 	int status;
 
 	switch (r->outcome) {
@@ -131,11 +133,13 @@ report_one(const struct chousa_feed *f, const struct chousa_feed_result *r,
 		 * (a full disk stops the walk) are in, and saying nothing
 		 * changed would be false.
 		 */
-		if (r->bundle.lists > 0)
-			cli_warn("%s: %s (%u list%s updated before it; the "
-			    "rest keep their previous data)", f->name, err->msg,
-			    r->bundle.lists, r->bundle.lists == 1 ? "" : "s");
-		else
+		if (r->bundle.lists > 0) {
+			chousa_buf_init_fixed(&said, said_text,
+			    sizeof(said_text));
+			chousa_import_bundle_failed_text(&said, &r->bundle,
+			    "updated", err);
+			cli_warn("%s: %s", f->name, said.data);
+		} else
 			cli_warn("%s: %s (previous data kept)", f->name,
 			    err->msg);
 		return status;

@@ -166,6 +166,14 @@ void	chousa_import_bundle_json(struct chousa_buf *b, const char *source,
 	    const struct chousa_bundle_report *rep, int exit_status,
 	    const struct chousa_err *err);
 /*
+ * What is said of a bundle the store failed on midway after rep->lists
+ * lists went in: "ERROR (N lists VERB before it; the rest keep their
+ * previous data)", VERB "imported" or "updated".
+ */
+void	chousa_import_bundle_failed_text(struct chousa_buf *b,
+	    const struct chousa_bundle_report *rep, const char *verb,
+	    const struct chousa_err *err);
+/*
  * What `chousa import` says on stderr of a file imported: "SOURCE: FILE
  * (FORMAT): read N, added N, updated N, unchanged N, rejected N", then
  * the first three rejects (verbose: all kept, and how many more), what
