@@ -26,6 +26,10 @@
 	X(struct MHD_Response *, MHD_create_response_from_buffer, \
 	    (size_t size, void *buf, enum MHD_ResponseMemoryMode mode), \
 	    (size, buf, mode), NULL) \
+	X(struct MHD_Response *, \
+	    MHD_create_response_from_buffer_with_free_callback, \
+	    (size_t size, void *buf, MHD_ContentReaderFreeCallback crfc), \
+	    (size, buf, crfc), NULL) \
 	X(struct MHD_Response *, MHD_create_response_from_fd64, \
 	    (uint64_t size, int fd), (size, fd), NULL) \
 	X(struct MHD_Response *, MHD_create_response_from_callback, \

@@ -1534,6 +1534,26 @@ spooled_response(struct sreq *r, struct pieces *x)
 	return resp;
 }
 
+/*
+ * A response over b's bytes, which it takes rather than copies (a whole
+ * answer, kept or made, is often several KiB): libmicrohttpd frees them
+ * when it is done, and b is left empty.
+ */
+static struct MHD_Response *
+response_taking(struct chousa_buf *b)
+{
+	struct MHD_Response *resp;
+
+	if (b->cap == 0 || b->len == 0)
+		return MHD_create_response_from_buffer(b->len, b->data,
+		    MHD_RESPMEM_MUST_COPY);
+	resp = MHD_create_response_from_buffer_with_free_callback(b->len,
+	    b->data, mem_free);
+	if (resp != NULL)
+		chousa_buf_init(b, b->max);
+	return resp;
+}
+
 static enum MHD_Result
 respond(struct sreq *r)
 {
@@ -1542,7 +1562,7 @@ respond(struct sreq *r)
 	enum MHD_Result ok;
 	char num[16];
 	size_t i;
-	int framed = 0;
+	int framed = 0, typed;
 
 	if (r->status == 0)
 		r->status = 200;
@@ -1566,6 +1586,12 @@ respond(struct sreq *r)
 		    &x);
 		framed = 1;
 	}
+	/*
+	 * A redirect or 304 says no type, nor an accepted MCP notification
+	 * (an empty 202): they have no body to have one.
+	 */
+	typed = (r->status < 300 || r->status >= 400) && !(r->status == 202 &&
+	    r->out.len == 0 && r->spool_len == 0);
 	if (r->spool_len > 0)
 		resp = spooled_response(r, framed ? &x : NULL);
 	else {
@@ -1573,17 +1599,11 @@ respond(struct sreq *r)
 			pieces_join(r, &x);
 			pieces_release(&x);
 		}
-		resp = MHD_create_response_from_buffer(r->out.len, r->out.data,
-		    MHD_RESPMEM_MUST_COPY);
+		resp = response_taking(&r->out);
 	}
 	if (resp == NULL)
 		return MHD_NO;
-	/*
-	 * A redirect or 304 says no type, nor an accepted MCP notification
-	 * (an empty 202): they have no body to have one.
-	 */
-	if ((r->status < 300 || r->status >= 400) && !(r->status == 202 &&
-	    r->out.len == 0 && r->spool_len == 0))
+	if (typed)
 		MHD_add_response_header(resp, "Content-Type", r->ctype != NULL ?
 		    r->ctype : "application/json");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
