@@ -195,7 +195,7 @@ check_bind(struct check *c, const struct chousa_serve_opts *o,
 	    &err) == CHOUSA_OK)
 		return;
 	if (in_use && o->db_path != NULL &&
-	    serve_owner(o->db_path, &unknown) != 0)
+	    chousa_serve_owner(o->db_path, &unknown) != 0)
 		said(c, "ok", "listen", "%s is in use, by the server running "
 		    "on this store if it listens there (a reload keeps it)",
 		    o->listen);
@@ -666,7 +666,7 @@ check_owner(struct check *c, const struct chousa_serve_opts *o)
 
 	if (o->db_path == NULL)
 		return;
-	pid = serve_owner(o->db_path, &unknown);
+	pid = chousa_serve_owner(o->db_path, &unknown);
 	if (unknown)
 		said(c, "warning", "server", "cannot tell whether a server "
 		    "runs on %s: its lock file %s.serve.lock cannot be read",
