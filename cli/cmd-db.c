@@ -253,6 +253,31 @@ backup(const struct cli_cmd *self, struct chousa_store *st, int argc,
 	return EXIT_CLEAN;
 }
 
+/*
+ * A store deleted under a running server cannot be restored in place:
+ * the server still reads the file it opened, and its -wal and -shm at the
+ * path are that file's, which a new store there would take as its own.
+ */
+static void
+restore_refused_under_server(const char *path)
+{
+	struct stat sb;
+	char who[48] = "a chousa serve";
+	int unknown;
+	long pid;
+
+	if (stat(path, &sb) == 0 || errno != ENOENT)
+		return;
+	pid = chousa_serve_owner(path, &unknown);
+	if (pid == 0)
+		return;
+	if (pid > 0)
+		snprintf(who, sizeof(who), "chousa serve (pid %ld)", pid);
+	cli_die(EXIT_BADINPUT, "the store '%s' is not there, and %s still "
+	    "runs on the file deleted under it: stop the server, then "
+	    "restore, then start it", path, who);
+}
+
 static int
 restore(const struct cli_cmd *self, struct chousa_store *st, int argc,
     char **argv)
@@ -323,8 +348,10 @@ run_db(const struct cli_cmd *self, int argc, char **argv)
 	if (chousa_format_get(json ? "json" : "text", CHOUSA_RESULT_STATS, &f,
 	    &err) != CHOUSA_OK)
 		cli_die_err(&err);
-	if (strcmp(verb, "restore") == 0)
+	if (strcmp(verb, "restore") == 0) {
+		restore_refused_under_server(cli_db_path());
 		return restore(self, cli_open_store(0), argc, argv);
+	}
 	st = cli_open_store(CHOUSA_STORE_READONLY);
 	if (strcmp(verb, "backup") == 0)
 		return backup(self, st, argc, argv, keep);
@@ -374,7 +401,9 @@ const struct cli_cmd cmd_db = {
 	"good one and a failure since, as do chousa serve --check and its "
 	"/metrics.\n\n"
 	"restore puts such a backup back in place of the store's content, "
-	"also while a team server uses it: the backup is copied beside the "
+	"also while a team server uses it (not one whose store was deleted "
+	"under it, which is refused: stop that server first): the backup is "
+	"copied beside the "
 	"store, checked to be a chousa store this build reads (an older one "
 	"is migrated) and checked as backup checks it, then written over the "
 	"store in one transaction, so that readers see the store before or "

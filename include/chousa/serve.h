@@ -294,6 +294,12 @@ int	chousa_server_check(const struct chousa_serve_opts *opts, int json,
 int	chousa_serve_claim(const char *db_path, int *fd_out,
 	    struct chousa_err *err);
 /*
+ * The pid of the server holding db_path's claim (chousa_serve_claim), -1
+ * when one holds it and its pid is not written, 0 when none; *unknown set
+ * when the lock file cannot be read (then 0).
+ */
+long	chousa_serve_owner(const char *db_path, int *unknown);
+/*
  * How the TLS messages of this process (a start, a reload, a check) name
  * the certificate's and the key's files: "'FILE' (--tls-cert)", "'FILE'
  * ([server] tls_cert in CONFIG)"; NULL: unnamed.  Copied.

@@ -1406,13 +1406,33 @@ env_known(const char *name, char **all, size_t n)
 	return 0;
 }
 
+/*
+ * The names env_value() reads for section and key into v from n: the
+ * short forms too, for a source's key and [server] api_key alike.
+ */
+static size_t
+env_names_of(char **v, size_t n, const char *section, const char *key)
+{
+	char buf[96];
+
+	if (env_name(buf, sizeof(buf), section, key))
+		v[n++] = mem_strdup(buf);
+	if (strcmp(key, "api_key") == 0 &&
+	    env_name(buf, sizeof(buf), section, "key"))
+		v[n++] = mem_strdup(buf);
+	if (strcmp(key, "base_url") == 0 &&
+	    env_name(buf, sizeof(buf), section, "url"))
+		v[n++] = mem_strdup(buf);
+	return n;
+}
+
 /* Every variable name a setting reads, into a NULL-terminated array. */
 static char **
 env_names(const struct check *ck, size_t *n_out)
 {
 	const struct chousa_config_key *k;
 	size_t n_src = 0, cap, n = 0, i;
-	char **v, buf[96];
+	char **v;
 
 	while (ck->sources != NULL && ck->sources[n_src] != NULL)
 		n_src++;
@@ -1422,20 +1442,11 @@ env_names(const struct check *ck, size_t *n_out)
 		return NULL;
 	for (k = table; k->section != NULL; k++) {
 		if (strcmp(k->section, CHOUSA_CONFIG_SOURCE) != 0) {
-			if (env_name(buf, sizeof(buf), k->section, k->key))
-				v[n++] = mem_strdup(buf);
+			n = env_names_of(v, n, k->section, k->key);
 			continue;
 		}
-		for (i = 0; i < n_src; i++) {
-			if (env_name(buf, sizeof(buf), ck->sources[i], k->key))
-				v[n++] = mem_strdup(buf);
-			if (strcmp(k->key, "api_key") == 0 &&
-			    env_name(buf, sizeof(buf), ck->sources[i], "key"))
-				v[n++] = mem_strdup(buf);
-			if (strcmp(k->key, "base_url") == 0 &&
-			    env_name(buf, sizeof(buf), ck->sources[i], "url"))
-				v[n++] = mem_strdup(buf);
-		}
+		for (i = 0; i < n_src; i++)
+			n = env_names_of(v, n, ck->sources[i], k->key);
 	}
 	for (i = 0; other_env[i] != NULL; i++)
 		v[n++] = mem_strdup(other_env[i]);

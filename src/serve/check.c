@@ -195,7 +195,7 @@ check_bind(struct check *c, const struct chousa_serve_opts *o,
 	    &err) == CHOUSA_OK)
 		return;
 	if (in_use && o->db_path != NULL &&
-	    serve_owner(o->db_path, &unknown) != 0)
+	    chousa_serve_owner(o->db_path, &unknown) != 0)
 		said(c, "ok", "listen", "%s is in use, by the server running "
 		    "on this store if it listens there (a reload keeps it)",
 		    o->listen);
@@ -260,6 +260,18 @@ check_proxy_headerless(struct check *c, const struct chousa_config *cfg)
 		    "the user)", set, n > 1 ? "have" : "has");
 }
 
+/*
+ * Whether [server] trusted_proxies names a proxy: a blank value trusts
+ * none, as the server reads it, so a proxy's header is never read then.
+ */
+static int
+names_proxies(const struct chousa_config *cfg)
+{
+	const char *v = chousa_config_get(cfg, "server", "trusted_proxies");
+
+	return v != NULL && v[strspn(v, " \t,")] != '\0';
+}
+
 /* Users an authenticating proxy signs in ([server] proxy_user_header). */
 static void
 check_proxy_users(struct check *c, const struct chousa_config *cfg)
@@ -284,7 +296,7 @@ check_proxy_users(struct check *c, const struct chousa_config *cfg)
 	    (by_group != NULL && auth_group_roles_check(by_group, &err) !=
 	    CHOUSA_OK))
 		return;
-	if (chousa_config_get(cfg, "server", "trusted_proxies") == NULL) {
+	if (!names_proxies(cfg)) {
 		said(c, "warning", "sso", "proxy_user_header %s has no effect "
 		    "without trusted_proxies (the proxy that sets it)", header);
 		return;
@@ -666,7 +678,7 @@ check_owner(struct check *c, const struct chousa_serve_opts *o)
 
 	if (o->db_path == NULL)
 		return;
-	pid = serve_owner(o->db_path, &unknown);
+	pid = chousa_serve_owner(o->db_path, &unknown);
 	if (unknown)
 		said(c, "warning", "server", "cannot tell whether a server "
 		    "runs on %s: its lock file %s.serve.lock cannot be read",

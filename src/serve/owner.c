@@ -100,7 +100,7 @@ chousa_serve_claim(const char *db_path, int *fd_out, struct chousa_err *err)
 }
 
 long
-serve_owner(const char *db_path, int *unknown)
+chousa_serve_owner(const char *db_path, int *unknown)
 {
 	char *path = lock_path(db_path);
 	long pid = 0;

@@ -1614,13 +1614,4 @@ int	updater_wait(struct updater *u, uint64_t after, const int *stop,
 /* The state as members of the object w has open ("last_ok", "running"...). */
 void	updater_json(struct updater *u, struct chousa_jw *w);
 
-/* ---- owner.c ---- */
-
-/*
- * The pid of the server holding db_path's claim (chousa_serve_claim), -1
- * when one holds it and its pid is not written, 0 when none; *unknown set
- * when the lock file cannot be read (then 0).
- */
-long	serve_owner(const char *db_path, int *unknown);
-
 #endif /* CHOUSA_SERVE_INTERNAL_H */

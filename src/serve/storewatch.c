@@ -140,8 +140,9 @@ storewatch_check(struct server *s, struct chousa_buf *why)
 	if (gone) {
 		chousa_buf_addf(&found, "the store %s was %s under the server: "
 		    "it still answers from the file it opened at its start, "
-		    "and what it writes there is lost; restore the store "
-		    "(chousa db restore) and restart", s->db_path,
+		    "and what it writes there is lost; stop the server, "
+		    "restore the store (chousa db restore), and start it",
+		    s->db_path,
 		    gone == 1 ? "deleted" : "deleted or replaced");
 		status = H_UNAVAILABLE;
 	} else if (unwritable(s, &found))

@@ -105,6 +105,10 @@ CHOUSA_VIRUSTOTL_KEY=x check config_check_env_names 3 "$CHOUSA" config check
 expect unknown_variable_did_you_mean "CHOUSA_VIRUSTOTL_KEY is not a setting chousa reads; did you mean CHOUSA_VIRUSTOTAL_KEY\?" "$T/out"
 CHOUSA_HTTP_RETRIES=lots check config_check_env_values 3 "$CHOUSA" config check
 expect env_value_warned "CHOUSA_HTTP_RETRIES in the environment: \[http\] retries = 'lots'" "$T/out"
+# The short form of [server] api_key is one docs/team.md names for the CLI.
+printf '' > "$CFG"
+CHOUSA_SERVER_KEY=x CHOUSA_SERVER_URL=http://127.0.0.1:1 check config_check_server_key_env 0 "$CHOUSA" config check
+refute server_key_env_known "CHOUSA_SERVER_KEY" "$T/out"
 
 # ---- sizes: bytes, or with k, M or G, as serve --audit-max takes them ----
 printf '[server]\nsweep_max = 100M\nimport_max = 50M\nqueue_memory = 64k\naudit_max = 2G\n[http]\nmax_body = 32M\n' > "$CFG"

@@ -66,6 +66,12 @@ expect behind_proxy_loopback_ok '^ok +listen +127\.0\.0\.1:8080$' out
 printf '[server]\ntrusted_proxies = 127.0.0.1\nproxy_groups_header = X-Forwarded-Groups\nproxy_group_roles = soc-l2=investigate\n' > groups.conf
 check groups_without_user 0 $S --config groups.conf serve --check
 expect groups_without_user_warns '^warning +sso +proxy_groups_header, proxy_group_roles have no effect without proxy_user_header \(the header in which the proxy names the user\)$' out
+# trusted_proxies left empty (a value blanked, an Environment= line) trusts
+# no proxy, as none set does: the header is never read.
+printf '[server]\ntrusted_proxies =\nproxy_user_header = X-Forwarded-Email\n' > blank.conf
+check sso_blank_proxies 0 $S --config blank.conf serve --check
+expect sso_blank_proxies_warns '^warning +sso +proxy_user_header X-Forwarded-Email has no effect without trusted_proxies' out
+refute sso_blank_proxies_not_ok '^ok +sso' out
 
 # [server] metrics_scrapers, against the tokens of the store: a name no
 # valid token holds (a typo, revoked, expired, a proxy's user) warned of,

@@ -104,7 +104,7 @@ assert not [c for c in d["checks"] if c["check"] == "feeds"], d
 PY
 http GET /api/v1/health
 status_is health_deleted_503_no_token 503
-expect deleted_said_in_log "the store $T/db was deleted under the server: .*restore the store \(chousa db restore\) and restart" "$T/serve.log"
+expect deleted_said_in_log "the store $T/db was deleted under the server: .*stop the server, restore the store \(chousa db restore\), and start it" "$T/serve.log"
 [ "$(grep -c 'was deleted under the server' "$T/serve.log")" = 1 ] && ok deleted_said_once ||
 	not_ok deleted_said_once "$(grep -c 'was deleted under the server' "$T/serve.log") lines"
 serve_stop
