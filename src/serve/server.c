@@ -64,6 +64,13 @@
  */
 #define CONN_MEMORY		(HEAD_MAX + ((size_t)16 << 10))
 /*
+ * Bytes of libmicrohttpd's buffers each query parameter takes besides its
+ * text (0.9.75: a record of seven words, rounded to 16), counted against
+ * HEAD_MAX: some 600 short ?indicator= parameters, 12 KB of URI, would
+ * fill the buffers and have the connection closed without an answer.
+ */
+#define QUERY_PARAM_COST	64
+/*
  * Offline investigations waiting for a pool thread before more are
  * refused (503): at a few milliseconds each, a full queue is well under a
  * second of work.
@@ -287,24 +294,48 @@ snap_fresh(struct server *s)
 struct conn_state {
 	int		asked;
 	size_t		uri_len;	/* the request's URI, as sent */
+	size_t		params;		/* its query's parameters */
+	int		params_dropped;	/* unparsed: too many (head_refusal) */
 	struct hdrwait	headers;	/* the deadline for a request's */
 };
 
 /*
  * A request line's URI, as sent, before libmicrohttpd splits off and
- * decodes its query: its length, for head_refusal.  NULL: the request's
- * state is made by on_request.
+ * decodes its query: its length and parameters, for head_refusal.
+ *
+ * A query whose parameters would not fit in the library's buffers is
+ * emptied here, so that the library parses none of it and the request
+ * reaches head_refusal, which refuses it with a 414 of the server's own:
+ * parsed, it would leave no room for any answer.  The URI given is the
+ * request line in the library's own buffer, which it splits at the '?'
+ * and parses after this call (libmicrohttpd 0.9.75,
+ * parse_initial_message_line); a library that gave a copy would parse
+ * the query and answer as before.  NULL: the request's state is made by
+ * on_request.
  */
 static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
 	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn_state *cs;
+	const char *q = strchr(uri, '?'), *p;
 
 	(void)cls;
-	if (ci != NULL && ci->socket_context != NULL)
-		((struct conn_state *)ci->socket_context)->uri_len =
-		    strlen(uri);
+	if (ci == NULL || (cs = ci->socket_context) == NULL)
+		return NULL;
+	cs->uri_len = strlen(uri);
+	cs->params = 0;
+	cs->params_dropped = 0;
+	if (q != NULL && q[1] != '\0')
+		for (cs->params = 1, p = q + 1; (p = strchr(p, '&')) != NULL;
+		    p++)
+			cs->params++;
+	if (cs->uri_len + QUERY_PARAM_COST * cs->params > HEAD_MAX &&
+	    q != NULL) {
+		((char *)q)[1] = '\0';
+		cs->params_dropped = 1;
+	}
 	return NULL;
 }
 
@@ -516,14 +547,25 @@ head_refusal(struct sreq *r, int *status)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn,
 	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	const struct conn_state *cs = ci != NULL ? ci->socket_context : NULL;
 	size_t uri = 0, headers = 0;
 
-	if (ci != NULL && ci->socket_context != NULL)
-		uri = ((struct conn_state *)ci->socket_context)->uri_len;
+	if (cs != NULL)
+		uri = cs->uri_len;
 	if (uri > HEAD_MAX) {
 		*status = 414;
 		return "the URI is over 32 KiB: send many indicators in a POST "
 		    "body";
+	}
+	if (cs != NULL && cs->params_dropped) {
+		const char *why = chousa_arena_printf(r->a, "the URI's %zu "
+		    "query parameters are over the 32 KiB the server takes "
+		    "(each counts %d bytes more than its text): send many "
+		    "indicators in a POST body", cs->params, QUERY_PARAM_COST);
+
+		*status = 414;
+		return why != NULL ? why : "the URI's query parameters are "
+		    "over 32 KiB: send many indicators in a POST body";
 	}
 	MHD_get_connection_values_n(r->conn, MHD_HEADER_KIND,
 	    each_header_size, &headers);
