@@ -1846,9 +1846,14 @@ peer_of(struct sreq *r)
 	r->by_proxy = 1;
 	proto = req_header(r, "X-Forwarded-Proto");
 	r->forwarded_https = proto != NULL && strcasecmp(proto, "https") == 0;
-	if (forwarded_for(r, client) == 0 && strcmp(client, buf) != 0) {
+	/*
+	 * Forwarded, the proxy is said even when the client has the proxy's
+	 * address (a browser on the proxy's own machine).
+	 */
+	if (forwarded_for(r, client) == 0) {
 		r->proxy = r->peer;
-		r->peer = chousa_arena_strdup(r->a, client);
+		if (strcmp(client, buf) != 0)
+			r->peer = chousa_arena_strdup(r->a, client);
 	}
 }
 
@@ -2324,11 +2329,10 @@ tls_say_expiry(struct server *s, int64_t until, const char *what)
 	else if (left <= 0)
 		server_log(s, "TLS certificate %s: it EXPIRED at %s: clients "
 		    "will refuse it; renew it, then send SIGHUP", what, when);
-	/* Days rounded, so that a start and a reload a moment apart agree. */
 	else if (left < TLS_WARN_DAYS * 86400)
 		server_log(s, "TLS certificate %s: it expires in %lld days "
-		    "(%s): renew it, then send SIGHUP", what, (long long)((left +
-		    43200) / 86400), when);
+		    "(%s): renew it, then send SIGHUP", what,
+		    tls_days_left(until, until - left), when);
 	else
 		server_log(s, "TLS certificate %s, valid until %s", what,
 		    when);

@@ -81,6 +81,11 @@ px -H "Authorization: Bearer $READ" -H "X-Forwarded-For: 203.0.113.66" \
 last_audit 'spoofed-case.com'
 expect audit_spoofed_header_not_believed '"peer":"127.0.0.2","proxy":"127.0.0.1"' audit.last
 refute audit_spoofed_address_absent '203\.0\.113\.66' audit.last
+# A client on the proxy's own address: still said as through the proxy.
+curl -s --cacert "$T/px.pem" -H "Authorization: Bearer $READ" \
+    -o /dev/null "$PX/api/v1/lookup?indicator=same-host-case.com"
+last_audit 'same-host-case.com'
+expect audit_same_host_client_through_proxy '"peer":"127.0.0.1","proxy":"127.0.0.1"' audit.last
 printf 'GET http://www.dnautik.com/x HTTP/1.1\nnothing\n' > proxy.log
 px -H "Authorization: Bearer $READ" -H "Transfer-Encoding: chunked" \
     --data-binary @proxy.log -o sweep.json -w '%{http_code}' \
