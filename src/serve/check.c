@@ -366,7 +366,7 @@ check_tls(struct check *c, const struct chousa_serve_opts *o)
 	else if (until != 0 && until - now < TLS_WARN_DAYS * 86400)
 		said(c, "warning", "tls", "the certificate ends on %s, in %lld "
 		    "days: renew it, then reload", day,
-		    (long long)((until - now) / 86400));
+		    tls_days_left(until, now));
 	else
 		said(c, "ok", "tls", "certificate and key agree, valid until "
 		    "%s", day[0] != '\0' ? day : "an unknown date");

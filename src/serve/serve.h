@@ -338,6 +338,11 @@ int	tls_load(const char *cert_pem, const char *key_pem, int64_t *expires,
 int64_t	tls_expires(void);
 /* Certificates this close to their end are said as such (log, health). */
 #define TLS_WARN_DAYS	14
+/*
+ * The days from now to until, rounded: what the log, serve --check and
+ * health say, so that a start, a reload and a check a moment apart agree.
+ */
+long long tls_days_left(int64_t until, int64_t now);
 /* The retrieve function, as MHD_OPTION_HTTPS_CERT_CALLBACK takes it. */
 void	*tls_callback(void);
 /* Free every pair loaded (the daemon stopped). */

@@ -184,6 +184,12 @@ cred_new(const char *cert_pem, const char *key_pem, struct tls_cred **out,
 	return CHOUSA_OK;
 }
 
+long long
+tls_days_left(int64_t until, int64_t now)
+{
+	return (long long)((until - now + 43200) / 86400);
+}
+
 int
 tls_check(const char *cert_pem, const char *key_pem, int64_t *expires,
     struct chousa_err *err)
