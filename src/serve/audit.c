@@ -401,11 +401,12 @@ follow_path(struct audit *a, const struct chousa_buf *b, size_t off,
 		chousa_time_format(a->opened_at, since, sizeof(since));
 		server_log(a->srv, "the audit log '%s' was deleted under the "
 		    "server: a new one is started at its path, and the last "
-		    "%llu line%s, which went to the deleted file, are written "
+		    "%llu line%s, which went to the deleted file, %s written "
 		    "again there; the %llu it held before (%llu of them "
 		    "already there when the server opened it at %s) are gone "
 		    "with it", a->path, (unsigned long long)last,
-		    last == 1 ? "" : "s", (unsigned long long)before,
+		    last == 1 ? "" : "s", last == 1 ? "is" : "are",
+		    (unsigned long long)before,
 		    (unsigned long long)a->held, since);
 		__atomic_fetch_add(&a->deleted, 1, __ATOMIC_RELAXED);
 		__atomic_fetch_add(&a->gone, before, __ATOMIC_RELAXED);

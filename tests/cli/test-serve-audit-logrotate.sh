@@ -140,7 +140,7 @@ held=$(wc -l < "$T/audit.log")
 rm "$T/audit.log"
 ask del1.example.com
 expect deleted_counts_all_lines "the $held it held before \([0-9]+ of them already there when the server opened it at .*\) are gone with it" "$T/serve.log"
-expect deleted_said "the audit log '.*/audit.log' was deleted under the server: a new one is started at its path, and the last 1 line, which went to the deleted file, are written again there" "$T/serve.log"
+expect deleted_said "the audit log '.*/audit.log' was deleted under the server: a new one is started at its path, and the last 1 line, which went to the deleted file, is written again there" "$T/serve.log"
 grep -q '"del1.example.com"' "$T/audit.log" 2> /dev/null && ok deleted_new_file_written || not_ok deleted_new_file_written "$(ls "$T" | grep audit)"
 [ "$(stat -c %a "$T/audit.log" 2> /dev/null)" = 600 ] && ok deleted_new_file_0600 || not_ok deleted_new_file_0600 "$(stat -c %a "$T/audit.log" 2> /dev/null)"
 ask del2.example.com
