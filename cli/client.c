@@ -797,8 +797,18 @@ remote_extract(const struct cli_cmd *self, int argc, char **argv)
 
 		if (c == 'j')
 			remote_query(&rm, "format", "json");
-		else if (c == 't')
+		else if (c == 't') {
+			struct chousa_err err = { 0 };
+			unsigned types;
+
+			/* Refused as locally: a usage error. */
+			if (chousa_ioc_types_parse(arg, &types, &err) !=
+			    CHOUSA_OK)
+				cli_usage_error(self, "%s", err.msg);
 			remote_query(&rm, "types", arg);
+		} else if (strcmp(name, "threads") == 0)
+			(void)cli_number_arg(self, name, arg, 1,
+			    CLI_EXTRACT_MAX_THREADS);
 		else if (c == 'u')
 			remote_query(&rm, "unique", "1");
 		else if (strcmp(name, "public-only") == 0)
@@ -851,8 +861,8 @@ static void
 investigate_options(const struct cli_cmd *self, int argc, char **argv,
     struct remote *rm, struct inv_args *x)
 {
-	const char *arg;
-	int c;
+	const char *arg, *sources = NULL;
+	int c, offline = 0, refresh = 0, cache_only = 0;
 
 	x->format = "text";
 	x->width = -1;
@@ -880,31 +890,44 @@ investigate_options(const struct cli_cmd *self, int argc, char **argv,
 			chousa_jw_kstr(&rm->w, "tlp", arg);
 		} else if (strcmp(name, "brief") == 0 ||
 		    strcmp(name, "all") == 0 ||
-		    strcmp(name, "offline") == 0 ||
-		    strcmp(name, "exhaustive") == 0 ||
-		    strcmp(name, "refresh") == 0)
+		    strcmp(name, "exhaustive") == 0)
 			chousa_jw_kbool(&rm->w, name, 1);
+		else if (strcmp(name, "offline") == 0)
+			offline = 1;
+		else if (strcmp(name, "refresh") == 0)
+			refresh = 1;
+		else if (strcmp(name, "cache-only") == 0)
+			cache_only = 1;
 		else if (strcmp(name, "no-defang") == 0)
 			chousa_jw_kbool(&rm->w, "no_defang", 1);
-		else if (strcmp(name, "cache-only") == 0)
-			chousa_jw_kbool(&rm->w, "cache_only", 1);
 		else if (strcmp(name, "depth") == 0 ||
 		    strcmp(name, "max-samples") == 0 ||
 		    strcmp(name, "budget") == 0) {
-			char *end;
-			long v = strtol(arg, &end, 10);
+			long v = cli_investigate_number(self, name, arg);
 
-			if (*arg == '\0' || *end != '\0')
-				cli_usage_error(self, "--%.11s needs a number",
-				    name);
 			chousa_jw_kint(&rm->w, name[0] == 'd' ? "depth" :
 			    name[0] == 'm' ? "max_samples" : "budget", v);
-		} else if (strcmp(name, "at") == 0 ||
-		    strcmp(name, "sources") == 0)
+		} else if (strcmp(name, "at") == 0) {
+			(void)cli_investigate_at(self, arg);
 			chousa_jw_kstr(&rm->w, name, arg);
+		} else if (strcmp(name, "sources") == 0)
+			sources = arg;
 	}
+	/* Refused here as locally, before a request: the server's own
+	 * words for these name its JSON members, not the options. */
+	cli_investigate_check_cache_only(self, cache_only, offline, refresh);
+	if (offline)
+		chousa_jw_kbool(&rm->w, "offline", 1);
+	if (refresh)
+		chousa_jw_kbool(&rm->w, "refresh", 1);
+	if (cache_only)
+		chousa_jw_kbool(&rm->w, "cache_only", 1);
 	if (chousa_renderer_find(x->format) == NULL)
 		cli_usage_error(self, "unknown format '%s'", x->format);
+	if (sources != NULL) {
+		cli_investigate_check_sources(self, sources);
+		chousa_jw_kstr(&rm->w, "sources", sources);
+	}
 }
 
 /* The whole of a file (or '-', stdin) onto text. */

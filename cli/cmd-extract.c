@@ -19,7 +19,7 @@ enum { OPT_PUBLIC = 256, OPT_DEFANG, OPT_THREADS };
 
 #define CHUNK		((size_t)4 << 20)	/* per thread per batch */
 #define MAX_LINE	((size_t)16 << 20)	/* longest line kept whole */
-#define MAX_THREADS	16
+#define MAX_THREADS	CLI_EXTRACT_MAX_THREADS
 /*
  * A chunk's output past this is written before the chunk is done, once
  * the chunks before it are written: a line of millions of indicators
