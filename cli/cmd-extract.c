@@ -281,6 +281,10 @@ extract_file(struct run *r, const char *path, const char *label)
 			    strerror(errno));
 	}
 	is_reg = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+	/* Said as every command's reader says it (cli_read_file). */
+	if (!is_reg && fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode))
+		cli_die(EXIT_BADINPUT, "'%s' is a directory, not a file",
+		    path);
 	cap = CHUNK * (size_t)r->n_threads + MAX_LINE;
 	buf = xmalloc(cap);
 	while (!eof || have > 0) {
