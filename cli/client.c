@@ -749,6 +749,9 @@ remote_lookup(const struct cli_cmd *self, int argc, char **argv)
 		chousa_jw_object(&rm.w);
 		json_inputs(&rm, &piece);
 		chousa_jw_kstr(&rm.w, "format", json ? "json" : "text");
+		/* Coloured where the local command would colour it. */
+		if (!json && cli_use_color(stdout))
+			chousa_jw_kbool(&rm.w, "color", 1);
 		chousa_jw_object_end(&rm.w);
 		rm.ctype = "application/json";
 		join.is_first = first == 0;
