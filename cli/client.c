@@ -284,6 +284,24 @@ join_write(struct remote_join *j, struct chousa_buf *out)
 		j->items_before = 1;
 }
 
+/* Whether an "O LEN" record of some output follows p in a frame 2. */
+static int
+output_follows(const char *p, const char *end)
+{
+	const char *nl;
+	size_t len;
+
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (*p == 'O' && p + 2 < nl) {
+			len = strtoul(p + 2, NULL, 10);
+			if (len > 0)
+				return 1;
+		}
+		p = nl + 1;
+	}
+	return 0;
+}
+
 /*
  * Print a frame's records from p to end: in frame 1, the W and E lines, an
  * empty line and the output; in frame 2, W and E lines, S lines (said on
@@ -296,9 +314,10 @@ join_write(struct remote_join *j, struct chousa_buf *out)
  * unflushed here too.
  */
 static void
-print_frame(int version, const char *p, const char *end, const char *url,
-    struct remote_join *join)
+print_frame(int version, const char *p, const char *end,
+    const struct remote *rm, struct remote_join *join)
 {
+	const char *url = rm->url;
 	struct chousa_buf out;
 	const char *nl;
 	char *num_end;
@@ -311,8 +330,12 @@ print_frame(int version, const char *p, const char *end, const char *url,
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
-		if ((*p == 'W' || *p == 'E') && p + 2 <= nl)
+		if ((*p == 'W' || *p == 'E') && p + 2 <= nl) {
+			if (rm->flush_before_closing && version > 1 &&
+			    !output_follows(nl + 1, end))
+				cli_flush();
 			cli_warn("%.*s", (int)(nl - p - 2), p + 2);
+		}
 		else if (*p == 'S' && p + 2 <= nl) {
 			/* Said as the local command says it. */
 			cli_flush();
@@ -528,7 +551,7 @@ remote_framed_join(struct remote *rm, struct remote_answer *a,
 		cli_die(EXIT_SOURCE, "'%s' answered in frame 1: ask it for at "
 		    "most %d indicators a command", rm->url, REMOTE_MAX_INPUTS);
 	refused = a->status == 401 || a->status == 403;
-	print_frame(version, nl != NULL ? nl + 1 : end, end, rm->url, join);
+	print_frame(version, nl != NULL ? nl + 1 : end, end, rm, join);
 	remote_answer_release(a);
 	if (!refused)
 		return status;
@@ -1067,6 +1090,7 @@ remote_investigate(const struct cli_cmd *self, int argc, char **argv)
 	investigate_body(&rm, &x, &l, &text);
 	chousa_buf_release(&text);
 	rm.ctype = "application/json";
+	rm.flush_before_closing = 1;
 	if (x.output != NULL && freopen(x.output, "w", stdout) == NULL)
 		cli_die(EXIT_BADINPUT, "cannot write the report to '%s': %s",
 		    x.output, strerror(errno));
