@@ -184,9 +184,25 @@ int	cli_use_color(FILE *fp);
 int	cli_text_width(int asked);
 /* Whether an operand of investigate --extract names a file, not text. */
 int	cli_extract_is_file(const char *arg);
+/* extract --threads: at most this many, here and with --server. */
+#define CLI_EXTRACT_MAX_THREADS	16
 /* arg as a number from lo to hi, else a usage error naming --name. */
 long	cli_number_arg(const struct cli_cmd *self, const char *name,
 	    const char *arg, long lo, long hi);
+/*
+ * investigate's options checked alike here and before a request to a
+ * server (cli/cmd-investigate.c), each a usage error as the local
+ * command's: --depth, --max-samples or --budget (name) in its range;
+ * --at as a time; every name of --sources a source or a group;
+ * --cache-only not with --offline or --refresh.
+ */
+long	cli_investigate_number(const struct cli_cmd *self, const char *name,
+	    const char *arg);
+int64_t	cli_investigate_at(const struct cli_cmd *self, const char *arg);
+void	cli_investigate_check_sources(const struct cli_cmd *self,
+	    const char *list);
+void	cli_investigate_check_cache_only(const struct cli_cmd *self,
+	    int cache_only, int offline, int refresh);
 
 /*
  * A progress bar on stderr when it is a TTY and -q is not given: the

@@ -284,6 +284,24 @@ join_write(struct remote_join *j, struct chousa_buf *out)
 		j->items_before = 1;
 }
 
+/* Whether an "O LEN" record of some output follows p in a frame 2. */
+static int
+output_follows(const char *p, const char *end)
+{
+	const char *nl;
+	size_t len;
+
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (*p == 'O' && p + 2 < nl) {
+			len = strtoul(p + 2, NULL, 10);
+			if (len > 0)
+				return 1;
+		}
+		p = nl + 1;
+	}
+	return 0;
+}
+
 /*
  * Print a frame's records from p to end: in frame 1, the W and E lines, an
  * empty line and the output; in frame 2, W and E lines, S lines (said on
@@ -296,9 +314,10 @@ join_write(struct remote_join *j, struct chousa_buf *out)
  * unflushed here too.
  */
 static void
-print_frame(int version, const char *p, const char *end, const char *url,
-    struct remote_join *join)
+print_frame(int version, const char *p, const char *end,
+    const struct remote *rm, struct remote_join *join)
 {
+	const char *url = rm->url;
 	struct chousa_buf out;
 	const char *nl;
 	char *num_end;
@@ -311,8 +330,12 @@ print_frame(int version, const char *p, const char *end, const char *url,
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
-		if ((*p == 'W' || *p == 'E') && p + 2 <= nl)
+		if ((*p == 'W' || *p == 'E') && p + 2 <= nl) {
+			if (rm->flush_before_closing && version > 1 &&
+			    !output_follows(nl + 1, end))
+				cli_flush();
 			cli_warn("%.*s", (int)(nl - p - 2), p + 2);
+		}
 		else if (*p == 'S' && p + 2 <= nl) {
 			/* Said as the local command says it. */
 			cli_flush();
@@ -528,7 +551,7 @@ remote_framed_join(struct remote *rm, struct remote_answer *a,
 		cli_die(EXIT_SOURCE, "'%s' answered in frame 1: ask it for at "
 		    "most %d indicators a command", rm->url, REMOTE_MAX_INPUTS);
 	refused = a->status == 401 || a->status == 403;
-	print_frame(version, nl != NULL ? nl + 1 : end, end, rm->url, join);
+	print_frame(version, nl != NULL ? nl + 1 : end, end, rm, join);
 	remote_answer_release(a);
 	if (!refused)
 		return status;
@@ -749,6 +772,9 @@ remote_lookup(const struct cli_cmd *self, int argc, char **argv)
 		chousa_jw_object(&rm.w);
 		json_inputs(&rm, &piece);
 		chousa_jw_kstr(&rm.w, "format", json ? "json" : "text");
+		/* Coloured where the local command would colour it. */
+		if (!json && cli_use_color(stdout))
+			chousa_jw_kbool(&rm.w, "color", 1);
 		chousa_jw_object_end(&rm.w);
 		rm.ctype = "application/json";
 		join.is_first = first == 0;
@@ -797,8 +823,18 @@ remote_extract(const struct cli_cmd *self, int argc, char **argv)
 
 		if (c == 'j')
 			remote_query(&rm, "format", "json");
-		else if (c == 't')
+		else if (c == 't') {
+			struct chousa_err err = { 0 };
+			unsigned types;
+
+			/* Refused as locally: a usage error. */
+			if (chousa_ioc_types_parse(arg, &types, &err) !=
+			    CHOUSA_OK)
+				cli_usage_error(self, "%s", err.msg);
 			remote_query(&rm, "types", arg);
+		} else if (strcmp(name, "threads") == 0)
+			(void)cli_number_arg(self, name, arg, 1,
+			    CLI_EXTRACT_MAX_THREADS);
 		else if (c == 'u')
 			remote_query(&rm, "unique", "1");
 		else if (strcmp(name, "public-only") == 0)
@@ -851,8 +887,8 @@ static void
 investigate_options(const struct cli_cmd *self, int argc, char **argv,
     struct remote *rm, struct inv_args *x)
 {
-	const char *arg;
-	int c;
+	const char *arg, *sources = NULL;
+	int c, offline = 0, refresh = 0, cache_only = 0;
 
 	x->format = "text";
 	x->width = -1;
@@ -880,31 +916,44 @@ investigate_options(const struct cli_cmd *self, int argc, char **argv,
 			chousa_jw_kstr(&rm->w, "tlp", arg);
 		} else if (strcmp(name, "brief") == 0 ||
 		    strcmp(name, "all") == 0 ||
-		    strcmp(name, "offline") == 0 ||
-		    strcmp(name, "exhaustive") == 0 ||
-		    strcmp(name, "refresh") == 0)
+		    strcmp(name, "exhaustive") == 0)
 			chousa_jw_kbool(&rm->w, name, 1);
+		else if (strcmp(name, "offline") == 0)
+			offline = 1;
+		else if (strcmp(name, "refresh") == 0)
+			refresh = 1;
+		else if (strcmp(name, "cache-only") == 0)
+			cache_only = 1;
 		else if (strcmp(name, "no-defang") == 0)
 			chousa_jw_kbool(&rm->w, "no_defang", 1);
-		else if (strcmp(name, "cache-only") == 0)
-			chousa_jw_kbool(&rm->w, "cache_only", 1);
 		else if (strcmp(name, "depth") == 0 ||
 		    strcmp(name, "max-samples") == 0 ||
 		    strcmp(name, "budget") == 0) {
-			char *end;
-			long v = strtol(arg, &end, 10);
+			long v = cli_investigate_number(self, name, arg);
 
-			if (*arg == '\0' || *end != '\0')
-				cli_usage_error(self, "--%.11s needs a number",
-				    name);
 			chousa_jw_kint(&rm->w, name[0] == 'd' ? "depth" :
 			    name[0] == 'm' ? "max_samples" : "budget", v);
-		} else if (strcmp(name, "at") == 0 ||
-		    strcmp(name, "sources") == 0)
+		} else if (strcmp(name, "at") == 0) {
+			(void)cli_investigate_at(self, arg);
 			chousa_jw_kstr(&rm->w, name, arg);
+		} else if (strcmp(name, "sources") == 0)
+			sources = arg;
 	}
+	/* Refused here as locally, before a request: the server's own
+	 * words for these name its JSON members, not the options. */
+	cli_investigate_check_cache_only(self, cache_only, offline, refresh);
+	if (offline)
+		chousa_jw_kbool(&rm->w, "offline", 1);
+	if (refresh)
+		chousa_jw_kbool(&rm->w, "refresh", 1);
+	if (cache_only)
+		chousa_jw_kbool(&rm->w, "cache_only", 1);
 	if (chousa_renderer_find(x->format) == NULL)
 		cli_usage_error(self, "unknown format '%s'", x->format);
+	if (sources != NULL) {
+		cli_investigate_check_sources(self, sources);
+		chousa_jw_kstr(&rm->w, "sources", sources);
+	}
 }
 
 /* The whole of a file (or '-', stdin) onto text. */
@@ -1041,6 +1090,7 @@ remote_investigate(const struct cli_cmd *self, int argc, char **argv)
 	investigate_body(&rm, &x, &l, &text);
 	chousa_buf_release(&text);
 	rm.ctype = "application/json";
+	rm.flush_before_closing = 1;
 	if (x.output != NULL && freopen(x.output, "w", stdout) == NULL)
 		cli_die(EXIT_BADINPUT, "cannot write the report to '%s': %s",
 		    x.output, strerror(errno));

@@ -22,6 +22,11 @@ struct remote {
 	void			*read_arg;
 	int64_t			 body_size;
 	struct cli_progress	*progress;	/* ended before the answer */
+	/*
+	 * The local command flushes its output before the warnings that
+	 * close it (investigate's "left out" note): said so here too.
+	 */
+	int			 flush_before_closing;
 };
 
 /* How a request ended. */

@@ -19,7 +19,7 @@ enum { OPT_PUBLIC = 256, OPT_DEFANG, OPT_THREADS };
 
 #define CHUNK		((size_t)4 << 20)	/* per thread per batch */
 #define MAX_LINE	((size_t)16 << 20)	/* longest line kept whole */
-#define MAX_THREADS	16
+#define MAX_THREADS	CLI_EXTRACT_MAX_THREADS
 /*
  * A chunk's output past this is written before the chunk is done, once
  * the chunks before it are written: a line of millions of indicators
@@ -281,6 +281,10 @@ extract_file(struct run *r, const char *path, const char *label)
 			    strerror(errno));
 	}
 	is_reg = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+	/* Said as every command's reader says it (cli_read_file). */
+	if (!is_reg && fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode))
+		cli_die(EXIT_BADINPUT, "'%s' is a directory, not a file",
+		    path);
 	cap = CHUNK * (size_t)r->n_threads + MAX_LINE;
 	buf = xmalloc(cap);
 	while (!eof || have > 0) {

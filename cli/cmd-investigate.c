@@ -174,9 +174,8 @@ report_format(const struct cli_cmd *self, const char *name)
 	return f->report;
 }
 
-/* Every name of --sources must be a source or a group: else usage. */
-static void
-check_sources(const struct cli_cmd *self, const char *list)
+void
+cli_investigate_check_sources(const struct cli_cmd *self, const char *list)
 {
 	const struct chousa_source *const *all = chousa_sources();
 	const char *names[128];
@@ -318,6 +317,38 @@ struct args {
 	int		 width;		/* --width, or -1 */
 };
 
+long
+cli_investigate_number(const struct cli_cmd *self, const char *name,
+    const char *arg)
+{
+	if (strcmp(name, "depth") == 0)
+		return cli_number_arg(self, name, arg, 0, 5);
+	if (strcmp(name, "max-samples") == 0)
+		return cli_number_arg(self, name, arg, 1, 100);
+	return cli_number_arg(self, name, arg, 1, 100000);
+}
+
+int64_t
+cli_investigate_at(const struct cli_cmd *self, const char *arg)
+{
+	int64_t at;
+
+	if (chousa_time_parse(arg, strlen(arg), &at) != CHOUSA_OK)
+		cli_usage_error(self, "--at: cannot read '%s' as a time", arg);
+	return at;
+}
+
+void
+cli_investigate_check_cache_only(const struct cli_cmd *self,
+    int cache_only, int offline, int refresh)
+{
+	/* --offline reads the store alone; --refresh asks the services. */
+	if (cache_only && (offline || refresh))
+		cli_usage_error(self, "--cache-only reads the online cache "
+		    "without a connection: not with --%s",
+		    offline ? "offline" : "refresh");
+}
+
 static void
 parse_options(const struct cli_cmd *self, int argc, char **argv,
     struct args *args, struct chousa_investigate_opts *io,
@@ -341,24 +372,21 @@ parse_options(const struct cli_cmd *self, int argc, char **argv,
 		case OPT_JSON:		args->format = "json"; break;
 		case OPT_NO_DEFANG:	ro->defang = 0; break;
 		case OPT_DEPTH:
-			io->depth = (int)cli_number_arg(self, "depth", arg, 0,
-			    5);
+			io->depth = (int)cli_investigate_number(self, "depth",
+			    arg);
 			if (io->depth == 0)
 				io->depth = -1;
 			break;
 		case OPT_MAX_SAMPLES:
-			io->max_samples = (int)cli_number_arg(self,
-			    "max-samples", arg, 1, 100);
+			io->max_samples = (int)cli_investigate_number(self,
+			    "max-samples", arg);
 			break;
 		case OPT_BUDGET:
-			io->budget = (int)cli_number_arg(self, "budget", arg, 1,
-			    100000);
+			io->budget = (int)cli_investigate_number(self,
+			    "budget", arg);
 			break;
 		case OPT_AT:
-			if (chousa_time_parse(arg, strlen(arg), &io->at) !=
-			    CHOUSA_OK)
-				cli_usage_error(self, "--at: cannot read '%s' "
-				    "as a time", arg);
+			io->at = cli_investigate_at(self, arg);
 			break;
 		case OPT_OFFLINE:	io->offline = 1; break;
 		case OPT_CACHE_ONLY:	io->cache_only = 1; break;
@@ -380,11 +408,8 @@ parse_options(const struct cli_cmd *self, int argc, char **argv,
 			break;
 		}
 	}
-	/* --offline reads the store alone; --refresh asks the services. */
-	if (io->cache_only && (io->offline || io->refresh))
-		cli_usage_error(self, "--cache-only reads the online cache "
-		    "without a connection: not with --%s",
-		    io->offline ? "offline" : "refresh");
+	cli_investigate_check_cache_only(self, io->cache_only, io->offline,
+	    io->refresh);
 }
 
 /* A file (or '-', stdin) of inputs: lines, or text to extract from. */
@@ -618,7 +643,7 @@ run_investigate(const struct cli_cmd *self, int argc, char **argv)
 	parse_options(self, argc, argv, &args, &io, &ro, &run);
 	renderer = report_format(self, args.format);
 	if (io.sources != NULL)
-		check_sources(self, io.sources);
+		cli_investigate_check_sources(self, io.sources);
 	if (args.file == NULL && cli_optind >= argc && isatty(STDIN_FILENO))
 		cli_no_input(self);
 

@@ -22,7 +22,7 @@
  * worth a 400 (a misspelt "ofline" must not run online).
  */
 static const char *const lookup_keys[] = {
-	"indicator", "indicators", "format", NULL
+	"indicator", "indicators", "format", "color", NULL
 };
 static const char *const extract_keys[] = {
 	"text", "types", "unique", "public_only", "defang", "format", NULL
@@ -41,7 +41,8 @@ static const char *const token_keys[] = { "name", "role", "expires",
 static const char *const no_keys[] = { NULL };
 static const char *const format_keys[] = { "format", NULL };
 /* A query's indicators are its "indicator" parameters, one each. */
-static const char *const lookup_query[] = { "+indicator", "format", NULL };
+static const char *const lookup_query[] = { "+indicator", "format", "color",
+	NULL };
 static const char *const extract_query[] = {
 	"types", "unique", "public_only", "defang", "format", NULL
 };
@@ -429,7 +430,7 @@ h_lookup(struct sreq *r)
 	const char **in;
 	size_t n, i;
 	struct lookup_tally t;
-	int json, rc;
+	int json, color, rc;
 
 	if (r->method == M_POST) {
 		v = body_object(r, lookup_keys);
@@ -440,12 +441,14 @@ h_lookup(struct sreq *r)
 		goto out;
 	in = inputs_of(r, v, &n);
 	json = in != NULL ? json_or_text(r, v) : -1;
-	if (in == NULL || json < 0)
+	/* The text in ANSI colour, as the CLI prints it on a terminal. */
+	color = json >= 0 ? api_opt_bool(r, v, "color", 0) : -1;
+	if (in == NULL || json < 0 || color < 0)
 		goto out;
 	for (i = 0; i < n; i++)
 		req_audit_input(r, in[i]);
-	rc = op_lookup(&r->env, r->a, in, n, json, &r->out, &t, &r->warn,
-	    &err);
+	rc = op_lookup(&r->env, r->a, in, n, json, color, &r->out, &t,
+	    &r->warn, &err);
 	if (rc != CHOUSA_OK) {
 		req_error_rc(r, &err, 400);
 		goto out;

@@ -778,7 +778,7 @@ t_lookup(struct runenv *env, struct chousa_arena *a, struct jnode *args,
 	rp->note->n_inputs = n;
 	rp->note->asked = "store";
 	chousa_buf_init(&doc, SERVE_MAX_OUTPUT);
-	if (op_lookup(env, a, in, n, 1, &doc, &t, &w, &err) != CHOUSA_OK) {
+	if (op_lookup(env, a, in, n, 1, 0, &doc, &t, &w, &err) != CHOUSA_OK) {
 		tool_error(rp, "the store cannot be read");
 		chousa_buf_release(&doc);
 		return;

@@ -97,8 +97,9 @@ lookup_tally(struct lookup_tally *t, int verdict)
 
 int
 op_lookup(struct runenv *env, struct chousa_arena *a,
-    const char *const *inputs, size_t n, int json, struct chousa_buf *out,
-    struct lookup_tally *t, struct warnings *w, struct chousa_err *err)
+    const char *const *inputs, size_t n, int json, int color,
+    struct chousa_buf *out, struct lookup_tally *t, struct warnings *w,
+    struct chousa_err *err)
 {
 	/* The CLI's format hooks, so both write the same bytes. */
 	const struct chousa_result_hooks *f =
@@ -121,7 +122,8 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 		 * asking about the same indicators costs a copy.
 		 */
 		const char *key = chousa_arena_printf(a, "lookup\x1f%c%c\x1f%s",
-		    json ? 'j' : 't', shown > 0 ? 'n' : '1', inputs[i]);
+		    json ? 'j' : color ? 'c' : 't', shown > 0 ? 'n' : '1',
+		    inputs[i]);
 		const char *kept;
 		size_t kept_len;
 
@@ -147,7 +149,7 @@ op_lookup(struct runenv *env, struct chousa_arena *a,
 			return rc;
 		}
 		mark = out->len;
-		f->lookup(out, a, &l, shown++, 0);
+		f->lookup(out, a, &l, shown++, color && !json);
 		if (key != NULL && chousa_buf_rc(out, "the look-up", &e) ==
 		    CHOUSA_OK)
 			chousa_store_memo_put_bytes(env->st, key, l.verdict,

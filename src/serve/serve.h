@@ -756,11 +756,12 @@ struct lookup_tally {
 
 /*
  * Look every input up; the `chousa lookup` document in out (json: the
- * array and a newline, else the text blocks), its counts and the CLI's
- * exit status in *t.  A store that cannot be read fails (rc, err).
+ * array and a newline, else the text blocks, in ANSI colour when color),
+ * its counts and the CLI's exit status in *t.  A store that cannot be
+ * read fails (rc, err).
  */
 int	op_lookup(struct runenv *env, struct chousa_arena *a,
-	    const char *const *inputs, size_t n, int json,
+	    const char *const *inputs, size_t n, int json, int color,
 	    struct chousa_buf *out, struct lookup_tally *t,
 	    struct warnings *w, struct chousa_err *err);
 /*

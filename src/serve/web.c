@@ -1577,7 +1577,7 @@ h_lookup(struct sreq *r)
 	else {
 		req_audit_input(r, q);
 		chousa_buf_init(&text, SERVE_MAX_OUTPUT);
-		if (op_lookup(&r->env, r->a, &q, 1, 0, &text, &t,
+		if (op_lookup(&r->env, r->a, &q, 1, 0, 0, &text, &t,
 		    &r->warn, &err) != CHOUSA_OK) {
 			chousa_buf_release(&text);
 			return req_error_rc(r, &err, 400);
