@@ -828,10 +828,18 @@ api_investigate_job(struct sreq *r, void *body, struct invjob *j,
 		    "amber, amber+strict or red)", tlp);
 		return 0;
 	}
-	if ((!offline || refresh) && r->who.role < CHOUSA_ROLE_INVESTIGATE) {
-		req_error(r, 403, "role '%s' reads the store only: ask with "
-		    "offline, or with a token of role investigate",
+	/* Said for both readers: the API's field and the CLI's option. */
+	if (refresh && r->who.role < CHOUSA_ROLE_INVESTIGATE) {
+		req_error(r, 403, "role '%s' reads the store only: 'refresh' "
+		    "(--refresh) asks the online services again; leave it out, "
+		    "or ask with a token of role investigate",
 		    chousa_role_name(r->who.role));
+		return 0;
+	}
+	if (!offline && r->who.role < CHOUSA_ROLE_INVESTIGATE) {
+		req_error(r, 403, "role '%s' reads the store only: ask offline "
+		    "('offline': true, --offline), or with a token of role "
+		    "investigate", chousa_role_name(r->who.role));
 		return 0;
 	}
 	j->io.offline = offline;

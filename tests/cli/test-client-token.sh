@@ -31,6 +31,13 @@ expect revoked_in_config_names_file "^chousa: the token of \[server\] api_key in
 check role_refused 3 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" token list
 expect role_refused_reason "role 'read' may not" "$T/err"
 expect role_refused_what_to_do "^chousa: the token is refused this request on '$URL'" "$T/err"
+# A read token asking online, or to refresh: the reason names the option
+# the CLI's user gave, beside the API's field.
+check read_refresh_refused 3 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" investigate --refresh 8.8.8.8
+expect read_refresh_reason "^chousa: role 'read' reads the store only: 'refresh' \(--refresh\) asks the online services again; leave it out, or ask with a token of role investigate$" "$T/err"
+http POST /api/v1/investigate "$READ" '{"indicator":"8.8.8.8","offline":false}'
+status_is read_online_refused 403
+expect read_online_reason "role 'read' reads the store only: ask offline \('offline': true, --offline\), or with a token of role investigate" "$T/body"
 # The token that works still works.
 check right_token 1 env CHOUSA_SERVER_KEY="$READ" "$CHOUSA" --server "$URL" lookup 162.243.103.246
 
