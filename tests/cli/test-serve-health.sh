@@ -142,9 +142,9 @@ d = json.load(open(sys.argv[1]))
 c = [c for c in d["checks"] if c["check"] == "store"][0]
 want = "the store %s was deleted or replaced under the server" % sys.argv[2]
 assert c["status"] == "unavailable", c
-assert c["detail"].startswith(want) and c["detail"].endswith("and restart"), c["detail"]
+assert c["detail"].startswith(want) and c["detail"].endswith("(chousa db restore), and start it"), c["detail"]
 PY
-expect long_path_logged_whole "the store $LONG was deleted or replaced under the server: .*\(chousa db restore\) and restart$" "$T/serve.log"
+expect long_path_logged_whole "the store $LONG was deleted or replaced under the server: .*\(chousa db restore\), and start it$" "$T/serve.log"
 serve_stop
 TOO_LONG=$(long_path 505)
 check long_path_refused 3 env CHOUSA_DB="$TOO_LONG" "$CHOUSA" serve --listen 127.0.0.1:0
