@@ -332,6 +332,21 @@ tool_error(struct reply *rp, const char *msg)
 	result_put(rp, msg, NULL, 0, 1);
 }
 
+/*
+ * The refusal of a tool that reads the store when there is none (chousa
+ * mcp before any update or import): said as such, never answered as if
+ * the store knew nothing of the indicators.
+ */
+static void
+no_store(struct reply *rp, const char *what)
+{
+	char msg[160];
+
+	snprintf(msg, sizeof(msg), "there is no store to %s: chousa update "
+	    "or chousa import makes one", what);
+	tool_error(rp, msg);
+}
+
 /* {"trust":..., "note":..., "summary": up to the summary's value, in sc. */
 static void
 sc_begin(struct chousa_jw *w, struct reply *rp)
@@ -777,6 +792,10 @@ t_lookup(struct runenv *env, struct chousa_arena *a, struct jnode *args,
 	rp->note->inputs = in;
 	rp->note->n_inputs = n;
 	rp->note->asked = "store";
+	if (env->st == NULL) {
+		no_store(rp, "look them up in");
+		return;
+	}
 	chousa_buf_init(&doc, SERVE_MAX_OUTPUT);
 	if (op_lookup(env, a, in, n, 1, 0, &doc, &t, &w, &err) != CHOUSA_OK) {
 		tool_error(rp, "the store cannot be read");
@@ -922,8 +941,7 @@ sweep_failed(struct reply *rp, const struct jnode *schema,
 	else if (rc == CHOUSA_ENOMEM)
 		tool_error(rp, "out of memory");
 	else if (rc == CHOUSA_ENOTFOUND)
-		tool_error(rp, "there is no store to sweep against: chousa "
-		    "update makes one");
+		no_store(rp, "sweep against");
 	else
 		tool_error(rp, "the store cannot be read");
 }
@@ -1555,6 +1573,11 @@ tools_call(struct runenv *env, const struct principal *who,
 		if (!investigate_job(a, schema, args, who->role >=
 		    CHOUSA_ROLE_INVESTIGATE, j, rp))
 			goto out;
+		/* Offline, every source would fail: "unknown" is no answer. */
+		if (env->st == NULL && j->io.offline) {
+			no_store(rp, "investigate against");
+			goto out;
+		}
 		ms->rp = *rp;
 		ms->online = !j->io.offline;
 		*job = j;

@@ -14,12 +14,17 @@ if [ ! -d "$TESTS/mcp/node_modules/@modelcontextprotocol/sdk" ]; then
 	exit 0
 fi
 # Before there is a store, chousa mcp answers each call rather than dying
-# on the first investigation.
-printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"investigate","arguments":{"indicators":["1.1.1.1"]}}}' |
-	CHOUSA_DB="$T/none.db" "$CHOUSA" mcp > "$T/nostore.out" 2> "$T/nostore.err"
-[ $? -eq 0 ] && grep -q '"id":1,"result"' "$T/nostore.out" &&
-	ok mcp_stdio_investigate_without_store ||
-	not_ok mcp_stdio_investigate_without_store "$(head -c 300 "$T/nostore.out" "$T/nostore.err")"
+# on the first investigation, and says there is none: an investigation
+# of every source failed is no "unknown" (nor a look-up's "0 malicious").
+{
+	for t in lookup investigate; do
+		printf '{"jsonrpc":"2.0","id":"%s","method":"tools/call","params":{"name":"%s","arguments":{"indicators":["www.dnautik.com"]}}}\n' "$t" "$t"
+	done
+	printf '%s\n' '{"jsonrpc":"2.0","id":"sweep","method":"tools/call","params":{"name":"sweep","arguments":{"log":"www.dnautik.com"}}}'
+} | CHOUSA_DB="$T/none.db" "$CHOUSA" mcp > "$T/nostore.out" 2> "$T/nostore.err"
+[ $? -eq 0 ] && [ "$(grep -c '"result":{"content":\[{"type":"text","text":"there is no store to [a-z ]*: chousa update or chousa import makes one"}\],"isError":true}' "$T/nostore.out")" -eq 3 ] &&
+	ok mcp_stdio_without_store_said ||
+	not_ok mcp_stdio_without_store_said "$(head -c 300 "$T/nostore.out" "$T/nostore.err")"
 
 serve_store '[virustotal]\napi_key = PLANTED-mcp\n'
 printf 'hostile-mcp.example.org\n' > "$T/hostile.txt"
