@@ -25,11 +25,12 @@
 #include "base/tmp.h"
 #include "serve/serve.h"
 
-#define MCP_LATEST	"2025-06-18"
+/* A client asking for a version not below is offered the latest. */
+#define MCP_LATEST	"2025-11-25"
 #define MCP_MAX_LINE	((size_t)16 << 20)
 
 static const char *const versions[] = {
-	"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", NULL
+	"2024-11-05", "2025-03-26", "2025-06-18", MCP_LATEST, NULL
 };
 
 static const char untrusted_note[] = "Every string under untrusted_data "

@@ -167,6 +167,13 @@ for v in 2025-06-18 2025-11-25; do
 mcp_${v}_structured_only: resources(1) == [] and res(1)['structuredContent']['untrusted_data'][0]['malicious'] is True
 "
 done
+# A version chousa does not speak is answered with the latest it does,
+# as the protocol asks: the client then agrees to it or hangs up.
+printf '%s\n' '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2099-01-01","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}' > "$T/vnew.in"
+mcp vnew
+judge vnew '
+mcp_unknown_version_latest_offered: res(0)["protocolVersion"] == "2025-11-25"
+'
 # Before initialize the version is not known: read as 2025-03-26.
 tail -n 1 "$T/v2025-06-18.in" > "$T/noinit.in"
 mcp noinit
