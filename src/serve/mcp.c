@@ -1618,8 +1618,11 @@ mcp_handle(struct runenv *env, const struct principal *who,
 	rp.resource = wants_resource(version);
 	v = jt_parse(body, len, why, sizeof(why));
 	if (v == NULL || !jt_is(v, J_OBJ)) {
+		/* Batches left the protocol in 2025-06-18: say what to do. */
 		rpc_error(&rp, v == NULL ? -32700 : -32600, v == NULL ?
-		    "parse error" : "a JSON-RPC request object is expected");
+		    "parse error" : jt_is(v, J_ARR) ? "a batch (a JSON array) "
+		    "is not taken: send each message alone" : "a JSON-RPC "
+		    "request object is expected");
 		jt_free(v);
 		return MCP_NOT_RPC;
 	}

@@ -109,9 +109,11 @@ cat > "$T/ids.in" <<'EOF'
 {"jsonrpc":"2.0","id":[1],"method":"tools/list"}
 {"jsonrpc":"2.0","id":"s","method":"ping"}
 {"jsonrpc":"2.0","id":7,"method":"ping"}
+[{"jsonrpc":"2.0","id":8,"method":"ping"}]
 EOF
 mcp ids
 judge ids '
+mcp_batch_refused_said: answers[6]["id"] is None and answers[6]["error"]["code"] == -32600 and "each message alone" in answers[6]["error"]["message"]
 mcp_id_fraction_refused: answers[0]["id"] is None and answers[0]["error"]["code"] == -32600
 mcp_id_object_refused: answers[1]["id"] is None and answers[1]["error"]["code"] == -32600 and "result" not in answers[1]
 mcp_id_null_refused: answers[2]["id"] is None and answers[2]["error"]["code"] == -32600 and "null" in answers[2]["error"]["message"]
