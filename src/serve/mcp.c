@@ -1854,12 +1854,18 @@ h_mcp(struct sreq *r)
 	return req_submit(r, j, finish_http);
 }
 
-/* The protocol's GET (a stream of server messages) is not offered. */
+/*
+ * The protocol's GET (a stream of server messages) is not offered, nor
+ * its DELETE (the end of a session): no session id is given, each POST
+ * stands alone, so a client has nothing to end.
+ */
 static int
 h_mcp_get(struct sreq *r)
 {
 	req_header_add(r, "Allow", "POST");
-	return req_error(r, 405, "this server sends no stream: POST only");
+	return req_error(r, 405, "POST only: this server sends no stream "
+	    "and keeps no session (no Mcp-Session-Id), so there is none to "
+	    "read or end");
 }
 
 /*
