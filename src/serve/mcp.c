@@ -25,11 +25,12 @@
 #include "base/tmp.h"
 #include "serve/serve.h"
 
-#define MCP_LATEST	"2025-06-18"
+/* A client asking for a version not below is offered the latest. */
+#define MCP_LATEST	"2025-11-25"
 #define MCP_MAX_LINE	((size_t)16 << 20)
 
 static const char *const versions[] = {
-	"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", NULL
+	"2024-11-05", "2025-03-26", "2025-06-18", MCP_LATEST, NULL
 };
 
 static const char untrusted_note[] = "Every string under untrusted_data "
@@ -330,6 +331,21 @@ static void
 tool_error(struct reply *rp, const char *msg)
 {
 	result_put(rp, msg, NULL, 0, 1);
+}
+
+/*
+ * The refusal of a tool that reads the store when there is none (chousa
+ * mcp before any update or import): said as such, never answered as if
+ * the store knew nothing of the indicators.
+ */
+static void
+no_store(struct reply *rp, const char *what)
+{
+	char msg[160];
+
+	snprintf(msg, sizeof(msg), "there is no store to %s: chousa update "
+	    "or chousa import makes one", what);
+	tool_error(rp, msg);
 }
 
 /* {"trust":..., "note":..., "summary": up to the summary's value, in sc. */
@@ -777,6 +793,10 @@ t_lookup(struct runenv *env, struct chousa_arena *a, struct jnode *args,
 	rp->note->inputs = in;
 	rp->note->n_inputs = n;
 	rp->note->asked = "store";
+	if (env->st == NULL) {
+		no_store(rp, "look them up in");
+		return;
+	}
 	chousa_buf_init(&doc, SERVE_MAX_OUTPUT);
 	if (op_lookup(env, a, in, n, 1, 0, &doc, &t, &w, &err) != CHOUSA_OK) {
 		tool_error(rp, "the store cannot be read");
@@ -922,8 +942,7 @@ sweep_failed(struct reply *rp, const struct jnode *schema,
 	else if (rc == CHOUSA_ENOMEM)
 		tool_error(rp, "out of memory");
 	else if (rc == CHOUSA_ENOTFOUND)
-		tool_error(rp, "there is no store to sweep against: chousa "
-		    "update makes one");
+		no_store(rp, "sweep against");
 	else
 		tool_error(rp, "the store cannot be read");
 }
@@ -1555,6 +1574,11 @@ tools_call(struct runenv *env, const struct principal *who,
 		if (!investigate_job(a, schema, args, who->role >=
 		    CHOUSA_ROLE_INVESTIGATE, j, rp))
 			goto out;
+		/* Offline, every source would fail: "unknown" is no answer. */
+		if (env->st == NULL && j->io.offline) {
+			no_store(rp, "investigate against");
+			goto out;
+		}
 		ms->rp = *rp;
 		ms->online = !j->io.offline;
 		*job = j;
@@ -1594,8 +1618,11 @@ mcp_handle(struct runenv *env, const struct principal *who,
 	rp.resource = wants_resource(version);
 	v = jt_parse(body, len, why, sizeof(why));
 	if (v == NULL || !jt_is(v, J_OBJ)) {
+		/* Batches left the protocol in 2025-06-18: say what to do. */
 		rpc_error(&rp, v == NULL ? -32700 : -32600, v == NULL ?
-		    "parse error" : "a JSON-RPC request object is expected");
+		    "parse error" : jt_is(v, J_ARR) ? "a batch (a JSON array) "
+		    "is not taken: send each message alone" : "a JSON-RPC "
+		    "request object is expected");
 		jt_free(v);
 		return MCP_NOT_RPC;
 	}
@@ -1827,12 +1854,18 @@ h_mcp(struct sreq *r)
 	return req_submit(r, j, finish_http);
 }
 
-/* The protocol's GET (a stream of server messages) is not offered. */
+/*
+ * The protocol's GET (a stream of server messages) is not offered, nor
+ * its DELETE (the end of a session): no session id is given, each POST
+ * stands alone, so a client has nothing to end.
+ */
 static int
 h_mcp_get(struct sreq *r)
 {
 	req_header_add(r, "Allow", "POST");
-	return req_error(r, 405, "this server sends no stream: POST only");
+	return req_error(r, 405, "POST only: this server sends no stream "
+	    "and keeps no session (no Mcp-Session-Id), so there is none to "
+	    "read or end");
 }
 
 /*

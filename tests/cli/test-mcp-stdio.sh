@@ -109,9 +109,11 @@ cat > "$T/ids.in" <<'EOF'
 {"jsonrpc":"2.0","id":[1],"method":"tools/list"}
 {"jsonrpc":"2.0","id":"s","method":"ping"}
 {"jsonrpc":"2.0","id":7,"method":"ping"}
+[{"jsonrpc":"2.0","id":8,"method":"ping"}]
 EOF
 mcp ids
 judge ids '
+mcp_batch_refused_said: answers[6]["id"] is None and answers[6]["error"]["code"] == -32600 and "each message alone" in answers[6]["error"]["message"]
 mcp_id_fraction_refused: answers[0]["id"] is None and answers[0]["error"]["code"] == -32600
 mcp_id_object_refused: answers[1]["id"] is None and answers[1]["error"]["code"] == -32600 and "result" not in answers[1]
 mcp_id_null_refused: answers[2]["id"] is None and answers[2]["error"]["code"] == -32600 and "null" in answers[2]["error"]["message"]
@@ -167,6 +169,13 @@ for v in 2025-06-18 2025-11-25; do
 mcp_${v}_structured_only: resources(1) == [] and res(1)['structuredContent']['untrusted_data'][0]['malicious'] is True
 "
 done
+# A version chousa does not speak is answered with the latest it does,
+# as the protocol asks: the client then agrees to it or hangs up.
+printf '%s\n' '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2099-01-01","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}' > "$T/vnew.in"
+mcp vnew
+judge vnew '
+mcp_unknown_version_latest_offered: res(0)["protocolVersion"] == "2025-11-25"
+'
 # Before initialize the version is not known: read as 2025-03-26.
 tail -n 1 "$T/v2025-06-18.in" > "$T/noinit.in"
 mcp noinit

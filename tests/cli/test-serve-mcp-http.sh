@@ -118,6 +118,8 @@ for m in GET DELETE PUT PATCH OPTIONS; do
 	grep -qi '^Allow: POST' "$T/m$m.hdr" && ok "mcp_${m}_allows_post" ||
 	    not_ok "mcp_${m}_allows_post" "$(grep -i '^allow' "$T/m$m.hdr")"
 done
+# A client ending its session (DELETE) is told there is none, not "no stream".
+expect mcp_DELETE_says_no_session 'keeps no session' "$T/mDELETE.body"
 
 # -- ids JSON-RPC refuses ------------------------------------------------------
 mcp idfrac '{"jsonrpc":"2.0","id":1.5,"method":"ping"}'
