@@ -1661,15 +1661,18 @@ mcp_handle(struct runenv *env, const struct principal *who,
 		}
 		goto out;
 	}
-	if (idv == NULL)
-		goto out;	/* a notification (initialized, cancelled) */
-	/* Another protocol's request is not read as this one's. */
+	/*
+	 * Another protocol's request or notification is not read as this
+	 * one's: refused (over HTTP a 400, not a 202 as if taken).
+	 */
 	if ((ver = jt_str(v, "jsonrpc")) == NULL || strcmp(ver, "2.0") != 0) {
 		rpc_error(&rp, -32600, "a JSON-RPC 2.0 request is "
 		    "expected (\"jsonrpc\": \"2.0\")");
 		rc = MCP_NOT_RPC;
 		goto out;
 	}
+	if (idv == NULL)
+		goto out;	/* a notification (initialized, cancelled) */
 	if (strcmp(method, "initialize") == 0) {
 		ver = jt_str(params, "protocolVersion");
 		ver = mcp_version_known(ver) ? ver : MCP_LATEST;
@@ -1917,8 +1920,13 @@ stdio_message(struct stdio_session *s, char *msg, size_t n,
 	struct invjob *j = NULL;
 	void *state = NULL;
 	int rc;
+	size_t i;
 
-	if (n == 0)
+	/* A blank line (a client's CRLF, a keep-alive newline) is no message. */
+	for (i = 0; i < n && (msg[i] == ' ' || msg[i] == '\t' ||
+	    msg[i] == '\r'); i++)
+		;
+	if (i == n)
 		return CHOUSA_OK;
 	msg[n] = '\0';
 	if (chousa_arena_new(&a, 0, err) != CHOUSA_OK)

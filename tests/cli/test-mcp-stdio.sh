@@ -217,3 +217,11 @@ ok = "pcap" not in d.split("not")[0] and "capture" in d
 print(("ok - " if ok else "not ok - ") + "mcp_sweep_schema_says_text_only" +
       ("" if ok else ": " + d))
 PY
+
+# -- blank lines between messages (CRLF line ends, a keep-alive newline) --
+printf '{"jsonrpc":"2.0","id":1,"method":"ping"}\r\n\r\n \t\n\n{"jsonrpc":"2.0","id":2,"method":"ping"}\r\n' > "$T/blank.in"
+mcp blank
+judge blank '
+mcp_blank_lines_skipped: rc == 0 and len(answers) == 2
+mcp_blank_lines_messages_answered: answers[0]["id"] == 1 and answers[1]["id"] == 2 and "result" in answers[1]
+'

@@ -110,3 +110,10 @@ curl -s -D "$T/n.hdr" -o "$T/n.body" -H "Authorization: Bearer $TOKEN" \
 expect mcp_notification_202 "^HTTP/1\.1 202" "$T/n.hdr"
 refute mcp_notification_no_type "^Content-Type:" "$T/n.hdr"
 [ ! -s "$T/n.body" ] && ok mcp_notification_no_body || not_ok mcp_notification_no_body "$(head -c 100 "$T/n.body")"
+# One without "jsonrpc": "2.0" is another protocol's: refused, not taken.
+curl -s -D "$T/n2.hdr" -o "$T/n2.body" -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+    -H 'MCP-Protocol-Version: 2025-06-18' \
+    --data-binary '{"method":"notifications/initialized"}' "$URL/mcp"
+expect mcp_notification_without_version_400 "^HTTP/1\.1 400" "$T/n2.hdr"
+expect mcp_notification_without_version_said '"code":-32600,"message":"a JSON-RPC 2.0 request is expected' "$T/n2.body"
