@@ -205,6 +205,7 @@ struct reply {
 struct mcp_state {
 	struct reply	 rp;
 	int		 online;
+	int		 no_store;	/* chousa mcp before any store */
 };
 
 /* ---- JSON-RPC envelopes ---- */
@@ -1254,14 +1255,20 @@ skipped_words(struct chousa_buf *b, const struct online_tally *t)
 /* Where the answers came from, in chousa's words, for the model's text. */
 static void
 asked_words(struct chousa_buf *b, const struct invjob *j,
-    const struct online_tally *t)
+    const struct online_tally *t, int no_store)
 {
 	if (j->io.offline && !j->io.cache_only) {
 		chousa_buf_adds(b, "local store only");
 		return;
 	}
-	chousa_buf_adds(b, j->io.cache_only ? "local store and the online "
-	    "cache only (no request, no quota); " : "local store; ");
+	/* Not "local store": there is none, and its sources all failed. */
+	if (no_store)
+		chousa_buf_adds(b, "no local store, so none of its feeds was "
+		    "read (chousa update or chousa import makes one); ");
+	else
+		chousa_buf_adds(b, j->io.cache_only ? "local store and the "
+		    "online cache only (no request, no quota); " :
+		    "local store; ");
 	if (t->answered == 0 && t->failed == 0 && t->skipped == 0) {
 		chousa_buf_adds(b, "no online service was needed or answers "
 		    "these indicators");
@@ -1297,7 +1304,7 @@ left_count(const struct invjob *j, size_t *recipients, size_t *references)
 }
 
 static void
-investigate_answer(struct reply *rp, struct invjob *j)
+investigate_answer(struct reply *rp, struct invjob *j, int no_store)
 {
 	struct online_tally ot;
 	struct chousa_buf doc, text;
@@ -1353,7 +1360,7 @@ investigate_answer(struct reply *rp, struct invjob *j)
 	    "indicators (", j->n_inputs, j->n_inputs == 1 ? "" : "s",
 	    count[CHOUSA_V_MALICIOUS], count[CHOUSA_V_SUSPICIOUS],
 	    count[CHOUSA_V_BENIGN], count[CHOUSA_V_UNKNOWN], bad);
-	asked_words(&text, j, &ot);
+	asked_words(&text, j, &ot, no_store);
 	chousa_buf_adds(&text, ").");
 	if (j->n_left > 0)
 		chousa_buf_addf(&text, "  Of the text, %zu indicator%s left "
@@ -1409,7 +1416,7 @@ mcp_finish(void *state, struct invjob *job, struct chousa_buf *out)
 	struct mcp_state *ms = state;
 
 	ms->rp.out = out;
-	investigate_answer(&ms->rp, job);
+	investigate_answer(&ms->rp, job, ms->no_store);
 }
 
 /* ---- answers kept (kept.c) ---- */
@@ -1456,7 +1463,7 @@ kept_result(struct invjob *j, void *arg, struct chousa_buf *b)
 	head = all.len;
 	chousa_buf_reset(&all);
 	rp.out = &all;
-	investigate_answer(&rp, j);
+	investigate_answer(&rp, j, 0);
 	ok = note.refusal == NULL && all.failed == CHOUSA_OK && all.len >
 	    head + 1;
 	if (ok)
@@ -1581,6 +1588,7 @@ tools_call(struct runenv *env, const struct principal *who,
 		}
 		ms->rp = *rp;
 		ms->online = !j->io.offline;
+		ms->no_store = env->st == NULL;
 		*job = j;
 		*state = ms;
 		rc = ROUTE_PENDING;

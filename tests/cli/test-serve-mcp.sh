@@ -25,6 +25,12 @@ fi
 [ $? -eq 0 ] && [ "$(grep -c '"result":{"content":\[{"type":"text","text":"there is no store to [a-z ]*: chousa update or chousa import makes one"}\],"isError":true}' "$T/nostore.out")" -eq 3 ] &&
 	ok mcp_stdio_without_store_said ||
 	not_ok mcp_stdio_without_store_said "$(head -c 300 "$T/nostore.out" "$T/nostore.err")"
+# Online, it runs on the services alone, and the model's text says there
+# was no store rather than "local store".
+printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"investigate","arguments":{"indicators":["www.dnautik.com"],"online":true}}}' |
+    CHOUSA_DB="$T/none.db" "$CHOUSA" mcp --online > "$T/nostore-online.out" 2> "$T/nostore-online.err"
+expect mcp_stdio_online_without_store_said '"text":"chousa investigate: 1 input: .*\(no local store, so none of its feeds was read \(chousa update or chousa import makes one\); ' "$T/nostore-online.out"
+refute mcp_stdio_online_without_store_not_local '"text":"chousa investigate: [^"]*\(local store; ' "$T/nostore-online.out"
 
 serve_store '[virustotal]\napi_key = PLANTED-mcp\n'
 printf 'hostile-mcp.example.org\n' > "$T/hostile.txt"
