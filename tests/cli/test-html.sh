@@ -21,7 +21,7 @@ cat > "$T/check_html.py" <<'EOF'
 import sys
 from html.parser import HTMLParser
 
-ELEMENTS = set("""html head meta title style body header main footer section
+ELEMENTS = set("""html head meta title style body header main footer section div
 h1 h2 h3 p span code small strong dl dt dd ul li table thead tbody tr th td
 pre wbr
 a svg defs marker path g rect text""".split())

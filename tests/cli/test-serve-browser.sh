@@ -10,7 +10,8 @@
 # triage form, a paste refused for its size is not refilled, a file a
 # byte over the cap is said in bytes, and no page is wider than a 375 px
 # screen: no element of a report (served, or investigate --format html)
-# is, and its indicators wrap between labels, never inside one.
+# is, and its indicators wrap between labels, never inside one; nor is
+# a report wider than a 1280 px screen (its tables scroll in their box).
 . "$TESTS/cli/lib.sh"
 . "$TESTS/cli/serve.sh"
 trap 'serve_stop' EXIT INT TERM

@@ -15,7 +15,8 @@
 #  4. The Tokens page audits under the API's `what`; a refused action
 #     names its target and reads as a sentence; an analyst's session
 #     opening an admin page is refused for its role, not as "no session".
-#  5. Look-up defanged, with a hint when empty; Help explains verdicts;
+#  5. Look-up defanged, with a hint when empty; Help explains verdicts
+#     and the family confidence the triage table shows;
 #     Sources' dates do not break; the report's aliases read as a list.
 #  7. A link's online=1 reads the store and the online cache only (a page of another port or
 #     subdomain can make a browser follow it); the report's button, a POST
@@ -225,6 +226,13 @@ get lk0 /lookup
 expect lookup_empty_says_what_to_type 'id="lookup-hint">Type a URL, a domain' lk0.html
 get help /help
 expect help_explains_verdicts 'id="verdicts".*malicious.*suspicious.*unknown' help.html
+# The triage table's Confidence is the family's: the Emotet C2, listed by
+# ThreatFox and Feodo Tracker, is 85%, and Help says what two give.
+postf conf /triage jar --data-urlencode 'text=162.243.103.246'
+get conf "$(header conf Location)"
+expect triage_two_sources_85 '<td>85%</td>' conf.html
+expect help_confidence_as_the_table 'two agreeing 85' help.html
+refute help_confidence_not_the_verdicts 'two 90' help.html
 get home /
 expect nav_links_help '<a href="/help">Help</a>' home.html
 expect home_lookup_labelled '<label for="home-q">' home.html

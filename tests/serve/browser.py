@@ -34,6 +34,7 @@ ADMIN = sys.argv[4] if len(sys.argv) > 4 else None
 EMAIL = open(os.path.join(os.path.dirname(__file__), "..", "..", "demo",
                           "alert.eml")).read()
 HOSTILE = "hostile-web.example.org"
+SHA256 = "d7e61d7d1f31426d1c59eeab4e60fdd433b6889a548b94129e0ae34fb766a7cf"
 
 
 def ok(name):
@@ -350,6 +351,21 @@ return [document.documentElement.scrollWidth, vw, out.slice(0, 5), broken];
 """
 
 
+def wide_pages(d, paths):
+    """On a desktop screen (1280 px) too, a report is never wider than the
+    window: the sample's table, its SHA-256 beside a reference URL that
+    holds it, scrolls in its box."""
+    for path in paths:
+        d.get(path if path.startswith("file:") else URL + path)
+        wait_for(d, "main, body")
+        w = d.execute_script("return [document.documentElement"
+                             ".scrollWidth, document.documentElement"
+                             ".clientWidth]")
+        name = "standalone" if path.startswith("file:") else \
+            path.strip("/").split("?")[0]
+        check("wide_%s_fits %s" % (name, w), w[0] <= w[1], w)
+
+
 def narrow_words(d, paths):
     """At 375 px no element is wider than the screen (wide tables and the
     graph scroll in their box), and an indicator wraps between its labels
@@ -640,6 +656,9 @@ try:
                      "/report?q=www.dnautik.com", table_url[len(URL):]] +
                  (["file://" + os.environ["STANDALONE"]]
                   if os.environ.get("STANDALONE") else []))
+    wide_pages(d, ["/report?q=" + SHA256] +
+               (["file://" + os.environ["STANDALONE"]]
+                if os.environ.get("STANDALONE") else []))
     errs = console_errors(d)
     check("no_console_errors", not errs, errs[:2])
     check("no_key_in_pages", "PLANTED" not in d.page_source, "")

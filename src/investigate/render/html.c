@@ -62,15 +62,14 @@ static const char style[] =
     ".v-left{background:#9ca3af}"
     /* The overview is written last but shown first. */
     "main{display:flex;flex-direction:column}.overview{order:-1}"
-    /* A flex item may be narrower than its table, which then scrolls. */
-    "main>*{min-width:0}"
     /*
-     * On a phone a wide table scrolls in its own box, and the next
-     * steps' terms stack over their commands, so the page is never wider
-     * than the screen.
+     * A table wider than the page (a hash beside a reference URL that
+     * holds it) scrolls in its own box at any width, so the page is never
+     * wider than the screen; a flex item may be narrower than its table.
      */
-    "@media (max-width:800px){table{display:block;overflow-x:auto;"
-    "max-width:100%}dl{display:block}dd{margin:0 0 6px}}";
+    "main>*{min-width:0}.scroll{overflow-x:auto}"
+    /* On a phone the next steps' terms stack over their commands. */
+    "@media (max-width:800px){dl{display:block}dd{margin:0 0 6px}}";
 
 /* ---- small writers ---- */
 
@@ -459,9 +458,9 @@ stage(struct chousa_render *r, const struct chousa_report_stage *s,
 		    "stage.</p></section>\n");
 		return;
 	}
-	chousa_buf_adds(out, "<table><thead><tr><th>Source</th><th>Subject"
-	    "</th><th>Status</th><th>Verdict</th><th>Evidence</th></tr>"
-	    "</thead><tbody>\n");
+	chousa_buf_adds(out, "<div class=\"scroll\"><table><thead><tr><th>"
+	    "Source</th><th>Subject</th><th>Status</th><th>Verdict</th><th>"
+	    "Evidence</th></tr></thead><tbody>\n");
 	for (i = 0; i < s->n_findings; i++) {
 		const struct chousa_finding *f = &s->findings[i];
 		const char *st = chousa_status_name(f->status);
@@ -490,7 +489,7 @@ stage(struct chousa_render *r, const struct chousa_report_stage *s,
 		finding_detail(r, f);
 		chousa_buf_adds(out, "</td></tr>\n");
 	}
-	chousa_buf_adds(out, "</tbody></table>\n");
+	chousa_buf_adds(out, "</tbody></table></div>\n");
 	if (!r->opts.verbose)
 		missed(r, s);
 	skipped(r, s);
@@ -506,9 +505,9 @@ samples(struct chousa_render *r, const struct chousa_report *rep)
 	if (rep->n_samples == 0)
 		return;
 	chousa_buf_adds(out, "<section class=\"samples\"><h3>Samples</h3>"
-	    "<table><thead><tr><th>SHA-256</th><th>Family</th><th>Relation"
-	    "</th><th>File</th><th>First seen</th><th>Sources</th></tr>"
-	    "</thead><tbody>\n");
+	    "<div class=\"scroll\"><table><thead><tr><th>SHA-256</th><th>"
+	    "Family</th><th>Relation</th><th>File</th><th>First seen</th><th>"
+	    "Sources</th></tr></thead><tbody>\n");
 	for (i = 0; i < rep->n_samples; i++) {
 		const struct chousa_report_sample *s = &rep->samples[i];
 
@@ -536,7 +535,7 @@ samples(struct chousa_render *r, const struct chousa_report *rep)
 		list(r, s->sources, s->n_sources);
 		chousa_buf_adds(out, "</td></tr>\n");
 	}
-	chousa_buf_adds(out, "</tbody></table></section>\n");
+	chousa_buf_adds(out, "</tbody></table></div></section>\n");
 }
 
 static void
@@ -559,9 +558,10 @@ listings(struct chousa_render *r, const struct chousa_report *rep)
 		chousa_buf_addf(out, ", the %zu most recently seen below",
 		    rep->n_listed < SHOW_LISTED ? rep->n_listed :
 		    (size_t)SHOW_LISTED);
-	chousa_buf_adds(out, ".</p><table><thead><tr><th>Indicator</th>"
-	    "<th>Source</th><th>Family</th><th>Threat</th><th>Status</th>"
-	    "<th>Seen</th><th>Reference</th></tr></thead><tbody>\n");
+	chousa_buf_adds(out, ".</p><div class=\"scroll\"><table><thead><tr>"
+	    "<th>Indicator</th><th>Source</th><th>Family</th><th>Threat</th>"
+	    "<th>Status</th><th>Seen</th><th>Reference</th></tr></thead>"
+	    "<tbody>\n");
 	for (i = 0; i < rep->n_listed && i < SHOW_LISTED; i++) {
 		const struct chousa_listing *l = &rep->listed[i];
 
@@ -586,7 +586,7 @@ listings(struct chousa_render *r, const struct chousa_report *rep)
 			ref_link(out, l->rec.reference);
 		chousa_buf_adds(out, "</td></tr>\n");
 	}
-	chousa_buf_adds(out, "</tbody></table></section>\n");
+	chousa_buf_adds(out, "</tbody></table></div></section>\n");
 }
 
 static void
@@ -832,9 +832,9 @@ html_triage(struct chousa_render *r, const struct chousa_triage *t,
 	if (t->from_text)
 		chousa_buf_adds(out, "<strong>Overall:</strong> ");
 	txt(r, t->overall_text);
-	chousa_buf_adds(out, "</p><table><thead><tr><th>Verdict</th>"
-	    "<th>Indicator</th><th>Family</th><th>Confidence</th>"
-	    "<th>Evidence</th></tr></thead><tbody>\n");
+	chousa_buf_adds(out, "</p><div class=\"scroll\"><table><thead><tr>"
+	    "<th>Verdict</th><th>Indicator</th><th>Family</th>"
+	    "<th>Confidence</th><th>Evidence</th></tr></thead><tbody>\n");
 	for (i = 0; i < t->n_rows; i++) {
 		const struct chousa_triage_row *row = &t->rows[i];
 		const char *v = row->left_out ? "left" : row->verdict < 0 ?
@@ -870,7 +870,7 @@ html_triage(struct chousa_render *r, const struct chousa_triage *t,
 		txt(r, row->evidence);
 		chousa_buf_adds(out, "</td></tr>\n");
 	}
-	chousa_buf_adds(out, "</tbody></table></section>\n");
+	chousa_buf_adds(out, "</tbody></table></div></section>\n");
 	return CHOUSA_OK;
 }
 
@@ -882,10 +882,11 @@ html_end(struct chousa_render *r, struct chousa_err *err)
 	(void)err;
 	if (st != NULL && r->n_items > 1 && !r->opts.triage) {
 		chousa_buf_adds(r->out, "<section class=\"overview\"><h2>"
-		    "Overview</h2><table><thead><tr><th>#</th><th>Verdict</th>"
-		    "<th>Indicator</th><th>Family</th></tr></thead><tbody>\n");
+		    "Overview</h2><div class=\"scroll\"><table><thead><tr>"
+		    "<th>#</th><th>Verdict</th><th>Indicator</th>"
+		    "<th>Family</th></tr></thead><tbody>\n");
 		chousa_buf_add(r->out, st->rows.data, st->rows.len);
-		chousa_buf_adds(r->out, "</tbody></table>");
+		chousa_buf_adds(r->out, "</tbody></table></div>");
 		if (st->rows.failed != CHOUSA_OK)
 			chousa_buf_adds(r->out, "<p class=\"note\">The "
 			    "overview is cut short; every report is below."
