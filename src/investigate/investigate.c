@@ -853,6 +853,28 @@ freshness_notes(struct chousa_ctx *ctx, struct inv_item *it, int64_t now)
 }
 
 /* Copy the working findings into the report's stages. */
+/*
+ * What a private, shared or documentation address's listings are worth:
+ * the same address is another host in every network, so a public feed
+ * cannot know this one, and a list that names it (the user's own, or a
+ * feed's mistake) speaks of the lister's network.
+ */
+static int
+nonpublic_note(struct chousa_ctx *ctx, struct inv_item *it)
+{
+	const struct chousa_report *rep = it->rep;
+
+	if (!(rep->ind.flags & CHOUSA_IOC_F_NONPUBLIC))
+		return CHOUSA_OK;
+	if (rep->matched == NULL)
+		return inv_add_note(ctx, it, "%s is not a public address: no "
+		    "public feed can know it", rep->ind.value);
+	return inv_add_note(ctx, it, "%s is not a public address: it is "
+	    "another host in every network, so a list that names it speaks "
+	    "of its lister's network, not necessarily of this one",
+	    rep->ind.value);
+}
+
 static int
 finish(struct chousa_ctx *ctx, struct inv_item *it)
 {
@@ -952,9 +974,6 @@ chousa_investigate(struct chousa_ctx *ctx, const char *const *inputs,
 		    rep->ind.type, 0, CHOUSA_MATCH_EXACT);
 		if (rc != CHOUSA_OK)
 			return chousa_errf(err, rc, "out of memory");
-		if (rep->ind.flags & CHOUSA_IOC_F_NONPUBLIC)
-			inv_add_note(ctx, &items[k], "%s is not a public "
-			    "address: no feed can know it", rep->ind.value);
 		if (fam_note != NULL)
 			inv_add_note(ctx, &items[k], "%s", fam_note);
 		rep->at.at = ctx->opts.at;
@@ -968,7 +987,9 @@ chousa_investigate(struct chousa_ctx *ctx, const char *const *inputs,
 	for (k = 0; k < n; k++) {
 		if (reps[k].parse_rc != CHOUSA_OK)
 			continue;
-		rc = finish(ctx, &items[k]);
+		rc = nonpublic_note(ctx, &items[k]);
+		if (rc == CHOUSA_OK)
+			rc = finish(ctx, &items[k]);
 		if (rc == CHOUSA_OK)
 			rc = inv_time_check(ctx, &items[k]);
 		if (rc == CHOUSA_OK)
