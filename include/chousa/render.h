@@ -90,6 +90,9 @@ struct chousa_source_row {
 	const struct chousa_source	*source;
 	int				 is_online;
 	int				 is_enabled;
+	int				 is_used;	/* online: enabled, and
+							 * its key set if it
+							 * needs one */
 	const char			*configured;	/* "key set", "no key",
 							 * "keyless", "local",
 							 * "disabled"; never

@@ -62,6 +62,8 @@ chousa_sources_state(struct chousa_store *st, const struct chousa_config *cfg,
 		r->is_online = is_online(s);
 		r->is_enabled = is_enabled(cfg, s);
 		r->configured = configured(cfg, s);
+		r->is_used = r->is_online && r->is_enabled &&
+		    strcmp(r->configured, "no key") != 0;
 		r->rate_per_min = chousa_config_get_long(cfg, s->name, "rate",
 		    (long)s->rate_per_min);
 		r->info.quota_left = -1;
@@ -260,7 +262,10 @@ chousa_sources_text(struct chousa_buf *b, const struct chousa_source_row *rows,
 		if (!rows[i].is_online)
 			chousa_buf_addf(b, "%-11s %-8s -\n", "-", "-");
 		else {
-			if (info->quota_left < 0)
+			/* "unlimited" of a source not asked would mislead. */
+			if (!rows[i].is_used)
+				chousa_buf_addf(b, "%-11s ", "not used");
+			else if (info->quota_left < 0)
 				chousa_buf_addf(b, "%-11s ", "unlimited");
 			else
 				chousa_buf_addf(b, "%-11ld ", info->quota_left);

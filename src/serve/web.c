@@ -1712,8 +1712,8 @@ h_sources(struct sreq *r)
 			chousa_buf_addf(&r->out, "%ld of %ld",
 			    s->info.quota_left, s->info.daily);
 		else
-			chousa_buf_adds(&r->out, s->is_online ? "unlimited" :
-			    "-");
+			chousa_buf_adds(&r->out, !s->is_online ? "-" :
+			    !s->is_used ? "not used" : "unlimited");
 		chousa_buf_addf(&r->out, "</td><td>%ld</td><td>%llu</td><td>",
 		    s->info.used_today,
 		    (unsigned long long)s->info.cache_entries);

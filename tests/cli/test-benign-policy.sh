@@ -156,6 +156,8 @@ check hash_export 0 "$CHOUSA" export --format txt -o hashes.out
 refute hashes_left_out "^($EICAR|$EMPTY|$FP)$" hashes.out
 expect hashes_counted 'left out 3: on a known-benign list.*md5 2, sha256 1' "$T/err"
 check sources_hash_types 0 "$CHOUSA" sources
+# A source not asked (no key it needs) has no quota to speak of.
+expect sources_no_key_not_used '^virustotal +online +[a-z,]+ +no key +not used ' "$T/out"
 python3 - "$T/out" > benign-types <<'EOF'
 import sys
 lines = open(sys.argv[1]).read().splitlines()

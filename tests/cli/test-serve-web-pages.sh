@@ -238,6 +238,17 @@ expect nav_links_help '<a href="/help">Help</a>' home.html
 expect home_lookup_labelled '<label for="home-q">' home.html
 get src /sources
 expect sources_dates_unbroken '<span class="when">[0-9]{4}-[0-9]{2}-[0-9]{2}T' src.html
+# An online source without the key it needs is not asked: its quota is
+# no "unlimited".
+python3 - src.html > src.rows <<'PY'
+import re, sys
+for row in re.findall(r"<tr>(.*?)</tr>", open(sys.argv[1]).read(), re.S):
+    cells = [re.sub(r"<[^>]*>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    if len(cells) > 4:
+        print("|".join(cells[1:5]))
+PY
+expect sources_no_key_not_used '^online\|no key\|[^|]*\|not used$' src.rows
+refute sources_no_key_not_unlimited '^online\|no key\|[^|]*\|unlimited$' src.rows
 expect triage_filter_labelled '<label class="filter" for="triage-filter">Filter</label>' again.html
 expect triage_table_scrolls_in_its_box '<div class="scroll"><table id="triage">' again.html
 check aliases_spaced 1 "$CHOUSA" investigate --format html www.dnautik.com
