@@ -264,7 +264,8 @@ remote_export(const struct cli_cmd *self, int argc, char **argv)
 		cli_usage_error(self, "unexpected argument '%s'",
 		    argv[cli_optind]);
 	if (chousa_export_format_summary(format) == NULL)
-		cli_usage_error(self, "unknown format '%s'", format);
+		cli_unknown_name(self, "format", format,
+		    chousa_export_formats());
 	remote_query(&rm, "format", format);
 	if (chousa_export_receive_begin(&rx, format, out, &want_tar, &err) !=
 	    CHOUSA_OK)

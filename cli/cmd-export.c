@@ -201,7 +201,8 @@ run_export(const struct cli_cmd *self, int argc, char **argv)
 		cli_usage_error(self, "unexpected argument '%s'",
 		    argv[cli_optind]);
 	if (chousa_export_format_summary(o.format) == NULL)
-		cli_usage_error(self, "unknown format '%s'", o.format);
+		cli_unknown_name(self, "format", o.format,
+		    chousa_export_formats());
 	/* Reproducible builds' convention: one fixed clock and stamp. */
 	if (chousa_source_date_epoch(&epoch))
 		o.stamp = o.now = epoch;

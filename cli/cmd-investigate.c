@@ -52,7 +52,10 @@ static const struct cli_opt investigate_opts[] = {
 	{ OPT_BUDGET, "budget", "N", "Make at most N look-ups per indicator "
 	    "(default 200)." },
 	{ OPT_AT, "at", "TIME", "The time of the observed traffic: say "
-	    "whether the indicator was listed and online then." },
+	    "whether the indicator was listed and online then. TIME is a "
+	    "date (2024-03-13), a date and time in UTC (2024-03-13 18:49, "
+	    "2024-03-13T18:49:10Z, an offset such as +09:00) or Unix "
+	    "seconds." },
 	{ OPT_OFFLINE, "offline", NULL, "Use the local store only; no "
 	    "network connection is made at all." },
 	{ OPT_CACHE_ONLY, "cache-only", NULL, "Let the online sources answer "
@@ -334,7 +337,9 @@ cli_investigate_at(const struct cli_cmd *self, const char *arg)
 	int64_t at;
 
 	if (chousa_time_parse(arg, strlen(arg), &at) != CHOUSA_OK)
-		cli_usage_error(self, "--at: cannot read '%s' as a time", arg);
+		cli_usage_error(self, "--at: cannot read '%s' as a time: give "
+		    "a date such as 2024-03-13, 2024-03-13 18:49[:10] (UTC), "
+		    "2024-03-13T18:49:10Z or Unix seconds", arg);
 	return at;
 }
 

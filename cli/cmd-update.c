@@ -161,10 +161,13 @@ report_one(const struct chousa_feed *f, const struct chousa_feed_result *r,
 	}
 }
 
-/* Download and import one feed; returns its exit status. */
+/*
+ * Download and import one feed; returns its exit status, and counts in
+ * *n_tried and *n_unreached the feeds asked for and those not downloaded.
+ */
 static int
 update_one(const struct chousa_feed_update_opts *common,
-    const struct chousa_feed *f, int named)
+    const struct chousa_feed *f, int named, int *n_tried, int *n_unreached)
 {
 	struct chousa_feed_update_opts o = *common;
 	struct chousa_err err = { 0 };
@@ -180,6 +183,10 @@ update_one(const struct chousa_feed_update_opts *common,
 	o.progress_arg = &prog;
 	rc = chousa_feed_update(&o, f, a, &r, &err);
 	status = report_one(f, &r, rc, &err, named);
+	if (r.outcome != CHOUSA_FEED_NO_KEY)
+		(*n_tried)++;
+	if (r.outcome == CHOUSA_FEED_DOWNLOAD_FAILED && rc != CHOUSA_EIO)
+		(*n_unreached)++;
 	chousa_arena_free(a);
 	return status;
 }
@@ -196,7 +203,7 @@ run_update(const struct cli_cmd *self, int argc, char **argv)
 	struct chousa_feed_update_opts o;
 	struct chousa_buf dir;
 	const char *arg;
-	int i, k, status = EXIT_CLEAN, rc;
+	int i, k, status = EXIT_CLEAN, rc, n_tried = 0, n_unreached = 0;
 
 	while (cli_getopt(self, argc, argv, &arg) != -1)
 		;
@@ -247,10 +254,16 @@ run_update(const struct cli_cmd *self, int argc, char **argv)
 			named = strcmp(feeds[k]->name, argv[i]) == 0;
 		if (!wanted && !named)
 			continue;
-		rc = update_one(&o, feeds[k], named);
+		rc = update_one(&o, feeds[k], named, &n_tried, &n_unreached);
 		if (rc > status)
 			status = rc;
 	}
+	/* Offline or behind a proxy, every feed fails alike: say what helps. */
+	if (n_tried > 0 && n_unreached == n_tried)
+		cli_warn("no feed could be downloaded: check the network and "
+		    "HTTPS_PROXY, name mirrors in [feeds] ('chousa update "
+		    "--help' says how), or load files fetched elsewhere with "
+		    "'chousa import'");
 	chousa_buf_release(&dir);
 	chousa_store_close(st);
 	chousa_http_free(h);

@@ -762,6 +762,7 @@ chousa_config_load(struct chousa_config **out, const char *path,
 	struct chousa_config *c = NULL;
 	struct stat sb;
 	int explicit = 1, rc = CHOUSA_OK;
+	const char *named_by = "--config";
 	FILE *fp = NULL;
 	char chunk[8192];
 	size_t n;
@@ -771,9 +772,10 @@ chousa_config_load(struct chousa_config **out, const char *path,
 	if (path == NULL || path[0] == '\0') {
 		const char *env = getenv("CHOUSA_CONFIG");
 
-		if (env != NULL && env[0] != '\0')
+		if (env != NULL && env[0] != '\0') {
 			chousa_buf_adds(&pbuf, env);
-		else {
+			named_by = "CHOUSA_CONFIG";
+		} else {
 			explicit = 0;
 			if (!default_config_path(&pbuf))
 				goto empty;
@@ -787,8 +789,12 @@ chousa_config_load(struct chousa_config **out, const char *path,
 	if (fp == NULL) {
 		if (!explicit && errno == ENOENT)
 			goto empty;
-		rc = chousa_errf(err, CHOUSA_EIO, "cannot read config '%s': %s",
-		    pbuf.data, strerror(errno));
+		/* A path named but not made yet: say which name, and what
+		 * makes the file (config init writes to the same path). */
+		rc = chousa_errf(err, CHOUSA_EIO,
+		    "cannot read config '%s' (%s): %s%s", pbuf.data, named_by,
+		    strerror(errno), errno == ENOENT ?
+		    "; 'chousa config init' writes one" : "");
 		goto out;
 	}
 	if (fstat(fileno(fp), &sb) != 0 || !S_ISREG(sb.st_mode)) {

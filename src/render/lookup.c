@@ -219,8 +219,9 @@ date(struct chousa_buf *b, int64_t t)
 {
 	char s[32];
 
+	/* As wide as a date, so the columns after it stay in line. */
 	if (t <= 0) {
-		chousa_buf_adds(b, "-");
+		chousa_buf_adds(b, "-         ");
 		return;
 	}
 	chousa_time_format(t, s, sizeof(s));

@@ -185,6 +185,11 @@ expect config_all_lists_every_source "^otx.api_key " "$T/out"
 
 # ---- config init ----
 rm -f "$CFG"
+# A config named but not there says what makes one.
+check config_missing 3 "$CHOUSA" config
+expect config_missing_names_init "cannot read config '$CFG' \(CHOUSA_CONFIG\): No such file or directory; 'chousa config init' writes one" "$T/err"
+check config_missing_option 3 "$CHOUSA" --config "$T/nope" lookup 192.0.2.1
+expect config_missing_option_named "cannot read config '$T/nope' \(--config\)" "$T/err"
 check config_init 0 "$CHOUSA" config init
 if [ "$(stat -c %a "$CFG")" = 600 ]; then ok config_init_mode_0600; else
 	not_ok config_init_mode_0600 "mode $(stat -c %a "$CFG")"; fi

@@ -136,6 +136,10 @@ check misp_event 0 "$CHOUSA" import misp "$F/misp-event.json"
 expect misp_event_counts "read 9, added 8, updated 0, unchanged 1, rejected 0" "$T/err"
 check misp_feed_dir 0 "$CHOUSA" import misp "$F/misp-feed"
 expect misp_feed_counts "read 2, added 2" "$T/err"
+# A directory that is no MISP feed says so, not "cannot open DIR/manifest.json".
+mkdir -p "$T/notafeed"
+check plain_dir_refused 3 "$CHOUSA" import auto "$T/notafeed"
+expect plain_dir_says_not_a_feed "is a directory, not a MISP feed \(no manifest.json in it\)" "$T/err"
 check misp_feed_manifest 0 "$CHOUSA" import --source auto "$F/misp-feed/manifest.json"
 expect misp_manifest_same "read 2, added 0" "$T/err"
 [ "$(count "SELECT count(*) FROM relations")" = 3 ] && ok relations_stored ||

@@ -60,6 +60,8 @@ check at_time 1 inv "$demo" --sources local --at '2020-11-27 10:00:00' www.dnaut
 expect at_time_listed 'At 2020-11-27T10:00:00Z it was listed' "$T/out"
 check at_time_before 1 inv "$demo" --sources local --at '2019-01-01' www.dnautik.com
 expect at_time_not_yet 'it was not listed yet' "$T/out"
+check at_time_unreadable 2 inv "$demo" --sources local --at yesterday www.dnautik.com
+expect at_time_unreadable_gives_forms "cannot read 'yesterday' as a time: give a date such as 2024-03-13, 2024-03-13 18:49\[:10\] \(UTC\), 2024-03-13T18:49:10Z or Unix seconds" "$T/err"
 
 # ---- a C2 IP from the real Feodo list ----
 feodo="$T/feodo.db"

@@ -38,6 +38,8 @@ check url_host_listed 0 "$CHOUSA" lookup 'https://bad.example.com/login'
 expect host_kind "^  host +list" "$T/out"
 expect host_shared_suspicious ": [0-9]+ records?, suspicious$" "$T/out"
 check host_listed_itself 1 "$CHOUSA" lookup bad.example.com
+# A record without dates keeps the family in the dated records' column.
+expect undated_record_aligned "^  exact +list +- +-          -          [^ ]" "$T/out"
 expect host_listed_malicious ": [0-9]+ records?, malicious$" "$T/out"
 check regdomain_under_benign 0 "$CHOUSA" lookup example.com
 expect regdomain_kind "^  regdomain +list" "$T/out"

@@ -87,6 +87,8 @@ check format_typo 2 "$CHOUSA" investigate --format jsno 192.0.2.1
 expect format_typo_hint "unknown format 'jsno'; did you mean 'json'\?" "$T/err"
 check sweep_format_typo 2 "$CHOUSA" sweep --format zek "$T/ind"
 expect sweep_format_typo_hint "did you mean 'zeek'\?" "$T/err"
+check export_format_typo 2 "$CHOUSA" export --format suricta
+expect export_format_typo_hint "unknown format 'suricta'; did you mean 'suricata'\?" "$T/err"
 check db_subcommand_typo 2 "$CHOUSA" db stat
 expect db_subcommand_typo_hint "unknown subcommand 'stat'; did you mean 'stats'\?" "$T/err"
 check cache_no_subcommand 2 "$CHOUSA" cache

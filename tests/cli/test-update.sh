@@ -76,6 +76,16 @@ check update_again 0 "$CHOUSA" update feodo
 expect second_run_conditional "^/feodo.csv auth=test-key-not-real inm=\"" "$T/requests.log"
 expect second_run_not_modified "^feodo: not modified" "$T/err"
 before=$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")
+# Offline, every feed fails alike: one line says what helps.  Not when
+# one feed came through.
+closed=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+for f in urlhaus threatfox feodo malwarebazaar malpedia warninglist; do
+	echo "${f}_url = http://127.0.0.1:$closed/$f"
+done | sed '1i [feeds]' > "$T/config/offline"
+CHOUSA_CONFIG="$T/config/offline" check offline_update_exit_4 4 "$CHOUSA" update
+expect offline_update_says_what_helps "^chousa: no feed could be downloaded: check the network and HTTPS_PROXY, name mirrors in \[feeds\]" "$T/err"
+check one_feed_through_no_hint 4 "$CHOUSA" update feodo threatfox
+refute one_feed_through_no_hint_said "no feed could be downloaded" "$T/err"
 check failed_download_exit_4 4 "$CHOUSA" update threatfox malwarebazaar
 expect failed_download_says_kept "threatfox: .*previous data kept" "$T/err"
 refute failed_download_no_key_in_message "test-key-not-real" "$T/err"

@@ -14,6 +14,9 @@
  * become relations.  An event's attributes are held in a temporary table
  * until its tags, which may come last, are known.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -861,6 +864,7 @@ run_feed(struct misp *m, const char *dir)
 	struct imp *imp = m->imp;
 	struct input *manifest = NULL, *saved = imp->in;
 	struct chousa_buf uuids, path;
+	struct stat sb;
 	const char *u, *end;
 	int rc = CHOUSA_OK, n = 0;
 
@@ -869,8 +873,17 @@ run_feed(struct misp *m, const char *dir)
 	chousa_buf_init(&path, PATH_MAX);
 	chousa_buf_addf(&path, "%s/manifest.json", dir);
 	rc = chousa_buf_rc(&path, "a path", imp->err);
-	if (rc == CHOUSA_OK)
-		rc = input_open(&manifest, path.data, imp->err);
+	if (rc != CHOUSA_OK)
+		goto out;
+	/* Any directory reaches here (auto picks this importer for one):
+	 * name what it lacks, not a manifest path the user never gave. */
+	if (stat(path.data, &sb) != 0 && errno == ENOENT) {
+		rc = chousa_errf(imp->err, CHOUSA_EIO, "'%s' is a directory, "
+		    "not a MISP feed (no manifest.json in it): name the "
+		    "files to import", dir);
+		goto out;
+	}
+	rc = input_open(&manifest, path.data, imp->err);
 	if (rc != CHOUSA_OK)
 		goto out;
 	imp->in = manifest;
