@@ -417,6 +417,13 @@ struct chousa_import_report {
 };
 
 /*
+ * Record a failed import of source (file, why) that never reached an
+ * importer, such as a feed whose download failed: chousa db stats lists
+ * it with the imports that failed.  Nothing else is written.
+ */
+int	chousa_store_import_failed(struct chousa_store *st, const char *source,
+	    const char *file, const char *why);
+/*
  * Import one file (gzip and zip read directly) with the importer named
  * source, or "auto" to detect it from the content.  One transaction: on any
  * failure nothing is written.  A file of the wrong format is CHOUSA_EFORMAT

@@ -148,6 +148,13 @@ chousa_feed_update(const struct chousa_feed_update_opts *o,
 	step(o, f, CHOUSA_FEED_STEP_END);
 	if (rc != CHOUSA_OK) {
 		out->outcome = CHOUSA_FEED_DOWNLOAD_FAILED;
+		/*
+		 * Listed by db stats as a failed import: an update by cron
+		 * that never reaches the feed is seen there.  The file, not
+		 * the URL, which may carry a key.
+		 */
+		(void)chousa_store_import_failed(o->store, f->name, out->path,
+		    chousa_arena_printf(a, "download failed: %s", err->msg));
 		return rc;
 	}
 	if (not_modified) {

@@ -1026,16 +1026,14 @@ out:
 			end_run(st, 0, &imp, "failed",
 			    err != NULL ? err->msg : NULL, 1);
 	} else if (rc != CHOUSA_OK && importer == NULL &&
-	    rc != CHOUSA_ENOMEM && imp.st != NULL) {
+	    rc != CHOUSA_ENOMEM && imp.st != NULL)
 		/*
 		 * A file no importer takes (not the format named, none
 		 * recognised) is a failed import too: db stats lists it, so
 		 * that a cron's import of a feed whose format changed is seen.
 		 */
-		imp.source = source;
-		end_run(st, 0, &imp, "failed", err != NULL ? err->msg : NULL,
-		    1);
-	}
+		(void)chousa_store_import_failed(st, source, imp.path,
+		    err != NULL ? err->msg : NULL);
 	st->bulk = 0;
 	if (rollback_journal)
 		journal_restore(st);
@@ -1051,6 +1049,25 @@ out:
 	if (rep != NULL)
 		*rep = r;
 	return rc;
+}
+
+int
+chousa_store_import_failed(struct chousa_store *st, const char *source,
+    const char *file, const char *why)
+{
+	struct chousa_import_report r;
+	struct imp imp;
+
+	if (st == NULL || (st->flags & CHOUSA_STORE_READONLY))
+		return CHOUSA_EINVAL;
+	memset(&r, 0, sizeof(r));
+	memset(&imp, 0, sizeof(imp));
+	imp.st = st;
+	imp.source = source;
+	imp.path = file;
+	imp.rep = &r;
+	return end_run(st, 0, &imp, "failed", why, 1) == SQLITE_OK ?
+	    CHOUSA_OK : CHOUSA_ESTORE;
 }
 
 int

@@ -91,6 +91,11 @@ expect failed_download_says_kept "threatfox: .*previous data kept" "$T/err"
 refute failed_download_no_key_in_message "test-key-not-real" "$T/err"
 [ "$(sqlite3 "$CHOUSA_DB" "SELECT count(*) FROM indicators")" = "$before" ] &&
 	ok failed_download_keeps_data || not_ok failed_download_keeps_data "count changed"
+# db stats lists a failed download with the failed imports (a cron's
+# update that never reached a feed), naming the file, not the URL.
+check failed_download_stats 0 "$CHOUSA" db stats
+expect failed_download_listed "^  threatfox  .*threatfox[^ ]*: download failed: " "$T/out"
+refute failed_download_listed_no_key "test-key-not-real" "$T/out"
 check update_unknown_feed 2 "$CHOUSA" update nosuchfeed
 printf 'not a feodo file\n' > "$T/www/feodo.csv"
 check bad_feed_content_exit_4 4 "$CHOUSA" update feodo
