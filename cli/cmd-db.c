@@ -380,9 +380,9 @@ const struct cli_cmd cmd_db = {
 	"stats [--json] | check | backup FILE|[--keep N] DIR | restore FILE",
 	"stats prints the rows per source and indicator type, the known-benign "
 	"lists, the last import of each source with its age and counts, the "
-	"latest failed imports with the file and the reason each failed (a "
-	"file of the wrong format, one the store could not take, a feed "
-	"update could not download; and "
+	"latest failed imports with the file and the reason each failed (an "
+	"import refused midway, a feed update could not download; a file of "
+	"the wrong format writes nothing, and is not listed; and "
 	"whether the source was imported fine since), and the size of the "
 	"store (database and write-ahead log).\n\n"
 	"check runs SQLite's integrity check and exits 3 when the file is "

@@ -185,7 +185,9 @@ update_one(const struct chousa_feed_update_opts *common,
 	status = report_one(f, &r, rc, &err, named);
 	if (r.outcome != CHOUSA_FEED_NO_KEY)
 		(*n_tried)++;
-	if (r.outcome == CHOUSA_FEED_DOWNLOAD_FAILED && rc != CHOUSA_EIO)
+	/* Not reached: the network's failure, not memory's or the disk's. */
+	if (r.outcome == CHOUSA_FEED_DOWNLOAD_FAILED && (rc == CHOUSA_EHTTP ||
+	    rc == CHOUSA_ETIMEOUT))
 		(*n_unreached)++;
 	chousa_arena_free(a);
 	return status;

@@ -153,8 +153,11 @@ chousa_feed_update(const struct chousa_feed_update_opts *o,
 		 * that never reaches the feed is seen there.  The file, not
 		 * the URL, which may carry a key.
 		 */
-		(void)chousa_store_import_failed(o->store, f->name, out->path,
-		    chousa_arena_printf(a, "download failed: %s", err->msg));
+		if (rc == CHOUSA_EHTTP || rc == CHOUSA_ETIMEOUT ||
+		    rc == CHOUSA_ELIMIT)
+			(void)chousa_store_import_failed(o->store, f->name,
+			    out->path, chousa_arena_printf(a, "download "
+			    "failed: %s", err->msg));
 		return rc;
 	}
 	if (not_modified) {

@@ -1025,15 +1025,7 @@ out:
 		if (importer != NULL && rc != CHOUSA_ENOMEM)
 			end_run(st, 0, &imp, "failed",
 			    err != NULL ? err->msg : NULL, 1);
-	} else if (rc != CHOUSA_OK && importer == NULL &&
-	    rc != CHOUSA_ENOMEM && imp.st != NULL)
-		/*
-		 * A file no importer takes (not the format named, none
-		 * recognised) is a failed import too: db stats lists it, so
-		 * that a cron's import of a feed whose format changed is seen.
-		 */
-		(void)chousa_store_import_failed(st, source, imp.path,
-		    err != NULL ? err->msg : NULL);
+	}
 	st->bulk = 0;
 	if (rollback_journal)
 		journal_restore(st);

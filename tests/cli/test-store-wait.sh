@@ -115,12 +115,3 @@ expect stats_json_failures "^urlhaus badrow.csv True False$" "$T/f"
 "$CHOUSA" --db "$DB" -q import urlhaus "$URLHAUS" > /dev/null 2>&1
 "$CHOUSA" --db "$DB" db stats > "$T/out" 2>&1
 expect stats_failure_marked_fixed "badrow.csv: .*\[imported fine since\]" "$T/out"
-# A file no importer takes (a feed whose format changed, a page of HTML
-# where a CSV was) is a failed import too, named or sniffed.
-printf '<html><body>Maintenance</body></html>\n' > "$T/page.csv"
-check not_the_format_fails 3 "$CHOUSA" --db "$DB" import threatfox "$T/page.csv"
-printf 'hello world\n' > "$T/words.txt"
-check not_any_format_fails 3 "$CHOUSA" --db "$DB" import auto "$T/words.txt"
-"$CHOUSA" --db "$DB" db stats > "$T/out" 2>&1
-expect stats_lists_wrong_format "^  threatfox  .*page.csv: .*not a ThreatFox" "$T/out"
-expect stats_lists_unknown_format "^  auto  .*words.txt: cannot tell the format" "$T/out"
