@@ -45,8 +45,8 @@ import_one(struct chousa_store *st, const char *source, const char *path,
 {
 	struct chousa_import_report rep;
 	struct chousa_bundle_report bun;
-	struct chousa_buf b, said;
-	char said_text[CHOUSA_ERR_MSG_SIZE + 128];
+	struct chousa_buf b;
+	char said[CHOUSA_BUNDLE_FAILED_TEXT];
 	struct chousa_err err = { 0 };
 	struct cli_progress prog;
 	struct chousa_import_opts opts = *o;
@@ -86,10 +86,8 @@ import_one(struct chousa_store *st, const char *source, const char *path,
 			    "archive", &bun, chousa_exit_for_rc(rc), &err);
 			cli_output(&b);
 		}
-		chousa_buf_init_fixed(&said, said_text, sizeof(said_text));
-		chousa_import_bundle_failed_text(&said, &bun, "imported",
-		    &err);
-		cli_warn("%s", said.data);
+		cli_warn("%s", chousa_import_bundle_failed_text(said,
+		    sizeof(said), &bun, "imported", &err));
 		return chousa_exit_for_rc(rc);
 	}
 	cli_print_import(rep.source[0] ? rep.source : source, path,

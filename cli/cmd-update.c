@@ -91,8 +91,7 @@ static int
 report_one(const struct chousa_feed *f, const struct chousa_feed_result *r,
     int rc, const struct chousa_err *err, int named)
 {
-	struct chousa_buf said;
-	char said_text[CHOUSA_ERR_MSG_SIZE + 128];
+	char said[CHOUSA_BUNDLE_FAILED_TEXT];
 	int status;
 
 	switch (r->outcome) {
@@ -133,13 +132,11 @@ report_one(const struct chousa_feed *f, const struct chousa_feed_result *r,
 		 * (a full disk stops the walk) are in, and saying nothing
 		 * changed would be false.
 		 */
-		if (r->bundle.lists > 0) {
-			chousa_buf_init_fixed(&said, said_text,
-			    sizeof(said_text));
-			chousa_import_bundle_failed_text(&said, &r->bundle,
-			    "updated", err);
-			cli_warn("%s: %s", f->name, said.data);
-		} else
+		if (r->bundle.lists > 0)
+			cli_warn("%s: %s", f->name,
+			    chousa_import_bundle_failed_text(said, sizeof(said),
+			    &r->bundle, "updated", err));
+		else
 			cli_warn("%s: %s (previous data kept)", f->name,
 			    err->msg);
 		return status;

@@ -171,9 +171,11 @@ void	chousa_import_bundle_json(struct chousa_buf *b, const char *source,
 /*
  * What is said of a bundle the store failed on midway after rep->lists
  * lists went in: "ERROR (N lists VERB before it; the rest keep their
- * previous data)", VERB "imported" or "updated".
+ * previous data)", VERB "imported" or "updated", into out (size bytes:
+ * CHOUSA_BUNDLE_FAILED_TEXT holds any); returns out.
  */
-void	chousa_import_bundle_failed_text(struct chousa_buf *b,
+#define CHOUSA_BUNDLE_FAILED_TEXT	(CHOUSA_ERR_MSG_SIZE + 128)
+const char *chousa_import_bundle_failed_text(char *out, size_t size,
 	    const struct chousa_bundle_report *rep, const char *verb,
 	    const struct chousa_err *err);
 /*

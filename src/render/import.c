@@ -93,14 +93,15 @@ chousa_import_bundle_json(struct chousa_buf *b, const char *source,
 	chousa_buf_addch(b, '\n');
 }
 
-void
-chousa_import_bundle_failed_text(struct chousa_buf *b,
+const char *
+chousa_import_bundle_failed_text(char *out, size_t size,
     const struct chousa_bundle_report *rep, const char *verb,
     const struct chousa_err *err)
 {
-	chousa_buf_addf(b, "%s (%u list%s %s before it; the rest keep their "
+	snprintf(out, size, "%s (%u list%s %s before it; the rest keep their "
 	    "previous data)", err->msg, rep->lists, rep->lists == 1 ? "" : "s",
 	    verb);
+	return out;
 }
 
 /* Text of the file (a row, a key) made inert for a terminal. */

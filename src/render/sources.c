@@ -63,7 +63,8 @@ chousa_sources_state(struct chousa_store *st, const struct chousa_config *cfg,
 		r->is_enabled = is_enabled(cfg, s);
 		r->configured = configured(cfg, s);
 		r->is_used = r->is_online && r->is_enabled &&
-		    strcmp(r->configured, "no key") != 0;
+		    !((s->flags & CHOUSA_SRC_NEEDS_KEY) &&
+		    chousa_source_key(cfg, s) == NULL);
 		r->rate_per_min = chousa_config_get_long(cfg, s->name, "rate",
 		    (long)s->rate_per_min);
 		r->info.quota_left = -1;

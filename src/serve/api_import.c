@@ -230,8 +230,8 @@ import_done(struct sreq *r, struct import_job *j)
 static int
 import_refused(struct sreq *r, struct import_job *j, int status)
 {
-	struct chousa_buf b, text;
-	char said_text[CHOUSA_ERR_MSG_SIZE + 128];
+	struct chousa_buf b;
+	char text[CHOUSA_BUNDLE_FAILED_TEXT];
 	int exit_status = chousa_exit_for_rc(j->rc);
 	const char *said = j->err.msg;
 
@@ -239,12 +239,9 @@ import_refused(struct sreq *r, struct import_job *j, int status)
 	 * An archive of lists the store failed on midway (a full disk): those
 	 * before it went in, as chousa import says.
 	 */
-	if (j->bundle.lists > 0) {
-		chousa_buf_init_fixed(&text, said_text, sizeof(said_text));
-		chousa_import_bundle_failed_text(&text, &j->bundle, "imported",
-		    &j->err);
-		said = text.data;
-	}
+	if (j->bundle.lists > 0)
+		said = chousa_import_bundle_failed_text(text, sizeof(text),
+		    &j->bundle, "imported", &j->err);
 	r->status = status;
 	r->refusal = chousa_arena_strdup(r->a, j->err.msg);
 	r->exit_status = exit_status;
